@@ -1,0 +1,48 @@
+# The README's two commands: `make demo` and `make test`.  Both set up what
+# they need (a .venv with the package, the Graphviz `dot` program) and are
+# quick when everything is already there.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: demo test bench bench-smoke dot venv clean torch
+
+demo: $(VENV)/.installed dot
+	$(PY) demos/run_all.py
+
+test: $(VENV)/.installed-test dot
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-bench
+	$(PY) benchmarks/bench.py
+
+bench-smoke: $(VENV)/.installed-bench
+	$(PY) benchmarks/bench.py --smoke
+
+# Optional: the PyTorch CPU wheel this machine keeps on disk, for the tests
+# and benchmark rows that compare against PyTorch (they skip without it).
+torch: $(VENV)/.installed
+	$(PIP) install torch==2.13.0
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e '.[bench]'
+	touch $@
+
+dot:
+	@sh tools/ensure-dot.sh
+
+clean:
+	rm -rf $(VENV) out .pytest_cache *.egg-info

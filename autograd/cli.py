@@ -1,0 +1,63 @@
+"""The ``chainrule`` command.
+
+Subcommands register themselves in ``COMMANDS`` (name -> (help, add_arguments,
+run)).  ``chainrule ops`` lists the primitive operations and their local
+derivative rules.
+"""
+
+import argparse
+import sys
+
+from . import __version__, ops
+
+COMMANDS = {}
+
+
+def command(name, help):
+    """Decorator: register ``run(args)`` as a subcommand; ``run.arguments(parser)`` adds options."""
+    def register(run):
+        COMMANDS[name] = (help, run)
+        return run
+    return register
+
+
+@command("ops", "list the primitive operations and their local derivatives")
+def run_ops(args):
+    for op in ops.OPS.values():
+        if op.is_leaf:
+            continue
+        if op is ops.DOT:
+            rules = "∂z/∂w_k = a_k, ∂z/∂a_k = w_k, ∂z/∂b = 1"
+        else:
+            names = ("a", "b")[:len(op.rules)]
+            rules = ", ".join(f"∂/∂{n} = {t.format('a', 'b')}" for n, t in zip(names, op.rules))
+        print(f"{op.name:8} {op.symbol:5} {op.backward.__name__:18} {rules}")
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="chainrule",
+        description="Scalar reverse-mode autodiff for learning and checking backpropagation.")
+    parser.add_argument("--version", action="version", version=f"chainrule {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (help_text, run) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        add = getattr(run, "arguments", None)
+        if add is not None:
+            add(p)
+        p.set_defaults(run=run)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "run", None) is None:
+        parser.print_help()
+        return 2
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""chainrule's networks: neurons, layers and MLPs built from autograd.Value nodes."""

@@ -1,0 +1,226 @@
+"""backward(): order, accumulation, resets, depth, sharing, no_grad, hooks, steps."""
+
+import math
+import random
+
+import pytest
+
+import autograd
+from autograd import Value, no_grad
+from autograd.engine import topological_order
+from conftest import assert_close, central_difference
+
+
+def test_square_has_two_edges_and_gradient_2a():
+    a = Value(3.0, name="a")
+    y = a * a
+    assert y.parents == (a, a)
+    y.backward()
+    assert a.grad == 6.0
+
+
+def test_backward_twice_doubles_leaf_grads_but_not_intermediates():
+    x, w = Value(0.7, name="x"), Value(-1.3, name="w")
+    h = (x * w).tanh()
+    y = h * h + w
+    y.backward()
+    gx, gw, gh = x.grad, w.grad, h.grad
+    y.backward()
+    assert x.grad == 2 * gx and w.grad == 2 * gw
+    assert h.grad == gh  # non-leaf: this pass's dy/dh, not accumulated
+    expected = 2 * h.data * (1 - h.data ** 2) * x.data + 1
+    assert_close(gw, expected, rel=1e-12)
+
+
+def test_seed_gradient_scales_everything():
+    x = Value(2.0)
+    (x * x).backward(grad=3.0)
+    assert x.grad == 12.0
+
+
+def test_backward_from_a_leaf():
+    x = Value(2.0)
+    x.backward()
+    assert x.grad == 1.0
+
+
+def test_million_node_chain_needs_no_recursion():
+    x = Value(1.0, name="x")
+    y = x
+    for _ in range(1_000_000):
+        y = y + 1.0
+    y.backward()
+    assert x.grad == 1.0 and y.data == 1_000_001.0
+
+
+def test_deep_chain_of_multiplications():
+    x = Value(1.0)
+    y = x
+    for _ in range(200_000):
+        y = y * 1.0000001
+    y.backward()
+    assert_close(x.grad, 1.0000001 ** 200_000, rel=1e-9)
+
+
+def test_topological_order_puts_parents_first_and_each_node_once():
+    a = Value(1.0)
+    b = a * 2.0
+    c = b + a
+    d = c * b
+    order = topological_order(d)
+    assert order == [b, c, d]
+    assert len(set(map(id, order))) == len(order)
+
+
+def test_shared_subexpression_sums_both_paths():
+    # f = s*s + s with s = x*y: df/dx = (2s + 1) y
+    x, y = Value(1.5), Value(-0.5)
+    s = x * y
+    f = s * s + s
+    f.backward()
+    assert_close(x.grad, (2 * s.data + 1) * y.data, rel=1e-15)
+
+
+def random_graph(rng, leaves, size):
+    """A random expression over `leaves` that reuses earlier nodes often."""
+    nodes = list(leaves)
+    unary = [lambda a: a.tanh(), lambda a: a.sigmoid(), lambda a: (a * 0.3).exp(),
+             lambda a: (a * a + 1.0).log(), lambda a: (a * a + 0.5).sqrt(), lambda a: -a]
+    binary = [lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b,
+              lambda a, b: a / (b * b + 1.0), lambda a, b: (a * a + 0.1) ** (b.tanh())]
+    for _ in range(size):
+        if rng.random() < 0.4:
+            nodes.append(rng.choice(unary)(rng.choice(nodes)))
+        else:
+            nodes.append(rng.choice(binary)(rng.choice(nodes), rng.choice(nodes)))
+    return autograd.sum_values(nodes[-4:]) if size >= 4 else nodes[-1]
+
+
+def evaluate(build, values):
+    return build([Value(v) for v in values]).data
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_random_shared_graphs_match_finite_differences(seed):
+    rng = random.Random(seed)
+    point = [rng.uniform(-1.5, 1.5) for _ in range(3)]
+
+    def build(leaves):
+        return random_graph(random.Random(seed), leaves, 25)
+
+    leaves = [Value(v) for v in point]
+    out = build(leaves)
+    out.backward()
+    for i, leaf in enumerate(leaves):
+        def f(t, i=i):
+            p = list(point)
+            p[i] = t
+            return evaluate(build, p)
+        assert_close(leaf.grad, central_difference(f, point[i]), rel=1e-5, abs_=1e-7,
+                     what=f"seed {seed}, leaf {i}")
+
+
+def test_no_grad_records_no_parents_and_restores():
+    w = Value(1.0)
+    with no_grad():
+        assert not autograd.is_grad_enabled()
+        u = w * 2.0 + 1.0
+    assert autograd.is_grad_enabled()
+    assert u.parents == () and u.is_leaf and u.data == 3.0
+    v = w * 2.0
+    assert v.parents[0] is w
+
+
+def test_no_grad_as_decorator_and_nested():
+    @no_grad()
+    def update(p):
+        return p * 0.5
+
+    p = Value(4.0)
+    assert update(p).parents == ()
+    with no_grad():
+        with no_grad():
+            pass
+        assert not autograd.is_grad_enabled()
+    assert autograd.is_grad_enabled()
+
+
+def test_repr_shows_name_and_op():
+    w = Value(0.5, name="w1")
+    assert repr(w) == "Value(data=0.5, grad=0.0, name='w1')"
+    assert repr(w * 2) == "Value(data=1.0, grad=0.0, op='mul')"
+    h = (w * 2).sigmoid().named("h")
+    assert "name='h'" in repr(h) and "op='sigmoid'" in repr(h)
+
+
+def test_zero_grad_resets_one_leaf():
+    a = Value(2.0)
+    (a * 3.0).backward()
+    assert a.grad == 3.0
+    a.zero_grad()
+    assert a.grad == 0.0
+
+
+def test_backward_steps_leave_the_same_grads_as_backward():
+    def build():
+        x, b = Value(0.3, name="x"), Value(0.1, name="b")
+        w1, w2 = Value(0.8, name="w1"), Value(-0.4, name="w2")
+        h = (x * w1 + b).sigmoid().named("h")
+        y = (h * w2 + b).sigmoid().named("y")
+        return [x, b, w1, w2], (y - 1.0) ** 2 * 0.5
+
+    leaves_a, loss_a = build()
+    loss_a.backward()
+    leaves_b, loss_b = build()
+    steps = list(loss_b.backward_steps())
+    assert [s.node.op.name for s in steps][0] == "mul"
+    assert [p.grad for p in leaves_a] == [p.grad for p in leaves_b]
+    fan_in = [e for s in steps for e in s.edges if e.parent.name == "b" and e.nth == 2]
+    assert len(fan_in) == 1 and "second contribution to b" in "\n".join(
+        line for s in steps for line in s.lines())
+
+
+def test_hook_sees_the_gradient_and_can_replace_it():
+    x = Value(2.0, name="x")
+    h = (x * 3.0).named("h")
+    y = h * h
+    seen = []
+    handle = h.register_hook(lambda g: seen.append(g) or g * 0.0)
+    y.backward()
+    assert seen == [2 * h.data] and x.grad == 0.0
+    handle.remove()
+    y.backward()
+    assert x.grad == 2 * h.data * 3.0
+
+
+def test_leaf_hook_gets_the_pass_gradient():
+    x = Value(2.0)
+    x.grad = 100.0
+    got = []
+    x.register_hook(lambda g: got.append(g) or 1.0)
+    (x * x + x).backward()
+    assert got == [5.0] and x.grad == 101.0
+
+
+def test_breakpoint_at_calls_breakpointhook_with_step(monkeypatch):
+    import sys
+    calls = []
+
+    def hook(*args, **kwargs):
+        frame = sys._getframe(1)
+        step = frame.f_locals["step"]
+        calls.append((step, w1.grad))
+
+    monkeypatch.setattr(sys, "breakpointhook", hook)
+    w1 = Value(0.5, name="w1")
+    y = (w1 * 2.0).sigmoid() * w1
+    y.backward(breakpoint_at="w1")
+    assert len(calls) == 1
+    step, grad_then = calls[0]
+    u = y.parents[0].parents[0]  # w1 * 2: the last node to send into w1
+    assert step.node is u and step.index == step.total - 1
+    s = y.parents[0].data  # y = σ(2 w1) w1, dy/dw1 = 2 σ'(2 w1) w1 + σ(2 w1)
+    assert_close(grad_then, 2 * s * (1 - s) * 0.5 + s, rel=1e-15)
+    assert grad_then == w1.grad
+    with pytest.raises(KeyError, match="no node named 'nope'.*w1"):
+        y.backward(breakpoint_at="nope")

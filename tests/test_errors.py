@@ -1,0 +1,109 @@
+"""Bad input: a clear error naming what was wrong, and nothing corrupted."""
+
+import math
+
+import pytest
+
+import autograd
+from autograd import Value
+
+
+@pytest.mark.parametrize("bad", ["1.0", None, 1 + 2j, [1.0], True, {"a": 1}])
+def test_value_rejects_non_numbers_naming_the_type(bad):
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        Value(bad)
+
+
+def test_value_accepts_int_float_and_float_like():
+    class FloatLike:
+        def __float__(self):
+            return 2.5
+
+    assert Value(3).data == 3.0 and isinstance(Value(3).data, float)
+    assert Value(FloatLike()).data == 2.5
+
+
+def test_arithmetic_with_a_string_is_a_type_error():
+    with pytest.raises(TypeError, match="str"):
+        Value(1.0) + "a"
+    with pytest.raises(TypeError, match="str"):
+        Value(2.0) ** "2"
+
+
+def test_log_of_non_positive_names_op_node_and_value():
+    x = Value(-1.0, name="x")
+    with pytest.raises(ValueError, match=r"log: input must be > 0, got 'x' = -1\.0"):
+        x.log()
+    with pytest.raises(ValueError, match="log.*unnamed mul node = -0.0"):
+        (x * 0.0).log()
+
+
+def test_zero_to_negative_power():
+    z = Value(0.0, name="z")
+    with pytest.raises(ZeroDivisionError, match=r"pow: 0 cannot be raised to a negative power: base 'z' = 0\.0"):
+        z ** -1
+
+
+def test_negative_base_non_integer_exponent():
+    with pytest.raises(ValueError, match=r"pow: a negative base needs an integer exponent.*'b' = -2\.0"):
+        Value(-2.0, name="b") ** 0.5
+    assert (Value(-2.0) ** 3).data == -8.0
+
+
+def test_division_by_zero_names_both_operands():
+    with pytest.raises(ZeroDivisionError, match=r"div: division by zero in \('a' = 1\.0\) / \('d' = 0\.0\)"):
+        Value(1.0, name="a") / Value(0.0, name="d")
+    with pytest.raises(ZeroDivisionError, match="division by zero"):
+        1.0 / Value(0.0)
+
+
+def test_sqrt_of_negative():
+    with pytest.raises(ValueError, match=r"sqrt: input must be >= 0, got 's' = -4\.0"):
+        Value(-4.0, name="s").sqrt()
+
+
+def test_exp_overflow_names_node_and_input():
+    with pytest.raises(OverflowError, match=r"exp: e\^1000\.0 overflows.*'big' = 1000\.0"):
+        Value(1000.0, name="big").exp()
+
+
+def test_errors_leave_the_graph_intact():
+    x = Value(2.0, name="x")
+    y = x * 3.0
+    with pytest.raises(ValueError):
+        (y - 10.0).log()
+    y.backward()
+    assert x.grad == 3.0 and y.parents[0] is x
+
+
+def test_nan_flows_by_default_and_detect_anomaly_names_the_node():
+    inf = Value(math.inf, name="inf")
+    nan_node = inf - inf
+    assert math.isnan(nan_node.data)  # plain mode keeps NaN, like PyTorch
+    with autograd.detect_anomaly():
+        with pytest.raises(FloatingPointError, match="sub produced nan from 'inf' = inf, 'inf' = inf"):
+            inf - inf
+
+
+def test_detect_anomaly_in_backward_restores_leaf_grads():
+    x = Value(0.0, name="x")
+    y = x.sqrt()  # slope is inf at 0
+    x.grad = 5.0
+    with autograd.detect_anomaly():
+        with pytest.raises(FloatingPointError, match="backward through sqrt.*parent 'x' = 0.0"):
+            y.backward()
+    assert x.grad == 5.0
+    y.backward()  # plain mode: inf flows
+    assert x.grad == math.inf
+
+
+def test_backward_grad_must_be_a_number():
+    with pytest.raises(TypeError, match="grad must be a real number, got str"):
+        Value(1.0).backward("x")
+
+
+def test_name_must_be_a_string():
+    with pytest.raises(TypeError, match="name must be a str, got int"):
+        Value(1.0, name=3)
+    with pytest.raises(ValueError, match="kind must be one of"):
+        Value(1.0, kind="weight")

@@ -1,0 +1,147 @@
+"""Every primitive: its value and its derivative against the analytic formula
+and against central finite differences, over many points (hypothesis)."""
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import Value, dot, sum_values
+from autograd import ops
+from conftest import assert_close, central_difference
+
+finite = st.floats(min_value=-50, max_value=50, allow_nan=False)
+positive = st.floats(min_value=1e-3, max_value=50)
+nonzero = finite.filter(lambda v: abs(v) > 1e-3)
+
+
+def grad_of(f, *xs):
+    """Values and gradients of f at xs through the engine."""
+    vs = [Value(x) for x in xs]
+    out = f(*vs)
+    out.backward()
+    return out.data, [v.grad for v in vs]
+
+
+# (name, engine function, float function, analytic partial derivatives, domain)
+UNARY = [
+    ("neg", lambda a: -a, lambda a: -a, lambda a: -1.0, finite),
+    ("exp", lambda a: a.exp(), math.exp, math.exp, finite),
+    ("log", lambda a: a.log(), math.log, lambda a: 1 / a, positive),
+    ("sqrt", lambda a: a.sqrt(), math.sqrt, lambda a: 0.5 / math.sqrt(a), positive),
+    ("sigmoid", lambda a: a.sigmoid(), lambda a: 1 / (1 + math.exp(-a)),
+     lambda a: math.exp(-a) / (1 + math.exp(-a)) ** 2, finite),
+    ("tanh", lambda a: a.tanh(), math.tanh, lambda a: 1 / math.cosh(a) ** 2, finite),
+    ("relu", lambda a: a.relu(), lambda a: max(0.0, a), lambda a: 1.0 if a > 0 else 0.0, nonzero),
+    ("abs", lambda a: abs(a), abs, lambda a: math.copysign(1.0, a), nonzero),
+    ("pow3", lambda a: a ** 3, lambda a: a ** 3, lambda a: 3 * a ** 2, finite),
+    ("pow-half", lambda a: a ** 0.5, lambda a: a ** 0.5, lambda a: 0.5 * a ** -0.5, positive),
+    ("rpow", lambda a: 2 ** a, lambda a: 2 ** a, lambda a: 2 ** a * math.log(2), finite),
+    ("rsub", lambda a: 3 - a, lambda a: 3 - a, lambda a: -1.0, finite),
+    ("rdiv", lambda a: 3 / a, lambda a: 3 / a, lambda a: -3 / a ** 2, nonzero),
+]
+
+BINARY = [
+    ("add", lambda a, b: a + b, lambda a, b: (1.0, 1.0), finite, finite),
+    ("sub", lambda a, b: a - b, lambda a, b: (1.0, -1.0), finite, finite),
+    ("mul", lambda a, b: a * b, lambda a, b: (b, a), finite, finite),
+    ("div", lambda a, b: a / b, lambda a, b: (1 / b, -a / b ** 2), finite, nonzero),
+    ("pow", lambda a, b: a ** b, lambda a, b: (b * a ** (b - 1), a ** b * math.log(a)),
+     st.floats(0.1, 5), st.floats(-3, 3)),
+]
+
+
+@pytest.mark.parametrize("name,f,ref,dref,domain", UNARY, ids=[u[0] for u in UNARY])
+def test_unary_value_and_derivative(name, f, ref, dref, domain):
+    @settings(max_examples=60, deadline=None)
+    @given(domain)
+    def check(x):
+        data, (g,) = grad_of(f, x)
+        assert_close(data, ref(x), rel=1e-12, abs_=1e-300, what=f"{name}({x})")
+        assert_close(g, dref(x), rel=1e-9, abs_=1e-12, what=f"d{name}/dx at {x}")
+        if abs(g) < 1e12:
+            numeric = central_difference(lambda t: f(Value(t)).data, x)
+            assert_close(g, numeric, rel=1e-4, abs_=1e-6, what=f"d{name}/dx vs finite differences at {x}")
+    check()
+
+
+@pytest.mark.parametrize("name,f,dref,da,db", BINARY, ids=[b[0] for b in BINARY])
+def test_binary_value_and_derivative(name, f, dref, da, db):
+    @settings(max_examples=60, deadline=None)
+    @given(da, db)
+    def check(a, b):
+        data, (ga, gb) = grad_of(f, a, b)
+        assert_close(data, f(a, b), rel=1e-12, what=f"{name}({a}, {b})")
+        ea, eb = dref(a, b)
+        assert_close(ga, ea, rel=1e-9, abs_=1e-12, what=f"∂{name}/∂a")
+        assert_close(gb, eb, rel=1e-9, abs_=1e-12, what=f"∂{name}/∂b")
+        na = central_difference(lambda t: f(Value(t), Value(b)).data, a)
+        nb = central_difference(lambda t: f(Value(a), Value(t)).data, b)
+        assert_close(ga, na, rel=1e-4, abs_=1e-5, what=f"∂{name}/∂a vs finite differences")
+        assert_close(gb, nb, rel=1e-4, abs_=1e-5, what=f"∂{name}/∂b vs finite differences")
+    check()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(finite, finite), min_size=1, max_size=8), finite)
+def test_dot_is_weighted_sum_with_textbook_partials(pairs, b):
+    ws = [Value(w) for w, _ in pairs]
+    xs = [Value(x) for _, x in pairs]
+    bias = Value(b)
+    z = dot(ws, xs, bias)
+    assert_close(z.data, sum(w * x for w, x in pairs) + b, rel=1e-12, abs_=1e-9)
+    z.backward()
+    for (w, x), wv, xv in zip(pairs, ws, xs):
+        assert wv.grad == x and xv.grad == w  # ∂z/∂w_k = a_k, ∂z/∂a_k = w_k exactly
+    assert bias.grad == 1.0
+    assert z.parents == tuple(ws) + tuple(xs) + (bias,)
+
+
+def test_dot_without_bias_and_sum_values():
+    w, x = Value(2.0), Value(3.0)
+    z = dot([w], [x])
+    assert z.data == 6.0 and len(z.parents) == 2
+    s = sum_values([w, x, 4])
+    s.backward()
+    assert s.data == 9.0 and w.grad == 1.0 and x.grad == 1.0
+
+
+def test_dot_length_mismatch_names_both_sizes():
+    with pytest.raises(ValueError, match="2 weights but 1 inputs"):
+        dot([Value(1.0), Value(2.0)], [Value(1.0)])
+
+
+@pytest.mark.parametrize("op_name", [n for n, op in ops.OPS.items() if not op.is_leaf])
+def test_every_rule_is_a_named_module_level_function(op_name):
+    rule = ops.OPS[op_name].backward
+    assert rule.__name__ == f"{op_name}_backward"
+    assert getattr(ops, rule.__name__) is rule
+    assert rule.__code__.co_freevars == ()  # no closure
+
+
+def test_sigmoid_and_tanh_are_stable_at_extremes():
+    assert Value(-1000.0).sigmoid().data == 0.0
+    assert Value(1000.0).sigmoid().data == 1.0
+    assert Value(-1e308).sigmoid().data == 0.0
+    assert Value(1e308).tanh().data == 1.0
+    for x in (-1000.0, 1000.0):
+        v = Value(x)
+        v.sigmoid().backward()
+        assert v.grad == 0.0
+    assert_close(Value(-30.0).sigmoid().data, math.exp(-30) / (1 + math.exp(-30)), rel=1e-15)
+
+
+def test_relu_and_abs_have_zero_slope_at_zero():
+    for f in (lambda v: v.relu(), abs):
+        v = Value(0.0)
+        f(v).backward()
+        assert v.grad == 0.0
+
+
+def test_comparisons_compare_data():
+    a, b = Value(1.0), Value(2.0)
+    assert a < b and a <= 1.0 and b > a and b >= 2
+    assert (a < b) is True
+    assert a != Value(1.0)  # identity, not value
+    assert len({a, b, a}) == 2
