@@ -1,7 +1,8 @@
 """The ``chainrule`` command.
 
-Subcommands register themselves in ``COMMANDS`` (name -> (help, add_arguments,
-run)).  ``chainrule ops`` lists the primitive operations and their local
+Subcommands live in :mod:`autograd.commands`, one module each, and register
+themselves here with ``@command(name, help)``; a ``run.arguments(parser)``
+function attached to ``run`` adds their options.  ``chainrule ops`` lists the primitive operations and their local
 derivative rules.
 """
 
@@ -36,6 +37,8 @@ def run_ops(args):
 
 
 def build_parser():
+    from . import commands
+    commands.load_all()
     parser = argparse.ArgumentParser(
         prog="chainrule",
         description="Scalar reverse-mode autodiff for learning and checking backpropagation.")
