@@ -9,6 +9,7 @@ import autograd
 from autograd import Value, no_grad
 from autograd.engine import topological_order
 from conftest import assert_close, central_difference
+from graphs import random_graph
 
 
 def test_square_has_two_edges_and_gradient_2a():
@@ -79,21 +80,6 @@ def test_shared_subexpression_sums_both_paths():
     f = s * s + s
     f.backward()
     assert_close(x.grad, (2 * s.data + 1) * y.data, rel=1e-15)
-
-
-def random_graph(rng, leaves, size):
-    """A random expression over `leaves` that reuses earlier nodes often."""
-    nodes = list(leaves)
-    unary = [lambda a: a.tanh(), lambda a: a.sigmoid(), lambda a: (a * 0.3).exp(),
-             lambda a: (a * a + 1.0).log(), lambda a: (a * a + 0.5).sqrt(), lambda a: -a]
-    binary = [lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b,
-              lambda a, b: a / (b * b + 1.0), lambda a, b: (a * a + 0.1) ** (b.tanh())]
-    for _ in range(size):
-        if rng.random() < 0.4:
-            nodes.append(rng.choice(unary)(rng.choice(nodes)))
-        else:
-            nodes.append(rng.choice(binary)(rng.choice(nodes), rng.choice(nodes)))
-    return autograd.sum_values(nodes[-4:]) if size >= 4 else nodes[-1]
 
 
 def evaluate(build, values):
