@@ -1,1 +1,27 @@
-"""chainrule's networks: neurons, layers and MLPs built from autograd.Value nodes."""
+"""chainrule's networks: neurons, layers and MLPs built from autograd.Value nodes.
+
+Every weight w^l_jk, bias b^l_j, weighted input z^l_j and activation a^l_j
+is a named node (Nielsen's notation, input layer = layer 1), so a network
+can be drawn, stepped through and checked by hand.
+
+>>> import nn
+>>> net = nn.MLP([1, 1, 1], weights=[[[0.4]], [[-0.7]]], biases=[[0.1], [-0.2]])
+>>> C = nn.half_squared_error(net([0.5]), [1.0])
+>>> C.backward()
+>>> sorted(net.named_parameters())
+['b2_1', 'b3_1', 'w2_11', 'w3_11']
+"""
+
+from .activations import ACTIVATIONS
+from .layers import MLP, Layer, Neuron
+from .losses import half_mean_squared_error, half_squared_error
+from .module import Module
+from .names import SEED_000, latex_name
+from .optim import SGD
+from .train import TrainingDiverged, eager_step, train
+
+__all__ = [
+    "Module", "Neuron", "Layer", "MLP", "ACTIVATIONS",
+    "half_squared_error", "half_mean_squared_error", "SGD",
+    "train", "eager_step", "TrainingDiverged", "latex_name", "SEED_000",
+]

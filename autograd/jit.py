@@ -1,0 +1,418 @@
+"""jit: trace a function of Values once, then run it as generated Python.
+
+Most of the time of a scalar engine goes into creating nodes again on every
+pass, although a network runs the same graph for every sample.
+``autograd.jit(fn)`` calls ``fn`` once with placeholder Values, records the
+graph it returns and writes that graph as straight-line Python source: the
+forward pass one line per node, the backward pass one line per gradient with
+the rule in a comment (see :mod:`autograd.jit_emit`).  Later calls run only
+that code on floats.
+
+>>> from autograd import Value
+>>> from autograd.jit import jit
+>>> w = Value(0.5, name="w", kind="parameter")
+>>> f = jit(lambda x: (w * x).tanh())
+>>> round(f(2.0), 6), round(w.grad, 6)      # tanh(1), (1 - tanh²(1))·2
+(0.761594, 0.839949)
+
+Leaves that ``fn`` closes over are parameters: the generated code reads
+their ``.data`` at every call (so an optimiser's updates are seen) and adds
+to their ``.grad``, exactly as ``Value.backward()`` would.
+
+Errors.  The generated code runs plain float arithmetic; when it raises
+(division by zero, log of a number <= 0, exp overflow, ...) the call
+re-raises the eager engine's error for that node, with the generated line
+(found from the traceback, so the check costs nothing while all is well).
+Unlike the eager engine, ``log`` and ``sqrt`` of NaN give NaN, relu's and
+abs's gradient is 0 (not NaN) below 0 even for an infinite upstream
+gradient, and ``detect_anomaly()`` is not consulted.
+"""
+
+import inspect
+import itertools
+import linecache
+import weakref
+from contextlib import contextmanager
+
+from . import engine, modes, ops
+from .jit_emit import HELPERS, Graph, generate
+from .ops import describe
+from .value import Value, as_float
+
+__all__ = ["jit", "Jitted", "TracingError", "jit_loss"]
+
+
+class TracingError(TypeError):
+    """A traced Value was asked for its number (``if``, ``<``, ``float()``) while tracing."""
+
+
+def jit(fn=None, *, name=None, input_names=None):
+    """Compile ``fn`` (a function of Values returning a Value) to generated Python.
+
+    ``name`` names the generated function (default ``fn.__name__``);
+    ``input_names`` (a list, or a function of the number of inputs) names
+    the placeholders (default: ``fn``'s parameter names, ``*x`` gives
+    ``x1, x2, ...``).  Usable as a decorator, with or without arguments.
+    """
+    if fn is None:
+        return lambda f: Jitted(f, name=name, input_names=input_names)
+    return Jitted(fn, name=name, input_names=input_names)
+
+
+def jit_loss(model, loss, n_inputs, *, name="loss"):
+    """``jit`` of ``loss(model([x1..xn]), [y1..ym])`` as a function of n + m numbers.
+
+    ``model`` maps a list of n input Values to a list of output Values (an
+    ``nn.MLP``), ``loss(outputs, targets)`` returns one Value
+    (``nn.half_squared_error``).  Call the result as ``step(x1, x2, y)`` or
+    ``step.batch([(x1, x2, y), ...])``.
+    """
+    def traced(*numbers):
+        return loss(model(list(numbers[:n_inputs])), list(numbers[n_inputs:]))
+
+    def names(arity):
+        m = arity - n_inputs
+        if m < 0:
+            raise TypeError(f"{name}: expected {n_inputs} inputs and the targets, got {arity} numbers")
+        targets = ["y"] if m == 1 else [f"y{j}" for j in range(1, m + 1)]
+        return [f"x{k}" for k in range(1, n_inputs + 1)] + targets
+
+    return Jitted(traced, name=name, input_names=names)
+
+
+# ---------------------------------------------------------------------------
+# Tracing
+# ---------------------------------------------------------------------------
+
+_REFUSED = {
+    "__bool__": "bool() (an if, while, and, or, not)",
+    "__lt__": "a comparison <", "__le__": "a comparison <=",
+    "__gt__": "a comparison >", "__ge__": "a comparison >=",
+    "__float__": "float()",
+}
+
+
+def _refuser(dunder, fn_name):
+    what = _REFUSED[dunder]
+
+    def refuse(self, *other):
+        raise TracingError(
+            f"jit: cannot trace {fn_name}(): {what} on {describe(self)} needs its number, and "
+            f"data-dependent Python control flow cannot be traced (the generated code would "
+            f"take today's branch for every input). Branch inside the graph instead "
+            f"(relu(), abs()), or call {fn_name}() without jit.")
+    refuse.__name__ = dunder
+    return refuse
+
+
+@contextmanager
+def tracing(fn_name):
+    """While inside, asking a Value for its number raises :class:`TracingError`.
+
+    Also turns recording on (a trace inside ``no_grad()`` still needs the
+    graph).  Everything is restored on exit; the eager engine pays nothing
+    outside.  Like the modes, the switch is process-wide, not per thread.
+    """
+    saved = {d: Value.__dict__.get(d) for d in _REFUSED}
+    mode = (modes.is_grad_enabled(), modes.anomaly_enabled())
+    try:
+        modes._set(True, mode[1])
+        for dunder in _REFUSED:
+            setattr(Value, dunder, _refuser(dunder, fn_name))
+        yield
+    finally:
+        for dunder, original in saved.items():
+            if original is None:
+                delattr(Value, dunder)
+            else:
+                setattr(Value, dunder, original)
+        modes._set(*mode)
+
+
+def trace(fn, inputs, names, fn_name):
+    """Call ``fn`` on placeholder Values holding ``inputs``; return the :class:`Graph`."""
+    placeholders = [Value(as_float(x, f"jit input {n!r} of {fn_name}()"), name=n)
+                    for x, n in zip(inputs, names)]
+    with tracing(fn_name):
+        root = fn(*placeholders)
+    if not isinstance(root, Value):
+        raise TypeError(f"jit: {fn_name}() must return one Value, got {type(root).__name__}")
+    return Graph(root, placeholders, engine.all_nodes(root))
+
+
+# ---------------------------------------------------------------------------
+# Generated-code registry (linecache, for tracebacks and pdb)
+# ---------------------------------------------------------------------------
+
+_live_files = set()
+
+
+def _register(filename, source):
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+
+
+def _free_filename(wanted):
+    name, k = wanted, 2
+    while name in _live_files:
+        name, k = f"{wanted[:-1]}#{k}>", k + 1
+    _live_files.add(name)
+    return name
+
+
+def _forget(filenames):
+    for name in filenames:
+        _live_files.discard(name)
+        linecache.cache.pop(name, None)
+
+
+class _Operand:
+    """Stand-in for a node in an error message: its name, op and current number."""
+
+    __slots__ = ("name", "data", "_op")
+
+    def __init__(self, node, data, local):
+        # an unnamed node is called by its local name in the generated code
+        named = node.name or (None if node._op is ops.CONSTANT else local)
+        self.name, self.data, self._op = named, data, node._op
+
+
+_EAGER_CHECKS = {
+    ops.DIV: lambda v, p: ops.checked_div(v[0], v[1], p[0], p[1]),
+    ops.POW: lambda v, p: ops.checked_pow(v[0], v[1], p[0], p[1]),
+    ops.LOG: lambda v, p: ops.checked_log(v[0], p[0]),
+    ops.SQRT: lambda v, p: ops.checked_sqrt(v[0], p[0]),
+    ops.EXP: lambda v, p: ops.checked_exp(v[0], p[0]),
+}
+
+
+# ---------------------------------------------------------------------------
+# The jitted callable
+# ---------------------------------------------------------------------------
+
+class Jitted:
+    """What :func:`jit` returns.
+
+    ``f(*numbers)``                     output (float); adds ∂output/∂p to each parameter's .grad
+    ``f(*numbers, input_grads=True)``   ``(output, (∂output/∂input_1, ...))`` and the same .grad update
+    ``f.batch(samples, mean=False)``    Σ (or mean) of the output over samples (tuples of numbers),
+                                        and its gradient; one generated loop, parameters read once
+    ``f.forward(*numbers)``             output only, no gradient
+    ``f.source``                        the generated code of ``f(...)`` (traced on the first call)
+    ``f.program(kind, arity)``          the generated program of "step", "batch" or "forward"
+    ``f.clear()``                       forget the traces (after replacing parameter objects)
+
+    One trace per number of inputs; each kind of call is generated on its first use.
+    """
+
+    def __init__(self, fn, *, name=None, input_names=None):
+        if not callable(fn):
+            raise TypeError(f"jit: expected a function, got {type(fn).__name__} {fn!r}")
+        self.fn = fn
+        self.__name__ = name or getattr(fn, "__name__", "fn")
+        self.__qualname__ = getattr(fn, "__qualname__", self.__name__)
+        self.__doc__ = getattr(fn, "__doc__", None)
+        self.__wrapped__ = fn
+        self._input_names = input_names
+        self._filenames = []
+        weakref.finalize(self, _forget, self._filenames)
+        self.clear()
+
+    def clear(self):
+        """Forget every trace; the next call traces again."""
+        self._graphs = {}      # arity -> Graph
+        self._programs = {}    # (kind, arity, input_grads) -> Program
+        self._by_file = {}     # filename -> Program
+        self._step = {}        # arity -> generated function
+        self._step_ig = {}
+        self._batch = {}
+        self._forward = {}
+        self._last_arity = None
+
+    def __repr__(self):
+        return f"<jit {self.__name__} traced for {sorted(self._graphs) or 'nothing yet'} inputs>"
+
+    # -- calls (the hot path) ------------------------------------------------------
+
+    def __call__(self, *inputs, input_grads=False):
+        table = self._step_ig if input_grads else self._step
+        code = table.get(len(inputs))
+        if code is None:
+            code = self._build("step", inputs, input_grads)
+        try:
+            return code(*inputs)
+        except (ArithmeticError, ValueError) as exc:
+            better = self._explain(exc)
+            if better is None:
+                raise
+            raise better from exc
+
+    def batch(self, samples, *, mean=False):
+        """Σ over ``samples`` (each a tuple of numbers) of the output, or the mean;
+        adds the gradient of that sum (or mean) to the parameters' ``.grad``."""
+        if not isinstance(samples, (list, tuple)):
+            samples = list(samples)
+        if not samples:
+            return 0.0
+        arity = len(samples[0])
+        code = self._batch.get(arity)
+        if code is None:
+            code = self._build("batch", samples[0], False)
+        n = len(samples)
+        try:
+            total = code(samples, 1.0 / n if mean else 1.0)
+        except (ArithmeticError, ValueError) as exc:
+            better = self._explain(exc)
+            if better is None:
+                raise
+            raise better from exc
+        return total / n if mean else total
+
+    def forward(self, *inputs):
+        """The output only: no gradient, parameters' ``.grad`` untouched."""
+        code = self._forward.get(len(inputs))
+        if code is None:
+            code = self._build("forward", inputs, False)
+        try:
+            return code(*inputs)
+        except (ArithmeticError, ValueError) as exc:
+            better = self._explain(exc)
+            if better is None:
+                raise
+            raise better from exc
+
+    def trace(self, *inputs, input_grads=False):
+        """Trace and generate ``f(*inputs)`` without running it; returns self."""
+        self._build("step", inputs, input_grads)
+        return self
+
+    # -- reading the generated code -----------------------------------------------------
+
+    @property
+    def source(self):
+        """The generated source of ``f(...)`` for the last number of inputs traced."""
+        return self.program().source
+
+    @property
+    def parameters(self):
+        """The parameter Values of the last trace (those whose ``.grad`` receives gradients)."""
+        return self.program().parameters
+
+    def program(self, kind="step", arity=None, input_grads=False):
+        """The :class:`autograd.jit_emit.Program` of a kind of call ("step", "batch", "forward")."""
+        if arity is None:
+            arity = self._last_arity
+        if arity is None:
+            raise RuntimeError(
+                f"jit {self.__name__}: nothing traced yet; call it once or use "
+                f".trace(*example_inputs) first")
+        key = (kind, arity, input_grads and kind == "step")
+        if key not in self._programs:
+            graph = self._graphs.get(arity)
+            if graph is None:
+                raise RuntimeError(f"jit {self.__name__}: not traced for {arity} inputs")
+            self._generate(kind, graph, key)
+        program = self._programs[key]
+        _register(program.filename, program.source)
+        return program
+
+    # -- tracing and generating -------------------------------------------------------
+
+    def _build(self, kind, inputs, input_grads):
+        arity = len(inputs)
+        graph = self._graphs.get(arity)
+        if graph is None:
+            names = self._names(arity)
+            graph = self._graphs[arity] = trace(self.fn, inputs, names, self.__name__)
+        key = (kind, arity, bool(input_grads) and kind == "step")
+        function = self._generate(kind, graph, key)
+        table = {"step": self._step_ig if key[2] else self._step,
+                 "batch": self._batch, "forward": self._forward}[kind]
+        table[arity] = function
+        if kind == "step":
+            self._last_arity = arity
+        elif self._last_arity is None:
+            self._last_arity = arity
+        return function
+
+    def _generate(self, kind, graph, key):
+        program = generate(graph, self.__name__, kind, key[2])
+        suffix = {"step": "[input_grads]" if key[2] else "", "batch": "[batch]",
+                  "forward": "[forward]"}[kind]
+        if len(self._graphs) > 1:
+            suffix += f"/{key[1]}"
+        program.filename = _free_filename(f"<chainrule-jit:{self.__name__}{suffix}>")
+        self._filenames.append(program.filename)
+        _register(program.filename, program.source)
+        namespace = dict(HELPERS, PARAMETERS=program.parameters, __name__="autograd.jit.generated")
+        exec(compile(program.source, program.filename, "exec"), namespace)
+        function = program.function = namespace[program.name]
+        self._programs[key] = program
+        self._by_file[program.filename] = program
+        return function
+
+    def _names(self, arity):
+        """Placeholder names: from ``input_names`` or ``fn``'s signature."""
+        given = self._input_names
+        if callable(given):
+            names = list(given(arity))
+        elif given is not None:
+            names = list(given)
+        else:
+            names = _names_from_signature(self.fn, arity)
+        if len(names) < arity:
+            raise TypeError(f"jit {self.__name__}: {arity} inputs but only names {names}")
+        return names[:arity]
+
+    # -- errors ----------------------------------------------------------------------
+
+    def _explain(self, exc):
+        """The eager engine's error for the node whose generated line raised ``exc``."""
+        hit = None
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename in self._by_file:
+                hit = tb
+            tb = tb.tb_next
+        if hit is None:
+            return None
+        filename, lineno = hit.tb_frame.f_code.co_filename, hit.tb_lineno
+        program = self._by_file[filename]
+        _register(filename, program.source)
+        code = linecache.getline(filename, lineno).strip()
+        where = f"\n  in jit-compiled {self.__name__}(), {filename} line {lineno}: {code}"
+        info = program.lines.get(lineno)
+        if info is None:
+            return type(exc)(f"{exc}{where}")
+        node = info.node
+        local = hit.tb_frame.f_locals
+        parents = node._prev
+        values = [p.data if p._op is ops.CONSTANT else local.get(src, p.data)
+                  for p, src in zip(parents, info.operands)]
+        operands = [_Operand(p, v, src) for p, v, src in zip(parents, values, info.operands)]
+        check = _EAGER_CHECKS.get(node._op) if info.phase == "forward" else None
+        if check is not None:
+            try:
+                check(values, operands)
+            except (ArithmeticError, ValueError) as eager:
+                return type(eager)(f"{eager}{where}")
+        described = ", ".join(describe(o) for o in operands)
+        itself = _Operand(node, local.get(info.target, node.data), info.target)
+        return type(exc)(f"{info.phase} of {node._op.name} node {describe(itself)}: {exc} "
+                         f"(operands {described}){where}")
+
+
+def _names_from_signature(fn, arity):
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        parameters = ()
+    names, star = [], "x"
+    for p in parameters:
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            names.append(p.name)
+        elif p.kind is p.VAR_POSITIONAL:
+            star = p.name
+    extra = (f"{star}{k}" for k in itertools.count(1))
+    while len(names) < arity:
+        names.append(next(extra))
+    return names

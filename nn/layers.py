@@ -1,0 +1,437 @@
+"""Neuron, Layer and MLP: networks whose every number is a named Value node.
+
+Notation (Nielsen): the input layer is layer 1; layer l's neuron j computes
+
+    z^l_j = Σ_k w^l_jk a^{l-1}_k + b^l_j        (one ``dot`` node, fused=True)
+    a^l_j = σ(z^l_j)                             (one activation node)
+
+and after ``C.backward()`` the error δ^l_j = ∂C/∂z^l_j is ``layer.z[j-1].grad``.
+"""
+
+import random
+from itertools import repeat
+
+from autograd import Value
+from autograd.value import as_float, dot_unchecked
+
+from . import names as _names
+from .activations import activation_method, activations_per_layer
+from .module import KeyNameError, Module
+
+__all__ = ["Neuron", "Layer", "MLP", "elementary_z"]
+
+_RANDOM_RANGE = 1.0  # initial weights and biases are uniform on [-1, 1]
+
+
+# ---------------------------------------------------------------------------
+# Helpers: bias modes, initial values, inputs
+# ---------------------------------------------------------------------------
+
+def bias_mode(bias):
+    """``("trainable", None)``, ``("none", None)`` or ``("constant", value)``."""
+    if bias == "trainable" or bias == "none":
+        return bias, None
+    if isinstance(bias, (int, float)) and not isinstance(bias, bool):
+        return "constant", float(bias)
+    raise ValueError(
+        f"bias must be 'trainable', 'none' or a number (a constant bias that is not a "
+        f"parameter), got {type(bias).__name__} {bias!r}")
+
+
+def _initial(given, where, rng):
+    """A given initial value as a float (error naming ``where``), or a random draw."""
+    if given is None:
+        return rng.uniform(-_RANDOM_RANGE, _RANDOM_RANGE)
+    try:
+        return as_float(given, where)
+    except TypeError:
+        raise TypeError(f"{where} must be a real number, got "
+                        f"{type(given).__name__} {given!r}") from None
+
+
+def _rows(given, n, where, what):
+    """``given`` as a list of ``n`` items (None gives n Nones), or a ValueError."""
+    if given is None:
+        return [None] * n
+    if isinstance(given, (str, bytes)) or not hasattr(given, "__len__"):
+        raise TypeError(f"{where} must be a list of {n} {what}, got "
+                        f"{type(given).__name__} {given!r}")
+    if len(given) != n:
+        raise ValueError(f"{where} must have {n} {what}, got {len(given)}")
+    return list(given)
+
+
+def _make_rng(seed):
+    """``random.Random(seed)``: the same draws on every machine for an int seed."""
+    if seed is None:
+        seed = random.SystemRandom().randrange(2 ** 32)
+    elif isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int or None, got {type(seed).__name__} {seed!r}")
+    return seed, random.Random(seed)
+
+
+def as_inputs(inputs, input_names, owner):
+    """``inputs`` as a tuple of Values: numbers become leaves named ``x1, x2, ...``
+    (or the previous layer's a-names); Values are used as they are."""
+    if isinstance(inputs, (str, bytes, Value)) or not hasattr(inputs, "__len__"):
+        raise TypeError(f"{owner}: inputs must be a list of numbers or Values "
+                        f"(e.g. [0.5]), got {type(inputs).__name__} {inputs!r}")
+    if len(inputs) != len(input_names):
+        raise ValueError(f"{owner} expects {len(input_names)} inputs, got {len(inputs)}")
+    values = []
+    for x, name in zip(inputs, input_names):
+        if isinstance(x, Value):
+            values.append(x)
+            continue
+        try:
+            values.append(Value(x, name))
+        except TypeError:
+            raise TypeError(f"{owner}: input {name} must be a number or a Value, got "
+                            f"{type(x).__name__} {x!r}") from None
+    return tuple(values)
+
+
+def elementary_z(weights, inputs, bias):
+    """z = w_1 a_1 + w_2 a_2 + ... + b built from separate ``*`` and ``+`` nodes
+    (fused=False: every multiplication is visible in the graph)."""
+    z = weights[0] * inputs[0]
+    for w, a in zip(weights[1:], inputs[1:]):
+        z = z + w * a
+    if bias is not None:
+        z = z + bias
+    return z
+
+
+def _weighted_input(fused):
+    return dot_unchecked if fused else elementary_z
+
+
+# ---------------------------------------------------------------------------
+# Neuron
+# ---------------------------------------------------------------------------
+
+class Neuron(Module):
+    """Neuron j of layer l: z^l_j = Σ_k w^l_jk a^{l-1}_k + b^l_j, a^l_j = f(z^l_j).
+
+    ``weights`` (n_in numbers) and ``b`` give the initial values; whatever is
+    not given is drawn uniformly from [-1, 1] with ``random.Random(seed)``.
+    ``bias`` is "trainable" (a parameter), "none", or a number: a constant
+    bias node that is not a parameter.  ``names`` maps Nielsen names to
+    other names (see :data:`nn.names.SEED_000`).
+    """
+
+    def __init__(self, n_in, activation="sigmoid", *, layer=2, j=1, weights=None, b=None,
+                 bias="trainable", seed=None, fused=True, names=None, _rng=None):
+        _check_size(n_in, "Neuron n_in")
+        self.layer, self.j, self.n_in, self.fused = layer, j, n_in, fused
+        self.activation = activation
+        self._activate = activation_method(activation, f"Neuron {j} of layer {layer}")
+        rename = (names or {}).get
+        rng = _rng if _rng is not None else _make_rng(seed)[1]
+        mode, constant = bias_mode(bias)
+        self.bias_mode = mode
+        where = f"layer {layer} neuron {j}"
+        rows = _rows(weights, n_in, f"weights of {where}", "numbers (one per input)")
+        params = []
+        for k, given in enumerate(rows, 1):
+            name = rename(_names.weight_name(layer, j, k)) or _names.weight_name(layer, j, k)
+            value = _initial(given, f"weight {_names.weight_name(layer, j, k)}", rng)
+            params.append((name, Value(value, name, kind="parameter")))
+        self.weights = tuple(value for _, value in params)
+        nielsen_b = _names.bias_name(layer, j)
+        b_name = rename(nielsen_b) or nielsen_b
+        if mode == "trainable":
+            self.bias = Value(_initial(b, f"bias {nielsen_b}", rng), b_name, kind="parameter")
+            params.append((b_name, self.bias))
+        else:
+            if b is not None:
+                raise ValueError(f"{where}: an initial bias was given but bias={bias!r}; "
+                                 f"initial biases need bias='trainable'")
+            self.bias = None if mode == "none" else Value(constant, b_name, kind="constant")
+        self._params = tuple(params)
+        self._z_name = rename(_names.z_name(layer, j)) or _names.z_name(layer, j)
+        self._a_name = rename(_names.a_name(layer, j)) or _names.a_name(layer, j)
+        previous = _previous_names(layer, n_in)
+        self._input_names = [rename(n) or n for n in previous]
+
+    def _named_parameters(self):
+        return iter(self._params)
+
+    def zero_grad(self):
+        """Zero the parameters' grads (and a constant bias node's, which also accumulates)."""
+        super().zero_grad()
+        if self.bias is not None:
+            self.bias.grad = 0.0
+
+    def weighted_input(self, inputs):
+        """z^l_j for ``inputs`` (a list of n_in numbers or Values), named ``z{l}_{j}``."""
+        inputs = as_inputs(inputs, self._input_names, f"Neuron {self._z_name}")
+        z = _weighted_input(self.fused)(self.weights, inputs, self.bias)
+        z.name = self._z_name
+        return z
+
+    def __call__(self, inputs):
+        """a^l_j = f(z^l_j) for ``inputs``; one Value."""
+        z = self.weighted_input(inputs)
+        if self._activate is None:
+            return z
+        a = self._activate(z)
+        a.name = self._a_name
+        return a
+
+    def __repr__(self):
+        bias = {"trainable": "trainable bias", "none": "no bias"}.get(
+            self.bias_mode, f"constant bias {self.bias.data if self.bias else ''}")
+        return (f"Neuron(layer {self.layer}, j={self.j}: {self.n_in} inputs, "
+                f"{self.activation}, {bias})")
+
+
+def _previous_names(layer, n_in):
+    """Names of the nodes feeding layer ``layer``: x1.. for layer 2, else a{l-1}_k."""
+    if layer == 2:
+        return [_names.input_name(k) for k in range(1, n_in + 1)]
+    return [_names.a_name(layer - 1, k) for k in range(1, n_in + 1)]
+
+
+def _check_size(n, what):
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{what} must be a positive int, got {type(n).__name__} {n!r}")
+
+
+# ---------------------------------------------------------------------------
+# Layer
+# ---------------------------------------------------------------------------
+
+class Layer(Module):
+    """Layer l (``number``; the input layer is 1): n_out neurons reading n_in inputs.
+
+    ``weights[j][k]`` is w^l_{j+1,k+1} (0-based lists), ``biases[j]`` is b^l_{j+1}.
+    After a call, ``z`` and ``a`` hold that pass's z^l and a^l nodes and
+    ``delta`` lists δ^l_j = ∂C/∂z^l_j once ``C.backward()`` has run.
+    """
+
+    def __init__(self, n_in, n_out, activation="sigmoid", *, number=2, weights=None,
+                 biases=None, bias="trainable", seed=None, fused=True, names=None, _rng=None):
+        _check_size(n_in, f"Layer {number} n_in")
+        _check_size(n_out, f"Layer {number} n_out")
+        self.number, self.n_in, self.n_out = number, n_in, n_out
+        self.activation, self.fused = activation, fused
+        self._activate = activation_method(activation, f"activation of layer {number}")
+        rng = _rng if _rng is not None else _make_rng(seed)[1]
+        mode, _ = bias_mode(bias)
+        self.bias_mode = mode
+        weight_rows = _rows(weights, n_out, f"weights of layer {number}",
+                            f"rows (one per neuron of layer {number})")
+        if biases is not None and mode != "trainable":
+            raise ValueError(f"layer {number}: biases were given but bias={bias!r}; "
+                             f"initial biases need bias='trainable'")
+        bias_values = _rows(biases, n_out, f"biases of layer {number}",
+                            f"numbers (one per neuron of layer {number})")
+        self.neurons = [
+            Neuron(n_in, activation, layer=number, j=j, weights=row, b=b, bias=bias,
+                   fused=fused, names=names, _rng=rng)
+            for j, (row, b) in enumerate(zip(weight_rows, bias_values), 1)]
+        # Precomputed once for the forward pass (the hot path)
+        self._weight_rows = tuple(neuron.weights for neuron in self.neurons)
+        self._bias_nodes = tuple(neuron.bias for neuron in self.neurons)
+        self._z_names = tuple(neuron._z_name for neuron in self.neurons)
+        self._a_names = tuple(neuron._a_name for neuron in self.neurons)
+        self._input_names = self.neurons[0]._input_names
+        self._dot = _weighted_input(fused)
+        self.z, self.a = [], []
+
+    def _named_parameters(self):
+        for neuron in self.neurons:
+            yield from neuron._params
+
+    def zero_grad(self):
+        for neuron in self.neurons:
+            neuron.zero_grad()
+
+    @property
+    def delta(self):
+        """δ^l_j = ∂C/∂z^l_j of the last forward pass (valid after ``C.backward()``)."""
+        return [z.grad for z in self.z]
+
+    def __call__(self, inputs):
+        """a^l for ``inputs`` (a list of n_in numbers or Values): a list of Values."""
+        inputs = as_inputs(inputs, self._input_names, f"Layer {self.number}")
+        return list(self._forward(inputs))
+
+    def _forward(self, inputs):
+        """a^l from a tuple of Values; records this pass's z^l and a^l (no checks)."""
+        zs = list(map(self._dot, self._weight_rows, repeat(inputs), self._bias_nodes))
+        for z, name in zip(zs, self._z_names):
+            z.name = name
+        activate = self._activate
+        if activate is None:  # linear: a^l = z^l, the same nodes
+            activations = list(zs)
+        else:
+            activations = list(map(activate, zs))
+            for a, name in zip(activations, self._a_names):
+                a.name = name
+        self.z, self.a = zs, activations
+        return tuple(activations)
+
+    def __repr__(self):
+        return (f"Layer {self.number}: {self.n_in} -> {self.n_out}, {self.activation}, "
+                f"{_bias_text(self)}")
+
+
+def _bias_text(layer):
+    if layer.bias_mode == "constant":
+        return f"constant bias {layer.neurons[0].bias.data!r}"
+    return {"trainable": "trainable bias", "none": "no bias"}[layer.bias_mode]
+
+
+# ---------------------------------------------------------------------------
+# MLP
+# ---------------------------------------------------------------------------
+
+class MLP(Module):
+    """A fully connected network with layer sizes ``sizes`` (input layer first).
+
+    >>> net = MLP([2, 3, 1], seed=0)
+    >>> [y] = net([1.0, 0.0])
+    >>> y.name, [p.name for p in net.layers[0].neurons[0].parameters()]
+    ('a3_1', ['w2_11', 'w2_12', 'b2_1'])
+
+    ``activation``: one name for every layer or a list with one per layer
+    ("sigmoid", "tanh", "relu", "linear").  ``weights[l][j][k]`` is the
+    weight from neuron k of layer l to neuron j of layer l+1 (0-based lists;
+    in Nielsen's names w^{l+2}_{j+1,k+1}), ``biases[l][j]`` the bias of
+    neuron j of layer l+1.  Values not given are drawn uniformly from
+    [-1, 1] by ``random.Random(seed)`` in parameter order (layer by layer,
+    neuron by neuron, weights then bias); ``seed=None`` picks a seed and
+    keeps it in ``net.seed``.  ``bias``: "trainable", "none" or a number
+    (a constant bias that is not a parameter).  ``fused=False`` builds each
+    z from separate ``*`` and ``+`` nodes instead of one ``dot`` node.
+    ``names``: "nielsen" (default), "seed" (seed 000's w1 b1 w2 b2, net1 h
+    net2 y' for a 1-1-1 network) or a dict renaming Nielsen names.
+    """
+
+    def __init__(self, sizes, activation="sigmoid", *, weights=None, biases=None,
+                 bias="trainable", seed=None, fused=True, names="nielsen"):
+        sizes = _check_sizes(sizes)
+        self.sizes = sizes
+        n_layers = len(sizes) - 1
+        self.activations = activations_per_layer(activation, n_layers)
+        mode, _ = bias_mode(bias)
+        self.bias = bias
+        if biases is not None and mode != "trainable":
+            raise ValueError(f"biases were given but bias={bias!r}; "
+                             f"initial biases need bias='trainable'")
+        self.seed, rng = _make_rng(seed)
+        self.fused = fused
+        rename = _renaming(names, sizes, mode)
+        weight_layers = _rows(weights, n_layers, "weights",
+                              "matrices (one per layer after the input)")
+        bias_layers = _rows(biases, n_layers, "biases",
+                            "lists (one per layer after the input)")
+        self.layers = [
+            Layer(n_in, n_out, act, number=i + 2, weights=w, biases=b, bias=bias,
+                  fused=fused, names=rename, _rng=rng)
+            for i, (n_in, n_out, act, w, b) in enumerate(
+                zip(sizes, sizes[1:], self.activations, weight_layers, bias_layers))]
+        self._input_names = self.layers[0]._input_names
+        self._owner = f"MLP {'-'.join(map(str, sizes))}"
+        self.inputs = ()
+
+    def _named_parameters(self):
+        for layer in self.layers:
+            yield from layer._named_parameters()
+
+    def zero_grad(self):
+        for layer in self.layers:
+            layer.zero_grad()
+
+    def layer(self, l):
+        """The layer with Nielsen number ``l`` (2 is the first hidden layer)."""
+        for layer in self.layers:
+            if layer.number == l:
+                return layer
+        raise IndexError(f"{self._owner} has layers 2..{len(self.sizes)} "
+                         f"(layer 1 is the input), got {l!r}")
+
+    def __call__(self, inputs):
+        """The output activations a^L for ``inputs``: always a list of Values.
+
+        Numbers become leaf nodes named x1, x2, ...; Values are used as they
+        are.  Each layer's ``z`` and ``a`` hold this pass's nodes afterwards.
+        """
+        x = as_inputs(inputs, self._input_names, self._owner)
+        self.inputs = x
+        for layer in self.layers:
+            x = layer._forward(x)
+        return list(x)
+
+    def jit_loss(self, loss=None):
+        """The compiled C(x, y) of this network: ``autograd.jit_loss(self, loss, n_inputs)``.
+
+        Call it as ``step(x1, .., xn, y1, .., ym)`` or ``step.batch(samples)``:
+        it returns C and adds ∂C/∂w into each parameter's ``grad``, exactly
+        as ``loss(net(x), y).backward()`` would, without building nodes.
+        """
+        from autograd.jit import jit_loss
+        from .losses import half_squared_error
+        return jit_loss(self, loss or half_squared_error, self.sizes[0])
+
+    def __repr__(self):
+        lines = [f"MLP({self.sizes}, {len(self.parameters())} parameters, seed={self.seed}"]
+        lines += [f"  {layer!r}" for layer in self.layers]
+        return "\n".join(lines) + "\n)"
+
+
+def _check_sizes(sizes):
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise TypeError(f"MLP sizes must be a list of layer sizes like [2, 3, 1], "
+                        f"got {type(sizes).__name__} {sizes!r}")
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"MLP sizes needs an input and an output layer "
+                         f"(at least two sizes, like [2, 3, 1]), got {sizes!r}")
+    for i, n in enumerate(sizes):
+        _check_size(n, f"MLP size of layer {i + 1}")
+    return sizes
+
+
+def _nielsen_names(sizes, mode):
+    """Every node name a network of these sizes uses, in Nielsen's notation."""
+    names = [_names.input_name(k) for k in range(1, sizes[0] + 1)]
+    for l, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), 2):
+        for j in range(1, n_out + 1):
+            names += [_names.weight_name(l, j, k) for k in range(1, n_in + 1)]
+            if mode != "none":
+                names.append(_names.bias_name(l, j))
+            names += [_names.z_name(l, j), _names.a_name(l, j)]
+    return names
+
+
+def _renaming(names, sizes, mode):
+    """The ``{nielsen name: new name}`` dict for ``names=`` (None for "nielsen")."""
+    if names == "nielsen" or names is None:
+        return None
+    if names == "seed":
+        if sizes != [1, 1, 1]:
+            raise ValueError(f"names='seed' (seed 000's w1 b1 w2 b2) needs MLP([1, 1, 1]), "
+                             f"got sizes {sizes}")
+        names = dict(_names.SEED_000)
+        if mode == "none":
+            names = {k: v for k, v in names.items() if not k.startswith("b")}
+    if not isinstance(names, dict):
+        raise TypeError(f"names must be 'nielsen', 'seed' or a dict of Nielsen name -> "
+                        f"name, got {type(names).__name__} {names!r}")
+    known = _nielsen_names(sizes, mode)
+    unknown = [key for key in names if key not in known]
+    if unknown:
+        raise KeyNameError(f"names: {', '.join(map(repr, unknown))} not in this network; "
+                           f"known: {', '.join(known)}")
+    final = {}
+    for key in known:
+        new = names.get(key, key)
+        if not isinstance(new, str) or not new:
+            raise TypeError(f"names: the name for {key!r} must be a non-empty str, got {new!r}")
+        if new in final:
+            raise ValueError(f"names: {new!r} given to both {final[new]!r} and {key!r}")
+        final[new] = key
+    return names

@@ -1,0 +1,414 @@
+"""autograd.jit: generated code equals the eager engine, reads as documented,
+refuses data-dependent control flow, and its errors point at generated lines."""
+
+import io
+import linecache
+import math
+import pdb
+import random
+import traceback
+
+import pytest
+
+import autograd
+from autograd import Value, dot, sum_values
+from autograd.jit import TracingError, jit, jit_loss
+from conftest import central_difference
+
+
+def close(a, b, rel=1e-12):
+    return math.isclose(a, b, rel_tol=rel, abs_tol=1e-300) or (a == b)
+
+
+# ---------------------------------------------------------------------------
+# Seed 000: the 1-1-1 sigmoid network, against the hand formula of the seed
+# ---------------------------------------------------------------------------
+
+def seed000():
+    w1, b1 = Value(0.5, name="w1", kind="parameter"), Value(0.1, name="b1", kind="parameter")
+    w2, b2 = Value(-0.3, name="w2", kind="parameter"), Value(0.2, name="b2", kind="parameter")
+
+    def loss(x, y):
+        net1 = dot([w1], [x], b1).named("net1")
+        h = net1.sigmoid().named("h")
+        net2 = dot([w2], [h], b2).named("net2")
+        out = net2.sigmoid().named("y'")
+        return ((y - out) ** 2 * 0.5).named("L")
+
+    return loss, (w1, b1, w2, b2)
+
+
+def sigma(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@pytest.mark.parametrize("x, y", [(1.0, 0.0), (-2.0, 1.0), (0.3, 0.7)])
+def test_seed000_gradients_match_the_hand_formula(x, y):
+    loss, (w1, b1, w2, b2) = seed000()
+    step = jit(loss)
+    L = step(x, y)
+    h = sigma(w1.data * x + b1.data)
+    out = sigma(w2.data * h + b2.data)
+    delta2 = out * (1 - out) * (out - y)           # ∂L/∂net2 = y'(1-y')(y'-y)
+    delta1 = h * (1 - h) * w2.data * delta2         # ∂L/∂net1 = h(1-h)·w2·∂L/∂net2
+    assert close(L, 0.5 * (y - out) ** 2, 1e-14)
+    assert close(w2.grad, h * delta2, 1e-14)
+    assert close(b2.grad, delta2, 1e-14)
+    assert close(w1.grad, x * delta1, 1e-14)
+    assert close(b1.grad, delta1, 1e-14)
+
+
+def test_seed000_equals_eager_bit_for_bit_and_accumulates_like_backward():
+    loss, params = seed000()
+    step = jit(loss)
+    for _ in range(2):
+        out = step(1.0, 0.0)
+    jit_grads = [p.grad for p in params]
+    for p in params:
+        p.grad = 0.0
+    for _ in range(2):
+        root = loss(Value(1.0), Value(0.0))
+        root.backward()
+    assert out == root.data
+    assert jit_grads == [p.grad for p in params]
+
+
+def test_seed000_source_reads_as_documented():
+    loss, _ = seed000()
+    step = jit(loss).trace(1.0, 0.0)
+    lines = [line.strip() for line in step.source.splitlines()]
+    for expected in [
+        "def loss(x, y):",
+        "p_w1, p_b1, p_w2, p_b2 = PARAMETERS",
+        "w1 = p_w1.data",
+        "net1 = w1 * x + b1  # dot",
+        "h = 1.0 / (1.0 + exp(-net1)) if net1 >= 0.0 else (_e := exp(net1)) / (1.0 + _e)  # sigmoid (stable form)",
+        "t1 = y - y_prime  # sub",
+        "L = t2 * 0.5  # mul",
+        "g_L = 1.0  # ∂L/∂L = 1",
+        "g_y_prime = -g_t1  # ∂t1/∂y_prime = -1",
+        "g_net2 = y_prime * (1.0 - y_prime) * g_y_prime  # ∂y_prime/∂net2 = σ(net2)(1-σ(net2))",
+        "g_h = w2 * g_net2  # ∂net2/∂h = w2",
+        "g_w1 = x * g_net1  # ∂net1/∂w1 = x",
+        "p_w1.grad += g_w1",
+        "return L",
+    ]:
+        assert expected in lines, expected
+    # forward before backward, backward children before parents, write-back last
+    order = [lines.index(s) for s in ("net1 = w1 * x + b1  # dot", "g_L = 1.0  # ∂L/∂L = 1",
+                                      "g_h = w2 * g_net2  # ∂net2/∂h = w2",
+                                      "g_w1 = x * g_net1  # ∂net1/∂w1 = x", "p_w1.grad += g_w1")]
+    assert order == sorted(order)
+    # the gradients of the inputs are not computed unless asked for
+    assert not any(line.startswith(("g_x ", "g_y ")) for line in lines)
+
+
+def test_fan_in_is_one_line_summing_every_contribution():
+    w1, w2 = Value(0.5, name="w1"), Value(-2.0, name="w2")
+    step = jit(lambda x: (w1 * x).named("z1") + (w2 * x).named("z2")).trace(1.5, input_grads=True)
+    src = step.program("step", input_grads=True).source
+    # in the eager engine's order (reverse topological: z2 is visited first)
+    assert "g_x = w2 * g_z2 + w1 * g_z1  # ∂z2/∂x = w2; ∂z1/∂x = w1" in src
+    out, (gx,) = step(1.5, input_grads=True)
+    assert out == 1.5 * 0.5 - 2.0 * 1.5 and gx == 0.5 - 2.0
+
+
+def test_names_are_sanitized_unique_and_unnamed_nodes_numbered():
+    a = Value(1.0, name="y'")
+    b = Value(2.0, name="y_prime")   # would collide with the sanitized y'
+    c = Value(3.0, name="class")     # a keyword
+    step = jit(lambda x: (x * a + b * c).named("1st")).trace(2.0)
+    src = step.source
+    for fragment in ("y_prime = p_y_prime.data", "y_prime__2 = p_y_prime__2.data",
+                     "class__2 = p_class__2.data", "t1 = x * y_prime  # mul",
+                     "v_1st = t1 + t2  # add"):
+        assert fragment in src, fragment
+    compile(src, "<check>", "exec")
+
+
+# ---------------------------------------------------------------------------
+# Random networks and every op, against the eager engine
+# ---------------------------------------------------------------------------
+
+def make_mlp(sizes, hidden, output, rng):
+    """Nielsen's notation: w{l}_{j}{k} into layer l from neuron k; z{l}_{j}, a{l}_{j}."""
+    layers = []
+    for l in range(1, len(sizes)):
+        W = [[Value(rng.uniform(-1.5, 1.5), name=f"w{l + 1}_{j + 1}{k + 1}", kind="parameter")
+              for k in range(sizes[l - 1])] for j in range(sizes[l])]
+        B = [Value(rng.uniform(-0.5, 0.5), name=f"b{l + 1}_{j + 1}", kind="parameter")
+             for j in range(sizes[l])]
+        layers.append((l + 1, W, B))
+
+    def activate(z, kind):
+        return {"sigmoid": z.sigmoid, "tanh": z.tanh, "relu": z.relu, "linear": lambda: z}[kind]()
+
+    def loss(*numbers):
+        a = list(numbers[:sizes[0]])
+        targets = numbers[sizes[0]:]
+        for l, W, B in layers:
+            kind = output if l == len(sizes) else hidden
+            a = [activate(dot(row, a, b).named(f"z{l}_{j + 1}"), kind).named(f"a{l}_{j + 1}")
+                 for j, (row, b) in enumerate(zip(W, B))]
+        return sum_values([(y - out) ** 2 for y, out in zip(targets, a)]) * 0.5
+
+    params = [p for _, W, B in layers for row in W for p in row] + [b for _, _, B in layers for b in B]
+    return loss, params
+
+
+def eager_grads(loss, params, inputs, input_grads=False):
+    for p in params:
+        p.grad = 0.0
+    xs = [Value(x) for x in inputs]
+    root = loss(*xs)
+    root.backward()
+    grads = [p.grad for p in params]
+    for p in params:
+        p.grad = 0.0
+    return root.data, grads, [x.grad for x in xs]
+
+
+@pytest.mark.parametrize("hidden, output", [("sigmoid", "sigmoid"), ("tanh", "linear"),
+                                            ("relu", "linear"), ("relu", "sigmoid")])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_mlp_equals_eager(hidden, output, seed):
+    rng = random.Random(seed)
+    sizes = [rng.randint(1, 3), rng.randint(1, 5), rng.randint(1, 4), rng.randint(1, 2)]
+    loss, params = make_mlp(sizes, hidden, output, rng)
+    step = jit(loss)
+    samples = [tuple(rng.uniform(-2, 2) for _ in range(sizes[0] + sizes[-1])) for _ in range(6)]
+    total, summed = 0.0, [0.0] * len(params)
+    for sample in samples:  # traced on the first sample, then reused on different ones
+        value, grads, input_grads = eager_grads(loss, params, sample)
+        out, jit_input_grads = step(*sample, input_grads=True)
+        assert close(out, value)
+        assert all(close(p.grad, g) for p, g in zip(params, grads))
+        assert all(close(a, b) for a, b in zip(jit_input_grads, input_grads))
+        assert close(step.forward(*sample), value)
+        total += value
+        summed = [s + g for s, g in zip(summed, grads)]
+        for p in params:
+            p.grad = 0.0
+    assert close(step.batch(samples), total, 1e-12)
+    assert all(close(p.grad, s, 1e-12) for p, s in zip(params, summed))
+    for p in params:
+        p.grad = 0.0
+    assert close(step.batch(samples, mean=True), total / len(samples), 1e-12)
+    assert all(close(p.grad, s / len(samples), 1e-12) for p, s in zip(params, summed))
+
+
+def test_random_mlp_gradient_matches_central_differences():
+    rng = random.Random(7)
+    loss, params = make_mlp([2, 4, 3, 1], "tanh", "sigmoid", rng)
+    step = jit(loss)
+    sample = (0.4, -1.1, 1.0)
+    step(*sample)
+    for p in params:
+        def f(v, p=p):
+            saved, p.data = p.data, v
+            try:
+                return step.forward(*sample)
+            finally:
+                p.data = saved
+        assert math.isclose(p.grad, central_difference(f, p.data), rel_tol=1e-6, abs_tol=1e-9), p.name
+
+
+def every_op(x, y, w):
+    """Every primitive, with sharing (fan-in) and branches."""
+    u = x * w + y
+    v = (u - 0.3 * y) / (1.0 + y * y)
+    s = sum_values([v.sigmoid(), u.tanh(), (-v).relu(), abs(u - 1.0), v.exp() * 0.1])
+    p = (y * y + 0.5) ** 1.5 + (y * y + 0.1) ** w + v ** 3 + (x * x) ** 2
+    q = (y * y + 1.0).log() + (x * x + 0.25).sqrt() + dot([w, u], [x, v], 0.2)
+    return (s * p - q / (2.0 + abs(v))).named("out")
+
+
+def test_every_op_equals_eager_on_both_sides_of_every_branch():
+    w = Value(0.7, name="w", kind="parameter")
+    fn = lambda x, y: every_op(x, y, w)  # noqa: E731
+    step = jit(fn)
+    rng = random.Random(3)
+    points = [(1.0, 0.5)] + [(rng.uniform(-3, 3), rng.uniform(-3, 3)) for _ in range(40)]
+    for x, y in points:
+        w.data = rng.uniform(-1, 1)     # parameters may change between calls
+        value, grads, input_grads = eager_grads(fn, [w], (x, y))
+        out, jit_input_grads = step(x, y, input_grads=True)
+        assert close(out, value), (x, y)
+        assert close(w.grad, grads[0]), (x, y)
+        assert all(close(a, b) for a, b in zip(jit_input_grads, input_grads)), (x, y)
+        w.grad = 0.0
+
+
+@pytest.mark.parametrize("make, at", [
+    (lambda x: x.relu(), [-1.0, 0.0, 2.0]),
+    (lambda x: abs(x), [-1.0, 0.0, 2.0]),
+    (lambda x: x.sqrt(), [0.0, 4.0]),
+    (lambda x: x ** 0.5, [0.0, 2.0]),
+    (lambda x: x ** 0, [0.0, -2.0, 3.0]),
+    (lambda x: x ** 3, [-2.0, 0.0, 1.5]),
+    (lambda x: x ** x, [0.0, 0.5, 2.0]),
+    (lambda x: 2.0 ** x, [-1.0, 3.0]),
+    (lambda x: x.sigmoid(), [-1000.0, -30.0, 0.0, 30.0, 1000.0]),
+    (lambda x: x.tanh(), [-1000.0, 0.0, 1000.0]),
+])
+def test_branchy_ops_and_edge_cases_equal_eager_for_every_input(make, at):
+    step = jit(lambda x: make(x))
+    step.trace(1.0)  # traced away from the interesting points
+    for x in at:
+        value, _, (gx,) = eager_grads(lambda v: make(v), [], (x,))
+        out, (jit_gx,) = step(x, input_grads=True)
+        assert close(out, value), x
+        assert close(jit_gx, gx) or (math.isnan(jit_gx) and math.isnan(gx)), x
+
+
+# ---------------------------------------------------------------------------
+# Parameters, caching, modes
+# ---------------------------------------------------------------------------
+
+def test_parameter_data_is_read_at_call_time_and_sgd_sees_gradients():
+    w = Value(1.0, name="w", kind="parameter")
+    step = jit(lambda x: (w * x - 3.0) ** 2)
+    for _ in range(200):
+        step(2.0)
+        w.data -= 0.05 * w.grad
+        w.grad = 0.0
+    assert math.isclose(w.data, 1.5, rel_tol=1e-9)   # minimum of (2w - 3)²
+
+
+def test_traces_once_per_arity_and_reuses_the_code():
+    calls = []
+    w = Value(2.0, name="w")
+
+    def f(*x):
+        calls.append(len(x))
+        return w * sum_values(x)
+
+    step = jit(f)
+    assert step(1.0, 2.0) == 6.0 and step(3.0, 4.0) == 14.0
+    assert step(1.0, 2.0, 3.0) == 12.0 and step(0.5) == 1.0
+    step.batch([(1.0, 1.0), (2.0, 2.0)])
+    step.forward(1.0, 1.0)
+    step(1.0, 1.0, input_grads=True)
+    assert calls == [2, 3, 1]
+    assert "def f(x1, x2):" in step.program(arity=2).source
+    assert "def f(x1, x2, x3):" in step.program(arity=3).source
+    step.clear()
+    step(1.0, 2.0)
+    assert calls == [2, 3, 1, 2]
+
+
+def test_tracing_inside_no_grad_still_records_the_graph():
+    w = Value(3.0, name="w")
+    step = jit(lambda x: w * x)
+    with autograd.no_grad():
+        assert step(2.0) == 6.0
+    assert w.grad == 2.0
+
+
+def test_inputs_and_outputs_are_checked():
+    with pytest.raises(TypeError, match="must return one Value, got float"):
+        jit(lambda x: 1.0)(2.0)
+    with pytest.raises(TypeError, match="jit input 'x'.*str"):
+        jit(lambda x: x * 2.0)("a")
+    with pytest.raises(RuntimeError, match="nothing traced yet"):
+        jit(lambda x: x).source
+
+
+# ---------------------------------------------------------------------------
+# Data-dependent control flow
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body, what", [
+    (lambda x: x * 2.0 if x > 0 else -x, "comparison >"),
+    (lambda x: x if x * 2.0 else -x, r"bool\(\)"),
+    (lambda x: Value(math.exp(x)), r"float\(\)"),
+    (lambda x: x if x <= 1.0 else x, "comparison <="),
+])
+def test_data_dependent_control_flow_is_refused_clearly(body, what):
+    with pytest.raises(TracingError, match=f"cannot trace.*{what}.*data-dependent Python control "
+                                           f"flow cannot be traced"):
+        jit(body, name="branchy")(1.0)
+    # everything is restored afterwards
+    assert Value(2.0) > 1.0 and bool(Value(0.0)) and float(Value(2.5)) == 2.5
+    assert "__bool__" not in Value.__dict__
+
+
+def test_tracing_error_is_a_type_error():
+    with pytest.raises(TypeError):
+        jit(lambda x: x if x < 0 else x)(1.0)
+
+
+# ---------------------------------------------------------------------------
+# Errors, tracebacks and pdb through generated code
+# ---------------------------------------------------------------------------
+
+def test_runtime_errors_name_the_node_and_the_generated_line():
+    step = jit(lambda x, d: (x / d).named("q").log(), name="ratio")
+    assert step(2.0, 1.0) == math.log(2.0)
+    with pytest.raises(ZeroDivisionError) as info:
+        step(2.0, 0.0)
+    message = str(info.value)
+    assert "div: division by zero in ('x' = 2.0) / ('d' = 0.0)" in message
+    assert "<chainrule-jit:ratio> line" in message and "q = x / d  # div" in message
+    with pytest.raises(ValueError, match=r"log: input must be > 0, got 'q' = -2\.0(.|\n)*"
+                                         r"t1 = log\(q\)  # log"):
+        step(-2.0, 1.0)
+    with pytest.raises(OverflowError, match=r"exp: e\^1000\.0 overflows"):
+        jit(lambda x: x.exp())(1000.0)
+    with pytest.raises(ValueError, match="pow: a negative base needs an integer exponent"):
+        jit(lambda x: x ** 0.5).trace(1.0)(-4.0)
+
+
+def test_traceback_shows_the_generated_line():
+    step = jit(lambda x: 1.0 / x, name="inverse").trace(1.0)
+    try:
+        step(0.0)
+    except ZeroDivisionError as exc:
+        text = "".join(traceback.format_exception(exc))
+    else:
+        pytest.fail("no error")
+    assert 'File "<chainrule-jit:inverse>", line' in text
+    assert "t1 = 1.0 / x  # div" in text
+    assert linecache.getline("<chainrule-jit:inverse>", 1) == "def inverse(x):\n"
+
+
+def test_pdb_steps_through_the_generated_backward_lines():
+    loss, (w1, b1, w2, b2) = seed000()
+    step = jit(loss).trace(1.0, 0.0)
+    lines = step.source.splitlines()
+    start = 1 + next(i for i, line in enumerate(lines) if "g_net2 = " in line)
+    commands = "\n".join([f"until {start}", "next", "next", "p g_net2", "continue"]) + "\n"
+    out = io.StringIO()
+    debugger = pdb.Pdb(stdin=io.StringIO(commands), stdout=out)
+    debugger.use_rawinput = False
+    debugger.runcall(step.program().function, 1.0, 0.0)
+    shown = out.getvalue()
+    assert f"<chainrule-jit:loss>({start})loss()" in shown
+    assert "-> g_w2 = h * g_net2  # ∂net2/∂w2 = h" in shown
+    assert "-> g_h = w2 * g_net2  # ∂net2/∂h = w2" in shown
+    # what pdb printed for g_net2 is ∂L/∂net2 = y'(1-y')(y'-y), the gradient of b2
+    h = sigma(w1.data + b1.data)
+    out_ = sigma(w2.data * h + b2.data)
+    printed = float(shown.split("(Pdb) ")[-2])
+    assert math.isclose(printed, out_ * (1 - out_) * (out_ - 0.0), rel_tol=1e-14)
+
+
+# ---------------------------------------------------------------------------
+# With nn (when it is there)
+# ---------------------------------------------------------------------------
+
+def test_jit_loss_with_an_nn_mlp_equals_eager():
+    nn = pytest.importorskip("nn")
+    if not hasattr(nn, "MLP") or not hasattr(nn, "half_squared_error"):
+        pytest.skip("nn.MLP not written yet")
+    net = nn.MLP([2, 3, 1], seed=0)
+    step = jit_loss(net, nn.half_squared_error, 2)
+    sample = (0.5, -1.0, 1.0)
+    out = step(*sample)
+    jit_grads = [p.grad for p in net.parameters()]
+    net.zero_grad()
+    eager = nn.half_squared_error(net([Value(0.5), Value(-1.0)]), [Value(1.0)])
+    eager.backward()
+    assert close(out, eager.data)
+    assert all(close(a, p.grad) for a, p in zip(jit_grads, net.parameters()))
+    assert "def loss(x1, x2, y):" in step.source

@@ -1,0 +1,189 @@
+"""Every nn error: what raises, and that the message names what was wrong."""
+
+import re
+
+import pytest
+
+import nn
+from autograd import Value
+
+XOR_INPUTS = [[0, 0], [0, 1], [1, 0], [1, 1]]
+
+
+def raises(kind, *fragments):
+    """pytest.raises whose message must contain every fragment (plain text)."""
+    return pytest.raises(kind, match="(?s)" + "".join(f"(?=.*{re.escape(f)})" for f in fragments))
+
+
+# -- building networks -------------------------------------------------------
+
+def test_unknown_activation_lists_the_known_ones():
+    with raises(ValueError, "'softmax'", "'sigmoid'", "'tanh'", "'relu'", "'linear'"):
+        nn.MLP([2, 3, 1], activation="softmax")
+    with raises(ValueError, "layer 3", "'gelu'"):
+        nn.MLP([2, 3, 1], activation=["relu", "gelu"])
+
+
+def test_activation_list_of_the_wrong_length():
+    with raises(ValueError, "one name for every layer", "(2)", "got 3"):
+        nn.MLP([2, 3, 1], activation=["relu", "relu", "linear"])
+
+
+@pytest.mark.parametrize("sizes, fragment", [
+    ([2], "at least two sizes"), ([2, 0, 1], "layer 2 must be a positive int, got int 0"),
+    ([2, 1.5], "got float 1.5"), ("2-3-1", "list of layer sizes")])
+def test_bad_sizes(sizes, fragment):
+    with pytest.raises((ValueError, TypeError), match=re.escape(fragment)):
+        nn.MLP(sizes)
+
+
+def test_wrong_input_length_names_both_sizes():
+    net = nn.MLP([2, 3, 1], seed=0)
+    with raises(ValueError, "MLP 2-3-1 expects 2 inputs, got 3"):
+        net([1.0, 2.0, 3.0])
+    with raises(ValueError, "Layer 2 expects 2 inputs, got 1"):
+        net.layers[0]([1.0])
+    with raises(ValueError, "expects 2 inputs, got 1"):
+        net.layers[0].neurons[0]([1.0])
+
+
+def test_inputs_that_are_not_numbers():
+    net = nn.MLP([2, 1], seed=0)
+    with raises(TypeError, "input x2 must be a number or a Value", "str 'a'"):
+        net([1.0, "a"])
+    with raises(TypeError, "inputs must be a list", "e.g. [0.5]"):
+        net(0.5)
+
+
+def test_explicit_weights_of_the_wrong_shape():
+    with raises(ValueError, "weights must have 2 matrices", "got 1"):
+        nn.MLP([2, 3, 1], weights=[[[0.1, 0.2]] * 3])
+    with raises(ValueError, "weights of layer 2 must have 3 rows", "got 2"):
+        nn.MLP([2, 3, 1], weights=[[[0.1, 0.2]] * 2, [[0.1] * 3]])
+    with raises(ValueError, "weights of layer 3 neuron 1 must have 3 numbers", "got 2"):
+        nn.MLP([2, 3, 1], weights=[[[0.1, 0.2]] * 3, [[0.1] * 2]])
+    with raises(TypeError, "weight w2_32 must be a real number", "str 'x'"):
+        nn.MLP([2, 3, 1], weights=[[[0.1, 0.2], [0.1, 0.2], [0.1, "x"]], [[0.1] * 3]])
+    with raises(ValueError, "biases of layer 3 must have 1 numbers", "got 2"):
+        nn.MLP([2, 3, 1], biases=[[0.0] * 3, [0.0, 0.0]])
+
+
+def test_bias_modes():
+    with raises(ValueError, "bias must be 'trainable', 'none' or a number", "'fixed'"):
+        nn.MLP([1, 1], bias="fixed")
+    with raises(ValueError, "biases were given but bias='none'"):
+        nn.MLP([1, 1], bias="none", biases=[[0.5]])
+    with raises(ValueError, "bias=1.0", "initial biases need bias='trainable'"):
+        nn.MLP([1, 1], bias=1.0, biases=[[0.5]])
+
+
+def test_seed_must_be_an_int():
+    with raises(TypeError, "seed must be an int or None", "float 1.5"):
+        nn.MLP([1, 1], seed=1.5)
+
+
+def test_names():
+    with raises(ValueError, "names='seed'", "needs MLP([1, 1, 1])", "[2, 3, 1]"):
+        nn.MLP([2, 3, 1], names="seed")
+    with raises(KeyError, "'w9_11' not in this network", "known: x1, w2_11"):
+        nn.MLP([1, 1], names={"w9_11": "v"})
+    with raises(ValueError, "'v' given to both 'w2_11' and 'b2_1'"):
+        nn.MLP([1, 1], names={"w2_11": "v", "b2_1": "v"})
+    with raises(TypeError, "names must be 'nielsen', 'seed' or a dict"):
+        nn.MLP([1, 1], names=["w"])
+
+
+def test_parameter_lookup_lists_the_known_names():
+    net = nn.MLP([1, 1, 1], seed=0)
+    with raises(KeyError, "MLP has no parameter 'w1'", "known: w2_11, b2_1, w3_11, b3_1"):
+        net.parameter("w1")
+    assert str(pytest.raises(KeyError, net.parameter, "w1").value).startswith("MLP has")
+
+
+def test_unknown_layer_number():
+    with raises(IndexError, "layers 2..3", "got 1"):
+        nn.MLP([2, 3, 1], seed=0).layer(1)
+
+
+def test_latex_name_of_an_unknown_name():
+    with raises(ValueError, "'weight' is not an nn node name", "w2_11"):
+        nn.latex_name("weight")
+
+
+# -- state_dict ----------------------------------------------------------------
+
+def test_load_state_dict_missing_extra_and_non_numbers_change_nothing():
+    net = nn.MLP([1, 1, 1], seed=0)
+    before = net.state_dict()
+    state = dict(before)
+    del state["b3_1"]
+    with raises(KeyError, "missing key(s) 'b3_1'"):
+        net.load_state_dict(state)
+    with raises(KeyError, "unexpected key(s) 'w9_99'", "missing key(s) 'b3_1'"):
+        net.load_state_dict({**state, "w9_99": 1.0})
+    for bad in ("0.5", None, True, [0.5]):
+        with raises(TypeError, "'w3_11' must be a real number", repr(bad)):
+            net.load_state_dict({**before, "w2_11": 9.0, "w3_11": bad})
+    with raises(TypeError, "expected a dict"):
+        net.load_state_dict([("w2_11", 1.0)])
+    assert net.state_dict() == before  # nothing was loaded by the failed calls
+
+
+# -- losses --------------------------------------------------------------------
+
+def test_loss_lengths_must_match():
+    outs = [Value(0.1), Value(0.2)]
+    with raises(ValueError, "half_squared_error: 2 outputs but 3 targets"):
+        nn.half_squared_error(outs, [1.0, 0.0, 1.0])
+    with raises(ValueError, "half_mean_squared_error: 2 samples of outputs but 1 samples"):
+        nn.half_mean_squared_error([outs, outs], [[1.0, 0.0]])
+    with raises(ValueError, "sample 2: 2 outputs but 1 targets"):
+        nn.half_mean_squared_error([outs, outs], [[1.0, 0.0], [1.0]])
+
+
+def test_loss_inputs_of_the_wrong_type():
+    with raises(TypeError, "target y must be a number or a Value", "str 'one'"):
+        nn.half_squared_error([Value(0.5)], ["one"])
+    with raises(TypeError, "output 1 must be a Value", "float 0.5"):
+        nn.half_squared_error([0.5], [1.0])
+
+
+# -- SGD and train -------------------------------------------------------------
+
+def test_sgd_arguments():
+    w = Value(1.0)
+    for lr in (0, -0.1, float("nan"), "0.1"):
+        with raises(ValueError, "lr must be a positive finite number", repr(lr)):
+            nn.SGD([w], lr)
+    with raises(ValueError, "momentum must be a number in [0, 1)", "1.5"):
+        nn.SGD([w], 0.1, momentum=1.5)
+    with raises(ValueError, "parameter 1", "derived add node"):
+        nn.SGD([w, w + 1], 0.1)
+    with raises(TypeError, "parameter 0 must be a Value", "float"):
+        nn.SGD([1.0], 0.1)
+    with raises(ValueError, "empty parameter list"):
+        nn.SGD([], 0.1)
+
+
+def test_train_arguments():
+    net = nn.MLP([2, 2, 1], seed=0)
+    with raises(ValueError, "4 input samples but 3 target samples"):
+        nn.train(net, XOR_INPUTS, [0, 1, 1], epochs=1, lr=0.1, progress=False)
+    with raises(ValueError, "unknown loss 'mse'", "'half_squared_error'"):
+        nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=1, lr=0.1, loss="mse")
+    with raises(ValueError, "sample 2: the network expects 2 inputs", "[1]"):
+        nn.train(net, [[0, 0], [1]], [0, 1], epochs=1, lr=0.1)
+    with raises(ValueError, "epochs must be a positive int, got 0"):
+        nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=0, lr=0.1)
+    with raises(ValueError, "batch must be a positive int, got 0"):
+        nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=1, lr=0.1, batch=0)
+    with raises(TypeError, "progress must be True, False or a function"):
+        nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=1, lr=0.1, progress="yes")
+
+
+def test_diverging_training_stops_and_keeps_the_history():
+    net = nn.MLP([1, 1], activation="linear", weights=[[[1.0]]], biases=[[0.0]])
+    with pytest.raises(nn.TrainingDiverged, match=r"(became (inf|nan)|overflowed) in epoch \d+ \(lr=1000.0\)") as err:
+        nn.train(net, [[10.0]], [0.0], epochs=500, lr=1000.0, progress=False)
+    history = err.value.history
+    assert len(history) >= 2 and history[1] > history[0]
