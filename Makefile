@@ -7,12 +7,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test bench bench-smoke dot venv clean torch
+.PHONY: demo test bench bench-smoke dot chromium clean torch
 
 demo: $(VENV)/.installed dot
 	$(PY) demos/run_all.py
 
-test: $(VENV)/.installed-test dot
+test: $(VENV)/.installed-test dot chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-bench
@@ -43,6 +43,9 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
 
 dot:
 	@sh tools/ensure-dot.sh
+
+chromium:
+	@sh tools/ensure-chromium.sh
 
 clean:
 	rm -rf $(VENV) out .pytest_cache *.egg-info

@@ -8,6 +8,7 @@
 7.0
 """
 
+from .draw import draw
 from .jit import TracingError, jit, jit_loss
 from .engine import Step, backward_steps, register_hook, topological_order
 from .modes import anomaly_enabled, detect_anomaly, is_grad_enabled, no_grad
@@ -17,6 +18,6 @@ from .value import Value, dot, sum_values
 __version__ = "0.1.0"
 
 __all__ = [
-    "Value", "dot", "sum_values", "no_grad", "detect_anomaly", "is_grad_enabled",
+    "Value", "dot", "draw", "sum_values", "no_grad", "detect_anomaly", "is_grad_enabled",
     "anomaly_enabled", "backward_steps", "register_hook", "topological_order", "Step", "OPS", "jit", "jit_loss", "TracingError",
 ]

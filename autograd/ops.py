@@ -287,5 +287,7 @@ def rule_text(node, index, label):
         if index < 2 * n:
             return label(parents[index - n])
         return "1"
+    if op is POW and index == 1 and parents[1]._op is CONSTANT:
+        return "0 (fixed exponent)"
     template = op.rules[index] if index < len(op.rules) else op.rules[-1]
     return template.format(*(label(p) for p in parents))

@@ -1,0 +1,622 @@
+"""autograd.draw: the DOT text of known graphs, real renders, and a missing ``dot``.
+
+Oracles: node and edge counts counted by hand from the expressions, the
+sigmoid derivative s(x)(1 - s(x)) evaluated with math, and the published
+Desmos value of seed 003 (dO/dw1 = 0.0014291881022).
+"""
+
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from autograd import Value, dot
+from autograd.draw import DotNotFound, GraphTooLarge, draw, render_graph, textbook_name
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
+                               reason="the Graphviz dot program is not installed")
+
+DESMOS_DO_DW1 = 0.0014291881022
+
+
+# ---------------------------------------------------------------------------
+# Reading the DOT text back
+# ---------------------------------------------------------------------------
+
+_NODE = re.compile(r"^\s*(\w+) \[(.*)\]$")
+_EDGE = re.compile(r"^\s*(\w+) -> (\w+)(?: \[(.*)\])?$")
+_QUOTED = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
+
+
+def parse(source):
+    """nodes {id: (html label or text label, attrs)}, edges [(src, dst, attrs)], clusters."""
+    nodes, edges, clusters, stack = {}, [], {}, []
+    for line in source.splitlines():
+        opening = re.match(r"^\s*subgraph (\w+) \{$", line)
+        if opening:
+            stack.append(opening.group(1))
+            clusters[opening.group(1)] = set()
+            continue
+        if line.strip() == "}" and stack:
+            stack.pop()
+            continue
+        edge = _EDGE.match(line)
+        if edge:
+            edges.append((edge.group(1), edge.group(2), dict(_QUOTED.findall(edge.group(3) or ""))))
+            continue
+        node = _NODE.match(line)
+        if node and node.group(1) not in ("graph", "node", "edge"):
+            body = node.group(2)
+            html = re.match(r"label=<(.*)> shape=", body)
+            label = html.group(1) if html else dict(_QUOTED.findall(body)).get("label")
+            nodes[node.group(1)] = (label, body)
+            for name in stack:
+                clusters[name].add(node.group(1))
+    return nodes, edges, clusters
+
+
+def record_ids(nodes):
+    """Value record ids by the bold name in their first cell."""
+    named = {}
+    for node_id, (label, _) in nodes.items():
+        found = re.search(r"<B>(.*?)</B>", label or "")
+        if found and node_id != "legend":
+            named[found.group(1)] = node_id
+    return named
+
+
+def value_edges(edges):
+    """parent record -> child record pairs (the edge into the child's op node)."""
+    return [(src, dst[:-3], attrs) for src, dst, attrs in edges if dst.endswith("_op")]
+
+
+def s(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def d(x):
+    return s(x) * (1.0 - s(x))
+
+
+def seed003(weight=0.5, I=1.0):
+    """Seed 003: O = s(s(s(I w1+1) w2+1) w4 + s(s(I w1+1) w3+1) w5 + 1), every node named
+    except the bias constants; h1 is one node on both paths."""
+    I = Value(I, name="I")
+    w1, w2, w3, w4, w5 = (Value(weight, name=f"w{i}", kind="parameter") for i in range(1, 6))
+    u1 = (I * w1).named("u1")
+    net1 = (u1 + 1).named("net1")
+    h1 = net1.sigmoid().named("h1")
+    u2 = (h1 * w2).named("u2")
+    net2 = (u2 + 1).named("net2")
+    h2 = net2.sigmoid().named("h2")
+    u3 = (h1 * w3).named("u3")
+    net3 = (u3 + 1).named("net3")
+    h3 = net3.sigmoid().named("h3")
+    u4 = (h2 * w4).named("u4")
+    u5 = (h3 * w5).named("u5")
+    s45 = (u4 + u5).named("s45")
+    net4 = (s45 + 1).named("net4")
+    O = net4.sigmoid().named("O")
+    O.backward()
+    return O, locals()
+
+
+# ---------------------------------------------------------------------------
+# Structure
+# ---------------------------------------------------------------------------
+
+def test_seed003_counts_nodes_and_edges():
+    O, n = seed003()
+    nodes, edges, _ = parse(draw(O).source)
+    records = [i for i in nodes if re.fullmatch(r"v\d+", i)]
+    ops_ = [i for i in nodes if i.endswith("_op")]
+    # 6 named leaves (I, w1..w5) + 4 constants "1" + 14 derived nodes
+    assert len(records) == 24
+    assert len(ops_) == 14
+    assert "legend" in nodes
+    # 10 binary ops (5 ×, 5 +) and 4 σ: 24 parent edges, plus one op -> record edge per op
+    assert len(value_edges(edges)) == 24
+    assert len(edges) == 24 + 14
+
+
+def test_a_times_a_gives_two_edges_with_local_derivative_a():
+    a = Value(3.0, name="a")
+    y = a * a
+    y.backward()
+    nodes, edges, _ = parse(draw(y).source)
+    a_id = record_ids(nodes)["a"]
+    into_mul = [e for e in value_edges(edges) if e[0] == a_id]
+    assert len(into_mul) == 2
+    # ∂(a·a)/∂(first a) = second a = 3, and the same for the second
+    assert [e[2]["label"] for e in into_mul] == ["3", "3"]
+    assert nodes[a_id][0].count("grad 6") == 1  # dy/da = 2a
+
+
+def test_shared_node_has_one_record_and_two_outgoing_edges():
+    O, n = seed003()
+    nodes, edges, _ = parse(draw(O).source)
+    ids = record_ids(nodes)
+    assert sum(1 for label, _ in nodes.values() if label and "<B>h1</B>" in label) == 1
+    children = sorted(dst for src, dst, _ in value_edges(edges) if src == ids["h1"])
+    assert children == sorted([ids["u2"], ids["u3"]])
+
+
+def test_records_carry_data_and_grad_from_the_hand_formulas():
+    O, n = seed003()
+    nodes, _, _ = parse(draw(O).source)
+    ids = record_ids(nodes)
+    net1 = 1 * 0.5 + 1
+    h1 = s(net1)
+    net2 = h1 * 0.5 + 1
+    net4 = 2 * s(net2) * 0.5 + 1
+    assert f"data {s(net4):.4g}" in nodes[ids["O"]][0]
+    assert "grad 1<" in nodes[ids["O"]][0]
+    assert f"data {h1:.4g}" in nodes[ids["h1"]][0]
+    assert f"grad {DESMOS_DO_DW1:.4g}" in nodes[ids["w1"]][0]
+    # dO/dw2 = d(net4)·w4·d(net2)·h1 by hand
+    assert f"grad {d(net4) * 0.5 * d(net2) * h1:.4g}" in nodes[ids["w2"]][0]
+
+
+def test_digits_option_gives_more_digits():
+    O, n = seed003()
+    nodes, _, _ = parse(draw(O, digits=10).source)
+    assert f"grad {DESMOS_DO_DW1:.10g}" in nodes[record_ids(nodes)["w1"]][0]
+    assert "grad 0.001429188102" in nodes[record_ids(nodes)["w1"]][0]
+
+
+def test_edge_labels_are_local_derivatives():
+    O, n = seed003()
+    nodes, edges, _ = parse(draw(O).source)
+    ids = record_ids(nodes)
+    label = {(src, dst): attrs.get("label") for src, dst, attrs in value_edges(edges)}
+    net1 = 1.5
+    net2 = s(net1) * 0.5 + 1
+    assert label[(ids["net1"], ids["h1"])] == f"{d(net1):.4g}"      # σ'(net1)
+    assert label[(ids["net2"], ids["h2"])] == f"{d(net2):.4g}"      # σ'(net2)
+    assert label[(ids["h1"], ids["u2"])] == "0.5"                  # ∂(h1·w2)/∂h1 = w2
+    assert label[(ids["w2"], ids["u2"])] == f"{s(net1):.4g}"        # ∂(h1·w2)/∂w2 = h1
+    assert label[(ids["u1"], ids["net1"])] == "1"                  # ∂(u1 + 1)/∂u1
+    assert label[(ids["I"], ids["u1"])] == "0.5"                   # ∂(I·w1)/∂I = w1
+
+
+def test_show_local_false_leaves_edges_unlabelled():
+    O, n = seed003()
+    _, edges, _ = parse(draw(O, show_local=False).source)
+    assert all("label" not in attrs for _, _, attrs in edges)
+
+
+def test_show_rules_writes_textbook_rules():
+    O, n = seed003()
+    nodes, edges, _ = parse(draw(O, show_rules=True).source)
+    ids = record_ids(nodes)
+    label = {(src, dst): attrs.get("label") for src, dst, attrs in value_edges(edges)}
+    assert label[(ids["net1"], ids["h1"])] == f"σ(net1)(1-σ(net1)) = {d(1.5):.4g}"
+    assert label[(ids["h1"], ids["u2"])] == "w2 = 0.5"
+    assert label[(ids["u1"], ids["net1"])] == "1"
+    _, edges, _ = parse(draw(O, show_rules=True, show_local=False).source)
+    rules = {(src, dst): attrs.get("label") for src, dst, attrs in value_edges(edges)}
+    assert rules[(ids["h1"], ids["u2"])] == "w2"
+
+
+def test_rules_name_unnamed_nodes_by_their_number():
+    x = Value(-2.0)
+    y = (x * 1.0).tanh()
+    y.backward()
+    _, edges, _ = parse(draw(y, show_rules=True).source)
+    labels = {attrs.get("label") for _, _, attrs in edges}
+    assert f"1-tanh²((-2)) = {1 - math.tanh(-2.0) ** 2:.4g}" in labels
+
+
+def test_kinds_have_their_colours_and_the_legend_lists_them():
+    from autograd.draw import KIND_COLOURS, KIND_TITLES
+    O, n = seed003()
+    nodes, _, _ = parse(draw(O).source)
+    ids = record_ids(nodes)
+    assert KIND_COLOURS["parameter"] in nodes[ids["w1"]][0]
+    assert KIND_COLOURS["leaf"] in nodes[ids["I"]][0]
+    assert KIND_COLOURS["derived"] in nodes[ids["h1"]][0]
+    constants = [label for label, _ in nodes.values() if label and KIND_COLOURS["constant"] in label]
+    assert len(constants) == 4 + 1  # the four bias constants and the legend
+    legend = nodes["legend"][0]
+    for kind in ("parameter", "leaf", "constant", "derived"):
+        assert KIND_TITLES[kind] in legend
+    assert len(set(KIND_COLOURS.values())) == 4
+    assert "legend" not in parse(draw(O, legend=False).source)[0]
+
+
+def test_op_nodes_show_the_op_symbol():
+    x = Value(0.3, name="x")
+    y = (x.exp() + x.log() * x.tanh() - x ** 2).sigmoid()
+    y.backward()
+    nodes, _, _ = parse(draw(y).source)
+    symbols = sorted(label for node_id, (label, _) in nodes.items() if node_id.endswith("_op"))
+    assert symbols == sorted(["exp", "log", "tanh", "×", "+", "^", "−", "σ"])
+
+
+def test_draw_changes_no_numbers():
+    O, n = seed003()
+    before = [(v.data, v.grad) for v in n.values() if isinstance(v, Value)]
+    draw(O, show_rules=True, highlight="w1")
+    assert before == [(v.data, v.grad) for v in n.values() if isinstance(v, Value)]
+
+
+# ---------------------------------------------------------------------------
+# Highlighting paths
+# ---------------------------------------------------------------------------
+
+def highlighted(source):
+    nodes, edges, _ = parse(source)
+    names = {v: k for k, v in record_ids(nodes).items()}
+    red = {(names.get(src, src), names.get(dst, dst))
+           for src, dst, attrs in value_edges(edges) if attrs.get("color") == "#d62728"}
+    red_ops = {names[dst] for src, dst, attrs in edges
+               if src.endswith("_op") and attrs.get("color") == "#d62728"}
+    return red, red_ops
+
+
+def test_highlight_w1_colours_both_paths_to_O():
+    O, n = seed003()
+    expected = {("w1", "u1"), ("u1", "net1"), ("net1", "h1"),
+                ("h1", "u2"), ("u2", "net2"), ("net2", "h2"), ("h2", "u4"), ("u4", "s45"),
+                ("h1", "u3"), ("u3", "net3"), ("net3", "h3"), ("h3", "u5"), ("u5", "s45"),
+                ("s45", "net4"), ("net4", "O")}
+    for target in (n["w1"], "w1"):
+        red, red_ops = highlighted(draw(O, highlight=target).source)
+        assert red == expected
+        assert red_ops == {"u1", "net1", "h1", "u2", "net2", "h2", "u3", "net3", "h3",
+                           "u4", "u5", "s45", "net4", "O"}
+
+
+def test_highlight_w2_colours_its_single_path():
+    O, n = seed003()
+    red, red_ops = highlighted(draw(O, highlight="w2").source)
+    assert red == {("w2", "u2"), ("u2", "net2"), ("net2", "h2"), ("h2", "u4"),
+                   ("u4", "s45"), ("s45", "net4"), ("net4", "O")}
+    assert red_ops == {"u2", "net2", "h2", "u4", "s45", "net4", "O"}
+    assert "paths from w2 to the root" in parse(draw(O, highlight="w2").source)[0]["legend"][0]
+
+
+def test_no_highlight_no_red():
+    O, n = seed003()
+    assert "#d62728" not in draw(O).source
+
+
+def test_highlight_errors_name_the_problem():
+    O, n = seed003()
+    with pytest.raises(ValueError, match=r"'w9'.*named nodes: .*w1"):
+        draw(O, highlight="w9")
+    with pytest.raises(ValueError, match=r"'stray' = 2.0 is not in the graph of O"):
+        draw(O, highlight=Value(2.0, name="stray"))
+    with pytest.raises(TypeError, match="highlight must be a Value or a name"):
+        draw(O, highlight=3)
+
+
+# ---------------------------------------------------------------------------
+# Networks: one cluster per layer and neuron, textbook names
+# ---------------------------------------------------------------------------
+
+def weight_name(l, j, k):
+    """nn's name for w^l_jk: w2_11, or w2_11_1 once j or k has two digits."""
+    return f"w{l}_{j}{k}" if j < 10 and k < 10 else f"w{l}_{j}_{k}"
+
+
+def nielsen_network(sizes, xs, fused=True):
+    """A hand-built MLP with nn's names: x{k}, w{l}_{j}{k}, b{l}_{j}, z{l}_{j}, a{l}_{j}."""
+    a = [Value(x, name=f"x{k}") for k, x in enumerate(xs, 1)]
+    for l in range(2, len(sizes) + 1):
+        layer = []
+        for j in range(1, sizes[l - 1] + 1):
+            ws = [Value(0.1 * (j + k), name=weight_name(l, j, k), kind="parameter")
+                  for k in range(1, sizes[l - 2] + 1)]
+            b = Value(0.1, name=f"b{l}_{j}", kind="parameter")
+            if fused:
+                z = dot(ws, a, b)
+            else:
+                z = b
+                for w, ak in zip(ws, a):
+                    z = w * ak + z
+            layer.append(z.named(f"z{l}_{j}").sigmoid().named(f"a{l}_{j}"))
+        a = layer
+    return a
+
+
+def cluster_names(source):
+    nodes, _, clusters = parse(source)
+    names = {v: k for k, v in record_ids(nodes).items()}
+    return {c: {names[i] for i in members if i in names} for c, members in clusters.items()}
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_network_names_give_layer_and_neuron_clusters(fused):
+    (out,) = nielsen_network([2, 3, 1], [0.5, -1.0], fused)
+    C = ((out - 1.0) ** 2 * 0.5).named("C")
+    C.backward()
+    clusters = cluster_names(draw(C).source)
+    assert set(clusters) == {"cluster_layer1", "cluster_layer2", "cluster_layer3",
+                             "cluster_layer2_neuron1", "cluster_layer2_neuron2",
+                             "cluster_layer2_neuron3", "cluster_layer3_neuron1"}
+    assert clusters["cluster_layer1"] == {"x<SUB>1</SUB>", "x<SUB>2</SUB>"}
+    assert clusters["cluster_layer2_neuron2"] == {
+        "w<SUP>2</SUP><SUB>21</SUB>", "w<SUP>2</SUP><SUB>22</SUB>", "b<SUP>2</SUP><SUB>2</SUB>",
+        "z<SUP>2</SUP><SUB>2</SUB>", "a<SUP>2</SUP><SUB>2</SUB>"}
+    assert clusters["cluster_layer3"] == clusters["cluster_layer3_neuron1"]
+    assert "C" not in set().union(*clusters.values())
+
+
+def test_two_digit_neuron_numbers():
+    (out,) = nielsen_network([1, 11, 1], [0.5])
+    out.backward()
+    clusters = cluster_names(draw(out).source)
+    assert "w<SUP>2</SUP><SUB>11,1</SUB>" in clusters["cluster_layer2_neuron11"]
+    assert "w<SUP>2</SUP><SUB>11</SUB>" in clusters["cluster_layer2_neuron1"]
+    assert "w<SUP>3</SUP><SUB>1,11</SUB>" in clusters["cluster_layer3_neuron1"]
+    assert len([c for c in clusters if c.startswith("cluster_layer2_neuron")]) == 11
+
+
+def test_unfused_neuron_keeps_its_inner_nodes():
+    (out,) = nielsen_network([2, 1], [0.5, -1.0], fused=False)
+    out.backward()
+    nodes, _, clusters = parse(draw(out).source)
+    records = {i for i in nodes if re.fullmatch(r"v\d+", i)}
+    # z = w·x2 + (w·x1 + b): 2 products and 2 sums, all inside neuron 1 with w, b, z, a
+    inside = clusters["cluster_layer2_neuron1"] & records
+    assert len(inside) == 2 + 1 + 4 + 1  # w's, b, (× + × +), a
+    assert records - inside == {i for i in clusters["cluster_layer1"]}
+
+
+def test_network_false_and_plain_graphs_have_no_clusters():
+    (out,) = nielsen_network([2, 1], [0.5, -1.0])
+    out.backward()
+    assert "subgraph cluster_layer2" in draw(out).source
+    assert "subgraph" not in draw(out, network=False).source
+    O, n = seed003()
+    assert "subgraph" not in draw(O).source
+
+
+def test_network_without_layers_is_refused():
+    (out,) = nielsen_network([1, 1], [0.5])
+    with pytest.raises(TypeError, match="network must be an nn module with .layers"):
+        draw(out, network=object())
+
+
+class FakeLayer:
+    """What draw reads from an nn layer (the nn contract): number, z, a, parameters()."""
+
+    def __init__(self, number, z, a, params):
+        self.number, self.z, self.a, self._params = number, z, a, params
+
+    def parameters(self):
+        return list(self._params)
+
+
+class FakeNetwork:
+    def __init__(self, layers):
+        self.layers = layers
+
+
+def test_network_argument_places_unnamed_nodes_by_layer():
+    """With network=, nodes need no names: the layers say where z, a and the parameters go."""
+    x = Value(0.5)
+    w, b = Value(0.3, kind="parameter"), Value(0.1, kind="parameter")
+    z = dot([w], [x], b)
+    a = z.sigmoid()
+    C = (a - 1.0) ** 2
+    C.backward()
+    net = FakeNetwork([FakeLayer(2, [z], [a], [w, b])])
+    nodes, _, clusters = parse(draw(C, network=net).source)
+    ids = {i for i in nodes if re.fullmatch(r"v\d+", i)}
+    by_label = {}
+    for i in clusters["cluster_layer2_neuron1"] & ids:
+        by_label[i] = nodes[i][0]
+    # w, b, z and a: four records in the neuron's cluster, x and the loss outside
+    assert len(by_label) == 4
+    assert sorted(re.search(r"data ([^<]*)<", label).group(1) for label in by_label.values()) == \
+        sorted(f"{v:.4g}" for v in (0.3, 0.1, 0.3 * 0.5 + 0.1, s(0.3 * 0.5 + 0.1)))
+    assert "cluster_layer1" not in clusters
+    other = FakeNetwork([FakeLayer(2, [Value(1.0)], [Value(1.0)], [])])
+    with pytest.raises(ValueError, match="none of the network's nodes are in this graph"):
+        draw(C, network=other)
+    empty = FakeNetwork([FakeLayer(2, [], [], [])])
+    with pytest.raises(ValueError, match="layer 2 has no forward pass yet"):
+        draw(C, network=empty)
+
+
+def test_textbook_names():
+    assert textbook_name("w3_12") == "w³₁₂"
+    assert textbook_name("z2_1") == "z²₁"
+    assert textbook_name("x1") == "x₁"
+    assert textbook_name("w3_16_12") == "w³₁₆,₁₂"
+    assert textbook_name("y2") == "y₂"
+    assert textbook_name("w1") == "w1"
+    assert textbook_name("net1") == "net1"
+    assert textbook_name("a<b", html_markup=True) == "a&lt;b"
+    assert textbook_name("b2_1", html_markup=True) == "b<SUP>2</SUP><SUB>1</SUB>"
+
+
+def test_rules_use_textbook_names():
+    (out,) = nielsen_network([1, 1], [0.5])
+    out.backward()
+    labels = {attrs.get("label") for _, _, attrs in parse(draw(out, show_rules=True).source)[1]}
+    z = 0.2 * 0.5 + 0.1  # w2_11 = 0.1·(1+1), x1 = 0.5, b2_1 = 0.1
+    assert f"σ(z²₁)(1-σ(z²₁)) = {d(z):.4g}" in labels
+    assert "x₁ = 0.5" in labels      # ∂z/∂w = x1
+    assert "w²₁₁ = 0.2" in labels    # ∂z/∂x1 = w
+
+
+def real_mlp():
+    nn = pytest.importorskip("nn")
+    if not hasattr(nn, "MLP"):
+        pytest.skip("nn.MLP is not written yet")
+    return nn
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_real_nn_network_clusters(fused):
+    nn = real_mlp()
+    net = nn.MLP([2, 3, 1], seed=0, fused=fused)
+    out = net([0.5, -1.0])
+    C = nn.half_squared_error(out, [1.0])
+    C.backward()
+    for network in (net, None):
+        clusters = cluster_names(draw(C, network=network).source)
+        for layer in net.layers:
+            l = layer.number
+            members = clusters[f"cluster_layer{l}"]
+            expected = {textbook_name(p.name, html_markup=True) for p in layer.parameters()}
+            expected |= {textbook_name(v.name, html_markup=True) for v in layer.z + layer.a}
+            assert expected <= members
+            for j, z in enumerate(layer.z, 1):
+                assert textbook_name(z.name, html_markup=True) in clusters[
+                    f"cluster_layer{l}_neuron{j}"]
+
+
+def test_rankdir():
+    O, n = seed003()
+    assert "rankdir=LR" in draw(O).source
+    tb = draw(O, rankdir="TB").source
+    assert "rankdir=TB" in tb
+    # top to bottom: a record's cells side by side in one row
+    nodes, _, _ = parse(tb)
+    assert nodes[record_ids(nodes)["w1"]][0].count("<TR>") == 1
+    nodes, _, _ = parse(draw(O).source)
+    assert nodes[record_ids(nodes)["w1"]][0].count("<TR>") == 3
+
+
+def test_title():
+    O, n = seed003()
+    assert 'label="seed 003"' in draw(O, title="seed 003").source
+
+
+# ---------------------------------------------------------------------------
+# Large graphs and bad arguments
+# ---------------------------------------------------------------------------
+
+def chain(n):
+    x = Value(0.1, name="x")
+    y = x
+    for _ in range(n):
+        y = y.tanh()
+    return y
+
+
+def test_too_many_nodes_raises_a_clear_error():
+    y = chain(400)  # 401 nodes
+    with pytest.raises(GraphTooLarge, match=r"401 nodes, more than max_nodes=300.*max_nodes=401"):
+        draw(y)
+    with pytest.raises(ValueError, match="one sample"):
+        draw(y, max_nodes=100)
+    nodes, edges, _ = parse(draw(y, max_nodes=401).source)
+    assert len(edges) == 800
+
+
+def test_large_graphs_cap_the_layout_effort():
+    assert "nslimit" not in draw(chain(149)).source   # 150 nodes
+    assert "nslimit=2" in draw(chain(150)).source       # 151 nodes
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"digits": 0}, "digits must be an int from 1 to 17"),
+    ({"digits": 2.5}, "digits must be an int"),
+    ({"rankdir": "XY"}, "rankdir must be 'LR' or 'TB'"),
+    ({"max_nodes": 0}, "max_nodes must be a positive int"),
+])
+def test_bad_options(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        draw(chain(2), **kwargs)
+
+
+def test_not_a_value():
+    with pytest.raises(TypeError, match="expected a Value to draw, got float 1.5"):
+        draw(1.5)
+
+
+def test_single_leaf():
+    x = Value(2.0, name="x")
+    nodes, edges, _ = parse(draw(x).source)
+    assert set(nodes) == {"v0", "legend"} and edges == []
+
+
+# ---------------------------------------------------------------------------
+# Rendering through dot
+# ---------------------------------------------------------------------------
+
+@needs_dot
+def test_render_png_and_svg(tmp_path):
+    O, n = seed003()
+    paths = render_graph(O, tmp_path / "out" / "seed003", highlight="w1")
+    assert [p.name for p in paths] == ["seed003.png", "seed003.svg"]
+    png = paths[0].read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
+    svg = ET.parse(paths[1]).getroot()
+    text = " ".join(t for t in svg.itertext())
+    for name in ("I", "w1", "w2", "w3", "w4", "w5", "h1", "net4", "O"):
+        assert re.search(rf"(^|\s){name}(\s|$)", text), name
+
+
+@needs_dot
+def test_render_graph_accepts_an_extension_and_pdf(tmp_path):
+    paths = render_graph(chain(2), str(tmp_path / "g.pdf"), formats="pdf")
+    assert [p.name for p in paths] == ["g.pdf"]
+    assert paths[0].read_bytes().startswith(b"%PDF")
+
+
+@needs_dot
+def test_digraph_render_and_jupyter_display(tmp_path):
+    graph = draw(chain(2))
+    out = graph.render(outfile=tmp_path / "g.svg")
+    assert ET.parse(out).getroot().tag.endswith("svg")
+    bundle = graph._repr_mimebundle_()
+    assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
+
+
+def run_python(code, path, cwd):
+    env = dict(os.environ, PATH=path, PYTHONPATH=ROOT)
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env, cwd=cwd,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_missing_dot_explains_how_to_install(tmp_path):
+    code = """
+        from autograd import Value
+        from autograd.draw import draw, render_graph, DotNotFound
+        x = Value(2.0, name="x")
+        y = (x * x).named("y")
+        graph = draw(y)
+        print("SOURCE", len(graph.source) > 0 and "digraph" in graph.source)
+        for attempt in (lambda: graph.render(outfile="g.png"),
+                        lambda: render_graph(y, "out/g"),
+                        lambda: graph._repr_mimebundle_()):
+            try:
+                attempt()
+            except DotNotFound as exc:
+                print("CAUGHT", str(exc).replace("\\n", " | "))
+    """
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = run_python(code, str(empty), tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "SOURCE True"
+    caught = [line for line in lines if line.startswith("CAUGHT")]
+    assert len(caught) == 3
+    for line in caught:
+        for needle in ("'dot' program", "apt install graphviz", "brew install graphviz",
+                       "conda install -c conda-forge graphviz", "draw(...).source"):
+            assert needle in line
+
+
+def test_importing_autograd_does_not_import_graphviz(tmp_path):
+    result = run_python("""
+        import sys
+        import autograd, autograd.draw
+        print("graphviz" in sys.modules)
+    """, os.environ.get("PATH", ""), tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,120 @@
+"""The step-through page in a real browser: headless Chromium driven by Playwright.
+
+`make test` installs Debian's chromium and the playwright package where they
+are missing (no browser download).  Without them the browser tests skip with
+the reason, except under CI (CI=true), where that is a failure.
+"""
+
+import json
+import os
+import re
+import shutil
+
+import pytest
+
+from autograd import Value
+from autograd.engine import all_nodes
+from autograd.page import step_page, write_step_page
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def seed003():
+    """Seed 003: O = s(s(s(I w1+1) w2+1) w4 + s(s(I w1+1) w3+1) w5 + 1), weights 0.5, I = 1."""
+    I = Value(1.0, name="I")
+    w = {k: Value(0.5, name=f"w{k}", kind="parameter") for k in range(1, 6)}
+    h1 = (I * w[1] + 1).sigmoid().named("h1")
+    h2 = (h1 * w[2] + 1).sigmoid().named("h2")
+    h3 = (h1 * w[3] + 1).sigmoid().named("h3")
+    O = (h2 * w[4] + h3 * w[5] + 1).sigmoid().named("O")
+    return O, w
+
+
+def embedded_frames(text):
+    match = re.search(r'<script type="application/json" id="steps">(.*?)</script>', text, re.S)
+    return json.loads(match.group(1).replace("<\\/", "</"))["frames"]
+
+
+def test_page_is_self_contained_and_replays_every_step():
+    O, w = seed003()
+    text = step_page(O, digits=17)
+    assert "<svg" in text and "http://" not in text.split("<svg", 1)[0]
+    assert "src=" not in text and "<link" not in text  # nothing loaded from elsewhere
+    frames = embedded_frames(text)
+    steps = list(seed003()[0].backward_steps())
+    assert len(frames) == len(steps) == 14
+    assert [f["text"] for f in frames] == [str(s) for s in steps]
+    ids = {node: f"v{i}" for i, node in enumerate(all_nodes(O))}
+    last_w1 = [f["grads"][ids[w[1]]] for f in frames if ids[w[1]] in f["grads"]][-1]
+    assert float(last_w1) == w[1].grad
+    assert abs(w[1].grad - 0.0014291881022) < 1e-12  # the seed's Desmos value
+
+
+def test_page_refuses_big_graphs_like_draw():
+    from autograd.draw import GraphTooLarge
+    x = Value(1.0)
+    y = x
+    for _ in range(200):
+        y = y * 1.01
+    with pytest.raises(GraphTooLarge, match="max_nodes"):
+        step_page(y)
+
+
+def _browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None or CHROMIUM is None:
+        reason = ("playwright is not installed" if sync_playwright is None
+                  else "no chromium on PATH (Debian: apt-get install chromium)")
+        if os.environ.get("CI"):
+            pytest.fail(f"browser test cannot run in CI: {reason}; `make test` should install it")
+        pytest.skip(f"BROWSER TEST SKIPPED: {reason}")
+    return sync_playwright
+
+
+def test_page_in_headless_chromium(tmp_path):
+    sync_playwright = _browser()
+    O, w = seed003()
+    nodes = all_nodes(O)
+    page_path = write_step_page(O, tmp_path / "seed003.html", digits=17)
+    w1_id, o_id = f"v{nodes.index(w[1])}", f"v{nodes.index(O)}"
+
+    def shown_grad(page, node_id):
+        return page.evaluate(
+            """id => { for (const g of document.querySelectorAll('g.node')) {
+                   if (g.querySelector('title').textContent !== id) continue;
+                   for (const t of g.querySelectorAll('text'))
+                     if (t.textContent.startsWith('grad ')) return t.textContent.slice(5); } }""",
+            node_id)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(page_path.resolve().as_uri())
+            total = 14
+            assert page.inner_text("#counter") == f"step 0 / {total}"
+            assert shown_grad(page, w1_id) == "?" and shown_grad(page, o_id) == "?"
+            for i in range(1, total + 1):
+                page.click("#next")
+                assert page.inner_text("#counter") == f"step {i} / {total}"
+            assert float(shown_grad(page, w1_id)) == w[1].grad
+            assert float(shown_grad(page, o_id)) == 1.0
+            rule = page.inner_text("#rule")
+            assert "w1.grad +=" in rule
+            page.screenshot(path=str(tmp_path / "last_step.png"), full_page=True)
+            page.keyboard.press("ArrowLeft")
+            assert page.inner_text("#counter") == f"step {total - 1} / {total}"
+            assert shown_grad(page, w1_id) == "?"  # w1 is completed by the last step
+            page.keyboard.press("ArrowRight")
+            assert float(shown_grad(page, w1_id)) == w[1].grad
+            page.click("#reset")
+            assert page.inner_text("#counter") == f"step 0 / {total}"
+            assert (tmp_path / "last_step.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        finally:
+            browser.close()
