@@ -1,24 +1,74 @@
-"""Run every worked-example demo in order and print a one-screen summary."""
+"""Run every worked-example demo in order and print a one-screen summary.
 
+    python demos/run_all.py [--out DIR]
+
+Runs each demos/*.py not starting with "_" in sorted order (01_, 02_, ...),
+reads its module-level AGREED (True when the seed's hand formulas and the
+engine agree), SEED and SHOWS, and ends with one line per worked example.
+Pictures go to DIR (default: $CHAINRULE_OUT_DIR, else ./out).
+Exit status 0 when every demo ran and agreed, 1 otherwise.
+"""
+
+import argparse
+import os
 import pathlib
 import runpy
 import sys
+import traceback
 
 HERE = pathlib.Path(__file__).resolve().parent
 
 
-def main():
-    demos = sorted(p for p in HERE.glob("*.py") if p.name != "run_all.py" and not p.name.startswith("_"))
+def demo_paths():
+    return sorted(p for p in HERE.glob("*.py")
+                  if p.name != "run_all.py" and not p.name.startswith("_"))
+
+
+def run_demo(path):
+    """Run one demo as __main__; return its namespace, or None if it raised."""
+    try:
+        return runpy.run_path(str(path), run_name="__main__")
+    except SystemExit as exc:
+        if exc.code in (None, 0):
+            return {}
+        print(f"{path.name} exited with status {exc.code}")
+        return None
+    except Exception:  # report it and go on with the next demo
+        traceback.print_exc()
+        return None
+
+
+def status_of(namespace):
+    if namespace is None:
+        return "ERROR"
+    agreed = namespace.get("AGREED")
+    return {True: "agreed", False: "DISAGREED"}.get(agreed, "ran")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Run chainrule's worked examples.")
+    parser.add_argument("--out", help="folder for the graph pictures "
+                        "(default: $CHAINRULE_OUT_DIR, else ./out)")
+    args = parser.parse_args(argv)
+    if args.out:
+        os.environ["CHAINRULE_OUT_DIR"] = args.out
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
+
     results = []
-    for path in demos:
+    for path in demo_paths():
         print(f"\n===== {path.stem} =====")
-        namespace = runpy.run_path(str(path), run_name="__main__")
-        results.append((path.stem, namespace.get("AGREED")))
-    print("\n===== summary =====")
-    for name, agreed in results:
-        status = "agreed" if agreed else ("DISAGREED" if agreed is False else "ran")
-        print(f"{name:40} {status}")
-    return 0 if all(a is not False for _, a in results) else 1
+        namespace = run_demo(path)
+        ns = namespace or {}
+        results.append((path.stem, ns.get("SEED", "?"), status_of(namespace), ns.get("SHOWS", "")))
+
+    print("\n===== worked examples: hand formulas vs the engine =====")
+    for stem, seed, status, shows in results:
+        print(f"seed {seed:3}  {stem:26} {status:9}  {shows}")
+    agreed = sum(status == "agreed" for _, _, status, _ in results)
+    print(f"{agreed} of {len(results)} worked examples agree with the engine.")
+    failed = any(status in ("ERROR", "DISAGREED") for _, _, status, _ in results)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
