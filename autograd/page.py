@@ -47,13 +47,23 @@ def _replay(root, grad, digits):
 def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwargs):
     """The HTML text of a page that replays ``root.backward(grad)`` one node at a time.
 
-    Runs the backward pass (leaves accumulate as with ``backward()``).  Raises
+    Replays one backward pass from zero; every leaf's ``grad`` is left as it
+    was and every derived node's holds this pass's gradient.  Raises
     :class:`autograd.draw.GraphTooLarge` above ``max_nodes`` and
     :class:`autograd.draw.DotNotFound` without Graphviz, like ``draw``.
     """
     draw(root, digits=digits, max_nodes=max_nodes, **draw_kwargs)  # fail early, before backward
-    frames = _replay(root, grad, digits)
-    svg = draw(root, digits=digits, max_nodes=max_nodes, **draw_kwargs).pipe(format="svg").decode()
+    # replay one pass from zero, draw it, then give the leaves back their grads
+    leaves = [node for node in engine.all_nodes(root) if node.is_leaf]
+    saved = [node.grad for node in leaves]
+    for node in leaves:
+        node.grad = 0.0
+    try:
+        frames = _replay(root, grad, digits)
+        svg = draw(root, digits=digits, max_nodes=max_nodes, **draw_kwargs).pipe(format="svg").decode()
+    finally:
+        for node, before in zip(leaves, saved):
+            node.grad = before
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype
     heading = title or f"Backprop through {engine.label(root)}, step by step"
     data = json.dumps({"frames": frames}).replace("</", "<\\/")

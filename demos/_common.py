@@ -95,6 +95,14 @@ def save_graph(root, name, **draw_kwargs):
         return []
     paths = [str(p) for p in written] if written else [f"{target}.png", f"{target}.svg"]
     print("graph: " + ", ".join(paths))
+    try:
+        from autograd.page import write_step_page
+        page = write_step_page(root, f"{target}.html", **draw_kwargs)
+    except Exception as exc:  # the page is a bonus too
+        print(f"step-through page: not written ({type(exc).__name__}: {exc})")
+    else:
+        print(f"step-through page: {page}  (open it in a browser; arrow keys step)")
+        paths.append(str(page))
     return paths
 
 

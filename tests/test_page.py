@@ -37,6 +37,7 @@ def embedded_frames(text):
 
 def test_page_is_self_contained_and_replays_every_step():
     O, w = seed003()
+    O.backward()  # the engine's gradients, to compare the page with
     text = step_page(O, digits=17)
     assert "<svg" in text and "http://" not in text.split("<svg", 1)[0]
     assert "src=" not in text and "<link" not in text  # nothing loaded from elsewhere
@@ -77,6 +78,7 @@ def _browser():
 def test_page_in_headless_chromium(tmp_path):
     sync_playwright = _browser()
     O, w = seed003()
+    O.backward()  # the engine's gradients, to compare the page with
     nodes = all_nodes(O)
     page_path = write_step_page(O, tmp_path / "seed003.html", digits=17)
     w1_id, o_id = f"v{nodes.index(w[1])}", f"v{nodes.index(O)}"
@@ -118,3 +120,11 @@ def test_page_in_headless_chromium(tmp_path):
             assert (tmp_path / "last_step.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         finally:
             browser.close()
+
+
+def test_page_leaves_the_leaves_grads_as_they_were():
+    O, w = seed003()
+    O.backward()
+    before = [p.grad for p in w.values()]
+    step_page(O)
+    assert [p.grad for p in w.values()] == before
