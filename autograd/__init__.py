@@ -8,7 +8,9 @@
 7.0
 """
 
+from .check import check, gradcheck
 from .draw import draw
+from .explain import explain
 from .jit import TracingError, jit, jit_loss
 from .engine import Step, backward_steps, register_hook, topological_order
 from .modes import anomaly_enabled, detect_anomaly, is_grad_enabled, no_grad
@@ -18,6 +20,6 @@ from .value import Value, dot, sum_values
 __version__ = "0.1.0"
 
 __all__ = [
-    "Value", "dot", "draw", "sum_values", "no_grad", "detect_anomaly", "is_grad_enabled",
+    "Value", "dot", "draw", "explain", "check", "gradcheck", "sum_values", "no_grad", "detect_anomaly", "is_grad_enabled",
     "anomaly_enabled", "backward_steps", "register_hook", "topological_order", "Step", "OPS", "jit", "jit_loss", "TracingError",
 ]

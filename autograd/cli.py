@@ -63,4 +63,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # run as `python -m autograd.cli`: use the imported module, the one the
+    # subcommands register with, not this __main__ copy
+    from autograd.cli import main as _main
+    sys.exit(_main())

@@ -1,0 +1,271 @@
+"""check(): a hand-derived gradient against the engine and finite differences, the
+diagnosis of what it left out (seeds 000 and 003), and gradcheck()."""
+
+import math
+import random
+
+import pytest
+
+from autograd import Value, ops, sum_values
+from autograd.check import (
+    FORWARD, GradcheckError, check, finite_difference, gradcheck,
+)
+from autograd.cli import main
+from autograd.engine import all_nodes
+from conftest import assert_close
+from graphs import random_graph
+from test_explain import DESMOS, SCRIPT_003, W2, X, d, s, seed000, seed000_hand, seed003
+
+ASKER = 0.00571675240882   # seed 003: the asker's formula, as reported
+
+
+# ---------------------------------------------------------------------------
+# Seed 003: the asker's value is 4x too big; w4·w2 and w5·w3 are missing
+# ---------------------------------------------------------------------------
+
+def test_seed003_asker_value_missing_w4_w2_and_w5_w3():
+    O, n = seed003()
+    v = check(O, n["w1"], ASKER)
+    assert not v and v.agreed is False
+    assert abs(v.engine - DESMOS) < 1e-13
+    assert_close(v.finite_difference, DESMOS, rel=1e-6)
+    assert v.fd_agrees
+    assert_close(v.ratio, 4.0, rel=1e-10)
+    assert v.rtol == 1e-6 and v.tolerance == pytest.approx(1e-6 * ASKER)
+    diag = v.diagnosis
+    assert diag.kind == "missing factors"
+    missing = {path.route(): [f.formula for f in fs] for _, path, fs in diag.factors}
+    assert missing == {"w1 → (via I) → h1 → (via w2) → h2 → (via w4) → O": ["w4", "w2"],
+                       "w1 → (via I) → h1 → (via w3) → h3 → (via w5) → O": ["w5", "w3"]}
+    for _, _, fs in diag.factors:
+        assert math.prod(f.value for f in fs) == 0.25
+    text = str(v)
+    assert "w4·w2 on path 1" in text and "w5·w3 on path 2" in text and "each 0.25" in text
+    assert "does not agree" in text and "ratio expected/engine is 4" in text
+
+
+def test_seed003_asker_formula_as_a_function_of_the_nodes():
+    """The asker's d(net4)·[d(net2)·d(net1)·I + d(net3)·d(net1)·I], reading data."""
+    O, n = seed003()
+    net1 = n["h1"].parents[0]
+    net2, net3 = n["h2"].parents[0], n["h3"].parents[0]
+    net4 = O.parents[0]
+
+    def asker():
+        I = n["I"].data
+        return d(net4.data) * (d(net2.data) * d(net1.data) * I + d(net3.data) * d(net1.data) * I)
+
+    def answer():
+        w = {k: n[k].data for k in ("w2", "w3", "w4", "w5")}
+        I = n["I"].data
+        return d(net4.data) * (w["w4"] * d(net2.data) * w["w2"] * d(net1.data) * I
+                               + w["w5"] * d(net3.data) * w["w3"] * d(net1.data) * I)
+
+    wrong = check(O, "w1", asker)
+    assert_close(wrong.expected, ASKER, rel=1e-11)
+    assert wrong.diagnosis.kind == "missing factors"
+    assert "w4·w2" in str(wrong) and "w5·w3" in str(wrong)
+    right = check(O, "w1", answer)
+    assert right and right.diagnosis is None
+    assert "agrees with the engine's 0.0014291881022" in str(right)
+    assert "which backs the engine" in str(right)
+
+
+# ---------------------------------------------------------------------------
+# Seed 000: the shared bias has two paths
+# ---------------------------------------------------------------------------
+
+def test_seed000_bias_with_only_the_net2_path_is_a_missing_path():
+    L, n = seed000()
+    hand = seed000_hand()
+    v = check(L, n["b"], hand["db_via_net2"])          # ∂L/∂b as if b were only in net2
+    assert not v
+    assert v.diagnosis.kind == "missing path"
+    [(number, path)] = v.diagnosis.paths
+    assert path.route() == "b → net1 → h → net2 → y' → L"
+    assert_close(path.product, hand["db_via_net1"], rel=1e-12)
+    assert "A path is missing" in str(v) and "b → net1 → h" in str(v)
+    assert check(L, n["b"], hand["db_via_net1"] + hand["db_via_net2"])
+
+
+def test_seed000_bias_with_only_the_net1_path_is_a_missing_path():
+    L, n = seed000()
+    v = check(L, "b", seed000_hand()["db_via_net1"])
+    assert v.diagnosis.kind == "missing path"
+    assert v.diagnosis.paths[0][1].route() == "b → net2 → y' → L"
+
+
+def test_seed000_missing_sigmoid_derivative_is_named():
+    L, n = seed000()
+    h = seed000_hand()
+    v = check(L, "w1", lambda: X * W2 * h["yp"] * (1 - h["yp"]) * (h["yp"] - 1.0))
+    assert v.diagnosis.kind == "missing factors"
+    [(_, _, fs)] = v.diagnosis.factors
+    assert [f.formula for f in fs] == ["h(1-h)"]
+    assert "∂h/∂net1 = σ'(net1) = h(1-h)" in str(v)
+
+
+
+
+def test_sign_flip():
+    L, n = seed000()
+    v = check(L, "w2", -seed000_hand()["dw2"])
+    assert v.diagnosis.kind == "sign flip"
+    assert "∂(y-y')/∂y' = -1" in str(v.diagnosis)
+
+
+def test_missing_sum_over_samples():
+    """C = Σ_i ½(y_i - σ(w x_i))²: the learner differentiated sample 2 only."""
+    w = Value(0.7, name="w", kind="parameter")
+    xs, ys = [0.5, -1.0, 2.0], [1.0, 0.0, 1.0]
+    terms = [0.5 * (Value(y, name=f"y{i}", kind="constant")
+                    - (w * Value(x, name=f"x{i}")).sigmoid()) ** 2
+             for i, (x, y) in enumerate(zip(xs, ys), 1)]
+    C = sum_values(terms).named("C")
+
+    def per_sample(x, y):
+        a = s(0.7 * x)
+        return (a - y) * a * (1 - a) * x
+
+    v = check(C, w, per_sample(xs[1], ys[1]))
+    assert v.diagnosis.kind == "one term of a sum"
+    index, term, grad = v.diagnosis.term
+    assert index == 2 and term is terms[1]
+    assert_close(grad, per_sample(xs[1], ys[1]), rel=1e-12)
+    assert "term 2 of 3" in str(v) and "sum of the per-term gradients" in str(v)
+    assert check(C, w, sum(per_sample(x, y) for x, y in zip(xs, ys)))
+
+
+def test_nothing_small_explains_it():
+    L, _ = seed000()
+    v = check(L, "w1", 123.0)
+    assert v.diagnosis is not None and v.diagnosis.kind is None
+    assert "No small mistake reproduces your value" in str(v)
+
+
+def test_expected_must_be_a_number():
+    L, _ = seed000()
+    with pytest.raises(TypeError, match="expected must be a number .* got str"):
+        check(L, "w1", "0.1")
+    with pytest.raises(TypeError, match=r"expected\(\) must return a number, got NoneType"):
+        check(L, "w1", lambda: None)
+
+
+# ---------------------------------------------------------------------------
+# Finite differences by re-evaluating the graph
+# ---------------------------------------------------------------------------
+
+def test_finite_difference_restores_every_number_exactly():
+    O, n = seed003()
+    before = [(node, node.data, node.grad) for node in all_nodes(O)]
+    fd = finite_difference(O, n["w1"])
+    assert_close(fd, DESMOS, rel=1e-6)
+    assert all(node.data == data and node.grad == grad for node, data, grad in before)
+
+
+def test_finite_difference_of_a_derived_node():
+    O, n = seed003()
+    # ∂O/∂h1 = d(net4)·(w4 d(net2) w2 + w5 d(net3) w3), with h1 nudged directly
+    hand = 2 * d(2 * s(s(1.5) * 0.5 + 1) * 0.5 + 1) * 0.5 * d(s(1.5) * 0.5 + 1) * 0.5
+    assert_close(finite_difference(O, n["h1"]), hand, rel=1e-6)
+
+
+def test_forward_table_covers_every_op():
+    assert set(FORWARD) == {name for name, op in ops.OPS.items() if not op.is_leaf}
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_finite_difference_matches_the_engine_on_random_graphs(seed):
+    rng = random.Random(100 + seed)
+    leaves = [Value(rng.uniform(0.2, 1.5), name=f"v{i}") for i in range(3)]
+    root = random_graph(rng, leaves, rng.randint(2, 12))
+    root.backward()
+    for v in leaves:
+        scale = max(1.0, abs(root.data))
+        assert_close(finite_difference(root, v), v.grad, rel=1e-5, abs_=1e-7 * scale,
+                     what=f"seed {seed} {v.name}")
+
+
+def test_every_op_through_check():
+    a, b = Value(0.7, name="a"), Value(1.3, name="b")
+    y = ((a * b + a / b - b).exp().log() + (a ** b).sqrt() + abs(-a).tanh()
+         + (a - 2.0).relu() + sum_values([a, b]).sigmoid()).named("y")
+    y.backward()
+    from autograd.value import dot
+    z = dot([a], [b], a)
+    v = check(y, a, a.grad)
+    assert v and v.fd_agrees
+    assert check(z, a, b.data + 1.0)
+
+
+# ---------------------------------------------------------------------------
+# A wrong derivative rule: check and gradcheck catch it
+# ---------------------------------------------------------------------------
+
+def wrong_sigmoid_backward(node, upstream):
+    """The classic slip: σ(z)(1 + σ(z)) instead of σ(z)(1 - σ(z))."""
+    a = node.data
+    return (a * (1.0 + a) * upstream,)
+
+
+def test_gradcheck_passes_for_correct_rules():
+    report = gradcheck(lambda a, b: (a * b).sigmoid() + (a / b).tanh() + (a ** 2.0).exp(),
+                       [0.3, -0.7])
+    assert report and len(report.entries) == 2
+    for e in report.entries:
+        assert e.error <= e.allowed
+
+
+def test_gradcheck_catches_a_wrong_rule(monkeypatch):
+    monkeypatch.setattr(ops.SIGMOID, "backward", wrong_sigmoid_backward)
+    a, b = Value(0.3, name="a"), Value(-0.7, name="b")
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(lambda a, b: (a * b).sigmoid(), [a, b])
+    report = caught.value.report
+    assert not report.ok
+    worst = report.worst
+    sig = s(0.3 * -0.7)
+    assert worst.name == "a"    # |b| > |a|, so ∂/∂a = σ'·b has the bigger error
+    assert_close(worst.numeric, sig * (1 - sig) * -0.7, rel=1e-6)
+    assert_close(worst.analytic, sig * (1 + sig) * -0.7, rel=1e-12)
+    assert "gradcheck failed for 2 of 2 input(s); the worst is input 1 (a = 0.3)" in str(
+        caught.value)
+    assert a.data == 0.3 and b.data == -0.7
+    quiet = gradcheck(lambda a, b: (a * b).sigmoid(), [a, b], raise_exception=False)
+    assert not quiet
+
+
+def test_check_blames_the_rule_not_the_learner(monkeypatch):
+    monkeypatch.setattr(ops.SIGMOID, "backward", wrong_sigmoid_backward)
+    x = Value(0.4, name="x")
+    y = x.sigmoid().named("y")
+    v = check(y, x, lambda: y.data * (1 - y.data))
+    assert not v and not v.fd_agrees and v.expected_matches_fd
+    assert "does NOT agree with the engine" in str(v)
+    assert "suspect a derivative rule" in str(v)
+
+
+def test_gradcheck_bad_input():
+    with pytest.raises(TypeError, match="fn must return a Value"):
+        gradcheck(lambda a: 1.0, [0.5])
+    with pytest.raises(TypeError, match="gradcheck input 1 must be|needs a real number"):
+        gradcheck(lambda a: a, ["x"])
+    with pytest.raises(ValueError, match=r"fn raised ValueError at x1 = .*log"):
+        gradcheck(lambda a: a.log(), [5e-7])
+
+
+# ---------------------------------------------------------------------------
+# The command line
+# ---------------------------------------------------------------------------
+
+def test_cli_check_prints_the_diagnosis(tmp_path, capsys):
+    script = tmp_path / "seed003.py"
+    script.write_text(SCRIPT_003)
+    assert main(["check", str(script), "--wrt", "w1", "--expected", str(ASKER)]) == 1
+    out = capsys.readouterr().out
+    assert "w4·w2 on path 1" in out and "w5·w3 on path 2" in out and "each 0.25" in out
+    assert "∂net4/∂h2 = w4; ∂net2/∂h1 = w2; ∂net4/∂h3 = w5; ∂net3/∂h1 = w3" in out
+    assert main(["check", str(script), "--wrt", "w1", "--expected", str(DESMOS)]) == 0
+    assert "agrees" in capsys.readouterr().out
+    assert main(["check", str(script), "--wrt", "nope", "--expected", "1"]) == 2
+    assert "named nodes: I, O, h1" in capsys.readouterr().err
