@@ -179,27 +179,82 @@ class Step:
         self.total = total
 
     def lines(self):
-        """The chain rule written out, one line per parent."""
+        """The chain rule written out, one line per parent that is not a constant:
+
+        ``h.grad += w2 * net2.grad = -0.7 * 0.0213 = -0.01491  (h.grad now -0.01491)``
+
+        (``edges`` still holds every parent, constants included.)
+        """
         out = label(self.node)
+        up = _num(self.upstream)
         rows = []
         for e in self.edges:
+            if e.parent._op is ops.CONSTANT:
+                continue
             name = label(e.parent)
             rule = ops.rule_text(self.node, e.index, label)
-            line = (f"{name}.grad += {rule} * {out}.grad = {e.local:.6g} * {self.upstream:.6g}"
-                    f" = {e.contribution:.6g}  ({name}.grad now {e.grad_after:.6g})")
-            if e.nth > 1:
-                line += f"  [{ordinal(e.nth)} contribution to {name}]"
+            line = (f"{name}.grad += {rule} * {out}.grad = {_num(e.local)} * {up}"
+                    f" = {_num(e.contribution)}  ")
+            if e.nth == 1:
+                line += f"({name}.grad now {_num(e.grad_after)})"
+            else:  # fan-in: the parent is used by several nodes, the contributions add up
+                sign = "-" if e.contribution < 0 else "+"
+                line += (f"({ordinal(e.nth)} contribution to {name}: {name}.grad now "
+                         f"{_num(e.grad_after - e.contribution)} {sign} {_num(abs(e.contribution))}"
+                         f" = {_num(e.grad_after)})")
             rows.append(line)
         return rows
 
     def __str__(self):
-        head = (f"step {self.index + 1}/{self.total}: {label(self.node)} = "
-                f"{self.op.name}(...), {label(self.node)}.grad = {self.upstream:.6g}")
+        """``step 6/7: h = σ(net1) = 0.5987, h.grad = -0.01491 (complete)`` and the lines."""
+        name = label(self.node)
+        head = (f"step {self.index + 1}/{self.total}: {name} = {formula(self.node)} = "
+                f"{_num(self.node.data)}, {name}.grad = {_num(self.upstream)} (complete)")
         return "\n".join([head] + ["  " + line for line in self.lines()])
 
     def __repr__(self):
         return (f"Step({self.index + 1}/{self.total}, node={label(self.node)!r}, "
                 f"op={self.op.name!r}, upstream={self.upstream!r})")
+
+
+#: significant digits of the numbers in a Step's text (the Step keeps full floats)
+STEP_DIGITS = 4
+
+
+def _num(x):
+    return f"{x:.{STEP_DIGITS}g}"
+
+
+_INFIX = {"add": " + ", "sub": " - ", "mul": " × ", "div": " / ", "pow": "^"}
+_PREFIX = {"neg": "-", "sqrt": "√"}
+
+
+def formula(node):
+    """How ``node`` was computed, in its parents' labels: ``h × w2``, ``σ(net1)``, ``w1·x + b``."""
+    op = node._op
+    names = [label(p) for p in node._prev]
+    if op.backward is None:
+        return _num(node.data)
+    if op.name in _INFIX:
+        return _INFIX[op.name].join(names)
+    if op.name in _PREFIX:
+        return _PREFIX[op.name] + names[0]
+    if op is ops.SUM:
+        return _terms(names)
+    if op is ops.DOT:
+        n = len(names) // 2
+        terms = [f"{w}·{a}" for w, a in zip(names[:n], names[n:2 * n])]
+        return _terms(terms + names[2 * n:])
+    if op is ops.ABS:
+        return f"|{names[0]}|"
+    return f"{op.symbol}({', '.join(names)})"
+
+
+def _terms(terms, most=6):
+    """``a + b + c``; long sums keep their first and last terms: ``a + b + ... + z (26 terms)``."""
+    if len(terms) <= most:
+        return " + ".join(terms)
+    return " + ".join(terms[:most - 2] + ["...", terms[-1]]) + f" ({len(terms)} terms)"
 
 
 def _resolve_targets(root, targets):

@@ -128,3 +128,26 @@ def test_page_leaves_the_leaves_grads_as_they_were():
     before = [p.grad for p in w.values()]
     step_page(O)
     assert [p.grad for p in w.values()] == before
+
+
+def test_step_command_writes_the_page(tmp_path):
+    import subprocess
+    import sys
+    script = tmp_path / "seed003.py"
+    script.write_text(
+        "from autograd import Value\n"
+        "I = Value(1.0, name='I')\n"
+        "w = {k: Value(0.5, name=f'w{k}') for k in range(1, 6)}\n"
+        "h1 = (I * w[1] + 1).sigmoid().named('h1')\n"
+        "h2 = (h1 * w[2] + 1).sigmoid().named('h2')\n"
+        "h3 = (h1 * w[3] + 1).sigmoid().named('h3')\n"
+        "O = (h2 * w[4] + h3 * w[5] + 1).sigmoid().named('O')\n"
+        "O.backward()\n")
+    out = tmp_path / "pages" / "seed003.html"
+    done = subprocess.run([sys.executable, "-m", "autograd.cli", "step", str(script), "--html", str(out)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert str(out) in done.stdout
+    frames = embedded_frames(out.read_text(encoding="utf-8"))
+    O, w = seed003()
+    assert [f["text"] for f in frames] == [str(s) for s in O.backward_steps()]

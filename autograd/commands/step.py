@@ -1,0 +1,72 @@
+"""``chainrule step SCRIPT``: run a script and step through its first backward pass.
+
+The script runs until its first ``.backward()`` call; from there the
+backward pass goes one node at a time (see :mod:`autograd.stepper` for the
+commands).  At a terminal the commands are typed at a prompt; otherwise they
+are read one per line from stdin, and the end of input continues to the end.
+"""
+
+import sys
+
+from autograd.cli import command
+from autograd.script import ScriptError, run_until_backward
+from autograd.stepper import Stepper, StepperError, session
+
+
+def arguments(parser):
+    parser.add_argument("script", metavar="SCRIPT", help="a Python script that calls .backward()")
+    parser.add_argument("--stop-at", metavar="NAME",
+                        help="run until NAME's gradient is complete before the first prompt")
+    parser.add_argument("--frames", metavar="DIR",
+                        help="write one picture of the graph per step into DIR (for slides)")
+    parser.add_argument("--out", metavar="DIR", default=".",
+                        help="where the g command writes its pictures (default: .)")
+    parser.add_argument("--format", default="png", choices=("png", "svg", "pdf"),
+                        help="picture format for g and --frames (default: png)")
+    parser.add_argument("--html", metavar="PATH",
+                        help="instead of stepping here, write a self-contained page that "
+                             "replays the pass in a browser (e.g. out/seed003.html)")
+
+
+@command("step", "step through a script's backward pass node by node (n, c, b NAME, p NAME, g, q)")
+def run(args):
+    try:
+        captured = run_until_backward(args.script)
+    except ScriptError as err:
+        print(f"chainrule step: {err}", file=sys.stderr)
+        return 1
+
+    if args.html:
+        return write_page(captured, args.html)
+
+    def find(name):
+        try:
+            return captured.find(name)
+        except ScriptError:
+            return None
+
+    stepper = Stepper(captured.root, captured.grad, find=find, graph_dir=args.out,
+                      frames_dir=args.frames, image_format=args.format)
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    try:
+        return session(stepper, None if interactive else sys.stdin, stop_at=args.stop_at)
+    except StepperError as err:  # e.g. --frames could not draw
+        print(f"chainrule step: {err}", file=sys.stderr)
+        stepper.stop()
+        return 1
+
+
+def write_page(captured, path):
+    """``--html PATH``: the step-through page (autograd.page) instead of the prompt."""
+    from autograd.draw import DotNotFound, GraphTooLarge
+    from autograd.page import write_step_page
+    try:
+        written = write_step_page(captured.root, path, grad=captured.grad)
+    except (DotNotFound, GraphTooLarge, OSError) as err:
+        print(f"chainrule step: {err}", file=sys.stderr)
+        return 1
+    print(f"wrote {written}: open it in a browser; next/previous or the arrow keys step")
+    return 0
+
+
+run.arguments = arguments

@@ -1,0 +1,337 @@
+"""Step through a backward pass node by node, as ``chainrule step`` does.
+
+A :class:`Stepper` wraps ``root.backward_steps()`` (so the arithmetic is
+backward()'s own) and answers the questions asked along the way: which node
+is next, is this node's gradient complete yet, how many of its contributions
+has it received.  :func:`session` reads the commands
+
+    Enter / n     take the next step
+    c             continue to the end
+    b NAME        run until NAME's gradient is complete
+    p [NAME]      print a node (or the current step again)
+    g [PATH]      write the graph as it is now to an image, print its path
+    q             quit (leaves keep the gradients they had before this pass)
+    h             help
+
+from a terminal (``input()``) or, when stdin is not a terminal, one per line
+from a file or pipe, so a session can be scripted and tested.  Nothing here
+needs a terminal.
+
+A node's gradient d(root)/d(node) is *complete* once every node computed
+from it has had its step.  For a derived node that is the moment its own
+step starts; ``b NAME`` stops after that step, where the Step shows the
+complete gradient and what the node passes on.  For a leaf it is after the
+last step that feeds it.
+"""
+
+import os
+import sys
+
+from .engine import all_nodes, backward_steps, formula, label, nodes_by_name, ordinal, topological_order
+from . import ops
+
+__all__ = ["Stepper", "StepperError", "session", "HELP", "PROMPT"]
+
+PROMPT = "(step) "
+
+HELP = """\
+commands:
+  Enter or n   take the next step
+  c            continue to the end
+  b NAME       run until NAME's gradient is complete
+  p [NAME]     print node NAME (without NAME: the current step)
+  g [PATH]     write the graph as it is now to an image and print its path
+  q            quit
+  h            this help"""
+
+
+class StepperError(Exception):
+    """A command the stepper cannot carry out (unknown node or command); one line."""
+
+
+def _num(x):
+    return f"{x:.6g}"
+
+
+class Stepper:
+    """A backward pass from ``root`` taken one :class:`autograd.engine.Step` at a time.
+
+    ``find(name)`` may return extra nodes for a name (e.g. a script's
+    variables); names are first looked up among the graph's named nodes.
+    ``out`` receives the text; ``graph_dir`` is where ``g`` writes, and
+    ``frames_dir`` (if given) gets one picture per step.
+    """
+
+    def __init__(self, root, grad=1.0, *, find=None, out=None, graph_dir=".",
+                 frames_dir=None, image_format="png"):
+        self.root = root
+        self.seed = float(grad)
+        self.out = out if out is not None else sys.stdout
+        self.graph_dir = graph_dir
+        self.frames_dir = frames_dir
+        self.image_format = image_format
+        self._find = find
+        order = topological_order(root)
+        self.total = len(order)
+        self.steps_order = order[::-1]            # the nodes in backward()'s order
+        self.expected = {}                        # node -> contributions it will receive
+        self.last_feed = {}                       # node -> index of the last step feeding it
+        for i, node in enumerate(self.steps_order):
+            for parent in node._prev:
+                self.expected[parent] = self.expected.get(parent, 0) + 1
+                self.last_feed[parent] = i
+        self.position = {node: i for i, node in enumerate(self.steps_order)}
+        self.received = {}                        # node -> contributions received so far
+        self.done = []                            # the Steps taken
+        self._names = None
+        self._steps = backward_steps(root, grad)
+        self.finished = self.total == 0
+        self.quit = False
+        if self.total == 0:  # a lone leaf: backward() just adds the seed
+            self._steps.close()
+            root.backward(grad)
+
+    # -- state --------------------------------------------------------------
+
+    @property
+    def current(self):
+        """The last Step taken, or None before the first."""
+        return self.done[-1] if self.done else None
+
+    def complete(self, node):
+        """True once ``node``'s gradient d(root)/d(node) for this pass is final."""
+        if node is self.root:
+            return True
+        return len(self.done) > self.last_feed[node]
+
+    def target_index(self, node):
+        """The index of the step after which ``node``'s gradient is complete and shown."""
+        if node in self.position:
+            return self.position[node]
+        if node is self.root:
+            return -1
+        return self.last_feed[node]
+
+    def lookup(self, name):
+        """The nodes of this graph called ``name``; StepperError naming the choices if none."""
+        if self._names is None:
+            self._names = nodes_by_name(self.root)
+        found = list(self._names.get(name, ()))
+        if not found and self._find is not None:
+            extra = self._find(name)
+            if extra is not None:
+                found = [n for n in (extra if isinstance(extra, (list, tuple)) else [extra])
+                         if n is self.root or n in self.expected]
+                if not found:
+                    raise StepperError(
+                        f"{name!r} is a Value in the script but not part of the graph of "
+                        f"{label(self.root)}")
+        if not found:
+            known = ", ".join(sorted(self._names)) or "(none)"
+            raise StepperError(f"no node named {name!r} in the graph of {label(self.root)}; "
+                               f"named nodes: {known}")
+        return found
+
+    # -- moving -------------------------------------------------------------
+
+    def advance(self):
+        """Take the next step; return it (None when the pass is already complete)."""
+        if self.finished:
+            return None
+        step = next(self._steps)
+        self.done.append(step)
+        for edge in step.edges:
+            self.received[edge.parent] = self.received.get(edge.parent, 0) + 1
+        if len(self.done) == self.total:
+            for _ in self._steps:  # let the generator finish: leaves get their pass total
+                pass
+            self.finished = True
+        if self.frames_dir is not None:
+            self.write_frame(step)
+        return step
+
+    def run_until(self, node):
+        """Take steps until ``node``'s gradient is complete; return the Steps taken."""
+        goal = self.target_index(node)
+        taken = []
+        while len(self.done) <= goal and not self.finished:
+            taken.append(self.advance())
+        return taken
+
+    def stop(self):
+        """Abandon the pass: leaves go back to the gradients they had before it."""
+        if not self.finished:
+            self._steps.close()
+        self.quit = True
+
+    # -- text ---------------------------------------------------------------
+
+    def intro(self):
+        root = label(self.root)
+        if self.total == 0:
+            return f"{root} is a leaf: nothing to step through ({root}.grad += {_num(self.seed)})"
+        return (f"backward pass from {root}: {self.total} steps, one per node, each node after "
+                f"every node computed from it\n{root}.grad = {_num(self.seed)} (the seed)\n"
+                f"Enter or n: next step, c: continue, b NAME: run until NAME, p NAME: print, "
+                f"g: graph image, q: quit, h: help")
+
+    def describe(self, node):
+        """One line about ``node``: how it was computed and where its gradient stands."""
+        name = label(node)
+        kind = node.kind
+        how = f" = {formula(node)}" if kind == "derived" else ""
+        text = f"{name}{how} = {_num(node.data)} ({kind})"
+        if node is self.root:
+            return f"{text}, grad = {_num(self.seed)} (the seed)"
+        want = self.expected[node]
+        got = self.received.get(node, 0)
+        uses = f"{want} contribution{'s' if want != 1 else ''}"
+        if self.complete(node):
+            if kind == "derived" and node not in {s.node for s in self.done}:
+                return f"{text}, grad = {_num(node.grad)} (complete, its step is next)"
+            return f"{text}, grad = {_num(node.grad)} (complete: {uses})"
+        if got == 0:
+            return f"{text}, grad: no contribution yet (it will receive {uses})"
+        return (f"{text}, grad so far = {_num(node.grad)} ({got} of {uses}; "
+                f"the {ordinal(got + 1)} is still to come)")
+
+    def summary(self):
+        """The gradients of the leaves that are not constants, once the pass is complete."""
+        leaves = [n for n in all_nodes(self.root) if n._op.backward is None
+                  and n._op is not ops.CONSTANT]
+        lines = [f"backward pass complete: {self.total} steps"]
+        lines += [f"  {label(n)}.grad = {n.grad!r}" for n in leaves]
+        return "\n".join(lines)
+
+    def say(self, text):
+        print(text, file=self.out, flush=True)
+
+    # -- pictures -----------------------------------------------------------
+
+    def render(self, path, step=None):
+        """Draw the graph as it is now (current node highlighted) to ``path``; return the file."""
+        try:
+            from .draw import render_graph
+        except ImportError as err:  # pragma: no cover - draw ships with the package
+            raise StepperError(f"graph images need autograd.draw: {err}") from None
+        step = self.current if step is None else step
+        kwargs = {}
+        if step is not None:
+            kwargs["highlight"] = step.node
+            kwargs["title"] = str(step).splitlines()[0]
+        try:
+            written = render_graph(self.root, path, formats=(self.image_format,), **kwargs)
+        except Exception as err:
+            raise StepperError(f"could not draw the graph: {type(err).__name__}: {err}") from None
+        return str(written[0]) if written else f"{path}.{self.image_format}"
+
+    def write_frame(self, step):
+        os.makedirs(self.frames_dir, exist_ok=True)
+        path = os.path.join(self.frames_dir, f"step_{step.index + 1:03d}")
+        return self.render(path, step)
+
+    def graph(self, path=None):
+        if path is None:
+            path = os.path.join(self.graph_dir, f"chainrule_step_{len(self.done):03d}")
+        return self.render(path)
+
+    # -- commands -----------------------------------------------------------
+
+    def command(self, line):
+        """Carry out one command line; raise StepperError if it cannot be done."""
+        words = line.split(maxsplit=1)
+        verb = words[0].lower() if words else "n"
+        arg = words[1].strip() if len(words) > 1 else None
+        if verb in ("n", "next", "s", "step"):
+            self._show(self.advance())
+        elif verb in ("c", "continue", "cont"):
+            while not self.finished:
+                self._show(self.advance())
+        elif verb in ("b", "break", "until"):
+            if not arg:
+                raise StepperError("b needs a node name: b NAME")
+            self._break(arg)
+        elif verb in ("p", "print"):
+            if arg is None:
+                self.say(str(self.current) if self.current else self.intro())
+            else:
+                for node in self.lookup(arg):
+                    self.say(self.describe(node))
+        elif verb in ("g", "graph"):
+            self.say(f"graph: {self.graph(arg)}")
+        elif verb in ("q", "quit", "exit"):
+            self.stop()
+            self.say(f"quit after step {len(self.done)}/{self.total}; the leaves keep the "
+                     f"gradients they had before this pass")
+        elif verb in ("h", "help", "?"):
+            self.say(HELP)
+        else:
+            raise StepperError(f"unknown command {line.strip()!r} (h lists the commands)")
+
+    def _break(self, name):
+        nodes = self.lookup(name)
+        pending = [n for n in nodes if len(self.done) <= self.target_index(n)]
+        if not pending:
+            node = nodes[0]
+            where = self.target_index(node) + 1
+            self.say(f"{name}'s gradient is already complete"
+                     f"{f' (since step {where})' if where else ''}: {self.describe(node)}")
+            return
+        node = min(pending, key=self.target_index)
+        goal = self.target_index(node)
+        while len(self.done) <= goal and not self.finished:
+            self._show(self.advance())
+        self.say(f"-> {self.describe(node)}")
+
+    def _show(self, step):
+        if step is None:
+            self.say("the backward pass is already complete")
+            return
+        self.say(str(step))
+        if self.finished:
+            self.say(self.summary())
+
+
+def session(stepper, lines=None, *, stop_at=None, err=None):
+    """Run the stepper's command loop; return the exit status.
+
+    ``lines`` is an iterable of command lines (a non-terminal stdin); ``None``
+    reads a terminal with ``input()``.  The end of input continues to the end
+    of the pass.  An error is one line on ``err``; with scripted input it
+    ends the session with status 1, at a terminal you may type again.
+    """
+    err = err if err is not None else sys.stderr
+    stepper.say(stepper.intro())
+    try:
+        if stop_at is not None:
+            stepper.command(f"b {stop_at}")
+    except StepperError as e:
+        print(f"chainrule step: {e}", file=err, flush=True)
+        stepper.stop()
+        return 1
+    source = iter(lines) if lines is not None else None
+    while not stepper.finished and not stepper.quit:
+        if source is None:
+            try:
+                line = input(PROMPT)
+            except EOFError:
+                line = "c"
+            except KeyboardInterrupt:
+                stepper.say("")
+                line = "q"
+        else:
+            line = next(source, None)
+            if line is None:
+                line = "c"
+                stepper.say(f"{PROMPT}(end of input: continue)")
+            else:
+                line = line.rstrip("\r\n")
+                stepper.say(f"{PROMPT}{line}")
+        try:
+            stepper.command(line)
+        except StepperError as e:
+            print(f"chainrule step: {e}", file=err, flush=True)
+            if source is not None:
+                stepper.stop()
+                return 1
+    return 0

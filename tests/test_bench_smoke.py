@@ -1,0 +1,124 @@
+"""The benchmark's smoke run: it runs, checks the contenders agree, and reports every row.
+
+No timing is asserted: only that the script completes, prints and writes the
+same Markdown, and that each workload's table has the rows it must have.
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "benchmarks", "bench.py")
+
+pytest.importorskip("micrograd", reason="the benchmark needs micrograd (the bench extra)")
+
+
+def torch_importable():
+    probe = subprocess.run([sys.executable, "-c", "import torch"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench") / "RESULTS.md"
+    committed = os.path.join(ROOT, "benchmarks", "RESULTS.md")
+    before = _read(committed)
+    run = subprocess.run([sys.executable, BENCH, "--smoke", "--out", str(out)],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert _read(committed) == before, "a smoke run must not touch benchmarks/RESULTS.md"
+    return run.stdout, out.read_text(encoding="utf-8")
+
+
+def _read(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+
+
+def sections(markdown):
+    """{section title: [first cell of each table body row]} for every '## ' section."""
+    found, title = {}, None
+    for line in markdown.splitlines():
+        if line.startswith("## "):
+            title = line[3:]
+            found[title] = []
+        elif title and line.startswith("| ") and not line.startswith("| ---"):
+            found[title].append([cell.strip() for cell in line.strip("|").split("|")])
+    # drop each table's header row
+    return {t: [row for row in rows[1:]] for t, rows in found.items()}
+
+
+def section(markdown, prefix):
+    matches = [rows for title, rows in sections(markdown).items() if title.startswith(prefix)]
+    assert len(matches) == 1, f"expected one section starting {prefix!r}"
+    return matches[0]
+
+
+def first_cells(rows):
+    return [row[0].strip("*") for row in rows]
+
+
+def test_written_file_is_the_printed_table(smoke):
+    stdout, written = smoke
+    assert written.strip() in stdout
+    assert written.startswith("# chainrule benchmark results")
+    for stamp in ("- Python: CPython " if sys.implementation.name == "cpython" else "- Python: ",
+                  "- CPU: ", "- Date: ", "- Command: `", "--smoke"):
+        assert stamp in written
+
+
+def test_contenders_agree_before_timing(smoke):
+    stdout, _ = smoke
+    for workload in ("relu", "sigmoid"):
+        assert f"Workload {workload}: same loss, gradient and update?" in stdout
+    agree = re.findall(r"all agree with chainrule eager to 1e-09 \(C = ([0-9.e+-]+), "
+                       r"(\d+) parameters\)", stdout)
+    # 2-16-16-1: (2+1)*16 + (16+1)*16 + (16+1)*1 = 337 parameters, both workloads
+    assert [int(n) for _, n in agree] == [337, 337]
+
+
+@pytest.mark.parametrize("prefix", ["Workload 1:", "Workload 2:"])
+def test_mlp_tables_have_every_contender(smoke, prefix):
+    stdout, written = smoke
+    rows = section(written, prefix)
+    expected = ["chainrule eager", "chainrule eager, elementary ops", "chainrule jit",
+                "micrograd", "micrograd, GC disabled", "PyTorch", "plain-float floor"]
+    if not torch_importable():
+        expected.remove("PyTorch")
+        assert "torch not installed: row omitted" in stdout
+    assert first_cells(rows) == expected
+    # the reference row's ratio is itself
+    assert rows[0][2] == "1.00x"
+
+
+def test_chain_table_shows_micrograd_recursion_error(smoke):
+    _, written = smoke
+    rows = section(written, "Workload 3:")
+    by_name = {row[0]: row for row in rows}
+    assert by_name["chainrule eager"][1] == "10,000"
+    # chainrule's gradient matches the oracle 1.0000001**10000 closely
+    assert float(by_name["chainrule eager"][5]) < 1e-12
+    assert by_name["micrograd"][3] == "**RecursionError**"
+    assert ("PyTorch" in by_name) == torch_importable()
+
+
+def test_memory_table_has_both_engines(smoke):
+    _, written = smoke
+    rows = section(written, "Workload 4:")
+    assert first_cells(rows) == ["chainrule eager", "micrograd"]
+    assert all(row[1] == "2,000" for row in rows)   # 1,000 a*b+c ops, 2 nodes each
+    assert all(float(row[2]) > 0 for row in rows)
+
+
+def test_targets_are_reported_not_asserted(smoke):
+    _, written = smoke
+    rows = section(written, "Targets")
+    assert len(rows) == 4
+    assert all(row[2] in ("pass", "**FAIL**", "not measured") for row in rows)

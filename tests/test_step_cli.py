@@ -1,0 +1,99 @@
+"""`chainrule step SCRIPT` run as a program, commands on stdin (not a terminal)."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from test_step_api import hand000
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXAMPLE = os.path.join(ROOT, "demos", "_pdb_example.py")
+CHAINRULE = [sys.executable, "-c", "import sys; from autograd.cli import main; sys.exit(main())"]
+
+
+def chainrule(*args, stdin="", cwd=ROOT):
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    return subprocess.run([*CHAINRULE, *args], input=stdin, capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+
+
+def test_scripted_session_on_seed_000():
+    v = hand000()
+    f = "{:.4g}".format
+    r = chainrule("step", EXAMPLE, stdin="n\n\np b\nb h\np b\nc\n")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert out.startswith("backward pass from L: 7 steps")
+    assert "(step) n\nstep 1/7: L = 0.5 × <pow" in out
+    assert "(step) \nstep 2/7" in out
+    assert "b = 0.1 (parameter), grad: no contribution yet (it will receive 2 contributions)" in out
+    assert f"  h.grad += w2 * net2.grad = -0.7 * {f(v['d2'])} = {f(v['dh'])}  (h.grad now {f(v['dh'])})" in out
+    assert f"b = 0.1 (parameter), grad so far = {v['d2']:.6g} (1 of 2 contributions" in out
+    assert f"second contribution to b: b.grad now {f(v['d2'])} + {f(v['d1'])} = {f(v['db'])}" in out
+    assert _leaf(out, "w1") == pytest.approx(v["dw1"], rel=1e-13)
+    assert _leaf(out, "b") == pytest.approx(v["db"], rel=1e-13)
+    assert r.stderr == ""
+
+
+def _leaf(out, name):
+    line = next(line for line in out.splitlines() if line.startswith(f"  {name}.grad = "))
+    return float(line.split("=")[1])
+
+
+def test_stop_at_then_end_of_input_continues_to_the_end():
+    v = hand000()
+    r = chainrule("step", EXAMPLE, "--stop-at", "net2")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    stop = out.index(f"-> net2 = w2·h + b = {v['net2']:.6g} (derived), grad = {v['d2']:.6g}")
+    assert out.index("step 5/7") < stop < out.index("step 6/7")
+    assert "(step) (end of input: continue)" in out
+    assert _leaf(out, "w2") == pytest.approx(v["dw2"], rel=1e-13)
+
+
+def test_quit_stops_without_finishing():
+    r = chainrule("step", EXAMPLE, stdin="n\nq\nn\n")
+    assert r.returncode == 0
+    assert "quit after step 1/7" in r.stdout and "step 2/7" not in r.stdout
+
+
+def test_missing_script_is_one_line_and_nonzero():
+    r = chainrule("step", "no_such_script.py")
+    assert r.returncode != 0
+    assert r.stderr == "chainrule step: no such script: no_such_script.py\n"
+
+
+def test_script_that_never_calls_backward(tmp_path):
+    script = tmp_path / "forward_only.py"
+    script.write_text("from autograd import Value\nx = Value(2.0) * 3\nprint('forward done')\n")
+    r = chainrule("step", str(script))
+    assert r.returncode != 0
+    assert r.stderr.count("\n") == 1 and "never called .backward()" in r.stderr
+
+
+def test_unknown_stop_at_name_lists_the_names():
+    r = chainrule("step", EXAMPLE, "--stop-at", "w9")
+    assert r.returncode != 0 and r.stderr.count("\n") == 1
+    assert "no node named 'w9' in the graph of L; named nodes: L, b, e, h, net1, net2, w1, w2, x, y, y'" in r.stderr
+    assert "step 1/7" not in r.stdout
+
+
+def test_unknown_name_in_a_scripted_command():
+    r = chainrule("step", EXAMPLE, stdin="n\np w9\nc\n")
+    assert r.returncode != 0 and r.stderr.count("\n") == 1 and "'w9'" in r.stderr
+    assert "step 1/7" in r.stdout and "step 2/7" not in r.stdout
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
+def test_frames_and_g(tmp_path):
+    r = chainrule("step", EXAMPLE, "--frames", str(tmp_path / "frames"), "--out", str(tmp_path),
+                  stdin="b h\ng\n")
+    assert r.returncode == 0, r.stderr
+    picture = tmp_path / "chainrule_step_006.png"
+    assert f"graph: {picture}" in r.stdout
+    assert picture.read_bytes()[:4] == b"\x89PNG"
+    frames = sorted(p.name for p in (tmp_path / "frames").iterdir())
+    assert frames == [f"step_{i:03d}.png" for i in range(1, 8)]

@@ -1,0 +1,193 @@
+"""The terminal stepper's logic, driven in-process (no terminal): autograd.stepper."""
+
+import html
+import io
+import shutil
+
+import pytest
+
+from autograd import Value
+from autograd.stepper import Stepper, StepperError, session
+from conftest import assert_close
+from test_step_api import hand000, hand003, seed000, seed003
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
+
+
+def make(nodes=None, **kw):
+    n = nodes or seed000()
+    root = n.get("L") or n["O"]
+    out = io.StringIO()
+    return n, Stepper(root, out=out, **kw), out
+
+
+def test_next_takes_one_step_in_backwards_order():
+    n, st, out = make()
+    assert st.total == 7 and st.current is None
+    st.command("n")
+    st.command("")          # Enter is next too
+    assert [s.node for s in st.done] == [n["L"], n["pow"]]
+    assert "step 2/7" in out.getvalue() and "e.grad += 2·e^(2-1) * <pow" in out.getvalue()
+
+
+def test_break_at_a_derived_node_stops_at_its_step_with_the_complete_gradient():
+    n, st, out = make()
+    v = hand000()
+    st.command("b h")
+    assert st.current.node is n["h"] and len(st.done) == 6
+    assert_close(st.current.upstream, v["dh"], rel=1e-13)
+    assert out.getvalue().rstrip().splitlines()[-1].startswith(f"-> h = σ(net1) = {v['h']:.6g}")
+    assert not st.finished
+
+
+def test_print_tracks_fan_in_into_the_shared_bias():
+    n, st, out = make()
+    v = hand000()
+    st.command("p b")
+    assert "no contribution yet (it will receive 2 contributions)" in out.getvalue()
+    st.command("b net2")
+    st.command("p b")
+    last = out.getvalue().rstrip().splitlines()[-1]
+    assert last == (f"b = 0.1 (parameter), grad so far = {v['d2']:.6g} "
+                    f"(1 of 2 contributions; the second is still to come)")
+    assert not st.complete(n["b"])
+    st.command("b b")       # b is complete after net1's step, the last
+    assert st.finished and st.complete(n["b"])
+    assert f"b = 0.1 (parameter), grad = {v['db']:.6g} (complete: 2 contributions)" in out.getvalue()
+    assert_close(n["b"].grad, v["db"], rel=1e-13)
+
+
+def test_break_at_a_gradient_already_complete_says_so():
+    n, st, out = make()
+    st.command("b y'")
+    st.command("b e")
+    assert "e's gradient is already complete (since step 3)" in out.getvalue()
+    assert len(st.done) == 4
+
+
+def test_continue_finishes_and_prints_the_leaf_gradients():
+    n, st, out = make()
+    v = hand000()
+    st.command("c")
+    assert st.finished and len(st.done) == 7
+    text = out.getvalue()
+    assert "backward pass complete: 7 steps" in text
+    assert f"w1.grad = {v['dw1']!r}" in text or f"w1.grad = {n['w1'].grad!r}" in text
+    assert_close(n["w1"].grad, v["dw1"], rel=1e-13)
+    st.command("n")
+    assert "already complete" in out.getvalue()
+
+
+def test_quit_mid_pass_leaves_the_leaves_as_they_were():
+    n = seed000()
+    n["w1"].grad = 5.0
+    n["b"].grad = -1.0
+    _, st, out = make(n)
+    st.command("b net2")    # b has one contribution so far
+    st.command("q")
+    assert st.quit and n["w1"].grad == 5.0 and n["b"].grad == -1.0
+    # a full pass adds exactly this pass's gradients to what they held
+    m = seed000()
+    m["w1"].grad = 5.0
+    _, st2, _ = make(m)
+    st2.command("c")
+    assert_close(m["w1"].grad, 5.0 + hand000()["dw1"], rel=1e-13)
+
+
+def test_unknown_names_and_commands_raise_one_line_errors():
+    n, st, out = make()
+    with pytest.raises(StepperError, match=r"no node named 'nope' in the graph of L; named nodes: L, b, e"):
+        st.command("p nope")
+    with pytest.raises(StepperError, match="b needs a node name"):
+        st.command("b")
+    with pytest.raises(StepperError, match=r"unknown command 'zz top'"):
+        st.command("zz top")
+    assert st.done == []    # nothing was lost
+
+
+def test_find_reaches_script_variables_but_only_in_the_graph():
+    n = seed000()
+    outsider = Value(3.0)
+    lookup = {"the_bias": n["b"], "outsider": outsider}
+    _, st, out = make(n, find=lookup.get)
+    st.command("p the_bias")
+    assert out.getvalue().rstrip().endswith("(it will receive 2 contributions)")
+    with pytest.raises(StepperError, match="'outsider' is a Value in the script but not part of"):
+        st.command("p outsider")
+
+
+def test_seed003_h1_waits_for_both_contributions():
+    n = seed003()
+    v = hand003()
+    _, st, out = make(n)
+    st.command("b h1")
+    assert st.current.node is n["h1"]
+    assert_close(st.current.upstream, v["dh1"], rel=1e-13)
+    assert "second contribution to h1" in out.getvalue()
+    st.command("c")
+    assert_close(n["w1"].grad, 0.0014291881022, rel=1e-10)
+
+
+def test_scripted_session_echoes_commands_and_continues_at_end_of_input():
+    n, st, out = make()
+    err = io.StringIO()
+    status = session(st, ["n\n", "p h\n"], err=err)
+    text = out.getvalue()
+    assert status == 0 and err.getvalue() == ""
+    assert "(step) n\nstep 1/7" in text and "(step) p h\n" in text
+    assert "(step) (end of input: continue)" in text and st.finished
+
+
+def test_scripted_session_stops_at_the_first_error():
+    n, st, out = make()
+    err = io.StringIO()
+    assert session(st, ["n", "b nope", "c"], err=err) == 1
+    assert err.getvalue().count("\n") == 1 and "no node named 'nope'" in err.getvalue()
+    assert len(st.done) == 1 and not st.finished
+
+
+def test_session_stop_at_unknown_name_fails_before_any_step():
+    n, st, out = make()
+    err = io.StringIO()
+    assert session(st, [], stop_at="w9", err=err) == 1
+    assert err.getvalue().startswith("chainrule step: no node named 'w9'") and st.done == []
+
+
+def test_a_lone_leaf_has_nothing_to_step():
+    x = Value(2.0, name="x")
+    st = Stepper(x, 3.0, out=io.StringIO())
+    assert st.finished and st.total == 0 and x.grad == 3.0
+    assert "x is a leaf: nothing to step through" in st.intro()
+
+
+@needs_dot
+def test_g_writes_a_png_of_the_current_state(tmp_path):
+    n, st, out = make(graph_dir=str(tmp_path))
+    st.command("b h")
+    st.command("g")
+    path = tmp_path / "chainrule_step_006.png"
+    assert f"graph: {path}" in out.getvalue()
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    st.command(f"g {tmp_path / 'mine'}")
+    assert (tmp_path / "mine.png").exists()
+
+
+@needs_dot
+def test_the_graph_shows_done_grads_and_highlights_the_current_node(tmp_path):
+    n, st, out = make(graph_dir=str(tmp_path), image_format="svg")
+    v = hand000()
+    st.command("b h")
+    st.command("g")
+    svg = html.unescape((tmp_path / "chainrule_step_006.svg").read_text())
+    assert f"grad {v['dh']:.4g}" in svg             # h's complete gradient is in the picture
+    assert f"grad {v['dw2']:.4g}" in svg            # so is w2's, complete since net2's step
+    assert "#d62728" in svg.lower()                 # the path from h to L is highlighted
+    assert "step 6/7: h = σ(net1)" in svg           # and the title says where we are
+
+
+@needs_dot
+def test_frames_writes_one_picture_per_step(tmp_path):
+    n, st, out = make(frames_dir=str(tmp_path / "frames"))
+    st.command("c")
+    files = sorted(p.name for p in (tmp_path / "frames").iterdir())
+    assert files == [f"step_{i:03d}.png" for i in range(1, 8)]
