@@ -1,0 +1,329 @@
+#!/usr/bin/env python
+"""chainrule against its peers, side by side in one run (issue 4).
+
+    make bench                      # full sizes, writes benchmarks/RESULTS.md
+    make bench-smoke                # tiny sizes, seconds, prints only (CI)
+    python benchmarks/bench.py [--smoke] [--out PATH] [--repeat N]
+
+Workloads: (1) a training step of a 2-16-16-1 ReLU MLP on 100 samples,
+(2) the same with sigmoid everywhere, (3) backward through a chain of
+1,000,000 nodes, (4) bytes per node.  Contenders: chainrule eager (nn.MLP's
+default graph: one dot node per neuron), chainrule with elementary ops
+(fused=False, micrograd's graph), chainrule jit, micrograd, PyTorch with 0-d
+float64 tensors (if importable) and the plain-float forward floor.
+
+Before timing, every contender's loss and gradient are checked against
+chainrule eager's (to 1e-9), and again the weights after one SGD step.
+"""
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+for path in (HERE, ROOT):  # this checkout's autograd and nn, and the helpers beside this file
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+import chain_workload  # noqa: E402
+import memory_workload  # noqa: E402
+import mlp_contenders as mc  # noqa: E402
+import report  # noqa: E402
+from problem import SIZES, make_problem  # noqa: E402
+from timing import Timed, frozen_heap, time_round_robin  # noqa: E402
+
+TOLERANCE = 1e-9
+DEFAULT_OUT = os.path.join(HERE, "RESULTS.md")
+
+
+@dataclass(frozen=True)
+class Settings:
+    samples: int
+    repeat: int
+    warmup: int
+    chain_nodes: int
+    chain_repeat: int
+    chain_budget_s: float     # stop building a peer's chain after this long
+    memory_ops: int           # a*b+c operations for workload 4 (2 nodes each)
+
+
+FULL = Settings(samples=100, repeat=7, warmup=1, chain_nodes=1_000_000, chain_repeat=3,
+                chain_budget_s=60.0, memory_ops=100_000)
+SMOKE = Settings(samples=4, repeat=1, warmup=0, chain_nodes=10_000, chain_repeat=1,
+                 chain_budget_s=5.0, memory_ops=1_000)
+
+#: the targets of issue 4
+TARGET_VS_MICROGRAD = 12.0
+TARGET_VS_TORCH = 4.0
+TARGET_CHAIN_S = 5.0
+TARGET_MEMORY_FRACTION = 1 / 3
+
+
+class CheckFailed(RuntimeError):
+    """A contender's loss, gradient or update differs from chainrule eager's."""
+
+
+# ---------------------------------------------------------------------------
+# workloads 1 and 2
+# ---------------------------------------------------------------------------
+
+#: key -> (what it is, for the table)
+MLP_ROWS = {
+    "chainrule eager": "nn.MLP default graph: one dot node z per neuron, nn.eager_step",
+    "chainrule eager, elementary ops": "nn.MLP(fused=False): a * and a + node per weight "
+                                       "(micrograd's graph)",
+    "chainrule jit": "net.jit_loss(), traced once, .batch() per step",
+    "micrograd": "micrograd 0.1.0 nn.MLP, default GC",
+    "micrograd, GC disabled": "same, gc.disable() during the step (its cycles freed "
+                              "by the untimed gc.collect())",
+    "PyTorch": "one 0-d float64 tensor per scalar, micrograd's graph",
+    "plain-float floor": "forward + C on floats, no gradient",
+}
+
+
+def build_contenders(problem, have_torch, have_jit):
+    """key -> contender object, for the rows that can run here."""
+    contenders = {
+        "chainrule eager": mc.ChainruleEager(problem),
+        "chainrule eager, elementary ops": mc.ChainruleEager(problem, fused=False),
+    }
+    if have_jit:
+        contenders["chainrule jit"] = mc.ChainruleJit(problem)
+    contenders["micrograd"] = mc.Micrograd(problem)
+    contenders["micrograd, GC disabled"] = mc.Micrograd(problem)
+    if have_torch:
+        contenders["PyTorch"] = mc.Torch(problem)
+    contenders["plain-float floor"] = mc.FloatFloor(problem)
+    return contenders
+
+
+def check_same_work(problem, contenders, say):
+    """Loss and ∂C/∂p of every contender equal chainrule eager's (to 1e-9), and
+    after one SGD step so are the weights.  Returns table rows; raises
+    CheckFailed when a difference exceeds the tolerance."""
+    reference = contenders["chainrule eager"]
+    loss = reference.gradient()
+    grads = reference.grads()
+    reference.step()
+    weights = reference.weights()
+    rows = []
+    for key, contender in contenders.items():
+        if key == "chainrule eager":
+            continue
+        if isinstance(contender, mc.FloatFloor):
+            d_loss, d_grad, d_step = abs(contender.loss() - loss) / max(1.0, abs(loss)), None, None
+            say(f"  {key:32s} loss {d_loss:.1e} (no gradient)")
+        else:
+            d_loss = abs(contender.gradient() - loss) / max(1.0, abs(loss))
+            d_grad = mc.max_difference(contender.grads(), grads)
+            contender.step()
+            d_step = mc.max_difference(contender.weights(), weights)
+            say(f"  {key:32s} loss {d_loss:.1e}   gradient {d_grad:.1e}   "
+                f"weights after a step {d_step:.1e}")
+        worst = max(d for d in (d_loss, d_grad, d_step) if d is not None)
+        if worst > TOLERANCE:
+            raise CheckFailed(f"{problem.name}: {key} differs from chainrule eager by "
+                              f"{worst:.3e} (loss {d_loss}, gradient {d_grad}, step {d_step})")
+        rows.append((problem.name, key, *("—" if d is None else f"{d:.1e}"
+                                          for d in (d_loss, d_grad, d_step))))
+    say(f"  all agree with chainrule eager to {TOLERANCE:g} (C = {loss:.6g}, "
+        f"{len(grads)} parameters)")
+    return rows
+
+
+def run_mlp_workload(name, settings, have_torch, have_jit, say):
+    """Check, then time every contender's step; returns (rows, medians, check rows)."""
+    problem = make_problem(name, settings.samples)
+    contenders = build_contenders(problem, have_torch, have_jit)
+    say(f"Workload {name}: same loss, gradient and update? (relative difference to "
+        f"chainrule eager)")
+    checked = check_same_work(problem, contenders, say)
+    entries = [Timed(key, contender.step, gc_enabled=key != "micrograd, GC disabled")
+               for key, contender in contenders.items()]
+    with frozen_heap():
+        time_round_robin(entries, settings.repeat, settings.warmup)
+    medians = {entry.key: entry.median for entry in entries}
+    base = medians["chainrule eager"]
+    rows = [(f"**{key}**" if key == "chainrule eager" else key, report.seconds(t),
+             report.ratio(t / base), MLP_ROWS[key])
+            for key, t in medians.items()]
+    return rows, medians, checked
+
+
+# ---------------------------------------------------------------------------
+# workloads 3 and 4
+# ---------------------------------------------------------------------------
+
+def run_chain_workload(settings, have_torch, say):
+    n = settings.chain_nodes
+    say(f"Workload chain: {n:,} nodes")
+    with frozen_heap():
+        results = [chain_workload.chainrule_chain(n, settings.chain_repeat)]
+    with frozen_heap():
+        results.append(chain_workload.micrograd_chain(n, settings.chain_budget_s))
+    if have_torch:
+        with frozen_heap():
+            results.append(chain_workload.torch_chain(n, settings.chain_repeat,
+                                                      settings.chain_budget_s))
+    base = results[0].backward_s
+    rows = []
+    for r in results:
+        if r.error:
+            backward, vs, check = (f"**{r.error}**", "—",
+                                   f"recursion limit {chain_workload.recursion_limit()}")
+        else:
+            backward, vs = report.seconds(r.backward_s), report.ratio(r.backward_s / base)
+            check = f"{r.grad_error:.1e}"
+        built = f"{r.n_built:,}" + ("" if r.n_built == n else " (build budget reached)")
+        rows.append((r.key, built, report.seconds(r.build_s), backward, vs, check))
+    return rows, results
+
+
+def run_memory_workload(settings, say):
+    n = settings.memory_ops
+    say(f"Workload memory: {n:,} a*b+c operations")
+    results = [memory_workload.chainrule_memory(n), memory_workload.micrograd_memory(n)]
+    base = results[0].per_node
+    rows = [(r.key, f"{r.nodes:,}", f"{r.per_node:.0f}", f"{r.peak_per_node:.0f}",
+             report.ratio(r.per_node / base)) for r in results]
+    return rows, results
+
+
+# ---------------------------------------------------------------------------
+# targets and the whole document
+# ---------------------------------------------------------------------------
+
+def verdict(ok):
+    return "pass" if ok else "**FAIL**"
+
+
+def target_rows(relu, chain, memory, chain_nodes):
+    rows = []
+    vs_mg = relu["micrograd"] / relu["chainrule eager"]
+    rows.append((f"workload 1: chainrule eager ≥ {TARGET_VS_MICROGRAD:g}x faster than "
+                 f"micrograd (default GC)", report.ratio(vs_mg),
+                 verdict(vs_mg >= TARGET_VS_MICROGRAD)))
+    if "PyTorch" in relu:
+        vs_torch = relu["PyTorch"] / relu["chainrule eager"]
+        rows.append((f"workload 1: chainrule eager ≥ {TARGET_VS_TORCH:g}x faster than PyTorch",
+                     report.ratio(vs_torch), verdict(vs_torch >= TARGET_VS_TORCH)))
+    else:
+        rows.append((f"workload 1: chainrule eager ≥ {TARGET_VS_TORCH:g}x faster than PyTorch",
+                     "torch not installed", "not measured"))
+    ours = chain[0]
+    rows.append((f"workload 3: chainrule backward through {chain_nodes:,} nodes "
+                 f"< {TARGET_CHAIN_S:g} s", report.seconds(ours.backward_s),
+                 verdict(ours.backward_s < TARGET_CHAIN_S)))
+    fraction = memory[0].per_node / memory[1].per_node
+    rows.append(("workload 4: chainrule bytes per node ≤ 1/3 of micrograd's",
+                 f"{fraction:.2f}", verdict(fraction <= TARGET_MEMORY_FRACTION)))
+    return rows
+
+
+def document(settings, smoke, sections, stamp_lines):
+    lines = ["# chainrule benchmark results", ""]
+    if smoke:
+        lines += ["**Smoke run: tiny sizes, timings mean nothing.**", ""]
+    lines += stamp_lines + [""]
+    for title, intro, headers, rows in sections:
+        lines += [f"## {title}", ""]
+        if intro:
+            lines += [intro, ""]
+        lines += report.table(headers, rows) + [""]
+    return "\n".join(lines)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny sizes, one repetition (seconds; for CI); prints only "
+                             "unless --out is given")
+    parser.add_argument("--out", metavar="PATH",
+                        help=f"where to write the Markdown (default {DEFAULT_OUT}; "
+                             f"with --smoke: nowhere)")
+    parser.add_argument("--repeat", type=int, metavar="N",
+                        help="timed repetitions per contender (median reported)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    settings = SMOKE if args.smoke else FULL
+    if args.repeat:
+        settings = Settings(**{**settings.__dict__, "repeat": args.repeat})
+    out = args.out or (None if args.smoke else DEFAULT_OUT)
+
+    def say(text):
+        print(text, flush=True)
+
+    have_torch, torch_info = mc.torch_available()
+    if not have_torch:
+        say("torch not installed: row omitted")
+    have_jit = mc.jit_available()
+    if not have_jit:
+        say("autograd.jit not available: chainrule jit row omitted")
+
+    try:
+        relu_rows, relu, relu_check = run_mlp_workload("relu", settings, have_torch,
+                                                        have_jit, say)
+        sigmoid_rows, _, sigmoid_check = run_mlp_workload("sigmoid", settings, have_torch,
+                                                          have_jit, say)
+    except CheckFailed as exc:
+        say(f"check failed, nothing timed: {exc}")
+        return 1
+    chain_rows, chain = run_chain_workload(settings, have_torch, say)
+    memory_rows, memory = run_memory_workload(settings, say)
+
+    shape = "-".join(map(str, SIZES))
+    mlp_headers = ("contender", "median per step", "× chainrule eager's time", "what runs")
+    omitted = [] if have_torch else ["torch not installed: row omitted."]
+    mlp_intro = (f"A training step: forward over {settings.samples} fixed samples, "
+                 f"C = Σ ½(y − a)², backward, SGD update of all parameters. Median of "
+                 f"{settings.repeat} after {settings.warmup} warm-up, round-robin over the "
+                 f"contenders, gc.collect() before each (untimed), default GC thresholds, "
+                 f"the setup's objects frozen (gc.freeze()). Every contender's loss, "
+                 f"gradient and updated weights were first checked equal to chainrule "
+                 f"eager's (see the last table).")
+    sections = [
+        (f"Workload 1: {shape} MLP, ReLU hidden, linear output (micrograd's demo)",
+         " ".join([mlp_intro, *omitted]), mlp_headers, relu_rows),
+        (f"Workload 2: {shape} MLP, sigmoid everywhere",
+         "Same as workload 1; micrograd's sigmoid is added by the benchmark in "
+         "micrograd's own closure style (benchmarks/micrograd_ext.py). " + " ".join(omitted),
+         mlp_headers, sigmoid_rows),
+        (f"Workload 3: backward through a chain of {settings.chain_nodes:,} nodes",
+         f"y = y · {chain_workload.FACTOR!r}, repeated; ∂y/∂x checked against "
+         f"{chain_workload.FACTOR!r}^n. Backward median of {settings.chain_repeat} on the "
+         f"same graph. Default recursion limit ({chain_workload.recursion_limit()}).",
+         ("contender", "nodes built", "build", "backward", "× chainrule eager's time",
+          "relative error of ∂y/∂x"), chain_rows),
+        ("Workload 4: memory per node",
+         f"`acc = acc * b + c` {settings.memory_ops:,} times with b, c Values, the graph kept "
+         f"alive; tracemalloc (Python allocations only, so no PyTorch row).",
+         ("contender", "nodes", "bytes per node (graph alive)",
+          "peak bytes per node", "× chainrule eager's"), memory_rows),
+        ("Targets (issue 4)" + (" — smoke sizes, not the targets' sizes" if args.smoke else ""),
+         None, ("target", "measured", "result"),
+         target_rows(relu, chain, memory, settings.chain_nodes)),
+        ("Check: the same work",
+         f"Before timing: relative difference from chainrule eager, max over all "
+         f"parameters (tolerance {TOLERANCE:g}; more aborts the run).",
+         ("workload", "contender", "loss C", "∂C/∂p", "weights after one SGD step"),
+         relu_check + sigmoid_check),
+    ]
+    extra = [f"Network {shape}, {settings.samples} samples, η = {make_problem('relu', 1).lr:g}, "
+             f"float64 everywhere"]
+    text = document(settings, args.smoke, sections, report.stamp(extra))
+    say("")
+    say(text)
+    if out:
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(text)
+        say(f"written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
