@@ -9,6 +9,7 @@ through the op's named rule in :mod:`autograd.ops`.  Nothing here recurses,
 so a chain of a million nodes is as fine as a chain of ten.
 """
 
+import gc
 from itertools import chain, filterfalse
 from math import isfinite
 from operator import attrgetter
@@ -62,6 +63,12 @@ def backward(root, grad=1.0, *, breakpoint_at=None):
         for _ in _walk(root, grad, _resolve_targets(root, breakpoint_at)):
             pass
         return
+    with _no_cycle_collection():
+        _backward_fast(root, grad)
+
+
+def _backward_fast(root, grad):
+    """backward() without hooks, breakpoints or anomaly checks."""
     order = topological_order(root)
     if not order:
         root.grad += grad
@@ -78,6 +85,27 @@ def backward(root, grad=1.0, *, breakpoint_at=None):
             parent.grad += contribution
     for leaf, before in saved:
         leaf.grad = before + leaf.grad
+
+
+class _no_cycle_collection:
+    """Pause Python's cyclic garbage collector for the duration of a pass.
+
+    A backward pass allocates only floats, tuples and iterators that
+    reference counting frees; it creates no reference cycles.  Yet its
+    allocations (three per node on the search stack) trigger collections
+    that walk the whole graph again and again: on a million-node chain
+    they were about half the time.  The collector's state is restored on
+    exit, exceptions included.
+    """
+
+    def __enter__(self):
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc):
+        if self.was_enabled:
+            gc.enable()
+        return False
 
 
 def leaves_of(order):

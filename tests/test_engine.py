@@ -211,3 +211,17 @@ def test_breakpoint_at_calls_breakpointhook_with_step(monkeypatch):
     assert grad_then == w1.grad
     with pytest.raises(KeyError, match="no node named 'nope'.*w1"):
         y.backward(breakpoint_at="nope")
+
+
+def test_backward_restores_the_garbage_collector_state():
+    import gc
+    x = Value(1.0)
+    assert gc.isenabled()
+    (x * 2.0).backward()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        (x * 2.0).backward()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
