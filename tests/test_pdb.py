@@ -62,7 +62,7 @@ def test_pdb_session_shows_named_rule_frames_and_hand_values():
     where = answer(3)
     frames = re.findall(r"\(\d+\)([\w<>]+)\(\)", where)
     # the call chain from the script to the rule, innermost last
-    assert frames[-4:] == ["<module>", "backward", "backward", "sigmoid_backward"], where
+    assert frames[-5:] == ["<module>", "backward", "backward", "_backward_fast", "sigmoid_backward"], where
     assert "L.backward()" in where and "engine.py" in where
     assert answer(4) == '"y\'"'
     assert float(answer(5)) == pytest.approx(-v["e"], rel=1e-13)          # ∂L/∂y'
