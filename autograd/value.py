@@ -81,6 +81,17 @@ def _make(data, prev, op):
     return out
 
 
+def _reflected(method):
+    """``number <op> value``: the number becomes a constant node on the left."""
+    def reflected(self, other):
+        other = _constant(other)
+        if other is NotImplemented:
+            return NotImplemented
+        return method(other, self)
+    reflected.__name__ = method.__name__.replace("__", "__r", 1)
+    return reflected
+
+
 class Value:
     """A scalar node: ``data``, ``grad``, ``name``, ``parents``, ``op``.
 
@@ -186,18 +197,6 @@ class Value:
             _slow_hook(out)
         return out
 
-    def __radd__(self, other):
-        other = _constant(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return other.__add__(self)
-
-    def __rmul__(self, other):
-        other = _constant(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return other.__mul__(self)
-
     def __sub__(self, other):
         if other.__class__ is not Value:
             other = _constant(other)
@@ -205,24 +204,12 @@ class Value:
                 return NotImplemented
         return _make(self.data - other.data, (self, other), SUB)
 
-    def __rsub__(self, other):
-        other = _constant(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return other.__sub__(self)
-
     def __truediv__(self, other):
         if other.__class__ is not Value:
             other = _constant(other)
             if other is NotImplemented:
                 return NotImplemented
         return _make(ops.checked_div(self.data, other.data, self, other), (self, other), DIV)
-
-    def __rtruediv__(self, other):
-        other = _constant(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return other.__truediv__(self)
 
     def __neg__(self):
         return _make(-self.data, (self,), NEG)
@@ -238,11 +225,11 @@ class Value:
         data = ops.checked_pow(self.data, other.data, self, other)
         return _make(data, (self, other), POW)
 
-    def __rpow__(self, other):
-        other = _constant(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return other.__pow__(self)
+    __radd__ = _reflected(__add__)
+    __rmul__ = _reflected(__mul__)
+    __rsub__ = _reflected(__sub__)
+    __rtruediv__ = _reflected(__truediv__)
+    __rpow__ = _reflected(__pow__)
 
     def __abs__(self):
         return _make(abs(self.data), (self,), ABS)
