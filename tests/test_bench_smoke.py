@@ -122,3 +122,21 @@ def test_targets_are_reported_not_asserted(smoke):
     rows = section(written, "Targets")
     assert len(rows) == 4
     assert all(row[2] in ("pass", "**FAIL**", "not measured") for row in rows)
+
+
+def test_without_torch_the_row_is_omitted_and_said(tmp_path):
+    if not torch_importable():
+        pytest.skip("torch is absent here: the main smoke run already covers this")
+    hidden = tmp_path / "hide" / "torch"
+    hidden.mkdir(parents=True)
+    (hidden / "__init__.py").write_text('raise ImportError("torch hidden by the test")\n')
+    env = dict(os.environ, PYTHONPATH=str(hidden.parent))
+    run = subprocess.run([sys.executable, BENCH, "--smoke"], capture_output=True, text=True,
+                         timeout=300, cwd=ROOT, env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "torch not installed: row omitted" in run.stdout
+    for prefix in ("Workload 1:", "Workload 2:", "Workload 3:"):
+        assert "PyTorch" not in first_cells(section(run.stdout, prefix))
+    targets = {row[0]: row for row in section(run.stdout, "Targets")}
+    [torch_target] = [row for name, row in targets.items() if "PyTorch" in name]
+    assert torch_target[1:] == ["torch not installed", "not measured"]
