@@ -480,6 +480,17 @@ def _ratio(a, b):
     return math.nan if a == 0.0 else math.copysign(math.inf, a)
 
 
+def typed_precision(number):
+    """The relative rounding of a number as written: 0.005717 (4 digits) -> 6e-4.
+
+    Counted from its shortest repr; capped at 5e-3, so a value written with
+    one or two digits is not matched loosely.
+    """
+    mantissa = repr(float(number)).lstrip("-").split("e")[0].replace(".", "").strip("0")
+    digits = max(1, len(mantissa))
+    return min(5e-3, 0.6 * 10.0 ** (1 - digits))
+
+
 def check(root, wrt, expected, *, rtol=1e-6, atol=1e-12, eps=1e-6, limit=DEFAULT_LIMIT):
     """Compare a hand-derived ∂root/∂wrt with the engine's; diagnose a mismatch.
 
@@ -504,12 +515,19 @@ def check(root, wrt, expected, *, rtol=1e-6, atol=1e-12, eps=1e-6, limit=DEFAULT
     fd_atol = 1e-7 * max(1.0, abs(root.data))
     fd_agrees = math.isclose(fd, grad, rel_tol=FD_RTOL, abs_tol=fd_atol)
     agreed = close(grad)
+    # a value typed with few digits (0.005717) is matched by the diagnosis to
+    # the precision it was typed with, not to rtol
+    diagnosis_rtol = rtol if callable(expected) else max(rtol, typed_precision(value))
+
+    def close_as_typed(v):
+        return math.isclose(v, value, rel_tol=diagnosis_rtol, abs_tol=atol)
+
     return Verdict(
         agreed=agreed, expected=value, engine=grad, finite_difference=fd, fd_note=fd_note,
         fd_agrees=fd_agrees, step=step, ratio=_ratio(value, grad), rtol=rtol, atol=atol,
         tolerance=max(rtol * max(abs(value), abs(grad)), atol),
         expected_matches_fd=math.isclose(value, fd, rel_tol=FD_RTOL, abs_tol=fd_atol),
-        diagnosis=None if agreed else diagnose(explanation, value, close),
+        diagnosis=None if agreed else diagnose(explanation, value, close_as_typed),
         explanation=explanation)
 
 

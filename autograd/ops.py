@@ -166,10 +166,12 @@ def pow_backward(node, upstream):
         local_base = 0.0 if n == 0.0 else math.inf
     else:
         local_base = n * a ** (n - 1.0)
-    if a > 0.0:
+    if exponent._op is CONSTANT:
+        local_exponent = 0.0  # a fixed number (x**2): no slope, as the drawing says
+    elif a > 0.0:
         local_exponent = node.data * math.log(a)
-    elif a == 0.0 or exponent._op is CONSTANT:
-        local_exponent = 0.0  # limit at a = 0; a fixed exponent needs no slope
+    elif a == 0.0:
+        local_exponent = 0.0  # the limit of a^n · ln a at a = 0
     else:
         local_exponent = math.nan  # ln of a negative base is not real
     return (local_base * upstream, local_exponent * upstream)

@@ -111,6 +111,10 @@ class Value:
     def __init__(self, data, name=None, *, kind="leaf"):
         """A leaf node.  ``kind`` is "leaf" (default), "parameter" or "constant";
         it only changes how a node is drawn and described."""
+        if isinstance(data, Value):
+            raise TypeError(
+                f"Value() got a Value ({describe(data)}): use it directly to keep it in the "
+                f"graph, or Value(v.data) for a new leaf that cuts the graph there")
         self.data = as_float(data)
         self.grad = 0.0
         if name is not None and not isinstance(name, str):

@@ -269,3 +269,20 @@ def test_cli_check_prints_the_diagnosis(tmp_path, capsys):
     assert "agrees" in capsys.readouterr().out
     assert main(["check", str(script), "--wrt", "nope", "--expected", "1"]) == 2
     assert "named nodes: I, O, h1" in capsys.readouterr().err
+
+
+def test_a_value_typed_to_four_digits_gets_the_same_diagnosis():
+    from autograd import Value
+    from autograd.check import check, typed_precision
+    I = Value(1.0, name="I")
+    w = {k: Value(0.5, name=f"w{k}") for k in range(1, 6)}
+    h1 = (I * w[1] + 1).sigmoid().named("h1")
+    h2 = (h1 * w[2] + 1).sigmoid().named("h2")
+    h3 = (h1 * w[3] + 1).sigmoid().named("h3")
+    O = (h2 * w[4] + h3 * w[5] + 1).sigmoid().named("O")
+    assert typed_precision(0.005717) == pytest.approx(6e-4)
+    assert typed_precision(0.00571675240882) == pytest.approx(6e-12)
+    verdict = check(O, w[1], 0.005717)
+    assert not verdict
+    text = str(verdict)
+    assert "w4·w2" in text and "w5·w3" in text

@@ -107,3 +107,16 @@ def test_name_must_be_a_string():
         Value(1.0, name=3)
     with pytest.raises(ValueError, match="kind must be one of"):
         Value(1.0, kind="weight")
+
+
+def test_value_of_a_value_is_refused_instead_of_cutting_the_graph():
+    w = Value(0.5, name="w")
+    with pytest.raises(TypeError, match=r"Value\(\) got a Value \(an unnamed mul node = 1\.0\).*Value\(v\.data\)"):
+        Value(w * 2.0)
+
+
+def test_a_fixed_exponent_gets_no_gradient():
+    x = Value(3.0)
+    y = x ** 2
+    y.backward()
+    assert x.grad == 6.0 and y.parents[1].grad == 0.0
