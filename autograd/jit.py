@@ -238,13 +238,7 @@ class Jitted:
         code = table.get(len(inputs))
         if code is None:
             code = self._build("step", inputs, input_grads)
-        try:
-            return code(*inputs)
-        except (ArithmeticError, ValueError) as exc:
-            better = self._explain(exc)
-            if better is None:
-                raise
-            raise better from exc
+        return self._run(code, *inputs)
 
     def batch(self, samples, *, mean=False):
         """Σ over ``samples`` (each a tuple of numbers) of the output, or the mean;
@@ -258,27 +252,26 @@ class Jitted:
         if code is None:
             code = self._build("batch", samples[0], False)
         n = len(samples)
+        total = self._run(code, samples, 1.0 / n if mean else 1.0)
+        return total / n if mean else total
+
+    def _run(self, code, *args):
+        """Call generated code; an arithmetic error is re-raised as the eager
+        engine's error for the node whose line failed."""
         try:
-            total = code(samples, 1.0 / n if mean else 1.0)
+            return code(*args)
         except (ArithmeticError, ValueError) as exc:
             better = self._explain(exc)
             if better is None:
                 raise
             raise better from exc
-        return total / n if mean else total
 
     def forward(self, *inputs):
         """The output only: no gradient, parameters' ``.grad`` untouched."""
         code = self._forward.get(len(inputs))
         if code is None:
             code = self._build("forward", inputs, False)
-        try:
-            return code(*inputs)
-        except (ArithmeticError, ValueError) as exc:
-            better = self._explain(exc)
-            if better is None:
-                raise
-            raise better from exc
+        return self._run(code, *inputs)
 
     def trace(self, *inputs, input_grads=False):
         """Trace and generate ``f(*inputs)`` without running it; returns self."""
