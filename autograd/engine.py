@@ -132,16 +132,11 @@ def backward_steps(root, grad=1.0):
 
 
 def _seed(root, grad):
+    """The seed gradient as a float; TypeError naming what was wrong."""
+    from .value import as_float  # value imports engine: import at call time
     if not hasattr(root, "_prev"):
         raise TypeError(f"backward: expected a Value, got {type(root).__name__}")
-    try:
-        return float(grad) if not isinstance(grad, (bool, str)) else _bad_seed(grad)
-    except (TypeError, ValueError):
-        return _bad_seed(grad)
-
-
-def _bad_seed(grad):
-    raise TypeError(f"backward: grad must be a real number, got {type(grad).__name__} {grad!r}")
+    return as_float(grad, "backward: grad")
 
 
 # ---------------------------------------------------------------------------

@@ -58,10 +58,9 @@ def chainrule_chain(n, repeat):
     return ChainResult("chainrule eager", n, build, times, grad_error=grad_error)
 
 
-def micrograd_chain(n, budget_s):
-    """Build micrograd's chain (stopping early past ``budget_s``), then try backward."""
-    from micrograd.engine import Value
-    x = Value(1.0)
+def _build_chain(x, n, budget_s):
+    """y = x · FACTOR^n node by node, stopping early past ``budget_s`` seconds;
+    returns (y, nodes built, seconds)."""
     gc.collect()
     start = time.perf_counter()
     y, built = x, 0
@@ -70,7 +69,14 @@ def micrograd_chain(n, budget_s):
         built += 1
         if built % 10_000 == 0 and time.perf_counter() - start > budget_s:
             break
-    build = time.perf_counter() - start
+    return y, built, time.perf_counter() - start
+
+
+def micrograd_chain(n, budget_s):
+    """Build micrograd's chain (stopping early past ``budget_s``), then try backward."""
+    from micrograd.engine import Value
+    x = Value(1.0)
+    y, built, build = _build_chain(x, n, budget_s)
     times, error, grad_error = [], None, None
     try:
         start = time.perf_counter()
@@ -88,15 +94,7 @@ def torch_chain(n, repeat, budget_s):
     """The chain with 0-d float64 tensors (build bounded by ``budget_s``), then backward."""
     import torch
     x = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
-    gc.collect()
-    start = time.perf_counter()
-    y, built = x, 0
-    while built < n:
-        y = y * FACTOR
-        built += 1
-        if built % 10_000 == 0 and time.perf_counter() - start > budget_s:
-            break
-    build = time.perf_counter() - start
+    y, built, build = _build_chain(x, n, budget_s)
     times, grad_error = [], None
     for i in range(repeat):
         x.grad = None
