@@ -8,18 +8,25 @@
 7.0
 """
 
+from . import ops
 from .check import check, gradcheck
 from .draw import draw
+from .engine import backward_steps, register_hook, topological_order
 from .explain import explain
 from .jit import TracingError, jit, jit_loss
-from .engine import Step, backward_steps, register_hook, topological_order
-from .modes import anomaly_enabled, detect_anomaly, is_grad_enabled, no_grad
 from .ops import OPS
-from .value import Value, dot, sum_values
+from .recording import anomaly_enabled, detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .steps import Step
+from .value import Value, dot, function, sum_values
 
 __version__ = "0.1.0"
 
+maximum = function(ops.MAXIMUM)
+minimum = function(ops.MINIMUM)
+
 __all__ = [
-    "Value", "dot", "draw", "explain", "check", "gradcheck", "sum_values", "no_grad", "detect_anomaly", "is_grad_enabled",
-    "anomaly_enabled", "backward_steps", "register_hook", "topological_order", "Step", "OPS", "jit", "jit_loss", "TracingError",
+    "Value", "dot", "draw", "explain", "check", "gradcheck", "sum_values", "maximum", "minimum",
+    "no_grad", "enable_grad", "detect_anomaly", "is_grad_enabled", "anomaly_enabled",
+    "backward_steps", "register_hook", "topological_order", "Step", "OPS", "jit", "jit_loss",
+    "TracingError",
 ]

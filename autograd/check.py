@@ -16,10 +16,8 @@ import math
 from itertools import combinations
 
 from . import engine, ops
-from .explain import (
-    DEFAULT_LIMIT, Namer, TextNotation, engine_gradients, explain,
-    local_derivatives,
-)
+from .explain import DEFAULT_LIMIT, engine_gradients, explain
+from .notation import Namer, TextNotation
 from .value import Value, as_float
 
 __all__ = ["check", "Verdict", "Diagnosis", "diagnose", "finite_difference", "FORWARD",
@@ -33,82 +31,8 @@ MOST_FACTORS = 3
 FD_RTOL = 1e-4
 
 
-# ---------------------------------------------------------------------------
-# Forward evaluation, one named function per op (for re-evaluating a graph)
-# ---------------------------------------------------------------------------
-
-def forward_add(a, b):
-    return a + b
-
-
-def forward_sub(a, b):
-    return a - b
-
-
-def forward_mul(a, b):
-    return a * b
-
-
-def forward_div(a, b):
-    return a / b
-
-
-def forward_neg(a):
-    return -a
-
-
-def forward_pow(a, b):
-    if a < 0.0 and b != int(b):
-        raise ValueError(f"pow: negative base {a!r} with non-integer exponent {b!r}")
-    return a ** b
-
-
-def forward_exp(a):
-    return math.exp(a)
-
-
-def forward_log(a):
-    return math.log(a)
-
-
-def forward_sigmoid(a):
-    return ops.stable_sigmoid(a)
-
-
-def forward_tanh(a):
-    return math.tanh(a)
-
-
-def forward_relu(a):
-    return a if a > 0.0 else 0.0
-
-
-def forward_abs(a):
-    return abs(a)
-
-
-def forward_sqrt(a):
-    return math.sqrt(a)
-
-
-def forward_sum(*terms):
-    return sum(terms)
-
-
-def forward_dot(*parents):
-    """z = Σ_k w_k a_k (+ b) from the parents (w_1..w_n, a_1..a_n[, b])."""
-    n = len(parents) // 2
-    z = sum(w * a for w, a in zip(parents[:n], parents[n:2 * n]))
-    return z + parents[2 * n] if len(parents) & 1 else z
-
-
-#: op name -> forward function of the parents' numbers
-FORWARD = {
-    "add": forward_add, "sub": forward_sub, "mul": forward_mul, "div": forward_div,
-    "neg": forward_neg, "pow": forward_pow, "exp": forward_exp, "log": forward_log,
-    "sigmoid": forward_sigmoid, "tanh": forward_tanh, "relu": forward_relu,
-    "abs": forward_abs, "sqrt": forward_sqrt, "sum": forward_sum, "dot": forward_dot,
-}
+#: op name -> its forward on floats (from the op records; what re-evaluation calls)
+FORWARD = {name: op.forward for name, op in ops.OPS.items() if not op.is_leaf}
 
 
 def downstream(root, wrt):
@@ -127,11 +51,11 @@ def reevaluate(root, wrt, x, nodes):
     The caller restores the data."""
     wrt.data = x
     for node in nodes:
-        forward = FORWARD.get(node._op.name)
-        if forward is None:
-            raise ValueError(f"finite difference: no forward rule for op {node._op.name!r} "
-                             f"({ops.describe(node)})")
-        node.data = forward(*[p.data for p in node._prev])
+        op = node._op
+        try:
+            node.data = op.forward(*[p.data for p in node._prev])
+        except (ArithmeticError, ValueError) as err:
+            raise op.error(err, node._prev) from None
     return root.data
 
 
@@ -295,16 +219,9 @@ def sum_terms(root):
     return (scale, node, terms) if len(terms) >= 2 else None
 
 
-def gradient_of(top, wrt, cache):
-    """∂top/∂wrt by reverse accumulation with the ops' rules (touches no grad)."""
-    grads = {top: 1.0}
-    for node in reversed(engine.topological_order(top)):
-        g = grads.get(node)
-        if not g:
-            continue
-        for parent, local in zip(node._prev, local_derivatives(node, cache)):
-            grads[parent] = grads.get(parent, 0.0) + local * g
-    return grads.get(wrt, 0.0)
+def gradient_of(top, wrt, cache=None):
+    """∂top/∂wrt by the ops' rules (touches no grad, calls no hook)."""
+    return engine.gradients(top).get(wrt, 0.0)
 
 
 def _one_term(explanation, close):

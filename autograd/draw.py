@@ -15,9 +15,9 @@ text without the ``dot`` program, and rendering without it raises
 
 import html
 import pathlib
-import re
 
-from . import engine, ops
+from . import engine, names, ops
+from .notation import label, number, rule_text
 
 __all__ = ["draw", "render_graph", "DotNotFound", "GraphTooLarge", "textbook_name"]
 
@@ -26,12 +26,14 @@ KIND_COLOURS = {
     "parameter": "#fdd5a8",
     "leaf": "#c6e2fb",
     "constant": "#e4e4e4",
+    "detached": "#e4e4e4",
     "derived": "#ffffff",
 }
 KIND_TITLES = {
     "parameter": "parameter",
     "leaf": "input (leaf)",
     "constant": "constant",
+    "detached": "computed under no_grad",
     "derived": "derived",
 }
 OP_COLOUR = "#fff1a8"
@@ -130,44 +132,23 @@ def render_graph(root, path, formats=("png", "svg"), **draw_kwargs):
 
 
 def textbook_name(name, html_markup=False):
-    """Nielsen's notation for nn names: ``w3_12`` -> ``w³₁₂``, ``z2_1`` -> ``z²₁``, ``x1`` -> ``x₁``.
-
-    ``w3_16_12`` (j or k of two digits) gives ``w³₁₆,₁₂``.  With
-    ``html_markup=True`` it gives Graphviz HTML (``w<SUP>3</SUP><SUB>12</SUB>``).
-    Other names come back unchanged (escaped for HTML).
-    """
-    place = _parse_name(name)
-    if place is None:
-        return html.escape(name) if html_markup else name
-    letter, layer, index = place
-    if html_markup:
-        sup = f"<SUP>{layer}</SUP>" if layer else ""
-        return f"{letter}{sup}<SUB>{index}</SUB>"
-    return letter + layer.translate(_SUPERSCRIPTS) + index.translate(_SUBSCRIPTS)
+    """Nielsen's notation for a node name: ``w3_12`` -> ``w³₁₂``, ``x1`` -> ``x₁``
+    (:mod:`autograd.names`); with ``html_markup=True``, Graphviz HTML."""
+    return names.html(name) if html_markup else names.text(name)
 
 
-def _parse_name(name):
-    """``(letter, layer, index)`` for nn's names: ``w2_11`` -> ("w", "2", "11"),
-    ``w3_16_12`` -> ("w", "3", "16,12"), ``x1`` -> ("x", "", "1"); else None."""
-    match = _WEIGHT.match(name)
-    if match:
-        l, j, k = (g for g in match.groups() if g is not None)
-        return "w", l, (j + k if len(j) == len(k) == 1 else f"{j},{k}")
-    match = _INDEXED.match(name)
-    if match:
-        return match.groups()
-    match = _SUBSCRIPTED.match(name)
-    if match:
-        return match.group(1), "", match.group(2)
+def _nielsen_place(name):
+    """(layer l, neuron j) for w^l_jk, b^l_j, z^l_j, a^l_j; (1, None) for an input x_k."""
+    n = names.parse(name)
+    if n is None:
+        return None
+    if n.layer is not None and n.base in ("w", "b", "z", "a"):
+        index = n.index
+        j = index.split(",")[0] if "," in index else (index[0] if n.base == "w" else index)
+        return int(n.layer), int(j)
+    if n.base == "x" and n.index is not None and n.layer is None:
+        return 1, None
     return None
-
-
-# w^l_jk: w{l}_{j}{k}, or w{l}_{j}_{k} once j or k has two digits
-_WEIGHT = re.compile(r"^w(\d+)_(\d)(\d)$|^w(\d+)_(\d+)_(\d+)$")
-_INDEXED = re.compile(r"^([bza])(\d+)_(\d+)$")    # b^l_j, z^l_j, a^l_j
-_SUBSCRIPTED = re.compile(r"^([xy])(\d+)$")        # inputs x_k, targets y_j
-_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUBSCRIPTS = str.maketrans("0123456789,", "₀₁₂₃₄₅₆₇₈₉,")
 
 
 # ---------------------------------------------------------------------------
@@ -190,7 +171,7 @@ def _collect(root, max_nodes):
     nodes = engine.all_nodes(root)
     if len(nodes) > max_nodes:
         raise GraphTooLarge(
-            f"draw: the graph of {engine.label(root)} has {len(nodes)} nodes, more than "
+            f"draw: the graph of {label(root)} has {len(nodes)} nodes, more than "
             f"max_nodes={max_nodes}; a picture that size is unreadable and slow to lay out. "
             f"Draw the loss of one sample (one forward pass) instead of a whole batch, "
             f"or pass max_nodes={len(nodes)} to draw it anyway.")
@@ -214,7 +195,7 @@ def _resolve_highlight(root, nodes, highlight):
         if highlight not in set(nodes):
             raise ValueError(
                 f"draw: highlight {ops.describe(highlight)} is not in the graph of "
-                f"{engine.label(root)}")
+                f"{label(root)}")
         return [highlight]
     if not isinstance(highlight, str):
         raise TypeError(
@@ -225,7 +206,7 @@ def _resolve_highlight(root, nodes, highlight):
         shown = ", ".join(names[:30]) + (", ..." if len(names) > 30 else "")
         raise ValueError(
             f"draw: highlight {highlight!r}: no node of that name in the graph of "
-            f"{engine.label(root)}; named nodes: {shown or '(none)'}")
+            f"{label(root)}; named nodes: {shown or '(none)'}")
     return found
 
 
@@ -286,19 +267,10 @@ def _places_from_names(nodes):
     """(l, j) from nn's names; inputs x_k sit in layer 1 (Nielsen's input layer)."""
     places = {}
     for node in nodes:
-        name = node.name
-        if not name:
-            continue
-        match = _WEIGHT.match(name)
-        if match:
-            l, j, _ = (g for g in match.groups() if g is not None)
-            places[node] = (int(l), int(j))
-            continue
-        match = _INDEXED.match(name)
-        if match:
-            places[node] = (int(match.group(2)), int(match.group(3)))
-        elif name[0] == "x" and _SUBSCRIPTED.match(name):
-            places[node] = (1, None)
+        if node.name:
+            place = _nielsen_place(node.name)
+            if place is not None:
+                places[node] = place
     return places
 
 
@@ -386,7 +358,7 @@ def _node_statements(node, node_id, digits, on_path, stacked):
         f"<TR>{cell}</TR>" for cell in cells)
     table = (f'<TABLE BORDER="{border[1]}"{border[0]} CELLBORDER="1" CELLSPACING="0" '
              f'CELLPADDING="2" BGCOLOR="{KIND_COLOURS[kind]}">{rows}</TABLE>')
-    tooltip = _quote(f"{engine.label(node)} ({kind}): data={node.data!r} grad={node.grad!r}")
+    tooltip = _quote(f"{label(node)} ({kind}): data={node.data!r} grad={node.grad!r}")
     lines = [f"\t{node_id} [label=<{table}> shape=plain tooltip={tooltip}]\n"]
     if node._op.backward is not None:
         style = f' color="{PATH_COLOUR}" penwidth=2' if on_path else ""
@@ -437,7 +409,7 @@ def _edge_label(node, index, local, digits, show_local, show_rules):
     number = _number(local, digits)
     if not show_rules:
         return number if show_local else ""
-    rule = ops.rule_text(node, index, lambda n: _rule_label(n, digits))
+    rule = rule_text(node, index, lambda n: _rule_label(n, digits))
     if not show_local or rule == number:
         return rule
     return f"{rule} = {number}"
@@ -461,7 +433,7 @@ def _legend(nodes, highlight):
     rows.append(f'<TR><TD BGCOLOR="{OP_COLOUR}">+</TD><TD ALIGN="LEFT">operation</TD></TR>')
     rows.append('<TR><TD>0.25</TD><TD ALIGN="LEFT">edge: local derivative ∂out/∂in</TD></TR>')
     if highlight is not None:
-        what = highlight if isinstance(highlight, str) else engine.label(highlight)
+        what = highlight if isinstance(highlight, str) else label(highlight)
         rows.append(f'<TR><TD BGCOLOR="{PATH_COLOUR}"> </TD><TD ALIGN="LEFT">'
                     f'paths from {html.escape(what)} to the root</TD></TR>')
     table = ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" '
@@ -470,8 +442,8 @@ def _legend(nodes, highlight):
 
 
 def _number(x, digits):
-    """``x`` to ``digits`` significant digits: 0.001429, 1.5, -2e-08."""
-    return f"{x:.{digits}g}"
+    """``x`` to ``digits`` significant digits: 0.001429, 1.5, -2e-08 (never -0)."""
+    return number(x, digits)
 
 
 def _quote(text):

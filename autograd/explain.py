@@ -17,12 +17,15 @@ paths is never enumerated.
 """
 
 import math
-import re
 
-from . import engine, ops
+from . import engine, names, ops
+from .names import latex as latex_name
+from .notation import (
+    LatexNotation, Namer, TextNotation, local_rules, times as _times,
+)
 
 __all__ = ["explain", "Explanation", "Factor", "Path", "TooManyPaths", "DEFAULT_LIMIT",
-           "find_node", "engine_gradients"]
+           "find_node", "engine_gradients", "latex_name"]
 
 #: above this many paths, explain() groups them by reverse-mode accumulation
 DEFAULT_LIMIT = 10_000
@@ -30,355 +33,10 @@ DEFAULT_LIMIT = 10_000
 SHOWN_PATHS = 20
 #: the grouped view lists at most this many δ lines
 SHOWN_DELTAS = 40
-#: an unnamed node whose expression would be longer than this is shown as <op value>
-LONGEST_EXPRESSION = 48
 
 
 class TooManyPaths(ValueError):
     """``explanation.paths`` was read after explain() grouped the paths."""
-
-
-# ---------------------------------------------------------------------------
-# Notation: expressions as (text, precedence), in plain text or in LaTeX
-# ---------------------------------------------------------------------------
-
-SUM_P, MUL_P, NEG_P, POW_P, ATOM = 1, 2, 3, 4, 5
-
-
-class TextNotation:
-    """Plain text in the nodes' names: ``x·w1+b``, ``σ'(net2)``, ``h(1-h)``."""
-
-    times = "·"
-    factor_sep = " · "
-    sigma = "σ"
-    functions = {"σ": "σ", "tanh": "tanh", "exp": "exp", "ln": "ln", "ReLU": "ReLU",
-                 "sign": "sign"}
-
-    def name(self, name):
-        return name
-
-    def number(self, x):
-        return f"{x:g}"
-
-    def placeholder(self, node):
-        return engine.label(node)
-
-    def paren(self, expr, min_prec):
-        text, prec = expr
-        return text if prec >= min_prec else f"({text})"
-
-    def terms(self, signed):
-        """``[(+1, e1), (-1, e2)]`` -> ``e1-e2``."""
-        out = []
-        for sign, e in signed:
-            text = self.paren(e, SUM_P + (sign < 0))
-            if out:
-                out.append(("+" if sign > 0 else "-") + text)
-            else:
-                out.append(text if sign > 0 else "-" + self.paren(e, NEG_P))
-        return "".join(out), SUM_P
-
-    def product(self, exprs):
-        return self.times.join(self.paren(e, MUL_P) for e in exprs), MUL_P
-
-    def neg(self, e):
-        return "-" + self.paren(e, NEG_P), NEG_P
-
-    def frac(self, a, b):
-        return f"{self.paren(a, MUL_P)}/{self.paren(b, POW_P)}", MUL_P
-
-    def power(self, base, exponent):
-        text, prec = exponent
-        sup = {"2": "²", "3": "³"}.get(text)
-        if sup is not None:
-            return self.paren(base, ATOM) + sup, POW_P
-        return f"{self.paren(base, ATOM)}^{self.paren(exponent, ATOM)}", POW_P
-
-    def call(self, function, arg):
-        return f"{self.functions[function]}({arg[0]})", ATOM
-
-    def prime(self, function, arg):
-        return f"{self.functions[function]}'({arg[0]})", ATOM
-
-    def absolute(self, arg):
-        return f"|{arg[0]}|", ATOM
-
-    def sqrt(self, arg):
-        return "√" + self.paren(arg, ATOM), POW_P
-
-    def positive(self, arg):
-        """The Iverson bracket [a > 0] (ReLU's derivative)."""
-        return f"[{arg[0]}>0]", ATOM
-
-    def partial(self, child, parent):
-        return f"∂{self.paren(child, POW_P)}/∂{self.paren(parent, POW_P)}"
-
-
-_NIELSEN = re.compile(r"([A-Za-z]+)(\d+)_(\d+)('*)")   # w2_11 -> w^{2}_{11}
-_INDEXED = re.compile(r"([A-Za-z]+)_?(\d+)('*)")        # w2, net_2 -> w_{2}, net_{2}
-_PLAIN = re.compile(r"([A-Za-z]+)('*)")                 # x, y', loss
-
-
-class LatexNotation(TextNotation):
-    """The same expressions in LaTeX: ``w_{2}``, ``\\sigma'(z)``, ``\\frac{∂L}{∂w}``."""
-
-    times = " \\cdot "
-    factor_sep = " \\cdot "
-    functions = {"σ": "\\sigma", "tanh": "\\tanh", "exp": "\\exp", "ln": "\\ln",
-                 "ReLU": "\\operatorname{ReLU}", "sign": "\\operatorname{sign}"}
-
-    def name(self, name):
-        return latex_name(name)
-
-    def number(self, x):
-        text = f"{x:g}"
-        if "e" in text:
-            mantissa, exponent = text.split("e")
-            return f"{mantissa} \\times 10^{{{int(exponent)}}}"
-        return text
-
-    def placeholder(self, node):
-        op = node._op
-        kind = op.name if op.backward is not None else "leaf"
-        return f"\\langle \\mathrm{{{kind}}}\\ {node.data:.4g} \\rangle"
-
-    def frac(self, a, b):
-        return f"\\frac{{{a[0]}}}{{{b[0]}}}", ATOM
-
-    def power(self, base, exponent):
-        return f"{self.paren(base, ATOM)}^{{{exponent[0]}}}", POW_P
-
-    def absolute(self, arg):
-        return f"\\left|{arg[0]}\\right|", ATOM
-
-    def sqrt(self, arg):
-        return f"\\sqrt{{{arg[0]}}}", ATOM
-
-    def positive(self, arg):
-        return f"[{arg[0]} > 0]", ATOM
-
-    def partial(self, child, parent):
-        return f"\\frac{{\\partial {child[0]}}}{{\\partial {parent[0]}}}"
-
-
-def latex_name(name):
-    """A node name in the textbooks' LaTeX: w2_11 -> w^{2}_{11}, net2 -> \\mathit{net}_{2}."""
-    for pattern, form in ((_NIELSEN, "{0}^{{{1}}}_{{{2}}}{3}"), (_INDEXED, "{0}_{{{1}}}{2}"),
-                          (_PLAIN, "{0}{1}")):
-        m = pattern.fullmatch(name)
-        if m:
-            base = m.group(1)
-            if len(base) > 1:
-                base = f"\\mathit{{{base}}}"
-            return form.format(base, *m.groups()[1:])
-    escaped = re.sub(r"([_#%&$])", r"\\\1", name)
-    return f"\\mathrm{{{escaped}}}"
-
-
-class Namer:
-    """Every node's expression in one notation, memoised: a name, a number,
-    or for an unnamed derived node the expression it was computed by."""
-
-    #: unnamed nodes nested deeper than this are written as <op value>
-    DEEPEST = 16
-
-    def __init__(self, notation):
-        self.n = notation
-        self._memo = {}
-        self._depth = 0
-
-    def expr(self, node):
-        found = self._memo.get(node)
-        if found is None:
-            if self._depth > self.DEEPEST:  # too long to print anyway; no deep recursion
-                return self.n.placeholder(node), ATOM
-            self._depth += 1
-            try:
-                found = self._memo[node] = self._build(node)
-            finally:
-                self._depth -= 1
-        return found
-
-    def text(self, node):
-        return self.expr(node)[0]
-
-    def _build(self, node):
-        n = self.n
-        if node.name:
-            return n.name(node.name), ATOM
-        op = node._op
-        if op is ops.CONSTANT:
-            return n.number(node.data), (ATOM if node.data >= 0 else NEG_P)
-        if op.backward is None:
-            return n.placeholder(node), ATOM
-        built = self._expression(node)
-        if built is None or len(built[0]) > LONGEST_EXPRESSION:
-            return n.placeholder(node), ATOM
-        return built
-
-    def _expression(self, node):
-        """The unnamed node written as its op applied to its parents' expressions."""
-        n, op, parents = self.n, node._op, node._prev
-        args = [self.expr(p) for p in parents] if len(parents) <= 8 else None
-        if args is None:
-            return None
-        if op is ops.ADD or op is ops.SUM:
-            return n.terms([(1, a) for a in args])
-        if op is ops.SUB:
-            return n.terms([(1, args[0]), (-1, args[1])])
-        if op is ops.MUL:
-            return n.product(args)
-        if op is ops.DIV:
-            return n.frac(*args)
-        if op is ops.NEG:
-            return n.neg(args[0])
-        if op is ops.POW:
-            return n.power(*args)
-        if op is ops.DOT:
-            k = len(parents) // 2
-            signed = [(1, n.product([w, a])) for w, a in zip(args[:k], args[k:2 * k])]
-            signed += [(1, b) for b in args[2 * k:]]
-            return n.terms(signed)
-        if op is ops.SQRT:
-            return n.sqrt(args[0])
-        if op is ops.ABS:
-            return n.absolute(args[0])
-        function = {"sigmoid": "σ", "tanh": "tanh", "exp": "exp", "log": "ln",
-                    "relu": "ReLU"}.get(op.name)
-        if function is not None:
-            return n.call(function, args[0])
-        return None
-
-
-# ---------------------------------------------------------------------------
-# Local derivatives in the nodes' names
-# ---------------------------------------------------------------------------
-
-class Rule:
-    """∂child/∂parent written as ``coefficient · symbol`` (symbol None: a pure number).
-
-    derivative  the function's derivative notation, e.g. ``σ'(net2)`` (or None)
-    negated     the symbol with its difference turned round, ``(y'-y)`` for
-                ``(y-y')``: lets a product read ``(y'-y)`` instead of ``-(y-y')``
-    """
-
-    __slots__ = ("coefficient", "symbol", "derivative", "negated")
-
-    def __init__(self, coefficient=1.0, symbol=None, derivative=None, negated=None):
-        self.coefficient = coefficient
-        self.symbol = symbol          # an expression (text, precedence) or None
-        self.derivative = derivative  # text or None
-        self.negated = negated        # an expression or None
-
-    def formula(self, n):
-        """The whole local derivative as text: ``w2``, ``-1``, ``2(y'-y)``, ``0.5``."""
-        return _times(n, self.coefficient, [self.symbol] if self.symbol else [])
-
-
-def _times(n, coefficient, symbols):
-    """``coefficient · symbol_1 · symbol_2 ...`` with 1 and -1 written the short way."""
-    if not symbols:
-        return n.number(coefficient)
-    if len(symbols) == 1 and coefficient == 1.0:
-        return symbols[0][0]
-    body = n.factor_sep.join(n.paren(s, MUL_P) for s in symbols)
-    if coefficient == 1.0:
-        return body
-    if coefficient == -1.0:
-        return "-" + body
-    joiner = "" if body.startswith("(") else n.factor_sep
-    return f"{n.number(coefficient)}{joiner}{body}"
-
-
-def local_rule(namer, node, index):
-    """∂node/∂parent_index as a :class:`Rule` in ``namer``'s notation."""
-    n, op, parents = namer.n, node._op, node._prev
-    expr = namer.expr
-    if op is ops.ADD or op is ops.SUM:
-        return Rule(1.0)
-    if op is ops.SUB:
-        return Rule(1.0 if index == 0 else -1.0)
-    if op is ops.NEG:
-        return Rule(-1.0)
-    if op is ops.MUL:
-        return _factor_of(namer, parents[1 - index])
-    if op is ops.DOT:
-        k = len(parents) // 2
-        if index < k:
-            return _factor_of(namer, parents[index + k])
-        if index < 2 * k:
-            return _factor_of(namer, parents[index - k])
-        return Rule(1.0)
-    if op is ops.DIV:
-        return _div_rule(namer, node, index)
-    if op is ops.POW:
-        return _pow_rule(namer, node, index)
-    out = expr(node) if node.name else None
-    arg = expr(parents[0]) if parents else None
-    if op is ops.SIGMOID:
-        s = out or n.call("σ", arg)
-        return Rule(1.0, (f"{n.paren(s, ATOM)}(1-{n.paren(s, ATOM)})", ATOM),
-                    n.prime("σ", arg)[0])
-    if op is ops.TANH:
-        t = out or n.call("tanh", arg)
-        return Rule(1.0, (f"1-{n.power(t, ('2', ATOM))[0]}", SUM_P), n.prime("tanh", arg)[0])
-    if op is ops.EXP:
-        return Rule(1.0, out or n.call("exp", arg))
-    if op is ops.LOG:
-        return Rule(1.0, n.frac(("1", ATOM), arg))
-    if op is ops.SQRT:
-        root = out or n.sqrt(arg)
-        return Rule(0.5, n.frac(("1", ATOM), root))
-    if op is ops.RELU:
-        return Rule(1.0, n.positive(arg))
-    if op is ops.ABS:
-        return Rule(1.0, n.call("sign", arg))
-    # an op this module does not know: the engine's own rule text
-    return Rule(1.0, (ops.rule_text(node, index, namer.text), SUM_P))
-
-
-def _factor_of(namer, other):
-    """The factor ``other`` contributes to a product: a number if it is constant."""
-    if other._op is ops.CONSTANT and not other.name:
-        return Rule(other.data)
-    return Rule(1.0, namer.expr(other))
-
-
-def _div_rule(namer, node, index):
-    """c = a/b:  ∂c/∂a = 1/b,  ∂c/∂b = -a/b²."""
-    n = namer.n
-    a, b = node._prev
-    if index == 0:
-        if b._op is ops.CONSTANT and not b.name:
-            return Rule(1.0 / b.data)
-        return Rule(1.0, n.frac(("1", ATOM), namer.expr(b)))
-    b2 = n.power(namer.expr(b), ("2", ATOM))
-    if a._op is ops.CONSTANT and not a.name:
-        return Rule(-a.data, n.frac(("1", ATOM), b2))
-    return Rule(-1.0, n.frac(namer.expr(a), b2))
-
-
-def _pow_rule(namer, node, index):
-    """c = a^k:  ∂c/∂a = k·a^(k-1),  ∂c/∂k = a^k·ln a."""
-    n = namer.n
-    a, k = node._prev
-    base = namer.expr(a)
-    if index == 1:
-        out = namer.expr(node) if node.name else n.power(base, namer.expr(k))
-        return Rule(1.0, n.product([out, n.call("ln", base)]))
-    if k._op is not ops.CONSTANT or k.name:
-        exponent = n.terms([(1, namer.expr(k)), (-1, ("1", ATOM))])
-        return Rule(1.0, n.product([namer.expr(k), n.power(base, exponent)]))
-    e = k.data
-    if e == 1.0:
-        return Rule(1.0)
-    if e == 2.0:
-        negated = None
-        if a._op is ops.SUB and not a.name:
-            left, right = a._prev
-            negated = n.terms([(1, namer.expr(right)), (-1, namer.expr(left))])
-        return Rule(2.0, base, negated=negated)
-    return Rule(e, n.power(base, (n.number(e - 1.0), ATOM if e >= 1.0 else NEG_P)))
 
 
 # ---------------------------------------------------------------------------
@@ -399,17 +57,17 @@ class Factor:
     __slots__ = ("child", "parent", "index", "value", "partial", "derivative", "formula",
                  "latex_formula", "rule", "latex_rule", "trivial")
 
-    def __init__(self, child, index, value, text_namer, latex_namer):
+    def __init__(self, child, index, value, text_namer, rule, latex_rule):
         self.child = child
         self.index = index
         self.parent = child._prev[index]
         self.value = value
-        self.rule = local_rule(text_namer, child, index)
-        self.latex_rule = local_rule(latex_namer, child, index)
+        self.rule = rule
+        self.latex_rule = latex_rule
         self.partial = text_namer.n.partial(text_namer.expr(child), text_namer.expr(self.parent))
         self.derivative = self.rule.derivative
         self.formula = self.rule.formula(text_namer.n)
-        self.latex_formula = self.latex_rule.formula(latex_namer.n)
+        self.latex_formula = self.latex_rule.formula(LatexNotation())
         self.trivial = self.rule.symbol is None and self.rule.coefficient == 1.0
 
     @property
@@ -696,15 +354,7 @@ class Explanation:
 def find_node(root, wrt, where="explain"):
     """``wrt`` as a node of root's graph: a Value, or the name of exactly one node."""
     if isinstance(wrt, str):
-        found = engine.nodes_by_name(root).get(wrt)
-        if not found:
-            names = sorted(engine.nodes_by_name(root))
-            raise KeyError(f"{where}: no node named {wrt!r} in this graph; named nodes: "
-                           f"{', '.join(names) if names else '(none)'}")
-        if len(found) > 1:
-            raise ValueError(f"{where}: {len(found)} nodes are named {wrt!r} in this graph; "
-                             f"pass the Value itself")
-        return found[0]
+        return names.find_node(engine.all_nodes(root), wrt, where)
     if not hasattr(wrt, "_prev"):
         raise TypeError(f"{where}: wrt must be a Value or a node's name, got "
                         f"{type(wrt).__name__} {wrt!r}")
@@ -717,21 +367,12 @@ def _check_root(root, where):
 
 
 def engine_gradients(root):
-    """{node: ∂root/∂node} for every node below root, from the engine's backward().
+    """{node: ∂root/∂node} for every node below root, by the engine's rules.
 
-    Every node's ``grad`` is put back exactly as it was afterwards, so calling
-    this never changes what a learner's own backward() calls accumulated.
+    No ``grad`` changes and no hook runs (:func:`autograd.engine.gradients`),
+    so explaining never changes what a learner's own backward() accumulated.
     """
-    nodes = engine.all_nodes(root)
-    saved = [(node, node.grad) for node in nodes]
-    try:
-        for node in nodes:
-            node.grad = 0.0
-        engine.backward(root)
-        return {node: node.grad for node in nodes}
-    finally:
-        for node, grad in saved:
-            node.grad = grad
+    return engine.gradients(root)
 
 
 def count_paths(root, wrt, order=None):
@@ -811,14 +452,18 @@ def explain(root, wrt, *, limit=DEFAULT_LIMIT):
             f"explain: {text_namer.text(root)} does not depend on {ops.describe(wrt)}: "
             f"no path leads from it to the root (its gradient is 0)")
     engine_grad = grads[wrt]
-    locals_cache, factors = {}, {}
+    locals_cache, factors, rules = {}, {}, {}
 
     def factor(child, i):
         key = (child, i)
         f = factors.get(key)
         if f is None:
+            found = rules.get(child)
+            if found is None:
+                found = rules[child] = (local_rules(child, text_namer.expr, text_namer.n),
+                                        local_rules(child, latex_namer.expr, latex_namer.n))
             value = local_derivatives(child, locals_cache)[i]
-            f = factors[key] = Factor(child, i, value, text_namer, latex_namer)
+            f = factors[key] = Factor(child, i, value, text_namer, found[0](i), found[1](i))
         return f
 
     if n_paths <= limit:

@@ -32,11 +32,10 @@ import inspect
 import itertools
 import linecache
 import weakref
-from contextlib import contextmanager
 
-from . import engine, modes, ops
+from . import engine, recording
 from .jit_emit import HELPERS, Graph, generate
-from .ops import describe
+from .ops import CONSTANT, describe
 from .value import Value, as_float
 
 __all__ = ["jit", "Jitted", "TracingError", "jit_loss"]
@@ -84,60 +83,67 @@ def jit_loss(model, loss, n_inputs, *, name="loss"):
 # Tracing
 # ---------------------------------------------------------------------------
 
-_REFUSED = {
-    "__bool__": "bool() (an if, while, and, or, not)",
-    "__lt__": "a comparison <", "__le__": "a comparison <=",
-    "__gt__": "a comparison >", "__ge__": "a comparison >=",
-    "__float__": "float()",
-}
+class Tracer:
+    """What the recording context holds while ``fn`` is traced (this thread only).
 
+    It refuses data-dependent control flow (a Value asked for its number),
+    and remembers the parents and op of each node made under ``no_grad()``
+    inside the traced function, so the generated code computes it too (with
+    no gradient through it) instead of freezing today's number.
+    """
 
-def _refuser(dunder, fn_name):
-    what = _REFUSED[dunder]
+    def __init__(self, fn_name):
+        self.fn_name = fn_name
+        self.detached = {}
 
-    def refuse(self, *other):
+    def made(self, node, grad_enabled):
+        if not grad_enabled:
+            self.detached[node] = (node._prev, node._op)
+
+    def refuse(self, node, what):
+        if what == "backward()":
+            raise TracingError(
+                f"jit: cannot trace {self.fn_name}(): it calls backward() on {describe(node)}; "
+                f"a jitted function returns the Value to differentiate and the generated code "
+                f"does the backward pass")
         raise TracingError(
-            f"jit: cannot trace {fn_name}(): {what} on {describe(self)} needs its number, and "
+            f"jit: cannot trace {self.fn_name}(): {what} on {describe(node)} needs its number, and "
             f"data-dependent Python control flow cannot be traced (the generated code would "
             f"take today's branch for every input). Branch inside the graph instead "
-            f"(relu(), abs()), or call {fn_name}() without jit.")
-    refuse.__name__ = dunder
-    return refuse
-
-
-@contextmanager
-def tracing(fn_name):
-    """While inside, asking a Value for its number raises :class:`TracingError`.
-
-    Also turns recording on (a trace inside ``no_grad()`` still needs the
-    graph).  Everything is restored on exit; the eager engine pays nothing
-    outside.  Like the modes, the switch is process-wide, not per thread.
-    """
-    saved = {d: Value.__dict__.get(d) for d in _REFUSED}
-    mode = (modes.is_grad_enabled(), modes.anomaly_enabled())
-    try:
-        modes._set(True, mode[1])
-        for dunder in _REFUSED:
-            setattr(Value, dunder, _refuser(dunder, fn_name))
-        yield
-    finally:
-        for dunder, original in saved.items():
-            if original is None:
-                delattr(Value, dunder)
-            else:
-                setattr(Value, dunder, original)
-        modes._set(*mode)
+            f"(relu(), abs(), autograd.maximum()), or call {self.fn_name}() without jit.")
 
 
 def trace(fn, inputs, names, fn_name):
     """Call ``fn`` on placeholder Values holding ``inputs``; return the :class:`Graph`."""
     placeholders = [Value(as_float(x, f"jit input {n!r} of {fn_name}()"), name=n)
                     for x, n in zip(inputs, names)]
-    with tracing(fn_name):
+    tracer = Tracer(fn_name)
+    with recording.tracing(tracer):
         root = fn(*placeholders)
     if not isinstance(root, Value):
         raise TypeError(f"jit: {fn_name}() must return one Value, got {type(root).__name__}")
-    return Graph(root, placeholders, engine.all_nodes(root))
+    return Graph(root, placeholders, _traced_nodes(root, tracer.detached), tracer.detached)
+
+
+def _traced_nodes(root, detached):
+    """Every node of the trace, parents first, following the recorded parents of
+    nodes made under no_grad()."""
+    if not detached:
+        return engine.all_nodes(root)
+    order, seen = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        parents = detached[node][0] if node in detached else node._prev
+        stack.extend((p, False) for p in reversed(parents) if p not in seen)
+    return order
 
 
 # ---------------------------------------------------------------------------
@@ -172,17 +178,8 @@ class _Operand:
 
     def __init__(self, node, data, local):
         # an unnamed node is called by its local name in the generated code
-        named = node.name or (None if node._op is ops.CONSTANT else local)
+        named = node.name or (None if node._op is CONSTANT else local)
         self.name, self.data, self._op = named, data, node._op
-
-
-_EAGER_CHECKS = {
-    ops.DIV: lambda v, p: ops.checked_div(v[0], v[1], p[0], p[1]),
-    ops.POW: lambda v, p: ops.checked_pow(v[0], v[1], p[0], p[1]),
-    ops.LOG: lambda v, p: ops.checked_log(v[0], p[0]),
-    ops.SQRT: lambda v, p: ops.checked_sqrt(v[0], p[0]),
-    ops.EXP: lambda v, p: ops.checked_exp(v[0], p[0]),
-}
 
 
 # ---------------------------------------------------------------------------
@@ -378,19 +375,21 @@ class Jitted:
             return type(exc)(f"{exc}{where}")
         node = info.node
         local = hit.tb_frame.f_locals
-        parents = node._prev
-        values = [p.data if p._op is ops.CONSTANT else local.get(src, p.data)
+        program_graph = self._graphs.get(len(program.input_names))
+        parents = program_graph.parents(node) if program_graph is not None else node._prev
+        op = program_graph.op(node) if program_graph is not None else node._op
+        values = [p.data if p._op is CONSTANT else local.get(src, p.data)
                   for p, src in zip(parents, info.operands)]
         operands = [_Operand(p, v, src) for p, v, src in zip(parents, values, info.operands)]
-        check = _EAGER_CHECKS.get(node._op) if info.phase == "forward" else None
-        if check is not None:
+        if info.phase == "forward" and op.forward is not None:
             try:
-                check(values, operands)
+                op.forward(*values)
             except (ArithmeticError, ValueError) as eager:
-                return type(eager)(f"{eager}{where}")
+                better = op.error(eager, operands)
+                return type(better)(f"{better}{where}")
         described = ", ".join(describe(o) for o in operands)
         itself = _Operand(node, local.get(info.target, node.data), info.target)
-        return type(exc)(f"{info.phase} of {node._op.name} node {describe(itself)}: {exc} "
+        return type(exc)(f"{info.phase} of {op.name} node {describe(itself)}: {exc} "
                          f"(operands {described}){where}")
 
 

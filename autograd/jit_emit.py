@@ -4,43 +4,63 @@ The generated function is straight-line code over local float variables:
 
 * the parameters' numbers are read into locals once per call
   (``w2_11 = p_w2_11.data``), constants are inlined as literals;
-* one forward line per node, in topological order (``z2_1 = w2_11 * x1 + b2_1  # dot``);
+* one forward line per node, in topological order, from the op record's
+  ``source`` (``z2_1 = w2_11 * x1 + b2_1  # dot``), or a call of its forward;
 * one backward line per gradient ``g_v = ∂root/∂v``, children before parents,
-  each with a comment naming the rule (``g_h = w2 * g_net2  # ∂net2/∂h = w2``).
-  A node used by several others (fan-in of gradient) gets one line that sums
-  its contributions, in the order the eager engine adds them;
+  each written from the op record's ``vjp`` expression, with the textbook
+  rule in a comment (``g_h = w2 * g_net2  # ∂net2/∂h = w2``).  A node used by
+  several others gets one line that adds its contributions in the order the
+  eager engine adds them;
 * the parameters' gradients are added to their ``.grad`` once, at the end.
 
-Branchy ops (relu, abs, sqrt at 0, pow at 0) become conditional expressions,
-so the code is right for every input, not only for the traced one.  The
-arithmetic is the eager engine's, operation for operation, so results agree
-with ``Value.backward()`` to the last bit in all but sign-of-zero and NaN
-corner cases.
+Branchy derivatives (relu, pow at 0, max at a tie) are conditional
+expressions, so the code is right for every input, not only the traced one,
+and the arithmetic is the eager engine's operation for operation: results
+agree with ``Value.backward()`` to the last bit.  Long sums (a wide ``dot``,
+a node with many consumers) call the engine's own left-to-right sum, so a
+100,000-term sum compiles and still adds in the same order.
 """
 
 import keyword
 import math
 import re
+from operator import mul as _mul
 
+from . import expr as E
 from . import ops
-from .ops import (
-    ABS, ADD, CONSTANT, DIV, DOT, EXP, LOG, MUL, NEG, POW, RELU, SIGMOID, SQRT, SUB, SUM, TANH,
-)
+from .floats import idiv, iexp, ilog, ipow, left_sum
+from .notation import TextNotation, forward_expr, local_rules, number
+from .ops import CONSTANT
 
-__all__ = ["Program", "generate", "HELPERS"]
+__all__ = ["Program", "generate", "HELPERS", "Graph", "expression_source"]
 
-#: the names the generated code calls (pow is math.pow: real results or ValueError)
+#: terms above which a sum is written as one call of left_sum(...) instead of a + b + ...
+WIDE = 8
+
+#: the names the generated code calls: math functions, IEEE helpers (never raise),
+#: and each op's forward where it has no inline source (pow, softplus, maximum, ...)
 HELPERS = {
     "exp": math.exp, "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh,
-    "pow": math.pow, "inf": math.inf, "nan": math.nan,
+    "inf": math.inf, "nan": math.nan, "left_sum": left_sum, "mul": _mul,
 }
+#: op name -> the helper that computes it IEEE-style inside derivative code
+_IEEE_HELPERS = {}
+for _op in ops.OPS.values():
+    if _op.forward is None:
+        continue
+    if _op.source is None:
+        HELPERS[_op.name] = _op.forward
+    if _op.ieee is not _op.forward:
+        _IEEE_HELPERS[_op.name] = "i" + _op.name
+        HELPERS["i" + _op.name] = _op.ieee
+HELPERS.update(idiv=idiv, ipow=ipow, ilog=ilog, iexp=iexp)
 
 _RESERVED = frozenset(HELPERS) | frozenset(keyword.kwlist) | {
-    "abs", "PARAMETERS", "samples", "seed", "total", "_e", "None", "True", "False"}
+    "abs", "PARAMETERS", "samples", "seed", "total", "_e", "None", "True", "False", "args"}
 
 
 # ---------------------------------------------------------------------------
-# Names
+# Names and literals
 # ---------------------------------------------------------------------------
 
 def sanitize(name):
@@ -75,6 +95,83 @@ def literal(x):
         return "inf" if x > 0 else "(-inf)"
     text = repr(float(x))
     return f"({text})" if text.startswith("-") else text
+
+
+# ---------------------------------------------------------------------------
+# Expressions as Python source (the backward pass)
+# ---------------------------------------------------------------------------
+
+# Python's precedences, low to high
+_COND, _OR, _AND, _CMP, _SUM, _PROD, _UNARY, _ATOM = 0, 1, 2, 4, 5, 6, 7, 9
+_PY_COMPARE = {"gt": ">", "ge": ">=", "eq": "=="}
+
+
+def expression_source(expr, env):
+    """Python source of a derivative expression; ``env`` maps variables to
+    source (names or literals).  IEEE helpers stand where Python would raise."""
+    return _source(expr, env)[0]
+
+
+def _wrap(src, min_prec):
+    text, prec = src
+    return text if prec >= min_prec else f"({text})"
+
+
+def _is_simple(text):
+    return re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*|\(?-?[0-9.e+-]+\)?|inf|nan|\(-inf\)", text) is not None
+
+
+def _condition(expr, env):
+    """A condition as a Python boolean expression."""
+    kind = expr.kind
+    if kind in _PY_COMPARE:
+        a, b = (_source(x, env) for x in expr.args)
+        return f"{_wrap(a, _SUM)} {_PY_COMPARE[kind]} {_wrap(b, _SUM)}", _CMP
+    if kind == "and":
+        a, b = (_condition(x, env) for x in expr.args)
+        return f"{_wrap(a, _CMP)} and {_wrap(b, _CMP)}", _AND
+    return _source(expr, env)
+
+
+def _source(expr, env):
+    kind = expr.kind
+    if kind == "const":
+        return literal(expr.value), _ATOM
+    if kind == "var":
+        return env[expr.value], _ATOM
+    args = expr.args
+    if kind in ("add", "sub"):
+        a, b = (_source(x, env) for x in args)
+        op = " + " if kind == "add" else " - "
+        return f"{_wrap(a, _SUM)}{op}{_wrap(b, _SUM + 1)}", _SUM
+    if kind == "mul":
+        a, b = (_source(x, env) for x in args)
+        return f"{_wrap(a, _PROD)} * {_wrap(b, _PROD + 1)}", _PROD
+    if kind == "div":
+        a, b = (_source(x, env) for x in args)
+        divisor = args[1]
+        if divisor.constant and divisor.value != 0.0:
+            return f"{_wrap(a, _PROD)} / {_wrap(b, _PROD + 1)}", _PROD
+        return f"idiv({a[0]}, {b[0]})", _ATOM
+    if kind == "neg":
+        return "-" + _wrap(_source(args[0], env), _UNARY), _UNARY
+    if kind == "pow":
+        a, b = (_source(x, env) for x in args)
+        return f"ipow({a[0]}, {b[0]})", _ATOM
+    if kind == "where":
+        c = _condition(args[0], env)
+        x, y = _source(args[1], env), _source(args[2], env)
+        return f"({_wrap(x, _OR)} if {_wrap(c, _OR)} else {_wrap(y, _COND)})", _ATOM
+    if kind in _PY_COMPARE or kind == "and":
+        return f"(1.0 if {_condition(expr, env)[0]} else 0.0)", _ATOM
+    op = ops.OPS[kind]
+    sources = [_source(x, env)[0] for x in args]
+    helper = _IEEE_HELPERS.get(kind)
+    if helper is not None:
+        return f"{helper}({', '.join(sources)})", _ATOM
+    if op.source is not None and all(_is_simple(s) for s in sources):
+        return f"({op.source.format(*sources)})", _ATOM
+    return f"{kind}({', '.join(sources)})", _ATOM
 
 
 # ---------------------------------------------------------------------------
@@ -113,15 +210,29 @@ class Program:
 
 
 class Graph:
-    """A traced graph split into inputs, parameters, constants and derived nodes."""
+    """A traced graph split into inputs, parameters, constants and derived nodes.
 
-    def __init__(self, root, inputs, nodes):
+    ``detached`` maps a node made under ``no_grad()`` inside the traced
+    function to the ``(parents, op)`` it was computed by: its forward is
+    generated, but no gradient flows through it.
+    """
+
+    def __init__(self, root, inputs, nodes, detached=None):
         self.root = root
         self.inputs = list(inputs)
+        self.detached = detached or {}
         placeholder = set(map(id, inputs))
-        self.parameters = [n for n in nodes if not n._prev and n._op is not CONSTANT
+        self.parameters = [n for n in nodes if not self.parents(n) and n._op is not CONSTANT
                            and id(n) not in placeholder]
-        self.derived = [n for n in nodes if n._prev]
+        self.derived = [n for n in nodes if self.parents(n)]
+
+    def parents(self, node):
+        found = self.detached.get(node)
+        return found[0] if found is not None else node._prev
+
+    def op(self, node):
+        found = self.detached.get(node)
+        return found[1] if found is not None else node._op
 
 
 def generate(graph, fn_name, kind, input_grads=False):
@@ -135,7 +246,7 @@ class _Emitter:
         self.graph = graph
         self.kind = kind
         self.input_grads = input_grads and kind == "step"
-        self.code = {}       # id(node) -> local name or literal
+        self.code = {}       # id(node) -> local name
         self.lines = []      # (text, LineInfo or None)
         names = Names()
         self.fn_name = names.take(fn_name)
@@ -162,7 +273,7 @@ class _Emitter:
     def label(self, node):
         """How comments refer to a node (constants as plain numbers)."""
         if node._op is CONSTANT:
-            return f"{node.data:g}"
+            return number(node.data)
         return self.code[id(node)]
 
     def emit(self, indent, text, info=None):
@@ -199,14 +310,17 @@ class _Emitter:
             if grads:
                 self.emit(1, "# gradients summed over the samples")
                 for p in grads:
-                    self.emit(1, f"g_{p} = 0.0")
+                    self.emit(1, f"g_{p} = -0.0")
             self.emit(1, "total = 0.0")
             self.emit(1, f"for {', '.join(args)}{',' if len(args) == 1 else ''} in samples:")
         self.emit(body, "# forward")
         for node in g.derived:
-            note = " (stable form)" if node._op is SIGMOID else ""
-            self.emit(body, f"{self.code[id(node)]} = {self.forward_expr(node)}  # {node._op.name}{note}",
-                      LineInfo(node, "forward", [self.src(p) for p in node._prev], self.src(node)))
+            op = g.op(node)
+            note = " (no gradient: computed under no_grad)" if node in g.detached else ""
+            operands = [self.src(p) for p in g.parents(node)]
+            self.emit(body, f"{self.code[id(node)]} = {self.forward_source(op, operands)}  "
+                            f"# {op.name}{note}",
+                      LineInfo(node, "forward", operands, self.src(node)))
         root = self.src(g.root)
         if self.kind != "forward" and needs.get(id(g.root)):
             self.backward(body, needs)
@@ -232,57 +346,35 @@ class _Emitter:
 
     def needs_grad(self):
         """id(node) -> True for nodes whose gradient the program must compute."""
-        needs = {id(n): True for n in self.graph.parameters}
+        g = self.graph
+        needs = {id(n): True for n in g.parameters}
         if self.input_grads:
-            needs.update((id(n), True) for n in self.graph.inputs)
-        for node in self.graph.derived:
-            if any(needs.get(id(p)) for p in node._prev):
+            needs.update((id(n), True) for n in g.inputs)
+        for node in g.derived:
+            if node not in g.detached and any(needs.get(id(p)) for p in node._prev):
                 needs[id(node)] = True
         return needs
 
     # -- forward -------------------------------------------------------------------
 
-    def forward_expr(self, node):
-        op = node._op
-        a = [self.src(p) for p in node._prev]
-        if op is ADD:
-            return f"{a[0]} + {a[1]}"
-        if op is SUB:
-            return f"{a[0]} - {a[1]}"
-        if op is MUL:
-            return f"{a[0]} * {a[1]}"
-        if op is DIV:
-            return f"{a[0]} / {a[1]}"
-        if op is NEG:
-            return f"-{a[0]}"
-        if op is POW:
-            exponent = node._prev[1]
-            if exponent._op is CONSTANT and math.isfinite(exponent.data) \
-                    and exponent.data == int(exponent.data):
-                return f"{a[0]} ** {a[1]}"   # integral power: real for any base
-            return f"pow({a[0]}, {a[1]})"    # math.pow: ValueError where ** gives a complex
-        if op is EXP:
-            return f"exp({a[0]})"
-        if op is LOG:
-            return f"log({a[0]})"
-        if op is SIGMOID:
-            z = a[0]
-            return f"1.0 / (1.0 + exp(-{z})) if {z} >= 0.0 else (_e := exp({z})) / (1.0 + _e)"
-        if op is TANH:
-            return f"tanh({a[0]})"
-        if op is RELU:
-            return f"{a[0]} if {a[0]} > 0.0 else 0.0"
-        if op is ABS:
-            return f"abs({a[0]})"
-        if op is SQRT:
-            return f"sqrt({a[0]})"
-        if op is SUM:
-            return " + ".join(a)
-        if op is DOT:
+    def forward_source(self, op, a):
+        """One node's forward: the op's inline source, a C-level sum for a wide
+        sum or dot, or a call of the op's forward."""
+        if op is ops.DOT:
             n = len(a) // 2
-            terms = [f"{w} * {x}" for w, x in zip(a[:n], a[n:2 * n])]
-            return " + ".join(terms + a[2 * n:])
-        raise NotImplementedError(f"jit: no code generation for op {op.name!r} ({ops.describe(node)})")
+            bias = a[2 * n:]
+            if n > WIDE:
+                text = f"left_sum(map(mul, ({', '.join(a[:n])},), ({', '.join(a[n:2 * n])},)))"
+            else:
+                text = " + ".join(f"{w} * {x}" for w, x in zip(a[:n], a[n:2 * n]))
+            return f"{text} + {bias[0]}" if bias else text
+        if op is ops.SUM:
+            if len(a) > WIDE:
+                return f"left_sum(({', '.join(a)},))"
+            return " + ".join(a)
+        if op.source is not None:
+            return op.source.format(*a)
+        return f"{op.name}({', '.join(a)})"
 
     # -- backward ------------------------------------------------------------------
 
@@ -293,12 +385,15 @@ class _Emitter:
         # how many contributions each node will receive, to know when it is complete
         pending = {}
         for node in g.derived:
+            if node in g.detached:
+                continue
             for p in node._prev:
                 if needs.get(id(p)):
                     pending[id(p)] = pending.get(id(p), 0) + 1
         terms = {}
         root = self.code[id(g.root)]
         is_param = {id(n) for n in g.parameters}
+        notation = TextNotation()
         self.emit(indent, "# backward: g_v = ∂" + self.label(g.root) + "/∂v, children before parents")
         assign = "+=" if batch and id(g.root) in is_param else "="
         self.emit(indent, f"g_{root} {assign} {'seed' if batch else '1.0'}  # ∂{root}/∂{root} = 1"
@@ -306,77 +401,53 @@ class _Emitter:
         for node in reversed(g.derived):
             if not needs.get(id(node)):
                 continue
-            for i, parent in enumerate(node._prev):
-                if not needs.get(id(parent)):
-                    continue
-                term = self.local_times_upstream(node, i)
-                rule = f"∂{self.label(node)}/∂{self.label(parent)} = {ops.rule_text(node, i, self.label)}"
-                terms.setdefault(id(parent), []).append((term, rule))
+            parents = node._prev
+            wanted = [i for i, p in enumerate(parents) if needs.get(id(p))]
+            if not wanted:
+                continue
+            exprs = node._op.vjp_exprs(len(parents), ops.fixed_operands(node))
+            constants = {f"x{i}": p.data for i, p in enumerate(parents) if p._op is CONSTANT}
+            env = {f"x{i}": self.src(p) for i, p in enumerate(parents)}
+            name = self.code[id(node)]
+            env["out"], env["g"] = name, "g_" + name
+            operands = [self.src(p) for p in parents]
+
+            labels = [(self.label(p), ops.ATOM) for p in parents]
+            own = forward_expr(node, labels, notation)
+            rule_of = local_rules(node, lambda p: (self.label(p), ops.ATOM), notation, out=own)
+            for i in wanted:
+                parent = parents[i]
+                tree = E.substitute(exprs[i], constants) if constants else exprs[i]
+                term = expression_source(tree, env)
+                rule = rule_of(i).formula(notation)
+                terms.setdefault(id(parent), []).append(
+                    (term, f"∂{self.label(node)}/∂{self.label(parent)} = {rule}"))
                 pending[id(parent)] -= 1
                 if pending[id(parent)] == 0:
-                    name = self.code[id(parent)]
-                    parts = terms.pop(id(parent))
-                    assign = "+=" if batch and id(parent) in is_param else "="
-                    self.emit(indent,
-                              f"g_{name} {assign} {' + '.join(t for t, _ in parts)}  "
-                              f"# {'; '.join(r for _, r in parts)}",
-                              LineInfo(node, "backward", [self.src(p) for p in node._prev], self.src(node)))
+                    self.emit_gradient(indent, parent, terms.pop(id(parent)),
+                                       batch and id(parent) in is_param,
+                                       LineInfo(node, "backward", operands, name))
 
-    def local_times_upstream(self, node, i):
-        """Source of ``∂node/∂parent_i · g_node``, as the eager rule computes it."""
-        op = node._op
-        g = "g_" + self.code[id(node)]
-        v = self.code[id(node)]
-        a = [self.src(p) for p in node._prev]
-        if op is ADD or op is SUM:
-            return g
-        if op is SUB:
-            return g if i == 0 else f"-{g}"
-        if op is MUL:
-            return f"{a[1 - i]} * {g}"
-        if op is DIV:
-            return f"1.0 / {a[1]} * {g}" if i == 0 else f"-{a[0]} / ({a[1]} * {a[1]}) * {g}"
-        if op is NEG:
-            return f"-{g}"
-        if op is POW:
-            return self.pow_term(node, i, g, v, a)
-        if op is EXP:
-            return f"{v} * {g}"
-        if op is LOG:
-            return f"1.0 / {a[0]} * {g}"
-        if op is SIGMOID:
-            return f"{v} * (1.0 - {v}) * {g}"
-        if op is TANH:
-            return f"(1.0 - {v} * {v}) * {g}"
-        if op is RELU:
-            return f"({g} if {a[0]} > 0.0 else 0.0)"
-        if op is ABS:
-            return f"({g} if {a[0]} > 0.0 else (-{g} if {a[0]} < 0.0 else 0.0))"
-        if op is SQRT:
-            return f"(0.5 / {v} if {v} != 0.0 else inf) * {g}"
-        if op is DOT:
-            n = len(a) // 2
-            if i < n:
-                return f"{a[i + n]} * {g}"
-            if i < 2 * n:
-                return f"{a[i - n]} * {g}"
-            return g
-        raise NotImplementedError(f"jit: no backward code for op {op.name!r} ({ops.describe(node)})")
+    def emit_gradient(self, indent, parent, parts, accumulate, info):
+        """``g_v = t1 + t2 + ...  # rules`` (a long sum as one left_sum call)."""
+        name = self.code[id(parent)]
+        if len(parts) > WIDE:
+            value = f"left_sum(({', '.join(t for t, _ in parts)},))"
+            comment = f"{len(parts)} contributions"
+        else:
+            value = " + ".join(t if i == 0 else _plus_operand(t) for i, (t, _) in enumerate(parts))
+            comment = "; ".join(r for _, r in parts)
+        self.emit(indent, f"g_{name} {'+=' if accumulate else '='} {value}  # {comment}", info)
 
-    def pow_term(self, node, i, g, v, a):
-        """c = a^n: ∂c/∂a = n·a^(n-1) (inf at a = 0 for 0 < n < 1), ∂c/∂n = c·ln a."""
-        base, n = a
-        exponent = node._prev[1]
-        if i == 1:
-            return f"({v} * log({base}) if {base} > 0.0 else (0.0 if {base} == 0.0 else nan)) * {g}"
-        if exponent._op is CONSTANT:
-            e = exponent.data
-            if e == 2.0:
-                return f"2.0 * {base} * {g}"
-            general = f"{n} * {base} ** {literal(e - 1.0)}"
-            if e >= 1.0:
-                return f"{general} * {g}"
-            at_zero = "0.0" if e == 0.0 else "inf"
-            return f"({at_zero} if {base} == 0.0 else {general}) * {g}"
-        return (f"((0.0 if {n} == 0.0 else inf) if {base} == 0.0 and {n} < 1.0 "
-                f"else {n} * {base} ** ({n} - 1.0)) * {g}")
+
+def _plus_operand(term):
+    """A term added after another: parenthesised if it is itself a sum or a conditional."""
+    depth = 0
+    for i, ch in enumerate(term):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif depth == 0 and (term.startswith((" + ", " - "), i) or term.startswith(" if ", i)):
+            return f"({term})"
+    return term

@@ -1,44 +1,73 @@
-"""The primitive operations: one record per op, one named rule per derivative.
+"""The primitive operations, each defined once.
 
-Every node of a computation graph points at one shared :class:`Op` record.
-The record holds what a person needs to read the node: its name, the symbol
-drawn for it, and the local derivative of its output with respect to each
-parent written the way the textbooks write it (``σ(z)(1-σ(z))``).
+An op is one :class:`Op` record, and everything chainrule does with an op
+reads that record:
 
-The backward rule of an op is a module-level function ``<name>_backward(node,
-upstream)``.  It returns one contribution ``local * upstream`` per parent, in
-the order of ``node.parents``, where ``upstream`` is d(root)/d(node) and
-``local`` is d(node)/d(parent).  Rules never raise: where a derivative does
-not exist they return ``inf`` or ``nan`` (IEEE style) so that a backward pass
-is never left half done.  Because every rule computes ``local * upstream``
-with ``local`` independent of ``upstream``, ``rule(node, 1.0)`` gives the
-local derivatives themselves; the step-by-step view uses exactly that.
+forward    the output on floats, ``forward(x0, x1, ...)``, with a clear error
+           where the result does not exist (log of a negative number);
+backward   the named eager rule ``<name>_backward(node, upstream)``: one
+           contribution ∂out/∂x_i · upstream per operand, where upstream is
+           ∂root/∂out.  It
+           never raises: where a derivative does not exist it gives ±inf or
+           nan (IEEE 754, as PyTorch), so a backward pass is never half done.
+vjp        the same chain-rule terms written once as an expression over the
+           operands, ``out`` and ``g`` = upstream (see :mod:`autograd.expr`).  The jit
+           writes code from it, higher-order gradients evaluate it on Values,
+           and a test holds every ``<name>_backward`` to it, bit for bit.
+local      the local derivative ∂out/∂x_i as a textbook writes it (default:
+           ``vjp`` with g = 1); explanations, drawings and steps print it.
+notation   how the forward is written (``a + b``, ``σ(z)``, ``|a|``).
+source     the jit's inline Python for the forward (default: a call of
+           ``forward``).
 
 Put a breakpoint on one rule with ``break autograd.ops.sigmoid_backward``.
+Adding an op: write its forward and backward, add one :class:`Op` record to
+the table, and one line in :mod:`autograd.value` to make it a method.
 """
 
 import math
+from operator import mul as _mul
 
-__all__ = ["Op", "OPS", "describe"]
+from . import expr as E
+from .expr import eq, both, where
+from .floats import idiv, ilog, ipow, iexp, left_sum
+from . import floats
+
+__all__ = ["Op", "OPS", "describe", "OpError"]
+
+
+class OpError(Exception):
+    """Internal: a forward raised; :meth:`Op.error` turns it into the user's error."""
 
 
 class Op:
-    """One primitive operation (or one kind of leaf).
+    """One primitive operation (or one kind of leaf): see the module docstring.
 
-    name      short identifier, e.g. ``"mul"``
-    symbol    what a drawing shows, e.g. ``"×"``
-    backward  the named rule ``f(node, upstream) -> contributions``; ``None`` for leaves
-    rules     the local derivative d(out)/d(parent_i) in the textbook's notation,
-              one string per parent position (``"*"`` repeats for n-ary ops)
+    name      short identifier, e.g. ``"mul"``; symbol: what a drawing shows (``×``)
+    arity     the number of operands, or None for n-ary ops (sum, dot)
+    ieee      the forward on floats that never raises (for derivative formulas)
+    prime     the derivative's name in the textbooks, e.g. ``("σ'", "\\\\sigma'")``
     """
 
-    __slots__ = ("name", "symbol", "backward", "rules")
+    __slots__ = ("name", "symbol", "arity", "forward", "backward", "vjp", "local", "ieee",
+                 "source", "notation", "prime", "doc", "_vjps", "_locals")
 
-    def __init__(self, name, symbol, backward=None, rules=()):
+    def __init__(self, name, symbol, *, arity=None, forward=None, backward=None, vjp=None,
+                 local=None, ieee=None, source=None, notation=None, prime=None, doc=""):
         self.name = name
         self.symbol = symbol
+        self.arity = arity
+        self.forward = forward
         self.backward = backward
-        self.rules = rules
+        self.vjp = vjp
+        self.local = local
+        self.ieee = ieee or forward
+        self.source = source
+        self.notation = notation
+        self.prime = prime
+        self.doc = doc
+        self._vjps = {}
+        self._locals = {}
 
     @property
     def is_leaf(self):
@@ -46,6 +75,61 @@ class Op:
 
     def __repr__(self):
         return f"<op {self.name} {self.symbol}>"
+
+    # -- the derivative as expressions -------------------------------------
+
+    def operands(self, n, fixed=()):
+        """Symbolic operands x0..x(n-1); ``fixed[i]`` marks a constant node."""
+        return [E.var(f"x{i}", bool(fixed[i]) if i < len(fixed) else False) for i in range(n)]
+
+    def _instantiate(self, builder, n, fixed, with_g):
+        if self.arity is not None and n != self.arity:
+            raise ValueError(f"{self.name} takes {self.arity} operands, not {n}")
+        xs = self.operands(n, fixed)
+        extra = (E.var("out"), E.var("g")) if with_g else (E.var("out"),)
+        exprs = builder(*xs, *extra) if self.arity is not None else builder(xs, *extra)
+        exprs = tuple(E.lift(e) for e in exprs)
+        if len(exprs) != n:
+            raise ValueError(f"{self.name}: the derivative gives {len(exprs)} terms for "
+                             f"{n} operands")
+        return exprs
+
+    def vjp_exprs(self, n, fixed=()):
+        """The chain-rule terms ∂out/∂x_i · g for n operands (cached)."""
+        key = (n, tuple(map(bool, fixed)))
+        found = self._vjps.get(key)
+        if found is None:
+            found = self._vjps[key] = self._instantiate(self.vjp, n, fixed, True)
+        return found
+
+    def local_exprs(self, n, fixed=()):
+        """The local derivatives ∂out/∂x_i as a textbook writes them (cached)."""
+        key = (n, tuple(map(bool, fixed)))
+        found = self._locals.get(key)
+        if found is None:
+            if self.local is not None:
+                found = self._instantiate(self.local, n, fixed, False)
+            else:
+                found = tuple(E.substitute(e, {"g": E.ONE}) for e in self.vjp_exprs(n, fixed))
+            self._locals[key] = found
+        return found
+
+    # -- errors -------------------------------------------------------------
+
+    def error(self, err, operands):
+        """The error a forward raised, with ``{0}``, ``{1}`` filled in by the operands'
+        descriptions: ``log: input must be > 0, got 'x' = -1.0``."""
+        text = str(err)
+        try:
+            text = text.format(*(describe(o) for o in operands))
+        except (IndexError, KeyError, ValueError):
+            pass
+        return type(err)(f"{self.name}: {text}")
+
+
+def fixed_operands(node):
+    """For each parent of ``node``, whether it is a constant node."""
+    return tuple(p._op is CONSTANT for p in node._prev)
 
 
 def describe(node):
@@ -61,81 +145,65 @@ def describe(node):
 
 
 # ---------------------------------------------------------------------------
-# Forward helpers that need care (stability, clear errors).  Plain arithmetic
-# lives inline in the Value dunders because it is the hot path.
+# Notation kinds (read by autograd.notation)
 # ---------------------------------------------------------------------------
 
-def stable_sigmoid(z):
-    """σ(z) = 1 / (1 + e^-z) without overflow for any finite z."""
-    if z >= 0.0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)  # z < 0, so e < 1: no overflow
-    return e / (1.0 + e)
+def infix(text, precedence):
+    return ("infix", text, precedence)
 
 
-def checked_exp(x, node):
-    """e^x, with an OverflowError that names the node instead of 'math range error'."""
-    try:
-        return math.exp(x)
-    except OverflowError:
-        raise OverflowError(
-            f"exp: e^{x!r} overflows a float (input {describe(node)}); "
-            f"inputs above about 709.78 cannot be exponentiated") from None
+def function(text, latex):
+    return ("call", text, latex)
 
 
-def checked_log(x, node):
-    """ln x for x > 0; a ValueError naming the node otherwise."""
-    if not x > 0.0:
-        raise ValueError(f"log: input must be > 0, got {describe(node)}")
-    return math.log(x)
+def comparison(text, latex):
+    return ("compare", text, latex)
 
 
-def checked_sqrt(x, node):
-    """√x for x >= 0; a ValueError naming the node otherwise."""
-    if not x >= 0.0:
-        raise ValueError(f"sqrt: input must be >= 0, got {describe(node)}")
-    return math.sqrt(x)
-
-
-def checked_div(a, b, num, den):
-    """a / b, with a ZeroDivisionError that names both operands."""
-    if b == 0.0:
-        raise ZeroDivisionError(
-            f"div: division by zero in ({describe(num)}) / ({describe(den)})")
-    return a / b
-
-
-def checked_pow(base, exponent, base_node, exponent_node):
-    """base ** exponent for real results; clear errors naming the operands."""
-    if base == 0.0 and exponent < 0.0:
-        raise ZeroDivisionError(
-            f"pow: 0 cannot be raised to a negative power: base {describe(base_node)}, "
-            f"exponent {describe(exponent_node)}")
-    if base < 0.0 and exponent != int(exponent):
-        raise ValueError(
-            f"pow: a negative base needs an integer exponent (the result would be complex): "
-            f"base {describe(base_node)}, exponent {describe(exponent_node)}")
-    try:
-        return base ** exponent
-    except OverflowError:
-        raise OverflowError(
-            f"pow: result overflows a float: base {describe(base_node)}, "
-            f"exponent {describe(exponent_node)}") from None
+# precedences, shared with autograd.notation
+SUM_P, MUL_P, NEG_P, POW_P, ATOM = 1, 2, 3, 4, 5
 
 
 # ---------------------------------------------------------------------------
-# Backward rules: d(root)/d(parent_i) += local_i * upstream
+# The ops, one section each: forward, backward rule, record
 # ---------------------------------------------------------------------------
+
+# -- add ---------------------------------------------------------------------
+
+def add_forward(a, b):
+    return a + b
+
 
 def add_backward(node, upstream):
     """c = a + b:  ∂c/∂a = 1,  ∂c/∂b = 1."""
-    local = 1.0
-    return (local * upstream, local * upstream)
+    return (upstream, upstream)
+
+
+ADD = Op("add", "+", arity=2, forward=add_forward, backward=add_backward,
+         vjp=lambda a, b, out, g: (g, g),
+         notation=infix("+", SUM_P), source="{0} + {1}", doc="a + b")
+
+
+# -- sub ---------------------------------------------------------------------
+
+def sub_forward(a, b):
+    return a - b
 
 
 def sub_backward(node, upstream):
     """c = a - b:  ∂c/∂a = 1,  ∂c/∂b = -1."""
-    return (1.0 * upstream, -1.0 * upstream)
+    return (upstream, -upstream)
+
+
+SUB = Op("sub", "−", arity=2, forward=sub_forward, backward=sub_backward,
+         vjp=lambda a, b, out, g: (g, -g),
+         notation=infix("-", SUM_P), source="{0} - {1}", doc="a - b")
+
+
+# -- mul ---------------------------------------------------------------------
+
+def mul_forward(a, b):
+    return a * b
 
 
 def mul_backward(node, upstream):
@@ -144,51 +212,128 @@ def mul_backward(node, upstream):
     return (b.data * upstream, a.data * upstream)
 
 
+MUL = Op("mul", "×", arity=2, forward=mul_forward, backward=mul_backward,
+         vjp=lambda a, b, out, g: (b * g, a * g),
+         notation=infix("·", MUL_P), source="{0} * {1}", doc="a · b")
+
+
+# -- div ---------------------------------------------------------------------
+
+def div_forward(a, b):
+    if b == 0.0:
+        raise ZeroDivisionError("division by zero in ({0}) / ({1})")
+    return a / b
+
+
 def div_backward(node, upstream):
-    """c = a/b:  ∂c/∂a = 1/b,  ∂c/∂b = -a/b²."""
-    a, b = node._prev
-    local_a = 1.0 / b.data
-    local_b = -a.data / (b.data * b.data)
-    return (local_a * upstream, local_b * upstream)
+    """c = a/b:  ∂c/∂a = 1/b,  ∂c/∂b = -a/b² (computed as -(c/b), which cannot overflow)."""
+    b = node._prev[1].data
+    c = node.data
+    if b:
+        return (upstream / b, -(c / b) * upstream)
+    return (idiv(upstream, b), -idiv(c, b) * upstream)
+
+
+DIV = Op("div", "÷", arity=2, forward=div_forward, backward=div_backward,
+         vjp=lambda a, b, out, g: (g / b, -(out / b) * g),
+         local=lambda a, b, out: (1 / b, -(a / b ** 2)),
+         ieee=idiv, notation=infix("/", MUL_P), source="{0} / {1}", doc="a / b")
+
+
+# -- neg ---------------------------------------------------------------------
+
+def neg_forward(a):
+    return -a
 
 
 def neg_backward(node, upstream):
     """c = -a:  ∂c/∂a = -1."""
-    return (-1.0 * upstream,)
+    return (-upstream,)
+
+
+NEG = Op("neg", "−", arity=1, forward=neg_forward, backward=neg_backward,
+         vjp=lambda a, out, g: (-g,),
+         notation=("prefix", "-", NEG_P), source="-{0}", doc="-a")
+
+
+# -- pow ---------------------------------------------------------------------
+
+def pow_forward(base, exponent):
+    """base ** exponent for real results; clear errors naming the operands."""
+    if base == 0.0 and exponent < 0.0:
+        raise ZeroDivisionError("0 cannot be raised to a negative power: base {0}, exponent {1}")
+    if base < 0.0 and math.isfinite(exponent) and not exponent.is_integer():
+        raise ValueError("a negative base needs an integer exponent (the result would be "
+                         "complex): base {0}, exponent {1}")
+    try:
+        return base ** exponent
+    except OverflowError:
+        raise OverflowError("result overflows a float: base {0}, exponent {1}") from None
 
 
 def pow_backward(node, upstream):
-    """c = a^n:  ∂c/∂a = n·a^(n-1),  ∂c/∂n = a^n · ln a."""
+    """c = a^n:  ∂c/∂a = n·a^(n-1) (0 for n = 0),  ∂c/∂n = a^n·ln a (0 at a = 0, n >= 0;
+    none for a fixed exponent such as the 2 of x**2)."""
     base, exponent = node._prev
     a, n = base.data, exponent.data
-    if a == 0.0 and n < 1.0:
-        # the slope of a^n at 0 for 0 < n < 1 is infinite; n = 0 gives a constant
-        local_base = 0.0 if n == 0.0 else math.inf
-    else:
-        local_base = n * a ** (n - 1.0)
+    d_base = 0.0 if n == 0.0 else n * ipow(a, n - 1.0) * upstream
     if exponent._op is CONSTANT:
-        local_exponent = 0.0  # a fixed number (x**2): no slope, as the drawing says
-    elif a > 0.0:
-        local_exponent = node.data * math.log(a)
-    elif a == 0.0:
-        local_exponent = 0.0  # the limit of a^n · ln a at a = 0
-    else:
-        local_exponent = math.nan  # ln of a negative base is not real
-    return (local_base * upstream, local_exponent * upstream)
+        return (d_base, 0.0)
+    return (d_base, upstream * (0.0 if a == 0.0 and n >= 0.0 else node.data * ilog(a)))
+
+
+def _pow_vjp(a, n, out, g):
+    d_base = where(eq(n, 0), 0, n * a ** (n - 1) * g)
+    if n.fixed:
+        return (d_base, 0)
+    return (d_base, g * where(both(eq(a, 0), n >= 0), 0, out * E.call("log", a)))
+
+
+POW = Op("pow", "^", arity=2, forward=pow_forward, backward=pow_backward, vjp=_pow_vjp,
+         local=lambda a, n, out: (n * a ** (n - 1), 0 if n.fixed else out * E.call("log", a)),
+         ieee=ipow, notation=("pow",), doc="a ** n")
+
+
+# -- exp ---------------------------------------------------------------------
+
+def exp_forward(x):
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise OverflowError(f"e^{x!r} overflows a float (input {{0}}); inputs above about "
+                            f"709.78 cannot be exponentiated") from None
 
 
 def exp_backward(node, upstream):
     """c = e^a:  ∂c/∂a = e^a = c."""
-    local = node.data
-    return (local * upstream,)
+    return (node.data * upstream,)
+
+
+EXP = Op("exp", "exp", arity=1, forward=exp_forward, backward=exp_backward,
+         vjp=lambda a, out, g: (out * g,), ieee=iexp,
+         notation=function("exp", "\\exp"), source="exp({0})", doc="e^a")
+
+
+# -- log ---------------------------------------------------------------------
+
+def log_forward(x):
+    if x <= 0.0:
+        raise ValueError("input must be > 0, got {0}")
+    return math.log(x)  # nan stays nan
 
 
 def log_backward(node, upstream):
     """c = ln a:  ∂c/∂a = 1/a."""
-    (a,) = node._prev
-    local = 1.0 / a.data
-    return (local * upstream,)
+    a = node._prev[0].data
+    return (upstream / a if a else idiv(upstream, a),)
 
+
+LOG = Op("log", "log", arity=1, forward=log_forward, backward=log_backward,
+         vjp=lambda a, out, g: (g / a,), local=lambda a, out: (1 / a,), ieee=ilog,
+         notation=function("ln", "\\ln"), source="log({0})", doc="ln a (a > 0)")
+
+
+# -- sigmoid -----------------------------------------------------------------
 
 def sigmoid_backward(node, upstream):
     """a = σ(z):  ∂a/∂z = σ(z)(1 - σ(z)) = a(1 - a)."""
@@ -197,6 +342,15 @@ def sigmoid_backward(node, upstream):
     return (local * upstream,)
 
 
+SIGMOID = Op("sigmoid", "σ", arity=1, forward=floats.sigmoid, backward=sigmoid_backward,
+             vjp=lambda z, out, g: (out * (1 - out) * g,),
+             notation=function("σ", "\\sigma"), prime=("σ'", "\\sigma'"),
+             source="1.0 / (1.0 + exp(-{0})) if {0} >= 0.0 else (_e := exp({0})) / (1.0 + _e)",
+             doc="σ(z) = 1/(1 + e^-z), stable for every z")
+
+
+# -- tanh --------------------------------------------------------------------
+
 def tanh_backward(node, upstream):
     """a = tanh z:  ∂a/∂z = 1 - tanh²z = 1 - a²."""
     a = node.data
@@ -204,31 +358,139 @@ def tanh_backward(node, upstream):
     return (local * upstream,)
 
 
-def relu_backward(node, upstream):
-    """a = max(0, z):  ∂a/∂z = 1 if z > 0 else 0 (0 at z = 0, as PyTorch)."""
-    local = 1.0 if node.data > 0.0 else 0.0
-    return (local * upstream,)
+TANH = Op("tanh", "tanh", arity=1, forward=math.tanh, backward=tanh_backward,
+          vjp=lambda z, out, g: ((1 - out * out) * g,),
+          local=lambda z, out: (1 - out ** 2,),
+          notation=function("tanh", "\\tanh"), prime=("tanh'", "\\tanh'"),
+          source="tanh({0})", doc="tanh z")
 
+
+# -- relu --------------------------------------------------------------------
+
+def relu_forward(x):
+    return 0.0 if x < 0.0 else x  # relu(nan) is nan
+
+
+def relu_backward(node, upstream):
+    """a = max(0, z):  ∂a/∂z = 1 if z > 0 else 0 (0 at z = 0; a nan passes the gradient on, as PyTorch)."""
+    return (0.0 if node.data <= 0.0 else upstream,)
+
+
+RELU = Op("relu", "ReLU", arity=1, forward=relu_forward, backward=relu_backward,
+          vjp=lambda z, out, g: (where(out <= 0, 0, g),),
+          local=lambda z, out: (where(z > 0, 1, 0),),
+          notation=function("ReLU", "\\operatorname{ReLU}"),
+          source="0.0 if {0} < 0.0 else {0}", doc="max(0, z)")
+
+
+# -- abs ---------------------------------------------------------------------
 
 def abs_backward(node, upstream):
     """c = |a|:  ∂c/∂a = sign(a) (0 at a = 0)."""
-    (a,) = node._prev
-    x = a.data
-    local = 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
-    return (local * upstream,)
+    a = node._prev[0].data
+    return (upstream * (1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)),)
+
+
+ABS = Op("abs", "|·|", arity=1, forward=abs, backward=abs_backward,
+         vjp=lambda a, out, g: (g * E.call("sign", a),),
+         notation=("abs",), source="abs({0})", doc="|a|")
+
+
+# -- sqrt --------------------------------------------------------------------
+
+def sqrt_forward(x):
+    if x < 0.0:
+        raise ValueError("input must be >= 0, got {0}")
+    return math.sqrt(x)  # nan stays nan
+
+
+def _sqrt_ieee(x):
+    return math.sqrt(x) if x >= 0.0 else math.nan
 
 
 def sqrt_backward(node, upstream):
     """c = √a:  ∂c/∂a = 1/(2√a) (inf at a = 0)."""
-    c = node.data
-    local = 0.5 / c if c != 0.0 else math.inf
-    return (local * upstream,)
+    two_c = 2.0 * node.data
+    return (upstream / two_c if two_c else idiv(upstream, two_c),)
+
+
+SQRT = Op("sqrt", "√", arity=1, forward=sqrt_forward, backward=sqrt_backward,
+          vjp=lambda a, out, g: (g / (2 * out),), ieee=_sqrt_ieee,
+          notation=("sqrt",), source="sqrt({0})", doc="√a (a >= 0)")
+
+
+# -- softplus ----------------------------------------------------------------
+
+def softplus_backward(node, upstream):
+    """c = ln(1 + e^a):  ∂c/∂a = σ(a)."""
+    return (floats.sigmoid(node._prev[0].data) * upstream,)
+
+
+SOFTPLUS = Op("softplus", "softplus", arity=1, forward=floats.softplus,
+              backward=softplus_backward,
+              vjp=lambda a, out, g: (E.call("sigmoid", a) * g,),
+              notation=function("softplus", "\\operatorname{softplus}"),
+              doc="ln(1 + e^a), finite for every finite a")
+
+
+# -- maximum, minimum --------------------------------------------------------
+
+def maximum_backward(node, upstream):
+    """c = max(a, b):  ∂c/∂a = [a > b], ∂c/∂b = [b > a]; a tie splits the
+    upstream gradient in half (as PyTorch), a nan passes it to both."""
+    a, b = node._prev[0].data, node._prev[1].data
+    share = upstream / 2.0 if a == b else upstream
+    return (0.0 if a < b else share, 0.0 if a > b else share)
+
+
+def minimum_backward(node, upstream):
+    """c = min(a, b):  ∂c/∂a = [a < b], ∂c/∂b = [b < a]; a tie splits the upstream
+    gradient in half."""
+    a, b = node._prev[0].data, node._prev[1].data
+    share = upstream / 2.0 if a == b else upstream
+    return (0.0 if a > b else share, 0.0 if a < b else share)
+
+
+def _tie_share(a, b, g):
+    return where(eq(a, b), g / 2, g)
+
+
+MAXIMUM = Op("maximum", "max", arity=2, forward=floats.maximum, backward=maximum_backward,
+             vjp=lambda a, b, out, g: (where(a < b, 0, _tie_share(a, b, g)),
+                                       where(a > b, 0, _tie_share(a, b, g))),
+             local=lambda a, b, out: (where(a > b, 1, 0) + 0.5 * where(eq(a, b), 1, 0),
+                                      where(b > a, 1, 0) + 0.5 * where(eq(a, b), 1, 0)),
+             notation=function("max", "\\max"), doc="the larger of a and b")
+
+MINIMUM = Op("minimum", "min", arity=2, forward=floats.minimum, backward=minimum_backward,
+             vjp=lambda a, b, out, g: (where(a > b, 0, _tie_share(a, b, g)),
+                                       where(a < b, 0, _tie_share(a, b, g))),
+             local=lambda a, b, out: (where(a < b, 1, 0) + 0.5 * where(eq(a, b), 1, 0),
+                                      where(b < a, 1, 0) + 0.5 * where(eq(a, b), 1, 0)),
+             notation=function("min", "\\min"), doc="the smaller of a and b")
+
+
+# -- n-ary: sum and dot ------------------------------------------------------
+
+def sum_forward(*terms):
+    return left_sum(terms)
 
 
 def sum_backward(node, upstream):
     """s = Σ_i a_i:  ∂s/∂a_i = 1."""
-    local = 1.0
-    return (local * upstream,) * len(node._prev)
+    return (upstream,) * len(node._prev)
+
+
+SUM = Op("sum", "Σ", forward=sum_forward, backward=sum_backward,
+         vjp=lambda xs, out, g: (g,) * len(xs),
+         notation=("sum",), doc="Σ_i a_i")
+
+
+def dot_forward(*parents):
+    """z = Σ_k w_k a_k (+ b) from the parents (w_1..w_n, a_1..a_n[, b])."""
+    n = len(parents) // 2
+    z = left_sum(map(_mul, parents[:n], parents[n:2 * n]))
+    return z + parents[2 * n] if len(parents) & 1 else z
 
 
 def dot_backward(node, upstream):
@@ -237,59 +499,103 @@ def dot_backward(node, upstream):
     parents = node._prev
     n = len(parents) // 2
     # ∂z/∂w_k is the matching input and ∂z/∂a_k the matching weight: swap halves
-    swapped = parents[n:2 * n] + parents[:n]
-    contributions = [p.data * upstream for p in swapped]
+    contributions = [p.data * upstream for p in parents[n:2 * n] + parents[:n]]
     if len(parents) & 1:
-        contributions.append(1.0 * upstream)
+        contributions.append(upstream)
     return contributions
 
 
+def _dot_vjp(xs, out, g):
+    n = len(xs) // 2
+    terms = [x * g for x in xs[n:2 * n]] + [w * g for w in xs[:n]]
+    return terms + [g] * (len(xs) & 1)
+
+
+DOT = Op("dot", "Σw·a", forward=dot_forward, backward=dot_backward, vjp=_dot_vjp,
+         notation=("dot",), doc="Σ_k w_k a_k + b, one neuron's weighted input")
+
+
+# -- the pieces derivative formulas are made of (sign, comparisons, where) ----
+
+def sign_backward(node, upstream):
+    """c = sign(a): flat, ∂c/∂a = 0."""
+    return (0.0,)
+
+
+SIGN = Op("sign", "sign", arity=1, forward=floats.sign, backward=sign_backward,
+          vjp=lambda a, out, g: (0,), notation=function("sign", "\\operatorname{sign}"),
+          source="1.0 if {0} > 0.0 else (-1.0 if {0} < 0.0 else 0.0)",
+          doc="1, -1 or 0 by the sign of a")
+
+
+def gt_backward(node, upstream):
+    """c = [a > b]: flat, ∂c/∂a = ∂c/∂b = 0."""
+    return (0.0, 0.0)
+
+
+def ge_backward(node, upstream):
+    """c = [a ≥ b]: flat, ∂c/∂a = ∂c/∂b = 0."""
+    return (0.0, 0.0)
+
+
+def eq_backward(node, upstream):
+    """c = [a = b]: flat, ∂c/∂a = ∂c/∂b = 0."""
+    return (0.0, 0.0)
+
+
+GT = Op("gt", ">", arity=2, forward=lambda a, b: 1.0 if a > b else 0.0,
+        backward=gt_backward, vjp=lambda a, b, out, g: (0, 0),
+        notation=comparison(">", ">"), source="1.0 if {0} > {1} else 0.0", doc="[a > b]")
+GE = Op("ge", "≥", arity=2, forward=lambda a, b: 1.0 if a >= b else 0.0,
+        backward=ge_backward, vjp=lambda a, b, out, g: (0, 0),
+        notation=comparison("≥", "\\geq"), source="1.0 if {0} >= {1} else 0.0", doc="[a ≥ b]")
+EQ = Op("eq", "=", arity=2, forward=lambda a, b: 1.0 if a == b else 0.0,
+        backward=eq_backward, vjp=lambda a, b, out, g: (0, 0),
+        notation=comparison("=", "="), source="1.0 if {0} == {1} else 0.0", doc="[a = b]")
+
+
+def where_forward(c, x, y):
+    return x if c else y
+
+
+def where_backward(node, upstream):
+    """out = x where c else y:  ∂out/∂x = [c],  ∂out/∂y = [not c],  ∂out/∂c = 0."""
+    return (0.0, upstream, 0.0) if node._prev[0].data else (0.0, 0.0, upstream)
+
+
+WHERE = Op("where", "where", arity=3, forward=where_forward, backward=where_backward,
+           vjp=lambda c, x, y, out, g: (0, where(c, g, 0), where(c, 0, g)),
+           notation=("where",), source="{1} if {0} else {2}", doc="x where c else y")
+
+
 # ---------------------------------------------------------------------------
-# The op table
+# Leaves and the table
 # ---------------------------------------------------------------------------
 
-LEAF = Op("leaf", "")
-PARAMETER = Op("parameter", "")
-CONSTANT = Op("constant", "")
-
-ADD = Op("add", "+", add_backward, ("1", "1"))
-SUB = Op("sub", "−", sub_backward, ("1", "-1"))
-MUL = Op("mul", "×", mul_backward, ("{1}", "{0}"))
-DIV = Op("div", "÷", div_backward, ("1/{1}", "-{0}/{1}²"))
-NEG = Op("neg", "−", neg_backward, ("-1",))
-POW = Op("pow", "^", pow_backward, ("{1}·{0}^({1}-1)", "{0}^{1}·ln {0}"))
-EXP = Op("exp", "exp", exp_backward, ("exp({0})",))
-LOG = Op("log", "log", log_backward, ("1/{0}",))
-SIGMOID = Op("sigmoid", "σ", sigmoid_backward, ("σ({0})(1-σ({0}))",))
-TANH = Op("tanh", "tanh", tanh_backward, ("1-tanh²({0})",))
-RELU = Op("relu", "ReLU", relu_backward, ("[{0} > 0]",))
-ABS = Op("abs", "|·|", abs_backward, ("sign({0})",))
-SQRT = Op("sqrt", "√", sqrt_backward, ("1/(2√{0})",))
-SUM = Op("sum", "Σ", sum_backward, ("1",))
-DOT = Op("dot", "Σw·a", dot_backward, ("*",))
+LEAF = Op("leaf", "", doc="an input")
+PARAMETER = Op("parameter", "", doc="a trainable parameter")
+CONSTANT = Op("constant", "", doc="a fixed number")
+DETACHED = Op("detached", "", doc="computed under no_grad(): a number with no graph behind it")
 
 #: every op by name, leaves included
 OPS = {op.name: op for op in (
-    LEAF, PARAMETER, CONSTANT, ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG,
-    SIGMOID, TANH, RELU, ABS, SQRT, SUM, DOT)}
+    LEAF, PARAMETER, CONSTANT, DETACHED,
+    ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, SIGMOID, TANH, RELU, ABS, SQRT, SOFTPLUS,
+    MAXIMUM, MINIMUM, SUM, DOT, SIGN, GT, GE, EQ, WHERE)}
+
+#: op name -> the float function that never raises (what derivative formulas call)
+IEEE = {op.name: op.ieee for op in OPS.values() if op.ieee is not None}
 
 
-def rule_text(node, index, label):
-    """∂node/∂parent_index in the textbook's notation, with parents' labels filled in.
-
-    ``label`` maps a node to its printed name.  For ``mul`` of h and w2 the
-    rule for h reads ``w2``; for ``sigmoid`` it reads ``σ(z)(1-σ(z))``.
-    """
+def evaluate_vjp(node, g):
+    """The record's chain-rule terms for ``node`` on floats: what ``backward`` must equal."""
     op = node._op
-    parents = node._prev
-    if op is DOT:
-        n = len(parents) // 2
-        if index < n:
-            return label(parents[index + n])
-        if index < 2 * n:
-            return label(parents[index - n])
-        return "1"
-    if op is POW and index == 1 and parents[1]._op is CONSTANT:
-        return "0 (fixed exponent)"
-    template = op.rules[index] if index < len(op.rules) else op.rules[-1]
-    return template.format(*(label(p) for p in parents))
+    exprs = op.vjp_exprs(len(node._prev), fixed_operands(node))
+    env = {f"x{i}": p.data for i, p in enumerate(node._prev)}
+    env["out"], env["g"] = node.data, g
+    return tuple(E.evaluate(e, env, IEEE) for e in exprs)
+
+
+def local_values(node):
+    """The local derivatives ∂node/∂parent_i as numbers, by the eager rule with g = 1."""
+    return tuple(node._op.backward(node, 1.0))

@@ -15,6 +15,7 @@ import pathlib
 
 from . import engine
 from .draw import _number, draw
+from .notation import label
 
 __all__ = ["step_page", "write_step_page"]
 
@@ -39,7 +40,7 @@ def _replay(root, grad, digits):
             "grads": shown,
         })
     if not frames:  # the root is a leaf: one step that seeds it
-        frames.append({"node": ids[root], "parents": [], "text": f"{engine.label(root)}.grad = {grad}",
+        frames.append({"node": ids[root], "parents": [], "text": f"{label(root)}.grad = {grad}",
                        "grads": {ids[root]: _number(root.grad, digits)}})
     return frames
 
@@ -65,7 +66,7 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
         for node, before in zip(leaves, saved):
             node.grad = before
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype
-    heading = title or f"Backprop through {engine.label(root)}, step by step"
+    heading = title or f"Backprop through {label(root)}, step by step"
     data = json.dumps({"frames": frames}).replace("</", "<\\/")
     return _TEMPLATE.format(title=html.escape(heading), svg=svg, data=data,
                             total=len(frames), script=_SCRIPT, style=_STYLE)

@@ -2,15 +2,17 @@
 
 The ``chainrule explain``, ``check`` and ``step`` commands need the graph a
 script builds, at the moment it asks for gradients.  :func:`run_until_backward`
-runs the script with ``Value.backward`` replaced by a catcher; the first call
-stops the script and hands back the root node, the seed gradient and the
-script's globals (so names like ``w1`` can be looked up).
+runs the script inside a capturing recording context
+(:class:`autograd.recording.capturing`): its first ``backward()`` stops the
+script and hands back the root node, the seed gradient and the script's
+globals (so names like ``w1`` can be looked up).  Nothing is patched.
 """
 
 import os
 import runpy
 import sys
 
+from . import engine, names, recording
 from .value import Value
 
 __all__ = ["Captured", "ScriptError", "run_until_backward"]
@@ -30,18 +32,39 @@ class Captured:
         self.path = path
 
     def find(self, name):
-        """The node called ``name``: a node name in the graph, else a script variable."""
-        from .engine import nodes_by_name
-        found = nodes_by_name(self.root).get(name)
-        if found:
-            return found[0]
+        """The node called ``name``: a node name in the graph, else a script variable.
+
+        A name two nodes share is refused (:class:`autograd.names.NodeNameError`
+        is a ScriptError here), as is a name nothing has.
+        """
+        nodes = engine.all_nodes(self.root)
+        named = names.nodes_by_name(nodes)
+        if name in named:
+            try:
+                return names.find_node(nodes, name, os.path.basename(self.path))
+            except names.NodeNameError as err:
+                raise ScriptError(str(err)) from None
         value = self.namespace.get(name)
         if isinstance(value, Value):
             return value
-        known = sorted(nodes_by_name(self.root))
         raise ScriptError(
             f"no node named {name!r} in the graph of {os.path.basename(self.path)}; "
-            f"named nodes: {', '.join(known) if known else '(none)'}")
+            f"named nodes: {names.listing(named)}")
+
+
+class _Capture:
+    """Held by the capturing context: the script's first backward() calls :meth:`caught`."""
+
+    def caught(self, root, grad):
+        raise _Caught(root, grad, _script_globals())
+
+
+def _script_globals():
+    """The globals of the innermost frame outside chainrule's own modules."""
+    frame = sys._getframe(1)
+    while frame is not None and str(frame.f_globals.get("__name__", "")).startswith("autograd."):
+        frame = frame.f_back
+    return frame.f_globals if frame is not None else {}
 
 
 class _Caught(BaseException):
@@ -54,17 +77,12 @@ def run_until_backward(path, argv=()):
     """Run the script at ``path`` until its first ``Value.backward()``; return a :class:`Captured`."""
     if not os.path.isfile(path):
         raise ScriptError(f"no such script: {path}")
-    original = Value.backward
-
-    def catch(self, grad=1.0, **kwargs):
-        raise _Caught(self, grad, sys._getframe(1).f_globals)
-
     saved_argv, saved_path = sys.argv, list(sys.path)
     sys.argv = [path, *argv]
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
-    Value.backward = catch
     try:
-        runpy.run_path(path, run_name="__main__")
+        with recording.capturing(_Capture()):
+            runpy.run_path(path, run_name="__main__")
     except _Caught as caught:
         return Captured(caught.root, caught.grad, dict(caught.frame_globals), path)
     except SystemExit as exit_:
@@ -72,6 +90,5 @@ def run_until_backward(path, argv=()):
     except Exception as err:
         raise ScriptError(f"{path} raised {type(err).__name__}: {err}") from err
     finally:
-        Value.backward = original
         sys.argv, sys.path[:] = saved_argv, saved_path
     raise ScriptError(f"{path} never called .backward() on a Value, so there is no gradient to show")

@@ -27,8 +27,10 @@ last step that feeds it.
 import os
 import sys
 
-from .engine import all_nodes, backward_steps, formula, label, nodes_by_name, ordinal, topological_order
-from . import ops
+from . import names, ops
+from .engine import all_nodes, backward_steps, topological_order
+from .notation import formula, label
+from .steps import ordinal
 
 __all__ = ["Stepper", "StepperError", "session", "HELP", "PROMPT"]
 
@@ -54,7 +56,7 @@ def _num(x):
 
 
 class Stepper:
-    """A backward pass from ``root`` taken one :class:`autograd.engine.Step` at a time.
+    """A backward pass from ``root`` taken one :class:`autograd.steps.Step` at a time.
 
     ``find(name)`` may return extra nodes for a name (e.g. a script's
     variables); names are first looked up among the graph's named nodes.
@@ -115,7 +117,7 @@ class Stepper:
     def lookup(self, name):
         """The nodes of this graph called ``name``; StepperError naming the choices if none."""
         if self._names is None:
-            self._names = nodes_by_name(self.root)
+            self._names = names.nodes_by_name(all_nodes(self.root))
         found = list(self._names.get(name, ()))
         if not found and self._find is not None:
             extra = self._find(name)

@@ -3,51 +3,47 @@
 A Value holds a number (``data``), the gradient d(root)/d(node) that the last
 backward pass gave it (``grad``), an optional ``name``, the tuple of nodes it
 was computed from (``parents``) and the shared op record that says how
-(``op``).  The dunder methods only build nodes: they compute the output number
-and record ``(parents, op)``.  Derivatives live in :mod:`autograd.ops`, the
-backward pass in :mod:`autograd.engine`.
+(``op``).  The methods only build nodes: each computes its output with the
+op's forward from :mod:`autograd.ops` and records ``(parents, op)`` through
+:func:`make`, the one place where nodes are made (and where the recording
+modes of :mod:`autograd.recording` are consulted).  Derivatives live in
+:mod:`autograd.ops`, the backward pass in :mod:`autograd.engine`.
 """
 
-import math
 import operator
 
-from . import engine, ops
+from . import engine, recording
+from .floats import as_float, left_sum
 from .ops import (
     ABS, ADD, CONSTANT, DIV, DOT, EXP, LEAF, LOG, MUL, NEG, PARAMETER, POW, RELU,
-    SIGMOID, SQRT, SUB, SUM, TANH, describe,
+    SIGMOID, SOFTPLUS, SQRT, SUB, SUM, TANH, describe,
 )
 
-__all__ = ["Value", "dot", "sum_values"]
+__all__ = ["Value", "dot", "sum_values", "make", "apply", "function", "as_float"]
 
 _new = object.__new__
 _mul = operator.mul
 _data_of = operator.attrgetter("data")
+_record = recording.record
 
 _LEAF_KINDS = {"leaf": LEAF, "parameter": PARAMETER, "constant": CONSTANT}
 
-#: False while a mode (no_grad, detect_anomaly) needs the slow path in _make
-_plain = True
-#: set by autograd.modes: called with each new node when _plain is False
-_slow_hook = None
 
+def make(data, prev, op):
+    """A new derived node: output ``data`` computed by ``op`` from ``prev``.
 
-def as_float(x, what="Value"):
-    """``x`` as a float, or a TypeError naming what was received.
-
-    Accepts int, float and anything with ``__float__`` (numpy scalars).
-    Rejects bool (True + Value is almost always a bug), str, None, complex
-    and containers.
+    The one place nodes are made: while any recording mode is active (in
+    any thread), this thread's mode sees the node (no_grad, anomaly, tracing).
     """
-    cls = x.__class__
-    if cls is float:
-        return x
-    if cls is int:
-        return float(x)
-    if isinstance(x, (bool, str, bytes, complex)) or not hasattr(x, "__float__"):
-        raise TypeError(
-            f"{what} needs a real number (int, float or anything with __float__), "
-            f"got {cls.__name__} {x!r}")
-    return float(x)
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.name = None
+    out._prev = prev
+    out._op = op
+    if recording.active:
+        _record(out)
+    return out
 
 
 def _constant(x):
@@ -63,33 +59,90 @@ def _constant(x):
         return out
     try:
         data = as_float(x)
-    except TypeError:
+    except (TypeError, OverflowError):
         return NotImplemented
     return Value(data, kind="constant")
 
 
-def _make(data, prev, op):
-    """A new derived node: output ``data`` computed by ``op`` from ``prev``."""
-    out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.name = None
-    out._prev = prev
-    out._op = op
-    if not _plain:
-        _slow_hook(out)
-    return out
+def _operand(x, op, position):
+    """``x`` as a Value for ``op``: a number becomes a constant; anything else
+    is a TypeError naming the op and the operand."""
+    if isinstance(x, Value):
+        return x
+    return Value(as_float(x, f"{op.name}: operand {position}"), kind="constant")
 
 
-def _reflected(method):
+def apply(op, *operands):
+    """The node ``op(operands)``: Values, or numbers (which become constants).
+
+    The forward comes from the op record; its errors name the operands.
+    """
+    operands = tuple(_operand(x, op, i) for i, x in enumerate(operands, 1))
+    try:
+        data = op.forward(*map(_data_of, operands))
+    except (ArithmeticError, ValueError) as err:
+        raise op.error(err, operands) from None
+    return make(data, operands, op)
+
+
+def function(op):
+    """``op`` as a function of Values or numbers: ``maximum = function(ops.MAXIMUM)``."""
+    def f(*operands):
+        return apply(op, *operands)
+    f.__name__ = f.__qualname__ = op.name
+    f.__doc__ = f"{op.doc}: a node of the graph ({op.name} in autograd.ops)."
+    return f
+
+
+def _unary(op):
+    """``op`` as a method: ``Value.sigmoid``."""
+    forward = op.forward
+
+    def method(self):
+        try:
+            data = forward(self.data)
+        except (ArithmeticError, ValueError) as err:
+            raise op.error(err, (self,)) from None
+        return make(data, (self,), op)
+    method.__name__ = method.__qualname__ = op.name
+    method.__doc__ = f"{op.doc}."
+    return method
+
+
+def _binary(op):
+    """``op`` as an operator method: ``Value.__truediv__``."""
+    forward = op.forward
+
+    def method(self, other):
+        if other.__class__ is not Value:
+            other = _constant(other)
+            if other is NotImplemented:
+                return NotImplemented
+        try:
+            data = forward(self.data, other.data)
+        except (ArithmeticError, ValueError) as err:
+            raise op.error(err, (self, other)) from None
+        return make(data, (self, other), op)
+    method.__doc__ = f"{op.doc}."
+    return method
+
+
+def _reflected(method, name):
     """``number <op> value``: the number becomes a constant node on the left."""
     def reflected(self, other):
         other = _constant(other)
         if other is NotImplemented:
             return NotImplemented
         return method(other, self)
-    reflected.__name__ = method.__name__.replace("__", "__r", 1)
+    reflected.__name__ = name
     return reflected
+
+
+def _refuse_while_tracing(node, what):
+    """Inside a jit trace, asking a Value for its number raises TracingError."""
+    tracer = recording.current().tracer
+    if tracer is not None:
+        tracer.refuse(node, what)
 
 
 class Value:
@@ -106,7 +159,7 @@ class Value:
     or read ``.data``.
     """
 
-    __slots__ = ("data", "grad", "name", "_prev", "_op")
+    __slots__ = ("data", "grad", "name", "_prev", "_op", "_hooks", "__weakref__")
 
     def __init__(self, data, name=None, *, kind="leaf"):
         """A leaf node.  ``kind`` is "leaf" (default), "parameter" or "constant";
@@ -115,17 +168,18 @@ class Value:
             raise TypeError(
                 f"Value() got a Value ({describe(data)}): use it directly to keep it in the "
                 f"graph, or Value(v.data) for a new leaf that cuts the graph there")
-        self.data = as_float(data)
-        self.grad = 0.0
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Value name must be a str, got {type(name).__name__} {name!r}")
-        self.name = name
-        self._prev = ()
         try:
-            self._op = _LEAF_KINDS[kind]
+            op = _LEAF_KINDS[kind]
         except (KeyError, TypeError):
             raise ValueError(
                 f"Value kind must be one of {sorted(_LEAF_KINDS)}, got {kind!r}") from None
+        self.data = as_float(data)
+        self.grad = 0.0
+        self.name = name
+        self._prev = ()
+        self._op = op
 
     # -- reading a node ----------------------------------------------------
 
@@ -145,7 +199,7 @@ class Value:
 
     @property
     def kind(self):
-        """"parameter", "leaf", "constant" or "derived"."""
+        """"parameter", "leaf", "constant", "detached" (made under no_grad) or "derived"."""
         op = self._op
         return op.name if op.backward is None else "derived"
 
@@ -167,7 +221,22 @@ class Value:
         return f"Value({', '.join(parts)})"
 
     def __float__(self):
+        if recording.active:
+            _refuse_while_tracing(self, "float()")
         return self.data
+
+    def __bool__(self):
+        if recording.active:
+            _refuse_while_tracing(self, "bool() (an if, while, and, or, not)")
+        return True
+
+    def __format__(self, spec):
+        """``f"{v:.3f}"`` formats ``v.data``; ``f"{v}"`` is ``repr(v)``."""
+        if not spec:
+            return repr(self)
+        if recording.active:
+            _refuse_while_tracing(self, "format()")
+        return format(self.data, spec)
 
     # -- arithmetic (hot path: add and mul are written out in full) ---------
 
@@ -182,8 +251,8 @@ class Value:
         out.name = None
         out._prev = (self, other)
         out._op = ADD
-        if not _plain:
-            _slow_hook(out)
+        if recording.active:
+            _record(out)
         return out
 
     def __mul__(self, other):
@@ -197,87 +266,51 @@ class Value:
         out.name = None
         out._prev = (self, other)
         out._op = MUL
-        if not _plain:
-            _slow_hook(out)
+        if recording.active:
+            _record(out)
         return out
 
-    def __sub__(self, other):
-        if other.__class__ is not Value:
-            other = _constant(other)
-            if other is NotImplemented:
-                return NotImplemented
-        return _make(self.data - other.data, (self, other), SUB)
+    __sub__ = _binary(SUB)
+    __truediv__ = _binary(DIV)
+    __pow__ = _binary(POW)
 
-    def __truediv__(self, other):
-        if other.__class__ is not Value:
-            other = _constant(other)
-            if other is NotImplemented:
-                return NotImplemented
-        return _make(ops.checked_div(self.data, other.data, self, other), (self, other), DIV)
+    __radd__ = _reflected(__add__, "__radd__")
+    __rmul__ = _reflected(__mul__, "__rmul__")
+    __rsub__ = _reflected(__sub__, "__rsub__")
+    __rtruediv__ = _reflected(__truediv__, "__rtruediv__")
+    __rpow__ = _reflected(__pow__, "__rpow__")
 
     def __neg__(self):
-        return _make(-self.data, (self,), NEG)
+        return make(-self.data, (self,), NEG)
 
     def __pos__(self):
         return self
 
-    def __pow__(self, other):
-        if other.__class__ is not Value:
-            other = _constant(other)
-            if other is NotImplemented:
-                return NotImplemented
-        data = ops.checked_pow(self.data, other.data, self, other)
-        return _make(data, (self, other), POW)
+    __abs__ = _unary(ABS)
 
-    __radd__ = _reflected(__add__)
-    __rmul__ = _reflected(__mul__)
-    __rsub__ = _reflected(__sub__)
-    __rtruediv__ = _reflected(__truediv__)
-    __rpow__ = _reflected(__pow__)
+    # -- functions (one line per op: the op record has the rest) ------------
 
-    def __abs__(self):
-        return _make(abs(self.data), (self,), ABS)
-
-    # -- functions ---------------------------------------------------------
-
-    def exp(self):
-        """e^x."""
-        return _make(ops.checked_exp(self.data, self), (self,), EXP)
-
-    def log(self):
-        """Natural logarithm ln x (x > 0)."""
-        return _make(ops.checked_log(self.data, self), (self,), LOG)
-
-    def sqrt(self):
-        """√x (x >= 0)."""
-        return _make(ops.checked_sqrt(self.data, self), (self,), SQRT)
-
-    def sigmoid(self):
-        """σ(x) = 1/(1 + e^-x), stable for every finite x."""
-        return _make(ops.stable_sigmoid(self.data), (self,), SIGMOID)
-
-    def tanh(self):
-        """tanh x."""
-        return _make(math.tanh(self.data), (self,), TANH)
-
-    def relu(self):
-        """max(0, x)."""
-        x = self.data
-        return _make(x if x > 0.0 else 0.0, (self,), RELU)
+    exp = _unary(EXP)
+    log = _unary(LOG)
+    sqrt = _unary(SQRT)
+    sigmoid = _unary(SIGMOID)
+    tanh = _unary(TANH)
+    relu = _unary(RELU)
+    softplus = _unary(SOFTPLUS)
 
     # -- comparisons compare data and return bool ---------------------------
 
     def __lt__(self, other):
-        return self.data < _number(other)
+        return _number(self, "a comparison <") < _number(other, "a comparison <")
 
     def __le__(self, other):
-        return self.data <= _number(other)
+        return _number(self, "a comparison <=") <= _number(other, "a comparison <=")
 
     def __gt__(self, other):
-        return self.data > _number(other)
+        return _number(self, "a comparison >") > _number(other, "a comparison >")
 
     def __ge__(self, other):
-        return self.data >= _number(other)
+        return _number(self, "a comparison >=") >= _number(other, "a comparison >=")
 
     __eq__ = object.__eq__
     __hash__ = object.__hash__
@@ -289,17 +322,19 @@ class Value:
 
         Leaves accumulate across calls (as in PyTorch); every derived node's
         ``grad`` is reset first and ends as d(self)/d(node) for this pass.
+        All or nothing: if the pass fails (a hook raises, Ctrl-C), every
+        leaf's ``grad`` is what it was before.
         """
         engine.backward(self, grad, breakpoint_at=breakpoint_at)
 
     def backward_steps(self, grad=1.0):
-        """The backward pass as a generator of :class:`autograd.engine.Step`, one per node."""
+        """The backward pass as a generator of :class:`autograd.steps.Step`, one per node."""
         return engine.backward_steps(self, grad)
 
     def register_hook(self, fn):
         """Call ``fn(grad)`` when this node's gradient is complete in a backward
         pass; a number returned replaces the gradient.  Returns a handle with
-        ``remove()``."""
+        ``remove()``.  The hook lives with the node and goes when the node goes."""
         return engine.register_hook(self, fn)
 
     def zero_grad(self):
@@ -307,35 +342,40 @@ class Value:
         self.grad = 0.0
 
 
-def _number(x):
-    return x.data if isinstance(x, Value) else as_float(x, "comparison")
+def _number(x, what):
+    if x.__class__ is Value:
+        if recording.active:
+            _refuse_while_tracing(x, what)
+        return x.data
+    return as_float(x, what)
 
 
-def _as_value(x):
+def _as_value(x, where="sum_values"):
     if isinstance(x, Value):
         return x
-    out = _constant(x)
-    if out is NotImplemented:
-        as_float(x)  # raises the TypeError that names the type
-    return out
+    return Value(as_float(x, where), kind="constant")
 
 
 def sum_values(values, start=0.0):
-    """One n-ary node s = Σ_i v_i (cheaper and flatter than a chain of ``+``)."""
-    terms = _values(values)
+    """One n-ary node s = Σ_i v_i (cheaper and flatter than a chain of ``+``);
+    the terms are added left to right."""
+    terms = _values(values, "sum_values")
     if start != 0.0:
-        terms += (_as_value(start),)
+        terms += (_as_value(start, "sum_values: start"),)
     if not terms:
         raise ValueError("sum_values: needs at least one value (or a non-zero start)")
-    return _make(sum(map(_data_of, terms)), terms, SUM)
+    return make(left_sum(map(_data_of, terms)), terms, SUM)
 
 
-def _values(items):
+def _values(items, where):
     """``items`` as a tuple of Values (numbers become constants)."""
+    if isinstance(items, (str, bytes, Value)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"{where}: expected a list of Values or numbers, got "
+                        f"{type(items).__name__}")
     items = tuple(items)
     if _ONLY_VALUES.issuperset(map(type, items)):
         return items
-    return tuple(map(_as_value, items))
+    return tuple(_as_value(x, f"{where}: item {i}") for i, x in enumerate(items, 1))
 
 
 _ONLY_VALUES = frozenset((Value,))
@@ -346,20 +386,21 @@ def dot(weights, inputs, bias=None):
 
     The parents are ``(w_1..w_n, a_1..a_n, b)`` (no ``b`` when ``bias`` is None),
     so ∂z/∂w_k = a_k, ∂z/∂a_k = w_k and ∂z/∂b = 1 each show as one edge.
+    The products are added left to right, then the bias.
     """
-    weights = _values(weights)
-    inputs = _values(inputs)
+    weights = _values(weights, "dot: weights")
+    inputs = _values(inputs, "dot: inputs")
     if len(weights) != len(inputs):
         raise ValueError(
             f"dot: {len(weights)} weights but {len(inputs)} inputs; they must match")
     if not weights:
         raise ValueError("dot: needs at least one weight and input")
-    return dot_unchecked(weights, inputs, None if bias is None else _as_value(bias))
+    return dot_unchecked(weights, inputs, None if bias is None else _as_value(bias, "dot: bias"))
 
 
 def dot_unchecked(weights, inputs, bias):
     """:func:`dot` for callers that pass tuples of Values of equal length (nn layers)."""
-    data = sum(map(_mul, map(_data_of, weights), map(_data_of, inputs)))
+    data = left_sum(map(_mul, map(_data_of, weights), map(_data_of, inputs)))
     if bias is None:
-        return _make(data, weights + inputs, DOT)
-    return _make(data + bias.data, weights + inputs + (bias,), DOT)
+        return make(data, weights + inputs, DOT)
+    return make(data + bias.data, weights + inputs + (bias,), DOT)

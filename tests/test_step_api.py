@@ -93,10 +93,9 @@ def hand003(w=0.5, I=1.0):
 def record_rule_calls(monkeypatch):
     """Wrap every op's rule so each call logs (node, upstream): the engine's own order.
 
-    Hooks left registered by other tests would send backward() down the
-    step-by-step path, so this test runs with none.
+    (Hooks live on their nodes, so hooks other tests left on their own
+    graphs do not change which path this graph's backward() takes.)
     """
-    monkeypatch.setattr(engine, "_hooks", {})
     calls = []
     for op in ops.OPS.values():
         if op.backward is None:

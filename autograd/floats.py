@@ -1,0 +1,151 @@
+"""Float arithmetic that never raises: IEEE 754 results where Python raises.
+
+Python's ``/``, ``**``, ``math.log`` and ``math.exp`` raise on division by
+zero, overflow and a few domain errors; IEEE 754 (and PyTorch) return
+``±inf`` or ``nan`` instead.  Backward rules must never leave a pass half
+done, so every derivative formula uses these helpers where Python would
+raise.  They cost nothing extra on ordinary inputs.
+"""
+
+import math
+import sys
+from functools import partial, reduce
+from operator import add
+
+__all__ = ["idiv", "ipow", "ilog", "iexp", "sign", "sigmoid", "softplus",
+           "maximum", "minimum", "left_sum", "as_float"]
+
+_inf = math.inf
+_nan = math.nan
+_pow = math.pow
+_log = math.log
+_exp = math.exp
+_copysign = math.copysign
+
+
+def idiv(x, y):
+    """x / y, with x/±0 = ±inf (nan for 0/0 and nan/0) instead of ZeroDivisionError."""
+    if y:
+        return x / y
+    if x != x or x == 0.0 or y != y:
+        return _nan
+    # the sign of an IEEE quotient is the product of the operands' signs, -0.0 included
+    return _copysign(_inf, x) * _copysign(1.0, y)
+
+
+def ipow(x, y):
+    """x ** y with IEEE results: overflow is ±inf, 0 to a negative power is inf,
+    a negative base to a non-integer power is nan (Python would give a complex)."""
+    try:
+        return _pow(x, y)
+    except OverflowError:
+        odd = y.is_integer() and y % 2.0 == 1.0
+        return -_inf if x < 0.0 and odd else _inf
+    except ValueError:
+        if x == 0.0:                        # 0 ** negative
+            odd = y.is_integer() and y % 2.0 == 1.0
+            return _copysign(_inf, x) if odd else _inf
+        return _nan                         # negative base, non-integer exponent
+
+
+def ilog(x):
+    """ln x with ln 0 = -inf and ln of a negative number = nan."""
+    if x > 0.0:
+        return _log(x)
+    if x == 0.0:
+        return -_inf
+    return _nan if x == x else x
+
+
+def iexp(x):
+    """e^x with overflow giving inf."""
+    try:
+        return _exp(x)
+    except OverflowError:
+        return _inf
+
+
+def sign(x):
+    """1.0, -1.0 or 0.0 (0.0 also for ±0 and nan, as PyTorch's sign of a real)."""
+    return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+
+
+def sigmoid(z):
+    """σ(z) = 1 / (1 + e^-z) without overflow for any z."""
+    if z >= 0.0:
+        return 1.0 / (1.0 + _exp(-z))
+    e = _exp(z)  # z < 0 (or nan), so e < 1: no overflow
+    return e / (1.0 + e)
+
+
+def softplus(z):
+    """ln(1 + e^z) = max(z, 0) + ln(1 + e^-|z|): finite for every finite z."""
+    return (z if z > 0.0 else 0.0) + math.log1p(_exp(-abs(z)))
+
+
+def maximum(a, b):
+    """The larger of a and b; nan if either is nan (as PyTorch's maximum)."""
+    if a != a or b != b:
+        return a + b  # nan
+    return a if a >= b else b
+
+
+def minimum(a, b):
+    """The smaller of a and b; nan if either is nan (as PyTorch's minimum)."""
+    if a != a or b != b:
+        return a + b  # nan
+    return a if a <= b else b
+
+
+if sys.version_info < (3, 12):
+    #: x1 + x2 + ... + xn added left to right (see below); C speed
+    left_sum = partial(sum, start=-0.0)
+else:
+    def left_sum(numbers):
+        """x1 + x2 + ... + xn added left to right, as the jit's generated code adds.
+
+        Python 3.12 made the built-in ``sum()`` of floats compensated (more
+        accurate, different last bits), so the engine and the generated code
+        both add left to right to agree to the last bit on every version.
+        Starting from -0.0 changes no sum (-0.0 + x is x for every x).
+        """
+        return reduce(add, numbers, -0.0)
+
+
+def as_float(x, what="Value"):
+    """``x`` as a float, or an error naming ``what`` and what was received.
+
+    Accepts int, float and real scalars with ``__float__`` (numpy's float64,
+    float32, int64, 0-d arrays).  Refuses bool (``True + v`` is almost
+    always a bug), numpy bools, str, None, complex, arrays of more than one
+    number and anything else; an int too large for a float is an
+    OverflowError naming ``what``.
+    """
+    cls = x.__class__
+    if cls is float:
+        return x
+    if cls is int:
+        try:
+            return float(x)
+        except OverflowError:
+            raise OverflowError(f"{what}: the int {_short(x)} is too large for a float "
+                                f"(the largest float is about 1.8e308)") from None
+    dtype = getattr(x, "dtype", None)
+    refused = (isinstance(x, (bool, str, bytes, complex)) or not hasattr(x, "__float__")
+               or getattr(x, "ndim", 0) != 0
+               or (dtype is not None and getattr(dtype, "kind", "f") in "bcSUO"))
+    if not refused:
+        try:
+            return float(x)
+        except (TypeError, ValueError, OverflowError):
+            pass
+    raise TypeError(f"{what} needs a real number (int, float or a real scalar with "
+                    f"__float__), got {cls.__name__} {_short(x)}")
+
+
+def _short(x):
+    """repr(x), cut to one readable line."""
+    text = repr(x) if not isinstance(x, int) or abs(x) < 10 ** 30 else \
+        f"of {len(str(abs(x)))} digits ({str(x)[:6]}...)"
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."

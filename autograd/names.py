@@ -1,0 +1,197 @@
+"""Node names: the one parser of the naming scheme, its three written forms,
+and the one way to find a node by name.
+
+The scheme is Nielsen's (the input layer is layer 1)::
+
+    w{l}_{j}{k}    w^l_jk, weight into neuron j of layer l from neuron k of l-1
+    w{l}_{j}_{k}   the same once j or k has two digits (w3_16_12)
+    b{l}_{j}, z{l}_{j}, a{l}_{j}    bias, weighted input, activation of neuron j, layer l
+    x{k}, y{j}     an input a^1_k, a target
+    any letters + digits (w1, net2, h1), with primes (y')
+
+A name may also carry the sample it belongs to in a batch, ``x1(2)`` or
+``z2_1(2)``, written x₁⁽²⁾ and z²₁⁽²⁾ as the worked examples write it.
+
+:func:`parse` reads a name once; :func:`text`, :func:`html` and
+:func:`latex` write it (``w2_11`` -> ``w²₁₁``, ``w<SUP>2</SUP><SUB>11</SUB>``,
+``w^{2}_{11}``).  :func:`find_node` looks a name up in a graph and raises
+:class:`NodeNameError` (a KeyError and a ValueError) listing the names that
+exist when there is no such node, or when two nodes share it.
+"""
+
+import html as _html
+import re
+
+__all__ = ["Name", "parse", "text", "html", "latex", "find_node", "nodes_by_name",
+           "NodeNameError", "with_sample"]
+
+
+class Name:
+    """A parsed name: ``base`` (letters), ``layer`` (a superscript) or None,
+    ``index`` (the subscript: "11", "16,12") or None, ``primes`` and
+    ``sample`` (the batch sample, a superscript in parentheses) or None."""
+
+    __slots__ = ("base", "layer", "index", "primes", "sample")
+
+    def __init__(self, base, layer=None, index=None, primes="", sample=None):
+        self.base, self.layer, self.index = base, layer, index
+        self.primes, self.sample = primes, sample
+
+    @property
+    def nielsen(self):
+        """True for w^l_jk, b^l_j, z^l_j, a^l_j-style names (a layer and an index)."""
+        return self.layer is not None
+
+    def __repr__(self):
+        return (f"Name({self.base!r}, layer={self.layer!r}, index={self.index!r}, "
+                f"primes={self.primes!r}, sample={self.sample!r})")
+
+
+_SAMPLE = re.compile(r"^(.*)\((\d+)\)$")
+_LAYERED = re.compile(r"^([A-Za-z]+)(\d+)_(\d+)(?:_(\d+))?('*)$")
+_SUBSCRIPTED = re.compile(r"^([A-Za-z]+)_?(\d+)('*)$")
+_PLAIN = re.compile(r"^([A-Za-z]+)('*)$")
+
+
+def parse(name):
+    """The :class:`Name` of ``name``, or None when it follows no part of the scheme."""
+    if not isinstance(name, str):
+        return None
+    sample = None
+    found = _SAMPLE.match(name)
+    if found:
+        name, sample = found.group(1), found.group(2)
+    found = _LAYERED.match(name)
+    if found:
+        base, layer, j, k, primes = found.groups()
+        return Name(base, layer, j if k is None else f"{j},{k}", primes, sample)
+    found = _SUBSCRIPTED.match(name)
+    if found:
+        base, index, primes = found.groups()
+        return Name(base, None, index, primes, sample)
+    found = _PLAIN.match(name)
+    if found:
+        return Name(found.group(1), None, None, found.group(2), sample)
+    return None
+
+
+def with_sample(name, sample):
+    """``x1`` for sample 2 -> ``x1(2)``."""
+    return f"{name}({sample})"
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789(),", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾'")
+_SUBSCRIPTS = str.maketrans("0123456789,", "₀₁₂₃₄₅₆₇₈₉,")
+
+
+def _typeset(n):
+    """Whether the picture forms write this name's index as a subscript: Nielsen's
+    names (w³₁₂) and the inputs and targets x₁, y₂.  Other names (the worked
+    examples' w1, h1, net2) are drawn as their authors typed them."""
+    return n.layer is not None or (n.base in ("x", "y") and n.index is not None)
+
+
+def text(name):
+    """The name in Unicode as a textbook prints it: ``w3_12`` -> ``w³₁₂``,
+    ``x1(2)`` -> ``x₁⁽²⁾``.  Other names come back unchanged."""
+    n = parse(name)
+    if n is None or not (_typeset(n) or n.sample is not None):
+        return name
+    if not _typeset(n):
+        return name[:name.rindex("(")] + f"({n.sample})".translate(_SUPERSCRIPTS)
+    out = n.base
+    if n.layer is not None:
+        out += n.layer.translate(_SUPERSCRIPTS)
+    if n.index is not None:
+        out += n.index.translate(_SUBSCRIPTS)
+    out += n.primes
+    if n.sample is not None:
+        out += f"({n.sample})".translate(_SUPERSCRIPTS)
+    return out
+
+
+def html(name):
+    """The name as Graphviz HTML: ``w<SUP>3</SUP><SUB>12</SUB>``; other names escaped."""
+    n = parse(name)
+    if n is None or not (_typeset(n) or n.sample is not None):
+        return _html.escape(name)
+    if not _typeset(n):
+        return _html.escape(name[:name.rindex("(")]) + f"<SUP>({n.sample})</SUP>"
+    out = _html.escape(n.base)
+    if n.layer is not None:
+        out += f"<SUP>{n.layer}</SUP>"
+    if n.index is not None:
+        out += f"<SUB>{n.index}</SUB>"
+    out += _html.escape(n.primes)
+    if n.sample is not None:
+        out += f"<SUP>({n.sample})</SUP>"
+    return out
+
+
+def latex(name):
+    """The name in LaTeX: ``w2_11`` -> ``w^{2}_{11}``, ``net2`` -> ``\\mathit{net}_{2}``,
+    ``x1(2)`` -> ``x_{1}^{(2)}``; other names as ``\\mathrm{...}``."""
+    n = parse(name)
+    if n is None:
+        escaped = re.sub(r"([_#%&${}])", r"\\\1", name)
+        return f"\\mathrm{{{escaped}}}"
+    base = n.base if len(n.base) == 1 else f"\\mathit{{{n.base}}}"
+    sup = n.layer
+    if n.sample is not None:
+        sup = f"({n.sample})" if sup is None else f"{sup},({n.sample})"
+    out = base
+    if sup is not None:
+        out += f"^{{{sup}}}"
+    if n.index is not None:
+        out += f"_{{{n.index}}}"
+    return out + n.primes
+
+
+# ---------------------------------------------------------------------------
+# Finding a node by name
+# ---------------------------------------------------------------------------
+
+class NodeNameError(KeyError, ValueError):
+    """No node has this name in the graph, or several do.  Both a KeyError and
+    a ValueError; its message lists the names that exist."""
+
+    def __str__(self):
+        return str(self.args[0]) if self.args else ""
+
+
+def nodes_by_name(nodes):
+    """name -> list of the nodes (in ``nodes``) that carry it."""
+    found = {}
+    for node in nodes:
+        if node.name:
+            found.setdefault(node.name, []).append(node)
+    return found
+
+
+def listing(names, most=40):
+    """``a, b, c`` (sorted; long lists end in ``... (N names)``)."""
+    names = sorted(names)
+    if not names:
+        return "(none)"
+    if len(names) > most:
+        return ", ".join(names[:most]) + f", ... ({len(names)} names)"
+    return ", ".join(names)
+
+
+def find_node(nodes, name, where):
+    """The one node of ``nodes`` called ``name``.
+
+    ``where`` starts the message (``"explain"``).  Raises
+    :class:`NodeNameError` when no node or more than one node has the name.
+    """
+    found = nodes_by_name(nodes)
+    matches = found.get(name)
+    if not matches:
+        raise NodeNameError(f"{where}: no node named {name!r} in this graph; named nodes: "
+                            f"{listing(found)}")
+    if len(matches) > 1:
+        raise NodeNameError(
+            f"{where}: {len(matches)} nodes are named {name!r} in this graph, so the name "
+            f"does not say which one; pass the Value itself or give the nodes different "
+            f"names (named nodes: {listing(found)})")
+    return matches[0]

@@ -1,0 +1,516 @@
+"""Writing nodes and derivatives for people: labels, numbers, notations.
+
+Everything a person reads about an op comes from its record in
+:mod:`autograd.ops`: how the forward is written (``σ(net1)``, ``w1·x + b``)
+and the local derivative in the textbook's notation (``h(1-h)``).  This
+module prints both, in three notations:
+
+TextNotation    plain text for explanations: ``x·w1+b``, ``σ'(net2)``, ``h(1-h)``
+LatexNotation   the same in LaTeX: ``w_{2}``, ``\\sigma'(z)``, ``\\frac{1}{b}``
+StepNotation    the step-by-step view: ``h × w2``, ``w1·x + b``
+
+:func:`render` prints an expression (see :mod:`autograd.expr`) given what
+each variable stands for; :func:`local_rule` turns an edge's local
+derivative into a :class:`Rule` (a coefficient times symbols) for the
+chain-rule products of :mod:`autograd.explain`.
+"""
+
+import math
+
+from . import expr as E
+from . import names as _names
+from . import ops
+from .ops import ATOM, MUL_P, NEG_P, POW_P, SUM_P
+
+__all__ = ["TextNotation", "LatexNotation", "StepNotation", "Namer", "render", "label", "number",
+           "Rule", "local_rule", "local_rules", "formula", "rule_text", "forward_expr"]
+
+
+# ---------------------------------------------------------------------------
+# Numbers and labels
+# ---------------------------------------------------------------------------
+
+def number(x, digits=None):
+    """``x`` for a person: ``0.25``, ``-2``, ``1e-08``; never ``-0``.
+
+    ``digits`` rounds to that many significant digits (``:g`` style).
+    """
+    text = f"{x:g}" if digits is None else f"{x:.{digits}g}"
+    if text in ("-0", "-0.0"):
+        return "0"
+    return text
+
+
+def label(node):
+    """How a node is called in steps, errors and explanations: its name, a
+    constant's number, or ``<op value>``."""
+    if node.name:
+        return node.name
+    if node._op is ops.CONSTANT:
+        return number(node.data)
+    if node._op.backward is None:
+        return f"<{'leaf' if node._op is ops.LEAF else node._op.name} {node.data:.4g}>"
+    return f"<{node._op.name} {node.data:.4g}>"
+
+
+# ---------------------------------------------------------------------------
+# Notations: expressions as (text, precedence)
+# ---------------------------------------------------------------------------
+
+class TextNotation:
+    """Plain text in the nodes' names: ``x·w1+b``, ``σ'(net2)``, ``h(1-h)``."""
+
+    times = "·"
+    factor_sep = " · "
+    plus = "+"
+    minus = "-"
+    latex = False
+
+    def name(self, name):
+        return name
+
+    def number(self, x):
+        return number(x)
+
+    def placeholder(self, node):
+        return label(node)
+
+    def paren(self, expr, min_prec):
+        text, prec = expr
+        return text if prec >= min_prec else f"({text})"
+
+    def terms(self, signed):
+        """``[(+1, e1), (-1, e2)]`` -> ``e1-e2``."""
+        out = []
+        for sign, e in signed:
+            text = self.paren(e, SUM_P + (sign < 0))
+            if out:
+                out.append((self.plus if sign > 0 else self.minus) + text)
+            else:
+                out.append(text if sign > 0 else "-" + self.paren(e, NEG_P))
+        return "".join(out), SUM_P
+
+    def product(self, exprs):
+        """Factors joined by ``times``; none before a parenthesised factor: ``h(1-h)``."""
+        text = ""
+        for i, e in enumerate(exprs):
+            part = self.paren(e, MUL_P)
+            if i and not part.startswith("("):
+                text += self.times
+            text += part
+        return text, MUL_P
+
+    def neg(self, e):
+        return "-" + self.paren(e, NEG_P), NEG_P
+
+    def frac(self, a, b):
+        return f"{self.paren(a, MUL_P)}/{self.paren(b, POW_P)}", MUL_P
+
+    def power(self, base, exponent):
+        text, prec = exponent
+        sup = {"2": "²", "3": "³"}.get(text)
+        if sup is not None:
+            btext, bprec = base
+            if bprec == ATOM and btext.endswith(")") and "(" in btext and \
+                    btext[0].isalpha() and btext.index("(") > 0:
+                head = btext.index("(")   # tanh(z)² is written tanh²(z)
+                return btext[:head] + sup + btext[head:], POW_P
+            return self.paren(base, ATOM) + sup, POW_P
+        return f"{self.paren(base, ATOM)}^{self.paren(exponent, ATOM)}", POW_P
+
+    def call(self, function, args):
+        return f"{function}({', '.join(a[0] for a in args)})", ATOM
+
+    def prime(self, function, arg):
+        return f"{function}({arg[0]})", ATOM
+
+    def absolute(self, arg):
+        return f"|{arg[0]}|", ATOM
+
+    def sqrt(self, arg):
+        return "√" + self.paren(arg, ATOM), POW_P
+
+    def iverson(self, condition):
+        """The Iverson bracket [c]: 1 where c holds, else 0."""
+        return f"[{condition[0]}]", ATOM
+
+    def compare(self, symbol, a, b):
+        return f"{self.paren(a, SUM_P)}{symbol}{self.paren(b, SUM_P)}", 0
+
+    def both(self, c1, c2):
+        return f"{c1[0]} and {c2[0]}", 0
+
+    def where(self, c, x, y):
+        return f"({x[0]} if {c[0]} else {y[0]})", ATOM
+
+    def partial(self, child, parent):
+        return f"∂{self.paren(child, POW_P)}/∂{self.paren(parent, POW_P)}"
+
+
+class LatexNotation(TextNotation):
+    """The same expressions in LaTeX: ``w_{2}``, ``\\sigma'(z)``, ``\\frac{∂L}{∂w}``."""
+
+    times = " \\cdot "
+    factor_sep = " \\cdot "
+    latex = True
+
+    def name(self, name):
+        return _names.latex(name)
+
+    def number(self, x):
+        text = number(x)
+        if "e" in text:
+            mantissa, exponent = text.split("e")
+            return f"{mantissa} \\times 10^{{{int(exponent)}}}"
+        return text
+
+    def placeholder(self, node):
+        op = node._op
+        kind = op.name if op.backward is not None else "leaf"
+        return f"\\langle \\mathrm{{{kind}}}\\ {node.data:.4g} \\rangle"
+
+    def frac(self, a, b):
+        return f"\\frac{{{a[0]}}}{{{b[0]}}}", ATOM
+
+    def power(self, base, exponent):
+        return f"{self.paren(base, ATOM)}^{{{exponent[0]}}}", POW_P
+
+    def absolute(self, arg):
+        return f"\\left|{arg[0]}\\right|", ATOM
+
+    def sqrt(self, arg):
+        return f"\\sqrt{{{arg[0]}}}", ATOM
+
+    def iverson(self, condition):
+        return f"[{condition[0]}]", ATOM
+
+    def both(self, c1, c2):
+        return f"{c1[0]} \\wedge {c2[0]}", 0
+
+    def where(self, c, x, y):
+        return f"\\left({x[0]} \\text{{ if }} {c[0]} \\text{{ else }} {y[0]}\\right)", ATOM
+
+    def partial(self, child, parent):
+        return f"\\frac{{\\partial {child[0]}}}{{\\partial {parent[0]}}}"
+
+
+class StepNotation(TextNotation):
+    """The step-by-step view: infix operators spaced (``h × w2``, ``a - b``),
+    products inside a dot unspaced (``w1·x + b``)."""
+
+    times = "·"
+    plus = " + "
+    minus = " - "
+    infix_times = " × "
+
+
+# ---------------------------------------------------------------------------
+# Rendering expressions and forward formulas
+# ---------------------------------------------------------------------------
+
+def _function_name(op, n):
+    kind, text, latex = op.notation
+    return latex if n.latex else text
+
+
+def render(expr, env, n):
+    """``expr`` as ``(text, precedence)`` in notation ``n``.  ``env`` maps a
+    variable's name to ``(text, precedence)`` or to a number."""
+    kind = expr.kind
+    if kind == "const":
+        x = expr.value
+        return n.number(x), (ATOM if x >= 0 or x != x else NEG_P)
+    if kind == "var":
+        found = env[expr.value]
+        if isinstance(found, tuple):
+            return found
+        return n.number(found), (ATOM if found >= 0 or found != found else NEG_P)
+    args = expr.args
+    if kind in ("add", "sub"):
+        return n.terms(_signed_terms(expr, env, n))
+    if kind == "mul":
+        coefficient, factors = split(expr)
+        parts = [render(f, env, n) for f in factors]
+        if coefficient != 1.0 or not parts:
+            text = n.number(abs(coefficient))
+            if abs(coefficient) != 1.0 or not parts:
+                parts.insert(0, (text, ATOM))
+            if coefficient < 0:
+                return n.neg(n.product(parts))
+        return n.product(parts)
+    if kind == "div":
+        return n.frac(render(args[0], env, n), render(args[1], env, n))
+    if kind == "neg":
+        return n.neg(render(args[0], env, n))
+    if kind == "pow":
+        return n.power(render(args[0], env, n), render(args[1], env, n))
+    if kind == "where":
+        c, x, y = args
+        if x.constant and x.value == 1.0 and y.constant and y.value == 0.0:
+            return n.iverson(render(c, env, n))
+        return n.where(render(c, env, n), render(x, env, n), render(y, env, n))
+    if kind == "and":
+        return n.both(render(args[0], env, n), render(args[1], env, n))
+    op = ops.OPS[kind]
+    return _apply_notation(op, [render(a, env, n) for a in args], n)
+
+
+def _signed_terms(expr, env, n):
+    """The terms of a chain of + and -, with their signs."""
+    out = []
+    stack = [(1, expr)]
+    while stack:
+        sign, e = stack.pop()
+        if e.kind == "add":
+            stack.append((sign, e.args[1]))
+            stack.append((sign, e.args[0]))
+        elif e.kind == "sub":
+            stack.append((-sign, e.args[1]))
+            stack.append((sign, e.args[0]))
+        else:
+            out.append((sign, render(e, env, n)))
+    return out
+
+
+def _apply_notation(op, args, n):
+    """The op applied to rendered operands, as its notation says."""
+    notation = op.notation
+    kind = notation[0]
+    if kind == "infix":
+        if op is ops.MUL:
+            if isinstance(n, StepNotation):
+                return f"{n.paren(args[0], MUL_P)}{n.infix_times}{n.paren(args[1], MUL_P)}", MUL_P
+            return n.product(args)
+        if op is ops.DIV:
+            if isinstance(n, StepNotation):
+                return f"{n.paren(args[0], MUL_P)} / {n.paren(args[1], POW_P)}", MUL_P
+            return n.frac(*args)
+        return n.terms([(1, args[0]), (1 if op is ops.ADD else -1, args[1])])
+    if kind == "prefix":
+        return n.neg(args[0])
+    if kind == "pow":
+        return n.power(*args)
+    if kind == "call":
+        return n.call(_function_name(op, n), args)
+    if kind == "compare":
+        return n.compare(_function_name(op, n), *args)
+    if kind == "abs":
+        return n.absolute(args[0])
+    if kind == "sqrt":
+        return n.sqrt(args[0])
+    if kind == "sum":
+        return n.terms([(1, a) for a in args])
+    if kind == "dot":
+        k = len(args) // 2
+        products = [(1, (f"{n.paren(w, MUL_P)}{n.times}{n.paren(a, MUL_P)}", MUL_P))
+                    for w, a in zip(args[:k], args[k:2 * k])]
+        return n.terms(products + [(1, b) for b in args[2 * k:]])
+    if kind == "where":
+        return n.where(*args)
+    raise ValueError(f"notation: op {op.name!r} has no notation {notation!r}")
+
+
+def forward_expr(node, operands, n):
+    """How ``node`` was computed, with its operands already rendered:
+    ``σ(net1)``, ``x·w1+b``."""
+    return _apply_notation(node._op, operands, n)
+
+
+def formula(node, n=None, labels=label, most=6):
+    """How ``node`` was computed, in its parents' labels: ``h × w2``, ``σ(net1)``,
+    ``w1·x + b``; a long sum keeps its first and last terms."""
+    n = n or StepNotation()
+    op = node._op
+    if op.backward is None:
+        return number(node.data, 4)
+    parents = node._prev
+    if op in (ops.SUM, ops.DOT) and len(parents) > most + 1:
+        return _long_sum(node, labels, most)
+    return forward_expr(node, [(labels(p), ATOM) for p in parents], n)[0]
+
+
+def _long_sum(node, labels, most):
+    parents = node._prev
+    if node._op is ops.DOT:
+        k = len(parents) // 2
+        terms = [f"{labels(w)}·{labels(a)}" for w, a in zip(parents[:k], parents[k:2 * k])]
+        terms += [labels(b) for b in parents[2 * k:]]
+    else:
+        terms = [labels(p) for p in parents]
+    if len(terms) <= most:
+        return " + ".join(terms)
+    return " + ".join(terms[:most - 2] + ["...", terms[-1]]) + f" ({len(terms)} terms)"
+
+
+# ---------------------------------------------------------------------------
+# Nodes as expressions
+# ---------------------------------------------------------------------------
+
+#: an unnamed node whose expression would be longer than this is shown as <op value>
+LONGEST_EXPRESSION = 48
+
+
+class Namer:
+    """Every node's expression in one notation, memoised: a name, a number,
+    or for an unnamed derived node the expression it was computed by
+    (``x·w1+b``), as long as that stays short."""
+
+    #: unnamed nodes nested deeper than this are written as <op value>
+    DEEPEST = 16
+
+    def __init__(self, notation):
+        self.n = notation
+        self._memo = {}
+        self._depth = 0
+
+    def expr(self, node):
+        found = self._memo.get(node)
+        if found is None:
+            if self._depth > self.DEEPEST:  # too long to print anyway; no deep recursion
+                return self.n.placeholder(node), ATOM
+            self._depth += 1
+            try:
+                found = self._memo[node] = self._build(node)
+            finally:
+                self._depth -= 1
+        return found
+
+    def text(self, node):
+        return self.expr(node)[0]
+
+    def _build(self, node):
+        n = self.n
+        if node.name:
+            return n.name(node.name), ATOM
+        op = node._op
+        if op is ops.CONSTANT:
+            return n.number(node.data), (ATOM if node.data >= 0 else NEG_P)
+        if op.backward is None or len(node._prev) > 8:
+            return n.placeholder(node), ATOM
+        built = forward_expr(node, [self.expr(p) for p in node._prev], n)
+        if len(built[0]) > LONGEST_EXPRESSION:
+            return n.placeholder(node), ATOM
+        return built
+
+
+# ---------------------------------------------------------------------------
+# Local derivatives: rules
+# ---------------------------------------------------------------------------
+
+def split(expr):
+    """``(coefficient, factors)`` of a product: ``-2·x·y`` -> ``(-2.0, [x, y])``."""
+    kind = expr.kind
+    if kind == "const":
+        return expr.value, []
+    if kind == "neg":
+        c, f = split(expr.args[0])
+        return -c, f
+    if kind == "mul":
+        c1, f1 = split(expr.args[0])
+        c2, f2 = split(expr.args[1])
+        return c1 * c2, f1 + f2
+    if kind == "div" and expr.args[0].constant and expr.args[0].value != 1.0:
+        c = expr.args[0].value
+        return c, [E.div(1, expr.args[1])]
+    return 1.0, [expr]
+
+
+class Rule:
+    """∂child/∂parent written as ``coefficient · symbol`` (symbol None: a pure number).
+
+    derivative  the function's derivative notation, e.g. ``σ'(net2)`` (or None)
+    negated     the symbol with its difference turned round, ``(y'-y)`` for
+                ``(y-y')``: lets a product read ``(y'-y)`` instead of ``-(y-y')``
+    """
+
+    __slots__ = ("coefficient", "symbol", "derivative", "negated")
+
+    def __init__(self, coefficient=1.0, symbol=None, derivative=None, negated=None):
+        self.coefficient = coefficient
+        self.symbol = symbol          # an expression (text, precedence) or None
+        self.derivative = derivative  # text or None
+        self.negated = negated        # an expression or None
+
+    def formula(self, n):
+        """The whole local derivative as text: ``w2``, ``-1``, ``2(y'-y)``, ``2·e``, ``0.5``."""
+        return times(n, self.coefficient, [self.symbol] if self.symbol else [], n.times)
+
+
+def times(n, coefficient, symbols, joiner=None):
+    """``coefficient · symbol_1 · symbol_2 ...`` with 1 and -1 written the short way
+    (``joiner`` between the coefficient and the symbols: the factor separator)."""
+    if not symbols:
+        return n.number(coefficient)
+    if len(symbols) == 1 and coefficient == 1.0:
+        return symbols[0][0]
+    body = n.factor_sep.join(n.paren(s, MUL_P) for s in symbols)
+    if coefficient == 1.0:
+        return body
+    if coefficient == -1.0:
+        return "-" + body
+    joiner = "" if body.startswith("(") else (joiner or n.factor_sep)
+    return f"{n.number(coefficient)}{joiner}{body}"
+
+
+def operand_env(node, expr_of, out=None):
+    """The variables of ``node``'s derivative: ``x0, x1, ...`` as the parents
+    (an unnamed constant as its number), ``out`` as ``out`` or the node's expression."""
+    env = {}
+    for i, p in enumerate(node._prev):
+        env[f"x{i}"] = p.data if p._op is ops.CONSTANT and not p.name else expr_of(p)
+    env["out"] = out if out is not None else expr_of(node)
+    return env
+
+
+def local_rules(node, expr_of, n, out=None):
+    """``rule(index)``: ∂node/∂parent_index as a :class:`Rule` in notation ``n``.
+
+    ``expr_of(node)`` renders a node (a name, or an expression); ``out``
+    overrides how the node itself is written.  The work shared by a node's
+    edges is done once, so a wide dot costs linear time.
+    """
+    op, parents = node._op, node._prev
+    exprs = op.local_exprs(len(parents), ops.fixed_operands(node))
+    numbers = {f"x{i}": p.data for i, p in enumerate(parents)
+               if p._op is ops.CONSTANT and not p.name}
+    env = operand_env(node, expr_of, out)
+    derivative = None
+    if op.prime is not None and parents:
+        text, latex = op.prime
+        derivative = n.prime(latex if n.latex else text, expr_of(parents[0]))[0]
+
+    def rule(index):
+        if op is ops.POW and index == 1 and parents[1]._op is ops.CONSTANT:
+            return Rule(0.0, ("0 (fixed exponent)", ATOM))
+        tree = E.substitute(exprs[index], numbers) if numbers else exprs[index]
+        coefficient, factors = split(tree)
+        if not factors:
+            return Rule(coefficient)
+        rendered = [render(f, env, n) for f in factors]
+        symbol = rendered[0] if len(rendered) == 1 else n.product(rendered)
+        negated = None
+        if len(factors) == 1 and factors[0].kind == "var" and factors[0].value.startswith("x"):
+            parent = parents[int(factors[0].value[1:])]
+            if parent._op is ops.SUB and not parent.name:
+                left, right = parent._prev
+                negated = n.terms([(1, expr_of(right)), (-1, expr_of(left))])
+        return Rule(coefficient, symbol, derivative, negated)
+    return rule
+
+
+def local_rule(node, index, expr_of, n, out=None):
+    """∂node/∂parent_index as a :class:`Rule` (see :func:`local_rules`)."""
+    return local_rules(node, expr_of, n, out)(index)
+
+
+def rule_text(node, index, labels, n=None):
+    """∂node/∂parent_index as one line of text, parents written by ``labels``
+    and the node itself by its formula: ``w2``, ``σ(net1)(1-σ(net1))``."""
+    n = n or TextNotation()
+    parents = node._prev
+
+    def expr_of(p):
+        return (labels(p), ATOM)
+
+    own = forward_expr(node, [expr_of(p) for p in parents], n)
+    return local_rule(node, index, expr_of, n, out=own).formula(n)

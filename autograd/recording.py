@@ -1,0 +1,205 @@
+"""How new nodes are recorded: ``no_grad``, ``enable_grad``, ``detect_anomaly``,
+jit tracing and the command line's script capture.
+
+The state is one immutable :class:`Recording` per thread (a
+``contextvars.ContextVar``), read at the one place nodes are made
+(:func:`autograd.value.make`).  A mode is a context manager that sets a new
+state on entry and puts the previous one back on exit, so modes nest, a
+mode entered in one thread never changes what another thread records, and
+any interleaving of enters and exits across threads leaves every thread as
+it was.  Nothing here patches another module or ``Value``.
+
+``active`` counts the modes entered and not yet left in all threads: while
+it is 0, making a node costs one integer test and no ContextVar lookup.
+"""
+
+import contextvars
+import functools
+import threading
+from math import isfinite
+
+from .ops import DETACHED, describe
+
+__all__ = ["Recording", "current", "no_grad", "enable_grad", "detect_anomaly",
+           "is_grad_enabled", "anomaly_enabled", "Mode"]
+
+
+class Recording:
+    """One thread's recording state (immutable; a mode makes a new one).
+
+    grad_enabled  False inside ``no_grad()``: new nodes get no parents
+    anomaly       True inside ``detect_anomaly()``: a non-finite value raises
+    tracer        the jit's tracer while a function is being traced, else None
+    capture       the command line's script capture, else None
+    """
+
+    __slots__ = ("grad_enabled", "anomaly", "tracer", "capture")
+
+    def __init__(self, grad_enabled=True, anomaly=False, tracer=None, capture=None):
+        self.grad_enabled = grad_enabled
+        self.anomaly = anomaly
+        self.tracer = tracer
+        self.capture = capture
+
+    def replace(self, **changes):
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        fields.update(changes)
+        return Recording(**fields)
+
+    def __repr__(self):
+        return (f"Recording(grad_enabled={self.grad_enabled}, anomaly={self.anomaly}, "
+                f"tracing={self.tracer is not None}, capture={self.capture is not None})")
+
+
+PLAIN = Recording()
+_state = contextvars.ContextVar("chainrule_recording", default=PLAIN)
+_lock = threading.Lock()
+#: modes entered and not yet exited, over all threads (a hint for the fast path)
+active = 0
+
+#: this thread's :class:`Recording`
+current = _state.get
+
+
+def _enter(state):
+    global active
+    with _lock:
+        active += 1
+    return _state.set(state)
+
+
+def _exit(token):
+    global active
+    try:
+        _state.reset(token)
+    finally:
+        with _lock:
+            active -= 1
+
+
+class Mode:
+    """Base of the recording modes: ``with mode():``, or ``@mode()`` on a function.
+
+    A subclass says how it changes the state in :meth:`changes`.  One object
+    can be entered again after it has been left, and several threads may use
+    one object at once: each entry keeps its own token.
+    """
+
+    def __init__(self):
+        self._tokens = threading.local()
+
+    def changes(self, state):
+        """The new state inside this mode, from the state outside."""
+        raise NotImplementedError
+
+    def __enter__(self):
+        stack = getattr(self._tokens, "stack", None)
+        if stack is None:
+            stack = self._tokens.stack = []
+        stack.append(_enter(self.changes(current())))
+        return self
+
+    def __exit__(self, *exc):
+        _exit(self._tokens.stack.pop())
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class no_grad(Mode):
+    """Inside, operations compute ``data`` but record no parents: results are
+    numbers with no graph behind them (their kind is "detached").
+
+    Use it for parameter updates and for evaluation::
+
+        with autograd.no_grad():
+            w.data -= lr * w.grad
+    """
+
+    def changes(self, state):
+        return state.replace(grad_enabled=False)
+
+
+class enable_grad(Mode):
+    """Inside, operations record the graph again, even within ``no_grad()``."""
+
+    def changes(self, state):
+        return state.replace(grad_enabled=True)
+
+
+class detect_anomaly(Mode):
+    """Inside, the first node whose data or gradient is NaN or ±inf raises
+    FloatingPointError naming the node, its op and its parents.
+
+    Off by default: like PyTorch, plain mode lets NaN and inf flow.
+    """
+
+    def changes(self, state):
+        return state.replace(anomaly=True)
+
+
+class tracing(Mode):
+    """While the jit traces a function: asking a Value for its number raises,
+    nodes are recorded even inside an enclosing ``no_grad()``, and the tracer
+    sees every node made (including those made under ``no_grad()`` inside the
+    traced function)."""
+
+    def __init__(self, tracer):
+        super().__init__()
+        self.tracer = tracer
+
+    def changes(self, state):
+        return state.replace(grad_enabled=True, tracer=self.tracer)
+
+    def __call__(self, fn):  # pragma: no cover - used as a context manager only
+        raise TypeError("tracing is a context manager")
+
+
+class capturing(Mode):
+    """While the command line runs a script: its first ``backward()`` is caught."""
+
+    def __init__(self, capture):
+        super().__init__()
+        self.capture = capture
+
+    def changes(self, state):
+        return state.replace(capture=self.capture)
+
+    def __call__(self, fn):  # pragma: no cover - used as a context manager only
+        raise TypeError("capturing is a context manager")
+
+
+def is_grad_enabled():
+    """False inside ``no_grad()`` (in this thread)."""
+    return current().grad_enabled
+
+
+def anomaly_enabled():
+    """True inside ``detect_anomaly()`` (in this thread)."""
+    return current().anomaly
+
+
+def record(node):
+    """The slow path of node creation, taken while some mode is active anywhere.
+
+    Checks this thread's state: anomaly mode refuses a non-finite value, the
+    tracer sees the node, and under ``no_grad()`` the node loses its parents
+    (its op becomes ``detached``).
+    """
+    state = current()
+    if state is PLAIN:
+        return
+    if state.anomaly and not isfinite(node.data):
+        parents = ", ".join(describe(p) for p in node._prev)
+        raise FloatingPointError(
+            f"detect_anomaly: {node._op.name} produced {node.data!r} from {parents}")
+    if state.tracer is not None:
+        state.tracer.made(node, state.grad_enabled)
+    if not state.grad_enabled:
+        node._prev = ()
+        node._op = DETACHED

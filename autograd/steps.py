@@ -1,0 +1,112 @@
+"""One step of a backward pass, and the chain rule it applies written out.
+
+:func:`autograd.engine.backward_steps` yields one :class:`Step` per derived
+node: the node's complete upstream gradient and one :class:`Contribution`
+per parent (``parent.grad += local * upstream``).  ``str(step)`` writes the
+step the way a person would on paper::
+
+    step 6/7: h = σ(net1) = 0.5987, h.grad = -0.01491 (complete)
+      net1.grad += σ(net1)(1-σ(net1)) * h.grad = 0.2403 * -0.01491 = -0.003583  (...)
+"""
+
+from . import ops
+from .notation import formula, label, number, rule_text
+
+__all__ = ["Step", "Contribution", "ordinal", "STEP_DIGITS"]
+
+#: significant digits of the numbers in a Step's text (the Step keeps full floats)
+STEP_DIGITS = 4
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+             "eighth", "ninth", "tenth")
+
+
+def ordinal(n):
+    """1 -> 'first', 2 -> 'second', ..., 11 -> '11th'."""
+    return _ORDINALS[n - 1] if 0 < n <= len(_ORDINALS) else f"{n}th"
+
+
+def _num(x):
+    return number(x, STEP_DIGITS)
+
+
+class Contribution:
+    """What one edge of a Step did: ``parent.grad += local * upstream``."""
+
+    __slots__ = ("parent", "index", "local", "contribution", "grad_after", "nth")
+
+    def __init__(self, parent, index, local, contribution, grad_after, nth):
+        self.parent = parent              # the parent node
+        self.index = index                # its position in node.parents
+        self.local = local                # ∂node/∂parent
+        self.contribution = contribution  # local * upstream
+        self.grad_after = grad_after      # parent.grad after adding it
+        self.nth = nth                    # 1 for the first contribution this pass, 2 ...
+
+    def __repr__(self):
+        return (f"Contribution(parent={label(self.parent)!r}, local={self.local!r}, "
+                f"contribution={self.contribution!r}, grad_after={self.grad_after!r})")
+
+
+class Step:
+    """One node of the backward pass: its upstream gradient and what it sends on.
+
+    node       the node whose rule is applied
+    op         its op record
+    upstream   d(root)/d(node), complete at this moment
+    edges      one :class:`Contribution` per parent, in ``node.parents`` order
+    index      0 for the first step, ``total - 1`` for the last
+    """
+
+    __slots__ = ("node", "op", "upstream", "edges", "index", "total")
+
+    def __init__(self, node, upstream, edges, index, total):
+        self.node = node
+        self.op = node._op
+        self.upstream = upstream
+        self.edges = edges
+        self.index = index
+        self.total = total
+
+    def lines(self, labels=label):
+        """The chain rule written out, one line per parent that is not a constant:
+
+        ``h.grad += w2 * net2.grad = -0.7 * 0.0213 = -0.01491  (h.grad now -0.01491)``
+
+        (``edges`` still holds every parent, constants included.)
+        """
+        out = labels(self.node)
+        up = _num(self.upstream)
+        rows = []
+        for e in self.edges:
+            if e.parent._op is ops.CONSTANT:
+                continue
+            name = labels(e.parent)
+            rule = rule_text(self.node, e.index, labels)
+            line = (f"{name}.grad += {rule} * {out}.grad = {_num(e.local)} * {up}"
+                    f" = {_num(e.contribution)}  ")
+            if e.nth == 1:
+                line += f"({name}.grad now {_num(e.grad_after)})"
+            else:  # fan-in: the parent is used by several nodes, the contributions add up
+                sign = "-" if e.contribution < 0 else "+"
+                line += (f"({ordinal(e.nth)} contribution to {name}: {name}.grad now "
+                         f"{_num(e.grad_after - e.contribution)} {sign} {_num(abs(e.contribution))}"
+                         f" = {_num(e.grad_after)})")
+            rows.append(line)
+        return rows
+
+    def text(self, labels=label):
+        """The heading and the lines, with nodes written by ``labels``."""
+        name = labels(self.node)
+        head = (f"step {self.index + 1}/{self.total}: {name} = "
+                f"{formula(self.node, labels=labels)} = {_num(self.node.data)}, "
+                f"{name}.grad = {_num(self.upstream)} (complete)")
+        return "\n".join([head] + ["  " + line for line in self.lines(labels)])
+
+    def __str__(self):
+        """``step 6/7: h = σ(net1) = 0.5987, h.grad = -0.01491 (complete)`` and the lines."""
+        return self.text()
+
+    def __repr__(self):
+        return (f"Step({self.index + 1}/{self.total}, node={label(self.node)!r}, "
+                f"op={self.op.name!r}, upstream={self.upstream!r})")
