@@ -24,15 +24,13 @@ def command(name, help):
 
 @command("ops", "list the primitive operations and their local derivatives")
 def run_ops(args):
+    from .notation import op_rules
     for op in ops.OPS.values():
         if op.is_leaf:
             continue
-        if op is ops.DOT:
-            rules = "∂z/∂w_k = a_k, ∂z/∂a_k = w_k, ∂z/∂b = 1"
-        else:
-            names = ("a", "b")[:len(op.rules)]
-            rules = ", ".join(f"∂/∂{n} = {t.format('a', 'b')}" for n, t in zip(names, op.rules))
-        print(f"{op.name:8} {op.symbol:5} {op.backward.__name__:18} {rules}")
+        formula, rules = op_rules(op)
+        derivatives = ", ".join(f"∂/∂{name} = {rule}" for name, rule in rules)
+        print(f"{op.name:9} {formula:14} {op.backward.__name__:19} {derivatives}")
     return 0
 
 

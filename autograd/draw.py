@@ -200,14 +200,7 @@ def _resolve_highlight(root, nodes, highlight):
     if not isinstance(highlight, str):
         raise TypeError(
             f"draw: highlight must be a Value or a name, got {type(highlight).__name__} {highlight!r}")
-    found = [node for node in nodes if node.name == highlight]
-    if not found:
-        names = sorted({node.name for node in nodes if node.name})
-        shown = ", ".join(names[:30]) + (", ..." if len(names) > 30 else "")
-        raise ValueError(
-            f"draw: highlight {highlight!r}: no node of that name in the graph of "
-            f"{label(root)}; named nodes: {shown or '(none)'}")
-    return found
+    return [names.find_node(nodes, highlight, "draw: highlight")]
 
 
 # ---------------------------------------------------------------------------

@@ -12,8 +12,7 @@ import sys
 from functools import partial, reduce
 from operator import add
 
-__all__ = ["idiv", "ipow", "ilog", "iexp", "sign", "sigmoid", "softplus",
-           "maximum", "minimum", "left_sum", "as_float"]
+__all__ = ["idiv", "ipow", "ilog", "iexp", "left_sum", "as_float"]
 
 _inf = math.inf
 _nan = math.nan
@@ -63,38 +62,6 @@ def iexp(x):
         return _exp(x)
     except OverflowError:
         return _inf
-
-
-def sign(x):
-    """1.0, -1.0 or 0.0 (0.0 also for ±0 and nan, as PyTorch's sign of a real)."""
-    return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
-
-
-def sigmoid(z):
-    """σ(z) = 1 / (1 + e^-z) without overflow for any z."""
-    if z >= 0.0:
-        return 1.0 / (1.0 + _exp(-z))
-    e = _exp(z)  # z < 0 (or nan), so e < 1: no overflow
-    return e / (1.0 + e)
-
-
-def softplus(z):
-    """ln(1 + e^z) = max(z, 0) + ln(1 + e^-|z|): finite for every finite z."""
-    return (z if z > 0.0 else 0.0) + math.log1p(_exp(-abs(z)))
-
-
-def maximum(a, b):
-    """The larger of a and b; nan if either is nan (as PyTorch's maximum)."""
-    if a != a or b != b:
-        return a + b  # nan
-    return a if a >= b else b
-
-
-def minimum(a, b):
-    """The smaller of a and b; nan if either is nan (as PyTorch's minimum)."""
-    if a != a or b != b:
-        return a + b  # nan
-    return a if a <= b else b
 
 
 if sys.version_info < (3, 12):

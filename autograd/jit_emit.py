@@ -17,38 +17,38 @@ Branchy derivatives (relu, pow at 0, max at a tie) are conditional
 expressions, so the code is right for every input, not only the traced one,
 and the arithmetic is the eager engine's operation for operation: results
 agree with ``Value.backward()`` to the last bit.  Long sums (a wide ``dot``,
-a node with many consumers) call the engine's own left-to-right sum, so a
-100,000-term sum compiles and still adds in the same order.
+a node with many consumers) continue over several lines (``z = z + ...``),
+so a 100,000-term sum compiles and still adds left to right.
 """
 
 import keyword
 import math
 import re
-from operator import mul as _mul
 
 from . import expr as E
 from . import ops
-from .floats import idiv, iexp, ilog, ipow, left_sum
+from .floats import idiv, iexp, ilog, ipow
 from .notation import TextNotation, forward_expr, local_rules, number
 from .ops import CONSTANT
 
 __all__ = ["Program", "generate", "HELPERS", "Graph", "expression_source"]
 
-#: terms above which a sum is written as one call of left_sum(...) instead of a + b + ...
-WIDE = 8
+#: a sum of more terms than this is written over several lines, t = t + ... (Python's
+#: compiler recurses once per + of one expression; inline + is faster than any call)
+CHUNK = 100
 
 #: the names the generated code calls: math functions, IEEE helpers (never raise),
 #: and each op's forward where it has no inline source (pow, softplus, maximum, ...)
 HELPERS = {
     "exp": math.exp, "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh,
-    "inf": math.inf, "nan": math.nan, "left_sum": left_sum, "mul": _mul,
+    "inf": math.inf, "nan": math.nan,
 }
 #: op name -> the helper that computes it IEEE-style inside derivative code
 _IEEE_HELPERS = {}
 for _op in ops.OPS.values():
     if _op.forward is None:
         continue
-    if _op.source is None:
+    if _op.source is None or callable(_op.source):
         HELPERS[_op.name] = _op.forward
     if _op.ieee is not _op.forward:
         _IEEE_HELPERS[_op.name] = "i" + _op.name
@@ -67,7 +67,7 @@ def sanitize(name):
     """A node name as a Python identifier: ``y'`` -> ``y_prime``, ``a^2`` -> ``a_2``."""
     text = name.replace("'", "_prime")
     text = re.sub(r"[^0-9A-Za-z_]", "_", text)
-    if not text or text[0].isdigit():
+    if not text or text[0].isdigit() or text[0] == "_":
         text = "v_" + text
     return text
 
@@ -169,7 +169,7 @@ def _source(expr, env):
     helper = _IEEE_HELPERS.get(kind)
     if helper is not None:
         return f"{helper}({', '.join(sources)})", _ATOM
-    if op.source is not None and all(_is_simple(s) for s in sources):
+    if op.source is not None and not callable(op.source) and all(map(_is_simple, sources)):
         return f"({op.source.format(*sources)})", _ATOM
     return f"{kind}({', '.join(sources)})", _ATOM
 
@@ -315,12 +315,7 @@ class _Emitter:
             self.emit(1, f"for {', '.join(args)}{',' if len(args) == 1 else ''} in samples:")
         self.emit(body, "# forward")
         for node in g.derived:
-            op = g.op(node)
-            note = " (no gradient: computed under no_grad)" if node in g.detached else ""
-            operands = [self.src(p) for p in g.parents(node)]
-            self.emit(body, f"{self.code[id(node)]} = {self.forward_source(op, operands)}  "
-                            f"# {op.name}{note}",
-                      LineInfo(node, "forward", operands, self.src(node)))
+            self.emit_forward(body, node)
         root = self.src(g.root)
         if self.kind != "forward" and needs.get(id(g.root)):
             self.backward(body, needs)
@@ -357,24 +352,39 @@ class _Emitter:
 
     # -- forward -------------------------------------------------------------------
 
-    def forward_source(self, op, a):
-        """One node's forward: the op's inline source, a C-level sum for a wide
-        sum or dot, or a call of the op's forward."""
+    def emit_forward(self, indent, node):
+        """One node's forward line(s): the op's inline source, a sum written out
+        term by term (continued over lines when long), or a call of its forward."""
+        g = self.graph
+        op = g.op(node)
+        note = " (no gradient: computed under no_grad)" if node in g.detached else ""
+        a = [self.src(p) for p in g.parents(node)]
+        info = LineInfo(node, "forward", a, self.src(node))
         if op is ops.DOT:
             n = len(a) // 2
-            bias = a[2 * n:]
-            if n > WIDE:
-                text = f"left_sum(map(mul, ({', '.join(a[:n])},), ({', '.join(a[n:2 * n])},)))"
-            else:
-                text = " + ".join(f"{w} * {x}" for w, x in zip(a[:n], a[n:2 * n]))
-            return f"{text} + {bias[0]}" if bias else text
-        if op is ops.SUM:
-            if len(a) > WIDE:
-                return f"left_sum(({', '.join(a)},))"
-            return " + ".join(a)
-        if op.source is not None:
-            return op.source.format(*a)
-        return f"{op.name}({', '.join(a)})"
+            terms = [f"{w} * {x}" for w, x in zip(a[:n], a[n:2 * n])] + a[2 * n:]
+        elif op is ops.SUM:
+            terms = a
+        else:
+            terms = [_inline(op, a, g.parents(node)) or f"{op.name}({', '.join(a)})"]
+        self.emit_sum(indent, self.code[id(node)], terms, f"{op.name}{note}", info)
+
+    def emit_sum(self, indent, target, terms, comment, info, accumulate=False):
+        """``target = t1 + t2 + ...`` (``+=`` when accumulating), added left to right;
+        more than CHUNK terms continue on further lines as ``s = s + ...``."""
+        if len(terms) <= CHUNK:
+            value = " + ".join(t if i == 0 else _plus_operand(t) for i, t in enumerate(terms))
+            self.emit(indent, f"{target} {'+=' if accumulate else '='} {value}  # {comment}", info)
+            return
+        partial = f"_sum_{target}" if accumulate else target  # no node's name starts with _
+        for start in range(0, len(terms), CHUNK):
+            chunk = [_plus_operand(t) if i or start else t
+                     for i, t in enumerate(terms[start:start + CHUNK])]
+            head = "" if start == 0 else f"{partial} + "
+            note = f"  # {comment} ({len(terms)} terms)" if start == 0 else ""
+            self.emit(indent, f"{partial} = {head}{' + '.join(chunk)}{note}", info)
+        if accumulate:
+            self.emit(indent, f"{target} += {partial}", info)
 
     # -- backward ------------------------------------------------------------------
 
@@ -429,15 +439,20 @@ class _Emitter:
                                        LineInfo(node, "backward", operands, name))
 
     def emit_gradient(self, indent, parent, parts, accumulate, info):
-        """``g_v = t1 + t2 + ...  # rules`` (a long sum as one left_sum call)."""
-        name = self.code[id(parent)]
-        if len(parts) > WIDE:
-            value = f"left_sum(({', '.join(t for t, _ in parts)},))"
-            comment = f"{len(parts)} contributions"
-        else:
-            value = " + ".join(t if i == 0 else _plus_operand(t) for i, (t, _) in enumerate(parts))
-            comment = "; ".join(r for _, r in parts)
-        self.emit(indent, f"g_{name} {'+=' if accumulate else '='} {value}  # {comment}", info)
+        """``g_v = t1 + t2 + ...  # rules``: v's contributions in the engine's order."""
+        comment = "; ".join(r for _, r in parts) if len(parts) <= 4 else \
+            f"{len(parts)} contributions: {parts[0][1]}; ..."
+        self.emit_sum(indent, "g_" + self.code[id(parent)], [t for t, _ in parts], comment,
+                      info, accumulate)
+
+
+def _inline(op, operands, parents):
+    """The op's inline source for these operands, or None (then the code calls its forward)."""
+    if op.source is None:
+        return None
+    if callable(op.source):
+        return op.source(operands, parents)
+    return op.source.format(*operands)
 
 
 def _plus_operand(term):

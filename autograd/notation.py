@@ -95,7 +95,7 @@ class TextNotation:
         text = ""
         for i, e in enumerate(exprs):
             part = self.paren(e, MUL_P)
-            if i and not part.startswith("("):
+            if i and not part.startswith(("(", "√")):
                 text += self.times
             text += part
         return text, MUL_P
@@ -514,3 +514,28 @@ def rule_text(node, index, labels, n=None):
 
     own = forward_expr(node, [expr_of(p) for p in parents], n)
     return local_rule(node, index, expr_of, n, out=own).formula(n)
+
+
+#: the operand names an op's rules are written with in ``chainrule ops``
+_OPERAND_NAMES = {1: ("a",), 2: ("a", "b"), 3: ("c", "x", "y")}
+
+
+def op_rules(op):
+    """``(formula, [(operand, rule)])``: how an op is written and its local
+    derivatives, in the operands' generic names (``σ(a)``, ``[("a", "σ(a)(1-σ(a))")]``)."""
+    n = TextNotation()
+    if op.arity is None:   # n-ary: show the smallest instance with a bias
+        operands = ("w", "a", "b") if op is ops.DOT else ("a1", "a2")
+    else:
+        operands = _OPERAND_NAMES[op.arity]
+    atoms = [(name, ATOM) for name in operands]
+    out = _apply_notation(op, atoms, n)
+    env = {f"x{i}": atom for i, atom in enumerate(atoms)}
+    env["out"] = out
+    rules = []
+    for name, tree in zip(operands, op.local_exprs(len(operands))):
+        coefficient, factors = split(tree)
+        rendered = [render(f, env, n) for f in factors]
+        symbol = rendered[0] if len(rendered) == 1 else (n.product(rendered) if rendered else None)
+        rules.append((name, Rule(coefficient, symbol).formula(n)))
+    return out[0], rules

@@ -31,7 +31,6 @@ from operator import mul as _mul
 from . import expr as E
 from .expr import eq, both, where
 from .floats import idiv, ilog, ipow, iexp, left_sum
-from . import floats
 
 __all__ = ["Op", "OPS", "describe", "OpError"]
 
@@ -289,7 +288,17 @@ def _pow_vjp(a, n, out, g):
     return (d_base, g * where(both(eq(a, 0), n >= 0), 0, out * E.call("log", a)))
 
 
+def _pow_source(a, parents):
+    """Inline ``a ** n`` for a fixed integer exponent (real for every base, errors
+    as the forward's); otherwise the generated code calls pow_forward."""
+    n = parents[1]
+    if n._op is CONSTANT and math.isfinite(n.data) and n.data.is_integer():
+        return f"{a[0]} ** {a[1]}"
+    return None
+
+
 POW = Op("pow", "^", arity=2, forward=pow_forward, backward=pow_backward, vjp=_pow_vjp,
+         source=_pow_source,
          local=lambda a, n, out: (n * a ** (n - 1), 0 if n.fixed else out * E.call("log", a)),
          ieee=ipow, notation=("pow",), doc="a ** n")
 
@@ -335,6 +344,14 @@ LOG = Op("log", "log", arity=1, forward=log_forward, backward=log_backward,
 
 # -- sigmoid -----------------------------------------------------------------
 
+def sigmoid_forward(z):
+    """σ(z) = 1 / (1 + e^-z), without overflow for any z."""
+    if z >= 0.0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)  # z < 0 (or nan), so e < 1: no overflow
+    return e / (1.0 + e)
+
+
 def sigmoid_backward(node, upstream):
     """a = σ(z):  ∂a/∂z = σ(z)(1 - σ(z)) = a(1 - a)."""
     a = node.data
@@ -342,7 +359,7 @@ def sigmoid_backward(node, upstream):
     return (local * upstream,)
 
 
-SIGMOID = Op("sigmoid", "σ", arity=1, forward=floats.sigmoid, backward=sigmoid_backward,
+SIGMOID = Op("sigmoid", "σ", arity=1, forward=sigmoid_forward, backward=sigmoid_backward,
              vjp=lambda z, out, g: (out * (1 - out) * g,),
              notation=function("σ", "\\sigma"), prime=("σ'", "\\sigma'"),
              source="1.0 / (1.0 + exp(-{0})) if {0} >= 0.0 else (_e := exp({0})) / (1.0 + _e)",
@@ -421,12 +438,18 @@ SQRT = Op("sqrt", "√", arity=1, forward=sqrt_forward, backward=sqrt_backward,
 
 # -- softplus ----------------------------------------------------------------
 
+def softplus_forward(a):
+    """ln(1 + e^a) = max(a, 0) + ln(1 + e^-|a|): finite for every finite a."""
+    return (a if a > 0.0 else 0.0) + math.log1p(math.exp(-abs(a)))
+
+
 def softplus_backward(node, upstream):
     """c = ln(1 + e^a):  ∂c/∂a = σ(a)."""
-    return (floats.sigmoid(node._prev[0].data) * upstream,)
+    local = sigmoid_forward(node._prev[0].data)
+    return (local * upstream,)
 
 
-SOFTPLUS = Op("softplus", "softplus", arity=1, forward=floats.softplus,
+SOFTPLUS = Op("softplus", "softplus", arity=1, forward=softplus_forward,
               backward=softplus_backward,
               vjp=lambda a, out, g: (E.call("sigmoid", a) * g,),
               notation=function("softplus", "\\operatorname{softplus}"),
@@ -435,12 +458,26 @@ SOFTPLUS = Op("softplus", "softplus", arity=1, forward=floats.softplus,
 
 # -- maximum, minimum --------------------------------------------------------
 
+def maximum_forward(a, b):
+    """The larger of a and b; nan if either is nan (as PyTorch's maximum)."""
+    if a != a or b != b:
+        return a + b  # nan
+    return a if a >= b else b
+
+
 def maximum_backward(node, upstream):
     """c = max(a, b):  ∂c/∂a = [a > b], ∂c/∂b = [b > a]; a tie splits the
     upstream gradient in half (as PyTorch), a nan passes it to both."""
     a, b = node._prev[0].data, node._prev[1].data
     share = upstream / 2.0 if a == b else upstream
     return (0.0 if a < b else share, 0.0 if a > b else share)
+
+
+def minimum_forward(a, b):
+    """The smaller of a and b; nan if either is nan (as PyTorch's minimum)."""
+    if a != a or b != b:
+        return a + b  # nan
+    return a if a <= b else b
 
 
 def minimum_backward(node, upstream):
@@ -455,14 +492,14 @@ def _tie_share(a, b, g):
     return where(eq(a, b), g / 2, g)
 
 
-MAXIMUM = Op("maximum", "max", arity=2, forward=floats.maximum, backward=maximum_backward,
+MAXIMUM = Op("maximum", "max", arity=2, forward=maximum_forward, backward=maximum_backward,
              vjp=lambda a, b, out, g: (where(a < b, 0, _tie_share(a, b, g)),
                                        where(a > b, 0, _tie_share(a, b, g))),
              local=lambda a, b, out: (where(a > b, 1, 0) + 0.5 * where(eq(a, b), 1, 0),
                                       where(b > a, 1, 0) + 0.5 * where(eq(a, b), 1, 0)),
              notation=function("max", "\\max"), doc="the larger of a and b")
 
-MINIMUM = Op("minimum", "min", arity=2, forward=floats.minimum, backward=minimum_backward,
+MINIMUM = Op("minimum", "min", arity=2, forward=minimum_forward, backward=minimum_backward,
              vjp=lambda a, b, out, g: (where(a > b, 0, _tie_share(a, b, g)),
                                        where(a < b, 0, _tie_share(a, b, g))),
              local=lambda a, b, out: (where(a < b, 1, 0) + 0.5 * where(eq(a, b), 1, 0),
@@ -517,12 +554,17 @@ DOT = Op("dot", "Σw·a", forward=dot_forward, backward=dot_backward, vjp=_dot_v
 
 # -- the pieces derivative formulas are made of (sign, comparisons, where) ----
 
+def sign_forward(a):
+    """1.0, -1.0 or 0.0 (0.0 also for ±0 and nan, as PyTorch's sign of a real)."""
+    return 1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)
+
+
 def sign_backward(node, upstream):
     """c = sign(a): flat, ∂c/∂a = 0."""
     return (0.0,)
 
 
-SIGN = Op("sign", "sign", arity=1, forward=floats.sign, backward=sign_backward,
+SIGN = Op("sign", "sign", arity=1, forward=sign_forward, backward=sign_backward,
           vjp=lambda a, out, g: (0,), notation=function("sign", "\\operatorname{sign}"),
           source="1.0 if {0} > 0.0 else (-1.0 if {0} < 0.0 else 0.0)",
           doc="1, -1 or 0 by the sign of a")
@@ -565,6 +607,7 @@ def where_backward(node, upstream):
 
 WHERE = Op("where", "where", arity=3, forward=where_forward, backward=where_backward,
            vjp=lambda c, x, y, out, g: (0, where(c, g, 0), where(c, 0, g)),
+           local=lambda c, x, y, out: (0, where(c, 1, 0), 1 - where(c, 1, 0)),
            notation=("where",), source="{1} if {0} else {2}", doc="x where c else y")
 
 
@@ -577,11 +620,8 @@ PARAMETER = Op("parameter", "", doc="a trainable parameter")
 CONSTANT = Op("constant", "", doc="a fixed number")
 DETACHED = Op("detached", "", doc="computed under no_grad(): a number with no graph behind it")
 
-#: every op by name, leaves included
-OPS = {op.name: op for op in (
-    LEAF, PARAMETER, CONSTANT, DETACHED,
-    ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, SIGMOID, TANH, RELU, ABS, SQRT, SOFTPLUS,
-    MAXIMUM, MINIMUM, SUM, DOT, SIGN, GT, GE, EQ, WHERE)}
+#: every op by name, leaves included: each Op record defined in this module
+OPS = {op.name: op for op in list(globals().values()) if isinstance(op, Op)}
 
 #: op name -> the float function that never raises (what derivative formulas call)
 IEEE = {op.name: op.ieee for op in OPS.values() if op.ieee is not None}

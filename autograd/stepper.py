@@ -115,11 +115,17 @@ class Stepper:
         return self.last_feed[node]
 
     def lookup(self, name):
-        """The nodes of this graph called ``name``; StepperError naming the choices if none."""
+        """The node of this graph called ``name`` (a list of one); StepperError naming
+        the choices if there is none, or if several nodes share the name."""
+        nodes = all_nodes(self.root)
         if self._names is None:
-            self._names = names.nodes_by_name(all_nodes(self.root))
-        found = list(self._names.get(name, ()))
-        if not found and self._find is not None:
+            self._names = names.nodes_by_name(nodes)
+        if name in self._names:
+            try:
+                return [names.find_node(nodes, name, "step")]
+            except names.NodeNameError as err:
+                raise StepperError(str(err).removeprefix("step: ")) from None
+        if self._find is not None:
             extra = self._find(name)
             if extra is not None:
                 found = [n for n in (extra if isinstance(extra, (list, tuple)) else [extra])
@@ -128,11 +134,9 @@ class Stepper:
                     raise StepperError(
                         f"{name!r} is a Value in the script but not part of the graph of "
                         f"{label(self.root)}")
-        if not found:
-            known = ", ".join(sorted(self._names)) or "(none)"
-            raise StepperError(f"no node named {name!r} in the graph of {label(self.root)}; "
-                               f"named nodes: {known}")
-        return found
+                return found
+        raise StepperError(f"no node named {name!r} in the graph of {label(self.root)}; "
+                           f"named nodes: {names.listing(self._names)}")
 
     # -- moving -------------------------------------------------------------
 

@@ -12,12 +12,9 @@ modes of :mod:`autograd.recording` are consulted).  Derivatives live in
 
 import operator
 
-from . import engine, recording
+from . import engine, ops, recording
 from .floats import as_float, left_sum
-from .ops import (
-    ABS, ADD, CONSTANT, DIV, DOT, EXP, LEAF, LOG, MUL, NEG, PARAMETER, POW, RELU,
-    SIGMOID, SOFTPLUS, SQRT, SUB, SUM, TANH, describe,
-)
+from .ops import ADD, CONSTANT, DOT, LEAF, MUL, NEG, PARAMETER, SUM, describe
 
 __all__ = ["Value", "dot", "sum_values", "make", "apply", "function", "as_float"]
 
@@ -270,9 +267,9 @@ class Value:
             _record(out)
         return out
 
-    __sub__ = _binary(SUB)
-    __truediv__ = _binary(DIV)
-    __pow__ = _binary(POW)
+    __sub__ = _binary(ops.SUB)
+    __truediv__ = _binary(ops.DIV)
+    __pow__ = _binary(ops.POW)
 
     __radd__ = _reflected(__add__, "__radd__")
     __rmul__ = _reflected(__mul__, "__rmul__")
@@ -286,17 +283,17 @@ class Value:
     def __pos__(self):
         return self
 
-    __abs__ = _unary(ABS)
+    __abs__ = _unary(ops.ABS)
 
     # -- functions (one line per op: the op record has the rest) ------------
 
-    exp = _unary(EXP)
-    log = _unary(LOG)
-    sqrt = _unary(SQRT)
-    sigmoid = _unary(SIGMOID)
-    tanh = _unary(TANH)
-    relu = _unary(RELU)
-    softplus = _unary(SOFTPLUS)
+    exp = _unary(ops.EXP)
+    log = _unary(ops.LOG)
+    sqrt = _unary(ops.SQRT)
+    sigmoid = _unary(ops.SIGMOID)
+    tanh = _unary(ops.TANH)
+    relu = _unary(ops.RELU)
+    softplus = _unary(ops.SOFTPLUS)
 
     # -- comparisons compare data and return bool ---------------------------
 

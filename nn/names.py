@@ -14,7 +14,8 @@ name never reads two ways.  The 1-1-1 network of seed 000 can also use the
 asker's names (``MLP([1, 1, 1], names="seed")``): see :data:`SEED_000`.
 """
 
-import re
+from autograd.names import latex as _latex
+from autograd.names import parse as _parse
 
 __all__ = ["weight_name", "bias_name", "z_name", "a_name", "input_name",
            "latex_name", "SEED_000"]
@@ -55,43 +56,31 @@ def input_name(k):
     return f"x{k}"
 
 
-_WEIGHT = re.compile(r"^w(\d+)_(\d)(\d)$|^w(\d+)_(\d+)_(\d+)$")
-_INDEXED = re.compile(r"^([bza])(\d+)_(\d+)$")
-_SUBSCRIPTED = re.compile(r"^([xywb])(\d+)$|^(net)(\d+)$")
-_PLAIN = {"x": "x", "y": "y", "h": "h", "y'": "y'", "C": "C", "L": "L"}
+_PLAIN = {"x", "y", "h", "y'", "C", "L"}
+_SUBSCRIPTED = {"x", "y", "w", "b", "net"}
 
 
 def latex_name(name):
-    """The LaTeX form of a node name, for drawings.
+    """The LaTeX form of an nn node name (:func:`autograd.names.latex`, which every
+    picture and explanation uses).
 
     >>> latex_name("w2_11"), latex_name("b3_1"), latex_name("w3_16_12")
     ('w^{2}_{11}', 'b^{3}_{1}', 'w^{3}_{16,12}')
     >>> latex_name("x2"), latex_name("net1"), latex_name("y'")
-    ('x_{2}', '\\\\mathrm{net}_{1}', "y'")
+    ('x_{2}', '\\mathit{net}_{1}', "y'")
 
-    Raises ValueError for a name outside these schemes.
+    Raises ValueError for a name outside nn's schemes.
     """
     if not isinstance(name, str):
         raise TypeError(f"latex_name: name must be a str, got {type(name).__name__} {name!r}")
-    match = _WEIGHT.match(name)
-    if match:
-        l, j, k, l2, j2, k2 = match.groups()
-        if l is not None:
-            return f"w^{{{l}}}_{{{j}{k}}}"
-        return f"w^{{{l2}}}_{{{j2},{k2}}}"
-    match = _INDEXED.match(name)
-    if match:
-        letter, l, j = match.groups()
-        return f"{letter}^{{{l}}}_{{{j}}}"
-    match = _SUBSCRIPTED.match(name)
-    if match:
-        letter, index, net, net_index = match.groups()
-        if net is not None:
-            return f"\\mathrm{{net}}_{{{net_index}}}"
-        return f"{letter}_{{{index}}}"
-    if name in _PLAIN:
-        return _PLAIN[name]
-    raise ValueError(
-        f"latex_name: {name!r} is not an nn node name; known forms are w{{l}}_{{j}}{{k}} "
-        f"(w2_11), b{{l}}_{{j}}, z{{l}}_{{j}}, a{{l}}_{{j}}, x{{k}}, y{{j}}, seed 000's "
-        f"w1 b1 net1 h y', and C, L")
+    parsed = _parse(name)
+    known = parsed is not None and parsed.sample is None and (
+        parsed.nielsen
+        or (parsed.index is not None and parsed.base in _SUBSCRIPTED)
+        or name in _PLAIN)
+    if not known:
+        raise ValueError(
+            f"latex_name: {name!r} is not an nn node name; known forms are w{{l}}_{{j}}{{k}} "
+            f"(w2_11), b{{l}}_{{j}}, z{{l}}_{{j}}, a{{l}}_{{j}}, x{{k}}, y{{j}}, seed 000's "
+            f"w1 b1 net1 h y', and C, L")
+    return _latex(name)

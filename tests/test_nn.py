@@ -189,7 +189,7 @@ def test_latex_names():
     assert nn.latex_name("z2_3") == "z^{2}_{3}"
     assert nn.latex_name("a4_2") == "a^{4}_{2}"
     assert nn.latex_name("x2") == "x_{2}"
-    assert nn.latex_name("net2") == r"\mathrm{net}_{2}"
+    assert nn.latex_name("net2") == r"\mathit{net}_{2}"   # as explain writes it
     assert nn.latex_name("y'") == "y'"
     net = nn.MLP([3, 2, 1], seed=0)
     assert all(nn.latex_name(name) for name in net.named_parameters())

@@ -1,0 +1,98 @@
+"""Hooks live on their node: a handle removes them, a dropped graph frees them, a
+hook elsewhere costs a backward pass nothing, and explain/check never call them."""
+
+import gc
+import weakref
+
+import pytest
+
+from autograd import Value, check, engine, explain, gradcheck
+
+
+def test_handle_removes_the_hook_and_the_node_forgets_it():
+    x = Value(2.0)
+    y = x * x
+    calls = []
+    handle = y.register_hook(lambda g: calls.append(g))
+    y.backward()
+    assert calls == [1.0]
+    handle.remove()
+    y.backward()
+    assert calls == [1.0]
+    assert not hasattr(y, "_hooks") and y not in engine._hooked
+    handle.remove()   # a second remove is harmless
+
+
+def test_a_hook_elsewhere_costs_this_pass_nothing(monkeypatch):
+    """With a hook on a node of another graph, backward() takes the fast path."""
+    other = Value(1.0) * 2.0
+    other.register_hook(lambda g: None)
+    walked = []
+    real_walk = engine._walk
+
+    def spy(*args):
+        walked.append(args[0])
+        return real_walk(*args)
+    monkeypatch.setattr(engine, "_walk", spy)
+    x = Value(3.0)
+    (x * x + x).backward()
+    assert walked == [] and x.grad == 7.0
+    other.backward()
+    assert walked == [other]
+
+
+def test_a_dropped_graph_frees_its_hooks():
+    def fn(g):
+        return g
+
+    x = Value(2.0)
+    y = x * 3.0
+    y.register_hook(fn)
+    x.register_hook(lambda g: g * 1.0)
+    node_ref = weakref.ref(y)
+    count = len(engine._hooked)
+    del x, y
+    gc.collect()
+    assert node_ref() is None
+    assert len(engine._hooked) == count - 2
+
+
+def test_a_hook_that_refers_to_its_own_node_is_freed_with_it():
+    y = Value(2.0) * 3.0
+    y.register_hook(lambda g, node=y: node.data * g)   # a cycle node -> hook -> node
+    ref = weakref.ref(y)
+    del y
+    gc.collect()
+    assert ref() is None
+
+
+def test_explain_check_and_gradcheck_never_call_user_hooks():
+    calls = []
+    w = Value(0.5, name="w")
+    h = (w * 2.0).named("h")
+    y = (h * h).named("y")
+    h.register_hook(lambda g: calls.append(("h", g)) or 0.0)   # would zero the gradient
+    w.register_hook(lambda g: calls.append(("w", g)))
+    e = explain(y, "w")
+    assert e.total == e.engine == 2 * h.data * 2.0
+    v = check(y, "w", 2 * h.data * 2.0)
+    assert v.agreed
+    assert gradcheck(lambda a: (a * 2.0) * (a * 2.0), [w])
+    assert calls == [] and w.grad == 0.0
+    y.backward()   # the hooks do run in a real backward pass
+    assert [name for name, _ in calls] == ["h", "w"] and w.grad == 0.0
+
+
+def test_a_hook_that_raises_names_itself_and_the_node_and_restores_grads():
+    w = Value(0.5, name="w")
+    w.grad = 7.0
+    y = (w * 3.0).named("y3")
+
+    def broken(g):
+        raise RuntimeError("boom")
+    y.register_hook(broken)
+    with pytest.raises(RuntimeError, match="boom") as info:
+        (y * y).backward()
+    notes = " ".join(getattr(info.value, "__notes__", []))
+    assert "broken" in notes and "'y3'" in notes
+    assert w.grad == 7.0

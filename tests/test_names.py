@@ -1,0 +1,109 @@
+"""One parser of the naming scheme, its three written forms, and find_node."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+import nn
+from autograd import Value, check, draw, explain, names
+from autograd.draw import textbook_name
+from autograd.explain import latex_name
+from autograd.names import NodeNameError, find_node
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.mark.parametrize("name, text, html, latex", [
+    ("w2_11", "w²₁₁", "w<SUP>2</SUP><SUB>11</SUB>", "w^{2}_{11}"),
+    ("w2_1_12", "w²₁,₁₂", "w<SUP>2</SUP><SUB>1,12</SUB>", "w^{2}_{1,12}"),
+    ("w3_16_12", "w³₁₆,₁₂", "w<SUP>3</SUP><SUB>16,12</SUB>", "w^{3}_{16,12}"),
+    ("b3_1", "b³₁", "b<SUP>3</SUP><SUB>1</SUB>", "b^{3}_{1}"),
+    ("z2_1", "z²₁", "z<SUP>2</SUP><SUB>1</SUB>", "z^{2}_{1}"),
+    ("x1", "x₁", "x<SUB>1</SUB>", "x_{1}"),
+    ("y2", "y₂", "y<SUB>2</SUB>", "y_{2}"),
+    ("x1(2)", "x₁⁽²⁾", "x<SUB>1</SUB><SUP>(2)</SUP>", "x^{(2)}_{1}"),
+    ("z2_1(3)", "z²₁⁽³⁾", "z<SUP>2</SUP><SUB>1</SUB><SUP>(3)</SUP>", "z^{2,(3)}_{1}"),
+])
+def test_the_three_forms_of_nielsen_names(name, text, html, latex):
+    assert names.text(name) == text == textbook_name(name)
+    assert names.html(name) == html == textbook_name(name, html_markup=True)
+    assert names.latex(name) == latex == latex_name(name)
+
+
+def test_the_worked_examples_names_are_drawn_as_typed_and_typeset_in_latex():
+    for name, latex in (("w1", "w_{1}"), ("net2", "\\mathit{net}_{2}"), ("h1", "h_{1}"),
+                        ("y'", "y'")):
+        assert names.text(name) == name
+        assert names.latex(name) == latex
+    assert names.latex("my loss") == "\\mathrm{my loss}"
+    assert names.html("a<b") == "a&lt;b"
+
+
+def test_nn_latex_name_is_the_same_function_on_nn_names():
+    net = nn.MLP([2, 16, 1], seed=0)
+    for name in net.named_parameters():
+        assert nn.latex_name(name) == names.latex(name)
+    assert nn.latex_name("w2_1_12") == names.latex("w2_1_12") == "w^{2}_{1,12}"
+
+
+def two_z2_1():
+    """The loss of two forward passes of one network: every z and a name twice."""
+    net = nn.MLP([1, 1, 1], seed=2)
+    loss = nn.half_squared_error(net([0.5]), [1.0]) + nn.half_squared_error(net([-0.5]), [0.0])
+    return net, loss
+
+
+def test_find_node_refuses_an_ambiguous_name_and_lists_the_names():
+    net, loss = two_z2_1()
+    from autograd.engine import all_nodes
+    with pytest.raises(NodeNameError, match=r"2 nodes are named 'z2_1'.*named nodes: .*w2_11"):
+        find_node(all_nodes(loss), "z2_1", "explain")
+    with pytest.raises(NodeNameError, match=r"no node named .q.*named nodes: .*b2_1, b3_1"):
+        find_node(all_nodes(loss), "q", "explain")
+    assert find_node(all_nodes(loss), "w2_11", "explain") is net.parameter("w2_11")
+
+
+@pytest.mark.parametrize("call", [
+    lambda loss: explain(loss, "z2_1"),
+    lambda loss: check(loss, "z2_1", 0.1),
+    lambda loss: draw(loss, highlight="z2_1"),
+    lambda loss: loss.backward(breakpoint_at="z2_1"),
+])
+def test_every_lookup_refuses_the_ambiguous_name(call):
+    _, loss = two_z2_1()
+    with pytest.raises(NodeNameError, match="2 nodes are named 'z2_1'") as info:
+        call(loss)
+    assert isinstance(info.value, KeyError) and isinstance(info.value, ValueError)
+
+
+def test_the_command_line_refuses_the_ambiguous_name(tmp_path):
+    script = tmp_path / "twice.py"
+    script.write_text(
+        "import nn\n"
+        "net = nn.MLP([1, 1, 1], seed=2)\n"
+        "C = nn.half_squared_error(net([0.5]), [1.0]) + nn.half_squared_error(net([-0.5]), [0.0])\n"
+        "C.backward()\n")
+    for command in (["explain", str(script), "--wrt", "z2_1"],
+                    ["check", str(script), "--wrt", "z2_1", "--expected", "0.1"],
+                    ["step", str(script), "--stop-at", "z2_1"]):
+        r = subprocess.run([sys.executable, "-c", "import sys; from autograd.cli import main; "
+                            "sys.exit(main())", *command], capture_output=True, text=True,
+                           cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT), timeout=60)
+        assert r.returncode in (1, 2), (command, r.stdout, r.stderr)
+        err = r.stderr.strip()
+        assert len(err.splitlines()) == 1, err
+        assert "2 nodes are named 'z2_1'" in err and "w2_11" in err, err
+    ok = subprocess.run([sys.executable, "-c", "import sys; from autograd.cli import main; "
+                         "sys.exit(main())", "explain", str(script), "--wrt", "w2_11"],
+                        capture_output=True, text=True, cwd=ROOT,
+                        env=dict(os.environ, PYTHONPATH=ROOT), timeout=60)
+    assert ok.returncode == 0 and "w2_11 reaches" in ok.stdout
+
+
+def test_a_node_named_once_is_found_in_every_consumer():
+    w = Value(0.5, name="w")
+    y = (w * w).named("y")
+    assert explain(y, "w").total == 1.0
+    assert draw(y, highlight="w").source

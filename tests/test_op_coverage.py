@@ -1,0 +1,356 @@
+"""Every op of the op table through every consumer.
+
+For each entry of ``autograd.ops.OPS`` (leaves aside) there must be a case
+below; each consumer is one test parametrised over the ops, so a failure
+reads ``test_<consumer>[<op>]``.  What each test checks, and against what:
+
+correctness (independent oracles)
+  forward        the Value's data against a formula written here with math
+  gradient       the engine's gradient against central finite differences
+  torch          value and gradient against PyTorch float64 (skipped without torch)
+  torch_special  gradients at 0, ±inf, nan and ties against PyTorch's
+
+consistency (one definition, read by every consumer)
+  rule_is_vjp    the named eager rule equals the record's vjp expression, bit for
+                 bit, at special floats too (and never raises)
+  display        the textbook local derivative equals the vjp at g = 1
+  jit            the jit's output and gradients equal eager's, bit for bit
+  explain        explain's path products sum to the engine's gradient
+  check          check's re-evaluation reproduces the forward value, bit for bit
+  draw           the drawing's op node has the symbol and each edge the rule
+  step           each step line writes the rule
+"""
+
+import itertools
+import math
+import random
+import struct
+
+import pytest
+
+import autograd
+from autograd import Value, dot, jit, ops, sum_values
+from autograd.check import downstream, reevaluate
+from autograd.draw import draw
+from autograd.explain import explain
+from autograd.notation import label, rule_text
+from autograd.value import apply, make
+from conftest import central_difference
+
+try:
+    import torch
+except ImportError:  # the torch tests skip
+    torch = None
+
+
+def build(op_name):
+    return CASES[op_name]["build"]
+
+
+class Case(dict):
+    pass
+
+
+def case(build, points, formula, torch_fn=None, smooth=lambda *x: True):
+    """build(*Values) -> Value; points: operand tuples in the op's domain;
+    formula(*floats): the value, written independently; torch_fn(*tensors);
+    smooth(*floats): False where the op has a kink or jump (no finite differences)."""
+    return {"build": build, "points": points, "formula": formula, "torch": torch_fn,
+            "smooth": smooth}
+
+
+rng = random.Random(7)
+
+
+def uniform(n, lo, hi, count=12):
+    return [tuple(rng.uniform(lo, hi) for _ in range(n)) for _ in range(count)]
+
+
+def sigmoid(z):
+    return 1 / (1 + math.exp(-z))
+
+
+CASES = {
+    "add": case(lambda a, b: a + b, uniform(2, -3, 3), lambda a, b: a + b, lambda a, b: a + b),
+    "sub": case(lambda a, b: a - b, uniform(2, -3, 3), lambda a, b: a - b, lambda a, b: a - b),
+    "mul": case(lambda a, b: a * b, uniform(2, -3, 3), lambda a, b: a * b, lambda a, b: a * b),
+    "div": case(lambda a, b: a / b, [(a, b) for a, b in uniform(2, -3, 3) if abs(b) > 0.2],
+                lambda a, b: a / b, lambda a, b: a / b),
+    "neg": case(lambda a: -a, uniform(1, -3, 3), lambda a: -a, lambda a: -a),
+    "pow": case(lambda a, b: a ** b, uniform(2, 0.2, 3), lambda a, b: math.pow(a, b),
+                lambda a, b: a ** b),
+    "exp": case(lambda a: a.exp(), uniform(1, -5, 5), math.exp, torch and torch.exp),
+    "log": case(lambda a: a.log(), uniform(1, 0.1, 5), math.log, torch and torch.log),
+    "sigmoid": case(lambda a: a.sigmoid(), uniform(1, -6, 6), sigmoid, torch and torch.sigmoid),
+    "tanh": case(lambda a: a.tanh(), uniform(1, -3, 3), math.tanh, torch and torch.tanh),
+    "relu": case(lambda a: a.relu(), uniform(1, -3, 3), lambda a: max(a, 0.0),
+                 torch and torch.relu, smooth=lambda a: abs(a) > 1e-3),
+    "abs": case(lambda a: abs(a), uniform(1, -3, 3), abs, torch and torch.abs,
+                smooth=lambda a: abs(a) > 1e-3),
+    "sqrt": case(lambda a: a.sqrt(), uniform(1, 0.1, 5), math.sqrt, torch and torch.sqrt),
+    "softplus": case(lambda a: a.softplus(), uniform(1, -8, 8) + [(30.0,), (-30.0,)],
+                     lambda a: math.log1p(math.exp(a)),
+                     torch and (lambda a: torch.nn.functional.softplus(a, threshold=1000.0))),
+    "maximum": case(autograd.maximum, uniform(2, -3, 3) + [(1.5, 1.5)], max,
+                    torch and torch.maximum, smooth=lambda a, b: abs(a - b) > 1e-3),
+    "minimum": case(autograd.minimum, uniform(2, -3, 3) + [(-0.5, -0.5)], min,
+                    torch and torch.minimum, smooth=lambda a, b: abs(a - b) > 1e-3),
+    "sum": case(lambda a, b, c: sum_values([a, b, c]), uniform(3, -3, 3),
+                lambda a, b, c: a + b + c, lambda a, b, c: a + b + c),
+    "dot": case(lambda w1, w2, x1, x2, b: dot([w1, w2], [x1, x2], b), uniform(5, -2, 2),
+                lambda w1, w2, x1, x2, b: w1 * x1 + w2 * x2 + b,
+                lambda w1, w2, x1, x2, b: w1 * x1 + w2 * x2 + b),
+    "sign": case(lambda a: apply(ops.SIGN, a), uniform(1, -3, 3),
+                 lambda a: math.copysign(1.0, a) if a else 0.0, torch and torch.sign,
+                 smooth=lambda a: abs(a) > 1e-3),
+    "gt": case(lambda a, b: apply(ops.GT, a, b), uniform(2, -3, 3), lambda a, b: float(a > b),
+               torch and (lambda a, b: (a > b).double() + 0 * (a + b)),
+               smooth=lambda a, b: abs(a - b) > 1e-3),
+    "ge": case(lambda a, b: apply(ops.GE, a, b), uniform(2, -3, 3) + [(1.0, 1.0)],
+               lambda a, b: float(a >= b),
+               torch and (lambda a, b: (a >= b).double() + 0 * (a + b)),
+               smooth=lambda a, b: abs(a - b) > 1e-3),
+    "eq": case(lambda a, b: apply(ops.EQ, a, b), uniform(2, -3, 3) + [(2.0, 2.0)],
+               lambda a, b: float(a == b),
+               torch and (lambda a, b: (a == b).double() + 0 * (a + b)),
+               smooth=lambda a, b: abs(a - b) > 1e-3),
+    "where": case(lambda c, x, y: apply(ops.WHERE, c, x, y),
+                  [(rng.choice((0.0, 1.0)), rng.uniform(-3, 3), rng.uniform(-3, 3))
+                   for _ in range(12)],
+                  lambda c, x, y: x if c else y,
+                  torch and (lambda c, x, y: torch.where(c != 0, x, y) + 0 * c)),
+}
+
+OP_NAMES = [name for name, op in ops.OPS.items() if not op.is_leaf]
+
+
+def bits(x):
+    return struct.pack("<d", x)
+
+
+def same(a, b):
+    """Equal to the last bit (every nan is the same nan here)."""
+    return (a != a and b != b) or bits(a) == bits(b)
+
+
+def eager(op_name, point, seed=1.0):
+    """(output, [∂out/∂x_i · seed]) by the engine, on fresh leaves."""
+    xs = [Value(x, name=f"x{i}") for i, x in enumerate(point, 1)]
+    out = build(op_name)(*xs)
+    out.backward(seed)
+    return out, xs
+
+
+def test_every_op_has_a_coverage_case():
+    missing = sorted(set(OP_NAMES) - set(CASES))
+    assert not missing, (f"ops with no case in tests/test_op_coverage.py, so no consumer is "
+                         f"checked for them: {', '.join(missing)}")
+
+
+def test_every_case_builds_its_op():
+    for name in OP_NAMES:
+        out, _ = eager(name, CASES[name]["points"][0])
+        assert out.op is ops.OPS[name], f"{name}: the case builds a {out.op.name} node"
+
+
+# ---------------------------------------------------------------------------
+# Correctness
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", OP_NAMES)
+def test_forward(name):
+    c = CASES[name]
+    for point in c["points"]:
+        out, _ = eager(name, point)
+        want = c["formula"](*point)
+        assert math.isclose(out.data, want, rel_tol=1e-14, abs_tol=1e-300), \
+            f"forward of {name} at {point}: {out.data!r}, expected {want!r}"
+
+
+@pytest.mark.parametrize("name", OP_NAMES)
+def test_gradient(name):
+    c = CASES[name]
+    for point in c["points"]:
+        if not c["smooth"](*point):
+            continue
+        out, xs = eager(name, point)
+        for i, x in enumerate(xs):
+            def f(t, i=i):
+                p = list(point)
+                p[i] = t
+                return build(name)(*[Value(v) for v in p]).data
+            numeric = central_difference(f, point[i])
+            assert math.isclose(x.grad, numeric, rel_tol=1e-6, abs_tol=1e-8), \
+                f"gradient of {name} wrt operand {i + 1} at {point}: {x.grad!r}, " \
+                f"finite difference {numeric!r}"
+
+
+def _torch(name, point, seed=1.0):
+    fn = CASES[name]["torch"]
+    ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
+    out = fn(*ts)
+    grads = torch.autograd.grad(out, ts, torch.tensor(seed, dtype=torch.float64),
+                                allow_unused=True)
+    return out.item(), [0.0 if g is None else g.item() for g in grads]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("name", OP_NAMES)
+def test_torch(name):
+    for point in CASES[name]["points"]:
+        out, xs = eager(name, point)
+        value, grads = _torch(name, point)
+        assert math.isclose(out.data, value, rel_tol=1e-12, abs_tol=1e-300), (name, point)
+        for x, g in zip(xs, grads):
+            assert math.isclose(x.grad, g, rel_tol=1e-10, abs_tol=1e-300), \
+                f"∂{name}/∂x at {point}: {x.grad!r}, PyTorch {g!r}"
+
+
+SPECIAL = [0.0, -0.0, 1.0, -1.5, 2.0, 1e-200, 1e200, math.inf, -math.inf, math.nan]
+
+
+def _special_points(name):
+    arity = len(CASES[name]["points"][0])
+    if arity <= 2:
+        return list(itertools.product(SPECIAL, repeat=arity))
+    rng2 = random.Random(name)
+    return [tuple(rng2.choice(SPECIAL) for _ in range(arity)) for _ in range(120)]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("name", [n for n in OP_NAMES if n not in ("where", "gt", "ge", "eq")])
+def test_torch_special(name):
+    """Gradients at 0, ±inf and nan are PyTorch's, wherever the forward is defined.
+    (The comparisons and where are left out: PyTorch cannot differentiate them,
+    and the stand-ins above are only valid at finite points.)"""
+    for point, seed in itertools.product(_special_points(name), (1.0, math.inf, math.nan)):
+        try:
+            out, xs = eager(name, point, seed)
+        except (ArithmeticError, ValueError):
+            continue  # chainrule raises where the result does not exist (log(-1), 1/0)
+        value, grads = _torch(name, point, seed)
+        assert same(out.data, value) or math.isclose(out.data, value, rel_tol=1e-12), \
+            f"{name}{point} = {out.data!r}, PyTorch {value!r}"
+        for i, (x, g) in enumerate(zip(xs, grads)):
+            assert same(x.grad, g) or math.isclose(x.grad, g, rel_tol=1e-12), \
+                f"∂{name}/∂x{i + 1} at {point}, upstream {seed}: {x.grad!r}, PyTorch {g!r}"
+
+
+# ---------------------------------------------------------------------------
+# Consistency: every consumer reads the one definition
+# ---------------------------------------------------------------------------
+
+def _node_at(name, point):
+    """A node of op ``name`` over leaves holding ``point``, whatever the numbers
+    (backward rules must work even where the forward would raise)."""
+    op = ops.OPS[name]
+    parents = tuple(Value(x) for x in point)
+    try:
+        data = op.ieee(*point)
+    except (ArithmeticError, ValueError):
+        data = math.nan
+    return make(data, parents, op)
+
+
+@pytest.mark.parametrize("name", OP_NAMES)
+def test_rule_is_vjp(name):
+    op = ops.OPS[name]
+    points = _special_points(name) + CASES[name]["points"]
+    for point in points:
+        node = _node_at(name, point)
+        for g in (1.0, -0.75, 0.0, math.inf, math.nan):
+            got = tuple(op.backward(node, g))
+            want = ops.evaluate_vjp(node, g)
+            assert len(got) == len(want) and all(map(same, got, want)), \
+                f"{name}_backward at {point}, upstream {g}: {got}, the record's vjp gives {want}"
+
+
+@pytest.mark.parametrize("name", OP_NAMES)
+def test_rule_is_vjp_with_constant_operands(name):
+    """The same with each operand a constant node (pow's fixed exponent, x * 2)."""
+    op = ops.OPS[name]
+    for point in CASES[name]["points"][:4]:
+        for i in range(len(point)):
+            parents = [Value(x) for x in point]
+            parents[i] = Value(point[i], kind="constant")
+            node = make(op.ieee(*point), tuple(parents), op)
+            got, want = tuple(op.backward(node, 0.5)), ops.evaluate_vjp(node, 0.5)
+            assert all(map(same, got, want)), (name, point, i, got, want)
+
+
+@pytest.mark.parametrize("name", OP_NAMES)
+def test_display(name):
+    """The textbook local derivative (what people read) is the vjp at g = 1."""
+    from autograd import expr as E
+    op = ops.OPS[name]
+    for point in CASES[name]["points"]:
+        node = _node_at(name, point)
+        locals_ = op.local_exprs(len(point), ops.fixed_operands(node))
+        env = {f"x{i}": x for i, x in enumerate(point)}
+        env["out"] = node.data
+        shown = [E.evaluate(e, env, ops.IEEE) for e in locals_]
+        for s, v in zip(shown, ops.evaluate_vjp(node, 1.0)):
+            assert math.isclose(s, v, rel_tol=1e-12, abs_tol=1e-300), (name, point, shown)
+
+
+@pytest.mark.parametrize("name", OP_NAMES)
+def test_jit(name):
+    f = jit(build(name), input_names=[f"x{i}" for i in range(1, 6)])
+    for point in CASES[name]["points"]:
+        out, xs = eager(name, point)
+        value, grads = f(*point, input_grads=True)
+        assert same(value, out.data), f"jit {name}{point} = {value!r}, eager {out.data!r}"
+        for i, (x, g) in enumerate(zip(xs, grads)):
+            assert same(g, x.grad), f"jit ∂{name}/∂x{i + 1} at {point}: {g!r}, eager {x.grad!r}"
+
+
+@pytest.mark.parametrize("name", OP_NAMES)
+def test_explain(name):
+    for point in CASES[name]["points"][:4]:
+        out, xs = eager(name, point)
+        for x in xs:
+            e = explain(out, x)
+            assert math.isclose(e.total, x.grad, rel_tol=1e-12, abs_tol=1e-300), \
+                f"explain {name}: paths sum to {e.total!r}, engine {x.grad!r}"
+            assert str(e)
+
+
+@pytest.mark.parametrize("name", OP_NAMES)
+def test_check(name):
+    for point in CASES[name]["points"][:4]:
+        out, xs = eager(name, point)
+        for x in xs:
+            nodes = downstream(out, x)
+            saved = x.data
+            try:
+                again = reevaluate(out, x, saved, nodes)
+            finally:
+                x.data = saved
+            assert same(again, out.data), f"check re-evaluates {name} to {again!r}, not {out.data!r}"
+
+
+def _draw_label(node, digits=4):
+    from autograd.draw import _rule_label
+    return _rule_label(node, digits)
+
+
+@pytest.mark.parametrize("name", OP_NAMES)
+def test_draw(name):
+    out, xs = eager(name, CASES[name]["points"][0])
+    source = draw(out, show_rules=True).source
+    assert ops.OPS[name].symbol in source
+    for i in range(len(xs)):
+        rule = rule_text(out, i, lambda n: _draw_label(n))
+        assert rule and f'label="{rule}' in source.replace("\\\\", "\\"), \
+            f"the drawing of {name} has no edge labelled with its rule {rule!r}"
+
+
+@pytest.mark.parametrize("name", OP_NAMES)
+def test_step(name):
+    out, xs = eager(name, CASES[name]["points"][0])
+    steps = list(out.backward_steps())
+    text = str(steps[-1] if steps[-1].node is out else steps[0])
+    for i, x in enumerate(xs):
+        rule = rule_text(out, i, label)
+        assert f"{x.name}.grad += {rule} * " in text, \
+            f"the step of {name} does not write its rule {rule!r} for {x.name}:\n{text}"
