@@ -431,6 +431,15 @@ class Rule:
         self.derivative = derivative  # text or None
         self.negated = negated        # an expression or None
 
+    @property
+    def precedence(self):
+        """How tightly the formula binds (a sum needs brackets inside a product)."""
+        if self.symbol is None:
+            return ATOM if self.coefficient >= 0 else NEG_P
+        if self.coefficient == 1.0:
+            return self.symbol[1]
+        return MUL_P if self.coefficient > 0 else NEG_P
+
     def formula(self, n):
         """The whole local derivative as text: ``w2``, ``-1``, ``2(y'-y)``, ``2·e``, ``0.5``."""
         return times(n, self.coefficient, [self.symbol] if self.symbol else [], n.times)
@@ -503,9 +512,10 @@ def local_rule(node, index, expr_of, n, out=None):
     return local_rules(node, expr_of, n, out)(index)
 
 
-def rule_text(node, index, labels, n=None):
+def rule_text(node, index, labels, n=None, factor=False):
     """∂node/∂parent_index as one line of text, parents written by ``labels``
-    and the node itself by its formula: ``w2``, ``σ(net1)(1-σ(net1))``."""
+    and the node itself by its formula: ``w2``, ``σ(net1)(1-σ(net1))``.
+    ``factor=True`` brackets a sum, for writing it times something: ``(1-tanh²(z))``."""
     n = n or TextNotation()
     parents = node._prev
 
@@ -513,7 +523,9 @@ def rule_text(node, index, labels, n=None):
         return (labels(p), ATOM)
 
     own = forward_expr(node, [expr_of(p) for p in parents], n)
-    return local_rule(node, index, expr_of, n, out=own).formula(n)
+    rule = local_rule(node, index, expr_of, n, out=own)
+    text = rule.formula(n)
+    return f"({text})" if factor and rule.precedence < MUL_P else text
 
 
 #: the operand names an op's rules are written with in ``chainrule ops``

@@ -82,7 +82,7 @@ class Step:
             if e.parent._op is ops.CONSTANT:
                 continue
             name = labels(e.parent)
-            rule = rule_text(self.node, e.index, labels)
+            rule = rule_text(self.node, e.index, labels, factor=True)
             line = (f"{name}.grad += {rule} * {out}.grad = {_num(e.local)} * {up}"
                     f" = {_num(e.contribution)}  ")
             if e.nth == 1:

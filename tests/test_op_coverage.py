@@ -351,6 +351,6 @@ def test_step(name):
     steps = list(out.backward_steps())
     text = str(steps[-1] if steps[-1].node is out else steps[0])
     for i, x in enumerate(xs):
-        rule = rule_text(out, i, label)
+        rule = rule_text(out, i, label, factor=True)
         assert f"{x.name}.grad += {rule} * " in text, \
             f"the step of {name} does not write its rule {rule!r} for {x.name}:\n{text}"
