@@ -13,6 +13,7 @@ from .check import check, gradcheck
 from .draw import draw
 from .engine import backward_steps, register_hook, topological_order
 from .explain import explain
+from .higher import grad, hessian, hvp
 from .jit import TracingError, jit, jit_loss
 from .ops import OPS
 from .recording import anomaly_enabled, detect_anomaly, enable_grad, is_grad_enabled, no_grad
@@ -26,6 +27,7 @@ minimum = function(ops.MINIMUM)
 
 __all__ = [
     "Value", "dot", "draw", "explain", "check", "gradcheck", "sum_values", "maximum", "minimum",
+    "grad", "hessian", "hvp",
     "no_grad", "enable_grad", "detect_anomaly", "is_grad_enabled", "anomaly_enabled",
     "backward_steps", "register_hook", "topological_order", "Step", "OPS", "jit", "jit_loss",
     "TracingError",

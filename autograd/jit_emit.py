@@ -65,7 +65,7 @@ _RESERVED = frozenset(HELPERS) | frozenset(keyword.kwlist) | {
 
 def sanitize(name):
     """A node name as a Python identifier: ``y'`` -> ``y_prime``, ``a^2`` -> ``a_2``."""
-    text = name.replace("'", "_prime")
+    text = name.replace("'", "_prime").replace("∂", "d").replace("/", "_")
     text = re.sub(r"[^0-9A-Za-z_]", "_", text)
     if not text or text[0].isdigit() or text[0] == "_":
         text = "v_" + text

@@ -128,9 +128,21 @@ def html(name):
     return out
 
 
+_GRADIENT = re.compile(r"^∂(\(.+\)|[^/]+)/∂(.+)$")
+
+
 def latex(name):
     """The name in LaTeX: ``w2_11`` -> ``w^{2}_{11}``, ``net2`` -> ``\\mathit{net}_{2}``,
-    ``x1(2)`` -> ``x_{1}^{(2)}``; other names as ``\\mathrm{...}``."""
+    ``x1(2)`` -> ``x_{1}^{(2)}``, a gradient's ``∂L/∂w1`` -> ``\\frac{\\partial L}{\\partial w_{1}}``;
+    other names as ``\\mathrm{...}``."""
+    gradient = _GRADIENT.match(name) if isinstance(name, str) else None
+    if gradient:
+        top, below = gradient.groups()
+        if top.startswith("("):
+            top = f"\\left({latex(top[1:-1])}\\right)"
+        else:
+            top = latex(top)
+        return f"\\frac{{\\partial {top}}}{{\\partial {latex(below)}}}"
     n = parse(name)
     if n is None:
         escaped = re.sub(r"([_#%&${}])", r"\\\1", name)

@@ -191,7 +191,9 @@ class LatexNotation(TextNotation):
         return f"\\left({x[0]} \\text{{ if }} {c[0]} \\text{{ else }} {y[0]}\\right)", ATOM
 
     def partial(self, child, parent):
-        return f"\\frac{{\\partial {child[0]}}}{{\\partial {parent[0]}}}"
+        def part(e):
+            return e[0] if e[1] >= POW_P else f"\\left({e[0]}\\right)"
+        return f"\\frac{{\\partial {part(child)}}}{{\\partial {part(parent)}}}"
 
 
 class StepNotation(TextNotation):
@@ -381,7 +383,8 @@ class Namer:
     def _build(self, node):
         n = self.n
         if node.name:
-            return n.name(node.name), ATOM
+            # a gradient's name (∂L/∂w1) reads as a quotient: bracket it where needed
+            return n.name(node.name), (MUL_P if "/" in node.name else ATOM)
         op = node._op
         if op is ops.CONSTANT:
             return n.number(node.data), (ATOM if node.data >= 0 else NEG_P)

@@ -128,7 +128,7 @@ class Op:
 
 def fixed_operands(node):
     """For each parent of ``node``, whether it is a constant node."""
-    return tuple(p._op is CONSTANT for p in node._prev)
+    return tuple([p._op is CONSTANT for p in node._prev])
 
 
 def describe(node):

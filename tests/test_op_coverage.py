@@ -9,6 +9,9 @@ correctness (independent oracles)
   gradient       the engine's gradient against central finite differences
   torch          value and gradient against PyTorch float64 (skipped without torch)
   torch_special  gradients at 0, ±inf, nan and ties against PyTorch's
+  second         second derivatives (grad with create_graph=True, then grad again)
+                 against finite differences of the first derivative, and against
+                 PyTorch's double backward
 
 consistency (one definition, read by every consumer)
   rule_is_vjp    the named eager rule equals the record's vjp expression, bit for
@@ -29,7 +32,7 @@ import struct
 import pytest
 
 import autograd
-from autograd import Value, dot, jit, ops, sum_values
+from autograd import Value, dot, grad, jit, ops, sum_values
 from autograd.check import downstream, reevaluate
 from autograd.draw import draw
 from autograd.explain import explain
@@ -354,3 +357,41 @@ def test_step(name):
         rule = rule_text(out, i, label, factor=True)
         assert f"{x.name}.grad += {rule} * " in text, \
             f"the step of {name} does not write its rule {rule!r} for {x.name}:\n{text}"
+
+
+@pytest.mark.parametrize("name", OP_NAMES)
+def test_second(name):
+    c = CASES[name]
+    tested = 0
+    for point in c["points"][:6]:
+        if not c["smooth"](*point):
+            continue
+        xs = [Value(x) for x in point]
+        firsts = grad(build(name)(*xs), xs, create_graph=True)
+        for i, gi in enumerate(firsts):
+            row = grad(gi, xs)
+            for j in range(len(xs)):
+                def first(t, i=i, j=j):
+                    p = list(point)
+                    p[j] = t
+                    vs = [Value(v) for v in p]
+                    return grad(build(name)(*vs), vs)[i]
+                fd = central_difference(first, point[j])
+                assert math.isclose(row[j], fd, rel_tol=1e-6, abs_tol=1e-7), \
+                    f"∂²{name}/∂x{i + 1}∂x{j + 1} at {point}: {row[j]!r}, finite difference {fd!r}"
+                tested += 1
+        if torch is not None:
+            ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
+            tfirst = torch.autograd.grad(c["torch"](*ts), ts, create_graph=True, allow_unused=True)
+            for i, g in enumerate(tfirst):
+                if g is None or not g.requires_grad:
+                    want = [0.0] * len(ts)
+                else:
+                    want = [0.0 if s is None else s.item()
+                            for s in torch.autograd.grad(g, ts, allow_unused=True,
+                                                         retain_graph=True)]
+                got = grad(firsts[i], xs)
+                for a, b in zip(got, want):
+                    assert math.isclose(a, b, rel_tol=1e-10, abs_tol=1e-13), \
+                        f"∂²{name} at {point}: {got}, PyTorch double backward {want}"
+    assert tested, f"no smooth point to test {name}'s second derivative at"

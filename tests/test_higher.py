@@ -1,0 +1,228 @@
+"""Gradients of gradients: grad(create_graph=True), hessian, hvp.
+
+Oracles: closed forms (σ', σ'', σ''', tanh''' written by hand), central
+finite differences of the first derivative, and PyTorch's double backward
+in float64 (skipped without torch).
+"""
+
+import math
+import random
+
+import pytest
+
+import autograd
+from autograd import Value, draw, explain, grad, hessian, hvp, jit, no_grad
+from conftest import central_difference
+from graphs import ChainruleOps, random_graph_full
+
+try:
+    import torch
+    from graphs import TorchOps
+except ImportError:
+    torch = None
+
+
+def sig(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@pytest.mark.parametrize("z0", [-3.0, -0.4, 0.0, 0.7, 2.5])
+def test_sigmoid_derivatives_to_third_order_match_the_closed_forms(z0):
+    z = Value(z0, name="z")
+    s = z.sigmoid()
+    (d1,) = grad(s, z, create_graph=True)
+    (d2,) = grad(d1, z, create_graph=True)
+    (d3,) = grad(d2, z)
+    S = sig(z0)
+    assert math.isclose(d1.data, S * (1 - S), rel_tol=1e-14)
+    assert math.isclose(d2.data, S * (1 - S) * (1 - 2 * S), rel_tol=1e-12, abs_tol=1e-15)
+    assert math.isclose(d3, S * (1 - S) * (1 - 6 * S + 6 * S * S), rel_tol=1e-11, abs_tol=1e-15)
+
+
+@pytest.mark.parametrize("z0", [-2.0, -0.3, 0.0, 0.9])
+def test_tanh_third_derivative_matches_the_closed_form(z0):
+    z = Value(z0)
+    (d1,) = grad(z.tanh(), z, create_graph=True)
+    (d2,) = grad(d1, z, create_graph=True)
+    (d3,) = grad(d2, z)
+    t = math.tanh(z0)
+    assert math.isclose(d1.data, 1 - t * t, rel_tol=1e-14)
+    assert math.isclose(d2.data, -2 * t * (1 - t * t), rel_tol=1e-12, abs_tol=1e-15)
+    assert math.isclose(d3, -2 * (1 - t * t) * (1 - 3 * t * t), rel_tol=1e-11, abs_tol=1e-15)
+
+
+def seed000(w1=0.4, w2=-0.7, b=0.1, x=0.5, y=1.0):
+    """The 1-1-1 network of the first worked example: L = ½(y - σ(σ(x w1 + b) w2 + b))²."""
+    W1, W2, B = Value(w1, name="w1"), Value(w2, name="w2"), Value(b, name="b")
+    h = (x * W1 + B).sigmoid().named("h")
+    out = (h * W2 + B).sigmoid().named("y'")
+    L = (0.5 * (y - out) ** 2).named("L")
+    return L, W1, W2, B
+
+
+def dL(w1, w2, which):
+    """∂L/∂w by the chain rule, by hand (the first worked example's formulas)."""
+    x, y, b = 0.5, 1.0, 0.1
+    h = sig(x * w1 + b)
+    o = sig(h * w2 + b)
+    d2 = (o - y) * o * (1 - o)
+    return h * d2 if which == "w2" else x * h * (1 - h) * w2 * d2
+
+
+def test_grad_without_create_graph_gives_floats_and_touches_no_grad():
+    L, w1, w2, b = seed000()
+    w1.grad = 5.0
+    g1, g2 = grad(L, [w1, w2])
+    assert isinstance(g1, float) and math.isclose(g1, dL(0.4, -0.7, "w1"), rel_tol=1e-13)
+    assert math.isclose(g2, dL(0.4, -0.7, "w2"), rel_tol=1e-13)
+    assert w1.grad == 5.0 and w2.grad == 0.0 and L.grad == 0.0
+
+
+def test_hessian_of_the_first_worked_example_against_finite_differences():
+    L, w1, w2, _ = seed000()
+    H = hessian(L, [w1, w2])
+    for i, wi in enumerate(("w1", "w2")):
+        fd_w1 = central_difference(lambda t: dL(t, -0.7, wi), 0.4)
+        fd_w2 = central_difference(lambda t: dL(0.4, t, wi), -0.7)
+        assert math.isclose(H[i][0], fd_w1, rel_tol=1e-7, abs_tol=1e-10)
+        assert math.isclose(H[i][1], fd_w2, rel_tol=1e-7, abs_tol=1e-10)
+    assert math.isclose(H[0][1], H[1][0], rel_tol=1e-12)
+
+
+def test_hvp_is_the_hessian_times_the_vector():
+    L, w1, w2, b = seed000()
+    H = hessian(L, [w1, w2, b])
+    v = [0.3, -1.2, 2.0]
+    got = hvp(L, [w1, w2, b], v)
+    for row, g in zip(H, got):
+        assert math.isclose(g, sum(h * x for h, x in zip(row, v)), rel_tol=1e-12)
+
+
+def test_newton_step_on_w2_against_the_hand_derivatives():
+    L, w1, w2, _ = seed000()
+    (g,) = grad(L, w2)
+    [[h]] = hessian(L, [w2])
+    fd_h = central_difference(lambda t: dL(0.4, t, "w2"), -0.7)
+    assert math.isclose(h, fd_h, rel_tol=1e-7)
+    newton = -0.7 - g / h
+    assert abs(dL(0.4, newton, "w2")) < abs(dL(0.4, -0.7, "w2"))
+
+
+def test_create_graph_gives_named_values_that_draw_explain_and_step():
+    L, w1, w2, _ = seed000()
+    g1, g2 = grad(L, [w1, w2], create_graph=True)
+    assert isinstance(g1, Value) and g1.name == "∂L/∂w1" and g2.name == "∂L/∂w2"
+    assert math.isclose(g1.data, dL(0.4, -0.7, "w1"), rel_tol=1e-13)
+    source = draw(g1).source
+    assert "∂L/∂w1" in source and "∂L/∂h" in source
+    e = explain(g1, "w2")
+    assert math.isclose(e.total, central_difference(lambda t: dL(0.4, t, "w1"), -0.7),
+                        rel_tol=1e-7)
+    assert e.latex().startswith("\\frac{\\partial \\left(\\frac{\\partial L}{\\partial w_{1}}"
+                                "\\right)}{\\partial w_{2}}")
+    steps = list(g1.backward_steps())
+    assert steps and "∂L/∂w1" in str(steps[0])
+
+
+def test_grad_of_an_unrelated_input_is_zero():
+    x, y = Value(1.0, name="x"), Value(2.0, name="y")
+    f = x * x
+    assert grad(f, [x, y]) == (2.0, 0.0)
+    gx, gy = grad(f, [x, y], create_graph=True)
+    assert gy.data == 0.0 and gy.kind == "constant"
+    assert grad(gy, [x]) == (0.0,)
+
+
+def test_grad_output_scales_and_can_be_a_value():
+    x = Value(1.5)
+    assert grad(x * x, x, grad_output=2.0) == (6.0,)
+    v = Value(0.5, name="v")
+    (g,) = grad(x * x, x, grad_output=v, create_graph=True)
+    assert g.data == 1.5 and grad(g, v) == (3.0,)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda x: grad(3.0, [x]), "grad: output must be a Value, got float"),
+    (lambda x: grad(x * x, [x, 2.0]), r"grad: inputs\[1\] must be a Value, got float"),
+    (lambda x: grad(x * x, "x"), "grad: inputs must be a Value or a list of Values, got str"),
+    (lambda x: grad(x * x, x, grad_output="a"), "grad: grad_output needs a real number"),
+    (lambda x: grad(x * x, x, grad_output=True), "grad: grad_output needs a real number"),
+    (lambda x: hvp(x * x, [x], [1.0, 2.0]), "hvp: 1 inputs but a vector of 2 numbers"),
+    (lambda x: hvp(x * x, [x], ["a"]), r"hvp: vector\[0\] needs a real number"),
+])
+def test_bad_arguments_name_the_argument_and_change_nothing(call, message):
+    x = Value(1.5, name="x")
+    x.grad = 4.0
+    with pytest.raises((TypeError, ValueError), match=message):
+        call(x)
+    assert x.grad == 4.0
+
+
+def test_jit_traces_a_gradient_and_a_gradient_of_a_gradient():
+    def dsig(z):
+        return grad(z.sigmoid(), z, create_graph=True)[0]
+
+    f = jit(dsig)
+    for z0 in (-1.0, 0.3, 2.0):
+        S = sig(z0)
+        value, (second,) = f(z0, input_grads=True)
+        assert math.isclose(value, S * (1 - S), rel_tol=1e-14)
+        assert math.isclose(second, S * (1 - S) * (1 - 2 * S), rel_tol=1e-12, abs_tol=1e-15)
+    assert "dsig" in f.source
+
+
+def test_jit_refuses_grad_without_create_graph_inside_a_trace():
+    with pytest.raises(autograd.TracingError, match="create_graph=True"):
+        jit(lambda z: z * grad(z * z, z)[0])(1.0)
+
+
+def test_gradients_of_relu_network_are_piecewise():
+    """Hessian of a ReLU network: the second derivative is 0 on each linear piece."""
+    x = Value(0.5, name="x")
+    w = Value(1.2, name="w")
+    y = ((x * w).relu() * 3.0 - 1.0) ** 2
+    H = hessian(y, [w])
+    # y = (3xw - 1)² for xw > 0: d²y/dw² = 18 x²
+    assert math.isclose(H[0][0], 18 * 0.25, rel_tol=1e-13)
+
+
+def _random_case(seed):
+    rng = random.Random(seed)
+    point = [rng.uniform(-1.5, 1.5) for _ in range(3)]
+    size = rng.randint(3, 14)
+    return point, size
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("block", range(10))
+def test_second_derivatives_of_random_graphs_match_pytorch_double_backward(block):
+    """300 random graphs (every op, shared sub-expressions, a*a): the Hessian
+    against PyTorch's double backward in float64, worst relative error < 1e-9."""
+    worst = 0.0
+    for seed in range(block * 30, block * 30 + 30):
+        point, size = _random_case(seed)
+        ours = [Value(v, name=f"x{i}") for i, v in enumerate(point)]
+        out = random_graph_full(random.Random(seed), ours, size, ChainruleOps())
+        H = hessian(out, ours)
+        ts = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in point]
+        ref = random_graph_full(random.Random(seed), ts, size, TorchOps())
+        firsts = torch.autograd.grad(ref, ts, create_graph=True, allow_unused=True)
+        for i, g in enumerate(firsts):
+            row = [0.0] * len(ts) if g is None or not g.requires_grad else [
+                0.0 if s is None else s.item()
+                for s in torch.autograd.grad(g, ts, retain_graph=True, allow_unused=True)]
+            for a, b in zip(H[i], row):
+                err = abs(a - b) / max(1.0, abs(b))
+                worst = max(worst, err)
+                assert err < 1e-9, f"graph {seed}: ∂²/∂x{i}∂·: {a!r}, PyTorch {b!r}"
+    assert worst < 1e-9
+
+
+def test_grad_under_no_grad_still_builds_the_gradient_graph_only_where_asked():
+    x = Value(0.3, name="x")
+    with no_grad():
+        y = x.sigmoid()
+    with pytest.raises(RuntimeError, match="no_grad"):
+        y.backward()
+    (g,) = grad(x.sigmoid(), x, create_graph=True)
+    assert g.kind == "derived"
