@@ -120,8 +120,12 @@ def backward(root, grad=1.0, *, breakpoint_at=None):
             f"no_grad() (or inside enable_grad())")
     targets = _resolve_targets(root, breakpoint_at)
     with _no_cycle_collection():
-        order, seen = _order(root)
-        leaves = leaves_of(order) if order else set()
+        try:
+            order, seen = _order(root)
+            leaves = leaves_of(order) if order else set()
+        except BaseException as err:   # Ctrl-C while ordering: nothing has changed yet
+            _stopped_at(err, None, restored=False)
+            raise
         if targets or anomaly or (_hooked and _any_hooked(seen, leaves)):
             for _ in _walk(root, grad, targets, anomaly, order, leaves):
                 pass
@@ -140,8 +144,8 @@ def _backward_fast(root, grad, order, leaves):
     try:
         for leaf, _ in saved:
             leaf.grad = -0.0
-        for node in order:
-            node.grad = -0.0
+        for n in order:
+            n.grad = -0.0
         root.grad = grad
         for node in reversed(order):
             for parent, contribution in zip(node._prev, node._op.backward(node, node.grad)):
@@ -156,11 +160,14 @@ def _backward_fast(root, grad, order, leaves):
         raise
 
 
-def _stopped_at(err, node):
-    """Say where a pass stopped (a note on the exception; the leaves were restored)."""
-    where = f"backward stopped at {describe(node)} ({node._op.name})" if node is not None \
-        else "backward stopped"
-    note = f"{where}; every leaf's grad was put back to its value before this backward()"
+def _stopped_at(err, node, restored=True):
+    """Say where a pass stopped (a note on the exception)."""
+    if not restored:
+        note = "backward stopped before changing any gradient"
+    else:
+        where = f" at {describe(node)} ({node._op.name})" if node is not None else ""
+        note = (f"backward stopped{where}; every leaf's grad was put back to its value "
+                f"before this backward()")
     if hasattr(err, "add_note"):
         err.add_note(note)
     else:  # Python 3.10

@@ -97,6 +97,9 @@ def as_float(x, what="Value"):
         except OverflowError:
             raise OverflowError(f"{what}: the int {_short(x)} is too large for a float "
                                 f"(the largest float is about 1.8e308)") from None
+    if hasattr(x, "_prev") and hasattr(x, "_op"):
+        raise TypeError(f"{what} needs a real number, got a Value ({x!r}); use its number, "
+                        f"v.data, or keep it in the graph")
     dtype = getattr(x, "dtype", None)
     refused = (isinstance(x, (bool, str, bytes, complex)) or not hasattr(x, "__float__")
                or getattr(x, "ndim", 0) != 0

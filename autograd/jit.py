@@ -41,6 +41,18 @@ from .value import Value, as_float
 __all__ = ["jit", "Jitted", "TracingError", "jit_loss"]
 
 
+_FLOAT = frozenset((float,))
+
+
+def _length(inputs, fn_name, sample):
+    """len(inputs), or a TypeError when a sample is not a sequence of numbers."""
+    try:
+        return len(inputs)
+    except TypeError:
+        raise TypeError(f"jit {fn_name}.batch: sample {sample} must be a tuple of numbers, got "
+                        f"{type(inputs).__name__} {inputs!r}") from None
+
+
 class TracingError(TypeError):
     """A traced Value was asked for its number (``if``, ``<``, ``float()``) while tracing."""
 
@@ -231,6 +243,8 @@ class Jitted:
     # -- calls (the hot path) ------------------------------------------------------
 
     def __call__(self, *inputs, input_grads=False):
+        if not _FLOAT.issuperset(map(type, inputs)):
+            inputs = self._numbers(inputs)
         table = self._step_ig if input_grads else self._step
         code = table.get(len(inputs))
         if code is None:
@@ -240,17 +254,35 @@ class Jitted:
     def batch(self, samples, *, mean=False):
         """Σ over ``samples`` (each a tuple of numbers) of the output, or the mean;
         adds the gradient of that sum (or mean) to the parameters' ``.grad``."""
-        if not isinstance(samples, (list, tuple)):
-            samples = list(samples)
+        if isinstance(samples, (str, bytes)) or not hasattr(samples, "__iter__"):
+            raise TypeError(f"jit {self.__name__}.batch: samples must be a list of tuples of "
+                            f"numbers, got {type(samples).__name__} {samples!r}")
+        samples = list(samples)
         if not samples:
             return 0.0
-        arity = len(samples[0])
+        arity = _length(samples[0], self.__name__, 1)
+        if not all(_FLOAT.issuperset(map(type, s)) for s in samples) or \
+                len(set(map(len, samples))) != 1:
+            samples = [self._numbers(s, i, arity) for i, s in enumerate(samples, 1)]
         code = self._batch.get(arity)
         if code is None:
             code = self._build("batch", samples[0], False)
         n = len(samples)
         total = self._run(code, samples, 1.0 / n if mean else 1.0)
         return total / n if mean else total
+
+    def _numbers(self, inputs, sample=None, arity=None):
+        """The inputs as floats, checked like eager Values check theirs: one TypeError
+        naming the argument (and the sample) for a bool, complex, str, array or Value."""
+        where = f"{self.__name__}()" + (f" batch sample {sample}" if sample is not None else "")
+        _length(inputs, self.__name__, sample)
+        inputs = tuple(inputs)
+        if arity is not None and len(inputs) != arity:
+            raise TypeError(f"jit {where}: {len(inputs)} number(s), but the samples before it "
+                            f"have {arity}")
+        names = self._names(len(inputs)) if len(inputs) else []
+        return tuple(as_float(x, f"jit input {name!r} of {where}")
+                     for x, name in zip(inputs, names))
 
     def _run(self, code, *args):
         """Call generated code; an arithmetic error is re-raised as the eager
@@ -325,6 +357,10 @@ class Jitted:
         return function
 
     def _generate(self, kind, graph, key):
+        with engine._no_cycle_collection():   # code generation makes strings, not cycles
+            return self._generate_now(kind, graph, key)
+
+    def _generate_now(self, kind, graph, key):
         program = generate(graph, self.__name__, kind, key[2])
         suffix = {"step": "[input_grads]" if key[2] else "", "batch": "[batch]",
                   "forward": "[forward]"}[kind]

@@ -48,8 +48,7 @@ _IEEE_HELPERS = {}
 for _op in ops.OPS.values():
     if _op.forward is None:
         continue
-    if _op.source is None or callable(_op.source):
-        HELPERS[_op.name] = _op.forward
+    HELPERS.setdefault(_op.name, _op.forward)
     if _op.ieee is not _op.forward:
         _IEEE_HELPERS[_op.name] = "i" + _op.name
         HELPERS["i" + _op.name] = _op.ieee
@@ -118,7 +117,8 @@ def _wrap(src, min_prec):
 
 
 def _is_simple(text):
-    return re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*|\(?-?[0-9.e+-]+\)?|inf|nan|\(-inf\)", text) is not None
+    return re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*|\{\w+\}|\(?-?[0-9.e+-]+\)?|inf|nan|\(-inf\)",
+                        text) is not None
 
 
 def _condition(expr, env):
@@ -248,6 +248,8 @@ class _Emitter:
         self.input_grads = input_grads and kind == "step"
         self.code = {}       # id(node) -> local name
         self.lines = []      # (text, LineInfo or None)
+        self.written = set() # id(node) of every node whose g_ line is emitted
+        self._templates = {}  # see edge_templates
         names = Names()
         self.fn_name = names.take(fn_name)
         for node in graph.inputs:
@@ -330,7 +332,8 @@ class _Emitter:
         if self.kind == "batch":
             self.emit(1, "return total")
         elif self.input_grads:
-            grads = ", ".join(f"g_{a}" if needs.get(id(n)) else "0.0"
+            # an input the output does not depend on has no g_ line: its gradient is 0
+            grads = ", ".join(f"g_{a}" if id(n) in self.written else "0.0"
                               for n, a in zip(g.inputs, args))
             self.emit(1, f"return {root}, ({grads}{',' if len(args) == 1 else ''})")
         else:
@@ -408,6 +411,7 @@ class _Emitter:
         assign = "+=" if batch and id(g.root) in is_param else "="
         self.emit(indent, f"g_{root} {assign} {'seed' if batch else '1.0'}  # ∂{root}/∂{root} = 1"
                   + (" (times seed)" if batch else ""), LineInfo(g.root, "backward", [], root))
+        self.written.add(id(g.root))
         for node in reversed(g.derived):
             if not needs.get(id(node)):
                 continue
@@ -415,31 +419,64 @@ class _Emitter:
             wanted = [i for i, p in enumerate(parents) if needs.get(id(p))]
             if not wanted:
                 continue
-            exprs = node._op.vjp_exprs(len(parents), ops.fixed_operands(node))
-            constants = {f"x{i}": p.data for i, p in enumerate(parents) if p._op is CONSTANT}
-            env = {f"x{i}": self.src(p) for i, p in enumerate(parents)}
+            templates = self.edge_templates(node)
             name = self.code[id(node)]
-            env["out"], env["g"] = name, "g_" + name
             operands = [self.src(p) for p in parents]
-
-            labels = [(self.label(p), ops.ATOM) for p in parents]
-            own = forward_expr(node, labels, notation)
-            rule_of = local_rules(node, lambda p: (self.label(p), ops.ATOM), notation, out=own)
+            env = {f"x{i}": src for i, src in enumerate(operands)}
+            env["out"], env["g"] = name, "g_" + name
+            labels = {f"x{i}": self.label(p) for i, p in enumerate(parents)}
             for i in wanted:
                 parent = parents[i]
-                tree = E.substitute(exprs[i], constants) if constants else exprs[i]
-                term = expression_source(tree, env)
-                rule = rule_of(i).formula(notation)
+                term, rule = templates[i]
                 terms.setdefault(id(parent), []).append(
-                    (term, f"∂{self.label(node)}/∂{self.label(parent)} = {rule}"))
+                    (term.format_map(env),
+                     f"∂{self.label(node)}/∂{self.label(parent)} = {rule.format_map(labels)}"))
                 pending[id(parent)] -= 1
                 if pending[id(parent)] == 0:
                     self.emit_gradient(indent, parent, terms.pop(id(parent)),
                                        batch and id(parent) in is_param,
                                        LineInfo(node, "backward", operands, name))
 
+    def edge_templates(self, node):
+        """For each operand i of ``node``: the source of its chain-rule term and the
+        rule for its comment, with ``{x0}``, ``{out}``, ``{g}`` where names go.
+
+        Made once per op, operand count and constant operands (a wide layer's
+        nodes share them), so generating the code is linear in the edges.
+        """
+        parents = node._prev
+        fixed = ops.fixed_operands(node)
+        constants = tuple((i, p.data, bool(p.name)) for i, p in enumerate(parents)
+                          if p._op is CONSTANT)
+        key = (node._op, len(parents), fixed, constants)
+        found = self._templates.get(key)
+        if found is not None:
+            return found
+        exprs = node._op.vjp_exprs(len(parents), fixed)
+        folded = {f"x{i}": value for i, value, _ in constants}
+        places = {f"x{i}": f"{{x{i}}}" for i in range(len(parents))}
+        places["out"], places["g"] = "{out}", "{g}"
+        slot = {}
+        for i, p in enumerate(parents):
+            slot.setdefault(id(p), f"{{x{i}}}")
+
+        def placeholder(p):
+            if p._op is CONSTANT and not p.name:
+                return (number(p.data), ops.ATOM)
+            return (slot.get(id(p), "?"), ops.ATOM)   # "?": only for grandparents, unused
+
+        notation = TextNotation()
+        own = forward_expr(node, [placeholder(p) for p in parents], notation)
+        rule_of = local_rules(node, placeholder, notation, out=own)
+        found = self._templates[key] = [
+            (expression_source(E.substitute(e, folded) if folded else e, places),
+             rule_of(i).formula(notation))
+            for i, e in enumerate(exprs)]
+        return found
+
     def emit_gradient(self, indent, parent, parts, accumulate, info):
         """``g_v = t1 + t2 + ...  # rules``: v's contributions in the engine's order."""
+        self.written.add(id(parent))
         comment = "; ".join(r for _, r in parts) if len(parts) <= 4 else \
             f"{len(parts)} contributions: {parts[0][1]}; ..."
         self.emit_sum(indent, "g_" + self.code[id(parent)], [t for t, _ in parts], comment,
@@ -457,6 +494,8 @@ def _inline(op, operands, parents):
 
 def _plus_operand(term):
     """A term added after another: parenthesised if it is itself a sum or a conditional."""
+    if " + " not in term and " - " not in term and " if " not in term:
+        return term
     depth = 0
     for i, ch in enumerate(term):
         if ch == "(":
