@@ -7,13 +7,26 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test bench bench-smoke dot chromium clean torch
+.PHONY: demo test test-other-pythons bench bench-smoke dot chromium clean torch
 
 demo: $(VENV)/.installed dot
 	$(PY) demos/run_all.py
 
+# The other Pythons the machine has (pyenv's 3.10-3.13), for the test matrix
+OTHER_PYTHONS ?= $(shell for v in 3.10 3.11 3.12 3.13; do \
+	  [ "$$v" = "$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')" ] && continue; \
+	  command -v python$$v >/dev/null 2>&1 && python$$v -c '' 2>/dev/null && echo $$v; done)
+PYENV_VERSIONS := $(shell command -v pyenv >/dev/null 2>&1 && pyenv versions --bare 2>/dev/null | grep -E '^3\.1[0-3]\.[0-9]+$$' | paste -sd: -)
+
 test: $(VENV)/.installed-test dot chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+	@PYENV_VERSION="$(if $(PYENV_VERSIONS),$(PYENV_VERSIONS),$$PYENV_VERSION)" $(MAKE) --no-print-directory test-other-pythons
+
+# The same suite on the other Python versions found (nox; missing ones are skipped)
+test-other-pythons: $(VENV)/.installed-test
+	@versions="$(OTHER_PYTHONS)"; \
+	if [ -z "$$versions" ]; then echo "no other Python 3.10-3.13 found: tested on $$($(PY) --version) only"; \
+	else echo "also testing on Python $$versions"; $(PY) -m nox -s tests -p $$versions -- $(PYTEST_ARGS); fi
 
 bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/bench.py
@@ -35,6 +48,9 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PIP) install -e '.[test]'
+	@# PyTorch (the CPU wheel kept on this machine) is an oracle for many tests; they skip without it
+	@$(PIP) install torch==2.13.0 2>/dev/null && echo "PyTorch installed: its tests run" \
+	  || echo "PyTorch 2.13.0 not available here: the tests that compare with it skip"
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
@@ -48,4 +64,4 @@ chromium:
 	@sh tools/ensure-chromium.sh
 
 clean:
-	rm -rf $(VENV) out .pytest_cache *.egg-info
+	rm -rf $(VENV) .nox out .pytest_cache *.egg-info

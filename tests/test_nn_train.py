@@ -134,7 +134,10 @@ def test_history_of_one_epoch_is_the_mean_loss_before_each_step():
         C.backward()
         opt.step()
         losses.append(C.data)
-    assert history == [sum(losses) / 4]
+    total = 0.0
+    for loss in losses:          # added in order, as the loop does (not sum(): on Python
+        total += loss            # 3.12 and later it is compensated, other last bits)
+    assert history == [total / 4]
     assert net.state_dict() == copy.state_dict()
 
 
