@@ -120,3 +120,58 @@ def test_a_fixed_exponent_gets_no_gradient():
     y = x ** 2
     y.backward()
     assert x.grad == 6.0 and y.parents[1].grad == 0.0
+
+
+# ---------------------------------------------------------------------------
+# Inputs from other libraries and extreme numbers: one line naming the argument
+# ---------------------------------------------------------------------------
+
+def test_numbers_from_numpy_are_accepted_and_arrays_and_bools_refused():
+    np = pytest.importorskip("numpy")
+    assert Value(np.float32(0.5)).data == 0.5 and Value(np.int64(3)).data == 3.0
+    assert Value(np.array(2.5)).data == 2.5            # a 0-d array is one number
+    with pytest.raises(TypeError, match=r"Value needs a real number .*got ndarray array\(\[1\., 2\.\]\)"):
+        Value(np.array([1.0, 2.0]))
+    with pytest.raises(TypeError, match="Value needs a real number .*got bool"):
+        Value(np.True_)
+    with pytest.raises(TypeError, match="Value needs a real number .*got complex"):
+        Value(np.complex128(1 + 1j))
+
+
+def test_an_int_too_large_for_a_float_names_the_argument():
+    with pytest.raises(OverflowError, match=r"Value: the int of 401 digits \(100000\.\.\.\) is too "
+                                            r"large for a float"):
+        Value(10 ** 400)
+    x = Value(1.0)
+    with pytest.raises(TypeError, match="backward: grad needs a real number"):
+        (x * 2.0).backward(grad="a")
+    assert x.grad == 0.0
+
+
+def test_pow_with_infinite_and_nan_exponents_gives_pythons_result():
+    import math
+    assert (Value(-2.0) ** math.inf).data == math.inf
+    assert (Value(-0.5) ** math.inf).data == 0.0 == (-0.5) ** math.inf
+    assert math.isnan((Value(-2.0) ** math.nan).data)
+    with pytest.raises(ValueError, match="pow: a negative base needs an integer exponent.*'b'"):
+        Value(-2.0) ** Value(0.5, name="b")
+
+
+def test_relu_log_and_sqrt_of_nan_are_nan_in_eager_and_jit():
+    import math
+    from autograd import jit
+    for method in ("relu", "log", "sqrt"):
+        eager = getattr(Value(math.nan), method)().data
+        jitted = jit(lambda x, m=method: getattr(x, m)())(math.nan)
+        assert math.isnan(eager) and math.isnan(jitted), method
+
+
+def test_gradient_of_x_over_x_is_zero_at_tiny_and_huge_x():
+    for v in (1e-200, 1e200):
+        x = Value(v)
+        x.grad = 5.0
+        (x / x).backward()
+        assert x.grad == 5.0          # ∂(x/x)/∂x = 1/x - x/x² = 0
+    x = Value(1e-10)
+    (x ** -30).backward()
+    assert x.grad == float("-inf")    # -30·x^-31 overflows: -inf, as PyTorch
