@@ -28,7 +28,7 @@ from .floats import as_float
 from .ops import DETACHED, describe
 from .steps import Contribution, Step
 
-__all__ = ["topological_order", "all_nodes", "leaves_of", "backward", "backward_steps",
+__all__ = ["topological_order", "order_and_leaves", "all_nodes", "leaves_of", "backward", "backward_steps",
            "gradients", "register_hook", "HookHandle"]
 
 _parents_of = attrgetter("_prev")
@@ -38,28 +38,36 @@ _parents_of = attrgetter("_prev")
 # Order
 # ---------------------------------------------------------------------------
 
-def _order(root):
-    """``(order, seen)``: the derived nodes below root, parents first, and their set."""
-    seen = {root}
+def order_and_leaves(root):
+    """``(order, leaves)``: the derived nodes below root, parents first, and the set of
+    leaves they were computed from, found in one depth-first pass.
+
+    Each stack entry is a node and an iterator over its parents; a node is
+    emitted once that iterator is exhausted, i.e. after all of its parents.
+    Each edge is looked at once.
+    """
+    leaves = set()
     if not root._prev:
-        return [], seen
+        return [], leaves
     order = []
-    unseen = seen.__contains__
-    # Each stack entry is a node and an iterator over its derived parents not
-    # yet seen (the filtering runs in C).  A node is emitted once that
-    # iterator is exhausted, i.e. after all of its parents.
-    stack = [(root, filterfalse(unseen, filter(_parents_of, root._prev)))]
-    push, pop, emit, mark = stack.append, stack.pop, order.append, seen.add
+    seen = {root}
+    mark, emit, leaf = seen.add, order.append, leaves.add
+    stack = [(root, iter(root._prev))]
+    push, pop = stack.append, stack.pop
     while stack:
         node, parents = stack[-1]
         for parent in parents:
-            mark(parent)
-            push((parent, filterfalse(unseen, filter(_parents_of, parent._prev))))
-            break
+            if parent._prev:
+                if parent not in seen:
+                    mark(parent)
+                    push((parent, iter(parent._prev)))
+                    break
+            else:
+                leaf(parent)
         else:
             pop()
             emit(node)
-    return order, seen
+    return order, leaves
 
 
 def topological_order(root):
@@ -69,7 +77,7 @@ def topological_order(root):
     node it was computed from.  Leaves are left out: backward has nothing to
     do at a leaf.
     """
-    return _order(root)[0]
+    return order_and_leaves(root)[0]
 
 
 def leaves_of(order):
@@ -121,12 +129,11 @@ def backward(root, grad=1.0, *, breakpoint_at=None):
     targets = _resolve_targets(root, breakpoint_at)
     with _no_cycle_collection():
         try:
-            order, seen = _order(root)
-            leaves = leaves_of(order) if order else set()
+            order, leaves = order_and_leaves(root)
         except BaseException as err:   # Ctrl-C while ordering: nothing has changed yet
             _stopped_at(err, None, restored=False)
             raise
-        if targets or anomaly or (_hooked and _any_hooked(seen, leaves)):
+        if targets or anomaly or (_hooked and _any_hooked(order, leaves)):
             for _ in _walk(root, grad, targets, anomaly, order, leaves):
                 pass
         elif not order:
@@ -148,7 +155,15 @@ def _backward_fast(root, grad, order, leaves):
             n.grad = -0.0
         root.grad = grad
         for node in reversed(order):
-            for parent, contribution in zip(node._prev, node._op.backward(node, node.grad)):
+            op = node._op
+            if op.accumulate is not None:   # the same sums, added in place (dot)
+                op.accumulate(node, node.grad)
+                continue
+            parents = node._prev
+            if len(parents) == 1:           # σ, relu, tanh, ...: no zip needed
+                parents[0].grad += op.backward(node, node.grad)[0]
+                continue
+            for parent, contribution in zip(parents, op.backward(node, node.grad)):
                 parent.grad += contribution
         node = None
         for leaf, before in saved:
@@ -206,8 +221,7 @@ def backward_steps(root, grad=1.0):
     if root._op is DETACHED:
         raise RuntimeError(f"backward_steps: {describe(root)} was computed under no_grad(); "
                            f"there is no graph to step through")
-    order, _ = _order(root)
-    leaves = leaves_of(order) if order else set()
+    order, leaves = order_and_leaves(root)
     yield from _walk(root, grad, {}, recording.anomaly_enabled(), order, leaves)
 
 
@@ -354,9 +368,16 @@ def _has_hooks(node):
     return getattr(node, "_hooks", None) is not None
 
 
-def _any_hooked(seen, leaves):
-    """True when a node with hooks is in this graph (cost: the number of hooked nodes)."""
-    return any(node in seen or node in leaves for node in list(_hooked))
+def _any_hooked(order, leaves):
+    """True when a node with hooks is in this graph (cost: the number of hooked nodes,
+    and a set of the order only when some hooked node is not a leaf here)."""
+    hooked = list(_hooked)
+    if all(node in leaves for node in hooked):
+        return bool(hooked)
+    if any(node in leaves for node in hooked):
+        return True
+    derived = set(order)
+    return any(node in derived for node in hooked)
 
 
 class HookHandle:

@@ -114,8 +114,7 @@ def gradient_graph(output, seed):
     adds them.  Gradients of named nodes are named ``∂L/∂w1``.
     """
     with engine._no_cycle_collection():   # like backward(): it makes no cycles
-        order = engine.topological_order(output)
-        leaves = engine.leaves_of(order)
+        order, leaves = engine.order_and_leaves(output)
         before = set(order) | leaves | {output}
         top = output.name or "f"
         terms = {output: [seed]}

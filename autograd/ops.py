@@ -49,10 +49,11 @@ class Op:
     """
 
     __slots__ = ("name", "symbol", "arity", "forward", "backward", "vjp", "local", "ieee",
-                 "source", "notation", "prime", "doc", "_vjps", "_locals")
+                 "source", "notation", "prime", "doc", "accumulate", "_vjps", "_locals")
 
     def __init__(self, name, symbol, *, arity=None, forward=None, backward=None, vjp=None,
-                 local=None, ieee=None, source=None, notation=None, prime=None, doc=""):
+                 local=None, ieee=None, source=None, notation=None, prime=None, doc="",
+                 accumulate=None):
         self.name = name
         self.symbol = symbol
         self.arity = arity
@@ -65,6 +66,7 @@ class Op:
         self.notation = notation
         self.prime = prime
         self.doc = doc
+        self.accumulate = accumulate
         self._vjps = {}
         self._locals = {}
 
@@ -542,6 +544,20 @@ def dot_backward(node, upstream):
     return contributions
 
 
+def dot_accumulate(node, upstream):
+    """dot_backward's contributions added straight into the parents' grads, in
+    parents order: w_1..w_n get a_k·upstream, a_1..a_n get w_k·upstream, b gets upstream."""
+    parents = node._prev
+    n = len(parents) // 2
+    weights, inputs = parents[:n], parents[n:2 * n]
+    for w, a in zip(weights, inputs):
+        w.grad += a.data * upstream
+    for w, a in zip(weights, inputs):
+        a.grad += w.data * upstream
+    if len(parents) & 1:
+        parents[2 * n].grad += upstream
+
+
 def _dot_vjp(xs, out, g):
     n = len(xs) // 2
     terms = [x * g for x in xs[n:2 * n]] + [w * g for w in xs[:n]]
@@ -549,6 +565,7 @@ def _dot_vjp(xs, out, g):
 
 
 DOT = Op("dot", "Σw·a", forward=dot_forward, backward=dot_backward, vjp=_dot_vjp,
+         accumulate=dot_accumulate,
          notation=("dot",), doc="Σ_k w_k a_k + b, one neuron's weighted input")
 
 

@@ -268,6 +268,24 @@ def test_rule_is_vjp(name):
                 f"{name}_backward at {point}, upstream {g}: {got}, the record's vjp gives {want}"
 
 
+@pytest.mark.parametrize("name", [n for n in OP_NAMES if ops.OPS[n].accumulate is not None])
+def test_accumulate_is_the_rule(name):
+    """An op's in-place fast path adds exactly the rule's contributions, in order."""
+    op = ops.OPS[name]
+    for point in _special_points(name)[:200] + CASES[name]["points"]:
+        for g in (1.0, -0.75, math.inf, math.nan):
+            a, b = _node_at(name, point), _node_at(name, point)
+            start = [random.Random(i).uniform(-1, 1) for i in range(len(point))]
+            for p, s0 in zip(a._prev, start):
+                p.grad = s0
+            for p, s0 in zip(b._prev, start):
+                p.grad = s0
+            op.accumulate(a, g)
+            for p, c in zip(b._prev, op.backward(b, g)):
+                p.grad += c
+            assert all(same(p.grad, q.grad) for p, q in zip(a._prev, b._prev)), (name, point, g)
+
+
 @pytest.mark.parametrize("name", OP_NAMES)
 def test_rule_is_vjp_with_constant_operands(name):
     """The same with each operand a constant node (pow's fixed exponent, x * 2)."""

@@ -105,6 +105,11 @@ def record_rule_calls(monkeypatch):
             calls.append((node, upstream))
             return _rule(node, upstream)
         monkeypatch.setattr(op, "backward", logged)
+        if op.accumulate is not None:   # the fast path's in-place form of the same rule
+            def logged_in_place(node, upstream, _add=op.accumulate):
+                calls.append((node, upstream))
+                return _add(node, upstream)
+            monkeypatch.setattr(op, "accumulate", logged_in_place)
     return calls
 
 
