@@ -363,14 +363,20 @@ class _Emitter:
         note = " (no gradient: computed under no_grad)" if node in g.detached else ""
         a = [self.src(p) for p in g.parents(node)]
         info = LineInfo(node, "forward", a, self.src(node))
+        self.emit_sum(indent, self.code[id(node)], self.forward_terms(op, a, g.parents(node)),
+                      f"{op.name}{note}", info)
+
+    def forward_terms(self, op, a, parents):
+        """The terms whose sum is the node's forward value (one term but for sums)."""
         if op is ops.DOT:
             n = len(a) // 2
-            terms = [f"{w} * {x}" for w, x in zip(a[:n], a[n:2 * n])] + a[2 * n:]
-        elif op is ops.SUM:
-            terms = a
-        else:
-            terms = [_inline(op, a, g.parents(node)) or f"{op.name}({', '.join(a)})"]
-        self.emit_sum(indent, self.code[id(node)], terms, f"{op.name}{note}", info)
+            return [f"{w} * {x}" for w, x in zip(a[:n], a[n:2 * n])] + a[2 * n:]
+        if op is ops.SUM:
+            return a
+        return [_inline(op, a, parents) or f"{op.name}({', '.join(a)})"]
+
+    #: how a derivative expression becomes source (the numpy emitter reads arrays)
+    expression = staticmethod(expression_source)
 
     def emit_sum(self, indent, target, terms, comment, info, accumulate=False):
         """``target = t1 + t2 + ...`` (``+=`` when accumulating), added left to right;
@@ -469,7 +475,7 @@ class _Emitter:
         own = forward_expr(node, [placeholder(p) for p in parents], notation)
         rule_of = local_rules(node, placeholder, notation, out=own)
         found = self._templates[key] = [
-            (expression_source(E.substitute(e, folded) if folded else e, places),
+            (self.expression(E.substitute(e, folded) if folded else e, places),
              rule_of(i).formula(notation))
             for i, e in enumerate(exprs)]
         return found

@@ -49,11 +49,12 @@ class Op:
     """
 
     __slots__ = ("name", "symbol", "arity", "forward", "backward", "vjp", "local", "ieee",
-                 "source", "notation", "prime", "doc", "accumulate", "_vjps", "_locals")
+                 "source", "numpy", "notation", "prime", "doc", "accumulate", "_vjps",
+                 "_locals")
 
     def __init__(self, name, symbol, *, arity=None, forward=None, backward=None, vjp=None,
-                 local=None, ieee=None, source=None, notation=None, prime=None, doc="",
-                 accumulate=None):
+                 local=None, ieee=None, source=None, numpy=None, notation=None, prime=None,
+                 doc="", accumulate=None):
         self.name = name
         self.symbol = symbol
         self.arity = arity
@@ -63,6 +64,7 @@ class Op:
         self.local = local
         self.ieee = ieee or forward
         self.source = source
+        self.numpy = numpy
         self.notation = notation
         self.prime = prime
         self.doc = doc
@@ -182,7 +184,8 @@ def add_backward(node, upstream):
 
 ADD = Op("add", "+", arity=2, forward=add_forward, backward=add_backward,
          vjp=lambda a, b, out, g: (g, g),
-         notation=infix("+", SUM_P), source="{0} + {1}", doc="a + b")
+         notation=infix("+", SUM_P), source="{0} + {1}", numpy="{0} + {1}",
+         doc="a + b")
 
 
 # -- sub ---------------------------------------------------------------------
@@ -198,7 +201,8 @@ def sub_backward(node, upstream):
 
 SUB = Op("sub", "−", arity=2, forward=sub_forward, backward=sub_backward,
          vjp=lambda a, b, out, g: (g, -g),
-         notation=infix("-", SUM_P), source="{0} - {1}", doc="a - b")
+         notation=infix("-", SUM_P), source="{0} - {1}", numpy="{0} - {1}",
+         doc="a - b")
 
 
 # -- mul ---------------------------------------------------------------------
@@ -215,7 +219,8 @@ def mul_backward(node, upstream):
 
 MUL = Op("mul", "×", arity=2, forward=mul_forward, backward=mul_backward,
          vjp=lambda a, b, out, g: (b * g, a * g),
-         notation=infix("·", MUL_P), source="{0} * {1}", doc="a · b")
+         notation=infix("·", MUL_P), source="{0} * {1}", numpy="{0} * {1}",
+         doc="a · b")
 
 
 # -- div ---------------------------------------------------------------------
@@ -227,7 +232,8 @@ def div_forward(a, b):
 
 
 def div_backward(node, upstream):
-    """c = a/b:  ∂c/∂a = 1/b,  ∂c/∂b = -a/b² (computed as -(c/b), which cannot overflow)."""
+    """c = a/b:  ∂c/∂a = 1/b,  ∂c/∂b = -a/b² (computed as -(c/b), which cannot
+    overflow)."""
     b = node._prev[1].data
     c = node.data
     if b:
@@ -238,7 +244,8 @@ def div_backward(node, upstream):
 DIV = Op("div", "÷", arity=2, forward=div_forward, backward=div_backward,
          vjp=lambda a, b, out, g: (g / b, -(out / b) * g),
          local=lambda a, b, out: (1 / b, -(a / b ** 2)),
-         ieee=idiv, notation=infix("/", MUL_P), source="{0} / {1}", doc="a / b")
+         ieee=idiv, notation=infix("/", MUL_P), source="{0} / {1}", numpy="{0} / {1}",
+         doc="a / b")
 
 
 # -- neg ---------------------------------------------------------------------
@@ -254,7 +261,8 @@ def neg_backward(node, upstream):
 
 NEG = Op("neg", "−", arity=1, forward=neg_forward, backward=neg_backward,
          vjp=lambda a, out, g: (-g,),
-         notation=("prefix", "-", NEG_P), source="-{0}", doc="-a")
+         notation=("prefix", "-", NEG_P), source="-{0}", numpy="-{0}",
+         doc="-a")
 
 
 # -- pow ---------------------------------------------------------------------
@@ -302,7 +310,8 @@ def _pow_source(a, parents):
 POW = Op("pow", "^", arity=2, forward=pow_forward, backward=pow_backward, vjp=_pow_vjp,
          source=_pow_source,
          local=lambda a, n, out: (n * a ** (n - 1), 0 if n.fixed else out * E.call("log", a)),
-         ieee=ipow, notation=("pow",), doc="a ** n")
+         ieee=ipow, notation=("pow",), numpy="np.power({0}, {1})",
+         doc="a ** n")
 
 
 # -- exp ---------------------------------------------------------------------
@@ -322,7 +331,8 @@ def exp_backward(node, upstream):
 
 EXP = Op("exp", "exp", arity=1, forward=exp_forward, backward=exp_backward,
          vjp=lambda a, out, g: (out * g,), ieee=iexp,
-         notation=function("exp", "\\exp"), source="exp({0})", doc="e^a")
+         notation=function("exp", "\\exp"), source="exp({0})", numpy="np.exp({0})",
+         doc="e^a")
 
 
 # -- log ---------------------------------------------------------------------
@@ -341,7 +351,8 @@ def log_backward(node, upstream):
 
 LOG = Op("log", "log", arity=1, forward=log_forward, backward=log_backward,
          vjp=lambda a, out, g: (g / a,), local=lambda a, out: (1 / a,), ieee=ilog,
-         notation=function("ln", "\\ln"), source="log({0})", doc="ln a (a > 0)")
+         notation=function("ln", "\\ln"), source="log({0})", numpy="np.log({0})",
+         doc="ln a (a > 0)")
 
 
 # -- sigmoid -----------------------------------------------------------------
@@ -365,6 +376,7 @@ SIGMOID = Op("sigmoid", "σ", arity=1, forward=sigmoid_forward, backward=sigmoid
              vjp=lambda z, out, g: (out * (1 - out) * g,),
              notation=function("σ", "\\sigma"), prime=("σ'", "\\sigma'"),
              source="1.0 / (1.0 + exp(-{0})) if {0} >= 0.0 else (_e := exp({0})) / (1.0 + _e)",
+             numpy="np_sigmoid({0})",
              doc="σ(z) = 1/(1 + e^-z), stable for every z")
 
 
@@ -381,7 +393,8 @@ TANH = Op("tanh", "tanh", arity=1, forward=math.tanh, backward=tanh_backward,
           vjp=lambda z, out, g: ((1 - out * out) * g,),
           local=lambda z, out: (1 - out ** 2,),
           notation=function("tanh", "\\tanh"), prime=("tanh'", "\\tanh'"),
-          source="tanh({0})", doc="tanh z")
+          source="tanh({0})", numpy="np.tanh({0})",
+          doc="tanh z")
 
 
 # -- relu --------------------------------------------------------------------
@@ -391,7 +404,8 @@ def relu_forward(x):
 
 
 def relu_backward(node, upstream):
-    """a = max(0, z):  ∂a/∂z = 1 if z > 0 else 0 (0 at z = 0; a nan passes the gradient on, as PyTorch)."""
+    """a = max(0, z):  ∂a/∂z = 1 if z > 0 else 0 (0 at z = 0; a nan passes the
+    gradient on, as PyTorch)."""
     return (0.0 if node.data <= 0.0 else upstream,)
 
 
@@ -399,7 +413,8 @@ RELU = Op("relu", "ReLU", arity=1, forward=relu_forward, backward=relu_backward,
           vjp=lambda z, out, g: (where(out <= 0, 0, g),),
           local=lambda z, out: (where(z > 0, 1, 0),),
           notation=function("ReLU", "\\operatorname{ReLU}"),
-          source="0.0 if {0} < 0.0 else {0}", doc="max(0, z)")
+          source="0.0 if {0} < 0.0 else {0}", numpy="np.where({0} < 0.0, 0.0, {0})",
+          doc="max(0, z)")
 
 
 # -- abs ---------------------------------------------------------------------
@@ -412,7 +427,8 @@ def abs_backward(node, upstream):
 
 ABS = Op("abs", "|·|", arity=1, forward=abs, backward=abs_backward,
          vjp=lambda a, out, g: (g * E.call("sign", a),),
-         notation=("abs",), source="abs({0})", doc="|a|")
+         notation=("abs",), source="abs({0})", numpy="np.abs({0})",
+         doc="|a|")
 
 
 # -- sqrt --------------------------------------------------------------------
@@ -435,7 +451,8 @@ def sqrt_backward(node, upstream):
 
 SQRT = Op("sqrt", "√", arity=1, forward=sqrt_forward, backward=sqrt_backward,
           vjp=lambda a, out, g: (g / (2 * out),), ieee=_sqrt_ieee,
-          notation=("sqrt",), source="sqrt({0})", doc="√a (a >= 0)")
+          notation=("sqrt",), source="sqrt({0})", numpy="np.sqrt({0})",
+          doc="√a (a >= 0)")
 
 
 # -- softplus ----------------------------------------------------------------
@@ -455,6 +472,7 @@ SOFTPLUS = Op("softplus", "softplus", arity=1, forward=softplus_forward,
               backward=softplus_backward,
               vjp=lambda a, out, g: (E.call("sigmoid", a) * g,),
               notation=function("softplus", "\\operatorname{softplus}"),
+              numpy="np.maximum({0}, 0.0) + np.log1p(np.exp(-np.abs({0})))",
               doc="ln(1 + e^a), finite for every finite a")
 
 
@@ -499,14 +517,16 @@ MAXIMUM = Op("maximum", "max", arity=2, forward=maximum_forward, backward=maximu
                                        where(a > b, 0, _tie_share(a, b, g))),
              local=lambda a, b, out: (where(a > b, 1, 0) + 0.5 * where(eq(a, b), 1, 0),
                                       where(b > a, 1, 0) + 0.5 * where(eq(a, b), 1, 0)),
-             notation=function("max", "\\max"), doc="the larger of a and b")
+             notation=function("max", "\\max"), numpy="np.maximum({0}, {1})",
+             doc="the larger of a and b")
 
 MINIMUM = Op("minimum", "min", arity=2, forward=minimum_forward, backward=minimum_backward,
              vjp=lambda a, b, out, g: (where(a > b, 0, _tie_share(a, b, g)),
                                        where(a < b, 0, _tie_share(a, b, g))),
              local=lambda a, b, out: (where(a < b, 1, 0) + 0.5 * where(eq(a, b), 1, 0),
                                       where(b < a, 1, 0) + 0.5 * where(eq(a, b), 1, 0)),
-             notation=function("min", "\\min"), doc="the smaller of a and b")
+             notation=function("min", "\\min"), numpy="np.minimum({0}, {1})",
+             doc="the smaller of a and b")
 
 
 # -- n-ary: sum and dot ------------------------------------------------------
@@ -584,6 +604,7 @@ def sign_backward(node, upstream):
 SIGN = Op("sign", "sign", arity=1, forward=sign_forward, backward=sign_backward,
           vjp=lambda a, out, g: (0,), notation=function("sign", "\\operatorname{sign}"),
           source="1.0 if {0} > 0.0 else (-1.0 if {0} < 0.0 else 0.0)",
+          numpy="np.where({0} > 0.0, 1.0, np.where({0} < 0.0, -1.0, 0.0))",
           doc="1, -1 or 0 by the sign of a")
 
 
@@ -604,13 +625,19 @@ def eq_backward(node, upstream):
 
 GT = Op("gt", ">", arity=2, forward=lambda a, b: 1.0 if a > b else 0.0,
         backward=gt_backward, vjp=lambda a, b, out, g: (0, 0),
-        notation=comparison(">", ">"), source="1.0 if {0} > {1} else 0.0", doc="[a > b]")
+        notation=comparison(">", ">"), source="1.0 if {0} > {1} else 0.0",
+        numpy="np.where({0} > {1}, 1.0, 0.0)",
+        doc="[a > b]")
 GE = Op("ge", "≥", arity=2, forward=lambda a, b: 1.0 if a >= b else 0.0,
         backward=ge_backward, vjp=lambda a, b, out, g: (0, 0),
-        notation=comparison("≥", "\\geq"), source="1.0 if {0} >= {1} else 0.0", doc="[a ≥ b]")
+        notation=comparison("≥", "\\geq"), source="1.0 if {0} >= {1} else 0.0",
+        numpy="np.where({0} >= {1}, 1.0, 0.0)",
+        doc="[a ≥ b]")
 EQ = Op("eq", "=", arity=2, forward=lambda a, b: 1.0 if a == b else 0.0,
         backward=eq_backward, vjp=lambda a, b, out, g: (0, 0),
-        notation=comparison("=", "="), source="1.0 if {0} == {1} else 0.0", doc="[a = b]")
+        notation=comparison("=", "="), source="1.0 if {0} == {1} else 0.0",
+        numpy="np.where({0} == {1}, 1.0, 0.0)",
+        doc="[a = b]")
 
 
 def where_forward(c, x, y):
@@ -625,7 +652,9 @@ def where_backward(node, upstream):
 WHERE = Op("where", "where", arity=3, forward=where_forward, backward=where_backward,
            vjp=lambda c, x, y, out, g: (0, where(c, g, 0), where(c, 0, g)),
            local=lambda c, x, y, out: (0, where(c, 1, 0), 1 - where(c, 1, 0)),
-           notation=("where",), source="{1} if {0} else {2}", doc="x where c else y")
+           notation=("where",), source="{1} if {0} else {2}",
+           numpy="np.where({0} != 0.0, {1}, {2})",
+           doc="x where c else y")
 
 
 # ---------------------------------------------------------------------------
