@@ -1,6 +1,7 @@
 # The README's two commands: `make demo` and `make test`.  Both set up what
-# they need (a .venv with the package, the Graphviz `dot` program) and are
-# quick when everything is already there.
+# they need (a .venv with the package and its extras, the Graphviz `dot`
+# program) and are quick when everything is already there.  `make demo` runs
+# the worked examples, then trains a network on scikit-learn's 8×8 digits.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,8 +10,9 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 
 .PHONY: demo test bench bench-smoke dot chromium clean torch
 
-demo: $(VENV)/.installed dot
+demo: $(VENV)/.installed-demo dot
 	$(PY) demos/run_all.py
+	$(PY) demos/train_digits.py
 
 test: $(VENV)/.installed-test dot chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -35,6 +37,10 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PIP) install -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-demo: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e '.[demo]'
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed

@@ -100,7 +100,7 @@ class Bar(Reporter):
                         dynamic_ncols=True)
 
     def step(self, running_loss):
-        self.bar.set_postfix_str(f"loss {running_loss:.4g}", refresh=False)
+        self.bar.set_postfix_str(f"loss {running_loss:#.4g}", refresh=False)
         self.bar.update(1)
 
     def stop(self):

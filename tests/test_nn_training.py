@@ -279,7 +279,7 @@ def test_progress_bar_on_a_terminal_keeps_the_shown_epochs(monkeypatch):
     kept = [line.rsplit("\r", 1)[-1] for line in text.split("\n") if line]
     assert [line.split(":")[0] for line in kept] == ["epoch 2/4", "epoch 4/4"]
     assert "100%" in kept[-1] and "2/2" in kept[-1]
-    assert f"loss {history[-1]:.4g}" in kept[-1]       # the running loss ends as the epoch's
+    assert f"loss {history[-1]:#.4g}" in kept[-1]       # the running loss ends as the epoch's
     assert "epoch 1/4" in text and "epoch 3/4" in text  # shown while running, then cleared
 
 
