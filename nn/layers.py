@@ -16,7 +16,7 @@ from autograd.value import as_float, dot_unchecked
 
 from . import names as _names
 from .activations import activation_method, activations_per_layer
-from .module import KeyNameError, Module, any_frozen, is_frozen
+from .module import KeyNameError, Module, any_frozen, frozen_version, is_frozen
 
 __all__ = ["Neuron", "Layer", "MLP", "elementary_z"]
 
@@ -268,6 +268,7 @@ class Layer(Module):
         self._a_names = tuple(neuron._a_name for neuron in self.neurons)
         self._input_names = self.neurons[0]._input_names
         self._dot = _weighted_input(fused)
+        self._frozen_found = (None, False)   # (frozen_version(), any parameter frozen?)
         self.z, self.a = [], []
 
     def _named_parameters(self):
@@ -277,6 +278,15 @@ class Layer(Module):
     def zero_grad(self):
         for neuron in self.neurons:
             neuron.zero_grad()
+
+    def _has_frozen(self):
+        """True when one of this layer's parameters is frozen (looked up again only
+        after a freeze() or unfreeze() somewhere)."""
+        version = frozen_version()
+        if self._frozen_found[0] != version:
+            frozen = any(is_frozen(value) for _, value in self._named_parameters())
+            self._frozen_found = (version, frozen)
+        return self._frozen_found[1]
 
     @property
     def delta(self):
@@ -291,7 +301,7 @@ class Layer(Module):
     def _forward(self, inputs):
         """a^l from a tuple of Values; records this pass's z^l and a^l (no checks)."""
         rows, biases = self._weight_rows, self._bias_nodes
-        if any_frozen():  # frozen parameters enter this pass as constants
+        if self._has_frozen():  # frozen parameters enter this pass as constants
             rows, biases = tuple(map(for_pass, rows)), for_pass(biases)
         zs = list(map(self._dot, rows, repeat(inputs), biases))
         for z, name in zip(zs, self._z_names):

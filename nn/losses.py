@@ -412,7 +412,8 @@ LOSSES = {
     "cross_entropy": TrainingLoss("cross_entropy", cross_entropy, class_targets),
 }
 
-#: nn's loss functions -> their names in LOSSES (train(loss=nn.cross_entropy) is loss="cross_entropy")
+#: nn's loss functions -> their names in LOSSES: train(loss=nn.cross_entropy) is
+#: train(loss="cross_entropy")
 LOSS_NAMES = {
     half_squared_error: "half_squared_error",
     half_mean_squared_error: "half_mean_squared_error",

@@ -13,10 +13,12 @@ constant node with its number instead of the parameter itself (so
 
 import weakref
 
-__all__ = ["Module", "KeyNameError", "is_frozen", "any_frozen"]
+__all__ = ["Module", "KeyNameError", "is_frozen", "any_frozen", "frozen_version"]
 
 #: the frozen parameter Values (of every module; a parameter belongs to one network)
 _FROZEN = weakref.WeakSet()
+#: bumped by every freeze() and unfreeze(), so a layer can keep what it found out
+_version = 0
 
 
 def is_frozen(value):
@@ -27,6 +29,16 @@ def is_frozen(value):
 def any_frozen():
     """True when some parameter anywhere is frozen (the forward pass's quick check)."""
     return bool(_FROZEN)
+
+
+def frozen_version():
+    """A number that changes whenever a parameter is frozen or unfrozen."""
+    return _version
+
+
+def _changed():
+    global _version
+    _version += 1
 
 
 class KeyNameError(KeyError):
@@ -86,6 +98,7 @@ class Module:
         for value in values:
             value.grad = 0.0
             _FROZEN.add(value)
+        _changed()
         return self
 
     def unfreeze(self, *names):
@@ -94,6 +107,7 @@ class Module:
         changes.  Returns the module."""
         for value in self._parameters_called(names, "unfreeze"):
             _FROZEN.discard(value)
+        _changed()
         return self
 
     def frozen(self):

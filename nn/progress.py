@@ -8,6 +8,8 @@ Elsewhere (a file, a pipe, a notebook's captured output) one plain line
 nothing.  A function: ``progress(epoch, loss)`` for those epochs instead.
 """
 
+import importlib.util
+
 __all__ = ["reporter", "Reporter"]
 
 
@@ -17,11 +19,8 @@ def reporter(progress, every, epochs, stream):
     if progress is False or progress is None:
         return Reporter(every, epochs)
     if progress is True:
-        if _is_terminal(stream):
-            try:
-                import tqdm  # noqa: F401  (a dependency; plain lines if it is missing)
-            except ImportError:
-                return Lines(every, epochs, stream)
+        # tqdm is a dependency; without it (a broken install) the lines still work
+        if _is_terminal(stream) and importlib.util.find_spec("tqdm") is not None:
             return Bar(every, epochs, stream)
         return Lines(every, epochs, stream)
     if callable(progress):

@@ -164,3 +164,12 @@ def test_a_frozen_name_that_does_not_exist():
         net.layers[0].unfreeze("w3_11")
     with pytest.raises(KeyError, match="freeze: MLP has no parameter 3"):
         net.freeze(3)
+
+
+def test_freezing_one_network_leaves_another_alone():
+    frozen, other = network().freeze(), network()
+    C = nn.half_squared_error(other(X), Y)
+    C.backward()
+    assert all(p.grad != 0.0 for p in other.parameters()) and len(other.parameters()) == 9
+    assert not any(n.kind == "constant" and n.name and n.name[0] in "wb" for n in all_nodes(C))
+    assert frozen.parameters() == [] and len(frozen.frozen()) == 9

@@ -283,6 +283,18 @@ def test_progress_bar_on_a_terminal_keeps_the_shown_epochs(monkeypatch):
     assert "epoch 1/4" in text and "epoch 3/4" in text  # shown while running, then cleared
 
 
+def test_progress_lines_on_a_terminal_without_tqdm(monkeypatch):
+    import importlib.util
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "tqdm" else real(name, *a))
+    screen = FakeTerminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    nn.train(nn.MLP([2, 2, 1], seed=0), XOR_INPUTS, XOR_TARGETS, epochs=2, lr=0.5)
+    assert [line.split("  ")[0] for line in screen.getvalue().splitlines()] == \
+        ["epoch 1/2", "epoch 2/2"]
+
+
 def test_progress_lines_when_not_a_terminal(capsys):
     nn.train(nn.MLP([2, 2, 1], seed=0), XOR_INPUTS, XOR_TARGETS, epochs=4, lr=0.5, every=2)
     assert [line.split("  ")[0] for line in capsys.readouterr().out.splitlines()] == \
