@@ -1,6 +1,7 @@
 # The README's two commands: `make demo` and `make test`.  Both set up what
-# they need (a .venv with the package, the Graphviz `dot` program) and are
-# quick when everything is already there.
+# they need (a .venv with the package and its extras, the Graphviz `dot`
+# program) and are quick when everything is already there.  `make demo` runs
+# the worked examples, then trains a network on scikit-learn's 8×8 digits.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,8 +10,9 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 
 .PHONY: demo test test-other-pythons bench bench-smoke dot chromium clean torch
 
-demo: $(VENV)/.installed dot
+demo: $(VENV)/.installed-demo dot
 	$(PY) demos/run_all.py
+	$(PY) demos/train_digits.py
 
 # The other Pythons the machine has (pyenv's 3.10-3.13), for the test matrix
 OTHER_PYTHONS ?= $(shell for v in 3.10 3.11 3.12 3.13; do \
@@ -47,10 +49,14 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PIP) install -e '.[test]'
+	$(PIP) install -e '.[test,demo]'
 	@# PyTorch (the CPU wheel kept on this machine) is an oracle for many tests; they skip without it
 	@$(PIP) install torch==2.13.0 2>/dev/null && echo "PyTorch installed: its tests run" \
 	  || echo "PyTorch 2.13.0 not available here: the tests that compare with it skip"
+	touch $@
+
+$(VENV)/.installed-demo: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e '.[demo]'
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed

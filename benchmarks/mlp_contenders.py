@@ -13,13 +13,14 @@ then the bias b_j: chainrule's ``net.parameters()`` order and micrograd's.
 """
 
 import math
+from functools import partial
 from operator import mul
 
 import nn
-from nn.train import LOSSES
 
-#: the loss ``nn.train(loss="half_squared_error")`` uses: C = Σ_i ½ Σ_j (y_ij − a_ij)²
-summed_half_squared_error = LOSSES["half_squared_error"]
+#: C = Σ_i ½ Σ_j (y_ij − a_ij)² over the batch (``nn.train(loss="half_squared_error",
+#: reduction="sum")``'s batch cost)
+summed_half_squared_error = partial(nn.half_squared_error, reduction="sum")
 
 
 # ---------------------------------------------------------------------------

@@ -2,9 +2,11 @@
 
     python demos/run_all.py [--out DIR]
 
-Runs each demos/*.py not starting with "_" in sorted order (01_, 02_, ...),
+Runs each worked example, demos/NN_*.py, in sorted order (01_, 02_, ...),
 reads its module-level AGREED (True when the seed's hand formulas and the
 engine agree), SEED and SHOWS, and ends with one line per worked example.
+(demos/train_digits.py, which trains on a data set, is not a worked example:
+`make demo` runs it after this.)
 Pictures go to DIR (default: $CHAINRULE_OUT_DIR, else ./out).
 Exit status 0 when every demo ran and agreed, 1 otherwise.
 """
@@ -20,8 +22,8 @@ HERE = pathlib.Path(__file__).resolve().parent
 
 
 def demo_paths():
-    return sorted(p for p in HERE.glob("*.py")
-                  if p.name != "run_all.py" and not p.name.startswith("_"))
+    """The worked examples: demos/01_*.py, demos/02_*.py, ..."""
+    return sorted(HERE.glob("[0-9][0-9]_*.py"))
 
 
 def run_demo(path):

@@ -14,14 +14,18 @@ can be drawn, stepped through and checked by hand.
 
 from .activations import ACTIVATIONS
 from .layers import MLP, Layer, Neuron
-from .losses import half_mean_squared_error, half_squared_error
+from .losses import (binary_cross_entropy, cross_entropy, half_mean_squared_error,
+                     half_squared_error, log_sum_exp, softmax, sum_squared_error)
 from .module import Module
 from .names import SEED_000, latex_name
-from .optim import SGD
-from .train import TrainingDiverged, eager_step, train
+from .optim import SGD, Adam
+from .plot import plot_history
+from .train import History, TrainingDiverged, eager_step, train
 
 __all__ = [
     "Module", "Neuron", "Layer", "MLP", "ACTIVATIONS",
-    "half_squared_error", "half_mean_squared_error", "SGD",
-    "train", "eager_step", "TrainingDiverged", "latex_name", "SEED_000",
+    "sum_squared_error", "half_squared_error", "half_mean_squared_error",
+    "binary_cross_entropy", "softmax", "log_sum_exp", "cross_entropy",
+    "SGD", "Adam", "train", "eager_step", "History", "TrainingDiverged", "plot_history",
+    "latex_name", "SEED_000",
 ]

@@ -11,12 +11,12 @@ and after ``C.backward()`` the error δ^l_j = ∂C/∂z^l_j is ``layer.z[j-1].gr
 import random
 from itertools import repeat
 
-from autograd import Value
+from autograd import Value, no_grad
 from autograd.value import as_float, dot_unchecked
 
 from . import names as _names
 from .activations import activation_method, activations_per_layer
-from .module import KeyNameError, Module
+from .module import KeyNameError, Module, any_frozen, frozen_version, is_frozen
 
 __all__ = ["Neuron", "Layer", "MLP", "elementary_z"]
 
@@ -36,6 +36,34 @@ def bias_mode(bias):
     raise ValueError(
         f"bias must be 'trainable', 'none' or a number (a constant bias that is not a "
         f"parameter), got {type(bias).__name__} {bias!r}")
+
+
+def biases_per_layer(bias, n_layers):
+    """One bias mode per layer after the input, from one mode or a list of them
+    (``bias=[0.35, 0.60]``: a constant bias per layer, as in Mazur's example)."""
+    if not isinstance(bias, (list, tuple)):
+        bias_mode(bias)
+        return [bias] * n_layers
+    if len(bias) != n_layers:
+        raise ValueError(
+            f"bias: expected one entry for every layer after the input ({n_layers}), "
+            f"got {len(bias)}: {list(bias)!r}")
+    for l, mode in enumerate(bias, 2):
+        try:
+            bias_mode(mode)
+        except ValueError as err:
+            raise ValueError(f"layer {l}: {err}") from None
+    return list(bias)
+
+
+def for_pass(values):
+    """``values`` (Values, or None for no bias) as the forward pass uses them: a
+    frozen parameter becomes a constant node with its number and name, made
+    anew for each pass (so backward() never reaches the parameter)."""
+    if not any_frozen():
+        return values
+    return tuple(Value(v.data, v.name, kind="constant") if is_frozen(v) else v
+                 for v in values)
 
 
 def _initial(given, where, rng):
@@ -166,7 +194,9 @@ class Neuron(Module):
     def weighted_input(self, inputs):
         """z^l_j for ``inputs`` (a list of n_in numbers or Values), named ``z{l}_{j}``."""
         inputs = as_inputs(inputs, self._input_names, f"Neuron {self._z_name}")
-        z = _weighted_input(self.fused)(self.weights, inputs, self.bias)
+        weights = for_pass(self.weights)
+        [bias] = for_pass((self.bias,))
+        z = _weighted_input(self.fused)(weights, inputs, bias)
         z.name = self._z_name
         return z
 
@@ -238,6 +268,7 @@ class Layer(Module):
         self._a_names = tuple(neuron._a_name for neuron in self.neurons)
         self._input_names = self.neurons[0]._input_names
         self._dot = _weighted_input(fused)
+        self._frozen_found = (None, False)   # (frozen_version(), any parameter frozen?)
         self.z, self.a = [], []
 
     def _named_parameters(self):
@@ -247,6 +278,15 @@ class Layer(Module):
     def zero_grad(self):
         for neuron in self.neurons:
             neuron.zero_grad()
+
+    def _has_frozen(self):
+        """True when one of this layer's parameters is frozen (looked up again only
+        after a freeze() or unfreeze() somewhere)."""
+        version = frozen_version()
+        if self._frozen_found[0] != version:
+            frozen = any(is_frozen(value) for _, value in self._named_parameters())
+            self._frozen_found = (version, frozen)
+        return self._frozen_found[1]
 
     @property
     def delta(self):
@@ -260,7 +300,10 @@ class Layer(Module):
 
     def _forward(self, inputs):
         """a^l from a tuple of Values; records this pass's z^l and a^l (no checks)."""
-        zs = list(map(self._dot, self._weight_rows, repeat(inputs), self._bias_nodes))
+        rows, biases = self._weight_rows, self._bias_nodes
+        if self._has_frozen():  # frozen parameters enter this pass as constants
+            rows, biases = tuple(map(for_pass, rows)), for_pass(biases)
+        zs = list(map(self._dot, rows, repeat(inputs), biases))
         for z, name in zip(zs, self._z_names):
             z.name = name
         activate = self._activate
@@ -304,7 +347,8 @@ class MLP(Module):
     [-1, 1] by ``random.Random(seed)`` in parameter order (layer by layer,
     neuron by neuron, weights then bias); ``seed=None`` picks a seed and
     keeps it in ``net.seed``.  ``bias``: "trainable", "none" or a number
-    (a constant bias that is not a parameter).  ``fused=False`` builds each
+    (a constant bias that is not a parameter), or a list with one of these
+    per layer after the input (``bias=[0.35, 0.60]``).  ``fused=False`` builds each
     z from separate ``*`` and ``+`` nodes instead of one ``dot`` node.
     ``names``: "nielsen" (default), "seed" (seed 000's w1 b1 w2 b2, net1 h
     net2 y' for a 1-1-1 network) or a dict renaming Nielsen names.
@@ -316,23 +360,24 @@ class MLP(Module):
         self.sizes = sizes
         n_layers = len(sizes) - 1
         self.activations = activations_per_layer(activation, n_layers)
-        mode, _ = bias_mode(bias)
+        layer_bias = biases_per_layer(bias, n_layers)
+        modes = [bias_mode(b)[0] for b in layer_bias]
         self.bias = bias
-        if biases is not None and mode != "trainable":
+        if biases is not None and not isinstance(bias, (list, tuple)) and modes[0] != "trainable":
             raise ValueError(f"biases were given but bias={bias!r}; "
                              f"initial biases need bias='trainable'")
         self.seed, rng = _make_rng(seed)
         self.fused = fused
-        rename = _renaming(names, sizes, mode)
+        rename = _renaming(names, sizes, modes)
         weight_layers = _rows(weights, n_layers, "weights",
                               "matrices (one per layer after the input)")
         bias_layers = _rows(biases, n_layers, "biases",
                             "lists (one per layer after the input)")
         self.layers = [
-            Layer(n_in, n_out, act, number=i + 2, weights=w, biases=b, bias=bias,
+            Layer(n_in, n_out, act, number=i + 2, weights=w, biases=b, bias=mode,
                   fused=fused, names=rename, _rng=rng)
-            for i, (n_in, n_out, act, w, b) in enumerate(
-                zip(sizes, sizes[1:], self.activations, weight_layers, bias_layers))]
+            for i, (n_in, n_out, act, w, b, mode) in enumerate(
+                zip(sizes, sizes[1:], self.activations, weight_layers, bias_layers, layer_bias))]
         self._input_names = self.layers[0]._input_names
         self._owner = f"MLP {'-'.join(map(str, sizes))}"
         self.inputs = ()
@@ -365,6 +410,25 @@ class MLP(Module):
             x = layer._forward(x)
         return list(x)
 
+    def predict(self, X):
+        """The outputs a^L as floats, with no graph kept: for one sample (a list of
+        n_in numbers) a list of floats, for a list of samples one such list each.
+
+        The layers' ``z``, ``a`` and ``net.inputs`` keep the nodes of the last
+        ordinary forward pass (predict leaves them alone).
+        """
+        single = not (isinstance(X, (list, tuple)) and X and hasattr(X[0], "__len__"))
+        samples = [X] if single else X
+        kept = self.inputs, [(layer.z, layer.a) for layer in self.layers]
+        try:
+            with no_grad():
+                outputs = [[a.data for a in self(x)] for x in samples]
+        finally:
+            self.inputs = kept[0]
+            for layer, (z, a) in zip(self.layers, kept[1]):
+                layer.z, layer.a = z, a
+        return outputs[0] if single else outputs
+
     def jit_loss(self, loss=None):
         """The compiled C(x, y) of this network: ``autograd.jit_loss(self, loss, n_inputs)``.
 
@@ -377,7 +441,10 @@ class MLP(Module):
         return jit_loss(self, loss or half_squared_error, self.sizes[0])
 
     def __repr__(self):
-        lines = [f"MLP({self.sizes}, {len(self.parameters())} parameters, seed={self.seed}"]
+        frozen = len(self.frozen())
+        extra = f" ({frozen} frozen)" if frozen else ""
+        lines = [f"MLP({self.sizes}, {len(self.parameters())} parameters{extra}, "
+                 f"seed={self.seed}"]
         lines += [f"  {layer!r}" for layer in self.layers]
         return "\n".join(lines) + "\n)"
 
@@ -395,10 +462,11 @@ def _check_sizes(sizes):
     return sizes
 
 
-def _nielsen_names(sizes, mode):
-    """Every node name a network of these sizes uses, in Nielsen's notation."""
+def _nielsen_names(sizes, modes):
+    """Every node name a network of these sizes uses, in Nielsen's notation
+    (``modes``: each layer's bias mode after the input)."""
     names = [_names.input_name(k) for k in range(1, sizes[0] + 1)]
-    for l, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), 2):
+    for l, (n_in, n_out, mode) in enumerate(zip(sizes, sizes[1:], modes), 2):
         for j in range(1, n_out + 1):
             names += [_names.weight_name(l, j, k) for k in range(1, n_in + 1)]
             if mode != "none":
@@ -407,7 +475,7 @@ def _nielsen_names(sizes, mode):
     return names
 
 
-def _renaming(names, sizes, mode):
+def _renaming(names, sizes, modes):
     """The ``{nielsen name: new name}`` dict for ``names=`` (None for "nielsen")."""
     if names == "nielsen" or names is None:
         return None
@@ -416,12 +484,13 @@ def _renaming(names, sizes, mode):
             raise ValueError(f"names='seed' (seed 000's w1 b1 w2 b2) needs MLP([1, 1, 1]), "
                              f"got sizes {sizes}")
         names = dict(_names.SEED_000)
-        if mode == "none":
-            names = {k: v for k, v in names.items() if not k.startswith("b")}
+        for l, mode in enumerate(modes, 2):
+            if mode == "none":
+                names.pop(_names.bias_name(l, 1))
     if not isinstance(names, dict):
         raise TypeError(f"names must be 'nielsen', 'seed' or a dict of Nielsen name -> "
                         f"name, got {type(names).__name__} {names!r}")
-    known = _nielsen_names(sizes, mode)
+    known = _nielsen_names(sizes, modes)
     unknown = [key for key in names if key not in known]
     if unknown:
         raise KeyNameError(f"names: {', '.join(map(repr, unknown))} not in this network; "

@@ -1,17 +1,41 @@
 """Losses built from Value nodes, so their gradients flow into the network.
 
-    half_squared_error        C = ½ Σ_j (y_j − a^L_j)²            one sample (seeds 000-003)
-    half_mean_squared_error   C = 1/(2m) Σ_i Σ_j (y_ij − a^L_ij)²  m samples (seed 004)
+The cost of one sample x, with outputs a^L_j (logits z^L_j) and targets y_j:
 
-The output error δ^L_j = ∂C/∂a^L_j · σ'(z^L_j) = (a^L_j − y_j) σ'(z^L_j) (BP1)
-then reads as ``z.grad`` of the last layer after ``C.backward()``.
+    sum_squared_error      C_x = Σ_j (y_j − a^L_j)²
+    half_squared_error     C_x = ½ Σ_j (y_j − a^L_j)²                  (seeds 000-003)
+    binary_cross_entropy   C_x = −Σ_j [y_j ln a^L_j + (1 − y_j) ln(1 − a^L_j)]
+    cross_entropy          C_x = −ln softmax(z^L)_t = ln Σ_k e^{z^L_k} − z^L_t
+
+Each takes one sample's outputs and targets, or a batch: a list with one
+output list per sample and one target entry per sample.  A batch of m
+samples costs C = (1/m) Σ_x C_x (``reduction="mean"``, the default, Nielsen's
+C = (1/n) Σ_x C_x) or C = Σ_x C_x (``reduction="sum"``).
+
+    half_mean_squared_error   C = 1/(2m) Σ_i Σ_j (y_ij − a^L_ij)²   a batch (seed 004)
+
+The output error δ^L_j = ∂C/∂z^L_j then reads as ``z.grad`` of the last
+layer after ``C.backward()``: (a^L_j − y_j) σ'(z^L_j) for ½ squared error (BP1),
+a^L_j − y_j for cross-entropy on sigmoid outputs and for softmax
+cross-entropy.
 """
 
-from autograd import Value, sum_values
+import operator
 
-__all__ = ["half_squared_error", "half_mean_squared_error", "summed_half_squared_error",
-           "LOSSES"]
+from autograd import Value, dot, maximum, ops, sum_values
+from autograd.names import with_sample
+from autograd.value import as_float
 
+__all__ = ["sum_squared_error", "half_squared_error", "half_mean_squared_error",
+           "binary_cross_entropy", "cross_entropy", "softmax", "log_sum_exp",
+           "reduce_samples", "check_reduction", "LOSSES", "LOSS_NAMES", "TrainingLoss"]
+
+REDUCTIONS = ("mean", "sum")
+
+
+# ---------------------------------------------------------------------------
+# Checking outputs and targets
+# ---------------------------------------------------------------------------
 
 def _as_list(x):
     """A single Value or number is a list of one (a network with one output)."""
@@ -20,6 +44,28 @@ def _as_list(x):
     if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
         raise TypeError(f"expected a list of numbers or Values, got {type(x).__name__} {x!r}")
     return x
+
+
+def _outputs(outputs, where, what="output"):
+    """One sample's outputs as a non-empty list of Values."""
+    outputs = _as_list(outputs)
+    if not outputs:
+        raise ValueError(f"{where}: needs at least one {what}")
+    for j, a in enumerate(outputs, 1):
+        if not isinstance(a, Value):
+            raise TypeError(f"{where}: {what} {j} must be a Value (a network {what}), got "
+                            f"{type(a).__name__} {a!r}")
+    return outputs
+
+
+def _same_length(outputs, targets, where):
+    if len(outputs) != len(targets):
+        raise ValueError(f"{where}: {len(outputs)} outputs but {len(targets)} targets "
+                         f"{_short(targets)}; they must have the same length")
+
+
+def _target_name(j, n):
+    return "y" if n == 1 else f"y{j}"
 
 
 def _target(y, name):
@@ -33,36 +79,108 @@ def _target(y, name):
                         f"{type(y).__name__} {y!r}") from None
 
 
-def _squared_errors(outputs, targets, where):
-    """[(y_j − a_j)² for each output j], checking the lengths match."""
-    outputs, targets = _as_list(outputs), _as_list(targets)
+def _probability(y, name, where):
+    """A target that must be a probability in [0, 1] (a Value is checked by its number)."""
+    node = _target(y, name)
+    if not 0.0 <= node.data <= 1.0:
+        raise ValueError(f"{where}: target {name} must be a probability in [0, 1], "
+                         f"got {y!r}")
+    return node
+
+
+def _short(x, limit=60):
+    text = repr(x)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def check_reduction(reduction, where):
+    """``reduction`` if it is "mean" or "sum", else a ValueError naming it."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{where}: reduction must be 'mean' or 'sum', got {reduction!r}")
+    return reduction
+
+
+# ---------------------------------------------------------------------------
+# One sample or a batch
+# ---------------------------------------------------------------------------
+
+def _is_batch(outputs):
+    """A batch is a list whose entries are lists (one output list per sample)."""
+    return (isinstance(outputs, (list, tuple)) and len(outputs) > 0
+            and isinstance(outputs[0], (list, tuple)))
+
+
+def reduce_samples(losses, reduction):
+    """C = (1/m) Σ_x C_x ("mean") or Σ_x C_x ("sum") over m per-sample losses;
+    the loss of a single sample is returned as it is."""
+    if len(losses) == 1:
+        return losses[0]
+    total = sum_values(losses)
+    return total / len(losses) if reduction == "mean" else total
+
+
+def _sample_or_batch(sample_loss, outputs, targets, reduction, where):
+    """``sample_loss(outputs, targets, where)`` for one sample, or its reduction over a batch."""
+    check_reduction(reduction, where)
+    if not _is_batch(outputs):
+        return sample_loss(outputs, targets, where).named("C")
+    if isinstance(targets, (str, bytes, Value)) or not hasattr(targets, "__len__"):
+        raise TypeError(f"{where}: a batch of {len(outputs)} output lists needs a list with "
+                        f"one target entry per sample, got {type(targets).__name__} {targets!r}")
     if len(outputs) != len(targets):
-        raise ValueError(f"{where}: {len(outputs)} outputs but {len(targets)} targets; "
-                         f"they must have the same length")
-    if not outputs:
-        raise ValueError(f"{where}: needs at least one output and target")
-    single = len(targets) == 1
-    terms = []
-    for j, (a, y) in enumerate(zip(outputs, targets), 1):
-        if not isinstance(a, Value):
-            raise TypeError(f"{where}: output {j} must be a Value (a network output), got "
-                            f"{type(a).__name__} {a!r}")
-        terms.append((_target(y, "y" if single else f"y{j}") - a) ** 2)
-    return terms
+        raise ValueError(f"{where}: {len(outputs)} samples of outputs but {len(targets)} "
+                         f"samples of targets; they must have the same length")
+    losses = [sample_loss(a, y, f"{where}, sample {i}").named(with_sample("C", i))
+              for i, (a, y) in enumerate(zip(outputs, targets), 1)]
+    return reduce_samples(losses, reduction).named("C")
 
 
 def _total(terms):
     return terms[0] if len(terms) == 1 else sum_values(terms)
 
 
-def half_squared_error(outputs, targets):
-    """C = ½ Σ_j (y_j − a^L_j)² for one sample: ∂C/∂a^L_j = a^L_j − y_j.
+# ---------------------------------------------------------------------------
+# Squared errors
+# ---------------------------------------------------------------------------
+
+def _squared_errors(outputs, targets, where):
+    """[(y_j − a_j)² for each output j], checking the lengths match."""
+    outputs, targets = _as_list(outputs), _as_list(targets)
+    _same_length(outputs, targets, where)
+    outputs = _outputs(outputs, where)
+    n = len(targets)
+    return [(_target(y, _target_name(j, n)) - a) ** 2
+            for j, (a, y) in enumerate(zip(outputs, targets), 1)]
+
+
+def _sample_sum_squared(outputs, targets, where):
+    return _total(_squared_errors(outputs, targets, where))
+
+
+def _sample_half_squared(outputs, targets, where):
+    return 0.5 * _total(_squared_errors(outputs, targets, where))
+
+
+def sum_squared_error(outputs, targets, *, reduction="mean"):
+    """C_x = Σ_j (y_j − a^L_j)² for one sample: ∂C_x/∂a^L_j = 2 (a^L_j − y_j).
 
     ``outputs``: the network's output Values (a list, or one Value);
-    ``targets``: numbers or Values of the same length.
+    ``targets``: numbers or Values of the same length.  For a batch (one
+    output list per sample) C = (1/m) Σ_x C_x, or Σ_x C_x with ``reduction="sum"``.
     """
-    terms = _squared_errors(outputs, targets, "half_squared_error")
-    return (0.5 * _total(terms)).named("C")
+    return _sample_or_batch(_sample_sum_squared, outputs, targets, reduction,
+                            "sum_squared_error")
+
+
+def half_squared_error(outputs, targets, *, reduction="mean"):
+    """C_x = ½ Σ_j (y_j − a^L_j)² for one sample: ∂C_x/∂a^L_j = a^L_j − y_j.
+
+    ``outputs``: the network's output Values (a list, or one Value);
+    ``targets``: numbers or Values of the same length.  For a batch (one
+    output list per sample) C = (1/m) Σ_x C_x, or Σ_x C_x with ``reduction="sum"``.
+    """
+    return _sample_or_batch(_sample_half_squared, outputs, targets, reduction,
+                            "half_squared_error")
 
 
 def half_mean_squared_error(batch_outputs, batch_targets):
@@ -90,20 +208,216 @@ def half_mean_squared_error(batch_outputs, batch_targets):
     return (_total(terms) * (0.5 / m)).named("C")
 
 
-def summed_half_squared_error(batch_outputs, batch_targets):
-    """C = Σ_i ½ Σ_j (y_ij − a^L_ij)²: half_squared_error summed over a batch
-    (for one sample it is half_squared_error)."""
-    if len(batch_outputs) != len(batch_targets):
-        raise ValueError(f"half_squared_error: {len(batch_outputs)} samples of outputs but "
-                         f"{len(batch_targets)} samples of targets; they must have the same length")
-    terms = []
-    for i, (outputs, targets) in enumerate(zip(batch_outputs, batch_targets), 1):
-        terms += _squared_errors(outputs, targets, f"half_squared_error, sample {i}")
-    return (0.5 * _total(terms)).named("C")
+# ---------------------------------------------------------------------------
+# Binary cross-entropy
+# ---------------------------------------------------------------------------
+
+def _bce_term(a, y):
+    """−[y ln a + (1 − y) ln(1 − a)] for one output a.
+
+    When a = σ(z) is a sigmoid node the term is written with its logit z,
+    softplus(z) − y z (the same number: ln σ(z) = −softplus(−z) and
+    softplus(−z) = softplus(z) − z), which never takes ln 0 however large
+    |z| is; its gradient is ∂/∂z = σ(z) − y = a − y.
+    """
+    if a.op is ops.SIGMOID:
+        z = a.parents[0]
+        return z.softplus() - y * z
+    return -(y * a.log() + (1.0 - y) * (1.0 - a).log())
 
 
-#: the losses nn.train accepts by name: name -> loss(batch_outputs, batch_targets)
+def _sample_bce(outputs, targets, where):
+    outputs, targets = _as_list(outputs), _as_list(targets)
+    _same_length(outputs, targets, where)
+    outputs = _outputs(outputs, where)
+    n = len(targets)
+    return _total([_bce_term(a, _probability(y, _target_name(j, n), where))
+                   for j, (a, y) in enumerate(zip(outputs, targets), 1)])
+
+
+def binary_cross_entropy(outputs, targets, *, reduction="mean"):
+    """C_x = −Σ_j [y_j ln a^L_j + (1 − y_j) ln(1 − a^L_j)] for one sample,
+    each target y_j a probability in [0, 1].
+
+    An output that is a sigmoid node a = σ(z) is computed from its logit z
+    as softplus(z) − y z (the same number, never ln 0), so ∂C_x/∂z^L_j =
+    a^L_j − y_j: the σ' of ½ squared error cancels (Nielsen, chapter 3).
+    Other outputs use the logarithms as written and must lie in (0, 1).
+    A batch (one output list per sample) gives C = (1/m) Σ_x C_x, or Σ_x C_x
+    with ``reduction="sum"``.
+    """
+    return _sample_or_batch(_sample_bce, outputs, targets, reduction, "binary_cross_entropy")
+
+
+# ---------------------------------------------------------------------------
+# Softmax and cross-entropy
+# ---------------------------------------------------------------------------
+
+def _logits(values, where):
+    """``values`` as a non-empty list of Values (numbers become constants)."""
+    if isinstance(values, (str, bytes, Value)) or not hasattr(values, "__len__"):
+        raise TypeError(f"{where}: expected a list of Values (the logits z_1..z_n), got "
+                        f"{type(values).__name__} {values!r}")
+    if not values:
+        raise ValueError(f"{where}: needs at least one value")
+    return [v if isinstance(v, Value) else Value(as_float(v, f"{where}: value {k}"),
+                                                 kind="constant")
+            for k, v in enumerate(values, 1)]
+
+
+def _shifted_exponentials(z):
+    """(m, [e^{z_k − m}], Σ_k e^{z_k − m}) with m = max_k z_k: every exponent
+    is at most 0, so nothing overflows and the sum is at least 1."""
+    m = z[0]
+    for zk in z[1:]:
+        m = maximum(m, zk)
+    exps = [(zk - m).exp() for zk in z]
+    return m, exps, _total(exps)
+
+
+def softmax(values):
+    """softmax(z)_j = e^{z_j} / Σ_k e^{z_k}, a list of Values that sum to 1.
+
+    Computed as e^{z_j − m} / Σ_k e^{z_k − m} with m = max_k z_k (the same
+    numbers), so logits of ±1000 neither overflow nor divide 0 by 0.
+    """
+    z = _logits(values, "softmax")
+    _, exps, total = _shifted_exponentials(z)
+    return [e / total for e in exps]
+
+
+def log_sum_exp(values):
+    """ln Σ_k e^{z_k} = m + ln Σ_k e^{z_k − m}, m = max_k z_k: one Value, finite
+    for any finite logits; its gradient is softmax(z)."""
+    z = _logits(values, "log_sum_exp")
+    m, _, total = _shifted_exponentials(z)
+    return m + total.log()
+
+
+def _class_index(target, n, where):
+    """``target`` as a class index in 0..n-1 (a Value's number is read, which
+    a jit trace refuses: an index chooses a node)."""
+    if isinstance(target, Value):
+        target = float(target)
+    if isinstance(target, float) and target.is_integer():
+        target = int(target)
+    if isinstance(target, bool) or not hasattr(target, "__index__"):
+        raise TypeError(f"{where}: target_index must be an int class index (0 to {n - 1}) "
+                        f"or a list of {n} probabilities, got {type(target).__name__} "
+                        f"{target!r}")
+    target = operator.index(target)
+    if not 0 <= target < n:
+        raise ValueError(f"{where}: target_index {target!r} is out of range for {n} "
+                         f"logits (0 to {n - 1})")
+    return target
+
+
+def _sample_cross_entropy(logits, target, where):
+    z = _logits(logits, where)
+    n = len(z)
+    if isinstance(target, (list, tuple)):
+        if len(target) != n:
+            raise ValueError(f"{where}: {n} logits but {len(target)} target probabilities "
+                             f"{_short(target)}; they must have the same length")
+        p = [_probability(y, f"y{k}", where) for k, y in enumerate(target, 1)]
+        # C_x = Σ_k p_k (ln Σ e^z − z_k) = ln Σ e^z − Σ_k p_k z_k  when Σ_k p_k = 1
+        return log_sum_exp(z) - dot(p, z)
+    t = _class_index(target, n, where)
+    return log_sum_exp(z) - z[t]
+
+
+def cross_entropy(logits, target_index, *, reduction="mean"):
+    """C_x = −ln softmax(z)_t = ln Σ_k e^{z_k} − z_t for one sample's logits
+    z_1..z_n (the outputs of a linear last layer) and its class t.
+
+    ``target_index`` is t, counted from 0 (``logits[t]`` is the right class),
+    or a list of n target probabilities p_k (one-hot or soft), giving
+    −Σ_k p_k ln softmax(z)_k.  Written in log-sum-exp form,
+    m + ln Σ_k e^{z_k − m} − z_t with m = max_k z_k, so logits of ±1000 give
+    finite numbers; ∂C_x/∂z_k = softmax(z)_k − [k = t].
+    A batch (a list of logit lists and a list of targets) gives
+    C = (1/m) Σ_x C_x, or Σ_x C_x with ``reduction="sum"``.
+    """
+    return _sample_or_batch(_sample_cross_entropy, logits, target_index, reduction,
+                            "cross_entropy")
+
+
+# ---------------------------------------------------------------------------
+# The losses nn.train accepts by name
+# ---------------------------------------------------------------------------
+
+class TrainingLoss:
+    """A loss as :func:`nn.train` uses it.
+
+    ``sample(outputs, targets) -> Value`` is one sample's C_x (what the jit
+    traces); ``targets(y, n_outputs, where)`` turns one sample's target as the
+    user gave it into the list of numbers ``sample`` takes (checking it);
+    ``reduction`` is the reduction the name implies (None: the user chooses);
+    ``batch``, when given, is the eager cost of a whole batch.
+    """
+
+    def __init__(self, name, sample, targets, reduction=None, batch=None):
+        self.name, self.sample, self.targets = name, sample, targets
+        self.reduction, self.batch = reduction, batch
+
+    def __repr__(self):
+        return f"<training loss {self.name}>"
+
+
+def real_targets(y, n_outputs, where):
+    """One sample's targets as a list of n_outputs numbers (one number for one output)."""
+    values = list(y) if isinstance(y, (list, tuple)) else [y]
+    if len(values) != n_outputs:
+        raise ValueError(f"{where}: {n_outputs} outputs but {len(values)} targets "
+                         f"{_short(y)}; they must have the same length")
+    for j, v in enumerate(values, 1):
+        if isinstance(v, Value):
+            raise TypeError(f"{where}: target {j} must be a number, got a Value {v!r}")
+        as_float(v, f"{where}: target {j}")
+    return [float(v) for v in values]
+
+
+def probability_targets(y, n_outputs, where):
+    """One sample's targets as probabilities in [0, 1]."""
+    values = real_targets(y, n_outputs, where)
+    for j, v in enumerate(values, 1):
+        if not 0.0 <= v <= 1.0:
+            raise ValueError(f"{where}: target {_target_name(j, n_outputs)} must be a "
+                             f"probability in [0, 1], got {v!r}")
+    return values
+
+
+def class_targets(y, n_outputs, where):
+    """A class index t (or [t]) as the one-hot list [0, .., 1 (at t), .., 0]; a list
+    of n_outputs probabilities is kept."""
+    if isinstance(y, (list, tuple)) and len(y) == 1 and n_outputs > 1:
+        y = y[0]
+    if isinstance(y, (list, tuple)):
+        return probability_targets(y, n_outputs, where)
+    t = _class_index(y, n_outputs, where)
+    return [1.0 if k == t else 0.0 for k in range(n_outputs)]
+
+
+#: the losses nn.train accepts by name
 LOSSES = {
-    "half_squared_error": summed_half_squared_error,
-    "half_mean_squared_error": half_mean_squared_error,
+    "half_squared_error": TrainingLoss("half_squared_error", half_squared_error,
+                                       real_targets),
+    "half_mean_squared_error": TrainingLoss(
+        "half_mean_squared_error", half_squared_error, real_targets,
+        reduction="mean", batch=half_mean_squared_error),
+    "sum_squared_error": TrainingLoss("sum_squared_error", sum_squared_error,
+                                      real_targets),
+    "binary_cross_entropy": TrainingLoss(
+        "binary_cross_entropy", binary_cross_entropy, probability_targets),
+    "cross_entropy": TrainingLoss("cross_entropy", cross_entropy, class_targets),
+}
+
+#: nn's loss functions -> their names in LOSSES: train(loss=nn.cross_entropy) is
+#: train(loss="cross_entropy")
+LOSS_NAMES = {
+    half_squared_error: "half_squared_error",
+    half_mean_squared_error: "half_mean_squared_error",
+    sum_squared_error: "sum_squared_error",
+    binary_cross_entropy: "binary_cross_entropy",
+    cross_entropy: "cross_entropy",
 }

@@ -1,11 +1,44 @@
-"""Module: what every network piece shares (parameters, gradients, saving).
+"""Module: what every network piece shares (parameters, gradients, freezing, saving).
 
 A subclass says which parameters it owns by implementing
 ``_named_parameters()``, a generator of ``(name, Value)`` pairs in a stable
-order; everything else here is built on it.
+order (frozen ones included); everything else here is built on it.
+
+Freezing a parameter keeps its number fixed: it leaves ``parameters()``
+(so an optimiser built afterwards never steps it), the forward pass uses a
+constant node with its number instead of the parameter itself (so
+``backward()`` never reaches it and its ``.grad`` stays 0), and
+``state_dict()`` still saves it.
 """
 
-__all__ = ["Module", "KeyNameError"]
+import weakref
+
+__all__ = ["Module", "KeyNameError", "is_frozen", "any_frozen", "frozen_version"]
+
+#: the frozen parameter Values (of every module; a parameter belongs to one network)
+_FROZEN = weakref.WeakSet()
+#: bumped by every freeze() and unfreeze(), so a layer can keep what it found out
+_version = 0
+
+
+def is_frozen(value):
+    """True when the parameter ``value`` is frozen (by ``freeze()`` on any module holding it)."""
+    return value in _FROZEN
+
+
+def any_frozen():
+    """True when some parameter anywhere is frozen (the forward pass's quick check)."""
+    return bool(_FROZEN)
+
+
+def frozen_version():
+    """A number that changes whenever a parameter is frozen or unfrozen."""
+    return _version
+
+
+def _changed():
+    global _version
+    _version += 1
 
 
 class KeyNameError(KeyError):
@@ -16,25 +49,27 @@ class KeyNameError(KeyError):
 
 
 class Module:
-    """Base of Neuron, Layer and MLP: parameters(), zero_grad(), state_dict()."""
+    """Base of Neuron, Layer and MLP: parameters(), zero_grad(), freeze(), state_dict()."""
 
     def _named_parameters(self):
-        """Yield ``(name, Value)`` for every trainable parameter, in a stable order."""
+        """Yield ``(name, Value)`` for every parameter (frozen ones too), in a stable order."""
         raise NotImplementedError(f"{type(self).__name__} must implement _named_parameters()")
 
     def named_parameters(self):
-        """``{name: Value}`` of the trainable parameters, in parameter order
-        (layer by layer, neuron by neuron: w^l_j1 .. w^l_jn, then b^l_j)."""
-        return dict(self._named_parameters())
+        """``{name: Value}`` of the trainable (not frozen) parameters, in parameter
+        order (layer by layer, neuron by neuron: w^l_j1 .. w^l_jn, then b^l_j)."""
+        return {name: value for name, value in self._named_parameters()
+                if value not in _FROZEN}
 
     def parameters(self):
-        """The trainable parameters as a list of Values, in the order of named_parameters()."""
-        return [value for _, value in self._named_parameters()]
+        """The trainable (not frozen) parameters as a list of Values, in the order of
+        named_parameters(): what an optimiser steps."""
+        return [value for _, value in self._named_parameters() if value not in _FROZEN]
 
     def parameter(self, name):
-        """The parameter called ``name`` (``net.parameter("w2_11")``);
+        """The parameter called ``name`` (``net.parameter("w2_11")``), frozen or not;
         KeyError listing the known names if there is none."""
-        named = self.named_parameters()
+        named = dict(self._named_parameters())
         try:
             return named[name]
         except (KeyError, TypeError):
@@ -47,8 +82,53 @@ class Module:
         for _, value in self._named_parameters():
             value.grad = 0.0
 
+    # -- freezing ------------------------------------------------------------
+
+    def freeze(self, *names):
+        """Freeze the parameters called ``names`` (all of this module's when none is
+        given): they keep their numbers, leave ``parameters()``, and their ``.grad``
+        is set to 0 and stays 0.  An unknown name raises KeyError naming it, and then
+        nothing is frozen.  Returns the module.
+
+        Build the optimiser after freezing (it steps what ``parameters()`` gives),
+        and compile a jitted loss again (``step.clear()``): the generated code
+        writes a frozen parameter's number as a literal.
+        """
+        values = self._parameters_called(names, "freeze")
+        for value in values:
+            value.grad = 0.0
+            _FROZEN.add(value)
+        _changed()
+        return self
+
+    def unfreeze(self, *names):
+        """Make the parameters called ``names`` (all of this module's when none is
+        given) trainable again; an unknown name raises KeyError, and then nothing
+        changes.  Returns the module."""
+        for value in self._parameters_called(names, "unfreeze"):
+            _FROZEN.discard(value)
+        _changed()
+        return self
+
+    def frozen(self):
+        """The names of this module's frozen parameters, in parameter order."""
+        return [name for name, value in self._named_parameters() if value in _FROZEN]
+
+    def _parameters_called(self, names, where):
+        """The parameter Values called ``names`` (every parameter for no names),
+        all checked before any is returned."""
+        named = dict(self._named_parameters())
+        if not names:
+            return list(named.values())
+        unknown = [name for name in names if not isinstance(name, str) or name not in named]
+        if unknown:
+            raise KeyNameError(
+                f"{where}: {type(self).__name__} has no parameter "
+                f"{', '.join(map(repr, unknown))}; known: {', '.join(named)}")
+        return [named[name] for name in names]
+
     def state_dict(self):
-        """``{name: float}`` of the parameters' current values.
+        """``{name: float}`` of every parameter's current value, frozen ones included.
 
         ``json.loads(json.dumps(net.state_dict()))`` gives back the same
         floats bit for bit (JSON writes floats with Python's shortest
@@ -66,7 +146,7 @@ class Module:
         if not isinstance(state, dict):
             raise TypeError(f"load_state_dict: expected a dict of name -> number, "
                             f"got {type(state).__name__}")
-        named = self.named_parameters()
+        named = dict(self._named_parameters())
         missing = [name for name in named if name not in state]
         extra = [repr(key) for key in state if key not in named]
         if missing or extra:
@@ -82,7 +162,7 @@ class Module:
             value.data = numbers[name]
 
     def __repr__(self):
-        return f"{type(self).__name__}({len(self.parameters())} parameters)"
+        return f"{type(self).__name__}({len(list(self._named_parameters()))} parameters)"
 
 
 def _number(key, x):

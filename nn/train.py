@@ -1,19 +1,31 @@
-"""A small training loop: epochs of SGD steps, with progress and the loss history.
+"""The training loop: epochs of optimiser steps over batches, with a progress
+bar and the loss history.
 
-Each step is one call of a *step function* ``step(net, loss, optimizer,
-batch_inputs, batch_targets) -> float``; :func:`eager_step` builds the graph
-and runs ``backward()`` on it.  Passing another function with the same
-signature as ``train(..., step=...)`` (e.g. a compiled one) changes nothing
-else in the loop.
+The cost of a batch of m samples is C = (1/m) Σ_x C_x (``reduction="mean"``)
+or Σ_x C_x (``"sum"``), C_x being the loss of one sample.  Each step is one
+call of a *step function* ``step(net, loss, optimizer, batch_inputs,
+batch_targets) -> float`` (C before the update), where ``loss(batch_outputs,
+batch_targets)`` builds C: :func:`eager_step` builds the graph and runs
+``backward()``, :class:`jit_step` runs the compiled C_x over the batch.
 """
 
 import math
+import random
 import sys
+import warnings
 
-from .losses import LOSSES, half_squared_error
-from .optim import SGD
+from autograd import Value
+from autograd.jit import TracingError, jit_loss
 
-__all__ = ["train", "eager_step", "jit_step", "TrainingDiverged"]
+from .losses import LOSS_NAMES, LOSSES, check_reduction, reduce_samples
+from .optim import SGD, Optimizer
+from .progress import reporter
+
+__all__ = ["train", "eager_step", "jit_step", "BatchLoss", "History", "TrainingDiverged"]
+
+#: a user's loss compiled by the jit must give the eager engine's value to this
+#: relative tolerance on a few samples, or train() runs it eagerly
+JIT_AGREEMENT = 1e-9
 
 
 class TrainingDiverged(FloatingPointError):
@@ -24,8 +36,52 @@ class TrainingDiverged(FloatingPointError):
         self.history = history
 
 
+class History(list):
+    """The loss of every epoch (a list of floats), and how it was measured:
+    ``loss`` (its name), ``reduction`` ("mean" or "sum" over the epoch's
+    samples) and ``jit`` (True when the steps ran the compiled loss)."""
+
+    def __init__(self, values=(), *, loss="", reduction="mean", jit=False):
+        super().__init__(values)
+        self.loss, self.reduction, self.jit = loss, reduction, jit
+
+
+class BatchLoss:
+    """C of a batch from the per-sample loss ``sample(outputs, targets) -> C_x``:
+    (1/m) Σ_x C_x for ``reduction="mean"``, Σ_x C_x for "sum" (``batch``, when
+    given, builds C of a whole batch instead, e.g. half_mean_squared_error).
+
+    ``targets(y, n_outputs, where)`` turns one sample's target as given to
+    train() into the list ``sample`` takes; ``known`` is True for nn's own losses.
+    """
+
+    def __init__(self, sample, reduction, name, *, batch=None, targets=None, known=False):
+        self.sample, self.reduction, self.name, self.batch = sample, reduction, name, batch
+        self.targets = targets or _target_list
+        self.known = known
+
+    def __call__(self, batch_outputs, batch_targets):
+        if self.batch is not None:
+            return self.batch(batch_outputs, batch_targets)
+        losses = [self.per_sample(outputs, targets)
+                  for outputs, targets in zip(batch_outputs, batch_targets)]
+        cost = reduce_samples(losses, self.reduction)
+        return cost if len(losses) == 1 else cost.named("C")
+
+    def per_sample(self, outputs, targets):
+        """C_x for one sample, checked to be a Value."""
+        cost = self.sample(outputs, targets)
+        if not isinstance(cost, Value):
+            raise TypeError(f"train: the loss {self.name} must return a Value (built from the "
+                            f"outputs), got {type(cost).__name__} {cost!r}")
+        return cost
+
+    def __repr__(self):
+        return f"BatchLoss({self.name}, reduction={self.reduction!r})"
+
+
 def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
-    """One SGD step on one batch: forward, C, C.backward(), w <- w − η ∂C/∂w.
+    """One step on one batch: forward, C, C.backward(), then the optimiser's update.
 
     Returns C (a float) as it was before the update.
     """
@@ -38,95 +94,224 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
 
 
 class jit_step:
-    """A step function for :func:`train` that runs the network's compiled loss.
+    """A step function for :func:`train` that runs the compiled per-sample loss.
 
-    The first call traces one sample's ½ Σ_j (y_j − a^L_j)² once
-    (``MLP.jit_loss``); every step then runs the generated code over the
-    batch, summed ("half_squared_error") or averaged ("half_mean_squared_error").
-    Same result and same parameter updates as :func:`eager_step`.
+    The first call traces C_x = ``loss.sample(net(x), y)`` once
+    (:func:`autograd.jit.jit_loss`, ``loss`` being a :class:`BatchLoss`); every
+    step then runs the generated code over the batch, summed or averaged as
+    ``loss.reduction`` says.  The same C and the same updates as :func:`eager_step`.
     """
 
     def __init__(self):
         self._compiled = {}
 
+    def compiled(self, net, loss, n_inputs):
+        """The jitted C_x(x1..xn, y1..ym) of ``net`` and ``loss`` (traced on first use)."""
+        if not isinstance(loss, BatchLoss):
+            raise TypeError(f"jit_step needs a BatchLoss (the per-sample loss and its "
+                            f"reduction), got {type(loss).__name__} {loss!r}")
+        key = (id(net), id(loss.sample))
+        found = self._compiled.get(key)
+        if found is None:
+            found = self._compiled[key] = (net, loss.sample,
+                                           jit_loss(net, loss.per_sample, n_inputs))
+        return found[2]
+
     def __call__(self, net, loss, optimizer, batch_inputs, batch_targets):
-        mean = _MEAN_OF_SAMPLES.get(loss)
-        if mean is None:
-            raise ValueError(
-                "train(jit=True) supports loss='half_squared_error' or "
-                f"'half_mean_squared_error', got {getattr(loss, '__name__', loss)!r}")
-        compiled = self._compiled.get(id(net))
-        if compiled is None:
-            compiled = self._compiled[id(net)] = net.jit_loss(half_squared_error)
+        compiled = self.compiled(net, loss, len(batch_inputs[0]))
         optimizer.zero_grad()
         cost = compiled.batch([(*x, *y) for x, y in zip(batch_inputs, batch_targets)],
-                              mean=mean == "mean")
+                              mean=loss.reduction == "mean")
         optimizer.step()
         return cost
 
 
-#: the batch losses train(jit=True) compiles: how one sample's ½Σ(y − a)² is combined
-_MEAN_OF_SAMPLES = {
-    LOSSES["half_squared_error"]: "sum",
-    LOSSES["half_mean_squared_error"]: "mean",
-}
+def train(net, inputs, targets, *, epochs, lr=None, loss="half_squared_error",
+          reduction="mean", batch=1, shuffle=False, seed=None, optimizer=None,
+          momentum=0.0, every=None, progress=True, on_epoch=None, step=None, jit="auto"):
+    """Train ``net`` on ``inputs`` and ``targets``; return the :class:`History`
+    (one float per epoch).
 
+    ``inputs``: one list of numbers per sample.  ``targets``: one entry per
+    sample, as the loss takes it (a list of numbers, a number for one output,
+    a class index for cross_entropy).
+    ``loss``: a name ("half_squared_error", "sum_squared_error",
+    "binary_cross_entropy", "cross_entropy", "half_mean_squared_error") or a
+    function ``loss(outputs, targets) -> Value``, C_x of one sample (its
+    output Values and its target list).
+    ``reduction``: a batch's C is the mean ("mean") or the sum ("sum") of its
+    samples' C_x, and each history entry is the mean or sum over the epoch's
+    samples of C_x, each measured just before the step that used it.
+    ``batch``: samples per step (1: one step per sample; None: the whole
+    data set).  ``shuffle=True`` takes the samples in a new order every
+    epoch, drawn by ``random.Random(seed)`` (the same order for the same seed).
+    ``optimizer``: None for ``nn.SGD(net.parameters(), lr, momentum)``, or an
+    optimiser made by you (``nn.Adam(net.parameters(), lr=0.01)``).
 
-def train(net, inputs, targets, *, epochs, lr, loss="half_squared_error", batch=1,
-          momentum=0.0, every=None, progress=True, step=eager_step, jit=False):
-    """Train ``net`` with SGD; return the loss history (one float per epoch).
-
-    ``inputs``: one list of numbers per sample; ``targets``: one list per
-    sample (or one number per sample for a network with one output).
-    ``batch``: samples per step (1: one step per sample, in order; None: the
-    whole data set).  ``loss``: "half_squared_error" (summed over a batch),
-    "half_mean_squared_error" (1/(2m) over a batch of m) or a function
-    ``loss(batch_outputs, batch_targets) -> Value``.  The history entry of
-    an epoch is the mean of that epoch's batch losses, each measured just
-    before its step; with batch=1 it is the mean ½(y − a)² over the samples.
-
-    ``progress``: True prints one line every ``every`` epochs (default: ten
-    lines in all) and after the last; False prints nothing; a function is
-    called as ``progress(epoch, loss)`` instead of printing.
-    ``jit=True`` runs each step through the compiled loss (:class:`jit_step`):
-    the same numbers, much faster.
+    ``progress``: True shows a progress bar per epoch with the running loss
+    on a terminal, and otherwise prints one line every ``every`` epochs
+    (default: ten in all) and after the last; False prints nothing; a
+    function is called as ``progress(epoch, loss)`` instead of printing.
+    ``on_epoch(epoch, loss)`` is called after every epoch (e.g. to print a
+    test accuracy).
+    ``jit``: "auto" (default) runs the steps through the compiled loss
+    (:class:`jit_step`) when the loss can be traced and eagerly otherwise;
+    True insists on the jit; False runs eagerly.  Both give the same numbers.
+    ``step`` replaces the step function altogether.
     A NaN or infinite loss, or a float overflow in a step, raises
     :class:`TrainingDiverged` (with ``.history``, the losses of the finished epochs).
+    Every argument is checked before the first step: a bad one changes nothing.
     """
-    if jit:
-        step = jit_step()
-    samples = _samples(net, inputs, targets)
-    loss_fn = _loss_function(loss)
+    training_loss = _training_loss(loss, reduction)
+    samples = _samples(net, inputs, targets, training_loss)
     epochs = _positive_int("epochs", epochs)
-    batches = _batches(samples, batch)
-    optimizer = SGD(net.parameters(), lr, momentum)
-    report = _reporter(progress, every, epochs)
-    history = []
+    size = len(samples) if batch is None else _positive_int("batch", batch)
+    rng = _shuffler(shuffle, seed)
+    optimizer = _optimizer(optimizer, net, lr, momentum)
+    report = reporter(progress, every, epochs, sys.stdout)
+    if on_epoch is not None and not callable(on_epoch):
+        raise TypeError(f"train: on_epoch must be a function on_epoch(epoch, loss), "
+                        f"got {on_epoch!r}")
+    step, compiled = _step_function(step, jit, net, training_loss, samples)
+    history = History(loss=training_loss.name, reduction=training_loss.reduction,
+                      jit=compiled)
+    order = list(range(len(samples)))
+    n_batches = -(-len(samples) // size)
     for epoch in range(1, epochs + 1):
-        total = 0.0
+        if rng is not None:
+            rng.shuffle(order)
+        report.start(epoch, n_batches)
         try:
-            for batch_inputs, batch_targets in batches:
-                total += step(net, loss_fn, optimizer, batch_inputs, batch_targets)
+            epoch_loss = _epoch(step, net, training_loss, optimizer, samples, order, size,
+                                report)
         except OverflowError as error:
             raise TrainingDiverged(
-                f"train: a number overflowed in epoch {epoch} (lr={lr}); try a smaller lr. "
-                f"{error}", history) from error
-        epoch_loss = total / len(batches)
+                f"train: a number overflowed in epoch {epoch} ({_rate(optimizer)}); try a "
+                f"smaller lr. {error}", history) from error
+        finally:
+            report.stop()
         history.append(epoch_loss)
         if not math.isfinite(epoch_loss):
             raise TrainingDiverged(
-                f"train: the loss became {epoch_loss!r} in epoch {epoch} (lr={lr}); "
+                f"train: the loss became {epoch_loss!r} in epoch {epoch} ({_rate(optimizer)}); "
                 f"try a smaller lr", history)
-        report(epoch, epoch_loss)
+        report.done(epoch, epoch_loss)
+        if on_epoch is not None:
+            on_epoch(epoch, epoch_loss)
     return history
+
+
+def _epoch(step, net, loss, optimizer, samples, order, size, report):
+    """One pass over the samples in ``order``, ``size`` per step; the epoch's loss
+    (mean or sum of C_x over its samples)."""
+    mean = loss.reduction == "mean"
+    total, seen = 0.0, 0
+    for start in range(0, len(order), size):
+        chosen = [samples[i] for i in order[start:start + size]]
+        cost = step(net, loss, optimizer, [x for x, _ in chosen], [y for _, y in chosen])
+        total += cost * len(chosen) if mean else cost
+        seen += len(chosen)
+        report.step(total / seen if mean else total)
+    return total / seen if mean else total
+
+
+# ---------------------------------------------------------------------------
+# Choosing the step function
+# ---------------------------------------------------------------------------
+
+def _step_function(step, jit, net, loss, samples):
+    """``(step function, compiled?)`` for ``step=`` and ``jit=``."""
+    if jit not in ("auto", True, False):
+        raise ValueError(f"train: jit must be 'auto', True or False, got {jit!r}")
+    if step is not None:
+        if jit is True:
+            raise ValueError("train: give step= or jit=True, not both")
+        if not callable(step):
+            raise TypeError(f"train: step must be a function step(net, loss, optimizer, "
+                            f"batch_inputs, batch_targets), got {step!r}")
+        return step, False
+    if jit is False:
+        return eager_step, False
+    compiled_step = jit_step()
+    compiled = compiled_step.compiled(net, loss, len(samples[0][0]))
+    try:
+        compiled.forward(*samples[0][0], *samples[0][1])
+    except TracingError:
+        if jit is True:
+            raise
+        return eager_step, False
+    if not loss.known:
+        disagreement = _disagreement(compiled, net, loss, samples)
+        if disagreement:
+            if jit is True:
+                raise ValueError(f"train(jit=True): {disagreement}")
+            warnings.warn(f"train: {disagreement}; training without the jit", stacklevel=3)
+            return eager_step, False
+    return compiled_step, True
+
+
+def _disagreement(compiled, net, loss, samples):
+    """Why the compiled loss and the eager one differ on a few samples with
+    different targets (a loss that branches on a target's number with ``==``
+    is traced for the first sample's target only), or "" when they agree."""
+    chosen, targets = [], []
+    for x, y in samples:
+        if y not in targets:
+            chosen.append((x, y))
+            targets.append(y)
+        if len(chosen) == 4:
+            break
+    for x, y in chosen:
+        fast = compiled.forward(*x, *y)
+        slow = loss.per_sample(net(x), y).data
+        if not math.isclose(fast, slow, rel_tol=JIT_AGREEMENT, abs_tol=JIT_AGREEMENT):
+            return (f"the loss {loss.name} gives {slow!r} for targets {y!r} but {fast!r} once "
+                    f"compiled (does it test a target's number with ==, or read .data?)")
+    return ""
 
 
 # ---------------------------------------------------------------------------
 # Checking the arguments
 # ---------------------------------------------------------------------------
 
-def _samples(net, inputs, targets):
-    """``[(input list, target list), ...]``, with the lengths checked."""
+def _training_loss(loss, reduction):
+    """The :class:`BatchLoss` for ``loss=`` and ``reduction=``, with its target check."""
+    check_reduction(reduction, "train")
+    if callable(loss):
+        known = _name_of(loss)
+        if known is None:
+            return BatchLoss(loss, reduction,
+                             getattr(loss, "__name__", None) or type(loss).__name__)
+        loss = known
+    try:
+        named = LOSSES[loss]
+    except (KeyError, TypeError):
+        raise ValueError(f"train: unknown loss {loss!r}; known: "
+                         f"{', '.join(map(repr, LOSSES))} or a function "
+                         f"loss(outputs, targets) -> Value") from None
+    if named.reduction is not None and reduction != named.reduction:
+        raise ValueError(f"train: loss={loss!r} is a {named.reduction} over the batch, so "
+                         f"reduction={reduction!r} contradicts it; use "
+                         f"loss='half_squared_error' with reduction={reduction!r}")
+    return BatchLoss(named.sample, named.reduction or reduction, named.name, batch=named.batch,
+                     targets=named.targets, known=True)
+
+
+def _name_of(function):
+    """The name in LOSSES of one of nn's loss functions, else None."""
+    try:
+        return LOSS_NAMES.get(function)
+    except TypeError:  # an unhashable callable object
+        return None
+
+
+def _target_list(y, n_outputs, where):
+    """A user loss's targets: a list as given, a number as a list of one."""
+    return list(y) if hasattr(y, "__len__") and not isinstance(y, (str, bytes)) else [y]
+
+
+def _samples(net, inputs, targets, loss):
+    """``[(input list, target list), ...]``, every sample checked."""
     for what, x in (("inputs", inputs), ("targets", targets)):
         if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
             raise TypeError(f"train: {what} must be a list with one entry per sample, "
@@ -136,25 +321,16 @@ def _samples(net, inputs, targets):
                          f"samples; they must have the same length")
     if not inputs:
         raise ValueError("train: needs at least one sample")
-    n_in = getattr(net, "sizes", [None])[0]
+    sizes = getattr(net, "sizes", None)
+    n_in = sizes[0] if sizes else len(inputs[0])
+    n_out = sizes[-1] if sizes else len(net(list(inputs[0])))
     samples = []
     for i, (x, y) in enumerate(zip(inputs, targets), 1):
-        if n_in is not None and (not hasattr(x, "__len__") or len(x) != n_in):
+        if not hasattr(x, "__len__") or len(x) != n_in:
             raise ValueError(f"train: sample {i}: the network expects {n_in} inputs, "
                              f"got {x!r}")
-        samples.append((list(x), list(y) if hasattr(y, "__len__") else [y]))
+        samples.append((list(x), loss.targets(y, n_out, f"train: sample {i}")))
     return samples
-
-
-def _loss_function(loss):
-    if callable(loss):
-        return loss
-    try:
-        return LOSSES[loss]
-    except (KeyError, TypeError):
-        raise ValueError(f"train: unknown loss {loss!r}; known: "
-                         f"{', '.join(map(repr, LOSSES))} or a function "
-                         f"loss(batch_outputs, batch_targets)") from None
 
 
 def _positive_int(what, n):
@@ -163,35 +339,31 @@ def _positive_int(what, n):
     return n
 
 
-def _batches(samples, batch):
-    """``[(batch_inputs, batch_targets), ...]``: consecutive groups of ``batch`` samples."""
-    size = len(samples) if batch is None else _positive_int("batch", batch)
-    groups = [samples[i:i + size] for i in range(0, len(samples), size)]
-    return [([x for x, _ in group], [y for _, y in group]) for group in groups]
+def _shuffler(shuffle, seed):
+    """``random.Random(seed)`` when shuffling, else None."""
+    if not isinstance(shuffle, bool):
+        raise TypeError(f"train: shuffle must be True or False, got {shuffle!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise TypeError(f"train: seed must be an int or None, got {type(seed).__name__} "
+                        f"{seed!r}")
+    return random.Random(seed) if shuffle else None
 
 
-def _reporter(progress, every, epochs):
-    """A function ``report(epoch, loss)`` that prints (or calls ``progress``) every N epochs."""
-    every = max(1, epochs // 10) if every is None else _positive_int("every", every)
-    if progress is False or progress is None:
-        return _silent
-    if progress is True:
-        width = len(str(epochs))
-
-        def show(epoch, loss):
-            print(f"epoch {epoch:>{width}}/{epochs}  loss {loss:.6g}", file=sys.stdout)
-        callback = show
-    elif callable(progress):
-        callback = progress
-    else:
-        raise TypeError(f"train: progress must be True, False or a function "
-                        f"progress(epoch, loss), got {progress!r}")
-
-    def report(epoch, loss):
-        if epoch % every == 0 or epoch == epochs:
-            callback(epoch, loss)
-    return report
+def _optimizer(optimizer, net, lr, momentum):
+    """The optimiser: the one given, or SGD(net.parameters(), lr, momentum)."""
+    if optimizer is None:
+        if lr is None:
+            raise ValueError("train: lr is required (the learning rate η), or pass an "
+                             "optimiser, e.g. optimizer=nn.Adam(net.parameters(), lr=0.01)")
+        return SGD(net.parameters(), lr, momentum)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"train: optimizer must be an nn optimiser (nn.SGD, nn.Adam), "
+                        f"got {type(optimizer).__name__} {optimizer!r}")
+    if lr is not None or momentum:
+        raise ValueError("train: lr and momentum belong to the optimiser when one is "
+                         f"given ({optimizer!r}); leave them out of train()")
+    return optimizer
 
 
-def _silent(epoch, loss):
-    """progress=False: report nothing."""
+def _rate(optimizer):
+    return f"lr={optimizer.lr}"

@@ -193,10 +193,20 @@ def test_train_with_jit_gives_the_same_history_and_parameters_as_eager():
             assert abs(p.data - q.data) <= 1e-12, name
 
 
-def test_train_with_jit_rejects_a_custom_loss():
+def test_train_compiles_a_custom_loss():
+    """Issue 18 changed this: train(jit=True) used to refuse a custom loss; now a
+    loss(outputs, targets) built from Value ops is compiled (one sample's C_x)."""
     import nn as nn_
-    import pytest
-    net = nn_.MLP([1, 1, 1], seed=0)
-    with pytest.raises(ValueError, match="train\\(jit=True\\) supports loss="):
-        nn_.train(net, [[1.0]], [[0.0]], epochs=1, lr=0.1, progress=False, jit=True,
-                  loss=lambda outs, ys: nn_.half_mean_squared_error(outs, ys))
+    X, Y = [[0.5], [-1.0], [2.0]], [[0.0], [1.0], [0.5]]
+
+    def cube_error(outputs, targets):
+        return ((outputs[0] - targets[0]) ** 2) ** 1.5
+
+    eager, fast = nn_.MLP([1, 2, 1], seed=0), nn_.MLP([1, 2, 1], seed=0)
+    h_eager = nn_.train(eager, X, Y, epochs=5, lr=0.1, progress=False, jit=False,
+                        loss=cube_error)
+    h_fast = nn_.train(fast, X, Y, epochs=5, lr=0.1, progress=False, jit=True, loss=cube_error)
+    assert h_fast.jit and not h_eager.jit and h_fast.loss == "cube_error"
+    assert h_fast == pytest.approx(h_eager, rel=1e-12)
+    assert list(fast.state_dict().values()) == pytest.approx(
+        list(eager.state_dict().values()), rel=1e-12)

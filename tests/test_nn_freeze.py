@@ -1,0 +1,175 @@
+"""Fixed numbers in a network: per-layer constant biases and module.freeze().
+
+Oracles: plain-float forward passes and gradients written out by hand for a
+2-2-1 network, and an unfrozen copy of the same network (whose other
+gradients must not change: a consistency check)."""
+
+import math
+
+import pytest
+
+import nn
+from autograd.engine import all_nodes
+
+W = [[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45]]]
+B = [[0.35, 0.35], [0.60]]
+X, Y = [0.05, 0.10], [0.01]
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def network():
+    return nn.MLP([2, 2, 1], weights=W, biases=B)
+
+
+# ---------------------------------------------------------------------------
+# Per-layer constant biases
+# ---------------------------------------------------------------------------
+
+def test_one_constant_bias_per_layer():
+    net = nn.MLP([2, 2, 1], weights=W, bias=[0.35, 0.60])
+    assert list(net.named_parameters()) == ["w2_11", "w2_12", "w2_21", "w2_22", "w3_11", "w3_12"]
+    [out] = net(X)
+    h = [sigmoid(0.15 * 0.05 + 0.20 * 0.10 + 0.35), sigmoid(0.25 * 0.05 + 0.30 * 0.10 + 0.35)]
+    assert out.data == pytest.approx(sigmoid(0.40 * h[0] + 0.45 * h[1] + 0.60), rel=1e-15)
+    bias_nodes = [n.bias for layer in net.layers for n in layer.neurons]
+    assert [b.kind for b in bias_nodes] == ["constant"] * 3
+    assert [b.data for b in bias_nodes] == [0.35, 0.35, 0.60]
+    assert "constant bias 0.6" in repr(net)
+
+
+def test_mixed_bias_modes_per_layer():
+    net = nn.MLP([2, 2, 1], weights=W, biases=[None, [0.1]], bias=[1.0, "trainable"])
+    assert list(net.named_parameters())[-1] == "b3_1"
+    assert net.parameter("b3_1").data == 0.1
+    none = nn.MLP([2, 2, 1], seed=0, bias=["none", "trainable"])
+    assert "b2_1" not in none.named_parameters() and "b3_1" in none.named_parameters()
+    renamed = nn.MLP([1, 1, 1], seed=0, bias=["none", "trainable"], names="seed")
+    assert list(renamed.named_parameters()) == ["w1", "w2", "b2"]
+
+
+def test_bias_list_errors():
+    with pytest.raises(ValueError, match=r"bias: expected one entry for every layer after the "
+                                         r"input \(2\), got 3: \[0.35, 0.6, 1.0\]"):
+        nn.MLP([2, 2, 1], bias=[0.35, 0.60, 1.0])
+    with pytest.raises(ValueError, match=r"layer 3: bias must be 'trainable', 'none' or a "
+                                         r"number .* 'fixed'"):
+        nn.MLP([2, 2, 1], bias=[0.35, "fixed"])
+    with pytest.raises(ValueError, match=r"layer 2: biases were given but bias=0.35"):
+        nn.MLP([2, 2, 1], bias=[0.35, "trainable"], biases=[[0.1, 0.1], [0.2]])
+
+
+# ---------------------------------------------------------------------------
+# freeze / unfreeze
+# ---------------------------------------------------------------------------
+
+def test_frozen_parameters_leave_parameters_keep_grad_zero_and_stay_saved():
+    net = network()
+    net([0.3, 0.3])
+    nn.half_squared_error(net.layers[-1].a, Y).backward()
+    assert net.parameter("b2_1").grad != 0.0
+    assert net.freeze("b2_1", "w3_12") is net
+    assert net.frozen() == ["b2_1", "w3_12"]
+    assert "b2_1" not in net.named_parameters() and len(net.parameters()) == 7
+    assert net.parameter("b2_1").grad == 0.0            # zeroed when frozen
+    assert set(net.state_dict()) == {"w2_11", "w2_12", "b2_1", "w2_21", "w2_22", "b2_2",
+                                     "w3_11", "w3_12", "b3_1"}
+    C = nn.half_squared_error(net(X), Y)
+    C.backward()
+    assert net.parameter("b2_1").grad == 0.0 and net.parameter("w3_12").grad == 0.0
+    constants = {n.name for n in all_nodes(C) if n.kind == "constant"}
+    assert {"b2_1", "w3_12"} <= constants                 # they enter as constant nodes
+    assert net.parameter("b2_1") not in all_nodes(C)
+
+
+def test_freezing_changes_no_other_gradient():
+    """∂C/∂w of the trainable parameters, frozen net against the same net unfrozen,
+    and against BP1-BP4 written out by hand."""
+    frozen, free = network().freeze("b2_1", "w2_22"), network()
+    for net in (frozen, free):
+        nn.half_squared_error(net(X), Y).backward()
+    for name, p in frozen.named_parameters().items():
+        assert p.grad == free.parameter(name).grad
+    z2 = [0.15 * 0.05 + 0.20 * 0.10 + 0.35, 0.25 * 0.05 + 0.30 * 0.10 + 0.35]
+    a2 = [sigmoid(z) for z in z2]
+    a3 = sigmoid(0.40 * a2[0] + 0.45 * a2[1] + 0.60)
+    delta3 = (a3 - Y[0]) * a3 * (1 - a3)                                   # BP1
+    delta2 = [w * delta3 * a * (1 - a) for w, a in zip([0.40, 0.45], a2)]  # BP2
+    assert frozen.parameter("w3_11").grad == pytest.approx(delta3 * a2[0], rel=1e-14)  # BP4
+    assert frozen.parameter("b2_2").grad == pytest.approx(delta2[1], rel=1e-14)        # BP3
+    assert frozen.parameter("w2_21").grad == pytest.approx(delta2[1] * X[0], rel=1e-14)
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_training_leaves_frozen_parameters_where_they_were(jit):
+    net = network().freeze("w2_11", "b3_1")
+    before = net.state_dict()
+    history = nn.train(net, [X, [0.9, 0.2]], [Y, [0.7]], epochs=5, lr=0.5, jit=jit,
+                       optimizer=None, progress=False)
+    after = net.state_dict()
+    assert history.jit is jit
+    assert after["w2_11"] == before["w2_11"] and after["b3_1"] == before["b3_1"]
+    assert after["w2_12"] != before["w2_12"]
+    assert net.parameter("w2_11").grad == 0.0
+
+
+def test_an_optimiser_made_before_freezing_skips_the_frozen():
+    net = network()
+    adam = nn.Adam(net.parameters(), lr=0.1)
+    nn.half_squared_error(net(X), Y).backward()
+    adam.step()
+    net.freeze("w3_11")
+    w = net.parameter("w3_11").data
+    for _ in range(3):
+        adam.zero_grad()
+        nn.half_squared_error(net(X), Y).backward()
+        adam.step()
+    assert net.parameter("w3_11").data == w
+
+
+def test_unfreeze_and_freezing_a_whole_layer():
+    net = network()
+    net.layers[0].freeze()
+    assert net.frozen() == ["w2_11", "w2_12", "b2_1", "w2_21", "w2_22", "b2_2"]
+    assert list(net.named_parameters()) == ["w3_11", "w3_12", "b3_1"]
+    net.unfreeze("w2_12")
+    assert "w2_12" in net.named_parameters()
+    net.unfreeze()
+    assert net.frozen() == [] and len(net.parameters()) == 9
+    C = nn.half_squared_error(net(X), Y)
+    C.backward()
+    assert net.parameter("b2_1").grad != 0.0
+
+
+def test_load_state_dict_sets_frozen_parameters_too():
+    net = network().freeze("b3_1")
+    state = net.state_dict()
+    state["b3_1"] = -2.0
+    net.load_state_dict(state)
+    assert net.parameter("b3_1").data == -2.0
+    [out] = net(X)
+    assert out.parents[0].parents[-1].data == -2.0     # the pass uses the loaded number
+
+
+def test_a_frozen_name_that_does_not_exist():
+    net = network()
+    with pytest.raises(KeyError) as caught:
+        net.freeze("b2_1", "w9_99", "bias")
+    message = str(caught.value)
+    assert message.startswith("freeze: MLP has no parameter 'w9_99', 'bias'; known: w2_11")
+    assert net.frozen() == []                   # b2_1 was not frozen either
+    with pytest.raises(KeyError, match="unfreeze: Layer has no parameter 'w3_11'"):
+        net.layers[0].unfreeze("w3_11")
+    with pytest.raises(KeyError, match="freeze: MLP has no parameter 3"):
+        net.freeze(3)
+
+
+def test_freezing_one_network_leaves_another_alone():
+    frozen, other = network().freeze(), network()
+    C = nn.half_squared_error(other(X), Y)
+    C.backward()
+    assert all(p.grad != 0.0 for p in other.parameters()) and len(other.parameters()) == 9
+    assert not any(n.kind == "constant" and n.name and n.name[0] in "wb" for n in all_nodes(C))
+    assert frozen.parameters() == [] and len(frozen.frozen()) == 9

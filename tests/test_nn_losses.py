@@ -1,0 +1,365 @@
+"""nn's losses: values and gradients against their hand formulas (always) and
+against torch.nn.functional in float64 (where torch is installed).
+
+Oracles: the formulas written out in plain floats with ``math`` (C and ∂C/∂a
+or ∂C/∂z as the textbooks derive them), and PyTorch's losses and autograd.
+"""
+
+import math
+import random
+
+import pytest
+
+import nn
+from autograd import Value
+from conftest import assert_close
+
+A = [0.3, 0.9, 0.05]          # one sample's outputs (all in (0, 1))
+Y = [1.0, 0.5, 0.0]           # its targets
+BATCH_A = [[0.3, 0.9], [0.6, 0.2], [0.75, 0.4]]
+BATCH_Y = [[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]]
+LOGITS = [1.5, -0.3, 2.2, 0.0]
+
+
+def leaves(numbers):
+    return [Value(x, name=f"a{j}") for j, x in enumerate(numbers, 1)]
+
+
+def sigmoid(z):
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    return math.exp(z) / (1.0 + math.exp(z))
+
+
+def hand_softmax(z):
+    m = max(z)
+    e = [math.exp(v - m) for v in z]
+    return [v / sum(e) for v in e]
+
+
+# ---------------------------------------------------------------------------
+# Squared errors
+# ---------------------------------------------------------------------------
+
+def test_sum_squared_error_one_sample_against_the_hand_formula():
+    a = leaves(A)
+    C = nn.sum_squared_error(a, Y)
+    assert C.name == "C"
+    assert_close(C.data, sum((y - x) ** 2 for x, y in zip(A, Y)), rel=1e-15)
+    C.backward()
+    for node, x, y in zip(a, A, Y):
+        assert_close(node.grad, 2 * (x - y), rel=1e-15)   # ∂C/∂a_j = 2(a_j − y_j)
+
+
+@pytest.mark.parametrize("reduction, scale", [("mean", 1 / 3), ("sum", 1.0)])
+def test_squared_errors_of_a_batch_reduce_over_the_samples(reduction, scale):
+    batch = [leaves(row) for row in BATCH_A]
+    C = nn.sum_squared_error(batch, BATCH_Y, reduction=reduction)
+    per_sample = [sum((y - x) ** 2 for x, y in zip(row, ys)) for row, ys in zip(BATCH_A, BATCH_Y)]
+    assert_close(C.data, scale * sum(per_sample), rel=1e-15)
+    C.backward()
+    for row, nodes, ys in zip(BATCH_A, batch, BATCH_Y):
+        for x, node, y in zip(row, nodes, ys):
+            assert_close(node.grad, scale * 2 * (x - y), rel=1e-15)
+    half = nn.half_squared_error([leaves(row) for row in BATCH_A], BATCH_Y, reduction=reduction)
+    assert_close(half.data, 0.5 * C.data, rel=1e-15)
+
+
+def test_half_squared_error_of_a_batch_mean_is_half_mean_squared_error():
+    outs = [leaves(row) for row in BATCH_A]
+    assert_close(nn.half_squared_error(outs, BATCH_Y).data,
+                 nn.half_mean_squared_error(outs, BATCH_Y).data, rel=1e-15)
+
+
+def test_a_batch_names_each_sample_loss():
+    C = nn.sum_squared_error([leaves(row) for row in BATCH_A], BATCH_Y, reduction="sum")
+    assert C.name == "C" and [p.name for p in C.parents] == ["C(1)", "C(2)", "C(3)"]
+
+
+# ---------------------------------------------------------------------------
+# Binary cross-entropy
+# ---------------------------------------------------------------------------
+
+def hand_bce(a, y):
+    return -sum(t * math.log(x) + (1 - t) * math.log(1 - x) for x, t in zip(a, y))
+
+
+def test_binary_cross_entropy_of_plain_outputs_against_the_hand_formula():
+    a = leaves(A)
+    C = nn.binary_cross_entropy(a, Y)
+    assert_close(C.data, hand_bce(A, Y), rel=1e-14)
+    C.backward()
+    for node, x, y in zip(a, A, Y):   # ∂C/∂a = (a − y) / (a(1 − a))
+        assert_close(node.grad, (x - y) / (x * (1 - x)), rel=1e-13)
+
+
+def test_binary_cross_entropy_of_sigmoid_outputs_uses_the_logit():
+    """Nielsen ch. 3: with a = σ(z), ∂C/∂z = a − y (σ' cancels)."""
+    Z = [0.4, -1.2, 3.0]
+    z = leaves(Z)
+    outputs = [v.sigmoid() for v in z]
+    C = nn.binary_cross_entropy(outputs, Y)
+    assert_close(C.data, hand_bce([sigmoid(v) for v in Z], Y), rel=1e-14)
+    C.backward()
+    for node, v, y in zip(z, Z, Y):
+        assert_close(node.grad, sigmoid(v) - y, rel=1e-14, abs_=1e-15)
+    assert "softplus" in {n.op.name for n in _nodes(C)}
+    assert all(a.grad == 0.0 for a in outputs)   # the graph goes round the sigmoid node
+
+
+@pytest.mark.parametrize("z, y", [(1000.0, 1.0), (1000.0, 0.0), (-1000.0, 0.0),
+                                  (-1000.0, 1.0), (40.0, 1.0), (-745.0, 0.3)])
+def test_binary_cross_entropy_is_finite_for_saturated_sigmoids(z, y):
+    """σ(1000) is 1.0 in floats, so ln(1 − a) would be ln 0; the logit form is
+    softplus(z) − y z = max(z, 0) + ln(1 + e^−|z|) − y z."""
+    node = Value(z)
+    C = nn.binary_cross_entropy(node.sigmoid(), y)
+    expected = max(z, 0.0) + math.log1p(math.exp(-abs(z))) - y * z
+    assert math.isfinite(C.data)
+    assert_close(C.data, expected, rel=1e-15, abs_=1e-300)
+    C.backward()
+    assert_close(node.grad, sigmoid(z) - y, rel=1e-15, abs_=1e-300)
+
+
+def test_binary_cross_entropy_of_a_batch():
+    Z = [[0.2, -0.5], [1.5, 0.3]]
+    T = [[1.0, 0.0], [0.0, 1.0]]
+    C = nn.binary_cross_entropy([[Value(v).sigmoid() for v in row] for row in Z], T)
+    per_sample = [hand_bce([sigmoid(v) for v in row], ys) for row, ys in zip(Z, T)]
+    assert_close(C.data, sum(per_sample) / 2, rel=1e-14)
+
+
+# ---------------------------------------------------------------------------
+# Softmax and cross-entropy
+# ---------------------------------------------------------------------------
+
+def test_softmax_against_the_hand_formula_and_its_jacobian():
+    z = leaves(LOGITS)
+    p = nn.softmax(z)
+    expected = hand_softmax(LOGITS)
+    assert [v.data for v in p] == pytest.approx(expected, rel=1e-15)
+    assert math.isclose(sum(v.data for v in p), 1.0, rel_tol=1e-15)
+    p[2].backward()                         # ∂p_i/∂z_k = p_i([i = k] − p_k)
+    for k, node in enumerate(z):
+        assert_close(node.grad, expected[2] * ((k == 2) - expected[k]), rel=1e-12, abs_=1e-16)
+
+
+def test_softmax_of_plus_minus_1000():
+    p = nn.softmax([Value(1000.0), Value(-1000.0), Value(999.0)])
+    e = math.exp(-1.0)
+    assert [v.data for v in p] == pytest.approx([1 / (1 + e), 0.0, e / (1 + e)], rel=1e-15)
+
+
+def test_cross_entropy_against_the_hand_formula():
+    for t in range(len(LOGITS)):
+        z = leaves(LOGITS)
+        C = nn.cross_entropy(z, t)
+        p = hand_softmax(LOGITS)
+        assert_close(C.data, -math.log(p[t]), rel=1e-14)
+        C.backward()
+        for k, node in enumerate(z):        # ∂C/∂z_k = softmax(z)_k − [k = t]
+            assert_close(node.grad, p[k] - (k == t), rel=1e-13, abs_=1e-16)
+
+
+@pytest.mark.parametrize("t", [0, 1, 2])
+def test_cross_entropy_of_plus_minus_1000_is_finite(t):
+    Z = [1000.0, -1000.0, 0.0]
+    z = leaves(Z)
+    C = nn.cross_entropy(z, t)
+    # ln Σ e^z = 1000 + ln(1 + e^-2000 + e^-1000) = 1000 in floats
+    assert C.data == 1000.0 - Z[t]
+    C.backward()
+    assert [node.grad for node in z] == pytest.approx(
+        [(1.0 if k == 0 else 0.0) - (k == t) for k in range(3)], abs=1e-300)
+
+
+def test_cross_entropy_with_a_one_hot_or_soft_target():
+    z = leaves(LOGITS)
+    one_hot = nn.cross_entropy(z, [0.0, 0.0, 1.0, 0.0])
+    assert one_hot.data == nn.cross_entropy(leaves(LOGITS), 2).data
+    soft = [0.1, 0.2, 0.6, 0.1]
+    C = nn.cross_entropy(leaves(LOGITS), soft)
+    p = hand_softmax(LOGITS)
+    assert_close(C.data, -sum(q * math.log(pk) for q, pk in zip(soft, p)), rel=1e-14)
+
+
+def test_cross_entropy_of_a_batch():
+    Z = [[0.5, 1.0, -1.0], [2.0, 0.1, 0.3]]
+    T = [1, 0]
+    for reduction, scale in (("mean", 0.5), ("sum", 1.0)):
+        C = nn.cross_entropy([leaves(row) for row in Z], T, reduction=reduction)
+        hand = sum(-math.log(hand_softmax(row)[t]) for row, t in zip(Z, T))
+        assert_close(C.data, scale * hand, rel=1e-14)
+
+
+def _nodes(root):
+    from autograd.engine import all_nodes
+    return all_nodes(root)
+
+
+# ---------------------------------------------------------------------------
+# Against PyTorch (float64)
+# ---------------------------------------------------------------------------
+
+@pytest.fixture
+def torch():
+    return pytest.importorskip("torch")
+
+
+def tensor(torch, data):
+    return torch.tensor(data, dtype=torch.float64, requires_grad=True)
+
+
+def flat(rows):
+    return [x for row in rows for x in row]
+
+
+def random_rows(seed, rows, cols, low=-3.0, high=3.0):
+    rng = random.Random(seed)
+    return [[rng.uniform(low, high) for _ in range(cols)] for _ in range(rows)]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_squared_errors_match_torch_mse(torch, reduction):
+    F = torch.nn.functional
+    A_, Y_ = random_rows(1, 4, 3, 0, 1), random_rows(2, 4, 3, 0, 1)
+    ours = [leaves(row) for row in A_]
+    C = nn.sum_squared_error(ours, Y_, reduction=reduction)
+    C.backward()
+    a = tensor(torch, A_)
+    ref = F.mse_loss(a, torch.tensor(Y_, dtype=torch.float64), reduction="sum")
+    if reduction == "mean":
+        ref = ref / 4                       # ours averages over samples, not over every number
+    ref.backward()
+    assert C.data == pytest.approx(ref.item(), rel=1e-14)
+    assert flat([[v.grad for v in row] for row in ours]) == pytest.approx(flat(a.grad.tolist()), rel=1e-13)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_binary_cross_entropy_matches_torch(torch, reduction):
+    F = torch.nn.functional
+    Z_ = random_rows(3, 5, 2, -8, 8) + [[1000.0, -1000.0]]
+    T_ = random_rows(4, 5, 2, 0, 1) + [[0.0, 1.0]]
+    z = [leaves(row) for row in Z_]
+    C = nn.binary_cross_entropy([[v.sigmoid() for v in row] for row in z], T_,
+                                reduction=reduction)
+    C.backward()
+    zt = tensor(torch, Z_)
+    ref = F.binary_cross_entropy_with_logits(zt, torch.tensor(T_, dtype=torch.float64),
+                                             reduction="sum")
+    if reduction == "mean":
+        ref = ref / len(Z_)
+    ref.backward()
+    assert C.data == pytest.approx(ref.item(), rel=1e-13)
+    assert flat([[v.grad for v in row] for row in z]) == pytest.approx(flat(zt.grad.tolist()), rel=1e-12,
+                                                                 abs=1e-16)
+
+
+def test_binary_cross_entropy_of_probabilities_matches_torch(torch):
+    F = torch.nn.functional
+    A_, T_ = random_rows(5, 1, 4, 0.01, 0.99)[0], random_rows(6, 1, 4, 0, 1)[0]
+    a = leaves(A_)
+    C = nn.binary_cross_entropy(a, T_)
+    C.backward()
+    at = tensor(torch, A_)
+    ref = F.binary_cross_entropy(at, torch.tensor(T_, dtype=torch.float64), reduction="sum")
+    ref.backward()
+    assert C.data == pytest.approx(ref.item(), rel=1e-13)
+    assert [v.grad for v in a] == pytest.approx(at.grad.tolist(), rel=1e-12)
+
+
+def test_softmax_matches_torch(torch):
+    Z_ = random_rows(7, 1, 6)[0] + [900.0]
+    weights = [0.5, -1.0, 2.0, 0.1, 0.0, 1.5, -0.7]
+    z = leaves(Z_)
+    out = sum(w * p for w, p in zip(weights, nn.softmax(z)))
+    out.backward()
+    zt = tensor(torch, Z_)
+    ref = (torch.softmax(zt, dim=0) * torch.tensor(weights, dtype=torch.float64)).sum()
+    ref.backward()
+    assert out.data == pytest.approx(ref.item(), rel=1e-13)
+    assert [v.grad for v in z] == pytest.approx(zt.grad.tolist(), rel=1e-11, abs=1e-15)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_cross_entropy_matches_torch(torch, reduction):
+    F = torch.nn.functional
+    Z_ = random_rows(8, 6, 5, -4, 4) + [[1000.0, -1000.0, 0.0, 999.0, -1.0]]
+    T_ = [random.Random(9 + i).randrange(5) for i in range(6)] + [3]
+    z = [leaves(row) for row in Z_]
+    C = nn.cross_entropy(z, T_, reduction=reduction)
+    C.backward()
+    zt = tensor(torch, Z_)
+    ref = F.cross_entropy(zt, torch.tensor(T_), reduction=reduction)
+    ref.backward()
+    assert C.data == pytest.approx(ref.item(), rel=1e-13)
+    assert flat([[v.grad for v in row] for row in z]) == pytest.approx(flat(zt.grad.tolist()), rel=1e-11,
+                                                                 abs=1e-15)
+
+
+def test_cross_entropy_with_soft_targets_matches_torch(torch):
+    F = torch.nn.functional
+    Z_ = random_rows(10, 1, 4)[0]
+    P_ = [0.1, 0.2, 0.3, 0.4]
+    z = leaves(Z_)
+    C = nn.cross_entropy(z, P_)
+    C.backward()
+    zt = tensor(torch, [Z_])
+    ref = F.cross_entropy(zt, torch.tensor([P_], dtype=torch.float64))
+    ref.backward()
+    assert C.data == pytest.approx(ref.item(), rel=1e-13)
+    assert [v.grad for v in z] == pytest.approx(zt.grad[0].tolist(), rel=1e-12, abs=1e-16)
+
+
+# ---------------------------------------------------------------------------
+# Bad input: one line naming the argument and its value; nothing changes
+# ---------------------------------------------------------------------------
+
+def test_lengths_must_match():
+    with pytest.raises(ValueError, match=r"sum_squared_error: 2 outputs but 3 targets \[1, 0, 1\]"):
+        nn.sum_squared_error(leaves([0.1, 0.2]), [1, 0, 1])
+    with pytest.raises(ValueError, match=r"binary_cross_entropy: 2 outputs but 1 targets"):
+        nn.binary_cross_entropy(leaves([0.1, 0.2]), [1.0])
+    with pytest.raises(ValueError, match=r"cross_entropy: 3 logits but 2 target probabilities"):
+        nn.cross_entropy(leaves([0.1, 0.2, 0.3]), [0.5, 0.5])
+    with pytest.raises(ValueError, match=r"3 samples of outputs but 2 samples of targets"):
+        nn.cross_entropy([leaves([0.1, 0.2])] * 3, [0, 1])
+
+
+def test_target_index_out_of_range_or_not_an_index():
+    z = leaves([0.1, 0.2, 0.3])
+    for t in (3, -1):
+        with pytest.raises(ValueError, match=rf"target_index {t} is out of range for 3 logits "
+                                             r"\(0 to 2\)"):
+            nn.cross_entropy(z, t)
+    with pytest.raises(ValueError, match=r"cross_entropy, sample 2: target_index 7 is out of range"):
+        nn.cross_entropy([z, z], [0, 7])
+    for t in ("2", 1.5, True, None):
+        with pytest.raises(TypeError, match=rf"target_index must be an int class index .*{t!r}"):
+            nn.cross_entropy(z, t)
+
+
+def test_binary_targets_must_be_probabilities():
+    for y in (1.5, -0.1, float("nan")):
+        with pytest.raises(ValueError, match=rf"target y must be a probability in \[0, 1\], "
+                                             rf"got {y!r}"):
+            nn.binary_cross_entropy(Value(0.3).sigmoid(), y)
+    with pytest.raises(ValueError, match=r"target y2 must be a probability in \[0, 1\], got 2"):
+        nn.binary_cross_entropy(leaves([0.3, 0.4]), [0, 2])
+    with pytest.raises(ValueError, match=r"target y3 must be a probability .* got 1.2"):
+        nn.cross_entropy(leaves([0.3, 0.4, 0.1]), [0.0, -0.2 + 0.2, 1.2])
+
+
+def test_bad_reduction():
+    with pytest.raises(ValueError, match=r"half_squared_error: reduction must be 'mean' or "
+                                         r"'sum', got 'max'"):
+        nn.half_squared_error(leaves([0.1]), [1.0], reduction="max")
+
+
+def test_a_failed_loss_leaves_the_gradients_alone():
+    a = leaves([0.2, 0.7])
+    nn.sum_squared_error(a, [1.0, 0.0]).backward()
+    before = [v.grad for v in a]
+    with pytest.raises(ValueError):
+        nn.binary_cross_entropy(a, [1.0, 3.0])
+    assert [v.grad for v in a] == before

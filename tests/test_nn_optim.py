@@ -1,0 +1,167 @@
+"""nn.SGD (maximize) and nn.Adam against the published update rules (always)
+and torch.optim (where torch is installed)."""
+
+import math
+
+import pytest
+
+import nn
+from autograd import Value
+
+START = [0.5, -1.2, 2.0, 0.0, 3.5]
+TARGET = [1.0, 1.0, -1.0, 0.25, 3.5]
+
+
+def gradient(w, i):
+    """∂f/∂w_i of f(w) = Σ_i (sin(3 w_i) + w_i − t_i)²/2: a bumpy bowl, so the
+    gradients change sign and size along the way."""
+    r = math.sin(3 * w) + w - TARGET[i]
+    return r * (3 * math.cos(3 * w) + 1)
+
+
+def adam_by_hand(start, steps, lr, beta1, beta2, eps, maximize=False):
+    """Kingma and Ba (2015), Algorithm 1, in plain floats."""
+    w, m, v = list(start), [0.0] * len(start), [0.0] * len(start)
+    trajectory = []
+    for t in range(1, steps + 1):
+        for i in range(len(w)):
+            g = gradient(w[i], i)
+            if maximize:
+                g = -g
+            m[i] = beta1 * m[i] + (1 - beta1) * g
+            v[i] = beta2 * v[i] + (1 - beta2) * g ** 2
+            m_hat = m[i] / (1 - beta1 ** t)
+            v_hat = v[i] / (1 - beta2 ** t)
+            w[i] = w[i] - lr * m_hat / (math.sqrt(v_hat) + eps)
+        trajectory.append(list(w))
+    return trajectory
+
+
+def run(optimizer, params, steps):
+    trajectory = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        for i, p in enumerate(params):
+            p.grad = gradient(p.data, i)
+        optimizer.step()
+        trajectory.append([p.data for p in params])
+    return trajectory
+
+
+@pytest.mark.parametrize("lr, betas, eps", [(1e-3, (0.9, 0.999), 1e-8), (0.05, (0.8, 0.99), 1e-6),
+                                            (0.3, (0.0, 0.5), 0.0)])
+def test_adam_is_the_published_update_rule(lr, betas, eps):
+    params = [Value(w, kind="parameter") for w in START]
+    ours = run(nn.Adam(params, lr=lr, betas=betas, eps=eps), params, 100)
+    hand = adam_by_hand(START, 100, lr, *betas, eps)
+    for a, b in zip(ours, hand):
+        assert a == pytest.approx(b, rel=1e-12, abs=1e-12)
+
+
+def test_adams_first_step_moves_every_parameter_by_about_lr():
+    """m̂ = g and v̂ = g² at t = 1, so the first step is lr·g/(|g| + ε)."""
+    params = [Value(w, kind="parameter") for w in START[:3]]
+    opt = nn.Adam(params, lr=0.01)
+    grads = [gradient(p.data, i) for i, p in enumerate(params)]
+    for p, g in zip(params, grads):
+        p.grad = g
+    opt.step()
+    for p, w, g in zip(params, START, grads):
+        assert p.data == pytest.approx(w - 0.01 * g / (abs(g) + 1e-8), rel=1e-15)
+
+
+def test_adam_maximize_climbs():
+    params = [Value(w, kind="parameter") for w in START]
+    ours = run(nn.Adam(params, lr=0.01, maximize=True), params, 20)
+    assert ours[-1] == pytest.approx(adam_by_hand(START, 20, 0.01, 0.9, 0.999, 1e-8,
+                                                  maximize=True)[-1], rel=1e-12)
+
+
+def test_sgd_maximize_is_gradient_ascent():
+    w = Value(2.0)
+    opt = nn.SGD([w], lr=0.25, maximize=True)
+    w.grad = 3.0
+    opt.step()
+    assert w.data == 2.0 + 0.25 * 3.0
+    velocity = Value(1.0)
+    opt = nn.SGD([velocity], lr=0.1, momentum=0.5, maximize=True)
+    for grad, expected in ((2.0, 1.0 + 0.1 * 2.0), (-1.0, 1.2 + 0.1 * (0.5 * 2.0 - 1.0))):
+        velocity.grad = grad
+        opt.step()
+        assert velocity.data == pytest.approx(expected, rel=1e-15)
+
+
+# ---------------------------------------------------------------------------
+# Against torch.optim
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lr, betas, eps, maximize", [(1e-3, (0.9, 0.999), 1e-8, False),
+                                                      (0.05, (0.8, 0.99), 1e-6, False),
+                                                      (0.02, (0.9, 0.999), 1e-8, True)])
+def test_adam_matches_torch_over_100_steps(lr, betas, eps, maximize):
+    torch = pytest.importorskip("torch")
+    params = [Value(w, kind="parameter") for w in START]
+    ours = run(nn.Adam(params, lr=lr, betas=betas, eps=eps, maximize=maximize), params, 100)
+    theirs = torch.tensor(START, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([theirs], lr=lr, betas=betas, eps=eps, maximize=maximize)
+    for step in range(100):
+        opt.zero_grad()
+        theirs.grad = torch.tensor([gradient(w, i) for i, w in enumerate(theirs.tolist())],
+                                   dtype=torch.float64)
+        opt.step()
+        assert ours[step] == pytest.approx(theirs.tolist(), rel=1e-12, abs=1e-12)
+
+
+def test_training_a_network_with_adam_matches_torch():
+    """A 3-4-2 tanh/sigmoid network, binary cross-entropy on its sigmoid outputs,
+    100 Adam steps on full batches: the same weights as torch to 1e-12."""
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    X = [[0.2, -0.4, 0.9], [1.0, 0.5, -0.3], [-0.8, 0.1, 0.4], [0.3, 0.3, 0.3]]
+    Y = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]]
+    net = nn.MLP([3, 4, 2], activation=["tanh", "sigmoid"], seed=12)
+    W = [torch.tensor([[w.data for w in n.weights] for n in layer.neurons],
+                      dtype=torch.float64, requires_grad=True) for layer in net.layers]
+    B = [torch.tensor([n.bias.data for n in layer.neurons], dtype=torch.float64,
+                      requires_grad=True) for layer in net.layers]
+    nn.train(net, X, Y, epochs=100, batch=None, loss="binary_cross_entropy",
+             optimizer=nn.Adam(net.parameters(), lr=0.01), progress=False)
+    opt = torch.optim.Adam([W[0], B[0], W[1], B[1]], lr=0.01)
+    x, y = torch.tensor(X, dtype=torch.float64), torch.tensor(Y, dtype=torch.float64)
+    for _ in range(100):
+        opt.zero_grad()
+        z = torch.tanh(x @ W[0].T + B[0]) @ W[1].T + B[1]
+        (F.binary_cross_entropy_with_logits(z, y, reduction="sum") / len(X)).backward()
+        opt.step()
+    for layer, w, b in zip(net.layers, W, B):
+        for j, neuron in enumerate(layer.neurons):
+            assert [v.data for v in neuron.weights] == pytest.approx(w[j].tolist(), abs=1e-12)
+            assert neuron.bias.data == pytest.approx(b[j].item(), abs=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# Bad arguments
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    (dict(lr=0), "Adam: lr must be a positive finite number, got 0"),
+    (dict(lr=-1e-3), "Adam: lr must be a positive finite number, got -0.001"),
+    (dict(lr="0.01"), "Adam: lr must be a positive finite number, got '0.01'"),
+    (dict(lr=True), "Adam: lr must be a positive finite number, got True"),
+    (dict(betas=(0.9, 1.0)), "Adam: betas must be two numbers (β1, β2), each in [0, 1), "
+                             "got (0.9, 1.0)"),
+    (dict(betas=(-0.1, 0.9)), "got (-0.1, 0.9)"),
+    (dict(betas=0.9), "got 0.9"),
+    (dict(betas=(0.9, 0.99, 0.999)), "got (0.9, 0.99, 0.999)"),
+    (dict(eps=-1e-8), "Adam: eps must be a non-negative finite number, got -1e-08"),
+])
+def test_adam_arguments(kwargs, fragment):
+    w = Value(1.0)
+    with pytest.raises(ValueError) as caught:
+        nn.Adam([w], **kwargs)
+    assert fragment in str(caught.value)
+
+
+def test_maximize_must_be_a_bool():
+    with pytest.raises(TypeError, match="SGD: maximize must be True or False, got 1"):
+        nn.SGD([Value(1.0)], 0.1, maximize=1)

@@ -1,0 +1,374 @@
+"""nn.train as issue 18 has it: losses by name or function, reduction, shuffling,
+the jit by default, optimisers, the progress bar, predict and plot_history.
+
+Oracles: the training loop written out by hand with the eager engine (the
+same steps in plain Python), the hand formulas of the losses, and the
+published update rules.  Where the jit and the eager engine are compared,
+that is a consistency check of two implementations (said in the test).
+"""
+
+import io
+import math
+import random
+import sys
+import warnings
+
+import pytest
+
+import nn
+from autograd import TracingError, Value
+
+XOR_INPUTS = [[0, 0], [0, 1], [1, 0], [1, 1]]
+XOR_TARGETS = [0, 1, 1, 0]
+X3 = [[0.2, -0.4, 0.9], [1.0, 0.5, -0.3], [-0.8, 0.1, 0.4], [0.3, 0.3, 0.3], [0.0, -1.0, 0.6]]
+CLASSES = [2, 0, 1, 2, 1]
+ONE_HOT = [[1.0 if k == t else 0.0 for k in range(3)] for t in CLASSES]
+
+
+def close(a, b, rel=1e-12):
+    return math.isclose(a, b, rel_tol=rel, abs_tol=rel)
+
+
+def hand_loop(net, X, Y, loss, lr, epochs, batch, reduction, order_of_epoch=None):
+    """The training loop written out: per batch, C = mean or sum of loss(net(x), y),
+    backward, w <- w − lr ∂C/∂w; the epoch's entry is the mean or sum of C_x."""
+    optimizer = nn.SGD(net.parameters(), lr)
+    history = []
+    for epoch in range(epochs):
+        order = order_of_epoch(epoch) if order_of_epoch else list(range(len(X)))
+        per_sample = []
+        for start in range(0, len(order), batch):
+            chosen = order[start:start + batch]
+            optimizer.zero_grad()
+            costs = [loss(net(X[i]), Y[i]) for i in chosen]
+            total = costs[0]
+            for c in costs[1:]:
+                total = total + c
+            C = total / len(costs) if reduction == "mean" else total
+            C.backward()
+            optimizer.step()
+            per_sample += [c.data for c in costs]
+        history.append(sum(per_sample) / len(per_sample) if reduction == "mean"
+                       else sum(per_sample))
+    return history
+
+
+# ---------------------------------------------------------------------------
+# What the history records
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@pytest.mark.parametrize("batch", [1, 2, None])
+def test_history_is_the_chosen_loss_summed_or_averaged_over_the_epoch(reduction, batch):
+    net, copy = nn.MLP([3, 4, 3], seed=5), nn.MLP([3, 4, 3], seed=5)
+    history = nn.train(net, X3, ONE_HOT, epochs=3, lr=0.3, batch=batch, reduction=reduction,
+                       loss="sum_squared_error", progress=False, jit=False)
+    expected = hand_loop(copy, X3, ONE_HOT, nn.sum_squared_error, 0.3, 3, batch or len(X3),
+                         reduction)
+    assert history.loss == "sum_squared_error" and history.reduction == reduction
+    assert all(close(a, b) for a, b in zip(history, expected)) and len(history) == 3
+    assert all(close(p, q) for p, q in zip(net.state_dict().values(),
+                                           copy.state_dict().values()))
+
+
+@pytest.mark.parametrize("loss, targets, last", [
+    ("half_squared_error", ONE_HOT, "sigmoid"),
+    ("sum_squared_error", ONE_HOT, "sigmoid"),
+    ("binary_cross_entropy", ONE_HOT, "sigmoid"),
+    ("cross_entropy", CLASSES, "linear"),
+    ("half_mean_squared_error", ONE_HOT, "sigmoid"),
+])
+@pytest.mark.parametrize("batch", [1, 2, None])
+def test_jit_by_default_and_eager_give_the_same_numbers(loss, targets, last, batch):
+    """Consistency: the compiled loss (the default) against the eager engine."""
+    nets = [nn.MLP([3, 4, 3], activation=["tanh", last], seed=2) for _ in range(2)]
+    fast = nn.train(nets[0], X3, targets, epochs=4, lr=0.2, loss=loss, batch=batch,
+                    shuffle=True, seed=7, progress=False)
+    eager = nn.train(nets[1], X3, targets, epochs=4, lr=0.2, loss=loss, batch=batch,
+                     shuffle=True, seed=7, progress=False, jit=False)
+    assert fast.jit and not eager.jit
+    assert all(close(a, b) for a, b in zip(fast, eager))
+    assert all(close(p, q) for p, q in zip(nets[0].state_dict().values(),
+                                           nets[1].state_dict().values()))
+
+
+def test_losses_by_name_and_by_function_are_the_same_training():
+    a, b = nn.MLP([3, 4, 3], activation=["tanh", "linear"], seed=3), \
+        nn.MLP([3, 4, 3], activation=["tanh", "linear"], seed=3)
+    by_name = nn.train(a, X3, CLASSES, epochs=3, lr=0.5, loss="cross_entropy", progress=False)
+    by_function = nn.train(b, X3, CLASSES, epochs=3, lr=0.5, loss=nn.cross_entropy,
+                           progress=False)
+    assert by_name == by_function and by_function.loss == "cross_entropy"
+
+
+def test_cross_entropy_history_against_the_hand_formula():
+    """The first epoch's loss with batch=None is the mean of −ln softmax(z)_t at the
+    starting weights (computed here in plain floats from the state_dict)."""
+    net = nn.MLP([3, 2], activation="linear", seed=4)
+    state = net.state_dict()
+    expected = []
+    for x, t in zip(X3, CLASSES):
+        z = [sum(state[f"w2_{j}{k}"] * x[k - 1] for k in (1, 2, 3)) + state[f"b2_{j}"]
+             for j in (1, 2)]
+        t = t % 2
+        expected.append(math.log(sum(math.exp(v) for v in z)) - z[t])
+    history = nn.train(net, X3, [t % 2 for t in CLASSES], epochs=1, lr=0.1, batch=None,
+                       loss="cross_entropy", progress=False)
+    assert close(history[0], sum(expected) / len(expected))
+
+
+# ---------------------------------------------------------------------------
+# Shuffling
+# ---------------------------------------------------------------------------
+
+def test_shuffle_with_a_seed_is_reproducible_and_is_random_Random_seed():
+    seen = []
+
+    def recording_step(net, loss, optimizer, batch_inputs, batch_targets):
+        seen.append([X3.index(x) for x in batch_inputs])
+        return nn.eager_step(net, loss, optimizer, batch_inputs, batch_targets)
+
+    nn.train(nn.MLP([3, 2, 3], seed=0), X3, ONE_HOT, epochs=3, lr=0.1, batch=2, shuffle=True,
+             seed=11, progress=False, step=recording_step)
+    rng, order, expected = random.Random(11), list(range(5)), []
+    for _ in range(3):
+        rng.shuffle(order)
+        expected += [order[i:i + 2] for i in range(0, 5, 2)]
+    assert seen == expected
+    runs = [nn.train(nn.MLP([3, 2, 3], seed=0), X3, ONE_HOT, epochs=3, lr=0.1, shuffle=True,
+                     seed=s, progress=False) for s in (11, 11, 12)]
+    assert runs[0] == runs[1] and runs[0] != runs[2]
+
+
+# ---------------------------------------------------------------------------
+# The jit for a user's loss
+# ---------------------------------------------------------------------------
+
+def test_a_loss_that_branches_in_python_runs_eagerly():
+    def branchy(outputs, targets):
+        a = outputs[0]
+        return (a - targets[0]) ** 2 if a > 0.5 else abs(a - targets[0])
+
+    history = nn.train(nn.MLP([2, 2, 1], seed=0), XOR_INPUTS, XOR_TARGETS, epochs=2,
+                       lr=0.5, loss=branchy, progress=False)
+    assert history.jit is False and len(history) == 2
+    net = nn.MLP([2, 2, 1], seed=0)
+    before = net.state_dict()
+    with pytest.raises(TracingError, match="cannot trace"):
+        nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=2, lr=0.5, loss=branchy, jit=True,
+                 progress=False)
+    assert net.state_dict() == before
+
+
+def test_a_loss_that_compares_a_target_with_eq_is_caught_and_run_eagerly():
+    """``targets[0] == 1`` is False for every traced target (a Value is compared by
+    identity), so the compiled loss would be wrong: train notices and runs eagerly."""
+    def by_equality(outputs, targets):
+        a = outputs[0]
+        return -(a.log() if targets[0] == 1 else (1 - a).log())
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        eager_net = nn.MLP([2, 2, 1], seed=0)
+        history = nn.train(eager_net, XOR_INPUTS, XOR_TARGETS, epochs=3, lr=0.5,
+                           loss=by_equality, progress=False)
+    assert history.jit is False
+    assert any("once compiled" in str(w.message) for w in caught)
+    reference = nn.MLP([2, 2, 1], seed=0)
+    assert history == nn.train(reference, XOR_INPUTS, XOR_TARGETS, epochs=3, lr=0.5,
+                               loss=by_equality, progress=False, jit=False)
+    with pytest.raises(ValueError, match=r"train\(jit=True\): the loss by_equality gives"):
+        nn.train(nn.MLP([2, 2, 1], seed=0), XOR_INPUTS, XOR_TARGETS, epochs=1, lr=0.5,
+                 loss=by_equality, jit=True, progress=False)
+
+
+def test_a_loss_that_returns_a_number_is_refused():
+    with pytest.raises(TypeError, match="the loss <lambda> must return a Value"):
+        nn.train(nn.MLP([2, 2, 1], seed=0), XOR_INPUTS, XOR_TARGETS, epochs=1, lr=0.5,
+                 loss=lambda outputs, targets: 0.5, progress=False, jit=False)
+
+
+# ---------------------------------------------------------------------------
+# Optimisers in train
+# ---------------------------------------------------------------------------
+
+def test_train_with_adam_is_the_hand_loop_with_adam():
+    net, copy = nn.MLP([3, 3, 3], seed=9), nn.MLP([3, 3, 3], seed=9)
+    history = nn.train(net, X3, ONE_HOT, epochs=3, batch=2, loss="binary_cross_entropy",
+                       optimizer=nn.Adam(net.parameters(), lr=0.05), progress=False,
+                       jit=False)
+    optimizer = nn.Adam(copy.parameters(), lr=0.05)
+    expected = []
+    for _ in range(3):
+        costs = []
+        for start in (0, 2, 4):
+            optimizer.zero_grad()
+            chosen = range(start, min(start + 2, 5))
+            C = nn.binary_cross_entropy([copy(X3[i]) for i in chosen],
+                                        [ONE_HOT[i] for i in chosen])
+            C.backward()
+            optimizer.step()
+            costs.append(C.data * len(chosen))
+        expected.append(sum(costs) / 5)
+    assert all(close(a, b) for a, b in zip(history, expected))
+    assert net.state_dict() == pytest.approx(copy.state_dict(), rel=1e-12)
+
+
+def test_optimizer_arguments_of_train():
+    net = nn.MLP([2, 2, 1], seed=0)
+    with pytest.raises(ValueError, match="train: lr is required"):
+        nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=1)
+    with pytest.raises(ValueError, match="lr and momentum belong to the optimiser"):
+        nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=1, lr=0.1,
+                 optimizer=nn.Adam(net.parameters()))
+    with pytest.raises(TypeError, match="optimizer must be an nn optimiser"):
+        nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=1, optimizer="adam")
+
+
+# ---------------------------------------------------------------------------
+# Bad input changes nothing
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, error, fragment", [
+    (dict(loss="cross_entropy", targets=[2, 0, 1, 3, 1]), ValueError,
+     "train: sample 4: target_index 3 is out of range for 3 logits (0 to 2)"),
+    (dict(loss="binary_cross_entropy", targets=ONE_HOT[:4] + [[0.0, 1.5, 0.0]]), ValueError,
+     "train: sample 5: target y2 must be a probability in [0, 1], got 1.5"),
+    (dict(loss="sum_squared_error", targets=ONE_HOT[:2] + [[1.0, 0.0]] + ONE_HOT[3:]),
+     ValueError, "train: sample 3: 3 outputs but 2 targets [1.0, 0.0]"),
+    (dict(lr=-0.5), ValueError, "SGD: lr must be a positive finite number, got -0.5"),
+    (dict(lr=float("inf")), ValueError, "SGD: lr must be a positive finite number, got inf"),
+    (dict(reduction="avg"), ValueError, "train: reduction must be 'mean' or 'sum', got 'avg'"),
+    (dict(loss="half_mean_squared_error", reduction="sum"), ValueError,
+     "loss='half_mean_squared_error' is a mean over the batch"),
+    (dict(shuffle="yes"), TypeError, "train: shuffle must be True or False, got 'yes'"),
+    (dict(shuffle=True, seed=1.5), TypeError, "train: seed must be an int or None"),
+    (dict(jit="fast"), ValueError, "train: jit must be 'auto', True or False, got 'fast'"),
+    (dict(on_epoch=3), TypeError, "train: on_epoch must be a function"),
+])
+def test_bad_arguments_are_refused_before_any_step(kwargs, error, fragment):
+    net = nn.MLP([3, 2, 3], seed=1)
+    before = net.state_dict()
+    arguments = dict(targets=CLASSES, loss="cross_entropy", lr=0.1)
+    arguments.update(kwargs)
+    targets = arguments.pop("targets")
+    with pytest.raises(error) as caught:
+        nn.train(net, X3, targets, epochs=2, progress=False, **arguments)
+    assert fragment in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert net.state_dict() == before
+    assert all(p.grad == 0.0 for p in net.parameters())
+
+
+# ---------------------------------------------------------------------------
+# Progress
+# ---------------------------------------------------------------------------
+
+class FakeTerminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_on_a_terminal_keeps_the_shown_epochs(monkeypatch):
+    pytest.importorskip("tqdm")
+    screen = FakeTerminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    history = nn.train(nn.MLP([2, 2, 1], seed=0), XOR_INPUTS, XOR_TARGETS, epochs=4, lr=0.5,
+                       batch=2, every=2)
+    text = screen.getvalue()
+    kept = [line.rsplit("\r", 1)[-1] for line in text.split("\n") if line]
+    assert [line.split(":")[0] for line in kept] == ["epoch 2/4", "epoch 4/4"]
+    assert "100%" in kept[-1] and "2/2" in kept[-1]
+    assert f"loss {history[-1]:#.4g}" in kept[-1]       # the running loss ends as the epoch's
+    assert "epoch 1/4" in text and "epoch 3/4" in text  # shown while running, then cleared
+
+
+def test_progress_lines_on_a_terminal_without_tqdm(monkeypatch):
+    import importlib.util
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "tqdm" else real(name, *a))
+    screen = FakeTerminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    nn.train(nn.MLP([2, 2, 1], seed=0), XOR_INPUTS, XOR_TARGETS, epochs=2, lr=0.5)
+    assert [line.split("  ")[0] for line in screen.getvalue().splitlines()] == \
+        ["epoch 1/2", "epoch 2/2"]
+
+
+def test_progress_lines_when_not_a_terminal(capsys):
+    nn.train(nn.MLP([2, 2, 1], seed=0), XOR_INPUTS, XOR_TARGETS, epochs=4, lr=0.5, every=2)
+    assert [line.split("  ")[0] for line in capsys.readouterr().out.splitlines()] == \
+        ["epoch 2/4", "epoch 4/4"]
+
+
+def test_on_epoch_is_called_after_every_epoch(capsys):
+    calls = []
+    history = nn.train(nn.MLP([2, 2, 1], seed=0), XOR_INPUTS, XOR_TARGETS, epochs=3, lr=0.5,
+                       progress=False, on_epoch=lambda epoch, loss: calls.append((epoch, loss)))
+    assert calls == list(zip([1, 2, 3], history))
+    assert capsys.readouterr().out == ""
+
+
+# ---------------------------------------------------------------------------
+# predict
+# ---------------------------------------------------------------------------
+
+def test_predict_returns_floats_and_leaves_the_last_pass_alone():
+    net = nn.MLP([2, 3, 2], seed=6)
+    outputs = net([0.5, -0.5])
+    C = nn.half_squared_error(outputs, [1.0, 0.0])
+    C.backward()
+    delta = net.layers[-1].delta
+    assert net.predict([0.5, -0.5]) == [a.data for a in outputs]
+    batch = net.predict([[0.5, -0.5], [1.0, 2.0]])
+    assert len(batch) == 2 and all(type(v) is float for row in batch for v in row)
+    assert batch[1] == [a.data for a in net([1.0, 2.0])]
+    net([0.5, -0.5])
+    C2 = nn.half_squared_error(net.layers[-1].a, [1.0, 0.0])
+    C2.backward()
+    net.predict([[3.0, 3.0]])
+    assert net.layers[-1].delta == delta        # predict did not replace the z nodes
+
+
+# ---------------------------------------------------------------------------
+# plot_history
+# ---------------------------------------------------------------------------
+
+def test_plot_history_writes_a_png(tmp_path):
+    pytest.importorskip("matplotlib")
+    history = nn.train(nn.MLP([2, 3, 1], seed=0), XOR_INPUTS, XOR_TARGETS, epochs=30,
+                       lr=2.0, progress=False)
+    path = nn.plot_history(history, tmp_path / "loss.png")
+    assert path == tmp_path / "loss.png"
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    figure = nn.plot_history([3.0, 2.0, 1.5])
+    [axes] = figure.axes
+    assert list(axes.lines[0].get_ydata()) == [3.0, 2.0, 1.5]
+    assert axes.get_xlabel() == "epoch"
+    from matplotlib import pyplot
+    pyplot.close(figure)
+
+
+def test_plot_history_without_matplotlib_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    for path in (None, "loss.png"):
+        with pytest.raises(ImportError, match=r"pip install 'chainrule\[plot\]' \(the 'plot' "
+                                              r"extra\)"):
+            nn.plot_history([1.0, 0.5], path)
+
+
+def test_plot_history_of_nothing():
+    with pytest.raises(ValueError, match="history is empty"):
+        nn.plot_history([])
+    with pytest.raises(TypeError, match="history entry 2"):
+        nn.plot_history([1.0, "x"])
+
+
+def test_the_value_class_is_untouched_by_training():
+    """nn adds no attributes to Value and patches nothing."""
+    before = set(vars(Value))
+    nn.train(nn.MLP([2, 2, 1], seed=0), XOR_INPUTS, XOR_TARGETS, epochs=1, lr=0.5,
+             progress=False)
+    assert set(vars(Value)) == before
