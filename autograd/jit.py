@@ -57,20 +57,25 @@ class TracingError(TypeError):
     """A traced Value was asked for its number (``if``, ``<``, ``float()``) while tracing."""
 
 
-def jit(fn=None, *, name=None, input_names=None):
+BACKENDS = ("python", "numpy")
+
+
+def jit(fn=None, *, name=None, input_names=None, backend="python"):
     """Compile ``fn`` (a function of Values returning a Value) to generated Python.
 
     ``name`` names the generated function (default ``fn.__name__``);
     ``input_names`` (a list, or a function of the number of inputs) names
     the placeholders (default: ``fn``'s parameter names, ``*x`` gives
-    ``x1, x2, ...``).  Usable as a decorator, with or without arguments.
+    ``x1, x2, ...``).  ``backend="numpy"`` runs ``.batch()`` as the same
+    program over numpy arrays of samples (see :mod:`autograd.jit_numpy`).
+    Usable as a decorator, with or without arguments.
     """
     if fn is None:
-        return lambda f: Jitted(f, name=name, input_names=input_names)
-    return Jitted(fn, name=name, input_names=input_names)
+        return lambda f: Jitted(f, name=name, input_names=input_names, backend=backend)
+    return Jitted(fn, name=name, input_names=input_names, backend=backend)
 
 
-def jit_loss(model, loss, n_inputs, *, name="loss"):
+def jit_loss(model, loss, n_inputs, *, name="loss", backend="python"):
     """``jit`` of ``loss(model([x1..xn]), [y1..ym])`` as a function of n + m numbers.
 
     ``model`` maps a list of n input Values to a list of output Values (an
@@ -88,7 +93,7 @@ def jit_loss(model, loss, n_inputs, *, name="loss"):
         targets = ["y"] if m == 1 else [f"y{j}" for j in range(1, m + 1)]
         return [f"x{k}" for k in range(1, n_inputs + 1)] + targets
 
-    return Jitted(traced, name=name, input_names=names)
+    return Jitted(traced, name=name, input_names=names, backend=backend)
 
 
 # ---------------------------------------------------------------------------
@@ -213,7 +218,7 @@ class Jitted:
     One trace per number of inputs; each kind of call is generated on its first use.
     """
 
-    def __init__(self, fn, *, name=None, input_names=None):
+    def __init__(self, fn, *, name=None, input_names=None, backend="python"):
         if not callable(fn):
             raise TypeError(f"jit: expected a function, got {type(fn).__name__} {fn!r}")
         self.fn = fn
@@ -222,6 +227,12 @@ class Jitted:
         self.__doc__ = getattr(fn, "__doc__", None)
         self.__wrapped__ = fn
         self._input_names = input_names
+        if backend not in BACKENDS:
+            raise ValueError(f"jit: backend must be one of {', '.join(map(repr, BACKENDS))}, "
+                             f"got {backend!r}")
+        if backend == "numpy":
+            from . import jit_numpy  # noqa: F401  (raises an ImportError naming the extra)
+        self.backend = backend
         self._filenames = []
         weakref.finalize(self, _forget, self._filenames)
         self.clear()
@@ -253,7 +264,10 @@ class Jitted:
 
     def batch(self, samples, *, mean=False):
         """Σ over ``samples`` (each a tuple of numbers) of the output, or the mean;
-        adds the gradient of that sum (or mean) to the parameters' ``.grad``."""
+        adds the gradient of that sum (or mean) to the parameters' ``.grad``.
+        With the numpy backend ``samples`` may be a 2-d array, one row per sample."""
+        if self.backend == "numpy":
+            return self._batch_numpy(samples, mean)
         if isinstance(samples, (str, bytes)) or not hasattr(samples, "__iter__"):
             raise TypeError(f"jit {self.__name__}.batch: samples must be a list of tuples of "
                             f"numbers, got {type(samples).__name__} {samples!r}")
@@ -269,6 +283,19 @@ class Jitted:
             code = self._build("batch", samples[0], False)
         n = len(samples)
         total = self._run(code, samples, 1.0 / n if mean else 1.0)
+        return total / n if mean else total
+
+    def _batch_numpy(self, samples, mean):
+        """batch() over a numpy matrix of samples (one row each)."""
+        import numpy as np
+        matrix = _sample_matrix(np, samples, self)
+        n, arity = matrix.shape
+        if n == 0:
+            return 0.0
+        code = self._batch.get(arity)
+        if code is None:
+            code = self._build("numpy", tuple(matrix[0].tolist()), False)
+        total = self._run(code, matrix, 1.0 / n if mean else 1.0)
         return total / n if mean else total
 
     def _numbers(self, inputs, sample=None, arity=None):
@@ -347,8 +374,8 @@ class Jitted:
             graph = self._graphs[arity] = trace(self.fn, inputs, names, self.__name__)
         key = (kind, arity, bool(input_grads) and kind == "step")
         function = self._generate(kind, graph, key)
-        table = {"step": self._step_ig if key[2] else self._step,
-                 "batch": self._batch, "forward": self._forward}[kind]
+        table = {"step": self._step_ig if key[2] else self._step, "batch": self._batch,
+                 "numpy": self._batch, "forward": self._forward}[kind]
         table[arity] = function
         if kind == "step":
             self._last_arity = arity
@@ -361,15 +388,20 @@ class Jitted:
             return self._generate_now(kind, graph, key)
 
     def _generate_now(self, kind, graph, key):
-        program = generate(graph, self.__name__, kind, key[2])
+        helpers = HELPERS
+        if kind == "numpy":
+            from .jit_numpy import HELPERS as helpers, generate_numpy
+            program = generate_numpy(graph, self.__name__)
+        else:
+            program = generate(graph, self.__name__, kind, key[2])
         suffix = {"step": "[input_grads]" if key[2] else "", "batch": "[batch]",
-                  "forward": "[forward]"}[kind]
+                  "numpy": "[numpy]", "forward": "[forward]"}[kind]
         if len(self._graphs) > 1:
             suffix += f"/{key[1]}"
         program.filename = _free_filename(f"<chainrule-jit:{self.__name__}{suffix}>")
         self._filenames.append(program.filename)
         _register(program.filename, program.source)
-        namespace = dict(HELPERS, PARAMETERS=program.parameters, __name__="autograd.jit.generated")
+        namespace = dict(helpers, PARAMETERS=program.parameters, __name__="autograd.jit.generated")
         exec(compile(program.source, program.filename, "exec"), namespace)
         function = program.function = namespace[program.name]
         self._programs[key] = program
@@ -427,6 +459,33 @@ class Jitted:
         itself = _Operand(node, local.get(info.target, node.data), info.target)
         return type(exc)(f"{info.phase} of {op.name} node {describe(itself)}: {exc} "
                          f"(operands {described}){where}")
+
+
+def _sample_matrix(np, samples, jitted):
+    """``samples`` as a float64 matrix, one row per sample; bools, complex numbers,
+    strings and ragged rows refused like the scalar batch refuses them."""
+    if isinstance(samples, np.ndarray):
+        matrix = samples
+    else:
+        if isinstance(samples, (str, bytes)) or not hasattr(samples, "__iter__"):
+            raise TypeError(f"jit {jitted.__name__}.batch: samples must be a 2-d array or a "
+                            f"list of tuples of numbers, got {type(samples).__name__}")
+        rows = list(samples)
+        if rows and len({len(r) for r in rows}) != 1:
+            arity = len(rows[0])
+            bad = next(i for i, r in enumerate(rows, 1) if len(r) != arity)
+            raise TypeError(f"jit {jitted.__name__}.batch sample {bad}: {len(rows[bad - 1])} "
+                            f"number(s), but the samples before it have {arity}")
+        matrix = np.array(rows, dtype=object) if rows else np.zeros((0, 0))
+    if matrix.ndim != 2:
+        raise TypeError(f"jit {jitted.__name__}.batch: samples must be 2-d (one row per "
+                        f"sample), got an array of shape {matrix.shape}")
+    if matrix.dtype.kind in "fiu":
+        return np.asarray(matrix, dtype=np.float64)
+    # anything else is checked number by number, naming the sample and the argument
+    arity = matrix.shape[1]
+    checked = [jitted._numbers(tuple(row), i, arity) for i, row in enumerate(matrix, 1)]
+    return np.array(checked, dtype=np.float64).reshape(matrix.shape)
 
 
 def _names_from_signature(fn, arity):

@@ -414,9 +414,7 @@ class _Emitter:
         is_param = {id(n) for n in g.parameters}
         notation = TextNotation()
         self.emit(indent, "# backward: g_v = ∂" + self.label(g.root) + "/∂v, children before parents")
-        assign = "+=" if batch and id(g.root) in is_param else "="
-        self.emit(indent, f"g_{root} {assign} {'seed' if batch else '1.0'}  # ∂{root}/∂{root} = 1"
-                  + (" (times seed)" if batch else ""), LineInfo(g.root, "backward", [], root))
+        self.emit_root_gradient(indent, root, batch and id(g.root) in is_param)
         self.written.add(id(g.root))
         for node in reversed(g.derived):
             if not needs.get(id(node)):
@@ -442,6 +440,13 @@ class _Emitter:
                     self.emit_gradient(indent, parent, terms.pop(id(parent)),
                                        batch and id(parent) in is_param,
                                        LineInfo(node, "backward", operands, name))
+
+    def emit_root_gradient(self, indent, root, accumulate):
+        """``g_root = 1.0`` (times the seed in a batch)."""
+        batch = self.kind == "batch"
+        self.emit(indent, f"g_{root} {'+=' if accumulate else '='} {'seed' if batch else '1.0'}"
+                          f"  # ∂{root}/∂{root} = 1" + (" (times seed)" if batch else ""),
+                  LineInfo(self.graph.root, "backward", [], root))
 
     def edge_templates(self, node):
         """For each operand i of ``node``: the source of its chain-rule term and the

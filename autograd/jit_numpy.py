@@ -1,0 +1,217 @@
+"""The jit's numpy backend: the same straight-line program over arrays of samples.
+
+``jit(f, backend="numpy").batch(samples)`` traces ``f`` once, like the scalar
+jit, and writes one numpy line per node: each node's number becomes an array
+with one entry per sample, branches become ``np.where``, and each
+parameter's gradient is the sum over samples of its per-sample gradients.
+The forward and backward come from the same op records (their ``numpy``
+form and their ``vjp`` expression), so they agree with the eager engine to
+rounding (numpy sums pairwise and has its own exp and log, so not to the
+last bit).
+
+Where the eager engine raises (log of a number <= 0, division by zero, exp
+overflow), the batch raises the same error for the first sample where it
+happens; the backward pass is IEEE 754 throughout, as eager's rules are.
+
+numpy is optional: importing this module without it raises an ImportError
+that says which extra to install.
+"""
+
+from . import ops
+from .jit_emit import LineInfo, Program, _Emitter, _wrap, literal
+
+try:
+    import numpy as np
+except ImportError:  # pragma: no cover - exercised in a subprocess test
+    raise ImportError("the numpy backend needs numpy: pip install 'chainrule[numpy]' "
+                      "(or pip install numpy)") from None
+
+__all__ = ["generate_numpy", "HELPERS"]
+
+_ATOM, _PROD, _SUM, _UNARY, _CMP, _AND = 9, 6, 5, 7, 4, 2
+_COMPARE = {"gt": ">", "ge": ">=", "eq": "=="}
+
+
+def np_sigmoid(z):
+    """σ(z) for an array, stable for every z (the scalar form, both branches at once)."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def check(result, op_name, operands, labels):
+    """Raise the eager engine's error where a strict op gave ±inf or nan from finite
+    operands (log of 0, 1/0, exp overflow, a negative base to a fractional power)."""
+    bad = ~np.isfinite(result)
+    if not bad.any():
+        return
+    for operand in operands:
+        bad &= np.isfinite(np.broadcast_to(operand, bad.shape))
+    if not bad.any():
+        return   # nan or inf came in with an operand: it flows, as in eager
+    i = int(np.flatnonzero(bad)[0])
+    values = [float(np.broadcast_to(o, bad.shape)[i]) for o in operands]
+    op = ops.OPS[op_name]
+    try:
+        op.forward(*values)
+    except (ArithmeticError, ValueError) as err:
+        named = [_Named(label, v) for label, v in zip(labels, values)]
+        better = op.error(err, named)
+        raise type(better)(f"{better} (sample {i + 1} of the batch)") from None
+
+
+class _Named:
+    """An operand in an error message: the node's name and the sample's number."""
+
+    __slots__ = ("name", "data", "_op")
+
+    def __init__(self, name, data):
+        self.name, self.data, self._op = name, data, ops.LEAF
+
+
+HELPERS = {"np": np, "np_sigmoid": np_sigmoid, "check": check}
+
+
+def _vectorized(op):
+    """An op with no numpy form: its float forward, element by element."""
+    return np.vectorize(op.ieee, otypes=[float])
+
+
+for _op in ops.OPS.values():
+    if _op.forward is not None and _op.numpy is None:
+        HELPERS[f"np_{_op.name}"] = _vectorized(_op)
+
+
+# ---------------------------------------------------------------------------
+# Expressions over arrays
+# ---------------------------------------------------------------------------
+
+def numpy_source(expr, env):
+    """numpy source of a derivative expression (IEEE: inf and nan, never an error)."""
+    return _source(expr, env)[0]
+
+
+def _condition(expr, env):
+    kind = expr.kind
+    if kind in _COMPARE:
+        a, b = (_source(x, env) for x in expr.args)
+        return f"({_wrap(a, _SUM)} {_COMPARE[kind]} {_wrap(b, _SUM)})", _ATOM
+    if kind == "and":
+        a, b = (_condition(x, env) for x in expr.args)
+        return f"({a[0]} & {b[0]})", _ATOM
+    src = _source(expr, env)
+    return f"({src[0]} != 0.0)", _ATOM
+
+
+def _source(expr, env):
+    kind = expr.kind
+    if kind == "const":
+        return literal(expr.value), _ATOM
+    if kind == "var":
+        return env[expr.value], _ATOM
+    args = expr.args
+    if kind in ("add", "sub"):
+        a, b = (_source(x, env) for x in args)
+        return f"{_wrap(a, _SUM)} {'+' if kind == 'add' else '-'} {_wrap(b, _SUM + 1)}", _SUM
+    if kind in ("mul", "div"):
+        a, b = (_source(x, env) for x in args)
+        return f"{_wrap(a, _PROD)} {'*' if kind == 'mul' else '/'} {_wrap(b, _PROD + 1)}", _PROD
+    if kind == "neg":
+        return "-" + _wrap(_source(args[0], env), _UNARY), _UNARY
+    if kind == "pow":
+        a, b = (_source(x, env) for x in args)
+        return f"np.power({a[0]}, {b[0]})", _ATOM
+    if kind == "where":
+        c = _condition(args[0], env)
+        x, y = _source(args[1], env), _source(args[2], env)
+        return f"np.where({c[0]}, {x[0]}, {y[0]})", _ATOM
+    if kind in _COMPARE or kind == "and":
+        return f"np.where({_condition(expr, env)[0]}, 1.0, 0.0)", _ATOM
+    op = ops.OPS[kind]
+    sources = [_source(x, env)[0] for x in args]
+    return f"({_form(op, sources)})", _ATOM
+
+
+def _form(op, sources):
+    if op.numpy is not None:
+        return op.numpy.format(*sources)
+    return f"np_{op.name}({', '.join(sources)})"
+
+
+# ---------------------------------------------------------------------------
+# The program
+# ---------------------------------------------------------------------------
+
+def generate_numpy(graph, fn_name):
+    """Source of ``fn_name(X, seed)``: the batch Σ_samples f(x) and its gradient,
+    X having one row per sample and one column per input."""
+    return _NumpyEmitter(graph, fn_name, "numpy", False).program()
+
+
+#: ops whose forward raises where numpy gives inf or nan: checked after their line
+_STRICT = {name for name, op in ops.OPS.items()
+           if op.forward is not None and op.ieee is not op.forward}
+
+
+class _NumpyEmitter(_Emitter):
+    """The scalar emitter's structure (names, gradient order, comments) writing arrays."""
+
+    expression = staticmethod(numpy_source)
+
+    def forward_terms(self, op, a, parents):
+        if op is ops.DOT:
+            n = len(a) // 2
+            return [f"{w} * {x}" for w, x in zip(a[:n], a[n:2 * n])] + a[2 * n:]
+        if op is ops.SUM:
+            return a
+        return [_form(op, a)]
+
+    def emit_root_gradient(self, indent, root, accumulate):
+        """One gradient per sample, each the seed."""
+        self.emit(indent, f"g_{root} = np.full(m, seed)  # ∂{root}/∂{root} = 1, times seed",
+                  LineInfo(self.graph.root, "backward", [], root))
+
+    def emit_forward(self, indent, node):
+        super().emit_forward(indent, node)
+        op = self.graph.op(node)
+        if op.name in _STRICT:
+            parents = self.graph.parents(node)
+            operands = ", ".join(self.src(p) for p in parents)
+            labels = ", ".join(repr(p.name or self.label(p)) for p in parents)
+            self.emit(indent, f"check({self.code[id(node)]}, {op.name!r}, ({operands},), "
+                              f"({labels},))")
+
+    def program(self):
+        g = self.graph
+        args = [self.code[id(n)] for n in g.inputs]
+        params = [self.code[id(n)] for n in g.parameters]
+        self.emit(0, f"def {self.fn_name}(X, seed):")
+        self.emit(1, f'"""Σ over the rows of X of {self.fn_name}({", ".join(args)}) with numpy '
+                     f'arrays (one entry per sample); adds seed·∂Σ/∂p to each parameter\'s '
+                     f'.grad."""')
+        if params:
+            self.emit(1, "# the parameters' numbers, read once per call")
+            self.emit(1, f"{', '.join('p_' + p for p in params)}{',' if len(params) == 1 else ''}"
+                         f" = PARAMETERS")
+            for p in params:
+                self.emit(1, f"{p} = p_{p}.data")
+        self.emit(1, "m = X.shape[0]")
+        self.emit(1, "# one array per input: its column of X")
+        for i, a in enumerate(args):
+            self.emit(1, f"{a} = X[:, {i}]")
+        self.emit(1, "with np.errstate(all='ignore'):")
+        self.emit(2, "# forward: one array per node (errors as eager's, by check())")
+        for node in g.derived:
+            self.emit_forward(2, node)
+        root = self.src(g.root)
+        needs = self.needs_grad()
+        if needs.get(id(g.root)):
+            self.backward(2, needs)
+        written = [p for n, p in zip(g.parameters, params) if id(n) in self.written]
+        if written:
+            self.emit(1, "# add each parameter's gradient, summed over the samples, once")
+            for p in written:
+                self.emit(1, f"p_{p}.grad += float(np.sum(g_{p}))")
+        self.emit(1, f"return float(np.sum(np.broadcast_to({root}, (m,))))")
+        text = "\n".join(t for t, _ in self.lines) + "\n"
+        infos = {i: info for i, (_, info) in enumerate(self.lines, 1) if info is not None}
+        return Program(self.fn_name, "batch-numpy", text, infos, tuple(g.parameters), args)
