@@ -49,11 +49,12 @@ SUSPECT_A_RULE = "suspect a derivative rule"
 class Verdict:
     """The result of :func:`check`.  ``bool(verdict)`` is whether it agreed.
 
-    agreed, expected (the number), engine, ratio (expected/engine)
+    agreed, expected (the number, at the digits given), engine, ratio (expected/engine)
     precision          the :class:`autograd.precision.Precision` it was judged at;
                        digits, rtol, atol read from it (None where they do not apply)
     tolerance          the largest difference that agrees
-    formula            the :class:`autograd.formula.Formula` typed, or None
+    formula            the :class:`autograd.formula.Formula` typed, or None;
+                       formula_value: what it evaluated to
     finite_difference, fd_error, step   the central difference D(h), its own error, h
     fd_agrees          the engine lies within the finite difference's error
     expected_matches_fd   the value given lies within it (widened by its precision)
@@ -83,7 +84,7 @@ class Verdict:
     def __str__(self):
         sentences = []
         if self.formula is not None:
-            sentences.append(self.formula.sentence(self.expected))
+            sentences.append(self.formula.sentence(self.formula_value))
         sentences.append(self._head())
         sentences.append(self._fd_sentence())
         if not self.agreed:
@@ -151,7 +152,7 @@ def _ratio(a, b):
     return math.nan if a == 0.0 else math.copysign(math.inf, a)
 
 
-def _given(root, expected, digits, rtol, atol):
+def _read_expected(root, expected, digits, rtol, atol):
     """(value, Precision, Formula or None) for what the person gave."""
     if isinstance(expected, str):
         if is_number_text(expected):
@@ -199,13 +200,15 @@ def check(root, wrt, expected, *, digits=None, rtol=None, atol=None, eps=1e-6,
     """
     explanation = explain(root, wrt, limit=limit)
     wrt = explanation.wrt
-    value, precision, formula = _given(root, expected, digits, rtol, atol)
+    given, precision, formula = _read_expected(root, expected, digits, rtol, atol)
+    value = precision.value             # at the digits given (digits= rounds it)
     grad = explanation.engine
     fd = estimate(root, wrt, eps)
     agreed = precision.agrees(grad)
     return Verdict(
         agreed=agreed, expected=value, engine=grad, ratio=_ratio(value, grad),
         precision=precision, tolerance=precision.allowed(grad), formula=formula,
+        formula_value=given if formula is not None else None,
         finite_difference=fd.value, fd_error=fd.error, step=fd.step, fd_note=fd.note,
         fd_finite=fd.finite, fd_agrees=fd.backs(grad),
         expected_matches_fd=fd.finite and precision.within(fd.value, fd.error),

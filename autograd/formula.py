@@ -9,7 +9,7 @@ names        the graph's node names, digits and primes included (w1, net2, y',
              out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it, and names
              written together are multiplied (``Iw_1`` is I·w1)
 numbers      2, 0.5, .5, 1e-3; ``e`` is Euler's number unless a node is called e
-operators    + - * / ^ ** (also · × ⋅ − as printed), parentheses ( ) [ ] { }
+operators    + - * / ^ ** (also · × ⋅ − ÷ ² ³ as printed), parentheses ( ) [ ] { }
 implicit ·   ``2h``, ``h(1-h)``, ``(a)(b)``; refused where it is ambiguous: after
              the right side of a division (``a/2h``) and before a number (``h 2``)
 functions    σ, sigmoid, s (the sigmoid) and σ', s', sigmoid', d (its derivative,
@@ -155,6 +155,9 @@ _OPERATORS = {"+": "+", "-": "-", "−": "-", "*": "*", "·": "*", "×": "*", "�
 _OPENING, _CLOSING = "([{", ")]}"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?")
 _SAMPLE = re.compile(r"\(\d+\)")
+_SUPERSCRIPTS = {"²": "2", "³": "3"}
+#: an opening parenthesis ahead, perhaps after spaces and LaTeX's \left
+_OPENS = re.compile(r"(?:\s|\\left|\\[bB]ig[lr]?)*[(\[{]")
 #: LaTeX commands Desmos puts in a copied formula, and what they are
 _LATEX = {"left": None, "right": None, "big": None, "Big": None, "bigl": None, "bigr": None,
           "Bigl": None, "Bigr": None, ",": None, ";": None, "!": None, " ": None,
@@ -207,7 +210,11 @@ class _Reader:
             elif ch in _CLOSING:
                 out.append(Token(")", ch, i + 1))
                 i += 1
-            elif ch.isdigit() or (ch == "." and text[i + 1:i + 2].isdigit()):
+            elif ch in _SUPERSCRIPTS:            # h² is h^2
+                out.append(Token("op", "^", i + 1))
+                out.append(Token("num", _SUPERSCRIPTS[ch], i + 1))
+                i += 1
+            elif ch.isdecimal() or (ch == "." and text[i + 1:i + 2].isdecimal()):
                 found = _NUMBER.match(text, i)
                 out.append(Token("num", found.group(0), i + 1))
                 i = found.end()
@@ -242,7 +249,7 @@ class _Reader:
             return i + 1
         while i < len(text):
             ch = text[i]
-            if ch.isalnum() or ch in "'′":
+            if (ch.isalnum() and ch not in _SUPERSCRIPTS) or ch in "'′":
                 chars.append("'" if ch == "′" else ch)
                 where.append(i + 1)
                 i += 1
@@ -272,7 +279,7 @@ class _Reader:
 
     def _pieces(self, run, where, after, out):
         """Split a run into names and a final function (see :meth:`_split`)."""
-        calls = self.text[after:].lstrip().startswith(tuple(_OPENING))
+        calls = _OPENS.match(self.text, after) is not None
         for start, end, kind in self._split(run, where[0], calls):
             piece = run[start:end]
             pos = where[start]
@@ -512,14 +519,13 @@ class Formula:
         return ", ".join(f"{name} = {node.data:.6g}" for name, node in self.nodes.items())
 
     def sentence(self, value):
-        """``Your formula ... reads as ..., with x = ...; it gives ...``."""
+        """``Your formula ... reads as ...; with x = 0.8, ..., it gives ...``."""
         parts = [f"Your formula {self.text.strip()} reads as {self.reading()}"]
         if self.functions:
             parts.append(" (" + ", ".join(f"{typed} is {canonical}"
                                           for typed, canonical in self.functions.items()) + ")")
-        if self.nodes:
-            parts.append(f" with {self.values()}")
-        return "".join(parts) + f"; it gives {value:.12g}."
+        parts.append(f"; with {self.values()}, it gives" if self.nodes else "; it gives")
+        return "".join(parts) + f" {value:.12g}."
 
     def __repr__(self):
         return f"<Formula {self.text!r}>"
@@ -550,12 +556,12 @@ def _product(parts, n):
     return n.times.join(n.paren(part, MUL_P) for part in parts), MUL_P
 
 
-def _signed(t, n, sign=1):
-    """The terms of a chain of + and -, with their signs."""
+def _signed(t, n):
+    """The terms of a chain a + b - c, with their signs (a parenthesised sum on the
+    right stays one term: x-(h-w1))."""
     if isinstance(t, Binary) and t.symbol in "+-":
-        right = 1 if t.symbol == "+" else -1
-        return _signed(t.left, n, sign) + _signed(t.right, n, sign * right)
-    return [(sign, _render(t, n))]
+        return _signed(t.left, n) + [(1 if t.symbol == "+" else -1, _render(t.right, n))]
+    return [(1, _render(t, n))]
 
 
 def _factors(t):

@@ -19,7 +19,7 @@ the diagnosis's (could this candidate be what the person computed?).
 
 import math
 import re
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, localcontext
 
 __all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "significant_digits", "is_number_text",
            "typed_precision", "precision_for", "rounded_text"]
@@ -27,6 +27,9 @@ __all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "significant_digits", "i
 #: full precision: the relative and absolute differences a hand formula may have
 DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-12
+
+#: decimal arithmetic without rounding: a float's exact value has at most 767 digits
+_EXACT = Context(prec=800)
 
 _NUMBER = re.compile(r"^\s*[+\-−]?(\d+\.?\d*|\.\d+)([eE][+\-−]?\d+)?\s*$")
 
@@ -58,8 +61,7 @@ def typed_precision(number):
 
 def _cut(x, places):
     """x as Decimal with its digits beyond 10**places cut off (towards zero)."""
-    with localcontext() as ctx:
-        ctx.prec = 400
+    with localcontext(_EXACT):
         return Decimal(x).quantize(Decimal(1).scaleb(places), rounding=ROUND_DOWN)
 
 
@@ -120,29 +122,30 @@ class Precision:
             return float(self._unit)
         return max(self.rtol * max(abs(self.value), abs(other)), self.atol)
 
+    def _rounds(self, x):
+        """x rounds to the typed number: it is at most half a unit of its last digit away."""
+        with localcontext(_EXACT):
+            return abs(Decimal(x) - self._typed) * 2 <= self._unit
+
     def _rounds_or_cuts(self, x):
         if not math.isfinite(x):
             return False
-        exact = Decimal(x)
-        typed, unit = self._typed, self._unit
-        if abs(exact - typed) * 2 <= unit:
-            return True                                  # x rounds to it
-        return _cut(x, unit.as_tuple().exponent) == typed and typed != 0   # x begins with it
+        if self._rounds(x):
+            return True
+        typed = self._typed          # or x begins with its digits
+        return typed != 0 and _cut(x, self._unit.as_tuple().exponent) == typed
 
     # -- words -------------------------------------------------------------
 
     def how_agrees(self, x):
         """``rounds to 0.00142919`` or ``begins with -0.00497938`` (typed mode)."""
-        exact = Decimal(x)
-        return ("rounds to" if abs(exact - self._typed) * 2 <= self._unit else
-                "begins with") + f" {self.text}"
+        return f"{'rounds to' if self._rounds(x) else 'begins with'} {self.text}"
 
     def shown(self, x):
         """x written to the digits given: 0.0014291881022 -> ``0.001429`` for 4 digits."""
         if self.mode != "typed" or not math.isfinite(x):
             return f"{x:.12g}"
-        with localcontext() as ctx:
-            ctx.prec = 400
+        with localcontext(_EXACT):
             return str(Decimal(x).quantize(self._unit, rounding=ROUND_HALF_EVEN))
 
     def describe(self):
@@ -211,8 +214,7 @@ def precision_for(value, text=None, *, digits=None, rtol=None, atol=None, from_f
 def rounded_text(number, digits):
     """A Decimal written to ``digits`` significant digits: 0.0014291881022 to 6 ->
     ``0.00142919``; without an exponent unless the number is very large or small."""
-    with localcontext() as ctx:
-        ctx.prec = 400
+    with localcontext(_EXACT):
         rounded = number.quantize(Decimal(1).scaleb(number.adjusted() - digits + 1),
                                   rounding=ROUND_HALF_EVEN)
     return f"{rounded:f}" if -12 <= rounded.adjusted() <= 20 else str(rounded)
