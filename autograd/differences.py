@@ -124,7 +124,10 @@ def estimate(root, wrt, eps=1e-6):
     fine = (f1 - f2) / ((x + h) - (x - h))
     coarse = (f3 - f4) / ((x + 2 * h) - (x - 2 * h))
     noise = NOISE_ULPS * 2.0 ** -52 * max(largest, abs(f1), abs(f2), abs(f3), abs(f4)) / h
-    return Estimate(fine, h, coarse, abs(coarse - fine) + noise)
+    found = Estimate(fine, h, coarse, abs(coarse - fine) + noise)
+    if not found.finite:
+        found.note = f"the graph's numbers near {x!r} are not all finite"
+    return found
 
 
 # ---------------------------------------------------------------------------

@@ -110,11 +110,25 @@ class Precision:
         return False
 
     def within(self, center, error):
-        """Whether the value lies within ``center ± error``, widened by what this
-        precision allows (is the value the finite difference, to its error?)."""
+        """Whether some number in ``center ± error`` agrees with the value (is the
+        value the finite difference, to the difference's own error?)."""
         if not (math.isfinite(center) and math.isfinite(error)):
             return False
-        return abs(self.value - center) <= error + self.allowed(center)
+        low, high = self.agreeing(center)
+        return center - error <= high and low <= center + error
+
+    def agreeing(self, other):
+        """(low, high): the numbers that agree with the value.  Typed: those that
+        round to it (± half a unit) or begin with its digits (one unit away from 0)."""
+        if self.mode != "typed":
+            allowed = self.allowed(other)
+            return self.value - allowed, self.value + allowed
+        half, unit = float(self._unit) / 2, float(self._unit)
+        if self._typed == 0:
+            return -half, half
+        if self._typed > 0:
+            return self.value - half, self.value + unit
+        return self.value - unit, self.value + half
 
     def allowed(self, other):
         """The largest difference between the value and ``other`` that agrees."""

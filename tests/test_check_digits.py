@@ -378,6 +378,19 @@ def test_a_slightly_wrong_rule_is_blamed_only_beyond_the_difference_s_error(monk
     assert BACKS_THE_ENGINE not in text
 
 
+def test_no_estimate_blames_nothing():
+    """ln x at x = 5e-7: x - h is negative, so there is no finite difference."""
+    x = Value(5e-7, "x")
+    L = x.log().named("L")
+    verdict = check(L, x, "2.1e6")                  # 1/x = 2e6, not 2.1e6
+    text = assert_consistent(verdict)
+    assert not verdict.fd_finite and not verdict.blames_a_rule
+    assert text.count("No finite-difference estimate: the graph cannot be re-evaluated "
+                      "near 5e-07 (log: input must be > 0") == 1
+    assert SUSPECT_A_RULE not in text and BACKS_THE_ENGINE not in text
+    assert check(L, x, "2e6") and x.data == 5e-7
+
+
 # ---------------------------------------------------------------------------
 # One term of a sum: samples, outputs, terms
 # ---------------------------------------------------------------------------

@@ -118,10 +118,14 @@ def test_the_diagnosis_matches_a_float_to_its_printed_digits():
 
 
 def test_within_a_finite_difference_and_its_error():
+    """-0.105 is what -0.1055 .. -0.1045 round to and -0.106 .. -0.105 begin with."""
     p = precision_for(-0.105, "-0.105")
-    assert p.within(-0.10499, 1e-9)                  # |-0.105 - fd| within 1e-9 + 0.001
-    assert not p.within(-0.107, 1e-9)
-    assert not p.within(math.nan, 1.0)
+    assert p.agreeing(0.0) == pytest.approx((-0.106, -0.1045))
+    assert p.within(-0.10499, 1e-9) and p.within(-0.1059, 1e-9)
+    assert p.within(-0.1043, 2.1e-4) and not p.within(-0.1043, 1.9e-4)
+    assert not p.within(-0.107, 1e-9) and not p.within(math.nan, 1.0)
+    one = precision_for(1.0, "1")
+    assert one.agreeing(0.0) == (0.5, 2.0) and not one.within(0.0, 7e-15)
 
 
 @pytest.mark.parametrize("digits", [0, 18, 2.5, True, "6"])
