@@ -35,8 +35,10 @@ from .ops import ATOM, MUL_P
 
 __all__ = ["Formula", "FormulaError", "read_formula", "FUNCTIONS"]
 
-#: parentheses nested deeper than this are refused (no deep recursion)
+#: parentheses, signs and powers nested deeper than this are refused (no deep recursion)
 DEEPEST = 100
+#: a tree deeper than this (a chain of 300 operators) is refused
+LONGEST = 300
 
 
 class FormulaError(ValueError):
@@ -95,6 +97,8 @@ def _apply(op, derivative, x):
 # ---------------------------------------------------------------------------
 
 class Number:
+    depth = 1
+
     def __init__(self, text, pos):
         self.text, self.pos = text, pos
         self.value = float(text)
@@ -103,6 +107,8 @@ class Number:
 class Constant:
     """A named number that is not a node: Euler's e."""
 
+    depth = 1
+
     def __init__(self, text, value, pos):
         self.text, self.value, self.pos = text, value, pos
 
@@ -110,18 +116,24 @@ class Constant:
 class NodeName:
     """A node of the graph, as typed (``w_1``) and as named (``w1``)."""
 
+    depth = 1
+
     def __init__(self, typed, name, node, pos):
         self.typed, self.name, self.node, self.pos = typed, name, node, pos
 
 
 class Call:
+    """``f(arg)`` or ``f'(arg)`` for a unary op f."""
+
     def __init__(self, typed, op, derivative, arg, pos):
         self.typed, self.op, self.derivative, self.arg, self.pos = typed, op, derivative, arg, pos
+        self.depth = arg.depth + 1
 
 
 class Negate:
     def __init__(self, arg, pos):
         self.arg, self.pos = arg, pos
+        self.depth = arg.depth + 1
 
 
 class Binary:
@@ -132,6 +144,7 @@ class Binary:
     def __init__(self, symbol, left, right, pos, implicit=False):
         self.symbol, self.left, self.right, self.pos = symbol, left, right, pos
         self.implicit = implicit
+        self.depth = max(left.depth, right.depth) + 1
 
 
 # ---------------------------------------------------------------------------
@@ -376,8 +389,21 @@ class _Reader:
         tree = self.product()
         while self.peek().kind == "op" and self.peek().text in "+-":
             token = self.take()
-            tree = Binary(token.text, tree, self.product(), token.pos)
+            tree = self._short(Binary(token.text, tree, self.product(), token.pos), token)
         return tree
+
+    def _short(self, tree, token):
+        """The tree, unless it is too deep to evaluate without deep recursion."""
+        if tree.depth > LONGEST:
+            self.fail(token.pos, token.text, f"the formula is longer than {LONGEST} operations "
+                                             f"in a row; split it into parts")
+        return tree
+
+    def _deeper(self, token):
+        self.depth += 1
+        if self.depth > DEEPEST:
+            self.fail(token.pos, token.text, f"parentheses, signs or powers nested more than "
+                                             f"{DEEPEST} deep")
 
     def _starts_operand(self, token):
         return token.kind in ("num", "name", "func", "const", "(")
@@ -389,7 +415,7 @@ class _Reader:
             if token.kind == "op" and token.text in "*/":
                 self.take()
                 right = self.unary()
-                tree = Binary(token.text, tree, right, token.pos)
+                tree = self._short(Binary(token.text, tree, right, token.pos), token)
                 after = self.peek()
                 if token.text == "/" and self._starts_operand(after):
                     self.fail(after.pos, after.text,
@@ -399,7 +425,8 @@ class _Reader:
                 if token.kind == "num":
                     self.fail(token.pos, token.text, "a number right after a factor; write * "
                                                      "between them")
-                tree = Binary("*", tree, self.power(), token.pos, implicit=True)
+                tree = self._short(Binary("*", tree, self.power(), token.pos, implicit=True),
+                                   token)
             else:
                 return tree
 
@@ -407,7 +434,9 @@ class _Reader:
         token = self.peek()
         if token.kind == "op" and token.text in "+-":
             self.take()
+            self._deeper(token)
             arg = self.unary()
+            self.depth -= 1
             return arg if token.text == "+" else Negate(arg, token.pos)
         return self.power()
 
@@ -416,7 +445,10 @@ class _Reader:
         token = self.peek()
         if token.kind == "op" and token.text == "^":
             self.take()
-            return Binary("^", base, self.unary(), token.pos)
+            self._deeper(token)
+            exponent = self.unary()
+            self.depth -= 1
+            return Binary("^", base, exponent, token.pos)
         return base
 
     def atom(self):
@@ -445,9 +477,7 @@ class _Reader:
 
     def _group(self):
         opening = self.take()
-        self.depth += 1
-        if self.depth > DEEPEST:
-            self.fail(opening.pos, opening.text, f"parentheses nested more than {DEEPEST} deep")
+        self._deeper(opening)
         tree = self.sum()
         closing = self.take()
         if closing.kind != ")":

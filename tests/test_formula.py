@@ -254,9 +254,18 @@ def test_a_bad_formula_loses_nothing():
     assert all(node.data == data and node.grad == grad for node, data, grad in before)
 
 
-def test_deep_nesting_is_refused_not_a_recursion_error(graph):
-    with pytest.raises(FormulaError, match="nested more than 100 deep"):
-        read_formula("(" * 500 + "h" + ")" * 500, graph)
+@pytest.mark.parametrize("typed, message", [
+    ("(" * 500 + "h" + ")" * 500, "nested more than 100 deep"),
+    ("-" * 5000 + "h", "nested more than 100 deep"),
+    ("2" + "^2" * 5000, "nested more than 100 deep"),
+    ("h" + "+h" * 5000, "longer than 300 operations in a row"),
+    ("h" + " h" * 5000, "longer than 300 operations in a row"),
+])
+def test_deep_nesting_is_refused_not_a_recursion_error(graph, typed, message):
+    with pytest.raises(FormulaError, match=message):
+        read_formula(typed, graph)
+    formula = read_formula("h" + "+h" * 200, graph)         # long, but fine
+    assert_close(formula.evaluate(), 201 * 0.6, rel=1e-12)
 
 
 # ---------------------------------------------------------------------------
