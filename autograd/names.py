@@ -12,7 +12,8 @@ The scheme is Nielsen's (the input layer is layer 1)::
 A name may also carry the sample it belongs to in a batch, ``x1(2)`` or
 ``z2_1(2)``, written x₁⁽²⁾ and z²₁⁽²⁾ as the worked examples write it.
 
-:func:`parse` reads a name once; :func:`text`, :func:`html` and
+:func:`parse` reads a name once (:func:`spelling` says when two ways of
+writing it, ``w1`` and ``w_1``, are the same name); :func:`text`, :func:`html` and
 :func:`latex` write it (``w2_11`` -> ``w²₁₁``, ``w<SUP>2</SUP><SUB>11</SUB>``,
 ``w^{2}_{11}``).  :func:`find_node` looks a name up in a graph and raises
 :class:`NodeNameError` (a KeyError and a ValueError) listing the names that
@@ -22,7 +23,7 @@ exist when there is no such node, or when two nodes share it.
 import html as _html
 import re
 
-__all__ = ["Name", "parse", "text", "html", "latex", "find_node", "nodes_by_name",
+__all__ = ["Name", "parse", "spelling", "text", "html", "latex", "find_node", "nodes_by_name",
            "NodeNameError", "with_sample"]
 
 
@@ -73,6 +74,15 @@ def parse(name):
     if found:
         return Name(found.group(1), None, None, found.group(2), sample)
     return None
+
+
+def spelling(name):
+    """What a name says, whichever way it is written: ``w1`` and ``w_1`` (as Desmos
+    writes w₁) give the same; a name outside the scheme is itself."""
+    n = parse(name)
+    if n is None:
+        return (name,)
+    return (n.base, n.layer, n.index, n.primes, n.sample)
 
 
 def with_sample(name, sample):

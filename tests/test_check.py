@@ -145,8 +145,10 @@ def test_nothing_small_explains_it():
 
 def test_expected_must_be_a_number():
     L, _ = seed000()
-    with pytest.raises(TypeError, match="expected must be a number .* got str"):
-        check(L, "w1", "0.1")
+    # issue 16: text is a number or a formula as typed, so "0.1" is a value with 1 digit
+    assert check(L, "w1", "0.1").digits == 1
+    with pytest.raises(TypeError, match="expected must be a number.* got list"):
+        check(L, "w1", [0.1])
     with pytest.raises(TypeError, match=r"expected\(\) must return a number, got NoneType"):
         check(L, "w1", lambda: None)
 

@@ -1,7 +1,8 @@
 """``chainrule explain`` and ``chainrule check``: run a script, explain or check one gradient.
 
     chainrule explain SCRIPT --wrt NAME [--root NAME] [--limit N] [--latex]
-    chainrule check SCRIPT --wrt NAME --expected NUMBER [--root NAME] [--rtol R]
+    chainrule check SCRIPT --wrt NAME (--expected NUMBER | --formula TEXT) [--root NAME]
+                    [--digits N] [--rtol R] [--atol A]
 
 The script runs until its first ``.backward()`` call; the Value it was called
 on is the root (or ``--root NAME`` picks another node or script variable).
@@ -66,11 +67,17 @@ run_explain.arguments = _explain_arguments
 @command("check", "check a hand-derived gradient against the engine and diagnose a mismatch")
 def run_check(args):
     from autograd.check import check
+    from autograd.precision import is_number_text
+    if args.expected is not None and not is_number_text(args.expected):
+        return _report_error(f"check: --expected takes a number as you have it (0.00142919), "
+                             f"got {args.expected!r}; for a formula use --formula")
     found = _graph(args)
     if found is None:
         return 2
+    given = args.expected if args.expected is not None else args.formula
     try:
-        verdict = check(*found, args.expected, rtol=args.rtol, limit=args.limit)
+        verdict = check(*found, given, digits=args.digits, rtol=args.rtol, atol=args.atol,
+                        limit=args.limit)
     except (ValueError, KeyError, TypeError) as err:
         return _report_error(err)
     print(verdict)
@@ -79,10 +86,21 @@ def run_check(args):
 
 def _check_arguments(parser):
     _add_common(parser)
-    parser.add_argument("--expected", type=float, required=True, metavar="NUMBER",
-                        help="your hand-derived value of the gradient")
-    parser.add_argument("--rtol", type=float, default=1e-6,
-                        help="relative tolerance for agreement (default 1e-6)")
+    given = parser.add_mutually_exclusive_group(required=True)
+    given.add_argument("--expected", metavar="NUMBER",
+                       help="your value of the gradient, with the digits you have: it agrees "
+                            "when the engine's gradient rounds to it (0.00142919: 6 digits)")
+    given.add_argument("--formula", metavar="TEXT",
+                       help="your formula over the graph's node names, e.g. "
+                            "\"x*h*(1-h)*w2*y'*(1-y')*(y'-y)\" (one that starts with - "
+                            "is written --formula=\"-...\")")
+    parser.add_argument("--digits", type=int, default=None, metavar="N",
+                        help="the significant digits your value has (default: as typed; a "
+                             "formula: full precision)")
+    parser.add_argument("--rtol", type=float, default=None,
+                        help="relative tolerance for agreement instead of the digits")
+    parser.add_argument("--atol", type=float, default=None,
+                        help="absolute tolerance for agreement instead of the digits")
 
 
 run_check.arguments = _check_arguments

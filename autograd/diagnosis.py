@@ -1,0 +1,344 @@
+"""What a wrong hand-derived gradient most likely left out.
+
+:func:`diagnose` searches the chain-rule paths (see :mod:`autograd.explain`)
+for the smallest mistake that reproduces the value a person gave: a sign
+flip, one term of a sum used on its own, a whole path left out, only one
+path counted, or a few local-derivative factors left out of every path (or
+of one path).  A mistake is named only when it reproduces the value at the
+precision it was given (:meth:`autograd.precision.Precision.reproduces`) and
+the true gradient does not: at those digits the mistaken value and the true
+one differ.
+"""
+
+import math
+from itertools import combinations
+
+from . import engine, ops
+
+__all__ = ["Diagnosis", "diagnose", "sum_terms", "term_kind", "gradient_of",
+           "SEARCH_BUDGET", "MOST_FACTORS"]
+
+#: at most this many (subset × path) products are tried per search
+SEARCH_BUDGET = 300_000
+#: at most this many factors are left out of a path in one guess
+MOST_FACTORS = 3
+#: sums with more terms than this are not searched term by term
+MOST_TERMS = 1000
+
+
+class Diagnosis:
+    """What a wrong hand value most likely left out.
+
+    kind      "sign flip", "missing path", "only one path", "one term of a sum",
+              "missing factors" or None (nothing small explains it)
+    message   one or two sentences naming it
+    paths     [(path number, Path)] involved (missing or kept)
+    factors   [(path number, Path, [Factor])] left out, root side first
+    term      (term number, term node, its gradient) for "one term of a sum"
+    """
+
+    def __init__(self, kind, message, paths=(), factors=(), term=None):
+        self.kind = kind
+        self.message = message
+        self.paths = list(paths)
+        self.factors = list(factors)
+        self.term = term
+
+    def __bool__(self):
+        return self.kind is not None
+
+    def __str__(self):
+        return self.message
+
+    def __repr__(self):
+        return f"Diagnosis({self.kind!r}: {self.message!r})"
+
+
+def factor_name(factor):
+    """How a factor is called in a diagnosis: ``w4``, ``h1(1-h1)``, or ``∂L/∂u = 0.5``."""
+    if factor.rule.symbol is None:
+        return f"{factor.partial} = {factor.value:g}"
+    return factor.formula
+
+
+def _matcher(given):
+    """``given`` as a function v -> bool: a Precision's ``reproduces``, or a callable."""
+    reproduces = getattr(given, "reproduces", None)
+    return reproduces if reproduces is not None else given
+
+
+def diagnose(explanation, expected, given):
+    """The smallest explanation of ``expected``, a value ∂root/∂wrt was given as.
+
+    ``given`` is the value's :class:`autograd.precision.Precision` (or a
+    function ``close(v)`` saying whether v matches it).  Returns None when the
+    true gradient itself matches: at the precision given there is no mistake
+    to name.
+    """
+    close = _matcher(given)
+    total = explanation.total
+    if close(total) or close(explanation.engine):
+        return None
+    if total != 0.0 and close(-total):
+        return _sign_flip(explanation)
+    if explanation.grouped:
+        found = _one_term(explanation, close)
+        if found:
+            return found
+        return Diagnosis(None, (
+            f"{explanation.derivative} has {explanation.path_count:,} paths, too many to search "
+            f"for left-out factors; it is not a sign flip or a single term of a sum."))
+    paths = explanation.paths
+    for search in (_one_term, _missing_path, _only_one_path, _factors_everywhere,
+                   _factors_on_one_path):
+        found = search(explanation, close)
+        if found:
+            return found
+    return Diagnosis(None, (
+        f"No small mistake reproduces your value: it is not a sign flip, a missing path, "
+        f"one term of a sum, or up to {MOST_FACTORS} factors left out of every path. "
+        f"print(verdict.explanation) lists all {len(paths)} path(s) to compare with your "
+        f"derivation."))
+
+
+def _sign_flip(explanation):
+    negative = None
+    if not explanation.grouped:
+        negative = next((f for p in explanation.paths for f in p.factors
+                         if f.rule.coefficient < 0), None)
+    hint = (f"; check {negative.partial} = {negative.formula}, the most likely culprit"
+            if negative is not None else "")
+    return Diagnosis("sign flip", (
+        f"Your value is the engine's with the sign flipped: one factor has the wrong "
+        f"sign (often an error written y-y' where the derivative needs y'-y){hint}."))
+
+
+def _describe_path(number, path):
+    return f"path {number} ({path.route()})"
+
+
+def _missing_path(explanation, close):
+    paths, total = explanation.paths, explanation.total
+    if len(paths) < 2:
+        return None
+    for k, path in enumerate(paths, 1):
+        if close(total - path.product):
+            return Diagnosis("missing path", (
+                f"A path is missing: {explanation.name_of(explanation.wrt)} reaches "
+                f"{explanation.name_of(explanation.root)} along {len(paths)} paths, and your "
+                f"value is the sum of all but {_describe_path(k, path)}, whose product "
+                f"{path.formula()} = {path.product:.6g} is left out. The chain rule adds "
+                f"every path."), paths=[(k, path)])
+    return None
+
+
+def _only_one_path(explanation, close):
+    paths = explanation.paths
+    if len(paths) < 3:
+        return None  # with two paths this is the missing-path case
+    for k, path in enumerate(paths, 1):
+        if close(path.product):
+            return Diagnosis("only one path", (
+                f"Your value counts only {_describe_path(k, path)} = {path.product:.6g}; "
+                f"the other {len(paths) - 1} paths are missing. The chain rule adds every "
+                f"path."), paths=[(k, path)])
+    return None
+
+
+# ---------------------------------------------------------------------------
+# One term of a sum
+# ---------------------------------------------------------------------------
+
+def sum_terms(root):
+    """(scale, sum node, terms) when root = scale · Σ_i term_i, else None.
+
+    Walks down through multiplications and divisions by constants (½, 1/m)
+    to an n-ary Σ node or a chain of unnamed +.
+    """
+    node, scale = root, 1.0
+    while True:
+        op, parents = node._op, node._prev
+        if op is ops.MUL and parents[0]._op is ops.CONSTANT:
+            scale, node = scale * parents[0].data, parents[1]
+        elif op is ops.MUL and parents[1]._op is ops.CONSTANT:
+            scale, node = scale * parents[1].data, parents[0]
+        elif op is ops.DIV and parents[1]._op is ops.CONSTANT:
+            scale, node = scale / parents[1].data, parents[0]
+        elif op is ops.NEG:
+            scale, node = -scale, parents[0]
+        else:
+            break
+    if node._op is ops.SUM:
+        terms = list(node._prev)
+    elif node._op is ops.ADD:
+        terms, pending = [], [node]
+        while pending:
+            n = pending.pop()
+            if n._op is ops.ADD and (n is node or not n.name):
+                pending.extend(reversed(n._prev))
+            else:
+                terms.append(n)
+    else:
+        return None
+    return (scale, node, terms) if len(terms) >= 2 else None
+
+
+def term_kind(terms):
+    """What the terms of a sum are: ``"sample"``, ``"output"`` or ``"term"``.
+
+    Each term must read a named input of its own (a leaf that is not a
+    parameter and that no other term reads: x1, a target y).  Then the terms
+    are per-sample losses when they share no computed node (a batch, as
+    ``nn.half_mean_squared_error`` builds it, one forward pass per sample),
+    and the outputs of one sample when every term reads a computed node they
+    all share (Mazur's E_o1 + E_o2 share the hidden layer).  Anything else is
+    a "term".
+    """
+    seen_in = {}                 # node -> how many terms read it
+    per_term = []
+    for term in terms:
+        nodes = engine.all_nodes(term)
+        per_term.append(nodes)
+        for node in nodes:
+            seen_in[node] = seen_in.get(node, 0) + 1
+    for nodes in per_term:
+        own = any(node.name and node._op.backward is None and node._op is not ops.PARAMETER
+                  and seen_in[node] == 1 for node in nodes)
+        if not own:
+            return "term"
+    shared = [node for node, count in seen_in.items()
+              if count > 1 and node._op.backward is not None]
+    if not shared:
+        return "sample"
+    if any(seen_in[node] == len(terms) for node in shared):
+        return "output"
+    return "term"
+
+
+def gradient_of(top, wrt):
+    """∂top/∂wrt by the ops' rules (touches no grad, calls no hook)."""
+    return engine.gradients(top).get(wrt, 0.0)
+
+
+_SUM_WORDS = {
+    "sample": ("A sum over samples is missing", "one per sample"),
+    "output": ("A sum over outputs is missing", "one per output"),
+    "term": ("A term of a sum is missing", None),
+}
+
+
+def _one_term(explanation, close):
+    """Only one term of root = scale·Σ_i term_i differentiated, when at least two
+    terms depend on wrt (otherwise that one term's gradient is the whole)."""
+    found = sum_terms(explanation.root)
+    if found is None:
+        return None
+    scale, _, terms = found
+    if len(terms) > MOST_TERMS:
+        return None
+    wrt, namer = explanation.wrt, explanation._namer
+    grads = [gradient_of(term, wrt) for term in terms]
+    if sum(g != 0.0 for g in grads) < 2:
+        return None
+    m = len(terms)
+    for i, (term, g) in enumerate(zip(terms, grads), 1):
+        if g == 0.0:
+            continue
+        guesses = [(g, ""), (scale * m * g, f", times {scale:g}·{m} as if it were the "
+                                             f"whole loss")]
+        if scale != 1.0:
+            guesses.insert(0, (scale * g, f", times the scale {scale:g}"))
+        for value, how in guesses:
+            if close(value):
+                return Diagnosis("one term of a sum",
+                                 _one_term_message(explanation, terms, i, term, g, how),
+                                 term=(i, term, g))
+    return None
+
+
+def _one_term_message(explanation, terms, i, term, g, how):
+    namer = explanation._namer
+    kind = term_kind(terms)
+    head, each = _SUM_WORDS[kind]
+    adds = f"{len(terms)} terms" + (f", {each}" if each else "")
+    return (f"{head}: your value is the gradient of term {i} of {len(terms)} alone "
+            f"({namer.text(term)}, ∂/∂{namer.text(explanation.wrt)} = {g:.6g}{how}). "
+            f"{namer.text(explanation.root)} adds {adds}, so its gradient is the sum of the "
+            f"per-term gradients.")
+
+
+# ---------------------------------------------------------------------------
+# Factors left out
+# ---------------------------------------------------------------------------
+
+def _sizes(candidates, paths):
+    """The subset sizes 1..MOST_FACTORS that fit the search budget."""
+    for size in range(1, MOST_FACTORS + 1):
+        if math.comb(candidates, size) * paths > SEARCH_BUDGET:
+            return
+        yield size
+
+
+def _without(path, positions):
+    """The path's product with the factors at ``positions`` left out."""
+    omitted = math.prod(path.factors[i].value for i in positions)
+    if omitted != 0.0 and math.isfinite(omitted):
+        return path.product / omitted
+    return math.prod(f.value for i, f in enumerate(path.factors) if i not in positions)
+
+
+def _factors_everywhere(explanation, close):
+    """The same factor positions (counted from the root) left out of every path."""
+    paths = explanation.paths
+    shortest = min(len(p) for p in paths)
+    candidates = [j for j in range(shortest)
+                  if any(p.factors[len(p) - 1 - j].value != 1.0 for p in paths)]
+    for size in _sizes(len(candidates), len(paths)):
+        for chosen in combinations(candidates, size):
+            picks = [[len(p) - 1 - j for j in chosen] for p in paths]
+            if close(math.fsum(_without(p, at) for p, at in zip(paths, picks))):
+                left_out = [(k, p, [p.factors[i] for i in sorted(at, reverse=True)])
+                            for k, (p, at) in enumerate(zip(paths, picks), 1)]
+                return Diagnosis("missing factors", _factors_message(explanation, left_out),
+                                 factors=left_out)
+    return None
+
+
+def _factors_on_one_path(explanation, close):
+    """A few factors left out of one path only."""
+    paths, total = explanation.paths, explanation.total
+    if len(paths) < 2:
+        return None
+    for k, path in enumerate(paths, 1):
+        candidates = [i for i, f in enumerate(path.factors) if f.value != 1.0]
+        for size in _sizes(len(candidates), 1):
+            if size > 2:
+                break
+            for at in combinations(candidates, size):
+                if close(total - path.product + _without(path, at)):
+                    left_out = [(k, path, [path.factors[i] for i in reversed(at)])]
+                    return Diagnosis("missing factors",
+                                     _factors_message(explanation, left_out), factors=left_out)
+    return None
+
+
+def _factors_message(explanation, left_out):
+    """``the factors w4·w2 on path 1 (...) and w5·w3 on path 2 (...), each 0.25``."""
+    products = [math.prod(f.value for f in fs) for _, _, fs in left_out]
+    same = all(math.isclose(p, products[0], rel_tol=1e-12) for p in products)
+    parts = []
+    for (k, path, fs), value in zip(left_out, products):
+        names = "·".join(factor_name(f) for f in fs)
+        part = f"{names} on {_describe_path(k, path)}"
+        if not same:
+            part += f" = {value:.6g}"
+        parts.append(part)
+    listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    if same:
+        listing += f", {'each ' if len(parts) > 1 else ''}{products[0]:.6g}"
+    count = sum(len(fs) for _, _, fs in left_out)
+    edges = "; ".join(dict.fromkeys(path.factor_text(path.factors.index(f))
+                                    for _, path, fs in left_out for f in fs))
+    return (f"Factors are missing: your value is the chain rule with "
+            f"{'these factors' if count > 1 else 'this factor'} left out: {listing} "
+            f"({edges}). Multiply every local derivative along each path.")

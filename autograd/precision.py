@@ -1,0 +1,234 @@
+"""How precisely a person gave a number, and so which numbers agree with it.
+
+This module is the one place where :func:`autograd.check.check` decides a
+tolerance.  A value comes in one of three ways:
+
+typed      text such as ``"0.00142919"`` or ``"-0.105"`` (the command line, a
+           string in Python, or ``digits=``): it carries n significant digits,
+           and x agrees with it when x rounded to those digits is that number,
+           or x cut to them is (a printout whose every digit is right:
+           -0.00497938 for -0.00497938631697).
+full       a float or a function's result from Python: full precision, so x
+           agrees within ``rtol=1e-6, atol=1e-12`` (the float arithmetic of a
+           hand formula differs from the engine's in the last bits).
+tolerance  ``rtol``/``atol`` given: ``math.isclose`` with them, whatever was typed.
+
+:meth:`Precision.agrees` is the verdict's test, :meth:`Precision.reproduces`
+the diagnosis's (could this candidate be what the person computed?).
+"""
+
+import math
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, localcontext
+
+__all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "significant_digits", "is_number_text",
+           "typed_precision", "precision_for", "rounded_text"]
+
+#: full precision: the relative and absolute differences a hand formula may have
+DEFAULT_RTOL = 1e-6
+DEFAULT_ATOL = 1e-12
+
+#: decimal arithmetic without rounding: a float's exact value has at most 767 digits
+_EXACT = Context(prec=800)
+
+_NUMBER = re.compile(r"^\s*[+\-−]?(\d+\.?\d*|\.\d+)([eE][+\-−]?\d+)?\s*$")
+
+
+def is_number_text(text):
+    """Whether ``text`` is one number as a person types it: ``-0.105``, ``1.5e-3``."""
+    return isinstance(text, str) and _NUMBER.match(text) is not None
+
+
+def _decimal(text):
+    """The exact Decimal of a typed number (a Unicode minus is a minus)."""
+    return Decimal(text.strip().replace("−", "-"))
+
+
+def significant_digits(text):
+    """The significant digits of a number as typed: ``0.00142919`` -> 6,
+    ``-0.105`` -> 3, ``1500`` -> 4, ``1e-3`` -> 1; 0 for a zero."""
+    digits = _decimal(text).as_tuple().digits
+    return len("".join(map(str, digits)).lstrip("0"))
+
+
+def typed_precision(number):
+    """The relative rounding of a float as its shortest form writes it:
+    0.005717 (4 digits) -> 6e-4.  Capped at 5e-3, so that a float that prints
+    with one or two digits is not matched loosely."""
+    digits = max(1, significant_digits(repr(float(number))))
+    return min(5e-3, 0.6 * 10.0 ** (1 - digits))
+
+
+def _cut(x, places):
+    """x as Decimal with its digits beyond 10**places cut off (towards zero)."""
+    with localcontext(_EXACT):
+        return Decimal(x).quantize(Decimal(1).scaleb(places), rounding=ROUND_DOWN)
+
+
+class Precision:
+    """What agrees with a value a person gave (see the module docstring).
+
+    value    the number as a float
+    text     the number as given ("0.00142919"), or None for a computed value
+    digits   its significant digits (typed mode), else None
+    rtol, atol   the tolerances (full and tolerance modes), else None
+    mode     "typed", "full" or "tolerance"
+    from_float   True for a float passed from Python (its shortest form may
+             hint at the digits it had: see :meth:`hint`)
+    """
+
+    def __init__(self, value, mode, text=None, digits=None, rtol=None, atol=None,
+                 from_float=False):
+        self.value = value
+        self.mode = mode
+        self.text = text
+        self.digits = digits
+        self.rtol = rtol
+        self.atol = atol
+        self.from_float = from_float
+        if mode == "typed":
+            self._typed = _decimal(text)
+            self._unit = Decimal(1).scaleb(self._typed.as_tuple().exponent)
+
+    # -- the tests ---------------------------------------------------------
+
+    def agrees(self, x):
+        """Whether the engine's x is the value given, at this precision."""
+        if self.mode == "typed":
+            return self._rounds_or_cuts(x)
+        return math.isclose(x, self.value, rel_tol=self.rtol, abs_tol=self.atol)
+
+    def reproduces(self, x):
+        """Whether a candidate x could be the value given (the diagnosis's test).
+        A float from Python is matched to the digits its shortest form has, so
+        0.005717 finds the mistake that gives 0.0057167524."""
+        if self.agrees(x):
+            return True
+        if self.mode == "full" and self.from_float:
+            rtol = max(self.rtol, typed_precision(self.value))
+            return math.isclose(x, self.value, rel_tol=rtol, abs_tol=self.atol)
+        return False
+
+    def within(self, center, error):
+        """Whether some number in ``center ± error`` agrees with the value (is the
+        value the finite difference, to the difference's own error?)."""
+        if not (math.isfinite(center) and math.isfinite(error)):
+            return False
+        low, high = self.agreeing(center)
+        return center - error <= high and low <= center + error
+
+    def agreeing(self, other):
+        """(low, high): the numbers that agree with the value.  Typed: those that
+        round to it (± half a unit) or begin with its digits (one unit away from 0)."""
+        if self.mode != "typed":
+            allowed = self.allowed(other)
+            return self.value - allowed, self.value + allowed
+        half, unit = float(self._unit) / 2, float(self._unit)
+        if self._typed == 0:
+            return -half, half
+        if self._typed > 0:
+            return self.value - half, self.value + unit
+        return self.value - unit, self.value + half
+
+    def allowed(self, other):
+        """The largest difference between the value and ``other`` that agrees."""
+        if self.mode == "typed":
+            return float(self._unit)
+        return max(self.rtol * max(abs(self.value), abs(other)), self.atol)
+
+    def _rounds(self, x):
+        """x rounds to the typed number: it is at most half a unit of its last digit away."""
+        with localcontext(_EXACT):
+            return abs(Decimal(x) - self._typed) * 2 <= self._unit
+
+    def _rounds_or_cuts(self, x):
+        if not math.isfinite(x):
+            return False
+        if self._rounds(x):
+            return True
+        typed = self._typed          # or x begins with its digits
+        return typed != 0 and _cut(x, self._unit.as_tuple().exponent) == typed
+
+    # -- words -------------------------------------------------------------
+
+    def how_agrees(self, x):
+        """``rounds to 0.00142919`` or ``begins with -0.00497938`` (typed mode)."""
+        return f"{'rounds to' if self._rounds(x) else 'begins with'} {self.text}"
+
+    def shown(self, x):
+        """x written to the digits given: 0.0014291881022 -> ``0.001429`` for 4 digits."""
+        if self.mode != "typed" or not math.isfinite(x):
+            return f"{x:.12g}"
+        with localcontext(_EXACT):
+            return str(Decimal(x).quantize(self._unit, rounding=ROUND_HALF_EVEN))
+
+    def describe(self):
+        """``the 6 significant digits you gave`` or ``tolerance: relative 1e-06, absolute 1e-12``."""
+        if self.mode == "typed":
+            s = "" if self.digits == 1 else "s"
+            return f"the {self.digits} significant digit{s} you gave"
+        return f"tolerance: relative {self.rtol:g}, absolute {self.atol:g}"
+
+    def hint(self, x):
+        """For a float from Python that does not agree: the digits of its shortest
+        form when x rounds (or cuts) to it at those digits, else None."""
+        if self.mode != "full" or not self.from_float or not math.isfinite(self.value):
+            return None
+        text = repr(self.value)
+        digits = significant_digits(text)
+        if digits == 0 or not Precision(self.value, "typed", text, digits).agrees(x):
+            return None
+        return digits
+
+    def __repr__(self):
+        if self.mode == "typed":
+            return f"<Precision {self.text!r}: {self.digits} significant digits>"
+        return f"<Precision {self.value!r}: {self.mode}, rtol {self.rtol:g}, atol {self.atol:g}>"
+
+
+def _positive_digits(digits):
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"check: digits must be an int from 1 to 17 (the significant digits "
+                         f"you have), got {digits!r}")
+    return digits
+
+
+def _tolerance(value, name, default):
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0.0 \
+            or not math.isfinite(value):
+        raise ValueError(f"check: {name} must be a number >= 0, got {value!r}")
+    return float(value)
+
+
+def precision_for(value, text=None, *, digits=None, rtol=None, atol=None, from_float=False):
+    """The :class:`Precision` of a value given as ``text`` (typed) or as a number.
+
+    ``digits`` says how many significant digits the number has (a float, or a
+    typed number, is rounded to them); ``rtol``/``atol`` override both.
+    """
+    if digits is not None:
+        digits = _positive_digits(digits)
+    if rtol is not None or atol is not None:
+        return Precision(value, "tolerance", text=text, digits=digits,
+                         rtol=_tolerance(rtol, "rtol", DEFAULT_RTOL),
+                         atol=_tolerance(atol, "atol", DEFAULT_ATOL), from_float=from_float)
+    typed = text is not None and is_number_text(text)
+    if digits is not None and math.isfinite(value) and value != 0.0:
+        text = rounded_text(_decimal(text) if typed else Decimal(value), digits)
+        return Precision(float(text), "typed", text=text, digits=digits)
+    if typed and significant_digits(text) > 0:      # a typed 0 means exactly zero
+        text = text.strip().replace("−", "-")
+        return Precision(value, "typed", text=text, digits=significant_digits(text))
+    return Precision(value, "full", text=text, rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL,
+                     from_float=from_float)
+
+
+def rounded_text(number, digits):
+    """A Decimal written to ``digits`` significant digits: 0.0014291881022 to 6 ->
+    ``0.00142919``; without an exponent unless the number is very large or small."""
+    with localcontext(_EXACT):
+        rounded = number.quantize(Decimal(1).scaleb(number.adjusted() - digits + 1),
+                                  rounding=ROUND_HALF_EVEN)
+    return f"{rounded:f}" if -12 <= rounded.adjusted() <= 20 else str(rounded)

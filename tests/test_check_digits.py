@@ -1,0 +1,512 @@
+"""check() trusts the digits a person typed (issue 16).
+
+Every worked example with its printed digits: seeds 000-004 (their hand
+formulas, the oracle, printed to n digits as a learner copies them), seed
+003's published Desmos value, Mazur's published 2-2-2 numbers, a tanh neuron
+printed to 3 digits and a cross-entropy gradient printed to 4.  Then the
+finite difference's own error (a rule is blamed only beyond it), the words of
+a diagnosis (one term of a sum: samples, outputs or terms), the command line,
+and a property test over random graphs and digit counts: no verdict both
+backs the engine and suspects a derivative rule.
+"""
+
+import math
+import random
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import nn
+from autograd import Value, ops, sum_values
+from autograd.check import BACKS_THE_ENGINE, SUSPECT_A_RULE, check, estimate
+from autograd.cli import main
+from autograd.explain import count_paths, engine_gradients
+from conftest import assert_close
+from graphs import random_graph
+from test_check import wrong_sigmoid_backward
+from test_explain import DESMOS, SCRIPT_003, seed000, seed000_hand, seed003
+from test_seeds import (
+    add_row, apply, column_sums, hadamard, matmul, nn_weights, one_minus, scale, sigmoid,
+    sigmoid_prime, subtract, transpose,
+)
+
+
+def printout(x, digits, shift=0):
+    """x printed to ``digits`` significant digits, rounded, then moved by ``shift``
+    units in the last digit (the oracle's own decimal arithmetic)."""
+    d = Decimal(x)
+    if d == 0:
+        return "0"
+    unit = Decimal(1).scaleb(d.adjusted() - digits + 1)
+    return str(d.quantize(unit, rounding=ROUND_HALF_EVEN) + shift * unit)
+
+
+def cut(x, digits):
+    """x printed to ``digits`` significant digits with the rest cut off."""
+    d = Decimal(x)
+    return str(d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1), rounding=ROUND_DOWN))
+
+
+def assert_consistent(verdict):
+    """A verdict never says both that the finite difference backs the engine and that
+    a derivative rule is suspect; with the ops' own rules it never blames one."""
+    text = str(verdict)
+    assert not (BACKS_THE_ENGINE in text and SUSPECT_A_RULE in text), text
+    return text
+
+
+# ---------------------------------------------------------------------------
+# The worked examples: (root, wrt, the oracle's value)
+# ---------------------------------------------------------------------------
+
+def seed000_dw1():
+    L, n = seed000()
+    return L, n["w1"], seed000_hand()["dw1"]          # x·h(1-h)·w2·y'(1-y')·(y'-y)
+
+
+def seed000_db():
+    L, n = seed000()
+    hand = seed000_hand()
+    return L, n["b"], hand["db_via_net1"] + hand["db_via_net2"]
+
+
+# seed 001, demos/02's batch: L = Σ_i ½(a3_i - y_i)², the answer's a0^T δ1 and Σ δ1
+A0 = [[1.0, 0.5], [-0.5, 1.5], [2.0, -1.0]]
+Y001 = [[1.0], [0.0], [1.0]]
+W1_001, B1_001 = [[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]], [[0.1, 0.0, -0.1]]
+W2_001, B2_001 = [[0.7], [-0.8], [0.9]], [[0.05]]
+
+
+def seed001_network():
+    net = nn.MLP([2, 3, 1], weights=[nn_weights(W1_001), nn_weights(W2_001)],
+                 biases=[B1_001[0], B2_001[0]])
+    L = sum_values([nn.half_squared_error(net(x), t) for x, t in zip(A0, Y001)]).named("L")
+    return L, net.named_parameters()
+
+
+def seed001_hand():
+    z1 = add_row(matmul(A0, W1_001), B1_001)
+    a1 = apply(sigmoid, z1)
+    z2 = add_row(matmul(a1, W2_001), B2_001)
+    delta2 = hadamard(subtract(apply(sigmoid, z2), Y001), apply(sigmoid_prime, z2))
+    delta1 = hadamard(matmul(delta2, transpose(W2_001)), apply(sigmoid_prime, z1))
+    return matmul(transpose(A0), delta1), column_sums(delta1)
+
+
+def seed001_dw2_21():
+    L, p = seed001_network()
+    dW1, _ = seed001_hand()
+    return L, p["w2_21"], dW1[0][1]          # W1[k][j] is w^2_jk: from x1 into neuron 2
+
+
+def seed001_db2_3():
+    L, p = seed001_network()
+    _, db1 = seed001_hand()
+    return L, p["b2_3"], db1[0][2]
+
+
+def seed002_dw2_11():
+    """Nielsen's BP1-BP4 on demos/03's network: ∂C/∂w^2_11 = x1 · w^3_11 δ^3_1 σ'(z^2_1)."""
+    x, y = [0.6, -0.4], 0.25
+    w2 = [[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]]
+    b2 = [0.1, 0.0, -0.1]
+    w3 = [[0.7, -0.2, 0.3]]
+    layer2 = nn.Layer(2, 3, number=2, weights=w2, biases=b2)
+    layer3 = nn.Layer(3, 1, number=3, weights=w3, bias="none")
+    [a3] = layer3(layer2(x))
+    C = nn.half_squared_error([a3], [y])
+    z2 = [w2[j][0] * x[0] + w2[j][1] * x[1] + b2[j] for j in range(3)]
+    z3 = sum(w3[0][j] * sigmoid(z2[j]) for j in range(3))
+    delta3 = (sigmoid(z3) - y) * sigmoid_prime(z3)                  # BP1
+    delta2_1 = w3[0][0] * delta3 * sigmoid_prime(z2[0])              # BP2
+    return C, layer2.named_parameters()["w2_11"], x[0] * delta2_1   # BP4
+
+
+def seed003_dw1():
+    O, n = seed003()
+    return O, n["w1"], DESMOS
+
+
+# seed 004, demos/05's mini-batch: cost = 1/(2m) Σ (o2 - Y)², the blog's ΔW1 and ΔW2
+X004 = [[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [1.0, 1.0]]
+Y004 = [[1.0], [0.0], [0.0], [1.0]]
+W1_004, B1_004 = [[0.2, -0.4, 0.6], [-0.5, 0.3, 0.1]], [[0.0, 0.1, -0.2]]
+W2_004, B2_004 = [[0.8], [-0.6], [0.4]], [[-0.1]]
+
+
+def seed004_network():
+    net = nn.MLP([2, 3, 1], weights=[nn_weights(W1_004), nn_weights(W2_004)],
+                 biases=[B1_004[0], B2_004[0]])
+    cost = nn.half_mean_squared_error([net(x) for x in X004], Y004).named("cost")
+    return cost, net.named_parameters()
+
+
+def seed004_blog():
+    """The blog's 1/m (o2 - Y) ⊙ o2(1-o2) per sample, o1, and ΔW1, ΔW2."""
+    m = len(X004)
+    o1 = apply(sigmoid, add_row(matmul(X004, W1_004), B1_004))
+    o2 = apply(sigmoid, add_row(matmul(o1, W2_004), B2_004))
+    through_o2 = hadamard(scale(1 / m, subtract(o2, Y004)), hadamard(o2, one_minus(o2)))
+    dW2 = transpose(matmul(transpose(through_o2), o1))
+    through_o1 = hadamard(hadamard(matmul(through_o2, transpose(W2_004)), o1), one_minus(o1))
+    dW1 = transpose(matmul(transpose(through_o1), X004))
+    return through_o2, o1, dW1, dW2
+
+
+def seed004_dw3_12():
+    cost, p = seed004_network()
+    _, _, _, dW2 = seed004_blog()
+    return cost, p["w3_12"], dW2[1][0]
+
+
+def seed004_dw2_31():
+    cost, p = seed004_network()
+    _, _, dW1, _ = seed004_blog()
+    return cost, p["w2_31"], dW1[0][2]
+
+
+def mazur():
+    """Matt Mazur's 2-2-2 example ("A Step by Step Backpropagation Example"): inputs
+    0.05, 0.10, targets 0.01, 0.99, one bias per layer, E_total = Σ ½(target - out)²."""
+    i1, i2 = Value(0.05, "i1"), Value(0.10, "i2")
+    w = {k: Value(v, f"w{k}", kind="parameter")
+         for k, v in zip(range(1, 9), (0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55))}
+    b1, b2 = Value(0.35, "b1", kind="parameter"), Value(0.60, "b2", kind="parameter")
+    h1 = (w[1] * i1 + w[2] * i2 + b1).named("net_h1").sigmoid().named("out_h1")
+    h2 = (w[3] * i1 + w[4] * i2 + b1).named("net_h2").sigmoid().named("out_h2")
+    o1 = (w[5] * h1 + w[6] * h2 + b2).named("net_o1").sigmoid().named("out_o1")
+    o2 = (w[7] * h1 + w[8] * h2 + b2).named("net_o2").sigmoid().named("out_o2")
+    e1 = (0.5 * (Value(0.01, "target_o1", kind="constant") - o1) ** 2).named("E_o1")
+    e2 = (0.5 * (Value(0.99, "target_o2", kind="constant") - o2) ** 2).named("E_o2")
+    return (e1 + e2).named("E_total")
+
+
+def tanh_neuron():
+    """n = w·x + b, o = tanh(n), L = ½(o - y)²:  ∂L/∂x = (o - y)(1 - o²)·w = -0.104998…"""
+    x, w, b = Value(-1.0, "x"), Value(1.8, "w", kind="parameter"), Value(-0.5, "b")
+    o = (w * x + b).named("n").tanh().named("o")
+    L = (0.5 * (o - Value(0.5, "y", kind="constant")) ** 2).named("L")
+    t = math.tanh(1.8 * -1.0 - 0.5)
+    return L, x, (t - 0.5) * (1 - t * t) * 1.8
+
+
+def cross_entropy():
+    """p = σ(w·x + b), L = -(y ln p + (1 - y) ln(1 - p)) with y = 1:
+    ∂L/∂b = p - y = σ(1.37) - 1 = -0.20262…"""
+    x, w, b = Value(0.3, "x"), Value(0.9, "w", kind="parameter"), Value(1.1, "b", kind="parameter")
+    y = Value(1.0, "y", kind="constant")
+    p = (w * x + b).named("z").sigmoid().named("p")
+    L = (-(y * p.log() + (1 - y) * (1 - p).log())).named("L")
+    return L, b, sigmoid(0.3 * 0.9 + 1.1) - 1.0
+
+
+EXAMPLES = {
+    "seed000-dL/dw1": seed000_dw1, "seed000-dL/db": seed000_db,
+    "seed001-dL/dw2_21": seed001_dw2_21, "seed001-dL/db2_3": seed001_db2_3,
+    "seed002-dC/dw2_11": seed002_dw2_11, "seed003-dO/dw1": seed003_dw1,
+    "seed004-dcost/dw3_12": seed004_dw3_12, "seed004-dcost/dw2_31": seed004_dw2_31,
+    "tanh-neuron": tanh_neuron, "cross-entropy": cross_entropy,
+}
+
+
+@pytest.mark.parametrize("digits", [3, 4, 6, 8])
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_a_worked_example_printed_to_n_digits_agrees(example, digits):
+    root, wrt, oracle = EXAMPLES[example]()
+    for typed in (printout(oracle, digits), cut(oracle, digits)):
+        verdict = check(root, wrt, typed)
+        text = assert_consistent(verdict)
+        assert verdict and verdict.digits == digits, text
+        assert f"agrees to the {digits} significant digits you gave" in text
+        assert BACKS_THE_ENGINE in text and verdict.diagnosis is None
+
+
+@pytest.mark.parametrize("digits", [3, 6])
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_a_worked_example_with_a_wrong_last_digit_does_not_agree(example, digits):
+    root, wrt, oracle = EXAMPLES[example]()
+    for shift in (-2, 2):
+        verdict = check(root, wrt, printout(oracle, digits, shift))
+        text = assert_consistent(verdict)
+        assert not verdict and "does not agree" in text
+        assert BACKS_THE_ENGINE in text and SUSPECT_A_RULE not in text
+
+
+# ---------------------------------------------------------------------------
+# The published numbers, as printed
+# ---------------------------------------------------------------------------
+
+def test_seed003_desmos_as_printed_and_to_6_digits():
+    O, n = seed003()
+    verdict = check(O, n["w1"], "0.0014291881022")
+    assert verdict and "agrees to the 11 significant digits you gave" in str(verdict)
+    verdict = check(O, n["w1"], "0.00142919")
+    text = assert_consistent(verdict)
+    assert verdict.agreed and verdict.digits == 6 and verdict.rtol is None
+    assert text.startswith("Your ∂O/∂w1 = 0.00142919 agrees to the 6 significant digits you "
+                           "gave: the engine's 0.0014291881022 rounds to 0.00142919.")
+    assert SUSPECT_A_RULE not in text and "ratio" not in text
+
+
+def test_seed003_the_same_digits_as_a_float_are_full_precision_and_not_blamed_on_a_rule():
+    """The issue's contradiction: 0.00142919 is 1.3e-6 from the engine, so a float does not
+    agree at full precision, but the finite difference backs the engine and nothing
+    blames a rule; the verdict says which digits= would agree."""
+    O, n = seed003()
+    verdict = check(O, n["w1"], 0.00142919)
+    text = assert_consistent(verdict)
+    assert not verdict and verdict.fd_agrees and verdict.diagnosis is None
+    assert BACKS_THE_ENGINE in text and SUSPECT_A_RULE not in text
+    assert "pass digits=6" in text
+    assert check(O, n["w1"], 0.00142919, digits=6)
+    assert check(O, n["w1"], 0.0014291881022047, digits=6).expected == 0.00142919
+
+
+def test_the_issue_2_3_1_printout_cut_short_begins_with_the_engine_digits():
+    """∂L/∂b2_3 of seed 001's batch is -0.0089158275775…; printed to 6 digits with the
+    rest cut off, as -0.00497938 for -0.00497938631697 in the issue."""
+    L, b2_3, oracle = seed001_db2_3()
+    assert cut(oracle, 6) == "-0.00891582" != printout(oracle, 6)
+    verdict = check(L, b2_3, "-0.00891582")
+    text = assert_consistent(verdict)
+    assert verdict and "begins with -0.00891582" in text
+
+
+@pytest.mark.parametrize("root_name, wrt, published", [
+    ("E_total", "w5", "0.082167041"),       # ∂E_total/∂w5
+    ("E_total", "w5", "0.08217"),           # the same, to 4 significant digits
+    ("E_total", "w1", "0.000438568"),       # ∂E_total/∂w1
+    ("E_total", "out_h1", "0.036350306"),   # ∂E_total/∂out_h1
+    ("E_total", "out_o1", "0.74136507"),    # ∂E_total/∂out_o1
+    ("out_o1", "net_o1", "0.186815602"),    # ∂out_o1/∂net_o1
+])
+def test_mazur_2_2_2_published_gradients_agree(root_name, wrt, published):
+    E = mazur()
+    root = E if root_name == "E_total" else next(
+        node for node in _nodes(E) if node.name == root_name)
+    verdict = check(root, wrt, published)
+    text = assert_consistent(verdict)
+    digits = len(published.split(".")[1].lstrip("0"))
+    assert verdict and f"agrees to the {digits} significant digits you gave" in text
+    assert verdict.diagnosis is None
+
+
+def _nodes(root):
+    from autograd.engine import all_nodes
+    return all_nodes(root)
+
+
+def test_mazur_dE_dw5_to_4_digits_is_not_diagnosed_as_one_term():
+    """The issue's report: 0.08217 was 'A sum over samples is missing ... term 1 of 2
+    alone', yet E_o2 does not depend on w5 and the terms are one sample's outputs."""
+    verdict = check(mazur(), "w5", "0.08217")
+    assert verdict and verdict.diagnosis is None
+    assert "sum over samples" not in str(verdict)
+
+
+def test_one_term_is_not_offered_when_the_other_terms_do_not_depend_on_wrt():
+    """2·∂E/∂w5 is term 1's gradient 'as if it were the whole loss', but with E_o2
+    flat in w5 that is no mistake about a sum: the ½ of E_o1 is what is missing."""
+    E = mazur()
+    twice = 2 * 0.08216704056423078
+    verdict = check(E, "w5", printout(twice, 8))
+    assert not verdict and verdict.diagnosis.kind == "missing factors"
+    assert "∂E_o1/∂(target_o1-out_o1)² = 0.5" in str(verdict)
+
+
+def test_a_tanh_neuron_printed_as_minus_0_105():
+    L, x, oracle = tanh_neuron()
+    assert printout(oracle, 3) == "-0.105" and printout(oracle, 6) == "-0.104998"
+    verdict = check(L, x, "-0.105")
+    text = assert_consistent(verdict)
+    assert verdict and "agrees to the 3 significant digits you gave" in text
+    assert "rounds to -0.105" in text
+    # as a float it is full precision: no agreement, and still no rule is blamed
+    verdict = check(L, x, -0.105)
+    assert not verdict and SUSPECT_A_RULE not in assert_consistent(verdict)
+
+
+def test_a_cross_entropy_gradient_printed_as_minus_0_2026():
+    L, b, oracle = cross_entropy()
+    assert printout(oracle, 4) == "-0.2026"
+    verdict = check(L, b, "-0.2026")
+    assert verdict and "agrees to the 4 significant digits you gave" in assert_consistent(verdict)
+    assert_close(verdict.engine, oracle, rel=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# The finite difference's own error
+# ---------------------------------------------------------------------------
+
+def _seed003_O(w1):
+    """O(w1) in plain Python (all other weights 0.5, biases 1, I = 1)."""
+    h1 = sigmoid(w1 + 1)
+    h = sigmoid(h1 * 0.5 + 1)
+    return sigmoid(h * 0.5 + h * 0.5 + 1)
+
+
+def test_the_estimate_is_D_h_with_its_error_from_D_2h():
+    O, n = seed003()
+    e = estimate(O, n["w1"])
+    h = 1e-6
+    fine = (_seed003_O(0.5 + h) - _seed003_O(0.5 - h)) / ((0.5 + h) - (0.5 - h))
+    coarse = (_seed003_O(0.5 + 2 * h) - _seed003_O(0.5 - 2 * h)) / ((0.5 + 2 * h) - (0.5 - 2 * h))
+    assert e.step == h
+    assert_close(e.value, fine, rel=1e-9)
+    assert_close(e.coarse, coarse, rel=1e-9)
+    assert e.error >= abs(e.coarse - e.value)
+    assert abs(e.value - DESMOS) <= e.error < 1e-5 * DESMOS     # it can tell 5 digits
+
+
+def test_a_slightly_wrong_rule_is_blamed_only_beyond_the_difference_s_error(monkeypatch):
+    """A sigmoid rule 0.1% too large: the finite difference no longer backs the engine,
+    and a value typed from the true derivative is the finite difference's."""
+    true_rule = ops.SIGMOID.backward
+
+    def slightly_wrong(node, upstream):
+        return tuple(1.001 * g for g in true_rule(node, upstream))
+
+    O, n = seed003()
+    monkeypatch.setattr(ops.SIGMOID, "backward", slightly_wrong)
+    verdict = check(O, n["w1"], "0.00142919")
+    text = assert_consistent(verdict)
+    assert not verdict and not verdict.fd_agrees and verdict.expected_matches_fd
+    assert abs(verdict.finite_difference - verdict.engine) > verdict.fd_error
+    assert "does NOT agree with the engine" in text and SUSPECT_A_RULE in text
+    assert BACKS_THE_ENGINE not in text
+
+
+def test_no_estimate_blames_nothing():
+    """ln x at x = 5e-7: x - h is negative, so there is no finite difference."""
+    x = Value(5e-7, "x")
+    L = x.log().named("L")
+    verdict = check(L, x, "2.1e6")                  # 1/x = 2e6, not 2.1e6
+    text = assert_consistent(verdict)
+    assert not verdict.fd_finite and not verdict.blames_a_rule
+    assert text.count("No finite-difference estimate: the graph cannot be re-evaluated "
+                      "near 5e-07 (log: input must be > 0") == 1
+    assert SUSPECT_A_RULE not in text and BACKS_THE_ENGINE not in text
+    assert check(L, x, "2e6") and x.data == 5e-7
+
+
+# ---------------------------------------------------------------------------
+# One term of a sum: samples, outputs, terms
+# ---------------------------------------------------------------------------
+
+def test_one_sample_of_a_mini_batch_is_a_missing_sum_over_samples():
+    """Seed 004: the blog's ΔW2 for sample 2 alone, 1/m (o2_2 - Y_2) o2_2(1 - o2_2) o1_2."""
+    cost, p = seed004_network()
+    through_o2, o1, _, _ = seed004_blog()
+    sample2 = through_o2[1][0] * o1[1][1]            # ∂cost/∂w3_12 from sample 2 only
+    verdict = check(cost, p["w3_12"], printout(sample2, 6))
+    text = assert_consistent(verdict)
+    assert verdict.diagnosis.kind == "one term of a sum"
+    assert "A sum over samples is missing" in text and "term 2 of 4" in text
+    assert "adds 4 terms, one per sample" in text
+
+
+def test_one_output_of_mazur_s_network_is_a_missing_sum_over_outputs():
+    """∂E_o1/∂w1 alone, typed as the formula a learner writes for it."""
+    E = mazur()
+    formula = "out_h1(1-out_h1)*i1*(out_o1-target_o1)*out_o1(1-out_o1)*w5"
+    verdict = check(E, "w1", formula)
+    text = assert_consistent(verdict)
+    h1, o1 = sigmoid(0.3775), sigmoid(0.4 * sigmoid(0.3775) + 0.45 * sigmoid(0.3925) + 0.6)
+    assert_close(verdict.expected, h1 * (1 - h1) * 0.05 * (o1 - 0.01) * o1 * (1 - o1) * 0.4,
+                 rel=1e-12)
+    assert verdict.diagnosis.kind == "one term of a sum"
+    assert "A sum over outputs is missing" in text and "one per output" in text
+    assert "sample" not in text
+
+
+def test_a_forgotten_regulariser_is_a_missing_term():
+    """L = (w·x - y)² + 0.1·w²: the learner differentiated the first term only."""
+    w, x = Value(0.7, "w", kind="parameter"), Value(1.5, "x")
+    y = Value(2.0, "y", kind="constant")
+    L = ((w * x - y) ** 2 + 0.1 * w ** 2).named("L")
+    first = 2 * (0.7 * 1.5 - 2.0) * 1.5
+    verdict = check(L, w, printout(first, 6))
+    text = assert_consistent(verdict)
+    assert verdict.diagnosis.kind == "one term of a sum"
+    assert "A term of a sum is missing" in text
+    assert "sample" not in text and "output" not in text
+    assert check(L, w, printout(first + 0.2 * 0.7, 6))
+
+
+# ---------------------------------------------------------------------------
+# The command line
+# ---------------------------------------------------------------------------
+
+@pytest.fixture
+def script003(tmp_path):
+    path = tmp_path / "seed003.py"
+    path.write_text(SCRIPT_003)
+    return str(path)
+
+
+def test_cli_expected_counts_the_digits_typed(script003, capsys):
+    assert main(["check", script003, "--wrt", "w1", "--expected", "0.00142919"]) == 0
+    out = capsys.readouterr().out
+    assert "agrees to the 6 significant digits you gave" in out and SUSPECT_A_RULE not in out
+    assert main(["check", script003, "--wrt", "w1", "--expected", "0.0014292",
+                 "--digits", "4"]) == 0
+    assert "agrees to the 4 significant digits you gave" in capsys.readouterr().out
+    assert main(["check", script003, "--wrt", "w1", "--expected", "0.00142919",
+                 "--rtol", "1e-9"]) == 1
+    assert "tolerance: relative 1e-09" in capsys.readouterr().out
+    assert main(["check", script003, "--wrt", "w1", "--expected", "0.00143",
+                 "--atol", "1e-5"]) == 0
+    capsys.readouterr()
+
+
+def test_cli_expected_must_be_a_number(script003, capsys):
+    assert main(["check", script003, "--wrt", "w1", "--expected", "2h"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--expected takes a number" in err and "--formula" in err
+
+
+def test_cli_digits_must_be_a_count(script003, capsys):
+    assert main(["check", script003, "--wrt", "w1", "--expected", "0.1", "--digits", "0"]) == 2
+    assert "digits must be an int from 1 to 17" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------
+# Property: over random graphs and digit counts, no verdict contradicts itself
+# ---------------------------------------------------------------------------
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10 ** 6), size=st.integers(1, 12), which=st.integers(0, 2),
+       digits=st.integers(1, 17), shift=st.integers(-3, 3),
+       form=st.sampled_from(["text", "cut", "float", "digits="]), wrong_rule=st.booleans())
+def test_no_verdict_backs_the_engine_and_suspects_a_rule(seed, size, which, digits, shift, form,
+                                                         wrong_rule):
+    rng = random.Random(seed)
+    leaves = [Value(rng.uniform(-2, 2), name=f"v{i}") for i in range(3)]
+    root = random_graph(rng, leaves, size)
+    wrt = leaves[which]
+    if not count_paths(root, wrt).get(root):
+        wrt = next((v for v in leaves if count_paths(root, v).get(root)), None)
+        if wrt is None:
+            return
+    with pytest.MonkeyPatch.context() as patch:
+        if wrong_rule:
+            patch.setattr(ops.SIGMOID, "backward", wrong_sigmoid_backward)
+        engine = engine_gradients(root)[wrt]
+        typed = cut(engine, digits) if form == "cut" else printout(engine, digits, shift)
+        if form == "float":
+            verdict = check(root, wrt, float(typed))
+        elif form == "digits=":
+            verdict = check(root, wrt, float(typed), digits=digits)
+        else:
+            verdict = check(root, wrt, typed)
+    text = assert_consistent(verdict)
+    if not wrong_rule:
+        # the ops' own rules: the finite difference backs the engine, no rule is blamed
+        assert verdict.fd_agrees and SUSPECT_A_RULE not in text, text
+        assert "does NOT agree with the engine" not in text
+    if form in ("text", "cut") and (shift == 0 or form == "cut") and engine != 0.0:
+        assert verdict, text                         # the engine's own printout agrees
+    if form == "text" and abs(shift) >= 2 and engine != 0.0:
+        assert not verdict, text                     # two units off in the last digit typed

@@ -1,0 +1,311 @@
+"""Formulas typed as text (issue 16): read over a graph's node names, evaluated
+with the ops' own functions, shown back with each name's value, diagnosed as a
+number.  Oracles: the seeds' hand formulas and published values, and plain
+Python arithmetic for the grammar."""
+
+import math
+
+import pytest
+
+from autograd import Value, sum_values
+from autograd.check import FormulaError, check, read_formula
+from autograd.cli import main
+from autograd.engine import all_nodes
+from autograd.names import NodeNameError
+from conftest import assert_close
+from test_explain import DESMOS, SCRIPT_003, seed000, seed000_hand
+
+ASKER = 0.00571675240882          # seed 003: what the asker's formula gave
+
+# seed 003's asker's formula, as the question renders it and as its LaTeX source
+ASKER_RENDERED = ("d(s(s(Iw_1+1)w_2+1)w_4+s(s(Iw_1+1)w_3+1)w_5+1)·((d(s(Iw_1+1)w_2+1)·"
+                  "d(Iw_1+1)·I)+(d(s(Iw_1+1)w_3+1)·d(Iw_1+1)·I))")
+ASKER_LATEX = (r"d\left(s\left(s\left(Iw_1+1\right)w_2+1\right)w_4+s\left(s\left(Iw_1+1"
+               r"\right)w_3+1\right)w_5+1\right)\cdot\left(\left(d\left(s\left(Iw_1+1\right)"
+               r"w_2+1\right)\cdot d\left(Iw_1+1\right)\cdot I\right)+\left(d\left(s\left("
+               r"Iw_1+1\right)w_3+1\right)\cdot d\left(Iw_1+1\right)\cdot I\right)\right)")
+# the answer's formula, with the missing w4, w2, w5, w3 put back
+ANSWER = ("d(s(s(Iw_1+1)w_2+1)w_4+s(s(Iw_1+1)w_3+1)w_5+1)⋅[(w_4d(s(Iw_1+1)w_2+1)⋅w_2d(Iw_1+1)⋅I)"
+          "+(w_5d(s(Iw_1+1)w_3+1)⋅w_3d(Iw_1+1)⋅I)]")
+
+
+def desmos_network():
+    """Seed 003 as the asker wrote it: biases the constant 1, only I and w1..w5 named."""
+    I = Value(1.0, name="I")
+    w1, w2, w3, w4, w5 = (Value(0.5, name=f"w{i}", kind="parameter") for i in range(1, 6))
+    h1 = (I * w1 + 1).sigmoid()
+    h2 = (h1 * w2 + 1).sigmoid()
+    h3 = (h1 * w3 + 1).sigmoid()
+    return (h2 * w4 + h3 * w5 + 1).sigmoid().named("O")
+
+
+def s(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def d(z):
+    return s(z) * (1.0 - s(z))
+
+
+# ---------------------------------------------------------------------------
+# Seed 003 in the asker's own notation
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", [ASKER_RENDERED, ASKER_LATEX])
+def test_seed003_asker_formula_as_typed_gives_the_reported_value(typed):
+    O = desmos_network()
+    formula = read_formula(typed, O)
+    value = formula.evaluate()
+    assert f"{value:.12g}" == "0.00571675240882"        # the asker's reported digits
+    net1 = 1.5
+    net2 = s(net1) * 0.5 + 1
+    net4 = 2 * s(net2) * 0.5 + 1
+    assert_close(value, d(net4) * (d(net2) * d(net1) + d(net2) * d(net1)), rel=1e-14)
+    assert formula.reading() == ("d(s(s(I·w1+1)·w2+1)·w4+s(s(I·w1+1)·w3+1)·w5+1)·"
+                                 "(d(s(I·w1+1)·w2+1)·d(I·w1+1)·I+d(s(I·w1+1)·w3+1)·d(I·w1+1)·I)")
+
+
+@pytest.mark.parametrize("typed", [ASKER_RENDERED, ASKER_LATEX])
+def test_seed003_asker_formula_is_missing_w4_w2_and_w5_w3(typed):
+    verdict = check(desmos_network(), "w1", typed)
+    text = str(verdict)
+    assert not verdict and verdict.formula is not None
+    assert_close(verdict.ratio, 4.0, rel=1e-12)
+    assert verdict.diagnosis.kind == "missing factors"
+    missing = sorted("·".join(f.formula for f in fs) for _, _, fs in verdict.diagnosis.factors)
+    assert missing == ["w4·w2", "w5·w3"]
+    assert "each 0.25" in text
+    # the formula is shown back with every name's value, and what s and d are
+    assert "reads as d(s(s(I·w1+1)·w2+1)·w4" in text
+    assert ("(d is σ', s is σ); with I = 1, w1 = 0.5, w2 = 0.5, w4 = 0.5, w3 = 0.5, "
+            "w5 = 0.5, it gives 0.00571675240882.") in text
+    assert "which backs the engine" in text and "suspect a derivative rule" not in text
+
+
+def test_seed003_answer_formula_agrees_with_desmos():
+    verdict = check(desmos_network(), "w1", ANSWER)
+    assert verdict and verdict.diagnosis is None
+    assert abs(verdict.expected - DESMOS) < 1e-13
+    assert "agrees with the engine's 0.0014291881022" in str(verdict)
+
+
+# ---------------------------------------------------------------------------
+# Seed 000: the issue's formula over names with primes
+# ---------------------------------------------------------------------------
+
+def test_seed000_formula_over_names_with_primes():
+    L, n = seed000()
+    hand = seed000_hand()
+    verdict = check(L, "w1", "x*h*(1-h)*w2*y'*(1-y')*(y'-y)")
+    assert verdict and verdict.formula_value == pytest.approx(hand["dw1"], rel=1e-14)
+    text = str(verdict)
+    assert text.startswith("Your formula x*h*(1-h)*w2*y'*(1-y')*(y'-y) reads as "
+                           "x·h·(1-h)·w2·y'·(1-y')·(y'-y); with x = 0.8, h = ")
+    assert f"w2 = -0.6, y' = {hand['yp']:.6g}, y = 1, it gives" in text
+
+
+def test_seed000_formula_without_the_sigmoid_derivative_is_diagnosed():
+    L, _ = seed000()
+    verdict = check(L, "w1", "x w2 y'(1-y')(y'-y)")
+    assert verdict.diagnosis.kind == "missing factors"
+    [(_, _, fs)] = verdict.diagnosis.factors
+    assert [f.formula for f in fs] == ["h(1-h)"]
+
+
+def test_seed000_shared_bias_formula_with_one_path():
+    L, _ = seed000()
+    verdict = check(L, "b", "y'(1-y')(y'-y)")
+    assert verdict.diagnosis.kind == "missing path"
+    assert check(L, "b", "y'(1-y')(y'-y)(1 + w2 h(1-h))")
+
+
+# ---------------------------------------------------------------------------
+# The grammar, against plain Python
+# ---------------------------------------------------------------------------
+
+@pytest.fixture
+def graph():
+    """Nodes x = 0.8, h = 0.6, w1 = 0.4, w2 = -0.6, y' = 0.7, y = 1, net1 = 2.5."""
+    x, h, w1, w2 = Value(0.8, "x"), Value(0.6, "h"), Value(0.4, "w1"), Value(-0.6, "w2")
+    yp, y, net1 = Value(0.7, "y'"), Value(1.0, "y"), Value(2.5, "net1")
+    return sum_values([x, h, w1, w2, yp, y, net1]).named("L")
+
+
+@pytest.mark.parametrize("typed, expected, reading", [
+    ("2h", 2 * 0.6, "2·h"),
+    ("h(1-h)", 0.6 * 0.4, "h·(1-h)"),
+    ("xw1", 0.8 * 0.4, "x·w1"),
+    ("xw_1 + w_{2}", 0.8 * 0.4 - 0.6, "x·w1+w2"),
+    ("(x)(h)", 0.8 * 0.6, "x·h"),
+    ("h^2", 0.36, "h²"),
+    ("h**3", 0.6 ** 3, "h³"),
+    ("-h^2", -0.36, "-h²"),
+    ("2^3^2", 2.0 ** 9, "2^(3²)"),
+    ("2^-1", 0.5, "2^(-1)"),
+    ("x/h/w1", 0.8 / 0.6 / 0.4, "x/h/w1"),
+    ("x/(2h)", 0.8 / 1.2, "x/(2·h)"),
+    ("x - (h - w1)", 0.8 - (0.6 - 0.4), "x-(h-w1)"),
+    ("y' (1 - y')", 0.7 * 0.3, "y'·(1-y')"),
+    ("σ(net1)", s(2.5), "σ(net1)"),
+    ("sigmoid(net1) + s(net1)", 2 * s(2.5), "sigmoid(net1)+s(net1)"),
+    ("σ'(net1)", d(2.5), "σ'(net1)"),
+    ("d(net1) - s'(net1) + sigmoid'(net1)", d(2.5), "d(net1)-s'(net1)+sigmoid'(net1)"),
+    ("exp(x) log(h) ln(h)", math.exp(0.8) * math.log(0.6) ** 2, "exp(x)·log(h)·ln(h)"),
+    ("tanh(w2) + tanh'(w2)", math.tanh(-0.6) + 1 - math.tanh(-0.6) ** 2,
+     "tanh(w2)+tanh'(w2)"),
+    ("sqrt(h) √(x)", math.sqrt(0.6) * math.sqrt(0.8), "sqrt(h)·√(x)"),
+    ("e^(-net1)", math.exp(-2.5), "e^(-net1)"),
+    ("1/(1+e^{-net1})", s(2.5), "1/(1+e^(-net1))"),
+    ("3 × h ⋅ x · w1 ÷ 2 − 1", 3 * 0.6 * 0.8 * 0.4 / 2 - 1, "3·h·x·w1/2-1"),
+    (r"\sigma\left(net_1\right)\cdot 2", 2 * s(2.5), "σ(net1)·2"),
+    (".5e1 + 1e-3", 5.001, ".5e1+1e-3"),
+    ("h²(1-h)³", 0.36 * 0.4 ** 3, "h²·(1-h)³"),
+    (r"x\sigma\left(net_{1}\right)", 0.8 * s(2.5), "x·σ(net1)"),
+])
+def test_the_grammar(graph, typed, expected, reading):
+    formula = read_formula(typed, graph)
+    assert_close(formula.evaluate(), expected, rel=1e-14)
+    assert formula.reading() == reading
+
+
+def test_a_sample_name_is_one_name():
+    """x1(2), sample 2's x1 in a batch, is a name, not x1·2."""
+    a, b = Value(3.0, "x1(2)"), Value(5.0, "x1")
+    root = (a * b).named("L")
+    assert read_formula("x1(2) x1", root).evaluate() == 15.0
+
+
+def test_a_formula_evaluates_at_the_current_data(graph):
+    formula = read_formula("2h", graph)
+    h = next(n for n in all_nodes(graph) if n.name == "h")
+    h.data = 0.25
+    assert formula.evaluate() == 0.5
+
+
+# ---------------------------------------------------------------------------
+# One line for what cannot be read, naming the token and its position
+# ---------------------------------------------------------------------------
+
+NAMES = "named nodes: L, h, net1, w1, w2, x, y, y'"
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("x*w9", "check: the formula's 'w9' at position 3: no node named 'w9' in this graph"),
+    ("2Iw_1", "check: the formula's 'Iw_1' at position 2: no node named 'Iw_1'"),
+    ("x*(h", "at position 3 ('('): this parenthesis is never closed"),
+    ("x*h)", "at position 4 (')'): a closing parenthesis has no opening one"),
+    ("x*", "at position 3 ('the end'): the formula ends too early"),
+    ("x/2h", "at position 4 ('h'): a product right after a division is ambiguous"),
+    ("h 2", "at position 3 ('2'): a number right after a factor"),
+    ("exp x", "at position 1 ('exp'): the function exp needs its argument in parentheses"),
+    ("x $ h", "at position 3 ('$'): this character is not part of a formula"),
+    (r"\frac{x}{h}", r"at position 1 ('\\frac'): this LaTeX command is not read"),
+    ("   ", "at position 1 ('   '): the formula is empty"),
+    ("h + + ", "at position 7 ('the end'): the formula ends too early"),
+    ("__import__('os')", "at position 1 ('_'): this character is not part of a formula"),
+    ("os.system", "the formula's 'os' at position 1: no node named 'os'"),
+])
+def test_what_cannot_be_read_is_one_line_naming_the_token(graph, typed, message):
+    with pytest.raises((FormulaError, NodeNameError)) as caught:
+        read_formula(typed, graph)
+    text = str(caught.value)
+    assert message in text and "\n" not in text
+    assert NAMES in text
+
+
+def test_an_ambiguous_name_is_refused(graph):
+    twice = (Value(1.0, "a") + Value(2.0, "a") + graph).named("R")
+    with pytest.raises(NodeNameError, match="'a' at position 3: 2 nodes are named 'a'"):
+        read_formula("h*a", twice)
+
+
+def test_a_run_that_reads_two_ways_is_refused():
+    ab, a, b, ba = Value(1.0, "ab"), Value(2.0, "a"), Value(3.0, "b"), Value(4.0, "ba")
+    root = sum_values([ab, a, b, ba]).named("R")
+    with pytest.raises(FormulaError, match=r"position 1 \('aba'\): it reads two ways, "
+                                           r"a·ba or ab·a"):
+        read_formula("aba", root)
+
+
+def test_a_node_called_like_a_function_is_refused_before_a_parenthesis():
+    dnode, z = Value(2.0, "d"), Value(0.5, "z")
+    root = (dnode * z).named("R")
+    assert read_formula("d z", root).evaluate() == 1.0
+    with pytest.raises(FormulaError, match="position 1 \\('d'\\): 'd' is both a node of the "
+                                           "graph and the function σ'"):
+        read_formula("d(z)", root)
+
+
+def test_an_evaluation_error_names_its_position(graph):
+    with pytest.raises(FormulaError, match=r"cannot be evaluated at position 1 \('log'\): "
+                                           r"log: input must be > 0"):
+        read_formula("log(w2)", graph).evaluate()
+    with pytest.raises(FormulaError, match=r"at position 2 \('/'\): div: division by zero"):
+        read_formula("x/(h-h)", graph).evaluate()
+
+
+def test_a_bad_formula_loses_nothing():
+    L, n = seed000()
+    L.backward()
+    before = [(node, node.data, node.grad) for node in all_nodes(L)]
+    for typed in ("x*w9", "x*(h", "log(x-1)"):
+        with pytest.raises((FormulaError, NodeNameError)):
+            check(L, "w1", typed)
+    assert all(node.data == data and node.grad == grad for node, data, grad in before)
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("(" * 500 + "h" + ")" * 500, "nested more than 100 deep"),
+    ("-" * 5000 + "h", "nested more than 100 deep"),
+    ("2" + "^2" * 5000, "nested more than 100 deep"),
+    ("h" + "+h" * 5000, "longer than 300 operations in a row"),
+    ("h" + " h" * 5000, "longer than 300 operations in a row"),
+])
+def test_deep_nesting_is_refused_not_a_recursion_error(graph, typed, message):
+    with pytest.raises(FormulaError, match=message):
+        read_formula(typed, graph)
+    formula = read_formula("h" + "+h" * 200, graph)         # long, but fine
+    assert_close(formula.evaluate(), 201 * 0.6, rel=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# The command line
+# ---------------------------------------------------------------------------
+
+@pytest.fixture
+def script003(tmp_path):
+    path = tmp_path / "seed003.py"
+    path.write_text(SCRIPT_003)
+    return str(path)
+
+
+def test_cli_formula(script003, capsys):
+    assert main(["check", script003, "--wrt", "w1", "--formula", ASKER_RENDERED]) == 1
+    out = capsys.readouterr().out
+    assert "reads as d(s(s(I·w1+1)·w2+1)·w4" in out and "w4·w2 on path 1" in out
+    assert main(["check", script003, "--wrt", "w1", "--formula", ANSWER]) == 0
+    assert "agrees" in capsys.readouterr().out
+    assert main(["check", script003, "--wrt", "w1", "--formula",
+                 "h1(1-h1) w_2 h2(1-h2) w4 O(1-O) + h1(1-h1) w3 h3(1-h3) w5 O(1-O)"]) == 0
+    capsys.readouterr()
+
+
+def test_cli_formula_errors_exit_2_with_one_line(script003, capsys):
+    assert main(["check", script003, "--wrt", "w1", "--formula", "d(net4)*w9"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "'w9' at position 9" in err and "named nodes: I, O, h1, h2, h3" in err
+    assert main(["check", script003, "--wrt", "w1", "--formula", "h1/2h2"]) == 2
+    assert "position 5 ('h2')" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as caught:          # one of --expected, --formula
+        main(["check", script003, "--wrt", "w1", "--formula", "h1", "--expected", "1"])
+    assert caught.value.code == 2
+    capsys.readouterr()
+
+
+def test_a_formula_with_digits_is_rounded_to_them():
+    L, _ = seed000()
+    dw1 = seed000_hand()["dw1"]
+    verdict = check(L, "w1", f"{dw1 * 1.00001!r}*h/h", digits=4)
+    assert verdict and verdict.digits == 4 and f"{verdict.expected:.4g}" == f"{dw1:.4g}"
+    assert "agrees to the 4 significant digits you gave" in str(verdict)
