@@ -188,6 +188,18 @@ def _forget(filenames):
         linecache.cache.pop(name, None)
 
 
+def compile_source(source, name, function_name, namespace, owner):
+    """Compile generated ``source`` under the file name ``<chainrule-jit:name>``,
+    registered with linecache (tracebacks and pdb show its lines) until ``owner``
+    is garbage collected; return ``(function, filename)``."""
+    filename = _free_filename(f"<chainrule-jit:{name}>")
+    _register(filename, source)
+    weakref.finalize(owner, _forget, [filename])
+    namespace = dict(namespace, __name__="autograd.jit.generated")
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace[function_name], filename
+
+
 class _Operand:
     """Stand-in for a node in an error message: its name, op and current number."""
 

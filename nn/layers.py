@@ -429,16 +429,29 @@ class MLP(Module):
                 layer.z, layer.a = z, a
         return outputs[0] if single else outputs
 
-    def jit_loss(self, loss=None):
-        """The compiled C(x, y) of this network: ``autograd.jit_loss(self, loss, n_inputs)``.
+    def jit_loss(self, loss=None, *, backend="python"):
+        """The compiled C(x, y) of this network.
+
+        ``backend="python"`` (default): ``autograd.jit_loss(self, loss, n_inputs)``,
+        straight-line Python over the scalars.  ``backend="numpy"``: for nn's losses,
+        the network's BP1-BP4 as matrix code (:class:`nn.matrix.MatrixProgram`),
+        for any other loss the traced program over numpy arrays of samples.
 
         Call it as ``step(x1, .., xn, y1, .., ym)`` or ``step.batch(samples)``:
-        it returns C and adds ∂C/∂w into each parameter's ``grad``, exactly
-        as ``loss(net(x), y).backward()`` would, without building nodes.
+        it returns C and adds ∂C/∂w into each parameter's ``grad``, as
+        ``loss(net(x), y).backward()`` would, without building nodes.
         """
-        from autograd.jit import jit_loss
-        from .losses import half_squared_error
-        return jit_loss(self, loss or half_squared_error, self.sizes[0])
+        from autograd.jit import BACKENDS, jit_loss
+        from .losses import LOSS_NAMES, half_squared_error
+        loss = loss or half_squared_error
+        if backend not in BACKENDS:
+            raise ValueError(f"jit_loss: backend must be one of {', '.join(map(repr, BACKENDS))}, "
+                             f"got {backend!r}")
+        name = LOSS_NAMES.get(loss) if callable(loss) else loss
+        if backend == "numpy" and name is not None:
+            from .matrix import MatrixProgram
+            return MatrixProgram(self, name)
+        return jit_loss(self, loss, self.sizes[0], backend=backend)
 
     def __repr__(self):
         frozen = len(self.frozen())

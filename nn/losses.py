@@ -366,7 +366,7 @@ class TrainingLoss:
 
 def real_targets(y, n_outputs, where):
     """One sample's targets as a list of n_outputs numbers (one number for one output)."""
-    values = list(y) if isinstance(y, (list, tuple)) else [y]
+    values = list(y) if hasattr(y, "__len__") and not isinstance(y, (str, bytes)) else [y]
     if len(values) != n_outputs:
         raise ValueError(f"{where}: {n_outputs} outputs but {len(values)} targets "
                          f"{_short(y)}; they must have the same length")
@@ -390,9 +390,10 @@ def probability_targets(y, n_outputs, where):
 def class_targets(y, n_outputs, where):
     """A class index t (or [t]) as the one-hot list [0, .., 1 (at t), .., 0]; a list
     of n_outputs probabilities is kept."""
-    if isinstance(y, (list, tuple)) and len(y) == 1 and n_outputs > 1:
-        y = y[0]
-    if isinstance(y, (list, tuple)):
+    is_list = hasattr(y, "__len__") and not isinstance(y, (str, bytes))
+    if is_list and len(y) == 1 and n_outputs > 1:
+        y, is_list = y[0], False
+    if is_list:
         return probability_targets(y, n_outputs, where)
     t = _class_index(y, n_outputs, where)
     return [1.0 if k == t else 0.0 for k in range(n_outputs)]

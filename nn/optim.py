@@ -49,16 +49,19 @@ class SGD(Optimizer):
 
     def step(self):
         """Move every parameter one step against its gradient (along it with maximize)."""
-        lr = -self.lr if self.maximize else self.lr
-        if not self.momentum:
-            for _, p in self._stepped():
-                p.data -= lr * p.grad
-            return
-        mu, velocity, sign = self.momentum, self._velocity, -1.0 if self.maximize else 1.0
+        lr, mu = self.lr, self.momentum
+        sign = -1.0 if self.maximize else 1.0
+        velocity = self._velocity
         for i, p in self._stepped():
-            v = mu * velocity[i] + sign * p.grad
-            velocity[i] = v
-            p.data -= self.lr * v
+            p.data, velocity[i] = sgd_rule(p.data, sign * p.grad, velocity[i], lr, mu)
+
+    def rule(self, w, g, state):
+        """The update on arrays (the numpy backend): ``w`` and ``g`` arrays of one
+        layer's parameters, ``state`` a dict for their velocity; returns the new w."""
+        sign = -1.0 if self.maximize else 1.0
+        w, state["velocity"] = sgd_rule(w, sign * g, state.get("velocity", 0.0), self.lr,
+                                        self.momentum)
+        return w
 
     def __repr__(self):
         extra = f", momentum={self.momentum}" if self.momentum else ""
@@ -93,23 +96,57 @@ class Adam(Optimizer):
     def step(self):
         """One Adam update of every parameter from its ``.grad``."""
         self.t += 1
-        beta1, beta2 = self.betas
-        correction1 = 1.0 - beta1 ** self.t
-        correction2 = 1.0 - beta2 ** self.t
-        lr, eps, m, v = self.lr, self.eps, self._m, self._v
         sign = -1.0 if self.maximize else 1.0
+        m, v = self._m, self._v
+        corrections = self._corrections()
         for i, p in self._stepped():
-            g = sign * p.grad
-            m[i] = beta1 * m[i] + (1.0 - beta1) * g
-            v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
-            m_hat = m[i] / correction1
-            v_hat = v[i] / correction2
-            p.data -= lr * m_hat / (math.sqrt(v_hat) + eps)
+            p.data, m[i], v[i] = adam_rule(p.data, sign * p.grad, m[i], v[i], self.lr,
+                                           self.betas, self.eps, corrections, math.sqrt)
+
+    def _corrections(self):
+        beta1, beta2 = self.betas
+        return 1.0 - beta1 ** self.t, 1.0 - beta2 ** self.t
+
+    def rule(self, w, g, state):
+        """The update on arrays (the numpy backend); ``state`` holds m and v for them.
+        Call :meth:`tick` once per step first."""
+        import numpy as np
+        sign = -1.0 if self.maximize else 1.0
+        w, state["m"], state["v"] = adam_rule(w, sign * g, state.get("m", 0.0),
+                                              state.get("v", 0.0), self.lr, self.betas,
+                                              self.eps, self._corrections(), np.sqrt)
+        return w
+
+    def tick(self):
+        """Count one step (t <- t + 1) for :meth:`rule`."""
+        self.t += 1
 
     def __repr__(self):
         extra = ", maximize=True" if self.maximize else ""
         return (f"Adam({len(self.parameters)} parameters, lr={self.lr}, betas={self.betas}, "
                 f"eps={self.eps}{extra})")
+
+
+# ---------------------------------------------------------------------------
+# The update rules, on floats (one parameter) or on numpy arrays (a layer's)
+# ---------------------------------------------------------------------------
+
+def sgd_rule(w, g, velocity, lr, momentum):
+    """w <- w − η g; with momentum μ: v <- μ v + g, w <- w − η v.  Returns (w, v)."""
+    if momentum:
+        velocity = momentum * velocity + g
+        g = velocity
+    return w - lr * g, velocity
+
+
+def adam_rule(w, g, m, v, lr, betas, eps, corrections, sqrt):
+    """m <- β1 m + (1 − β1) g,  v <- β2 v + (1 − β2) g²,
+    w <- w − η m̂ / (√v̂ + ε) with m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t).  Returns (w, m, v)."""
+    beta1, beta2 = betas
+    correction1, correction2 = corrections
+    m = beta1 * m + (1.0 - beta1) * g
+    v = beta2 * v + (1.0 - beta2) * g * g
+    return w - lr * (m / correction1) / (sqrt(v / correction2) + eps), m, v
 
 
 # ---------------------------------------------------------------------------

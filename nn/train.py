@@ -102,8 +102,9 @@ class jit_step:
     ``loss.reduction`` says.  The same C and the same updates as :func:`eager_step`.
     """
 
-    def __init__(self):
+    def __init__(self, backend="python"):
         self._compiled = {}
+        self.backend = backend
 
     def compiled(self, net, loss, n_inputs):
         """The jitted C_x(x1..xn, y1..ym) of ``net`` and ``loss`` (traced on first use)."""
@@ -114,7 +115,8 @@ class jit_step:
         found = self._compiled.get(key)
         if found is None:
             found = self._compiled[key] = (net, loss.sample,
-                                           jit_loss(net, loss.per_sample, n_inputs))
+                                           jit_loss(net, loss.per_sample, n_inputs,
+                                                    backend=self.backend))
         return found[2]
 
     def __call__(self, net, loss, optimizer, batch_inputs, batch_targets):
@@ -128,7 +130,8 @@ class jit_step:
 
 def train(net, inputs, targets, *, epochs, lr=None, loss="half_squared_error",
           reduction="mean", batch=1, shuffle=False, seed=None, optimizer=None,
-          momentum=0.0, every=None, progress=True, on_epoch=None, step=None, jit="auto"):
+          momentum=0.0, every=None, progress=True, on_epoch=None, step=None, jit="auto",
+          backend="python"):
     """Train ``net`` on ``inputs`` and ``targets``; return the :class:`History`
     (one float per epoch).
 
@@ -157,6 +160,10 @@ def train(net, inputs, targets, *, epochs, lr=None, loss="half_squared_error",
     ``jit``: "auto" (default) runs the steps through the compiled loss
     (:class:`jit_step`) when the loss can be traced and eagerly otherwise;
     True insists on the jit; False runs eagerly.  Both give the same numbers.
+    ``backend="numpy"``: the steps run nn's losses as the network's matrix
+    program (BP1-BP4 over the batch, :mod:`nn.matrix`) with the weights kept in
+    numpy arrays during each epoch (written back into the parameters after
+    it), and any other loss as the traced program over numpy arrays.
     ``step`` replaces the step function altogether.
     A NaN or infinite loss, or a float overflow in a step, raises
     :class:`TrainingDiverged` (with ``.history``, the losses of the finished epochs).
@@ -172,7 +179,15 @@ def train(net, inputs, targets, *, epochs, lr=None, loss="half_squared_error",
     if on_epoch is not None and not callable(on_epoch):
         raise TypeError(f"train: on_epoch must be a function on_epoch(epoch, loss), "
                         f"got {on_epoch!r}")
-    step, compiled = _step_function(step, jit, net, training_loss, samples)
+    if backend not in ("python", "numpy"):
+        raise ValueError(f"train: backend must be 'python' or 'numpy', got {backend!r}")
+    if backend == "numpy" and (step is not None or jit is False):
+        raise ValueError("train: backend='numpy' runs compiled steps; leave out step= and "
+                         "jit=False")
+    if backend == "numpy":
+        step, compiled = _numpy_step(net, training_loss, samples), True
+    else:
+        step, compiled = _step_function(step, jit, net, training_loss, samples)
     history = History(loss=training_loss.name, reduction=training_loss.reduction,
                       jit=compiled)
     order = list(range(len(samples)))
@@ -184,6 +199,7 @@ def train(net, inputs, targets, *, epochs, lr=None, loss="half_squared_error",
         try:
             epoch_loss = _epoch(step, net, training_loss, optimizer, samples, order, size,
                                 report)
+            getattr(step, "sync", _nothing)()
         except OverflowError as error:
             raise TrainingDiverged(
                 f"train: a number overflowed in epoch {epoch} ({_rate(optimizer)}); try a "
@@ -199,6 +215,19 @@ def train(net, inputs, targets, *, epochs, lr=None, loss="half_squared_error",
         if on_epoch is not None:
             on_epoch(epoch, epoch_loss)
     return history
+
+
+def _nothing():
+    """No weights to write back (every step but the numpy backend's works on the Values)."""
+
+
+def _numpy_step(net, loss, samples):
+    """The step function of backend="numpy": the matrix program for nn's losses (the
+    weights resident in arrays), the traced per-sample program over arrays otherwise."""
+    from .matrix import MATRIX_LOSSES, MatrixStep
+    if loss.known and loss.name in MATRIX_LOSSES and hasattr(net, "layers"):
+        return MatrixStep(net.jit_loss(loss.name, backend="numpy"), samples)
+    return jit_step(backend="numpy")
 
 
 def _epoch(step, net, loss, optimizer, samples, order, size, report):
@@ -319,18 +348,31 @@ def _samples(net, inputs, targets, loss):
     if len(inputs) != len(targets):
         raise ValueError(f"train: {len(inputs)} input samples but {len(targets)} target "
                          f"samples; they must have the same length")
-    if not inputs:
+    if len(inputs) == 0:
         raise ValueError("train: needs at least one sample")
     sizes = getattr(net, "sizes", None)
     n_in = sizes[0] if sizes else len(inputs[0])
     n_out = sizes[-1] if sizes else len(net(list(inputs[0])))
+    if hasattr(targets, "tolist") and not isinstance(targets, (list, tuple)):
+        targets = targets.tolist()   # numpy: Python floats, checked at full speed below
     samples = []
-    for i, (x, y) in enumerate(zip(inputs, targets), 1):
+    for i, (x, y) in enumerate(zip(_rows(inputs, n_in), targets), 1):
         if not hasattr(x, "__len__") or len(x) != n_in:
             raise ValueError(f"train: sample {i}: the network expects {n_in} inputs, "
                              f"got {x!r}")
-        samples.append((list(x), loss.targets(y, n_out, f"train: sample {i}")))
+        samples.append((x, loss.targets(y, n_out, f"train: sample {i}")))
     return samples
+
+
+def _rows(inputs, n_in):
+    """The input samples as rows: lists, or a numpy matrix's rows as they are (a
+    numeric matrix is checked once, not number by number)."""
+    shape = getattr(inputs, "shape", None)
+    if shape is not None and not isinstance(inputs, (list, tuple)):
+        kind = getattr(getattr(inputs, "dtype", None), "kind", "O")
+        if len(shape) == 2 and shape[1] == n_in and kind in "fiu":
+            return list(inputs)
+    return [list(x) if hasattr(x, "__len__") else x for x in inputs]
 
 
 def _positive_int(what, n):

@@ -1,0 +1,367 @@
+"""A network's backpropagation as matrix code: Nielsen's BP1-BP4 over a batch.
+
+``net.jit_loss(loss, backend="numpy")`` writes, from the network's layers,
+one numpy statement per layer and equation::
+
+    z3 = W3 @ a2 + b3                                  # feedforward
+    delta3 = seed * (a3 - Y) * sigmoid_prime(z3)       # BP1
+    dC_db3 = delta3.sum(axis=1, keepdims=True)         # BP3
+    dC_dW3 = delta3 @ a2.T                             # BP4
+    delta2 = (W3.T @ delta3) * sigmoid_prime(z2)       # BP2
+
+A batch is a matrix with **one column per sample**: Nielsen writes a^l as a
+column vector and z^l = w^l a^(l-1) + b^l, so with samples as columns the
+code is his equations letter for letter (W^l is n_l × n_(l-1), its row j
+holding w^l_j1 .. w^l_jn; a sum over the batch is a sum along axis 1).
+``seed`` is 1 for a sum over the batch and 1/m for the mean, where the
+loss puts Nielsen's 1/n.
+
+The activations' derivatives (``sigmoid_prime``) and forwards come from the
+op records of :mod:`autograd.ops`; each loss's cost and ∂C/∂a^L (or δ^L
+directly, when the loss is computed from the logit) are below.  The
+program is a pure function of the weight matrices; :class:`MatrixProgram`
+reads them from the parameter Values and adds the gradients to their
+``.grad``, so nn's optimisers and ``nn.train`` work with it unchanged.
+"""
+
+from autograd import expr as E
+from autograd import ops
+from autograd.jit import compile_source
+
+from .activations import ACTIVATIONS
+
+__all__ = ["MatrixProgram", "MATRIX_LOSSES", "matrix_program"]
+
+
+class MatrixLoss:
+    """A loss in matrix form over a batch (columns are samples), with ``a`` the
+    output activations, ``z`` the output weighted inputs and ``Y`` the targets.
+
+    cost      Σ_x C_x as numpy source
+    gradient  ∇_a C, so that δ^L = ∇_a C ⊙ f'(z^L) (BP1)
+    delta     δ^L itself when it is simpler than that product (from the logit)
+    """
+
+    def __init__(self, name, cost, gradient, formula, delta=None, from_logit=None):
+        self.name, self.cost, self.gradient, self.formula = name, cost, gradient, formula
+        self.delta, self.from_logit = delta, from_logit
+
+
+MATRIX_LOSSES = {
+    "half_squared_error": MatrixLoss(
+        "half_squared_error", "0.5 * np.sum((a - Y) ** 2)", "(a - Y)",
+        "C_x = ½ Σ_j (y_j − a^L_j)²,  ∇_a C_x = a^L − y"),
+    "sum_squared_error": MatrixLoss(
+        "sum_squared_error", "np.sum((a - Y) ** 2)", "2.0 * (a - Y)",
+        "C_x = Σ_j (y_j − a^L_j)²,  ∇_a C_x = 2(a^L − y)"),
+    "binary_cross_entropy": MatrixLoss(
+        "binary_cross_entropy", "-np.sum(Y * np.log(a) + (1.0 - Y) * np.log1p(-a))",
+        "(a - Y) / (a * (1.0 - a))",
+        "C_x = −Σ_j [y_j ln a^L_j + (1 − y_j) ln(1 − a^L_j)],  ∇_a C_x = (a − y)/(a(1 − a))",
+        from_logit=("np.sum(np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z))) - Y * z)",
+                    "(a - Y)")),
+    "cross_entropy": MatrixLoss(
+        "cross_entropy", "np.sum(log_sum_exp(a) - np.sum(Y * a, axis=0))", "(softmax(a) - Y)",
+        "C_x = ln Σ_k e^(a^L_k) − Σ_k y_k a^L_k,  ∇_a C_x = softmax(a^L) − y"),
+}
+MATRIX_LOSSES["half_mean_squared_error"] = MATRIX_LOSSES["half_squared_error"]
+
+
+def _numpy():
+    try:
+        import numpy as np
+    except ImportError:
+        raise ImportError("backend='numpy' needs numpy: pip install 'chainrule[numpy]' "
+                          "(or pip install numpy)") from None
+    return np
+
+
+# ---------------------------------------------------------------------------
+# Helpers the program calls (derived from the op records where they can be)
+# ---------------------------------------------------------------------------
+
+def _activation_op(name):
+    method = ACTIVATIONS[name]
+    return None if method is None else ops.OPS[method.__name__]
+
+
+def activation_source(name, z):
+    """a = f(z) as numpy source, from the op's numpy form ("linear": z itself)."""
+    op = _activation_op(name)
+    return z if op is None else op.numpy.format(z)
+
+
+def prime_source(name):
+    """The body of ``<name>_prime(z)``: the op's local derivative f'(z) over arrays."""
+    from autograd.jit_numpy import numpy_source
+    op = _activation_op(name)
+    (local,) = op.local_exprs(1)
+    uses_out = "out" in E.variables(local)
+    env = {"x0": "z", "out": "a"}
+    body = f"return {numpy_source(local, env)}"
+    if uses_out:
+        body = f"a = {op.numpy.format('z')}\n    {body}"
+    return body
+
+
+def _runtime(np):
+    from autograd.jit_numpy import HELPERS
+
+    def softmax(a):
+        """softmax over each column (each sample), shifted by its max so no exp overflows."""
+        e = np.exp(a - a.max(axis=0, keepdims=True))
+        return e / e.sum(axis=0, keepdims=True)
+
+    def log_sum_exp(a):
+        """ln Σ_k e^(a_k) of each column, as max + ln Σ_k e^(a_k − max)."""
+        top = a.max(axis=0)
+        return top + np.log(np.exp(a - top).sum(axis=0))
+
+    return dict(HELPERS, softmax=softmax, log_sum_exp=log_sum_exp)
+
+
+# ---------------------------------------------------------------------------
+# The program
+# ---------------------------------------------------------------------------
+
+def matrix_program(net, loss_name):
+    """The source of ``net``'s loss and its gradients in BP1-BP4 form (a string)."""
+    layers = net.layers
+    L = layers[-1].number
+    loss = MATRIX_LOSSES[loss_name]
+    output_activation = layers[-1].activation
+    from_logit = loss.from_logit is not None and output_activation == "sigmoid"
+    args = []
+    for layer in layers:
+        l = layer.number
+        args.append(f"W{l}")
+        if layer.bias_mode != "none":
+            args.append(f"b{l}")
+    lines = []
+    emit = lines.append
+    emit(f"def {loss_name}(X, Y, seed, {', '.join(args)}):")
+    emit(f'    """Σ_x C_x over the batch (times seed: 1 for the sum, 1/m for the mean) and '
+         f'its gradients.')
+    emit("")
+    emit(f"    {loss.formula}.")
+    emit("    One column per sample: X is n_in × m, Y is n_out × m; W{l}[j-1, k-1] = w^l_jk, "
+         "b{l}[j-1] = b^l_j.")
+    emit('    """')
+    emit("    a1 = X")
+    emit("    # feedforward: z^l = w^l a^(l-1) + b^l,  a^l = f(z^l)")
+    for layer in layers:
+        l = layer.number
+        bias = f" + b{l}" if layer.bias_mode != "none" else ""
+        emit(f"    z{l} = W{l} @ a{l - 1}{bias}")
+        emit(f"    a{l} = {activation_source(layer.activation, f'z{l}')}"
+             + ("  # linear: a = z" if layer.activation == "linear" else ""))
+    emit(f"    a, z = a{L}, z{L}")
+    cost = loss.from_logit[0] if from_logit else loss.cost
+    emit(f"    C = seed * {cost}")
+    emit("    # backpropagate")
+    if from_logit:
+        emit(f"    delta{L} = seed * {loss.from_logit[1]}"
+             f"  # BP1, from the logit: ∂C_x/∂z^L = a^L − y")
+    else:
+        emit(f"    delta{L} = seed * {loss.gradient}{_times_prime(output_activation, f'z{L}')}"
+             f"  # BP1: δ^L = ∇_a C ⊙ f'(z^L)")
+    gradients = {}
+    for index in range(len(layers) - 1, -1, -1):
+        layer = layers[index]
+        l = layer.number
+        if layer.bias_mode != "none":
+            emit(f"    dC_db{l} = delta{l}.sum(axis=1, keepdims=True)"
+                 f"  # BP3: ∂C/∂b^l_j = δ^l_j, summed over the samples")
+            gradients[f"b{l}"] = f"dC_db{l}"
+        emit(f"    dC_dW{l} = delta{l} @ a{l - 1}.T"
+             f"  # BP4: ∂C/∂w^l_jk = a^(l-1)_k δ^l_j, summed over the samples")
+        gradients[f"W{l}"] = f"dC_dW{l}"
+        if index > 0:
+            below = layers[index - 1]
+            emit(f"    delta{l - 1} = (W{l}.T @ delta{l}){_times_prime(below.activation, f'z{l - 1}')}"
+                 f"  # BP2: δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ f'(z^l)")
+    emit(f"    return C, ({', '.join(gradients[a] for a in args)},)")
+    emit("")
+    for name in sorted({layer.activation for layer in layers} - {"linear"}):
+        emit(f"def {name}_prime(z):")
+        op = _activation_op(name)
+        emit(f'    """{name}\'(z), from autograd.ops.{op.name.upper()}\'s local derivative."""')
+        emit(f"    {prime_source(name)}")
+        emit("")
+    return "\n".join(lines)
+
+
+def _times_prime(activation, z):
+    return "" if activation == "linear" else f" * {activation}_prime({z})"
+
+
+class MatrixProgram:
+    """What ``net.jit_loss(loss, backend="numpy")`` returns.
+
+    ``program.batch(samples, mean=False)``   Σ (or mean) of C_x over the samples (a list
+                                             of (x..., y...) tuples, or a 2-d array with
+                                             one row each); adds ∂C/∂w to each
+                                             parameter's .grad, like the scalar jit
+    ``program(x1, .., xn, y1, .., ym)``      one sample
+    ``program.source``                       the generated code (BP1-BP4)
+    ``program.gradients(X, Y, seed, arrays)`` the pure function: C and the gradient
+                                             arrays for weight arrays, no Value touched
+    """
+
+    def __init__(self, net, loss_name, targets=None):
+        if loss_name not in MATRIX_LOSSES:
+            raise ValueError(
+                f"backend='numpy' knows nn's losses ({', '.join(sorted(MATRIX_LOSSES))}), not "
+                f"{loss_name!r}; jit a loss of your own with autograd.jit(..., backend='numpy')")
+        np = _numpy()
+        self.np = np
+        self.net = net
+        self.loss = MATRIX_LOSSES[loss_name]
+        self._targets = targets
+        self.n_in, self.n_out = net.sizes[0], net.sizes[-1]
+        self.source = matrix_program(net, loss_name)
+        self.function, self.filename = compile_source(
+            self.source, f"{loss_name}[numpy]", loss_name, _runtime(np), self)
+        self.__name__ = loss_name
+        self._layout = self._parameter_layout()
+
+    def _parameter_layout(self):
+        """[(array name, [[Value or number, ...], ...], is a parameter?)] per argument."""
+        layout = []
+        for layer in self.net.layers:
+            rows = [list(neuron.weights) for neuron in layer.neurons]
+            layout.append((f"W{layer.number}", rows, True))
+            if layer.bias_mode != "none":
+                column = [[neuron.bias] for neuron in layer.neurons]
+                layout.append((f"b{layer.number}", column, layer.bias_mode == "trainable"))
+        return layout
+
+    def arrays(self):
+        """The weight and bias matrices, read from the parameter Values now."""
+        np = self.np
+        return [np.array([[v.data for v in row] for row in rows], dtype=float)
+                for _, rows, _ in self._layout]
+
+    def gradients(self, X, Y, seed, arrays):
+        """``(C, gradient arrays)`` for the batch X, Y (columns are samples)."""
+        return self.function(X, Y, seed, *arrays)
+
+    def add_gradients(self, gradients):
+        """Add each gradient array's entries to its parameter's ``.grad``
+        (frozen parameters and constant biases are left alone)."""
+        from .module import is_frozen
+        for (_, rows, trainable), grad in zip(self._layout, gradients):
+            if not trainable:
+                continue
+            for row, grow in zip(rows, grad.tolist()):
+                for value, g in zip(row, grow):
+                    if not is_frozen(value):
+                        value.grad += g
+
+    def matrices(self, samples):
+        """``(X, Y)``: the samples as column matrices (n_in × m, n_out × m)."""
+        np = self.np
+        data = np.asarray(samples, dtype=float)
+        if data.ndim != 2 or data.shape[1] < self.n_in + 1:
+            raise TypeError(f"{self.__name__}.batch: samples must be rows (x1..x{self.n_in}, "
+                            f"targets), got shape {data.shape}")
+        X = data[:, :self.n_in].T
+        Y = data[:, self.n_in:].T
+        if Y.shape[0] != self.n_out:
+            raise TypeError(f"{self.__name__}.batch: {Y.shape[0]} target numbers per sample, "
+                            f"but the network has {self.n_out} outputs")
+        return np.ascontiguousarray(X), np.ascontiguousarray(Y)
+
+    def batch(self, samples, *, mean=False):
+        X, Y = self.matrices(samples)
+        m = X.shape[1]
+        if m == 0:
+            return 0.0
+        seed = 1.0 / m if mean else 1.0
+        C, grads = self.gradients(X, Y, seed, self.arrays())
+        self.add_gradients(grads)
+        return float(C)
+
+    def __call__(self, *numbers):
+        return self.batch([numbers])
+
+    def __repr__(self):
+        return f"<matrix program {self.__name__} of {self.net.sizes}>"
+
+
+# ---------------------------------------------------------------------------
+# Training with the matrices resident (nn.train(..., backend="numpy"))
+# ---------------------------------------------------------------------------
+
+class MatrixStep:
+    """A step function for :func:`nn.train` that keeps the weights in numpy
+    arrays between steps: each step runs the matrix program on the batch and
+    applies the optimiser's own update rule (``optimizer.rule``) to the arrays.
+    :meth:`sync` writes the numbers back into the parameter Values (their
+    ``.data``, their ``.grad`` from the last step, and the optimiser's state);
+    train() calls it after every epoch and when it stops.
+    """
+
+    def __init__(self, program, samples):
+        np = program.np
+        self.program, self.np = program, np
+        self.arrays = None
+        self.state = [{} for _ in program._layout]
+        self.grads = None
+        inputs = np.array([x for x, _ in samples], dtype=float)
+        targets = np.array([y for _, y in samples], dtype=float)
+        self.X, self.Y = np.ascontiguousarray(inputs.T), np.ascontiguousarray(targets.T)
+        self.column = {id(x): i for i, (x, _) in enumerate(samples)}
+        from .module import is_frozen
+        self.trainable = [
+            np.array([[trainable and not is_frozen(v) for v in row] for row in rows])
+            if trainable else None
+            for _, rows, trainable in program._layout]
+
+    def __call__(self, net, loss, optimizer, batch_inputs, batch_targets):
+        np = self.np
+        if self.arrays is None:
+            self.arrays = self.program.arrays()
+            self.optimizer = optimizer
+        columns = [self.column[id(x)] for x in batch_inputs]
+        X, Y = self.X[:, columns], self.Y[:, columns]
+        seed = 1.0 / len(columns) if loss.reduction == "mean" else 1.0
+        cost, grads = self.program.gradients(X, Y, seed, self.arrays)
+        if hasattr(optimizer, "tick"):
+            optimizer.tick()
+        for i, (w, g, mask) in enumerate(zip(self.arrays, grads, self.trainable)):
+            if mask is None:
+                continue
+            updated = optimizer.rule(w, g, self.state[i])
+            self.arrays[i] = np.where(mask, updated, w) if not mask.all() else updated
+        self.grads = grads
+        return float(cost)
+
+    def sync(self):
+        """Write the arrays back into the parameter Values and the optimiser's state."""
+        if self.arrays is None:
+            return
+        positions = {id(p): k for k, p in enumerate(self.optimizer.parameters)}
+        for (_, rows, trainable), w, g, state in zip(self.program._layout, self.arrays,
+                                                     self.grads, self.state):
+            if not trainable:
+                continue
+            flat_w, flat_g = w.tolist(), g.tolist()
+            for row, wrow, grow in zip(rows, flat_w, flat_g):
+                for value, new, grad in zip(row, wrow, grow):
+                    value.data, value.grad = new, grad
+            self._sync_state(rows, state, positions)
+
+    def _sync_state(self, rows, state, positions):
+        """The optimiser's per-parameter lists (velocity, m, v) from the state arrays."""
+        lists = {"velocity": "_velocity", "m": "_m", "v": "_v"}
+        for key, attr in lists.items():
+            if key not in state or not hasattr(self.optimizer, attr):
+                continue
+            target = getattr(self.optimizer, attr)
+            values = self.np.broadcast_to(state[key], (len(rows), len(rows[0]))).tolist()
+            for row, vrow in zip(rows, values):
+                for value, number in zip(row, vrow):
+                    k = positions.get(id(value))
+                    if k is not None:
+                        target[k] = number

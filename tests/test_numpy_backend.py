@@ -1,0 +1,217 @@
+"""The numpy backend: the network's BP1-BP4 matrix program, and any jitted
+function over arrays of samples.
+
+Oracle: the scalar engine (loss(net(x), y).backward() summed over the batch),
+itself held to PyTorch and finite differences elsewhere; the two must agree to
+1e-12 relative (numpy sums pairwise, so not to the last bit).
+"""
+
+import itertools
+import linecache
+import math
+import os
+import random
+import subprocess
+import sys
+
+import pytest
+
+import nn
+from autograd import Value, jit
+
+np = pytest.importorskip("numpy")
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ACTIVATIONS = ["sigmoid", "tanh", "relu", "linear"]
+LOSSES = ["half_squared_error", "sum_squared_error", "half_mean_squared_error",
+          "binary_cross_entropy", "cross_entropy"]
+
+
+def batch_for(loss, n_in, n_out, m, rng):
+    rows = []
+    for _ in range(m):
+        x = [rng.uniform(-1, 1) for _ in range(n_in)]
+        if loss == "cross_entropy":
+            t = rng.randrange(n_out)
+            y = [1.0 if k == t else 0.0 for k in range(n_out)]
+        else:
+            y = [rng.uniform(0.05, 0.95) for _ in range(n_out)]
+        rows.append(tuple(x) + tuple(y))
+    return rows
+
+
+def engine_gradients(net, loss, rows, n_in, mean):
+    """The scalar engine's C and parameter gradients for the batch."""
+    fn = getattr(nn, loss)
+    outputs = [net(list(r[:n_in])) for r in rows]
+    targets = [list(r[n_in:]) for r in rows]
+    if loss == "half_mean_squared_error":
+        C = fn(outputs, targets)
+    else:
+        C = fn(outputs, targets, reduction="mean" if mean else "sum")
+    net.zero_grad()
+    C.backward()
+    return C.data, [p.grad for p in net.parameters()]
+
+
+def close(a, b, rel=1e-12):
+    return math.isclose(a, b, rel_tol=rel, abs_tol=1e-15)
+
+
+@pytest.mark.parametrize("hidden, output, loss",
+                         [(h, o, l) for h, o, l in itertools.product(ACTIVATIONS, ACTIVATIONS,
+                                                                     LOSSES)
+                          if l != "binary_cross_entropy" or o == "sigmoid"])
+def test_matrix_program_equals_the_scalar_engine(hidden, output, loss):
+    rng = random.Random(hash((hidden, output, loss)) % 1000)
+    n_in, n_out = 3, 2
+    net = nn.MLP([n_in, 4, n_out], activation=[hidden, output], seed=rng.randrange(100))
+    rows = batch_for(loss, n_in, n_out, 6, rng)
+    mean = loss == "half_mean_squared_error"
+    want_C, want = engine_gradients(net, loss, rows, n_in, mean)
+    program = net.jit_loss(loss, backend="numpy")
+    net.zero_grad()
+    got_C = program.batch(rows, mean=mean)
+    got = [p.grad for p in net.parameters()]
+    assert close(got_C, want_C), (got_C, want_C)
+    worst = max((abs(a - b) / abs(b) for a, b in zip(got, want) if b), default=0.0)
+    assert all(close(a, b) for a, b in zip(got, want)), f"worst relative error {worst:.3g}"
+
+
+def test_the_source_is_nielsen_s_equations_and_is_registered_for_tracebacks():
+    net = nn.MLP([2, 3, 1], seed=0)
+    program = net.jit_loss(nn.half_squared_error, backend="numpy")
+    source = program.source
+    for line in ["z3 = W3 @ a2 + b3", "a3 = np_sigmoid(z3)",
+                 "delta3 = seed * (a - Y) * sigmoid_prime(z3)  # BP1",
+                 "delta2 = (W3.T @ delta3) * sigmoid_prime(z2)  # BP2",
+                 "dC_db3 = delta3.sum(axis=1, keepdims=True)  # BP3",
+                 "dC_dW3 = delta3 @ a2.T  # BP4", "dC_dW2 = delta2 @ a1.T  # BP4"]:
+        assert line in source, line
+    assert "One column per sample" in source
+    first = source.splitlines()[0]
+    assert linecache.getline(program.filename, 1).rstrip("\n") == first
+
+
+def test_a_constant_bias_and_no_bias_and_frozen_weights():
+    rng = random.Random(4)
+    net = nn.MLP([2, 3, 1], bias=[0.35, "none"], seed=5)
+    net.freeze("w2_11")
+    rows = batch_for("half_squared_error", 2, 1, 5, rng)
+    want_C, want = engine_gradients(net, "half_squared_error", rows, 2, False)
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    net.zero_grad()
+    assert close(program.batch(rows), want_C)
+    assert all(close(a, b) for a, b in zip([p.grad for p in net.parameters()], want))
+    assert net.parameter("w2_11").grad == 0.0
+
+
+@pytest.mark.parametrize("make_optimizer", [
+    lambda net: nn.SGD(net.parameters(), lr=0.5),
+    lambda net: nn.SGD(net.parameters(), lr=0.3, momentum=0.9),
+    lambda net: nn.Adam(net.parameters(), lr=0.01),
+])
+def test_train_with_the_numpy_backend_equals_the_python_backend(make_optimizer):
+    rng = random.Random(2)
+    X = np.array([[rng.uniform(-1, 1) for _ in range(3)] for _ in range(60)])
+    T = np.array([rng.randrange(3) for _ in range(60)])
+    results = []
+    for backend in ("python", "numpy"):
+        net = nn.MLP([3, 5, 3], activation=["tanh", "linear"], seed=1)
+        opt = make_optimizer(net)
+        history = nn.train(net, X, T, epochs=3, batch=8, loss="cross_entropy", optimizer=opt,
+                           shuffle=True, seed=7, progress=False, backend=backend)
+        results.append((list(history), [p.data for p in net.parameters()],
+                        [p.grad for p in net.parameters()]))
+    (h1, w1, g1), (h2, w2, g2) = results
+    assert all(close(a, b, 1e-11) for a, b in zip(h1, h2))
+    assert all(close(a, b, 1e-11) for a, b in zip(w1, w2))
+    assert all(close(a, b, 1e-9) for a, b in zip(g1, g2))
+
+
+def test_a_loss_of_your_own_trains_through_the_traced_program_over_arrays():
+    def my_loss(outputs, targets):
+        return (outputs[0] - targets[0]) ** 4
+    rng = random.Random(3)
+    X = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(20)]
+    Y = [[rng.uniform(0, 1)] for _ in range(20)]
+    results = []
+    for backend in ("python", "numpy"):
+        net = nn.MLP([2, 3, 1], seed=9)
+        h = nn.train(net, X, Y, epochs=2, lr=0.5, batch=5, loss=my_loss, progress=False,
+                     backend=backend)
+        results.append((list(h), [p.data for p in net.parameters()]))
+    assert all(close(a, b, 1e-11) for a, b in zip(results[0][0], results[1][0]))
+    assert all(close(a, b, 1e-11) for a, b in zip(results[0][1], results[1][1]))
+
+
+# ---------------------------------------------------------------------------
+# Any jitted function over arrays
+# ---------------------------------------------------------------------------
+
+def test_a_jitted_function_over_arrays_equals_the_scalar_batch():
+    w = Value(0.5, name="w", kind="parameter")
+    b = Value(-0.2, name="b", kind="parameter")
+
+    def f(x, y):
+        z = w * x + b
+        return ((z.sigmoid() - y) ** 2 + z.relu() * 0.1 + abs(x - y + 3.0).log()
+                + (x * 0.3).exp() / (1.0 + y * y) + (z * z + 1.0).sqrt() + z.tanh()
+                + z.softplus())
+    rng = random.Random(0)
+    rows = [(rng.uniform(-2, 2), rng.uniform(-2, 2)) for _ in range(500)]
+    scalar, vector = jit(f), jit(f, backend="numpy")
+    total = scalar.batch(rows, mean=True)
+    grads = (w.grad, b.grad)
+    w.grad = b.grad = 0.0
+    assert close(vector.batch(np.array(rows), mean=True), total)
+    assert close(w.grad, grads[0]) and close(b.grad, grads[1])
+    assert "np.where" in vector.program("numpy", 2).source
+
+
+def test_a_numpy_batch_raises_the_eager_error_naming_the_sample():
+    f = jit(lambda x, y: (x - y).log(), backend="numpy")
+    with pytest.raises(ValueError, match=r"log: input must be > 0, got 't1' = -1\.0 "
+                                         r"\(sample 3 of the batch\)"):
+        f.batch([(2.0, 1.0), (3.0, 1.0), (1.0, 2.0)])
+    g = jit(lambda x: x / (x - 1.0), backend="numpy")
+    with pytest.raises(ZeroDivisionError, match=r"div: division by zero.*\(sample 2 of"):
+        g.batch([(3.0,), (1.0,)])
+    nan = jit(lambda x: x.log(), backend="numpy")
+    assert math.isnan(nan.batch([(math.nan,)]))     # nan flows, as in eager
+
+
+@pytest.mark.parametrize("samples, message", [
+    ([(1.0, True)], "jit input 'y' of <lambda>\\(\\) batch sample 1 needs a real number"),
+    ([(1.0, 2.0), (1.0,)], "batch sample 2: 1 number"),
+    ("xy", "samples must be a 2-d array"),
+    (np.zeros(3), "samples must be 2-d"),
+])
+def test_bad_samples_are_refused_naming_what_was_wrong(samples, message):
+    w = Value(1.0, kind="parameter")
+    f = jit(lambda x, y: w * x + y, backend="numpy")
+    with pytest.raises(TypeError, match=message):
+        f.batch(samples)
+    assert w.grad == 0.0
+
+
+def test_numpy_is_optional():
+    code = ("import sys; sys.modules['numpy'] = None\n"
+            "import autograd, nn\n"
+            "from autograd import Value, jit\n"
+            "net = nn.MLP([2, 2, 1], seed=0)\n"
+            "print(jit(lambda x: x * 2.0)(3.0), net.jit_loss()(0.1, 0.2, 0.3) > 0)\n"
+            "try:\n"
+            "    jit(lambda x: x, backend='numpy')\n"
+            "except ImportError as e:\n"
+            "    print(e)\n"
+            "try:\n"
+            "    net.jit_loss(backend='numpy')\n"
+            "except ImportError as e:\n"
+            "    print(e)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT), timeout=60)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "6.0 True"
+    assert "pip install 'chainrule[numpy]'" in lines[1] and "pip install 'chainrule[numpy]'" in lines[2]
