@@ -413,7 +413,8 @@ class Jitted:
         program.filename = _free_filename(f"<chainrule-jit:{self.__name__}{suffix}>")
         self._filenames.append(program.filename)
         _register(program.filename, program.source)
-        namespace = dict(helpers, PARAMETERS=program.parameters, __name__="autograd.jit.generated")
+        namespace = dict(helpers, PARAMETERS=program.parameters, __name__="autograd.jit.generated",
+                         **getattr(program, "namespace", {}))
         exec(compile(program.source, program.filename, "exec"), namespace)
         function = program.function = namespace[program.name]
         self._programs[key] = program

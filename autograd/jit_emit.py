@@ -27,7 +27,14 @@ import re
 
 from . import expr as E
 from . import ops
-from .floats import idiv, iexp, ilog, ipow
+from itertools import repeat as _repeat
+from operator import add as _add
+from operator import attrgetter
+from operator import mul as _mul
+
+from .floats import idiv, iexp, ilog, ipow, left_sum
+
+_data_of = attrgetter("data")
 from .notation import TextNotation, forward_expr, local_rules, number
 from .ops import CONSTANT
 
@@ -36,6 +43,9 @@ __all__ = ["Program", "generate", "HELPERS", "Graph", "expression_source"]
 #: a sum of more terms than this is written over several lines, t = t + ... (Python's
 #: compiler recurses once per + of one expression; inline + is faster than any call)
 CHUNK = 100
+#: a dot of at least this many weights is a "wide row": its weights are read as one
+#: tuple and its sums run in C (left_sum(map(mul, W, A))), see _Emitter.plan_rows
+WIDE_DOT = 32
 
 #: the names the generated code calls: math functions, IEEE helpers (never raise),
 #: and each op's forward where it has no inline source (pow, softplus, maximum, ...)
@@ -52,7 +62,8 @@ for _op in ops.OPS.values():
     if _op.ieee is not _op.forward:
         _IEEE_HELPERS[_op.name] = "i" + _op.name
         HELPERS["i" + _op.name] = _op.ieee
-HELPERS.update(idiv=idiv, ipow=ipow, ilog=ilog, iexp=iexp)
+HELPERS.update(idiv=idiv, ipow=ipow, ilog=ilog, iexp=iexp, left_sum=left_sum, mul=_mul,
+               add=_add, repeat=_repeat, data_of=_data_of)
 
 _RESERVED = frozenset(HELPERS) | frozenset(keyword.kwlist) | {
     "abs", "PARAMETERS", "samples", "seed", "total", "_e", "None", "True", "False", "args"}
@@ -207,6 +218,7 @@ class Program:
         self.input_names = input_names  # argument names
         self.filename = None            # set when compiled: <chainrule-jit:NAME>
         self.function = None            # the compiled function (no error translation)
+        self.namespace = {}             # tuples of parameter Values the code reads (ROW_...)
 
 
 class Graph:
@@ -263,6 +275,51 @@ class _Emitter:
             else:
                 unnamed += 1
                 self.code[id(node)] = names.take(f"t{unnamed}")
+        self.plan_rows(names)
+
+    #: the numpy emitter writes whole arrays instead
+    wide_rows = True
+
+    def plan_rows(self, names):
+        """Find the wide rows: dot nodes z = Σ_k w_k a_k (+ b) with at least WIDE_DOT
+        weights that are parameters used by nothing else.  Their weights are read
+        as one tuple per call, their forward is left_sum(map(mul, W, A)), and their
+        weights' gradients are a list made by map.  The dots that share one input
+        tuple A form a group; when every consumer of each input is one of the
+        group's dots, the inputs' gradients are one C-level sum each, over the
+        group in the order the eager engine adds them (bit for bit the same)."""
+        g = self.graph
+        self.rows, self.groups, self.row_of_weight = {}, {}, set()
+        if not self.wide_rows:
+            return
+        uses = {}
+        for node in g.derived:
+            for p in g.parents(node):
+                uses[id(p)] = uses.get(id(p), 0) + 1
+        params = {id(n) for n in g.parameters}
+        for node in g.derived:
+            if g.op(node) is not ops.DOT or node in g.detached:
+                continue
+            parents = node._prev
+            n = len(parents) // 2
+            weights, inputs = parents[:n], parents[n:2 * n]
+            if n < WIDE_DOT or len({id(w) for w in weights}) != n or not all(
+                    id(w) in params and uses[id(w)] == 1 for w in weights):
+                continue
+            key = tuple(id(a) for a in inputs)
+            group = self.groups.get(key)
+            if group is None:
+                group = self.groups[key] = {"name": names.take(f"A{len(self.groups) + 1}"),
+                                            "inputs": inputs, "members": []}
+            group["members"].append(node)
+            self.rows[id(node)] = (names.take(f"W_{self.code[id(node)]}"), group)
+            self.row_of_weight.update(id(w) for w in weights)
+        for group in self.groups.values():
+            inputs, members = group["inputs"], group["members"]
+            group["vector_grads"] = (len({id(a) for a in inputs}) == len(inputs) and all(
+                a._op is not CONSTANT and uses.get(id(a)) == len(members) for a in inputs))
+            group["pending"] = len(members)
+            group["upstreams"] = []
 
     # -- helpers ---------------------------------------------------------------
 
@@ -302,17 +359,52 @@ class _Emitter:
             doc += "."
         self.emit(1, f'"""{doc}"""')
         needs = self.needs_grad() if self.kind != "forward" else {}
-        if params:
+        scalar = [(n, p) for n, p in zip(g.parameters, params) if id(n) not in self.row_of_weight]
+        if scalar:
             self.emit(1, "# the parameters' numbers, read once per call")
-            self.emit(1, f"{', '.join('p_' + p for p in params)}{',' if len(params) == 1 else ''} = PARAMETERS")
-            for p in params:
+            if len(scalar) == len(params) and len(params) <= CHUNK:
+                self.emit(1, f"{', '.join('p_' + p for p in params)}"
+                             f"{',' if len(params) == 1 else ''} = PARAMETERS")
+            else:   # runs of consecutive parameters, at most CHUNK to a line
+                index = {id(n): i for i, n in enumerate(g.parameters)}
+                runs = []
+                for n, p in scalar:
+                    i = index[id(n)]
+                    if runs and runs[-1][1] == i and len(runs[-1][2]) < CHUNK:
+                        runs[-1][1], runs[-1][2] = i + 1, runs[-1][2] + [p]
+                    else:
+                        runs.append([i, i + 1, [p]])
+                for start, end, names_ in runs:
+                    self.emit(1, f"{', '.join('p_' + p for p in names_)}, = "
+                                 f"PARAMETERS[{start}:{end}]")
+            for _, p in scalar:
                 self.emit(1, f"{p} = p_{p}.data")
+        self.namespace = {}
+        if self.rows:
+            self.emit(1, "# wide rows: each neuron's weights as one tuple (W_z[k-1] = w_k)")
+        for node in g.derived:
+            found = self.rows.get(id(node))
+            if found is not None:
+                row, _ = found
+                n = len(node._prev) // 2
+                self.namespace[f"ROW_{row}"] = tuple(node._prev[:n])
+                self.emit(1, f"{row} = tuple(map(data_of, ROW_{row}))")
+        if self.kind != "forward":
+            for group in self.groups.values():
+                if group["vector_grads"] and needs.get(id(group["inputs"][0])):
+                    order = [self.rows[id(z)][0] for z in reversed(group["members"])]
+                    self.emit(1, f"C_{group['name']} = tuple(zip({', '.join(order)}))"
+                                 f"  # the columns, in the order the gradients are added")
         if self.kind == "batch":
-            grads = [p for n, p in zip(g.parameters, params) if needs.get(id(n))]
-            if grads:
+            grads = [p for n, p in scalar if needs.get(id(n))]
+            if grads or self.rows:
                 self.emit(1, "# gradients summed over the samples")
                 for p in grads:
                     self.emit(1, f"g_{p} = -0.0")
+                for node in g.derived:
+                    if id(node) in self.rows and needs.get(id(node)):
+                        self.emit(1, f"g_{self.rows[id(node)][0]} = [-0.0] * "
+                                     f"{len(node._prev) // 2}")
             self.emit(1, "total = 0.0")
             self.emit(1, f"for {', '.join(args)}{',' if len(args) == 1 else ''} in samples:")
         self.emit(body, "# forward")
@@ -324,11 +416,16 @@ class _Emitter:
         if self.kind == "batch":
             self.emit(2, f"total += {root}")
         if self.kind != "forward":
-            written = [p for n, p in zip(g.parameters, params) if needs.get(id(n))]
-            if written:
+            written = [p for n, p in scalar if needs.get(id(n))]
+            rows = [self.rows[id(n)][0] for n in g.derived
+                    if id(n) in self.rows and needs.get(id(n))]
+            if written or rows:
                 self.emit(1, "# add the gradients to the parameters, once")
                 for p in written:
                     self.emit(1, f"p_{p}.grad += g_{p}")
+                for row in rows:
+                    self.emit(1, f"for p, g in zip(ROW_{row}, g_{row}):")
+                    self.emit(2, "p.grad += g")
         if self.kind == "batch":
             self.emit(1, "return total")
         elif self.input_grads:
@@ -340,7 +437,9 @@ class _Emitter:
             self.emit(1, f"return {root}")
         text = "\n".join(t for t, _ in self.lines) + "\n"
         infos = {i: info for i, (_, info) in enumerate(self.lines, 1) if info is not None}
-        return Program(self.fn_name, self.kind, text, infos, tuple(g.parameters), args)
+        program = Program(self.fn_name, self.kind, text, infos, tuple(g.parameters), args)
+        program.namespace = self.namespace
+        return program
 
     def needs_grad(self):
         """id(node) -> True for nodes whose gradient the program must compute."""
@@ -363,6 +462,17 @@ class _Emitter:
         note = " (no gradient: computed under no_grad)" if node in g.detached else ""
         a = [self.src(p) for p in g.parents(node)]
         info = LineInfo(node, "forward", a, self.src(node))
+        found = self.rows.get(id(node))
+        if found is not None:
+            row, group = found
+            n = len(a) // 2
+            if group["members"][0] is node:   # the shared input tuple, once per sample
+                self.emit_sum(indent, group["name"], [f"({', '.join(a[n:2 * n])},)"],
+                              "the inputs of a wide layer", None)
+            bias = f" + {a[2 * n]}" if len(a) & 1 else ""
+            self.emit(indent, f"{self.code[id(node)]} = left_sum(map(mul, {row}, "
+                              f"{group['name']})){bias}  # dot (a wide row, summed in C)", info)
+            return
         self.emit_sum(indent, self.code[id(node)], self.forward_terms(op, a, g.parents(node)),
                       f"{op.name}{note}", info)
 
@@ -423,6 +533,9 @@ class _Emitter:
             wanted = [i for i, p in enumerate(parents) if needs.get(id(p))]
             if not wanted:
                 continue
+            if id(node) in self.rows:
+                self.backward_row(indent, node, needs, pending, terms, is_param, batch)
+                continue
             templates = self.edge_templates(node)
             name = self.code[id(node)]
             operands = [self.src(p) for p in parents]
@@ -440,6 +553,55 @@ class _Emitter:
                     self.emit_gradient(indent, parent, terms.pop(id(parent)),
                                        batch and id(parent) in is_param,
                                        LineInfo(node, "backward", operands, name))
+
+    def backward_row(self, indent, node, needs, pending, terms, is_param, batch):
+        """A wide row's backward: its weights' gradients as one list, its bias as
+        usual, its inputs' gradients one C-level sum each once the group is done."""
+        row, group = self.rows[id(node)]
+        parents = node._prev
+        n = len(parents) // 2
+        name = self.code[id(node)]
+        info = LineInfo(node, "backward", [self.src(p) for p in parents], name)
+        products = f"map(mul, {group['name']}, repeat(g_{name}))"
+        if batch:
+            self.emit(indent, f"g_{row} = [*map(add, g_{row}, {products})]"
+                              f"  # ∂{name}/∂w_k = a_k, summed over the samples", info)
+        else:
+            self.emit(indent, f"g_{row} = [*{products}]  # ∂{name}/∂w_k = a_k", info)
+        if len(parents) & 1 and needs.get(id(parents[2 * n])):
+            bias = parents[2 * n]
+            terms.setdefault(id(bias), []).append(
+                (f"g_{name}", f"∂{self.label(node)}/∂{self.label(bias)} = 1"))
+            pending[id(bias)] -= 1
+            if pending[id(bias)] == 0:
+                self.emit_gradient(indent, bias, terms.pop(id(bias)),
+                                   batch and id(bias) in is_param, info)
+        inputs = parents[n:2 * n]
+        if not group["vector_grads"]:
+            templates = self.edge_templates(node)
+            env = {f"x{i}": self.src(p) for i, p in enumerate(parents)}
+            env["out"], env["g"] = name, "g_" + name
+            for i in range(n, 2 * n):
+                parent = parents[i]
+                if not needs.get(id(parent)):
+                    continue
+                terms.setdefault(id(parent), []).append(
+                    (templates[i][0].format_map(env),
+                     f"∂{self.label(node)}/∂{self.label(parent)} = {self.label(parents[i - n])}"))
+                pending[id(parent)] -= 1
+                if pending[id(parent)] == 0:
+                    self.emit_gradient(indent, parent, terms.pop(id(parent)),
+                                       batch and id(parent) in is_param, info)
+            return
+        group["upstreams"].append(f"g_{name}")
+        group["pending"] -= 1
+        if group["pending"] or not needs.get(id(inputs[0])):
+            return
+        targets = [f"g_{self.code[id(a)]}" for a in inputs]
+        self.emit(indent, f"G_{group['name']} = ({', '.join(group['upstreams'])},)", info)
+        self.emit(indent, f"{', '.join(targets)}, = [left_sum(map(mul, c, G_{group['name']})) "
+                          f"for c in C_{group['name']}]  # ∂/∂a_k = Σ_j w_jk g_zj", info)
+        self.written.update(id(a) for a in inputs)
 
     def emit_root_gradient(self, indent, root, accumulate):
         """``g_root = 1.0`` (times the seed in a batch)."""

@@ -156,6 +156,7 @@ class _NumpyEmitter(_Emitter):
     """The scalar emitter's structure (names, gradient order, comments) writing arrays."""
 
     expression = staticmethod(numpy_source)
+    wide_rows = False   # every node is already a whole array
 
     def forward_terms(self, op, a, parents):
         if op is ops.DOT:

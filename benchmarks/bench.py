@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""chainrule against its peers, side by side in one run (issue 4).
+"""chainrule against its peers, side by side in one run.
 
     make bench                      # full sizes, writes benchmarks/RESULTS.md
     make bench-smoke                # tiny sizes, seconds, prints only (CI)
@@ -7,10 +7,13 @@
 
 Workloads: (1) a training step of a 2-16-16-1 ReLU MLP on 100 samples,
 (2) the same with sigmoid everywhere, (3) backward through a chain of
-1,000,000 nodes, (4) bytes per node.  Contenders: chainrule eager (nn.MLP's
+1,000,000 nodes, (4) bytes per node, (5) a training step of a wide
+2-256-256-1 MLP on 100 samples, (6) one epoch of Nielsen's 784-30-10 network
+on 50,000 samples in mini-batches of 10.  Contenders: chainrule eager (nn.MLP's
 default graph: one dot node per neuron), chainrule with elementary ops
-(fused=False, micrograd's graph), chainrule jit, micrograd, PyTorch with 0-d
-float64 tensors (if importable) and the plain-float forward floor.
+(fused=False, micrograd's graph), chainrule jit, chainrule's numpy backend,
+backprop written by hand in numpy, micrograd, PyTorch with 0-d float64
+tensors (if importable) and the plain-float forward floor.
 
 Before timing, every contender's loss and gradient are checked against
 chainrule eager's (to 1e-9), and again the weights after one SGD step.
@@ -30,6 +33,7 @@ for path in (HERE, ROOT):  # this checkout's autograd and nn, and the helpers be
 import chain_workload  # noqa: E402
 import memory_workload  # noqa: E402
 import mlp_contenders as mc  # noqa: E402
+import nielsen_workload  # noqa: E402
 import report  # noqa: E402
 from problem import SIZES, make_problem  # noqa: E402
 from timing import Timed, frozen_heap, time_round_robin  # noqa: E402
@@ -47,16 +51,26 @@ class Settings:
     chain_repeat: int
     chain_budget_s: float     # stop building a peer's chain after this long
     memory_ops: int           # a*b+c operations for workload 4 (2 nodes each)
+    wide: tuple               # the wide network of workload 5
+    nielsen_samples: int      # samples in workload 6's epoch
 
 
 FULL = Settings(samples=100, repeat=7, warmup=1, chain_nodes=1_000_000, chain_repeat=3,
-                chain_budget_s=60.0, memory_ops=100_000)
+                chain_budget_s=60.0, memory_ops=100_000, wide=(2, 256, 256, 1),
+                nielsen_samples=50_000)
 SMOKE = Settings(samples=4, repeat=1, warmup=0, chain_nodes=10_000, chain_repeat=1,
-                 chain_budget_s=5.0, memory_ops=1_000)
+                 chain_budget_s=5.0, memory_ops=1_000, wide=(2, 16, 16, 1),
+                 nielsen_samples=200)
 
-#: the targets of issue 4
-TARGET_VS_MICROGRAD = 12.0
-TARGET_VS_TORCH = 4.0
+#: the targets: ratios measured in the same run
+TARGET_EAGER_VS_MICROGRAD = 40.0
+TARGET_JIT_VS_MICROGRAD = 250.0
+TARGET_NUMPY_VS_MICROGRAD = 3000.0
+TARGET_NUMPY_VS_HAND = 2.0
+TARGET_JIT_VS_FLOOR = 2.0
+TARGET_FIRST_CALL_S = 5.0
+TARGET_EPOCH_VS_NETWORK_PY = 2.0
+TARGET_CHAIN_VS_TORCH = 2.5
 TARGET_CHAIN_S = 5.0
 TARGET_MEMORY_FRACTION = 1 / 3
 
@@ -75,6 +89,10 @@ MLP_ROWS = {
     "chainrule eager, elementary ops": "nn.MLP(fused=False): a * and a + node per weight "
                                        "(micrograd's graph)",
     "chainrule jit": "net.jit_loss(), traced once, .batch() per step",
+    "chainrule numpy backend": "net.jit_loss(backend='numpy'): generated BP1-BP4 matrix "
+                               "code, weights in arrays (nn.train(backend='numpy'))",
+    "hand-written numpy": "backprop written by hand in numpy for this benchmark "
+                          "(Nielsen's equations over the batch)",
     "micrograd": "micrograd 0.1.0 nn.MLP, default GC",
     "micrograd, GC disabled": "same, gc.disable() during the step (its cycles freed "
                               "by the untimed gc.collect())",
@@ -83,18 +101,23 @@ MLP_ROWS = {
 }
 
 
-def build_contenders(problem, have_torch, have_jit):
-    """key -> contender object, for the rows that can run here."""
-    contenders = {
-        "chainrule eager": mc.ChainruleEager(problem),
-        "chainrule eager, elementary ops": mc.ChainruleEager(problem, fused=False),
-    }
+def build_contenders(problem, have_torch, have_jit, have_numpy, wide=False):
+    """key -> contender object, for the rows that can run here (the wide network
+    skips the per-node engines, which take seconds per step there)."""
+    contenders = {}
+    if not wide:
+        contenders["chainrule eager"] = mc.ChainruleEager(problem)
+        contenders["chainrule eager, elementary ops"] = mc.ChainruleEager(problem, fused=False)
     if have_jit:
         contenders["chainrule jit"] = mc.ChainruleJit(problem)
-    contenders["micrograd"] = mc.Micrograd(problem)
-    contenders["micrograd, GC disabled"] = mc.Micrograd(problem)
-    if have_torch:
-        contenders["PyTorch"] = mc.Torch(problem)
+    if have_numpy:
+        contenders["chainrule numpy backend"] = mc.ChainruleNumpy(problem)
+        contenders["hand-written numpy"] = mc.HandNumpy(problem)
+    if not wide:
+        contenders["micrograd"] = mc.Micrograd(problem)
+        contenders["micrograd, GC disabled"] = mc.Micrograd(problem)
+        if have_torch:
+            contenders["PyTorch"] = mc.Torch(problem)
     contenders["plain-float floor"] = mc.FloatFloor(problem)
     return contenders
 
@@ -103,14 +126,15 @@ def check_same_work(problem, contenders, say):
     """Loss and ∂C/∂p of every contender equal chainrule eager's (to 1e-9), and
     after one SGD step so are the weights.  Returns table rows; raises
     CheckFailed when a difference exceeds the tolerance."""
-    reference = contenders["chainrule eager"]
+    base = next(iter(contenders))
+    reference = contenders[base]
     loss = reference.gradient()
     grads = reference.grads()
     reference.step()
     weights = reference.weights()
     rows = []
     for key, contender in contenders.items():
-        if key == "chainrule eager":
+        if key == base:
             continue
         if isinstance(contender, mc.FloatFloor):
             d_loss, d_grad, d_step = abs(contender.loss() - loss) / max(1.0, abs(loss)), None, None
@@ -124,32 +148,61 @@ def check_same_work(problem, contenders, say):
                 f"weights after a step {d_step:.1e}")
         worst = max(d for d in (d_loss, d_grad, d_step) if d is not None)
         if worst > TOLERANCE:
-            raise CheckFailed(f"{problem.name}: {key} differs from chainrule eager by "
+            raise CheckFailed(f"{problem.name}: {key} differs from {base} by "
                               f"{worst:.3e} (loss {d_loss}, gradient {d_grad}, step {d_step})")
         rows.append((problem.name, key, *("—" if d is None else f"{d:.1e}"
                                           for d in (d_loss, d_grad, d_step))))
-    say(f"  all agree with chainrule eager to {TOLERANCE:g} (C = {loss:.6g}, "
+    say(f"  all agree with {base} to {TOLERANCE:g} (C = {loss:.6g}, "
         f"{len(grads)} parameters)")
     return rows
 
 
-def run_mlp_workload(name, settings, have_torch, have_jit, say):
+def run_mlp_workload(name, settings, have_torch, have_jit, have_numpy, say, sizes=None):
     """Check, then time every contender's step; returns (rows, medians, check rows)."""
-    problem = make_problem(name, settings.samples)
-    contenders = build_contenders(problem, have_torch, have_jit)
-    say(f"Workload {name}: same loss, gradient and update? (relative difference to "
-        f"chainrule eager)")
+    wide = sizes is not None
+    problem = make_problem(name, settings.samples, **({"sizes": sizes} if wide else {}))
+    contenders = build_contenders(problem, have_torch, have_jit, have_numpy, wide)
+    base_key = next(iter(contenders))
+    say(f"Workload {name} {'-'.join(map(str, problem.sizes))}: same loss, gradient and "
+        f"update? (relative difference to {base_key})")
     checked = check_same_work(problem, contenders, say)
     entries = [Timed(key, contender.step, gc_enabled=key != "micrograd, GC disabled")
                for key, contender in contenders.items()]
     with frozen_heap():
         time_round_robin(entries, settings.repeat, settings.warmup)
     medians = {entry.key: entry.median for entry in entries}
-    base = medians["chainrule eager"]
-    rows = [(f"**{key}**" if key == "chainrule eager" else key, report.seconds(t),
+    base = medians[base_key]
+    rows = [(f"**{key}**" if key == base_key else key, report.seconds(t),
              report.ratio(t / base), MLP_ROWS[key])
             for key, t in medians.items()]
     return rows, medians, checked
+
+
+def first_jit_call(settings, sizes):
+    """Seconds from a fresh network to the result of the jit's first batch call
+    (trace, generate, compile, run) on the wide network."""
+    import time
+
+    import nn
+    problem = make_problem("relu", settings.samples, sizes=sizes)
+    net = nn.MLP(list(sizes), activation=list(problem.activations), weights=problem.weights,
+                 biases=problem.biases)
+    samples = [(*x, y) for x, y in zip(problem.inputs, problem.targets)]
+    start = time.perf_counter()
+    net.jit_loss(nn.half_squared_error).batch(samples)
+    return time.perf_counter() - start
+
+
+def run_nielsen_workload(settings, say):
+    n = settings.nielsen_samples
+    say(f"Workload nielsen: one epoch of {n:,} samples, 784-30-10, batches of 10")
+    with frozen_heap():
+        ours = nielsen_workload.chainrule_epoch(n)
+    with frozen_heap():
+        theirs = nielsen_workload.network_py_epoch(n)
+    rows = [(r.key, f"{r.samples:,}", report.seconds(r.seconds),
+             report.ratio(r.seconds / ours.seconds)) for r in (ours, theirs)]
+    return rows, (ours, theirs)
 
 
 # ---------------------------------------------------------------------------
@@ -199,26 +252,53 @@ def verdict(ok):
     return "pass" if ok else "**FAIL**"
 
 
-def target_rows(relu, chain, memory, chain_nodes):
+def target_rows(relu, sigmoid, wide, first_call, nielsen, chain, memory, chain_nodes, smoke):
+    """One row per target: the ratio measured in this run and whether it is met."""
     rows = []
-    vs_mg = relu["micrograd"] / relu["chainrule eager"]
-    rows.append((f"workload 1: chainrule eager ≥ {TARGET_VS_MICROGRAD:g}x faster than "
-                 f"micrograd (default GC)", report.ratio(vs_mg),
-                 verdict(vs_mg >= TARGET_VS_MICROGRAD)))
-    if "PyTorch" in relu:
-        vs_torch = relu["PyTorch"] / relu["chainrule eager"]
-        rows.append((f"workload 1: chainrule eager ≥ {TARGET_VS_TORCH:g}x faster than PyTorch",
-                     report.ratio(vs_torch), verdict(vs_torch >= TARGET_VS_TORCH)))
-    else:
-        rows.append((f"workload 1: chainrule eager ≥ {TARGET_VS_TORCH:g}x faster than PyTorch",
-                     "torch not installed", "not measured"))
+
+    def add(what, value, ok, fmt=report.ratio):
+        if value is None:
+            rows.append((what, "not measured here", "—"))
+        else:
+            rows.append((what, fmt(value), "— (smoke)" if smoke else verdict(ok)))
+
+    def ratio(table, slow, fast):
+        return table[slow] / table[fast] if slow in table and fast in table else None
+
+    for name, table in (("1", relu), ("2", sigmoid)):
+        r = ratio(table, "micrograd", "chainrule eager")
+        target = TARGET_EAGER_VS_MICROGRAD if name == "1" else 20.0
+        add(f"workload {name}: chainrule eager ≥ {target:g}x faster than micrograd", r,
+            r is not None and r >= target)
+        r = ratio(table, "micrograd", "chainrule jit")
+        add(f"workload {name}: chainrule jit ≥ {TARGET_JIT_VS_MICROGRAD:g}x faster than "
+            f"micrograd", r, r is not None and r >= TARGET_JIT_VS_MICROGRAD)
+    r = ratio(relu, "micrograd", "chainrule numpy backend")
+    add(f"workload 1: numpy backend ≥ {TARGET_NUMPY_VS_MICROGRAD:g}x faster than micrograd", r,
+        r is not None and r >= TARGET_NUMPY_VS_MICROGRAD)
+    for name, table in (("1", relu), ("5", wide)):
+        r = ratio(table, "chainrule numpy backend", "hand-written numpy")
+        add(f"workload {name}: numpy backend within {TARGET_NUMPY_VS_HAND:g}x of hand-written "
+            f"numpy", r, r is not None and r <= TARGET_NUMPY_VS_HAND)
+    r = ratio(wide, "chainrule jit", "plain-float floor")
+    add(f"workload 5: scalar jit within {TARGET_JIT_VS_FLOOR:g}x of the plain-float floor", r,
+        r is not None and r <= TARGET_JIT_VS_FLOOR)
+    add(f"workload 5: the jit's first call < {TARGET_FIRST_CALL_S:g} s", first_call,
+        first_call is not None and first_call < TARGET_FIRST_CALL_S, report.seconds)
+    if nielsen is not None:
+        r = nielsen[0].seconds / nielsen[1].seconds
+        add(f"workload 6: an epoch within {TARGET_EPOCH_VS_NETWORK_PY:g}x of network.py's "
+            f"algorithm", r, r <= TARGET_EPOCH_VS_NETWORK_PY)
     ours = chain[0]
-    rows.append((f"workload 3: chainrule backward through {chain_nodes:,} nodes "
-                 f"< {TARGET_CHAIN_S:g} s", report.seconds(ours.backward_s),
-                 verdict(ours.backward_s < TARGET_CHAIN_S)))
+    torch_chain = next((c for c in chain if c.key == "PyTorch" and not c.error), None)
+    r = torch_chain.backward_s / ours.backward_s if torch_chain else None
+    add(f"workload 3: chainrule backward ≥ {TARGET_CHAIN_VS_TORCH:g}x faster than PyTorch's",
+        r, r is not None and r >= TARGET_CHAIN_VS_TORCH)
+    add(f"workload 3: chainrule backward through {chain_nodes:,} nodes < {TARGET_CHAIN_S:g} s",
+        ours.backward_s, ours.backward_s < TARGET_CHAIN_S, report.seconds)
     fraction = memory[0].per_node / memory[1].per_node
-    rows.append(("workload 4: chainrule bytes per node ≤ 1/3 of micrograd's",
-                 f"{fraction:.2f}", verdict(fraction <= TARGET_MEMORY_FRACTION)))
+    add("workload 4: chainrule bytes per node ≤ 1/3 of micrograd's", fraction,
+        fraction <= TARGET_MEMORY_FRACTION, lambda f: f"{f:.2f}")
     return rows
 
 
@@ -264,17 +344,24 @@ def main(argv=None):
     have_jit = mc.jit_available()
     if not have_jit:
         say("autograd.jit not available: chainrule jit row omitted")
+    have_numpy = mc.numpy_available()
+    if not have_numpy:
+        say("numpy not installed: the numpy rows and workload 6 omitted")
 
     try:
         relu_rows, relu, relu_check = run_mlp_workload("relu", settings, have_torch,
-                                                        have_jit, say)
-        sigmoid_rows, _, sigmoid_check = run_mlp_workload("sigmoid", settings, have_torch,
-                                                          have_jit, say)
+                                                        have_jit, have_numpy, say)
+        sigmoid_rows, sigmoid, sigmoid_check = run_mlp_workload(
+            "sigmoid", settings, have_torch, have_jit, have_numpy, say)
+        wide_rows, wide, wide_check = run_mlp_workload(
+            "relu", settings, have_torch, have_jit, have_numpy, say, sizes=settings.wide)
     except CheckFailed as exc:
         say(f"check failed, nothing timed: {exc}")
         return 1
+    first_call = first_jit_call(settings, settings.wide) if have_jit else None
     chain_rows, chain = run_chain_workload(settings, have_torch, say)
     memory_rows, memory = run_memory_workload(settings, say)
+    nielsen_rows, nielsen = run_nielsen_workload(settings, say) if have_numpy else ([], None)
 
     shape = "-".join(map(str, SIZES))
     mlp_headers = ("contender", "median per step", "× chainrule eager's time", "what runs")
@@ -304,14 +391,27 @@ def main(argv=None):
          f"alive; tracemalloc (Python allocations only, so no PyTorch row).",
          ("contender", "nodes", "bytes per node (graph alive)",
           "peak bytes per node", "× chainrule eager's"), memory_rows),
-        ("Targets (issue 4)" + (" — smoke sizes, not the targets' sizes" if args.smoke else ""),
+        (f"Workload 5: a wide {'-'.join(map(str, settings.wide))} MLP, ReLU hidden",
+         f"The same training step on a network 16 times wider ({settings.samples} samples); "
+         f"the per-node engines are left out (seconds per step). The jit's first call "
+         f"(trace, generate, compile, run) took "
+         f"{report.seconds(first_call) if first_call is not None else '—'}.",
+         ("contender", "median per step", "× chainrule jit's time", "what runs"), wide_rows),
+        ("Workload 6: Nielsen's chapter 1 network, one epoch",
+         f"784-30-10 sigmoid, quadratic cost, SGD η = 3.0, mini-batches of 10, "
+         f"{settings.nielsen_samples:,} random samples; {nielsen_workload.__doc__.split('- ')[1].strip()} "
+         f"against Nielsen's network.py algorithm written in numpy for the benchmark "
+         f"(update_mini_batch sums each sample's backprop, column vectors).",
+         ("contender", "samples", "one epoch", "× chainrule's time"), nielsen_rows),
+        ("Targets" + (" — smoke sizes: the results mean nothing" if args.smoke else ""),
          None, ("target", "measured", "result"),
-         target_rows(relu, chain, memory, settings.chain_nodes)),
+         target_rows(relu, sigmoid, wide, first_call, nielsen, chain, memory,
+                     settings.chain_nodes, args.smoke)),
         ("Check: the same work",
-         f"Before timing: relative difference from chainrule eager, max over all "
+         f"Before timing: relative difference from the first contender, max over all "
          f"parameters (tolerance {TOLERANCE:g}; more aborts the run).",
          ("workload", "contender", "loss C", "∂C/∂p", "weights after one SGD step"),
-         relu_check + sigmoid_check),
+         relu_check + sigmoid_check + wide_check),
     ]
     extra = [f"Network {shape}, {settings.samples} samples, η = {make_problem('relu', 1).lr:g}, "
              f"float64 everywhere"]

@@ -79,6 +79,135 @@ class ChainruleJit:
     weights = ChainruleEager.weights
 
 
+class ChainruleNumpy:
+    """chainrule's numpy backend as ``nn.train(backend="numpy")`` runs it: the
+    network's generated BP1-BP4 matrix program, the weights kept in arrays,
+    ``nn.SGD``'s own update rule applied to them."""
+
+    def __init__(self, problem):
+        import numpy as np
+        from nn.matrix import MatrixStep
+        self.np = np
+        self.net = nn.MLP(list(problem.sizes), activation=list(problem.activations),
+                          weights=problem.weights, biases=problem.biases)
+        self.optimizer = nn.SGD(self.net.parameters(), problem.lr)
+        program = self.net.jit_loss(nn.half_squared_error, backend="numpy")
+        samples = [(list(x), [y]) for x, y in zip(problem.inputs, problem.targets)]
+        self.stepper = MatrixStep(program, samples)
+        self.batch_inputs = [x for x, _ in samples]
+        self.batch_targets = [y for _, y in samples]
+        self.loss = _SummedLoss()
+        self.stepper.arrays = program.arrays()
+        self.stepper.optimizer = self.optimizer
+
+    def gradient(self):
+        stepper = self.stepper
+        cost, stepper.grads = stepper.program.gradients(stepper.X, stepper.Y, 1.0,
+                                                        stepper.arrays)
+        return float(cost)
+
+    def step(self):
+        return self.stepper(self.net, self.loss, self.optimizer, self.batch_inputs,
+                            self.batch_targets)
+
+    def _flat(self, arrays):
+        out = []
+        for W, b in zip(arrays[0::2], arrays[1::2]):
+            for row, bias in zip(W.tolist(), b.tolist()):
+                out += row + bias
+        return out
+
+    def grads(self):
+        return self._flat(self.stepper.grads)
+
+    def weights(self):
+        return self._flat(self.stepper.arrays)
+
+
+class _SummedLoss:
+    reduction = "sum"
+
+
+class HandNumpy:
+    """Backprop written by hand in numpy for the benchmark (Nielsen's equations over
+    the batch, one column per sample): what a learner's own matrix code costs."""
+
+    def __init__(self, problem):
+        import numpy as np
+        self.np = np
+        self.W = [np.array(w, dtype=float) for w in problem.weights]
+        self.b = [np.array(b, dtype=float).reshape(-1, 1) for b in problem.biases]
+        self.f = list(problem.activations)
+        self.X = np.array(problem.inputs, dtype=float).T
+        self.Y = np.array(problem.targets, dtype=float).reshape(1, -1)
+        self.lr = problem.lr
+
+    def _forward(self):
+        np = self.np
+        a, activations, zs = self.X, [self.X], []
+        for W, b, f in zip(self.W, self.b, self.f):
+            z = W @ a + b
+            zs.append(z)
+            if f == "relu":
+                a = np.maximum(z, 0.0)
+            elif f == "sigmoid":
+                a = 1.0 / (1.0 + np.exp(-z))
+            else:
+                a = z
+            activations.append(a)
+        return activations, zs
+
+    def _prime(self, f, z, a):
+        if f == "relu":
+            return (z > 0.0).astype(float)
+        if f == "sigmoid":
+            return a * (1.0 - a)
+        return 1.0
+
+    def gradient(self):
+        np = self.np
+        activations, zs = self._forward()
+        a = activations[-1]
+        cost = 0.5 * np.sum((a - self.Y) ** 2)
+        delta = (a - self.Y) * self._prime(self.f[-1], zs[-1], a)
+        self.dW, self.db = [None] * len(self.W), [None] * len(self.W)
+        for l in range(len(self.W) - 1, -1, -1):
+            self.db[l] = delta.sum(axis=1, keepdims=True)
+            self.dW[l] = delta @ activations[l].T
+            if l:
+                delta = (self.W[l].T @ delta) * self._prime(self.f[l - 1], zs[l - 1],
+                                                           activations[l])
+        return float(cost)
+
+    def step(self):
+        cost = self.gradient()
+        for l in range(len(self.W)):
+            self.W[l] -= self.lr * self.dW[l]
+            self.b[l] -= self.lr * self.db[l]
+        return cost
+
+    def _flat(self, Ws, bs):
+        out = []
+        for W, b in zip(Ws, bs):
+            for row, bias in zip(W.tolist(), b.tolist()):
+                out += row + bias
+        return out
+
+    def grads(self):
+        return self._flat(self.dW, self.db)
+
+    def weights(self):
+        return self._flat(self.W, self.b)
+
+
+def numpy_available():
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def jit_available():
     """True when this checkout has ``autograd.jit`` (and ``MLP.jit_loss``)."""
     try:

@@ -37,15 +37,12 @@ class Problem:
     inputs: list       # [(x1, x2), ...]
     targets: list      # [y, ...]
     lr: float = LEARNING_RATE
-
-    @property
-    def sizes(self):
-        return SIZES
+    sizes: tuple = SIZES
 
 
-def initial_parameters(activations, seed=WEIGHT_SEED):
-    """The numbers ``nn.MLP(SIZES, activation, seed=seed)`` starts from, as nested lists."""
-    net = nn.MLP(list(SIZES), activation=list(activations), seed=seed)
+def initial_parameters(activations, seed=WEIGHT_SEED, sizes=SIZES):
+    """The numbers ``nn.MLP(sizes, activation, seed=seed)`` starts from, as nested lists."""
+    net = nn.MLP(list(sizes), activation=list(activations), seed=seed)
     weights = [[[w.data for w in neuron.weights] for neuron in layer.neurons]
                for layer in net.layers]
     biases = [[neuron.bias.data for neuron in layer.neurons] for layer in net.layers]
@@ -60,9 +57,13 @@ def samples(n, seed=DATA_SEED):
     return inputs, targets
 
 
-def make_problem(name, n_samples):
-    """The problem of workload ``name`` ("relu" or "sigmoid") with ``n_samples`` samples."""
+def make_problem(name, n_samples, sizes=SIZES):
+    """The problem of workload ``name`` ("relu" or "sigmoid") with ``n_samples`` samples,
+    on a network of ``sizes`` (2-16-16-1 by default, 2-256-256-1 for the wide one,
+    whose weights are scaled by 1/√(inputs) so that repeated steps stay finite)."""
     activations = ACTIVATIONS[name]
-    weights, biases = initial_parameters(activations)
+    weights, biases = initial_parameters(activations, sizes=sizes)
+    if tuple(sizes) != SIZES:
+        weights = [[[w / len(row) ** 0.5 for w in row] for row in layer] for layer in weights]
     inputs, targets = samples(n_samples)
-    return Problem(name, activations, weights, biases, inputs, targets)
+    return Problem(name, activations, weights, biases, inputs, targets, sizes=tuple(sizes))

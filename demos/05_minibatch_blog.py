@@ -16,6 +16,12 @@ The engine runs nn.MLP once per sample and nn.half_mean_squared_error puts
 the 1/(2m) on the summed squared errors; the chain rule brings the 1/m down
 to ∂cost/∂o2, exactly where the blog has it.
 
+Then chainrule derives the same backprop as matrix code from the network
+(``net.jit_loss(..., backend="numpy")``): Nielsen's BP1-BP4 over the batch,
+one column per sample, so its dC_dW2 and dC_dW3 are the blog's ΔW1 and ΔW2
+transposed (the blog puts samples in rows, and its W1 is Nielsen's w², the
+weights into layer 2).
+
 Run:  python demos/05_minibatch_blog.py
 """
 
@@ -67,6 +73,31 @@ def engine_gradients():
     return cost, dcost_do2, dW2, dW1
 
 
+def generated_matrix_program(dW2, dW1):
+    """The network's own matrix program, printed and compared with the blog's ΔW1, ΔW2."""
+    try:
+        import numpy as np
+    except ImportError:
+        print("\n(the generated matrix program needs numpy: pip install 'chainrule[numpy]')")
+        return True
+    net = nn.MLP([2, 3, 1], weights=[T(W1), T(W2)], biases=[b1[0], b2[0]])
+    program = net.jit_loss("half_mean_squared_error", backend="numpy")
+    print("\nThe same backprop as matrix code, derived by chainrule from the network "
+          "(net.jit_loss(..., backend=\"numpy\")):\n")
+    print(program.source)
+    cost, grads = program.gradients(np.array(X).T, np.array(Y).T, 1 / m, program.arrays())
+    dC_dW2, _, dC_dW3, _ = grads
+    print(f"cost = {cost:.12g}   (seed = 1/m puts the blog's 1/m on δ³)")
+    ok = _common.compare_matrices("ΔW2 (blog) = dC_dW3ᵀ (generated)",
+                                  "((1/m (o2 − Y) ⊙ (o2 ⊙ (1 − o2)))^T × o1)^T", dW2,
+                                  dC_dW3.T.tolist())
+    ok &= _common.compare_matrices(
+        "ΔW1 (blog) = dC_dW2ᵀ (generated)",
+        "((((1/m (o2 − Y) ⊙ (o2 ⊙ (1 − o2))) × W2^T) ⊙ o1 ⊙ (1 − o1))^T × X)^T",
+        dW1, dC_dW2.T.tolist())
+    return ok
+
+
 def main():
     _common.title("Seed 004: the blog's mini-batch matrices and the engine")
     print(NETWORK, "\n")
@@ -85,6 +116,7 @@ def main():
     print("∂cost/∂o2 is (o2 − Y)/m. Every later factor (o2(1 − o2), o1, W2^T, X) has no m.")
     _common.save_graph(cost, "05_minibatch_blog", highlight="w3_11",
                        title="Seed 004: cost = 1/(2m) Σ (o2 − Y)², m = 4")
+    ok &= generated_matrix_program(dW2, dW1)
     print("\nThe blog's ΔW2 and ΔW1 are the engine's gradients." if ok
           else "\nSOMETHING DISAGREES (see above)")
     return ok

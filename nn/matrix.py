@@ -312,11 +312,12 @@ class MatrixStep:
         targets = np.array([y for _, y in samples], dtype=float)
         self.X, self.Y = np.ascontiguousarray(inputs.T), np.ascontiguousarray(targets.T)
         self.column = {id(x): i for i, (x, _) in enumerate(samples)}
+        self._last = (None, None, None)   # the last batch's columns and matrices
         from .module import is_frozen
-        self.trainable = [
-            np.array([[trainable and not is_frozen(v) for v in row] for row in rows])
-            if trainable else None
-            for _, rows, trainable in program._layout]
+        masks = [np.array([[trainable and not is_frozen(v) for v in row] for row in rows])
+                 if trainable else None for _, rows, trainable in program._layout]
+        # None: not a parameter; True: every entry trains; else the mask of those that do
+        self.trainable = [None if m is None else (True if m.all() else m) for m in masks]
 
     def __call__(self, net, loss, optimizer, batch_inputs, batch_targets):
         np = self.np
@@ -324,7 +325,10 @@ class MatrixStep:
             self.arrays = self.program.arrays()
             self.optimizer = optimizer
         columns = [self.column[id(x)] for x in batch_inputs]
-        X, Y = self.X[:, columns], self.Y[:, columns]
+        last_columns, X, Y = self._last
+        if columns != last_columns:      # the same batch again (full-batch steps): reuse it
+            X, Y = self.X[:, columns], self.Y[:, columns]
+            self._last = (columns, X, Y)
         seed = 1.0 / len(columns) if loss.reduction == "mean" else 1.0
         cost, grads = self.program.gradients(X, Y, seed, self.arrays)
         if hasattr(optimizer, "tick"):
@@ -333,7 +337,7 @@ class MatrixStep:
             if mask is None:
                 continue
             updated = optimizer.rule(w, g, self.state[i])
-            self.arrays[i] = np.where(mask, updated, w) if not mask.all() else updated
+            self.arrays[i] = updated if mask is True else np.where(mask, updated, w)
         self.grads = grads
         return float(cost)
 
