@@ -401,10 +401,14 @@ class _Emitter:
                 self.emit(1, "# gradients summed over the samples")
                 for p in grads:
                     self.emit(1, f"g_{p} = -0.0")
+                # a wide row keeps each sample's upstream gradient, its group each
+                # sample's inputs: the weights' gradients are summed after the loop
                 for node in g.derived:
                     if id(node) in self.rows and needs.get(id(node)):
-                        self.emit(1, f"g_{self.rows[id(node)][0]} = [-0.0] * "
-                                     f"{len(node._prev) // 2}")
+                        self.emit(1, f"U_{self.rows[id(node)][0]} = []")
+                for group in self.groups.values():
+                    if any(needs.get(id(z)) for z in group["members"]):
+                        self.emit(1, f"S_{group['name']} = []")
             self.emit(1, "total = 0.0")
             self.emit(1, f"for {', '.join(args)}{',' if len(args) == 1 else ''} in samples:")
         self.emit(body, "# forward")
@@ -417,13 +421,23 @@ class _Emitter:
             self.emit(2, f"total += {root}")
         if self.kind != "forward":
             written = [p for n, p in scalar if needs.get(id(n))]
-            rows = [self.rows[id(n)][0] for n in g.derived
+            rows = [self.rows[id(n)] for n in g.derived
                     if id(n) in self.rows and needs.get(id(n))]
+            if self.kind == "batch" and rows:
+                self.emit(1, "# wide rows: ∂Σ/∂w_k = Σ_samples a_k g_z, summed in C, in "
+                             "sample order")
+                for group in self.groups.values():
+                    if any(needs.get(id(z)) for z in group["members"]):
+                        self.emit(1, f"T_{group['name']} = tuple(zip(*S_{group['name']}))"
+                                     f"  # each input over the samples")
+                for row, group in rows:
+                    self.emit(1, f"g_{row} = [left_sum(map(mul, a, U_{row})) "
+                                 f"for a in T_{group['name']}]")
             if written or rows:
                 self.emit(1, "# add the gradients to the parameters, once")
                 for p in written:
                     self.emit(1, f"p_{p}.grad += g_{p}")
-                for row in rows:
+                for row, _ in rows:
                     self.emit(1, f"for p, g in zip(ROW_{row}, g_{row}):")
                     self.emit(2, "p.grad += g")
         if self.kind == "batch":
@@ -562,12 +576,14 @@ class _Emitter:
         n = len(parents) // 2
         name = self.code[id(node)]
         info = LineInfo(node, "backward", [self.src(p) for p in parents], name)
-        products = f"map(mul, {group['name']}, repeat(g_{name}))"
         if batch:
-            self.emit(indent, f"g_{row} = [*map(add, g_{row}, {products})]"
-                              f"  # ∂{name}/∂w_k = a_k, summed over the samples", info)
+            self.emit(indent, f"U_{row}.append(g_{name})  # ∂{name}/∂w_k = a_k: summed after "
+                              f"the loop", info)
+            if group["members"][-1] is node:   # the first of the group to be processed
+                self.emit(indent, f"S_{group['name']}.append({group['name']})", info)
         else:
-            self.emit(indent, f"g_{row} = [*{products}]  # ∂{name}/∂w_k = a_k", info)
+            self.emit(indent, f"g_{row} = [*map(mul, {group['name']}, repeat(g_{name}))]"
+                              f"  # ∂{name}/∂w_k = a_k", info)
         if len(parents) & 1 and needs.get(id(parents[2 * n])):
             bias = parents[2 * n]
             terms.setdefault(id(bias), []).append(
