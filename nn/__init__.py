@@ -14,7 +14,7 @@ can be drawn, stepped through and checked by hand.
 
 from .activations import ACTIVATIONS
 from .layers import MLP, Layer, Neuron
-from .losses import half_mean_squared_error, half_squared_error
+from .losses import half_mean_squared_error, half_squared_error, summed_half_squared_error
 from .module import Module
 from .names import SEED_000, latex_name
 from .optim import SGD
@@ -22,6 +22,6 @@ from .train import TrainingDiverged, eager_step, train
 
 __all__ = [
     "Module", "Neuron", "Layer", "MLP", "ACTIVATIONS",
-    "half_squared_error", "half_mean_squared_error", "SGD",
+    "half_squared_error", "half_mean_squared_error", "summed_half_squared_error", "SGD",
     "train", "eager_step", "TrainingDiverged", "latex_name", "SEED_000",
 ]

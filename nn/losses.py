@@ -8,6 +8,7 @@ then reads as ``z.grad`` of the last layer after ``C.backward()``.
 """
 
 from autograd import Value, sum_values
+from autograd.names import with_sample
 
 __all__ = ["half_squared_error", "half_mean_squared_error", "summed_half_squared_error",
            "LOSSES"]
@@ -33,8 +34,9 @@ def _target(y, name):
                         f"{type(y).__name__} {y!r}") from None
 
 
-def _squared_errors(outputs, targets, where):
-    """[(y_j − a_j)² for each output j], checking the lengths match."""
+def _squared_errors(outputs, targets, where, sample=None):
+    """[(y_j − a_j)² for each output j], checking the lengths match; the targets
+    of sample i of a batch are named ``y(i)``, ``y1(i)`` (y⁽ⁱ⁾, y₁⁽ⁱ⁾)."""
     outputs, targets = _as_list(outputs), _as_list(targets)
     if len(outputs) != len(targets):
         raise ValueError(f"{where}: {len(outputs)} outputs but {len(targets)} targets; "
@@ -47,7 +49,10 @@ def _squared_errors(outputs, targets, where):
         if not isinstance(a, Value):
             raise TypeError(f"{where}: output {j} must be a Value (a network output), got "
                             f"{type(a).__name__} {a!r}")
-        terms.append((_target(y, "y" if single else f"y{j}") - a) ** 2)
+        name = "y" if single else f"y{j}"
+        if sample is not None:
+            name = with_sample(name, sample)
+        terms.append((_target(y, name) - a) ** 2)
     return terms
 
 
@@ -86,7 +91,7 @@ def half_mean_squared_error(batch_outputs, batch_targets):
         raise ValueError(f"{where}: needs at least one sample")
     terms = []
     for i, (outputs, targets) in enumerate(zip(batch_outputs, batch_targets), 1):
-        terms += _squared_errors(outputs, targets, f"{where}, sample {i}")
+        terms += _squared_errors(outputs, targets, f"{where}, sample {i}", i if m > 1 else None)
     return (_total(terms) * (0.5 / m)).named("C")
 
 
@@ -96,9 +101,11 @@ def summed_half_squared_error(batch_outputs, batch_targets):
     if len(batch_outputs) != len(batch_targets):
         raise ValueError(f"half_squared_error: {len(batch_outputs)} samples of outputs but "
                          f"{len(batch_targets)} samples of targets; they must have the same length")
+    many = len(batch_outputs) > 1
     terms = []
     for i, (outputs, targets) in enumerate(zip(batch_outputs, batch_targets), 1):
-        terms += _squared_errors(outputs, targets, f"half_squared_error, sample {i}")
+        terms += _squared_errors(outputs, targets, f"half_squared_error, sample {i}",
+                                 i if many else None)
     return (0.5 * _total(terms)).named("C")
 
 
