@@ -19,7 +19,8 @@ import pathlib
 from . import engine, names, ops
 from .notation import Labels, label, largest_magnitude, number, rule_text, shown_number
 
-__all__ = ["draw", "render_graph", "DotNotFound", "GraphTooLarge", "textbook_name"]
+__all__ = ["draw", "render_graph", "DotNotFound", "GraphTooLarge", "textbook_name",
+           "picture_number"]
 
 #: fill colour of a Value's record, by ``node.kind``
 KIND_COLOURS = {
@@ -634,6 +635,13 @@ def _legend(nodes, highlight, pending):
     table = ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" '
              f'COLOR="#999999">{"".join(rows)}</TABLE>')
     return f"\tlegend [label=<{table}> shape=plain fontsize=9]\n"
+
+
+def picture_number(nodes, digits):
+    """``number(x)`` as a picture of ``nodes`` writes it: ``digits`` significant digits,
+    0 for values within 1e-12 of 0 relative to the largest magnitude among the nodes'
+    data and grads (:func:`autograd.notation.shown_number`)."""
+    return _Style(nodes, digits, "LR", None).number
 
 
 def _number(x, digits):
