@@ -371,6 +371,11 @@ class Verdict:
         return (fd + ", which does NOT agree with the engine: a derivative rule may be "
                 "wrong, or the function has a kink at this point.")
 
+    def _repr_html_(self):
+        """Jupyter: agrees / does not agree, then the verdict's sentences."""
+        from .notebook import verdict_html
+        return verdict_html(self)
+
     def __repr__(self):
         return (f"<Verdict {'agreed' if self.agreed else 'disagreed'}: expected "
                 f"{self.expected!r}, engine {self.engine!r}>")

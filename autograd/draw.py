@@ -123,6 +123,8 @@ def draw(root, *, show_local=True, show_rules=False, digits=4, highlight=None,
             _edge_statements(node, ids, style, show_local, show_rules, on_path, places, samples))
     if legend:
         graph.body.append(_legend(nodes, highlight if on_path else None, pending))
+    graph.summary = f"the graph of {style.labels(root)} ({_count(len(nodes), 'value')}" + (
+        f", {_count(len(set(samples.values())), 'sample')})" if samples else ")")
     return graph
 
 
@@ -649,6 +651,11 @@ def _number(x, digits):
     return number(x, digits)
 
 
+def _count(n, noun):
+    """``1 value``, ``3 values``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _quote(text):
     """A DOT double-quoted string."""
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -687,6 +694,11 @@ def _digraph_class():
                 return super().pipe(*args, **kwargs)
             except graphviz.ExecutableNotFound as exc:
                 raise DotNotFound(INSTALL_HELP) from exc
+
+        def __repr__(self):
+            what = getattr(self, "summary", "a computation graph")
+            return (f"<Drawing of {what}: display it in Jupyter, .render(path) or "
+                    f".pipe(format='png') to write it, .source for the DOT text>")
 
     _DIGRAPH = Drawing
     return _DIGRAPH

@@ -341,6 +341,15 @@ class Explanation:
                     body += " + \\cdots"
         return f"{lhs} = {body} = {self.total:.12g}"
 
+    def _repr_html_(self):
+        """Jupyter: the paths and their products, as ``str(explanation)``."""
+        from .notebook import explanation_html
+        return explanation_html(self)
+
+    def _repr_latex_(self):
+        """Jupyter (LaTeX): the sum over paths as a display formula."""
+        return f"$${self.latex()}$$"
+
     def __repr__(self):
         how = "grouped" if self.grouped else "paths"
         return (f"<Explanation {self.derivative} = {self.total!r}: "

@@ -112,6 +112,11 @@ class Step:
         """``step 6/7: h = σ(net1) = 0.5987, h.grad = -0.01491 (complete)`` and the lines."""
         return self.text()
 
+    def _repr_html_(self):
+        """Jupyter: the chain rule written out, as ``str(step)``."""
+        from .notebook import step_html
+        return step_html(self)
+
     def __repr__(self):
         return (f"Step({self.index + 1}/{self.total}, node={self.labels(self.node)!r}, "
                 f"op={self.op.name!r}, upstream={self.upstream!r})")
