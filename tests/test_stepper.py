@@ -192,3 +192,19 @@ def test_frames_writes_one_picture_per_step(tmp_path):
     st.command("c")
     files = sorted(p.name for p in (tmp_path / "frames").iterdir())
     assert files == [f"step_{i:03d}.png" for i in range(1, 8)]
+
+
+def test_wrap_breaks_lines_between_words_never_inside_a_number():
+    from autograd.stepper import wrap
+    n, st, out = make(width=44)
+    st.command("b h")
+    text = out.getvalue()
+    original = "\n".join(str(s) for s in st.done)
+    assert [w for w in text.split() if w in original.split()]  # the steps are there
+    for line in text.splitlines():
+        assert len(line) <= 44 or " " not in line.strip(), line
+    # the words (numbers included) are the unwrapped text's words, in order
+    wrapped = wrap(original, 44)
+    assert wrapped.split() == original.split()
+    assert max(len(line) for line in wrapped.splitlines()) <= 44
+    assert wrap(original, None) == original
