@@ -17,7 +17,7 @@ from itertools import combinations
 
 from . import engine, ops
 from .explain import DEFAULT_LIMIT, engine_gradients, explain
-from .notation import Namer, TextNotation
+from .notation import Namer, TextNotation, number
 from .value import Value, as_float
 
 __all__ = ["check", "Verdict", "Diagnosis", "diagnose", "finite_difference", "FORWARD",
@@ -111,7 +111,7 @@ class Diagnosis:
 def factor_name(factor):
     """How a factor is called in a diagnosis: ``w4``, ``h1(1-h1)``, or ``∂L/∂u = 0.5``."""
     if factor.rule.symbol is None:
-        return f"{factor.partial} = {factor.value:g}"
+        return f"{factor.partial} = {number(factor.value)}"
     return factor.formula
 
 
@@ -167,7 +167,7 @@ def _missing_path(explanation, close):
                 f"A path is missing: {explanation.name_of(explanation.wrt)} reaches "
                 f"{explanation.name_of(explanation.root)} along {len(paths)} paths, and your "
                 f"value is the sum of all but {_describe_path(k, path)}, whose product "
-                f"{path.formula()} = {path.product:.6g} is left out. The chain rule adds "
+                f"{path.formula()} = {number(path.product, 6)} is left out. The chain rule adds "
                 f"every path."), paths=[(k, path)])
     return None
 
@@ -179,7 +179,7 @@ def _only_one_path(explanation, close):
     for k, path in enumerate(paths, 1):
         if close(path.product):
             return Diagnosis("only one path", (
-                f"Your value counts only {_describe_path(k, path)} = {path.product:.6g}; "
+                f"Your value counts only {_describe_path(k, path)} = {number(path.product, 6)}; "
                 f"the other {len(paths) - 1} paths are missing. The chain rule adds every "
                 f"path."), paths=[(k, path)])
     return None
@@ -238,14 +238,14 @@ def _one_term(explanation, close):
         if g == 0.0:
             continue
         m = len(terms)
-        for value, how in ((scale * g, f", times the scale {scale:g}"), (g, ""),
-                           (scale * m * g, f", times {scale:g}·{m} as if it were the "
+        for value, how in ((scale * g, f", times the scale {number(scale)}"), (g, ""),
+                           (scale * m * g, f", times {number(scale)}·{m} as if it were the "
                                            f"whole loss")):
             if close(value):
                 return Diagnosis("one term of a sum", (
                     f"A sum over samples is missing: your value is the gradient of term "
                     f"{i} of {len(terms)} alone ({namer.text(term)}, ∂/∂"
-                    f"{namer.text(explanation.wrt)} = {g:.6g}{how}). "
+                    f"{namer.text(explanation.wrt)} = {number(g, 6)}{how}). "
                     f"{namer.text(explanation.root)} adds {len(terms)} terms (one per "
                     f"sample), so its gradient is the sum of the per-term gradients."),
                     term=(i, term, g))
@@ -312,11 +312,11 @@ def _factors_message(explanation, left_out):
         names = "·".join(factor_name(f) for f in fs)
         part = f"{names} on {_describe_path(k, path)}"
         if not same:
-            part += f" = {value:.6g}"
+            part += f" = {number(value, 6)}"
         parts.append(part)
     listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     if same:
-        listing += f", {'each ' if len(parts) > 1 else ''}{products[0]:.6g}"
+        listing += f", {'each ' if len(parts) > 1 else ''}{number(products[0], 6)}"
     count = sum(len(fs) for _, _, fs in left_out)
     edges = "; ".join(dict.fromkeys(path.factor_text(path.factors.index(f))
                                     for _, path, fs in left_out for f in fs))
@@ -345,13 +345,13 @@ class Verdict:
 
     def __str__(self):
         d = self.explanation.derivative
-        tol = f"tolerance: relative {self.rtol:g}, absolute {self.atol:g}"
+        tol = f"tolerance: relative {number(self.rtol)}, absolute {number(self.atol)}"
         if self.agreed:
-            head = (f"Your {d} = {self.expected:.12g} agrees with the engine's "
-                    f"{self.engine:.12g} (ratio {self.ratio:.12g}; {tol}).")
+            head = (f"Your {d} = {number(self.expected, 12)} agrees with the engine's "
+                    f"{number(self.engine, 12)} (ratio {number(self.ratio, 12)}; {tol}).")
         else:
-            head = (f"Your {d} = {self.expected:.12g} does not agree with the engine's "
-                    f"{self.engine:.12g}: the ratio expected/engine is {self.ratio:.6g} "
+            head = (f"Your {d} = {number(self.expected, 12)} does not agree with the engine's "
+                    f"{number(self.engine, 12)}: the ratio expected/engine is {number(self.ratio, 6)} "
                     f"({tol}).")
         sentences = [head, self._fd_sentence()]
         if not self.agreed:
@@ -365,7 +365,7 @@ class Verdict:
     def _fd_sentence(self):
         if not math.isfinite(self.finite_difference):
             return f"No finite-difference estimate: {self.fd_note}."
-        fd = f"A central finite difference (h = {self.step:.2g}) gives {self.finite_difference:.10g}"
+        fd = f"A central finite difference (h = {number(self.step, 2)}) gives {number(self.finite_difference, 10)}"
         if self.fd_agrees:
             return fd + ", which backs the engine."
         return (fd + ", which does NOT agree with the engine: a derivative rule may be "
@@ -481,9 +481,9 @@ class GradcheckEntry:
         return self.error <= self.allowed
 
     def __str__(self):
-        return (f"input {self.index} ({self.name} = {self.value:.6g}): engine {self.analytic:.10g}, "
-                f"finite difference {self.numeric:.10g}, |difference| {self.error:.3g} "
-                f"(allowed {self.allowed:.3g})")
+        return (f"input {self.index} ({self.name} = {number(self.value, 6)}): engine {number(self.analytic, 10)}, "
+                f"finite difference {number(self.numeric, 10)}, |difference| {number(self.error, 3)} "
+                f"(allowed {number(self.allowed, 3)})")
 
 
 class GradcheckReport:
@@ -509,7 +509,7 @@ class GradcheckReport:
         n = len(self.entries)
         if self.ok:
             return (f"gradcheck passed: {n} input(s), engine and central differences "
-                    f"(eps {self.eps:g}) agree within atol {self.atol:g} + rtol {self.rtol:g}·|fd|")
+                    f"(eps {number(self.eps)}) agree within atol {number(self.atol)} + rtol {number(self.rtol)}·|fd|")
         bad = [e for e in self.entries if not e.ok]
         return (f"gradcheck failed for {len(bad)} of {n} input(s); the worst is "
                 f"{self.worst}. Failing: {', '.join(e.name for e in bad)}.")

@@ -251,7 +251,7 @@ class Stepper:
         leaves = [n for n in all_nodes(self.root) if n._op.backward is None
                   and n._op is not ops.CONSTANT]
         lines = [f"backward pass complete: {self.total} steps"]
-        lines += [f"  {self.labels(n)}.grad = {n.grad!r}" for n in leaves]
+        lines += [f"  {self.labels(n)}.grad = {n.grad + 0.0!r}" for n in leaves]  # never -0.0
         return "\n".join(lines)
 
     def say(self, text, style=None):
