@@ -484,11 +484,14 @@ def _cluster_label(key, layers):
 
 
 def _order_statements(nodes, ids, places, samples):
-    """For a batch: the order in which dot first meets the nodes, which (with a small
-    ``mclimit``) keeps the samples in order, top to bottom, and the shared parameters
-    below them, layer by layer, each neuron's weights in k order then its bias."""
-    if not samples:
-        return []
+    """The order in which dot first meets the nodes.  A network's inputs come first,
+    which puts the input layer at the top left.  For a batch (with a small
+    ``mclimit``) it keeps the samples in order, top to bottom, and the shared
+    parameters below them, layer by layer, each neuron's weights in k order then its bias."""
+    if not samples:   # a network: its inputs x_1, x_2, ... first, at the top left
+        inputs = [n for n in nodes if places.get(n) == (1, None)]
+        inputs.sort(key=lambda n: (_input_index(n), nodes.index(n)))
+        return [f"\t{'; '.join(ids[n] for n in inputs)}\n"] if inputs else []
     shared = [n for n in nodes if n not in samples and places.get(n) and n.is_leaf]
     shared.sort(key=lambda n: (-places[n][0], places[n][1] or 0, n.name is not None and
                                names.parse(n.name).base == "b", nodes.index(n)))
@@ -496,6 +499,12 @@ def _order_statements(nodes, ids, places, samples):
                     key=lambda n: (samples[n], nodes.index(n)))
     first = [ids[n] for n in shared + inputs]
     return [f"\t{'; '.join(first)}\n"] if first else []
+
+
+def _input_index(node):
+    """k of an input x_k (for ordering), else 0."""
+    parsed = names.parse(node.name) if node.name else None
+    return int(parsed.index) if parsed and parsed.index and parsed.index.isdigit() else 0
 
 
 def _node_statements(node, node_id, style, on_path):
