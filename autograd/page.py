@@ -106,7 +106,7 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
             node.grad = before
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype
     heading = title or f"Forward and backward through {labels(root)}, step by step"
-    data = json.dumps({"forward": forward, "frames": backward}).replace("</", "<\\/")
+    data = json.dumps({"forward": forward, "frames": backward}, ensure_ascii=False).replace("</", "<\\/")
     return _TEMPLATE.format(title=html.escape(heading), svg=svg, data=data,
                             legend=_legend(draw_kwargs.get("highlight")),
                             script=_SCRIPT, style=_STYLE)
