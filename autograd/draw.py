@@ -376,13 +376,8 @@ class _Style:
 
     def name(self, node):
         """A node inside a rule: its textbook name, t1 for an unnamed one, else its number."""
-        if node.name:
-            return textbook_name(node.name)
-        found = self.labels.short.get(node)
-        if found:
-            return found
-        text = self.number(node.data)
-        return f"({text})" if text.startswith("-") else text
+        found = None if node.name else self.labels.short.get(node)
+        return found or _rule_label(node, self.digits, self.number)
 
 
 def _new_graph(rankdir, title):
@@ -622,6 +617,14 @@ def _edge_label(node, index, local, style, show_local, show_rules):
     if not show_local or rule == number:
         return rule
     return f"{rule} = {number}"
+
+
+def _rule_label(node, digits, written=None):
+    """A node inside a rule: its textbook name, else its number (bracketed when negative)."""
+    if node.name:
+        return textbook_name(node.name)
+    text = (written or (lambda x: number(x, digits)))(node.data)
+    return f"({text})" if text.startswith("-") else text
 
 
 def _legend(nodes, highlight, pending):
