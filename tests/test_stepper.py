@@ -208,3 +208,16 @@ def test_wrap_breaks_lines_between_words_never_inside_a_number():
     assert wrapped.split() == original.split()
     assert max(len(line) for line in wrapped.splitlines()) <= 44
     assert wrap(original, None) == original
+
+
+@needs_dot
+def test_pictures_say_grad_question_mark_for_gradients_not_reached(tmp_path):
+    """After `b h` (step 6 of 7) x and w1 have had no contribution: their grad reads ?,
+    as on the page; h's complete gradient is shown."""
+    n, st, out = make(graph_dir=str(tmp_path), image_format="svg")
+    v = hand000()
+    st.command("b h")
+    assert st.pending() == {n["x"], n["w1"]}
+    st.command("g")
+    svg = html.unescape((tmp_path / "chainrule_step_006.svg").read_text())
+    assert svg.count("grad ?") == 2 + 1 and f"grad {v['dh']:.4g}" in svg   # x, w1, the key
