@@ -30,6 +30,7 @@ from .formula import Formula, FormulaError, read_formula
 from .ops import OPS
 from .precision import Precision, is_number_text, precision_for, typed_precision
 from .value import Value, as_float
+from .notation import number
 
 __all__ = ["check", "Verdict", "Diagnosis", "diagnose", "finite_difference", "estimate",
            "Estimate", "FORWARD", "gradcheck", "GradcheckReport", "GradcheckError",
@@ -112,34 +113,42 @@ class Verdict:
         d = self.explanation.derivative
         if self.precision.mode == "typed":
             return f"Your {d} = {self.precision.text}"
-        return f"Your {d} = {self.expected:.12g}"
+        return f"Your {d} = {number(self.expected, 12)}"
 
     def _head(self):
         p, engine = self.precision, self.engine
         if p.mode == "typed":
             if self.agreed:
                 return (f"{self._given()} agrees to {p.describe()}: the engine's "
-                        f"{engine:.12g} {p.how_agrees(engine)}.")
-            return (f"{self._given()} does not agree with the engine's {engine:.12g}, which is "
+                        f"{number(engine, 12)} {p.how_agrees(engine)}.")
+            return (f"{self._given()} does not agree with the engine's {number(engine, 12)}, "
+                    f"which is "
                     f"{p.shown(engine)} to {p.describe()}; the ratio expected/engine is "
-                    f"{self.ratio:.6g}.")
+                    f"{number(self.ratio, 6)}.")
         tol = p.describe()
         if self.agreed:
-            return (f"{self._given()} agrees with the engine's {engine:.12g} "
-                    f"(ratio {self.ratio:.12g}; {tol}).")
-        return (f"{self._given()} does not agree with the engine's {engine:.12g}: the ratio "
-                f"expected/engine is {self.ratio:.6g} ({tol}).")
+            return (f"{self._given()} agrees with the engine's {number(engine, 12)} "
+                    f"(ratio {number(self.ratio, 12)}; {tol}).")
+        return (f"{self._given()} does not agree with the engine's {number(engine, 12)}: "
+                f"the ratio "
+                f"expected/engine is {number(self.ratio, 6)} ({tol}).")
 
     def _fd_sentence(self):
         if not self.fd_finite:
             return f"No finite-difference estimate: {self.fd_note}."
-        fd = (f"A central finite difference (h = {self.step:.2g}) gives "
-              f"{self.finite_difference:.10g} ± {self.fd_error:.1g}")
+        fd = (f"A central finite difference (h = {number(self.step, 2)}) gives "
+              f"{number(self.finite_difference, 10)} ± {number(self.fd_error, 1)}")
         if self.fd_agrees:
             return f"{fd}, {BACKS_THE_ENGINE}."
-        return (f"{fd}, which does NOT agree with the engine's {self.engine:.10g}: they differ "
+        return (f"{fd}, which does NOT agree with the engine's {number(self.engine, 10)}: "
+                f"they differ "
                 f"by more than the difference's own error, so a derivative rule may be wrong, "
                 f"or the function has a kink at this point.")
+
+    def _repr_html_(self):
+        """Jupyter: agrees / does not agree, then the verdict's sentences."""
+        from .notebook import verdict_html
+        return verdict_html(self)
 
     def __repr__(self):
         return (f"<Verdict {'agreed' if self.agreed else 'disagreed'}: expected "

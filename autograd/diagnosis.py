@@ -14,6 +14,7 @@ import math
 from itertools import combinations
 
 from . import engine, ops
+from .notation import number
 
 __all__ = ["Diagnosis", "diagnose", "sum_terms", "term_kind", "gradient_of",
            "SEARCH_BUDGET", "MOST_FACTORS"]
@@ -57,7 +58,7 @@ class Diagnosis:
 def factor_name(factor):
     """How a factor is called in a diagnosis: ``w4``, ``h1(1-h1)``, or ``∂L/∂u = 0.5``."""
     if factor.rule.symbol is None:
-        return f"{factor.partial} = {factor.value:g}"
+        return f"{factor.partial} = {number(factor.value)}"
     return factor.formula
 
 
@@ -127,7 +128,7 @@ def _missing_path(explanation, close):
                 f"A path is missing: {explanation.name_of(explanation.wrt)} reaches "
                 f"{explanation.name_of(explanation.root)} along {len(paths)} paths, and your "
                 f"value is the sum of all but {_describe_path(k, path)}, whose product "
-                f"{path.formula()} = {path.product:.6g} is left out. The chain rule adds "
+                f"{path.formula()} = {number(path.product, 6)} is left out. The chain rule adds "
                 f"every path."), paths=[(k, path)])
     return None
 
@@ -139,7 +140,7 @@ def _only_one_path(explanation, close):
     for k, path in enumerate(paths, 1):
         if close(path.product):
             return Diagnosis("only one path", (
-                f"Your value counts only {_describe_path(k, path)} = {path.product:.6g}; "
+                f"Your value counts only {_describe_path(k, path)} = {number(path.product, 6)}; "
                 f"the other {len(paths) - 1} paths are missing. The chain rule adds every "
                 f"path."), paths=[(k, path)])
     return None
@@ -244,10 +245,10 @@ def _one_term(explanation, close):
     for i, (term, g) in enumerate(zip(terms, grads), 1):
         if g == 0.0:
             continue
-        guesses = [(g, ""), (scale * m * g, f", times {scale:g}·{m} as if it were the "
+        guesses = [(g, ""), (scale * m * g, f", times {number(scale)}·{m} as if it were the "
                                              f"whole loss")]
         if scale != 1.0:
-            guesses.insert(0, (scale * g, f", times the scale {scale:g}"))
+            guesses.insert(0, (scale * g, f", times the scale {number(scale)}"))
         for value, how in guesses:
             if close(value):
                 return Diagnosis("one term of a sum",
@@ -262,7 +263,7 @@ def _one_term_message(explanation, terms, i, term, g, how):
     head, each = _SUM_WORDS[kind]
     adds = f"{len(terms)} terms" + (f", {each}" if each else "")
     return (f"{head}: your value is the gradient of term {i} of {len(terms)} alone "
-            f"({namer.text(term)}, ∂/∂{namer.text(explanation.wrt)} = {g:.6g}{how}). "
+            f"({namer.text(term)}, ∂/∂{namer.text(explanation.wrt)} = {number(g, 6)}{how}). "
             f"{namer.text(explanation.root)} adds {adds}, so its gradient is the sum of the "
             f"per-term gradients.")
 
@@ -331,11 +332,11 @@ def _factors_message(explanation, left_out):
         names = "·".join(factor_name(f) for f in fs)
         part = f"{names} on {_describe_path(k, path)}"
         if not same:
-            part += f" = {value:.6g}"
+            part += f" = {number(value, 6)}"
         parts.append(part)
     listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     if same:
-        listing += f", {'each ' if len(parts) > 1 else ''}{products[0]:.6g}"
+        listing += f", {'each ' if len(parts) > 1 else ''}{number(products[0], 6)}"
     count = sum(len(fs) for _, _, fs in left_out)
     edges = "; ".join(dict.fromkeys(path.factor_text(path.factors.index(f))
                                     for _, path, fs in left_out for f in fs))

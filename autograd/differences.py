@@ -18,7 +18,7 @@ import math
 
 from . import engine
 from .explain import engine_gradients
-from .notation import Namer, TextNotation
+from .notation import Namer, TextNotation, number
 from .value import Value, as_float
 
 __all__ = ["downstream", "reevaluate", "finite_difference", "estimate", "Estimate",
@@ -158,9 +158,9 @@ class GradcheckEntry:
         return self.error <= self.allowed
 
     def __str__(self):
-        return (f"input {self.index} ({self.name} = {self.value:.6g}): engine {self.analytic:.10g}, "
-                f"finite difference {self.numeric:.10g}, |difference| {self.error:.3g} "
-                f"(allowed {self.allowed:.3g})")
+        return (f"input {self.index} ({self.name} = {number(self.value, 6)}): engine "
+                f"{number(self.analytic, 10)}, finite difference {number(self.numeric, 10)}, "
+                f"|difference| {number(self.error, 3)} (allowed {number(self.allowed, 3)})")
 
 
 class GradcheckReport:
@@ -186,7 +186,8 @@ class GradcheckReport:
         n = len(self.entries)
         if self.ok:
             return (f"gradcheck passed: {n} input(s), engine and central differences "
-                    f"(eps {self.eps:g}) agree within atol {self.atol:g} + rtol {self.rtol:g}·|fd|")
+                    f"(eps {number(self.eps)}) agree within atol {number(self.atol)} + "
+                    f"rtol {number(self.rtol)}·|fd|")
         bad = [e for e in self.entries if not e.ok]
         return (f"gradcheck failed for {len(bad)} of {n} input(s); the worst is "
                 f"{self.worst}. Failing: {', '.join(e.name for e in bad)}.")

@@ -17,9 +17,10 @@ import html
 import pathlib
 
 from . import engine, names, ops
-from .notation import label, number, rule_text
+from .notation import Labels, label, largest_magnitude, number, rule_text, shown_number
 
-__all__ = ["draw", "render_graph", "DotNotFound", "GraphTooLarge", "textbook_name"]
+__all__ = ["draw", "render_graph", "DotNotFound", "GraphTooLarge", "textbook_name",
+           "picture_number"]
 
 #: fill colour of a Value's record, by ``node.kind``
 KIND_COLOURS = {
@@ -37,6 +38,7 @@ KIND_TITLES = {
     "derived": "derived",
 }
 OP_COLOUR = "#fff1a8"
+SHORT_NAME_COLOUR = "#666666"
 PATH_COLOUR = "#d62728"
 EDGE_COLOUR = "#555555"
 FONT = "Helvetica"
@@ -64,13 +66,13 @@ class GraphTooLarge(ValueError):
 # ---------------------------------------------------------------------------
 
 def draw(root, *, show_local=True, show_rules=False, digits=4, highlight=None,
-         rankdir="LR", max_nodes=300, network=None, title=None, legend=True):
+         rankdir="LR", max_nodes=300, network=None, title=None, legend=True, pending=None):
     """A ``graphviz.Digraph`` of every node ``root`` depends on.
 
     show_local  label each edge with its local derivative ∂out/∂in (a number)
     show_rules  also label it with the rule in textbook notation (``σ(z)(1-σ(z))``)
     digits      significant digits for data, grad and derivatives
-    highlight   a Value or a name: colour every path from it to ``root``
+    highlight   a Value or a name: draw every path from it to ``root`` in bold red
     rankdir     "LR" (inputs left, root right) or "TB" (top to bottom)
     max_nodes   refuse graphs with more Values than this (GraphTooLarge)
     network     an nn module whose last forward pass is in the graph: one
@@ -78,6 +80,14 @@ def draw(root, *, show_local=True, show_rules=False, digits=4, highlight=None,
                 names w{l}_{j}{k}, b{l}_{j}, z{l}_{j}, a{l}_{j}, x{k}; False: none
     title       a caption drawn above the graph
     legend      draw the colour key
+    pending     nodes whose gradient is not known yet: their grad reads ``?``
+
+    A batch (nodes named with their sample, ``x1(2)``, as ``nn.MLP.batch``
+    names them) gets one cluster per sample, its nodes written x₁⁽²⁾; the
+    parameters every sample shares are drawn once, by layer and neuron.
+    Unnamed nodes are called t1, t2, ... (:func:`autograd.notation.short_names`).
+    Numbers within 1e-12 of 0, relative to the largest in the graph, read 0
+    (the tooltip keeps the raw number).
 
     In Jupyter the result displays inline; ``.render()`` / ``.pipe()`` write
     PNG, SVG or PDF through ``dot``; ``.source`` is the DOT text.
@@ -85,7 +95,9 @@ def draw(root, *, show_local=True, show_rules=False, digits=4, highlight=None,
     _check_options(root, digits, rankdir, max_nodes)
     nodes = _collect(root, max_nodes)
     on_path = _path_nodes(root, nodes, highlight)
+    style = _Style(nodes, digits, rankdir, pending)
     places = {} if network is False else _places(nodes, network)
+    samples = {} if network is False else _samples(nodes)
     graph = _new_graph(rankdir, title)
     if len(nodes) > LARGE:
         # bound dot's network-simplex passes: a dense 300-node graph lays out
@@ -93,20 +105,26 @@ def draw(root, *, show_local=True, show_rules=False, digits=4, highlight=None,
         graph.graph_attr.update(nslimit="2", nslimit1="2")
     ids = {node: f"v{i}" for i, node in enumerate(nodes)}
     clusters = {}
+    loose = []
     for node in nodes:
-        statements = _node_statements(node, ids[node], digits, node in on_path,
-                                      stacked=rankdir in ("LR", "RL"))
-        place = places.get(node)
-        if place is None:
-            graph.body.extend(statements)
+        statements = _node_statements(node, ids[node], style, node in on_path)
+        path = _cluster_path(node, places, samples)
+        if path:
+            clusters.setdefault(path, []).extend(statements)
         else:
-            clusters.setdefault(place, []).extend(statements)
-    graph.body.extend(_layer_clusters(clusters))
+            loose.extend(statements)
+    graph.body.extend(_order_statements(nodes, ids, places, samples))
+    if samples:
+        graph.graph_attr.update(mclimit="0.01")   # keep that order (see _order_statements)
+    graph.body.extend(loose)
+    graph.body.extend(_clusters(clusters))
     for node in nodes:
         graph.body.extend(
-            _edge_statements(node, ids, digits, show_local, show_rules, on_path, places))
+            _edge_statements(node, ids, style, show_local, show_rules, on_path, places, samples))
     if legend:
-        graph.body.append(_legend(nodes, highlight if on_path else None))
+        graph.body.append(_legend(nodes, highlight if on_path else None, pending))
+    graph.summary = f"the graph of {style.labels(root)} ({_count(len(nodes), 'value')}" + (
+        f", {_count(len(set(samples.values())), 'sample')})" if samples else ")")
     return graph
 
 
@@ -295,9 +313,72 @@ def _places_from_network(network, in_graph):
     return places
 
 
+def _samples(nodes):
+    """node -> the batch sample it belongs to (an int), for graphs whose names carry
+    samples (``x1(2)``, :func:`autograd.names.parse`).
+
+    An unnamed node or a constant joins the sample of the nodes it is computed
+    from, else the one all of its consumers share; parameters join none.
+    """
+    samples = {}
+    for node in nodes:
+        if node.name:
+            parsed = names.parse(node.name)
+            if parsed is not None and parsed.sample is not None:
+                samples[node] = int(parsed.sample)
+    if not samples:
+        return samples
+    for node in nodes:  # parents first: (y⁽²⁾ - a⁽²⁾)² joins sample 2
+        if node in samples or not _follows_consumers(node) or node._op is ops.CONSTANT:
+            continue
+        found = {samples[p] for p in node._prev if p in samples}
+        if len(found) == 1:
+            samples[node] = found.pop()
+    consumers = _consumers(nodes)
+    for node in reversed(nodes):  # consumers first: the constant 2 of (...)² joins them
+        if node in samples or not _follows_consumers(node):
+            continue
+        found = {samples.get(c) for c in consumers.get(node, ())}
+        if len(found) == 1 and None not in found:
+            samples[node] = found.pop()
+    return samples
+
+
+def _consumers(nodes):
+    """node -> the nodes computed from it."""
+    consumers = {}
+    for node in nodes:
+        for parent in node._prev:
+            consumers.setdefault(parent, []).append(node)
+    return consumers
+
+
 # ---------------------------------------------------------------------------
 # Building the Digraph
 # ---------------------------------------------------------------------------
+
+class _Style:
+    """How this drawing writes things: numbers (0 for rounding noise), names
+    (t1, t2, ... for unnamed nodes), the direction, the grads not known yet."""
+
+    def __init__(self, nodes, digits, rankdir, pending):
+        self.digits = digits
+        self.stacked = rankdir in ("LR", "RL")   # a record's cells stacked, ports on the west
+        self.side = {"LR": "w", "RL": "e", "TB": "n", "BT": "s"}[rankdir]
+        self.pending = set(pending or ())
+        self.scale = largest_magnitude(
+            [n.data for n in nodes] + [n.grad for n in nodes if n not in self.pending])
+        self.labels = Labels(nodes=nodes)
+
+    def number(self, x):
+        """``x`` to ``digits`` significant digits, 0 when it is rounding noise in this graph."""
+        return shown_number(x, self.digits, self.scale)
+
+    def name(self, node):
+        """A node inside a rule: its textbook name, t1 for an unnamed one, else its number."""
+        found = None if node.name else self.labels.short.get(node)
+        return found or _rule_label(node, self.digits, self.number)
+
 
 def _new_graph(rankdir, title):
     digraph = _digraph_class()
@@ -314,59 +395,182 @@ def _new_graph(rankdir, title):
     return graph
 
 
-def _layer_clusters(clusters):
-    """DOT text for one cluster per layer l, holding one cluster per neuron j.
+def _cluster_path(node, places, samples):
+    """The clusters a node is drawn in, outermost first: ``(("layer", 2), ("neuron", 2, 1))``;
+    in a batch ``(("sample", 2),)``, or for a shared parameter
+    ``(("shared", 2), ("neuron", 2, 1))``; ``()`` for none."""
+    if samples:
+        sample = samples.get(node)
+        if sample is not None:
+            return (("sample", sample),)
+        place = places.get(node)
+        if place is None or node._op.backward is not None:
+            return ()
+        layer, neuron = place
+        return (("shared", layer),) + ((("neuron", layer, neuron),) if neuron else ())
+    place = places.get(node)
+    if place is None:
+        return ()
+    layer, neuron = place
+    return (("layer", layer),) + ((("neuron", layer, neuron),) if neuron else ())
 
-    ``clusters`` maps (l, j) or (l, None) to the statements of its nodes.
-    """
-    layers = sorted({layer for layer, _ in clusters})
+
+_CLUSTER_STYLES = {
+    "layer": 'style="rounded,dashed" color="#888888" fontcolor="#444444"',
+    "shared": 'style="rounded,dashed" color="#c98a3c" fontcolor="#8a5a1c"',
+    "sample": 'style="rounded,filled" color="#9db7d6" fillcolor="#f4f8fc" fontcolor="#3a5a80" '
+              'fontsize=14 labeljust="l"',
+    "neuron": 'style="rounded" color="#bbbbbb" fontcolor="#777777" fontsize=10',
+}
+
+
+def _cluster_id(key):
+    """DOT id of a cluster: cluster_layer2, cluster_layer2_neuron1, cluster_sample3,
+    cluster_shared2, cluster_shared2_neuron1."""
+    kind = key[0]
+    if kind == "neuron":
+        return f"_neuron{key[2]}"
+    return f"cluster_{kind}{key[1]}"
+
+
+def _clusters(clusters):
+    """DOT text of the cluster tree: ``clusters`` maps a cluster path to the
+    statements of its nodes."""
+    tree = {}
+    for path, statements in clusters.items():
+        branch = tree
+        for key in path:
+            branch = branch.setdefault(key, {})
+        branch.setdefault(None, []).extend(statements)
+    layers = sorted(key[1] for key in tree if key[0] == "layer")
     lines = []
-    for layer in layers:
-        role = " (input)" if layer == 1 else (" (output)" if layer == layers[-1] else "")
-        lines.append(f"\tsubgraph cluster_layer{layer} {{\n")
-        lines.append(f'\t\tlabel="layer {layer}{role}" style="rounded,dashed" '
-                     f'color="#888888" fontcolor="#444444"\n')
-        lines += ["\t" + s for s in clusters.get((layer, None), ())]
-        for neuron in sorted(j for l, j in clusters if l == layer and j is not None):
-            lines.append(f"\t\tsubgraph cluster_layer{layer}_neuron{neuron} {{\n")
-            lines.append(f'\t\t\tlabel="neuron {neuron}" style="rounded" color="#bbbbbb" '
-                         f'fontcolor="#777777" fontsize=10\n')
-            lines += ["\t\t" + s for s in clusters[(layer, neuron)]]
-            lines.append("\t\t}\n")
-        lines.append("\t}\n")
+
+    def emit(branch, parent_id, depth):
+        for key in sorted((k for k in branch if k is not None), key=_cluster_order):
+            cid = _cluster_id(key)
+            if key[0] == "neuron":
+                cid = parent_id + cid
+            tab = "\t" * depth
+            lines.append(f"{tab}subgraph {cid} {{\n")
+            lines.append(f"{tab}\tlabel={_quote(_cluster_label(key, layers))} "
+                         f"{_CLUSTER_STYLES[key[0]]}\n")
+            lines.extend(tab + s for s in branch[key].get(None, ()))
+            emit(branch[key], cid, depth + 1)
+            lines.append(f"{tab}}}\n")
+    emit(tree, "", 1)
     return lines
 
 
-def _node_statements(node, node_id, digits, on_path, stacked):
+def _cluster_order(key):
+    return ({"layer": 0, "shared": 1, "sample": 2, "neuron": 3}[key[0]],) + tuple(key[1:])
+
+
+def _cluster_label(key, layers):
+    kind = key[0]
+    if kind == "layer":
+        layer = key[1]
+        role = " (input)" if layer == 1 else (" (output)" if layer == layers[-1] else "")
+        return f"layer {layer}{role}"
+    if kind == "neuron":
+        return f"neuron {key[2]}"
+    if kind == "sample":
+        return f"sample {key[1]}"
+    return f"layer {key[1]} parameters (shared)"
+
+
+def _order_statements(nodes, ids, places, samples):
+    """The order in which dot first meets the nodes.  A network's inputs come first,
+    which puts the input layer at the top left.  For a batch (with a small
+    ``mclimit``) it keeps the samples in order, top to bottom, and the shared
+    parameters below them, layer by layer, each neuron's weights in k order then its bias."""
+    if not samples:   # a network: its inputs x_1, x_2, ... first, at the top left
+        inputs = [n for n in nodes if places.get(n) == (1, None)]
+        inputs.sort(key=lambda n: (_input_index(n), nodes.index(n)))
+        return [f"\t{'; '.join(ids[n] for n in inputs)}\n"] if inputs else []
+    shared = [n for n in nodes if n not in samples and places.get(n) and n.is_leaf]
+    shared.sort(key=lambda n: (-places[n][0], places[n][1] or 0, n.name is not None and
+                               names.parse(n.name).base == "b", nodes.index(n)))
+    inputs = sorted((n for n in nodes if n in samples and n.is_leaf and n._op is not ops.CONSTANT),
+                    key=lambda n: (samples[n], nodes.index(n)))
+    first = [ids[n] for n in shared + inputs]
+    return [f"\t{'; '.join(first)}\n"] if first else []
+
+
+def _input_index(node):
+    """k of an input x_k (for ordering), else 0."""
+    parsed = names.parse(node.name) if node.name else None
+    return int(parsed.index) if parsed and parsed.index and parsed.index.isdigit() else 0
+
+
+def _node_statements(node, node_id, style, on_path):
     """DOT statements for one Value: its record and, when derived, its op node."""
     kind = node.kind
     border = (f' COLOR="{PATH_COLOUR}"', "2") if on_path else ("", "0")
     cells = []
     if node.name:
         cells.append(f"<TD><B>{textbook_name(node.name, html_markup=True)}</B></TD>")
-    cells.append(f"<TD>data {_number(node.data, digits)}</TD>")
-    cells.append(f"<TD>grad {_number(node.grad, digits)}</TD>")
-    # side by side when the graph runs top to bottom, stacked when it runs left to right
-    rows = f"<TR>{''.join(cells)}</TR>" if stacked is False else "".join(
-        f"<TR>{cell}</TR>" for cell in cells)
+    elif node in style.labels.short:   # t1, t2, ...: the name steps and the jit give it
+        cells.append(f'<TD><FONT COLOR="{SHORT_NAME_COLOUR}"><I>'
+                     f"{style.labels.short[node]}</I></FONT></TD>")
+    cells.append(f"<TD>data {style.number(node.data)}</TD>")
+    grad = "?" if node in style.pending else style.number(node.grad)
+    cells.append(f"<TD>grad {grad}</TD>")
+    # stacked when the graph runs left to right, side by side when it runs top to bottom
+    rows = "".join(f"<TR>{cell}</TR>" for cell in cells) if style.stacked else \
+        f"<TR>{''.join(cells)}</TR>"
     table = (f'<TABLE BORDER="{border[1]}"{border[0]} CELLBORDER="1" CELLSPACING="0" '
              f'CELLPADDING="2" BGCOLOR="{KIND_COLOURS[kind]}">{rows}</TABLE>')
-    tooltip = _quote(f"{label(node)} ({kind}): data={node.data!r} grad={node.grad!r}")
+    tooltip = _quote(f"{style.labels(node)} ({kind}): data={node.data!r} grad={node.grad!r}")
     lines = [f"\t{node_id} [label=<{table}> shape=plain tooltip={tooltip}]\n"]
     if node._op.backward is not None:
-        style = f' color="{PATH_COLOUR}" penwidth=2' if on_path else ""
-        lines.append(
-            f"\t{node_id}_op [label={_quote(node._op.symbol)} shape=circle style=filled "
-            f"fillcolor=\"{OP_COLOUR}\" margin=0.02 width=0.3 height=0.3 fontsize=10 "
-            f"tooltip={_quote(node._op.name)}{style}]\n")
+        lines.append(_op_statement(node, node_id, on_path))
     return lines
 
 
-def _edge_statements(node, ids, digits, show_local, show_rules, on_path, places):
+def _has_slots(node):
+    """An op of any number of inputs (a neuron's Σ w·a + b, a sum) lists its inputs:
+    each edge ends in its own slot, which shows the edge's local derivative."""
+    return node._op.arity is None and len(node._prev) > 1
+
+
+def _op_statement(node, node_id, on_path, slots=None):
+    """The op node: a small circle (``×``, ``σ``), or for an n-ary op a box whose
+    slots are where its edges end, each showing that edge's label."""
+    tooltip = _quote(node._op.name)
+    if slots is None:
+        style = f' color="{PATH_COLOUR}" penwidth=2' if on_path else ""
+        return (f"\t{node_id}_op [label={_quote(node._op.symbol)} shape=circle style=filled "
+                f"fillcolor=\"{OP_COLOUR}\" margin=0.02 width=0.3 height=0.3 fontsize=10 "
+                f"tooltip={tooltip}{style}]\n")
+    return f"\t{node_id}_op [label=<{slots}> shape=plain tooltip={tooltip}]\n"
+
+
+def _slot_table(node, texts, on_path_slots, on_path, stacked):
+    """The HTML of an n-ary op: one slot (port i0, i1, ...) per input, in the order of
+    ``node.parents`` (weights w_j1..w_jn, inputs a_1..a_n, then the bias), and the symbol."""
+    colour = PATH_COLOUR if on_path else "#999999"
+    cells = []
+    for i, text in enumerate(texts):
+        font = f' COLOR="{PATH_COLOUR}"' if i in on_path_slots else ""
+        cells.append(f'<TD PORT="i{i}" ALIGN="LEFT"><FONT POINT-SIZE="9"{font}>'
+                     f"{html.escape(text) if text else '&nbsp;'}</FONT></TD>")
+    symbol = (f'<TD BGCOLOR="{OP_COLOUR}" {"ROWSPAN" if stacked else "COLSPAN"}="{len(texts)}">'
+              f"{html.escape(node._op.symbol)}</TD>")
+    if stacked:
+        rows = [f"<TR>{cells[0]}{symbol}</TR>"] + [f"<TR>{c}</TR>" for c in cells[1:]]
+    else:
+        rows = [f"<TR>{''.join(cells)}</TR>", f"<TR>{symbol}</TR>"]
+    border = "2" if on_path else "1"
+    return (f'<TABLE BORDER="{border}" COLOR="{colour}" CELLBORDER="1" CELLSPACING="0" '
+            f'CELLPADDING="2" STYLE="ROUNDED" BGCOLOR="#fffbe0">{"".join(rows)}</TABLE>')
+
+
+def _edge_statements(node, ids, style, show_local, show_rules, on_path, places, samples):
     """One edge per entry of node.parents (into its op node), plus op -> record.
 
     An edge from one layer into the next is two ranks long, so layer l+1's
     weights fit between a^l and z^(l+1) and the layers lie side by side.
+    An n-ary op's edges end in its slots, which carry their labels.
     """
     if node._op.backward is None:
         return []
@@ -374,20 +578,27 @@ def _edge_statements(node, ids, digits, show_local, show_rules, on_path, places)
     node_on_path = node in on_path
     path_style = f' color="{PATH_COLOUR}" fontcolor="{PATH_COLOUR}" penwidth=2.2'
     locals_ = node._op.backward(node, 1.0)
-    lines = []
+    slotted = _has_slots(node)
+    lines, texts, red = [], [], set()
     for i, parent in enumerate(node._prev):
         attrs = ""
-        text = _edge_label(node, i, locals_[i], digits, show_local, show_rules)
-        if text:
+        text = _edge_label(node, i, locals_[i], style, show_local, show_rules)
+        texts.append(text)
+        if text and not slotted:
             attrs += f" label={_quote(text)}"
         if node_on_path and parent in on_path:
             attrs += path_style
-        if _crosses_layers(places, parent, node):
+            red.add(i)
+        if _crosses_layers(places, parent, node) and not samples:
             attrs += " minlen=2"
-        lines.append(f"\t{ids[parent]} -> {node_id}_op [{attrs.strip()}]\n"
-                     if attrs else f"\t{ids[parent]} -> {node_id}_op\n")
+        head = f"{node_id}_op:i{i}:{style.side}" if slotted else f"{node_id}_op"
+        lines.append(f"\t{ids[parent]} -> {head} [{attrs.strip()}]\n"
+                     if attrs else f"\t{ids[parent]} -> {head}\n")
     own = f" [{path_style.strip()}]" if node_on_path else ""
     lines.append(f"\t{node_id}_op -> {node_id}{own}\n")
+    if slotted:  # the op's node statement, now that its slots' texts are known
+        table = _slot_table(node, texts, red, node_on_path, style.stacked)
+        lines.insert(0, _op_statement(node, node_id, node_on_path, table))
     return lines
 
 
@@ -397,26 +608,26 @@ def _crosses_layers(places, parent, node):
     return here is not None and there is not None and here[0] != there[0]
 
 
-def _edge_label(node, index, local, digits, show_local, show_rules):
+def _edge_label(node, index, local, style, show_local, show_rules):
     """``0.25``, ``w2 = 0.5`` or ``σ(z²₁)(1-σ(z²₁)) = 0.2350``, as asked."""
-    number = _number(local, digits)
+    number = style.number(local)
     if not show_rules:
         return number if show_local else ""
-    rule = rule_text(node, index, lambda n: _rule_label(n, digits))
+    rule = rule_text(node, index, style.name)
     if not show_local or rule == number:
         return rule
     return f"{rule} = {number}"
 
 
-def _rule_label(node, digits):
-    """A node's name inside a rule: its textbook name, else its number."""
+def _rule_label(node, digits, written=None):
+    """A node inside a rule: its textbook name, else its number (bracketed when negative)."""
     if node.name:
         return textbook_name(node.name)
-    text = _number(node.data, digits)
+    text = (written or (lambda x: number(x, digits)))(node.data)
     return f"({text})" if text.startswith("-") else text
 
 
-def _legend(nodes, highlight):
+def _legend(nodes, highlight, pending):
     """One small table: the colour of each kind present, what edge labels mean."""
     kinds = [kind for kind in KIND_COLOURS if any(node.kind == kind for node in nodes)]
     rows = ['<TR><TD COLSPAN="2"><B>legend</B></TD></TR>']
@@ -424,7 +635,13 @@ def _legend(nodes, highlight):
         rows.append(f'<TR><TD BGCOLOR="{KIND_COLOURS[kind]}" WIDTH="18"> </TD>'
                     f'<TD ALIGN="LEFT">{KIND_TITLES[kind]}</TD></TR>')
     rows.append(f'<TR><TD BGCOLOR="{OP_COLOUR}">+</TD><TD ALIGN="LEFT">operation</TD></TR>')
-    rows.append('<TR><TD>0.25</TD><TD ALIGN="LEFT">edge: local derivative ∂out/∂in</TD></TR>')
+    rows.append('<TR><TD>0.25</TD><TD ALIGN="LEFT">on an edge, or in the slot where it '
+                'enters: local derivative ∂out/∂in</TD></TR>')
+    if any(not n.name and n._op is not ops.CONSTANT for n in nodes):
+        rows.append(f'<TR><TD><FONT COLOR="{SHORT_NAME_COLOUR}"><I>t1</I></FONT></TD>'
+                    '<TD ALIGN="LEFT">an unnamed node (as steps and the jit call it)</TD></TR>')
+    if pending:
+        rows.append('<TR><TD>grad ?</TD><TD ALIGN="LEFT">gradient not reached yet</TD></TR>')
     if highlight is not None:
         what = highlight if isinstance(highlight, str) else label(highlight)
         rows.append(f'<TR><TD BGCOLOR="{PATH_COLOUR}"> </TD><TD ALIGN="LEFT">'
@@ -434,9 +651,21 @@ def _legend(nodes, highlight):
     return f"\tlegend [label=<{table}> shape=plain fontsize=9]\n"
 
 
+def picture_number(nodes, digits):
+    """``number(x)`` as a picture of ``nodes`` writes it: ``digits`` significant digits,
+    0 for values within 1e-12 of 0 relative to the largest magnitude among the nodes'
+    data and grads (:func:`autograd.notation.shown_number`)."""
+    return _Style(nodes, digits, "LR", None).number
+
+
 def _number(x, digits):
     """``x`` to ``digits`` significant digits: 0.001429, 1.5, -2e-08 (never -0)."""
     return number(x, digits)
+
+
+def _count(n, noun):
+    """``1 value``, ``3 values``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _quote(text):
@@ -477,6 +706,11 @@ def _digraph_class():
                 return super().pipe(*args, **kwargs)
             except graphviz.ExecutableNotFound as exc:
                 raise DotNotFound(INSTALL_HELP) from exc
+
+        def __repr__(self):
+            what = getattr(self, "summary", "a computation graph")
+            return (f"<Drawing of {what}: display it in Jupyter, .render(path) or "
+                    f".pipe(format='png') to write it, .source for the DOT text>")
 
     _DIGRAPH = Drawing
     return _DIGRAPH

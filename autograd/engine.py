@@ -25,6 +25,7 @@ from operator import attrgetter
 
 from . import names, recording
 from .floats import as_float
+from .notation import Labels
 from .ops import DETACHED, describe
 from .steps import Contribution, Step
 
@@ -147,6 +148,7 @@ def _backward_fast(root, grad, order, leaves):
     # Each leaf sums this pass's contributions from -0.0 and adds the sum to
     # what it held once at the end, so two passes give exactly twice one.
     saved = [(leaf, leaf.grad) for leaf in leaves]
+    labels = Labels(root)  # t1, t2, ... for the unnamed nodes, worked out on first use
     node = None
     try:
         for leaf, _ in saved:
@@ -300,6 +302,7 @@ def _walk(root, grad, targets, anomaly, order, leaves):
             stop_at(None)
         return
     saved = [(leaf, leaf.grad) for leaf in leaves]
+    labels = Labels(root)  # t1, t2, ... for the unnamed nodes, worked out on first use
     node = None
     try:
         for leaf, _ in saved:
@@ -333,7 +336,7 @@ def _walk(root, grad, targets, anomaly, order, leaves):
                     remaining[parent] -= 1
                     if remaining[parent] == 0:
                         finished.append(parent)
-            step = Step(node, upstream, edges, total - 1 - index, total)
+            step = Step(node, upstream, edges, total - 1 - index, total, labels)
             if node in targets:
                 stop_at(step)
             yield step

@@ -21,7 +21,7 @@ import math
 from . import engine, names, ops
 from .names import latex as latex_name
 from .notation import (
-    LatexNotation, Namer, TextNotation, local_rules, times as _times,
+    LatexNotation, Namer, TextNotation, local_rules, number, times as _times,
 )
 
 __all__ = ["explain", "Explanation", "Factor", "Path", "TooManyPaths", "DEFAULT_LIMIT",
@@ -81,8 +81,8 @@ class Factor:
 
     def __str__(self):
         if self.rule.symbol is None:   # a pure number: say it once
-            return f"{self.partial} = {self.value:.6g}"
-        return f"{self.text} = {self.value:.6g}"
+            return f"{self.partial} = {number(self.value, 6)}"
+        return f"{self.text} = {number(self.value, 6)}"
 
     def __repr__(self):
         return f"Factor({self.text!r}, value={self.value!r})"
@@ -167,7 +167,7 @@ class Path:
         if f.rule.symbol is not None:
             parts.append(f.formula)
         else:
-            parts.append(f"{f.value:g}")
+            parts.append(f"{number(f.value)}")
         return " = ".join(parts)
 
     def lines(self):
@@ -176,8 +176,8 @@ class Path:
         for i, f in enumerate(self.factors):
             if not f.trivial:
                 text = self.factor_text(i)
-                rows.append(f"  {text}" if f.rule.symbol is None else f"  {text} = {f.value:.6g}")
-        rows.append(f"  product: {self.formula()} = {self.product:.6g}")
+                rows.append(f"  {text}" if f.rule.symbol is None else f"  {text} = {number(f.value, 6)}")
+        rows.append(f"  product: {self.formula()} = {number(self.product, 6)}")
         return rows
 
     def __len__(self):
@@ -192,9 +192,9 @@ def _signed_sum(numbers):
     text = ""
     for x in numbers:
         if not text:
-            text = f"{x:.6g}"
+            text = f"{number(x, 6)}"
         else:
-            text += f" - {-x:.6g}" if x < 0 else f" + {x:.6g}"
+            text += f" - {number(-x, 6)}" if x < 0 else f" + {number(x, 6)}"
     return text
 
 
@@ -268,27 +268,27 @@ class Explanation:
     def _path_lines(self):
         paths, root, wrt = self._paths, self.name_of(self.root), self.name_of(self.wrt)
         count = len(paths)
-        rows = [f"{self.derivative} = {self.total:.12g}   (backward() gives {self.engine:.12g})"]
+        rows = [f"{self.derivative} = {number(self.total, 12)}   (backward() gives {number(self.engine, 12)})"]
         if count == 1 and not paths[0].factors:
             rows.append(f"{wrt} is the root itself: ∂{root}/∂{root} = 1")
             return rows
         rows.append(f"{wrt} reaches {root} along {count} path{'s' if count != 1 else ''}; "
                     f"the chain rule multiplies the local derivatives along each path "
                     f"and adds the paths.")
-        for number, path in enumerate(paths[:SHOWN_PATHS], 1):
+        for k, path in enumerate(paths[:SHOWN_PATHS], 1):
             rows.append("")
-            rows.append(f"path {number}: {path.route()}")
+            rows.append(f"path {k}: {path.route()}")
             rows.extend(path.lines())
         if count > SHOWN_PATHS:
             rows.append("")
             rows.append(f"... and {count - SHOWN_PATHS} more paths (explanation.paths has them all)")
         rows.append("")
         if count == 1:
-            rows.append(f"one path, so {self.derivative} = {self.total:.12g}")
+            rows.append(f"one path, so {self.derivative} = {number(self.total, 12)}")
         else:
             terms = _signed_sum(p.product for p in paths[:8])
             more = " + ..." if count > 8 else ""
-            rows.append(f"sum over the {count} paths: {terms}{more} = {self.total:.12g}")
+            rows.append(f"sum over the {count} paths: {terms}{more} = {number(self.total, 12)}")
         if any(f.trivial for p in paths for f in p.factors):
             rows.append("(factors of exactly 1, from +, Σ and bias edges, are left out above)")
         return rows
@@ -296,14 +296,14 @@ class Explanation:
     def _grouped_lines(self):
         root, wrt = self.name_of(self.root), self.name_of(self.wrt)
         rows = [
-            f"{self.derivative} = {self.total:.12g}   (backward() gives {self.engine:.12g})",
+            f"{self.derivative} = {number(self.total, 12)}   (backward() gives {number(self.engine, 12)})",
             f"{wrt} reaches {root} along {self.path_count:,} paths, more than the limit of "
             f"{self.limit:,}, so they are grouped by reverse-mode accumulation instead of "
             f"listed: δ_v = ∂{root}/∂v at each node v between {wrt} and {root}. Every path "
             f"through v ends in the same tail, and δ_v is the sum of those tails' products.",
             ""]
         for node, delta in self.deltas[:SHOWN_DELTAS]:
-            rows.append(f"  δ({self.name_of(node)}) = {delta:.6g}")
+            rows.append(f"  δ({self.name_of(node)}) = {number(delta, 6)}")
         if len(self.deltas) > SHOWN_DELTAS:
             rows.append(f"  ... and {len(self.deltas) - SHOWN_DELTAS} more nodes "
                         f"(explanation.deltas has them all)")
@@ -311,10 +311,10 @@ class Explanation:
         rows.append(f"{self.derivative} = Σ over the edges out of {wrt} of ∂c/∂{wrt} · δ(c):")
         for factor, delta in self.edges_out[:SHOWN_DELTAS]:
             rows.append(f"  {factor.partial} · δ({self.name_of(factor.child)}) = "
-                        f"{factor.formula} · δ = {factor.value:.6g} · {delta:.6g}")
+                        f"{factor.formula} · δ = {number(factor.value, 6)} · {number(delta, 6)}")
         if len(self.edges_out) > SHOWN_DELTAS:
             rows.append(f"  ... and {len(self.edges_out) - SHOWN_DELTAS} more edges")
-        rows.append(f"  total = {self.total:.12g}")
+        rows.append(f"  total = {number(self.total, 12)}")
         return rows
 
     def __str__(self):
@@ -339,7 +339,16 @@ class Explanation:
                 body = " + ".join(f"\\left[ {f} \\right]" for f in formulas)
                 if len(self._paths) > SHOWN_PATHS:
                     body += " + \\cdots"
-        return f"{lhs} = {body} = {self.total:.12g}"
+        return f"{lhs} = {body} = {number(self.total, 12)}"
+
+    def _repr_html_(self):
+        """Jupyter: the paths and their products, as ``str(explanation)``."""
+        from .notebook import explanation_html
+        return explanation_html(self)
+
+    def _repr_latex_(self):
+        """Jupyter (LaTeX): the sum over paths as a display formula."""
+        return f"$${self.latex()}$$"
 
     def __repr__(self):
         how = "grouped" if self.grouped else "paths"

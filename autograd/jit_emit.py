@@ -33,9 +33,9 @@ from operator import attrgetter
 from operator import mul as _mul
 
 from .floats import idiv, iexp, ilog, ipow, left_sum
+from .notation import TextNotation, forward_expr, local_rules, number, short_names
 
 _data_of = attrgetter("data")
-from .notation import TextNotation, forward_expr, local_rules, number
 from .ops import CONSTANT
 
 __all__ = ["Program", "generate", "HELPERS", "Graph", "expression_source"]
@@ -266,15 +266,10 @@ class _Emitter:
         self.fn_name = names.take(fn_name)
         for node in graph.inputs:
             self.code[id(node)] = names.take(node.name or "x")
-        for k, node in enumerate(graph.parameters, 1):
-            self.code[id(node)] = names.take(node.name or f"leaf{k}")
-        unnamed = 0
-        for node in graph.derived:
-            if node.name:
-                self.code[id(node)] = names.take(node.name)
-            else:
-                unnamed += 1
-                self.code[id(node)] = names.take(f"t{unnamed}")
+        # unnamed nodes: t1, t2, ... and leaf1, ... as every picture and step calls them
+        short = short_names(list(graph.inputs) + graph.parameters + graph.derived)
+        for node in graph.parameters + graph.derived:
+            self.code[id(node)] = names.take(node.name or short[node])
         self.plan_rows(names)
 
     #: the numpy emitter writes whole arrays instead

@@ -23,7 +23,8 @@ from . import ops
 from .ops import ATOM, MUL_P, NEG_P, POW_P, SUM_P
 
 __all__ = ["TextNotation", "LatexNotation", "StepNotation", "Namer", "render", "label", "number",
-           "Rule", "local_rule", "local_rules", "formula", "rule_text", "forward_expr"]
+           "Rule", "local_rule", "local_rules", "formula", "rule_text", "forward_expr",
+           "short_names", "Labels", "shown_number", "largest_magnitude", "NEGLIGIBLE"]
 
 
 # ---------------------------------------------------------------------------
@@ -41,16 +42,90 @@ def number(x, digits=None):
     return text
 
 
+#: in a picture, a value within this fraction of the graph's largest magnitude prints as 0
+NEGLIGIBLE = 1e-12
+
+
+def shown_number(x, digits, scale):
+    """``x`` as a picture shows it: :func:`number`, and 0 when ``|x|`` is within
+    :data:`NEGLIGIBLE` of ``scale`` (the largest magnitude in the graph), so that
+    rounding noise like -2.776e-17 beside numbers near 1 reads as the 0 it is."""
+    if x == x and abs(x) <= NEGLIGIBLE * scale:
+        return "0"
+    return number(x, digits)
+
+
+def largest_magnitude(values):
+    """The largest finite ``|x|`` of ``values`` (0.0 for none): the scale of :func:`shown_number`."""
+    return max((abs(x) for x in values if x - x == 0.0), default=0.0)
+
+
+def short_names(nodes):
+    """``{node: short name}`` for the unnamed nodes of ``nodes`` that are not constants.
+
+    Derived nodes are ``t1, t2, ...`` and leaves ``leaf1, leaf2, ...``,
+    numbered in the order given (parents first, :func:`autograd.engine.all_nodes`),
+    skipping names that named nodes already use.  The one rule for these
+    names: the jit's locals, the step-through page, the terminal stepper and
+    the drawings all take them from here.
+    """
+    nodes = list(nodes)
+    taken = {node.name for node in nodes if node.name}
+    counters = {"t": 0, "leaf": 0}
+    found = {}
+    for node in nodes:
+        if node.name or node._op is ops.CONSTANT or node in found:
+            continue
+        stem = "t" if node._op.backward is not None else "leaf"
+        while True:
+            counters[stem] += 1
+            name = f"{stem}{counters[stem]}"
+            if name not in taken:
+                break
+        found[node] = name
+    return found
+
+
+class Labels:
+    """``labels(node)``: how one graph's nodes are called: a name, a constant's
+    number, or the short name :func:`short_names` gives an unnamed node.
+
+    Built lazily from the graph of ``root`` (or from ``nodes``); a node from
+    outside that graph falls back to :func:`label`.
+    """
+
+    def __init__(self, root=None, nodes=None):
+        self._root, self._nodes, self._short = root, nodes, None
+
+    @property
+    def short(self):
+        """The :func:`short_names` of the graph (computed on first use)."""
+        if self._short is None:
+            if self._nodes is None:
+                from .engine import all_nodes
+                self._nodes = all_nodes(self._root)
+            self._short = short_names(self._nodes)
+        return self._short
+
+    def __call__(self, node):
+        if node.name:
+            return node.name
+        if node._op is ops.CONSTANT:
+            return number(node.data)
+        return self.short.get(node) or label(node)
+
+
 def label(node):
     """How a node is called in steps, errors and explanations: its name, a
-    constant's number, or ``<op value>``."""
+    constant's number, or ``<op value>`` (:class:`Labels` gives an unnamed node
+    of a known graph its short name t1, t2, ... instead)."""
     if node.name:
         return node.name
     if node._op is ops.CONSTANT:
         return number(node.data)
     if node._op.backward is None:
-        return f"<{'leaf' if node._op is ops.LEAF else node._op.name} {node.data:.4g}>"
-    return f"<{node._op.name} {node.data:.4g}>"
+        return f"<{'leaf' if node._op is ops.LEAF else node._op.name} {number(node.data, 4)}>"
+    return f"<{node._op.name} {number(node.data, 4)}>"
 
 
 # ---------------------------------------------------------------------------
@@ -167,7 +242,7 @@ class LatexNotation(TextNotation):
     def placeholder(self, node):
         op = node._op
         kind = op.name if op.backward is not None else "leaf"
-        return f"\\langle \\mathrm{{{kind}}}\\ {node.data:.4g} \\rangle"
+        return f"\\langle \\mathrm{{{kind}}}\\ {number(node.data, 4)} \\rangle"
 
     def frac(self, a, b):
         return f"\\frac{{{a[0]}}}{{{b[0]}}}", ATOM

@@ -1,12 +1,21 @@
-"""Step through backprop in the browser: one self-contained HTML page.
+"""Step through a graph in the browser: one self-contained HTML page.
 
-``step_page(root)`` runs the backward pass step by step (the same Steps as
-``backward_steps()``), draws the graph with Graphviz as inline SVG, and
-writes a page whose script replays the pass: previous, next, play/pause,
-reset and the arrow keys.  Each step highlights the node whose rule is
-applied and the edges to its parents, fills in the gradients it produced,
-and shows ``str(step)``, the chain rule written out.  The page needs no
-network: graph, script and style are all inside it.
+``step_page(root)`` replays the forward pass (each node's value computed in
+order) and then the backward pass (the same Steps as ``backward_steps()``)
+over the graph drawn by :func:`autograd.draw.draw` as inline SVG.  The page
+has previous, next, play/pause and reset (and the arrow keys, space, Home),
+zoom (wheel, + and -), pan (drag), "fit", "100%" and "follow", which keeps
+the nodes a step changes in view.  It opens at the drawing's own size
+(its smallest labels are 12 px tall at 100% zoom), not shrunk to the window.
+
+Colours: the step's changes (the node whose value or rule is applied, its
+edges, the numbers it filled in) are blue; a path asked for with
+``highlight=`` stays bold red, as in the drawing.  Unnamed nodes are t1, t2,
+... here as in the steps and the terminal stepper.  Nothing is loaded from
+the network: graph, script and style are all inside the page.
+
+In Jupyter, ``step_through(root)`` shows the page inline (an iframe whose
+``srcdoc`` is the page: nothing is served).
 """
 
 import html
@@ -14,62 +23,105 @@ import json
 import pathlib
 
 from . import engine
-from .draw import _number, draw
-from .notation import label
+from .draw import draw, picture_number
+from .notation import Labels, formula, number
 
-__all__ = ["step_page", "write_step_page"]
+__all__ = ["step_page", "write_step_page", "step_through", "StepThrough"]
 
 
-def _replay(root, grad, digits):
-    """Run the pass step by step; return the steps as plain data for the page.
+def _ids(nodes):
+    """The ids :func:`autograd.draw.draw` gives the nodes: v0, v1, ... in ``all_nodes`` order."""
+    return {node: f"v{i}" for i, node in enumerate(nodes)}
 
-    Each entry: the current node's id, its parents' ids, the chain-rule text,
-    and the grads (formatted) that this step completed or changed.
+
+def _forward_frames(nodes, ids, labels, shown):
+    """One frame per derived node, parents first: its value computed from its parents'."""
+    derived = [node for node in nodes if not node.is_leaf]
+    frames = []
+    for k, node in enumerate(derived, 1):
+        name = labels(node)
+        frames.append({
+            "node": ids[node],
+            "parents": [ids[p] for p in node._prev],
+            "text": f"forward {k}/{len(derived)}: {name} = {formula(node, labels=labels)} "
+                    f"= {shown(node.data)}",
+            "data": shown(node.data),
+        })
+    return frames
+
+
+def _backward_frames(root, grad, ids, shown):
+    """Run the backward pass step by step; return the steps as plain data for the page.
+
+    Each entry: the current node's id, its parents' ids, the chain-rule text
+    (``str(step)``), and the grads (formatted) that this step completed or changed.
     """
-    nodes = engine.all_nodes(root)
-    ids = {node: f"v{i}" for i, node in enumerate(nodes)}  # the ids draw() gives
     frames = []
     for step in engine.backward_steps(root, grad):
-        shown = {ids[step.node]: _number(step.upstream, digits)}
+        changed = {ids[step.node]: shown(step.upstream)}
         for edge in step.edges:
-            shown[ids[edge.parent]] = _number(edge.grad_after, digits)
+            changed[ids[edge.parent]] = shown(edge.grad_after)
         frames.append({
             "node": ids[step.node],
             "parents": [ids[e.parent] for e in step.edges],
             "text": str(step),
-            "grads": shown,
+            "grads": changed,
         })
     if not frames:  # the root is a leaf: one step that seeds it
-        frames.append({"node": ids[root], "parents": [], "text": f"{label(root)}.grad = {grad}",
-                       "grads": {ids[root]: _number(root.grad, digits)}})
+        frames.append({"node": ids[root], "parents": [],
+                       "text": f"{Labels(root)(root)}.grad = {number(float(grad))}",
+                       "grads": {ids[root]: shown(root.grad)}})
     return frames
 
 
 def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwargs):
-    """The HTML text of a page that replays ``root.backward(grad)`` one node at a time.
+    """The HTML text of a page that replays the forward pass and ``root.backward(grad)``
+    one node at a time.
 
     Replays one backward pass from zero; every leaf's ``grad`` is left as it
-    was and every derived node's holds this pass's gradient.  Raises
-    :class:`autograd.draw.GraphTooLarge` above ``max_nodes`` and
+    was and every derived node's holds this pass's gradient.  ``draw_kwargs``
+    go to :func:`autograd.draw.draw` (``highlight="w1"``, ``network=``, ...).
+    Raises :class:`autograd.draw.GraphTooLarge` above ``max_nodes`` and
     :class:`autograd.draw.DotNotFound` without Graphviz, like ``draw``.
     """
     draw(root, digits=digits, max_nodes=max_nodes, **draw_kwargs)  # fail early, before backward
+    nodes = engine.all_nodes(root)
+    ids = _ids(nodes)
+    labels = Labels(root, nodes)
     # replay one pass from zero, draw it, then give the leaves back their grads
-    leaves = [node for node in engine.all_nodes(root) if node.is_leaf]
+    leaves = [node for node in nodes if node.is_leaf]
     saved = [node.grad for node in leaves]
     for node in leaves:
         node.grad = 0.0
     try:
-        frames = _replay(root, grad, digits)
+        backward = _backward_frames(root, grad, ids, lambda x: x)
+        shown = picture_number(nodes, digits)   # 0 for rounding noise, as the picture
+        for frame in backward:
+            frame["grads"] = {k: shown(v) if isinstance(v, float) else v
+                              for k, v in frame["grads"].items()}
+        forward = _forward_frames(nodes, ids, labels, shown)
         svg = draw(root, digits=digits, max_nodes=max_nodes, **draw_kwargs).pipe(format="svg").decode()
     finally:
         for node, before in zip(leaves, saved):
             node.grad = before
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype
-    heading = title or f"Backprop through {label(root)}, step by step"
-    data = json.dumps({"frames": frames}).replace("</", "<\\/")
+    heading = title or f"Forward and backward through {labels(root)}, step by step"
+    data = json.dumps({"forward": forward, "frames": backward}, ensure_ascii=False).replace("</", "<\\/")
     return _TEMPLATE.format(title=html.escape(heading), svg=svg, data=data,
-                            total=len(frames), script=_SCRIPT, style=_STYLE)
+                            legend=_legend(draw_kwargs.get("highlight")),
+                            script=_SCRIPT, style=_STYLE)
+
+
+def _legend(highlight):
+    """The page's key: what blue means, and the highlighted path if there is one."""
+    rows = ['<span class="key"><span class="swatch step"></span>this step: the node it '
+            'computes or whose rule it applies, its edges, the numbers it filled in</span>',
+            '<span class="key"><b>?</b> not computed yet</span>']
+    if highlight is not None:
+        what = highlight if isinstance(highlight, str) else Labels(highlight)(highlight)
+        rows.insert(1, f'<span class="key"><span class="swatch path"></span>bold red: the '
+                       f'paths from {html.escape(what)} to the root</span>')
+    return "\n".join(rows)
 
 
 def write_step_page(root, path, **kwargs):
@@ -81,88 +133,235 @@ def write_step_page(root, path, **kwargs):
     return target
 
 
+class StepThrough:
+    """The step-through page of a graph, shown inline by Jupyter (an iframe whose
+    ``srcdoc`` is the whole page: nothing is served, nothing is fetched).
+
+    ``html`` is the page; ``save(path)`` writes it; ``height`` is the iframe's height in px.
+    """
+
+    def __init__(self, page, height=640):
+        self.html = page
+        self.height = height
+
+    def _repr_html_(self):
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
+                f'style="width: 100%; height: {int(self.height)}px; border: 1px solid #ddd" '
+                f'sandbox="allow-scripts" title="chainrule step-through"></iframe>')
+
+    def save(self, path):
+        """Write the page to ``path`` (folders created); return the path."""
+        target = pathlib.Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(self.html, encoding="utf-8")
+        return target
+
+    def __repr__(self):
+        return f"<StepThrough page, {len(self.html)} characters: display it in Jupyter or .save(path)>"
+
+
+def step_through(root, *, height=640, **kwargs):
+    """The step-through page of ``root`` for a notebook: ``step_through(loss)`` as the
+    last line of a cell shows it, forward pass then backward pass, with the page's
+    controls.  ``kwargs`` are :func:`step_page`'s."""
+    return StepThrough(step_page(root, **kwargs), height)
+
+
 _STYLE = """
-body { font-family: Helvetica, Arial, sans-serif; margin: 1em; color: #222; }
-#controls button { font-size: 1em; margin-right: .3em; padding: .3em .8em; }
-#counter { margin-left: 1em; font-weight: bold; }
-#rule { background: #f6f6f6; border-left: 4px solid #d62728; padding: .6em; min-height: 3.5em;
-        white-space: pre-wrap; font-family: Menlo, Consolas, monospace; font-size: .9em; }
-#graph svg { max-width: 100%; height: auto; }
-.current polygon, .current ellipse { stroke: #d62728; stroke-width: 3; }
-.active path { stroke: #d62728; stroke-width: 2.5; }
-.active polygon { stroke: #d62728; fill: #d62728; }
-.pending { fill: #aaaaaa; }
-.filled { fill: #d62728; font-weight: bold; }
+html, body { height: 100%; margin: 0; }
+body { font-family: Helvetica, Arial, sans-serif; color: #222; display: flex;
+       flex-direction: column; }
+header { padding: .5em 1em .3em 1em; }
+h1 { font-size: 1.25em; margin: .2em 0 .4em 0; }
+#controls { display: flex; flex-wrap: wrap; gap: .3em; align-items: center; }
+#controls button { font-size: .95em; padding: .25em .7em; }
+#controls .gap { width: 1em; }
+#counter { margin-left: .6em; font-weight: bold; min-width: 13em; }
+#legend { font-size: .85em; color: #444; margin: .35em 0 0 0; display: flex; flex-wrap: wrap;
+          gap: 1.2em; }
+.swatch { display: inline-block; width: 1.6em; height: .8em; vertical-align: middle;
+          margin-right: .35em; border-radius: 2px; }
+.swatch.step { background: #1f6fd1; }
+.swatch.path { background: none; border-top: 4px solid #d62728; height: 0; }
+#rule { background: #f6f6f6; border-left: 4px solid #1f6fd1; padding: .5em .7em;
+        margin: .4em 0 0 0; min-height: 2.6em; max-height: 24vh; overflow: auto;
+        white-space: pre-wrap; font-family: Menlo, Consolas, monospace; font-size: .85em; }
+#viewport { flex: 1; position: relative; overflow: hidden; border-top: 1px solid #ddd;
+            cursor: grab; background: #ffffff; touch-action: none; min-height: 200px; }
+#viewport.dragging { cursor: grabbing; }
+#viewport svg { position: absolute; left: 0; top: 0; transform-origin: 0 0; }
+.current polygon, .current ellipse, .current path { stroke: #1f6fd1 !important; stroke-width: 3; }
+.active path { stroke: #1f6fd1; stroke-width: 3; }
+.active polygon { stroke: #1f6fd1; fill: #1f6fd1; }
+.pending { fill: #9a9a9a; }
+.filled { fill: #1f6fd1; font-weight: bold; }
 """
 
 _SCRIPT = r"""
 (function () {
   const data = JSON.parse(document.getElementById('steps').textContent);
-  const frames = data.frames;
-  const svg = document.querySelector('#graph svg');
-  const groups = {};
-  svg.querySelectorAll('g.node, g.edge').forEach(g => {
-    const t = g.querySelector('title');
-    if (t) groups[t.textContent] = g;
+  const forward = data.forward, backward = data.frames;
+  const total = forward.length + backward.length;
+  const viewport = document.getElementById('viewport');
+  const svg = viewport.querySelector('svg');
+  // draw at the drawing's own size: 1 pt of the picture is 4/3 px at 100% zoom
+  const box = svg.viewBox.baseVal;
+  svg.setAttribute('width', box.width);
+  svg.setAttribute('height', box.height);
+  const NATURAL = 4 / 3;
+  let scale = NATURAL, tx = 0, ty = 0;
+  let follow = true;
+
+  const nodes = {}, edges = [];
+  svg.querySelectorAll('g.node').forEach(g => { nodes[g.querySelector('title').textContent] = g; });
+  svg.querySelectorAll('g.edge').forEach(g => {
+    const ends = g.querySelector('title').textContent.split('->');
+    edges.push({from: ends[0].split(':')[0], to: ends[1].split(':')[0], g: g});
   });
-  // the text element that shows a node's grad: "grad 0.1234"
-  const gradText = {};
-  const finalGrad = {};
-  svg.querySelectorAll('g.node').forEach(g => {
-    const id = g.querySelector('title').textContent;
-    g.querySelectorAll('text').forEach(t => {
+  function edgesInto(op) { return edges.filter(e => e.to === op); }
+  // the texts that show a node's data and grad: "data 0.1234", "grad 0.1234"
+  const gradText = {}, dataText = {}, finalGrad = {}, finalData = {};
+  for (const id in nodes) {
+    nodes[id].querySelectorAll('text').forEach(t => {
       if (t.textContent.startsWith('grad ')) { gradText[id] = t; finalGrad[id] = t.textContent.slice(5); }
+      if (t.textContent.startsWith('data ')) { dataText[id] = t; finalData[id] = t.textContent.slice(5); }
     });
+  }
+  const computed = new Set(forward.map(f => f.node));
+
+  // ---- view: zoom, pan, fit, follow --------------------------------------
+  function apply() {
+    svg.style.transform = 'translate(' + tx + 'px,' + ty + 'px) scale(' + scale + ')';
+    document.getElementById('zoomlevel').textContent = Math.round(100 * scale / NATURAL) + '%';
+  }
+  function zoomAt(factor, cx, cy) {
+    const s = Math.max(0.05, Math.min(8, scale * factor));
+    tx = cx - (cx - tx) * s / scale; ty = cy - (cy - ty) * s / scale; scale = s; apply();
+  }
+  function zoom(factor) { zoomAt(factor, viewport.clientWidth / 2, viewport.clientHeight / 2); }
+  function fit() {
+    const w = viewport.clientWidth, h = viewport.clientHeight;
+    scale = Math.min(w / box.width, h / box.height);
+    tx = (w - box.width * scale) / 2; ty = (h - box.height * scale) / 2; apply();
+  }
+  function actual() { scale = NATURAL; tx = 0; ty = 0; apply(); }
+  function bounds(groups) {  // in viewport pixels
+    const v = viewport.getBoundingClientRect();
+    let r = null;
+    groups.forEach(g => {
+      const b = g.getBoundingClientRect();
+      const c = {l: b.left - v.left, t: b.top - v.top, r: b.right - v.left, b: b.bottom - v.top};
+      r = r ? {l: Math.min(r.l, c.l), t: Math.min(r.t, c.t), r: Math.max(r.r, c.r), b: Math.max(r.b, c.b)} : c;
+    });
+    return r;
+  }
+  function reveal(main, around) {  // bring the changed nodes into view, the main one first
+    const w = viewport.clientWidth, h = viewport.clientHeight, pad = 24;
+    let r = bounds(around);
+    if (!r) return;
+    if (r.r - r.l > w - 2 * pad || r.b - r.t > h - 2 * pad) r = bounds(main);
+    if (!r) return;
+    if (r.l >= pad && r.r <= w - pad && r.t >= pad && r.b <= h - pad) return;
+    tx += w / 2 - (r.l + r.r) / 2; ty += h / 2 - (r.t + r.b) / 2; apply();
+  }
+  viewport.addEventListener('wheel', ev => {
+    ev.preventDefault();
+    const v = viewport.getBoundingClientRect();
+    zoomAt(Math.exp(-ev.deltaY / 400), ev.clientX - v.left, ev.clientY - v.top);
+  }, {passive: false});
+  let drag = null;
+  viewport.addEventListener('pointerdown', ev => {
+    drag = {x: ev.clientX, y: ev.clientY, tx: tx, ty: ty};
+    viewport.classList.add('dragging'); viewport.setPointerCapture(ev.pointerId);
   });
-  let index = 0;   // frames shown: 0 means none yet
+  viewport.addEventListener('pointermove', ev => {
+    if (!drag) return;
+    tx = drag.tx + ev.clientX - drag.x; ty = drag.ty + ev.clientY - drag.y; apply();
+  });
+  function endDrag() { drag = null; viewport.classList.remove('dragging'); }
+  viewport.addEventListener('pointerup', endDrag);
+  viewport.addEventListener('pointercancel', endDrag);
+
+  // ---- steps ------------------------------------------------------------
+  let index = 0;   // 0: nothing computed; 1..F: forward steps; F+1..F+B: backward steps
   let timer = null;
+  function frame(i) {
+    if (i < 1) return null;
+    return i <= forward.length ? {phase: 'forward', f: forward[i - 1], n: i, of: forward.length}
+      : {phase: 'backward', f: backward[i - 1 - forward.length], n: i - forward.length, of: backward.length};
+  }
   function show() {
+    const done = Math.min(index, forward.length);
+    const known = new Set(forward.slice(0, done).map(f => f.node));
+    for (const id in dataText) {
+      const ok = !computed.has(id) || known.has(id);
+      dataText[id].textContent = 'data ' + (ok ? finalData[id] : '?');
+      dataText[id].classList.toggle('pending', !ok);
+      dataText[id].classList.remove('filled');
+    }
     const grads = {};
-    for (let i = 0; i < index; i++) Object.assign(grads, frames[i].grads);
+    for (let i = 0; i < index - forward.length; i++) Object.assign(grads, backward[i].grads);
+    const cur = frame(index);
     for (const id in gradText) {
-      const done = id in grads;
-      gradText[id].textContent = 'grad ' + (done ? grads[id] : '?');
-      gradText[id].classList.toggle('pending', !done);
-      gradText[id].classList.toggle('filled', index > 0 && id in frames[index - 1].grads);
+      const ok = id in grads;
+      gradText[id].textContent = 'grad ' + (ok ? grads[id] : '?');
+      gradText[id].classList.toggle('pending', !ok);
+      gradText[id].classList.toggle('filled', !!cur && cur.phase === 'backward' && id in cur.f.grads);
     }
     svg.querySelectorAll('.current, .active').forEach(g => g.classList.remove('current', 'active'));
     const rule = document.getElementById('rule');
-    if (index === 0) {
-      rule.textContent = 'Press next (or the right arrow) to apply the first chain-rule step.';
-    } else {
-      const f = frames[index - 1];
-      [f.node, f.node + '_op'].forEach(id => groups[id] && groups[id].classList.add('current'));
-      f.parents.forEach(p => {
-        const e = groups[p + '->' + f.node + '_op'];
-        if (e) e.classList.add('active');
-      });
-      const out = groups[f.node + '_op->' + f.node];
-      if (out) out.classList.add('active');
-      rule.textContent = f.text;
+    const counter = document.getElementById('counter');
+    if (!cur) {
+      rule.textContent = 'Press next (or the right arrow): first the forward pass computes each ' +
+        'node\'s value from its parents, then the backward pass applies the chain rule node by node.';
+      counter.textContent = 'step 0 / ' + total;
+      return;
     }
-    document.getElementById('counter').textContent = 'step ' + index + ' / ' + frames.length;
+    const f = cur.f, op = f.node + '_op';
+    const main = [nodes[f.node], nodes[op]].filter(Boolean);
+    main.forEach(g => g.classList.add('current'));
+    const around = main.slice();
+    edgesInto(op).forEach(e => { e.g.classList.add('active'); });
+    edges.filter(e => e.from === op && e.to === f.node).forEach(e => e.g.classList.add('active'));
+    f.parents.forEach(p => { if (nodes[p]) around.push(nodes[p]); });
+    if (cur.phase === 'forward' && dataText[f.node]) dataText[f.node].classList.add('filled');
+    rule.textContent = f.text;
+    counter.textContent = cur.phase + ' ' + cur.n + ' / ' + cur.of + ' (step ' + index + ' / ' + total + ')';
+    if (follow) reveal(main, around);
   }
-  function go(i) { index = Math.max(0, Math.min(frames.length, i)); show(); }
-  function next() { go(index + 1); if (index === frames.length) pause(); }
+  function go(i) { index = Math.max(0, Math.min(total, i)); show(); }
+  function next() { go(index + 1); if (index === total) pause(); }
   function prev() { go(index - 1); }
   function pause() { if (timer) { clearInterval(timer); timer = null; } document.getElementById('play').textContent = 'play'; }
   function play() {
     if (timer) { pause(); return; }
-    if (index === frames.length) go(0);
+    if (index === total) go(0);
     timer = setInterval(next, 900);
     document.getElementById('play').textContent = 'pause';
   }
-  document.getElementById('next').onclick = next;
-  document.getElementById('prev').onclick = prev;
-  document.getElementById('play').onclick = play;
-  document.getElementById('reset').onclick = () => { pause(); go(0); };
+  const on = (id, fn) => { document.getElementById(id).onclick = fn; };
+  on('next', next); on('prev', prev); on('play', play);
+  on('reset', () => { pause(); go(0); });
+  on('zoomin', () => zoom(1.25)); on('zoomout', () => zoom(0.8));
+  on('fit', fit); on('actual', actual);
+  const followBox = document.getElementById('follow');
+  followBox.checked = true;
+  followBox.onchange = () => { follow = followBox.checked; if (follow) show(); };
   document.addEventListener('keydown', ev => {
     if (ev.key === 'ArrowRight') { next(); ev.preventDefault(); }
     else if (ev.key === 'ArrowLeft') { prev(); ev.preventDefault(); }
     else if (ev.key === ' ') { play(); ev.preventDefault(); }
     else if (ev.key === 'Home') { pause(); go(0); }
+    else if (ev.key === '+' || ev.key === '=') zoom(1.25);
+    else if (ev.key === '-') zoom(0.8);
+    else if (ev.key === 'f') fit();
   });
-  window.chainrule = { go, next, prev, finalGrad, frames, index: () => index };
+  window.chainrule = {
+    go, next, prev, zoom, fit, actual, finalGrad, finalData, forward, frames: backward, total,
+    index: () => index, scale: () => scale, natural: NATURAL,
+    setFollow: v => { follow = followBox.checked = !!v; },
+  };
+  apply();
   show();
 })();
 """
@@ -175,19 +374,26 @@ _TEMPLATE = """<!DOCTYPE html>
 <style>{style}</style>
 </head>
 <body>
+<header>
 <h1>{title}</h1>
-<p>Each step applies one node's local derivative: every parent's grad
-grows by ∂node/∂parent × node.grad. Gradients appear as they are completed
-(<span class="filled">red</span>: changed by this step, ?: not reached yet).</p>
 <div id="controls">
 <button id="reset" title="back to the start (Home)">reset</button>
 <button id="prev" title="previous step (left arrow)">previous</button>
 <button id="next" title="next step (right arrow)">next</button>
 <button id="play" title="play / pause (space)">play</button>
-<span id="counter">step 0 / {total}</span>
+<span id="counter">step 0</span>
+<span class="gap"></span>
+<button id="zoomout" title="zoom out (-; or the mouse wheel)">&minus;</button>
+<span id="zoomlevel">100%</span>
+<button id="zoomin" title="zoom in (+; or the mouse wheel)">+</button>
+<button id="fit" title="the whole graph in the window (f)">fit</button>
+<button id="actual" title="the drawing's own size">100%</button>
+<label title="scroll each step's nodes into view"><input type="checkbox" id="follow" checked> follow</label>
 </div>
+<div id="legend">{legend}</div>
 <pre id="rule"></pre>
-<div id="graph">{svg}</div>
+</header>
+<div id="viewport">{svg}</div>
 <script type="application/json" id="steps">{data}</script>
 <script>{script}</script>
 </body>

@@ -21,6 +21,8 @@ import math
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, localcontext
 
+from .notation import number
+
 __all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "significant_digits", "is_number_text",
            "typed_precision", "precision_for", "rounded_text"]
 
@@ -158,7 +160,7 @@ class Precision:
     def shown(self, x):
         """x written to the digits given: 0.0014291881022 -> ``0.001429`` for 4 digits."""
         if self.mode != "typed" or not math.isfinite(x):
-            return f"{x:.12g}"
+            return f"{number(x, 12)}"
         with localcontext(_EXACT):
             return str(Decimal(x).quantize(self._unit, rounding=ROUND_HALF_EVEN))
 
@@ -167,7 +169,7 @@ class Precision:
         if self.mode == "typed":
             s = "" if self.digits == 1 else "s"
             return f"the {self.digits} significant digit{s} you gave"
-        return f"tolerance: relative {self.rtol:g}, absolute {self.atol:g}"
+        return f"tolerance: relative {number(self.rtol)}, absolute {number(self.atol)}"
 
     def hint(self, x):
         """For a float from Python that does not agree: the digits of its shortest
@@ -183,7 +185,7 @@ class Precision:
     def __repr__(self):
         if self.mode == "typed":
             return f"<Precision {self.text!r}: {self.digits} significant digits>"
-        return f"<Precision {self.value!r}: {self.mode}, rtol {self.rtol:g}, atol {self.atol:g}>"
+        return f"<Precision {self.value!r}: {self.mode}, rtol {number(self.rtol)}, atol {number(self.atol)}>"
 
 
 def _positive_digits(digits):

@@ -25,14 +25,17 @@ last step that feeds it.
 """
 
 import os
+import shutil
 import sys
+import textwrap
 
 from . import names, ops
 from .engine import all_nodes, backward_steps, topological_order
-from .notation import formula, label
+from .notation import Labels, formula, number
 from .steps import ordinal
 
-__all__ = ["Stepper", "StepperError", "session", "HELP", "PROMPT"]
+__all__ = ["Stepper", "StepperError", "session", "HELP", "PROMPT", "use_colour",
+           "terminal_width"]
 
 PROMPT = "(step) "
 
@@ -52,7 +55,46 @@ class StepperError(Exception):
 
 
 def _num(x):
-    return f"{x:.6g}"
+    return number(x, 6)
+
+
+#: ANSI styles by meaning: the step being taken (blue, as on the page), a result, an error
+_STYLES = {"step": "\033[1;34m", "result": "\033[1m", "error": "\033[31m", "dim": "\033[2m"}
+_RESET = "\033[0m"
+
+
+def use_colour(stream):
+    """Colour for ``stream``: only at a terminal, never with ``NO_COLOR`` set (no-color.org)
+    or ``TERM=dumb``."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def terminal_width(stream):
+    """The terminal's width in columns for ``stream``, or None when it is not a terminal."""
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return None
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def wrap(text, width):
+    """Each line of ``text`` wrapped at word boundaries (never inside a number) to
+    ``width`` columns, continuation lines indented 4 more than the line they continue."""
+    if not width:
+        return text
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out.extend(textwrap.wrap(line, width, initial_indent="", subsequent_indent=indent + "    ",
+                                 break_long_words=False, break_on_hyphens=False,
+                                 drop_whitespace=True) or [line])
+    return "\n".join(out)
 
 
 class Stepper:
@@ -65,8 +107,11 @@ class Stepper:
     """
 
     def __init__(self, root, grad=1.0, *, find=None, out=None, graph_dir=".",
-                 frames_dir=None, image_format="png"):
+                 frames_dir=None, image_format="png", colour=False, width=None):
         self.root = root
+        self.colour = colour                      # ANSI colours (see use_colour)
+        self.width = width                        # wrap lines to this many columns (or None)
+        self.labels = Labels(root)                # t1, t2, ... as the steps and pictures say
         self.seed = float(grad)
         self.out = out if out is not None else sys.stdout
         self.graph_dir = graph_dir
@@ -133,9 +178,9 @@ class Stepper:
                 if not found:
                     raise StepperError(
                         f"{name!r} is a Value in the script but not part of the graph of "
-                        f"{label(self.root)}")
+                        f"{self.labels(self.root)}")
                 return found
-        raise StepperError(f"no node named {name!r} in the graph of {label(self.root)}; "
+        raise StepperError(f"no node named {name!r} in the graph of {self.labels(self.root)}; "
                            f"named nodes: {names.listing(self._names)}")
 
     # -- moving -------------------------------------------------------------
@@ -173,7 +218,7 @@ class Stepper:
     # -- text ---------------------------------------------------------------
 
     def intro(self):
-        root = label(self.root)
+        root = self.labels(self.root)
         if self.total == 0:
             return f"{root} is a leaf: nothing to step through ({root}.grad += {_num(self.seed)})"
         return (f"backward pass from {root}: {self.total} steps, one per node, each node after "
@@ -183,9 +228,9 @@ class Stepper:
 
     def describe(self, node):
         """One line about ``node``: how it was computed and where its gradient stands."""
-        name = label(node)
+        name = self.labels(node)
         kind = node.kind
-        how = f" = {formula(node)}" if kind == "derived" else ""
+        how = f" = {formula(node, labels=self.labels)}" if kind == "derived" else ""
         text = f"{name}{how} = {_num(node.data)} ({kind})"
         if node is self.root:
             return f"{text}, grad = {_num(self.seed)} (the seed)"
@@ -206,11 +251,22 @@ class Stepper:
         leaves = [n for n in all_nodes(self.root) if n._op.backward is None
                   and n._op is not ops.CONSTANT]
         lines = [f"backward pass complete: {self.total} steps"]
-        lines += [f"  {label(n)}.grad = {n.grad!r}" for n in leaves]
+        lines += [f"  {self.labels(n)}.grad = {n.grad + 0.0!r}" for n in leaves]  # never -0.0
         return "\n".join(lines)
 
-    def say(self, text):
+    def say(self, text, style=None):
+        """Print ``text``: wrapped to the terminal, and the first line in ``style``'s colour
+        ("step", "result", "error") when colour is on."""
+        text = wrap(text, self.width)
+        if self.colour and style in _STYLES and text:
+            head, _, rest = text.partition("\n")
+            text = f"{_STYLES[style]}{head}{_RESET}" + (f"\n{rest}" if rest else "")
         print(text, file=self.out, flush=True)
+
+    def pending(self):
+        """The nodes that have not received any gradient yet in this pass (their grad reads ?)."""
+        return {n for n in all_nodes(self.root)
+                if n is not self.root and not self.received.get(n) and not self.finished}
 
     # -- pictures -----------------------------------------------------------
 
@@ -221,7 +277,7 @@ class Stepper:
         except ImportError as err:  # pragma: no cover - draw ships with the package
             raise StepperError(f"graph images need autograd.draw: {err}") from None
         step = self.current if step is None else step
-        kwargs = {}
+        kwargs = {"pending": self.pending()}
         if step is not None:
             kwargs["highlight"] = step.node
             kwargs["title"] = str(step).splitlines()[0]
@@ -287,15 +343,15 @@ class Stepper:
         goal = self.target_index(node)
         while len(self.done) <= goal and not self.finished:
             self._show(self.advance())
-        self.say(f"-> {self.describe(node)}")
+        self.say(f"-> {self.describe(node)}", "result")
 
     def _show(self, step):
         if step is None:
             self.say("the backward pass is already complete")
             return
-        self.say(str(step))
+        self.say(str(step), "step")
         if self.finished:
-            self.say(self.summary())
+            self.say(self.summary(), "result")
 
 
 def session(stepper, lines=None, *, stop_at=None, err=None):
@@ -307,15 +363,23 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
     ends the session with status 1, at a terminal you may type again.
     """
     err = err if err is not None else sys.stderr
+    red = use_colour(err)
+
+    def complain(e):
+        text = f"chainrule step: {e}"
+        print(f"{_STYLES['error']}{text}{_RESET}" if red else text, file=err, flush=True)
+
     stepper.say(stepper.intro())
     try:
         if stop_at is not None:
             stepper.command(f"b {stop_at}")
     except StepperError as e:
-        print(f"chainrule step: {e}", file=err, flush=True)
+        complain(e)
         stepper.stop()
         return 1
     source = iter(lines) if lines is not None else None
+    if source is None:
+        line_editing(stepper)
     while not stepper.finished and not stepper.quit:
         if source is None:
             try:
@@ -336,8 +400,33 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
         try:
             stepper.command(line)
         except StepperError as e:
-            print(f"chainrule step: {e}", file=err, flush=True)
+            complain(e)
             if source is not None:
                 stepper.stop()
                 return 1
     return 0
+
+
+_COMMANDS = ("n", "next", "c", "continue", "b", "p", "print", "g", "graph", "q", "quit", "h", "help")
+
+
+def line_editing(stepper):
+    """At a terminal: ``input()`` gets line editing and history (the arrow keys, Ctrl-R)
+    from :mod:`readline`, and Tab completes commands and node names.  Without readline
+    (some Windows Pythons) the prompt still works, without editing."""
+    try:
+        import readline
+    except ImportError:
+        return False
+    named = sorted(names.nodes_by_name(all_nodes(stepper.root)))
+
+    def complete(text, state):
+        before = readline.get_line_buffer()[:readline.get_begidx()]
+        pool = named if before.strip() else _COMMANDS
+        matches = [w for w in pool if w.startswith(text)]
+        return matches[state] if state < len(matches) else None
+
+    readline.set_completer_delims(" ")
+    readline.set_completer(complete)
+    readline.parse_and_bind("tab: complete")
+    return True

@@ -56,25 +56,29 @@ class Step:
     upstream   d(root)/d(node), complete at this moment
     edges      one :class:`Contribution` per parent, in ``node.parents`` order
     index      0 for the first step, ``total - 1`` for the last
+    labels     how the pass's nodes are written (:class:`autograd.notation.Labels`:
+               names, numbers, and t1, t2, ... for unnamed nodes); shared by its Steps
     """
 
-    __slots__ = ("node", "op", "upstream", "edges", "index", "total")
+    __slots__ = ("node", "op", "upstream", "edges", "index", "total", "labels")
 
-    def __init__(self, node, upstream, edges, index, total):
+    def __init__(self, node, upstream, edges, index, total, labels=None):
         self.node = node
         self.op = node._op
         self.upstream = upstream
         self.edges = edges
         self.index = index
         self.total = total
+        self.labels = labels if labels is not None else label
 
-    def lines(self, labels=label):
+    def lines(self, labels=None):
         """The chain rule written out, one line per parent that is not a constant:
 
         ``h.grad += w2 * net2.grad = -0.7 * 0.0213 = -0.01491  (h.grad now -0.01491)``
 
         (``edges`` still holds every parent, constants included.)
         """
+        labels = labels or self.labels
         out = labels(self.node)
         up = _num(self.upstream)
         rows = []
@@ -95,8 +99,9 @@ class Step:
             rows.append(line)
         return rows
 
-    def text(self, labels=label):
-        """The heading and the lines, with nodes written by ``labels``."""
+    def text(self, labels=None):
+        """The heading and the lines, with nodes written by ``labels`` (default: the pass's)."""
+        labels = labels or self.labels
         name = labels(self.node)
         head = (f"step {self.index + 1}/{self.total}: {name} = "
                 f"{formula(self.node, labels=labels)} = {_num(self.node.data)}, "
@@ -107,6 +112,11 @@ class Step:
         """``step 6/7: h = σ(net1) = 0.5987, h.grad = -0.01491 (complete)`` and the lines."""
         return self.text()
 
+    def _repr_html_(self):
+        """Jupyter: the chain rule written out, as ``str(step)``."""
+        from .notebook import step_html
+        return step_html(self)
+
     def __repr__(self):
-        return (f"Step({self.index + 1}/{self.total}, node={label(self.node)!r}, "
+        return (f"Step({self.index + 1}/{self.total}, node={self.labels(self.node)!r}, "
                 f"op={self.op.name!r}, upstream={self.upstream!r})")

@@ -24,7 +24,6 @@ import nn
 from _matrix import (
     T, batch_sum, elementwise, hadamard, matmul, minus, plus_row, sigmoid, sigmoid_prime, text,
 )
-from autograd import sum_values
 
 SEED = "001"
 SHOWS = "2-3-1 batch: dL/dW = a^T δ, δ1 = (δ2 W2^T) ⊙ σ'(z1)"
@@ -61,14 +60,15 @@ def by_hand():
 
 
 def by_engine():
-    """nn.MLP with the same numbers; one forward pass per sample, one backward."""
+    """nn.MLP with the same numbers; one forward pass per sample (its nodes named
+    with the sample, x₁⁽ⁱ⁾), one backward."""
     net = nn.MLP([2, 3, 1], weights=[T(W1), T(W2)], biases=[b1[0], b2[0]])
-    losses, z2_rows, z3_rows = [], [], []
-    for x, target in zip(a0, y):
-        losses.append(nn.half_squared_error(net(x), target))
+    outputs, z2_rows, z3_rows = [], [], []
+    for i, x in enumerate(a0, 1):
+        outputs.append(net(x, sample=i))     # nodes named x1(i), z2_1(i), ...: x₁⁽ⁱ⁾, z²₁⁽ⁱ⁾
         z2_rows.append(net.layers[0].z)      # this sample's hidden z (layer 2)
         z3_rows.append(net.layers[1].z)      # this sample's output z (layer 3)
-    L = sum_values(losses).named("L")
+    L = nn.half_squared_error(outputs, y, reduction="sum").named("L")   # ½ Σ_batch (a2 − y)²
     L.backward()
     p = net.named_parameters()
     grads = {

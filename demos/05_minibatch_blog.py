@@ -63,7 +63,7 @@ def blog_matrices():
 def engine_gradients():
     """nn.MLP with the same numbers (nn keeps weights as rows j: W1 = w^T)."""
     net = nn.MLP([2, 3, 1], weights=[T(W1), T(W2)], biases=[b1[0], b2[0]])
-    outputs = [net(x) for x in X]                # o2_i is outputs[i][0]
+    outputs = net.batch(X)        # o2_i is outputs[i][0]; nodes named x1(i), a3_1(i): x₁⁽ⁱ⁾, a³₁⁽ⁱ⁾
     cost = nn.half_mean_squared_error(outputs, Y).named("cost")
     cost.backward()
     p = net.named_parameters()

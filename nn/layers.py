@@ -12,6 +12,7 @@ import random
 from itertools import repeat
 
 from autograd import Value, no_grad
+from autograd.names import with_sample as _with_sample
 from autograd.value import as_float, dot_unchecked
 
 from . import names as _names
@@ -98,14 +99,17 @@ def _make_rng(seed):
     return seed, random.Random(seed)
 
 
-def as_inputs(inputs, input_names, owner):
+def as_inputs(inputs, input_names, owner, sample=None):
     """``inputs`` as a tuple of Values: numbers become leaves named ``x1, x2, ...``
-    (or the previous layer's a-names); Values are used as they are."""
+    (or the previous layer's a-names; ``x1(2)`` for sample 2 of a batch);
+    Values are used as they are."""
     if isinstance(inputs, (str, bytes, Value)) or not hasattr(inputs, "__len__"):
         raise TypeError(f"{owner}: inputs must be a list of numbers or Values "
                         f"(e.g. [0.5]), got {type(inputs).__name__} {inputs!r}")
     if len(inputs) != len(input_names):
         raise ValueError(f"{owner} expects {len(input_names)} inputs, got {len(inputs)}")
+    if sample is not None:
+        input_names = sample_names(input_names, sample)
     values = []
     for x, name in zip(inputs, input_names):
         if isinstance(x, Value):
@@ -117,6 +121,26 @@ def as_inputs(inputs, input_names, owner):
             raise TypeError(f"{owner}: input {name} must be a number or a Value, got "
                             f"{type(x).__name__} {x!r}") from None
     return tuple(values)
+
+
+def sample_names(node_names, sample):
+    """The names of one batch sample's nodes: ``x1`` of sample 2 -> ``x1(2)``
+    (written x₁⁽²⁾, :func:`autograd.names.with_sample`); ``sample=None``: as they are."""
+    if sample is None:
+        return tuple(node_names)
+    return tuple(_with_sample(name, sample) for name in node_names)
+
+
+def check_sample(sample, owner):
+    """``sample`` (a batch sample's number, 1 for the first) or None; TypeError/ValueError otherwise."""
+    if sample is None:
+        return None
+    if isinstance(sample, bool) or not isinstance(sample, int):
+        raise TypeError(f"{owner}: sample must be an int (1 for the first sample of a batch) "
+                        f"or None, got {type(sample).__name__} {sample!r}")
+    if sample < 1:
+        raise ValueError(f"{owner}: sample numbers start at 1, got {sample!r}")
+    return sample
 
 
 def elementary_z(weights, inputs, bias):
@@ -191,22 +215,26 @@ class Neuron(Module):
         if self.bias is not None:
             self.bias.grad = 0.0
 
-    def weighted_input(self, inputs):
-        """z^l_j for ``inputs`` (a list of n_in numbers or Values), named ``z{l}_{j}``."""
-        inputs = as_inputs(inputs, self._input_names, f"Neuron {self._z_name}")
+    def weighted_input(self, inputs, sample=None):
+        """z^l_j for ``inputs`` (a list of n_in numbers or Values), named ``z{l}_{j}``
+        (``z{l}_{j}(i)`` for sample i of a batch)."""
+        owner = f"Neuron {self._z_name}"
+        sample = check_sample(sample, owner)
+        inputs = as_inputs(inputs, self._input_names, owner, sample)
         weights = for_pass(self.weights)
         [bias] = for_pass((self.bias,))
         z = _weighted_input(self.fused)(weights, inputs, bias)
-        z.name = self._z_name
+        z.name = sample_names((self._z_name,), sample)[0]
         return z
 
-    def __call__(self, inputs):
-        """a^l_j = f(z^l_j) for ``inputs``; one Value."""
-        z = self.weighted_input(inputs)
+    def __call__(self, inputs, sample=None):
+        """a^l_j = f(z^l_j) for ``inputs``; one Value.  ``sample=i`` names the
+        nodes of sample i of a batch (``a2_1(i)``, written a²₁⁽ⁱ⁾)."""
+        z = self.weighted_input(inputs, sample)
         if self._activate is None:
             return z
         a = self._activate(z)
-        a.name = self._a_name
+        a.name = sample_names((self._a_name,), sample)[0]
         return a
 
     def __repr__(self):
@@ -293,25 +321,31 @@ class Layer(Module):
         """δ^l_j = ∂C/∂z^l_j of the last forward pass (valid after ``C.backward()``)."""
         return [z.grad for z in self.z]
 
-    def __call__(self, inputs):
-        """a^l for ``inputs`` (a list of n_in numbers or Values): a list of Values."""
-        inputs = as_inputs(inputs, self._input_names, f"Layer {self.number}")
-        return list(self._forward(inputs))
+    def __call__(self, inputs, sample=None):
+        """a^l for ``inputs`` (a list of n_in numbers or Values): a list of Values.
+        ``sample=i`` names the nodes of sample i of a batch (``z2_1(i)``)."""
+        owner = f"Layer {self.number}"
+        sample = check_sample(sample, owner)
+        inputs = as_inputs(inputs, self._input_names, owner, sample)
+        return list(self._forward(inputs, sample))
 
-    def _forward(self, inputs):
+    def _forward(self, inputs, sample=None):
         """a^l from a tuple of Values; records this pass's z^l and a^l (no checks)."""
         rows, biases = self._weight_rows, self._bias_nodes
         if self._has_frozen():  # frozen parameters enter this pass as constants
             rows, biases = tuple(map(for_pass, rows)), for_pass(biases)
         zs = list(map(self._dot, rows, repeat(inputs), biases))
-        for z, name in zip(zs, self._z_names):
+        z_names, a_names = self._z_names, self._a_names
+        if sample is not None:
+            z_names, a_names = sample_names(z_names, sample), sample_names(a_names, sample)
+        for z, name in zip(zs, z_names):
             z.name = name
         activate = self._activate
         if activate is None:  # linear: a^l = z^l, the same nodes
             activations = list(zs)
         else:
             activations = list(map(activate, zs))
-            for a, name in zip(activations, self._a_names):
+            for a, name in zip(activations, a_names):
                 a.name = name
         self.z, self.a = zs, activations
         return tuple(activations)
@@ -398,16 +432,20 @@ class MLP(Module):
         raise IndexError(f"{self._owner} has layers 2..{len(self.sizes)} "
                          f"(layer 1 is the input), got {l!r}")
 
-    def __call__(self, inputs):
+    def __call__(self, inputs, sample=None):
         """The output activations a^L for ``inputs``: always a list of Values.
 
         Numbers become leaf nodes named x1, x2, ...; Values are used as they
         are.  Each layer's ``z`` and ``a`` hold this pass's nodes afterwards.
+        ``sample=i`` marks the pass as sample i of a batch: its nodes are
+        named ``x1(i)``, ``z2_1(i)``, ``a2_1(i)`` (x₁⁽ⁱ⁾, z²₁⁽ⁱ⁾, a²₁⁽ⁱ⁾);
+        the parameters, shared by every sample, keep their names.
         """
-        x = as_inputs(inputs, self._input_names, self._owner)
+        sample = check_sample(sample, self._owner)
+        x = as_inputs(inputs, self._input_names, self._owner, sample)
         self.inputs = x
         for layer in self.layers:
-            x = layer._forward(x)
+            x = layer._forward(x, sample)
         return list(x)
 
     def predict(self, X):
@@ -428,6 +466,16 @@ class MLP(Module):
             for layer, (z, a) in zip(self.layers, kept[1]):
                 layer.z, layer.a = z, a
         return outputs[0] if single else outputs
+
+    def batch(self, samples):
+        """One forward pass per sample, ``[self(x, sample=i) for i, x in ...]``:
+        a list with each sample's output list, every node named with its sample
+        (x₁⁽²⁾, z²₁⁽²⁾), so a picture or a step of the batch says which sample
+        a node belongs to.  Afterwards each layer's ``z``/``a`` hold the last sample's."""
+        if isinstance(samples, (str, bytes, Value)) or not hasattr(samples, "__iter__"):
+            raise TypeError(f"{self._owner}.batch: samples must be a list of input lists, "
+                            f"got {type(samples).__name__} {samples!r}")
+        return [self(x, sample=i) for i, x in enumerate(samples, 1)]
 
     def jit_loss(self, loss=None, *, backend="python"):
         """The compiled C(x, y) of this network.

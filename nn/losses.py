@@ -64,8 +64,10 @@ def _same_length(outputs, targets, where):
                          f"{_short(targets)}; they must have the same length")
 
 
-def _target_name(j, n):
-    return "y" if n == 1 else f"y{j}"
+def _target_name(j, n, sample=None):
+    """``y`` / ``y1, y2, ...``; for sample i of a batch ``y(i)``, ``y1(i)`` (y⁽ⁱ⁾, y₁⁽ⁱ⁾)."""
+    name = "y" if n == 1 else f"y{j}"
+    return name if sample is None else with_sample(name, sample)
 
 
 def _target(y, name):
@@ -130,8 +132,9 @@ def _sample_or_batch(sample_loss, outputs, targets, reduction, where):
     if len(outputs) != len(targets):
         raise ValueError(f"{where}: {len(outputs)} samples of outputs but {len(targets)} "
                          f"samples of targets; they must have the same length")
-    losses = [sample_loss(a, y, f"{where}, sample {i}").named(with_sample("C", i))
-              for i, (a, y) in enumerate(zip(outputs, targets), 1)]
+    many = len(outputs) > 1
+    losses = [sample_loss(a, y, f"{where}, sample {i}", i if many else None)
+              .named(with_sample("C", i)) for i, (a, y) in enumerate(zip(outputs, targets), 1)]
     return reduce_samples(losses, reduction).named("C")
 
 
@@ -143,22 +146,23 @@ def _total(terms):
 # Squared errors
 # ---------------------------------------------------------------------------
 
-def _squared_errors(outputs, targets, where):
-    """[(y_j − a_j)² for each output j], checking the lengths match."""
+def _squared_errors(outputs, targets, where, sample=None):
+    """[(y_j − a_j)² for each output j], checking the lengths match (the targets of
+    sample i of a batch named y(i), y1(i): y⁽ⁱ⁾, y₁⁽ⁱ⁾)."""
     outputs, targets = _as_list(outputs), _as_list(targets)
     _same_length(outputs, targets, where)
     outputs = _outputs(outputs, where)
     n = len(targets)
-    return [(_target(y, _target_name(j, n)) - a) ** 2
+    return [(_target(y, _target_name(j, n, sample)) - a) ** 2
             for j, (a, y) in enumerate(zip(outputs, targets), 1)]
 
 
-def _sample_sum_squared(outputs, targets, where):
-    return _total(_squared_errors(outputs, targets, where))
+def _sample_sum_squared(outputs, targets, where, sample=None):
+    return _total(_squared_errors(outputs, targets, where, sample))
 
 
-def _sample_half_squared(outputs, targets, where):
-    return 0.5 * _total(_squared_errors(outputs, targets, where))
+def _sample_half_squared(outputs, targets, where, sample=None):
+    return 0.5 * _total(_squared_errors(outputs, targets, where, sample))
 
 
 def sum_squared_error(outputs, targets, *, reduction="mean"):
@@ -204,7 +208,7 @@ def half_mean_squared_error(batch_outputs, batch_targets):
         raise ValueError(f"{where}: needs at least one sample")
     terms = []
     for i, (outputs, targets) in enumerate(zip(batch_outputs, batch_targets), 1):
-        terms += _squared_errors(outputs, targets, f"{where}, sample {i}")
+        terms += _squared_errors(outputs, targets, f"{where}, sample {i}", i if m > 1 else None)
     return (_total(terms) * (0.5 / m)).named("C")
 
 
@@ -226,12 +230,12 @@ def _bce_term(a, y):
     return -(y * a.log() + (1.0 - y) * (1.0 - a).log())
 
 
-def _sample_bce(outputs, targets, where):
+def _sample_bce(outputs, targets, where, sample=None):
     outputs, targets = _as_list(outputs), _as_list(targets)
     _same_length(outputs, targets, where)
     outputs = _outputs(outputs, where)
     n = len(targets)
-    return _total([_bce_term(a, _probability(y, _target_name(j, n), where))
+    return _total([_bce_term(a, _probability(y, _target_name(j, n, sample), where))
                    for j, (a, y) in enumerate(zip(outputs, targets), 1)])
 
 
@@ -312,14 +316,14 @@ def _class_index(target, n, where):
     return target
 
 
-def _sample_cross_entropy(logits, target, where):
+def _sample_cross_entropy(logits, target, where, sample=None):
     z = _logits(logits, where)
     n = len(z)
     if isinstance(target, (list, tuple)):
         if len(target) != n:
             raise ValueError(f"{where}: {n} logits but {len(target)} target probabilities "
                              f"{_short(target)}; they must have the same length")
-        p = [_probability(y, f"y{k}", where) for k, y in enumerate(target, 1)]
+        p = [_probability(y, _target_name(k, n, sample), where) for k, y in enumerate(target, 1)]
         # C_x = Σ_k p_k (ln Σ e^z − z_k) = ln Σ e^z − Σ_k p_k z_k  when Σ_k p_k = 1
         return log_sum_exp(z) - dot(p, z)
     t = _class_index(target, n, where)

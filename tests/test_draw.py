@@ -5,6 +5,7 @@ sigmoid derivative s(x)(1 - s(x)) evaluated with math, and the published
 Desmos value of seed 003 (dO/dw1 = 0.0014291881022).
 """
 
+import html as html_module
 import math
 import os
 import re
@@ -205,13 +206,20 @@ def test_show_rules_writes_textbook_rules():
     assert rules[(ids["h1"], ids["u2"])] == "w2"
 
 
-def test_rules_name_unnamed_nodes_by_their_number():
+def test_rules_name_unnamed_nodes_by_their_short_names():
+    """Unnamed nodes are t1, t2, ... (leaves leaf1, ...) in rules as in steps and the jit;
+    a constant is its number."""
     x = Value(-2.0)
     y = (x * 1.0).tanh()
     y.backward()
-    _, edges, _ = parse(draw(y, show_rules=True).source)
+    nodes, edges, _ = parse(draw(y, show_rules=True).source)
     labels = {attrs.get("label") for _, _, attrs in edges}
-    assert f"1-tanh²((-2)) = {1 - math.tanh(-2.0) ** 2:.4g}" in labels
+    assert f"1-tanh²(t1) = {1 - math.tanh(-2.0) ** 2:.4g}" in labels
+    assert "leaf1 = -2" in labels                         # ∂(x·1)/∂1 = x, an unnamed leaf
+    assert "1" in labels                                  # ∂(x·1)/∂x = the constant 1
+    shown = [label for node_id, (label, _) in nodes.items()
+             if node_id != "legend" and label and "<I>t1</I>" in label]
+    assert len(shown) == 1 and "data -2<" in shown[0]     # the record of x·1 is called t1
 
 
 def test_kinds_have_their_colours_and_the_legend_lists_them():
@@ -440,14 +448,26 @@ def test_textbook_names():
     assert textbook_name("b2_1", html_markup=True) == "b<SUP>2</SUP><SUB>1</SUB>"
 
 
+def slot_labels(source):
+    """The texts of the slots of n-ary op nodes (a neuron's Σw·a), by (op id, slot)."""
+    found = {}
+    for node_id, (label, _) in parse(source)[0].items():
+        for slot, text in re.findall(r'<TD PORT="i(\d+)"[^>]*><FONT[^>]*>(.*?)</FONT>', label or ""):
+            found[(node_id, int(slot))] = html_module.unescape(text)
+    return found
+
+
 def test_rules_use_textbook_names():
     (out,) = nielsen_network([1, 1], [0.5])
     out.backward()
-    labels = {attrs.get("label") for _, _, attrs in parse(draw(out, show_rules=True).source)[1]}
+    source = draw(out, show_rules=True).source
+    labels = {attrs.get("label") for _, _, attrs in parse(source)[1]}
     z = 0.2 * 0.5 + 0.1  # w2_11 = 0.1·(1+1), x1 = 0.5, b2_1 = 0.1
     assert f"σ(z²₁)(1-σ(z²₁)) = {d(z):.4g}" in labels
-    assert "x₁ = 0.5" in labels      # ∂z/∂w = x1
-    assert "w²₁₁ = 0.2" in labels    # ∂z/∂x1 = w
+    # the neuron's Σw·a + b lists its inputs; each edge's label is in the slot it enters
+    slots = set(slot_labels(source).values())
+    assert "x₁ = 0.5" in slots      # ∂z/∂w = x1
+    assert "w²₁₁ = 0.2" in slots    # ∂z/∂x1 = w
 
 
 def real_mlp():

@@ -99,24 +99,30 @@ def test_page_in_headless_chromium(tmp_path):
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.goto(page_path.resolve().as_uri())
-            total = 14
-            assert page.inner_text("#counter") == f"step 0 / {total}"
+            total = 14                 # backward steps; the 14 forward steps come first
+            pages = 2 * total
+            assert page.inner_text("#counter") == f"step 0 / {pages}"
             assert shown_grad(page, w1_id) == "?" and shown_grad(page, o_id) == "?"
             for i in range(1, total + 1):
                 page.click("#next")
-                assert page.inner_text("#counter") == f"step {i} / {total}"
+                assert page.inner_text("#counter") == f"forward {i} / {total} (step {i} / {pages})"
+            for i in range(1, total + 1):
+                page.click("#next")
+                assert page.inner_text("#counter") == \
+                    f"backward {i} / {total} (step {total + i} / {pages})"
             assert float(shown_grad(page, w1_id)) == w[1].grad
             assert float(shown_grad(page, o_id)) == 1.0
             rule = page.inner_text("#rule")
             assert "w1.grad +=" in rule
             page.screenshot(path=str(tmp_path / "last_step.png"), full_page=True)
             page.keyboard.press("ArrowLeft")
-            assert page.inner_text("#counter") == f"step {total - 1} / {total}"
+            assert page.inner_text("#counter") == \
+                f"backward {total - 1} / {total} (step {pages - 1} / {pages})"
             assert shown_grad(page, w1_id) == "?"  # w1 is completed by the last step
             page.keyboard.press("ArrowRight")
             assert float(shown_grad(page, w1_id)) == w[1].grad
             page.click("#reset")
-            assert page.inner_text("#counter") == f"step 0 / {total}"
+            assert page.inner_text("#counter") == f"step 0 / {pages}"
             assert (tmp_path / "last_step.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         finally:
             browser.close()

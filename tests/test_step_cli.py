@@ -27,7 +27,7 @@ def test_scripted_session_on_seed_000():
     assert r.returncode == 0, r.stderr
     out = r.stdout
     assert out.startswith("backward pass from L: 7 steps")
-    assert "(step) n\nstep 1/7: L = 0.5 × <pow" in out
+    assert "(step) n\nstep 1/7: L = 0.5 × t1 = " in out     # t1: the unnamed e²
     assert "(step) \nstep 2/7" in out
     assert "b = 0.1 (parameter), grad: no contribution yet (it will receive 2 contributions)" in out
     assert f"  h.grad += w2 * net2.grad = -0.7 * {f(v['d2'])} = {f(v['dh'])}  (h.grad now {f(v['dh'])})" in out

@@ -20,11 +20,19 @@ PROMPT = b"(step) "
 class Terminal:
     """A child process whose stdin, stdout and stderr are one pseudo-terminal."""
 
-    def __init__(self, argv):
+    def __init__(self, argv, columns=None, **env):
         self.master, slave = pty.openpty()
+        if columns is not None:   # the terminal's size, as a terminal emulator sets it
+            import fcntl
+            import struct
+            import termios
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+        environment = dict(os.environ, PYTHONPATH=ROOT, TERM="dumb")
+        environment.pop("NO_COLOR", None)
+        environment.pop("COLUMNS", None)
+        environment.update(env)
         self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, cwd=ROOT,
-                                     env=dict(os.environ, PYTHONPATH=ROOT, TERM="dumb"),
-                                     close_fds=True)
+                                     env=environment, close_fds=True)
         os.close(slave)
         self.seen = b""
         self.pos = 0
@@ -70,7 +78,7 @@ def test_typed_commands_at_a_prompt_then_ctrl_d_continues():
         assert "backward pass from L: 7 steps" in intro
         term.type("n\n")
         first = term.read_until(PROMPT)
-        assert "step 1/7: L = 0.5 × <pow" in first
+        assert "step 1/7: L = 0.5 × t1 = " in first     # t1: the unnamed e²
         term.type("b h\n")
         upto_h = term.read_until(PROMPT)
         assert f"-> h = σ(net1) = {v['h']:.6g} (derived), grad = {v['dh']:.6g}" in upto_h
@@ -81,6 +89,52 @@ def test_typed_commands_at_a_prompt_then_ctrl_d_continues():
         rest = term.read_until(b"y.grad = ")
         assert "step 7/7" in rest and "backward pass complete: 7 steps" in rest
         assert "(end of input" not in intro + first + upto_h + rest   # the scripted-mode echo
+    finally:
+        term.close()
+    assert term.proc.returncode == 0
+
+
+STEP = [sys.executable, "-c", "import sys; from autograd.cli import main; sys.exit(main())",
+        "step", EXAMPLE]
+ESC = "\x1b["
+
+
+def test_up_arrow_repeats_the_last_command_and_colour_marks_the_step():
+    """readline: Up then Enter runs the previous command again; at a colour terminal the
+    step's heading is bold blue and lines wrap at word boundaries to the 60 columns."""
+    term = Terminal(STEP, columns=60, TERM="xterm")
+    try:
+        term.read_until(PROMPT)
+        term.type("n\n")
+        first = term.read_until(PROMPT)
+        assert f"{ESC}1;34mstep 1/7: L = 0.5 × t1 = " in first
+        term.type("\x1b[A\n")          # the Up arrow brings back "n"
+        second = term.read_until(PROMPT)
+        assert "step 2/7: t1 = e² = " in second and "unknown command" not in second
+        term.type("c\n")
+        rest = term.read_until(b"y.grad = ")
+        plain = (first + second + rest).replace(f"{ESC}1;34m", "").replace(f"{ESC}1m", "")
+        plain = plain.replace(f"{ESC}0m", "")
+        for line in plain.splitlines():
+            if line.startswith("(step)") or ESC in line:
+                continue
+            assert len(line) <= 60, line
+        # a number is never cut: every number the wrapped text shows is a whole one
+        assert "h.grad now" in plain.replace("\n", " ")
+    finally:
+        term.close()
+    assert term.proc.returncode == 0
+
+
+def test_no_color_turns_colour_off():
+    term = Terminal(STEP, TERM="xterm", NO_COLOR="1")
+    try:
+        term.read_until(PROMPT)
+        term.type("n\n")
+        first = term.read_until(PROMPT)
+        assert "step 1/7: L = 0.5 × t1" in first and "\x1b[1;34m" not in first
+        term.type("\x04")
+        term.read_until(b"y.grad = ")
     finally:
         term.close()
     assert term.proc.returncode == 0

@@ -27,7 +27,8 @@ def test_next_takes_one_step_in_backwards_order():
     st.command("n")
     st.command("")          # Enter is next too
     assert [s.node for s in st.done] == [n["L"], n["pow"]]
-    assert "step 2/7" in out.getvalue() and "e.grad += 2·e * <pow" in out.getvalue()
+    # the unnamed e² node is t1, as the jit and the pictures call it
+    assert "step 2/7: t1 = e² = " in out.getvalue() and "e.grad += 2·e * t1.grad" in out.getvalue()
 
 
 def test_break_at_a_derived_node_stops_at_its_step_with_the_complete_gradient():
@@ -191,3 +192,32 @@ def test_frames_writes_one_picture_per_step(tmp_path):
     st.command("c")
     files = sorted(p.name for p in (tmp_path / "frames").iterdir())
     assert files == [f"step_{i:03d}.png" for i in range(1, 8)]
+
+
+def test_wrap_breaks_lines_between_words_never_inside_a_number():
+    from autograd.stepper import wrap
+    n, st, out = make(width=44)
+    st.command("b h")
+    text = out.getvalue()
+    original = "\n".join(str(s) for s in st.done)
+    assert [w for w in text.split() if w in original.split()]  # the steps are there
+    for line in text.splitlines():
+        assert len(line) <= 44 or " " not in line.strip(), line
+    # the words (numbers included) are the unwrapped text's words, in order
+    wrapped = wrap(original, 44)
+    assert wrapped.split() == original.split()
+    assert max(len(line) for line in wrapped.splitlines()) <= 44
+    assert wrap(original, None) == original
+
+
+@needs_dot
+def test_pictures_say_grad_question_mark_for_gradients_not_reached(tmp_path):
+    """After `b h` (step 6 of 7) x and w1 have had no contribution: their grad reads ?,
+    as on the page; h's complete gradient is shown."""
+    n, st, out = make(graph_dir=str(tmp_path), image_format="svg")
+    v = hand000()
+    st.command("b h")
+    assert st.pending() == {n["x"], n["w1"]}
+    st.command("g")
+    svg = html.unescape((tmp_path / "chainrule_step_006.svg").read_text())
+    assert svg.count("grad ?") == 2 + 1 and f"grad {v['dh']:.4g}" in svg   # x, w1, the key

@@ -2,15 +2,17 @@
 
 The script runs until its first ``.backward()`` call; from there the
 backward pass goes one node at a time (see :mod:`autograd.stepper` for the
-commands).  At a terminal the commands are typed at a prompt; otherwise they
-are read one per line from stdin, and the end of input continues to the end.
+commands).  At a terminal the commands are typed at a prompt with line
+editing and history (readline), the output is coloured (unless ``NO_COLOR``
+is set) and wrapped at word boundaries to the terminal's width; otherwise
+they are read one per line from stdin, and the end of input continues to the end.
 """
 
 import sys
 
 from autograd.cli import command
 from autograd.script import ScriptError, run_until_backward
-from autograd.stepper import Stepper, StepperError, session
+from autograd.stepper import Stepper, StepperError, session, terminal_width, use_colour
 
 
 def arguments(parser):
@@ -46,7 +48,8 @@ def run(args):
             return None
 
     stepper = Stepper(captured.root, captured.grad, find=find, graph_dir=args.out,
-                      frames_dir=args.frames, image_format=args.format)
+                      frames_dir=args.frames, image_format=args.format,
+                      colour=use_colour(sys.stdout), width=terminal_width(sys.stdout))
     interactive = sys.stdin is not None and sys.stdin.isatty()
     try:
         return session(stepper, None if interactive else sys.stdin, stop_at=args.stop_at)

@@ -1,0 +1,107 @@
+"""Results in a real Jupyter kernel: a small notebook executed with nbclient.
+
+Each cell leaves one result as its last line; the test reads the outputs the
+kernel sent back (what a notebook shows) and checks they are HTML (or LaTeX)
+with the right content.  Numbers are checked against hand formulas:
+y = σ(w·x) with x = 0.5, w = -0.3, so ∂y/∂w = x·σ(wx)(1 - σ(wx)).
+"""
+
+import html
+import math
+import os
+import re
+
+import pytest
+
+from autograd import Value, check, draw, explain
+from autograd.page import step_through
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+CELLS = [
+    # 0: the graph
+    """import sys; sys.path.insert(0, ROOT)
+from autograd import Value, explain, check
+from autograd.page import step_through
+x = Value(0.5, name="x1(2)")
+w = Value(-0.3, name="w2_11", kind="parameter")
+y = (x * w).sigmoid().named("a2_1(2)")
+y.backward()
+y""",
+    "explain(y, 'w2_11')",
+    "check(y, 'w2_11', 0.1)",
+    "next(iter(y.backward_steps()))",
+    "step_through(y)",
+    "f'{y:.3f}'",
+]
+
+
+def s(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def run_notebook(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f"ROOT = {ROOT!r}\n" + CELLS[0])]
+    nb.cells += [nbformat.v4.new_code_cell(cell) for cell in CELLS[1:]]
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    return [cell.outputs for cell in nb.cells]
+
+
+def result(outputs):
+    """The data of the cell's execute_result (what the notebook displays)."""
+    found = [o for o in outputs if o.output_type == "execute_result"]
+    assert len(found) == 1, outputs
+    return found[0].data
+
+
+def test_a_notebook_shows_html_for_every_result(tmp_path):
+    outputs = run_notebook(tmp_path)
+    value, explanation, verdict, step, page, formatted = map(result, outputs)
+    dy_dw = 0.5 * s(-0.15) * (1 - s(-0.15))
+
+    assert "text/html" in value
+    assert "<b>a²₁⁽²⁾</b>" in value["text/html"]
+    assert f"data {s(-0.15):.6g}" in value["text/html"] and "grad 1 " in value["text/html"]
+
+    assert "text/html" in explanation and "text/latex" in explanation
+    assert f"{dy_dw:.12g}" in explanation["text/html"]
+    assert explanation["text/latex"].startswith("$$\\frac{\\partial a^{2,(2)}_{1}}"
+                                                 "{\\partial w^{2}_{11}}")
+
+    assert "text/html" in verdict and "does not agree" in verdict["text/html"]
+    assert f"{dy_dw:.12g}" in html.unescape(verdict["text/html"])
+
+    assert "text/html" in step
+    assert html.unescape(step["text/html"]).count("step 1/2: a2_1(2) = σ(t1)") == 1
+
+    page_html = page["text/html"]
+    assert page_html.startswith("<iframe srcdoc=")
+    inner = html.unescape(re.search(r'srcdoc="([^"]*)"', page_html).group(1))
+    assert inner.startswith("<!DOCTYPE html>") and "<svg" in inner and "window.chainrule" in inner
+    assert "src=" not in inner.split("<svg", 1)[0]   # nothing fetched
+
+    assert formatted["text/plain"] == repr(f"{s(-0.15):.3f}")
+
+
+def test_reprs_without_a_kernel():
+    """The same methods called directly (consistency with str(), and the drawing's repr)."""
+    x = Value(0.5, name="x1(2)")
+    w = Value(-0.3, name="w2_11", kind="parameter")
+    y = (x * w).sigmoid().named("a2_1(2)")
+    y.backward()
+    assert f"{y:.4f}" == f"{s(-0.15):.4f}" and f"{y:+.2e}" == f"{s(-0.15):+.2e}"
+    e = explain(y, w)
+    assert html.unescape(e._repr_html_()).count(str(e)) == 1
+    v = check(y, w, 0.5 * s(-0.15) * (1 - s(-0.15)))
+    assert "agrees" in v._repr_html_() and html.unescape(v._repr_html_()).count(str(v)) == 1
+    text = repr(draw(y))
+    assert text.startswith("<Drawing of the graph of a2_1(2) (4 values, 1 sample)")
+    assert "0x" not in text
+    page = step_through(y, height=500)
+    assert 'height: 500px' in page._repr_html_() and "0x" not in repr(page)

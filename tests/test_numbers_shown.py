@@ -1,0 +1,70 @@
+"""Numbers a person reads: never ``-0``; rounding noise reads 0 in pictures.
+
+Oracle: IEEE arithmetic by hand.  relu'(-1) = 0, so with a negative upstream
+gradient the contribution 0 · (-0.5) is -0.0, and 0.1 + 0.2 - 0.3 is
+5.55e-17, not 0, beside numbers near 1.
+"""
+
+import io
+import re
+
+from autograd import Value, check, draw, explain
+from autograd.notation import NEGLIGIBLE, shown_number
+from autograd.page import step_page
+from autograd.stepper import Stepper
+
+MINUS_ZERO = re.compile(r"(?<![\w.])-0(?![.\deE])")
+
+
+def relu_graph():
+    """y = -0.5·relu(x·w): x·w = -1, so relu' = 0 and x, w get 0 · -0.5 = -0.0."""
+    x = Value(-1.0, name="x")
+    w = Value(1.0, name="w", kind="parameter")
+    r = (x * w).relu().named("r")
+    z = (r * 0.0).named("z")          # data -0.0 · ... : a node whose data is -0.0 too
+    y = (r * -0.5 + z * -1.0).named("y")
+    return y, x, w, r, z
+
+
+def test_the_values_really_are_minus_zero():
+    y, x, w, r, z = relu_graph()
+    y.backward()
+    steps = list(y.backward_steps())
+    assert any(str(e.contribution) == "-0.0" for s in steps for e in s.edges)
+    assert str(z.data * -1.0) == "-0.0"
+
+
+def test_no_minus_zero_in_steps_stepper_explain_check_draw_page():
+    y, x, w, r, z = relu_graph()
+    y.backward()
+    texts = [str(s) for s in y.backward_steps()]
+    out = io.StringIO()
+    stepper = Stepper(y, out=out)
+    stepper.command("c")
+    texts.append(out.getvalue())
+    texts.append(str(explain(y, "w")))
+    texts.append(str(check(y, "w", 0.0)))
+    texts.append(draw(y).source.split("tooltip")[0])
+    page = step_page(y)
+    texts.append(re.sub(r"tooltip=\"[^\"]*\"|xlink:title=\"[^\"]*\"", "", page))
+    for text in texts:
+        assert not MINUS_ZERO.search(text), MINUS_ZERO.search(text).string[
+            max(0, MINUS_ZERO.search(text).start() - 60):MINUS_ZERO.search(text).end() + 20]
+
+
+def test_rounding_noise_reads_0_in_pictures_but_not_in_the_tooltip():
+    a = Value(0.1, name="a")
+    b = Value(0.2, name="b")
+    c = Value(0.3, name="c")
+    noise = (a + b - c).named("noise")           # 5.551115123125783e-17
+    assert noise.data != 0.0 and abs(noise.data) < 1e-16
+    y = (noise + a * 10.0).named("y")           # the graph's largest number is 10
+    y.backward()
+    source = draw(y).source
+    record = next(line for line in source.splitlines() if "<B>noise</B>" in line)
+    assert "data 0<" in record and "e-17" not in record.split("tooltip")[0]
+    assert repr(noise.data) in record.split("tooltip")[1]   # the raw number is kept
+    assert shown_number(1e-9, 4, 10.0) == "1e-09"            # small but not noise: kept
+    assert shown_number(-1e-13 * 10.0 * 0.5, 4, 10.0) == "0"
+    assert NEGLIGIBLE == 1e-12
+    assert noise.data == 0.1 + 0.2 - 0.3                     # the data itself is untouched

@@ -1,0 +1,208 @@
+"""The step-through page at 1280×720 in headless Chromium: scale, zoom, fit, follow,
+forward before backward, and the screenshots the README shows.
+
+Oracles: seed 003's forward values by hand (h1 = σ(1.5), O = σ(2σ(σ(1.5)/2 + 1)/2 + 1))
+and its published Desmos gradient ∂O/∂w1 = 0.0014291881022; pixel sizes are
+measured in the browser (getScreenCTM, getBoundingClientRect).
+"""
+
+import math
+import pathlib
+import shutil
+
+import pytest
+
+from test_page import _browser, seed003
+
+from autograd.engine import all_nodes
+from autograd.page import write_step_page
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+WIDTH, HEIGHT = 1280, 720
+
+
+def s(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_playwright = _browser()
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=shutil.which("chromium") or shutil.which("chromium-browser"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def open_seed003(browser, tmp_path, **kwargs):
+    O, w = seed003()
+    path = write_step_page(O, tmp_path / "seed003.html", **kwargs)
+    page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+    page.goto(path.resolve().as_uri())
+    return page, O, w
+
+
+def smallest_text_px(page):
+    """The smallest font size of the graph's texts, in screen pixels."""
+    return page.evaluate("""() => {
+        let least = Infinity;
+        document.querySelectorAll('#viewport svg text').forEach(t => {
+            const size = parseFloat(t.getAttribute('font-size'));
+            const m = t.getScreenCTM();
+            least = Math.min(least, size * Math.hypot(m.a, m.b));
+        });
+        return least; }""")
+
+
+def current_box(page):
+    """The current node's record and the viewport, in page pixels."""
+    return page.evaluate("""() => {
+        const rect = e => { const r = e.getBoundingClientRect();
+                            return [r.left, r.top, r.right, r.bottom]; };
+        const g = document.querySelector('#viewport g.node.current');
+        return {node: rect(g), view: rect(document.getElementById('viewport'))}; }""")
+
+
+def inside(box, view):
+    return box[0] >= view[0] and box[1] >= view[1] and box[2] <= view[2] and box[3] <= view[3]
+
+
+def test_opens_at_a_readable_scale(browser, tmp_path):
+    page, _, _ = open_seed003(browser, tmp_path)
+    try:
+        assert page.evaluate("chainrule.scale()") == pytest.approx(4 / 3)
+        assert smallest_text_px(page) >= 11.0
+        assert page.inner_text("#zoomlevel") == "100%"
+    finally:
+        page.close()
+
+
+def test_zoom_buttons_wheel_and_fit_change_the_scale(browser, tmp_path):
+    page, _, _ = open_seed003(browser, tmp_path)
+    try:
+        start = page.evaluate("chainrule.scale()")
+        page.click("#zoomin")
+        assert page.evaluate("chainrule.scale()") == pytest.approx(start * 1.25)
+        page.click("#zoomout")
+        page.click("#zoomout")
+        assert page.evaluate("chainrule.scale()") == pytest.approx(start * 0.8)
+        page.mouse.move(600, 500)
+        page.mouse.wheel(0, -400)            # wheel up: zoom in by e^1 around the pointer
+        page.wait_for_timeout(100)
+        assert page.evaluate("chainrule.scale()") == pytest.approx(start * 0.8 * math.e, rel=1e-6)
+        page.click("#fit")
+        fitted = page.evaluate("""() => {
+            const v = document.getElementById('viewport'), b = document.querySelector(
+                '#viewport svg').viewBox.baseVal;
+            return [chainrule.scale(), Math.min(v.clientWidth / b.width, v.clientHeight / b.height)];
+        }""")
+        assert fitted[0] == pytest.approx(fitted[1]) and fitted[0] < start  # 2106 pt wide
+        page.click("#actual")
+        assert page.evaluate("chainrule.scale()") == pytest.approx(start)
+        # the SVG's CSS transform carries the scale
+        transform = page.evaluate("document.querySelector('#viewport svg').style.transform")
+        assert f"scale({start:.6g}" in transform or "scale(1.33333" in transform
+    finally:
+        page.close()
+
+
+def test_drag_pans_the_graph(browser, tmp_path):
+    page, _, _ = open_seed003(browser, tmp_path)
+    try:
+        before = page.evaluate("document.querySelector('#viewport svg').getBoundingClientRect().left")
+        page.mouse.move(700, 500)
+        page.mouse.down()
+        page.mouse.move(500, 450, steps=5)
+        page.mouse.up()
+        after = page.evaluate("document.querySelector('#viewport svg').getBoundingClientRect().left")
+        assert after - before == pytest.approx(-200, abs=1)
+    finally:
+        page.close()
+
+
+def test_follow_keeps_the_current_node_in_view(browser, tmp_path):
+    page, _, _ = open_seed003(browser, tmp_path, highlight="w1")
+    try:
+        total = page.evaluate("chainrule.total")
+        assert total == 28
+        seen = []
+        for i in range(1, total + 1):
+            page.click("#next")
+            box = current_box(page)
+            seen.append(inside(box["node"], box["view"]))
+        assert all(seen), [i + 1 for i, ok in enumerate(seen) if not ok]
+        assert "w1.grad +=" in page.inner_text("#rule")      # the last step feeds w1
+        # with follow off, stepping leaves the view where it is
+        page.evaluate("chainrule.setFollow(false)")
+        page.click("#actual")
+        before = page.evaluate("document.querySelector('#viewport svg').style.transform")
+        page.click("#reset")
+        page.evaluate("chainrule.go(chainrule.total)")
+        assert page.evaluate("document.querySelector('#viewport svg').style.transform") == before
+    finally:
+        page.close()
+
+
+def test_forward_steps_come_before_backward_steps(browser, tmp_path):
+    page, O, w = open_seed003(browser, tmp_path)
+    nodes = all_nodes(O)
+    h1 = next(n for n in nodes if n.name == "h1")
+    ids = {n: f"v{i}" for i, n in enumerate(nodes)}
+
+    def shown(node_id, what):
+        return page.evaluate(
+            """([id, what]) => { for (const g of document.querySelectorAll('g.node')) {
+                   if (g.querySelector('title').textContent !== id) continue;
+                   for (const t of g.querySelectorAll('text'))
+                     if (t.textContent.startsWith(what + ' ')) return t.textContent.slice(what.length + 1); } }""",
+            [node_id, what])
+    try:
+        forward = page.evaluate("chainrule.forward.map(f => f.text)")
+        backward = page.evaluate("chainrule.frames.map(f => f.text)")
+        assert len(forward) == len(backward) == 14
+        assert all(t.startswith(f"forward {k}/14: ") for k, t in enumerate(forward, 1))
+        assert all(t.startswith(f"step {k}/14: ") for k, t in enumerate(backward, 1))
+        assert shown(ids[h1], "data") == "?" and shown(ids[O], "data") == "?"
+        assert shown(ids[w[1]], "data") == "0.5"          # leaves are known from the start
+        phases = []
+        for _ in range(28):
+            page.click("#next")
+            phases.append(page.inner_text("#counter").split()[0])
+            if phases[-1] == "forward":
+                assert shown(ids[w[1]], "grad") == "?"     # no gradient during the forward pass
+        assert phases == ["forward"] * 14 + ["backward"] * 14
+        assert float(shown(ids[h1], "data")) == pytest.approx(s(1.5), rel=1e-3)
+        o = s(2 * s(s(1.5) * 0.5 + 1) * 0.5 + 1)
+        assert float(shown(ids[O], "data")) == pytest.approx(o, rel=1e-3)
+        assert float(shown(ids[w[1]], "grad")) == pytest.approx(0.0014291881022, rel=1e-3)
+        page.evaluate("chainrule.go(3)")
+        assert page.inner_text("#rule").startswith("forward 3/14: h1 = σ(t2) = ")
+    finally:
+        page.close()
+
+
+def test_screenshots_of_seed003_for_the_readme(browser, tmp_path):
+    """out/seed003_step01.png and out/seed003_step07.png: backward steps 1 and 7 at 1280×720
+    (docs/ keeps copies for the README)."""
+    page, _, _ = open_seed003(browser, tmp_path, highlight="w1",
+                              title="Seed 003: the two paths from w1 to O")
+    out = ROOT / "out"
+    out.mkdir(exist_ok=True)
+    try:
+        forward = page.evaluate("chainrule.forward.length")
+        for step in (1, 7):
+            page.evaluate(f"chainrule.go({forward} + {step - 1})")
+            page.click("#next")                 # the step itself, so follow scrolls to it
+            assert page.inner_text("#counter").startswith(f"backward {step} / 14")
+            box = current_box(page)
+            assert inside(box["node"], box["view"])
+            target = out / f"seed003_step{step:02d}.png"
+            page.screenshot(path=str(target))
+            assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    finally:
+        page.close()
