@@ -13,6 +13,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 demo: $(VENV)/.installed-demo dot
 	$(PY) demos/run_all.py
 	$(PY) demos/train_digits.py
+	$(PY) demos/train_nielsen_784.py
 
 # The other Pythons the machine has (pyenv's 3.10-3.13), for the test matrix
 OTHER_PYTHONS ?= $(shell for v in 3.10 3.11 3.12 3.13; do \

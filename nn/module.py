@@ -166,8 +166,7 @@ class Module:
 
 
 def _number(key, x):
-    """``x`` as a float, or a TypeError naming ``key``."""
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(f"load_state_dict: {key!r} must be a real number (int or float), "
-                        f"got {type(x).__name__} {x!r}")
-    return float(x)  # NaN and ±inf load as they are: they are numbers
+    """``x`` as a float (numpy scalars too), or an error naming ``key``; NaN and ±inf
+    load as they are: they are numbers."""
+    from autograd.floats import as_float
+    return as_float(x, f"load_state_dict: {key!r}")

@@ -122,7 +122,7 @@ def test_load_state_dict_missing_extra_and_non_numbers_change_nothing():
     with raises(KeyError, "unexpected key(s) 'w9_99'", "missing key(s) 'b3_1'"):
         net.load_state_dict({**state, "w9_99": 1.0})
     for bad in ("0.5", None, True, [0.5]):
-        with raises(TypeError, "'w3_11' must be a real number", repr(bad)):
+        with raises(TypeError, "'w3_11' needs a real number", repr(bad)):
             net.load_state_dict({**before, "w2_11": 9.0, "w3_11": bad})
     with raises(TypeError, "expected a dict"):
         net.load_state_dict([("w2_11", 1.0)])
@@ -187,3 +187,25 @@ def test_diverging_training_stops_and_keeps_the_history():
         nn.train(net, [[10.0]], [0.0], epochs=500, lr=1000.0, progress=False)
     history = err.value.history
     assert len(history) >= 2 and history[1] > history[0]
+
+
+def test_load_state_dict_takes_numpy_scalars_and_names_a_huge_int():
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([1, 1, 1], seed=0)
+    before = net.state_dict()
+    net.load_state_dict({**before, "w2_11": np.float32(0.25)})
+    assert net.parameter("w2_11").data == 0.25
+    with raises(OverflowError, "load_state_dict: 'w3_11': the int of 401 digits"):
+        net.load_state_dict({**before, "w3_11": 10 ** 400})
+    with raises(TypeError, "load_state_dict: 'w3_11' needs a real number", "bool"):
+        net.load_state_dict({**before, "w3_11": np.True_})
+    assert net.state_dict()["w3_11"] == before["w3_11"]
+
+
+def test_train_takes_numpy_arrays():
+    np = pytest.importorskip("numpy")
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    Y = np.array([0.0, 1.0, 1.0, 0.0])
+    net = nn.MLP([2, 3, 1], seed=1)
+    history = nn.train(net, X, Y, epochs=2, lr=0.5, progress=False)
+    assert len(history) == 2 and all(np.isfinite(history))
