@@ -128,7 +128,7 @@ def backward(root, grad=1.0, *, breakpoint_at=None):
             f"recorded behind it and there is nothing to differentiate; compute it outside "
             f"no_grad() (or inside enable_grad())")
     targets = _resolve_targets(root, breakpoint_at)
-    with _no_cycle_collection():
+    with no_cycle_collection():
         try:
             order, leaves = order_and_leaves(root)
         except BaseException as err:   # Ctrl-C while ordering: nothing has changed yet
@@ -191,8 +191,9 @@ def _stopped_at(err, node, restored=True):
         err.__notes__ = getattr(err, "__notes__", []) + [note]
 
 
-class _no_cycle_collection:
-    """Pause Python's cyclic garbage collector for the duration of a pass.
+class no_cycle_collection:
+    """Pause Python's cyclic garbage collector for the duration of a pass
+    (``with no_cycle_collection(): ...``).
 
     A backward pass (its ordering included) allocates only floats, tuples,
     sets and iterators that reference counting frees; it creates no

@@ -113,7 +113,7 @@ def gradient_graph(output, seed):
     A node's contributions are added by one Σ node, in the order backward()
     adds them.  Gradients of named nodes are named ``∂L/∂w1``.
     """
-    with engine._no_cycle_collection():   # like backward(): it makes no cycles
+    with engine.no_cycle_collection():   # like backward(): it makes no cycles
         order, leaves = engine.order_and_leaves(output)
         before = set(order) | leaves | {output}
         top = output.name or "f"

@@ -396,7 +396,7 @@ class Jitted:
         return function
 
     def _generate(self, kind, graph, key):
-        with engine._no_cycle_collection():   # code generation makes strings, not cycles
+        with engine.no_cycle_collection():   # code generation makes strings, not cycles
             return self._generate_now(kind, graph, key)
 
     def _generate_now(self, kind, graph, key):

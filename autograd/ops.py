@@ -413,7 +413,7 @@ RELU = Op("relu", "ReLU", arity=1, forward=relu_forward, backward=relu_backward,
           vjp=lambda z, out, g: (where(out <= 0, 0, g),),
           local=lambda z, out: (where(z > 0, 1, 0),),
           notation=function("ReLU", "\\operatorname{ReLU}"),
-          source="0.0 if {0} < 0.0 else {0}", numpy="np.where({0} < 0.0, 0.0, {0})",
+          source="0.0 if {0} < 0.0 else {0}", numpy="np.maximum({0}, 0.0)",
           doc="max(0, z)")
 
 

@@ -401,8 +401,20 @@ def dot(weights, inputs, bias=None):
 
 
 def dot_unchecked(weights, inputs, bias):
-    """:func:`dot` for callers that pass tuples of Values of equal length (nn layers)."""
-    data = left_sum(map(_mul, map(_data_of, weights), map(_data_of, inputs)))
+    """:func:`dot` for callers that pass tuples of Values of equal length."""
+    return _dot_node(weights, inputs, map(_data_of, inputs), bias)
+
+
+def dot_layer(rows, inputs, biases):
+    """z_j = Σ_k w_jk a_k + b_j for each weight row w_j and bias b_j (None: no
+    bias): one dot node per row, the inputs' numbers read once (nn layers)."""
+    numbers = tuple(map(_data_of, inputs))
+    return [_dot_node(weights, inputs, numbers, bias) for weights, bias in zip(rows, biases)]
+
+
+def _dot_node(weights, inputs, numbers, bias):
+    """The dot node of ``weights`` and ``inputs`` (whose numbers are ``numbers``)."""
+    data = left_sum(map(_mul, map(_data_of, weights), numbers))
     if bias is None:
         return make(data, weights + inputs, DOT)
     return make(data + bias.data, weights + inputs + (bias,), DOT)

@@ -96,7 +96,7 @@ MLP_ROWS = {
     "micrograd": "micrograd 0.1.0 nn.MLP, default GC",
     "micrograd, GC disabled": "same, gc.disable() during the step (its cycles freed "
                               "by the untimed gc.collect())",
-    "PyTorch": "one 0-d float64 tensor per scalar, micrograd's graph",
+    "PyTorch": "one 0-d float64 tensor per scalar, micrograd's graph, one thread",
     "plain-float floor": "forward + C on floats, no gradient",
 }
 
@@ -369,7 +369,8 @@ def main(argv=None):
     mlp_intro = (f"A training step: forward over {settings.samples} fixed samples, "
                  f"C = Σ ½(y − a)², backward, SGD update of all parameters. Median of "
                  f"{settings.repeat} after {settings.warmup} warm-up, round-robin over the "
-                 f"contenders, gc.collect() before each (untimed), default GC thresholds, "
+                 f"contenders; each timed step follows an untimed step of the same "
+                 f"contender (as in a training loop) and a gc.collect(); default GC thresholds, "
                  f"the setup's objects frozen (gc.freeze()). Every contender's loss, "
                  f"gradient and updated weights were first checked equal to chainrule "
                  f"eager's (see the last table).")

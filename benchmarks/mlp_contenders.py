@@ -330,6 +330,9 @@ def torch_available():
         import torch
     except ImportError as exc:
         return False, str(exc)
+    # One thread: 0-d tensors never run in parallel, and on a small machine the
+    # idle OpenMP workers spinning after each op slow down whatever runs next.
+    torch.set_num_threads(1)
     return True, torch.__version__
 
 

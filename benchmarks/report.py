@@ -68,7 +68,9 @@ def seconds(s):
 
 
 def ratio(x):
-    """``x`` times, 2 decimals below 10, 1 above."""
+    """``x`` times: 2 significant digits below 0.1, 2 decimals below 10, 1 above."""
     if x is None:
         return "—"
+    if x < 0.1:
+        return f"{x:.2g}x"
     return f"{x:.2f}x" if x < 10 else f"{x:.1f}x"

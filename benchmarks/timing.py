@@ -1,7 +1,11 @@
 """Timing under one rule for every contender.
 
-Each repetition: ``gc.collect()`` (not timed), then ``time.perf_counter()``
-around one call.  The garbage collector keeps Python's default settings
+Each repetition: one untimed call of the same function, ``gc.collect()``
+(not timed), then ``time.perf_counter()`` around one call.  The untimed call
+puts the caches in the state a training loop keeps them in (step after step
+of the same contender); without it, whichever contender follows a large
+one (PyTorch, micrograd) pays for reloading its code and data, and the
+ratios depend on the order of the rows.  The garbage collector keeps Python's default settings
 while the call runs, unless a variant asks for it to be disabled (the
 cycles that call made are then freed by the next, untimed, collect).
 Repetitions go round-robin over the contenders, so a burst of load from
@@ -36,8 +40,14 @@ class Timed:
 
 
 def time_once(fn, gc_enabled=True):
-    """Seconds for one ``fn()``, after an untimed ``gc.collect()``."""
+    """Seconds for one ``fn()``, after an untimed ``fn()`` and ``gc.collect()``."""
+    _call(fn, gc_enabled)
     gc.collect()
+    return _call(fn, gc_enabled)
+
+
+def _call(fn, gc_enabled):
+    """Seconds for ``fn()``, the collector disabled meanwhile unless ``gc_enabled``."""
     was_enabled = gc.isenabled()
     if not gc_enabled:
         gc.disable()

@@ -13,7 +13,7 @@ from itertools import repeat
 
 from autograd import Value, no_grad
 from autograd.names import with_sample as _with_sample
-from autograd.value import as_float, dot_unchecked
+from autograd.value import as_float, dot_layer, dot_unchecked
 
 from . import names as _names
 from .activations import activation_method, activations_per_layer
@@ -152,6 +152,11 @@ def elementary_z(weights, inputs, bias):
     if bias is not None:
         z = z + bias
     return z
+
+
+def elementary_layer(rows, inputs, biases):
+    """:func:`elementary_z` for each weight row and bias: the z^l of a layer."""
+    return list(map(elementary_z, rows, repeat(inputs), biases))
 
 
 def _weighted_input(fused):
@@ -295,7 +300,7 @@ class Layer(Module):
         self._z_names = tuple(neuron._z_name for neuron in self.neurons)
         self._a_names = tuple(neuron._a_name for neuron in self.neurons)
         self._input_names = self.neurons[0]._input_names
-        self._dot = _weighted_input(fused)
+        self._weighted_inputs = dot_layer if fused else elementary_layer
         self._frozen_found = (None, False)   # (frozen_version(), any parameter frozen?)
         self.z, self.a = [], []
 
@@ -334,7 +339,7 @@ class Layer(Module):
         rows, biases = self._weight_rows, self._bias_nodes
         if self._has_frozen():  # frozen parameters enter this pass as constants
             rows, biases = tuple(map(for_pass, rows)), for_pass(biases)
-        zs = list(map(self._dot, rows, repeat(inputs), biases))
+        zs = self._weighted_inputs(rows, inputs, biases)
         z_names, a_names = self._z_names, self._a_names
         if sample is not None:
             z_names, a_names = sample_names(z_names, sample), sample_names(a_names, sample)

@@ -324,7 +324,7 @@ class MatrixStep:
         if self.arrays is None:
             self.arrays = self.program.arrays()
             self.optimizer = optimizer
-        columns = [self.column[id(x)] for x in batch_inputs]
+        columns = list(map(self.column.__getitem__, map(id, batch_inputs)))
         last_columns, X, Y = self._last
         if columns != last_columns:      # the same batch again (full-batch steps): reuse it
             X, Y = self.X[:, columns], self.Y[:, columns]

@@ -58,9 +58,8 @@ class SGD(Optimizer):
     def rule(self, w, g, state):
         """The update on arrays (the numpy backend): ``w`` and ``g`` arrays of one
         layer's parameters, ``state`` a dict for their velocity; returns the new w."""
-        sign = -1.0 if self.maximize else 1.0
-        w, state["velocity"] = sgd_rule(w, sign * g, state.get("velocity", 0.0), self.lr,
-                                        self.momentum)
+        w, state["velocity"] = sgd_rule(w, -g if self.maximize else g,
+                                        state.get("velocity", 0.0), self.lr, self.momentum)
         return w
 
     def __repr__(self):

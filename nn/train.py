@@ -15,6 +15,7 @@ import sys
 import warnings
 
 from autograd import Value
+from autograd.engine import no_cycle_collection
 from autograd.jit import TracingError, jit_loss
 
 from .losses import LOSS_NAMES, LOSSES, check_reduction, reduce_samples
@@ -83,12 +84,15 @@ class BatchLoss:
 def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
     """One step on one batch: forward, C, C.backward(), then the optimiser's update.
 
-    Returns C (a float) as it was before the update.
+    Returns C (a float) as it was before the update.  The cyclic garbage
+    collector is paused meanwhile: the step's nodes form no cycles, and its
+    collections would walk them again and again (about a tenth of the time).
     """
     optimizer.zero_grad()
-    outputs = [net(x) for x in batch_inputs]
-    cost = loss(outputs, batch_targets)
-    cost.backward()
+    with no_cycle_collection():
+        outputs = [net(x) for x in batch_inputs]
+        cost = loss(outputs, batch_targets)
+        cost.backward()
     optimizer.step()
     return cost.data
 
