@@ -40,30 +40,30 @@ _parents_of = attrgetter("_prev")
 # ---------------------------------------------------------------------------
 
 def order_and_leaves(root):
-    """``(order, leaves)``: the derived nodes below root, parents first, and the set of
-    leaves they were computed from, found in one depth-first pass.
+    """``(order, leaves)``: the derived nodes below root, parents first, and the
+    leaves they were computed from (a list, each leaf once), found in one
+    depth-first pass.
 
     Each stack entry is a node and an iterator over its parents; a node is
     emitted once that iterator is exhausted, i.e. after all of its parents.
-    Each edge is looked at once.
+    Each edge is looked at once: a parent already seen costs one set lookup.
     """
-    leaves = set()
+    leaves = []
     if not root._prev:
         return [], leaves
     order = []
     seen = {root}
-    mark, emit, leaf = seen.add, order.append, leaves.add
+    mark, emit, leaf = seen.add, order.append, leaves.append
     stack = [(root, iter(root._prev))]
     push, pop = stack.append, stack.pop
     while stack:
         node, parents = stack[-1]
         for parent in parents:
-            if parent._prev:
-                if parent not in seen:
-                    mark(parent)
+            if parent not in seen:
+                mark(parent)
+                if parent._prev:
                     push((parent, iter(parent._prev)))
                     break
-            else:
                 leaf(parent)
         else:
             pop()
@@ -376,6 +376,7 @@ def _any_hooked(order, leaves):
     """True when a node with hooks is in this graph (cost: the number of hooked nodes,
     and a set of the order only when some hooked node is not a leaf here)."""
     hooked = list(_hooked)
+    leaves = set(leaves)
     if all(node in leaves for node in hooked):
         return bool(hooked)
     if any(node in leaves for node in hooked):

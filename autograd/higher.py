@@ -115,7 +115,7 @@ def gradient_graph(output, seed):
     """
     with engine.no_cycle_collection():   # like backward(): it makes no cycles
         order, leaves = engine.order_and_leaves(output)
-        before = set(order) | leaves | {output}
+        before = set(order).union(leaves, (output,))
         top = output.name or "f"
         terms = {output: [seed]}
         grads = {}

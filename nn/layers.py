@@ -343,15 +343,19 @@ class Layer(Module):
         z_names, a_names = self._z_names, self._a_names
         if sample is not None:
             z_names, a_names = sample_names(z_names, sample), sample_names(a_names, sample)
-        for z, name in zip(zs, z_names):
-            z.name = name
         activate = self._activate
         if activate is None:  # linear: a^l = z^l, the same nodes
+            for z, z_name in zip(zs, z_names):
+                z.name = z_name
             activations = list(zs)
         else:
-            activations = list(map(activate, zs))
-            for a, name in zip(activations, a_names):
-                a.name = name
+            activations = []
+            add = activations.append
+            for z, z_name, a_name in zip(zs, z_names, a_names):
+                z.name = z_name
+                a = activate(z)
+                a.name = a_name
+                add(a)
         self.z, self.a = zs, activations
         return tuple(activations)
 
