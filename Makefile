@@ -8,7 +8,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test test-other-pythons bench bench-smoke dot chromium clean torch
+.PHONY: demo test lint test-other-pythons bench bench-smoke dot chromium clean torch
 
 demo: $(VENV)/.installed-demo dot
 	$(PY) demos/run_all.py
@@ -21,9 +21,15 @@ OTHER_PYTHONS ?= $(shell for v in 3.10 3.11 3.12 3.13; do \
 	  command -v python$$v >/dev/null 2>&1 && python$$v -c '' 2>/dev/null && echo $$v; done)
 PYENV_VERSIONS := $(shell command -v pyenv >/dev/null 2>&1 && pyenv versions --bare 2>/dev/null | grep -E '^3\.1[0-3]\.[0-9]+$$' | paste -sd: -)
 
-test: $(VENV)/.installed-test dot chromium
+test: $(VENV)/.installed-test dot chromium lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 	@PYENV_VERSION="$(if $(PYENV_VERSIONS),$(PYENV_VERSIONS),$$PYENV_VERSION)" $(MAKE) --no-print-directory test-other-pythons
+
+# ruff (pycodestyle, pyflakes, bugbear, pyupgrade) over the code, and mypy over the
+# packages' type hints (pyproject.toml configures both); a few seconds
+lint: $(VENV)/.installed-test
+	$(PY) -m ruff check --quiet .
+	$(PY) -m mypy
 
 # The same suite on the other Python versions found (nox; missing ones are skipped)
 test-other-pythons: $(VENV)/.installed-test
@@ -71,4 +77,4 @@ chromium:
 	@sh tools/ensure-chromium.sh
 
 clean:
-	rm -rf $(VENV) .nox out .pytest_cache *.egg-info
+	rm -rf $(VENV) .nox out .pytest_cache .mypy_cache .ruff_cache *.egg-info

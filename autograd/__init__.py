@@ -8,6 +8,8 @@
 7.0
 """
 
+from typing import TYPE_CHECKING
+
 from . import ops
 from .check import check, gradcheck
 from .draw import draw
@@ -19,8 +21,10 @@ from .ops import OPS
 from .recording import anomaly_enabled, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .steps import Step
 from .value import Value, dot, function, sum_values
+from .version import version as _version
 
-__version__ = "0.1.0"
+#: nn and the ``chainrule`` command check for this: ``import autograd`` found chainrule's
+__chainrule__ = True
 
 maximum = function(ops.MAXIMUM)
 minimum = function(ops.MINIMUM)
@@ -32,3 +36,12 @@ __all__ = [
     "backward_steps", "register_hook", "topological_order", "Step", "OPS", "jit", "jit_loss",
     "TracingError",
 ]
+
+if TYPE_CHECKING:
+    __version__: str
+else:
+    def __getattr__(name):
+        """``autograd.__version__``: the installed version, read on first use."""
+        if name == "__version__":
+            return _version()
+        raise AttributeError(f"module 'autograd' has no attribute {name!r}")

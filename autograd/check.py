@@ -17,15 +17,19 @@ their own error, and gradcheck), :mod:`autograd.diagnosis` (what was left out)
 and :mod:`autograd.formula`.  Their public names are importable from here.
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Callable
 from decimal import Decimal
+from typing import SupportsFloat
 
 from .diagnosis import MOST_FACTORS, SEARCH_BUDGET, Diagnosis, diagnose, sum_terms, term_kind
 from .differences import (
     Estimate, GradcheckEntry, GradcheckError, GradcheckReport, downstream, estimate,
     finite_difference, gradcheck, reevaluate,
 )
-from .explain import DEFAULT_LIMIT, explain
+from .explain import DEFAULT_LIMIT, Explanation, explain
 from .formula import Formula, FormulaError, read_formula
 from .ops import OPS
 from .precision import Precision, is_number_text, precision_for, typed_precision
@@ -64,22 +68,40 @@ class Verdict:
     explanation        the chain-rule paths (:func:`autograd.explain.explain`)
     """
 
+    agreed: bool
+    expected: float
+    engine: float
+    ratio: float
+    precision: Precision
+    tolerance: float
+    formula: Formula | None
+    formula_value: float | None
+    finite_difference: float
+    fd_error: float
+    step: float
+    fd_note: str | None
+    fd_finite: bool
+    fd_agrees: bool
+    expected_matches_fd: bool
+    diagnosis: Diagnosis | None
+    explanation: Explanation
+
     def __init__(self, **fields):
         self.__dict__.update(fields)
 
     @property
-    def digits(self):
+    def digits(self) -> int | None:
         return self.precision.digits if self.precision.mode == "typed" else None
 
     @property
-    def rtol(self):
+    def rtol(self) -> float | None:
         return self.precision.rtol
 
     @property
-    def atol(self):
+    def atol(self) -> float | None:
         return self.precision.atol
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return self.agreed
 
     def __str__(self):
@@ -196,8 +218,14 @@ def _number(expected):
                         f"{type(expected).__name__} {expected!r}") from None
 
 
-def check(root, wrt, expected, *, digits=None, rtol=None, atol=None, eps=1e-6,
-          limit=DEFAULT_LIMIT):
+#: a value to check: a number typed as text, a formula as text, a number, or a function
+#: of no arguments returning a number
+Expected = str | SupportsFloat | Callable[[], SupportsFloat]
+
+
+def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | None = None,
+          rtol: float | None = None, atol: float | None = None, eps: float = 1e-6,
+          limit: int = DEFAULT_LIMIT) -> Verdict:
     """Compare a hand-derived ∂root/∂wrt with the engine's; diagnose a mismatch.
 
     ``expected`` is a number typed as text (``"0.00142919"``: agrees to the digits

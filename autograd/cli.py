@@ -6,17 +6,25 @@ function attached to ``run`` adds their options.  ``chainrule ops`` lists the pr
 derivative rules.
 """
 
+from __future__ import annotations
+
 import argparse
 import sys
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from . import __version__, ops
+from . import ops
+from .version import version
 
-COMMANDS = {}
+#: a subcommand: ``run(args)`` returns the exit status
+Run = Callable[[argparse.Namespace], int]
+#: name -> (help, run)
+COMMANDS: dict[str, tuple[str, Run]] = {}
 
 
-def command(name, help):
+def command(name: str, help: str) -> Callable[[Run], Any]:
     """Decorator: register ``run(args)`` as a subcommand; ``run.arguments(parser)`` adds options."""
-    def register(run):
+    def register(run: Run) -> Any:   # Any: run may be given an ``arguments`` attribute
         COMMANDS[name] = (help, run)
         return run
     return register
@@ -34,13 +42,13 @@ def run_ops(args):
     return 0
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     from . import commands
     commands.load_all()
     parser = argparse.ArgumentParser(
         prog="chainrule",
         description="Scalar reverse-mode autodiff for learning and checking backpropagation.")
-    parser.add_argument("--version", action="version", version=f"chainrule {__version__}")
+    parser.add_argument("--version", action="version", version=f"chainrule {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (help_text, run) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -51,7 +59,7 @@ def build_parser():
     return parser
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "run", None) is None:

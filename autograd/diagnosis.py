@@ -237,7 +237,7 @@ def _one_term(explanation, close):
     scale, _, terms = found
     if len(terms) > MOST_TERMS:
         return None
-    wrt, namer = explanation.wrt, explanation._namer
+    wrt = explanation.wrt
     grads = [gradient_of(term, wrt) for term in terms]
     if sum(g != 0.0 for g in grads) < 2:
         return None

@@ -7,14 +7,19 @@ graph, and take
 
 :func:`estimate` also computes D(2h).  Their difference, D(2h) - D(h) ≈ 3·f'''h²/6,
 measures the truncation error and the rounding noise of D(h), which grows like
-ε·m/h for the largest number m the graph computes along the way; :class:`Estimate` holds D(h) and that error, so "the finite difference
-backs the engine" means the engine lies within it.
+ε·m/h for the largest number m the graph computes along the way; :class:`Estimate`
+holds D(h) and that error, so "the finite difference backs the engine" means the
+engine lies within it.
 
 :func:`gradcheck` is PyTorch's gradcheck for scalar Values: the engine's
 gradient against central finite differences for every input.
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Callable, Iterable
+from typing import SupportsFloat
 
 from . import engine
 from .explain import engine_gradients
@@ -193,13 +198,17 @@ class GradcheckReport:
                 f"{self.worst}. Failing: {', '.join(e.name for e in bad)}.")
 
 
-def _as_inputs(inputs):
+#: gradcheck's inputs: a Value, or a list of Values and numbers (numbers become leaves x1, x2, ...)
+Inputs = Value | Iterable[Value | SupportsFloat]
+
+
+def _as_inputs(inputs: Inputs) -> list[Value]:
     if isinstance(inputs, Value):
         return [inputs]
     if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
         raise TypeError(f"gradcheck: inputs must be a Value or a list of Values/numbers, got "
                         f"{type(inputs).__name__} {inputs!r}")
-    out = []
+    out: list[Value] = []
     for i, x in enumerate(inputs, 1):
         out.append(x if isinstance(x, Value) else Value(as_float(x, f"gradcheck input {i}"),
                                                         name=f"x{i}"))
@@ -219,7 +228,8 @@ def _call(fn, inputs, where):
     return out
 
 
-def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, raise_exception=True):
+def gradcheck(fn: Callable[..., Value], inputs: Inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3, *,
+              raise_exception: bool = True) -> GradcheckReport:
     """Engine gradients of ``fn(*inputs)`` against central finite differences.
 
     Each input x is nudged to x ± h (h = eps·max(1, |x|)) and fn is called again;

@@ -13,11 +13,21 @@ text without the ``dot`` program, and rendering without it raises
 :class:`DotNotFound` saying how to install it.
 """
 
+from __future__ import annotations
+
 import html
+import os
 import pathlib
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from . import engine, names, ops
 from .notation import Labels, label, largest_magnitude, number, rule_text, shown_number
+
+if TYPE_CHECKING:
+    import graphviz
+
+    from .value import Value
 
 __all__ = ["draw", "render_graph", "DotNotFound", "GraphTooLarge", "textbook_name",
            "picture_number"]
@@ -65,8 +75,10 @@ class GraphTooLarge(ValueError):
 # The public functions
 # ---------------------------------------------------------------------------
 
-def draw(root, *, show_local=True, show_rules=False, digits=4, highlight=None,
-         rankdir="LR", max_nodes=300, network=None, title=None, legend=True, pending=None):
+def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digits: int = 4,
+         highlight: Value | str | None = None, rankdir: str = "LR", max_nodes: int = 300,
+         network: object = None, title: str | None = None, legend: bool = True,
+         pending: Iterable[Value] | None = None) -> graphviz.Digraph:
     """A ``graphviz.Digraph`` of every node ``root`` depends on.
 
     show_local  label each edge with its local derivative ∂out/∂in (a number)
@@ -104,8 +116,8 @@ def draw(root, *, show_local=True, show_rules=False, digits=4, highlight=None,
         # in about 13 s instead of 30 s, and small graphs keep the full layout
         graph.graph_attr.update(nslimit="2", nslimit1="2")
     ids = {node: f"v{i}" for i, node in enumerate(nodes)}
-    clusters = {}
-    loose = []
+    clusters: dict[Any, list[str]] = {}
+    loose: list[str] = []
     for node in nodes:
         statements = _node_statements(node, ids[node], style, node in on_path)
         path = _cluster_path(node, places, samples)
@@ -128,7 +140,8 @@ def draw(root, *, show_local=True, show_rules=False, digits=4, highlight=None,
     return graph
 
 
-def render_graph(root, path, formats=("png", "svg"), **draw_kwargs):
+def render_graph(root: Value, path: str | os.PathLike[str],
+                 formats: str | Sequence[str] = ("png", "svg"), **draw_kwargs: Any) -> list[pathlib.Path]:
     """Draw ``root`` and write ``<path>.<format>`` for each format; return the paths.
 
     ``path`` may carry one of the extensions (``out/seed003.png``); missing
@@ -149,7 +162,7 @@ def render_graph(root, path, formats=("png", "svg"), **draw_kwargs):
     return written
 
 
-def textbook_name(name, html_markup=False):
+def textbook_name(name: str, html_markup: bool = False) -> str:
     """Nielsen's notation for a node name: ``w3_12`` -> ``w³₁₂``, ``x1`` -> ``x₁``
     (:mod:`autograd.names`); with ``html_markup=True``, Graphviz HTML."""
     return names.html(name) if html_markup else names.text(name)

@@ -17,17 +17,27 @@ for every x), so a gradient summed here has exactly the bits of the same
 contributions added in the same order by the jit's generated code.
 """
 
+from __future__ import annotations
+
 import gc
 import weakref
+from collections.abc import Callable, Generator, Iterable
 from itertools import chain, filterfalse
 from math import isfinite
 from operator import attrgetter
+from typing import TYPE_CHECKING, SupportsFloat, Union
 
 from . import names, recording
 from .floats import as_float
 from .notation import Labels
 from .ops import DETACHED, describe
 from .steps import Contribution, Step
+
+if TYPE_CHECKING:
+    from .value import Value
+
+#: a node, a node's name, or a list of them (``backward(breakpoint_at=...)``)
+Targets = Union["Value", str, Iterable[Union["Value", str]], None]
 
 __all__ = ["topological_order", "order_and_leaves", "all_nodes", "leaves_of", "backward", "backward_steps",
            "gradients", "register_hook", "HookHandle"]
@@ -39,7 +49,7 @@ _parents_of = attrgetter("_prev")
 # Order
 # ---------------------------------------------------------------------------
 
-def order_and_leaves(root):
+def order_and_leaves(root: Value) -> tuple[list[Value], list[Value]]:
     """``(order, leaves)``: the derived nodes below root, parents first, and the
     leaves they were computed from (a list, each leaf once), found in one
     depth-first pass.
@@ -48,10 +58,10 @@ def order_and_leaves(root):
     emitted once that iterator is exhausted, i.e. after all of its parents.
     Each edge is looked at once: a parent already seen costs one set lookup.
     """
-    leaves = []
+    leaves: list[Value] = []
     if not root._prev:
         return [], leaves
-    order = []
+    order: list[Value] = []
     seen = {root}
     mark, emit, leaf = seen.add, order.append, leaves.append
     stack = [(root, iter(root._prev))]
@@ -71,7 +81,7 @@ def order_and_leaves(root):
     return order, leaves
 
 
-def topological_order(root):
+def topological_order(root: Value) -> list[Value]:
     """The derived (non-leaf) nodes that ``root`` depends on, parents first.
 
     Iterative depth-first search; each node appears once, after every derived
@@ -86,7 +96,7 @@ def leaves_of(order):
     return set(filterfalse(_parents_of, chain.from_iterable(map(_parents_of, order))))
 
 
-def all_nodes(root):
+def all_nodes(root: Value) -> list[Value]:
     """Every node ``root`` depends on (leaves included), each once, parents first."""
     order = topological_order(root)
     if not order:
@@ -105,7 +115,7 @@ def all_nodes(root):
 # backward()
 # ---------------------------------------------------------------------------
 
-def backward(root, grad=1.0, *, breakpoint_at=None):
+def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets = None) -> None:
     """Accumulate d(root)/d(node) into ``node.grad`` for every node below ``root``.
 
     Derived nodes are reset first, so their ``grad`` is this pass's
@@ -148,7 +158,6 @@ def _backward_fast(root, grad, order, leaves):
     # Each leaf sums this pass's contributions from -0.0 and adds the sum to
     # what it held once at the end, so two passes give exactly twice one.
     saved = [(leaf, leaf.grad) for leaf in leaves]
-    labels = Labels(root)  # t1, t2, ... for the unnamed nodes, worked out on first use
     node = None
     try:
         for leaf, _ in saved:
@@ -213,7 +222,7 @@ class no_cycle_collection:
         return False
 
 
-def backward_steps(root, grad=1.0):
+def backward_steps(root: Value, grad: SupportsFloat = 1.0) -> Generator[Step, None, None]:
     """backward() one node at a time: yields a :class:`autograd.steps.Step` per derived node.
 
     The order is exactly backward()'s and the arithmetic is the same, so
@@ -228,14 +237,14 @@ def backward_steps(root, grad=1.0):
     yield from _walk(root, grad, {}, recording.anomaly_enabled(), order, leaves)
 
 
-def _seed(root, grad):
+def _seed(root: Value, grad: SupportsFloat) -> float:
     """The seed gradient as a float; TypeError naming what was wrong."""
     if not hasattr(root, "_prev"):
         raise TypeError(f"backward: expected a Value, got {type(root).__name__}")
     return as_float(grad, "backward: grad")
 
 
-def gradients(root, grad=1.0):
+def gradients(root: Value, grad: float = 1.0) -> dict[Value, float]:
     """``{node: ∂root/∂node}`` for every node below root, by the ops' rules.
 
     Touches no ``.grad`` and calls no hook: explain, check and grad() read
@@ -365,7 +374,7 @@ def _walk(root, grad, targets, anomaly, order, leaves):
 # ---------------------------------------------------------------------------
 
 #: the nodes that have hooks now (weak: a dropped graph takes its hooks with it)
-_hooked = weakref.WeakSet()
+_hooked: weakref.WeakSet[Value] = weakref.WeakSet()
 
 
 def _has_hooks(node):
@@ -390,13 +399,16 @@ class HookHandle:
 
     __slots__ = ("_node", "fn")
 
-    def __init__(self, node, fn):
+    def __init__(self, node: Value, fn: Callable[[float], SupportsFloat | None]) -> None:
         self._node = weakref.ref(node)
         self.fn = fn
 
-    def remove(self):
+    def remove(self) -> None:
+        """Take the hook off its node (nothing happens if it is off already)."""
         node = self._node()
-        fns = getattr(node, "_hooks", None) if node is not None else None
+        if node is None:
+            return
+        fns = getattr(node, "_hooks", None)
         if fns and self.fn in fns:
             fns.remove(self.fn)
             if not fns:
@@ -404,7 +416,7 @@ class HookHandle:
                 _hooked.discard(node)
 
 
-def register_hook(node, fn):
+def register_hook(node: Value, fn: Callable[[float], SupportsFloat | None]) -> HookHandle:
     """Call ``fn(grad)`` when ``node``'s gradient for a backward pass is complete.
 
     ``grad`` is d(root)/d(node) for that pass; if ``fn`` returns a number it

@@ -16,13 +16,19 @@ node = Σ over its parents of the paths to that parent), so a graph with 2^60
 paths is never enumerated.
 """
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING, Any
 
 from . import engine, names, ops
 from .names import latex as latex_name
 from .notation import (
     LatexNotation, Namer, TextNotation, local_rules, number, times as _times,
 )
+
+if TYPE_CHECKING:
+    from .value import Value
 
 __all__ = ["explain", "Explanation", "Factor", "Path", "TooManyPaths", "DEFAULT_LIMIT",
            "find_node", "engine_gradients", "latex_name"]
@@ -228,6 +234,14 @@ class Explanation:
     edges_out    grouped only: [(factor ∂c/∂wrt, δ_c)] for each edge out of wrt
     """
 
+    root: Value
+    wrt: Value
+    total: float
+    engine: float
+    path_count: int
+    limit: int
+    grouped: bool
+
     def __init__(self, root, wrt, total, engine_grad, path_count, limit, paths=None,
                  deltas=None, edges_out=None, namer=None):
         self.root = root
@@ -243,7 +257,7 @@ class Explanation:
         self._namer = namer or Namer(TextNotation())
 
     @property
-    def paths(self):
+    def paths(self) -> list[Path]:
         if self._paths is None:
             raise TooManyPaths(
                 f"{self.name_of(self.wrt)} reaches {self.name_of(self.root)} along "
@@ -252,15 +266,15 @@ class Explanation:
                 f"explain(root, wrt, limit={self.path_count}) if you really want them all")
         return self._paths
 
-    def name_of(self, node):
+    def name_of(self, node: Value) -> str:
         return self._namer.text(node)
 
     @property
-    def derivative(self):
+    def derivative(self) -> str:
         """``∂O/∂w1``."""
         return TextNotation().partial(self._namer.expr(self.root), self._namer.expr(self.wrt))
 
-    def lines(self):
+    def lines(self) -> list[str]:
         if self.grouped:
             return self._grouped_lines()
         return self._path_lines()
@@ -317,10 +331,10 @@ class Explanation:
         rows.append(f"  total = {number(self.total, 12)}")
         return rows
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "\n".join(self.lines())
 
-    def latex(self):
+    def latex(self) -> str:
         """The same sum in the textbooks' LaTeX: one product per path."""
         n = LatexNotation()
         namer = Namer(n)
@@ -436,7 +450,7 @@ def enumerate_paths(root, wrt, count):
     return found
 
 
-def explain(root, wrt, *, limit=DEFAULT_LIMIT):
+def explain(root: Value, wrt: Value | str, *, limit: int = DEFAULT_LIMIT) -> Explanation:
     """∂root/∂wrt as a sum over the paths from ``wrt`` to ``root``.
 
     ``wrt`` is a Value or the name of one node.  Runs a backward pass of its own
@@ -461,7 +475,9 @@ def explain(root, wrt, *, limit=DEFAULT_LIMIT):
             f"explain: {text_namer.text(root)} does not depend on {ops.describe(wrt)}: "
             f"no path leads from it to the root (its gradient is 0)")
     engine_grad = grads[wrt]
-    locals_cache, factors, rules = {}, {}, {}
+    locals_cache: dict[Value, tuple[float, ...]] = {}
+    factors: dict[tuple[Value, int], Factor] = {}
+    rules: dict[Value, tuple[Any, Any]] = {}
 
     def factor(child, i):
         key = (child, i)

@@ -16,21 +16,42 @@ Values (cached per op, number of operands and constant operands), so
 building a gradient graph costs a few node creations per edge.
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Literal, SupportsFloat, overload
 
 from . import engine, expr as E, ops, recording
 from .floats import as_float, left_sum
-from .notation import label
 from .value import Value, apply, sum_values
 
 __all__ = ["grad", "hessian", "hvp"]
+
+#: the inputs of grad, hessian and hvp: one Value or a list of them
+Inputs = Value | Iterable[Value]
 
 
 # ---------------------------------------------------------------------------
 # The public functions
 # ---------------------------------------------------------------------------
 
-def grad(output, inputs, grad_output=1.0, create_graph=False):
+@overload
+def grad(output: Value, inputs: Inputs, grad_output: SupportsFloat = 1.0,
+         create_graph: Literal[False] = False) -> tuple[float, ...]: ...
+@overload
+def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0, *,
+         create_graph: Literal[True]) -> tuple[Value, ...]: ...
+@overload
+def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat,
+         create_graph: Literal[True]) -> tuple[Value, ...]: ...
+@overload
+def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0,
+         create_graph: bool = False) -> tuple[float, ...] | tuple[Value, ...]: ...
+
+
+def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0,
+         create_graph: bool = False) -> tuple[float, ...] | tuple[Value, ...]:
     """d(output)/d(input) for each input, as a tuple (like ``torch.autograd.grad``).
 
     ``inputs`` is a Value or a list of Values; ``grad_output`` scales the
@@ -56,14 +77,14 @@ def grad(output, inputs, grad_output=1.0, create_graph=False):
     return tuple(grads.get(x, 0.0) for x in inputs)
 
 
-def hessian(output, inputs):
+def hessian(output: Value, inputs: Inputs) -> list[list[float]]:
     """The matrix of second derivatives ∂²output/∂x_i∂x_j as a list of lists of floats."""
     output, inputs = _check(output, inputs, "hessian")
     first = grad(output, inputs, create_graph=True)
     return [list(grad(g, inputs)) for g in first]
 
 
-def hvp(output, inputs, vector):
+def hvp(output: Value, inputs: Inputs, vector: Sequence[SupportsFloat]) -> list[float]:
     """The Hessian-vector product H·v as a list of floats, in one reverse-over-reverse
     pass: the gradient is built as a graph once, and Σ_i v_i ∂output/∂x_i is
     differentiated once."""
@@ -78,7 +99,7 @@ def hvp(output, inputs, vector):
     return list(grad(sum_values([g * vi for g, vi in zip(first, v)]), inputs))
 
 
-def _check(output, inputs, where):
+def _check(output: Value, inputs: Inputs, where: str) -> tuple[Value, tuple[Value, ...]]:
     if not isinstance(output, Value):
         raise TypeError(f"{where}: output must be a Value, got {type(output).__name__} {output!r}")
     if isinstance(inputs, Value):
@@ -95,7 +116,7 @@ def _check(output, inputs, where):
     return output, inputs
 
 
-def _real(x, what):
+def _real(x: SupportsFloat, what: str) -> float:
     try:
         return as_float(x, what)
     except OverflowError as err:
@@ -176,7 +197,7 @@ def _as_value(g, output, x):
 
 # -- each op's vjp expression as a function over Values ------------------------
 
-_FUNCTIONS = {}
+_FUNCTIONS: dict[tuple[Any, ...], Callable[..., Any]] = {}
 
 
 def _vjp_function(node, g=None):
@@ -197,7 +218,7 @@ def _vjp_function(node, g=None):
     return found
 
 
-_EXPRESSIONS = {}
+_EXPRESSIONS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
 def _expressions(op, n, fixed):

@@ -28,13 +28,17 @@ abs's gradient is 0 (not NaN) below 0 even for an infinite upstream
 gradient, and ``detect_anomaly()`` is not consulted.
 """
 
+from __future__ import annotations
+
 import inspect
 import itertools
 import linecache
 import weakref
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Literal, SupportsFloat, overload
 
 from . import engine, recording
-from .jit_emit import HELPERS, Graph, generate
+from .jit_emit import HELPERS, Graph, Program, generate
 from .ops import CONSTANT, describe
 from .value import Value, as_float
 
@@ -59,8 +63,21 @@ class TracingError(TypeError):
 
 BACKENDS = ("python", "numpy")
 
+#: the placeholders' names: a list, or a function of the number of inputs giving one
+InputNames = Sequence[str] | Callable[[int], Iterable[str]] | None
 
-def jit(fn=None, *, name=None, input_names=None, backend="python"):
+
+@overload
+def jit(fn: Callable[..., Value], *, name: str | None = None, input_names: InputNames = None,
+        backend: str = "python") -> Jitted: ...
+@overload
+def jit(fn: None = None, *, name: str | None = None, input_names: InputNames = None,
+        backend: str = "python") -> Callable[[Callable[..., Value]], Jitted]: ...
+
+
+def jit(fn: Callable[..., Value] | None = None, *, name: str | None = None,
+        input_names: InputNames = None,
+        backend: str = "python") -> Jitted | Callable[[Callable[..., Value]], Jitted]:
     """Compile ``fn`` (a function of Values returning a Value) to generated Python.
 
     ``name`` names the generated function (default ``fn.__name__``);
@@ -75,7 +92,9 @@ def jit(fn=None, *, name=None, input_names=None, backend="python"):
     return Jitted(fn, name=name, input_names=input_names, backend=backend)
 
 
-def jit_loss(model, loss, n_inputs, *, name="loss", backend="python"):
+def jit_loss(model: Callable[[list[Value]], Sequence[Value]],
+             loss: Callable[..., Value], n_inputs: int, *,
+             name: str = "loss", backend: str = "python") -> Jitted:
     """``jit`` of ``loss(model([x1..xn]), [y1..ym])`` as a function of n + m numbers.
 
     ``model`` maps a list of n input Values to a list of output Values (an
@@ -83,10 +102,10 @@ def jit_loss(model, loss, n_inputs, *, name="loss", backend="python"):
     (``nn.half_squared_error``).  Call the result as ``step(x1, x2, y)`` or
     ``step.batch([(x1, x2, y), ...])``.
     """
-    def traced(*numbers):
+    def traced(*numbers: Value) -> Value:
         return loss(model(list(numbers[:n_inputs])), list(numbers[n_inputs:]))
 
-    def names(arity):
+    def names(arity: int) -> list[str]:
         m = arity - n_inputs
         if m < 0:
             raise TypeError(f"{name}: expected {n_inputs} inputs and the targets, got {arity} numbers")
@@ -167,7 +186,7 @@ def _traced_nodes(root, detached):
 # Generated-code registry (linecache, for tracebacks and pdb)
 # ---------------------------------------------------------------------------
 
-_live_files = set()
+_live_files: set[str] = set()
 
 
 def _register(filename, source):
@@ -230,7 +249,17 @@ class Jitted:
     One trace per number of inputs; each kind of call is generated on its first use.
     """
 
-    def __init__(self, fn, *, name=None, input_names=None, backend="python"):
+    _graphs: dict[int, Graph]
+    _programs: dict[tuple[str, int, bool], Program]
+    _by_file: dict[str, Program]
+    _step: dict[int, Callable[..., Any]]
+    _step_ig: dict[int, Callable[..., Any]]
+    _batch: dict[int, Callable[..., Any]]
+    _forward: dict[int, Callable[..., Any]]
+    _last_arity: int | None
+
+    def __init__(self, fn: Callable[..., Value], *, name: str | None = None,
+                 input_names: InputNames = None, backend: str = "python") -> None:
         if not callable(fn):
             raise TypeError(f"jit: expected a function, got {type(fn).__name__} {fn!r}")
         self.fn = fn
@@ -245,11 +274,11 @@ class Jitted:
         if backend == "numpy":
             from . import jit_numpy  # noqa: F401  (raises an ImportError naming the extra)
         self.backend = backend
-        self._filenames = []
+        self._filenames: list[str] = []
         weakref.finalize(self, _forget, self._filenames)
         self.clear()
 
-    def clear(self):
+    def clear(self) -> None:
         """Forget every trace; the next call traces again."""
         self._graphs = {}      # arity -> Graph
         self._programs = {}    # (kind, arity, input_grads) -> Program
@@ -260,12 +289,19 @@ class Jitted:
         self._forward = {}
         self._last_arity = None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<jit {self.__name__} traced for {sorted(self._graphs) or 'nothing yet'} inputs>"
 
     # -- calls (the hot path) ------------------------------------------------------
 
-    def __call__(self, *inputs, input_grads=False):
+    @overload
+    def __call__(self, *inputs: SupportsFloat, input_grads: Literal[False] = False) -> float: ...
+    @overload
+    def __call__(self, *inputs: SupportsFloat,
+                 input_grads: Literal[True]) -> tuple[float, tuple[float, ...]]: ...
+
+    def __call__(self, *inputs: SupportsFloat,
+                 input_grads: bool = False) -> float | tuple[float, tuple[float, ...]]:
         if not _FLOAT.issuperset(map(type, inputs)):
             inputs = self._numbers(inputs)
         table = self._step_ig if input_grads else self._step
@@ -274,7 +310,7 @@ class Jitted:
             code = self._build("step", inputs, input_grads)
         return self._run(code, *inputs)
 
-    def batch(self, samples, *, mean=False):
+    def batch(self, samples: Iterable[Sequence[SupportsFloat]], *, mean: bool = False) -> float:
         """Σ over ``samples`` (each a tuple of numbers) of the output, or the mean;
         adds the gradient of that sum (or mean) to the parameters' ``.grad``.
         With the numpy backend ``samples`` may be a 2-d array, one row per sample."""
@@ -334,14 +370,14 @@ class Jitted:
                 raise
             raise better from exc
 
-    def forward(self, *inputs):
+    def forward(self, *inputs: SupportsFloat) -> float:
         """The output only: no gradient, parameters' ``.grad`` untouched."""
         code = self._forward.get(len(inputs))
         if code is None:
             code = self._build("forward", inputs, False)
         return self._run(code, *inputs)
 
-    def trace(self, *inputs, input_grads=False):
+    def trace(self, *inputs: SupportsFloat, input_grads: bool = False) -> Jitted:
         """Trace and generate ``f(*inputs)`` without running it; returns self."""
         self._build("step", inputs, input_grads)
         return self
@@ -349,16 +385,17 @@ class Jitted:
     # -- reading the generated code -----------------------------------------------------
 
     @property
-    def source(self):
+    def source(self) -> str:
         """The generated source of ``f(...)`` for the last number of inputs traced."""
         return self.program().source
 
     @property
-    def parameters(self):
+    def parameters(self) -> Sequence[Value]:
         """The parameter Values of the last trace (those whose ``.grad`` receives gradients)."""
         return self.program().parameters
 
-    def program(self, kind="step", arity=None, input_grads=False):
+    def program(self, kind: str = "step", arity: int | None = None,
+                input_grads: bool = False) -> Program:
         """The :class:`autograd.jit_emit.Program` of a kind of call ("step", "batch", "forward")."""
         if arity is None:
             arity = self._last_arity

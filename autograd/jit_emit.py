@@ -34,9 +34,9 @@ from operator import mul as _mul
 
 from .floats import idiv, iexp, ilog, ipow, left_sum
 from .notation import TextNotation, forward_expr, local_rules, number, short_names
+from .ops import CONSTANT
 
 _data_of = attrgetter("data")
-from .ops import CONSTANT
 
 __all__ = ["Program", "generate", "HELPERS", "Graph", "expression_source"]
 
@@ -531,7 +531,6 @@ class _Emitter:
         terms = {}
         root = self.code[id(g.root)]
         is_param = {id(n) for n in g.parameters}
-        notation = TextNotation()
         self.emit(indent, "# backward: g_v = ∂" + self.label(g.root) + "/∂v, children before parents")
         self.emit_root_gradient(indent, root, batch and id(g.root) in is_param)
         self.written.add(id(g.root))

@@ -15,7 +15,6 @@ derivative into a :class:`Rule` (a coefficient times symbols) for the
 chain-rule products of :mod:`autograd.explain`.
 """
 
-import math
 
 from . import expr as E
 from . import names as _names

@@ -332,7 +332,10 @@ _SCRIPT = r"""
   function go(i) { index = Math.max(0, Math.min(total, i)); show(); }
   function next() { go(index + 1); if (index === total) pause(); }
   function prev() { go(index - 1); }
-  function pause() { if (timer) { clearInterval(timer); timer = null; } document.getElementById('play').textContent = 'play'; }
+  function pause() {
+    if (timer) { clearInterval(timer); timer = null; }
+    document.getElementById('play').textContent = 'play';
+  }
   function play() {
     if (timer) { pause(); return; }
     if (index === total) go(0);

@@ -10,13 +10,27 @@ modes of :mod:`autograd.recording` are consulted).  Derivatives live in
 :mod:`autograd.ops`, the backward pass in :mod:`autograd.engine`.
 """
 
+from __future__ import annotations
+
 import operator
+from collections.abc import Callable, Generator, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, SupportsFloat, Union
 
 from . import engine, ops, recording
 from .floats import as_float, left_sum
-from .ops import ADD, CONSTANT, DOT, LEAF, MUL, NEG, PARAMETER, SUM, describe
+from .ops import ADD, CONSTANT, DOT, LEAF, MUL, NEG, PARAMETER, SUM, Op, describe
 
-__all__ = ["Value", "dot", "sum_values", "make", "apply", "function", "as_float"]
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from .engine import HookHandle
+    from .steps import Step
+
+__all__ = ["Value", "dot", "sum_values", "make", "apply", "function", "as_float", "Operand"]
+
+#: what an operator or a function of Values takes: a Value, or a real number (an int,
+#: a float or a real scalar with ``__float__``, such as numpy's), which becomes a constant
+Operand: TypeAlias = Union["Value", SupportsFloat]
 
 _new = object.__new__
 _data_of = operator.attrgetter("data")
@@ -25,7 +39,7 @@ _record = recording.record
 _LEAF_KINDS = {"leaf": LEAF, "parameter": PARAMETER, "constant": CONSTANT}
 
 
-def make(data, prev, op):
+def make(data: float, prev: tuple[Value, ...], op: Op) -> Value:
     """A new derived node: output ``data`` computed by ``op`` from ``prev``.
 
     The one place nodes are made: while any recording mode is active (in
@@ -60,7 +74,7 @@ def _constant(x):
     return Value(data, kind="constant")
 
 
-def _operand(x, op, position):
+def _operand(x: Operand, op: Op, position: int) -> Value:
     """``x`` as a Value for ``op``: a number becomes a constant; anything else
     is a TypeError naming the op and the operand."""
     if isinstance(x, Value):
@@ -68,29 +82,29 @@ def _operand(x, op, position):
     return Value(as_float(x, f"{op.name}: operand {position}"), kind="constant")
 
 
-def apply(op, *operands):
+def apply(op: Op, *operands: Operand) -> Value:
     """The node ``op(operands)``: Values, or numbers (which become constants).
 
     The forward comes from the op record; its errors name the operands.
     """
-    operands = tuple(_operand(x, op, i) for i, x in enumerate(operands, 1))
+    nodes = tuple(_operand(x, op, i) for i, x in enumerate(operands, 1))
     try:
-        data = op.forward(*map(_data_of, operands))
+        data = op.forward(*map(_data_of, nodes))
     except (ArithmeticError, ValueError) as err:
-        raise op.error(err, operands) from None
-    return make(data, operands, op)
+        raise op.error(err, nodes) from None
+    return make(data, nodes, op)
 
 
-def function(op):
+def function(op: Op) -> Callable[..., Value]:
     """``op`` as a function of Values or numbers: ``maximum = function(ops.MAXIMUM)``."""
-    def f(*operands):
+    def f(*operands: Operand) -> Value:
         return apply(op, *operands)
     f.__name__ = f.__qualname__ = op.name
     f.__doc__ = f"{op.doc}: a node of the graph ({op.name} in autograd.ops)."
     return f
 
 
-def _unary(op):
+def _unary(op: Op) -> Callable[[Value], Value]:
     """``op`` as a method: ``Value.sigmoid``."""
     forward = op.forward
 
@@ -105,7 +119,7 @@ def _unary(op):
     return method
 
 
-def _binary(op):
+def _binary(op: Op) -> Callable[[Value, Operand], Value]:
     """``op`` as an operator method: ``Value.__truediv__``."""
     forward = op.forward
 
@@ -123,7 +137,8 @@ def _binary(op):
     return method
 
 
-def _reflected(method, name):
+def _reflected(method: Callable[[Value, Operand], Value],
+               name: str) -> Callable[[Value, Operand], Value]:
     """``number <op> value``: the number becomes a constant node on the left."""
     def reflected(self, other):
         other = _constant(other)
@@ -157,7 +172,14 @@ class Value:
 
     __slots__ = ("data", "grad", "name", "_prev", "_op", "_hooks", "__weakref__")
 
-    def __init__(self, data, name=None, *, kind="leaf"):
+    data: float
+    grad: float
+    name: str | None
+    _prev: tuple[Value, ...]
+    _op: Op
+    _hooks: list[Callable[[float], Any]]
+
+    def __init__(self, data: SupportsFloat, name: str | None = None, *, kind: str = "leaf") -> None:
         """A leaf node.  ``kind`` is "leaf" (default), "parameter" or "constant";
         it only changes how a node is drawn and described."""
         if isinstance(data, Value):
@@ -180,33 +202,33 @@ class Value:
     # -- reading a node ----------------------------------------------------
 
     @property
-    def parents(self):
+    def parents(self) -> tuple[Value, ...]:
         """The nodes this one was computed from, in argument order (``a*a`` gives ``(a, a)``)."""
         return self._prev
 
     @property
-    def op(self):
+    def op(self) -> Op:
         """The op record (:class:`autograd.ops.Op`) that produced this node."""
         return self._op
 
     @property
-    def is_leaf(self):
+    def is_leaf(self) -> bool:
         return self._op.backward is None
 
     @property
-    def kind(self):
+    def kind(self) -> str:
         """"parameter", "leaf", "constant", "detached" (made under no_grad) or "derived"."""
         op = self._op
         return op.name if op.backward is None else "derived"
 
-    def named(self, name):
+    def named(self, name: str) -> Value:
         """Give this node a name and return it: ``h = (x*w1 + b1).sigmoid().named("h")``."""
         if not isinstance(name, str):
             raise TypeError(f"Value name must be a str, got {type(name).__name__} {name!r}")
         self.name = name
         return self
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         parts = [f"data={self.data!r}", f"grad={self.grad!r}"]
         if self.name is not None:
             parts.append(f"name={self.name!r}")
@@ -216,22 +238,22 @@ class Value:
             parts.append(f"kind={self._op.name!r}")
         return f"Value({', '.join(parts)})"
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         """Jupyter: the node's name (typeset), data and grad."""
         from .notebook import value_html
         return value_html(self)
 
-    def __float__(self):
+    def __float__(self) -> float:
         if recording.active:
             _refuse_while_tracing(self, "float()")
         return self.data
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         if recording.active:
             _refuse_while_tracing(self, "bool() (an if, while, and, or, not)")
         return True
 
-    def __format__(self, spec):
+    def __format__(self, spec: str) -> str:
         """``f"{v:.3f}"`` formats ``v.data``; ``f"{v}"`` is ``repr(v)``."""
         if not spec:
             return repr(self)
@@ -241,31 +263,32 @@ class Value:
 
     # -- arithmetic (hot path: add and mul are written out in full) ---------
 
-    def __add__(self, other):
+    def __add__(self, other: Operand) -> Value:
         if other.__class__ is not Value:
             other = _constant(other)
             if other is NotImplemented:
                 return NotImplemented
         out = _new(Value)
-        out.data = self.data + other.data
+        # (other is a Value here: mypy does not narrow on __class__, the fast test)
+        out.data = self.data + other.data  # type: ignore[attr-defined]
         out.grad = 0.0
         out.name = None
-        out._prev = (self, other)
+        out._prev = (self, other)  # type: ignore[assignment]
         out._op = ADD
         if recording.active:
             _record(out)
         return out
 
-    def __mul__(self, other):
+    def __mul__(self, other: Operand) -> Value:
         if other.__class__ is not Value:
             other = _constant(other)
             if other is NotImplemented:
                 return NotImplemented
         out = _new(Value)
-        out.data = self.data * other.data
+        out.data = self.data * other.data  # type: ignore[attr-defined]
         out.grad = 0.0
         out.name = None
-        out._prev = (self, other)
+        out._prev = (self, other)  # type: ignore[assignment]
         out._op = MUL
         if recording.active:
             _record(out)
@@ -281,10 +304,10 @@ class Value:
     __rtruediv__ = _reflected(__truediv__, "__rtruediv__")
     __rpow__ = _reflected(__pow__, "__rpow__")
 
-    def __neg__(self):
+    def __neg__(self) -> Value:
         return make(-self.data, (self,), NEG)
 
-    def __pos__(self):
+    def __pos__(self) -> Value:
         return self
 
     __abs__ = _unary(ops.ABS)
@@ -301,16 +324,16 @@ class Value:
 
     # -- comparisons compare data and return bool ---------------------------
 
-    def __lt__(self, other):
+    def __lt__(self, other: Operand) -> bool:
         return _number(self, "a comparison <") < _number(other, "a comparison <")
 
-    def __le__(self, other):
+    def __le__(self, other: Operand) -> bool:
         return _number(self, "a comparison <=") <= _number(other, "a comparison <=")
 
-    def __gt__(self, other):
+    def __gt__(self, other: Operand) -> bool:
         return _number(self, "a comparison >") > _number(other, "a comparison >")
 
-    def __ge__(self, other):
+    def __ge__(self, other: Operand) -> bool:
         return _number(self, "a comparison >=") >= _number(other, "a comparison >=")
 
     __eq__ = object.__eq__
@@ -318,7 +341,8 @@ class Value:
 
     # -- gradients ---------------------------------------------------------
 
-    def backward(self, grad=1.0, *, breakpoint_at=None):
+    def backward(self, grad: SupportsFloat = 1.0, *,
+                 breakpoint_at: str | Value | Iterable[str | Value] | None = None) -> None:
         """Reverse-mode pass: accumulate d(self)/d(leaf) into every leaf's ``grad``.
 
         Leaves accumulate across calls (as in PyTorch); every derived node's
@@ -328,22 +352,22 @@ class Value:
         """
         engine.backward(self, grad, breakpoint_at=breakpoint_at)
 
-    def backward_steps(self, grad=1.0):
+    def backward_steps(self, grad: SupportsFloat = 1.0) -> Generator[Step, None, None]:
         """The backward pass as a generator of :class:`autograd.steps.Step`, one per node."""
         return engine.backward_steps(self, grad)
 
-    def register_hook(self, fn):
+    def register_hook(self, fn: Callable[[float], SupportsFloat | None]) -> HookHandle:
         """Call ``fn(grad)`` when this node's gradient is complete in a backward
         pass; a number returned replaces the gradient.  Returns a handle with
         ``remove()``.  The hook lives with the node and goes when the node goes."""
         return engine.register_hook(self, fn)
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         """Set this node's ``grad`` back to 0.0."""
         self.grad = 0.0
 
 
-def _number(x, what):
+def _number(x: Operand, what: str) -> float:
     if x.__class__ is Value:
         if recording.active:
             _refuse_while_tracing(x, what)
@@ -351,13 +375,13 @@ def _number(x, what):
     return as_float(x, what)
 
 
-def _as_value(x, where="sum_values"):
+def _as_value(x: Operand, where: str = "sum_values") -> Value:
     if isinstance(x, Value):
         return x
     return Value(as_float(x, where), kind="constant")
 
 
-def sum_values(values, start=0.0):
+def sum_values(values: Iterable[Operand], start: Operand = 0.0) -> Value:
     """One n-ary node s = Σ_i v_i (cheaper and flatter than a chain of ``+``);
     the terms are added left to right."""
     terms = _values(values, "sum_values")
@@ -368,21 +392,21 @@ def sum_values(values, start=0.0):
     return make(left_sum(map(_data_of, terms)), terms, SUM)
 
 
-def _values(items, where):
+def _values(items: Iterable[Operand], where: str) -> tuple[Value, ...]:
     """``items`` as a tuple of Values (numbers become constants)."""
     if isinstance(items, (str, bytes, Value)) or not hasattr(items, "__iter__"):
         raise TypeError(f"{where}: expected a list of Values or numbers, got "
                         f"{type(items).__name__}")
     items = tuple(items)
     if _ONLY_VALUES.issuperset(map(type, items)):
-        return items
+        return items  # type: ignore[return-value]  # (every item is a Value)
     return tuple(_as_value(x, f"{where}: item {i}") for i, x in enumerate(items, 1))
 
 
 _ONLY_VALUES = frozenset((Value,))
 
 
-def dot(weights, inputs, bias=None):
+def dot(weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand | None = None) -> Value:
     """One node z = Σ_k w_k a_k + b: a neuron's weighted input (Nielsen's z^l_j).
 
     The parents are ``(w_1..w_n, a_1..a_n, b)`` (no ``b`` when ``bias`` is None),
@@ -399,19 +423,21 @@ def dot(weights, inputs, bias=None):
     return dot_unchecked(weights, inputs, None if bias is None else _as_value(bias, "dot: bias"))
 
 
-def dot_unchecked(weights, inputs, bias):
+def dot_unchecked(weights: tuple[Value, ...], inputs: tuple[Value, ...], bias: Value | None) -> Value:
     """:func:`dot` for callers that pass tuples of Values of equal length."""
     return _dot_node(weights, inputs, [a.data for a in inputs], bias)
 
 
-def dot_layer(rows, inputs, biases):
+def dot_layer(rows: Sequence[tuple[Value, ...]], inputs: tuple[Value, ...],
+              biases: Sequence[Value | None]) -> list[Value]:
     """z_j = Σ_k w_jk a_k + b_j for each weight row w_j and bias b_j (None: no
     bias): one dot node per row, the inputs' numbers read once (nn layers)."""
     numbers = [a.data for a in inputs]
     return [_dot_node(weights, inputs, numbers, bias) for weights, bias in zip(rows, biases)]
 
 
-def _dot_node(weights, inputs, numbers, bias):
+def _dot_node(weights: tuple[Value, ...], inputs: tuple[Value, ...], numbers: list[float],
+              bias: Value | None) -> Value:
     """The dot node of ``weights`` and ``inputs`` (whose numbers are ``numbers``)."""
     data = -0.0   # the products added left to right (a plain loop beats map() here)
     for w, a in zip(weights, numbers):

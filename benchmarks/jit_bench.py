@@ -1,5 +1,8 @@
 """jit vs micrograd vs the plain-float forward floor, 2-16-16-1, ratios in one run."""
-import math, random, sys, time
+import math
+import random
+import sys
+import time
 from operator import mul
 sys.path.insert(0, sys.argv[1] if len(sys.argv) > 1 else ".")
 from autograd import Value, dot
@@ -56,7 +59,8 @@ def run(hidden, output):
     # -- chainrule
     P = [[[Value(w, name=f"w{l + 2}_{j + 1}{k + 1}", kind="parameter") for k, w in enumerate(row)]
           for j, row in enumerate(Wl)] for l, Wl in enumerate(WEIGHTS)]
-    PB = [[Value(b, name=f"b{l + 2}_{j + 1}", kind="parameter") for j, b in enumerate(Bl)] for l, Bl in enumerate(BIASES)]
+    PB = [[Value(b, name=f"b{l + 2}_{j + 1}", kind="parameter") for j, b in enumerate(Bl)]
+          for l, Bl in enumerate(BIASES)]
     params = [p for Wl in P for row in Wl for p in row] + [p for Bl in PB for p in Bl]
     def loss(x1, x2, y):
         a = [x1, x2]
@@ -67,7 +71,8 @@ def run(hidden, output):
             else:
                 a = [z.relu() if hidden == "relu" else z.sigmoid() for z in zs]
         return (y - a[0]) ** 2 * 0.5
-    t0 = time.perf_counter(); step = jit(loss); step.trace(*DATA[0]); step.program("batch"); t_trace = time.perf_counter() - t0
+    t0 = time.perf_counter(); step = jit(loss); step.trace(*DATA[0]); step.program("batch")
+    t_trace = time.perf_counter() - t0
     # -- micrograd
     MW = [[[mg.Value(w) for w in row] for row in Wl] for Wl in WEIGHTS]
     MB = [[mg.Value(b) for b in Bl] for Bl in BIASES]

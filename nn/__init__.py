@@ -12,6 +12,10 @@ can be drawn, stepped through and checked by hand.
 ['b2_1', 'b3_1', 'w2_11', 'w3_11']
 """
 
+from chainrule import require as _require
+
+_require("autograd")   # another package named autograd here: an ImportError that says so
+
 from .activations import ACTIVATIONS
 from .layers import MLP, Layer, Neuron
 from .losses import (binary_cross_entropy, cross_entropy, half_mean_squared_error,
@@ -21,6 +25,9 @@ from .names import SEED_000, latex_name
 from .optim import SGD, Adam
 from .plot import plot_history
 from .train import History, TrainingDiverged, eager_step, train
+
+#: the ``chainrule`` command checks for this: ``import nn`` found chainrule's
+__chainrule__ = True
 
 __all__ = [
     "Module", "Neuron", "Layer", "MLP", "ACTIVATIONS",

@@ -8,8 +8,12 @@ Notation (Nielsen): the input layer is layer 1; layer l's neuron j computes
 and after ``C.backward()`` the error δ^l_j = ∂C/∂z^l_j is ``layer.z[j-1].grad``.
 """
 
+from __future__ import annotations
+
 import random
+from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
+from typing import TYPE_CHECKING, Any, SupportsFloat
 
 from autograd import Value, no_grad
 from autograd.names import with_sample as _with_sample
@@ -19,7 +23,18 @@ from . import names as _names
 from .activations import activation_method, activations_per_layer
 from .module import KeyNameError, Module, any_frozen, frozen_version, is_frozen
 
+if TYPE_CHECKING:
+    from autograd.jit import Jitted
+    from autograd.value import Operand
+
+    from .matrix import MatrixProgram
+
 __all__ = ["Neuron", "Layer", "MLP", "elementary_z"]
+
+#: a bias: "trainable" (a parameter), "none", or a number (a constant bias node)
+Bias = str | float
+#: one sample's inputs: numbers or Values
+Inputs = Sequence["Operand"]
 
 _RANDOM_RANGE = 1.0  # initial weights and biases are uniform on [-1, 1]
 
@@ -177,8 +192,13 @@ class Neuron(Module):
     other names (see :data:`nn.names.SEED_000`).
     """
 
-    def __init__(self, n_in, activation="sigmoid", *, layer=2, j=1, weights=None, b=None,
-                 bias="trainable", seed=None, fused=True, names=None, _rng=None):
+    bias: Value | None
+
+    def __init__(self, n_in: int, activation: str = "sigmoid", *, layer: int = 2, j: int = 1,
+                 weights: Sequence[SupportsFloat | None] | None = None,
+                 b: SupportsFloat | None = None, bias: Bias = "trainable", seed: int | None = None,
+                 fused: bool = True, names: dict[str, str] | None = None,
+                 _rng: random.Random | None = None) -> None:
         _check_size(n_in, "Neuron n_in")
         self.layer, self.j, self.n_in, self.fused = layer, j, n_in, fused
         self.activation = activation
@@ -220,7 +240,7 @@ class Neuron(Module):
         if self.bias is not None:
             self.bias.grad = 0.0
 
-    def weighted_input(self, inputs, sample=None):
+    def weighted_input(self, inputs: Inputs, sample: int | None = None) -> Value:
         """z^l_j for ``inputs`` (a list of n_in numbers or Values), named ``z{l}_{j}``
         (``z{l}_{j}(i)`` for sample i of a batch)."""
         owner = f"Neuron {self._z_name}"
@@ -232,7 +252,7 @@ class Neuron(Module):
         z.name = sample_names((self._z_name,), sample)[0]
         return z
 
-    def __call__(self, inputs, sample=None):
+    def __call__(self, inputs: Inputs, sample: int | None = None) -> Value:
         """a^l_j = f(z^l_j) for ``inputs``; one Value.  ``sample=i`` names the
         nodes of sample i of a batch (``a2_1(i)``, written a²₁⁽ⁱ⁾)."""
         z = self.weighted_input(inputs, sample)
@@ -273,8 +293,14 @@ class Layer(Module):
     ``delta`` lists δ^l_j = ∂C/∂z^l_j once ``C.backward()`` has run.
     """
 
-    def __init__(self, n_in, n_out, activation="sigmoid", *, number=2, weights=None,
-                 biases=None, bias="trainable", seed=None, fused=True, names=None, _rng=None):
+    z: list[Value]
+    a: list[Value]
+
+    def __init__(self, n_in: int, n_out: int, activation: str = "sigmoid", *, number: int = 2,
+                 weights: Sequence[Sequence[SupportsFloat | None] | None] | None = None,
+                 biases: Sequence[SupportsFloat | None] | None = None, bias: Bias = "trainable",
+                 seed: int | None = None, fused: bool = True, names: dict[str, str] | None = None,
+                 _rng: random.Random | None = None) -> None:
         _check_size(n_in, f"Layer {number} n_in")
         _check_size(n_out, f"Layer {number} n_out")
         self.number, self.n_in, self.n_out = number, n_in, n_out
@@ -322,11 +348,11 @@ class Layer(Module):
         return self._frozen_found[1]
 
     @property
-    def delta(self):
+    def delta(self) -> list[float]:
         """δ^l_j = ∂C/∂z^l_j of the last forward pass (valid after ``C.backward()``)."""
         return [z.grad for z in self.z]
 
-    def __call__(self, inputs, sample=None):
+    def __call__(self, inputs: Inputs, sample: int | None = None) -> list[Value]:
         """a^l for ``inputs`` (a list of n_in numbers or Values): a list of Values.
         ``sample=i`` names the nodes of sample i of a batch (``z2_1(i)``)."""
         owner = f"Layer {self.number}"
@@ -397,8 +423,15 @@ class MLP(Module):
     net2 y' for a 1-1-1 network) or a dict renaming Nielsen names.
     """
 
-    def __init__(self, sizes, activation="sigmoid", *, weights=None, biases=None,
-                 bias="trainable", seed=None, fused=True, names="nielsen"):
+    sizes: list[int]
+    layers: list[Layer]
+    inputs: tuple[Value, ...]
+
+    def __init__(self, sizes: Iterable[int], activation: str | Sequence[str] = "sigmoid", *,
+                 weights: Sequence[Sequence[Sequence[SupportsFloat | None] | None] | None] | None = None,
+                 biases: Sequence[Sequence[SupportsFloat | None] | None] | None = None,
+                 bias: Bias | Sequence[Bias] = "trainable", seed: int | None = None,
+                 fused: bool = True, names: str | dict[str, str] = "nielsen") -> None:
         sizes = _check_sizes(sizes)
         self.sizes = sizes
         n_layers = len(sizes) - 1
@@ -433,7 +466,7 @@ class MLP(Module):
         for layer in self.layers:
             layer.zero_grad()
 
-    def layer(self, l):
+    def layer(self, l: int) -> Layer:
         """The layer with Nielsen number ``l`` (2 is the first hidden layer)."""
         for layer in self.layers:
             if layer.number == l:
@@ -441,7 +474,7 @@ class MLP(Module):
         raise IndexError(f"{self._owner} has layers 2..{len(self.sizes)} "
                          f"(layer 1 is the input), got {l!r}")
 
-    def __call__(self, inputs, sample=None):
+    def __call__(self, inputs: Inputs, sample: int | None = None) -> list[Value]:
         """The output activations a^L for ``inputs``: always a list of Values.
 
         Numbers become leaf nodes named x1, x2, ...; Values are used as they
@@ -457,7 +490,7 @@ class MLP(Module):
             x = layer._forward(x, sample)
         return list(x)
 
-    def predict(self, X):
+    def predict(self, X: Sequence[Any]) -> list[float] | list[list[float]]:
         """The outputs a^L as floats, with no graph kept: for one sample (a list of
         n_in numbers) a list of floats, for a list of samples one such list each.
 
@@ -476,7 +509,7 @@ class MLP(Module):
                 layer.z, layer.a = z, a
         return outputs[0] if single else outputs
 
-    def batch(self, samples):
+    def batch(self, samples: Iterable[Inputs]) -> list[list[Value]]:
         """One forward pass per sample, ``[self(x, sample=i) for i, x in ...]``:
         a list with each sample's output list, every node named with its sample
         (x₁⁽²⁾, z²₁⁽²⁾), so a picture or a step of the batch says which sample
@@ -486,7 +519,8 @@ class MLP(Module):
                             f"got {type(samples).__name__} {samples!r}")
         return [self(x, sample=i) for i, x in enumerate(samples, 1)]
 
-    def jit_loss(self, loss=None, *, backend="python"):
+    def jit_loss(self, loss: str | Callable[..., Value] | None = None, *,
+                 backend: str = "python") -> Jitted | MatrixProgram:
         """The compiled C(x, y) of this network.
 
         ``backend="python"`` (default): ``autograd.jit_loss(self, loss, n_inputs)``,
@@ -508,7 +542,9 @@ class MLP(Module):
         if backend == "numpy" and name is not None:
             from .matrix import MatrixProgram
             return MatrixProgram(self, name)
-        return jit_loss(self, loss, self.sizes[0], backend=backend)
+        # (loss is a function here, unless a name was given with backend="python", which
+        # jit_loss does not take: the first call then raises TypeError)
+        return jit_loss(self, loss, self.sizes[0], backend=backend)  # type: ignore[arg-type]
 
     def __repr__(self):
         frozen = len(self.frozen())
@@ -519,7 +555,7 @@ class MLP(Module):
         return "\n".join(lines) + "\n)"
 
 
-def _check_sizes(sizes):
+def _check_sizes(sizes: Iterable[int]) -> list[int]:
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
         raise TypeError(f"MLP sizes must be a list of layer sizes like [2, 3, 1], "
                         f"got {type(sizes).__name__} {sizes!r}")

@@ -20,11 +20,19 @@ a^L_j − y_j for cross-entropy on sigmoid outputs and for softmax
 cross-entropy.
 """
 
+from __future__ import annotations
+
 import operator
+from collections.abc import Sequence
 
 from autograd import Value, dot, maximum, ops, sum_values
 from autograd.names import with_sample
-from autograd.value import as_float
+from autograd.value import Operand, as_float
+
+#: one sample's outputs (a list of Values, or one Value), or a batch: one such per sample
+Outputs = Value | Sequence[Value | Sequence[Value]]
+#: one sample's targets (numbers or Values, or one number), or a batch: one such per sample
+Targets = Operand | Sequence[Operand | Sequence[Operand]]
 
 __all__ = ["sum_squared_error", "half_squared_error", "half_mean_squared_error",
            "binary_cross_entropy", "cross_entropy", "softmax", "log_sum_exp",
@@ -165,7 +173,7 @@ def _sample_half_squared(outputs, targets, where, sample=None):
     return 0.5 * _total(_squared_errors(outputs, targets, where, sample))
 
 
-def sum_squared_error(outputs, targets, *, reduction="mean"):
+def sum_squared_error(outputs: Outputs, targets: Targets, *, reduction: str = "mean") -> Value:
     """C_x = Σ_j (y_j − a^L_j)² for one sample: ∂C_x/∂a^L_j = 2 (a^L_j − y_j).
 
     ``outputs``: the network's output Values (a list, or one Value);
@@ -176,7 +184,7 @@ def sum_squared_error(outputs, targets, *, reduction="mean"):
                             "sum_squared_error")
 
 
-def half_squared_error(outputs, targets, *, reduction="mean"):
+def half_squared_error(outputs: Outputs, targets: Targets, *, reduction: str = "mean") -> Value:
     """C_x = ½ Σ_j (y_j − a^L_j)² for one sample: ∂C_x/∂a^L_j = a^L_j − y_j.
 
     ``outputs``: the network's output Values (a list, or one Value);
@@ -187,7 +195,8 @@ def half_squared_error(outputs, targets, *, reduction="mean"):
                             "half_squared_error")
 
 
-def half_mean_squared_error(batch_outputs, batch_targets):
+def half_mean_squared_error(batch_outputs: Sequence[Value | Sequence[Value]],
+                            batch_targets: Sequence[Operand | Sequence[Operand]]) -> Value:
     """C = 1/(2m) Σ_i Σ_j (y_ij − a^L_ij)² over m samples (seed 004's cost).
 
     ``batch_outputs[i]`` is sample i's output list (or one Value),
@@ -239,7 +248,7 @@ def _sample_bce(outputs, targets, where, sample=None):
                    for j, (a, y) in enumerate(zip(outputs, targets), 1)])
 
 
-def binary_cross_entropy(outputs, targets, *, reduction="mean"):
+def binary_cross_entropy(outputs: Outputs, targets: Targets, *, reduction: str = "mean") -> Value:
     """C_x = −Σ_j [y_j ln a^L_j + (1 − y_j) ln(1 − a^L_j)] for one sample,
     each target y_j a probability in [0, 1].
 
@@ -279,7 +288,7 @@ def _shifted_exponentials(z):
     return m, exps, _total(exps)
 
 
-def softmax(values):
+def softmax(values: Sequence[Operand]) -> list[Value]:
     """softmax(z)_j = e^{z_j} / Σ_k e^{z_k}, a list of Values that sum to 1.
 
     Computed as e^{z_j − m} / Σ_k e^{z_k − m} with m = max_k z_k (the same
@@ -290,7 +299,7 @@ def softmax(values):
     return [e / total for e in exps]
 
 
-def log_sum_exp(values):
+def log_sum_exp(values: Sequence[Operand]) -> Value:
     """ln Σ_k e^{z_k} = m + ln Σ_k e^{z_k − m}, m = max_k z_k: one Value, finite
     for any finite logits; its gradient is softmax(z)."""
     z = _logits(values, "log_sum_exp")
@@ -330,7 +339,9 @@ def _sample_cross_entropy(logits, target, where, sample=None):
     return log_sum_exp(z) - z[t]
 
 
-def cross_entropy(logits, target_index, *, reduction="mean"):
+def cross_entropy(logits: Sequence[Operand] | Sequence[Sequence[Operand]],
+                  target_index: int | Sequence[float] | Sequence[int | Sequence[float]], *,
+                  reduction: str = "mean") -> Value:
     """C_x = −ln softmax(z)_t = ln Σ_k e^{z_k} − z_t for one sample's logits
     z_1..z_n (the outputs of a linear last layer) and its class t.
 

@@ -140,8 +140,8 @@ def matrix_program(net, loss_name):
     lines = []
     emit = lines.append
     emit(f"def {loss_name}(X, Y, seed, {', '.join(args)}):")
-    emit(f'    """Σ_x C_x over the batch (times seed: 1 for the sum, 1/m for the mean) and '
-         f'its gradients.')
+    emit('    """Σ_x C_x over the batch (times seed: 1 for the sum, 1/m for the mean) and '
+         'its gradients.')
     emit("")
     emit(f"    {loss.formula}.")
     emit("    One column per sample: X is n_in × m, Y is n_out × m; W{l}[j-1, k-1] = w^l_jk, "

@@ -11,27 +11,36 @@ constant node with its number instead of the parameter itself (so
 ``state_dict()`` still saves it.
 """
 
+from __future__ import annotations
+
 import weakref
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from autograd import Value
 
 __all__ = ["Module", "KeyNameError", "is_frozen", "any_frozen", "frozen_version"]
 
 #: the frozen parameter Values (of every module; a parameter belongs to one network)
-_FROZEN = weakref.WeakSet()
+_FROZEN: weakref.WeakSet[Value] = weakref.WeakSet()
 #: bumped by every freeze() and unfreeze(), so a layer can keep what it found out
 _version = 0
 
 
-def is_frozen(value):
+def is_frozen(value: Value) -> bool:
     """True when the parameter ``value`` is frozen (by ``freeze()`` on any module holding it)."""
     return value in _FROZEN
 
 
-def any_frozen():
+def any_frozen() -> bool:
     """True when some parameter anywhere is frozen (the forward pass's quick check)."""
     return bool(_FROZEN)
 
 
-def frozen_version():
+def frozen_version() -> int:
     """A number that changes whenever a parameter is frozen or unfrozen."""
     return _version
 
@@ -51,22 +60,22 @@ class KeyNameError(KeyError):
 class Module:
     """Base of Neuron, Layer and MLP: parameters(), zero_grad(), freeze(), state_dict()."""
 
-    def _named_parameters(self):
+    def _named_parameters(self) -> Iterator[tuple[str, Value]]:
         """Yield ``(name, Value)`` for every parameter (frozen ones too), in a stable order."""
         raise NotImplementedError(f"{type(self).__name__} must implement _named_parameters()")
 
-    def named_parameters(self):
+    def named_parameters(self) -> dict[str, Value]:
         """``{name: Value}`` of the trainable (not frozen) parameters, in parameter
         order (layer by layer, neuron by neuron: w^l_j1 .. w^l_jn, then b^l_j)."""
         return {name: value for name, value in self._named_parameters()
                 if value not in _FROZEN}
 
-    def parameters(self):
+    def parameters(self) -> list[Value]:
         """The trainable (not frozen) parameters as a list of Values, in the order of
         named_parameters(): what an optimiser steps."""
         return [value for _, value in self._named_parameters() if value not in _FROZEN]
 
-    def parameter(self, name):
+    def parameter(self, name: str) -> Value:
         """The parameter called ``name`` (``net.parameter("w2_11")``), frozen or not;
         KeyError listing the known names if there is none."""
         named = dict(self._named_parameters())
@@ -77,14 +86,14 @@ class Module:
                 f"{type(self).__name__} has no parameter {name!r}; "
                 f"known: {', '.join(named)}") from None
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 (leaves accumulate across backward())."""
         for _, value in self._named_parameters():
             value.grad = 0.0
 
     # -- freezing ------------------------------------------------------------
 
-    def freeze(self, *names):
+    def freeze(self, *names: str) -> Self:
         """Freeze the parameters called ``names`` (all of this module's when none is
         given): they keep their numbers, leave ``parameters()``, and their ``.grad``
         is set to 0 and stays 0.  An unknown name raises KeyError naming it, and then
@@ -101,7 +110,7 @@ class Module:
         _changed()
         return self
 
-    def unfreeze(self, *names):
+    def unfreeze(self, *names: str) -> Self:
         """Make the parameters called ``names`` (all of this module's when none is
         given) trainable again; an unknown name raises KeyError, and then nothing
         changes.  Returns the module."""
@@ -110,7 +119,7 @@ class Module:
         _changed()
         return self
 
-    def frozen(self):
+    def frozen(self) -> list[str]:
         """The names of this module's frozen parameters, in parameter order."""
         return [name for name, value in self._named_parameters() if value in _FROZEN]
 
@@ -127,7 +136,7 @@ class Module:
                 f"{', '.join(map(repr, unknown))}; known: {', '.join(named)}")
         return [named[name] for name in names]
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, float]:
         """``{name: float}`` of every parameter's current value, frozen ones included.
 
         ``json.loads(json.dumps(net.state_dict()))`` gives back the same
@@ -136,7 +145,7 @@ class Module:
         """
         return {name: value.data for name, value in self._named_parameters()}
 
-    def load_state_dict(self, state):
+    def load_state_dict(self, state: dict[str, Any]) -> None:
         """Set the parameters from ``{name: number}``.
 
         Every key must name a parameter and every parameter must have a key;
@@ -161,7 +170,7 @@ class Module:
         for name, value in named.items():
             value.data = numbers[name]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"{type(self).__name__}({len(list(self._named_parameters()))} parameters)"
 
 

@@ -5,7 +5,10 @@ the next forward pass starts from fresh leaves with the new numbers.  A
 frozen parameter (``module.freeze``) is skipped, whenever it was frozen.
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Iterable
 
 from autograd import Value
 
@@ -17,10 +20,12 @@ __all__ = ["SGD", "Adam"]
 class Optimizer:
     """What SGD and Adam share: the parameter list, zero_grad() and the checks."""
 
-    def __init__(self, parameters):
+    parameters: list[Value]
+
+    def __init__(self, parameters: Iterable[Value]) -> None:
         self.parameters = _unique_values(parameters, type(self).__name__)
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 before the next backward()."""
         for p in self.parameters:
             p.grad = 0.0
@@ -40,14 +45,15 @@ class SGD(Optimizer):
     ``maximize=True`` climbs instead (gradient ascent, g replaced by −g): w <- w + η g.
     """
 
-    def __init__(self, parameters, lr, momentum=0.0, *, maximize=False):
+    def __init__(self, parameters: Iterable[Value], lr: float, momentum: float = 0.0, *,
+                 maximize: bool = False) -> None:
         super().__init__(parameters)
         self.lr = _positive("SGD", "lr", lr)
         self.momentum = _fraction("SGD", "momentum", momentum)
         self.maximize = _flag("SGD", "maximize", maximize)
         self._velocity = [0.0] * len(self.parameters)
 
-    def step(self):
+    def step(self) -> None:
         """Move every parameter one step against its gradient (along it with maximize)."""
         lr, mu = self.lr, self.momentum
         sign = -1.0 if self.maximize else 1.0
@@ -82,7 +88,9 @@ class Adam(Optimizer):
     paper's (and PyTorch's).  ``maximize=True`` climbs (g replaced by −g).
     """
 
-    def __init__(self, parameters, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, *, maximize=False):
+    def __init__(self, parameters: Iterable[Value], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, *,
+                 maximize: bool = False) -> None:
         super().__init__(parameters)
         self.lr = _positive("Adam", "lr", lr)
         self.betas = _betas(betas)
@@ -92,7 +100,7 @@ class Adam(Optimizer):
         self._m = [0.0] * len(self.parameters)
         self._v = [0.0] * len(self.parameters)
 
-    def step(self):
+    def step(self) -> None:
         """One Adam update of every parameter from its ``.grad``."""
         self.t += 1
         sign = -1.0 if self.maximize else 1.0

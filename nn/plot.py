@@ -1,10 +1,18 @@
 """The loss curve of a training run, drawn with matplotlib (the optional extra
 ``plot``: ``pip install 'chainrule[plot]'``)."""
 
+from __future__ import annotations
+
 import math
+import os
 import pathlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, SupportsFloat, overload
 
 from autograd.value import as_float
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["plot_history"]
 
@@ -12,7 +20,16 @@ _MISSING = ("nn.plot_history needs matplotlib, which is not installed: "
             "pip install 'chainrule[plot]' (the 'plot' extra) or pip install matplotlib")
 
 
-def plot_history(history, path=None, *, title=None, log=False):
+@overload
+def plot_history(history: Sequence[SupportsFloat], path: None = None, *, title: str | None = None,
+                 log: bool = False) -> Figure: ...
+@overload
+def plot_history(history: Sequence[SupportsFloat], path: str | os.PathLike[str], *,
+                 title: str | None = None, log: bool = False) -> pathlib.Path: ...
+
+
+def plot_history(history: Sequence[SupportsFloat], path: str | os.PathLike[str] | None = None, *,
+                 title: str | None = None, log: bool = False) -> Figure | pathlib.Path:
     """Draw the loss of every epoch against the epoch number.
 
     ``history``: what :func:`nn.train` returned (its loss name and reduction

@@ -9,10 +9,14 @@ batch_targets)`` builds C: :func:`eager_step` builds the graph and runs
 ``backward()``, :class:`jit_step` runs the compiled C_x over the batch.
 """
 
+from __future__ import annotations
+
 import math
 import random
 import sys
 import warnings
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from autograd import Value
 from autograd.engine import no_cycle_collection
@@ -21,6 +25,11 @@ from autograd.jit import TracingError, jit_loss
 from .losses import LOSS_NAMES, LOSSES, check_reduction, reduce_samples
 from .optim import SGD, Optimizer
 from .progress import reporter
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .layers import MLP
 
 __all__ = ["train", "eager_step", "jit_step", "BatchLoss", "History", "TrainingDiverged"]
 
@@ -37,12 +46,13 @@ class TrainingDiverged(FloatingPointError):
         self.history = history
 
 
-class History(list):
+class History(list[float]):
     """The loss of every epoch (a list of floats), and how it was measured:
     ``loss`` (its name), ``reduction`` ("mean" or "sum" over the epoch's
     samples) and ``jit`` (True when the steps ran the compiled loss)."""
 
-    def __init__(self, values=(), *, loss="", reduction="mean", jit=False):
+    def __init__(self, values: Iterable[float] = (), *, loss: str = "", reduction: str = "mean",
+                 jit: bool = False) -> None:
         super().__init__(values)
         self.loss, self.reduction, self.jit = loss, reduction, jit
 
@@ -132,10 +142,16 @@ class jit_step:
         return cost
 
 
-def train(net, inputs, targets, *, epochs, lr=None, loss="half_squared_error",
-          reduction="mean", batch=1, shuffle=False, seed=None, optimizer=None,
-          momentum=0.0, every=None, progress=True, on_epoch=None, step=None, jit="auto",
-          backend="python"):
+def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
+          targets: Sequence[Any] | np.ndarray, *, epochs: int,
+          lr: float | None = None, loss: str | Callable[..., Value] = "half_squared_error",
+          reduction: str = "mean", batch: int | None = 1, shuffle: bool = False,
+          seed: int | None = None, optimizer: Optimizer | None = None, momentum: float = 0.0,
+          every: int | None = None,
+          progress: bool | Callable[[int, float], object] = True,
+          on_epoch: Callable[[int, float], object] | None = None,
+          step: Callable[..., float] | None = None, jit: bool | Literal["auto"] = "auto",
+          backend: str = "python") -> History:
     """Train ``net`` on ``inputs`` and ``targets``; return the :class:`History`
     (one float per epoch).
 

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from autograd import Value, dot
-from autograd.draw import DotNotFound, GraphTooLarge, draw, render_graph, textbook_name
+from autograd.draw import GraphTooLarge, draw, render_graph, textbook_name
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,

@@ -97,7 +97,7 @@ def test_every_edge_carries_its_local_derivative_at_its_end():
         for slot, text in re.findall(r'<TD PORT="i(\d+)"[^>]*><FONT[^>]*>(.*?)</FONT>', label or ""):
             slots[(node_id, int(slot))] = html.unescape(text)
     assert len(slot_edges) == 4 * (3 * 5 + 7) + 4           # 12 hidden Σ, 4 output Σ, the Σ over samples
-    for parent, op, slot in slot_edges:
+    for _, op, slot in slot_edges:
         assert slots[(f"{op}_op", int(slot))] not in ("", "&nbsp;")
     assert all("label" in attrs for _, _, attrs in plain)
     # by hand, sample 2 (x = [1.5, 0.2]): ∂z²₁/∂w²₁₁ = x₁ = 1.5, ∂z²₁/∂x₁ = w²₁₁ = 0.2,

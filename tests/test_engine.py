@@ -1,6 +1,5 @@
 """backward(): order, accumulation, resets, depth, sharing, no_grad, hooks, steps."""
 
-import math
 import random
 
 import pytest

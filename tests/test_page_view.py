@@ -131,7 +131,7 @@ def test_follow_keeps_the_current_node_in_view(browser, tmp_path):
         total = page.evaluate("chainrule.total")
         assert total == 28
         seen = []
-        for i in range(1, total + 1):
+        for _ in range(1, total + 1):
             page.click("#next")
             box = current_box(page)
             seen.append(inside(box["node"], box["view"]))

@@ -22,7 +22,7 @@ import threading
 
 import pytest
 
-from autograd import Value, jit, ops
+from autograd import Value, jit
 from graphs import ChainruleOps, random_graph_full
 
 try:

@@ -19,7 +19,7 @@ import textwrap
 
 import pytest
 
-from autograd import Value, dot, engine, ops
+from autograd import Value, dot, ops
 from autograd.engine import topological_order
 from conftest import assert_close, central_difference
 
