@@ -131,7 +131,7 @@ def draw(root, *, show_local=True, show_rules=False, digits=4, highlight=None,
 def render_graph(root, path, formats=("png", "svg"), **draw_kwargs):
     """Draw ``root`` and write ``<path>.<format>`` for each format; return the paths.
 
-    ``path`` may carry one of the extensions (``out/seed003.png``); missing
+    ``path`` may carry one of the extensions (``out/desmos.png``); missing
     folders are created.  Raises :class:`DotNotFound` without Graphviz.
     """
     if isinstance(formats, str):
