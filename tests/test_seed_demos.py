@@ -49,6 +49,11 @@ def test_run_all_exits_0_with_one_summary_line_per_demo(tmp_path):
         [line] = [line for line in lines if line.startswith(f"{stem} ")]
         assert " agreed " in line, line
     assert not (tmp_path / "out").exists()  # pictures went to --out, not ./out
+    # the summary docs/worked-examples.md shows is the one run_all prints
+    from test_readme import fences, find_shown
+    [shown] = [body for info, body in fences(ROOT / "docs" / "worked-examples.md")
+               if "worked examples agree with the engine" in body]
+    find_shown(shown.splitlines(), result.stdout, "docs/worked-examples.md's run_all summary")
     if importlib.util.find_spec("autograd.draw") is not None and shutil.which("dot"):
         for stem in DEMOS:
             assert (out / f"{stem}.png").stat().st_size > 0
