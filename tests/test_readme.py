@@ -347,3 +347,12 @@ def test_layout_lists_every_module():
 
 def fences_of(text):
     return [m.group(2) for m in FENCE.finditer(text)]
+
+
+@pytest.mark.parametrize("doc, block, outputs", doc_params(python_blocks))
+def test_printed_numbers_in_comments_are_checked_claims(doc, block, outputs):
+    """A number in a comment on a print line is written as a claim (``# → 0.0143``), so
+    that rule 1 checks it; a bare ``print(x)  # 0.0143`` would be checked by nobody."""
+    bare = [line.strip() for line in block.splitlines()
+            if re.match(r"\s*print\(", line) and re.search(r"#\s*[-−]?\d", line)]
+    assert not bare, f"{doc.name}: write '# → NUMBER' to have these checked: {bare}"
