@@ -144,7 +144,7 @@ def render_graph(root: Value, path: str | os.PathLike[str],
                  formats: str | Sequence[str] = ("png", "svg"), **draw_kwargs: Any) -> list[pathlib.Path]:
     """Draw ``root`` and write ``<path>.<format>`` for each format; return the paths.
 
-    ``path`` may carry one of the extensions (``out/seed003.png``); missing
+    ``path`` may carry one of the extensions (``out/desmos.png``); missing
     folders are created.  Raises :class:`DotNotFound` without Graphviz.
     """
     if isinstance(formats, str):

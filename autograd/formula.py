@@ -1,7 +1,7 @@
 """A gradient formula typed as text, read over a graph's node names.
 
-    check(L, "w1", "x*h*(1-h)*w2*y'*(1-y')*(y'-y)")                      # seed 000
-    check(O, "w1", "d(s(s(Iw_1+1)w_2+1)w_4+s(s(Iw_1+1)w_3+1)w_5+1)·(...)")  # seed 003
+    check(L, "w1", "x*h*(1-h)*w2*y'*(1-y')*(y'-y)")                      # the 1-1-1 network
+    check(O, "w1", "d(s(s(Iw_1+1)w_2+1)w_4+s(s(Iw_1+1)w_3+1)w_5+1)·(...)")  # the Desmos question
 
 What a formula may contain:
 
@@ -13,7 +13,7 @@ operators    + - * / ^ ** (also · × ⋅ − ÷ ² ³ as printed), parentheses 
 implicit ·   ``2h``, ``h(1-h)``, ``(a)(b)``; refused where it is ambiguous: after
              the right side of a division (``a/2h``) and before a number (``h 2``)
 functions    σ, sigmoid, s (the sigmoid) and σ', s', sigmoid', d (its derivative,
-             seed 003's d(x) = s(x)(1 - s(x))); exp, log, ln, tanh, sqrt, √, relu,
+             as the Desmos question writes d(x) = s(x)(1 - s(x))); exp, log, ln, tanh, sqrt, √, relu,
              abs, softplus; ``f'`` is the derivative of any of them
 LaTeX        as Desmos copies it: ``\\left(``, ``\\right)``, ``\\cdot``, ``\\sigma``, ...
 
@@ -64,7 +64,7 @@ def _function_table():
         if op.prime:
             table[op.prime[0]] = (op, True)
     table["√"] = (ops.SQRT, False)
-    table["s"] = (ops.SIGMOID, False)      # seed 003: s(x) is the sigmoid,
+    table["s"] = (ops.SIGMOID, False)      # the Desmos question: s(x) is the sigmoid,
     table["s'"] = (ops.SIGMOID, True)
     table["d"] = (ops.SIGMOID, True)       # and d(x) = s(x)(1 - s(x)) its derivative
     return table

@@ -1,4 +1,4 @@
-"""Seed 000: the 1-1-1 sigmoid network, checked by hand and by the engine.
+"""The 1-1-1 network ("are my computations correct?"), checked by hand and by the engine.
 
 The asker's forward pass (one bias b shared by both neurons):
 
@@ -20,8 +20,8 @@ Run:  python demos/01_one_one_one_network.py
 import _common
 from autograd import Value
 
-SEED = "000"
-SHOWS = "1-1-1 net: dL/dw1, dL/dw2, the biases, a sum over samples"
+EXAMPLE = "the 1-1-1 network"
+SHOWS = "∂L/∂w1, ∂L/∂w2, the biases, a sum over samples"
 
 NETWORK = """\
     x --w1--> ( net1 = x·w1 + b,  h = σ(net1) ) --w2--> ( net2 = h·w2 + b,  y' = σ(net2) )
@@ -29,7 +29,7 @@ NETWORK = """\
 
 
 def forward(x, y, w1, w2, b1, b2):
-    """One sample through the 1-1-1 network; every node named as in the seed.
+    """One sample through the 1-1-1 network; every node named as in the question.
 
     Pass the same Value as b1 and b2 for the asker's shared bias b.
     """
@@ -69,7 +69,7 @@ def asker_gradients():
     ok &= _common.compare("∂L/∂w1", "x · h(1−h) · w2 · y'(1−y') · (y'−y)",
                           x * h * (1 - h) * w2.data * d2, w1.grad)
     _common.save_graph(L, "01_one_one_one_network", highlight="b",
-                       title="Seed 000: 1-1-1 network; the shared bias b reaches L by two paths")
+                       title="The 1-1-1 network: the shared bias b reaches L by two paths")
     return ok
 
 
@@ -124,7 +124,7 @@ def several_samples():
 
 
 def main():
-    _common.title("Seed 000: a 1-1-1 sigmoid network by hand and by the engine")
+    _common.title("The 1-1-1 network: is my backprop right? By hand and by the engine")
     print(NETWORK, "\n")
     ok = asker_gradients()
     ok &= bias_gradients()

@@ -1,4 +1,4 @@
-"""Seed 001: backprop for a whole batch in matrix form, checked entry by entry.
+"""The 2-3-1 network in matrix form: backprop for a whole batch, checked entry by entry.
 
 A 2-3-1 sigmoid network; the batch a0 has one sample per row (m × 2):
 
@@ -25,8 +25,8 @@ from _matrix import (
     T, batch_sum, elementwise, hadamard, matmul, minus, plus_row, sigmoid, sigmoid_prime, text,
 )
 
-SEED = "001"
-SHOWS = "2-3-1 batch: dL/dW = a^T δ, δ1 = (δ2 W2^T) ⊙ σ'(z1)"
+EXAMPLE = "the 2-3-1 network in matrix form"
+SHOWS = "∂L/∂W = a^T δ, δ1 = (δ2 W2^T) ⊙ σ'(z1) over a batch"
 
 # A batch of m = 3 samples, one per row, and the network's parameters in matrix form
 a0 = [[1.0, 0.5], [-0.5, 1.5], [2.0, -1.0]]
@@ -83,7 +83,7 @@ def by_engine():
 
 
 def main():
-    _common.title("Seed 001: a 2-3-1 network, a batch, and backprop in matrices")
+    _common.title("The 2-3-1 network in matrix form: a batch, and backprop in matrices")
     print(NETWORK, "\n")
     print("a0 (one sample per row):\n" + text(a0))
     print("W1:\n" + text(W1) + "\nW2:\n" + text(W2) + "\n")
@@ -101,7 +101,7 @@ def main():
         name = key if key.startswith("delta") else f"∂L/∂{key}"
         ok &= _common.compare_matrices(name, formula, hand[key], engine[key])
     _common.save_graph(L, "02_matrix_batch_backprop", highlight="w2_11",
-                       title="Seed 001: 3 samples through one 2-3-1 network")
+                       title="The 2-3-1 network in matrix form: 3 samples through one network")
     print("\nEvery entry of the matrix formulas is the engine's sum over the batch."
           if ok else "\nSOMETHING DISAGREES (see above)")
     return ok

@@ -1,4 +1,4 @@
-"""Seed 002: Nielsen's four equations BP1-BP4 on a 2-3-1 network, node by node.
+"""Nielsen's BP1-BP4: the four equations on a 2-3-1 network, node by node.
 
 Layer 1 is the input (x1, x2); layer 2 has three sigmoid neurons with biases;
 layer 3 is one sigmoid neuron with no bias; C = ½ (a^3_1 − y)².
@@ -21,8 +21,8 @@ import _common
 import nn
 from _matrix import sigmoid_prime
 
-SEED = "002"
-SHOWS = "BP1-BP4 on 2-3-1: δ^l is z.grad; into layer 3 is w^3"
+EXAMPLE = "Nielsen's BP1-BP4"
+SHOWS = "on 2-3-1, δ^l is z.grad; the weight into layer 3 is w^3"
 
 x = [0.6, -0.4]
 y = 0.25
@@ -52,7 +52,7 @@ def build():
 
 
 def main():
-    _common.title("Seed 002: Nielsen's BP1-BP4 on a 2-3-1 network")
+    _common.title("Nielsen's BP1-BP4 on a 2-3-1 network")
     print(NETWORK, "\n")
     layer2, layer3, C = build()
     z2 = [z.data for z in layer2.z]
@@ -99,7 +99,7 @@ def main():
     ok &= _common.agree(p2["w2_11"].grad, w3[0][0] * asker)
 
     _common.save_graph(C, "03_nielsen_bp1_bp4", highlight="w3_11",
-                       title="Seed 002: 2-3-1, C = ½(a³₁ − y)², path from w³₁₁")
+                       title="Nielsen's BP1-BP4 on 2-3-1, C = ½(a³₁ − y)², the path from w³₁₁")
     print("\nBP1-BP4 are exactly what the engine computes." if ok
           else "\nSOMETHING DISAGREES (see above)")
     return ok

@@ -1,4 +1,4 @@
-"""Seed 003: a hand derivative four times too large, and the two factors it drops.
+"""The Desmos question: a hand derivative four times too large, and the two factors it drops.
 
 The 1-1-2-1 network with every bias the constant 1 (s is the sigmoid,
 d(x) = s(x)(1 − s(x)) its derivative):
@@ -22,8 +22,8 @@ import math
 import _common
 from autograd import Value
 
-SEED = "003"
-SHOWS = "1-1-2-1 net: the asker's dO/dw1 is 4x (drops w4·w2, w5·w3)"
+EXAMPLE = "the Desmos question"
+SHOWS = "on the 1-1-2-1 network the asker's ∂O/∂w1 is 4x (drops w4·w2, w5·w3)"
 
 DESMOS = 0.0014291881022       # the value Desmos gave the asker
 ASKER = 0.00571675240882       # the value the asker's formula gave
@@ -95,7 +95,7 @@ def two_paths(n):
 
 
 def main():
-    _common.title("Seed 003: the 1-1-2-1 network and the Desmos check")
+    _common.title("The Desmos question: the 1-1-2-1 network and the Desmos check")
     print(NETWORK, "\n")
     O, n = build()
     O.backward()
@@ -120,7 +120,7 @@ def main():
     if verdict is not None:
         ok &= not verdict and _common.agree(verdict.ratio, 4.0)
     _common.save_graph(O, "04_missing_factors_desmos", highlight="w1",
-                       title="Seed 003: the two paths from w1 to O")
+                       title="The Desmos question: the two paths from w1 to O")
     print("\nThe engine reproduces Desmos; the asker's formula is exactly 4x too large."
           if ok else "\nSOMETHING DISAGREES (see above)")
     return ok

@@ -1,4 +1,4 @@
-"""Seed 004: a blog's mini-batch backprop matrices, checked against the engine.
+"""The mini-batch blog: a blog's mini-batch backprop matrices, checked against the engine.
 
 The blog's network (X: m×2 samples, Y: m×1 labels):
 
@@ -29,8 +29,8 @@ import _common
 import nn
 from _matrix import T, elementwise, hadamard, matmul, minus, one_minus, plus_row, scale, sigmoid, text
 
-SEED = "004"
-SHOWS = "mini-batch 2-3-1: the blog's ΔW1, ΔW2 and its 1/m"
+EXAMPLE = "the mini-batch blog"
+SHOWS = "the blog's ΔW1, ΔW2 and its 1/m on a 2-3-1 network"
 
 X = [[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [1.0, 1.0]]    # m = 4 samples, one per row
 Y = [[1.0], [0.0], [0.0], [1.0]]
@@ -87,7 +87,7 @@ def generated_matrix_program(dW2, dW1):
     print(program.source)
     cost, grads = program.gradients(np.array(X).T, np.array(Y).T, 1 / m, program.arrays())
     dC_dW2, _, dC_dW3, _ = grads
-    print(f"cost = {cost:.12g}   (seed = 1/m puts the blog's 1/m on δ³)")
+    print(f"cost = {cost:.12g}   (the program's seed argument, 1/m, puts the blog's 1/m on δ³)")
     ok = _common.compare_matrices("ΔW2 (blog) = dC_dW3ᵀ (generated)",
                                   "((1/m (o2 − Y) ⊙ (o2 ⊙ (1 − o2)))^T × o1)^T", dW2,
                                   dC_dW3.T.tolist())
@@ -99,7 +99,7 @@ def generated_matrix_program(dW2, dW1):
 
 
 def main():
-    _common.title("Seed 004: the blog's mini-batch matrices and the engine")
+    _common.title("The mini-batch blog: its matrices and the engine")
     print(NETWORK, "\n")
     print("X:\n" + text(X) + "\nY:\n" + text(Y) + "\n")
     dcost_do2, dW2, dW1 = blog_matrices()
@@ -115,7 +115,7 @@ def main():
     print("\nThe 1/m: cost carries 1/(2m); d/do2 of ½(o2 − Y)² is (o2 − Y), so each sample's")
     print("∂cost/∂o2 is (o2 − Y)/m. Every later factor (o2(1 − o2), o1, W2^T, X) has no m.")
     _common.save_graph(cost, "05_minibatch_blog", highlight="w3_11",
-                       title="Seed 004: cost = 1/(2m) Σ (o2 − Y)², m = 4")
+                       title="The mini-batch blog: cost = 1/(2m) Σ (o2 − Y)², m = 4")
     ok &= generated_matrix_program(dW2, dW1)
     print("\nThe blog's ΔW2 and ΔW1 are the engine's gradients." if ok
           else "\nSOMETHING DISAGREES (see above)")

@@ -20,7 +20,7 @@ import math
 import _common
 from autograd import Value, grad, hessian
 
-SEED = "000"
+EXAMPLE = "gradients of gradients"
 SHOWS = "σ'' as a graph, the Hessian of the 1-1-1 loss, Newton vs gradient step"
 
 X, Y, W1, W2, B1, B2 = 0.5, 1.0, 0.4, -0.7, 0.1, -0.2

@@ -1,7 +1,7 @@
 """Tiny pure-Python matrices (lists of rows) for the batch demos.
 
 Not a demo (run_all.py skips files starting with "_").  Enough to write
-the seeds' matrix formulas as they are printed: a1^T δ2, (δ2 W2^T) ⊙ σ'(z1).
+the worked examples' matrix formulas as they are printed: a1^T δ2, (δ2 W2^T) ⊙ σ'(z1).
 """
 
 import math

@@ -1,9 +1,9 @@
-"""Seed 000's 1-1-1 sigmoid network, small enough to step through by hand.
+"""The 1-1-1 sigmoid network of the first worked example, small enough to step through by hand.
 
     net1 = w1·x + b    h  = σ(net1)
     net2 = w2·h + b    y' = σ(net2)    e = y - y'    L = ½ e²
 
-One bias b is shared by both neurons, as in the seed, so b's gradient is the
+One bias b is shared by both neurons, as in the question, so b's gradient is the
 sum of two contributions.  Used by the README and the tests for
 ``python -m pdb`` and ``chainrule step`` (not a demo: ``make demo`` skips
 files starting with "_").

@@ -3,8 +3,9 @@
     python demos/run_all.py [--out DIR]
 
 Runs each worked example, demos/NN_*.py, in sorted order (01_, 02_, ...),
-reads its module-level AGREED (True when the seed's hand formulas and the
-engine agree), SEED and SHOWS, and ends with one line per worked example.
+reads its module-level AGREED (True when the question's hand formulas and the
+engine agree), EXAMPLE (what it is) and SHOWS, and ends with one line per
+worked example.
 (demos/train_digits.py, which trains on a data set, is not a worked example:
 `make demo` runs it after this.)
 Pictures go to DIR (default: $CHAINRULE_OUT_DIR, else ./out).
@@ -62,11 +63,12 @@ def main(argv=None):
         print(f"\n===== {path.stem} =====")
         namespace = run_demo(path)
         ns = namespace or {}
-        results.append((path.stem, ns.get("SEED", "?"), status_of(namespace), ns.get("SHOWS", "")))
+        results.append((path.stem, ns.get("EXAMPLE", path.stem), status_of(namespace),
+                        ns.get("SHOWS", "")))
 
     print("\n===== worked examples: hand formulas vs the engine =====")
-    for stem, seed, status, shows in results:
-        print(f"seed {seed:3}  {stem:26} {status:9}  {shows}")
+    for stem, example, status, shows in results:
+        print(f"{stem:26} {status:9}  {example}: {shows}")
     agreed = sum(status == "agreed" for _, _, status, _ in results)
     print(f"{agreed} of {len(results)} worked examples agree with the engine.")
     failed = any(status in ("ERROR", "DISAGREED") for _, _, status, _ in results)

@@ -21,7 +21,7 @@ from .layers import MLP, Layer, Neuron
 from .losses import (binary_cross_entropy, cross_entropy, half_mean_squared_error,
                      half_squared_error, log_sum_exp, softmax, sum_squared_error)
 from .module import Module
-from .names import SEED_000, latex_name
+from .names import NET_NAMES, latex_name
 from .optim import SGD, Adam
 from .plot import plot_history
 from .train import History, TrainingDiverged, eager_step, train
@@ -34,5 +34,5 @@ __all__ = [
     "sum_squared_error", "half_squared_error", "half_mean_squared_error",
     "binary_cross_entropy", "softmax", "log_sum_exp", "cross_entropy",
     "SGD", "Adam", "train", "eager_step", "History", "TrainingDiverged", "plot_history",
-    "latex_name", "SEED_000",
+    "latex_name", "NET_NAMES",
 ]

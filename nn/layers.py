@@ -189,7 +189,7 @@ class Neuron(Module):
     not given is drawn uniformly from [-1, 1] with ``random.Random(seed)``.
     ``bias`` is "trainable" (a parameter), "none", or a number: a constant
     bias node that is not a parameter.  ``names`` maps Nielsen names to
-    other names (see :data:`nn.names.SEED_000`).
+    other names (see :data:`nn.names.NET_NAMES`).
     """
 
     bias: Value | None
@@ -419,8 +419,9 @@ class MLP(Module):
     (a constant bias that is not a parameter), or a list with one of these
     per layer after the input (``bias=[0.35, 0.60]``).  ``fused=False`` builds each
     z from separate ``*`` and ``+`` nodes instead of one ``dot`` node.
-    ``names``: "nielsen" (default), "seed" (seed 000's w1 b1 w2 b2, net1 h
-    net2 y' for a 1-1-1 network) or a dict renaming Nielsen names.
+    ``names``: "nielsen" (default), "net" (the hand derivations' x w1 b1 net1 h
+    w2 b2 net2 y' for a 1-1-1 network, :data:`nn.NET_NAMES`) or a dict renaming
+    Nielsen names.
     """
 
     sizes: list[int]
@@ -586,15 +587,17 @@ def _renaming(names, sizes, modes):
     if names == "nielsen" or names is None:
         return None
     if names == "seed":
+        raise ValueError("names='seed' is now names='net' (x w1 b1 net1 h w2 b2 net2 y')")
+    if names == "net":
         if sizes != [1, 1, 1]:
-            raise ValueError(f"names='seed' (seed 000's w1 b1 w2 b2) needs MLP([1, 1, 1]), "
+            raise ValueError(f"names='net' (x w1 b1 net1 h w2 b2 net2 y') needs MLP([1, 1, 1]), "
                              f"got sizes {sizes}")
-        names = dict(_names.SEED_000)
+        names = dict(_names.NET_NAMES)
         for l, mode in enumerate(modes, 2):
             if mode == "none":
                 names.pop(_names.bias_name(l, 1))
     if not isinstance(names, dict):
-        raise TypeError(f"names must be 'nielsen', 'seed' or a dict of Nielsen name -> "
+        raise TypeError(f"names must be 'nielsen', 'net' or a dict of Nielsen name -> "
                         f"name, got {type(names).__name__} {names!r}")
     known = _nielsen_names(sizes, modes)
     unknown = [key for key in names if key not in known]

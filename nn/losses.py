@@ -3,7 +3,7 @@
 The cost of one sample x, with outputs a^L_j (logits z^L_j) and targets y_j:
 
     sum_squared_error      C_x = Σ_j (y_j − a^L_j)²
-    half_squared_error     C_x = ½ Σ_j (y_j − a^L_j)²                  (seeds 000-003)
+    half_squared_error     C_x = ½ Σ_j (y_j − a^L_j)²                  (the worked examples)
     binary_cross_entropy   C_x = −Σ_j [y_j ln a^L_j + (1 − y_j) ln(1 − a^L_j)]
     cross_entropy          C_x = −ln softmax(z^L)_t = ln Σ_k e^{z^L_k} − z^L_t
 
@@ -12,7 +12,7 @@ output list per sample and one target entry per sample.  A batch of m
 samples costs C = (1/m) Σ_x C_x (``reduction="mean"``, the default, Nielsen's
 C = (1/n) Σ_x C_x) or C = Σ_x C_x (``reduction="sum"``).
 
-    half_mean_squared_error   C = 1/(2m) Σ_i Σ_j (y_ij − a^L_ij)²   a batch (seed 004)
+    half_mean_squared_error   C = 1/(2m) Σ_i Σ_j (y_ij − a^L_ij)²   a batch (the mini-batch cost)
 
 The output error δ^L_j = ∂C/∂z^L_j then reads as ``z.grad`` of the last
 layer after ``C.backward()``: (a^L_j − y_j) σ'(z^L_j) for ½ squared error (BP1),
@@ -197,7 +197,7 @@ def half_squared_error(outputs: Outputs, targets: Targets, *, reduction: str = "
 
 def half_mean_squared_error(batch_outputs: Sequence[Value | Sequence[Value]],
                             batch_targets: Sequence[Operand | Sequence[Operand]]) -> Value:
-    """C = 1/(2m) Σ_i Σ_j (y_ij − a^L_ij)² over m samples (seed 004's cost).
+    """The mini-batch cost C = 1/(2m) Σ_i Σ_j (y_ij − a^L_ij)² over m samples.
 
     ``batch_outputs[i]`` is sample i's output list (or one Value),
     ``batch_targets[i]`` its targets (or one number for one output).

@@ -1,4 +1,4 @@
-"""Node names in Nielsen's notation, their LaTeX forms, and seed 000's names.
+"""Node names in Nielsen's notation, their LaTeX forms, and the net/h names.
 
 The input layer is layer 1, so the first hidden layer is layer 2.
 
@@ -10,19 +10,19 @@ The input layer is layer 1, so the first hidden layer is layer 2.
     x{k}          the k-th input, a^1_k                           (x1)
 
 When j or k reaches 10 the two indices are separated (``w3_16_12``), so a
-name never reads two ways.  The 1-1-1 network of seed 000 can also use the
-asker's names (``MLP([1, 1, 1], names="seed")``): see :data:`SEED_000`.
+name never reads two ways.  A 1-1-1 network can also use the net/h names of
+the hand derivations (``MLP([1, 1, 1], names="net")``): see :data:`NET_NAMES`.
 """
 
 from autograd.names import latex as _latex
 from autograd.names import parse as _parse
 
 __all__ = ["weight_name", "bias_name", "z_name", "a_name", "input_name",
-           "latex_name", "SEED_000"]
+           "latex_name", "NET_NAMES"]
 
-#: Nielsen name -> seed 000's name for the 1-1-1 network
-#: (net1 = x w1 + b1, h = σ(net1), net2 = h w2 + b2, y' = σ(net2)).
-SEED_000 = {
+#: Nielsen name -> the net/h name for the 1-1-1 network, as hand derivations write it
+#: (net1 = x·w1 + b1, h = σ(net1), net2 = h·w2 + b2, y' = σ(net2)).
+NET_NAMES = {
     "x1": "x",
     "w2_11": "w1", "b2_1": "b1", "z2_1": "net1", "a2_1": "h",
     "w3_11": "w2", "b3_1": "b2", "z3_1": "net2", "a3_1": "y'",
@@ -81,6 +81,6 @@ def latex_name(name):
     if not known:
         raise ValueError(
             f"latex_name: {name!r} is not an nn node name; known forms are w{{l}}_{{j}}{{k}} "
-            f"(w2_11), b{{l}}_{{j}}, z{{l}}_{{j}}, a{{l}}_{{j}}, x{{k}}, y{{j}}, seed 000's "
-            f"w1 b1 net1 h y', and C, L")
+            f"(w2_11), b{{l}}_{{j}}, z{{l}}_{{j}}, a{{l}}_{{j}}, x{{k}}, y{{j}}, the net/h "
+            f"names w1 b1 net1 h y', and C, L")
     return _latex(name)

@@ -155,8 +155,8 @@ def test_two_digit_indices_are_separated():
     assert len(set(names)) == len(names) == 12 * 10 + 10 + 10 + 1
 
 
-def test_seed_000_names_for_the_one_one_one_network():
-    net = nn.MLP([1, 1, 1], weights=[[[0.4]], [[-0.7]]], biases=[[0.1], [-0.2]], names="seed")
+def test_net_names_for_the_one_one_one_network():
+    net = nn.MLP([1, 1, 1], weights=[[[0.4]], [[-0.7]]], biases=[[0.1], [-0.2]], names="net")
     assert list(net.named_parameters()) == ["w1", "b1", "w2", "b2"]
     [y_out] = net([0.5])
     layer2, layer3 = net.layers
@@ -165,8 +165,8 @@ def test_seed_000_names_for_the_one_one_one_network():
     # the documented mapping: the same parameters under Nielsen's names
     nielsen = nn.MLP([1, 1, 1], weights=[[[0.4]], [[-0.7]]], biases=[[0.1], [-0.2]])
     for name, p in nielsen.named_parameters().items():
-        assert net.parameter(nn.SEED_000[name]).data == p.data
-    # seed 000's hand formulas, with y = 1
+        assert net.parameter(nn.NET_NAMES[name]).data == p.data
+    # the hand formulas of the 1-1-1 question (seed 000), with y = 1
     C = nn.half_squared_error([y_out], [1.0])
     C.backward()
     h, yo, x = layer2.a[0].data, y_out.data, 0.5

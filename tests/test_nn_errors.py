@@ -83,13 +83,15 @@ def test_seed_must_be_an_int():
 
 
 def test_names():
-    with raises(ValueError, "names='seed'", "needs MLP([1, 1, 1])", "[2, 3, 1]"):
-        nn.MLP([2, 3, 1], names="seed")
+    with raises(ValueError, "names='net'", "needs MLP([1, 1, 1])", "[2, 3, 1]"):
+        nn.MLP([2, 3, 1], names="net")
+    with raises(ValueError, "names='seed' is now names='net'"):   # the old name
+        nn.MLP([1, 1, 1], names="seed")
     with raises(KeyError, "'w9_11' not in this network", "known: x1, w2_11"):
         nn.MLP([1, 1], names={"w9_11": "v"})
     with raises(ValueError, "'v' given to both 'w2_11' and 'b2_1'"):
         nn.MLP([1, 1], names={"w2_11": "v", "b2_1": "v"})
-    with raises(TypeError, "names must be 'nielsen', 'seed' or a dict"):
+    with raises(TypeError, "names must be 'nielsen', 'net' or a dict"):
         nn.MLP([1, 1], names=["w"])
 
 

@@ -46,7 +46,7 @@ def test_mixed_bias_modes_per_layer():
     assert net.parameter("b3_1").data == 0.1
     none = nn.MLP([2, 2, 1], seed=0, bias=["none", "trainable"])
     assert "b2_1" not in none.named_parameters() and "b3_1" in none.named_parameters()
-    renamed = nn.MLP([1, 1, 1], seed=0, bias=["none", "trainable"], names="seed")
+    renamed = nn.MLP([1, 1, 1], seed=0, bias=["none", "trainable"], names="net")
     assert list(renamed.named_parameters()) == ["w1", "w2", "b2"]
 
 

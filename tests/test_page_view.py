@@ -186,11 +186,11 @@ def test_forward_steps_come_before_backward_steps(browser, tmp_path):
         page.close()
 
 
-def test_screenshots_of_seed003_for_the_readme(browser, tmp_path):
-    """out/seed003_step01.png and out/seed003_step07.png: backward steps 1 and 7 at 1280×720
-    (docs/ keeps copies for the README)."""
+def test_screenshots_of_the_desmos_question_for_the_readme(browser, tmp_path):
+    """out/step-through-desmos-01.png and -07.png: backward steps 1 and 7 at 1280×720
+    (docs/ keeps copies for the README and docs/stepping.md)."""
     page, _, _ = open_seed003(browser, tmp_path, highlight="w1",
-                              title="Seed 003: the two paths from w1 to O")
+                              title="The Desmos question: the two paths from w1 to O")
     out = ROOT / "out"
     out.mkdir(exist_ok=True)
     try:
@@ -201,7 +201,7 @@ def test_screenshots_of_seed003_for_the_readme(browser, tmp_path):
             assert page.inner_text("#counter").startswith(f"backward {step} / 14")
             box = current_box(page)
             assert inside(box["node"], box["view"])
-            target = out / f"seed003_step{step:02d}.png"
+            target = out / f"step-through-desmos-{step:02d}.png"
             page.screenshot(path=str(target))
             assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     finally:

@@ -100,3 +100,71 @@ def test_breakpoint_at_opens_pdb_with_the_step_in_a_local(tmp_path):
     assert float(answers[2]) == pytest.approx(v["dh"], rel=1e-13)
     assert answers[3].startswith(f"step 6/7: h = σ(net1) = {v['h']:.4g}, h.grad = {v['dh']:.4g}")
     assert float(answers[4].split("=")[1]) == pytest.approx(v["dw1"], rel=1e-13)
+
+
+# ---------------------------------------------------------------------------
+# The pdb sessions shown in the docs are what pdb prints
+# ---------------------------------------------------------------------------
+#
+# A ```text block of README.md or docs/*.md whose first line is `$ python ...` and that
+# has `(Pdb) ` prompts is a pdb session: the command is run (in a folder with the
+# document's `# file:` blocks and a link to demos/, see test_readme.py), every
+# `(Pdb) COMMAND` is fed to pdb in order, and the lines shown after each prompt must be in
+# pdb's answer to it (`...` stands for anything: paths, left-out lines, line numbers that
+# differ between Python versions).  So a quoted line number (`ops.py(370)`, `until 22`)
+# is checked by running it: a stale one fails here, with what pdb printed instead.
+
+import shlex  # noqa: E402
+
+from test_readme import DOCUMENTS, fences, file_name, find_shown, language  # noqa: E402
+
+
+def pdb_sessions():
+    found = []
+    for doc in DOCUMENTS:
+        for i, (info, body) in enumerate(fences(doc), 1):
+            if language(info) == "text" and body.startswith("$ python") and "\n(Pdb) " in body:
+                found.append(pytest.param(doc, body, id=f"{doc.name}-{i}"))
+    return found
+
+
+def parse_session(body):
+    """(argv after `python`, shown lines before the first prompt, [(command, shown lines)])."""
+    lines = body.splitlines()
+    argv = shlex.split(lines[0][len("$ python"):].split("  #")[0])
+    before, steps = [], []
+    for line in lines[1:]:
+        if line.startswith("(Pdb) "):
+            steps.append((line[len("(Pdb) "):].split("  #")[0].strip(), []))
+        elif steps:
+            steps[-1][1].append(line)
+        else:
+            before.append(line)
+    return argv, before, steps
+
+
+def test_the_docs_show_the_pdb_sessions():
+    shown = {p.values[0].name for p in pdb_sessions()}
+    assert {"stepping.md", "jit.md"} <= shown, shown
+
+
+@pytest.mark.parametrize("doc, body", pdb_sessions())
+def test_pdb_session_in_the_docs_is_what_pdb_prints(doc, body, tmp_path):
+    argv, before, steps = parse_session(body)
+    for info, block in fences(doc):
+        if language(info) == "python" and file_name(block):
+            (tmp_path / file_name(block)).write_text(block, encoding="utf-8")
+    (tmp_path / "demos").symlink_to(os.path.join(ROOT, "demos"), target_is_directory=True)
+    commands = [command for command, _ in steps]
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    env.pop("PYTHONBREAKPOINT", None)
+    r = subprocess.run([sys.executable, *argv], input="\n".join(commands + ["quit"]) + "\n",
+                       capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    answers = r.stdout.split("(Pdb) ")
+    find_shown(before, answers[0], f"{doc.name}: `python {' '.join(argv)}` first stop")
+    for i, (command, shown) in enumerate(steps, 1):
+        if re.match(r"(until|unt|break|b|tbreak|jump|j)\s+\S*\d", command):
+            assert shown, f"{doc.name}: `{command}` quotes a line number but shows no output to check"
+        answer = answers[i] if i < len(answers) else ""
+        find_shown(shown, answer, f"{doc.name}: pdb's answer to `{command}`")

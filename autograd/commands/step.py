@@ -27,7 +27,7 @@ def arguments(parser):
                         help="picture format for g and --frames (default: png)")
     parser.add_argument("--html", metavar="PATH",
                         help="instead of stepping here, write a self-contained page that "
-                             "replays the pass in a browser (e.g. out/seed003.html)")
+                             "replays the pass in a browser (e.g. out/desmos.html)")
 
 
 @command("step", "step through a script's backward pass node by node (n, c, b NAME, p NAME, g, q)")
