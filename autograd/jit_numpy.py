@@ -35,7 +35,8 @@ _COMPARE = {"gt": ">", "ge": ">=", "eq": "=="}
 def np_sigmoid(z):
     """σ(z) for an array, stable for every z (the scalar form, both branches at once)."""
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+    d = 1.0 + e
+    return np.where(z >= 0.0, 1.0 / d, e / d)
 
 
 def check(result, op_name, operands, labels):

@@ -4,10 +4,10 @@
 one numpy statement per layer and equation::
 
     z3 = W3 @ a2 + b3                                  # feedforward
-    delta3 = seed * (a3 - Y) * sigmoid_prime(z3)       # BP1
+    delta3 = seed * (a3 - Y) * sigmoid_prime(z3, a3)   # BP1
     dC_db3 = delta3.sum(axis=1, keepdims=True)         # BP3
     dC_dW3 = delta3 @ a2.T                             # BP4
-    delta2 = (W3.T @ delta3) * sigmoid_prime(z2)       # BP2
+    delta2 = (W3.T @ delta3) * sigmoid_prime(z2, a2)   # BP2
 
 A batch is a matrix with **one column per sample**: Nielsen writes a^l as a
 column vector and z^l = w^l a^(l-1) + b^l, so with samples as columns the
@@ -16,15 +16,15 @@ holding w^l_j1 .. w^l_jn; a sum over the batch is a sum along axis 1).
 ``seed`` is 1 for a sum over the batch and 1/m for the mean, where the
 loss puts Nielsen's 1/n.
 
-The activations' derivatives (``sigmoid_prime``) and forwards come from the
-op records of :mod:`autograd.ops`; each loss's cost and ∂C/∂a^L (or δ^L
+The activations' derivatives (``sigmoid_prime(z, a)`` is σ'(z), given
+a = σ(z) too, so it reads a(1 − a) instead of computing σ again) and
+forwards come from the op records of :mod:`autograd.ops`; each loss's cost and ∂C/∂a^L (or δ^L
 directly, when the loss is computed from the logit) are below.  The
 program is a pure function of the weight matrices; :class:`MatrixProgram`
 reads them from the parameter Values and adds the gradients to their
 ``.grad``, so nn's optimisers and ``nn.train`` work with it unchanged.
 """
 
-from autograd import expr as E
 from autograd import ops
 from autograd.jit import compile_source
 
@@ -92,16 +92,11 @@ def activation_source(name, z):
 
 
 def prime_source(name):
-    """The body of ``<name>_prime(z)``: the op's local derivative f'(z) over arrays."""
+    """The body of ``<name>_prime(z, a)``: the op's local derivative f'(z) over
+    arrays, written with a = f(z) where the op's rule uses its output."""
     from autograd.jit_numpy import numpy_source
-    op = _activation_op(name)
-    (local,) = op.local_exprs(1)
-    uses_out = "out" in E.variables(local)
-    env = {"x0": "z", "out": "a"}
-    body = f"return {numpy_source(local, env)}"
-    if uses_out:
-        body = f"a = {op.numpy.format('z')}\n    {body}"
-    return body
+    (local,) = _activation_op(name).local_exprs(1)
+    return f"return {numpy_source(local, {'x0': 'z', 'out': 'a'})}"
 
 
 def _runtime(np):
@@ -163,7 +158,7 @@ def matrix_program(net, loss_name):
         emit(f"    delta{L} = seed * {loss.from_logit[1]}"
              f"  # BP1, from the logit: ∂C_x/∂z^L = a^L − y")
     else:
-        emit(f"    delta{L} = seed * {loss.gradient}{_times_prime(output_activation, f'z{L}')}"
+        emit(f"    delta{L} = seed * {loss.gradient}{_times_prime(output_activation, L)}"
              f"  # BP1: δ^L = ∇_a C ⊙ f'(z^L)")
     gradients = {}
     for index in range(len(layers) - 1, -1, -1):
@@ -178,21 +173,23 @@ def matrix_program(net, loss_name):
         gradients[f"W{l}"] = f"dC_dW{l}"
         if index > 0:
             below = layers[index - 1]
-            emit(f"    delta{l - 1} = (W{l}.T @ delta{l}){_times_prime(below.activation, f'z{l - 1}')}"
+            emit(f"    delta{l - 1} = (W{l}.T @ delta{l}){_times_prime(below.activation, l - 1)}"
                  f"  # BP2: δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ f'(z^l)")
     emit(f"    return C, ({', '.join(gradients[a] for a in args)},)")
     emit("")
     for name in sorted({layer.activation for layer in layers} - {"linear"}):
-        emit(f"def {name}_prime(z):")
+        emit(f"def {name}_prime(z, a):")
         op = _activation_op(name)
-        emit(f'    """{name}\'(z), from autograd.ops.{op.name.upper()}\'s local derivative."""')
+        emit(f'    """{name}\'(z) where a = {name}(z), from autograd.ops.{op.name.upper()}\'s '
+             f'local derivative."""')
         emit(f"    {prime_source(name)}")
         emit("")
     return "\n".join(lines)
 
 
-def _times_prime(activation, z):
-    return "" if activation == "linear" else f" * {activation}_prime({z})"
+def _times_prime(activation, l):
+    """`` * f_prime(z{l}, a{l})``: ⊙ f'(z^l) in BP1 and BP2 (nothing for a linear layer)."""
+    return "" if activation == "linear" else f" * {activation}_prime(z{l}, a{l})"
 
 
 class MatrixProgram:
@@ -312,7 +309,7 @@ class MatrixStep:
         targets = np.array([y for _, y in samples], dtype=float)
         self.X, self.Y = np.ascontiguousarray(inputs.T), np.ascontiguousarray(targets.T)
         self.column = {id(x): i for i, (x, _) in enumerate(samples)}
-        self._last = (None, None, None)   # the last batch's columns and matrices
+        self._last = (None, None, None)   # the last batch's ids and matrices
         from .module import is_frozen
         masks = [np.array([[trainable and not is_frozen(v) for v in row] for row in rows])
                  if trainable else None for _, rows, trainable in program._layout]
@@ -324,12 +321,13 @@ class MatrixStep:
         if self.arrays is None:
             self.arrays = self.program.arrays()
             self.optimizer = optimizer
-        columns = list(map(self.column.__getitem__, map(id, batch_inputs)))
-        last_columns, X, Y = self._last
-        if columns != last_columns:      # the same batch again (full-batch steps): reuse it
+        ids = list(map(id, batch_inputs))
+        last_ids, X, Y = self._last
+        if ids != last_ids:              # not the same batch again (as full-batch steps are)
+            columns = list(map(self.column.__getitem__, ids))
             X, Y = self.X[:, columns], self.Y[:, columns]
-            self._last = (columns, X, Y)
-        seed = 1.0 / len(columns) if loss.reduction == "mean" else 1.0
+            self._last = (ids, X, Y)
+        seed = 1.0 / len(ids) if loss.reduction == "mean" else 1.0
         cost, grads = self.program.gradients(X, Y, seed, self.arrays)
         if hasattr(optimizer, "tick"):
             optimizer.tick()

@@ -83,8 +83,8 @@ def test_the_source_is_nielsen_s_equations_and_is_registered_for_tracebacks():
     program = net.jit_loss(nn.half_squared_error, backend="numpy")
     source = program.source
     for line in ["z3 = W3 @ a2 + b3", "a3 = np_sigmoid(z3)",
-                 "delta3 = seed * (a - Y) * sigmoid_prime(z3)  # BP1",
-                 "delta2 = (W3.T @ delta3) * sigmoid_prime(z2)  # BP2",
+                 "delta3 = seed * (a - Y) * sigmoid_prime(z3, a3)  # BP1",
+                 "delta2 = (W3.T @ delta3) * sigmoid_prime(z2, a2)  # BP2",
                  "dC_db3 = delta3.sum(axis=1, keepdims=True)  # BP3",
                  "dC_dW3 = delta3 @ a2.T  # BP4", "dC_dW2 = delta2 @ a1.T  # BP4"]:
         assert line in source, line
@@ -127,6 +127,22 @@ def test_train_with_the_numpy_backend_equals_the_python_backend(make_optimizer):
     assert all(close(a, b, 1e-11) for a, b in zip(h1, h2))
     assert all(close(a, b, 1e-11) for a, b in zip(w1, w2))
     assert all(close(a, b, 1e-9) for a, b in zip(g1, g2))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_full_batch_training_with_the_numpy_backend_equals_the_python_backend(reduction):
+    """The same batch every step (batch=None), so the numpy backend reuses its
+    matrices: C, weights and grads as the scalar engine's (consistency, 1e-11)."""
+    X, Y = [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0]
+    results = []
+    for backend in ("python", "numpy"):
+        net = nn.MLP([2, 3, 1], seed=0)
+        history = nn.train(net, X, Y, epochs=5, lr=2.0, batch=None, reduction=reduction,
+                           progress=False, backend=backend)
+        results.append((list(history), [p.data for p in net.parameters()]))
+    (h1, w1), (h2, w2) = results
+    assert all(close(a, b, 1e-11) for a, b in zip(h1, h2))
+    assert all(close(a, b, 1e-11) for a, b in zip(w1, w2))
 
 
 def test_a_loss_of_your_own_trains_through_the_traced_program_over_arrays():
