@@ -19,12 +19,13 @@ building a gradient graph costs a few node creations per edge.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, SupportsFloat, overload
 
 from . import engine, expr as E, ops, recording
 from .floats import as_float, left_sum
-from .value import Value, apply, sum_values
+from .value import Value, apply, dot_unchecked, sum_values
 
 __all__ = ["grad", "hessian", "hvp"]
 
@@ -132,13 +133,15 @@ def gradient_graph(output, seed):
     a constant), built by the ops' vjp expressions evaluated on Values.
 
     A node's contributions are added by one Σ node, in the order backward()
-    adds them.  Gradients of named nodes are named ``∂L/∂w1``.
+    adds them; when each is a product (a_k·δ_j through a dot node), by one
+    dot node Σ_i a_i·b_i instead of a × node per product.  Gradients of
+    named nodes are named ``∂L/∂w1``.
     """
     with engine.no_cycle_collection():   # like backward(): it makes no cycles
         order, leaves = engine.order_and_leaves(output)
         before = set(order).union(leaves, (output,))
         top = output.name or "f"
-        terms = {output: [seed]}
+        terms = defaultdict(list, {output: [seed]})
         grads = {}
         for node in reversed(order):
             g = grads[node] = _total(terms.pop(node, ()))
@@ -151,7 +154,7 @@ def gradient_graph(output, seed):
                 found = _vjp_function(node, g)(*node._prev, node, g)
             for parent, term in zip(node._prev, found):
                 if term is not None:
-                    terms.setdefault(parent, []).append(term)
+                    terms[parent].append(term)
         for leaf, parts in terms.items():
             g = grads[leaf] = _total(parts)
             _name(g, top, leaf, before)
@@ -161,15 +164,38 @@ def gradient_graph(output, seed):
 
 def _total(parts):
     """The sum of a node's contributions: None for none, a number if all are numbers
-    (0.0 counts as none), else one Value (one Σ node for several)."""
-    parts = [p for p in parts if isinstance(p, Value) or p != 0.0]
+    (0.0 counts as none), else one Value: a dot node when every contribution is a
+    product of two Values (BP2's Σ_j w_jk δ_j, BP4's Σ_x a_k δ_j), else a Σ node."""
+    if len(parts) > 1 and _ONLY_PRODUCTS.issuperset(map(type, parts)):
+        factors, others = zip(*parts)
+        return dot_unchecked(factors, others, None)
+    parts = [p for p in parts if isinstance(p, (Value, tuple)) or p != 0.0]
     if not parts:
         return None
     if len(parts) == 1:
-        return parts[0]
+        return _built(parts[0])
+    parts = [_built(p) for p in parts]
     if not any(isinstance(p, Value) for p in parts):
         return left_sum(parts)
     return sum_values(parts)
+
+
+# A contribution a·b of two Values is kept as the pair ``(a, b)`` (a tuple: no
+# other contribution is one) until the node's contributions are added, so that
+# several become one dot node.
+_ONLY_PRODUCTS = frozenset((tuple,))
+
+
+def _product(a, b):
+    """a·b: the pair when both are Values, else the product itself."""
+    if isinstance(a, Value) and isinstance(b, Value):
+        return (a, b)
+    return a * b
+
+
+def _built(part):
+    """A contribution as a node (a pair becomes its × node) or a number."""
+    return part[0] * part[1] if part.__class__ is tuple else part
 
 
 def gradient_name(top, node_name):
@@ -206,16 +232,25 @@ def _vjp_function(node, g=None):
     when it is a number, g)."""
     op, parents = node._op, node._prev
     fixed = ops.fixed_operands(node)
+    traced = bool(recording.active) and recording.current().tracer is not None
+    shape = (op, fixed, g, traced)
+    found = _BY_SHAPE.get(shape)    # the functions that read no constant operand's number
+    if found is not None:
+        return found
     exprs, read = _expressions(op, len(parents), fixed)
     constants = tuple((f"x{i}", parents[i].data) for i in read)
     if g is not None:
         constants += (("g", g),)
-    traced = bool(recording.active) and recording.current().tracer is not None
     key = (op, len(parents), fixed, constants, traced)
     found = _FUNCTIONS.get(key)
     if found is None:
         found = _FUNCTIONS[key] = _compile(op, len(parents), exprs, dict(constants), traced)
+    if not read:
+        _BY_SHAPE[shape] = found
     return found
+
+
+_BY_SHAPE: dict[tuple[Any, ...], Callable[..., Any]] = {}
 
 
 _EXPRESSIONS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
@@ -244,12 +279,23 @@ def _compile(op, n, exprs, constants, traced):
     """
     folded = [E.substitute(e, constants) for e in exprs]
     args = [f"x{i}" for i in range(n)] + ["out", "g"]
-    body = ", ".join("None" if e.constant and e.value == 0.0 else _value_source(e, traced)
+    body = ", ".join("None" if e.constant and e.value == 0.0 else _term_source(e, traced)
                      for e in folded)
     source = f"def {op.name}_vjp({', '.join(args)}):\n    return ({body},)\n"
     namespace = dict(_RUNTIME)
     exec(compile(source, f"<chainrule-vjp:{op.name}>", "exec"), namespace)
     return namespace[f"{op.name}_vjp"]
+
+
+def _term_source(expr, traced):
+    """A chain-rule term: a product of two factors stays a pair (see ``_product``);
+    of two operands (always Values: x_i, out, g), written as the pair itself."""
+    if expr.kind == "mul":
+        a, b = (_value_source(x, traced) for x in expr.args)
+        if all(x.kind == "var" for x in expr.args):
+            return f"({a}, {b})"
+        return f"_product({a}, {b})"
+    return _value_source(expr, traced)
 
 
 def _value_source(expr, traced):
@@ -356,4 +402,4 @@ def _where(c, x, y):
 
 
 _RUNTIME = {"_call": _call, "_where": _where, "_div": _div, "_pow": _pow, "_data": _data,
-            "_ieee": _ieee}
+            "_ieee": _ieee, "_product": _product}

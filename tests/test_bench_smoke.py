@@ -150,3 +150,14 @@ def test_without_torch_the_row_is_omitted_and_said(tmp_path):
     targets = {row[0]: row for row in section(run.stdout, "Targets")}
     [torch_target] = [row for name, row in targets.items() if "PyTorch" in name]
     assert torch_target[1:] == ["not measured here", "—"]
+
+
+def test_the_gradient_graph_script_runs_and_reports_its_ratio():
+    """benchmarks/higher_bench.py at a tiny size: it runs and prints both times and
+    the ratio against the 4x target (no timing asserted)."""
+    script = os.path.join(ROOT, "benchmarks", "higher_bench.py")
+    run = subprocess.run([sys.executable, script, "sigmoid", "--samples", "3", "--repeat", "1"],
+                         capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"C\.backward\(\) [\d.]+ ms, grad\(create_graph=True\) [\d.]+ ms: "
+                     r"[\d.]+x \((within|over) the 4x target\)", run.stdout), run.stdout

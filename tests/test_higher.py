@@ -226,3 +226,32 @@ def test_grad_under_no_grad_still_builds_the_gradient_graph_only_where_asked():
         y.backward()
     (g,) = grad(x.sigmoid(), x, create_graph=True)
     assert g.kind == "derived"
+
+
+def test_a_networks_gradient_graph_sums_products_in_dot_nodes_with_backwards_numbers():
+    """Consistency (engine against engine): grad(create_graph=True) on a batch loss
+    of a 2-3-1 network gives backward()'s numbers bit for bit; each weight's
+    Σ_x a_k δ_j over the samples is one dot node, not a × node per sample.
+    Correctness: ∂C/∂w of the gradient against central differences of C."""
+    import nn
+    net = nn.MLP([2, 3, 1], seed=4)
+    X, Y = [[0.5, -1.0], [1.5, 0.25], [-0.75, 2.0]], [[1.0], [0.0], [0.5]]
+    C = nn.half_squared_error([net(x) for x in X], Y, reduction="sum")
+    params = net.parameters()
+    grads = grad(C, params, create_graph=True)
+    net.zero_grad()
+    C.backward()
+    assert [g.data for g in grads] == [p.grad for p in params]
+    w = net.parameter("w2_11")
+    g_w = grads[params.index(w)]
+    assert g_w._op.name == "dot" and len(g_w._prev) == 2 * len(X)
+    assert g_w.name == "∂C/∂w2_11"
+
+    def cost(value):
+        before = w.data
+        w.data = value
+        try:
+            return nn.half_squared_error([net(x) for x in X], Y, reduction="sum").data
+        finally:
+            w.data = before
+    assert math.isclose(g_w.data, central_difference(cost, w.data), rel_tol=1e-7)
