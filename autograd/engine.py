@@ -22,9 +22,7 @@ from __future__ import annotations
 import gc
 import weakref
 from collections.abc import Callable, Generator, Iterable
-from itertools import chain, filterfalse
 from math import isfinite
-from operator import attrgetter
 from typing import TYPE_CHECKING, SupportsFloat, Union
 
 from . import names, recording
@@ -39,10 +37,9 @@ if TYPE_CHECKING:
 #: a node, a node's name, or a list of them (``backward(breakpoint_at=...)``)
 Targets = Union["Value", str, Iterable[Union["Value", str]], None]
 
-__all__ = ["topological_order", "order_and_leaves", "all_nodes", "leaves_of", "backward", "backward_steps",
+__all__ = ["topological_order", "order_and_leaves", "all_nodes", "backward", "backward_steps",
            "gradients", "register_hook", "HookHandle"]
 
-_parents_of = attrgetter("_prev")
 
 
 # ---------------------------------------------------------------------------
@@ -52,17 +49,24 @@ _parents_of = attrgetter("_prev")
 def order_and_leaves(root: Value) -> tuple[list[Value], list[Value]]:
     """``(order, leaves)``: the derived nodes below root, parents first, and the
     leaves they were computed from (a list, each leaf once), found in one
-    depth-first pass.
+    depth-first pass."""
+    order, leaves, _ = _graph(root)
+    return order, leaves
+
+
+def _graph(root: Value) -> tuple[list[Value], list[Value], set[Value]]:
+    """``(order, leaves, seen)``: :func:`order_and_leaves` and the set of every
+    node met (root, derived nodes and leaves).
 
     Each stack entry is a node and an iterator over its parents; a node is
     emitted once that iterator is exhausted, i.e. after all of its parents.
     Each edge is looked at once: a parent already seen costs one set lookup.
     """
     leaves: list[Value] = []
-    if not root._prev:
-        return [], leaves
-    order: list[Value] = []
     seen = {root}
+    if not root._prev:
+        return [], leaves, seen
+    order: list[Value] = []
     mark, emit, leaf = seen.add, order.append, leaves.append
     stack = [(root, iter(root._prev))]
     push, pop = stack.append, stack.pop
@@ -78,7 +82,7 @@ def order_and_leaves(root: Value) -> tuple[list[Value], list[Value]]:
         else:
             pop()
             emit(node)
-    return order, leaves
+    return order, leaves, seen
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -89,11 +93,6 @@ def topological_order(root: Value) -> list[Value]:
     do at a leaf.
     """
     return order_and_leaves(root)[0]
-
-
-def leaves_of(order):
-    """The leaves that the derived nodes in ``order`` were computed from."""
-    return set(filterfalse(_parents_of, chain.from_iterable(map(_parents_of, order))))
 
 
 def all_nodes(root: Value) -> list[Value]:
@@ -140,11 +139,11 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
     targets = _resolve_targets(root, breakpoint_at)
     with no_cycle_collection():
         try:
-            order, leaves = order_and_leaves(root)
+            order, leaves, seen = _graph(root)
         except BaseException as err:   # Ctrl-C while ordering: nothing has changed yet
             _stopped_at(err, None, restored=False)
             raise
-        if targets or anomaly or (_hooked and _any_hooked(order, leaves)):
+        if targets or anomaly or (_hooked and _any_hooked(seen)):
             for _ in _walk(root, grad, targets, anomaly, order, leaves):
                 pass
         elif not order:
@@ -381,17 +380,10 @@ def _has_hooks(node):
     return getattr(node, "_hooks", None) is not None
 
 
-def _any_hooked(order, leaves):
-    """True when a node with hooks is in this graph (cost: the number of hooked nodes,
-    and a set of the order only when some hooked node is not a leaf here)."""
-    hooked = list(_hooked)
-    leaves = set(leaves)
-    if all(node in leaves for node in hooked):
-        return bool(hooked)
-    if any(node in leaves for node in hooked):
-        return True
-    derived = set(order)
-    return any(node in derived for node in hooked)
+def _any_hooked(seen):
+    """True when a node with hooks is among ``seen``, the nodes of this graph (cost:
+    one set lookup per hooked node)."""
+    return any(node in seen for node in list(_hooked))
 
 
 class HookHandle:

@@ -258,6 +258,9 @@ _COMPARE = {
     "eq": lambda a, b: 1.0 if a == b else 0.0,
 }
 
+#: the comparisons as Python (and numpy) write them
+COMPARISONS = {"gt": ">", "ge": ">=", "eq": "=="}
+
 #: how the structural kinds evaluate on floats (IEEE: never raises)
 ARITHMETIC = {
     "add": lambda a, b: a + b,

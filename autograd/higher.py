@@ -323,7 +323,6 @@ def _value_source(expr, traced):
     return f"_call({kind!r}, {', '.join(a)})"
 
 
-_PY_COMPARE = {"gt": ">", "ge": ">=", "eq": "=="}
 
 
 def _number_source(expr):
@@ -334,8 +333,8 @@ def _number_source(expr):
     if kind == "var":
         return f"_data({expr.value})"
     a = [_number_source(x) for x in expr.args]
-    if kind in _PY_COMPARE:
-        return f"({a[0]} {_PY_COMPARE[kind]} {a[1]})"
+    if kind in E.COMPARISONS:
+        return f"({a[0]} {E.COMPARISONS[kind]} {a[1]})"
     if kind == "and":
         return f"({a[0]} and {a[1]})"
     return f"_ieee({kind!r}, {', '.join(a)})"

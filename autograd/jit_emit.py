@@ -113,7 +113,6 @@ def literal(x):
 
 # Python's precedences, low to high
 _COND, _OR, _AND, _CMP, _SUM, _PROD, _UNARY, _ATOM = 0, 1, 2, 4, 5, 6, 7, 9
-_PY_COMPARE = {"gt": ">", "ge": ">=", "eq": "=="}
 
 
 def expression_source(expr, env):
@@ -135,9 +134,9 @@ def _is_simple(text):
 def _condition(expr, env):
     """A condition as a Python boolean expression."""
     kind = expr.kind
-    if kind in _PY_COMPARE:
+    if kind in E.COMPARISONS:
         a, b = (_source(x, env) for x in expr.args)
-        return f"{_wrap(a, _SUM)} {_PY_COMPARE[kind]} {_wrap(b, _SUM)}", _CMP
+        return f"{_wrap(a, _SUM)} {E.COMPARISONS[kind]} {_wrap(b, _SUM)}", _CMP
     if kind == "and":
         a, b = (_condition(x, env) for x in expr.args)
         return f"{_wrap(a, _CMP)} and {_wrap(b, _CMP)}", _AND
@@ -173,7 +172,7 @@ def _source(expr, env):
         c = _condition(args[0], env)
         x, y = _source(args[1], env), _source(args[2], env)
         return f"({_wrap(x, _OR)} if {_wrap(c, _OR)} else {_wrap(y, _COND)})", _ATOM
-    if kind in _PY_COMPARE or kind == "and":
+    if kind in E.COMPARISONS or kind == "and":
         return f"(1.0 if {_condition(expr, env)[0]} else 0.0)", _ATOM
     op = ops.OPS[kind]
     sources = [_source(x, env)[0] for x in args]

@@ -17,8 +17,9 @@ numpy is optional: importing this module without it raises an ImportError
 that says which extra to install.
 """
 
+from . import expr as E
 from . import ops
-from .jit_emit import LineInfo, Program, _Emitter, _wrap, literal
+from .jit_emit import _ATOM, _PROD, _SUM, _UNARY, LineInfo, Program, _Emitter, _wrap, literal
 
 try:
     import numpy as np
@@ -28,8 +29,6 @@ except ImportError:  # pragma: no cover - exercised in a subprocess test
 
 __all__ = ["generate_numpy", "HELPERS"]
 
-_ATOM, _PROD, _SUM, _UNARY, _CMP, _AND = 9, 6, 5, 7, 4, 2
-_COMPARE = {"gt": ">", "ge": ">=", "eq": "=="}
 
 
 def np_sigmoid(z):
@@ -93,9 +92,9 @@ def numpy_source(expr, env):
 
 def _condition(expr, env):
     kind = expr.kind
-    if kind in _COMPARE:
+    if kind in E.COMPARISONS:
         a, b = (_source(x, env) for x in expr.args)
-        return f"({_wrap(a, _SUM)} {_COMPARE[kind]} {_wrap(b, _SUM)})", _ATOM
+        return f"({_wrap(a, _SUM)} {E.COMPARISONS[kind]} {_wrap(b, _SUM)})", _ATOM
     if kind == "and":
         a, b = (_condition(x, env) for x in expr.args)
         return f"({a[0]} & {b[0]})", _ATOM
@@ -125,7 +124,7 @@ def _source(expr, env):
         c = _condition(args[0], env)
         x, y = _source(args[1], env), _source(args[2], env)
         return f"np.where({c[0]}, {x[0]}, {y[0]})", _ATOM
-    if kind in _COMPARE or kind == "and":
+    if kind in E.COMPARISONS or kind == "and":
         return f"np.where({_condition(expr, env)[0]}, 1.0, 0.0)", _ATOM
     op = ops.OPS[kind]
     sources = [_source(x, env)[0] for x in args]
