@@ -61,24 +61,44 @@ def _graph(root: Value) -> tuple[list[Value], list[Value], set[Value]]:
     Each stack entry is a node and an iterator over its parents; a node is
     emitted once that iterator is exhausted, i.e. after all of its parents.
     Each edge is looked at once: a parent already seen costs one set lookup.
+    A node whose parents have all been seen is emitted at once, without a
+    stack entry: none of them can still be on the stack (that would be a
+    cycle), so all of them are emitted already.  (On a network, that is
+    every neuron of a sample after the first: ``seen.issuperset`` checks its
+    weights and inputs in C.)  So is a one-parent node such as a = σ(z) whose
+    parent is new but has all of its own parents seen: z, then a.  The order
+    is the plain depth-first one either way.
     """
     leaves: list[Value] = []
     seen = {root}
     if not root._prev:
         return [], leaves, seen
     order: list[Value] = []
-    mark, emit, leaf = seen.add, order.append, leaves.append
+    mark, emit, leaf, all_seen = seen.add, order.append, leaves.append, seen.issuperset
     stack = [(root, iter(root._prev))]
     push, pop = stack.append, stack.pop
     while stack:
         node, parents = stack[-1]
         for parent in parents:
-            if parent not in seen:
-                mark(parent)
-                if parent._prev:
-                    push((parent, iter(parent._prev)))
-                    break
+            if parent in seen:
+                continue
+            mark(parent)
+            grandparents = parent._prev
+            if not grandparents:
                 leaf(parent)
+            elif all_seen(grandparents):
+                emit(parent)
+            elif len(grandparents) == 1 and all_seen(grandparents[0]._prev):
+                only = grandparents[0]   # new, and every parent of it seen
+                mark(only)
+                if only._prev:
+                    emit(only)
+                else:
+                    leaf(only)
+                emit(parent)
+            else:
+                push((parent, iter(grandparents)))
+                break
         else:
             pop()
             emit(node)

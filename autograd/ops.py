@@ -564,16 +564,33 @@ def dot_backward(node, upstream):
     return contributions
 
 
+class SharedParents(tuple):
+    """The parents of a dot node in which one node is both a weight and an
+    input (``dot([x, y], [y, x])``): :func:`dot_accumulate` adds their
+    contributions in parents order, all weights first."""
+
+    __slots__ = ()
+
+
 def dot_accumulate(node, upstream):
-    """dot_backward's contributions added straight into the parents' grads, in
-    parents order: w_1..w_n get a_k·upstream, a_1..a_n get w_k·upstream, b gets upstream."""
+    """dot_backward's contributions added straight into the parents' grads:
+    w_k gets a_k·upstream, a_k gets w_k·upstream, b gets upstream.
+
+    Every parent receives its contributions in parents order.  When no node is
+    both a weight and an input, one loop over the pairs (w_k, a_k) does that;
+    otherwise (:class:`SharedParents`) the weights' loop comes first."""
     parents = node._prev
     n = len(parents) // 2
-    weights, inputs = parents[:n], parents[n:2 * n]
-    for w, a in zip(weights, inputs):
-        w.grad += a.data * upstream
-    for w, a in zip(weights, inputs):
-        a.grad += w.data * upstream
+    inputs = parents[n:2 * n]   # zip(parents, inputs) pairs w_k with a_k, then stops
+    if parents.__class__ is tuple:
+        for w, a in zip(parents, inputs):
+            w.grad += a.data * upstream
+            a.grad += w.data * upstream
+    else:
+        for w, a in zip(parents, inputs):
+            w.grad += a.data * upstream
+        for w, a in zip(parents, inputs):
+            a.grad += w.data * upstream
     if len(parents) & 1:
         parents[2 * n].grad += upstream
 

@@ -13,12 +13,12 @@ modes of :mod:`autograd.recording` are consulted).  Derivatives live in
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence, Set as AbstractSet
 from typing import TYPE_CHECKING, Any, SupportsFloat, Union
 
 from . import engine, ops, recording
 from .floats import as_float, left_sum
-from .ops import ADD, CONSTANT, DOT, LEAF, MUL, NEG, PARAMETER, SUM, Op, describe
+from .ops import ADD, CONSTANT, DOT, LEAF, MUL, NEG, PARAMETER, SUM, Op, SharedParents, describe
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -425,23 +425,29 @@ def dot(weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand | N
 
 def dot_unchecked(weights: tuple[Value, ...], inputs: tuple[Value, ...], bias: Value | None) -> Value:
     """:func:`dot` for callers that pass tuples of Values of equal length."""
-    return _dot_node(weights, inputs, [a.data for a in inputs], bias)
+    return _dot_node(weights, inputs, [a.data for a in inputs], bias,
+                     tuple if set(weights).isdisjoint(inputs) else SharedParents)
 
 
 def dot_layer(rows: Sequence[tuple[Value, ...]], inputs: tuple[Value, ...],
-              biases: Sequence[Value | None]) -> list[Value]:
+              biases: Sequence[Value | None], weights: AbstractSet[Value]) -> list[Value]:
     """z_j = Σ_k w_jk a_k + b_j for each weight row w_j and bias b_j (None: no
-    bias): one dot node per row, the inputs' numbers read once (nn layers)."""
+    bias): one dot node per row, the inputs' numbers read once (nn layers).
+    ``weights`` is a set holding every Value of ``rows`` (a layer's parameters),
+    to tell at once whether an input is also a weight."""
     numbers = [a.data for a in inputs]
-    return [_dot_node(weights, inputs, numbers, bias) for weights, bias in zip(rows, biases)]
+    kind = tuple if weights.isdisjoint(inputs) else SharedParents
+    return [_dot_node(row, inputs, numbers, bias, kind) for row, bias in zip(rows, biases)]
 
 
 def _dot_node(weights: tuple[Value, ...], inputs: tuple[Value, ...], numbers: list[float],
-              bias: Value | None) -> Value:
-    """The dot node of ``weights`` and ``inputs`` (whose numbers are ``numbers``)."""
+              bias: Value | None, kind: type[tuple]) -> Value:
+    """The dot node of ``weights`` and ``inputs`` (whose numbers are ``numbers``);
+    ``kind`` is tuple, or SharedParents when a weight is also an input."""
     data = -0.0   # the products added left to right (a plain loop beats map() here)
     for w, a in zip(weights, numbers):
         data += w.data * a
-    if bias is None:
-        return make(data, weights + inputs, DOT)
-    return make(data + bias.data, weights + inputs + (bias,), DOT)
+    parents = weights + inputs if bias is None else weights + inputs + (bias,)
+    if kind is not tuple:
+        parents = kind(parents)
+    return make(data if bias is None else data + bias.data, parents, DOT)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, SupportsFloat
 
@@ -326,7 +327,9 @@ class Layer(Module):
         self._z_names = tuple(neuron._z_name for neuron in self.neurons)
         self._a_names = tuple(neuron._a_name for neuron in self.neurons)
         self._input_names = self.neurons[0]._input_names
-        self._weighted_inputs = dot_layer if fused else elementary_layer
+        every_weight = frozenset(w for row in self._weight_rows for w in row)
+        self._weighted_inputs = (partial(dot_layer, weights=every_weight) if fused
+                                 else elementary_layer)
         self._frozen_found = (None, False)   # (frozen_version(), any parameter frozen?)
         self.z, self.a = [], []
 

@@ -97,14 +97,18 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
     Returns C (a float) as it was before the update.  The cyclic garbage
     collector is paused meanwhile: the step's nodes form no cycles, and its
     collections would walk them again and again (about a tenth of the time).
+    The graph is let go before the collector resumes, so that reference
+    counting frees it and no collection walks it on the way out.
     """
     optimizer.zero_grad()
     with no_cycle_collection():
         outputs = [net(x) for x in batch_inputs]
         cost = loss(outputs, batch_targets)
         cost.backward()
+        value = cost.data
+        del outputs, cost
     optimizer.step()
-    return cost.data
+    return value
 
 
 class jit_step:

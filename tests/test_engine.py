@@ -72,6 +72,39 @@ def test_topological_order_puts_parents_first_and_each_node_once():
     assert len(set(map(id, order))) == len(order)
 
 
+def _textbook_order(root):
+    """Depth-first post-order written the textbook way (recursive): each
+    node after its parents, parents in the order they were recorded."""
+    order, leaves, seen = [], [], set()
+
+    def visit(node):
+        seen.add(node)
+        for parent in node._prev:
+            if parent not in seen:
+                visit(parent)
+        (order if node._prev else leaves).append(node)
+
+    visit(root)
+    return order, leaves
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_order_and_leaves_are_the_textbook_depth_first_order(seed):
+    """The shortcuts in order_and_leaves (a node whose parents are all seen, a
+    one-parent chain) keep the plain depth-first order: oracle, a recursive DFS."""
+    import nn
+    from autograd.engine import order_and_leaves
+
+    rng = random.Random(seed)
+    if seed % 2:
+        root = random_graph(rng, [Value(rng.uniform(-1, 1)) for _ in range(4)], 60)
+    else:   # a network over a batch: shared weights, one-parent activations
+        net = nn.MLP([2, 3, 2], activation=rng.choice(["relu", "sigmoid", "linear"]))
+        root = nn.half_squared_error([net([rng.random(), rng.random()]) for _ in range(5)],
+                                     [[0.0, 1.0]] * 5)
+    assert order_and_leaves(root) == _textbook_order(root)
+
+
 def test_shared_subexpression_sums_both_paths():
     # f = s*s + s with s = x*y: df/dx = (2s + 1) y
     x, y = Value(1.5), Value(-0.5)

@@ -374,3 +374,22 @@ def test_load_state_dict_accepts_ints_and_keeps_nodes():
     nodes = net.parameters()
     net.load_state_dict({"w2_11": 1, "b2_1": 2, "w3_11": 3, "b3_1": 4.5})
     assert net.parameters() == nodes and [p.data for p in nodes] == [1.0, 2.0, 3.0, 4.5]
+
+
+def test_a_layer_fed_one_of_its_own_weights_adds_that_weights_gradient_in_parents_order():
+    """z = w_11 a_1 + w_12 a_2 + b with a_1 = w_12 itself, and C = z + c·w_12.
+    By hand, in parents order (c·w_12 reaches w_12 first, then the dot node's
+    weight w_12, times a_2 = x, then its input a_1, times w_11):
+    ∂C/∂w_12 = (c + x) + w_11.  The other order, (c + w_11) + x, has other bits
+    here.  backward() and gradients() agree bit for bit."""
+    from autograd.engine import gradients
+
+    net = nn.MLP([2, 1], activation="linear", weights=[[[0.1, 0.5]]], biases=[[0.0]])
+    w11, w12 = net.layers[0].neurons[0].weights
+    x, c = 0.2, 0.3
+    expected = (c + x) + 0.1
+    assert expected != (c + 0.1) + x
+    C = net([w12, x])[0] + w12 * c
+    C.backward()
+    assert w12.grad == expected
+    assert gradients(net([w12, x])[0] + w12 * c)[w12] == expected

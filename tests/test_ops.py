@@ -107,6 +107,31 @@ def test_dot_without_bias_and_sum_values():
     assert s.data == 9.0 and w.grad == 1.0 and x.grad == 1.0
 
 
+def test_dot_adds_a_node_that_is_both_weight_and_input_weights_first():
+    """x is dot's second weight (times b) and its first input (times a), and x·c
+    reaches x first.  Oracle: the chain rule summed by hand in parents order,
+    ((c + b) + a); the pairwise order (c + a) + b has other bits here, so the
+    test tells them apart.  backward, gradients() and the jit agree bit for bit."""
+    from autograd import jit
+    from autograd.engine import gradients
+
+    a, b, c = Value(0.1, name="a"), Value(0.2, name="b"), Value(0.3, name="c")
+
+    def f(x):
+        return dot([a, x], [x, b]) + x * c
+
+    expected = (0.3 + 0.2) + 0.1
+    assert expected != (0.3 + 0.1) + 0.2
+    x = Value(0.7, name="x")
+    root = f(x)
+    root.backward()
+    assert x.grad == expected
+    assert gradients(f(x))[x] == expected
+    a.grad = b.grad = c.grad = 0.0
+    _, (gx,) = jit(f).trace(0.7, input_grads=True)(0.7, input_grads=True)
+    assert gx == expected
+
+
 def test_dot_length_mismatch_names_both_sizes():
     with pytest.raises(ValueError, match="2 weights but 1 inputs"):
         dot([Value(1.0), Value(2.0)], [Value(1.0)])
