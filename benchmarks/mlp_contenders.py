@@ -372,6 +372,95 @@ class FloatFloor:
     step = loss
 
 
+# ---------------------------------------------------------------------------
+# the gradient floor: backprop written by hand on plain floats
+# ---------------------------------------------------------------------------
+
+def _relu_prime(z, a):
+    return 1.0 if z > 0.0 else 0.0
+
+
+def _sigmoid_prime(z, a):
+    return a * (1.0 - a)
+
+
+def _linear_prime(z, a):
+    return 1.0
+
+
+class FloatBackprop:
+    """Forward and BP1-BP4 written by hand on lists of floats, every dot product
+    a C-level ``sum(map(mul, ...))``: the least pure Python can do for a gradient.
+
+    Per sample: z^l = W^l a^(l-1) + b^l row by row (one C sum each), BP1
+    δ^L = (a^L − y) ⊙ σ'(z^L), BP2 δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ σ'(z^l) column by
+    column.  After the samples, BP3 ∂C/∂b_j = Σ_x δ_j and BP4
+    ∂C/∂w_jk = Σ_x δ_j a_k, each one C sum over the samples.  Three dense passes
+    over the weights per sample (forward, BP2, BP4) where the floor makes one.
+    """
+
+    def __init__(self, problem):
+        from micrograd_ext import stable_sigmoid
+        functions = {"relu": (_relu, _relu_prime), "sigmoid": (stable_sigmoid, _sigmoid_prime),
+                     "linear": (_identity, _linear_prime)}
+        self.W = [[list(row) for row in w_l] for w_l in problem.weights]
+        self.b = [list(b_l) for b_l in problem.biases]
+        self.f = [functions[name] for name in problem.activations]
+        self.data = list(zip(problem.inputs, problem.targets))
+        self.lr = problem.lr
+        self.dW, self.db = [], []
+
+    def gradient(self):
+        """C = Σ_x ½ (y − a^L)², and ∂C/∂w, ∂C/∂b in self.dW, self.db."""
+        L = len(self.W)
+        columns = [list(zip(*W)) for W in self.W]          # (W^l)ᵀ, for BP2
+        inputs_of = [[] for _ in range(L)]                  # a^(l-1) of every sample
+        deltas_of = [[] for _ in range(L)]                  # δ^l of every sample
+        total = 0.0
+        for x, y in self.data:
+            a, zs, acts = list(x), [], []
+            for l, (W, b, (f, _)) in enumerate(zip(self.W, self.b, self.f)):
+                inputs_of[l].append(a)
+                z = [sum(map(mul, row, a), bias) for row, bias in zip(W, b)]
+                a = [f(v) for v in z]
+                zs.append(z)
+                acts.append(a)
+            d = a[0] - y
+            total += 0.5 * d * d
+            prime = self.f[-1][1]
+            delta = [d * prime(zs[-1][0], a[0])]                                  # BP1
+            for l in range(L - 1, -1, -1):
+                deltas_of[l].append(delta)
+                if l:
+                    prime = self.f[l - 1][1]
+                    back = [sum(map(mul, col, delta)) for col in columns[l]]
+                    delta = [g * prime(z, a) for g, z, a in zip(back, zs[l - 1], acts[l - 1])]  # BP2
+        self.db = [[sum(d_j) for d_j in zip(*deltas_of[l])] for l in range(L)]                # BP3
+        self.dW = []
+        for l in range(L):                                                                    # BP4
+            by_neuron, by_input = list(zip(*deltas_of[l])), list(zip(*inputs_of[l]))
+            self.dW.append([[sum(map(mul, d_j, a_k)) for a_k in by_input] for d_j in by_neuron])
+        return total
+
+    def step(self):
+        cost = self.gradient()
+        lr = self.lr
+        for W, b, dW, db in zip(self.W, self.b, self.dW, self.db):
+            for row, drow in zip(W, dW):
+                row[:] = [w - lr * g for w, g in zip(row, drow)]
+            b[:] = [v - lr * g for v, g in zip(b, db)]
+        return cost
+
+    def _flat(self, Ws, bs):
+        return [v for W, b in zip(Ws, bs) for row, bias in zip(W, b) for v in (*row, bias)]
+
+    def grads(self):
+        return self._flat(self.dW, self.db)
+
+    def weights(self):
+        return self._flat(self.W, self.b)
+
+
 def max_difference(a, b):
     """max_i |a_i − b_i| / max(1, |b_i|): 0 when the lists agree exactly."""
     if len(a) != len(b):
