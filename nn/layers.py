@@ -537,18 +537,27 @@ class MLP(Module):
         ``loss(net(x), y).backward()`` would, without building nodes.
         """
         from autograd.jit import BACKENDS, jit_loss
-        from .losses import LOSS_NAMES, half_squared_error
+        from .losses import LOSS_NAMES, LOSSES, half_squared_error
         loss = loss or half_squared_error
         if backend not in BACKENDS:
             raise ValueError(f"jit_loss: backend must be one of {', '.join(map(repr, BACKENDS))}, "
                              f"got {backend!r}")
-        name = LOSS_NAMES.get(loss) if callable(loss) else loss
+        if isinstance(loss, str):
+            if loss not in LOSSES:
+                raise ValueError(f"jit_loss: unknown loss {loss!r}; known: "
+                                 f"{', '.join(map(repr, LOSSES))} or a function "
+                                 f"loss(outputs, targets) -> Value")
+            name, function = loss, LOSSES[loss].sample
+        elif callable(loss):
+            name, function = LOSS_NAMES.get(loss), loss
+        else:
+            raise TypeError(f"jit_loss: loss must be a name ({', '.join(map(repr, LOSSES))}) or "
+                            f"a function loss(outputs, targets) -> Value, got "
+                            f"{type(loss).__name__} {loss!r}")
         if backend == "numpy" and name is not None:
             from .matrix import MatrixProgram
             return MatrixProgram(self, name)
-        # (loss is a function here, unless a name was given with backend="python", which
-        # jit_loss does not take: the first call then raises TypeError)
-        return jit_loss(self, loss, self.sizes[0], backend=backend)  # type: ignore[arg-type]
+        return jit_loss(self, function, self.sizes[0], backend=backend)
 
     def __repr__(self):
         frozen = len(self.frozen())

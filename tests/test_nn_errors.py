@@ -211,3 +211,20 @@ def test_train_takes_numpy_arrays():
     net = nn.MLP([2, 3, 1], seed=1)
     history = nn.train(net, X, Y, epochs=2, lr=0.5, progress=False)
     assert len(history) == 2 and all(np.isfinite(history))
+
+
+def test_jit_loss_takes_a_name_with_either_backend_and_refuses_unknown_ones():
+    """net.jit_loss("cross_entropy") is net.jit_loss(nn.cross_entropy) with the
+    Python backend too (consistency: the same C and gradients as the function)."""
+    net = nn.MLP([2, 3, 2], seed=3)
+    by_name = net.jit_loss("cross_entropy")
+    C_name = by_name(0.5, -0.2, 0.0, 1.0)
+    grads_name = [p.grad for p in net.parameters()]
+    net.zero_grad()
+    C_function = net.jit_loss(nn.cross_entropy)(0.5, -0.2, 0.0, 1.0)
+    assert C_name == C_function
+    assert grads_name == [p.grad for p in net.parameters()]
+    with raises(ValueError, "jit_loss: unknown loss 'squared'", "'half_squared_error'"):
+        net.jit_loss("squared")
+    with raises(TypeError, "jit_loss: loss must be a name", "got int 3"):
+        net.jit_loss(3)

@@ -97,3 +97,18 @@ def test_frames_and_g(tmp_path):
     assert picture.read_bytes()[:4] == b"\x89PNG"
     frames = sorted(p.name for p in (tmp_path / "frames").iterdir())
     assert frames == [f"step_{i:03d}.png" for i in range(1, 8)]
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`chainrule ops | head -1` once head has gone: every write meets a closed
+    pipe.  The command stops quietly (status 1, as Python's docs do on EPIPE)."""
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    read_end, write_end = os.pipe()
+    os.close(read_end)   # the reader is gone before the first write
+    try:
+        r = subprocess.run([*CHAINRULE, "ops"], stdout=write_end, stderr=subprocess.PIPE,
+                           cwd=ROOT, env=env, timeout=60)
+    finally:
+        os.close(write_end)
+    assert r.returncode == 1
+    assert r.stderr == b""
