@@ -542,6 +542,7 @@ class MLP(Module):
         if backend not in BACKENDS:
             raise ValueError(f"jit_loss: backend must be one of {', '.join(map(repr, BACKENDS))}, "
                              f"got {backend!r}")
+        name: str | None
         if isinstance(loss, str):
             if loss not in LOSSES:
                 raise ValueError(f"jit_loss: unknown loss {loss!r}; known: "
