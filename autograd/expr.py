@@ -9,7 +9,7 @@ Called once with :class:`Expr` variables, that lambda gives a tree.  The
 tree is then *read* by every feature that needs the derivative:
 
 * :func:`evaluate` computes it on floats (IEEE 754: it never raises);
-* :mod:`autograd.jit_emit` writes it as Python source;
+* :mod:`autograd.expr_source` writes it as source (Python, or numpy over arrays);
 * :mod:`autograd.notation` prints it in the textbook's notation;
 * :mod:`autograd.higher` evaluates it on Values, so a gradient is a graph.
 

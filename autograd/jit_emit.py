@@ -32,6 +32,7 @@ from operator import add as _add
 from operator import attrgetter
 from operator import mul as _mul
 
+from .expr_source import ATOM, COND, CMP, AND, OR, PROD, SUM, SourceWriter, literal, wrap
 from .floats import idiv, iexp, ilog, ipow, left_sum
 from .notation import TextNotation, forward_expr, local_rules, number, short_names
 from .ops import CONSTANT
@@ -70,7 +71,7 @@ _RESERVED = frozenset(HELPERS) | frozenset(keyword.kwlist) | {
 
 
 # ---------------------------------------------------------------------------
-# Names and literals
+# Names
 # ---------------------------------------------------------------------------
 
 def sanitize(name):
@@ -97,91 +98,55 @@ class Names:
         return name
 
 
-def literal(x):
-    """A float as Python source that is safe as an operand: ``0.5``, ``(-0.3)``, ``inf``."""
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "(-inf)"
-    text = repr(float(x))
-    return f"({text})" if text.startswith("-") else text
-
-
 # ---------------------------------------------------------------------------
 # Expressions as Python source (the backward pass)
 # ---------------------------------------------------------------------------
-
-# Python's precedences, low to high
-_COND, _OR, _AND, _CMP, _SUM, _PROD, _UNARY, _ATOM = 0, 1, 2, 4, 5, 6, 7, 9
-
-
-def expression_source(expr, env):
-    """Python source of a derivative expression; ``env`` maps variables to
-    source (names or literals).  IEEE helpers stand where Python would raise."""
-    return _source(expr, env)[0]
-
-
-def _wrap(src, min_prec):
-    text, prec = src
-    return text if prec >= min_prec else f"({text})"
-
 
 def _is_simple(text):
     return re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*|\{\w+\}|\(?-?[0-9.e+-]+\)?|inf|nan|\(-inf\)",
                         text) is not None
 
 
-def _condition(expr, env):
-    """A condition as a Python boolean expression."""
-    kind = expr.kind
-    if kind in E.COMPARISONS:
-        a, b = (_source(x, env) for x in expr.args)
-        return f"{_wrap(a, _SUM)} {E.COMPARISONS[kind]} {_wrap(b, _SUM)}", _CMP
-    if kind == "and":
-        a, b = (_condition(x, env) for x in expr.args)
-        return f"{_wrap(a, _CMP)} and {_wrap(b, _CMP)}", _AND
-    return _source(expr, env)
+class PythonSource(SourceWriter):
+    """Expressions as Python over floats; IEEE helpers stand where Python would
+    raise (``idiv``, ``ipow``, ``ilog``, ...)."""
 
-
-def _source(expr, env):
-    kind = expr.kind
-    if kind == "const":
-        return literal(expr.value), _ATOM
-    if kind == "var":
-        return env[expr.value], _ATOM
-    args = expr.args
-    if kind in ("add", "sub"):
-        a, b = (_source(x, env) for x in args)
-        op = " + " if kind == "add" else " - "
-        return f"{_wrap(a, _SUM)}{op}{_wrap(b, _SUM + 1)}", _SUM
-    if kind == "mul":
-        a, b = (_source(x, env) for x in args)
-        return f"{_wrap(a, _PROD)} * {_wrap(b, _PROD + 1)}", _PROD
-    if kind == "div":
-        a, b = (_source(x, env) for x in args)
-        divisor = args[1]
+    def divide(self, a, b, divisor):
         if divisor.constant and divisor.value != 0.0:
-            return f"{_wrap(a, _PROD)} / {_wrap(b, _PROD + 1)}", _PROD
-        return f"idiv({a[0]}, {b[0]})", _ATOM
-    if kind == "neg":
-        return "-" + _wrap(_source(args[0], env), _UNARY), _UNARY
-    if kind == "pow":
-        a, b = (_source(x, env) for x in args)
-        return f"ipow({a[0]}, {b[0]})", _ATOM
-    if kind == "where":
-        c = _condition(args[0], env)
-        x, y = _source(args[1], env), _source(args[2], env)
-        return f"({_wrap(x, _OR)} if {_wrap(c, _OR)} else {_wrap(y, _COND)})", _ATOM
-    if kind in E.COMPARISONS or kind == "and":
-        return f"(1.0 if {_condition(expr, env)[0]} else 0.0)", _ATOM
-    op = ops.OPS[kind]
-    sources = [_source(x, env)[0] for x in args]
-    helper = _IEEE_HELPERS.get(kind)
-    if helper is not None:
-        return f"{helper}({', '.join(sources)})", _ATOM
-    if op.source is not None and not callable(op.source) and all(map(_is_simple, sources)):
-        return f"({op.source.format(*sources)})", _ATOM
-    return f"{kind}({', '.join(sources)})", _ATOM
+            return f"{wrap(a, PROD)} / {wrap(b, PROD + 1)}", PROD
+        return f"idiv({a[0]}, {b[0]})", ATOM
+
+    def power(self, a, b):
+        return f"ipow({a[0]}, {b[0]})", ATOM
+
+    def choose(self, c, x, y):
+        return f"({wrap(x, OR)} if {wrap(c, OR)} else {wrap(y, COND)})", ATOM
+
+    def indicator(self, c):
+        return f"(1.0 if {c[0]} else 0.0)", ATOM
+
+    def compare(self, a, symbol, b):
+        return f"{wrap(a, SUM)} {symbol} {wrap(b, SUM)}", CMP
+
+    def both(self, a, b):
+        return f"{wrap(a, CMP)} and {wrap(b, CMP)}", AND
+
+    def truth(self, x):
+        return x
+
+    def call(self, op, sources):
+        helper = _IEEE_HELPERS.get(op.name)
+        if helper is not None:
+            return f"{helper}({', '.join(sources)})", ATOM
+        if op.source is not None and not callable(op.source) and all(map(_is_simple, sources)):
+            return f"({op.source.format(*sources)})", ATOM
+        return f"{op.name}({', '.join(sources)})", ATOM
+
+
+def expression_source(expr, env):
+    """Python source of a derivative expression; ``env`` maps variables to
+    source (names or literals).  IEEE helpers stand where Python would raise."""
+    return PythonSource(env).write(expr)
 
 
 # ---------------------------------------------------------------------------

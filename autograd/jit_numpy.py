@@ -17,9 +17,9 @@ numpy is optional: importing this module without it raises an ImportError
 that says which extra to install.
 """
 
-from . import expr as E
 from . import ops
-from .jit_emit import _ATOM, _PROD, _SUM, _UNARY, LineInfo, Program, _Emitter, _wrap, literal
+from .expr_source import ATOM, PROD, SUM, SourceWriter, wrap
+from .jit_emit import LineInfo, Program, _Emitter
 
 try:
     import numpy as np
@@ -85,56 +85,45 @@ for _op in ops.OPS.values():
 # Expressions over arrays
 # ---------------------------------------------------------------------------
 
-def numpy_source(expr, env):
-    """numpy source of a derivative expression (IEEE: inf and nan, never an error)."""
-    return _source(expr, env)[0]
+class NumpySource(SourceWriter):
+    """Expressions over numpy arrays: numpy's own IEEE division and powers,
+    branches as ``np.where`` (both sides computed, one kept per sample)."""
 
+    def divide(self, a, b, divisor):
+        return f"{wrap(a, PROD)} / {wrap(b, PROD + 1)}", PROD
 
-def _condition(expr, env):
-    kind = expr.kind
-    if kind in E.COMPARISONS:
-        a, b = (_source(x, env) for x in expr.args)
-        return f"({_wrap(a, _SUM)} {E.COMPARISONS[kind]} {_wrap(b, _SUM)})", _ATOM
-    if kind == "and":
-        a, b = (_condition(x, env) for x in expr.args)
-        return f"({a[0]} & {b[0]})", _ATOM
-    src = _source(expr, env)
-    return f"({src[0]} != 0.0)", _ATOM
+    def power(self, a, b):
+        return f"np.power({a[0]}, {b[0]})", ATOM
 
+    def choose(self, c, x, y):
+        return f"np.where({c[0]}, {x[0]}, {y[0]})", ATOM
 
-def _source(expr, env):
-    kind = expr.kind
-    if kind == "const":
-        return literal(expr.value), _ATOM
-    if kind == "var":
-        return env[expr.value], _ATOM
-    args = expr.args
-    if kind in ("add", "sub"):
-        a, b = (_source(x, env) for x in args)
-        return f"{_wrap(a, _SUM)} {'+' if kind == 'add' else '-'} {_wrap(b, _SUM + 1)}", _SUM
-    if kind in ("mul", "div"):
-        a, b = (_source(x, env) for x in args)
-        return f"{_wrap(a, _PROD)} {'*' if kind == 'mul' else '/'} {_wrap(b, _PROD + 1)}", _PROD
-    if kind == "neg":
-        return "-" + _wrap(_source(args[0], env), _UNARY), _UNARY
-    if kind == "pow":
-        a, b = (_source(x, env) for x in args)
-        return f"np.power({a[0]}, {b[0]})", _ATOM
-    if kind == "where":
-        c = _condition(args[0], env)
-        x, y = _source(args[1], env), _source(args[2], env)
-        return f"np.where({c[0]}, {x[0]}, {y[0]})", _ATOM
-    if kind in E.COMPARISONS or kind == "and":
-        return f"np.where({_condition(expr, env)[0]}, 1.0, 0.0)", _ATOM
-    op = ops.OPS[kind]
-    sources = [_source(x, env)[0] for x in args]
-    return f"({_form(op, sources)})", _ATOM
+    def indicator(self, c):
+        return f"np.where({c[0]}, 1.0, 0.0)", ATOM
+
+    def compare(self, a, symbol, b):
+        return f"({wrap(a, SUM)} {symbol} {wrap(b, SUM)})", ATOM
+
+    def both(self, a, b):
+        return f"({a[0]} & {b[0]})", ATOM
+
+    def truth(self, x):
+        return f"({x[0]} != 0.0)", ATOM
+
+    def call(self, op, sources):
+        return f"({_form(op, sources)})", ATOM
 
 
 def _form(op, sources):
+    """The op over arrays: its numpy form, else its float forward element by element."""
     if op.numpy is not None:
         return op.numpy.format(*sources)
     return f"np_{op.name}({', '.join(sources)})"
+
+
+def numpy_source(expr, env):
+    """numpy source of a derivative expression (IEEE: inf and nan, never an error)."""
+    return NumpySource(env).write(expr)
 
 
 # ---------------------------------------------------------------------------
