@@ -165,3 +165,16 @@ def test_the_gradient_graph_script_runs_and_reports_its_ratio():
     assert run.returncode == 0, run.stdout + run.stderr
     assert re.search(r"C\.backward\(\) [\d.]+ ms, grad\(create_graph=True\) [\d.]+ ms: "
                      r"[\d.]+x \((within|over) the 4x target\)", run.stdout), run.stdout
+
+
+def test_the_commit_comparison_script_runs_against_head():
+    """benchmarks/versus_commit.py HEAD, one process each: it unpacks the commit,
+    runs both and prints both medians and the ratio (no timing asserted)."""
+    if subprocess.run(["git", "-C", ROOT, "rev-parse", "HEAD"], capture_output=True).returncode:
+        pytest.skip("not a git checkout")
+    script = os.path.join(ROOT, "benchmarks", "versus_commit.py")
+    run = subprocess.run([sys.executable, script, "HEAD", "--rounds", "1"],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"HEAD: median step [\d.]+ ms\n  this checkout: median step [\d.]+ ms\n"
+                     r"  [\d.]+x less time per step", run.stdout), run.stdout
