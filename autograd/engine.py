@@ -86,7 +86,7 @@ def _graph(root: Value) -> tuple[list[Value], list[Value], set[Value]]:
             grandparents = parent._prev
             if not grandparents:
                 leaf(parent)
-            elif all_seen(grandparents):
+            elif grandparents[0] in seen and all_seen(grandparents):
                 emit(parent)
             elif len(grandparents) == 1 and all_seen(grandparents[0]._prev):
                 only = grandparents[0]   # new, and every parent of it seen
