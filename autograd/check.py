@@ -184,13 +184,13 @@ def _ratio(a, b):
     return math.nan if a == 0.0 else math.copysign(math.inf, a)
 
 
-def _read_expected(root, expected, digits, rtol, atol):
+def _read_expected(root, expected, digits, rtol, atol, wrt=None):
     """(value, Precision, Formula or None) for what the person gave."""
     if isinstance(expected, str):
         if is_number_text(expected):
             value = float(expected.strip().replace("−", "-"))
             return value, precision_for(value, expected, digits=digits, rtol=rtol, atol=atol), None
-        formula = read_formula(expected, root)
+        formula = read_formula(expected, root, wrt=wrt)   # a left side dO/dw1 = must match
         value = formula.evaluate()
         return value, precision_for(value, digits=digits, rtol=rtol, atol=atol), formula
     if isinstance(expected, Decimal):
@@ -238,7 +238,7 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
     """
     explanation = explain(root, wrt, limit=limit)
     wrt = explanation.wrt
-    given, precision, formula = _read_expected(root, expected, digits, rtol, atol)
+    given, precision, formula = _read_expected(root, expected, digits, rtol, atol, wrt)
     value = precision.value             # at the digits given (digits= rounds it)
     grad = explanation.engine
     fd = estimate(root, wrt, eps)

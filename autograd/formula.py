@@ -2,6 +2,7 @@
 
     check(L, "w1", "x*h*(1-h)*w2*y'*(1-y')*(y'-y)")                      # the 1-1-1 network
     check(O, "w1", "d(s(s(Iw_1+1)w_2+1)w_4+s(s(Iw_1+1)w_3+1)w_5+1)·(...)")  # the Desmos question
+    check(O, "w1", r"\\frac{\\partial O}{\\partial w_1} = \\sigma'(net_4) \\cdot w_4 ...")
 
 What a formula may contain:
 
@@ -9,20 +10,32 @@ names        the graph's node names, digits and primes included (w1, net2, y',
              out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it, and names
              written together are multiplied (``Iw_1`` is I·w1)
 numbers      2, 0.5, .5, 1e-3; ``e`` is Euler's number unless a node is called e
-operators    + - * / ^ ** (also · × ⋅ − ÷ ² ³ as printed), parentheses ( ) [ ] { }
+operators    + - * / ^ ** (also · × ⋅ − ÷ ² ³ as printed), parentheses ( ) [ ] { },
+             comparisons > ≥ = < ≤ (1 or 0), ``and``, ``x if c else y``, ``|a|``
 implicit ·   ``2h``, ``h(1-h)``, ``(a)(b)``; refused where it is ambiguous: after
              the right side of a division (``a/2h``) and before a number (``h 2``)
-functions    σ, sigmoid, s (the sigmoid) and σ', s', sigmoid', d (its derivative,
-             as the Desmos question writes d(x) = s(x)(1 - s(x))); exp, log, ln, tanh, sqrt, √, relu,
-             abs, softplus; ``f'`` is the derivative of any of them
-LaTeX        as Desmos copies it: ``\\left(``, ``\\right)``, ``\\cdot``, ``\\sigma``, ...
+functions    every op of :mod:`autograd.ops`, by its name, its notation and its
+             aliases, with ``f'`` (or ``f^{\\prime}``) its derivative and ``f²(z)``
+             the square of ``f(z)``: {functions}
+LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
+             ``\\times``, ``\\frac{a}{b}``, ``\\sqrt{a}``, ``\\left|a\\right|``, ``\\geq``,
+             and each op's own command: {latex}
+left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w_1} =``
+             before the formula says which derivative it is (``Formula.lhs``)
 
-The text is read by a small recursive-descent parser into a tree; nothing is
-eval'ed.  Every function is the op of :mod:`autograd.ops` (its forward; a
-derivative is the op's own local-derivative expression), every name is found
-with :func:`autograd.names.find_node`.  Anything it cannot read is a
-:class:`FormulaError`, one line naming the token, its position (counted from
-1) and the names that exist.
+The text is read in time linear in its length: a tokenizer, then a
+recursive-descent parser with one token of lookahead; a run of letters is split
+into node names by a table of the names' prefixes (each split point tries only
+the names that start there).  Formulas longer than :data:`LONGEST_TEXT`
+characters are refused, as are parentheses, signs and powers nested deeper than
+:data:`DEEPEST` and chains of more than :data:`LONGEST` operations.
+
+The result is an expression of :mod:`autograd.expr` (kinds ``var``, ``const``
+and the ops' names; ``<op>'`` is the op's derivative), nothing is eval'ed.
+Every function is the op's own forward (a derivative is the op's own
+local-derivative expression), every name is a node of the graph.  Anything
+that cannot be read is a :class:`FormulaError`, one line naming the token, its
+position (counted from 1) and the names that exist.
 """
 
 import math
@@ -31,10 +44,13 @@ import re
 from . import engine, names, ops
 from . import expr as E
 from .notation import TextNotation
-from .ops import ATOM, MUL_P
+from .ops import ATOM, MUL_P, SUM_P
 
-__all__ = ["Formula", "FormulaError", "read_formula", "FUNCTIONS"]
+__all__ = ["Formula", "FormulaError", "read_formula", "FUNCTIONS", "LATEX_FUNCTIONS",
+           "LONGEST_TEXT", "DEEPEST", "LONGEST"]
 
+#: a formula longer than this many characters is refused
+LONGEST_TEXT = 100_000
 #: parentheses, signs and powers nested deeper than this are refused (no deep recursion)
 DEEPEST = 100
 #: a tree deeper than this (a chain of 300 operators) is refused
@@ -46,105 +62,111 @@ class FormulaError(ValueError):
 
 
 # ---------------------------------------------------------------------------
-# The functions a formula may call: the unary ops, by every name they go by
+# The tables, read from the op records
 # ---------------------------------------------------------------------------
 
-def _function_table():
-    """name -> (op, derivative?) for every unary op a textbook writes as f(x)."""
-    table = {}
+def _latex_command(latex):
+    """``\\sigma`` -> ``sigma``, ``\\operatorname{ReLU}`` -> ``ReLU``."""
+    found = re.fullmatch(r"\\(?:operatorname\{([A-Za-z]+)\}|([A-Za-z]+))'?", latex)
+    return (found.group(1) or found.group(2)) if found else None
+
+
+def _tables():
+    """Every spelling of every op, from its record: functions (name -> (op, derivative?)),
+    LaTeX commands (command -> op), infix operators and comparisons (symbol -> op),
+    and the op of each structural notation (abs bars, the power, the negation)."""
+    functions, latex, infix, compare, kinds = {}, {}, {}, {}, {}
     for op in ops.OPS.values():
-        if op.arity != 1 or op.is_leaf or op.notation[0] not in ("call", "sqrt", "abs"):
+        if op.is_leaf:
             continue
-        spellings = {op.name}
-        if op.notation[0] == "call":
-            spellings.add(op.notation[1])
+        kind = op.notation[0]
+        kinds.setdefault(kind, op)
+        spellings = [op.name, *op.aliases]
+        if kind == "call":
+            spellings.append(op.notation[1])
+            command = _latex_command(op.notation[2])
+            if command:
+                latex[command] = op
+        elif kind == "sqrt":
+            spellings.append(op.symbol)
+            latex[op.name] = op
+        elif kind == "infix":
+            infix[op.notation[1]] = op
+            infix[op.symbol] = op
+        elif kind == "compare":
+            compare[op.notation[1]] = op
+            compare[op.notation[2]] = op
         for spelling in spellings:
-            table[spelling] = (op, False)
-            table[spelling + "'"] = (op, True)
-        if op.prime:
-            table[op.prime[0]] = (op, True)
-    table["√"] = (ops.SQRT, False)
-    table["s"] = (ops.SIGMOID, False)      # the Desmos question: s(x) is the sigmoid,
-    table["s'"] = (ops.SIGMOID, True)
-    table["d"] = (ops.SIGMOID, True)       # and d(x) = s(x)(1 - s(x)) its derivative
-    return table
+            functions.setdefault(spelling, (op, False))
+            if op.arity == 1:
+                functions.setdefault(spelling + "'", (op, True))
+        if op.arity == 1:
+            for spelling in ([op.prime[0]] if op.prime else []) + list(op.prime_aliases):
+                functions[spelling] = (op, True)
+    return functions, latex, infix, compare, kinds
 
 
 #: every function name a formula may use -> (op, whether it is the derivative)
-FUNCTIONS = _function_table()
+#: LaTeX_FUNCTIONS: LaTeX command (without the backslash) -> op
+FUNCTIONS, LATEX_FUNCTIONS, _INFIX, _COMPARE, _KINDS = _tables()
+
+#: how keyboards type what the notation prints (the notation's symbol on the right)
+_TYPED = {"*": "·", "⋅": "·", "∗": "·", "**": "^", ">=": "≥", "==": "=", "\\ge": "\\geq",
+          "\\gt": ">"}
+#: comparisons written the other way round: a < b is b > a
+_REVERSED = {"<": ">", "≤": "≥", "<=": "≥", "\\leq": "\\geq", "\\le": "\\geq", "\\lt": ">"}
+_LONGEST_FUNCTION = max(map(len, FUNCTIONS))
+
+
+def _listing(spellings):
+    return ", ".join(sorted(spellings, key=lambda s: (s.lower(), s)))
+
+
+#: the LaTeX each op's notation writes (\\sigma, \\operatorname{ReLU}, \\sqrt), for messages
+_LATEX_SHOWN = _listing({op.notation[2] if op.notation[0] == "call" else "\\" + command
+                         for command, op in LATEX_FUNCTIONS.items()})
+__doc__ = (__doc__ or "").replace("{functions}", _listing(s for s in FUNCTIONS if not s.endswith("'")))
+__doc__ = __doc__.replace("{latex}", _LATEX_SHOWN)
 
 
 def _canonical(op, derivative):
     """σ and σ', exp and exp', ...: how a function is written back."""
-    kind = op.notation[0]
-    text = op.notation[1] if kind == "call" else op.name
+    text = op.notation[1] if op.notation[0] == "call" else op.name
     if derivative:
         return op.prime[0] if op.prime else text + "'"
     return text
 
 
-def _apply(op, derivative, x):
-    """op(x), or op'(x) from the op's own local derivative (σ' = σ(1 - σ))."""
+def _derivative(op, x):
+    """op'(x) from the op's own local derivative (σ' = σ(1 - σ))."""
     out = op.forward(x)
-    if not derivative:
-        return out
     [local] = op.local_exprs(1)
     return E.evaluate(local, {"x0": x, "out": out}, ops.IEEE)
 
 
+def _shown(text, most=30):
+    """A token for an error message: long ones cut, with their length."""
+    return text if len(text) <= most else f"{text[:most]}… ({len(text)} characters)"
+
+
 # ---------------------------------------------------------------------------
-# The tree
+# The tree: autograd.expr's expressions, each remembering where it was typed
 # ---------------------------------------------------------------------------
 
-class Number:
-    depth = 1
+class Read(E.Expr):
+    """An expression as read: ``pos`` (from 1), ``typed`` (how the token was
+    written: ``s`` for σ, ``·`` for an implicit product) and ``depth``."""
 
-    def __init__(self, text, pos):
-        self.text, self.pos = text, pos
-        self.value = float(text)
+    __slots__ = ("pos", "typed", "depth")
 
-
-class Constant:
-    """A named number that is not a node: Euler's e."""
-
-    depth = 1
-
-    def __init__(self, text, value, pos):
-        self.text, self.value, self.pos = text, value, pos
-
-
-class NodeName:
-    """A node of the graph, as typed (``w_1``) and as named (``w1``)."""
-
-    depth = 1
-
-    def __init__(self, typed, name, node, pos):
-        self.typed, self.name, self.node, self.pos = typed, name, node, pos
-
-
-class Call:
-    """``f(arg)`` or ``f'(arg)`` for a unary op f."""
-
-    def __init__(self, typed, op, derivative, arg, pos):
-        self.typed, self.op, self.derivative, self.arg, self.pos = typed, op, derivative, arg, pos
-        self.depth = arg.depth + 1
-
-
-class Negate:
-    def __init__(self, arg, pos):
-        self.arg, self.pos = arg, pos
-        self.depth = arg.depth + 1
-
-
-class Binary:
-    """``left op right`` for op in + - * / ^ (``implicit`` for 2h, h(1-h))."""
-
-    OPS = {"+": ops.ADD, "-": ops.SUB, "*": ops.MUL, "/": ops.DIV, "^": ops.POW}
-
-    def __init__(self, symbol, left, right, pos, implicit=False):
-        self.symbol, self.left, self.right, self.pos = symbol, left, right, pos
-        self.implicit = implicit
-        self.depth = max(left.depth, right.depth) + 1
+    def __init__(self, kind, args, value, pos, typed):
+        super().__init__(kind, args, value)
+        self.pos, self.typed = pos, typed
+        depth = 0
+        for a in args:
+            if a.depth > depth:
+                depth = a.depth
+        self.depth = depth + 1
 
 
 # ---------------------------------------------------------------------------
@@ -152,7 +174,8 @@ class Binary:
 # ---------------------------------------------------------------------------
 
 class Token:
-    """kind: "num", "name", "func", "const", "op", "(", ")" or "end"."""
+    """kind: "num", "name", "func", "const", "op", "cmp", "and", "if", "else", "frac",
+    "|", ",", "(", ")" or "end"."""
 
     __slots__ = ("kind", "text", "pos", "value")
 
@@ -163,20 +186,33 @@ class Token:
         return f"Token({self.kind!r}, {self.text!r}, {self.pos})"
 
 
-_OPERATORS = {"+": "+", "-": "-", "−": "-", "*": "*", "·": "*", "×": "*", "⋅": "*", "∗": "*",
-              "/": "/", "÷": "/", "^": "^"}
+_OPERATORS = {"+", "-", "−", "*", "·", "×", "⋅", "∗", "/", "÷", "^"}
+_COMPARISON_CHARS = {">", "<", "=", "≥", "≤"}
 _OPENING, _CLOSING = "([{", ")]}"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?")
 _SAMPLE = re.compile(r"\(\d+\)")
 _SUPERSCRIPTS = {"²": "2", "³": "3"}
+_PRIMES = "'′"
+#: the characters of a run: letters, digits (not ² ³), _ and primes
+_RUN = re.compile(r"(?:[^\W²³]|['′])+")
 #: an opening parenthesis ahead, perhaps after spaces and LaTeX's \left
 _OPENS = re.compile(r"(?:\s|\\left|\\[bB]ig[lr]?)*[(\[{]")
-#: LaTeX commands Desmos puts in a copied formula, and what they are
-_LATEX = {"left": None, "right": None, "big": None, "Big": None, "bigl": None, "bigr": None,
-          "Bigl": None, "Bigr": None, ",": None, ";": None, "!": None, " ": None,
-          "cdot": ("op", "*"), "times": ("op", "*"), "sigma": ("run", "σ"),
-          "exp": ("run", "exp"), "ln": ("run", "ln"), "log": ("run", "log"),
-          "tanh": ("run", "tanh"), "sqrt": ("run", "sqrt")}
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+_BRACED = re.compile(r"\s*\{([^{}\\]{0,200})\}")
+_PRIME_SUPERSCRIPT = re.compile(r"\^\s*(?:\{\s*\\prime\s*\}|\\prime|\{\s*'\s*\})")
+#: LaTeX commands that only space or size things
+_SPACING = {"left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "bigg", "Bigg",
+            ",", ";", "!", " ", ":", "quad", "qquad", "displaystyle"}
+#: LaTeX commands whose braces hold a name (or, for \text, a word: if, else, and)
+_NAMING = {"mathit", "mathrm", "operatorname", "text", "textrm", "mathbf", "textit"}
+_KEYWORDS = {"if", "else", "and"}
+
+#: the left-hand side naming the derivative: dO/dw1 =, ∂O/∂w1 =, \frac{\partial O}{\partial w_1} =
+_NAME = r"(?:[^\s/=\\{}]|_\{[^{}]*\})+"
+_D = r"(?:∂|d|\\partial(?![A-Za-z]))\s*"
+_LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})\s*/\s*{_D}(?P<b>{_NAME})"
+                  rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
+                  r"\s*=(?!=)")
 
 
 class _Reader:
@@ -188,35 +224,95 @@ class _Reader:
         self.where = where
         self.named = names.nodes_by_name(nodes)
         self.by_spelling = {}
+        self.prefixes = set()            # every prefix of every name, underscores dropped
         for name in self.named:
             self.by_spelling.setdefault(names.spelling(name), []).append(name)
-        self.found = {}           # name -> node, in the order the formula names them
-        self.functions = {}       # typed function name -> canonical, when they differ
+            bare = name.replace("_", "")
+            self.prefixes.update(bare[:k] for k in range(1, len(bare) + 1))
+        self.longest_name = max(map(len, self.named), default=0) + 1
+        self.resolved = {}               # piece of text -> graph name or None
+        self.found = {}                  # name -> node, in the order the formula names them
+        self.functions = {}              # typed function name -> canonical, when they differ
+        self.lhs = None
 
     # -- errors --------------------------------------------------------------
 
     def fail(self, pos, token, what):
         raise FormulaError(
-            f"{self.where}: cannot read the formula at position {pos} ({token!r}): {what}; "
-            f"named nodes: {names.listing(self.named)}")
+            f"{self.where}: cannot read the formula at position {pos} ({_shown(token)!r}): "
+            f"{what}; named nodes: {names.listing(self.named)}")
+
+    # -- the left-hand side ------------------------------------------------------
+
+    def left_side(self, root, wrt):
+        """Read ``dO/dw1 =`` (and its other spellings): return where the formula starts."""
+        found = _LHS.match(self.text[:400])
+        if found is None:
+            return 0
+        written = found.group(0).rstrip("= \t")
+        top, below = found.group("a") or found.group("c"), found.group("b") or found.group("d")
+        top_node = self._lhs_node(top, written)
+        below_node = self._lhs_node(below, written)
+        if top_node is not root:
+            self._lhs_mismatch(written, "a derivative of", top, root, "the root")
+        if wrt is not None and below_node is not wrt:
+            self._lhs_mismatch(written, "with respect to", below, wrt, "the node checked")
+        self.lhs = (top_node.name, below_node.name)
+        return found.end()
+
+    def _lhs_node(self, typed, written):
+        name = self._name_of(re.sub(r"_\{([^{}]*)\}", r"_\1", typed))
+        if name is None:
+            raise FormulaError(
+                f"{self.where}: the left-hand side {written} names {typed!r}, and no node "
+                f"has that name; named nodes: {names.listing(self.named)}")
+        matches = self.named[name]
+        if len(matches) > 1:
+            names.find_node(self.nodes, name, f"{self.where}: the left-hand side {written}")
+        return matches[0]
+
+    def _lhs_mismatch(self, written, relation, typed, node, role):
+        raise FormulaError(
+            f"{self.where}: the left-hand side {written} is {relation} {typed}, but "
+            f"{role} is {node.name or 'an unnamed node'}; named nodes: "
+            f"{names.listing(self.named)}")
 
     # -- tokens ----------------------------------------------------------------
 
-    def tokens(self):
-        text, i, out = self.text, 0, []
-        while i < len(text):
+    def tokens(self, start=0):
+        """The tokens, one at a time as the parser asks (an error early in a long
+        text costs nothing for the rest), then "end" for ever."""
+        text, i, out = self.text, start, []
+        n = len(text)
+        while i < n:
+            if out:
+                if out[-1].kind == "func":           # \sigma' or \sigma^{\prime}: σ'
+                    primed = _PRIME_SUPERSCRIPT.match(text, i)
+                    if primed or text[i] in _PRIMES:
+                        i = self._prime(out, primed.end() if primed else i + 1, i)
+                yield from out
+                out.clear()
+                if i >= n:
+                    break
             ch = text[i]
             if ch.isspace():
                 i += 1
             elif ch == "\\":
                 i = self._latex(i, out)
             elif ch in _OPERATORS:
-                if text.startswith("**", i):
-                    out.append(Token("op", "^", i + 1))
-                    i += 2
-                else:
-                    out.append(Token("op", _OPERATORS[ch], i + 1))
-                    i += 1
+                symbol = "**" if text.startswith("**", i) else ch
+                out.append(Token("op", _TYPED.get(symbol, symbol), i + 1))
+                i += len(symbol)
+            elif ch in _COMPARISON_CHARS:
+                symbol = text[i:i + 2] if text[i + 1:i + 2] == "=" else ch
+                self._comparison(symbol, i + 1, out)
+                i += len(symbol)
+            elif ch == "∧":
+                out.append(Token("and", ch, i + 1))
+                i += 1
+            elif ch in ",|":
+                out.append(Token(ch, ch, i + 1))
+                i += 1
             elif ch in _OPENING:
                 out.append(Token("(", ch, i + 1))
                 i += 1
@@ -231,54 +327,101 @@ class _Reader:
                 found = _NUMBER.match(text, i)
                 out.append(Token("num", found.group(0), i + 1))
                 i = found.end()
-            elif ch.isalpha() or ch == "√":
+            elif ch.isalpha() or ch in _FUNCTION_SIGNS:
                 i = self._run(i, out)
             else:
                 self.fail(i + 1, ch, "this character is not part of a formula")
-        out.append(Token("end", "the end", len(text) + 1))
-        return out
+        yield from out
+        end = Token("end", "the end", len(text) + 1)
+        while True:
+            yield end
+
+    def _prime(self, out, after, i):
+        """``f'`` or ``f^{\\prime}`` after a function: its derivative."""
+        token = out[-1]
+        op, derivative = token.value
+        if derivative or op.arity != 1:
+            self.fail(i + 1, self.text[i:after], f"{token.text} has no derivative to take here")
+        token.value = (op, True)
+        token.text += "'"
+        return after
+
+    def _comparison(self, symbol, pos, out):
+        symbol = _TYPED.get(symbol, symbol)
+        if symbol in _REVERSED:
+            out.append(Token("cmp", symbol, pos, (_COMPARE[_REVERSED[symbol]], True)))
+        elif symbol in _COMPARE:
+            out.append(Token("cmp", symbol, pos, (_COMPARE[symbol], False)))
+        else:
+            self.fail(pos, symbol, "this comparison is not read")
 
     def _latex(self, i, out):
         text = self.text
-        found = re.compile(r"\\([A-Za-z]+|.)").match(text, i)
+        found = _COMMAND.match(text, i)
         command = found.group(1) if found else ""
-        if command not in _LATEX:
-            self.fail(i + 1, found.group(0) if found else "\\",
-                      "this LaTeX command is not read (write a/b for \\frac{a}{b})")
-        meaning = _LATEX[command]
-        if meaning is not None:
-            kind, value = meaning
-            if kind == "op":
-                out.append(Token("op", value, i + 1))
+        end = found.end() if found else i + 1
+        word = "\\" + command
+        if command in _SPACING:
+            return end
+        if command in ("{", "}"):
+            out.append(Token("(" if command == "{" else ")", command, i + 1))
+        elif word in _TYPED and _TYPED[word] in _COMPARE or word in _COMPARE or \
+                word in _REVERSED:
+            self._comparison(word, i + 1, out)
+        elif command in ("cdot", "times"):
+            out.append(Token("op", "·", i + 1))
+        elif command == "div":
+            out.append(Token("op", "/", i + 1))
+        elif command in ("wedge", "land"):
+            out.append(Token("and", word, i + 1))
+        elif command in ("frac", "dfrac", "tfrac"):
+            out.append(Token("frac", word, i + 1))
+        elif command in _NAMING:
+            braced = _BRACED.match(text, end)
+            if braced is None:
+                self.fail(i + 1, word, f"{word} needs its text in braces: {word}{{net}}")
+            inner = braced.group(1).strip()
+            if command == "text" and inner in _KEYWORDS and inner not in self.named:
+                out.append(Token(inner, inner, i + 1))
+                return braced.end()
+            if not inner or not all(c.isalnum() or c in "_'" for c in inner):
+                self.fail(i + 1, word, f"{word}{{...}} must hold a name or a function")
+            return self._run(braced.end(), out, list(inner), [i + 1] * len(inner))
+        elif command in LATEX_FUNCTIONS or command in FUNCTIONS:
+            if command in FUNCTIONS:
+                out.append(Token("func", command, i + 1, FUNCTIONS[command]))
             else:
-                self._pieces(value, [i + 1] * len(value), found.end(), out)
-        return found.end()
+                op = LATEX_FUNCTIONS[command]
+                out.append(Token("func", _canonical(op, False), i + 1, (op, False)))
+        else:
+            self.fail(i + 1, found.group(0) if found else "\\",
+                      f"this LaTeX command is not read (functions: {_LATEX_SHOWN}; also "
+                      f"\\frac, \\cdot, \\times, \\left, \\right)")
+        return end
 
-    def _run(self, i, out):
+    def _run(self, i, out, chars=None, where=None):
         """A run of letters, digits, _ and primes: one or more names, or a function."""
-        text, chars, where = self.text, [], []
-        if text[i] == "√":
-            self._pieces("√", [i + 1], i + 1, out)
+        text = self.text
+        chars, where = chars or [], where or []
+        if not chars and text[i] in _FUNCTION_SIGNS:           # √x: a sign, not a name
+            self._pieces(text[i], [i + 1], i + 1, out)
             return i + 1
-        while i < len(text):
-            ch = text[i]
-            if (ch.isalnum() and ch not in _SUPERSCRIPTS) or ch in "'′":
-                chars.append("'" if ch == "′" else ch)
-                where.append(i + 1)
-                i += 1
-            elif ch == "_" and text[i + 1:i + 2] == "{":
-                close = text.find("}", i + 2)
-                inner = text[i + 2:close] if close > 0 else ""
+        n = len(text)
+        while i < n:
+            chunk = _RUN.match(text, i)
+            if chunk is not None:                # letters, digits, primes, _
+                chars.append(chunk.group(0).replace("′", "'"))
+                where += range(i + 1, chunk.end() + 1)
+                i = chunk.end()
+            if i < n and text[i] == "{" and text[i - 1] == "_" and chars:   # w_{1}
+                close = text.find("}", i + 1, i + 201)
+                inner = text[i + 1:close] if close > 0 else ""
                 if close < 0 or not inner.isalnum():
-                    self.fail(i + 1, text[i:i + 8], "a subscript in braces must be letters "
+                    self.fail(i, text[i - 1:i + 7], "a subscript in braces must be letters "
                                                     "or digits: w_{1}")
-                chars += ["_"] + list(inner)
-                where += [i + 1] + list(range(i + 3, close + 1))
+                chars.append(inner)
+                where += range(i + 2, close + 1)
                 i = close + 1
-            elif ch == "_":
-                chars.append("_")
-                where.append(i + 1)
-                i += 1
             else:
                 break
         run = "".join(chars)
@@ -293,7 +436,10 @@ class _Reader:
     def _pieces(self, run, where, after, out):
         """Split a run into names and a final function (see :meth:`_split`)."""
         calls = _OPENS.match(self.text, after) is not None
-        for start, end, kind in self._split(run, where[0], calls):
+        if run in _KEYWORDS and run not in self.named:
+            out.append(Token(run, run, where[0]))
+            return
+        for start, end, kind in self._split(run, where, calls):
             piece = run[start:end]
             pos = where[start]
             if kind == "func":
@@ -307,12 +453,17 @@ class _Reader:
         """The graph name a piece of text is, or None; ambiguous spellings fail later."""
         if piece in self.named:
             return piece
+        if piece in self.resolved:
+            return self.resolved[piece]
         found = self.by_spelling.get(names.spelling(piece), [])
-        return found[0] if len(found) == 1 else None
+        name = self.resolved[piece] = found[0] if len(found) == 1 else None
+        return name
 
-    def _split(self, run, pos, calls):
+    def _split(self, run, where, calls):
         """[(start, end, kind)]: the run as one name, a function (when a parenthesis
-        follows), or the fewest names (and a last function) it can be read as."""
+        follows), or the fewest names (and a last function) it can be read as.
+        ``where``: each character's position in the text."""
+        pos = where[0]
         if run in self.named:
             if run in FUNCTIONS and calls:
                 self.fail(pos, run, f"{run!r} is both a node of the graph and the function "
@@ -328,48 +479,98 @@ class _Reader:
             self.fail(pos, run, f"it can be any of the nodes {', '.join(sorted(whole))}")
         if whole:
             return [(0, len(run), whole[0])]
-        readings = self._readings(run, calls)
-        if not readings:        # find_node says so, listing the names that exist
-            names.find_node(self.nodes, run, f"{self.where}: the formula's {run!r} at "
-                                             f"position {pos}")
+        readings = self._readings(run, where, calls)
+        if not readings:
+            if calls:
+                self.fail(pos, run, "no node has this name and no op is called so; ops: "
+                                    + _listing(s for s in FUNCTIONS if not s.endswith("'")))
+            # find_node says so, listing the names that exist
+            shown = _shown(run)
+            names.find_node(self.nodes, shown, f"{self.where}: the formula's {shown!r} at "
+                                               f"position {pos}")
             self.fail(pos, run, "no node has this name")
         if len(readings) > 1:
             shown = " or ".join("·".join(run[s:e] for s, e, _ in r) for r in readings[:2])
             self.fail(pos, run, f"it reads two ways, {shown}; write * between the names")
         return readings[0]
 
-    def _readings(self, run, calls):
+    def _readings(self, run, where, calls):
         """The readings of the run with the fewest pieces (at most two: one is the
         answer, two are ambiguous): names, the last one possibly a function when a
-        parenthesis follows."""
+        parenthesis follows.
+
+        Fewest pieces up to each position, left to right; from each position only
+        the pieces that are prefixes of a name are tried (at most the longest
+        name's length), so the work is linear in the run's length."""
         n = len(run)
-        best = [None] * (n + 1)     # best[i]: the readings of run[:i] with fewest pieces
-        best[0] = [[]]
-        for end in range(1, n + 1):
-            for start in range(end):
-                if best[start] is None:
-                    continue
-                piece = run[start:end]
-                name = self._name_of(piece)
-                kind = name if name is not None else (
-                    "func" if end == n and calls and piece in FUNCTIONS else None)
-                if kind is None:
-                    continue
-                for reading in best[start]:
-                    candidate = reading + [(start, end, kind)]
-                    if best[end] is None or len(candidate) < len(best[end][0]):
-                        best[end] = [candidate]
-                    elif len(candidate) == len(best[end][0]) and len(best[end]) < 2:
-                        best[end].append(candidate)     # two readings: ambiguous
-        return best[n] or []
+        fewest = [None] * (n + 1)    # fewest[i]: pieces in the best reading of run[:i]
+        ways = [0] * (n + 1)         # how many best readings (1 or 2: two is enough)
+        back = [None] * (n + 1)      # up to two (start, kind) that end a best reading
+        fewest[0], ways[0] = 0, 1
+
+        def reach(start, end, kind):
+            count = fewest[start] + 1
+            if fewest[end] is None or count < fewest[end]:
+                fewest[end], ways[end], back[end] = count, ways[start], [(start, kind)]
+            elif count == fewest[end]:
+                ways[end] = min(2, ways[end] + ways[start])
+                if len(back[end]) < 2:
+                    back[end].append((start, kind))
+
+        prefixes, longest = self.prefixes, self.longest_name
+        for start in range(n):
+            if fewest[start] is None:
+                continue
+            if fewest[start] > LONGEST:     # the parser would refuse it: stop here
+                self.fail(where[start], run[start:], f"the formula is longer than "
+                          f"{LONGEST} operations in a row; split it into parts")
+            bare, named_to_end = "", False
+            for end in range(start + 1, min(n, start + longest) + 1):
+                ch = run[end - 1]
+                if ch != "_":
+                    bare += ch
+                    if bare not in prefixes:
+                        break
+                name = self._name_of(run[start:end])
+                if name is not None:
+                    reach(start, end, name)
+                    named_to_end = end == n
+            if calls and not named_to_end and n - start <= _LONGEST_FUNCTION and run[start:] in FUNCTIONS:
+                reach(start, n, "func")
+        if fewest[n] is None:
+            return []
+        return [self._reading(run, back, ways, second) for second in
+                ((False, True) if ways[n] > 1 else (False,))]
+
+    @staticmethod
+    def _reading(run, back, ways, second):
+        """One best reading from the back-pointers; ``second`` takes the other branch
+        at the last place where two best readings part."""
+        pieces, end = [], len(run)
+        while end:
+            choices = back[end]
+            if second and len(choices) > 1:
+                start, kind = choices[1]
+                second = False
+            else:
+                start, kind = choices[0]
+                if second and ways[start] < 2:
+                    second = False       # (cannot happen: the other way is further left)
+            pieces.append((start, end, kind))
+            end = start
+        return pieces[::-1]
 
     # -- the tree ----------------------------------------------------------------
 
-    def parse(self):
-        self.toks = self.tokens()
-        self.at = 0
+    def parse(self, start=0):
+        self.stream = self.tokens(start)
+        self.ahead = None
         self.depth = 0
-        tree = self.sum()
+        self.bars = 0
+        if self.peek().kind == "end":
+            self.fail(self.peek().pos if start else 1, self.text[start:] or self.text,
+                      "the formula is empty")
+        tree = self.expression()
         token = self.peek()
         if token.kind != "end":
             what = "a closing parenthesis has no opening one" if token.kind == ")" else \
@@ -378,26 +579,64 @@ class _Reader:
         return tree
 
     def peek(self):
-        return self.toks[self.at]
+        if self.ahead is None:
+            self.ahead = next(self.stream)
+        return self.ahead
 
     def take(self):
-        token = self.toks[self.at]
-        self.at += 1
+        token = self.peek()
+        self.ahead = None
         return token
 
-    def sum(self):
-        tree = self.product()
-        while self.peek().kind == "op" and self.peek().text in "+-":
-            token = self.take()
-            tree = self._short(Binary(token.text, tree, self.product(), token.pos), token)
-        return tree
-
-    def _short(self, tree, token):
-        """The tree, unless it is too deep to evaluate without deep recursion."""
+    def node(self, kind, args, token, typed=None, value=None):
+        """A tree node, unless the tree is too deep to evaluate without deep recursion."""
+        tree = Read(kind, tuple(args), value, token.pos, typed or token.text)
         if tree.depth > LONGEST:
             self.fail(token.pos, token.text, f"the formula is longer than {LONGEST} operations "
                                              f"in a row; split it into parts")
         return tree
+
+    def expression(self):
+        """``x if c else y``, or a condition (comparisons joined by ``and``)."""
+        tree = self.condition(self.sum())
+        token = self.peek()
+        if token.kind == "if":
+            self.take()
+            self._deeper(token)
+            test = self.condition(self.sum())
+            otherwise = self.take()
+            if otherwise.kind != "else":
+                self.fail(otherwise.pos, otherwise.text, "expected 'else' after 'x if c'")
+            other = self.expression()
+            self.depth -= 1
+            tree = self.node("where", (test, tree, other), token, "if")
+        return tree
+
+    def condition(self, tree):
+        """``a > b``, ``a ≤ b``, ``c1 and c2`` (each 1 or 0), from the first sum."""
+        while True:
+            token = self.peek()
+            if token.kind == "cmp":
+                self.take()
+                op, reversed_ = token.value
+                right = self.sum()
+                pair = (right, tree) if reversed_ else (tree, right)
+                tree = self.node(op.name, pair, token)
+            elif token.kind == "and":
+                self.take()
+                tree = self.node("and", (tree, self.sum()), token, "and")
+            else:
+                return tree
+
+    def sum(self):
+        tree = self.product()
+        while True:
+            token = self.peek()
+            op = _INFIX.get(token.text) if token.kind == "op" else None
+            if op is None or op.notation[2] != SUM_P:
+                return tree
+            self.take()
+            tree = self.node(op.name, (tree, self.product()), token, op.notation[1])
 
     def _deeper(self, token):
         self.depth += 1
@@ -406,18 +645,20 @@ class _Reader:
                                              f"{DEEPEST} deep")
 
     def _starts_operand(self, token):
-        return token.kind in ("num", "name", "func", "const", "(")
+        return token.kind in ("num", "name", "func", "const", "(", "frac") or \
+            (token.kind == "|" and not self.bars)
 
     def product(self):
         tree = self.unary()
         while True:
             token = self.peek()
-            if token.kind == "op" and token.text in "*/":
+            op = _INFIX.get(token.text) if token.kind == "op" else None
+            if op is not None and op.notation[2] == MUL_P:
                 self.take()
                 right = self.unary()
-                tree = self._short(Binary(token.text, tree, right, token.pos), token)
+                tree = self.node(op.name, (tree, right), token, op.notation[1])
                 after = self.peek()
-                if token.text == "/" and self._starts_operand(after):
+                if op.name == "div" and self._starts_operand(after):
                     self.fail(after.pos, after.text,
                               "a product right after a division is ambiguous (a/2h: is it "
                               "a/(2h) or (a/2)·h?); add parentheses or *")
@@ -425,74 +666,143 @@ class _Reader:
                 if token.kind == "num":
                     self.fail(token.pos, token.text, "a number right after a factor; write * "
                                                      "between them")
-                tree = self._short(Binary("*", tree, self.power(), token.pos, implicit=True),
-                                   token)
+                right = self.unary(signs=False)
+                tree = self.node(_INFIX["·"].name, (tree, right), token, "·")
             else:
                 return tree
 
-    def unary(self):
-        token = self.peek()
-        if token.kind == "op" and token.text in "+-":
+    def unary(self, signs=True):
+        """Signs, then a power ``atom ^ unary`` (right-associative): no recursion per sign."""
+        negations = []
+        while signs:
+            token = self.peek()
+            if token.kind != "op" or token.text not in "+-−":
+                break
             self.take()
             self._deeper(token)
-            arg = self.unary()
-            self.depth -= 1
-            return arg if token.text == "+" else Negate(arg, token.pos)
-        return self.power()
-
-    def power(self):
-        base = self.atom()
+            negations.append(token)
+        tree = self.atom()
         token = self.peek()
         if token.kind == "op" and token.text == "^":
             self.take()
             self._deeper(token)
             exponent = self.unary()
             self.depth -= 1
-            return Binary("^", base, exponent, token.pos)
-        return base
+            tree = self.node(_KINDS["pow"].name, (tree, exponent), token, "^")
+        for token in reversed(negations):
+            self.depth -= 1
+            if token.text != "+":
+                tree = self.node(_KINDS["prefix"].name, (tree,), token, "-")
+        return tree
 
     def atom(self):
         token = self.take()
         if token.kind == "num":
-            return Number(token.text, token.pos)
+            return self.node("const", (), token, value=float(token.text))
         if token.kind == "const":
-            return Constant(token.text, token.value, token.pos)
+            return self.node("const", (), token, value=token.value)
         if token.kind == "name":
-            return self._node(token)
+            name = token.value
+            self._node(name, token.text, token.pos)
+            return self.node("var", (), token, value=name)
         if token.kind == "func":
-            op, derivative = token.value
-            if self.peek().kind != "(":
-                self.fail(token.pos, token.text, f"the function {token.text} needs its "
-                                                 f"argument in parentheses: {token.text}(z)")
-            canonical = _canonical(op, derivative)
-            if canonical != token.text:
-                self.functions[token.text] = canonical
-            return Call(token.text, op, derivative, self._group(), token.pos)
+            return self._call(token)
+        if token.kind == "frac":
+            top = self._group(self.take())
+            return self.node(_INFIX["/"].name, (top, self._group(self.take())), token, "/")
+        if token.kind == "|" and "abs" in _KINDS:
+            self._deeper(token)
+            self.bars += 1
+            inner = self.expression()
+            closing = self.take()
+            if closing.kind != "|":
+                self.fail(token.pos, "|", "this | is never closed")
+            self.bars -= 1
+            self.depth -= 1
+            return self.node(_KINDS["abs"].name, (inner,), token, "|")
         if token.kind == "(":
-            self.at -= 1
-            return self._group()
+            return self._group(token)
         what = "the formula ends too early" if token.kind == "end" else \
             "expected a number, a name or an opening parenthesis"
         self.fail(token.pos, token.text, what)
 
-    def _group(self):
+    def _call(self, token):
+        """``f(x)``, ``f'(x)``, ``f(a, b)``, ``f²(x)`` (= f(x)²), ``√x``."""
+        op, derivative = token.value
+        canonical = _canonical(op, derivative)
+        if canonical != token.text and token.text not in _FUNCTION_SIGNS:
+            self.functions[token.text] = canonical
+        power = None
+        after = self.peek()
+        if after.kind == "op" and after.text == "^" and not derivative:
+            self.take()
+            self._deeper(after)
+            power = (after, self.atom())
+            self.depth -= 1
+        if self.peek().kind != "(":
+            if token.text in _FUNCTION_SIGNS and power is None:       # √x, as printed
+                self._deeper(token)
+                args = [self.atom()]
+                self.depth -= 1
+            else:
+                self.fail(token.pos, token.text, f"the function {token.text} needs its "
+                                                 f"argument in parentheses: {token.text}(z)")
+        else:
+            args = self._arguments()
+        arity = op.arity
+        if (arity is not None and len(args) != arity) or not args:
+            self.fail(token.pos, token.text, f"{token.text} takes {arity or 'some'} "
+                                             f"argument{'s' if arity != 1 else ''}, "
+                                             f"not {len(args)}")
+        tree = self.node(op.name + ("'" if derivative else ""), args, token)
+        if power is not None:
+            tree = self.node(_KINDS["pow"].name, (tree, power[1]), power[0], "^")
+        return tree
+
+    def _arguments(self):
         opening = self.take()
         self._deeper(opening)
-        tree = self.sum()
+        outside, self.bars = self.bars, 0
+        args = [self.expression()]
+        while self.peek().kind == ",":
+            self.take()
+            args.append(self.expression())
         closing = self.take()
         if closing.kind != ")":
             self.fail(opening.pos, opening.text, "this parenthesis is never closed")
+        self.bars = outside
+        self.depth -= 1
+        return args
+
+    def _group(self, opening):
+        """What follows the (taken) opening parenthesis, up to its closing one."""
+        if opening.kind != "(":
+            self.fail(opening.pos, opening.text, "expected an opening brace: \\frac{a}{b}")
+        self._deeper(opening)
+        outside, self.bars = self.bars, 0
+        tree = self.expression()
+        closing = self.take()
+        if closing.kind != ")":
+            self.fail(opening.pos, opening.text, "this parenthesis is never closed")
+        self.bars = outside
         self.depth -= 1
         return tree
 
-    def _node(self, token):
-        name = token.value
+    def _node(self, name, typed, pos):
         node = self.found.get(name)
         if node is None:
-            node = self.found[name] = names.find_node(
-                self.nodes, name, f"{self.where}: the formula's {token.text!r} at position "
-                                  f"{token.pos}")
-        return NodeName(token.text, name, node, token.pos)
+            matches = self.named.get(name, ())
+            if len(matches) == 1:
+                node = matches[0]
+            else:                       # none, or several: find_node says which
+                node = names.find_node(self.nodes, name, f"{self.where}: the formula's "
+                                                         f"{typed!r} at position {pos}")
+            self.found[name] = node
+        return node
+
+
+#: signs that are functions without parentheses (√x), from the ops' symbols
+_FUNCTION_SIGNS = {s for s in FUNCTIONS if len(s) == 1 and not s.isalpha()}
 
 
 # ---------------------------------------------------------------------------
@@ -503,40 +813,45 @@ class Formula:
     """A formula read over a graph.
 
     text        as typed
-    tree        the parsed tree
+    tree        the parsed expression (:mod:`autograd.expr`)
     nodes       {name: node} for each name it uses, in the order it uses them
     functions   {typed: canonical} for functions typed another way (s: σ, d: σ')
+    lhs         (root's name, variable's name) when the text starts ``dO/dw1 =``, else None
     """
 
-    def __init__(self, text, tree, nodes, functions, where="check"):
+    def __init__(self, text, tree, nodes, functions, where="check", lhs=None):
         self.text, self.tree, self.nodes, self.functions = text, tree, nodes, functions
         self.where = where
+        self.lhs = lhs
 
     def evaluate(self):
         """The formula's number at the nodes' current ``data``."""
         return self._value(self.tree)
 
     def _value(self, t):
-        if isinstance(t, (Number, Constant)):
+        kind = t.kind
+        if kind == "const":
             return t.value
-        if isinstance(t, NodeName):
-            return t.node.data
-        if isinstance(t, Negate):
-            return -self._value(t.arg)
-        if isinstance(t, Call):
-            x = self._value(t.arg)
-            return self._attempt(t, t.typed, t.op, lambda: _apply(t.op, t.derivative, x), (x,))
-        a, b = self._value(t.left), self._value(t.right)
-        op = Binary.OPS[t.symbol]
-        return self._attempt(t, "·" if t.implicit else t.symbol, op,
-                             lambda: op.forward(a, b), (a, b))
+        if kind == "var":
+            return self.nodes[t.value].data
+        if kind == "where":
+            test, x, y = t.args
+            return self._value(x if self._value(test) else y)
+        if kind == "and":
+            return 1.0 if self._value(t.args[0]) and self._value(t.args[1]) else 0.0
+        values = [self._value(a) for a in t.args]
+        if kind.endswith("'"):
+            op = ops.OPS[kind[:-1]]
+            return self._attempt(t, op, lambda: _derivative(op, values[0]), values)
+        op = ops.OPS[kind]
+        return self._attempt(t, op, lambda: op.forward(*values), values)
 
-    def _attempt(self, t, token, op, compute, operands):
+    def _attempt(self, t, op, compute, operands):
         try:
             return compute()
         except (ArithmeticError, ValueError) as err:
             raise FormulaError(f"{self.where}: the formula cannot be evaluated at position "
-                               f"{t.pos} ({token!r}): {op.error(err, operands)}") from None
+                               f"{t.pos} ({t.typed!r}): {op.error(err, operands)}") from None
 
     # -- written back ------------------------------------------------------
 
@@ -562,22 +877,32 @@ class Formula:
 
 
 def _render(t, n):
-    """The tree as (text, precedence) in notation n."""
-    if isinstance(t, (Number, Constant)):
-        return t.text, ATOM
-    if isinstance(t, NodeName):
-        return n.name(t.name), ATOM
-    if isinstance(t, Negate):
-        return n.neg(_render(t.arg, n))
-    if isinstance(t, Call):
-        return n.call(t.typed, [_render(t.arg, n)])
-    if t.symbol in "+-":
+    """The tree as (text, precedence) in notation n, functions as typed."""
+    kind = t.kind
+    if kind == "const":
+        return t.typed, ATOM
+    if kind == "var":
+        return n.name(t.value), ATOM
+    if kind in ("add", "sub"):
         return n.terms(_signed(t, n))
-    if t.symbol == "*":
+    if kind == "mul":
         return _product([_render(f, n) for f in _factors(t)], n)
-    if t.symbol == "/":
-        return n.frac(_render(t.left, n), _render(t.right, n))
-    return n.power(_render(t.left, n), _render(t.right, n))
+    if kind == "div":
+        return n.frac(_render(t.args[0], n), _render(t.args[1], n))
+    if kind == "neg":
+        return n.neg(_render(t.args[0], n))
+    if kind == "pow":
+        return n.power(_render(t.args[0], n), _render(t.args[1], n))
+    if kind == "abs" and t.typed == "|":
+        return n.absolute(_render(t.args[0], n))
+    if kind in ("gt", "ge", "eq"):
+        a, b = (_render(x, n) for x in t.args)
+        return n.compare(ops.OPS[kind].notation[1], a, b)
+    if kind == "and":
+        return n.both(*(_render(x, n) for x in t.args))
+    if kind == "where" and t.typed == "if":
+        return n.where(*(_render(x, n) for x in t.args))
+    return n.call(t.typed, [_render(a, n) for a in t.args])
 
 
 def _product(parts, n):
@@ -589,28 +914,41 @@ def _product(parts, n):
 def _signed(t, n):
     """The terms of a chain a + b - c, with their signs (a parenthesised sum on the
     right stays one term: x-(h-w1))."""
-    if isinstance(t, Binary) and t.symbol in "+-":
-        return _signed(t.left, n) + [(1 if t.symbol == "+" else -1, _render(t.right, n))]
-    return [(1, _render(t, n))]
+    out = []
+    while t.kind in ("add", "sub"):
+        out.append((1 if t.kind == "add" else -1, _render(t.args[1], n)))
+        t = t.args[0]
+    out.append((1, _render(t, n)))
+    return out[::-1]
 
 
 def _factors(t):
-    if isinstance(t, Binary) and t.symbol == "*":
-        return _factors(t.left) + _factors(t.right)
-    return [t]
+    """The factors of a product, left to right, nested products flattened."""
+    out, stack = [], [t]
+    while stack:
+        e = stack.pop()
+        if e.kind == "mul":
+            stack += [e.args[1], e.args[0]]
+        else:
+            out.append(e)
+    return out
 
 
-def read_formula(text, root, where="check"):
+def read_formula(text, root, where="check", wrt=None):
     """``text`` read over the graph of ``root``: a :class:`Formula`.
 
+    A left-hand side (``dO/dw1 = ...``) must name ``root`` and, when given, ``wrt``.
     Raises :class:`FormulaError` (or :class:`autograd.names.NodeNameError` for a
     name no node or several nodes have), one line naming the token and its position.
     """
     if not isinstance(text, str):
         raise TypeError(f"{where}: a formula must be a str, got {type(text).__name__}")
+    if len(text) > LONGEST_TEXT:
+        raise FormulaError(f"{where}: the formula has {len(text):,} characters; at most "
+                           f"{LONGEST_TEXT:,} are read (LONGEST_TEXT)")
     reader = _Reader(text, engine.all_nodes(root), where)
     if not text.strip():
         reader.fail(1, text, "the formula is empty")
-    tree = reader.parse()
-    return Formula(text, tree, reader.found, reader.functions, where)
-
+    start = reader.left_side(root, wrt)
+    tree = reader.parse(start)
+    return Formula(text, tree, reader.found, reader.functions, where, reader.lhs)

@@ -258,6 +258,10 @@ class LatexNotation(TextNotation):
     def iverson(self, condition):
         return f"[{condition[0]}]", ATOM
 
+    def compare(self, symbol, a, b):
+        """Spaced, so that a command ends before the name: ``a \\geq b``."""
+        return f"{self.paren(a, SUM_P)} {symbol} {self.paren(b, SUM_P)}", 0
+
     def both(self, c1, c2):
         return f"{c1[0]} \\wedge {c2[0]}", 0
 

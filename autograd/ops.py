@@ -16,7 +16,11 @@ vjp        the same chain-rule terms written once as an expression over the
            and a test holds every ``<name>_backward`` to it, bit for bit.
 local      the local derivative ∂out/∂x_i as a textbook writes it (default:
            ``vjp`` with g = 1); explanations, drawings and steps print it.
-notation   how the forward is written (``a + b``, ``σ(z)``, ``|a|``).
+notation   how the forward is written (``a + b``, ``σ(z)``, ``|a|``); the formula
+           reader reads the op by these spellings too (plain and LaTeX)
+aliases    other names a typed formula may call it by (sigmoid: ``s``), and
+prime_aliases  names for its derivative (sigmoid: ``d`` = σ')
+activation True for an op that ``nn`` offers as an activation (``activation="sin"``)
 source     the jit's inline Python for the forward (default: a call of
            ``forward``).
 
@@ -49,12 +53,12 @@ class Op:
     """
 
     __slots__ = ("name", "symbol", "arity", "forward", "backward", "vjp", "local", "ieee",
-                 "source", "numpy", "notation", "prime", "doc", "accumulate", "_vjps",
-                 "_locals")
+                 "source", "numpy", "notation", "prime", "doc", "accumulate", "aliases",
+                 "prime_aliases", "activation", "_vjps", "_locals")
 
     def __init__(self, name, symbol, *, arity=None, forward=None, backward=None, vjp=None,
                  local=None, ieee=None, source=None, numpy=None, notation=None, prime=None,
-                 doc="", accumulate=None):
+                 doc="", accumulate=None, aliases=(), prime_aliases=(), activation=False):
         self.name = name
         self.symbol = symbol
         self.arity = arity
@@ -69,6 +73,9 @@ class Op:
         self.prime = prime
         self.doc = doc
         self.accumulate = accumulate
+        self.aliases = tuple(aliases)
+        self.prime_aliases = tuple(prime_aliases)
+        self.activation = activation
         self._vjps = {}
         self._locals = {}
 
@@ -375,6 +382,8 @@ def sigmoid_backward(node, upstream):
 SIGMOID = Op("sigmoid", "σ", arity=1, forward=sigmoid_forward, backward=sigmoid_backward,
              vjp=lambda z, out, g: (out * (1 - out) * g,),
              notation=function("σ", "\\sigma"), prime=("σ'", "\\sigma'"),
+             aliases=("s",), prime_aliases=("d",),   # the Desmos question: d = s(1 - s)
+             activation=True,
              source="1.0 / (1.0 + exp(-{0})) if {0} >= 0.0 else (_e := exp({0})) / (1.0 + _e)",
              numpy="np_sigmoid({0})",
              doc="σ(z) = 1/(1 + e^-z), stable for every z")
@@ -392,7 +401,7 @@ def tanh_backward(node, upstream):
 TANH = Op("tanh", "tanh", arity=1, forward=math.tanh, backward=tanh_backward,
           vjp=lambda z, out, g: ((1 - out * out) * g,),
           local=lambda z, out: (1 - out ** 2,),
-          notation=function("tanh", "\\tanh"), prime=("tanh'", "\\tanh'"),
+          notation=function("tanh", "\\tanh"), prime=("tanh'", "\\tanh'"), activation=True,
           source="tanh({0})", numpy="np.tanh({0})",
           doc="tanh z")
 
@@ -412,7 +421,7 @@ def relu_backward(node, upstream):
 RELU = Op("relu", "ReLU", arity=1, forward=relu_forward, backward=relu_backward,
           vjp=lambda z, out, g: (where(out <= 0, 0, g),),
           local=lambda z, out: (where(z > 0, 1, 0),),
-          notation=function("ReLU", "\\operatorname{ReLU}"),
+          notation=function("ReLU", "\\operatorname{ReLU}"), activation=True,
           source="0.0 if {0} < 0.0 else {0}", numpy="np.maximum({0}, 0.0)",
           doc="max(0, z)")
 

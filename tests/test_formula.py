@@ -199,7 +199,7 @@ NAMES = "named nodes: L, h, net1, w1, w2, x, y, y'"
     ("h 2", "at position 3 ('2'): a number right after a factor"),
     ("exp x", "at position 1 ('exp'): the function exp needs its argument in parentheses"),
     ("x $ h", "at position 3 ('$'): this character is not part of a formula"),
-    (r"\frac{x}{h}", r"at position 1 ('\\frac'): this LaTeX command is not read"),
+    (r"\int{x}{h}", r"at position 1 ('\\int'): this LaTeX command is not read"),
     ("   ", "at position 1 ('   '): the formula is empty"),
     ("h + + ", "at position 7 ('the end'): the formula ends too early"),
     ("__import__('os')", "at position 1 ('_'): this character is not part of a formula"),
@@ -309,3 +309,186 @@ def test_a_formula_with_digits_is_rounded_to_them():
     verdict = check(L, "w1", f"{dw1 * 1.00001!r}*h/h", digits=4)
     assert verdict and verdict.digits == 4 and f"{verdict.expected:.4g}" == f"{dw1:.4g}"
     assert "agrees to the 4 significant digits you gave" in str(verdict)
+
+
+# ---------------------------------------------------------------------------
+# Every op, as the notation writes it, reads back to the same number
+# ---------------------------------------------------------------------------
+
+from autograd import expr as E  # noqa: E402
+from autograd import formula as formula_module, ops  # noqa: E402
+from autograd.notation import LatexNotation, TextNotation, forward_expr, render  # noqa: E402
+from autograd.ops import ATOM  # noqa: E402
+
+#: the operands' names and numbers (c is where's condition: 1 or 0)
+OPERANDS = {1: ("a",), 2: ("a", "b"), 3: ("c", "x", "y")}
+AT = {"a": 0.7, "b": 1.3, "c": 1.0, "x": -0.4, "y": 2.5, "w": 0.3, "a1": 0.2, "a2": -1.1}
+
+
+class _Shaped:
+    """Stands for a node of ``op`` in forward_expr (only its op is read)."""
+
+    def __init__(self, op):
+        self._op = op
+
+
+def _operand_names(op):
+    if op.arity is not None:
+        return OPERANDS[op.arity]
+    return ("w", "a", "b") if op is ops.DOT else ("a1", "a2")
+
+
+@pytest.mark.parametrize("notation", [TextNotation(), LatexNotation()], ids=["text", "latex"])
+@pytest.mark.parametrize("name", [n for n, op in ops.OPS.items() if not op.is_leaf])
+def test_every_op_rule_round_trips_through_its_notation(name, notation):
+    """The op's forward and each local derivative, printed in the notation, read
+    back over nodes of those names to the value the record computes."""
+    op = ops.OPS[name]
+    operands = _operand_names(op)
+    root = sum_values([Value(AT[o], name=o) for o in operands]).named("R")
+    atoms = [(notation.name(o), ATOM) for o in operands]
+    out = forward_expr(_Shaped(op), atoms, notation)
+    env = {f"x{i}": atom for i, atom in enumerate(atoms)}
+    env["out"] = out
+    numbers = {f"x{i}": AT[o] for i, o in enumerate(operands)}
+    numbers["out"] = op.forward(*(AT[o] for o in operands))
+    printed = [(out[0], numbers["out"])]
+    for local in op.local_exprs(len(operands)):
+        printed.append((render(local, env, notation)[0], E.evaluate(local, numbers, ops.IEEE)))
+    for text, want in printed:
+        got = read_formula(text, root).evaluate()
+        assert got == want or math.isclose(got, want, rel_tol=1e-14), (name, text, got, want)
+
+
+def test_the_function_tables_come_from_the_op_records():
+    for op in ops.OPS.values():
+        if op.is_leaf:
+            continue
+        assert formula_module.FUNCTIONS[op.name] == (op, False)
+        if op.notation[0] == "call":
+            assert formula_module.FUNCTIONS[op.notation[1]][0] is op
+            assert op.notation[2] in formula_module.__doc__      # \max, \operatorname{sign}
+        assert op.name in formula_module.__doc__
+    assert formula_module.FUNCTIONS["d"] == (ops.SIGMOID, True)
+    assert formula_module.FUNCTIONS["s"] == (ops.SIGMOID, False)
+
+
+# ---------------------------------------------------------------------------
+# LaTeX and notations as pasted
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, expected, reading", [
+    (r"\sigma'(net_1)", d(2.5), "σ'(net1)"),
+    (r"\sigma^{\prime}(net_1)", d(2.5), "σ'(net1)"),
+    (r"\sigma^\prime(net1)", d(2.5), "σ'(net1)"),
+    (r"\sigma(net_1)(1-\sigma(net_1))", s(2.5) * (1 - s(2.5)), "σ(net1)·(1-σ(net1))"),
+    (r"x \cdot h \times w_1", 0.8 * 0.6 * 0.4, "x·h·w1"),
+    (r"\frac{x}{h}", 0.8 / 0.6, "x/h"),
+    (r"\frac{1}{1+e^{-net_1}}", s(2.5), "1/(1+e^(-net1))"),
+    (r"\max(x, h) + \min(x, h)", 0.8 + 0.6, "max(x, h)+min(x, h)"),
+    (r"\operatorname{softplus}(w_2)", math.log1p(math.exp(-0.6)), "softplus(w2)"),
+    (r"\operatorname{ReLU}\left(w_2\right) + ReLU(x)", 0.8, "ReLU(w2)+ReLU(x)"),
+    (r"\left|w_2\right| + |x - h|", 0.6 + 0.2, "|w2|+|x-h|"),
+    (r"\sqrt{h} + √h", 2 * math.sqrt(0.6), "sqrt(h)+√(h)"),
+    (r"1 - \tanh^{2}(w_2)", 1 - math.tanh(-0.6) ** 2, "1-tanh²(w2)"),
+    ("1 - tanh²(w2)", 1 - math.tanh(-0.6) ** 2, "1-tanh²(w2)"),
+    (r"\mathit{net}_{1} \cdot \mathrm{h}", 2.5 * 0.6, "net1·h"),
+    ("[x > h] + [x ≤ h] + [h = h]", 2.0, "(x>h)+(h≥x)+(h=h)"),
+    (r"x \text{ if } x \geq h \text{ else } h", 0.8, "(x if x≥h else h)"),
+    ("sign(w2) maximum(x, h)", -0.8, "sign(w2)·maximum(x, h)"),
+])
+def test_latex_and_notations_as_pasted(graph, typed, expected, reading):
+    formula = read_formula(typed, graph)
+    assert_close(formula.evaluate(), expected, rel=1e-14)
+    assert formula.reading() == reading
+
+
+@pytest.mark.parametrize("left", [
+    r"\frac{\partial L}{\partial w_1} = ",
+    r"\dfrac{\partial L}{\partial w_{1}}=",
+    "dL/dw1 = ",
+    "∂L/∂w1 = ",
+    "∂L/∂w_1 =",
+])
+def test_a_left_hand_side_names_the_derivative(graph, left):
+    formula = read_formula(left + "x h (1 - h)", graph)
+    assert formula.lhs == ("L", "w1")
+    assert_close(formula.evaluate(), 0.8 * 0.6 * 0.4, rel=1e-14)
+    assert formula.reading() == "x·h·(1-h)" and "w1 =" not in formula.values()
+
+
+def test_a_left_hand_side_that_does_not_match_says_so(graph):
+    with pytest.raises(FormulaError, match=r"the left-hand side ∂h/∂w1 is a derivative of h, "
+                                           r"but the root is L"):
+        read_formula("∂h/∂w1 = x", graph)
+    with pytest.raises(FormulaError, match="the left-hand side dQ/dw1 names 'Q', and no node "
+                                           "has that name; named nodes: L, h, net1"):
+        read_formula("dQ/dw1 = x", graph)
+    L, _ = seed000()
+    with pytest.raises(FormulaError, match=r"∂L/∂w2 is with respect to w2, but the node "
+                                           r"checked is w1"):
+        check(L, "w1", "∂L/∂w2 = x*h")
+    assert check(L, "w1", "dL/dw1 = x*h*(1-h)*w2*y'*(1-y')*(y'-y)")
+
+
+def test_a_function_that_is_no_op_lists_the_ops(graph):
+    with pytest.raises(FormulaError) as caught:
+        read_formula("cosh(x)", graph)
+    text = str(caught.value)
+    assert "position 1 ('cosh'): no node has this name and no op is called so; ops: " in text
+    assert all(f" {op}," in text or f" {op};" in text for op in ("exp", "softplus", "σ", "max"))
+    with pytest.raises(FormulaError, match=r"at position 1 \('\\\\cosh'\): this LaTeX command "
+                                           r"is not read \(functions: .*\\sigma"):
+        read_formula(r"\cosh(x)", graph)
+
+
+def test_a_function_given_the_wrong_number_of_arguments_is_refused(graph):
+    with pytest.raises(FormulaError, match=r"position 1 \('max'\): max takes 2 arguments, not 1"):
+        read_formula("max(x)", graph)
+
+
+# ---------------------------------------------------------------------------
+# Hostile text: linear time, bounded size
+# ---------------------------------------------------------------------------
+
+N = 100_000
+HOSTILE = {
+    "one letter": "x" * N,
+    "unknown letters": "q" * N,
+    "unknown letters called": "q" * (N - 3) + "(x)",
+    "names run together": ("xw1" * N)[:N],
+    "deep parentheses": "(" * (N // 2) + "x" + ")" * (N // 2 - 1),
+    "deep LaTeX": ("\\left(" * N)[:N],
+    "long sum": "x+" * (N // 2 - 1) + "xx",
+    "long product": "x " * (N // 2),
+    "signs": "-" * (N - 1) + "x",
+    "powers": "2" + "^2" * (N // 2 - 1) + "2",
+    "underscores": "x" + "_" * (N - 1),
+    "bars": "|" * N,
+}
+
+
+@pytest.mark.parametrize("shape", HOSTILE)
+def test_hostile_text_is_read_in_under_a_second(graph, shape):
+    import time
+    text = HOSTILE[shape]
+    assert len(text) == N
+    start = time.perf_counter()
+    with pytest.raises((FormulaError, NodeNameError)) as caught:
+        read_formula(text, graph)
+    assert time.perf_counter() - start < 1.0
+    message = str(caught.value)
+    assert "\n" not in message and len(message) < 1000
+
+
+def test_deep_but_allowed_nesting_reads(graph):
+    depth = formula_module.DEEPEST
+    formula = read_formula("(" * depth + "x" + ")" * depth, graph)
+    assert formula.evaluate() == 0.8
+
+
+def test_a_formula_over_the_size_limit_names_it(graph):
+    limit = formula_module.LONGEST_TEXT
+    with pytest.raises(FormulaError, match=f"the formula has {limit + 1:,} characters; at "
+                                           f"most {limit:,} are read"):
+        read_formula("x" * (limit + 1), graph)
