@@ -10,8 +10,10 @@ rounding (numpy sums pairwise and has its own exp and log, so not to the
 last bit).
 
 Where the eager engine raises (log of a number <= 0, division by zero, exp
-overflow), the batch raises the same error for the first sample where it
-happens; the backward pass is IEEE 754 throughout, as eager's rules are.
+overflow, sin of ±inf), the batch raises the same error for the first sample where
+it happens: each op whose record has an ``ieee`` forward beside its strict one is
+checked after its line, by calling its strict forward on the samples whose
+result is not finite.  The backward pass is IEEE 754 throughout, as eager's rules are.
 
 numpy is optional: importing this module without it raises an ImportError
 that says which extra to install.
@@ -39,24 +41,24 @@ def np_sigmoid(z):
 
 
 def check(result, op_name, operands, labels):
-    """Raise the eager engine's error where a strict op gave ±inf or nan from finite
-    operands (log of 0, 1/0, exp overflow, a negative base to a fractional power)."""
-    bad = ~np.isfinite(result)
-    if not bad.any():
+    """Raise the eager engine's error where a strict op's numpy form gave ±inf or nan
+    and its float forward raises (log of 0, 1/0, exp overflow, sin(inf)): the record
+    decides, sample by sample, in order; where the forward gives a number (nan in,
+    nan out) the value flows, as in eager."""
+    bad = np.flatnonzero(~np.isfinite(result))
+    if not bad.size:
         return
-    for operand in operands:
-        bad &= np.isfinite(np.broadcast_to(operand, bad.shape))
-    if not bad.any():
-        return   # nan or inf came in with an operand: it flows, as in eager
-    i = int(np.flatnonzero(bad)[0])
-    values = [float(np.broadcast_to(o, bad.shape)[i]) for o in operands]
     op = ops.OPS[op_name]
-    try:
-        op.forward(*values)
-    except (ArithmeticError, ValueError) as err:
-        named = [_Named(label, v) for label, v in zip(labels, values)]
-        better = op.error(err, named)
-        raise type(better)(f"{better} (sample {i + 1} of the batch)") from None
+    shape = np.shape(result)
+    columns = [np.broadcast_to(o, shape).reshape(-1) for o in operands]
+    for i in bad.tolist():
+        values = [float(c[i]) for c in columns]
+        try:
+            op.forward(*values)
+        except (ArithmeticError, ValueError) as err:
+            named = [_Named(label, v) for label, v in zip(labels, values)]
+            better = op.error(err, named)
+            raise type(better)(f"{better} (sample {i + 1} of the batch)") from None
 
 
 class _Named:

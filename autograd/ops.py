@@ -278,7 +278,8 @@ def pow_forward(base, exponent):
     """base ** exponent for real results; clear errors naming the operands."""
     if base == 0.0 and exponent < 0.0:
         raise ZeroDivisionError("0 cannot be raised to a negative power: base {0}, exponent {1}")
-    if base < 0.0 and math.isfinite(exponent) and not exponent.is_integer():
+    if base < 0.0 and math.isfinite(base) and math.isfinite(exponent) and \
+            not exponent.is_integer():   # (-inf) ** 1.5 is inf in IEEE 754, as PyTorch
         raise ValueError("a negative base needs an integer exponent (the result would be "
                          "complex): base {0}, exponent {1}")
     try:

@@ -1,16 +1,13 @@
 """Activation functions by name: a^l_j = f(z^l_j)."""
 
-from autograd import Value
+from autograd import Value, ops
 
 __all__ = ["ACTIVATIONS", "activation_method", "activations_per_layer"]
 
-#: name -> the Value method that builds a^l = f(z^l); "linear" is a^l = z^l (no node)
-ACTIVATIONS = {
-    "sigmoid": Value.sigmoid,
-    "tanh": Value.tanh,
-    "relu": Value.relu,
-    "linear": None,
-}
+#: name -> the Value method that builds a^l = f(z^l), for every op whose record says
+#: ``activation=True`` (sigmoid, tanh, relu, ...); "linear" is a^l = z^l (no node)
+ACTIVATIONS = {op.name: getattr(Value, op.name) for op in ops.OPS.values() if op.activation}
+ACTIVATIONS["linear"] = None
 
 
 def activation_method(name, where="activation"):

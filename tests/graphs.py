@@ -67,6 +67,9 @@ class ChainruleOps:
     def sum(self, xs):
         return self.autograd.sum_values(xs)
 
+    def method(self, name, a):
+        return getattr(a, name)()
+
 
 class TorchOps:
     """The same ops in PyTorch (float64)."""
@@ -90,6 +93,9 @@ class TorchOps:
             total = total + w * x
         return total + b
 
+    def method(self, name, a):
+        return getattr(self.torch, name)(a)
+
     def sum(self, xs):
         total = xs[0]
         for x in xs[1:]:
@@ -112,6 +118,20 @@ FULL_UNARY = [
     lambda L, a: (a.tanh() + 2.0) ** 3,
     lambda L, a: 1.5 - a,
 ]
+
+#: the unary ops written out above; every other unary op that is a Value method
+#: joins the random graphs from the op table, on tanh(a) (in (-1, 1), where every
+#: such op is defined)
+WRITTEN_UNARY = {"tanh", "sigmoid", "exp", "log", "sqrt", "neg", "relu", "abs", "softplus"}
+
+
+def _table_unary():
+    from autograd import Value, ops
+    return [op.name for op in ops.OPS.values()
+            if op.arity == 1 and hasattr(Value, op.name) and op.name not in WRITTEN_UNARY]
+
+
+FULL_UNARY += [lambda L, a, name=name: L.method(name, a.tanh()) for name in _table_unary()]
 
 FULL_BINARY = [
     lambda L, a, b: a + b,

@@ -22,6 +22,12 @@ consistency (one definition, read by every consumer)
   check          check's re-evaluation reproduces the forward value, bit for bit
   draw           the drawing's op node has the symbol and each edge the rule
   step           each step line writes the rule
+  numpy          the numpy backend's value and gradients equal eager's (to rounding:
+                 numpy has its own sin and exp), and at 0, ±inf and nan it raises
+                 eager's error or gives eager's value
+  formula        the node's forward and each local rule, written in text and in
+                 LaTeX, read back by the formula reader to the engine's numbers
+  random graphs  every op a user can build appears in tests/graphs.py's graphs
 """
 
 import html
@@ -37,7 +43,9 @@ from autograd import Value, dot, grad, jit, ops, sum_values
 from autograd.check import downstream, reevaluate
 from autograd.draw import draw
 from autograd.explain import explain
-from autograd.notation import label, rule_text
+from autograd.formula import read_formula
+from autograd.notation import LatexNotation, TextNotation, forward_expr, label, rule_text
+from autograd.ops import ATOM
 from autograd.value import apply, make
 from conftest import central_difference
 
@@ -416,3 +424,111 @@ def test_second(name):
                     assert math.isclose(a, b, rel_tol=1e-10, abs_tol=1e-13), \
                         f"∂²{name} at {point}: {got}, PyTorch double backward {want}"
     assert tested, f"no smooth point to test {name}'s second derivative at"
+
+
+@pytest.mark.parametrize("name", OP_NAMES)
+def test_numpy(name):
+    pytest.importorskip("numpy")
+    for point in CASES[name]["points"][:4]:
+        out, xs = eager(name, point)
+        params = [Value(x, kind="parameter") for x in point]
+        f = jit(lambda s: build(name)(*params) * s, backend="numpy")
+        value = f.batch([(1.0,)])
+        assert math.isclose(value, out.data, rel_tol=1e-12, abs_tol=1e-300), (name, point)
+        for p, x in zip(params, xs):
+            assert math.isclose(p.grad, x.grad, rel_tol=1e-12, abs_tol=1e-300), \
+                f"numpy ∂{name} at {point}: {p.grad!r}, eager {x.grad!r}"
+    g = jit(build(name), input_names=[f"x{i}" for i in range(1, 6)], backend="numpy")
+    g.batch([CASES[name]["points"][0]])
+    for point in _special_points(name):
+        try:
+            want, error = build(name)(*[Value(x) for x in point]).data, None
+        except (ArithmeticError, ValueError) as err:
+            want, error = None, type(err)
+        if error is not None:
+            with pytest.raises(error, match=f"^{name}: .*sample 1 of the batch"):
+                g.batch([point])
+        else:
+            got = g.batch([point])
+            assert same(got, want) or math.isclose(got, want, rel_tol=1e-12), \
+                f"numpy {name}{point} = {got!r}, eager {want!r}"
+
+
+@pytest.mark.parametrize("notation", [TextNotation(), LatexNotation()], ids=["text", "latex"])
+@pytest.mark.parametrize("name", OP_NAMES)
+def test_formula(name, notation):
+    """What explain and the drawings write for a node, typed back into check."""
+    for point in CASES[name]["points"][:3]:
+        out, xs = eager(name, point)
+        written = forward_expr(out, [(notation.name(x.name), ATOM) for x in xs], notation)[0]
+        got = read_formula(written, out).evaluate()
+        assert same(got, out.data), f"{written!r} reads as {got!r}, the node is {out.data!r}"
+        locals_ = ops.local_values(out)
+        for i in range(len(xs)):
+            rule = rule_text(out, i, label, notation)
+            got = read_formula(rule, out).evaluate()
+            assert math.isclose(got, locals_[i], rel_tol=1e-12, abs_tol=1e-300), \
+                f"the rule {rule!r} of {name} reads as {got!r}, the engine's is {locals_[i]!r}"
+
+
+def _user_ops():
+    """The ops a user builds: operators, Value methods and autograd's functions."""
+    operators = ("infix", "prefix", "pow", "abs", "sum")
+    return {name for name in OP_NAMES
+            if ops.OPS[name].notation[0] in operators or hasattr(Value, name)
+            or hasattr(autograd, name)}
+
+
+def test_random_graphs_use_every_op():
+    from graphs import FULL_BINARY, FULL_UNARY, ChainruleOps
+    from autograd.engine import all_nodes
+    lib, a, b = ChainruleOps(), Value(0.3), Value(-0.7)
+    built = [f(lib, a) for f in FULL_UNARY] + [f(lib, a, b) for f in FULL_BINARY]
+    used = {node.op.name for out in built for node in all_nodes(out)}
+    missing = sorted(_user_ops() - used)
+    assert not missing, f"tests/graphs.py builds no {', '.join(missing)} node"
+
+
+# ---------------------------------------------------------------------------
+# The docs' op lists, held to the table
+# ---------------------------------------------------------------------------
+
+ROOT = __file__.rsplit("/tests/", 1)[0]
+#: how Python writes the operator ops (the others are methods or autograd functions)
+PYTHON_OPERATORS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "neg": "-",
+                    "abs": "abs", "sum": "sum_values"}
+
+
+def _section(path, start, end):
+    with open(f"{ROOT}/{path}", encoding="utf-8") as f:
+        text = f.read()
+    return text[text.index(start):text.index(end, text.index(start))]
+
+
+def test_readme_lists_every_op():
+    listed = _section("README.md", "**The engine**", "`chainrule ops` lists")
+    missing = [n for n in sorted(_user_ops())
+               if PYTHON_OPERATORS.get(n, f"`{n}`") not in listed]
+    assert not missing, f"README.md's op list leaves out {', '.join(missing)}"
+
+
+def test_engine_doc_lists_every_op():
+    listed = _section("docs/engine.md", "## Values", "## backward()")
+    missing = [n for n in sorted(_user_ops())
+               if PYTHON_OPERATORS.get(n, f".{n}()") not in listed
+               and f"autograd.{n}(" not in listed]
+    assert not missing, f"docs/engine.md's op list leaves out {', '.join(missing)}"
+
+
+def test_check_doc_lists_every_function_and_latex_command():
+    functions = _section("docs/check-and-explain.md", "- **Functions.**", "- **LaTeX.**")
+    latex = _section("docs/check-and-explain.md", "- **LaTeX.**", "- **Left-hand side.**")
+    for op in ops.OPS.values():
+        if op.is_leaf or op.notation[0] not in ("call", "sqrt", "abs"):
+            continue
+        spellings = {op.name, op.notation[1] if op.notation[0] == "call" else op.name}
+        assert any(f"`{s}`" in functions for s in spellings), \
+            f"docs/check-and-explain.md's Functions list leaves out {op.name}"
+        if op.notation[0] == "call":
+            assert f"`{op.notation[2]}`" in latex, \
+                f"docs/check-and-explain.md's LaTeX list leaves out {op.notation[2]}"
