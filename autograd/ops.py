@@ -486,6 +486,74 @@ SOFTPLUS = Op("softplus", "softplus", arity=1, forward=softplus_forward,
               doc="ln(1 + e^a), finite for every finite a")
 
 
+# -- sin, cos, tan -----------------------------------------------------------
+
+def sin_forward(x):
+    if x - x != 0.0 and x == x:          # ±inf: sin has no limit there
+        raise ValueError("input must be finite, got {0}")
+    return math.sin(x)                   # nan stays nan
+
+
+def _sin_ieee(x):
+    return math.sin(x) if x - x == 0.0 else math.nan
+
+
+def sin_backward(node, upstream):
+    """c = sin a:  ∂c/∂a = cos a."""
+    return (_cos_ieee(node._prev[0].data) * upstream,)
+
+
+SIN = Op("sin", "sin", arity=1, forward=sin_forward, backward=sin_backward,
+         vjp=lambda a, out, g: (E.call("cos", a) * g,), ieee=_sin_ieee,
+         notation=function("sin", "\\sin"), numpy="np.sin({0})", activation=True,
+         doc="sin a (a finite)")
+
+
+def cos_forward(x):
+    if x - x != 0.0 and x == x:
+        raise ValueError("input must be finite, got {0}")
+    return math.cos(x)
+
+
+def _cos_ieee(x):
+    return math.cos(x) if x - x == 0.0 else math.nan
+
+
+def cos_backward(node, upstream):
+    """c = cos a:  ∂c/∂a = -sin a."""
+    return (-_sin_ieee(node._prev[0].data) * upstream,)
+
+
+COS = Op("cos", "cos", arity=1, forward=cos_forward, backward=cos_backward,
+         vjp=lambda a, out, g: (-E.call("sin", a) * g,), ieee=_cos_ieee,
+         notation=function("cos", "\\cos"), numpy="np.cos({0})",
+         doc="cos a (a finite)")
+
+
+def tan_forward(x):
+    """tan a; at the float nearest an odd multiple of π/2 it is large and finite
+    (IEEE 754, as PyTorch): no float is exactly π/2."""
+    if x - x != 0.0 and x == x:
+        raise ValueError("input must be finite, got {0}")
+    return math.tan(x)
+
+
+def _tan_ieee(x):
+    return math.tan(x) if x - x == 0.0 else math.nan
+
+
+def tan_backward(node, upstream):
+    """c = tan a:  ∂c/∂a = 1 + tan²a = 1 + c² (as PyTorch)."""
+    c = node.data
+    return ((1.0 + c * c) * upstream,)
+
+
+TAN = Op("tan", "tan", arity=1, forward=tan_forward, backward=tan_backward,
+         vjp=lambda a, out, g: ((1 + out * out) * g,), local=lambda a, out: (1 + out ** 2,),
+         ieee=_tan_ieee, notation=function("tan", "\\tan"), numpy="np.tan({0})",
+         doc="tan a (a finite)")
+
+
 # -- maximum, minimum --------------------------------------------------------
 
 def maximum_forward(a, b):

@@ -321,6 +321,9 @@ class Value:
     tanh = _unary(ops.TANH)
     relu = _unary(ops.RELU)
     softplus = _unary(ops.SOFTPLUS)
+    sin = _unary(ops.SIN)
+    cos = _unary(ops.COS)
+    tan = _unary(ops.TAN)
 
     # -- comparisons compare data and return bool ---------------------------
 
