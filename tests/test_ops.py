@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, dot, sum_values
 from autograd import ops
+from autograd.value import apply
 from conftest import assert_close, central_difference
 
 finite = st.floats(min_value=-50, max_value=50, allow_nan=False)
@@ -33,6 +34,10 @@ UNARY = [
     ("sigmoid", lambda a: a.sigmoid(), lambda a: 1 / (1 + math.exp(-a)),
      lambda a: math.exp(-a) / (1 + math.exp(-a)) ** 2, finite),
     ("tanh", lambda a: a.tanh(), math.tanh, lambda a: 1 / math.cosh(a) ** 2, finite),
+    ("sin", lambda a: a.sin(), math.sin, math.cos, finite),
+    ("cos", lambda a: a.cos(), math.cos, lambda a: -math.sin(a), finite),
+    ("tan", lambda a: a.tan(), math.tan, lambda a: 1 / math.cos(a) ** 2,
+     st.floats(min_value=-1.5, max_value=1.5)),
     ("relu", lambda a: a.relu(), lambda a: max(0.0, a), lambda a: 1.0 if a > 0 else 0.0, nonzero),
     ("abs", lambda a: abs(a), abs, lambda a: math.copysign(1.0, a), nonzero),
     ("pow3", lambda a: a ** 3, lambda a: a ** 3, lambda a: 3 * a ** 2, finite),
@@ -170,3 +175,103 @@ def test_comparisons_compare_data():
     assert (a < b) is True
     assert a != Value(1.0)  # identity, not value
     assert len({a, b, a}) == 2
+
+
+# ---------------------------------------------------------------------------
+# sin, cos, tan: edges, bad input, and the places a learner meets them
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["sin", "cos", "tan"])
+def test_trig_at_infinity_is_an_error_naming_the_operand_and_nan_flows(name):
+    x = Value(math.inf, name="x")
+    with pytest.raises(ValueError, match=f"^{name}: input must be finite, got 'x' = inf$"):
+        getattr(x, name)()
+    assert math.isnan(getattr(Value(math.nan), name)().data)
+    with pytest.raises(TypeError, match=f"{name}: operand 1"):
+        apply(ops.OPS[name], "0.5")
+    with pytest.raises(TypeError):
+        Value("0.5")
+
+
+@pytest.mark.parametrize("name", ["sin", "cos", "tan"])
+def test_trig_out_of_domain_in_the_jit_and_the_numpy_backend_is_eager_s_error(name):
+    from autograd import jit
+    f = jit(lambda x: getattr(x * 2.0, name)())
+    assert f(0.25) == getattr(Value(0.5), name)().data
+    with pytest.raises(ValueError, match=f"{name}: input must be finite"):
+        f(math.inf)
+    np = pytest.importorskip("numpy")
+    g = jit(lambda x: getattr(x * 2.0, name)(), backend="numpy")
+    assert math.isclose(g.batch([(0.25,), (0.5,)]), getattr(np, name)(0.5) + getattr(np, name)(1.0),
+                        rel_tol=1e-15)
+    with pytest.raises(ValueError, match=f"{name}: input must be finite.*sample 2 of the batch"):
+        g.batch([(0.25,), (math.inf,)])
+    assert math.isnan(g.batch([(math.nan,)]))
+
+
+def test_tan_at_the_float_nearest_pi_over_2_follows_ieee_as_pytorch():
+    torch = pytest.importorskip("torch")
+    for at in (math.pi / 2, -math.pi / 2, 3 * math.pi / 2):
+        x = Value(at)
+        y = x.tan()
+        y.backward()
+        t = torch.tensor(at, dtype=torch.float64, requires_grad=True)
+        torch.tan(t).backward()
+        assert y.data == torch.tan(t).item() and math.isfinite(y.data) and abs(y.data) > 1e15
+        assert math.isclose(x.grad, t.grad.item(), rel_tol=1e-15)
+
+
+def test_d2l_x_cos_cx_explained_and_checked():
+    """d/dx x·cos(cx) = cos(cx) - c·x·sin(cx), by hand; check reads it typed and in LaTeX."""
+    from autograd.check import check
+    from autograd.explain import explain
+    x, c = Value(0.7, name="x"), Value(1.3, name="c", kind="constant")
+    y = (x * (c * x).cos()).named("y")
+    hand = math.cos(1.3 * 0.7) - 1.3 * 0.7 * math.sin(1.3 * 0.7)
+    assert math.isclose(explain(y, x).total, hand, rel_tol=1e-14)
+    assert check(y, x, "cos(c x) - c x sin(c x)")
+    assert check(y, x, r"\frac{dy}{dx} = \cos(c x) - c \cdot x \sin(c x)")
+    verdict = check(y, x, "cos(c x)")
+    assert not verdict and "cos(c·x)" in str(verdict)
+
+
+def test_sin_is_an_nn_activation_on_both_backends():
+    import random
+
+    import nn
+    assert "sin" in nn.ACTIVATIONS
+    net = nn.MLP([2, 3, 1], activation="sin", seed=3)
+    rng = random.Random(3)
+    rows = [(rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(0, 1)) for _ in range(5)]
+    outputs = [net(list(r[:2])) for r in rows]
+    C = nn.half_squared_error(outputs, [[r[2]] for r in rows], reduction="sum")
+    net.zero_grad()
+    C.backward()
+    eager = [p.grad for p in net.parameters()]
+    first = net.parameters()[0]
+    saved = first.data
+
+    def loss_at(t):
+        first.data = t
+        try:
+            return nn.half_squared_error([net(list(r[:2])) for r in rows],
+                                         [[r[2]] for r in rows], reduction="sum").data
+        finally:
+            first.data = saved
+    assert math.isclose(eager[0], central_difference(loss_at, saved), rel_tol=1e-6)
+    pytest.importorskip("numpy")
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    net.zero_grad()
+    assert math.isclose(program.batch(rows), C.data, rel_tol=1e-12)
+    for p, want in zip(net.parameters(), eager):
+        assert math.isclose(p.grad, want, rel_tol=1e-12, abs_tol=1e-15)
+    assert "np.sin(z2)" in program.source and "np.cos(z" in program.source
+
+
+def test_chainrule_ops_lists_sin_cos_and_tan(capsys):
+    from autograd.cli import main
+    assert main(["ops"]) == 0
+    out = capsys.readouterr().out
+    for name, rule in (("sin", "cos(a)"), ("cos", "-sin(a)"), ("tan", "1+tan²(a)")):
+        line = next(line for line in out.splitlines() if line.split()[:1] == [name])
+        assert rule in line, line
