@@ -224,12 +224,9 @@ class _Reader:
         self.where = where
         self.named = names.nodes_by_name(nodes)
         self.by_spelling = {}
-        self.prefixes = set()            # every prefix of every name, underscores dropped
         for name in self.named:
             self.by_spelling.setdefault(names.spelling(name), []).append(name)
-            bare = name.replace("_", "")
-            self.prefixes.update(bare[:k] for k in range(1, len(bare) + 1))
-        self.longest_name = max(map(len, self.named), default=0) + 1
+        self._prefixes = None
         self.resolved = {}               # piece of text -> graph name or None
         self.found = {}                  # name -> node, in the order the formula names them
         self.functions = {}              # typed function name -> canonical, when they differ
@@ -494,6 +491,17 @@ class _Reader:
             self.fail(pos, run, f"it reads two ways, {shown}; write * between the names")
         return readings[0]
 
+    def prefixes(self):
+        """(every prefix of every name with underscores dropped, the longest name's
+        length + 1), made on the first run that is not one name."""
+        if self._prefixes is None:
+            found = set()
+            for name in self.named:
+                bare = name.replace("_", "")
+                found.update(bare[:k] for k in range(1, len(bare) + 1))
+            self._prefixes = found, max(map(len, self.named), default=0) + 1
+        return self._prefixes
+
     def _readings(self, run, where, calls):
         """The readings of the run with the fewest pieces (at most two: one is the
         answer, two are ambiguous): names, the last one possibly a function when a
@@ -517,7 +525,7 @@ class _Reader:
                 if len(back[end]) < 2:
                     back[end].append((start, kind))
 
-        prefixes, longest = self.prefixes, self.longest_name
+        prefixes, longest = self.prefixes()
         for start in range(n):
             if fewest[start] is None:
                 continue
@@ -539,11 +547,11 @@ class _Reader:
                 reach(start, n, "func")
         if fewest[n] is None:
             return []
-        return [self._reading(run, back, ways, second) for second in
+        return [self._reading(run, back, second) for second in
                 ((False, True) if ways[n] > 1 else (False,))]
 
     @staticmethod
-    def _reading(run, back, ways, second):
+    def _reading(run, back, second):
         """One best reading from the back-pointers; ``second`` takes the other branch
         at the last place where two best readings part."""
         pieces, end = [], len(run)
@@ -552,10 +560,8 @@ class _Reader:
             if second and len(choices) > 1:
                 start, kind = choices[1]
                 second = False
-            else:
+            else:       # one way here: the two ways part further left
                 start, kind = choices[0]
-                if second and ways[start] < 2:
-                    second = False       # (cannot happen: the other way is further left)
             pieces.append((start, end, kind))
             end = start
         return pieces[::-1]

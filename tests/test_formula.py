@@ -492,3 +492,25 @@ def test_a_formula_over_the_size_limit_names_it(graph):
     with pytest.raises(FormulaError, match=f"the formula has {limit + 1:,} characters; at "
                                            f"most {limit:,} are read"):
         read_formula("x" * (limit + 1), graph)
+
+
+def test_seed003_with_the_left_hand_side_as_pasted(script003, capsys):
+    verdict = check(desmos_network(), "w1", r"\frac{\partial O}{\partial w_{1}} = " + ASKER_LATEX)
+    assert not verdict and verdict.formula.lhs == ("O", "w1")
+    missing = sorted("·".join(f.formula for f in fs) for _, _, fs in verdict.diagnosis.factors)
+    assert missing == ["w4·w2", "w5·w3"]
+    assert check(desmos_network(), "w1", "dO/dw1 = " + ANSWER)
+    assert main(["check", script003, "--wrt", "w1", "--formula", "∂O/∂w1 = " + ANSWER]) == 0
+    capsys.readouterr()
+    assert main(["check", script003, "--wrt", "w1", "--formula", "∂O/∂w2 = " + ANSWER]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "∂O/∂w2 is with respect to w2, but the node checked is w1" in err
+
+
+def test_a_long_valid_formula_reads_to_its_value(graph):
+    """Nearly 100,000 characters of nested sums, each chain under the limit."""
+    inner = "(" + "+".join(["x h"] * 50) + ")"
+    middle = "(" + "+".join([inner] * 20) + ")"
+    text = "+".join([middle] * 27)
+    assert 95_000 < len(text) <= formula_module.LONGEST_TEXT
+    assert_close(read_formula(text, graph).evaluate(), 27 * 20 * 50 * 0.8 * 0.6, rel=1e-12)
