@@ -404,6 +404,14 @@ class _Reader:
             self._pieces(text[i], [i + 1], i + 1, out)
             return i + 1
         n = len(text)
+        if not chars:                            # the common case: one plain name
+            chunk = _RUN.match(text, i)
+            end = chunk.end()
+            run = chunk.group(0)
+            if run in self.named and run not in FUNCTIONS and \
+                    (end == n or text[end] not in "({"):
+                out.append(Token("name", run, i + 1, run))
+                return end
         while i < n:
             chunk = _RUN.match(text, i)
             if chunk is not None:                # letters, digits, primes, _
