@@ -514,3 +514,12 @@ def test_a_long_valid_formula_reads_to_its_value(graph):
     text = "+".join([middle] * 24)
     assert 95_000 < len(text) <= formula_module.LONGEST_TEXT
     assert_close(read_formula(text, graph).evaluate(), 24 * 20 * 50 * 0.8 * 0.6, rel=1e-12)
+
+
+def test_the_tree_is_an_expression_every_reader_of_expressions_reads(graph):
+    """One syntax tree: expr.evaluate computes the same number as the formula."""
+    formula = read_formula(r"\frac{x}{h} + \max(w_1, w_2)^2 - \sigma(net_1) [x > h]", graph)
+    assert isinstance(formula.tree, E.Expr)
+    env = {name: node.data for name, node in formula.nodes.items()}
+    assert E.evaluate(formula.tree, env, ops.IEEE) == formula.evaluate()
+    assert_close(formula.evaluate(), 0.8 / 0.6 + 0.4 ** 2 - s(2.5), rel=1e-14)
