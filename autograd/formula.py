@@ -107,7 +107,7 @@ def _tables():
 
 
 #: every function name a formula may use -> (op, whether it is the derivative)
-#: LaTeX_FUNCTIONS: LaTeX command (without the backslash) -> op
+#: LATEX_FUNCTIONS: LaTeX command (without the backslash) -> op
 FUNCTIONS, LATEX_FUNCTIONS, _INFIX, _COMPARE, _KINDS = _tables()
 
 #: how keyboards type what the notation prints (the notation's symbol on the right)
@@ -246,7 +246,7 @@ class _Reader:
         found = _LHS.match(self.text[:400])
         if found is None:
             return 0
-        written = found.group(0).rstrip("= \t")
+        written = " ".join(found.group(0).split()).rstrip("= ")     # one line
         top, below = found.group("a") or found.group("c"), found.group("b") or found.group("d")
         top_node = self._lhs_node(top, written)
         below_node = self._lhs_node(below, written)
