@@ -412,7 +412,7 @@ class MLP(Module):
     ('a3_1', ['w2_11', 'w2_12', 'b2_1'])
 
     ``activation``: one name for every layer or a list with one per layer
-    ("sigmoid", "tanh", "relu", "linear").  ``weights[l][j][k]`` is the
+    (a name of ``nn.ACTIVATIONS``).  ``weights[l][j][k]`` is the
     weight from neuron k of layer l to neuron j of layer l+1 (0-based lists;
     in Nielsen's names w^{l+2}_{j+1,k+1}), ``biases[l][j]`` the bias of
     neuron j of layer l+1.  Values not given are drawn uniformly from

@@ -535,3 +535,10 @@ def test_check_doc_lists_every_function_and_latex_command():
         if op.notation[0] == "call":
             assert f"`{op.notation[2]}`" in latex, \
                 f"docs/check-and-explain.md's LaTeX list leaves out {op.notation[2]}"
+
+
+def test_networks_doc_lists_every_activation():
+    import nn
+    listed = _section("docs/networks.md", "- `activation`:", "- `weights[l][j][k]`")
+    missing = [name for name in nn.ACTIVATIONS if f'`"{name}"`' not in listed]
+    assert not missing, f"docs/networks.md's activations leave out {', '.join(missing)}"
