@@ -34,7 +34,7 @@ from .formula import Formula, FormulaError, read_formula
 from .ops import OPS
 from .precision import Precision, is_number_text, precision_for, typed_precision
 from .value import Value, as_float
-from .notation import label, number
+from .notation import number
 
 __all__ = ["check", "Verdict", "Diagnosis", "diagnose", "finite_difference", "estimate",
            "Estimate", "FORWARD", "gradcheck", "GradcheckReport", "GradcheckError",
@@ -158,7 +158,7 @@ class Verdict:
     def _fd_sentence(self):
         if not self.fd_finite:
             return f"No finite-difference estimate: {self.fd_note}."
-        fd = (f"Nudging {label(self.explanation.wrt)} by ±{number(self.step, 2)} (a central "
+        fd = (f"Nudging {self.explanation.name_of(self.explanation.wrt)} by ±{number(self.step, 2)} (a central "
               f"finite difference) gives {number(self.finite_difference, 10)} ± "
               f"{number(self.fd_error, 1)}")
         if self.fd_agrees:
