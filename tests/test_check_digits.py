@@ -245,7 +245,8 @@ def test_seed003_desmos_as_printed_and_to_6_digits():
     verdict = check(O, n["w1"], "0.00142919")
     text = assert_consistent(verdict)
     assert verdict.agreed and verdict.digits == 6 and verdict.rtol is None
-    assert text.startswith("Your ∂O/∂w1 = 0.00142919 agrees to the 6 significant digits you "
+    assert text.splitlines()[0] == "Agrees to the 6 significant digits you gave."
+    assert text.splitlines()[1].startswith("Your ∂O/∂w1 = 0.00142919 agrees to the 6 significant digits you "
                            "gave: the engine's 0.0014291881022 rounds to 0.00142919.")
     assert SUSPECT_A_RULE not in text and "ratio" not in text
 
