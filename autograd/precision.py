@@ -49,18 +49,22 @@ SMALLEST_EXPONENT, LARGEST_EXPONENT = -324, 308
 
 def is_number_text(text):
     """Whether ``text`` is one number as a person types it: ``-0.105``, ``1.5e-3``."""
-    return isinstance(text, str) and len(text) <= 10 * LONGEST_NUMBER \
-        and _NUMBER.match(text) is not None
+    return isinstance(text, str) and _NUMBER.match(text) is not None
+
+
+def shortened(text, most=40):
+    """``text`` for a one-line message: a long one keeps its two ends."""
+    return text if len(text) <= most else f"{text[:20]}...{text[-10:]} ({len(text):,} characters)"
 
 
 def read_number(text):
     """The float of a number typed to check, after checking that it is one a
     gradient can be: at most :data:`LONGEST_NUMBER` characters, and a magnitude
     within a float's range.  Raises ValueError naming the limit otherwise."""
-    shown = text if len(text) <= 40 else f"{text[:20]}...{text[-10:]}"
+    shown = shortened(text)
     if len(text) > LONGEST_NUMBER:
-        raise ValueError(f"check: the number {shown!r} is {len(text):,} characters long; "
-                         f"numbers up to {LONGEST_NUMBER} characters are read")
+        raise ValueError(f"check: the number {shown!r} is too long: numbers up to "
+                         f"{LONGEST_NUMBER} characters are read")
     typed = _decimal(text)
     if typed != 0 and not SMALLEST_EXPONENT <= typed.adjusted() <= LARGEST_EXPONENT:
         raise ValueError(f"check: the number {shown!r} is beyond what a float can hold: "
@@ -183,14 +187,28 @@ class Precision:
             return False
         if self._rounds(x):
             return True
-        typed = self._typed          # or x begins with its digits
+        return self._cuts(x) or self._same_float(x)
+
+    def _cuts(self, x):
+        """x, as shown, begins with the typed digits."""
+        typed = self._typed
         return typed != 0 and _cut(x, self._unit.as_tuple().exponent) == typed
+
+    def _same_float(self, x):
+        """The typed number reads back as x itself: more digits than the engine shows,
+        all of them x's (``%.17g`` prints 0.69999999999999996 for 0.7)."""
+        return self.value == x
 
     # -- words -------------------------------------------------------------
 
     def how_agrees(self, x):
-        """``rounds to 0.00142919`` or ``begins with -0.00497938`` (typed mode)."""
-        return f"{'rounds to' if self._rounds(x) else 'begins with'} {self.text}"
+        """``rounds to 0.00142919``, ``begins with -0.00497938`` or ``is the float
+        0.69999999999999996`` (typed mode)."""
+        if self._rounds(x):
+            return f"rounds to {self.text}"
+        if self._cuts(x):
+            return f"begins with {self.text}"
+        return f"is the float {self.text} reads as"
 
     def shown(self, x):
         """x written to the digits given: 0.0014291881022 -> ``0.001429`` for 4 digits."""

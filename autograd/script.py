@@ -80,6 +80,8 @@ class _Caught(BaseException):
 
 def run_until_backward(path, argv=()):
     """Run the script at ``path`` until its first ``Value.backward()``; return a :class:`Captured`."""
+    if os.path.isdir(path):
+        raise ScriptError(f"{path} is a directory, not a Python script")
     if not os.path.isfile(path):
         raise ScriptError(f"no such script: {path}")
     saved_argv, saved_path = sys.argv, list(sys.path)
@@ -95,8 +97,12 @@ def run_until_backward(path, argv=()):
         return captured
     except SystemExit as exit_:
         raise ScriptError(f"{path} exited (code {exit_.code}) before calling .backward()") from None
+    except KeyboardInterrupt:
+        raise ScriptError(f"{path} was interrupted (KeyboardInterrupt) before calling "
+                          f".backward()") from None
     except Exception as err:
-        raise ScriptError(f"{path} raised {type(err).__name__}: {err}") from err
+        message = " ".join(str(err).split())
+        raise ScriptError(f"{path} raised {type(err).__name__}: {message}") from err
     finally:
         sys.argv, sys.path[:] = saved_argv, saved_path
     raise ScriptError(f"{path} never called .backward() on a Value, so there is no gradient to show")
