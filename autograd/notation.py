@@ -441,17 +441,8 @@ def _long_sum(node, labels, most):
 # Nodes as expressions
 # ---------------------------------------------------------------------------
 
-_SUMS = (ops.ADD, ops.SUB, ops.SUM)
-
 #: an unnamed node whose expression would be longer than this is shown by its short label
 LONGEST_EXPRESSION = 48
-
-
-def _flat(node, operand, depth):
-    """A sum's unnamed sum operand is one level with it (``a·b+c·d+1``)."""
-    if node._op in _SUMS and operand._op in _SUMS and not operand.name and depth:
-        return depth - 1
-    return depth
 
 
 class Namer:
@@ -506,7 +497,7 @@ class Namer:
             if top not in self._memo:
                 self._memo[top] = self._build(top)
         operands = [self._memo[p] for p in node._prev]
-        depth = 1 + max(_flat(node, p, d) for p, (_, _, d) in zip(node._prev, operands))
+        depth = 1 + max(d for _, _, d in operands)
         if depth > self.DEEPEST:
             return self._short(node)
         text, prec = forward_expr(node, [(t, p) for t, p, _ in operands], n)

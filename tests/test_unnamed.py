@@ -196,3 +196,12 @@ def test_cli_explain_reads_in_the_scripts_variable_names(script, wrt, first):
     assert not PLACEHOLDER.search(r.stdout)
     routes = [line for line in r.stdout.splitlines() if line.startswith("path ")]
     assert len(set(routes)) == len(routes)
+
+
+def test_a_node_no_variable_holds_reads_the_same_in_explain_and_steps():
+    explained = chainrule("explain", DESMOS, "--wrt", "w1").stdout
+    stepped = subprocess.run([*CHAINRULE, "step", DESMOS], input="", capture_output=True,
+                             text=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT),
+                             timeout=120).stdout
+    assert "∂O/∂t7 = σ'(t7) = O(1-O)" in explained
+    assert "O = σ(t7)" in stepped
