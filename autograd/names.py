@@ -244,7 +244,7 @@ def _is_value(x):
     return isinstance(x, Value)
 
 
-def name_variables(namespace):
+def name_variables(namespace, root=None):
     """Name every unnamed node that a variable of ``namespace`` holds after the
     variable: ``autograd.name_variables(globals())`` (or ``locals()``) turns
     ``w1 = Value(0.5)`` into the node w1 that explain, check, steps and
@@ -253,8 +253,8 @@ def name_variables(namespace):
     Only Values are looked at (other objects are left alone, as are names
     starting with ``_``).  A node that already has a name keeps it; a node two
     variables hold is named after the first; a variable whose name another
-    node already carries is not used.  Those Values are listed in ``skipped``
-    with the reason.
+    node already carries (in the namespace, or in the graph of ``root`` when
+    given) is not used.  Those Values are listed in ``skipped`` with the reason.
     """
     if not hasattr(namespace, "items"):
         raise TypeError(f"name_variables: pass a namespace such as globals() or locals(), "
@@ -262,6 +262,11 @@ def name_variables(namespace):
     values = [(k, v) for k, v in list(namespace.items())
               if isinstance(k, str) and not k.startswith("_") and _is_value(v)]
     taken = {v.name: v for _, v in values if v.name}
+    if root is not None:
+        from .engine import all_nodes
+        for node in all_nodes(root):
+            if node.name:
+                taken.setdefault(node.name, node)
     named, skipped, holder = {}, {}, {}
     for variable, node in values:
         if node in holder:

@@ -93,7 +93,7 @@ def run_until_backward(path, argv=()):
     except _Caught as caught:
         namespace = dict(caught.frame_globals)
         captured = Captured(caught.root, caught.grad, namespace, path)
-        captured.named = names.name_variables(namespace)
+        captured.named = names.name_variables(namespace, root=caught.root)
         return captured
     except SystemExit as exit_:
         raise ScriptError(f"{path} exited (code {exit_.code}) before calling .backward()") from None

@@ -329,3 +329,23 @@ def test_nn_sums_count_samples_not_a_start():
     v = check(C, w, grads[1])
     assert v.diagnosis is not None and v.diagnosis.kind == "one term of a sum"
     assert "term 2 of 3" in str(v.diagnosis) and "one per sample" in str(v.diagnosis)
+
+
+def test_the_verdict_leads_with_its_headline_in_python_and_in_html():
+    import html
+    O, n = seed003()
+    verdict = check(O, n["w1"], "0.00571675240882")
+    lines = str(verdict).splitlines()
+    assert lines[0] == verdict.headline() == \
+        "Disagrees: your value leaves out w4·w2 on path 1 and w5·w3 on path 2."
+    assert lines[1].startswith("Your ∂O/∂w1 = 0.00571675240882 does not agree")
+    assert lines[-1].startswith("Next: print(verdict.explanation) lists every path")
+    shown = verdict._repr_html_()
+    assert shown.index(html.escape(verdict.headline())) < shown.index("<pre")
+    agreed = check(O, n["w1"], "0.001429")
+    assert str(agreed).splitlines()[0] == "Agrees to the 4 significant digits you gave."
+    assert "Next:" not in str(agreed)
+    formula = check(O, "w1", "d(s(s(I w1+1)w2+1)w4+s(s(I w1+1)w3+1)w5+1)"
+                             "·(d(s(I w1+1)w2+1)·d(I w1+1)·I+d(s(I w1+1)w3+1)·d(I w1+1)·I)")
+    assert str(formula).startswith("Disagrees: your formula leaves out w4·w2 on path 1 and "
+                                   "w5·w3 on path 2.\nYour formula ")

@@ -205,3 +205,16 @@ def test_a_node_no_variable_holds_reads_the_same_in_explain_and_steps():
                              timeout=120).stdout
     assert "∂O/∂t7 = σ'(t7) = O(1-O)" in explained
     assert "O = σ(t7)" in stepped
+
+
+def test_the_command_line_does_not_give_a_graphs_name_twice(tmp_path):
+    script = tmp_path / "half_named.py"
+    script.write_text("from autograd import Value\n"
+                      "w = Value(0.5)\n"
+                      "h = (w * 2).sigmoid()\n"                    # the variable h ...
+                      "out = (h * 3).named('h').tanh()\n"          # ... and a node named h
+                      "out.backward()\n")
+    r = chainrule("explain", str(script), "--wrt", "w")
+    assert r.returncode == 0, r.stderr
+    assert "w reaches out along 1 path" in r.stdout
+    assert chainrule("explain", str(script), "--wrt", "h").returncode == 0
