@@ -211,11 +211,15 @@ class Precision:
         return f"is the float {self.text} reads as"
 
     def shown(self, x):
-        """x written to the digits given: 0.0014291881022 -> ``0.001429`` for 4 digits."""
+        """x written to the digits given: 0.0014291881022 -> ``0.001429`` for 4 digits
+        (never more digits than the float has: 0.5 against a typed 1e-300 is ``0.5``)."""
         if self.mode != "typed" or not math.isfinite(x):
             return f"{number(x, 12)}"
         with localcontext(_EXACT):
-            return str(shortest(x).quantize(self._unit, rounding=ROUND_HALF_EVEN))
+            rounded = shortest(x).quantize(self._unit, rounding=ROUND_HALF_EVEN)
+        if len(rounded.as_tuple().digits) > 17:   # more digits than a float has: all of x's
+            return repr(float(x))
+        return str(rounded)
 
     def describe(self):
         """``the 6 significant digits you gave`` or ``tolerance: relative 1e-06, absolute 1e-12``."""

@@ -599,3 +599,11 @@ def test_check_refuses_a_step_that_is_not_positive(eps):
     with pytest.raises(ValueError, match="eps must be a positive finite number") as caught:
         check(L, w, "4", eps=eps)
     assert "\n" not in str(caught.value)
+
+
+def test_a_tiny_typed_number_does_not_print_the_engine_to_hundreds_of_digits():
+    w = Value(2.0, name="w")
+    L = (w * 0.5).named("L")
+    verdict = check(L, w, "1e-300")
+    assert not verdict and len(str(verdict)) < 1000
+    assert "the engine's 0.5, which is 0.5 to the 1 significant digit you gave" in str(verdict)
