@@ -165,9 +165,6 @@ class TextNotation:
     def number(self, x):
         return number(x)
 
-    def placeholder(self, node):
-        return label(node)
-
     def paren(self, expr, min_prec):
         text, prec = expr
         return text if prec >= min_prec else f"({text})"
@@ -256,11 +253,6 @@ class LatexNotation(TextNotation):
             mantissa, exponent = text.split("e")
             return f"{mantissa} \\times 10^{{{int(exponent)}}}"
         return text
-
-    def placeholder(self, node):
-        op = node._op
-        kind = op.name if op.backward is not None else "leaf"
-        return f"\\langle \\mathrm{{{kind}}}\\ {number(node.data, 4)} \\rangle"
 
     def frac(self, a, b):
         return f"\\frac{{{a[0]}}}{{{b[0]}}}", ATOM
