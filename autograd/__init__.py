@@ -17,6 +17,7 @@ from .engine import backward_steps, register_hook, topological_order
 from .explain import explain
 from .higher import grad, hessian, hvp
 from .jit import TracingError, jit, jit_loss
+from .names import name_variables
 from .ops import OPS
 from .recording import anomaly_enabled, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .steps import Step
@@ -34,7 +35,7 @@ __all__ = [
     "grad", "hessian", "hvp",
     "no_grad", "enable_grad", "detect_anomaly", "is_grad_enabled", "anomaly_enabled",
     "backward_steps", "register_hook", "topological_order", "Step", "OPS", "jit", "jit_loss",
-    "TracingError",
+    "TracingError", "name_variables",
 ]
 
 if TYPE_CHECKING:

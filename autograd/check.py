@@ -32,9 +32,9 @@ from .differences import (
 from .explain import DEFAULT_LIMIT, Explanation, explain
 from .formula import Formula, FormulaError, read_formula
 from .ops import OPS
-from .precision import Precision, is_number_text, precision_for, typed_precision
+from .precision import Precision, is_number_text, precision_for, read_number, typed_precision
 from .value import Value, as_float
-from .notation import label, number
+from .notation import number
 
 __all__ = ["check", "Verdict", "Diagnosis", "diagnose", "finite_difference", "estimate",
            "Estimate", "FORWARD", "gradcheck", "GradcheckReport", "GradcheckError",
@@ -105,6 +105,45 @@ class Verdict:
         return self.agreed
 
     def __str__(self):
+        return self.text()
+
+    def text(self, next_step: str | None = None) -> str:
+        """The verdict as a learner reads it: the headline (outcome and finding in
+        one sentence), then the evidence (the engine's value, the finite
+        difference, what was left out), then what to do next.  ``next_step`` is
+        how to list the paths where the verdict is read (the ``chainrule``
+        command prints a command; the default is the Python call)."""
+        lines = [self.headline(), " ".join(self._evidence())]
+        if not self.agreed:
+            how = next_step or "print(verdict.explanation)"
+            lines.append(f"Next: {how} lists every path with its local derivatives, to "
+                         f"compare with your derivation line by line.")
+        return "\n".join(lines)
+
+    def headline(self) -> str:
+        """The outcome and the finding in one sentence: ``Agrees to the 4 significant
+        digits you gave.``, ``Disagrees: your formula leaves out w4·w2 on path 1.``"""
+        p = self.precision
+        if self.agreed:
+            if p.mode == "typed":
+                return f"Agrees to {p.describe()}."
+            return f"Agrees with the engine's {number(self.engine, 12)} ({p.describe()})."
+        given = "your formula" if self.formula is not None else "your value"
+        if self.blames_a_rule:
+            return (f"Disagrees with the engine, but {given} is the finite difference's: "
+                    f"{SUSPECT_A_RULE}.")
+        if self.diagnosis is not None and self.diagnosis.kind is not None:
+            return f"Disagrees: {self.diagnosis.finding.replace('your value', given, 1)}."
+        hint = p.hint(self.engine)
+        if hint:
+            return (f"Disagrees at full precision, but agrees to the {hint} significant "
+                    f"digits {repr(self.expected)} has.")
+        engine = p.shown(self.engine) if p.mode == "typed" else number(self.engine, 12)
+        if self.diagnosis is not None:
+            return f"Disagrees: the engine gives {engine}, and no small mistake reproduces {given}."
+        return f"Disagrees: the engine gives {engine}."
+
+    def _evidence(self):
         sentences = []
         if self.formula is not None:
             sentences.append(self.formula.sentence(self.formula_value))
@@ -122,7 +161,7 @@ class Verdict:
                                  f"{SUSPECT_A_RULE}, not your derivation.")
             if self.diagnosis is not None:
                 sentences.append(self.diagnosis.message)
-        return " ".join(sentences)
+        return sentences
 
     @property
     def blames_a_rule(self):
@@ -158,7 +197,7 @@ class Verdict:
     def _fd_sentence(self):
         if not self.fd_finite:
             return f"No finite-difference estimate: {self.fd_note}."
-        fd = (f"Nudging {label(self.explanation.wrt)} by ±{number(self.step, 2)} (a central "
+        fd = (f"Nudging {self.explanation.name_of(self.explanation.wrt)} by ±{number(self.step, 2)} (a central "
               f"finite difference) gives {number(self.finite_difference, 10)} ± "
               f"{number(self.fd_error, 1)}")
         if self.fd_agrees:
@@ -188,15 +227,15 @@ def _read_expected(root, expected, digits, rtol, atol, wrt=None):
     """(value, Precision, Formula or None) for what the person gave."""
     if isinstance(expected, str):
         if is_number_text(expected):
-            value = float(expected.strip().replace("−", "-"))
+            value = read_number(expected)
             return value, precision_for(value, expected, digits=digits, rtol=rtol, atol=atol), None
         formula = read_formula(expected, root, wrt=wrt)   # a left side dO/dw1 = must match
         value = formula.evaluate()
         return value, precision_for(value, digits=digits, rtol=rtol, atol=atol), formula
     if isinstance(expected, Decimal):
         text = str(expected)
-        return float(expected), precision_for(float(expected), text, digits=digits, rtol=rtol,
-                                              atol=atol), None
+        value = read_number(text) if expected.is_finite() else float(expected)
+        return value, precision_for(value, text, digits=digits, rtol=rtol, atol=atol), None
     from_float = not (callable(expected) and not isinstance(expected, Value))
     value = _number(expected)
     return value, precision_for(value, digits=digits, rtol=rtol, atol=atol,
@@ -236,6 +275,9 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
     how many significant digits the value has; ``rtol``/``atol`` override the
     digits.  Returns a :class:`Verdict`.
     """
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 < eps < math.inf:
+        raise ValueError(f"check: eps must be a positive finite number (the finite "
+                         f"difference's step), got {eps!r}")
     explanation = explain(root, wrt, limit=limit)
     wrt = explanation.wrt
     given, precision, formula = _read_expected(root, expected, digits, rtol, atol, wrt)

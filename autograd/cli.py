@@ -1,63 +1,72 @@
 """The ``chainrule`` command.
 
-Subcommands live in :mod:`autograd.commands`, one module each, and register
-themselves here with ``@command(name, help)``; a ``run.arguments(parser)``
-function attached to ``run`` adds their options.  ``chainrule ops`` lists the primitive operations and their local
-derivative rules.
+The subcommands are listed in one table, :data:`COMMANDS`: each names the
+module that runs it (in :mod:`autograd.commands`), its ``run(args)`` function
+and the ``arguments(parser)`` function that adds its options.  ``chainrule
+ops`` lists the primitive operations and their local derivative rules.
+
+Exit status: 0 when the answer is "agrees" (or there is nothing to judge),
+1 when a value does not agree, 2 for bad usage or a script that failed; a
+one-line message on stderr says which, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any
+import threading
+from collections.abc import Sequence
+from typing import NamedTuple
 
-from . import ops
 from .version import version
 
-#: a subcommand: ``run(args)`` returns the exit status
-Run = Callable[[argparse.Namespace], int]
-#: name -> (help, run)
-COMMANDS: dict[str, tuple[str, Run]] = {}
+__all__ = ["COMMANDS", "Command", "build_parser", "main"]
 
 
-def command(name: str, help: str) -> Callable[[Run], Any]:
-    """Decorator: register ``run(args)`` as a subcommand; ``run.arguments(parser)`` adds options."""
-    def register(run: Run) -> Any:   # Any: run may be given an ``arguments`` attribute
-        COMMANDS[name] = (help, run)
-        return run
-    return register
+class Command(NamedTuple):
+    """One subcommand: its help line, and where its two functions live."""
+    help: str
+    module: str       # in autograd.commands
+    run: str          # run(args) -> exit status
+    arguments: str    # arguments(parser) adds the options
 
 
-@command("ops", "list the primitive operations and their local derivatives")
-def run_ops(args):
-    from .notation import op_rules
-    for op in ops.OPS.values():
-        if op.is_leaf:
-            continue
-        formula, rules = op_rules(op)
-        derivatives = ", ".join(f"∂/∂{name} = {rule}" for name, rule in rules)
-        print(f"{op.name:9} {formula:14} {op.backward.__name__:19} {derivatives}")
-    return 0
+#: every subcommand, in the order ``chainrule --help`` lists them
+COMMANDS: dict[str, Command] = {
+    "explain": Command("explain one gradient of a script as a sum over chain-rule paths",
+                       "explain", "run_explain", "explain_arguments"),
+    "check": Command("check a hand-derived gradient against the engine and diagnose a mismatch",
+                     "explain", "run_check", "check_arguments"),
+    "step": Command("step through a script's backward pass node by node (n, c, b NAME, p NAME, "
+                    "g, q)", "step", "run", "arguments"),
+    "draw": Command("draw the graph of a script's first backward() call as PNG, SVG or PDF",
+                    "draw", "run", "arguments"),
+    "ops": Command("list the primitive operations and their local derivatives",
+                   "ops", "run", "arguments"),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import commands
-    commands.load_all()
     parser = argparse.ArgumentParser(
         prog="chainrule",
-        description="Scalar reverse-mode autodiff for learning and checking backpropagation.")
+        description="Scalar reverse-mode autodiff for learning and checking backpropagation.",
+        epilog="exit status: 0 agrees, 1 does not agree, 2 bad usage or a script that failed")
     parser.add_argument("--version", action="version", version=f"chainrule {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (help_text, run) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        add = getattr(run, "arguments", None)
-        if add is not None:
-            add(p)
-        p.set_defaults(run=run)
+    for name, command in COMMANDS.items():
+        module = importlib.import_module(f"autograd.commands.{command.module}")
+        p = sub.add_parser(name, help=command.help, description=command.help)
+        getattr(module, command.arguments)(p)
+        p.set_defaults(run=getattr(module, command.run))
     return parser
+
+
+def _stray_threads(before):
+    """Threads the script started that would keep the process alive."""
+    return [t for t in threading.enumerate()
+            if t not in before and t.is_alive() and not t.daemon]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,6 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "run", None) is None:
         parser.print_help()
         return 2
+    before = set(threading.enumerate())
     try:
         status = args.run(args)
         sys.stdout.flush()
@@ -74,11 +84,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # nothing left to flush at exit (Python's documented way out of EPIPE)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except KeyboardInterrupt:
+        print("chainrule: interrupted", file=sys.stderr)
+        status = 2
+    if _stray_threads(before):
+        # the script left a thread running: it has had its answer, so do not wait
+        # for the thread (Python would join it at exit)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
     return status
 
 
 if __name__ == "__main__":
-    # run as `python -m autograd.cli`: use the imported module, the one the
-    # subcommands register with, not this __main__ copy
-    from autograd.cli import main as _main
-    sys.exit(_main())
+    sys.exit(main())

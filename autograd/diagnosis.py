@@ -33,14 +33,17 @@ class Diagnosis:
     kind      "sign flip", "missing path", "only one path", "one term of a sum",
               "missing factors" or None (nothing small explains it)
     message   one or two sentences naming it
+    finding   the same in a few words for a verdict's first line, with "your value"
+              standing for what was given (``your value leaves out w4·w2 on path 1``)
     paths     [(path number, Path)] involved (missing or kept)
     factors   [(path number, Path, [Factor])] left out, root side first
     term      (term number, term node, its gradient) for "one term of a sum"
     """
 
-    def __init__(self, kind, message, paths=(), factors=(), term=None):
+    def __init__(self, kind, message, paths=(), factors=(), term=None, finding=None):
         self.kind = kind
         self.message = message
+        self.finding = finding or "no small mistake reproduces your value"
         self.paths = list(paths)
         self.factors = list(factors)
         self.term = term
@@ -88,7 +91,9 @@ def diagnose(explanation, expected, given):
             return found
         return Diagnosis(None, (
             f"{explanation.derivative} has {explanation.path_count:,} paths, too many to search "
-            f"for left-out factors; it is not a sign flip or a single term of a sum."))
+            f"for left-out factors; it is not a sign flip or a single term of a sum."),
+            finding="it is not a sign flip or one term of a sum; the paths are too many to "
+                    "search further")
     paths = explanation.paths
     for search in (_one_term, _missing_path, _only_one_path, _factors_everywhere,
                    _factors_on_one_path):
@@ -98,8 +103,7 @@ def diagnose(explanation, expected, given):
     return Diagnosis(None, (
         f"No small mistake reproduces your value: it is not a sign flip, a missing path, "
         f"one term of a sum, or up to {MOST_FACTORS} factors left out of every path. "
-        f"print(verdict.explanation) lists all {len(paths)} path(s) to compare with your "
-        f"derivation."))
+        f"The explanation lists all {len(paths)} path(s) to compare with your derivation."))
 
 
 def _sign_flip(explanation):
@@ -111,7 +115,8 @@ def _sign_flip(explanation):
             if negative is not None else "")
     return Diagnosis("sign flip", (
         f"Your value is the engine's with the sign flipped: one factor has the wrong "
-        f"sign (often an error written y-y' where the derivative needs y'-y){hint}."))
+        f"sign (often an error written y-y' where the derivative needs y'-y){hint}."),
+        finding="your value has the wrong sign")
 
 
 def _describe_path(number, path):
@@ -129,7 +134,8 @@ def _missing_path(explanation, close):
                 f"{explanation.name_of(explanation.root)} along {len(paths)} paths, and your "
                 f"value is the sum of all but {_describe_path(k, path)}, whose product "
                 f"{path.formula()} = {number(path.product, 6)} is left out. The chain rule adds "
-                f"every path."), paths=[(k, path)])
+                f"every path."), paths=[(k, path)],
+                finding=f"your value leaves out path {k} of {len(paths)}")
     return None
 
 
@@ -142,7 +148,8 @@ def _only_one_path(explanation, close):
             return Diagnosis("only one path", (
                 f"Your value counts only {_describe_path(k, path)} = {number(path.product, 6)}; "
                 f"the other {len(paths) - 1} paths are missing. The chain rule adds every "
-                f"path."), paths=[(k, path)])
+                f"path."), paths=[(k, path)],
+                finding=f"your value counts only path {k} of {len(paths)}")
     return None
 
 
@@ -154,7 +161,8 @@ def sum_terms(root):
     """(scale, sum node, terms) when root = scale · Σ_i term_i, else None.
 
     Walks down through multiplications and divisions by constants (½, 1/m)
-    to an n-ary Σ node or a chain of unnamed +.
+    to an n-ary Σ node or a chain of unnamed +.  A constant 0 among the terms
+    (the start of built-in ``sum`` or ``functools.reduce``) is not a term.
     """
     node, scale = root, 1.0
     while True:
@@ -181,6 +189,8 @@ def sum_terms(root):
                 terms.append(n)
     else:
         return None
+    # the constant 0 that built-in sum() and reduce(..., 0) start from is no term
+    terms = [t for t in terms if not (t._op is ops.CONSTANT and t.data == 0.0)]
     return (scale, node, terms) if len(terms) >= 2 else None
 
 
@@ -253,7 +263,9 @@ def _one_term(explanation, close):
             if close(value):
                 return Diagnosis("one term of a sum",
                                  _one_term_message(explanation, terms, i, term, g, how),
-                                 term=(i, term, g))
+                                 term=(i, term, g),
+                                 finding=f"your value is the gradient of term {i} of "
+                                         f"{len(terms)} alone")
     return None
 
 
@@ -301,7 +313,7 @@ def _factors_everywhere(explanation, close):
                 left_out = [(k, p, [p.factors[i] for i in sorted(at, reverse=True)])
                             for k, (p, at) in enumerate(zip(paths, picks), 1)]
                 return Diagnosis("missing factors", _factors_message(explanation, left_out),
-                                 factors=left_out)
+                                 factors=left_out, finding=_factors_finding(left_out))
     return None
 
 
@@ -319,8 +331,16 @@ def _factors_on_one_path(explanation, close):
                 if close(total - path.product + _without(path, at)):
                     left_out = [(k, path, [path.factors[i] for i in reversed(at)])]
                     return Diagnosis("missing factors",
-                                     _factors_message(explanation, left_out), factors=left_out)
+                                     _factors_message(explanation, left_out), factors=left_out,
+                                     finding=_factors_finding(left_out))
     return None
+
+
+def _factors_finding(left_out):
+    """``your value leaves out w4·w2 on path 1 and w5·w3 on path 2``."""
+    parts = [f"{'·'.join(factor_name(f) for f in fs)} on path {k}" for k, _, fs in left_out]
+    listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"your value leaves out {listing}"
 
 
 def _factors_message(explanation, left_out):

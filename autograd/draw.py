@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from .value import Value
 
-__all__ = ["draw", "render_graph", "DotNotFound", "GraphTooLarge", "textbook_name",
+__all__ = ["draw", "draw_dot", "render_graph", "DotNotFound", "GraphTooLarge", "textbook_name",
            "picture_number"]
 
 #: fill colour of a Value's record, by ``node.kind``
@@ -138,6 +138,10 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     graph.summary = f"the graph of {style.labels(root)} ({_count(len(nodes), 'value')}" + (
         f", {_count(len(set(samples.values())), 'sample')})" if samples else ")")
     return graph
+
+
+#: micrograd's name for :func:`draw` (``draw_dot(L)`` as in its lecture)
+draw_dot = draw
 
 
 def render_graph(root: Value, path: str | os.PathLike[str],

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from . import engine, names, ops
 from .names import latex as latex_name
 from .notation import (
-    LatexNotation, Namer, TextNotation, local_rules, number, times as _times,
+    Labels, LatexNotation, Namer, TextNotation, local_rules, number, times as _times,
 )
 
 if TYPE_CHECKING:
@@ -113,12 +113,15 @@ def product_formula(factors, latex=False):
 class Path:
     """One path wrt -> ... -> root: its factors (from wrt up) and their product."""
 
-    __slots__ = ("factors", "product", "_namer")
+    __slots__ = ("factors", "product", "_namer", "detail")
 
     def __init__(self, factors, namer):
         self.factors = tuple(factors)
         self.product = math.prod(f.value for f in self.factors)
         self._namer = namer
+        #: how much route() spells out: 0 named nodes, 1 every node, 2 every node and
+        #: which operand an edge enters (set by :func:`distinguish`)
+        self.detail = 0
 
     @property
     def nodes(self):
@@ -132,6 +135,8 @@ class Path:
         weight of each unnamed product the path passes through."""
         if not self.factors:
             return "(the root itself)"
+        if self.detail:
+            return self._full_route()
         steps = [self._namer.text(self.factors[0].parent)]
         last = len(self.factors) - 1
         for i, f in enumerate(self.factors):
@@ -142,6 +147,18 @@ class Path:
                 other = _other_operand(f)
                 if other is not None and other.name:
                     steps.append(f"(via {other.name})")
+        return " → ".join(steps)
+
+    def _full_route(self):
+        """Every node of the path; at detail 2 also the operand each edge enters,
+        where the parent is more than one of the child's operands (``x·x``)."""
+        text = self._namer.text
+        steps = [text(self.factors[0].parent)]
+        for f in self.factors:
+            step = text(f.child)
+            if self.detail > 1 and f.child._prev.count(f.parent) > 1:
+                step += f" (operand {f.index + 1})"
+            steps.append(step)
         return " → ".join(steps)
 
     def formula(self, latex=False):
@@ -191,6 +208,17 @@ class Path:
 
     def __repr__(self):
         return f"Path({self.route()!r}, product={self.product!r})"
+
+
+def distinguish(paths):
+    """Spell the routes out until no two paths read the same: first every node
+    of each path, then also the operand an edge enters (two paths of ``x·x``)."""
+    for detail in (0, 1, 2):
+        for path in paths:
+            path.detail = detail
+        routes = [path.route() for path in paths]
+        if len(set(routes)) == len(routes):
+            return
 
 
 def _signed_sum(numbers):
@@ -337,7 +365,7 @@ class Explanation:
     def latex(self) -> str:
         """The same sum in the textbooks' LaTeX: one product per path."""
         n = LatexNotation()
-        namer = Namer(n)
+        namer = Namer(n, self._namer.labels)
         lhs = n.partial(namer.expr(self.root), namer.expr(self.wrt))
         if self.grouped:
             terms = [f"{f.latex_formula} \\, \\delta_{{{namer.text(f.child)}}}"
@@ -462,7 +490,8 @@ def explain(root: Value, wrt: Value | str, *, limit: int = DEFAULT_LIMIT) -> Exp
     wrt = find_node(root, wrt)
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise ValueError(f"explain: limit must be a positive int, got {limit!r}")
-    text_namer, latex_namer = Namer(TextNotation()), Namer(LatexNotation())
+    labels = Labels(root)
+    text_namer, latex_namer = Namer(TextNotation(), labels), Namer(LatexNotation(), labels)
     grads = engine_gradients(root)
     if wrt is root:
         return Explanation(root, wrt, 1.0, grads.get(root, 1.0), 1, limit, paths=[Path((), text_namer)],
@@ -494,6 +523,7 @@ def explain(root: Value, wrt: Value | str, *, limit: int = DEFAULT_LIMIT) -> Exp
     if n_paths <= limit:
         paths = [Path([factor(c, i) for c, i in edges], text_namer)
                  for edges in enumerate_paths(root, wrt, count)]
+        distinguish(paths)
         total = math.fsum(p.product for p in paths)
         scale = math.fsum(abs(p.product) for p in paths)
         result = Explanation(root, wrt, total, engine_grad, n_paths, limit, paths=paths,

@@ -65,13 +65,19 @@ def short_names(nodes):
     Derived nodes are ``t1, t2, ...`` and leaves ``leaf1, leaf2, ...``,
     numbered in the order given (parents first, :func:`autograd.engine.all_nodes`),
     skipping names that named nodes already use.  The one rule for these
-    names: the jit's locals, the step-through page, the terminal stepper and
-    the drawings all take them from here.
+    names: explanations, verdicts, the jit's locals, the step-through page,
+    the terminal stepper and the drawings all take them from here.
     """
     nodes = list(nodes)
-    taken = {node.name for node in nodes if node.name}
-    counters = {"t": 0, "leaf": 0}
     found = {}
+    _number_unnamed(nodes, found, {node.name for node in nodes if node.name},
+                    {"t": 0, "leaf": 0})
+    return found
+
+
+def _number_unnamed(nodes, found, taken, counters):
+    """Give each unnamed, non-constant node of ``nodes`` not yet in ``found`` the
+    next free ``t<k>`` (derived) or ``leaf<k>`` (leaf) name."""
     for node in nodes:
         if node.name or node._op is ops.CONSTANT or node in found:
             continue
@@ -82,28 +88,34 @@ def short_names(nodes):
             if name not in taken:
                 break
         found[node] = name
-    return found
 
 
 class Labels:
     """``labels(node)``: how one graph's nodes are called: a name, a constant's
     number, or the short name :func:`short_names` gives an unnamed node.
 
-    Built lazily from the graph of ``root`` (or from ``nodes``); a node from
-    outside that graph falls back to :func:`label`.
+    Built lazily from the graph of ``root`` (or from ``nodes``; with neither,
+    from the graph of the first node asked about).  A node from outside that
+    graph gets the next free short name, so no node is ever written ``<op value>``.
     """
 
     def __init__(self, root=None, nodes=None):
         self._root, self._nodes, self._short = root, nodes, None
+        self._taken, self._counters = set(), {"t": 0, "leaf": 0}
+
+    def _graph(self, root):
+        from .engine import all_nodes
+        return all_nodes(root)
 
     @property
     def short(self):
         """The :func:`short_names` of the graph (computed on first use)."""
         if self._short is None:
             if self._nodes is None:
-                from .engine import all_nodes
-                self._nodes = all_nodes(self._root)
-            self._short = short_names(self._nodes)
+                self._nodes = self._graph(self._root) if self._root is not None else []
+            self._short = {}
+            self._taken = {node.name for node in self._nodes if node.name}
+            _number_unnamed(self._nodes, self._short, self._taken, self._counters)
         return self._short
 
     def __call__(self, node):
@@ -111,7 +123,14 @@ class Labels:
             return node.name
         if node._op is ops.CONSTANT:
             return number(node.data)
-        return self.short.get(node) or label(node)
+        short = self.short
+        found = short.get(node)
+        if found is None:     # outside the graph: number it and its unnamed parents on
+            nodes = self._graph(node)
+            self._taken.update(n.name for n in nodes if n.name)
+            _number_unnamed(nodes, short, self._taken, self._counters)
+            found = short[node]
+        return found
 
 
 def label(node):
@@ -145,9 +164,6 @@ class TextNotation:
 
     def number(self, x):
         return number(x)
-
-    def placeholder(self, node):
-        return label(node)
 
     def paren(self, expr, min_prec):
         text, prec = expr
@@ -237,11 +253,6 @@ class LatexNotation(TextNotation):
             mantissa, exponent = text.split("e")
             return f"{mantissa} \\times 10^{{{int(exponent)}}}"
         return text
-
-    def placeholder(self, node):
-        op = node._op
-        kind = op.name if op.backward is not None else "leaf"
-        return f"\\langle \\mathrm{{{kind}}}\\ {number(node.data, 4)} \\rangle"
 
     def frac(self, a, b):
         return f"\\frac{{{a[0]}}}{{{b[0]}}}", ATOM
@@ -426,52 +437,69 @@ def _long_sum(node, labels, most):
 # Nodes as expressions
 # ---------------------------------------------------------------------------
 
-#: an unnamed node whose expression would be longer than this is shown as <op value>
+#: an unnamed node whose expression would be longer than this is shown by its short label
 LONGEST_EXPRESSION = 48
 
 
 class Namer:
-    """Every node's expression in one notation, memoised: a name, a number,
-    or for an unnamed derived node the expression it was computed by
-    (``x·w1+b``), as long as that stays short."""
+    """Every node as one notation writes it, memoised, the same wherever it
+    appears: a name, a constant's number, an unnamed node as the expression
+    it was computed by when that is at most :data:`DEEPEST` levels deep and
+    short (``x·w1+b``, ``(y-y')²``), else its short label (t1, leaf1:
+    :class:`Labels`, the labels the steps, drawings, page and jit use)."""
 
-    #: unnamed nodes nested deeper than this are written as <op value>
-    DEEPEST = 16
+    #: an unnamed node's expression nests at most this many unnamed nodes
+    DEEPEST = 2
 
-    def __init__(self, notation):
+    def __init__(self, notation, labels=None):
         self.n = notation
+        self.labels = labels if labels is not None else Labels()
         self._memo = {}
-        self._depth = 0
 
     def expr(self, node):
+        """``(text, precedence)``."""
         found = self._memo.get(node)
         if found is None:
-            if self._depth > self.DEEPEST:  # too long to print anyway; no deep recursion
-                return self.n.placeholder(node), ATOM
-            self._depth += 1
-            try:
-                found = self._memo[node] = self._build(node)
-            finally:
-                self._depth -= 1
-        return found
+            found = self._memo[node] = self._build(node)
+        return found[0], found[1]
 
     def text(self, node):
         return self.expr(node)[0]
 
+    def _short(self, node):
+        return self.n.name(self.labels(node)), ATOM, 0
+
     def _build(self, node):
+        """``(text, precedence, depth)``: depth counts the unnamed nodes written out."""
         n = self.n
         if node.name:
             # a gradient's name (∂L/∂w1) reads as a quotient: bracket it where needed
-            return n.name(node.name), (MUL_P if "/" in node.name else ATOM)
+            return n.name(node.name), (MUL_P if "/" in node.name else ATOM), 0
         op = node._op
         if op is ops.CONSTANT:
-            return n.number(node.data), (ATOM if node.data >= 0 else NEG_P)
+            return n.number(node.data), (ATOM if node.data >= 0 else NEG_P), 0
         if op.backward is None or len(node._prev) > 8:
-            return n.placeholder(node), ATOM
-        built = forward_expr(node, [self.expr(p) for p in node._prev], n)
-        if len(built[0]) > LONGEST_EXPRESSION:
-            return n.placeholder(node), ATOM
-        return built
+            return self._short(node)
+        # operands first, without recursion: a deep chain is labelled on the way up
+        pending = [p for p in node._prev if p not in self._memo]
+        while pending:
+            top = pending[-1]
+            missing = [p for p in top._prev if p not in self._memo and not p.name
+                       and p._op.backward is not None and len(top._prev) <= 8]
+            if missing:
+                pending.extend(missing)
+                continue
+            pending.pop()
+            if top not in self._memo:
+                self._memo[top] = self._build(top)
+        operands = [self._memo[p] for p in node._prev]
+        depth = 1 + max(d for _, _, d in operands)
+        if depth > self.DEEPEST:
+            return self._short(node)
+        text, prec = forward_expr(node, [(t, p) for t, p, _ in operands], n)
+        if len(text) > LONGEST_EXPRESSION:
+            return self._short(node)
+        return text, prec, depth
 
 
 # ---------------------------------------------------------------------------

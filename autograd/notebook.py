@@ -45,8 +45,7 @@ def explanation_html(explanation):
 
 
 def verdict_html(verdict):
-    """A one-word heading (agrees / does not agree), then the verdict's sentences."""
+    """The verdict's headline as a heading, then the verdict as printed."""
     colour = _GREEN if verdict.agreed else _RED
-    word = "agrees" if verdict.agreed else "does not agree"
-    return (f'<div><b style="color: {colour}">{word}</b>'
+    return (f'<div><b style="color: {colour}">{html.escape(verdict.headline())}</b>'
             f"{text_block(str(verdict), colour)}</div>")

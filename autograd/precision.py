@@ -7,7 +7,12 @@ typed      text such as ``"0.00142919"`` or ``"-0.105"`` (the command line, a
            string in Python, or ``digits=``): it carries n significant digits,
            and x agrees with it when x rounded to those digits is that number,
            or x cut to them is (a printout whose every digit is right:
-           -0.00497938 for -0.00497938631697).
+           -0.00497938 for -0.00497938631697).  Rounding and cutting work on
+           the number the engine shows, the shortest decimal that reads back
+           as x (``repr``): 0.7 begins with 0.7, never with 0.69 (its binary
+           value 0.69999999999999995559...).  So the typed numbers that agree
+           are the one or two nearest x at those digits: a number one unit of
+           its last digit away never agrees while a nearer one does not.
 full       a float or a function's result from Python: full precision, so x
            agrees within ``rtol=1e-6, atol=1e-12`` (the float arithmetic of a
            hand formula differs from the engine's in the last bits).
@@ -24,7 +29,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, localcontext
 from .notation import number
 
 __all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "significant_digits", "is_number_text",
-           "typed_precision", "precision_for", "rounded_text"]
+           "typed_precision", "precision_for", "rounded_text", "read_number", "shortest",
+           "LONGEST_NUMBER"]
 
 #: full precision: the relative and absolute differences a hand formula may have
 DEFAULT_RTOL = 1e-6
@@ -35,10 +41,41 @@ _EXACT = Context(prec=800)
 
 _NUMBER = re.compile(r"^\s*[+\-−]?(\d+\.?\d*|\.\d+)([eE][+\-−]?\d+)?\s*$")
 
+#: a number typed to check is at most this many characters long
+LONGEST_NUMBER = 100
+#: and its magnitude lies within what a float can hold: 10**-324 .. 10**308
+SMALLEST_EXPONENT, LARGEST_EXPONENT = -324, 308
+
 
 def is_number_text(text):
     """Whether ``text`` is one number as a person types it: ``-0.105``, ``1.5e-3``."""
     return isinstance(text, str) and _NUMBER.match(text) is not None
+
+
+def shortened(text, most=40):
+    """``text`` for a one-line message: a long one keeps its two ends."""
+    return text if len(text) <= most else f"{text[:20]}...{text[-10:]} ({len(text):,} characters)"
+
+
+def read_number(text):
+    """The float of a number typed to check, after checking that it is one a
+    gradient can be: at most :data:`LONGEST_NUMBER` characters, and a magnitude
+    within a float's range.  Raises ValueError naming the limit otherwise."""
+    shown = shortened(text)
+    if len(text) > LONGEST_NUMBER:
+        raise ValueError(f"check: the number {shown!r} is too long: numbers up to "
+                         f"{LONGEST_NUMBER} characters are read")
+    typed = _decimal(text)
+    if typed != 0 and not SMALLEST_EXPONENT <= typed.adjusted() <= LARGEST_EXPONENT:
+        raise ValueError(f"check: the number {shown!r} is beyond what a float can hold: "
+                         f"a gradient lies between 1e{SMALLEST_EXPONENT} and 1e{LARGEST_EXPONENT} "
+                         f"in size")
+    return float(text.strip().replace("−", "-"))
+
+
+def shortest(x):
+    """x as the number the engine shows: the shortest decimal that reads back as x."""
+    return Decimal(repr(float(x)))
 
 
 def _decimal(text):
@@ -62,9 +99,10 @@ def typed_precision(number):
 
 
 def _cut(x, places):
-    """x as Decimal with its digits beyond 10**places cut off (towards zero)."""
+    """x as shown (:func:`shortest`) with its digits beyond 10**places cut off
+    (towards zero)."""
     with localcontext(_EXACT):
-        return Decimal(x).quantize(Decimal(1).scaleb(places), rounding=ROUND_DOWN)
+        return shortest(x).quantize(Decimal(1).scaleb(places), rounding=ROUND_DOWN)
 
 
 class Precision:
@@ -139,30 +177,49 @@ class Precision:
         return max(self.rtol * max(abs(self.value), abs(other)), self.atol)
 
     def _rounds(self, x):
-        """x rounds to the typed number: it is at most half a unit of its last digit away."""
+        """x rounds to the typed number: as shown (:func:`shortest`), it is at most
+        half a unit of the typed number's last digit away."""
         with localcontext(_EXACT):
-            return abs(Decimal(x) - self._typed) * 2 <= self._unit
+            return abs(shortest(x) - self._typed) * 2 <= self._unit
 
     def _rounds_or_cuts(self, x):
         if not math.isfinite(x):
             return False
         if self._rounds(x):
             return True
-        typed = self._typed          # or x begins with its digits
+        return self._cuts(x) or self._same_float(x)
+
+    def _cuts(self, x):
+        """x, as shown, begins with the typed digits."""
+        typed = self._typed
         return typed != 0 and _cut(x, self._unit.as_tuple().exponent) == typed
+
+    def _same_float(self, x):
+        """The typed number reads back as x itself: more digits than the engine shows,
+        all of them x's (``%.17g`` prints 0.69999999999999996 for 0.7)."""
+        return self.value == x
 
     # -- words -------------------------------------------------------------
 
     def how_agrees(self, x):
-        """``rounds to 0.00142919`` or ``begins with -0.00497938`` (typed mode)."""
-        return f"{'rounds to' if self._rounds(x) else 'begins with'} {self.text}"
+        """``rounds to 0.00142919``, ``begins with -0.00497938`` or ``is the float
+        0.69999999999999996`` (typed mode)."""
+        if self._rounds(x):
+            return f"rounds to {self.text}"
+        if self._cuts(x):
+            return f"begins with {self.text}"
+        return f"is the float {self.text} reads as"
 
     def shown(self, x):
-        """x written to the digits given: 0.0014291881022 -> ``0.001429`` for 4 digits."""
+        """x written to the digits given: 0.0014291881022 -> ``0.001429`` for 4 digits
+        (never more digits than the float has: 0.5 against a typed 1e-300 is ``0.5``)."""
         if self.mode != "typed" or not math.isfinite(x):
             return f"{number(x, 12)}"
         with localcontext(_EXACT):
-            return str(Decimal(x).quantize(self._unit, rounding=ROUND_HALF_EVEN))
+            rounded = shortest(x).quantize(self._unit, rounding=ROUND_HALF_EVEN)
+        if len(rounded.as_tuple().digits) > 17:   # more digits than a float has: all of x's
+            return repr(float(x))
+        return str(rounded)
 
     def describe(self):
         """``the 6 significant digits you gave`` or ``tolerance: relative 1e-06, absolute 1e-12``."""
@@ -218,7 +275,7 @@ def precision_for(value, text=None, *, digits=None, rtol=None, atol=None, from_f
                          atol=_tolerance(atol, "atol", DEFAULT_ATOL), from_float=from_float)
     typed = text is not None and is_number_text(text)
     if digits is not None and math.isfinite(value) and value != 0.0:
-        text = rounded_text(_decimal(text) if typed else Decimal(value), digits)
+        text = rounded_text(_decimal(text) if typed else shortest(value), digits)
         return Precision(float(text), "typed", text=text, digits=digits)
     if typed and significant_digits(text) > 0:      # a typed 0 means exactly zero
         text = text.strip().replace("−", "-")

@@ -5,7 +5,9 @@ script builds, at the moment it asks for gradients.  :func:`run_until_backward`
 runs the script inside a capturing recording context
 (:class:`autograd.recording.capturing`): its first ``backward()`` stops the
 script and hands back the root node, the seed gradient and the script's
-globals (so names like ``w1`` can be looked up).  Nothing is patched.
+globals.  Every unnamed node a module-level variable holds is then named after
+it (``w1 = Value(0.5)`` is the node w1 in every answer:
+:func:`autograd.names.name_variables`).  Nothing is patched.
 """
 
 import os
@@ -30,6 +32,9 @@ class Captured:
         self.grad = grad            # the seed gradient it asked for
         self.namespace = namespace  # the script's globals at that moment
         self.path = path
+        #: the unnamed nodes named after the module-level variables holding them
+        #: (:func:`autograd.names.name_variables`)
+        self.named = names.NamedVariables()
 
     def find(self, name):
         """The node called ``name``: a node name in the graph, else a script variable.
@@ -75,6 +80,8 @@ class _Caught(BaseException):
 
 def run_until_backward(path, argv=()):
     """Run the script at ``path`` until its first ``Value.backward()``; return a :class:`Captured`."""
+    if os.path.isdir(path):
+        raise ScriptError(f"{path} is a directory, not a Python script")
     if not os.path.isfile(path):
         raise ScriptError(f"no such script: {path}")
     saved_argv, saved_path = sys.argv, list(sys.path)
@@ -84,11 +91,18 @@ def run_until_backward(path, argv=()):
         with recording.capturing(_Capture()):
             runpy.run_path(path, run_name="__main__")
     except _Caught as caught:
-        return Captured(caught.root, caught.grad, dict(caught.frame_globals), path)
+        namespace = dict(caught.frame_globals)
+        captured = Captured(caught.root, caught.grad, namespace, path)
+        captured.named = names.name_variables(namespace, root=caught.root)
+        return captured
     except SystemExit as exit_:
         raise ScriptError(f"{path} exited (code {exit_.code}) before calling .backward()") from None
+    except KeyboardInterrupt:
+        raise ScriptError(f"{path} was interrupted (KeyboardInterrupt) before calling "
+                          f".backward()") from None
     except Exception as err:
-        raise ScriptError(f"{path} raised {type(err).__name__}: {err}") from err
+        message = " ".join(str(err).split())
+        raise ScriptError(f"{path} raised {type(err).__name__}: {message}") from err
     finally:
         sys.argv, sys.path[:] = saved_argv, saved_path
     raise ScriptError(f"{path} never called .backward() on a Value, so there is no gradient to show")

@@ -156,6 +156,16 @@ def _refuse_while_tracing(node, what):
         tracer.refuse(node, what)
 
 
+def _label_as_name(name: str | None, label: str | None) -> str | None:
+    """micrograd's ``label`` as chainrule's ``name`` ("" is no name)."""
+    if label is not None and not isinstance(label, str):
+        raise TypeError(f"Value label must be a str, got {type(label).__name__} {label!r}")
+    if name is not None and label and name != label:
+        raise ValueError(f"Value got name={name!r} and label={label!r}: label is micrograd's "
+                         f"spelling of name, so give one of them")
+    return label or name
+
+
 class Value:
     """A scalar node: ``data``, ``grad``, ``name``, ``parents``, ``op``.
 
@@ -179,9 +189,13 @@ class Value:
     _op: Op
     _hooks: list[Callable[[float], Any]]
 
-    def __init__(self, data: SupportsFloat, name: str | None = None, *, kind: str = "leaf") -> None:
+    def __init__(self, data: SupportsFloat, name: str | None = None, *, kind: str = "leaf",
+                 label: str | None = None) -> None:
         """A leaf node.  ``kind`` is "leaf" (default), "parameter" or "constant";
-        it only changes how a node is drawn and described."""
+        it only changes how a node is drawn and described.  ``label`` is micrograd's
+        spelling of ``name``."""
+        if label is not None:
+            name = _label_as_name(name, label)
         if isinstance(data, Value):
             raise TypeError(
                 f"Value() got a Value ({describe(data)}): use it directly to keep it in the "
@@ -220,6 +234,15 @@ class Value:
         """"parameter", "leaf", "constant", "detached" (made under no_grad) or "derived"."""
         op = self._op
         return op.name if op.backward is None else "derived"
+
+    @property
+    def label(self) -> str | None:
+        """micrograd's spelling of ``name`` (``e.label = 'e'``)."""
+        return self.name
+
+    @label.setter
+    def label(self, label: str | None) -> None:
+        self.name = _label_as_name(None, label)
 
     def named(self, name: str) -> Value:
         """Give this node a name and return it: ``h = (x*w1 + b1).sigmoid().named("h")``."""

@@ -1,6 +1,7 @@
 """check(): a hand-derived gradient against the engine and finite differences, the
 diagnosis of what it left out (seeds 000 and 003), and gradcheck()."""
 
+import functools
 import math
 import random
 
@@ -11,6 +12,7 @@ from autograd.check import (
     FORWARD, GradcheckError, check, finite_difference, gradcheck,
 )
 from autograd.cli import main
+from autograd.explain import explain
 from autograd.engine import all_nodes
 from conftest import assert_close
 from graphs import random_graph
@@ -288,3 +290,62 @@ def test_a_value_typed_to_four_digits_gets_the_same_diagnosis():
     assert not verdict
     text = str(verdict)
     assert "w4·w2" in text and "w5·w3" in text
+
+
+def _three_samples(add_up):
+    """L = ½ Σ_i (w·x_i - y_i)² over 3 samples, the terms added up by ``add_up``."""
+    w = Value(0.5, name="w", kind="parameter")
+    xs, ys = [1.0, 2.0, -1.0], [0.3, 0.8, -0.2]
+    terms = [(w * Value(x, name=f"x{i}") - Value(y, name=f"y{i}")) ** 2
+             for i, (x, y) in enumerate(zip(xs, ys), 1)]
+    return (0.5 * add_up(terms)).named("L"), w, terms, xs, ys
+
+
+@pytest.mark.parametrize("add_up", [
+    sum,                                                     # built-in sum: starts at 0
+    lambda ts: functools.reduce(lambda a, b: a + b, ts, 0),  # reduce with a 0 start
+    lambda ts: ts[0] + ts[1] + ts[2],                        # as written by hand
+    sum_values,                                              # one n-ary node
+], ids=["sum", "reduce", "plus", "sum_values"])
+def test_a_zero_start_is_not_a_term(add_up):
+    L, w, terms, xs, ys = _three_samples(add_up)
+    # by hand: ∂L/∂w = Σ_i (w·x_i - y_i)·x_i; sample 1 alone, times ½·2: (0.5 - 0.3)·1 = 0.2
+    per_sample = [(0.5 * x - y) * x for x, y in zip(xs, ys)]
+    assert_close(explain(L, w).total, sum(per_sample), rel=1e-12)
+    assert explain(L, w).path_count == 3
+    v = check(L, w, per_sample[0])
+    assert v.diagnosis.kind == "one term of a sum" and v.diagnosis.term[0] == 1
+    text = str(v.diagnosis)
+    assert "term 1 of 3" in text and "L adds 3 terms, one per sample" in text, text
+
+
+def test_nn_sums_count_samples_not_a_start():
+    import nn
+    net = nn.MLP([1, 1], seed=3)
+    X, Y = [[0.5], [-1.0], [2.0]], [[1.0], [0.0], [1.0]]
+    C = nn.half_mean_squared_error([net(x) for x in X], Y)
+    w = net.parameters()[0]
+    grads = [explain(nn.half_squared_error(net(x), y), w).total / len(X) for x, y in zip(X, Y)]
+    v = check(C, w, grads[1])
+    assert v.diagnosis is not None and v.diagnosis.kind == "one term of a sum"
+    assert "term 2 of 3" in str(v.diagnosis) and "one per sample" in str(v.diagnosis)
+
+
+def test_the_verdict_leads_with_its_headline_in_python_and_in_html():
+    import html
+    O, n = seed003()
+    verdict = check(O, n["w1"], "0.00571675240882")
+    lines = str(verdict).splitlines()
+    assert lines[0] == verdict.headline() == \
+        "Disagrees: your value leaves out w4·w2 on path 1 and w5·w3 on path 2."
+    assert lines[1].startswith("Your ∂O/∂w1 = 0.00571675240882 does not agree")
+    assert lines[-1].startswith("Next: print(verdict.explanation) lists every path")
+    shown = verdict._repr_html_()
+    assert shown.index(html.escape(verdict.headline())) < shown.index("<pre")
+    agreed = check(O, n["w1"], "0.001429")
+    assert str(agreed).splitlines()[0] == "Agrees to the 4 significant digits you gave."
+    assert "Next:" not in str(agreed)
+    formula = check(O, "w1", "d(s(s(I w1+1)w2+1)w4+s(s(I w1+1)w3+1)w5+1)"
+                             "·(d(s(I w1+1)w2+1)·d(I w1+1)·I+d(s(I w1+1)w3+1)·d(I w1+1)·I)")
+    assert str(formula).startswith("Disagrees: your formula leaves out w4·w2 on path 1 and "
+                                   "w5·w3 on path 2.\nYour formula ")

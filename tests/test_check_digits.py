@@ -44,8 +44,9 @@ def printout(x, digits, shift=0):
 
 
 def cut(x, digits):
-    """x printed to ``digits`` significant digits with the rest cut off."""
-    d = Decimal(x)
+    """x as the engine shows it (the shortest decimal that reads back as x, repr)
+    to ``digits`` significant digits with the rest cut off."""
+    d = Decimal(repr(x))
     return str(d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1), rounding=ROUND_DOWN))
 
 
@@ -245,7 +246,8 @@ def test_seed003_desmos_as_printed_and_to_6_digits():
     verdict = check(O, n["w1"], "0.00142919")
     text = assert_consistent(verdict)
     assert verdict.agreed and verdict.digits == 6 and verdict.rtol is None
-    assert text.startswith("Your ∂O/∂w1 = 0.00142919 agrees to the 6 significant digits you "
+    assert text.splitlines()[0] == "Agrees to the 6 significant digits you gave."
+    assert text.splitlines()[1].startswith("Your ∂O/∂w1 = 0.00142919 agrees to the 6 significant digits you "
                            "gave: the engine's 0.0014291881022 rounds to 0.00142919.")
     assert SUSPECT_A_RULE not in text and "ratio" not in text
 
@@ -510,3 +512,98 @@ def test_no_verdict_backs_the_engine_and_suspects_a_rule(seed, size, which, digi
         assert verdict, text                         # the engine's own printout agrees
     if form == "text" and abs(shift) >= 2 and engine != 0.0:
         assert not verdict, text                     # two units off in the last digit typed
+
+
+# ---------------------------------------------------------------------------
+# Digits are compared with the number the engine shows (repr)
+# ---------------------------------------------------------------------------
+
+def _agrees(typed, x):
+    from autograd.precision import precision_for
+    return precision_for(float(typed), typed).agrees(x)
+
+
+def test_seven_tenths_begins_with_seven_never_six_nine():
+    x = 0.1 * 7                      # 0.7000000000000001 ...
+    y = 0.7                          # ... and 0.7, stored as 0.69999999999999995559
+    assert Decimal(y) < Decimal("0.7")
+    assert not _agrees("0.69", y) and _agrees("0.70", y) and _agrees("0.7", y)
+    assert _agrees("0.70000000000000006", x) and not _agrees("0.69", x)
+    w = Value(2.0, name="w")
+    L = (w * 0.35).named("L")        # ∂L/∂w = 0.35 exactly as shown: 0.35
+    verdict = check(L, w, "0.34")
+    assert not verdict and "begins with 0.34" not in str(verdict)
+    L2 = (w * y).named("L2")
+    assert "begins with 0.69" not in str(check(L2, w, "0.69")) and not check(L2, w, "0.69")
+    # 17 digits printed from the float itself ('%.17g') are that float
+    assert _agrees(f"{y:.17g}", y) and f"{y:.17g}" == "0.69999999999999996"
+
+
+def test_one_unit_off_on_either_side_is_judged_alike():
+    x = -0.09999999999999998          # shows as -0.09999999999999998
+    assert _agrees("-0.1", x) and _agrees("-0.10000000", x)
+    # -0.09999999 begins with the digits shown; -0.10000001 is further away (1 unit + 2e-17)
+    assert _agrees("-0.09999999", x) and not _agrees("-0.10000001", x)
+    assert not _agrees("-0.09999998", x) and not _agrees("-0.10000002", x)
+
+
+@settings(max_examples=400, deadline=None)
+@given(x=st.floats(min_value=1e-300, max_value=1e300, allow_nan=False, allow_infinity=False),
+       negative=st.booleans(), digits=st.integers(1, 17))
+def test_no_farther_number_agrees_while_a_nearer_one_does_not(x, negative, digits):
+    """Typed numbers at the same digits around x: measured from what the engine shows
+    (repr), one a whole unit of its last digit away never agrees (unless it reads back
+    as x itself), and agreement never skips a nearer number for a farther one."""
+    x = -x if negative else x
+    shown = Decimal(repr(x))
+    digits = min(digits, len(shown.as_tuple().digits))     # digits the engine shows
+    unit = Decimal(1).scaleb(shown.adjusted() - digits + 1)
+    nearest = shown.quantize(unit, rounding=ROUND_HALF_EVEN)
+    candidates = [nearest + k * unit for k in range(-3, 4)]
+    candidates = [t for t in candidates if t != 0 and t.adjusted() == nearest.adjusted()]
+    judged = [(abs(t - shown), _agrees(str(t), x), t) for t in candidates]
+    assert any(ok for _, ok, _ in judged), (x, digits, judged)       # its own rounding agrees
+    for distance, ok, t in judged:
+        if distance >= unit and float(t) != x:      # (a number that reads back as x is x)
+            assert not ok, (x, digits, str(t))
+    for d1, ok1, t1 in judged:
+        for d2, ok2, t2 in judged:
+            if ok1 and not ok2:
+                assert d1 <= d2, (x, digits, str(t1), str(t2))
+
+
+# ---------------------------------------------------------------------------
+# Numbers typed to check are bounded
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, says", [
+    ("1e999999999", "beyond what a float can hold: a gradient lies between 1e-324 and 1e308"),
+    ("1e-400", "beyond what a float can hold"),
+    ("0" * 5000 + "1", "too long: numbers up to 100 characters are read"),
+    ("0." + "0" * 5000 + "1", "too long: numbers up to 100 characters are read"),
+])
+def test_absurd_numbers_are_refused_naming_the_limit(typed, says):
+    w = Value(2.0, name="w")
+    L = (w * w).named("L")
+    with pytest.raises(ValueError) as caught:
+        check(L, w, typed)
+    text = str(caught.value)
+    assert says in text and "\n" not in text and len(text) < 200
+    assert w.data == 2.0 and w.grad == 0.0
+
+
+@pytest.mark.parametrize("eps", [0, 0.0, -1e-6, math.inf, math.nan, "1e-6", True])
+def test_check_refuses_a_step_that_is_not_positive(eps):
+    w = Value(2.0, name="w")
+    L = (w * w).named("L")
+    with pytest.raises(ValueError, match="eps must be a positive finite number") as caught:
+        check(L, w, "4", eps=eps)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_tiny_typed_number_does_not_print_the_engine_to_hundreds_of_digits():
+    w = Value(2.0, name="w")
+    L = (w * 0.5).named("L")
+    verdict = check(L, w, "1e-300")
+    assert not verdict and len(str(verdict)) < 1000
+    assert "the engine's 0.5, which is 0.5 to the 1 significant digit you gave" in str(verdict)

@@ -1,6 +1,9 @@
 """Bad input: a clear error naming what was wrong, and nothing corrupted."""
 
 import math
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -175,3 +178,86 @@ def test_gradient_of_x_over_x_is_zero_at_tiny_and_huge_x():
     x = Value(1e-10)
     (x ** -30).backward()
     assert x.grad == float("-inf")    # -30·x^-31 overflows: -inf, as PyTorch
+
+
+# ---------------------------------------------------------------------------
+# The chainrule command: exit 0 agrees, 1 does not, 2 bad usage or a failed script
+# ---------------------------------------------------------------------------
+
+_CLI = [sys.executable, "-c", "import sys; from autograd.cli import main; sys.exit(main())"]
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_DESMOS = os.path.join(_ROOT, "tests", "scripts", "desmos_noname.py")
+
+
+def _chainrule(*args, cwd=_ROOT, timeout=60):
+    return subprocess.run([*_CLI, *args], capture_output=True, text=True, cwd=cwd,
+                          env=dict(os.environ, PYTHONPATH=_ROOT), timeout=timeout)
+
+
+def _one_line_error(r, status, says):
+    assert r.returncode == status, (r.returncode, r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr + r.stdout
+    assert r.stderr.count("\n") == 1 and says in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("args, status, says", [
+    (["check", _DESMOS, "--wrt", "w1", "--expected", "1e999999999"], 2,
+     "beyond what a float can hold"),
+    (["check", _DESMOS, "--wrt", "w1", "--expected", "0" * 5000 + "1"], 2, "too long"),
+    (["check", _DESMOS, "--wrt", "w1", "--expected", "1e-400"], 2, "1e-324"),
+    (["check", _ROOT, "--wrt", "w1", "--expected", "1"], 2, "is a directory, not a Python script"),
+    (["explain", os.path.join(_ROOT, "nope.py"), "--wrt", "w1"], 2, "no such script"),
+    (["step", _DESMOS, "--frames", "/proc/nope"], 2, "cannot write /proc/nope"),
+])
+def test_the_command_says_what_was_wrong_in_one_line(args, status, says):
+    _one_line_error(_chainrule(*args), status, says)
+
+
+def test_a_script_interrupted_by_keyboardinterrupt(tmp_path):
+    script = tmp_path / "interrupted.py"
+    script.write_text("raise KeyboardInterrupt\n")
+    _one_line_error(_chainrule("explain", str(script), "--wrt", "w"), 2,
+                    "interrupted (KeyboardInterrupt) before calling .backward()")
+
+
+def test_a_stray_thread_does_not_keep_the_command_alive(tmp_path):
+    script = tmp_path / "threaded.py"
+    script.write_text("import threading, time\nfrom autograd import Value\n"
+                      "threading.Thread(target=time.sleep, args=(120,)).start()\n"
+                      "x = Value(2.0)\ny = x * x\ny.backward()\n")
+    r = _chainrule("check", str(script), "--wrt", "x", "--expected", "4", timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("Agrees to the 1 significant digit"), r
+    r = _chainrule("check", str(script), "--wrt", "x", "--expected", "5", timeout=60)
+    assert r.returncode == 1
+
+
+def test_exit_status_agrees_disagrees_and_the_advice_is_a_command():
+    ok = _chainrule("check", _DESMOS, "--wrt", "w1", "--expected", "0.0014291881022")
+    assert ok.returncode == 0 and ok.stdout.splitlines()[0] == \
+        "Agrees to the 11 significant digits you gave."
+    bad = _chainrule("check", _DESMOS, "--wrt", "w1", "--expected", "0.00571675240882")
+    lines = bad.stdout.splitlines()
+    assert bad.returncode == 1
+    assert lines[0] == "Disagrees: your value leaves out w4·w2 on path 1 and w5·w3 on path 2."
+    assert lines[-1].startswith(f"Next: chainrule explain {_DESMOS} --wrt w1 lists every path")
+    assert "print(verdict" not in bad.stdout
+
+
+def test_the_command_table_is_explicit():
+    from autograd import cli
+    assert list(cli.COMMANDS) == ["explain", "check", "step", "draw", "ops"]
+    parser = cli.build_parser()
+    argv = {"explain": ["explain", "x.py", "--wrt", "w"],
+            "check": ["check", "x.py", "--wrt", "w", "--expected", "1"],
+            "step": ["step", "x.py"], "draw": ["draw", "x.py"], "ops": ["ops"]}
+    for name, command in cli.COMMANDS.items():
+        run = parser.parse_args(argv[name]).run
+        assert run.__module__ == f"autograd.commands.{command.module}"
+
+
+def test_chainrule_draw_writes_the_picture_with_the_scripts_names(tmp_path):
+    out = tmp_path / "desmos"
+    r = _chainrule("draw", _DESMOS, "--out", str(out), "--format", "svg", "--highlight", "w1")
+    assert r.returncode == 0, r.stderr
+    svg = (tmp_path / "desmos.svg").read_text()
+    assert ">w1<" in svg and ">h2<" in svg and "&lt;leaf" not in svg

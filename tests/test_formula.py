@@ -99,7 +99,7 @@ def test_seed000_formula_over_names_with_primes():
     verdict = check(L, "w1", "x*h*(1-h)*w2*y'*(1-y')*(y'-y)")
     assert verdict and verdict.formula_value == pytest.approx(hand["dw1"], rel=1e-14)
     text = str(verdict)
-    assert text.startswith("Your formula x*h*(1-h)*w2*y'*(1-y')*(y'-y) reads as "
+    assert text.splitlines()[1].startswith("Your formula x*h*(1-h)*w2*y'*(1-y')*(y'-y) reads as "
                            "x·h·(1-h)·w2·y'·(1-y')·(y'-y); with x = 0.8, h = ")
     assert f"w2 = -0.6, y' = {hand['yp']:.6g}, y = 1, it gives" in text
 

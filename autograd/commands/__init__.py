@@ -1,13 +1,5 @@
 """Subcommands of the ``chainrule`` command, one module each.
 
-Each module registers itself with ``@autograd.cli.command(name, help)``;
-importing this package imports every module in it.
+:data:`autograd.cli.COMMANDS` lists them: the module, its ``run(args)`` and
+its ``arguments(parser)``.  Importing this package imports none of them.
 """
-
-import importlib
-import pkgutil
-
-
-def load_all():
-    for info in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{info.name}")

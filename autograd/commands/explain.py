@@ -8,9 +8,9 @@ The script runs until its first ``.backward()`` call; the Value it was called
 on is the root (or ``--root NAME`` picks another node or script variable).
 """
 
+import shlex
 import sys
 
-from autograd.cli import command
 from autograd.explain import DEFAULT_LIMIT
 
 
@@ -37,12 +37,19 @@ def _graph(args):
     return root, wrt
 
 
+def _explain_command(args):
+    """The ``chainrule explain`` command that lists the paths of this check."""
+    words = ["chainrule", "explain", args.script, "--wrt", args.wrt]
+    if args.root:
+        words += ["--root", args.root]
+    return " ".join(shlex.quote(w) for w in words)
+
+
 def _report_error(err):
     print(f"chainrule: {err}", file=sys.stderr)
     return 2
 
 
-@command("explain", "explain one gradient of a script as a sum over chain-rule paths")
 def run_explain(args):
     from autograd.explain import explain
     found = _graph(args)
@@ -56,21 +63,17 @@ def run_explain(args):
     return 0
 
 
-def _explain_arguments(parser):
+def explain_arguments(parser):
     _add_common(parser)
     parser.add_argument("--latex", action="store_true", help="print the LaTeX form instead")
 
 
-run_explain.arguments = _explain_arguments
-
-
-@command("check", "check a hand-derived gradient against the engine and diagnose a mismatch")
 def run_check(args):
     from autograd.check import check
-    from autograd.precision import is_number_text
+    from autograd.precision import is_number_text, shortened
     if args.expected is not None and not is_number_text(args.expected):
         return _report_error(f"check: --expected takes a number as you have it (0.00142919), "
-                             f"got {args.expected!r}; for a formula use --formula")
+                             f"got {shortened(args.expected)!r}; for a formula use --formula")
     found = _graph(args)
     if found is None:
         return 2
@@ -80,11 +83,11 @@ def run_check(args):
                         limit=args.limit)
     except (ValueError, KeyError, TypeError) as err:
         return _report_error(err)
-    print(verdict)
+    print(verdict.text(next_step=_explain_command(args)))
     return 0 if verdict else 1
 
 
-def _check_arguments(parser):
+def check_arguments(parser):
     _add_common(parser)
     given = parser.add_mutually_exclusive_group(required=True)
     given.add_argument("--expected", metavar="NUMBER",
@@ -102,5 +105,3 @@ def _check_arguments(parser):
     parser.add_argument("--atol", type=float, default=None,
                         help="absolute tolerance for agreement instead of the digits")
 
-
-run_check.arguments = _check_arguments

@@ -10,7 +10,6 @@ they are read one per line from stdin, and the end of input continues to the end
 
 import sys
 
-from autograd.cli import command
 from autograd.script import ScriptError, run_until_backward
 from autograd.stepper import Stepper, StepperError, session, terminal_width, use_colour
 
@@ -30,13 +29,12 @@ def arguments(parser):
                              "replays the pass in a browser (e.g. out/desmos.html)")
 
 
-@command("step", "step through a script's backward pass node by node (n, c, b NAME, p NAME, g, q)")
 def run(args):
     try:
         captured = run_until_backward(args.script)
     except ScriptError as err:
         print(f"chainrule step: {err}", file=sys.stderr)
-        return 1
+        return 2
 
     if args.html:
         return write_page(captured, args.html)
@@ -47,16 +45,27 @@ def run(args):
         except ScriptError:
             return None
 
-    stepper = Stepper(captured.root, captured.grad, find=find, graph_dir=args.out,
-                      frames_dir=args.frames, image_format=args.format,
-                      colour=use_colour(sys.stdout), width=terminal_width(sys.stdout))
+    try:
+        stepper = Stepper(captured.root, captured.grad, find=find, graph_dir=args.out,
+                          frames_dir=args.frames, image_format=args.format,
+                          colour=use_colour(sys.stdout), width=terminal_width(sys.stdout))
+    except (StepperError, OSError) as err:   # e.g. --frames names a folder it cannot make
+        print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
+        return 2
     interactive = sys.stdin is not None and sys.stdin.isatty()
     try:
         return session(stepper, None if interactive else sys.stdin, stop_at=args.stop_at)
-    except StepperError as err:  # e.g. --frames could not draw
-        print(f"chainrule step: {err}", file=sys.stderr)
+    except (StepperError, OSError) as err:  # e.g. --frames could not draw or write
+        print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
         stepper.stop()
-        return 1
+        return 2
+
+
+def _one_line(err):
+    """An error as one line: an OSError as "cannot write PATH: reason"."""
+    if isinstance(err, OSError) and err.filename is not None:
+        return f"cannot write {err.filename}: {err.strerror or err}"
+    return " ".join(str(err).split())
 
 
 def write_page(captured, path):
@@ -66,10 +75,8 @@ def write_page(captured, path):
     try:
         written = write_step_page(captured.root, path, grad=captured.grad)
     except (DotNotFound, GraphTooLarge, OSError) as err:
-        print(f"chainrule step: {err}", file=sys.stderr)
-        return 1
+        print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
+        return 2
     print(f"wrote {written}: open it in a browser; next/previous or the arrow keys step")
     return 0
 
-
-run.arguments = arguments

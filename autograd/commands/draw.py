@@ -1,0 +1,50 @@
+"""``chainrule draw SCRIPT``: draw the graph of a script's first backward() call.
+
+    chainrule draw SCRIPT [--out PATH] [--format png|svg|pdf] [--highlight NAME] [--root NAME]
+
+The script runs until its first ``.backward()`` call; its module-level
+variables name the nodes they hold (as in ``explain`` and ``check``), and the
+graph below the root is written to ``PATH.FORMAT`` (default: the script's
+name next to it), every edge labelled with its local derivative.
+"""
+
+import os
+import sys
+
+
+def arguments(parser):
+    parser.add_argument("script", metavar="SCRIPT", help="a Python script that calls .backward()")
+    parser.add_argument("--out", metavar="PATH", default=None,
+                        help="where to write the picture, without the extension (default: "
+                             "the script's path without .py)")
+    parser.add_argument("--format", default="png", choices=("png", "svg", "pdf"),
+                        help="picture format (default: png)")
+    parser.add_argument("--highlight", metavar="NAME", default=None,
+                        help="draw every path from this node to the root in red")
+    parser.add_argument("--root", metavar="NAME", default=None,
+                        help="draw the graph of this node instead of the one backward() was "
+                             "called on")
+
+
+def run(args):
+    from autograd.draw import DotNotFound, GraphTooLarge, render_graph
+    from autograd.script import ScriptError, run_until_backward
+    try:
+        captured = run_until_backward(args.script)
+        root = captured.find(args.root) if args.root else captured.root
+        highlight = captured.find(args.highlight) if args.highlight else None
+    except ScriptError as err:
+        print(f"chainrule draw: {err}", file=sys.stderr)
+        return 2
+    out = args.out or os.path.splitext(args.script)[0]
+    try:
+        [written] = render_graph(root, out, formats=args.format, highlight=highlight)
+    except (DotNotFound, GraphTooLarge, ValueError) as err:
+        print(f"chainrule draw: {' '.join(str(err).split())}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"chainrule draw: cannot write {err.filename or out}: {err.strerror or err}",
+              file=sys.stderr)
+        return 2
+    print(f"wrote {written}")
+    return 0

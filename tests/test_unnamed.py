@@ -1,0 +1,220 @@
+"""Graphs written without name=, the way micrograd's README and lecture write them.
+
+Oracles: the Desmos question's hand-derived answer (the missing factors w4·w2
+and w5·w3, each 0.25; Desmos's 0.0014291881022), the numbers micrograd's
+README prints (24.7041, 138.8338, 645.5773) and the lecture's hand-worked
+gradients of L = (a·b + c)·f (dL/da = b·f = 6, dL/db = a·f = -4, dL/dc = f = -2,
+dL/df = d = 4), and PyTorch where installed.
+"""
+
+import os
+import re
+import runpy
+import subprocess
+import sys
+
+import pytest
+
+import autograd
+from autograd import Value, check, explain, name_variables
+from autograd.notation import Labels
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRIPTS = os.path.join(ROOT, "tests", "scripts")
+DESMOS = os.path.join(SCRIPTS, "desmos_noname.py")
+README = os.path.join(SCRIPTS, "micrograd_readme.py")
+LECTURE = os.path.join(SCRIPTS, "micrograd_lecture.py")
+PLACEHOLDER = re.compile(r"<(leaf|parameter|constant|[a-z]+) -?[0-9.e+-]+>")
+CHAINRULE = [sys.executable, "-c", "import sys; from autograd.cli import main; sys.exit(main())"]
+
+
+def chainrule(*args):
+    return subprocess.run([*CHAINRULE, *args], capture_output=True, text=True, cwd=ROOT,
+                          env=dict(os.environ, PYTHONPATH=ROOT), timeout=120)
+
+
+def desmos_unnamed():
+    I = Value(1.0)
+    w1, w2, w3, w4, w5 = (Value(0.5, kind="parameter") for _ in range(5))
+    h1 = (I * w1 + 1).sigmoid()
+    h2, h3 = (h1 * w2 + 1).sigmoid(), (h1 * w3 + 1).sigmoid()
+    O = (h2 * w4 + h3 * w5 + 1).sigmoid()
+    return O, dict(I=I, w1=w1, w2=w2, w3=w3, w4=w4, w5=w5, h1=h1, h2=h2, h3=h3, O=O)
+
+
+# -- one short label ----------------------------------------------------------
+
+def test_an_unnamed_graph_is_never_written_op_value():
+    O, n = desmos_unnamed()
+    text = str(explain(O, n["w1"])) + str(check(O, n["w1"], "0.00571675240882"))
+    assert not PLACEHOLDER.search(text), text
+    labels = Labels(O)
+    assert labels(n["w1"]).startswith("leaf") and labels(O).startswith("t")
+
+
+def test_explain_uses_the_labels_the_steps_and_drawings_use():
+    O, n = desmos_unnamed()
+    labels = Labels(O)
+    steps_text = "\n".join(str(s) for s in O.backward_steps())
+    explained = str(explain(O, n["w1"]))
+    source = autograd.draw(O).source
+    # the weight w1 and the hidden node h1 are written the same way in all three
+    for node in (n["w1"], n["h1"]):
+        assert labels(node) in explained and labels(node) in steps_text and labels(node) in source
+
+
+def test_two_paths_never_read_the_same():
+    namespace = runpy.run_path(README, run_name="__readme__")
+    g, a = namespace["g"], namespace["a"]
+    for e in (explain(g, a), explain(g, namespace["b"])):
+        routes = [p.route() for p in e.paths]
+        assert len(set(routes)) == len(routes) == e.path_count
+        assert not PLACEHOLDER.search(str(e))
+    x = Value(3.0)
+    y = x * x                  # two edges from x into the same node
+    routes = [p.route() for p in explain(y, x).paths]
+    assert len(set(routes)) == 2, routes
+
+
+# -- name_variables -----------------------------------------------------------
+
+def test_name_variables_names_what_variables_hold():
+    O, n = desmos_unnamed()
+    named = name_variables(n)
+    assert set(named) == set(n) and named.skipped == {}
+    assert all(node.name == variable for variable, node in n.items())
+    verdict = check(O, "w1", "0.00571675240882")
+    assert "w4·w2 on path 1" in str(verdict) and "w5·w3 on path 2" in str(verdict)
+
+
+def test_name_variables_skips_named_nodes_and_non_values():
+    x = Value(1.0, name="x")
+    y = Value(2.0)
+    z = y                      # the same node twice: named after the first variable
+    other = Value(3.0, name="y")   # takes the name y: y may not be used
+    w = Value(4.0)
+    namespace = {"x_var": x, "y": y, "z": z, "other": other, "w": w, "n": 3, "_hidden": Value(5)}
+    named = name_variables(namespace)
+    assert list(named) == ["w"] and w.name == "w" and x.name == "x" and other.name == "y"
+    assert named.skipped == {"x_var": "already named 'x'",
+                             "y": "another node is already named 'y'",
+                             "other": "already named 'y'",
+                             "z": "the same node as y"}
+    assert y.name is None
+    assert "skipped" in repr(named)
+    with pytest.raises(TypeError, match="globals"):
+        name_variables([x])
+
+
+def test_name_variables_on_locals_in_one_call():
+    a = Value(2.0)
+    b = Value(-3.0)
+    L = a * b
+    named = name_variables(locals())
+    assert set(named) == {"a", "b", "L"}
+    assert str(explain(L, a)).startswith("∂L/∂a = -3")
+
+
+# -- micrograd's spelling -------------------------------------------------------
+
+def test_label_is_name():
+    a = Value(2.0, label="a")
+    assert a.name == "a" == a.label
+    e = a * 2
+    e.label = "e"
+    assert e.name == "e"
+    assert Value(1.0, name="x", label="x").name == "x"
+    assert Value(1.0, label="").name is None
+    with pytest.raises(ValueError, match="name='x' and label='y'"):
+        Value(1.0, name="x", label="y")
+    with pytest.raises(TypeError, match="label must be a str"):
+        Value(1.0, label=3)
+
+
+def test_draw_dot_is_draw():
+    from autograd.draw import draw, draw_dot
+    assert draw_dot is draw
+
+
+def test_micrograd_readme_prints_its_published_numbers():
+    out = subprocess.run([sys.executable, README], capture_output=True, text=True, cwd=ROOT,
+                         env=dict(os.environ, PYTHONPATH=ROOT), timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["24.7041", "138.8338", "645.5773"]
+
+
+def test_micrograd_lecture_runs_through_every_surface():
+    namespace = runpy.run_path(LECTURE, run_name="__lecture__")
+    L, a, b, c, f = (namespace[k] for k in "Labcf")
+    assert L.data == -8.0 and (a.grad, b.grad, c.grad, f.grad) == (6.0, -4.0, -2.0, 4.0)
+    e = explain(L, a)
+    assert e.paths[0].route() == "a → e → d → L" and e.total == 6.0
+    assert check(L, "b", "-4") and not check(L, "c", "2")
+    steps = [str(s) for s in L.backward_steps()]
+    assert steps[0].startswith("step 1/3: L = d × f") and not PLACEHOLDER.search("".join(steps))
+
+
+def test_micrograd_readme_against_torch():
+    torch = pytest.importorskip("torch")
+    namespace = runpy.run_path(README, run_name="__readme__")
+    ta, tb = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (-4.0, 2.0))
+    c = ta + tb
+    d = ta * tb + tb ** 3
+    c = c + c + 1
+    c = c + 1 + c + (-ta)
+    d = d + d * 2 + (tb + ta).relu()
+    d = d + 3 * d + (tb - ta).relu()
+    g = (c - d) ** 2 / 2.0
+    g = g + 10.0 / (c - d) ** 2
+    g.backward()
+    for name, t in (("a", ta), ("b", tb)):
+        assert explain(namespace["g"], namespace[name]).total == pytest.approx(t.grad.item(),
+                                                                                rel=1e-12)
+
+
+# -- the command line names the script's variables ----------------------------------
+
+def test_cli_check_on_the_unnamed_desmos_script_names_the_missing_factors():
+    r = chainrule("check", DESMOS, "--wrt", "w1", "--expected", "0.00571675240882")
+    assert r.returncode == 1, r.stderr
+    assert "w4·w2 on path 1" in r.stdout and "w5·w3 on path 2" in r.stdout
+    assert "h2 → (via w4) → O" in r.stdout
+    assert not PLACEHOLDER.search(r.stdout)
+    ok = chainrule("check", DESMOS, "--wrt", "w1", "--expected", "0.00142919")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+@pytest.mark.parametrize("script, wrt, first", [
+    (DESMOS, "w1", "∂O/∂w1 = 0.0014291881022"),
+    (README, "a", "∂g/∂a = 138.833819242"),
+    (LECTURE, "a", "∂L/∂a = 6"),
+])
+def test_cli_explain_reads_in_the_scripts_variable_names(script, wrt, first):
+    r = chainrule("explain", script, "--wrt", wrt)
+    assert r.returncode == 0, r.stderr
+    assert first in r.stdout
+    assert not PLACEHOLDER.search(r.stdout)
+    routes = [line for line in r.stdout.splitlines() if line.startswith("path ")]
+    assert len(set(routes)) == len(routes)
+
+
+def test_a_node_no_variable_holds_reads_the_same_in_explain_and_steps():
+    explained = chainrule("explain", DESMOS, "--wrt", "w1").stdout
+    stepped = subprocess.run([*CHAINRULE, "step", DESMOS], input="", capture_output=True,
+                             text=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT),
+                             timeout=120).stdout
+    assert "∂O/∂t7 = σ'(t7) = O(1-O)" in explained
+    assert "O = σ(t7)" in stepped
+
+
+def test_the_command_line_does_not_give_a_graphs_name_twice(tmp_path):
+    script = tmp_path / "half_named.py"
+    script.write_text("from autograd import Value\n"
+                      "w = Value(0.5)\n"
+                      "h = (w * 2).sigmoid()\n"                    # the variable h ...
+                      "out = (h * 3).named('h').tanh()\n"          # ... and a node named h
+                      "out.backward()\n")
+    r = chainrule("explain", str(script), "--wrt", "w")
+    assert r.returncode == 0, r.stderr
+    assert "w reaches out along 1 path" in r.stdout
+    assert chainrule("explain", str(script), "--wrt", "h").returncode == 0
