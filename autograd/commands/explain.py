@@ -30,11 +30,17 @@ def _graph(args):
     try:
         captured = run_until_backward(args.script)
         root = captured.find(args.root) if args.root else captured.root
-        wrt = captured.find(args.wrt)
+        wrt = args.wrt if matrix_name(args.wrt, captured.root) else captured.find(args.wrt)
     except ScriptError as err:
         print(f"chainrule: {err}", file=sys.stderr)
         return None
     return root, wrt
+
+
+def matrix_name(wrt, root):
+    """Whether ``--wrt`` names a gradient matrix (``W2``, ``b1``) rather than a node."""
+    from autograd.matrix_check import is_matrix_question
+    return is_matrix_question(root, wrt, None)
 
 
 def _report_error(err):
@@ -68,7 +74,8 @@ run_explain.arguments = _explain_arguments
 def run_check(args):
     from autograd.check import check
     from autograd.precision import is_number_text
-    if args.expected is not None and not is_number_text(args.expected):
+    matrix = args.expected is not None and args.expected.lstrip().startswith("[")
+    if args.expected is not None and not is_number_text(args.expected) and not matrix:
         return _report_error(f"check: --expected takes a number as you have it (0.00142919), "
                              f"got {args.expected!r}; for a formula use --formula")
     found = _graph(args)
@@ -77,7 +84,7 @@ def run_check(args):
     given = args.expected if args.expected is not None else args.formula
     try:
         verdict = check(*found, given, digits=args.digits, rtol=args.rtol, atol=args.atol,
-                        limit=args.limit)
+                        limit=args.limit, layout=args.layout)
     except (ValueError, KeyError, TypeError) as err:
         return _report_error(err)
     print(verdict)
@@ -101,6 +108,9 @@ def _check_arguments(parser):
                         help="relative tolerance for agreement instead of the digits")
     parser.add_argument("--atol", type=float, default=None,
                         help="absolute tolerance for agreement instead of the digits")
+    parser.add_argument("--layout", choices=("rows", "columns"), default=None,
+                        help="the layout of a matrix question (--wrt W2, --expected '[[...]]'): "
+                             "rows (samples as rows, the blog's W1) or columns (Nielsen's W2)")
 
 
 run_check.arguments = _check_arguments
