@@ -304,9 +304,10 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     typed = all(p.mode == "typed" for row in precisions for p in row)
     to = "each to the digits you typed" if typed else f"within {precisions[0][0].describe()}"
     if good == n:
-        finding = (f"{yours} {what} agrees with the engine's in all {n} entries ({to})."
+        every = "its one entry" if n == 1 else f"all {n} entries"
+        finding = (f"{yours} {what} agrees with the engine's in {every} ({to})."
                    if formula is None else
-                   f"Your formula gives the engine's {what} in all {n} entries ({to}).")
+                   f"Your formula gives the engine's {what} in {every} ({to}).")
         mistake = None
     else:
         mistake = _diagnose(view, kind, l, layout, values, precisions, truth)

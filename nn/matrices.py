@@ -15,13 +15,29 @@ and their gradients back in it (numpy arrays, or lists of rows without numpy).
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from autograd.matrix_form import (
     check_layout, matrix_name, read_matrix, remember_layout, shape_text, transpose,
 )
 
-__all__ = ["from_matrices", "matrices", "gradient_matrices", "network_layout"]
+__all__ = ["from_matrices", "matrices", "gradient_matrices", "network_layout", "network_of"]
+
+#: a layer's first weight Value -> a weak reference to its network (explain's program lines)
+_NETWORK_OF: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def _remember_network(net):
+    for layer in net.layers:
+        _NETWORK_OF[layer.neurons[0].weights[0]] = weakref.ref(net)
+
+
+def network_of(layer):
+    """The MLP ``layer`` belongs to, if it was built by from_matrices or asked for its
+    matrices; else None."""
+    ref = _NETWORK_OF.get(layer.neurons[0].weights[0])
+    return None if ref is None else ref()
 
 
 def network_layout(net, layout=None):
@@ -89,6 +105,7 @@ def from_matrices(cls, weights, biases=None, activation="sigmoid", *, layout="co
     bias_modes = ["none" if b is None else "trainable" for b in bias_lists]
     net = cls(sizes, activation, weights=nielsen, biases=bias_lists, bias=bias_modes, **options)
     net.layout = layout
+    _remember_network(net)
     remember_layout([w for layer in net.layers for n in layer.neurons for w in n.weights], layout)
     return net
 
@@ -96,6 +113,7 @@ def from_matrices(cls, weights, biases=None, activation="sigmoid", *, layout="co
 def _arrays(net, layout, read):
     """{matrix name: matrix} for every layer, numbers taken by ``read(Value)``."""
     layout = network_layout(net, layout)
+    _remember_network(net)
     out: dict[str, Any] = {}
     for layer in net.layers:
         W = [[read(w) for w in neuron.weights] for neuron in layer.neurons]   # rows j: w^l_jk

@@ -247,3 +247,55 @@ def test_bad_input_is_named():
     assert not verdict and "has W1's shape 2×3 (inputs × outputs" in verdict.finding
     before = {p.name: (p.data, p.grad) for p in nn.MLP.parameters(blog()[0])}
     assert all(math.isfinite(d) for d, _ in before.values())
+
+
+def test_explain_an_entry_is_bp4_over_the_samples():
+    from autograd.explain import explain
+    net, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    explanation = explain(cost, net.layers[0], entry=(1, 2))          # w²₁₂ = the blog's W1[2, 1]
+    for (_, a, d), x, delta in zip(explanation.terms, X, hand["d1"][:, 0]):
+        assert a == x[1] and math.isclose(d, delta, rel_tol=1e-12)
+    assert math.isclose(explanation.total, hand["W1"][1, 0], rel_tol=1e-12)
+    text = str(explanation)
+    assert "W2[1,2] in the columns layout (Nielsen), W1[2,1] in the rows layout" in text
+    assert "BP2: δ²₁ = (Σ_q w³_q₁ δ³_q) · σ'(z²₁)" in text
+    assert "dC_dW2 = delta2 @ a1.T" in text and "delta2 = (W3.T @ delta3)" in text
+    with pytest.raises(ValueError, match="j in 1..3 and k in 1..2"):
+        explain(cost, net.layers[0], entry=(4, 1))
+
+
+def test_draw_matrices_shows_shapes_numbers_and_bp_factors():
+    pytest.importorskip("graphviz")
+    from autograd.matrix_draw import draw_matrices
+    _, cost = blog()
+    source = draw_matrices(cost).source
+    for words in ("Z1 = X W1 + b1", "4×3", "A2 = σ(Z2)", "BP2: δ · W2ᵀ", "BP1: ⊙ σ'(Z2)",
+                  "BP4: A1ᵀ · δ", "BP3: Σ samples δ", "0.00403"):
+        assert words in source
+    columns = draw_matrices(cost, layout="columns").source
+    assert "Z2 = W2 X + b2" in columns and "BP2: W3ᵀ · δ" in columns
+
+
+def test_a_failed_check_leaves_every_grad_as_it_was():
+    net, cost = blog()
+    before = [(p.data, p.grad) for p in net.parameters()]
+    with pytest.raises(MatrixFormulaError):
+        check(cost, "W1", "X.T @ nothing")
+    check(cost, "W1", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert [(p.data, p.grad) for p in net.parameters()] == before
+
+
+def test_matrices_without_numpy_are_lists(monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "numpy", None)
+    net, _ = blog()
+    assert net.matrices()["W1"] == W1 and isinstance(net.gradient_matrices()["b2"], list)
+
+
+def test_matrix_text_keeps_the_digits_typed():
+    from autograd.matrix_form import read_matrix_text
+    assert read_matrix_text("[[0.0040, 1e-3], [−2, .5]]") == [["0.0040", "1e-3"], ["−2", ".5"]]
+    assert read_matrix_text("[1 2; 3 4]") == [["1", "2"], ["3", "4"]]
+    with pytest.raises(ValueError, match="brackets"):
+        read_matrix_text("[[1, 2], [3, 4]")
