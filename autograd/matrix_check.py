@@ -288,8 +288,13 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         mistake = _diagnose(view, kind, l, layout, values, precisions, truth)
         head = (f"{yours} {what} is {shape_text(values)}, but {what} has {name}'s shape "
                 f"{_shape_words(kind, l, layout, view)} in {layout} layout")
+        other = None if mistake else _other_matrix(view, kind, l, layout, values, precisions,
+                                                    root_name)
         if mistake:
             finding = f"{head}: {mistake}."
+        elif other:
+            finding = other
+            lines.insert(0, f"{head}.")
         else:
             turned = " (transposed, it would fit the shape, but its numbers do not agree either)" \
                 if shape(values) == shape(truth)[::-1] else ""
@@ -311,8 +316,12 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         mistake = None
     else:
         mistake = _diagnose(view, kind, l, layout, values, precisions, truth)
+        other = None if mistake else _other_matrix(view, kind, l, layout, values, precisions,
+                                                    root_name)
         if mistake:
             finding = f"{yours} {what} is not the engine's: {mistake}."
+        elif other:
+            finding = other
         else:
             finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} entries; "
                        f"no common matrix mistake (transpose, 1/m, ⊙ σ', BP2's transpose, the "
@@ -351,6 +360,31 @@ def _diagnose(view, kind, l, layout, values, precisions, truth):
                     p.reproduces(x) for prow, trow in zip(precisions, truth) for p, x in zip(prow, trow)):
                 return None
             return words
+    return None
+
+
+def _other_matrix(view, kind, l, layout, values, precisions, root_name):
+    """The sentence naming another gradient matrix the numbers are (a naming mistake), or None."""
+    name = matrix_name(kind, l, layout)
+    for l2 in view.layers:
+        for kind2 in ("W", "b"):
+            if (kind2, l2) == (kind, l) or (kind2 == "b" and view.bias_nodes[l2][0][0] is None):
+                continue
+            other = view.in_layout(view.gradient(kind2, l2), layout)
+            if shape(other) != shape(values) or not all(
+                    p.reproduces(x) for prow, orow in zip(precisions, other) for p, x in zip(prow, orow)):
+                continue
+            found = matrix_name(kind2, l2, layout)
+            head = f"This is ∂{root_name}/∂{found}, not ∂{root_name}/∂{name}"
+            elsewhere = "rows" if layout == "columns" else "columns"
+            if kind2 == kind and matrix_name(kind2, l2, elsewhere) == name:
+                numbered = ("by the layer the weights lead into (Nielsen: the input layer is "
+                            "layer 1)" if layout == "columns" else "from 1 in the order given")
+                return (f"{head}: in the {layout} layout the matrices are numbered {numbered}, "
+                        f"so the {'weights' if kind == 'W' else 'biases'} into layer {l2} are "
+                        f"{found}; in the {elsewhere} layout they are {name} "
+                        f"(pass layout={elsewhere!r} if that is the layout you mean).")
+            return f"{head}: your numbers are that matrix's gradient."
     return None
 
 

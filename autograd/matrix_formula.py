@@ -427,5 +427,9 @@ def evaluate_matrix_formula(text, bound, layout, describe=None):
     if not isinstance(text, str) or not text.strip():
         raise MatrixFormulaError(f"a matrix formula must be non-empty text, got {text!r}")
     reader = _Reader(text, bound, layout, describe)
-    term = reader.formula()
+    try:
+        term = reader.formula()
+    except RecursionError:
+        raise MatrixFormulaError("the formula is nested too deeply (too many parentheses "
+                                 "inside each other) to read") from None
     return term.value, term.text

@@ -161,6 +161,8 @@ def test_untransposed_weights_in_bp2_on_a_square_layer():
     assert not verdict and "without the transpose" in verdict.finding
     right = Xa.T @ ((d2 @ Wb.T) * A1 * (1 - A1))
     assert check(cost, "W1", right.tolist())
+    verdict = check(cost, "W1", typed_matrix(A1.T @ d2))           # W2's gradient, asked as W1
+    assert verdict.finding == "This is ∂C/∂W2, not ∂C/∂W1: your numbers are that matrix's gradient."
 
 
 def test_columns_layout_nielsen_notation_and_latex():
@@ -299,3 +301,33 @@ def test_matrix_text_keeps_the_digits_typed():
     assert read_matrix_text("[1 2; 3 4]") == [["1", "2"], ["3", "4"]]
     with pytest.raises(ValueError, match="brackets"):
         read_matrix_text("[[1, 2], [3, 4]")
+
+
+def test_another_matrix_by_its_layout_name():
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    # the blog's W2 (3×1, rows layout) asked as Nielsen's W3, typed as Nielsen's row: fine
+    assert check(cost, "W3", [[f"{v:.4g}" for v in hand["W2"][:, 0]]], layout="columns")
+    # ... but asked as "W2" in the columns layout it is W3 there
+    verdict = check(cost, "W2", [[f"{v:.4g}" for v in hand["W2"][:, 0]]], layout="columns")
+    assert verdict.finding.startswith(
+        "This is ∂C/∂W3, not ∂C/∂W2: in the columns layout the matrices are numbered by the "
+        "layer the weights lead into")
+    verdict = check(cost, "W2", typed_matrix(hand["W1"]))
+    assert verdict.finding.startswith("This is ∂C/∂W1, not ∂C/∂W2: in the rows layout the matrices "
+                                      "are numbered from 1 in the order given, so the weights into "
+                                      "layer 2 are W1; in the columns layout they are W2")
+    verdict = check(cost, "b1", [[f"{v:.4g}" for v in hand["b2"][0]] * 3])
+    assert not verdict.finding.startswith("This is")
+
+
+def typed_matrix(M, digits=5):
+    return [[f"{v:.{digits}g}" for v in row] for row in M.tolist()]
+
+
+def test_a_long_formula_is_read_and_deep_nesting_refused():
+    _, cost = blog()
+    long = " + ".join(["A1.T @ delta2"] * 3000) + " - " + " - ".join(["A1.T @ delta2"] * 2999)
+    assert check(cost, "W2", "delta2 = (A2 - Y)/m * σ'(Z2); " + long)
+    with pytest.raises(MatrixFormulaError, match="nested too deeply"):
+        check(cost, "W2", "(" * 5000 + "A1" + ")" * 5000)
