@@ -165,7 +165,7 @@ class BatchView:
         """δ^l = ∂C/∂Z^l from the engine, m × n_l."""
         return self._z_grads[l]
 
-    def in_layout(self, matrix, layout=None, kind=None):
+    def in_layout(self, matrix, layout=None):
         """A samples-as-rows matrix written in ``layout`` (columns: transposed)."""
         return matrix if (layout or self.layout) == "rows" else transpose(matrix)
 
