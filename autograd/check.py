@@ -63,6 +63,8 @@ class Verdict:
     finite_difference, fd_error, step   the central difference D(h), its own error, h
     fd_agrees          the engine lies within the finite difference's error
     expected_matches_fd   the value given lies within it (widened by its precision)
+    convention         "This is ∂C/∂w³₁₁, not ∂C/∂w²₁₁: ..." when the value is another
+                       parameter's gradient (a naming mistake), else None
     diagnosis          what the value left out (None when it agreed, or when at
                        the digits given no mistake can be told from the gradient)
     explanation        the chain-rule paths (:func:`autograd.explain.explain`)
@@ -128,6 +130,8 @@ class Verdict:
             if p.mode == "typed":
                 return f"Agrees to {p.describe()}."
             return f"Agrees with the engine's {number(self.engine, 12)} ({p.describe()})."
+        if getattr(self, "convention", None):
+            return self.convention      # another parameter's gradient: the naming mistake first
         given = "your formula" if self.formula is not None else "your value"
         if self.blames_a_rule:
             return (f"Disagrees with the engine, but {given} is the finite difference's: "
@@ -265,7 +269,7 @@ Expected = str | SupportsFloat | Callable[[], SupportsFloat]
 
 def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | None = None,
           rtol: float | None = None, atol: float | None = None, eps: float = 1e-6,
-          limit: int = DEFAULT_LIMIT) -> Verdict:
+          limit: int = DEFAULT_LIMIT, layout: str | None = None) -> Verdict:
     """Compare a hand-derived ∂root/∂wrt with the engine's; diagnose a mismatch.
 
     ``expected`` is a number typed as text (``"0.00142919"``: agrees to the digits
@@ -273,11 +277,16 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
     (full precision: agrees within rtol 1e-6, atol 1e-12), or a function of no
     arguments returning one (it can read the Values' ``data``).  ``digits`` says
     how many significant digits the value has; ``rtol``/``atol`` override the
-    digits.  Returns a :class:`Verdict`.
+    digits.  Returns a :class:`Verdict`.  A matrix question (``wrt`` a layer or a
+    matrix name such as ``"W2"``, ``expected`` nested lists or a matrix formula;
+    ``layout`` "rows"/"columns") returns an :class:`autograd.matrix_check.MatrixVerdict`.
     """
     if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 < eps < math.inf:
         raise ValueError(f"check: eps must be a positive finite number (the finite "
                          f"difference's step), got {eps!r}")
+    from .matrix_check import check_matrix, is_matrix_question, other_parameter
+    if is_matrix_question(root, wrt, expected):
+        return check_matrix(root, wrt, expected, layout=layout, digits=digits, rtol=rtol, atol=atol)
     explanation = explain(root, wrt, limit=limit)
     wrt = explanation.wrt
     given, precision, formula = _read_expected(root, expected, digits, rtol, atol, wrt)
@@ -293,4 +302,5 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
         fd_finite=fd.finite, fd_agrees=fd.backs(grad),
         expected_matches_fd=fd.finite and precision.within(fd.value, fd.error),
         diagnosis=None if agreed else diagnose(explanation, value, precision),
-        explanation=explanation)
+        explanation=explanation,
+        convention=None if agreed else other_parameter(root, wrt, precision))

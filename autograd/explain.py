@@ -478,14 +478,20 @@ def enumerate_paths(root, wrt, count):
     return found
 
 
-def explain(root: Value, wrt: Value | str, *, limit: int = DEFAULT_LIMIT) -> Explanation:
+def explain(root: Value, wrt: Value | str | Any, *, limit: int = DEFAULT_LIMIT,
+            entry: tuple[int, int] | None = None) -> Explanation:
     """∂root/∂wrt as a sum over the paths from ``wrt`` to ``root``.
 
     ``wrt`` is a Value or the name of one node.  Runs a backward pass of its own
     (every ``grad`` is restored afterwards) and asserts that the paths sum to the
     engine's gradient.  Above ``limit`` paths the explanation is grouped by
-    δ_v = ∂root/∂v instead of listing paths.
+    δ_v = ∂root/∂v instead of listing paths.  ``explain(C, layer, entry=(j, k))``
+    explains ∂C/∂w^l_jk of a batch as BP4 over the samples
+    (:func:`autograd.matrix_explain.explain_entry`).
     """
+    if entry is not None or hasattr(wrt, "neurons"):
+        from .matrix_explain import explain_entry
+        return explain_entry(root, wrt, entry, limit=limit)
     _check_root(root, "explain")
     wrt = find_node(root, wrt)
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:

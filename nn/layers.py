@@ -560,6 +560,23 @@ class MLP(Module):
             return MatrixProgram(self, name)
         return jit_loss(self, function, self.sizes[0], backend=backend)
 
+    @classmethod
+    def from_matrices(cls, weights: Any, biases: Any = None, activation: str | Sequence[str] = "sigmoid",
+                      *, layout: str = "columns", **options: Any) -> MLP:
+        """An MLP from weight matrices as printed (:func:`nn.matrices.from_matrices`)."""
+        from .matrices import from_matrices
+        return from_matrices(cls, weights, biases, activation, layout=layout, **options)
+
+    def matrices(self, layout: str | None = None) -> dict[str, Any]:
+        """The weights and biases as matrices in ``layout`` (:func:`nn.matrices.matrices`)."""
+        from .matrices import matrices
+        return matrices(self, layout)
+
+    def gradient_matrices(self, layout: str | None = None) -> dict[str, Any]:
+        """The gradients as matrices in ``layout`` (:func:`nn.matrices.gradient_matrices`)."""
+        from .matrices import gradient_matrices
+        return gradient_matrices(self, layout)
+
     def __repr__(self):
         frozen = len(self.frozen())
         extra = f" ({frozen} frozen)" if frozen else ""

@@ -30,7 +30,7 @@ def _graph(args):
     try:
         captured = run_until_backward(args.script)
         root = captured.find(args.root) if args.root else captured.root
-        wrt = captured.find(args.wrt)
+        wrt = args.wrt if matrix_name(args.wrt, captured.root) else captured.find(args.wrt)
     except ScriptError as err:
         print(f"chainrule: {err}", file=sys.stderr)
         return None
@@ -43,6 +43,12 @@ def _explain_command(args):
     if args.root:
         words += ["--root", args.root]
     return " ".join(shlex.quote(w) for w in words)
+
+
+def matrix_name(wrt, root):
+    """Whether ``--wrt`` names a gradient matrix (``W2``, ``b1``) rather than a node."""
+    from autograd.matrix_check import is_matrix_question
+    return is_matrix_question(root, wrt, None)
 
 
 def _report_error(err):
@@ -71,7 +77,8 @@ def explain_arguments(parser):
 def run_check(args):
     from autograd.check import check
     from autograd.precision import is_number_text, shortened
-    if args.expected is not None and not is_number_text(args.expected):
+    matrix = args.expected is not None and args.expected.lstrip().startswith("[")
+    if args.expected is not None and not is_number_text(args.expected) and not matrix:
         return _report_error(f"check: --expected takes a number as you have it (0.00142919), "
                              f"got {shortened(args.expected)!r}; for a formula use --formula")
     found = _graph(args)
@@ -80,7 +87,7 @@ def run_check(args):
     given = args.expected if args.expected is not None else args.formula
     try:
         verdict = check(*found, given, digits=args.digits, rtol=args.rtol, atol=args.atol,
-                        limit=args.limit)
+                        limit=args.limit, layout=args.layout)
     except (ValueError, KeyError, TypeError) as err:
         return _report_error(err)
     print(verdict.text(next_step=_explain_command(args)))
@@ -104,4 +111,7 @@ def check_arguments(parser):
                         help="relative tolerance for agreement instead of the digits")
     parser.add_argument("--atol", type=float, default=None,
                         help="absolute tolerance for agreement instead of the digits")
+    parser.add_argument("--layout", choices=("rows", "columns"), default=None,
+                        help="the layout of a matrix question (--wrt W2, --expected '[[...]]'): "
+                             "rows (samples as rows, the blog's W1) or columns (Nielsen's W2)")
 

@@ -1,0 +1,461 @@
+"""Check a gradient asked about as a matrix, and name the convention a wrong value follows.
+
+``check(C, "W2", expected)`` (or ``check(C, net.layers[i], expected)``) lands here:
+:func:`check_matrix` compares a whole ∂C/∂W or ∂C/∂b of a batch with the asker's
+numbers (each entry at the digits typed, :mod:`autograd.precision`) or with a
+matrix formula (:mod:`autograd.matrix_formula`), and when they disagree tries the
+mistakes people make with BP1-BP4 in matrices (transposed, the 1/m, a missing
+⊙ σ'(Z), BP2 without the transpose, the bias not summed over the batch).
+
+:func:`other_parameter` is the scalar check's hook: a value that is not
+∂C/∂w^l_jk but is another parameter's gradient is usually a naming mistake
+(Nielsen numbers the input layer 1, and w^l_jk leads *into* neuron j of layer l).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from itertools import product as _product
+
+from . import engine, names
+from .matrix_form import (
+    MatrixShapeError, batch_view, check_layout, hadamard, matmul, matrix_name,
+    parse_matrix_name, read_matrix, scale, shape, shape_text, transpose,
+)
+from .matrix_formula import MatrixFormulaError, evaluate_matrix_formula
+from .check import Verdict
+from .notation import number
+from .precision import precision_for
+
+__all__ = ["MatrixVerdict", "check_matrix", "is_matrix_question", "other_parameter",
+           "MatrixFormulaError"]
+
+_MATRIX_NAME = re.compile(r"^(W|b)\d+$")
+
+
+def is_matrix_question(root, wrt, expected):
+    """Whether ``check(root, wrt, expected)`` asks about a matrix: ``wrt`` is a layer, or a
+    matrix name (``W2``, ``b1``) that no node of the graph has."""
+    if hasattr(wrt, "neurons") and hasattr(wrt, "number"):
+        return True
+    if isinstance(wrt, str) and _MATRIX_NAME.match(wrt):
+        return not any(node.name == wrt for node in engine.all_nodes(root))
+    return False
+
+
+# ---------------------------------------------------------------------------
+# The verdict
+# ---------------------------------------------------------------------------
+
+class MatrixVerdict(Verdict):
+    """The result of checking a matrix (a :class:`autograd.check.Verdict` whose numbers are
+    matrices).  ``bool(verdict)``: every entry agrees.
+
+    name, kind, layer, layout   ``W2``, "W"/"b", Nielsen's layer l, the layout
+    engine                      the engine's gradient in the layout (lists of rows)
+    expected                    the asker's numbers (or the formula's), same layout
+    agree                       per entry True/False (None when the shapes differ)
+    formula, formula_read       the formula typed and how it was read (or None)
+    finding                     the first line: what was found
+    matrix_diagnosis            the mistake that reproduces the numbers, or None
+    """
+
+    name: str
+    finding: str
+    matrix_diagnosis: str | None
+    lines: list[str]
+
+    @property
+    def digits(self) -> int | None:
+        return None
+
+    @property
+    def rtol(self) -> float | None:
+        return None
+
+    @property
+    def atol(self) -> float | None:
+        return None
+
+    def _repr_html_(self) -> str:
+        import html
+        return f"<pre>{html.escape(str(self))}</pre>"
+
+    def __bool__(self) -> bool:
+        return self.agreed
+
+    def __str__(self) -> str:
+        return "\n".join([self.finding, *self.lines])
+
+    def __repr__(self) -> str:
+        return f"<MatrixVerdict {'agreed' if self.agreed else 'disagreed'}: ∂C/∂{self.name}>"
+
+
+# ---------------------------------------------------------------------------
+# What was asked about
+# ---------------------------------------------------------------------------
+
+def _target(view, wrt, expected_shape, layout):
+    """(kind, Nielsen layer) for a layer or a matrix name."""
+    if hasattr(wrt, "neurons") and hasattr(wrt, "number"):
+        l = wrt.number
+        if l not in view.layers:
+            raise ValueError(f"check: layer {l} is not in this graph (its layers are "
+                             f"{', '.join(map(str, view.layers))})")
+        kind = "W"
+        bias_shape = (1, len(view.W[l][0])) if layout == "rows" else (len(view.W[l][0]), 1)
+        weight_shape = shape(view.in_layout(view.W[l], layout))
+        if expected_shape in (bias_shape, bias_shape[::-1]) and expected_shape not in (
+                weight_shape, weight_shape[::-1]) and view.bias_nodes[l][0][0] is not None:
+            kind = "b"
+        return kind, l
+    found = parse_matrix_name(wrt, layout)
+    known = _known_names(view, layout)
+    if found is None or found[1] not in view.layers or (
+            found[0] == "b" and view.bias_nodes[found[1]][0][0] is None):
+        raise ValueError(f"check: {wrt!r} is not a matrix of this network in {layout} layout; "
+                         f"its matrices are {', '.join(known)}")
+    return found
+
+
+def _known_names(view, layout):
+    out = []
+    for l in view.layers:
+        out.append(matrix_name("W", l, layout))
+        if view.bias_nodes[l][0][0] is not None:
+            out.append(matrix_name("b", l, layout))
+    return out
+
+
+def _shape_words(kind, l, layout, view):
+    n_in = len(view.W[l])
+    n_out = len(view.W[l][0])
+    if kind == "W":
+        return (f"{n_in}×{n_out} (inputs × outputs: row k, column j holds w^{l}_jk)"
+                if layout == "rows" else
+                f"{n_out}×{n_in} (outputs × inputs: row j, column k holds w^{l}_jk)")
+    return f"1×{n_out} (a row)" if layout == "rows" else f"{n_out}×1 (a column)"
+
+
+def _entry_name(kind, l, r, c, layout):
+    """The Nielsen node of entry (r, c) (1-based) of W or b in ``layout``."""
+    if kind == "W":
+        j, k = (c, r) if layout == "rows" else (r, c)
+        return f"w{l}_{j}{k}" if j < 10 and k < 10 else f"w{l}_{j}_{k}"
+    return f"b{l}_{c if layout == 'rows' else r}"
+
+
+# ---------------------------------------------------------------------------
+# The candidates: BP1-BP4 with the usual mistakes, samples as rows
+# ---------------------------------------------------------------------------
+
+def _deltas(view, l, missing_prime=None, untransposed=None, no_weights=None):
+    """δ^l by BP1 and BP2 from the engine's ∂C/∂A^L, with one mistake made (or none)."""
+    L = view.last
+    delta = view.dA[L] if missing_prime == L else hadamard(view.dA[L], view.local[L])
+    for k in range(L - 1, l - 1, -1):
+        W = view.W[k + 1]                               # n_k × n_{k+1}
+        if no_weights == k + 1:
+            if len(delta[0]) != 1:
+                return None
+            back = [[row[0]] * len(W) for row in delta]
+        elif untransposed == k + 1:
+            if len(W) != len(W[0]):
+                return None
+            back = matmul(delta, W)
+        else:
+            back = matmul(delta, transpose(W))
+        delta = back if missing_prime == k else hadamard(back, view.local[k])
+    return delta
+
+
+def _variants(view, l):
+    """[(words or None, keyword arguments of _deltas)]: the true δ first, then one mistake each."""
+    L = view.last
+    out: list[tuple[str | None, dict]] = [(None, {})]
+    for k in range(L, l - 1, -1):
+        z = f"σ'(Z{k - 1 if view.layout == 'rows' else k})"
+        where = "BP1 (δ^L = ∇_a C ⊙ σ'(z^L))" if k == L else "BP2 (δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ σ'(z^l))"
+        out.append((f"the ⊙ {z} factor is missing: {where} multiplies by it, entry by entry",
+                    {"missing_prime": k}))
+    for k in range(L, l, -1):
+        W = matrix_name("W", k, view.layout)
+        right = f"δ @ {W}ᵀ" if view.layout == "rows" else f"{W}ᵀ @ δ"
+        out.append((f"BP2 uses the next layer's weights without the transpose: it is {right}",
+                    {"untransposed": k}))
+        out.append((f"BP2's factor {W} is missing: δ^{k - 1} = ((w^{k})ᵀ δ^{k}) ⊙ σ'(z^{k - 1}) needs "
+                    f"the weights w^{k} into the next layer", {"no_weights": k}))
+    return out
+
+
+def _candidates(view, kind, l, layout):
+    """(words, matrix in layout) for each mistake and combination, simplest first."""
+    m = view.m
+    A_prev = view.X if l == view.layers[0] else view.A[l - 1]
+    bases = []
+    for words, keywords in _variants(view, l):
+        delta = _deltas(view, l, **keywords)
+        if delta is None:
+            continue
+        if kind == "W":
+            bases.append((words, matmul(transpose(A_prev), delta)))
+        else:
+            name = matrix_name("b", l, layout)
+            bases.append((words, [[math.fsum(col) for col in zip(*delta)]]))
+            not_summed = (f"{name}'s gradient is not summed over the batch: BP3 gives one row "
+                          f"per sample (δ), and ∂C/∂{name} adds them up"
+                          if layout == "rows" else
+                          f"{name}'s gradient is not summed over the batch: BP3 gives one column "
+                          f"per sample (δ), and ∂C/∂{name} adds them up")
+            bases.append((_join(words, not_summed), delta))
+            wrong = (f"the sum is over the wrong axis: sum(δ, axis={1 if layout == 'rows' else 0}) "
+                     f"adds a sample's neurons, sum(δ, axis={0 if layout == 'rows' else 1}) adds "
+                     f"over the samples")
+            bases.append((_join(words, wrong), [[math.fsum(row)] for row in delta]))
+    scales = [(None, 1.0), (f"every entry is m = {m} times too large: the cost's 1/m is missing "
+                            f"(a mean over the m samples puts 1/m into δ^L and so into every "
+                            f"gradient)", float(m)),
+              (f"every entry is divided by m = {m} once too often: the 1/m is counted twice, "
+               f"or the cost here is a sum over the samples (no 1/m)", 1.0 / m)]
+    found = []
+    for (words, M), (scale_words, factor), turned in _product(bases, scales if m > 1 else scales[:1],
+                                                           (False, True)):
+        matrix = scale(factor, M) if factor != 1.0 else M
+        if layout == "columns":
+            matrix = transpose(matrix)
+        if turned:
+            matrix = transpose(matrix)
+        turn_words = None
+        if turned:
+            name = matrix_name(kind, l, layout)
+            turn_words = f"it is the engine's transposed: ∂C/∂{name} has the shape of {name}"
+        found.append((_join(words, scale_words, turn_words), matrix))
+    found.sort(key=lambda item: (item[0] or "").count(";"))
+    return found
+
+
+def _join(*parts):
+    parts = [p for p in parts if p]
+    return "; ".join(parts) if parts else None
+
+
+# ---------------------------------------------------------------------------
+# check_matrix
+# ---------------------------------------------------------------------------
+
+def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, atol=None):
+    """Compare the asker's ∂root/∂W (or ∂root/∂b) with the engine's, entry by entry."""
+    view = batch_view(root)
+    layout = check_layout(layout if layout is not None else view.layout, "check: layout")
+    view.layout = layout
+    formula = formula_read = None
+    shape_error = None
+    if isinstance(expected, str) and not expected.lstrip().startswith("["):
+        formula = expected
+        try:
+            value, formula_read = evaluate_matrix_formula(expected, view.names(layout), layout,
+                                                          _describer(view, layout))
+        except MatrixShapeError as err:
+            shape_error = str(err)
+            value = None
+        if value is not None and not isinstance(value, list):
+            value = [[value]]
+        values = value
+        precisions = None if value is None else [
+            [precision_for(v, digits=digits, rtol=rtol, atol=atol) for v in row] for row in value]
+    else:
+        values, precisions = read_matrix(expected, "expected", digits=digits, rtol=rtol, atol=atol)
+    kind, l = _target(view, wrt, None if values is None else shape(values), layout)
+    name = matrix_name(kind, l, layout)
+    truth = view.in_layout(view.gradient(kind, l), layout)
+    root_name = names.text(root.name) if root.name else "C"
+    what = f"∂{root_name}/∂{name}"
+    common = dict(name=name, kind=kind, layer=l, layout=layout, engine=truth, formula=formula,
+                  formula_read=formula_read, root_name=root_name)
+    if shape_error is not None:
+        return MatrixVerdict(agreed=False, expected=None, agree=None,
+                             matrix_diagnosis="product order",
+                             finding=f"Your formula for {what} cannot be evaluated: {shape_error}",
+                             lines=[f"{what} is {_shape_words(kind, l, layout, view)} in "
+                                    f"{layout} layout."], **common)
+    assert values is not None and precisions is not None
+    yours = "Your formula's" if formula is not None else "Your"
+    lines = []
+    if formula is not None:
+        lines.append(f"(your formula read as {formula_read} = {_inline(values)})")
+    if shape(values) != shape(truth):
+        mistake = _diagnose(view, kind, l, layout, values, precisions, truth)
+        head = (f"{yours} {what} is {shape_text(values)}, but {what} has {name}'s shape "
+                f"{_shape_words(kind, l, layout, view)} in {layout} layout")
+        other = None if mistake else _other_matrix(view, kind, l, layout, values, precisions,
+                                                    root_name)
+        if mistake:
+            finding = f"{head}: {mistake}."
+        elif other:
+            finding = other
+            lines.insert(0, f"{head}.")
+        else:
+            turned = " (transposed, it would fit the shape, but its numbers do not agree either)" \
+                if shape(values) == shape(truth)[::-1] else ""
+            finding = f"{head}{turned}."
+        lines.append(f"The engine's {what}:")
+        lines += _table_rows(truth)
+        return MatrixVerdict(agreed=False, expected=values, agree=None, matrix_diagnosis=mistake,
+                             finding=finding, lines=lines, **common)
+    agree = [[p.agrees(x) for p, x in zip(prow, trow)] for prow, trow in zip(precisions, truth)]
+    n = sum(len(row) for row in agree)
+    good = sum(map(sum, agree))
+    typed = all(p.mode == "typed" for row in precisions for p in row)
+    to = "each to the digits you typed" if typed else f"within {precisions[0][0].describe()}"
+    if good == n:
+        every = "its one entry" if n == 1 else f"all {n} entries"
+        finding = (f"{yours} {what} agrees with the engine's in {every} ({to})."
+                   if formula is None else
+                   f"Your formula gives the engine's {what} in {every} ({to}).")
+        mistake = None
+    else:
+        mistake = _diagnose(view, kind, l, layout, values, precisions, truth)
+        other = None if mistake else _other_matrix(view, kind, l, layout, values, precisions,
+                                                    root_name)
+        if mistake:
+            finding = f"{yours} {what} is not the engine's: {mistake}."
+        elif other:
+            finding = other
+        else:
+            finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} entries; "
+                       f"no common matrix mistake (transpose, 1/m, ⊙ σ', BP2's transpose, the "
+                       f"bias sum) reproduces it.")
+        lines.append(f"{good} of {n} entries agree ({to}).")
+    lines += _comparison(kind, l, layout, values, precisions, truth, agree, root_name)
+    return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,
+                         finding=finding, lines=lines, **common)
+
+
+def _describer(view, layout):
+    """Shape words for a bound name: ``A1`` -> ``4×3 (one row per sample)``."""
+    per = "row" if layout == "rows" else "column"
+
+    def describe(text, value):
+        if not isinstance(value, list):
+            return "a number"
+        words = shape_text(value)
+        base = re.match(r"^(X|Y|Z|A|delta)\d*$", text)
+        if base:
+            return f"{words} (one {per} per sample)"
+        if re.match(r"^W\d+$", text):
+            return f"{words} ({'inputs × outputs' if layout == 'rows' else 'outputs × inputs'})"
+        return words
+    return describe
+
+
+def _diagnose(view, kind, l, layout, values, precisions, truth):
+    """The words of the first candidate mistake that reproduces every entry, or None."""
+    for words, candidate in _candidates(view, kind, l, layout):
+        if words is None or shape(candidate) != shape(values):
+            continue
+        if all(p.reproduces(x) for prow, crow in zip(precisions, candidate)
+               for p, x in zip(prow, crow)):
+            if shape(candidate) == shape(truth) and all(
+                    p.reproduces(x) for prow, trow in zip(precisions, truth) for p, x in zip(prow, trow)):
+                return None
+            return words
+    return None
+
+
+def _other_matrix(view, kind, l, layout, values, precisions, root_name):
+    """The sentence naming another gradient matrix the numbers are (a naming mistake), or None."""
+    name = matrix_name(kind, l, layout)
+    for l2 in view.layers:
+        for kind2 in ("W", "b"):
+            if (kind2, l2) == (kind, l) or (kind2 == "b" and view.bias_nodes[l2][0][0] is None):
+                continue
+            other = view.in_layout(view.gradient(kind2, l2), layout)
+            if shape(other) != shape(values) or not all(
+                    p.reproduces(x) for prow, orow in zip(precisions, other) for p, x in zip(prow, orow)):
+                continue
+            found = matrix_name(kind2, l2, layout)
+            head = f"This is ∂{root_name}/∂{found}, not ∂{root_name}/∂{name}"
+            elsewhere = "rows" if layout == "columns" else "columns"
+            if kind2 == kind and matrix_name(kind2, l2, elsewhere) == name:
+                numbered = ("by the layer the weights lead into (Nielsen: the input layer is "
+                            "layer 1)" if layout == "columns" else "from 1 in the order given")
+                return (f"{head}: in the {layout} layout the matrices are numbered {numbered}, "
+                        f"so the {'weights' if kind == 'W' else 'biases'} into layer {l2} are "
+                        f"{found}; in the {elsewhere} layout they are {name} "
+                        f"(pass layout={elsewhere!r} if that is the layout you mean).")
+            return f"{head}: your numbers are that matrix's gradient."
+    return None
+
+
+def _inline(M):
+    return "[" + ", ".join("[" + ", ".join(number(x, 6) for x in row) + "]" for row in M) + "]"
+
+
+def _table_rows(M):
+    return ["  [" + "  ".join(f"{number(x, 10):>14}" for x in row) + " ]" for row in M]
+
+
+def _comparison(kind, l, layout, values, precisions, truth, agree, root_name):
+    name = matrix_name(kind, l, layout)
+    rows = [f"  {'entry':14} {'Nielsen':12} {'yours':>16} {'engine':>18}  agree"]
+    for r, (vrow, prow, trow, arow) in enumerate(zip(values, precisions, truth, agree), 1):
+        for c, (v, p, t, ok) in enumerate(zip(vrow, prow, trow, arow), 1):
+            node = names.text(_entry_name(kind, l, r, c, layout))
+            yours = p.text if p.mode == "typed" else number(v, 10)
+            engine_text = p.shown(t) if p.mode == "typed" else number(t, 10)
+            rows.append(f"  {name}[{r},{c}]{'':{max(0, 9 - len(name) - len(str(r)) - len(str(c)))}}"
+                        f" ∂{root_name}/∂{node:8} {yours:>16} {engine_text:>18}  "
+                        f"{'yes' if ok else 'NO'}")
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# Scalars: the gradient of another parameter (a naming convention)
+# ---------------------------------------------------------------------------
+
+def other_parameter(root, wrt, precision, grads=None):
+    """The sentence saying a value is another parameter's gradient, or None.
+
+    Only weights and biases named as nn names them (w{l}_{j}{k}, b{l}_{j}) are compared;
+    a parameter whose layer or indices are closest to ``wrt``'s is named first.
+    """
+    asked = names.parse(wrt.name) if wrt.name else None
+    if asked is None or asked.layer is None or asked.base not in ("w", "b"):
+        return None
+    if grads is None:
+        from .explain import engine_gradients
+        grads = engine_gradients(root)
+    candidates = []
+    layers = set()
+    for node, g in grads.items():
+        n = names.parse(node.name) if node.name else None
+        if n is None or n.layer is None or n.base not in ("w", "b") or n.sample is not None:
+            continue
+        layers.add(int(n.layer))
+        if node is wrt or not precision.agrees(g):
+            continue
+        same_index = n.index == asked.index
+        swapped = n.index == asked.index[::-1] and n.layer == asked.layer
+        rank = 0 if (n.base == asked.base and same_index) else 1 if swapped else 2
+        candidates.append((rank, node.name, n))
+    if not candidates:
+        return None
+    rank, other, n = min(candidates, key=lambda c: (c[0], c[1]))
+    if rank == 2 and len(candidates) > 1:
+        return None                    # several unrelated parameters: not a naming mistake
+    R = names.text(root.name) if root.name else "C"
+    head = f"This is ∂{R}/∂{names.text(other)}, not ∂{R}/∂{names.text(wrt.name)}"
+    if rank == 0:
+        l = int(n.layer)
+        sup = n.layer.translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        what = "weight" if n.base == "w" else "bias"
+        into = (f"so the {what} into the output layer is {n.base}{sup}" if l == max(layers)
+                else f"so the {what}s into layer {l} are {n.base}{sup}")
+        if n.base == "b":
+            into = into.replace("bias into", "bias of").replace("biases into", "biases of")
+        return (f"{head}: in Nielsen's numbering the input layer is layer 1, {into}.")
+    if rank == 1:
+        return (f"{head}: in Nielsen's w^l_jk, j is the neuron the weight leads into and k the "
+                f"neuron it comes from.")
+    return f"{head}: your value is that parameter's gradient."

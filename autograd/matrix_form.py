@@ -1,0 +1,356 @@
+"""A network's batch in matrix form: layouts, matrix names, and the matrices a graph holds.
+
+Two layouts name the same numbers (Nielsen's w^l_jk: into neuron j of layer l
+from neuron k of layer l-1; the input layer is layer 1):
+
+=========  =====================  ====================  ====================
+layout     weights into layer l   bias of layer l       a batch of m samples
+=========  =====================  ====================  ====================
+"rows"     W{l-1}[k, j] = w^l_jk  b{l-1}: 1 × n_l       X, Z, A: m × n (a row per sample)
+"columns"  W{l}[j, k] = w^l_jk    b{l}: n_l × 1         X, Z, A: n × m (a column per sample)
+=========  =====================  ====================  ====================
+
+"rows" is the blog's and numpy code's ``Z1 = X @ W1 + b1`` (matrices numbered
+from 1 in the order given); "columns" is Nielsen's ``z^l = w^l a^{l-1} + b^l``
+(numbered by the layer the weights lead into).
+
+:func:`batch_view` reads the matrices back from a graph by its node names
+(``x1(2)``, ``z2_1(2)``, ``w2_11``, ``y(2)``): no network object is needed.
+Matrices here are lists of rows of floats, so nothing needs numpy.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import weakref
+from typing import Any
+
+from . import engine, names
+from .precision import Precision, precision_for, significant_digits
+
+__all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
+           "layout_of", "BatchView", "batch_view", "read_matrix", "read_matrix_text",
+           "shape", "transpose", "matmul", "hadamard", "scale", "shape_text", "MatrixShapeError"]
+
+LAYOUTS = ("rows", "columns")
+
+#: weight Value -> the layout its network was built with (nn.MLP.from_matrices)
+_LAYOUT_OF: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+class MatrixShapeError(ValueError):
+    """Two matrices whose shapes do not fit the operation."""
+
+
+class MatrixEntryError(TypeError, ValueError):
+    """An entry of a given matrix that is not a number (the message names its row and column)."""
+
+
+def check_layout(layout, where="layout"):
+    if layout not in LAYOUTS:
+        raise ValueError(f"{where} must be 'rows' (samples as rows, Z = X @ W + b, W: inputs × "
+                         f"outputs) or 'columns' (Nielsen: z = W a + b, W: outputs × inputs), "
+                         f"got {layout!r}")
+    return layout
+
+
+def remember_layout(weights, layout):
+    """Remember that the network owning these weight Values was given in ``layout``."""
+    for w in weights:
+        _LAYOUT_OF[w] = layout
+
+
+def layout_of(nodes, default="columns"):
+    """The layout remembered for any of ``nodes`` (the first found), else ``default``."""
+    for node in nodes:
+        found = _LAYOUT_OF.get(node)
+        if found is not None:
+            return found
+    return default
+
+
+# ---------------------------------------------------------------------------
+# Matrix names: W1/b1 (rows) or W2/b2 (columns) for the weights into layer l
+# ---------------------------------------------------------------------------
+
+_MATRIX_NAME = re.compile(r"^(W|b)(\d+)$")
+
+
+def matrix_name(kind, layer, layout):
+    """``matrix_name("W", 2, "rows")`` -> ``"W1"``: the weights into Nielsen layer 2."""
+    return f"{kind}{layer - 1 if layout == 'rows' else layer}"
+
+
+def parse_matrix_name(name, layout):
+    """``("W", l)`` for a matrix name of ``layout`` (l: Nielsen's layer), or None."""
+    found = _MATRIX_NAME.match(name) if isinstance(name, str) else None
+    if found is None:
+        return None
+    number = int(found.group(2))
+    return found.group(1), number + 1 if layout == "rows" else number
+
+
+# ---------------------------------------------------------------------------
+# Small list-of-rows matrices
+# ---------------------------------------------------------------------------
+
+def shape(A):
+    return (len(A), len(A[0]) if A else 0)
+
+
+def shape_text(A_or_shape):
+    r, c = A_or_shape if isinstance(A_or_shape, tuple) else shape(A_or_shape)
+    return f"{r}×{c}"
+
+
+def transpose(A):
+    return [list(col) for col in zip(*A)]
+
+
+def matmul(A, B, left="the left matrix", right="the right matrix"):
+    (r, n), (n2, c) = shape(A), shape(B)
+    if n != n2:
+        raise MatrixShapeError(f"{left} is {r}×{n} and {right} is {n2}×{c}: a product needs "
+                               f"the left's columns ({n}) to equal the right's rows ({n2})")
+    columns = transpose(B)
+    return [[math.fsum(a * b for a, b in zip(row, col)) for col in columns] for row in A]
+
+
+def hadamard(A, B):
+    return [[a * b for a, b in zip(ra, rb)] for ra, rb in zip(A, B)]
+
+
+def scale(c, A):
+    return [[c * a for a in row] for row in A]
+
+
+# ---------------------------------------------------------------------------
+# The batch a graph holds
+# ---------------------------------------------------------------------------
+
+class BatchView:
+    """The matrices of a network's batch, read from a graph by node names.
+
+    Internally samples are rows: ``X`` m × n_1, ``Z[l]``/``A[l]`` m × n_l,
+    ``W[l]`` n_{l-1} × n_l (W[l][k][j] = w^l_jk), ``b[l]`` 1 × n_l, ``Y`` m × n_L.
+    ``weight_nodes[l][k][j]`` and ``bias_nodes[l][0][j]`` are the parameter Values
+    (None where a bias is missing); ``grads`` the engine's gradient of every node;
+    ``local[l]`` the activations' local derivatives ∂a/∂z (σ'(Z)), m × n_l;
+    ``dA[l]`` ∂C/∂A, m × n_l.  :meth:`in_layout` gives a matrix in a layout.
+    """
+
+    def __init__(self, root, layers, m, X, Y, Z, A, W, b, weight_nodes, bias_nodes, grads,
+                 local, dA, layout):
+        self.root, self.layers, self.m = root, layers, m
+        self.X, self.Y, self.Z, self.A, self.W, self.b = X, Y, Z, A, W, b
+        self.weight_nodes, self.bias_nodes = weight_nodes, bias_nodes
+        self.grads, self.local, self.dA = grads, local, dA
+        self.layout = layout
+
+    @property
+    def last(self):
+        return self.layers[-1]
+
+    def sizes(self):
+        first = len(self.X[0])
+        return [first] + [len(self.W[l][0]) for l in self.layers]
+
+    def gradient(self, kind, l):
+        """The engine's ∂C/∂W or ∂C/∂b of layer l, samples-as-rows form."""
+        nodes = self.weight_nodes[l] if kind == "W" else self.bias_nodes[l]
+        return [[0.0 if v is None else self.grads.get(v, 0.0) for v in row] for row in nodes]
+
+    def delta(self, l):
+        """δ^l = ∂C/∂Z^l from the engine, m × n_l."""
+        return self._z_grads[l]
+
+    def in_layout(self, matrix, layout=None):
+        """A samples-as-rows matrix written in ``layout`` (columns: transposed)."""
+        return matrix if (layout or self.layout) == "rows" else transpose(matrix)
+
+    def names(self, layout=None):
+        """{formula name: matrix} bound in ``layout``: X, Y, Z.., A.., W.., b.., m."""
+        layout = layout or self.layout
+        put = (lambda M: M) if layout == "rows" else transpose
+        bound: dict[str, Any] = {"X": put(self.X), "Y": put(self.Y), "m": float(self.m)}
+        for l in self.layers:
+            n = l - 1 if layout == "rows" else l
+            bound[f"Z{n}"], bound[f"A{n}"] = put(self.Z[l]), put(self.A[l])
+            bound[f"W{n}"] = put(self.W[l])
+            if any(v is not None for v in self.bias_nodes[l][0]):
+                bound[f"b{n}"] = put(self.b[l])
+        bound[f"A{0 if layout == 'rows' else 1}"] = bound["X"]
+        return bound
+
+
+def batch_view(root, layout=None):
+    """The :class:`BatchView` of the network batch below ``root`` (names as nn gives them)."""
+    nodes = engine.all_nodes(root)
+    inputs, targets, zs, acts, weights, biases = {}, {}, {}, {}, {}, {}
+    for node in nodes:
+        n = names.parse(node.name) if node.name else None
+        if n is None:
+            continue
+        i = int(n.sample) if n.sample else 1
+        if n.layer is None:
+            if n.base == "x" and n.index:
+                inputs[(i, int(n.index))] = node
+            elif n.base == "y":
+                targets[(i, int(n.index) if n.index else 1)] = node
+            continue
+        l = int(n.layer)
+        parts = [int(p) for p in n.index.split(",")] if "," in n.index else None
+        if n.base == "w":
+            j, k = parts if parts else (int(n.index[0]), int(n.index[1:]))
+            weights[(l, j, k)] = node
+        elif n.base == "b":
+            biases[(l, int(n.index))] = node
+        elif n.base == "z":
+            zs[(i, l, int(n.index))] = node
+        elif n.base == "a":
+            acts[(i, l, int(n.index))] = node
+    if not weights:
+        raise ValueError("no network weights (nodes named w{l}_{j}{k}) below this root: a matrix "
+                         "question needs a network built with nn (e.g. nn.MLP.from_matrices)")
+    layers = sorted({l for l, _, _ in weights})
+    m = max((i for i, _ in inputs), default=1)
+    n_in = max(k for (l, _, k) in weights if l == layers[0])
+    sizes = {l: max(j for (ll, j, _) in weights if ll == l) for l in layers}
+    X = [[_data(inputs.get((i, k))) for k in range(1, n_in + 1)] for i in range(1, m + 1)]
+    n_out = sizes[layers[-1]]
+    Y = [[_data(targets.get((i, j))) for j in range(1, n_out + 1)] for i in range(1, m + 1)]
+    from .explain import engine_gradients
+    grads = engine_gradients(root)
+    Z, A, W, b, wn, bn, local, dA, dZ = {}, {}, {}, {}, {}, {}, {}, {}, {}
+    previous = n_in
+    for l in layers:
+        n = sizes[l]
+        zrows = [[zs.get((i, l, j)) for j in range(1, n + 1)] for i in range(1, m + 1)]
+        arows = [[acts.get((i, l, j)) or zs.get((i, l, j)) for j in range(1, n + 1)]
+                 for i in range(1, m + 1)]
+        Z[l] = [[_data(v) for v in row] for row in zrows]
+        A[l] = [[_data(v) for v in row] for row in arows]
+        dZ[l] = [[grads.get(v, 0.0) for v in row] for row in zrows]
+        dA[l] = [[grads.get(v, 0.0) for v in row] for row in arows]
+        local[l] = [[_local(a, z) for a, z in zip(ra, rz)] for ra, rz in zip(arows, zrows)]
+        wn[l] = [[weights.get((l, j, k)) for j in range(1, n + 1)] for k in range(1, previous + 1)]
+        bn[l] = [[biases.get((l, j)) for j in range(1, n + 1)]]
+        W[l] = [[_data(v) for v in row] for row in wn[l]]
+        b[l] = [[_data(v) if v is not None else 0.0 for v in bn[l][0]]]
+        previous = n
+    if layout is None:
+        layout = layout_of(weights.values())
+    view = BatchView(root, layers, m, X, Y, Z, A, W, b, wn, bn, grads, local, dA,
+                     check_layout(layout))
+    view._z_grads = dZ
+    return view
+
+
+def _data(node):
+    return math.nan if node is None else node.data
+
+
+def _local(a, z):
+    """∂a/∂z of one activation node (1 for a linear layer, where a is z)."""
+    if a is None or z is None or a is z:
+        return 1.0
+    return a._op.backward(a, 1.0)[0]
+
+
+# ---------------------------------------------------------------------------
+# Reading the asker's matrix: nested lists, an array, or text "[[0.1, 2e-3], ...]"
+# ---------------------------------------------------------------------------
+
+#: a float from Python with at most this many significant digits is taken as typed
+TYPED_FLOAT_DIGITS = 12
+
+
+def _entry_precision(entry, where, digits, rtol, atol):
+    """(value, Precision) of one entry: text keeps its digits; a short float its shortest form's."""
+    from .precision import is_number_text
+    if isinstance(entry, str):
+        if not is_number_text(entry):
+            raise MatrixEntryError(f"{where} is {entry!r}, not a number")
+        value = float(entry.strip().replace("−", "-"))
+        return value, precision_for(value, entry, digits=digits, rtol=rtol, atol=atol)
+    if isinstance(entry, bool) or not hasattr(entry, "__float__"):
+        raise MatrixEntryError(f"{where} is {type(entry).__name__} {entry!r}, not a number")
+    value = float(entry)
+    text = repr(value)
+    if math.isfinite(value) and 0 < significant_digits(text) <= TYPED_FLOAT_DIGITS:
+        return value, precision_for(value, text, digits=digits, rtol=rtol, atol=atol)
+    return value, precision_for(value, digits=digits, rtol=rtol, atol=atol, from_float=True)
+
+
+def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
+    """(values, precisions) as lists of rows from nested lists, a 1-d list (one row)
+    or an array; refuses ragged rows and non-numbers naming the row and column."""
+    if isinstance(given, str):
+        given = read_matrix_text(given)
+    if hasattr(given, "tolist") and not isinstance(given, (list, tuple)):
+        given = given.tolist()
+    if not isinstance(given, (list, tuple)) or not given:
+        raise TypeError(f"{what} must be nested lists of numbers (one list per row) or an "
+                        f"array, got {type(given).__name__} {given!r}")
+    rows = given if isinstance(given[0], (list, tuple)) else [given]
+    width = None
+    values: list[list[float]] = []
+    precisions: list[list[Precision]] = []
+    for r, row in enumerate(rows, 1):
+        if not isinstance(row, (list, tuple)):
+            raise TypeError(f"{what}: row {r} is {type(row).__name__} {row!r}, not a list of "
+                            f"numbers")
+        if width is None:
+            width = len(row)
+        elif len(row) != width:
+            raise ValueError(f"{what}: row {r} has {len(row)} entries but row 1 has {width}; "
+                             f"every row needs the same number")
+        vrow, prow = [], []
+        for c, entry in enumerate(row, 1):
+            v, p = _entry_precision(entry, f"{what}: the entry in row {r}, column {c}",
+                                    digits, rtol, atol)
+            vrow.append(v)
+            prow.append(p)
+        values.append(vrow)
+        precisions.append(prow)
+    if not width:
+        raise ValueError(f"{what}: row 1 is empty")
+    return values, precisions
+
+
+_CELL = re.compile(r"\s*(\[|\]|,|;|[^\s\[\],;]+)")
+
+
+def read_matrix_text(text):
+    """``"[[0.1, 2e-3], [3, 4]]"`` (or ``"[0.1 0.2; 0.3 0.4]"``) as nested lists of the
+    entries' text, so each keeps the digits typed.  No eval."""
+    tokens = _CELL.findall(text.strip())
+    if "".join(tokens) != re.sub(r"\s+", "", text):
+        raise ValueError(f"cannot read {text!r} as a matrix: write it as [[a, b], [c, d]]")
+    rows: list[list[str]] = []
+    depth = 0
+    row: list[str] | None = None
+    for t in tokens:
+        if t == "[":
+            depth += 1
+            if depth > 2:
+                raise ValueError(f"cannot read {text!r} as a matrix: more than two levels of [")
+            row = []
+        elif t == "]":
+            if row is not None and (depth == 2 or row):
+                rows.append(row)
+            row = None
+            depth -= 1
+            if depth < 0:
+                break
+        elif t == ";":
+            rows.append(row or [])
+            row = []
+        elif t != ",":
+            if row is None:
+                raise ValueError(f"cannot read {text!r} as a matrix: {t!r} is outside a row's [ ]")
+            row.append(t)
+    if depth != 0 or not rows:
+        raise ValueError(f"cannot read {text!r} as a matrix: the brackets do not match")
+    return rows

@@ -1,0 +1,435 @@
+"""Read a matrix formula as people type it, and evaluate it over a batch's matrices.
+
+One pass over the tokens (a Pratt parser that evaluates as it reads), no eval::
+
+    A1.T @ delta2                      numpy: @ product, .T, * Hadamard, sum(…, axis=0)
+    delta2 = (A2 - Y) * σ'(Z2); A1.T @ delta2     statements: ; or new lines, the last is the value
+    ((1/m (o_2 - Y) ⊙ (o_2 ⊙ (1 - o_2)))^T × o_1)^T    a blog: × product, ⊙, ^T, 1/m (…)
+    \\mathbf{a}_1^T \\boldsymbol{\\delta}_2          LaTeX: juxtaposition is a product, \\odot
+    δ^{3} (a^{2})^T                     Nielsen: a^{l}, w^{l}, z^{l}, b^{l}, δ^{l}
+
+Names: ``X, Y, m`` and the layout's ``W, b, Z, A`` with their number (``A1``, ``a_1``,
+``a^{1}``; the blog's ``i``/``o`` are ``Z``/``A``); ``delta``/``δ`` with a number once the
+formula assigns it.  Functions: ``σ``/``sigmoid``, ``σ'``/``sigmoid_prime``,
+``sum(…)``/``Σ``/``\\sum`` (over the batch) and ``sum(…, axis=k)``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from .matrix_form import MatrixShapeError, shape, shape_text, transpose
+
+__all__ = ["MatrixFormulaError", "evaluate_matrix_formula", "normalize_latex"]
+
+
+class MatrixFormulaError(ValueError):
+    """A matrix formula that cannot be read or evaluated (the message says where)."""
+
+
+# ---------------------------------------------------------------------------
+# LaTeX to plain text (each rule one regular-expression pass)
+# ---------------------------------------------------------------------------
+
+_LATEX_RULES = [
+    (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|vec)\s*\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"\\d?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}"), r"((\1)/(\2))"),
+    (re.compile(r"\\text\s*\{[^{}]*\}"), " "),
+    (re.compile(r"\\(?:left|right|big|Big|quad|qquad)(?![A-Za-z])|\\[,;!]"), " "),
+    (re.compile(r"\^\s*\\top(?![A-Za-z])"), "^T"),
+    (re.compile(r"\\odot(?![A-Za-z])|\\circ(?![A-Za-z])"), "⊙"),
+    (re.compile(r"\\times(?![A-Za-z])"), "×"),
+    (re.compile(r"\\cdot(?![A-Za-z])"), "·"),
+    (re.compile(r"\\sigma(?![A-Za-z])"), "σ"),
+    (re.compile(r"\\delta(?![A-Za-z])"), "δ"),
+    (re.compile(r"\\sum(?![A-Za-z])(?:_\{[^{}]*\})?(?:\^\{?[^{}\s]*\}?)?"), "Σ"),
+]
+
+
+def normalize_latex(text):
+    """The formula with LaTeX markup turned into the plain forms the reader knows."""
+    if "\\" not in text:
+        return text
+    for pattern, replacement in _LATEX_RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+# ---------------------------------------------------------------------------
+# Tokens
+# ---------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"""
+    (?P<space>[ \t]+)
+  | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+\-]?\d+)?)
+  | (?P<transpose>\.T\b|\^\s*\{\s*T\s*\}|\^\s*T\b|ᵀ)
+  | (?P<method>\.sum\b)
+  | (?P<name>(?:np\.)?[A-Za-zδσΔ]+(?:_prime)?(?:'+)?
+              (?:_?\{\s*\d+\s*\}|_?\d+)?(?:\^\s*\{\s*\d+\s*\}|\^\s*\d+)?)
+  | (?P<op>@|\*|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|=|;|\n|Σ)
+""", re.VERBOSE)
+
+_NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ]+(?:_prime)?)('*)(?:_?\{?\s*(\d+)\s*\}?)?"
+                         r"(?:\^\s*\{?\s*(\d+)\s*\}?)?$")
+
+
+def _tokens(text):
+    pos, out = 0, []
+    while pos < len(text):
+        found = _TOKEN.match(text, pos)
+        if found is None:
+            raise MatrixFormulaError(f"cannot read {text[pos:pos + 12]!r} at character {pos + 1} "
+                                     f"of the formula")
+        kind = found.lastgroup
+        if kind != "space":
+            value = found.group()
+            if kind == "op":
+                value = {"−": "-", "{": "(", "}": ")", "[": "(", "]": ")", "\n": ";"}.get(value, value)
+            out.append((kind, value, pos))
+        pos = found.end()
+    out.append(("end", "", pos))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Values: a float or a matrix (list of rows), with the text that made it
+# ---------------------------------------------------------------------------
+
+class Term:
+    __slots__ = ("value", "text")
+
+    def __init__(self, value, text):
+        self.value, self.text = value, text
+
+    @property
+    def is_matrix(self):
+        return isinstance(self.value, list)
+
+
+def _broadcast(a, b, f, text):
+    """f entry by entry, numpy-style broadcasting of scalars, rows (1 × n) and columns."""
+    if not isinstance(a, list) and not isinstance(b, list):
+        return f(a, b)
+    if not isinstance(a, list):
+        return [[f(a, y) for y in row] for row in b]
+    if not isinstance(b, list):
+        return [[f(x, b) for x in row] for row in a]
+    (ra, ca), (rb, cb) = shape(a), shape(b)
+    rows, cols = max(ra, rb), max(ca, cb)
+    if ra not in (1, rows) or rb not in (1, rows) or ca not in (1, cols) or cb not in (1, cols):
+        raise MatrixShapeError(f"{text}: {shape_text((ra, ca))} and {shape_text((rb, cb))} do not "
+                               f"have the same shape (nor broadcast: a 1 × n row or an n × 1 column)")
+    return [[f(a[i if ra > 1 else 0][j if ca > 1 else 0], b[i if rb > 1 else 0][j if cb > 1 else 0])
+             for j in range(cols)] for i in range(rows)]
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def _sigmoid_prime(x):
+    s = _sigmoid(x)
+    return s * (1.0 - s)
+
+
+_FUNCTIONS = {"σ": _sigmoid, "sigmoid": _sigmoid, "σ'": _sigmoid_prime, "sigmoid'": _sigmoid_prime,
+              "sigmoid_prime": _sigmoid_prime, "s": _sigmoid, "s'": _sigmoid_prime}
+
+_ALIASES = {"x": "X", "y": "Y", "z": "Z", "i": "Z", "a": "A", "o": "A", "h": "A", "w": "W",
+            "b": "b", "delta": "delta", "δ": "delta", "Δ": "delta", "d": "delta"}
+
+
+# ---------------------------------------------------------------------------
+# The reader
+# ---------------------------------------------------------------------------
+
+class _Reader:
+    def __init__(self, text, bound, layout, describe):
+        self.source = text
+        self.tokens = _tokens(normalize_latex(text))
+        self.at = 0
+        self.bound = dict(bound)
+        self.layout = layout
+        self.describe = describe or (lambda name, value: shape_text(value) if isinstance(value, list)
+                                     else "a number")
+
+    # -- tokens --
+    def peek(self):
+        return self.tokens[self.at]
+
+    def take(self, value=None):
+        token = self.tokens[self.at]
+        if value is not None and token[1] != value:
+            shown = token[1] or "the end"
+            raise MatrixFormulaError(f"expected {value!r} at character {token[2] + 1} of the "
+                                     f"formula, found {shown!r}")
+        self.at += 1
+        return token
+
+    # -- statements --
+    def formula(self):
+        result = None
+        while True:
+            while self.peek()[1] == ";":
+                self.take()
+            if self.peek()[0] == "end":
+                break
+            result = self.statement()
+            if self.peek()[0] != "end":
+                self.take(";")
+        if result is None:
+            raise MatrixFormulaError("the formula is empty")
+        return result
+
+    def statement(self):
+        kind, value, _ = self.peek()
+        following = self.tokens[self.at + 1][1] if self.at + 1 < len(self.tokens) else ""
+        if kind == "name" and following == "=":
+            key = self.key(value, assigning=True)
+            self.take()
+            self.take("=")
+            term = self.expression()
+            self.bound[key] = term.value
+            return Term(term.value, key)
+        return self.expression()
+
+    # -- expressions --
+    def expression(self):
+        left = self.product()
+        while self.peek()[1] in ("+", "-"):
+            op = self.take()[1]
+            right = self.product()
+            text = f"{left.text} {op} {right.text}"
+            f = (lambda p, q: p + q) if op == "+" else (lambda p, q: p - q)
+            left = Term(self._elementwise(left, right, f, text), text)
+        return left
+
+    def starts_operand(self):
+        kind, value, _ = self.peek()
+        return kind in ("number", "name") or value in ("(", "Σ")
+
+    def product(self):
+        left = self.unary()
+        while True:
+            value = self.peek()[1]
+            if value in ("@", "×", "·", "*", "⊙", "/"):
+                self.take()
+                right = self.unary()
+            elif self.starts_operand():
+                value, right = "", self.unary()
+            else:
+                return left
+            left = self.combine(left, value, right)
+
+    def combine(self, left, op, right):
+        text = f"{left.text} {op} {right.text}" if op else f"{left.text} {right.text}"
+        if op == "/":
+            return Term(self._elementwise(left, right, lambda p, q: p / q, text), text)
+        if op in ("*", "⊙") or not (left.is_matrix and right.is_matrix):
+            return Term(self._elementwise(left, right, lambda p, q: p * q, text), text)
+        return Term(self.matmul(left, right, text), text)
+
+    def _elementwise(self, left, right, f, text):
+        try:
+            return _broadcast(left.value, right.value, f, text)
+        except ZeroDivisionError:
+            raise MatrixFormulaError(f"{text}: division by zero") from None
+
+    def matmul(self, left, right, text):
+        n, n2 = shape(left.value)[1], shape(right.value)[0]
+        if n == n2:
+            columns = transpose(right.value)
+            return [[math.fsum(a * b for a, b in zip(row, col)) for col in columns]
+                    for row in left.value]
+        raise MatrixShapeError(self.shape_message(left, right, text))
+
+    def shape_message(self, left, right, text):
+        """Why ``left @ right`` does not fit, in the words of the layout, and which form would."""
+        (r, n), (n2, c) = shape(left.value), shape(right.value)
+        where = (f"in {text}, {left.text} is {self.describe(left.text, left.value)} and "
+                 f"{right.text} is {self.describe(right.text, right.value)}: a matrix product "
+                 f"needs the left's columns ({n}) to equal the right's rows ({n2})")
+        samples = ("samples are rows, so a sum over the samples is a product whose inner "
+                   "dimension is m" if self.layout == "rows" else
+                   "samples are columns (Nielsen), so a sum over the samples is a product whose "
+                   "inner dimension is m")
+        weight = re.compile(r"W\d+$")
+        fits = []
+        if weight.match(right.text) and c == n:
+            fits.append((f"{left.text} @ {right.text}ᵀ", (r, n2), True))
+        if weight.match(left.text) and n2 == r:
+            fits.append((f"{left.text}ᵀ @ {right.text}", (n, c), True))
+        if c == r:
+            fits.append((f"the other order, {right.text} @ {left.text}", (n2, n), False))
+        if c == n:
+            fits.append((f"{left.text} @ {right.text}ᵀ", (r, n2), False))
+        if n2 == r:
+            fits.append((f"{left.text}ᵀ @ {right.text}", (n, c), False))
+        if not fits:
+            return f"{where} ({samples})."
+        hint, result, through_weights = fits[0]
+        extra = (" (BP2 carries δ back through the next layer's weights transposed)"
+                 if through_weights else "")
+        return f"{where}; {hint} fits, giving {shape_text(result)}{extra} ({samples})."
+
+    def unary(self):
+        if self.peek()[1] == "-":
+            self.take()
+            term = self.unary()
+            return Term(_broadcast(-1.0, term.value, lambda p, q: p * q, "-"), f"-{term.text}")
+        if self.peek()[1] == "+":
+            self.take()
+            return self.unary()
+        return self.postfix(self.primary())
+
+    def postfix(self, term):
+        while True:
+            kind, value, _ = self.peek()
+            if kind == "transpose":
+                self.take()
+                term = Term(transpose(term.value) if term.is_matrix else term.value, f"{term.text}ᵀ")
+            elif kind == "method":
+                self.take()
+                self.take("(")
+                axis = self.arguments_after_first()
+                term = self.summed(term, axis)
+            else:
+                return term
+
+    def primary(self):
+        kind, value, pos = self.peek()
+        if kind == "number":
+            self.take()
+            return Term(float(value), value)
+        if value == "(":
+            self.take()
+            inner = self.expression()
+            self.take(")")
+            return Term(inner.value, f"({inner.text})")
+        if value == "Σ":
+            self.take()
+            term = self.postfix(self.primary())
+            return self.summed(term, None)
+        if kind == "name":
+            self.take()
+            function = self.function_name(value)
+            if function is not None:
+                return self.call(function)
+            key = self.key(value)
+            if key not in self.bound:
+                raise MatrixFormulaError(
+                    f"{value!r} is not bound in this formula ({self.layout} layout); the names "
+                    f"bound are {', '.join(sorted(self.bound, key=_name_order))}")
+            return Term(self.bound[key], key)
+        shown = value or "the end"
+        raise MatrixFormulaError(f"expected a number, a name or ( at character {pos + 1} of the "
+                                 f"formula, found {shown!r}")
+
+    def function_name(self, text):
+        found = _NAME_PARTS.match(text)
+        if found is None or found.group(3) or found.group(4):
+            return None
+        name = found.group(1) + found.group(2)
+        if name == "sum":
+            return "sum"
+        if name in _FUNCTIONS and self.peek()[1] == "(":
+            return name
+        return None
+
+    def call(self, name):
+        self.take("(")
+        argument = self.expression()
+        if name == "sum":
+            axis = self.arguments_after_first() if self.peek()[1] == "," else self.close()
+            return self.summed(argument, axis)
+        self.take(")")
+        f = _FUNCTIONS[name]
+        value = ([[f(x) for x in row] for row in argument.value] if argument.is_matrix
+                 else f(argument.value))
+        return Term(value, f"{name}({argument.text})")
+
+    def close(self):
+        self.take(")")
+        return None
+
+    def arguments_after_first(self):
+        """Keyword arguments ``axis=k`` (and ``keepdims=...``, ignored) up to ``)``: the axis."""
+        axis = None
+        while self.peek()[1] == ",":
+            self.take()
+            if self.peek()[1] == ")":
+                break
+            kind, keyword, pos = self.take()
+            self.take("=")
+            if keyword == "axis":
+                sign = -1 if self.peek()[1] == "-" else 1
+                if sign < 0:
+                    self.take()
+                axis = sign * int(float(self.take()[1]))
+            elif keyword == "keepdims":
+                self.take()
+            else:
+                raise MatrixFormulaError(f"sum(…): unknown argument {keyword!r} at character "
+                                         f"{pos + 1} (sum takes axis=0 or axis=1)")
+        if self.peek()[1] != ")" and self.peek()[0] == "end":
+            return axis
+        self.take(")")
+        return axis
+
+    def summed(self, term, axis):
+        """sum over ``axis`` (None: over the batch, the layout's sample axis)."""
+        if not term.is_matrix:
+            return term
+        if axis is None:
+            axis = 0 if self.layout == "rows" else 1
+        if axis not in (0, 1, -1, -2):
+            raise MatrixFormulaError(f"sum(…, axis={axis}): a matrix has axes 0 and 1")
+        if axis in (0, -2):
+            value = [[math.fsum(col) for col in zip(*term.value)]]
+        else:
+            value = [[math.fsum(row)] for row in term.value]
+        return Term(value, f"sum({term.text}, axis={axis})")
+
+    # -- names --
+    def key(self, text, assigning=False):
+        """The bound name a typed name means: ``a_1``, ``a^{1}``, ``\\mathbf{a}_1`` -> ``A1``."""
+        found = _NAME_PARTS.match(text)
+        if found is None:
+            return text
+        base, primes, sub, sup = found.groups()
+        number = sub or sup
+        canonical = _ALIASES.get(base, _ALIASES.get(base.lower()) if len(base) == 1 else None)
+        if canonical is None:
+            return text
+        if canonical in ("X", "Y") and number is None:
+            return canonical + primes
+        if number is None:
+            return base + primes
+        if canonical == "A" and int(number) == (0 if self.layout == "rows" else 1):
+            return "X"
+        return f"{canonical}{int(number)}{primes}"
+
+
+def _name_order(name):
+    found = re.match(r"([A-Za-z]+)(\d*)", name)
+    order = {"X": 0, "Y": 1, "Z": 2, "A": 3, "W": 4, "b": 5, "delta": 6, "m": 7}
+    base, number = found.groups() if found else (name, "")
+    return (order.get(base, 8), int(number or 0), name)
+
+
+def evaluate_matrix_formula(text, bound, layout, describe=None):
+    """``(value, text as read)``: the formula over ``bound`` ({name: matrix or number}).
+
+    Raises :class:`MatrixFormulaError` for text it cannot read or a name not bound
+    (listing those that are), and :class:`autograd.matrix_form.MatrixShapeError` for
+    shapes that do not fit, saying which form would.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise MatrixFormulaError(f"a matrix formula must be non-empty text, got {text!r}")
+    reader = _Reader(text, bound, layout, describe)
+    try:
+        term = reader.formula()
+    except RecursionError:
+        raise MatrixFormulaError("the formula is nested too deeply (too many parentheses "
+                                 "inside each other) to read") from None
+    return term.value, term.text

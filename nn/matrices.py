@@ -1,0 +1,146 @@
+"""A network from, and to, the matrices a blog or a book prints.
+
+``MLP.from_matrices(weights, biases, layout=...)`` reads the weight matrices in
+either layout (:mod:`autograd.matrix_form`):
+
+* ``"rows"``: samples as rows, ``Z1 = X @ W1 + b1``; W1 is inputs × outputs and
+  ``W1[k, j] = w^2_jk`` (the blog's W1 is Nielsen's w², transposed);
+* ``"columns"``: Nielsen's ``z^l = w^l a^{l-1} + b^l``; W2 is outputs × inputs and
+  ``W2[j, k] = w^2_jk``.
+
+The nodes keep Nielsen's names whichever layout was given; the network remembers
+the layout, and ``net.matrices()`` / ``net.gradient_matrices()`` give the weights
+and their gradients back in it (numpy arrays, or lists of rows without numpy).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+from autograd.matrix_form import (
+    check_layout, matrix_name, read_matrix, remember_layout, shape_text, transpose,
+)
+
+__all__ = ["from_matrices", "matrices", "gradient_matrices", "network_layout", "network_of"]
+
+#: a layer's first weight Value -> a weak reference to its network (explain's program lines)
+_NETWORK_OF: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def _remember_network(net):
+    for layer in net.layers:
+        _NETWORK_OF[layer.neurons[0].weights[0]] = weakref.ref(net)
+
+
+def network_of(layer):
+    """The MLP ``layer`` belongs to, if it was built by from_matrices or asked for its
+    matrices; else None."""
+    ref = _NETWORK_OF.get(layer.neurons[0].weights[0])
+    return None if ref is None else ref()
+
+
+def network_layout(net, layout=None):
+    """``layout`` if given, else the one the network was built with ("columns" by default)."""
+    return check_layout(layout if layout is not None else getattr(net, "layout", "columns"))
+
+
+def _weights_in_nielsen(W, l, layout, n_in):
+    """The weight matrix ``W`` (lists of rows) as nn's rows j of w^l_jk, shape-checked."""
+    rows, cols = len(W), len(W[0])
+    name = matrix_name("W", l, layout)
+    fits = rows == n_in if layout == "rows" else cols == n_in
+    if n_in is not None and not fits:
+        want = (f"{n_in} × n (inputs × outputs: one row per input)" if layout == "rows"
+                else f"n × {n_in} (outputs × inputs: one column per input)")
+        turned = (cols == n_in)
+        hint = (f"; it is {shape_text((rows, cols))}, which fits transposed: the other layout "
+                f"is layout={'columns' if layout == 'rows' else 'rows'!r}" if turned else
+                f"; it is {shape_text((rows, cols))}")
+        raise ValueError(f"from_matrices: {name} must be {want} in layout={layout!r}, since "
+                         f"layer {l - 1} has {n_in} neurons{hint}")
+    return transpose(W) if layout == "rows" else W
+
+
+def _bias_in_nielsen(given, l, layout, n_out):
+    """A bias vector (1 × n, n × 1 or a flat list) as n_out numbers."""
+    name = matrix_name("b", l, layout)
+    values, _ = read_matrix(given, name)
+    flat = [v for row in values for v in row]
+    shaped = (len(values) == 1) if layout == "rows" else (len(values[0]) == 1 or len(values) == 1)
+    if len(flat) != n_out or not shaped:
+        want = f"1 × {n_out}" if layout == "rows" else f"{n_out} × 1"
+        raise ValueError(f"from_matrices: {name} must be {want} (one number per neuron of "
+                         f"layer {l}) in layout={layout!r}, got {shape_text((len(values), len(values[0])))}")
+    return flat
+
+
+def from_matrices(cls, weights, biases=None, activation="sigmoid", *, layout="columns",
+                  **options):
+    """An MLP with the given weight matrices (see the module docstring).
+
+    ``biases``: one vector per weight matrix (1 × n in rows layout, n × 1 in
+    columns layout, or a flat list); an entry None gives that layer no bias,
+    and ``biases=None`` none anywhere.  ``activation``: one name or one per layer.
+    Other options (``fused``, ``names``) go to :class:`nn.MLP`.
+    """
+    check_layout(layout, "from_matrices: layout")
+    if not isinstance(weights, (list, tuple)) or not weights:
+        raise TypeError(f"from_matrices: weights must be a list of weight matrices, one per "
+                        f"layer after the input, got {type(weights).__name__} {weights!r}")
+    if biases is not None and (not isinstance(biases, (list, tuple)) or len(biases) != len(weights)):
+        raise ValueError(f"from_matrices: biases must be a list with one vector (or None) per "
+                         f"weight matrix ({len(weights)}), got {biases!r}")
+    nielsen, bias_lists, sizes = [], [], []
+    for index, W in enumerate(weights):
+        l = index + 2
+        values, _ = read_matrix(W, matrix_name("W", l, layout))
+        rows = _weights_in_nielsen(values, l, layout, sizes[-1] if sizes else None)
+        if not sizes:
+            sizes.append(len(rows[0]))
+        sizes.append(len(rows))
+        nielsen.append(rows)
+        given = None if biases is None else biases[index]
+        bias_lists.append(None if given is None else _bias_in_nielsen(given, l, layout, len(rows)))
+    bias_modes = ["none" if b is None else "trainable" for b in bias_lists]
+    net = cls(sizes, activation, weights=nielsen, biases=bias_lists, bias=bias_modes, **options)
+    net.layout = layout
+    _remember_network(net)
+    remember_layout([w for layer in net.layers for n in layer.neurons for w in n.weights], layout)
+    return net
+
+
+def _arrays(net, layout, read):
+    """{matrix name: matrix} for every layer, numbers taken by ``read(Value)``."""
+    layout = network_layout(net, layout)
+    _remember_network(net)
+    out: dict[str, Any] = {}
+    for layer in net.layers:
+        W = [[read(w) for w in neuron.weights] for neuron in layer.neurons]   # rows j: w^l_jk
+        out[matrix_name("W", layer.number, layout)] = _as_array(
+            transpose(W) if layout == "rows" else W)
+        if layer.bias_mode != "none":
+            b = [read(neuron.bias) for neuron in layer.neurons]
+            out[matrix_name("b", layer.number, layout)] = _as_array(
+                [b] if layout == "rows" else [[v] for v in b])
+    return out
+
+
+def _as_array(rows):
+    try:
+        import numpy as np
+    except ImportError:
+        return rows
+    return np.array(rows, dtype=float)
+
+
+def matrices(net, layout=None):
+    """``{"W1": ..., "b1": ..., "W2": ...}`` (rows) or ``{"W2": ..., "b2": ...}`` (columns):
+    the weights and biases in ``layout`` (default: the one the network was built with)."""
+    return _arrays(net, layout, lambda v: v.data)
+
+
+def gradient_matrices(net, layout=None):
+    """The same names as :func:`matrices`, holding each parameter's ``.grad``
+    (∂C/∂W after ``C.backward()``)."""
+    return _arrays(net, layout, lambda v: v.grad)

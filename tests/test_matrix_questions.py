@@ -1,0 +1,333 @@
+"""Matrix questions: networks from printed matrices, matrix checks and their diagnoses,
+and naming-convention mistakes, against hand-written numpy backprop and PyTorch."""
+
+import math
+
+import pytest
+
+import nn
+from autograd.check import check
+from autograd.matrix_formula import MatrixFormulaError
+
+np = pytest.importorskip("numpy")
+
+# The mini-batch blog's 2-3-1 network, samples as rows (its W1 is inputs × outputs)
+X = [[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [1.0, 1.0]]
+Y = [[1.0], [0.0], [0.0], [1.0]]
+W1 = [[0.2, -0.4, 0.6], [-0.5, 0.3, 0.1]]
+b1 = [[0.0, 0.1, -0.2]]
+W2 = [[0.8], [-0.6], [0.4]]
+b2 = [[-0.1]]
+BLOG_W1 = "((((1/m (o_2 - Y) ⊙ (o_2 ⊙ (1 - o_2))) × W_2^T) ⊙ o_1 ⊙ (1 - o_1))^T × X)^T"
+BLOG_W2 = "((1/m (o_2 - Y) ⊙ (o_2 ⊙ (1 - o_2)))^T × o_1)^T"
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def numpy_backprop(X, Y, W1, b1, W2, b2):
+    """The blog's mean cost 1/(2m) Σ (A2 − Y)², backprop written out by hand in numpy."""
+    X, Y = np.array(X), np.array(Y)
+    W1, b1, W2, b2 = map(np.array, (W1, b1, W2, b2))
+    m = len(X)
+    A1 = sigmoid(X @ W1 + b1)
+    A2 = sigmoid(A1 @ W2 + b2)
+    d2 = (A2 - Y) / m * A2 * (1 - A2)
+    d1 = (d2 @ W2.T) * A1 * (1 - A1)
+    return {"W1": X.T @ d1, "b1": d1.sum(axis=0, keepdims=True), "W2": A1.T @ d2,
+            "b2": d2.sum(axis=0, keepdims=True), "d1": d1, "d2": d2, "A1": A1}
+
+
+def blog():
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    cost = nn.half_mean_squared_error(net.batch(X), Y)
+    cost.backward()
+    return net, cost
+
+
+def test_from_matrices_keeps_nielsen_names_and_the_layout():
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    p = net.named_parameters()
+    for k in range(2):
+        for j in range(3):
+            assert p[f"w2_{j + 1}{k + 1}"].data == W1[k][j]      # the blog's W1[k, j] = w²_jk
+    assert p["w3_12"].data == W2[1][0] and p["b3_1"].data == b2[0][0]
+    mats = net.matrices()
+    assert list(mats) == ["W1", "b1", "W2", "b2"]
+    assert mats["W1"].tolist() == W1 and mats["b1"].tolist() == b1
+    columns = net.matrices(layout="columns")
+    assert list(columns) == ["W2", "b2", "W3", "b3"]
+    assert columns["W2"].tolist() == np.array(W1).T.tolist()
+    assert columns["b2"].shape == (3, 1)
+    again = nn.MLP.from_matrices([columns["W2"], columns["W3"]], [columns["b2"], columns["b3"]])
+    assert again.matrices(layout="rows")["W1"].tolist() == W1
+
+
+def test_gradient_matrices_are_hand_written_numpy_backprop():
+    net, _ = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    grads = net.gradient_matrices()
+    for name in ("W1", "b1", "W2", "b2"):
+        assert grads[name].shape == hand[name].shape
+        assert np.allclose(grads[name], hand[name], rtol=1e-12, atol=1e-15)
+    assert np.allclose(net.gradient_matrices("columns")["W2"], hand["W1"].T, rtol=1e-12)
+
+
+def test_gradient_matrices_are_pytorchs():
+    torch = pytest.importorskip("torch")
+    net, _ = blog()
+    t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True)
+         for k, v in (("W1", W1), ("b1", b1), ("W2", W2), ("b2", b2))}
+    x, y = torch.tensor(X, dtype=torch.float64), torch.tensor(Y, dtype=torch.float64)
+    out = torch.sigmoid(torch.sigmoid(x @ t["W1"] + t["b1"]) @ t["W2"] + t["b2"])
+    (((out - y) ** 2).sum() / (2 * len(X))).backward()
+    grads = net.gradient_matrices()
+    for name, tensor in t.items():
+        assert np.allclose(grads[name], tensor.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_typed_matrix_agrees_to_the_digits_typed():
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
+    typed = [[f"{v:.3g}"] for v in hand[:, 0]]
+    verdict = check(cost, "W2", typed)
+    assert verdict
+    assert str(verdict).splitlines()[0] == (
+        "Your ∂C/∂W2 agrees with the engine's in all 3 entries (each to the digits you typed).")
+    wrong = [row[:] for row in typed]
+    wrong[1][0] = "0.00950"
+    verdict = check(cost, "W2", wrong)
+    assert not verdict and verdict.agree == [[True], [False], [True]]
+    assert "1 of 3 entries" in str(verdict) or "2 of 3 entries agree" in str(verdict)
+
+
+def test_the_blogs_formulas_as_typed():
+    _, cost = blog()
+    assert check(cost, "W2", BLOG_W2)
+    assert check(cost, "W1", BLOG_W1)
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    verdict = check(cost, "W1", BLOG_W1)
+    assert np.allclose(verdict.expected, hand["W1"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("formula, words", [
+    (BLOG_W1[:-2], "transposed"),                                        # the last ^T left out
+    (BLOG_W1.replace("1/m ", ""), "1/m is missing"),
+    ("delta2 = (A2 - Y)/m * σ'(Z2); delta1 = (delta2 @ W2.T); X.T @ delta1", "σ'(Z1) factor is missing"),
+    ("delta2 = (A2 - Y)/m; A1.T @ delta2", "σ'(Z2) factor is missing"),
+])
+def test_matrix_mistakes_are_named(formula, words):
+    _, cost = blog()
+    wrt = "W2" if formula.endswith("delta2") else "W1"
+    verdict = check(cost, wrt, formula)
+    assert not verdict
+    assert words in verdict.finding
+
+
+def test_bias_not_summed_and_wrong_axis():
+    _, cost = blog()
+    d1 = "((1/m (o_2 - Y) ⊙ (o_2 ⊙ (1 - o_2))) × W_2^T) ⊙ o_1 ⊙ (1 - o_1)"
+    assert check(cost, "b1", f"sum({d1}, axis=0)")
+    assert "not summed over the batch" in check(cost, "b1", d1).finding
+    assert "wrong axis" in check(cost, "b1", f"sum({d1}, axis=1)").finding
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    typed = [[f"{v:.4g}" for v in hand["b1"][0]]]
+    assert check(cost, "b1", typed)
+
+
+def test_product_in_the_wrong_order_explained_in_the_layout():
+    _, cost = blog()
+    verdict = check(cost, "W2", "delta2 = (A2 - Y)/m * σ'(Z2); delta2 @ A1.T")
+    assert not verdict
+    assert "delta2 is 4×1 (one row per sample)" in verdict.finding
+    assert "A1ᵀ @ delta2 fits, giving 3×1" in verdict.finding
+    verdict = check(cost, "W1", "delta2 = (A2 - Y)/m * σ'(Z2); delta1 = (delta2 @ W2) * σ'(Z1); X.T @ delta1")
+    assert "delta2 @ W2ᵀ fits" in verdict.finding and "weights transposed" in verdict.finding
+
+
+def test_untransposed_weights_in_bp2_on_a_square_layer():
+    weights = [[[0.3, -0.2], [0.5, 0.1]], [[0.4, -0.7], [0.2, 0.6]]]
+    net = nn.MLP.from_matrices(weights, [[[0.1, -0.1]], [[0.0, 0.2]]], layout="rows")
+    Xs, Ys = [[0.5, 1.0], [-1.0, 0.3]], [[1.0, 0.0], [0.0, 1.0]]
+    cost = nn.half_squared_error(net.batch(Xs), Ys, reduction="sum")
+    cost.backward()
+    Xa, Ya, (Wa, Wb) = np.array(Xs), np.array(Ys), map(np.array, weights)
+    A1 = sigmoid(Xa @ Wa + [0.1, -0.1])
+    A2 = sigmoid(A1 @ Wb + [0.0, 0.2])
+    d2 = (A2 - Ya) * A2 * (1 - A2)
+    mistaken = Xa.T @ ((d2 @ Wb) * A1 * (1 - A1))            # BP2 without the transpose
+    verdict = check(cost, "W1", [[f"{v:.5g}" for v in row] for row in mistaken])
+    assert not verdict and "without the transpose" in verdict.finding
+    right = Xa.T @ ((d2 @ Wb.T) * A1 * (1 - A1))
+    assert check(cost, "W1", right.tolist())
+    verdict = check(cost, "W1", typed_matrix(A1.T @ d2))           # W2's gradient, asked as W1
+    assert verdict.finding == "This is ∂C/∂W2, not ∂C/∂W1: your numbers are that matrix's gradient."
+
+
+def test_columns_layout_nielsen_notation_and_latex():
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    d3 = "δ^{3} = 1/m (a^{3} - y) ⊙ σ'(z^{3})"
+    verdict = check(cost, "W3", f"{d3}; δ^{{3}} (a^{{2}})^T", layout="columns")
+    assert verdict and np.allclose(verdict.expected, hand["W2"].T, rtol=1e-12)
+    latex = (r"\boldsymbol{\delta}_2 = \frac{1}{m}(\mathbf{a}_2 - \mathbf{y}) \odot \sigma'(\mathbf{z}_2);"
+             r" \mathbf{a}_1^T \boldsymbol{\delta}_2")
+    assert check(cost, "W2", latex)
+    assert check(cost, "b2", r"\boldsymbol{\delta}_2 = \frac{1}{m}(\mathbf{a}_2 - \mathbf{y}) \odot "
+                             r"\sigma'(\mathbf{z}_2); \sum \boldsymbol{\delta}_2")
+
+
+def test_a_layer_as_wrt():
+    net, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    assert check(cost, net.layers[0], hand["W1"])
+    assert check(cost, net.layers[0], hand["b1"]).name == "b1"
+
+
+def test_the_nielsen_index_question():
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    C = nn.half_squared_error(net([0.6, -0.4]), [0.25])
+    C.backward()
+    a21 = net.layers[0].a[0].data
+    a3, z3 = net.layers[1].a[0].data, net.layers[1].z[0].data
+    by_hand = a21 * (a3 - 0.25) * sigmoid(z3) * (1 - sigmoid(z3))     # the asker's ∂C/∂w³₁₁
+    sentence = ("This is ∂C/∂w³₁₁, not ∂C/∂w²₁₁: in Nielsen's numbering the input layer is "
+                "layer 1, so the weight into the output layer is w³.")
+    for given in (f"{by_hand:.6g}", "a2_1*(a3_1-y)*σ'(z3_1)"):
+        verdict = check(C, "w2_11", given)
+        assert not verdict and str(verdict).startswith(sentence)
+    assert check(C, "w3_11", f"{by_hand:.6g}")
+    w2_12 = net.named_parameters()["w2_12"].grad
+    swapped = check(C, "w2_21", f"{w2_12:.6g}")
+    assert str(swapped).startswith("This is ∂C/∂w²₁₂, not ∂C/∂w²₂₁: in Nielsen's w^l_jk, j is")
+
+
+def test_cli_checks_matrices_and_names_the_convention(tmp_path, capsys):
+    from autograd.cli import main
+    script = tmp_path / "blog.py"
+    script.write_text(
+        "import nn\n"
+        f"net = nn.MLP.from_matrices([{W1!r}, {W2!r}], [{b1!r}, {b2!r}], layout='rows')\n"
+        f"cost = nn.half_mean_squared_error(net.batch({X!r}), {Y!r})\n"
+        "cost.backward()\n")
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
+    typed = "[" + ", ".join(f"[{v:.3g}]" for v in hand[:, 0]) + "]"
+    assert main(["check", str(script), "--wrt", "W2", "--expected", typed]) == 0
+    assert capsys.readouterr().out.startswith("Your ∂C/∂W2 agrees with the engine's in all 3")
+    assert main(["check", str(script), "--wrt", "W1", "--formula", BLOG_W1[:-2]]) == 1
+    assert "transposed" in capsys.readouterr().out.splitlines()[0]
+    nielsen = tmp_path / "nielsen.py"
+    nielsen.write_text(
+        "import nn\n"
+        "net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],"
+        " [[0.1, 0.0, -0.1], None])\n"
+        "C = nn.half_squared_error(net([0.6, -0.4]), [0.25])\n"
+        "C.backward()\n")
+    assert main(["check", str(nielsen), "--wrt", "w2_11", "--expected", "0.047541"]) == 1
+    assert capsys.readouterr().out.startswith("This is ∂C/∂w³₁₁, not ∂C/∂w²₁₁")
+
+
+def test_bad_input_is_named():
+    with pytest.raises(ValueError, match=r"W2 must be 3 × n .*it is 1×3, which fits transposed"):
+        nn.MLP.from_matrices([W1, [[0.8, -0.6, 0.4]]], layout="rows")
+    with pytest.raises(ValueError, match="row 2 has 2 entries but row 1 has 3"):
+        nn.MLP.from_matrices([[[0.2, -0.4, 0.6], [-0.5, 0.3]], W2], layout="rows")
+    with pytest.raises(TypeError, match="row 1, column 2"):
+        nn.MLP.from_matrices([[[0.2, "x", 0.6], [-0.5, 0.3, 0.1]], W2], layout="rows")
+    _, cost = blog()
+    with pytest.raises(ValueError, match="row 2, column 1"):
+        check(cost, "W2", [["0.004"], ["abc"], ["0.007"]])
+    with pytest.raises(ValueError, match="row 3 has 2 entries"):
+        check(cost, "W2", [[1.0], [2.0], [3.0, 4.0]])
+    with pytest.raises(MatrixFormulaError, match=r"'q' is not bound .* X, Y, Z1, Z2, A0, A1, A2, W1, W2, b1, b2, m"):
+        check(cost, "W2", "A1.T @ q")
+    with pytest.raises(ValueError, match="its matrices are W1, b1, W2, b2"):
+        check(cost, "W3", [[1.0]])
+    verdict = check(cost, "W1", [[1.0, 2.0], [3.0, 4.0]])
+    assert not verdict and "has W1's shape 2×3 (inputs × outputs" in verdict.finding
+    before = {p.name: (p.data, p.grad) for p in nn.MLP.parameters(blog()[0])}
+    assert all(math.isfinite(d) for d, _ in before.values())
+
+
+def test_explain_an_entry_is_bp4_over_the_samples():
+    from autograd.explain import explain
+    net, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    explanation = explain(cost, net.layers[0], entry=(1, 2))          # w²₁₂ = the blog's W1[2, 1]
+    for (_, a, d), x, delta in zip(explanation.terms, X, hand["d1"][:, 0]):
+        assert a == x[1] and math.isclose(d, delta, rel_tol=1e-12)
+    assert math.isclose(explanation.total, hand["W1"][1, 0], rel_tol=1e-12)
+    text = str(explanation)
+    assert "W2[1,2] in the columns layout (Nielsen), W1[2,1] in the rows layout" in text
+    assert "BP2: δ²₁ = (Σ_q w³_q₁ δ³_q) · σ'(z²₁)" in text
+    assert "dC_dW2 = delta2 @ a1.T" in text and "delta2 = (W3.T @ delta3)" in text
+    with pytest.raises(ValueError, match="j in 1..3 and k in 1..2"):
+        explain(cost, net.layers[0], entry=(4, 1))
+
+
+def test_draw_matrices_shows_shapes_numbers_and_bp_factors():
+    pytest.importorskip("graphviz")
+    from autograd.matrix_draw import draw_matrices
+    _, cost = blog()
+    source = draw_matrices(cost).source
+    for words in ("Z1 = X W1 + b1", "4×3", "A2 = σ(Z2)", "BP2: δ · W2ᵀ", "BP1: ⊙ σ'(Z2)",
+                  "BP4: A1ᵀ · δ", "BP3: Σ samples δ", "0.00403"):
+        assert words in source
+    columns = draw_matrices(cost, layout="columns").source
+    assert "Z2 = W2 X + b2" in columns and "BP2: W3ᵀ · δ" in columns
+
+
+def test_a_failed_check_leaves_every_grad_as_it_was():
+    net, cost = blog()
+    before = [(p.data, p.grad) for p in net.parameters()]
+    with pytest.raises(MatrixFormulaError):
+        check(cost, "W1", "X.T @ nothing")
+    check(cost, "W1", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert [(p.data, p.grad) for p in net.parameters()] == before
+
+
+def test_matrices_without_numpy_are_lists(monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "numpy", None)
+    net, _ = blog()
+    assert net.matrices()["W1"] == W1 and isinstance(net.gradient_matrices()["b2"], list)
+
+
+def test_matrix_text_keeps_the_digits_typed():
+    from autograd.matrix_form import read_matrix_text
+    assert read_matrix_text("[[0.0040, 1e-3], [−2, .5]]") == [["0.0040", "1e-3"], ["−2", ".5"]]
+    assert read_matrix_text("[1 2; 3 4]") == [["1", "2"], ["3", "4"]]
+    with pytest.raises(ValueError, match="brackets"):
+        read_matrix_text("[[1, 2], [3, 4]")
+
+
+def test_another_matrix_by_its_layout_name():
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    # the blog's W2 (3×1, rows layout) asked as Nielsen's W3, typed as Nielsen's row: fine
+    assert check(cost, "W3", [[f"{v:.4g}" for v in hand["W2"][:, 0]]], layout="columns")
+    # ... but asked as "W2" in the columns layout it is W3 there
+    verdict = check(cost, "W2", [[f"{v:.4g}" for v in hand["W2"][:, 0]]], layout="columns")
+    assert verdict.finding.startswith(
+        "This is ∂C/∂W3, not ∂C/∂W2: in the columns layout the matrices are numbered by the "
+        "layer the weights lead into")
+    verdict = check(cost, "W2", typed_matrix(hand["W1"]))
+    assert verdict.finding.startswith("This is ∂C/∂W1, not ∂C/∂W2: in the rows layout the matrices "
+                                      "are numbered from 1 in the order given, so the weights into "
+                                      "layer 2 are W1; in the columns layout they are W2")
+    verdict = check(cost, "b1", [[f"{v:.4g}" for v in hand["b2"][0]] * 3])
+    assert not verdict.finding.startswith("This is")
+
+
+def typed_matrix(M, digits=5):
+    return [[f"{v:.{digits}g}" for v in row] for row in M.tolist()]
+
+
+def test_a_long_formula_is_read_and_deep_nesting_refused():
+    _, cost = blog()
+    long = " + ".join(["A1.T @ delta2"] * 3000) + " - " + " - ".join(["A1.T @ delta2"] * 2999)
+    assert check(cost, "W2", "delta2 = (A2 - Y)/m * σ'(Z2); " + long)
+    with pytest.raises(MatrixFormulaError, match="nested too deeply"):
+        check(cost, "W2", "(" * 5000 + "A1" + ")" * 5000)
