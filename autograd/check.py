@@ -87,6 +87,7 @@ class Verdict:
     expected_matches_fd: bool
     diagnosis: Diagnosis | None
     explanation: Explanation
+    convention: str | None = None
 
     def __init__(self, **fields):
         self.__dict__.update(fields)
@@ -130,7 +131,7 @@ class Verdict:
             if p.mode == "typed":
                 return f"Agrees to {p.describe()}."
             return f"Agrees with the engine's {number(self.engine, 12)} ({p.describe()})."
-        if getattr(self, "convention", None):
+        if self.convention:
             return self.convention      # another parameter's gradient: the naming mistake first
         given = "your formula" if self.formula is not None else "your value"
         if self.blames_a_rule:

@@ -86,6 +86,14 @@ class MatrixVerdict(Verdict):
         return self.agreed
 
     def __str__(self) -> str:
+        return self.text()
+
+    def headline(self) -> str:
+        """The first line: what was found."""
+        return self.finding
+
+    def text(self, next_step: str | None = None) -> str:
+        """The finding, then the entries (a matrix verdict's advice is in its lines)."""
         return "\n".join([self.finding, *self.lines])
 
     def __repr__(self) -> str:
