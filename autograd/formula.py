@@ -28,7 +28,7 @@ with :func:`autograd.names.find_node`.  Anything it cannot read is a
 import math
 import re
 
-from . import engine, names, ops
+from . import graph, names, ops
 from . import expr as E
 from .notation import TextNotation
 from .ops import ATOM, MUL_P
@@ -608,7 +608,7 @@ def read_formula(text, root, where="check"):
     """
     if not isinstance(text, str):
         raise TypeError(f"{where}: a formula must be a str, got {type(text).__name__}")
-    reader = _Reader(text, engine.all_nodes(root), where)
+    reader = _Reader(text, graph.all_nodes(root), where)
     if not text.strip():
         reader.fail(1, text, "the formula is empty")
     tree = reader.parse()

@@ -19,6 +19,7 @@ chain-rule products of :mod:`autograd.explain`.
 from . import expr as E
 from . import names as _names
 from . import ops
+from .graph import all_nodes
 from .ops import ATOM, MUL_P, NEG_P, POW_P, SUM_P
 
 __all__ = ["TextNotation", "LatexNotation", "StepNotation", "Namer", "render", "label", "number",
@@ -101,7 +102,6 @@ class Labels:
         """The :func:`short_names` of the graph (computed on first use)."""
         if self._short is None:
             if self._nodes is None:
-                from .engine import all_nodes
                 self._nodes = all_nodes(self._root)
             self._short = short_names(self._nodes)
         return self._short

@@ -12,7 +12,7 @@ import os
 import runpy
 import sys
 
-from . import engine, names, recording
+from . import graph, names, recording
 from .value import Value
 
 __all__ = ["Captured", "ScriptError", "run_until_backward"]
@@ -37,7 +37,7 @@ class Captured:
         A name two nodes share is refused (:class:`autograd.names.NodeNameError`
         is a ScriptError here), as is a name nothing has.
         """
-        nodes = engine.all_nodes(self.root)
+        nodes = graph.all_nodes(self.root)
         named = names.nodes_by_name(nodes)
         if name in named:
             try:
