@@ -13,6 +13,8 @@ import ast
 import pathlib
 import sys
 
+import pytest
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PACKAGE = "autograd"
 
@@ -219,6 +221,52 @@ def test_the_graph_walk_is_the_bottom_module():
     edges, _ = import_graph()
     assert edges["graph"] == set()
     assert "graph" in edges["engine"] and "graph" in edges["notation"]
+
+
+def test_the_observed_pass_yields_numbers_and_steps_write_them():
+    """The engine yields raw Visits (no text); steps.presenter makes the Steps that
+    backward_steps() yields.  Oracle: the chain rule by hand for z = tanh(x·w)."""
+    import math
+
+    from autograd import Step, Value, engine, graph, steps
+
+    x, w = Value(0.3, name="x"), Value(-2.0, name="w")
+    y = (x * w).named("y")
+    z = y.tanh().named("z")
+    order, leaves = graph.order_and_leaves(z)
+    visits = list(engine.observed_pass(z, 1.0, order, leaves))
+    assert [type(v) for v in visits] == [engine.Visit, engine.Visit]
+    dz_dy = 1.0 - math.tanh(-0.6) ** 2
+    first, second = visits
+    assert (first.node, first.upstream, first.index, first.total) == (z, 1.0, 0, 2)
+    (parent, index, local, contribution, after, nth), = first.edges
+    assert (parent, index, nth) == (y, 0, 1)
+    assert math.isclose(local, dz_dy, rel_tol=1e-15) and contribution == local * 1.0 == after
+    assert second.node is y and second.upstream == contribution
+    assert [(e[0], e[2], e[3]) for e in second.edges] == [(x, -2.0, -2.0 * contribution),
+                                                          (w, 0.3, 0.3 * contribution)]
+    shown = [steps.Step.from_visit(v, None) for v in visits]
+    stepped = list(z.backward_steps())
+    assert all(isinstance(s, Step) for s in stepped)
+    assert [s.text(steps.label) for s in shown] == [s.text(steps.label) for s in stepped]
+
+
+def test_values_show_in_ipython_through_its_formatter_registry():
+    """No _repr_html_ on Value: notebook registers the HTML with IPython's formatter."""
+    ipython_formatters = pytest.importorskip("IPython.core.formatters")
+    from autograd import Value, notebook
+
+    html_formatter = ipython_formatters.HTMLFormatter()
+
+    class Shell:   # what show_values_in_ipython reads of a running IPython
+        class display_formatter:
+            formatters = {"text/html": html_formatter}
+
+    y = Value(0.25, name="w2_11")
+    assert not hasattr(y, "_repr_html_") and html_formatter(y) is None
+    assert notebook.show_values_in_ipython(Shell) is True
+    shown = html_formatter(y)
+    assert "<b>w²₁₁</b>" in shown and "data 0.25 · grad 0 " in shown
 
 
 if __name__ == "__main__":
