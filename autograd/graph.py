@@ -15,6 +15,7 @@ Nothing here recurses: a chain of a million nodes is walked like a chain of ten.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,14 +29,16 @@ def walk(root: Value) -> tuple[list[Value], list[Value], set[Value]]:
     postorder (each after all of its parents), the leaves in the order first met,
     and the set of every node met (root, derived nodes and leaves).
 
-    Each stack entry is a node and an iterator over its parents; a node is
-    emitted once that iterator is exhausted, i.e. after all of its parents.
-    Each edge is looked at once: a parent already seen costs one set lookup.
-    Two shortcuts emit a node without a stack entry, in the same order:
-    a node whose parents have all been seen (on a network, every neuron of a
-    sample after the first: ``seen.issuperset`` checks its weights and inputs
-    in C), and a one-parent node such as a = σ(z) whose parent is new but has
-    all of its own parents seen: z, then a.
+    The node being looked at is held in ``node`` with an iterator over its
+    parents; the stack holds the nodes below which the walk went deeper,
+    each with its iterator where it stopped.  A node is emitted once its
+    iterator is exhausted, i.e. after all of its parents.  Each edge is looked
+    at once: a parent already seen costs one set lookup.  Two shortcuts emit
+    a node without going deeper, in the same order: a node whose parents have
+    all been seen (on a network, every neuron of a sample after the first:
+    ``seen.issuperset`` checks its weights and inputs in C), and a one-parent
+    node such as a = σ(z) whose parent is new but has all of its own parents
+    seen: z, then a.
     """
     leaves: list[Value] = []
     seen = {root}
@@ -43,10 +46,10 @@ def walk(root: Value) -> tuple[list[Value], list[Value], set[Value]]:
         return [], leaves, seen
     order: list[Value] = []
     mark, emit, leaf, all_seen = seen.add, order.append, leaves.append, seen.issuperset
-    stack = [(root, iter(root._prev))]
+    stack: list[tuple[Value, Iterator[Value]]] = []
     push, pop = stack.append, stack.pop
-    while stack:
-        node, parents = stack[-1]
+    node, parents = root, iter(root._prev)
+    while True:
         for parent in parents:
             if parent in seen:
                 continue
@@ -64,13 +67,15 @@ def walk(root: Value) -> tuple[list[Value], list[Value], set[Value]]:
                 else:
                     leaf(only)
                 emit(parent)
-            else:
-                push((parent, iter(grandparents)))
+            else:                        # go deeper: parent's own parents first
+                push((node, parents))
+                node, parents = parent, iter(grandparents)
                 break
-        else:
-            pop()
+        else:                            # every parent of node is emitted: node's turn
             emit(node)
-    return order, leaves, seen
+            if not stack:
+                return order, leaves, seen
+            node, parents = pop()
 
 
 def order_and_leaves(root: Value) -> tuple[list[Value], list[Value]]:
