@@ -108,7 +108,7 @@ def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
     if not order:                      # the root is a leaf: d(root)/d(root) = 1
         root.grad += grad
         return
-    saved = [(leaf, leaf.grad) for leaf in leaves]
+    saved = [leaf.grad for leaf in leaves]
     node = None
     try:
         for n in leaves:               # this pass's sums start at -0.0, the identity of +
@@ -126,10 +126,10 @@ def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
                 for parent, share in zip(node._prev, op.backward(node, upstream)):
                     parent.grad += share
         node = None
-        for leaf, before in saved:     # what the leaves held, plus this pass's sums
+        for leaf, before in zip(leaves, saved):   # what they held, plus this pass's sums
             leaf.grad = before + leaf.grad
     except BaseException as err:
-        for leaf, before in saved:
+        for leaf, before in zip(leaves, saved):
             leaf.grad = before
         _stopped_at(err, node)
         raise
