@@ -10,14 +10,14 @@
 
 from typing import TYPE_CHECKING
 
-from . import ops
+from . import engine, notebook, ops, steps
 from .check import check, gradcheck
 from .draw import draw
 from .engine import backward_steps, register_hook, topological_order
 from .explain import explain
 from .higher import grad, hessian, hvp
 from .jit import TracingError, jit, jit_loss
-from .names import name_variables
+from .variables import name_variables
 from .ops import OPS
 from .recording import anomaly_enabled, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .steps import Step
@@ -26,6 +26,12 @@ from .version import version as _version
 
 #: nn and the ``chainrule`` command check for this: ``import autograd`` found chainrule's
 __chainrule__ = True
+
+# The layers meet here, once: the core (value, engine, ops, ...) imports no display
+# module, so the package tells the engine how a pass's Visits are shown (as Steps) and
+# tells a running IPython how a Value is shown (docs/engine.md, "Layers").
+engine.present_visits_with(steps.presenter)
+notebook.show_values_in_ipython()
 
 maximum = function(ops.MAXIMUM)
 minimum = function(ops.MINIMUM)

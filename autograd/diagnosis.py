@@ -13,7 +13,7 @@ one differ.
 import math
 from itertools import combinations
 
-from . import engine, ops
+from . import engine, graph, ops
 from .notation import number
 
 __all__ = ["Diagnosis", "diagnose", "sum_terms", "term_kind", "gradient_of",
@@ -208,7 +208,7 @@ def term_kind(terms):
     seen_in = {}                 # node -> how many terms read it
     per_term = []
     for term in terms:
-        nodes = engine.all_nodes(term)
+        nodes = graph.all_nodes(term)
         per_term.append(nodes)
         for node in nodes:
             seen_in[node] = seen_in.get(node, 0) + 1

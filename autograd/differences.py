@@ -21,7 +21,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import SupportsFloat
 
-from . import engine
+from . import graph
 from .explain import engine_gradients
 from .notation import Namer, TextNotation, number
 from .value import Value, as_float
@@ -38,7 +38,7 @@ def downstream(root, wrt):
     """The derived nodes below root that depend on wrt, parents first."""
     touched = {wrt}
     out = []
-    for node in engine.topological_order(root):
+    for node in graph.topological_order(root):
         if node is not wrt and any(p in touched for p in node._prev):
             touched.add(node)
             out.append(node)

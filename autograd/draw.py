@@ -21,7 +21,7 @@ import pathlib
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import engine, names, ops
+from . import graph, names, ops
 from .notation import Labels, label, largest_magnitude, number, rule_text, shown_number
 
 if TYPE_CHECKING:
@@ -203,7 +203,7 @@ def _check_options(root, digits, rankdir, max_nodes):
 
 def _collect(root, max_nodes):
     """All nodes of root's graph (parents first), or GraphTooLarge."""
-    nodes = engine.all_nodes(root)
+    nodes = graph.all_nodes(root)
     if len(nodes) > max_nodes:
         raise GraphTooLarge(
             f"draw: the graph of {label(root)} has {len(nodes)} nodes, more than "

@@ -1,12 +1,20 @@
-"""Reverse-mode differentiation: topological order and the backward pass.
+"""Reverse-mode differentiation: the backward pass.
 
-backward() visits the derived nodes so that every node comes after all the
-nodes computed from it, and at each node applies the chain rule
+backward() finds the derived nodes below the root, each after its parents
+(:mod:`autograd.graph`), and visits them in reverse, so that every node is
+visited after all the nodes computed from it.  At each node the op's named
+rule in :mod:`autograd.ops` applies the chain rule
 
     parent.grad += ∂node/∂parent · node.grad
 
-through the op's named rule in :mod:`autograd.ops`.  Nothing here recurses,
-so a chain of a million nodes is as fine as a chain of ten.
+Two functions do this.  :func:`backward_pass` is the one that runs by
+default: one loop, readable in one screen.  :func:`observed_pass` is the same
+arithmetic as a generator that yields one raw :class:`Visit` per node (the
+numbers of each contribution), runs hooks, stops at breakpoints and checks
+for anomalies; steps, the stepper and the step-through page read it.  The
+engine writes no text: how a Visit is shown as a Step is decided on the
+display side (:func:`present_visits_with`, set once by the ``autograd``
+package to :func:`autograd.steps.presenter`).
 
 A pass is all or nothing: if anything stops it (a hook that raises,
 ``detect_anomaly()``, Ctrl-C), every leaf's ``grad`` is put back to what it
@@ -23,115 +31,27 @@ import gc
 import weakref
 from collections.abc import Callable, Generator, Iterable
 from math import isfinite
-from typing import TYPE_CHECKING, SupportsFloat, Union
+from typing import TYPE_CHECKING, Any, SupportsFloat, Union
 
 from . import names, recording
 from .floats import as_float
-from .notation import Labels
+from .graph import all_nodes, order_and_leaves, topological_order, walk
 from .ops import DETACHED, describe
-from .steps import Contribution, Step
 
 if TYPE_CHECKING:
+    from .steps import Step
     from .value import Value
 
 #: a node, a node's name, or a list of them (``backward(breakpoint_at=...)``)
 Targets = Union["Value", str, Iterable[Union["Value", str]], None]
 
-__all__ = ["topological_order", "order_and_leaves", "all_nodes", "backward", "backward_steps",
-           "gradients", "register_hook", "HookHandle"]
-
-
-
-# ---------------------------------------------------------------------------
-# Order
-# ---------------------------------------------------------------------------
-
-def order_and_leaves(root: Value) -> tuple[list[Value], list[Value]]:
-    """``(order, leaves)``: the derived nodes below root, parents first, and the
-    leaves they were computed from (a list, each leaf once), found in one
-    depth-first pass."""
-    order, leaves, _ = _graph(root)
-    return order, leaves
-
-
-def _graph(root: Value) -> tuple[list[Value], list[Value], set[Value]]:
-    """``(order, leaves, seen)``: :func:`order_and_leaves` and the set of every
-    node met (root, derived nodes and leaves).
-
-    Each stack entry is a node and an iterator over its parents; a node is
-    emitted once that iterator is exhausted, i.e. after all of its parents.
-    Each edge is looked at once: a parent already seen costs one set lookup.
-    A node whose parents have all been seen is emitted at once, without a
-    stack entry: none of them can still be on the stack (that would be a
-    cycle), so all of them are emitted already.  (On a network, that is
-    every neuron of a sample after the first: ``seen.issuperset`` checks its
-    weights and inputs in C.)  So is a one-parent node such as a = σ(z) whose
-    parent is new but has all of its own parents seen: z, then a.  The order
-    is the plain depth-first one either way.
-    """
-    leaves: list[Value] = []
-    seen = {root}
-    if not root._prev:
-        return [], leaves, seen
-    order: list[Value] = []
-    mark, emit, leaf, all_seen = seen.add, order.append, leaves.append, seen.issuperset
-    stack = [(root, iter(root._prev))]
-    push, pop = stack.append, stack.pop
-    while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent in seen:
-                continue
-            mark(parent)
-            grandparents = parent._prev
-            if not grandparents:
-                leaf(parent)
-            elif grandparents[0] in seen and all_seen(grandparents):
-                emit(parent)
-            elif len(grandparents) == 1 and all_seen(grandparents[0]._prev):
-                only = grandparents[0]   # new, and every parent of it seen
-                mark(only)
-                if only._prev:
-                    emit(only)
-                else:
-                    leaf(only)
-                emit(parent)
-            else:
-                push((parent, iter(grandparents)))
-                break
-        else:
-            pop()
-            emit(node)
-    return order, leaves, seen
-
-
-def topological_order(root: Value) -> list[Value]:
-    """The derived (non-leaf) nodes that ``root`` depends on, parents first.
-
-    Iterative depth-first search; each node appears once, after every derived
-    node it was computed from.  Leaves are left out: backward has nothing to
-    do at a leaf.
-    """
-    return order_and_leaves(root)[0]
-
-
-def all_nodes(root: Value) -> list[Value]:
-    """Every node ``root`` depends on (leaves included), each once, parents first."""
-    order = topological_order(root)
-    if not order:
-        return [root]
-    seen = set(order)
-    leaves = []
-    for node in order:
-        for p in node._prev:
-            if p not in seen:
-                seen.add(p)
-                leaves.append(p)
-    return leaves + order
+__all__ = ["backward", "backward_pass", "observed_pass", "Visit", "backward_steps",
+           "gradients", "register_hook", "HookHandle", "present_visits_with",
+           "no_cycle_collection", "topological_order", "order_and_leaves", "all_nodes"]
 
 
 # ---------------------------------------------------------------------------
-# backward()
+# backward(): the default pass
 # ---------------------------------------------------------------------------
 
 def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets = None) -> None:
@@ -159,50 +79,84 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
     targets = _resolve_targets(root, breakpoint_at)
     with no_cycle_collection():
         try:
-            order, leaves, seen = _graph(root)
+            order, leaves, seen = walk(root)
         except BaseException as err:   # Ctrl-C while ordering: nothing has changed yet
             _stopped_at(err, None, restored=False)
             raise
         if targets or anomaly or (_hooked and _any_hooked(seen)):
-            for _ in _walk(root, grad, targets, anomaly, order, leaves):
+            present = _presenter(root) if targets else None
+            for _ in observed_pass(root, grad, order, leaves, targets, anomaly, present):
                 pass
-        elif not order:
-            root.grad += grad
         else:
-            _backward_fast(root, grad, order, leaves)
+            backward_pass(root, grad, order, leaves)
 
 
-def _backward_fast(root, grad, order, leaves):
-    """backward() without hooks, breakpoints or anomaly checks: all or nothing."""
-    # Each leaf sums this pass's contributions from -0.0 and adds the sum to
-    # what it held once at the end, so two passes give exactly twice one.
-    saved = [(leaf, leaf.grad) for leaf in leaves]
+def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Value]) -> None:
+    """Backpropagation: the chain rule from the root back to the leaves.
+
+    ``order`` lists the derived nodes below ``root``, each after its parents,
+    and ``leaves`` the inputs and weights they were computed from.  Read
+    backwards, ``order`` meets every node after all the nodes computed from
+    it, so by then its gradient δ = ∂root/∂node is complete (BP2: the error
+    of a layer comes from the layer after it).  The node's op then sends
+    ∂node/∂parent · δ to each parent (BP3, BP4: a neuron's bias and weights).
+
+    Leaves accumulate across passes; derived nodes start from zero.  All or
+    nothing: whatever stops the pass, Ctrl-C included, puts every leaf's
+    grad back as it was.
+    """
+    if not order:                      # the root is a leaf: d(root)/d(root) = 1
+        root.grad += grad
+        return
+    saved = [leaf.grad for leaf in leaves]
     node = None
     try:
-        for leaf, _ in saved:
-            leaf.grad = -0.0
+        for n in leaves:               # this pass's sums start at -0.0, the identity of +
+            n.grad = -0.0
         for n in order:
             n.grad = -0.0
         root.grad = grad
         for node in reversed(order):
-            op = node._op
-            if op.accumulate is not None:   # the same sums, added in place (dot)
-                op.accumulate(node, node.grad)
-                continue
-            parents = node._prev
-            if len(parents) == 1:           # σ, relu, tanh, ...: no zip needed
-                parents[0].grad += op.backward(node, node.grad)[0]
-                continue
-            for parent, contribution in zip(parents, op.backward(node, node.grad)):
-                parent.grad += contribution
+            op, upstream = node._op, node.grad       # δ of this node, complete
+            if op.accumulate is not None:            # dot: the same sums, in place
+                op.accumulate(node, upstream)
+            elif len(node._prev) == 1:               # σ, tanh, relu, ...
+                node._prev[0].grad += op.backward(node, upstream)[0]
+            else:
+                for parent, share in zip(node._prev, op.backward(node, upstream)):
+                    parent.grad += share
         node = None
-        for leaf, before in saved:
+        for leaf, before in zip(leaves, saved):   # what they held, plus this pass's sums
             leaf.grad = before + leaf.grad
     except BaseException as err:
-        for leaf, before in saved:
+        for leaf, before in zip(leaves, saved):
             leaf.grad = before
         _stopped_at(err, node)
         raise
+
+
+def gradients(root: Value, grad: float = 1.0) -> dict[Value, float]:
+    """``{node: ∂root/∂node}`` for every node below root: :func:`backward_pass`'s
+    loop with the sums kept in a dict instead of on the nodes.
+
+    Touches no ``.grad`` and calls no hook: explain, check and grad() read
+    gradients through this.  The numbers are backward()'s, bit for bit (the
+    same order, the same rules, the same -0.0 starts).
+    """
+    grads = {root: grad}
+    get = grads.get
+    for node in reversed(topological_order(root)):
+        upstream = get(node, -0.0)
+        for parent, share in zip(node._prev, node._op.backward(node, upstream)):
+            grads[parent] = get(parent, -0.0) + share
+    return grads
+
+
+def _seed(root: Value, grad: SupportsFloat) -> float:
+    """The seed gradient as a float; TypeError naming what was wrong."""
+    if not hasattr(root, "_prev"):
+        raise TypeError(f"backward: expected a Value, got {type(root).__name__}")
+    return as_float(grad, "backward: grad")
 
 
 def _stopped_at(err, node, restored=True):
@@ -241,6 +195,109 @@ class no_cycle_collection:
         return False
 
 
+# ---------------------------------------------------------------------------
+# The observed pass: steps, hooks, breakpoints, anomaly mode
+# ---------------------------------------------------------------------------
+
+class Visit:
+    """One node of an observed pass, as numbers (the display side writes it out).
+
+    node       the node whose rule was applied
+    upstream   d(root)/d(node), complete at this moment
+    edges      per parent, in ``node.parents`` order, a tuple
+               ``(parent, index, local, contribution, grad_after, nth)``:
+               ∂node/∂parent, local · upstream, parent.grad after adding it,
+               and 1 for the parent's first contribution of the pass, 2, ...
+    index      0 for the first node visited, ``total - 1`` for the last
+    """
+
+    __slots__ = ("node", "upstream", "edges", "index", "total")
+
+    def __init__(self, node: Value, upstream: float, edges: list[tuple[Any, ...]],
+                 index: int, total: int) -> None:
+        self.node, self.upstream, self.edges = node, upstream, edges
+        self.index, self.total = index, total
+
+    def __repr__(self) -> str:
+        return (f"Visit({self.index + 1}/{self.total}, node={describe(self.node)}, "
+                f"upstream={self.upstream!r})")
+
+
+def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Value],
+                  targets: Any = (), anomaly: bool = False,
+                  present: Callable[[Visit], Any] | None = None) -> Generator[Any, None, None]:
+    """:func:`backward_pass`, watched: yields one :class:`Visit` per derived node
+    (``present(visit)`` when given), with the same arithmetic in the same order.
+
+    Runs each node's hooks when its gradient is complete, calls
+    :func:`stop_at` at a node of ``targets``, and with ``anomaly`` raises at
+    the first non-finite contribution.  On any exception (a hook that raises,
+    an anomaly, the generator closed early) every leaf's grad is restored.
+    """
+    show = present if present is not None else _raw
+    total = len(order)
+    if not order:
+        root.grad += _run_hooks(root, grad) if _has_hooks(root) else grad
+        if root in targets:
+            stop_at(None)
+        return
+    saved = [(leaf, leaf.grad) for leaf in leaves]
+    node = None
+    try:
+        for leaf, _ in saved:
+            leaf.grad = -0.0
+        # how many edges still have to deliver into each watched leaf
+        remaining = {leaf: 0 for leaf, _ in saved if _has_hooks(leaf) or leaf in targets}
+        for n in order:
+            n.grad = -0.0
+            for p in n._prev:
+                if p in remaining:
+                    remaining[p] += 1
+        received: dict[Value, int] = {}
+        root.grad = grad
+        for index in range(total - 1, -1, -1):
+            node = order[index]
+            upstream = node.grad
+            if _has_hooks(node):
+                upstream = node.grad = _run_hooks(node, upstream)
+            rule = node._op.backward
+            contributions = rule(node, upstream)
+            locals_ = rule(node, 1.0)
+            edges = []
+            finished = []
+            for i, (parent, contribution) in enumerate(zip(node._prev, contributions)):
+                if anomaly and not isfinite(contribution):
+                    _report_anomaly(node, parent, contribution, upstream)
+                parent.grad += contribution
+                nth = received[parent] = received.get(parent, 0) + 1
+                edges.append((parent, i, locals_[i], contribution, parent.grad, nth))
+                if parent in remaining:
+                    remaining[parent] -= 1
+                    if remaining[parent] == 0:
+                        finished.append(parent)
+            step = show(Visit(node, upstream, edges, total - 1 - index, total))
+            if node in targets:
+                stop_at(step)
+            yield step
+            for leaf in finished:
+                if _has_hooks(leaf):
+                    leaf.grad = _run_hooks(leaf, leaf.grad)
+                if leaf in targets:
+                    stop_at(step)
+        node = None
+        for leaf, before in saved:
+            leaf.grad = before + leaf.grad
+    except GeneratorExit:
+        for leaf, before in saved:
+            leaf.grad = before
+        raise
+    except BaseException as err:
+        for leaf, before in saved:
+            leaf.grad = before
+        _stopped_at(err, node)
+        raise
+
+
 def backward_steps(root: Value, grad: SupportsFloat = 1.0) -> Generator[Step, None, None]:
     """backward() one node at a time: yields a :class:`autograd.steps.Step` per derived node.
 
@@ -253,34 +310,32 @@ def backward_steps(root: Value, grad: SupportsFloat = 1.0) -> Generator[Step, No
         raise RuntimeError(f"backward_steps: {describe(root)} was computed under no_grad(); "
                            f"there is no graph to step through")
     order, leaves = order_and_leaves(root)
-    yield from _walk(root, grad, {}, recording.anomaly_enabled(), order, leaves)
+    yield from observed_pass(root, grad, order, leaves, {}, recording.anomaly_enabled(),
+                             _presenter(root))
 
 
-def _seed(root: Value, grad: SupportsFloat) -> float:
-    """The seed gradient as a float; TypeError naming what was wrong."""
-    if not hasattr(root, "_prev"):
-        raise TypeError(f"backward: expected a Value, got {type(root).__name__}")
-    return as_float(grad, "backward: grad")
+def _raw(visit: Visit) -> Visit:
+    return visit
 
 
-def gradients(root: Value, grad: float = 1.0) -> dict[Value, float]:
-    """``{node: ∂root/∂node}`` for every node below root, by the ops' rules.
-
-    Touches no ``.grad`` and calls no hook: explain, check and grad() read
-    gradients through this.  The numbers are backward()'s, bit for bit.
-    """
-    grads = {root: grad}
-    get = grads.get
-    for node in reversed(topological_order(root)):
-        g = get(node, -0.0)
-        for parent, contribution in zip(node._prev, node._op.backward(node, g)):
-            grads[parent] = get(parent, -0.0) + contribution
-    return grads
+#: ``presenter(root)`` -> a function from a Visit of root's pass to what is shown
+_present_with: list[Callable[[Value], Callable[[Visit], Any]]] = []
 
 
-# ---------------------------------------------------------------------------
-# The step-by-step pass (also used for hooks, breakpoints and anomaly mode)
-# ---------------------------------------------------------------------------
+def present_visits_with(presenter: Callable[[Value], Callable[[Visit], Any]]) -> None:
+    """Decide how backward_steps() and a breakpoint show a node: ``presenter(root)``
+    returns a function from each :class:`Visit` of root's pass to what is yielded
+    (the ``autograd`` package passes :func:`autograd.steps.presenter`, so that
+    the engine imports no display code).  Without one, the Visits themselves."""
+    if not callable(presenter):
+        raise TypeError(f"present_visits_with: expected a callable, got "
+                        f"{type(presenter).__name__} {presenter!r}")
+    _present_with[:] = [presenter]
+
+
+def _presenter(root):
+    return _present_with[0](root) if _present_with else _raw
+
 
 def _resolve_targets(root, targets):
     """Breakpoint targets as a set of nodes (names looked up in root's graph)."""
@@ -316,76 +371,6 @@ def _report_anomaly(node, parent, contribution, upstream):
     raise FloatingPointError(
         f"detect_anomaly: backward through {node._op.name} node {describe(node)} gave "
         f"{contribution!r} to parent {describe(parent)} (upstream gradient {upstream!r})")
-
-
-def _walk(root, grad, targets, anomaly, order, leaves):
-    """The general backward pass: yields Steps; runs hooks and breakpoints.
-
-    On any exception (a hook that raises, an anomaly, the generator closed
-    early) every leaf's grad is restored to what it was before the pass.
-    """
-    total = len(order)
-    if not order:
-        root.grad += _run_hooks(root, grad) if _has_hooks(root) else grad
-        if root in targets:
-            stop_at(None)
-        return
-    saved = [(leaf, leaf.grad) for leaf in leaves]
-    labels = Labels(root)  # t1, t2, ... for the unnamed nodes, worked out on first use
-    node = None
-    try:
-        for leaf, _ in saved:
-            leaf.grad = -0.0
-        # how many edges still have to deliver into each watched leaf
-        remaining = {leaf: 0 for leaf, _ in saved if _has_hooks(leaf) or leaf in targets}
-        for n in order:
-            n.grad = -0.0
-            for p in n._prev:
-                if p in remaining:
-                    remaining[p] += 1
-        received = {}
-        root.grad = grad
-        for index in range(total - 1, -1, -1):
-            node = order[index]
-            upstream = node.grad
-            if _has_hooks(node):
-                upstream = node.grad = _run_hooks(node, upstream)
-            rule = node._op.backward
-            contributions = rule(node, upstream)
-            locals_ = rule(node, 1.0)
-            edges = []
-            finished = []
-            for i, (parent, contribution) in enumerate(zip(node._prev, contributions)):
-                if anomaly and not isfinite(contribution):
-                    _report_anomaly(node, parent, contribution, upstream)
-                parent.grad += contribution
-                nth = received[parent] = received.get(parent, 0) + 1
-                edges.append(Contribution(parent, i, locals_[i], contribution, parent.grad, nth))
-                if parent in remaining:
-                    remaining[parent] -= 1
-                    if remaining[parent] == 0:
-                        finished.append(parent)
-            step = Step(node, upstream, edges, total - 1 - index, total, labels)
-            if node in targets:
-                stop_at(step)
-            yield step
-            for leaf in finished:
-                if _has_hooks(leaf):
-                    leaf.grad = _run_hooks(leaf, leaf.grad)
-                if leaf in targets:
-                    stop_at(step)
-        node = None
-        for leaf, before in saved:
-            leaf.grad = before + leaf.grad
-    except GeneratorExit:
-        for leaf, before in saved:
-            leaf.grad = before
-        raise
-    except BaseException as err:
-        for leaf, before in saved:
-            leaf.grad = before
-        _stopped_at(err, node)
-        raise
 
 
 # ---------------------------------------------------------------------------
@@ -460,8 +445,7 @@ def _run_hooks(node, grad):
             try:
                 grad = as_float(result, "hook")
             except (TypeError, OverflowError):
-                from .notation import label
                 raise TypeError(
-                    f"hook {getattr(fn, '__name__', fn)!r} on {label(node)} returned "
+                    f"hook {getattr(fn, '__name__', fn)!r} on {describe(node)} returned "
                     f"{type(result).__name__} {result!r}; a hook returns None or a number") from None
     return grad

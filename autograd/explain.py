@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from . import engine, names, ops
+from . import engine, graph, names, ops
 from .names import latex as latex_name
 from .notation import (
     Labels, LatexNotation, Namer, TextNotation, local_rules, number, times as _times,
@@ -405,7 +405,7 @@ class Explanation:
 def find_node(root, wrt, where="explain"):
     """``wrt`` as a node of root's graph: a Value, or the name of exactly one node."""
     if isinstance(wrt, str):
-        return names.find_node(engine.all_nodes(root), wrt, where)
+        return names.find_node(graph.all_nodes(root), wrt, where)
     if not hasattr(wrt, "_prev"):
         raise TypeError(f"{where}: wrt must be a Value or a node's name, got "
                         f"{type(wrt).__name__} {wrt!r}")
@@ -429,7 +429,7 @@ def engine_gradients(root):
 def count_paths(root, wrt, order=None):
     """{node: number of paths from wrt up to node} for every node that wrt reaches."""
     count = {wrt: 1}
-    for node in order if order is not None else engine.topological_order(root):
+    for node in order if order is not None else graph.topological_order(root):
         if node is wrt:
             continue
         c = 0
@@ -502,7 +502,7 @@ def explain(root: Value, wrt: Value | str | Any, *, limit: int = DEFAULT_LIMIT,
     if wrt is root:
         return Explanation(root, wrt, 1.0, grads.get(root, 1.0), 1, limit, paths=[Path((), text_namer)],
                            namer=text_namer)
-    order = engine.topological_order(root)
+    order = graph.topological_order(root)
     count = count_paths(root, wrt, order)
     n_paths = count.get(root, 0)
     if n_paths == 0:

@@ -41,7 +41,7 @@ position (counted from 1) and the names that exist.
 import math
 import re
 
-from . import engine, names, ops
+from . import graph, names, ops
 from . import expr as E
 from .notation import TextNotation
 from .ops import ATOM, MUL_P, SUM_P
@@ -960,7 +960,7 @@ def read_formula(text, root, where="check", wrt=None):
     if len(text) > LONGEST_TEXT:
         raise FormulaError(f"{where}: the formula has {len(text):,} characters; at most "
                            f"{LONGEST_TEXT:,} are read (LONGEST_TEXT)")
-    reader = _Reader(text, engine.all_nodes(root), where)
+    reader = _Reader(text, graph.all_nodes(root), where)
     if not text.strip():
         reader.fail(1, text, "the formula is empty")
     start = reader.left_side(root, wrt)

@@ -37,7 +37,7 @@ import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, SupportsFloat, overload
 
-from . import engine, recording
+from . import engine, graph, recording
 from .jit_emit import HELPERS, Graph, Program, generate
 from .ops import CONSTANT, describe
 from .value import Value, as_float
@@ -165,7 +165,7 @@ def _traced_nodes(root, detached):
     """Every node of the trace, parents first, following the recorded parents of
     nodes made under no_grad()."""
     if not detached:
-        return engine.all_nodes(root)
+        return graph.all_nodes(root)
     order, seen = [], set()
     stack = [(root, False)]
     while stack:

@@ -19,6 +19,7 @@ chain-rule products of :mod:`autograd.explain`.
 from . import expr as E
 from . import names as _names
 from . import ops
+from .graph import all_nodes
 from .ops import ATOM, MUL_P, NEG_P, POW_P, SUM_P
 
 __all__ = ["TextNotation", "LatexNotation", "StepNotation", "Namer", "render", "label", "number",
@@ -63,7 +64,7 @@ def short_names(nodes):
     """``{node: short name}`` for the unnamed nodes of ``nodes`` that are not constants.
 
     Derived nodes are ``t1, t2, ...`` and leaves ``leaf1, leaf2, ...``,
-    numbered in the order given (parents first, :func:`autograd.engine.all_nodes`),
+    numbered in the order given (parents first, :func:`autograd.graph.all_nodes`),
     skipping names that named nodes already use.  The one rule for these
     names: explanations, verdicts, the jit's locals, the step-through page,
     the terminal stepper and the drawings all take them from here.
@@ -104,7 +105,6 @@ class Labels:
         self._taken, self._counters = set(), {"t": 0, "leaf": 0}
 
     def _graph(self, root):
-        from .engine import all_nodes
         return all_nodes(root)
 
     @property

@@ -1,17 +1,28 @@
 """How results show in a Jupyter notebook: the HTML behind ``_repr_html_``.
 
-``Value``, ``Step``, ``Explanation`` and ``Verdict`` hand themselves to the
-functions here, so a result left as the last line of a cell reads like its
-printed form, with names typeset (w²₁₁, x₁⁽²⁾) and numbers that never read
-``-0``.  Nothing here imports IPython: Jupyter calls the ``_repr_*_`` methods.
+``Step``, ``Explanation`` and ``Verdict`` hand themselves to the functions
+here through their ``_repr_html_`` methods, so a result left as the last line
+of a cell reads like its printed form, with names typeset (w²₁₁, x₁⁽²⁾) and
+numbers that never read ``-0``.
+
+``Value`` is the exception: it lives in the core, which imports nothing of
+display, so it has no ``_repr_html_``.  Instead :func:`show_values_in_ipython`
+registers :func:`value_html` with IPython's HTML formatter for the type
+``autograd.value.Value`` (``for_type_by_name``: IPython's own registry, no
+attribute of Value is touched).  ``import autograd`` calls it when it runs
+inside IPython (a Jupyter kernel has imported IPython before any cell runs);
+``%load_ext autograd.notebook`` does the same by hand.  Nothing here imports
+IPython.
 """
 
 import html
+import sys
 
 from . import names
 from .notation import number
 
-__all__ = ["value_html", "step_html", "explanation_html", "verdict_html", "text_block"]
+__all__ = ["value_html", "step_html", "explanation_html", "verdict_html", "text_block",
+           "show_values_in_ipython", "load_ipython_extension"]
 
 _BOX = ("font-family: Menlo, Consolas, monospace; font-size: 0.9em; white-space: pre-wrap; "
         "background: #f7f7f7; border-left: 4px solid {colour}; padding: 0.5em 0.8em; margin: 0")
@@ -49,3 +60,21 @@ def verdict_html(verdict):
     colour = _GREEN if verdict.agreed else _RED
     return (f'<div><b style="color: {colour}">{html.escape(verdict.headline())}</b>'
             f"{text_block(str(verdict), colour)}</div>")
+
+
+def show_values_in_ipython(ipython=None):
+    """Show Values as :func:`value_html` in the running IPython (``ipython``, or the one
+    ``IPython.get_ipython()`` returns); True when registered, False outside IPython."""
+    if ipython is None:
+        IPython = sys.modules.get("IPython")   # only when IPython is already running
+        ipython = IPython.get_ipython() if IPython is not None else None
+    if ipython is None:
+        return False
+    formatter = ipython.display_formatter.formatters["text/html"]
+    formatter.for_type_by_name("autograd.value", "Value", value_html)
+    return True
+
+
+def load_ipython_extension(ipython):
+    """``%load_ext autograd.notebook``: :func:`show_values_in_ipython` for this shell."""
+    show_values_in_ipython(ipython)

@@ -22,7 +22,7 @@ import html
 import json
 import pathlib
 
-from . import engine
+from . import engine, graph
 from .draw import draw, picture_number
 from .notation import Labels, formula, number
 
@@ -85,7 +85,7 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
     :class:`autograd.draw.DotNotFound` without Graphviz, like ``draw``.
     """
     draw(root, digits=digits, max_nodes=max_nodes, **draw_kwargs)  # fail early, before backward
-    nodes = engine.all_nodes(root)
+    nodes = graph.all_nodes(root)
     ids = _ids(nodes)
     labels = Labels(root, nodes)
     # replay one pass from zero, draw it, then give the leaves back their grads

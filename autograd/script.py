@@ -7,14 +7,14 @@ runs the script inside a capturing recording context
 script and hands back the root node, the seed gradient and the script's
 globals.  Every unnamed node a module-level variable holds is then named after
 it (``w1 = Value(0.5)`` is the node w1 in every answer:
-:func:`autograd.names.name_variables`).  Nothing is patched.
+:func:`autograd.variables.name_variables`).  Nothing is patched.
 """
 
 import os
 import runpy
 import sys
 
-from . import engine, names, recording
+from . import graph, names, recording, variables
 from .value import Value
 
 __all__ = ["Captured", "ScriptError", "run_until_backward"]
@@ -33,8 +33,8 @@ class Captured:
         self.namespace = namespace  # the script's globals at that moment
         self.path = path
         #: the unnamed nodes named after the module-level variables holding them
-        #: (:func:`autograd.names.name_variables`)
-        self.named = names.NamedVariables()
+        #: (:func:`autograd.variables.name_variables`)
+        self.named = variables.NamedVariables()
 
     def find(self, name):
         """The node called ``name``: a node name in the graph, else a script variable.
@@ -42,7 +42,7 @@ class Captured:
         A name two nodes share is refused (:class:`autograd.names.NodeNameError`
         is a ScriptError here), as is a name nothing has.
         """
-        nodes = engine.all_nodes(self.root)
+        nodes = graph.all_nodes(self.root)
         named = names.nodes_by_name(nodes)
         if name in named:
             try:
@@ -93,7 +93,7 @@ def run_until_backward(path, argv=()):
     except _Caught as caught:
         namespace = dict(caught.frame_globals)
         captured = Captured(caught.root, caught.grad, namespace, path)
-        captured.named = names.name_variables(namespace, root=caught.root)
+        captured.named = variables.name_variables(namespace, root=caught.root)
         return captured
     except SystemExit as exit_:
         raise ScriptError(f"{path} exited (code {exit_.code}) before calling .backward()") from None

@@ -30,7 +30,8 @@ import sys
 import textwrap
 
 from . import names, ops
-from .engine import all_nodes, backward_steps, topological_order
+from .engine import backward_steps
+from .graph import all_nodes, topological_order
 from .notation import Labels, formula, number
 from .steps import ordinal
 

@@ -1,8 +1,11 @@
 """One step of a backward pass, and the chain rule it applies written out.
 
-:func:`autograd.engine.backward_steps` yields one :class:`Step` per derived
-node: the node's complete upstream gradient and one :class:`Contribution`
-per parent (``parent.grad += local * upstream``).  ``str(step)`` writes the
+The engine's observed pass (:func:`autograd.engine.observed_pass`) yields raw
+:class:`autograd.engine.Visit` records, numbers only; :func:`presenter` turns
+each into a :class:`Step`: the node's complete upstream gradient and one
+:class:`Contribution` per parent (``parent.grad += local * upstream``), with
+the pass's labels.  ``backward_steps()`` yields these Steps (the ``autograd``
+package hands :func:`presenter` to the engine).  ``str(step)`` writes the
 step the way a person would on paper::
 
     step 6/7: h = σ(net1) = 0.5987, h.grad = -0.01491 (complete)
@@ -10,9 +13,9 @@ step the way a person would on paper::
 """
 
 from . import ops
-from .notation import formula, label, number, rule_text
+from .notation import Labels, formula, label, number, rule_text
 
-__all__ = ["Step", "Contribution", "ordinal", "STEP_DIGITS"]
+__all__ = ["Step", "Contribution", "presenter", "ordinal", "STEP_DIGITS"]
 
 #: significant digits of the numbers in a Step's text (the Step keeps full floats)
 STEP_DIGITS = 4
@@ -71,6 +74,12 @@ class Step:
         self.total = total
         self.labels = labels if labels is not None else label
 
+    @classmethod
+    def from_visit(cls, visit, labels=None):
+        """The Step of one :class:`autograd.engine.Visit` (its edges become Contributions)."""
+        return cls(visit.node, visit.upstream, [Contribution(*edge) for edge in visit.edges],
+                   visit.index, visit.total, labels)
+
     def lines(self, labels=None):
         """The chain rule written out, one line per parent that is not a constant:
 
@@ -120,3 +129,14 @@ class Step:
     def __repr__(self):
         return (f"Step({self.index + 1}/{self.total}, node={self.labels(self.node)!r}, "
                 f"op={self.op.name!r}, upstream={self.upstream!r})")
+
+
+def presenter(root):
+    """How the Visits of ``root``'s observed pass are shown: a function from a Visit
+    to its :class:`Step`, the Steps of one pass sharing one :class:`Labels`
+    (t1, t2, ... for the unnamed nodes, worked out on first use)."""
+    labels = Labels(root)
+
+    def present(visit):
+        return Step.from_visit(visit, labels)
+    return present

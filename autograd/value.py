@@ -261,11 +261,6 @@ class Value:
             parts.append(f"kind={self._op.name!r}")
         return f"Value({', '.join(parts)})"
 
-    def _repr_html_(self) -> str:
-        """Jupyter: the node's name (typeset), data and grad."""
-        from .notebook import value_html
-        return value_html(self)
-
     def __float__(self) -> float:
         if recording.active:
             _refuse_while_tracing(self, "float()")

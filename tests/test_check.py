@@ -1,5 +1,5 @@
 """check(): a hand-derived gradient against the engine and finite differences, the
-diagnosis of what it left out (seeds 000 and 003), and gradcheck()."""
+diagnosis of what it left out (worked examples 000 and 003), and gradcheck()."""
 
 import functools
 import math
@@ -147,7 +147,7 @@ def test_nothing_small_explains_it():
 
 def test_expected_must_be_a_number():
     L, _ = seed000()
-    # issue 16: text is a number or a formula as typed, so "0.1" is a value with 1 digit
+    # text is a number or a formula as typed, so "0.1" is a value with 1 digit
     assert check(L, "w1", "0.1").digits == 1
     with pytest.raises(TypeError, match="expected must be a number.* got list"):
         check(L, "w1", [0.1])

@@ -1,6 +1,6 @@
-"""check() trusts the digits a person typed (issue 16).
+"""check() trusts the digits a person typed.
 
-Every worked example with its printed digits: seeds 000-004 (their hand
+Every worked example with its printed digits: worked examples 000-004 (their hand
 formulas, the oracle, printed to n digits as a learner copies them), seed
 003's published Desmos value, Mazur's published 2-2-2 numbers, a tanh neuron
 printed to 3 digits and a cross-entropy gradient printed to 4.  Then the
@@ -253,7 +253,7 @@ def test_seed003_desmos_as_printed_and_to_6_digits():
 
 
 def test_seed003_the_same_digits_as_a_float_are_full_precision_and_not_blamed_on_a_rule():
-    """The issue's contradiction: 0.00142919 is 1.3e-6 from the engine, so a float does not
+    """The reported contradiction: 0.00142919 is 1.3e-6 from the engine, so a float does not
     agree at full precision, but the finite difference backs the engine and nothing
     blames a rule; the verdict says which digits= would agree."""
     O, n = seed003()
@@ -268,7 +268,7 @@ def test_seed003_the_same_digits_as_a_float_are_full_precision_and_not_blamed_on
 
 def test_the_issue_2_3_1_printout_cut_short_begins_with_the_engine_digits():
     """∂L/∂b2_3 of seed 001's batch is -0.0089158275775…; printed to 6 digits with the
-    rest cut off, as -0.00497938 for -0.00497938631697 in the issue."""
+    rest cut off, as -0.00497938 for -0.00497938631697 in the report."""
     L, b2_3, oracle = seed001_db2_3()
     assert cut(oracle, 6) == "-0.00891582" != printout(oracle, 6)
     verdict = check(L, b2_3, "-0.00891582")
@@ -301,7 +301,7 @@ def _nodes(root):
 
 
 def test_mazur_dE_dw5_to_4_digits_is_not_diagnosed_as_one_term():
-    """The issue's report: 0.08217 was 'A sum over samples is missing ... term 1 of 2
+    """The reported case: 0.08217 was 'A sum over samples is missing ... term 1 of 2
     alone', yet E_o2 does not depend on w5 and the terms are one sample's outputs."""
     verdict = check(mazur(), "w5", "0.08217")
     assert verdict and verdict.diagnosis is None

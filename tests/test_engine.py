@@ -257,3 +257,23 @@ def test_backward_restores_the_garbage_collector_state():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_commit_comparison_times_the_chain_against_head():
+    """benchmarks/versus_commit.py HEAD --chain: both checkouts build and differentiate the
+    chain (each child checks ∂y/∂x = f^n) and the script prints both rows and the ratio
+    (no timing asserted)."""
+    import os
+    import re
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if subprocess.run(["git", "-C", root, "rev-parse", "HEAD"], capture_output=True).returncode:
+        pytest.skip("not a git checkout")
+    script = os.path.join(root, "benchmarks", "versus_commit.py")
+    run = subprocess.run([sys.executable, script, "HEAD", "--chain", "20000", "--rounds", "1"],
+                         capture_output=True, text=True, timeout=300, cwd=root)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"n=\s+20,000\s+HEAD: build [\d.e-]+ s, backward [\d.e-]+ s, total [\d.e-]+ s "
+                     r"\(\d+ ns per node\)\n.*this checkout: build .*\n.*[\d.]+x less time",
+                     run.stdout), run.stdout

@@ -1,4 +1,4 @@
-"""explain(): ∂root/∂wrt as a sum over chain-rule paths (seeds 000 and 003, random
+"""explain(): ∂root/∂wrt as a sum over chain-rule paths (worked examples 000 and 003, random
 graphs, the grouped fallback for many paths, the command line)."""
 
 import math

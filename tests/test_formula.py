@@ -1,6 +1,6 @@
-"""Formulas typed as text (issue 16): read over a graph's node names, evaluated
+"""Formulas typed as text: read over a graph's node names, evaluated
 with the ops' own functions, shown back with each name's value, diagnosed as a
-number.  Oracles: the seeds' hand formulas and published values, and plain
+number.  Oracles: the worked examples' hand formulas and published values, and plain
 Python arithmetic for the grammar."""
 
 import math
@@ -90,7 +90,7 @@ def test_seed003_answer_formula_agrees_with_desmos():
 
 
 # ---------------------------------------------------------------------------
-# Seed 000: the issue's formula over names with primes
+# Worked example 000: the reported formula over names with primes
 # ---------------------------------------------------------------------------
 
 def test_seed000_formula_over_names_with_primes():

@@ -28,12 +28,12 @@ def test_a_hook_elsewhere_costs_this_pass_nothing(monkeypatch):
     other = Value(1.0) * 2.0
     other.register_hook(lambda g: None)
     walked = []
-    real_walk = engine._walk
+    real_walk = engine.observed_pass
 
     def spy(*args):
         walked.append(args[0])
         return real_walk(*args)
-    monkeypatch.setattr(engine, "_walk", spy)
+    monkeypatch.setattr(engine, "observed_pass", spy)
     x = Value(3.0)
     (x * x + x).backward()
     assert walked == [] and x.grad == 7.0

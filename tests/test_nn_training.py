@@ -1,4 +1,4 @@
-"""nn.train as issue 18 has it: losses by name or function, reduction, shuffling,
+"""nn.train: losses by name or function, reduction, shuffling,
 the jit by default, optimisers, the progress bar, predict and plot_history.
 
 Oracles: the training loop written out by hand with the eager engine (the

@@ -62,13 +62,13 @@ def test_pdb_session_shows_named_rule_frames_and_hand_values():
     where = answer(3)
     frames = re.findall(r"\(\d+\)([\w<>]+)\(\)", where)
     # the call chain from the script to the rule, innermost last
-    assert frames[-5:] == ["<module>", "backward", "backward", "_backward_fast", "sigmoid_backward"], where
+    assert frames[-5:] == ["<module>", "backward", "backward", "backward_pass", "sigmoid_backward"], where
     assert "L.backward()" in where and "engine.py" in where
     assert answer(4) == '"y\'"'
     assert float(answer(5)) == pytest.approx(-v["e"], rel=1e-13)          # ∂L/∂y'
     assert float(answer(8)) == pytest.approx(v["yo"], rel=1e-13)          # a = y'
     assert float(answer(9)) == pytest.approx(v["yo"] * (1 - v["yo"]), rel=1e-13)  # σ'(net2)
-    assert re.search(r"engine\.py\(\d+\)_backward_fast\(\)", answer(10))
+    assert re.search(r"engine\.py\(\d+\)backward_pass\(\)", answer(10))
     assert answer(11) == '"y\'"'
     assert answer(13) == "'h'"
     assert float(answer(14)) == pytest.approx(v["dh"], rel=1e-13)         # ∂L/∂h = w2·d2

@@ -1,4 +1,4 @@
-"""autograd.precision: the digits a person typed decide what agrees (issue 16).
+"""autograd.precision: the digits a person typed decide what agrees.
 
 The oracle is the decimal arithmetic of the typed digits themselves: a number
 typed with n significant digits agrees with x when x rounded, or cut, to those
@@ -34,7 +34,7 @@ def test_not_number_texts(text):
     assert not is_number_text(text)
 
 
-# the issue's printed values against the engine values they were printed from
+# the reported printed values against the engine values they were printed from
 @pytest.mark.parametrize("typed, engine, how", [
     ("0.00142919", 0.0014291881022047, "rounds to"),        # seed 003, Desmos to 6 digits
     ("0.0014291881022", 0.0014291881022047, "rounds to"),   # Desmos as printed (11 digits)

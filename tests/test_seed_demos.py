@@ -16,7 +16,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEMOS = sorted(p.stem for p in (ROOT / "demos").glob("[0-9][0-9]_*.py"))
 
 
-# the question each demo reproduces (the project's seed files, ../shared/seeds/NNN_*.txt)
+# the question each demo reproduces (the project's worked-example questions)
 DEMO_OF_SEED = {"000": "01_one_one_one_network", "001": "02_matrix_batch_backprop",
                 "002": "03_nielsen_bp1_bp4", "003": "04_missing_factors_desmos",
                 "004": "05_minibatch_blog"}

@@ -1,8 +1,8 @@
-"""The five worked examples in ../shared/seeds, reproduced against the engine.
+"""The five worked examples, reproduced against the engine.
 
-Each test asserts the seed's own hand formulas (evaluated here in plain
-Python, with small matrix helpers for the batch seeds 001 and 004) and the
-seed's own numbers against the gradients the engine computes.
+Each test asserts the example's own hand formulas (evaluated here in plain
+Python, with small matrix helpers for the batch examples 001 and 004) and the
+example's own numbers against the gradients the engine computes.
 """
 
 import math

@@ -1,4 +1,4 @@
-"""backward_steps(), breakpoint_at and register_hook on seeds 000 and 003, by hand.
+"""backward_steps(), breakpoint_at and register_hook on worked examples 000 and 003, by hand.
 
 Seed 000: the 1-1-1 sigmoid network with one bias b shared by both neurons,
     net1 = w1·x + b,  h = σ(net1),  net2 = w2·h + b,  y' = σ(net2),
@@ -31,7 +31,7 @@ def sigma(z):
 
 
 # ---------------------------------------------------------------------------
-# The two seeds: graphs and hand-computed values
+# The two worked examples: graphs and hand-computed values
 # ---------------------------------------------------------------------------
 
 def seed000(x=0.5, y=1.0, w1=0.4, w2=-0.7, b=0.1):
