@@ -25,6 +25,7 @@ from collections import defaultdict, deque
 from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Sequence
 from math import isfinite
+from operator import attrgetter
 from typing import Any, Literal, SupportsFloat, overload
 
 from . import engine, expr as E, ops, recording
@@ -201,16 +202,18 @@ def gradient_graph(output, seed, inputs):
             parents = node._prev
             op = node._op
             if g.__class__ is Value:
-                if node.name and g.name is None:
+                if g.name is None and node.name:
                     namer.name(g, node)
                 key = (op, len(parents), False, traced)
-            elif g == 0.0 and not traced and all(map(isfinite, op.backward(node, g))):
+            elif g == 0.0 and not traced and _zero_terms(node, op, parents):
                 continue                    # 0·∂node/∂x_i is 0 for every parent
             else:
                 key = (op, len(parents), True, traced)
             function = uniform.get(key) or _vjp_function(key, parents)
-            # terms[parent].append(term) for each parent and its term, looped in C
-            _consume(map(_append, map(to_parent, parents), function(*parents, node, g)))
+            if len(parents) == 1:
+                to_parent(parents[0]).append(function(parents[0], node, g)[0])
+            else:   # terms[parent].append(term) for each parent and its term, looped in C
+                _consume(map(_append, map(to_parent, parents), function(*parents, node, g)))
         for leaf in wanted.intersection(terms):
             g = grads[leaf] = _total(terms[leaf])
             if g.__class__ is Value and leaf.name and g.name is None:
@@ -241,6 +244,34 @@ def _total(parts):
     return sum_values([_built(p) for p in parts])
 
 
+def _zero_terms(node, op, parents):
+    """True when each chain-rule term of ``node`` is 0 for g = 0: when each local
+    derivative is finite.  An op whose terms are made of + - · and branches only
+    (dot, relu, σ, tanh) has finite ones wherever its numbers are finite; for
+    any other (sqrt, pow, log) the eager rule computes them."""
+    polynomial = _POLYNOMIAL.get((op, len(parents)))
+    if polynomial is None:
+        n = len(parents)
+        polynomial = _POLYNOMIAL[op, n] = all(
+            _is_polynomial(e) for fixed in ((False,) * n, (True,) * n)
+            for e in op.vjp_exprs(n, fixed))
+    if polynomial and isfinite(node.data) and isfinite(sum(map(_data_of, parents))):
+        return True     # (a sum of finite numbers that overflows asks the rule)
+    return all(map(isfinite, op.backward(node, 0.0)))
+
+
+def _is_polynomial(expr):
+    """True for an expression of variables and finite numbers by + - · and branches."""
+    if expr.kind == "const":
+        return isfinite(expr.value)
+    return expr.kind in _POLYNOMIAL_KINDS and all(map(_is_polynomial, expr.args))
+
+
+_POLYNOMIAL_KINDS = frozenset(("var", "add", "sub", "mul", "neg", "where", "and",
+                               *E.COMPARISONS))
+#: (op, operand count) -> whether its chain-rule terms are polynomial (_is_polynomial)
+_POLYNOMIAL: dict[tuple[Any, int], bool] = {}
+_data_of = attrgetter("data")
 _append = list.append
 _consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend   # runs an iterator out
 

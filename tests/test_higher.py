@@ -435,6 +435,8 @@ EDGES = {
     "relu(x)·sqrt(x) at 0": (lambda x: x.relu() * x.sqrt(), [0.0]),
     "|x| ** 1.5 at 0": (lambda x: abs(x) ** 1.5, [0.0]),
     "sqrt(x·y) at y = 0": (lambda x, y: (x * y).sqrt(), [2.0, 0.0]),
+    "0·(x·y) + x at y = inf": (lambda x, y: (x * y) * 0.0 + x, [1.5, math.inf]),
+    "relu(x - 3)·y + x at y = inf": (lambda x, y: (x - 3.0).relu() * y + x, [1.5, math.inf]),
 }
 
 
