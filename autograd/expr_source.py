@@ -2,11 +2,13 @@
 
 One walker for every target language: :class:`SourceWriter` knows the
 expression kinds, Python's precedences and where parentheses go.  A dialect
-(a subclass) spells only what differs between targets: division, powers,
+(a subclass) spells only what differs between targets: products (Python's
+``*`` unless a dialect says otherwise), division, powers,
 a branch ``where(c, x, y)``, a condition used as a number, the parts of a
 condition, and a call of an op.  The scalar jit writes Python
 (:class:`autograd.jit_emit.PythonSource`); the numpy backend writes array
-code (:class:`autograd.jit_numpy.NumpySource`).
+code (:class:`autograd.jit_numpy.NumpySource`); higher-order gradients write
+Python that builds Values (:class:`autograd.higher.ValueSource`).
 
 Every method returns ``(text, precedence)``: the precedence of the text's
 outermost operator, so that an operand is parenthesised only where Python
@@ -65,7 +67,7 @@ class SourceWriter:
             return f"{wrap(a, SUM)} {'+' if kind == 'add' else '-'} {wrap(b, SUM + 1)}", SUM
         if kind == "mul":
             a, b = map(self.source, args)
-            return f"{wrap(a, PROD)} * {wrap(b, PROD + 1)}", PROD
+            return self.multiply(a, b, args)
         if kind == "div":
             a, b = map(self.source, args)
             return self.divide(a, b, args[1])
@@ -93,6 +95,10 @@ class SourceWriter:
         return self.truth(self.source(expr))
 
     # -- what a dialect spells ------------------------------------------------
+
+    def multiply(self, a, b, factors):
+        """a * b (``factors``: the expressions a and b came from)."""
+        return f"{wrap(a, PROD)} * {wrap(b, PROD + 1)}", PROD
 
     def divide(self, a, b, divisor):
         """a / b (``divisor`` is the expression b came from)."""

@@ -11,21 +11,29 @@ through, jitted, and differentiated again, to any order.
     σ'(z) = σ(z)(1 - σ(z))            grad(σ(z), z, create_graph=True)
     σ''(z) = σ'(z)(1 - 2σ(z))         grad(σ'(z), z)
 
-Each op's expression is turned once into a small Python function over
-Values (cached per op, number of operands and constant operands), so
-building a gradient graph costs a few node creations per edge.
+Each op's expression is written once as a small Python function that builds
+Values (by :mod:`autograd.expr_source`, the one writer of derivative
+expressions), cached by the expression's shape: the numbers of constant
+operands are read when it runs, so a program with a million different
+constants compiles a few functions per op.  Building a gradient graph costs
+a few node creations per edge.
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
+from collections import defaultdict, deque
+from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Sequence
+from math import isfinite
+from operator import attrgetter
 from typing import Any, Literal, SupportsFloat, overload
 
 from . import engine, expr as E, ops, recording
+from .expr_source import ATOM, COND, OR, PROD, SourceWriter, wrap
 from .floats import as_float, left_sum
-from .value import Value, apply, dot_unchecked, sum_values
+from .jit_emit import HELPERS, PythonSource
+from .ops import CONSTANT, DETACHED, describe
+from .value import Value, apply, dot_unchecked, make, sum_values
 
 __all__ = ["grad", "hessian", "hvp"]
 
@@ -61,12 +69,20 @@ def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0
     can be differentiated again.  An input the output does not depend on
     gets 0.0 (a constant ``Value(0.0)`` with ``create_graph``).  No ``.grad``
     changes and no hook runs.
+
+    Under ``no_grad()`` nothing is recorded, so ``create_graph=True`` gives
+    detached Values (kind "detached") holding the numbers: asking for their
+    gradients raises, as it does for any Value computed under ``no_grad()``.
     """
     output, inputs = _check(output, inputs, "grad")
     if create_graph:
         seed = grad_output if isinstance(grad_output, Value) else \
             _real(grad_output, "grad: grad_output")
-        found = gradient_graph(output, seed)
+        if recording.active and not recording.is_grad_enabled() and \
+                recording.current().tracer is None:
+            grads = engine.gradients(output, as_float(seed))
+            return tuple(_detached(grads.get(x, 0.0), output, x) for x in inputs)
+        found = gradient_graph(output, seed, inputs)
         return tuple(_as_value(found.get(x), output, x) for x in inputs)
     seed = _real(grad_output, "grad: grad_output")
     if recording.active:
@@ -79,9 +95,11 @@ def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0
 
 
 def hessian(output: Value, inputs: Inputs) -> list[list[float]]:
-    """The matrix of second derivatives ∂²output/∂x_i∂x_j as a list of lists of floats."""
+    """The matrix of second derivatives ∂²output/∂x_i∂x_j as a list of lists of floats
+    (under ``no_grad()`` too: its graph of first derivatives is built all the same)."""
     output, inputs = _check(output, inputs, "hessian")
-    first = grad(output, inputs, create_graph=True)
+    with _recording_gradients():
+        first = grad(output, inputs, create_graph=True)
     return [list(grad(g, inputs)) for g in first]
 
 
@@ -96,8 +114,10 @@ def hvp(output: Value, inputs: Inputs, vector: Sequence[SupportsFloat]) -> list[
     if len(vector) != len(inputs):
         raise ValueError(f"hvp: {len(inputs)} inputs but a vector of {len(vector)} numbers")
     v = [_real(x, f"hvp: vector[{i}]") for i, x in enumerate(vector)]
-    first = grad(output, inputs, create_graph=True)
-    return list(grad(sum_values([g * vi for g, vi in zip(first, v)]), inputs))
+    with _recording_gradients():
+        first = grad(output, inputs, create_graph=True)
+        directional = sum_values([g * vi for g, vi in zip(first, v)])
+    return list(grad(directional, inputs))
 
 
 def _check(output: Value, inputs: Inputs, where: str) -> tuple[Value, tuple[Value, ...]]:
@@ -114,7 +134,20 @@ def _check(output: Value, inputs: Inputs, where: str) -> tuple[Value, tuple[Valu
             raise TypeError(f"{where}: inputs[{i}] must be a Value, got {type(x).__name__} {x!r}")
     if not inputs:
         raise ValueError(f"{where}: needs at least one input")
+    if output._op is DETACHED:
+        raise RuntimeError(
+            f"{where}: {describe(output)} was computed under no_grad(), so no graph was "
+            f"recorded behind it and there is nothing to differentiate; compute it outside "
+            f"no_grad() (or inside enable_grad())")
     return output, inputs
+
+
+def _recording_gradients():
+    """``enable_grad()`` inside ``no_grad()`` (hessian and hvp build a graph of first
+    derivatives and return numbers), else nothing: recording as it is."""
+    if recording.active and not recording.is_grad_enabled():
+        return recording.enable_grad()
+    return nullcontext()
 
 
 def _real(x: SupportsFloat, what: str) -> float:
@@ -128,69 +161,126 @@ def _real(x: SupportsFloat, what: str) -> float:
 # Reverse mode on Values
 # ---------------------------------------------------------------------------
 
-def gradient_graph(output, seed):
-    """``{node: ∂output/∂node}`` with each gradient a Value (or a float where it is
-    a constant), built by the ops' vjp expressions evaluated on Values.
+def gradient_graph(output, seed, inputs):
+    """``{x: ∂output/∂x}`` for each x of ``inputs`` that output depends on, each
+    gradient a Value (or a float where it is a constant), built by the ops' vjp
+    expressions evaluated on Values.
 
     A node's contributions are added by one Σ node, in the order backward()
     adds them; when each is a product (a_k·δ_j through a dot node), by one
     dot node Σ_i a_i·b_i instead of a × node per product.  Gradients of
     named nodes are named ``∂L/∂w1``.
+
+    A gradient of exactly 0 that depends on nothing (below a ReLU that is off)
+    builds nothing: its contributions 0·∂node/∂x_i are 0, and a node that only
+    such contributions reach has the gradient 0.  Where a local derivative is
+    ±inf or nan (sqrt at 0) the contribution is not 0 but nan, as backward()
+    and PyTorch give: those are built as Values, so that the derivatives
+    through them see the infinity too.
     """
+    traced = bool(recording.active) and recording.current().tracer is not None
     with engine.no_cycle_collection():   # like backward(): it makes no cycles
         order, leaves = engine.order_and_leaves(output)
-        before = set(order).union(leaves, (output,))
-        top = output.name or "f"
+        namer = _Namer(output, order, leaves)
         terms = defaultdict(list, {output: [seed]})
+        pop, to_parent = terms.pop, terms.__getitem__
+        wanted = set(inputs)
         grads = {}
+        uniform = _UNIFORM
         for node in reversed(order):
-            g = grads[node] = _total(terms.pop(node, ()))
-            if g is None:
-                continue
-            _name(g, top, node, before)
-            if isinstance(g, Value):
-                found = _vjp_function(node)(*node._prev, node, g)
-            else:  # a number (the seed): folded into the terms, so no "× 1" nodes
-                found = _vjp_function(node, g)(*node._prev, node, g)
-            for parent, term in zip(node._prev, found):
-                if term is not None:
-                    terms[parent].append(term)
-        for leaf, parts in terms.items():
-            g = grads[leaf] = _total(parts)
-            _name(g, top, leaf, before)
-    grads[output] = grads.get(output, seed)
+            parts = pop(node, None)
+            if parts is None:
+                g = 0.0
+            elif len(parts) == 1:
+                g = parts[0]
+                if g.__class__ is tuple:
+                    g = g[0] * g[1]
+            else:
+                g = _total(parts)
+            if node in wanted:
+                grads[node] = g
+            parents = node._prev
+            op = node._op
+            if g.__class__ is Value:
+                if g.name is None and node.name:
+                    namer.name(g, node)
+                key = (op, len(parents), False, traced)
+            elif g == 0.0 and not traced and _zero_terms(node, op, parents):
+                continue                    # 0·∂node/∂x_i is 0 for every parent
+            else:
+                key = (op, len(parents), True, traced)
+            function = uniform.get(key) or _vjp_function(key, parents)
+            if len(parents) == 1:
+                to_parent(parents[0]).append(function(parents[0], node, g)[0])
+            else:   # terms[parent].append(term) for each parent and its term, looped in C
+                _consume(map(_append, map(to_parent, parents), function(*parents, node, g)))
+        for leaf in wanted.intersection(terms):
+            g = grads[leaf] = _total(terms[leaf])
+            if g.__class__ is Value and leaf.name and g.name is None:
+                namer.name(g, leaf)
+    if output in wanted:
+        grads[output] = seed
     return grads
 
 
 def _total(parts):
-    """The sum of a node's contributions: None for none, a number if all are numbers
-    (0.0 counts as none), else one Value: a dot node when every contribution is a
-    product of two Values (BP2's Σ_j w_jk δ_j, BP4's Σ_x a_k δ_j), else a Σ node."""
-    if len(parts) > 1 and _ONLY_PRODUCTS.issuperset(map(type, parts)):
-        factors, others = zip(*parts)
-        return dot_unchecked(factors, others, None)
-    parts = [p for p in parts if isinstance(p, (Value, tuple)) or p != 0.0]
-    if not parts:
-        return None
+    """The sum of a node's contributions, in backward()'s order: a number if all
+    are numbers, else one Value: a dot node when every contribution is a product
+    of two Values (BP2's Σ_j w_jk δ_j, BP4's Σ_x a_k δ_j), else a Σ node.  Numbers
+    that are 0 add nothing to a sum of Values and are left out."""
     if len(parts) == 1:
         return _built(parts[0])
-    parts = [_built(p) for p in parts]
-    if not any(isinstance(p, Value) for p in parts):
-        return left_sum(parts)
-    return sum_values(parts)
+    kinds = set(map(type, parts))
+    if not kinds <= _NODES:                 # numbers among them
+        if not kinds & _NODES:
+            return left_sum(parts)
+        parts = [p for p in parts if p.__class__ in _NODES or p != 0.0]
+        if len(parts) == 1:
+            return _built(parts[0])
+        kinds = set(map(type, parts))
+    if kinds == _PAIRS:
+        factors, others = zip(*parts)
+        return dot_unchecked(factors, others, None)
+    return sum_values([_built(p) for p in parts])
+
+
+def _zero_terms(node, op, parents):
+    """True when each chain-rule term of ``node`` is 0 for g = 0: when each local
+    derivative is finite.  An op whose terms are made of + - · and branches only
+    (dot, relu, σ, tanh) has finite ones wherever its numbers are finite; for
+    any other (sqrt, pow, log) the eager rule computes them."""
+    polynomial = _POLYNOMIAL.get((op, len(parents)))
+    if polynomial is None:
+        n = len(parents)
+        polynomial = _POLYNOMIAL[op, n] = all(
+            _is_polynomial(e) for fixed in ((False,) * n, (True,) * n)
+            for e in op.vjp_exprs(n, fixed))
+    if polynomial and isfinite(node.data) and isfinite(sum(map(_data_of, parents))):
+        return True     # (a sum of finite numbers that overflows asks the rule)
+    return all(map(isfinite, op.backward(node, 0.0)))
+
+
+def _is_polynomial(expr):
+    """True for an expression of variables and finite numbers by + - · and branches."""
+    if expr.kind == "const":
+        return isfinite(expr.value)
+    return expr.kind in _POLYNOMIAL_KINDS and all(map(_is_polynomial, expr.args))
+
+
+_POLYNOMIAL_KINDS = frozenset(("var", "add", "sub", "mul", "neg", "where", "and",
+                               *E.COMPARISONS))
+#: (op, operand count) -> whether its chain-rule terms are polynomial (_is_polynomial)
+_POLYNOMIAL: dict[tuple[Any, int], bool] = {}
+_data_of = attrgetter("data")
+_append = list.append
+_consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend   # runs an iterator out
 
 
 # A contribution a·b of two Values is kept as the pair ``(a, b)`` (a tuple: no
 # other contribution is one) until the node's contributions are added, so that
 # several become one dot node.
-_ONLY_PRODUCTS = frozenset((tuple,))
-
-
-def _product(a, b):
-    """a·b: the pair when both are Values, else the product itself."""
-    if isinstance(a, Value) and isinstance(b, Value):
-        return (a, b)
-    return a * b
+_PAIRS = {tuple}
+_NODES = frozenset((Value, tuple))
 
 
 def _built(part):
@@ -205,10 +295,28 @@ def gradient_name(top, node_name):
     return f"∂{top}/∂{node_name}"
 
 
-def _name(g, top, node, before):
-    """Name a fresh gradient node ``∂top/∂node`` (when node has a name)."""
-    if isinstance(g, Value) and g.name is None and node.name and g not in before:
-        g.name = gradient_name(top, node.name)
+class _Namer:
+    """Names fresh gradient nodes ``∂top/∂node`` (a node of the graph it was built
+    from keeps its name: the seed, or a parent passed on as it is)."""
+
+    def __init__(self, output, order, leaves):
+        self.prefix = gradient_name(output.name or "f", "")
+        self.graph = (output, order, leaves)
+        self.before = None
+
+    def name(self, g, node):
+        if self.before is None:
+            output, order, leaves = self.graph
+            self.before = set(order).union(leaves, (output,))
+        if g not in self.before:
+            g.name = self.prefix + node.name
+
+
+def _detached(g, output, x):
+    """A gradient computed under no_grad(): its number, with no graph behind it."""
+    node = make(g, (), DETACHED)
+    node.name = gradient_name(output.name or "f", x.name) if x.name else None
+    return node
 
 
 def _as_value(g, output, x):
@@ -223,182 +331,209 @@ def _as_value(g, output, x):
 
 # -- each op's vjp expression as a function over Values ------------------------
 
+#: (op, which operands are constant nodes, g is a number, tracing) -> the compiled
+#: chain-rule terms (see _compile).  The key is the expression's shape: numbers are
+#: read when the function runs, so the cache holds a few functions per op however
+#: many constants a program uses.
 _FUNCTIONS: dict[tuple[Any, ...], Callable[..., Any]] = {}
 
-
-def _vjp_function(node, g=None):
-    """The compiled chain-rule terms of ``node``'s op for its operands (cached per
-    op, operand count, constant operands, whether a jit trace is running and,
-    when it is a number, g)."""
-    op, parents = node._op, node._prev
-    fixed = ops.fixed_operands(node)
-    traced = bool(recording.active) and recording.current().tracer is not None
-    shape = (op, fixed, g, traced)
-    found = _BY_SHAPE.get(shape)    # the functions that read no constant operand's number
-    if found is not None:
-        return found
-    exprs, read = _expressions(op, len(parents), fixed)
-    constants = tuple((f"x{i}", parents[i].data) for i in read)
-    if g is not None:
-        constants += (("g", g),)
-    key = (op, len(parents), fixed, constants, traced)
-    found = _FUNCTIONS.get(key)
-    if found is None:
-        found = _FUNCTIONS[key] = _compile(op, len(parents), exprs, dict(constants), traced)
-    if not read:
-        _BY_SHAPE[shape] = found
-    return found
+#: (op, operand count, g is a number, tracing) -> the function, when it is the same
+#: whichever operands are constant nodes (sigmoid, dot with a Value g, ...), or None
+#: when it is not (pow, whose derivative treats a constant exponent apart): then
+#: the operands are looked at, node by node.
+_UNIFORM: dict[tuple[Any, ...], Callable[..., Any] | None] = {}
 
 
-_BY_SHAPE: dict[tuple[Any, ...], Callable[..., Any]] = {}
+def _vjp_function(key, parents):
+    """The compiled chain-rule terms for a node of ``key = (op, n, g is a number,
+    tracing)`` with these parents (see _FUNCTIONS and _UNIFORM)."""
+    op, n, g_number, traced = key
+    if key not in _UNIFORM:
+        # the same text with no operand constant, with all, and (for an op of fixed
+        # arity) with each one alone: then it does not matter which ones are
+        patterns = [(False,) * n, (True,) * n]
+        if op.arity is not None:
+            patterns += [tuple(i == j for j in range(n)) for i in range(n)]
+        sources = {_source(op, fixed, g_number, traced) for fixed in patterns}
+        _UNIFORM[key] = _compile(op, (False,) * n, g_number, traced) \
+            if len(sources) == 1 else None
+        if _UNIFORM[key] is not None:
+            return _UNIFORM[key]
+    fixed = tuple([p._op is CONSTANT for p in parents])
+    return _FUNCTIONS.get((op, fixed, g_number, traced)) or _compile(op, fixed, g_number, traced)
 
 
-_EXPRESSIONS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-
-
-def _expressions(op, n, fixed):
-    """The op's vjp expressions and the constant operands they read (cached)."""
-    key = (op, n, fixed)
-    found = _EXPRESSIONS.get(key)
-    if found is None:
-        exprs = op.vjp_exprs(n, fixed)
-        read = set().union(*(E.variables(e) for e in exprs)) if exprs else set()
-        found = _EXPRESSIONS[key] = (exprs, tuple(i for i, f in enumerate(fixed)
-                                                   if f and f"x{i}" in read))
-    return found
-
-
-def _compile(op, n, exprs, constants, traced):
-    """A Python function ``f(x0, ..., out, g) -> (term or None, ...)`` over Values.
-
-    Outside a jit trace a condition (``out <= 0`` for relu) is decided on the
-    numbers, so the gradient graph holds only the branch taken: its value and
-    all its derivatives are the same.  Inside a trace the condition stays in
-    the graph (comparison and where nodes), so the generated code takes the
-    right branch for every input.
-    """
-    folded = [E.substitute(e, constants) for e in exprs]
-    args = [f"x{i}" for i in range(n)] + ["out", "g"]
-    body = ", ".join("None" if e.constant and e.value == 0.0 else _term_source(e, traced)
-                     for e in folded)
-    source = f"def {op.name}_vjp({', '.join(args)}):\n    return ({body},)\n"
-    namespace = dict(_RUNTIME)
+def _compile(op, fixed, g_number, traced):
+    """The Python function ``f(x0, ..., out, g) -> (term, ...)`` of :func:`_source`."""
+    namespace = dict(HELPERS, **_RUNTIME)
+    source = _source(op, fixed, g_number, traced)
     exec(compile(source, f"<chainrule-vjp:{op.name}>", "exec"), namespace)
-    return namespace[f"{op.name}_vjp"]
+    found = _FUNCTIONS[op, fixed, g_number, traced] = namespace[f"{op.name}_vjp"]
+    return found
 
 
-def _term_source(expr, traced):
-    """A chain-rule term: a product of two factors stays a pair (see ``_product``);
-    of two operands (always Values: x_i, out, g), written as the pair itself."""
-    if expr.kind == "mul":
-        a, b = (_value_source(x, traced) for x in expr.args)
-        if all(x.kind == "var" for x in expr.args):
-            return f"({a}, {b})"
-        return f"_product({a}, {b})"
-    return _value_source(expr, traced)
+def _source(op, fixed, g_number, traced):
+    """Python source of ``f(x0, ..., out, g) -> (term, ...)``, which builds the op's
+    chain-rule terms from Values, written by :class:`ValueSource`.
+
+    Constant operands (``fixed``) and a g that is a number are read as numbers
+    (``x1.data``) when the function runs, so arithmetic on them alone stays
+    arithmetic on floats and makes no nodes.  Outside a jit trace a condition
+    (``out <= 0`` for relu) is decided on the numbers, so the gradient graph
+    holds only the branch taken: its value and all its derivatives are the
+    same.  Inside a trace the condition stays in the graph (comparison and
+    where nodes), so the generated code takes the right branch for every input.
+    """
+    n = len(fixed)
+    exprs = op.vjp_exprs(n, fixed)
+    numbers = {f"x{i}" for i in range(n) if fixed[i]} | ({"g"} if g_number else set())
+    writer = ValueSource(n, numbers, traced)
+    args = [f"x{i}" for i in range(n)] + ["out", "g"]
+    body = ", ".join(writer.term(e) for e in exprs)
+    return f"def {op.name}_vjp({', '.join(args)}):\n    return ({body},)\n"
 
 
-def _value_source(expr, traced):
-    """Python source that builds ``expr`` from Values (and plain numbers)."""
-    kind = expr.kind
-    if kind == "const":
-        return repr(expr.value) if math.isfinite(expr.value) else f"float('{expr.value}')"
-    if kind == "var":
-        return expr.value
-    if kind == "where" and not traced:
-        c, x, y = expr.args
-        return (f"({_value_source(x, traced)} if {_number_source(c)} "
-                f"else {_value_source(y, traced)})")
-    a = [_value_source(x, traced) for x in expr.args]
-    if kind in ("div", "pow"):
-        return f"_{kind}({a[0]}, {a[1]})"
-    if kind in _INFIX:
-        return f"({a[0]} {_INFIX[kind]} {a[1]})"
-    if kind == "neg":
-        return f"(-{a[0]})"
-    if kind == "where":
-        return f"_where({a[0]}, lambda: {a[1]}, lambda: {a[2]})"
-    if kind == "and":
-        return f"({a[0]} * {a[1]})"
-    return f"_call({kind!r}, {', '.join(a)})"
+class ValueSource(SourceWriter):
+    """Derivative expressions as Python that builds Values (a dialect of
+    :class:`autograd.expr_source.SourceWriter`).
+
+    The operands ``x0, x1, ...``, ``out`` and ``g`` are the function's
+    arguments; those named in ``numbers`` (constant operands, a g that is a
+    number) are read as floats.  A subexpression of numbers only is written by
+    the jit's float dialect (:class:`autograd.jit_emit.PythonSource`: IEEE,
+    never raises); so is every condition outside a trace, on the operands'
+    numbers.  The rest builds nodes: ``+ - *`` are Value's operators, and the
+    helpers below spell the cases where a number meets a Value.
+    """
+
+    def __init__(self, n, numbers, traced):
+        names = [f"x{i}" for i in range(n)] + ["out", "g"]
+        super().__init__({name: name + ".data" if name in numbers and name != "g" else name
+                          for name in names})
+        self.numbers = numbers
+        self.traced = traced
+        # on floats: the numbers as they are, the Values by their .data
+        self.floats = PythonSource({name: name if name == "g" and name in numbers else
+                                    name + ".data" for name in names})
+
+    def is_number(self, expr):
+        """True when ``expr`` reads only constants and numbers (no Value)."""
+        if expr.kind == "var":
+            return expr.value in self.numbers
+        return all(map(self.is_number, expr.args))
+
+    def term(self, expr):
+        """A chain-rule term: a product of two Values stays a pair (see ``_product``);
+        of two operands (a constant one as its node, unless g is a number), written
+        as the pair itself: ``(x1, g)``."""
+        if expr.kind == "mul":
+            a, b = expr.args
+            if a.kind == "var" and b.kind == "var" and "g" not in self.numbers:
+                return f"({a.value}, {b.value})"
+            if not (self.is_number(a) or self.is_number(b)):
+                return f"_product({self.write(a)}, {self.write(b)})"
+        return self.write(expr)
+
+    def source(self, expr):
+        if self.is_number(expr):
+            return self.floats.source(expr)
+        return super().source(expr)
+
+    def condition(self, expr):
+        if not self.traced or self.is_number(expr):
+            return self.floats.condition(expr)
+        return super().condition(expr)
+
+    def multiply(self, a, b, factors):
+        if any(map(self.is_number, factors)):
+            return f"_times({a[0]}, {b[0]})", ATOM
+        return super().multiply(a, b, factors)
+
+    def divide(self, a, b, divisor):
+        return f"_call(DIV, {a[0]}, {b[0]})", ATOM
+
+    def power(self, a, b):
+        return f"_pow({a[0]}, {b[0]})", ATOM
+
+    def choose(self, c, x, y):
+        if not self.traced:
+            return f"({wrap(x, OR)} if {wrap(c, OR)} else {wrap(y, COND)})", ATOM
+        return f"_where({c[0]}, lambda: {x[0]}, lambda: {y[0]})", ATOM
+
+    def indicator(self, c):
+        if not self.traced:
+            return f"(1.0 if {c[0]} else 0.0)", ATOM
+        return c
+
+    def compare(self, a, symbol, b):
+        return f"_call({_COMPARISON_OPS[symbol]}, {a[0]}, {b[0]})", ATOM
+
+    def both(self, a, b):
+        return f"{wrap(a, PROD)} * {wrap(b, PROD + 1)}", PROD
+
+    def truth(self, x):
+        return x
+
+    def call(self, op, sources):
+        return f"_call({op.name.upper()}, {', '.join(sources)})", ATOM
 
 
+#: a comparison's symbol (as :data:`autograd.expr.COMPARISONS` writes it) -> its op's name
+_COMPARISON_OPS = {symbol: kind.upper() for kind, symbol in E.COMPARISONS.items()}
 
 
-def _number_source(expr):
-    """Python source of a condition evaluated on the numbers (``.data``)."""
-    kind = expr.kind
-    if kind == "const":
-        return repr(expr.value) if math.isfinite(expr.value) else f"float('{expr.value}')"
-    if kind == "var":
-        return f"_data({expr.value})"
-    a = [_number_source(x) for x in expr.args]
-    if kind in E.COMPARISONS:
-        return f"({a[0]} {E.COMPARISONS[kind]} {a[1]})"
-    if kind == "and":
-        return f"({a[0]} and {a[1]})"
-    return f"_ieee({kind!r}, {', '.join(a)})"
-
-
-def _data(x):
-    return x.data if isinstance(x, Value) else x
-
-
-def _ieee(name, *args):
-    return ops.OPS[name].ieee(*args) if name in ops.OPS else E.ARITHMETIC[name](*args)
-
-
-_INFIX = {"add": "+", "sub": "-", "mul": "*"}
-
-
-def _div(a, b):
-    """a / b on Values; where that has no finite value (b = 0), the IEEE number as a
-    constant (the derivative does not exist there, and neither do higher ones)."""
+def _call(op, *args):
+    """The node ``op(args)`` (numbers become constants); where the forward has no
+    real result (the log of a negative number, a division by 0) the node holds the
+    IEEE value, ±inf or nan, as PyTorch's does, and so do its derivatives."""
     try:
-        return a / b
-    except ZeroDivisionError:
-        return _constant(ops.DIV.ieee, a, b)
+        return apply(op, *args)
+    except (ArithmeticError, ValueError):
+        nodes = tuple(a if isinstance(a, Value) else Value(a, kind="constant") for a in args)
+        return make(op.ieee(*(node.data for node in nodes)), nodes, op)
 
 
 def _pow(a, b):
-    """a ** b on Values; the IEEE number as a constant where Python has no real result."""
-    try:
-        return a ** b
-    except (ArithmeticError, ValueError):
-        return _constant(ops.POW.ieee, a, b)
+    """a ** b, with expr's exact rules for a number exponent: a ** 1 is a, a ** 0 is 1."""
+    if b.__class__ is float:
+        if b == 1.0:
+            return a
+        if b == 0.0:
+            return 1.0
+    return _call(ops.POW, a, b)
 
 
-def _constant(f, *args):
-    return Value(f(*(x.data if isinstance(x, Value) else x for x in args)), kind="constant")
+def _times(a, b):
+    """a · b where a factor is a number, with expr's exact rules: 1·b is b, -1·b is -b
+    (so a gradient graph has no "× 1" nodes)."""
+    if a == 1.0:
+        return b
+    if b == 1.0:
+        return a
+    if a == -1.0:
+        return -b
+    if b == -1.0:
+        return -a
+    return a * b
 
 
-def _call(name, *args):
-    """An op applied to Values (or, when every operand is a number, on floats)."""
-    op = ops.OPS[name]
-    if not any(isinstance(a, Value) for a in args):
-        return op.ieee(*args)
-    return apply(op, *args)
+def _product(a, b):
+    """a·b: the pair ``(a, b)`` when both are Values (several pairs become one dot
+    node when a node's contributions are added), else the product itself."""
+    if a.__class__ is Value and b.__class__ is Value:
+        return (a, b)
+    return _times(a, b)
 
 
 def _where(c, x, y):
-    """``x() where c else y()``: a where node when c depends on the graph.
-
-    Only the branch c selects is built when c is a number.  When a branch
-    cannot be built where it is not selected (a power of 0 the other branch
-    guards against), the selected branch stands alone.
-    """
-    if not isinstance(c, Value):
+    """``x() where c else y()`` inside a jit trace: a where node when c depends on
+    the graph (both branches built, each IEEE where it has no real value), else the
+    branch c selects."""
+    if c.__class__ is not Value:
         return x() if c else y()
-    chosen = x if c.data else y
-    try:
-        xv, yv = x(), y()
-    except (ArithmeticError, ValueError):
-        try:
-            return chosen()
-        except (ArithmeticError, ValueError):
-            return Value(math.nan, kind="constant")   # IEEE: no real derivative here
-    return apply(ops.WHERE, c, xv, yv)
+    return apply(ops.WHERE, c, x(), y())
 
 
-_RUNTIME = {"_call": _call, "_where": _where, "_div": _div, "_pow": _pow, "_data": _data,
-            "_ieee": _ieee, "_product": _product}
+_RUNTIME: dict[str, Any] = {
+    "_call": _call, "_pow": _pow, "_times": _times, "_where": _where, "_product": _product,
+    **{op.name.upper(): op for op in ops.OPS.values()}}

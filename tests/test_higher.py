@@ -255,3 +255,205 @@ def test_a_networks_gradient_graph_sums_products_in_dot_nodes_with_backwards_num
         finally:
             w.data = before
     assert math.isclose(g_w.data, central_difference(cost, w.data), rel_tol=1e-7)
+
+
+# ---------------------------------------------------------------------------
+# Compiled chain-rule terms: one function per shape, constants read at run time
+# ---------------------------------------------------------------------------
+
+def test_constants_are_read_when_the_terms_run_so_memory_stays_flat():
+    """10,000 gradients of σ(c·x), each with another constant c: the values are the
+    closed form c·σ(cx)(1 - σ(cx)), and memory does not grow with the number of
+    distinct constants (under 100 kB after warm-up, measured with tracemalloc)."""
+    import gc
+    import tracemalloc
+
+    rng = random.Random(7)
+    x = Value(0.3, name="x")
+
+    def one():
+        c = rng.uniform(-3.0, 3.0)
+        (g,) = grad((x * c).sigmoid(), x, create_graph=True)
+        return c, g.data
+
+    for _ in range(200):
+        c, d = one()
+        S = sig(c * 0.3)
+        assert math.isclose(d, c * S * (1 - S), rel_tol=1e-14)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(10_000):
+            one()
+        gc.collect()
+        growth = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert growth < 100_000, f"memory grew by {growth} bytes over 10,000 calls"
+
+
+def test_second_derivatives_with_constants_match_the_closed_form():
+    """d²/dx² σ(c·x) = c²σ'(cx)(1 - 2σ(cx)) and d²/dx² (c·x)^3 = 6c³x for several c,
+    the constant being read as a number when the compiled terms run."""
+    for c in (-2.0, 0.5, 1.0, 3.0):
+        x = Value(0.7)
+        [[h]] = hessian((x * c).sigmoid(), [x])
+        S = sig(c * 0.7)
+        assert math.isclose(h, c * c * S * (1 - S) * (1 - 2 * S), rel_tol=1e-12)
+        [[h3]] = hessian((x * c) ** 3, [x])
+        assert math.isclose(h3, 6 * c ** 3 * 0.7, rel_tol=1e-13)
+
+
+def test_a_relu_networks_gradient_graph_holds_backwards_bits():
+    """Consistency: on a 2-16-16-1 ReLU network over 40 samples (many units off),
+    every ∂C/∂p of grad(create_graph=True) has the bits of backward()'s p.grad (a zero
+    may differ in sign only); the Hessian-vector product against central
+    differences of backward()'s gradient along the vector."""
+    import struct
+
+    import nn
+    rng = random.Random(3)
+    net = nn.MLP([2, 16, 16, 1], seed=5)
+    X = [[rng.uniform(-2, 2), rng.uniform(-2, 2)] for _ in range(40)]
+    Y = [[rng.uniform(-1, 1)] for _ in range(40)]
+    params = net.parameters()
+
+    def cost():
+        return nn.half_squared_error([net(x) for x in X], Y, reduction="sum")
+
+    C = cost()
+    grads = grad(C, params, create_graph=True)
+    net.zero_grad()
+    C.backward()
+    bits = struct.Struct("<d").pack
+    for p, g in zip(params, grads):
+        if p.grad == 0.0:
+            assert g.data == 0.0, p.name
+        else:
+            assert bits(g.data) == bits(p.grad), p.name
+    v = [rng.uniform(-1, 1) for _ in params]
+    got = hvp(C, params, v)
+
+    def gradient_at(t):
+        for p, vi in zip(params, v):
+            p.data += t * vi
+        try:
+            net.zero_grad()
+            cost().backward()
+            return [p.grad for p in params]
+        finally:
+            for p, vi in zip(params, v):
+                p.data -= t * vi
+    h = 1e-6
+    plus, minus = gradient_at(h), gradient_at(-h)
+    for i, p in enumerate(params):
+        fd = (plus[i] - minus[i]) / (2 * h)
+        assert math.isclose(got[i], fd, rel_tol=1e-5, abs_tol=1e-6), p.name
+
+
+# ---------------------------------------------------------------------------
+# no_grad: nothing to differentiate
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call, where", [
+    (lambda u, x: grad(u, x), "grad"),
+    (lambda u, x: grad(u, [x], create_graph=True), "grad"),
+    (lambda u, x: hessian(u, [x]), "hessian"),
+    (lambda u, x: hvp(u, [x], [1.0]), "hvp"),
+])
+def test_a_graph_built_under_no_grad_raises_as_backward_does(call, where):
+    x, y = Value(1.2, name="x"), Value(0.5, name="y")
+    with no_grad():
+        u = (x * y).named("u")
+    x.grad = 3.0
+    with pytest.raises(RuntimeError) as backward_error:
+        u.backward()
+    with pytest.raises(RuntimeError) as error:
+        call(u, x)
+    message = str(error.value)
+    assert message.startswith(f"{where}: 'u' = 0.6 was computed under no_grad()")
+    assert message.split(":", 1)[1] == str(backward_error.value).split(":", 1)[1]
+    assert "\n" not in message and x.grad == 3.0
+
+
+def test_a_gradient_returned_under_no_grad_is_detached_and_refuses_further_gradients():
+    """f = σ(x³): the gradient computed under no_grad holds f'(x) (backward()'s bits)
+    but no graph, so its derivative raises naming it instead of reading 0; the
+    same call outside no_grad gives f''(x) (hand-derived: 6xσ' + 9x⁴σ'(1 - 2σ))."""
+    x = Value(0.5, name="x")
+    f = (x * x * x).sigmoid().named("f")
+    with no_grad():
+        (g,) = grad(f, x, create_graph=True)
+    (expected,) = grad(f, x)
+    assert g.kind == "detached" and g.name == "∂f/∂x" and g.parents == ()
+    assert g.data.hex() == expected.hex()
+    with pytest.raises(RuntimeError, match=r"^grad: '∂f/∂x' = .* was computed under no_grad\(\)"):
+        grad(g, x)
+    S = sig(0.125)
+    second = 6 * 0.5 * S * (1 - S) + 9 * 0.5 ** 4 * S * (1 - S) * (1 - 2 * S)
+    (g2,) = grad(f, x, create_graph=True)
+    assert math.isclose(grad(g2, x)[0], second, rel_tol=1e-13)
+
+
+def test_hessian_and_hvp_under_no_grad_give_the_numbers():
+    L, w1, w2, _ = seed000()
+    H = hessian(L, [w1, w2])
+    with no_grad():
+        assert hessian(L, [w1, w2]) == H
+        assert hvp(L, [w1, w2], [1.0, 0.0]) == [H[0][0], H[1][0]]
+
+
+# ---------------------------------------------------------------------------
+# Domain edges: IEEE values where PyTorch has them
+# ---------------------------------------------------------------------------
+
+def _torch_hessian(torch, build, point):
+    """PyTorch's first derivatives and double-backward Hessian in float64."""
+    ts = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in point]
+    firsts = torch.autograd.grad(build(*ts), ts, create_graph=True, allow_unused=True)
+    rows = []
+    for g in firsts:
+        if g is None or not g.requires_grad:
+            rows.append([0.0] * len(ts))
+            continue
+        seconds = torch.autograd.grad(g, ts, retain_graph=True, allow_unused=True)
+        rows.append([0.0 if s is None else s.item() for s in seconds])
+    return [0.0 if g is None else g.item() for g in firsts], rows
+
+
+def _same(a, b):
+    return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+EDGES = {
+    "sqrt at 0": (lambda x: x.sqrt(), [0.0]),
+    "x ** 0.5 at 0": (lambda x: x ** 0.5, [0.0]),
+    "0·sqrt(x) - x at 0": (lambda x: x.sqrt() * 0.0 - x, [0.0]),
+    "a ** n at a = -2": (lambda a, n: a ** n, [-2.0, 2.0]),
+    "a ** n at a = -2, n = 3": (lambda a, n: a ** n, [-2.0, 3.0]),
+    "relu(x)·sqrt(x) at 0": (lambda x: x.relu() * x.sqrt(), [0.0]),
+    "|x| ** 1.5 at 0": (lambda x: abs(x) ** 1.5, [0.0]),
+    "sqrt(x·y) at y = 0": (lambda x, y: (x * y).sqrt(), [2.0, 0.0]),
+    "0·(x·y) + x at y = inf": (lambda x, y: (x * y) * 0.0 + x, [1.5, math.inf]),
+    "relu(x - 3)·y + x at y = inf": (lambda x, y: (x - 3.0).relu() * y + x, [1.5, math.inf]),
+}
+
+
+@pytest.mark.parametrize("case", EDGES)
+def test_second_derivatives_at_domain_edges_match_pytorch_double_backward(case):
+    """At the edge of a domain the derivatives are IEEE values (±inf, nan) as
+    PyTorch's double backward gives them, never an error; grad(create_graph=True)
+    agrees with grad() there, bit for bit (nan included)."""
+    torch = pytest.importorskip("torch")
+    build, point = EDGES[case]
+    xs = [Value(v, name=f"x{i}") for i, v in enumerate(point)]
+    out = build(*xs)
+    firsts = grad(out, xs)
+    as_graph = grad(out, xs, create_graph=True)
+    assert [g.data.hex() for g in as_graph] == [g.hex() for g in firsts]
+    H = hessian(out, xs)
+    ref_first, ref_H = _torch_hessian(torch, build, point)
+    assert all(map(_same, firsts, ref_first)), (firsts, ref_first)
+    for ours, theirs in zip(H, ref_H):
+        assert all(map(_same, ours, theirs)), (H, ref_H)
