@@ -33,6 +33,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import linecache
+import sys
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, SupportsFloat, overload
@@ -153,6 +154,7 @@ class Tracer:
         self.detached = {}
 
     def made(self, node, grad_enabled):
+        node.__class__ = TracedValue     # its .data now refuses readers outside the library
         if not grad_enabled:
             self.detached[node] = (node._prev, node._op)
 
@@ -162,6 +164,14 @@ class Tracer:
                 f"jit: cannot trace {self.fn_name}(): it calls backward() on {describe(node)}; "
                 f"a jitted function returns the Value to differentiate and the generated code "
                 f"does the backward pass")
+        if what == ".data":
+            raise TracingError(
+                f"jit: cannot trace {self.fn_name}(): it reads .data of {describe(node)}, a "
+                f"number that depends on the inputs; the generated code would keep today's "
+                f"number (and any branch taken on it) for every input. Keep it in the graph: "
+                f"use the Value itself (y * 2.0, not y.data * 2.0) and, instead of an if on "
+                f"the number, branch inside the graph with relu(), abs(), autograd.maximum() "
+                f"or autograd.minimum(); or call {self.fn_name}() without jit.")
         raise TracingError(
             f"jit: cannot trace {self.fn_name}(): {what} on {describe(node)} needs its number, and "
             f"data-dependent Python control flow cannot be traced (the generated code would "
@@ -169,9 +179,42 @@ class Tracer:
             f"(relu(), abs(), autograd.maximum()), or call {self.fn_name}() without jit.")
 
 
+_DATA = Value.__dict__["data"]    # the slot itself (a member descriptor)
+#: packages whose own reads of .data while tracing are the engine at work, not user code
+_LIBRARY = frozenset(("autograd", "nn"))
+
+
+class TracedValue(Value):
+    """A node made while a function is traced (placeholders included).
+
+    The same slots as :class:`Value`; only ``data`` is a property, which refuses
+    a read from code outside ``autograd`` and ``nn`` while this thread traces:
+    the number depends on the inputs, and a Python branch or constant made from
+    it would be frozen into the generated code.  The engine's own reads (the op
+    forwards, ``describe``) come from its modules and pass.  Plain Values keep
+    the slot, so reading ``.data`` costs nothing more outside tracing; a traced
+    node read after tracing pays one property call and one integer test.
+    """
+
+    __slots__ = ()
+
+    @property
+    def data(self) -> float:
+        if recording.active:
+            tracer = recording.current().tracer
+            if tracer is not None and sys._getframe(1).f_globals.get(
+                    "__name__", "").partition(".")[0] not in _LIBRARY:
+                tracer.refuse(self, ".data")
+        return _DATA.__get__(self, Value)
+
+    @data.setter
+    def data(self, value: float) -> None:
+        _DATA.__set__(self, value)
+
+
 def trace(fn, inputs, names, fn_name):
     """Call ``fn`` on placeholder Values holding ``inputs``; return the :class:`Graph`."""
-    placeholders = [Value(as_float(x, f"jit input {n!r} of {fn_name}()"), name=n)
+    placeholders = [TracedValue(as_float(x, f"jit input {n!r} of {fn_name}()"), name=n)
                     for x, n in zip(inputs, names)]
     tracer = Tracer(fn_name)
     with recording.tracing(tracer):
