@@ -43,7 +43,7 @@ from .jit_emit import HELPERS, Graph, Program, generate
 from .ops import CONSTANT, describe
 from .value import Value, as_float
 
-__all__ = ["jit", "Jitted", "TracingError", "jit_loss"]
+__all__ = ["jit", "Jitted", "TracingError", "TracedValue", "jit_loss"]
 
 
 _FLOAT = frozenset((float,))
