@@ -33,6 +33,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import linecache
+import sys
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, SupportsFloat, overload
@@ -42,10 +43,30 @@ from .jit_emit import HELPERS, Graph, Program, generate
 from .ops import CONSTANT, describe
 from .value import Value, as_float
 
-__all__ = ["jit", "Jitted", "TracingError", "jit_loss"]
+__all__ = ["jit", "Jitted", "TracingError", "TracedValue", "jit_loss"]
 
 
 _FLOAT = frozenset((float,))
+#: the types a sample's numbers may have for the fast conversion: float(x) is exact for
+#: them (an int too large for a float takes the checked path, which names it)
+_PLAIN = frozenset((float, int))
+
+
+def _plain_numbers(rows):
+    """The common width of ``rows`` when they are sequences of one length holding only
+    floats, ints and float subclasses (numpy's float64), for which float(x) is what
+    ``as_float`` gives, so they skip the number-by-number check; else None.  Two
+    passes at C speed (no Python call per number)."""
+    try:
+        widths = set(map(len, rows))
+        if len(widths) != 1:
+            return None
+        kinds = set(map(type, itertools.chain.from_iterable(rows)))
+    except TypeError:    # a row that is not a sequence: the checked path names it
+        return None
+    if _PLAIN.issuperset(kinds) or all(k in _PLAIN or issubclass(k, float) for k in kinds):
+        return widths.pop()
+    return None
 
 
 def _length(inputs, fn_name, sample):
@@ -133,6 +154,7 @@ class Tracer:
         self.detached = {}
 
     def made(self, node, grad_enabled):
+        node.__class__ = TracedValue     # its .data now refuses readers outside the library
         if not grad_enabled:
             self.detached[node] = (node._prev, node._op)
 
@@ -142,6 +164,14 @@ class Tracer:
                 f"jit: cannot trace {self.fn_name}(): it calls backward() on {describe(node)}; "
                 f"a jitted function returns the Value to differentiate and the generated code "
                 f"does the backward pass")
+        if what == ".data":
+            raise TracingError(
+                f"jit: cannot trace {self.fn_name}(): it reads .data of {describe(node)}, a "
+                f"number that depends on the inputs; the generated code would keep today's "
+                f"number (and any branch taken on it) for every input. Keep it in the graph: "
+                f"use the Value itself (y * 2.0, not y.data * 2.0) and, instead of an if on "
+                f"the number, branch inside the graph with relu(), abs(), autograd.maximum() "
+                f"or autograd.minimum(); or call {self.fn_name}() without jit.")
         raise TracingError(
             f"jit: cannot trace {self.fn_name}(): {what} on {describe(node)} needs its number, and "
             f"data-dependent Python control flow cannot be traced (the generated code would "
@@ -149,9 +179,42 @@ class Tracer:
             f"(relu(), abs(), autograd.maximum()), or call {self.fn_name}() without jit.")
 
 
+_DATA = Value.__dict__["data"]    # the slot itself (a member descriptor)
+#: packages whose own reads of .data while tracing are the engine at work, not user code
+_LIBRARY = frozenset(("autograd", "nn"))
+
+
+class TracedValue(Value):
+    """A node made while a function is traced (placeholders included).
+
+    The same slots as :class:`Value`; only ``data`` is a property, which refuses
+    a read from code outside ``autograd`` and ``nn`` while this thread traces:
+    the number depends on the inputs, and a Python branch or constant made from
+    it would be frozen into the generated code.  The engine's own reads (the op
+    forwards, ``describe``) come from its modules and pass.  Plain Values keep
+    the slot, so reading ``.data`` costs nothing more outside tracing; a traced
+    node read after tracing pays one property call and one integer test.
+    """
+
+    __slots__ = ()
+
+    @property
+    def data(self) -> float:
+        if recording.active:
+            tracer = recording.current().tracer
+            if tracer is not None and sys._getframe(1).f_globals.get(
+                    "__name__", "").partition(".")[0] not in _LIBRARY:
+                tracer.refuse(self, ".data")
+        return _DATA.__get__(self, Value)
+
+    @data.setter
+    def data(self, value: float) -> None:
+        _DATA.__set__(self, value)
+
+
 def trace(fn, inputs, names, fn_name):
     """Call ``fn`` on placeholder Values holding ``inputs``; return the :class:`Graph`."""
-    placeholders = [Value(as_float(x, f"jit input {n!r} of {fn_name}()"), name=n)
+    placeholders = [TracedValue(as_float(x, f"jit input {n!r} of {fn_name}()"), name=n)
                     for x, n in zip(inputs, names)]
     tracer = Tracer(fn_name)
     with recording.tracing(tracer):
@@ -319,18 +382,18 @@ class Jitted:
         if isinstance(samples, (str, bytes)) or not hasattr(samples, "__iter__"):
             raise TypeError(f"jit {self.__name__}.batch: samples must be a list of tuples of "
                             f"numbers, got {type(samples).__name__} {samples!r}")
-        samples = list(samples)
-        if not samples:
+        rows: list[Any] = list(samples)
+        if not rows:
             return 0.0
-        arity = _length(samples[0], self.__name__, 1)
-        if not all(_FLOAT.issuperset(map(type, s)) for s in samples) or \
-                len(set(map(len, samples))) != 1:
-            samples = [self._numbers(s, i, arity) for i, s in enumerate(samples, 1)]
+        arity = _length(rows[0], self.__name__, 1)
+        if not all(_FLOAT.issuperset(map(type, s)) for s in rows) or \
+                len(set(map(len, rows))) != 1:
+            rows = self._rows(rows, arity)
         code = self._batch.get(arity)
         if code is None:
-            code = self._build("batch", samples[0], False)
-        n = len(samples)
-        total = self._run(code, samples, 1.0 / n if mean else 1.0)
+            code = self._build("batch", rows[0], False)
+        n = len(rows)
+        total = self._run(code, rows, 1.0 / n if mean else 1.0)
         return total / n if mean else total
 
     def _batch_numpy(self, samples, mean):
@@ -346,18 +409,31 @@ class Jitted:
         total = self._run(code, matrix, 1.0 / n if mean else 1.0)
         return total / n if mean else total
 
-    def _numbers(self, inputs, sample=None, arity=None):
+    def _numbers(self, inputs, sample=None, arity=None, names=None):
         """The inputs as floats, checked like eager Values check theirs: one TypeError
-        naming the argument (and the sample) for a bool, complex, str, array or Value."""
+        naming the argument (and the sample) for a bool, complex, str, array or Value.
+        ``names``: the placeholder names, when the caller has them already."""
         where = f"{self.__name__}()" + (f" batch sample {sample}" if sample is not None else "")
         _length(inputs, self.__name__, sample)
         inputs = tuple(inputs)
         if arity is not None and len(inputs) != arity:
             raise TypeError(f"jit {where}: {len(inputs)} number(s), but the samples before it "
                             f"have {arity}")
-        names = self._names(len(inputs)) if len(inputs) else []
+        if names is None:
+            names = self._names(len(inputs)) if len(inputs) else []
         return tuple(as_float(x, f"jit input {name!r} of {where}")
                      for x, name in zip(inputs, names))
+
+    def _rows(self, samples, arity):
+        """Every sample as a tuple of floats, checked as :meth:`_numbers` checks one
+        (the placeholder names looked up once, not per sample)."""
+        if _plain_numbers(samples) is not None:
+            try:
+                return [tuple(map(float, s)) for s in samples]
+            except OverflowError:   # an int too large for a float: the checked path names it
+                pass
+        names = self._names(arity) if arity else []
+        return [self._numbers(s, i, arity, names) for i, s in enumerate(samples, 1)]
 
     def _run(self, code, *args):
         """Call generated code; an arithmetic error is re-raised as the eager
@@ -521,6 +597,13 @@ def _sample_matrix(np, samples, jitted):
             raise TypeError(f"jit {jitted.__name__}.batch: samples must be a 2-d array or a "
                             f"list of tuples of numbers, got {type(samples).__name__}")
         rows = list(samples)
+        width = _plain_numbers(rows) if rows else None
+        if width is not None:
+            try:
+                return np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64,
+                                   count=len(rows) * width).reshape(len(rows), width)
+            except OverflowError:   # an int too large for a float: checked below, named
+                pass
         if rows and len({len(r) for r in rows}) != 1:
             arity = len(rows[0])
             bad = next(i for i, r in enumerate(rows, 1) if len(r) != arity)
@@ -534,7 +617,8 @@ def _sample_matrix(np, samples, jitted):
         return np.asarray(matrix, dtype=np.float64)
     # anything else is checked number by number, naming the sample and the argument
     arity = matrix.shape[1]
-    checked = [jitted._numbers(tuple(row), i, arity) for i, row in enumerate(matrix, 1)]
+    names = jitted._names(arity) if arity else []
+    checked = [jitted._numbers(tuple(row), i, arity, names) for i, row in enumerate(matrix, 1)]
     return np.array(checked, dtype=np.float64).reshape(matrix.shape)
 
 

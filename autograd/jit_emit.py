@@ -402,8 +402,9 @@ class _Emitter:
         if self.kind == "batch":
             self.emit(1, "return total")
         elif self.input_grads:
-            # an input the output does not depend on has no g_ line: its gradient is 0
-            grads = ", ".join(f"g_{a}" if id(n) in self.written else "0.0"
+            # an input the output does not depend on has no g_ line: its gradient is 0.
+            # backward() adds a fresh leaf's sum to its 0.0 (0.0 + -0.0 is 0.0): so do we
+            grads = ", ".join(f"0.0 + g_{a}" if id(n) in self.written else "0.0"
                               for n, a in zip(g.inputs, args))
             self.emit(1, f"return {root}, ({grads}{',' if len(args) == 1 else ''})")
         else:

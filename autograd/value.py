@@ -67,6 +67,8 @@ def _constant(x):
         out._prev = ()
         out._op = CONSTANT
         return out
+    if isinstance(x, Value):   # a subclass (the jit's traced nodes): already a node
+        return x
     try:
         data = as_float(x)
     except (TypeError, OverflowError):
@@ -389,7 +391,7 @@ class Value:
 
 
 def _number(x: Operand, what: str) -> float:
-    if x.__class__ is Value:
+    if x.__class__ is Value or isinstance(x, Value):
         if recording.active:
             _refuse_while_tracing(x, what)
         return x.data

@@ -44,9 +44,22 @@ def network_py_epoch(n):
     """Nielsen's SGD epoch (network.py's update_mini_batch and backprop) in numpy."""
     import numpy as np
     X, Y = data(n)
+    epoch = network_py_epoch_function(np.hstack([X, Y]), SIZES)
+    start = time.perf_counter()
+    epoch()
+    return EpochResult("network.py algorithm, numpy", n, time.perf_counter() - start)
+
+
+def network_py_epoch_function(XY, sizes, eta=3.0, m=10):
+    """A function running one epoch of Nielsen's network.py algorithm on the rows of
+    ``XY`` (inputs then one-hot targets): each mini-batch's samples backpropagated
+    one at a time as column vectors, summed, then one SGD step."""
+    import numpy as np
+    n_in = sizes[0]
     rng = np.random.default_rng(1)
-    biases = [rng.standard_normal((y, 1)) for y in SIZES[1:]]
-    weights = [rng.standard_normal((y, x)) for x, y in zip(SIZES[:-1], SIZES[1:])]
+    biases = [rng.standard_normal((y, 1)) for y in sizes[1:]]
+    weights = [rng.standard_normal((y, x)) for x, y in zip(sizes[:-1], sizes[1:])]
+    pairs = [(row[:n_in].reshape(-1, 1), row[n_in:].reshape(-1, 1)) for row in XY]
 
     def sigmoid(z):
         return 1.0 / (1.0 + np.exp(-z))
@@ -66,16 +79,14 @@ def network_py_epoch(n):
         nabla_b[-2], nabla_w[-2] = delta, delta @ activations[-3].T
         return nabla_b, nabla_w
 
-    pairs = [(X[i].reshape(-1, 1), Y[i].reshape(-1, 1)) for i in range(n)]
-    start = time.perf_counter()
-    eta, m = 3.0, 10
-    for k in range(0, n, m):
-        nb = [np.zeros(b.shape) for b in biases]
-        nw = [np.zeros(w.shape) for w in weights]
-        for x, y in pairs[k:k + m]:
-            db, dw = backprop(x, y)
-            nb = [a + d for a, d in zip(nb, db)]
-            nw = [a + d for a, d in zip(nw, dw)]
-        weights = [w - (eta / m) * g for w, g in zip(weights, nw)]
-        biases = [b - (eta / m) * g for b, g in zip(biases, nb)]
-    return EpochResult("network.py algorithm, numpy", n, time.perf_counter() - start)
+    def epoch():
+        for k in range(0, len(pairs), m):
+            nb = [np.zeros(b.shape) for b in biases]
+            nw = [np.zeros(w.shape) for w in weights]
+            for x, y in pairs[k:k + m]:
+                db, dw = backprop(x, y)
+                nb = [a + d for a, d in zip(nb, db)]
+                nw = [a + d for a, d in zip(nw, dw)]
+            weights[:] = [w - (eta / m) * g for w, g in zip(weights, nw)]
+            biases[:] = [b - (eta / m) * g for b, g in zip(biases, nb)]
+    return epoch

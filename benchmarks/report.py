@@ -45,6 +45,9 @@ def stamp(extra=()):
     versions = [f"{name} {package_version(name) or 'not installed'}"
                 for name in ("micrograd", "torch")]
     lines.append(f"- Peers: {', '.join(versions)}")
+    if hasattr(os, "getloadavg"):   # other jobs on the machine slow every contender alike
+        lines.append(f"- Load average at the end (1, 5, 15 min): "
+                     f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     lines += [f"- {item}" for item in extra]
     return lines
 

@@ -131,11 +131,44 @@ def test_wide_and_nielsen_workloads_have_their_rows(smoke):
 def test_targets_are_reported_not_judged_at_smoke_sizes(smoke):
     _, written = smoke
     rows = section(written, "Targets")
-    assert len(rows) == 15
-    # the two measured ratios without a target say so; every target waits for full sizes
+    assert len(rows) == 27
+    # the measured ratio without a target says so; every target waits for full sizes
     assert all(row[2] in ("— (smoke)", "—", "— (no target; measured)") for row in rows)
-    assert sum(row[2] == "— (no target; measured)" for row in rows) == 2
+    assert sum(row[2] == "— (no target; measured)" for row in rows) == 1
+    assert sum(row[0].startswith("paths: ") for row in rows) == 11
     assert "issue" not in written.lower()
+
+
+PATHS = ["`net.jit_loss(", "`net.jit_loss(", "`nn.train(backend=\"numpy\")`, one epoch, arrays",
+         "`nn.train(backend=\"numpy\")`, one epoch, lists", "`nn.train(backend=\"numpy\", epochs=",
+         "`jit(f, backend=\"numpy\").batch(list of tuples)`", "a user-written loss",
+         "eager as the README writes it", "`nn.eager_step(", "`nn.train(jit=True)`",
+         "`nn.train()`, the default", "`nn.train(jit=False)`", "`autograd.grad(",
+         "eager build of a 10,000-node chain", "eager `y.backward()`"]
+
+
+def test_paths_table_has_every_path_beside_its_kernel_and_ratio(smoke):
+    stdout, written = smoke
+    rows = section(written, "The paths users call")
+    assert len(rows) == len(PATHS)
+    for row, start in zip(rows, PATHS):
+        path, _, time, kernel, kernel_time, ratio, peers = row
+        assert path.startswith(start), (path, start)
+        assert kernel and re.fullmatch(r"[\d.]+ (s|ms|µs)", time) and \
+            re.fullmatch(r"[\d.]+ (s|ms|µs)", kernel_time), row
+        # the ratio printed is the two times' ratio, to the digits shown
+        assert re.fullmatch(r"[\d.]+x", ratio), row
+    peers = " ".join(row[6] for row in rows)
+    for peer in ("hand-written numpy", "network.py algorithm", "micrograd"):
+        assert peer in peers
+    assert ("PyTorch (not installed)" in peers) != torch_importable()
+    try:
+        import jax  # noqa: F401
+        assert "JAX jit (not installed)" not in peers
+    except ImportError:
+        assert "JAX jit (not installed)" in peers     # an optional contender, skipped cleanly
+    for line in ("Paths: per-step numpy API", "Paths: the chain"):
+        assert line in stdout
 
 
 def test_without_torch_the_row_is_omitted_and_said(tmp_path):

@@ -333,6 +333,63 @@ def test_data_dependent_control_flow_is_refused_clearly(body, what):
     assert not autograd.recording.active   # no mode is left on
 
 
+def branch_on_data(x):
+    y = (x * 0.8).named("y")
+    if y.data > 0:
+        return y * y
+    return -y
+
+
+@pytest.mark.parametrize("body, node", [
+    (branch_on_data, "'y'"),
+    (lambda x: x * x.data, "'x'"),                       # a constant made of an input
+    (lambda x: Value(max((x * 2.0).data, 0.0)), "mul"),   # a max of numbers, not of Values
+    (lambda x: x + sum(v.data for v in [x.exp()]), "exp"),
+])
+def test_reading_data_while_tracing_is_refused_naming_the_node(body, node):
+    with pytest.raises(TracingError) as caught:
+        jit(body, name="reader")(1.0)
+    message = str(caught.value)
+    assert message.startswith("jit: cannot trace reader(): it reads .data of ")
+    assert node in message.split(", a number")[0]
+    assert "relu()" in message and "autograd.maximum()" in message and "without jit" in message
+    assert not autograd.recording.active
+    # the eager function is unchanged: at x = -1 the branch gives -y = 0.8 (the issue's
+    # frozen trace gave 0.64)
+    assert branch_on_data(Value(-1.0)).data == 0.8
+
+
+def test_a_branch_inside_the_graph_traces_and_gives_the_eager_numbers():
+    def in_graph(x):
+        y = (x * 0.8).named("y")
+        return autograd.maximum(y, 0.0) * y - autograd.minimum(y, 0.0)
+    step = jit(in_graph)
+    for x in (1.0, -1.0, 0.25):
+        leaf = Value(x)
+        out = in_graph(leaf)
+        out.backward()
+        value, (gx,) = step(x, input_grads=True)
+        assert (value.hex(), gx.hex()) == (out.data.hex(), leaf.grad.hex())
+
+
+def test_traced_nodes_read_their_data_after_tracing_and_in_the_engine():
+    """A node kept from the trace reads its number afterwards; parameters, which are not
+    traced nodes, keep their plain slot (their .data is read by the generated code)."""
+    kept = []
+    w = Value(0.5, name="w", kind="parameter")
+
+    def f(x):
+        y = (w * x).tanh()
+        kept.append(y)
+        return y
+    step = jit(f)
+    assert step(2.0) == math.tanh(1.0)
+    assert kept[0].data == math.tanh(1.0)
+    kept[0].data = 3.0
+    assert kept[0].data == 3.0 and type(w) is Value
+    assert Value.__dict__["data"].__class__.__name__ == "member_descriptor"   # a slot still
+
+
 def test_tracing_error_is_a_type_error():
     with pytest.raises(TypeError):
         jit(lambda x: x if x < 0 else x)(1.0)
