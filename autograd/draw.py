@@ -135,6 +135,9 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
             _edge_statements(node, ids, style, show_local, show_rules, on_path, places, samples))
     if legend:
         graph.body.append(_legend(nodes, highlight if on_path else None, pending))
+    # the names in every statement made printable: control characters and lone
+    # surrogates, which dot refuses ("syntax error") or cannot encode, become visible
+    graph.body[:] = [_printable_statement(line) for line in graph.body]
     graph.summary = f"the graph of {style.labels(root)} ({_count(len(nodes), 'value')}" + (
         f", {_count(len(set(samples.values())), 'sample')})" if samples else ")")
     return graph
@@ -404,7 +407,8 @@ def _new_graph(rankdir, title):
                    "fontcolor": "#333333", "arrowsize": "0.6"},
     )
     if title:
-        graph.attr(label=str(title), labelloc="t", fontsize="14")
+        import graphviz   # loaded by _digraph_class; escape: backslashes and <...> as text
+        graph.attr(label=graphviz.escape(names.printable(str(title))), labelloc="t", fontsize="14")
     return graph
 
 
@@ -679,6 +683,16 @@ def _number(x, digits):
 def _count(n, noun):
     """``1 value``, ``3 values``."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _printable_statement(line):
+    """A DOT statement (its tabs, its text, its newline) with the text made printable
+    (:func:`autograd.names.printable`): the tabs and newline are the only control
+    characters a statement keeps."""
+    text = line.lstrip("\t")
+    tabs = line[:len(line) - len(text)]
+    end = "\n" if text.endswith("\n") else ""
+    return tabs + names.printable(text[:len(text) - len(end)]) + end
 
 
 def _quote(text):
