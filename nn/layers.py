@@ -560,6 +560,17 @@ class MLP(Module):
             return MatrixProgram(self, name)
         return jit_loss(self, function, self.sizes[0], backend=backend)
 
+    def to_torch(self) -> Any:
+        """This network as a float64 ``torch.nn.Sequential`` (:mod:`nn.torch_bridge`)."""
+        from .torch_bridge import to_torch
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module: Any, **kwargs: Any) -> MLP:
+        """The MLP of a ``torch.nn.Sequential`` of Linear layers and activations (:mod:`nn.torch_bridge`)."""
+        from .torch_bridge import from_torch
+        return from_torch(module, **kwargs)
+
     def __repr__(self):
         frozen = len(self.frozen())
         extra = f" ({frozen} frozen)" if frozen else ""
