@@ -160,9 +160,12 @@ class StepThrough:
         self.height = height
 
     def _repr_html_(self):
+        # loading="eager": drawn at once, even below the fold; onload: the page takes
+        # the arrow keys as soon as it is shown (and again whenever the mouse is over it)
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
                 f'style="width: 100%; height: {int(self.height)}px; border: 1px solid #ddd" '
-                f'sandbox="allow-scripts" title="chainrule step-through"></iframe>')
+                f'sandbox="allow-scripts" loading="eager" onload="this.contentWindow.focus()" '
+                f'title="chainrule step-through"></iframe>')
 
     def save(self, path):
         """Write the page to ``path`` (folders created); return the path."""
@@ -373,6 +376,12 @@ _SCRIPT = r"""
     else if (ev.key === '+' || ev.key === '=') zoom(1.25);
     else if (ev.key === '-') zoom(0.8);
     else if (ev.key === 'f') fit();
+  });
+  // the keyboard without a click: when the mouse comes over the page (in a notebook's
+  // iframe, whose parent focuses it when it loads), the page takes the focus
+  document.documentElement.addEventListener('pointerenter', () => window.focus());
+  document.documentElement.addEventListener('mouseover', () => {
+    if (!document.hasFocus()) window.focus();
   });
   window.chainrule = {
     go, next, prev, zoom, fit, actual, finalGrad, finalData, forward, frames: backward, total,
