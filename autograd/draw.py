@@ -531,7 +531,10 @@ def _node_statements(node, node_id, style, on_path):
     border = (f' COLOR="{PATH_COLOUR}"', "2") if on_path else ("", "0")
     cells = []
     if node.name:
-        cells.append(f"<TD><B>{textbook_name(node.name, html_markup=True)}</B></TD>")
+        typeset = textbook_name(node.name, html_markup=True)
+        # a superscript rises above the text line that dot sizes the cell for: more room
+        pad = ' CELLPADDING="6"' if "<SUP>" in typeset else ""
+        cells.append(f"<TD{pad}><B>{typeset}</B></TD>")
     elif node in style.labels.short:   # t1, t2, ...: the name steps and the jit give it
         cells.append(f'<TD><FONT COLOR="{SHORT_NAME_COLOUR}"><I>'
                      f"{style.labels.short[node]}</I></FONT></TD>")
