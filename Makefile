@@ -63,6 +63,7 @@ bench-smoke: $(VENV)/.installed-bench
 # Optional: the PyTorch CPU wheel this machine keeps on disk, for the tests
 # and benchmark rows that compare against PyTorch (they skip without it).
 torch: $(VENV)/.installed
+	@echo "== installing PyTorch 2.13.0 (CPU wheel from this machine's disk, ~40 s) =="
 	$(PIP) install torch==2.13.0
 
 $(VENV)/bin/python:
@@ -89,6 +90,7 @@ $(VENV)/.installed-demo: pyproject.toml $(VENV)/.installed
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	@echo "== installing the benchmark's contenders (micrograd) =="
 	$(PIP) install -e '.[bench]'
 	touch $@
 
