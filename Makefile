@@ -26,7 +26,7 @@ OTHER_PYTHONS ?= $(shell for v in 3.10 3.11 3.12 3.13; do \
 	  command -v python$$v >/dev/null 2>&1 && python$$v -c '' 2>/dev/null && echo $$v; done)
 PYENV_VERSIONS := $(shell command -v pyenv >/dev/null 2>&1 && pyenv versions --bare 2>/dev/null | grep -E '^3\.1[0-3]\.[0-9]+$$' | paste -sd: -)
 
-# The suite on this Python (lint first): under 3 minutes once the set-up is done
+# The suite on this Python (lint first): about 3 minutes once the set-up is done
 test: $(VENV)/.installed-test dot chromium lint
 	@echo "== the test suite on $$($(PY) --version) (progress: one dot per test) =="
 	$(PY) -m pytest $(PYTEST_ARGS)
