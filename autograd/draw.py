@@ -78,7 +78,7 @@ class GraphTooLarge(ValueError):
 def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digits: int = 4,
          highlight: Value | str | None = None, rankdir: str = "LR", max_nodes: int = 300,
          network: object = None, title: str | None = None, legend: bool = True,
-         pending: Iterable[Value] | None = None) -> graphviz.Digraph:
+         pending: Iterable[Value] | None = None, grads: bool | None = None) -> graphviz.Digraph:
     """A ``graphviz.Digraph`` of every node ``root`` depends on.
 
     show_local  label each edge with its local derivative ∂out/∂in (a number)
@@ -93,6 +93,10 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     title       a caption drawn above the graph
     legend      draw the colour key
     pending     nodes whose gradient is not known yet: their grad reads ``?``
+    grads       show each node's ``grad``; None (the default): only once a backward
+                pass from ``root`` has reached them (``root.grad`` is not 0, or
+                ``pending`` is given), so a graph nobody differentiated shows no
+                row of zeros
 
     A batch (nodes named with their sample, ``x1(2)``, as ``nn.MLP.batch``
     names them) gets one cluster per sample, its nodes written x₁⁽²⁾; the
@@ -108,6 +112,7 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     nodes = _collect(root, max_nodes)
     on_path = _path_nodes(root, nodes, highlight)
     style = _Style(nodes, digits, rankdir, pending)
+    style.grads = bool(root.grad != 0.0 or pending) if grads is None else bool(grads)
     places = {} if network is False else _places(nodes, network)
     samples = {} if network is False else _samples(nodes)
     graph = _new_graph(rankdir, title)
@@ -134,7 +139,10 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
         graph.body.extend(
             _edge_statements(node, ids, style, show_local, show_rules, on_path, places, samples))
     if legend:
-        graph.body.append(_legend(nodes, highlight if on_path else None, pending))
+        graph.body.append(_legend(nodes, highlight if on_path else None, pending, style.grads))
+    # the names in every statement made printable: control characters and lone
+    # surrogates, which dot refuses ("syntax error") or cannot encode, become visible
+    graph.body[:] = [_printable_statement(line) for line in graph.body]
     graph.summary = f"the graph of {style.labels(root)} ({_count(len(nodes), 'value')}" + (
         f", {_count(len(set(samples.values())), 'sample')})" if samples else ")")
     return graph
@@ -380,6 +388,7 @@ class _Style:
 
     def __init__(self, nodes, digits, rankdir, pending):
         self.digits = digits
+        self.grads = True   # each record shows its grad
         self.stacked = rankdir in ("LR", "RL")   # a record's cells stacked, ports on the west
         self.side = {"LR": "w", "RL": "e", "TB": "n", "BT": "s"}[rankdir]
         self.pending = set(pending or ())
@@ -408,7 +417,8 @@ def _new_graph(rankdir, title):
                    "fontcolor": "#333333", "arrowsize": "0.6"},
     )
     if title:
-        graph.attr(label=str(title), labelloc="t", fontsize="14")
+        import graphviz   # loaded by _digraph_class; escape: backslashes and <...> as text
+        graph.attr(label=graphviz.escape(names.printable(str(title))), labelloc="t", fontsize="14")
     return graph
 
 
@@ -525,19 +535,24 @@ def _node_statements(node, node_id, style, on_path):
     border = (f' COLOR="{PATH_COLOUR}"', "2") if on_path else ("", "0")
     cells = []
     if node.name:
-        cells.append(f"<TD><B>{textbook_name(node.name, html_markup=True)}</B></TD>")
+        typeset = textbook_name(node.name, html_markup=True)
+        # a superscript rises above the text line that dot sizes the cell for: more room
+        pad = ' CELLPADDING="6"' if "<SUP>" in typeset else ""
+        cells.append(f"<TD{pad}><B>{typeset}</B></TD>")
     elif node in style.labels.short:   # t1, t2, ...: the name steps and the jit give it
         cells.append(f'<TD><FONT COLOR="{SHORT_NAME_COLOUR}"><I>'
                      f"{style.labels.short[node]}</I></FONT></TD>")
     cells.append(f"<TD>data {style.number(node.data)}</TD>")
-    grad = "?" if node in style.pending else style.number(node.grad)
-    cells.append(f"<TD>grad {grad}</TD>")
+    if style.grads:
+        grad = "?" if node in style.pending else style.number(node.grad)
+        cells.append(f"<TD>grad {grad}</TD>")
     # stacked when the graph runs left to right, side by side when it runs top to bottom
     rows = "".join(f"<TR>{cell}</TR>" for cell in cells) if style.stacked else \
         f"<TR>{''.join(cells)}</TR>"
     table = (f'<TABLE BORDER="{border[1]}"{border[0]} CELLBORDER="1" CELLSPACING="0" '
              f'CELLPADDING="2" BGCOLOR="{KIND_COLOURS[kind]}">{rows}</TABLE>')
-    tooltip = _quote(f"{style.labels(node)} ({kind}): data={node.data!r} grad={node.grad!r}")
+    known = f" grad={node.grad!r}" if style.grads and node not in style.pending else ""
+    tooltip = _quote(f"{style.labels(node)} ({kind}): data={node.data!r}{known}")
     lines = [f"\t{node_id} [label=<{table}> shape=plain tooltip={tooltip}]\n"]
     if node._op.backward is not None:
         lines.append(_op_statement(node, node_id, on_path))
@@ -644,7 +659,7 @@ def _rule_label(node, digits, written=None):
     return f"({text})" if text.startswith("-") else text
 
 
-def _legend(nodes, highlight, pending):
+def _legend(nodes, highlight, pending, grads=True):
     """One small table: the colour of each kind present, what edge labels mean."""
     kinds = [kind for kind in KIND_COLOURS if any(node.kind == kind for node in nodes)]
     rows = ['<TR><TD COLSPAN="2"><B>legend</B></TD></TR>']
@@ -659,6 +674,9 @@ def _legend(nodes, highlight, pending):
                     '<TD ALIGN="LEFT">an unnamed node (as steps and the jit call it)</TD></TR>')
     if pending:
         rows.append('<TR><TD>grad ?</TD><TD ALIGN="LEFT">gradient not reached yet</TD></TR>')
+    if not grads:
+        rows.append('<TR><TD>data</TD><TD ALIGN="LEFT">no grad: no backward pass from this root '
+                    'yet</TD></TR>')
     if highlight is not None:
         what = highlight if isinstance(highlight, str) else label(highlight)
         rows.append(f'<TR><TD BGCOLOR="{PATH_COLOUR}"> </TD><TD ALIGN="LEFT">'
@@ -683,6 +701,16 @@ def _number(x, digits):
 def _count(n, noun):
     """``1 value``, ``3 values``."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _printable_statement(line):
+    """A DOT statement (its tabs, its text, its newline) with the text made printable
+    (:func:`autograd.names.printable`): the tabs and newline are the only control
+    characters a statement keeps."""
+    text = line.lstrip("\t")
+    tabs = line[:len(line) - len(text)]
+    end = "\n" if text.endswith("\n") else ""
+    return tabs + names.printable(text[:len(text) - len(end)]) + end
 
 
 def _quote(text):

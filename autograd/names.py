@@ -24,7 +24,7 @@ import html as _html
 import re
 
 __all__ = ["Name", "parse", "spelling", "text", "html", "latex", "find_node", "nodes_by_name",
-           "NodeNameError", "with_sample"]
+           "NodeNameError", "with_sample", "printable"]
 
 
 class Name:
@@ -138,7 +138,30 @@ def html(name):
     return out
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text, keep=""):
+    """``text`` with what no page, picture or file can hold made visible: a control
+    character as its picture (U+0001 -> ␁, DEL -> ␡), a C1 control, lone surrogate
+    or non-character as �; the characters of ``keep`` (``"\\n"`` in a block of
+    lines) stay.  Every output that embeds a name writes it through this."""
+    return _UNPRINTABLE.sub(lambda found: _picture(found.group(), keep), text)
+
+
+def _picture(char, keep):
+    code = ord(char)
+    if char in keep:
+        return char
+    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
+
+
 _GRADIENT = re.compile(r"^∂(\(.+\)|[^/]+)/∂(.+)$")
+
+
+_LATEX_SPECIALS = {c: "\\" + c for c in "_#%&${}"}
+_LATEX_SPECIALS.update({"\\": "\\backslash{}", "^": "\\hat{}", "~": "\\sim{}"})
+_LATEX_SPECIAL = re.compile("[" + re.escape("".join(_LATEX_SPECIALS)) + "]")
 
 
 def latex(name):
@@ -155,7 +178,7 @@ def latex(name):
         return f"\\frac{{\\partial {top}}}{{\\partial {latex(below)}}}"
     n = parse(name)
     if n is None:
-        escaped = re.sub(r"([_#%&${}])", r"\\\1", name)
+        escaped = _LATEX_SPECIAL.sub(lambda c: _LATEX_SPECIALS[c.group()], printable(name))
         return f"\\mathrm{{{escaped}}}"
     base = n.base if len(n.base) == 1 else f"\\mathit{{{n.base}}}"
     sup = n.layer

@@ -31,12 +31,13 @@ _BLUE, _GREEN, _RED = "#1f6fd1", "#2a8a3e", "#c62828"
 
 def text_block(text, colour=_BLUE):
     """``text`` as a preformatted block with a coloured bar (escaped)."""
-    return f'<pre style="{_BOX.format(colour=colour)}">{html.escape(text)}</pre>'
+    shown = html.escape(names.printable(text, keep="\n"))
+    return f'<pre style="{_BOX.format(colour=colour)}">{shown}</pre>'
 
 
 def value_html(value):
     """One row: name (typeset), data, grad, and how the node was made."""
-    name = names.text(value.name) if value.name else None
+    name = names.printable(names.text(value.name)) if value.name else None
     kind = value.kind
     how = value._op.name if kind == "derived" else kind
     head = f"<b>{html.escape(name)}</b> " if name else ""

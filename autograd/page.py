@@ -21,9 +21,11 @@ In Jupyter, ``step_through(root)`` shows the page inline (an iframe whose
 import html
 import json
 import pathlib
+import re
 
 from . import engine, graph
 from .draw import draw, picture_number
+from .names import printable
 from .notation import Labels, formula, number
 
 __all__ = ["step_page", "write_step_page", "step_through", "StepThrough"]
@@ -106,10 +108,23 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
             node.grad = before
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype
     heading = title or f"Forward and backward through {labels(root)}, step by step"
-    data = json.dumps({"forward": forward, "frames": backward}, ensure_ascii=False).replace("</", "<\\/")
-    return _TEMPLATE.format(title=html.escape(heading), svg=svg, data=data,
+    data = _script_json({"forward": forward, "frames": backward})
+    return _TEMPLATE.format(title=html.escape(printable(heading)), svg=svg, data=data,
                             legend=_legend(draw_kwargs.get("highlight")),
                             script=_SCRIPT, style=_STYLE)
+
+
+#: what JSON may hold but a <script> element or a JavaScript string may not: "<!--" and
+#: "</script" end or swallow the element, U+2028/2029 end a line in older JavaScript
+_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
+
+
+def _script_json(data):
+    """``data`` as JSON that can sit inside ``<script type="application/json">``: the
+    characters of :data:`_SCRIPT_UNSAFE` (only ever inside strings) as ``\\uXXXX``, a
+    lone surrogate too (it cannot be written as UTF-8)."""
+    text = json.dumps(data, ensure_ascii=False)
+    return _SCRIPT_UNSAFE.sub(lambda c: f"\\u{ord(c.group()):04x}", text)
 
 
 def _legend(highlight):
@@ -120,7 +135,7 @@ def _legend(highlight):
     if highlight is not None:
         what = highlight if isinstance(highlight, str) else Labels(highlight)(highlight)
         rows.insert(1, f'<span class="key"><span class="swatch path"></span>bold red: the '
-                       f'paths from {html.escape(what)} to the root</span>')
+                       f'paths from {html.escape(printable(what))} to the root</span>')
     return "\n".join(rows)
 
 
@@ -145,9 +160,12 @@ class StepThrough:
         self.height = height
 
     def _repr_html_(self):
+        # loading="eager": drawn at once, even below the fold; onload: the page takes
+        # the arrow keys as soon as it is shown (and again whenever the mouse is over it)
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
                 f'style="width: 100%; height: {int(self.height)}px; border: 1px solid #ddd" '
-                f'sandbox="allow-scripts" title="chainrule step-through"></iframe>')
+                f'sandbox="allow-scripts" loading="eager" onload="this.contentWindow.focus()" '
+                f'title="chainrule step-through"></iframe>')
 
     def save(self, path):
         """Write the page to ``path`` (folders created); return the path."""
@@ -358,6 +376,12 @@ _SCRIPT = r"""
     else if (ev.key === '+' || ev.key === '=') zoom(1.25);
     else if (ev.key === '-') zoom(0.8);
     else if (ev.key === 'f') fit();
+  });
+  // the keyboard without a click: when the mouse comes over the page (in a notebook's
+  // iframe, whose parent focuses it when it loads), the page takes the focus
+  document.documentElement.addEventListener('pointerenter', () => window.focus());
+  document.documentElement.addEventListener('mouseover', () => {
+    if (!document.hasFocus()) window.focus();
   });
   window.chainrule = {
     go, next, prev, zoom, fit, actual, finalGrad, finalData, forward, frames: backward, total,

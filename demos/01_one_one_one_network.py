@@ -22,6 +22,7 @@ from autograd import Value
 
 EXAMPLE = "the 1-1-1 network"
 SHOWS = "∂L/∂w1, ∂L/∂w2, the biases, a sum over samples"
+DATA = "the question's own numbers typed in (one sample x = 0.5, y = 1, then 3 samples); no data set"
 
 NETWORK = """\
     x --w1--> ( net1 = x·w1 + b,  h = σ(net1) ) --w2--> ( net2 = h·w2 + b,  y' = σ(net2) )
@@ -124,7 +125,7 @@ def several_samples():
 
 
 def main():
-    _common.title("The 1-1-1 network: is my backprop right? By hand and by the engine")
+    _common.title("The 1-1-1 network: is my backprop right? By hand and by the engine", data=DATA)
     print(NETWORK, "\n")
     ok = asker_gradients()
     ok &= bias_gradients()

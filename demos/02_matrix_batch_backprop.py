@@ -27,6 +27,7 @@ from _matrix import (
 
 EXAMPLE = "the 2-3-1 network in matrix form"
 SHOWS = "∂L/∂W = a^T δ, δ1 = (δ2 W2^T) ⊙ σ'(z1) over a batch"
+DATA = "a made-up batch of 3 samples (a0 below) and hand-picked weights; no data set"
 
 # A batch of m = 3 samples, one per row, and the network's parameters in matrix form
 a0 = [[1.0, 0.5], [-0.5, 1.5], [2.0, -1.0]]
@@ -83,7 +84,7 @@ def by_engine():
 
 
 def main():
-    _common.title("The 2-3-1 network in matrix form: a batch, and backprop in matrices")
+    _common.title("The 2-3-1 network in matrix form: a batch, and backprop in matrices", data=DATA)
     print(NETWORK, "\n")
     print("a0 (one sample per row):\n" + text(a0))
     print("W1:\n" + text(W1) + "\nW2:\n" + text(W2) + "\n")

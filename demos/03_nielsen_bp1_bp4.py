@@ -23,6 +23,7 @@ from _matrix import sigmoid_prime
 
 EXAMPLE = "Nielsen's BP1-BP4"
 SHOWS = "on 2-3-1, δ^l is z.grad; the weight into layer 3 is w^3"
+DATA = "one made-up sample x = (0.6, −0.4), y = 0.25, and hand-picked weights; no data set"
 
 x = [0.6, -0.4]
 y = 0.25
@@ -52,7 +53,7 @@ def build():
 
 
 def main():
-    _common.title("Nielsen's BP1-BP4 on a 2-3-1 network")
+    _common.title("Nielsen's BP1-BP4 on a 2-3-1 network", data=DATA)
     print(NETWORK, "\n")
     layer2, layer3, C = build()
     z2 = [z.data for z in layer2.z]

@@ -24,6 +24,7 @@ from autograd import Value
 
 EXAMPLE = "the Desmos question"
 SHOWS = "on the 1-1-2-1 network the asker's ∂O/∂w1 is 4x (drops w4·w2, w5·w3)"
+DATA = "the question's numbers (I = 1, every weight 0.5, every bias 1); no data set"
 
 DESMOS = 0.0014291881022       # the value Desmos gave the asker
 ASKER = 0.00571675240882       # the value the asker's formula gave
@@ -95,7 +96,7 @@ def two_paths(n):
 
 
 def main():
-    _common.title("The Desmos question: the 1-1-2-1 network and the Desmos check")
+    _common.title("The Desmos question: the 1-1-2-1 network and the Desmos check", data=DATA)
     print(NETWORK, "\n")
     O, n = build()
     O.backward()

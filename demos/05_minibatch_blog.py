@@ -31,6 +31,7 @@ from _matrix import T, elementwise, hadamard, matmul, minus, one_minus, plus_row
 
 EXAMPLE = "the mini-batch blog"
 SHOWS = "the blog's ΔW1, ΔW2 and its 1/m on a 2-3-1 network"
+DATA = "the blog's 4 made-up samples X, Y and its starting weights; no data set"
 
 X = [[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [1.0, 1.0]]    # m = 4 samples, one per row
 Y = [[1.0], [0.0], [0.0], [1.0]]
@@ -99,7 +100,7 @@ def generated_matrix_program(dW2, dW1):
 
 
 def main():
-    _common.title("The mini-batch blog: its matrices and the engine")
+    _common.title("The mini-batch blog: its matrices and the engine", data=DATA)
     print(NETWORK, "\n")
     print("X:\n" + text(X) + "\nY:\n" + text(Y) + "\n")
     dcost_do2, dW2, dW1 = blog_matrices()

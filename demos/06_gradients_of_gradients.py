@@ -22,6 +22,7 @@ from autograd import Value, grad, hessian
 
 EXAMPLE = "gradients of gradients"
 SHOWS = "σ'' as a graph, the Hessian of the 1-1-1 loss, Newton vs gradient step"
+DATA = "σ at z = 0.5, then demo 01's 1-1-1 network at one sample (x = 0.5, y = 1); no data set"
 
 X, Y, W1, W2, B1, B2 = 0.5, 1.0, 0.4, -0.7, 0.1, -0.2
 
@@ -115,7 +116,7 @@ def newton_and_gradient_steps(H):
 
 
 def main():
-    _common.title("Gradients of gradients: σ'', the Hessian of the 1-1-1 loss, a Newton step")
+    _common.title("Gradients of gradients: σ'', the Hessian of the 1-1-1 loss, a Newton step", data=DATA)
     ok = sigma_second()
     print()
     hessian_ok, H = the_hessian()

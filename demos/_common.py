@@ -30,9 +30,12 @@ def out_dir():
     return path
 
 
-def title(text):
+def title(text, data=None):
+    """The demo's heading, underlined; then, first thing, what data it uses."""
     print(text)
     print("-" * len(text))
+    if data:
+        print(f"data: {data}")
 
 
 def agree(engine_value, hand_value, tol=TOL):

@@ -2,10 +2,13 @@
 
 Nielsen's network.py trains a 784-30-10 sigmoid network with the quadratic
 cost C = 1/(2n) Σ_x ‖y(x) − a‖² and mini-batch SGD (batches of 10, η = 3.0)
-on 50,000 MNIST images.  No data is downloaded here: the images are
-synthetic 28×28 "digits", ten blurred stroke patterns, each sample one of
+on 50,000 MNIST images, and reaches about 95 % on MNIST's test images.  The
+images here are *not* MNIST: nothing is downloaded, and no package on PyPI
+ships MNIST inside its wheel (the MNIST packages fetch it at run time).  They
+are synthetic 28×28 "digits", ten blurred stroke patterns, each sample one of
 them with its strokes moved a little and pixel noise, so the classes are
-learnable but not trivially.
+learnable but not trivially; the accuracy reached on them says nothing about
+MNIST's.
 
 chainrule trains it with ``nn.train(..., backend="numpy")``: the network's
 BP1-BP4 as matrix code derived from its layers (see demos/05 for the code it
@@ -24,6 +27,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import nn  # noqa: E402
+
+DATA = ("data: synthetic 28×28 images drawn from ten random stroke patterns (shifted, dimmed, "
+        "with pixel noise), not MNIST\n"
+        "      (nothing is downloaded); on MNIST, Nielsen's network reaches about 95 % test accuracy")
 
 
 def stroke_patterns(rng, np):
@@ -80,6 +87,7 @@ def main(argv=None):
                                       rng, np)
     targets = np.eye(10)[train_y]
     net = nn.MLP([784, 30, 10], activation="sigmoid", seed=0)
+    print(DATA)
     print(f"784-30-10 sigmoid network, quadratic cost, SGD η = 3.0, mini-batches of 10, "
           f"{args.samples:,} training images, {len(test_y):,} test images")
     print(f"test accuracy before training: {accuracy(net, test_x, test_y, np):.1%}")

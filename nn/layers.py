@@ -577,6 +577,17 @@ class MLP(Module):
         from .matrices import gradient_matrices
         return gradient_matrices(self, layout)
 
+    def to_torch(self) -> Any:
+        """This network as a float64 ``torch.nn.Sequential`` (:mod:`nn.torch_bridge`)."""
+        from .torch_bridge import to_torch
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module: Any, **kwargs: Any) -> MLP:
+        """The MLP of a ``torch.nn.Sequential`` of Linear layers and activations (:mod:`nn.torch_bridge`)."""
+        from .torch_bridge import from_torch
+        return from_torch(module, **kwargs)
+
     def __repr__(self):
         frozen = len(self.frozen())
         extra = f" ({frozen} frozen)" if frozen else ""

@@ -640,3 +640,26 @@ def test_importing_autograd_does_not_import_graphviz(tmp_path):
     """, os.environ.get("PATH", ""), tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_grads_show_only_once_a_backward_pass_reached_the_nodes():
+    from autograd import grad
+    x, w = Value(0.5, name="x"), Value(-0.3, name="w", kind="parameter")
+    y = (x * w).named("z").sigmoid().named("y")
+    before = draw(y).source
+    assert ">grad " not in before and "no backward pass from this root yet" in before
+    y.backward()
+    after = draw(y).source
+    assert after.count(">grad ") == 4   # x, w, z, y
+    sy = 1 / (1 + math.exp(0.15))
+    assert f">grad {0.5 * sy * (1 - sy):.4g}<" in after   # ∂y/∂w = x σ'(z)
+    assert ">grad " not in draw(y, grads=False).source
+    # a gradient graph (create_graph=True) is never differentiated itself: its nodes show
+    # their values, σ'(z) = σ(z)(1 − σ(z)) = 0.235 at z = 0.5, and no grad 0 anywhere
+    z = Value(0.5, name="z")
+    (d1,) = grad(z.sigmoid(), z, create_graph=True)
+    picture = draw(d1).source
+    assert ">grad " not in picture and f"data {d1.data:.4g}" in picture
+    s = 1 / (1 + math.exp(-0.5))
+    assert abs(d1.data - s * (1 - s)) < 1e-15
+    assert f">grad {0:.4g}" in draw(d1, grads=True).source

@@ -105,3 +105,40 @@ def test_reprs_without_a_kernel():
     assert "0x" not in text
     page = step_through(y, height=500)
     assert 'height: 500px' in page._repr_html_() and "0x" not in repr(page)
+
+
+def test_the_inline_stepper_takes_the_keyboard_without_a_click(tmp_path):
+    """The notebook's step_through output in Chromium, inside a host page as a notebook
+    shows it: the arrow keys step at once (the iframe takes the focus when it loads),
+    and again after the focus went elsewhere, once the mouse is over the stepper."""
+    from test_page import CHROMIUM, _browser
+    sync_playwright = _browser()
+    page_html = result(run_notebook(tmp_path)[4])["text/html"]
+    host = tmp_path / "notebook.html"
+    host.write_text("<!DOCTYPE html><html><body><h1>Notebook</h1><textarea id=cell>y</textarea>"
+                    f"<div class=output>{page_html}</div></body></html>", encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(host.resolve().as_uri())
+            frame = page.frames[1]
+            frame.wait_for_function("window.chainrule !== undefined")
+            # at once: the graph is drawn and step 0 shown, before any input
+            # x, w, t1 = x × w, y = σ(t1): 4 records, 2 op nodes, the legend
+            assert frame.evaluate("document.querySelectorAll('#viewport svg g.node').length") == 7
+            page.wait_for_function("document.activeElement && document.activeElement.tagName === 'IFRAME'")
+            page.keyboard.press("ArrowRight")
+            frame.wait_for_function("chainrule.index() === 1")
+            # the focus goes to a cell; keys go there, until the mouse is over the stepper
+            page.focus("#cell")
+            page.keyboard.press("ArrowRight")
+            assert frame.evaluate("chainrule.index()") == 1
+            box = page.locator("iframe").bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=4)
+            page.wait_for_function("document.activeElement && document.activeElement.tagName === 'IFRAME'")
+            page.keyboard.press("ArrowRight")
+            frame.wait_for_function("chainrule.index() === 2")
+            assert frame.evaluate("document.getElementById('rule').textContent").startswith("forward 2/")
+        finally:
+            browser.close()

@@ -206,3 +206,77 @@ def test_screenshots_of_the_desmos_question_for_the_readme(browser, tmp_path):
             assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     finally:
         page.close()
+
+
+def nielsen_231():
+    """Nielsen's 2-3-1 network on one sample, C = ½(a³₁ − y)², after backward."""
+    import nn
+    net = nn.MLP([2, 3, 1], seed=0)
+    C = nn.half_squared_error(net([0.6, -0.4]), [0.25])
+    C.backward()
+    return C
+
+
+def batch_of_4():
+    """The same network on the blog's 4 samples: every node named with its sample."""
+    import nn
+    net = nn.MLP([2, 3, 1], seed=0)
+    X = [[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [1.0, 1.0]]
+    cost = nn.half_squared_error(net.batch(X), [[1.0], [0.0], [0.0], [1.0]])
+    cost.backward()
+    return cost
+
+
+def clipped_labels(page):
+    """Texts of the graph's records that reach outside their cell, in screen pixels
+    (each text against the smallest cell polygon of its node that holds its centre)."""
+    return page.evaluate("""() => {
+        const bad = [], ctx = document.createElement('canvas').getContext('2d');
+        document.querySelectorAll('#viewport svg g.node').forEach(g => {
+          const cells = [...g.querySelectorAll('polygon')].map(p => p.getBoundingClientRect());
+          g.querySelectorAll('text').forEach(t => {
+            const r = t.getBoundingClientRect(), cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2;
+            const holding = cells.filter(c => c.left <= cx && cx <= c.right && c.top <= cy && cy <= c.bottom);
+            if (!holding.length) return;
+            const c = holding.reduce((a, b) => (a.width * a.height <= b.width * b.height ? a : b));
+            // the glyphs' top: the text's box bottom is the font's descent below the
+            // baseline, the glyphs rise their own ascent above it (measured on a canvas)
+            const size = parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a;
+            ctx.font = (t.getAttribute('font-weight') || '') + ' ' + size + 'px ' + t.getAttribute('font-family');
+            const m = ctx.measureText(t.textContent);
+            const top = r.bottom - m.fontBoundingBoxDescent - m.actualBoundingBoxAscent;
+            if (top < c.top - 0.5 || r.left < c.left - 0.5 || r.right > c.right + 0.5)
+              bad.push([t.textContent, top - c.top]);
+          });
+        });
+        return bad; }""")
+
+
+PAGES = {"desmos": lambda: seed003()[0], "nielsen-2-3-1": nielsen_231, "batch-of-4": batch_of_4}
+HIGHLIGHT = {"desmos": "w1", "nielsen-2-3-1": "w3_11", "batch-of-4": "w3_11"}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_screenshots_at_fit_and_at_the_default_view(browser, tmp_path, name):
+    """docs/page-NAME-fit.png and -default.png at 1280×720, backward step 1 (the
+    default view follows the step); labels stay inside their boxes; the zoom at fit
+    and the smallest text on screen are printed (pytest -s)."""
+    root = PAGES[name]()
+    path = write_step_page(root, tmp_path / f"{name}.html", highlight=HIGHLIGHT[name])
+    page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+    try:
+        page.goto(path.resolve().as_uri())
+        forward = page.evaluate("chainrule.forward.length")
+        page.evaluate(f"chainrule.go({forward})")
+        page.click("#next")
+        box = current_box(page)
+        assert inside(box["node"], box["view"])
+        clipped = clipped_labels(page)
+        assert clipped == [], clipped[:20]
+        page.screenshot(path=str(ROOT / "docs" / f"page-{name}-default.png"))
+        page.click("#fit")
+        zoom, least = page.inner_text("#zoomlevel"), smallest_text_px(page)
+        page.screenshot(path=str(ROOT / "docs" / f"page-{name}-fit.png"))
+        print(f"\n{name}: fit at {zoom}, smallest text {least:.1f} px")
+    finally:
+        page.close()

@@ -15,6 +15,8 @@ checks by being a docs/*.md file):
    - A block whose first line is ``# file: NAME`` is also written to NAME in
      the document's *shared folder*, for the shell commands that follow it in
      the same document (``chainrule explain desmos.py --wrt w1``).
+   - A block that imports an optional extra that is not installed (PyTorch)
+     is skipped, naming it.
 
 2. A ```text output block shows what the ```python block before it prints:
    each of its lines must occur in that output, in order, read as in 1
@@ -60,6 +62,8 @@ DOCUMENTS = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
 FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```[ \t]*$", re.S | re.M)
 ARROW = re.compile(r"#\s*→\s?(.*)$")
 FILE_LINE = re.compile(r"^# file: (\S+)\s*$")
+#: a block that imports one of these and cannot is skipped (they are optional extras)
+OPTIONAL_EXTRAS = {"torch"}
 
 
 # ---------------------------------------------------------------------------
@@ -163,7 +167,12 @@ def test_documentation_block_runs_and_prints_what_it_says(doc, block, outputs, t
     monkeypatch.chdir(tmp_path)
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        exec(compile(block, f"{doc.name} block", "exec"), {"__name__": "__readme__"})
+        try:
+            exec(compile(block, f"{doc.name} block", "exec"), {"__name__": "__readme__"})
+        except ModuleNotFoundError as missing:
+            if missing.name not in OPTIONAL_EXTRAS:
+                raise
+            pytest.skip(f"{doc.name}: this block needs {missing.name}, an optional extra")
     output = printed.getvalue()
     for claim in arrow_claims(block):
         find_shown([claim], output, f"{doc.name}: the comment '# → {claim}'")

@@ -1,0 +1,132 @@
+"""The way on to PyTorch: an :class:`nn.MLP` as a ``torch.nn.Sequential`` and back.
+
+Layer l of the MLP (l = 2, 3, ... in Nielsen's numbering) becomes one
+``torch.nn.Linear(n_{l-1}, n_l)`` in float64 whose ``weight[j-1][k-1]`` is
+w^l_jk and whose ``bias[j-1]`` is b^l_j, followed by its activation
+(``Sigmoid``, ``Tanh``, ``ReLU``; nothing for "linear").  A layer without
+bias is a ``Linear(bias=False)``; a constant bias (``bias=0.35``) is a bias
+tensor that does not require grad.  The numbers are copied, not shared:
+train either network, then move again.
+
+    >>> model = net.to_torch()           # torch.nn.Sequential, float64
+    >>> net2 = nn.MLP.from_torch(model)  # the same shapes, weights and activations
+
+PyTorch is an optional extra (``pip install 'chainrule[torch]'``); nothing
+here imports it before it is asked for.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .layers import MLP
+
+__all__ = ["to_torch", "from_torch", "TORCH_ACTIVATIONS"]
+
+#: chainrule's activation name -> the name of its torch.nn module (None: no module)
+TORCH_ACTIVATIONS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "linear": None}
+
+
+def _torch(what):
+    """The torch module, or a one-line ImportError naming the extra."""
+    try:
+        import torch
+    except ImportError:
+        raise ImportError(f"{what} needs PyTorch, an optional extra: "
+                          f"pip install 'chainrule[torch]'") from None
+    return torch
+
+
+def to_torch(net: MLP) -> Any:
+    """A ``torch.nn.Sequential`` (float64) with ``net``'s weights, biases and activations."""
+    torch = _torch("to_torch()")
+    modules = []
+    for layer in net.layers:
+        biases = [0.0 if neuron.bias is None else neuron.bias.data for neuron in layer.neurons]
+        linear = torch.nn.Linear(layer.n_in, layer.n_out, bias=layer.bias_mode != "none",
+                                 dtype=torch.float64)
+        with torch.no_grad():
+            linear.weight.copy_(torch.tensor(
+                [[w.data for w in row] for row in layer._weight_rows], dtype=torch.float64))
+            if linear.bias is not None:
+                linear.bias.copy_(torch.tensor(biases, dtype=torch.float64))
+                linear.bias.requires_grad_(layer.bias_mode == "trainable")
+        modules.append(linear)
+        activation = TORCH_ACTIVATIONS[layer.activation]
+        if activation is not None:
+            modules.append(getattr(torch.nn, activation)())
+    return torch.nn.Sequential(*modules)
+
+
+def from_torch(module: Any, **mlp_kwargs: Any) -> MLP:
+    """An :class:`nn.MLP` with the weights, biases and activations of ``module``: a
+    ``torch.nn.Sequential`` of ``Linear`` layers, each followed by at most one
+    ``Sigmoid``, ``Tanh``, ``ReLU`` or ``Identity`` (a single ``Linear`` is a
+    one-layer network).  ``mlp_kwargs`` go to :class:`nn.MLP` (``fused``, ``names``).
+    A module that cannot be mapped raises ValueError naming it and why."""
+    torch = _torch("from_torch()")
+    from .layers import MLP
+    layers = _layers(torch, module)
+    sizes = [layers[0][0].in_features] + [linear.out_features for linear, _ in layers]
+    weights: list[Any] = []
+    biases: list[Any] = []
+    bias_modes: list[Any] = []
+    for linear, _ in layers:
+        weights.append(linear.weight.detach().double().tolist())
+        if linear.bias is None:
+            biases.append(None)
+            bias_modes.append("none")
+        elif linear.bias.requires_grad:
+            biases.append(linear.bias.detach().double().tolist())
+            bias_modes.append("trainable")
+        else:
+            biases.append(None)
+            bias_modes.append(_constant_bias(linear))
+    return MLP(sizes, [activation for _, activation in layers], weights=weights,
+               biases=biases, bias=bias_modes, **mlp_kwargs)
+
+
+def _layers(torch, module):
+    """[(Linear, activation name)] of ``module``, checked link by link."""
+    if isinstance(module, torch.nn.Linear):
+        return [(module, "linear")]
+    if not isinstance(module, torch.nn.Sequential):
+        raise ValueError(f"from_torch: expected a torch.nn.Sequential of Linear layers and "
+                         f"activations, got {type(module).__name__}")
+    by_type = {getattr(torch.nn, cls): name for name, cls in TORCH_ACTIVATIONS.items() if cls}
+    by_type[torch.nn.Identity] = "linear"
+    layers = []
+    for index, child in enumerate(module):
+        where = f"from_torch: module {index} ({type(child).__name__})"
+        if isinstance(child, torch.nn.Linear):
+            if layers and child.in_features != layers[-1][0].out_features:
+                raise ValueError(f"{where} takes {child.in_features} inputs but the layer "
+                                 f"before it gives {layers[-1][0].out_features}")
+            layers.append([child, None])
+        elif type(child) in by_type:
+            if not layers:
+                raise ValueError(f"{where} comes before any Linear layer; an nn.MLP layer is "
+                                 f"a Linear followed by its activation")
+            if layers[-1][1] is not None:
+                raise ValueError(f"{where} is a second activation after one Linear layer; "
+                                 f"an nn.MLP layer has one")
+            layers[-1][1] = by_type[type(child)]
+        else:
+            known = ", ".join(["Linear", *(cls for cls in TORCH_ACTIVATIONS.values() if cls),
+                               "Identity"])
+            raise ValueError(f"{where} has no counterpart in nn.MLP, whose layers are "
+                             f"{known}")
+    if not layers:
+        raise ValueError("from_torch: the Sequential has no Linear layer")
+    return [(linear, activation or "linear") for linear, activation in layers]
+
+
+def _constant_bias(linear):
+    """The one number of a bias that does not require grad (nn.MLP's constant bias)."""
+    values = set(linear.bias.detach().double().tolist())
+    if len(values) != 1:
+        raise ValueError(f"from_torch: {linear} has a bias that does not require grad with "
+                         f"{len(values)} different values; nn.MLP's constant bias is one number "
+                         f"per layer (make the bias trainable to keep them)")
+    return values.pop()
