@@ -96,8 +96,12 @@ def check_all(title, C, hand, formulas):
     return ok
 
 
+DATA = ("the matrices printed in the mini-batch blog (4 samples) and in the matrix question's "
+        "answer (3 samples), typed in; no data set")
+
+
 def main():
-    _common.title("Questions in matrix form: checked as matrices and as typed")
+    _common.title("Questions in matrix form: checked as matrices and as typed", data=DATA)
     blog_net, blog_cost = network(BLOG, mean=True)
     ok = check_all("The mini-batch blog (cost = 1/(2m) Σ (o2 − Y)², m = 4):", blog_cost,
                    by_hand(BLOG, mean=True), BLOG_FORMULAS)
