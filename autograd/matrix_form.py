@@ -31,7 +31,7 @@ from .precision import Precision, precision_for, significant_digits
 
 __all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
            "layout_of", "BatchView", "batch_view", "read_matrix", "read_matrix_text",
-           "shape", "transpose", "matmul", "hadamard", "scale", "shape_text", "MatrixShapeError"]
+           "is_flat", "shape", "transpose", "matmul", "hadamard", "scale", "shape_text", "MatrixShapeError"]
 
 LAYOUTS = ("rows", "columns")
 
@@ -234,6 +234,8 @@ def batch_view(root, layout=None):
         dZ[l] = [[grads.get(v, 0.0) for v in row] for row in zrows]
         dA[l] = [[grads.get(v, 0.0) for v in row] for row in arows]
         local[l] = [[_local(a, z) for a, z in zip(ra, rz)] for ra, rz in zip(arows, zrows)]
+        if all(acts.get((i, l, j)) is None for i in range(1, m + 1) for j in range(1, n + 1)):
+            _unseen_activation(l, weights, Z, A, local, dA, dZ)
         wn[l] = [[weights.get((l, j, k)) for j in range(1, n + 1)] for k in range(1, previous + 1)]
         bn[l] = [[biases.get((l, j)) for j in range(1, n + 1)]]
         W[l] = [[_data(v) for v in row] for row in wn[l]]
@@ -245,6 +247,31 @@ def batch_view(root, layout=None):
                      check_layout(layout))
     view._z_grads = dZ
     return view
+
+
+def _unseen_activation(l, weights, Z, A, local, dA, dZ):
+    """A layer whose a^l has no node: linear (a = z), or a cost computed from the logit
+    z^L (binary cross-entropy after a sigmoid).  When the network is known
+    (:func:`nn.matrices.network_of`), take its activation: A = f(Z) and f'(Z) from the
+    op, and ∂C/∂A = δ / f'(z) (BP1 read backwards)."""
+    try:
+        from nn.matrices import network_of
+    except ImportError:
+        return
+    net = next((found for found in (network_of(weights.get((ll, 1, 1)))
+                                    for ll in sorted({key[0] for key in weights}))
+                if found is not None), None)
+    layer = next((layer for layer in net.layers if layer.number == l), None) if net else None
+    if layer is None or layer.activation == "linear":
+        return
+    from .value import Value
+    method = getattr(Value, layer.activation)
+    for i, zrow in enumerate(Z[l]):
+        for j, z in enumerate(zrow):
+            a = method(Value(z))
+            A[l][i][j] = a.data
+            local[l][i][j] = slope = a._op.backward(a, 1.0)[0]
+            dA[l][i][j] = dZ[l][i][j] / slope if slope else math.nan
 
 
 def _data(node):
@@ -283,13 +310,24 @@ def _entry_precision(entry, where, digits, rtol, atol):
     return value, precision_for(value, digits=digits, rtol=rtol, atol=atol, from_float=True)
 
 
+def is_flat(given):
+    """Whether ``given`` is one vector without an orientation: a flat list or a 1-d array."""
+    if hasattr(given, "ndim") and not isinstance(given, (list, tuple)):
+        return given.ndim == 1
+    return isinstance(given, (list, tuple)) and bool(given) and not isinstance(
+        given[0], (list, tuple)) and not hasattr(given[0], "ndim")
+
+
 def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
-    """(values, precisions) as lists of rows from nested lists, a 1-d list (one row)
-    or an array; refuses ragged rows and non-numbers naming the row and column."""
+    """(values, precisions) as lists of rows from nested lists, a 1-d list (one row),
+    an array or one number (1 × 1); refuses ragged rows and non-numbers naming the
+    row and column."""
     if isinstance(given, str):
         given = read_matrix_text(given)
     if hasattr(given, "tolist") and not isinstance(given, (list, tuple)):
         given = given.tolist()
+    if isinstance(given, (int, float)) and not isinstance(given, bool):
+        given = [[given]]                   # one number: a 1 × 1 matrix (∂C/∂b of one neuron)
     if not isinstance(given, (list, tuple)) or not given:
         raise TypeError(f"{what} must be nested lists of numbers (one list per row) or an "
                         f"array, got {type(given).__name__} {given!r}")

@@ -2,7 +2,7 @@
 
 One pass over the tokens (a Pratt parser that evaluates as it reads), no eval::
 
-    A1.T @ delta2                      numpy: @ product, .T, * Hadamard, sum(…, axis=0)
+    A1.T @ delta2, X.T.dot(delta)      numpy: @ (.dot, np.dot), .T, * Hadamard, sum(…, axis=0)
     delta2 = (A2 - Y) * σ'(Z2); A1.T @ delta2     statements: ; or new lines, the last is the value
     ((1/m (o_2 - Y) ⊙ (o_2 ⊙ (1 - o_2)))^T × o_1)^T    a blog: × product, ⊙, ^T, 1/m (…)
     \\mathbf{a}_1^T \\boldsymbol{\\delta}_2          LaTeX: juxtaposition is a product, \\odot
@@ -21,6 +21,11 @@ import re
 from .matrix_form import MatrixShapeError, shape, shape_text, transpose
 
 __all__ = ["MatrixFormulaError", "evaluate_matrix_formula", "normalize_latex"]
+
+
+#: the longest formula read (reading is linear in the length; this bounds the time to well
+#: under a second, and a formula people type is a few hundred characters)
+MOST_CHARACTERS = 10_000
 
 
 class MatrixFormulaError(ValueError):
@@ -63,7 +68,7 @@ _TOKEN = re.compile(r"""
     (?P<space>[ \t]+)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+\-]?\d+)?)
   | (?P<transpose>\.T\b|\^\s*\{\s*T\s*\}|\^\s*T\b|ᵀ)
-  | (?P<method>\.sum\b)
+  | (?P<method>\.sum\b|\.dot\b)
   | (?P<name>(?:np\.)?[A-Za-zδσΔ]+(?:_prime)?(?:'+)?
               (?:_?\{\s*\d+\s*\}|_?\d+)?(?:\^\s*\{\s*\d+\s*\}|\^\s*\d+)?)
   | (?P<op>@|\*|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|=|;|\n|Σ)
@@ -96,14 +101,40 @@ def _tokens(text):
 # ---------------------------------------------------------------------------
 
 class Term:
-    __slots__ = ("value", "text")
+    """A value and the text that made it.  The text is kept as parts (strings and the
+    operands' Terms) and joined only when asked for, so reading a long formula stays
+    linear in its length."""
 
-    def __init__(self, value, text):
-        self.value, self.text = value, text
+    __slots__ = ("value", "_parts", "_text")
+
+    def __init__(self, value, *parts):
+        self.value = value
+        self._parts = parts
+        self._text = parts[0] if len(parts) == 1 and isinstance(parts[0], str) else None
+
+    @property
+    def text(self):
+        if self._text is None:
+            self._text = _joined(self)
+        return self._text
 
     @property
     def is_matrix(self):
         return isinstance(self.value, list)
+
+
+def _joined(term):
+    """The text of ``term``'s parts, walked without recursion."""
+    out, stack = [], [term]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif item._text is not None:
+            out.append(item._text)
+        else:
+            stack.extend(reversed(item._parts))
+    return "".join(out)
 
 
 def _broadcast(a, b, f, text):
@@ -117,7 +148,8 @@ def _broadcast(a, b, f, text):
     (ra, ca), (rb, cb) = shape(a), shape(b)
     rows, cols = max(ra, rb), max(ca, cb)
     if ra not in (1, rows) or rb not in (1, rows) or ca not in (1, cols) or cb not in (1, cols):
-        raise MatrixShapeError(f"{text}: {shape_text((ra, ca))} and {shape_text((rb, cb))} do not "
+        where = text.text if isinstance(text, Term) else text
+        raise MatrixShapeError(f"{where}: {shape_text((ra, ca))} and {shape_text((rb, cb))} do not "
                                f"have the same shape (nor broadcast: a 1 × n row or an n × 1 column)")
     return [[f(a[i if ra > 1 else 0][j if ca > 1 else 0], b[i if rb > 1 else 0][j if cb > 1 else 0])
              for j in range(cols)] for i in range(rows)]
@@ -190,7 +222,7 @@ class _Reader:
             self.take("=")
             term = self.expression()
             self.bound[key] = term.value
-            return Term(term.value, key)
+            return Term(term.value, f"{key} = ", term)
         return self.expression()
 
     # -- expressions --
@@ -199,7 +231,7 @@ class _Reader:
         while self.peek()[1] in ("+", "-"):
             op = self.take()[1]
             right = self.product()
-            text = f"{left.text} {op} {right.text}"
+            text = Term(None, left, f" {op} ", right)
             f = (lambda p, q: p + q) if op == "+" else (lambda p, q: p - q)
             left = Term(self._elementwise(left, right, f, text), text)
         return left
@@ -222,7 +254,7 @@ class _Reader:
             left = self.combine(left, value, right)
 
     def combine(self, left, op, right):
-        text = f"{left.text} {op} {right.text}" if op else f"{left.text} {right.text}"
+        text = Term(None, left, f" {op} " if op else " ", right)
         if op == "/":
             return Term(self._elementwise(left, right, lambda p, q: p / q, text), text)
         if op in ("*", "⊙") or not (left.is_matrix and right.is_matrix):
@@ -233,7 +265,7 @@ class _Reader:
         try:
             return _broadcast(left.value, right.value, f, text)
         except ZeroDivisionError:
-            raise MatrixFormulaError(f"{text}: division by zero") from None
+            raise MatrixFormulaError(f"{text.text}: division by zero") from None
 
     def matmul(self, left, right, text):
         n, n2 = shape(left.value)[1], shape(right.value)[0]
@@ -246,7 +278,7 @@ class _Reader:
     def shape_message(self, left, right, text):
         """Why ``left @ right`` does not fit, in the words of the layout, and which form would."""
         (r, n), (n2, c) = shape(left.value), shape(right.value)
-        where = (f"in {text}, {left.text} is {self.describe(left.text, left.value)} and "
+        where = (f"in {text.text}, {left.text} is {self.describe(left.text, left.value)} and "
                  f"{right.text} is {self.describe(right.text, right.value)}: a matrix product "
                  f"needs the left's columns ({n}) to equal the right's rows ({n2})")
         samples = ("samples are rows, so a sum over the samples is a product whose inner "
@@ -276,7 +308,7 @@ class _Reader:
         if self.peek()[1] == "-":
             self.take()
             term = self.unary()
-            return Term(_broadcast(-1.0, term.value, lambda p, q: p * q, "-"), f"-{term.text}")
+            return Term(_broadcast(-1.0, term.value, lambda p, q: p * q, "-"), "-", term)
         if self.peek()[1] == "+":
             self.take()
             return self.unary()
@@ -287,11 +319,17 @@ class _Reader:
             kind, value, _ = self.peek()
             if kind == "transpose":
                 self.take()
-                term = Term(transpose(term.value) if term.is_matrix else term.value, f"{term.text}ᵀ")
+                term = Term(transpose(term.value) if term.is_matrix else term.value, term, "ᵀ")
+            elif value == ".dot":
+                self.take()
+                self.take("(")
+                right = self.expression()
+                self.take(")")
+                term = self.combine(term, "@", right)
             elif kind == "method":
                 self.take()
                 self.take("(")
-                axis = self.arguments_after_first()
+                axis = self.arguments_after_first(leading=True)
                 term = self.summed(term, axis)
             else:
                 return term
@@ -305,7 +343,7 @@ class _Reader:
             self.take()
             inner = self.expression()
             self.take(")")
-            return Term(inner.value, f"({inner.text})")
+            return Term(inner.value, "(", inner, ")")
         if value == "Σ":
             self.take()
             term = self.postfix(self.primary())
@@ -330,8 +368,8 @@ class _Reader:
         if found is None or found.group(3) or found.group(4):
             return None
         name = found.group(1) + found.group(2)
-        if name == "sum":
-            return "sum"
+        if name in ("sum", "dot", "matmul") and self.peek()[1] == "(":
+            return name
         if name in _FUNCTIONS and self.peek()[1] == "(":
             return name
         return None
@@ -339,6 +377,11 @@ class _Reader:
     def call(self, name):
         self.take("(")
         argument = self.expression()
+        if name in ("dot", "matmul"):
+            self.take(",")
+            right = self.expression()
+            self.take(")")
+            return self.combine(argument, "@", right)
         if name == "sum":
             axis = self.arguments_after_first() if self.peek()[1] == "," else self.close()
             return self.summed(argument, axis)
@@ -346,26 +389,30 @@ class _Reader:
         f = _FUNCTIONS[name]
         value = ([[f(x) for x in row] for row in argument.value] if argument.is_matrix
                  else f(argument.value))
-        return Term(value, f"{name}({argument.text})")
+        return Term(value, f"{name}(", argument, ")")
 
     def close(self):
         self.take(")")
         return None
 
-    def arguments_after_first(self):
-        """Keyword arguments ``axis=k`` (and ``keepdims=...``, ignored) up to ``)``: the axis."""
+    def arguments_after_first(self, leading=False):
+        """``, axis=k`` or ``, k`` (and ``keepdims=...``, ignored) up to ``)``: the axis.
+        ``leading``: the arguments start at once, without a comma (``.sum(axis=0)``)."""
         axis = None
-        while self.peek()[1] == ",":
-            self.take()
-            if self.peek()[1] == ")":
+        while leading or self.peek()[1] == ",":
+            if not leading:
+                self.take()
+            leading = False
+            kind, keyword, pos = self.peek()
+            if keyword == ")":
                 break
-            kind, keyword, pos = self.take()
+            if kind == "number" or keyword == "-":
+                axis = self.axis_number()
+                continue
+            self.take()
             self.take("=")
             if keyword == "axis":
-                sign = -1 if self.peek()[1] == "-" else 1
-                if sign < 0:
-                    self.take()
-                axis = sign * int(float(self.take()[1]))
+                axis = self.axis_number()
             elif keyword == "keepdims":
                 self.take()
             else:
@@ -375,6 +422,16 @@ class _Reader:
             return axis
         self.take(")")
         return axis
+
+    def axis_number(self):
+        sign = -1 if self.peek()[1] == "-" else 1
+        if sign < 0:
+            self.take()
+        kind, text, pos = self.take()
+        if kind != "number" or not text.isdigit():
+            raise MatrixFormulaError(f"sum(…): the axis is 0 or 1, found {text or 'the end'!r} "
+                                     f"at character {pos + 1}")
+        return sign * int(text)
 
     def summed(self, term, axis):
         """sum over ``axis`` (None: over the batch, the layout's sample axis)."""
@@ -388,7 +445,7 @@ class _Reader:
             value = [[math.fsum(col) for col in zip(*term.value)]]
         else:
             value = [[math.fsum(row)] for row in term.value]
-        return Term(value, f"sum({term.text}, axis={axis})")
+        return Term(value, "sum(", term, f", axis={axis})")
 
     # -- names --
     def key(self, text, assigning=False):
@@ -426,6 +483,10 @@ def evaluate_matrix_formula(text, bound, layout, describe=None):
     """
     if not isinstance(text, str) or not text.strip():
         raise MatrixFormulaError(f"a matrix formula must be non-empty text, got {text!r}")
+    if len(text) > MOST_CHARACTERS:
+        raise MatrixFormulaError(f"the formula is {len(text):,} characters long; a matrix formula "
+                                 f"is read up to {MOST_CHARACTERS:,} (name the parts in "
+                                 f"statements: delta2 = ...; A1.T @ delta2)")
     reader = _Reader(text, bound, layout, describe)
     try:
         term = reader.formula()

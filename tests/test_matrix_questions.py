@@ -326,8 +326,162 @@ def typed_matrix(M, digits=5):
 
 
 def test_a_long_formula_is_read_and_deep_nesting_refused():
+    import time
+    from autograd.matrix_formula import MOST_CHARACTERS
     _, cost = blog()
-    long = " + ".join(["A1.T @ delta2"] * 3000) + " - " + " - ".join(["A1.T @ delta2"] * 2999)
+    long = " + ".join(["A1.T @ delta2"] * 300) + " - " + " - ".join(["A1.T @ delta2"] * 299)
+    assert len(long) < MOST_CHARACTERS
     assert check(cost, "W2", "delta2 = (A2 - Y)/m * σ'(Z2); " + long)
     with pytest.raises(MatrixFormulaError, match="nested too deeply"):
-        check(cost, "W2", "(" * 5000 + "A1" + ")" * 5000)
+        check(cost, "W2", "(" * 2000 + "A1" + ")" * 2000)
+    huge = "A1.T @ (" + " + ".join(["(A2 - Y)"] * 10_000) + ")"
+    start = time.perf_counter()
+    with pytest.raises(MatrixFormulaError, match=r"^the formula is 110,006 characters long; a "
+                                                 r"matrix formula is read up to 10,000"):
+        check(cost, "W2", huge)
+    assert time.perf_counter() - start < 1.0          # refused at once, in one line
+
+
+def test_the_formulas_as_numpy_code_writes_them():
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    dZ2 = "dZ2 = (A2 - Y) / m * A2 * (1 - A2)"
+    mean_later = "delta2 = (A2 - Y) * sigmoid_prime(Z2)"
+    for wrt, formula in (("W2", f"{dZ2}; dW2 = A1.T @ dZ2"),
+                         ("W2", f"{mean_later}; A1.T @ delta2 / m"),
+                         ("W2", f"{mean_later}; 1/m * A1.T @ delta2"),
+                         ("W2", f"{dZ2}\nnp.dot(A1.T, dZ2)"),
+                         ("b2", f"{dZ2}; np.sum(dZ2, axis=0, keepdims=True)"),
+                         ("b1", f"{dZ2}; dZ1 = dZ2.dot(W2.T) * A1 * (1 - A1); dZ1.sum(axis=0)"),
+                         ("W1", f"{dZ2}; delta = np.dot(dZ2, W2.T) * A1*(1-A1); X.T.dot(delta)")):
+        verdict = check(cost, wrt, formula)
+        assert verdict, (formula, verdict.finding)
+        assert np.allclose(verdict.expected, hand[wrt], rtol=1e-12, atol=0)
+    assert check(cost, "W2", f"{dZ2}; dW2 = A1.T @ dZ2").formula_read == "dW2 = A1ᵀ @ dZ2"
+    # the blog's ΔW2 without its 1/m: the numbers are m times the engine's
+    verdict = check(cost, "W2", f"{mean_later}; A1.T @ delta2")
+    assert np.allclose(verdict.expected, 4 * hand["W2"], rtol=1e-12)
+    assert verdict.finding.endswith("every entry is m = 4 times too large: the cost's 1/m is "
+                                    "missing (a mean over the m samples puts 1/m into δ^L and "
+                                    "so into every gradient).")
+
+
+def test_vectors_numbers_and_dtypes_as_asked():
+    net, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    assert check(cost, "b1", hand["b1"].ravel())                   # 1-d: b1 is a row
+    assert check(cost, "W2", hand["W2"].ravel())                   # 1-d: W2 is a column
+    assert check(cost, "W2", hand["W2"].ravel().tolist())
+    assert check(cost, "W2", hand["W2"].astype(np.float32))
+    assert check(cost, "b2", float(hand["b2"][0, 0]))              # one number: 1 × 1
+    typed = f"{hand['b2'][0, 0]:.4g}"
+    verdict = check(cost, "b2", typed)
+    assert verdict and "each to the digits you typed" in verdict.finding
+    off = f"{float(typed) * 1.001:.4g}"
+    assert not check(cost, "b2", off)
+    column = check(cost, "b1", hand["b1"].T)                      # (n, 1) where b1 is 1 × n
+    assert column.finding.endswith("it is the engine's transposed: ∂C/∂b1 has the shape of b1.")
+    verdict = check(cost, "W2", np.zeros((3, 1), dtype=np.int64))
+    assert not verdict and verdict.agree == [[False], [False], [False]]
+
+
+def test_a_nan_entry_is_named():
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"].copy()
+    hand[0, 0] = np.nan
+    verdict = check(cost, "W2", hand)
+    assert verdict.agree == [[False], [True], [True]]
+    assert verdict.finding.startswith("Your ∂C/∂W2 disagrees with the engine's in 1 of 3 entries "
+                                      "(W2[1,1] is NaN, which agrees with nothing)")
+
+
+def bce_net():
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    cost = nn.binary_cross_entropy(net.batch(X), Y, reduction="sum")
+    cost.backward()
+    return net, cost
+
+
+def program_line(lines, name):
+    return next(line.strip() for line in lines if line.strip().startswith(f"{name} = "))
+
+
+def test_a_cost_from_the_logit_still_has_its_activations():
+    from autograd.explain import explain
+    net, cost = bce_net()                  # the graph has z³ but no a³ node (softplus of z)
+    Xa, Ya = np.array(X), np.array(Y)
+    A1 = sigmoid(Xa @ np.array(W1) + np.array(b1))
+    A2 = sigmoid(A1 @ np.array(W2) + np.array(b2))
+    d2 = A2 - Ya                           # ∂C/∂z^L of cross-entropy after a sigmoid
+    d1 = (d2 @ np.array(W2).T) * A1 * (1 - A1)
+    assert check(cost, "W2", A1.T @ d2) and check(cost, "W1", Xa.T @ d1)
+    assert check(cost, "W1", "X.T @ (((A2 - Y) @ W2.T) * A1 * (1 - A1))")
+    lines = explain(cost, net.layers[1], entry=(1, 1)).program
+    assert program_line(lines, "delta3").startswith("delta3 = seed * (a - Y)")
+    assert lines[-1] == "# binary_cross_entropy, seed = 1: the cost is a sum over the samples"
+
+
+def test_explain_shows_the_program_of_the_cost_asked_about():
+    from autograd.explain import explain
+    net, cost = blog()
+    assert explain(cost, net.layers[1], entry=(1, 1)).program[-1] == (
+        "# half_squared_error, seed = 1/m = 1/4: the cost is a mean over the samples")
+    summed = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    C = nn.sum_squared_error(summed.batch(X), Y, reduction="sum")
+    C.backward()
+    lines = explain(C, summed.layers[1], entry=(1, 1)).program
+    assert program_line(lines, "delta3").startswith(
+        "delta3 = seed * 2.0 * (a - Y) * sigmoid_prime(z3, a3)")
+    other = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    outputs = other.batch(X)
+    C = sum(out[0] ** 3 for out in outputs)          # no cost the matrix program writes
+    C.backward()
+    lines = explain(C, other.layers[1], entry=(1, 1)).program
+    assert not any(line.lstrip().startswith("delta3 =") for line in lines)
+    assert "is left out: the cost is not one the matrix program writes" in lines[-1]
+    hidden = explain(C, other.layers[0], entry=(1, 1)).program
+    assert any(line.lstrip().startswith("delta2 = (W3.T @ delta3)") for line in hidden)
+
+
+def test_draw_at_the_level_of_layers():
+    pytest.importorskip("graphviz")
+    from autograd.draw import draw
+    net, cost = blog()
+    source = draw(cost, level="layer").source
+    for words in ("Z1 = X W1 + b1", "A1 = σ(Z1)", "4×3", "BP2: δ · W2ᵀ", "BP1: ⊙ σ'(Z2)"):
+        assert words in source
+    with pytest.raises(TypeError, match=r"draw\(C, level='layer'\)"):
+        draw(net, level="layer")
+    with pytest.raises(ValueError, match="level must be 'node'"):
+        draw(cost, level="matrix")
+
+
+def test_the_convention_is_not_contradicted():
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    C = nn.half_squared_error(net([0.6, -0.4]), [0.25])
+    C.backward()
+    text = str(check(C, "w2_11", "a2_1*(a3_1-y)*σ'(z3_1)"))
+    assert text.startswith("This is ∂C/∂w³₁₁") and "No small mistake" not in text
+
+
+def test_cli_numbers_formulas_and_bad_input(tmp_path, capsys):
+    from autograd.cli import main
+    script = tmp_path / "blog.py"
+    script.write_text(
+        "import nn\n"
+        f"net = nn.MLP.from_matrices([{W1!r}, {W2!r}], [{b1!r}, {b2!r}], layout='rows')\n"
+        f"cost = nn.half_mean_squared_error(net.batch({X!r}), {Y!r})\n"
+        "cost.backward()\n")
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    assert main(["check", str(script), "--wrt", "b2", "--expected", f"{hand['b2'][0, 0]:.4g}"]) == 0
+    assert "each to the digits you typed" in capsys.readouterr().out
+    dot = "dZ2 = (A2 - Y) / m * A2 * (1 - A2); X.T.dot(dZ2.dot(W2.T) * A1 * (1 - A1))"
+    assert main(["check", str(script), "--wrt", "W1", "--formula", dot]) == 0
+    capsys.readouterr()
+    for bad in (["--expected", "[[1], [2]"], ["--expected", "[[1], [x], [3]]"],
+                ["--formula", "A1.T @ nothing"], ["--formula", "A1 + " * 30_000 + "A1"]):
+        assert main(["check", str(script), "--wrt", "W2", *bad]) == 2
+        out = capsys.readouterr()
+        assert "Traceback" not in out.err and out.err.startswith("chainrule: ")
+        assert len(out.err.strip().splitlines()) == 1
