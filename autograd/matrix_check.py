@@ -257,7 +257,8 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         formula = expected
         try:
             value, formula_read = evaluate_matrix_formula(expected, view.names(layout), layout,
-                                                          _describer(view, layout))
+                                                          _describer(view, layout),
+                                                          _goal(view, wrt, layout))
         except MatrixShapeError as err:
             shape_error = str(err)
             value = None
@@ -340,6 +341,15 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     lines += _comparison(kind, l, layout, values, precisions, truth, agree, root_name)
     return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,
                          finding=finding, lines=lines, **common)
+
+
+def _goal(view, wrt, layout):
+    """The shape of the gradient asked about (a layer: its weights), or None."""
+    try:
+        kind, l = _target(view, wrt, None, layout)
+    except ValueError:
+        return None
+    return shape(view.in_layout(view.gradient(kind, l), layout))
 
 
 def _describer(view, layout):

@@ -146,6 +146,8 @@ def _broadcast(a, b, f, text):
     if not isinstance(b, list):
         return [[f(x, b) for x in row] for row in a]
     (ra, ca), (rb, cb) = shape(a), shape(b)
+    if (ra, ca) == (rb, cb):
+        return [[f(x, y) for x, y in zip(row_a, row_b)] for row_a, row_b in zip(a, b)]
     rows, cols = max(ra, rb), max(ca, cb)
     if ra not in (1, rows) or rb not in (1, rows) or ca not in (1, cols) or cb not in (1, cols):
         where = text.text if isinstance(text, Term) else text
@@ -176,8 +178,9 @@ _ALIASES = {"x": "X", "y": "Y", "z": "Z", "i": "Z", "a": "A", "o": "A", "h": "A"
 # ---------------------------------------------------------------------------
 
 class _Reader:
-    def __init__(self, text, bound, layout, describe):
+    def __init__(self, text, bound, layout, describe, goal=None):
         self.source = text
+        self.goal = goal
         self.tokens = _tokens(normalize_latex(text))
         self.at = 0
         self.bound = dict(bound)
@@ -276,8 +279,9 @@ class _Reader:
         raise MatrixShapeError(self.shape_message(left, right, text))
 
     def shape_message(self, left, right, text):
-        """Why ``left @ right`` does not fit, in the words of the layout, and which form would."""
-        (r, n), (n2, c) = shape(left.value), shape(right.value)
+        """Why ``left @ right`` does not fit, in the words of the layout, and which form would
+        (one giving the shape of the gradient asked about first)."""
+        n, n2 = shape(left.value)[1], shape(right.value)[0]
         where = (f"in {text.text}, {left.text} is {self.describe(left.text, left.value)} and "
                  f"{right.text} is {self.describe(right.text, right.value)}: a matrix product "
                  f"needs the left's columns ({n}) to equal the right's rows ({n2})")
@@ -285,24 +289,15 @@ class _Reader:
                    "dimension is m" if self.layout == "rows" else
                    "samples are columns (Nielsen), so a sum over the samples is a product whose "
                    "inner dimension is m")
-        weight = re.compile(r"W\d+$")
-        fits = []
-        if weight.match(right.text) and c == n:
-            fits.append((f"{left.text} @ {right.text}ᵀ", (r, n2), True))
-        if weight.match(left.text) and n2 == r:
-            fits.append((f"{left.text}ᵀ @ {right.text}", (n, c), True))
-        if c == r:
-            fits.append((f"the other order, {right.text} @ {left.text}", (n2, n), False))
-        if c == n:
-            fits.append((f"{left.text} @ {right.text}ᵀ", (r, n2), False))
-        if n2 == r:
-            fits.append((f"{left.text}ᵀ @ {right.text}", (n, c), False))
+        fits = _products_that_fit(left, right)
         if not fits:
             return f"{where} ({samples})."
-        hint, result, through_weights = fits[0]
+        fits.sort(key=lambda fit: (fit[1] != self.goal, fit[3]))
+        hint, result, through_weights, _ = fits[0]
         extra = (" (BP2 carries δ back through the next layer's weights transposed)"
                  if through_weights else "")
-        return f"{where}; {hint} fits, giving {shape_text(result)}{extra} ({samples})."
+        goal = ", the gradient's shape" if result == self.goal else ""
+        return f"{where}; {hint} fits, giving {shape_text(result)}{goal}{extra} ({samples})."
 
     def unary(self):
         if self.peek()[1] == "-":
@@ -355,9 +350,11 @@ class _Reader:
                 return self.call(function)
             key = self.key(value)
             if key not in self.bound:
+                define = (f" ({key} is bound once the formula assigns it: {key} = …; then use "
+                          f"it)" if key.startswith("delta") else "")
                 raise MatrixFormulaError(
                     f"{value!r} is not bound in this formula ({self.layout} layout); the names "
-                    f"bound are {', '.join(sorted(self.bound, key=_name_order))}")
+                    f"bound are {', '.join(sorted(self.bound, key=_name_order))}{define}")
             return Term(self.bound[key], key)
         shown = value or "the end"
         raise MatrixFormulaError(f"expected a number, a name or ( at character {pos + 1} of the "
@@ -467,6 +464,35 @@ class _Reader:
         return f"{canonical}{int(number)}{primes}"
 
 
+def _turned(text, turn):
+    """``text`` transposed (``A1`` -> ``A1ᵀ``, ``A1ᵀ`` -> ``A1``) when ``turn``."""
+    if not turn:
+        return text
+    return text[:-1] if text.endswith("ᵀ") else f"{text}ᵀ"
+
+
+def _products_that_fit(left, right):
+    """[(text, shape, through the weights, changes)]: the products of the two factors, in
+    either order and either transposed, whose shapes fit (changes: how far from as typed)."""
+    weight = re.compile(r"W\d+ᵀ?$")
+    found = []
+    for swapped, (a, b) in ((False, (left, right)), (True, (right, left))):
+        for turn_a, turn_b in ((False, True), (True, False), (False, False), (True, True)):
+            if not swapped and not (turn_a or turn_b):
+                continue
+            (ra, ca), (rb, cb) = shape(a.value), shape(b.value)
+            ra, ca = (ca, ra) if turn_a else (ra, ca)
+            rb, cb = (cb, rb) if turn_b else (rb, cb)
+            if ca != rb:
+                continue
+            text = f"{_turned(a.text, turn_a)} @ {_turned(b.text, turn_b)}"
+            turned = [x for x, t in ((a, turn_a), (b, turn_b)) if t]
+            weights = any(weight.match(x.text) for x in turned) and not swapped
+            found.append((f"the other order, {text}" if swapped else text, (ra, cb), weights,
+                          (0 if weights else 1) + int(swapped) + turn_a + turn_b))
+    return found
+
+
 def _name_order(name):
     found = re.match(r"([A-Za-z]+)(\d*)", name)
     order = {"X": 0, "Y": 1, "Z": 2, "A": 3, "W": 4, "b": 5, "delta": 6, "m": 7}
@@ -474,12 +500,12 @@ def _name_order(name):
     return (order.get(base, 8), int(number or 0), name)
 
 
-def evaluate_matrix_formula(text, bound, layout, describe=None):
+def evaluate_matrix_formula(text, bound, layout, describe=None, goal=None):
     """``(value, text as read)``: the formula over ``bound`` ({name: matrix or number}).
 
     Raises :class:`MatrixFormulaError` for text it cannot read or a name not bound
     (listing those that are), and :class:`autograd.matrix_form.MatrixShapeError` for
-    shapes that do not fit, saying which form would.
+    shapes that do not fit, saying which form would (one of shape ``goal`` first).
     """
     if not isinstance(text, str) or not text.strip():
         raise MatrixFormulaError(f"a matrix formula must be non-empty text, got {text!r}")
@@ -487,7 +513,7 @@ def evaluate_matrix_formula(text, bound, layout, describe=None):
         raise MatrixFormulaError(f"the formula is {len(text):,} characters long; a matrix formula "
                                  f"is read up to {MOST_CHARACTERS:,} (name the parts in "
                                  f"statements: delta2 = ...; A1.T @ delta2)")
-    reader = _Reader(text, bound, layout, describe)
+    reader = _Reader(text, bound, layout, describe, goal)
     try:
         term = reader.formula()
     except RecursionError:

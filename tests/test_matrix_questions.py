@@ -485,3 +485,22 @@ def test_cli_numbers_formulas_and_bad_input(tmp_path, capsys):
         out = capsys.readouterr()
         assert "Traceback" not in out.err and out.err.startswith("chainrule: ")
         assert len(out.err.strip().splitlines()) == 1
+
+
+def test_a_product_in_the_wrong_order_is_fixed_to_the_gradients_shape():
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    C = nn.half_squared_error(net([0.6, -0.4]), [0.25])
+    C.backward()
+    delta = "delta3 = (a^{3} - y) ⊙ σ'(z^{3}); δ^{2} = ((w^{3})^T δ^{3}) ⊙ σ'(z^{2}); "
+    verdict = check(C, "W2", delta + "(a^{1}) δ^{2}")             # a δᵀ would be 2×3, not 3×2
+    assert not verdict and verdict.matrix_diagnosis == "product order"
+    assert "the other order, delta2 @ (X)ᵀ fits, giving 3×2, the gradient's shape" in verdict.finding
+    fixed = check(C, "W2", delta + "δ^{2} (a^{1})^T")
+    a1, a2 = np.array([[0.6], [-0.4]]), np.array([[n.data] for n in net.layers[0].a])
+    a3, y = net.layers[1].a[0].data, 0.25
+    d3 = (a3 - y) * a3 * (1 - a3)
+    d2 = np.array([[0.7], [-0.2], [0.3]]) * d3 * a2 * (1 - a2)      # (w³)ᵀ δ³ ⊙ σ'(z²)
+    assert fixed and np.allclose(fixed.expected, d2 @ a1.T, rtol=1e-12, atol=0)
+    with pytest.raises(MatrixFormulaError, match=r"delta3 is bound once the formula assigns it"):
+        check(C, "W3", "δ^{3} (a^{2})^T")
