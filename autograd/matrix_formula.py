@@ -6,6 +6,7 @@ One pass over the tokens (a Pratt parser that evaluates as it reads), no eval::
     delta2 = (A2 - Y) * σ'(Z2); A1.T @ delta2     statements: ; or new lines, the last is the value
     ((1/m (o_2 - Y) ⊙ (o_2 ⊙ (1 - o_2)))^T × o_1)^T    a blog: × product, ⊙, ^T, 1/m (…)
     \\mathbf{a}_1^T \\boldsymbol{\\delta}_2          LaTeX: juxtaposition is a product, \\odot
+    \\Delta W_2 &= …  \\\\  $$…$$              a label left of = is skipped; \\\\, $$ end statements
     δ^{3} (a^{2})^T                     Nielsen: a^{l}, w^{l}, z^{l}, b^{l}, δ^{l}
 
 Names: ``X, Y, m`` and the layout's ``W, b, Z, A`` with their number (``A1``, ``a_1``,
@@ -37,6 +38,10 @@ class MatrixFormulaError(ValueError):
 # ---------------------------------------------------------------------------
 
 _LATEX_RULES = [
+    (re.compile(r"\\\\|\$+|\\(?:begin|end)\s*\{[^{}]*\}"), ";"),   # \\ line breaks, $$, environments
+    (re.compile(r"&"), " "),                                          # alignment points
+    (re.compile(r"\\partial(?![A-Za-z])"), "∂"),
+    (re.compile(r"\\Delta(?![A-Za-z])"), "Δ"),
     (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|vec)\s*\{([^{}]*)\}"), r"\1"),
     (re.compile(r"\\d?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}"), r"((\1)/(\2))"),
     (re.compile(r"\\text\s*\{[^{}]*\}"), " "),
@@ -53,7 +58,7 @@ _LATEX_RULES = [
 
 def normalize_latex(text):
     """The formula with LaTeX markup turned into the plain forms the reader knows."""
-    if "\\" not in text:
+    if "\\" not in text and "$" not in text and "&" not in text:
         return text
     for pattern, replacement in _LATEX_RULES:
         text = pattern.sub(replacement, text)
@@ -69,12 +74,12 @@ _TOKEN = re.compile(r"""
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+\-]?\d+)?)
   | (?P<transpose>\.T\b|\^\s*\{\s*T\s*\}|\^\s*T\b|ᵀ)
   | (?P<method>\.sum\b|\.dot\b)
-  | (?P<name>(?:np\.)?[A-Za-zδσΔ]+(?:_prime)?(?:'+)?
+  | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_prime)?(?:'+)?
               (?:_?\{\s*\d+\s*\}|_?\d+)?(?:\^\s*\{\s*\d+\s*\}|\^\s*\d+)?)
   | (?P<op>@|\*|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|=|;|\n|Σ)
 """, re.VERBOSE)
 
-_NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ]+(?:_prime)?)('*)(?:_?\{?\s*(\d+)\s*\}?)?"
+_NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ∂]+(?:_prime)?)('*)(?:_?\{?\s*(\d+)\s*\}?)?"
                          r"(?:\^\s*\{?\s*(\d+)\s*\}?)?$")
 
 
@@ -226,7 +231,26 @@ class _Reader:
             term = self.expression()
             self.bound[key] = term.value
             return Term(term.value, f"{key} = ", term)
+        label_end = self.label_end()
+        if label_end is not None:        # ∂L/∂W_2 = …, ΔW_2 = …: what is computed, not a name
+            self.at = label_end + 1
         return self.expression()
+
+    def label_end(self):
+        """The index of this statement's ``=`` when what stands left of it is more than one
+        name (a label such as ``∂L/∂W_2`` or ``Δ W_2``), else None."""
+        depth = 0
+        for index in range(self.at, len(self.tokens)):
+            value = self.tokens[index][1]
+            if value == "(":
+                depth += 1
+            elif value == ")":
+                depth -= 1
+            elif depth == 0 and value in (";", ""):
+                return None
+            elif depth == 0 and value == "=":
+                return index
+        return None
 
     # -- expressions --
     def expression(self):

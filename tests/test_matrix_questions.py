@@ -504,3 +504,35 @@ def test_a_product_in_the_wrong_order_is_fixed_to_the_gradients_shape():
     assert fixed and np.allclose(fixed.expected, d2 @ a1.T, rtol=1e-12, atol=0)
     with pytest.raises(MatrixFormulaError, match=r"delta3 is bound once the formula assigns it"):
         check(C, "W3", "δ^{3} (a^{2})^T")
+
+
+def test_the_posts_latex_pasted_with_its_left_hand_sides():
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    blog_w2 = (r"\Delta W_2 &= \left((\dfrac{1}{m}(o_2 - Y)\odot(o_2\odot (1 - o_2)))^T"
+               r"\times o_1\right)^T")
+    blog_w1 = (r"\begin{split} \Delta W_1 &= \left((((\dfrac{1}{m}(o_2 - Y)\odot (o_2\odot "
+               r"(1 - o_2)))\times W_2^T)\odot o_1\odot (1 - o_1))^T\times X\right)^T \end{split}")
+    for name, formula in (("W2", blog_w2), ("W1", blog_w1)):
+        verdict = check(cost, name, formula)
+        assert verdict and np.allclose(verdict.expected, hand[name], rtol=1e-12, atol=0)
+    # the matrix answer's L = ½ Σ over the batch (no 1/m), as its post prints it
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    L = nn.half_squared_error(net.batch(X), Y, reduction="sum")
+    L.backward()
+    summed = {k: v * len(X) for k, v in hand.items() if k in ("W1", "b1", "W2", "b2")}
+    d2 = r"$$\boldsymbol{\delta}_2 = (\mathbf{a}_2 - \mathbf{y}) \odot \sigma'(\mathbf{z}_2)$$"
+    d1 = (r"$$\boldsymbol{\delta}_1 = (\boldsymbol{\delta}_2 \mathbf{W}_2^T) \odot "
+          r"\sigma'(\mathbf{z}_1)$$")
+    for name, formula in (
+            ("W2", d2 + r"$$\begin{split} \frac{\partial L}{\partial \mathbf{W}_2} &= "
+                        r"\mathbf{a}_1^T \boldsymbol{\delta}_2 \\ \end{split}$$"),
+            ("b2", d2 + r"\frac{\partial L}{\partial \mathbf{b}_2} &= \sum "
+                        r"\boldsymbol{\delta}_2 \quad \text{(sum over the batch dimension)}"),
+            ("W1", d2 + d1 + r"&\frac{\partial L}{\partial \mathbf{W}_1} = "
+                             r"\mathbf{a}_0^T \boldsymbol{\delta}_1"),
+            ("b1", d2 + d1 + r"&\frac{\partial L}{\partial \mathbf{b}_1} = \sum "
+                             r"\boldsymbol{\delta}_1")):
+        verdict = check(L, name, formula)
+        assert verdict, (name, verdict.finding)
+        assert np.allclose(verdict.expected, summed[name], rtol=1e-12, atol=0)
