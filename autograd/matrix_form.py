@@ -311,7 +311,11 @@ def _entry_precision(entry, where, digits, rtol, atol):
 
 
 def is_flat(given):
-    """Whether ``given`` is one vector without an orientation: a flat list or a 1-d array."""
+    """Whether ``given`` is one vector without an orientation: a flat list, a 1-d array or
+    the text of one ``[a, b, c]``."""
+    if isinstance(given, str):
+        text = given.strip()
+        return text.startswith("[") and text.count("[") == 1 and ";" not in text
     if hasattr(given, "ndim") and not isinstance(given, (list, tuple)):
         return given.ndim == 1
     return isinstance(given, (list, tuple)) and bool(given) and not isinstance(
@@ -342,7 +346,8 @@ def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
         if width is None:
             width = len(row)
         elif len(row) != width:
-            raise ValueError(f"{what}: row {r} has {len(row)} entries but row 1 has {width}; "
+            raise ValueError(f"{what}: row {r} has {len(row)} entr{'y' if len(row) == 1 else 'ies'} "
+                             f"but row 1 has {width}; "
                              f"every row needs the same number")
         vrow, prow = [], []
         for c, entry in enumerate(row, 1):

@@ -536,3 +536,17 @@ def test_the_posts_latex_pasted_with_its_left_hand_sides():
         verdict = check(L, name, formula)
         assert verdict, (name, verdict.finding)
         assert np.allclose(verdict.expected, summed[name], rtol=1e-12, atol=0)
+
+
+def test_a_vector_typed_as_text_takes_the_gradients_orientation():
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    column = "[" + " ".join(f"{v:.5g}" for v in hand["W2"][:, 0]) + "]"     # W2 is 3×1
+    verdict = check(cost, "W2", column)
+    assert verdict and verdict.finding.endswith("(each to the digits you typed).")
+    row = "[" + ", ".join(f"{v:.5g}" for v in hand["b1"][0]) + "]"
+    assert check(cost, "b1", row)
+    nested = "[[" + "], [".join(f"{v:.5g}" for v in hand["b1"][0]) + "]]"  # a column, explicitly
+    assert "transposed" in check(cost, "b1", nested).finding
+    with pytest.raises(ValueError, match="row 2 has 1 entry but row 1 has 2"):
+        check(cost, "W1", "[[1, 2], [3]]")
