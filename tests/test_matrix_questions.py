@@ -550,3 +550,33 @@ def test_a_vector_typed_as_text_takes_the_gradients_orientation():
     assert "transposed" in check(cost, "b1", nested).finding
     with pytest.raises(ValueError, match="row 2 has 1 entry but row 1 has 2"):
         check(cost, "W1", "[[1, 2], [3]]")
+
+
+def blog_mistakes():
+    """Each mistake made by hand in numpy: (name asked, numbers, words the check must use)."""
+    Xa, Ya = np.array(X), np.array(Y)
+    Wa, ba, Wb, bb = map(np.array, (W1, b1, W2, b2))
+    m = len(Xa)
+    A1 = sigmoid(Xa @ Wa + ba)
+    A2 = sigmoid(A1 @ Wb + bb)
+    d2 = (A2 - Ya) / m * A2 * (1 - A2)
+    d1 = (d2 @ Wb.T) * A1 * (1 - A1)
+    return [
+        ("W1", (Xa.T @ d1).T, "it is the engine's transposed"),
+        ("W1", m * (Xa.T @ d1), "m = 4 times too large: the cost's 1/m is missing"),
+        ("W2", A1.T @ d2 / m, "divided by m = 4 once too often"),
+        ("W1", Xa.T @ (d2 @ Wb.T), "the ⊙ σ'(Z1) factor is missing"),
+        ("W2", A1.T @ ((A2 - Ya) / m), "the ⊙ σ'(Z2) factor is missing"),
+        ("b1", d1, "b1's gradient is not summed over the batch"),
+        ("b1", d1.sum(axis=1, keepdims=True), "the sum is over the wrong axis"),
+        ("W1", (m * (Xa.T @ d1)).T, "into every gradient); it is the engine's transposed"),
+    ]
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_each_mistake_made_in_numpy_is_named(index):
+    _, cost = blog()
+    name, numbers, words = blog_mistakes()[index]
+    verdict = check(cost, name, [[f"{v:.6g}" for v in row] for row in numbers.tolist()])
+    assert not verdict and verdict.matrix_diagnosis is not None
+    assert words in verdict.finding.splitlines()[0]
