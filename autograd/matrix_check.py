@@ -20,7 +20,8 @@ from itertools import product as _product
 
 from . import engine, names
 from .matrix_form import (
-    MatrixShapeError, batch_view, check_layout, hadamard, is_flat, matmul, matrix_name,
+    LOW_PRECISION_RTOL, MatrixShapeError, batch_view, check_layout, hadamard, is_flat,
+    low_precision, matmul, matrix_name,
     parse_matrix_name, read_matrix, scale, shape, shape_text, transpose,
 )
 from .matrix_formula import MatrixFormulaError, evaluate_matrix_formula
@@ -275,6 +276,12 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     if formula is None and is_flat(expected) and shape(truth) == shape(values)[::-1] \
             and shape(truth)[1] == 1:
         values, precisions = transpose(values), transpose(precisions)   # a vector fits a column
+    dtype = low_precision(expected) if formula is None else None
+    if dtype and digits is None and rtol is None and atol is None and values:
+        relative = LOW_PRECISION_RTOL[dtype]
+        largest = max(abs(t) for row in truth for t in row)
+        precisions = [[precision_for(v, rtol=relative, atol=relative * largest) for v in row]
+                      for row in values]
     root_name = names.text(root.name) if root.name else "C"
     what = f"∂{root_name}/∂{name}"
     common = dict(name=name, kind=kind, layer=l, layout=layout, engine=truth, formula=formula,
@@ -314,6 +321,8 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     good = sum(map(sum, agree))
     typed = all(p.mode == "typed" for row in precisions for p in row)
     to = "each to the digits you typed" if typed else f"within {precisions[0][0].describe()}"
+    if dtype and not typed and rtol is None and atol is None and digits is None:
+        to = f"{dtype} numbers, so within {precisions[0][0].describe()}"
     if good == n:
         every = "its one entry" if n == 1 else f"all {n} entries"
         finding = (f"{yours} {what} agrees with the engine's in {every} ({to})."

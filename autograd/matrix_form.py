@@ -31,7 +31,8 @@ from .precision import Precision, precision_for, significant_digits
 
 __all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
            "layout_of", "BatchView", "batch_view", "read_matrix", "read_matrix_text",
-           "is_flat", "shape", "transpose", "matmul", "hadamard", "scale", "shape_text", "MatrixShapeError"]
+           "is_flat", "low_precision", "LOW_PRECISION_RTOL",
+           "shape", "transpose", "matmul", "hadamard", "scale", "shape_text", "MatrixShapeError"]
 
 LAYOUTS = ("rows", "columns")
 
@@ -308,6 +309,18 @@ def _entry_precision(entry, where, digits, rtol, atol):
     if math.isfinite(value) and 0 < significant_digits(text) <= TYPED_FLOAT_DIGITS:
         return value, precision_for(value, text, digits=digits, rtol=rtol, atol=atol)
     return value, precision_for(value, digits=digits, rtol=rtol, atol=atol, from_float=True)
+
+
+#: an array of float32 (float16) numbers is compared at its own precision: each entry within
+#: this relative tolerance, plus the same fraction of the engine matrix's largest entry (a
+#: sum over the batch rounds at that scale); about 80 float32 (10 float16) rounding steps
+LOW_PRECISION_RTOL = {"float32": 1e-5, "float16": 1e-2, "bfloat16": 1e-1}
+
+
+def low_precision(given):
+    """``"float32"`` (or float16, bfloat16) for an array of that dtype (numpy or torch), else None."""
+    name = str(getattr(given, "dtype", "")).rsplit(".", 1)[-1]
+    return name if name in LOW_PRECISION_RTOL else None
 
 
 def is_flat(given):

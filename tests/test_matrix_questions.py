@@ -580,3 +580,32 @@ def test_each_mistake_made_in_numpy_is_named(index):
     verdict = check(cost, name, [[f"{v:.6g}" for v in row] for row in numbers.tolist()])
     assert not verdict and verdict.matrix_diagnosis is not None
     assert words in verdict.finding.splitlines()[0]
+
+
+def test_float32_backprop_is_judged_at_float32s_precision():
+    rng = np.random.default_rng(7)
+    sizes = [2, 16, 16, 1]
+    weights = [rng.normal(0, 1, (a, b)) for a, b in zip(sizes, sizes[1:])]   # inputs × outputs
+    biases = [rng.normal(0, 0.5, (1, b)) for b in sizes[1:]]
+    Xs, Ys = rng.normal(0, 1, (100, 2)), rng.integers(0, 2, (100, 1)).astype(float)
+    net = nn.MLP.from_matrices(weights, biases, layout="rows")
+    cost = nn.half_mean_squared_error(net.batch(Xs.tolist()), Ys.tolist())
+    cost.backward()
+    f32 = [w.astype(np.float32) for w in weights], [b.astype(np.float32) for b in biases]
+    A = [Xs.astype(np.float32)]
+    for W, b in zip(*f32):
+        A.append(sigmoid(A[-1] @ W + b))
+    delta = (A[-1] - Ys.astype(np.float32)) / np.float32(len(Xs)) * A[-1] * (1 - A[-1])
+    grads = {}
+    for i in range(len(weights), 0, -1):          # BP4 and BP3, then BP2, all in float32
+        grads[f"W{i}"], grads[f"b{i}"] = A[i - 1].T @ delta, delta.sum(axis=0, keepdims=True)
+        if i > 1:
+            delta = (delta @ f32[0][i - 1].T) * A[i - 1] * (1 - A[i - 1])
+    assert grads["W1"].dtype == np.float32
+    for name, g in grads.items():
+        verdict = check(cost, name, g)
+        assert verdict, (name, verdict.finding)
+        assert "float32 numbers, so within tolerance" in verdict.finding
+    assert not check(cost, "W2", grads["W2"] * np.float32(1.001))
+    assert "m = 100 times too large" in check(cost, "W1", grads["W1"] * np.float32(100)).finding
+    assert not check(cost, "W1", grads["W1"].astype(np.float64) * 1.001)
