@@ -26,7 +26,7 @@ import re
 import weakref
 from typing import Any
 
-from . import engine, names
+from . import engine, names, ops
 from .precision import Precision, precision_for, significant_digits
 
 __all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
@@ -224,6 +224,8 @@ def batch_view(root, layout=None):
     from .explain import engine_gradients
     grads = engine_gradients(root)
     Z, A, W, b, wn, bn, local, dA, dZ = {}, {}, {}, {}, {}, {}, {}, {}, {}
+    # the z^L a cost reads as a logit (softplus(z) − y z: cross-entropy after a sigmoid)
+    softplus_of = {node._prev[0] for node in nodes if node._op is ops.SOFTPLUS}
     previous = n_in
     for l in layers:
         n = sizes[l]
@@ -236,7 +238,8 @@ def batch_view(root, layout=None):
         dA[l] = [[grads.get(v, 0.0) for v in row] for row in arows]
         local[l] = [[_local(a, z) for a, z in zip(ra, rz)] for ra, rz in zip(arows, zrows)]
         if all(acts.get((i, l, j)) is None for i in range(1, m + 1) for j in range(1, n + 1)):
-            _unseen_activation(l, weights, Z, A, local, dA, dZ)
+            logits = all(v in softplus_of for row in zrows for v in row if v is not None)
+            _unseen_activation(l, weights, Z, A, local, dA, dZ, "sigmoid" if logits else None)
         wn[l] = [[weights.get((l, j, k)) for j in range(1, n + 1)] for k in range(1, previous + 1)]
         bn[l] = [[biases.get((l, j)) for j in range(1, n + 1)]]
         W[l] = [[_data(v) for v in row] for row in wn[l]]
@@ -250,23 +253,26 @@ def batch_view(root, layout=None):
     return view
 
 
-def _unseen_activation(l, weights, Z, A, local, dA, dZ):
+def _unseen_activation(l, weights, Z, A, local, dA, dZ, seen=None):
     """A layer whose a^l has no node: linear (a = z), or a cost computed from the logit
-    z^L (binary cross-entropy after a sigmoid).  When the network is known
-    (:func:`nn.matrices.network_of`), take its activation: A = f(Z) and f'(Z) from the
-    op, and ∂C/∂A = δ / f'(z) (BP1 read backwards)."""
+    z^L (binary cross-entropy after a sigmoid: ``seen`` is "sigmoid" when the graph shows
+    it).  The network's activation when it is known (:func:`nn.matrices.network_of`), else
+    ``seen``: A = f(Z) and f'(Z) from the op, and ∂C/∂A = δ / f'(z) (BP1 read backwards)."""
+    activation = seen
     try:
         from nn.matrices import network_of
     except ImportError:
-        return
-    net = next((found for found in (network_of(weights.get((ll, 1, 1)))
-                                    for ll in sorted({key[0] for key in weights}))
-                if found is not None), None)
-    layer = next((layer for layer in net.layers if layer.number == l), None) if net else None
-    if layer is None or layer.activation == "linear":
+        network_of = None
+    if network_of is not None:
+        net = next((found for found in (network_of(weights.get((ll, 1, 1)))
+                                        for ll in sorted({key[0] for key in weights}))
+                    if found is not None), None)
+        layer = next((layer for layer in net.layers if layer.number == l), None) if net else None
+        activation = layer.activation if layer is not None else seen
+    if activation is None or activation == "linear":
         return
     from .value import Value
-    method = getattr(Value, layer.activation)
+    method = getattr(Value, activation)
     for i, zrow in enumerate(Z[l]):
         for j, z in enumerate(zrow):
             a = method(Value(z))

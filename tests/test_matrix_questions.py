@@ -609,3 +609,16 @@ def test_float32_backprop_is_judged_at_float32s_precision():
     assert not check(cost, "W2", grads["W2"] * np.float32(1.001))
     assert "m = 100 times too large" in check(cost, "W1", grads["W1"] * np.float32(100)).finding
     assert not check(cost, "W1", grads["W1"].astype(np.float64) * 1.001)
+
+
+def test_a_cost_from_the_logit_of_a_network_built_without_matrices():
+    net = nn.MLP([2, 3, 1], "sigmoid", weights=[np.array(W1).T.tolist(), np.array(W2).T.tolist()],
+                 biases=[b1[0], b2[0]])
+    cost = nn.binary_cross_entropy(net.batch(X), Y)           # the mean; no a³ node in the graph
+    cost.backward()
+    Xa, Ya = np.array(X), np.array(Y)
+    A1 = sigmoid(Xa @ np.array(W1) + np.array(b1))
+    A2 = sigmoid(A1 @ np.array(W2) + np.array(b2))
+    d1 = ((A2 - Ya) / len(X) @ np.array(W2).T) * A1 * (1 - A1)
+    verdict = check(cost, "W1", "X.T @ ((((A2 - Y) / m) @ W2.T) * A1 * (1 - A1))", layout="rows")
+    assert verdict and np.allclose(verdict.expected, Xa.T @ d1, rtol=1e-12, atol=0)
