@@ -164,8 +164,8 @@ class Verdict:
             if self.blames_a_rule:
                 sentences.append(f"Your value matches the finite difference, not the engine: "
                                  f"{SUSPECT_A_RULE}, not your derivation.")
-            if self.diagnosis is not None:
-                sentences.append(self.diagnosis.message)
+            if self.diagnosis is not None and not self.convention:
+                sentences.append(self.diagnosis.message)   # the convention already says what it is
         return sentences
 
     @property
