@@ -201,16 +201,17 @@ def gradient_graph(output, seed, inputs):
                 grads[node] = g
             parents = node._prev
             op = node._op
+            n = len(parents)
             if g.__class__ is Value:
                 if g.name is None and node.name:
                     namer.name(g, node)
-                key = (op, len(parents), False, traced)
+                key = (op, n, False, traced)
             elif g == 0.0 and not traced and _zero_terms(node, op, parents):
                 continue                    # 0·∂node/∂x_i is 0 for every parent
             else:
-                key = (op, len(parents), True, traced)
+                key = (op, n, True, traced)
             function = uniform.get(key) or _vjp_function(key, parents)
-            if len(parents) == 1:
+            if n == 1:
                 to_parent(parents[0]).append(function(parents[0], node, g)[0])
             else:   # terms[parent].append(term) for each parent and its term, looped in C
                 _consume(map(_append, map(to_parent, parents), function(*parents, node, g)))
