@@ -14,6 +14,7 @@ import math
 from itertools import combinations
 
 from . import engine, ops
+from .explain import SHOWN_PATHS, definitions_used
 from .notation import number
 
 __all__ = ["Diagnosis", "diagnose", "sum_terms", "term_kind", "gradient_of",
@@ -79,6 +80,27 @@ def diagnose(explanation, expected, given):
     true gradient itself matches: at the precision given there is no mistake
     to name.
     """
+    found = _diagnose(explanation, expected, given)
+    if found is None:
+        return None
+    return _with_definitions(explanation, found)
+
+
+def _with_definitions(explanation, diagnosis):
+    """The diagnosis, its message ending in what its short labels stand for
+    (``Here t3 = y-y'.``), the same labels explain and the steps use."""
+    nodes = [explanation.root, explanation.wrt]
+    if not explanation.grouped:
+        nodes += [node for path in explanation.paths[:SHOWN_PATHS] for node in path.nodes]
+    if diagnosis.term is not None:
+        nodes.append(diagnosis.term[1])
+    definitions = definitions_used(explanation.namer, [diagnosis.message], nodes)
+    if definitions:
+        diagnosis.message += f" Here {'; '.join(definitions)}."
+    return diagnosis
+
+
+def _diagnose(explanation, expected, given):
     close = _matcher(given)
     total = explanation.total
     if close(total) or close(explanation.engine):

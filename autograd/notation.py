@@ -23,7 +23,7 @@ from .ops import ATOM, MUL_P, NEG_P, POW_P, SUM_P
 
 __all__ = ["TextNotation", "LatexNotation", "StepNotation", "Namer", "render", "label", "number",
            "Rule", "local_rule", "local_rules", "formula", "rule_text", "forward_expr",
-           "short_names", "Labels", "shown_number", "largest_magnitude", "NEGLIGIBLE"]
+           "short_names", "reading_order", "Labels", "shown_number", "largest_magnitude", "NEGLIGIBLE"]
 
 
 # ---------------------------------------------------------------------------
@@ -62,17 +62,52 @@ def largest_magnitude(values):
 def short_names(nodes):
     """``{node: short name}`` for the unnamed nodes of ``nodes`` that are not constants.
 
-    Derived nodes are ``t1, t2, ...`` and leaves ``leaf1, leaf2, ...``,
-    numbered in the order given (parents first, :func:`autograd.engine.all_nodes`),
-    skipping names that named nodes already use.  The one rule for these
-    names: explanations, verdicts, the jit's locals, the step-through page,
-    the terminal stepper and the drawings all take them from here.
+    Derived nodes are ``t1, t2, ...`` and leaves ``leaf1, leaf2, ...``, numbered
+    in :func:`reading_order`, skipping names that named nodes already use.  The
+    one rule for these names: explanations, verdicts, the jit's locals, the
+    step-through page, the terminal stepper and the drawings all take them from here.
     """
     nodes = list(nodes)
     found = {}
-    _number_unnamed(nodes, found, {node.name for node in nodes if node.name},
+    _number_unnamed(reading_order(nodes), found, {node.name for node in nodes if node.name},
                     {"t": 0, "leaf": 0})
     return found
+
+
+def reading_order(nodes):
+    """``nodes`` in the order a forward pass written layer by layer computes them.
+
+    A derived node's layer is its height, 1 + the highest of its operands'
+    (a leaf's is 0); nodes are taken layer by layer, in the order given within
+    a layer (parents first, :func:`autograd.engine.all_nodes`).  Each leaf comes
+    just before the first node that uses it, so ``w1 .. w5`` of a network read
+    in the order its layers use them, and a graph built in one expression
+    reads as Python evaluated it.  Display only: one pass and one sort.
+    """
+    height, derived, leaves = {}, [], []
+    for node in nodes:
+        if node._op.backward is None:
+            height[node] = 0
+            leaves.append(node)
+            continue
+        h = 0
+        for p in node._prev:
+            hp = height.get(p, 0)
+            if hp > h:
+                h = hp
+        height[node] = h + 1
+        derived.append(node)
+    position = {node: k for k, node in enumerate(derived)}
+    derived.sort(key=lambda node: (height[node], position[node]))
+    out, placed = [], set()
+    for node in derived:
+        for p in node._prev:
+            if p not in placed and height.get(p, 1) == 0:
+                placed.add(p)
+                out.append(p)
+        out.append(node)
+    out.extend(leaf for leaf in leaves if leaf not in placed)
+    return out
 
 
 def _number_unnamed(nodes, found, taken, counters):
@@ -115,7 +150,8 @@ class Labels:
                 self._nodes = self._graph(self._root) if self._root is not None else []
             self._short = {}
             self._taken = {node.name for node in self._nodes if node.name}
-            _number_unnamed(self._nodes, self._short, self._taken, self._counters)
+            _number_unnamed(reading_order(self._nodes), self._short, self._taken,
+                            self._counters)
         return self._short
 
     def __call__(self, node):
@@ -128,7 +164,7 @@ class Labels:
         if found is None:     # outside the graph: number it and its unnamed parents on
             nodes = self._graph(node)
             self._taken.update(n.name for n in nodes if n.name)
-            _number_unnamed(nodes, short, self._taken, self._counters)
+            _number_unnamed(reading_order(nodes), short, self._taken, self._counters)
             found = short[node]
         return found
 
@@ -441,11 +477,15 @@ class Namer:
     """Every node as one notation writes it, memoised, the same wherever it
     appears: a name, a constant's number, an unnamed node as the expression
     it was computed by when that is at most :data:`DEEPEST` levels deep and
-    short (``x·w1+b``, ``(y-y')²``), else its short label (t1, leaf1:
-    :class:`Labels`, the labels the steps, drawings, page and jit use)."""
+    short (``x·w1+b``, ``(y-y')²``: the textbook's factors read as written),
+    else its short label (t1, leaf1: :class:`Labels`, the labels the steps,
+    drawings, page and jit use).  :meth:`definitions` says what the labels a
+    text uses stand for (``t7 = h2·w4+h3·w5+1``)."""
 
     #: an unnamed node's expression nests at most this many unnamed nodes
     DEEPEST = 2
+    #: a definition writes unnamed operands out this many levels deep
+    DEFINED_DEPTH = 3
 
     def __init__(self, notation, labels=None):
         self.n = notation
@@ -464,6 +504,39 @@ class Namer:
 
     def _short(self, node):
         return self.n.name(self.labels(node)), ATOM, 0
+
+    def definitions(self, nodes):
+        """``[(label, expression)]`` for the unnamed nodes among ``nodes``, in label
+        order: ``("t7", "h2·w4+h3·w5+1")``; an unnamed leaf is its value.  Unnamed
+        operands are written out (up to :data:`DEFINED_DEPTH` levels, else by
+        their label, which then gets a definition of its own)."""
+        shown = [node for node in dict.fromkeys(nodes)
+                 if not node.name and node._op is not ops.CONSTANT]
+        seen = set(shown)
+        found = []
+        k = 0
+        while k < len(shown):
+            node = shown[k]
+            k += 1
+            if node._op.backward is None:
+                text = f"{self.n.number(node.data)} (an unnamed leaf)"
+            else:
+                text = self._expanded(node, seen, shown, 1)[0]
+            found.append((self.labels(node), text))
+        return sorted(found, key=lambda pair: _label_key(pair[0]))
+
+    def _expanded(self, node, seen, shown, depth):
+        operands = []
+        for p in node._prev:
+            if (p.name or p._op is ops.CONSTANT or p in seen or p._op.backward is None
+                    or depth >= self.DEFINED_DEPTH or len(p._prev) > 8):
+                if not p.name and p._op is not ops.CONSTANT and p not in seen:
+                    seen.add(p)
+                    shown.append(p)
+                operands.append(self.expr(p))
+            else:
+                operands.append(self._expanded(p, seen, shown, depth + 1))
+        return forward_expr(node, operands, self.n)
 
     def _build(self, node):
         """``(text, precedence, depth)``: depth counts the unnamed nodes written out."""
@@ -496,6 +569,13 @@ class Namer:
         if len(text) > LONGEST_EXPRESSION:
             return self._short(node)
         return text, prec, depth
+
+
+def _label_key(label):
+    """``t2`` before ``t10``; leaves after derived nodes."""
+    stem = label.rstrip("0123456789")
+    digits = label[len(stem):]
+    return (stem != "t", stem, int(digits) if digits else 0)
 
 
 # ---------------------------------------------------------------------------

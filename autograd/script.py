@@ -5,11 +5,13 @@ script builds, at the moment it asks for gradients.  :func:`run_until_backward`
 runs the script inside a capturing recording context
 (:class:`autograd.recording.capturing`): its first ``backward()`` stops the
 script and hands back the root node, the seed gradient and the script's
-globals.  Every unnamed node a module-level variable holds is then named after
+globals.  What the script prints on the way goes to stderr, so that stdout
+holds only chainrule's answer.  Every unnamed node a module-level variable holds is then named after
 it (``w1 = Value(0.5)`` is the node w1 in every answer:
 :func:`autograd.names.name_variables`).  Nothing is patched.
 """
 
+import contextlib
 import os
 import runpy
 import sys
@@ -88,7 +90,9 @@ def run_until_backward(path, argv=()):
     sys.argv = [path, *argv]
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     try:
-        with recording.capturing(_Capture()):
+        # the script's own prints go to stderr: stdout is chainrule's answer,
+        # its headline on the first line (chainrule check ... | head -1)
+        with recording.capturing(_Capture()), contextlib.redirect_stdout(sys.stderr):
             runpy.run_path(path, run_name="__main__")
     except _Caught as caught:
         namespace = dict(caught.frame_globals)

@@ -510,8 +510,10 @@ def test_no_verdict_backs_the_engine_and_suspects_a_rule(seed, size, which, digi
         assert "does NOT agree with the engine" not in text
     if form in ("text", "cut") and (shift == 0 or form == "cut") and engine != 0.0:
         assert verdict, text                         # the engine's own printout agrees
-    if form == "text" and abs(shift) >= 2 and engine != 0.0:
+    if form == "text" and abs(shift) >= 2 and engine != 0.0 and float(typed) != engine:
         assert not verdict, text                     # two units off in the last digit typed
+    if form in ("text", "cut") and float(typed) == engine:
+        assert verdict, text                         # typed digits that read back as the float
 
 
 # ---------------------------------------------------------------------------

@@ -187,7 +187,10 @@ def test_seed003_two_paths_and_the_desmos_total():
     assert "w1 reaches O along 2 paths" in text
     assert "path 1: " in text and "path 2: " in text
     assert "0.0014291881022" in text
-    assert "∂(h1·w2)/∂h1 = w2 = 0.5" in text
+    # the + 1 above h1·w2 is a factor of exactly 1, so the edge names the node the
+    # next factor differentiates: ∂(h1·w2+1)/∂h1 · ∂h2/∂(h1·w2+1) link up
+    assert "∂(h1·w2+1)/∂h1 = w2 = 0.5" in text
+    assert "∂h2/∂(h1·w2+1) = σ'(h1·w2+1) = h2(1-h2)" in text
     assert "∂h2/∂(h1·w2+1) = σ'(h1·w2+1) = h2(1-h2)" in text
     latex = e.latex()
     assert latex.startswith("\\frac{\\partial O}{\\partial w_{1}} = \\left[ I \\cdot h_{1}(1-h_{1})")

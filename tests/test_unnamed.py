@@ -218,3 +218,71 @@ def test_the_command_line_does_not_give_a_graphs_name_twice(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "w reaches out along 1 path" in r.stdout
     assert chainrule("explain", str(script), "--wrt", "h").returncode == 0
+
+
+# -- what a label stands for, and the order labels are given in ---------------
+
+LABEL = re.compile(r"(?<![\w'])((?:t|leaf)\d+)(?![\w'])")
+
+
+def _defined(text):
+    """{label: definition} from the where-lines of an explanation or a diagnosis."""
+    found = {}
+    for part in re.split(r"where |Here |\n|; ", text):
+        m = re.match(r"\s*((?:t|leaf)\d+) = (.+?)\.?$", part)
+        if m:
+            found[m.group(1)] = m.group(2)
+    return found
+
+
+def test_every_label_explain_and_check_use_is_defined_where_it_is_used():
+    O, n = desmos_unnamed()
+    name_variables(n)
+    labels = Labels(O)
+    t = labels(O._prev[0])                 # h2·w4 + h3·w5 + 1, the one node no variable holds
+    explained = str(explain(O, n["w1"]))
+    # the chain links through it, and it is said once what it is
+    assert f"∂{t}/∂h2 = w4 = 0.5" in explained and f"∂O/∂{t} = σ'({t}) = O(1-O)" in explained
+    assert f"where {t} = h2·w4+h3·w5+1" in explained
+    verdict = str(check(O, n["w1"], "0.00571675240882"))
+    assert f"Here {t} = h2·w4+h3·w5+1." in verdict
+    for text in (explained, verdict):
+        used = set(LABEL.findall(text))
+        assert used and used <= set(_defined(text)), text
+
+
+@pytest.mark.parametrize("script, wrt", [(README, "a"), (README, "b"), (LECTURE, "a")])
+def test_every_label_the_command_line_prints_is_defined(script, wrt):
+    out = chainrule("explain", script, "--wrt", wrt).stdout
+    defined = _defined(out)
+    assert set(LABEL.findall(out)) <= set(defined), out
+    # a definition is the forward the script wrote: the README's d * 2, d = a*b + b**3
+    if script == README:
+        assert "(a·b+b³)·2" in defined.values()
+
+
+def test_unnamed_leaves_are_numbered_in_the_order_the_layers_use_them():
+    """Oracle: the script's own order, w1 into layer 2, w2 and w3 into layer 3,
+    w4 and w5 into the output (the input I comes first, with w1)."""
+    O, n = desmos_unnamed()
+    labels = Labels(O)
+    assert [labels(n[k]) for k in ("I", "w1", "w2", "w3", "w4", "w5")] == [
+        f"leaf{k}" for k in range(1, 7)]
+    # derived nodes layer by layer: h1 before h2 and h3, those before O
+    order = [int(labels(n[k])[1:]) for k in ("h1", "h2", "h3", "O")]
+    assert order == sorted(order) and labels(n["h2"]) < labels(n["h3"])
+
+
+def test_the_scripts_prints_go_to_stderr_so_the_headline_is_the_first_line(tmp_path):
+    script = tmp_path / "chatty.py"
+    script.write_text("from autograd import Value\n"
+                      "w = Value(3.0)\n"
+                      "L = w * w\n"
+                      "print('forward done', L.data)\n"
+                      "L.backward()\n")
+    r = chainrule("check", str(script), "--wrt", "w", "--expected", "6")   # dL/dw = 2w = 6
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0] == "Agrees to the 1 significant digit you gave."
+    assert "forward done 9.0" in r.stderr and "forward done" not in r.stdout
+    bad = chainrule("check", str(script), "--wrt", "w", "--expected", "5")
+    assert bad.returncode == 1 and bad.stdout.startswith("Disagrees")
