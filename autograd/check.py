@@ -176,23 +176,50 @@ class Verdict:
             return f"Your {d} = {self.precision.text}"
         return f"Your {d} = {number(self.expected, 12)}"
 
+    def _engine_text(self):
+        """The engine's gradient as the verdict prints it: 12 significant digits,
+        unless what the verdict says of the typed digits would not hold for that
+        printout (the engine's -0.09999999999999998 begins with -0.09999999; its
+        12-digit -0.1 does not): then the shortest decimal that reads back as it."""
+        p, engine = self.precision, self.engine
+        text = number(engine, 12)
+        if p.mode != "typed" or not math.isfinite(engine):
+            return text
+        printed = float(text)
+        if printed == engine:
+            return text
+        if p.agrees(printed) != self.agreed or p.shown(printed) != p.shown(engine) or (
+                self.agreed and p.how_agrees(printed) != p.how_agrees(engine)):
+            return repr(engine)
+        return text
+
+    def _ratio_text(self):
+        """expected/engine to 6 digits, or as many more as it takes not to read as
+        exactly 1 when it is not (-0.10000001 against -0.09999999999999998: 1.0000001)."""
+        ratio = self.ratio
+        digits = 6
+        while digits < 17 and ratio != 1.0 and number(ratio, digits) == "1":
+            digits += 1
+        return number(ratio, digits)
+
     def _head(self):
         p, engine = self.precision, self.engine
+        shown = self._engine_text()
         if p.mode == "typed":
             if self.agreed:
                 return (f"{self._given()} agrees to {p.describe()}: the engine's "
-                        f"{number(engine, 12)} {p.how_agrees(engine)}.")
-            return (f"{self._given()} does not agree with the engine's {number(engine, 12)}, "
+                        f"{shown} {p.how_agrees(engine)}.")
+            return (f"{self._given()} does not agree with the engine's {shown}, "
                     f"which is "
                     f"{p.shown(engine)} to {p.describe()}; the ratio expected/engine is "
-                    f"{number(self.ratio, 6)}.")
+                    f"{self._ratio_text()}.")
         tol = p.describe()
         if self.agreed:
-            return (f"{self._given()} agrees with the engine's {number(engine, 12)} "
+            return (f"{self._given()} agrees with the engine's {shown} "
                     f"(ratio {number(self.ratio, 12)}; {tol}).")
-        return (f"{self._given()} does not agree with the engine's {number(engine, 12)}: "
+        return (f"{self._given()} does not agree with the engine's {shown}: "
                 f"the ratio "
-                f"expected/engine is {number(self.ratio, 6)} ({tol}).")
+                f"expected/engine is {self._ratio_text()} ({tol}).")
 
     def _fd_sentence(self):
         if not self.fd_finite:

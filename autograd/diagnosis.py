@@ -125,7 +125,9 @@ def _diagnose(explanation, expected, given):
     return Diagnosis(None, (
         f"No small mistake reproduces your value: it is not a sign flip, a missing path, "
         f"one term of a sum, or up to {MOST_FACTORS} factors left out of every path. "
-        f"The explanation lists all {len(paths)} path(s) to compare with your derivation."))
+        f"The explanation lists "
+        f"{'the one path' if len(paths) == 1 else f'all {len(paths)} paths'} "
+        f"to compare with your derivation."))
 
 
 def _sign_flip(explanation):

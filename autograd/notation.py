@@ -210,6 +210,8 @@ class TextNotation:
         out = []
         for sign, e in signed:
             text = self.paren(e, SUM_P + (sign < 0))
+            if out and text.startswith("-"):
+                text = f"({text})"      # 1+t11+(-a), never 1+t11+-a
             if out:
                 out.append((self.plus if sign > 0 else self.minus) + text)
             else:
@@ -484,8 +486,6 @@ class Namer:
 
     #: an unnamed node's expression nests at most this many unnamed nodes
     DEEPEST = 2
-    #: a definition writes unnamed operands out this many levels deep
-    DEFINED_DEPTH = 3
 
     def __init__(self, notation, labels=None):
         self.n = notation
@@ -507,36 +507,19 @@ class Namer:
 
     def definitions(self, nodes):
         """``[(label, expression)]`` for the unnamed nodes among ``nodes``, in label
-        order: ``("t7", "h2·w4+h3·w5+1")``; an unnamed leaf is its value.  Unnamed
-        operands are written out (up to :data:`DEFINED_DEPTH` levels, else by
-        their label, which then gets a definition of its own)."""
-        shown = [node for node in dict.fromkeys(nodes)
-                 if not node.name and node._op is not ops.CONSTANT]
-        seen = set(shown)
+        order: ``("t7", "h2·w4+h3·w5+1")``, the forward written over its operands
+        as this namer writes them (a deeper unnamed operand by its own label);
+        an unnamed leaf is its value."""
         found = []
-        k = 0
-        while k < len(shown):
-            node = shown[k]
-            k += 1
+        for node in dict.fromkeys(nodes):
+            if node.name or node._op is ops.CONSTANT:
+                continue
             if node._op.backward is None:
                 text = f"{self.n.number(node.data)} (an unnamed leaf)"
             else:
-                text = self._expanded(node, seen, shown, 1)[0]
+                text = forward_expr(node, [self.expr(p) for p in node._prev], self.n)[0]
             found.append((self.labels(node), text))
         return sorted(found, key=lambda pair: _label_key(pair[0]))
-
-    def _expanded(self, node, seen, shown, depth):
-        operands = []
-        for p in node._prev:
-            if (p.name or p._op is ops.CONSTANT or p in seen or p._op.backward is None
-                    or depth >= self.DEFINED_DEPTH or len(p._prev) > 8):
-                if not p.name and p._op is not ops.CONSTANT and p not in seen:
-                    seen.add(p)
-                    shown.append(p)
-                operands.append(self.expr(p))
-            else:
-                operands.append(self._expanded(p, seen, shown, depth + 1))
-        return forward_expr(node, operands, self.n)
 
     def _build(self, node):
         """``(text, precedence, depth)``: depth counts the unnamed nodes written out."""

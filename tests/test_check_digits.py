@@ -609,3 +609,31 @@ def test_a_tiny_typed_number_does_not_print_the_engine_to_hundreds_of_digits():
     verdict = check(L, w, "1e-300")
     assert not verdict and len(str(verdict)) < 1000
     assert "the engine's 0.5, which is 0.5 to the 1 significant digit you gave" in str(verdict)
+
+
+def test_the_engine_is_printed_as_a_number_the_verdict_holds_for():
+    """The engine's -0.09999999999999998 (Decimal oracle: it begins with
+    -0.09999999) is printed in full where its 12-digit form, -0.1, would not
+    begin with the digits typed; a ratio that is not 1 never reads as 1."""
+    x = Value(1.0, name="x")
+    L = (x * -0.09999999999999998).named("L")
+    engine = -0.09999999999999998
+    assert str(Decimal(repr(engine))).startswith("-0.09999999")
+    agreed = str(check(L, x, "-0.09999999"))
+    assert "the engine's -0.09999999999999998 begins with -0.09999999" in agreed
+    assert "the engine's -0.1 begins" not in agreed
+    refused = check(L, x, "-0.10000001")
+    assert not refused
+    ratio = Decimal("-0.10000001") / Decimal(repr(engine))      # 1.00000010000000...
+    assert ratio != 1
+    text = str(refused)
+    assert f"the ratio expected/engine is {ratio:.8g}." in text      # 1.0000001
+    assert "expected/engine is 1." not in text.replace(f"{ratio:.8g}", "")
+    # where 12 digits say the same, the verdict keeps the short form
+    desmos = str(check(*seed003_root_wrt(), "0.00142919"))
+    assert "the engine's 0.0014291881022 rounds to 0.00142919" in desmos
+
+
+def seed003_root_wrt():
+    O, n = seed003()
+    return O, n["w1"]

@@ -410,3 +410,15 @@ def test_cli_unknown_name_lists_the_names(script003, capsys):
     assert main(["explain", script003, "--wrt", "w9"]) == 2
     err = capsys.readouterr().err
     assert "no node named 'w9'" in err and "w1, w2, w3, w4, w5" in err
+
+
+def test_a_negative_term_after_a_plus_is_bracketed():
+    """micrograd's ``c += 1 + c + (-a)``: the sum reads 1+c+(-a), never 1+c+-a."""
+    a, c = Value(-4.0, name="a"), Value(2.0, name="c")
+    s = (1 + c + (-a)).named("s")
+    e = explain(s, a)
+    assert e.total == -1.0 and "+-" not in str(e)          # ∂(-a)/∂a = -1 by hand
+    from autograd.notation import Namer, TextNotation
+    n = Namer(TextNotation())
+    assert [n.text(x) for x in (a * c + (-a), a - (-c), a + (-0.5), (-a) + c)] == [
+        "a·c+(-a)", "a-(-c)", "a+(-0.5)", "-a+c"]

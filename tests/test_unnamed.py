@@ -225,6 +225,14 @@ def test_the_command_line_does_not_give_a_graphs_name_twice(tmp_path):
 LABEL = re.compile(r"(?<![\w'])((?:t|leaf)\d+)(?![\w'])")
 
 
+def _used(text):
+    """The labels a text uses outside its where-lines and Here-sentences."""
+    body = re.sub(r" Here [^\n]*", "", text)
+    lines = [line for line in body.splitlines()
+             if not line.startswith("where") and not re.match(r"  (t|leaf)\d+ = ", line)]
+    return set(LABEL.findall("\n".join(lines)))
+
+
 def _defined(text):
     """{label: definition} from the where-lines of an explanation or a diagnosis."""
     found = {}
@@ -247,7 +255,7 @@ def test_every_label_explain_and_check_use_is_defined_where_it_is_used():
     verdict = str(check(O, n["w1"], "0.00571675240882"))
     assert f"Here {t} = h2·w4+h3·w5+1." in verdict
     for text in (explained, verdict):
-        used = set(LABEL.findall(text))
+        used = _used(text)
         assert used and used <= set(_defined(text)), text
 
 
@@ -255,7 +263,7 @@ def test_every_label_explain_and_check_use_is_defined_where_it_is_used():
 def test_every_label_the_command_line_prints_is_defined(script, wrt):
     out = chainrule("explain", script, "--wrt", wrt).stdout
     defined = _defined(out)
-    assert set(LABEL.findall(out)) <= set(defined), out
+    assert _used(out) <= set(defined), out
     # a definition is the forward the script wrote: the README's d * 2, d = a*b + b**3
     if script == README:
         assert "(a·b+b³)·2" in defined.values()
@@ -286,3 +294,32 @@ def test_the_scripts_prints_go_to_stderr_so_the_headline_is_the_first_line(tmp_p
     assert "forward done 9.0" in r.stderr and "forward done" not in r.stdout
     bad = chainrule("check", str(script), "--wrt", "w", "--expected", "5")
     assert bad.returncode == 1 and bad.stdout.startswith("Disagrees")
+
+
+def test_a_231_network_summed_with_builtin_sum_names_the_term_and_defines_it():
+    """Stack-Exchange style: no names, per-sample losses added by sum().  Oracle for
+    the learner's value: a central finite difference of sample 2's loss alone."""
+    W1 = [[Value(0.1), Value(-0.2)], [Value(0.3), Value(0.4)], [Value(-0.5), Value(0.6)]]
+    b1 = [Value(0.0), Value(0.1), Value(-0.1)]
+    W2, b2 = [Value(0.7), Value(-0.8), Value(0.9)], Value(0.05)
+
+    def loss(x, y):
+        h = [(sum(w * xi for w, xi in zip(row, x)) + b).tanh() for row, b in zip(W1, b1)]
+        return (sum(v * hi for v, hi in zip(W2, h)) + b2 - y) ** 2
+
+    samples = [([1.0, 2.0], 1.0), ([0.5, -1.0], 0.0), ([-1.5, 0.3], 1.0)]
+    L = sum(loss(x, y) for x, y in samples)
+    w = W1[0][0]
+    h = 1e-6
+    w.data += h
+    plus = loss(*samples[1]).data
+    w.data -= 2 * h
+    minus = loss(*samples[1]).data
+    w.data += h
+    term_only = (plus - minus) / (2 * h)
+    verdict = check(L, w, f"{term_only:.6g}")
+    text = str(verdict)
+    assert text.splitlines()[0] == "Disagrees: your value is the gradient of term 2 of 3 alone."
+    assert "adds 3 terms" in text and "4 terms" not in text and "of 4" not in text
+    assert _used(text) <= set(_defined(text)), text
+    assert len(text) < 1200, text
