@@ -422,3 +422,22 @@ def test_a_negative_term_after_a_plus_is_bracketed():
     n = Namer(TextNotation())
     assert [n.text(x) for x in (a * c + (-a), a - (-c), a + (-0.5), (-a) + c)] == [
         "a·c+(-a)", "a-(-c)", "a+(-0.5)", "-a+c"]
+
+
+@pytest.mark.parametrize("command", [["explain"], ["check", "--expected", "0.0014"]])
+@pytest.mark.parametrize("limit", ["0", "-3", "many"])
+def test_cli_limit_must_be_a_positive_count(tmp_path, capsys, command, limit):
+    script = tmp_path / "desmos.py"
+    script.write_text(SCRIPT_003)
+    argv = [command[0], str(script), "--wrt", "w1", "--limit", limit, *command[1:]]
+    assert _exit_code(main, argv) == 2
+    err = capsys.readouterr().err
+    assert f"argument --limit: takes a whole number of paths, at least 1; got '{limit}'" in err
+    assert "Traceback" not in err
+
+
+def _exit_code(run, argv):
+    try:
+        return run(argv)
+    except SystemExit as exit_:
+        return exit_.code

@@ -8,10 +8,22 @@ The script runs until its first ``.backward()`` call; the Value it was called
 on is the root (or ``--root NAME`` picks another node or script variable).
 """
 
+import argparse
 import shlex
 import sys
 
 from autograd.explain import DEFAULT_LIMIT
+
+
+def _positive_int(text):
+    """``--limit``'s N: a whole number of paths, at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"takes a whole number of paths, at least 1; got {text!r}")
+    return n
 
 
 def _add_common(parser):
@@ -20,7 +32,7 @@ def _add_common(parser):
                         help="the node (or script variable) to differentiate with respect to")
     parser.add_argument("--root", metavar="NAME", default=None,
                         help="differentiate this node instead of the one backward() was called on")
-    parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT, metavar="N",
+    parser.add_argument("--limit", type=_positive_int, default=DEFAULT_LIMIT, metavar="N",
                         help=f"above N paths, group them by reverse mode (default {DEFAULT_LIMIT})")
 
 
