@@ -525,8 +525,7 @@ class Namer:
         """``(text, precedence, depth)``: depth counts the unnamed nodes written out."""
         n = self.n
         if node.name:
-            # a gradient's name (∂L/∂w1) reads as a quotient: bracket it where needed
-            return n.name(node.name), (MUL_P if "/" in node.name else ATOM), 0
+            return n.name(node.name), name_precedence(node.name), 0
         op = node._op
         if op is ops.CONSTANT:
             return n.number(node.data), (ATOM if node.data >= 0 else NEG_P), 0
@@ -552,6 +551,17 @@ class Namer:
         if len(text) > LONGEST_EXPRESSION:
             return self._short(node)
         return text, prec, depth
+
+
+def name_precedence(name):
+    """How tightly a name binds when written inside an expression: a gradient's
+    ``∂L/∂w1`` as a quotient, micrograd's ``x1*w1 + x2*w2`` as the sum it spells,
+    so ``∂(x1*w1)/∂w1`` is bracketed; an ordinary name (w1, y', net2) is atomic."""
+    if any(c in name for c in " +-") and not name.startswith("∂"):
+        return SUM_P
+    if any(c in name for c in "*·/×^"):
+        return MUL_P
+    return ATOM
 
 
 def _label_key(label):

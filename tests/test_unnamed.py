@@ -323,3 +323,23 @@ def test_a_231_network_summed_with_builtin_sum_names_the_term_and_defines_it():
     assert "adds 3 terms" in text and "4 terms" not in text and "of 4" not in text
     assert _used(text) <= set(_defined(text)), text
     assert len(text) < 1200, text
+
+
+def test_the_lectures_neuron_labels_that_spell_expressions_are_bracketed():
+    """The lecture's neuron labels its nodes 'x1*w1' and 'x1*w1 + x2*w2'.  Oracle:
+    o = tanh(n) with n = 0.8813735870195432 is 1/√2, so ∂o/∂w1 = x1·(1-o²) = 2·½ = 1."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1; x1w1.label = "x1*w1"                      # noqa: E702
+    x2w2 = x2 * w2; x2w2.label = "x2*w2"                      # noqa: E702
+    s = x1w1 + x2w2; s.label = "x1*w1 + x2*w2"                # noqa: E702
+    n = s + b; n.label = "n"                                  # noqa: E702
+    o = n.tanh(); o.label = "o"                               # noqa: E702
+    e = explain(o, w1)
+    assert abs(e.total - 1.0) < 1e-12
+    text = str(e)
+    assert "∂(x1*w1)/∂w1 = x1 = 2" in text and "∂x1*w1/" not in text
+    assert "path 1: w1 → x1*w1 → x1*w1 + x2*w2 → n → o" in text
+    m = Value(1.0, name="m")
+    assert explain(s * m, m).paths[0].factors[0].partial == "∂((x1*w1 + x2*w2)·m)/∂m"
