@@ -20,6 +20,7 @@ and :mod:`autograd.formula`.  Their public names are importable from here.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import SupportsFloat
@@ -250,12 +251,27 @@ def _ratio(a, b):
     return math.nan if a == 0.0 else math.copysign(math.inf, a)
 
 
+#: 0,7 or -1,25e-3: a number typed with a decimal comma (never a formula)
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+(?:[eE][+-]?\d+)?\s*$")
+
+
+def with_decimal_point(text):
+    """``0,7`` -> ``"0.7"``: a number typed with a decimal comma, as a dot; else None."""
+    if not _DECIMAL_COMMA.match(text):
+        return None
+    return text.strip().replace(",", ".")
+
+
 def _read_expected(root, expected, digits, rtol, atol):
     """(value, Precision, Formula or None) for what the person gave."""
     if isinstance(expected, str):
         if is_number_text(expected):
             value = read_number(expected)
             return value, precision_for(value, expected, digits=digits, rtol=rtol, atol=atol), None
+        point = with_decimal_point(expected)
+        if point is not None:
+            raise ValueError(f"check: {expected.strip()!r} is written with a decimal comma; "
+                             f"write the decimal point as a dot: {point}")
         formula = read_formula(expected, root)
         value = formula.evaluate()
         return value, precision_for(value, digits=digits, rtol=rtol, atol=atol), formula

@@ -637,3 +637,22 @@ def test_the_engine_is_printed_as_a_number_the_verdict_holds_for():
 def seed003_root_wrt():
     O, n = seed003()
     return O, n["w1"]
+
+
+@pytest.mark.parametrize("typed, point", [("0,7", "0.7"), ("-1,25e-3", "-1.25e-3"), (" 0,70 ", "0.70")])
+def test_a_decimal_comma_is_named_with_the_number_to_type(typed, point):
+    x = Value(2.0, name="x")
+    L = (x * 0.7).named("L")
+    with pytest.raises(ValueError) as err:
+        check(L, x, typed)
+    assert str(err.value) == (f"check: {typed.strip()!r} is written with a decimal comma; "
+                              f"write the decimal point as a dot: {point}")
+
+
+def test_cli_a_decimal_comma_is_bad_usage_naming_the_dotted_number(script003, capsys):
+    assert main(["check", script003, "--wrt", "w1", "--expected", "0,00142919"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("chainrule: check: --expected 0,00142919 is written with a decimal comma; "
+                   "write the decimal point as a dot: --expected 0.00142919\n")
+    # the dotted number it names agrees (Desmos: 0.0014291881022)
+    assert main(["check", script003, "--wrt", "w1", "--expected", "0.00142919"]) == 0
