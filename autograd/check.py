@@ -117,8 +117,14 @@ class Verdict:
         lines = [self.headline(), " ".join(self._evidence())]
         if not self.agreed:
             how = next_step or "print(verdict.explanation)"
-            lines.append(f"Next: {how} lists every path with its local derivatives, to "
-                         f"compare with your derivation line by line.")
+            advice = (f"Next: {how} lists every path with its local derivatives, to "
+                      f"compare with your derivation line by line.")
+            ends = (self.explanation.root, self.explanation.wrt)
+            if next_step is None and not all(node.name for node in ends):
+                # from Python: the script's own variable names are one call away
+                advice += (" autograd.name_variables(globals()) first names the unnamed "
+                           "nodes after the variables that hold them.")
+            lines.append(advice)
         return "\n".join(lines)
 
     def headline(self) -> str:

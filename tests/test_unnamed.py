@@ -343,3 +343,19 @@ def test_the_lectures_neuron_labels_that_spell_expressions_are_bracketed():
     assert "path 1: w1 → x1*w1 → x1*w1 + x2*w2 → n → o" in text
     m = Value(1.0, name="m")
     assert explain(s * m, m).paths[0].factors[0].partial == "∂((x1*w1 + x2*w2)·m)/∂m"
+
+
+def test_from_python_an_unnamed_check_points_to_name_variables():
+    O, n = desmos_unnamed()
+    advice = str(check(O, n["w1"], "0.00571675240882")).splitlines()[-1]
+    assert advice.startswith("Next: print(verdict.explanation) lists every path")
+    assert advice.endswith("autograd.name_variables(globals()) first names the unnamed nodes "
+                           "after the variables that hold them.")
+    named = name_variables(n)
+    assert {"w1", "O"} <= set(named)
+    verdict = check(O, n["w1"], "0.00571675240882")
+    assert "name_variables" not in str(verdict)
+    assert verdict.headline() == "Disagrees: your value leaves out w4·w2 on path 1 and w5·w3 on path 2."
+    # from the command line the script's variables are named already: no Python advice
+    cli = chainrule("check", DESMOS, "--wrt", "w1", "--expected", "0.00571675240882").stdout
+    assert "name_variables" not in cli and "print(" not in cli
