@@ -135,11 +135,14 @@ def _sign_flip(explanation):
     if not explanation.grouped:
         negative = next((f for p in explanation.paths for f in p.factors
                          if f.rule.coefficient < 0), None)
-    hint = (f"; check {negative.partial} = {negative.formula}, the most likely culprit"
-            if negative is not None else "")
+    if negative is not None:
+        hint = (f" (often an error written y-y' where the derivative needs y'-y); check "
+                f"{negative.partial} = {negative.formula}, the most likely culprit")
+    else:   # no factor is negative: no subtraction to blame
+        hint = ", or the value was written with a minus sign it does not have"
     return Diagnosis("sign flip", (
         f"Your value is the engine's with the sign flipped: one factor has the wrong "
-        f"sign (often an error written y-y' where the derivative needs y'-y){hint}."),
+        f"sign{hint}."),
         finding="your value has the wrong sign")
 
 
