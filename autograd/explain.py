@@ -463,9 +463,16 @@ class Explanation:
 # ---------------------------------------------------------------------------
 
 def find_node(root, wrt, where="explain"):
-    """``wrt`` as a node of root's graph: a Value, or the name of exactly one node."""
+    """``wrt`` as a node of root's graph: a Value, the name of exactly one node, or
+    the short label (t7, leaf2) an unnamed node is printed with."""
     if isinstance(wrt, str):
-        return names.find_node(engine.all_nodes(root), wrt, where)
+        nodes = engine.all_nodes(root)
+        if wrt not in names.nodes_by_name(nodes):
+            # a short label the answers print (t7, leaf2) finds its node too
+            labelled = Labels(root, nodes).node_called(wrt)
+            if labelled is not None:
+                return labelled
+        return names.find_node(nodes, wrt, where)
     if not hasattr(wrt, "_prev"):
         raise TypeError(f"{where}: wrt must be a Value or a node's name, got "
                         f"{type(wrt).__name__} {wrt!r}")

@@ -154,6 +154,13 @@ class Labels:
                             self._counters)
         return self._short
 
+    def node_called(self, label):
+        """The unnamed node of the graph whose short label is ``label`` (``t7``), or None."""
+        for node, short in self.short.items():
+            if short == label:
+                return node
+        return None
+
     def __call__(self, node):
         if node.name:
             return node.name

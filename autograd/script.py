@@ -16,7 +16,7 @@ import os
 import runpy
 import sys
 
-from . import engine, names, recording
+from . import engine, names, notation, recording
 from .value import Value
 
 __all__ = ["Captured", "ScriptError", "run_until_backward"]
@@ -38,8 +38,10 @@ class Captured:
         #: (:func:`autograd.names.name_variables`)
         self.named = names.NamedVariables()
 
-    def find(self, name):
-        """The node called ``name``: a node name in the graph, else a script variable.
+    def find(self, name, root=None):
+        """The node called ``name``: a node name in the graph, else a script variable,
+        else the short label (t7) the answers about ``root`` (default: the root of
+        backward()) print for an unnamed node.
 
         A name two nodes share is refused (:class:`autograd.names.NodeNameError`
         is a ScriptError here), as is a name nothing has.
@@ -54,6 +56,9 @@ class Captured:
         value = self.namespace.get(name)
         if isinstance(value, Value):
             return value
+        labelled = notation.Labels(root if root is not None else self.root).node_called(name)
+        if labelled is not None:
+            return labelled
         raise ScriptError(
             f"no node named {name!r} in the graph of {os.path.basename(self.path)}; "
             f"named nodes: {names.listing(named)}")

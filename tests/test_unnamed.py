@@ -359,3 +359,22 @@ def test_from_python_an_unnamed_check_points_to_name_variables():
     # from the command line the script's variables are named already: no Python advice
     cli = chainrule("check", DESMOS, "--wrt", "w1", "--expected", "0.00571675240882").stdout
     assert "name_variables" not in cli and "print(" not in cli
+
+
+def test_a_short_label_the_answers_print_can_be_asked_about():
+    """t7 (h2·w4+h3·w5+1) is printed by explain and the steps; asked for by that label,
+    ∂O/∂t7 = σ'(t7) = O(1-O), by hand from O = σ(t7)."""
+    O, n = desmos_unnamed()
+    name_variables(n)
+    t = Labels(O)(O._prev[0])
+    e = explain(O, t)
+    assert e.wrt is O._prev[0] and abs(e.total - O.data * (1 - O.data)) < 1e-15
+    assert check(O, t, f"{O.data * (1 - O.data):.6g}")
+    # the script names net1..net3 too, so there the node no variable holds is t7
+    out = chainrule("explain", DESMOS, "--wrt", "t7")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(f"∂O/∂t7 = {O.data * (1 - O.data):.12g}   ")
+    assert "where t7 = h2·w4+h3·w5+1" in out.stdout
+    # a label no node has still lists the names
+    missing = chainrule("explain", DESMOS, "--wrt", "t99")
+    assert missing.returncode == 2 and "no node named 't99'" in missing.stderr

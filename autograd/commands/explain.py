@@ -42,7 +42,7 @@ def _graph(args):
     try:
         captured = run_until_backward(args.script)
         root = captured.find(args.root) if args.root else captured.root
-        wrt = captured.find(args.wrt)
+        wrt = captured.find(args.wrt, root)
     except ScriptError as err:
         print(f"chainrule: {err}", file=sys.stderr)
         return None
