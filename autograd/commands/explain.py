@@ -29,7 +29,8 @@ def _positive_int(text):
 def _add_common(parser):
     parser.add_argument("script", help="a Python script that builds a graph and calls .backward()")
     parser.add_argument("--wrt", required=True, metavar="NAME",
-                        help="the node (or script variable) to differentiate with respect to")
+                        help="the node (a name, a script variable, or a short label such as t7) to "
+                             "differentiate with respect to")
     parser.add_argument("--root", metavar="NAME", default=None,
                         help="differentiate this node instead of the one backward() was called on")
     parser.add_argument("--limit", type=_positive_int, default=DEFAULT_LIMIT, metavar="N",
