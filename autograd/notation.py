@@ -84,25 +84,28 @@ def reading_order(nodes):
     in the order its layers use them, and a graph built in one expression
     reads as Python evaluated it.  Display only: one pass and one sort.
     """
+    constant = ops.CONSTANT
     height, derived, leaves = {}, [], []
+    get = height.get
     for node in nodes:
-        if node._op.backward is None:
-            height[node] = 0
-            leaves.append(node)
+        op = node._op
+        if op.backward is None:
+            if op is not constant:
+                height[node] = 0
+                leaves.append(node)
             continue
         h = 0
         for p in node._prev:
-            hp = height.get(p, 0)
+            hp = get(p, 0)
             if hp > h:
                 h = hp
         height[node] = h + 1
         derived.append(node)
-    position = {node: k for k, node in enumerate(derived)}
-    derived.sort(key=lambda node: (height[node], position[node]))
+    derived.sort(key=height.__getitem__)      # stable: the order given within a layer
     out, placed = [], set()
     for node in derived:
         for p in node._prev:
-            if p not in placed and height.get(p, 1) == 0:
+            if p not in placed and get(p) == 0:
                 placed.add(p)
                 out.append(p)
         out.append(node)
