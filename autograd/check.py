@@ -20,6 +20,7 @@ and :mod:`autograd.formula`.  Their public names are importable from here.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import SupportsFloat
@@ -119,8 +120,14 @@ class Verdict:
         lines = [self.headline(), " ".join(self._evidence())]
         if not self.agreed:
             how = next_step or "print(verdict.explanation)"
-            lines.append(f"Next: {how} lists every path with its local derivatives, to "
-                         f"compare with your derivation line by line.")
+            advice = (f"Next: {how} lists every path with its local derivatives, to "
+                      f"compare with your derivation line by line.")
+            ends = (self.explanation.root, self.explanation.wrt)
+            if next_step is None and not all(node.name for node in ends):
+                # from Python: the script's own variable names are one call away
+                advice += (" autograd.name_variables(globals()) first names the unnamed "
+                           "nodes after the variables that hold them.")
+            lines.append(advice)
         return "\n".join(lines)
 
     def headline(self) -> str:
@@ -181,23 +188,50 @@ class Verdict:
             return f"Your {d} = {self.precision.text}"
         return f"Your {d} = {number(self.expected, 12)}"
 
+    def _engine_text(self):
+        """The engine's gradient as the verdict prints it: 12 significant digits,
+        unless what the verdict says of the typed digits would not hold for that
+        printout (the engine's -0.09999999999999998 begins with -0.09999999; its
+        12-digit -0.1 does not): then the shortest decimal that reads back as it."""
+        p, engine = self.precision, self.engine
+        text = number(engine, 12)
+        if p.mode != "typed" or not math.isfinite(engine):
+            return text
+        printed = float(text)
+        if printed == engine:
+            return text
+        if p.agrees(printed) != self.agreed or p.shown(printed) != p.shown(engine) or (
+                self.agreed and p.how_agrees(printed) != p.how_agrees(engine)):
+            return repr(engine)
+        return text
+
+    def _ratio_text(self):
+        """expected/engine to 6 digits, or as many more as it takes not to read as
+        exactly 1 when it is not (-0.10000001 against -0.09999999999999998: 1.0000001)."""
+        ratio = self.ratio
+        digits = 6
+        while digits < 17 and ratio != 1.0 and number(ratio, digits) == "1":
+            digits += 1
+        return number(ratio, digits)
+
     def _head(self):
         p, engine = self.precision, self.engine
+        shown = self._engine_text()
         if p.mode == "typed":
             if self.agreed:
                 return (f"{self._given()} agrees to {p.describe()}: the engine's "
-                        f"{number(engine, 12)} {p.how_agrees(engine)}.")
-            return (f"{self._given()} does not agree with the engine's {number(engine, 12)}, "
+                        f"{shown} {p.how_agrees(engine)}.")
+            return (f"{self._given()} does not agree with the engine's {shown}, "
                     f"which is "
                     f"{p.shown(engine)} to {p.describe()}; the ratio expected/engine is "
-                    f"{number(self.ratio, 6)}.")
+                    f"{self._ratio_text()}.")
         tol = p.describe()
         if self.agreed:
-            return (f"{self._given()} agrees with the engine's {number(engine, 12)} "
+            return (f"{self._given()} agrees with the engine's {shown} "
                     f"(ratio {number(self.ratio, 12)}; {tol}).")
-        return (f"{self._given()} does not agree with the engine's {number(engine, 12)}: "
+        return (f"{self._given()} does not agree with the engine's {shown}: "
                 f"the ratio "
-                f"expected/engine is {number(self.ratio, 6)} ({tol}).")
+                f"expected/engine is {self._ratio_text()} ({tol}).")
 
     def _fd_sentence(self):
         if not self.fd_finite:
@@ -228,12 +262,27 @@ def _ratio(a, b):
     return math.nan if a == 0.0 else math.copysign(math.inf, a)
 
 
+#: 0,7 or -1,25e-3: a number typed with a decimal comma (never a formula)
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+(?:[eE][+-]?\d+)?\s*$")
+
+
+def with_decimal_point(text):
+    """``0,7`` -> ``"0.7"``: a number typed with a decimal comma, as a dot; else None."""
+    if not _DECIMAL_COMMA.match(text):
+        return None
+    return text.strip().replace(",", ".")
+
+
 def _read_expected(root, expected, digits, rtol, atol, wrt=None):
     """(value, Precision, Formula or None) for what the person gave."""
     if isinstance(expected, str):
         if is_number_text(expected):
             value = read_number(expected)
             return value, precision_for(value, expected, digits=digits, rtol=rtol, atol=atol), None
+        point = with_decimal_point(expected)
+        if point is not None:
+            raise ValueError(f"check: {expected.strip()!r} is written with a decimal comma; "
+                             f"write the decimal point as a dot: {point}")
         formula = read_formula(expected, root, wrt=wrt)   # a left side dO/dw1 = must match
         value = formula.evaluate()
         return value, precision_for(value, digits=digits, rtol=rtol, atol=atol), formula
