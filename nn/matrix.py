@@ -19,7 +19,8 @@ loss puts Nielsen's 1/n.
 The activations' derivatives (``sigmoid_prime(z, a)`` is σ'(z), given
 a = σ(z) too, so it reads a(1 − a) instead of computing σ again) and
 forwards come from the op records of :mod:`autograd.ops`; each loss's cost and ∂C/∂a^L (or δ^L
-directly, when the loss is computed from the logit) are below.  The
+directly, when the loss is computed from the logit) from its record in
+:data:`nn.losses.LOSSES`.  The
 program is a pure function of the weight matrices; :class:`MatrixProgram`
 reads them from the parameter Values and adds the gradients to their
 ``.grad``, so nn's optimisers and ``nn.train`` work with it unchanged.
@@ -29,42 +30,9 @@ from autograd import ops
 from autograd.jit import compile_source
 
 from .activations import ACTIVATIONS
+from .losses import LOSSES
 
-__all__ = ["MatrixProgram", "MATRIX_LOSSES", "matrix_program"]
-
-
-class MatrixLoss:
-    """A loss in matrix form over a batch (columns are samples), with ``a`` the
-    output activations, ``z`` the output weighted inputs and ``Y`` the targets.
-
-    cost      Σ_x C_x as numpy source
-    gradient  ∇_a C, so that δ^L = ∇_a C ⊙ f'(z^L) (BP1)
-    delta     δ^L itself when it is simpler than that product (from the logit)
-    """
-
-    def __init__(self, name, cost, gradient, formula, delta=None, from_logit=None):
-        self.name, self.cost, self.gradient, self.formula = name, cost, gradient, formula
-        self.delta, self.from_logit = delta, from_logit
-
-
-MATRIX_LOSSES = {
-    "half_squared_error": MatrixLoss(
-        "half_squared_error", "0.5 * np.sum((a - Y) ** 2)", "(a - Y)",
-        "C_x = ½ Σ_j (y_j − a^L_j)²,  ∇_a C_x = a^L − y"),
-    "sum_squared_error": MatrixLoss(
-        "sum_squared_error", "np.sum((a - Y) ** 2)", "2.0 * (a - Y)",
-        "C_x = Σ_j (y_j − a^L_j)²,  ∇_a C_x = 2(a^L − y)"),
-    "binary_cross_entropy": MatrixLoss(
-        "binary_cross_entropy", "-np.sum(Y * np.log(a) + (1.0 - Y) * np.log1p(-a))",
-        "(a - Y) / (a * (1.0 - a))",
-        "C_x = −Σ_j [y_j ln a^L_j + (1 − y_j) ln(1 − a^L_j)],  ∇_a C_x = (a − y)/(a(1 − a))",
-        from_logit=("np.sum(np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z))) - Y * z)",
-                    "(a - Y)")),
-    "cross_entropy": MatrixLoss(
-        "cross_entropy", "np.sum(log_sum_exp(a) - np.sum(Y * a, axis=0))", "(softmax(a) - Y)",
-        "C_x = ln Σ_k e^(a^L_k) − Σ_k y_k a^L_k,  ∇_a C_x = softmax(a^L) − y"),
-}
-MATRIX_LOSSES["half_mean_squared_error"] = MATRIX_LOSSES["half_squared_error"]
+__all__ = ["MatrixProgram", "matrix_program"]
 
 
 def _numpy():
@@ -99,7 +67,7 @@ def prime_source(name):
     return f"return {numpy_source(local, {'x0': 'z', 'out': 'a'})}"
 
 
-def _runtime(np):
+def _runtime(np, output_names):
     from autograd.jit_numpy import HELPERS
 
     def softmax(a):
@@ -112,7 +80,37 @@ def _runtime(np):
         top = a.max(axis=0)
         return top + np.log(np.exp(a - top).sum(axis=0))
 
-    return dict(HELPERS, softmax=softmax, log_sum_exp=log_sum_exp)
+    def in_open_unit(a):
+        """``a`` when every output lies in (0, 1), where ln a and ln(1 − a) are
+        defined; else the eager engine's error for the first sample and output
+        that does not (a tanh or ReLU output under binary cross-entropy)."""
+        if not ((a > 0.0) & (a < 1.0)).all():
+            _outside_unit(a, output_names)
+        return a
+
+    return dict(HELPERS, softmax=softmax, log_sum_exp=log_sum_exp, in_open_unit=in_open_unit)
+
+
+class _Operand:
+    """An operand in an error message, described as the eager engine describes it."""
+
+    def __init__(self, name, data, op=ops.LEAF):
+        self.name, self.data, self._op = name, data, op
+
+
+def _outside_unit(a, output_names):
+    """Raise what ``−[y ln a + (1 − y) ln(1 − a)]`` raises in eager for the first
+    sample (then output) with a ≤ 0 (ln a) or a ≥ 1 (ln(1 − a)), naming it."""
+    log = ops.OPS["log"]
+    for i, column in enumerate(a.T.tolist(), 1):
+        for name, value in zip(output_names, column):
+            for operand in (_Operand(name, value), _Operand(None, 1.0 - value, ops.OPS["sub"])):
+                try:
+                    log.forward(operand.data)
+                except (ArithmeticError, ValueError) as err:
+                    better = log.error(err, [operand])
+                    raise type(better)(f"{better} (sample {i} of the batch)") from None
+    # only NaN outputs are left: they flow into C as in eager
 
 
 # ---------------------------------------------------------------------------
@@ -123,7 +121,7 @@ def matrix_program(net, loss_name):
     """The source of ``net``'s loss and its gradients in BP1-BP4 form (a string)."""
     layers = net.layers
     L = layers[-1].number
-    loss = MATRIX_LOSSES[loss_name]
+    loss = LOSSES[loss_name]
     output_activation = layers[-1].activation
     from_logit = loss.from_logit is not None and output_activation == "sigmoid"
     args = []
@@ -138,7 +136,7 @@ def matrix_program(net, loss_name):
     emit('    """Σ_x C_x over the batch (times seed: 1 for the sum, 1/m for the mean) and '
          'its gradients.')
     emit("")
-    emit(f"    {loss.formula}.")
+    emit(f"    {loss.text}.")
     emit("    One column per sample: X is n_in × m, Y is n_out × m; W{l}[j-1, k-1] = w^l_jk, "
          "b{l}[j-1] = b^l_j.")
     emit('    """')
@@ -206,19 +204,19 @@ class MatrixProgram:
     """
 
     def __init__(self, net, loss_name, targets=None):
-        if loss_name not in MATRIX_LOSSES:
+        if loss_name not in LOSSES:
             raise ValueError(
-                f"backend='numpy' knows nn's losses ({', '.join(sorted(MATRIX_LOSSES))}), not "
+                f"backend='numpy' knows nn's losses ({', '.join(LOSSES)}), not "
                 f"{loss_name!r}; jit a loss of your own with autograd.jit(..., backend='numpy')")
         np = _numpy()
         self.np = np
         self.net = net
-        self.loss = MATRIX_LOSSES[loss_name]
+        self.loss = LOSSES[loss_name]
         self._targets = targets
         self.n_in, self.n_out = net.sizes[0], net.sizes[-1]
         self.source = matrix_program(net, loss_name)
         self.function, self.filename = compile_source(
-            self.source, f"{loss_name}[numpy]", loss_name, _runtime(np), self)
+            self.source, f"{loss_name}[numpy]", loss_name, _runtime(np, net.layers[-1]._a_names), self)
         self.__name__ = loss_name
         self._layout = self._parameter_layout()
 
@@ -246,13 +244,13 @@ class MatrixProgram:
     def add_gradients(self, gradients):
         """Add each gradient array's entries to its parameter's ``.grad``
         (frozen parameters and constant biases are left alone)."""
-        from .module import is_frozen
+        frozen = self.net.frozen_values()
         for (_, rows, trainable), grad in zip(self._layout, gradients):
             if not trainable:
                 continue
             for row, grow in zip(rows, grad.tolist()):
                 for value, g in zip(row, grow):
-                    if not is_frozen(value):
+                    if value not in frozen:
                         value.grad += g
 
     def matrices(self, samples):
@@ -310,8 +308,8 @@ class MatrixStep:
         self.X, self.Y = np.ascontiguousarray(inputs.T), np.ascontiguousarray(targets.T)
         self.column = {id(x): i for i, (x, _) in enumerate(samples)}
         self._last = (None, None, None)   # the last batch's ids and matrices
-        from .module import is_frozen
-        masks = [np.array([[trainable and not is_frozen(v) for v in row] for row in rows])
+        frozen = program.net.frozen_values()
+        masks = [np.array([[trainable and v not in frozen for v in row] for row in rows])
                  if trainable else None for _, rows, trainable in program._layout]
         # None: not a parameter; True: every entry trains; else the mask of those that do
         self.trainable = [None if m is None else (True if m.all() else m) for m in masks]

@@ -2,7 +2,8 @@
 
 An update is plain float arithmetic on ``.data``: it records no nodes, so
 the next forward pass starts from fresh leaves with the new numbers.  A
-frozen parameter (``module.freeze``) is skipped, whenever it was frozen.
+parameter frozen in the network the optimiser's parameters came from
+(``net.parameters()``, then ``net.freeze(...)``) is skipped from then on.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Iterable
 
 from autograd import Value
 
-from .module import any_frozen, is_frozen
 
 __all__ = ["SGD", "Adam"]
 
@@ -23,6 +23,8 @@ class Optimizer:
     parameters: list[Value]
 
     def __init__(self, parameters: Iterable[Value]) -> None:
+        #: the network ``parameters`` came from (``net.parameters()``), asked which are frozen
+        self.module = getattr(parameters, "module", None)
         self.parameters = _unique_values(parameters, type(self).__name__)
 
     def zero_grad(self) -> None:
@@ -32,9 +34,10 @@ class Optimizer:
 
     def _stepped(self):
         """``(i, p)`` for every parameter that is not frozen."""
-        if not any_frozen():
+        frozen = self.module.frozen_values() if self.module is not None else ()
+        if not frozen:
             return enumerate(self.parameters)
-        return ((i, p) for i, p in enumerate(self.parameters) if not is_frozen(p))
+        return ((i, p) for i, p in enumerate(self.parameters) if p not in frozen)
 
 
 class SGD(Optimizer):

@@ -22,7 +22,7 @@ from autograd import Value
 from autograd.engine import no_cycle_collection
 from autograd.jit import TracingError, jit_loss
 
-from .losses import LOSS_NAMES, LOSSES, check_reduction, reduce_samples
+from .losses import check_reduction, reduce_samples, resolve_loss
 from .optim import SGD, Optimizer
 from .progress import reporter
 
@@ -248,8 +248,8 @@ def _nothing():
 def _numpy_step(net, loss, samples):
     """The step function of backend="numpy": the matrix program for nn's losses (the
     weights resident in arrays), the traced per-sample program over arrays otherwise."""
-    from .matrix import MATRIX_LOSSES, MatrixStep
-    if loss.known and loss.name in MATRIX_LOSSES and hasattr(net, "layers"):
+    from .matrix import MatrixStep
+    if loss.known and hasattr(net, "layers"):
         return MatrixStep(net.jit_loss(loss.name, backend="numpy"), samples)
     return jit_step(backend="numpy")
 
@@ -330,32 +330,15 @@ def _disagreement(compiled, net, loss, samples):
 def _training_loss(loss, reduction):
     """The :class:`BatchLoss` for ``loss=`` and ``reduction=``, with its target check."""
     check_reduction(reduction, "train")
-    if callable(loss):
-        known = _name_of(loss)
-        if known is None:
-            return BatchLoss(loss, reduction,
-                             getattr(loss, "__name__", None) or type(loss).__name__)
-        loss = known
-    try:
-        named = LOSSES[loss]
-    except (KeyError, TypeError):
-        raise ValueError(f"train: unknown loss {loss!r}; known: "
-                         f"{', '.join(map(repr, LOSSES))} or a function "
-                         f"loss(outputs, targets) -> Value") from None
-    if named.reduction is not None and reduction != named.reduction:
-        raise ValueError(f"train: loss={loss!r} is a {named.reduction} over the batch, so "
-                         f"reduction={reduction!r} contradicts it; use "
+    record = resolve_loss(loss, "train")
+    if record is None:
+        return BatchLoss(loss, reduction, getattr(loss, "__name__", None) or type(loss).__name__)
+    if record.reduction is not None and reduction != record.reduction:
+        raise ValueError(f"train: loss={record.name!r} is a {record.reduction} over the batch, "
+                         f"so reduction={reduction!r} contradicts it; use "
                          f"loss='half_squared_error' with reduction={reduction!r}")
-    return BatchLoss(named.sample, named.reduction or reduction, named.name, batch=named.batch,
-                     targets=named.targets, known=True)
-
-
-def _name_of(function):
-    """The name in LOSSES of one of nn's loss functions, else None."""
-    try:
-        return LOSS_NAMES.get(function)
-    except TypeError:  # an unhashable callable object
-        return None
+    return BatchLoss(record.sample, record.reduction or reduction, record.name,
+                     batch=record.batch, targets=record.targets, known=True)
 
 
 def _target_list(y, n_outputs, where):
