@@ -22,6 +22,7 @@ cross-entropy.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Sequence
 
@@ -361,17 +362,26 @@ def cross_entropy(logits: Sequence[Operand] | Sequence[Sequence[Operand]],
 # The loss records: everything nn knows about each of its losses, in one place
 # ---------------------------------------------------------------------------
 
+def finite_number(x, where):
+    """``x`` as a float when it is a finite real number (not bool, str, complex,
+    NaN or ±inf: training data), else a one-line error naming ``where``."""
+    if isinstance(x, Value):
+        raise TypeError(f"{where} must be a number, got a Value {x!r}")
+    number = as_float(x, where)
+    if not math.isfinite(number):
+        raise ValueError(f"{where} is {number!r}; training data must be finite numbers "
+                         f"(NaN and ±inf are refused before the first step)")
+    return number
+
+
 def real_targets(y, n_outputs, where):
-    """One sample's targets as a list of n_outputs numbers (one number for one output)."""
+    """One sample's targets as a list of n_outputs finite numbers (one number for
+    one output)."""
     values = list(y) if hasattr(y, "__len__") and not isinstance(y, (str, bytes)) else [y]
     if len(values) != n_outputs:
         raise ValueError(f"{where}: {n_outputs} outputs but {len(values)} targets "
                          f"{_short(y)}; they must have the same length")
-    for j, v in enumerate(values, 1):
-        if isinstance(v, Value):
-            raise TypeError(f"{where}: target {j} must be a number, got a Value {v!r}")
-        as_float(v, f"{where}: target {j}")
-    return [float(v) for v in values]
+    return [finite_number(v, f"{where}, target {j}") for j, v in enumerate(values, 1)]
 
 
 def probability_targets(y, n_outputs, where):

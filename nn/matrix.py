@@ -30,7 +30,9 @@ from autograd import ops
 from autograd.jit import compile_source
 
 from .activations import ACTIVATIONS
+from .data import number_rows
 from .losses import LOSSES
+from .optim import deferred_interrupts
 
 __all__ = ["MatrixProgram", "matrix_program"]
 
@@ -254,26 +256,37 @@ class MatrixProgram:
                         value.grad += g
 
     def matrices(self, samples):
-        """``(X, Y)``: the samples as column matrices (n_in × m, n_out × m)."""
+        """``(X, Y)``: the samples as column matrices (n_in × m, n_out × m), every
+        number checked as training data is (:func:`nn.data.number_rows`)."""
         np = self.np
-        data = np.asarray(samples, dtype=float)
-        if data.ndim != 2 or data.shape[1] < self.n_in + 1:
-            raise TypeError(f"{self.__name__}.batch: samples must be rows (x1..x{self.n_in}, "
-                            f"targets), got shape {data.shape}")
+        where = f"{self.__name__}.batch"
+        if isinstance(samples, (str, bytes)) or not hasattr(samples, "__len__"):
+            raise TypeError(f"{where}: samples must be a list of rows (x1..x{self.n_in}, "
+                            f"targets) or a 2-d array, got {type(samples).__name__}")
+        width = self.n_in + self.n_out
+        if len(samples) == 0:
+            data = np.zeros((0, width))
+        else:
+            data = np.asarray(number_rows(samples, width, where, self._column_name,
+                                          "expected {} numbers (inputs, then targets)",
+                                          as_array=True), dtype=float)
         X = data[:, :self.n_in].T
         Y = data[:, self.n_in:].T
-        if Y.shape[0] != self.n_out:
-            raise TypeError(f"{self.__name__}.batch: {Y.shape[0]} target numbers per sample, "
-                            f"but the network has {self.n_out} outputs")
         return np.ascontiguousarray(X), np.ascontiguousarray(Y)
 
+    def _column_name(self, j):
+        return f"x{j}" if j <= self.n_in else f"y{j - self.n_in}"
+
     def batch(self, samples, *, mean=False):
+        """Σ (or mean) of C_x over ``samples`` (0.0 for none); adds ∂C/∂w to each
+        parameter's ``.grad``."""
         X, Y = self.matrices(samples)
         m = X.shape[1]
         if m == 0:
             return 0.0
         seed = 1.0 / m if mean else 1.0
-        C, grads = self.gradients(X, Y, seed, self.arrays())
+        with self.np.errstate(all="ignore"):
+            C, grads = self.gradients(X, Y, seed, self.arrays())
         self.add_gradients(grads)
         return float(C)
 
@@ -291,34 +304,56 @@ class MatrixProgram:
 class MatrixStep:
     """A step function for :func:`nn.train` that keeps the weights in numpy
     arrays between steps: each step runs the matrix program on the batch and
-    applies the optimiser's own update rule (``optimizer.rule``) to the arrays.
+    applies the optimiser's own update rule (``optimizer.array_rule``) to the
+    arrays of the parameters the optimiser owns (not frozen ones, not others).
+
+    A step is all or nothing: the new arrays, the optimiser state and t are
+    computed first and committed together in a block Ctrl-C cannot split.
     :meth:`sync` writes the numbers back into the parameter Values (their
-    ``.data``, their ``.grad`` from the last step, and the optimiser's state);
-    train() calls it after every epoch and when it stops.
+    ``.data``, their ``.grad`` from the last step) and the optimiser's state
+    (t, velocity, m, v); train() calls it once, when training ends, fails or
+    is interrupted (and before each ``on_epoch``, which may read the network).
     """
 
-    def __init__(self, program, samples):
+    def __init__(self, program, samples, optimizer):
         np = program.np
-        self.program, self.np = program, np
+        self.program, self.np, self.optimizer = program, np, optimizer
         self.arrays = None
-        self.state = [{} for _ in program._layout]
         self.grads = None
+        self.t = getattr(optimizer, "t", None)
         inputs = np.array([x for x, _ in samples], dtype=float)
         targets = np.array([y for _, y in samples], dtype=float)
         self.X, self.Y = np.ascontiguousarray(inputs.T), np.ascontiguousarray(targets.T)
         self.column = {id(x): i for i, (x, _) in enumerate(samples)}
         self._last = (None, None, None)   # the last batch's ids and matrices
+        owned = {id(p): k for k, p in enumerate(optimizer.parameters)}
         frozen = program.net.frozen_values()
-        masks = [np.array([[trainable and v not in frozen for v in row] for row in rows])
-                 if trainable else None for _, rows, trainable in program._layout]
-        # None: not a parameter; True: every entry trains; else the mask of those that do
-        self.trainable = [None if m is None else (True if m.all() else m) for m in masks]
+        self.positions = [[[owned.get(id(v), -1) if v not in frozen else -1 for v in row]
+                           for row in rows] if trainable else None
+                          for _, rows, trainable in program._layout]
+        masks = [None if p is None else np.array(p) >= 0 for p in self.positions]
+        # None: nothing here trains; True: every entry trains; else the mask of those that do
+        self.trainable = [None if m is None or not m.any() else (True if m.all() else m)
+                          for m in masks]
+        self.state = [self._initial_state(positions) for positions in self.positions]
+        self.changed = False
+
+    def _initial_state(self, positions):
+        """The optimiser's state (velocity, m, v) of one weight array, as arrays."""
+        state = {}
+        if positions is None:
+            return state
+        for key, attr in _STATE_LISTS.items():
+            numbers = getattr(self.optimizer, attr, None)
+            if numbers is not None:
+                state[key] = self.np.array([[numbers[k] if k >= 0 else 0.0 for k in row]
+                                            for row in positions])
+        return state
 
     def __call__(self, net, loss, optimizer, batch_inputs, batch_targets):
         np = self.np
         if self.arrays is None:
             self.arrays = self.program.arrays()
-            self.optimizer = optimizer
         ids = list(map(id, batch_inputs))
         last_ids, X, Y = self._last
         if ids != last_ids:              # not the same batch again (as full-batch steps are)
@@ -326,42 +361,52 @@ class MatrixStep:
             X, Y = self.X[:, columns], self.Y[:, columns]
             self._last = (ids, X, Y)
         seed = 1.0 / len(ids) if loss.reduction == "mean" else 1.0
-        cost, grads = self.program.gradients(X, Y, seed, self.arrays)
-        if hasattr(optimizer, "tick"):
-            optimizer.tick()
-        for i, (w, g, mask) in enumerate(zip(self.arrays, grads, self.trainable)):
-            if mask is None:
-                continue
-            updated = optimizer.rule(w, g, self.state[i])
-            self.arrays[i] = updated if mask is True else np.where(mask, updated, w)
-        self.grads = grads
-        return float(cost)
+        with np.errstate(all="ignore"):
+            cost, grads = self.program.gradients(X, Y, seed, self.arrays)
+            t = None if self.t is None else self.t + 1
+            arrays, states = list(self.arrays), list(self.state)
+            for i, (w, g, mask) in enumerate(zip(self.arrays, grads, self.trainable)):
+                if mask is None:
+                    continue
+                updated, states[i] = optimizer.array_rule(w, g, self.state[i], t)
+                arrays[i] = updated if mask is True else np.where(mask, updated, w)
+        cost = float(cost)
+        with deferred_interrupts():
+            self.arrays, self.state, self.grads, self.t = arrays, states, grads, t
+            self.changed = True
+        return cost
 
     def sync(self):
-        """Write the arrays back into the parameter Values and the optimiser's state."""
-        if self.arrays is None:
+        """Write the arrays back into the parameter Values and the optimiser's state
+        (once per change; Ctrl-C waits until it is done)."""
+        if not self.changed:
             return
-        positions = {id(p): k for k, p in enumerate(self.optimizer.parameters)}
-        for (_, rows, trainable), w, g, state in zip(self.program._layout, self.arrays,
-                                                     self.grads, self.state):
-            if not trainable:
-                continue
-            flat_w, flat_g = w.tolist(), g.tolist()
-            for row, wrow, grow in zip(rows, flat_w, flat_g):
-                for value, new, grad in zip(row, wrow, grow):
-                    value.data, value.grad = new, grad
-            self._sync_state(rows, state, positions)
+        with deferred_interrupts():
+            optimizer = self.optimizer
+            for (_, rows, _), positions, w, g, state in zip(
+                    self.program._layout, self.positions, self.arrays, self.grads, self.state):
+                if positions is None:
+                    continue
+                for row, where, wrow, grow in zip(rows, positions, w.tolist(), g.tolist()):
+                    for value, k, new, grad in zip(row, where, wrow, grow):
+                        if k >= 0:
+                            value.data, value.grad = new, grad
+                for key, attr in _STATE_LISTS.items():
+                    if key in state and hasattr(optimizer, attr):
+                        _write_state(getattr(optimizer, attr), positions,
+                                     self.np.broadcast_to(state[key], w.shape).tolist())
+            if self.t is not None:
+                optimizer.t = self.t
+            self.changed = False
 
-    def _sync_state(self, rows, state, positions):
-        """The optimiser's per-parameter lists (velocity, m, v) from the state arrays."""
-        lists = {"velocity": "_velocity", "m": "_m", "v": "_v"}
-        for key, attr in lists.items():
-            if key not in state or not hasattr(self.optimizer, attr):
-                continue
-            target = getattr(self.optimizer, attr)
-            values = self.np.broadcast_to(state[key], (len(rows), len(rows[0]))).tolist()
-            for row, vrow in zip(rows, values):
-                for value, number in zip(row, vrow):
-                    k = positions.get(id(value))
-                    if k is not None:
-                        target[k] = number
+
+#: the numpy backend's state keys -> the optimiser's per-parameter lists
+_STATE_LISTS = {"velocity": "_velocity", "m": "_m", "v": "_v"}
+
+
+def _write_state(target, positions, numbers):
+    """``target[k] = number`` for every entry owned by the optimiser (k ≥ 0)."""
+    for where, row in zip(positions, numbers):
+        for k, number in zip(where, row):
+            if k >= 0:
+                target[k] = number

@@ -22,7 +22,8 @@ from autograd import Value
 from autograd.engine import no_cycle_collection
 from autograd.jit import TracingError, jit_loss
 
-from .losses import check_reduction, reduce_samples, resolve_loss
+from .data import number_rows
+from .losses import check_reduction, finite_number, reduce_samples, resolve_loss
 from .optim import SGD, Optimizer
 from .progress import reporter
 
@@ -186,12 +187,18 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     True insists on the jit; False runs eagerly.  Both give the same numbers.
     ``backend="numpy"``: the steps run nn's losses as the network's matrix
     program (BP1-BP4 over the batch, :mod:`nn.matrix`) with the weights kept in
-    numpy arrays during each epoch (written back into the parameters after
-    it), and any other loss as the traced program over numpy arrays.
+    numpy arrays while training (written back into the parameters once, when
+    training ends, fails or is interrupted, and before each ``on_epoch``), and
+    any other loss as the traced program over numpy arrays.  It trains exactly
+    the parameters the optimiser owns, as the Python backend does.
     ``step`` replaces the step function altogether.
     A NaN or infinite loss, or a float overflow in a step, raises
     :class:`TrainingDiverged` (with ``.history``, the losses of the finished epochs).
-    Every argument is checked before the first step: a bad one changes nothing.
+    Every argument and every number of the data is checked before the first
+    step (real numbers only, finite, the network's widths, the loss's target
+    ranges), with the same rules on both backends: a bad one changes nothing.
+    Ctrl-C stops training with the network and the optimiser exactly as after
+    the last complete step; the KeyboardInterrupt propagates, with ``.history``.
     """
     training_loss = _training_loss(loss, reduction)
     samples = _samples(net, inputs, targets, training_loss)
@@ -209,11 +216,30 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
         raise ValueError("train: backend='numpy' runs compiled steps; leave out step= and "
                          "jit=False")
     if backend == "numpy":
-        step, compiled = _numpy_step(net, training_loss, samples), True
+        step, compiled = _numpy_step(net, training_loss, samples, optimizer), True
     else:
         step, compiled = _step_function(step, jit, net, training_loss, samples)
     history = History(loss=training_loss.name, reduction=training_loss.reduction,
                       jit=compiled)
+    sync = getattr(step, "sync", _nothing)
+    try:
+        try:
+            _epochs(step, net, training_loss, optimizer, samples, size, epochs, rng, report,
+                    on_epoch, history, sync)
+        finally:
+            sync()   # the numpy backend's weights, written back once, whatever happened
+    except KeyboardInterrupt as stop:
+        stop.history = history   # type: ignore[attr-defined]
+        _note(stop, f"train: interrupted after {len(history)} complete epoch(s); the network "
+                    f"and the optimiser are as after the last complete step (.history holds "
+                    f"the finished epochs' losses)")
+        raise
+    return history
+
+
+def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_epoch,
+            history, sync):
+    """The epochs of :func:`train`, each appended to ``history`` when complete."""
     order = list(range(len(samples)))
     n_batches = -(-len(samples) // size)
     for epoch in range(1, epochs + 1):
@@ -221,9 +247,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
             rng.shuffle(order)
         report.start(epoch, n_batches)
         try:
-            epoch_loss = _epoch(step, net, training_loss, optimizer, samples, order, size,
-                                report)
-            getattr(step, "sync", _nothing)()
+            epoch_loss = _epoch(step, net, loss, optimizer, samples, order, size, report)
         except OverflowError as error:
             raise TrainingDiverged(
                 f"train: a number overflowed in epoch {epoch} ({_rate(optimizer)}); try a "
@@ -237,20 +261,28 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
                 f"try a smaller lr", history)
         report.done(epoch, epoch_loss)
         if on_epoch is not None:
+            sync()   # on_epoch may read the network
             on_epoch(epoch, epoch_loss)
-    return history
+
+
+def _note(error, text):
+    """Add ``text`` to the notes printed under ``error``'s traceback."""
+    if hasattr(error, "add_note"):
+        error.add_note(text)
+    else:  # Python 3.10
+        error.__notes__ = getattr(error, "__notes__", []) + [text]
 
 
 def _nothing():
     """No weights to write back (every step but the numpy backend's works on the Values)."""
 
 
-def _numpy_step(net, loss, samples):
+def _numpy_step(net, loss, samples, optimizer):
     """The step function of backend="numpy": the matrix program for nn's losses (the
     weights resident in arrays), the traced per-sample program over arrays otherwise."""
     from .matrix import MatrixStep
     if loss.known and hasattr(net, "layers"):
-        return MatrixStep(net.jit_loss(loss.name, backend="numpy"), samples)
+        return MatrixStep(net.jit_loss(loss.name, backend="numpy"), samples, optimizer)
     return jit_step(backend="numpy")
 
 
@@ -342,44 +374,40 @@ def _training_loss(loss, reduction):
 
 
 def _target_list(y, n_outputs, where):
-    """A user loss's targets: a list as given, a number as a list of one."""
-    return list(y) if hasattr(y, "__len__") and not isinstance(y, (str, bytes)) else [y]
+    """A user loss's targets: a list as given, a number as a list of one; each a
+    finite real number."""
+    values = list(y) if hasattr(y, "__len__") and not isinstance(y, (str, bytes)) else [y]
+    return [finite_number(v, f"{where}, target {j}") for j, v in enumerate(values, 1)]
+
+
+def _input_name(j):
+    return f"input x{j}"
+
+
+def _short(x, limit=60):
+    text = repr(x)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _samples(net, inputs, targets, loss):
-    """``[(input list, target list), ...]``, every sample checked."""
+    """``[(input list, target list), ...]``, every sample and number checked once."""
     for what, x in (("inputs", inputs), ("targets", targets)):
         if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
             raise TypeError(f"train: {what} must be a list with one entry per sample, "
-                            f"got {type(x).__name__} {x!r}")
+                            f"got {type(x).__name__} {_short(x)}")
     if len(inputs) != len(targets):
         raise ValueError(f"train: {len(inputs)} input samples but {len(targets)} target "
                          f"samples; they must have the same length")
     if len(inputs) == 0:
         raise ValueError("train: needs at least one sample")
     sizes = getattr(net, "sizes", None)
-    n_in = sizes[0] if sizes else len(inputs[0])
-    n_out = sizes[-1] if sizes else len(net(list(inputs[0])))
+    rows = number_rows(inputs, sizes[0] if sizes else None, "train", _input_name,
+                       "the network expects {} inputs")
+    n_out = sizes[-1] if sizes else len(net(rows[0]))
     if hasattr(targets, "tolist") and not isinstance(targets, (list, tuple)):
-        targets = targets.tolist()   # numpy: Python floats, checked at full speed below
-    samples = []
-    for i, (x, y) in enumerate(zip(_rows(inputs, n_in), targets), 1):
-        if not hasattr(x, "__len__") or len(x) != n_in:
-            raise ValueError(f"train: sample {i}: the network expects {n_in} inputs, "
-                             f"got {x!r}")
-        samples.append((x, loss.targets(y, n_out, f"train: sample {i}")))
-    return samples
-
-
-def _rows(inputs, n_in):
-    """The input samples as rows: lists, or a numpy matrix's rows as they are (a
-    numeric matrix is checked once, not number by number)."""
-    shape = getattr(inputs, "shape", None)
-    if shape is not None and not isinstance(inputs, (list, tuple)):
-        kind = getattr(getattr(inputs, "dtype", None), "kind", "O")
-        if len(shape) == 2 and shape[1] == n_in and kind in "fiu":
-            return list(inputs)
-    return [list(x) if hasattr(x, "__len__") else x for x in inputs]
+        targets = targets.tolist()   # numpy: Python numbers, checked at full speed below
+    return [(x, loss.targets(y, n_out, f"train: sample {i}"))
+            for i, (x, y) in enumerate(zip(rows, targets), 1)]
 
 
 def _positive_int(what, n):
