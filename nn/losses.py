@@ -381,7 +381,16 @@ def real_targets(y, n_outputs, where):
     if len(values) != n_outputs:
         raise ValueError(f"{where}: {n_outputs} outputs but {len(values)} targets "
                          f"{_short(y)}; they must have the same length")
+    if set(map(type, values)) <= _PLAIN_NUMBERS:
+        try:
+            if math.isfinite(sum(map(abs, values))):
+                return [float(v) for v in values]
+        except OverflowError:   # an int too large for a float: named below
+            pass
     return [finite_number(v, f"{where}, target {j}") for j, v in enumerate(values, 1)]
+
+
+_PLAIN_NUMBERS = {float, int}
 
 
 def probability_targets(y, n_outputs, where):

@@ -26,13 +26,15 @@ reads them from the parameter Values and adds the gradients to their
 ``.grad``, so nn's optimisers and ``nn.train`` work with it unchanged.
 """
 
+from operator import add
+
 from autograd import ops
 from autograd.jit import compile_source
 
 from .activations import ACTIVATIONS
 from .data import number_rows
 from .losses import LOSSES
-from .optim import deferred_interrupts
+from .optim import _consume, _data, _grad, _set_grad, deferred_interrupts
 
 __all__ = ["MatrixProgram", "matrix_program"]
 
@@ -221,6 +223,9 @@ class MatrixProgram:
             self.source, f"{loss_name}[numpy]", loss_name, _runtime(np, net.layers[-1]._a_names), self)
         self.__name__ = loss_name
         self._layout = self._parameter_layout()
+        #: per argument: its Values row by row, the array's shape, trainable?
+        self._flat = [([v for row in rows for v in row], (len(rows), len(rows[0])), trainable)
+                      for _, rows, trainable in self._layout]
 
     def _parameter_layout(self):
         """[(array name, [[Value or number, ...], ...], is a parameter?)] per argument."""
@@ -236,8 +241,8 @@ class MatrixProgram:
     def arrays(self):
         """The weight and bias matrices, read from the parameter Values now."""
         np = self.np
-        return [np.array([[v.data for v in row] for row in rows], dtype=float)
-                for _, rows, _ in self._layout]
+        return [np.fromiter(map(_data, flat), float, len(flat)).reshape(shape)
+                for flat, shape, _ in self._flat]
 
     def gradients(self, X, Y, seed, arrays):
         """``(C, gradient arrays)`` for the batch X, Y (columns are samples)."""
@@ -247,13 +252,13 @@ class MatrixProgram:
         """Add each gradient array's entries to its parameter's ``.grad``
         (frozen parameters and constant biases are left alone)."""
         frozen = self.net.frozen_values()
-        for (_, rows, trainable), grad in zip(self._layout, gradients):
+        for (flat, _, trainable), grad in zip(self._flat, gradients):
             if not trainable:
                 continue
-            for row, grow in zip(rows, grad.tolist()):
-                for value, g in zip(row, grow):
-                    if value not in frozen:
-                        value.grad += g
+            numbers = grad.ravel().tolist()
+            if frozen:
+                numbers = [0.0 if value in frozen else g for value, g in zip(flat, numbers)]
+            _consume(map(_set_grad, flat, list(map(add, map(_grad, flat), numbers))))
 
     def matrices(self, samples):
         """``(X, Y)``: the samples as column matrices (n_in × m, n_out × m), every
@@ -315,15 +320,17 @@ class MatrixStep:
     is interrupted (and before each ``on_epoch``, which may read the network).
     """
 
-    def __init__(self, program, samples, optimizer):
+    def __init__(self, program, samples, optimizer, inputs=None):
         np = program.np
         self.program, self.np, self.optimizer = program, np, optimizer
         self.arrays = None
         self.grads = None
         self.t = getattr(optimizer, "t", None)
-        inputs = np.array([x for x, _ in samples], dtype=float)
-        targets = np.array([y for _, y in samples], dtype=float)
-        self.X, self.Y = np.ascontiguousarray(inputs.T), np.ascontiguousarray(targets.T)
+        # one row per sample (``inputs``: the checked numpy matrix whose rows the
+        # samples' inputs are, in order); a batch is taken out as X^T, a column each
+        self.inputs = (np.asarray(inputs, dtype=float) if inputs is not None
+                       else np.array([x for x, _ in samples], dtype=float))
+        self.targets = np.array([y for _, y in samples], dtype=float)
         self.column = {id(x): i for i, (x, _) in enumerate(samples)}
         self._last = (None, None, None)   # the last batch's ids and matrices
         owned = {id(p): k for k, p in enumerate(optimizer.parameters)}
@@ -358,7 +365,8 @@ class MatrixStep:
         last_ids, X, Y = self._last
         if ids != last_ids:              # not the same batch again (as full-batch steps are)
             columns = list(map(self.column.__getitem__, ids))
-            X, Y = self.X[:, columns], self.Y[:, columns]
+            X = np.ascontiguousarray(self.inputs[columns].T)
+            Y = np.ascontiguousarray(self.targets[columns].T)
             self._last = (ids, X, Y)
         seed = 1.0 / len(ids) if loss.reduction == "mean" else 1.0
         with np.errstate(all="ignore"):

@@ -12,7 +12,10 @@ import math
 import numbers
 import signal
 import threading
+from collections import deque
 from collections.abc import Iterable
+from itertools import repeat
+from operator import add, attrgetter, mul, sub
 
 from autograd import Value
 
@@ -57,6 +60,15 @@ class deferred_interrupts:
         return False
 
 
+_data, _grad = attrgetter("data"), attrgetter("grad")
+_set_data, _set_grad = vars(Value)["data"].__set__, vars(Value)["grad"].__set__
+
+
+def _consume(calls):
+    """Run an iterator of calls to the end (``map`` of a setter over Values), at C speed."""
+    deque(calls, maxlen=0)
+
+
 class Optimizer:
     """What SGD and Adam share: the parameter list, zero_grad() and the checks."""
 
@@ -69,12 +81,15 @@ class Optimizer:
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 before the next backward()."""
-        for p in self.parameters:
-            p.grad = 0.0
+        _consume(map(_set_grad, self.parameters, repeat(0.0)))
+
+    def _frozen(self):
+        """The parameters frozen in the network they came from (empty: none)."""
+        return self.module.frozen_values() if self.module is not None else ()
 
     def _stepped(self):
         """``(i, p)`` for every parameter that is not frozen."""
-        frozen = self.module.frozen_values() if self.module is not None else ()
+        frozen = self._frozen()
         if not frozen:
             return enumerate(self.parameters)
         return ((i, p) for i, p in enumerate(self.parameters) if p not in frozen)
@@ -102,6 +117,9 @@ class SGD(Optimizer):
         All or nothing: the new numbers are computed first, then written in one
         pass that Ctrl-C cannot split."""
         lr, mu = self.lr, self.momentum
+        if not self._frozen():
+            self._step_all(lr, mu)
+            return
         sign = -1.0 if self.maximize else 1.0
         velocity = self._velocity
         stepped = list(self._stepped())
@@ -110,6 +128,22 @@ class SGD(Optimizer):
             for (i, p), (w, v) in zip(stepped, new):
                 p.data = w
                 velocity[i] = v
+
+    def _step_all(self, lr, mu):
+        """step() when nothing is frozen: :func:`sgd_rule` over every parameter at
+        once, as maps over the lists (the same operations in the same order)."""
+        params = self.parameters
+        grads = list(map(_grad, params))
+        if self.maximize:
+            grads = list(map(mul, repeat(-1.0), grads))
+        velocity = None
+        if mu:
+            velocity = grads = list(map(add, map(mul, repeat(mu), self._velocity), grads))
+        new = list(map(sub, map(_data, params), map(mul, repeat(lr), grads)))
+        with deferred_interrupts():
+            _consume(map(_set_data, params, new))
+            if velocity is not None:
+                self._velocity[:] = velocity
 
     def array_rule(self, w, g, state, t):
         """The update on arrays (the numpy backend), computing and changing nothing

@@ -115,36 +115,81 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
 class jit_step:
     """A step function for :func:`train` that runs the compiled per-sample loss.
 
-    The first call traces C_x = ``loss.sample(net(x), y)`` once
-    (:func:`autograd.jit.jit_loss`, ``loss`` being a :class:`BatchLoss`); every
-    step then runs the generated code over the batch, summed or averaged as
+    C_x = ``loss.sample(net(x), y)`` is traced once per network, loss, backend
+    and the network's structure and freeze state (:func:`compiled_loss`, kept
+    with the network, so the next ``nn.train`` call reuses it); every step then
+    runs the generated code over the batch, summed or averaged as
     ``loss.reduction`` says.  The same C and the same updates as :func:`eager_step`.
+    ``fallback=True`` (``jit="auto"``): a loss that cannot be traced (the trace,
+    which runs before anything changes, raises TracingError) is run by
+    :func:`eager_step` from then on, and ``jitted`` becomes False.
     """
 
-    def __init__(self, backend="python"):
-        self._compiled = {}
-        self.backend = backend
+    def __init__(self, backend="python", *, fallback=False):
+        self.backend, self.fallback = backend, fallback
+        self.jitted = True
 
     def compiled(self, net, loss, n_inputs):
         """The jitted C_x(x1..xn, y1..ym) of ``net`` and ``loss`` (traced on first use)."""
-        if not isinstance(loss, BatchLoss):
-            raise TypeError(f"jit_step needs a BatchLoss (the per-sample loss and its "
-                            f"reduction), got {type(loss).__name__} {loss!r}")
-        key = (id(net), id(loss.sample))
-        found = self._compiled.get(key)
-        if found is None:
-            found = self._compiled[key] = (net, loss.sample,
-                                           jit_loss(net, loss.per_sample, n_inputs,
-                                                    backend=self.backend))
-        return found[2]
+        return compiled_loss(net, loss, n_inputs, self.backend)
 
     def __call__(self, net, loss, optimizer, batch_inputs, batch_targets):
+        if not self.jitted:
+            return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
         compiled = self.compiled(net, loss, len(batch_inputs[0]))
         optimizer.zero_grad()
-        cost = compiled.batch([(*x, *y) for x, y in zip(batch_inputs, batch_targets)],
-                              mean=loss.reduction == "mean")
+        try:
+            cost = compiled.batch([(*x, *y) for x, y in zip(batch_inputs, batch_targets)],
+                                  mean=loss.reduction == "mean")
+        except TracingError:
+            if not self.fallback:
+                raise
+            self.jitted = False
+            return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
         optimizer.step()
         return cost
+
+
+def compiled_loss(net, loss, n_inputs, backend="python"):
+    """The jitted C_x of ``net`` and ``loss`` (a :class:`BatchLoss`), traced on its first
+    use and kept with the network, keyed on what the generated code depends on: the
+    loss, the backend, the network's structure and its frozen parameters' numbers."""
+    if not isinstance(loss, BatchLoss):
+        raise TypeError(f"jit_step needs a BatchLoss (the per-sample loss and its "
+                        f"reduction), got {type(loss).__name__} {loss!r}")
+    cache = (net.__dict__.setdefault("_compiled_losses", _Compiled())
+             if hasattr(net, "__dict__") else {})
+    key = (loss.sample, loss.name, backend, n_inputs, _structure(net))
+    compiled = cache.get(key)
+    if compiled is None:
+        compiled = cache[key] = jit_loss(net, loss.per_sample, n_inputs, backend=backend)
+    return compiled
+
+
+class _Compiled(dict):
+    """A network's compiled losses: a cache, so a copy of the network starts without one."""
+
+    def __deepcopy__(self, memo):
+        return _Compiled()
+
+    def __reduce__(self):
+        return (_Compiled, ())
+
+
+def _structure(net):
+    """What a trace of ``net`` depends on besides its parameters' current numbers:
+    its layers' sizes, activations and bias modes, its parameter objects, the
+    numbers of constant biases and of frozen parameters (written as literals)."""
+    layers = getattr(net, "layers", None)
+    if layers is None:
+        return None
+    frozen = net.frozen_values()
+    return (tuple(net.sizes), tuple((layer.activation, layer.fused, layer.bias_mode)
+                                    for layer in layers),
+            tuple(map(id, (value for _, value in net._named_parameters()))),
+            tuple(n.bias.data for layer in layers if layer.bias_mode == "constant"
+                  for n in layer.neurons),
+            tuple(sorted((id(v), v.data) for v in frozen)))
 
 
 def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
@@ -201,7 +246,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     the last complete step; the KeyboardInterrupt propagates, with ``.history``.
     """
     training_loss = _training_loss(loss, reduction)
-    samples = _samples(net, inputs, targets, training_loss)
+    samples = _samples(net, inputs, targets, training_loss, arrays=backend == "numpy")
     epochs = _positive_int("epochs", epochs)
     size = len(samples) if batch is None else _positive_int("batch", batch)
     rng = _shuffler(shuffle, seed)
@@ -216,7 +261,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
         raise ValueError("train: backend='numpy' runs compiled steps; leave out step= and "
                          "jit=False")
     if backend == "numpy":
-        step, compiled = _numpy_step(net, training_loss, samples, optimizer), True
+        step, compiled = _numpy_step(net, training_loss, samples, optimizer, inputs), True
     else:
         step, compiled = _step_function(step, jit, net, training_loss, samples)
     history = History(loss=training_loss.name, reduction=training_loss.reduction,
@@ -229,11 +274,13 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
         finally:
             sync()   # the numpy backend's weights, written back once, whatever happened
     except KeyboardInterrupt as stop:
+        history.jit = getattr(step, "jitted", history.jit)
         stop.history = history   # type: ignore[attr-defined]
         _note(stop, f"train: interrupted after {len(history)} complete epoch(s); the network "
                     f"and the optimiser are as after the last complete step (.history holds "
                     f"the finished epochs' losses)")
         raise
+    history.jit = getattr(step, "jitted", history.jit)
     return history
 
 
@@ -277,13 +324,20 @@ def _nothing():
     """No weights to write back (every step but the numpy backend's works on the Values)."""
 
 
-def _numpy_step(net, loss, samples, optimizer):
+def _numpy_step(net, loss, samples, optimizer, inputs):
     """The step function of backend="numpy": the matrix program for nn's losses (the
     weights resident in arrays), the traced per-sample program over arrays otherwise."""
     from .matrix import MatrixStep
     if loss.known and hasattr(net, "layers"):
-        return MatrixStep(net.jit_loss(loss.name, backend="numpy"), samples, optimizer)
+        matrix = inputs if samples[0][0] is not None and _is_matrix(inputs) else None
+        return MatrixStep(net.jit_loss(loss.name, backend="numpy"), samples, optimizer, matrix)
     return jit_step(backend="numpy")
+
+
+def _is_matrix(inputs):
+    """A numeric 2-d numpy array (its rows are the samples' inputs, in order)."""
+    return (not isinstance(inputs, (list, tuple)) and getattr(inputs, "ndim", 0) == 2
+            and getattr(getattr(inputs, "dtype", None), "kind", "O") in "fiu")
 
 
 def _epoch(step, net, loss, optimizer, samples, order, size, report):
@@ -317,16 +371,15 @@ def _step_function(step, jit, net, loss, samples):
         return step, False
     if jit is False:
         return eager_step, False
-    compiled_step = jit_step()
-    compiled = compiled_step.compiled(net, loss, len(samples[0][0]))
-    try:
-        compiled.forward(*samples[0][0], *samples[0][1])
-    except TracingError:
-        if jit is True:
-            raise
-        return eager_step, False
+    compiled_step = jit_step(fallback=jit == "auto")
     if not loss.known:
-        disagreement = _disagreement(compiled, net, loss, samples)
+        try:
+            disagreement = _disagreement(compiled_step.compiled(net, loss, len(samples[0][0])),
+                                         net, loss, samples)
+        except TracingError:
+            if jit is True:
+                raise
+            return eager_step, False
         if disagreement:
             if jit is True:
                 raise ValueError(f"train(jit=True): {disagreement}")
@@ -389,8 +442,9 @@ def _short(x, limit=60):
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def _samples(net, inputs, targets, loss):
-    """``[(input list, target list), ...]``, every sample and number checked once."""
+def _samples(net, inputs, targets, loss, arrays=False):
+    """``[(input list, target list), ...]``, every sample and number checked once
+    (``arrays=True``: a numpy matrix's rows are kept as they are, for the numpy backend)."""
     for what, x in (("inputs", inputs), ("targets", targets)):
         if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
             raise TypeError(f"train: {what} must be a list with one entry per sample, "
@@ -402,7 +456,9 @@ def _samples(net, inputs, targets, loss):
         raise ValueError("train: needs at least one sample")
     sizes = getattr(net, "sizes", None)
     rows = number_rows(inputs, sizes[0] if sizes else None, "train", _input_name,
-                       "the network expects {} inputs")
+                       "the network expects {} inputs", as_array=arrays)
+    if not isinstance(rows, list):
+        rows = list(rows)   # the matrix's rows, no copy
     n_out = sizes[-1] if sizes else len(net(rows[0]))
     if hasattr(targets, "tolist") and not isinstance(targets, (list, tuple)):
         targets = targets.tolist()   # numpy: Python numbers, checked at full speed below

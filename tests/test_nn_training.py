@@ -489,3 +489,137 @@ def test_train_compiles_a_custom_loss():
     assert h_fast == pytest.approx(h_eager, rel=1e-12)
     assert list(fast.state_dict().values()) == pytest.approx(
         list(eager.state_dict().values()), rel=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# The compiled loss is kept with the network and traced again when it must be
+# ---------------------------------------------------------------------------
+
+def _twins(seed=3):
+    return nn.MLP([2, 3, 2], activation=["tanh", "sigmoid"], seed=seed), \
+        nn.MLP([2, 3, 2], activation=["tanh", "sigmoid"], seed=seed)
+
+
+def _run(net, jit, **kwargs):
+    X = [[0.1, 0.9], [0.8, -0.3], [-0.5, 0.4], [0.3, 0.3]]
+    Y = [[0.0, 1.0], [1.0, 0.0], [0.5, 0.5], [0.2, 0.9]]
+    return nn.train(net, X, Y, epochs=2, lr=0.5, batch=2, progress=False, jit=jit, **kwargs)
+
+
+def _assert_same(fast, slow):
+    for name, p in fast.named_parameters().items():
+        assert math.isclose(p.data, slow.parameter(name).data, rel_tol=1e-12, abs_tol=1e-15)
+    assert fast.state_dict().keys() == slow.state_dict().keys()
+
+
+def test_train_compiles_once_per_network_and_loss_and_reuses_it():
+    """Oracle: the eager engine on a twin network, after every change."""
+    fast, slow = _twins()
+    _run(fast, True)
+    _run(slow, False)
+    cache = fast._compiled_losses
+    assert len(cache) == 1
+    _run(fast, True)
+    _run(slow, False)
+    assert len(cache) == 1                               # the same trace again
+    _assert_same(fast, slow)
+    for loss in ("sum_squared_error", "binary_cross_entropy"):       # another loss
+        _run(fast, True, loss=loss)
+        _run(slow, False, loss=loss)
+        _assert_same(fast, slow)
+    assert len(cache) == 3
+    for net in (fast, slow):                                         # freezing
+        net.freeze("w2_11", "b3_2")
+    _run(fast, True)
+    _run(slow, False)
+    _assert_same(fast, slow)
+    for net in (fast, slow):                  # a frozen number changes: it is a literal
+        state = net.state_dict()
+        state["w2_11"] = -1.5
+        net.load_state_dict(state)
+    _run(fast, True)
+    _run(slow, False)
+    _assert_same(fast, slow)
+    assert fast.parameter("w2_11").data == -1.5
+    for net in (fast, slow):
+        net.unfreeze()
+    _run(fast, True)
+    _run(slow, False)
+    _assert_same(fast, slow)
+    pytest.importorskip("numpy")
+    for backend in ("numpy", "python"):                              # the backend
+        _run(fast, "auto", backend=backend, loss=lambda a, y: (a[0] - y[0]) ** 2 + a[1] * y[1])
+        _run(slow, False, loss=lambda a, y: (a[0] - y[0]) ** 2 + a[1] * y[1])
+        _assert_same(fast, slow)
+
+
+def test_a_constant_bias_that_changes_is_traced_again():
+    fast = nn.MLP([2, 2, 1], bias=[0.35, 0.6], seed=1)
+    slow = nn.MLP([2, 2, 1], bias=[0.35, 0.6], seed=1)
+    _run_one = lambda net, jit: nn.train(net, [[0.1, 0.2], [0.5, -0.5]], [0.3, 0.7],  # noqa: E731
+                                         epochs=2, lr=0.5, progress=False, jit=jit)
+    _run_one(fast, True)
+    for net in (fast, slow):
+        net.layers[1].neurons[0].bias.data = -0.8
+    _run_one(fast, True)
+    _run_one(slow, False)
+    fast_bits = [p.data for p in fast.parameters()]
+    slow_net = nn.MLP([2, 2, 1], bias=[0.35, 0.6], seed=1)
+    _run_one(slow_net, False)
+    slow_net.layers[1].neurons[0].bias.data = -0.8
+    _run_one(slow_net, False)
+    assert all(math.isclose(a, b.data, rel_tol=1e-12) for a, b in
+               zip(fast_bits, slow_net.parameters()))
+
+
+def test_a_copy_of_a_trained_network_does_not_share_its_compiled_losses():
+    import copy
+    net, _ = _twins()
+    _run(net, True)
+    twin = copy.deepcopy(net)
+    assert len(twin.__dict__.get("_compiled_losses", {})) == 0
+    _run(twin, True)
+    _run(net, True)
+    _assert_same(twin, net)
+
+
+def test_a_network_traced_while_frozen_is_traced_again_when_that_changes():
+    """Oracle: the eager engine on a twin.  The first trace writes the frozen
+    numbers as literals; a new frozen number, and unfreezing, must not reuse it."""
+    fast, slow = _twins(seed=8)
+    for net in (fast, slow):
+        net.freeze("w2_11", "b3_2")
+    _run(fast, True)
+    _run(slow, False)
+    _assert_same(fast, slow)
+    for net in (fast, slow):
+        state = net.state_dict()
+        state["w2_11"] = -1.5
+        net.load_state_dict(state)
+    _run(fast, True)
+    _run(slow, False)
+    _assert_same(fast, slow)
+    for net in (fast, slow):
+        net.unfreeze()
+    _run(fast, True)
+    _run(slow, False)
+    _assert_same(fast, slow)
+    assert fast.parameter("w2_11").data != -1.5          # it trains again
+
+
+@pytest.mark.parametrize("jit", [True, "auto"])
+def test_train_with_the_jit_is_the_jitted_step_loop_bit_for_bit(jit):
+    """Oracle: net.jit_loss()'s batch and SGD, batch after batch, written out; a
+    second nn.train call (the compiled loss reused) goes on with the same numbers."""
+    X = [[0.1 * k, 1.0 - 0.07 * k] for k in range(20)]
+    Y = [[(k % 3) / 2.0] for k in range(20)]
+    net, copy = nn.MLP([2, 16, 16, 1], seed=6), nn.MLP([2, 16, 16, 1], seed=6)
+    for _ in range(2):
+        nn.train(net, X, Y, epochs=1, lr=0.3, batch=5, progress=False, jit=jit)
+    step, opt = copy.jit_loss(), nn.SGD(copy.parameters(), lr=0.3)
+    for _ in range(2):
+        for s in range(0, 20, 5):
+            opt.zero_grad()
+            step.batch([(*x, *y) for x, y in zip(X[s:s + 5], Y[s:s + 5])], mean=True)
+            opt.step()
+    assert [p.data.hex() for p in net.parameters()] == [p.data.hex() for p in copy.parameters()]

@@ -300,3 +300,76 @@ def test_numpy_warnings_never_reach_the_user(backend):
         with pytest.raises(nn.TrainingDiverged):
             nn.train(net, [[1e3, -1e3], [2e3, 5e2]], [1.0, -1.0], epochs=5, lr=1e300,
                      loss="sum_squared_error", progress=False, backend=backend)
+
+
+# ---------------------------------------------------------------------------
+# The fast paths give the kernels' numbers, bit for bit
+# ---------------------------------------------------------------------------
+
+def bits(values):
+    return [float(v).hex() for v in values]
+
+
+@pytest.mark.parametrize("sizes, activations, n, batch, epochs", [
+    ([784, 30, 10], ["sigmoid", "sigmoid"], 60, 10, 1),
+    ([2, 256, 256, 1], ["tanh", "tanh", "sigmoid"], 100, None, 3),
+])
+@pytest.mark.parametrize("lists", [False, True])
+def test_train_with_the_numpy_backend_is_its_kernel_bit_for_bit(sizes, activations, n, batch,
+                                                                epochs, lists):
+    """Oracle: the matrix program's pure function on arrays built by hand from the
+    parameters, stepped by the optimiser's array rule, batch after batch."""
+    rng = np.random.default_rng(3)
+    X, Y = rng.uniform(0, 1, (n, sizes[0])), rng.uniform(0, 1, (n, sizes[-1]))
+    net = nn.MLP(sizes, activation=activations, seed=2)
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    arrays = [np.array([[v.data for v in row] for row in rows]) for _, rows, _ in
+              program._layout]
+    optimizer = nn.SGD(net.parameters(), lr=0.5, momentum=0.5)
+    states = [{} for _ in arrays]
+    size = batch or n
+    for _ in range(epochs):
+        for s in range(0, n, size):
+            Xb, Yb = X[s:s + size].T.copy(), Y[s:s + size].T.copy()
+            _, grads = program.gradients(Xb, Yb, 1.0 / len(Xb[0]), arrays)
+            for i, g in enumerate(grads):
+                arrays[i], states[i] = optimizer.array_rule(arrays[i], g, states[i], None)
+    trained = nn.MLP(sizes, activation=activations, seed=2)
+    nn.train(trained, X.tolist() if lists else X, Y, epochs=epochs, batch=batch,
+             optimizer=nn.SGD(trained.parameters(), lr=0.5, momentum=0.5), progress=False,
+             backend="numpy")
+    expected = [w for a in arrays for w in a.ravel().tolist()]
+    got = [v.data for _, rows, _ in trained.jit_loss("half_squared_error", backend="numpy")
+           ._layout for row in rows for v in row]
+    assert bits(got) == bits(expected)
+
+
+@pytest.mark.parametrize("momentum, maximize", [(0.0, False), (0.9, False), (0.9, True)])
+def test_the_per_step_api_is_the_program_and_the_sgd_rule_bit_for_bit(momentum, maximize):
+    """Oracle: the gradient arrays of the pure function added into .grad one by one,
+    and the SGD rule w - lr*v, v = mu*v + g, one parameter at a time in floats."""
+    from nn.optim import sgd_rule
+    net = nn.MLP([784, 30, 10], seed=4)
+    rng = np.random.default_rng(5)
+    rows = np.hstack([rng.uniform(0, 1, (10, 784)), rng.uniform(0, 1, (10, 10))])
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    optimizer = nn.SGD(net.parameters(), lr=0.1, momentum=momentum, maximize=maximize)
+    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+    velocity = [0.0] * len(params)
+    for _ in range(3):
+        before = [p.data for p in params]
+        arrays = [np.array([[v.data for v in row] for row in rs]) for _, rs, _ in
+                  program._layout]
+        _, grads = program.gradients(np.ascontiguousarray(rows[:, :784].T),
+                                     np.ascontiguousarray(rows[:, 784:].T), 0.1, arrays)
+        expected_grads = [0.0 + g for a in grads for g in a.ravel().tolist()]
+        optimizer.zero_grad()
+        program.batch(rows, mean=True)
+        assert bits(p.grad for p in params) == bits(expected_grads)
+        optimizer.step()
+        sign = -1.0 if maximize else 1.0
+        expected = []
+        for k, (w, g) in enumerate(zip(before, expected_grads)):
+            w, velocity[k] = sgd_rule(w, sign * g, velocity[k], 0.1, momentum)
+            expected.append(w)
+        assert bits(p.data for p in params) == bits(expected)
