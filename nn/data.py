@@ -13,6 +13,7 @@ from .losses import finite_number
 __all__ = ["number_rows"]
 
 _PLAIN_NUMBERS = {float, int}
+_FLOAT = {float}
 
 
 def number_rows(samples, width, where, column_name, expects="expected {} numbers", *,
@@ -20,7 +21,8 @@ def number_rows(samples, width, where, column_name, expects="expected {} numbers
     """``samples`` (a list of rows or a 2-d numpy array) as a list of lists of
     finite numbers, ``width`` per row (the first row's width when None);
     ``column_name(j)`` names column j in errors (``x2``), ``expects`` says the width.
-    ``as_array=True`` gives a numeric numpy matrix back as it is (checked)."""
+    ``as_array=True`` gives a float numpy matrix instead (a numeric one as it is),
+    its finiteness checked at once."""
     shape = getattr(samples, "shape", None)
     if shape is not None and not isinstance(samples, (list, tuple)):
         if _checked_array(samples, shape, width, where, column_name, expects):
@@ -28,7 +30,16 @@ def number_rows(samples, width, where, column_name, expects="expected {} numbers
     if width is None:
         first = samples[0]
         width = len(first) if hasattr(first, "__len__") else 0
-    return [_row(x, i, width, where, column_name, expects) for i, x in enumerate(samples, 1)]
+    if not as_array:
+        return [_row(x, i, width, where, column_name, expects)
+                for i, x in enumerate(samples, 1)]
+    rows = [_row(x, i, width, where, column_name, expects, finite=False)
+            for i, x in enumerate(samples, 1)]
+    from .matrix import _numpy
+    np = _numpy()
+    matrix = np.array(rows, dtype=float).reshape(len(rows), width)
+    _checked_array(matrix, matrix.shape, width, where, column_name, expects)
+    return matrix
 
 
 def _checked_array(samples, shape, width, where, column_name, expects):
@@ -57,8 +68,9 @@ def _checked_array(samples, shape, width, where, column_name, expects):
     return True
 
 
-def _row(x, i, width, where, column_name, expects):
-    """Sample ``i`` as a list of ``width`` finite real numbers."""
+def _row(x, i, width, where, column_name, expects, finite=True):
+    """Sample ``i`` as a list of ``width`` real numbers, finite ones unless
+    ``finite=False`` (then the caller checks, on an array)."""
     if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
         raise TypeError(f"{where}: sample {i}: expected a list of {width} numbers, got "
                         f"{type(x).__name__} {_short(x)}")
@@ -66,7 +78,10 @@ def _row(x, i, width, where, column_name, expects):
         raise ValueError(f"{where}: sample {i}: {expects.format(width)}, "
                          f"got {len(x)}: {_short(x)}")
     row = list(x)
-    if set(map(type, row)) <= _PLAIN_NUMBERS:
+    types = set(map(type, row))
+    if not finite and types == _FLOAT:
+        return row            # floats: their finiteness is checked on the array
+    if types <= _PLAIN_NUMBERS:
         try:
             if math.isfinite(sum(map(abs, row))):
                 return row

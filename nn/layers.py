@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from itertools import repeat
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, SupportsFloat
 
 from autograd import Value, no_grad
@@ -334,8 +334,7 @@ class Layer(Module):
         self.z, self.a = [], []
 
     def _named_parameters(self):
-        for neuron in self.neurons:
-            yield from neuron._params
+        return chain.from_iterable(neuron._params for neuron in self.neurons)
 
     def zero_grad(self):
         for neuron in self.neurons:
@@ -459,8 +458,7 @@ class MLP(Module):
         self.inputs = ()
 
     def _named_parameters(self):
-        for layer in self.layers:
-            yield from layer._named_parameters()
+        return chain.from_iterable(neuron._params for neuron in self._holders())
 
     def _holders(self):
         return [neuron for layer in self.layers for neuron in layer.neurons]

@@ -26,6 +26,7 @@ reads them from the parameter Values and adds the gradients to their
 ``.grad``, so nn's optimisers and ``nn.train`` work with it unchanged.
 """
 
+from itertools import count, repeat
 from operator import add
 
 from autograd import ops
@@ -34,7 +35,7 @@ from autograd.jit import compile_source
 from .activations import ACTIVATIONS
 from .data import number_rows
 from .losses import LOSSES
-from .optim import _consume, _data, _grad, _set_grad, deferred_interrupts
+from .optim import _consume, _data, _grad, _set_data, _set_grad, deferred_interrupts
 
 __all__ = ["MatrixProgram", "matrix_program"]
 
@@ -333,29 +334,31 @@ class MatrixStep:
         self.targets = np.array([y for _, y in samples], dtype=float)
         self.column = {id(x): i for i, (x, _) in enumerate(samples)}
         self._last = (None, None, None)   # the last batch's ids and matrices
-        owned = {id(p): k for k, p in enumerate(optimizer.parameters)}
+        owned = dict(zip(map(id, optimizer.parameters), count()))
         frozen = program.net.frozen_values()
-        self.positions = [[[owned.get(id(v), -1) if v not in frozen else -1 for v in row]
-                           for row in rows] if trainable else None
-                          for _, rows, trainable in program._layout]
-        masks = [None if p is None else np.array(p) >= 0 for p in self.positions]
+        #: per argument, the index of each entry's parameter in the optimiser's list
+        #: (-1: not stepped: frozen, not the optimiser's, or a constant), or None
+        self.positions = [self._positions(flat, shape, owned, frozen) if trainable else None
+                          for flat, shape, trainable in program._flat]
+        masks = [None if p is None else p >= 0 for p in self.positions]
         # None: nothing here trains; True: every entry trains; else the mask of those that do
         self.trainable = [None if m is None or not m.any() else (True if m.all() else m)
                           for m in masks]
-        self.state = [self._initial_state(positions) for positions in self.positions]
+        self.masks = masks
+        lists = {key: np.array(getattr(optimizer, attr), dtype=float)
+                 for key, attr in _STATE_LISTS.items() if hasattr(optimizer, attr)}
+        self.state = [{} if positions is None else
+                      {key: np.where(positions >= 0, numbers[positions], 0.0)
+                       for key, numbers in lists.items()}
+                      for positions in self.positions]
         self.changed = False
 
-    def _initial_state(self, positions):
-        """The optimiser's state (velocity, m, v) of one weight array, as arrays."""
-        state = {}
-        if positions is None:
-            return state
-        for key, attr in _STATE_LISTS.items():
-            numbers = getattr(self.optimizer, attr, None)
-            if numbers is not None:
-                state[key] = self.np.array([[numbers[k] if k >= 0 else 0.0 for k in row]
-                                            for row in positions])
-        return state
+    def _positions(self, flat, shape, owned, frozen):
+        np = self.np
+        where = list(map(owned.get, map(id, flat), repeat(-1)))
+        if frozen:
+            where = [-1 if v in frozen else k for v, k in zip(flat, where)]
+        return np.array(where, dtype=np.int64).reshape(shape)
 
     def __call__(self, net, loss, optimizer, batch_inputs, batch_targets):
         np = self.np
@@ -389,20 +392,28 @@ class MatrixStep:
         (once per change; Ctrl-C waits until it is done)."""
         if not self.changed:
             return
+        np = self.np
         with deferred_interrupts():
             optimizer = self.optimizer
-            for (_, rows, _), positions, w, g, state in zip(
-                    self.program._layout, self.positions, self.arrays, self.grads, self.state):
-                if positions is None:
+            lists = {key: np.array(getattr(optimizer, attr), dtype=float)
+                     for key, attr in _STATE_LISTS.items() if hasattr(optimizer, attr)}
+            for (flat, _, _), positions, mask, w, g, state in zip(
+                    self.program._flat, self.positions, self.masks, self.arrays, self.grads,
+                    self.state):
+                if positions is None or not mask.any():
                     continue
-                for row, where, wrow, grow in zip(rows, positions, w.tolist(), g.tolist()):
-                    for value, k, new, grad in zip(row, where, wrow, grow):
-                        if k >= 0:
-                            value.data, value.grad = new, grad
-                for key, attr in _STATE_LISTS.items():
-                    if key in state and hasattr(optimizer, attr):
-                        _write_state(getattr(optimizer, attr), positions,
-                                     self.np.broadcast_to(state[key], w.shape).tolist())
+                if mask.all():
+                    _consume(map(_set_data, flat, w.ravel().tolist()))
+                    _consume(map(_set_grad, flat, g.ravel().tolist()))
+                else:
+                    chosen = [v for v, keep in zip(flat, mask.ravel().tolist()) if keep]
+                    _consume(map(_set_data, chosen, w[mask].tolist()))
+                    _consume(map(_set_grad, chosen, g[mask].tolist()))
+                for key, numbers in lists.items():
+                    if key in state:
+                        numbers[positions[mask]] = np.broadcast_to(state[key], w.shape)[mask]
+            for key, numbers in lists.items():
+                getattr(optimizer, _STATE_LISTS[key])[:] = numbers.tolist()
             if self.t is not None:
                 optimizer.t = self.t
             self.changed = False
@@ -410,11 +421,3 @@ class MatrixStep:
 
 #: the numpy backend's state keys -> the optimiser's per-parameter lists
 _STATE_LISTS = {"velocity": "_velocity", "m": "_m", "v": "_v"}
-
-
-def _write_state(target, positions, numbers):
-    """``target[k] = number`` for every entry owned by the optimiser (k ≥ 0)."""
-    for where, row in zip(positions, numbers):
-        for k, number in zip(where, row):
-            if k >= 0:
-                target[k] = number

@@ -16,6 +16,7 @@ of its frozen ones, and a layer or network asks its neurons.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -67,8 +68,9 @@ class Module:
         """The trainable (not frozen) parameters as a list of Values, in the order of
         named_parameters(): what an optimiser steps."""
         frozen = self.frozen_values()
-        return Parameters((value for _, value in self._named_parameters()
-                           if value not in frozen), self)
+        values = map(itemgetter(1), self._named_parameters())
+        return Parameters(values if not frozen else
+                          (value for value in values if value not in frozen), self)
 
     def parameter(self, name: str) -> Value:
         """The parameter called ``name`` (``net.parameter("w2_11")``), frozen or not;

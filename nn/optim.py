@@ -60,7 +60,7 @@ class deferred_interrupts:
         return False
 
 
-_data, _grad = attrgetter("data"), attrgetter("grad")
+_data, _grad, _is_leaf = attrgetter("data"), attrgetter("grad"), attrgetter("is_leaf")
 _set_data, _set_grad = vars(Value)["data"].__set__, vars(Value)["grad"].__set__
 
 
@@ -254,6 +254,10 @@ def _unique_values(parameters, owner):
     if isinstance(parameters, Value) or not hasattr(parameters, "__iter__"):
         raise TypeError(f"{owner}: parameters must be a list of Values (e.g. net.parameters()), "
                         f"got {type(parameters).__name__}")
+    parameters = list(parameters)
+    if (set(map(type, parameters)) == {Value} and all(map(_is_leaf, parameters))
+            and len(set(map(id, parameters))) == len(parameters)):
+        return parameters     # the usual case, checked at C speed
     out, seen = [], set()
     for i, p in enumerate(parameters):
         if not isinstance(p, Value):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+from operator import itemgetter
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -186,7 +187,7 @@ def _structure(net):
     frozen = net.frozen_values()
     return (tuple(net.sizes), tuple((layer.activation, layer.fused, layer.bias_mode)
                                     for layer in layers),
-            tuple(map(id, (value for _, value in net._named_parameters()))),
+            tuple(map(id, map(itemgetter(1), net._named_parameters()))),
             tuple(n.bias.data for layer in layers if layer.bias_mode == "constant"
                   for n in layer.neurons),
             tuple(sorted((id(v), v.data) for v in frozen)))
@@ -246,7 +247,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     the last complete step; the KeyboardInterrupt propagates, with ``.history``.
     """
     training_loss = _training_loss(loss, reduction)
-    samples = _samples(net, inputs, targets, training_loss, arrays=backend == "numpy")
+    samples, matrix = _samples(net, inputs, targets, training_loss, arrays=backend == "numpy")
     epochs = _positive_int("epochs", epochs)
     size = len(samples) if batch is None else _positive_int("batch", batch)
     rng = _shuffler(shuffle, seed)
@@ -261,7 +262,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
         raise ValueError("train: backend='numpy' runs compiled steps; leave out step= and "
                          "jit=False")
     if backend == "numpy":
-        step, compiled = _numpy_step(net, training_loss, samples, optimizer, inputs), True
+        step, compiled = _numpy_step(net, training_loss, samples, optimizer, matrix), True
     else:
         step, compiled = _step_function(step, jit, net, training_loss, samples)
     history = History(loss=training_loss.name, reduction=training_loss.reduction,
@@ -324,20 +325,18 @@ def _nothing():
     """No weights to write back (every step but the numpy backend's works on the Values)."""
 
 
-def _numpy_step(net, loss, samples, optimizer, inputs):
+def _numpy_step(net, loss, samples, optimizer, matrix):
     """The step function of backend="numpy": the matrix program for nn's losses (the
     weights resident in arrays), the traced per-sample program over arrays otherwise."""
     from .matrix import MatrixStep
     if loss.known and hasattr(net, "layers"):
-        matrix = inputs if samples[0][0] is not None and _is_matrix(inputs) else None
-        return MatrixStep(net.jit_loss(loss.name, backend="numpy"), samples, optimizer, matrix)
+        cache = net.__dict__.setdefault("_compiled_losses", _Compiled())
+        key = ("matrix program", loss.name, _structure(net))
+        program = cache.get(key)
+        if program is None:
+            program = cache[key] = net.jit_loss(loss.name, backend="numpy")
+        return MatrixStep(program, samples, optimizer, matrix)
     return jit_step(backend="numpy")
-
-
-def _is_matrix(inputs):
-    """A numeric 2-d numpy array (its rows are the samples' inputs, in order)."""
-    return (not isinstance(inputs, (list, tuple)) and getattr(inputs, "ndim", 0) == 2
-            and getattr(getattr(inputs, "dtype", None), "kind", "O") in "fiu")
 
 
 def _epoch(step, net, loss, optimizer, samples, order, size, report):
@@ -443,8 +442,9 @@ def _short(x, limit=60):
 
 
 def _samples(net, inputs, targets, loss, arrays=False):
-    """``[(input list, target list), ...]``, every sample and number checked once
-    (``arrays=True``: a numpy matrix's rows are kept as they are, for the numpy backend)."""
+    """``([(input list, target list), ...], matrix)``, every sample and number checked
+    once; ``arrays=True`` (the numpy backend): the inputs as one float matrix too, the
+    samples' inputs being its rows (else matrix is None)."""
     for what, x in (("inputs", inputs), ("targets", targets)):
         if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
             raise TypeError(f"train: {what} must be a list with one entry per sample, "
@@ -457,13 +457,14 @@ def _samples(net, inputs, targets, loss, arrays=False):
     sizes = getattr(net, "sizes", None)
     rows = number_rows(inputs, sizes[0] if sizes else None, "train", _input_name,
                        "the network expects {} inputs", as_array=arrays)
+    matrix = None
     if not isinstance(rows, list):
-        rows = list(rows)   # the matrix's rows, no copy
+        matrix, rows = rows, list(rows)   # the matrix's rows, no copy
     n_out = sizes[-1] if sizes else len(net(rows[0]))
     if hasattr(targets, "tolist") and not isinstance(targets, (list, tuple)):
         targets = targets.tolist()   # numpy: Python numbers, checked at full speed below
     return [(x, loss.targets(y, n_out, f"train: sample {i}"))
-            for i, (x, y) in enumerate(zip(rows, targets), 1)]
+            for i, (x, y) in enumerate(zip(rows, targets), 1)], matrix
 
 
 def _positive_int(what, n):

@@ -86,10 +86,10 @@ def interrupted_run(mode, kind, delay):
     """Train with a SIGINT after ``delay`` seconds: (state, history or None)."""
     net, optimizer = make(kind)
     history = None
-    ARMED.append(True)
-    signal.setitimer(signal.ITIMER_REAL, delay)
     try:
         try:
+            ARMED.append(True)
+            signal.setitimer(signal.ITIMER_REAL, delay)
             history = list(train(net, optimizer, mode, X, Y, EPOCHS))
         finally:
             ARMED.clear()
