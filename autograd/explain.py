@@ -31,7 +31,7 @@ from .notation import (
 if TYPE_CHECKING:
     from .value import Value
 
-__all__ = ["explain", "Explanation", "Factor", "Path", "TooManyPaths", "DEFAULT_LIMIT",
+__all__ = ["explain", "Explanation", "EntryExplanation", "Factor", "Path", "TooManyPaths", "DEFAULT_LIMIT",
            "find_node", "engine_gradients", "latex_name", "where_lines", "definitions_used",
            "SHOWN_PATHS"]
 
@@ -458,6 +458,23 @@ class Explanation:
                 f"{self.path_count} path(s), {how}>")
 
 
+class EntryExplanation(Explanation):
+    """The :class:`Explanation` of ∂C/∂w^l_jk, written as BP4 over the batch:
+    ``terms`` [(sample, a^{l-1}_k, δ^l_j)], ``program`` the matrix program's lines
+    for the layer (:func:`explain` with ``entry=(j, k)``)."""
+
+    terms: list[tuple[int, float, float]]
+    program: list[str]
+    entry_lines: list[str]
+
+    def __init__(self, base, terms, program, entry_lines):
+        self.__dict__.update(base.__dict__)
+        self.terms, self.program, self.entry_lines = terms, program, entry_lines
+
+    def lines(self) -> list[str]:
+        return self.entry_lines
+
+
 # ---------------------------------------------------------------------------
 # explain()
 # ---------------------------------------------------------------------------
@@ -554,11 +571,13 @@ def explain(root: Value, wrt: Value | str | Any, *, limit: int = DEFAULT_LIMIT,
     engine's gradient.  Above ``limit`` paths the explanation is grouped by
     δ_v = ∂root/∂v instead of listing paths.  ``explain(C, layer, entry=(j, k))``
     explains ∂C/∂w^l_jk of a batch as BP4 over the samples
-    (:func:`autograd.matrix_explain.explain_entry`).
+    (:class:`EntryExplanation`, its text from :mod:`autograd.matrix_explain`).
     """
     if entry is not None or hasattr(wrt, "neurons"):
-        from .matrix_explain import explain_entry
-        return explain_entry(root, wrt, entry, limit=limit)
+        from .matrix_explain import entry_text, entry_weight
+        layer, j, k, weight = entry_weight(wrt, entry)
+        base = explain(root, weight, limit=limit)
+        return EntryExplanation(base, *entry_text(root, layer, j, k, weight, base))
     _check_root(root, "explain")
     wrt = find_node(root, wrt)
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:

@@ -25,7 +25,7 @@ from .matrix_form import (
     parse_matrix_name, read_matrix, scale, shape, shape_text, transpose,
 )
 from .matrix_formula import MatrixFormulaError, evaluate_matrix_formula
-from .check import Verdict
+from .verdict import Verdict
 from .notation import number
 from .precision import is_number_text, precision_for
 
@@ -461,8 +461,7 @@ def other_parameter(root, wrt, precision, grads=None):
     if asked is None or asked.layer is None or asked.base not in ("w", "b"):
         return None
     if grads is None:
-        from .explain import engine_gradients
-        grads = engine_gradients(root)
+        grads = engine.gradients(root)     # no .grad changes, no hook runs
     candidates = []
     layers = set()
     for node, g in grads.items():

@@ -17,26 +17,13 @@ import math
 import re
 
 from . import names
-from .explain import Explanation, explain
 from .matrix_form import batch_view, matrix_name
 from .notation import number
 
-__all__ = ["EntryExplanation", "explain_entry"]
+__all__ = ["entry_weight", "entry_text"]
 
 #: samples listed one by one (the sums use them all)
 SHOWN_SAMPLES = 8
-
-
-class EntryExplanation(Explanation):
-    """The :class:`autograd.explain.Explanation` of ∂C/∂w^l_jk, written as BP4 over the
-    batch: ``terms`` [(sample, a^{l-1}_k, δ^l_j)], ``program`` the matrix program's lines."""
-
-    terms: list[tuple[int, float, float]]
-    program: list[str]
-    entry_lines: list[str]
-
-    def lines(self) -> list[str]:
-        return self.entry_lines
 
 
 def _layer_of(wrt):
@@ -64,8 +51,9 @@ def _t(name):
     return names.text(name)
 
 
-def explain_entry(root, wrt, entry, *, limit=10_000):
-    """The :class:`EntryExplanation` of entry ``(j, k)`` of ``wrt``'s weight matrix."""
+def entry_weight(wrt, entry):
+    """(layer, j, k, w^l_jk): the weight node of entry ``(j, k)`` of layer ``wrt``'s
+    weight matrix, the arguments checked."""
     layer = _layer_of(wrt)
     if (not isinstance(entry, tuple) or len(entry) != 2
             or not all(isinstance(e, int) and not isinstance(e, bool) for e in entry)):
@@ -76,8 +64,14 @@ def explain_entry(root, wrt, entry, *, limit=10_000):
     if not (1 <= j <= len(layer.neurons) and 1 <= k <= len(layer.neurons[0].weights)):
         raise ValueError(f"explain: layer {l} has w^{l}_jk for j in 1..{len(layer.neurons)} and "
                          f"k in 1..{len(layer.neurons[0].weights)}, got entry={entry!r}")
-    weight = layer.neurons[j - 1].weights[k - 1]
-    base = explain(root, weight, limit=limit)
+    return layer, j, k, layer.neurons[j - 1].weights[k - 1]
+
+
+def entry_text(root, layer, j, k, weight, base):
+    """(terms, program, lines) of ∂root/∂w^l_jk written as BP4 over the batch: ``terms``
+    [(sample, a^{l-1}_k, δ^l_j)], the matrix program's lines for the layer, and the
+    explanation's lines; ``base`` is the weight's own path explanation."""
+    l = layer.number
     view = batch_view(root)
     m = view.m
     below = view.X if l == view.layers[0] else view.A[l - 1]
@@ -117,10 +111,7 @@ def explain_entry(root, wrt, entry, *, limit=10_000):
         rows += ["", f"The matrix program's lines for layer {l} (net.jit_loss(..., backend='numpy'), "
                      f"one column per sample):"]
         rows += [f"    {line.strip()}" for line in program]
-    result = EntryExplanation.__new__(EntryExplanation)
-    result.__dict__.update(base.__dict__)
-    result.terms, result.program, result.entry_lines = terms, program, rows
-    return result
+    return terms, program, rows
 
 
 def _sup(n):
