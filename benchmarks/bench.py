@@ -32,6 +32,7 @@ for path in (HERE, ROOT):  # this checkout's autograd and nn, and the helpers be
         sys.path.insert(0, path)
 
 import chain_workload  # noqa: E402
+import formula_workload  # noqa: E402
 import memory_workload  # noqa: E402
 import mlp_contenders as mc  # noqa: E402
 import nielsen_workload  # noqa: E402
@@ -412,6 +413,8 @@ def main(argv=None):
     nielsen_rows, nielsen = run_nielsen_workload(settings, say) if have_numpy else ([], None)
     path_rows = paths.all_rows(settings.paths, chain[0], settings.chain_nodes,
                                settings.chain_repeat, say, have_numpy)
+    formula_chars = 1_000 if args.smoke else 100_000
+    formula_rows = formula_workload.rows(formula_chars)
 
     shape = "-".join(map(str, SIZES))
     mlp_headers = ("contender", "median per step", "× chainrule eager's time", "what runs")
@@ -463,10 +466,18 @@ def main(argv=None):
          "arithmetic: 1.00x costs nothing of its own. The chain rows reuse workload 3's "
          "build and backward. PyTorch runs on one thread; JAX only where installed.",
          paths.HEADERS, paths.table_rows(path_rows)),
+        (f"Workload 7: reading typed formulas of {formula_chars:,} characters",
+         formula_workload.__doc__.split("\n\n")[1].replace("\n", " "),
+         ("shape", "characters", "read or refused in", "outcome"),
+         [(what, f"{n:,}", report.seconds(t), outcome)
+          for what, n, t, outcome in formula_rows]),
         ("Targets" + (" — smoke sizes: the results mean nothing" if args.smoke else ""),
          None, ("target", "measured", "result"),
          target_rows(relu, sigmoid, wide, first_call, nielsen, chain, memory,
-                     settings.chain_nodes, args.smoke, path_rows)),
+                     settings.chain_nodes, args.smoke, path_rows)
+         + [(f"workload 7: every {formula_chars:,}-character formula read or refused in "
+             f"under 1 s", report.seconds(max(t for _, _, t, _ in formula_rows)),
+             "— (smoke)" if args.smoke else verdict(max(t for _, _, t, _ in formula_rows) < 1.0))]),
         ("Check: the same work",
          f"Before timing: relative difference from the first contender, max over all "
          f"parameters (tolerance {TOLERANCE:g}; more aborts the run).",

@@ -93,17 +93,18 @@ class ChainruleNumpy:
         self.optimizer = nn.SGD(self.net.parameters(), problem.lr)
         program = self.net.jit_loss(nn.half_squared_error, backend="numpy")
         samples = [(list(x), [y]) for x, y in zip(problem.inputs, problem.targets)]
-        self.stepper = MatrixStep(program, samples)
+        self.stepper = MatrixStep(program, samples, self.optimizer)
         self.batch_inputs = [x for x, _ in samples]
         self.batch_targets = [y for _, y in samples]
         self.loss = _SummedLoss()
         self.stepper.arrays = program.arrays()
-        self.stepper.optimizer = self.optimizer
+        # the batch resident as matrices, one column per sample (what a step reads)
+        self.X = np.ascontiguousarray(self.stepper.inputs.T)
+        self.Y = np.ascontiguousarray(self.stepper.targets.T)
 
     def gradient(self):
         stepper = self.stepper
-        cost, stepper.grads = stepper.program.gradients(stepper.X, stepper.Y, 1.0,
-                                                        stepper.arrays)
+        cost, stepper.grads = stepper.program.gradients(self.X, self.Y, 1.0, stepper.arrays)
         return float(cost)
 
     def step(self):

@@ -128,14 +128,24 @@ def test_wide_and_nielsen_workloads_have_their_rows(smoke):
         "chainrule, numpy backend", "network.py algorithm, numpy"]
 
 
+def test_the_formula_reader_rows_read_or_refuse_every_hostile_shape(smoke):
+    _, written = smoke
+    rows = section(written, "Workload 7:")
+    assert [row[0] for row in rows] == ["one letter repeated", "unknown letters",
+                                        "names run together", "deep parentheses",
+                                        "a long sum", "signs"]
+    assert all(row[1] == "1,000" and row[3].startswith(("read", "refused: ")) for row in rows)
+
+
 def test_targets_are_reported_not_judged_at_smoke_sizes(smoke):
     _, written = smoke
     rows = section(written, "Targets")
-    assert len(rows) == 27
+    assert len(rows) == 28
     # the measured ratio without a target says so; every target waits for full sizes
     assert all(row[2] in ("— (smoke)", "—", "— (no target; measured)") for row in rows)
     assert sum(row[2] == "— (no target; measured)" for row in rows) == 1
     assert sum(row[0].startswith("paths: ") for row in rows) == 11
+    assert sum(row[0].startswith("workload 7: ") for row in rows) == 1
     assert "issue" not in written.lower()
 
 
