@@ -6,8 +6,8 @@
 
 What a formula may contain:
 
-names        the graph's node names, digits and primes included (w1, net2, y',
-             out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it, and names
+names        the graph's node names, digits and primes included (w1, net2, y' or
+             ``y^{\\prime}``, out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it, and names
              written together are multiplied (``Iw_1`` is I·w1)
 numbers      2, 0.5, .5, 1e-3; ``e`` is Euler's number unless a node is called e
 operators    + - * / ^ ** (also · × ⋅ ∙ − ÷ ² ³ as printed), parentheses ( ) [ ] { },
@@ -23,8 +23,9 @@ LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
 left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w_1} =``
              (``\\mathrm{d}`` for d too) before the formula says which derivative
              it is (``Formula.lhs``)
-refused      ``\\sqrt[n]{x}`` (write ``x^(1/n)``), a number too large for a float,
-             control characters and lone surrogates, each as one line
+refused      ``\\sqrt[n]{x}`` (write ``x^(1/n)``), ∂ outside the left side, a number
+             too large for a float, control characters and lone surrogates, each as
+             one line
 
 The text is read in time linear in its length: a tokenizer, then a
 recursive-descent parser with one token of lookahead; a run of letters is split
@@ -207,7 +208,8 @@ _RUN = re.compile(r"(?:[^\W²³]|['′])+")
 _OPENS = re.compile(r"(?:\s|\\left|\\[bB]ig[lr]?)*[(\[{]")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _BRACED = re.compile(r"\s*\{([^{}\\]{0,200})\}")
-_PRIME_SUPERSCRIPT = re.compile(r"\^\s*(?:\{\s*\\prime\s*\}|\\prime|\{\s*'\s*\})")
+#: a prime as LaTeX writes it: y^{\prime}, y^\prime, y^{'} (and \sigma\prime)
+_PRIME_SUPERSCRIPT = re.compile(r"\^\s*(?:\{\s*\\prime\s*\}|\\prime|\{\s*'\s*\})|\\prime(?![A-Za-z])")
 #: LaTeX commands that only space or size things
 _SPACING = {"left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "bigg", "Bigg",
             ",", ";", "!", " ", ":", "quad", "qquad", "displaystyle"}
@@ -313,6 +315,8 @@ class _Reader:
                 symbol = text[i:i + 2] if text[i + 1:i + 2] == "=" else ch
                 self._comparison(symbol, i + 1, out)
                 i += len(symbol)
+            elif ch == "∂":
+                self._partial(i + 1, ch)
             elif ch == "∧":
                 out.append(Token("and", ch, i + 1))
                 i += 1
@@ -342,6 +346,11 @@ class _Reader:
         while True:
             yield end
 
+    def _partial(self, pos, typed):
+        self.fail(pos, typed, "∂ is read only in a left-hand side (∂O/∂w1 = ..., "
+                              "\\frac{\\partial O}{\\partial w_1} = ...); write the formula "
+                              "itself with node names")
+
     def _prime(self, out, after, i):
         """``f'`` or ``f^{\\prime}`` after a function: its derivative."""
         token = out[-1]
@@ -369,6 +378,8 @@ class _Reader:
         word = "\\" + command
         if command in _SPACING:
             return end
+        if command == "partial":
+            self._partial(i + 1, word)
         if command in ("{", "}"):
             out.append(Token("(" if command == "{" else ")", command, i + 1))
         elif word in _TYPED and _TYPED[word] in _COMPARE or word in _COMPARE or \
@@ -423,7 +434,7 @@ class _Reader:
             end = chunk.end()
             run = chunk.group(0)
             if run in self.named and run not in FUNCTIONS and \
-                    (end == n or text[end] not in "({"):
+                    (end == n or text[end] not in "({^\\"):
                 out.append(Token("name", run, i + 1, run))
                 return end
         while i < n:
@@ -443,6 +454,12 @@ class _Reader:
                 i = close + 1
             else:
                 break
+        primed = _PRIME_SUPERSCRIPT.match(text, i)
+        while primed:                            # y^{\prime}: the name y'
+            chars.append("'")
+            where.append(i + 1)
+            i = primed.end()
+            primed = _PRIME_SUPERSCRIPT.match(text, i)
         run = "".join(chars)
         sample = _SAMPLE.match(text, i)
         if sample and run + sample.group(0) in self.named:     # x1(2): sample 2's x1

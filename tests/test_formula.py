@@ -481,6 +481,8 @@ HOSTILE = {
     "a long left-hand side": "d" + "x" * (N - 9) + "/dw1 = x",
     "a long LaTeX left-hand side": ("\\frac{\\partial " + "x" * N)[:N - 16] + "}{\\partial w1}=x",
     "a conditional chain": ("x if x > 0 else " * N)[:N],
+    "LaTeX primes": ("x" + "^{\\prime}" * N)[:N],
+    "partials": ("\\partial " * N)[:N],
 }
 
 
@@ -658,3 +660,26 @@ def test_an_unknown_name_is_a_formula_error_and_a_node_name_error(neuron):
             read_formula(typed, E_)
         assert isinstance(caught.value, FormulaError) and isinstance(caught.value, NodeNameError)
         assert str(caught.value).endswith("named nodes: E, b, t, w1, x, y, z")
+
+
+
+def test_a_primed_name_in_latex_is_the_node_with_the_prime(graph):
+    """y' typed as LaTeX writes it; σ′ pasted as \\sigma\\prime."""
+    for typed in (r"y^{\prime}(1-y^\prime)", r"y^{'} (1 - y')", r"y^{\prime}^2 - y'^2 + y'(1-y')"):
+        assert_close(read_formula(typed, graph).evaluate(), 0.7 * 0.3, rel=1e-14)
+    assert_close(read_formula(r"\sigma\prime(net_1)", graph).evaluate(), d(2.5), rel=1e-14)
+    with pytest.raises(formula_module.FormulaNameError, match="no node named \"x'\""):
+        read_formula(r"x^{\prime}", graph)
+
+
+@pytest.mark.parametrize("typed, pos", [
+    (r"\frac{\partial L}{\partial w_1}", 7),                      # a left side with no formula
+    (r"\frac{\partial^2 L}{\partial w_1^2} = x", 7),              # a second derivative
+    (r"\frac{\partial L}{\partial w_1} = \frac{\partial L}{\partial h} x", 41),
+    ("∂L/∂w1 = ∂L/∂h · x", 10),
+])
+def test_a_partial_outside_the_left_hand_side_says_where_it_belongs(graph, typed, pos):
+    with pytest.raises(FormulaError, match=f"position {pos} .*: ∂ is read only in a left-hand "
+                                           f"side") as caught:
+        read_formula(typed, graph)
+    assert "\n" not in str(caught.value)
