@@ -797,7 +797,7 @@ class _Reader:
                 self.fail(token.pos, token.text, f"the function {token.text} needs its "
                                                  f"argument in parentheses: {token.text}(z)")
         else:
-            args = self._arguments()
+            args = self._arguments(token)
         arity = op.arity
         if (arity is not None and len(args) != arity) or not args:
             self.fail(token.pos, token.text, f"{token.text} takes {arity or 'some'} "
@@ -808,13 +808,18 @@ class _Reader:
             tree = self.node(_KINDS["pow"].name, (tree, power[1]), power[0], "^")
         return tree
 
-    def _arguments(self):
+    def _arguments(self, function):
+        """``(a, b, ...)`` after ``function``; one argument too many fails at its comma."""
         opening = self.take()
         self._deeper(opening)
         outside, self.bars = self.bars, 0
         args = [self.expression()]
+        arity = function.value[0].arity
         while self.peek().kind == ",":
-            self.take()
+            comma = self.take()
+            if arity is not None and len(args) == arity:
+                self.fail(comma.pos, ",", f"{function.text} takes {arity} argument"
+                                          f"{'s' if arity != 1 else ''}; this is one more")
             args.append(self.expression())
         closing = self.take()
         if closing.kind != ")":

@@ -445,6 +445,11 @@ def test_a_function_that_is_no_op_lists_the_ops(graph):
 def test_a_function_given_the_wrong_number_of_arguments_is_refused(graph):
     with pytest.raises(FormulaError, match=r"position 1 \('max'\): max takes 2 arguments, not 1"):
         read_formula("max(x)", graph)
+    with pytest.raises(FormulaError, match=r"position 6 \(','\): sin takes 1 argument; this is "
+                                           r"one more"):
+        read_formula("sin(x, h)", graph)
+    with pytest.raises(FormulaError, match=r"position 9 \(','\): max takes 2 arguments"):
+        read_formula("max(x, h, w1)", graph)
 
 
 # ---------------------------------------------------------------------------
@@ -483,6 +488,7 @@ HOSTILE = {
     "a conditional chain": ("x if x > 0 else " * N)[:N],
     "LaTeX primes": ("x" + "^{\\prime}" * N)[:N],
     "partials": ("\\partial " * N)[:N],
+    "arguments": "max(" + "x," * (N // 2 - 3) + "x)",
 }
 
 
