@@ -78,7 +78,8 @@ class GraphTooLarge(ValueError):
 def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digits: int = 4,
          highlight: Value | str | None = None, rankdir: str = "LR", max_nodes: int = 300,
          network: object = None, title: str | None = None, legend: bool = True,
-         pending: Iterable[Value] | None = None, grads: bool | None = None) -> graphviz.Digraph:
+         pending: Iterable[Value] | None = None, grads: bool | None = None,
+         level: str = "node") -> graphviz.Digraph:
     """A ``graphviz.Digraph`` of every node ``root`` depends on.
 
     show_local  label each edge with its local derivative ∂out/∂in (a number)
@@ -97,6 +98,8 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
                 pass from ``root`` has reached them (``root.grad`` is not 0, or
                 ``pending`` is given), so a graph nobody differentiated shows no
                 row of zeros
+    level       "node" (every Value) or "layer": a batch matrix by matrix, X → Z → A → C
+                (:func:`autograd.matrix_draw.draw_matrices`; ``root`` is the batch's cost)
 
     A batch (nodes named with their sample, ``x1(2)``, as ``nn.MLP.batch``
     names them) gets one cluster per sample, its nodes written x₁⁽²⁾; the
@@ -108,6 +111,9 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     In Jupyter the result displays inline; ``.render()`` / ``.pipe()`` write
     PNG, SVG or PDF through ``dot``; ``.source`` is the DOT text.
     """
+    if level != "node":
+        from .matrix_draw import draw_level
+        return draw_level(root, level, digits=digits, title=title)
     _check_options(root, digits, rankdir, max_nodes)
     nodes = _collect(root, max_nodes)
     on_path = _path_nodes(root, nodes, highlight)
