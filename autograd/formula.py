@@ -6,11 +6,11 @@
 
 What a formula may contain:
 
-names        the graph's node names, digits and primes included (w1, net2, y',
-             out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it, and names
+names        the graph's node names, digits and primes included (w1, net2, y' or
+             ``y^{\\prime}``, out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it, and names
              written together are multiplied (``Iw_1`` is I·w1)
 numbers      2, 0.5, .5, 1e-3; ``e`` is Euler's number unless a node is called e
-operators    + - * / ^ ** (also · × ⋅ − ÷ ² ³ as printed), parentheses ( ) [ ] { },
+operators    + - * / ^ ** (also · × ⋅ ∙ − ÷ ² ³ as printed), parentheses ( ) [ ] { },
              comparisons > ≥ = < ≤ (1 or 0), ``and``, ``x if c else y``, ``|a|``
 implicit ·   ``2h``, ``h(1-h)``, ``(a)(b)``; refused where it is ambiguous: after
              the right side of a division (``a/2h``) and before a number (``h 2``)
@@ -21,7 +21,11 @@ LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
              ``\\times``, ``\\frac{a}{b}``, ``\\sqrt{a}``, ``\\left|a\\right|``, ``\\geq``,
              and each op's own command: {latex}
 left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w_1} =``
-             before the formula says which derivative it is (``Formula.lhs``)
+             (``\\mathrm{d}`` for d too) before the formula says which derivative
+             it is (``Formula.lhs``)
+refused      ``\\sqrt[n]{x}`` (write ``x^(1/n)``), ∂ outside the left side, a number
+             too large for a float, control characters and lone surrogates, each as
+             one line
 
 The text is read in time linear in its length: a tokenizer, then a
 recursive-descent parser with one token of lookahead; a run of letters is split
@@ -46,7 +50,7 @@ from . import expr as E
 from .notation import TextNotation
 from .ops import ATOM, MUL_P, SUM_P
 
-__all__ = ["Formula", "FormulaError", "read_formula", "FUNCTIONS", "LATEX_FUNCTIONS",
+__all__ = ["Formula", "FormulaError", "FormulaNameError", "read_formula", "FUNCTIONS", "LATEX_FUNCTIONS",
            "LONGEST_TEXT", "DEEPEST", "LONGEST"]
 
 #: a formula longer than this many characters is refused
@@ -59,6 +63,11 @@ LONGEST = 300
 
 class FormulaError(ValueError):
     """A formula that cannot be read or evaluated: one line naming the token."""
+
+
+class FormulaNameError(FormulaError, names.NodeNameError):
+    """A formula names a node that no node, or more than one node, is called: a
+    :class:`FormulaError` and a :class:`autograd.names.NodeNameError` both."""
 
 
 # ---------------------------------------------------------------------------
@@ -111,7 +120,7 @@ def _tables():
 FUNCTIONS, LATEX_FUNCTIONS, _INFIX, _COMPARE, _KINDS = _tables()
 
 #: how keyboards type what the notation prints (the notation's symbol on the right)
-_TYPED = {"*": "·", "⋅": "·", "∗": "·", "**": "^", ">=": "≥", "==": "=", "\\ge": "\\geq",
+_TYPED = {"*": "·", "⋅": "·", "∗": "·", "∙": "·", "**": "^", ">=": "≥", "==": "=", "\\ge": "\\geq",
           "\\gt": ">"}
 #: comparisons written the other way round: a < b is b > a
 _REVERSED = {"<": ">", "≤": "≥", "<=": "≥", "\\leq": "\\geq", "\\le": "\\geq", "\\lt": ">"}
@@ -186,7 +195,7 @@ class Token:
         return f"Token({self.kind!r}, {self.text!r}, {self.pos})"
 
 
-_OPERATORS = {"+", "-", "−", "*", "·", "×", "⋅", "∗", "/", "÷", "^"}
+_OPERATORS = {"+", "-", "−", "*", "·", "×", "⋅", "∗", "∙", "/", "÷", "^"}
 _COMPARISON_CHARS = {">", "<", "=", "≥", "≤"}
 _OPENING, _CLOSING = "([{", ")]}"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?")
@@ -199,7 +208,8 @@ _RUN = re.compile(r"(?:[^\W²³]|['′])+")
 _OPENS = re.compile(r"(?:\s|\\left|\\[bB]ig[lr]?)*[(\[{]")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _BRACED = re.compile(r"\s*\{([^{}\\]{0,200})\}")
-_PRIME_SUPERSCRIPT = re.compile(r"\^\s*(?:\{\s*\\prime\s*\}|\\prime|\{\s*'\s*\})")
+#: a prime as LaTeX writes it: y^{\prime}, y^\prime, y^{'} (and \sigma\prime)
+_PRIME_SUPERSCRIPT = re.compile(r"\^\s*(?:\{\s*\\prime\s*\}|\\prime|\{\s*'\s*\})|\\prime(?![A-Za-z])")
 #: LaTeX commands that only space or size things
 _SPACING = {"left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "bigg", "Bigg",
             ",", ";", "!", " ", ":", "quad", "qquad", "displaystyle"}
@@ -209,7 +219,7 @@ _KEYWORDS = {"if", "else", "and"}
 
 #: the left-hand side naming the derivative: dO/dw1 =, ∂O/∂w1 =, \frac{\partial O}{\partial w_1} =
 _NAME = r"(?:[^\s/=\\{}]|_\{[^{}]*\})+"
-_D = r"(?:∂|d|\\partial(?![A-Za-z]))\s*"
+_D = r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})\s*"
 _LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})\s*/\s*{_D}(?P<b>{_NAME})"
                   rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
                   r"\s*=(?!=)")
@@ -246,7 +256,7 @@ class _Reader:
         found = _LHS.match(self.text[:400])
         if found is None:
             return 0
-        written = " ".join(found.group(0).split()).rstrip("= ")     # one line
+        written = names.printable(" ".join(found.group(0).split()).rstrip("= "))  # one line
         top, below = found.group("a") or found.group("c"), found.group("b") or found.group("d")
         top_node = self._lhs_node(top, written)
         below_node = self._lhs_node(below, written)
@@ -270,7 +280,8 @@ class _Reader:
 
     def _lhs_mismatch(self, written, relation, typed, node, role):
         raise FormulaError(
-            f"{self.where}: the left-hand side {written} is {relation} {typed}, but "
+            f"{self.where}: the left-hand side {written} is {relation} "
+            f"{names.printable(typed)}, but "
             f"{role} is {node.name or 'an unnamed node'}; named nodes: "
             f"{names.listing(self.named)}")
 
@@ -304,6 +315,8 @@ class _Reader:
                 symbol = text[i:i + 2] if text[i + 1:i + 2] == "=" else ch
                 self._comparison(symbol, i + 1, out)
                 i += len(symbol)
+            elif ch == "∂":
+                self._partial(i + 1, ch)
             elif ch == "∧":
                 out.append(Token("and", ch, i + 1))
                 i += 1
@@ -333,6 +346,11 @@ class _Reader:
         while True:
             yield end
 
+    def _partial(self, pos, typed):
+        self.fail(pos, typed, "∂ is read only in a left-hand side (∂O/∂w1 = ..., "
+                              "\\frac{\\partial O}{\\partial w_1} = ...); write the formula "
+                              "itself with node names")
+
     def _prime(self, out, after, i):
         """``f'`` or ``f^{\\prime}`` after a function: its derivative."""
         token = out[-1]
@@ -360,6 +378,8 @@ class _Reader:
         word = "\\" + command
         if command in _SPACING:
             return end
+        if command == "partial":
+            self._partial(i + 1, word)
         if command in ("{", "}"):
             out.append(Token("(" if command == "{" else ")", command, i + 1))
         elif word in _TYPED and _TYPED[word] in _COMPARE or word in _COMPARE or \
@@ -378,6 +398,8 @@ class _Reader:
             if braced is None:
                 self.fail(i + 1, word, f"{word} needs its text in braces: {word}{{net}}")
             inner = braced.group(1).strip()
+            if not inner and command.startswith("text"):        # \text{ }: a space
+                return braced.end()
             if command == "text" and inner in _KEYWORDS and inner not in self.named:
                 out.append(Token(inner, inner, i + 1))
                 return braced.end()
@@ -385,6 +407,9 @@ class _Reader:
                 self.fail(i + 1, word, f"{word}{{...}} must hold a name or a function")
             return self._run(braced.end(), out, list(inner), [i + 1] * len(inner))
         elif command in LATEX_FUNCTIONS or command in FUNCTIONS:
+            if text[end:].lstrip()[:1] == "[":          # \sqrt[3]{x}: not sqrt([3])·x
+                self.fail(i + 1, word + "[", f"{word}[...] (an optional argument) is not "
+                                             f"read; write a root as a power: x^(1/3)")
             if command in FUNCTIONS:
                 out.append(Token("func", command, i + 1, FUNCTIONS[command]))
             else:
@@ -409,7 +434,7 @@ class _Reader:
             end = chunk.end()
             run = chunk.group(0)
             if run in self.named and run not in FUNCTIONS and \
-                    (end == n or text[end] not in "({"):
+                    (end == n or text[end] not in "({^\\"):
                 out.append(Token("name", run, i + 1, run))
                 return end
         while i < n:
@@ -429,6 +454,12 @@ class _Reader:
                 i = close + 1
             else:
                 break
+        primed = _PRIME_SUPERSCRIPT.match(text, i)
+        while primed:                            # y^{\prime}: the name y'
+            chars.append("'")
+            where.append(i + 1)
+            i = primed.end()
+            primed = _PRIME_SUPERSCRIPT.match(text, i)
         run = "".join(chars)
         sample = _SAMPLE.match(text, i)
         if sample and run + sample.group(0) in self.named:     # x1(2): sample 2's x1
@@ -712,7 +743,11 @@ class _Reader:
     def atom(self):
         token = self.take()
         if token.kind == "num":
-            return self.node("const", (), token, value=float(token.text))
+            value = float(token.text)
+            if value == math.inf:
+                self.fail(token.pos, token.text, "this number is too large for a float "
+                                                 "(at most about 1.8e308)")
+            return self.node("const", (), token, value=value)
         if token.kind == "const":
             return self.node("const", (), token, value=token.value)
         if token.kind == "name":
@@ -762,7 +797,7 @@ class _Reader:
                 self.fail(token.pos, token.text, f"the function {token.text} needs its "
                                                  f"argument in parentheses: {token.text}(z)")
         else:
-            args = self._arguments()
+            args = self._arguments(token)
         arity = op.arity
         if (arity is not None and len(args) != arity) or not args:
             self.fail(token.pos, token.text, f"{token.text} takes {arity or 'some'} "
@@ -773,13 +808,18 @@ class _Reader:
             tree = self.node(_KINDS["pow"].name, (tree, power[1]), power[0], "^")
         return tree
 
-    def _arguments(self):
+    def _arguments(self, function):
+        """``(a, b, ...)`` after ``function``; one argument too many fails at its comma."""
         opening = self.take()
         self._deeper(opening)
         outside, self.bars = self.bars, 0
         args = [self.expression()]
+        arity = function.value[0].arity
         while self.peek().kind == ",":
-            self.take()
+            comma = self.take()
+            if arity is not None and len(args) == arity:
+                self.fail(comma.pos, ",", f"{function.text} takes {arity} argument"
+                                          f"{'s' if arity != 1 else ''}; this is one more")
             args.append(self.expression())
         closing = self.take()
         if closing.kind != ")":
@@ -952,8 +992,9 @@ def read_formula(text, root, where="check", wrt=None):
     """``text`` read over the graph of ``root``: a :class:`Formula`.
 
     A left-hand side (``dO/dw1 = ...``) must name ``root`` and, when given, ``wrt``.
-    Raises :class:`FormulaError` (or :class:`autograd.names.NodeNameError` for a
-    name no node or several nodes have), one line naming the token and its position.
+    Raises :class:`FormulaError`, one line naming the token and its position (a
+    :class:`FormulaNameError`, also a :class:`autograd.names.NodeNameError`, for a
+    name no node or several nodes have).
     """
     if not isinstance(text, str):
         raise TypeError(f"{where}: a formula must be a str, got {type(text).__name__}")
@@ -963,6 +1004,11 @@ def read_formula(text, root, where="check", wrt=None):
     reader = _Reader(text, graph.all_nodes(root), where)
     if not text.strip():
         reader.fail(1, text, "the formula is empty")
-    start = reader.left_side(root, wrt)
-    tree = reader.parse(start)
+    try:
+        start = reader.left_side(root, wrt)
+        tree = reader.parse(start)
+    except FormulaNameError:
+        raise
+    except names.NodeNameError as err:            # a name: both kinds of error
+        raise FormulaNameError(str(err)) from None
     return Formula(text, tree, reader.found, reader.functions, where, reader.lhs)

@@ -42,7 +42,10 @@ def to_torch(net: MLP) -> Any:
     """A ``torch.nn.Sequential`` (float64) with ``net``'s weights, biases and activations."""
     torch = _torch("to_torch()")
     modules = []
-    for layer in net.layers:
+    for number, layer in enumerate(net.layers, 2):
+        if layer.activation not in TORCH_ACTIVATIONS:     # sin: torch.nn has no module
+            raise ValueError(f"to_torch: layer {number}'s activation {layer.activation!r} has "
+                             f"no torch.nn module; known: {', '.join(TORCH_ACTIVATIONS)}")
         biases = [0.0 if neuron.bias is None else neuron.bias.data for neuron in layer.neurons]
         linear = torch.nn.Linear(layer.n_in, layer.n_out, bias=layer.bias_mode != "none",
                                  dtype=torch.float64)

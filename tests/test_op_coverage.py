@@ -39,6 +39,7 @@ import struct
 import pytest
 
 import autograd
+import nn
 from autograd import Value, dot, grad, jit, ops, sum_values
 from autograd.check import downstream, reevaluate
 from autograd.draw import draw
@@ -542,3 +543,23 @@ def test_networks_doc_lists_every_activation():
     listed = _section("docs/networks.md", "- `activation`:", "- `weights[l][j][k]`")
     missing = [name for name in nn.ACTIVATIONS if f'`"{name}"`' not in listed]
     assert not missing, f"docs/networks.md's activations leave out {', '.join(missing)}"
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("activation", list(nn.ACTIVATIONS))
+def test_every_activation_goes_to_torch_or_is_refused_in_one_line(activation):
+    """net.to_torch() gives PyTorch's forward for an activation with a torch.nn
+    module, and refuses the others (sin) naming the layer, never a bare KeyError."""
+    from nn.torch_bridge import TORCH_ACTIVATIONS
+    net = nn.MLP([2, 3, 1], activation=activation, seed=3)
+    if activation not in TORCH_ACTIVATIONS:
+        with pytest.raises(ValueError, match=f"^to_torch: layer 2's activation "
+                                             f"'{activation}' has no torch.nn module; "
+                                             f"known: sigmoid, tanh, relu, linear$"):
+            net.to_torch()
+        return
+    model = net.to_torch()
+    x = [0.3, -0.7]
+    want = model(torch.tensor(x, dtype=torch.float64)).item()
+    [out] = net(x)
+    assert math.isclose(out.data, want, rel_tol=1e-13)

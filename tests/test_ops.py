@@ -275,3 +275,70 @@ def test_chainrule_ops_lists_sin_cos_and_tan(capsys):
     for name, rule in (("sin", "cos(a)"), ("cos", "-sin(a)"), ("tan", "1+tan²(a)")):
         line = next(line for line in out.splitlines() if line.split()[:1] == [name])
         assert rule in line, line
+
+
+#: floats where sin, cos and tan are hardest: signed zero, subnormal, huge arguments
+#: (argument reduction), the floats on both sides of π/2 and 3π/2, nan
+TRIG_EDGES = [0.0, -0.0, 5e-324, -1e-200, 1e22, 2.0 ** 53, 1e300, -1e300, 1.7976931348623157e308,
+              math.pi / 2, math.nextafter(math.pi / 2, 0.0), math.nextafter(math.pi / 2, 4.0),
+              -math.pi / 2, 3 * math.pi / 2, 1e15 * math.pi / 2, math.nan]
+
+
+def _agrees(ours, theirs):
+    """PyTorch's number: the same float (nan is nan, the sign of zero counts), or
+    within 4 units in the last place (libm and PyTorch round cos near π/2 apart)."""
+    if math.isnan(theirs) or math.isnan(ours):
+        return math.isnan(theirs) and math.isnan(ours)
+    if ours == 0.0 or theirs == 0.0:
+        return math.copysign(1.0, ours) == math.copysign(1.0, theirs) and ours == theirs
+    return abs(ours - theirs) <= 4 * math.ulp(theirs)
+
+
+@pytest.mark.parametrize("name", ["sin", "cos", "tan"])
+def test_trig_edges_match_pytorch_in_eager_the_jit_numpy_and_second_derivatives(name):
+    """Value, first and second derivative against PyTorch float64 (double backward);
+    the jit bit for bit equal to eager; the numpy backend eager's value."""
+    torch = pytest.importorskip("torch")
+    from autograd import grad, jit
+    f = jit(lambda a: getattr(a, name)(), input_names=["x"])
+    for at in TRIG_EDGES:
+        t = torch.tensor(at, dtype=torch.float64, requires_grad=True)
+        ty = getattr(torch, name)(t)
+        (tg,) = torch.autograd.grad(ty, t, create_graph=True)
+        (tgg,) = torch.autograd.grad(tg, t)
+        x = Value(at)
+        y = getattr(x, name)()
+        (g,) = grad(y, [x], create_graph=True)
+        (gg,) = grad(g, [x])
+        assert _agrees(y.data, ty.item()), f"{name}({at!r}) = {y.data!r}, PyTorch {ty.item()!r}"
+        # a gradient is added to what the leaf held (0.0), so -0.0 reads 0.0 (not PyTorch)
+        assert _agrees(g.data + 0.0, tg.item() + 0.0), f"{name}'({at!r})"
+        assert _agrees(gg + 0.0, tgg.item() + 0.0), f"{name}''({at!r}): {gg!r}, {tgg.item()!r}"
+        x = Value(at)
+        y = getattr(x, name)()
+        y.backward()
+        value, (jg,) = f(at, input_grads=True)
+        assert struct_bits(value) == struct_bits(y.data) and struct_bits(jg) == struct_bits(x.grad), \
+            f"jit {name}({at!r}) = {value!r}, {jg!r}; eager {y.data!r}, {x.grad!r}"
+
+
+@pytest.mark.parametrize("name", ["sin", "cos", "tan"])
+def test_trig_edges_in_the_numpy_backend_are_eager_s_values(name):
+    np = pytest.importorskip("numpy")
+    from autograd import jit
+    g = jit(lambda a: getattr(a, name)(), input_names=["x"], backend="numpy")
+    for at in TRIG_EDGES:
+        want = getattr(Value(at), name)().data
+        got = g.batch([(at,)])
+        # the batch is a sum Σ from +0.0, so -0.0 sums to 0.0 on both backends
+        assert _agrees(got, want + 0.0) or got == want == 0.0, f"numpy {name}({at!r}): {got!r}"
+        assert _agrees(float(getattr(np, name)(at)), want), f"np.{name}({at!r})"
+    for at in (math.inf, -math.inf):
+        with pytest.raises(ValueError, match=f"^{name}: input must be finite, got 'x' = "
+                                             f"{at!r} \\(sample 1 of the batch\\)"):
+            g.batch([(at,)])
+
+
+def struct_bits(x):
+    """The float to the last bit (every nan the same nan)."""
+    return "nan" if x != x else float.hex(x)
