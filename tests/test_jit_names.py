@@ -149,3 +149,15 @@ def test_a_node_computed_under_no_grad_keeps_its_label():
     (leaf,) = [n for n in all_nodes(root) if not n._prev and n.name is None and n.data != 2.0]
     assert labels(leaf) == "leaf1"
     assert generated_locals(step, (0.3,))["leaf1"].hex() == leaf.data.hex()
+
+
+def test_a_constant_named_like_a_short_label_is_skipped_as_labels_skips_it():
+    half = Value(0.5, name="t1", kind="constant")
+    w, b = Value(0.8), Value(-0.1)
+
+    def f(x):
+        return ((w * x + b).tanh() * half - x) ** 2
+
+    step = assert_labels_agree(f, ["x"], (1.5,), (-0.5,))
+    assert "t1" not in short_labels_in_comments(step.source)
+    assert "t2 = leaf1 * x  # mul" in step.source
