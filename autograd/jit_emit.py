@@ -34,7 +34,7 @@ from operator import mul as _mul
 
 from .expr_source import ATOM, COND, CMP, AND, OR, PROD, SUM, SourceWriter, literal, wrap
 from .floats import idiv, iexp, ilog, ipow, left_sum
-from .notation import TextNotation, forward_expr, local_rules, number, short_names
+from .notation import Labels, TextNotation, forward_expr, local_rules, number
 from .ops import CONSTANT
 
 _data_of = attrgetter("data")
@@ -230,10 +230,11 @@ class _Emitter:
         self.fn_name = names.take(fn_name)
         for node in graph.inputs:
             self.code[id(node)] = names.take(node.name or "x")
-        # unnamed nodes: t1, t2, ... and leaf1, ... as every picture and step calls them
-        short = short_names(list(graph.inputs) + graph.parameters + graph.derived)
+        # every node as Labels(root) calls it (unnamed ones t1, t2, ..., leaf1, ... as in
+        # explain, check, the steps and the pictures), made an identifier (y' -> y_prime)
+        labels = Labels(graph.root)
         for node in graph.parameters + graph.derived:
-            self.code[id(node)] = names.take(node.name or short[node])
+            self.code[id(node)] = names.take(labels(node))
         self.plan_rows(names)
 
     #: the numpy emitter writes whole arrays instead
