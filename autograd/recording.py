@@ -10,7 +10,9 @@ any interleaving of enters and exits across threads leaves every thread as
 it was.  Nothing here patches another module or ``Value``.
 
 ``active`` counts the modes entered and not yet left in all threads: while
-it is 0, making a node costs one integer test and no ContextVar lookup.
+it is 0, making a node costs one integer test and no ContextVar lookup.  A
+mode is entered and left with Ctrl-C held (:mod:`autograd.interrupts`), so an
+interrupt never leaves a thread in a mode, nor the count off by one.
 """
 
 import contextvars
@@ -18,6 +20,7 @@ import functools
 import threading
 from math import isfinite
 
+from .interrupts import deferred_interrupts
 from .ops import DETACHED, describe
 
 __all__ = ["Recording", "current", "no_grad", "enable_grad", "detect_anomaly",
@@ -96,11 +99,20 @@ class Mode:
         stack = getattr(self._tokens, "stack", None)
         if stack is None:
             stack = self._tokens.stack = []
-        stack.append(_enter(self.changes(current())))
+        depth = len(stack)
+        try:
+            with deferred_interrupts():       # entered whole, or not at all
+                stack.append(_enter(self.changes(current())))
+        except KeyboardInterrupt:             # Ctrl-C while entering: leave again
+            with deferred_interrupts():
+                if len(stack) > depth:
+                    _exit(stack.pop())
+            raise
         return self
 
     def __exit__(self, *exc):
-        _exit(self._tokens.stack.pop())
+        with deferred_interrupts():           # left whole (Ctrl-C waits for it)
+            _exit(self._tokens.stack.pop())
         return False
 
     def __call__(self, fn):

@@ -242,3 +242,38 @@ def test_modes_as_decorators_are_per_call():
     assert evaluate(Value(1.0)).kind == "detached"
     assert (Value(1.0) * 2.0).kind == "derived"
     assert autograd.is_grad_enabled()
+
+
+def test_ctrl_c_while_entering_a_mode_leaves_no_mode_behind(monkeypatch):
+    """A SIGINT delivered just after a mode has set this thread's state (before the
+    token is kept): the mode is left again before the KeyboardInterrupt propagates, so
+    the with-body never runs, no thread stays in no_grad and the count of active modes
+    is back where it was (oracle: the state before the loop).  A SIGINT inside the
+    block leaves it as any exception does."""
+    import signal
+
+    entered = recording._enter
+
+    def enter_then_interrupt(state):
+        token = entered(state)
+        signal.raise_signal(signal.SIGINT)          # Ctrl-C in the middle of entering
+        return token
+
+    before = recording.active
+    body_ran, raised = 0, 0
+    for _ in range(100):
+        monkeypatch.setattr(recording, "_enter", enter_then_interrupt)
+        try:
+            with no_grad():
+                body_ran += 1
+        except KeyboardInterrupt:
+            raised += 1
+        monkeypatch.undo()
+        assert is_grad_enabled() and recording.active == before
+        try:
+            with no_grad():
+                signal.raise_signal(signal.SIGINT)   # arrives inside the block
+        except KeyboardInterrupt:
+            raised += 1
+        assert is_grad_enabled() and recording.active == before
+    assert body_ran == 0 and raised == 200
