@@ -24,7 +24,7 @@ import pathlib
 import re
 
 from . import engine, graph
-from .draw import draw, picture_number
+from .draw import KIND_COLOURS, KIND_TITLES, OP_COLOUR, draw, picture_number
 from .names import printable
 from .notation import Labels, formula, number
 
@@ -86,6 +86,7 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
     Raises :class:`autograd.draw.GraphTooLarge` above ``max_nodes`` and
     :class:`autograd.draw.DotNotFound` without Graphviz, like ``draw``.
     """
+    draw_kwargs = {"compact": True, "legend": False, **draw_kwargs}   # the page has its own key
     draw(root, digits=digits, max_nodes=max_nodes, **draw_kwargs)  # fail early, before backward
     nodes = graph.all_nodes(root)
     ids = _ids(nodes)
@@ -102,7 +103,7 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
             frame["grads"] = {k: shown(v) if isinstance(v, float) else v
                               for k, v in frame["grads"].items()}
         forward = _forward_frames(nodes, ids, labels, shown)
-        svg = draw(root, digits=digits, max_nodes=max_nodes, **draw_kwargs).pipe(format="svg").decode()
+        svg = _best_svg(root, digits=digits, max_nodes=max_nodes, **draw_kwargs)
     finally:
         for node, before in zip(leaves, saved):
             node.grad = before
@@ -110,8 +111,33 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
     heading = title or f"Forward and backward through {labels(root)}, step by step"
     data = _script_json({"forward": forward, "frames": backward})
     return _TEMPLATE.format(title=html.escape(printable(heading)), svg=svg, data=data,
-                            legend=_legend(draw_kwargs.get("highlight")),
+                            legend=_legend(draw_kwargs.get("highlight"), nodes),
                             script=_SCRIPT, style=_STYLE)
+
+
+#: the graph's part of a 1280×720 window (px): what the layout is chosen to fit
+WINDOW = (1280, 560)
+
+
+def _best_svg(root, **draw_kwargs):
+    """The SVG of the drawing that a landscape window shows largest: left to right or
+    top to bottom, whichever has the aspect ratio nearer the window's (unless
+    ``rankdir`` is given)."""
+    directions = [draw_kwargs.pop("rankdir")] if "rankdir" in draw_kwargs else ["LR", "TB"]
+    best = None
+    for rankdir in directions:
+        svg = draw(root, rankdir=rankdir, **draw_kwargs).pipe(format="svg").decode()
+        width, height = _svg_size(svg)
+        scale = min(WINDOW[0] / width, WINDOW[1] / height)
+        if best is None or scale > best[0]:
+            best = (scale, svg)
+    return best[1]
+
+
+def _svg_size(svg):
+    """(width, height) in pt of dot's SVG, from its viewBox."""
+    box = re.search(r'viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"', svg)
+    return float(box.group(3)), float(box.group(4))
 
 
 #: what JSON may hold but a <script> element or a JavaScript string may not: "<!--" and
@@ -127,15 +153,21 @@ def _script_json(data):
     return _SCRIPT_UNSAFE.sub(lambda c: f"\\u{ord(c.group()):04x}", text)
 
 
-def _legend(highlight):
-    """The page's key: what blue means, and the highlighted path if there is one."""
-    rows = ['<span class="key"><span class="swatch step"></span>this step: the node it '
-            'computes or whose rule it applies, its edges, the numbers it filled in</span>',
-            '<span class="key"><b>?</b> not computed yet</span>']
+def _legend(highlight, nodes=()):
+    """The page's key: the kinds of box present, the op symbol and edge numbers,
+    what blue means, and the highlighted path if there is one."""
+    kinds = [kind for kind in KIND_COLOURS if kind != "detached" and any(n.kind == kind for n in nodes)]
+    rows = [f'<span class="key"><span class="swatch" style="background: {KIND_COLOURS[kind]}; '
+            f'border: 1px solid #999"></span>{KIND_TITLES[kind]}</span>' for kind in kinds]
+    rows += [f'<span class="key"><span class="op" style="background: {OP_COLOUR}">σ</span> '
+             'op</span>',
+             '<span class="key"><b>0.25</b> on an edge: ∂out/∂in</span>',
+             '<span class="key"><span class="swatch step"></span>this step</span>',
+             '<span class="key"><b>?</b> not computed yet</span>']
     if highlight is not None:
         what = highlight if isinstance(highlight, str) else Labels(highlight)(highlight)
-        rows.insert(1, f'<span class="key"><span class="swatch path"></span>bold red: the '
-                       f'paths from {html.escape(printable(what))} to the root</span>')
+        rows.append(f'<span class="key"><span class="swatch path"></span>red: paths '
+                    f'from {html.escape(printable(what))} to the root</span>')
     return "\n".join(rows)
 
 
@@ -196,10 +228,11 @@ h1 { font-size: 1.25em; margin: .2em 0 .4em 0; }
 #controls .gap { width: 1em; }
 #counter { margin-left: .6em; font-weight: bold; min-width: 13em; }
 #legend { font-size: .85em; color: #444; margin: .35em 0 0 0; display: flex; flex-wrap: wrap;
-          gap: 1.2em; }
+          gap: .3em 1em; }
 .swatch { display: inline-block; width: 1.6em; height: .8em; vertical-align: middle;
           margin-right: .35em; border-radius: 2px; }
 .swatch.step { background: #1f6fd1; }
+.op { padding: 0 .35em; border: 1px solid #999; }
 .swatch.path { background: none; border-top: 4px solid #d62728; height: 0; }
 #rule { background: #f6f6f6; border-left: 4px solid #1f6fd1; padding: .5em .7em;
         margin: .4em 0 0 0; min-height: 2.6em; max-height: 24vh; overflow: auto;
@@ -227,6 +260,11 @@ _SCRIPT = r"""
   svg.setAttribute('width', box.width);
   svg.setAttribute('height', box.height);
   const NATURAL = 4 / 3;
+  // the scale at which the smallest text of the graph is 9 px tall on screen
+  let smallest = Infinity;
+  svg.querySelectorAll('text').forEach(t => {
+    smallest = Math.min(smallest, parseFloat(t.getAttribute('font-size')) || Infinity); });
+  const LEGIBLE = 9 / (isFinite(smallest) ? smallest : 9);
   let scale = NATURAL, tx = 0, ty = 0;
   let follow = true;
 
@@ -257,10 +295,27 @@ _SCRIPT = r"""
     tx = cx - (cx - tx) * s / scale; ty = cy - (cy - ty) * s / scale; scale = s; apply();
   }
   function zoom(factor) { zoomAt(factor, viewport.clientWidth / 2, viewport.clientHeight / 2); }
+  // the whole graph, or when that would make its text smaller than 9 px, as much of it
+  // as fits at 9 px, centred on the current step (the start of the graph before the first)
   function fit() {
     const w = viewport.clientWidth, h = viewport.clientHeight;
-    scale = Math.min(w / box.width, h / box.height);
-    tx = (w - box.width * scale) / 2; ty = (h - box.height * scale) / 2; apply();
+    const whole = Math.min(w / box.width, h / box.height);
+    scale = Math.max(whole, Math.min(LEGIBLE, NATURAL));
+    tx = (w - box.width * scale) / 2; ty = (h - box.height * scale) / 2;
+    if (scale > whole) {
+      if (box.width * scale > w) tx = 0;
+      if (box.height * scale > h) ty = 0;
+      apply();
+      const cur = svg.querySelector('g.node.current');
+      if (cur) { tx = ty = 0; apply(); centre(bounds([cur])); return; }
+    }
+    apply();
+  }
+  function centre(r) {
+    const w = viewport.clientWidth, h = viewport.clientHeight;
+    tx = Math.min(0, Math.max(w - box.width * scale, tx + w / 2 - (r.l + r.r) / 2));
+    ty = Math.min(0, Math.max(h - box.height * scale, ty + h / 2 - (r.t + r.b) / 2));
+    apply();
   }
   function actual() { scale = NATURAL; tx = 0; ty = 0; apply(); }
   function bounds(groups) {  // in viewport pixels
@@ -339,7 +394,7 @@ _SCRIPT = r"""
     const main = [nodes[f.node], nodes[op]].filter(Boolean);
     main.forEach(g => g.classList.add('current'));
     const around = main.slice();
-    edgesInto(op).forEach(e => { e.g.classList.add('active'); });
+    edgesInto(nodes[op] ? op : f.node).forEach(e => { e.g.classList.add('active'); });
     edges.filter(e => e.from === op && e.to === f.node).forEach(e => e.g.classList.add('active'));
     f.parents.forEach(p => { if (nodes[p]) around.push(nodes[p]); });
     if (cur.phase === 'forward' && dataText[f.node]) dataText[f.node].classList.add('filled');
@@ -413,7 +468,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <button id="zoomout" title="zoom out (-; or the mouse wheel)">&minus;</button>
 <span id="zoomlevel">100%</span>
 <button id="zoomin" title="zoom in (+; or the mouse wheel)">+</button>
-<button id="fit" title="the whole graph in the window (f)">fit</button>
+<button id="fit" title="the whole graph in the window, or as much as fits with its text 9 px tall (f)">fit</button>
 <button id="actual" title="the drawing's own size">100%</button>
 <label title="scroll each step's nodes into view"><input type="checkbox" id="follow" checked> follow</label>
 </div>
