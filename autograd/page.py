@@ -4,8 +4,11 @@
 order) and then the backward pass (the same Steps as ``backward_steps()``)
 over the graph drawn by :func:`autograd.draw.draw` as inline SVG.  The page
 has previous, next, play/pause and reset (and the arrow keys, space, Home),
-zoom (wheel, + and -), pan (drag), "fit", "100%" and "follow", which keeps
-the nodes a step changes in view.  It opens at the drawing's own size
+zoom (wheel, + and -), pan (drag), "fit" (the whole graph while its text
+stays 9 px tall, else as much as fits at that size), "100%", "follow", which
+keeps the nodes a step changes in view, and a minimap while the graph does
+not fit.  The drawing is compact (``draw(..., compact=True)``) and runs in the
+direction that a wide window shows larger.  It opens at the drawing's own size
 (its smallest labels are 12 px tall at 100% zoom), not shrunk to the window.
 
 Colours: the step's changes (the node whose value or rule is applied, its
@@ -240,6 +243,12 @@ h1 { font-size: 1.25em; margin: .2em 0 .4em 0; }
 #viewport { flex: 1; position: relative; overflow: hidden; border-top: 1px solid #ddd;
             cursor: grab; background: #ffffff; touch-action: none; min-height: 200px; }
 #viewport.dragging { cursor: grabbing; }
+#minimap { position: fixed; display: none; background: rgba(255, 255, 255, .92);
+           border: 1px solid #999; box-shadow: 0 1px 4px rgba(0, 0, 0, .25); cursor: crosshair;
+           overflow: hidden; touch-action: none; }
+#minimap svg { display: block; }
+#framed { position: absolute; border: 2px solid #1f6fd1; background: rgba(31, 111, 209, .08);
+          box-sizing: border-box; pointer-events: none; }
 #viewport svg { position: absolute; left: 0; top: 0; transform-origin: 0 0; }
 .current polygon, .current ellipse, .current path { stroke: #1f6fd1 !important; stroke-width: 3; }
 .active path { stroke: #1f6fd1; stroke-width: 3; }
@@ -286,8 +295,47 @@ _SCRIPT = r"""
   const computed = new Set(forward.map(f => f.node));
 
   // ---- view: zoom, pan, fit, follow --------------------------------------
+  // ---- minimap: the whole graph small, the part in view framed; shown while the
+  // graph does not fit the view; a click (or drag) on it brings that part into view
+  const minimap = document.getElementById('minimap');
+  const small = svg.cloneNode(true);
+  small.removeAttribute('id');
+  small.querySelectorAll('text, title').forEach(t => t.remove());
+  const SMALL = Math.min(220 / box.width, 150 / box.height);
+  small.setAttribute('width', box.width * SMALL);
+  small.setAttribute('height', box.height * SMALL);
+  minimap.insertBefore(small, minimap.firstChild);
+  const framed = document.getElementById('framed');
+  const smallNodes = {};
+  small.querySelectorAll('g.node').forEach((g, i) => {
+    smallNodes[svg.querySelectorAll('g.node')[i].querySelector('title').textContent] = g; });
+  function drawMinimap() {
+    const w = viewport.clientWidth, h = viewport.clientHeight;
+    const whole = box.width * scale <= w + 1 && box.height * scale <= h + 1;
+    minimap.style.display = whole ? 'none' : 'block';
+    const r = viewport.getBoundingClientRect();
+    minimap.style.left = (r.right - box.width * SMALL - 16) + 'px';
+    minimap.style.top = (r.bottom - box.height * SMALL - 16) + 'px';
+    framed.style.left = (-tx / scale * SMALL) + 'px';
+    framed.style.top = (-ty / scale * SMALL) + 'px';
+    framed.style.width = (w / scale * SMALL) + 'px';
+    framed.style.height = (h / scale * SMALL) + 'px';
+  }
+  function lookAt(ev) {  // the point of the minimap under the pointer to the view's centre
+    const m = small.getBoundingClientRect();
+    tx = viewport.clientWidth / 2 - (ev.clientX - m.left) / SMALL * scale;
+    ty = viewport.clientHeight / 2 - (ev.clientY - m.top) / SMALL * scale;
+    apply();
+  }
+  let looking = false;
+  minimap.addEventListener('pointerdown', ev => {
+    looking = true; minimap.setPointerCapture(ev.pointerId); lookAt(ev); ev.stopPropagation(); });
+  minimap.addEventListener('pointermove', ev => { if (looking) lookAt(ev); });
+  minimap.addEventListener('pointerup', () => { looking = false; });
+
   function apply() {
     svg.style.transform = 'translate(' + tx + 'px,' + ty + 'px) scale(' + scale + ')';
+    drawMinimap();
     document.getElementById('zoomlevel').textContent = Math.round(100 * scale / NATURAL) + '%';
   }
   function zoomAt(factor, cx, cy) {
@@ -382,6 +430,7 @@ _SCRIPT = r"""
       gradText[id].classList.toggle('filled', !!cur && cur.phase === 'backward' && id in cur.f.grads);
     }
     svg.querySelectorAll('.current, .active').forEach(g => g.classList.remove('current', 'active'));
+    small.querySelectorAll('.current').forEach(g => g.classList.remove('current'));
     const rule = document.getElementById('rule');
     const counter = document.getElementById('counter');
     if (!cur) {
@@ -393,6 +442,7 @@ _SCRIPT = r"""
     const f = cur.f, op = f.node + '_op';
     const main = [nodes[f.node], nodes[op]].filter(Boolean);
     main.forEach(g => g.classList.add('current'));
+    if (smallNodes[f.node]) smallNodes[f.node].classList.add('current');
     const around = main.slice();
     edgesInto(nodes[op] ? op : f.node).forEach(e => { e.g.classList.add('active'); });
     edges.filter(e => e.from === op && e.to === f.node).forEach(e => e.g.classList.add('active'));
@@ -438,6 +488,7 @@ _SCRIPT = r"""
   document.documentElement.addEventListener('mouseover', () => {
     if (!document.hasFocus()) window.focus();
   });
+  window.addEventListener('resize', drawMinimap);
   window.chainrule = {
     go, next, prev, zoom, fit, actual, finalGrad, finalData, forward, frames: backward, total,
     index: () => index, scale: () => scale, natural: NATURAL,
@@ -476,6 +527,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <pre id="rule"></pre>
 </header>
 <div id="viewport">{svg}</div>
+<div id="minimap" title="the whole graph: click or drag to look there"><div id="framed"></div></div>
 <script type="application/json" id="steps">{data}</script>
 <script>{script}</script>
 </body>

@@ -319,8 +319,40 @@ def test_screenshots_at_fit_and_at_the_default_view(browser, tmp_path, name):
         else:
             assert scale >= whole and inside(current_box(page)["node"], current_box(page)["view"])
         assert clipped_labels(page) == []
+        # the minimap shows while the graph does not fit, its frame as big as the part in view
+        framed = page.evaluate("""() => { const m = document.getElementById('minimap');
+            if (getComputedStyle(m).display === 'none') return null;
+            const f = document.getElementById('framed').getBoundingClientRect(),
+                  s = m.querySelector('svg').getBoundingClientRect(),
+                  w = Math.min(f.right, s.right) - Math.max(f.left, s.left),
+                  h = Math.min(f.bottom, s.bottom) - Math.max(f.top, s.top);
+            return w * h / (s.width * s.height); }""")
+        assert (framed is None) == (name == "desmos")
+        if framed is not None:
+            assert framed == pytest.approx(shown, abs=0.02)
         page.screenshot(path=str(ROOT / "docs" / f"page-{name}-fit.png"))
         print(f"\n{name}: fit at {zoom}, smallest text {least:.1f} px, "
               f"{shown:.0%} of the graph's area on screen")
+    finally:
+        page.close()
+
+
+def test_a_click_on_the_minimap_looks_there(browser, tmp_path):
+    """In the 4-sample batch at 100%, a click on the minimap's top-left corner brings the
+    graph's top-left corner to the middle of the view (clamped at the graph's edge)."""
+    path = write_step_page(batch_of_4(), tmp_path / "batch.html")
+    page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+    try:
+        page.goto(path.resolve().as_uri())
+        assert page.evaluate("getComputedStyle(document.getElementById('minimap')).display") == "block"
+        small = page.evaluate("""(() => { const r = document.querySelector('#minimap svg')
+            .getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()""")
+        page.mouse.click(small[0] + 0.25 * small[2], small[1] + 0.5 * small[3])
+        # the point a quarter across and half down the graph is now at the view's centre
+        centre = page.evaluate("""(() => { const v = document.getElementById('viewport')
+            .getBoundingClientRect(), g = document.querySelector('#viewport svg').getBoundingClientRect();
+            return [((v.left + v.right) / 2 - g.left) / g.width, ((v.top + v.bottom) / 2 - g.top) / g.height];
+        })()""")
+        assert centre == pytest.approx([0.25, 0.5], abs=0.01)
     finally:
         page.close()
