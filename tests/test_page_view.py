@@ -319,6 +319,10 @@ def test_screenshots_at_fit_and_at_the_default_view(browser, tmp_path, name):
         else:
             assert scale >= whole and inside(current_box(page)["node"], current_box(page)["view"])
         assert clipped_labels(page) == []
+        for factor in (0.5, 3.0):       # and zoomed well out and in
+            page.evaluate(f"chainrule.zoom({factor})")
+            assert clipped_labels(page) == [], factor
+            page.evaluate(f"chainrule.zoom({1 / factor})")
         # the minimap shows while the graph does not fit, its frame as big as the part in view
         framed = page.evaluate("""() => { const m = document.getElementById('minimap');
             if (getComputedStyle(m).display === 'none') return null;
