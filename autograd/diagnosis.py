@@ -14,6 +14,7 @@ import math
 from itertools import combinations
 
 from . import engine, graph, ops
+from .explain import SHOWN_PATHS, definitions_used
 from .notation import number
 
 __all__ = ["Diagnosis", "diagnose", "sum_terms", "term_kind", "gradient_of",
@@ -79,6 +80,27 @@ def diagnose(explanation, expected, given):
     true gradient itself matches: at the precision given there is no mistake
     to name.
     """
+    found = _diagnose(explanation, expected, given)
+    if found is None:
+        return None
+    return _with_definitions(explanation, found)
+
+
+def _with_definitions(explanation, diagnosis):
+    """The diagnosis, its message ending in what its short labels stand for
+    (``Here t3 = y-y'.``), the same labels explain and the steps use."""
+    nodes = [explanation.root, explanation.wrt]
+    if not explanation.grouped:
+        nodes += [node for path in explanation.paths[:SHOWN_PATHS] for node in path.nodes]
+    if diagnosis.term is not None:
+        nodes.append(diagnosis.term[1])
+    definitions = definitions_used(explanation.namer, [diagnosis.message], nodes)
+    if definitions:
+        diagnosis.message += f" Here {'; '.join(definitions)}."
+    return diagnosis
+
+
+def _diagnose(explanation, expected, given):
     close = _matcher(given)
     total = explanation.total
     if close(total) or close(explanation.engine):
@@ -103,7 +125,9 @@ def diagnose(explanation, expected, given):
     return Diagnosis(None, (
         f"No small mistake reproduces your value: it is not a sign flip, a missing path, "
         f"one term of a sum, or up to {MOST_FACTORS} factors left out of every path. "
-        f"The explanation lists all {len(paths)} path(s) to compare with your derivation."))
+        f"The explanation lists "
+        f"{'the one path' if len(paths) == 1 else f'all {len(paths)} paths'} "
+        f"to compare with your derivation."))
 
 
 def _sign_flip(explanation):
@@ -111,11 +135,14 @@ def _sign_flip(explanation):
     if not explanation.grouped:
         negative = next((f for p in explanation.paths for f in p.factors
                          if f.rule.coefficient < 0), None)
-    hint = (f"; check {negative.partial} = {negative.formula}, the most likely culprit"
-            if negative is not None else "")
+    if negative is not None:
+        hint = (f" (often an error written y-y' where the derivative needs y'-y); check "
+                f"{negative.partial} = {negative.formula}, the most likely culprit")
+    else:   # no factor is negative: no subtraction to blame
+        hint = ", or the value was written with a minus sign it does not have"
     return Diagnosis("sign flip", (
         f"Your value is the engine's with the sign flipped: one factor has the wrong "
-        f"sign (often an error written y-y' where the derivative needs y'-y){hint}."),
+        f"sign{hint}."),
         finding="your value has the wrong sign")
 
 

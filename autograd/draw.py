@@ -79,7 +79,7 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
          highlight: Value | str | None = None, rankdir: str = "LR", max_nodes: int = 300,
          network: object = None, title: str | None = None, legend: bool = True,
          pending: Iterable[Value] | None = None, grads: bool | None = None,
-         compact: bool = False) -> graphviz.Digraph:
+         level: str = "node", compact: bool = False) -> graphviz.Digraph:
     """A ``graphviz.Digraph`` of every node ``root`` depends on.
 
     show_local  label each edge with its local derivative ∂out/∂in (a number)
@@ -98,6 +98,8 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
                 pass from ``root`` has reached them (``root.grad`` is not 0, or
                 ``pending`` is given), so a graph nobody differentiated shows no
                 row of zeros
+    level       "node" (every Value) or "layer": a batch matrix by matrix, X → Z → A → C
+                (:func:`autograd.matrix_draw.draw_matrices`; ``root`` is the batch's cost)
     compact     each op's symbol inside its result's record (one rank per Value
                 instead of two), records stacked in either direction, tighter
                 spacing: the layout of the step-through page
@@ -112,6 +114,9 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     In Jupyter the result displays inline; ``.render()`` / ``.pipe()`` write
     PNG, SVG or PDF through ``dot``; ``.source`` is the DOT text.
     """
+    if level != "node":
+        from .matrix_draw import draw_level
+        return draw_level(root, level, digits=digits, title=title)
     _check_options(root, digits, rankdir, max_nodes)
     nodes = _collect(root, max_nodes)
     on_path = _path_nodes(root, nodes, highlight)

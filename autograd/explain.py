@@ -19,6 +19,7 @@ paths is never enumerated.
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from . import engine, graph, names, ops
@@ -30,8 +31,9 @@ from .notation import (
 if TYPE_CHECKING:
     from .value import Value
 
-__all__ = ["explain", "Explanation", "Factor", "Path", "TooManyPaths", "DEFAULT_LIMIT",
-           "find_node", "engine_gradients", "latex_name"]
+__all__ = ["explain", "Explanation", "EntryExplanation", "Factor", "Path", "TooManyPaths", "DEFAULT_LIMIT",
+           "find_node", "engine_gradients", "latex_name", "where_lines", "definitions_used",
+           "SHOWN_PATHS"]
 
 #: above this many paths, explain() groups them by reverse-mode accumulation
 DEFAULT_LIMIT = 10_000
@@ -172,12 +174,21 @@ class Path:
             top, j = self.factors[j].child, j + 1
         return top if top.name else None
 
+    def _top_above(self, i):
+        """The node reached from factor i's child through trivial edges, stopping
+        at the first named one: net2 for h·w2 inside net2 = h·w2 + b."""
+        top, j = self.factors[i].child, i + 1
+        while not top.name and j < len(self.factors) and self.factors[j].trivial:
+            top, j = self.factors[j].child, j + 1
+        return top
+
     def partial(self, i):
-        """Factor i's ∂child/∂parent, naming the first named node above it when the
-        edges in between are trivial: ∂net2/∂h for h·w2 inside net2 = h·w2 + b."""
+        """Factor i's ∂child/∂parent, naming the node above it when the edges in
+        between are trivial: ∂net2/∂h for h·w2 inside net2 = h·w2 + b, and
+        ∂t7/∂h2 when that sum is the unnamed t7."""
         f = self.factors[i]
-        top = self._named_above(i)
-        if top is None or top is f.child:
+        top = self._top_above(i)
+        if top is f.child:
             return f.partial
         return TextNotation().partial(self._namer.expr(top), self._namer.expr(f.parent))
 
@@ -208,6 +219,37 @@ class Path:
 
     def __repr__(self):
         return f"Path({self.route()!r}, product={self.product!r})"
+
+
+#: a where-line longer than this lists one definition per line
+WHERE_WIDTH = 100
+
+
+def where_lines(namer, rows, nodes):
+    """``where t7 = h2·w4+h3·w5+1; t5 = ...`` (:func:`definitions_used`) as one
+    line, or one definition per line when that is long; [] for none."""
+    definitions = definitions_used(namer, rows, nodes)
+    if not definitions:
+        return []
+    line = "where " + "; ".join(definitions)
+    if len(line) <= WHERE_WIDTH:
+        return [line]
+    return ["where (unnamed nodes, labelled as in the steps and drawings):"] + [
+        f"  {d}" for d in definitions]
+
+
+def definitions_used(namer, rows, nodes):
+    """``["t7 = h2·w4+h3·w5+1"]`` for the unnamed nodes among ``nodes`` (and
+    their operands) whose short label the text ``rows`` uses."""
+    candidates = []
+    for node in nodes:
+        candidates.append(node)
+        candidates.extend(node._prev)
+    text = "\n".join(rows)
+    used = [node for node in dict.fromkeys(candidates)
+            if not node.name and node._op is not ops.CONSTANT
+            and re.search(rf"(?<![\w']){re.escape(namer.labels(node))}(?![\w'])", text)]
+    return [f"{label} = {expression}" for label, expression in namer.definitions(used)]
 
 
 def distinguish(paths):
@@ -294,6 +336,11 @@ class Explanation:
                 f"explain(root, wrt, limit={self.path_count}) if you really want them all")
         return self._paths
 
+    @property
+    def namer(self) -> Namer:
+        """How this explanation writes nodes (names, constants, short labels)."""
+        return self._namer
+
     def name_of(self, node: Value) -> str:
         return self._namer.text(node)
 
@@ -317,10 +364,14 @@ class Explanation:
         rows.append(f"{wrt} reaches {root} along {count} path{'s' if count != 1 else ''}; "
                     f"the chain rule multiplies the local derivatives along each path "
                     f"and adds the paths.")
+        body = []
         for k, path in enumerate(paths[:SHOWN_PATHS], 1):
-            rows.append("")
-            rows.append(f"path {k}: {path.route()}")
-            rows.extend(path.lines())
+            body.append("")
+            body.append(f"path {k}: {path.route()}")
+            body.extend(path.lines())
+        nodes = [node for path in paths[:SHOWN_PATHS] for node in path.nodes]
+        rows.extend(self.where(rows + body, nodes))
+        rows.extend(body)
         if count > SHOWN_PATHS:
             rows.append("")
             rows.append(f"... and {count - SHOWN_PATHS} more paths (explanation.paths has them all)")
@@ -334,6 +385,12 @@ class Explanation:
         if any(f.trivial for p in paths for f in p.factors):
             rows.append("(factors of exactly 1, from +, Σ and bias edges, are left out above)")
         return rows
+
+    def where(self, rows, nodes):
+        """The lines saying what each short label in ``rows`` stands for
+        (``where t7 = h2·w4+h3·w5+1``): the unnamed nodes of ``nodes`` and
+        their operands whose label the text uses."""
+        return where_lines(self._namer, rows, nodes)
 
     def _grouped_lines(self):
         root, wrt = self.name_of(self.root), self.name_of(self.wrt)
@@ -357,7 +414,10 @@ class Explanation:
         if len(self.edges_out) > SHOWN_DELTAS:
             rows.append(f"  ... and {len(self.edges_out) - SHOWN_DELTAS} more edges")
         rows.append(f"  total = {number(self.total, 12)}")
-        return rows
+        nodes = [node for node, _ in self.deltas[:SHOWN_DELTAS]]
+        nodes += [f.child for f, _ in self.edges_out[:SHOWN_DELTAS]]
+        legend = self.where(rows, nodes)
+        return rows[:2] + legend + rows[2:]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -398,14 +458,38 @@ class Explanation:
                 f"{self.path_count} path(s), {how}>")
 
 
+class EntryExplanation(Explanation):
+    """The :class:`Explanation` of ∂C/∂w^l_jk, written as BP4 over the batch:
+    ``terms`` [(sample, a^{l-1}_k, δ^l_j)], ``program`` the matrix program's lines
+    for the layer (:func:`explain` with ``entry=(j, k)``)."""
+
+    terms: list[tuple[int, float, float]]
+    program: list[str]
+    entry_lines: list[str]
+
+    def __init__(self, base, terms, program, entry_lines):
+        self.__dict__.update(base.__dict__)
+        self.terms, self.program, self.entry_lines = terms, program, entry_lines
+
+    def lines(self) -> list[str]:
+        return self.entry_lines
+
+
 # ---------------------------------------------------------------------------
 # explain()
 # ---------------------------------------------------------------------------
 
 def find_node(root, wrt, where="explain"):
-    """``wrt`` as a node of root's graph: a Value, or the name of exactly one node."""
+    """``wrt`` as a node of root's graph: a Value, the name of exactly one node, or
+    the short label (t7, leaf2) an unnamed node is printed with."""
     if isinstance(wrt, str):
-        return names.find_node(graph.all_nodes(root), wrt, where)
+        nodes = graph.all_nodes(root)
+        if wrt not in names.nodes_by_name(nodes):
+            # a short label the answers print (t7, leaf2) finds its node too
+            labelled = Labels(root, nodes).node_called(wrt)
+            if labelled is not None:
+                return labelled
+        return names.find_node(nodes, wrt, where)
     if not hasattr(wrt, "_prev"):
         raise TypeError(f"{where}: wrt must be a Value or a node's name, got "
                         f"{type(wrt).__name__} {wrt!r}")
@@ -487,11 +571,13 @@ def explain(root: Value, wrt: Value | str | Any, *, limit: int = DEFAULT_LIMIT,
     engine's gradient.  Above ``limit`` paths the explanation is grouped by
     δ_v = ∂root/∂v instead of listing paths.  ``explain(C, layer, entry=(j, k))``
     explains ∂C/∂w^l_jk of a batch as BP4 over the samples
-    (:func:`autograd.matrix_explain.explain_entry`).
+    (:class:`EntryExplanation`, its text from :mod:`autograd.matrix_explain`).
     """
     if entry is not None or hasattr(wrt, "neurons"):
-        from .matrix_explain import explain_entry
-        return explain_entry(root, wrt, entry, limit=limit)
+        from .matrix_explain import entry_text, entry_weight
+        layer, j, k, weight = entry_weight(wrt, entry)
+        base = explain(root, weight, limit=limit)
+        return EntryExplanation(base, *entry_text(root, layer, j, k, weight, base))
     _check_root(root, "explain")
     wrt = find_node(root, wrt)
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:

@@ -201,16 +201,19 @@ def gradient_graph(output, seed, inputs):
                 grads[node] = g
             parents = node._prev
             op = node._op
+            n = len(parents)
             if g.__class__ is Value:
                 if g.name is None and node.name:
                     namer.name(g, node)
-                key = (op, len(parents), False, traced)
-            elif g == 0.0 and not traced and _zero_terms(node, op, parents):
+                key = (op, n, False, traced)
+            elif g == 0.0 and not traced and (
+                    _POLYNOMIAL.get((op, n)) and isfinite(node.data)
+                    and isfinite(sum(map(_data_of, parents))) or _zero_terms(node, op, parents)):
                 continue                    # 0·∂node/∂x_i is 0 for every parent
             else:
-                key = (op, len(parents), True, traced)
+                key = (op, n, True, traced)
             function = uniform.get(key) or _vjp_function(key, parents)
-            if len(parents) == 1:
+            if n == 1:
                 to_parent(parents[0]).append(function(parents[0], node, g)[0])
             else:   # terms[parent].append(term) for each parent and its term, looped in C
                 _consume(map(_append, map(to_parent, parents), function(*parents, node, g)))
@@ -230,6 +233,13 @@ def _total(parts):
     that are 0 add nothing to a sum of Values and are left out."""
     if len(parts) == 1:
         return _built(parts[0])
+    if parts[0].__class__ is tuple:
+        try:        # all pairs? (a Value or a number cannot be unzipped)
+            factors, others = zip(*parts)
+        except TypeError:
+            pass
+        else:
+            return dot_unchecked(factors, others, None)
     kinds = set(map(type, parts))
     if not kinds <= _NODES:                 # numbers among them
         if not kinds & _NODES:

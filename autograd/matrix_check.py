@@ -20,13 +20,14 @@ from itertools import product as _product
 
 from . import engine, names
 from .matrix_form import (
-    MatrixShapeError, batch_view, check_layout, hadamard, matmul, matrix_name,
+    LOW_PRECISION_RTOL, MatrixShapeError, batch_view, check_layout, hadamard, is_flat,
+    low_precision, matmul, matrix_name,
     parse_matrix_name, read_matrix, scale, shape, shape_text, transpose,
 )
 from .matrix_formula import MatrixFormulaError, evaluate_matrix_formula
-from .check import Verdict
+from .verdict import Verdict
 from .notation import number
-from .precision import precision_for
+from .precision import is_number_text, precision_for
 
 __all__ = ["MatrixVerdict", "check_matrix", "is_matrix_question", "other_parameter",
            "MatrixFormulaError"]
@@ -259,11 +260,14 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     view.layout = layout
     formula = formula_read = None
     shape_error = None
+    if isinstance(expected, str) and is_number_text(expected):
+        expected = [[expected]]             # one number as typed: a 1 × 1 matrix, its digits kept
     if isinstance(expected, str) and not expected.lstrip().startswith("["):
         formula = expected
         try:
             value, formula_read = evaluate_matrix_formula(expected, view.names(layout), layout,
-                                                          _describer(view, layout))
+                                                          _describer(view, layout),
+                                                          _goal(view, wrt, layout))
         except MatrixShapeError as err:
             shape_error = str(err)
             value = None
@@ -277,6 +281,15 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     kind, l = _target(view, wrt, None if values is None else shape(values), layout)
     name = matrix_name(kind, l, layout)
     truth = view.in_layout(view.gradient(kind, l), layout)
+    if formula is None and is_flat(expected) and shape(truth) == shape(values)[::-1] \
+            and shape(truth)[1] == 1:
+        values, precisions = transpose(values), transpose(precisions)   # a vector fits a column
+    dtype = low_precision(expected) if formula is None else None
+    if dtype and digits is None and rtol is None and atol is None and values:
+        relative = LOW_PRECISION_RTOL[dtype]
+        largest = max(abs(t) for row in truth for t in row)
+        precisions = [[precision_for(v, rtol=relative, atol=relative * largest) for v in row]
+                      for row in values]
     root_name = names.text(root.name) if root.name else "C"
     what = f"∂{root_name}/∂{name}"
     common = dict(name=name, kind=kind, layer=l, layout=layout, engine=truth, formula=formula,
@@ -316,6 +329,8 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     good = sum(map(sum, agree))
     typed = all(p.mode == "typed" for row in precisions for p in row)
     to = "each to the digits you typed" if typed else f"within {precisions[0][0].describe()}"
+    if dtype and not typed and rtol is None and atol is None and digits is None:
+        to = f"{dtype} numbers, so within {precisions[0][0].describe()}"
     if good == n:
         every = "its one entry" if n == 1 else f"all {n} entries"
         finding = (f"{yours} {what} agrees with the engine's in {every} ({to})."
@@ -331,13 +346,27 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         elif other:
             finding = other
         else:
-            finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} entries; "
-                       f"no common matrix mistake (transpose, 1/m, ⊙ σ', BP2's transpose, the "
-                       f"bias sum) reproduces it.")
+            nans = [f"{name}[{r},{c}]" for r, row in enumerate(values, 1)
+                    for c, x in enumerate(row, 1) if math.isnan(x)]
+            nan_words = (f" ({', '.join(nans[:4])}{', ...' if len(nans) > 4 else ''} "
+                         f"{'is' if len(nans) == 1 else 'are'} NaN, which agrees with nothing)"
+                         if nans else "")
+            finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} entries"
+                       f"{nan_words}; no common matrix mistake (transpose, 1/m, ⊙ σ', BP2's "
+                       f"transpose, the bias sum) reproduces it.")
         lines.append(f"{good} of {n} entries agree ({to}).")
     lines += _comparison(kind, l, layout, values, precisions, truth, agree, root_name)
     return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,
                          finding=finding, lines=lines, **common)
+
+
+def _goal(view, wrt, layout):
+    """The shape of the gradient asked about (a layer: its weights), or None."""
+    try:
+        kind, l = _target(view, wrt, None, layout)
+    except ValueError:
+        return None
+    return shape(view.in_layout(view.gradient(kind, l), layout))
 
 
 def _describer(view, layout):
@@ -432,8 +461,7 @@ def other_parameter(root, wrt, precision, grads=None):
     if asked is None or asked.layer is None or asked.base not in ("w", "b"):
         return None
     if grads is None:
-        from .explain import engine_gradients
-        grads = engine_gradients(root)
+        grads = engine.gradients(root)     # no .grad changes, no hook runs
     candidates = []
     layers = set()
     for node, g in grads.items():

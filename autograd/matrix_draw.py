@@ -20,7 +20,7 @@ from typing import Any
 from .matrix_form import batch_view, check_layout, matrix_name, shape_text
 from .notation import number
 
-__all__ = ["draw_matrices", "render_matrices"]
+__all__ = ["draw_matrices", "draw_level", "render_matrices"]
 
 _FORWARD = "#444444"
 _BACKWARD = "#c0392b"
@@ -116,6 +116,18 @@ def draw_matrices(root: Any, *, layout: str | None = None, digits: int = 3, most
                               f"backprop multiplies by along each edge</FONT>; {layout} layout, "
                               f"m = {view.m}</FONT>>", shape="plaintext")
     return graph
+
+
+def draw_level(root: Any, level: str, **options: Any) -> Any:
+    """``draw(C, level="layer")``: the batch below the cost ``C`` matrix by matrix."""
+    if level != "layer":
+        raise ValueError(f"draw: level must be 'node' (every Value) or 'layer' (a batch matrix "
+                         f"by matrix), got {level!r}")
+    if hasattr(root, "layers") and not hasattr(root, "data"):
+        raise TypeError("draw(..., level='layer') draws a batch from its cost, which the "
+                        "network does not hold: draw(C, level='layer') with "
+                        "C = nn.half_mean_squared_error(net.batch(X), Y)")
+    return draw_matrices(root, **options)
 
 
 def render_matrices(root, path, formats=("png",), **options):

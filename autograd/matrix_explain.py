@@ -17,26 +17,13 @@ import math
 import re
 
 from . import names
-from .explain import Explanation, explain
 from .matrix_form import batch_view, matrix_name
 from .notation import number
 
-__all__ = ["EntryExplanation", "explain_entry"]
+__all__ = ["entry_weight", "entry_text"]
 
 #: samples listed one by one (the sums use them all)
 SHOWN_SAMPLES = 8
-
-
-class EntryExplanation(Explanation):
-    """The :class:`autograd.explain.Explanation` of ∂C/∂w^l_jk, written as BP4 over the
-    batch: ``terms`` [(sample, a^{l-1}_k, δ^l_j)], ``program`` the matrix program's lines."""
-
-    terms: list[tuple[int, float, float]]
-    program: list[str]
-    entry_lines: list[str]
-
-    def lines(self) -> list[str]:
-        return self.entry_lines
 
 
 def _layer_of(wrt):
@@ -64,8 +51,9 @@ def _t(name):
     return names.text(name)
 
 
-def explain_entry(root, wrt, entry, *, limit=10_000):
-    """The :class:`EntryExplanation` of entry ``(j, k)`` of ``wrt``'s weight matrix."""
+def entry_weight(wrt, entry):
+    """(layer, j, k, w^l_jk): the weight node of entry ``(j, k)`` of layer ``wrt``'s
+    weight matrix, the arguments checked."""
     layer = _layer_of(wrt)
     if (not isinstance(entry, tuple) or len(entry) != 2
             or not all(isinstance(e, int) and not isinstance(e, bool) for e in entry)):
@@ -76,8 +64,14 @@ def explain_entry(root, wrt, entry, *, limit=10_000):
     if not (1 <= j <= len(layer.neurons) and 1 <= k <= len(layer.neurons[0].weights)):
         raise ValueError(f"explain: layer {l} has w^{l}_jk for j in 1..{len(layer.neurons)} and "
                          f"k in 1..{len(layer.neurons[0].weights)}, got entry={entry!r}")
-    weight = layer.neurons[j - 1].weights[k - 1]
-    base = explain(root, weight, limit=limit)
+    return layer, j, k, layer.neurons[j - 1].weights[k - 1]
+
+
+def entry_text(root, layer, j, k, weight, base):
+    """(terms, program, lines) of ∂root/∂w^l_jk written as BP4 over the batch: ``terms``
+    [(sample, a^{l-1}_k, δ^l_j)], the matrix program's lines for the layer, and the
+    explanation's lines; ``base`` is the weight's own path explanation."""
+    l = layer.number
     view = batch_view(root)
     m = view.m
     below = view.X if l == view.layers[0] else view.A[l - 1]
@@ -112,15 +106,12 @@ def explain_entry(root, wrt, entry, *, limit=10_000):
     total = math.fsum(a * d for _, a, d in terms)
     rows.append(f"  sum = {number(total, 12)}")
     rows += [""] + _delta_lines(view, l, j, R)
-    program = _program_lines(layer)
+    program = _program_lines(layer, view)
     if program:
         rows += ["", f"The matrix program's lines for layer {l} (net.jit_loss(..., backend='numpy'), "
                      f"one column per sample):"]
         rows += [f"    {line.strip()}" for line in program]
-    result = EntryExplanation.__new__(EntryExplanation)
-    result.__dict__.update(base.__dict__)
-    result.terms, result.program, result.entry_lines = terms, program, rows
-    return result
+    return terms, program, rows
 
 
 def _sup(n):
@@ -157,9 +148,43 @@ def _delta_lines(view, l, j, R):
     return rows
 
 
-def _program_lines(layer):
+def _output_gradients(a, y):
+    """{loss name: ∇_a C_x of one sample} for the losses nn's matrix program writes."""
+    big = max(a)
+    exps = [math.exp(v - big) for v in a]
+    total = math.fsum(exps)
+    with_logs = all(0.0 < v < 1.0 for v in a)
+    out = {"half_squared_error": [p - q for p, q in zip(a, y)],
+           "sum_squared_error": [2.0 * (p - q) for p, q in zip(a, y)],
+           "cross_entropy": [e / total - q for e, q in zip(exps, y)]}
+    if with_logs:
+        out["binary_cross_entropy"] = [(p - q) / (p * (1.0 - p)) for p, q in zip(a, y)]
+    return out
+
+
+def loss_of(view):
+    """(loss name, seed) of the cost below the batch: the loss of :data:`nn.matrix.MATRIX_LOSSES`
+    whose δ^L = ∇_a C ⊙ f'(z^L) (BP1), times seed 1 (a sum over the samples) or 1/m (a
+    mean), is the engine's ∂C/∂Z^L in every entry (a cost computed from the logit has the
+    same δ^L); None when none is."""
+    L, m = view.last, view.m
+    per_sample = [_output_gradients(a, y) for a, y in zip(view.A[L], view.Y)]
+    for name in ("half_squared_error", "sum_squared_error", "binary_cross_entropy",
+                 "cross_entropy"):
+        for seed in (1.0, 1.0 / m):
+            if all(name in grads and all(
+                    math.isclose(d, seed * g * f, rel_tol=1e-9, abs_tol=1e-15)
+                    for d, g, f in zip(delta, grads[name], local))
+                   for delta, local, grads in zip(view.delta(L), view.local[L], per_sample)):
+                return name, seed
+    return None
+
+
+def _program_lines(layer, view):
     """The matrix program's lines that compute layer l's z, a, δ and gradients, if the
-    network this layer belongs to is known (built or read with nn's matrix functions)."""
+    network this layer belongs to is known (built or read with nn's matrix functions).
+    The output layer's δ (BP1) depends on the cost: its line is shown when the cost is
+    one the program writes (:func:`loss_of`), with the seed it uses."""
     try:
         from nn.matrices import network_of
         from nn.matrix import matrix_program
@@ -169,6 +194,17 @@ def _program_lines(layer):
     if net is None:
         return []
     l = layer.number
-    source = matrix_program(net, "half_squared_error")
+    found = loss_of(view)
+    source = matrix_program(net, found[0] if found else "half_squared_error")
     mine = re.compile(rf"^\s+(z{l}|a{l}|delta{l}|dC_dW{l}|dC_db{l}) = ")
-    return [line for line in source.splitlines() if mine.match(line)]
+    lines = [line for line in source.splitlines() if mine.match(line)]
+    if l != view.last:
+        return lines
+    if found is None:
+        return [line for line in lines if not line.lstrip().startswith(f"delta{l} = ")] + [
+            f"# (δ^{l} = ∇_a C ⊙ σ'(z^{l}) (BP1) is left out: the cost is not one the matrix "
+            f"program writes)"]
+    name, seed = found
+    says = ("seed = 1: the cost is a sum over the samples" if seed == 1.0 else
+            f"seed = 1/m = 1/{view.m}: the cost is a mean over the samples")
+    return lines + [f"# {name}, {says}"]

@@ -26,11 +26,12 @@ import re
 import weakref
 from typing import Any
 
-from . import engine, names
+from . import engine, names, ops
 from .precision import Precision, precision_for, significant_digits
 
 __all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
            "layout_of", "BatchView", "batch_view", "read_matrix", "read_matrix_text",
+           "is_flat", "low_precision", "LOW_PRECISION_RTOL",
            "shape", "transpose", "matmul", "hadamard", "scale", "shape_text", "MatrixShapeError"]
 
 LAYOUTS = ("rows", "columns")
@@ -222,6 +223,8 @@ def batch_view(root, layout=None):
     Y = [[_data(targets.get((i, j))) for j in range(1, n_out + 1)] for i in range(1, m + 1)]
     grads = engine.gradients(root)   # no .grad changes, no hook runs
     Z, A, W, b, wn, bn, local, dA, dZ = {}, {}, {}, {}, {}, {}, {}, {}, {}
+    # the z^L a cost reads as a logit (softplus(z) − y z: cross-entropy after a sigmoid)
+    softplus_of = {node._prev[0] for node in nodes if node._op is ops.SOFTPLUS}
     previous = n_in
     for l in layers:
         n = sizes[l]
@@ -233,6 +236,9 @@ def batch_view(root, layout=None):
         dZ[l] = [[grads.get(v, 0.0) for v in row] for row in zrows]
         dA[l] = [[grads.get(v, 0.0) for v in row] for row in arows]
         local[l] = [[_local(a, z) for a, z in zip(ra, rz)] for ra, rz in zip(arows, zrows)]
+        if all(acts.get((i, l, j)) is None for i in range(1, m + 1) for j in range(1, n + 1)):
+            logits = all(v in softplus_of for row in zrows for v in row if v is not None)
+            _unseen_activation(l, weights, Z, A, local, dA, dZ, "sigmoid" if logits else None)
         wn[l] = [[weights.get((l, j, k)) for j in range(1, n + 1)] for k in range(1, previous + 1)]
         bn[l] = [[biases.get((l, j)) for j in range(1, n + 1)]]
         W[l] = [[_data(v) for v in row] for row in wn[l]]
@@ -244,6 +250,34 @@ def batch_view(root, layout=None):
                      check_layout(layout))
     view._z_grads = dZ
     return view
+
+
+def _unseen_activation(l, weights, Z, A, local, dA, dZ, seen=None):
+    """A layer whose a^l has no node: linear (a = z), or a cost computed from the logit
+    z^L (binary cross-entropy after a sigmoid: ``seen`` is "sigmoid" when the graph shows
+    it).  The network's activation when it is known (:func:`nn.matrices.network_of`), else
+    ``seen``: A = f(Z) and f'(Z) from the op, and ∂C/∂A = δ / f'(z) (BP1 read backwards)."""
+    activation = seen
+    try:
+        from nn.matrices import network_of
+    except ImportError:
+        network_of = None
+    if network_of is not None:
+        net = next((found for found in (network_of(weights.get((ll, 1, 1)))
+                                        for ll in sorted({key[0] for key in weights}))
+                    if found is not None), None)
+        layer = next((layer for layer in net.layers if layer.number == l), None) if net else None
+        activation = layer.activation if layer is not None else seen
+    if activation is None or activation == "linear":
+        return
+    from .value import Value
+    method = getattr(Value, activation)
+    for i, zrow in enumerate(Z[l]):
+        for j, z in enumerate(zrow):
+            a = method(Value(z))
+            A[l][i][j] = a.data
+            local[l][i][j] = slope = a._op.backward(a, 1.0)[0]
+            dA[l][i][j] = dZ[l][i][j] / slope if slope else math.nan
 
 
 def _data(node):
@@ -282,13 +316,40 @@ def _entry_precision(entry, where, digits, rtol, atol):
     return value, precision_for(value, digits=digits, rtol=rtol, atol=atol, from_float=True)
 
 
+#: an array of float32 (float16) numbers is compared at its own precision: each entry within
+#: this relative tolerance, plus the same fraction of the engine matrix's largest entry (a
+#: sum over the batch rounds at that scale); about 80 float32 (10 float16) rounding steps
+LOW_PRECISION_RTOL = {"float32": 1e-5, "float16": 1e-2, "bfloat16": 1e-1}
+
+
+def low_precision(given):
+    """``"float32"`` (or float16, bfloat16) for an array of that dtype (numpy or torch), else None."""
+    name = str(getattr(given, "dtype", "")).rsplit(".", 1)[-1]
+    return name if name in LOW_PRECISION_RTOL else None
+
+
+def is_flat(given):
+    """Whether ``given`` is one vector without an orientation: a flat list, a 1-d array or
+    the text of one ``[a, b, c]``."""
+    if isinstance(given, str):
+        text = given.strip()
+        return text.startswith("[") and text.count("[") == 1 and ";" not in text
+    if hasattr(given, "ndim") and not isinstance(given, (list, tuple)):
+        return given.ndim == 1
+    return isinstance(given, (list, tuple)) and bool(given) and not isinstance(
+        given[0], (list, tuple)) and not hasattr(given[0], "ndim")
+
+
 def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
-    """(values, precisions) as lists of rows from nested lists, a 1-d list (one row)
-    or an array; refuses ragged rows and non-numbers naming the row and column."""
+    """(values, precisions) as lists of rows from nested lists, a 1-d list (one row),
+    an array or one number (1 × 1); refuses ragged rows and non-numbers naming the
+    row and column."""
     if isinstance(given, str):
         given = read_matrix_text(given)
     if hasattr(given, "tolist") and not isinstance(given, (list, tuple)):
         given = given.tolist()
+    if isinstance(given, (int, float)) and not isinstance(given, bool):
+        given = [[given]]                   # one number: a 1 × 1 matrix (∂C/∂b of one neuron)
     if not isinstance(given, (list, tuple)) or not given:
         raise TypeError(f"{what} must be nested lists of numbers (one list per row) or an "
                         f"array, got {type(given).__name__} {given!r}")
@@ -303,7 +364,8 @@ def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
         if width is None:
             width = len(row)
         elif len(row) != width:
-            raise ValueError(f"{what}: row {r} has {len(row)} entries but row 1 has {width}; "
+            raise ValueError(f"{what}: row {r} has {len(row)} entr{'y' if len(row) == 1 else 'ies'} "
+                             f"but row 1 has {width}; "
                              f"every row needs the same number")
         vrow, prow = [], []
         for c, entry in enumerate(row, 1):

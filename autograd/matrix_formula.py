@@ -2,10 +2,11 @@
 
 One pass over the tokens (a Pratt parser that evaluates as it reads), no eval::
 
-    A1.T @ delta2                      numpy: @ product, .T, * Hadamard, sum(…, axis=0)
+    A1.T @ delta2, X.T.dot(delta)      numpy: @ (.dot, np.dot), .T, * Hadamard, sum(…, axis=0)
     delta2 = (A2 - Y) * σ'(Z2); A1.T @ delta2     statements: ; or new lines, the last is the value
     ((1/m (o_2 - Y) ⊙ (o_2 ⊙ (1 - o_2)))^T × o_1)^T    a blog: × product, ⊙, ^T, 1/m (…)
     \\mathbf{a}_1^T \\boldsymbol{\\delta}_2          LaTeX: juxtaposition is a product, \\odot
+    \\Delta W_2 &= …  \\\\  $$…$$              a label left of = is skipped; \\\\, $$ end statements
     δ^{3} (a^{2})^T                     Nielsen: a^{l}, w^{l}, z^{l}, b^{l}, δ^{l}
 
 Names: ``X, Y, m`` and the layout's ``W, b, Z, A`` with their number (``A1``, ``a_1``,
@@ -23,6 +24,11 @@ from .matrix_form import MatrixShapeError, shape, shape_text, transpose
 __all__ = ["MatrixFormulaError", "evaluate_matrix_formula", "normalize_latex"]
 
 
+#: the longest formula read (reading is linear in the length; this bounds the time to well
+#: under a second, and a formula people type is a few hundred characters)
+MOST_CHARACTERS = 10_000
+
+
 class MatrixFormulaError(ValueError):
     """A matrix formula that cannot be read or evaluated (the message says where)."""
 
@@ -32,6 +38,10 @@ class MatrixFormulaError(ValueError):
 # ---------------------------------------------------------------------------
 
 _LATEX_RULES = [
+    (re.compile(r"\\\\|\$+|\\(?:begin|end)\s*\{[^{}]*\}"), ";"),   # \\ line breaks, $$, environments
+    (re.compile(r"&"), " "),                                          # alignment points
+    (re.compile(r"\\partial(?![A-Za-z])"), "∂"),
+    (re.compile(r"\\Delta(?![A-Za-z])"), "Δ"),
     (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|vec)\s*\{([^{}]*)\}"), r"\1"),
     (re.compile(r"\\d?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}"), r"((\1)/(\2))"),
     (re.compile(r"\\text\s*\{[^{}]*\}"), " "),
@@ -48,7 +58,7 @@ _LATEX_RULES = [
 
 def normalize_latex(text):
     """The formula with LaTeX markup turned into the plain forms the reader knows."""
-    if "\\" not in text:
+    if "\\" not in text and "$" not in text and "&" not in text:
         return text
     for pattern, replacement in _LATEX_RULES:
         text = pattern.sub(replacement, text)
@@ -63,13 +73,13 @@ _TOKEN = re.compile(r"""
     (?P<space>[ \t]+)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+\-]?\d+)?)
   | (?P<transpose>\.T\b|\^\s*\{\s*T\s*\}|\^\s*T\b|ᵀ)
-  | (?P<method>\.sum\b)
-  | (?P<name>(?:np\.)?[A-Za-zδσΔ]+(?:_prime)?(?:'+)?
+  | (?P<method>\.sum\b|\.dot\b)
+  | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_prime)?(?:'+)?
               (?:_?\{\s*\d+\s*\}|_?\d+)?(?:\^\s*\{\s*\d+\s*\}|\^\s*\d+)?)
   | (?P<op>@|\*|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|=|;|\n|Σ)
 """, re.VERBOSE)
 
-_NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ]+(?:_prime)?)('*)(?:_?\{?\s*(\d+)\s*\}?)?"
+_NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ∂]+(?:_prime)?)('*)(?:_?\{?\s*(\d+)\s*\}?)?"
                          r"(?:\^\s*\{?\s*(\d+)\s*\}?)?$")
 
 
@@ -96,14 +106,40 @@ def _tokens(text):
 # ---------------------------------------------------------------------------
 
 class Term:
-    __slots__ = ("value", "text")
+    """A value and the text that made it.  The text is kept as parts (strings and the
+    operands' Terms) and joined only when asked for, so reading a long formula stays
+    linear in its length."""
 
-    def __init__(self, value, text):
-        self.value, self.text = value, text
+    __slots__ = ("value", "_parts", "_text")
+
+    def __init__(self, value, *parts):
+        self.value = value
+        self._parts = parts
+        self._text = parts[0] if len(parts) == 1 and isinstance(parts[0], str) else None
+
+    @property
+    def text(self):
+        if self._text is None:
+            self._text = _joined(self)
+        return self._text
 
     @property
     def is_matrix(self):
         return isinstance(self.value, list)
+
+
+def _joined(term):
+    """The text of ``term``'s parts, walked without recursion."""
+    out, stack = [], [term]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif item._text is not None:
+            out.append(item._text)
+        else:
+            stack.extend(reversed(item._parts))
+    return "".join(out)
 
 
 def _broadcast(a, b, f, text):
@@ -115,9 +151,12 @@ def _broadcast(a, b, f, text):
     if not isinstance(b, list):
         return [[f(x, b) for x in row] for row in a]
     (ra, ca), (rb, cb) = shape(a), shape(b)
+    if (ra, ca) == (rb, cb):
+        return [[f(x, y) for x, y in zip(row_a, row_b)] for row_a, row_b in zip(a, b)]
     rows, cols = max(ra, rb), max(ca, cb)
     if ra not in (1, rows) or rb not in (1, rows) or ca not in (1, cols) or cb not in (1, cols):
-        raise MatrixShapeError(f"{text}: {shape_text((ra, ca))} and {shape_text((rb, cb))} do not "
+        where = text.text if isinstance(text, Term) else text
+        raise MatrixShapeError(f"{where}: {shape_text((ra, ca))} and {shape_text((rb, cb))} do not "
                                f"have the same shape (nor broadcast: a 1 × n row or an n × 1 column)")
     return [[f(a[i if ra > 1 else 0][j if ca > 1 else 0], b[i if rb > 1 else 0][j if cb > 1 else 0])
              for j in range(cols)] for i in range(rows)]
@@ -144,8 +183,9 @@ _ALIASES = {"x": "X", "y": "Y", "z": "Z", "i": "Z", "a": "A", "o": "A", "h": "A"
 # ---------------------------------------------------------------------------
 
 class _Reader:
-    def __init__(self, text, bound, layout, describe):
+    def __init__(self, text, bound, layout, describe, goal=None):
         self.source = text
+        self.goal = goal
         self.tokens = _tokens(normalize_latex(text))
         self.at = 0
         self.bound = dict(bound)
@@ -190,8 +230,27 @@ class _Reader:
             self.take("=")
             term = self.expression()
             self.bound[key] = term.value
-            return Term(term.value, key)
+            return Term(term.value, f"{key} = ", term)
+        label_end = self.label_end()
+        if label_end is not None:        # ∂L/∂W_2 = …, ΔW_2 = …: what is computed, not a name
+            self.at = label_end + 1
         return self.expression()
+
+    def label_end(self):
+        """The index of this statement's ``=`` when what stands left of it is more than one
+        name (a label such as ``∂L/∂W_2`` or ``Δ W_2``), else None."""
+        depth = 0
+        for index in range(self.at, len(self.tokens)):
+            value = self.tokens[index][1]
+            if value == "(":
+                depth += 1
+            elif value == ")":
+                depth -= 1
+            elif depth == 0 and value in (";", ""):
+                return None
+            elif depth == 0 and value == "=":
+                return index
+        return None
 
     # -- expressions --
     def expression(self):
@@ -199,7 +258,7 @@ class _Reader:
         while self.peek()[1] in ("+", "-"):
             op = self.take()[1]
             right = self.product()
-            text = f"{left.text} {op} {right.text}"
+            text = Term(None, left, f" {op} ", right)
             f = (lambda p, q: p + q) if op == "+" else (lambda p, q: p - q)
             left = Term(self._elementwise(left, right, f, text), text)
         return left
@@ -222,7 +281,7 @@ class _Reader:
             left = self.combine(left, value, right)
 
     def combine(self, left, op, right):
-        text = f"{left.text} {op} {right.text}" if op else f"{left.text} {right.text}"
+        text = Term(None, left, f" {op} " if op else " ", right)
         if op == "/":
             return Term(self._elementwise(left, right, lambda p, q: p / q, text), text)
         if op in ("*", "⊙") or not (left.is_matrix and right.is_matrix):
@@ -233,7 +292,7 @@ class _Reader:
         try:
             return _broadcast(left.value, right.value, f, text)
         except ZeroDivisionError:
-            raise MatrixFormulaError(f"{text}: division by zero") from None
+            raise MatrixFormulaError(f"{text.text}: division by zero") from None
 
     def matmul(self, left, right, text):
         n, n2 = shape(left.value)[1], shape(right.value)[0]
@@ -244,39 +303,31 @@ class _Reader:
         raise MatrixShapeError(self.shape_message(left, right, text))
 
     def shape_message(self, left, right, text):
-        """Why ``left @ right`` does not fit, in the words of the layout, and which form would."""
-        (r, n), (n2, c) = shape(left.value), shape(right.value)
-        where = (f"in {text}, {left.text} is {self.describe(left.text, left.value)} and "
+        """Why ``left @ right`` does not fit, in the words of the layout, and which form would
+        (one giving the shape of the gradient asked about first)."""
+        n, n2 = shape(left.value)[1], shape(right.value)[0]
+        where = (f"in {text.text}, {left.text} is {self.describe(left.text, left.value)} and "
                  f"{right.text} is {self.describe(right.text, right.value)}: a matrix product "
                  f"needs the left's columns ({n}) to equal the right's rows ({n2})")
         samples = ("samples are rows, so a sum over the samples is a product whose inner "
                    "dimension is m" if self.layout == "rows" else
                    "samples are columns (Nielsen), so a sum over the samples is a product whose "
                    "inner dimension is m")
-        weight = re.compile(r"W\d+$")
-        fits = []
-        if weight.match(right.text) and c == n:
-            fits.append((f"{left.text} @ {right.text}ᵀ", (r, n2), True))
-        if weight.match(left.text) and n2 == r:
-            fits.append((f"{left.text}ᵀ @ {right.text}", (n, c), True))
-        if c == r:
-            fits.append((f"the other order, {right.text} @ {left.text}", (n2, n), False))
-        if c == n:
-            fits.append((f"{left.text} @ {right.text}ᵀ", (r, n2), False))
-        if n2 == r:
-            fits.append((f"{left.text}ᵀ @ {right.text}", (n, c), False))
+        fits = _products_that_fit(left, right)
         if not fits:
             return f"{where} ({samples})."
-        hint, result, through_weights = fits[0]
+        fits.sort(key=lambda fit: (fit[1] != self.goal, fit[3]))
+        hint, result, through_weights, _ = fits[0]
         extra = (" (BP2 carries δ back through the next layer's weights transposed)"
                  if through_weights else "")
-        return f"{where}; {hint} fits, giving {shape_text(result)}{extra} ({samples})."
+        goal = ", the gradient's shape" if result == self.goal else ""
+        return f"{where}; {hint} fits, giving {shape_text(result)}{goal}{extra} ({samples})."
 
     def unary(self):
         if self.peek()[1] == "-":
             self.take()
             term = self.unary()
-            return Term(_broadcast(-1.0, term.value, lambda p, q: p * q, "-"), f"-{term.text}")
+            return Term(_broadcast(-1.0, term.value, lambda p, q: p * q, "-"), "-", term)
         if self.peek()[1] == "+":
             self.take()
             return self.unary()
@@ -287,11 +338,17 @@ class _Reader:
             kind, value, _ = self.peek()
             if kind == "transpose":
                 self.take()
-                term = Term(transpose(term.value) if term.is_matrix else term.value, f"{term.text}ᵀ")
+                term = Term(transpose(term.value) if term.is_matrix else term.value, term, "ᵀ")
+            elif value == ".dot":
+                self.take()
+                self.take("(")
+                right = self.expression()
+                self.take(")")
+                term = self.combine(term, "@", right)
             elif kind == "method":
                 self.take()
                 self.take("(")
-                axis = self.arguments_after_first()
+                axis = self.arguments_after_first(leading=True)
                 term = self.summed(term, axis)
             else:
                 return term
@@ -305,7 +362,7 @@ class _Reader:
             self.take()
             inner = self.expression()
             self.take(")")
-            return Term(inner.value, f"({inner.text})")
+            return Term(inner.value, "(", inner, ")")
         if value == "Σ":
             self.take()
             term = self.postfix(self.primary())
@@ -317,9 +374,11 @@ class _Reader:
                 return self.call(function)
             key = self.key(value)
             if key not in self.bound:
+                define = (f" ({key} is bound once the formula assigns it: {key} = …; then use "
+                          f"it)" if key.startswith("delta") else "")
                 raise MatrixFormulaError(
                     f"{value!r} is not bound in this formula ({self.layout} layout); the names "
-                    f"bound are {', '.join(sorted(self.bound, key=_name_order))}")
+                    f"bound are {', '.join(sorted(self.bound, key=_name_order))}{define}")
             return Term(self.bound[key], key)
         shown = value or "the end"
         raise MatrixFormulaError(f"expected a number, a name or ( at character {pos + 1} of the "
@@ -330,8 +389,8 @@ class _Reader:
         if found is None or found.group(3) or found.group(4):
             return None
         name = found.group(1) + found.group(2)
-        if name == "sum":
-            return "sum"
+        if name in ("sum", "dot", "matmul") and self.peek()[1] == "(":
+            return name
         if name in _FUNCTIONS and self.peek()[1] == "(":
             return name
         return None
@@ -339,6 +398,11 @@ class _Reader:
     def call(self, name):
         self.take("(")
         argument = self.expression()
+        if name in ("dot", "matmul"):
+            self.take(",")
+            right = self.expression()
+            self.take(")")
+            return self.combine(argument, "@", right)
         if name == "sum":
             axis = self.arguments_after_first() if self.peek()[1] == "," else self.close()
             return self.summed(argument, axis)
@@ -346,26 +410,30 @@ class _Reader:
         f = _FUNCTIONS[name]
         value = ([[f(x) for x in row] for row in argument.value] if argument.is_matrix
                  else f(argument.value))
-        return Term(value, f"{name}({argument.text})")
+        return Term(value, f"{name}(", argument, ")")
 
     def close(self):
         self.take(")")
         return None
 
-    def arguments_after_first(self):
-        """Keyword arguments ``axis=k`` (and ``keepdims=...``, ignored) up to ``)``: the axis."""
+    def arguments_after_first(self, leading=False):
+        """``, axis=k`` or ``, k`` (and ``keepdims=...``, ignored) up to ``)``: the axis.
+        ``leading``: the arguments start at once, without a comma (``.sum(axis=0)``)."""
         axis = None
-        while self.peek()[1] == ",":
-            self.take()
-            if self.peek()[1] == ")":
+        while leading or self.peek()[1] == ",":
+            if not leading:
+                self.take()
+            leading = False
+            kind, keyword, pos = self.peek()
+            if keyword == ")":
                 break
-            kind, keyword, pos = self.take()
+            if kind == "number" or keyword == "-":
+                axis = self.axis_number()
+                continue
+            self.take()
             self.take("=")
             if keyword == "axis":
-                sign = -1 if self.peek()[1] == "-" else 1
-                if sign < 0:
-                    self.take()
-                axis = sign * int(float(self.take()[1]))
+                axis = self.axis_number()
             elif keyword == "keepdims":
                 self.take()
             else:
@@ -375,6 +443,16 @@ class _Reader:
             return axis
         self.take(")")
         return axis
+
+    def axis_number(self):
+        sign = -1 if self.peek()[1] == "-" else 1
+        if sign < 0:
+            self.take()
+        kind, text, pos = self.take()
+        if kind != "number" or not text.isdigit():
+            raise MatrixFormulaError(f"sum(…): the axis is 0 or 1, found {text or 'the end'!r} "
+                                     f"at character {pos + 1}")
+        return sign * int(text)
 
     def summed(self, term, axis):
         """sum over ``axis`` (None: over the batch, the layout's sample axis)."""
@@ -388,7 +466,7 @@ class _Reader:
             value = [[math.fsum(col) for col in zip(*term.value)]]
         else:
             value = [[math.fsum(row)] for row in term.value]
-        return Term(value, f"sum({term.text}, axis={axis})")
+        return Term(value, "sum(", term, f", axis={axis})")
 
     # -- names --
     def key(self, text, assigning=False):
@@ -410,6 +488,35 @@ class _Reader:
         return f"{canonical}{int(number)}{primes}"
 
 
+def _turned(text, turn):
+    """``text`` transposed (``A1`` -> ``A1ᵀ``, ``A1ᵀ`` -> ``A1``) when ``turn``."""
+    if not turn:
+        return text
+    return text[:-1] if text.endswith("ᵀ") else f"{text}ᵀ"
+
+
+def _products_that_fit(left, right):
+    """[(text, shape, through the weights, changes)]: the products of the two factors, in
+    either order and either transposed, whose shapes fit (changes: how far from as typed)."""
+    weight = re.compile(r"W\d+ᵀ?$")
+    found = []
+    for swapped, (a, b) in ((False, (left, right)), (True, (right, left))):
+        for turn_a, turn_b in ((False, True), (True, False), (False, False), (True, True)):
+            if not swapped and not (turn_a or turn_b):
+                continue
+            (ra, ca), (rb, cb) = shape(a.value), shape(b.value)
+            ra, ca = (ca, ra) if turn_a else (ra, ca)
+            rb, cb = (cb, rb) if turn_b else (rb, cb)
+            if ca != rb:
+                continue
+            text = f"{_turned(a.text, turn_a)} @ {_turned(b.text, turn_b)}"
+            turned = [x for x, t in ((a, turn_a), (b, turn_b)) if t]
+            weights = any(weight.match(x.text) for x in turned) and not swapped
+            found.append((f"the other order, {text}" if swapped else text, (ra, cb), weights,
+                          (0 if weights else 1) + int(swapped) + turn_a + turn_b))
+    return found
+
+
 def _name_order(name):
     found = re.match(r"([A-Za-z]+)(\d*)", name)
     order = {"X": 0, "Y": 1, "Z": 2, "A": 3, "W": 4, "b": 5, "delta": 6, "m": 7}
@@ -417,16 +524,20 @@ def _name_order(name):
     return (order.get(base, 8), int(number or 0), name)
 
 
-def evaluate_matrix_formula(text, bound, layout, describe=None):
+def evaluate_matrix_formula(text, bound, layout, describe=None, goal=None):
     """``(value, text as read)``: the formula over ``bound`` ({name: matrix or number}).
 
     Raises :class:`MatrixFormulaError` for text it cannot read or a name not bound
     (listing those that are), and :class:`autograd.matrix_form.MatrixShapeError` for
-    shapes that do not fit, saying which form would.
+    shapes that do not fit, saying which form would (one of shape ``goal`` first).
     """
     if not isinstance(text, str) or not text.strip():
         raise MatrixFormulaError(f"a matrix formula must be non-empty text, got {text!r}")
-    reader = _Reader(text, bound, layout, describe)
+    if len(text) > MOST_CHARACTERS:
+        raise MatrixFormulaError(f"the formula is {len(text):,} characters long; a matrix formula "
+                                 f"is read up to {MOST_CHARACTERS:,} (name the parts in "
+                                 f"statements: delta2 = ...; A1.T @ delta2)")
+    reader = _Reader(text, bound, layout, describe, goal)
     try:
         term = reader.formula()
     except RecursionError:

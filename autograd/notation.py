@@ -24,7 +24,7 @@ from .ops import ATOM, MUL_P, NEG_P, POW_P, SUM_P
 
 __all__ = ["TextNotation", "LatexNotation", "StepNotation", "Namer", "render", "label", "number",
            "Rule", "local_rule", "local_rules", "formula", "rule_text", "forward_expr",
-           "short_names", "Labels", "shown_number", "largest_magnitude", "NEGLIGIBLE"]
+           "short_names", "reading_order", "Labels", "shown_number", "largest_magnitude", "NEGLIGIBLE"]
 
 
 # ---------------------------------------------------------------------------
@@ -63,17 +63,55 @@ def largest_magnitude(values):
 def short_names(nodes):
     """``{node: short name}`` for the unnamed nodes of ``nodes`` that are not constants.
 
-    Derived nodes are ``t1, t2, ...`` and leaves ``leaf1, leaf2, ...``,
-    numbered in the order given (parents first, :func:`autograd.graph.all_nodes`),
-    skipping names that named nodes already use.  The one rule for these
-    names: explanations, verdicts, the jit's locals, the step-through page,
-    the terminal stepper and the drawings all take them from here.
+    Derived nodes are ``t1, t2, ...`` and leaves ``leaf1, leaf2, ...``, numbered
+    in :func:`reading_order`, skipping names that named nodes already use.  The
+    one rule for these names: explanations, verdicts, the jit's locals, the
+    step-through page, the terminal stepper and the drawings all take them from here.
     """
     nodes = list(nodes)
     found = {}
-    _number_unnamed(nodes, found, {node.name for node in nodes if node.name},
+    _number_unnamed(reading_order(nodes), found, {node.name for node in nodes if node.name},
                     {"t": 0, "leaf": 0})
     return found
+
+
+def reading_order(nodes):
+    """``nodes`` in the order a forward pass written layer by layer computes them.
+
+    A derived node's layer is its height, 1 + the highest of its operands'
+    (a leaf's is 0); nodes are taken layer by layer, in the order given within
+    a layer (parents first, :func:`autograd.engine.all_nodes`).  Each leaf comes
+    just before the first node that uses it, so ``w1 .. w5`` of a network read
+    in the order its layers use them, and a graph built in one expression
+    reads as Python evaluated it.  Display only: one pass and one sort.
+    """
+    constant = ops.CONSTANT
+    height, derived, leaves = {}, [], []
+    get = height.get
+    for node in nodes:
+        op = node._op
+        if op.backward is None:
+            if op is not constant:
+                height[node] = 0
+                leaves.append(node)
+            continue
+        h = 0
+        for p in node._prev:
+            hp = get(p, 0)
+            if hp > h:
+                h = hp
+        height[node] = h + 1
+        derived.append(node)
+    derived.sort(key=height.__getitem__)      # stable: the order given within a layer
+    out, placed = [], set()
+    for node in derived:
+        for p in node._prev:
+            if p not in placed and get(p) == 0:
+                placed.add(p)
+                out.append(p)
+        out.append(node)
+    out.extend(leaf for leaf in leaves if leaf not in placed)
+    return out
 
 
 def _number_unnamed(nodes, found, taken, counters):
@@ -115,8 +153,16 @@ class Labels:
                 self._nodes = self._graph(self._root) if self._root is not None else []
             self._short = {}
             self._taken = {node.name for node in self._nodes if node.name}
-            _number_unnamed(self._nodes, self._short, self._taken, self._counters)
+            _number_unnamed(reading_order(self._nodes), self._short, self._taken,
+                            self._counters)
         return self._short
+
+    def node_called(self, label):
+        """The unnamed node of the graph whose short label is ``label`` (``t7``), or None."""
+        for node, short in self.short.items():
+            if short == label:
+                return node
+        return None
 
     def __call__(self, node):
         if node.name:
@@ -128,7 +174,7 @@ class Labels:
         if found is None:     # outside the graph: number it and its unnamed parents on
             nodes = self._graph(node)
             self._taken.update(n.name for n in nodes if n.name)
-            _number_unnamed(nodes, short, self._taken, self._counters)
+            _number_unnamed(reading_order(nodes), short, self._taken, self._counters)
             found = short[node]
         return found
 
@@ -174,6 +220,8 @@ class TextNotation:
         out = []
         for sign, e in signed:
             text = self.paren(e, SUM_P + (sign < 0))
+            if out and text.startswith("-"):
+                text = f"({text})"      # 1+t11+(-a), never 1+t11+-a
             if out:
                 out.append((self.plus if sign > 0 else self.minus) + text)
             else:
@@ -445,8 +493,10 @@ class Namer:
     """Every node as one notation writes it, memoised, the same wherever it
     appears: a name, a constant's number, an unnamed node as the expression
     it was computed by when that is at most :data:`DEEPEST` levels deep and
-    short (``x·w1+b``, ``(y-y')²``), else its short label (t1, leaf1:
-    :class:`Labels`, the labels the steps, drawings, page and jit use)."""
+    short (``x·w1+b``, ``(y-y')²``: the textbook's factors read as written),
+    else its short label (t1, leaf1: :class:`Labels`, the labels the steps,
+    drawings, page and jit use).  :meth:`definitions` says what the labels a
+    text uses stand for (``t7 = h2·w4+h3·w5+1``)."""
 
     #: an unnamed node's expression nests at most this many unnamed nodes
     DEEPEST = 2
@@ -469,12 +519,27 @@ class Namer:
     def _short(self, node):
         return self.n.name(self.labels(node)), ATOM, 0
 
+    def definitions(self, nodes):
+        """``[(label, expression)]`` for the unnamed nodes among ``nodes``, in label
+        order: ``("t7", "h2·w4+h3·w5+1")``, the forward written over its operands
+        as this namer writes them (a deeper unnamed operand by its own label);
+        an unnamed leaf is its value."""
+        found = []
+        for node in dict.fromkeys(nodes):
+            if node.name or node._op is ops.CONSTANT:
+                continue
+            if node._op.backward is None:
+                text = f"{self.n.number(node.data)} (an unnamed leaf)"
+            else:
+                text = forward_expr(node, [self.expr(p) for p in node._prev], self.n)[0]
+            found.append((self.labels(node), text))
+        return sorted(found, key=lambda pair: _label_key(pair[0]))
+
     def _build(self, node):
         """``(text, precedence, depth)``: depth counts the unnamed nodes written out."""
         n = self.n
         if node.name:
-            # a gradient's name (∂L/∂w1) reads as a quotient: bracket it where needed
-            return n.name(node.name), (MUL_P if "/" in node.name else ATOM), 0
+            return n.name(node.name), name_precedence(node.name), 0
         op = node._op
         if op is ops.CONSTANT:
             return n.number(node.data), (ATOM if node.data >= 0 else NEG_P), 0
@@ -500,6 +565,24 @@ class Namer:
         if len(text) > LONGEST_EXPRESSION:
             return self._short(node)
         return text, prec, depth
+
+
+def name_precedence(name):
+    """How tightly a name binds when written inside an expression: a gradient's
+    ``∂L/∂w1`` as a quotient, micrograd's ``x1*w1 + x2*w2`` as the sum it spells,
+    so ``∂(x1*w1)/∂w1`` is bracketed; an ordinary name (w1, y', net2) is atomic."""
+    if any(c in name for c in " +-") and not name.startswith("∂"):
+        return SUM_P
+    if any(c in name for c in "*·/×^"):
+        return MUL_P
+    return ATOM
+
+
+def _label_key(label):
+    """``t2`` before ``t10``; leaves after derived nodes."""
+    stem = label.rstrip("0123456789")
+    digits = label[len(stem):]
+    return (stem != "t", stem, int(digits) if digits else 0)
 
 
 # ---------------------------------------------------------------------------

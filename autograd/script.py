@@ -5,16 +5,18 @@ script builds, at the moment it asks for gradients.  :func:`run_until_backward`
 runs the script inside a capturing recording context
 (:class:`autograd.recording.capturing`): its first ``backward()`` stops the
 script and hands back the root node, the seed gradient and the script's
-globals.  Every unnamed node a module-level variable holds is then named after
+globals.  What the script prints on the way goes to stderr, so that stdout
+holds only chainrule's answer.  Every unnamed node a module-level variable holds is then named after
 it (``w1 = Value(0.5)`` is the node w1 in every answer:
 :func:`autograd.variables.name_variables`).  Nothing is patched.
 """
 
+import contextlib
 import os
 import runpy
 import sys
 
-from . import graph, names, recording, variables
+from . import graph, names, notation, recording, variables
 from .value import Value
 
 __all__ = ["Captured", "ScriptError", "run_until_backward"]
@@ -36,8 +38,10 @@ class Captured:
         #: (:func:`autograd.variables.name_variables`)
         self.named = variables.NamedVariables()
 
-    def find(self, name):
-        """The node called ``name``: a node name in the graph, else a script variable.
+    def find(self, name, root=None):
+        """The node called ``name``: a node name in the graph, else a script variable,
+        else the short label (t7) the answers about ``root`` (default: the root of
+        backward()) print for an unnamed node.
 
         A name two nodes share is refused (:class:`autograd.names.NodeNameError`
         is a ScriptError here), as is a name nothing has.
@@ -52,6 +56,9 @@ class Captured:
         value = self.namespace.get(name)
         if isinstance(value, Value):
             return value
+        labelled = notation.Labels(root if root is not None else self.root).node_called(name)
+        if labelled is not None:
+            return labelled
         raise ScriptError(
             f"no node named {name!r} in the graph of {os.path.basename(self.path)}; "
             f"named nodes: {names.listing(named)}")
@@ -88,7 +95,9 @@ def run_until_backward(path, argv=()):
     sys.argv = [path, *argv]
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     try:
-        with recording.capturing(_Capture()):
+        # the script's own prints go to stderr: stdout is chainrule's answer,
+        # its headline on the first line (chainrule check ... | head -1)
+        with recording.capturing(_Capture()), contextlib.redirect_stdout(sys.stderr):
             runpy.run_path(path, run_name="__main__")
     except _Caught as caught:
         namespace = dict(caught.frame_globals)

@@ -13,8 +13,9 @@ Each network is built from its matrices as printed (``nn.MLP.from_matrices(...,
 layout="rows")``: W1 is inputs × outputs, so the blog's W1[k, j] is Nielsen's
 w²_jk), and each gradient is checked twice with ``autograd.check``: from the
 matrix worked out by hand (typed to 6 digits), and from the formula as the post
-types it (the answer's in LaTeX).  Then two mistakes the check names, Nielsen's
-index question (w² or w³?), one entry explained as BP4, and the picture.
+prints it (its LaTeX pasted, left-hand sides and all).  Then two mistakes the
+check names, Nielsen's index question (w² or w³?), one entry explained as BP4,
+and the picture.
 
 Run:  python demos/07_matrix_questions.py
 """
@@ -32,9 +33,10 @@ SHOWS = "the blog's ΔW1, ΔW2, Δb1, Δb2 and the answer's a1ᵀ δ2 checked as
 BLOG = dict(X=[[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [1.0, 1.0]], Y=[[1.0], [0.0], [0.0], [1.0]],
             W1=[[0.2, -0.4, 0.6], [-0.5, 0.3, 0.1]], b1=[[0.0, 0.1, -0.2]],
             W2=[[0.8], [-0.6], [0.4]], b2=[[-0.1]])
-BLOG_FORMULAS = {
-    "W2": "((1/m (o_2 - Y) ⊙ (o_2 ⊙ (1 - o_2)))^T × o_1)^T",
-    "W1": "((((1/m (o_2 - Y) ⊙ (o_2 ⊙ (1 - o_2))) × W_2^T) ⊙ o_1 ⊙ (1 - o_1))^T × X)^T",
+BLOG_FORMULAS = {     # ΔW2 and ΔW1 pasted from the post's LaTeX, left-hand sides and all
+    "W2": r"\Delta W_2 &= \left((\dfrac{1}{m}(o_2 - Y)\odot(o_2\odot (1 - o_2)))^T\times o_1\right)^T",
+    "W1": (r"\Delta W_1 &= \left((((\dfrac{1}{m}(o_2 - Y)\odot (o_2\odot (1 - o_2)))\times W_2^T)"
+           r"\odot o_1\odot (1 - o_1))^T\times X\right)^T"),
     # the blog gives Δb2 and Δb1 as chains; in matrices they are sums over the batch
     "b2": "sum(1/m (o_2 - Y) ⊙ (o_2 ⊙ (1 - o_2)), axis=0)",
     "b1": "sum(((1/m (o_2 - Y) ⊙ (o_2 ⊙ (1 - o_2))) × W_2^T) ⊙ o_1 ⊙ (1 - o_1), axis=0)",
@@ -46,11 +48,15 @@ ANSWER = dict(X=[[1.0, 0.5], [-0.5, 1.5], [2.0, -1.0]], Y=[[1.0], [0.0], [1.0]],
               W2=[[0.7], [-0.8], [0.9]], b2=[[0.05]])
 DELTA2 = r"\boldsymbol{\delta}_2 = (\mathbf{a}_2 - \mathbf{y}) \odot \sigma'(\mathbf{z}_2)"
 DELTA1 = r"\boldsymbol{\delta}_1 = (\boldsymbol{\delta}_2 \mathbf{W}_2^T) \odot \sigma'(\mathbf{z}_1)"
-ANSWER_FORMULAS = {
-    "W2": rf"{DELTA2}; \mathbf{{a}}_1^T \boldsymbol{{\delta}}_2",
-    "b2": rf"{DELTA2}; \sum \boldsymbol{{\delta}}_2",
-    "W1": rf"{DELTA2}; {DELTA1}; \mathbf{{a}}_0^T \boldsymbol{{\delta}}_1",
-    "b1": rf"{DELTA2}; {DELTA1}; \sum \boldsymbol{{\delta}}_1",
+ANSWER_FORMULAS = {   # the answer's lines as printed, one $$…$$ after the other
+    "W2": rf"$${DELTA2}$$ $$\frac{{\partial L}}{{\partial \mathbf{{W}}_2}} &= \mathbf{{a}}_1^T "
+          rf"\boldsymbol{{\delta}}_2$$",
+    "b2": rf"$${DELTA2}$$ $$\frac{{\partial L}}{{\partial \mathbf{{b}}_2}} &= \sum "
+          rf"\boldsymbol{{\delta}}_2 \quad \text{{(sum over the batch dimension)}}$$",
+    "W1": rf"$${DELTA2}$$ $${DELTA1}$$ $$\frac{{\partial L}}{{\partial \mathbf{{W}}_1}} = "
+          rf"\mathbf{{a}}_0^T \boldsymbol{{\delta}}_1$$",
+    "b1": rf"$${DELTA2}$$ $${DELTA1}$$ $$\frac{{\partial L}}{{\partial \mathbf{{b}}_1}} = "
+          rf"\sum \boldsymbol{{\delta}}_1$$",
 }
 
 
@@ -111,7 +117,7 @@ def main():
 
     print("\nTwo mistakes the check names:")
     for name, formula in (("W1", BLOG_FORMULAS["W1"][:-2]),           # the last ^T left out
-                          ("W2", BLOG_FORMULAS["W2"].replace("1/m ", ""))):
+                          ("W2", BLOG_FORMULAS["W2"].replace(r"\dfrac{1}{m}", ""))):
         verdict = check(blog_cost, name, formula)
         print(f"  {formula}\n    {verdict.finding}")
         ok &= not verdict and verdict.matrix_diagnosis is not None

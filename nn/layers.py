@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from itertools import repeat
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, SupportsFloat
 
 from autograd import Value, no_grad
@@ -22,7 +22,7 @@ from autograd.value import as_float, dot_layer, dot_unchecked
 
 from . import names as _names
 from .activations import activation_method, activations_per_layer
-from .module import KeyNameError, Module, any_frozen, frozen_version, is_frozen
+from .module import KeyNameError, Module
 
 if TYPE_CHECKING:
     from autograd.jit import Jitted
@@ -73,13 +73,13 @@ def biases_per_layer(bias, n_layers):
     return list(bias)
 
 
-def for_pass(values):
+def for_pass(values, frozen):
     """``values`` (Values, or None for no bias) as the forward pass uses them: a
-    frozen parameter becomes a constant node with its number and name, made
+    parameter in ``frozen`` becomes a constant node with its number and name, made
     anew for each pass (so backward() never reaches the parameter)."""
-    if not any_frozen():
+    if not frozen:
         return values
-    return tuple(Value(v.data, v.name, kind="constant") if is_frozen(v) else v
+    return tuple(Value(v.data, v.name, kind="constant") if v in frozen else v
                  for v in values)
 
 
@@ -247,8 +247,9 @@ class Neuron(Module):
         owner = f"Neuron {self._z_name}"
         sample = check_sample(sample, owner)
         inputs = as_inputs(inputs, self._input_names, owner, sample)
-        weights = for_pass(self.weights)
-        [bias] = for_pass((self.bias,))
+        frozen = self._frozen_set()
+        weights = for_pass(self.weights, frozen)
+        [bias] = for_pass((self.bias,), frozen)
         z = _weighted_input(self.fused)(weights, inputs, bias)
         z.name = sample_names((self._z_name,), sample)[0]
         return z
@@ -330,25 +331,17 @@ class Layer(Module):
         every_weight = frozenset(w for row in self._weight_rows for w in row)
         self._weighted_inputs = (partial(dot_layer, weights=every_weight) if fused
                                  else elementary_layer)
-        self._frozen_found = (None, False)   # (frozen_version(), any parameter frozen?)
         self.z, self.a = [], []
 
     def _named_parameters(self):
-        for neuron in self.neurons:
-            yield from neuron._params
+        return chain.from_iterable(neuron._params for neuron in self.neurons)
 
     def zero_grad(self):
         for neuron in self.neurons:
             neuron.zero_grad()
 
-    def _has_frozen(self):
-        """True when one of this layer's parameters is frozen (looked up again only
-        after a freeze() or unfreeze() somewhere)."""
-        version = frozen_version()
-        if self._frozen_found[0] != version:
-            frozen = any(is_frozen(value) for _, value in self._named_parameters())
-            self._frozen_found = (version, frozen)
-        return self._frozen_found[1]
+    def _holders(self):
+        return self.neurons
 
     @property
     def delta(self) -> list[float]:
@@ -366,8 +359,10 @@ class Layer(Module):
     def _forward(self, inputs, sample=None):
         """a^l from a tuple of Values; records this pass's z^l and a^l (no checks)."""
         rows, biases = self._weight_rows, self._bias_nodes
-        if self._has_frozen():  # frozen parameters enter this pass as constants
-            rows, biases = tuple(map(for_pass, rows)), for_pass(biases)
+        frozen = self.frozen_values()
+        if frozen:  # frozen parameters enter this pass as constants
+            rows = tuple(for_pass(row, frozen) for row in rows)
+            biases = for_pass(biases, frozen)
         zs = self._weighted_inputs(rows, inputs, biases)
         z_names, a_names = self._z_names, self._a_names
         if sample is not None:
@@ -463,8 +458,10 @@ class MLP(Module):
         self.inputs = ()
 
     def _named_parameters(self):
-        for layer in self.layers:
-            yield from layer._named_parameters()
+        return chain.from_iterable(neuron._params for neuron in self._holders())
+
+    def _holders(self):
+        return [neuron for layer in self.layers for neuron in layer.neurons]
 
     def zero_grad(self):
         for layer in self.layers:
@@ -537,27 +534,17 @@ class MLP(Module):
         ``loss(net(x), y).backward()`` would, without building nodes.
         """
         from autograd.jit import BACKENDS, jit_loss
-        from .losses import LOSS_NAMES, LOSSES, half_squared_error
+        from .losses import half_squared_error, resolve_loss
         loss = loss or half_squared_error
         if backend not in BACKENDS:
             raise ValueError(f"jit_loss: backend must be one of {', '.join(map(repr, BACKENDS))}, "
                              f"got {backend!r}")
-        name: str | None
-        if isinstance(loss, str):
-            if loss not in LOSSES:
-                raise ValueError(f"jit_loss: unknown loss {loss!r}; known: "
-                                 f"{', '.join(map(repr, LOSSES))} or a function "
-                                 f"loss(outputs, targets) -> Value")
-            name, function = loss, LOSSES[loss].sample
-        elif callable(loss):
-            name, function = LOSS_NAMES.get(loss), loss
-        else:
-            raise TypeError(f"jit_loss: loss must be a name ({', '.join(map(repr, LOSSES))}) or "
-                            f"a function loss(outputs, targets) -> Value, got "
-                            f"{type(loss).__name__} {loss!r}")
-        if backend == "numpy" and name is not None:
+        record = resolve_loss(loss, "jit_loss")
+        function: Callable[..., Value] = (record.sample if record is not None and isinstance(loss, str)
+                                          else loss)  # type: ignore[assignment]
+        if backend == "numpy" and record is not None:
             from .matrix import MatrixProgram
-            return MatrixProgram(self, name)
+            return MatrixProgram(self, record.name)
         return jit_loss(self, function, self.sizes[0], backend=backend)
 
     @classmethod

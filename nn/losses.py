@@ -22,6 +22,7 @@ cross-entropy.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Sequence
 
@@ -36,7 +37,7 @@ Targets = Operand | Sequence[Operand | Sequence[Operand]]
 
 __all__ = ["sum_squared_error", "half_squared_error", "half_mean_squared_error",
            "binary_cross_entropy", "cross_entropy", "softmax", "log_sum_exp",
-           "reduce_samples", "check_reduction", "LOSSES", "LOSS_NAMES", "TrainingLoss"]
+           "reduce_samples", "check_reduction", "LOSSES", "Loss", "resolve_loss"]
 
 REDUCTIONS = ("mean", "sum")
 
@@ -358,38 +359,38 @@ def cross_entropy(logits: Sequence[Operand] | Sequence[Sequence[Operand]],
 
 
 # ---------------------------------------------------------------------------
-# The losses nn.train accepts by name
+# The loss records: everything nn knows about each of its losses, in one place
 # ---------------------------------------------------------------------------
 
-class TrainingLoss:
-    """A loss as :func:`nn.train` uses it.
-
-    ``sample(outputs, targets) -> Value`` is one sample's C_x (what the jit
-    traces); ``targets(y, n_outputs, where)`` turns one sample's target as the
-    user gave it into the list of numbers ``sample`` takes (checking it);
-    ``reduction`` is the reduction the name implies (None: the user chooses);
-    ``batch``, when given, is the eager cost of a whole batch.
-    """
-
-    def __init__(self, name, sample, targets, reduction=None, batch=None):
-        self.name, self.sample, self.targets = name, sample, targets
-        self.reduction, self.batch = reduction, batch
-
-    def __repr__(self):
-        return f"<training loss {self.name}>"
+def finite_number(x, where):
+    """``x`` as a float when it is a finite real number (not bool, str, complex,
+    NaN or ±inf: training data), else a one-line error naming ``where``."""
+    if isinstance(x, Value):
+        raise TypeError(f"{where} must be a number, got a Value {x!r}")
+    number = as_float(x, where)
+    if not math.isfinite(number):
+        raise ValueError(f"{where} is {number!r}; training data must be finite numbers "
+                         f"(NaN and ±inf are refused before the first step)")
+    return number
 
 
 def real_targets(y, n_outputs, where):
-    """One sample's targets as a list of n_outputs numbers (one number for one output)."""
+    """One sample's targets as a list of n_outputs finite numbers (one number for
+    one output)."""
     values = list(y) if hasattr(y, "__len__") and not isinstance(y, (str, bytes)) else [y]
     if len(values) != n_outputs:
         raise ValueError(f"{where}: {n_outputs} outputs but {len(values)} targets "
                          f"{_short(y)}; they must have the same length")
-    for j, v in enumerate(values, 1):
-        if isinstance(v, Value):
-            raise TypeError(f"{where}: target {j} must be a number, got a Value {v!r}")
-        as_float(v, f"{where}: target {j}")
-    return [float(v) for v in values]
+    if set(map(type, values)) <= _PLAIN_NUMBERS:
+        try:
+            if math.isfinite(sum(map(abs, values))):
+                return [float(v) for v in values]
+        except OverflowError:   # an int too large for a float: named below
+            pass
+    return [finite_number(v, f"{where}, target {j}") for j, v in enumerate(values, 1)]
+
+
+_PLAIN_NUMBERS = {float, int}
 
 
 def probability_targets(y, n_outputs, where):
@@ -414,26 +415,84 @@ def class_targets(y, n_outputs, where):
     return [1.0 if k == t else 0.0 for k in range(n_outputs)]
 
 
-#: the losses nn.train accepts by name
-LOSSES = {
-    "half_squared_error": TrainingLoss("half_squared_error", half_squared_error,
-                                       real_targets),
-    "half_mean_squared_error": TrainingLoss(
-        "half_mean_squared_error", half_squared_error, real_targets,
-        reduction="mean", batch=half_mean_squared_error),
-    "sum_squared_error": TrainingLoss("sum_squared_error", sum_squared_error,
-                                      real_targets),
-    "binary_cross_entropy": TrainingLoss(
-        "binary_cross_entropy", binary_cross_entropy, probability_targets),
-    "cross_entropy": TrainingLoss("cross_entropy", cross_entropy, class_targets),
-}
+class Loss:
+    """One of nn's losses, as every reader uses it (``nn.train``, ``MLP.jit_loss``,
+    the matrix program of :mod:`nn.matrix`, the docs).
 
-#: nn's loss functions -> their names in LOSSES: train(loss=nn.cross_entropy) is
-#: train(loss="cross_entropy")
-LOSS_NAMES = {
-    half_squared_error: "half_squared_error",
-    half_mean_squared_error: "half_mean_squared_error",
-    sum_squared_error: "sum_squared_error",
-    binary_cross_entropy: "binary_cross_entropy",
-    cross_entropy: "cross_entropy",
-}
+    ``function``    what the user calls (``nn.half_squared_error``); ``sample(outputs,
+                    targets) -> C_x`` is one sample's cost on Values (what the jit traces)
+    ``targets(y, n_outputs, where)`` one sample's target as given to train(), checked,
+                    as the list of numbers ``sample`` takes
+    ``reduction``   the reduction the name implies (None: the user chooses)
+    ``batch``       the eager cost of a whole batch, when the loss is one
+    ``text``, ``latex``  C_x and ∇_a C_x written out
+    ``cost``        Σ_x C_x over a batch as numpy source (``a``: outputs, ``z``: logits,
+                    ``Y``: targets, one column per sample)
+    ``gradient``    ∇_a C as numpy source, so that δ^L = ∇_a C ⊙ f'(z^L) (BP1)
+    ``from_logit``  (cost, δ^L) as numpy source when the output layer is a sigmoid
+                    and the loss is computed from its logit z, else None
+    """
+
+    def __init__(self, name, function, targets, *, text, latex, cost, gradient,
+                 sample=None, from_logit=None, reduction=None, batch=None):
+        self.name, self.function, self.targets = name, function, targets
+        self.sample = sample or function
+        self.text, self.latex = text, latex
+        self.cost, self.gradient, self.from_logit = cost, gradient, from_logit
+        self.reduction, self.batch = reduction, batch
+
+    def __repr__(self):
+        return f"<nn loss {self.name}: {self.text}>"
+
+
+_HALF_SQUARED = dict(
+    text="C_x = ½ Σ_j (y_j − a^L_j)²,  ∇_a C_x = a^L − y",
+    latex=r"C_x = \tfrac{1}{2} \sum_j (y_j - a^L_j)^2, \quad \nabla_a C_x = a^L - y",
+    cost="0.5 * np.sum((a - Y) ** 2)", gradient="(a - Y)")
+
+#: nn's losses by name: the one table every reader reads
+LOSSES = {loss.name: loss for loss in [
+    Loss("half_squared_error", half_squared_error, real_targets, **_HALF_SQUARED),
+    Loss("half_mean_squared_error", half_mean_squared_error, real_targets,
+         sample=half_squared_error, reduction="mean", batch=half_mean_squared_error,
+         **_HALF_SQUARED),
+    Loss("sum_squared_error", sum_squared_error, real_targets,
+         text="C_x = Σ_j (y_j − a^L_j)²,  ∇_a C_x = 2(a^L − y)",
+         latex=r"C_x = \sum_j (y_j - a^L_j)^2, \quad \nabla_a C_x = 2(a^L - y)",
+         cost="np.sum((a - Y) ** 2)", gradient="2.0 * (a - Y)"),
+    Loss("binary_cross_entropy", binary_cross_entropy, probability_targets,
+         text="C_x = −Σ_j [y_j ln a^L_j + (1 − y_j) ln(1 − a^L_j)],  "
+              "∇_a C_x = (a − y)/(a(1 − a))",
+         latex=r"C_x = -\sum_j \left[y_j \ln a^L_j + (1 - y_j) \ln(1 - a^L_j)\right], "
+               r"\quad \nabla_a C_x = \frac{a^L - y}{a^L (1 - a^L)}",
+         cost="-np.sum(Y * np.log(in_open_unit(a)) + (1.0 - Y) * np.log1p(-a))",
+         gradient="(a - Y) / (a * (1.0 - a))",
+         from_logit=("np.sum(np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z))) - Y * z)",
+                     "(a - Y)")),
+    Loss("cross_entropy", cross_entropy, class_targets,
+         text="C_x = ln Σ_k e^(a^L_k) − Σ_k y_k a^L_k,  ∇_a C_x = softmax(a^L) − y",
+         latex=r"C_x = \ln \sum_k e^{a^L_k} - \sum_k y_k a^L_k, "
+               r"\quad \nabla_a C_x = \operatorname{softmax}(a^L) - y",
+         cost="np.sum(log_sum_exp(a) - np.sum(Y * a, axis=0))", gradient="(softmax(a) - Y)"),
+]}
+
+
+def resolve_loss(loss, where):
+    """The :class:`Loss` record for ``loss``: a name in :data:`LOSSES` or one of nn's
+    loss functions; None for a function of the user's own.  An unknown name raises
+    ValueError listing the known ones, anything else TypeError."""
+    if isinstance(loss, str):
+        try:
+            return LOSSES[loss]
+        except KeyError:
+            raise ValueError(f"{where}: unknown loss {loss!r}; known: "
+                             f"{', '.join(map(repr, LOSSES))} or a function "
+                             f"loss(outputs, targets) -> Value") from None
+    if callable(loss):
+        for record in LOSSES.values():
+            if record.function is loss:
+                return record
+        return None
+    raise TypeError(f"{where}: loss must be a name ({', '.join(map(repr, LOSSES))}) or "
+                    f"a function loss(outputs, targets) -> Value, got "
+                    f"{type(loss).__name__} {loss!r}")

@@ -34,9 +34,10 @@ def _remember_network(net):
 
 
 def network_of(layer):
-    """The MLP ``layer`` belongs to, if it was built by from_matrices or asked for its
-    matrices; else None."""
-    ref = _NETWORK_OF.get(layer.neurons[0].weights[0])
+    """The MLP ``layer`` (or the Value of its first weight, w^l_11) belongs to, if it was
+    built by from_matrices, asked for its matrices or checked by layer; else None."""
+    key = layer.neurons[0].weights[0] if hasattr(layer, "neurons") else layer
+    ref = _NETWORK_OF.get(key) if key is not None else None
     return None if ref is None else ref()
 
 

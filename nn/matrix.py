@@ -19,52 +19,25 @@ loss puts Nielsen's 1/n.
 The activations' derivatives (``sigmoid_prime(z, a)`` is σ'(z), given
 a = σ(z) too, so it reads a(1 − a) instead of computing σ again) and
 forwards come from the op records of :mod:`autograd.ops`; each loss's cost and ∂C/∂a^L (or δ^L
-directly, when the loss is computed from the logit) are below.  The
+directly, when the loss is computed from the logit) from its record in
+:data:`nn.losses.LOSSES`.  The
 program is a pure function of the weight matrices; :class:`MatrixProgram`
 reads them from the parameter Values and adds the gradients to their
 ``.grad``, so nn's optimisers and ``nn.train`` work with it unchanged.
 """
 
+from itertools import count, repeat
+from operator import add
+
 from autograd import ops
 from autograd.jit import compile_source
 
 from .activations import ACTIVATIONS
+from .data import number_rows
+from .losses import LOSSES
+from .optim import _consume, _data, _grad, _set_data, _set_grad, deferred_interrupts
 
-__all__ = ["MatrixProgram", "MATRIX_LOSSES", "matrix_program"]
-
-
-class MatrixLoss:
-    """A loss in matrix form over a batch (columns are samples), with ``a`` the
-    output activations, ``z`` the output weighted inputs and ``Y`` the targets.
-
-    cost      Σ_x C_x as numpy source
-    gradient  ∇_a C, so that δ^L = ∇_a C ⊙ f'(z^L) (BP1)
-    delta     δ^L itself when it is simpler than that product (from the logit)
-    """
-
-    def __init__(self, name, cost, gradient, formula, delta=None, from_logit=None):
-        self.name, self.cost, self.gradient, self.formula = name, cost, gradient, formula
-        self.delta, self.from_logit = delta, from_logit
-
-
-MATRIX_LOSSES = {
-    "half_squared_error": MatrixLoss(
-        "half_squared_error", "0.5 * np.sum((a - Y) ** 2)", "(a - Y)",
-        "C_x = ½ Σ_j (y_j − a^L_j)²,  ∇_a C_x = a^L − y"),
-    "sum_squared_error": MatrixLoss(
-        "sum_squared_error", "np.sum((a - Y) ** 2)", "2.0 * (a - Y)",
-        "C_x = Σ_j (y_j − a^L_j)²,  ∇_a C_x = 2(a^L − y)"),
-    "binary_cross_entropy": MatrixLoss(
-        "binary_cross_entropy", "-np.sum(Y * np.log(a) + (1.0 - Y) * np.log1p(-a))",
-        "(a - Y) / (a * (1.0 - a))",
-        "C_x = −Σ_j [y_j ln a^L_j + (1 − y_j) ln(1 − a^L_j)],  ∇_a C_x = (a − y)/(a(1 − a))",
-        from_logit=("np.sum(np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z))) - Y * z)",
-                    "(a - Y)")),
-    "cross_entropy": MatrixLoss(
-        "cross_entropy", "np.sum(log_sum_exp(a) - np.sum(Y * a, axis=0))", "(softmax(a) - Y)",
-        "C_x = ln Σ_k e^(a^L_k) − Σ_k y_k a^L_k,  ∇_a C_x = softmax(a^L) − y"),
-}
-MATRIX_LOSSES["half_mean_squared_error"] = MATRIX_LOSSES["half_squared_error"]
+__all__ = ["MatrixProgram", "matrix_program"]
 
 
 def _numpy():
@@ -99,7 +72,7 @@ def prime_source(name):
     return f"return {numpy_source(local, {'x0': 'z', 'out': 'a'})}"
 
 
-def _runtime(np):
+def _runtime(np, output_names):
     from autograd.jit_numpy import HELPERS
 
     def softmax(a):
@@ -112,7 +85,37 @@ def _runtime(np):
         top = a.max(axis=0)
         return top + np.log(np.exp(a - top).sum(axis=0))
 
-    return dict(HELPERS, softmax=softmax, log_sum_exp=log_sum_exp)
+    def in_open_unit(a):
+        """``a`` when every output lies in (0, 1), where ln a and ln(1 − a) are
+        defined; else the eager engine's error for the first sample and output
+        that does not (a tanh or ReLU output under binary cross-entropy)."""
+        if not ((a > 0.0) & (a < 1.0)).all():
+            _outside_unit(a, output_names)
+        return a
+
+    return dict(HELPERS, softmax=softmax, log_sum_exp=log_sum_exp, in_open_unit=in_open_unit)
+
+
+class _Operand:
+    """An operand in an error message, described as the eager engine describes it."""
+
+    def __init__(self, name, data, op=ops.LEAF):
+        self.name, self.data, self._op = name, data, op
+
+
+def _outside_unit(a, output_names):
+    """Raise what ``−[y ln a + (1 − y) ln(1 − a)]`` raises in eager for the first
+    sample (then output) with a ≤ 0 (ln a) or a ≥ 1 (ln(1 − a)), naming it."""
+    log = ops.OPS["log"]
+    for i, column in enumerate(a.T.tolist(), 1):
+        for name, value in zip(output_names, column):
+            for operand in (_Operand(name, value), _Operand(None, 1.0 - value, ops.OPS["sub"])):
+                try:
+                    log.forward(operand.data)
+                except (ArithmeticError, ValueError) as err:
+                    better = log.error(err, [operand])
+                    raise type(better)(f"{better} (sample {i} of the batch)") from None
+    # only NaN outputs are left: they flow into C as in eager
 
 
 # ---------------------------------------------------------------------------
@@ -123,7 +126,7 @@ def matrix_program(net, loss_name):
     """The source of ``net``'s loss and its gradients in BP1-BP4 form (a string)."""
     layers = net.layers
     L = layers[-1].number
-    loss = MATRIX_LOSSES[loss_name]
+    loss = LOSSES[loss_name]
     output_activation = layers[-1].activation
     from_logit = loss.from_logit is not None and output_activation == "sigmoid"
     args = []
@@ -138,7 +141,7 @@ def matrix_program(net, loss_name):
     emit('    """Σ_x C_x over the batch (times seed: 1 for the sum, 1/m for the mean) and '
          'its gradients.')
     emit("")
-    emit(f"    {loss.formula}.")
+    emit(f"    {loss.text}.")
     emit("    One column per sample: X is n_in × m, Y is n_out × m; W{l}[j-1, k-1] = w^l_jk, "
          "b{l}[j-1] = b^l_j.")
     emit('    """')
@@ -206,21 +209,24 @@ class MatrixProgram:
     """
 
     def __init__(self, net, loss_name, targets=None):
-        if loss_name not in MATRIX_LOSSES:
+        if loss_name not in LOSSES:
             raise ValueError(
-                f"backend='numpy' knows nn's losses ({', '.join(sorted(MATRIX_LOSSES))}), not "
+                f"backend='numpy' knows nn's losses ({', '.join(LOSSES)}), not "
                 f"{loss_name!r}; jit a loss of your own with autograd.jit(..., backend='numpy')")
         np = _numpy()
         self.np = np
         self.net = net
-        self.loss = MATRIX_LOSSES[loss_name]
+        self.loss = LOSSES[loss_name]
         self._targets = targets
         self.n_in, self.n_out = net.sizes[0], net.sizes[-1]
         self.source = matrix_program(net, loss_name)
         self.function, self.filename = compile_source(
-            self.source, f"{loss_name}[numpy]", loss_name, _runtime(np), self)
+            self.source, f"{loss_name}[numpy]", loss_name, _runtime(np, net.layers[-1]._a_names), self)
         self.__name__ = loss_name
         self._layout = self._parameter_layout()
+        #: per argument: its Values row by row, the array's shape, trainable?
+        self._flat = [([v for row in rows for v in row], (len(rows), len(rows[0])), trainable)
+                      for _, rows, trainable in self._layout]
 
     def _parameter_layout(self):
         """[(array name, [[Value or number, ...], ...], is a parameter?)] per argument."""
@@ -236,8 +242,8 @@ class MatrixProgram:
     def arrays(self):
         """The weight and bias matrices, read from the parameter Values now."""
         np = self.np
-        return [np.array([[v.data for v in row] for row in rows], dtype=float)
-                for _, rows, _ in self._layout]
+        return [np.fromiter(map(_data, flat), float, len(flat)).reshape(shape)
+                for flat, shape, _ in self._flat]
 
     def gradients(self, X, Y, seed, arrays):
         """``(C, gradient arrays)`` for the batch X, Y (columns are samples)."""
@@ -246,36 +252,47 @@ class MatrixProgram:
     def add_gradients(self, gradients):
         """Add each gradient array's entries to its parameter's ``.grad``
         (frozen parameters and constant biases are left alone)."""
-        from .module import is_frozen
-        for (_, rows, trainable), grad in zip(self._layout, gradients):
+        frozen = self.net.frozen_values()
+        for (flat, _, trainable), grad in zip(self._flat, gradients):
             if not trainable:
                 continue
-            for row, grow in zip(rows, grad.tolist()):
-                for value, g in zip(row, grow):
-                    if not is_frozen(value):
-                        value.grad += g
+            numbers = grad.ravel().tolist()
+            if frozen:
+                numbers = [0.0 if value in frozen else g for value, g in zip(flat, numbers)]
+            _consume(map(_set_grad, flat, list(map(add, map(_grad, flat), numbers))))
 
     def matrices(self, samples):
-        """``(X, Y)``: the samples as column matrices (n_in × m, n_out × m)."""
+        """``(X, Y)``: the samples as column matrices (n_in × m, n_out × m), every
+        number checked as training data is (:func:`nn.data.number_rows`)."""
         np = self.np
-        data = np.asarray(samples, dtype=float)
-        if data.ndim != 2 or data.shape[1] < self.n_in + 1:
-            raise TypeError(f"{self.__name__}.batch: samples must be rows (x1..x{self.n_in}, "
-                            f"targets), got shape {data.shape}")
+        where = f"{self.__name__}.batch"
+        if isinstance(samples, (str, bytes)) or not hasattr(samples, "__len__"):
+            raise TypeError(f"{where}: samples must be a list of rows (x1..x{self.n_in}, "
+                            f"targets) or a 2-d array, got {type(samples).__name__}")
+        width = self.n_in + self.n_out
+        if len(samples) == 0:
+            data = np.zeros((0, width))
+        else:
+            data = np.asarray(number_rows(samples, width, where, self._column_name,
+                                          "expected {} numbers (inputs, then targets)",
+                                          as_array=True), dtype=float)
         X = data[:, :self.n_in].T
         Y = data[:, self.n_in:].T
-        if Y.shape[0] != self.n_out:
-            raise TypeError(f"{self.__name__}.batch: {Y.shape[0]} target numbers per sample, "
-                            f"but the network has {self.n_out} outputs")
         return np.ascontiguousarray(X), np.ascontiguousarray(Y)
 
+    def _column_name(self, j):
+        return f"x{j}" if j <= self.n_in else f"y{j - self.n_in}"
+
     def batch(self, samples, *, mean=False):
+        """Σ (or mean) of C_x over ``samples`` (0.0 for none); adds ∂C/∂w to each
+        parameter's ``.grad``."""
         X, Y = self.matrices(samples)
         m = X.shape[1]
         if m == 0:
             return 0.0
         seed = 1.0 / m if mean else 1.0
-        C, grads = self.gradients(X, Y, seed, self.arrays())
+        with self.np.errstate(all="ignore"):
+            C, grads = self.gradients(X, Y, seed, self.arrays())
         self.add_gradients(grads)
         return float(C)
 
@@ -293,77 +310,114 @@ class MatrixProgram:
 class MatrixStep:
     """A step function for :func:`nn.train` that keeps the weights in numpy
     arrays between steps: each step runs the matrix program on the batch and
-    applies the optimiser's own update rule (``optimizer.rule``) to the arrays.
+    applies the optimiser's own update rule (``optimizer.array_rule``) to the
+    arrays of the parameters the optimiser owns (not frozen ones, not others).
+
+    A step is all or nothing: the new arrays, the optimiser state and t are
+    computed first and committed together in a block Ctrl-C cannot split.
     :meth:`sync` writes the numbers back into the parameter Values (their
-    ``.data``, their ``.grad`` from the last step, and the optimiser's state);
-    train() calls it after every epoch and when it stops.
+    ``.data``, their ``.grad`` from the last step) and the optimiser's state
+    (t, velocity, m, v); train() calls it once, when training ends, fails or
+    is interrupted (and before each ``on_epoch``, which may read the network).
     """
 
-    def __init__(self, program, samples):
+    def __init__(self, program, samples, optimizer, inputs=None):
         np = program.np
-        self.program, self.np = program, np
+        self.program, self.np, self.optimizer = program, np, optimizer
         self.arrays = None
-        self.state = [{} for _ in program._layout]
         self.grads = None
-        inputs = np.array([x for x, _ in samples], dtype=float)
-        targets = np.array([y for _, y in samples], dtype=float)
-        self.X, self.Y = np.ascontiguousarray(inputs.T), np.ascontiguousarray(targets.T)
+        self.t = getattr(optimizer, "t", None)
+        # one row per sample (``inputs``: the checked numpy matrix whose rows the
+        # samples' inputs are, in order); a batch is taken out as X^T, a column each
+        self.inputs = (np.asarray(inputs, dtype=float) if inputs is not None
+                       else np.array([x for x, _ in samples], dtype=float))
+        self.targets = np.array([y for _, y in samples], dtype=float)
         self.column = {id(x): i for i, (x, _) in enumerate(samples)}
         self._last = (None, None, None)   # the last batch's ids and matrices
-        from .module import is_frozen
-        masks = [np.array([[trainable and not is_frozen(v) for v in row] for row in rows])
-                 if trainable else None for _, rows, trainable in program._layout]
-        # None: not a parameter; True: every entry trains; else the mask of those that do
-        self.trainable = [None if m is None else (True if m.all() else m) for m in masks]
+        owned = dict(zip(map(id, optimizer.parameters), count()))
+        frozen = program.net.frozen_values()
+        #: per argument, the index of each entry's parameter in the optimiser's list
+        #: (-1: not stepped: frozen, not the optimiser's, or a constant), or None
+        self.positions = [self._positions(flat, shape, owned, frozen) if trainable else None
+                          for flat, shape, trainable in program._flat]
+        masks = [None if p is None else p >= 0 for p in self.positions]
+        # None: nothing here trains; True: every entry trains; else the mask of those that do
+        self.trainable = [None if m is None or not m.any() else (True if m.all() else m)
+                          for m in masks]
+        self.masks = masks
+        lists = {key: np.array(getattr(optimizer, attr), dtype=float)
+                 for key, attr in _STATE_LISTS.items() if hasattr(optimizer, attr)}
+        self.state = [{} if positions is None else
+                      {key: np.where(positions >= 0, numbers[positions], 0.0)
+                       for key, numbers in lists.items()}
+                      for positions in self.positions]
+        self.changed = False
+
+    def _positions(self, flat, shape, owned, frozen):
+        np = self.np
+        where = list(map(owned.get, map(id, flat), repeat(-1)))
+        if frozen:
+            where = [-1 if v in frozen else k for v, k in zip(flat, where)]
+        return np.array(where, dtype=np.int64).reshape(shape)
 
     def __call__(self, net, loss, optimizer, batch_inputs, batch_targets):
         np = self.np
         if self.arrays is None:
             self.arrays = self.program.arrays()
-            self.optimizer = optimizer
         ids = list(map(id, batch_inputs))
         last_ids, X, Y = self._last
         if ids != last_ids:              # not the same batch again (as full-batch steps are)
             columns = list(map(self.column.__getitem__, ids))
-            X, Y = self.X[:, columns], self.Y[:, columns]
+            X = np.ascontiguousarray(self.inputs[columns].T)
+            Y = np.ascontiguousarray(self.targets[columns].T)
             self._last = (ids, X, Y)
         seed = 1.0 / len(ids) if loss.reduction == "mean" else 1.0
-        cost, grads = self.program.gradients(X, Y, seed, self.arrays)
-        if hasattr(optimizer, "tick"):
-            optimizer.tick()
-        for i, (w, g, mask) in enumerate(zip(self.arrays, grads, self.trainable)):
-            if mask is None:
-                continue
-            updated = optimizer.rule(w, g, self.state[i])
-            self.arrays[i] = updated if mask is True else np.where(mask, updated, w)
-        self.grads = grads
-        return float(cost)
+        with np.errstate(all="ignore"):
+            cost, grads = self.program.gradients(X, Y, seed, self.arrays)
+            t = None if self.t is None else self.t + 1
+            arrays, states = list(self.arrays), list(self.state)
+            for i, (w, g, mask) in enumerate(zip(self.arrays, grads, self.trainable)):
+                if mask is None:
+                    continue
+                updated, states[i] = optimizer.array_rule(w, g, self.state[i], t)
+                arrays[i] = updated if mask is True else np.where(mask, updated, w)
+        cost = float(cost)
+        with deferred_interrupts():
+            self.arrays, self.state, self.grads, self.t = arrays, states, grads, t
+            self.changed = True
+        return cost
 
     def sync(self):
-        """Write the arrays back into the parameter Values and the optimiser's state."""
-        if self.arrays is None:
+        """Write the arrays back into the parameter Values and the optimiser's state
+        (once per change; Ctrl-C waits until it is done)."""
+        if not self.changed:
             return
-        positions = {id(p): k for k, p in enumerate(self.optimizer.parameters)}
-        for (_, rows, trainable), w, g, state in zip(self.program._layout, self.arrays,
-                                                     self.grads, self.state):
-            if not trainable:
-                continue
-            flat_w, flat_g = w.tolist(), g.tolist()
-            for row, wrow, grow in zip(rows, flat_w, flat_g):
-                for value, new, grad in zip(row, wrow, grow):
-                    value.data, value.grad = new, grad
-            self._sync_state(rows, state, positions)
+        np = self.np
+        with deferred_interrupts():
+            optimizer = self.optimizer
+            lists = {key: np.array(getattr(optimizer, attr), dtype=float)
+                     for key, attr in _STATE_LISTS.items() if hasattr(optimizer, attr)}
+            for (flat, _, _), positions, mask, w, g, state in zip(
+                    self.program._flat, self.positions, self.masks, self.arrays, self.grads,
+                    self.state):
+                if positions is None or not mask.any():
+                    continue
+                if mask.all():
+                    _consume(map(_set_data, flat, w.ravel().tolist()))
+                    _consume(map(_set_grad, flat, g.ravel().tolist()))
+                else:
+                    chosen = [v for v, keep in zip(flat, mask.ravel().tolist()) if keep]
+                    _consume(map(_set_data, chosen, w[mask].tolist()))
+                    _consume(map(_set_grad, chosen, g[mask].tolist()))
+                for key, numbers in lists.items():
+                    if key in state:
+                        numbers[positions[mask]] = np.broadcast_to(state[key], w.shape)[mask]
+            for key, numbers in lists.items():
+                getattr(optimizer, _STATE_LISTS[key])[:] = numbers.tolist()
+            if self.t is not None:
+                optimizer.t = self.t
+            self.changed = False
 
-    def _sync_state(self, rows, state, positions):
-        """The optimiser's per-parameter lists (velocity, m, v) from the state arrays."""
-        lists = {"velocity": "_velocity", "m": "_m", "v": "_v"}
-        for key, attr in lists.items():
-            if key not in state or not hasattr(self.optimizer, attr):
-                continue
-            target = getattr(self.optimizer, attr)
-            values = self.np.broadcast_to(state[key], (len(rows), len(rows[0]))).tolist()
-            for row, vrow in zip(rows, values):
-                for value, number in zip(row, vrow):
-                    k = positions.get(id(value))
-                    if k is not None:
-                        target[k] = number
+
+#: the numpy backend's state keys -> the optimiser's per-parameter lists
+_STATE_LISTS = {"velocity": "_velocity", "m": "_m", "v": "_v"}

@@ -8,13 +8,15 @@ Freezing a parameter keeps its number fixed: it leaves ``parameters()``
 (so an optimiser built afterwards never steps it), the forward pass uses a
 constant node with its number instead of the parameter itself (so
 ``backward()`` never reaches it and its ``.grad`` stays 0), and
-``state_dict()`` still saves it.
+``state_dict()`` still saves it.  Which parameters are frozen is state of
+the network: each neuron (the module that owns its parameters) keeps the set
+of its frozen ones, and a layer or network asks its neurons.
 """
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,32 +24,24 @@ if TYPE_CHECKING:
 
     from autograd import Value
 
-__all__ = ["Module", "KeyNameError", "is_frozen", "any_frozen", "frozen_version"]
-
-#: the frozen parameter Values (of every module; a parameter belongs to one network)
-_FROZEN: weakref.WeakSet[Value] = weakref.WeakSet()
-#: bumped by every freeze() and unfreeze(), so a layer can keep what it found out
-_version = 0
+__all__ = ["Module", "Parameters", "KeyNameError", "is_frozen"]
 
 
-def is_frozen(value: Value) -> bool:
-    """True when the parameter ``value`` is frozen (by ``freeze()`` on any module holding it)."""
-    return value in _FROZEN
+def is_frozen(value: Value, module: Module) -> bool:
+    """True when the parameter ``value`` is frozen in ``module`` (``module.is_frozen``)."""
+    return module.is_frozen(value)
 
 
-def any_frozen() -> bool:
-    """True when some parameter anywhere is frozen (the forward pass's quick check)."""
-    return bool(_FROZEN)
+class Parameters(list["Value"]):
+    """The list ``module.parameters()`` returns: the trainable parameters, and in
+    ``module`` the network they came from, so that an optimiser built from them
+    skips a parameter frozen later (a slice or a list of your own is a plain list)."""
 
+    module: Module
 
-def frozen_version() -> int:
-    """A number that changes whenever a parameter is frozen or unfrozen."""
-    return _version
-
-
-def _changed():
-    global _version
-    _version += 1
+    def __init__(self, values: Iterable[Value], module: Module) -> None:
+        super().__init__(values)
+        self.module = module
 
 
 class KeyNameError(KeyError):
@@ -67,13 +61,16 @@ class Module:
     def named_parameters(self) -> dict[str, Value]:
         """``{name: Value}`` of the trainable (not frozen) parameters, in parameter
         order (layer by layer, neuron by neuron: w^l_j1 .. w^l_jn, then b^l_j)."""
-        return {name: value for name, value in self._named_parameters()
-                if value not in _FROZEN}
+        frozen = self.frozen_values()
+        return {name: value for name, value in self._named_parameters() if value not in frozen}
 
     def parameters(self) -> list[Value]:
         """The trainable (not frozen) parameters as a list of Values, in the order of
         named_parameters(): what an optimiser steps."""
-        return [value for _, value in self._named_parameters() if value not in _FROZEN]
+        frozen = self.frozen_values()
+        values = map(itemgetter(1), self._named_parameters())
+        return Parameters(values if not frozen else
+                          (value for value in values if value not in frozen), self)
 
     def parameter(self, name: str) -> Value:
         """The parameter called ``name`` (``net.parameter("w2_11")``), frozen or not;
@@ -99,29 +96,60 @@ class Module:
         is set to 0 and stays 0.  An unknown name raises KeyError naming it, and then
         nothing is frozen.  Returns the module.
 
-        Build the optimiser after freezing (it steps what ``parameters()`` gives),
-        and compile a jitted loss again (``step.clear()``): the generated code
-        writes a frozen parameter's number as a literal.
+        An optimiser built from ``parameters()`` before skips them from then on;
+        a jitted loss (``net.jit_loss``) must be compiled again (``step.clear()``):
+        the generated code writes a frozen parameter's number as a literal.
         """
         values = self._parameters_called(names, "freeze")
+        holders = self._holder_of()
         for value in values:
             value.grad = 0.0
-            _FROZEN.add(value)
-        _changed()
+            holders[id(value)]._frozen_set().add(value)
         return self
 
     def unfreeze(self, *names: str) -> Self:
         """Make the parameters called ``names`` (all of this module's when none is
         given) trainable again; an unknown name raises KeyError, and then nothing
         changes.  Returns the module."""
-        for value in self._parameters_called(names, "unfreeze"):
-            _FROZEN.discard(value)
-        _changed()
+        values = self._parameters_called(names, "unfreeze")
+        holders = self._holder_of()
+        for value in values:
+            holders[id(value)]._frozen_set().discard(value)
         return self
 
     def frozen(self) -> list[str]:
         """The names of this module's frozen parameters, in parameter order."""
-        return [name for name, value in self._named_parameters() if value in _FROZEN]
+        frozen = self.frozen_values()
+        return [name for name, value in self._named_parameters() if value in frozen]
+
+    def is_frozen(self, value: Value) -> bool:
+        """True when the parameter ``value`` is frozen in this module."""
+        return value in self.frozen_values()
+
+    def frozen_values(self) -> frozenset[Value] | set[Value]:
+        """The frozen parameter Values of this module (asked of the modules that own them)."""
+        sets = [found for found in map(Module._frozen_set, self._holders()) if found]
+        if not sets:
+            return frozenset()
+        return sets[0] if len(sets) == 1 else set().union(*sets)
+
+    def _holders(self) -> Iterable[Module]:
+        """The modules that own this module's parameters and keep their frozen
+        sets (a neuron owns its weights and bias; a module of your own owns its
+        ``_named_parameters()``)."""
+        return (self,)
+
+    def _frozen_set(self) -> set[Value]:
+        """This module's own frozen parameters (the set freeze() and unfreeze() change)."""
+        try:
+            return self.__dict__["_frozen"]
+        except KeyError:
+            return self.__dict__.setdefault("_frozen", set())
+
+    def _holder_of(self) -> dict[int, Module]:
+        """``{id(parameter): the module that owns it}``."""
+        return {id(value): holder for holder in self._holders()
+                for _, value in holder._named_parameters()}
 
     def _parameters_called(self, names, where):
         """The parameter Values called ``names`` (every parameter for no names),

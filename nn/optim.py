@@ -2,19 +2,71 @@
 
 An update is plain float arithmetic on ``.data``: it records no nodes, so
 the next forward pass starts from fresh leaves with the new numbers.  A
-frozen parameter (``module.freeze``) is skipped, whenever it was frozen.
+parameter frozen in the network the optimiser's parameters came from
+(``net.parameters()``, then ``net.freeze(...)``) is skipped from then on.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
+import signal
+import threading
+from collections import deque
 from collections.abc import Iterable
+from itertools import repeat
+from operator import add, attrgetter, mul, sub
 
 from autograd import Value
 
-from .module import any_frozen, is_frozen
 
-__all__ = ["SGD", "Adam"]
+__all__ = ["SGD", "Adam", "deferred_interrupts"]
+
+
+class deferred_interrupts:
+    """``with deferred_interrupts(): ...``: a block that Ctrl-C cannot split.
+
+    A SIGINT that arrives inside the block is held and delivered (as the
+    KeyboardInterrupt the previous handler raises) when the block ends, so a
+    commit of new numbers is all done or not begun.  Outside the main thread,
+    where Python delivers no signal, it does nothing.
+    """
+
+    __slots__ = ("previous", "held")
+
+    def __enter__(self):
+        self.held = None
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.getsignal(signal.SIGINT)
+            if previous is not None:      # None: a handler installed from C; left alone
+                signal.signal(signal.SIGINT, self._hold)
+                self.previous = previous
+        return self
+
+    def _hold(self, signum, frame):
+        self.held = (signum, frame)
+
+    def __exit__(self, kind, error, traceback):
+        previous = self.previous
+        if previous is None:
+            return False
+        signal.signal(signal.SIGINT, previous)
+        if self.held is not None and kind is None:
+            if callable(previous):
+                previous(*self.held)
+            elif previous == signal.SIG_DFL:
+                raise KeyboardInterrupt
+        return False
+
+
+_data, _grad, _is_leaf = attrgetter("data"), attrgetter("grad"), attrgetter("is_leaf")
+_set_data, _set_grad = vars(Value)["data"].__set__, vars(Value)["grad"].__set__
+
+
+def _consume(calls):
+    """Run an iterator of calls to the end (``map`` of a setter over Values), at C speed."""
+    deque(calls, maxlen=0)
 
 
 class Optimizer:
@@ -23,18 +75,24 @@ class Optimizer:
     parameters: list[Value]
 
     def __init__(self, parameters: Iterable[Value]) -> None:
+        #: the network ``parameters`` came from (``net.parameters()``), asked which are frozen
+        self.module = getattr(parameters, "module", None)
         self.parameters = _unique_values(parameters, type(self).__name__)
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 before the next backward()."""
-        for p in self.parameters:
-            p.grad = 0.0
+        _consume(map(_set_grad, self.parameters, repeat(0.0)))
+
+    def _frozen(self):
+        """The parameters frozen in the network they came from (empty: none)."""
+        return self.module.frozen_values() if self.module is not None else ()
 
     def _stepped(self):
         """``(i, p)`` for every parameter that is not frozen."""
-        if not any_frozen():
+        frozen = self._frozen()
+        if not frozen:
             return enumerate(self.parameters)
-        return ((i, p) for i, p in enumerate(self.parameters) if not is_frozen(p))
+        return ((i, p) for i, p in enumerate(self.parameters) if p not in frozen)
 
 
 class SGD(Optimizer):
@@ -54,19 +112,46 @@ class SGD(Optimizer):
         self._velocity = [0.0] * len(self.parameters)
 
     def step(self) -> None:
-        """Move every parameter one step against its gradient (along it with maximize)."""
+        """Move every parameter one step against its gradient (along it with maximize).
+
+        All or nothing: the new numbers are computed first, then written in one
+        pass that Ctrl-C cannot split."""
         lr, mu = self.lr, self.momentum
+        if not self._frozen():
+            self._step_all(lr, mu)
+            return
         sign = -1.0 if self.maximize else 1.0
         velocity = self._velocity
-        for i, p in self._stepped():
-            p.data, velocity[i] = sgd_rule(p.data, sign * p.grad, velocity[i], lr, mu)
+        stepped = list(self._stepped())
+        new = [sgd_rule(p.data, sign * p.grad, velocity[i], lr, mu) for i, p in stepped]
+        with deferred_interrupts():
+            for (i, p), (w, v) in zip(stepped, new):
+                p.data = w
+                velocity[i] = v
 
-    def rule(self, w, g, state):
-        """The update on arrays (the numpy backend): ``w`` and ``g`` arrays of one
-        layer's parameters, ``state`` a dict for their velocity; returns the new w."""
-        w, state["velocity"] = sgd_rule(w, -g if self.maximize else g,
-                                        state.get("velocity", 0.0), self.lr, self.momentum)
-        return w
+    def _step_all(self, lr, mu):
+        """step() when nothing is frozen: :func:`sgd_rule` over every parameter at
+        once, as maps over the lists (the same operations in the same order)."""
+        params = self.parameters
+        grads = list(map(_grad, params))
+        if self.maximize:
+            grads = list(map(mul, repeat(-1.0), grads))
+        velocity = None
+        if mu:
+            velocity = grads = list(map(add, map(mul, repeat(mu), self._velocity), grads))
+        new = list(map(sub, map(_data, params), map(mul, repeat(lr), grads)))
+        with deferred_interrupts():
+            _consume(map(_set_data, params, new))
+            if velocity is not None:
+                self._velocity[:] = velocity
+
+    def array_rule(self, w, g, state, t):
+        """The update on arrays (the numpy backend), computing and changing nothing
+        else: ``w`` and ``g`` arrays of one layer's parameters, ``state`` a dict
+        with their velocity; returns ``(new w, new state)``."""
+        w, velocity = sgd_rule(w, -g if self.maximize else g, state.get("velocity", 0.0),
+                               self.lr, self.momentum)
+        return w, {"velocity": velocity}
 
     def __repr__(self):
         extra = f", momentum={self.momentum}" if self.momentum else ""
@@ -101,32 +186,36 @@ class Adam(Optimizer):
         self._v = [0.0] * len(self.parameters)
 
     def step(self) -> None:
-        """One Adam update of every parameter from its ``.grad``."""
-        self.t += 1
+        """One Adam update of every parameter from its ``.grad``.
+
+        All or nothing: t, the moments and the parameters are computed first,
+        then written in one pass that Ctrl-C cannot split."""
+        t = self.t + 1
         sign = -1.0 if self.maximize else 1.0
         m, v = self._m, self._v
-        corrections = self._corrections()
-        for i, p in self._stepped():
-            p.data, m[i], v[i] = adam_rule(p.data, sign * p.grad, m[i], v[i], self.lr,
-                                           self.betas, self.eps, corrections, math.sqrt)
+        corrections = self._corrections(t)
+        stepped = list(self._stepped())
+        new = [adam_rule(p.data, sign * p.grad, m[i], v[i], self.lr, self.betas, self.eps,
+                         corrections, math.sqrt) for i, p in stepped]
+        with deferred_interrupts():
+            self.t = t
+            for (i, p), (w, mi, vi) in zip(stepped, new):
+                p.data = w
+                m[i] = mi
+                v[i] = vi
 
-    def _corrections(self):
+    def _corrections(self, t):
         beta1, beta2 = self.betas
-        return 1.0 - beta1 ** self.t, 1.0 - beta2 ** self.t
+        return 1.0 - beta1 ** t, 1.0 - beta2 ** t
 
-    def rule(self, w, g, state):
-        """The update on arrays (the numpy backend); ``state`` holds m and v for them.
-        Call :meth:`tick` once per step first."""
+    def array_rule(self, w, g, state, t):
+        """The update of step ``t`` on arrays (the numpy backend), changing nothing:
+        ``state`` holds m and v for them; returns ``(new w, new state)``."""
         import numpy as np
         sign = -1.0 if self.maximize else 1.0
-        w, state["m"], state["v"] = adam_rule(w, sign * g, state.get("m", 0.0),
-                                              state.get("v", 0.0), self.lr, self.betas,
-                                              self.eps, self._corrections(), np.sqrt)
-        return w
-
-    def tick(self):
-        """Count one step (t <- t + 1) for :meth:`rule`."""
-        self.t += 1
+        w, m, v = adam_rule(w, sign * g, state.get("m", 0.0), state.get("v", 0.0), self.lr,
+                            self.betas, self.eps, self._corrections(t), np.sqrt)
+        return w, {"m": m, "v": v}
 
     def __repr__(self):
         extra = ", maximize=True" if self.maximize else ""
@@ -165,6 +254,10 @@ def _unique_values(parameters, owner):
     if isinstance(parameters, Value) or not hasattr(parameters, "__iter__"):
         raise TypeError(f"{owner}: parameters must be a list of Values (e.g. net.parameters()), "
                         f"got {type(parameters).__name__}")
+    parameters = list(parameters)
+    if (set(map(type, parameters)) == {Value} and all(map(_is_leaf, parameters))
+            and len(set(map(id, parameters))) == len(parameters)):
+        return parameters     # the usual case, checked at C speed
     out, seen = [], set()
     for i, p in enumerate(parameters):
         if not isinstance(p, Value):
@@ -181,7 +274,10 @@ def _unique_values(parameters, owner):
 
 
 def _real(x):
-    return not isinstance(x, bool) and isinstance(x, (int, float)) and math.isfinite(x)
+    """A finite real number: int, float or a real numpy scalar (float32 as float64),
+    not a bool."""
+    return (isinstance(x, numbers.Real) and not isinstance(x, bool)
+            and getattr(getattr(x, "dtype", None), "kind", "f") != "b" and math.isfinite(x))
 
 
 def _positive(owner, what, x):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+from operator import itemgetter
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -22,7 +23,8 @@ from autograd import Value
 from autograd.engine import no_cycle_collection
 from autograd.jit import TracingError, jit_loss
 
-from .losses import LOSS_NAMES, LOSSES, check_reduction, reduce_samples
+from .data import number_rows
+from .losses import check_reduction, finite_number, reduce_samples, resolve_loss
 from .optim import SGD, Optimizer
 from .progress import reporter
 
@@ -114,36 +116,81 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
 class jit_step:
     """A step function for :func:`train` that runs the compiled per-sample loss.
 
-    The first call traces C_x = ``loss.sample(net(x), y)`` once
-    (:func:`autograd.jit.jit_loss`, ``loss`` being a :class:`BatchLoss`); every
-    step then runs the generated code over the batch, summed or averaged as
+    C_x = ``loss.sample(net(x), y)`` is traced once per network, loss, backend
+    and the network's structure and freeze state (:func:`compiled_loss`, kept
+    with the network, so the next ``nn.train`` call reuses it); every step then
+    runs the generated code over the batch, summed or averaged as
     ``loss.reduction`` says.  The same C and the same updates as :func:`eager_step`.
+    ``fallback=True`` (``jit="auto"``): a loss that cannot be traced (the trace,
+    which runs before anything changes, raises TracingError) is run by
+    :func:`eager_step` from then on, and ``jitted`` becomes False.
     """
 
-    def __init__(self, backend="python"):
-        self._compiled = {}
-        self.backend = backend
+    def __init__(self, backend="python", *, fallback=False):
+        self.backend, self.fallback = backend, fallback
+        self.jitted = True
 
     def compiled(self, net, loss, n_inputs):
         """The jitted C_x(x1..xn, y1..ym) of ``net`` and ``loss`` (traced on first use)."""
-        if not isinstance(loss, BatchLoss):
-            raise TypeError(f"jit_step needs a BatchLoss (the per-sample loss and its "
-                            f"reduction), got {type(loss).__name__} {loss!r}")
-        key = (id(net), id(loss.sample))
-        found = self._compiled.get(key)
-        if found is None:
-            found = self._compiled[key] = (net, loss.sample,
-                                           jit_loss(net, loss.per_sample, n_inputs,
-                                                    backend=self.backend))
-        return found[2]
+        return compiled_loss(net, loss, n_inputs, self.backend)
 
     def __call__(self, net, loss, optimizer, batch_inputs, batch_targets):
+        if not self.jitted:
+            return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
         compiled = self.compiled(net, loss, len(batch_inputs[0]))
         optimizer.zero_grad()
-        cost = compiled.batch([(*x, *y) for x, y in zip(batch_inputs, batch_targets)],
-                              mean=loss.reduction == "mean")
+        try:
+            cost = compiled.batch([(*x, *y) for x, y in zip(batch_inputs, batch_targets)],
+                                  mean=loss.reduction == "mean")
+        except TracingError:
+            if not self.fallback:
+                raise
+            self.jitted = False
+            return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
         optimizer.step()
         return cost
+
+
+def compiled_loss(net, loss, n_inputs, backend="python"):
+    """The jitted C_x of ``net`` and ``loss`` (a :class:`BatchLoss`), traced on its first
+    use and kept with the network, keyed on what the generated code depends on: the
+    loss, the backend, the network's structure and its frozen parameters' numbers."""
+    if not isinstance(loss, BatchLoss):
+        raise TypeError(f"jit_step needs a BatchLoss (the per-sample loss and its "
+                        f"reduction), got {type(loss).__name__} {loss!r}")
+    cache = (net.__dict__.setdefault("_compiled_losses", _Compiled())
+             if hasattr(net, "__dict__") else {})
+    key = (loss.sample, loss.name, backend, n_inputs, _structure(net))
+    compiled = cache.get(key)
+    if compiled is None:
+        compiled = cache[key] = jit_loss(net, loss.per_sample, n_inputs, backend=backend)
+    return compiled
+
+
+class _Compiled(dict):
+    """A network's compiled losses: a cache, so a copy of the network starts without one."""
+
+    def __deepcopy__(self, memo):
+        return _Compiled()
+
+    def __reduce__(self):
+        return (_Compiled, ())
+
+
+def _structure(net):
+    """What a trace of ``net`` depends on besides its parameters' current numbers:
+    its layers' sizes, activations and bias modes, its parameter objects, the
+    numbers of constant biases and of frozen parameters (written as literals)."""
+    layers = getattr(net, "layers", None)
+    if layers is None:
+        return None
+    frozen = net.frozen_values()
+    return (tuple(net.sizes), tuple((layer.activation, layer.fused, layer.bias_mode)
+                                    for layer in layers),
+            tuple(map(id, map(itemgetter(1), net._named_parameters()))),
+            tuple(n.bias.data for layer in layers if layer.bias_mode == "constant"
+                  for n in layer.neurons),
+            tuple(sorted((id(v), v.data) for v in frozen)))
 
 
 def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
@@ -186,15 +233,21 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     True insists on the jit; False runs eagerly.  Both give the same numbers.
     ``backend="numpy"``: the steps run nn's losses as the network's matrix
     program (BP1-BP4 over the batch, :mod:`nn.matrix`) with the weights kept in
-    numpy arrays during each epoch (written back into the parameters after
-    it), and any other loss as the traced program over numpy arrays.
+    numpy arrays while training (written back into the parameters once, when
+    training ends, fails or is interrupted, and before each ``on_epoch``), and
+    any other loss as the traced program over numpy arrays.  It trains exactly
+    the parameters the optimiser owns, as the Python backend does.
     ``step`` replaces the step function altogether.
     A NaN or infinite loss, or a float overflow in a step, raises
     :class:`TrainingDiverged` (with ``.history``, the losses of the finished epochs).
-    Every argument is checked before the first step: a bad one changes nothing.
+    Every argument and every number of the data is checked before the first
+    step (real numbers only, finite, the network's widths, the loss's target
+    ranges), with the same rules on both backends: a bad one changes nothing.
+    Ctrl-C stops training with the network and the optimiser exactly as after
+    the last complete step; the KeyboardInterrupt propagates, with ``.history``.
     """
     training_loss = _training_loss(loss, reduction)
-    samples = _samples(net, inputs, targets, training_loss)
+    samples, matrix = _samples(net, inputs, targets, training_loss, arrays=backend == "numpy")
     epochs = _positive_int("epochs", epochs)
     size = len(samples) if batch is None else _positive_int("batch", batch)
     rng = _shuffler(shuffle, seed)
@@ -209,11 +262,32 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
         raise ValueError("train: backend='numpy' runs compiled steps; leave out step= and "
                          "jit=False")
     if backend == "numpy":
-        step, compiled = _numpy_step(net, training_loss, samples), True
+        step, compiled = _numpy_step(net, training_loss, samples, optimizer, matrix), True
     else:
         step, compiled = _step_function(step, jit, net, training_loss, samples)
     history = History(loss=training_loss.name, reduction=training_loss.reduction,
                       jit=compiled)
+    sync = getattr(step, "sync", _nothing)
+    try:
+        try:
+            _epochs(step, net, training_loss, optimizer, samples, size, epochs, rng, report,
+                    on_epoch, history, sync)
+        finally:
+            sync()   # the numpy backend's weights, written back once, whatever happened
+    except KeyboardInterrupt as stop:
+        history.jit = getattr(step, "jitted", history.jit)
+        stop.history = history   # type: ignore[attr-defined]
+        _note(stop, f"train: interrupted after {len(history)} complete epoch(s); the network "
+                    f"and the optimiser are as after the last complete step (.history holds "
+                    f"the finished epochs' losses)")
+        raise
+    history.jit = getattr(step, "jitted", history.jit)
+    return history
+
+
+def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_epoch,
+            history, sync):
+    """The epochs of :func:`train`, each appended to ``history`` when complete."""
     order = list(range(len(samples)))
     n_batches = -(-len(samples) // size)
     for epoch in range(1, epochs + 1):
@@ -221,9 +295,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
             rng.shuffle(order)
         report.start(epoch, n_batches)
         try:
-            epoch_loss = _epoch(step, net, training_loss, optimizer, samples, order, size,
-                                report)
-            getattr(step, "sync", _nothing)()
+            epoch_loss = _epoch(step, net, loss, optimizer, samples, order, size, report)
         except OverflowError as error:
             raise TrainingDiverged(
                 f"train: a number overflowed in epoch {epoch} ({_rate(optimizer)}); try a "
@@ -237,20 +309,33 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
                 f"try a smaller lr", history)
         report.done(epoch, epoch_loss)
         if on_epoch is not None:
+            sync()   # on_epoch may read the network
             on_epoch(epoch, epoch_loss)
-    return history
+
+
+def _note(error, text):
+    """Add ``text`` to the notes printed under ``error``'s traceback."""
+    if hasattr(error, "add_note"):
+        error.add_note(text)
+    else:  # Python 3.10
+        error.__notes__ = getattr(error, "__notes__", []) + [text]
 
 
 def _nothing():
     """No weights to write back (every step but the numpy backend's works on the Values)."""
 
 
-def _numpy_step(net, loss, samples):
+def _numpy_step(net, loss, samples, optimizer, matrix):
     """The step function of backend="numpy": the matrix program for nn's losses (the
     weights resident in arrays), the traced per-sample program over arrays otherwise."""
-    from .matrix import MATRIX_LOSSES, MatrixStep
-    if loss.known and loss.name in MATRIX_LOSSES and hasattr(net, "layers"):
-        return MatrixStep(net.jit_loss(loss.name, backend="numpy"), samples)
+    from .matrix import MatrixStep
+    if loss.known and hasattr(net, "layers"):
+        cache = net.__dict__.setdefault("_compiled_losses", _Compiled())
+        key = ("matrix program", loss.name, _structure(net))
+        program = cache.get(key)
+        if program is None:
+            program = cache[key] = net.jit_loss(loss.name, backend="numpy")
+        return MatrixStep(program, samples, optimizer, matrix)
     return jit_step(backend="numpy")
 
 
@@ -285,16 +370,15 @@ def _step_function(step, jit, net, loss, samples):
         return step, False
     if jit is False:
         return eager_step, False
-    compiled_step = jit_step()
-    compiled = compiled_step.compiled(net, loss, len(samples[0][0]))
-    try:
-        compiled.forward(*samples[0][0], *samples[0][1])
-    except TracingError:
-        if jit is True:
-            raise
-        return eager_step, False
+    compiled_step = jit_step(fallback=jit == "auto")
     if not loss.known:
-        disagreement = _disagreement(compiled, net, loss, samples)
+        try:
+            disagreement = _disagreement(compiled_step.compiled(net, loss, len(samples[0][0])),
+                                         net, loss, samples)
+        except TracingError:
+            if jit is True:
+                raise
+            return eager_step, False
         if disagreement:
             if jit is True:
                 raise ValueError(f"train(jit=True): {disagreement}")
@@ -330,73 +414,57 @@ def _disagreement(compiled, net, loss, samples):
 def _training_loss(loss, reduction):
     """The :class:`BatchLoss` for ``loss=`` and ``reduction=``, with its target check."""
     check_reduction(reduction, "train")
-    if callable(loss):
-        known = _name_of(loss)
-        if known is None:
-            return BatchLoss(loss, reduction,
-                             getattr(loss, "__name__", None) or type(loss).__name__)
-        loss = known
-    try:
-        named = LOSSES[loss]
-    except (KeyError, TypeError):
-        raise ValueError(f"train: unknown loss {loss!r}; known: "
-                         f"{', '.join(map(repr, LOSSES))} or a function "
-                         f"loss(outputs, targets) -> Value") from None
-    if named.reduction is not None and reduction != named.reduction:
-        raise ValueError(f"train: loss={loss!r} is a {named.reduction} over the batch, so "
-                         f"reduction={reduction!r} contradicts it; use "
+    record = resolve_loss(loss, "train")
+    if record is None:
+        return BatchLoss(loss, reduction, getattr(loss, "__name__", None) or type(loss).__name__)
+    if record.reduction is not None and reduction != record.reduction:
+        raise ValueError(f"train: loss={record.name!r} is a {record.reduction} over the batch, "
+                         f"so reduction={reduction!r} contradicts it; use "
                          f"loss='half_squared_error' with reduction={reduction!r}")
-    return BatchLoss(named.sample, named.reduction or reduction, named.name, batch=named.batch,
-                     targets=named.targets, known=True)
-
-
-def _name_of(function):
-    """The name in LOSSES of one of nn's loss functions, else None."""
-    try:
-        return LOSS_NAMES.get(function)
-    except TypeError:  # an unhashable callable object
-        return None
+    return BatchLoss(record.sample, record.reduction or reduction, record.name,
+                     batch=record.batch, targets=record.targets, known=True)
 
 
 def _target_list(y, n_outputs, where):
-    """A user loss's targets: a list as given, a number as a list of one."""
-    return list(y) if hasattr(y, "__len__") and not isinstance(y, (str, bytes)) else [y]
+    """A user loss's targets: a list as given, a number as a list of one; each a
+    finite real number."""
+    values = list(y) if hasattr(y, "__len__") and not isinstance(y, (str, bytes)) else [y]
+    return [finite_number(v, f"{where}, target {j}") for j, v in enumerate(values, 1)]
 
 
-def _samples(net, inputs, targets, loss):
-    """``[(input list, target list), ...]``, every sample checked."""
+def _input_name(j):
+    return f"input x{j}"
+
+
+def _short(x, limit=60):
+    text = repr(x)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _samples(net, inputs, targets, loss, arrays=False):
+    """``([(input list, target list), ...], matrix)``, every sample and number checked
+    once; ``arrays=True`` (the numpy backend): the inputs as one float matrix too, the
+    samples' inputs being its rows (else matrix is None)."""
     for what, x in (("inputs", inputs), ("targets", targets)):
         if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
             raise TypeError(f"train: {what} must be a list with one entry per sample, "
-                            f"got {type(x).__name__} {x!r}")
+                            f"got {type(x).__name__} {_short(x)}")
     if len(inputs) != len(targets):
         raise ValueError(f"train: {len(inputs)} input samples but {len(targets)} target "
                          f"samples; they must have the same length")
     if len(inputs) == 0:
         raise ValueError("train: needs at least one sample")
     sizes = getattr(net, "sizes", None)
-    n_in = sizes[0] if sizes else len(inputs[0])
-    n_out = sizes[-1] if sizes else len(net(list(inputs[0])))
+    rows = number_rows(inputs, sizes[0] if sizes else None, "train", _input_name,
+                       "the network expects {} inputs", as_array=arrays)
+    matrix = None
+    if not isinstance(rows, list):
+        matrix, rows = rows, list(rows)   # the matrix's rows, no copy
+    n_out = sizes[-1] if sizes else len(net(rows[0]))
     if hasattr(targets, "tolist") and not isinstance(targets, (list, tuple)):
-        targets = targets.tolist()   # numpy: Python floats, checked at full speed below
-    samples = []
-    for i, (x, y) in enumerate(zip(_rows(inputs, n_in), targets), 1):
-        if not hasattr(x, "__len__") or len(x) != n_in:
-            raise ValueError(f"train: sample {i}: the network expects {n_in} inputs, "
-                             f"got {x!r}")
-        samples.append((x, loss.targets(y, n_out, f"train: sample {i}")))
-    return samples
-
-
-def _rows(inputs, n_in):
-    """The input samples as rows: lists, or a numpy matrix's rows as they are (a
-    numeric matrix is checked once, not number by number)."""
-    shape = getattr(inputs, "shape", None)
-    if shape is not None and not isinstance(inputs, (list, tuple)):
-        kind = getattr(getattr(inputs, "dtype", None), "kind", "O")
-        if len(shape) == 2 and shape[1] == n_in and kind in "fiu":
-            return list(inputs)
-    return [list(x) if hasattr(x, "__len__") else x for x in inputs]
+        targets = targets.tolist()   # numpy: Python numbers, checked at full speed below
+    return [(x, loss.targets(y, n_out, f"train: sample {i}"))
+            for i, (x, y) in enumerate(zip(rows, targets), 1)], matrix
 
 
 def _positive_int(what, n):

@@ -349,3 +349,15 @@ def test_the_verdict_leads_with_its_headline_in_python_and_in_html():
                              "·(d(s(I w1+1)w2+1)·d(I w1+1)·I+d(s(I w1+1)w3+1)·d(I w1+1)·I)")
     assert str(formula).startswith("Disagrees: your formula leaves out w4·w2 on path 1 and "
                                    "w5·w3 on path 2.\nYour formula ")
+
+
+def test_sign_flip_without_a_negative_factor_blames_no_subtraction():
+    """The lecture's L = (a·b + c)·f: ∂L/∂a = b·f = (-3)(-2) = 6 by hand, and no
+    factor is negative, so -6 is not blamed on a y-y' the graph does not have."""
+    a, b = Value(2.0, name="a"), Value(-3.0, name="b")
+    c, f = Value(10.0, name="c"), Value(-2.0, name="f")
+    L = ((a * b + c) * f).named("L")
+    verdict = check(L, a, "-6")
+    assert verdict.diagnosis.kind == "sign flip" and verdict.engine == 6.0
+    text = str(verdict.diagnosis)
+    assert "y-y'" not in text and "minus sign it does not have" in text

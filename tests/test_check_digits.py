@@ -510,8 +510,10 @@ def test_no_verdict_backs_the_engine_and_suspects_a_rule(seed, size, which, digi
         assert "does NOT agree with the engine" not in text
     if form in ("text", "cut") and (shift == 0 or form == "cut") and engine != 0.0:
         assert verdict, text                         # the engine's own printout agrees
-    if form == "text" and abs(shift) >= 2 and engine != 0.0:
+    if form == "text" and abs(shift) >= 2 and engine != 0.0 and float(typed) != engine:
         assert not verdict, text                     # two units off in the last digit typed
+    if form in ("text", "cut") and float(typed) == engine:
+        assert verdict, text                         # typed digits that read back as the float
 
 
 # ---------------------------------------------------------------------------
@@ -607,3 +609,50 @@ def test_a_tiny_typed_number_does_not_print_the_engine_to_hundreds_of_digits():
     verdict = check(L, w, "1e-300")
     assert not verdict and len(str(verdict)) < 1000
     assert "the engine's 0.5, which is 0.5 to the 1 significant digit you gave" in str(verdict)
+
+
+def test_the_engine_is_printed_as_a_number_the_verdict_holds_for():
+    """The engine's -0.09999999999999998 (Decimal oracle: it begins with
+    -0.09999999) is printed in full where its 12-digit form, -0.1, would not
+    begin with the digits typed; a ratio that is not 1 never reads as 1."""
+    x = Value(1.0, name="x")
+    L = (x * -0.09999999999999998).named("L")
+    engine = -0.09999999999999998
+    assert str(Decimal(repr(engine))).startswith("-0.09999999")
+    agreed = str(check(L, x, "-0.09999999"))
+    assert "the engine's -0.09999999999999998 begins with -0.09999999" in agreed
+    assert "the engine's -0.1 begins" not in agreed
+    refused = check(L, x, "-0.10000001")
+    assert not refused
+    ratio = Decimal("-0.10000001") / Decimal(repr(engine))      # 1.00000010000000...
+    assert ratio != 1
+    text = str(refused)
+    assert f"the ratio expected/engine is {ratio:.8g}." in text      # 1.0000001
+    assert "expected/engine is 1." not in text.replace(f"{ratio:.8g}", "")
+    # where 12 digits say the same, the verdict keeps the short form
+    desmos = str(check(*seed003_root_wrt(), "0.00142919"))
+    assert "the engine's 0.0014291881022 rounds to 0.00142919" in desmos
+
+
+def seed003_root_wrt():
+    O, n = seed003()
+    return O, n["w1"]
+
+
+@pytest.mark.parametrize("typed, point", [("0,7", "0.7"), ("-1,25e-3", "-1.25e-3"), (" 0,70 ", "0.70")])
+def test_a_decimal_comma_is_named_with_the_number_to_type(typed, point):
+    x = Value(2.0, name="x")
+    L = (x * 0.7).named("L")
+    with pytest.raises(ValueError) as err:
+        check(L, x, typed)
+    assert str(err.value) == (f"check: {typed.strip()!r} is written with a decimal comma; "
+                              f"write the decimal point as a dot: {point}")
+
+
+def test_cli_a_decimal_comma_is_bad_usage_naming_the_dotted_number(script003, capsys):
+    assert main(["check", script003, "--wrt", "w1", "--expected", "0,00142919"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("chainrule: check: --expected 0,00142919 is written with a decimal comma; "
+                   "write the decimal point as a dot: --expected 0.00142919\n")
+    # the dotted number it names agrees (Desmos: 0.0014291881022)
+    assert main(["check", script003, "--wrt", "w1", "--expected", "0.00142919"]) == 0

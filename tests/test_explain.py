@@ -187,7 +187,10 @@ def test_seed003_two_paths_and_the_desmos_total():
     assert "w1 reaches O along 2 paths" in text
     assert "path 1: " in text and "path 2: " in text
     assert "0.0014291881022" in text
-    assert "∂(h1·w2)/∂h1 = w2 = 0.5" in text
+    # the + 1 above h1·w2 is a factor of exactly 1, so the edge names the node the
+    # next factor differentiates: ∂(h1·w2+1)/∂h1 · ∂h2/∂(h1·w2+1) link up
+    assert "∂(h1·w2+1)/∂h1 = w2 = 0.5" in text
+    assert "∂h2/∂(h1·w2+1) = σ'(h1·w2+1) = h2(1-h2)" in text
     assert "∂h2/∂(h1·w2+1) = σ'(h1·w2+1) = h2(1-h2)" in text
     latex = e.latex()
     assert latex.startswith("\\frac{\\partial O}{\\partial w_{1}} = \\left[ I \\cdot h_{1}(1-h_{1})")
@@ -407,3 +410,34 @@ def test_cli_unknown_name_lists_the_names(script003, capsys):
     assert main(["explain", script003, "--wrt", "w9"]) == 2
     err = capsys.readouterr().err
     assert "no node named 'w9'" in err and "w1, w2, w3, w4, w5" in err
+
+
+def test_a_negative_term_after_a_plus_is_bracketed():
+    """micrograd's ``c += 1 + c + (-a)``: the sum reads 1+c+(-a), never 1+c+-a."""
+    a, c = Value(-4.0, name="a"), Value(2.0, name="c")
+    s = (1 + c + (-a)).named("s")
+    e = explain(s, a)
+    assert e.total == -1.0 and "+-" not in str(e)          # ∂(-a)/∂a = -1 by hand
+    from autograd.notation import Namer, TextNotation
+    n = Namer(TextNotation())
+    assert [n.text(x) for x in (a * c + (-a), a - (-c), a + (-0.5), (-a) + c)] == [
+        "a·c+(-a)", "a-(-c)", "a+(-0.5)", "-a+c"]
+
+
+@pytest.mark.parametrize("command", [["explain"], ["check", "--expected", "0.0014"]])
+@pytest.mark.parametrize("limit", ["0", "-3", "many"])
+def test_cli_limit_must_be_a_positive_count(tmp_path, capsys, command, limit):
+    script = tmp_path / "desmos.py"
+    script.write_text(SCRIPT_003)
+    argv = [command[0], str(script), "--wrt", "w1", "--limit", limit, *command[1:]]
+    assert _exit_code(main, argv) == 2
+    err = capsys.readouterr().err
+    assert f"argument --limit: takes a whole number of paths, at least 1; got '{limit}'" in err
+    assert "Traceback" not in err
+
+
+def _exit_code(run, argv):
+    try:
+        return run(argv)
+    except SystemExit as exit_:
+        return exit_.code

@@ -326,8 +326,299 @@ def typed_matrix(M, digits=5):
 
 
 def test_a_long_formula_is_read_and_deep_nesting_refused():
+    import time
+    from autograd.matrix_formula import MOST_CHARACTERS
     _, cost = blog()
-    long = " + ".join(["A1.T @ delta2"] * 3000) + " - " + " - ".join(["A1.T @ delta2"] * 2999)
+    long = " + ".join(["A1.T @ delta2"] * 300) + " - " + " - ".join(["A1.T @ delta2"] * 299)
+    assert len(long) < MOST_CHARACTERS
     assert check(cost, "W2", "delta2 = (A2 - Y)/m * σ'(Z2); " + long)
     with pytest.raises(MatrixFormulaError, match="nested too deeply"):
-        check(cost, "W2", "(" * 5000 + "A1" + ")" * 5000)
+        check(cost, "W2", "(" * 2000 + "A1" + ")" * 2000)
+    huge = "A1.T @ (" + " + ".join(["(A2 - Y)"] * 10_000) + ")"
+    start = time.perf_counter()
+    with pytest.raises(MatrixFormulaError, match=r"^the formula is 110,006 characters long; a "
+                                                 r"matrix formula is read up to 10,000"):
+        check(cost, "W2", huge)
+    assert time.perf_counter() - start < 1.0          # refused at once, in one line
+
+
+def test_the_formulas_as_numpy_code_writes_them():
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    dZ2 = "dZ2 = (A2 - Y) / m * A2 * (1 - A2)"
+    mean_later = "delta2 = (A2 - Y) * sigmoid_prime(Z2)"
+    for wrt, formula in (("W2", f"{dZ2}; dW2 = A1.T @ dZ2"),
+                         ("W2", f"{mean_later}; A1.T @ delta2 / m"),
+                         ("W2", f"{mean_later}; 1/m * A1.T @ delta2"),
+                         ("W2", f"{dZ2}\nnp.dot(A1.T, dZ2)"),
+                         ("b2", f"{dZ2}; np.sum(dZ2, axis=0, keepdims=True)"),
+                         ("b1", f"{dZ2}; dZ1 = dZ2.dot(W2.T) * A1 * (1 - A1); dZ1.sum(axis=0)"),
+                         ("W1", f"{dZ2}; delta = np.dot(dZ2, W2.T) * A1*(1-A1); X.T.dot(delta)")):
+        verdict = check(cost, wrt, formula)
+        assert verdict, (formula, verdict.finding)
+        assert np.allclose(verdict.expected, hand[wrt], rtol=1e-12, atol=0)
+    assert check(cost, "W2", f"{dZ2}; dW2 = A1.T @ dZ2").formula_read == "dW2 = A1ᵀ @ dZ2"
+    # the blog's ΔW2 without its 1/m: the numbers are m times the engine's
+    verdict = check(cost, "W2", f"{mean_later}; A1.T @ delta2")
+    assert np.allclose(verdict.expected, 4 * hand["W2"], rtol=1e-12)
+    assert verdict.finding.endswith("every entry is m = 4 times too large: the cost's 1/m is "
+                                    "missing (a mean over the m samples puts 1/m into δ^L and "
+                                    "so into every gradient).")
+
+
+def test_vectors_numbers_and_dtypes_as_asked():
+    net, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    assert check(cost, "b1", hand["b1"].ravel())                   # 1-d: b1 is a row
+    assert check(cost, "W2", hand["W2"].ravel())                   # 1-d: W2 is a column
+    assert check(cost, "W2", hand["W2"].ravel().tolist())
+    assert check(cost, "W2", hand["W2"].astype(np.float32))
+    assert check(cost, "b2", float(hand["b2"][0, 0]))              # one number: 1 × 1
+    typed = f"{hand['b2'][0, 0]:.4g}"
+    verdict = check(cost, "b2", typed)
+    assert verdict and "each to the digits you typed" in verdict.finding
+    off = f"{float(typed) * 1.001:.4g}"
+    assert not check(cost, "b2", off)
+    column = check(cost, "b1", hand["b1"].T)                      # (n, 1) where b1 is 1 × n
+    assert column.finding.endswith("it is the engine's transposed: ∂C/∂b1 has the shape of b1.")
+    verdict = check(cost, "W2", np.zeros((3, 1), dtype=np.int64))
+    assert not verdict and verdict.agree == [[False], [False], [False]]
+
+
+def test_a_nan_entry_is_named():
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"].copy()
+    hand[0, 0] = np.nan
+    verdict = check(cost, "W2", hand)
+    assert verdict.agree == [[False], [True], [True]]
+    assert verdict.finding.startswith("Your ∂C/∂W2 disagrees with the engine's in 1 of 3 entries "
+                                      "(W2[1,1] is NaN, which agrees with nothing)")
+
+
+def bce_net():
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    cost = nn.binary_cross_entropy(net.batch(X), Y, reduction="sum")
+    cost.backward()
+    return net, cost
+
+
+def program_line(lines, name):
+    return next(line.strip() for line in lines if line.strip().startswith(f"{name} = "))
+
+
+def test_a_cost_from_the_logit_still_has_its_activations():
+    from autograd.explain import explain
+    net, cost = bce_net()                  # the graph has z³ but no a³ node (softplus of z)
+    Xa, Ya = np.array(X), np.array(Y)
+    A1 = sigmoid(Xa @ np.array(W1) + np.array(b1))
+    A2 = sigmoid(A1 @ np.array(W2) + np.array(b2))
+    d2 = A2 - Ya                           # ∂C/∂z^L of cross-entropy after a sigmoid
+    d1 = (d2 @ np.array(W2).T) * A1 * (1 - A1)
+    assert check(cost, "W2", A1.T @ d2) and check(cost, "W1", Xa.T @ d1)
+    assert check(cost, "W1", "X.T @ (((A2 - Y) @ W2.T) * A1 * (1 - A1))")
+    lines = explain(cost, net.layers[1], entry=(1, 1)).program
+    assert program_line(lines, "delta3").startswith("delta3 = seed * (a - Y)")
+    assert lines[-1] == "# binary_cross_entropy, seed = 1: the cost is a sum over the samples"
+
+
+def test_explain_shows_the_program_of_the_cost_asked_about():
+    from autograd.explain import explain
+    net, cost = blog()
+    assert explain(cost, net.layers[1], entry=(1, 1)).program[-1] == (
+        "# half_squared_error, seed = 1/m = 1/4: the cost is a mean over the samples")
+    summed = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    C = nn.sum_squared_error(summed.batch(X), Y, reduction="sum")
+    C.backward()
+    lines = explain(C, summed.layers[1], entry=(1, 1)).program
+    assert program_line(lines, "delta3").startswith(
+        "delta3 = seed * 2.0 * (a - Y) * sigmoid_prime(z3, a3)")
+    other = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    outputs = other.batch(X)
+    C = sum(out[0] ** 3 for out in outputs)          # no cost the matrix program writes
+    C.backward()
+    lines = explain(C, other.layers[1], entry=(1, 1)).program
+    assert not any(line.lstrip().startswith("delta3 =") for line in lines)
+    assert "is left out: the cost is not one the matrix program writes" in lines[-1]
+    hidden = explain(C, other.layers[0], entry=(1, 1)).program
+    assert any(line.lstrip().startswith("delta2 = (W3.T @ delta3)") for line in hidden)
+
+
+def test_draw_at_the_level_of_layers():
+    pytest.importorskip("graphviz")
+    from autograd.draw import draw
+    net, cost = blog()
+    source = draw(cost, level="layer").source
+    for words in ("Z1 = X W1 + b1", "A1 = σ(Z1)", "4×3", "BP2: δ · W2ᵀ", "BP1: ⊙ σ'(Z2)"):
+        assert words in source
+    with pytest.raises(TypeError, match=r"draw\(C, level='layer'\)"):
+        draw(net, level="layer")
+    with pytest.raises(ValueError, match="level must be 'node'"):
+        draw(cost, level="matrix")
+
+
+def test_the_convention_is_not_contradicted():
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    C = nn.half_squared_error(net([0.6, -0.4]), [0.25])
+    C.backward()
+    text = str(check(C, "w2_11", "a2_1*(a3_1-y)*σ'(z3_1)"))
+    assert text.startswith("This is ∂C/∂w³₁₁") and "No small mistake" not in text
+
+
+def test_cli_numbers_formulas_and_bad_input(tmp_path, capsys):
+    from autograd.cli import main
+    script = tmp_path / "blog.py"
+    script.write_text(
+        "import nn\n"
+        f"net = nn.MLP.from_matrices([{W1!r}, {W2!r}], [{b1!r}, {b2!r}], layout='rows')\n"
+        f"cost = nn.half_mean_squared_error(net.batch({X!r}), {Y!r})\n"
+        "cost.backward()\n")
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    assert main(["check", str(script), "--wrt", "b2", "--expected", f"{hand['b2'][0, 0]:.4g}"]) == 0
+    assert "each to the digits you typed" in capsys.readouterr().out
+    dot = "dZ2 = (A2 - Y) / m * A2 * (1 - A2); X.T.dot(dZ2.dot(W2.T) * A1 * (1 - A1))"
+    assert main(["check", str(script), "--wrt", "W1", "--formula", dot]) == 0
+    capsys.readouterr()
+    for bad in (["--expected", "[[1], [2]"], ["--expected", "[[1], [x], [3]]"],
+                ["--formula", "A1.T @ nothing"], ["--formula", "A1 + " * 30_000 + "A1"]):
+        assert main(["check", str(script), "--wrt", "W2", *bad]) == 2
+        out = capsys.readouterr()
+        assert "Traceback" not in out.err and out.err.startswith("chainrule: ")
+        assert len(out.err.strip().splitlines()) == 1
+
+
+def test_a_product_in_the_wrong_order_is_fixed_to_the_gradients_shape():
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    C = nn.half_squared_error(net([0.6, -0.4]), [0.25])
+    C.backward()
+    delta = "delta3 = (a^{3} - y) ⊙ σ'(z^{3}); δ^{2} = ((w^{3})^T δ^{3}) ⊙ σ'(z^{2}); "
+    verdict = check(C, "W2", delta + "(a^{1}) δ^{2}")             # a δᵀ would be 2×3, not 3×2
+    assert not verdict and verdict.matrix_diagnosis == "product order"
+    assert "the other order, delta2 @ (X)ᵀ fits, giving 3×2, the gradient's shape" in verdict.finding
+    fixed = check(C, "W2", delta + "δ^{2} (a^{1})^T")
+    a1, a2 = np.array([[0.6], [-0.4]]), np.array([[n.data] for n in net.layers[0].a])
+    a3, y = net.layers[1].a[0].data, 0.25
+    d3 = (a3 - y) * a3 * (1 - a3)
+    d2 = np.array([[0.7], [-0.2], [0.3]]) * d3 * a2 * (1 - a2)      # (w³)ᵀ δ³ ⊙ σ'(z²)
+    assert fixed and np.allclose(fixed.expected, d2 @ a1.T, rtol=1e-12, atol=0)
+    with pytest.raises(MatrixFormulaError, match=r"delta3 is bound once the formula assigns it"):
+        check(C, "W3", "δ^{3} (a^{2})^T")
+
+
+def test_the_posts_latex_pasted_with_its_left_hand_sides():
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    blog_w2 = (r"\Delta W_2 &= \left((\dfrac{1}{m}(o_2 - Y)\odot(o_2\odot (1 - o_2)))^T"
+               r"\times o_1\right)^T")
+    blog_w1 = (r"\begin{split} \Delta W_1 &= \left((((\dfrac{1}{m}(o_2 - Y)\odot (o_2\odot "
+               r"(1 - o_2)))\times W_2^T)\odot o_1\odot (1 - o_1))^T\times X\right)^T \end{split}")
+    for name, formula in (("W2", blog_w2), ("W1", blog_w1)):
+        verdict = check(cost, name, formula)
+        assert verdict and np.allclose(verdict.expected, hand[name], rtol=1e-12, atol=0)
+    # the matrix answer's L = ½ Σ over the batch (no 1/m), as its post prints it
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    L = nn.half_squared_error(net.batch(X), Y, reduction="sum")
+    L.backward()
+    summed = {k: v * len(X) for k, v in hand.items() if k in ("W1", "b1", "W2", "b2")}
+    d2 = r"$$\boldsymbol{\delta}_2 = (\mathbf{a}_2 - \mathbf{y}) \odot \sigma'(\mathbf{z}_2)$$"
+    d1 = (r"$$\boldsymbol{\delta}_1 = (\boldsymbol{\delta}_2 \mathbf{W}_2^T) \odot "
+          r"\sigma'(\mathbf{z}_1)$$")
+    for name, formula in (
+            ("W2", d2 + r"$$\begin{split} \frac{\partial L}{\partial \mathbf{W}_2} &= "
+                        r"\mathbf{a}_1^T \boldsymbol{\delta}_2 \\ \end{split}$$"),
+            ("b2", d2 + r"\frac{\partial L}{\partial \mathbf{b}_2} &= \sum "
+                        r"\boldsymbol{\delta}_2 \quad \text{(sum over the batch dimension)}"),
+            ("W1", d2 + d1 + r"&\frac{\partial L}{\partial \mathbf{W}_1} = "
+                             r"\mathbf{a}_0^T \boldsymbol{\delta}_1"),
+            ("b1", d2 + d1 + r"&\frac{\partial L}{\partial \mathbf{b}_1} = \sum "
+                             r"\boldsymbol{\delta}_1")):
+        verdict = check(L, name, formula)
+        assert verdict, (name, verdict.finding)
+        assert np.allclose(verdict.expected, summed[name], rtol=1e-12, atol=0)
+
+
+def test_a_vector_typed_as_text_takes_the_gradients_orientation():
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    column = "[" + " ".join(f"{v:.5g}" for v in hand["W2"][:, 0]) + "]"     # W2 is 3×1
+    verdict = check(cost, "W2", column)
+    assert verdict and verdict.finding.endswith("(each to the digits you typed).")
+    row = "[" + ", ".join(f"{v:.5g}" for v in hand["b1"][0]) + "]"
+    assert check(cost, "b1", row)
+    nested = "[[" + "], [".join(f"{v:.5g}" for v in hand["b1"][0]) + "]]"  # a column, explicitly
+    assert "transposed" in check(cost, "b1", nested).finding
+    with pytest.raises(ValueError, match="row 2 has 1 entry but row 1 has 2"):
+        check(cost, "W1", "[[1, 2], [3]]")
+
+
+def blog_mistakes():
+    """Each mistake made by hand in numpy: (name asked, numbers, words the check must use)."""
+    Xa, Ya = np.array(X), np.array(Y)
+    Wa, ba, Wb, bb = map(np.array, (W1, b1, W2, b2))
+    m = len(Xa)
+    A1 = sigmoid(Xa @ Wa + ba)
+    A2 = sigmoid(A1 @ Wb + bb)
+    d2 = (A2 - Ya) / m * A2 * (1 - A2)
+    d1 = (d2 @ Wb.T) * A1 * (1 - A1)
+    return [
+        ("W1", (Xa.T @ d1).T, "it is the engine's transposed"),
+        ("W1", m * (Xa.T @ d1), "m = 4 times too large: the cost's 1/m is missing"),
+        ("W2", A1.T @ d2 / m, "divided by m = 4 once too often"),
+        ("W1", Xa.T @ (d2 @ Wb.T), "the ⊙ σ'(Z1) factor is missing"),
+        ("W2", A1.T @ ((A2 - Ya) / m), "the ⊙ σ'(Z2) factor is missing"),
+        ("b1", d1, "b1's gradient is not summed over the batch"),
+        ("b1", d1.sum(axis=1, keepdims=True), "the sum is over the wrong axis"),
+        ("W1", (m * (Xa.T @ d1)).T, "into every gradient); it is the engine's transposed"),
+    ]
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_each_mistake_made_in_numpy_is_named(index):
+    _, cost = blog()
+    name, numbers, words = blog_mistakes()[index]
+    verdict = check(cost, name, [[f"{v:.6g}" for v in row] for row in numbers.tolist()])
+    assert not verdict and verdict.matrix_diagnosis is not None
+    assert words in verdict.finding.splitlines()[0]
+
+
+def test_float32_backprop_is_judged_at_float32s_precision():
+    rng = np.random.default_rng(7)
+    sizes = [2, 16, 16, 1]
+    weights = [rng.normal(0, 1, (a, b)) for a, b in zip(sizes, sizes[1:])]   # inputs × outputs
+    biases = [rng.normal(0, 0.5, (1, b)) for b in sizes[1:]]
+    Xs, Ys = rng.normal(0, 1, (100, 2)), rng.integers(0, 2, (100, 1)).astype(float)
+    net = nn.MLP.from_matrices(weights, biases, layout="rows")
+    cost = nn.half_mean_squared_error(net.batch(Xs.tolist()), Ys.tolist())
+    cost.backward()
+    f32 = [w.astype(np.float32) for w in weights], [b.astype(np.float32) for b in biases]
+    A = [Xs.astype(np.float32)]
+    for W, b in zip(*f32):
+        A.append(sigmoid(A[-1] @ W + b))
+    delta = (A[-1] - Ys.astype(np.float32)) / np.float32(len(Xs)) * A[-1] * (1 - A[-1])
+    grads = {}
+    for i in range(len(weights), 0, -1):          # BP4 and BP3, then BP2, all in float32
+        grads[f"W{i}"], grads[f"b{i}"] = A[i - 1].T @ delta, delta.sum(axis=0, keepdims=True)
+        if i > 1:
+            delta = (delta @ f32[0][i - 1].T) * A[i - 1] * (1 - A[i - 1])
+    assert grads["W1"].dtype == np.float32
+    for name, g in grads.items():
+        verdict = check(cost, name, g)
+        assert verdict, (name, verdict.finding)
+        assert "float32 numbers, so within tolerance" in verdict.finding
+    assert not check(cost, "W2", grads["W2"] * np.float32(1.001))
+    assert "m = 100 times too large" in check(cost, "W1", grads["W1"] * np.float32(100)).finding
+    assert not check(cost, "W1", grads["W1"].astype(np.float64) * 1.001)
+
+
+def test_a_cost_from_the_logit_of_a_network_built_without_matrices():
+    net = nn.MLP([2, 3, 1], "sigmoid", weights=[np.array(W1).T.tolist(), np.array(W2).T.tolist()],
+                 biases=[b1[0], b2[0]])
+    cost = nn.binary_cross_entropy(net.batch(X), Y)           # the mean; no a³ node in the graph
+    cost.backward()
+    Xa, Ya = np.array(X), np.array(Y)
+    A1 = sigmoid(Xa @ np.array(W1) + np.array(b1))
+    A2 = sigmoid(A1 @ np.array(W2) + np.array(b2))
+    d1 = ((A2 - Ya) / len(X) @ np.array(W2).T) * A1 * (1 - A1)
+    verdict = check(cost, "W1", "X.T @ ((((A2 - Y) / m) @ W2.T) * A1 * (1 - A1))", layout="rows")
+    assert verdict and np.allclose(verdict.expected, Xa.T @ d1, rtol=1e-12, atol=0)

@@ -173,3 +173,18 @@ def test_freezing_one_network_leaves_another_alone():
     assert all(p.grad != 0.0 for p in other.parameters()) and len(other.parameters()) == 9
     assert not any(n.kind == "constant" and n.name and n.name[0] in "wb" for n in all_nodes(C))
     assert frozen.parameters() == [] and len(frozen.frozen()) == 9
+
+
+def test_frozen_state_belongs_to_the_network_and_travels_with_a_copy():
+    import copy
+    net = network().freeze("w2_12", "b3_1")
+    for twin in (copy.deepcopy(net),):
+        assert twin.frozen() == ["w2_12", "b3_1"] and len(twin.parameters()) == 7
+        assert twin.is_frozen(twin.parameter("w2_12"))
+        assert not twin.is_frozen(twin.parameter("w2_11"))
+        assert not net.is_frozen(twin.parameter("w2_12"))   # the copy's own parameter
+        C = nn.half_squared_error(twin(X), Y)
+        C.backward()
+        assert twin.parameter("w2_12").grad == 0.0 and twin.parameter("w2_11").grad != 0.0
+    assert net.layers[0].neurons[0].frozen() == ["w2_12"]
+    assert net.layers[1].frozen() == ["b3_1"]

@@ -363,3 +363,101 @@ def test_a_failed_loss_leaves_the_gradients_alone():
     with pytest.raises(ValueError):
         nn.binary_cross_entropy(a, [1.0, 3.0])
     assert [v.grad for v in a] == before
+
+
+# ---------------------------------------------------------------------------
+# Half squared error: values, gradients and the mini-batch cost by hand
+# ---------------------------------------------------------------------------
+
+def test_half_squared_error_value_and_gradient():
+    a1, a2 = Value(0.3, name="a3_1"), Value(0.9, name="a3_2")
+    C = nn.half_squared_error([a1, a2], [1.0, 0.5])
+    assert C.name == "C"
+    assert_close(C.data, 0.5 * ((1.0 - 0.3) ** 2 + (0.5 - 0.9) ** 2), rel=1e-15)
+    C.backward()
+    assert_close(a1.grad, 0.3 - 1.0, rel=1e-15)   # ∂C/∂a_j = a_j − y_j
+    assert_close(a2.grad, 0.9 - 0.5, rel=1e-15)
+
+
+def test_half_squared_error_accepts_one_value_and_one_number():
+    a = Value(0.25)
+    C = nn.half_squared_error(a, 1.0)
+    assert_close(C.data, 0.5 * 0.75 ** 2, rel=1e-15)
+
+
+def test_half_mean_squared_error_is_seed_004_cost_and_gradient():
+    """Seed 004: cost = 1/(2m) Σ_i (o2_i − Y_i)², ΔW2 = ((1/m)(o2 − Y) ⊙ o2(1 − o2))^T o1."""
+    net = nn.MLP([2, 3, 1], seed=8)
+    X = [[0.5, -0.2], [1.5, 0.3], [-0.7, 0.9], [0.0, 1.0], [0.2, 0.2]]
+    Y = [0.0, 1.0, 1.0, 0.5, 0.25]
+    m = len(X)
+    outputs, hidden = [], []
+    for x in X:
+        outputs.append(net(x))
+        hidden.append([a.data for a in net.layers[0].a])
+    cost = nn.half_mean_squared_error(outputs, Y)
+    o2 = [out[0].data for out in outputs]
+    assert_close(cost.data, sum((o - y) ** 2 for o, y in zip(o2, Y)) / (2 * m), rel=1e-14)
+    cost.backward()
+    factor = [(o - y) / m * o * (1 - o) for o, y in zip(o2, Y)]
+    for k, w in enumerate(net.layers[1].neurons[0].weights):
+        assert_close(w.grad, sum(f * h[k] for f, h in zip(factor, hidden)), rel=1e-12)
+    assert_close(net.parameter("b3_1").grad, sum(factor), rel=1e-12)
+
+
+def test_half_mean_of_one_sample_is_half_squared_error():
+    out = [Value(0.2), Value(0.7)]
+    assert (nn.half_mean_squared_error([out], [[1.0, 0.0]]).data
+            == nn.half_squared_error(out, [1.0, 0.0]).data)
+
+
+# ---------------------------------------------------------------------------
+# One record per loss, read by train, jit_loss and the matrix program
+# ---------------------------------------------------------------------------
+
+def test_a_loss_is_found_by_its_name_and_by_its_function_as_one_record():
+    from nn.losses import LOSSES, resolve_loss
+    for name, record in LOSSES.items():
+        assert record.name == name
+        assert resolve_loss(name, "here") is record
+        assert resolve_loss(record.function, "here") is record
+        assert record.text.startswith("C_x = ") and record.latex.startswith("C_x = ")
+    assert resolve_loss(lambda outputs, targets: outputs[0], "here") is None
+    with pytest.raises(ValueError, match=r"here: unknown loss 'mse'; known: 'half_squared_error'"):
+        resolve_loss("mse", "here")
+
+
+def test_the_matrix_program_writes_the_record_s_numpy_cost_and_gradient():
+    pytest.importorskip("numpy")
+    from nn.losses import LOSSES
+    for activation in ("tanh", "sigmoid"):
+        net = nn.MLP([2, 3, 2], activation=["tanh", activation], seed=1)
+        for name, record in LOSSES.items():
+            source = net.jit_loss(name, backend="numpy").source
+            assert record.text in source
+            if record.from_logit is not None and activation == "sigmoid":
+                assert f"C = seed * {record.from_logit[0]}" in source
+                assert f"delta3 = seed * {record.from_logit[1]}" in source
+            else:
+                assert f"C = seed * {record.cost}" in source
+                assert f"delta3 = seed * {record.gradient}" in source
+
+
+def test_the_record_s_gradient_is_the_derivative_of_its_cost():
+    """∇_a C from the record's numpy source against central differences of its cost."""
+    np = pytest.importorskip("numpy")
+    from nn.losses import LOSSES
+    from nn.matrix import _runtime
+    space = _runtime(np, ("a3_1", "a3_2", "a3_3"))
+    a = np.array([[0.3, 0.6], [0.8, 0.1], [0.45, 0.7]])
+    Y = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+    h = 1e-6
+    for record in LOSSES.values():
+        gradient = eval(record.gradient, dict(space, a=a, Y=Y))
+        for index in np.ndindex(a.shape):
+            up, down = a.copy(), a.copy()
+            up[index] += h
+            down[index] -= h
+            numeric = (eval(record.cost, dict(space, a=up, Y=Y))
+                       - eval(record.cost, dict(space, a=down, Y=Y))) / (2 * h)
+            assert gradient[index] == pytest.approx(numeric, rel=1e-6, abs=1e-8)

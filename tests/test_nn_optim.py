@@ -165,3 +165,40 @@ def test_adam_arguments(kwargs, fragment):
 def test_maximize_must_be_a_bool():
     with pytest.raises(TypeError, match="SGD: maximize must be True or False, got 1"):
         nn.SGD([Value(1.0)], 0.1, maximize=1)
+
+
+# ---------------------------------------------------------------------------
+# SGD by hand
+# ---------------------------------------------------------------------------
+
+def test_sgd_step_is_the_update_rule_by_hand():
+    net = nn.MLP([2, 3, 1], seed=2)
+    nn.half_squared_error(net([0.4, -0.6]), [1.0]).backward()
+    before = {name: (p.data, p.grad) for name, p in net.named_parameters().items()}
+    opt = nn.SGD(net.parameters(), lr=0.3)
+    opt.step()
+    for name, p in net.named_parameters().items():
+        w, g = before[name]
+        assert p.data == w - 0.3 * g
+        assert p.is_leaf and p.parents == () and p.kind == "parameter"  # no nodes recorded
+    opt.zero_grad()
+    assert all(p.grad == 0.0 for p in net.parameters())
+
+
+def test_sgd_momentum_by_hand():
+    w = Value(1.0, kind="parameter")
+    opt = nn.SGD([w], lr=0.1, momentum=0.9)
+    w.grad = 2.0
+    opt.step()                      # v = 2,            w = 1 − 0.2
+    assert w.data == 1.0 - 0.1 * 2.0
+    w.grad = -1.0
+    opt.step()                      # v = 0.9·2 − 1 = 0.8, w −= 0.08
+    assert w.data == pytest.approx(0.8 - 0.1 * 0.8, rel=1e-15)
+
+
+def test_sgd_steps_a_shared_parameter_once():
+    w = Value(1.0)
+    opt = nn.SGD([w, w], lr=1.0)
+    w.grad = 0.5
+    opt.step()
+    assert w.data == 0.5

@@ -231,3 +231,145 @@ def test_numpy_is_optional():
     lines = r.stdout.splitlines()
     assert lines[0] == "6.0 True"
     assert "pip install 'chainrule[numpy]'" in lines[1] and "pip install 'chainrule[numpy]'" in lines[2]
+
+
+# ---------------------------------------------------------------------------
+# The same rules as the Python backend: parameters, data, domain errors
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_only_the_parameters_the_optimiser_owns_are_trained(backend):
+    """Oracle: the parameters outside the optimiser keep their exact bits; the four
+    it owns move as the Python backend moves them (1e-11)."""
+    X, Y = [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0]
+    moved = {}
+    for run in ("python", backend):
+        net = nn.MLP([2, 3, 1], seed=0)
+        before = net.state_dict()
+        owned = net.parameters()[:4]
+        nn.train(net, X, Y, epochs=3, optimizer=nn.SGD(owned, lr=0.5, momentum=0.5),
+                 progress=False, backend=run)
+        after = net.state_dict()
+        names = [name for name, p in net.named_parameters().items() if p in owned]
+        assert names == ["w2_11", "w2_12", "b2_1", "w2_21"]
+        assert all(after[k].hex() == before[k].hex() for k in after if k not in names)
+        assert all(after[k] != before[k] for k in names)
+        moved[run] = [after[k] for k in names]
+    assert all(close(a, b, 1e-11) for a, b in zip(moved["python"], moved[backend]))
+
+
+def test_binary_cross_entropy_after_tanh_or_relu_raises_the_eager_domain_error():
+    """Oracle: the eager engine on the same sample; where it raises, the matrix
+    program raises the same error (its words, the same node, its number to 1e-12 (the
+    matrix product sums in another order), and the sample); else the same C."""
+    rng = random.Random(4)
+    raised = 0
+    for trial in range(200):
+        activation = rng.choice(["tanh", "relu"])
+        net = nn.MLP([2, 3, 2], activation=["sigmoid", activation], seed=trial)
+        x, y = [rng.uniform(-2, 2), rng.uniform(-2, 2)], [rng.random(), rng.random()]
+        program = net.jit_loss("binary_cross_entropy", backend="numpy")
+        try:
+            expected = nn.binary_cross_entropy(net(x), y).data
+        except ValueError as error:
+            raised += 1
+            with pytest.raises(ValueError) as caught:
+                program.batch([(*x, *y)])
+            words, number = str(error).rsplit(" = ", 1)
+            got_words, got = str(caught.value).rsplit(" = ", 1)
+            assert got_words == words and got.endswith(" (sample 1 of the batch)")
+            assert close(float(got.split()[0]), float(number), 1e-12)
+            continue
+        assert close(program.batch([(*x, *y)]), expected, 1e-12)
+    assert raised > 20
+
+
+def test_an_empty_batch_costs_0_as_the_python_jit_says():
+    net = nn.MLP([2, 2, 1], seed=0)
+    assert net.jit_loss(backend="numpy").batch([]) == net.jit_loss().batch([]) == 0.0
+    assert all(p.grad == 0.0 for p in net.parameters())
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_numpy_warnings_never_reach_the_user(backend):
+    """A step size that overflows everything: TrainingDiverged, no RuntimeWarning."""
+    import warnings
+    net = nn.MLP([2, 3, 1], activation=["relu", "linear"], seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(nn.TrainingDiverged):
+            nn.train(net, [[1e3, -1e3], [2e3, 5e2]], [1.0, -1.0], epochs=5, lr=1e300,
+                     loss="sum_squared_error", progress=False, backend=backend)
+
+
+# ---------------------------------------------------------------------------
+# The fast paths give the kernels' numbers, bit for bit
+# ---------------------------------------------------------------------------
+
+def bits(values):
+    return [float(v).hex() for v in values]
+
+
+@pytest.mark.parametrize("sizes, activations, n, batch, epochs", [
+    ([784, 30, 10], ["sigmoid", "sigmoid"], 60, 10, 1),
+    ([2, 256, 256, 1], ["tanh", "tanh", "sigmoid"], 100, None, 3),
+])
+@pytest.mark.parametrize("lists", [False, True])
+def test_train_with_the_numpy_backend_is_its_kernel_bit_for_bit(sizes, activations, n, batch,
+                                                                epochs, lists):
+    """Oracle: the matrix program's pure function on arrays built by hand from the
+    parameters, stepped by the optimiser's array rule, batch after batch."""
+    rng = np.random.default_rng(3)
+    X, Y = rng.uniform(0, 1, (n, sizes[0])), rng.uniform(0, 1, (n, sizes[-1]))
+    net = nn.MLP(sizes, activation=activations, seed=2)
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    arrays = [np.array([[v.data for v in row] for row in rows]) for _, rows, _ in
+              program._layout]
+    optimizer = nn.SGD(net.parameters(), lr=0.5, momentum=0.5)
+    states = [{} for _ in arrays]
+    size = batch or n
+    for _ in range(epochs):
+        for s in range(0, n, size):
+            Xb, Yb = X[s:s + size].T.copy(), Y[s:s + size].T.copy()
+            _, grads = program.gradients(Xb, Yb, 1.0 / len(Xb[0]), arrays)
+            for i, g in enumerate(grads):
+                arrays[i], states[i] = optimizer.array_rule(arrays[i], g, states[i], None)
+    trained = nn.MLP(sizes, activation=activations, seed=2)
+    nn.train(trained, X.tolist() if lists else X, Y, epochs=epochs, batch=batch,
+             optimizer=nn.SGD(trained.parameters(), lr=0.5, momentum=0.5), progress=False,
+             backend="numpy")
+    expected = [w for a in arrays for w in a.ravel().tolist()]
+    got = [v.data for _, rows, _ in trained.jit_loss("half_squared_error", backend="numpy")
+           ._layout for row in rows for v in row]
+    assert bits(got) == bits(expected)
+
+
+@pytest.mark.parametrize("momentum, maximize", [(0.0, False), (0.9, False), (0.9, True)])
+def test_the_per_step_api_is_the_program_and_the_sgd_rule_bit_for_bit(momentum, maximize):
+    """Oracle: the gradient arrays of the pure function added into .grad one by one,
+    and the SGD rule w - lr*v, v = mu*v + g, one parameter at a time in floats."""
+    from nn.optim import sgd_rule
+    net = nn.MLP([784, 30, 10], seed=4)
+    rng = np.random.default_rng(5)
+    rows = np.hstack([rng.uniform(0, 1, (10, 784)), rng.uniform(0, 1, (10, 10))])
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    optimizer = nn.SGD(net.parameters(), lr=0.1, momentum=momentum, maximize=maximize)
+    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+    velocity = [0.0] * len(params)
+    for _ in range(3):
+        before = [p.data for p in params]
+        arrays = [np.array([[v.data for v in row] for row in rs]) for _, rs, _ in
+                  program._layout]
+        _, grads = program.gradients(np.ascontiguousarray(rows[:, :784].T),
+                                     np.ascontiguousarray(rows[:, 784:].T), 0.1, arrays)
+        expected_grads = [0.0 + g for a in grads for g in a.ravel().tolist()]
+        optimizer.zero_grad()
+        program.batch(rows, mean=True)
+        assert bits(p.grad for p in params) == bits(expected_grads)
+        optimizer.step()
+        sign = -1.0 if maximize else 1.0
+        expected = []
+        for k, (w, g) in enumerate(zip(before, expected_grads)):
+            w, velocity[k] = sgd_rule(w, sign * g, velocity[k], 0.1, momentum)
+            expected.append(w)
+        assert bits(p.data for p in params) == bits(expected)

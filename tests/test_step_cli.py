@@ -71,7 +71,10 @@ def test_script_that_never_calls_backward(tmp_path):
     script.write_text("from autograd import Value\nx = Value(2.0) * 3\nprint('forward done')\n")
     r = chainrule("step", str(script))
     assert r.returncode != 0
-    assert r.stderr.count("\n") == 1 and "never called .backward()" in r.stderr
+    # the script's own print goes to stderr (stdout is chainrule's answer), then one line
+    lines = r.stderr.splitlines()
+    assert len(lines) == 2 and lines[0] == "forward done", r.stderr
+    assert "never called .backward()" in lines[1] and r.stdout == ""
 
 
 def test_unknown_stop_at_name_lists_the_names():

@@ -218,3 +218,163 @@ def test_the_command_line_does_not_give_a_graphs_name_twice(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "w reaches out along 1 path" in r.stdout
     assert chainrule("explain", str(script), "--wrt", "h").returncode == 0
+
+
+# -- what a label stands for, and the order labels are given in ---------------
+
+LABEL = re.compile(r"(?<![\w'])((?:t|leaf)\d+)(?![\w'])")
+
+
+def _used(text):
+    """The labels a text uses outside its where-lines and Here-sentences."""
+    body = re.sub(r" Here [^\n]*", "", text)
+    lines = [line for line in body.splitlines()
+             if not line.startswith("where") and not re.match(r"  (t|leaf)\d+ = ", line)]
+    return set(LABEL.findall("\n".join(lines)))
+
+
+def _defined(text):
+    """{label: definition} from the where-lines of an explanation or a diagnosis."""
+    found = {}
+    for part in re.split(r"where |Here |\n|; ", text):
+        m = re.match(r"\s*((?:t|leaf)\d+) = (.+?)\.?$", part)
+        if m:
+            found[m.group(1)] = m.group(2)
+    return found
+
+
+def test_every_label_explain_and_check_use_is_defined_where_it_is_used():
+    O, n = desmos_unnamed()
+    name_variables(n)
+    labels = Labels(O)
+    t = labels(O._prev[0])                 # h2·w4 + h3·w5 + 1, the one node no variable holds
+    explained = str(explain(O, n["w1"]))
+    # the chain links through it, and it is said once what it is
+    assert f"∂{t}/∂h2 = w4 = 0.5" in explained and f"∂O/∂{t} = σ'({t}) = O(1-O)" in explained
+    assert f"where {t} = h2·w4+h3·w5+1" in explained
+    verdict = str(check(O, n["w1"], "0.00571675240882"))
+    assert f"Here {t} = h2·w4+h3·w5+1." in verdict
+    for text in (explained, verdict):
+        used = _used(text)
+        assert used and used <= set(_defined(text)), text
+
+
+@pytest.mark.parametrize("script, wrt", [(README, "a"), (README, "b"), (LECTURE, "a")])
+def test_every_label_the_command_line_prints_is_defined(script, wrt):
+    out = chainrule("explain", script, "--wrt", wrt).stdout
+    defined = _defined(out)
+    assert _used(out) <= set(defined), out
+    # a definition is the forward the script wrote: the README's d * 2, d = a*b + b**3
+    if script == README:
+        assert "(a·b+b³)·2" in defined.values()
+
+
+def test_unnamed_leaves_are_numbered_in_the_order_the_layers_use_them():
+    """Oracle: the script's own order, w1 into layer 2, w2 and w3 into layer 3,
+    w4 and w5 into the output (the input I comes first, with w1)."""
+    O, n = desmos_unnamed()
+    labels = Labels(O)
+    assert [labels(n[k]) for k in ("I", "w1", "w2", "w3", "w4", "w5")] == [
+        f"leaf{k}" for k in range(1, 7)]
+    # derived nodes layer by layer: h1 before h2 and h3, those before O
+    order = [int(labels(n[k])[1:]) for k in ("h1", "h2", "h3", "O")]
+    assert order == sorted(order) and labels(n["h2"]) < labels(n["h3"])
+
+
+def test_the_scripts_prints_go_to_stderr_so_the_headline_is_the_first_line(tmp_path):
+    script = tmp_path / "chatty.py"
+    script.write_text("from autograd import Value\n"
+                      "w = Value(3.0)\n"
+                      "L = w * w\n"
+                      "print('forward done', L.data)\n"
+                      "L.backward()\n")
+    r = chainrule("check", str(script), "--wrt", "w", "--expected", "6")   # dL/dw = 2w = 6
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0] == "Agrees to the 1 significant digit you gave."
+    assert "forward done 9.0" in r.stderr and "forward done" not in r.stdout
+    bad = chainrule("check", str(script), "--wrt", "w", "--expected", "5")
+    assert bad.returncode == 1 and bad.stdout.startswith("Disagrees")
+
+
+def test_a_231_network_summed_with_builtin_sum_names_the_term_and_defines_it():
+    """Stack-Exchange style: no names, per-sample losses added by sum().  Oracle for
+    the learner's value: a central finite difference of sample 2's loss alone."""
+    W1 = [[Value(0.1), Value(-0.2)], [Value(0.3), Value(0.4)], [Value(-0.5), Value(0.6)]]
+    b1 = [Value(0.0), Value(0.1), Value(-0.1)]
+    W2, b2 = [Value(0.7), Value(-0.8), Value(0.9)], Value(0.05)
+
+    def loss(x, y):
+        h = [(sum(w * xi for w, xi in zip(row, x)) + b).tanh() for row, b in zip(W1, b1)]
+        return (sum(v * hi for v, hi in zip(W2, h)) + b2 - y) ** 2
+
+    samples = [([1.0, 2.0], 1.0), ([0.5, -1.0], 0.0), ([-1.5, 0.3], 1.0)]
+    L = sum(loss(x, y) for x, y in samples)
+    w = W1[0][0]
+    h = 1e-6
+    w.data += h
+    plus = loss(*samples[1]).data
+    w.data -= 2 * h
+    minus = loss(*samples[1]).data
+    w.data += h
+    term_only = (plus - minus) / (2 * h)
+    verdict = check(L, w, f"{term_only:.6g}")
+    text = str(verdict)
+    assert text.splitlines()[0] == "Disagrees: your value is the gradient of term 2 of 3 alone."
+    assert "adds 3 terms" in text and "4 terms" not in text and "of 4" not in text
+    assert _used(text) <= set(_defined(text)), text
+    assert len(text) < 1200, text
+
+
+def test_the_lectures_neuron_labels_that_spell_expressions_are_bracketed():
+    """The lecture's neuron labels its nodes 'x1*w1' and 'x1*w1 + x2*w2'.  Oracle:
+    o = tanh(n) with n = 0.8813735870195432 is 1/√2, so ∂o/∂w1 = x1·(1-o²) = 2·½ = 1."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1; x1w1.label = "x1*w1"                      # noqa: E702
+    x2w2 = x2 * w2; x2w2.label = "x2*w2"                      # noqa: E702
+    s = x1w1 + x2w2; s.label = "x1*w1 + x2*w2"                # noqa: E702
+    n = s + b; n.label = "n"                                  # noqa: E702
+    o = n.tanh(); o.label = "o"                               # noqa: E702
+    e = explain(o, w1)
+    assert abs(e.total - 1.0) < 1e-12
+    text = str(e)
+    assert "∂(x1*w1)/∂w1 = x1 = 2" in text and "∂x1*w1/" not in text
+    assert "path 1: w1 → x1*w1 → x1*w1 + x2*w2 → n → o" in text
+    m = Value(1.0, name="m")
+    assert explain(s * m, m).paths[0].factors[0].partial == "∂((x1*w1 + x2*w2)·m)/∂m"
+
+
+def test_from_python_an_unnamed_check_points_to_name_variables():
+    O, n = desmos_unnamed()
+    advice = str(check(O, n["w1"], "0.00571675240882")).splitlines()[-1]
+    assert advice.startswith("Next: print(verdict.explanation) lists every path")
+    assert advice.endswith("autograd.name_variables(globals()) first names the unnamed nodes "
+                           "after the variables that hold them.")
+    named = name_variables(n)
+    assert {"w1", "O"} <= set(named)
+    verdict = check(O, n["w1"], "0.00571675240882")
+    assert "name_variables" not in str(verdict)
+    assert verdict.headline() == "Disagrees: your value leaves out w4·w2 on path 1 and w5·w3 on path 2."
+    # from the command line the script's variables are named already: no Python advice
+    cli = chainrule("check", DESMOS, "--wrt", "w1", "--expected", "0.00571675240882").stdout
+    assert "name_variables" not in cli and "print(" not in cli
+
+
+def test_a_short_label_the_answers_print_can_be_asked_about():
+    """t7 (h2·w4+h3·w5+1) is printed by explain and the steps; asked for by that label,
+    ∂O/∂t7 = σ'(t7) = O(1-O), by hand from O = σ(t7)."""
+    O, n = desmos_unnamed()
+    name_variables(n)
+    t = Labels(O)(O._prev[0])
+    e = explain(O, t)
+    assert e.wrt is O._prev[0] and abs(e.total - O.data * (1 - O.data)) < 1e-15
+    assert check(O, t, f"{O.data * (1 - O.data):.6g}")
+    # the script names net1..net3 too, so there the node no variable holds is t7
+    out = chainrule("explain", DESMOS, "--wrt", "t7")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(f"∂O/∂t7 = {O.data * (1 - O.data):.12g}   ")
+    assert "where t7 = h2·w4+h3·w5+1" in out.stdout
+    # a label no node has still lists the names
+    missing = chainrule("explain", DESMOS, "--wrt", "t99")
+    assert missing.returncode == 2 and "no node named 't99'" in missing.stderr

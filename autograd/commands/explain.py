@@ -8,19 +8,32 @@ The script runs until its first ``.backward()`` call; the Value it was called
 on is the root (or ``--root NAME`` picks another node or script variable).
 """
 
+import argparse
 import shlex
 import sys
 
 from autograd.explain import DEFAULT_LIMIT
 
 
+def _positive_int(text):
+    """``--limit``'s N: a whole number of paths, at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"takes a whole number of paths, at least 1; got {text!r}")
+    return n
+
+
 def _add_common(parser):
     parser.add_argument("script", help="a Python script that builds a graph and calls .backward()")
     parser.add_argument("--wrt", required=True, metavar="NAME",
-                        help="the node (or script variable) to differentiate with respect to")
+                        help="the node (a name, a script variable, or a short label such as t7) to "
+                             "differentiate with respect to")
     parser.add_argument("--root", metavar="NAME", default=None,
                         help="differentiate this node instead of the one backward() was called on")
-    parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT, metavar="N",
+    parser.add_argument("--limit", type=_positive_int, default=DEFAULT_LIMIT, metavar="N",
                         help=f"above N paths, group them by reverse mode (default {DEFAULT_LIMIT})")
 
 
@@ -30,7 +43,7 @@ def _graph(args):
     try:
         captured = run_until_backward(args.script)
         root = captured.find(args.root) if args.root else captured.root
-        wrt = args.wrt if matrix_name(args.wrt, captured.root) else captured.find(args.wrt)
+        wrt = args.wrt if matrix_name(args.wrt, captured.root) else captured.find(args.wrt, root)
     except ScriptError as err:
         print(f"chainrule: {err}", file=sys.stderr)
         return None
@@ -75,8 +88,12 @@ def explain_arguments(parser):
 
 
 def run_check(args):
-    from autograd.check import check
+    from autograd.check import check, with_decimal_point
     from autograd.precision import is_number_text, shortened
+    if args.expected is not None and with_decimal_point(args.expected) is not None:
+        return _report_error(f"check: --expected {args.expected.strip()} is written with a "
+                             f"decimal comma; write the decimal point as a dot: "
+                             f"--expected {with_decimal_point(args.expected)}")
     matrix = args.expected is not None and args.expected.lstrip().startswith("[")
     if args.expected is not None and not is_number_text(args.expected) and not matrix:
         return _report_error(f"check: --expected takes a number as you have it (0.00142919), "

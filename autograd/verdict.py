@@ -1,0 +1,230 @@
+"""The verdict a learner reads: :class:`Verdict`, what :func:`autograd.check.check`
+returns (a matrix question's :class:`autograd.matrix_check.MatrixVerdict` is one too).
+
+Its own module so that both checks build on it without importing each other:
+``check`` dispatches to ``matrix_check``, and both read this class.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from .notation import number
+
+if TYPE_CHECKING:
+    from .diagnosis import Diagnosis
+    from .explain import Explanation
+    from .formula import Formula
+    from .precision import Precision
+
+__all__ = ["Verdict", "BACKS_THE_ENGINE", "SUSPECT_A_RULE"]
+
+#: the phrases a verdict uses for the finite difference's two answers; a verdict
+#: never holds both
+BACKS_THE_ENGINE = "which backs the engine"
+SUSPECT_A_RULE = "suspect a derivative rule"
+
+
+class Verdict:
+    """The result of :func:`check`.  ``bool(verdict)`` is whether it agreed.
+
+    agreed, expected (the number, at the digits given), engine, ratio (expected/engine)
+    precision          the :class:`autograd.precision.Precision` it was judged at;
+                       digits, rtol, atol read from it (None where they do not apply)
+    tolerance          the largest difference that agrees
+    formula            the :class:`autograd.formula.Formula` typed, or None;
+                       formula_value: what it evaluated to
+    finite_difference, fd_error, step   the central difference D(h), its own error, h
+    fd_agrees          the engine lies within the finite difference's error
+    expected_matches_fd   the value given lies within it (widened by its precision)
+    convention         "This is ∂C/∂w³₁₁, not ∂C/∂w²₁₁: ..." when the value is another
+                       parameter's gradient (a naming mistake), else None
+    diagnosis          what the value left out (None when it agreed, or when at
+                       the digits given no mistake can be told from the gradient)
+    explanation        the chain-rule paths (:func:`autograd.explain.explain`)
+    """
+
+    agreed: bool
+    expected: float
+    engine: float
+    ratio: float
+    precision: Precision
+    tolerance: float
+    formula: Formula | None
+    formula_value: float | None
+    finite_difference: float
+    fd_error: float
+    step: float
+    fd_note: str | None
+    fd_finite: bool
+    fd_agrees: bool
+    expected_matches_fd: bool
+    diagnosis: Diagnosis | None
+    explanation: Explanation
+    convention: str | None = None
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+    @property
+    def digits(self) -> int | None:
+        return self.precision.digits if self.precision.mode == "typed" else None
+
+    @property
+    def rtol(self) -> float | None:
+        return self.precision.rtol
+
+    @property
+    def atol(self) -> float | None:
+        return self.precision.atol
+
+    def __bool__(self) -> bool:
+        return self.agreed
+
+    def __str__(self):
+        return self.text()
+
+    def text(self, next_step: str | None = None) -> str:
+        """The verdict as a learner reads it: the headline (outcome and finding in
+        one sentence), then the evidence (the engine's value, the finite
+        difference, what was left out), then what to do next.  ``next_step`` is
+        how to list the paths where the verdict is read (the ``chainrule``
+        command prints a command; the default is the Python call)."""
+        lines = [self.headline(), " ".join(self._evidence())]
+        if not self.agreed:
+            how = next_step or "print(verdict.explanation)"
+            advice = (f"Next: {how} lists every path with its local derivatives, to "
+                      f"compare with your derivation line by line.")
+            ends = (self.explanation.root, self.explanation.wrt)
+            if next_step is None and not all(node.name for node in ends):
+                # from Python: the script's own variable names are one call away
+                advice += (" autograd.name_variables(globals()) first names the unnamed "
+                           "nodes after the variables that hold them.")
+            lines.append(advice)
+        return "\n".join(lines)
+
+    def headline(self) -> str:
+        """The outcome and the finding in one sentence: ``Agrees to the 4 significant
+        digits you gave.``, ``Disagrees: your formula leaves out w4·w2 on path 1.``"""
+        p = self.precision
+        if self.agreed:
+            if p.mode == "typed":
+                return f"Agrees to {p.describe()}."
+            return f"Agrees with the engine's {number(self.engine, 12)} ({p.describe()})."
+        if self.convention:
+            return self.convention      # another parameter's gradient: the naming mistake first
+        given = "your formula" if self.formula is not None else "your value"
+        if self.blames_a_rule:
+            return (f"Disagrees with the engine, but {given} is the finite difference's: "
+                    f"{SUSPECT_A_RULE}.")
+        if self.diagnosis is not None and self.diagnosis.kind is not None:
+            return f"Disagrees: {self.diagnosis.finding.replace('your value', given, 1)}."
+        hint = p.hint(self.engine)
+        if hint:
+            return (f"Disagrees at full precision, but agrees to the {hint} significant "
+                    f"digits {repr(self.expected)} has.")
+        engine = p.shown(self.engine) if p.mode == "typed" else number(self.engine, 12)
+        if self.diagnosis is not None:
+            return f"Disagrees: the engine gives {engine}, and no small mistake reproduces {given}."
+        return f"Disagrees: the engine gives {engine}."
+
+    def _evidence(self):
+        sentences = []
+        if self.formula is not None:
+            sentences.append(self.formula.sentence(self.formula_value))
+        sentences.append(self._head())
+        sentences.append(self._fd_sentence())
+        if not self.agreed:
+            hint = self.precision.hint(self.engine)
+            if hint:
+                sentences.append(
+                    f"To the {hint} significant digits {repr(self.expected)} has, the engine's "
+                    f"value is the same: pass digits={hint} (or the number as text) if those "
+                    f"are the digits you have.")
+            if self.blames_a_rule:
+                sentences.append(f"Your value matches the finite difference, not the engine: "
+                                 f"{SUSPECT_A_RULE}, not your derivation.")
+            if self.diagnosis is not None and not self.convention:
+                sentences.append(self.diagnosis.message)   # the convention already says what it is
+        return sentences
+
+    @property
+    def blames_a_rule(self):
+        """The engine and the finite difference disagree beyond the difference's own
+        error, and the value given is the finite difference's."""
+        return (not self.agreed and self.fd_finite and not self.fd_agrees
+                and self.expected_matches_fd)
+
+    def _given(self):
+        d = self.explanation.derivative
+        if self.precision.mode == "typed":
+            return f"Your {d} = {self.precision.text}"
+        return f"Your {d} = {number(self.expected, 12)}"
+
+    def _engine_text(self):
+        """The engine's gradient as the verdict prints it: 12 significant digits,
+        unless what the verdict says of the typed digits would not hold for that
+        printout (the engine's -0.09999999999999998 begins with -0.09999999; its
+        12-digit -0.1 does not): then the shortest decimal that reads back as it."""
+        p, engine = self.precision, self.engine
+        text = number(engine, 12)
+        if p.mode != "typed" or not math.isfinite(engine):
+            return text
+        printed = float(text)
+        if printed == engine:
+            return text
+        if p.agrees(printed) != self.agreed or p.shown(printed) != p.shown(engine) or (
+                self.agreed and p.how_agrees(printed) != p.how_agrees(engine)):
+            return repr(engine)
+        return text
+
+    def _ratio_text(self):
+        """expected/engine to 6 digits, or as many more as it takes not to read as
+        exactly 1 when it is not (-0.10000001 against -0.09999999999999998: 1.0000001)."""
+        ratio = self.ratio
+        digits = 6
+        while digits < 17 and ratio != 1.0 and number(ratio, digits) == "1":
+            digits += 1
+        return number(ratio, digits)
+
+    def _head(self):
+        p, engine = self.precision, self.engine
+        shown = self._engine_text()
+        if p.mode == "typed":
+            if self.agreed:
+                return (f"{self._given()} agrees to {p.describe()}: the engine's "
+                        f"{shown} {p.how_agrees(engine)}.")
+            return (f"{self._given()} does not agree with the engine's {shown}, "
+                    f"which is "
+                    f"{p.shown(engine)} to {p.describe()}; the ratio expected/engine is "
+                    f"{self._ratio_text()}.")
+        tol = p.describe()
+        if self.agreed:
+            return (f"{self._given()} agrees with the engine's {shown} "
+                    f"(ratio {number(self.ratio, 12)}; {tol}).")
+        return (f"{self._given()} does not agree with the engine's {shown}: "
+                f"the ratio "
+                f"expected/engine is {self._ratio_text()} ({tol}).")
+
+    def _fd_sentence(self):
+        if not self.fd_finite:
+            return f"No finite-difference estimate: {self.fd_note}."
+        fd = (f"Nudging {self.explanation.name_of(self.explanation.wrt)} by ±{number(self.step, 2)} (a central "
+              f"finite difference) gives {number(self.finite_difference, 10)} ± "
+              f"{number(self.fd_error, 1)}")
+        if self.fd_agrees:
+            return f"{fd}, {BACKS_THE_ENGINE}."
+        return (f"{fd}, which does NOT agree with the engine's {number(self.engine, 10)}: "
+                f"they differ "
+                f"by more than the difference's own error, so a derivative rule may be wrong, "
+                f"or the function has a kink at this point.")
+
+    def _repr_html_(self):
+        """Jupyter: agrees / does not agree, then the verdict's sentences."""
+        from .notebook import verdict_html
+        return verdict_html(self)
+
+    def __repr__(self):
+        return (f"<Verdict {'agreed' if self.agreed else 'disagreed'}: expected "
+                f"{self.expected!r}, engine {self.engine!r}>")

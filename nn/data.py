@@ -1,0 +1,100 @@
+"""Training data as rows of numbers, checked once before anything runs.
+
+The same rules for every backend: real numbers only (int, float, real numpy
+scalars; no bool, str or complex), finite (no NaN or ±inf), the same width
+in every sample.  The first bad number raises a one-line error naming its
+sample (counted from 1) and column.
+"""
+
+import math
+
+from .losses import finite_number
+
+__all__ = ["number_rows"]
+
+_PLAIN_NUMBERS = {float, int}
+_FLOAT = {float}
+
+
+def number_rows(samples, width, where, column_name, expects="expected {} numbers", *,
+                as_array=False):
+    """``samples`` (a list of rows or a 2-d numpy array) as a list of lists of
+    finite numbers, ``width`` per row (the first row's width when None);
+    ``column_name(j)`` names column j in errors (``x2``), ``expects`` says the width.
+    ``as_array=True`` gives a float numpy matrix instead (a numeric one as it is),
+    its finiteness checked at once."""
+    shape = getattr(samples, "shape", None)
+    if shape is not None and not isinstance(samples, (list, tuple)):
+        if _checked_array(samples, shape, width, where, column_name, expects):
+            return samples if as_array else samples.tolist()
+    if width is None:
+        first = samples[0]
+        width = len(first) if hasattr(first, "__len__") else 0
+    if not as_array:
+        return [_row(x, i, width, where, column_name, expects)
+                for i, x in enumerate(samples, 1)]
+    rows = [_row(x, i, width, where, column_name, expects, finite=False)
+            for i, x in enumerate(samples, 1)]
+    from .matrix import _numpy
+    np = _numpy()
+    matrix = np.array(rows, dtype=float).reshape(len(rows), width)
+    _checked_array(matrix, matrix.shape, width, where, column_name, expects)
+    return matrix
+
+
+def _checked_array(samples, shape, width, where, column_name, expects):
+    """True once a numeric numpy matrix's numbers are checked (at once); False for
+    an object array, checked row by row instead."""
+    if len(shape) != 2:
+        detail = (f"a {'×'.join(map(str, shape[1:]))} array" if len(shape) > 2
+                  else "one number")
+        raise ValueError(f"{where}: sample 1: expected a row of {width or 'n'} numbers, got "
+                         f"{detail} (the samples have shape {tuple(shape)}; one row per "
+                         f"sample)")
+    kind = getattr(getattr(samples, "dtype", None), "kind", "O")
+    if kind == "O":
+        return False
+    if width is not None and shape[1] != width:
+        raise ValueError(f"{where}: sample 1: {expects.format(width)}, got {shape[1]} "
+                         f"(the samples have shape {tuple(shape)})")
+    if kind not in "fiu" and shape[0] and shape[1]:   # bool, complex, str
+        _number(samples[0, 0].item(), 1, 1, where, column_name)
+    if kind == "f":
+        import numpy as np
+        bad = ~np.isfinite(samples)
+        if bad.any():
+            i, j = (int(k) for k in np.argwhere(bad)[0])
+            _number(float(samples[i, j]), i + 1, j + 1, where, column_name)
+    return True
+
+
+def _row(x, i, width, where, column_name, expects, finite=True):
+    """Sample ``i`` as a list of ``width`` real numbers, finite ones unless
+    ``finite=False`` (then the caller checks, on an array)."""
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+        raise TypeError(f"{where}: sample {i}: expected a list of {width} numbers, got "
+                        f"{type(x).__name__} {_short(x)}")
+    if len(x) != width:
+        raise ValueError(f"{where}: sample {i}: {expects.format(width)}, "
+                         f"got {len(x)}: {_short(x)}")
+    row = list(x)
+    types = set(map(type, row))
+    if not finite and types == _FLOAT:
+        return row            # floats: their finiteness is checked on the array
+    if types <= _PLAIN_NUMBERS:
+        try:
+            if math.isfinite(sum(map(abs, row))):
+                return row
+        except OverflowError:   # an int too large for a float: found below
+            pass
+    return [_number(v, i, j, where, column_name) for j, v in enumerate(row, 1)]
+
+
+def _number(v, i, j, where, column_name):
+    """Column ``j`` of sample ``i`` as a finite float, or the one-line error."""
+    return finite_number(v, f"{where}: sample {i}, column {j} ({column_name(j)})")
+
+
+def _short(x, limit=60):
+    text = repr(x)
+    return text if len(text) <= limit else text[:limit - 3] + "..."

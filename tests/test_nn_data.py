@@ -1,0 +1,134 @@
+"""Training data is checked once, before the first step, with the same rules on
+both backends: real numbers only, finite, the network's widths and the loss's
+target ranges.  A bad sample gives a one-line error naming its sample (from 1)
+and column, and nothing changes.
+
+Oracle: the data as written (the bad entry is placed by hand) and the
+network's parameters before the call, compared bit for bit.
+"""
+
+import math
+
+import pytest
+
+import nn
+
+np = pytest.importorskip("numpy")
+
+BACKENDS = ["python", "numpy"]
+GOOD = [[0.1, 0.2], [0.3, -0.4], [0.5, 0.6]]
+
+
+def refused(backend, inputs, targets, error, message, **kwargs):
+    net = nn.MLP([2, 3, 1], seed=0)
+    before = {k: v.hex() for k, v in net.state_dict().items()}
+    with pytest.raises(error) as caught:
+        nn.train(net, inputs, targets, epochs=2, lr=0.5, progress=False, backend=backend,
+                 **kwargs)
+    text = str(caught.value)
+    assert message in text and "\n" not in text
+    assert {k: v.hex() for k, v in net.state_dict().items()} == before
+    assert all(p.grad == 0.0 for p in net.parameters())
+    return text
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("bad, error, message", [
+    (math.nan, ValueError, "train: sample 2, column 2 (input x2) is nan; training data must "
+                           "be finite numbers"),
+    (math.inf, ValueError, "train: sample 2, column 2 (input x2) is inf"),
+    ("0", TypeError, "train: sample 2, column 2 (input x2) needs a real number"),
+    (True, TypeError, "train: sample 2, column 2 (input x2) needs a real number"),
+    (1 + 2j, TypeError, "train: sample 2, column 2 (input x2) needs a real number"),
+    (10 ** 400, OverflowError, "train: sample 2, column 2 (input x2): the int"),
+])
+def test_a_bad_input_number_is_named_by_sample_and_column(backend, bad, error, message):
+    inputs = [list(row) for row in GOOD]
+    inputs[1][1] = bad
+    refused(backend, inputs, [0.0, 1.0, 0.5], error, message)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("dtype, bad, error, message", [
+    (float, math.nan, ValueError, "train: sample 3, column 1 (input x1) is nan"),
+    (float, -math.inf, ValueError, "train: sample 3, column 1 (input x1) is -inf"),
+    (bool, True, TypeError, "train: sample 1, column 1 (input x1) needs a real number"),
+    (complex, 2.0, TypeError, "train: sample 1, column 1 (input x1) needs a real number"),
+    (str, "0.5", TypeError, "train: sample 1, column 1 (input x1) needs a real number"),
+])
+def test_a_bad_array_is_named_by_sample_and_column(backend, dtype, bad, error, message):
+    inputs = np.array(GOOD).astype(dtype)
+    inputs[2, 0] = bad
+    refused(backend, inputs, np.array([0.0, 1.0, 0.5]), error, message)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("targets, error, message", [
+    ([0.0, math.nan, 0.5], ValueError, "train: sample 2, target 1 is nan"),
+    ([0.0, 1.0, math.inf], ValueError, "train: sample 3, target 1 is inf"),
+    ([0.0, "1", 0.5], TypeError, "train: sample 2, target 1 needs a real number"),
+    ([0.0, 1.0, [0.5, 0.5]], ValueError, "train: sample 3: 1 outputs but 2 targets"),
+])
+def test_a_bad_target_is_named_by_sample(backend, targets, error, message):
+    refused(backend, GOOD, targets, error, message)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_target_ranges_of_the_loss(backend):
+    refused(backend, GOOD, [0.0, 1.5, 0.5], ValueError,
+            "train: sample 2: target y must be a probability in [0, 1], got 1.5",
+            loss="binary_cross_entropy")
+    net_targets = [0, 3, 1]
+    net = nn.MLP([2, 3], activation="linear", seed=0)
+    with pytest.raises(ValueError, match=r"train: sample 2: target_index 3 is out of range"):
+        nn.train(net, GOOD, net_targets, epochs=1, lr=0.1, loss="cross_entropy",
+                 progress=False, backend=backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_ragged_lists_generators_and_3d_arrays(backend):
+    refused(backend, [[0.1, 0.2], [0.3], [0.5, 0.6]], [0, 1, 0], ValueError,
+            "train: sample 2: the network expects 2 inputs, got 1: [0.3]")
+    refused(backend, [[0.1, 0.2], (v for v in [0.3, 0.4]), [0.5, 0.6]], [0, 1, 0], TypeError,
+            "train: sample 2: expected a list of 2 numbers, got generator")
+    refused(backend, (row for row in GOOD), [0, 1, 0], TypeError,
+            "train: inputs must be a list with one entry per sample, got generator")
+    refused(backend, np.zeros((3, 2, 4)), [0, 1, 0], ValueError,
+            "train: sample 1: expected a row of 2 numbers, got a 2×4 array "
+            "(the samples have shape (3, 2, 4); one row per sample)")
+
+
+def test_both_backends_refuse_with_the_same_words():
+    inputs = [list(row) for row in GOOD]
+    inputs[2][0] = "x"
+    texts = {refused(backend, inputs, [0, 1, 0], TypeError, "sample 3, column 1")
+             for backend in BACKENDS}
+    assert len(texts) == 1
+
+
+def test_the_matrix_program_checks_its_samples_as_training_does():
+    program = nn.MLP([2, 2, 1], seed=0).jit_loss(backend="numpy")
+    with pytest.raises(TypeError, match=r"half_squared_error.batch: sample 1, column 3 \(y1\) "
+                                        r"needs a real number"):
+        program.batch([["0.1", 0.2, "1"]] if False else [[0.1, 0.2, "1"]])
+    with pytest.raises(ValueError, match=r"half_squared_error.batch: sample 2: expected 3 "
+                                         r"numbers \(inputs, then targets\), got 2"):
+        program.batch([[0.1, 0.2, 1.0], [0.1, 0.2]])
+    with pytest.raises(ValueError, match=r"sample 1, column 2 \(x2\) is nan"):
+        program.batch(np.array([[0.1, math.nan, 1.0]]))
+
+
+def test_sgd_and_adam_take_numpy_float32_as_float64():
+    from autograd import Value
+    w = Value(1.0, kind="parameter")
+    for lr in (np.float32(0.1), np.float64(0.1), np.int64(1)):
+        sgd = nn.SGD([w], lr=lr, momentum=np.float32(0.5))
+        assert sgd.lr == float(lr) and sgd.momentum == 0.5
+    adam = nn.Adam([w], lr=np.float32(0.01), betas=(np.float32(0.9), np.float32(0.99)),
+                   eps=np.float32(1e-8))
+    assert adam.lr == float(np.float32(0.01)) and adam.betas == (float(np.float32(0.9)),
+                                                                  float(np.float32(0.99)))
+    with pytest.raises(ValueError, match="SGD: lr must be a positive finite number"):
+        nn.SGD([w], lr=np.bool_(True))
+    with pytest.raises(ValueError, match="SGD: lr must be a positive finite number"):
+        nn.SGD([w], lr=np.float32("nan"))

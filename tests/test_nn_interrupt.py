@@ -1,0 +1,162 @@
+"""Ctrl-C during nn.train: the network and the optimiser are left exactly as
+after the last complete step, on every backend, and the KeyboardInterrupt
+propagates.
+
+Oracle: the same training run one step at a time (one nn.train call per
+batch, the same optimiser carried along), whose state after every step k is
+recorded bit for bit; an interrupted run must equal one of those states, with
+Adam's t equal to that k, and its history must be a prefix of the
+uninterrupted run's history.
+"""
+
+import random
+import signal
+import threading
+import time
+
+import pytest
+
+import nn
+
+X = [[0.1, -0.4], [0.9, 0.3], [-0.5, 0.8], [0.2, 0.2], [1.0, -1.0], [-0.3, -0.7],
+     [0.6, 0.1], [0.0, 0.5]]
+Y = [[0.2], [0.9], [0.4], [0.5], [0.1], [0.8], [0.7], [0.3]]
+BATCH, EPOCHS = 2, 12
+STEPS_PER_EPOCH = len(X) // BATCH
+
+pytestmark = pytest.mark.skipif(
+    threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"),
+    reason="signals are delivered to the main thread, with setitimer")
+
+
+@pytest.fixture(autouse=True)
+def ctrl_c_raises_keyboard_interrupt():
+    """Python's own SIGINT handler (a debugger used by an earlier test may have left its own)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def make(kind):
+    net = nn.MLP([2, 4, 1], activation=["tanh", "sigmoid"], seed=5)
+    if kind == "adam":
+        return net, nn.Adam(net.parameters(), lr=0.05)
+    return net, nn.SGD(net.parameters(), lr=0.3, momentum=0.9)
+
+
+def state(net, optimizer):
+    """Every number training changes, as exact bits."""
+    numbers = list(net.state_dict().values())
+    for attr in ("_m", "_v", "_velocity"):
+        numbers += getattr(optimizer, attr, [])
+    return (getattr(optimizer, "t", None), tuple(float(x).hex() for x in numbers))
+
+
+def train(net, optimizer, mode, inputs, targets, epochs):
+    backend = "numpy" if mode == "numpy" else "python"
+    jit = {"jit": True, "eager": False, "numpy": "auto"}[mode]
+    return nn.train(net, inputs, targets, epochs=epochs, batch=BATCH, optimizer=optimizer,
+                    progress=False, backend=backend, jit=jit)
+
+
+def reference(mode, kind):
+    """The state after each step k = 0, 1, .. (one train call per batch) and the
+    uninterrupted run's history."""
+    net, optimizer = make(kind)
+    states = [state(net, optimizer)]
+    for k in range(EPOCHS * STEPS_PER_EPOCH):
+        i = (k % STEPS_PER_EPOCH) * BATCH
+        train(net, optimizer, mode, X[i:i + BATCH], Y[i:i + BATCH], 1)
+        states.append(state(net, optimizer))
+    net, optimizer = make(kind)
+    history = train(net, optimizer, mode, X, Y, EPOCHS)
+    assert state(net, optimizer) == states[-1]      # one run is the steps one by one
+    return states, list(history)
+
+
+ARMED = []
+
+
+def _interrupt(signum, frame):
+    if ARMED:                             # not once the trial is over
+        signal.raise_signal(signal.SIGINT)    # a Ctrl-C, through the SIGINT handler
+
+
+def interrupted_run(mode, kind, delay):
+    """Train with a SIGINT after ``delay`` seconds: (state, history or None)."""
+    net, optimizer = make(kind)
+    history = None
+    try:
+        try:
+            ARMED.append(True)
+            signal.setitimer(signal.ITIMER_REAL, delay)
+            history = list(train(net, optimizer, mode, X, Y, EPOCHS))
+        finally:
+            ARMED.clear()
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except KeyboardInterrupt as stop:
+        history = getattr(stop, "history", history)   # None: stopped outside the epochs
+    return state(net, optimizer), history
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("mode, trials", [("jit", 70), ("eager", 60), ("numpy", 70)])
+def test_an_interrupted_training_is_left_as_after_its_last_complete_step(mode, trials):
+    previous = signal.signal(signal.SIGALRM, _interrupt)
+    try:
+        rng = random.Random(mode)
+        torn = []
+        for kind in ("adam", "sgd"):
+            states, full_history = reference(mode, kind)
+            start = time.perf_counter()
+            interrupted_run(mode, kind, 10.0)           # a full run, to time it
+            duration = time.perf_counter() - start
+            for _ in range(trials // 2):
+                delay = max(1e-6, rng.uniform(0.0, duration * 1.05))
+                after, history = interrupted_run(mode, kind, delay)
+                if after not in states:
+                    torn.append((kind, delay, "a state no step leads to"))
+                    continue
+                k = states.index(after)
+                if kind == "adam" and after[0] != k:
+                    torn.append((kind, delay, f"t = {after[0]} after step {k}"))
+                if history is None:     # stopped before the first step or after the last
+                    if k not in (0, len(states) - 1):
+                        torn.append((kind, delay, f"no history after step {k}"))
+                elif history != full_history[:len(history)]:
+                    torn.append((kind, delay, f"history {history}"))
+                elif not (k - 1) // STEPS_PER_EPOCH <= len(history) <= k // STEPS_PER_EPOCH:
+                    torn.append((kind, delay, f"{len(history)} epochs after step {k}"))
+        assert torn == []
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_the_keyboard_interrupt_propagates_with_the_finished_epochs():
+    net, optimizer = make("adam")
+    seen = []
+
+    def stop_in_epoch_three(epoch, loss):
+        seen.append(epoch)
+        if epoch == 2:
+            signal.raise_signal(signal.SIGINT)
+
+    with pytest.raises(KeyboardInterrupt) as caught:
+        nn.train(net, X, Y, epochs=EPOCHS, batch=BATCH, optimizer=optimizer, progress=False,
+                 backend="numpy", on_epoch=stop_in_epoch_three)
+    assert len(caught.value.history) == 2 and seen == [1, 2]
+    assert optimizer.t == 2 * STEPS_PER_EPOCH
+    assert "the network and the optimiser are as after the last complete step" in "\n".join(
+        getattr(caught.value, "__notes__", []))
+
+
+def test_a_commit_is_not_split_by_ctrl_c():
+    """A SIGINT inside deferred_interrupts() arrives once the block is done."""
+    from nn.optim import deferred_interrupts
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with deferred_interrupts():
+            signal.raise_signal(signal.SIGINT)
+            done.append("after the signal")
+    assert done == ["after the signal"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
