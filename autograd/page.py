@@ -313,9 +313,13 @@ _SCRIPT = r"""
     const w = viewport.clientWidth, h = viewport.clientHeight;
     const whole = box.width * scale <= w + 1 && box.height * scale <= h + 1;
     minimap.style.display = whole ? 'none' : 'block';
-    const r = viewport.getBoundingClientRect();
-    minimap.style.left = (r.right - box.width * SMALL - 16) + 'px';
-    minimap.style.top = (r.bottom - box.height * SMALL - 16) + 'px';
+    // in the corner farthest from the current step's node, which it must not hide
+    const r = viewport.getBoundingClientRect(), cur = svg.querySelector('g.node.current');
+    const c = cur ? cur.getBoundingClientRect() : {left: r.left, right: r.left, top: r.top, bottom: r.top};
+    const left = (c.left + c.right) / 2 > (r.left + r.right) / 2;
+    const up = (c.top + c.bottom) / 2 > (r.top + r.bottom) / 2;
+    minimap.style.left = (left ? r.left + 16 : r.right - box.width * SMALL - 16) + 'px';
+    minimap.style.top = (up ? r.top + 16 : r.bottom - box.height * SMALL - 16) + 'px';
     framed.style.left = (-tx / scale * SMALL) + 'px';
     framed.style.top = (-ty / scale * SMALL) + 'px';
     framed.style.width = (w / scale * SMALL) + 'px';
@@ -437,6 +441,7 @@ _SCRIPT = r"""
       rule.textContent = 'Press next (or the right arrow): first the forward pass computes each ' +
         'node\'s value from its parents, then the backward pass applies the chain rule node by node.';
       counter.textContent = 'step 0 / ' + total;
+      drawMinimap();
       return;
     }
     const f = cur.f, op = f.node + '_op';
@@ -451,6 +456,7 @@ _SCRIPT = r"""
     rule.textContent = f.text;
     counter.textContent = cur.phase + ' ' + cur.n + ' / ' + cur.of + ' (step ' + index + ' / ' + total + ')';
     if (follow) reveal(main, around);
+    drawMinimap();
   }
   function go(i) { index = Math.max(0, Math.min(total, i)); show(); }
   function next() { go(index + 1); if (index === total) pause(); }

@@ -332,6 +332,12 @@ def test_screenshots_at_fit_and_at_the_default_view(browser, tmp_path, name):
                   h = Math.min(f.bottom, s.bottom) - Math.max(f.top, s.top);
             return w * h / (s.width * s.height); }""")
         assert (framed is None) == (name == "desmos")
+        hidden = page.evaluate("""() => { const m = document.getElementById('minimap')
+            .getBoundingClientRect(), c = document.querySelector('#viewport g.node.current')
+            .getBoundingClientRect();
+            return m.width > 0 && c.left < m.right && m.left < c.right && c.top < m.bottom
+                   && m.top < c.bottom; }""")
+        assert not hidden                  # the minimap never covers the current node
         if framed is not None:
             assert framed == pytest.approx(shown, abs=0.02)
         page.screenshot(path=str(ROOT / "docs" / f"page-{name}-fit.png"))
