@@ -79,7 +79,7 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
          highlight: Value | str | None = None, rankdir: str = "LR", max_nodes: int = 300,
          network: object = None, title: str | None = None, legend: bool = True,
          pending: Iterable[Value] | None = None, grads: bool | None = None,
-         level: str = "node") -> graphviz.Digraph:
+         level: str = "node", compact: bool = False) -> graphviz.Digraph:
     """A ``graphviz.Digraph`` of every node ``root`` depends on.
 
     show_local  label each edge with its local derivative ∂out/∂in (a number)
@@ -100,6 +100,9 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
                 row of zeros
     level       "node" (every Value) or "layer": a batch matrix by matrix, X → Z → A → C
                 (:func:`autograd.matrix_draw.draw_matrices`; ``root`` is the batch's cost)
+    compact     each op's symbol inside its result's record (one rank per Value
+                instead of two), records stacked in either direction, tighter
+                spacing: the layout of the step-through page
 
     A batch (nodes named with their sample, ``x1(2)``, as ``nn.MLP.batch``
     names them) gets one cluster per sample, its nodes written x₁⁽²⁾; the
@@ -117,11 +120,11 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     _check_options(root, digits, rankdir, max_nodes)
     nodes = _collect(root, max_nodes)
     on_path = _path_nodes(root, nodes, highlight)
-    style = _Style(nodes, digits, rankdir, pending)
+    style = _Style(nodes, digits, rankdir, pending, compact)
     style.grads = bool(root.grad != 0.0 or pending) if grads is None else bool(grads)
     places = {} if network is False else _places(nodes, network)
     samples = {} if network is False else _samples(nodes)
-    graph = _new_graph(rankdir, title)
+    graph = _new_graph(rankdir, title, compact)
     if len(nodes) > LARGE:
         # bound dot's network-simplex passes: a dense 300-node graph lays out
         # in about 13 s instead of 30 s, and small graphs keep the full layout
@@ -392,10 +395,13 @@ class _Style:
     """How this drawing writes things: numbers (0 for rounding noise), names
     (t1, t2, ... for unnamed nodes), the direction, the grads not known yet."""
 
-    def __init__(self, nodes, digits, rankdir, pending):
+    def __init__(self, nodes, digits, rankdir, pending, compact=False):
         self.digits = digits
         self.grads = True   # each record shows its grad
-        self.stacked = rankdir in ("LR", "RL")   # a record's cells stacked, ports on the west
+        self.compact = compact   # op symbols inside the records (see draw)
+        # a record's cells stacked (LR, or compact), side by side otherwise
+        self.stacked = compact or rankdir in ("LR", "RL")
+        self.slots_stacked = rankdir in ("LR", "RL")   # an n-ary op's slots, one per row
         self.side = {"LR": "w", "RL": "e", "TB": "n", "BT": "s"}[rankdir]
         self.pending = set(pending or ())
         self.scale = largest_magnitude(
@@ -412,14 +418,15 @@ class _Style:
         return found or _rule_label(node, self.digits, self.number)
 
 
-def _new_graph(rankdir, title):
+def _new_graph(rankdir, title, compact=False):
     digraph = _digraph_class()
     graph = digraph(
         "computation_graph",
-        graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.45",
+        graph_attr={"rankdir": rankdir, "nodesep": "0.12" if compact else "0.25",
+                    "ranksep": "0.3" if compact else "0.45",
                     "fontname": FONT, "fontsize": "12"},
         node_attr={"fontname": FONT, "fontsize": "11"},
-        edge_attr={"fontname": FONT, "fontsize": "9", "color": EDGE_COLOUR,
+        edge_attr={"fontname": FONT, "fontsize": "10" if compact else "9", "color": EDGE_COLOUR,
                    "fontcolor": "#333333", "arrowsize": "0.6"},
     )
     if title:
@@ -540,6 +547,8 @@ def _node_statements(node, node_id, style, on_path):
     kind = node.kind
     border = (f' COLOR="{PATH_COLOUR}"', "2") if on_path else ("", "0")
     cells = []
+    inside = style.compact and node._op.backward is not None and not _has_slots(node)
+    span = ' COLSPAN="2"' if inside else ""
     if node.name:
         typeset = textbook_name(node.name, html_markup=True)
         # a superscript rises above the text line that dot sizes the cell for: more room
@@ -548,10 +557,13 @@ def _node_statements(node, node_id, style, on_path):
     elif node in style.labels.short:   # t1, t2, ...: the name steps and the jit give it
         cells.append(f'<TD><FONT COLOR="{SHORT_NAME_COLOUR}"><I>'
                      f"{style.labels.short[node]}</I></FONT></TD>")
-    cells.append(f"<TD>data {style.number(node.data)}</TD>")
+    if inside:   # the op's symbol before the name: "σ | h1"
+        symbol = f'<TD BGCOLOR="{OP_COLOUR}">{html.escape(node._op.symbol)}</TD>'
+        cells[:1] = [symbol + (cells[0] if cells else "<TD></TD>")]
+    cells.append(f"<TD{span}>data {style.number(node.data)}</TD>")
     if style.grads:
         grad = "?" if node in style.pending else style.number(node.grad)
-        cells.append(f"<TD>grad {grad}</TD>")
+        cells.append(f"<TD{span}>grad {grad}</TD>")
     # stacked when the graph runs left to right, side by side when it runs top to bottom
     rows = "".join(f"<TR>{cell}</TR>" for cell in cells) if style.stacked else \
         f"<TR>{''.join(cells)}</TR>"
@@ -560,7 +572,7 @@ def _node_statements(node, node_id, style, on_path):
     known = f" grad={node.grad!r}" if style.grads and node not in style.pending else ""
     tooltip = _quote(f"{style.labels(node)} ({kind}): data={node.data!r}{known}")
     lines = [f"\t{node_id} [label=<{table}> shape=plain tooltip={tooltip}]\n"]
-    if node._op.backward is not None:
+    if node._op.backward is not None and not inside:
         lines.append(_op_statement(node, node_id, on_path))
     return lines
 
@@ -583,14 +595,14 @@ def _op_statement(node, node_id, on_path, slots=None):
     return f"\t{node_id}_op [label=<{slots}> shape=plain tooltip={tooltip}]\n"
 
 
-def _slot_table(node, texts, on_path_slots, on_path, stacked):
+def _slot_table(node, texts, on_path_slots, on_path, stacked, size=9):
     """The HTML of an n-ary op: one slot (port i0, i1, ...) per input, in the order of
     ``node.parents`` (weights w_j1..w_jn, inputs a_1..a_n, then the bias), and the symbol."""
     colour = PATH_COLOUR if on_path else "#999999"
     cells = []
     for i, text in enumerate(texts):
         font = f' COLOR="{PATH_COLOUR}"' if i in on_path_slots else ""
-        cells.append(f'<TD PORT="i{i}" ALIGN="LEFT"><FONT POINT-SIZE="9"{font}>'
+        cells.append(f'<TD PORT="i{i}" ALIGN="LEFT"><FONT POINT-SIZE="{size}"{font}>'
                      f"{html.escape(text) if text else '&nbsp;'}</FONT></TD>")
     symbol = (f'<TD BGCOLOR="{OP_COLOUR}" {"ROWSPAN" if stacked else "COLSPAN"}="{len(texts)}">'
               f"{html.escape(node._op.symbol)}</TD>")
@@ -617,6 +629,7 @@ def _edge_statements(node, ids, style, show_local, show_rules, on_path, places, 
     path_style = f' color="{PATH_COLOUR}" fontcolor="{PATH_COLOUR}" penwidth=2.2'
     locals_ = node._op.backward(node, 1.0)
     slotted = _has_slots(node)
+    inside = style.compact and not slotted   # no op node: edges end at the record
     lines, texts, red = [], [], set()
     for i, parent in enumerate(node._prev):
         attrs = ""
@@ -629,13 +642,16 @@ def _edge_statements(node, ids, style, show_local, show_rules, on_path, places, 
             red.add(i)
         if _crosses_layers(places, parent, node) and not samples:
             attrs += " minlen=2"
-        head = f"{node_id}_op:i{i}:{style.side}" if slotted else f"{node_id}_op"
+        head = f"{node_id}_op:i{i}:{style.side}" if slotted else \
+            node_id if inside else f"{node_id}_op"
         lines.append(f"\t{ids[parent]} -> {head} [{attrs.strip()}]\n"
                      if attrs else f"\t{ids[parent]} -> {head}\n")
     own = f" [{path_style.strip()}]" if node_on_path else ""
-    lines.append(f"\t{node_id}_op -> {node_id}{own}\n")
+    if not inside:
+        lines.append(f"\t{node_id}_op -> {node_id}{own}\n")
     if slotted:  # the op's node statement, now that its slots' texts are known
-        table = _slot_table(node, texts, red, node_on_path, style.stacked)
+        table = _slot_table(node, texts, red, node_on_path, style.slots_stacked,
+                            10 if style.compact else 9)
         lines.insert(0, _op_statement(node, node_id, node_on_path, table))
     return lines
 

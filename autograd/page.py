@@ -4,8 +4,11 @@
 order) and then the backward pass (the same Steps as ``backward_steps()``)
 over the graph drawn by :func:`autograd.draw.draw` as inline SVG.  The page
 has previous, next, play/pause and reset (and the arrow keys, space, Home),
-zoom (wheel, + and -), pan (drag), "fit", "100%" and "follow", which keeps
-the nodes a step changes in view.  It opens at the drawing's own size
+zoom (wheel, + and -), pan (drag), "fit" (the whole graph while its text
+stays 9 px tall, else as much as fits at that size), "100%", "follow", which
+keeps the nodes a step changes in view, and a minimap while the graph does
+not fit.  The drawing is compact (``draw(..., compact=True)``) and runs in the
+direction that a wide window shows larger.  It opens at the drawing's own size
 (its smallest labels are 12 px tall at 100% zoom), not shrunk to the window.
 
 Colours: the step's changes (the node whose value or rule is applied, its
@@ -24,7 +27,7 @@ import pathlib
 import re
 
 from . import engine, graph
-from .draw import draw, picture_number
+from .draw import KIND_COLOURS, KIND_TITLES, OP_COLOUR, draw, picture_number
 from .names import printable
 from .notation import Labels, formula, number
 
@@ -86,6 +89,7 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
     Raises :class:`autograd.draw.GraphTooLarge` above ``max_nodes`` and
     :class:`autograd.draw.DotNotFound` without Graphviz, like ``draw``.
     """
+    draw_kwargs = {"compact": True, "legend": False, **draw_kwargs}   # the page has its own key
     draw(root, digits=digits, max_nodes=max_nodes, **draw_kwargs)  # fail early, before backward
     nodes = graph.all_nodes(root)
     ids = _ids(nodes)
@@ -102,7 +106,7 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
             frame["grads"] = {k: shown(v) if isinstance(v, float) else v
                               for k, v in frame["grads"].items()}
         forward = _forward_frames(nodes, ids, labels, shown)
-        svg = draw(root, digits=digits, max_nodes=max_nodes, **draw_kwargs).pipe(format="svg").decode()
+        svg = _best_svg(root, digits=digits, max_nodes=max_nodes, **draw_kwargs)
     finally:
         for node, before in zip(leaves, saved):
             node.grad = before
@@ -110,8 +114,33 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
     heading = title or f"Forward and backward through {labels(root)}, step by step"
     data = _script_json({"forward": forward, "frames": backward})
     return _TEMPLATE.format(title=html.escape(printable(heading)), svg=svg, data=data,
-                            legend=_legend(draw_kwargs.get("highlight")),
+                            legend=_legend(draw_kwargs.get("highlight"), nodes),
                             script=_SCRIPT, style=_STYLE)
+
+
+#: the graph's part of a 1280×720 window (px): what the layout is chosen to fit
+WINDOW = (1280, 560)
+
+
+def _best_svg(root, **draw_kwargs):
+    """The SVG of the drawing that a landscape window shows largest: left to right or
+    top to bottom, whichever has the aspect ratio nearer the window's (unless
+    ``rankdir`` is given)."""
+    directions = [draw_kwargs.pop("rankdir")] if "rankdir" in draw_kwargs else ["LR", "TB"]
+    best = None
+    for rankdir in directions:
+        svg = draw(root, rankdir=rankdir, **draw_kwargs).pipe(format="svg").decode()
+        width, height = _svg_size(svg)
+        scale = min(WINDOW[0] / width, WINDOW[1] / height)
+        if best is None or scale > best[0]:
+            best = (scale, svg)
+    return best[1]
+
+
+def _svg_size(svg):
+    """(width, height) in pt of dot's SVG, from its viewBox."""
+    box = re.search(r'viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"', svg)
+    return float(box.group(3)), float(box.group(4))
 
 
 #: what JSON may hold but a <script> element or a JavaScript string may not: "<!--" and
@@ -127,15 +156,21 @@ def _script_json(data):
     return _SCRIPT_UNSAFE.sub(lambda c: f"\\u{ord(c.group()):04x}", text)
 
 
-def _legend(highlight):
-    """The page's key: what blue means, and the highlighted path if there is one."""
-    rows = ['<span class="key"><span class="swatch step"></span>this step: the node it '
-            'computes or whose rule it applies, its edges, the numbers it filled in</span>',
-            '<span class="key"><b>?</b> not computed yet</span>']
+def _legend(highlight, nodes=()):
+    """The page's key: the kinds of box present, the op symbol and edge numbers,
+    what blue means, and the highlighted path if there is one."""
+    kinds = [kind for kind in KIND_COLOURS if kind != "detached" and any(n.kind == kind for n in nodes)]
+    rows = [f'<span class="key"><span class="swatch" style="background: {KIND_COLOURS[kind]}; '
+            f'border: 1px solid #999"></span>{KIND_TITLES[kind]}</span>' for kind in kinds]
+    rows += [f'<span class="key"><span class="op" style="background: {OP_COLOUR}">σ</span> '
+             'op</span>',
+             '<span class="key"><b>0.25</b> on an edge: ∂out/∂in</span>',
+             '<span class="key"><span class="swatch step"></span>this step</span>',
+             '<span class="key"><b>?</b> not computed yet</span>']
     if highlight is not None:
         what = highlight if isinstance(highlight, str) else Labels(highlight)(highlight)
-        rows.insert(1, f'<span class="key"><span class="swatch path"></span>bold red: the '
-                       f'paths from {html.escape(printable(what))} to the root</span>')
+        rows.append(f'<span class="key"><span class="swatch path"></span>red: paths '
+                    f'from {html.escape(printable(what))} to the root</span>')
     return "\n".join(rows)
 
 
@@ -196,10 +231,11 @@ h1 { font-size: 1.25em; margin: .2em 0 .4em 0; }
 #controls .gap { width: 1em; }
 #counter { margin-left: .6em; font-weight: bold; min-width: 13em; }
 #legend { font-size: .85em; color: #444; margin: .35em 0 0 0; display: flex; flex-wrap: wrap;
-          gap: 1.2em; }
+          gap: .3em 1em; }
 .swatch { display: inline-block; width: 1.6em; height: .8em; vertical-align: middle;
           margin-right: .35em; border-radius: 2px; }
 .swatch.step { background: #1f6fd1; }
+.op { padding: 0 .35em; border: 1px solid #999; }
 .swatch.path { background: none; border-top: 4px solid #d62728; height: 0; }
 #rule { background: #f6f6f6; border-left: 4px solid #1f6fd1; padding: .5em .7em;
         margin: .4em 0 0 0; min-height: 2.6em; max-height: 24vh; overflow: auto;
@@ -207,6 +243,12 @@ h1 { font-size: 1.25em; margin: .2em 0 .4em 0; }
 #viewport { flex: 1; position: relative; overflow: hidden; border-top: 1px solid #ddd;
             cursor: grab; background: #ffffff; touch-action: none; min-height: 200px; }
 #viewport.dragging { cursor: grabbing; }
+#minimap { position: fixed; display: none; background: rgba(255, 255, 255, .92);
+           border: 1px solid #999; box-shadow: 0 1px 4px rgba(0, 0, 0, .25); cursor: crosshair;
+           overflow: hidden; touch-action: none; }
+#minimap svg { display: block; }
+#framed { position: absolute; border: 2px solid #1f6fd1; background: rgba(31, 111, 209, .08);
+          box-sizing: border-box; pointer-events: none; }
 #viewport svg { position: absolute; left: 0; top: 0; transform-origin: 0 0; }
 .current polygon, .current ellipse, .current path { stroke: #1f6fd1 !important; stroke-width: 3; }
 .active path { stroke: #1f6fd1; stroke-width: 3; }
@@ -227,6 +269,11 @@ _SCRIPT = r"""
   svg.setAttribute('width', box.width);
   svg.setAttribute('height', box.height);
   const NATURAL = 4 / 3;
+  // the scale at which the smallest text of the graph is 9 px tall on screen
+  let smallest = Infinity;
+  svg.querySelectorAll('text').forEach(t => {
+    smallest = Math.min(smallest, parseFloat(t.getAttribute('font-size')) || Infinity); });
+  const LEGIBLE = 9 / (isFinite(smallest) ? smallest : 9);
   let scale = NATURAL, tx = 0, ty = 0;
   let follow = true;
 
@@ -248,8 +295,51 @@ _SCRIPT = r"""
   const computed = new Set(forward.map(f => f.node));
 
   // ---- view: zoom, pan, fit, follow --------------------------------------
+  // ---- minimap: the whole graph small, the part in view framed; shown while the
+  // graph does not fit the view; a click (or drag) on it brings that part into view
+  const minimap = document.getElementById('minimap');
+  const small = svg.cloneNode(true);
+  small.removeAttribute('id');
+  small.querySelectorAll('text, title').forEach(t => t.remove());
+  const SMALL = Math.min(220 / box.width, 150 / box.height);
+  small.setAttribute('width', box.width * SMALL);
+  small.setAttribute('height', box.height * SMALL);
+  minimap.insertBefore(small, minimap.firstChild);
+  const framed = document.getElementById('framed');
+  const smallNodes = {};
+  small.querySelectorAll('g.node').forEach((g, i) => {
+    smallNodes[svg.querySelectorAll('g.node')[i].querySelector('title').textContent] = g; });
+  function drawMinimap() {
+    const w = viewport.clientWidth, h = viewport.clientHeight;
+    const whole = box.width * scale <= w + 1 && box.height * scale <= h + 1;
+    minimap.style.display = whole ? 'none' : 'block';
+    // in the corner farthest from the current step's node, which it must not hide
+    const r = viewport.getBoundingClientRect(), cur = svg.querySelector('g.node.current');
+    const c = cur ? cur.getBoundingClientRect() : {left: r.left, right: r.left, top: r.top, bottom: r.top};
+    const left = (c.left + c.right) / 2 > (r.left + r.right) / 2;
+    const up = (c.top + c.bottom) / 2 > (r.top + r.bottom) / 2;
+    minimap.style.left = (left ? r.left + 16 : r.right - box.width * SMALL - 16) + 'px';
+    minimap.style.top = (up ? r.top + 16 : r.bottom - box.height * SMALL - 16) + 'px';
+    framed.style.left = (-tx / scale * SMALL) + 'px';
+    framed.style.top = (-ty / scale * SMALL) + 'px';
+    framed.style.width = (w / scale * SMALL) + 'px';
+    framed.style.height = (h / scale * SMALL) + 'px';
+  }
+  function lookAt(ev) {  // the point of the minimap under the pointer to the view's centre
+    const m = small.getBoundingClientRect();
+    tx = viewport.clientWidth / 2 - (ev.clientX - m.left) / SMALL * scale;
+    ty = viewport.clientHeight / 2 - (ev.clientY - m.top) / SMALL * scale;
+    apply();
+  }
+  let looking = false;
+  minimap.addEventListener('pointerdown', ev => {
+    looking = true; minimap.setPointerCapture(ev.pointerId); lookAt(ev); ev.stopPropagation(); });
+  minimap.addEventListener('pointermove', ev => { if (looking) lookAt(ev); });
+  minimap.addEventListener('pointerup', () => { looking = false; });
+
   function apply() {
     svg.style.transform = 'translate(' + tx + 'px,' + ty + 'px) scale(' + scale + ')';
+    drawMinimap();
     document.getElementById('zoomlevel').textContent = Math.round(100 * scale / NATURAL) + '%';
   }
   function zoomAt(factor, cx, cy) {
@@ -257,10 +347,27 @@ _SCRIPT = r"""
     tx = cx - (cx - tx) * s / scale; ty = cy - (cy - ty) * s / scale; scale = s; apply();
   }
   function zoom(factor) { zoomAt(factor, viewport.clientWidth / 2, viewport.clientHeight / 2); }
+  // the whole graph, or when that would make its text smaller than 9 px, as much of it
+  // as fits at 9 px, centred on the current step (the start of the graph before the first)
   function fit() {
     const w = viewport.clientWidth, h = viewport.clientHeight;
-    scale = Math.min(w / box.width, h / box.height);
-    tx = (w - box.width * scale) / 2; ty = (h - box.height * scale) / 2; apply();
+    const whole = Math.min(w / box.width, h / box.height);
+    scale = Math.max(whole, Math.min(LEGIBLE, NATURAL));
+    tx = (w - box.width * scale) / 2; ty = (h - box.height * scale) / 2;
+    if (scale > whole) {
+      if (box.width * scale > w) tx = 0;
+      if (box.height * scale > h) ty = 0;
+      apply();
+      const cur = svg.querySelector('g.node.current');
+      if (cur) { tx = ty = 0; apply(); centre(bounds([cur])); return; }
+    }
+    apply();
+  }
+  function centre(r) {
+    const w = viewport.clientWidth, h = viewport.clientHeight;
+    tx = Math.min(0, Math.max(w - box.width * scale, tx + w / 2 - (r.l + r.r) / 2));
+    ty = Math.min(0, Math.max(h - box.height * scale, ty + h / 2 - (r.t + r.b) / 2));
+    apply();
   }
   function actual() { scale = NATURAL; tx = 0; ty = 0; apply(); }
   function bounds(groups) {  // in viewport pixels
@@ -327,25 +434,29 @@ _SCRIPT = r"""
       gradText[id].classList.toggle('filled', !!cur && cur.phase === 'backward' && id in cur.f.grads);
     }
     svg.querySelectorAll('.current, .active').forEach(g => g.classList.remove('current', 'active'));
+    small.querySelectorAll('.current').forEach(g => g.classList.remove('current'));
     const rule = document.getElementById('rule');
     const counter = document.getElementById('counter');
     if (!cur) {
       rule.textContent = 'Press next (or the right arrow): first the forward pass computes each ' +
         'node\'s value from its parents, then the backward pass applies the chain rule node by node.';
       counter.textContent = 'step 0 / ' + total;
+      drawMinimap();
       return;
     }
     const f = cur.f, op = f.node + '_op';
     const main = [nodes[f.node], nodes[op]].filter(Boolean);
     main.forEach(g => g.classList.add('current'));
+    if (smallNodes[f.node]) smallNodes[f.node].classList.add('current');
     const around = main.slice();
-    edgesInto(op).forEach(e => { e.g.classList.add('active'); });
+    edgesInto(nodes[op] ? op : f.node).forEach(e => { e.g.classList.add('active'); });
     edges.filter(e => e.from === op && e.to === f.node).forEach(e => e.g.classList.add('active'));
     f.parents.forEach(p => { if (nodes[p]) around.push(nodes[p]); });
     if (cur.phase === 'forward' && dataText[f.node]) dataText[f.node].classList.add('filled');
     rule.textContent = f.text;
     counter.textContent = cur.phase + ' ' + cur.n + ' / ' + cur.of + ' (step ' + index + ' / ' + total + ')';
     if (follow) reveal(main, around);
+    drawMinimap();
   }
   function go(i) { index = Math.max(0, Math.min(total, i)); show(); }
   function next() { go(index + 1); if (index === total) pause(); }
@@ -383,6 +494,7 @@ _SCRIPT = r"""
   document.documentElement.addEventListener('mouseover', () => {
     if (!document.hasFocus()) window.focus();
   });
+  window.addEventListener('resize', drawMinimap);
   window.chainrule = {
     go, next, prev, zoom, fit, actual, finalGrad, finalData, forward, frames: backward, total,
     index: () => index, scale: () => scale, natural: NATURAL,
@@ -413,7 +525,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <button id="zoomout" title="zoom out (-; or the mouse wheel)">&minus;</button>
 <span id="zoomlevel">100%</span>
 <button id="zoomin" title="zoom in (+; or the mouse wheel)">+</button>
-<button id="fit" title="the whole graph in the window (f)">fit</button>
+<button id="fit" title="the whole graph in the window, or as much as fits with its text 9 px tall (f)">fit</button>
 <button id="actual" title="the drawing's own size">100%</button>
 <label title="scroll each step's nodes into view"><input type="checkbox" id="follow" checked> follow</label>
 </div>
@@ -421,6 +533,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <pre id="rule"></pre>
 </header>
 <div id="viewport">{svg}</div>
+<div id="minimap" title="the whole graph: click or drag to look there"><div id="framed"></div></div>
 <script type="application/json" id="steps">{data}</script>
 <script>{script}</script>
 </body>

@@ -125,8 +125,9 @@ def test_the_inline_stepper_takes_the_keyboard_without_a_click(tmp_path):
             frame = page.frames[1]
             frame.wait_for_function("window.chainrule !== undefined")
             # at once: the graph is drawn and step 0 shown, before any input
-            # x, w, t1 = x × w, y = σ(t1): 4 records, 2 op nodes, the legend
-            assert frame.evaluate("document.querySelectorAll('#viewport svg g.node').length") == 7
+            # x, w, t1 = x × w, y = σ(t1): 4 records, each op inside its record (the key is
+            # the page's own)
+            assert frame.evaluate("document.querySelectorAll('#viewport svg g.node').length") == 4
             page.wait_for_function("document.activeElement && document.activeElement.tagName === 'IFRAME'")
             page.keyboard.press("ArrowRight")
             frame.wait_for_function("chainrule.index() === 1")

@@ -157,3 +157,41 @@ def test_step_command_writes_the_page(tmp_path):
     frames = embedded_frames(out.read_text(encoding="utf-8"))
     O, w = seed003()
     assert [f["text"] for f in frames] == [str(s) for s in O.backward_steps()]
+
+
+def test_compact_drawing_puts_each_op_inside_its_record():
+    """draw(compact=True), the page's layout: one DOT node per Value (its op's symbol in
+    its record) and one edge per entry of node.parents, straight into the record."""
+    import re as _re
+
+    from autograd.draw import draw
+    O, _ = seed003()
+    nodes = all_nodes(O)
+    source = draw(O, compact=True, legend=False).source
+    declared = _re.findall(r"^\t(v\d+(?:_op)?) \[", source, _re.M)
+    assert sorted(declared) == sorted(f"v{i}" for i in range(len(nodes)))
+    edges = _re.findall(r"^\t(v\d+) -> (v\d+)\b", source, _re.M)
+    ids = {node: f"v{i}" for i, node in enumerate(nodes)}
+    assert sorted(edges) == sorted((ids[p], ids[n]) for n in nodes for p in n._prev)
+    record = _re.search(rf"^\t{ids[O]} \[label=<(.*?)> shape", source, _re.M).group(1)
+    assert ">σ</TD>" in record and "data 0.8586" in record
+
+
+def test_page_lays_out_in_the_direction_that_fits_a_wide_window():
+    """Of the two directions, the page takes the drawing a 1280×560 view shows larger:
+    left to right for the Desmos chain, top to bottom for the 4-sample batch."""
+    import nn
+    from autograd.draw import draw
+    from autograd.page import _svg_size
+    O, _ = seed003()
+    O.backward()
+    net = nn.MLP([2, 3, 1], seed=0)
+    cost = nn.half_squared_error(net.batch([[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [1.0, 1.0]]),
+                                 [[1.0], [0.0], [0.0], [1.0]])
+    cost.backward()
+    for root, expected in ((O, "LR"), (cost, "TB")):
+        sizes = {d: _svg_size(draw(root, compact=True, legend=False, rankdir=d).pipe(format="svg")
+                              .decode()) for d in ("LR", "TB")}
+        scales = {d: min(1280 / w, 560 / h) for d, (w, h) in sizes.items()}
+        assert max(scales, key=scales.get) == expected
+        assert _svg_size(step_page(root)) == sizes[expected]

@@ -59,6 +59,33 @@ def smallest_text_px(page):
         return least; }""")
 
 
+#: the scale at which the whole drawing fits the viewport
+WHOLE = """(() => { const v = document.getElementById('viewport'),
+    b = document.querySelector('#viewport svg').viewBox.baseVal;
+    return Math.min(v.clientWidth / b.width, v.clientHeight / b.height); })()"""
+
+
+#: the share of the drawing's area inside the viewport
+SHOWN = """(() => { const v = document.getElementById('viewport').getBoundingClientRect(),
+    g = document.querySelector('#viewport svg').getBoundingClientRect();
+    const w = Math.min(v.right, g.right) - Math.max(v.left, g.left),
+          h = Math.min(v.bottom, g.bottom) - Math.max(v.top, g.top);
+    return Math.max(0, w) * Math.max(0, h) / (g.width * g.height); })()"""
+
+
+def neighbour_boxes(page):
+    """The boxes of the current step's parents (its neighbours), in page pixels."""
+    return page.evaluate("""() => {
+        const i = chainrule.index(), F = chainrule.forward.length;
+        const f = i <= F ? chainrule.forward[i - 1] : chainrule.frames[i - 1 - F];
+        const boxes = [];
+        document.querySelectorAll('#viewport g.node').forEach(g => {
+            if (f.parents.includes(g.querySelector('title').textContent)) {
+                const r = g.getBoundingClientRect(); boxes.push([r.left, r.top, r.right, r.bottom]); }
+        });
+        return boxes; }""")
+
+
 def current_box(page):
     """The current node's record and the viewport, in page pixels."""
     return page.evaluate("""() => {
@@ -96,12 +123,8 @@ def test_zoom_buttons_wheel_and_fit_change_the_scale(browser, tmp_path):
         page.wait_for_timeout(100)
         assert page.evaluate("chainrule.scale()") == pytest.approx(start * 0.8 * math.e, rel=1e-6)
         page.click("#fit")
-        fitted = page.evaluate("""() => {
-            const v = document.getElementById('viewport'), b = document.querySelector(
-                '#viewport svg').viewBox.baseVal;
-            return [chainrule.scale(), Math.min(v.clientWidth / b.width, v.clientHeight / b.height)];
-        }""")
-        assert fitted[0] == pytest.approx(fitted[1]) and fitted[0] < start  # 2106 pt wide
+        fitted = page.evaluate(f"[chainrule.scale(), {WHOLE}]")
+        assert fitted[0] == pytest.approx(fitted[1]) and fitted[0] < start  # about 1200 pt wide
         page.click("#actual")
         assert page.evaluate("chainrule.scale()") == pytest.approx(start)
         # the SVG's CSS transform carries the scale
@@ -252,6 +275,14 @@ def clipped_labels(page):
         return bad; }""")
 
 
+def centred_on_step(page):
+    """The current node's centre against the viewport's (page pixels)."""
+    box = current_box(page)
+    node, view = box["node"], box["view"]
+    return ((node[0] + node[2]) / 2 - (view[0] + view[2]) / 2,
+            (node[1] + node[3]) / 2 - (view[1] + view[3]) / 2)
+
+
 PAGES = {"desmos": lambda: seed003()[0], "nielsen-2-3-1": nielsen_231, "batch-of-4": batch_of_4}
 HIGHLIGHT = {"desmos": "w1", "nielsen-2-3-1": "w3_11", "batch-of-4": "w3_11"}
 
@@ -259,8 +290,11 @@ HIGHLIGHT = {"desmos": "w1", "nielsen-2-3-1": "w3_11", "batch-of-4": "w3_11"}
 @pytest.mark.parametrize("name", list(PAGES))
 def test_screenshots_at_fit_and_at_the_default_view(browser, tmp_path, name):
     """docs/page-NAME-fit.png and -default.png at 1280×720, backward step 1 (the
-    default view follows the step); labels stay inside their boxes; the zoom at fit
-    and the smallest text on screen are printed (pytest -s)."""
+    default view follows the step): the default view shows the step's node and its
+    neighbours; "fit" keeps every text at least 9 px tall and shows the whole Desmos
+    graph (the larger graphs: as much as fits, around the step); labels stay inside
+    their boxes at both zooms.  The zoom at fit, the smallest text on screen and the
+    share of the graph shown are printed (pytest -s)."""
     root = PAGES[name]()
     path = write_step_page(root, tmp_path / f"{name}.html", highlight=HIGHLIGHT[name])
     page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
@@ -271,12 +305,64 @@ def test_screenshots_at_fit_and_at_the_default_view(browser, tmp_path, name):
         page.click("#next")
         box = current_box(page)
         assert inside(box["node"], box["view"])
+        neighbours = neighbour_boxes(page)
+        assert neighbours and all(inside(b, box["view"]) for b in neighbours)
         clipped = clipped_labels(page)
         assert clipped == [], clipped[:20]
         page.screenshot(path=str(ROOT / "docs" / f"page-{name}-default.png"))
         page.click("#fit")
         zoom, least = page.inner_text("#zoomlevel"), smallest_text_px(page)
+        scale, whole, shown = page.evaluate(f"""[chainrule.scale(), {WHOLE}, {SHOWN}]""")
+        assert least >= 9.0 * (1 - 1e-6)     # the CSS matrix is float32
+        if name == "desmos":
+            assert scale == pytest.approx(whole)          # the whole graph, legibly
+        else:
+            assert scale >= whole and inside(current_box(page)["node"], current_box(page)["view"])
+        assert clipped_labels(page) == []
+        for factor in (0.5, 3.0):       # and zoomed well out and in
+            page.evaluate(f"chainrule.zoom({factor})")
+            assert clipped_labels(page) == [], factor
+            page.evaluate(f"chainrule.zoom({1 / factor})")
+        # the minimap shows while the graph does not fit, its frame as big as the part in view
+        framed = page.evaluate("""() => { const m = document.getElementById('minimap');
+            if (getComputedStyle(m).display === 'none') return null;
+            const f = document.getElementById('framed').getBoundingClientRect(),
+                  s = m.querySelector('svg').getBoundingClientRect(),
+                  w = Math.min(f.right, s.right) - Math.max(f.left, s.left),
+                  h = Math.min(f.bottom, s.bottom) - Math.max(f.top, s.top);
+            return w * h / (s.width * s.height); }""")
+        assert (framed is None) == (name == "desmos")
+        hidden = page.evaluate("""() => { const m = document.getElementById('minimap')
+            .getBoundingClientRect(), c = document.querySelector('#viewport g.node.current')
+            .getBoundingClientRect();
+            return m.width > 0 && c.left < m.right && m.left < c.right && c.top < m.bottom
+                   && m.top < c.bottom; }""")
+        assert not hidden                  # the minimap never covers the current node
+        if framed is not None:
+            assert framed == pytest.approx(shown, abs=0.02)
         page.screenshot(path=str(ROOT / "docs" / f"page-{name}-fit.png"))
-        print(f"\n{name}: fit at {zoom}, smallest text {least:.1f} px")
+        print(f"\n{name}: fit at {zoom}, smallest text {least:.1f} px, "
+              f"{shown:.0%} of the graph's area on screen")
+    finally:
+        page.close()
+
+
+def test_a_click_on_the_minimap_looks_there(browser, tmp_path):
+    """In the 4-sample batch at 100%, a click on the minimap's top-left corner brings the
+    graph's top-left corner to the middle of the view (clamped at the graph's edge)."""
+    path = write_step_page(batch_of_4(), tmp_path / "batch.html")
+    page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+    try:
+        page.goto(path.resolve().as_uri())
+        assert page.evaluate("getComputedStyle(document.getElementById('minimap')).display") == "block"
+        small = page.evaluate("""(() => { const r = document.querySelector('#minimap svg')
+            .getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()""")
+        page.mouse.click(small[0] + 0.25 * small[2], small[1] + 0.5 * small[3])
+        # the point a quarter across and half down the graph is now at the view's centre
+        centre = page.evaluate("""(() => { const v = document.getElementById('viewport')
+            .getBoundingClientRect(), g = document.querySelector('#viewport svg').getBoundingClientRect();
+            return [((v.left + v.right) / 2 - g.left) / g.width, ((v.top + v.bottom) / 2 - g.top) / g.height];
+        })()""")
+        assert centre == pytest.approx([0.25, 0.5], abs=0.01)
     finally:
         page.close()
