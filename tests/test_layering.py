@@ -19,7 +19,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 PACKAGE = "autograd"
 
 #: the backward pass and what it stands on
-CORE = {"value", "engine", "ops", "expr", "recording", "floats", "graph"}
+CORE = {"value", "engine", "ops", "expr", "recording", "floats", "graph", "interrupts"}
 #: how results are written for people: the core must import none of these
 DISPLAY = {"notation", "steps", "notebook", "draw", "explain", "page", "stepper", "check"}
 
