@@ -273,7 +273,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
             _epochs(step, net, training_loss, optimizer, samples, size, epochs, rng, report,
                     on_epoch, history, sync)
         finally:
-            sync()   # the numpy backend's weights, written back once, whatever happened
+            _write_back(sync)   # the numpy backend's weights, once, whatever happened
     except KeyboardInterrupt as stop:
         history.jit = getattr(step, "jitted", history.jit)
         stop.history = history   # type: ignore[attr-defined]
@@ -311,6 +311,24 @@ def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_e
         if on_epoch is not None:
             sync()   # on_epoch may read the network
             on_epoch(epoch, epoch_loss)
+
+
+def _write_back(sync):
+    """Run ``sync()`` to its end even when Ctrl-C lands on its way in.
+
+    ``sync`` commits with Ctrl-C held, but an interrupt can still arrive in
+    the few instructions before it holds it; then nothing was written, so it
+    runs again, and the interrupt is raised once the weights are back.
+    """
+    interrupted = None
+    while True:
+        try:
+            sync()
+            break
+        except KeyboardInterrupt as stop:
+            interrupted = stop
+    if interrupted is not None:
+        raise interrupted
 
 
 def _note(error, text):

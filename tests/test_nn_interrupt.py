@@ -160,3 +160,30 @@ def test_a_commit_is_not_split_by_ctrl_c():
             done.append("after the signal")
     assert done == ["after the signal"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_as_the_weights_are_written_back_still_writes_them(monkeypatch):
+    """A Ctrl-C that lands just as the numpy backend starts writing its arrays back
+    (before the write holds Ctrl-C): the weights are written all the same and the
+    KeyboardInterrupt propagates.  Oracle: the same run uninterrupted, bit for bit."""
+    pytest.importorskip("numpy")
+    from nn.matrix import MatrixStep
+
+    net, optimizer = make("sgd")
+    train(net, optimizer, "numpy", X, Y, 3)
+    expected = state(net, optimizer)
+
+    real_sync = MatrixStep.sync
+    calls = []
+
+    def interrupted_on_the_way_in(self):
+        calls.append(self.changed)
+        if len(calls) == 1:
+            raise KeyboardInterrupt          # before anything is written
+        return real_sync(self)
+
+    monkeypatch.setattr(MatrixStep, "sync", interrupted_on_the_way_in)
+    net, optimizer = make("sgd")
+    with pytest.raises(KeyboardInterrupt):
+        train(net, optimizer, "numpy", X, Y, 3)
+    assert calls[:2] == [True, True] and state(net, optimizer) == expected
