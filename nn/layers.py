@@ -343,6 +343,15 @@ class Layer(Module):
     def _holders(self):
         return self.neurons
 
+    def _neurons_frozen(self):
+        """The neurons' own frozen sets (freeze() and unfreeze() change them in place),
+        looked up once, so a forward pass asks "any frozen?" in one C-level any()."""
+        try:
+            return self.__dict__["_frozen_sets"]
+        except KeyError:
+            sets = self.__dict__["_frozen_sets"] = [n._frozen_set() for n in self.neurons]
+            return sets
+
     @property
     def delta(self) -> list[float]:
         """δ^l_j = ∂C/∂z^l_j of the last forward pass (valid after ``C.backward()``)."""
@@ -359,8 +368,8 @@ class Layer(Module):
     def _forward(self, inputs, sample=None):
         """a^l from a tuple of Values; records this pass's z^l and a^l (no checks)."""
         rows, biases = self._weight_rows, self._bias_nodes
-        frozen = self.frozen_values()
-        if frozen:  # frozen parameters enter this pass as constants
+        if any(self._neurons_frozen()):  # frozen parameters enter this pass as constants
+            frozen = self.frozen_values()
             rows = tuple(for_pass(row, frozen) for row in rows)
             biases = for_pass(biases, frozen)
         zs = self._weighted_inputs(rows, inputs, biases)

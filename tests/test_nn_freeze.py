@@ -188,3 +188,26 @@ def test_frozen_state_belongs_to_the_network_and_travels_with_a_copy():
         assert twin.parameter("w2_12").grad == 0.0 and twin.parameter("w2_11").grad != 0.0
     assert net.layers[0].neurons[0].frozen() == ["w2_12"]
     assert net.layers[1].frozen() == ["b3_1"]
+
+
+def test_freezing_after_a_forward_pass_takes_effect_at_the_next_one():
+    """The layer looks its neurons' frozen sets up once; freeze() and unfreeze() change
+    those sets in place, so a pass after them sees the change.  Oracle: a network frozen
+    from the start (and one never frozen), gradient for gradient."""
+    net = network()
+    nn.half_squared_error(net(X), Y).backward()        # the layers look their sets up
+    net.zero_grad()
+    net.freeze("w2_22", "b3_1")
+    nn.half_squared_error(net(X), Y).backward()
+    frozen_from_start = network().freeze("w2_22", "b3_1")
+    nn.half_squared_error(frozen_from_start(X), Y).backward()
+    for name, p in net.named_parameters().items():
+        assert p.grad == frozen_from_start.parameter(name).grad, name
+    assert net.parameter("w2_22").grad == 0.0 and net.parameter("b3_1").grad == 0.0
+    net.zero_grad()
+    net.unfreeze("w2_22", "b3_1")
+    nn.half_squared_error(net(X), Y).backward()
+    free = network()
+    nn.half_squared_error(free(X), Y).backward()
+    for name, p in net.named_parameters().items():
+        assert p.grad == free.parameter(name).grad, name
