@@ -20,7 +20,7 @@ from typing import Any
 from .matrix_form import batch_view, check_layout, matrix_name, shape_text
 from .notation import number
 
-__all__ = ["draw_matrices", "draw_level", "render_matrices"]
+__all__ = ["draw_matrices", "draw_level"]
 
 _FORWARD = "#444444"
 _BACKWARD = "#c0392b"
@@ -128,18 +128,3 @@ def draw_level(root: Any, level: str, **options: Any) -> Any:
                         "network does not hold: draw(C, level='layer') with "
                         "C = nn.half_mean_squared_error(net.batch(X), Y)")
     return draw_matrices(root, **options)
-
-
-def render_matrices(root, path, formats=("png",), **options):
-    """Draw ``root``'s batch matrix by matrix and write ``<path>.<format>`` for each format."""
-    import pathlib
-    graph = draw_matrices(root, **options)
-    target = pathlib.Path(path)
-    target = target.with_suffix("") if target.suffix.lstrip(".") in formats else target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt in formats:
-        out = target.with_name(f"{target.name}.{fmt}")
-        out.write_bytes(graph.pipe(format=fmt))
-        written.append(out)
-    return written

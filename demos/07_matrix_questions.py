@@ -136,10 +136,10 @@ def main():
     print(explain(blog_cost, blog_net.layers[0], entry=(1, 2)))
 
     try:
-        from autograd.matrix_draw import render_matrices
-        paths = render_matrices(blog_cost, _common.out_dir() / "07_matrix_questions_matrices",
-                                formats=("png", "svg"),
-                                title="The mini-batch blog, matrix by matrix (rows layout)")
+        from autograd.draw import render_graph
+        paths = render_graph(blog_cost, _common.out_dir() / "07_matrix_questions_matrices",
+                             level="layer",
+                             title="The mini-batch blog, matrix by matrix (rows layout)")
         print("\nmatrix picture: " + ", ".join(map(str, paths)))
     except Exception as exc:  # the picture is a bonus; the numbers are the demo
         print(f"\nmatrix picture: not drawn ({type(exc).__name__}: {exc})")
