@@ -488,14 +488,24 @@ SOFTPLUS = Op("softplus", "softplus", arity=1, forward=softplus_forward,
 
 # -- sin, cos, tan -----------------------------------------------------------
 
-def sin_forward(x):
-    if x - x != 0.0 and x == x:          # ±inf: sin has no limit there
+def _finite(x):
+    """x itself, refusing ±inf (where sin, cos and tan have no limit); nan flows."""
+    if x - x != 0.0 and x == x:
         raise ValueError("input must be finite, got {0}")
-    return math.sin(x)                   # nan stays nan
+    return x
+
+
+def _nan_at_inf(f, x):
+    """f(x), and nan at ±inf (the IEEE value, as PyTorch gives)."""
+    return f(x) if x - x == 0.0 else math.nan
+
+
+def sin_forward(x):
+    return math.sin(_finite(x))
 
 
 def _sin_ieee(x):
-    return math.sin(x) if x - x == 0.0 else math.nan
+    return _nan_at_inf(math.sin, x)
 
 
 def sin_backward(node, upstream):
@@ -510,13 +520,11 @@ SIN = Op("sin", "sin", arity=1, forward=sin_forward, backward=sin_backward,
 
 
 def cos_forward(x):
-    if x - x != 0.0 and x == x:
-        raise ValueError("input must be finite, got {0}")
-    return math.cos(x)
+    return math.cos(_finite(x))
 
 
 def _cos_ieee(x):
-    return math.cos(x) if x - x == 0.0 else math.nan
+    return _nan_at_inf(math.cos, x)
 
 
 def cos_backward(node, upstream):
@@ -533,13 +541,11 @@ COS = Op("cos", "cos", arity=1, forward=cos_forward, backward=cos_backward,
 def tan_forward(x):
     """tan a; at the float nearest an odd multiple of π/2 it is large and finite
     (IEEE 754, as PyTorch): no float is exactly π/2."""
-    if x - x != 0.0 and x == x:
-        raise ValueError("input must be finite, got {0}")
-    return math.tan(x)
+    return math.tan(_finite(x))
 
 
 def _tan_ieee(x):
-    return math.tan(x) if x - x == 0.0 else math.nan
+    return _nan_at_inf(math.tan, x)
 
 
 def tan_backward(node, upstream):
