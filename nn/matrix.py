@@ -27,7 +27,7 @@ reads them from the parameter Values and adds the gradients to their
 """
 
 from itertools import count, repeat
-from operator import add
+from operator import add, is_
 
 from autograd import ops
 from autograd.jit import compile_source
@@ -36,6 +36,7 @@ from .activations import ACTIVATIONS
 from .data import number_rows
 from .losses import LOSSES
 from .optim import _consume, _data, _grad, _set_data, _set_grad, deferred_interrupts
+from .resident import STATE_LISTS, ParameterStore
 
 __all__ = ["MatrixProgram", "matrix_program"]
 
@@ -227,6 +228,9 @@ class MatrixProgram:
         #: per argument: its Values row by row, the array's shape, trainable?
         self._flat = [([v for row in rows for v in row], (len(rows), len(rows[0])), trainable)
                       for _, rows, trainable in self._layout]
+        self._last_tuples = None   # (samples, X, Y) of the last .batch of tuples
+        #: the neurons' weight tuples and biases it was made for (a cache keys on their ids)
+        self._holds = [(n.weights, n.bias) for layer in net.layers for n in layer.neurons]
 
     def _parameter_layout(self):
         """[(array name, [[Value or number, ...], ...], is a parameter?)] per argument."""
@@ -245,6 +249,14 @@ class MatrixProgram:
         return [np.fromiter(map(_data, flat), float, len(flat)).reshape(shape)
                 for flat, shape, _ in self._flat]
 
+    def constant_arrays(self):
+        """The arguments that are not parameters (constant biases) as arrays read
+        now, None in the places of the parameters' arrays."""
+        np = self.np
+        return [None if trainable else
+                np.fromiter(map(_data, flat), float, len(flat)).reshape(shape)
+                for flat, shape, trainable in self._flat]
+
     def gradients(self, X, Y, seed, arrays):
         """``(C, gradient arrays)`` for the batch X, Y (columns are samples)."""
         return self.function(X, Y, seed, *arrays)
@@ -261,14 +273,44 @@ class MatrixProgram:
                 numbers = [0.0 if value in frozen else g for value, g in zip(flat, numbers)]
             _consume(map(_set_grad, flat, list(map(add, map(_grad, flat), numbers))))
 
+    @property
+    def store(self):
+        """The :class:`nn.resident.ParameterStore` that keeps this program's
+        parameters in arrays between steps."""
+        store = self.__dict__.get("_store")
+        if store is None:
+            store = self.__dict__["_store"] = ParameterStore(self)
+        return store
+
+    def run(self, X, Y, seed):
+        """C of the batch X, Y (columns are samples) times ``seed``; adds the gradients
+        to the parameters' ``.grad`` (to the resident arrays when they can be)."""
+        np = self.np
+        store = self.store
+        with np.errstate(all="ignore"):
+            if store.make_resident():
+                C, gradients = self.gradients(X, Y, seed, store.arguments())
+                store.add_gradients(gradients)
+            else:                      # a parameter shared or of an unusual class
+                C, gradients = self.gradients(X, Y, seed, self.arrays())
+                self.add_gradients(gradients)
+        return float(C)
+
     def matrices(self, samples):
         """``(X, Y)``: the samples as column matrices (n_in × m, n_out × m), every
-        number checked as training data is (:func:`nn.data.number_rows`)."""
+        number checked as training data is (:func:`nn.data.number_rows`).
+
+        The very same list of the very same tuples as last time (tuples of numbers
+        cannot change) gives the same matrices again without reading them."""
         np = self.np
         where = f"{self.__name__}.batch"
         if isinstance(samples, (str, bytes)) or not hasattr(samples, "__len__"):
             raise TypeError(f"{where}: samples must be a list of rows (x1..x{self.n_in}, "
                             f"targets) or a 2-d array, got {type(samples).__name__}")
+        last = self._last_tuples
+        if (last is not None and samples.__class__ is list and len(samples) == len(last[0])
+                and all(map(is_, samples, last[0]))):
+            return last[1], last[2]
         width = self.n_in + self.n_out
         if len(samples) == 0:
             data = np.zeros((0, width))
@@ -276,9 +318,11 @@ class MatrixProgram:
             data = np.asarray(number_rows(samples, width, where, self._column_name,
                                           "expected {} numbers (inputs, then targets)",
                                           as_array=True), dtype=float)
-        X = data[:, :self.n_in].T
-        Y = data[:, self.n_in:].T
-        return np.ascontiguousarray(X), np.ascontiguousarray(Y)
+        columns = data.T.copy()           # one sample a column; its rows are contiguous
+        X, Y = columns[:self.n_in], columns[self.n_in:]
+        if samples.__class__ is list and set(map(type, samples)) == {tuple}:
+            self._last_tuples = (list(samples), X, Y)   # checked: numbers only
+        return X, Y
 
     def _column_name(self, j):
         return f"x{j}" if j <= self.n_in else f"y{j - self.n_in}"
@@ -290,11 +334,7 @@ class MatrixProgram:
         m = X.shape[1]
         if m == 0:
             return 0.0
-        seed = 1.0 / m if mean else 1.0
-        with self.np.errstate(all="ignore"):
-            C, grads = self.gradients(X, Y, seed, self.arrays())
-        self.add_gradients(grads)
-        return float(C)
+        return self.run(X, Y, 1.0 / m if mean else 1.0)
 
     def __call__(self, *numbers):
         return self.batch([numbers])
@@ -306,6 +346,64 @@ class MatrixProgram:
 # ---------------------------------------------------------------------------
 # Training with the matrices resident (nn.train(..., backend="numpy"))
 # ---------------------------------------------------------------------------
+
+class MatrixTraining:
+    """How ``nn.train(backend="numpy")`` runs nn's losses: the epochs over the data
+    as matrices, each batch a block of their rows, each step
+    ``optimizer.zero_grad()``, the program's gradients, ``optimizer.step()`` on
+    the program's resident arrays (:meth:`ParameterStore.train_step`, one commit).
+
+    Nothing is written back into the Values here: that happens once, when
+    something reads one (see :mod:`nn.resident`).
+    """
+
+    jitted = True
+
+    def __init__(self, program, optimizer, inputs, targets):
+        self.program, self.optimizer, self.np = program, optimizer, program.np
+        #: one row per sample: the inputs and the targets
+        self.inputs, self.targets = inputs, targets
+        self._whole = None
+
+    def epoch(self, order, size, mean, report):
+        """One pass over the samples (in ``order``, None: as given), ``size`` per step;
+        the epoch's loss (mean or sum of C_x over its samples), as :func:`nn.train`
+        adds it up."""
+        np = self.np
+        n = len(self.inputs)
+        if order is not None:
+            order = np.asarray(order)
+        total, seen = 0.0, 0
+        for start in range(0, n, size):
+            if order is not None:
+                rows = order[start:start + size]
+                X = np.ascontiguousarray(self.inputs[rows].T)
+                Y = np.ascontiguousarray(self.targets[rows].T)
+            elif size >= n:               # the whole data set, the same every epoch
+                if self._whole is None:
+                    self._whole = (np.ascontiguousarray(self.inputs.T),
+                                   np.ascontiguousarray(self.targets.T))
+                X, Y = self._whole
+            else:
+                X = np.ascontiguousarray(self.inputs[start:start + size].T)
+                Y = np.ascontiguousarray(self.targets[start:start + size].T)
+            m = X.shape[1]
+            cost = self.step(X, Y, 1.0 / m if mean else 1.0)
+            total += cost * m if mean else cost
+            seen += m
+            report.step(total / seen if mean else total)
+        return total / seen if mean else total
+
+    def step(self, X, Y, seed):
+        """One step on the batch X, Y (columns are samples); C before the update."""
+        optimizer = self.optimizer
+        cost = self.program.store.train_step(optimizer, X, Y, seed)
+        if cost is None:            # an optimiser the arrays cannot serve: the Values
+            optimizer.zero_grad()
+            cost = self.program.run(X, Y, seed)
+            optimizer.step()
+        return cost
+
 
 class MatrixStep:
     """A step function for :func:`nn.train` that keeps the weights in numpy
@@ -393,6 +491,7 @@ class MatrixStep:
         if not self.changed:
             return
         np = self.np
+        _consume(map(_data, self.program._flat[0][0][:1]))   # a resident store goes first
         with deferred_interrupts():
             optimizer = self.optimizer
             lists = {key: np.array(getattr(optimizer, attr), dtype=float)
@@ -420,4 +519,4 @@ class MatrixStep:
 
 
 #: the numpy backend's state keys -> the optimiser's per-parameter lists
-_STATE_LISTS = {"velocity": "_velocity", "m": "_m", "v": "_v"}
+_STATE_LISTS = STATE_LISTS

@@ -24,7 +24,16 @@ if TYPE_CHECKING:
 
     from autograd import Value
 
-__all__ = ["Module", "Parameters", "KeyNameError", "is_frozen"]
+__all__ = ["Module", "Parameters", "KeyNameError", "is_frozen", "freeze_version"]
+
+#: how many times any module froze or unfroze parameters (caches that depend on
+#: the freeze state compare it, instead of asking every neuron)
+_FREEZES = [0]
+
+
+def freeze_version() -> int:
+    """A number that changes whenever any module freezes or unfreezes a parameter."""
+    return _FREEZES[0]
 
 
 def is_frozen(value: Value, module: Module) -> bool:
@@ -105,6 +114,7 @@ class Module:
         for value in values:
             value.grad = 0.0
             holders[id(value)]._frozen_set().add(value)
+        _FREEZES[0] += 1
         return self
 
     def unfreeze(self, *names: str) -> Self:
@@ -115,6 +125,7 @@ class Module:
         holders = self._holder_of()
         for value in values:
             holders[id(value)]._frozen_set().discard(value)
+        _FREEZES[0] += 1
         return self
 
     def frozen(self) -> list[str]:

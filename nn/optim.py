@@ -18,17 +18,37 @@ from operator import add, attrgetter, mul, sub
 from autograd import Value
 from autograd.interrupts import deferred_interrupts
 
+from .resident import ResidentValue, store_of
+
 
 __all__ = ["SGD", "Adam", "deferred_interrupts"]
 
 
-_data, _grad, _is_leaf = attrgetter("data"), attrgetter("grad"), attrgetter("is_leaf")
+_data, _grad, _op_of = attrgetter("data"), attrgetter("grad"), attrgetter("_op")
 _set_data, _set_grad = vars(Value)["data"].__set__, vars(Value)["grad"].__set__
 
 
 def _consume(calls):
     """Run an iterator of calls to the end (``map`` of a setter over Values), at C speed."""
     deque(calls, maxlen=0)
+
+
+def _resident_state(key):
+    """An optimiser's attribute that a parameter store may hold in arrays while the
+    parameters are resident (:mod:`nn.resident`): reading or setting it writes the
+    store back first."""
+    def get(self):
+        store = self.__dict__.get("_resident")
+        if store is not None:
+            store.write_back()
+        return self.__dict__[key]
+
+    def set_(self, value):
+        store = self.__dict__.get("_resident")
+        if store is not None:
+            store.write_back()
+        self.__dict__[key] = value
+    return property(get, set_)
 
 
 class Optimizer:
@@ -43,7 +63,24 @@ class Optimizer:
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 before the next backward()."""
-        _consume(map(_set_grad, self.parameters, repeat(0.0)))
+        store = self._store()
+        if store is not None and store.zero_grad(self):
+            return
+        _consume(map(setattr, self.parameters, repeat("grad"), repeat(0.0)))
+
+    def _store(self):
+        """The store holding this optimiser's parameters in arrays, if any: then
+        zero_grad() and step() run there (:mod:`nn.resident`)."""
+        return self.__dict__.get("_resident") or store_of(self.parameters)
+
+    def __getstate__(self):
+        """Pickling and copying see the numbers, not the arrays of a store."""
+        store = self.__dict__.get("_resident")
+        if store is not None:
+            store.write_back()
+        state = dict(self.__dict__)
+        state.pop("_resident", None)
+        return state
 
     def _frozen(self):
         """The parameters frozen in the network they came from (empty: none)."""
@@ -78,6 +115,9 @@ class SGD(Optimizer):
 
         All or nothing: the new numbers are computed first, then written in one
         pass that Ctrl-C cannot split."""
+        store = self._store()
+        if store is not None and store.step(self):
+            return
         lr, mu = self.lr, self.momentum
         if not self._frozen():
             self._step_all(lr, mu)
@@ -106,6 +146,8 @@ class SGD(Optimizer):
             _consume(map(_set_data, params, new))
             if velocity is not None:
                 self._velocity[:] = velocity
+
+    _velocity = _resident_state("velocity")
 
     def array_rule(self, w, g, state, t):
         """The update on arrays (the numpy backend), computing and changing nothing
@@ -152,6 +194,9 @@ class Adam(Optimizer):
 
         All or nothing: t, the moments and the parameters are computed first,
         then written in one pass that Ctrl-C cannot split."""
+        store = self._store()
+        if store is not None and store.step(self):
+            return
         t = self.t + 1
         sign = -1.0 if self.maximize else 1.0
         m, v = self._m, self._v
@@ -165,6 +210,10 @@ class Adam(Optimizer):
                 p.data = w
                 m[i] = mi
                 v[i] = vi
+
+    t = _resident_state("step count")
+    _m = _resident_state("first moments")
+    _v = _resident_state("second moments")
 
     def _corrections(self, t):
         beta1, beta2 = self.betas
@@ -217,8 +266,10 @@ def _unique_values(parameters, owner):
         raise TypeError(f"{owner}: parameters must be a list of Values (e.g. net.parameters()), "
                         f"got {type(parameters).__name__}")
     parameters = list(parameters)
-    if (set(map(type, parameters)) == {Value} and all(map(_is_leaf, parameters))
-            and len(set(map(id, parameters))) == len(parameters)):
+    types = set(map(type, parameters))
+    if (parameters and (types == {Value} or all(issubclass(t, ResidentValue) for t in types))
+            and all(op.backward is None for op in set(map(_op_of, parameters)))
+            and len(set(parameters)) == len(parameters)):     # hashed by identity
         return parameters     # the usual case, checked at C speed
     out, seen = [], set()
     for i, p in enumerate(parameters):

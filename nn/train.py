@@ -24,7 +24,8 @@ from autograd.engine import no_cycle_collection
 from autograd.jit import TracingError, jit_loss
 
 from .data import number_rows
-from .losses import check_reduction, finite_number, reduce_samples, resolve_loss
+from .losses import (check_reduction, finite_number, probability_targets, real_targets,
+                     reduce_samples, resolve_loss)
 from .optim import SGD, Optimizer
 from .progress import reporter
 
@@ -232,10 +233,11 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     (:class:`jit_step`) when the loss can be traced and eagerly otherwise;
     True insists on the jit; False runs eagerly.  Both give the same numbers.
     ``backend="numpy"``: the steps run nn's losses as the network's matrix
-    program (BP1-BP4 over the batch, :mod:`nn.matrix`) with the weights kept in
-    numpy arrays while training (written back into the parameters once, when
-    training ends, fails or is interrupted, and before each ``on_epoch``), and
-    any other loss as the traced program over numpy arrays.  It trains exactly
+    program (BP1-BP4 over the batch, :mod:`nn.matrix`) with the weights, their
+    gradients and the optimiser's state kept in numpy arrays (written back into
+    the parameters and the optimiser once, when one of them is read:
+    :mod:`nn.resident`), and any other loss as the traced program over numpy
+    arrays.  It trains exactly
     the parameters the optimiser owns, as the Python backend does.
     ``step`` replaces the step function altogether.
     A NaN or infinite loss, or a float overflow in a step, raises
@@ -267,13 +269,9 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
         step, compiled = _step_function(step, jit, net, training_loss, samples)
     history = History(loss=training_loss.name, reduction=training_loss.reduction,
                       jit=compiled)
-    sync = getattr(step, "sync", _nothing)
     try:
-        try:
-            _epochs(step, net, training_loss, optimizer, samples, size, epochs, rng, report,
-                    on_epoch, history, sync)
-        finally:
-            _write_back(sync)   # the numpy backend's weights, once, whatever happened
+        _epochs(step, net, training_loss, optimizer, samples, size, epochs, rng, report,
+                on_epoch, history)
     except KeyboardInterrupt as stop:
         history.jit = getattr(step, "jitted", history.jit)
         stop.history = history   # type: ignore[attr-defined]
@@ -286,16 +284,21 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
 
 
 def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_epoch,
-            history, sync):
+            history):
     """The epochs of :func:`train`, each appended to ``history`` when complete."""
     order = list(range(len(samples)))
     n_batches = -(-len(samples) // size)
+    on_matrices = getattr(step, "epoch", None)    # the numpy backend's own loop
     for epoch in range(1, epochs + 1):
         if rng is not None:
             rng.shuffle(order)
         report.start(epoch, n_batches)
         try:
-            epoch_loss = _epoch(step, net, loss, optimizer, samples, order, size, report)
+            if on_matrices is not None:
+                epoch_loss = on_matrices(order if rng is not None else None, size,
+                                         loss.reduction == "mean", report)
+            else:
+                epoch_loss = _epoch(step, net, loss, optimizer, samples, order, size, report)
         except OverflowError as error:
             raise TrainingDiverged(
                 f"train: a number overflowed in epoch {epoch} ({_rate(optimizer)}); try a "
@@ -309,26 +312,7 @@ def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_e
                 f"try a smaller lr", history)
         report.done(epoch, epoch_loss)
         if on_epoch is not None:
-            sync()   # on_epoch may read the network
             on_epoch(epoch, epoch_loss)
-
-
-def _write_back(sync):
-    """Run ``sync()`` to its end even when Ctrl-C lands on its way in.
-
-    ``sync`` commits with Ctrl-C held, but an interrupt can still arrive in
-    the few instructions before it holds it; then nothing was written, so it
-    runs again, and the interrupt is raised once the weights are back.
-    """
-    interrupted = None
-    while True:
-        try:
-            sync()
-            break
-        except KeyboardInterrupt as stop:
-            interrupted = stop
-    if interrupted is not None:
-        raise interrupted
 
 
 def _note(error, text):
@@ -339,22 +323,35 @@ def _note(error, text):
         error.__notes__ = getattr(error, "__notes__", []) + [text]
 
 
-def _nothing():
-    """No weights to write back (every step but the numpy backend's works on the Values)."""
-
-
 def _numpy_step(net, loss, samples, optimizer, matrix):
     """The step function of backend="numpy": the matrix program for nn's losses (the
     weights resident in arrays), the traced per-sample program over arrays otherwise."""
-    from .matrix import MatrixStep
+    from .matrix import MatrixTraining
     if loss.known and hasattr(net, "layers"):
+        import numpy as np
         cache = net.__dict__.setdefault("_compiled_losses", _Compiled())
-        key = ("matrix program", loss.name, _structure(net))
+        key = ("matrix program", loss.name, _layer_structure(net))
         program = cache.get(key)
         if program is None:
             program = cache[key] = net.jit_loss(loss.name, backend="numpy")
-        return MatrixStep(program, samples, optimizer, matrix)
+        if isinstance(matrix, tuple):
+            inputs, targets = matrix           # checked as matrices
+        else:
+            inputs = (matrix if matrix is not None else
+                      np.array([x for x, _ in samples], dtype=float))
+            targets = np.array([y for _, y in samples], dtype=float)
+        return MatrixTraining(program, optimizer, inputs, targets)
     return jit_step(backend="numpy")
+
+
+def _layer_structure(net):
+    """What the matrix program depends on: the loss aside, the layers' sizes, activations
+    and bias modes and which Values the neurons hold (their weight tuples and biases,
+    kept alive by the program, so their ids stay theirs).  Frozen parameters and
+    constant biases are read from the arrays and Values at every step instead."""
+    layers = net.layers
+    return (tuple(net.sizes), tuple((layer.activation, layer.bias_mode) for layer in layers),
+            tuple((id(n.weights), id(n.bias)) for layer in layers for n in layer.neurons))
 
 
 def _epoch(step, net, loss, optimizer, samples, order, size, report):
@@ -462,7 +459,12 @@ def _short(x, limit=60):
 def _samples(net, inputs, targets, loss, arrays=False):
     """``([(input list, target list), ...], matrix)``, every sample and number checked
     once; ``arrays=True`` (the numpy backend): the inputs as one float matrix too, the
-    samples' inputs being its rows (else matrix is None)."""
+    samples' inputs being its rows (else matrix is None).
+
+    For the matrix program (nn's losses, an MLP), targets given as a numeric numpy
+    array that passes the loss's checks at once come back as ``(inputs matrix,
+    targets matrix)`` in place of ``matrix``, and ``range(n)`` in place of the
+    samples (nothing reads them one by one)."""
     for what, x in (("inputs", inputs), ("targets", targets)):
         if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
             raise TypeError(f"train: {what} must be a list with one entry per sample, "
@@ -479,10 +481,34 @@ def _samples(net, inputs, targets, loss, arrays=False):
     if not isinstance(rows, list):
         matrix, rows = rows, list(rows)   # the matrix's rows, no copy
     n_out = sizes[-1] if sizes else len(net(rows[0]))
+    if matrix is not None and loss.known and hasattr(net, "layers"):
+        target_matrix = _target_matrix(targets, len(rows), n_out, loss)
+        if target_matrix is not None:
+            return range(len(rows)), (matrix, target_matrix)
     if hasattr(targets, "tolist") and not isinstance(targets, (list, tuple)):
         targets = targets.tolist()   # numpy: Python numbers, checked at full speed below
     return [(x, loss.targets(y, n_out, f"train: sample {i}"))
             for i, (x, y) in enumerate(zip(rows, targets), 1)], matrix
+
+
+def _target_matrix(targets, n, n_out, loss):
+    """The targets as a new n × n_out float matrix when they are a numeric numpy array
+    (n × n_out, or n numbers for one output) whose numbers all pass ``loss``'s check
+    (finite; probabilities in [0, 1]); else None, and they are checked one by one."""
+    import numpy as np
+    shape = getattr(targets, "shape", None)
+    kind = getattr(getattr(targets, "dtype", None), "kind", "O")
+    if (shape is None or isinstance(targets, (list, tuple)) or kind not in "fiu"
+            or loss.targets not in (real_targets, probability_targets)):
+        return None
+    if tuple(shape) != (n, n_out) and not (tuple(shape) == (n,) and n_out == 1):
+        return None
+    matrix = np.array(targets, dtype=float).reshape(n, n_out)
+    if not np.isfinite(matrix).all():
+        return None
+    if loss.targets is probability_targets and not ((matrix >= 0.0) & (matrix <= 1.0)).all():
+        return None
+    return matrix
 
 
 def _positive_int(what, n):
@@ -507,7 +533,7 @@ def _optimizer(optimizer, net, lr, momentum):
         if lr is None:
             raise ValueError("train: lr is required (the learning rate η), or pass an "
                              "optimiser, e.g. optimizer=nn.Adam(net.parameters(), lr=0.01)")
-        return SGD(net.parameters(), lr, momentum)
+        return _own_sgd(net, lr, momentum)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"train: optimizer must be an nn optimiser (nn.SGD, nn.Adam), "
                         f"got {type(optimizer).__name__} {optimizer!r}")
@@ -515,6 +541,22 @@ def _optimizer(optimizer, net, lr, momentum):
         raise ValueError("train: lr and momentum belong to the optimiser when one is "
                          f"given ({optimizer!r}); leave them out of train()")
     return optimizer
+
+
+def _own_sgd(net, lr, momentum):
+    """``SGD(net.parameters(), lr, momentum)``, made by train() and seen by no one else.
+    Without momentum SGD has no state that a step changes, so the one made last time
+    for the same lr, network structure and freeze state is the same in every number
+    and is used again (one SGD is kept per network)."""
+    if momentum or not hasattr(net, "layers") or not hasattr(net, "__dict__"):
+        return SGD(net.parameters(), lr, momentum)
+    from .module import freeze_version
+    cache = net.__dict__.setdefault("_train_optimizer", _Compiled())   # a copy starts empty
+    key = (lr, freeze_version(), _layer_structure(net))
+    kept = cache.get("SGD")
+    if kept is None or kept[0] != key:
+        kept = cache["SGD"] = (key, SGD(net.parameters(), lr, momentum))
+    return kept[1]
 
 
 def _rate(optimizer):

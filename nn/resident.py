@@ -1,0 +1,357 @@
+"""A network's parameters resident in numpy arrays between steps (the numpy backend).
+
+``net.jit_loss(loss, backend="numpy")`` and ``nn.train(backend="numpy")`` keep
+the numbers of the weights and biases w^l_jk, b^l_j, their gradients ∂C/∂w and
+the optimiser's state (velocity; m, v and t) in one :class:`ParameterStore`
+per program, as the matrices W^l, b^l the program multiplies.  The first step
+reads them from the parameter Values once; each step then changes only the
+arrays.
+
+While resident, each parameter is a :class:`ResidentValue` (the class of a
+Value is switched, its slots kept): ``.data`` and ``.grad`` are properties
+that first write *every* parameter of the store back (numbers, gradients,
+the optimiser's state) and make them plain Values again, so any reader (your
+code, the eager engine, the Python jit, an optimiser's own step, pickle,
+copy, repr, draw) sees the current numbers, and from then on runs at full
+speed.  The next numpy step makes them resident again.
+
+Every change of the resident numbers is committed in a block Ctrl-C cannot
+split, so an interrupt finds them as after the last complete step.
+"""
+
+from collections import deque
+from itertools import chain, count, repeat
+from operator import attrgetter
+
+from autograd import Value
+from autograd.interrupts import deferred_interrupts
+
+from .module import freeze_version
+
+__all__ = ["ParameterStore", "ResidentValue", "store_of"]
+
+_DATA, _GRAD = vars(Value)["data"], vars(Value)["grad"]    # the slots themselves
+_data, _grad = attrgetter("data"), attrgetter("grad")      # reads that fault a store in
+_set_data, _set_grad = _DATA.__set__, _GRAD.__set__
+
+#: the state an optimiser keeps per parameter: the arrays' key -> its list attribute
+STATE_LISTS = {"velocity": "_velocity", "m": "_m", "v": "_v"}
+
+
+def _consume(calls):
+    deque(calls, maxlen=0)
+
+
+def _set_class(value, cls):
+    value.__class__ = cls
+
+
+class ResidentValue(Value):
+    """A parameter whose numbers live in the arrays of ``store`` (a class attribute:
+    each store makes its own subclass).  Reading or writing ``.data`` or ``.grad``,
+    pickling or copying writes the whole store back first."""
+
+    __slots__ = ()
+    store: "ParameterStore"
+
+    @property
+    def data(self) -> float:
+        self.store.write_back()
+        return _DATA.__get__(self, Value)
+
+    @data.setter
+    def data(self, value: float) -> None:
+        self.store.write_back()
+        _set_data(self, value)
+
+    @property
+    def grad(self) -> float:
+        self.store.write_back()
+        return _GRAD.__get__(self, Value)
+
+    @grad.setter
+    def grad(self, value: float) -> None:
+        self.store.write_back()
+        _set_grad(self, value)
+
+    def __reduce_ex__(self, protocol):
+        self.store.write_back()      # a plain Value from here on
+        return Value.__reduce_ex__(self, protocol)
+
+
+def store_of(values):
+    """The store in which the first of ``values`` is resident, or None."""
+    if not values:
+        return None
+    cls = values[0].__class__
+    return cls.store if cls is not Value and issubclass(cls, ResidentValue) else None
+
+
+def _added(np, g, d, learns):
+    """.grad + ∂C/∂w where ``learns`` (True: everywhere; None: nowhere); ``g`` None is
+    zeros (then 0.0 + ∂C/∂w, as after zero_grad() and backward()).  ``d`` is the
+    program's fresh array, written over."""
+    if learns is None:
+        return g
+    if g is None:
+        return np.add(d, 0.0, out=d) if learns is True else np.where(learns, 0.0 + d, 0.0)
+    return np.add(g, d, out=d) if learns is True else np.where(learns, g + d, g)
+
+
+def _mask(flags):
+    """None when no entry is set, True when all are, else the boolean array."""
+    if not flags.any():
+        return None
+    return True if flags.all() else flags
+
+
+class ParameterStore:
+    """The numbers of a :class:`nn.matrix.MatrixProgram`'s parameters as arrays.
+
+    ``now = (W, G, state, t)``: per trainable argument of the program (W^l or
+    b^l, a parameter per entry) its data ``W[i]`` and .grad ``G[i]`` (None: all
+    0.0, as zero_grad() leaves them), the
+    optimiser's arrays ``state[i]`` for it, and the optimiser's step count
+    ``t`` (Adam; else None).  Frozen parameters are kept too (the program
+    multiplies them) but never stepped, and get no gradient.
+
+    A change is committed by one assignment of ``now`` (new arrays, never the
+    old ones changed in place): Ctrl-C finds it done or not begun.
+    """
+
+    def __init__(self, program):
+        self.program, self.np = program, program.np
+        self.net = program.net
+        #: the argument positions that hold parameters, and their Values row by row
+        self.trainable = [i for i, (_, _, trainable) in enumerate(program._flat) if trainable]
+        self.flats = [program._flat[i][0] for i in self.trainable]
+        self.shapes = [program._flat[i][1] for i in self.trainable]
+        self.values = list(chain.from_iterable(self.flats))
+        #: a Value twice (a shared weight) cannot live in two entries: then no store
+        self.usable = len(set(map(id, self.values))) == len(self.values)
+        self.constant = len(self.trainable) < len(program._flat)
+        self.cls = type("ResidentValue", (ResidentValue,), {"__slots__": (), "store": self})
+        self.resident = False
+        self.now = None
+        self.freezes = None
+        self.learns = None            # per argument: entries that get gradients (not frozen)
+        self._optimizer_reset()
+
+    def _optimizer_reset(self):
+        self.optimizer = self.opt_list = self.opt_copy = None
+        self.opt_len = -1
+        self.owned = self.stepped = self.positions = None
+        self.loaded = None
+
+    # -- resident or not ----------------------------------------------------
+
+    def make_resident(self):
+        """Read the numbers from the Values (once) and switch them to the store's
+        class; True when the store holds them (False: a shared or unusual
+        parameter, then the caller works on the Values)."""
+        if self.resident:
+            if self.freezes == freeze_version():
+                return True
+            self.write_back()        # frozen or unfrozen since: start again
+        if not self.usable:
+            return False
+        np = self.np
+        W = [np.fromiter(map(_data, flat), float, len(flat)).reshape(shape)
+             for flat, shape in zip(self.flats, self.shapes)]
+        G = [np.fromiter(map(_grad, flat), float, len(flat)).reshape(shape)
+             for flat, shape in zip(self.flats, self.shapes)]
+        if set(map(type, self.values)) != {Value}:
+            return False              # a Value subclass of the user's: leave it alone
+        frozen = self.net.frozen_values()
+        learns = [True if not frozen else
+                  _mask(np.array([v not in frozen for v in flat]).reshape(shape))
+                  for flat, shape in zip(self.flats, self.shapes)]
+        with deferred_interrupts():
+            _consume(map(_set_class, self.values, repeat(self.cls)))
+            self.now = (W, G, [{} for _ in W], None)
+            self.learns = learns
+            self.freezes = freeze_version()
+            self.resident = True
+        return True
+
+    def write_back(self):
+        """Write the numbers back into the Values (data, grad) and the optimiser
+        (its state lists, t) and make the Values plain again; Ctrl-C waits
+        until it is done (one that lands before it begins leaves all resident,
+        and the next read writes them back)."""
+        if not self.resident:
+            return
+        with deferred_interrupts():
+            self._release_optimizer()
+            W, G, _, _ = self.now
+            for flat, w, g in zip(self.flats, W, G):
+                _consume(map(_set_data, flat, w.ravel().tolist()))
+                _consume(map(_set_grad, flat, repeat(0.0) if g is None else g.ravel().tolist()))
+            _consume(map(_set_class, self.values, repeat(Value)))
+            self.now = self.learns = None
+            self.resident = False
+
+    # -- the optimiser --------------------------------------------------------
+
+    def adopt(self, optimizer):
+        """True when ``optimizer``'s steps can run on the arrays (its state taken
+        into them, once); False after writing everything back otherwise."""
+        if (optimizer is self.optimizer and optimizer.parameters is self.opt_list
+                and len(optimizer.parameters) == self.opt_len and self.resident
+                and self.freezes == freeze_version()
+                and optimizer.__dict__.get("_resident") is self):
+            return True
+        if not self.make_resident() or not self._take(optimizer):
+            self.write_back()
+            return False
+        return True
+
+    def _take(self, optimizer):
+        """Take ``optimizer``'s state into arrays, if it steps only parameters of this
+        store, frozen in this store's network (or nowhere)."""
+        if (getattr(optimizer, "array_rule", None) is None
+                or optimizer.module not in (None, self.net)):
+            return False
+        np = self.np
+        params = optimizer.parameters
+        with deferred_interrupts():
+            self._release_optimizer()
+        if self.opt_copy is not None and params == self.opt_copy:
+            positions = self.positions    # another optimiser of the same parameters
+        else:
+            where = dict(zip(map(id, params), count()))
+            positions = [np.array(list(map(where.get, map(id, flat), repeat(-1))),
+                                  dtype=np.int64).reshape(shape)
+                         for flat, shape in zip(self.flats, self.shapes)]
+            if sum(int((p >= 0).sum()) for p in positions) != len(params):
+                return False          # it steps Values this program does not hold
+        owned = [_mask(p >= 0) for p in positions]
+        # the optimiser skips what is frozen in its network (with none, it steps all it has)
+        skips = self.learns if optimizer.module is self.net else [True] * len(owned)
+        stepped = [None if o is None or learns is None else
+                   o if learns is True else (learns if o is True else _mask(o & learns))
+                   for o, learns in zip(owned, skips)]
+        lists = {key: np.array(getattr(optimizer, attr), dtype=float)
+                 for key, attr in STATE_LISTS.items() if hasattr(optimizer, attr)}
+        state = [{} if o is None else
+                 {key: numbers[p] if o is True else np.where(p >= 0, numbers[p], 0.0)
+                  for key, numbers in lists.items()}
+                 for p, o in zip(positions, owned)]
+        t = getattr(optimizer, "t", None)
+        W, G, _, _ = self.now
+        with deferred_interrupts():
+            self.optimizer, self.opt_list, self.opt_len = optimizer, params, len(params)
+            self.opt_copy = list(params)
+            self.positions, self.owned, self.stepped = positions, owned, stepped
+            self.now = (W, G, state, t)
+            self.loaded = state
+            optimizer.__dict__["_resident"] = self
+        return True
+
+    def _release_optimizer(self):
+        """Write the optimiser's state back into its lists and t (with Ctrl-C held
+        by the caller); the arrays stay."""
+        optimizer = self.optimizer
+        if optimizer is None or optimizer.__dict__.get("_resident") is not self:
+            return
+        del optimizer.__dict__["_resident"]
+        np = self.np
+        _, _, states, t = self.now
+        for key, attr in STATE_LISTS.items():
+            if not hasattr(optimizer, attr):
+                continue
+            if all(s.get(key) is l.get(key) for s, l in zip(states, self.loaded)):
+                continue              # never changed (SGD without momentum)
+            numbers = np.array(getattr(optimizer, attr), dtype=float)
+            for p, o, s in zip(self.positions, self.owned, states):
+                if o is not None and key in s:
+                    chosen = p >= 0
+                    numbers[p[chosen]] = np.broadcast_to(s[key], p.shape)[chosen]
+            getattr(optimizer, attr)[:] = numbers.tolist()
+        if t is not None:
+            optimizer.t = t
+        self.loaded = states
+
+    # -- the steps ---------------------------------------------------------------
+
+    def zero_grad(self, optimizer):
+        """``optimizer.zero_grad()`` on the arrays; False when it cannot run here."""
+        if not self.adopt(optimizer):
+            return False
+        np = self.np
+        W, G, state, t = self.now
+        G = [g if owned is None else None if owned is True or g is None
+             else np.where(owned, 0.0, g) for g, owned in zip(G, self.owned)]
+        self.now = (W, G, state, t)
+        return True
+
+    def arguments(self):
+        """The program's arguments: the resident arrays, constants read now."""
+        W = self.now[0]
+        if not self.constant:
+            return W
+        arrays = self.program.constant_arrays()
+        for i, w in zip(self.trainable, W):
+            arrays[i] = w
+        return arrays
+
+    def _gradients(self, gradients):
+        """The program's gradients of the trainable arguments, in the store's order."""
+        return gradients if not self.constant else [gradients[i] for i in self.trainable]
+
+    def add_gradients(self, gradients):
+        """.grad += ∂C/∂w for every entry that learns (frozen ones left alone)."""
+        np = self.np
+        W, G, state, t = self.now
+        G = [_added(np, g, d, learns)
+             for g, d, learns in zip(G, self._gradients(gradients), self.learns)]
+        self.now = (W, G, state, t)
+
+    def _updated(self, optimizer, W, G, state, t):
+        """The arrays and state after ``optimizer``'s ``array_rule`` (nothing changed)."""
+        np = self.np
+        W, state = list(W), list(state)
+        for i, (w, g, mask) in enumerate(zip(W, G, self.stepped)):
+            if mask is None:
+                continue
+            if g is None:
+                g = np.zeros_like(w)
+            new, new_state = optimizer.array_rule(w, g, state[i], t)
+            if mask is not True:
+                new = np.where(mask, new, w)
+                new_state = {key: np.where(mask, value, state[i].get(key, 0.0))
+                             for key, value in new_state.items()}
+            W[i], state[i] = new, {**state[i], **new_state}
+        return W, state
+
+    def step(self, optimizer):
+        """``optimizer.step()`` on the arrays (its ``array_rule``); False when it
+        cannot run here."""
+        if not self.adopt(optimizer):
+            return False
+        W, G, state, t = self.now
+        t = None if t is None else t + 1
+        with self.np.errstate(all="ignore"):
+            W, state = self._updated(optimizer, W, G, state, t)
+        self.now = (W, G, state, t)
+        return True
+
+    def train_step(self, optimizer, X, Y, seed):
+        """``optimizer.zero_grad()``, the batch's C and gradients, ``optimizer.step()``
+        as one commit; C, or None when the optimiser cannot run here (then nothing
+        changed)."""
+        if not self.adopt(optimizer):
+            return None
+        np = self.np
+        W, G, state, t = self.now
+        t = None if t is None else t + 1
+        with np.errstate(all="ignore"):
+            C, gradients = self.program.gradients(X, Y, seed, self.arguments())
+            new_G = [_added(np, None if owned is True or g is None else
+                            g if owned is None else np.where(owned, 0.0, g), d, learns)
+                     for g, d, owned, learns in zip(G, self._gradients(gradients), self.owned,
+                                                    self.learns)]
+            W, state = self._updated(optimizer, W, new_G, state, t)
+        C = float(C)
+        self.now = (W, new_G, state, t)
+        return C

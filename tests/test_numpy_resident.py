@@ -1,0 +1,454 @@
+"""The numpy backend keeps the parameters in arrays between steps and writes them
+back into the Values once, when one is read.
+
+Oracle: the matrix program's pure function (``program.gradients``) on arrays
+built by hand from plain floats, the gradients added to .grad in floats, and
+the optimisers' update rules applied one parameter at a time in floats
+(``sgd_rule``, ``adam_rule`` with math.sqrt): every number compared bit for
+bit (float.hex).  Where a cache must be refreshed, the oracle is the Python
+backend (the eager engine), to 1e-12 relative.
+"""
+
+import copy
+import math
+import pickle
+
+import pytest
+
+np = pytest.importorskip("numpy")
+
+import nn  # noqa: E402
+from autograd import Value  # noqa: E402
+from nn.optim import adam_rule, sgd_rule  # noqa: E402
+
+SIZES = [3, 5, 2]
+
+
+def make(kind, seed=7):
+    net = nn.MLP(SIZES, activation=["tanh", "sigmoid"], seed=seed)
+    if kind == "adam":
+        opt = nn.Adam(net.parameters(), lr=0.05)
+    elif kind == "momentum":
+        opt = nn.SGD(net.parameters(), lr=0.3, momentum=0.9)
+    elif kind == "maximize":
+        opt = nn.SGD(net.parameters(), lr=0.1, momentum=0.5, maximize=True)
+    else:
+        opt = nn.SGD(net.parameters(), lr=0.3)
+    return net, opt
+
+
+def rows(seed, n=6):
+    rng = np.random.default_rng(seed)
+    return np.hstack([rng.uniform(-1, 1, (n, SIZES[0])), rng.uniform(0, 1, (n, SIZES[-1]))])
+
+
+def bits(values):
+    return [float(v).hex() for v in values]
+
+
+class Oracle:
+    """The same steps on plain floats: data, grad and the optimiser's state per
+    parameter, in the program's order."""
+
+    def __init__(self, net, opt):
+        self.net = net
+        self.program = net.jit_loss("half_squared_error", backend="numpy")
+        self.params = [v for _, rs, _ in self.program._layout for row in rs for v in row]
+        self.shapes = [(len(rs), len(rs[0])) for _, rs, _ in self.program._layout]
+        self.data = [p.data for p in self.params]
+        self.grad = [p.grad for p in self.params]
+        n = len(self.params)
+        self.opt, self.velocity, self.m, self.v, self.t = opt, [0.0] * n, [0.0] * n, [0.0] * n, 0
+        self.index = {id(p): i for i, p in enumerate(self.params)}
+
+    def arrays(self):
+        out, k = [], 0
+        for r, c in self.shapes:
+            out.append(np.array(self.data[k:k + r * c]).reshape(r, c))
+            k += r * c
+        return out
+
+    def zero_grad(self):
+        for p in self.opt.parameters:
+            self.grad[self.index[id(p)]] = 0.0
+
+    def batch(self, data, mean=False):
+        X = np.ascontiguousarray(data[:, :SIZES[0]].T)
+        Y = np.ascontiguousarray(data[:, SIZES[0]:].T)
+        with np.errstate(all="ignore"):
+            C, grads = self.program.gradients(X, Y, 1.0 / len(data) if mean else 1.0,
+                                              self.arrays())
+        frozen = self.net.frozen_values()
+        for k, g in enumerate(g for a in grads for g in a.ravel().tolist()):
+            if self.params[k] not in frozen:
+                self.grad[k] += g
+        return float(C)
+
+    def step(self):
+        opt = self.opt
+        frozen = opt.module.frozen_values() if opt.module is not None else ()
+        if isinstance(opt, nn.Adam):
+            self.t += 1
+            corrections = (1.0 - opt.betas[0] ** self.t, 1.0 - opt.betas[1] ** self.t)
+        for p in opt.parameters:
+            if p in frozen:
+                continue
+            k = self.index[id(p)]
+            if isinstance(opt, nn.Adam):
+                self.data[k], self.m[k], self.v[k] = adam_rule(
+                    self.data[k], self.grad[k], self.m[k], self.v[k], opt.lr, opt.betas,
+                    opt.eps, corrections, math.sqrt)
+            else:
+                g = -self.grad[k] if opt.maximize else self.grad[k]
+                self.data[k], self.velocity[k] = sgd_rule(self.data[k], g, self.velocity[k],
+                                                          opt.lr, opt.momentum)
+
+    def state(self):
+        ks = [self.index[id(p)] for p in self.opt.parameters]
+        state = bits(self.data) + bits(self.grad)
+        if isinstance(self.opt, nn.Adam):
+            return state + bits(self.m[k] for k in ks) + bits(self.v[k] for k in ks) + [self.t]
+        return state + bits(self.velocity[k] for k in ks)
+
+
+def state(params, opt):
+    """What the Values and the optimiser hold, read the way a user reads them."""
+    out = bits(p.data for p in params) + bits(p.grad for p in params)
+    if isinstance(opt, nn.Adam):
+        return out + bits(opt._m) + bits(opt._v) + [opt.t]
+    return out + bits(opt._velocity)
+
+
+def resident(params):
+    return all(type(p) is not Value for p in params)
+
+
+@pytest.mark.parametrize("kind", ["sgd", "momentum", "maximize", "adam"])
+@pytest.mark.parametrize("as_tuples", [False, True])
+def test_steps_on_resident_arrays_are_the_float_steps_bit_for_bit(kind, as_tuples):
+    net, opt = make(kind)
+    oracle = Oracle(*make(kind))
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+    for k in range(5):
+        data = rows(k)
+        samples = [tuple(r) for r in data.tolist()] if as_tuples else data
+        opt.zero_grad()
+        C = program.batch(samples, mean=k % 2 == 0)
+        opt.step()
+        oracle.zero_grad()
+        expected = oracle.batch(data, mean=k % 2 == 0)
+        oracle.step()
+        assert C.hex() == expected.hex()
+        assert resident(params)              # nothing was written back meanwhile
+    assert state(params, opt) == oracle.state()
+    assert not resident(params)              # the reads wrote them back, once
+
+
+def test_the_same_tuples_again_give_the_same_numbers_and_a_changed_list_is_read_again():
+    net, opt = make("sgd")
+    oracle = Oracle(*make("sgd"))
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    data = rows(1)
+    samples = [tuple(r) for r in data.tolist()]
+    for k in range(3):
+        if k == 2:                           # the same list object, one tuple replaced
+            samples[0] = tuple(rows(9)[0])
+            data = data.copy()
+            data[0] = rows(9)[0]
+        opt.zero_grad()
+        program.batch(samples)
+        opt.step()
+        oracle.zero_grad()
+        oracle.batch(data)
+        oracle.step()
+    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+    assert state(params, opt) == oracle.state()
+
+
+def test_reading_and_assigning_data_mid_training():
+    net, opt = make("momentum")
+    oracle = Oracle(*make("momentum"))
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+    for k in range(6):
+        opt.zero_grad()
+        program.batch(rows(k))
+        opt.step()
+        oracle.zero_grad()
+        oracle.batch(rows(k))
+        oracle.step()
+        if k == 1:       # a read gives the current number
+            assert params[3].data.hex() == oracle.data[3].hex()
+        if k == 3:       # an assignment is used from the next step on
+            params[4].data = 0.25
+            oracle.data[4] = 0.25
+    assert state(params, opt) == oracle.state()
+
+
+@pytest.mark.parametrize("how", ["pickle", "deepcopy", "repr"])
+def test_a_resident_network_can_be_pickled_copied_and_printed(how):
+    net, opt = make("adam")
+    oracle = Oracle(*make("adam"))
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    for k in range(3):
+        opt.zero_grad()
+        program.batch(rows(k))
+        opt.step()
+        oracle.zero_grad()
+        oracle.batch(rows(k))
+        oracle.step()
+    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+    assert resident(params)
+    if how == "repr":
+        assert f"data={oracle.data[0]!r}, grad={oracle.grad[0]!r}" in repr(params[0])
+        assert state(params, opt) == oracle.state()
+        return
+    if how == "pickle":          # the Values (an MLP holds its activations' functions,
+        twin = pickle.loads(pickle.dumps(params))      # which pickle cannot name)
+        assert all(type(p) is Value for p in twin)
+        assert bits(p.data for p in twin) + bits(p.grad for p in twin) == \
+            oracle.state()[:2 * len(params)]
+    else:
+        twin_net, twin_opt = copy.deepcopy((net, opt))
+        twin = [v for _, rs, _ in twin_net.jit_loss("half_squared_error", backend="numpy")
+                ._layout for row in rs for v in row]
+        assert all(type(p) is Value for p in twin)
+        assert state(twin, twin_opt) == oracle.state()
+    assert state(params, opt) == oracle.state()
+
+
+def test_ctrl_c_inside_a_step_leaves_the_last_complete_step(monkeypatch):
+    """A KeyboardInterrupt raised while the update is computed (after some layers'
+    arrays): the parameters, gradients and state are as after the step before."""
+    net, opt = make("momentum")
+    oracle = Oracle(*make("momentum"))
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+    for k in range(2):
+        opt.zero_grad()
+        program.batch(rows(k))
+        opt.step()
+        oracle.zero_grad()
+        oracle.batch(rows(k))
+        oracle.step()
+    opt.zero_grad()
+    program.batch(rows(5))
+    oracle.zero_grad()
+    oracle.batch(rows(5))
+    calls = []
+    real = nn.SGD.array_rule
+
+    def interrupted(self, w, g, s, t):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(self, w, g, s, t)
+
+    monkeypatch.setattr(nn.SGD, "array_rule", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        opt.step()
+    monkeypatch.undo()
+    assert resident(params) and state(params, opt) == oracle.state()
+
+
+def test_a_failed_batch_changes_nothing():
+    """A batch refused (a NaN) or failing in the program (binary cross-entropy after
+    a tanh output: the eager domain error) while the parameters are resident
+    leaves every number as the same steps without it.  Oracle: a twin network."""
+    twins = []
+    for fail in (False, True):
+        net = nn.MLP(SIZES, activation=["tanh", "tanh"], seed=2)
+        opt = nn.SGD(net.parameters(), lr=0.1, momentum=0.5)
+        program = net.jit_loss("half_squared_error", backend="numpy")
+        bce = net.jit_loss("binary_cross_entropy", backend="numpy")
+        for k in range(3):
+            opt.zero_grad()
+            program.batch(rows(k))
+            if fail and k == 1:
+                with pytest.raises(ValueError, match="sample 1"):
+                    program.batch([(0.1, float("nan"), 0.2, 0.5, 0.5)])
+                with pytest.raises(ValueError):
+                    bce.batch(np.array([[5.0, -5.0, 5.0, 1.0, 0.0]] * 2))
+            opt.step()
+        twins.append(state([p for _, p in net._named_parameters()], opt))
+    assert twins[0] == twins[1]
+
+
+def test_an_optimiser_with_parameters_outside_the_program_takes_the_python_path():
+    net, _ = make("sgd")
+    other = Value(0.5, "u", kind="parameter")
+    opt = nn.SGD(net.parameters() + [other], lr=0.3)
+    oracle_net, _ = make("sgd")
+    oracle = Oracle(oracle_net, nn.SGD(oracle_net.parameters(), lr=0.3))
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    for k in range(3):
+        other.grad = 1.0 if k else other.grad
+        opt.zero_grad()
+        program.batch(rows(k))
+        opt.step()
+        oracle.zero_grad()
+        oracle.batch(rows(k))
+        oracle.step()
+    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+    assert bits(p.data for p in params) == bits(oracle.data)
+    assert other.data == 0.5    # its grad was zeroed before every step
+
+
+def test_two_optimisers_and_two_programs_of_one_network_take_turns():
+    net, sgd = make("momentum")
+    adam = nn.Adam(net.parameters(), lr=0.05)
+    oracle_net, oracle_sgd = make("momentum")
+    oracle = Oracle(oracle_net, oracle_sgd)
+    oracle_adam = Oracle(oracle_net, nn.Adam(oracle_net.parameters(), lr=0.05))
+    oracle_adam.program, oracle_adam.data, oracle_adam.grad = oracle.program, oracle.data, \
+        oracle.grad
+    first = net.jit_loss("half_squared_error", backend="numpy")
+    second = net.jit_loss("half_squared_error", backend="numpy")
+    for k in range(6):
+        opt, o = (sgd, oracle) if k % 3 else (adam, oracle_adam)
+        program = first if k % 2 else second
+        opt.zero_grad()
+        program.batch(rows(k))
+        opt.step()
+        o.zero_grad()
+        o.batch(rows(k))
+        o.step()
+    params = [v for _, rs, _ in first._layout for row in rs for v in row]
+    assert bits(p.data for p in params) == bits(oracle.data)
+    assert bits(p.grad for p in params) == bits(oracle.grad)
+    order = [oracle.index[id(q)] for q in oracle_sgd.parameters]   # the optimisers' order
+    assert bits(sgd._velocity) == bits(oracle.velocity[k] for k in order)
+    assert bits(adam._m) == bits(oracle_adam.m[k] for k in order)
+    assert adam.t == oracle_adam.t == 2
+
+
+# ---------------------------------------------------------------------------
+# The caches follow what they depend on
+# ---------------------------------------------------------------------------
+
+def close(a, b):
+    return all(math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-15) for x, y in zip(a, b))
+
+
+def trained_twice(change, *, loss="half_squared_error", optimizer=None):
+    """Train a network on the numpy backend and the same network on the Python
+    backend (eager), ``change`` applied to each between two train() calls."""
+    X = rows(3, 8)[:, :3].tolist()
+    Y = rows(3, 8)[:, 3:].tolist()
+    results = []
+    for backend in ("numpy", "python"):
+        net = nn.MLP(SIZES, activation=["tanh", "sigmoid"], seed=4)
+        opt = optimizer(net) if optimizer else None
+        kw = {"optimizer": opt} if opt else {"lr": 0.2}
+        extra = {} if backend == "numpy" else {"jit": False}
+        nn.train(net, X, Y, epochs=2, batch=3, progress=False, backend=backend, loss=loss,
+                 **kw, **extra)
+        new_loss, opt = change(net, opt, backend)
+        kw = {"optimizer": opt} if opt else {"lr": 0.2}
+        nn.train(net, X, Y, epochs=2, batch=3, progress=False, backend=backend,
+                 loss=new_loss or loss, **kw, **extra)
+        results.append([p.data for _, p in net._named_parameters()]
+                       + [p.grad for _, p in net._named_parameters()])
+    return results
+
+
+def _freeze(net, opt, backend):
+    net.freeze("w2_11", "b3_2")
+    return None, opt
+
+
+def _unfreeze_after_training(net, opt, backend):
+    net.freeze("w2_12")
+    nn.train(net, [[0.1, 0.2, 0.3]], [[0.5, 0.5]], epochs=1, lr=0.2, progress=False,
+             backend=backend)
+    net.unfreeze("w2_12")
+    return None, opt
+
+
+def _assign(net, opt, backend):
+    net.parameter("w3_21").data = 0.75
+    return None, opt
+
+
+def _new_optimizer(net, opt, backend):
+    return None, nn.Adam(net.parameters(), lr=0.01)
+
+
+def _other_loss(net, opt, backend):
+    return "sum_squared_error", opt
+
+
+@pytest.mark.parametrize("change", [_freeze, _unfreeze_after_training, _assign,
+                                    _new_optimizer, _other_loss])
+def test_a_change_between_train_calls_is_seen_by_the_numpy_backend(change):
+    fast, eager = trained_twice(change)
+    assert close(fast, eager)
+
+
+def test_a_change_of_momentum_optimiser_keeps_its_velocity():
+    fast, eager = trained_twice(_assign,
+                                optimizer=lambda net: nn.SGD(net.parameters(), 0.2, 0.9))
+    assert close(fast, eager)
+
+
+def test_unfreezing_while_resident_is_seen_by_the_next_step():
+    """unfreeze() changes no number, so nothing is written back: the next step must
+    still see it and train the parameter again."""
+    net, opt = make("sgd")
+    net.freeze("w2_11")
+    opt = nn.SGD(net.parameters(), lr=0.3)
+    oracle_net, _ = make("sgd")
+    oracle_net.freeze("w2_11")
+    oracle = Oracle(oracle_net, nn.SGD(oracle_net.parameters(), lr=0.3))
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    for k in range(4):
+        if k == 2:
+            net.unfreeze("w2_11")
+            oracle_net.unfreeze("w2_11")
+            opt = nn.SGD(net.parameters(), lr=0.3)
+            oracle.opt = nn.SGD(oracle_net.parameters(), lr=0.3)
+        opt.zero_grad()
+        program.batch(rows(k))
+        opt.step()
+        oracle.zero_grad()
+        oracle.batch(rows(k))
+        oracle.step()
+    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+    assert bits(p.data for p in params) == bits(oracle.data)
+    assert bits(p.grad for p in params) == bits(oracle.grad)
+
+
+@pytest.mark.parametrize("loss, bad, message", [
+    ("half_squared_error", float("nan"), "sample 2, target 1"),
+    ("binary_cross_entropy", 1.5, "sample 2: target y1 must be a probability in [0, 1]"),
+])
+def test_targets_as_an_array_are_refused_as_a_list_is(loss, bad, message):
+    """The matrix shortcut for array targets refuses what the per-sample check refuses,
+    with the same message."""
+    X = np.array([[0.1, 0.2, 0.3], [0.3, 0.2, 0.1]])
+    Y = np.array([[0.5, 0.5], [bad, 0.5]])
+    for targets in (Y, Y.tolist()):
+        net = nn.MLP(SIZES, seed=1)
+        with pytest.raises(ValueError) as caught:
+            nn.train(net, X, targets, epochs=1, lr=0.1, loss=loss, progress=False,
+                     backend="numpy")
+        assert message in str(caught.value)
+
+
+def test_on_epoch_reads_the_numbers_of_that_epoch():
+    """Oracle: the same training one epoch per train() call (the numbers after each)."""
+    X = rows(2, 8)[:, :3]
+    Y = rows(2, 8)[:, 3:]
+    net = nn.MLP(SIZES, activation=["tanh", "sigmoid"], seed=3)
+    opt = nn.SGD(net.parameters(), lr=0.2, momentum=0.9)
+    expected = []
+    for _ in range(3):
+        nn.train(net, X, Y, epochs=1, batch=3, optimizer=opt, progress=False, backend="numpy")
+        expected.append(bits(p.data for p in net.parameters()))
+    net = nn.MLP(SIZES, activation=["tanh", "sigmoid"], seed=3)
+    opt = nn.SGD(net.parameters(), lr=0.2, momentum=0.9)
+    seen = []
+    nn.train(net, X, Y, epochs=3, batch=3, optimizer=opt, progress=False, backend="numpy",
+             on_epoch=lambda epoch, loss: seen.append(bits(p.data for p in net.parameters())))
+    assert seen == expected
