@@ -370,6 +370,10 @@ class MatrixTraining:
         the epoch's loss (mean or sum of C_x over its samples), as :func:`nn.train`
         adds it up."""
         np = self.np
+        with np.errstate(all="ignore"):     # overflow and NaN follow IEEE, silently
+            return self._epoch(np, order, size, mean, report)
+
+    def _epoch(self, np, order, size, mean, report):
         n = len(self.inputs)
         if order is not None:
             order = np.asarray(order)

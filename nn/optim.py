@@ -149,10 +149,16 @@ class SGD(Optimizer):
 
     _velocity = _resident_state("velocity")
 
-    def array_rule(self, w, g, state, t):
+    def array_rule(self, w, g, state, t, out=None):
         """The update on arrays (the numpy backend), computing and changing nothing
         else: ``w`` and ``g`` arrays of one layer's parameters, ``state`` a dict
-        with their velocity; returns ``(new w, new state)``."""
+        with their velocity; returns ``(new w, new state)``.  ``out``: an array of
+        w's shape that the new w may be written into (plain SGD: w − η g, the same
+        two roundings, without a new array)."""
+        if out is not None and not self.momentum and not self.maximize:
+            import numpy as np
+            np.multiply(self.lr, g, out=out)
+            return np.subtract(w, out, out=out), state
         w, velocity = sgd_rule(w, -g if self.maximize else g, state.get("velocity", 0.0),
                                self.lr, self.momentum)
         return w, {"velocity": velocity}
@@ -219,9 +225,10 @@ class Adam(Optimizer):
         beta1, beta2 = self.betas
         return 1.0 - beta1 ** t, 1.0 - beta2 ** t
 
-    def array_rule(self, w, g, state, t):
+    def array_rule(self, w, g, state, t, out=None):
         """The update of step ``t`` on arrays (the numpy backend), changing nothing:
-        ``state`` holds m and v for them; returns ``(new w, new state)``."""
+        ``state`` holds m and v for them; returns ``(new w, new state)`` (``out`` is
+        not used)."""
         import numpy as np
         sign = -1.0 if self.maximize else 1.0
         w, m, v = adam_rule(w, sign * g, state.get("m", 0.0), state.get("v", 0.0), self.lr,

@@ -133,6 +133,7 @@ class ParameterStore:
         self.cls = type("ResidentValue", (ResidentValue,), {"__slots__": (), "store": self})
         self.resident = False
         self.now = None
+        self.spare = None             # arrays the next update may write into
         self.freezes = None
         self.learns = None            # per argument: entries that get gradients (not frozen)
         self._optimizer_reset()
@@ -188,7 +189,7 @@ class ParameterStore:
                 _consume(map(_set_data, flat, w.ravel().tolist()))
                 _consume(map(_set_grad, flat, repeat(0.0) if g is None else g.ravel().tolist()))
             _consume(map(_set_class, self.values, repeat(Value)))
-            self.now = self.learns = None
+            self.now = self.learns = self.spare = None
             self.resident = False
 
     # -- the optimiser --------------------------------------------------------
@@ -308,21 +309,35 @@ class ParameterStore:
         self.now = (W, G, state, t)
 
     def _updated(self, optimizer, W, G, state, t):
-        """The arrays and state after ``optimizer``'s ``array_rule`` (nothing changed)."""
+        """The arrays and state after ``optimizer``'s ``array_rule``.  The arrays of
+        ``W`` and ``G`` are not changed: new ones are written into the spare arrays
+        (the data of the step before this one, which nothing holds any more)."""
         np = self.np
+        spare, self.spare = self.spare, None
         W, state = list(W), list(state)
         for i, (w, g, mask) in enumerate(zip(W, G, self.stepped)):
             if mask is None:
                 continue
             if g is None:
                 g = np.zeros_like(w)
-            new, new_state = optimizer.array_rule(w, g, state[i], t)
+            out = spare[i] if spare is not None and mask is True else None
+            new, new_state = optimizer.array_rule(w, g, state[i], t, out)
             if mask is not True:
                 new = np.where(mask, new, w)
                 new_state = {key: np.where(mask, value, state[i].get(key, 0.0))
                              for key, value in new_state.items()}
-            W[i], state[i] = new, {**state[i], **new_state}
+            W[i] = new
+            if new_state is not state[i]:
+                state[i] = ({**state[i], **new_state} if state[i].keys() - new_state.keys()
+                            else new_state)
         return W, state
+
+    def _commit(self, W, G, state, t):
+        """Make ``(W, G, state, t)`` the store's numbers: one assignment; the data
+        arrays they replace become the spare ones."""
+        old = self.now[0]
+        self.now = (W, G, state, t)
+        self.spare = [None if o is w else o for o, w in zip(old, W)]
 
     def step(self, optimizer):
         """``optimizer.step()`` on the arrays (its ``array_rule``); False when it
@@ -333,25 +348,24 @@ class ParameterStore:
         t = None if t is None else t + 1
         with self.np.errstate(all="ignore"):
             W, state = self._updated(optimizer, W, G, state, t)
-        self.now = (W, G, state, t)
+        self._commit(W, G, state, t)
         return True
 
     def train_step(self, optimizer, X, Y, seed):
         """``optimizer.zero_grad()``, the batch's C and gradients, ``optimizer.step()``
         as one commit; C, or None when the optimiser cannot run here (then nothing
-        changed)."""
+        changed).  The caller holds ``np.errstate(all="ignore")``."""
         if not self.adopt(optimizer):
             return None
         np = self.np
         W, G, state, t = self.now
         t = None if t is None else t + 1
-        with np.errstate(all="ignore"):
-            C, gradients = self.program.gradients(X, Y, seed, self.arguments())
-            new_G = [_added(np, None if owned is True or g is None else
-                            g if owned is None else np.where(owned, 0.0, g), d, learns)
-                     for g, d, owned, learns in zip(G, self._gradients(gradients), self.owned,
-                                                    self.learns)]
-            W, state = self._updated(optimizer, W, new_G, state, t)
+        C, gradients = self.program.gradients(X, Y, seed, self.arguments())
+        new_G = [_added(np, None if owned is True or g is None else
+                        g if owned is None else np.where(owned, 0.0, g), d, learns)
+                 for g, d, owned, learns in zip(G, self._gradients(gradients), self.owned,
+                                                self.learns)]
+        W, state = self._updated(optimizer, W, new_G, state, t)
         C = float(C)
-        self.now = (W, new_G, state, t)
+        self._commit(W, new_G, state, t)
         return C

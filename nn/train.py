@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+from itertools import chain
 from operator import itemgetter
 import sys
 import warnings
@@ -482,7 +483,9 @@ def _samples(net, inputs, targets, loss, arrays=False):
         matrix, rows = rows, list(rows)   # the matrix's rows, no copy
     n_out = sizes[-1] if sizes else len(net(rows[0]))
     if matrix is not None and loss.known and hasattr(net, "layers"):
-        target_matrix = _target_matrix(targets, len(rows), n_out, loss)
+        target_matrix = (_target_matrix(targets, len(rows), n_out, loss)
+                         if hasattr(targets, "shape") else
+                         _target_matrix_of_lists(targets, len(rows), n_out, loss))
         if target_matrix is not None:
             return range(len(rows)), (matrix, target_matrix)
     if hasattr(targets, "tolist") and not isinstance(targets, (list, tuple)):
@@ -509,6 +512,26 @@ def _target_matrix(targets, n, n_out, loss):
     if loss.targets is probability_targets and not ((matrix >= 0.0) & (matrix <= 1.0)).all():
         return None
     return matrix
+
+
+def _target_matrix_of_lists(targets, n, n_out, loss):
+    """:func:`_target_matrix` for targets given as a list of lists (or tuples) of
+    Python floats and ints, or of such numbers for one output (None: anything else,
+    then they are checked one by one)."""
+    import numpy as np
+    if not isinstance(targets, (list, tuple)) or not targets:
+        return None
+    kinds = set(map(type, targets))
+    if kinds <= {list, tuple}:
+        if not set(map(type, chain.from_iterable(targets))) <= {float, int}:
+            return None
+    elif not (n_out == 1 and kinds <= {float, int}):
+        return None
+    try:
+        matrix = np.array(targets, dtype=float)
+    except (ValueError, OverflowError):      # ragged rows, an int too large
+        return None
+    return _target_matrix(matrix, n, n_out, loss)
 
 
 def _positive_int(what, n):

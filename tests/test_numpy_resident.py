@@ -239,11 +239,11 @@ def test_ctrl_c_inside_a_step_leaves_the_last_complete_step(monkeypatch):
     calls = []
     real = nn.SGD.array_rule
 
-    def interrupted(self, w, g, s, t):
+    def interrupted(self, w, g, s, t, out=None):
         calls.append(1)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return real(self, w, g, s, t)
+        return real(self, w, g, s, t, out)
 
     monkeypatch.setattr(nn.SGD, "array_rule", interrupted)
     with pytest.raises(KeyboardInterrupt):
