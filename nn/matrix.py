@@ -26,6 +26,7 @@ reads them from the parameter Values and adds the gradients to their
 ``.grad``, so nn's optimisers and ``nn.train`` work with it unchanged.
 """
 
+import math
 from itertools import count, repeat
 from operator import add, is_
 
@@ -314,6 +315,9 @@ class MatrixProgram:
         width = self.n_in + self.n_out
         if len(samples) == 0:
             data = np.zeros((0, width))
+        elif (samples.__class__ is np.ndarray and samples.dtype == np.float64
+              and samples.shape[1:] == (width,) and math.isfinite(samples.sum())):
+            data = samples     # a sum of finite numbers is finite or overflows: checked
         else:
             data = np.asarray(number_rows(samples, width, where, self._column_name,
                                           "expected {} numbers (inputs, then targets)",

@@ -452,3 +452,52 @@ def test_on_epoch_reads_the_numbers_of_that_epoch():
     nn.train(net, X, Y, epochs=3, batch=3, optimizer=opt, progress=False, backend="numpy",
              on_epoch=lambda epoch, loss: seen.append(bits(p.data for p in net.parameters())))
     assert seen == expected
+
+
+@pytest.mark.parametrize("engine", ["eager", "jit", "optimizer"])
+def test_the_python_engines_read_resident_parameters_as_parameters(engine):
+    """After resident steps, the eager engine (w * x, the fused dot of the layers),
+    the Python jit and an optimiser's Python step use the parameters themselves
+    (never a constant copy): the gradients reach them.  Oracle: a twin whose
+    numbers were written back (read) first, then the same work."""
+    twins = []
+    for read_first in (False, True):
+        net, opt = make("momentum")
+        program = net.jit_loss("half_squared_error", backend="numpy")
+        for k in range(3):
+            opt.zero_grad()
+            program.batch(rows(k))
+            opt.step()
+        params = [v for _, rs, _ in program._layout for row in rs for v in row]
+        if read_first:
+            params[0].data
+        assert resident(params) != read_first
+        if engine == "eager":
+            C = nn.half_squared_error(net([0.3, -0.2, 0.1]), [0.5, 0.25])
+            C = C + params[1] * 2.0 + 3.0 * params[2]      # Value arithmetic, both sides
+            C.backward()
+        elif engine == "jit":
+            net.jit_loss("half_squared_error").batch([(0.3, -0.2, 0.1, 0.5, 0.25)])
+        else:
+            nn.SGD(params[:4] + [Value(1.0)], lr=0.1).step()
+        twins.append(state(params, opt))
+    assert twins[0] == twins[1]
+
+
+def test_a_new_parameter_list_of_the_optimiser_is_seen_by_the_next_step():
+    net, opt = make("sgd")
+    oracle = Oracle(*make("sgd"))
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    for k in range(4):
+        if k == 2:
+            opt.parameters = opt.parameters[:5]
+            oracle.opt.parameters = oracle.opt.parameters[:5]
+        opt.zero_grad()
+        program.batch(rows(k))
+        opt.step()
+        oracle.zero_grad()
+        oracle.batch(rows(k))
+        oracle.step()
+    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+    assert bits(p.data for p in params) == bits(oracle.data)
+    assert bits(p.grad for p in params) == bits(oracle.grad)
