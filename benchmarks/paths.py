@@ -19,6 +19,7 @@ micrograd).  A peer that is not installed is named and skipped.
 import gc
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
 import mlp_contenders as mc
 import nielsen_workload
@@ -305,19 +306,19 @@ def per_step_rows(sz):
         net = _mlp(sizes, activations)
         opt = nn.SGD(net.parameters(), lr=LR)
         program = net.jit_loss("half_squared_error", backend="numpy")
-        samples = [tuple(r) for r in XY.tolist()]
+        tuples = [tuple(r) for r in XY.tolist()]
 
-        def path(program=program, opt=opt, samples=samples):
+        def path(program=program, opt=opt, samples=XY):
             opt.zero_grad()
             program.batch(samples)
             opt.step()
         kernel = MatrixKernel(_mlp(sizes, activations), XY, LR, mean=False).step
         row = PathRow("`net.jit_loss(loss, backend=\"numpy\").batch(samples)` + `opt.step()`",
-                      f"{'-'.join(map(str, sizes))}, a step of {batch}",
+                      f"{'-'.join(map(str, sizes))}, a step of {batch}, samples a 2-d array",
                       "the matrix program on resident arrays + SGD on them", key=key)
-        rows.append(timed_row(row, path, kernel,
-                              matrix_peers(sizes, activations, XY, batch, LR, False, None),
-                              sz.repeat))
+        peers = [("the same, samples a list of tuples", partial(path, samples=tuples))]
+        peers += matrix_peers(sizes, activations, XY, batch, LR, False, None)
+        rows.append(timed_row(row, path, kernel, peers, sz.repeat))
     return rows
 
 
@@ -331,7 +332,15 @@ def train_numpy_rows(sz):
     lists = (X.tolist(), Y.tolist())
     hand = HandNumpyBatches(sizes, acts, XY, 10, 3.0, mean=True)
     network_py = nielsen_workload.network_py_epoch_function(XY, sizes)
-    for what, inputs in (("arrays", (X, Y)), ("lists", lists)):
+    def hand_from_lists():   # hand-written numpy given the same lists converts them first
+        import numpy as np
+        XY = np.hstack([np.array(lists[0], dtype=float), np.array(lists[1], dtype=float)])
+        HandNumpyBatches(sizes, acts, XY, 10, 3.0, mean=True).steps()
+    for what, inputs, kernel, name in (
+            ("arrays", (X, Y), hand.steps, "hand-written numpy BP1-BP4, the same batches"),
+            ("lists", lists, hand_from_lists,
+             "hand-written numpy BP1-BP4, the same batches, from the same lists "
+             "(np.array first)")):
         net = _mlp(sizes, acts)
 
         def path(net=net, inputs=inputs):
@@ -339,11 +348,13 @@ def train_numpy_rows(sz):
                      progress=False, backend="numpy")
         row = PathRow(f"`nn.train(backend=\"numpy\")`, one epoch, {what} as inputs",
                       f"784-30-10, {sz.nielsen_samples:,} samples, batches of 10",
-                      "hand-written numpy BP1-BP4, the same batches", key=f"train numpy {what}")
+                      name, key=f"train numpy {what}")
         peers = [("network.py algorithm", network_py)]
+        if what == "lists":
+            peers.append(("hand-written numpy on arrays (no conversion)", hand.steps))
         peers += [p for p in matrix_peers(sizes, acts, XY, 10, 3.0, True, None)
                   if p[0] != "hand-written numpy"]
-        rows.append(timed_row(row, path, hand.steps, peers, sz.slow_repeat))
+        rows.append(timed_row(row, path, kernel, peers, sz.slow_repeat))
     sizes, acts = sz.wide, ("relu", "relu", "linear")
     XY = _data(sizes, sz.samples)
     net = _mlp(sizes, acts)
