@@ -26,8 +26,9 @@ from __future__ import annotations
 import keyword
 import math
 
+from autograd import ops
 from autograd.jit import TracingError, trace
-from autograd.jit_numpy import _NumpyEmitter
+from autograd.jit_numpy import _NumpyEmitter, np_sigmoid
 from autograd.ops import CONSTANT
 
 from .activations import ACTIVATIONS
@@ -63,7 +64,7 @@ class TracedLoss:
         self.text = (f"C_x = {name}(a^L, y), traced: C_x and ∂C_x/∂{leaf}^L from its "
                      f"graph, a column per sample")
         self.latex = None
-        self.before = [f"C_x, dC_d{leaf} = {name}_per_sample({leaf}, Y)"
+        self.before = [f"C_x, dC_d{leaf} = {name}_per_sample({'z, ' if logit else ''}a, Y)"
                        f"  # the traced loss, every sample at once"]
         self.cost = "np.sum(C_x)"
         self.gradient = None if logit else "dC_da"
@@ -135,7 +136,7 @@ def _trace(net, loss, n_targets):
         return trace(fn, numbers, names + targets, where), logit
     except TracingError as err:
         raise NotElementwise(str(err)) from None
-    except (ArithmeticError, ValueError, TypeError, IndexError, KeyError) as err:
+    except Exception as err:   # the traced program, run later, raises it where today's does
         raise NotElementwise(f"tracing {where}(outputs, targets) on one sample raised "
                              f"{type(err).__name__}: {err}") from None
 
@@ -206,10 +207,28 @@ class _RowsEmitter(_NumpyEmitter):
     def emit_root_gradient(self, indent, root, accumulate):
         self.emit(indent, f"g_{root} = 1.0  # ∂{root}/∂{root} = 1 (the program applies seed)")
 
-    def source(self, leaf):
+    def emit_forward(self, indent, node):
+        """σ(z^L_j) is the network's a^L_j, which the program has already: read it."""
         g = self.graph
+        parents = g.parents(node)
+        if self.logit and g.op(node) is ops.SIGMOID and len(parents) == 1:
+            j = self.leaf_index.get(id(parents[0]))
+            if j is not None:
+                self.emit(indent, f"{self.code[id(node)]} = _a[{j}]  # sigmoid: the "
+                                  f"network's a^L_{j + 1}")
+                return
+        super().emit_forward(indent, node)
+
+    def source(self, logit):
+        """``def <name>(_a, _Y)`` (``(_z, _a, _Y)`` on a sigmoid layer) returning the
+        row of C_x and the matrix of ∂C_x/∂a^L_j (∂C_x/∂z^L_j), a column per sample."""
+        g = self.graph
+        self.logit = logit
+        leaf = "z" if logit else "a"
+        outputs = g.inputs[:self.n_out]
+        self.leaf_index = {id(n): j for j, n in enumerate(outputs)}
         args = [self.code[id(n)] for n in g.inputs]
-        self.emit(0, f"def {self.fn_name}(_{leaf}, _Y):")
+        self.emit(0, f"def {self.fn_name}({'_z, ' if logit else ''}_a, _Y):")
         self.emit(1, f'"""C_x and ∂C_x/∂{leaf}^L_j for every sample (a column each), '
                      f'written from the trace of one sample."""')
         self.emit(1, f"_m = _{leaf}.shape[1]")
@@ -223,10 +242,17 @@ class _RowsEmitter(_NumpyEmitter):
         needs = self.needs_grad()
         if needs.get(id(g.root)):
             self.backward(2, needs)
-        grads = [f"g_{a}" if id(n) in self.written else "0.0"
-                 for n, a in zip(g.inputs[:self.n_out], args)]
-        rows = ", ".join(f"np.broadcast_to({g_}, (_m,))" for g_ in grads)
-        self.emit(1, f"return np.broadcast_to({self.src(g.root)}, (_m,)), np.stack([{rows}])")
+        if not g.derived:
+            self.emit(2, "pass  # C_x is a leaf or a constant")
+        self.emit(1, "# every sample's C_x, and its gradient a row per output")
+        self.emit(1, "_C = np.empty(_m)")
+        self.emit(1, f"_C[:] = {self.src(g.root)}")
+        every = all(id(n) in self.written for n in outputs)
+        self.emit(1, f"_dC = np.{'empty' if every else 'zeros'}(({self.n_out}, _m))")
+        for j, (n, a) in enumerate(zip(outputs, args)):
+            if id(n) in self.written:
+                self.emit(1, f"_dC[{j}] = g_{a}")
+        self.emit(1, "return _C, _dC")
         return "\n".join(t for t, _ in self.lines) + "\n"
 
 
@@ -252,7 +278,7 @@ def traced_loss(net, loss, n_targets=None):
     record = _builtin(net, g, n_targets)
     if record is not None:
         return record
-    definitions = _RowsEmitter(g, f"{where}_per_sample", n_out).source("z" if logit else "a")
+    definitions = _RowsEmitter(g, f"{where}_per_sample", n_out).source(logit)
     traced = TracedLoss(where, loss, definitions, logit)
     _agrees_with_eager(net, traced, loss, n_out, logit)
     return traced
@@ -264,6 +290,7 @@ def _agrees_with_eager(net, traced, loss, n_out, logit):
     target's number with ``==`` (a Value compares by identity) is traced for one
     branch only."""
     from autograd import Value
+    from autograd.engine import gradients
     from autograd.jit import compile_source
 
     from .matrix import _numpy, _runtime
@@ -278,16 +305,17 @@ def _agrees_with_eager(net, traced, loss, n_out, logit):
         z = [_PROBE_Z[(j + shift) % len(_PROBE_Z)] for j in range(n_out)]
         y = [_probe(kind, j) for j in range(n_out)]
         leaves = [Value(v, name) for v, name in zip(z, names)]
-        try:
+        try:   # gradients() touches no .grad: a parameter the eager loss reads keeps its own
             cost = _traced_function(net, loss, n_out, logit)(*leaves, *y)
-            cost.backward()
-        except (ArithmeticError, ValueError, TypeError, AttributeError):
-            continue        # not a sample this loss takes (eager refuses it)
+            eager = gradients(cost)
+        except Exception:   # not a sample this loss takes (eager refuses it)
+            continue
+        column = np.array(z, dtype=float)[:, None]
         with np.errstate(all="ignore"):
-            got_cost, got_grad = function(np.array(z, dtype=float)[:, None],
-                                          np.array(y, dtype=float)[:, None])
+            leaf_rows = (column, np_sigmoid(column)) if logit else (column,)
+            got_cost, got_grad = function(*leaf_rows, np.array(y, dtype=float)[:, None])
         pairs = [(float(got_cost[0]), cost.data)]
-        pairs += [(float(got_grad[j, 0]), leaf.grad) for j, leaf in enumerate(leaves)]
+        pairs += [(float(got_grad[j, 0]), eager.get(leaf, 0.0)) for j, leaf in enumerate(leaves)]
         for fast, slow in pairs:
             if not math.isclose(fast, slow, rel_tol=JIT_AGREEMENT, abs_tol=JIT_AGREEMENT) \
                     and not (math.isnan(fast) and math.isnan(slow)):

@@ -14,7 +14,7 @@ import struct
 import pytest
 
 import nn
-from autograd import sum_values
+from autograd import Value, no_grad, sum_values
 from autograd.jit import Jitted
 from nn.matrix import MatrixProgram
 from nn.traced_loss import NotElementwise, traced_loss, why_not_matrix
@@ -189,6 +189,49 @@ def test_a_loss_that_branches_on_a_target_falls_back_and_says_so(branch, words):
     assert why_not_matrix(net, scaled) == ""
 
 
+def test_checking_a_loss_against_eager_leaves_every_parameter_s_grad_alone():
+    """The check runs the loss eagerly with targets as numbers: a loss that adds a
+    penalty only when y == 1.0 reaches the parameter then, and its .grad stays."""
+    net = nn.MLP([2, 3, 1], seed=0)
+    w = net.parameter("w2_11")
+
+    def penalised_at_one(outputs, targets):
+        penalty = 0.01 * w * w if targets[0] == 1.0 else 0.0
+        return nn.half_squared_error(outputs, targets) + penalty
+
+    for p in net.parameters():
+        p.grad = 0.5
+    assert isinstance(net.jit_loss(penalised_at_one, backend="numpy"), Jitted)
+    assert "does it test a target's number with ==" in why_not_matrix(net, penalised_at_one)
+    assert all(p.grad == 0.5 for p in net.parameters())
+
+
+def detached_weight(outputs, targets):
+    with no_grad():
+        weight = outputs[0] * 2.0          # a number per sample, no gradient through it
+    return (outputs[0] - targets[0]) ** 2 * weight
+
+
+EDGES = [lambda outputs, targets: outputs[0],
+         lambda outputs, targets: Value(2.0, kind="constant"),
+         lambda outputs, targets: outputs[0] * 0.0 + targets[0],
+         detached_weight]
+
+
+@pytest.mark.parametrize("loss", EDGES, ids=["an output", "a constant", "zero times an output",
+                                             "no_grad inside"])
+@pytest.mark.parametrize("output", ["sigmoid", "relu"])
+def test_losses_that_are_a_leaf_a_constant_or_detached(loss, output):
+    rng = random.Random(2)
+    net = nn.MLP([2, 3, 1], activation=["tanh", output], seed=3)
+    rows = rows_for(2, 1, 5, rng)
+    program = net.jit_loss(loss, backend="numpy")
+    assert isinstance(program, MatrixProgram), why_not_matrix(net, loss)
+    want_C, want = eager(net, loss, rows, True)
+    got_C, got = program_run(net, program, rows, True)
+    assert close(got_C, want_C) and all(close(a, b) for a, b in zip(got, want))
+
+
 def test_a_loss_taking_another_number_of_targets_falls_back():
     net = nn.MLP([2, 3, 3], seed=0)
 
@@ -266,5 +309,6 @@ def test_a_traced_loss_record_reads_as_the_program_says():
     sig = nn.MLP([2, 2, 2], seed=0)
     assert traced_loss(sig, scaled).from_logit == ("np.sum(C_x)", "dC_dz")
     source = sig.jit_loss(scaled, backend="numpy").source
-    assert "C_x, dC_dz = scaled_per_sample(z, Y)" in source
+    assert "C_x, dC_dz = scaled_per_sample(z, a, Y)" in source
+    assert "a3_1 = _a[0]  # sigmoid: the network's a^L_1" in source
     assert "delta3 = seed * dC_dz  # BP1, from the logit" in source
