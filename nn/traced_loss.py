@@ -37,8 +37,9 @@ from .losses import LOSSES
 __all__ = ["NotElementwise", "TracedLoss", "traced_loss", "matrix_loss", "why_not_matrix",
            "training_program"]
 
-#: targets and logits the trace and the check against the eager engine use, one
-#: sample each (numbers every nn loss accepts: probabilities, one-hot rows, logits in (0, 1))
+#: the outputs (or logits) and the kinds of targets of the trial samples the trace and
+#: the check against the eager engine use (targets every nn loss accepts: probabilities,
+#: one-hot rows)
 _PROBE_Z = (0.35, -0.6, 0.8, 0.1)
 _PROBE_TARGETS = ("half", "zeros", "ones", "one-hot")
 
@@ -314,15 +315,15 @@ def _agrees_with_eager(net, traced, loss, n_out, logit):
         with np.errstate(all="ignore"):
             leaf_rows = (column, np_sigmoid(column)) if logit else (column,)
             got_cost, got_grad = function(*leaf_rows, np.array(y, dtype=float)[:, None])
-        pairs = [(float(got_cost[0]), cost.data)]
-        pairs += [(float(got_grad[j, 0]), eager.get(leaf, 0.0)) for j, leaf in enumerate(leaves)]
-        for fast, slow in pairs:
+        pairs = [("C_x", float(got_cost[0]), cost.data)]
+        pairs += [(f"∂C_x/∂{leaf.name}", float(got_grad[j, 0]), eager.get(leaf, 0.0))
+                  for j, leaf in enumerate(leaves)]
+        for what, fast, slow in pairs:
             if not math.isclose(fast, slow, rel_tol=JIT_AGREEMENT, abs_tol=JIT_AGREEMENT) \
                     and not (math.isnan(fast) and math.isnan(slow)):
                 raise NotElementwise(
-                    f"{traced.name} gives {cost.data!r} for targets {y!r} eagerly but "
-                    f"{float(got_cost[0])!r} (or another gradient) once traced: does it "
-                    f"test a target's number with ==, or read .data?")
+                    f"{traced.name} gives {what} = {slow!r} for targets {y!r} eagerly but "
+                    f"{fast!r} once traced: does it test a target's number with ==?")
         checked += 1
     if not checked:
         raise NotElementwise(f"{traced.name} refused every trial sample eagerly, so its "
@@ -346,7 +347,7 @@ def matrix_loss(net, loss, n_targets=None):
         record = traced_loss(net, loss, n_targets)
     except NotElementwise as err:
         return None, str(err)
-    if record.name in LOSSES and LOSSES[record.name] is record:
+    if not isinstance(record, TracedLoss):      # one of nn's losses: its own program
         return MatrixProgram(net, record.name), ""
     return MatrixProgram(net, record.name, loss=record), ""
 
