@@ -301,6 +301,25 @@ def test_train_runs_the_traced_matrix_program_once_per_network():
     assert again == programs
 
 
+def test_train_retraces_when_the_loss_or_the_freeze_state_changes():
+    """The program kept with the network keys on the loss and the frozen parameters:
+    another loss, or a frozen weight, trains as the eager engine does with them."""
+    rng = random.Random(9)
+    X = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(16)]
+    T = [[rng.uniform(0.1, 0.9)] for _ in range(16)]
+    nets = {backend: nn.MLP([2, 3, 1], seed=4) for backend in ("python", "numpy")}
+    for loss, frozen in ((scaled, None), (doubled_plus_one, None), (doubled_plus_one, "w2_12")):
+        for backend, net in nets.items():
+            if frozen:
+                net.freeze(frozen)
+            before = net.parameter("w2_12").data
+            nn.train(net, X, T, epochs=2, lr=0.3, batch=4, loss=loss, progress=False,
+                     backend=backend, jit=False if backend == "python" else "auto")
+            assert (net.parameter("w2_12").data == before) == bool(frozen)
+        eager_w, numpy_w = ([p.data for p in net.parameters()] for net in nets.values())
+        assert all(close(a, b) for a, b in zip(eager_w, numpy_w)), (loss.__name__, frozen)
+
+
 def test_a_traced_loss_record_reads_as_the_program_says():
     net = nn.MLP([2, 2, 2], activation=["tanh", "relu"], seed=0)
     record = traced_loss(net, scaled)
