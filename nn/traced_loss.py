@@ -124,22 +124,32 @@ def _probe(kind, j):
     return {"half": 0.5, "zeros": 0.0, "ones": 1.0, "one-hot": float(j == 0)}[kind]
 
 
+def _trial(shift, kind, n_out, n_targets):
+    """Trial sample ``shift``: its outputs (or logits) and its targets."""
+    return ([_PROBE_Z[(j + shift) % len(_PROBE_Z)] for j in range(n_out)],
+            [_probe(kind, j) for j in range(n_targets)])
+
+
 def _trace(net, loss, n_targets):
-    """The jit Graph of C_x with the output leaves and target leaves as inputs."""
+    """The jit Graph of C_x with the output leaves and target leaves as inputs, traced
+    on the first trial sample whose forward the loss takes (ln of a negative number
+    on one is no reason to refuse it)."""
     names, logit = _leaves(net)
     n_out = len(names)
     targets = ["y"] if n_targets == 1 else [f"y{j}" for j in range(1, n_targets + 1)]
-    numbers = ([_PROBE_Z[j % len(_PROBE_Z)] for j in range(n_out)]
-               + [0.5] * n_targets)
     fn = _traced_function(net, loss, n_out, logit)
     where = _identifier(loss)
-    try:
-        return trace(fn, numbers, names + targets, where), logit
-    except TracingError as err:
-        raise NotElementwise(str(err)) from None
-    except Exception as err:   # the traced program, run later, raises it where today's does
-        raise NotElementwise(f"tracing {where}(outputs, targets) on one sample raised "
-                             f"{type(err).__name__}: {err}") from None
+    failure = None
+    for shift, kind in enumerate(_PROBE_TARGETS):
+        z, y = _trial(shift, kind, n_out, n_targets)
+        try:
+            return trace(fn, z + y, names + targets, where), logit
+        except TracingError as err:
+            raise NotElementwise(str(err)) from None
+        except Exception as err:   # the traced program, run later, raises it where today's does
+            failure = failure or err
+    raise NotElementwise(f"tracing {where}(outputs, targets) raised "
+                         f"{type(failure).__name__} on every trial sample: {failure}")
 
 
 def _check_leaves(g, where):
@@ -303,8 +313,7 @@ def _agrees_with_eager(net, traced, loss, n_out, logit):
     names, _ = _leaves(net)
     checked = 0
     for shift, kind in enumerate(_PROBE_TARGETS):
-        z = [_PROBE_Z[(j + shift) % len(_PROBE_Z)] for j in range(n_out)]
-        y = [_probe(kind, j) for j in range(n_out)]
+        z, y = _trial(shift, kind, n_out, n_out)
         leaves = [Value(v, name) for v, name in zip(z, names)]
         try:   # gradients() touches no .grad: a parameter the eager loss reads keeps its own
             cost = _traced_function(net, loss, n_out, logit)(*leaves, *y)

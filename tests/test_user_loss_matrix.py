@@ -232,6 +232,20 @@ def test_losses_that_are_a_leaf_a_constant_or_detached(loss, output):
     assert close(got_C, want_C) and all(close(a, b) for a, b in zip(got, want))
 
 
+def test_a_loss_undefined_at_one_trial_sample_is_traced_at_another():
+    """ln(a − 0.4) is undefined at a = 0.35, the first trial output: the trace takes the
+    next; a loss undefined at every trial sample falls back, saying what it raised."""
+    net = nn.MLP([2, 3, 1], activation=["tanh", "linear"], seed=0)
+
+    def shifted_log(outputs, targets):
+        return (outputs[0] - 0.4).log() * targets[0]
+
+    program = net.jit_loss(shifted_log, backend="numpy")
+    assert isinstance(program, MatrixProgram), why_not_matrix(net, shifted_log)
+    assert "raised ValueError on every trial sample: log: input must be > 0" in \
+        why_not_matrix(net, lambda outputs, targets: (outputs[0] - 5.0).log())
+
+
 def test_a_loss_taking_another_number_of_targets_falls_back():
     net = nn.MLP([2, 3, 3], seed=0)
 
