@@ -234,8 +234,9 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     ``backend="numpy"``: the steps run nn's losses as the network's matrix
     program (BP1-BP4 over the batch, :mod:`nn.matrix`) with the weights kept in
     numpy arrays while training (written back into the parameters once, when
-    training ends, fails or is interrupted, and before each ``on_epoch``), and
-    any other loss as the traced program over numpy arrays.  It trains exactly
+    training ends, fails or is interrupted, and before each ``on_epoch``), as it
+    does a loss of yours whose C_x is per sample and elementwise (:mod:`nn.traced_loss`),
+    and any other loss as the traced program over numpy arrays.  It trains exactly
     the parameters the optimiser owns, as the Python backend does.
     ``step`` replaces the step function altogether.
     A NaN or infinite loss, or a float overflow in a step, raises
@@ -353,6 +354,10 @@ def _numpy_step(net, loss, samples, optimizer, matrix):
         program = cache.get(key)
         if program is None:
             program = cache[key] = net.jit_loss(loss.name, backend="numpy")
+        return MatrixStep(program, samples, optimizer, matrix)
+    from .traced_loss import training_program   # a loss of the user's that traces elementwise
+    program = training_program(net, loss, samples)
+    if program is not None:
         return MatrixStep(program, samples, optimizer, matrix)
     return jit_step(backend="numpy")
 
