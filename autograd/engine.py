@@ -14,7 +14,8 @@ numbers of each contribution), runs hooks, stops at breakpoints and checks
 for anomalies; steps, the stepper and the step-through page read it.  The
 engine writes no text: how a Visit is shown as a Step is decided on the
 display side (:func:`present_visits_with`, set once by the ``autograd``
-package to :func:`autograd.steps.presenter`).
+package to :func:`autograd.steps.presenter`).  :func:`gradients` is
+backward_pass run with every ``.grad`` put back afterwards.
 
 A pass is all or nothing: if anything stops it (a hook that raises,
 ``detect_anomaly()``, Ctrl-C), every leaf's ``grad`` is put back to what it
