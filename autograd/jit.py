@@ -388,8 +388,12 @@ class Jitted:
         if not rows:
             return 0.0
         arity = _length(rows[0], self.__name__, 1)
-        if not all(_FLOAT.issuperset(map(type, s)) for s in rows) or \
-                len(set(map(len, rows))) != 1:
+        try:
+            plain = all(_FLOAT.issuperset(map(type, s)) for s in rows) and \
+                len(set(map(len, rows))) == 1
+        except TypeError:      # a sample that is not a sequence: _rows names it
+            plain = False
+        if not plain:
             rows = self._rows(rows, arity)
         code = self._batch.get(arity)
         if code is None:
@@ -609,11 +613,11 @@ def _sample_matrix(np, samples, jitted):
                                    count=len(rows) * width).reshape(len(rows), width)
             except OverflowError:   # an int too large for a float: checked below, named
                 pass
-        if rows and len({len(r) for r in rows}) != 1:
-            arity = len(rows[0])
-            bad = next(i for i, r in enumerate(rows, 1) if len(r) != arity)
-            raise TypeError(f"jit {jitted.__name__}.batch sample {bad}: {len(rows[bad - 1])} "
-                            f"number(s), but the samples before it have {arity}")
+        arity = _length(rows[0], jitted.__name__, 1) if rows else 0
+        for i, row in enumerate(rows, 1):
+            if _length(row, jitted.__name__, i) != arity:
+                raise TypeError(f"jit {jitted.__name__}.batch sample {i}: {len(row)} "
+                                f"number(s), but the samples before it have {arity}")
         matrix = np.array(rows, dtype=object) if rows else np.zeros((0, 0))
     if matrix.ndim != 2:
         raise TypeError(f"jit {jitted.__name__}.batch: samples must be 2-d (one row per "

@@ -176,6 +176,27 @@ def test_a_bad_number_put_into_a_remembered_list_is_refused(bad, word):
     assert "\n" not in message
 
 
+def test_nan_and_infinities_in_a_list_give_the_array_numbers():
+    data = samples(12)
+    data[2], data[7], data[11] = (math.inf, 1.0), (-math.inf, 0.0), (math.nan, 1.0)
+    assert run(data) == expected(data)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+@pytest.mark.parametrize("bad, message", [
+    (3.0, "jit loss.batch: sample 3 must be a tuple of numbers, got float 3.0"),
+    ((1.0,), "jit loss{call} sample 3: 1 number(s), but the samples before it have 2"),
+])
+def test_a_sample_of_the_wrong_shape_is_named(backend, bad, message):
+    loss, _ = loss_and_parameters()
+    data = samples(4)
+    data[2] = bad
+    with pytest.raises(TypeError) as caught:
+        jit(loss, backend=backend).batch(data)
+    call = "() batch" if backend == "python" else ".batch"
+    assert str(caught.value) == message.format(call=call)
+
+
 def test_ints_and_numpy_scalars_still_take_the_checked_path():
     data = samples(30)
     as_ints = [(x, int(y)) for x, y in data]
