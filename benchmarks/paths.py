@@ -471,7 +471,13 @@ def batch_rows(sz):
     python_f = jit(one_one_one_loss())
     row = PathRow("`jit(f, backend=\"numpy\").batch(list of tuples)`",
                   f"1-1-1 loss, {sz.batch_samples:,} samples", "`.batch(array)`", key="batch list")
-    peers = [("np.array(list) then .batch(array)",
+    fresh = [[tuple(r) for r in matrix.tolist()] for _ in range(2)]
+
+    def new_list():   # other tuple objects than the last call's: nothing to reuse
+        fresh.reverse()
+        numpy_f.batch(fresh[0])
+    peers = [("a new list of the same numbers each call", new_list),
+             ("np.array(list) then .batch(array)",
               lambda: numpy_f.batch(np.array(samples, dtype=np.float64))),
              ("the Python jit, .batch(list)", lambda: python_f.batch(samples))]
     return [timed_row(row, lambda: numpy_f.batch(samples), lambda: numpy_f.batch(matrix),
