@@ -486,22 +486,32 @@ def batch_rows(sz):
 
 def user_loss_rows(sz):
     """A loss written by the user from nn's losses and Value arithmetic, under
-    backend="numpy", against nn's built-in loss (the matrix program)."""
-    sizes, acts = sz.wide, ("relu", "relu", "linear")
-    XY = _data(sizes, sz.samples)
-    samples = [tuple(r) for r in XY.tolist()]
+    backend="numpy", against nn's built-in loss (the matrix program): on the wide
+    network (one output) and on the Nielsen network (ten outputs, a step of 10)."""
 
-    def my_loss(outputs, targets):
+    def scaled_builtin(outputs, targets):
         return nn.half_squared_error(outputs, targets) * 1.0 + 0.0
 
-    net = _mlp(sizes, acts)
-    mine = net.jit_loss(my_loss, backend="numpy")
-    builtin = net.jit_loss("half_squared_error", backend="numpy")
-    row = PathRow("a user-written loss (nn's loss and Value arithmetic), `backend=\"numpy\"`",
-                  f"{'-'.join(map(str, sizes))}, {sz.samples} samples",
-                  "nn's built-in loss: the matrix program's `.batch`", key="user loss")
-    return [timed_row(row, lambda: mine.batch(samples), lambda: builtin.batch(samples), [],
-                      sz.repeat)]
+    def hand_written(outputs, targets):   # ½ Σ_j (a_j − y_j)², written out
+        return sum((a - y) ** 2 for a, y in zip(outputs, targets)) * 0.5
+
+    rows = []
+    for key, sizes, acts, m, loss in (
+            ("user loss", sz.wide, ("relu", "relu", "linear"), sz.samples, scaled_builtin),
+            ("user loss nielsen", sz.nielsen, ("sigmoid", "sigmoid"), sz.step_batch,
+             hand_written)):
+        XY = _data(sizes, m)
+        net = _mlp(sizes, acts)
+        mine = net.jit_loss(loss, backend="numpy")
+        builtin = net.jit_loss("half_squared_error", backend="numpy")
+        what = ("nn's loss and Value arithmetic" if loss is scaled_builtin
+                else "½ Σ (a − y)² written with Value arithmetic")
+        row = PathRow(f"a user-written loss ({what}), `backend=\"numpy\"`",
+                      f"{'-'.join(map(str, sizes))}, {m} samples, a 2-d array",
+                      "nn's built-in loss: the matrix program's `.batch`", key=key)
+        rows.append(timed_row(row, partial(mine.batch, XY), partial(builtin.batch, XY), [],
+                              sz.repeat))
+    return rows
 
 
 def create_graph_rows(sz):
