@@ -14,7 +14,8 @@ numbers of each contribution), runs hooks, stops at breakpoints and checks
 for anomalies; steps, the stepper and the step-through page read it.  The
 engine writes no text: how a Visit is shown as a Step is decided on the
 display side (:func:`present_visits_with`, set once by the ``autograd``
-package to :func:`autograd.steps.presenter`).
+package to :func:`autograd.steps.presenter`).  :func:`gradients` is
+backward_pass run with every ``.grad`` put back afterwards.
 
 A pass is all or nothing: if anything stops it (a hook that raises,
 ``detect_anomaly()``, Ctrl-C), every leaf's ``grad`` is put back to what it
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any, SupportsFloat, Union
 from . import names, recording
 from .floats import as_float
 from .graph import all_nodes, order_and_leaves, topological_order, walk
+from .interrupts import deferred_interrupts
 from .ops import DETACHED, describe
 
 if TYPE_CHECKING:
@@ -117,13 +119,18 @@ def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
             n.grad = -0.0
         root.grad = grad
         for node in reversed(order):
-            op, upstream = node._op, node.grad       # δ of this node, complete
+            op, upstream, parents = node._op, node.grad, node._prev   # δ of this node, complete
             if op.accumulate is not None:            # dot: the same sums, in place
                 op.accumulate(node, upstream)
-            elif len(node._prev) == 1:               # σ, tanh, relu, ...
-                node._prev[0].grad += op.backward(node, upstream)[0]
-            else:
-                for parent, share in zip(node._prev, op.backward(node, upstream)):
+            elif len(parents) == 2:                  # a + b, a·b, ...
+                a, b = parents
+                share_a, share_b = op.backward(node, upstream)
+                a.grad += share_a
+                b.grad += share_b
+            elif len(parents) == 1:                  # σ, tanh, relu, ...
+                parents[0].grad += op.backward(node, upstream)[0]
+            else:                                    # Σ
+                for parent, share in zip(parents, op.backward(node, upstream)):
                     parent.grad += share
         node = None
         for leaf, before in zip(leaves, saved):   # what they held, plus this pass's sums
@@ -136,20 +143,30 @@ def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
 
 
 def gradients(root: Value, grad: float = 1.0) -> dict[Value, float]:
-    """``{node: ∂root/∂node}`` for every node below root: :func:`backward_pass`'s
-    loop with the sums kept in a dict instead of on the nodes.
+    """``{node: ∂root/∂node}`` for root and every node below it, leaves included:
+    :func:`backward_pass` itself, run with each leaf's sum starting at -0.0 and
+    every ``.grad`` it wrote put back afterwards.
 
-    Touches no ``.grad`` and calls no hook: explain, check and grad() read
-    gradients through this.  The numbers are backward()'s, bit for bit (the
-    same order, the same rules, the same -0.0 starts).
+    So the numbers are backward()'s bit for bit (the same walk, the same loop),
+    no ``.grad`` changes, whatever stops it (Ctrl-C included), and no hook runs:
+    explain, check and grad() read gradients through this.
     """
-    grads = {root: grad}
-    get = grads.get
-    for node in reversed(topological_order(root)):
-        upstream = get(node, -0.0)
-        for parent, share in zip(node._prev, node._op.backward(node, upstream)):
-            grads[parent] = get(parent, -0.0) + share
-    return grads
+    with no_cycle_collection():
+        order, leaves, _ = walk(root)
+        if not order:                       # the root is a leaf: d(root)/d(root) = 1
+            return {root: grad}
+        nodes = order + leaves
+        kept = [node.grad for node in nodes]
+        try:
+            for leaf in leaves:             # backward_pass adds its sums to these: -0.0 + S is S
+                leaf.grad = -0.0
+            backward_pass(root, grad, order, leaves)
+            found = dict(zip(nodes, [node.grad for node in nodes]))
+        finally:
+            with deferred_interrupts():     # put back in full, even if Ctrl-C comes now
+                for node, before in zip(nodes, kept):
+                    node.grad = before
+    return found
 
 
 def _seed(root: Value, grad: SupportsFloat) -> float:

@@ -30,8 +30,8 @@ def walk(root: Value) -> tuple[list[Value], list[Value], set[Value]]:
     and the set of every node met (root, derived nodes and leaves).
 
     The node being looked at is held in ``node`` with an iterator over its
-    parents; the stack holds the nodes below which the walk went deeper,
-    each with its iterator where it stopped.  A node is emitted once its
+    parents; two stacks hold the nodes below which the walk went deeper and,
+    at the same height, each one's iterator where it stopped.  A node is emitted once its
     iterator is exhausted, i.e. after all of its parents.  Each edge is looked
     at once: a parent already seen costs one set lookup.  Two shortcuts emit
     a node without going deeper, in the same order: a node whose parents have
@@ -46,8 +46,9 @@ def walk(root: Value) -> tuple[list[Value], list[Value], set[Value]]:
         return [], leaves, seen
     order: list[Value] = []
     mark, emit, leaf, all_seen = seen.add, order.append, leaves.append, seen.issuperset
-    stack: list[tuple[Value, Iterator[Value]]] = []
-    push, pop = stack.append, stack.pop
+    above: list[Value] = []              # the nodes the walk went deeper below...
+    resume: list[Iterator[Value]] = []   # ...and where each one's parents stopped
+    push, push_resume, pop, pop_resume = above.append, resume.append, above.pop, resume.pop
     node, parents = root, iter(root._prev)
     while True:
         for parent in parents:
@@ -68,14 +69,15 @@ def walk(root: Value) -> tuple[list[Value], list[Value], set[Value]]:
                     leaf(only)
                 emit(parent)
             else:                        # go deeper: parent's own parents first
-                push((node, parents))
+                push(node)
+                push_resume(parents)
                 node, parents = parent, iter(grandparents)
                 break
         else:                            # every parent of node is emitted: node's turn
             emit(node)
-            if not stack:
+            if not above:
                 return order, leaves, seen
-            node, parents = pop()
+            node, parents = pop(), pop_resume()
 
 
 def order_and_leaves(root: Value) -> tuple[list[Value], list[Value]]:

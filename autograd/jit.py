@@ -33,6 +33,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import linecache
+import operator
 import sys
 import weakref
 from collections.abc import Callable, Iterable, Sequence
@@ -351,6 +352,7 @@ class Jitted:
         self._batch = {}
         self._forward = {}
         self._last_arity = None
+        self._rows_matrix: tuple[list[Any], Any] | None = None   # see _remembered_matrix
 
     def __repr__(self) -> str:
         return f"<jit {self.__name__} traced for {sorted(self._graphs) or 'nothing yet'} inputs>"
@@ -386,8 +388,12 @@ class Jitted:
         if not rows:
             return 0.0
         arity = _length(rows[0], self.__name__, 1)
-        if not all(_FLOAT.issuperset(map(type, s)) for s in rows) or \
-                len(set(map(len, rows))) != 1:
+        try:
+            plain = all(_FLOAT.issuperset(map(type, s)) for s in rows) and \
+                len(set(map(len, rows))) == 1
+        except TypeError:      # a sample that is not a sequence: _rows names it
+            plain = False
+        if not plain:
             rows = self._rows(rows, arity)
         code = self._batch.get(arity)
         if code is None:
@@ -596,7 +602,10 @@ def _sample_matrix(np, samples, jitted):
         if isinstance(samples, (str, bytes)) or not hasattr(samples, "__iter__"):
             raise TypeError(f"jit {jitted.__name__}.batch: samples must be a 2-d array or a "
                             f"list of tuples of numbers, got {type(samples).__name__}")
-        rows = list(samples)
+        rows = samples if type(samples) is list else list(samples)
+        matrix = _remembered_matrix(np, rows, jitted)
+        if matrix is not None:
+            return matrix
         width = _plain_numbers(rows) if rows else None
         if width is not None:
             try:
@@ -604,11 +613,11 @@ def _sample_matrix(np, samples, jitted):
                                    count=len(rows) * width).reshape(len(rows), width)
             except OverflowError:   # an int too large for a float: checked below, named
                 pass
-        if rows and len({len(r) for r in rows}) != 1:
-            arity = len(rows[0])
-            bad = next(i for i, r in enumerate(rows, 1) if len(r) != arity)
-            raise TypeError(f"jit {jitted.__name__}.batch sample {bad}: {len(rows[bad - 1])} "
-                            f"number(s), but the samples before it have {arity}")
+        arity = _length(rows[0], jitted.__name__, 1) if rows else 0
+        for i, row in enumerate(rows, 1):
+            if _length(row, jitted.__name__, i) != arity:
+                raise TypeError(f"jit {jitted.__name__}.batch sample {i}: {len(row)} "
+                                f"number(s), but the samples before it have {arity}")
         matrix = np.array(rows, dtype=object) if rows else np.zeros((0, 0))
     if matrix.ndim != 2:
         raise TypeError(f"jit {jitted.__name__}.batch: samples must be 2-d (one row per "
@@ -620,6 +629,30 @@ def _sample_matrix(np, samples, jitted):
     names = jitted._names(arity) if arity else []
     checked = [jitted._numbers(tuple(row), i, arity, names) for i, row in enumerate(matrix, 1)]
     return np.array(checked, dtype=np.float64).reshape(matrix.shape)
+
+
+def _remembered_matrix(np, rows, jitted):
+    """The float matrix of ``rows`` when they are tuples of Python floats, else None.
+
+    The last such list is remembered (a copy of its references, and the matrix, made
+    read-only): called again with the very same tuple objects in the same order, which
+    are immutable and hold only floats, the matrix is reused after one identity test per
+    row, ``all(map(operator.is_, ...))``; a row replaced, added or removed converts
+    again.  Rows that are lists (mutable) are converted on every call."""
+    held = jitted._rows_matrix
+    if held is not None and len(held[0]) == len(rows) and all(map(operator.is_, rows, held[0])):
+        return held[1]
+    if not rows:
+        return None
+    from .jit_numpy import float_rows
+    first = rows[0]
+    matrix = float_rows(rows, len(first)) if type(first) in (tuple, list) else None
+    if matrix is None:
+        return None
+    if type(first) is tuple:   # and so is every row (float_rows checked)
+        matrix.flags.writeable = False
+        jitted._rows_matrix = (rows[:], matrix)
+    return matrix
 
 
 def _names_from_signature(fn, arity):

@@ -19,6 +19,7 @@ micrograd).  A peer that is not installed is named and skipped.
 import gc
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
 import mlp_contenders as mc
 import nielsen_workload
@@ -305,19 +306,19 @@ def per_step_rows(sz):
         net = _mlp(sizes, activations)
         opt = nn.SGD(net.parameters(), lr=LR)
         program = net.jit_loss("half_squared_error", backend="numpy")
-        samples = [tuple(r) for r in XY.tolist()]
+        tuples = [tuple(r) for r in XY.tolist()]
 
-        def path(program=program, opt=opt, samples=samples):
+        def path(program=program, opt=opt, samples=XY):
             opt.zero_grad()
             program.batch(samples)
             opt.step()
         kernel = MatrixKernel(_mlp(sizes, activations), XY, LR, mean=False).step
         row = PathRow("`net.jit_loss(loss, backend=\"numpy\").batch(samples)` + `opt.step()`",
-                      f"{'-'.join(map(str, sizes))}, a step of {batch}",
+                      f"{'-'.join(map(str, sizes))}, a step of {batch}, samples a 2-d array",
                       "the matrix program on resident arrays + SGD on them", key=key)
-        rows.append(timed_row(row, path, kernel,
-                              matrix_peers(sizes, activations, XY, batch, LR, False, None),
-                              sz.repeat))
+        peers = [("the same, samples a list of tuples", partial(path, samples=tuples))]
+        peers += matrix_peers(sizes, activations, XY, batch, LR, False, None)
+        rows.append(timed_row(row, path, kernel, peers, sz.repeat))
     return rows
 
 
@@ -331,7 +332,15 @@ def train_numpy_rows(sz):
     lists = (X.tolist(), Y.tolist())
     hand = HandNumpyBatches(sizes, acts, XY, 10, 3.0, mean=True)
     network_py = nielsen_workload.network_py_epoch_function(XY, sizes)
-    for what, inputs in (("arrays", (X, Y)), ("lists", lists)):
+    def hand_from_lists():   # hand-written numpy given the same lists converts them first
+        import numpy as np
+        XY = np.hstack([np.array(lists[0], dtype=float), np.array(lists[1], dtype=float)])
+        HandNumpyBatches(sizes, acts, XY, 10, 3.0, mean=True).steps()
+    for what, inputs, kernel, name in (
+            ("arrays", (X, Y), hand.steps, "hand-written numpy BP1-BP4, the same batches"),
+            ("lists", lists, hand_from_lists,
+             "hand-written numpy BP1-BP4, the same batches, from the same lists "
+             "(np.array first)")):
         net = _mlp(sizes, acts)
 
         def path(net=net, inputs=inputs):
@@ -339,11 +348,13 @@ def train_numpy_rows(sz):
                      progress=False, backend="numpy")
         row = PathRow(f"`nn.train(backend=\"numpy\")`, one epoch, {what} as inputs",
                       f"784-30-10, {sz.nielsen_samples:,} samples, batches of 10",
-                      "hand-written numpy BP1-BP4, the same batches", key=f"train numpy {what}")
+                      name, key=f"train numpy {what}")
         peers = [("network.py algorithm", network_py)]
+        if what == "lists":
+            peers.append(("hand-written numpy on arrays (no conversion)", hand.steps))
         peers += [p for p in matrix_peers(sizes, acts, XY, 10, 3.0, True, None)
                   if p[0] != "hand-written numpy"]
-        rows.append(timed_row(row, path, hand.steps, peers, sz.slow_repeat))
+        rows.append(timed_row(row, path, kernel, peers, sz.slow_repeat))
     sizes, acts = sz.wide, ("relu", "relu", "linear")
     XY = _data(sizes, sz.samples)
     net = _mlp(sizes, acts)
@@ -460,7 +471,13 @@ def batch_rows(sz):
     python_f = jit(one_one_one_loss())
     row = PathRow("`jit(f, backend=\"numpy\").batch(list of tuples)`",
                   f"1-1-1 loss, {sz.batch_samples:,} samples", "`.batch(array)`", key="batch list")
-    peers = [("np.array(list) then .batch(array)",
+    fresh = [[tuple(r) for r in matrix.tolist()] for _ in range(2)]
+
+    def new_list():   # other tuple objects than the last call's: nothing to reuse
+        fresh.reverse()
+        numpy_f.batch(fresh[0])
+    peers = [("a new list of the same numbers each call", new_list),
+             ("np.array(list) then .batch(array)",
               lambda: numpy_f.batch(np.array(samples, dtype=np.float64))),
              ("the Python jit, .batch(list)", lambda: python_f.batch(samples))]
     return [timed_row(row, lambda: numpy_f.batch(samples), lambda: numpy_f.batch(matrix),
@@ -469,22 +486,32 @@ def batch_rows(sz):
 
 def user_loss_rows(sz):
     """A loss written by the user from nn's losses and Value arithmetic, under
-    backend="numpy", against nn's built-in loss (the matrix program)."""
-    sizes, acts = sz.wide, ("relu", "relu", "linear")
-    XY = _data(sizes, sz.samples)
-    samples = [tuple(r) for r in XY.tolist()]
+    backend="numpy", against nn's built-in loss (the matrix program): on the wide
+    network (one output) and on the Nielsen network (ten outputs, a step of 10)."""
 
-    def my_loss(outputs, targets):
+    def scaled_builtin(outputs, targets):
         return nn.half_squared_error(outputs, targets) * 1.0 + 0.0
 
-    net = _mlp(sizes, acts)
-    mine = net.jit_loss(my_loss, backend="numpy")
-    builtin = net.jit_loss("half_squared_error", backend="numpy")
-    row = PathRow("a user-written loss (nn's loss and Value arithmetic), `backend=\"numpy\"`",
-                  f"{'-'.join(map(str, sizes))}, {sz.samples} samples",
-                  "nn's built-in loss: the matrix program's `.batch`", key="user loss")
-    return [timed_row(row, lambda: mine.batch(samples), lambda: builtin.batch(samples), [],
-                      sz.repeat)]
+    def hand_written(outputs, targets):   # ½ Σ_j (a_j − y_j)², written out
+        return sum((a - y) ** 2 for a, y in zip(outputs, targets)) * 0.5
+
+    rows = []
+    for key, sizes, acts, m, loss in (
+            ("user loss", sz.wide, ("relu", "relu", "linear"), sz.samples, scaled_builtin),
+            ("user loss nielsen", sz.nielsen, ("sigmoid", "sigmoid"), sz.step_batch,
+             hand_written)):
+        XY = _data(sizes, m)
+        net = _mlp(sizes, acts)
+        mine = net.jit_loss(loss, backend="numpy")
+        builtin = net.jit_loss("half_squared_error", backend="numpy")
+        what = ("nn's loss and Value arithmetic" if loss is scaled_builtin
+                else "½ Σ (a − y)² written with Value arithmetic")
+        row = PathRow(f"a user-written loss ({what}), `backend=\"numpy\"`",
+                      f"{'-'.join(map(str, sizes))}, {m} samples, a 2-d array",
+                      "nn's built-in loss: the matrix program's `.batch`", key=key)
+        rows.append(timed_row(row, partial(mine.batch, XY), partial(builtin.batch, XY), [],
+                              sz.repeat))
+    return rows
 
 
 def create_graph_rows(sz):

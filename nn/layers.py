@@ -535,8 +535,9 @@ class MLP(Module):
 
         ``backend="python"`` (default): ``autograd.jit_loss(self, loss, n_inputs)``,
         straight-line Python over the scalars.  ``backend="numpy"``: for nn's losses,
-        the network's BP1-BP4 as matrix code (:class:`nn.matrix.MatrixProgram`),
-        for any other loss the traced program over numpy arrays of samples.
+        the network's BP1-BP4 as matrix code (:class:`nn.matrix.MatrixProgram`), and
+        for a loss of yours too when its C_x is per sample and elementwise
+        (:mod:`nn.traced_loss`); else the traced program over numpy arrays of samples.
 
         Call it as ``step(x1, .., xn, y1, .., ym)`` or ``step.batch(samples)``:
         it returns C and adds ∂C/∂w into each parameter's ``grad``, as
@@ -554,6 +555,11 @@ class MLP(Module):
         if backend == "numpy" and record is not None:
             from .matrix import MatrixProgram
             return MatrixProgram(self, record.name)
+        if backend == "numpy":   # a loss of the user's: the matrix program when it traces elementwise
+            from .traced_loss import matrix_loss
+            program, _ = matrix_loss(self, function)
+            if program is not None:
+                return program
         return jit_loss(self, function, self.sizes[0], backend=backend)
 
     @classmethod

@@ -124,11 +124,12 @@ def _outside_unit(a, output_names):
 # The program
 # ---------------------------------------------------------------------------
 
-def matrix_program(net, loss_name):
-    """The source of ``net``'s loss and its gradients in BP1-BP4 form (a string)."""
+def matrix_program(net, loss_name, loss=None):
+    """The source of ``net``'s loss and its gradients in BP1-BP4 form (a string);
+    ``loss``: a record to use instead of LOSSES[loss_name] (:mod:`nn.traced_loss`)."""
     layers = net.layers
     L = layers[-1].number
-    loss = LOSSES[loss_name]
+    loss = loss or LOSSES[loss_name]
     output_activation = layers[-1].activation
     from_logit = loss.from_logit is not None and output_activation == "sigmoid"
     args = []
@@ -156,12 +157,14 @@ def matrix_program(net, loss_name):
         emit(f"    a{l} = {activation_source(layer.activation, f'z{l}')}"
              + ("  # linear: a = z" if layer.activation == "linear" else ""))
     emit(f"    a, z = a{L}, z{L}")
+    for line in getattr(loss, "before", ()):   # a traced loss: C_x and its gradient, once
+        emit(f"    {line}")
     cost = loss.from_logit[0] if from_logit else loss.cost
     emit(f"    C = seed * {cost}")
     emit("    # backpropagate")
     if from_logit:
         emit(f"    delta{L} = seed * {loss.from_logit[1]}"
-             f"  # BP1, from the logit: ∂C_x/∂z^L = a^L − y")
+             f"  # BP1, from the logit: ∂C_x/∂z^L = {getattr(loss, 'logit_rule', 'a^L − y')}")
     else:
         emit(f"    delta{L} = seed * {loss.gradient}{_times_prime(output_activation, L)}"
              f"  # BP1: δ^L = ∇_a C ⊙ f'(z^L)")
@@ -189,6 +192,7 @@ def matrix_program(net, loss_name):
              f'local derivative."""')
         emit(f"    {prime_source(name)}")
         emit("")
+    lines += getattr(loss, "definitions", "").splitlines()
     return "\n".join(lines)
 
 
@@ -210,18 +214,18 @@ class MatrixProgram:
                                              arrays for weight arrays, no Value touched
     """
 
-    def __init__(self, net, loss_name, targets=None):
-        if loss_name not in LOSSES:
+    def __init__(self, net, loss_name, targets=None, loss=None):
+        if loss is None and loss_name not in LOSSES:
             raise ValueError(
                 f"backend='numpy' knows nn's losses ({', '.join(LOSSES)}), not "
                 f"{loss_name!r}; jit a loss of your own with autograd.jit(..., backend='numpy')")
         np = _numpy()
         self.np = np
         self.net = net
-        self.loss = LOSSES[loss_name]
+        self.loss = loss or LOSSES[loss_name]
         self._targets = targets
         self.n_in, self.n_out = net.sizes[0], net.sizes[-1]
-        self.source = matrix_program(net, loss_name)
+        self.source = matrix_program(net, loss_name, self.loss)
         self.function, self.filename = compile_source(
             self.source, f"{loss_name}[numpy]", loss_name, _runtime(np, net.layers[-1]._a_names), self)
         self.__name__ = loss_name

@@ -237,8 +237,9 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     program (BP1-BP4 over the batch, :mod:`nn.matrix`) with the weights, their
     gradients and the optimiser's state kept in numpy arrays (written back into
     the parameters and the optimiser once, when one of them is read:
-    :mod:`nn.resident`), and any other loss as the traced program over numpy
-    arrays.  It trains exactly
+    :mod:`nn.resident`), as it does a loss of yours whose C_x is per sample and
+    elementwise (:mod:`nn.traced_loss`), and any other loss as the traced program
+    over numpy arrays.  It trains exactly
     the parameters the optimiser owns, as the Python backend does.
     ``step`` replaces the step function altogether.
     A NaN or infinite loss, or a float overflow in a step, raises
@@ -325,24 +326,30 @@ def _note(error, text):
 
 
 def _numpy_step(net, loss, samples, optimizer, matrix):
-    """The step function of backend="numpy": the matrix program for nn's losses (the
-    weights resident in arrays), the traced per-sample program over arrays otherwise."""
+    """The step function of backend="numpy": the matrix program for nn's losses and for
+    a loss of the user's that traces elementwise (the parameters resident in arrays,
+    :class:`nn.matrix.MatrixTraining`), the traced per-sample program over arrays
+    otherwise."""
     from .matrix import MatrixTraining
     if loss.known and hasattr(net, "layers"):
-        import numpy as np
         cache = net.__dict__.setdefault("_compiled_losses", _Compiled())
         key = ("matrix program", loss.name, _layer_structure(net))
         program = cache.get(key)
         if program is None:
             program = cache[key] = net.jit_loss(loss.name, backend="numpy")
-        if isinstance(matrix, tuple):
-            inputs, targets = matrix           # checked as matrices
-        else:
-            inputs = (matrix if matrix is not None else
-                      np.array([x for x, _ in samples], dtype=float))
-            targets = np.array([y for _, y in samples], dtype=float)
-        return MatrixTraining(program, optimizer, inputs, targets)
-    return jit_step(backend="numpy")
+    else:
+        from .traced_loss import training_program   # a loss of the user's
+        program = training_program(net, loss, samples)
+        if program is None:
+            return jit_step(backend="numpy")
+    if isinstance(matrix, tuple):
+        inputs, targets = matrix           # checked as matrices
+    else:
+        import numpy as np
+        inputs = (matrix if matrix is not None else
+                  np.array([x for x, _ in samples], dtype=float))
+        targets = np.array([y for _, y in samples], dtype=float)
+    return MatrixTraining(program, optimizer, inputs, targets)
 
 
 def _layer_structure(net):

@@ -277,3 +277,105 @@ def test_the_commit_comparison_times_the_chain_against_head():
     assert re.search(r"n=\s+20,000\s+HEAD: build [\d.e-]+ s, backward [\d.e-]+ s, total [\d.e-]+ s "
                      r"\(\d+ ns per node\)\n.*this checkout: build .*\n.*[\d.]+x less time",
                      run.stdout), run.stdout
+
+
+# ---------------------------------------------------------------------------
+# gradients(): backward_pass itself, with every .grad put back
+# ---------------------------------------------------------------------------
+
+def _bits(x):
+    import struct
+    return struct.pack("<d", x)
+
+
+def _graph_with_grads(seed):
+    """A random graph (odd seeds) or a network over a batch (even seeds), after one
+    backward() and with leaves holding earlier sums (signed zeros among them)."""
+    import nn
+    rng = random.Random(seed)
+    if seed % 2:
+        leaves = [Value(rng.uniform(-1, 1)) for _ in range(4)]
+        root = random_graph(rng, leaves, 40) * leaves[0]
+    else:
+        net = nn.MLP([2, 3, 2], activation=rng.choice(["relu", "sigmoid", "tanh"]), seed=seed)
+        root = nn.half_squared_error([net([rng.random(), rng.random()]) for _ in range(4)],
+                                     [[0.0, 1.0]] * 4)
+    root.backward()
+    nodes = autograd.engine.all_nodes(root)
+    for node in nodes:
+        if not node.parents:
+            node.grad = rng.choice([0.0, -0.0, rng.uniform(-2, 2)])
+    return root, nodes
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_gradients_are_backwards_sums_bit_for_bit_and_change_no_grad(seed):
+    """gradients()[node] is the sum backward() leaves in a derived node, and what it adds
+    to a leaf's earlier grad, to the last bit; gradients() itself changes no .grad."""
+    from autograd.engine import gradients
+    root, nodes = _graph_with_grads(seed)
+    before = [_bits(n.grad) for n in nodes]
+    found = gradients(root)
+    assert [_bits(n.grad) for n in nodes] == before, "gradients() changed a .grad"
+    assert set(found) == set(nodes)
+    earlier = [n.grad for n in nodes]
+    root.backward()
+    for node, was in zip(nodes, earlier):
+        want = found[node] if node.parents else was + found[node]
+        assert _bits(node.grad) == _bits(want), f"{node!r}: backward {node.grad!r}, gradients {found[node]!r}"
+
+
+def test_gradients_of_a_leaf_is_the_seed():
+    from autograd.engine import gradients
+    x = Value(2.0)
+    x.grad = 5.0
+    assert gradients(x, 3.0) == {x: 3.0} and x.grad == 5.0
+
+
+def test_gradients_put_every_grad_back_when_interrupted(monkeypatch):
+    """Ctrl-C in the middle of the pass: the KeyboardInterrupt reaches the caller, and
+    every .grad (leaves and derived nodes) and the collector's state are as before."""
+    import gc
+    from autograd import ops
+    from autograd.engine import gradients
+    root, nodes = _graph_with_grads(1)
+    before = [_bits(n.grad) for n in nodes]
+    rule = ops.MUL.backward
+    calls = []
+
+    def interrupted(node, upstream):
+        calls.append(node)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return rule(node, upstream)
+    monkeypatch.setattr(ops.MUL, "backward", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        gradients(root)
+    assert len(calls) == 3 and gc.isenabled()
+    assert [_bits(n.grad) for n in nodes] == before
+
+
+@pytest.mark.parametrize("stop", [ValueError, KeyboardInterrupt])
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_stopped_backward_restores_the_collectors_state(stop, enabled):
+    """backward() and gradients() pause the cycle collector; whatever stops them, it is
+    enabled or disabled afterwards exactly as it was before."""
+    import gc
+    from autograd.engine import gradients, no_cycle_collection
+    x = Value(1.0)
+    h = x * 2.0
+    h.register_hook(lambda g: (_ for _ in ()).throw(stop("from a hook")))
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(stop):
+            (h * 3.0).backward()
+        assert gc.isenabled() is enabled and x.grad == 0.0
+        assert gradients(h * 3.0)[x] == 6.0 and gc.isenabled() is enabled
+        with pytest.raises(stop):
+            with no_cycle_collection():
+                assert not gc.isenabled()
+                raise stop("inside the block")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
