@@ -418,8 +418,10 @@ class MatrixTraining:
 
 
 class MatrixStep:
-    """A step function for :func:`nn.train` that keeps the weights in numpy
-    arrays between steps: each step runs the matrix program on the batch and
+    """A step function in nn.train's form that keeps the weights in numpy arrays of
+    its own (what benchmarks/mlp_contenders.py times; nn.train itself runs
+    :class:`MatrixTraining` on the program's :class:`nn.resident.ParameterStore`):
+    each step runs the matrix program on the batch and
     applies the optimiser's own update rule (``optimizer.array_rule``) to the
     arrays of the parameters the optimiser owns (not frozen ones, not others).
 
@@ -427,8 +429,7 @@ class MatrixStep:
     computed first and committed together in a block Ctrl-C cannot split.
     :meth:`sync` writes the numbers back into the parameter Values (their
     ``.data``, their ``.grad`` from the last step) and the optimiser's state
-    (t, velocity, m, v); train() calls it once, when training ends, fails or
-    is interrupted (and before each ``on_epoch``, which may read the network).
+    (t, velocity, m, v).
     """
 
     def __init__(self, program, samples, optimizer, inputs=None):

@@ -115,8 +115,10 @@ class ParameterStore:
     ``t`` (Adam; else None).  Frozen parameters are kept too (the program
     multiplies them) but never stepped, and get no gradient.
 
-    A change is committed by one assignment of ``now`` (new arrays, never the
-    old ones changed in place): Ctrl-C finds it done or not begun.
+    A change is committed by one assignment of ``now``: the arrays in ``now`` are
+    never changed in place (new numbers go into new arrays, or into the spare
+    ones that the step before replaced), so Ctrl-C finds a change done or not
+    begun.
     """
 
     def __init__(self, program):
