@@ -54,6 +54,7 @@ class Oracle:
         self.net = net
         self.program = net.jit_loss("half_squared_error", backend="numpy")
         self.params = [v for _, rs, _ in self.program._layout for row in rs for v in row]
+        self.trainable = [t for _, rs, t in self.program._layout for row in rs for _ in row]
         self.shapes = [(len(rs), len(rs[0])) for _, rs, _ in self.program._layout]
         self.data = [p.data for p in self.params]
         self.grad = [p.grad for p in self.params]
@@ -80,7 +81,7 @@ class Oracle:
                                               self.arrays())
         frozen = self.net.frozen_values()
         for k, g in enumerate(g for a in grads for g in a.ravel().tolist()):
-            if self.params[k] not in frozen:
+            if self.trainable[k] and self.params[k] not in frozen:
                 self.grad[k] += g
         return float(C)
 
@@ -501,3 +502,26 @@ def test_a_new_parameter_list_of_the_optimiser_is_seen_by_the_next_step():
     params = [v for _, rs, _ in program._layout for row in rs for v in row]
     assert bits(p.data for p in params) == bits(oracle.data)
     assert bits(p.grad for p in params) == bits(oracle.grad)
+
+
+def test_a_constant_bias_and_frozen_weights_stay_as_they_are_while_resident():
+    """A layer with a constant bias (read at every step, not a parameter) and frozen
+    weights (multiplied, never stepped, no gradient), with Adam."""
+    def build():
+        net = nn.MLP(SIZES, activation=["tanh", "sigmoid"], bias=[0.25, "trainable"], seed=7)
+        net.freeze("w2_11", "w3_23")
+        return net, nn.Adam(net.parameters(), lr=0.05)
+    net, opt = build()
+    oracle = Oracle(*build())
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    for k in range(4):
+        opt.zero_grad()
+        program.batch(rows(k), mean=True)
+        opt.step()
+        oracle.zero_grad()
+        oracle.batch(rows(k), mean=True)
+        oracle.step()
+    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+    assert state(params, opt)[:2 * len(params)] == oracle.state()[:2 * len(params)]
+    assert bits(opt._m) + bits(opt._v) + [opt.t] == oracle.state()[2 * len(params):]
+    assert net.parameter("w2_11").grad == 0.0
