@@ -25,6 +25,12 @@ import os
 import sys
 from dataclasses import dataclass
 
+# numpy's BLAS on one thread, as PyTorch is run: on a shared 2-core machine a second
+# BLAS thread makes the matrix kernels swing with the other core's load (set before
+# numpy is first imported; a value already in the environment wins)
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 for path in (HERE, ROOT):  # this checkout's autograd and nn, and the helpers beside this file

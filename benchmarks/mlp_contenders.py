@@ -80,53 +80,33 @@ class ChainruleJit:
 
 
 class ChainruleNumpy:
-    """chainrule's numpy backend as ``nn.train(backend="numpy")`` runs it: the
-    network's generated BP1-BP4 matrix program, the weights kept in arrays,
-    ``nn.SGD``'s own update rule applied to them."""
+    """chainrule's numpy backend as the docs call it: ``net.jit_loss(loss,
+    backend="numpy")``, then per step ``.batch(samples)`` on a 2-d array and
+    ``opt.step()``; the network's generated BP1-BP4 matrix program, the
+    parameters resident in arrays between steps (as ``nn.train(backend="numpy")``
+    keeps them), ``nn.SGD``'s own update rule applied to the arrays."""
 
     def __init__(self, problem):
         import numpy as np
-        from nn.matrix import MatrixStep
-        self.np = np
         self.net = nn.MLP(list(problem.sizes), activation=list(problem.activations),
                           weights=problem.weights, biases=problem.biases)
-        self.optimizer = nn.SGD(self.net.parameters(), problem.lr)
-        program = self.net.jit_loss(nn.half_squared_error, backend="numpy")
-        samples = [(list(x), [y]) for x, y in zip(problem.inputs, problem.targets)]
-        self.stepper = MatrixStep(program, samples, self.optimizer)
-        self.batch_inputs = [x for x, _ in samples]
-        self.batch_targets = [y for _, y in samples]
-        self.loss = _SummedLoss()
-        self.stepper.arrays = program.arrays()
-        # the batch resident as matrices, one column per sample (what a step reads)
-        self.X = np.ascontiguousarray(self.stepper.inputs.T)
-        self.Y = np.ascontiguousarray(self.stepper.targets.T)
+        self.params = self.net.parameters()
+        self.optimizer = nn.SGD(self.params, problem.lr)
+        self.program = self.net.jit_loss(nn.half_squared_error, backend="numpy")
+        self.samples = np.column_stack([np.array(problem.inputs, dtype=float),
+                                        np.array(problem.targets, dtype=float)])
 
     def gradient(self):
-        stepper = self.stepper
-        cost, stepper.grads = stepper.program.gradients(self.X, self.Y, 1.0, stepper.arrays)
-        return float(cost)
+        self.optimizer.zero_grad()
+        return self.program.batch(self.samples)
 
     def step(self):
-        return self.stepper(self.net, self.loss, self.optimizer, self.batch_inputs,
-                            self.batch_targets)
+        cost = self.gradient()
+        self.optimizer.step()
+        return cost
 
-    def _flat(self, arrays):
-        out = []
-        for W, b in zip(arrays[0::2], arrays[1::2]):
-            for row, bias in zip(W.tolist(), b.tolist()):
-                out += row + bias
-        return out
-
-    def grads(self):
-        return self._flat(self.stepper.grads)
-
-    def weights(self):
-        return self._flat(self.stepper.arrays)
-
-
-class _SummedLoss:
-    reduction = "sum"
+    grads = ChainruleEager.grads      # reading a Value writes the arrays back once
+    weights = ChainruleEager.weights
 
 
 class HandNumpy:

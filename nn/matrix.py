@@ -27,7 +27,6 @@ reads them from the parameter Values and adds the gradients to their
 """
 
 import math
-from itertools import count, repeat
 from operator import add, is_
 
 from autograd import ops
@@ -36,8 +35,8 @@ from autograd.jit import compile_source
 from .activations import ACTIVATIONS
 from .data import number_rows
 from .losses import LOSSES
-from .optim import _consume, _data, _grad, _set_data, _set_grad, deferred_interrupts
-from .resident import STATE_LISTS, ParameterStore
+from .optim import _consume, _data, _grad, _set_grad
+from .resident import ParameterStore
 
 __all__ = ["MatrixProgram", "matrix_program"]
 
@@ -415,121 +414,3 @@ class MatrixTraining:
             cost = self.program.run(X, Y, seed)
             optimizer.step()
         return cost
-
-
-class MatrixStep:
-    """A step function in nn.train's form that keeps the weights in numpy arrays of
-    its own (what benchmarks/mlp_contenders.py times; nn.train itself runs
-    :class:`MatrixTraining` on the program's :class:`nn.resident.ParameterStore`):
-    each step runs the matrix program on the batch and
-    applies the optimiser's own update rule (``optimizer.array_rule``) to the
-    arrays of the parameters the optimiser owns (not frozen ones, not others).
-
-    A step is all or nothing: the new arrays, the optimiser state and t are
-    computed first and committed together in a block Ctrl-C cannot split.
-    :meth:`sync` writes the numbers back into the parameter Values (their
-    ``.data``, their ``.grad`` from the last step) and the optimiser's state
-    (t, velocity, m, v).
-    """
-
-    def __init__(self, program, samples, optimizer, inputs=None):
-        np = program.np
-        self.program, self.np, self.optimizer = program, np, optimizer
-        self.arrays = None
-        self.grads = None
-        self.t = getattr(optimizer, "t", None)
-        # one row per sample (``inputs``: the checked numpy matrix whose rows the
-        # samples' inputs are, in order); a batch is taken out as X^T, a column each
-        self.inputs = (np.asarray(inputs, dtype=float) if inputs is not None
-                       else np.array([x for x, _ in samples], dtype=float))
-        self.targets = np.array([y for _, y in samples], dtype=float)
-        self.column = {id(x): i for i, (x, _) in enumerate(samples)}
-        self._last = (None, None, None)   # the last batch's ids and matrices
-        owned = dict(zip(map(id, optimizer.parameters), count()))
-        frozen = program.net.frozen_values()
-        #: per argument, the index of each entry's parameter in the optimiser's list
-        #: (-1: not stepped: frozen, not the optimiser's, or a constant), or None
-        self.positions = [self._positions(flat, shape, owned, frozen) if trainable else None
-                          for flat, shape, trainable in program._flat]
-        masks = [None if p is None else p >= 0 for p in self.positions]
-        # None: nothing here trains; True: every entry trains; else the mask of those that do
-        self.trainable = [None if m is None or not m.any() else (True if m.all() else m)
-                          for m in masks]
-        self.masks = masks
-        lists = {key: np.array(getattr(optimizer, attr), dtype=float)
-                 for key, attr in _STATE_LISTS.items() if hasattr(optimizer, attr)}
-        self.state = [{} if positions is None else
-                      {key: np.where(positions >= 0, numbers[positions], 0.0)
-                       for key, numbers in lists.items()}
-                      for positions in self.positions]
-        self.changed = False
-
-    def _positions(self, flat, shape, owned, frozen):
-        np = self.np
-        where = list(map(owned.get, map(id, flat), repeat(-1)))
-        if frozen:
-            where = [-1 if v in frozen else k for v, k in zip(flat, where)]
-        return np.array(where, dtype=np.int64).reshape(shape)
-
-    def __call__(self, net, loss, optimizer, batch_inputs, batch_targets):
-        np = self.np
-        if self.arrays is None:
-            self.arrays = self.program.arrays()
-        ids = list(map(id, batch_inputs))
-        last_ids, X, Y = self._last
-        if ids != last_ids:              # not the same batch again (as full-batch steps are)
-            columns = list(map(self.column.__getitem__, ids))
-            X = np.ascontiguousarray(self.inputs[columns].T)
-            Y = np.ascontiguousarray(self.targets[columns].T)
-            self._last = (ids, X, Y)
-        seed = 1.0 / len(ids) if loss.reduction == "mean" else 1.0
-        with np.errstate(all="ignore"):
-            cost, grads = self.program.gradients(X, Y, seed, self.arrays)
-            t = None if self.t is None else self.t + 1
-            arrays, states = list(self.arrays), list(self.state)
-            for i, (w, g, mask) in enumerate(zip(self.arrays, grads, self.trainable)):
-                if mask is None:
-                    continue
-                updated, states[i] = optimizer.array_rule(w, g, self.state[i], t)
-                arrays[i] = updated if mask is True else np.where(mask, updated, w)
-        cost = float(cost)
-        with deferred_interrupts():
-            self.arrays, self.state, self.grads, self.t = arrays, states, grads, t
-            self.changed = True
-        return cost
-
-    def sync(self):
-        """Write the arrays back into the parameter Values and the optimiser's state
-        (once per change; Ctrl-C waits until it is done)."""
-        if not self.changed:
-            return
-        np = self.np
-        _consume(map(_data, self.program._flat[0][0][:1]))   # a resident store goes first
-        with deferred_interrupts():
-            optimizer = self.optimizer
-            lists = {key: np.array(getattr(optimizer, attr), dtype=float)
-                     for key, attr in _STATE_LISTS.items() if hasattr(optimizer, attr)}
-            for (flat, _, _), positions, mask, w, g, state in zip(
-                    self.program._flat, self.positions, self.masks, self.arrays, self.grads,
-                    self.state):
-                if positions is None or not mask.any():
-                    continue
-                if mask.all():
-                    _consume(map(_set_data, flat, w.ravel().tolist()))
-                    _consume(map(_set_grad, flat, g.ravel().tolist()))
-                else:
-                    chosen = [v for v, keep in zip(flat, mask.ravel().tolist()) if keep]
-                    _consume(map(_set_data, chosen, w[mask].tolist()))
-                    _consume(map(_set_grad, chosen, g[mask].tolist()))
-                for key, numbers in lists.items():
-                    if key in state:
-                        numbers[positions[mask]] = np.broadcast_to(state[key], w.shape)[mask]
-            for key, numbers in lists.items():
-                getattr(optimizer, _STATE_LISTS[key])[:] = numbers.tolist()
-            if self.t is not None:
-                optimizer.t = self.t
-            self.changed = False
-
-
-#: the numpy backend's state keys -> the optimiser's per-parameter lists
-_STATE_LISTS = STATE_LISTS
