@@ -27,6 +27,7 @@ reads them from the parameter Values and adds the gradients to their
 """
 
 import math
+from itertools import chain
 from operator import add, is_
 
 from autograd import ops
@@ -304,8 +305,9 @@ class MatrixProgram:
         """``(X, Y)``: the samples as column matrices (n_in × m, n_out × m), every
         number checked as training data is (:func:`nn.data.number_rows`).
 
-        The very same list of the very same tuples as last time (tuples of numbers
-        cannot change) gives the same matrices again without reading them."""
+        The very same list of the very same tuples of Python floats and ints as last
+        time (none of them can change) gives the same matrices again without reading
+        them; those matrices are read-only, as they are shared with that next call."""
         np = self.np
         where = f"{self.__name__}.batch"
         if isinstance(samples, (str, bytes)) or not hasattr(samples, "__len__"):
@@ -327,8 +329,10 @@ class MatrixProgram:
                                           as_array=True), dtype=float)
         columns = data.T.copy()           # one sample a column; its rows are contiguous
         X, Y = columns[:self.n_in], columns[self.n_in:]
-        if samples.__class__ is list and set(map(type, samples)) == {tuple}:
-            self._last_tuples = (list(samples), X, Y)   # checked: numbers only
+        if samples.__class__ is list and set(map(type, samples)) == {tuple} and \
+                set(map(type, chain.from_iterable(samples))) <= {float, int}:
+            X.flags.writeable = Y.flags.writeable = False   # shared with the next call
+            self._last_tuples = (list(samples), X, Y)   # immutable numbers only
         return X, Y
 
     def _column_name(self, j):

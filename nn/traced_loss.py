@@ -295,11 +295,12 @@ def traced_loss(net, loss, n_targets=None):
     return traced
 
 
-def _agrees_with_eager(net, traced, loss, n_out, logit):
+def _agrees_with_eager(net, traced, loss, n_out, logit, targets=None):
     """Compare the traced C_x and its gradient with the eager engine's, the targets
     given as numbers (as nn.train gives them), on a few samples: a loss that tests a
     target's number with ``==`` (a Value compares by identity) is traced for one
-    branch only."""
+    branch only.  ``targets``: these target rows (a data set's) instead of the trial
+    ones, each with a trial sample's outputs."""
     from autograd import Value
     from autograd.engine import gradients
     from autograd.jit import compile_source
@@ -312,8 +313,11 @@ def _agrees_with_eager(net, traced, loss, n_out, logit):
                                  _runtime(np, net.layers[-1]._a_names), traced)
     names, _ = _leaves(net)
     checked = 0
-    for shift, kind in enumerate(_PROBE_TARGETS):
-        z, y = _trial(shift, kind, n_out, n_out)
+    trials = ([_trial(shift, kind, n_out, n_out) for shift, kind in enumerate(_PROBE_TARGETS)]
+              if targets is None else
+              [(_trial(shift, "half", n_out, n_out)[0], [float(t) for t in y])
+               for shift, y in enumerate(targets)])
+    for z, y in trials:
         leaves = [Value(v, name) for v, name in zip(z, names)]
         try:   # gradients() touches no .grad: a parameter the eager loss reads keeps its own
             cost = _traced_function(net, loss, n_out, logit)(*leaves, *y)
@@ -376,4 +380,19 @@ def training_program(net, loss, samples):
     key = ("traced matrix program", loss.sample, n_targets, _structure(net))
     if key not in cache:
         cache[key], _ = matrix_loss(net, loss.sample, n_targets)
-    return cache[key]
+    program = cache[key]
+    traced = getattr(program, "loss", None)
+    if isinstance(traced, TracedLoss):   # and on this data set's targets (== on one of them?)
+        distinct = []
+        for _, row in samples:
+            y = [float(t) for t in row]
+            if y not in distinct:
+                distinct.append(y)
+            if len(distinct) == 4:
+                break
+        try:
+            _agrees_with_eager(net, traced, loss.sample, n_targets, _leaves(net)[1],
+                               distinct)
+        except NotElementwise:
+            return None
+    return program

@@ -340,8 +340,14 @@ def _numpy_step(net, loss, samples, optimizer, matrix):
     else:
         from .traced_loss import training_program   # a loss of the user's
         program = training_program(net, loss, samples)
-        if program is None:
-            return jit_step(backend="numpy")
+        if program is None:   # the traced program over arrays: checked as jit="auto" checks it
+            step = jit_step(backend="numpy")
+            disagreement = _disagreement(step.compiled(net, loss, len(samples[0][0])), net,
+                                         loss, samples)
+            if disagreement:
+                raise ValueError(f"train(backend='numpy'): {disagreement}; use "
+                                 f"backend='python'")
+            return step
     if isinstance(matrix, tuple):
         inputs, targets = matrix           # checked as matrices
     else:
