@@ -27,7 +27,6 @@ reads them from the parameter Values and adds the gradients to their
 """
 
 import math
-from itertools import chain
 from operator import add, is_
 
 from autograd import ops
@@ -305,8 +304,8 @@ class MatrixProgram:
         """``(X, Y)``: the samples as column matrices (n_in × m, n_out × m), every
         number checked as training data is (:func:`nn.data.number_rows`).
 
-        The very same list of the very same tuples of Python floats and ints as last
-        time (none of them can change) gives the same matrices again without reading
+        The very same list of the very same tuples of Python floats as last time
+        (none of them can change) gives the same matrices again without reading
         them; those matrices are read-only, as they are shared with that next call."""
         np = self.np
         where = f"{self.__name__}.batch"
@@ -317,22 +316,25 @@ class MatrixProgram:
         if (last is not None and samples.__class__ is list and len(samples) == len(last[0])
                 and all(map(is_, samples, last[0]))):
             return last[1], last[2]
+        from autograd.jit_numpy import float_rows
         width = self.n_in + self.n_out
+        floats = float_rows(samples, width) if samples.__class__ is list else None
         if len(samples) == 0:
             data = np.zeros((0, width))
         elif (samples.__class__ is np.ndarray and samples.dtype == np.float64
               and samples.shape[1:] == (width,) and math.isfinite(samples.sum())):
             data = samples     # a sum of finite numbers is finite or overflows: checked
+        elif floats is not None and math.isfinite(floats.sum()):
+            data = floats      # rows of Python floats only, copied bit for bit
         else:
             data = np.asarray(number_rows(samples, width, where, self._column_name,
                                           "expected {} numbers (inputs, then targets)",
                                           as_array=True), dtype=float)
         columns = data.T.copy()           # one sample a column; its rows are contiguous
         X, Y = columns[:self.n_in], columns[self.n_in:]
-        if samples.__class__ is list and set(map(type, samples)) == {tuple} and \
-                set(map(type, chain.from_iterable(samples))) <= {float, int}:
+        if data is floats and samples[0].__class__ is tuple:   # so is every row
             X.flags.writeable = Y.flags.writeable = False   # shared with the next call
-            self._last_tuples = (list(samples), X, Y)   # immutable numbers only
+            self._last_tuples = (list(samples), X, Y)   # tuples of floats: immutable
         return X, Y
 
     def _column_name(self, j):

@@ -87,3 +87,18 @@ def test_numpy_training_checks_the_trace_on_the_data_sets_targets():
         nn.train(net, inputs, targets, loss=_branching_on_a_rare_target, epochs=1,
                  lr=0.5, batch=2, backend="numpy", progress=False)
     assert eager == pytest.approx(3 * sum((net(x)[0].data - 0.25) ** 2 for x in inputs))
+
+
+def test_matrix_program_rereads_a_list_changed_in_place():
+    net = nn.MLP([2, 3, 1], activation=["tanh", "sigmoid"], seed=0)
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    samples = [(0.1, 0.2, 1.0), (0.3, 0.1, 0.0), (-0.5, 0.4, 1.0)]
+    changes = [lambda s: s.__setitem__(0, (0.9, -0.9, 0.0)), lambda s: s.append((0.2, 0.2, 1.0)),
+               lambda s: s.pop(1), lambda s: s.sort(), lambda s: s.reverse(),
+               lambda s: s.__setitem__(0, [0.7, 0.1, 1.0])]
+    for change in changes:
+        program.batch(samples)
+        change(samples)
+        again = program.batch(samples)
+        assert again.hex() == _fresh_batch(net, samples).hex()
+        assert again == pytest.approx(_eager_sum(net, samples), rel=1e-12)
