@@ -291,7 +291,7 @@ class MatrixProgram:
         to the parameters' ``.grad`` (to the resident arrays when they can be)."""
         np = self.np
         store = self.store
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), store.lock:
             if store.make_resident():
                 C, gradients = self.gradients(X, Y, seed, store.arguments())
                 store.add_gradients(gradients)

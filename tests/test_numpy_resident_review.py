@@ -1,0 +1,65 @@
+"""The numpy backend's resident parameters under the habits of users' code: a
+second thread that reads the weights while training runs.
+
+Oracle: the same training without the reader, bit for bit (writing the arrays
+back into floats and reading them again changes no number), and the eager
+engine's steps (SGD with momentum over ½ Σ (a − y)²) to 1e-12.
+"""
+
+import sys
+import threading
+
+import pytest
+
+np = pytest.importorskip("numpy")
+
+import nn  # noqa: E402
+
+SIZES = [3, 5, 2]
+
+
+def rows(seed, n):
+    rng = np.random.default_rng(seed)
+    return np.hstack([rng.uniform(-1, 1, (n, SIZES[0])), rng.uniform(0, 1, (n, SIZES[-1]))])
+
+
+def bits(values):
+    return [float(v).hex() for v in values]
+
+
+def trained(reader_reads, epochs=15):
+    """Weights, gradients and velocity after nn.train on the numpy backend, with a
+    thread reading ``reader_reads`` (a parameter's .data or .grad) all the while."""
+    net = nn.MLP(SIZES, activation=["tanh", "sigmoid"], seed=7)
+    opt = nn.SGD(net.parameters(), lr=0.05, momentum=0.9)
+    data = rows(3, 200)
+    params = net.parameters()
+    stop = threading.Event()
+    seen = []
+
+    def read():
+        while not stop.is_set():
+            seen.append(reader_reads(params))
+
+    reader = threading.Thread(target=read, daemon=True) if reader_reads else None
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        if reader:
+            reader.start()
+        nn.train(net, data[:, :3], data[:, 3:], loss="half_squared_error", optimizer=opt,
+                 epochs=epochs, batch=10, backend="numpy", progress=False)
+    finally:
+        stop.set()
+        sys.setswitchinterval(interval)
+        if reader:
+            reader.join(5)
+    if reader:
+        assert len(seen) > 10      # the reader ran while the steps did
+    return bits(p.data for p in params) + bits(p.grad for p in params) + bits(opt._velocity)
+
+
+@pytest.mark.parametrize("what", ["data", "grad"])
+def test_a_thread_reading_the_weights_during_numpy_training_loses_no_step(what):
+    alone = trained(None)
+    assert trained(lambda params: getattr(params[0], what)) == alone
