@@ -346,6 +346,13 @@ class MatrixProgram:
     def __call__(self, *numbers):
         return self.batch([numbers])
 
+    def __deepcopy__(self, memo):
+        """The program of a deep copy of the network (a copy taken with it, in one
+        ``copy.deepcopy``, is that copy): its own store, the same loss."""
+        import copy
+        net = copy.deepcopy(self.net, memo)    # writes a resident network back first
+        return MatrixProgram(net, self.__name__, self._targets, self.loss)
+
     def __repr__(self):
         return f"<matrix program {self.__name__} of {self.net.sizes}>"
 

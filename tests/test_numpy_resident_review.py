@@ -6,6 +6,7 @@ back into floats and reading them again changes no number), and the eager
 engine's steps (SGD with momentum over ½ Σ (a − y)²) to 1e-12.
 """
 
+import copy
 import sys
 import threading
 
@@ -63,3 +64,43 @@ def trained(reader_reads, epochs=15):
 def test_a_thread_reading_the_weights_during_numpy_training_loses_no_step(what):
     alone = trained(None)
     assert trained(lambda params: getattr(params[0], what)) == alone
+
+
+def eager_steps(net, opt, batches):
+    """SGD steps of ½ Σ (a − y)² over each batch on the eager engine (the oracle)."""
+    for data in batches:
+        opt.zero_grad()
+        C = 0.0
+        for row in data.tolist():
+            outputs = net(row[:SIZES[0]])
+            C = C + sum(0.5 * (a - y) ** 2 for a, y in zip(outputs, row[SIZES[0]:]))
+        C.backward()
+        opt.step()
+
+
+def test_a_deep_copy_of_network_program_and_optimiser_trains_the_copy_alone():
+    """``copy.deepcopy((net, program, opt))`` while resident: the copied program
+    steps the copied network, and the original trains on, each as eager does."""
+    net = nn.MLP(SIZES, activation=["tanh", "sigmoid"], seed=7)
+    opt = nn.SGD(net.parameters(), lr=0.1, momentum=0.9)
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    oracle = nn.MLP(SIZES, activation=["tanh", "sigmoid"], seed=7)
+    oracle_opt = nn.SGD(oracle.parameters(), lr=0.1, momentum=0.9)
+    for k in range(2):
+        opt.zero_grad()
+        program.batch(rows(k, 6))
+        opt.step()
+    eager_steps(oracle, oracle_opt, [rows(k, 6) for k in range(2)])
+    twin, twin_program, twin_opt = copy.deepcopy((net, program, opt))
+    twin_oracle, twin_oracle_opt = copy.deepcopy((oracle, oracle_opt))
+    for k in range(2, 5):
+        for o, p, d in ((twin_opt, twin_program, rows(k, 6)), (opt, program, rows(k + 9, 6))):
+            o.zero_grad()
+            p.batch(d)
+            o.step()
+    eager_steps(twin_oracle, twin_oracle_opt, [rows(k, 6) for k in range(2, 5)])
+    eager_steps(oracle, oracle_opt, [rows(k + 9, 6) for k in range(2, 5)])
+    for got, want in ((twin, twin_oracle), (net, oracle)):
+        for p, q in zip(got.parameters(), want.parameters()):
+            assert p.data == pytest.approx(q.data, rel=1e-12, abs=1e-15)
+            assert p.grad == pytest.approx(q.grad, rel=1e-12, abs=1e-15)
