@@ -27,6 +27,7 @@ reads them from the parameter Values and adds the gradients to their
 """
 
 import math
+from itertools import chain
 from operator import add, is_
 
 from autograd import ops
@@ -327,8 +328,10 @@ class MatrixProgram:
                                           as_array=True), dtype=float)
         columns = data.T.copy()           # one sample a column; its rows are contiguous
         X, Y = columns[:self.n_in], columns[self.n_in:]
-        if samples.__class__ is list and set(map(type, samples)) == {tuple}:
-            self._last_tuples = (list(samples), X, Y)   # checked: numbers only
+        if (samples.__class__ is list and set(map(type, samples)) == {tuple}
+                and all(t in (float, int) or issubclass(t, np.generic)
+                        for t in set(map(type, chain.from_iterable(samples))))):
+            self._last_tuples = (list(samples), X, Y)   # numbers that cannot change
         return X, Y
 
     def _column_name(self, j):

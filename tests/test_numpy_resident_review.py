@@ -104,3 +104,18 @@ def test_a_deep_copy_of_network_program_and_optimiser_trains_the_copy_alone():
         for p, q in zip(got.parameters(), want.parameters()):
             assert p.data == pytest.approx(q.data, rel=1e-12, abs=1e-15)
             assert p.grad == pytest.approx(q.grad, rel=1e-12, abs=1e-15)
+
+
+def test_a_zero_dimensional_array_in_a_tuple_changed_in_place_is_read_again():
+    """The same list of the same tuples is read once; an entry that can change in
+    place (a 0-d numpy array) is read again.  Oracle: the eager engine's C on the
+    new numbers."""
+    net = nn.MLP(SIZES, activation=["tanh", "sigmoid"], seed=7)
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    x1 = np.array(0.1)
+    samples = [(x1, 0.2, 0.3, 0.5, 0.25)]
+    program.batch(samples)
+    x1[...] = 0.9
+    outputs = net([0.9, 0.2, 0.3])
+    C = sum(0.5 * (a - y) ** 2 for a, y in zip(outputs, (0.5, 0.25)))
+    assert program.batch(samples) == pytest.approx(C.data, rel=1e-12)
