@@ -291,7 +291,7 @@ class MatrixProgram:
         to the parameters' ``.grad`` (to the resident arrays when they can be)."""
         np = self.np
         store = self.store
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), store.lock:
             if store.make_resident():
                 C, gradients = self.gradients(X, Y, seed, store.arguments())
                 store.add_gradients(gradients)
@@ -351,6 +351,13 @@ class MatrixProgram:
 
     def __call__(self, *numbers):
         return self.batch([numbers])
+
+    def __deepcopy__(self, memo):
+        """The program of a deep copy of the network (a copy taken with it, in one
+        ``copy.deepcopy``, is that copy): its own store, the same loss."""
+        import copy
+        net = copy.deepcopy(self.net, memo)    # writes a resident network back first
+        return MatrixProgram(net, self.__name__, self._targets, self.loss)
 
     def __repr__(self):
         return f"<matrix program {self.__name__} of {self.net.sizes}>"

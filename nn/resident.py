@@ -16,9 +16,12 @@ copy, repr, draw) sees the current numbers, and from then on runs at full
 speed.  The next numpy step makes them resident again.
 
 Every change of the resident numbers is committed in a block Ctrl-C cannot
-split, so an interrupt finds them as after the last complete step.
+split, so an interrupt finds them as after the last complete step; and under
+the store's lock, so a thread that reads a weight while another trains waits
+for the step to end instead of losing it.
 """
 
+import threading
 from collections import deque
 from itertools import chain, count, repeat
 from operator import attrgetter
@@ -61,8 +64,10 @@ class ResidentValue(Value):
 
     @data.setter
     def data(self, value: float) -> None:
-        self.store.write_back()
-        _set_data(self, value)
+        store = self.store
+        with store.lock:            # no other thread's step in between
+            store.write_back()
+            _set_data(self, value)
 
     @property
     def grad(self) -> float:
@@ -71,8 +76,10 @@ class ResidentValue(Value):
 
     @grad.setter
     def grad(self, value: float) -> None:
-        self.store.write_back()
-        _set_grad(self, value)
+        store = self.store
+        with store.lock:
+            store.write_back()
+            _set_grad(self, value)
 
     def __reduce_ex__(self, protocol):
         self.store.write_back()      # a plain Value from here on
@@ -134,6 +141,8 @@ class ParameterStore:
         self.constant = len(self.trainable) < len(program._flat)
         self.cls = type("ResidentValue", (ResidentValue,), {"__slots__": (), "store": self})
         self.resident = False
+        #: held by every read, change and write-back of the arrays (threads take turns)
+        self.lock = threading.RLock()
         self.now = None
         self.spare = None             # arrays the next update may write into
         self.freezes = None
@@ -152,6 +161,10 @@ class ParameterStore:
         """Read the numbers from the Values (once) and switch them to the store's
         class; True when the store holds them (False: a shared or unusual
         parameter, then the caller works on the Values)."""
+        with self.lock:
+            return self._make_resident()
+
+    def _make_resident(self):
         if self.resident:
             if self.freezes == freeze_version():
                 return True
@@ -184,7 +197,9 @@ class ParameterStore:
         and the next read writes them back)."""
         if not self.resident:
             return
-        with deferred_interrupts():
+        with self.lock, deferred_interrupts():
+            if not self.resident:     # another thread wrote them back meanwhile
+                return
             self._release_optimizer()
             W, G, _, _ = self.now
             for flat, w, g in zip(self.flats, W, G):
@@ -279,6 +294,10 @@ class ParameterStore:
 
     def zero_grad(self, optimizer):
         """``optimizer.zero_grad()`` on the arrays; False when it cannot run here."""
+        with self.lock:
+            return self._zero_grad(optimizer)
+
+    def _zero_grad(self, optimizer):
         if not self.adopt(optimizer):
             return False
         np = self.np
@@ -344,6 +363,10 @@ class ParameterStore:
     def step(self, optimizer):
         """``optimizer.step()`` on the arrays (its ``array_rule``); False when it
         cannot run here."""
+        with self.lock:
+            return self._step(optimizer)
+
+    def _step(self, optimizer):
         if not self.adopt(optimizer):
             return False
         W, G, state, t = self.now
@@ -357,6 +380,10 @@ class ParameterStore:
         """``optimizer.zero_grad()``, the batch's C and gradients, ``optimizer.step()``
         as one commit; C, or None when the optimiser cannot run here (then nothing
         changed).  The caller holds ``np.errstate(all="ignore")``."""
+        with self.lock:
+            return self._train_step(optimizer, X, Y, seed)
+
+    def _train_step(self, optimizer, X, Y, seed):
         if not self.adopt(optimizer):
             return None
         np = self.np
