@@ -179,11 +179,11 @@ def _seed(root: Value, grad: SupportsFloat) -> float:
 def _stopped_at(err, node, restored=True):
     """Say where a pass stopped (a note on the exception)."""
     if not restored:
-        note = "backward stopped before changing any gradient"
+        note = "the backward pass stopped before changing any gradient"
     else:
         where = f" at {describe(node)} ({node._op.name})" if node is not None else ""
-        note = (f"backward stopped{where}; every leaf's grad was put back to its value "
-                f"before this backward()")
+        note = (f"the backward pass stopped{where}; every leaf's grad was put back to "
+                f"its value before the pass")
     if hasattr(err, "add_note"):
         err.add_note(note)
     else:  # Python 3.10

@@ -209,7 +209,7 @@ def test_an_exception_at_a_random_node_leaves_every_leaf_grad_bit_identical(path
         monkeypatch.undo()
         assert [bits(leaf.grad) for leaf in every_leaf] == before, f"graph {seed}"
         notes = " ".join(getattr(info.value, "__notes__", []))
-        assert "backward stopped at" in notes or "in hook" in notes
+        assert "backward pass stopped at" in notes or "in hook" in notes
 
 
 def test_ctrl_c_during_a_million_node_backward_loses_nothing():
@@ -238,7 +238,7 @@ def _interrupt(y, x, b):
             y.backward()
         except KeyboardInterrupt as err:
             assert (bits(x.grad), bits(b.grad)) == before
-            assert "backward stopped" in " ".join(getattr(err, "__notes__", []))
+            assert "backward pass stopped" in " ".join(getattr(err, "__notes__", []))
             return
         finally:
             timer.cancel()
