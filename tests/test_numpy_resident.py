@@ -46,6 +46,21 @@ def bits(values):
     return [float(v).hex() for v in values]
 
 
+def parameters_of(program):
+    """The program's parameter Values, in its order (row by row, layer by layer)."""
+    return [v for _, rs, _ in program._layout for row in rs for v in row]
+
+
+def step_both(program, opt, oracle, data, oracle_data=None, *, mean=False):
+    """One step of the per-step API (zero_grad, batch, step) and the same on the oracle."""
+    opt.zero_grad()
+    program.batch(data, mean=mean)
+    opt.step()
+    oracle.zero_grad()
+    oracle.batch(data if oracle_data is None else oracle_data, mean=mean)
+    oracle.step()
+
+
 class Oracle:
     """The same steps on plain floats: data, grad and the optimiser's state per
     parameter, in the program's order."""
@@ -130,7 +145,7 @@ def test_steps_on_resident_arrays_are_the_float_steps_bit_for_bit(kind, as_tuple
     net, opt = make(kind)
     oracle = Oracle(*make(kind))
     program = net.jit_loss("half_squared_error", backend="numpy")
-    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+    params = parameters_of(program)
     for k in range(5):
         data = rows(k)
         samples = [tuple(r) for r in data.tolist()] if as_tuples else data
@@ -157,13 +172,8 @@ def test_the_same_tuples_again_give_the_same_numbers_and_a_changed_list_is_read_
             samples[0] = tuple(rows(9)[0])
             data = data.copy()
             data[0] = rows(9)[0]
-        opt.zero_grad()
-        program.batch(samples)
-        opt.step()
-        oracle.zero_grad()
-        oracle.batch(data)
-        oracle.step()
-    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+        step_both(program, opt, oracle, samples, data)
+    params = parameters_of(program)
     assert state(params, opt) == oracle.state()
 
 
@@ -171,14 +181,9 @@ def test_reading_and_assigning_data_mid_training():
     net, opt = make("momentum")
     oracle = Oracle(*make("momentum"))
     program = net.jit_loss("half_squared_error", backend="numpy")
-    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+    params = parameters_of(program)
     for k in range(6):
-        opt.zero_grad()
-        program.batch(rows(k))
-        opt.step()
-        oracle.zero_grad()
-        oracle.batch(rows(k))
-        oracle.step()
+        step_both(program, opt, oracle, rows(k))
         if k == 1:       # a read gives the current number
             assert params[3].data.hex() == oracle.data[3].hex()
         if k == 3:       # an assignment is used from the next step on
@@ -193,13 +198,8 @@ def test_a_resident_network_can_be_pickled_copied_and_printed(how):
     oracle = Oracle(*make("adam"))
     program = net.jit_loss("half_squared_error", backend="numpy")
     for k in range(3):
-        opt.zero_grad()
-        program.batch(rows(k))
-        opt.step()
-        oracle.zero_grad()
-        oracle.batch(rows(k))
-        oracle.step()
-    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+        step_both(program, opt, oracle, rows(k))
+    params = parameters_of(program)
     assert resident(params)
     if how == "repr":
         assert f"data={oracle.data[0]!r}, grad={oracle.grad[0]!r}" in repr(params[0])
@@ -225,14 +225,9 @@ def test_ctrl_c_inside_a_step_leaves_the_last_complete_step(monkeypatch):
     net, opt = make("momentum")
     oracle = Oracle(*make("momentum"))
     program = net.jit_loss("half_squared_error", backend="numpy")
-    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+    params = parameters_of(program)
     for k in range(2):
-        opt.zero_grad()
-        program.batch(rows(k))
-        opt.step()
-        oracle.zero_grad()
-        oracle.batch(rows(k))
-        oracle.step()
+        step_both(program, opt, oracle, rows(k))
     opt.zero_grad()
     program.batch(rows(5))
     oracle.zero_grad()
@@ -285,13 +280,8 @@ def test_an_optimiser_with_parameters_outside_the_program_takes_the_python_path(
     program = net.jit_loss("half_squared_error", backend="numpy")
     for k in range(3):
         other.grad = 1.0 if k else other.grad
-        opt.zero_grad()
-        program.batch(rows(k))
-        opt.step()
-        oracle.zero_grad()
-        oracle.batch(rows(k))
-        oracle.step()
-    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+        step_both(program, opt, oracle, rows(k))
+    params = parameters_of(program)
     assert bits(p.data for p in params) == bits(oracle.data)
     assert other.data == 0.5    # its grad was zeroed before every step
 
@@ -409,13 +399,8 @@ def test_unfreezing_while_resident_is_seen_by_the_next_step():
             oracle_net.unfreeze("w2_11")
             opt = nn.SGD(net.parameters(), lr=0.3)
             oracle.opt = nn.SGD(oracle_net.parameters(), lr=0.3)
-        opt.zero_grad()
-        program.batch(rows(k))
-        opt.step()
-        oracle.zero_grad()
-        oracle.batch(rows(k))
-        oracle.step()
-    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+        step_both(program, opt, oracle, rows(k))
+    params = parameters_of(program)
     assert bits(p.data for p in params) == bits(oracle.data)
     assert bits(p.grad for p in params) == bits(oracle.grad)
 
@@ -469,7 +454,7 @@ def test_the_python_engines_read_resident_parameters_as_parameters(engine):
             opt.zero_grad()
             program.batch(rows(k))
             opt.step()
-        params = [v for _, rs, _ in program._layout for row in rs for v in row]
+        params = parameters_of(program)
         if read_first:
             params[0].data
         assert resident(params) != read_first
@@ -493,13 +478,8 @@ def test_a_new_parameter_list_of_the_optimiser_is_seen_by_the_next_step():
         if k == 2:
             opt.parameters = opt.parameters[:5]
             oracle.opt.parameters = oracle.opt.parameters[:5]
-        opt.zero_grad()
-        program.batch(rows(k))
-        opt.step()
-        oracle.zero_grad()
-        oracle.batch(rows(k))
-        oracle.step()
-    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+        step_both(program, opt, oracle, rows(k))
+    params = parameters_of(program)
     assert bits(p.data for p in params) == bits(oracle.data)
     assert bits(p.grad for p in params) == bits(oracle.grad)
 
@@ -515,13 +495,8 @@ def test_a_constant_bias_and_frozen_weights_stay_as_they_are_while_resident():
     oracle = Oracle(*build())
     program = net.jit_loss("half_squared_error", backend="numpy")
     for k in range(4):
-        opt.zero_grad()
-        program.batch(rows(k), mean=True)
-        opt.step()
-        oracle.zero_grad()
-        oracle.batch(rows(k), mean=True)
-        oracle.step()
-    params = [v for _, rs, _ in program._layout for row in rs for v in row]
+        step_both(program, opt, oracle, rows(k), mean=True)
+    params = parameters_of(program)
     assert state(params, opt)[:2 * len(params)] == oracle.state()[:2 * len(params)]
     assert bits(opt._m) + bits(opt._v) + [opt.t] == oracle.state()[2 * len(params):]
     assert net.parameter("w2_11").grad == 0.0
