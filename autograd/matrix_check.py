@@ -306,11 +306,10 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     if formula is not None:
         lines.append(f"(your formula read as {formula_read} = {_inline(values)})")
     if shape(values) != shape(truth):
-        mistake = _diagnose(view, kind, l, layout, values, precisions, truth)
+        mistake, other = _what_differs(view, kind, l, layout, values, precisions, truth,
+                                       root_name)
         head = (f"{yours} {what} is {shape_text(values)}, but {what} has {name}'s shape "
                 f"{_shape_words(kind, l, layout, view)} in {layout} layout")
-        other = None if mistake else _other_matrix(view, kind, l, layout, values, precisions,
-                                                    root_name)
         if mistake:
             finding = f"{head}: {mistake}."
         elif other:
@@ -338,9 +337,8 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
                    f"Your formula gives the engine's {what} in {every} ({to}).")
         mistake = None
     else:
-        mistake = _diagnose(view, kind, l, layout, values, precisions, truth)
-        other = None if mistake else _other_matrix(view, kind, l, layout, values, precisions,
-                                                    root_name)
+        mistake, other = _what_differs(view, kind, l, layout, values, precisions, truth,
+                                       root_name)
         if mistake:
             finding = f"{yours} {what} is not the engine's: {mistake}."
         elif other:
@@ -385,6 +383,15 @@ def _describer(view, layout):
         return words
     return describe
 
+
+
+def _what_differs(view, kind, l, layout, values, precisions, truth, root_name):
+    """``(mistake, other)``: a known mistake that explains the numbers (a missing
+    transpose, factor, ...), else the engine's other matrix they are (or None)."""
+    mistake = _diagnose(view, kind, l, layout, values, precisions, truth)
+    if mistake:
+        return mistake, None
+    return None, _other_matrix(view, kind, l, layout, values, precisions, root_name)
 
 def _diagnose(view, kind, l, layout, values, precisions, truth):
     """The words of the first candidate mistake that reproduces every entry, or None."""
