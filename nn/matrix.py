@@ -35,8 +35,7 @@ from autograd.jit import compile_source
 from .activations import ACTIVATIONS
 from .data import number_rows
 from .losses import LOSSES
-from .optim import _consume, _data, _grad, _set_grad
-from .resident import ParameterStore
+from .resident import ParameterStore, _consume, _data, _grad, _set_grad
 
 __all__ = ["MatrixProgram", "matrix_program"]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections import deque
 from collections.abc import Iterable
 from itertools import repeat
 from operator import add, attrgetter, mul, sub
@@ -18,19 +17,13 @@ from operator import add, attrgetter, mul, sub
 from autograd import Value
 from autograd.interrupts import deferred_interrupts
 
-from .resident import ResidentValue, store_of
+from .resident import ResidentValue, _consume, _data, _grad, _set_data, store_of
 
 
 __all__ = ["SGD", "Adam", "deferred_interrupts"]
 
 
-_data, _grad, _op_of = attrgetter("data"), attrgetter("grad"), attrgetter("_op")
-_set_data, _set_grad = vars(Value)["data"].__set__, vars(Value)["grad"].__set__
-
-
-def _consume(calls):
-    """Run an iterator of calls to the end (``map`` of a setter over Values), at C speed."""
-    deque(calls, maxlen=0)
+_op_of = attrgetter("_op")
 
 
 def _resident_state(key):

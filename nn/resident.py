@@ -42,6 +42,7 @@ STATE_LISTS = {"velocity": "_velocity", "m": "_m", "v": "_v"}
 
 
 def _consume(calls):
+    """Run an iterator of calls to the end (``map`` of a setter over Values), at C speed."""
     deque(calls, maxlen=0)
 
 

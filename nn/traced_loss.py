@@ -32,6 +32,7 @@ from autograd.jit_numpy import _NumpyEmitter, np_sigmoid
 from autograd.ops import CONSTANT
 
 from .activations import ACTIVATIONS
+from .compiled import JIT_AGREEMENT, Compiled, structure
 from .losses import LOSSES
 
 __all__ = ["NotElementwise", "TracedLoss", "traced_loss", "matrix_loss", "why_not_matrix",
@@ -307,7 +308,6 @@ def _agrees_with_eager(net, traced, loss, n_out, logit, targets=None):
     from autograd.jit import compile_source
 
     from .matrix import _numpy, _runtime
-    from .train import JIT_AGREEMENT
     np = _numpy()
     function, _ = compile_source(traced.definitions, f"{traced.name}[per sample]",
                                  f"{traced.name}_per_sample",
@@ -370,15 +370,14 @@ def training_program(net, loss, samples):
     """The matrix program nn.train(backend="numpy") runs for a user's loss (a
     :class:`nn.train.BatchLoss`), or None when it does not trace elementwise; kept
     with the network, keyed as the jit's compiled losses are."""
-    from .train import _Compiled, _structure
     if not hasattr(net, "layers"):
         return None
     widths = {len(y) for _, y in samples}
     if len(widths) != 1:
         return None
     n_targets = widths.pop()
-    cache = net.__dict__.setdefault("_compiled_losses", _Compiled())
-    key = ("traced matrix program", loss.sample, n_targets, _structure(net))
+    cache = net.__dict__.setdefault("_compiled_losses", Compiled())
+    key = ("traced matrix program", loss.sample, n_targets, structure(net))
     if key not in cache:
         cache[key], _ = matrix_loss(net, loss.sample, n_targets)
     program = cache[key]

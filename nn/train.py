@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import random
 from itertools import chain
-from operator import itemgetter
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +23,7 @@ from autograd import Value
 from autograd.engine import no_cycle_collection
 from autograd.jit import TracingError, jit_loss
 
+from .compiled import JIT_AGREEMENT, Compiled, layer_structure, structure
 from .data import number_rows
 from .losses import (check_reduction, finite_number, probability_targets, real_targets,
                      reduce_samples, resolve_loss)
@@ -37,9 +37,6 @@ if TYPE_CHECKING:
 
 __all__ = ["train", "eager_step", "jit_step", "BatchLoss", "History", "TrainingDiverged"]
 
-#: a user's loss compiled by the jit must give the eager engine's value to this
-#: relative tolerance on a few samples, or train() runs it eagerly
-JIT_AGREEMENT = 1e-9
 
 
 class TrainingDiverged(FloatingPointError):
@@ -160,39 +157,13 @@ def compiled_loss(net, loss, n_inputs, backend="python"):
     if not isinstance(loss, BatchLoss):
         raise TypeError(f"jit_step needs a BatchLoss (the per-sample loss and its "
                         f"reduction), got {type(loss).__name__} {loss!r}")
-    cache = (net.__dict__.setdefault("_compiled_losses", _Compiled())
+    cache = (net.__dict__.setdefault("_compiled_losses", Compiled())
              if hasattr(net, "__dict__") else {})
-    key = (loss.sample, loss.name, backend, n_inputs, _structure(net))
+    key = (loss.sample, loss.name, backend, n_inputs, structure(net))
     compiled = cache.get(key)
     if compiled is None:
         compiled = cache[key] = jit_loss(net, loss.per_sample, n_inputs, backend=backend)
     return compiled
-
-
-class _Compiled(dict):
-    """A network's compiled losses: a cache, so a copy of the network starts without one."""
-
-    def __deepcopy__(self, memo):
-        return _Compiled()
-
-    def __reduce__(self):
-        return (_Compiled, ())
-
-
-def _structure(net):
-    """What a trace of ``net`` depends on besides its parameters' current numbers:
-    its layers' sizes, activations and bias modes, its parameter objects, the
-    numbers of constant biases and of frozen parameters (written as literals)."""
-    layers = getattr(net, "layers", None)
-    if layers is None:
-        return None
-    frozen = net.frozen_values()
-    return (tuple(net.sizes), tuple((layer.activation, layer.fused, layer.bias_mode)
-                                    for layer in layers),
-            tuple(map(id, map(itemgetter(1), net._named_parameters()))),
-            tuple(n.bias.data for layer in layers if layer.bias_mode == "constant"
-                  for n in layer.neurons),
-            tuple(sorted((id(v), v.data) for v in frozen)))
 
 
 def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
@@ -332,8 +303,8 @@ def _numpy_step(net, loss, samples, optimizer, matrix):
     otherwise."""
     from .matrix import MatrixTraining
     if loss.known and hasattr(net, "layers"):
-        cache = net.__dict__.setdefault("_compiled_losses", _Compiled())
-        key = ("matrix program", loss.name, _layer_structure(net))
+        cache = net.__dict__.setdefault("_compiled_losses", Compiled())
+        key = ("matrix program", loss.name, layer_structure(net))
         program = cache.get(key)
         if program is None:
             program = cache[key] = net.jit_loss(loss.name, backend="numpy")
@@ -356,16 +327,6 @@ def _numpy_step(net, loss, samples, optimizer, matrix):
                   np.array([x for x, _ in samples], dtype=float))
         targets = np.array([y for _, y in samples], dtype=float)
     return MatrixTraining(program, optimizer, inputs, targets)
-
-
-def _layer_structure(net):
-    """What the matrix program depends on: the loss aside, the layers' sizes, activations
-    and bias modes and which Values the neurons hold (their weight tuples and biases,
-    kept alive by the program, so their ids stay theirs).  Frozen parameters and
-    constant biases are read from the arrays and Values at every step instead."""
-    layers = net.layers
-    return (tuple(net.sizes), tuple((layer.activation, layer.bias_mode) for layer in layers),
-            tuple((id(n.weights), id(n.bias)) for layer in layers for n in layer.neurons))
 
 
 def _epoch(step, net, loss, optimizer, samples, order, size, report):
@@ -587,8 +548,8 @@ def _own_sgd(net, lr, momentum):
     if momentum or not hasattr(net, "layers") or not hasattr(net, "__dict__"):
         return SGD(net.parameters(), lr, momentum)
     from .module import freeze_version
-    cache = net.__dict__.setdefault("_train_optimizer", _Compiled())   # a copy starts empty
-    key = (lr, freeze_version(), _layer_structure(net))
+    cache = net.__dict__.setdefault("_train_optimizer", Compiled())   # a copy starts empty
+    key = (lr, freeze_version(), layer_structure(net))
     kept = cache.get("SGD")
     if kept is None or kept[0] != key:
         kept = cache["SGD"] = (key, SGD(net.parameters(), lr, momentum))

@@ -2,7 +2,7 @@
 C_x is per sample and elementwise, the traced per-sample program otherwise.
 
 Oracles: the eager engine (C = Σ_x or mean of loss(net(x), y), then C.backward())
-on the same batch, to the project's jit-agreement tolerance (nn.train.JIT_AGREEMENT);
+on the same batch, to the project's jit-agreement tolerance (nn.compiled.JIT_AGREEMENT);
 central finite differences of the eager C; and, for a loss that is one of nn's own,
 nn's built-in matrix program, bit for bit.
 """
@@ -18,7 +18,7 @@ from autograd import Value, no_grad, sum_values
 from autograd.jit import Jitted
 from nn.matrix import MatrixProgram
 from nn.traced_loss import NotElementwise, traced_loss, why_not_matrix
-from nn.train import JIT_AGREEMENT
+from nn.compiled import JIT_AGREEMENT
 
 np = pytest.importorskip("numpy")
 
