@@ -177,6 +177,8 @@ class ParameterStore:
              for flat, shape in zip(self.flats, self.shapes)]
         G = [np.fromiter(map(_grad, flat), float, len(flat)).reshape(shape)
              for flat, shape in zip(self.flats, self.shapes)]
+        # (the reads above wrote back any other store that held these parameters, so
+        # only a Value subclass of the user's is left to refuse here)
         if set(map(type, self.values)) != {Value}:
             return False              # a Value subclass of the user's: leave it alone
         frozen = self.net.frozen_values()
