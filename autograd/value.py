@@ -106,8 +106,9 @@ def function(op: Op) -> Callable[..., Value]:
     return f
 
 
-def _unary(op: Op) -> Callable[[Value], Value]:
-    """``op`` as a method: ``Value.sigmoid``."""
+def _unary(op: Op, name: str | None = None) -> Callable[[Value], Value]:
+    """``op`` as a method: ``Value.sigmoid`` (``name``: the method's, if not the op's).
+    Named ``Value.<name>``, so that pickle and a debugger's stack find it."""
     forward = op.forward
 
     def method(self):
@@ -116,13 +117,18 @@ def _unary(op: Op) -> Callable[[Value], Value]:
         except (ArithmeticError, ValueError) as err:
             raise op.error(err, (self,)) from None
         return make(data, (self,), op)
-    method.__name__ = method.__qualname__ = op.name
+    _name_method(method, name or op.name)
     method.__doc__ = f"{op.doc}."
     return method
 
 
-def _binary(op: Op) -> Callable[[Value, Operand], Value]:
-    """``op`` as an operator method: ``Value.__truediv__``."""
+def _name_method(method: Callable[..., Value], name: str) -> None:
+    method.__name__ = name
+    method.__qualname__ = f"Value.{name}"
+
+
+def _binary(op: Op, name: str) -> Callable[[Value, Operand], Value]:
+    """``op`` as the operator method ``name``: ``Value.__truediv__``."""
     forward = op.forward
 
     def method(self, other):
@@ -135,6 +141,7 @@ def _binary(op: Op) -> Callable[[Value, Operand], Value]:
         except (ArithmeticError, ValueError) as err:
             raise op.error(err, (self, other)) from None
         return make(data, (self, other), op)
+    _name_method(method, name)
     method.__doc__ = f"{op.doc}."
     return method
 
@@ -147,7 +154,7 @@ def _reflected(method: Callable[[Value, Operand], Value],
         if other is NotImplemented:
             return NotImplemented
         return method(other, self)
-    reflected.__name__ = name
+    _name_method(reflected, name)
     return reflected
 
 
@@ -314,9 +321,9 @@ class Value:
             _record(out)
         return out
 
-    __sub__ = _binary(ops.SUB)
-    __truediv__ = _binary(ops.DIV)
-    __pow__ = _binary(ops.POW)
+    __sub__ = _binary(ops.SUB, "__sub__")
+    __truediv__ = _binary(ops.DIV, "__truediv__")
+    __pow__ = _binary(ops.POW, "__pow__")
 
     __radd__ = _reflected(__add__, "__radd__")
     __rmul__ = _reflected(__mul__, "__rmul__")
@@ -330,7 +337,7 @@ class Value:
     def __pos__(self) -> Value:
         return self
 
-    __abs__ = _unary(ops.ABS)
+    __abs__ = _unary(ops.ABS, "__abs__")
 
     # -- functions (one line per op: the op record has the rest) ------------
 

@@ -3,6 +3,7 @@
 
     .venv/bin/python benchmarks/versus_commit.py 8c7eeb8            # round 1's engine
     .venv/bin/python benchmarks/versus_commit.py 8c7eeb8 --workload sigmoid --rounds 8
+    .venv/bin/python benchmarks/versus_commit.py 8b4c473 --contender jit
     .venv/bin/python benchmarks/versus_commit.py 9b8cd31 --chain 1000,1000000
 
 ``--chain N,...`` times the eager chain instead (workload 3 as a user writes
@@ -32,15 +33,18 @@ ROOT = os.path.dirname(HERE)
 STEPS = 21
 
 
-def step_times(root, workload):
-    """Run in a child process: STEPS timed steps of ``root``'s eager contender."""
+CONTENDERS = {"eager": "ChainruleEager", "jit": "ChainruleJit"}
+
+
+def step_times(root, workload, contender="eager"):
+    """Run in a child process: STEPS timed steps of ``root``'s eager (or jit) contender."""
     import gc
     import time
     for path in (os.path.join(root, "benchmarks"), root):
         sys.path.insert(0, path)
     import mlp_contenders
     from problem import make_problem
-    contender = mlp_contenders.ChainruleEager(make_problem(workload, 100))
+    contender = getattr(mlp_contenders, CONTENDERS[contender])(make_problem(workload, 100))
     contender.step()
     gc.collect()
     gc.freeze()
@@ -94,8 +98,9 @@ def unpack(rev, into):
     return os.path.join(into, "tree")
 
 
-def child(root, workload, chain=None):
-    extra = ["--chain", str(chain)] if chain else ["--workload", workload]
+def child(root, workload, chain=None, contender="eager"):
+    extra = (["--chain", str(chain)] if chain
+             else ["--workload", workload, "--contender", contender])
     out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", root, *extra],
                          check=True, capture_output=True, text=True, cwd=root).stdout
     return [float(t) for t in out.split()]
@@ -125,6 +130,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("rev", nargs="?", help="the older commit (e.g. 8c7eeb8)")
     parser.add_argument("--workload", choices=("relu", "sigmoid"), default="relu")
+    parser.add_argument("--contender", choices=sorted(CONTENDERS), default="eager",
+                        help="which training step to time (default: eager)")
     parser.add_argument("--rounds", type=int, default=6, help="processes per checkout")
     parser.add_argument("--chain", metavar="N,...",
                         help="time the eager chain of N links (build + backward) instead")
@@ -135,7 +142,7 @@ def main(argv=None):
         if sizes:
             chain_times(args.child, sizes[0])
         else:
-            step_times(args.child, args.workload)
+            step_times(args.child, args.workload, args.contender)
         return 0
     if not args.rev:
         parser.error("give the older commit, e.g. 8c7eeb8")
@@ -146,10 +153,11 @@ def main(argv=None):
             return 0
         old, new = [], []
         for _ in range(args.rounds):
-            old += child(old_root, args.workload)
-            new += child(ROOT, args.workload)
+            old += child(old_root, args.workload, contender=args.contender)
+            new += child(ROOT, args.workload, contender=args.contender)
     t_old, t_new = statistics.median(old), statistics.median(new)
-    print(f"workload {args.workload}, {args.rounds} processes x {STEPS} steps each:")
+    print(f"workload {args.workload}, {args.contender} step, "
+          f"{args.rounds} processes x {STEPS} steps each:")
     print(f"  {args.rev}: median step {t_old * 1e3:.2f} ms")
     print(f"  this checkout: median step {t_new * 1e3:.2f} ms")
     print(f"  {t_old / t_new:.2f}x less time per step")

@@ -19,12 +19,14 @@ ACT = {
     "tanh": math.tanh,
     "relu": lambda z: max(0.0, z),
     "linear": lambda z: z,
+    "sin": math.sin,
 }
 ACT_PRIME = {  # derivative written in terms of z
     "sigmoid": lambda z: ACT["sigmoid"](z) * (1.0 - ACT["sigmoid"](z)),
     "tanh": lambda z: 1.0 - math.tanh(z) ** 2,
     "relu": lambda z: 1.0 if z > 0 else 0.0,
     "linear": lambda z: 1.0,
+    "sin": math.cos,
 }
 
 W_231 = [[[0.15, -0.25], [0.4, 0.3], [-0.5, 0.2]], [[0.6, -0.35, 0.45]]]
@@ -367,6 +369,22 @@ def test_state_dict_round_trips_through_json_bit_for_bit():
     assert [p.data.hex() for p in other.parameters()] == [v.hex() for v in state.values()]
     x = [0.123, -4.56]
     assert net(x)[0].data.hex() == other(x)[0].data.hex()
+
+
+@pytest.mark.parametrize("acts", [["sigmoid", "sigmoid"], ["tanh", "linear"], ["relu", "sin"]])
+def test_a_pickled_network_computes_what_the_plain_float_forward_computes(acts):
+    """pickle.dumps(net) names each activation as its Value method (``Value.sigmoid``);
+    the copy's output equals the plain-float forward on the same weights (oracle),
+    and after pickling, its parameters, names and layout are the network's."""
+    import pickle
+    net = nn.MLP([2, 3, 1], activation=acts, weights=W_231, biases=B_231)
+    twin = pickle.loads(pickle.dumps(net))
+    x = [0.35, -0.9]
+    expected = plain_forward(W_231, B_231, x, acts)[-1][1][0]
+    assert twin(x)[0].data == pytest.approx(expected, rel=1e-15, abs=1e-300)
+    assert [p.name for p in twin.parameters()] == [p.name for p in net.parameters()]
+    assert nested(twin) == nested(net)
+    assert twin.parameters()[0] is not net.parameters()[0]
 
 
 def test_load_state_dict_accepts_ints_and_keeps_nodes():

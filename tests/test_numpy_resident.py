@@ -205,17 +205,13 @@ def test_a_resident_network_can_be_pickled_copied_and_printed(how):
         assert f"data={oracle.data[0]!r}, grad={oracle.grad[0]!r}" in repr(params[0])
         assert state(params, opt) == oracle.state()
         return
-    if how == "pickle":          # the Values (an MLP holds its activations' functions,
-        twin = pickle.loads(pickle.dumps(params))      # which pickle cannot name)
-        assert all(type(p) is Value for p in twin)
-        assert bits(p.data for p in twin) + bits(p.grad for p in twin) == \
-            oracle.state()[:2 * len(params)]
-    else:
-        twin_net, twin_opt = copy.deepcopy((net, opt))
-        twin = [v for _, rs, _ in twin_net.jit_loss("half_squared_error", backend="numpy")
-                ._layout for row in rs for v in row]
-        assert all(type(p) is Value for p in twin)
-        assert state(twin, twin_opt) == oracle.state()
+    copied = pickle.loads(pickle.dumps((net, opt))) if how == "pickle" else \
+        copy.deepcopy((net, opt))
+    twin_net, twin_opt = copied
+    twin = [v for _, rs, _ in twin_net.jit_loss("half_squared_error", backend="numpy")
+            ._layout for row in rs for v in row]
+    assert all(type(p) is Value for p in twin)
+    assert state(twin, twin_opt) == oracle.state()
     assert state(params, opt) == oracle.state()
 
 
