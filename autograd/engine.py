@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import gc
 import weakref
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Container, Generator, Iterable
 from math import isfinite
 from typing import TYPE_CHECKING, Any, SupportsFloat, Union
 
@@ -402,10 +402,22 @@ def _has_hooks(node):
     return getattr(node, "_hooks", None) is not None
 
 
+#: True once any hook was registered: until then compiled code skips looking for hooks
+hooks_registered = False
+
+
+def first_hooked(nodes: Container[Value]) -> Value | None:
+    """A node of ``nodes`` (a set) that has a hook, or None (cost: one set lookup
+    per node that has hooks, wherever it is)."""
+    for node in list(_hooked):
+        if node in nodes:
+            return node
+    return None
+
+
 def _any_hooked(seen):
-    """True when a node with hooks is among ``seen``, the nodes of this graph (cost:
-    one set lookup per hooked node)."""
-    return any(node in seen for node in list(_hooked))
+    """True when a node with hooks is among ``seen``, the nodes of this graph."""
+    return first_hooked(seen) is not None
 
 
 class HookHandle:
@@ -439,11 +451,13 @@ def register_hook(node: Value, fn: Callable[[float], SupportsFloat | None]) -> H
     """
     if not callable(fn):
         raise TypeError(f"register_hook: expected a callable, got {type(fn).__name__} {fn!r}")
+    global hooks_registered
     fns = getattr(node, "_hooks", None)
     if fns is None:
         fns = node._hooks = []
     fns.append(fn)
     _hooked.add(node)
+    hooks_registered = True
     return HookHandle(node, fn)
 
 

@@ -165,6 +165,10 @@ class Tracer:
                 f"jit: cannot trace {self.fn_name}(): it calls backward() on {describe(node)}; "
                 f"a jitted function returns the Value to differentiate and the generated code "
                 f"does the backward pass")
+        if what == "register_hook()":
+            raise TracingError(
+                f"jit: cannot trace {self.fn_name}(): it registers a hook on {describe(node)}, "
+                f"and the generated code runs no hooks; call {self.fn_name}() without jit")
         if what == ".data":
             raise TracingError(
                 f"jit: cannot trace {self.fn_name}(): it reads .data of {describe(node)}, a "
@@ -352,6 +356,7 @@ class Jitted:
         self._batch = {}
         self._forward = {}
         self._last_arity = None
+        self._parameters: frozenset[Value] | None = None   # of every program (hooks)
         self._rows_matrix: tuple[list[Any], Any] | None = None   # see _remembered_matrix
 
     def __repr__(self) -> str:
@@ -373,6 +378,8 @@ class Jitted:
         code = table.get(len(inputs))
         if code is None:
             code = self._build("step", inputs, input_grads)
+        if engine.hooks_registered:
+            self._refuse_hooked()
         return self._run(code, *inputs)
 
     def batch(self, samples: Iterable[Sequence[SupportsFloat]], *, mean: bool = False) -> float:
@@ -398,6 +405,8 @@ class Jitted:
         code = self._batch.get(arity)
         if code is None:
             code = self._build("batch", rows[0], False)
+        if engine.hooks_registered:
+            self._refuse_hooked()
         n = len(rows)
         total = self._run(code, rows, 1.0 / n if mean else 1.0)
         return total / n if mean else total
@@ -412,6 +421,8 @@ class Jitted:
         code = self._batch.get(arity)
         if code is None:
             code = self._build("numpy", tuple(matrix[0].tolist()), False)
+        if engine.hooks_registered:
+            self._refuse_hooked()
         total = self._run(code, matrix, 1.0 / n if mean else 1.0)
         return total / n if mean else total
 
@@ -440,6 +451,13 @@ class Jitted:
                 pass
         names = self._names(arity) if arity else []
         return [self._numbers(s, i, arity, names) for i, s in enumerate(samples, 1)]
+
+    def _refuse_hooked(self):
+        """RuntimeError when a parameter of the generated code has a hook."""
+        if self._parameters is None:
+            self._parameters = frozenset(p for program in self._programs.values()
+                                         for p in program.parameters)
+        refuse_hooked(f"jit {self.__name__}", self._parameters)
 
     def _run(self, code, *args):
         """Call generated code; an arithmetic error is re-raised as the eager
@@ -537,6 +555,7 @@ class Jitted:
         exec(compile(program.source, program.filename, "exec"), namespace)
         function = program.function = namespace[program.name]
         self._programs[key] = program
+        self._parameters = None
         self._by_file[program.filename] = program
         return function
 
@@ -591,6 +610,16 @@ class Jitted:
         itself = _Operand(node, local.get(info.target, node.data), info.target)
         return type(exc)(f"{info.phase} of {op.name} node {describe(itself)}: {exc} "
                          f"(operands {described}){where}")
+
+
+def refuse_hooked(where: str, parameters: frozenset[Value]) -> None:
+    """RuntimeError naming a node of ``parameters`` that has a hook: compiled code
+    (either backend) adds gradients without running hooks, which backward() runs."""
+    node = engine.first_hooked(parameters)
+    if node is not None:
+        raise RuntimeError(
+            f"{where}: {describe(node)} has a hook (register_hook), and compiled code runs "
+            f"no hooks; take it off (the handle's remove()) or use backward() without the jit")
 
 
 def _sample_matrix(np, samples, jitted):

@@ -390,6 +390,8 @@ class Value:
         """Call ``fn(grad)`` when this node's gradient is complete in a backward
         pass; a number returned replaces the gradient.  Returns a handle with
         ``remove()``.  The hook lives with the node and goes when the node goes."""
+        if recording.active:
+            _refuse_while_tracing(self, "register_hook()")
         return engine.register_hook(self, fn)
 
     def zero_grad(self) -> None:

@@ -30,7 +30,8 @@ import math
 from operator import add, is_
 
 from autograd import ops
-from autograd.jit import compile_source
+from autograd import engine
+from autograd.jit import compile_source, refuse_hooked
 
 from .activations import ACTIVATIONS
 from .data import number_rows
@@ -290,6 +291,9 @@ class MatrixProgram:
         to the parameters' ``.grad`` (to the resident arrays when they can be)."""
         np = self.np
         store = self.store
+        if engine.hooks_registered:
+            refuse_hooked(f"{self.__name__}.batch", frozenset(
+                v for flat, _, trainable in self._flat if trainable for v in flat))
         with np.errstate(all="ignore"), store.lock:
             if store.make_resident():
                 C, gradients = self.gradients(X, Y, seed, store.arguments())

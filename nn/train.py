@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from autograd import Value
-from autograd.engine import no_cycle_collection
-from autograd.jit import TracingError, jit_loss
+from autograd import engine
+from autograd.engine import first_hooked, no_cycle_collection
+from autograd.jit import TracingError, jit_loss, refuse_hooked
 
 from .compiled import JIT_AGREEMENT, Compiled, layer_structure, structure
 from .data import number_rows
@@ -237,6 +238,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
         raise ValueError("train: backend='numpy' runs compiled steps; leave out step= and "
                          "jit=False")
     if backend == "numpy":
+        refuse_hooked("train(backend='numpy')", _hooked_parameters(net))
         step, compiled = _numpy_step(net, training_loss, samples, optimizer, matrix), True
     else:
         step, compiled = _step_function(step, jit, net, training_loss, samples)
@@ -360,6 +362,11 @@ def _step_function(step, jit, net, loss, samples):
         return step, False
     if jit is False:
         return eager_step, False
+    hooked = _hooked_parameters(net)
+    if jit is True:
+        refuse_hooked("train(jit=True)", hooked)
+    elif first_hooked(hooked) is not None:   # "auto": backward() runs the hooks
+        return eager_step, False
     compiled_step = jit_step(fallback=jit == "auto")
     if not loss.known:
         try:
@@ -375,6 +382,12 @@ def _step_function(step, jit, net, loss, samples):
             warnings.warn(f"train: {disagreement}; training without the jit", stacklevel=3)
             return eager_step, False
     return compiled_step, True
+
+
+def _hooked_parameters(net):
+    """The parameters of ``net`` as a set, to look for hooks among (backward() runs
+    them, compiled code does not); empty while no hook was ever registered."""
+    return frozenset(net.parameters()) if engine.hooks_registered else frozenset()
 
 
 def _disagreement(compiled, net, loss, samples):

@@ -96,3 +96,78 @@ def test_a_hook_that_raises_names_itself_and_the_node_and_restores_grads():
     notes = " ".join(getattr(info.value, "__notes__", []))
     assert "broken" in notes and "'y3'" in notes
     assert w.grad == 7.0
+
+
+# ---------------------------------------------------------------------------
+# Compiled code runs no hooks: it says so instead of skipping them
+# ---------------------------------------------------------------------------
+
+def _net():
+    import nn
+    return nn.MLP([2, 3, 1], seed=1)
+
+
+X_TRAIN, Y_TRAIN = [[0.1, 0.2], [0.3, -0.4]], [[0.5], [0.1]]
+
+
+def test_train_by_default_runs_a_weights_hook_as_backward_does():
+    """A hook returning 0.0 stops its weight learning (so it keeps its first number:
+    the oracle), and jit="auto" falls back to the eager steps to run it."""
+    import nn
+    net = _net()
+    w = net.parameters()[0]
+    first, calls = w.data, []
+    w.register_hook(lambda g: (calls.append(g), 0.0)[1])
+    history = nn.train(net, X_TRAIN, Y_TRAIN, epochs=2, lr=0.5, progress=False)
+    assert w.data == first and len(calls) == 4 and history.jit is False
+    assert net.parameters()[1].data != _net().parameters()[1].data   # the others learnt
+
+
+@pytest.mark.parametrize("how", [{"jit": True}, {"backend": "numpy"}])
+def test_compiled_training_refuses_a_hooked_weight_and_changes_nothing(how):
+    pytest.importorskip("numpy")
+    import nn
+    net = _net()
+    net.parameters()[2].register_hook(lambda g: None)
+    before = [p.data for p in net.parameters()]
+    with pytest.raises(RuntimeError, match=r"'b2_1' = .* has a hook \(register_hook\), "
+                                           r"and compiled code runs no hooks"):
+        nn.train(net, X_TRAIN, Y_TRAIN, epochs=2, lr=0.5, progress=False, **how)
+    assert [p.data for p in net.parameters()] == before
+    assert all(p.grad == 0.0 for p in net.parameters())
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_compiled_loss_refuses_a_hooked_parameter_until_the_hook_is_off(backend):
+    """After remove(), the compiled gradient is backward()'s (oracle: eager)."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    import nn
+    net = _net()
+    compiled = net.jit_loss("half_squared_error", backend=backend)
+    handle = net.parameters()[2].register_hook(lambda g: None)
+    with pytest.raises(RuntimeError, match=r"'b2_1' = .* has a hook"):
+        compiled.batch([(0.1, 0.2, 0.5)])
+    if backend == "python":
+        with pytest.raises(RuntimeError, match=r"'b2_1' = .* has a hook"):
+            compiled(0.1, 0.2, 0.5)
+    assert all(p.grad == 0.0 for p in net.parameters())
+    handle.remove()
+    compiled.batch([(0.1, 0.2, 0.5)])
+    fast = [p.grad for p in net.parameters()]
+    net.zero_grad()
+    nn.half_squared_error(net([0.1, 0.2]), [0.5]).backward()
+    assert fast == pytest.approx([p.grad for p in net.parameters()], rel=1e-12, abs=1e-300)
+
+
+def test_a_hook_registered_inside_a_jitted_function_cannot_be_traced():
+    from autograd import jit
+    from autograd.jit import TracingError
+
+    @jit
+    def f(x):
+        z = (x * 2.0).named("z")
+        z.register_hook(lambda g: 100.0)
+        return z * 3.0
+    with pytest.raises(TracingError, match=r"cannot trace f\(\): it registers a hook on 'z'"):
+        f(1.0)
