@@ -88,8 +88,7 @@ def _wide_rows(rows, n, width):
 def np_sigmoid(z):
     """σ(z) for an array, stable for every z (the scalar form, both branches at once)."""
     e = np.exp(-np.abs(z))
-    d = 1.0 + e
-    return np.where(z >= 0.0, 1.0 / d, e / d)
+    return np.where(z >= 0.0, 1.0, e) / (1.0 + e)   # 1/(1+e) for z >= 0, else e/(1+e)
 
 
 def check(result, op_name, operands, labels):
