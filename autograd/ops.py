@@ -86,6 +86,14 @@ class Op:
     def __repr__(self):
         return f"<op {self.name} {self.symbol}>"
 
+    def __reduce__(self):
+        """Pickled and copied by name: every node of a graph, copies included, points
+        at the one record of its op (``node._op is MUL``)."""
+        if OPS.get(self.name) is not self:
+            raise TypeError(f"op {self.name!r} is not a record of autograd.ops.OPS, so a "
+                            f"graph that uses it cannot be pickled or copied")
+        return op_named, (self.name,)
+
     # -- the derivative as expressions -------------------------------------
 
     def operands(self, n, fixed=()):
@@ -769,6 +777,11 @@ DETACHED = Op("detached", "", doc="computed under no_grad(): a number with no gr
 
 #: every op by name, leaves included: each Op record defined in this module
 OPS = {op.name: op for op in list(globals().values()) if isinstance(op, Op)}
+
+def op_named(name):
+    """The op record called ``name`` (how a pickled graph finds its ops again)."""
+    return OPS[name]
+
 
 #: op name -> the float function that never raises (what derivative formulas call)
 IEEE = {op.name: op.ieee for op in OPS.values() if op.ieee is not None}

@@ -379,3 +379,31 @@ def test_a_stopped_backward_restores_the_collectors_state(stop, enabled):
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize("how", ["pickle", "deepcopy"])
+def test_a_copied_graph_points_at_the_op_records_and_differentiates(how):
+    """A graph through pickle or deepcopy keeps one record per op (``_op is LOG``: the
+    engine's fast paths test identity); d/dx log(x² + 1) = 2x/(x² + 1) = 0.8 at x = 2."""
+    import copy
+    import pickle
+    from autograd import ops
+    x = Value(2.0, "x")
+    y = (x * x + 1.0).log()
+    twin = pickle.loads(pickle.dumps(y)) if how == "pickle" else copy.deepcopy(y)
+    assert twin._op is ops.LOG and twin._prev[0]._op is ops.ADD
+    assert twin._prev[0]._prev[1]._op is ops.CONSTANT
+    twin.backward()
+    x_twin = twin._prev[0]._prev[0]._prev[0]
+    assert x_twin.name == "x" and x_twin is not x
+    assert x_twin.grad == pytest.approx(0.8, rel=1e-15) and x.grad == 0.0
+
+
+def test_an_op_outside_the_table_says_why_its_graph_cannot_be_pickled():
+    import pickle
+    from autograd import ops
+    from autograd.value import make
+    stray = ops.Op("stray", "s", arity=1, forward=float)
+    node = make(1.0, (Value(1.0, "x"),), stray)
+    with pytest.raises(TypeError, match="op 'stray' is not a record of autograd.ops.OPS"):
+        pickle.dumps(node)

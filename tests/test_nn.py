@@ -378,6 +378,7 @@ def test_a_pickled_network_computes_what_the_plain_float_forward_computes(acts):
     and after pickling, its parameters, names and layout are the network's."""
     import pickle
     net = nn.MLP([2, 3, 1], activation=acts, weights=W_231, biases=B_231)
+    net([0.1, 0.2])                  # the last pass's nodes go along (their ops by name)
     twin = pickle.loads(pickle.dumps(net))
     x = [0.35, -0.9]
     expected = plain_forward(W_231, B_231, x, acts)[-1][1][0]
