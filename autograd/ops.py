@@ -86,6 +86,14 @@ class Op:
     def __repr__(self):
         return f"<op {self.name} {self.symbol}>"
 
+    def __reduce__(self):
+        """An op of the table pickles and copies as itself (its name, looked up on
+        loading), so an unpickled or deep-copied node's ``_op is CONSTANT`` still
+        holds; any other op is copied field by field."""
+        if OPS.get(self.name) is self:
+            return _op_named, (self.name,)
+        return object.__reduce_ex__(self, 2)
+
     # -- the derivative as expressions -------------------------------------
 
     def operands(self, n, fixed=()):
@@ -769,6 +777,13 @@ DETACHED = Op("detached", "", doc="computed under no_grad(): a number with no gr
 
 #: every op by name, leaves included: each Op record defined in this module
 OPS = {op.name: op for op in list(globals().values()) if isinstance(op, Op)}
+
+
+
+def _op_named(name):
+    """The op of the table called ``name`` (how a pickled op record is loaded)."""
+    return OPS[name]
+
 
 #: op name -> the float function that never raises (what derivative formulas call)
 IEEE = {op.name: op.ieee for op in OPS.values() if op.ieee is not None}
