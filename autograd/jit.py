@@ -356,7 +356,7 @@ class Jitted:
         self._batch = {}
         self._forward = {}
         self._last_arity = None
-        self._parameters: frozenset[Value] | None = None   # of every program (hooks)
+        self._watched: frozenset[Value] | None = None   # every traced graph's nodes (hooks)
         self._rows_matrix: tuple[list[Any], Any] | None = None   # see _remembered_matrix
 
     def __repr__(self) -> str:
@@ -453,11 +453,20 @@ class Jitted:
         return [self._numbers(s, i, arity, names) for i, s in enumerate(samples, 1)]
 
     def _refuse_hooked(self):
-        """RuntimeError when a parameter of the generated code has a hook."""
-        if self._parameters is None:
-            self._parameters = frozenset(p for program in self._programs.values()
-                                         for p in program.parameters)
-        refuse_hooked(f"jit {self.__name__}", self._parameters)
+        """RuntimeError when a node of the generated code (a parameter, a constant, a
+        node made before the trace and computed through) has a hook."""
+        refuse_hooked(f"jit {self.__name__}", self._watched_nodes())
+
+    def _watched_nodes(self) -> frozenset[Value]:
+        if self._watched is None:
+            self._watched = frozenset(n for graph in self._graphs.values()
+                                      for n in graph.watched)
+        return self._watched
+
+    def hooked(self) -> Value | None:
+        """A node of the traced graphs (not a placeholder) that has a hook, or None:
+        what a call would refuse."""
+        return engine.first_hooked(self._watched_nodes()) if engine.hooks_registered else None
 
     def _run(self, code, *args):
         """Call generated code; an arithmetic error is re-raised as the eager
@@ -555,7 +564,7 @@ class Jitted:
         exec(compile(program.source, program.filename, "exec"), namespace)
         function = program.function = namespace[program.name]
         self._programs[key] = program
-        self._parameters = None
+        self._watched = None
         self._by_file[program.filename] = program
         return function
 
@@ -612,10 +621,11 @@ class Jitted:
                          f"(operands {described}){where}")
 
 
-def refuse_hooked(where: str, parameters: frozenset[Value]) -> None:
-    """RuntimeError naming a node of ``parameters`` that has a hook: compiled code
-    (either backend) adds gradients without running hooks, which backward() runs."""
-    node = engine.first_hooked(parameters)
+def refuse_hooked(where: str, nodes: frozenset[Value]) -> None:
+    """RuntimeError naming a node of ``nodes`` (the parameters and other nodes compiled
+    code reads) that has a hook: compiled code (either backend) adds gradients without
+    running hooks, which backward() runs."""
+    node = engine.first_hooked(nodes)
     if node is not None:
         raise RuntimeError(
             f"{where}: {describe(node)} has a hook (register_hook), and compiled code runs "

@@ -201,6 +201,8 @@ class Graph:
         self.parameters = [n for n in nodes if not self.parents(n) and n._op is not CONSTANT
                            and id(n) not in placeholder]
         self.derived = [n for n in nodes if self.parents(n)]
+        #: every node but the placeholders: what a hook could be on (constants included)
+        self.watched = [n for n in nodes if id(n) not in placeholder]
 
     def parents(self, node):
         found = self.detached.get(node)

@@ -29,6 +29,7 @@ Adding an op: write its forward and backward, add one :class:`Op` record to
 the table, and one line in :mod:`autograd.value` to make it a method.
 """
 
+import copyreg
 import math
 from operator import mul as _mul
 
@@ -87,12 +88,13 @@ class Op:
         return f"<op {self.name} {self.symbol}>"
 
     def __reduce__(self):
-        """Pickled and copied by name: every node of a graph, copies included, points
-        at the one record of its op (``node._op is MUL``)."""
-        if OPS.get(self.name) is not self:
-            raise TypeError(f"op {self.name!r} is not a record of autograd.ops.OPS, so a "
-                            f"graph that uses it cannot be pickled or copied")
-        return op_named, (self.name,)
+        """An op of the table pickles and copies as itself (its name, looked up on
+        loading), so an unpickled or deep-copied node's ``_op is CONSTANT`` still
+        holds; any other op is copied field by field."""
+        if OPS.get(self.name) is self:
+            return op_named, (self.name,)
+        slots = {key: getattr(self, key) for key in Op.__slots__ if hasattr(self, key)}
+        return copyreg.__newobj__, (type(self),), (None, slots)
 
     # -- the derivative as expressions -------------------------------------
 
@@ -779,7 +781,7 @@ DETACHED = Op("detached", "", doc="computed under no_grad(): a number with no gr
 OPS = {op.name: op for op in list(globals().values()) if isinstance(op, Op)}
 
 def op_named(name):
-    """The op record called ``name`` (how a pickled graph finds its ops again)."""
+    """The op of the table called ``name`` (how a pickled graph finds its ops again)."""
     return OPS[name]
 
 

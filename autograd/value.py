@@ -398,6 +398,26 @@ class Value:
         """Set this node's ``grad`` back to 0.0."""
         self.grad = 0.0
 
+    # -- pickle and copy ---------------------------------------------------
+
+    def __getstate__(self) -> tuple[None, dict[str, Any]]:
+        """What pickle and copy keep of a node: its slots (every protocol, 0 and 1
+        included, which refuse a class with ``__slots__`` and no ``__getstate__``)."""
+        return None, {key: getattr(self, key) for key in _STATE if hasattr(self, key)}
+
+    def __setstate__(self, state: tuple[Any, dict[str, Any]]) -> None:
+        """The copy's slots; its hooks are registered again (the engine and compiled
+        code find a node's hooks through the registry, not by asking every node)."""
+        for key, value in state[1].items():
+            if key != "_hooks":
+                setattr(self, key, value)
+        for fn in state[1].get("_hooks", ()):
+            engine.register_hook(self, fn)
+
+
+#: the slots a pickled or copied node keeps
+_STATE = ("data", "grad", "name", "_prev", "_op", "_hooks")
+
 
 def _number(x: Operand, what: str) -> float:
     if x.__class__ is Value or isinstance(x, Value):

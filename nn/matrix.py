@@ -291,9 +291,10 @@ class MatrixProgram:
         to the parameters' ``.grad`` (to the resident arrays when they can be)."""
         np = self.np
         store = self.store
-        if engine.hooks_registered:
+        if engine.hooks_registered:     # constant biases too: backward() runs their hooks;
+            frozen = self.net.frozen_values()    # not frozen ones: backward() never reaches them
             refuse_hooked(f"{self.__name__}.batch", frozenset(
-                v for flat, _, trainable in self._flat if trainable for v in flat))
+                v for flat, _, _ in self._flat for v in flat if v not in frozen))
         with np.errstate(all="ignore"), store.lock:
             if store.make_resident():
                 C, gradients = self.gradients(X, Y, seed, store.arguments())

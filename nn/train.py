@@ -138,6 +138,11 @@ class jit_step:
         if not self.jitted:
             return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
         compiled = self.compiled(net, loss, len(batch_inputs[0]))
+        if engine.hooks_registered and compiled.hooked() is not None:
+            if not self.fallback:         # before zero_grad(): nothing has changed
+                compiled._refuse_hooked()
+            self.jitted = False           # "auto": a hook added since; backward() runs it
+            return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
         optimizer.zero_grad()
         try:
             cost = compiled.batch([(*x, *y) for x, y in zip(batch_inputs, batch_targets)],
@@ -270,6 +275,8 @@ def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_e
         report.start(epoch, n_batches)
         try:
             if on_matrices is not None:
+                if engine.hooks_registered:   # a hook added since (in on_epoch, say)
+                    refuse_hooked("train(backend='numpy')", _hooked_parameters(net))
                 epoch_loss = on_matrices(order if rng is not None else None, size,
                                          loss.reduction == "mean", report)
             else:
@@ -385,9 +392,14 @@ def _step_function(step, jit, net, loss, samples):
 
 
 def _hooked_parameters(net):
-    """The parameters of ``net`` as a set, to look for hooks among (backward() runs
-    them, compiled code does not); empty while no hook was ever registered."""
-    return frozenset(net.parameters()) if engine.hooks_registered else frozenset()
+    """The parameters of ``net`` and its constant biases as a set, to look for hooks
+    among (backward() runs them, compiled code does not); empty while no hook was
+    ever registered."""
+    if not engine.hooks_registered:
+        return frozenset()
+    constants = [neuron.bias for layer in getattr(net, "layers", ())
+                 if getattr(layer, "bias_mode", None) == "constant" for neuron in layer.neurons]
+    return frozenset([*net.parameters(), *constants])
 
 
 def _disagreement(compiled, net, loss, samples):
