@@ -228,3 +228,17 @@ def test_jit_loss_takes_a_name_with_either_backend_and_refuses_unknown_ones():
         net.jit_loss("squared")
     with raises(TypeError, "jit_loss: loss must be a name", "got int 3"):
         net.jit_loss(3)
+
+
+@pytest.mark.parametrize("samples, shown", [(5, "int 5"), ("ab", "str 'ab'"),
+                                            ("zero-d", "ndarray array(1.)")])
+def test_the_numpy_program_names_samples_that_are_not_rows(samples, shown):
+    np = pytest.importorskip("numpy")
+    if samples == "zero-d":
+        samples = np.array(1.0)
+    net = nn.MLP([2, 3, 1], seed=1)
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    with raises(TypeError, "half_squared_error.batch: samples must be a list of rows",
+                "or a 2-d array, got " + shown):
+        program.batch(samples)
+    assert all(p.grad == 0.0 for p in net.parameters())
