@@ -50,6 +50,7 @@ def test_a_dropped_graph_frees_its_hooks():
     y.register_hook(fn)
     x.register_hook(lambda g: g * 1.0)
     node_ref = weakref.ref(y)
+    gc.collect()                     # hooked nodes that other tests left to the collector
     count = len(engine._hooked)
     del x, y
     gc.collect()

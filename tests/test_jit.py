@@ -436,7 +436,8 @@ def test_pdb_steps_through_the_generated_backward_lines():
     start = 1 + next(i for i, line in enumerate(lines) if "g_net2 = " in line)
     commands = "\n".join([f"until {start}", "next", "next", "p g_net2", "continue"]) + "\n"
     out = io.StringIO()
-    debugger = pdb.Pdb(stdin=io.StringIO(commands), stdout=out)
+    debugger = pdb.Pdb(stdin=io.StringIO(commands), stdout=out,
+                       nosigint=True)   # "continue" would keep its Ctrl-C handler
     debugger.use_rawinput = False
     debugger.runcall(step.program().function, 1.0, 0.0)
     shown = out.getvalue()
