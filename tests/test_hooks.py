@@ -1,12 +1,15 @@
 """Hooks live on their node: a handle removes them, a dropped graph frees them, a
 hook elsewhere costs a backward pass nothing, and explain/check never call them."""
 
+import copy
 import gc
+import pickle
 import weakref
 
 import pytest
 
-from autograd import Value, check, engine, explain, gradcheck
+import nn
+from autograd import Value, check, engine, explain, gradcheck, jit
 
 
 def test_handle_removes_the_hook_and_the_node_forgets_it():
@@ -104,7 +107,6 @@ def test_a_hook_that_raises_names_itself_and_the_node_and_restores_grads():
 # ---------------------------------------------------------------------------
 
 def _net():
-    import nn
     return nn.MLP([2, 3, 1], seed=1)
 
 
@@ -114,7 +116,6 @@ X_TRAIN, Y_TRAIN = [[0.1, 0.2], [0.3, -0.4]], [[0.5], [0.1]]
 def test_train_by_default_runs_a_weights_hook_as_backward_does():
     """A hook returning 0.0 stops its weight learning (so it keeps its first number:
     the oracle), and jit="auto" falls back to the eager steps to run it."""
-    import nn
     net = _net()
     w = net.parameters()[0]
     first, calls = w.data, []
@@ -127,7 +128,6 @@ def test_train_by_default_runs_a_weights_hook_as_backward_does():
 @pytest.mark.parametrize("how", [{"jit": True}, {"backend": "numpy"}])
 def test_compiled_training_refuses_a_hooked_weight_and_changes_nothing(how):
     pytest.importorskip("numpy")
-    import nn
     net = _net()
     net.parameters()[2].register_hook(lambda g: None)
     before = [p.data for p in net.parameters()]
@@ -143,7 +143,6 @@ def test_a_compiled_loss_refuses_a_hooked_parameter_until_the_hook_is_off(backen
     """After remove(), the compiled gradient is backward()'s (oracle: eager)."""
     if backend == "numpy":
         pytest.importorskip("numpy")
-    import nn
     net = _net()
     compiled = net.jit_loss("half_squared_error", backend=backend)
     handle = net.parameters()[2].register_hook(lambda g: None)
@@ -172,3 +171,132 @@ def test_a_hook_registered_inside_a_jitted_function_cannot_be_traced():
         return z * 3.0
     with pytest.raises(TracingError, match=r"cannot trace f\(\): it registers a hook on 'z'"):
         f(1.0)
+
+
+# ---------------------------------------------------------------------------
+# Hooks on copies, on nodes compiled code computes through, and added mid-training
+# ---------------------------------------------------------------------------
+
+X = [[0.05, 0.1], [0.3, 0.2]]
+Y = [[0.01], [0.9]]
+
+
+def train(net, **kw):
+    return nn.train(net, X, Y, epochs=3, lr=0.5, progress=False, **kw)
+
+
+CALLS: list = []
+
+
+def record(grad):        # a hook pickle can name
+    CALLS.append(grad)
+
+
+@pytest.mark.parametrize("how", ["pickle", "deepcopy"])
+def test_a_copied_hook_runs_and_compiled_code_refuses_it(how):
+    """A copy keeps the node's hooks (pickled by name, or the same function): backward()
+    on the copy runs them, and compiled code refuses the copy's parameter."""
+    net = nn.MLP([2, 2, 1], seed=0)
+    net.parameters()[0].register_hook(record)
+    twin = pickle.loads(pickle.dumps(net)) if how == "pickle" else copy.deepcopy(net)
+    CALLS.clear()
+    twin([0.3, 0.1])[0].backward()
+    assert len(CALLS) == 1
+    with pytest.raises(RuntimeError, match="has a hook"):
+        twin.jit_loss("half_squared_error")(0.3, 0.1, 1.0)
+
+
+def test_numpy_training_refuses_a_hook_added_in_on_epoch():
+    net = nn.MLP([2, 2, 1], seed=0)
+    p = net.parameters()[0]
+    calls = []
+
+    def on_epoch(epoch, loss):
+        if epoch == 1:
+            p.register_hook(calls.append)
+    with pytest.raises(RuntimeError, match="has a hook"):
+        train(net, backend="numpy", on_epoch=on_epoch)
+
+
+def test_auto_jit_trains_eagerly_once_on_epoch_adds_a_hook():
+    nets = [nn.MLP([2, 2, 1], seed=0) for _ in range(2)]
+    calls = {False: [], "auto": []}
+    histories = {}
+    for net, mode in zip(nets, calls):
+        p = net.parameters()[0]
+
+        def on_epoch(epoch, loss, p=p, mode=mode):
+            if epoch == 1:
+                p.register_hook(calls[mode].append)
+        histories[mode] = [h.hex() for h in train(net, jit=mode, on_epoch=on_epoch)]
+    assert histories[False] == histories["auto"]
+    assert [g.hex() for g in calls[False]] == [g.hex() for g in calls["auto"]]
+    assert [p.data.hex() for p in nets[0].parameters()] == \
+        [p.data.hex() for p in nets[1].parameters()]
+
+
+def test_jit_true_refuses_a_hook_added_in_on_epoch_before_zeroing_grads():
+    net = nn.MLP([2, 2, 1], seed=0)
+    p = net.parameters()[0]
+    seen = []
+
+    def on_epoch(epoch, loss):
+        if epoch == 1:
+            p.register_hook(lambda g: None)
+            seen.append([q.grad for q in net.parameters()])
+    with pytest.raises(RuntimeError, match="has a hook"):
+        train(net, jit=True, on_epoch=on_epoch)
+    assert [q.grad for q in net.parameters()] == seen[0]
+
+
+def _constant_bias_net():
+    net = nn.MLP([2, 2, 1], bias=[0.35, 0.6], seed=0)
+    calls = []
+    net.layers[0].neurons[0].bias.register_hook(calls.append)
+    return net, calls
+
+
+def test_a_hook_on_a_constant_bias_runs_with_jit_auto():
+    net, calls = _constant_bias_net()
+    train(net, jit=False)
+    eager = len(calls)
+    net, calls = _constant_bias_net()
+    train(net)
+    assert eager == len(calls) > 0
+
+
+@pytest.mark.parametrize("kw", [{"jit": True}, {"backend": "numpy"}])
+def test_compiled_training_refuses_a_hook_on_a_constant_bias(kw):
+    net, _ = _constant_bias_net()
+    with pytest.raises(RuntimeError, match="b2_1"):
+        train(net, **kw)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_jit_refuses_a_hook_on_a_node_it_computes_through(backend):
+    """A node made before the trace (or a constant) with a hook: backward() runs the
+    hook, which may change the gradient; the generated code must not skip it."""
+    w = Value(0.5, name="w")
+    mid = (w * 3.0).named("mid")
+    mid.register_hook(lambda g: 0.0)
+    f = jit(lambda x: mid * x, backend=backend)
+    with pytest.raises(RuntimeError, match="'mid'"):
+        f(2.0)
+    assert w.grad == 0.0
+    c = Value(2.0, kind="constant", name="c")
+    c.register_hook(lambda g: None)
+    with pytest.raises(RuntimeError, match="'c'"):
+        jit(lambda x: w * x + c, backend=backend)(1.0)
+
+
+def test_numpy_jit_loss_ignores_a_hook_on_a_frozen_parameter_as_backward_does():
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([2, 2, 1], seed=0).freeze("w2_11")
+    calls = []
+    net.parameter("w2_11").register_hook(calls.append)
+    python = net.jit_loss("half_squared_error")(0.1, 0.2, 0.3)
+    numpy = net.jit_loss("half_squared_error", backend="numpy").batch(np.array([[0.1, 0.2, 0.3]]))
+    assert python.hex() == numpy.hex()
+    assert calls == []
+
+
