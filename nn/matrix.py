@@ -36,6 +36,7 @@ from autograd.jit import compile_source, refuse_hooked
 from .activations import ACTIVATIONS
 from .data import number_rows
 from .losses import LOSSES
+from .module import freeze_version
 from .resident import ParameterStore, _consume, _data, _grad, _set_grad
 
 __all__ = ["MatrixProgram", "matrix_program"]
@@ -286,15 +287,25 @@ class MatrixProgram:
             store = self.__dict__["_store"] = ParameterStore(self)
         return store
 
+    def _watched(self):
+        """The Values whose hooks backward() would run: the parameters and constant
+        biases, not the frozen ones (backward() never reaches those); kept until
+        something freezes or unfreezes."""
+        version = freeze_version()
+        held = self.__dict__.get("_watched_at")
+        if held is None or held[0] != version:
+            frozen = self.net.frozen_values()
+            held = self.__dict__["_watched_at"] = (version, frozenset(
+                v for flat, _, _ in self._flat for v in flat if v not in frozen))
+        return held[1]
+
     def run(self, X, Y, seed):
         """C of the batch X, Y (columns are samples) times ``seed``; adds the gradients
         to the parameters' ``.grad`` (to the resident arrays when they can be)."""
         np = self.np
         store = self.store
-        if engine.hooks_registered:     # constant biases too: backward() runs their hooks;
-            frozen = self.net.frozen_values()    # not frozen ones: backward() never reaches them
-            refuse_hooked(f"{self.__name__}.batch", frozenset(
-                v for flat, _, _ in self._flat for v in flat if v not in frozen))
+        if engine.hooks_registered:
+            refuse_hooked(f"{self.__name__}.batch", self._watched())
         with np.errstate(all="ignore"), store.lock:
             if store.make_resident():
                 C, gradients = self.gradients(X, Y, seed, store.arguments())

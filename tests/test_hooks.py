@@ -300,3 +300,15 @@ def test_numpy_jit_loss_ignores_a_hook_on_a_frozen_parameter_as_backward_does():
     assert calls == []
 
 
+
+
+def test_the_numpy_program_refuses_a_frozen_parameters_hook_once_it_is_unfrozen():
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([2, 2, 1], seed=0).freeze("w2_11")
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    net.parameter("w2_11").register_hook(lambda g: None)
+    sample = np.array([[0.1, 0.2, 0.3]])
+    program.batch(sample)                      # frozen: backward() would not reach it
+    net.unfreeze("w2_11")
+    with pytest.raises(RuntimeError, match=r"'w2_11' = .* has a hook"):
+        program.batch(sample)
