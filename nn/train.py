@@ -208,8 +208,9 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     ``on_epoch(epoch, loss)`` is called after every epoch (e.g. to print a
     test accuracy).
     ``jit``: "auto" (default) runs the steps through the compiled loss
-    (:class:`jit_step`) when the loss can be traced and eagerly otherwise;
-    True insists on the jit; False runs eagerly.  Both give the same numbers.
+    (:class:`jit_step`) when the loss can be traced and no parameter has a hook,
+    and eagerly otherwise; True insists on the jit; False runs eagerly.  Both
+    give the same numbers.
     ``backend="numpy"``: the steps run nn's losses as the network's matrix
     program (BP1-BP4 over the batch, :mod:`nn.matrix`) with the weights, their
     gradients and the optimiser's state kept in numpy arrays (written back into
