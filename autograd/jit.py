@@ -379,7 +379,7 @@ class Jitted:
         if code is None:
             code = self._build("step", inputs, input_grads)
         if engine.hooks_registered:
-            self._refuse_hooked()
+            self.refuse_hooked()
         return self._run(code, *inputs)
 
     def batch(self, samples: Iterable[Sequence[SupportsFloat]], *, mean: bool = False) -> float:
@@ -406,7 +406,7 @@ class Jitted:
         if code is None:
             code = self._build("batch", rows[0], False)
         if engine.hooks_registered:
-            self._refuse_hooked()
+            self.refuse_hooked()
         n = len(rows)
         total = self._run(code, rows, 1.0 / n if mean else 1.0)
         return total / n if mean else total
@@ -422,7 +422,7 @@ class Jitted:
         if code is None:
             code = self._build("numpy", tuple(matrix[0].tolist()), False)
         if engine.hooks_registered:
-            self._refuse_hooked()
+            self.refuse_hooked()
         total = self._run(code, matrix, 1.0 / n if mean else 1.0)
         return total / n if mean else total
 
@@ -452,21 +452,14 @@ class Jitted:
         names = self._names(arity) if arity else []
         return [self._numbers(s, i, arity, names) for i, s in enumerate(samples, 1)]
 
-    def _refuse_hooked(self):
+    def refuse_hooked(self) -> None:
         """RuntimeError when a node of the generated code (a parameter, a constant, a
-        node made before the trace and computed through) has a hook."""
-        refuse_hooked(f"jit {self.__name__}", self._watched_nodes())
-
-    def _watched_nodes(self) -> frozenset[Value]:
+        node made before the trace and computed through) has a hook: what a call
+        refuses before it runs."""
         if self._watched is None:
             self._watched = frozenset(n for graph in self._graphs.values()
                                       for n in graph.watched)
-        return self._watched
-
-    def hooked(self) -> Value | None:
-        """A node of the traced graphs (not a placeholder) that has a hook, or None:
-        what a call would refuse."""
-        return engine.first_hooked(self._watched_nodes()) if engine.hooks_registered else None
+        refuse_hooked(f"jit {self.__name__}", self._watched)
 
     def _run(self, code, *args):
         """Call generated code; an arithmetic error is re-raised as the eager

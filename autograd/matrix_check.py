@@ -384,7 +384,6 @@ def _describer(view, layout):
     return describe
 
 
-
 def _what_differs(view, kind, l, layout, values, precisions, truth, root_name):
     """``(mistake, other)``: a known mistake that explains the numbers (a missing
     transpose, factor, ...), else the engine's other matrix they are (or None)."""
@@ -392,6 +391,7 @@ def _what_differs(view, kind, l, layout, values, precisions, truth, root_name):
     if mistake:
         return mistake, None
     return None, _other_matrix(view, kind, l, layout, values, precisions, root_name)
+
 
 def _diagnose(view, kind, l, layout, values, precisions, truth):
     """The words of the first candidate mistake that reproduces every entry, or None."""

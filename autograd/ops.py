@@ -780,6 +780,7 @@ DETACHED = Op("detached", "", doc="computed under no_grad(): a number with no gr
 #: every op by name, leaves included: each Op record defined in this module
 OPS = {op.name: op for op in list(globals().values()) if isinstance(op, Op)}
 
+
 def op_named(name):
     """The op of the table called ``name`` (how a pickled graph finds its ops again)."""
     return OPS[name]

@@ -415,8 +415,8 @@ class Value:
             engine.register_hook(self, fn)
 
 
-#: the slots a pickled or copied node keeps
-_STATE = ("data", "grad", "name", "_prev", "_op", "_hooks")
+#: the slots a pickled or copied node keeps (all but the weak-reference slot)
+_STATE = tuple(key for key in Value.__slots__ if key != "__weakref__")
 
 
 def _number(x: Operand, what: str) -> float:

@@ -9,7 +9,7 @@ a parameter object, a frozen parameter's number, a constant bias) traces again.
 
 from operator import itemgetter
 
-__all__ = ["JIT_AGREEMENT", "Compiled", "structure", "layer_structure"]
+__all__ = ["JIT_AGREEMENT", "Compiled", "structure", "layer_structure", "hookable"]
 
 #: a user's loss compiled by the jit must give the eager engine's value to this
 #: relative tolerance on a few samples, or train() runs it eagerly
@@ -50,3 +50,12 @@ def layer_structure(net):
     layers = net.layers
     return (tuple(net.sizes), tuple((layer.activation, layer.bias_mode) for layer in layers),
             tuple((id(n.weights), id(n.bias)) for layer in layers for n in layer.neurons))
+
+
+def hookable(net):
+    """The Values of ``net`` whose hooks backward() runs and compiled code would skip,
+    as a set: its parameters (a frozen one is not among them: backward() never
+    reaches it) and its constant biases."""
+    constants = [neuron.bias for layer in getattr(net, "layers", ())
+                 if getattr(layer, "bias_mode", None) == "constant" for neuron in layer.neurons]
+    return frozenset([*net.parameters(), *constants])

@@ -29,11 +29,11 @@ reads them from the parameter Values and adds the gradients to their
 import math
 from operator import add, is_
 
-from autograd import ops
-from autograd import engine
+from autograd import engine, ops
 from autograd.jit import compile_source, refuse_hooked
 
 from .activations import ACTIVATIONS
+from .compiled import hookable
 from .data import number_rows
 from .losses import LOSSES
 from .module import freeze_version
@@ -288,15 +288,12 @@ class MatrixProgram:
         return store
 
     def _watched(self):
-        """The Values whose hooks backward() would run: the parameters and constant
-        biases, not the frozen ones (backward() never reaches those); kept until
-        something freezes or unfreezes."""
+        """:func:`nn.compiled.hookable` of the network, kept until something freezes
+        or unfreezes."""
         version = freeze_version()
         held = self.__dict__.get("_watched_at")
         if held is None or held[0] != version:
-            frozen = self.net.frozen_values()
-            held = self.__dict__["_watched_at"] = (version, frozenset(
-                v for flat, _, _ in self._flat for v in flat if v not in frozen))
+            held = self.__dict__["_watched_at"] = (version, hookable(self.net))
         return held[1]
 
     def run(self, X, Y, seed):

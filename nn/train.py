@@ -19,12 +19,11 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from autograd import Value
-from autograd import engine
+from autograd import Value, engine
 from autograd.engine import first_hooked, no_cycle_collection
 from autograd.jit import TracingError, jit_loss, refuse_hooked
 
-from .compiled import JIT_AGREEMENT, Compiled, layer_structure, structure
+from .compiled import JIT_AGREEMENT, Compiled, hookable, layer_structure, structure
 from .data import number_rows
 from .losses import (check_reduction, finite_number, probability_targets, real_targets,
                      reduce_samples, resolve_loss)
@@ -138,11 +137,14 @@ class jit_step:
         if not self.jitted:
             return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
         compiled = self.compiled(net, loss, len(batch_inputs[0]))
-        if engine.hooks_registered and compiled.hooked() is not None:
-            if not self.fallback:         # before zero_grad(): nothing has changed
-                compiled._refuse_hooked()
-            self.jitted = False           # "auto": a hook added since; backward() runs it
-            return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
+        if engine.hooks_registered:       # before zero_grad(): nothing has changed
+            try:
+                compiled.refuse_hooked()
+            except RuntimeError:
+                if not self.fallback:
+                    raise
+                self.jitted = False       # "auto": a hook added since; backward() runs it
+                return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
         optimizer.zero_grad()
         try:
             cost = compiled.batch([(*x, *y) for x, y in zip(batch_inputs, batch_targets)],
@@ -393,14 +395,8 @@ def _step_function(step, jit, net, loss, samples):
 
 
 def _hooked_parameters(net):
-    """The parameters of ``net`` and its constant biases as a set, to look for hooks
-    among (backward() runs them, compiled code does not); empty while no hook was
-    ever registered."""
-    if not engine.hooks_registered:
-        return frozenset()
-    constants = [neuron.bias for layer in getattr(net, "layers", ())
-                 if getattr(layer, "bias_mode", None) == "constant" for neuron in layer.neurons]
-    return frozenset([*net.parameters(), *constants])
+    """:func:`nn.compiled.hookable`, or nothing while no hook was ever registered."""
+    return hookable(net) if engine.hooks_registered else frozenset()
 
 
 def _disagreement(compiled, net, loss, samples):
