@@ -125,8 +125,8 @@ MLP_ROWS = {
     "hand-written numpy": "backprop written by hand in numpy for this benchmark "
                           "(Nielsen's equations over the batch)",
     "micrograd": "micrograd 0.1.0 nn.MLP, default GC",
-    "micrograd, GC disabled": "same, gc.disable() during the step (its cycles freed "
-                              "by the untimed gc.collect())",
+    "micrograd, GC disabled": "same, gc.disable() during its two calls (their cycles "
+                              "freed by the next untimed gc.collect())",
     "PyTorch": "one 0-d float64 tensor per scalar, micrograd's graph, one thread",
     "plain-float backprop": "forward and BP1-BP4 written by hand on lists of floats, each "
                             "dot a C-level sum(map(mul, …)): the least a pure-Python "
@@ -431,8 +431,10 @@ def main(argv=None):
     mlp_intro = (f"A training step: forward over {settings.samples} fixed samples, "
                  f"C = Σ ½(y − a)², backward, SGD update of all parameters. Median of "
                  f"{settings.repeat} after {settings.warmup} warm-up, round-robin over the "
-                 f"contenders; each timed step follows an untimed step of the same "
-                 f"contender (as in a training loop) and a gc.collect(); default GC thresholds, "
+                 f"contenders; each timed step directly follows an untimed step of the same "
+                 f"contender, as in a training loop (gc.collect() before the pair, so each "
+                 f"step pays for collecting its own previous step's garbage and no other "
+                 f"contender's); default GC thresholds, "
                  f"the setup's objects frozen (gc.freeze()). Every contender's loss, "
                  f"gradient and updated weights were first checked equal to chainrule "
                  f"eager's (see the last table).")

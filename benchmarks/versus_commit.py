@@ -15,7 +15,7 @@ The commit's files are unpacked into a temporary folder (``git archive``);
 then, round after round, one fresh process per checkout runs its own
 ``ChainruleEager`` contender (``nn.MLP`` and ``nn.eager_step`` as that
 commit wrote them) on the same problem.  Each process times 21 steps as the
-benchmark does (an untimed step, ``gc.collect()``, the timed step); the
+benchmark does (``gc.collect()``, an untimed step, the timed step); the
 processes alternate, so both checkouts see the same machine.  Printed: the
 median step of each, and how many times less time this checkout takes.
 """
@@ -50,8 +50,8 @@ def step_times(root, workload, contender="eager"):
     gc.freeze()
     times = []
     for _ in range(STEPS):
-        contender.step()
         gc.collect()
+        contender.step()
         start = time.perf_counter()
         contender.step()
         times.append(time.perf_counter() - start)

@@ -448,7 +448,7 @@ class Loss:
 _HALF_SQUARED = dict(
     text="C_x = ½ Σ_j (y_j − a^L_j)²,  ∇_a C_x = a^L − y",
     latex=r"C_x = \tfrac{1}{2} \sum_j (y_j - a^L_j)^2, \quad \nabla_a C_x = a^L - y",
-    cost="0.5 * np.sum((a - Y) ** 2)", gradient="(a - Y)")
+    cost="0.5 * ((a - Y) ** 2).sum()", gradient="(a - Y)")
 
 #: nn's losses by name: the one table every reader reads
 LOSSES = {loss.name: loss for loss in [
@@ -459,7 +459,7 @@ LOSSES = {loss.name: loss for loss in [
     Loss("sum_squared_error", sum_squared_error, real_targets,
          text="C_x = Σ_j (y_j − a^L_j)²,  ∇_a C_x = 2(a^L − y)",
          latex=r"C_x = \sum_j (y_j - a^L_j)^2, \quad \nabla_a C_x = 2(a^L - y)",
-         cost="np.sum((a - Y) ** 2)", gradient="2.0 * (a - Y)"),
+         cost="((a - Y) ** 2).sum()", gradient="2.0 * (a - Y)"),
     Loss("binary_cross_entropy", binary_cross_entropy, probability_targets,
          text="C_x = −Σ_j [y_j ln a^L_j + (1 − y_j) ln(1 − a^L_j)],  "
               "∇_a C_x = (a − y)/(a(1 − a))",

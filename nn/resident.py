@@ -106,6 +106,14 @@ def _added(np, g, d, learns):
     return np.add(g, d, out=d) if learns is True else np.where(learns, g + d, g)
 
 
+def _merged(state, new):
+    """An entry's optimiser state after a step that returned ``new`` (the same dict
+    when nothing changed; keys it did not return are kept)."""
+    if new is state:
+        return state
+    return {**state, **new} if state.keys() - new.keys() else new
+
+
 def _mask(flags):
     """None when no entry is set, True when all are, else the boolean array."""
     if not flags.any():
@@ -155,6 +163,9 @@ class ParameterStore:
         self.opt_len = -1
         self.owned = self.stepped = self.positions = None
         self.loaded = None
+        #: every entry owned by the optimiser, learning and stepped, no constant
+        #: arguments: each step is then the same few array operations (_plain_step)
+        self.plain = False
 
     # -- resident or not ----------------------------------------------------
 
@@ -264,6 +275,8 @@ class ParameterStore:
             self.optimizer, self.opt_list, self.opt_len = optimizer, params, len(params)
             self.opt_copy = list(params)
             self.positions, self.owned, self.stepped = positions, owned, stepped
+            self.plain = not self.constant and all(
+                mask is True for mask in chain(owned, stepped, self.learns))
             self.now = (W, G, state, t)
             self.loaded = state
             optimizer.__dict__["_resident"] = self
@@ -338,6 +351,10 @@ class ParameterStore:
         (the data of the step before this one, which nothing holds any more)."""
         np = self.np
         spare, self.spare = self.spare, None
+        if self.plain and spare is not None and not any(g is None for g in G):
+            # every entry stepped, each into its spare array
+            new_W, new_state = zip(*map(optimizer.array_rule, W, G, state, repeat(t), spare))
+            return list(new_W), list(map(_merged, state, new_state))
         W, state = list(W), list(state)
         for i, (w, g, mask) in enumerate(zip(W, G, self.stepped)):
             if mask is None:
@@ -351,9 +368,7 @@ class ParameterStore:
                 new_state = {key: np.where(mask, value, state[i].get(key, 0.0))
                              for key, value in new_state.items()}
             W[i] = new
-            if new_state is not state[i]:
-                state[i] = ({**state[i], **new_state} if state[i].keys() - new_state.keys()
-                            else new_state)
+            state[i] = _merged(state[i], new_state)
         return W, state
 
     def _commit(self, W, G, state, t):
@@ -393,10 +408,13 @@ class ParameterStore:
         W, G, state, t = self.now
         t = None if t is None else t + 1
         C, gradients = self.program.gradients(X, Y, seed, self.arguments())
-        new_G = [_added(np, None if owned is True or g is None else
-                        g if owned is None else np.where(owned, 0.0, g), d, learns)
-                 for g, d, owned, learns in zip(G, self._gradients(gradients), self.owned,
-                                                self.learns)]
+        if self.plain:      # zero_grad(), then .grad = 0.0 + ∂C/∂w (as backward() adds it)
+            new_G = [np.add(d, 0.0, out=d) for d in gradients]
+        else:
+            new_G = [_added(np, None if owned is True or g is None else
+                            g if owned is None else np.where(owned, 0.0, g), d, learns)
+                     for g, d, owned, learns in zip(G, self._gradients(gradients),
+                                                    self.owned, self.learns)]
         W, state = self._updated(optimizer, W, new_G, state, t)
         C = float(C)
         self._commit(W, new_G, state, t)
