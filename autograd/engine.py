@@ -184,6 +184,12 @@ def _stopped_at(err, node, restored=True):
         where = f" at {describe(node)} ({node._op.name})" if node is not None else ""
         note = (f"the backward pass stopped{where}; every leaf's grad was put back to "
                 f"its value before the pass")
+    add_note(err, note)
+
+
+def add_note(err: BaseException, note: str) -> None:
+    """``err.add_note(note)``: a line the traceback prints under the error's own
+    one-line message (on Python 3.10, which has no add_note, ``__notes__`` alone)."""
     if hasattr(err, "add_note"):
         err.add_note(note)
     else:  # Python 3.10
@@ -466,11 +472,7 @@ def _run_hooks(node, grad):
         try:
             result = fn(grad)
         except Exception as err:
-            note = f"in hook {getattr(fn, '__name__', fn)!r} on {describe(node)}"
-            if hasattr(err, "add_note"):
-                err.add_note(note)
-            else:  # Python 3.10
-                err.__notes__ = getattr(err, "__notes__", []) + [note]
+            add_note(err, f"in hook {getattr(fn, '__name__', fn)!r} on {describe(node)}")
             raise
         if result is not None:
             try:

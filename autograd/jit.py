@@ -590,10 +590,10 @@ class Jitted:
         program = self._by_file[filename]
         _register(filename, program.source)
         code = linecache.getline(filename, lineno).strip()
-        where = f"\n  in jit-compiled {self.__name__}(), {filename} line {lineno}: {code}"
+        where = f"in jit-compiled {self.__name__}(), {filename} line {lineno}: {code}"
         info = program.lines.get(lineno)
         if info is None:
-            return type(exc)(f"{exc}{where}")
+            return _noted(type(exc)(str(exc)), where)
         node = info.node
         local = hit.tb_frame.f_locals
         program_graph = self._graphs.get(len(program.input_names))
@@ -606,12 +606,18 @@ class Jitted:
             try:
                 op.forward(*values)
             except (ArithmeticError, ValueError) as eager:
-                better = op.error(eager, operands)
-                return type(better)(f"{better}{where}")
+                return _noted(op.error(eager, operands), where)
         described = ", ".join(describe(o) for o in operands)
         itself = _Operand(node, local.get(info.target, node.data), info.target)
-        return type(exc)(f"{info.phase} of {op.name} node {describe(itself)}: {exc} "
-                         f"(operands {described}){where}")
+        return _noted(type(exc)(f"{info.phase} of {op.name} node {describe(itself)}: {exc} "
+                                f"(operands {described})"), where)
+
+
+def _noted(err: BaseException, where: str) -> BaseException:
+    """``err`` with the generated line that raised it as a note (the message stays
+    one line)."""
+    engine.add_note(err, where)
+    return err
 
 
 def refuse_hooked(where: str, nodes: frozenset[Value]) -> None:

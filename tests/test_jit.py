@@ -400,16 +400,18 @@ def test_tracing_error_is_a_type_error():
 # ---------------------------------------------------------------------------
 
 def test_runtime_errors_name_the_node_and_the_generated_line():
+    """The message is the eager engine's one line; the generated line is a note."""
     step = jit(lambda x, d: (x / d).named("q").log(), name="ratio")
     assert step(2.0, 1.0) == math.log(2.0)
     with pytest.raises(ZeroDivisionError) as info:
         step(2.0, 0.0)
-    message = str(info.value)
-    assert "div: division by zero in ('x' = 2.0) / ('d' = 0.0)" in message
-    assert "<chainrule-jit:ratio> line" in message and "q = x / d  # div" in message
-    with pytest.raises(ValueError, match=r"log: input must be > 0, got 'q' = -2\.0(.|\n)*"
-                                         r"t1 = log\(q\)  # log"):
+    assert str(info.value) == "div: division by zero in ('x' = 2.0) / ('d' = 0.0)"
+    note = info.value.__notes__[-1]
+    assert "<chainrule-jit:ratio> line" in note and "q = x / d  # div" in note
+    with pytest.raises(ValueError) as info:
         step(-2.0, 1.0)
+    assert str(info.value) == "log: input must be > 0, got 'q' = -2.0"
+    assert info.value.__notes__[-1].endswith("t1 = log(q)  # log")
     with pytest.raises(OverflowError, match=r"exp: e\^1000\.0 overflows"):
         jit(lambda x: x.exp())(1000.0)
     with pytest.raises(ValueError, match="pow: a negative base needs an integer exponent"):
