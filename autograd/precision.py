@@ -288,6 +288,13 @@ def rounded_text(number, digits):
     """A Decimal written to ``digits`` significant digits: 0.0014291881022 to 6 ->
     ``0.00142919``; without an exponent unless the number is very large or small."""
     with localcontext(_EXACT):
-        rounded = number.quantize(Decimal(1).scaleb(number.adjusted() - digits + 1),
-                                  rounding=ROUND_HALF_EVEN)
+        rounded = _to_digits(number, digits)
+        if rounded.adjusted() > number.adjusted():    # 0.99951 -> 1.000: the carry made a digit
+            rounded = _to_digits(rounded, digits)
     return f"{rounded:f}" if -12 <= rounded.adjusted() <= 20 else str(rounded)
+
+
+def _to_digits(number, digits):
+    """``number`` rounded (half to even) at its ``digits``-th significant digit."""
+    return number.quantize(Decimal(1).scaleb(number.adjusted() - digits + 1),
+                           rounding=ROUND_HALF_EVEN)

@@ -656,3 +656,20 @@ def test_cli_a_decimal_comma_is_bad_usage_naming_the_dotted_number(script003, ca
                    "write the decimal point as a dot: --expected 0.00142919\n")
     # the dotted number it names agrees (Desmos: 0.0014291881022)
     assert main(["check", script003, "--wrt", "w1", "--expected", "0.00142919"]) == 0
+
+
+@pytest.mark.parametrize("value, digits, shown", [
+    (0.99951, 3, "1.00"), (9.996, 3, "10.0"), (-0.996, 2, "-1.0"), (0.0999951, 2, "0.10"),
+    ("0.99951", 3, "1.00")])
+def test_digits_that_round_up_to_a_new_digit_keep_their_count(value, digits, shown):
+    """digits=N writes the value to N significant digits even when rounding carries
+    into a new leading digit (hand-counted: 0.99951 to 3 digits is 1.00, not 1.000),
+    so the verdict's number has the digits it says it has."""
+    x, w = Value(float(value), name="x"), Value(1.0, name="w")
+    L = (x * w).named("L")
+    L.backward()
+    verdict = check(L, w, value, digits=digits)
+    assert verdict and verdict.digits == digits
+    assert f"Your ∂L/∂w = {shown} agrees to the {digits} significant digits you gave" \
+        in str(verdict)
+    assert len(Decimal(shown).as_tuple().digits) == digits
