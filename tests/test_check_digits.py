@@ -673,3 +673,35 @@ def test_digits_that_round_up_to_a_new_digit_keep_their_count(value, digits, sho
     assert f"Your ∂L/∂w = {shown} agrees to the {digits} significant digits you gave" \
         in str(verdict)
     assert len(Decimal(shown).as_tuple().digits) == digits
+
+
+def micrograd_readme():
+    """micrograd's README expression (its printout: dg/da = 138.8338)."""
+    a, b = Value(-4.0, name="a"), Value(2.0, name="b")
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    g.name = "g"
+    g.backward()
+    return g, a
+
+
+@pytest.mark.parametrize("typed, digits", [("69.4169", 6), ("-645.58", 5), ("0.0123", 3)])
+def test_the_engine_is_shown_to_the_significant_digits_typed_whatever_their_size(typed, digits):
+    """A wrong value of another size than the gradient: the engine's number is
+    written to as many significant digits as the value typed has, as the verdict
+    says (Decimal oracle on the engine's repr; 138.8338 is 7 digits, not 6)."""
+    g, a = micrograd_readme()
+    assert f"{a.grad:.4f}" == "138.8338"
+    verdict = check(g, a, typed)
+    expected = printout(a.grad, digits)
+    assert not verdict and verdict.digits == digits
+    assert f"which is {expected} to the {digits} significant digit" in str(verdict)
+    assert verdict.headline().startswith(f"Disagrees: the engine gives {expected}")
