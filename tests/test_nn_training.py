@@ -334,6 +334,19 @@ def test_predict_returns_floats_and_leaves_the_last_pass_alone():
     assert net.layers[-1].delta == delta        # predict did not replace the z nodes
 
 
+def test_predict_takes_the_2d_array_that_train_takes():
+    """X as a numpy array, one row per sample (the numpy backend's fast way in):
+    one list of outputs per row, each the eager forward pass's numbers; a 1-d
+    array is one sample."""
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([2, 3, 2], seed=6)
+    X = np.array([[0.5, -0.5], [1.0, 2.0], [-3.0, 0.25]])
+    eager = [[a.data for a in net(row)] for row in X.tolist()]
+    assert net.predict(X) == eager
+    assert net.predict(X[1]) == eager[1]
+    assert net.predict(X[:1]) == eager[:1]
+
+
 # ---------------------------------------------------------------------------
 # plot_history
 # ---------------------------------------------------------------------------
