@@ -474,6 +474,8 @@ class Jitted:
 
     def forward(self, *inputs: SupportsFloat) -> float:
         """The output only: no gradient, parameters' ``.grad`` untouched."""
+        if not _FLOAT.issuperset(map(type, inputs)):
+            inputs = self._numbers(inputs)
         code = self._forward.get(len(inputs))
         if code is None:
             code = self._build("forward", inputs, False)
