@@ -229,6 +229,30 @@ def test_optimizer_arguments_of_train():
         nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=1, optimizer="adam")
 
 
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_an_optimiser_of_another_network_is_refused_before_any_step(backend):
+    """An optimiser made for another network (a notebook cell re-run that makes a
+    new net, say) would step none of this one's parameters: training ran and
+    changed nothing (the oracle: state_dict() and Adam's t before and after)."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    net, old = nn.MLP([2, 2, 1], seed=0), nn.MLP([2, 2, 1], seed=0)
+    optimizer = nn.Adam(old.parameters(), lr=0.1)
+    before = net.state_dict(), old.state_dict()
+    with pytest.raises(ValueError) as caught:
+        nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=2, optimizer=optimizer,
+                 backend=backend, progress=False)
+    assert "steps none of this network's parameters" in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert (net.state_dict(), old.state_dict()) == before and optimizer.t == 0
+    # a part of the network, or a network with some parameters frozen, still trains
+    net.freeze("w2_11")
+    part = nn.Adam(net.layers[1].parameters() + [net.parameter("w2_11")], lr=0.1)
+    nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=2, optimizer=part, backend=backend,
+             progress=False)
+    assert part.t == 8 and net.state_dict() != before[0]
+
+
 # ---------------------------------------------------------------------------
 # Bad input changes nothing
 # ---------------------------------------------------------------------------
