@@ -600,7 +600,7 @@ class MLP(Module):
         return "\n".join(lines) + "\n)"
 
 
-def _one_sample(X) -> bool:
+def _one_sample(X: Any) -> bool:
     """Whether ``X`` given to predict is one sample's inputs, not a list of samples
     or a 2-d array of them (a row each)."""
     ndim = getattr(X, "ndim", None)
