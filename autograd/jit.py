@@ -474,6 +474,8 @@ class Jitted:
 
     def forward(self, *inputs: SupportsFloat) -> float:
         """The output only: no gradient, parameters' ``.grad`` untouched."""
+        if not _FLOAT.issuperset(map(type, inputs)):
+            inputs = self._numbers(inputs)
         code = self._forward.get(len(inputs))
         if code is None:
             code = self._build("forward", inputs, False)
@@ -592,10 +594,10 @@ class Jitted:
         code = linecache.getline(filename, lineno).strip()
         where = f"in jit-compiled {self.__name__}(), {filename} line {lineno}: {code}"
         info = program.lines.get(lineno)
-        if info is None:
-            return _noted(type(exc)(str(exc)), where)
-        node = info.node
         local = hit.tb_frame.f_locals
+        if info is None:
+            return _noted(_in_sample(type(exc)(str(exc)), program, local), where)
+        node = info.node
         program_graph = self._graphs.get(len(program.input_names))
         parents = program_graph.parents(node) if program_graph is not None else node._prev
         op = program_graph.op(node) if program_graph is not None else node._op
@@ -606,11 +608,23 @@ class Jitted:
             try:
                 op.forward(*values)
             except (ArithmeticError, ValueError) as eager:
-                return _noted(op.error(eager, operands), where)
+                return _noted(_in_sample(op.error(eager, operands), program, local), where)
         described = ", ".join(describe(o) for o in operands)
         itself = _Operand(node, local.get(info.target, node.data), info.target)
-        return _noted(type(exc)(f"{info.phase} of {op.name} node {describe(itself)}: {exc} "
-                                f"(operands {described})"), where)
+        return _noted(_in_sample(type(exc)(f"{info.phase} of {op.name} node {describe(itself)}: "
+                                           f"{exc} (operands {described})"), program, local),
+                      where)
+
+
+def _in_sample(err: BaseException, program: Any, local: dict[str, Any]) -> BaseException:
+    """``err`` naming the sample a batch program failed on, as the numpy backend names
+    it: the first sample whose inputs are the ones it was running (the same inputs
+    fail alike).  Other programs' errors are returned as they are."""
+    if program.kind != "batch":
+        return err
+    row = tuple(local.get(name) for name in program.input_names)
+    i = next((i for i, s in enumerate(local.get("samples", ()), 1) if tuple(s) == row), None)
+    return err if i is None else type(err)(f"{err} (sample {i} of the batch)")
 
 
 def _noted(err: BaseException, where: str) -> BaseException:

@@ -5,7 +5,8 @@
 numbers (each entry at the digits typed, :mod:`autograd.precision`) or with a
 matrix formula (:mod:`autograd.matrix_formula`), and when they disagree tries the
 mistakes people make with BP1-BP4 in matrices (transposed, the 1/m, a missing
-⊙ σ'(Z), BP2 without the transpose, the bias not summed over the batch).
+⊙ σ'(Z), BP2 without the transpose, the bias not summed over the batch, the
+error's sign).
 
 :func:`other_parameter` is the scalar check's hook: a value that is not
 ∂C/∂w^l_jk but is another parameter's gradient is usually a naming mistake
@@ -227,9 +228,13 @@ def _candidates(view, kind, l, layout):
                             f"gradient)", float(m)),
               (f"every entry is divided by m = {m} once too often: the 1/m is counted twice, "
                f"or the cost here is a sum over the samples (no 1/m)", 1.0 / m)]
+    signs = [(None, 1.0), ("every entry has the wrong sign: the error is written Y − A where "
+                           "BP1's ∇_a C needs A − Y", -1.0)]
     found = []
-    for (words, M), (scale_words, factor), turned in _product(bases, scales if m > 1 else scales[:1],
-                                                           (False, True)):
+    for (words, M), (scale_words, factor), (sign_words, sign), turned in _product(
+            bases, scales if m > 1 else scales[:1], signs, (False, True)):
+        factor *= sign
+        scale_words = _join(sign_words, scale_words)
         matrix = scale(factor, M) if factor != 1.0 else M
         if layout == "columns":
             matrix = transpose(matrix)
@@ -351,7 +356,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
                          if nans else "")
             finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} entries"
                        f"{nan_words}; no common matrix mistake (transpose, 1/m, ⊙ σ', BP2's "
-                       f"transpose, the bias sum) reproduces it.")
+                       f"transpose, the bias sum, the sign) reproduces it.")
         lines.append(f"{good} of {n} entries agree ({to}).")
     lines += _comparison(kind, l, layout, values, precisions, truth, agree, root_name)
     return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,

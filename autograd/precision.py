@@ -211,15 +211,14 @@ class Precision:
         return f"is the float {self.text} reads as"
 
     def shown(self, x):
-        """x written to the digits given: 0.0014291881022 -> ``0.001429`` for 4 digits
+        """x written to the significant digits given: 0.0014291881022 -> ``0.001429`` for
+        4 digits, 138.833819242 -> ``138.834`` for 6 whatever the typed number's size
         (never more digits than the float has: 0.5 against a typed 1e-300 is ``0.5``)."""
         if self.mode != "typed" or not math.isfinite(x):
             return f"{number(x, 12)}"
-        with localcontext(_EXACT):
-            rounded = shortest(x).quantize(self._unit, rounding=ROUND_HALF_EVEN)
-        if len(rounded.as_tuple().digits) > 17:   # more digits than a float has: all of x's
+        if self.digits > 17:                      # more digits than a float has: all of x's
             return repr(float(x))
-        return str(rounded)
+        return rounded_text(shortest(x), self.digits)
 
     def describe(self):
         """``the 6 significant digits you gave`` or ``tolerance: relative 1e-06, absolute 1e-12``."""
@@ -288,6 +287,13 @@ def rounded_text(number, digits):
     """A Decimal written to ``digits`` significant digits: 0.0014291881022 to 6 ->
     ``0.00142919``; without an exponent unless the number is very large or small."""
     with localcontext(_EXACT):
-        rounded = number.quantize(Decimal(1).scaleb(number.adjusted() - digits + 1),
-                                  rounding=ROUND_HALF_EVEN)
+        rounded = _to_digits(number, digits)
+        if rounded.adjusted() > number.adjusted():    # 0.99951 -> 1.000: the carry made a digit
+            rounded = _to_digits(rounded, digits)
     return f"{rounded:f}" if -12 <= rounded.adjusted() <= 20 else str(rounded)
+
+
+def _to_digits(number, digits):
+    """``number`` rounded (half to even) at its ``digits``-th significant digit."""
+    return number.quantize(Decimal(1).scaleb(number.adjusted() - digits + 1),
+                           rounding=ROUND_HALF_EVEN)

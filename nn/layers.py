@@ -502,12 +502,13 @@ class MLP(Module):
 
     def predict(self, X: Sequence[Any]) -> list[float] | list[list[float]]:
         """The outputs a^L as floats, with no graph kept: for one sample (a list of
-        n_in numbers) a list of floats, for a list of samples one such list each.
+        n_in numbers) a list of floats, for a list of samples (or a 2-d array, one row
+        per sample, as ``train`` takes it) one such list each.
 
         The layers' ``z``, ``a`` and ``net.inputs`` keep the nodes of the last
         ordinary forward pass (predict leaves them alone).
         """
-        single = not (isinstance(X, (list, tuple)) and X and hasattr(X[0], "__len__"))
+        single = _one_sample(X)
         samples = [X] if single else X
         kept = self.inputs, [(layer.z, layer.a) for layer in self.layers]
         try:
@@ -597,6 +598,15 @@ class MLP(Module):
                  f"seed={self.seed}"]
         lines += [f"  {layer!r}" for layer in self.layers]
         return "\n".join(lines) + "\n)"
+
+
+def _one_sample(X: Any) -> bool:
+    """Whether ``X`` given to predict is one sample's inputs, not a list of samples
+    or a 2-d array of them (a row each)."""
+    ndim = getattr(X, "ndim", None)
+    if ndim is not None and not isinstance(X, (list, tuple)):
+        return ndim < 2
+    return not (isinstance(X, (list, tuple)) and X and hasattr(X[0], "__len__"))
 
 
 def _check_sizes(sizes: Iterable[int]) -> list[int]:

@@ -201,7 +201,8 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     data set).  ``shuffle=True`` takes the samples in a new order every
     epoch, drawn by ``random.Random(seed)`` (the same order for the same seed).
     ``optimizer``: None for ``nn.SGD(net.parameters(), lr, momentum)``, or an
-    optimiser made by you (``nn.Adam(net.parameters(), lr=0.01)``).
+    optimiser made by you (``nn.Adam(net.parameters(), lr=0.01)``), holding some of
+    ``net``'s parameters.
 
     ``progress``: True shows a progress bar per epoch with the running loss
     on a terminal, and otherwise prints one line every ``every`` epochs
@@ -559,7 +560,21 @@ def _optimizer(optimizer, net, lr, momentum):
     if lr is not None or momentum:
         raise ValueError("train: lr and momentum belong to the optimiser when one is "
                          f"given ({optimizer!r}); leave them out of train()")
+    if _steps_none_of(optimizer, net):
+        raise ValueError(f"train: the optimiser {optimizer!r} steps none of this network's "
+                         f"parameters, so training would change nothing (was it made for "
+                         f"another network?); make it from net.parameters()")
     return optimizer
+
+
+def _steps_none_of(optimizer, net):
+    """Whether ``optimizer`` holds none of ``net``'s parameters (frozen ones count as
+    the network's); False for a network without ``parameters()``."""
+    if optimizer.module is net or not hasattr(net, "parameters"):
+        return False
+    frozen = net.frozen_values() if hasattr(net, "frozen_values") else ()
+    mine = set(map(id, chain(net.parameters(), frozen)))
+    return not any(id(p) in mine for p in optimizer.parameters)
 
 
 def _own_sgd(net, lr, momentum):

@@ -656,3 +656,52 @@ def test_cli_a_decimal_comma_is_bad_usage_naming_the_dotted_number(script003, ca
                    "write the decimal point as a dot: --expected 0.00142919\n")
     # the dotted number it names agrees (Desmos: 0.0014291881022)
     assert main(["check", script003, "--wrt", "w1", "--expected", "0.00142919"]) == 0
+
+
+@pytest.mark.parametrize("value, digits, shown", [
+    (0.99951, 3, "1.00"), (9.996, 3, "10.0"), (-0.996, 2, "-1.0"), (0.0999951, 2, "0.10"),
+    ("0.99951", 3, "1.00")])
+def test_digits_that_round_up_to_a_new_digit_keep_their_count(value, digits, shown):
+    """digits=N writes the value to N significant digits even when rounding carries
+    into a new leading digit (hand-counted: 0.99951 to 3 digits is 1.00, not 1.000),
+    so the verdict's number has the digits it says it has."""
+    x, w = Value(float(value), name="x"), Value(1.0, name="w")
+    L = (x * w).named("L")
+    L.backward()
+    verdict = check(L, w, value, digits=digits)
+    assert verdict and verdict.digits == digits
+    assert f"Your ∂L/∂w = {shown} agrees to the {digits} significant digits you gave" \
+        in str(verdict)
+    assert len(Decimal(shown).as_tuple().digits) == digits
+
+
+def micrograd_readme():
+    """micrograd's README expression (its printout: dg/da = 138.8338)."""
+    a, b = Value(-4.0, name="a"), Value(2.0, name="b")
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    g.name = "g"
+    g.backward()
+    return g, a
+
+
+@pytest.mark.parametrize("typed, digits", [("69.4169", 6), ("-645.58", 5), ("0.0123", 3)])
+def test_the_engine_is_shown_to_the_significant_digits_typed_whatever_their_size(typed, digits):
+    """A wrong value of another size than the gradient: the engine's number is
+    written to as many significant digits as the value typed has, as the verdict
+    says (Decimal oracle on the engine's repr; 138.8338 is 7 digits, not 6)."""
+    g, a = micrograd_readme()
+    assert f"{a.grad:.4f}" == "138.8338"
+    verdict = check(g, a, typed)
+    expected = printout(a.grad, digits)
+    assert not verdict and verdict.digits == digits
+    assert f"which is {expected} to the {digits} significant digit" in str(verdict)
+    assert verdict.headline().startswith(f"Disagrees: the engine gives {expected}")

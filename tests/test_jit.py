@@ -418,6 +418,46 @@ def test_runtime_errors_name_the_node_and_the_generated_line():
         jit(lambda x: x ** 0.5).trace(1.0)(-4.0)
 
 
+def test_a_batch_error_names_its_sample_as_the_numpy_backend_does():
+    """The Python backend's batch names the first failing sample, as the numpy
+    backend's does (the oracle: sample 3 is the first with d = 0, the same
+    sentence from both backends), and changes no gradient."""
+    w = Value(0.8, name="w", kind="parameter")
+    rows = [(2.0, 1.0), (3.0, 0.0), (1.0, 0.0)]
+    rows[1] = (3.0, 0.5)
+    messages = []
+    for backend in ("python", "numpy"):
+        step = jit(lambda x, d: w * x / d, name="ratio", backend=backend)
+        w.grad = 0.25
+        with pytest.raises(ZeroDivisionError) as info:
+            step.batch(rows)
+        messages.append(str(info.value))
+        assert w.grad == 0.25
+    assert messages[0].endswith("(sample 3 of the batch)") and "\n" not in messages[0]
+    assert messages[0] == messages[1]
+    with pytest.raises(ZeroDivisionError) as info:       # one call names no sample
+        jit(lambda x, d: w * x / d, name="single")(1.0, 0.0)
+    assert "sample" not in str(info.value)
+
+
+@pytest.mark.parametrize("bad", [True, "a", Value(0.3), 1j])
+def test_forward_checks_its_inputs_as_a_call_does(bad):
+    """forward() refuses what a call refuses, with the same one-line error naming
+    the argument, and reads a numpy float32 as the float a call reads (the
+    oracle: the call's own output for that input)."""
+    np = pytest.importorskip("numpy")
+    w = Value(0.1, name="w", kind="parameter")
+    f = jit(lambda x, y: (w * x - y).exp(), name="f")
+    with pytest.raises(TypeError) as called:
+        f(bad, 0.2)
+    with pytest.raises(TypeError) as forward:
+        f.forward(bad, 0.2)
+    assert str(forward.value) == str(called.value) and "jit input 'x'" in str(called.value)
+    single = np.float32(0.3)
+    assert f.forward(single, 0.2) == f(single, 0.2) == math.exp(0.1 * float(single) - 0.2)
+    assert type(f.forward(single, 0.2)) is float
+
+
 def test_traceback_shows_the_generated_line():
     step = jit(lambda x: 1.0 / x, name="inverse").trace(1.0)
     try:

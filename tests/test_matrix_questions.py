@@ -116,6 +116,9 @@ def test_the_blogs_formulas_as_typed():
     (BLOG_W1.replace("1/m ", ""), "1/m is missing"),
     ("delta2 = (A2 - Y)/m * σ'(Z2); delta1 = (delta2 @ W2.T); X.T @ delta1", "σ'(Z1) factor is missing"),
     ("delta2 = (A2 - Y)/m; A1.T @ delta2", "σ'(Z2) factor is missing"),
+    ("delta2 = (Y - A2)/m * σ'(Z2); A1.T @ delta2", "every entry has the wrong sign"),
+    ("delta2 = (Y - A2) * σ'(Z2); A1.T @ delta2", "wrong sign: the error is written Y − A where "
+                                                 "BP1's ∇_a C needs A − Y; every entry is m = 4"),
 ])
 def test_matrix_mistakes_are_named(formula, words):
     _, cost = blog()
@@ -123,6 +126,16 @@ def test_matrix_mistakes_are_named(formula, words):
     verdict = check(cost, wrt, formula)
     assert not verdict
     assert words in verdict.finding
+
+
+def test_a_hand_matrix_with_every_sign_flipped_is_named_as_the_scalar_check_names_it():
+    """The hand-written numpy backprop (the oracle) negated, as (y − a) for (a − y)
+    gives it: the matrix check names the sign, as the scalar check does for one entry."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    verdict = check(cost, "W1", -hand["W1"])
+    assert not verdict and "every entry has the wrong sign" in verdict.finding
+    assert check(cost, "w2_11", -hand["W1"][0, 0]).diagnosis.kind == "sign flip"
 
 
 def test_bias_not_summed_and_wrong_axis():

@@ -229,6 +229,30 @@ def test_optimizer_arguments_of_train():
         nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=1, optimizer="adam")
 
 
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_an_optimiser_of_another_network_is_refused_before_any_step(backend):
+    """An optimiser made for another network (a notebook cell re-run that makes a
+    new net, say) would step none of this one's parameters: training ran and
+    changed nothing (the oracle: state_dict() and Adam's t before and after)."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    net, old = nn.MLP([2, 2, 1], seed=0), nn.MLP([2, 2, 1], seed=0)
+    optimizer = nn.Adam(old.parameters(), lr=0.1)
+    before = net.state_dict(), old.state_dict()
+    with pytest.raises(ValueError) as caught:
+        nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=2, optimizer=optimizer,
+                 backend=backend, progress=False)
+    assert "steps none of this network's parameters" in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert (net.state_dict(), old.state_dict()) == before and optimizer.t == 0
+    # a part of the network, or a network with some parameters frozen, still trains
+    net.freeze("w2_11")
+    part = nn.Adam(net.layers[1].parameters() + [net.parameter("w2_11")], lr=0.1)
+    nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=2, optimizer=part, backend=backend,
+             progress=False)
+    assert part.t == 8 and net.state_dict() != before[0]
+
+
 # ---------------------------------------------------------------------------
 # Bad input changes nothing
 # ---------------------------------------------------------------------------
@@ -332,6 +356,19 @@ def test_predict_returns_floats_and_leaves_the_last_pass_alone():
     C2.backward()
     net.predict([[3.0, 3.0]])
     assert net.layers[-1].delta == delta        # predict did not replace the z nodes
+
+
+def test_predict_takes_the_2d_array_that_train_takes():
+    """X as a numpy array, one row per sample (the numpy backend's fast way in):
+    one list of outputs per row, each the eager forward pass's numbers; a 1-d
+    array is one sample."""
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([2, 3, 2], seed=6)
+    X = np.array([[0.5, -0.5], [1.0, 2.0], [-3.0, 0.25]])
+    eager = [[a.data for a in net(row)] for row in X.tolist()]
+    assert net.predict(X) == eager
+    assert net.predict(X[1]) == eager[1]
+    assert net.predict(X[:1]) == eager[:1]
 
 
 # ---------------------------------------------------------------------------
