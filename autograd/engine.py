@@ -193,7 +193,7 @@ def add_note(err: BaseException, note: str) -> None:
     if hasattr(err, "add_note"):
         err.add_note(note)
     else:  # Python 3.10
-        err.__notes__ = getattr(err, "__notes__", []) + [note]
+        setattr(err, "__notes__", [*getattr(err, "__notes__", []), note])  # noqa: B010
 
 
 class no_cycle_collection:
