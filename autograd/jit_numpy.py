@@ -87,10 +87,8 @@ def _wide_rows(rows, n, width):
 
 def np_sigmoid(z):
     """σ(z) for an array, stable for every z (the scalar form, both branches at once)."""
-    e = np.abs(z)
-    np.exp(np.negative(e, out=e), out=e)              # e = exp(-|z|), in one array
-    numerator = np.where(z >= 0.0, 1.0, e)
-    return np.divide(numerator, np.add(e, 1.0, out=e), out=numerator)  # 1/(1+e), e/(1+e)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0.0, 1.0, e) / (1.0 + e)   # 1/(1+e) for z >= 0, else e/(1+e)
 
 
 def check(result, op_name, operands, labels):
