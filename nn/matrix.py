@@ -27,6 +27,7 @@ reads them from the parameter Values and adds the gradients to their
 """
 
 import math
+from collections.abc import Mapping, Sequence
 from operator import add, is_
 
 from autograd import engine, ops
@@ -327,11 +328,13 @@ class MatrixProgram:
             columns = samples.T.copy()    # a sample a column, each row contiguous
             return columns[:self.n_in], columns[self.n_in:]
         where = f"{self.__name__}.batch"
-        if (isinstance(samples, (str, bytes)) or not hasattr(samples, "__len__")
+        if (isinstance(samples, (str, bytes, Mapping)) or not hasattr(samples, "__len__")
                 or getattr(samples, "ndim", 1) == 0):
             raise TypeError(f"{where}: samples must be a list of rows (x1..x{self.n_in}, "
                             f"targets) or a 2-d array, got {type(samples).__name__} "
                             f"{samples!r}"[:200])
+        if not isinstance(samples, Sequence) and not hasattr(samples, "shape"):
+            samples = list(samples)       # a set of rows: its rows, in its order
         last = self._last_tuples
         if (last is not None and samples.__class__ is list and len(samples) == len(last[0])
                 and all(map(is_, samples, last[0]))):

@@ -231,7 +231,8 @@ def test_jit_loss_takes_a_name_with_either_backend_and_refuses_unknown_ones():
 
 
 @pytest.mark.parametrize("samples, shown", [(5, "int 5"), ("ab", "str 'ab'"),
-                                            ("zero-d", "ndarray array(1.)")])
+                                            ("zero-d", "ndarray array(1.)"),
+                                            ({0: (1.0, 2.0, 1.0)}, "dict {0: (1.0, 2.0, 1.0)}")])
 def test_the_numpy_program_names_samples_that_are_not_rows(samples, shown):
     np = pytest.importorskip("numpy")
     if samples == "zero-d":
@@ -242,3 +243,17 @@ def test_the_numpy_program_names_samples_that_are_not_rows(samples, shown):
                 "or a 2-d array, got " + shown):
         program.batch(samples)
     assert all(p.grad == 0.0 for p in net.parameters())
+
+
+def test_the_numpy_program_reads_a_set_of_rows_as_its_rows():
+    """A set of rows is read as the list of them (it was 'set' object is not
+    subscriptable); oracle: the same row given in a list (a consistency check)."""
+    pytest.importorskip("numpy")
+    net = nn.MLP([2, 3, 1], seed=1)
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    C_set = program.batch({(0.5, -1.0, 1.0)})
+    grads_set = [p.grad for p in net.parameters()]
+    for p in net.parameters():
+        p.grad = 0.0
+    assert program.batch([(0.5, -1.0, 1.0)]) == C_set
+    assert [p.grad for p in net.parameters()] == grads_set

@@ -201,6 +201,7 @@ def test_a_numpy_batch_raises_the_eager_error_naming_the_sample():
     ([(1.0, True)], "jit input 'y' of <lambda>\\(\\) batch sample 1 needs a real number"),
     ([(1.0, 2.0), (1.0,)], "batch sample 2: 1 number"),
     ("xy", "samples must be a 2-d array"),
+    ({0: (1.0, 2.0)}, "samples must be a 2-d array or a list of tuples of numbers, got dict"),
     (np.zeros(3), "samples must be 2-d"),
 ])
 def test_bad_samples_are_refused_naming_what_was_wrong(samples, message):
