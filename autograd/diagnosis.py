@@ -66,6 +66,14 @@ def factor_name(factor):
     return factor.formula
 
 
+def factor_names(factors):
+    """``w4·w2``; in a product a factor without a symbol is ``∂L/∂u`` alone, so that
+    its ``= 0.5`` is never read as the product's value."""
+    if len(factors) == 1:
+        return factor_name(factors[0])
+    return "·".join(f.partial if f.rule.symbol is None else f.formula for f in factors)
+
+
 def _matcher(given):
     """``given`` as a function v -> bool: a Precision's ``reproduces``, or a callable."""
     reproduces = getattr(given, "reproduces", None)
@@ -365,7 +373,7 @@ def _factors_on_one_path(explanation, close):
 
 def _factors_finding(left_out):
     """``your value leaves out w4·w2 on path 1 and w5·w3 on path 2``."""
-    parts = [f"{'·'.join(factor_name(f) for f in fs)} on path {k}" for k, _, fs in left_out]
+    parts = [f"{factor_names(fs)} on path {k}" for k, _, fs in left_out]
     listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"your value leaves out {listing}"
 
@@ -376,7 +384,7 @@ def _factors_message(explanation, left_out):
     same = all(math.isclose(p, products[0], rel_tol=1e-12) for p in products)
     parts = []
     for (k, path, fs), value in zip(left_out, products):
-        names = "·".join(factor_name(f) for f in fs)
+        names = factor_names(fs)
         part = f"{names} on {_describe_path(k, path)}"
         if not same:
             part += f" = {number(value, 6)}"

@@ -361,3 +361,19 @@ def test_sign_flip_without_a_negative_factor_blames_no_subtraction():
     assert verdict.diagnosis.kind == "sign flip" and verdict.engine == 6.0
     text = str(verdict.diagnosis)
     assert "y-y'" not in text and "minus sign it does not have" in text
+
+
+def test_factors_without_a_symbol_read_as_one_product():
+    """Leaving out ∂(y-y')²/∂(y-y')·∂(y-y')/∂y' = 2(y'-y) (hand formula, seed 000)
+    names the two factors, and "= -1" belongs to one factor only: the product
+    is 2(y'-y), never -1."""
+    L, _ = seed000()
+    hand = seed000_hand()
+    product = 2 * (hand["yp"] - 1.0)
+    verdict = check(L, "w1", repr(hand["dw1"] / product))
+    assert verdict.diagnosis.kind == "missing factors"
+    [(_, _, fs)] = verdict.diagnosis.factors
+    assert_close(math.prod(f.value for f in fs), product, rel=1e-12)
+    headline = verdict.headline()
+    assert "= -1" not in headline, headline
+    assert "leaves out 2(y-y')·∂(y-y')/∂y' on path 1" in headline
