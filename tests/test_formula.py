@@ -689,3 +689,14 @@ def test_a_partial_outside_the_left_hand_side_says_where_it_belongs(graph, typed
                                            f"side") as caught:
         read_formula(typed, graph)
     assert "\n" not in str(caught.value)
+
+
+def test_seed000_latex_primes_on_braced_names():
+    """Seed 000 writes y' as LaTeX's {y}' throughout; the oracle is its hand formula."""
+    L, _ = seed000()
+    hand = seed000_hand()
+    typed = (r"\frac{\partial L}{\partial w_{1}} =x\times h(1-h)\times w_2 \times "
+             r"{y}'(1-{y}')\times ({y}'-y)")
+    verdict = check(L, "w1", typed)
+    assert verdict and verdict.formula_value == pytest.approx(hand["dw1"], rel=1e-14)
+    assert read_formula("{y}'{y}'", L).reading() == "y'·y'"
