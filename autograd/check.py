@@ -64,9 +64,28 @@ def with_decimal_point(text):
     return text.strip().replace(",", ".")
 
 
+#: -8.16 \times 10^{-3}, 8.16 × 10⁻³, 8.16*10^-3: a number in scientific notation
+_TIMES_TEN = re.compile(r"^\s*([+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:\\times|\\cdot|[×·⋅*])\s*10\s*"
+                        r"(?:(?:\^|\*\*)\s*(?:\{\s*([+\-−]?\d+)\s*\}|\(\s*([+\-−]?\d+)\s*\)"
+                        r"|([+\-−]?\d+))|([⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))\s*$")
+_SUPERSCRIPT_DIGITS = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
+
+
+def with_exponent(text):
+    """``-8.16 \\times 10^{-3}`` -> ``"-8.16e-3"``: a number in scientific notation as
+    one number with the digits typed; else None."""
+    found = _TIMES_TEN.match(text)
+    if found is None:
+        return None
+    mantissa, *exponents = found.groups()
+    exponent = next(e for e in exponents if e is not None).translate(_SUPERSCRIPT_DIGITS)
+    return f"{mantissa}e{exponent}"
+
+
 def _read_expected(root, expected, digits, rtol, atol, wrt=None):
     """(value, Precision, Formula or None) for what the person gave."""
     if isinstance(expected, str):
+        expected = with_exponent(expected) or expected
         if is_number_text(expected):
             value = read_number(expected)
             return value, precision_for(value, expected, digits=digits, rtol=rtol, atol=atol), None
