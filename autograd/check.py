@@ -30,7 +30,7 @@ from .differences import (
     Estimate, GradcheckEntry, GradcheckError, GradcheckReport, downstream, estimate,
     finite_difference, gradcheck, reevaluate,
 )
-from .explain import DEFAULT_LIMIT, explain
+from .explain import DEFAULT_LIMIT, explanation_of
 from .formula import Formula, FormulaError, read_formula
 from .ops import OPS
 from .precision import Precision, is_number_text, precision_for, read_number, typed_precision
@@ -147,7 +147,7 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
     from .matrix_check import check_matrix, is_matrix_question, other_parameter
     if is_matrix_question(root, wrt, expected):
         return check_matrix(root, wrt, expected, layout=layout, digits=digits, rtol=rtol, atol=atol)
-    explanation = explain(root, wrt, limit=limit)
+    explanation = explanation_of(root, wrt, limit, "check")
     wrt = explanation.wrt
     given, precision, formula = _read_expected(root, expected, digits, rtol, atol, wrt)
     value = precision.value             # at the digits given (digits= rounds it)

@@ -32,7 +32,8 @@ class Diagnosis:
     """What a wrong hand value most likely left out.
 
     kind      "sign flip", "missing path", "only one path", "one term of a sum",
-              "missing factors" or None (nothing small explains it)
+              "missing factors", "no path" (the root does not depend on wrt) or None
+              (nothing small explains it)
     message   one or two sentences naming it
     finding   the same in a few words for a verdict's first line, with "your value"
               standing for what was given (``your value leaves out w4·w2 on path 1``)
@@ -125,6 +126,8 @@ def _diagnose(explanation, expected, given):
             finding="it is not a sign flip or one term of a sum; the paths are too many to "
                     "search further")
     paths = explanation.paths
+    if not paths:
+        return _no_path(explanation)
     for search in (_one_term, _missing_path, _only_one_path, _factors_everywhere,
                    _factors_on_one_path):
         found = search(explanation, close)
@@ -136,6 +139,14 @@ def _diagnose(explanation, expected, given):
         f"The explanation lists "
         f"{'the one path' if len(paths) == 1 else f'all {len(paths)} paths'} "
         f"to compare with your derivation."))
+
+
+def _no_path(explanation):
+    root, wrt = explanation.name_of(explanation.root), explanation.name_of(explanation.wrt)
+    return Diagnosis("no path", (
+        f"{root} does not depend on {wrt}: no path leads from {wrt} to {root}, so "
+        f"{explanation.derivative} is 0 whatever the values are."),
+        finding=f"{root} does not depend on {wrt}, so its gradient is 0")
 
 
 def _sign_flip(explanation):
