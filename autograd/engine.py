@@ -398,8 +398,9 @@ def stop_at(step):
 
 def _report_anomaly(node, parent, contribution, upstream):
     """Raise the error detect_anomaly() gives for a non-finite gradient."""
+    where = f"{node._op.name} node {describe(node)}" if node.name else describe(node)
     raise FloatingPointError(
-        f"detect_anomaly: backward through {node._op.name} node {describe(node)} gave "
+        f"detect_anomaly: backward through {where} gave "
         f"{contribution!r} to parent {describe(parent)} (upstream gradient {upstream!r})")
 
 
