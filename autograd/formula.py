@@ -793,6 +793,11 @@ class _Reader:
             self._deeper(after)
             power = (after, self.atom())
             self.depth -= 1
+            if power[1].kind == _KINDS["prefix"].name:             # sin^{-1}(x): arcsin
+                f = token.text
+                self.fail(after.pos, f"{f}^", f"{f}^{{-1}}(x) means the inverse of {f} in most "
+                          f"texts (sin^{{-1}} is arcsin), which is not an op here; for a "
+                          f"reciprocal write 1/{f}(x)")
         if self.peek().kind != "(":
             if token.text in _FUNCTION_SIGNS and power is None:       # √x, as printed
                 self._deeper(token)
