@@ -30,7 +30,7 @@ from .differences import (
     Estimate, GradcheckEntry, GradcheckError, GradcheckReport, downstream, estimate,
     finite_difference, gradcheck, reevaluate,
 )
-from .explain import DEFAULT_LIMIT, explain
+from .explain import DEFAULT_LIMIT, explanation_of
 from .formula import Formula, FormulaError, read_formula
 from .ops import OPS
 from .precision import Precision, is_number_text, precision_for, read_number, typed_precision
@@ -64,9 +64,28 @@ def with_decimal_point(text):
     return text.strip().replace(",", ".")
 
 
+#: -8.16 \times 10^{-3}, 8.16 × 10⁻³, 8.16*10^-3: a number in scientific notation
+_TIMES_TEN = re.compile(r"^\s*([+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:\\times|\\cdot|[×·⋅*])\s*10\s*"
+                        r"(?:(?:\^|\*\*)\s*(?:\{\s*([+\-−]?\d+)\s*\}|\(\s*([+\-−]?\d+)\s*\)"
+                        r"|([+\-−]?\d+))|([⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))\s*$")
+_SUPERSCRIPT_DIGITS = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
+
+
+def with_exponent(text):
+    """``-8.16 \\times 10^{-3}`` -> ``"-8.16e-3"``: a number in scientific notation as
+    one number with the digits typed; else None."""
+    found = _TIMES_TEN.match(text)
+    if found is None:
+        return None
+    mantissa, *exponents = found.groups()
+    exponent = next(e for e in exponents if e is not None).translate(_SUPERSCRIPT_DIGITS)
+    return f"{mantissa}e{exponent}"
+
+
 def _read_expected(root, expected, digits, rtol, atol, wrt=None):
     """(value, Precision, Formula or None) for what the person gave."""
     if isinstance(expected, str):
+        expected = with_exponent(expected) or expected
         if is_number_text(expected):
             value = read_number(expected)
             return value, precision_for(value, expected, digits=digits, rtol=rtol, atol=atol), None
@@ -128,7 +147,7 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
     from .matrix_check import check_matrix, is_matrix_question, other_parameter
     if is_matrix_question(root, wrt, expected):
         return check_matrix(root, wrt, expected, layout=layout, digits=digits, rtol=rtol, atol=atol)
-    explanation = explain(root, wrt, limit=limit)
+    explanation = explanation_of(root, wrt, limit, "check")
     wrt = explanation.wrt
     given, precision, formula = _read_expected(root, expected, digits, rtol, atol, wrt)
     value = precision.value             # at the digits given (digits= rounds it)

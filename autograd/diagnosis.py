@@ -32,7 +32,8 @@ class Diagnosis:
     """What a wrong hand value most likely left out.
 
     kind      "sign flip", "missing path", "only one path", "one term of a sum",
-              "missing factors" or None (nothing small explains it)
+              "missing factors", "no path" (the root does not depend on wrt) or None
+              (nothing small explains it)
     message   one or two sentences naming it
     finding   the same in a few words for a verdict's first line, with "your value"
               standing for what was given (``your value leaves out w4·w2 on path 1``)
@@ -64,6 +65,14 @@ def factor_name(factor):
     if factor.rule.symbol is None:
         return f"{factor.partial} = {number(factor.value)}"
     return factor.formula
+
+
+def factor_names(factors):
+    """``w4·w2``; in a product a factor without a symbol is ``∂L/∂u`` alone, so that
+    its ``= 0.5`` is never read as the product's value."""
+    if len(factors) == 1:
+        return factor_name(factors[0])
+    return "·".join(f.partial if f.rule.symbol is None else f.formula for f in factors)
 
 
 def _matcher(given):
@@ -117,6 +126,8 @@ def _diagnose(explanation, expected, given):
             finding="it is not a sign flip or one term of a sum; the paths are too many to "
                     "search further")
     paths = explanation.paths
+    if not paths:
+        return _no_path(explanation)
     for search in (_one_term, _missing_path, _only_one_path, _factors_everywhere,
                    _factors_on_one_path):
         found = search(explanation, close)
@@ -128,6 +139,14 @@ def _diagnose(explanation, expected, given):
         f"The explanation lists "
         f"{'the one path' if len(paths) == 1 else f'all {len(paths)} paths'} "
         f"to compare with your derivation."))
+
+
+def _no_path(explanation):
+    root, wrt = explanation.name_of(explanation.root), explanation.name_of(explanation.wrt)
+    return Diagnosis("no path", (
+        f"{root} does not depend on {wrt}: no path leads from {wrt} to {root}, so "
+        f"{explanation.derivative} is 0 whatever the values are."),
+        finding=f"{root} does not depend on {wrt}, so its gradient is 0")
 
 
 def _sign_flip(explanation):
@@ -365,7 +384,7 @@ def _factors_on_one_path(explanation, close):
 
 def _factors_finding(left_out):
     """``your value leaves out w4·w2 on path 1 and w5·w3 on path 2``."""
-    parts = [f"{'·'.join(factor_name(f) for f in fs)} on path {k}" for k, _, fs in left_out]
+    parts = [f"{factor_names(fs)} on path {k}" for k, _, fs in left_out]
     listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"your value leaves out {listing}"
 
@@ -376,7 +395,7 @@ def _factors_message(explanation, left_out):
     same = all(math.isclose(p, products[0], rel_tol=1e-12) for p in products)
     parts = []
     for (k, path, fs), value in zip(left_out, products):
-        names = "·".join(factor_name(f) for f in fs)
+        names = factor_names(fs)
         part = f"{names} on {_describe_path(k, path)}"
         if not same:
             part += f" = {number(value, 6)}"

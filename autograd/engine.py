@@ -176,14 +176,14 @@ def _seed(root: Value, grad: SupportsFloat) -> float:
     return as_float(grad, "backward: grad")
 
 
-def _stopped_at(err, node, restored=True):
+def _stopped_at(err, node, restored=True, derived=False):
     """Say where a pass stopped (a note on the exception)."""
     if not restored:
         note = "the backward pass stopped before changing any gradient"
     else:
         where = f" at {describe(node)} ({node._op.name})" if node is not None else ""
-        note = (f"the backward pass stopped{where}; every leaf's grad was put back to "
-                f"its value before the pass")
+        which = "grad" if derived else "leaf's grad"
+        note = f"the backward pass stopped{where}; every {which} was put back to its value before the pass"
     add_note(err, note)
 
 
@@ -255,7 +255,8 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
     Runs each node's hooks when its gradient is complete, calls
     :func:`stop_at` at a node of ``targets``, and with ``anomaly`` raises at
     the first non-finite contribution.  On any exception (a hook that raises,
-    an anomaly, the generator closed early) every leaf's grad is restored.
+    an anomaly, the generator closed early) every grad is restored, the derived
+    nodes' too: a pass stopped halfway leaves no partial sums to read.
     """
     show = present if present is not None else _raw
     total = len(order)
@@ -265,6 +266,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
             stop_at(None)
         return
     saved = [(leaf, leaf.grad) for leaf in leaves]
+    derived = [(n, n.grad) for n in order]
     node = None
     try:
         for leaf, _ in saved:
@@ -311,14 +313,19 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         for leaf, before in saved:
             leaf.grad = before + leaf.grad
     except GeneratorExit:
-        for leaf, before in saved:
-            leaf.grad = before
+        _put_back(saved + derived)
         raise
     except BaseException as err:
-        for leaf, before in saved:
-            leaf.grad = before
-        _stopped_at(err, node)
+        _put_back(saved + derived)
+        _stopped_at(err, node, derived=True)
         raise
+
+
+def _put_back(saved):
+    """Every node's grad as it was: ``saved`` is [(node, grad before)]."""
+    with deferred_interrupts():
+        for node, before in saved:
+            node.grad = before
 
 
 def backward_steps(root: Value, grad: SupportsFloat = 1.0) -> Generator[Step, None, None]:
@@ -391,8 +398,9 @@ def stop_at(step):
 
 def _report_anomaly(node, parent, contribution, upstream):
     """Raise the error detect_anomaly() gives for a non-finite gradient."""
+    where = f"{node._op.name} node {describe(node)}" if node.name else describe(node)
     raise FloatingPointError(
-        f"detect_anomaly: backward through {node._op.name} node {describe(node)} gave "
+        f"detect_anomaly: backward through {where} gave "
         f"{contribution!r} to parent {describe(parent)} (upstream gradient {upstream!r})")
 
 

@@ -361,6 +361,10 @@ class Explanation:
         if count == 1 and not paths[0].factors:
             rows.append(f"{wrt} is the root itself: ∂{root}/∂{root} = 1")
             return rows
+        if count == 0:
+            rows.append(f"{root} does not depend on {wrt}: no path leads from {wrt} to "
+                        f"{root}, so the gradient is 0")
+            return rows
         rows.append(f"{wrt} reaches {root} along {count} path{'s' if count != 1 else ''}; "
                     f"the chain rule multiplies the local derivatives along each path "
                     f"and adds the paths.")
@@ -578,10 +582,22 @@ def explain(root: Value, wrt: Value | str | Any, *, limit: int = DEFAULT_LIMIT,
         layer, j, k, weight = entry_weight(wrt, entry)
         base = explain(root, weight, limit=limit)
         return EntryExplanation(base, *entry_text(root, layer, j, k, weight, base))
-    _check_root(root, "explain")
-    wrt = find_node(root, wrt)
+    result = explanation_of(root, wrt, limit, "explain")
+    if result.path_count == 0:
+        raise ValueError(
+            f"explain: {result.name_of(root)} does not depend on {ops.describe(result.wrt)}: "
+            f"no path leads from it to the root (its gradient is 0)")
+    return result
+
+
+def explanation_of(root, wrt, limit, where):
+    """:func:`explain`'s answer, and for a ``wrt`` the root does not depend on an
+    explanation with no paths and a gradient of 0 (what :func:`autograd.check.check`
+    judges); ``where`` starts the error messages."""
+    _check_root(root, where)
+    wrt = find_node(root, wrt, where)
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValueError(f"explain: limit must be a positive int, got {limit!r}")
+        raise ValueError(f"{where}: limit must be a positive int, got {limit!r}")
     labels = Labels(root)
     text_namer, latex_namer = Namer(TextNotation(), labels), Namer(LatexNotation(), labels)
     grads = engine_gradients(root)
@@ -592,9 +608,7 @@ def explain(root: Value, wrt: Value | str | Any, *, limit: int = DEFAULT_LIMIT,
     count = count_paths(root, wrt, order)
     n_paths = count.get(root, 0)
     if n_paths == 0:
-        raise ValueError(
-            f"explain: {text_namer.text(root)} does not depend on {ops.describe(wrt)}: "
-            f"no path leads from it to the root (its gradient is 0)")
+        return Explanation(root, wrt, 0.0, 0.0, 0, limit, paths=[], namer=text_namer)
     engine_grad = grads[wrt]
     locals_cache: dict[Value, tuple[float, ...]] = {}
     factors: dict[tuple[Value, int], Factor] = {}

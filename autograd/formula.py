@@ -210,6 +210,8 @@ _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _BRACED = re.compile(r"\s*\{([^{}\\]{0,200})\}")
 #: a prime as LaTeX writes it: y^{\prime}, y^\prime, y^{'} (and \sigma\prime)
 _PRIME_SUPERSCRIPT = re.compile(r"\^\s*(?:\{\s*\\prime\s*\}|\\prime|\{\s*'\s*\})|\\prime(?![A-Za-z])")
+#: a name in braces with a prime after them, as LaTeX writes y': {y}'
+_BRACED_PRIMED = re.compile(r"\{\s*([^\W\d²³][^\W²³]*)\s*\}(?=['′]|\^\s*\{?\s*\\prime)")
 #: LaTeX commands that only space or size things
 _SPACING = {"left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "bigg", "Bigg",
             ",", ";", "!", " ", ":", "quad", "qquad", "displaystyle"}
@@ -323,6 +325,9 @@ class _Reader:
             elif ch in ",|":
                 out.append(Token(ch, ch, i + 1))
                 i += 1
+            elif ch == "{" and (braced := _BRACED_PRIMED.match(text, i)):     # {y}': y'
+                i = self._run(braced.end(), out, list(braced.group(1)),
+                              list(range(braced.start(1) + 1, braced.end(1) + 1)))
             elif ch in _OPENING:
                 out.append(Token("(", ch, i + 1))
                 i += 1
@@ -788,6 +793,11 @@ class _Reader:
             self._deeper(after)
             power = (after, self.atom())
             self.depth -= 1
+            if power[1].kind == _KINDS["prefix"].name:             # sin^{-1}(x): arcsin
+                f = token.text
+                self.fail(after.pos, f"{f}^", f"{f}^{{-1}}(x) means the inverse of {f} in most "
+                          f"texts (sin^{{-1}} is arcsin), which is not an op here; for a "
+                          f"reciprocal write 1/{f}(x)")
         if self.peek().kind != "(":
             if token.text in _FUNCTION_SIGNS and power is None:       # √x, as printed
                 self._deeper(token)

@@ -214,7 +214,7 @@ class Precision:
         """x written to the significant digits given: 0.0014291881022 -> ``0.001429`` for
         4 digits, 138.833819242 -> ``138.834`` for 6 whatever the typed number's size
         (never more digits than the float has: 0.5 against a typed 1e-300 is ``0.5``)."""
-        if self.mode != "typed" or not math.isfinite(x):
+        if self.mode != "typed" or not math.isfinite(x) or x == 0.0:
             return f"{number(x, 12)}"
         if self.digits > 17:                      # more digits than a float has: all of x's
             return repr(float(x))
@@ -290,7 +290,7 @@ def rounded_text(number, digits):
         rounded = _to_digits(number, digits)
         if rounded.adjusted() > number.adjusted():    # 0.99951 -> 1.000: the carry made a digit
             rounded = _to_digits(rounded, digits)
-    return f"{rounded:f}" if -12 <= rounded.adjusted() <= 20 else str(rounded)
+    return f"{rounded:f}" if -12 <= rounded.adjusted() <= 20 else f"{rounded:e}"
 
 
 def _to_digits(number, digits):

@@ -10,7 +10,7 @@ has it received.  :func:`session` reads the commands
     b NAME        run until NAME's gradient is complete
     p [NAME]      print a node (or the current step again)
     g [PATH]      write the graph as it is now to an image, print its path
-    q             quit (leaves keep the gradients they had before this pass)
+    q             quit (every node keeps the gradient it had before this pass)
     h             help
 
 from a terminal (``input()``) or, when stdin is not a terminal, one per line

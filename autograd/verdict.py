@@ -92,7 +92,7 @@ class Verdict:
         how to list the paths where the verdict is read (the ``chainrule``
         command prints a command; the default is the Python call)."""
         lines = [self.headline(), " ".join(self._evidence())]
-        if not self.agreed:
+        if not self.agreed and self.explanation.path_count:
             how = next_step or "print(verdict.explanation)"
             advice = (f"Next: {how} lists every path with its local derivatives, to "
                       f"compare with your derivation line by line.")

@@ -361,3 +361,34 @@ def test_sign_flip_without_a_negative_factor_blames_no_subtraction():
     assert verdict.diagnosis.kind == "sign flip" and verdict.engine == 6.0
     text = str(verdict.diagnosis)
     assert "y-y'" not in text and "minus sign it does not have" in text
+
+
+def test_factors_without_a_symbol_read_as_one_product():
+    """Leaving out ∂(y-y')²/∂(y-y')·∂(y-y')/∂y' = 2(y'-y) (hand formula, seed 000)
+    names the two factors, and "= -1" belongs to one factor only: the product
+    is 2(y'-y), never -1."""
+    L, _ = seed000()
+    hand = seed000_hand()
+    product = 2 * (hand["yp"] - 1.0)
+    verdict = check(L, "w1", repr(hand["dw1"] / product))
+    assert verdict.diagnosis.kind == "missing factors"
+    [(_, _, fs)] = verdict.diagnosis.factors
+    assert_close(math.prod(f.value for f in fs), product, rel=1e-12)
+    headline = verdict.headline()
+    assert "= -1" not in headline, headline
+    assert "leaves out 2(y-y')·∂(y-y')/∂y' on path 1" in headline
+
+
+def test_a_node_the_root_does_not_depend_on_has_gradient_zero():
+    """∂L/∂z = 0 when L = a·b does not use z (by hand); check answers instead of raising
+    an error that starts "explain:", and a name no node has says "check:"."""
+    a, b, z = Value(2.0, "a"), Value(3.0, "b"), Value(1.0, "z")
+    L = (a * b).named("L")
+    assert check(L, z, "0") and check(L, z, 0.0)
+    wrong = check(L, z, "1")
+    assert not wrong and wrong.engine == 0.0 and wrong.diagnosis.kind == "no path"
+    assert wrong.headline() == "Disagrees: L does not depend on z, so its gradient is 0."
+    assert "Next:" not in str(wrong)
+    assert a.grad == b.grad == z.grad == 0.0
+    with pytest.raises(KeyError, match=r"^check: no node named 'q'"):
+        check(L, "q", "0")

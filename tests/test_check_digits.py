@@ -463,6 +463,14 @@ def test_cli_expected_counts_the_digits_typed(script003, capsys):
     capsys.readouterr()
 
 
+def test_cli_expected_in_scientific_notation(script003, capsys):
+    """Desmos's 0.0014291881022 printed as 1.429 × 10⁻³ agrees to its 4 digits."""
+    assert main(["check", script003, "--wrt", "w1", "--expected", "1.429 × 10⁻³"]) == 0
+    assert "agrees to the 4 significant digits you gave" in capsys.readouterr().out
+    assert main(["check", script003, "--wrt", "w1", "--expected", r"1.431 \times 10^{-3}"]) == 1
+    capsys.readouterr()
+
+
 def test_cli_expected_must_be_a_number(script003, capsys):
     assert main(["check", script003, "--wrt", "w1", "--expected", "2h"]) == 2
     err = capsys.readouterr().err
@@ -705,3 +713,19 @@ def test_the_engine_is_shown_to_the_significant_digits_typed_whatever_their_size
     assert not verdict and verdict.digits == digits
     assert f"which is {expected} to the {digits} significant digit" in str(verdict)
     assert verdict.headline().startswith(f"Disagrees: the engine gives {expected}")
+
+
+@pytest.mark.parametrize("typed", [r"{m} \times 10^{{{k}}}", r"{m}\cdot10^{{{k}}}", "{m} × 10^{k}",
+                                   "{m}*10^({k})", "{m}·10**{k}"])
+def test_scientific_notation_keeps_the_digits_typed(typed):
+    """A value printed as m × 10^k (LaTeX, a calculator) has m's digits, as m e k does;
+    the oracle is seed 003's Desmos value printed to 3 and 4 digits (printout)."""
+    O, n = seed003()
+    w1, value = n["w1"], 0.0014291881022
+    for digits in (3, 4):
+        m = printout(value * 1e3, digits)
+        verdict = check(O, w1, typed.format(m=m, k=-3))
+        assert verdict and verdict.digits == digits, str(verdict)
+        assert verdict.formula is None
+    wrong = check(O, w1, typed.format(m=printout(value * 1e3, 4, shift=2), k=-3))
+    assert not wrong and wrong.digits == 4

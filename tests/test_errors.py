@@ -93,11 +93,25 @@ def test_detect_anomaly_in_backward_restores_leaf_grads():
     y = x.sqrt()  # slope is inf at 0
     x.grad = 5.0
     with autograd.detect_anomaly():
-        with pytest.raises(FloatingPointError, match="backward through sqrt.*parent 'x' = 0.0"):
+        with pytest.raises(FloatingPointError, match="backward through .*sqrt.*parent 'x' = 0.0"):
             y.backward()
     assert x.grad == 5.0
     y.backward()  # plain mode: inf flows
     assert x.grad == math.inf
+
+
+def test_detect_anomaly_names_an_unnamed_node_once():
+    """√x at 0 has slope inf (by hand); the message says "an unnamed sqrt node" once,
+    not "sqrt node an unnamed sqrt node", and a named node by its op and name."""
+    x = Value(0.0, name="x")
+    with autograd.detect_anomaly():
+        with pytest.raises(FloatingPointError) as unnamed:
+            x.sqrt().backward()
+        with pytest.raises(FloatingPointError) as named:
+            x.sqrt().named("r").backward()
+    assert str(unnamed.value) == ("detect_anomaly: backward through an unnamed sqrt node = 0.0 "
+                                  "gave inf to parent 'x' = 0.0 (upstream gradient 1.0)")
+    assert str(named.value).startswith("detect_anomaly: backward through sqrt node 'r' = 0.0 gave inf")
 
 
 def test_backward_grad_must_be_a_number():

@@ -160,6 +160,7 @@ def graph():
     (r"\sigma\left(net_1\right)\cdot 2", 2 * s(2.5), "σ(net1)·2"),
     (".5e1 + 1e-3", 5.001, ".5e1+1e-3"),
     ("h²(1-h)³", 0.36 * 0.4 ** 3, "h²·(1-h)³"),
+    (r"\sin^{2}(x) + \sin(x)^{-1}", math.sin(0.8) ** 2 + 1 / math.sin(0.8), "sin²(x)+sin(x)^(-1)"),
     (r"x\sigma\left(net_{1}\right)", 0.8 * s(2.5), "x·σ(net1)"),
 ])
 def test_the_grammar(graph, typed, expected, reading):
@@ -204,6 +205,10 @@ NAMES = "named nodes: L, h, net1, w1, w2, x, y, y'"
     ("h + + ", "at position 7 ('the end'): the formula ends too early"),
     ("__import__('os')", "at position 1 ('_'): this character is not part of a formula"),
     ("os.system", "the formula's 'os' at position 1: no node named 'os'"),
+    # sin^{-1}(x) is arcsin in most texts, never silently 1/sin(x)
+    (r"\sin^{-1}(x)", "at position 5 ('sin^'): sin^{-1}(x) means the inverse of sin"),
+    (r"\tan^{-1}\left(h\right)", "at position 5 ('tan^'): tan^{-1}(x) means the inverse"),
+    ("σ^(-1)(x)", "at position 2 ('σ^'): σ^{-1}(x) means the inverse of σ"),
 ])
 def test_what_cannot_be_read_is_one_line_naming_the_token(graph, typed, message):
     with pytest.raises((FormulaError, NodeNameError)) as caught:
@@ -689,3 +694,14 @@ def test_a_partial_outside_the_left_hand_side_says_where_it_belongs(graph, typed
                                            f"side") as caught:
         read_formula(typed, graph)
     assert "\n" not in str(caught.value)
+
+
+def test_seed000_latex_primes_on_braced_names():
+    """Seed 000 writes y' as LaTeX's {y}' throughout; the oracle is its hand formula."""
+    L, _ = seed000()
+    hand = seed000_hand()
+    typed = (r"\frac{\partial L}{\partial w_{1}} =x\times h(1-h)\times w_2 \times "
+             r"{y}'(1-{y}')\times ({y}'-y)")
+    verdict = check(L, "w1", typed)
+    assert verdict and verdict.formula_value == pytest.approx(hand["dw1"], rel=1e-14)
+    assert read_formula("{y}'{y}'", L).reading() == "y'·y'"

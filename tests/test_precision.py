@@ -82,6 +82,13 @@ def test_rounding_and_cutting_at_the_boundary():
     assert p.shown(0.10449) == "0.104" and p.shown(-0.0014) == "-0.00140"
 
 
+def test_shown_as_the_rest_of_the_text_writes_numbers():
+    """A zero gradient is 0 (never -0.0, as in the rest of the verdict), and a large one
+    has a lowercase exponent like the engine's own 2e+200 (both by hand)."""
+    assert precision_for(1e-13, "1e-13").shown(-0.0) == "0"
+    assert precision_for(1.9999999e200, "1.9999999e200").shown(2e200) == "2.0000000e+200"
+
+
 def test_a_typed_zero_means_zero():
     p = precision_for(0.0, "0")
     assert p.mode == "full" and p.agrees(0.0) and p.agrees(1e-13) and not p.agrees(1e-3)

@@ -356,3 +356,33 @@ def test_hook_on_the_shared_bias_runs_once_with_both_contributions():
     assert len(seen) == 1
     assert_close(seen[0], v["db"], rel=1e-13)
     assert_close(n["b"].grad, v["db"], rel=1e-13)
+
+
+def _raise(grad):
+    raise RuntimeError("a hook that raises")
+
+
+@pytest.mark.parametrize("stop", ["close", "hook", "anomaly"])
+def test_a_stopped_pass_puts_every_grad_back(stop):
+    """After a complete backward() every grad is seed 000's hand value; a second pass
+    closed after two steps, stopped by a hook or by detect_anomaly leaves all of
+    them there, derived nodes (net2, h, e) included, not only the leaves."""
+    import autograd
+    n, v = seed000(), hand000()
+    n["L"].backward()
+    want = {"w1": v["dw1"], "w2": v["dw2"], "b": v["db"], "h": v["dh"], "net2": v["d2"],
+            "net1": v["d1"], "e": v["e"]}
+    if stop == "close":
+        steps = n["L"].backward_steps()
+        next(steps), next(steps), next(steps)
+        steps.close()
+    elif stop == "hook":
+        n["e"].register_hook(_raise)
+        with pytest.raises(RuntimeError, match="a hook that raises"):
+            n["L"].backward()
+    else:
+        n["e"].register_hook(lambda g: math.inf)
+        with autograd.detect_anomaly(), pytest.raises(FloatingPointError):
+            n["L"].backward()
+    for name, value in want.items():
+        assert_close(n[name].grad, value, rel=1e-13, what=name)
