@@ -18,8 +18,8 @@ package to :func:`autograd.steps.presenter`).  :func:`gradients` is
 backward_pass run with every ``.grad`` put back afterwards.
 
 A pass is all or nothing: if anything stops it (a hook that raises,
-``detect_anomaly()``, Ctrl-C), every leaf's ``grad`` is put back to what it
-was before the pass, and the error says at which node it stopped.
+``detect_anomaly()``, Ctrl-C), every ``grad`` is put back to what it was
+before the pass, and the error says at which node it stopped.
 
 Accumulators start at -0.0, the identity of IEEE addition (-0.0 + x is x
 for every x), so a gradient summed here has exactly the bits of the same
@@ -104,13 +104,14 @@ def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
     ∂node/∂parent · δ to each parent (BP3, BP4: a neuron's bias and weights).
 
     Leaves accumulate across passes; derived nodes start from zero.  All or
-    nothing: whatever stops the pass, Ctrl-C included, puts every leaf's
-    grad back as it was.
+    nothing: whatever stops the pass, Ctrl-C included, puts every grad back
+    as it was.
     """
     if not order:                      # the root is a leaf: d(root)/d(root) = 1
         root.grad += grad
         return
     saved = [leaf.grad for leaf in leaves]
+    last = [n.grad for n in order]     # the last pass's δs, put back if this one stops
     node = None
     try:
         for n in leaves:               # this pass's sums start at -0.0, the identity of +
@@ -136,8 +137,7 @@ def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         for leaf, before in zip(leaves, saved):   # what they held, plus this pass's sums
             leaf.grad = before + leaf.grad
     except BaseException as err:
-        for leaf, before in zip(leaves, saved):
-            leaf.grad = before
+        _put_back(zip(leaves + order, saved + last))
         _stopped_at(err, node)
         raise
 
@@ -176,14 +176,13 @@ def _seed(root: Value, grad: SupportsFloat) -> float:
     return as_float(grad, "backward: grad")
 
 
-def _stopped_at(err, node, restored=True, derived=False):
+def _stopped_at(err, node, restored=True):
     """Say where a pass stopped (a note on the exception)."""
     if not restored:
         note = "the backward pass stopped before changing any gradient"
     else:
         where = f" at {describe(node)} ({node._op.name})" if node is not None else ""
-        which = "grad" if derived else "leaf's grad"
-        note = f"the backward pass stopped{where}; every {which} was put back to its value before the pass"
+        note = f"the backward pass stopped{where}; every grad was put back to its value before the pass"
     add_note(err, note)
 
 
@@ -317,7 +316,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         raise
     except BaseException as err:
         _put_back(saved + derived)
-        _stopped_at(err, node, derived=True)
+        _stopped_at(err, node)
         raise
 
 
@@ -333,7 +332,7 @@ def backward_steps(root: Value, grad: SupportsFloat = 1.0) -> Generator[Step, No
 
     The order is exactly backward()'s and the arithmetic is the same, so
     consuming the generator fully leaves the same grads as backward();
-    closing it early puts every leaf's grad back.
+    closing it early puts every grad back.
     """
     grad = _seed(root, grad)
     if root._op is DETACHED:

@@ -355,6 +355,28 @@ def test_gradients_put_every_grad_back_when_interrupted(monkeypatch):
     assert [_bits(n.grad) for n in nodes] == before
 
 
+def test_backward_puts_every_grad_back_when_interrupted(monkeypatch):
+    """Ctrl-C in the middle of the default pass: every .grad, the derived nodes' (the
+    last pass's δs) as well as the leaves', is as before, bit for bit; the note says so."""
+    from autograd import ops
+    root, nodes = _graph_with_grads(1)
+    root.backward()                    # the derived nodes now hold a pass's δs
+    before = [_bits(n.grad) for n in nodes]
+    rule = ops.MUL.backward
+    calls = []
+
+    def interrupted(node, upstream):
+        calls.append(node)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return rule(node, upstream)
+    monkeypatch.setattr(ops.MUL, "backward", interrupted)
+    with pytest.raises(KeyboardInterrupt) as info:
+        root.backward()
+    assert len(calls) == 3 and [_bits(n.grad) for n in nodes] == before
+    assert "every grad was put back" in info.value.__notes__[-1]
+
+
 @pytest.mark.parametrize("stop", [ValueError, KeyboardInterrupt])
 @pytest.mark.parametrize("enabled", [True, False])
 def test_a_stopped_backward_restores_the_collectors_state(stop, enabled):
