@@ -257,3 +257,22 @@ def test_the_numpy_program_reads_a_set_of_rows_as_its_rows():
         p.grad = 0.0
     assert program.batch([(0.5, -1.0, 1.0)]) == C_set
     assert [p.grad for p in net.parameters()] == grads_set
+
+
+@pytest.mark.parametrize("backend, jit", [("python", False), ("python", True), ("numpy", "auto")])
+def test_a_step_that_raises_leaves_parameters_grads_and_optimiser_alone(backend, jit):
+    """Found by training a ReLU output with binary_cross_entropy until an output was 0:
+    log(0) raised in the step's forward pass and the Python backend (eager and jit) had
+    already zeroed every .grad (the numpy backend kept them).  Oracle: the numbers
+    before the call, which a step that raises must not change."""
+    net = nn.MLP([1, 1], activation="relu", weights=[[[1.0]]], biases=[[0.0]])
+    for p in net.parameters():
+        p.grad = 0.125
+    optimizer = nn.SGD(net.parameters(), lr=0.5, momentum=0.5)
+    state = net.state_dict(), [p.grad for p in net.parameters()], repr(vars(optimizer))
+    kwargs = {} if backend == "numpy" else {"jit": jit}
+    with raises(ValueError, "log: input must be > 0", "0.0"):
+        nn.train(net, [[0.5], [0.3], [0.0], [0.2]], [1, 1, 0, 1], epochs=1, batch=None,
+                 optimizer=optimizer, loss="binary_cross_entropy", progress=False,
+                 backend=backend, **kwargs)
+    assert (net.state_dict(), [p.grad for p in net.parameters()], repr(vars(optimizer))) == state
