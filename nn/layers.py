@@ -10,6 +10,8 @@ and after ``C.backward()`` the error δ^l_j = ∂C/∂z^l_j is ``layer.z[j-1].gr
 
 from __future__ import annotations
 
+import math
+
 import random
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -46,13 +48,17 @@ _RANDOM_RANGE = 1.0  # initial weights and biases are uniform on [-1, 1]
 
 def bias_mode(bias):
     """``("trainable", None)``, ``("none", None)`` or ``("constant", value)``."""
-    if bias == "trainable" or bias == "none":
+    if isinstance(bias, str) and bias in ("trainable", "none"):
         return bias, None
-    if isinstance(bias, (int, float)) and not isinstance(bias, bool):
-        return "constant", float(bias)
+    try:
+        number = as_float(bias, "bias")
+    except TypeError:
+        number = math.nan
+    if math.isfinite(number):
+        return "constant", number
     raise ValueError(
-        f"bias must be 'trainable', 'none' or a number (a constant bias that is not a "
-        f"parameter), got {type(bias).__name__} {bias!r}")
+        f"bias must be 'trainable', 'none' or a number (a finite constant bias that is not "
+        f"a parameter), got {type(bias).__name__} {bias!r}")
 
 
 def biases_per_layer(bias, n_layers):
@@ -88,10 +94,13 @@ def _initial(given, where, rng):
     if given is None:
         return rng.uniform(-_RANDOM_RANGE, _RANDOM_RANGE)
     try:
-        return as_float(given, where)
+        number = as_float(given, where)
     except TypeError:
         raise TypeError(f"{where} must be a real number, got "
                         f"{type(given).__name__} {given!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{where} must be a finite number, got {given!r}")
+    return number
 
 
 def _rows(given, n, where, what):

@@ -1,5 +1,6 @@
 """Every nn error: what raises, and that the message names what was wrong."""
 
+import math
 import re
 
 import pytest
@@ -76,6 +77,30 @@ def test_bias_modes():
     with raises(ValueError, "bias=1.0", "initial biases need bias='trainable'"):
         nn.MLP([1, 1], bias=1.0, biases=[[0.5]])
 
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_initial_numbers_must_be_finite(bad):
+    """Found by building nn.MLP([2, 3, 1], weights=[[[1, nan]] * 3, [[1, 2, 3]]]) and
+    bias=nan: both were taken, and nn.train then said 'the loss became nan in epoch 1
+    (lr=0.1); try a smaller lr', blaming the learning rate for the user's number."""
+    with raises(ValueError, "weight w2_12 must be a finite number", repr(bad)):
+        nn.MLP([2, 3, 1], weights=[[[1, bad]] * 3, [[1, 2, 3]]])
+    with raises(ValueError, "bias b2_2 must be a finite number", repr(bad)):
+        nn.MLP([2, 3, 1], biases=[[0, bad, 0], [0]])
+    with raises(ValueError, "bias must be", "a finite constant bias", repr(bad)):
+        nn.MLP([2, 3, 1], bias=bad)
+    with raises(ValueError, "layer 3: bias must be", repr(bad)):
+        nn.MLP([2, 3, 1], bias=["trainable", bad])
+
+
+def test_a_numpy_scalar_is_a_constant_bias():
+    """Found by giving Mazur's bias=[0.35, 0.60] as numpy float32 scalars (read from an
+    array): 'bias must be ... a number, got float32 np.float32(0.35)'."""
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([2, 2], bias=np.float32(0.5), weights=[[[0.0, 0.0], [0.0, 0.0]]])
+    assert net.predict([1.0, 1.0]) == [1 / (1 + math.exp(-0.5))] * 2   # σ(0·x + 0.5)
+    assert nn.MLP([2, 2], bias=[np.int64(1)], seed=0).layers[0].bias_mode == "constant"
 
 def test_seed_must_be_an_int():
     with raises(TypeError, "seed must be an int or None", "float 1.5"):
