@@ -100,7 +100,8 @@ def _probability(y, name, where):
 
 
 def _short(x, limit=60):
-    text = repr(x)
+    """``repr(x)`` on one line (an array's rows joined), cut to ``limit`` characters."""
+    text = " ".join(repr(x).split())
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 

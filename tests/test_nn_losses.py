@@ -386,6 +386,17 @@ def test_binary_targets_must_be_probabilities():
         nn.cross_entropy(leaves([0.3, 0.4, 0.1]), [0.0, -0.2 + 0.2, 1.2])
 
 
+
+def test_a_target_array_of_the_wrong_length_is_named_in_one_line():
+    """Found by giving half_squared_error a 3×3 numpy array as one sample's targets: the
+    message held the array's repr across three lines."""
+    np = pytest.importorskip("numpy")
+    for loss, outputs in ((nn.half_squared_error, leaves([0.5])),
+                          (nn.cross_entropy, leaves([0.5, 0.1]))):
+        with pytest.raises(ValueError, match="must have the same length") as caught:
+            loss(outputs, np.ones((3, 3)))
+        assert "\n" not in str(caught.value)
+
 def test_bad_reduction():
     with pytest.raises(ValueError, match=r"half_squared_error: reduction must be 'mean' or "
                                          r"'sum', got 'max'"):
