@@ -11,6 +11,7 @@ and after ``C.backward()`` the error δ^l_j = ∂C/∂z^l_j is ``layer.z[j-1].gr
 from __future__ import annotations
 
 import math
+import operator
 
 import random
 from collections.abc import Callable, Iterable, Sequence
@@ -288,8 +289,11 @@ def _previous_names(layer, n_in):
 
 
 def _check_size(n, what):
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    """``n`` as a positive int (a numpy integer too), else a ValueError naming ``what``."""
+    is_int = not isinstance(n, bool) and hasattr(n, "__index__") and getattr(n, "ndim", 0) == 0
+    if not is_int or n < 1:
         raise ValueError(f"{what} must be a positive int, got {type(n).__name__} {n!r}")
+    return operator.index(n)
 
 
 # ---------------------------------------------------------------------------
@@ -626,9 +630,7 @@ def _check_sizes(sizes: Iterable[int]) -> list[int]:
     if len(sizes) < 2:
         raise ValueError(f"MLP sizes needs an input and an output layer "
                          f"(at least two sizes, like [2, 3, 1]), got {sizes!r}")
-    for i, n in enumerate(sizes):
-        _check_size(n, f"MLP size of layer {i + 1}")
-    return sizes
+    return [_check_size(n, f"MLP size of layer {i + 1}") for i, n in enumerate(sizes)]
 
 
 def _nielsen_names(sizes, modes):

@@ -38,6 +38,16 @@ def test_bad_sizes(sizes, fragment):
         nn.MLP(sizes)
 
 
+def test_numpy_int_sizes_are_sizes():
+    """Found by building nn.MLP(np.array([2, 3, 1])) (sizes kept as an array): 'MLP size
+    of layer 1 must be a positive int, got int64 np.int64(2)'.  Oracle: the same
+    network from a list, parameter for parameter."""
+    np = pytest.importorskip("numpy")
+    net = nn.MLP(np.array([2, 3, 1]), seed=0)
+    assert net.sizes == [2, 3, 1] and all(type(n) is int for n in net.sizes)
+    assert net.state_dict() == nn.MLP([2, 3, 1], seed=0).state_dict()
+
+
 def test_wrong_input_length_names_both_sizes():
     net = nn.MLP([2, 3, 1], seed=0)
     with raises(ValueError, "MLP 2-3-1 expects 2 inputs, got 3"):
