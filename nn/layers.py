@@ -10,6 +10,9 @@ and after ``C.backward()`` the error δ^l_j = ∂C/∂z^l_j is ``layer.z[j-1].gr
 
 from __future__ import annotations
 
+import math
+import operator
+
 import random
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -46,13 +49,17 @@ _RANDOM_RANGE = 1.0  # initial weights and biases are uniform on [-1, 1]
 
 def bias_mode(bias):
     """``("trainable", None)``, ``("none", None)`` or ``("constant", value)``."""
-    if bias == "trainable" or bias == "none":
+    if isinstance(bias, str) and bias in ("trainable", "none"):
         return bias, None
-    if isinstance(bias, (int, float)) and not isinstance(bias, bool):
-        return "constant", float(bias)
+    try:
+        number = as_float(bias, "bias")
+    except TypeError:
+        number = math.nan
+    if math.isfinite(number):
+        return "constant", number
     raise ValueError(
-        f"bias must be 'trainable', 'none' or a number (a constant bias that is not a "
-        f"parameter), got {type(bias).__name__} {bias!r}")
+        f"bias must be 'trainable', 'none' or a number (a finite constant bias that is not "
+        f"a parameter), got {type(bias).__name__} {bias!r}")
 
 
 def biases_per_layer(bias, n_layers):
@@ -88,10 +95,13 @@ def _initial(given, where, rng):
     if given is None:
         return rng.uniform(-_RANDOM_RANGE, _RANDOM_RANGE)
     try:
-        return as_float(given, where)
+        number = as_float(given, where)
     except TypeError:
         raise TypeError(f"{where} must be a real number, got "
                         f"{type(given).__name__} {given!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{where} must be a finite number, got {given!r}")
+    return number
 
 
 def _rows(given, n, where, what):
@@ -279,8 +289,11 @@ def _previous_names(layer, n_in):
 
 
 def _check_size(n, what):
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    """``n`` as a positive int (a numpy integer too), else a ValueError naming ``what``."""
+    is_int = not isinstance(n, bool) and hasattr(n, "__index__") and getattr(n, "ndim", 0) == 0
+    if not is_int or n < 1:
         raise ValueError(f"{what} must be a positive int, got {type(n).__name__} {n!r}")
+    return operator.index(n)
 
 
 # ---------------------------------------------------------------------------
@@ -617,9 +630,7 @@ def _check_sizes(sizes: Iterable[int]) -> list[int]:
     if len(sizes) < 2:
         raise ValueError(f"MLP sizes needs an input and an output layer "
                          f"(at least two sizes, like [2, 3, 1]), got {sizes!r}")
-    for i, n in enumerate(sizes):
-        _check_size(n, f"MLP size of layer {i + 1}")
-    return sizes
+    return [_check_size(n, f"MLP size of layer {i + 1}") for i, n in enumerate(sizes)]
 
 
 def _nielsen_names(sizes, modes):

@@ -100,7 +100,8 @@ def _probability(y, name, where):
 
 
 def _short(x, limit=60):
-    text = repr(x)
+    """``repr(x)`` on one line (an array's rows joined), cut to ``limit`` characters."""
+    text = " ".join(repr(x).split())
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
@@ -326,14 +327,30 @@ def _class_index(target, n, where):
     return target
 
 
+def _is_row(target):
+    """Whether a target is a list of numbers (a list, tuple or 1-d array), not one index."""
+    return (hasattr(target, "__len__") and not isinstance(target, (str, bytes, Value))
+            and getattr(target, "ndim", 1) != 0)
+
+
+def _distribution(target, numbers, where):
+    """Refuse target probabilities ``numbers`` that do not sum to 1: C_x = ln Σ e^z −
+    Σ_k p_k z_k is −Σ_k p_k ln softmax(z)_k only for a distribution."""
+    total = math.fsum(numbers)
+    if not abs(total - 1.0) <= 1e-6:
+        raise ValueError(f"{where}: target probabilities {_short(target)} sum to {total:.6g}, "
+                         f"not 1")
+
+
 def _sample_cross_entropy(logits, target, where, sample=None):
     z = _logits(logits, where)
     n = len(z)
-    if isinstance(target, (list, tuple)):
+    if _is_row(target):
         if len(target) != n:
             raise ValueError(f"{where}: {n} logits but {len(target)} target probabilities "
                              f"{_short(target)}; they must have the same length")
         p = [_probability(y, _target_name(k, n, sample), where) for k, y in enumerate(target, 1)]
+        _distribution(list(target), [q.data for q in p], where)
         # C_x = Σ_k p_k (ln Σ e^z − z_k) = ln Σ e^z − Σ_k p_k z_k  when Σ_k p_k = 1
         return log_sum_exp(z) - dot(p, z)
     t = _class_index(target, n, where)
@@ -406,11 +423,13 @@ def probability_targets(y, n_outputs, where):
 def class_targets(y, n_outputs, where):
     """A class index t (or [t]) as the one-hot list [0, .., 1 (at t), .., 0]; a list
     of n_outputs probabilities is kept."""
-    is_list = hasattr(y, "__len__") and not isinstance(y, (str, bytes))
+    is_list = _is_row(y)
     if is_list and len(y) == 1 and n_outputs > 1:
         y, is_list = y[0], False
     if is_list:
-        return probability_targets(y, n_outputs, where)
+        probabilities = probability_targets(y, n_outputs, where)
+        _distribution(y, probabilities, where)
+        return probabilities
     t = _class_index(y, n_outputs, where)
     return [1.0 if k == t else 0.0 for k in range(n_outputs)]
 

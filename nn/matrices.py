@@ -82,16 +82,17 @@ def from_matrices(cls, weights, biases=None, activation="sigmoid", *, layout="co
 
     ``biases``: one vector per weight matrix (1 × n in rows layout, n × 1 in
     columns layout, or a flat list); an entry None gives that layer no bias,
-    and ``biases=None`` none anywhere.  ``activation``: one name or one per layer.
-    Other options (``fused``, ``names``) go to :class:`nn.MLP`.
+    and ``biases=None`` none anywhere; ``bias=`` instead gives constant biases (a
+    number, or one per layer, as :class:`nn.MLP`'s).  ``activation``: one name or
+    one per layer.  Other options (``fused``, ``names``) go to :class:`nn.MLP`.
     """
     check_layout(layout, "from_matrices: layout")
     if not isinstance(weights, (list, tuple)) or not weights:
         raise TypeError(f"from_matrices: weights must be a list of weight matrices, one per "
-                        f"layer after the input, got {type(weights).__name__} {weights!r}")
+                        f"layer after the input, got {_described(weights)}")
     if biases is not None and (not isinstance(biases, (list, tuple)) or len(biases) != len(weights)):
         raise ValueError(f"from_matrices: biases must be a list with one vector (or None) per "
-                         f"weight matrix ({len(weights)}), got {biases!r}")
+                         f"weight matrix ({len(weights)}), got {_described(biases)}")
     nielsen, bias_lists, sizes = [], [], []
     for index, W in enumerate(weights):
         l = index + 2
@@ -103,12 +104,27 @@ def from_matrices(cls, weights, biases=None, activation="sigmoid", *, layout="co
         nielsen.append(rows)
         given = None if biases is None else biases[index]
         bias_lists.append(None if given is None else _bias_in_nielsen(given, l, layout, len(rows)))
-    bias_modes = ["none" if b is None else "trainable" for b in bias_lists]
-    net = cls(sizes, activation, weights=nielsen, biases=bias_lists, bias=bias_modes, **options)
+    bias = options.pop("bias", None)
+    if bias is None:
+        bias = ["none" if b is None else "trainable" for b in bias_lists]
+    elif biases is not None:
+        raise ValueError("from_matrices: give biases (vectors, trained) or bias= (a constant "
+                         "bias, or 'none'), not both")
+    else:
+        bias_lists = None
+    net = cls(sizes, activation, weights=nielsen, biases=bias_lists, bias=bias, **options)
     net.layout = layout
     _remember_network(net)
     remember_layout([w for layer in net.layers for n in layer.neurons for w in n.weights], layout)
     return net
+
+
+def _described(x):
+    """``x`` for a one-line message: an array by its shape, anything else by its repr."""
+    shape = getattr(x, "shape", None)
+    if shape is not None:
+        return f"{type(x).__name__} of shape {tuple(shape)}"
+    return f"{type(x).__name__} {x!r}"
 
 
 def _arrays(net, layout, read):

@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from autograd.interrupts import deferred_interrupts
+
 if TYPE_CHECKING:
     from typing_extensions import Self
 
@@ -189,7 +191,8 @@ class Module:
 
         Every key must name a parameter and every parameter must have a key;
         a missing or extra key, or a value that is not a real number, raises
-        an error naming the key, and then no parameter has been changed.
+        an error naming the key, and then no parameter has been changed.  Ctrl-C
+        while they are written is held until all are.
         """
         if not isinstance(state, dict):
             raise TypeError(f"load_state_dict: expected a dict of name -> number, "
@@ -206,8 +209,9 @@ class Module:
             raise KeyNameError(f"load_state_dict: {'; '.join(parts)} "
                            f"(this {type(self).__name__} has: {', '.join(named)})")
         numbers = {name: _number(name, state[name]) for name in named}
-        for name, value in named.items():
-            value.data = numbers[name]
+        with deferred_interrupts():     # Ctrl-C: all loaded, then the KeyboardInterrupt
+            for name, value in named.items():
+                value.data = numbers[name]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(list(self._named_parameters()))} parameters)"

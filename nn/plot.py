@@ -94,7 +94,7 @@ def _losses(history):
     if isinstance(history, (str, bytes)) or not hasattr(history, "__len__"):
         raise TypeError(f"plot_history: history must be a list of losses (what nn.train "
                         f"returns), got {type(history).__name__} {history!r}")
-    if not history:
+    if len(history) == 0:   # not `not history`: a numpy array has no truth value
         raise ValueError("plot_history: history is empty: there is no loss to draw")
     # a diverged run's last loss may be nan or inf: matplotlib leaves it out
     return [as_float(x, f"plot_history: history entry {i}") for i, x in enumerate(history, 1)]

@@ -11,6 +11,7 @@ batch_targets)`` builds C: :func:`eager_step` builds the graph and runs
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 from itertools import chain
@@ -101,15 +102,31 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
     The graph is let go before the collector resumes, so that reference
     counting frees it and no collection walks it on the way out.
     """
-    optimizer.zero_grad()
-    with no_cycle_collection():
-        outputs = [net(x) for x in batch_inputs]
-        cost = loss(outputs, batch_targets)
-        cost.backward()
-        value = cost.data
-        del outputs, cost
-    optimizer.step()
+    with grads_kept_on_error(optimizer):
+        optimizer.zero_grad()
+        with no_cycle_collection():
+            outputs = [net(x) for x in batch_inputs]
+            cost = loss(outputs, batch_targets)
+            cost.backward()
+            value = cost.data
+            del outputs, cost
+        optimizer.step()
     return value
+
+
+@contextlib.contextmanager
+def grads_kept_on_error(optimizer):
+    """A step's body: when it raises (a forward pass's log 0, say), the ``.grad`` of
+    every parameter of ``optimizer`` is put back as it was, so a failed step changes
+    nothing (the update itself is all or nothing: :mod:`nn.optim`)."""
+    parameters = optimizer.parameters
+    grads = [p.grad for p in parameters]
+    try:
+        yield
+    except Exception:
+        for p, g in zip(parameters, grads):
+            p.grad = g
+        raise
 
 
 class jit_step:
@@ -145,16 +162,17 @@ class jit_step:
                     raise
                 self.jitted = False       # "auto": a hook added since; backward() runs it
                 return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
-        optimizer.zero_grad()
-        try:
-            cost = compiled.batch([(*x, *y) for x, y in zip(batch_inputs, batch_targets)],
-                                  mean=loss.reduction == "mean")
-        except TracingError:
-            if not self.fallback:
-                raise
-            self.jitted = False
-            return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
-        optimizer.step()
+        with grads_kept_on_error(optimizer):
+            optimizer.zero_grad()
+            try:
+                cost = compiled.batch([(*x, *y) for x, y in zip(batch_inputs, batch_targets)],
+                                      mean=loss.reduction == "mean")
+            except TracingError:
+                if not self.fallback:
+                    raise
+                self.jitted = False
+                return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
+            optimizer.step()
         return cost
 
 

@@ -64,6 +64,30 @@ def test_from_matrices_keeps_nielsen_names_and_the_layout():
     assert again.matrices(layout="rows")["W1"].tolist() == W1
 
 
+
+def test_from_matrices_takes_a_constant_bias():
+    """Found by building Mazur's network (constant biases 0.35 and 0.60) from its
+    matrices: from_matrices(..., bias=[0.35, 0.60]) raised "nn.layers.MLP() got
+    multiple values for keyword argument 'bias'".  Oracle: Mazur's published
+    E_total = 0.298371109 for the input (0.05, 0.10) and targets (0.01, 0.99)."""
+    W = [[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]]   # w1 w2 / w3 w4, ...
+    net = nn.MLP.from_matrices(W, bias=[0.35, 0.60])
+    assert len(net.parameters()) == 8
+    E_total = nn.half_squared_error(net([0.05, 0.10]), [0.01, 0.99])
+    assert round(E_total.data, 9) == 0.298371109
+    with pytest.raises(ValueError, match=r"^from_matrices: give biases .* or bias=.*, not both$"):
+        nn.MLP.from_matrices(W, [[0.1, 0.2], [0.3, 0.4]], bias=1.0)
+
+
+def test_from_matrices_names_an_array_that_is_not_a_list_of_matrices_in_one_line():
+    """Found by passing np.ones((2, 2, 2)): the message held the array's repr, over
+    five lines."""
+    for weights in (np.ones((2, 2, 2)), np.ones((2, 2))):
+        with pytest.raises(TypeError) as caught:
+            nn.MLP.from_matrices(weights)
+        assert "\n" not in str(caught.value)
+        assert "ndarray of shape" in str(caught.value)
+
 def test_gradient_matrices_are_hand_written_numpy_backprop():
     net, _ = blog()
     hand = numpy_backprop(X, Y, W1, b1, W2, b2)

@@ -1,5 +1,6 @@
 """Every nn error: what raises, and that the message names what was wrong."""
 
+import math
 import re
 
 import pytest
@@ -35,6 +36,16 @@ def test_activation_list_of_the_wrong_length():
 def test_bad_sizes(sizes, fragment):
     with pytest.raises((ValueError, TypeError), match=re.escape(fragment)):
         nn.MLP(sizes)
+
+
+def test_numpy_int_sizes_are_sizes():
+    """Found by building nn.MLP(np.array([2, 3, 1])) (sizes kept as an array): 'MLP size
+    of layer 1 must be a positive int, got int64 np.int64(2)'.  Oracle: the same
+    network from a list, parameter for parameter."""
+    np = pytest.importorskip("numpy")
+    net = nn.MLP(np.array([2, 3, 1]), seed=0)
+    assert net.sizes == [2, 3, 1] and all(type(n) is int for n in net.sizes)
+    assert net.state_dict() == nn.MLP([2, 3, 1], seed=0).state_dict()
 
 
 def test_wrong_input_length_names_both_sizes():
@@ -76,6 +87,30 @@ def test_bias_modes():
     with raises(ValueError, "bias=1.0", "initial biases need bias='trainable'"):
         nn.MLP([1, 1], bias=1.0, biases=[[0.5]])
 
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_initial_numbers_must_be_finite(bad):
+    """Found by building nn.MLP([2, 3, 1], weights=[[[1, nan]] * 3, [[1, 2, 3]]]) and
+    bias=nan: both were taken, and nn.train then said 'the loss became nan in epoch 1
+    (lr=0.1); try a smaller lr', blaming the learning rate for the user's number."""
+    with raises(ValueError, "weight w2_12 must be a finite number", repr(bad)):
+        nn.MLP([2, 3, 1], weights=[[[1, bad]] * 3, [[1, 2, 3]]])
+    with raises(ValueError, "bias b2_2 must be a finite number", repr(bad)):
+        nn.MLP([2, 3, 1], biases=[[0, bad, 0], [0]])
+    with raises(ValueError, "bias must be", "a finite constant bias", repr(bad)):
+        nn.MLP([2, 3, 1], bias=bad)
+    with raises(ValueError, "layer 3: bias must be", repr(bad)):
+        nn.MLP([2, 3, 1], bias=["trainable", bad])
+
+
+def test_a_numpy_scalar_is_a_constant_bias():
+    """Found by giving Mazur's bias=[0.35, 0.60] as numpy float32 scalars (read from an
+    array): 'bias must be ... a number, got float32 np.float32(0.35)'."""
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([2, 2], bias=np.float32(0.5), weights=[[[0.0, 0.0], [0.0, 0.0]]])
+    assert net.predict([1.0, 1.0]) == [1 / (1 + math.exp(-0.5))] * 2   # σ(0·x + 0.5)
+    assert nn.MLP([2, 2], bias=[np.int64(1)], seed=0).layers[0].bias_mode == "constant"
 
 def test_seed_must_be_an_int():
     with raises(TypeError, "seed must be an int or None", "float 1.5"):
@@ -257,3 +292,22 @@ def test_the_numpy_program_reads_a_set_of_rows_as_its_rows():
         p.grad = 0.0
     assert program.batch([(0.5, -1.0, 1.0)]) == C_set
     assert [p.grad for p in net.parameters()] == grads_set
+
+
+@pytest.mark.parametrize("backend, jit", [("python", False), ("python", True), ("numpy", "auto")])
+def test_a_step_that_raises_leaves_parameters_grads_and_optimiser_alone(backend, jit):
+    """Found by training a ReLU output with binary_cross_entropy until an output was 0:
+    log(0) raised in the step's forward pass and the Python backend (eager and jit) had
+    already zeroed every .grad (the numpy backend kept them).  Oracle: the numbers
+    before the call, which a step that raises must not change."""
+    net = nn.MLP([1, 1], activation="relu", weights=[[[1.0]]], biases=[[0.0]])
+    for p in net.parameters():
+        p.grad = 0.125
+    optimizer = nn.SGD(net.parameters(), lr=0.5, momentum=0.5)
+    state = net.state_dict(), [p.grad for p in net.parameters()], repr(vars(optimizer))
+    kwargs = {} if backend == "numpy" else {"jit": jit}
+    with raises(ValueError, "log: input must be > 0", "0.0"):
+        nn.train(net, [[0.5], [0.3], [0.0], [0.2]], [1, 1, 0, 1], epochs=1, batch=None,
+                 optimizer=optimizer, loss="binary_cross_entropy", progress=False,
+                 backend=backend, **kwargs)
+    assert (net.state_dict(), [p.grad for p in net.parameters()], repr(vars(optimizer))) == state

@@ -217,3 +217,28 @@ def test_ctrl_c_inside_the_write_back_waits_for_it(monkeypatch):
         net.parameters()[0].data
     monkeypatch.undo()
     assert len(calls) == len(net.parameters()) and state(net, optimizer) == expected
+
+
+def test_ctrl_c_during_load_state_dict_loads_all_or_nothing():
+    """Found by reading load_state_dict: its loop of writes was not held against Ctrl-C,
+    so an interrupt after the first parameter left the network half loaded.  The
+    interrupt is raised as w2_12 (the second parameter) is written; oracle: the two
+    state dicts, one of which the network must hold afterwards."""
+    from autograd import Value
+
+    class InterruptedOnWrite(Value):
+        """A parameter that sends SIGINT as its number is set."""
+        __slots__ = ()
+
+        def _set(self, value):
+            Value.data.__set__(self, value)
+            signal.raise_signal(signal.SIGINT)
+
+        data = property(lambda self: Value.data.__get__(self), _set)
+
+    net, new = nn.MLP([2, 3, 1], seed=0), nn.MLP([2, 3, 1], seed=1).state_dict()
+    before = net.state_dict()
+    net.parameter("w2_12").__class__ = InterruptedOnWrite
+    with pytest.raises(KeyboardInterrupt):
+        net.load_state_dict(new)
+    assert net.state_dict() in (before, new)

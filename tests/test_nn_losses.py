@@ -311,6 +311,42 @@ def test_cross_entropy_with_soft_targets_matches_torch(torch):
     assert [v.grad for v in z] == pytest.approx(zt.grad[0].tolist(), rel=1e-12, abs=1e-16)
 
 
+
+def test_soft_targets_that_do_not_sum_to_1_are_refused(torch):
+    """Found by giving cross_entropy the targets [0.2, 0.3, 0.6]: it returned 0.8076, the
+    docs' −Σ_k p_k ln softmax(z)_k is PyTorch's 1.1484 (its soft-target cross-entropy);
+    the written form ln Σ e^z − Σ p_k z_k holds only for a distribution, so one that
+    does not sum to 1 is refused, in the loss and in nn.train's target check."""
+    z, p = [1.0, 2.0, 3.0], [0.2, 0.3, 0.6]
+    ref = torch.nn.functional.cross_entropy(torch.tensor([z], dtype=torch.float64),
+                                            torch.tensor([p], dtype=torch.float64)).item()
+    assert ref == pytest.approx(-sum(q * math.log(s) for q, s in zip(p, hand_softmax(z))))
+    with pytest.raises(ValueError, match=r"^cross_entropy: target probabilities \[0.2, 0.3, "
+                                         r"0.6\] sum to 1.1, not 1$"):
+        nn.cross_entropy(leaves(z), p)
+    net = nn.MLP([2, 3], activation="linear", seed=0)
+    before = net.state_dict()
+    with pytest.raises(ValueError, match=r"^train: sample 2: target probabilities .* sum to 1.1"):
+        nn.train(net, [[0, 1], [1, 0]], [[0, 0, 1], p], epochs=1, lr=0.1,
+                 loss="cross_entropy", progress=False)
+    assert net.state_dict() == before
+    assert nn.cross_entropy(leaves(z), [0.1, 0.2, 0.7]).data == pytest.approx(
+        -sum(q * math.log(s) for q, s in zip([0.1, 0.2, 0.7], hand_softmax(z))), rel=1e-14)
+
+
+def test_a_numpy_target_row_is_a_list_of_probabilities():
+    """Found by passing one row of a one-hot numpy matrix, np.array([0, 0, 1]):
+    cross_entropy raised numpy's 'only integer scalar arrays can be converted to a
+    scalar index' instead of reading it as the list [0, 0, 1] (hand oracle: class 2)."""
+    np = pytest.importorskip("numpy")
+    z = [1.0, 2.0, 3.0]
+    expected = -math.log(hand_softmax(z)[2])
+    assert nn.cross_entropy(leaves(z), np.array([0, 0, 1])).data == pytest.approx(expected,
+                                                                                 rel=1e-14)
+    batch = nn.cross_entropy([leaves(z), leaves(z)], np.array([[0, 0, 1], [0, 0, 1]]))
+    assert batch.data == pytest.approx(expected, rel=1e-14)
+    assert nn.cross_entropy(leaves(z), np.int64(2)).data == pytest.approx(expected, rel=1e-14)
+
 # ---------------------------------------------------------------------------
 # Bad input: one line naming the argument and its value; nothing changes
 # ---------------------------------------------------------------------------
@@ -349,6 +385,17 @@ def test_binary_targets_must_be_probabilities():
     with pytest.raises(ValueError, match=r"target y3 must be a probability .* got 1.2"):
         nn.cross_entropy(leaves([0.3, 0.4, 0.1]), [0.0, -0.2 + 0.2, 1.2])
 
+
+
+def test_a_target_array_of_the_wrong_length_is_named_in_one_line():
+    """Found by giving half_squared_error a 3×3 numpy array as one sample's targets: the
+    message held the array's repr across three lines."""
+    np = pytest.importorskip("numpy")
+    for loss, outputs in ((nn.half_squared_error, leaves([0.5])),
+                          (nn.cross_entropy, leaves([0.5, 0.1]))):
+        with pytest.raises(ValueError, match="must have the same length") as caught:
+            loss(outputs, np.ones((3, 3)))
+        assert "\n" not in str(caught.value)
 
 def test_bad_reduction():
     with pytest.raises(ValueError, match=r"half_squared_error: reduction must be 'mean' or "

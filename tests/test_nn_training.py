@@ -407,6 +407,20 @@ def test_plot_history_of_nothing():
         nn.plot_history([1.0, "x"])
 
 
+
+def test_plot_history_of_a_numpy_array(tmp_path):
+    """Found by plotting np.array(history) (the losses kept as an array): plot_history
+    raised numpy's 'The truth value of an array with more than one element is
+    ambiguous' from its emptiness test.  Oracle: the numbers given."""
+    np = pytest.importorskip("numpy")
+    pytest.importorskip("matplotlib")
+    figure = nn.plot_history(np.array([3.0, 2.0, 1.5]))
+    assert list(figure.axes[0].lines[0].get_ydata()) == [3.0, 2.0, 1.5]
+    from matplotlib import pyplot
+    pyplot.close(figure)
+    with pytest.raises(ValueError, match="history is empty"):
+        nn.plot_history(np.array([]), tmp_path / "empty.png")
+
 def test_the_value_class_is_untouched_by_training():
     """nn adds no attributes to Value and patches nothing."""
     before = set(vars(Value))
