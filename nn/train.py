@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from autograd import Value, engine
+from autograd.interrupts import deferred_interrupts
 from autograd.engine import first_hooked, no_cycle_collection
 from autograd.jit import TracingError, jit_loss, refuse_hooked
 
@@ -102,7 +103,7 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
     The graph is let go before the collector resumes, so that reference
     counting frees it and no collection walks it on the way out.
     """
-    with grads_kept_on_error(optimizer):
+    with grads_kept_on_error(optimizer) as stepped:
         optimizer.zero_grad()
         with no_cycle_collection():
             outputs = [net(x) for x in batch_inputs]
@@ -110,23 +111,35 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
             cost.backward()
             value = cost.data
             del outputs, cost
-        optimizer.step()
+        update(optimizer, stepped)
     return value
 
 
 @contextlib.contextmanager
 def grads_kept_on_error(optimizer):
-    """A step's body: when it raises (a forward pass's log 0, say), the ``.grad`` of
-    every parameter of ``optimizer`` is put back as it was, so a failed step changes
-    nothing (the update itself is all or nothing: :mod:`nn.optim`)."""
+    """A training step: when it raises before its update (a forward pass's log 0,
+    say, or Ctrl-C), the ``.grad`` of every parameter of ``optimizer`` is put
+    back as it was, so a failed step changes nothing.  Yields the list that
+    :func:`update` marks once the update has run (then nothing is put back)."""
     parameters = optimizer.parameters
     grads = [p.grad for p in parameters]
+    stepped: list[bool] = []
     try:
-        yield
-    except Exception:
-        for p, g in zip(parameters, grads):
-            p.grad = g
+        yield stepped
+    except BaseException:
+        if not stepped:
+            with deferred_interrupts():
+                for p, g in zip(parameters, grads):
+                    p.grad = g
         raise
+
+
+def update(optimizer, stepped):
+    """``optimizer.step()`` and the mark that it ran, with Ctrl-C held until both are
+    done (the update is all or nothing: :mod:`nn.optim`)."""
+    with deferred_interrupts():
+        optimizer.step()
+        stepped.append(True)
 
 
 class jit_step:
@@ -162,7 +175,7 @@ class jit_step:
                     raise
                 self.jitted = False       # "auto": a hook added since; backward() runs it
                 return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
-        with grads_kept_on_error(optimizer):
+        with grads_kept_on_error(optimizer) as stepped:
             optimizer.zero_grad()
             try:
                 cost = compiled.batch([(*x, *y) for x, y in zip(batch_inputs, batch_targets)],
@@ -172,7 +185,7 @@ class jit_step:
                     raise
                 self.jitted = False
                 return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
-            optimizer.step()
+            update(optimizer, stepped)
         return cost
 
 
@@ -277,7 +290,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     except KeyboardInterrupt as stop:
         history.jit = getattr(step, "jitted", history.jit)
         stop.history = history   # type: ignore[attr-defined]
-        _note(stop, f"train: interrupted after {len(history)} complete epoch(s); the network "
+        engine.add_note(stop, f"train: interrupted after {len(history)} complete epoch(s); the network "
                     f"and the optimiser are as after the last complete step (.history holds "
                     f"the finished epochs' losses)")
         raise
@@ -317,14 +330,6 @@ def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_e
         report.done(epoch, epoch_loss)
         if on_epoch is not None:
             on_epoch(epoch, epoch_loss)
-
-
-def _note(error, text):
-    """Add ``text`` to the notes printed under ``error``'s traceback."""
-    if hasattr(error, "add_note"):
-        error.add_note(text)
-    else:  # Python 3.10
-        error.__notes__ = getattr(error, "__notes__", []) + [text]
 
 
 def _numpy_step(net, loss, samples, optimizer, matrix):

@@ -1,6 +1,6 @@
-"""Ctrl-C during nn.train: the network and the optimiser are left exactly as
-after the last complete step, on every backend, and the KeyboardInterrupt
-propagates.
+"""Ctrl-C during nn.train: the network (its numbers and their .grad) and the
+optimiser are left exactly as after the last complete step, on every backend,
+and the KeyboardInterrupt propagates.
 
 Oracle: the same training run one step at a time (one nn.train call per
 batch, the same optimiser carried along), whose state after every step k is
@@ -45,8 +45,8 @@ def make(kind):
 
 
 def state(net, optimizer):
-    """Every number training changes, as exact bits."""
-    numbers = list(net.state_dict().values())
+    """Every number training changes, as exact bits (the gradients too)."""
+    numbers = list(net.state_dict().values()) + [p.grad for p in net.parameters()]
     for attr in ("_m", "_v", "_velocity"):
         numbers += getattr(optimizer, attr, [])
     return (getattr(optimizer, "t", None), tuple(float(x).hex() for x in numbers))
