@@ -222,8 +222,12 @@ def trace(fn, inputs, names, fn_name):
     placeholders = [TracedValue(as_float(x, f"jit input {n!r} of {fn_name}()"), name=n)
                     for x, n in zip(inputs, names)]
     tracer = Tracer(fn_name)
-    with recording.tracing(tracer):
-        root = fn(*placeholders)
+    mode = recording.tracing(tracer)
+    try:
+        with mode:
+            root = fn(*placeholders)
+    finally:                 # a Ctrl-C as the trace ended must not leave it running
+        mode.leave_if_in()
     if not isinstance(root, Value):
         raise TypeError(f"jit: {fn_name}() must return one Value, got {type(root).__name__}")
     return Graph(root, placeholders, _traced_nodes(root, tracer.detached), tracer.detached)

@@ -111,9 +111,23 @@ class Mode:
         return self
 
     def __exit__(self, *exc):
-        with deferred_interrupts():           # left whole (Ctrl-C waits for it)
-            _exit(self._tokens.stack.pop())
+        stack = self._tokens.stack
+        entry = stack[-1]
+        try:
+            with deferred_interrupts():       # left whole (Ctrl-C waits for it)
+                _exit(stack.pop())
+        except KeyboardInterrupt:             # Ctrl-C before the block could hold it
+            self.leave_if_in(entry)
+            raise
         return False
+
+    def leave_if_in(self, entry=None):
+        """Leave this mode if this thread is still in it (its latest entry, or
+        ``entry``): after a Ctrl-C that came before ``__exit__`` could hold it."""
+        stack = getattr(self._tokens, "stack", None)
+        if stack and (entry is None or stack[-1] is entry):
+            with deferred_interrupts():
+                _exit(stack.pop())
 
     def __call__(self, fn):
         @functools.wraps(fn)
