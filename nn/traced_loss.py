@@ -160,8 +160,9 @@ def _check_leaves(g, where):
         names = ", ".join(repr(p.name or "an unnamed Value") for p in g.parameters[:3])
         raise NotElementwise(
             f"{where} reads {names}, not one of the network's outputs or the targets "
-            f"(a parameter, or a Value made outside it): its C_x is not a function of "
-            f"one sample's outputs and targets alone")
+            f"(a parameter, a Value made outside it, or a Value(...) made inside it such "
+            f"as the start of sum(..., Value(0.0)); write a number there, 0.0): its C_x "
+            f"is not a function of one sample's outputs and targets alone")
 
 
 def _shape(g):

@@ -154,6 +154,31 @@ def test_a_loss_that_is_nn_s_own_runs_as_its_built_in_program_bit_for_bit(name, 
 # Losses that are not per sample and elementwise: the traced program, and why
 # ---------------------------------------------------------------------------
 
+def test_a_value_made_inside_the_loss_is_named_as_the_cause_and_a_number_fixes_it():
+    """sum(..., Value(0.0)) inside a loss is a leaf the trace cannot tell from a
+    parameter: the reason names that case, and the same loss started at 0.0 is a
+    matrix program whose numbers equal eager's (oracle: the eager engine)."""
+    net = nn.MLP([2, 3, 1], seed=0)
+
+    def with_value(outputs, targets):
+        return sum(((a - y) ** 2 for a, y in zip(outputs, targets)), Value(0.0))
+
+    def with_number(outputs, targets):
+        return sum(((a - y) ** 2 for a, y in zip(outputs, targets)), 0.0)
+
+    reason = why_not_matrix(net, with_value)
+    assert "a Value(...) made inside it" in reason and "write a number there, 0.0" in reason
+    assert "\n" not in reason
+    assert why_not_matrix(net, with_number) == ""            # "" : it runs as one
+    program = net.jit_loss(with_number, backend="numpy")
+    assert isinstance(program, MatrixProgram)
+    rows = rows_for(2, 1, 4, random.Random(2))
+    want_C, want = eager(net, with_number, rows, False)
+    got_C, got = program_run(net, program, rows, False)
+    assert got_C == pytest.approx(want_C, rel=1e-12)
+    assert got == pytest.approx(want, rel=1e-12, abs=1e-15)
+
+
 def test_a_loss_that_reads_a_parameter_falls_back_and_says_so():
     net = nn.MLP([2, 3, 1], seed=0)
     w = net.parameter("w2_11")
