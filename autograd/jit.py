@@ -628,7 +628,10 @@ def _in_sample(err: BaseException, program: Any, local: dict[str, Any]) -> BaseE
         return err
     row = tuple(local.get(name) for name in program.input_names)
     i = next((i for i, s in enumerate(local.get("samples", ()), 1) if tuple(s) == row), None)
-    return err if i is None else type(err)(f"{err} (sample {i} of the batch)")
+    if i is None:
+        return err
+    from .jit_numpy import in_sample
+    return in_sample(err, i)
 
 
 def _noted(err: BaseException, where: str) -> BaseException:

@@ -108,8 +108,12 @@ def check(result, op_name, operands, labels):
             op.forward(*values)
         except (ArithmeticError, ValueError) as err:
             named = [_Named(label, v) for label, v in zip(labels, values)]
-            better = op.error(err, named)
-            raise type(better)(f"{better} (sample {i + 1} of the batch)") from None
+            raise in_sample(op.error(err, named), i + 1) from None
+
+
+def in_sample(err, i):
+    """``err`` with the batch's sample ``i`` (from 1) named, as every batch names it."""
+    return type(err)(f"{err} (sample {i} of the batch)")
 
 
 class _Named:

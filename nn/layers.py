@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import operator
-
 import random
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial

@@ -116,8 +116,8 @@ def _outside_unit(a, output_names):
                 try:
                     log.forward(operand.data)
                 except (ArithmeticError, ValueError) as err:
-                    better = log.error(err, [operand])
-                    raise type(better)(f"{better} (sample {i} of the batch)") from None
+                    from autograd.jit_numpy import in_sample
+                    raise in_sample(log.error(err, [operand]), i) from None
     # only NaN outputs are left: they flow into C as in eager
 
 

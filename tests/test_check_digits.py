@@ -12,7 +12,9 @@ backs the engine and suspects a derivative rule.
 
 import math
 import random
+import runpy
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -684,21 +686,10 @@ def test_digits_that_round_up_to_a_new_digit_keep_their_count(value, digits, sho
 
 
 def micrograd_readme():
-    """micrograd's README expression (its printout: dg/da = 138.8338)."""
-    a, b = Value(-4.0, name="a"), Value(2.0, name="b")
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
-    g.name = "g"
-    g.backward()
-    return g, a
+    """micrograd's README example as it is written (tests/scripts/micrograd_readme.py, its
+    printout: dg/da = 138.8338), run once: its g and a, after its g.backward()."""
+    names = runpy.run_path(str(Path(__file__).parent / "scripts" / "micrograd_readme.py"))
+    return names["g"], names["a"]
 
 
 @pytest.mark.parametrize("typed, digits", [("69.4169", 6), ("-645.58", 5), ("0.0123", 3)])

@@ -332,14 +332,10 @@ def test_gradients_of_a_leaf_is_the_seed():
     assert gradients(x, 3.0) == {x: 3.0} and x.grad == 5.0
 
 
-def test_gradients_put_every_grad_back_when_interrupted(monkeypatch):
-    """Ctrl-C in the middle of the pass: the KeyboardInterrupt reaches the caller, and
-    every .grad (leaves and derived nodes) and the collector's state are as before."""
-    import gc
+def _ctrl_c_at_the_third_product(monkeypatch):
+    """Make the third × node a pass reaches raise KeyboardInterrupt (as Ctrl-C would
+    there); returns the list of × nodes reached."""
     from autograd import ops
-    from autograd.engine import gradients
-    root, nodes = _graph_with_grads(1)
-    before = [_bits(n.grad) for n in nodes]
     rule = ops.MUL.backward
     calls = []
 
@@ -349,6 +345,17 @@ def test_gradients_put_every_grad_back_when_interrupted(monkeypatch):
             raise KeyboardInterrupt
         return rule(node, upstream)
     monkeypatch.setattr(ops.MUL, "backward", interrupted)
+    return calls
+
+
+def test_gradients_put_every_grad_back_when_interrupted(monkeypatch):
+    """Ctrl-C in the middle of the pass: the KeyboardInterrupt reaches the caller, and
+    every .grad (leaves and derived nodes) and the collector's state are as before."""
+    import gc
+    from autograd.engine import gradients
+    root, nodes = _graph_with_grads(1)
+    before = [_bits(n.grad) for n in nodes]
+    calls = _ctrl_c_at_the_third_product(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         gradients(root)
     assert len(calls) == 3 and gc.isenabled()
@@ -358,19 +365,10 @@ def test_gradients_put_every_grad_back_when_interrupted(monkeypatch):
 def test_backward_puts_every_grad_back_when_interrupted(monkeypatch):
     """Ctrl-C in the middle of the default pass: every .grad, the derived nodes' (the
     last pass's δs) as well as the leaves', is as before, bit for bit; the note says so."""
-    from autograd import ops
     root, nodes = _graph_with_grads(1)
     root.backward()                    # the derived nodes now hold a pass's δs
     before = [_bits(n.grad) for n in nodes]
-    rule = ops.MUL.backward
-    calls = []
-
-    def interrupted(node, upstream):
-        calls.append(node)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return rule(node, upstream)
-    monkeypatch.setattr(ops.MUL, "backward", interrupted)
+    calls = _ctrl_c_at_the_third_product(monkeypatch)
     with pytest.raises(KeyboardInterrupt) as info:
         root.backward()
     assert len(calls) == 3 and [_bits(n.grad) for n in nodes] == before
