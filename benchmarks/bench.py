@@ -44,6 +44,7 @@ import mlp_contenders as mc  # noqa: E402
 import nielsen_workload  # noqa: E402
 import paths  # noqa: E402
 import report  # noqa: E402
+import timing  # noqa: E402
 from problem import SIZES, make_problem  # noqa: E402
 from timing import Timed, frozen_heap, time_round_robin  # noqa: E402
 
@@ -473,7 +474,10 @@ def main(argv=None):
          "least work the path wraps: the same generated program on resident arrays, the "
          "compiled step in a loop, hand-written numpy, a plain-float tape) and with peers "
          f"doing the same work; medians of {settings.paths.repeat} (epochs: "
-         f"{settings.paths.slow_repeat}). path/kernel is what the path adds on top of the "
+         f"{settings.paths.slow_repeat}). A row whose kernel takes under "
+         f"{report.seconds(timing.SHORTEST)} is timed as runs of consecutive calls (the "
+         "workload says how many), steps k+1 to k+n of a loop, each the time per call. "
+         "path/kernel is what the path adds on top of the "
          "arithmetic: 1.00x costs nothing of its own. The chain rows reuse workload 3's "
          "build and backward. PyTorch runs on one thread; JAX only where installed.",
          paths.HEADERS, paths.table_rows(path_rows)),

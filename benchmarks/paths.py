@@ -25,7 +25,7 @@ import mlp_contenders as mc
 import nielsen_workload
 import report
 from problem import make_problem
-from timing import Timed, frozen_heap, time_round_robin
+from timing import Timed, calls_for, frozen_heap, time_round_robin
 
 import nn
 
@@ -45,6 +45,7 @@ class PathRow:
     kernel_s: float = float("nan")
     peers: list = field(default_factory=list)     # [(name, seconds or a reason)]
     key: str = ""                                 # what the targets look the row up by
+    calls: int = 1                                # consecutive calls per timed run
 
     @property
     def ratio(self):
@@ -261,9 +262,14 @@ def _first(steps, k):
 # ---------------------------------------------------------------------------
 
 def timed_row(row, path, kernel, peers, repeat):
-    """Time path, kernel and peers round-robin; fill ``row`` with the medians."""
-    entries = [Timed("path", path), Timed("kernel", kernel)]
-    entries += [Timed(name, fn) for name, fn in peers if not isinstance(fn, str)]
+    """Time path, kernel and peers round-robin; fill ``row`` with the medians.
+    Every entry of a row runs the same number of consecutive calls per timed run:
+    as many as the kernel needs to last :data:`timing.SHORTEST`."""
+    with frozen_heap():
+        calls = calls_for(kernel)
+    entries = [Timed("path", path, calls=calls), Timed("kernel", kernel, calls=calls)]
+    entries += [Timed(name, fn, calls=calls) for name, fn in peers if not isinstance(fn, str)]
+    row.calls = calls
     with frozen_heap():
         time_round_robin(entries, repeat, warmup=1)
     medians = {e.key: e.median for e in entries}
@@ -642,7 +648,8 @@ def table_rows(rows):
     for r in rows:
         peers = "; ".join(f"{name} {report.seconds(s)} ({report.ratio(s / r.kernel_s)})"
                           if not isinstance(s, str) else f"{name} {s}" for name, s in r.peers)
-        out.append((r.path, r.workload, report.seconds(r.path_s), r.kernel,
+        workload = r.workload + (f"; runs of {r.calls} calls" if r.calls > 1 else "")
+        out.append((r.path, workload, report.seconds(r.path_s), r.kernel,
                     report.seconds(r.kernel_s), report.ratio(r.ratio), peers or "—"))
     return out
 

@@ -9,7 +9,12 @@ for collecting that garbage, as the next step of a loop does: micrograd's
 graphs are reference cycles that only the collector frees, so collecting
 between the two calls would hide about half of its time per step
 (581 ms against 1.14 s measured here); chainrule's graphs are freed by
-reference counting, and its times do not change.  The garbage collector
+reference counting, and its times do not change.  A call shorter than
+:data:`SHORTEST` (a step of a few hundred microseconds) is timed as a run
+of consecutive calls, steps k+1 to k+n of the loop, and the time per call
+reported: a single call that short is mostly the caches' state after the
+collect and the timer's own resolution, which a training loop does not
+pay on every step.  The garbage collector
 keeps Python's default settings while the call runs, unless a variant asks
 for it to be disabled (the cycles that call made are then freed by the next
 collect).  Repetitions go round-robin over the contenders, so a burst of
@@ -24,6 +29,7 @@ would depend on which peers happen to be installed.
 """
 
 import gc
+import math
 import statistics
 import time
 from contextlib import contextmanager
@@ -38,28 +44,43 @@ class Timed:
     fn: callable
     gc_enabled: bool = True
     times: list = field(default_factory=list)
+    calls: int = 1           # consecutive calls in one timed run (time per call kept)
 
     @property
     def median(self):
         return statistics.median(self.times)
 
 
-def time_once(fn, gc_enabled=True):
-    """Seconds for one ``fn()`` right after an untimed ``fn()``, the heap collected
-    before both (a training loop's step k+1, which collects step k's garbage)."""
+#: calls shorter than this are timed as runs of consecutive calls (see the module)
+SHORTEST = 0.005
+
+
+def time_once(fn, gc_enabled=True, calls=1):
+    """Seconds per ``fn()`` over ``calls`` consecutive calls right after an untimed
+    ``fn()``, the heap collected before them (a training loop's steps k+1 ...
+    k+calls, each collecting its predecessor's garbage)."""
     gc.collect()
-    _call(fn, gc_enabled)
-    return _call(fn, gc_enabled)
+    _call(fn, gc_enabled, 1)
+    return _call(fn, gc_enabled, calls) / calls
 
 
-def _call(fn, gc_enabled):
-    """Seconds for ``fn()``, the collector disabled meanwhile unless ``gc_enabled``."""
+def calls_for(fn, gc_enabled=True, cap=100):
+    """How many consecutive calls of ``fn`` make a run of at least :data:`SHORTEST`
+    seconds (1 for a call that long; at most ``cap``)."""
+    once = time_once(fn, gc_enabled)
+    return max(1, min(cap, math.ceil(SHORTEST / max(once, 1e-9))))
+
+
+def _call(fn, gc_enabled, calls):
+    """Seconds for ``calls`` consecutive ``fn()``, the collector disabled meanwhile
+    unless ``gc_enabled``."""
     was_enabled = gc.isenabled()
     if not gc_enabled:
         gc.disable()
     try:
         start = time.perf_counter()
-        fn()
+        for _ in range(calls):
+            fn()
         return time.perf_counter() - start
     finally:
         if was_enabled:
@@ -67,13 +88,14 @@ def _call(fn, gc_enabled):
 
 
 def time_round_robin(entries, repeat, warmup=1):
-    """Warm each entry up ``warmup`` times, then time ``repeat`` rounds of one call each."""
+    """Warm each entry up ``warmup`` times, then time ``repeat`` rounds of one run
+    each (``entry.calls`` consecutive calls)."""
     for _ in range(warmup):
         for entry in entries:
             time_once(entry.fn, entry.gc_enabled)
     for _ in range(repeat):
         for entry in entries:
-            entry.times.append(time_once(entry.fn, entry.gc_enabled))
+            entry.times.append(time_once(entry.fn, entry.gc_enabled, entry.calls))
     gc.collect()
     return entries
 

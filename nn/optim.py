@@ -79,12 +79,31 @@ class Optimizer:
         """The parameters frozen in the network they came from (empty: none)."""
         return self.module.frozen_values() if self.module is not None else ()
 
+    def zero_sign_blind(self) -> bool:
+        """True when a gradient of −0.0 moves every weight that is not −0.0 exactly as
+        +0.0 does (so a parameter store need not turn the program's −0.0 into the
+        +0.0 of .grad before the step)."""
+        return False
+
+    def arrays_rule(self, W, G, states, t, spare):
+        """:meth:`array_rule` over every entry of a parameter store at once, each new
+        w written into its ``spare`` array: ``(new Ws, new states)``."""
+        new_W, new_states = zip(*map(self.array_rule, W, G, states, repeat(t), spare))
+        return list(new_W), list(new_states)
+
     def _stepped(self):
         """``(i, p)`` for every parameter that is not frozen."""
         frozen = self._frozen()
         if not frozen:
             return enumerate(self.parameters)
         return ((i, p) for i, p in enumerate(self.parameters) if p not in frozen)
+
+
+def _sgd_into(lr, w, g, out):
+    """w − η g written into ``out`` (an array of w's shape): η g, then the difference."""
+    import numpy as np
+    np.multiply(lr, g, out=out)
+    return np.subtract(w, out, out=out)
 
 
 class SGD(Optimizer):
@@ -142,6 +161,18 @@ class SGD(Optimizer):
 
     _velocity = _resident_state("velocity")
 
+    def zero_sign_blind(self) -> bool:
+        """Plain SGD: w − η·(−0.0) = w + 0.0 = w − η·(+0.0) for every w but −0.0."""
+        return not self.momentum and not self.maximize
+
+    def arrays_rule(self, W, G, states, t, spare):
+        """Plain SGD over a store's arrays: w − η g into each spare array, one loop
+        (the same two roundings as :meth:`array_rule`)."""
+        if self.momentum or self.maximize:
+            return super().arrays_rule(W, G, states, t, spare)
+        lr = self.lr
+        return [_sgd_into(lr, w, g, out) for w, g, out in zip(W, G, spare)], states
+
     def array_rule(self, w, g, state, t, out=None):
         """The update on arrays (the numpy backend), computing and changing nothing
         else: ``w`` and ``g`` arrays of one layer's parameters, ``state`` a dict
@@ -149,9 +180,7 @@ class SGD(Optimizer):
         w's shape that the new w may be written into (plain SGD: w − η g, the same
         two roundings, without a new array)."""
         if out is not None and not self.momentum and not self.maximize:
-            import numpy as np
-            np.multiply(self.lr, g, out=out)
-            return np.subtract(w, out, out=out), state
+            return _sgd_into(self.lr, w, g, out), state
         w, velocity = sgd_rule(w, -g if self.maximize else g, state.get("velocity", 0.0),
                                self.lr, self.momentum)
         return w, {"velocity": velocity}

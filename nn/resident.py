@@ -24,7 +24,7 @@ for the step to end instead of losing it.
 import threading
 from collections import deque
 from itertools import chain, count, repeat
-from operator import attrgetter
+from operator import attrgetter, is_not
 
 from autograd import Value
 from autograd.interrupts import deferred_interrupts
@@ -106,6 +106,20 @@ def _added(np, g, d, learns):
     return np.add(g, d, out=d) if learns is True else np.where(learns, g + d, g)
 
 
+def _settle(np, G):
+    """0.0 + g in place for each gradient array: a −0.0 that the program gave becomes
+    the +0.0 that zero_grad() then backward() leave in .grad (0.0 + ∂C/∂w); every
+    other number is unchanged, so settling twice, or halfway, changes nothing."""
+    for g in G:
+        if g is not None:
+            np.add(g, 0.0, out=g)
+
+
+def _negative_zeros(np, arrays):
+    """True when an array holds −0.0."""
+    return any(bool(np.signbit(w[w == 0.0]).any()) for w in arrays)
+
+
 def _merged(state, new):
     """An entry's optimiser state after a step that returned ``new`` (the same dict
     when nothing changed; keys it did not return are kept)."""
@@ -154,6 +168,13 @@ class ParameterStore:
         self.lock = threading.RLock()
         self.now = None
         self.spare = None             # arrays the next update may write into
+        #: G's arrays may hold the program's −0.0 where .grad reads +0.0 (see _settle):
+        #: reading them as .grad, adding to them or a rule that tells the signs of
+        #: zeros apart settles them first; plain SGD does not need to (:meth:`_updated`)
+        self.unsettled = False
+        #: a weight is −0.0, so even plain SGD needs settled gradients; a step w − x
+        #: never makes one (x − x is +0.0), so this is decided when they become resident
+        self.signed = False
         self.freezes = None
         self.learns = None            # per argument: entries that get gradients (not frozen)
         self._optimizer_reset()
@@ -196,8 +217,10 @@ class ParameterStore:
         learns = [True if not frozen else
                   _mask(np.array([v not in frozen for v in flat]).reshape(shape))
                   for flat, shape in zip(self.flats, self.shapes)]
+        signed = _negative_zeros(np, W)
         with deferred_interrupts():
             _consume(map(_set_class, self.values, repeat(self.cls)))
+            self.signed, self.unsettled = signed, False
             self.now = (W, G, [{} for _ in W], None)
             self.learns = learns
             self.freezes = freeze_version()
@@ -216,6 +239,8 @@ class ParameterStore:
                 return
             self._release_optimizer()
             W, G, _, _ = self.now
+            if self.unsettled:
+                _settle(self.np, G)
             for flat, w, g in zip(self.flats, W, G):
                 _consume(map(_set_data, flat, w.ravel().tolist()))
                 _consume(map(_set_grad, flat, repeat(0.0) if g is None else g.ravel().tolist()))
@@ -341,20 +366,30 @@ class ParameterStore:
         """.grad += ∂C/∂w for every entry that learns (frozen ones left alone)."""
         np = self.np
         W, G, state, t = self.now
+        if self.plain and not any(map(is_not, G, repeat(None))):   # after zero_grad()
+            self.unsettled = True     # 0.0 + ∂C/∂w left for whoever reads them
+            self.now = (W, list(gradients), state, t)
+            return
+        if self.unsettled:
+            _settle(np, G)
         G = [_added(np, g, d, learns)
              for g, d, learns in zip(G, self._gradients(gradients), self.learns)]
         self.now = (W, G, state, t)
 
-    def _updated(self, optimizer, W, G, state, t):
+    def _updated(self, optimizer, W, G, state, t, unsettled):
         """The arrays and state after ``optimizer``'s ``array_rule``.  The arrays of
-        ``W`` and ``G`` are not changed: new ones are written into the spare arrays
-        (the data of the step before this one, which nothing holds any more)."""
+        ``W`` are not changed: new ones are written into the spare arrays (the data
+        of the step before this one, which nothing holds any more); ``G``'s are
+        settled first (``unsettled``: they may need it) unless the rule is blind to
+        the sign of a zero gradient and no weight is −0.0."""
         np = self.np
         spare, self.spare = self.spare, None
-        if self.plain and spare is not None and not any(g is None for g in G):
+        if unsettled and (self.signed or not optimizer.zero_sign_blind()):
+            _settle(np, G)
+        if self.plain and spare is not None and all(map(is_not, G, repeat(None))):
             # every entry stepped, each into its spare array
-            new_W, new_state = zip(*map(optimizer.array_rule, W, G, state, repeat(t), spare))
-            return list(new_W), list(map(_merged, state, new_state))
+            new_W, new_state = optimizer.arrays_rule(W, G, state, t, spare)
+            return new_W, state if new_state is state else list(map(_merged, state, new_state))
         W, state = list(W), list(state)
         for i, (w, g, mask) in enumerate(zip(W, G, self.stepped)):
             if mask is None:
@@ -390,7 +425,7 @@ class ParameterStore:
         W, G, state, t = self.now
         t = None if t is None else t + 1
         with self.np.errstate(all="ignore"):
-            W, state = self._updated(optimizer, W, G, state, t)
+            W, state = self._updated(optimizer, W, G, state, t, self.unsettled)
         self._commit(W, G, state, t)
         return True
 
@@ -409,13 +444,17 @@ class ParameterStore:
         t = None if t is None else t + 1
         C, gradients = self.program.gradients(X, Y, seed, self.arguments())
         if self.plain:      # zero_grad(), then .grad = 0.0 + ∂C/∂w (as backward() adds it)
-            new_G = [np.add(d, 0.0, out=d) for d in gradients]
+            new_G = list(gradients)   # settled when read (see _settle)
         else:
+            if self.unsettled:
+                _settle(np, G)
             new_G = [_added(np, None if owned is True or g is None else
                             g if owned is None else np.where(owned, 0.0, g), d, learns)
                      for g, d, owned, learns in zip(G, self._gradients(gradients),
                                                     self.owned, self.learns)]
-        W, state = self._updated(optimizer, W, new_G, state, t)
+        W, state = self._updated(optimizer, W, new_G, state, t, self.plain)
         C = float(C)
+        if self.plain:
+            self.unsettled = True
         self._commit(W, new_G, state, t)
         return C

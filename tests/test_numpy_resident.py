@@ -161,6 +161,79 @@ def test_steps_on_resident_arrays_are_the_float_steps_bit_for_bit(kind, as_tuple
     assert not resident(params)              # the reads wrote them back, once
 
 
+def signed_zero_rows(seed, n):
+    """Samples whose first input is 0.0, so that ∂C/∂w_j1 = Σ_x δ_j·0.0 is exactly 0."""
+    data = rows(seed, n)
+    data[:, 0] = 0.0
+    return data
+
+
+@pytest.fixture
+def negative_zero_gradients(monkeypatch):
+    """Every matrix program gives −0.0 for each gradient entry that is exactly 0, as a
+    numpy or BLAS whose sums start from −0.0 would (this one starts them from +0.0, so
+    the numbers cannot show the difference otherwise)."""
+    from nn.matrix import MatrixProgram
+    plain = MatrixProgram.gradients
+
+    def signed(self, X, Y, seed, arrays):
+        C, grads = plain(self, X, Y, seed, arrays)
+        return C, tuple(np.where(g == 0.0, -0.0, g) for g in grads)
+    monkeypatch.setattr(MatrixProgram, "gradients", signed)
+
+
+@pytest.mark.parametrize("kind", ["sgd", "momentum", "maximize", "adam"])
+@pytest.mark.parametrize("accumulate", [False, True])
+def test_zero_gradients_and_negative_zero_weights_keep_their_signs_as_the_float_steps(
+        kind, accumulate, negative_zero_gradients):
+    """A program's −0.0 gradient is .grad's +0.0 (0.0 + −0.0) wherever it is read,
+    added to or stepped with, and a weight of −0.0 whose gradient is such a zero stays
+    −0.0 (−0.0 − η·0.0): bit for bit as the float oracle, signs of zeros included."""
+    net, opt = make(kind)
+    oracle = Oracle(*make(kind))
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    params = parameters_of(program)
+    params[0].data = oracle.data[0] = -0.0          # w^1_11: its input is always 0.0
+    for k in range(4):
+        samples = signed_zero_rows(k + 1, 1 + k % 2)
+        if not (accumulate and k % 2):
+            opt.zero_grad()
+            oracle.zero_grad()
+        program.batch(samples)
+        oracle.batch(samples)
+        if k == 1:      # .grad read between batch and step, then the next step runs
+            assert bits(p.grad for p in params) == bits(oracle.grad)
+        opt.step()
+        oracle.step()
+    assert state(params, opt) == oracle.state()
+    assert params[0].data == 0.0 and math.copysign(1.0, params[0].data) == -1.0
+
+
+def test_nn_train_numpy_gives_the_zero_gradients_signs_of_the_eager_engine(
+        negative_zero_gradients):
+    """nn.train(backend="numpy") with an input that is always 0.0, its program giving
+    −0.0 for those gradients: every .grad of 0 reads +0.0 and the −0.0 weight of that
+    input stays −0.0 under plain SGD, as eager training leaves them (oracle: the
+    Python engine, backend="python")."""
+    def trained(backend):
+        net = nn.MLP(SIZES, activation=["tanh", "sigmoid"], seed=3)
+        net.parameters()[0].data = -0.0
+        opt = nn.SGD(net.parameters(), lr=0.3)
+        data = signed_zero_rows(5, 8).tolist()
+        nn.train(net, [tuple(r[:3]) for r in data], [tuple(r[3:]) for r in data],
+                 loss="half_squared_error", optimizer=opt, epochs=3, batch=2, progress=False,
+                 shuffle=False, backend=backend)
+        return net.parameters()
+    numpy_params, eager_params = trained("numpy"), trained("python")
+    zeros = [(p, q) for p, q in zip(numpy_params, eager_params) if q.grad == 0.0]
+    assert len(zeros) == 5                    # ∂C/∂w_j1 of the 5 hidden neurons
+    for p, q in zeros:
+        assert p.grad == 0.0 and math.copysign(1.0, p.grad) == math.copysign(1.0, q.grad) == 1.0
+    assert numpy_params[0].data == eager_params[0].data == 0.0
+    assert math.copysign(1.0, numpy_params[0].data) == math.copysign(1.0, eager_params[0].data) \
+        == -1.0
+
+
 def test_the_same_tuples_again_give_the_same_numbers_and_a_changed_list_is_read_again():
     net, opt = make("sgd")
     oracle = Oracle(*make("sgd"))
