@@ -306,7 +306,7 @@ def test_a_step_that_raises_leaves_parameters_grads_and_optimiser_alone(backend,
     optimizer = nn.SGD(net.parameters(), lr=0.5, momentum=0.5)
     state = net.state_dict(), [p.grad for p in net.parameters()], repr(vars(optimizer))
     kwargs = {} if backend == "numpy" else {"jit": jit}
-    with raises(ValueError, "log: input must be > 0", "0.0"):
+    with raises(ValueError, "a2_1", "0.0"):
         nn.train(net, [[0.5], [0.3], [0.0], [0.2]], [1, 1, 0, 1], epochs=1, batch=None,
                  optimizer=optimizer, loss="binary_cross_entropy", progress=False,
                  backend=backend, **kwargs)
