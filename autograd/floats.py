@@ -12,7 +12,7 @@ import sys
 from functools import partial, reduce
 from operator import add
 
-__all__ = ["idiv", "ipow", "ilog", "iexp", "left_sum", "as_float"]
+__all__ = ["idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float"]
 
 _inf = math.inf
 _nan = math.nan
@@ -20,6 +20,7 @@ _pow = math.pow
 _log = math.log
 _exp = math.exp
 _copysign = math.copysign
+_sqrt = math.sqrt
 
 
 def idiv(x, y):
@@ -34,7 +35,10 @@ def idiv(x, y):
 
 def ipow(x, y):
     """x ** y with IEEE results: overflow is ±inf, 0 to a negative power is inf,
-    a negative base to a non-integer power is nan (Python would give a complex)."""
+    a negative base to a non-integer power is nan (Python would give a complex);
+    x ** ±0.5 is :func:`half_pow`'s."""
+    if y == 0.5 or y == -0.5:
+        return half_pow(x, y)
     try:
         return _pow(x, y)
     except OverflowError:
@@ -45,6 +49,14 @@ def ipow(x, y):
             odd = y.is_integer() and y % 2.0 == 1.0
             return _copysign(_inf, x) if odd else _inf
         return _nan                         # negative base, non-integer exponent
+
+
+def half_pow(x, y):
+    """x ** 0.5 as √x and x ** -0.5 as 1/√x, as PyTorch computes them: so
+    (-0.0) ** 0.5 is -0.0, (-0.0) ** -0.5 is -inf and (-inf) ** ±0.5 is nan
+    (C's pow gives 0.0, inf and inf, 0.0); a negative base gives nan."""
+    root = _sqrt(x) if x >= 0.0 or x != x else _nan
+    return root if y == 0.5 else idiv(1.0, root)
 
 
 def ilog(x):

@@ -91,6 +91,16 @@ def np_sigmoid(z):
     return np.where(z >= 0.0, 1.0, e) / (1.0 + e)   # 1/(1+e) for z >= 0, else e/(1+e)
 
 
+def np_pow(x, y):
+    """x ** y for arrays, with x ** ±0.5 as √x and 1/√x (floats.half_pow's rule)."""
+    power = np.power(x, y)
+    half = (y == 0.5) | (y == -0.5)
+    if not np.any(half):
+        return power
+    root = np.sqrt(x)            # -0.0 at -0.0, nan below 0 (errors ignored by the caller)
+    return np.where(half, np.where(y == 0.5, root, 1.0 / root), power)
+
+
 def check(result, op_name, operands, labels):
     """Raise the eager engine's error where a strict op's numpy form gave ±inf or nan
     and its float forward raises (log of 0, 1/0, exp overflow, sin(inf)): the record
@@ -125,7 +135,7 @@ class _Named:
         self.name, self.data, self._op = name, data, ops.LEAF
 
 
-HELPERS = {"np": np, "np_sigmoid": np_sigmoid, "check": check}
+HELPERS = {"np": np, "np_sigmoid": np_sigmoid, "np_pow": np_pow, "check": check}
 
 
 def _vectorized(op):
@@ -150,7 +160,7 @@ class NumpySource(SourceWriter):
         return f"{wrap(a, PROD)} / {wrap(b, PROD + 1)}", PROD
 
     def power(self, a, b):
-        return f"np.power({a[0]}, {b[0]})", ATOM
+        return f"np_pow({a[0]}, {b[0]})", ATOM
 
     def choose(self, c, x, y):
         return f"np.where({c[0]}, {x[0]}, {y[0]})", ATOM

@@ -35,7 +35,7 @@ from operator import mul as _mul
 
 from . import expr as E
 from .expr import eq, both, where
-from .floats import idiv, ilog, ipow, iexp, left_sum
+from .floats import half_pow, idiv, ilog, ipow, iexp, left_sum
 
 __all__ = ["Op", "OPS", "describe", "OpError"]
 
@@ -285,13 +285,16 @@ NEG = Op("neg", "−", arity=1, forward=neg_forward, backward=neg_backward,
 # -- pow ---------------------------------------------------------------------
 
 def pow_forward(base, exponent):
-    """base ** exponent for real results; clear errors naming the operands."""
+    """base ** exponent for real results; clear errors naming the operands.
+    base ** ±0.5 is √base and 1/√base, as PyTorch's (see floats.half_pow)."""
     if base == 0.0 and exponent < 0.0:
         raise ZeroDivisionError("0 cannot be raised to a negative power: base {0}, exponent {1}")
     if base < 0.0 and math.isfinite(base) and math.isfinite(exponent) and \
             not exponent.is_integer():   # (-inf) ** 1.5 is inf in IEEE 754, as PyTorch
         raise ValueError("a negative base needs an integer exponent (the result would be "
                          "complex): base {0}, exponent {1}")
+    if exponent == 0.5 or exponent == -0.5:
+        return half_pow(base, exponent)
     try:
         return base ** exponent
     except OverflowError:
@@ -328,7 +331,7 @@ def _pow_source(a, parents):
 POW = Op("pow", "^", arity=2, forward=pow_forward, backward=pow_backward, vjp=_pow_vjp,
          source=_pow_source,
          local=lambda a, n, out: (n * a ** (n - 1), 0 if n.fixed else out * E.call("log", a)),
-         ieee=ipow, notation=("pow",), numpy="np.power({0}, {1})",
+         ieee=ipow, notation=("pow",), numpy="np_pow({0}, {1})",
          doc="a ** n")
 
 

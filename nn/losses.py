@@ -37,7 +37,8 @@ Targets = Operand | Sequence[Operand | Sequence[Operand]]
 
 __all__ = ["sum_squared_error", "half_squared_error", "half_mean_squared_error",
            "binary_cross_entropy", "cross_entropy", "softmax", "log_sum_exp",
-           "reduce_samples", "check_reduction", "LOSSES", "Loss", "resolve_loss"]
+           "reduce_samples", "check_reduction", "outside_open_unit", "LOSSES", "Loss",
+           "resolve_loss"]
 
 REDUCTIONS = ("mean", "sum")
 
@@ -227,18 +228,30 @@ def half_mean_squared_error(batch_outputs: Sequence[Value | Sequence[Value]],
 # Binary cross-entropy
 # ---------------------------------------------------------------------------
 
-def _bce_term(a, y):
-    """−[y ln a + (1 − y) ln(1 − a)] for one output a.
+def _bce_term(a, y, j, where):
+    """−[y ln a + (1 − y) ln(1 − a)] for output j, a.
 
     When a = σ(z) is a sigmoid node the term is written with its logit z,
     softplus(z) − y z (the same number: ln σ(z) = −softplus(−z) and
     softplus(−z) = softplus(z) − z), which never takes ln 0 however large
-    |z| is; its gradient is ∂/∂z = σ(z) − y = a − y.
+    |z| is; its gradient is ∂/∂z = σ(z) − y = a − y.  Any other a must lie
+    in (0, 1) (a nan flows into C).
     """
     if a.op is ops.SIGMOID:
         z = a.parents[0]
         return z.softplus() - y * z
+    if a.data <= 0.0 or a.data >= 1.0:
+        raise outside_open_unit(where, j, a.name, a.data)
     return -(y * a.log() + (1.0 - y) * (1.0 - a).log())
+
+
+def outside_open_unit(where, j, name, value):
+    """The ValueError for binary cross-entropy's output ``j`` (called ``name``, or
+    None) holding ``value`` outside (0, 1), where ln a or ln(1 − a) is not defined."""
+    output = f"output {j} ({name})" if name else f"output {j}"
+    return ValueError(f"{where}: {output} is {value!r}; an output that is not a sigmoid "
+                      f"node must lie strictly between 0 and 1, where ln a and ln(1 − a) "
+                      f"are defined")
 
 
 def _sample_bce(outputs, targets, where, sample=None):
@@ -246,7 +259,7 @@ def _sample_bce(outputs, targets, where, sample=None):
     _same_length(outputs, targets, where)
     outputs = _outputs(outputs, where)
     n = len(targets)
-    return _total([_bce_term(a, _probability(y, _target_name(j, n, sample), where))
+    return _total([_bce_term(a, _probability(y, _target_name(j, n, sample), where), j, where)
                    for j, (a, y) in enumerate(zip(outputs, targets), 1)])
 
 

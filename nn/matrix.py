@@ -36,7 +36,7 @@ from autograd.jit import compile_source, refuse_hooked
 from .activations import ACTIVATIONS
 from .compiled import hookable
 from .data import number_rows
-from .losses import LOSSES
+from .losses import LOSSES, outside_open_unit
 from .module import freeze_version
 from .resident import ParameterStore, _consume, _data, _grad, _set_grad
 
@@ -99,25 +99,14 @@ def _runtime(np, output_names):
     return dict(HELPERS, softmax=softmax, log_sum_exp=log_sum_exp, in_open_unit=in_open_unit)
 
 
-class _Operand:
-    """An operand in an error message, described as the eager engine describes it."""
-
-    def __init__(self, name, data, op=ops.LEAF):
-        self.name, self.data, self._op = name, data, op
-
-
 def _outside_unit(a, output_names):
-    """Raise what ``−[y ln a + (1 − y) ln(1 − a)]`` raises in eager for the first
-    sample (then output) with a ≤ 0 (ln a) or a ≥ 1 (ln(1 − a)), naming it."""
-    log = ops.OPS["log"]
+    """Raise what binary cross-entropy raises in eager for the first sample (then
+    output) with a ≤ 0 or a ≥ 1, where ln a or ln(1 − a) is not defined, naming it."""
     for i, column in enumerate(a.T.tolist(), 1):
-        for name, value in zip(output_names, column):
-            for operand in (_Operand(name, value), _Operand(None, 1.0 - value, ops.OPS["sub"])):
-                try:
-                    log.forward(operand.data)
-                except (ArithmeticError, ValueError) as err:
-                    from autograd.jit_numpy import in_sample
-                    raise in_sample(log.error(err, [operand]), i) from None
+        for j, (name, value) in enumerate(zip(output_names, column), 1):
+            if value <= 0.0 or value >= 1.0:
+                from autograd.jit_numpy import in_sample
+                raise in_sample(outside_open_unit("binary_cross_entropy", j, name, value), i)
     # only NaN outputs are left: they flow into C as in eager
 
 

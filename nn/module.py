@@ -15,6 +15,7 @@ of its frozen ones, and a layer or network asks its neurons.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -190,8 +191,9 @@ class Module:
         """Set the parameters from ``{name: number}``.
 
         Every key must name a parameter and every parameter must have a key;
-        a missing or extra key, or a value that is not a real number, raises
-        an error naming the key, and then no parameter has been changed.  Ctrl-C
+        a missing or extra key, or a value that is not a finite real number
+        (NaN and ±inf are refused), raises an error naming the key, and then
+        no parameter has been changed.  Ctrl-C
         while they are written is held until all are.
         """
         if not isinstance(state, dict):
@@ -218,7 +220,11 @@ class Module:
 
 
 def _number(key, x):
-    """``x`` as a float (numpy scalars too), or an error naming ``key``; NaN and ±inf
-    load as they are: they are numbers."""
+    """``x`` as a finite float (numpy scalars too), or an error naming ``key``: a NaN
+    or ±inf parameter would first show itself as a training loss of nan."""
     from autograd.floats import as_float
-    return as_float(x, f"load_state_dict: {key!r}")
+    where = f"load_state_dict: {key!r}"
+    number = as_float(x, where)
+    if not math.isfinite(number):
+        raise ValueError(f"{where} must be a finite number, got {number!r}")
+    return number

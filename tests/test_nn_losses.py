@@ -387,6 +387,38 @@ def test_binary_targets_must_be_probabilities():
 
 
 
+def test_binary_cross_entropy_of_an_output_of_0_or_1_names_the_loss_in_one_line():
+    """Found by giving binary_cross_entropy a prediction of exactly 0.0: the error was
+    log's ("log: input must be > 0, got an unnamed sub node = 0.0" for 1.0), naming
+    neither the loss nor the output.  Oracle: the hand-written message; the values
+    around it are unchanged (ln 0.5 by hand; a nan output still flows into C)."""
+    for j, (a, value) in enumerate([(0.0, "0.0"), (1.0, "1.0"), (1.5, "1.5"), (-0.0, "-0.0")]):
+        outputs = leaves([0.5, a]) if j % 2 else [Value(a, name="a3_1")]
+        output = "output 2 (a2)" if j % 2 else "output 1 (a3_1)"
+        with pytest.raises(ValueError) as caught:
+            nn.binary_cross_entropy(outputs, [1.0] * len(outputs))
+        assert str(caught.value) == (
+            f"binary_cross_entropy: {output} is {value}; an output that is not a sigmoid node "
+            f"must lie strictly between 0 and 1, where ln a and ln(1 − a) are defined")
+    with pytest.raises(ValueError, match=r"^binary_cross_entropy, sample 2: output 1 is 1\.0; "):
+        nn.binary_cross_entropy([[Value(0.5)], [Value(1.0)]], [[1.0], [0.0]])
+    assert nn.binary_cross_entropy(Value(0.5), 1.0).data == -math.log(0.5)
+    assert math.isnan(nn.binary_cross_entropy(Value(math.nan), 1.0).data)
+
+
+def test_binary_cross_entropy_of_an_output_of_0_names_the_loss_on_the_numpy_backend():
+    """The matrix program's check says what eager says, and names the sample."""
+    pytest.importorskip("numpy")
+    net = nn.MLP([1, 1], activation="relu", weights=[[[1.0]]], biases=[[0.0]])
+    with pytest.raises(ValueError) as caught:
+        nn.train(net, [[0.5], [0.0]], [1, 0], epochs=1, batch=None, lr=0.5, progress=False,
+                 loss="binary_cross_entropy", backend="numpy")
+    assert str(caught.value) == (
+        "binary_cross_entropy: output 1 (a2_1) is 0.0; an output that is not a sigmoid node "
+        "must lie strictly between 0 and 1, where ln a and ln(1 − a) are defined "
+        "(sample 2 of the batch)")
+
+
 def test_a_target_array_of_the_wrong_length_is_named_in_one_line():
     """Found by giving half_squared_error a 3×3 numpy array as one sample's targets: the
     message held the array's repr across three lines."""
