@@ -93,6 +93,10 @@ def np_sigmoid(z):
 
 def np_pow(x, y):
     """x ** y for arrays, with x ** ±0.5 as √x and 1/√x (floats.half_pow's rule)."""
+    if y.__class__ is float:     # a constant exponent, as written in the program
+        if y == 0.5:
+            return np.sqrt(x)
+        return 1.0 / np.sqrt(x) if y == -0.5 else np.power(x, y)
     power = np.power(x, y)
     half = (y == 0.5) | (y == -0.5)
     if not np.any(half):
