@@ -13,7 +13,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test test-all lint test-other-pythons other-pythons-found bench bench-smoke dot chromium clean torch
+.PHONY: demo test test-all lint test-other-pythons other-pythons-found bench bench-smoke dot chromium clean torch screenshots
 
 demo: $(VENV)/.installed-demo dot
 	$(PY) demos/run_all.py
@@ -30,6 +30,10 @@ PYENV_VERSIONS := $(shell command -v pyenv >/dev/null 2>&1 && pyenv versions --b
 test: $(VENV)/.installed-test dot chromium lint
 	@echo "== the test suite on $$($(PY) --version) (progress: one dot per test) =="
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The step-through page's screenshots in docs/ (docs/page-*.png) taken again
+screenshots: $(VENV)/.installed-test chromium
+	CHAINRULE_SCREENSHOTS=docs $(PY) -m pytest -q tests/test_page_view.py -k screenshots
 
 # `make test`, then the same suite on the other Pythons (one summary line each)
 test-all: test test-other-pythons

@@ -7,6 +7,7 @@ measured in the browser (getScreenCTM, getBoundingClientRect).
 """
 
 import math
+import os
 import pathlib
 import shutil
 
@@ -287,9 +288,17 @@ PAGES = {"desmos": lambda: seed003()[0], "nielsen-2-3-1": nielsen_231, "batch-of
 HIGHLIGHT = {"desmos": "w1", "nielsen-2-3-1": "w3_11", "batch-of-4": "w3_11"}
 
 
+def screenshots(tmp_path):
+    """Where the screenshots go: the test's own folder, or docs/ under
+    ``make screenshots`` (CHAINRULE_SCREENSHOTS=docs), so a test run changes no
+    tracked file."""
+    where = os.environ.get("CHAINRULE_SCREENSHOTS")
+    return ROOT / where if where else tmp_path
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_screenshots_at_fit_and_at_the_default_view(browser, tmp_path, name):
-    """docs/page-NAME-fit.png and -default.png at 1280×720, backward step 1 (the
+    """page-NAME-fit.png and -default.png (see :func:`screenshots`) at 1280×720, backward step 1 (the
     default view follows the step): the default view shows the step's node and its
     neighbours; "fit" keeps every text at least 9 px tall and shows the whole Desmos
     graph (the larger graphs: as much as fits, around the step); labels stay inside
@@ -309,7 +318,7 @@ def test_screenshots_at_fit_and_at_the_default_view(browser, tmp_path, name):
         assert neighbours and all(inside(b, box["view"]) for b in neighbours)
         clipped = clipped_labels(page)
         assert clipped == [], clipped[:20]
-        page.screenshot(path=str(ROOT / "docs" / f"page-{name}-default.png"))
+        page.screenshot(path=str(screenshots(tmp_path) / f"page-{name}-default.png"))
         page.click("#fit")
         zoom, least = page.inner_text("#zoomlevel"), smallest_text_px(page)
         scale, whole, shown = page.evaluate(f"""[chainrule.scale(), {WHOLE}, {SHOWN}]""")
@@ -340,7 +349,7 @@ def test_screenshots_at_fit_and_at_the_default_view(browser, tmp_path, name):
         assert not hidden                  # the minimap never covers the current node
         if framed is not None:
             assert framed == pytest.approx(shown, abs=0.02)
-        page.screenshot(path=str(ROOT / "docs" / f"page-{name}-fit.png"))
+        page.screenshot(path=str(screenshots(tmp_path) / f"page-{name}-fit.png"))
         print(f"\n{name}: fit at {zoom}, smallest text {least:.1f} px, "
               f"{shown:.0%} of the graph's area on screen")
     finally:
