@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import graph, names, ops
-from .notation import Labels, label, largest_magnitude, number, rule_text, shown_number
+from .notation import Labels, NoiseScales, label, number, rule_text, shown_number
 
 if TYPE_CHECKING:
     import graphviz
@@ -108,8 +108,8 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     names them) gets one cluster per sample, its nodes written x₁⁽²⁾; the
     parameters every sample shares are drawn once, by layer and neuron.
     Unnamed nodes are called t1, t2, ... (:func:`autograd.notation.short_names`).
-    Numbers within 1e-12 of 0, relative to the largest in the graph, read 0
-    (the tooltip keeps the raw number).
+    A sum within 1e-12 of the largest term it adds reads 0: rounding noise
+    (:class:`autograd.notation.NoiseScales`; the tooltip keeps the raw number).
 
     In Jupyter the result displays inline; ``.render()`` / ``.pipe()`` write
     PNG, SVG or PDF through ``dot``; ``.source`` is the DOT text.
@@ -404,13 +404,12 @@ class _Style:
         self.slots_stacked = rankdir in ("LR", "RL")   # an n-ary op's slots, one per row
         self.side = {"LR": "w", "RL": "e", "TB": "n", "BT": "s"}[rankdir]
         self.pending = set(pending or ())
-        self.scale = largest_magnitude(
-            [n.data for n in nodes] + [n.grad for n in nodes if n not in self.pending])
+        self.numbers = PictureNumbers(nodes, digits, self.pending)
         self.labels = Labels(nodes=nodes)
 
     def number(self, x):
-        """``x`` to ``digits`` significant digits, 0 when it is rounding noise in this graph."""
-        return shown_number(x, self.digits, self.scale)
+        """``x`` to ``digits`` significant digits (a local derivative, a leaf's number)."""
+        return number(x, self.digits)
 
     def name(self, node):
         """A node inside a rule: its textbook name, t1 for an unnamed one, else its number."""
@@ -560,9 +559,9 @@ def _node_statements(node, node_id, style, on_path):
     if inside:   # the op's symbol before the name: "σ | h1"
         symbol = f'<TD BGCOLOR="{OP_COLOUR}">{html.escape(node._op.symbol)}</TD>'
         cells[:1] = [symbol + (cells[0] if cells else "<TD></TD>")]
-    cells.append(f"<TD{span}>data {style.number(node.data)}</TD>")
+    cells.append(f"<TD{span}>data {style.numbers.data(node)}</TD>")
     if style.grads:
-        grad = "?" if node in style.pending else style.number(node.grad)
+        grad = "?" if node in style.pending else style.numbers.grad(node)
         cells.append(f"<TD{span}>grad {grad}</TD>")
     # stacked when the graph runs left to right, side by side when it runs top to bottom
     rows = "".join(f"<TR>{cell}</TR>" for cell in cells) if style.stacked else \
@@ -708,11 +707,29 @@ def _legend(nodes, highlight, pending, grads=True):
     return f"\tlegend [label=<{table}> shape=plain fontsize=9]\n"
 
 
+class PictureNumbers:
+    """A node's data and grad as a picture of ``nodes`` writes them: ``digits``
+    significant digits, and 0 for rounding noise, a sum within 1e-12 of the largest
+    term it adds (:class:`autograd.notation.NoiseScales`)."""
+
+    def __init__(self, nodes, digits, pending=()):
+        self.digits = digits
+        self.scales = NoiseScales(nodes, pending)
+
+    def data(self, node, x=None):
+        """``node.data`` (or ``x``, a number it held) as the picture shows it."""
+        return shown_number(node.data if x is None else x, self.digits,
+                            self.scales.data.get(node, 0.0))
+
+    def grad(self, node, x=None):
+        """``node.grad`` (or ``x``, a partial sum of it) as the picture shows it."""
+        return shown_number(node.grad if x is None else x, self.digits,
+                            self.scales.grad.get(node, 0.0))
+
+
 def picture_number(nodes, digits):
-    """``number(x)`` as a picture of ``nodes`` writes it: ``digits`` significant digits,
-    0 for values within 1e-12 of 0 relative to the largest magnitude among the nodes'
-    data and grads (:func:`autograd.notation.shown_number`)."""
-    return _Style(nodes, digits, "LR", None).number
+    """The :class:`PictureNumbers` of a picture of ``nodes``."""
+    return PictureNumbers(nodes, digits)
 
 
 def _number(x, digits):

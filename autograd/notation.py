@@ -24,7 +24,8 @@ from .ops import ATOM, MUL_P, NEG_P, POW_P, SUM_P
 
 __all__ = ["TextNotation", "LatexNotation", "StepNotation", "Namer", "render", "label", "number",
            "Rule", "local_rule", "local_rules", "formula", "rule_text", "forward_expr",
-           "short_names", "reading_order", "Labels", "shown_number", "largest_magnitude", "NEGLIGIBLE"]
+           "short_names", "reading_order", "Labels", "shown_number", "largest_magnitude", "NEGLIGIBLE",
+           "NoiseScales"]
 
 
 # ---------------------------------------------------------------------------
@@ -42,22 +43,67 @@ def number(x, digits=None):
     return text
 
 
-#: in a picture, a value within this fraction of the graph's largest magnitude prints as 0
+#: in a picture, a sum within this fraction of its largest term prints as 0
 NEGLIGIBLE = 1e-12
 
 
 def shown_number(x, digits, scale):
     """``x`` as a picture shows it: :func:`number`, and 0 when ``|x|`` is within
-    :data:`NEGLIGIBLE` of ``scale`` (the largest magnitude in the graph), so that
-    rounding noise like -2.776e-17 beside numbers near 1 reads as the 0 it is."""
+    :data:`NEGLIGIBLE` of ``scale`` (the largest term ``x`` was summed from, see
+    :class:`NoiseScales`), so that rounding noise like -2.776e-17 left by
+    0.1 + 0.2 − 0.3 reads as the 0 it is."""
     if x == x and abs(x) <= NEGLIGIBLE * scale:
         return "0"
     return number(x, digits)
 
 
 def largest_magnitude(values):
-    """The largest finite ``|x|`` of ``values`` (0.0 for none): the scale of :func:`shown_number`."""
+    """The largest finite ``|x|`` of ``values`` (0.0 for none)."""
     return max((abs(x) for x in values if x - x == 0.0), default=0.0)
+
+
+#: the ops whose forward adds terms: where they cancel, rounding noise is left
+_SUMS = frozenset(("add", "sub", "sum", "dot"))
+
+
+class NoiseScales:
+    """Per node, the largest term its number was summed from, where it is a sum:
+    ``data[node]`` for a + b, a − b, Σ and Σ_k w_k a_k + b (each |term|), and
+    ``grad[node]`` for a node that receives two or more chain-rule contributions
+    (each |∂child/∂node · child.grad|).  A leaf's data, a product, σ(z) and a grad
+    with a single contribution are no sums: nothing cancels there, and a tiny
+    number is the number (exp(−50) or 0.005 beside 1e13 is not noise).
+    ``pending``: nodes whose grads are not known yet (they send nothing)."""
+
+    def __init__(self, nodes, pending=()):
+        self.data, self.grad = {}, {}
+        received = {}
+        for node in nodes:
+            parents = node._prev
+            if not parents:
+                continue
+            if node._op.name in _SUMS:
+                self.data[node] = largest_magnitude(_terms(node))
+            if node in pending:
+                continue
+            try:
+                shares = node._op.backward(node, node.grad)
+            except (ArithmeticError, ValueError):
+                continue
+            for parent, share in zip(parents, shares):
+                count, largest = received.get(parent, (0, 0.0))
+                received[parent] = (count + 1, largest_magnitude((largest, share)))
+        self.grad = {node: largest for node, (count, largest) in received.items() if count > 1}
+
+
+def _terms(node):
+    """The terms a sum node adds: its parents' numbers, or a dot node's w_k·a_k and b."""
+    parents = node._prev
+    if node._op.name != "dot":
+        return [p.data for p in parents]
+    n = len(parents) // 2
+    return [w.data * a.data for w, a in zip(parents[:n], parents[n:2 * n])] + \
+        [p.data for p in parents[2 * n:]]
 
 
 def short_names(nodes):

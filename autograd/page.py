@@ -49,8 +49,8 @@ def _forward_frames(nodes, ids, labels, shown):
             "node": ids[node],
             "parents": [ids[p] for p in node._prev],
             "text": f"forward {k}/{len(derived)}: {name} = {formula(node, labels=labels)} "
-                    f"= {shown(node.data)}",
-            "data": shown(node.data),
+                    f"= {shown.data(node)}",
+            "data": shown.data(node),
         })
     return frames
 
@@ -102,8 +102,9 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
     try:
         backward = _backward_frames(root, grad, ids, lambda x: x)
         shown = picture_number(nodes, digits)   # 0 for rounding noise, as the picture
+        node_of = {i: node for node, i in ids.items()}
         for frame in backward:
-            frame["grads"] = {k: shown(v) if isinstance(v, float) else v
+            frame["grads"] = {k: shown.grad(node_of[k], v) if isinstance(v, float) else v
                               for k, v in frame["grads"].items()}
         forward = _forward_frames(nodes, ids, labels, shown)
         svg = _best_svg(root, digits=digits, max_nodes=max_nodes, **draw_kwargs)

@@ -68,3 +68,41 @@ def test_rounding_noise_reads_0_in_pictures_but_not_in_the_tooltip():
     assert shown_number(-1e-13 * 10.0 * 0.5, 4, 10.0) == "0"
     assert NEGLIGIBLE == 1e-12
     assert noise.data == 0.1 + 0.2 - 0.3                     # the data itself is untouched
+
+
+def record_of(source, name):
+    line = next(line for line in source.splitlines() if f"<B>{name}</B>" in line)
+    return line.split("tooltip")[0]
+
+
+def test_a_small_number_beside_a_huge_one_is_shown_not_read_as_0():
+    """L = e^30 · w with w = 0.005: w, ∂L/∂y = w and ∂L/∂L = 1 are numbers, not noise,
+    though e^30 = 1.069e13 is 10^15 times larger (they used to read 0: the rule was
+    relative to the largest number in the graph).  Oracle: the numbers themselves."""
+    x = Value(30.0, name="x")
+    y = x.exp().named("y")
+    w = Value(0.005, name="w", kind="parameter")
+    L = (y * w).named("L")
+    L.backward()
+    source = draw(L).source
+    assert "data 0.005<" in record_of(source, "w")
+    assert "grad 0.005<" in record_of(source, "y")
+    assert "grad 1<" in record_of(source, "L")
+    assert "data 1.069e+13<" in record_of(source, "y")
+    page = step_page(L)
+    assert '"0.005"' in page and "= 0.005" in page
+
+
+def test_a_grad_whose_contributions_cancel_reads_0():
+    """a feeds two products, a·b and a·c with b = 0.1 + 0.2 and c = −0.3: ∂y/∂a =
+    b + c = 5.551e-17 by IEEE arithmetic, two contributions near 0.3 that cancel:
+    noise, read 0; b's own grad (one contribution, a = 2.5) is shown."""
+    a = Value(2.5, name="a")
+    b = (Value(0.1) + 0.2).named("b")
+    c = Value(-0.3, name="c")
+    y = (a * b + a * c).named("y")
+    y.backward()
+    assert a.grad == (0.1 + 0.2) - 0.3 != 0.0
+    source = draw(y).source
+    assert "grad 0<" in record_of(source, "a")
+    assert "grad 2.5<" in record_of(source, "b")
