@@ -553,6 +553,23 @@ def test_a_new_parameter_list_of_the_optimiser_is_seen_by_the_next_step():
     assert bits(p.grad for p in params) == bits(oracle.grad)
 
 
+def test_plain_sgd_after_a_step_that_left_a_layer_as_it_was():
+    """An optimiser of the first layer only leaves the second layer's arrays as they
+    were, so the step after it has no spare arrays for them: plain SGD of every
+    parameter then writes those into new ones (it raised TypeError)."""
+    net, every = make("sgd")
+    oracle = Oracle(*make("sgd"))
+    first = nn.SGD(net.parameters()[:20], lr=0.2)            # w2_jk and b2_j: the first layer
+    oracle_first, oracle_every = nn.SGD(oracle.net.parameters()[:20], lr=0.2), oracle.opt
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    for k, (opt, oracle.opt) in enumerate([(first, oracle_first), (every, oracle_every),
+                                           (every, oracle_every)]):
+        step_both(program, opt, oracle, rows(k))
+    params = parameters_of(program)
+    assert bits(p.data for p in params) == bits(oracle.data)
+    assert bits(p.grad for p in params) == bits(oracle.grad)
+
+
 def test_a_constant_bias_and_frozen_weights_stay_as_they_are_while_resident():
     """A layer with a constant bias (read at every step, not a parameter) and frozen
     weights (multiplied, never stepped, no gradient), with Adam."""
