@@ -100,9 +100,10 @@ class Optimizer:
 
 
 def _sgd_into(lr, w, g, out):
-    """w − η g written into ``out`` (an array of w's shape): η g, then the difference."""
+    """w − η g written into ``out`` (an array of w's shape; None: a new one, as for an
+    array the step before did not replace): η g, then the difference."""
     import numpy as np
-    np.multiply(lr, g, out=out)
+    out = np.multiply(lr, g, out=out)
     return np.subtract(w, out, out=out)
 
 

@@ -209,6 +209,48 @@ def test_zero_gradients_and_negative_zero_weights_keep_their_signs_as_the_float_
     assert params[0].data == 0.0 and math.copysign(1.0, params[0].data) == -1.0
 
 
+def test_another_optimiser_steps_the_zero_gradients_that_plain_sgd_left_unsettled(
+        negative_zero_gradients):
+    """zero_grad() and a batch under plain SGD (its −0.0 gradients left as the program
+    gave them), then the step of another optimiser of the same parameters (momentum,
+    Adam, a new plain SGD, ascent), and a weight set to −0.0 while resident: each
+    steps .grad's +0.0, bit for bit as the float oracle.  The numbers are read before
+    each ascent, which turns a −0.0 weight into +0.0 (−0.0 − η·(−0.0)), as a raw step
+    of plain SGD would have too early."""
+    def optimisers(net):
+        P = net.parameters()
+        return [nn.SGD(P, lr=0.3, momentum=0.9), nn.Adam(P, lr=0.05), nn.SGD(P, lr=0.3),
+                nn.SGD(P, lr=0.1, maximize=True)]
+    net, sgd = make("sgd")
+    oracle = Oracle(*make("sgd"))
+    oracle_sgd = oracle.opt
+    mine, theirs = optimisers(net), optimisers(oracle.net)
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    params = parameters_of(program)
+    params[0].data = oracle.data[0] = -0.0            # w2_11: its input is always 0.0
+    for k in range(8):
+        if k == 5:
+            params[3].data = oracle.data[3] = -0.0    # w2_21, while resident
+        oracle.opt = oracle_sgd
+        step_both(program, sgd, oracle, signed_zero_rows(k + 1, 2))
+        sgd.zero_grad()
+        oracle.zero_grad()
+        program.batch(signed_zero_rows(k + 11, 2))    # SGD's: the program's −0.0 kept
+        oracle.batch(signed_zero_rows(k + 11, 2))
+        opt, oracle.opt = mine[k % 4], theirs[k % 4]
+        opt.step()
+        oracle.step()
+        if k % 4 == 2:
+            assert bits(p.data for p in params) == bits(oracle.data)
+            assert math.copysign(1.0, oracle.data[3 * (k // 4)]) == -1.0    # −0.0 so far
+    assert bits(p.data for p in params) == bits(oracle.data)
+    assert bits(p.grad for p in params) == bits(oracle.grad)
+    order = [oracle.index[id(q)] for q in theirs[0].parameters]
+    assert bits(mine[0]._velocity) == bits(oracle.velocity[k] for k in order)
+    assert bits(mine[1]._m) + bits(mine[1]._v) == \
+        bits(oracle.m[k] for k in order) + bits(oracle.v[k] for k in order)
+
+
 def test_nn_train_numpy_gives_the_zero_gradients_signs_of_the_eager_engine(
         negative_zero_gradients):
     """nn.train(backend="numpy") with an input that is always 0.0, its program giving
@@ -547,6 +589,23 @@ def test_a_new_parameter_list_of_the_optimiser_is_seen_by_the_next_step():
         if k == 2:
             opt.parameters = opt.parameters[:5]
             oracle.opt.parameters = oracle.opt.parameters[:5]
+        step_both(program, opt, oracle, rows(k))
+    params = parameters_of(program)
+    assert bits(p.data for p in params) == bits(oracle.data)
+    assert bits(p.grad for p in params) == bits(oracle.grad)
+
+
+def test_plain_sgd_after_a_step_that_left_a_layer_as_it_was():
+    """An optimiser of the first layer only leaves the second layer's arrays as they
+    were, so the step after it has no spare arrays for them: plain SGD of every
+    parameter then writes those into new ones (it raised TypeError)."""
+    net, every = make("sgd")
+    oracle = Oracle(*make("sgd"))
+    first = nn.SGD(net.parameters()[:20], lr=0.2)            # w2_jk and b2_j: the first layer
+    oracle_first, oracle_every = nn.SGD(oracle.net.parameters()[:20], lr=0.2), oracle.opt
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    for k, (opt, oracle.opt) in enumerate([(first, oracle_first), (every, oracle_every),
+                                           (every, oracle_every)]):
         step_both(program, opt, oracle, rows(k))
     params = parameters_of(program)
     assert bits(p.data for p in params) == bits(oracle.data)
