@@ -13,11 +13,13 @@ modes of :mod:`autograd.recording` are consulted).  Derivatives live in
 from __future__ import annotations
 
 import operator
+import threading
 from collections.abc import Callable, Generator, Iterable, Sequence, Set as AbstractSet
 from typing import TYPE_CHECKING, Any, SupportsFloat, Union
 
 from . import engine, ops, recording
 from .floats import as_float, left_sum
+from .graph import topological_order
 from .ops import ADD, CONSTANT, DOT, LEAF, MUL, NEG, PARAMETER, SUM, Op, SharedParents, describe
 
 if TYPE_CHECKING:
@@ -400,6 +402,24 @@ class Value:
 
     # -- pickle and copy ---------------------------------------------------
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """Pickle and deepcopy a derived node after the derived nodes below it, parents
+        first (see :class:`_Plan`), so that a node's parents are always written
+        already: a chain of a million nodes goes through as a chain of ten, where
+        following ``_prev`` down would overflow the stack within a few hundred."""
+        reduced = object.__reduce_ex__(self, protocol)
+        if not self._prev or _PLAN.holds(self):
+            return reduced
+        below = topological_order(self)[:-1]
+        end = _PLAN.begin(below)
+        return (_made_after, (reduced[0], reduced[1], (*below, end))) + tuple(reduced[2:])
+
+    def __copy__(self) -> Value:
+        """A shallow copy: a new node with the same number, grad, name, op and parents."""
+        node = object.__new__(type(self))
+        node.__setstate__(self.__getstate__())
+        return node
+
     def __getstate__(self) -> tuple[None, dict[str, Any]]:
         """What pickle and copy keep of a node: its slots (every protocol, 0 and 1
         included, which refuse a class with ``__slots__`` and no ``__getstate__``)."""
@@ -413,6 +433,44 @@ class Value:
                 setattr(self, key, value)
         for fn in state[1].get("_hooks", ()):
             engine.register_hook(self, fn)
+
+
+class _Plan(threading.local):
+    """The derived nodes that a pickle or deepcopy of a node is writing now, parents
+    first, before that node: each of them is written as it is (its state, whose
+    parents are written already), not again after the nodes below it.  Its end
+    marker, written after them, ends the plan; a plan cut short by an error is
+    replaced by the next one."""
+
+    def __init__(self) -> None:
+        self.nodes: set[int] = set()
+
+    def holds(self, node: Value) -> bool:
+        return id(node) in self.nodes
+
+    def begin(self, below: Sequence[Value]) -> _PlanEnd:
+        self.nodes = set(map(id, below))
+        return _PlanEnd()
+
+
+class _PlanEnd:
+    """Written after a plan's nodes: ends the plan (pickle and deepcopy alike)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        _PLAN.nodes = set()
+        return (_PlanEnd, ())
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _PlanEnd:
+        _PLAN.nodes = set()
+        return self
+
+
+_PLAN = _Plan()
+
+
+def _made_after(make_node: Callable[..., Value], args: tuple[Any, ...], below: tuple[Any, ...]) -> Value:
+    """A node (``make_node(*args)``, its state set next) once the nodes below it are made."""
+    return make_node(*args)
 
 
 #: the slots a pickled or copied node keeps (all but the weak-reference slot)

@@ -58,3 +58,60 @@ def test_a_shallow_copy_of_a_hooked_value_runs_its_own_hooks():
     assert CALLS == [2.0]
     twin.register_hook(lambda g: None)     # the copy's hooks are its own list
     assert len(w._hooks) == 1
+
+
+FACTOR = 1.0001
+
+
+def chain(n):
+    """x, and y = x · FACTOR^n built one × node at a time (a graph n nodes deep)."""
+    x = Value(1.0, name="x")
+    y = x
+    for _ in range(n):
+        y = y * FACTOR
+    return x, y
+
+
+@pytest.mark.parametrize("how", ["pickle", "deepcopy"])
+@pytest.mark.parametrize("protocol", [0, 2, pickle.HIGHEST_PROTOCOL])
+def test_a_graph_twenty_thousand_nodes_deep_pickles_and_copies(how, protocol):
+    """Following _prev down used to overflow the stack within 200 nodes (100 for
+    deepcopy).  Oracle: ∂y/∂x = FACTOR^n, the float product the forward pass
+    computed node by node; the twin's graph holds its own x, n nodes below y."""
+    n = 20_000 if protocol else 3_000
+    x, y = chain(n)
+    if how == "pickle":
+        twin_x, twin = pickle.loads(pickle.dumps((x, y), protocol=protocol))
+    else:
+        twin_x, twin = copy.deepcopy((x, y))
+    assert twin is not y and twin_x is not x
+    twin.backward()
+    assert twin.data.hex() == y.data.hex()
+    assert twin_x.grad == pytest.approx(FACTOR ** n, rel=1e-9)
+    assert x.grad == 0.0                          # the original graph is untouched
+    node, depth = twin, 0
+    while node._prev:
+        node, depth = node._prev[0], depth + 1
+    assert node is twin_x and depth == n
+
+
+def test_nodes_of_one_graph_pickled_together_stay_one_graph():
+    """A middle node and the top one pickled in either order: the loaded middle
+    node is the very node inside the loaded top one's graph (pickle's memo), so a
+    backward pass from the top reaches it."""
+    x, mid = chain(500)
+    top = (mid * 3.0).named("top")
+    for pair in ((mid, top), (top, mid)):
+        a, b = pickle.loads(pickle.dumps(pair))
+        loaded_mid, loaded_top = (a, b) if pair[0] is mid else (b, a)
+        assert loaded_top._prev[0] is loaded_mid
+        loaded_top.backward()
+        assert loaded_mid.grad == 3.0
+
+
+def test_a_shallow_copy_of_a_derived_node_keeps_its_parents():
+    x, y = chain(3)
+    twin = copy.copy(y)
+    assert twin is not y and twin._prev is y._prev and twin.data == y.data
+    twin.backward()
+    assert x.grad == pytest.approx(FACTOR ** 3, rel=1e-15)
