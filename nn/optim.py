@@ -12,9 +12,10 @@ import math
 import numbers
 from collections.abc import Iterable
 from itertools import repeat
-from operator import add, attrgetter, mul, sub
+from operator import add, attrgetter, mul, sub, truediv
 
 from autograd import Value
+from autograd.floats import idiv
 from autograd.interrupts import deferred_interrupts
 
 from .resident import ResidentValue, _consume, _data, _grad, _set_data, store_of
@@ -232,7 +233,7 @@ class Adam(Optimizer):
         corrections = self._corrections(t)
         stepped = list(self._stepped())
         new = [adam_rule(p.data, sign * p.grad, m[i], v[i], self.lr, self.betas, self.eps,
-                         corrections, math.sqrt) for i, p in stepped]
+                         corrections, math.sqrt, idiv) for i, p in stepped]
         with deferred_interrupts():
             self.t = t
             for (i, p), (w, mi, vi) in zip(stepped, new):
@@ -276,14 +277,16 @@ def sgd_rule(w, g, velocity, lr, momentum):
     return w - lr * g, velocity
 
 
-def adam_rule(w, g, m, v, lr, betas, eps, corrections, sqrt):
+def adam_rule(w, g, m, v, lr, betas, eps, corrections, sqrt, divide=truediv):
     """m <- β1 m + (1 − β1) g,  v <- β2 v + (1 − β2) g²,
-    w <- w − η m̂ / (√v̂ + ε) with m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t).  Returns (w, m, v)."""
+    w <- w − η m̂ / (√v̂ + ε) with m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t).  Returns (w, m, v).
+    ``divide`` makes the last quotient (floats: IEEE's, so 0/0 with ε = 0 is nan, as
+    PyTorch's)."""
     beta1, beta2 = betas
     correction1, correction2 = corrections
     m = beta1 * m + (1.0 - beta1) * g
     v = beta2 * v + (1.0 - beta2) * g * g
-    return w - lr * (m / correction1) / (sqrt(v / correction2) + eps), m, v
+    return w - divide(lr * (m / correction1), sqrt(v / correction2) + eps), m, v
 
 
 # ---------------------------------------------------------------------------

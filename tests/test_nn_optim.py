@@ -202,3 +202,23 @@ def test_sgd_steps_a_shared_parameter_once():
     w.grad = 0.5
     opt.step()
     assert w.data == 0.5
+
+
+def test_adam_without_eps_on_a_zero_gradient_gives_nan_as_pytorch():
+    """ε = 0 and g = 0: m̂ / (√v̂ + ε) is 0/0, nan in IEEE arithmetic and in
+    PyTorch's Adam (oracle: torch.optim.Adam where installed, else IEEE by hand);
+    it used to raise ZeroDivisionError in the eager step.  A parameter with a
+    gradient moves as before: w − η·sign(g) on the first step (m̂/√v̂ = g/|g|)."""
+    w = Value(0.5, kind="parameter")
+    u = Value(0.5, kind="parameter")
+    opt = nn.Adam([w, u], lr=0.1, eps=0.0)
+    w.grad, u.grad = 0.0, -2.0
+    opt.step()
+    assert math.isnan(w.data)
+    assert u.data == 0.5 + 0.1
+    torch = pytest.importorskip("torch")
+    t = torch.tensor([0.5, 0.5], dtype=torch.float64, requires_grad=True)
+    o = torch.optim.Adam([t], lr=0.1, eps=0.0)
+    t.grad = torch.tensor([0.0, -2.0], dtype=torch.float64)
+    o.step()
+    assert math.isnan(t[0].item()) and t[1].item() == u.data
