@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal, SupportsFloat, overload
 
 from . import engine, graph, recording
-from .jit_emit import HELPERS, Graph, Program, generate
+from .jit_emit import HELPERS, Graph, Program, generate, in_sample
 from .ops import CONSTANT, describe
 from .value import Value, as_float
 
@@ -630,7 +630,6 @@ def _in_sample(err: BaseException, program: Any, local: dict[str, Any]) -> BaseE
     i = next((i for i, s in enumerate(local.get("samples", ()), 1) if tuple(s) == row), None)
     if i is None:
         return err
-    from .jit_numpy import in_sample
     return in_sample(err, i)
 
 

@@ -70,9 +70,16 @@ _RESERVED = frozenset(HELPERS) | frozenset(keyword.kwlist) | {
     "abs", "PARAMETERS", "samples", "seed", "total", "_e", "None", "True", "False", "args"}
 
 
+def in_sample(err, i):
+    """``err`` with the batch's sample ``i`` (from 1) named, as every batch names it
+    (the Python backend, the numpy backend, nn.train)."""
+    return type(err)(f"{err} (sample {i} of the batch)")
+
+
 # ---------------------------------------------------------------------------
 # Names
 # ---------------------------------------------------------------------------
+
 
 def sanitize(name):
     """A node name as a Python identifier: ``y'`` -> ``y_prime``, ``a^2`` -> ``a_2``."""

@@ -25,7 +25,7 @@ from operator import countOf, iconcat
 
 from . import ops
 from .expr_source import ATOM, PROD, SUM, SourceWriter, wrap
-from .jit_emit import LineInfo, Program, _Emitter
+from .jit_emit import LineInfo, Program, _Emitter, in_sample
 
 try:
     import numpy as np
@@ -123,11 +123,6 @@ def check(result, op_name, operands, labels):
         except (ArithmeticError, ValueError) as err:
             named = [_Named(label, v) for label, v in zip(labels, values)]
             raise in_sample(op.error(err, named), i + 1) from None
-
-
-def in_sample(err, i):
-    """``err`` with the batch's sample ``i`` (from 1) named, as every batch names it."""
-    return type(err)(f"{err} (sample {i} of the batch)")
 
 
 class _Named:

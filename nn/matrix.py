@@ -105,7 +105,7 @@ def _outside_unit(a, output_names):
     for i, column in enumerate(a.T.tolist(), 1):
         for j, (name, value) in enumerate(zip(output_names, column), 1):
             if value <= 0.0 or value >= 1.0:
-                from autograd.jit_numpy import in_sample
+                from autograd.jit_emit import in_sample
                 raise in_sample(outside_open_unit("binary_cross_entropy", j, name, value), i)
     # only NaN outputs are left: they flow into C as in eager
 

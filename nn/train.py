@@ -24,6 +24,7 @@ from autograd import Value, engine
 from autograd.interrupts import deferred_interrupts
 from autograd.engine import first_hooked, no_cycle_collection
 from autograd.jit import TracingError, jit_loss, refuse_hooked
+from autograd.jit_emit import in_sample
 
 from .compiled import JIT_AGREEMENT, Compiled, hookable, layer_structure, structure
 from .data import number_rows
@@ -185,8 +186,26 @@ class jit_step:
                     raise
                 self.jitted = False
                 return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
+            except (ArithmeticError, ValueError) as err:
+                found = _loss_error(net, loss, batch_inputs, batch_targets)
+                if found is None:
+                    raise
+                raise found from err
             update(optimizer, stepped)
         return cost
+
+
+def _loss_error(net, loss, batch_inputs, batch_targets):
+    """The error the loss itself gives (eagerly) for the first sample of the batch
+    that fails, naming the sample: what the compiled code's failing op (log of 0,
+    say) cannot say, e.g. that binary cross-entropy needs outputs in (0, 1).  None
+    when every sample goes through eagerly.  Nothing changes: no backward() runs."""
+    for i, (x, y) in enumerate(zip(batch_inputs, batch_targets), 1):
+        try:
+            loss.per_sample(net(x), y)
+        except (ArithmeticError, ValueError) as err:
+            return in_sample(err, i)
+    return None
 
 
 def compiled_loss(net, loss, n_inputs, backend="python"):

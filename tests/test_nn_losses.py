@@ -419,6 +419,24 @@ def test_binary_cross_entropy_of_an_output_of_0_names_the_loss_on_the_numpy_back
         "(sample 2 of the batch)")
 
 
+@pytest.mark.parametrize("jit", ["auto", True])
+def test_binary_cross_entropy_of_an_output_of_0_names_the_loss_on_the_compiled_path(jit):
+    """nn.train's default path (the Python jit) says what eager and the numpy backend
+    say, not the log op's "input must be > 0", and names the sample; the weights and
+    grads are as before.  Oracle: the message of the eager loss on that sample."""
+    net = nn.MLP([1, 1], activation="relu", weights=[[[1.0]]], biases=[[0.0]])
+    for p in net.parameters():
+        p.grad = 0.25
+    with pytest.raises(ValueError) as eager:
+        nn.binary_cross_entropy(net([0.0]), [0.0])
+    with pytest.raises(ValueError) as caught:
+        nn.train(net, [[0.5], [0.0]], [1, 0], epochs=1, batch=None, lr=0.5, progress=False,
+                 loss="binary_cross_entropy", jit=jit)
+    assert str(caught.value) == f"{eager.value} (sample 2 of the batch)"
+    assert str(caught.value).startswith("binary_cross_entropy: output 1 (a2_1) is 0.0; ")
+    assert [(p.data, p.grad) for p in net.parameters()] == [(1.0, 0.25), (0.0, 0.25)]
+
+
 def test_a_target_array_of_the_wrong_length_is_named_in_one_line():
     """Found by giving half_squared_error a 3×3 numpy array as one sample's targets: the
     message held the array's repr across three lines."""

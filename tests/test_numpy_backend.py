@@ -219,6 +219,11 @@ def test_numpy_is_optional():
             "from autograd import Value, jit\n"
             "net = nn.MLP([2, 2, 1], seed=0)\n"
             "print(jit(lambda x: x * 2.0)(3.0), net.jit_loss()(0.1, 0.2, 0.3) > 0)\n"
+            "w = Value(0.5, name='w', kind='parameter')\n"
+            "try:\n"       # a batch error of the Python backend names its sample without numpy
+            "    jit(lambda x: (w * x).log()).batch([(1.0,), (-1.0,)])\n"
+            "except ValueError as e:\n"
+            "    print(e)\n"
             "try:\n"
             "    jit(lambda x: x, backend='numpy')\n"
             "except ImportError as e:\n"
@@ -232,7 +237,9 @@ def test_numpy_is_optional():
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0] == "6.0 True"
-    assert "pip install 'chainrule[numpy]'" in lines[1] and "pip install 'chainrule[numpy]'" in lines[2]
+    assert lines[1].startswith("log: input must be > 0, got ") and \
+        lines[1].endswith(" = -0.5 (sample 2 of the batch)")
+    assert "pip install 'chainrule[numpy]'" in lines[2] and "pip install 'chainrule[numpy]'" in lines[3]
 
 
 # ---------------------------------------------------------------------------
