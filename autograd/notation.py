@@ -62,10 +62,6 @@ def largest_magnitude(values):
     return max((abs(x) for x in values if x - x == 0.0), default=0.0)
 
 
-#: the ops whose forward adds terms: where they cancel, rounding noise is left
-_SUMS = frozenset(("add", "sub", "sum", "dot"))
-
-
 class NoiseScales:
     """Per node, the largest term its number was summed from, where it is a sum:
     ``data[node]`` for a + b, a − b, Σ and Σ_k w_k a_k + b (each |term|), and
@@ -82,8 +78,8 @@ class NoiseScales:
             parents = node._prev
             if not parents:
                 continue
-            if node._op.name in _SUMS:
-                self.data[node] = largest_magnitude(_terms(node))
+            if node._op.terms is not None:    # a sum: + − Σ dot (the op record says)
+                self.data[node] = largest_magnitude(node._op.terms(node))
             if node in pending:
                 continue
             try:
@@ -94,16 +90,6 @@ class NoiseScales:
                 count, largest = received.get(parent, (0, 0.0))
                 received[parent] = (count + 1, largest_magnitude((largest, share)))
         self.grad = {node: largest for node, (count, largest) in received.items() if count > 1}
-
-
-def _terms(node):
-    """The terms a sum node adds: its parents' numbers, or a dot node's w_k·a_k and b."""
-    parents = node._prev
-    if node._op.name != "dot":
-        return [p.data for p in parents]
-    n = len(parents) // 2
-    return [w.data * a.data for w, a in zip(parents[:n], parents[n:2 * n])] + \
-        [p.data for p in parents[2 * n:]]
 
 
 def short_names(nodes):

@@ -51,15 +51,18 @@ class Op:
     arity     the number of operands, or None for n-ary ops (sum, dot)
     ieee      the forward on floats that never raises (for derivative formulas)
     prime     the derivative's name in the textbooks, e.g. ``("σ'", "\\\\sigma'")``
+    terms     the forward adds terms (+, −, Σ, dot), where cancelling leaves rounding
+              noise that a picture reads as 0: a function node -> the terms' numbers
     """
 
     __slots__ = ("name", "symbol", "arity", "forward", "backward", "vjp", "local", "ieee",
                  "source", "numpy", "notation", "prime", "doc", "accumulate", "aliases",
-                 "prime_aliases", "activation", "_vjps", "_locals")
+                 "prime_aliases", "activation", "terms", "_vjps", "_locals")
 
     def __init__(self, name, symbol, *, arity=None, forward=None, backward=None, vjp=None,
                  local=None, ieee=None, source=None, numpy=None, notation=None, prime=None,
-                 doc="", accumulate=None, aliases=(), prime_aliases=(), activation=False):
+                 doc="", accumulate=None, aliases=(), prime_aliases=(), activation=False,
+                 terms=None):
         self.name = name
         self.symbol = symbol
         self.arity = arity
@@ -77,6 +80,7 @@ class Op:
         self.aliases = tuple(aliases)
         self.prime_aliases = tuple(prime_aliases)
         self.activation = activation
+        self.terms = terms
         self._vjps = {}
         self._locals = {}
 
@@ -190,6 +194,11 @@ SUM_P, MUL_P, NEG_P, POW_P, ATOM = 1, 2, 3, 4, 5
 
 # -- add ---------------------------------------------------------------------
 
+def _parents_data(node):
+    """The terms of a + b, a − b and Σ: the operands' numbers."""
+    return [p.data for p in node._prev]
+
+
 def add_forward(a, b):
     return a + b
 
@@ -200,7 +209,7 @@ def add_backward(node, upstream):
 
 
 ADD = Op("add", "+", arity=2, forward=add_forward, backward=add_backward,
-         vjp=lambda a, b, out, g: (g, g),
+         vjp=lambda a, b, out, g: (g, g), terms=_parents_data,
          notation=infix("+", SUM_P), source="{0} + {1}", numpy="{0} + {1}",
          doc="a + b")
 
@@ -217,7 +226,7 @@ def sub_backward(node, upstream):
 
 
 SUB = Op("sub", "−", arity=2, forward=sub_forward, backward=sub_backward,
-         vjp=lambda a, b, out, g: (g, -g),
+         vjp=lambda a, b, out, g: (g, -g), terms=_parents_data,
          notation=infix("-", SUM_P), source="{0} - {1}", numpy="{0} - {1}",
          doc="a - b")
 
@@ -638,7 +647,7 @@ def sum_backward(node, upstream):
 
 
 SUM = Op("sum", "Σ", forward=sum_forward, backward=sum_backward,
-         vjp=lambda xs, out, g: (g,) * len(xs),
+         vjp=lambda xs, out, g: (g,) * len(xs), terms=_parents_data,
          notation=("sum",), doc="Σ_i a_i")
 
 
@@ -667,6 +676,14 @@ class SharedParents(tuple):
     contributions in parents order, all weights first."""
 
     __slots__ = ()
+
+
+def dot_terms(node):
+    """The terms of Σ_k w_k a_k + b: each w_k·a_k, and b."""
+    parents = node._prev
+    n = len(parents) // 2
+    return [w.data * a.data for w, a in zip(parents[:n], parents[n:2 * n])] + \
+        [p.data for p in parents[2 * n:]]
 
 
 def dot_accumulate(node, upstream):
@@ -699,7 +716,7 @@ def _dot_vjp(xs, out, g):
 
 
 DOT = Op("dot", "Σw·a", forward=dot_forward, backward=dot_backward, vjp=_dot_vjp,
-         accumulate=dot_accumulate,
+         accumulate=dot_accumulate, terms=dot_terms,
          notation=("dot",), doc="Σ_k w_k a_k + b, one neuron's weighted input")
 
 

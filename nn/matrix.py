@@ -32,6 +32,7 @@ from operator import add, is_
 
 from autograd import engine, ops
 from autograd.jit import compile_source, refuse_hooked
+from autograd.jit_emit import in_sample
 
 from .activations import ACTIVATIONS
 from .compiled import hookable
@@ -105,7 +106,6 @@ def _outside_unit(a, output_names):
     for i, column in enumerate(a.T.tolist(), 1):
         for j, (name, value) in enumerate(zip(output_names, column), 1):
             if value <= 0.0 or value >= 1.0:
-                from autograd.jit_emit import in_sample
                 raise in_sample(outside_open_unit("binary_cross_entropy", j, name, value), i)
     # only NaN outputs are left: they flow into C as in eager
 

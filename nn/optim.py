@@ -163,14 +163,18 @@ class SGD(Optimizer):
 
     _velocity = _resident_state("velocity")
 
+    def _plain(self) -> bool:
+        """No momentum, no ascent: w <- w − η g."""
+        return not self.momentum and not self.maximize
+
     def zero_sign_blind(self) -> bool:
         """Plain SGD: w − η·(−0.0) = w + 0.0 = w − η·(+0.0) for every w but −0.0."""
-        return not self.momentum and not self.maximize
+        return self._plain()
 
     def arrays_rule(self, W, G, states, t, spare):
         """Plain SGD over a store's arrays: w − η g into each spare array, one loop
         (the same two roundings as :meth:`array_rule`)."""
-        if self.momentum or self.maximize:
+        if not self._plain():
             return super().arrays_rule(W, G, states, t, spare)
         lr = self.lr
         return [_sgd_into(lr, w, g, out) for w, g, out in zip(W, G, spare)], states
@@ -181,7 +185,7 @@ class SGD(Optimizer):
         with their velocity; returns ``(new w, new state)``.  ``out``: an array of
         w's shape that the new w may be written into (plain SGD: w − η g, the same
         two roundings, without a new array)."""
-        if out is not None and not self.momentum and not self.maximize:
+        if out is not None and self._plain():
             return _sgd_into(self.lr, w, g, out), state
         w, velocity = sgd_rule(w, -g if self.maximize else g, state.get("velocity", 0.0),
                                self.lr, self.momentum)
