@@ -31,6 +31,7 @@ from typing import Any, Literal, SupportsFloat, overload
 from . import engine, expr as E, ops, recording
 from .expr_source import ATOM, COND, OR, PROD, SourceWriter, wrap
 from .floats import as_float, left_sum
+from .graph import walk
 from .jit_emit import HELPERS, PythonSource
 from .ops import CONSTANT, DETACHED, describe
 from .value import Value, apply, dot_unchecked, make, sum_values
@@ -180,8 +181,8 @@ def gradient_graph(output, seed, inputs):
     """
     traced = bool(recording.active) and recording.current().tracer is not None
     with engine.no_cycle_collection():   # like backward(): it makes no cycles
-        order, leaves = engine.order_and_leaves(output)
-        namer = _Namer(output, order, leaves)
+        order, leaves, before = walk(output)
+        namer = _Namer(output, before)
         terms = defaultdict(list, {output: [seed]})
         pop, to_parent = terms.pop, terms.__getitem__
         wanted = set(inputs)
@@ -307,17 +308,14 @@ def gradient_name(top, node_name):
 
 class _Namer:
     """Names fresh gradient nodes ``∂top/∂node`` (a node of the graph it was built
-    from keeps its name: the seed, or a parent passed on as it is)."""
+    from, every node of ``before``, keeps its name: the seed, or a parent passed on
+    as it is)."""
 
-    def __init__(self, output, order, leaves):
+    def __init__(self, output, before):
         self.prefix = gradient_name(output.name or "f", "")
-        self.graph = (output, order, leaves)
-        self.before = None
+        self.before = before
 
     def name(self, g, node):
-        if self.before is None:
-            output, order, leaves = self.graph
-            self.before = set(order).union(leaves, (output,))
         if g not in self.before:
             g.name = self.prefix + node.name
 
