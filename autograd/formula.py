@@ -7,8 +7,9 @@
 What a formula may contain:
 
 names        the graph's node names, digits and primes included (w1, net2, y' or
-             ``y^{\\prime}``, out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it, and names
-             written together are multiplied (``Iw_1`` is I·w1)
+             ``y^{\\prime}``, out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it,
+             Nielsen's ``a^2_1`` and ``w^{3}_{11}`` are a2_1 and w3_11 (when they are nodes),
+             and names written together are multiplied (``Iw_1`` is I·w1)
 numbers      2, 0.5, .5, 1e-3; ``e`` is Euler's number unless a node is called e
 operators    + - * / ^ ** (also · × ⋅ ∙ − ÷ ² ³ as printed), parentheses ( ) [ ] { },
              comparisons > ≥ = < ≤ (1 or 0), ``and``, ``x if c else y``, ``|a|``
@@ -21,8 +22,10 @@ LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
              ``\\times``, ``\\frac{a}{b}``, ``\\sqrt{a}``, ``\\left|a\\right|``, ``\\geq``,
              and each op's own command: {latex}
 left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w_1} =``
-             (``\\mathrm{d}`` for d too) before the formula says which derivative
-             it is (``Formula.lhs``)
+             (``\\mathrm{d}`` for d too; ``&=`` as in an align environment) before the
+             formula says which derivative it is (``Formula.lhs``)
+stated value ``... = 0.0123`` after the formula, outside brackets, is the value its
+             writer worked out (``Formula.stated``), not a comparison
 refused      ``\\sqrt[n]{x}`` (write ``x^(1/n)``), ∂ outside the left side, a number
              too large for a float, control characters and lone surrogates, each as
              one line
@@ -48,6 +51,7 @@ import re
 from . import graph, names, ops
 from . import expr as E
 from .notation import TextNotation
+from .precision import precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
 
 __all__ = ["Formula", "FormulaError", "FormulaNameError", "read_formula", "FUNCTIONS", "LATEX_FUNCTIONS",
@@ -220,11 +224,11 @@ _NAMING = {"mathit", "mathrm", "operatorname", "text", "textrm", "mathbf", "text
 _KEYWORDS = {"if", "else", "and"}
 
 #: the left-hand side naming the derivative: dO/dw1 =, ∂O/∂w1 =, \frac{\partial O}{\partial w_1} =
-_NAME = r"(?:[^\s/=\\{}]|_\{[^{}]*\})+"
+_NAME = r"(?:[^\s/=\\{}&]|_\{[^{}]*\}|\^\s*\{[^{}]*\})+"
 _D = r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})\s*"
 _LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})\s*/\s*{_D}(?P<b>{_NAME})"
                   rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
-                  r"\s*=(?!=)")
+                  r"\s*&?\s*=(?!=)")     # &= as an align environment writes it
 
 
 class _Reader:
@@ -243,6 +247,7 @@ class _Reader:
         self.found = {}                  # name -> node, in the order the formula names them
         self.functions = {}              # typed function name -> canonical, when they differ
         self.lhs = None
+        self.top_eq = None               # the tree of a comparison ... = ... outside brackets
 
     # -- errors --------------------------------------------------------------
 
@@ -270,6 +275,7 @@ class _Reader:
         return found.end()
 
     def _lhs_node(self, typed, written):
+        typed = names.LATEX_LAYER.sub(lambda found: names.from_latex_layer("", found), typed)
         name = self._name_of(re.sub(r"_\{([^{}]*)\}", r"_\1", typed))
         if name is None:
             raise FormulaError(
@@ -459,6 +465,13 @@ class _Reader:
                 i = close + 1
             else:
                 break
+        layered = names.LATEX_LAYER.match(text, i) if chars else None
+        if layered:                              # w^{3}_{11}, a^2_1: Nielsen's w3_11, a2_1
+            layer = names.from_latex_layer("", layered)
+            if self._name_of("".join(chars) + layer) is not None:
+                chars.append(layer)
+                where += [i + 1] * len(layer)
+                i = layered.end()
         primed = _PRIME_SUPERSCRIPT.match(text, i)
         while primed:                            # y^{\prime}: the name y'
             chars.append("'")
@@ -628,6 +641,20 @@ class _Reader:
             self.fail(token.pos, token.text, what)
         return tree
 
+    def stated(self, tree):
+        """(formula, number typed after it): ``x·h(1-h) = 0.0123``, as a derivation (and
+        explain's LaTeX) ends, is the formula and the value its writer worked out, not the
+        comparison (1 or 0) of the two; (tree, None) for any other formula."""
+        if tree is not self.top_eq:
+            return tree, None
+        left, right = tree.args
+        sign = ""
+        if right.kind == "neg" and right.args[0].kind == "const":
+            sign, right = "-", right.args[0]
+        if right.kind != "const" or not _NUMBER.fullmatch(right.typed):
+            return tree, None
+        return left, sign + right.typed
+
     def peek(self):
         if self.ahead is None:
             self.ahead = next(self.stream)
@@ -672,6 +699,8 @@ class _Reader:
                 right = self.sum()
                 pair = (right, tree) if reversed_ else (tree, right)
                 tree = self.node(op.name, pair, token)
+                if op.name == "eq" and not self.depth:
+                    self.top_eq = tree
             elif token.kind == "and":
                 self.take()
                 tree = self.node("and", (tree, self.sum()), token, "and")
@@ -881,12 +910,14 @@ class Formula:
     nodes       {name: node} for each name it uses, in the order it uses them
     functions   {typed: canonical} for functions typed another way (s: σ, d: σ')
     lhs         (root's name, variable's name) when the text starts ``dO/dw1 =``, else None
+    stated      the number typed after the formula (``... = 0.0123``) as text, else None
     """
 
-    def __init__(self, text, tree, nodes, functions, where="check", lhs=None):
+    def __init__(self, text, tree, nodes, functions, where="check", lhs=None, stated=None):
         self.text, self.tree, self.nodes, self.functions = text, tree, nodes, functions
         self.where = where
         self.lhs = lhs
+        self.stated = stated
 
     def evaluate(self):
         """The formula's number at the nodes' current ``data``."""
@@ -934,7 +965,13 @@ class Formula:
             parts.append(" (" + ", ".join(f"{typed} is {canonical}"
                                           for typed, canonical in self.functions.items()) + ")")
         parts.append(f"; with {self.values()}, it gives" if self.nodes else "; it gives")
-        return "".join(parts) + f" {value:.12g}."
+        parts.append(f" {value:.12g}")
+        if self.stated is not None:
+            typed = precision_for(read_number(self.stated), self.stated)
+            parts.append(f", the {self.stated} you wrote after it" if typed.agrees(value) else
+                         f", not the {self.stated} you wrote after it (the formula is what is "
+                         f"checked)")
+        return "".join(parts) + "."
 
     def __repr__(self):
         return f"<Formula {self.text!r}>"
@@ -1016,9 +1053,9 @@ def read_formula(text, root, where="check", wrt=None):
         reader.fail(1, text, "the formula is empty")
     try:
         start = reader.left_side(root, wrt)
-        tree = reader.parse(start)
+        tree, stated = reader.stated(reader.parse(start))
     except FormulaNameError:
         raise
     except names.NodeNameError as err:            # a name: both kinds of error
         raise FormulaNameError(str(err)) from None
-    return Formula(text, tree, reader.found, reader.functions, where, reader.lhs)
+    return Formula(text, tree, reader.found, reader.functions, where, reader.lhs, stated)

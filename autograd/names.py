@@ -24,7 +24,7 @@ import html as _html
 import re
 
 __all__ = ["Name", "parse", "spelling", "text", "html", "latex", "find_node", "nodes_by_name",
-           "NodeNameError", "with_sample", "printable"]
+           "NodeNameError", "with_sample", "printable", "LATEX_LAYER", "from_latex_layer"]
 
 
 class Name:
@@ -83,6 +83,17 @@ def spelling(name):
     if n is None:
         return (name,)
     return (n.base, n.layer, n.index, n.primes, n.sample)
+
+
+#: Nielsen's layer and index as LaTeX writes them after a name's letters, superscript
+#: first: ``^{3}_{11}``, ``^2_1``, ``^{2}_{1}`` (as :func:`latex` writes ``w3_11``)
+LATEX_LAYER = re.compile(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+))\s*_\s*(?:\{\s*(\d+)\s*\}|(\d+))")
+
+
+def from_latex_layer(base, found):
+    """The name ``w3_11`` of the letters ``w`` and a :data:`LATEX_LAYER` match of ``^{3}_{11}``."""
+    layer, index = found.group(1) or found.group(2), found.group(3) or found.group(4)
+    return f"{base}{layer}_{index}"
 
 
 def with_sample(name, sample):

@@ -2,7 +2,8 @@
 
     chainrule draw SCRIPT [--out PATH] [--format png|svg|pdf] [--highlight NAME] [--root NAME]
 
-The script runs until its first ``.backward()`` call; its module-level
+The script runs until its first ``.backward()`` call, and that backward pass is
+done (as the script asked) so the picture shows every node's grad; its module-level
 variables name the nodes they hold (as in ``explain`` and ``check``), and the
 graph below the root is written to ``PATH.FORMAT`` (default: the script's
 name next to it), every edge labelled with its local derivative.
@@ -35,6 +36,12 @@ def run(args):
         highlight = captured.find(args.highlight) if args.highlight else None
     except ScriptError as err:
         print(f"chainrule draw: {err}", file=sys.stderr)
+        return 2
+    try:
+        captured.root.backward(captured.grad)   # the pass the script asked for: grads drawn
+    except Exception as err:                    # a hook of the script's, say: one line
+        print(f"chainrule draw: {args.script}'s backward() raised {type(err).__name__}: "
+              f"{' '.join(str(err).split())}", file=sys.stderr)
         return 2
     out = args.out or os.path.splitext(args.script)[0]
     try:

@@ -1,0 +1,120 @@
+"""Formulas pasted as the worked examples print them: a line of an align environment
+(``&=``), Nielsen's superscript layers (``a^2_1``, ``w^{3}_{11}``), and a derivation
+that ends in the number its writer worked out (``... = 0.0014291881022``, as explain's
+own LaTeX ends).  Oracles: the hand formulas in plain Python, Desmos's published value."""
+
+import math
+
+import pytest
+
+import nn
+from autograd import Value
+from autograd.check import FormulaError, check, read_formula
+from autograd.explain import explain
+from conftest import assert_close
+from test_explain import DESMOS, seed000, seed000_hand
+
+
+def s(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+# seed 000's second gradient, one line of its align environment as the question's source has it
+SEED000_W1 = (r"\frac{\partial L}{\partial w_{1}} &=x\times h(1-h)\times w_2 \times "
+              r"{y}'(1-{y}')\times ({y}'-y)")
+
+
+def test_a_line_of_an_align_environment_reads_with_its_left_side():
+    L, _ = seed000()
+    verdict = check(L, "w1", SEED000_W1)
+    assert verdict and verdict.formula.lhs == ("L", "w1")
+    assert_close(verdict.formula_value, seed000_hand()["dw1"], rel=1e-14)
+    # the left side is read, not skipped: checked against w2 it says which side differs
+    with pytest.raises(FormulaError, match=r"with respect to w_\{1\}, but the node checked is w2"):
+        check(L, "w2", SEED000_W1)
+
+
+# seed 002's 2-3-1 network (Nielsen's numbering: the input layer is layer 1)
+W2 = [[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]]
+B2 = [0.1, 0.0, -0.1]
+W3 = [0.7, -0.2, 0.3]
+XS, TARGET = [0.6, -0.4], 0.25
+
+
+def nielsen_231():
+    net = nn.MLP.from_matrices([W2, [W3]], [[[b] for b in B2], None], layout="columns")
+    C = nn.half_squared_error(net(XS), [TARGET])
+    C.backward()
+    return C
+
+
+def nielsen_hand():
+    """a²₁(a³₁ − y)σ'(z³₁) = ∂C/∂w³₁₁, by hand."""
+    a2 = [s(sum(w * x for w, x in zip(row, XS)) + b) for row, b in zip(W2, B2)]
+    z3 = sum(w * a for w, a in zip(W3, a2))
+    a3 = s(z3)
+    return a2[0] * (a3 - TARGET) * a3 * (1 - a3)
+
+
+@pytest.mark.parametrize("typed", [
+    r"a^2_1(a^3_1-y)\sigma'(z^3_1)",                      # as seed 002's asker typed it
+    r"a^{2}_{1}(a^{3}_{1}-y)\sigma'(z^{3}_{1})",           # as names.latex writes the names
+    r"\frac{\partial C}{\partial w^{3}_{11}} = a^2_1 (a^3_1 - y) \sigma'(z^3_1)",
+])
+def test_nielsen_superscript_layers_name_the_nodes(typed):
+    C = nielsen_231()
+    verdict = check(C, "w3_11", typed)
+    assert verdict
+    assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
+    assert verdict.formula.reading() == "a2_1·(a3_1-y)·σ'(z3_1)"
+
+
+def test_nielsen_asker_formula_is_the_next_layers_weight():
+    verdict = check(nielsen_231(), "w2_11", r"a^2_1(a^3_1-y)\sigma'(z^3_1)")
+    assert not verdict
+    assert str(verdict).startswith("This is ∂C/∂w³₁₁, not ∂C/∂w²₁₁")
+
+
+def test_a_superscript_with_no_such_node_is_still_a_power():
+    C = nielsen_231()
+    a2 = [s(sum(w * x for w, x in zip(row, XS)) + b) for row, b in zip(W2, B2)]
+    a3 = s(sum(w * a for w, a in zip(W3, a2)))
+    assert_close(read_formula("a3_1^2", C).evaluate(), a3 ** 2, rel=1e-14)
+    with pytest.raises(FormulaError, match="'a' at position 1: no node named 'a'"):
+        read_formula("a^4_1", C)
+
+
+def desmos_named():
+    """Seed 003's network with every node named, as docs/check-and-explain.md builds it."""
+    I = Value(1.0, name="I")
+    w1, w2, w3, w4, w5 = (Value(0.5, name=f"w{i}", kind="parameter") for i in range(1, 6))
+    h1 = (I * w1 + 1).named("net1").sigmoid().named("h1")
+    h2 = (h1 * w2 + 1).named("net2").sigmoid().named("h2")
+    h3 = (h1 * w3 + 1).named("net3").sigmoid().named("h3")
+    return (h2 * w4 + h3 * w5 + 1).named("net4").sigmoid().named("O")
+
+
+def test_explains_own_latex_checks_back_as_the_gradient():
+    O = desmos_named()
+    O.backward()
+    latex = explain(O, "w1").latex()
+    assert latex.startswith(r"\frac{\partial O}{\partial w_{1}} = ") and "= 0.00142918810" in latex
+    verdict = check(O, "w1", latex)
+    assert verdict and abs(verdict.formula_value - DESMOS) < 1e-13
+    assert ", the 0.0014291881022 you wrote after it." in str(verdict)
+
+
+def test_a_number_after_the_formula_is_what_its_writer_worked_out():
+    L, _ = seed000()
+    dw1 = seed000_hand()["dw1"]
+    typed = f"x h(1-h) w_2 y'(1-y')(y'-y) = {dw1:.3g}"
+    verdict = check(L, "w1", typed)
+    assert verdict and verdict.formula.stated == f"{dw1:.3g}"
+    assert_close(verdict.formula_value, dw1, rel=1e-14)
+    # a number that is not the formula's: said, and the formula is what is judged
+    wrong = check(L, "w1", "x h(1-h) w_2 y'(1-y')(y'-y) = 0.5")
+    assert wrong and "not the 0.5 you wrote after it" in str(wrong)
+    # in brackets, = is still a comparison (1 or 0)
+    assert read_formula("(x = 0.8)", L).evaluate() == 1.0
+    assert read_formula("x = 0.7", L).stated == "0.7"
+    assert read_formula("x = 0.7", L).evaluate() == 0.8
