@@ -20,7 +20,9 @@ functions    every op of :mod:`autograd.ops`, by its name, its notation and its
              the square of ``f(z)``: {functions}
 LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
              ``\\times``, ``\\frac{a}{b}``, ``\\sqrt{a}``, ``\\left|a\\right|``, ``\\geq``,
-             and each op's own command: {latex}
+             and each op's own command: {latex}; the frame a formula is pasted
+             in is read as spaces: ``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``,
+             ``\\begin{equation}…\\end{equation}``, a line break ``\\\\``
 left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w_1} =``
              (``\\mathrm{d}`` for d too; ``&=`` as in an align environment) before the
              formula says which derivative it is (``Formula.lhs``)
@@ -219,6 +221,9 @@ _BRACED_PRIMED = re.compile(r"\{\s*([^\W\d²³][^\W²³]*)\s*\}(?=['′]|\^\s*\{
 #: LaTeX commands that only space or size things
 _SPACING = {"left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "bigg", "Bigg",
             ",", ";", "!", " ", ":", "quad", "qquad", "displaystyle"}
+#: what a formula pasted from a page or a .tex file is wrapped in: math-mode delimiters
+#: \( \) \[ \] (and $ or $$, read as spaces too) and a line break \\ after it
+_DELIMITERS = {"(", ")", "[", "]", "\\"}
 #: LaTeX commands whose braces hold a name (or, for \text, a word: if, else, and)
 _NAMING = {"mathit", "mathrm", "operatorname", "text", "textrm", "mathbf", "textit"}
 _KEYWORDS = {"if", "else", "and"}
@@ -229,6 +234,10 @@ _D = r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatornam
 _LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})\s*/\s*{_D}(?P<b>{_NAME})"
                   rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
                   r"\s*&?\s*=(?!=)")     # &= as an align environment writes it
+#: the frame a pasted formula may open with: $, $$, \(, \[ or \begin{equation}
+#: the characters around a formula in $...$ or $$...$$
+_FRAMING = "$ \t\r\n"
+_FRAME = re.compile(r"\s*(?:\$+|\\[(\[]|\\begin\s*\{[^{}]*\})?")
 
 
 class _Reader:
@@ -248,6 +257,7 @@ class _Reader:
         self.functions = {}              # typed function name -> canonical, when they differ
         self.lhs = None
         self.top_eq = None               # the tree of a comparison ... = ... outside brackets
+        self.inside = None               # (start, end) of the text inside $...$, when asked
 
     # -- errors --------------------------------------------------------------
 
@@ -260,7 +270,8 @@ class _Reader:
 
     def left_side(self, root, wrt):
         """Read ``dO/dw1 =`` (and its other spellings): return where the formula starts."""
-        found = _LHS.match(self.text[:400])
+        text = self.text[:400]
+        found = _LHS.match(text, _FRAME.match(text).end())
         if found is None:
             return 0
         written = names.printable(" ".join(found.group(0).split()).rstrip("= "))  # one line
@@ -311,7 +322,7 @@ class _Reader:
                 if i >= n:
                     break
             ch = text[i]
-            if ch.isspace():
+            if ch.isspace() or ch == "$" and self._framing(i):   # $...$, $$...$$
                 i += 1
             elif ch == "\\":
                 i = self._latex(i, out)
@@ -381,14 +392,25 @@ class _Reader:
         else:
             self.fail(pos, symbol, "this comparison is not read")
 
+    def _framing(self, i):
+        """True when the ``$`` at ``i`` opens or closes the formula: only spaces and
+        ``$`` before it, or after it (a ``$`` inside a formula is refused)."""
+        if self.inside is None:                  # where the frame ends and starts again
+            text = self.text
+            self.inside = (len(text) - len(text.lstrip(_FRAMING)), len(text.rstrip(_FRAMING)))
+        return not self.inside[0] <= i < self.inside[1]
+
     def _latex(self, i, out):
         text = self.text
         found = _COMMAND.match(text, i)
         command = found.group(1) if found else ""
         end = found.end() if found else i + 1
         word = "\\" + command
-        if command in _SPACING:
+        if command in _SPACING or command in _DELIMITERS:
             return end
+        if command in ("begin", "end"):              # \begin{equation}: only the formula's frame
+            braced = _BRACED.match(text, end)
+            return braced.end() if braced else end
         if command == "partial":
             self._partial(i + 1, word)
         if command in ("{", "}"):

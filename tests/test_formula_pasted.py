@@ -118,3 +118,26 @@ def test_a_number_after_the_formula_is_what_its_writer_worked_out():
     assert read_formula("(x = 0.8)", L).evaluate() == 1.0
     assert read_formula("x = 0.7", L).stated == "0.7"
     assert read_formula("x = 0.7", L).evaluate() == 0.8
+
+
+# a formula copied with its math-mode frame: from a web page ($...$, \(...\)), a .tex
+# file (\begin{equation}...\end{equation}, a line ending in \\), or Stack Exchange ($$)
+FRAMED = [r"$x\sigma(wx)(1-\sigma(wx))$", r"$$ x \sigma(wx) (1 - \sigma(wx)) $$",
+          r"\( x\sigma(wx)(1-\sigma(wx)) \)", r"\[x\,\sigma(wx)\left(1-\sigma(wx)\right)\]",
+          r"x\sigma(wx)(1-\sigma(wx)) \\",
+          r"\begin{equation} \frac{\partial y}{\partial w} = x\sigma(wx)(1-\sigma(wx)) "
+          r"\end{equation}",
+          r"$$\frac{\partial y}{\partial w} = x\sigma(wx)(1-\sigma(wx))$$"]
+
+
+@pytest.mark.parametrize("text", FRAMED)
+def test_a_formula_in_its_math_mode_frame_reads_as_the_formula(text):
+    x, w = Value(2.0, name="x"), Value(3.0, name="w")
+    y = (w * x).sigmoid()
+    y.name = "y"
+    verdict = check(y, w, text)
+    hand = 2.0 * s(6.0) * (1.0 - s(6.0))          # ∂σ(wx)/∂w = x σ(wx)(1 − σ(wx))
+    assert verdict
+    assert_close(verdict.formula_value, hand, rel=1e-14)
+    if "partial" in text:                         # the left side inside the frame is read
+        assert verdict.formula.lhs == ("y", "w")
