@@ -294,6 +294,11 @@ _SCRIPT = r"""
     });
   }
   const computed = new Set(forward.map(f => f.node));
+  // an edge's number, ∂out/∂in, is read off the forward values: shown once out is computed
+  edges.forEach(e => {
+    e.child = e.to.endsWith('_op') ? e.to.slice(0, -3) : e.to;
+    e.labels = Array.from(e.g.querySelectorAll('text')).map(t => ({t: t, text: t.textContent}));
+  });
 
   // ---- view: zoom, pan, fit, follow --------------------------------------
   // ---- minimap: the whole graph small, the part in view framed; shown while the
@@ -425,6 +430,10 @@ _SCRIPT = r"""
       dataText[id].classList.toggle('pending', !ok);
       dataText[id].classList.remove('filled');
     }
+    edges.forEach(e => {
+      const ok = !computed.has(e.child) || known.has(e.child);
+      e.labels.forEach(l => { l.t.textContent = ok ? l.text : '?'; l.t.classList.toggle('pending', !ok); });
+    });
     const grads = {};
     for (let i = 0; i < index - forward.length; i++) Object.assign(grads, backward[i].grads);
     const cur = frame(index);
