@@ -194,10 +194,10 @@ def test_forward_steps_come_before_backward_steps(browser, tmp_path):
         assert shown(ids[h1], "data") == "?" and shown(ids[O], "data") == "?"
         assert shown(ids[w[1]], "data") == "0.5"          # leaves are known from the start
         # ∂h1/∂t2 = σ'(1.5) is read off the forward values: '?' until h1 is computed
+        into_h1 = [ids[h1], ids[h1] + "_op"]
         label = ("Array.from(document.querySelectorAll('#viewport svg g.edge')).filter(g => "
-                 "[%r, %r].includes(g.querySelector('title').textContent.split('->')[1]"
-                 ".split(':')[0])).map(g => g.querySelector('text').textContent)"
-                 % (ids[h1], ids[h1] + "_op"))
+                 f"{into_h1!r}.includes(g.querySelector('title').textContent.split('->')[1]"
+                 ".split(':')[0])).map(g => g.querySelector('text').textContent)")
         assert page.evaluate(label) == ["?"]
         page.evaluate("chainrule.go(3)")                 # forward 3/14: h1 = σ(t2)
         assert float(page.evaluate(label)[0]) == pytest.approx(s(1.5) * (1 - s(1.5)), rel=1e-3)
