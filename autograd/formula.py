@@ -8,8 +8,9 @@ What a formula may contain:
 
 names        the graph's node names, digits and primes included (w1, net2, y' or
              ``y^{\\prime}``, out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it,
-             Nielsen's ``a^2_1`` and ``w^{3}_{11}`` are a2_1 and w3_11 (when they are nodes),
-             and names written together are multiplied (``Iw_1`` is I·w1)
+             Nielsen's ``a^2_1`` and ``w^{3}_{11}`` are a2_1 and w3_11 (when they are nodes);
+             names written together are multiplied (``Iw_1`` is I·w1), and an unnamed
+             node is read by the label explain gives it (``t3``, ``leaf1``)
 numbers      2, 0.5, .5, 1e-3; ``e`` is Euler's number unless a node is called e
 operators    + - * / ^ ** (also · × ⋅ ∙ − ÷ ² ³ as printed), parentheses ( ) [ ] { },
              comparisons > ≥ = < ≤ (1 or 0), ``and``, ``x if c else y``, ``|a|``
@@ -52,7 +53,7 @@ import re
 
 from . import graph, names, ops
 from . import expr as E
-from .notation import TextNotation
+from .notation import Labels, TextNotation
 from .precision import precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
 
@@ -229,11 +230,13 @@ _NAMING = {"mathit", "mathrm", "operatorname", "text", "textrm", "mathbf", "text
 _KEYWORDS = {"if", "else", "and"}
 
 #: the left-hand side naming the derivative: dO/dw1 =, ∂O/∂w1 =, \frac{\partial O}{\partial w_1} =
-_NAME = r"(?:[^\s/=\\{}&]|_\{[^{}]*\}|\^\s*\{[^{}]*\})+"
+_NAME = r"(?:[^\s/=\\{}&]|_\{[^{}]*\}|\^\s*\{[^{}]*\}|\\(?:mathit|mathrm|text)\s*\{[^{}\\]*\})+"
 _D = r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})\s*"
 _LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})\s*/\s*{_D}(?P<b>{_NAME})"
                   rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
                   r"\s*&?\s*=(?!=)")     # &= as an align environment writes it
+#: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}
+_NAMED = re.compile(r"\\(?:mathit|mathrm|text)\s*\{([^{}\\]*)\}")
 #: the frame a pasted formula may open with: $, $$, \(, \[ or \begin{equation}
 #: the characters around a formula in $...$ or $$...$$
 _FRAMING = "$ \t\r\n"
@@ -248,6 +251,9 @@ class _Reader:
         self.nodes = nodes
         self.where = where
         self.named = names.nodes_by_name(nodes)
+        self.listed = list(self.named)   # the names errors list: the nodes' own
+        for node, label in Labels(nodes=nodes).short.items():
+            self.named[label] = [node]   # t3, as explain writes an unnamed node
         self.by_spelling = {}
         for name in self.named:
             self.by_spelling.setdefault(names.spelling(name), []).append(name)
@@ -264,7 +270,7 @@ class _Reader:
     def fail(self, pos, token, what):
         raise FormulaError(
             f"{self.where}: cannot read the formula at position {pos} ({_shown(token)!r}): "
-            f"{what}; named nodes: {names.listing(self.named)}")
+            f"{what}; named nodes: {names.listing(self.listed)}")
 
     # -- the left-hand side ------------------------------------------------------
 
@@ -287,11 +293,12 @@ class _Reader:
 
     def _lhs_node(self, typed, written):
         typed = names.LATEX_LAYER.sub(lambda found: names.from_latex_layer("", found), typed)
+        typed = _NAMED.sub(r"\1", typed)                 # \mathit{leaf}_{1}: leaf_1
         name = self._name_of(re.sub(r"_\{([^{}]*)\}", r"_\1", typed))
         if name is None:
             raise FormulaError(
                 f"{self.where}: the left-hand side {written} names {typed!r}, and no node "
-                f"has that name; named nodes: {names.listing(self.named)}")
+                f"has that name; named nodes: {names.listing(self.listed)}")
         matches = self.named[name]
         if len(matches) > 1:
             names.find_node(self.nodes, name, f"{self.where}: the left-hand side {written}")
@@ -302,7 +309,7 @@ class _Reader:
             f"{self.where}: the left-hand side {written} is {relation} "
             f"{names.printable(typed)}, but "
             f"{role} is {node.name or 'an unnamed node'}; named nodes: "
-            f"{names.listing(self.named)}")
+            f"{names.listing(self.listed)}")
 
     # -- tokens ----------------------------------------------------------------
 

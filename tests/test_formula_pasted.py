@@ -141,3 +141,28 @@ def test_a_formula_in_its_math_mode_frame_reads_as_the_formula(text):
     assert_close(verdict.formula_value, hand, rel=1e-14)
     if "partial" in text:                         # the left side inside the frame is read
         assert verdict.formula.lhs == ("y", "w")
+
+
+def test_explains_labels_of_unnamed_nodes_read_back_in_a_formula():
+    """micrograd-style code names nothing: explain calls the nodes leaf1, t3, ... and
+    its LaTeX (left side included) reads back in check, as do the labels typed by hand.
+    Oracle: ∂(a·c + tanh a)/∂a = c + 1 − tanh²(a)."""
+    a, c = Value(2.0), Value(-3.0)
+    d = a * c + a.tanh()
+    hand = -3.0 + 1.0 - math.tanh(2.0) ** 2
+    latex = explain(d, a).latex()
+    assert r"\mathit{leaf}_{1}" in latex
+    verdict = check(d, a, latex)
+    assert verdict
+    assert_close(verdict.formula_value, hand, rel=1e-14)
+    assert_close(check(d, a, "leaf2 + 1 - tanh(leaf1)^2").formula_value, hand, rel=1e-14)
+    # a label is read as its node, and a name no node or label has is still refused
+    x, w = Value(2.0, name="x"), Value(3.0, name="w")
+    y = (w * x + 0.5).tanh() * w
+    y.name = "y"
+    t = math.tanh(6.5)
+    verdict = check(y, w, explain(y, w).latex())
+    assert verdict and verdict.formula.lhs == ("y", "w")
+    assert_close(verdict.formula_value, 2.0 * (1 - t * t) * 3.0 + t, rel=1e-14)
+    with pytest.raises(FormulaError, match="no node named 't9' in this graph; named nodes: w, x, y$"):
+        check(y, w, "t9 * x")
