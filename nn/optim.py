@@ -167,14 +167,21 @@ class SGD(Optimizer):
         """No momentum, no ascent: w <- w − η g."""
         return not self.momentum and not self.maximize
 
+    def _plain_own_rule(self) -> bool:
+        """Plain SGD stepped by SGD's own :meth:`array_rule`: a subclass that overrides
+        it has its own rule, which the store's shortcuts must not replace."""
+        return self._plain() and type(self).array_rule is SGD.array_rule
+
     def zero_sign_blind(self) -> bool:
-        """Plain SGD: w − η·(−0.0) = w + 0.0 = w − η·(+0.0) for every w but −0.0."""
-        return self._plain()
+        """Plain SGD: w − η·(−0.0) = w + 0.0 = w − η·(+0.0) for every w but −0.0
+        (a subclass's own array_rule may tell the zeros apart: not claimed for it)."""
+        return self._plain_own_rule()
 
     def arrays_rule(self, W, G, states, t, spare):
         """Plain SGD over a store's arrays: w − η g into each spare array, one loop
-        (the same two roundings as :meth:`array_rule`)."""
-        if not self._plain():
+        (the same two roundings as :meth:`array_rule`); a subclass's own array_rule
+        entry by entry."""
+        if not self._plain_own_rule():
             return super().arrays_rule(W, G, states, t, spare)
         lr = self.lr
         return [_sgd_into(lr, w, g, out) for w, g, out in zip(W, G, spare)], states

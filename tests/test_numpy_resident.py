@@ -628,3 +628,42 @@ def test_a_constant_bias_and_frozen_weights_stay_as_they_are_while_resident():
     assert state(params, opt)[:2 * len(params)] == oracle.state()[:2 * len(params)]
     assert bits(opt._m) + bits(opt._v) + [opt.t] == oracle.state()[2 * len(params):]
     assert net.parameter("w2_11").grad == 0.0
+
+
+class SignSGD(nn.SGD):
+    """A user's SGD that overrides only the array rule: w <- w − η·copysign(1, g), so
+    the sign of every gradient, zeros included, decides the move."""
+
+    def array_rule(self, w, g, state, t, out=None):
+        return w - self.lr * np.copysign(1.0, g), state
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_a_subclass_array_rule_is_the_rule_of_every_numpy_step(signed, request):
+    """A subclass of plain SGD with its own array_rule: every per-step numpy step (the
+    first, and those after it that have spare arrays) is its rule, the zero gradients
+    read as .grad reads them (+0.0, even where the program gave −0.0).  Oracle: the
+    program's gradients added to .grad in floats, then w − η·copysign(1, .grad) by
+    hand, bit for bit.  (Plain SGD's w − η g was used from the second step on, and
+    the program's −0.0 was stepped unsettled.)"""
+    if signed:
+        request.getfixturevalue("negative_zero_gradients")
+    net, _ = make("sgd")
+    opt = SignSGD(net.parameters(), lr=0.125)
+    oracle = Oracle(*make("sgd"))
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    params = parameters_of(program)
+    for k in range(4):
+        samples = signed_zero_rows(k + 1, 3)
+        opt.zero_grad()
+        program.batch(samples)
+        opt.step()
+        oracle.zero_grad()
+        oracle.batch(samples)
+        oracle.data = [w - 0.125 * math.copysign(1.0, g)
+                       for w, g in zip(oracle.data, oracle.grad)]
+        assert resident(params)
+    assert sum(g == 0.0 for g in oracle.grad) == 5      # ∂C/∂w_j1: the input is 0.0
+    assert bits(p.data for p in params) == bits(oracle.data)
+    assert bits(p.grad for p in params) == bits(oracle.grad)
+    assert not opt.zero_sign_blind() and nn.SGD(params, lr=0.125).zero_sign_blind()
