@@ -439,29 +439,47 @@ class _Plan(threading.local):
     """The derived nodes that a pickle or deepcopy of a node is writing now, parents
     first, before that node: each of them is written as it is (its state, whose
     parents are written already), not again after the nodes below it.  Its end
-    marker, written after them, ends the plan; a plan cut short by an error is
-    replaced by the next one."""
+    marker, written after them, ends the plan.
+
+    A plan in progress is asked about its nodes in its own order (skipping those
+    written already, which pickle's memo answers), so it holds a node only ahead of
+    the last one it held: a node asked out of turn, or one not in it, ends it.  A
+    plan cut short by an error (an object that cannot be pickled, Ctrl-C) thus
+    misleads no later pickle or copy: the first of its nodes that one asks about is
+    at most written as it is (which is still right), and its parents end the plan."""
 
     def __init__(self) -> None:
-        self.nodes: set[int] = set()
+        self.positions: dict[int, int] = {}   # id of each derived node -> its turn
+        self.next = 0                         # the first turn still to come
 
     def holds(self, node: Value) -> bool:
-        return id(node) in self.nodes
+        turn = self.positions.get(id(node))
+        if turn is not None and turn >= self.next:
+            self.next = turn + 1
+            return True
+        if self.positions:
+            self.positions = {}               # out of turn: the plan is over
+        return False
 
     def begin(self, below: Sequence[Value]) -> _PlanEnd:
-        self.nodes = set(map(id, below))
+        self.next = 0
+        self.positions = {id(node): turn for turn, node in enumerate(
+            node for node in below if node._prev)}
         return _PlanEnd()
+
+    def end(self) -> None:
+        self.positions = {}
 
 
 class _PlanEnd:
     """Written after a plan's nodes: ends the plan (pickle and deepcopy alike)."""
 
     def __reduce__(self) -> tuple[Any, ...]:
-        _PLAN.nodes = set()
+        _PLAN.end()
         return (_PlanEnd, ())
 
     def __deepcopy__(self, memo: dict[int, Any]) -> _PlanEnd:
-        _PLAN.nodes = set()
+        _PLAN.end()
         return self
 
 

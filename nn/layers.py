@@ -18,7 +18,7 @@ from functools import partial
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, SupportsFloat
 
-from autograd import Value, no_grad
+from autograd import Value, engine, no_grad
 from autograd.names import with_sample as _with_sample
 from autograd.value import as_float, dot_layer, dot_unchecked
 
@@ -79,14 +79,30 @@ def biases_per_layer(bias, n_layers):
     return list(bias)
 
 
+def pass_constant(value):
+    """A fixed number of the network (a frozen parameter, a constant bias) as one
+    forward pass uses it: a constant node with its number and name, made anew for each
+    pass, so backward() never reaches ``value`` and its .grad stays 0 (as a tensor
+    that does not require grad in PyTorch, and as the compiled paths leave it)."""
+    return Value(value.data, value.name, kind="constant")
+
+
+def pass_bias(bias):
+    """A constant bias as one forward pass uses it: a :func:`pass_constant`, so its
+    .grad stays 0 as on the compiled paths; the node itself when it has a hook, so
+    that backward() runs the hook (with its gradient, then also in its .grad; the
+    compiled paths refuse such a network, :func:`nn.compiled.hookable`)."""
+    if engine.hooks_registered and engine.first_hooked({bias}) is not None:
+        return bias
+    return pass_constant(bias)
+
+
 def for_pass(values, frozen):
     """``values`` (Values, or None for no bias) as the forward pass uses them: a
-    parameter in ``frozen`` becomes a constant node with its number and name, made
-    anew for each pass (so backward() never reaches the parameter)."""
+    parameter in ``frozen`` becomes a :func:`pass_constant`."""
     if not frozen:
         return values
-    return tuple(Value(v.data, v.name, kind="constant") if v in frozen else v
-                 for v in values)
+    return tuple(pass_constant(v) if v in frozen else v for v in values)
 
 
 def _initial(given, where, rng):
@@ -245,7 +261,8 @@ class Neuron(Module):
         return iter(self._params)
 
     def zero_grad(self):
-        """Zero the parameters' grads (and a constant bias node's, which also accumulates)."""
+        """Zero the parameters' grads (and a constant bias node's, which accumulates its
+        gradient while it has a hook, :func:`pass_bias`)."""
         super().zero_grad()
         if self.bias is not None:
             self.bias.grad = 0.0
@@ -259,6 +276,8 @@ class Neuron(Module):
         frozen = self._frozen_set()
         weights = for_pass(self.weights, frozen)
         [bias] = for_pass((self.bias,), frozen)
+        if self.bias_mode == "constant":
+            bias = pass_bias(bias)
         z = _weighted_input(self.fused)(weights, inputs, bias)
         z.name = sample_names((self._z_name,), sample)[0]
         return z
@@ -380,6 +399,8 @@ class Layer(Module):
     def _forward(self, inputs, sample=None):
         """a^l from a tuple of Values; records this pass's z^l and a^l (no checks)."""
         rows, biases = self._weight_rows, self._bias_nodes
+        if self.bias_mode == "constant":
+            biases = tuple(map(pass_bias, biases))
         if any(self._neurons_frozen()):  # frozen parameters enter this pass as constants
             frozen = self.frozen_values()
             rows = tuple(for_pass(row, frozen) for row in rows)

@@ -12,13 +12,15 @@ import math
 import numbers
 from collections.abc import Iterable
 from itertools import repeat
+from typing import TYPE_CHECKING
 from operator import add, attrgetter, mul, sub, truediv
 
 from autograd import Value
 from autograd.floats import idiv
 from autograd.interrupts import deferred_interrupts
 
-from .resident import ResidentValue, _consume, _data, _grad, _set_data, store_of
+from .resident import (ParameterList, ResidentValue, _consume, _data, _grad, _set_data,
+                       store_of)
 
 
 __all__ = ["SGD", "Adam", "deferred_interrupts"]
@@ -45,15 +47,31 @@ def _resident_state(key):
     return property(get, set_)
 
 
+class _ParameterSlot:
+    """``optimizer.parameters``: an assignment (the constructor's too) is checked and
+    kept as a :class:`ParameterList` of its own, whose changes in place a parameter
+    store sees; a read is the instance's attribute (no ``__get__``: full speed)."""
+
+    def __set__(self, optimizer, parameters):
+        optimizer.__dict__["parameters"] = _unique_values(parameters, type(optimizer).__name__)
+
+
 class Optimizer:
     """What SGD and Adam share: the parameter list, zero_grad() and the checks."""
 
-    parameters: list[Value]
+    if TYPE_CHECKING:
+        @property
+        def parameters(self) -> list[Value]: ...
+
+        @parameters.setter
+        def parameters(self, parameters: Iterable[Value]) -> None: ...
+    else:
+        parameters = _ParameterSlot()
 
     def __init__(self, parameters: Iterable[Value]) -> None:
         #: the network ``parameters`` came from (``net.parameters()``), asked which are frozen
         self.module = getattr(parameters, "module", None)
-        self.parameters = _unique_values(parameters, type(self).__name__)
+        self.parameters = parameters      # checked, as a ParameterList (_ParameterSlot)
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 before the next backward()."""
@@ -167,14 +185,21 @@ class SGD(Optimizer):
         """No momentum, no ascent: w <- w − η g."""
         return not self.momentum and not self.maximize
 
+    def _plain_own_rule(self) -> bool:
+        """Plain SGD stepped by SGD's own :meth:`array_rule`: a subclass that overrides
+        it has its own rule, which the store's shortcuts must not replace."""
+        return self._plain() and type(self).array_rule is SGD.array_rule
+
     def zero_sign_blind(self) -> bool:
-        """Plain SGD: w − η·(−0.0) = w + 0.0 = w − η·(+0.0) for every w but −0.0."""
-        return self._plain()
+        """Plain SGD: w − η·(−0.0) = w + 0.0 = w − η·(+0.0) for every w but −0.0
+        (a subclass's own array_rule may tell the zeros apart: not claimed for it)."""
+        return self._plain_own_rule()
 
     def arrays_rule(self, W, G, states, t, spare):
         """Plain SGD over a store's arrays: w − η g into each spare array, one loop
-        (the same two roundings as :meth:`array_rule`)."""
-        if not self._plain():
+        (the same two roundings as :meth:`array_rule`); a subclass's own array_rule
+        entry by entry."""
+        if not self._plain_own_rule():
             return super().arrays_rule(W, G, states, t, spare)
         lr = self.lr
         return [_sgd_into(lr, w, g, out) for w, g, out in zip(W, G, spare)], states
@@ -298,17 +323,18 @@ def adam_rule(w, g, m, v, lr, betas, eps, corrections, sqrt, divide=truediv):
 # ---------------------------------------------------------------------------
 
 def _unique_values(parameters, owner):
-    """``parameters`` as a list of leaf Values, each once (a repeat would step twice)."""
+    """``parameters`` as a new :class:`ParameterList` of leaf Values, each once (a repeat
+    would step twice)."""
     if isinstance(parameters, Value) or not hasattr(parameters, "__iter__"):
         raise TypeError(f"{owner}: parameters must be a list of Values (e.g. net.parameters()), "
                         f"got {type(parameters).__name__}")
-    parameters = list(parameters)
+    parameters = ParameterList(parameters)
     types = set(map(type, parameters))
     if (parameters and (types == {Value} or all(issubclass(t, ResidentValue) for t in types))
             and all(op.backward is None for op in set(map(_op_of, parameters)))
             and len(set(parameters)) == len(parameters)):     # hashed by identity
         return parameters     # the usual case, checked at C speed
-    out, seen = [], set()
+    out, seen = ParameterList(), set()
     for i, p in enumerate(parameters):
         if not isinstance(p, Value):
             raise TypeError(f"{owner}: parameter {i} must be a Value, got {type(p).__name__} {p!r}")

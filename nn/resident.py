@@ -31,7 +31,7 @@ from autograd.interrupts import deferred_interrupts
 
 from .module import freeze_version
 
-__all__ = ["ParameterStore", "ResidentValue", "store_of"]
+__all__ = ["ParameterList", "ParameterStore", "ResidentValue", "store_of"]
 
 _DATA, _GRAD = vars(Value)["data"], vars(Value)["grad"]    # the slots themselves
 _data, _grad = attrgetter("data"), attrgetter("grad")      # reads that fault a store in
@@ -85,6 +85,46 @@ class ResidentValue(Value):
     def __reduce_ex__(self, protocol):
         self.store.write_back()      # a plain Value from here on
         return Value.__reduce_ex__(self, protocol)
+
+
+def _counted(method):
+    """``method`` of list, counting the change in ``changes`` before and after it (so a
+    reader that saw the count unchanged saw the list unchanged, Ctrl-C or threads)."""
+    def changed(self, *args):
+        self.changes += 1
+        try:
+            return method(self, *args)
+        finally:
+            self.changes += 1
+    changed.__name__ = method.__name__
+    return changed
+
+
+class ParameterList(list):
+    """An optimiser's ``parameters``: a list that counts its changes in place
+    (``opt.parameters[i] = p``, append, del, sort, ...) in ``changes``, so that a store
+    stepping the optimiser sees one by comparing a number, not the list."""
+
+    changes = 0
+
+    __setitem__ = _counted(list.__setitem__)
+    __delitem__ = _counted(list.__delitem__)
+    __iadd__ = _counted(list.__iadd__)
+    __imul__ = _counted(list.__imul__)
+    append = _counted(list.append)
+    extend = _counted(list.extend)
+    insert = _counted(list.insert)
+    pop = _counted(list.pop)
+    remove = _counted(list.remove)
+    clear = _counted(list.clear)
+    reverse = _counted(list.reverse)
+
+    def sort(self, *, key=None, reverse=False):
+        self.changes += 1
+        try:
+            super().sort(key=key, reverse=reverse)
+        finally:
+            self.changes += 1
 
 
 def store_of(values):
@@ -181,7 +221,7 @@ class ParameterStore:
 
     def _optimizer_reset(self):
         self.optimizer = self.opt_list = self.opt_copy = None
-        self.opt_len = -1
+        self.opt_changes = -1         # the list's ``changes`` when it was taken
         self.owned = self.stepped = self.positions = None
         self.loaded = None
         #: every entry owned by the optimiser, learning and stepped, no constant
@@ -253,8 +293,9 @@ class ParameterStore:
     def adopt(self, optimizer):
         """True when ``optimizer``'s steps can run on the arrays (its state taken
         into them, once); False after writing everything back otherwise."""
-        if (optimizer is self.optimizer and optimizer.parameters is self.opt_list
-                and len(optimizer.parameters) == self.opt_len and self.resident
+        params = optimizer.parameters
+        if (optimizer is self.optimizer and params is self.opt_list
+                and params.changes == self.opt_changes and self.resident
                 and self.freezes == freeze_version()
                 and optimizer.__dict__.get("_resident") is self):
             return True
@@ -265,12 +306,15 @@ class ParameterStore:
 
     def _take(self, optimizer):
         """Take ``optimizer``'s state into arrays, if it steps only parameters of this
-        store, frozen in this store's network (or nowhere)."""
+        store, frozen in this store's network (or nowhere), held in a ParameterList
+        (whose changes in place :meth:`adopt` sees)."""
+        params = optimizer.parameters
         if (getattr(optimizer, "array_rule", None) is None
-                or optimizer.module not in (None, self.net)):
+                or optimizer.module not in (None, self.net)
+                or not isinstance(params, ParameterList)):
             return False
         np = self.np
-        params = optimizer.parameters
+        changes = params.changes
         with deferred_interrupts():
             self._release_optimizer()
         if self.opt_copy is not None and params == self.opt_copy:
@@ -297,7 +341,7 @@ class ParameterStore:
         t = getattr(optimizer, "t", None)
         W, G, _, _ = self.now
         with deferred_interrupts():
-            self.optimizer, self.opt_list, self.opt_len = optimizer, params, len(params)
+            self.optimizer, self.opt_list, self.opt_changes = optimizer, params, changes
             self.opt_copy = list(params)
             self.positions, self.owned, self.stepped = positions, owned, stepped
             self.plain = not self.constant and all(

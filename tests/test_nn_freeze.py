@@ -211,3 +211,32 @@ def test_freezing_after_a_forward_pass_takes_effect_at_the_next_one():
     nn.half_squared_error(free(X), Y).backward()
     for name, p in net.named_parameters().items():
         assert p.grad == free.parameter(name).grad, name
+
+
+@pytest.mark.parametrize("path", ["eager", "python", "numpy"])
+def test_a_constant_bias_and_a_frozen_parameter_collect_no_gradient_on_any_path(path):
+    """Mazur's 2-2-1 network with constant hidden biases (0.35) and w3_12 frozen: after
+    a batch of two samples the fixed numbers' .grad is what it was (0.5 here), as a
+    tensor that does not require grad keeps no gradient in PyTorch, on the eager
+    engine as on the Python jit and the numpy backend, while ∂C/∂w3_11 = Σ δ³ h₁
+    (hand-derived) reaches the trainable weight.  (Eager added ∂C/∂b = Σ δ² into
+    each constant bias's .grad, the compiled paths nothing.)"""
+    net = nn.MLP([2, 2, 1], weights=W, biases=[None, [0.60]], bias=[0.35, "trainable"])
+    net.freeze("w3_12")
+    fixed = [n.bias for n in net.layers[0].neurons] + [net.parameter("w3_12")]
+    for v in fixed:
+        v.grad = 0.5
+    samples = [(0.05, 0.10, 0.01), (-0.3, 0.2, 0.7)]
+    if path == "eager":
+        C = nn.half_squared_error([net(s[:2]) for s in samples], [[s[2]] for s in samples],
+                                  reduction="sum")
+        C.backward()
+    else:
+        net.jit_loss("half_squared_error", backend=path).batch(samples)
+    expected = 0.0
+    for x1, x2, y in samples:
+        h = [sigmoid(0.15 * x1 + 0.20 * x2 + 0.35), sigmoid(0.25 * x1 + 0.30 * x2 + 0.35)]
+        out = sigmoid(0.40 * h[0] + 0.45 * h[1] + 0.60)
+        expected += (out - y) * out * (1.0 - out) * h[0]
+    assert net.parameter("w3_11").grad == pytest.approx(expected, rel=1e-13)
+    assert [v.grad for v in fixed] == [0.5, 0.5, 0.5]

@@ -628,3 +628,94 @@ def test_a_constant_bias_and_frozen_weights_stay_as_they_are_while_resident():
     assert state(params, opt)[:2 * len(params)] == oracle.state()[:2 * len(params)]
     assert bits(opt._m) + bits(opt._v) + [opt.t] == oracle.state()[2 * len(params):]
     assert net.parameter("w2_11").grad == 0.0
+
+
+class SignSGD(nn.SGD):
+    """A user's SGD that overrides only the array rule: w <- w − η·copysign(1, g), so
+    the sign of every gradient, zeros included, decides the move."""
+
+    def array_rule(self, w, g, state, t, out=None):
+        return w - self.lr * np.copysign(1.0, g), state
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_a_subclass_array_rule_is_the_rule_of_every_numpy_step(signed, request):
+    """A subclass of plain SGD with its own array_rule: every per-step numpy step (the
+    first, and those after it that have spare arrays) is its rule, the zero gradients
+    read as .grad reads them (+0.0, even where the program gave −0.0).  Oracle: the
+    program's gradients added to .grad in floats, then w − η·copysign(1, .grad) by
+    hand, bit for bit.  (Plain SGD's w − η g was used from the second step on, and
+    the program's −0.0 was stepped unsettled.)"""
+    if signed:
+        request.getfixturevalue("negative_zero_gradients")
+    net, _ = make("sgd")
+    opt = SignSGD(net.parameters(), lr=0.125)
+    oracle = Oracle(*make("sgd"))
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    params = parameters_of(program)
+    for k in range(4):
+        samples = signed_zero_rows(k + 1, 3)
+        opt.zero_grad()
+        program.batch(samples)
+        opt.step()
+        oracle.zero_grad()
+        oracle.batch(samples)
+        oracle.data = [w - 0.125 * math.copysign(1.0, g)
+                       for w, g in zip(oracle.data, oracle.grad)]
+        assert resident(params)
+    assert sum(g == 0.0 for g in oracle.grad) == 5      # ∂C/∂w_j1: the input is 0.0
+    assert bits(p.data for p in params) == bits(oracle.data)
+    assert bits(p.grad for p in params) == bits(oracle.grad)
+    assert not opt.zero_sign_blind() and nn.SGD(params, lr=0.125).zero_sign_blind()
+
+
+@pytest.mark.parametrize("change", ["replace", "delete and append"])
+def test_a_change_in_place_of_the_optimisers_parameter_list_is_seen_by_the_next_step(change):
+    """``opt.parameters[0] = p`` (another of the program's parameters), or a deletion
+    and an append that keep the length, between numpy steps: the next zero_grad() and
+    step() are those of the list as it now is.  Oracle: the float steps of an
+    optimiser whose list changed alike, bit for bit.  (The store kept stepping, and
+    zeroing, the parameters it had taken from the list first.)"""
+    def build():
+        net, _ = make("sgd")
+        return net, nn.SGD(net.parameters()[:6], lr=0.3)
+    net, opt = build()
+    oracle = Oracle(*build())
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    params = parameters_of(program)
+    for k in range(5):
+        if k == 2:
+            for o, n in ((opt, net), (oracle.opt, oracle.net)):
+                if change == "replace":
+                    o.parameters[0] = n.parameters()[9]
+                else:
+                    del o.parameters[1]
+                    o.parameters.append(n.parameters()[11])
+        step_both(program, opt, oracle, rows(k))
+        assert resident(params)
+    assert bits(p.data for p in params) == bits(oracle.data)
+    assert bits(p.grad for p in params) == bits(oracle.grad)
+
+
+def test_every_change_in_place_of_an_optimisers_list_is_counted_and_assignments_checked():
+    """Each way of changing a list in place moves ``changes`` (what the store compares);
+    an assignment of a new list is checked as the constructor's argument: a bad one is
+    refused in one line and the optimiser keeps its list."""
+    net, opt = make("sgd")
+    P = net.parameters()
+    changes = [
+        lambda L: L.__setitem__(0, P[1]), lambda L: L.__setitem__(slice(0, 1), [P[2]]),
+        lambda L: L.__delitem__(0), lambda L: L.__iadd__([P[0]]), lambda L: L.__imul__(1),
+        lambda L: L.append(P[3]), lambda L: L.extend([P[4]]), lambda L: L.insert(0, P[5]),
+        lambda L: L.pop(), lambda L: L.remove(P[5]), lambda L: L.reverse(),
+        lambda L: L.sort(key=id), lambda L: L.clear()]
+    for change in changes:
+        before = opt.parameters.changes
+        change(opt.parameters)
+        assert opt.parameters.changes > before
+    opt.parameters = P[:3]
+    kept = opt.parameters
+    assert kept == P[:3] and kept is not P
+    with pytest.raises(TypeError, match=r"^SGD: parameter 1 must be a Value, got float 2\.0$"):
+        opt.parameters = [P[0], 2.0]
+    assert opt.parameters is kept and kept == P[:3]
