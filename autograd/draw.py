@@ -429,8 +429,7 @@ def _new_graph(rankdir, title, compact=False):
                    "fontcolor": "#333333", "arrowsize": "0.6"},
     )
     if title:
-        import graphviz   # loaded by _digraph_class; escape: backslashes and <...> as text
-        graph.attr(label=graphviz.escape(names.printable(str(title))), labelloc="t", fontsize="14")
+        graph.attr(label=names.graphviz_caption(title), labelloc="t", fontsize="14")
     return graph
 
 
@@ -602,7 +601,7 @@ def _slot_table(node, texts, on_path_slots, on_path, stacked, size=9):
     for i, text in enumerate(texts):
         font = f' COLOR="{PATH_COLOUR}"' if i in on_path_slots else ""
         cells.append(f'<TD PORT="i{i}" ALIGN="LEFT"><FONT POINT-SIZE="{size}"{font}>'
-                     f"{html.escape(text) if text else '&nbsp;'}</FONT></TD>")
+                     f"{names.graphviz_html(text) if text else '&nbsp;'}</FONT></TD>")
     symbol = (f'<TD BGCOLOR="{OP_COLOUR}" {"ROWSPAN" if stacked else "COLSPAN"}="{len(texts)}">'
               f"{html.escape(node._op.symbol)}</TD>")
     if stacked:
@@ -701,7 +700,7 @@ def _legend(nodes, highlight, pending, grads=True):
     if highlight is not None:
         what = highlight if isinstance(highlight, str) else label(highlight)
         rows.append(f'<TR><TD BGCOLOR="{PATH_COLOUR}"> </TD><TD ALIGN="LEFT">'
-                    f'paths from {html.escape(what)} to the root</TD></TR>')
+                    f'paths from {names.graphviz_html(what)} to the root</TD></TR>')
     table = ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" '
              f'COLOR="#999999">{"".join(rows)}</TABLE>')
     return f"\tlegend [label=<{table}> shape=plain fontsize=9]\n"

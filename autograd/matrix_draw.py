@@ -18,6 +18,7 @@ import html
 from typing import Any
 
 from .matrix_form import batch_view, check_layout, matrix_name, shape_text
+from .names import graphviz_caption, graphviz_html
 from .notation import number
 
 __all__ = ["draw_matrices", "draw_level"]
@@ -73,7 +74,7 @@ def draw_matrices(root: Any, *, layout: str | None = None, digits: int = 3, most
     graph.attr("node", shape="box", style="rounded", fontname="Helvetica", fontsize="11")
     graph.attr("edge", fontname="Helvetica", fontsize="10")
     if title:
-        graph.attr(label=title, labelloc="t", fontsize="14")
+        graph.attr(label=graphviz_caption(title), labelloc="t", fontsize="14")
     first = view.layers[0]
     a_prev, a_prev_name = "X", "X"
     graph.node("X", _label("X", put(view.X), None, digits, most, f", one {per} per sample"))
@@ -106,7 +107,7 @@ def draw_matrices(root: Any, *, layout: str | None = None, digits: int = 3, most
                    color=_FORWARD, fontcolor=_BACKWARD)
         a_prev, a_prev_name = A, A
     R = root.name or "C"
-    graph.node("C", f"<<B>{html.escape(R)}</B> = {html.escape(number(root.data, digits + 3))}>",
+    graph.node("C", f"<<B>{graphviz_html(R)}</B> = {html.escape(number(root.data, digits + 3))}>",
                shape="ellipse")
     graph.edge(a_prev, "C", label="  ∇_A C  ", color=_FORWARD, fontcolor=_BACKWARD)
     with graph.subgraph(name="legend") as legend:

@@ -23,8 +23,9 @@ exist when there is no such node, or when two nodes share it.
 import html as _html
 import re
 
-__all__ = ["Name", "parse", "spelling", "text", "html", "latex", "find_node", "nodes_by_name",
-           "NodeNameError", "with_sample", "printable", "LATEX_LAYER", "from_latex_layer"]
+__all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
+           "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
+           "LATEX_LAYER", "from_latex_layer"]
 
 
 class Name:
@@ -135,9 +136,9 @@ def html(name):
     """The name as Graphviz HTML: ``w<SUP>3</SUP><SUB>12</SUB>``; other names escaped."""
     n = parse(name)
     if n is None or not (_typeset(n) or n.sample is not None):
-        return _html.escape(name)
+        return graphviz_html(name)
     if not _typeset(n):
-        return _html.escape(name[:name.rindex("(")]) + f"<SUP>({n.sample})</SUP>"
+        return graphviz_html(name[:name.rindex("(")]) + f"<SUP>({n.sample})</SUP>"
     out = _html.escape(n.base)
     if n.layer is not None:
         out += f"<SUP>{n.layer}</SUP>"
@@ -147,6 +148,21 @@ def html(name):
     if n.sample is not None:
         out += f"<SUP>({n.sample})</SUP>"
     return out
+
+
+def graphviz_html(text):
+    """``text`` as the text of a Graphviz HTML-like label (``<...>``): printable
+    (:func:`printable`), HTML-escaped, and each backslash doubled, since dot reads
+    ``\\N``, ``\\G`` and ``\\l`` in those labels too (after the entities, so
+    ``&#92;N`` would not do): a name ``\\N`` is drawn as ``\\N``, not the node's id."""
+    return _html.escape(printable(text)).replace("\\", "\\\\")
+
+
+def graphviz_caption(title):
+    """A picture's ``title`` as its graph label (a quoted string): printable, and its
+    backslashes and ``<...>`` taken as text (``graphviz.escape``)."""
+    import graphviz
+    return graphviz.escape(printable(str(title)))
 
 
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")

@@ -19,6 +19,7 @@ import pytest
 
 from autograd import Value, dot
 from autograd.draw import GraphTooLarge, draw, render_graph, textbook_name
+import nn
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
@@ -663,3 +664,39 @@ def test_grads_show_only_once_a_backward_pass_reached_the_nodes():
     s = 1 / (1 + math.exp(-0.5))
     assert abs(d1.data - s * (1 - s)) < 1e-15
     assert f">grad {0:.4g}" in draw(d1, grads=True).source
+
+
+# ---------------------------------------------------------------------------
+# Hostile names: dot reads backslash escapes (\N, \G, \l) inside HTML-like labels
+# ---------------------------------------------------------------------------
+
+def _svg_texts(graph):
+    svg = ET.fromstring(graph.pipe(format="svg"))
+    return [t.text or "" for t in svg.iter() if t.tag.endswith("}text")]
+
+
+@needs_dot
+def test_backslash_escapes_in_names_are_drawn_as_typed():
+    """A node named \\N\\G is drawn as those four characters, not as dot's node id
+    and graph name (dot expands them in HTML-like labels, entities included)."""
+    x = Value(0.5, name="\\N\\G")
+    w = Value(-0.3, name="w\\E", kind="parameter")
+    y = (x * w).named("\\T").sigmoid().named("y\\l")
+    y.backward()
+    texts = _svg_texts(draw(y, show_rules=True, highlight=x))
+    for typed in ("\\N\\G", "w\\E", "\\T", "y\\l"):
+        assert typed in texts, (typed, texts)
+    assert "σ(\\T)(1-σ(\\T)) = 0.2486" in texts                 # an edge's rule
+    assert "paths from \\N\\G to the root" in texts              # the legend
+    assert not any("computation_graph" in t or t.startswith("v0") for t in texts)
+
+
+@needs_dot
+def test_a_batch_drawn_by_layer_shows_a_hostile_cost_name_and_title():
+    """draw(C, level="layer"): the cost's name and the title as typed, a control
+    character as its picture (dot refused the raw one: 'not well-formed')."""
+    net = nn.MLP([2, 2, 1], seed=0)
+    C = nn.half_mean_squared_error(net.batch([[0.0, 1.0], [1.0, 0.0]]), [0.0, 1.0])
+    C.named("C\\N\x01<b>")
+    texts = _svg_texts(draw(C, level="layer", title="t\\G\x02<i>x</i>"))
+    assert "C\\N␁<b>" in texts and "t\\G␂<i>x</i>" in texts, texts
