@@ -49,10 +49,12 @@ class Name:
                 f"primes={self.primes!r}, sample={self.sample!r})")
 
 
-_SAMPLE = re.compile(r"^(.*)\((\d+)\)$")
-_LAYERED = re.compile(r"^([A-Za-z]+)(\d+)_(\d+)(?:_(\d+))?('*)$")
-_SUBSCRIPTED = re.compile(r"^([A-Za-z]+)_?(\d+)('*)$")
-_PLAIN = re.compile(r"^([A-Za-z]+)('*)$")
+# \Z, not $ (which also matches before a final newline: "x1\n" would be x₁), and
+# ASCII digits only (\d would take "x١" for x₁)
+_SAMPLE = re.compile(r"^(.*)\((\d+)\)\Z", re.ASCII)
+_LAYERED = re.compile(r"^([A-Za-z]+)(\d+)_(\d+)(?:_(\d+))?('*)\Z", re.ASCII)
+_SUBSCRIPTED = re.compile(r"^([A-Za-z]+)_?(\d+)('*)\Z", re.ASCII)
+_PLAIN = re.compile(r"^([A-Za-z]+)('*)\Z", re.ASCII)
 
 
 def parse(name):

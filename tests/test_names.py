@@ -41,6 +41,23 @@ def test_the_worked_examples_names_are_drawn_as_typed_and_typeset_in_latex():
     assert names.html("a<b") == "a&lt;b"
 
 
+@pytest.mark.parametrize("name, html, latex", [
+    ("x1\n", "x1␊", "\\mathrm{x1␊}"),
+    ("w2_11\n", "w2_11␊", "\\mathrm{w2\\_11␊}"),
+    ("x1(2)\n", "x1(2)␊", "\\mathrm{x1(2)␊}"),
+    ("y'\n", "y&#x27;␊", "\\mathrm{y'␊}"),
+    ("x١", "x١", "\\mathrm{x١}"),
+    ("w٢_١١", "w٢_١١", "\\mathrm{w٢\\_١١}"),
+])
+def test_a_name_that_only_looks_like_the_scheme_is_written_as_typed(name, html, latex):
+    """A final newline or non-ASCII digits are not Nielsen's names: "x1\\n" was typeset
+    x₁, the same as the node x1 (a regex $ matches before a final newline)."""
+    assert names.parse(name) is None
+    assert names.text(name) == name
+    assert names.html(name) == html
+    assert names.latex(name) == latex
+
+
 def test_nn_latex_name_is_the_same_function_on_nn_names():
     net = nn.MLP([2, 16, 1], seed=0)
     for name in net.named_parameters():
