@@ -223,7 +223,7 @@ def batch_view(root, layout=None):
     Y = [[_data(targets.get((i, j))) for j in range(1, n_out + 1)] for i in range(1, m + 1)]
     grads = engine.gradients(root)   # no .grad changes, no hook runs
     Z, A, W, b, wn, bn, local, dA, dZ = {}, {}, {}, {}, {}, {}, {}, {}, {}
-    # the z^L a cost reads as a logit (softplus(z) − y z: cross-entropy after a sigmoid)
+    # the z^L a cost reads as a logit (softplus(z) of binary cross-entropy after a sigmoid)
     softplus_of = {node._prev[0] for node in nodes if node._op is ops.SOFTPLUS}
     previous = n_in
     for l in layers:

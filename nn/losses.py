@@ -232,14 +232,16 @@ def _bce_term(a, y, j, where):
     """−[y ln a + (1 − y) ln(1 − a)] for output j, a.
 
     When a = σ(z) is a sigmoid node the term is written with its logit z,
-    softplus(z) − y z (the same number: ln σ(z) = −softplus(−z) and
-    softplus(−z) = softplus(z) − z), which never takes ln 0 however large
-    |z| is; its gradient is ∂/∂z = σ(z) − y = a − y.  Any other a must lie
-    in (0, 1) (a nan flows into C).
+    y softplus(−z) + (1 − y) softplus(z) (the same number: ln σ(z) = −softplus(−z)
+    and ln(1 − σ(z)) = −softplus(z)), which never takes ln 0 however large |z|
+    is, and adds two terms that are never negative, so nothing cancels: a
+    confident right answer (z = 40, y = 1) costs e^−40, where softplus(z) − y z
+    gave 40 − 40 = 0.  Its gradient is ∂/∂z = (1 − y) σ(z) − y σ(−z) = a − y.
+    Any other a must lie in (0, 1) (a nan flows into C).
     """
     if a.op is ops.SIGMOID:
         z = a.parents[0]
-        return z.softplus() - y * z
+        return y * (-z).softplus() + (1.0 - y) * z.softplus()
     if a.data <= 0.0 or a.data >= 1.0:
         raise outside_open_unit(where, j, a.name, a.data)
     return -(y * a.log() + (1.0 - y) * (1.0 - a).log())
@@ -268,7 +270,8 @@ def binary_cross_entropy(outputs: Outputs, targets: Targets, *, reduction: str =
     each target y_j a probability in [0, 1].
 
     An output that is a sigmoid node a = σ(z) is computed from its logit z
-    as softplus(z) − y z (the same number, never ln 0), so ∂C_x/∂z^L_j =
+    as y softplus(−z) + (1 − y) softplus(z) (the same number, never ln 0, and
+    nothing cancels), so ∂C_x/∂z^L_j =
     a^L_j − y_j: the σ' of ½ squared error cancels (Nielsen, chapter 3).
     Other outputs use the logarithms as written and must lie in (0, 1).
     A batch (one output list per sample) gives C = (1/m) Σ_x C_x, or Σ_x C_x
@@ -499,8 +502,8 @@ LOSSES = {loss.name: loss for loss in [
                r"\quad \nabla_a C_x = \frac{a^L - y}{a^L (1 - a^L)}",
          cost="-np.sum(Y * np.log(in_open_unit(a)) + (1.0 - Y) * np.log1p(-a))",
          gradient="(a - Y) / (a * (1.0 - a))",
-         from_logit=("np.sum(np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z))) - Y * z)",
-                     "(a - Y)")),
+         from_logit=(f"np.sum(Y * ({ops.SOFTPLUS.numpy.format('-z')}) + (1.0 - Y) * "
+                     f"({ops.SOFTPLUS.numpy.format('z')}))", "(a - Y)")),
     Loss("cross_entropy", cross_entropy, class_targets,
          text="C_x = ln Σ_k e^(a^L_k) − Σ_k y_k a^L_k,  ∇_a C_x = softmax(a^L) − y",
          latex=r"C_x = \ln \sum_k e^{a^L_k} - \sum_k y_k a^L_k, "

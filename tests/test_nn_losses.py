@@ -5,6 +5,7 @@ Oracles: the formulas written out in plain floats with ``math`` (C and ∂C/∂a
 or ∂C/∂z as the textbooks derive them), and PyTorch's losses and autograd.
 """
 
+import decimal
 import math
 import random
 
@@ -107,18 +108,48 @@ def test_binary_cross_entropy_of_sigmoid_outputs_uses_the_logit():
     assert all(a.grad == 0.0 for a in outputs)   # the graph goes round the sigmoid node
 
 
+def exact_bce_of_logit(z, y):
+    """−[y ln σ(z) + (1 − y) ln(1 − σ(z))] and its ∂/∂z = σ(z) − y, in 50-digit decimals
+    (an oracle that cancels nothing, whatever z), rounded to floats."""
+    with decimal.localcontext() as context:
+        context.prec = 50
+        Z, Y1 = decimal.Decimal(z), decimal.Decimal(y)
+        one = decimal.Decimal(1)
+        cost = Y1 * (one + (-Z).exp()).ln() + (one - Y1) * (one + Z.exp()).ln()
+        return float(cost), float(one / (one + (-Z).exp()) - Y1)
+
+
 @pytest.mark.parametrize("z, y", [(1000.0, 1.0), (1000.0, 0.0), (-1000.0, 0.0),
-                                  (-1000.0, 1.0), (40.0, 1.0), (-745.0, 0.3)])
+                                  (-1000.0, 1.0), (40.0, 1.0), (-745.0, 0.3),
+                                  (30.0, 1.0), (-30.0, 0.0), (700.0, 1.0), (-700.0, 0.0),
+                                  (36.9, 1.0), (0.0, 1.0), (0.0, 0.25), (5.0, 0.5)])
 def test_binary_cross_entropy_is_finite_for_saturated_sigmoids(z, y):
     """σ(1000) is 1.0 in floats, so ln(1 − a) would be ln 0; the logit form is
-    softplus(z) − y z = max(z, 0) + ln(1 + e^−|z|) − y z."""
+    y softplus(−z) + (1 − y) softplus(z), two terms that are never negative, so a
+    confident right answer keeps its small cost: z = 40, y = 1 costs e^−40 ≈ 4.2e-18,
+    where softplus(z) − y z gave 40 − 40 = 0 (and z = 30 lost two digits)."""
     node = Value(z)
     C = nn.binary_cross_entropy(node.sigmoid(), y)
-    expected = max(z, 0.0) + math.log1p(math.exp(-abs(z))) - y * z
+    cost, gradient = exact_bce_of_logit(z, y)
     assert math.isfinite(C.data)
-    assert_close(C.data, expected, rel=1e-15, abs_=1e-300)
+    assert_close(C.data, cost, rel=1e-14, abs_=1e-300)
     C.backward()
-    assert_close(node.grad, sigmoid(z) - y, rel=1e-15, abs_=1e-300)
+    assert_close(node.grad, gradient, rel=1e-14, abs_=1e-300)
+
+
+@pytest.mark.parametrize("backend, jit", [("python", False), ("python", True), ("numpy", "auto")])
+def test_binary_cross_entropy_of_confident_samples_on_every_backend(backend, jit):
+    """z = 40 with y = 1 and z = −30 with y = 0: each backend's epoch loss is the mean of
+    the exact costs (e^−40 and ln(1 + e^−30)); softplus(z) − y z lost the first entirely
+    and the mean in its fourth digit."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    net = nn.MLP([1, 1], weights=[[[40.0]]], biases=[[0.0]])
+    history = nn.train(net, [[1.0], [-0.75]], [[1.0], [0.0]], epochs=1, lr=1e-9,
+                       loss="binary_cross_entropy", batch=None, progress=False,
+                       backend=backend, jit=jit)
+    expected = (exact_bce_of_logit(40.0, 1.0)[0] + exact_bce_of_logit(-30.0, 0.0)[0]) / 2
+    assert_close(history[0], expected, rel=1e-14, abs_=0.0)
 
 
 def test_binary_cross_entropy_of_a_batch():
