@@ -58,12 +58,13 @@ def make(data: float, prev: tuple[Value, ...], op: Op) -> Value:
     return out
 
 
-def _constant(x):
-    """A plain number used in an expression becomes a constant leaf node."""
+def _constant(x, op, position):
+    """A plain number used in an expression becomes a constant leaf node (``op``'s
+    operand ``position``: an int too large for a float is an OverflowError naming them)."""
     cls = x.__class__
     if cls is float or cls is int:
         out = _new(Value)
-        out.data = float(x)
+        out.data = x if cls is float else as_float(x, f"{op.name}: operand {position}")
         out.grad = 0.0
         out.name = None
         out._prev = ()
@@ -135,7 +136,7 @@ def _binary(op: Op, name: str) -> Callable[[Value, Operand], Value]:
 
     def method(self, other):
         if other.__class__ is not Value:
-            other = _constant(other)
+            other = _constant(other, op, 2)
             if other is NotImplemented:
                 return NotImplemented
         try:
@@ -148,11 +149,11 @@ def _binary(op: Op, name: str) -> Callable[[Value, Operand], Value]:
     return method
 
 
-def _reflected(method: Callable[[Value, Operand], Value],
-               name: str) -> Callable[[Value, Operand], Value]:
+def _reflected(method: Callable[[Value, Operand], Value], name: str,
+               op: Op) -> Callable[[Value, Operand], Value]:
     """``number <op> value``: the number becomes a constant node on the left."""
     def reflected(self, other):
-        other = _constant(other)
+        other = _constant(other, op, 1)
         if other is NotImplemented:
             return NotImplemented
         return method(other, self)
@@ -294,7 +295,7 @@ class Value:
 
     def __add__(self, other: Operand) -> Value:
         if other.__class__ is not Value:
-            other = _constant(other)
+            other = _constant(other, ADD, 2)
             if other is NotImplemented:
                 return NotImplemented
         out = _new(Value)
@@ -310,7 +311,7 @@ class Value:
 
     def __mul__(self, other: Operand) -> Value:
         if other.__class__ is not Value:
-            other = _constant(other)
+            other = _constant(other, MUL, 2)
             if other is NotImplemented:
                 return NotImplemented
         out = _new(Value)
@@ -327,11 +328,11 @@ class Value:
     __truediv__ = _binary(ops.DIV, "__truediv__")
     __pow__ = _binary(ops.POW, "__pow__")
 
-    __radd__ = _reflected(__add__, "__radd__")
-    __rmul__ = _reflected(__mul__, "__rmul__")
-    __rsub__ = _reflected(__sub__, "__rsub__")
-    __rtruediv__ = _reflected(__truediv__, "__rtruediv__")
-    __rpow__ = _reflected(__pow__, "__rpow__")
+    __radd__ = _reflected(__add__, "__radd__", ADD)
+    __rmul__ = _reflected(__mul__, "__rmul__", MUL)
+    __rsub__ = _reflected(__sub__, "__rsub__", ops.SUB)
+    __rtruediv__ = _reflected(__truediv__, "__rtruediv__", ops.DIV)
+    __rpow__ = _reflected(__pow__, "__rpow__", ops.POW)
 
     def __neg__(self) -> Value:
         return make(-self.data, (self,), NEG)

@@ -33,6 +33,23 @@ def test_arithmetic_with_a_string_is_a_type_error():
         Value(2.0) ** "2"
 
 
+@pytest.mark.parametrize("expression, where", [
+    (lambda x, n: x + n, "add: operand 2"), (lambda x, n: n + x, "add: operand 1"),
+    (lambda x, n: x * n, "mul: operand 2"), (lambda x, n: n * x, "mul: operand 1"),
+    (lambda x, n: x - n, "sub: operand 2"), (lambda x, n: n - x, "sub: operand 1"),
+    (lambda x, n: x / n, "div: operand 2"), (lambda x, n: n / x, "div: operand 1"),
+    (lambda x, n: x ** n, "pow: operand 2"), (lambda x, n: n ** x, "pow: operand 1"),
+])
+def test_an_int_too_large_for_a_float_names_the_op_and_operand(expression, where):
+    """Python's own message ("int too large to convert to float") named neither."""
+    x = Value(2.0, name="x")
+    with pytest.raises(OverflowError) as caught:
+        expression(x, -(10 ** 400))
+    assert str(caught.value) == (f"{where}: the int of 401 digits (-10000...) is too large "
+                                 f"for a float (the largest float is about 1.8e308)")
+    assert x.data == 2.0 and x.grad == 0.0 and x.parents == ()
+
+
 def test_log_of_non_positive_names_op_node_and_value():
     x = Value(-1.0, name="x")
     with pytest.raises(ValueError, match=r"log: input must be > 0, got 'x' = -1\.0"):
