@@ -144,7 +144,8 @@ def as_inputs(inputs, input_names, owner, sample=None):
     """``inputs`` as a tuple of Values: numbers become leaves named ``x1, x2, ...``
     (or the previous layer's a-names; ``x1(2)`` for sample 2 of a batch);
     Values are used as they are."""
-    if isinstance(inputs, (str, bytes, Value)) or not hasattr(inputs, "__len__"):
+    if (isinstance(inputs, (str, bytes, Value)) or not hasattr(inputs, "__len__")
+            or getattr(inputs, "ndim", 1) == 0):    # a 0-d array has __len__, and no length
         raise TypeError(f"{owner}: inputs must be a list of numbers or Values "
                         f"(e.g. [0.5]), got {type(inputs).__name__} {inputs!r}")
     if len(inputs) != len(input_names):

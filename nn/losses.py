@@ -330,6 +330,8 @@ def _class_index(target, n, where):
     a jit trace refuses: an index chooses a node)."""
     if isinstance(target, Value):
         target = float(target)
+    if getattr(target, "ndim", None) == 0 and hasattr(target, "item"):
+        target = target.item()     # a numpy scalar or 0-d array: its number, as a float or int is read
     if isinstance(target, float) and target.is_integer():
         target = int(target)
     if isinstance(target, bool) or not hasattr(target, "__index__"):

@@ -329,3 +329,14 @@ def test_a_step_that_raises_leaves_parameters_grads_and_optimiser_alone(backend,
                  optimizer=optimizer, loss="binary_cross_entropy", progress=False,
                  backend=backend, **kwargs)
     assert (net.state_dict(), [p.grad for p in net.parameters()], repr(vars(optimizer))) == state
+
+
+def test_predict_refuses_a_0d_array_naming_it():
+    """A 0-d array has __len__ but no length: predict said "len() of unsized object"."""
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([1, 1], seed=0)
+    with pytest.raises(TypeError, match=r"^MLP 1-1: inputs must be a list of numbers or Values "
+                                        r"\(e\.g\. \[0\.5\]\), got ndarray array\(2\.\)$"):
+        net.predict(np.array(2.0))
+    with pytest.raises(TypeError, match=r"^MLP 1-1: inputs must be a list"):
+        net(np.array(2.0))

@@ -406,6 +406,18 @@ def test_target_index_out_of_range_or_not_an_index():
             nn.cross_entropy(z, t)
 
 
+def test_a_numpy_scalar_or_0d_array_class_index_is_read_as_its_number():
+    """np.array(1.0) said numpy's "only integer scalar arrays can be converted to a
+    scalar index", and np.float32(1.0) was refused where the float 1.0 is taken."""
+    np = pytest.importorskip("numpy")
+    expected = math.log(math.exp(0.1) + math.exp(0.2) + math.exp(0.3)) - 0.2
+    for t in (np.array(1.0), np.float32(1.0), np.array(1), np.int64(1), np.float64(1.0)):
+        assert_close(nn.cross_entropy(leaves([0.1, 0.2, 0.3]), t).data, expected, rel=1e-15)
+    for t, shown in ((np.array(True), "bool True"), (np.array(0.5), "float 0.5")):
+        with pytest.raises(TypeError, match=rf"target_index must be an int class index .*{shown}"):
+            nn.cross_entropy(leaves([0.1, 0.2, 0.3]), t)
+
+
 def test_binary_targets_must_be_probabilities():
     for y in (1.5, -0.1, float("nan")):
         with pytest.raises(ValueError, match=rf"target y must be a probability in \[0, 1\], "
