@@ -243,13 +243,14 @@ def nodes_by_name(nodes):
 
 
 def listing(names, most=40):
-    """``a, b, c`` (sorted; long lists end in ``... (N names)``)."""
+    """``a, b, c`` (sorted; long lists end in ``... (N names)``), each name printable
+    (:func:`printable`), so an error that lists them stays one line."""
     names = sorted(names)
     if not names:
         return "(none)"
     if len(names) > most:
-        return ", ".join(names[:most]) + f", ... ({len(names)} names)"
-    return ", ".join(names)
+        return ", ".join(map(printable, names[:most])) + f", ... ({len(names)} names)"
+    return ", ".join(map(printable, names))
 
 
 def find_node(nodes, name, where):

@@ -124,3 +124,15 @@ def test_a_node_named_once_is_found_in_every_consumer():
     y = (w * w).named("y")
     assert explain(y, "w").total == 1.0
     assert draw(y, highlight="w").source
+
+
+def test_the_names_listed_by_a_lookup_error_keep_it_one_line():
+    """A name with a newline or a terminal escape is listed as its picture (␊, ␛):
+    the error stays one line and moves no cursor."""
+    x = Value(0.5, name="x")
+    w = Value(-0.3, name="w\nFAKE LINE\x1b[31m")
+    y = (x * w).named("z\r")
+    with pytest.raises(NodeNameError) as caught:
+        check(y, "nope", 1.0)
+    assert str(caught.value) == ("check: no node named 'nope' in this graph; named nodes: "
+                                 "w␊FAKE LINE␛[31m, x, z␍")
