@@ -548,7 +548,7 @@ def _node_statements(node, node_id, style, on_path):
     inside = style.compact and node._op.backward is not None and not _has_slots(node)
     span = ' COLSPAN="2"' if inside else ""
     if node.name:
-        typeset = textbook_name(node.name, html_markup=True)
+        typeset = textbook_name(_cut(node.name), html_markup=True)
         # a superscript rises above the text line that dot sizes the cell for: more room
         pad = ' CELLPADDING="6"' if "<SUP>" in typeset else ""
         cells.append(f"<TD{pad}><B>{typeset}</B></TD>")
@@ -568,7 +568,7 @@ def _node_statements(node, node_id, style, on_path):
     table = (f'<TABLE BORDER="{border[1]}"{border[0]} CELLBORDER="1" CELLSPACING="0" '
              f'CELLPADDING="2" BGCOLOR="{KIND_COLOURS[kind]}">{rows}</TABLE>')
     known = f" grad={node.grad!r}" if style.grads and node not in style.pending else ""
-    tooltip = _quote(f"{style.labels(node)} ({kind}): data={node.data!r}{known}")
+    tooltip = _quote(f"{_cut(style.labels(node))} ({kind}): data={node.data!r}{known}")
     lines = [f"\t{node_id} [label=<{table}> shape=plain tooltip={tooltip}]\n"]
     if node._op.backward is not None and not inside:
         lines.append(_op_statement(node, node_id, on_path))
@@ -674,7 +674,7 @@ def _edge_label(node, index, local, style, show_local, show_rules):
 def _rule_label(node, digits, written=None):
     """A node inside a rule: its textbook name, else its number (bracketed when negative)."""
     if node.name:
-        return textbook_name(node.name)
+        return textbook_name(_cut(node.name))
     text = (written or (lambda x: number(x, digits)))(node.data)
     return f"({text})" if text.startswith("-") else text
 
@@ -698,7 +698,7 @@ def _legend(nodes, highlight, pending, grads=True):
         rows.append('<TR><TD>data</TD><TD ALIGN="LEFT">no grad: no backward pass from this root '
                     'yet</TD></TR>')
     if highlight is not None:
-        what = highlight if isinstance(highlight, str) else label(highlight)
+        what = _cut(highlight if isinstance(highlight, str) else label(highlight))
         rows.append(f'<TR><TD BGCOLOR="{PATH_COLOUR}"> </TD><TD ALIGN="LEFT">'
                     f'paths from {names.graphviz_html(what)} to the root</TD></TR>')
     table = ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" '
@@ -749,6 +749,19 @@ def _printable_statement(line):
     tabs = line[:len(line) - len(text)]
     end = "\n" if text.endswith("\n") else ""
     return tabs + names.printable(text[:len(text) - len(end)]) + end
+
+
+#: the most characters of a name that a picture shows (dot refuses a quoted string of
+#: more than 16,384 bytes, and a rule writes a name twice)
+PICTURE_NAME = 200
+
+
+def _cut(name):
+    """``name`` as a picture shows it: a name of more than :data:`PICTURE_NAME`
+    characters is cut there, ending in ``… (10,000 characters)``."""
+    if len(name) <= PICTURE_NAME:
+        return name
+    return f"{name[:PICTURE_NAME]}… ({len(name):,} characters)"
 
 
 def _quote(text):

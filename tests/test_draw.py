@@ -700,3 +700,19 @@ def test_a_batch_drawn_by_layer_shows_a_hostile_cost_name_and_title():
     C.named("C\\N\x01<b>")
     texts = _svg_texts(draw(C, level="layer", title="t\\G\x02<i>x</i>"))
     assert "C\\N␁<b>" in texts and "t\\G␂<i>x</i>" in texts, texts
+
+
+@needs_dot
+def test_a_name_of_twenty_thousand_characters_is_drawn_cut():
+    """dot refuses a quoted string over 16,384 bytes ("syntax error ... longer than
+    16384?"): a picture shows a name's first 200 characters and its length."""
+    x = Value(0.5, name="x" * 20_000, kind="parameter")
+    y = (x * x).named("q" * 9_000).sigmoid().named("y")
+    y.backward()
+    graph = draw(y, show_rules=True, highlight=x)
+    texts = _svg_texts(graph)
+    shown_x, shown_q = "x" * 200 + "… (20,000 characters)", "q" * 200 + "… (9,000 characters)"
+    assert shown_x in texts and shown_q in texts
+    assert f"σ({shown_q})(1-σ({shown_q})) = 0.2461" in texts   # σ'(0.25)
+    assert f"paths from {shown_x} to the root" in texts
+    assert "x" * 201 not in graph.source and "q" * 201 not in graph.source
