@@ -34,6 +34,7 @@ from operator import mul as _mul
 
 from .expr_source import ATOM, COND, CMP, AND, OR, PROD, SUM, SourceWriter, literal, wrap
 from .floats import idiv, iexp, ilog, ipow, left_sum
+from .interrupts import deferred_interrupts
 from .notation import Labels, TextNotation, forward_expr, local_rules, number
 from .ops import CONSTANT
 
@@ -64,7 +65,8 @@ for _op in ops.OPS.values():
         _IEEE_HELPERS[_op.name] = "i" + _op.name
         HELPERS["i" + _op.name] = _op.ieee
 HELPERS.update(idiv=idiv, ipow=ipow, ilog=ilog, iexp=iexp, left_sum=left_sum, mul=_mul,
-               add=_add, repeat=_repeat, data_of=_data_of)
+               add=_add, repeat=_repeat, data_of=_data_of,
+               deferred_interrupts=deferred_interrupts)
 
 _RESERVED = frozenset(HELPERS) | frozenset(keyword.kwlist) | {
     "abs", "PARAMETERS", "samples", "seed", "total", "_e", "None", "True", "False", "args"}
@@ -403,12 +405,14 @@ class _Emitter:
                     self.emit(1, f"g_{row} = [left_sum(map(mul, a, U_{row})) "
                                  f"for a in T_{group['name']}]")
             if written or rows:
-                self.emit(1, "# add the gradients to the parameters, once")
+                self.emit(1, "# add the gradients to the parameters, once, with Ctrl-C held until")
+                self.emit(1, "# all are added (it is delivered right after)")
+                self.emit(1, "with deferred_interrupts():")
                 for p in written:
-                    self.emit(1, f"p_{p}.grad += g_{p}")
+                    self.emit(2, f"p_{p}.grad += g_{p}")
                 for row, _ in rows:
-                    self.emit(1, f"for p, g in zip(ROW_{row}, g_{row}):")
-                    self.emit(2, "p.grad += g")
+                    self.emit(2, f"for p, g in zip(ROW_{row}, g_{row}):")
+                    self.emit(3, "p.grad += g")
         if self.kind == "batch":
             self.emit(1, "return total")
         elif self.input_grads:
