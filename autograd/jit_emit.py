@@ -27,6 +27,10 @@ import re
 
 from . import expr as E
 from . import ops
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Any
+from itertools import chain as _chain
 from itertools import repeat as _repeat
 from operator import add as _add
 from operator import attrgetter
@@ -34,11 +38,19 @@ from operator import mul as _mul
 
 from .expr_source import ATOM, COND, CMP, AND, OR, PROD, SUM, SourceWriter, literal, wrap
 from .floats import idiv, iexp, ilog, ipow, left_sum
-from .interrupts import deferred_interrupts
 from .notation import Labels, TextNotation, forward_expr, local_rules, number
 from .ops import CONSTANT
 
 _data_of = attrgetter("data")
+_grad_of = attrgetter("grad")
+_consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend   # runs an iterator out, in C
+
+
+def grads_added(parameters, grads):
+    """The lazy ``p.grad += g`` for each parameter and its gradient: run out by
+    ``consume`` (in C, one call) it adds them all."""
+    return map(setattr, parameters, _repeat("grad"), map(_add, map(_grad_of, parameters), grads))
+
 
 __all__ = ["Program", "generate", "HELPERS", "Graph", "expression_source"]
 
@@ -65,11 +77,12 @@ for _op in ops.OPS.values():
         _IEEE_HELPERS[_op.name] = "i" + _op.name
         HELPERS["i" + _op.name] = _op.ieee
 HELPERS.update(idiv=idiv, ipow=ipow, ilog=ilog, iexp=iexp, left_sum=left_sum, mul=_mul,
-               add=_add, repeat=_repeat, data_of=_data_of,
-               deferred_interrupts=deferred_interrupts)
+               add=_add, repeat=_repeat, data_of=_data_of, chain=_chain,
+               grads_added=grads_added, consume=_consume)
 
 _RESERVED = frozenset(HELPERS) | frozenset(keyword.kwlist) | {
-    "abs", "PARAMETERS", "samples", "seed", "total", "_e", "None", "True", "False", "args"}
+    "abs", "PARAMETERS", "samples", "seed", "total", "_e", "None", "True", "False", "args",
+    "rows", "ROWS_ADDED"}
 
 
 def in_sample(err, i):
@@ -306,6 +319,24 @@ class _Emitter:
             return number(node.data)
         return self.code[id(node)]
 
+    def add_gradients(self, written, rows):
+        """The lines that add the gradients to the parameters' .grad, all or none if
+        Ctrl-C comes: CPython runs a signal's handler only at a call or a loop's jump
+        back, so the lines ``p_w.grad += g_w`` (reads, a float addition, stores) are
+        one block it cannot split; the wide rows' adds, a loop, are made ready before
+        them and run after them by one call into C (``consume``)."""
+        self.emit(1, "# add the gradients to the parameters, once: Ctrl-C finds all added or "
+                     "none")
+        if rows:
+            self.namespace["ROWS_ADDED"] = tuple(
+                p for row, _ in rows for p in self.namespace[f"ROW_{row}"])
+            self.emit(1, f"rows = grads_added(ROWS_ADDED, chain("
+                         f"{', '.join(f'g_{row}' for row, _ in rows)}))")
+        for p in written:
+            self.emit(1, f"p_{p}.grad += g_{p}")
+        if rows:
+            self.emit(1, "consume(rows)  # the rows' p.grad += g, in C")
+
     def emit(self, indent, text, info=None):
         self.lines.append(("    " * indent + text, info))
 
@@ -405,14 +436,7 @@ class _Emitter:
                     self.emit(1, f"g_{row} = [left_sum(map(mul, a, U_{row})) "
                                  f"for a in T_{group['name']}]")
             if written or rows:
-                self.emit(1, "# add the gradients to the parameters, once, with Ctrl-C held until")
-                self.emit(1, "# all are added (it is delivered right after)")
-                self.emit(1, "with deferred_interrupts():")
-                for p in written:
-                    self.emit(2, f"p_{p}.grad += g_{p}")
-                for row, _ in rows:
-                    self.emit(2, f"for p, g in zip(ROW_{row}, g_{row}):")
-                    self.emit(3, "p.grad += g")
+                self.add_gradients(written, rows)
         if self.kind == "batch":
             self.emit(1, "return total")
         elif self.input_grads:
