@@ -33,7 +33,6 @@ from .precision import is_number_text, precision_for
 __all__ = ["MatrixVerdict", "check_matrix", "is_matrix_question", "other_parameter",
            "MatrixFormulaError"]
 
-_MATRIX_NAME = re.compile(r"^(W|b)\d+$")
 
 
 def is_matrix_question(root, wrt, expected):
@@ -41,7 +40,7 @@ def is_matrix_question(root, wrt, expected):
     matrix name (``W2``, ``b1``) that no node of the graph has."""
     if hasattr(wrt, "neurons") and hasattr(wrt, "number"):
         return True
-    if isinstance(wrt, str) and _MATRIX_NAME.match(wrt):
+    if parse_matrix_name(wrt, "rows") is not None:
         return not any(node.name == wrt for node in engine.all_nodes(root))
     return False
 

@@ -75,7 +75,7 @@ def layout_of(nodes, default="columns"):
 # Matrix names: W1/b1 (rows) or W2/b2 (columns) for the weights into layer l
 # ---------------------------------------------------------------------------
 
-_MATRIX_NAME = re.compile(r"^(W|b)(\d+)$")
+_MATRIX_NAME = re.compile(r"(W|b)([0-9]+)")   # whole names only (fullmatch)
 
 
 def matrix_name(kind, layer, layout):
@@ -85,7 +85,7 @@ def matrix_name(kind, layer, layout):
 
 def parse_matrix_name(name, layout):
     """``("W", l)`` for a matrix name of ``layout`` (l: Nielsen's layer), or None."""
-    found = _MATRIX_NAME.match(name) if isinstance(name, str) else None
+    found = _MATRIX_NAME.fullmatch(name) if isinstance(name, str) else None
     if found is None:
         return None
     number = int(found.group(2))

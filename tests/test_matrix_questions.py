@@ -659,3 +659,17 @@ def test_a_cost_from_the_logit_of_a_network_built_without_matrices():
     d1 = ((A2 - Ya) / len(X) @ np.array(W2).T) * A1 * (1 - A1)
     verdict = check(cost, "W1", "X.T @ ((((A2 - Y) / m) @ W2.T) * A1 * (1 - A1))", layout="rows")
     assert verdict and np.allclose(verdict.expected, Xa.T @ d1, rtol=1e-12, atol=0)
+
+
+def test_a_matrix_name_is_the_whole_name():
+    """'W1\\n' (a name with a trailing newline) is no matrix name: the check looks for a node
+    of that name and says there is none, where the pattern's $ took it for W1 (and
+    a non-ASCII digit, 'W١', for a layer)."""
+    net = nn.MLP([2, 3, 1], seed=0)
+    C = nn.half_squared_error([net([0.5, 0.2])], [[1.0]], reduction="sum")
+    C.backward()
+    with pytest.raises(ValueError, match="'W1' is not a matrix of this network"):
+        check(C, "W1", [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]])
+    for name in ("W1\n", "W\u0661"):
+        with pytest.raises(LookupError, match=r"^check: no node named"):
+            check(C, name, [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]])
