@@ -12,7 +12,7 @@ import sys
 from functools import partial, reduce
 from operator import add
 
-__all__ = ["idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float"]
+__all__ = ["idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float", "short_repr"]
 
 _inf = math.inf
 _nan = math.nan
@@ -107,7 +107,7 @@ def as_float(x, what="Value"):
         try:
             return float(x)
         except OverflowError:
-            raise OverflowError(f"{what}: the int {_short(x)} is too large for a float "
+            raise OverflowError(f"{what}: {short_repr(x)} is too large for a float "
                                 f"(the largest float is about 1.8e308)") from None
     if hasattr(x, "_prev") and hasattr(x, "_op"):
         raise TypeError(f"{what} needs a real number, got a Value ({x!r}); use its number, "
@@ -122,12 +122,19 @@ def as_float(x, what="Value"):
         except (TypeError, ValueError, OverflowError):
             pass
     raise TypeError(f"{what} needs a real number (int, float or a real scalar with "
-                    f"__float__), got {cls.__name__} {_short(x)}")
+                    f"__float__), got {cls.__name__} {short_repr(x)}")
 
 
-def _short(x):
-    """repr(x), cut to one readable line."""
-    text = repr(x) if not isinstance(x, int) or abs(x) < 10 ** 30 else \
-        f"of {len(str(abs(x)))} digits ({str(x)[:6]}...)"
-    text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:57] + "..."
+def short_repr(x, limit=60):
+    """``repr(x)`` on one line, cut to ``limit`` characters; an int of 30 digits or
+    more by its number of digits (``the int of 401 digits (10000...)``), without writing out
+    one too long for Python to (more than 4300 digits)."""
+    if isinstance(x, int) and not isinstance(x, bool) and abs(x) >= 10 ** 30:
+        if x.bit_length() <= 14_000:
+            digits = str(abs(x))
+            text = f"the int of {len(digits)} digits ({str(x)[:6]}...)"
+        else:
+            text = f"the int of about {int(x.bit_length() * 0.30103) + 1:,} digits"
+    else:
+        text = " ".join(repr(x).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."

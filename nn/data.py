@@ -8,6 +8,8 @@ sample (counted from 1) and column.
 
 import math
 
+from autograd.floats import short_repr
+
 from .losses import finite_number
 
 __all__ = ["number_rows"]
@@ -76,10 +78,10 @@ def _row(x, i, width, where, column_name, expects, finite=True):
     ``finite=False`` (then the caller checks, on an array)."""
     if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
         raise TypeError(f"{where}: sample {i}: expected a list of {width} numbers, got "
-                        f"{type(x).__name__} {_short(x)}")
+                        f"{type(x).__name__} {short_repr(x)}")
     if len(x) != width:
         raise ValueError(f"{where}: sample {i}: {expects.format(width)}, "
-                         f"got {len(x)}: {_short(x)}")
+                         f"got {len(x)}: {short_repr(x)}")
     row = list(x)
     types = set(map(type, row))
     if not finite and types == _FLOAT:
@@ -98,6 +100,3 @@ def _number(v, i, j, where, column_name):
     return finite_number(v, f"{where}: sample {i}, column {j} ({column_name(j)})")
 
 
-def _short(x, limit=60):
-    text = repr(x)
-    return text if len(text) <= limit else text[:limit - 3] + "..."

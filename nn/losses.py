@@ -28,6 +28,7 @@ from collections.abc import Sequence
 
 from autograd import Value, dot, maximum, ops, sum_values
 from autograd.names import with_sample
+from autograd.floats import short_repr
 from autograd.value import Operand, as_float
 
 #: one sample's outputs (a list of Values, or one Value), or a batch: one such per sample
@@ -71,7 +72,7 @@ def _outputs(outputs, where, what="output"):
 def _same_length(outputs, targets, where):
     if len(outputs) != len(targets):
         raise ValueError(f"{where}: {len(outputs)} outputs but {len(targets)} targets "
-                         f"{_short(targets)}; they must have the same length")
+                         f"{short_repr(targets)}; they must have the same length")
 
 
 def _target_name(j, n, sample=None):
@@ -98,12 +99,6 @@ def _probability(y, name, where):
         raise ValueError(f"{where}: target {name} must be a probability in [0, 1], "
                          f"got {y!r}")
     return node
-
-
-def _short(x, limit=60):
-    """``repr(x)`` on one line (an array's rows joined), cut to ``limit`` characters."""
-    text = " ".join(repr(x).split())
-    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def check_reduction(reduction, where):
@@ -356,7 +351,7 @@ def _distribution(target, numbers, where):
     Σ_k p_k z_k is −Σ_k p_k ln softmax(z)_k only for a distribution."""
     total = math.fsum(numbers)
     if not abs(total - 1.0) <= 1e-6:
-        raise ValueError(f"{where}: target probabilities {_short(target)} sum to {total:.6g}, "
+        raise ValueError(f"{where}: target probabilities {short_repr(target)} sum to {total:.6g}, "
                          f"not 1")
 
 
@@ -366,7 +361,7 @@ def _sample_cross_entropy(logits, target, where, sample=None):
     if _is_row(target):
         if len(target) != n:
             raise ValueError(f"{where}: {n} logits but {len(target)} target probabilities "
-                             f"{_short(target)}; they must have the same length")
+                             f"{short_repr(target)}; they must have the same length")
         p = [_probability(y, _target_name(k, n, sample), where) for k, y in enumerate(target, 1)]
         _distribution(list(target), [q.data for q in p], where)
         # C_x = Σ_k p_k (ln Σ e^z − z_k) = ln Σ e^z − Σ_k p_k z_k  when Σ_k p_k = 1
@@ -415,7 +410,7 @@ def real_targets(y, n_outputs, where):
     values = list(y) if hasattr(y, "__len__") and not isinstance(y, (str, bytes)) else [y]
     if len(values) != n_outputs:
         raise ValueError(f"{where}: {n_outputs} outputs but {len(values)} targets "
-                         f"{_short(y)}; they must have the same length")
+                         f"{short_repr(y)}; they must have the same length")
     if set(map(type, values)) <= _PLAIN_NUMBERS:
         try:
             if math.isfinite(sum(map(abs, values))):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from operator import add, attrgetter, mul, sub, truediv
 
 from autograd import Value
-from autograd.floats import idiv
+from autograd.floats import idiv, short_repr
 from autograd.interrupts import deferred_interrupts
 
 from .resident import (ParameterList, ResidentValue, _consume, _data, _grad, _set_data,
@@ -352,25 +352,30 @@ def _unique_values(parameters, owner):
 def _real(x):
     """A finite real number: int, float or a real numpy scalar (float32 as float64),
     not a bool."""
-    return (isinstance(x, numbers.Real) and not isinstance(x, bool)
-            and getattr(getattr(x, "dtype", None), "kind", "f") != "b" and math.isfinite(x))
+    if not (isinstance(x, numbers.Real) and not isinstance(x, bool)
+            and getattr(getattr(x, "dtype", None), "kind", "f") != "b"):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:       # an int too large for a float: not a finite float
+        return False
 
 
 def _positive(owner, what, x):
     if not (_real(x) and x > 0):
-        raise ValueError(f"{owner}: {what} must be a positive finite number, got {x!r}")
+        raise ValueError(f"{owner}: {what} must be a positive finite number, got {short_repr(x)}")
     return float(x)
 
 
 def _non_negative(owner, what, x):
     if not (_real(x) and x >= 0):
-        raise ValueError(f"{owner}: {what} must be a non-negative finite number, got {x!r}")
+        raise ValueError(f"{owner}: {what} must be a non-negative finite number, got {short_repr(x)}")
     return float(x)
 
 
 def _fraction(owner, what, x):
     if not (_real(x) and 0.0 <= x < 1.0):
-        raise ValueError(f"{owner}: {what} must be a number in [0, 1), got {x!r}")
+        raise ValueError(f"{owner}: {what} must be a number in [0, 1), got {short_repr(x)}")
     return float(x)
 
 

@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+import nn
+
 import autograd
 from autograd import Value
 
@@ -48,6 +50,23 @@ def test_an_int_too_large_for_a_float_names_the_op_and_operand(expression, where
     assert str(caught.value) == (f"{where}: the int of 401 digits (-10000...) is too large "
                                  f"for a float (the largest float is about 1.8e308)")
     assert x.data == 2.0 and x.grad == 0.0 and x.parents == ()
+
+
+def test_an_int_too_long_for_python_to_write_out_is_named_by_its_size():
+    """An int of more than 4300 digits, which repr() refuses to write ("Exceeds the limit
+    (4300 digits) for integer string conversion" was the whole message), is named by
+    its number of digits, as a Value, an operand and a learning rate."""
+    huge = 10 ** 5000                      # 5001 digits: bit_length 16610
+    with pytest.raises(OverflowError, match=r"^Value: the int of about 5,001 digits is too "
+                                            r"large for a float"):
+        Value(huge)
+    with pytest.raises(OverflowError, match=r"^mul: operand 2: the int of about 5,001 digits"):
+        Value(2.0) * huge
+    w = Value(1.0, kind="parameter")
+    for big in (10 ** 400, huge):
+        with pytest.raises(ValueError, match=r"^SGD: lr must be a positive finite number, "
+                                             r"got the int of (about )?[0-9,]+ digits"):
+            nn.SGD([w], lr=big)
 
 
 def test_log_of_non_positive_names_op_node_and_value():
