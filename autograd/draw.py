@@ -223,7 +223,7 @@ def _collect(root, max_nodes):
     nodes = graph.all_nodes(root)
     if len(nodes) > max_nodes:
         raise GraphTooLarge(
-            f"draw: the graph of {label(root)} has {len(nodes)} nodes, more than "
+            f"draw: the graph of {names.printable(label(root))} has {len(nodes)} nodes, more than "
             f"max_nodes={max_nodes}; a picture that size is unreadable and slow to lay out. "
             f"Draw the loss of one sample (one forward pass) instead of a whole batch, "
             f"or pass max_nodes={len(nodes)} to draw it anyway.")
@@ -247,7 +247,7 @@ def _resolve_highlight(root, nodes, highlight):
         if highlight not in set(nodes):
             raise ValueError(
                 f"draw: highlight {ops.describe(highlight)} is not in the graph of "
-                f"{label(root)}")
+                f"{names.printable(label(root))}")
         return [highlight]
     if not isinstance(highlight, str):
         raise TypeError(

@@ -148,7 +148,7 @@ class Path:
             elif child._op in (ops.MUL, ops.DOT) and not self._named_above(i):
                 other = _other_operand(f)
                 if other is not None and other.name:
-                    steps.append(f"(via {other.name})")
+                    steps.append(f"(via {names.printable(other.name)})")
         return " → ".join(steps)
 
     def _full_route(self):

@@ -308,7 +308,7 @@ class _Reader:
         raise FormulaError(
             f"{self.where}: the left-hand side {written} is {relation} "
             f"{names.printable(typed)}, but "
-            f"{role} is {node.name or 'an unnamed node'}; named nodes: "
+            f"{role} is {names.printable(node.name) if node.name else 'an unnamed node'}; named nodes: "
             f"{names.listing(self.listed)}")
 
     # -- tokens ----------------------------------------------------------------

@@ -294,7 +294,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         largest = max(abs(t) for row in truth for t in row)
         precisions = [[precision_for(v, rtol=relative, atol=relative * largest) for v in row]
                       for row in values]
-    root_name = names.text(root.name) if root.name else "C"
+    root_name = names.printable(names.text(root.name)) if root.name else "C"
     what = f"∂{root_name}/∂{name}"
     common = dict(name=name, kind=kind, layer=l, layout=layout, engine=truth, formula=formula,
                   formula_read=formula_read, root_name=root_name)
@@ -491,7 +491,7 @@ def other_parameter(root, wrt, precision, grads=None):
     rank, other, n = min(candidates, key=lambda c: (c[0], c[1]))
     if rank == 2 and len(candidates) > 1:
         return None                    # several unrelated parameters: not a naming mistake
-    R = names.text(root.name) if root.name else "C"
+    R = names.printable(names.text(root.name)) if root.name else "C"
     head = f"This is ∂{R}/∂{names.text(other)}, not ∂{R}/∂{names.text(wrt.name)}"
     if rank == 0:
         l = int(n.layer)

@@ -48,7 +48,7 @@ def _s(i, m):
 
 
 def _t(name):
-    return names.text(name)
+    return names.printable(names.text(name))
 
 
 def entry_weight(wrt, entry):

@@ -167,14 +167,27 @@ def graphviz_caption(title):
     return graphviz.escape(printable(str(title)))
 
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: what :func:`printable` replaces: the C0 and C1 controls and DEL, lone surrogates,
+#: the non-characters U+FFFE and U+FFFF, and the characters a text shows nothing of or
+#: that move the rest of it: Unicode's format characters (category Cf: the bidi
+#: overrides and isolates U+202A-202E and U+2066-2069, zero-width spaces and joiners,
+#: the BOM, soft hyphen, tags) and the line and paragraph separators U+2028/2029
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff"
+    "\ufeff\ufff9-\ufffb\ufffe\uffff\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
 
 
 def printable(text, keep=""):
-    """``text`` with what no page, picture or file can hold made visible: a control
-    character as its picture (U+0001 -> ␁, DEL -> ␡), a C1 control, lone surrogate
-    or non-character as �; the characters of ``keep`` (``"\\n"`` in a block of
-    lines) stay.  Every output that embeds a name writes it through this."""
+    """``text`` with what no page, picture, file or terminal line can hold made
+    visible, so a name shows what it is made of and never acts on the text around
+    it: a C0 control character as its picture (a newline -> ␊, ESC -> ␛, a tab -> ␉,
+    DEL -> ␡), a C1 control, lone surrogate or non-character as �, and a format
+    character or line separator (U+202E, U+200D, U+2028, ...) as ``<U+202E>``; the
+    characters of ``keep`` (``"\\n"`` in a block of lines) stay.  Everything else,
+    letters of any script (σ, w₁, y', 重み), stays as typed.  Every output that embeds
+    a name writes it through this; lookups use the name itself."""
     return _UNPRINTABLE.sub(lambda found: _picture(found.group(), keep), text)
 
 
@@ -182,7 +195,13 @@ def _picture(char, keep):
     code = ord(char)
     if char in keep:
         return char
-    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    if 0x80 <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+        return "\ufffd"
+    return f"<U+{code:04X}>"
 
 
 _GRADIENT = re.compile(r"^∂(\(.+\)|[^/]+)/∂(.+)$")

@@ -24,7 +24,7 @@ from .ops import ATOM, MUL_P, NEG_P, POW_P, SUM_P
 
 __all__ = ["TextNotation", "LatexNotation", "StepNotation", "Namer", "render", "label", "number",
            "Rule", "local_rule", "local_rules", "formula", "rule_text", "forward_expr",
-           "short_names", "reading_order", "Labels", "shown_number", "largest_magnitude", "NEGLIGIBLE",
+           "short_names", "reading_order", "Labels", "printed", "shown_number", "largest_magnitude", "NEGLIGIBLE",
            "NoiseScales"]
 
 
@@ -224,6 +224,13 @@ def label(node):
     return f"<{node._op.name} {number(node.data, 4)}>"
 
 
+def printed(labels):
+    """``labels`` for text a person reads (steps, the stepper's lines): each node
+    as ``labels`` calls it, made printable (:func:`autograd.names.printable`), so a
+    name holding a newline or ESC stays on its line and does not recolour a terminal."""
+    return lambda node: _names.printable(labels(node))
+
+
 # ---------------------------------------------------------------------------
 # Notations: expressions as (text, precedence)
 # ---------------------------------------------------------------------------
@@ -238,7 +245,7 @@ class TextNotation:
     latex = False
 
     def name(self, name):
-        return name
+        return _names.printable(name)     # a name holding ESC or a newline is shown, not obeyed
 
     def number(self, x):
         return number(x)

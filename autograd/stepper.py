@@ -32,7 +32,7 @@ import textwrap
 from . import names, ops
 from .engine import backward_steps
 from .graph import all_nodes, topological_order
-from .notation import Labels, formula, number
+from .notation import Labels, formula, number, printed
 from .steps import ordinal
 
 __all__ = ["Stepper", "StepperError", "session", "HELP", "PROMPT", "use_colour",
@@ -112,7 +112,8 @@ class Stepper:
         self.root = root
         self.colour = colour                      # ANSI colours (see use_colour)
         self.width = width                        # wrap lines to this many columns (or None)
-        self.labels = Labels(root)                # t1, t2, ... as the steps and pictures say
+        # t1, t2, ... as the steps and pictures say; names made printable (names.printable)
+        self.labels = printed(Labels(root))
         self.seed = float(grad)
         self.out = out if out is not None else sys.stdout
         self.graph_dir = graph_dir
@@ -337,7 +338,7 @@ class Stepper:
         if not pending:
             node = nodes[0]
             where = self.target_index(node) + 1
-            self.say(f"{name}'s gradient is already complete"
+            self.say(f"{names.printable(name)}'s gradient is already complete"
                      f"{f' (since step {where})' if where else ''}: {self.describe(node)}")
             return
         node = min(pending, key=self.target_index)
@@ -367,7 +368,7 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
     red = use_colour(err)
 
     def complain(e):
-        text = f"chainrule step: {e}"
+        text = names.printable(f"chainrule step: {e}")
         print(f"{_STYLES['error']}{text}{_RESET}" if red else text, file=err, flush=True)
 
     stepper.say(stepper.intro())
@@ -397,7 +398,7 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
                 stepper.say(f"{PROMPT}(end of input: continue)")
             else:
                 line = line.rstrip("\r\n")
-                stepper.say(f"{PROMPT}{line}")
+                stepper.say(f"{PROMPT}{names.printable(line)}")
         try:
             stepper.command(line)
         except StepperError as e:

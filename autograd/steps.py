@@ -13,7 +13,7 @@ step the way a person would on paper::
 """
 
 from . import ops
-from .notation import Labels, formula, label, number, rule_text
+from .notation import Labels, formula, label, number, printed, rule_text
 
 __all__ = ["Step", "Contribution", "presenter", "ordinal", "STEP_DIGITS"]
 
@@ -87,7 +87,7 @@ class Step:
 
         (``edges`` still holds every parent, constants included.)
         """
-        labels = labels or self.labels
+        labels = printed(labels or self.labels)
         out = labels(self.node)
         up = _num(self.upstream)
         rows = []
@@ -110,7 +110,7 @@ class Step:
 
     def text(self, labels=None):
         """The heading and the lines, with nodes written by ``labels`` (default: the pass's)."""
-        labels = labels or self.labels
+        labels = printed(labels or self.labels)
         name = labels(self.node)
         head = (f"step {self.index + 1}/{self.total}: {name} = "
                 f"{formula(self.node, labels=labels)} = {_num(self.node.data)}, "

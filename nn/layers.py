@@ -19,6 +19,7 @@ from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, SupportsFloat
 
 from autograd import Value, engine, no_grad
+from autograd.names import printable as _printable
 from autograd.names import with_sample as _with_sample
 from autograd.value import as_float, dot_layer, dot_unchecked
 
@@ -160,7 +161,7 @@ def as_inputs(inputs, input_names, owner, sample=None):
         try:
             values.append(Value(x, name))
         except TypeError:
-            raise TypeError(f"{owner}: input {name} must be a number or a Value, got "
+            raise TypeError(f"{owner}: input {_printable(name)} must be a number or a Value, got "
                             f"{type(x).__name__} {x!r}") from None
     return tuple(values)
 
@@ -271,7 +272,7 @@ class Neuron(Module):
     def weighted_input(self, inputs: Inputs, sample: int | None = None) -> Value:
         """z^l_j for ``inputs`` (a list of n_in numbers or Values), named ``z{l}_{j}``
         (``z{l}_{j}(i)`` for sample i of a batch)."""
-        owner = f"Neuron {self._z_name}"
+        owner = f"Neuron {_printable(self._z_name)}"
         sample = check_sample(sample, owner)
         inputs = as_inputs(inputs, self._input_names, owner, sample)
         frozen = self._frozen_set()

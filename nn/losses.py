@@ -27,7 +27,7 @@ import operator
 from collections.abc import Sequence
 
 from autograd import Value, dot, maximum, ops, sum_values
-from autograd.names import with_sample
+from autograd.names import printable, with_sample
 from autograd.floats import short_repr
 from autograd.value import Operand, as_float
 
@@ -245,7 +245,7 @@ def _bce_term(a, y, j, where):
 def outside_open_unit(where, j, name, value):
     """The ValueError for binary cross-entropy's output ``j`` (called ``name``, or
     None) holding ``value`` outside (0, 1), where ln a or ln(1 − a) is not defined."""
-    output = f"output {j} ({name})" if name else f"output {j}"
+    output = f"output {j} ({printable(name)})" if name else f"output {j}"
     return ValueError(f"{where}: {output} is {value!r}; an output that is not a sigmoid "
                       f"node must lie strictly between 0 and 1, where ln a and ln(1 − a) "
                       f"are defined")

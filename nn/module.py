@@ -21,6 +21,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from autograd.interrupts import deferred_interrupts
+from autograd.names import printable
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -93,7 +94,7 @@ class Module:
         except (KeyError, TypeError):
             raise KeyNameError(
                 f"{type(self).__name__} has no parameter {name!r}; "
-                f"known: {', '.join(named)}") from None
+                f"known: {', '.join(map(printable, named))}") from None
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 (leaves accumulate across backward())."""
@@ -175,7 +176,7 @@ class Module:
         if unknown:
             raise KeyNameError(
                 f"{where}: {type(self).__name__} has no parameter "
-                f"{', '.join(map(repr, unknown))}; known: {', '.join(named)}")
+                f"{', '.join(map(repr, unknown))}; known: {', '.join(map(printable, named))}")
         return [named[name] for name in names]
 
     def state_dict(self) -> dict[str, float]:
@@ -209,7 +210,7 @@ class Module:
             if extra:
                 parts.append(f"unexpected key(s) {', '.join(extra)}")
             raise KeyNameError(f"load_state_dict: {'; '.join(parts)} "
-                           f"(this {type(self).__name__} has: {', '.join(named)})")
+                           f"(this {type(self).__name__} has: {', '.join(map(printable, named))})")
         numbers = {name: _number(name, state[name]) for name in named}
         with deferred_interrupts():     # Ctrl-C: all loaded, then the KeyboardInterrupt
             for name, value in named.items():

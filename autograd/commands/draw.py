@@ -12,6 +12,8 @@ name next to it), every edge labelled with its local derivative.
 import os
 import sys
 
+from autograd.commands import one_line
+
 
 def arguments(parser):
     parser.add_argument("script", metavar="SCRIPT", help="a Python script that calls .backward()")
@@ -35,23 +37,23 @@ def run(args):
         root = captured.find(args.root) if args.root else captured.root
         highlight = captured.find(args.highlight) if args.highlight else None
     except ScriptError as err:
-        print(f"chainrule draw: {err}", file=sys.stderr)
+        print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
         return 2
     try:
         captured.root.backward(captured.grad)   # the pass the script asked for: grads drawn
     except Exception as err:                    # a hook of the script's, say: one line
         print(f"chainrule draw: {args.script}'s backward() raised {type(err).__name__}: "
-              f"{' '.join(str(err).split())}", file=sys.stderr)
+              f"{one_line(err)}", file=sys.stderr)
         return 2
     out = args.out or os.path.splitext(args.script)[0]
     try:
         [written] = render_graph(root, out, formats=args.format, highlight=highlight)
     except (DotNotFound, GraphTooLarge, ValueError) as err:
-        print(f"chainrule draw: {' '.join(str(err).split())}", file=sys.stderr)
+        print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
         return 2
     except OSError as err:
-        print(f"chainrule draw: cannot write {err.filename or out}: {err.strerror or err}",
-              file=sys.stderr)
+        text = f"cannot write {err.filename or out}: {err.strerror or err}"
+        print(f"chainrule draw: {one_line(text)}", file=sys.stderr)
         return 2
     print(f"wrote {written}")
     return 0

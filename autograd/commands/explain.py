@@ -12,6 +12,8 @@ import argparse
 import shlex
 import sys
 
+from autograd.commands import one_line
+from autograd.names import printable
 from autograd.explain import DEFAULT_LIMIT
 
 
@@ -45,7 +47,7 @@ def _graph(args):
         root = captured.find(args.root) if args.root else captured.root
         wrt = args.wrt if matrix_name(args.wrt, captured.root) else captured.find(args.wrt, root)
     except ScriptError as err:
-        print(f"chainrule: {err}", file=sys.stderr)
+        print(f"chainrule: {one_line(err)}", file=sys.stderr)
         return None
     return root, wrt
 
@@ -55,7 +57,8 @@ def _explain_command(args):
     words = ["chainrule", "explain", args.script, "--wrt", args.wrt]
     if args.root:
         words += ["--root", args.root]
-    return " ".join(shlex.quote(w) for w in words)
+    # a name holding ESC or a newline is shown as printable, not obeyed by the terminal
+    return " ".join(shlex.quote(printable(w)) for w in words)
 
 
 def matrix_name(wrt, root):
@@ -65,7 +68,7 @@ def matrix_name(wrt, root):
 
 
 def _report_error(err):
-    print(f"chainrule: {err}", file=sys.stderr)
+    print(f"chainrule: {one_line(err)}", file=sys.stderr)
     return 2
 
 

@@ -10,6 +10,7 @@ they are read one per line from stdin, and the end of input continues to the end
 
 import sys
 
+from autograd.commands import one_line
 from autograd.script import ScriptError, run_until_backward
 from autograd.stepper import Stepper, StepperError, session, terminal_width, use_colour
 
@@ -33,7 +34,7 @@ def run(args):
     try:
         captured = run_until_backward(args.script)
     except ScriptError as err:
-        print(f"chainrule step: {err}", file=sys.stderr)
+        print(f"chainrule step: {one_line(err)}", file=sys.stderr)
         return 2
 
     if args.html:
@@ -64,8 +65,8 @@ def run(args):
 def _one_line(err):
     """An error as one line: an OSError as "cannot write PATH: reason"."""
     if isinstance(err, OSError) and err.filename is not None:
-        return f"cannot write {err.filename}: {err.strerror or err}"
-    return " ".join(str(err).split())
+        return one_line(f"cannot write {err.filename}: {err.strerror or err}")
+    return one_line(err)
 
 
 def write_page(captured, path):
