@@ -110,10 +110,10 @@ def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
     if not order:                      # the root is a leaf: d(root)/d(root) = 1
         root.grad += grad
         return
-    saved = [leaf.grad for leaf in leaves]
-    last = [n.grad for n in order]     # the last pass's δs, put back if this one stops
-    node = None
+    saved, last, node = [], [], None
     try:
+        saved = [leaf.grad for leaf in leaves]
+        last = [n.grad for n in order]     # the last pass's δs, put back if this one stops
         for n in leaves:               # this pass's sums start at -0.0, the identity of +
             n.grad = -0.0
         for n in order:
@@ -264,10 +264,10 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         if root in targets:
             stop_at(None)
         return
-    saved = [(leaf, leaf.grad) for leaf in leaves]
-    derived = [(n, n.grad) for n in order]
-    node = None
+    saved, derived, node = [], [], None
     try:
+        saved = [(leaf, leaf.grad) for leaf in leaves]
+        derived = [(n, n.grad) for n in order]
         for leaf, _ in saved:
             leaf.grad = -0.0
         # how many edges still have to deliver into each watched leaf

@@ -1,5 +1,6 @@
 """backward(): order, accumulation, resets, depth, sharing, no_grad, hooks, steps."""
 
+import math
 import random
 
 import pytest
@@ -432,3 +433,43 @@ def test_a_graph_with_an_op_outside_the_table_deep_copies_field_by_field():
     assert twin._op is not triple and twin._op.name == "triple" and twin.data == 4.5
     twin.backward()
     assert twin._prev[0].grad == 3.0 and x.grad == 0.0
+
+
+class _StopsWhenRead(Value):
+    """A leaf whose .grad read raises KeyboardInterrupt once armed (Ctrl-C landing while
+    the pass notes what every grad held)."""
+
+    __slots__ = ()
+    armed = False
+    _slot = vars(Value)["grad"]
+
+    @property
+    def grad(self):
+        if _StopsWhenRead.armed:
+            _StopsWhenRead.armed = False
+            raise KeyboardInterrupt
+        return _StopsWhenRead._slot.__get__(self, Value)
+
+    @grad.setter
+    def grad(self, value):
+        _StopsWhenRead._slot.__set__(self, value)
+
+
+@pytest.mark.parametrize("watched", [False, True])   # backward_pass; observed_pass (a hook)
+def test_ctrl_c_while_the_pass_notes_the_grads_changes_nothing_and_says_so(watched):
+    """Ctrl-C before the pass changed anything (while it copies the grads to put back):
+    every grad as before, and the note saying the pass stopped (it had none)."""
+    x = _StopsWhenRead(2.0, name="x")
+    w = Value(3.0, name="w")
+    x.grad, w.grad = 0.5, 0.25
+    y = (x * w).tanh()
+    y.grad = 9.0
+    if watched:
+        y.register_hook(lambda g: None)
+    _StopsWhenRead.armed = True
+    with pytest.raises(KeyboardInterrupt) as caught:
+        y.backward()
+    assert (x.grad, w.grad, y.grad) == (0.5, 0.25, 9.0)
+    assert "backward pass stopped" in " ".join(getattr(caught.value, "__notes__", []))
+    y.backward()                                   # and the next pass is whole: ∂tanh(xw)/∂x
+    assert x.grad == pytest.approx(0.5 + 3.0 * (1 - math.tanh(6.0) ** 2), rel=1e-15)

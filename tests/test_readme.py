@@ -365,3 +365,11 @@ def test_printed_numbers_in_comments_are_checked_claims(doc, block, outputs):
     bare = [line.strip() for line in block.splitlines()
             if re.match(r"\s*print\(", line) and re.search(r"#\s*[-−]?\d", line)]
     assert not bare, f"{doc.name}: write '# → NUMBER' to have these checked: {bare}"
+
+
+def test_engine_md_shows_the_backward_pass_that_runs():
+    """docs/engine.md quotes ``backward_pass`` as it is in autograd/engine.py, line for line."""
+    import inspect
+    from autograd import engine
+    text = (ROOT / "docs" / "engine.md").read_text(encoding="utf-8")
+    assert inspect.getsource(engine.backward_pass).strip() in text
