@@ -181,8 +181,8 @@ def gradient_graph(output, seed, inputs):
     """
     traced = bool(recording.active) and recording.current().tracer is not None
     with engine.no_cycle_collection():   # like backward(): it makes no cycles
-        order, leaves, before = walk(output)
-        namer = _Namer(output, before)
+        order, leaves, before = walk(output)   # before: the graph's nodes keep their names
+        prefix = gradient_name(output.name or "f", "")   # a fresh gradient is ∂L/∂<node>
         terms = defaultdict(list, {output: [seed]})
         pop, to_parent = terms.pop, terms.__getitem__
         wanted = set(inputs)
@@ -204,8 +204,8 @@ def gradient_graph(output, seed, inputs):
             op = node._op
             n = len(parents)
             if g.__class__ is Value:
-                if g.name is None and node.name:
-                    namer.name(g, node)
+                if g.name is None and node.name and g not in before:
+                    g.name = prefix + node.name
                 key = (op, n, False, traced)
             elif g == 0.0 and not traced and (
                     _POLYNOMIAL.get((op, n)) and isfinite(node.data)
@@ -220,8 +220,8 @@ def gradient_graph(output, seed, inputs):
                 _consume(map(_append, map(to_parent, parents), function(*parents, node, g)))
         for leaf in wanted.intersection(terms):
             g = grads[leaf] = _total(terms[leaf])
-            if g.__class__ is Value and leaf.name and g.name is None:
-                namer.name(g, leaf)
+            if g.__class__ is Value and leaf.name and g.name is None and g not in before:
+                g.name = prefix + leaf.name
     if output in wanted:
         grads[output] = seed
     return grads
@@ -304,20 +304,6 @@ def gradient_name(top, node_name):
     if "/" in top or " " in top:
         top = f"({top})"
     return f"∂{top}/∂{node_name}"
-
-
-class _Namer:
-    """Names fresh gradient nodes ``∂top/∂node`` (a node of the graph it was built
-    from, every node of ``before``, keeps its name: the seed, or a parent passed on
-    as it is)."""
-
-    def __init__(self, output, before):
-        self.prefix = gradient_name(output.name or "f", "")
-        self.before = before
-
-    def name(self, g, node):
-        if g not in self.before:
-            g.name = self.prefix + node.name
 
 
 def _detached(g, output, x):
