@@ -29,7 +29,7 @@ import re
 from . import engine, graph
 from .draw import KIND_COLOURS, KIND_TITLES, OP_COLOUR, draw, picture_number
 from .names import printable
-from .notation import Labels, formula, number
+from .notation import Labels, formula, number, printed
 
 __all__ = ["step_page", "write_step_page", "step_through", "StepThrough"]
 
@@ -40,7 +40,9 @@ def _ids(nodes):
 
 
 def _forward_frames(nodes, ids, labels, shown):
-    """One frame per derived node, parents first: its value computed from its parents'."""
+    """One frame per derived node, parents first: its value computed from its parents'
+    (names printable, as the backward frames' steps write them)."""
+    labels = printed(labels)
     derived = [node for node in nodes if not node.is_leaf]
     frames = []
     for k, node in enumerate(derived, 1):
