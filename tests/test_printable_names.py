@@ -12,6 +12,8 @@ names are still found by what was typed (lookups use the raw name).
 import io
 import re
 import shlex
+import subprocess
+import shutil
 import sys
 
 import pytest
@@ -220,9 +222,17 @@ def test_cli_explain_check_and_step(name, shown, tmp_path, capsys, monkeypatch):
 
     status, out, err = run_cli(["check", str(script), "--wrt", name, "--expected", "5"], capsys)
     assert status == 1 and err == ""
-    assert out == CHECK_CLI.replace("⟪n⟫", shown).replace("⟪script⟫", shlex.quote(str(script))) \
-        .replace("⟪wrt⟫", shlex.quote(shown))
+    head, tail = CHECK_CLI.replace("⟪n⟫", shown).replace(
+        "⟪script⟫", shlex.quote(str(script))).split("⟪wrt⟫")
+    assert out.startswith(head) and out.endswith(tail)
     clean(out, 3)
+    # the hint's --wrt word, pasted into bash, is the name itself (ASCII escapes in $'...')
+    word = out[len(head):len(out) - len(tail)]
+    if "\x00" not in name and not any(0xD800 <= ord(c) <= 0xDFFF for c in name):  # (bash args)
+        assert shutil.which("bash"), "bash runs the hint"
+        pasted = subprocess.run(["bash", "-c", f"printf %s {word}"], capture_output=True,
+                                check=True).stdout.decode("utf-8")
+        assert pasted == name
 
     status, out, err = run_cli(["step", str(script)], capsys, "c\n", monkeypatch)
     assert status == 0 and err == ""

@@ -57,8 +57,27 @@ def _explain_command(args):
     words = ["chainrule", "explain", args.script, "--wrt", args.wrt]
     if args.root:
         words += ["--root", args.root]
-    # a name holding ESC or a newline is shown as printable, not obeyed by the terminal
-    return " ".join(shlex.quote(printable(w)) for w in words)
+    return " ".join(map(_shell_word, words))
+
+
+def _shell_word(word):
+    """``word`` quoted for a POSIX shell, to be pasted back: as shlex quotes it, or, when
+    it holds a character no terminal line should show (ESC, a newline), in bash's
+    ANSI-C quoting ``$'a\\nb'``, every such character as an escape (never obeyed)."""
+    if printable(word) == word:
+        return shlex.quote(word)
+    return "$'" + "".join(map(_ansi_c, word)) + "'"
+
+
+def _ansi_c(char):
+    """One character inside bash's ``$'...'``: printable ASCII as itself (``'`` and ``\\``
+    escaped), anything else as ``\\xHH``, ``\\uHHHH`` or ``\\UHHHHHHHH``."""
+    code = ord(char)
+    if 0x20 <= code < 0x7F:
+        return "\\" + char if char in "'\\" else char
+    if code < 0x80:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def matrix_name(wrt, root):
