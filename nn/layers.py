@@ -19,6 +19,7 @@ from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, SupportsFloat
 
 from autograd import Value, engine, no_grad
+from autograd.jit_emit import in_sample
 from autograd.names import with_sample as _with_sample
 from autograd.value import as_float, dot_layer, dot_unchecked
 
@@ -149,7 +150,8 @@ def as_inputs(inputs, input_names, owner, sample=None):
         raise TypeError(f"{owner}: inputs must be a list of numbers or Values "
                         f"(e.g. [0.5]), got {type(inputs).__name__} {inputs!r}")
     if len(inputs) != len(input_names):
-        raise ValueError(f"{owner} expects {len(input_names)} inputs, got {len(inputs)}")
+        error = ValueError(f"{owner} expects {len(input_names)} inputs, got {len(inputs)}")
+        raise error if sample is None else in_sample(error, sample)
     if sample is not None:
         input_names = sample_names(input_names, sample)
     values = []
@@ -545,9 +547,16 @@ class MLP(Module):
         single = _one_sample(X)
         samples = [X] if single else X
         kept = self.inputs, [(layer.z, layer.a) for layer in self.layers]
+        outputs = []
         try:
             with no_grad():
-                outputs = [[a.data for a in self(x)] for x in samples]
+                for i, x in enumerate(samples, 1):
+                    try:
+                        outputs.append([a.data for a in self(x)])
+                    except (TypeError, ValueError) as err:   # a sample that is not one
+                        if single:
+                            raise
+                        raise in_sample(err, i) from None
         finally:
             self.inputs = kept[0]
             for layer, (z, a) in zip(self.layers, kept[1]):

@@ -340,3 +340,20 @@ def test_predict_refuses_a_0d_array_naming_it():
         net.predict(np.array(2.0))
     with pytest.raises(TypeError, match=r"^MLP 1-1: inputs must be a list"):
         net(np.array(2.0))
+
+
+def test_predict_and_batch_name_the_sample_that_is_wrong():
+    """Found by giving predict a list of samples whose third row was short: it said
+    "MLP 2-3-1 expects 2 inputs, got 1" without saying which of the samples."""
+    net = nn.MLP([2, 3, 1], seed=0)
+    with pytest.raises(ValueError, match=r"^MLP 2-3-1 expects 2 inputs, got 1 "
+                                         r"\(sample 3 of the batch\)$"):
+        net.predict([[0, 1], [1, 0], [2]])
+    with pytest.raises(TypeError, match=r"^MLP 2-3-1: input x2 must be a number or a Value, "
+                                        r"got str 'a' \(sample 2 of the batch\)$"):
+        net.predict([[0, 1], [1, "a"]])
+    with pytest.raises(ValueError, match=r"^MLP 2-3-1 expects 2 inputs, got 3 "
+                                         r"\(sample 2 of the batch\)$"):
+        net.batch([[0, 1], [1, 0, 1]])
+    with pytest.raises(ValueError, match=r"^MLP 2-3-1 expects 2 inputs, got 1$"):
+        net.predict([2])                      # one sample: nothing to count
