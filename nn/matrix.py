@@ -423,7 +423,12 @@ class MatrixTraining:
                 X = np.ascontiguousarray(self.inputs[start:start + size].T)
                 Y = np.ascontiguousarray(self.targets[start:start + size].T)
             m = X.shape[1]
-            cost = self.step(X, Y, 1.0 / m if mean else 1.0)
+            try:
+                cost = self.step(X, Y, 1.0 / m if mean else 1.0)
+            except (ArithmeticError, ValueError) as error:   # train names the sample
+                error.train_rows = (list(range(start, start + m)) if order is None
+                                    else order[start:start + size].tolist())
+                raise
             total += cost * m if mean else cost
             seen += m
             report.step(total / seen if mean else total)

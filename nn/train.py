@@ -195,17 +195,42 @@ class jit_step:
         return cost
 
 
-def _loss_error(net, loss, batch_inputs, batch_targets):
+def _loss_error(net, loss, batch_inputs, batch_targets, named=in_sample):
     """The error the loss itself gives (eagerly) for the first sample of the batch
     that fails, naming the sample: what the compiled code's failing op (log of 0,
     say) cannot say, e.g. that binary cross-entropy needs outputs in (0, 1).  None
-    when every sample goes through eagerly.  Nothing changes: no backward() runs."""
+    when every sample goes through eagerly.  Nothing changes: no backward() runs.
+    ``named(err, i)`` names the i-th sample (from 1) in the message: by default as
+    the batch's sample; :func:`train` names it by its number in the data set."""
     for i, (x, y) in enumerate(zip(batch_inputs, batch_targets), 1):
         try:
             loss.per_sample(net(x), y)
         except (ArithmeticError, ValueError) as err:
-            return in_sample(err, i)
+            return named(err, i)
     return None
+
+
+def _in_data(err, sample, epoch=None):
+    """``err`` with the data set's sample (counted from 1) and the epoch named, as
+    train()'s checks of the data name a sample."""
+    where = f"sample {sample}" if epoch is None else f"epoch {epoch}, sample {sample}"
+    return type(err)(f"train: {where}: {err}")
+
+
+def _failed_step(error, net, loss, samples, step, epoch):
+    """For a step of ``train`` that raised ``error``: the error the loss gives eagerly
+    for the first sample of that step's batch that fails, named by its number in the
+    data set and the epoch (a step's own message can only count within the batch);
+    None when the batch's rows are not known or every sample goes through."""
+    rows = getattr(error, "train_rows", None)
+    if rows is None:
+        return None
+    if isinstance(samples, range):      # the matrix program's data: its matrices' rows
+        chosen = [(step.inputs[r].tolist(), step.targets[r].tolist()) for r in rows]
+    else:
+        chosen = [samples[r] for r in rows]
+    return _loss_error(net, loss, [x for x, _ in chosen], [y for _, y in chosen],
+                       lambda err, i: _in_data(err, rows[i - 1] + 1, epoch))
 
 
 def compiled_loss(net, loss, n_inputs, backend="python"):
@@ -339,6 +364,11 @@ def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_e
             raise TrainingDiverged(
                 f"train: a number overflowed in epoch {epoch} ({_rate(optimizer)}); try a "
                 f"smaller lr. {error}", history) from error
+        except (ArithmeticError, ValueError) as error:
+            found = _failed_step(error, net, loss, samples, step, epoch)
+            if found is None:
+                raise
+            raise found from error
         finally:
             report.stop()
         history.append(epoch_loss)
@@ -390,8 +420,13 @@ def _epoch(step, net, loss, optimizer, samples, order, size, report):
     mean = loss.reduction == "mean"
     total, seen = 0.0, 0
     for start in range(0, len(order), size):
-        chosen = [samples[i] for i in order[start:start + size]]
-        cost = step(net, loss, optimizer, [x for x, _ in chosen], [y for _, y in chosen])
+        rows = order[start:start + size]
+        chosen = [samples[i] for i in rows]
+        try:
+            cost = step(net, loss, optimizer, [x for x, _ in chosen], [y for _, y in chosen])
+        except (ArithmeticError, ValueError) as error:
+            error.train_rows = rows   # the batch's samples, named by _epochs
+            raise
         total += cost * len(chosen) if mean else cost
         seen += len(chosen)
         report.step(total / seen if mean else total)
@@ -447,15 +482,18 @@ def _disagreement(compiled, net, loss, samples):
     different targets (a loss that branches on a target's number with ``==``
     is traced for the first sample's target only), or "" when they agree."""
     chosen, targets = [], []
-    for x, y in samples:
+    for i, (x, y) in enumerate(samples, 1):
         if y not in targets:
-            chosen.append((x, y))
+            chosen.append((i, x, y))
             targets.append(y)
         if len(chosen) == 4:
             break
-    for x, y in chosen:
-        fast = compiled.forward(*x, *y)
-        slow = loss.per_sample(net(x), y).data
+    for i, x, y in chosen:
+        try:
+            fast = compiled.forward(*x, *y)
+            slow = loss.per_sample(net(x), y).data
+        except (ArithmeticError, ValueError) as err:
+            raise _in_data(err, i) from err
         if not math.isclose(fast, slow, rel_tol=JIT_AGREEMENT, abs_tol=JIT_AGREEMENT):
             return (f"the loss {loss.name} gives {slow!r} for targets {y!r} but {fast!r} once "
                     f"compiled (does it test a target's number with ==, or read .data?)")

@@ -357,3 +357,46 @@ def test_predict_and_batch_name_the_sample_that_is_wrong():
         net.batch([[0, 1], [1, 0, 1]])
     with pytest.raises(ValueError, match=r"^MLP 2-3-1 expects 2 inputs, got 1$"):
         net.predict([2])                      # one sample: nothing to count
+
+
+LOSS_FAILS_ON_SAMPLE_3 = [[0.2, 0.3], [0.1, 0.1], [0.5, 0.6], [0.3, 0.3]]   # relu(x1 + x2): 1.1
+
+
+@pytest.mark.parametrize("batch", [1, 2, None])
+@pytest.mark.parametrize("backend, jit", [("python", False), ("python", "auto"),
+                                          ("python", True), ("numpy", "auto")])
+def test_a_step_that_raises_names_the_sample_of_the_data_set(backend, jit, batch):
+    """Found by training a ReLU output with binary cross-entropy on shuffled batches:
+    the output 1.1 of data sample 3 was named '(sample 1 of the batch)', its place in
+    the shuffled batch (jit and numpy), or not at all (eager).  Oracle: by hand, only
+    sample 3 has relu(1·x1 + 1·x2 + 0) = 0.5 + 0.6 outside (0, 1)."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    net = nn.MLP([2, 1], activation="relu", weights=[[[1.0, 1.0]]], biases=[[0.0]])
+    kwargs = {} if backend == "numpy" else {"jit": jit}
+    with pytest.raises(ValueError, match=r"^train: epoch 1, sample 3: binary_cross_entropy: "
+                                         r"output 1 \(a2_1\) is 1\.1\d*; an output that is not "
+                                         r"a sigmoid node must lie strictly between 0 and 1"):
+        nn.train(net, LOSS_FAILS_ON_SAMPLE_3, [0, 1, 1, 0], epochs=1, lr=1e-9, batch=batch,
+                 shuffle=True, seed=0, loss="binary_cross_entropy", progress=False,
+                 backend=backend, **kwargs)
+
+
+@pytest.mark.parametrize("backend, jit", [("python", False), ("python", "auto"),
+                                          ("python", True), ("numpy", "auto")])
+def test_a_loss_of_your_own_that_raises_names_the_sample(backend, jit):
+    """The same for a loss of the user's, ln(a − y), which only the sample with target 1
+    (the fourth) cannot take (a sigmoid output is below 1): the check of the compiled loss
+    against the eager one, before training, raised "log: input must be > 0, got 't1' =
+    ..." naming no sample, and eager training named none either."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+
+    def log_gap(outputs, targets):
+        return (outputs[0] - targets[0]).log()
+
+    net = nn.MLP([2, 3, 1], seed=0)
+    kwargs = {} if backend == "numpy" else {"jit": jit}
+    with pytest.raises(ValueError, match=r"^train: (epoch 1, )?sample 4: log: input must be > 0"):
+        nn.train(net, [[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]], [0, 0, 0, 1, 0], epochs=1,
+                 lr=1e-9, batch=2, loss=log_gap, progress=False, backend=backend, **kwargs)
