@@ -458,7 +458,8 @@ class MLP(Module):
     neuron j of layer l+1.  Values not given are drawn uniformly from
     [-1, 1] by ``random.Random(seed)`` in parameter order (layer by layer,
     neuron by neuron, weights then bias); ``seed=None`` picks a seed and
-    keeps it in ``net.seed``.  ``bias``: "trainable", "none" or a number
+    keeps it in ``net.seed`` (None when every number was given: none was
+    drawn).  ``bias``: "trainable", "none" or a number
     (a constant bias that is not a parameter), or a list with one of these
     per layer after the input (``bias=[0.35, 0.60]``).  ``fused=False`` builds each
     z from separate ``*`` and ``+`` nodes instead of one ``dot`` node.
@@ -487,6 +488,7 @@ class MLP(Module):
             raise ValueError(f"biases were given but bias={bias!r}; "
                              f"initial biases need bias='trainable'")
         self.seed, rng = _make_rng(seed)
+        picked = rng.getstate() if seed is None else None
         self.fused = fused
         rename = _renaming(names, sizes, modes)
         weight_layers = _rows(weights, n_layers, "weights",
@@ -498,6 +500,8 @@ class MLP(Module):
                   fused=fused, names=rename, _rng=rng)
             for i, (n_in, n_out, act, w, b, mode) in enumerate(
                 zip(sizes, sizes[1:], self.activations, weight_layers, bias_layers, layer_bias))]
+        if picked is not None and rng.getstate() == picked:
+            self.seed = None       # every number was given: the seed picked drew none
         self._input_names = self.layers[0]._input_names
         self._owner = f"MLP {'-'.join(map(str, sizes))}"
         self.inputs = ()
@@ -637,8 +641,8 @@ class MLP(Module):
     def __repr__(self):
         frozen = len(self.frozen())
         extra = f" ({frozen} frozen)" if frozen else ""
-        lines = [f"MLP({self.sizes}, {len(self.parameters())} parameters{extra}, "
-                 f"seed={self.seed}"]
+        seed = "" if self.seed is None else f", seed={self.seed}"
+        lines = [f"MLP({self.sizes}, {len(self.parameters())} parameters{extra}{seed}"]
         lines += [f"  {layer!r}" for layer in self.layers]
         return "\n".join(lines) + "\n)"
 
