@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import random
 from itertools import chain
 import sys
 import warnings
@@ -53,12 +52,14 @@ class TrainingDiverged(FloatingPointError):
 class History(list[float]):
     """The loss of every epoch (a list of floats), and how it was measured:
     ``loss`` (its name), ``reduction`` ("mean" or "sum" over the epoch's
-    samples) and ``jit`` (True when the steps ran the compiled loss)."""
+    samples), ``jit`` (True when the steps ran the compiled loss) and ``seed``
+    (the seed of the shuffled order, the one picked when none was given; None
+    without shuffling)."""
 
     def __init__(self, values: Iterable[float] = (), *, loss: str = "", reduction: str = "mean",
-                 jit: bool = False) -> None:
+                 jit: bool = False, seed: int | None = None) -> None:
         super().__init__(values)
-        self.loss, self.reduction, self.jit = loss, reduction, jit
+        self.loss, self.reduction, self.jit, self.seed = loss, reduction, jit, seed
 
 
 class BatchLoss:
@@ -274,7 +275,8 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     samples of C_x, each measured just before the step that used it.
     ``batch``: samples per step (1: one step per sample; None: the whole
     data set).  ``shuffle=True`` takes the samples in a new order every
-    epoch, drawn by ``random.Random(seed)`` (the same order for the same seed).
+    epoch, drawn by ``random.Random(seed)`` (the same order for the same seed;
+    with ``seed=None`` a seed is picked and kept in ``history.seed``).
     ``optimizer``: None for ``nn.SGD(net.parameters(), lr, momentum)``, or an
     optimiser made by you (``nn.Adam(net.parameters(), lr=0.01)``), holding some of
     ``net``'s parameters.
@@ -310,7 +312,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     samples, matrix = _samples(net, inputs, targets, training_loss, arrays=backend == "numpy")
     epochs = _positive_int("epochs", epochs)
     size = len(samples) if batch is None else _positive_int("batch", batch)
-    rng = _shuffler(shuffle, seed)
+    seed, rng = _shuffler(shuffle, seed)
     optimizer = _optimizer(optimizer, net, lr, momentum)
     report = reporter(progress, every, epochs, sys.stdout)
     if on_epoch is not None and not callable(on_epoch):
@@ -327,7 +329,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     else:
         step, compiled = _step_function(step, jit, net, training_loss, samples)
     history = History(loss=training_loss.name, reduction=training_loss.reduction,
-                      jit=compiled)
+                      jit=compiled, seed=seed)
     try:
         _epochs(step, net, training_loss, optimizer, samples, size, epochs, rng, report,
                 on_epoch, history)
@@ -618,13 +620,17 @@ def _positive_int(what, n):
 
 
 def _shuffler(shuffle, seed):
-    """``random.Random(seed)`` when shuffling, else None."""
+    """``(seed, random.Random(seed))`` when shuffling, a seed picked for None (as
+    nn.MLP picks one), so that the run can be made again; else ``(None, None)``."""
     if not isinstance(shuffle, bool):
         raise TypeError(f"train: shuffle must be True or False, got {shuffle!r}")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise TypeError(f"train: seed must be an int or None, got {type(seed).__name__} "
                         f"{seed!r}")
-    return random.Random(seed) if shuffle else None
+    if not shuffle:
+        return None, None
+    from .layers import _make_rng
+    return _make_rng(seed)
 
 
 def _optimizer(optimizer, net, lr, momentum):

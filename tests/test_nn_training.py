@@ -144,6 +144,35 @@ def test_shuffle_with_a_seed_is_reproducible_and_is_random_Random_seed():
     assert runs[0] == runs[1] and runs[0] != runs[2]
 
 
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_shuffle_without_a_seed_keeps_the_seed_it_picked(backend):
+    """Found by shuffling without a seed, as a first run does, and wanting that run
+    again: the order came from random.Random(None) and nothing kept it, where
+    nn.MLP keeps the seed it picks in net.seed.  Oracle: the orders that
+    random.Random(history.seed) draws, as the documented scheme says, in the
+    hand-written loop."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    net, copy = nn.MLP([3, 2, 3], seed=0), nn.MLP([3, 2, 3], seed=0)
+    history = nn.train(net, X3, ONE_HOT, epochs=3, lr=0.3, batch=2, shuffle=True,
+                       loss="sum_squared_error", progress=False, backend=backend)
+    assert isinstance(history.seed, int)
+    rng, order = random.Random(history.seed), list(range(len(X3)))
+
+    def order_of_epoch(epoch):
+        rng.shuffle(order)
+        return order
+
+    expected = hand_loop(copy, X3, ONE_HOT, nn.sum_squared_error, 0.3, 3, 2, "mean",
+                         order_of_epoch)
+    assert all(close(a, b) for a, b in zip(history, expected)) and len(history) == 3
+    assert all(close(p, q) for p, q in zip(net.state_dict().values(),
+                                           copy.state_dict().values()))
+    assert nn.train(net, X3, ONE_HOT, epochs=1, lr=0.3, shuffle=True, seed=5,
+                    progress=False).seed == 5
+    assert nn.train(net, X3, ONE_HOT, epochs=1, lr=0.3, progress=False).seed is None
+
+
 # ---------------------------------------------------------------------------
 # The jit for a user's loss
 # ---------------------------------------------------------------------------
