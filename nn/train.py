@@ -246,7 +246,8 @@ def compiled_loss(net, loss, n_inputs, backend="python"):
     key = (loss.sample, loss.name, backend, n_inputs, structure(net))
     compiled = cache.get(key)
     if compiled is None:
-        compiled = cache[key] = jit_loss(net, loss.per_sample, n_inputs, backend=backend)
+        compiled = cache[key] = jit_loss(net, loss.per_sample, n_inputs, name=loss.name,
+                                         backend=backend)
     return compiled
 
 
@@ -400,8 +401,12 @@ def _numpy_step(net, loss, samples, optimizer, matrix):
         program = training_program(net, loss, samples)
         if program is None:   # the traced program over arrays: checked as jit="auto" checks it
             step = jit_step(backend="numpy")
-            disagreement = _disagreement(step.compiled(net, loss, len(samples[0][0])), net,
-                                         loss, samples)
+            try:
+                disagreement = _disagreement(step.compiled(net, loss, len(samples[0][0])), net,
+                                             loss, samples)
+            except TracingError as err:   # no eager way out on this backend
+                raise TracingError(f"train(backend='numpy'): {str(err).rstrip('.')}; use "
+                                   f"backend='python'") from err
             if disagreement:
                 raise ValueError(f"train(backend='numpy'): {disagreement}; use "
                                  f"backend='python'")

@@ -193,6 +193,31 @@ def test_a_loss_that_branches_in_python_runs_eagerly():
     assert net.state_dict() == before
 
 
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_loss_that_cannot_be_traced_is_named_by_its_own_name(backend):
+    """Found by wrapping cross_entropy for class-index targets, cross_entropy(outputs,
+    targets[0]), which reads the index's number: jit=True and the numpy backend said
+    "cannot trace loss() ... or call loss() without jit", naming a function the user
+    never wrote (nn.train's compiled loss) and, on the numpy backend, a way out that
+    is not there.  Oracle: the function's name; backend='python' runs it."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+
+    def ce_of_index(outputs, targets):
+        return nn.cross_entropy(outputs, targets[0])
+
+    net = nn.MLP([3, 2, 3], activation=["tanh", "linear"], seed=0)
+    before = net.state_dict()
+    kwargs = {"jit": True} if backend == "python" else {"backend": "numpy"}
+    advice = "" if backend == "python" else "; use backend='python'"
+    with pytest.raises(TracingError) as caught:
+        nn.train(net, X3, CLASSES, epochs=1, lr=0.5, loss=ce_of_index, progress=False, **kwargs)
+    message = str(caught.value)
+    assert "cannot trace ce_of_index(): float() on 'y' = 2.0" in message
+    assert "loss()" not in message and message.endswith(advice) and "\n" not in message
+    assert net.state_dict() == before
+
+
 def test_a_loss_that_compares_a_target_with_eq_is_caught_and_run_eagerly():
     """``targets[0] == 1`` is False for every traced target (a Value is compared by
     identity), so the compiled loss would be wrong: train notices and runs eagerly."""
