@@ -307,7 +307,8 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     step (real numbers only, finite, the network's widths, the loss's target
     ranges), with the same rules on both backends: a bad one changes nothing.
     Ctrl-C stops training with the network and the optimiser exactly as after
-    the last complete step; the KeyboardInterrupt propagates, with ``.history``.
+    the last complete step; the KeyboardInterrupt propagates, with ``.history``, as
+    does any other error that stops training (a step's, on_epoch's).
     """
     training_loss = _training_loss(loss, reduction)
     samples, matrix = _samples(net, inputs, targets, training_loss, arrays=backend == "numpy")
@@ -334,12 +335,13 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     try:
         _epochs(step, net, training_loss, optimizer, samples, size, epochs, rng, report,
                 on_epoch, history)
-    except KeyboardInterrupt as stop:
+    except BaseException as stop:   # Ctrl-C, a step's error, on_epoch's: the finished epochs
         history.jit = getattr(step, "jitted", history.jit)
         stop.history = history   # type: ignore[attr-defined]
-        engine.add_note(stop, f"train: interrupted after {len(history)} complete epoch(s); the network "
-                    f"and the optimiser are as after the last complete step (.history holds "
-                    f"the finished epochs' losses)")
+        if isinstance(stop, KeyboardInterrupt):
+            engine.add_note(stop, f"train: interrupted after {len(history)} complete epoch(s); "
+                            f"the network and the optimiser are as after the last complete "
+                            f"step (.history holds the finished epochs' losses)")
         raise
     history.jit = getattr(step, "jitted", history.jit)
     return history

@@ -121,6 +121,33 @@ def test_cross_entropy_history_against_the_hand_formula():
     assert close(history[0], sum(expected) / len(expected))
 
 
+class EarlyStop(Exception):
+    pass
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_an_error_after_some_epochs_keeps_their_history(backend):
+    """Found by stopping training early from on_epoch, with an exception of one's own
+    once the loss is low enough: the losses of the finished epochs were lost with it
+    (only Ctrl-C and TrainingDiverged carried .history).  Oracle: the hand-written
+    loop's losses for those epochs."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+
+    def stop_at_3(epoch, loss):
+        if epoch == 3:
+            raise EarlyStop(f"stopped at epoch {epoch}")
+
+    net, copy = nn.MLP([3, 4, 3], seed=5), nn.MLP([3, 4, 3], seed=5)
+    with pytest.raises(EarlyStop) as caught:
+        nn.train(net, X3, ONE_HOT, epochs=10, lr=0.3, batch=2, loss="sum_squared_error",
+                 on_epoch=stop_at_3, progress=False, backend=backend)
+    expected = hand_loop(copy, X3, ONE_HOT, nn.sum_squared_error, 0.3, 3, 2, "mean")
+    history = caught.value.history
+    assert len(history) == 3 and all(close(a, b) for a, b in zip(history, expected))
+    assert history.loss == "sum_squared_error"
+
+
 # ---------------------------------------------------------------------------
 # Shuffling
 # ---------------------------------------------------------------------------
