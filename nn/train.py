@@ -567,7 +567,7 @@ def _samples(net, inputs, targets, loss, arrays=False):
     matrix = None
     if not isinstance(rows, list):
         matrix, rows = rows, list(rows)   # the matrix's rows, no copy
-    n_out = sizes[-1] if sizes else len(net(rows[0]))
+    n_out = sizes[-1] if sizes else _n_outputs(net, rows[0])
     if matrix is not None and loss.known and hasattr(net, "layers"):
         target_matrix = (_target_matrix(targets, len(rows), n_out, loss)
                          if hasattr(targets, "shape") else
@@ -578,6 +578,20 @@ def _samples(net, inputs, targets, loss, arrays=False):
         targets = targets.tolist()   # numpy: Python numbers, checked at full speed below
     return [(x, loss.targets(y, n_out, f"train: sample {i}"))
             for i, (x, y) in enumerate(zip(rows, targets), 1)], matrix
+
+
+def _n_outputs(net, x):
+    """How many outputs ``net`` (a model without ``sizes``) gives for the inputs ``x``;
+    a TypeError naming it when it does not give a list of Values."""
+    outputs = net(x)
+    if not isinstance(outputs, (list, tuple)):
+        one = isinstance(outputs, Value)
+        got = _short(outputs) if one else f"{type(outputs).__name__} {_short(outputs)}"
+        hint = " (an nn.Neuron gives one Value: train nn.Layer(n_in, 1) or nn.MLP([n_in, 1]))"
+        raise TypeError(f"train: the network must return a list of output Values, as nn.MLP "
+                        f"and nn.Layer do; {type(net).__name__} returned {got}"
+                        f"{hint if one else ''}")
+    return len(outputs)
 
 
 def _target_matrix(targets, n, n_out, loss):

@@ -400,3 +400,25 @@ def test_a_loss_of_your_own_that_raises_names_the_sample(backend, jit):
     with pytest.raises(ValueError, match=r"^train: (epoch 1, )?sample 4: log: input must be > 0"):
         nn.train(net, [[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]], [0, 0, 0, 1, 0], epochs=1,
                  lr=1e-9, batch=2, loss=log_gap, progress=False, backend=backend, **kwargs)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_train_refuses_a_model_that_does_not_return_a_list_naming_it(backend):
+    """Found by training the single nn.Neuron of Karpathy's lecture: nn.train said
+    "object of type 'Value' has no len()", naming neither the model nor what it
+    should return.  Oracle: the message; the neuron is as before."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    neuron = nn.Neuron(2, seed=0)
+    before = neuron.state_dict()
+    with pytest.raises(TypeError, match=r"^train: the network must return a list of output "
+                                        r"Values, as nn\.MLP and nn\.Layer do; Neuron returned "
+                                        r"Value\(data=.* \(an nn\.Neuron gives one Value: "
+                                        r"train nn\.Layer\(n_in, 1\) or nn\.MLP\(\[n_in, 1\]\)\)$"):
+        nn.train(neuron, XOR_INPUTS, [0, 1, 1, 1], epochs=1, lr=0.5, progress=False,
+                 backend=backend)
+    assert neuron.state_dict() == before
+    with pytest.raises(TypeError, match=r"^train: the network must return a list of output "
+                                        r"Values, .*; function returned float 0\.5$"):
+        nn.train(lambda x: 0.5, XOR_INPUTS, [0, 1, 1, 1], epochs=1, lr=0.5, progress=False,
+                 optimizer=nn.SGD([Value(0.0)], lr=0.5), backend=backend)
