@@ -284,7 +284,8 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
 
     ``progress``: True shows a progress bar per epoch with the running loss
     on a terminal, and otherwise prints one line every ``every`` epochs
-    (default: ten in all) and after the last; False prints nothing; a
+    (default: epochs // 10, at least 1: 300 epochs give ten lines, 25 give
+    thirteen, 2 apart) and after the last; False prints nothing; a
     function is called as ``progress(epoch, loss)`` instead of printing.
     ``on_epoch(epoch, loss)`` is called after every epoch (e.g. to print a
     test accuracy).
