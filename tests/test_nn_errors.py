@@ -422,3 +422,26 @@ def test_train_refuses_a_model_that_does_not_return_a_list_naming_it(backend):
                                         r"Values, .*; function returned float 0\.5$"):
         nn.train(lambda x: 0.5, XOR_INPUTS, [0, 1, 1, 1], epochs=1, lr=0.5, progress=False,
                  optimizer=nn.SGD([Value(0.0)], lr=0.5), backend=backend)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_the_mean_over_no_samples_is_refused(backend):
+    """Found by computing a validation loss with program.batch(rows, mean=True) on an
+    empty split: it was 0.0, a perfect score, where the mean of nothing is undefined
+    (nn's losses refuse an empty batch; PyTorch's mean gives nan).  Oracle: the sum
+    of no samples is 0 and the gradients are untouched."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    from autograd.jit import jit
+
+    net = nn.MLP([2, 3, 1], seed=0)
+    w = Value(0.5, name="w", kind="parameter")
+    programs = [net.jit_loss(backend=backend),
+                jit(lambda x, y: (w * x - y) ** 2, name="square", backend=backend)]
+    for program in programs:
+        with pytest.raises(ValueError, match=r"batch: the mean over no samples is undefined "
+                                             r"\(samples is empty\); mean=False gives their "
+                                             r"sum, 0\.0$"):
+            program.batch([], mean=True)
+        assert program.batch([]) == 0.0
+    assert all(p.grad == 0.0 for p in net.parameters()) and w.grad == 0.0
