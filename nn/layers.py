@@ -19,6 +19,7 @@ from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, SupportsFloat
 
 from autograd import Value, engine, no_grad
+from autograd.floats import short_repr
 from autograd.jit_emit import in_sample
 from autograd.names import with_sample as _with_sample
 from autograd.value import as_float, dot_layer, dot_unchecked
@@ -163,7 +164,7 @@ def as_inputs(inputs, input_names, owner, sample=None):
             values.append(Value(x, name))
         except TypeError:
             raise TypeError(f"{owner}: input {name} must be a number or a Value, got "
-                            f"{type(x).__name__} {x!r}") from None
+                            f"{type(x).__name__} {short_repr(x)}") from None
     return tuple(values)
 
 

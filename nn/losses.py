@@ -89,7 +89,7 @@ def _target(y, name):
         return Value(y, name, kind="constant")
     except TypeError:
         raise TypeError(f"target {name} must be a number or a Value, got "
-                        f"{type(y).__name__} {y!r}") from None
+                        f"{type(y).__name__} {short_repr(y)}") from None
 
 
 def _probability(y, name, where):

@@ -445,3 +445,26 @@ def test_the_mean_over_no_samples_is_refused(backend):
             program.batch([], mean=True)
         assert program.batch([]) == 0.0
     assert all(p.grad == 0.0 for p in net.parameters()) and w.grad == 0.0
+
+
+def test_a_numpy_array_where_a_number_belongs_is_named_in_one_line():
+    """Found by giving predict a 3-d array (one 2×30 block per sample) and the loss a
+    row of targets as an array: 'got ndarray array([0., 0., ...,\\n       0., ...])',
+    numpy's repr wrapped over lines (and as long as the array).  Oracle: one line,
+    cut as every other message cuts a value (short_repr)."""
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([2, 3, 1], seed=0)
+    row = np.zeros(30)
+    cases = [(TypeError, lambda: net.predict(np.zeros((2, 2, 30))),
+              "MLP 2-3-1: input x1 must be a number or a Value, got ndarray array([0., 0., 0."),
+             (TypeError, lambda: net([row, row]),
+              "MLP 2-3-1: input x1 must be a number or a Value, got ndarray array([0., 0., 0."),
+             (TypeError, lambda: nn.half_squared_error(net([0, 1]), [row]),
+              "target y must be a number or a Value, got ndarray array([0., 0., 0."),
+             (TypeError, lambda: nn.SGD([row], lr=0.1),
+              "SGD: parameter 0 must be a Value, got ndarray array([0., 0., 0.")]
+    for kind, call, start in cases:
+        with pytest.raises(kind) as caught:
+            call()
+        message = str(caught.value)
+        assert message.startswith(start) and "\n" not in message and len(message) < 200, message
