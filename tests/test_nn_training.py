@@ -488,6 +488,17 @@ def test_plot_history_of_nothing():
         nn.plot_history([1.0, "x"])
 
 
+def test_plot_history_refuses_a_0d_array_naming_it():
+    """Found by plotting np.array(history[-1]), the last loss alone: plot_history said
+    numpy's 'len() of unsized object' (a 0-d array has __len__, and no length), as
+    predict did before it named it.  Oracle: the message."""
+    np = pytest.importorskip("numpy")
+    with pytest.raises(TypeError, match=r"^plot_history: history must be a list of losses "
+                                        r"\(what nn\.train returns\), got ndarray "
+                                        r"array\(0\.5\)$"):
+        nn.plot_history(np.array(0.5))
+
+
 
 def test_plot_history_of_a_numpy_array(tmp_path):
     """Found by plotting np.array(history) (the losses kept as an array): plot_history
