@@ -134,11 +134,14 @@ def _rows(given, n, where, what):
 
 
 def _make_rng(seed):
-    """``random.Random(seed)``: the same draws on every machine for an int seed."""
+    """``(seed, random.Random(seed))``: the same draws on every machine for an int seed
+    (a numpy integer too, as an int); None picks one."""
     if seed is None:
         seed = random.SystemRandom().randrange(2 ** 32)
-    elif isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int or None, got {type(seed).__name__} {seed!r}")
+    elif not _is_int(seed):
+        raise TypeError(f"seed must be an int or None, got {type(seed).__name__} "
+                        f"{short_repr(seed)}")
+    seed = operator.index(seed)
     return seed, random.Random(seed)
 
 
@@ -310,10 +313,14 @@ def _previous_names(layer, n_in):
     return [_names.a_name(layer - 1, k) for k in range(1, n_in + 1)]
 
 
+def _is_int(n):
+    """Whether ``n`` is an integer: an int or a numpy integer (not a bool, not an array)."""
+    return not isinstance(n, bool) and hasattr(n, "__index__") and getattr(n, "ndim", 0) == 0
+
+
 def _check_size(n, what):
     """``n`` as a positive int (a numpy integer too), else a ValueError naming ``what``."""
-    is_int = not isinstance(n, bool) and hasattr(n, "__index__") and getattr(n, "ndim", 0) == 0
-    if not is_int or n < 1:
+    if not _is_int(n) or n < 1:
         raise ValueError(f"{what} must be a positive int, got {type(n).__name__} {n!r}")
     return operator.index(n)
 

@@ -636,23 +636,22 @@ def _target_matrix_of_lists(targets, n, n_out, loss):
 
 
 def _positive_int(what, n):
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"train: {what} must be a positive int, got {n!r}")
-    return n
+    """``n`` as a positive int (a numpy integer too), as nn.MLP takes its sizes."""
+    from .layers import _check_size
+    return _check_size(n, f"train: {what}")
 
 
 def _shuffler(shuffle, seed):
     """``(seed, random.Random(seed))`` when shuffling, a seed picked for None (as
     nn.MLP picks one), so that the run can be made again; else ``(None, None)``."""
+    from .layers import _make_rng
     if not isinstance(shuffle, bool):
         raise TypeError(f"train: shuffle must be True or False, got {shuffle!r}")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise TypeError(f"train: seed must be an int or None, got {type(seed).__name__} "
-                        f"{seed!r}")
-    if not shuffle:
-        return None, None
-    from .layers import _make_rng
-    return _make_rng(seed)
+    try:
+        picked = _make_rng(seed)      # an int seed (a numpy integer too); None picks one
+    except TypeError as err:
+        raise TypeError(f"train: {err}") from None
+    return picked if shuffle else (None, None)
 
 
 def _optimizer(optimizer, net, lr, momentum):

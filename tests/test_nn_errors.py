@@ -228,9 +228,9 @@ def test_train_arguments():
         nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=1, lr=0.1, loss="mse")
     with raises(ValueError, "sample 2: the network expects 2 inputs", "[1]"):
         nn.train(net, [[0, 0], [1]], [0, 1], epochs=1, lr=0.1)
-    with raises(ValueError, "epochs must be a positive int, got 0"):
+    with raises(ValueError, "train: epochs must be a positive int, got int 0"):
         nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=0, lr=0.1)
-    with raises(ValueError, "batch must be a positive int, got 0"):
+    with raises(ValueError, "train: batch must be a positive int, got int 0"):
         nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=1, lr=0.1, batch=0)
     with raises(TypeError, "progress must be True, False or a function"):
         nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=1, lr=0.1, progress="yes")

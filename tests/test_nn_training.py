@@ -171,6 +171,34 @@ def test_shuffle_with_a_seed_is_reproducible_and_is_random_Random_seed():
     assert runs[0] == runs[1] and runs[0] != runs[2]
 
 
+def test_numpy_integers_are_ints_for_epochs_batch_and_seeds():
+    """Found by looping over np.arange(...) for the number of epochs and drawing seeds
+    with numpy: 'train: epochs must be a positive int, got np.int64(2)' (and the same
+    for batch and both seeds), where nn.MLP(np.array([2, 3, 1])) takes numpy sizes.
+    Oracle: the documented schemes, random.Random(seed)'s uniform draws for the
+    weights and its shuffles for the order, in the hand-written loop."""
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([3, 2, 3], seed=np.int64(3))
+    rng = random.Random(3)
+    assert list(net.state_dict().values()) == [rng.uniform(-1, 1) for _ in range(17)]
+    copy = nn.MLP([3, 2, 3], seed=3)
+    history = nn.train(net, X3, ONE_HOT, epochs=np.int64(2), lr=0.3, batch=np.int64(2),
+                       shuffle=True, seed=np.int64(11), loss="sum_squared_error",
+                       progress=False)
+    order_rng, order = random.Random(11), list(range(len(X3)))
+
+    def order_of_epoch(epoch):
+        order_rng.shuffle(order)
+        return order
+
+    expected = hand_loop(copy, X3, ONE_HOT, nn.sum_squared_error, 0.3, 2, 2, "mean",
+                         order_of_epoch)
+    assert history.seed == 11 and type(history.seed) is int
+    assert all(close(a, b) for a, b in zip(history, expected)) and len(history) == 2
+    assert all(close(p, q) for p, q in zip(net.state_dict().values(),
+                                           copy.state_dict().values()))
+
+
 @pytest.mark.parametrize("backend", ["python", "numpy"])
 def test_shuffle_without_a_seed_keeps_the_seed_it_picked(backend):
     """Found by shuffling without a seed, as a first run does, and wanting that run
