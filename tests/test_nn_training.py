@@ -194,6 +194,10 @@ def test_numpy_integers_are_ints_for_epochs_batch_and_seeds():
     expected = hand_loop(copy, X3, ONE_HOT, nn.sum_squared_error, 0.3, 2, 2, "mean",
                          order_of_epoch)
     assert history.seed == 11 and type(history.seed) is int
+    shown = []
+    nn.train(nn.MLP([3, 2, 3], seed=0), X3, ONE_HOT, epochs=4, lr=0.3, every=np.int64(2),
+             progress=lambda epoch, loss: shown.append(epoch))
+    assert shown == [2, 4]
     assert all(close(a, b) for a, b in zip(history, expected)) and len(history) == 2
     assert all(close(p, q) for p, q in zip(net.state_dict().values(),
                                            copy.state_dict().values()))
