@@ -27,8 +27,8 @@ from autograd.jit_emit import in_sample
 
 from .compiled import JIT_AGREEMENT, Compiled, hookable, layer_structure, structure
 from .data import number_rows
-from .losses import (check_reduction, finite_number, probability_targets, real_targets,
-                     reduce_samples, resolve_loss)
+from .losses import (check_reduction, finite_number, is_row, probability_targets,
+                     real_targets, reduce_samples, resolve_loss)
 from .optim import SGD, Optimizer
 from .progress import reporter
 
@@ -531,7 +531,7 @@ def _training_loss(loss, reduction):
 def _target_list(y, n_outputs, where):
     """A user loss's targets: a list as given, a number as a list of one; each a
     finite real number."""
-    values = list(y) if hasattr(y, "__len__") and not isinstance(y, (str, bytes)) else [y]
+    values = list(y) if is_row(y) else [y]
     return [finite_number(v, f"{where}, target {j}") for j, v in enumerate(values, 1)]
 
 
@@ -554,7 +554,7 @@ def _samples(net, inputs, targets, loss, arrays=False):
     targets matrix)`` in place of ``matrix``, and ``range(n)`` in place of the
     samples (nothing reads them one by one)."""
     for what, x in (("inputs", inputs), ("targets", targets)):
-        if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+        if not is_row(x):                 # a 0-d array too: one number, not samples
             raise TypeError(f"train: {what} must be a list with one entry per sample, "
                             f"got {type(x).__name__} {_short(x)}")
     if len(inputs) != len(targets):

@@ -468,3 +468,33 @@ def test_a_numpy_array_where_a_number_belongs_is_named_in_one_line():
             call()
         message = str(caught.value)
         assert message.startswith(start) and "\n" not in message and len(message) < 200, message
+
+
+def test_a_0d_array_is_one_number_as_a_target_and_not_a_list_of_samples():
+    """Found by giving a target as np.array(1.0) (the result of np.array(y) on one
+    number) and the whole data set as a 0-d array: each said numpy's 'len() of
+    unsized object'.  A 0-d array is one number, as np.float64(1.0) is: a sample's
+    target; it is not a list of samples.  Oracle: ½(y − σ(z))² by hand, z = 0.5·x1
+    − 0.5·x2 + 0.1."""
+    np = pytest.importorskip("numpy")
+
+    def sigma(z):
+        return 1.0 / (1.0 + math.exp(-z))
+
+    net = nn.MLP([2, 1], weights=[[[0.5, -0.5]]], biases=[[0.1]])
+    a = sigma(0.5 * 0.2 - 0.5 * 0.6 + 0.1)
+    assert math.isclose(nn.half_squared_error(net([0.2, 0.6]), np.array(1.0)).data,
+                        0.5 * (1.0 - a) ** 2, rel_tol=1e-15)
+    for backend in ("python", "numpy"):
+        net = nn.MLP([2, 1], weights=[[[0.5, -0.5]]], biases=[[0.1]])
+        history = nn.train(net, [[0.2, 0.6], [1.0, 0.0]], [np.array(1.0), np.array(0.0)],
+                           epochs=1, batch=None, lr=0.1, progress=False, backend=backend)
+        expected = (0.5 * (1.0 - a) ** 2 + 0.5 * sigma(0.5 + 0.1) ** 2) / 2
+        assert math.isclose(history[0], expected, rel_tol=1e-14)
+    with pytest.raises(TypeError, match=r"^half_squared_error: a batch of 1 output lists needs "
+                                        r"a list with one target entry per sample, got "
+                                        r"ndarray array\(1\.\)$"):
+        nn.half_squared_error(net.batch([[0.2, 0.6]]), np.array(1.0))
+    with pytest.raises(TypeError, match=r"^train: inputs must be a list with one entry per "
+                                        r"sample, got ndarray array\(1\.\)$"):
+        nn.train(net, np.array(1.0), [0.0], epochs=1, lr=0.1)
