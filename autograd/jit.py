@@ -70,6 +70,15 @@ def _plain_numbers(rows):
     return None
 
 
+def no_samples(owner: str, mean: bool) -> float:
+    """``batch()`` of no samples: their sum, 0.0; their mean is refused (undefined,
+    where 0.0 would read as a perfect loss)."""
+    if mean:
+        raise ValueError(f"{owner}.batch: the mean over no samples is undefined (samples is "
+                         f"empty); mean=False gives their sum, 0.0")
+    return 0.0
+
+
 def _length(inputs, fn_name, sample):
     """len(inputs), or a TypeError when a sample is not a sequence of numbers."""
     try:
@@ -397,7 +406,7 @@ class Jitted:
                             f"numbers, got {type(samples).__name__} {samples!r}")
         rows: list[Any] = list(samples)
         if not rows:
-            return 0.0
+            return no_samples(f"jit {self.__name__}", mean)
         arity = _length(rows[0], self.__name__, 1)
         try:
             plain = all(_FLOAT.issuperset(map(type, s)) for s in rows) and \
@@ -421,7 +430,7 @@ class Jitted:
         matrix = _sample_matrix(np, samples, self)
         n, arity = matrix.shape
         if n == 0:
-            return 0.0
+            return no_samples(f"jit {self.__name__}", mean)
         code = self._batch.get(arity)
         if code is None:
             code = self._build("numpy", tuple(matrix[0].tolist()), False)

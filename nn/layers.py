@@ -19,6 +19,8 @@ from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, SupportsFloat
 
 from autograd import Value, engine, no_grad
+from autograd.floats import short_repr
+from autograd.jit_emit import in_sample
 from autograd.names import printable as _printable
 from autograd.names import with_sample as _with_sample
 from autograd.value import as_float, dot_layer, dot_unchecked
@@ -133,11 +135,14 @@ def _rows(given, n, where, what):
 
 
 def _make_rng(seed):
-    """``random.Random(seed)``: the same draws on every machine for an int seed."""
+    """``(seed, random.Random(seed))``: the same draws on every machine for an int seed
+    (a numpy integer too, as an int); None picks one."""
     if seed is None:
         seed = random.SystemRandom().randrange(2 ** 32)
-    elif isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int or None, got {type(seed).__name__} {seed!r}")
+    elif not _is_int(seed):
+        raise TypeError(f"seed must be an int or None, got {type(seed).__name__} "
+                        f"{short_repr(seed)}")
+    seed = operator.index(seed)
     return seed, random.Random(seed)
 
 
@@ -150,7 +155,8 @@ def as_inputs(inputs, input_names, owner, sample=None):
         raise TypeError(f"{owner}: inputs must be a list of numbers or Values "
                         f"(e.g. [0.5]), got {type(inputs).__name__} {inputs!r}")
     if len(inputs) != len(input_names):
-        raise ValueError(f"{owner} expects {len(input_names)} inputs, got {len(inputs)}")
+        error = ValueError(f"{owner} expects {len(input_names)} inputs, got {len(inputs)}")
+        raise error if sample is None else in_sample(error, sample)
     if sample is not None:
         input_names = sample_names(input_names, sample)
     values = []
@@ -162,7 +168,7 @@ def as_inputs(inputs, input_names, owner, sample=None):
             values.append(Value(x, name))
         except TypeError:
             raise TypeError(f"{owner}: input {_printable(name)} must be a number or a Value, got "
-                            f"{type(x).__name__} {x!r}") from None
+                            f"{type(x).__name__} {short_repr(x)}") from None
     return tuple(values)
 
 
@@ -308,10 +314,14 @@ def _previous_names(layer, n_in):
     return [_names.a_name(layer - 1, k) for k in range(1, n_in + 1)]
 
 
+def _is_int(n):
+    """Whether ``n`` is an integer: an int or a numpy integer (not a bool, not an array)."""
+    return not isinstance(n, bool) and hasattr(n, "__index__") and getattr(n, "ndim", 0) == 0
+
+
 def _check_size(n, what):
     """``n`` as a positive int (a numpy integer too), else a ValueError naming ``what``."""
-    is_int = not isinstance(n, bool) and hasattr(n, "__index__") and getattr(n, "ndim", 0) == 0
-    if not is_int or n < 1:
+    if not _is_int(n) or n < 1:
         raise ValueError(f"{what} must be a positive int, got {type(n).__name__} {n!r}")
     return operator.index(n)
 
@@ -457,7 +467,8 @@ class MLP(Module):
     neuron j of layer l+1.  Values not given are drawn uniformly from
     [-1, 1] by ``random.Random(seed)`` in parameter order (layer by layer,
     neuron by neuron, weights then bias); ``seed=None`` picks a seed and
-    keeps it in ``net.seed``.  ``bias``: "trainable", "none" or a number
+    keeps it in ``net.seed`` (None when every number was given: none was
+    drawn).  ``bias``: "trainable", "none" or a number
     (a constant bias that is not a parameter), or a list with one of these
     per layer after the input (``bias=[0.35, 0.60]``).  ``fused=False`` builds each
     z from separate ``*`` and ``+`` nodes instead of one ``dot`` node.
@@ -486,6 +497,7 @@ class MLP(Module):
             raise ValueError(f"biases were given but bias={bias!r}; "
                              f"initial biases need bias='trainable'")
         self.seed, rng = _make_rng(seed)
+        picked = rng.getstate() if seed is None else None
         self.fused = fused
         rename = _renaming(names, sizes, modes)
         weight_layers = _rows(weights, n_layers, "weights",
@@ -497,6 +509,8 @@ class MLP(Module):
                   fused=fused, names=rename, _rng=rng)
             for i, (n_in, n_out, act, w, b, mode) in enumerate(
                 zip(sizes, sizes[1:], self.activations, weight_layers, bias_layers, layer_bias))]
+        if picked is not None and rng.getstate() == picked:
+            self.seed = None       # every number was given: the seed picked drew none
         self._input_names = self.layers[0]._input_names
         self._owner = f"MLP {'-'.join(map(str, sizes))}"
         self.inputs = ()
@@ -546,9 +560,16 @@ class MLP(Module):
         single = _one_sample(X)
         samples = [X] if single else X
         kept = self.inputs, [(layer.z, layer.a) for layer in self.layers]
+        outputs = []
         try:
             with no_grad():
-                outputs = [[a.data for a in self(x)] for x in samples]
+                for i, x in enumerate(samples, 1):
+                    try:
+                        outputs.append([a.data for a in self(x)])
+                    except (TypeError, ValueError) as err:   # a sample that is not one
+                        if single:
+                            raise
+                        raise in_sample(err, i) from None
         finally:
             self.inputs = kept[0]
             for layer, (z, a) in zip(self.layers, kept[1]):
@@ -629,8 +650,8 @@ class MLP(Module):
     def __repr__(self):
         frozen = len(self.frozen())
         extra = f" ({frozen} frozen)" if frozen else ""
-        lines = [f"MLP({self.sizes}, {len(self.parameters())} parameters{extra}, "
-                 f"seed={self.seed}"]
+        seed = "" if self.seed is None else f", seed={self.seed}"
+        lines = [f"MLP({self.sizes}, {len(self.parameters())} parameters{extra}{seed}"]
         lines += [f"  {layer!r}" for layer in self.layers]
         return "\n".join(lines) + "\n)"
 

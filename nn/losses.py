@@ -50,10 +50,12 @@ REDUCTIONS = ("mean", "sum")
 
 def _as_list(x):
     """A single Value or number is a list of one (a network with one output)."""
-    if isinstance(x, (Value, int, float)) and not isinstance(x, bool):
+    if (isinstance(x, (Value, int, float)) and not isinstance(x, bool)
+            or getattr(x, "ndim", None) == 0):        # a numpy scalar or 0-d array
         return [x]
-    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
-        raise TypeError(f"expected a list of numbers or Values, got {type(x).__name__} {x!r}")
+    if not is_row(x):
+        raise TypeError(f"expected a list of numbers or Values, got {type(x).__name__} "
+                        f"{short_repr(x)}")
     return x
 
 
@@ -89,7 +91,7 @@ def _target(y, name):
         return Value(y, name, kind="constant")
     except TypeError:
         raise TypeError(f"target {name} must be a number or a Value, got "
-                        f"{type(y).__name__} {y!r}") from None
+                        f"{type(y).__name__} {short_repr(y)}") from None
 
 
 def _probability(y, name, where):
@@ -132,9 +134,10 @@ def _sample_or_batch(sample_loss, outputs, targets, reduction, where):
     check_reduction(reduction, where)
     if not _is_batch(outputs):
         return sample_loss(outputs, targets, where).named("C")
-    if isinstance(targets, (str, bytes, Value)) or not hasattr(targets, "__len__"):
+    if not is_row(targets):
         raise TypeError(f"{where}: a batch of {len(outputs)} output lists needs a list with "
-                        f"one target entry per sample, got {type(targets).__name__} {targets!r}")
+                        f"one target entry per sample, got {type(targets).__name__} "
+                        f"{short_repr(targets)}")
     if len(outputs) != len(targets):
         raise ValueError(f"{where}: {len(outputs)} samples of outputs but {len(targets)} "
                          f"samples of targets; they must have the same length")
@@ -340,8 +343,9 @@ def _class_index(target, n, where):
     return target
 
 
-def _is_row(target):
-    """Whether a target is a list of numbers (a list, tuple or 1-d array), not one index."""
+def is_row(target):
+    """Whether a target is a list of numbers (a list, tuple or 1-d array), not one index
+    or number (a 0-d array is one number, though it has ``__len__``)."""
     return (hasattr(target, "__len__") and not isinstance(target, (str, bytes, Value))
             and getattr(target, "ndim", 1) != 0)
 
@@ -358,7 +362,7 @@ def _distribution(target, numbers, where):
 def _sample_cross_entropy(logits, target, where, sample=None):
     z = _logits(logits, where)
     n = len(z)
-    if _is_row(target):
+    if is_row(target):
         if len(target) != n:
             raise ValueError(f"{where}: {n} logits but {len(target)} target probabilities "
                              f"{short_repr(target)}; they must have the same length")
@@ -407,7 +411,7 @@ def finite_number(x, where):
 def real_targets(y, n_outputs, where):
     """One sample's targets as a list of n_outputs finite numbers (one number for
     one output)."""
-    values = list(y) if hasattr(y, "__len__") and not isinstance(y, (str, bytes)) else [y]
+    values = list(y) if is_row(y) else [y]
     if len(values) != n_outputs:
         raise ValueError(f"{where}: {n_outputs} outputs but {len(values)} targets "
                          f"{short_repr(y)}; they must have the same length")
@@ -436,7 +440,7 @@ def probability_targets(y, n_outputs, where):
 def class_targets(y, n_outputs, where):
     """A class index t (or [t]) as the one-hot list [0, .., 1 (at t), .., 0]; a list
     of n_outputs probabilities is kept."""
-    is_list = _is_row(y)
+    is_list = is_row(y)
     if is_list and len(y) == 1 and n_outputs > 1:
         y, is_list = y[0], False
     if is_list:

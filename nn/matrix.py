@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from operator import add, is_
 
 from autograd import engine, ops
-from autograd.jit import compile_source, refuse_hooked
+from autograd.jit import compile_source, no_samples, refuse_hooked
 from autograd.jit_emit import in_sample
 
 from .activations import ACTIVATIONS
@@ -352,12 +352,12 @@ class MatrixProgram:
         return f"x{j}" if j <= self.n_in else f"y{j - self.n_in}"
 
     def batch(self, samples, *, mean=False):
-        """Σ (or mean) of C_x over ``samples`` (0.0 for none); adds ∂C/∂w to each
-        parameter's ``.grad``."""
+        """Σ (or mean) of C_x over ``samples`` (the sum of none is 0.0, their mean
+        refused); adds ∂C/∂w to each parameter's ``.grad``."""
         X, Y = self.matrices(samples)
         m = X.shape[1]
         if m == 0:
-            return 0.0
+            return no_samples(self.__name__, mean)
         return self.run(X, Y, 1.0 / m if mean else 1.0)
 
     def __call__(self, *numbers):
@@ -423,7 +423,12 @@ class MatrixTraining:
                 X = np.ascontiguousarray(self.inputs[start:start + size].T)
                 Y = np.ascontiguousarray(self.targets[start:start + size].T)
             m = X.shape[1]
-            cost = self.step(X, Y, 1.0 / m if mean else 1.0)
+            try:
+                cost = self.step(X, Y, 1.0 / m if mean else 1.0)
+            except (ArithmeticError, ValueError) as error:   # train names the sample
+                error.train_rows = (list(range(start, start + m)) if order is None
+                                    else order[start:start + size].tolist())
+                raise
             total += cost * m if mean else cost
             seen += m
             report.step(total / seen if mean else total)

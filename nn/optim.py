@@ -337,7 +337,8 @@ def _unique_values(parameters, owner):
     out, seen = ParameterList(), set()
     for i, p in enumerate(parameters):
         if not isinstance(p, Value):
-            raise TypeError(f"{owner}: parameter {i} must be a Value, got {type(p).__name__} {p!r}")
+            raise TypeError(f"{owner}: parameter {i} must be a Value, got {type(p).__name__} "
+                            f"{short_repr(p)}")
         if not p.is_leaf:
             raise ValueError(f"{owner}: parameter {i} ({p!r}) is a derived {p.op.name} node; "
                              f"only leaves (the network's weights and biases) can be stepped")

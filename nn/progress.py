@@ -116,6 +116,6 @@ def _is_terminal(stream):
 
 
 def _every(n):
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"train: every must be a positive int, got {n!r}")
-    return n
+    """``every`` as a positive int (a numpy integer too), as train's epochs and batch."""
+    from .layers import _check_size
+    return _check_size(n, "train: every")

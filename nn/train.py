@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import random
 from itertools import chain
 import sys
 import warnings
@@ -28,8 +27,8 @@ from autograd.jit_emit import in_sample
 
 from .compiled import JIT_AGREEMENT, Compiled, hookable, layer_structure, structure
 from .data import number_rows
-from .losses import (check_reduction, finite_number, probability_targets, real_targets,
-                     reduce_samples, resolve_loss)
+from .losses import (check_reduction, finite_number, is_row, probability_targets,
+                     real_targets, reduce_samples, resolve_loss)
 from .optim import SGD, Optimizer
 from .progress import reporter
 
@@ -53,12 +52,14 @@ class TrainingDiverged(FloatingPointError):
 class History(list[float]):
     """The loss of every epoch (a list of floats), and how it was measured:
     ``loss`` (its name), ``reduction`` ("mean" or "sum" over the epoch's
-    samples) and ``jit`` (True when the steps ran the compiled loss)."""
+    samples), ``jit`` (True when the steps ran the compiled loss) and ``seed``
+    (the seed of the shuffled order, the one picked when none was given; None
+    without shuffling)."""
 
     def __init__(self, values: Iterable[float] = (), *, loss: str = "", reduction: str = "mean",
-                 jit: bool = False) -> None:
+                 jit: bool = False, seed: int | None = None) -> None:
         super().__init__(values)
-        self.loss, self.reduction, self.jit = loss, reduction, jit
+        self.loss, self.reduction, self.jit, self.seed = loss, reduction, jit, seed
 
 
 class BatchLoss:
@@ -195,17 +196,42 @@ class jit_step:
         return cost
 
 
-def _loss_error(net, loss, batch_inputs, batch_targets):
+def _loss_error(net, loss, batch_inputs, batch_targets, named=in_sample):
     """The error the loss itself gives (eagerly) for the first sample of the batch
     that fails, naming the sample: what the compiled code's failing op (log of 0,
     say) cannot say, e.g. that binary cross-entropy needs outputs in (0, 1).  None
-    when every sample goes through eagerly.  Nothing changes: no backward() runs."""
+    when every sample goes through eagerly.  Nothing changes: no backward() runs.
+    ``named(err, i)`` names the i-th sample (from 1) in the message: by default as
+    the batch's sample; :func:`train` names it by its number in the data set."""
     for i, (x, y) in enumerate(zip(batch_inputs, batch_targets), 1):
         try:
             loss.per_sample(net(x), y)
         except (ArithmeticError, ValueError) as err:
-            return in_sample(err, i)
+            return named(err, i)
     return None
+
+
+def _in_data(err, sample, epoch=None):
+    """``err`` with the data set's sample (counted from 1) and the epoch named, as
+    train()'s checks of the data name a sample."""
+    where = f"sample {sample}" if epoch is None else f"epoch {epoch}, sample {sample}"
+    return type(err)(f"train: {where}: {err}")
+
+
+def _failed_step(error, net, loss, samples, step, epoch):
+    """For a step of ``train`` that raised ``error``: the error the loss gives eagerly
+    for the first sample of that step's batch that fails, named by its number in the
+    data set and the epoch (a step's own message can only count within the batch);
+    None when the batch's rows are not known or every sample goes through."""
+    rows = getattr(error, "train_rows", None)
+    if rows is None:
+        return None
+    if isinstance(samples, range):      # the matrix program's data: its matrices' rows
+        chosen = [(step.inputs[r].tolist(), step.targets[r].tolist()) for r in rows]
+    else:
+        chosen = [samples[r] for r in rows]
+    return _loss_error(net, loss, [x for x, _ in chosen], [y for _, y in chosen],
+                       lambda err, i: _in_data(err, rows[i - 1] + 1, epoch))
 
 
 def compiled_loss(net, loss, n_inputs, backend="python"):
@@ -220,7 +246,8 @@ def compiled_loss(net, loss, n_inputs, backend="python"):
     key = (loss.sample, loss.name, backend, n_inputs, structure(net))
     compiled = cache.get(key)
     if compiled is None:
-        compiled = cache[key] = jit_loss(net, loss.per_sample, n_inputs, backend=backend)
+        compiled = cache[key] = jit_loss(net, loss.per_sample, n_inputs, name=loss.name,
+                                         backend=backend)
     return compiled
 
 
@@ -249,14 +276,16 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     samples of C_x, each measured just before the step that used it.
     ``batch``: samples per step (1: one step per sample; None: the whole
     data set).  ``shuffle=True`` takes the samples in a new order every
-    epoch, drawn by ``random.Random(seed)`` (the same order for the same seed).
+    epoch, drawn by ``random.Random(seed)`` (the same order for the same seed;
+    with ``seed=None`` a seed is picked and kept in ``history.seed``).
     ``optimizer``: None for ``nn.SGD(net.parameters(), lr, momentum)``, or an
     optimiser made by you (``nn.Adam(net.parameters(), lr=0.01)``), holding some of
     ``net``'s parameters.
 
     ``progress``: True shows a progress bar per epoch with the running loss
     on a terminal, and otherwise prints one line every ``every`` epochs
-    (default: ten in all) and after the last; False prints nothing; a
+    (default: epochs // 10, at least 1: 300 epochs give ten lines, 25 give
+    thirteen, 2 apart) and after the last; False prints nothing; a
     function is called as ``progress(epoch, loss)`` instead of printing.
     ``on_epoch(epoch, loss)`` is called after every epoch (e.g. to print a
     test accuracy).
@@ -279,13 +308,14 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     step (real numbers only, finite, the network's widths, the loss's target
     ranges), with the same rules on both backends: a bad one changes nothing.
     Ctrl-C stops training with the network and the optimiser exactly as after
-    the last complete step; the KeyboardInterrupt propagates, with ``.history``.
+    the last complete step; the KeyboardInterrupt propagates, with ``.history``, as
+    does any other error that stops training (a step's, on_epoch's).
     """
     training_loss = _training_loss(loss, reduction)
     samples, matrix = _samples(net, inputs, targets, training_loss, arrays=backend == "numpy")
     epochs = _positive_int("epochs", epochs)
     size = len(samples) if batch is None else _positive_int("batch", batch)
-    rng = _shuffler(shuffle, seed)
+    seed, rng = _shuffler(shuffle, seed)
     optimizer = _optimizer(optimizer, net, lr, momentum)
     report = reporter(progress, every, epochs, sys.stdout)
     if on_epoch is not None and not callable(on_epoch):
@@ -302,16 +332,17 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     else:
         step, compiled = _step_function(step, jit, net, training_loss, samples)
     history = History(loss=training_loss.name, reduction=training_loss.reduction,
-                      jit=compiled)
+                      jit=compiled, seed=seed)
     try:
         _epochs(step, net, training_loss, optimizer, samples, size, epochs, rng, report,
                 on_epoch, history)
-    except KeyboardInterrupt as stop:
+    except BaseException as stop:   # Ctrl-C, a step's error, on_epoch's: the finished epochs
         history.jit = getattr(step, "jitted", history.jit)
         stop.history = history   # type: ignore[attr-defined]
-        engine.add_note(stop, f"train: interrupted after {len(history)} complete epoch(s); the network "
-                    f"and the optimiser are as after the last complete step (.history holds "
-                    f"the finished epochs' losses)")
+        if isinstance(stop, KeyboardInterrupt):
+            engine.add_note(stop, f"train: interrupted after {len(history)} complete epoch(s); "
+                            f"the network and the optimiser are as after the last complete "
+                            f"step (.history holds the finished epochs' losses)")
         raise
     history.jit = getattr(step, "jitted", history.jit)
     return history
@@ -339,6 +370,11 @@ def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_e
             raise TrainingDiverged(
                 f"train: a number overflowed in epoch {epoch} ({_rate(optimizer)}); try a "
                 f"smaller lr. {error}", history) from error
+        except (ArithmeticError, ValueError) as error:
+            found = _failed_step(error, net, loss, samples, step, epoch)
+            if found is None:
+                raise
+            raise found from error
         finally:
             report.stop()
         history.append(epoch_loss)
@@ -368,8 +404,12 @@ def _numpy_step(net, loss, samples, optimizer, matrix):
         program = training_program(net, loss, samples)
         if program is None:   # the traced program over arrays: checked as jit="auto" checks it
             step = jit_step(backend="numpy")
-            disagreement = _disagreement(step.compiled(net, loss, len(samples[0][0])), net,
-                                         loss, samples)
+            try:
+                disagreement = _disagreement(step.compiled(net, loss, len(samples[0][0])), net,
+                                             loss, samples)
+            except TracingError as err:   # no eager way out on this backend
+                raise TracingError(f"train(backend='numpy'): {str(err).rstrip('.')}; use "
+                                   f"backend='python'") from err
             if disagreement:
                 raise ValueError(f"train(backend='numpy'): {disagreement}; use "
                                  f"backend='python'")
@@ -390,8 +430,13 @@ def _epoch(step, net, loss, optimizer, samples, order, size, report):
     mean = loss.reduction == "mean"
     total, seen = 0.0, 0
     for start in range(0, len(order), size):
-        chosen = [samples[i] for i in order[start:start + size]]
-        cost = step(net, loss, optimizer, [x for x, _ in chosen], [y for _, y in chosen])
+        rows = order[start:start + size]
+        chosen = [samples[i] for i in rows]
+        try:
+            cost = step(net, loss, optimizer, [x for x, _ in chosen], [y for _, y in chosen])
+        except (ArithmeticError, ValueError) as error:
+            error.train_rows = rows   # the batch's samples, named by _epochs
+            raise
         total += cost * len(chosen) if mean else cost
         seen += len(chosen)
         report.step(total / seen if mean else total)
@@ -447,15 +492,18 @@ def _disagreement(compiled, net, loss, samples):
     different targets (a loss that branches on a target's number with ``==``
     is traced for the first sample's target only), or "" when they agree."""
     chosen, targets = [], []
-    for x, y in samples:
+    for i, (x, y) in enumerate(samples, 1):
         if y not in targets:
-            chosen.append((x, y))
+            chosen.append((i, x, y))
             targets.append(y)
         if len(chosen) == 4:
             break
-    for x, y in chosen:
-        fast = compiled.forward(*x, *y)
-        slow = loss.per_sample(net(x), y).data
+    for i, x, y in chosen:
+        try:
+            fast = compiled.forward(*x, *y)
+            slow = loss.per_sample(net(x), y).data
+        except (ArithmeticError, ValueError) as err:
+            raise _in_data(err, i) from err
         if not math.isclose(fast, slow, rel_tol=JIT_AGREEMENT, abs_tol=JIT_AGREEMENT):
             return (f"the loss {loss.name} gives {slow!r} for targets {y!r} but {fast!r} once "
                     f"compiled (does it test a target's number with ==, or read .data?)")
@@ -483,7 +531,7 @@ def _training_loss(loss, reduction):
 def _target_list(y, n_outputs, where):
     """A user loss's targets: a list as given, a number as a list of one; each a
     finite real number."""
-    values = list(y) if hasattr(y, "__len__") and not isinstance(y, (str, bytes)) else [y]
+    values = list(y) if is_row(y) else [y]
     return [finite_number(v, f"{where}, target {j}") for j, v in enumerate(values, 1)]
 
 
@@ -506,7 +554,7 @@ def _samples(net, inputs, targets, loss, arrays=False):
     targets matrix)`` in place of ``matrix``, and ``range(n)`` in place of the
     samples (nothing reads them one by one)."""
     for what, x in (("inputs", inputs), ("targets", targets)):
-        if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+        if not is_row(x):                 # a 0-d array too: one number, not samples
             raise TypeError(f"train: {what} must be a list with one entry per sample, "
                             f"got {type(x).__name__} {_short(x)}")
     if len(inputs) != len(targets):
@@ -520,7 +568,7 @@ def _samples(net, inputs, targets, loss, arrays=False):
     matrix = None
     if not isinstance(rows, list):
         matrix, rows = rows, list(rows)   # the matrix's rows, no copy
-    n_out = sizes[-1] if sizes else len(net(rows[0]))
+    n_out = sizes[-1] if sizes else _n_outputs(net, rows[0])
     if matrix is not None and loss.known and hasattr(net, "layers"):
         target_matrix = (_target_matrix(targets, len(rows), n_out, loss)
                          if hasattr(targets, "shape") else
@@ -531,6 +579,20 @@ def _samples(net, inputs, targets, loss, arrays=False):
         targets = targets.tolist()   # numpy: Python numbers, checked at full speed below
     return [(x, loss.targets(y, n_out, f"train: sample {i}"))
             for i, (x, y) in enumerate(zip(rows, targets), 1)], matrix
+
+
+def _n_outputs(net, x):
+    """How many outputs ``net`` (a model without ``sizes``) gives for the inputs ``x``;
+    a TypeError naming it when it does not give a list of Values."""
+    outputs = net(x)
+    if not isinstance(outputs, (list, tuple)):
+        one = isinstance(outputs, Value)
+        got = _short(outputs) if one else f"{type(outputs).__name__} {_short(outputs)}"
+        hint = " (an nn.Neuron gives one Value: train nn.Layer(n_in, 1) or nn.MLP([n_in, 1]))"
+        raise TypeError(f"train: the network must return a list of output Values, as nn.MLP "
+                        f"and nn.Layer do; {type(net).__name__} returned {got}"
+                        f"{hint if one else ''}")
+    return len(outputs)
 
 
 def _target_matrix(targets, n, n_out, loss):
@@ -574,19 +636,22 @@ def _target_matrix_of_lists(targets, n, n_out, loss):
 
 
 def _positive_int(what, n):
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"train: {what} must be a positive int, got {n!r}")
-    return n
+    """``n`` as a positive int (a numpy integer too), as nn.MLP takes its sizes."""
+    from .layers import _check_size
+    return _check_size(n, f"train: {what}")
 
 
 def _shuffler(shuffle, seed):
-    """``random.Random(seed)`` when shuffling, else None."""
+    """``(seed, random.Random(seed))`` when shuffling, a seed picked for None (as
+    nn.MLP picks one), so that the run can be made again; else ``(None, None)``."""
+    from .layers import _make_rng
     if not isinstance(shuffle, bool):
         raise TypeError(f"train: shuffle must be True or False, got {shuffle!r}")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise TypeError(f"train: seed must be an int or None, got {type(seed).__name__} "
-                        f"{seed!r}")
-    return random.Random(seed) if shuffle else None
+    try:
+        picked = _make_rng(seed)      # an int seed (a numpy integer too); None picks one
+    except TypeError as err:
+        raise TypeError(f"train: {err}") from None
+    return picked if shuffle else (None, None)
 
 
 def _optimizer(optimizer, net, lr, momentum):

@@ -227,6 +227,34 @@ def test_no_seed_picks_one_and_keeps_it():
     assert nn.MLP([2, 2, 1], seed=net.seed).state_dict() == net.state_dict()
 
 
+def test_a_network_whose_every_number_is_given_has_no_seed():
+    """Found by printing the first worked example's network, every weight and bias
+    given: its repr said 'seed=384859082', a new number each run, and
+    nn.MLP([1, 1, 1], seed=net.seed) is another network (that seed drew nothing).
+    Oracle: the numbers given; a network that draws some keeps the seed that drew them."""
+    given = nn.MLP([1, 1, 1], weights=[[[0.4]], [[-0.7]]], biases=[[0.1], [-0.2]])
+    assert given.seed is None
+    assert repr(given).splitlines()[0] == "MLP([1, 1, 1], 4 parameters"
+    assert list(given.state_dict().values()) == [0.4, 0.1, -0.7, -0.2]
+    constant = nn.MLP([1, 1, 2, 1], weights=[[[0.5]], [[0.5], [0.5]], [[0.5, 0.5]]], bias=1.0)
+    assert constant.seed is None                     # the Desmos network: weights and constants
+    drawn = nn.MLP([1, 1, 1], weights=[[[0.4]], [[-0.7]]])          # the biases are drawn
+    assert isinstance(drawn.seed, int)
+    assert nn.MLP([1, 1, 1], weights=[[[0.4]], [[-0.7]]], seed=drawn.seed).state_dict() == \
+        drawn.state_dict()
+    assert nn.MLP([1, 1, 1], weights=[[[0.4]], [[-0.7]]], biases=[[0.1], [-0.2]],
+                  seed=7).seed == 7                  # a seed you give is kept
+
+
+def test_from_torch_has_no_seed():
+    """The same for a network copied from PyTorch: its numbers are PyTorch's."""
+    torch = pytest.importorskip("torch")
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Sigmoid(), torch.nn.Linear(3, 1))
+    net = nn.MLP.from_torch(model)
+    assert net.seed is None
+    assert net.parameter("w2_12").data == model[0].weight[0, 1].item()
+
+
 def test_weights_given_biases_drawn_from_seed():
     net = nn.MLP([1, 1, 1], weights=[[[2.0]], [[3.0]]], seed=7)
     import random

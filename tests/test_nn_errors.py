@@ -228,9 +228,9 @@ def test_train_arguments():
         nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=1, lr=0.1, loss="mse")
     with raises(ValueError, "sample 2: the network expects 2 inputs", "[1]"):
         nn.train(net, [[0, 0], [1]], [0, 1], epochs=1, lr=0.1)
-    with raises(ValueError, "epochs must be a positive int, got 0"):
+    with raises(ValueError, "train: epochs must be a positive int, got int 0"):
         nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=0, lr=0.1)
-    with raises(ValueError, "batch must be a positive int, got 0"):
+    with raises(ValueError, "train: batch must be a positive int, got int 0"):
         nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=1, lr=0.1, batch=0)
     with raises(TypeError, "progress must be True, False or a function"):
         nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=1, lr=0.1, progress="yes")
@@ -340,3 +340,161 @@ def test_predict_refuses_a_0d_array_naming_it():
         net.predict(np.array(2.0))
     with pytest.raises(TypeError, match=r"^MLP 1-1: inputs must be a list"):
         net(np.array(2.0))
+
+
+def test_predict_and_batch_name_the_sample_that_is_wrong():
+    """Found by giving predict a list of samples whose third row was short: it said
+    "MLP 2-3-1 expects 2 inputs, got 1" without saying which of the samples."""
+    net = nn.MLP([2, 3, 1], seed=0)
+    with pytest.raises(ValueError, match=r"^MLP 2-3-1 expects 2 inputs, got 1 "
+                                         r"\(sample 3 of the batch\)$"):
+        net.predict([[0, 1], [1, 0], [2]])
+    with pytest.raises(TypeError, match=r"^MLP 2-3-1: input x2 must be a number or a Value, "
+                                        r"got str 'a' \(sample 2 of the batch\)$"):
+        net.predict([[0, 1], [1, "a"]])
+    with pytest.raises(ValueError, match=r"^MLP 2-3-1 expects 2 inputs, got 3 "
+                                         r"\(sample 2 of the batch\)$"):
+        net.batch([[0, 1], [1, 0, 1]])
+    with pytest.raises(ValueError, match=r"^MLP 2-3-1 expects 2 inputs, got 1$"):
+        net.predict([2])                      # one sample: nothing to count
+
+
+LOSS_FAILS_ON_SAMPLE_3 = [[0.2, 0.3], [0.1, 0.1], [0.5, 0.6], [0.3, 0.3]]   # relu(x1 + x2): 1.1
+
+
+@pytest.mark.parametrize("batch", [1, 2, None])
+@pytest.mark.parametrize("backend, jit", [("python", False), ("python", "auto"),
+                                          ("python", True), ("numpy", "auto")])
+def test_a_step_that_raises_names_the_sample_of_the_data_set(backend, jit, batch):
+    """Found by training a ReLU output with binary cross-entropy on shuffled batches:
+    the output 1.1 of data sample 3 was named '(sample 1 of the batch)', its place in
+    the shuffled batch (jit and numpy), or not at all (eager).  Oracle: by hand, only
+    sample 3 has relu(1·x1 + 1·x2 + 0) = 0.5 + 0.6 outside (0, 1)."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    net = nn.MLP([2, 1], activation="relu", weights=[[[1.0, 1.0]]], biases=[[0.0]])
+    kwargs = {} if backend == "numpy" else {"jit": jit}
+    with pytest.raises(ValueError, match=r"^train: epoch 1, sample 3: binary_cross_entropy: "
+                                         r"output 1 \(a2_1\) is 1\.1\d*; an output that is not "
+                                         r"a sigmoid node must lie strictly between 0 and 1"):
+        nn.train(net, LOSS_FAILS_ON_SAMPLE_3, [0, 1, 1, 0], epochs=1, lr=1e-9, batch=batch,
+                 shuffle=True, seed=0, loss="binary_cross_entropy", progress=False,
+                 backend=backend, **kwargs)
+
+
+@pytest.mark.parametrize("backend, jit", [("python", False), ("python", "auto"),
+                                          ("python", True), ("numpy", "auto")])
+def test_a_loss_of_your_own_that_raises_names_the_sample(backend, jit):
+    """The same for a loss of the user's, ln(a − y), which only the sample with target 1
+    (the fourth) cannot take (a sigmoid output is below 1): the check of the compiled loss
+    against the eager one, before training, raised "log: input must be > 0, got 't1' =
+    ..." naming no sample, and eager training named none either."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+
+    def log_gap(outputs, targets):
+        return (outputs[0] - targets[0]).log()
+
+    net = nn.MLP([2, 3, 1], seed=0)
+    kwargs = {} if backend == "numpy" else {"jit": jit}
+    with pytest.raises(ValueError, match=r"^train: (epoch 1, )?sample 4: log: input must be > 0"):
+        nn.train(net, [[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]], [0, 0, 0, 1, 0], epochs=1,
+                 lr=1e-9, batch=2, loss=log_gap, progress=False, backend=backend, **kwargs)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_train_refuses_a_model_that_does_not_return_a_list_naming_it(backend):
+    """Found by training the single nn.Neuron of Karpathy's lecture: nn.train said
+    "object of type 'Value' has no len()", naming neither the model nor what it
+    should return.  Oracle: the message; the neuron is as before."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    neuron = nn.Neuron(2, seed=0)
+    before = neuron.state_dict()
+    with pytest.raises(TypeError, match=r"^train: the network must return a list of output "
+                                        r"Values, as nn\.MLP and nn\.Layer do; Neuron returned "
+                                        r"Value\(data=.* \(an nn\.Neuron gives one Value: "
+                                        r"train nn\.Layer\(n_in, 1\) or nn\.MLP\(\[n_in, 1\]\)\)$"):
+        nn.train(neuron, XOR_INPUTS, [0, 1, 1, 1], epochs=1, lr=0.5, progress=False,
+                 backend=backend)
+    assert neuron.state_dict() == before
+    with pytest.raises(TypeError, match=r"^train: the network must return a list of output "
+                                        r"Values, .*; function returned float 0\.5$"):
+        nn.train(lambda x: 0.5, XOR_INPUTS, [0, 1, 1, 1], epochs=1, lr=0.5, progress=False,
+                 optimizer=nn.SGD([Value(0.0)], lr=0.5), backend=backend)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_the_mean_over_no_samples_is_refused(backend):
+    """Found by computing a validation loss with program.batch(rows, mean=True) on an
+    empty split: it was 0.0, a perfect score, where the mean of nothing is undefined
+    (nn's losses refuse an empty batch; PyTorch's mean gives nan).  Oracle: the sum
+    of no samples is 0 and the gradients are untouched."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    from autograd.jit import jit
+
+    net = nn.MLP([2, 3, 1], seed=0)
+    w = Value(0.5, name="w", kind="parameter")
+    programs = [net.jit_loss(backend=backend),
+                jit(lambda x, y: (w * x - y) ** 2, name="square", backend=backend)]
+    for program in programs:
+        with pytest.raises(ValueError, match=r"batch: the mean over no samples is undefined "
+                                             r"\(samples is empty\); mean=False gives their "
+                                             r"sum, 0\.0$"):
+            program.batch([], mean=True)
+        assert program.batch([]) == 0.0
+    assert all(p.grad == 0.0 for p in net.parameters()) and w.grad == 0.0
+
+
+def test_a_numpy_array_where_a_number_belongs_is_named_in_one_line():
+    """Found by giving predict a 3-d array (one 2×30 block per sample) and the loss a
+    row of targets as an array: 'got ndarray array([0., 0., ...,\\n       0., ...])',
+    numpy's repr wrapped over lines (and as long as the array).  Oracle: one line,
+    cut as every other message cuts a value (short_repr)."""
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([2, 3, 1], seed=0)
+    row = np.zeros(30)
+    cases = [(TypeError, lambda: net.predict(np.zeros((2, 2, 30))),
+              "MLP 2-3-1: input x1 must be a number or a Value, got ndarray array([0., 0., 0."),
+             (TypeError, lambda: net([row, row]),
+              "MLP 2-3-1: input x1 must be a number or a Value, got ndarray array([0., 0., 0."),
+             (TypeError, lambda: nn.half_squared_error(net([0, 1]), [row]),
+              "target y must be a number or a Value, got ndarray array([0., 0., 0."),
+             (TypeError, lambda: nn.SGD([row], lr=0.1),
+              "SGD: parameter 0 must be a Value, got ndarray array([0., 0., 0.")]
+    for kind, call, start in cases:
+        with pytest.raises(kind) as caught:
+            call()
+        message = str(caught.value)
+        assert message.startswith(start) and "\n" not in message and len(message) < 200, message
+
+
+def test_a_0d_array_is_one_number_as_a_target_and_not_a_list_of_samples():
+    """Found by giving a target as np.array(1.0) (the result of np.array(y) on one
+    number) and the whole data set as a 0-d array: each said numpy's 'len() of
+    unsized object'.  A 0-d array is one number, as np.float64(1.0) is: a sample's
+    target; it is not a list of samples.  Oracle: ½(y − σ(z))² by hand, z = 0.5·x1
+    − 0.5·x2 + 0.1."""
+    np = pytest.importorskip("numpy")
+
+    def sigma(z):
+        return 1.0 / (1.0 + math.exp(-z))
+
+    net = nn.MLP([2, 1], weights=[[[0.5, -0.5]]], biases=[[0.1]])
+    a = sigma(0.5 * 0.2 - 0.5 * 0.6 + 0.1)
+    assert math.isclose(nn.half_squared_error(net([0.2, 0.6]), np.array(1.0)).data,
+                        0.5 * (1.0 - a) ** 2, rel_tol=1e-15)
+    for backend in ("python", "numpy"):
+        net = nn.MLP([2, 1], weights=[[[0.5, -0.5]]], biases=[[0.1]])
+        history = nn.train(net, [[0.2, 0.6], [1.0, 0.0]], [np.array(1.0), np.array(0.0)],
+                           epochs=1, batch=None, lr=0.1, progress=False, backend=backend)
+        expected = (0.5 * (1.0 - a) ** 2 + 0.5 * sigma(0.5 + 0.1) ** 2) / 2
+        assert math.isclose(history[0], expected, rel_tol=1e-14)
+    with pytest.raises(TypeError, match=r"^half_squared_error: a batch of 1 output lists needs "
+                                        r"a list with one target entry per sample, got "
+                                        r"ndarray array\(1\.\)$"):
+        nn.half_squared_error(net.batch([[0.2, 0.6]]), np.array(1.0))
+    with pytest.raises(TypeError, match=r"^train: inputs must be a list with one entry per "
+                                        r"sample, got ndarray array\(1\.\)$"):
+        nn.train(net, np.array(1.0), [0.0], epochs=1, lr=0.1)

@@ -457,9 +457,9 @@ def test_binary_cross_entropy_of_an_output_of_0_names_the_loss_on_the_numpy_back
         nn.train(net, [[0.5], [0.0]], [1, 0], epochs=1, batch=None, lr=0.5, progress=False,
                  loss="binary_cross_entropy", backend="numpy")
     assert str(caught.value) == (
-        "binary_cross_entropy: output 1 (a2_1) is 0.0; an output that is not a sigmoid node "
-        "must lie strictly between 0 and 1, where ln a and ln(1 − a) are defined "
-        "(sample 2 of the batch)")
+        "train: epoch 1, sample 2: binary_cross_entropy: output 1 (a2_1) is 0.0; an output "
+        "that is not a sigmoid node must lie strictly between 0 and 1, where ln a and "
+        "ln(1 − a) are defined")
 
 
 @pytest.mark.parametrize("jit", ["auto", True])
@@ -475,8 +475,9 @@ def test_binary_cross_entropy_of_an_output_of_0_names_the_loss_on_the_compiled_p
     with pytest.raises(ValueError) as caught:
         nn.train(net, [[0.5], [0.0]], [1, 0], epochs=1, batch=None, lr=0.5, progress=False,
                  loss="binary_cross_entropy", jit=jit)
-    assert str(caught.value) == f"{eager.value} (sample 2 of the batch)"
-    assert str(caught.value).startswith("binary_cross_entropy: output 1 (a2_1) is 0.0; ")
+    assert str(caught.value) == f"train: epoch 1, sample 2: {eager.value}"
+    assert str(caught.value).startswith("train: epoch 1, sample 2: binary_cross_entropy: "
+                                        "output 1 (a2_1) is 0.0; ")
     assert [(p.data, p.grad) for p in net.parameters()] == [(1.0, 0.25), (0.0, 0.25)]
 
 

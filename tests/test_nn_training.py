@@ -121,6 +121,33 @@ def test_cross_entropy_history_against_the_hand_formula():
     assert close(history[0], sum(expected) / len(expected))
 
 
+class EarlyStop(Exception):
+    pass
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_an_error_after_some_epochs_keeps_their_history(backend):
+    """Found by stopping training early from on_epoch, with an exception of one's own
+    once the loss is low enough: the losses of the finished epochs were lost with it
+    (only Ctrl-C and TrainingDiverged carried .history).  Oracle: the hand-written
+    loop's losses for those epochs."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+
+    def stop_at_3(epoch, loss):
+        if epoch == 3:
+            raise EarlyStop(f"stopped at epoch {epoch}")
+
+    net, copy = nn.MLP([3, 4, 3], seed=5), nn.MLP([3, 4, 3], seed=5)
+    with pytest.raises(EarlyStop) as caught:
+        nn.train(net, X3, ONE_HOT, epochs=10, lr=0.3, batch=2, loss="sum_squared_error",
+                 on_epoch=stop_at_3, progress=False, backend=backend)
+    expected = hand_loop(copy, X3, ONE_HOT, nn.sum_squared_error, 0.3, 3, 2, "mean")
+    history = caught.value.history
+    assert len(history) == 3 and all(close(a, b) for a, b in zip(history, expected))
+    assert history.loss == "sum_squared_error"
+
+
 # ---------------------------------------------------------------------------
 # Shuffling
 # ---------------------------------------------------------------------------
@@ -144,6 +171,67 @@ def test_shuffle_with_a_seed_is_reproducible_and_is_random_Random_seed():
     assert runs[0] == runs[1] and runs[0] != runs[2]
 
 
+def test_numpy_integers_are_ints_for_epochs_batch_and_seeds():
+    """Found by looping over np.arange(...) for the number of epochs and drawing seeds
+    with numpy: 'train: epochs must be a positive int, got np.int64(2)' (and the same
+    for batch and both seeds), where nn.MLP(np.array([2, 3, 1])) takes numpy sizes.
+    Oracle: the documented schemes, random.Random(seed)'s uniform draws for the
+    weights and its shuffles for the order, in the hand-written loop."""
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([3, 2, 3], seed=np.int64(3))
+    rng = random.Random(3)
+    assert list(net.state_dict().values()) == [rng.uniform(-1, 1) for _ in range(17)]
+    copy = nn.MLP([3, 2, 3], seed=3)
+    history = nn.train(net, X3, ONE_HOT, epochs=np.int64(2), lr=0.3, batch=np.int64(2),
+                       shuffle=True, seed=np.int64(11), loss="sum_squared_error",
+                       progress=False)
+    order_rng, order = random.Random(11), list(range(len(X3)))
+
+    def order_of_epoch(epoch):
+        order_rng.shuffle(order)
+        return order
+
+    expected = hand_loop(copy, X3, ONE_HOT, nn.sum_squared_error, 0.3, 2, 2, "mean",
+                         order_of_epoch)
+    assert history.seed == 11 and type(history.seed) is int
+    shown = []
+    nn.train(nn.MLP([3, 2, 3], seed=0), X3, ONE_HOT, epochs=4, lr=0.3, every=np.int64(2),
+             progress=lambda epoch, loss: shown.append(epoch))
+    assert shown == [2, 4]
+    assert all(close(a, b) for a, b in zip(history, expected)) and len(history) == 2
+    assert all(close(p, q) for p, q in zip(net.state_dict().values(),
+                                           copy.state_dict().values()))
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_shuffle_without_a_seed_keeps_the_seed_it_picked(backend):
+    """Found by shuffling without a seed, as a first run does, and wanting that run
+    again: the order came from random.Random(None) and nothing kept it, where
+    nn.MLP keeps the seed it picks in net.seed.  Oracle: the orders that
+    random.Random(history.seed) draws, as the documented scheme says, in the
+    hand-written loop."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    net, copy = nn.MLP([3, 2, 3], seed=0), nn.MLP([3, 2, 3], seed=0)
+    history = nn.train(net, X3, ONE_HOT, epochs=3, lr=0.3, batch=2, shuffle=True,
+                       loss="sum_squared_error", progress=False, backend=backend)
+    assert isinstance(history.seed, int)
+    rng, order = random.Random(history.seed), list(range(len(X3)))
+
+    def order_of_epoch(epoch):
+        rng.shuffle(order)
+        return order
+
+    expected = hand_loop(copy, X3, ONE_HOT, nn.sum_squared_error, 0.3, 3, 2, "mean",
+                         order_of_epoch)
+    assert all(close(a, b) for a, b in zip(history, expected)) and len(history) == 3
+    assert all(close(p, q) for p, q in zip(net.state_dict().values(),
+                                           copy.state_dict().values()))
+    assert nn.train(net, X3, ONE_HOT, epochs=1, lr=0.3, shuffle=True, seed=5,
+                    progress=False).seed == 5
+    assert nn.train(net, X3, ONE_HOT, epochs=1, lr=0.3, progress=False).seed is None
+
+
 # ---------------------------------------------------------------------------
 # The jit for a user's loss
 # ---------------------------------------------------------------------------
@@ -161,6 +249,31 @@ def test_a_loss_that_branches_in_python_runs_eagerly():
     with pytest.raises(TracingError, match="cannot trace"):
         nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=2, lr=0.5, loss=branchy, jit=True,
                  progress=False)
+    assert net.state_dict() == before
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_loss_that_cannot_be_traced_is_named_by_its_own_name(backend):
+    """Found by wrapping cross_entropy for class-index targets, cross_entropy(outputs,
+    targets[0]), which reads the index's number: jit=True and the numpy backend said
+    "cannot trace loss() ... or call loss() without jit", naming a function the user
+    never wrote (nn.train's compiled loss) and, on the numpy backend, a way out that
+    is not there.  Oracle: the function's name; backend='python' runs it."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+
+    def ce_of_index(outputs, targets):
+        return nn.cross_entropy(outputs, targets[0])
+
+    net = nn.MLP([3, 2, 3], activation=["tanh", "linear"], seed=0)
+    before = net.state_dict()
+    kwargs = {"jit": True} if backend == "python" else {"backend": "numpy"}
+    advice = "" if backend == "python" else "; use backend='python'"
+    with pytest.raises(TracingError) as caught:
+        nn.train(net, X3, CLASSES, epochs=1, lr=0.5, loss=ce_of_index, progress=False, **kwargs)
+    message = str(caught.value)
+    assert "cannot trace ce_of_index(): float() on 'y' = 2.0" in message
+    assert "loss()" not in message and message.endswith(advice) and "\n" not in message
     assert net.state_dict() == before
 
 
@@ -405,6 +518,17 @@ def test_plot_history_of_nothing():
         nn.plot_history([])
     with pytest.raises(TypeError, match="history entry 2"):
         nn.plot_history([1.0, "x"])
+
+
+def test_plot_history_refuses_a_0d_array_naming_it():
+    """Found by plotting np.array(history[-1]), the last loss alone: plot_history said
+    numpy's 'len() of unsized object' (a 0-d array has __len__, and no length), as
+    predict did before it named it.  Oracle: the message."""
+    np = pytest.importorskip("numpy")
+    with pytest.raises(TypeError, match=r"^plot_history: history must be a list of losses "
+                                        r"\(what nn\.train returns\), got ndarray "
+                                        r"array\(0\.5\)$"):
+        nn.plot_history(np.array(0.5))
 
 
 
