@@ -21,7 +21,7 @@ a few node creations per edge.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import defaultdict
 from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Sequence
 from math import isfinite
@@ -32,7 +32,7 @@ from . import engine, expr as E, ops, recording
 from .expr_source import ATOM, COND, OR, PROD, SourceWriter, wrap
 from .floats import as_float, left_sum
 from .graph import walk
-from .jit_emit import HELPERS, PythonSource
+from .jit_emit import HELPERS, PythonSource, consume as _consume
 from .ops import CONSTANT, DETACHED, describe
 from .value import Value, apply, dot_unchecked, make, sum_values
 
@@ -284,7 +284,6 @@ _POLYNOMIAL_KINDS = frozenset(("var", "add", "sub", "mul", "neg", "where", "and"
 _POLYNOMIAL: dict[tuple[Any, int], bool] = {}
 _data_of = attrgetter("data")
 _append = list.append
-_consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend   # runs an iterator out
 
 
 # A contribution a·b of two Values is kept as the pair ``(a, b)`` (a tuple: no

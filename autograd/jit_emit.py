@@ -43,7 +43,8 @@ from .ops import CONSTANT
 
 _data_of = attrgetter("data")
 _grad_of = attrgetter("grad")
-_consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend   # runs an iterator out, in C
+#: runs an iterator out in C, keeping nothing: ``consume(map(setattr, ...))``
+consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend
 
 
 def grads_added(parameters, grads):
@@ -78,7 +79,7 @@ for _op in ops.OPS.values():
         HELPERS["i" + _op.name] = _op.ieee
 HELPERS.update(idiv=idiv, ipow=ipow, ilog=ilog, iexp=iexp, left_sum=left_sum, mul=_mul,
                add=_add, repeat=_repeat, data_of=_data_of, chain=_chain,
-               grads_added=grads_added, consume=_consume)
+               grads_added=grads_added, consume=consume)
 
 _RESERVED = frozenset(HELPERS) | frozenset(keyword.kwlist) | {
     "abs", "PARAMETERS", "samples", "seed", "total", "_e", "None", "True", "False", "args",

@@ -64,7 +64,10 @@ def _constant(x, op, position):
     cls = x.__class__
     if cls is float or cls is int:
         out = _new(Value)
-        out.data = x if cls is float else as_float(x, f"{op.name}: operand {position}")
+        try:
+            out.data = float(x)
+        except OverflowError:   # an int too large for a float: the error names op and operand
+            as_float(x, f"{op.name}: operand {position}")
         out.grad = 0.0
         out.name = None
         out._prev = ()

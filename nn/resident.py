@@ -22,12 +22,12 @@ for the step to end instead of losing it.
 """
 
 import threading
-from collections import deque
 from itertools import chain, count, repeat
 from operator import attrgetter, is_not
 
 from autograd import Value
 from autograd.interrupts import deferred_interrupts
+from autograd.jit_emit import consume as _consume
 
 from .module import freeze_version
 
@@ -39,11 +39,6 @@ _set_data, _set_grad = _DATA.__set__, _GRAD.__set__
 
 #: the state an optimiser keeps per parameter: the arrays' key -> its list attribute
 STATE_LISTS = {"velocity": "_velocity", "m": "_m", "v": "_v"}
-
-
-def _consume(calls):
-    """Run an iterator of calls to the end (``map`` of a setter over Values), at C speed."""
-    deque(calls, maxlen=0)
 
 
 def _set_class(value, cls):

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from autograd import Value, engine
+from autograd.floats import short_repr
 from autograd.interrupts import deferred_interrupts
 from autograd.engine import first_hooked, no_cycle_collection
 from autograd.jit import TracingError, jit_loss, refuse_hooked
@@ -539,11 +540,6 @@ def _input_name(j):
     return f"input x{j}"
 
 
-def _short(x, limit=60):
-    text = repr(x)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
 def _samples(net, inputs, targets, loss, arrays=False):
     """``([(input list, target list), ...], matrix)``, every sample and number checked
     once; ``arrays=True`` (the numpy backend): the inputs as one float matrix too, the
@@ -556,7 +552,7 @@ def _samples(net, inputs, targets, loss, arrays=False):
     for what, x in (("inputs", inputs), ("targets", targets)):
         if not is_row(x):                 # a 0-d array too: one number, not samples
             raise TypeError(f"train: {what} must be a list with one entry per sample, "
-                            f"got {type(x).__name__} {_short(x)}")
+                            f"got {type(x).__name__} {short_repr(x)}")
     if len(inputs) != len(targets):
         raise ValueError(f"train: {len(inputs)} input samples but {len(targets)} target "
                          f"samples; they must have the same length")
@@ -587,7 +583,7 @@ def _n_outputs(net, x):
     outputs = net(x)
     if not isinstance(outputs, (list, tuple)):
         one = isinstance(outputs, Value)
-        got = _short(outputs) if one else f"{type(outputs).__name__} {_short(outputs)}"
+        got = short_repr(outputs) if one else f"{type(outputs).__name__} {short_repr(outputs)}"
         hint = " (an nn.Neuron gives one Value: train nn.Layer(n_in, 1) or nn.MLP([n_in, 1]))"
         raise TypeError(f"train: the network must return a list of output Values, as nn.MLP "
                         f"and nn.Layer do; {type(net).__name__} returned {got}"
