@@ -237,9 +237,9 @@ _LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})\s*/\s*{_D}(?P<b>{_NAME})"
                   r"\s*&?\s*=(?!=)")     # &= as an align environment writes it
 #: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}
 _NAMED = re.compile(r"\\(?:mathit|mathrm|text)\s*\{([^{}\\]*)\}")
-#: the frame a pasted formula may open with: $, $$, \(, \[ or \begin{equation}
 #: the characters around a formula in $...$ or $$...$$
 _FRAMING = "$ \t\r\n"
+#: the frame a pasted formula may open with: $, $$, \(, \[ or \begin{equation}
 _FRAME = re.compile(r"\s*(?:\$+|\\[(\[]|\\begin\s*\{[^{}]*\})?")
 
 
@@ -292,7 +292,7 @@ class _Reader:
         return found.end()
 
     def _lhs_node(self, typed, written):
-        typed = names.LATEX_LAYER.sub(lambda found: names.from_latex_layer("", found), typed)
+        typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
         typed = _NAMED.sub(r"\1", typed)                 # \mathit{leaf}_{1}: leaf_1
         name = self._name_of(re.sub(r"_\{([^{}]*)\}", r"_\1", typed))
         if name is None:
@@ -496,7 +496,7 @@ class _Reader:
                 break
         layered = names.LATEX_LAYER.match(text, i) if chars else None
         if layered:                              # w^{3}_{11}, a^2_1: Nielsen's w3_11, a2_1
-            layer = names.from_latex_layer("", layered)
+            layer = names.layer_suffix(layered)
             if self._name_of("".join(chars) + layer) is not None:
                 chars.append(layer)
                 where += [i + 1] * len(layer)

@@ -25,7 +25,7 @@ import re
 
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
-           "LATEX_LAYER", "from_latex_layer"]
+           "LATEX_LAYER", "layer_suffix"]
 
 
 class Name:
@@ -93,10 +93,10 @@ def spelling(name):
 LATEX_LAYER = re.compile(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+))\s*_\s*(?:\{\s*(\d+)\s*\}|(\d+))")
 
 
-def from_latex_layer(base, found):
-    """The name ``w3_11`` of the letters ``w`` and a :data:`LATEX_LAYER` match of ``^{3}_{11}``."""
-    layer, index = found.group(1) or found.group(2), found.group(3) or found.group(4)
-    return f"{base}{layer}_{index}"
+def layer_suffix(found):
+    """``3_11``, what a :data:`LATEX_LAYER` match of ``^{3}_{11}`` adds to a name's letters
+    (``w`` and ``^{3}_{11}`` name ``w3_11``)."""
+    return f"{found.group(1) or found.group(2)}_{found.group(3) or found.group(4)}"
 
 
 def with_sample(name, sample):
