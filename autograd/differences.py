@@ -24,6 +24,7 @@ from typing import SupportsFloat
 from . import graph
 from .explain import engine_gradients
 from .notation import Namer, TextNotation, number
+from .floats import listlike
 from .value import Value, as_float
 
 __all__ = ["downstream", "reevaluate", "finite_difference", "estimate", "Estimate",
@@ -205,7 +206,7 @@ Inputs = Value | Iterable[Value | SupportsFloat]
 def _as_inputs(inputs: Inputs) -> list[Value]:
     if isinstance(inputs, Value):
         return [inputs]
-    if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
+    if not listlike(inputs):
         raise TypeError(f"gradcheck: inputs must be a Value or a list of Values/numbers, got "
                         f"{type(inputs).__name__} {inputs!r}")
     out: list[Value] = []

@@ -9,10 +9,12 @@ raise.  They cost nothing extra on ordinary inputs.
 
 import math
 import sys
+from collections.abc import Mapping
 from functools import partial, reduce
 from operator import add
 
-__all__ = ["idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float", "short_repr"]
+__all__ = ["idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float", "short_repr",
+           "listlike"]
 
 _inf = math.inf
 _nan = math.nan
@@ -138,3 +140,15 @@ def short_repr(x, limit=60):
     else:
         text = " ".join(repr(x).split())
     return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def listlike(x, sized=False):
+    """True when ``x`` holds items to be read one by one (a list, tuple, range,
+    array, generator, ...): not text (str, bytes), not a mapping, not a 0-d
+    array (it has ``__len__`` and no length), not one Value (it has no
+    ``__iter__``).  ``sized``: ``len(x)`` must work too (a generator is refused).
+
+    The one test of "a list of ..." behind every such argument's TypeError."""
+    return (hasattr(x, "__len__" if sized else "__iter__")
+            and not isinstance(x, (str, bytes, Mapping))
+            and getattr(x, "ndim", 1) != 0)

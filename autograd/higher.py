@@ -30,7 +30,7 @@ from typing import Any, Literal, SupportsFloat, overload
 
 from . import engine, expr as E, ops, recording
 from .expr_source import ATOM, COND, OR, PROD, SourceWriter, wrap
-from .floats import as_float, left_sum
+from .floats import as_float, left_sum, listlike
 from .graph import walk
 from .jit_emit import HELPERS, PythonSource, consume as _consume
 from .ops import CONSTANT, DETACHED, describe
@@ -109,7 +109,7 @@ def hvp(output: Value, inputs: Inputs, vector: Sequence[SupportsFloat]) -> list[
     pass: the gradient is built as a graph once, and Σ_i v_i ∂output/∂x_i is
     differentiated once."""
     output, inputs = _check(output, inputs, "hvp")
-    if isinstance(vector, (str, bytes, Value)) or not hasattr(vector, "__len__"):
+    if not listlike(vector, sized=True):
         raise TypeError(f"hvp: vector must be a list of numbers, one per input, got "
                         f"{type(vector).__name__} {vector!r}")
     if len(vector) != len(inputs):
@@ -126,7 +126,7 @@ def _check(output: Value, inputs: Inputs, where: str) -> tuple[Value, tuple[Valu
         raise TypeError(f"{where}: output must be a Value, got {type(output).__name__} {output!r}")
     if isinstance(inputs, Value):
         inputs = (inputs,)
-    elif isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
+    elif not listlike(inputs):
         raise TypeError(f"{where}: inputs must be a Value or a list of Values, got "
                         f"{type(inputs).__name__} {inputs!r}")
     inputs = tuple(inputs)

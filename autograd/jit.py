@@ -36,12 +36,13 @@ import linecache
 import operator
 import sys
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, SupportsFloat, overload
 
 from . import engine, graph, recording
 from .jit_emit import HELPERS, Graph, Program, generate, in_sample
 from .ops import CONSTANT, describe
+from .floats import listlike
 from .value import Value, as_float
 
 __all__ = ["jit", "Jitted", "TracingError", "TracedValue", "jit_loss"]
@@ -401,7 +402,7 @@ class Jitted:
         With the numpy backend ``samples`` may be a 2-d array, one row per sample."""
         if self.backend == "numpy":
             return self._batch_numpy(samples, mean)
-        if isinstance(samples, (str, bytes, Mapping)) or not hasattr(samples, "__iter__"):
+        if not listlike(samples):
             raise TypeError(f"jit {self.__name__}.batch: samples must be a list of tuples of "
                             f"numbers, got {type(samples).__name__} {samples!r}")
         rows: list[Any] = list(samples)
@@ -666,7 +667,7 @@ def _sample_matrix(np, samples, jitted):
     if isinstance(samples, np.ndarray):
         matrix = samples
     else:
-        if isinstance(samples, (str, bytes, Mapping)) or not hasattr(samples, "__iter__"):
+        if not listlike(samples):
             raise TypeError(f"jit {jitted.__name__}.batch: samples must be a 2-d array or a "
                             f"list of tuples of numbers, got {type(samples).__name__}")
         rows = samples if type(samples) is list else list(samples)

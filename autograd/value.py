@@ -18,7 +18,7 @@ from collections.abc import Callable, Generator, Iterable, Sequence, Set as Abst
 from typing import TYPE_CHECKING, Any, SupportsFloat, Union
 
 from . import engine, ops, recording
-from .floats import as_float, left_sum
+from .floats import as_float, left_sum, listlike
 from .graph import topological_order
 from .ops import ADD, CONSTANT, DOT, LEAF, MUL, NEG, PARAMETER, SUM, Op, SharedParents, describe
 
@@ -526,7 +526,7 @@ def sum_values(values: Iterable[Operand], start: Operand = 0.0) -> Value:
 
 def _values(items: Iterable[Operand], where: str) -> tuple[Value, ...]:
     """``items`` as a tuple of Values (numbers become constants)."""
-    if isinstance(items, (str, bytes, Value)) or not hasattr(items, "__iter__"):
+    if not listlike(items):
         raise TypeError(f"{where}: expected a list of Values or numbers, got "
                         f"{type(items).__name__}")
     items = tuple(items)

@@ -8,7 +8,7 @@ sample (counted from 1) and column.
 
 import math
 
-from autograd.floats import short_repr
+from autograd.floats import listlike, short_repr
 
 from .losses import finite_number
 
@@ -76,7 +76,7 @@ def _checked_array(samples, shape, width, where, column_name, expects):
 def _row(x, i, width, where, column_name, expects, finite=True):
     """Sample ``i`` as a list of ``width`` real numbers, finite ones unless
     ``finite=False`` (then the caller checks, on an array)."""
-    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+    if not listlike(x, sized=True):
         raise TypeError(f"{where}: sample {i}: expected a list of {width} numbers, got "
                         f"{type(x).__name__} {short_repr(x)}")
     if len(x) != width:

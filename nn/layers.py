@@ -19,7 +19,7 @@ from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, SupportsFloat
 
 from autograd import Value, engine, no_grad
-from autograd.floats import short_repr
+from autograd.floats import listlike, short_repr
 from autograd.jit_emit import in_sample
 from autograd.names import printable as _printable
 from autograd.names import with_sample as _with_sample
@@ -126,7 +126,7 @@ def _rows(given, n, where, what):
     """``given`` as a list of ``n`` items (None gives n Nones), or a ValueError."""
     if given is None:
         return [None] * n
-    if isinstance(given, (str, bytes)) or not hasattr(given, "__len__"):
+    if not listlike(given, sized=True):
         raise TypeError(f"{where} must be a list of {n} {what}, got "
                         f"{type(given).__name__} {given!r}")
     if len(given) != n:
@@ -150,8 +150,7 @@ def as_inputs(inputs, input_names, owner, sample=None):
     """``inputs`` as a tuple of Values: numbers become leaves named ``x1, x2, ...``
     (or the previous layer's a-names; ``x1(2)`` for sample 2 of a batch);
     Values are used as they are."""
-    if (isinstance(inputs, (str, bytes, Value)) or not hasattr(inputs, "__len__")
-            or getattr(inputs, "ndim", 1) == 0):    # a 0-d array has __len__, and no length
+    if not listlike(inputs, sized=True):
         raise TypeError(f"{owner}: inputs must be a list of numbers or Values "
                         f"(e.g. [0.5]), got {type(inputs).__name__} {inputs!r}")
     if len(inputs) != len(input_names):
@@ -581,7 +580,7 @@ class MLP(Module):
         a list with each sample's output list, every node named with its sample
         (x₁⁽²⁾, z²₁⁽²⁾), so a picture or a step of the batch says which sample
         a node belongs to.  Afterwards each layer's ``z``/``a`` hold the last sample's."""
-        if isinstance(samples, (str, bytes, Value)) or not hasattr(samples, "__iter__"):
+        if not listlike(samples):
             raise TypeError(f"{self._owner}.batch: samples must be a list of input lists, "
                             f"got {type(samples).__name__} {samples!r}")
         return [self(x, sample=i) for i, x in enumerate(samples, 1)]
@@ -666,7 +665,7 @@ def _one_sample(X: Any) -> bool:
 
 
 def _check_sizes(sizes: Iterable[int]) -> list[int]:
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+    if not listlike(sizes):
         raise TypeError(f"MLP sizes must be a list of layer sizes like [2, 3, 1], "
                         f"got {type(sizes).__name__} {sizes!r}")
     sizes = list(sizes)

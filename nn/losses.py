@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from autograd import Value, dot, maximum, ops, sum_values
 from autograd.names import printable, with_sample
-from autograd.floats import short_repr
+from autograd.floats import listlike, short_repr
 from autograd.value import Operand, as_float
 
 #: one sample's outputs (a list of Values, or one Value), or a batch: one such per sample
@@ -204,10 +204,10 @@ def half_mean_squared_error(batch_outputs: Sequence[Value | Sequence[Value]],
     ``batch_targets[i]`` its targets (or one number for one output).
     """
     where = "half_mean_squared_error"
-    if isinstance(batch_outputs, (str, bytes, Value)) or not hasattr(batch_outputs, "__len__"):
+    if not listlike(batch_outputs, sized=True):
         raise TypeError(f"{where}: batch_outputs must be a list with one output list per "
                         f"sample, got {type(batch_outputs).__name__} {batch_outputs!r}")
-    if isinstance(batch_targets, (str, bytes, Value)) or not hasattr(batch_targets, "__len__"):
+    if not listlike(batch_targets, sized=True):
         raise TypeError(f"{where}: batch_targets must be a list with one target list per "
                         f"sample, got {type(batch_targets).__name__} {batch_targets!r}")
     m = len(batch_outputs)
@@ -284,7 +284,7 @@ def binary_cross_entropy(outputs: Outputs, targets: Targets, *, reduction: str =
 
 def _logits(values, where):
     """``values`` as a non-empty list of Values (numbers become constants)."""
-    if isinstance(values, (str, bytes, Value)) or not hasattr(values, "__len__"):
+    if not listlike(values, sized=True):
         raise TypeError(f"{where}: expected a list of Values (the logits z_1..z_n), got "
                         f"{type(values).__name__} {values!r}")
     if not values:
@@ -346,8 +346,7 @@ def _class_index(target, n, where):
 def is_row(target):
     """Whether a target is a list of numbers (a list, tuple or 1-d array), not one index
     or number (a 0-d array is one number, though it has ``__len__``)."""
-    return (hasattr(target, "__len__") and not isinstance(target, (str, bytes, Value))
-            and getattr(target, "ndim", 1) != 0)
+    return listlike(target, sized=True)
 
 
 def _distribution(target, numbers, where):

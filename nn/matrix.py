@@ -27,10 +27,11 @@ reads them from the parameter Values and adds the gradients to their
 """
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from operator import add, is_
 
 from autograd import engine, ops
+from autograd.floats import listlike
 from autograd.jit import compile_source, no_samples, refuse_hooked
 from autograd.jit_emit import in_sample
 
@@ -317,8 +318,7 @@ class MatrixProgram:
             columns = samples.T.copy()    # a sample a column, each row contiguous
             return columns[:self.n_in], columns[self.n_in:]
         where = f"{self.__name__}.batch"
-        if (isinstance(samples, (str, bytes, Mapping)) or not hasattr(samples, "__len__")
-                or getattr(samples, "ndim", 1) == 0):
+        if not listlike(samples, sized=True):
             raise TypeError(f"{where}: samples must be a list of rows (x1..x{self.n_in}, "
                             f"targets) or a 2-d array, got {type(samples).__name__} "
                             f"{samples!r}"[:200])

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from operator import add, attrgetter, mul, sub, truediv
 
 from autograd import Value
-from autograd.floats import idiv, short_repr
+from autograd.floats import idiv, listlike, short_repr
 from autograd.interrupts import deferred_interrupts
 
 from .resident import (ParameterList, ResidentValue, _consume, _data, _grad, _set_data,
@@ -325,7 +325,7 @@ def adam_rule(w, g, m, v, lr, betas, eps, corrections, sqrt, divide=truediv):
 def _unique_values(parameters, owner):
     """``parameters`` as a new :class:`ParameterList` of leaf Values, each once (a repeat
     would step twice)."""
-    if isinstance(parameters, Value) or not hasattr(parameters, "__iter__"):
+    if not listlike(parameters):
         raise TypeError(f"{owner}: parameters must be a list of Values (e.g. net.parameters()), "
                         f"got {type(parameters).__name__}")
     parameters = ParameterList(parameters)
@@ -381,7 +381,7 @@ def _fraction(owner, what, x):
 
 
 def _betas(betas):
-    if (isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2
+    if (not listlike(betas, sized=True) or len(betas) != 2
             or not all(_real(b) and 0.0 <= b < 1.0 for b in betas)):
         raise ValueError(f"Adam: betas must be two numbers (β1, β2), each in [0, 1), "
                          f"got {betas!r}")

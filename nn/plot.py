@@ -9,7 +9,7 @@ import pathlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, SupportsFloat, overload
 
-from autograd.floats import short_repr
+from autograd.floats import listlike, short_repr
 from autograd.value import as_float
 
 if TYPE_CHECKING:
@@ -92,8 +92,7 @@ def _title(history, losses):
 
 
 def _losses(history):
-    if (isinstance(history, (str, bytes)) or not hasattr(history, "__len__")
-            or getattr(history, "ndim", 1) == 0):   # a 0-d array has __len__, and no length
+    if not listlike(history, sized=True):
         raise TypeError(f"plot_history: history must be a list of losses (what nn.train "
                         f"returns), got {type(history).__name__} {short_repr(history)}")
     if len(history) == 0:   # not `not history`: a numpy array has no truth value

@@ -311,3 +311,42 @@ def test_chainrule_draw_writes_the_picture_with_the_scripts_names(tmp_path):
     assert r.returncode == 0, r.stderr
     svg = (tmp_path / "desmos.svg").read_text()
     assert ">w1<" in svg and ">h2<" in svg and "&lt;leaf" not in svg
+
+
+# -- "a list of ...": one test (autograd.floats.listlike) for every such argument ----
+
+def _zero_d(x):
+    """A 0-d numpy array (numpy is the optional extra: the case skips without it)."""
+    return pytest.importorskip("numpy").array(x)
+
+
+@pytest.mark.parametrize("call, words", [
+    # a dict was read as its keys: an MLP of layer sizes 2 and 3, a sum of the keys
+    (lambda: nn.MLP({2: 1, 3: 1}), ("MLP sizes", "dict")),
+    (lambda: autograd.sum_values({Value(1.0): 1}), ("sum_values", "dict")),
+    (lambda: autograd.differences.gradcheck(lambda a: a * a, {Value(1.0): 1}),
+     ("gradcheck: inputs", "dict")),
+    # a name is text, not a list of parameters (it was read letter by letter)
+    (lambda: nn.SGD("w1", lr=0.1), ("SGD: parameters", "str")),
+    # a 0-d array has __len__ but no length ("len() of unsized object")
+    (lambda: nn.Adam(nn.MLP([1, 1]).parameters(), lr=0.1, betas=_zero_d(0.9)),
+     ("Adam: betas", "array(0.9)")),
+    (lambda: nn.MLP([1, 1])(_zero_d(0.5)), ("inputs", "ndarray")),
+])
+def test_an_argument_that_is_not_a_list_is_named(call, words):
+    """Hand-decided: each of these is not a list of items, and the error says which
+    argument and what it got, on one line."""
+    with pytest.raises((TypeError, ValueError)) as caught:
+        call()
+    message = str(caught.value)
+    assert all(word in message for word in words), message
+    assert "\n" not in message and "unsized" not in message
+
+
+def test_listlike_is_the_one_test_of_a_list():
+    from autograd.floats import listlike
+    assert listlike([1]) and listlike((1,)) and listlike(range(2)) and listlike(iter([]))
+    assert listlike(iter([])) and not listlike(iter([]), sized=True)
+    assert not any(listlike(x) for x in ("ab", b"ab", {"a": 1}, 1.0, None, Value(1.0)))
+    np = pytest.importorskip("numpy")
+    assert listlike(np.zeros(2), sized=True) and not listlike(np.array(1.0), sized=True)
