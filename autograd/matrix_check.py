@@ -271,7 +271,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         try:
             value, formula_read = evaluate_matrix_formula(expected, view.names(layout), layout,
                                                           _describer(view, layout),
-                                                          _goal(view, wrt, layout))
+                                                          *_goal(view, wrt, layout))
         except MatrixShapeError as err:
             shape_error = str(err)
             value = None
@@ -363,12 +363,12 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
 
 
 def _goal(view, wrt, layout):
-    """The shape of the gradient asked about (a layer: its weights), or None."""
+    """(shape, name) of the gradient asked about (a layer: its weights), or (None, None)."""
     try:
         kind, l = _target(view, wrt, None, layout)
     except ValueError:
-        return None
-    return shape(view.in_layout(view.gradient(kind, l), layout))
+        return None, None
+    return shape(view.in_layout(view.gradient(kind, l), layout)), matrix_name(kind, l, layout)
 
 
 def _describer(view, layout):

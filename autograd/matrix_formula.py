@@ -182,10 +182,16 @@ _ALIASES = {"x": "X", "y": "Y", "z": "Z", "i": "Z", "a": "A", "o": "A", "h": "A"
 # The reader
 # ---------------------------------------------------------------------------
 
+#: a name or label for the gradient of a matrix: ``dW2``, ``dC_dW2``, ``grad_W2``, ``ΔW_2``,
+#: ``∂L/∂W_2``, ``∇_b C``... (what follows the prefix is the matrix's name)
+_GRADIENT_OF = re.compile(r"^(?:[∂d][^/=]*/[∂d]|d[A-Za-z]_d|grad_?|[Δ∇d])(?P<matrix>[Wwb].*)$")
+
+
 class _Reader:
-    def __init__(self, text, bound, layout, describe, goal=None):
+    def __init__(self, text, bound, layout, describe, goal=None, asked=None):
         self.source = text
         self.goal = goal
+        self.asked = asked
         self.tokens = _tokens(normalize_latex(text))
         self.at = 0
         self.bound = dict(bound)
@@ -208,20 +214,25 @@ class _Reader:
 
     # -- statements --
     def formula(self):
-        result = None
+        """The value of the statement whose left-hand side names the gradient asked about
+        (``dW2 = …``, ``∂L/∂W_2 = …``), else of the last statement."""
+        result = asked = None
         while True:
             while self.peek()[1] == ";":
                 self.take()
             if self.peek()[0] == "end":
                 break
-            result = self.statement()
+            target, result = self.statement()
+            if target is not None and target == self.asked:
+                asked = result
             if self.peek()[0] != "end":
                 self.take(";")
         if result is None:
             raise MatrixFormulaError("the formula is empty")
-        return result
+        return asked or result
 
     def statement(self):
+        """(the matrix whose gradient the left-hand side names, or None; the value)."""
         kind, value, _ = self.peek()
         following = self.tokens[self.at + 1][1] if self.at + 1 < len(self.tokens) else ""
         if kind == "name" and following == "=":
@@ -230,11 +241,20 @@ class _Reader:
             self.take("=")
             term = self.expression()
             self.bound[key] = term.value
-            return Term(term.value, f"{key} = ", term)
+            return self.gradient_of(value), Term(term.value, f"{key} = ", term)
         label_end = self.label_end()
+        target = None
         if label_end is not None:        # ∂L/∂W_2 = …, ΔW_2 = …: what is computed, not a name
+            label = "".join(token[1] for token in self.tokens[self.at:label_end])
+            target = self.gradient_of(label.replace("(", "").replace(")", ""))
             self.at = label_end + 1
-        return self.expression()
+        return target, self.expression()
+
+    def gradient_of(self, label):
+        """``"W2"`` for a left-hand side naming ∂C/∂W2 (``dW2``, ``∂L/∂W_2``), else None."""
+        found = _GRADIENT_OF.match(label)
+        key = self.key(found.group("matrix")) if found else None
+        return key if key and re.fullmatch(r"[Wb]\d+", key) else None
 
     def label_end(self):
         """The index of this statement's ``=`` when what stands left of it is more than one
@@ -524,8 +544,10 @@ def _name_order(name):
     return (order.get(base, 8), int(number or 0), name)
 
 
-def evaluate_matrix_formula(text, bound, layout, describe=None, goal=None):
-    """``(value, text as read)``: the formula over ``bound`` ({name: matrix or number}).
+def evaluate_matrix_formula(text, bound, layout, describe=None, goal=None, asked=None):
+    """``(value, text as read)``: the formula over ``bound`` ({name: matrix or number});
+    of several statements, the one whose left-hand side names ∂C/∂``asked`` (``"W2"``)
+    or else the last.
 
     Raises :class:`MatrixFormulaError` for text it cannot read or a name not bound
     (listing those that are), and :class:`autograd.matrix_form.MatrixShapeError` for
@@ -537,7 +559,7 @@ def evaluate_matrix_formula(text, bound, layout, describe=None, goal=None):
         raise MatrixFormulaError(f"the formula is {len(text):,} characters long; a matrix formula "
                                  f"is read up to {MOST_CHARACTERS:,} (name the parts in "
                                  f"statements: delta2 = ...; A1.T @ delta2)")
-    reader = _Reader(text, bound, layout, describe, goal)
+    reader = _Reader(text, bound, layout, describe, goal, asked)
     try:
         term = reader.formula()
     except RecursionError:

@@ -673,3 +673,24 @@ def test_a_matrix_name_is_the_whole_name():
     for name in ("W1\n", "W\u0661"):
         with pytest.raises(LookupError, match=r"^check: no node named"):
             check(C, name, [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]])
+
+
+def test_of_several_labelled_statements_the_one_naming_the_gradient_asked_is_checked():
+    """Found pasting the matrix answer's block, which gives ∂L/∂W_2 and then ∂L/∂b_2:
+    asked about W2, the check took the last statement (b2's) and said "This is ∂C/∂b2,
+    not ∂C/∂W2".  The same for numpy code that assigns dW2 and then db2."""
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    L = nn.half_squared_error(net.batch(X), Y, reduction="sum")
+    L.backward()
+    hand = {k: v * len(X) for k, v in numpy_backprop(X, Y, W1, b1, W2, b2).items()}
+    post = (r"$$\boldsymbol{\delta}_2 = (\mathbf{a}_2 - \mathbf{y}) \odot \sigma'(\mathbf{z}_2)$$"
+            r"$$\begin{split} \frac{\partial L}{\partial \mathbf{W}_2} &= \mathbf{a}_1^T "
+            r"\boldsymbol{\delta}_2 \\ \frac{\partial L}{\partial \mathbf{b}_2} &= \sum "
+            r"\boldsymbol{\delta}_2 \quad \text{(sum over the batch dimension)} \end{split}$$")
+    code = ("d2 = (A2 - Y) * A2 * (1 - A2)\ndW2 = A1.T @ d2\n"
+            "db2 = np.sum(d2, axis=0, keepdims=True)\n")
+    for formula in (post, code):
+        for name in ("W2", "b2"):
+            verdict = check(L, name, formula)
+            assert verdict, (name, verdict.finding)
+            assert np.allclose(verdict.expected, hand[name], rtol=1e-12, atol=0)
