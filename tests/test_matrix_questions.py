@@ -694,3 +694,56 @@ def test_of_several_labelled_statements_the_one_naming_the_gradient_asked_is_che
             verdict = check(L, name, formula)
             assert verdict, (name, verdict.finding)
             assert np.allclose(verdict.expected, hand[name], rtol=1e-12, atol=0)
+
+
+def tanh_network():
+    """A 2-3-1 network, tanh then linear, samples as rows; its ∂C/∂W1 by hand in numpy."""
+    Xa, Ya = np.array(X), np.array(Y)
+    Wa, ba, Wb, bb = map(np.array, (W1, b1, W2, b2))
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], ["tanh", "linear"], layout="rows")
+    cost = nn.half_mean_squared_error(net.batch(X), Y)
+    cost.backward()
+    A1 = np.tanh(Xa @ Wa + ba)
+    d2 = (A1 @ Wb + bb - Ya) / len(Xa)
+    return cost, Xa.T @ ((d2 @ Wb.T) * (1 - A1 ** 2))
+
+
+@pytest.mark.parametrize("tail", [
+    "delta1 = delta2 @ W2.T * (1 - A1**2); X.T @ delta1",
+    "delta1 = delta2 @ W2.T * (1 - A1^2); X.T @ delta1",
+    "delta1 = delta2 @ W2.T * (1 - a_1^{2}); X.T @ delta1",
+    "delta1 = delta2 @ W2.T * (1 - np.tanh(Z1) ** 2); X.transpose() @ delta1",
+    "delta1 = np.multiply(np.dot(delta2, W2.T), 1 - np.square(A1)); np.transpose(X) @ delta1",
+    "delta1 = delta2 @ W2.T * tanh'(Z1); X.T @ delta1",
+])
+def test_powers_and_numpy_functions_as_numpy_code_writes_them(tail):
+    """Found checking a tanh layer: ``A1**2`` and ``np.multiply``/``np.transpose``/
+    ``.transpose()``/``np.tanh`` were refused ("'np.multiply' is not bound"), and
+    ``A1^2`` was read as A1 (its 2 taken for Nielsen's layer) and judged wrong."""
+    cost, hand = tanh_network()
+    verdict = check(cost, "W1", "delta2 = (A2 - Y)/m; " + tail)
+    assert verdict, verdict.finding
+    assert np.allclose(verdict.expected, hand, rtol=1e-12, atol=0)
+
+
+def test_latex_transposes_and_what_cannot_be_read_in_one_line():
+    """Found pasting LaTeX: ``^{\\top}`` and ``^\\intercal`` were refused, an error in
+    LaTeX gave a character position in the text after its LaTeX was rewritten (not the
+    one typed), and ∇_a C, z^L and np.mean(…) were refused without saying what to write."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    delta = r"\delta_2 = \frac{1}{m}(o_2 - Y) \odot \sigma'(i_2) \\ "
+    for product in (r"\mathbf{a}_1^{\top} \delta_2", r"a_1^\intercal \delta_2",
+                    r"(a_1)^{\mathsf{T}} \delta_2"):
+        verdict = check(cost, "W2", delta + product)
+        assert verdict, verdict.finding
+        assert np.allclose(verdict.expected, hand["W2"], rtol=1e-12, atol=0)
+    for formula, words in (
+            (r"\delta_2 = \nabla_a C \odot \sigma'(z_2)", r"∇_a C .* write it out, e\.g\. \(A - Y\)"),
+            (r"\delta^L = (a^L - y) \odot \sigma'(z^L)", r"write the layer's number for L .* A2\)$"),
+            ("np.mean(A1, axis=0)", r"^np\.mean\(…\) is not a function this formula reader knows"),
+            (r"\delta_2 = (o_2 - Y) \oslash 2", r"^cannot read '\\\\oslash 2' in the formula: the "
+                                                r"LaTeX command \\oslash is not one")):
+        with pytest.raises(MatrixFormulaError, match=words) as raised:
+            check(cost, "W2", formula)
+        assert "\n" not in str(raised.value) and "at character" not in str(raised.value)
