@@ -184,8 +184,12 @@ def _variants(view, l):
     L = view.last
     out: list[tuple[str | None, dict]] = [(None, {})]
     for k in range(L, l - 1, -1):
-        z = f"σ'(Z{k - 1 if view.layout == 'rows' else k})"
-        where = "BP1 (δ^L = ∇_a C ⊙ σ'(z^L))" if k == L else "BP2 (δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ σ'(z^l))"
+        prime = view.prime(k)
+        if prime is None:                    # a linear layer: no factor to leave out
+            continue
+        z = f"{prime}(Z{k - 1 if view.layout == 'rows' else k})"
+        where = (f"BP1 (δ^L = ∇_a C ⊙ {prime}(z^L))" if k == L else
+                 f"BP2 (δ^l = ((w^{{l+1}})ᵀ δ^{{l+1}}) ⊙ {prime}(z^l))")
         out.append((f"the ⊙ {z} factor is missing: {where} multiplies by it, entry by entry",
                     {"missing_prime": k}))
     for k in range(L, l, -1):
@@ -193,7 +197,9 @@ def _variants(view, l):
         right = f"δ @ {W}ᵀ" if view.layout == "rows" else f"{W}ᵀ @ δ"
         out.append((f"BP2 uses the next layer's weights without the transpose: it is {right}",
                     {"untransposed": k}))
-        out.append((f"BP2's factor {W} is missing: δ^{k - 1} = ((w^{k})ᵀ δ^{k}) ⊙ σ'(z^{k - 1}) needs "
+        below = view.prime(k - 1)
+        prime_below = f" ⊙ {below}(z^{k - 1})" if below else ""
+        out.append((f"BP2's factor {W} is missing: δ^{k - 1} = ((w^{k})ᵀ δ^{k}){prime_below} needs "
                     f"the weights w^{k} into the next layer", {"no_weights": k}))
     return out
 
@@ -353,8 +359,9 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
             nan_words = (f" ({', '.join(nans[:4])}{', ...' if len(nans) > 4 else ''} "
                          f"{'is' if len(nans) == 1 else 'are'} NaN, which agrees with nothing)"
                          if nans else "")
+            primes = "/".join(dict.fromkeys(p for p in map(view.prime, view.layers) if p)) or "f'"
             finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} entries"
-                       f"{nan_words}; no common matrix mistake (transpose, 1/m, ⊙ σ', BP2's "
+                       f"{nan_words}; no common matrix mistake (transpose, 1/m, ⊙ {primes}, BP2's "
                        f"transpose, the bias sum, the sign) reproduces it.")
         lines.append(f"{good} of {n} entries agree ({to}).")
     lines += _comparison(kind, l, layout, values, precisions, truth, agree, root_name)

@@ -747,3 +747,23 @@ def test_latex_transposes_and_what_cannot_be_read_in_one_line():
         with pytest.raises(MatrixFormulaError, match=words) as raised:
             check(cost, "W2", formula)
         assert "\n" not in str(raised.value) and "at character" not in str(raised.value)
+
+
+def test_a_tanh_and_linear_network_is_described_by_its_own_activations():
+    """Found drawing and checking a tanh-then-linear network: the picture said
+    A1 = σ(Z1), ⊙ σ'(Z1) and A2 = σ(Z2), and a δ without its tanh' factor was
+    diagnosed as "the ⊙ σ'(Z1) factor is missing"."""
+    pytest.importorskip("graphviz")
+    from autograd.draw import draw
+    cost, _ = tanh_network()
+    Xa, Ya = np.array(X), np.array(Y)
+    A1 = np.tanh(Xa @ np.array(W1) + np.array(b1))
+    d2 = (A1 @ np.array(W2) + np.array(b2) - Ya) / len(Xa)
+    verdict = check(cost, "W1", Xa.T @ (d2 @ np.array(W2).T))          # tanh'(Z1) left out
+    assert verdict.finding.startswith("Your ∂C/∂W1 is not the engine's: the ⊙ tanh'(Z1) factor "
+                                      "is missing: BP2 (δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ tanh'(z^l))")
+    assert "σ" not in check(cost, "W1", [[1, 2, 3], [4, 5, 6]]).finding
+    source = draw(cost, level="layer").source
+    for words in ("A1 = tanh(Z1)", "⊙ tanh'(Z1)", "A2 = Z2 (linear)", "BP1: ⊙ 1 (linear)"):
+        assert words in source
+    assert "σ" not in source
