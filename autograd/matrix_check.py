@@ -204,8 +204,9 @@ def _variants(view, l):
     return out
 
 
-def _candidates(view, kind, l, layout):
-    """(words, matrix in layout) for each mistake and combination, simplest first."""
+def _candidates(view, kind, l, layout, flat=False):
+    """(words, matrix in layout) for each mistake and combination, simplest first.
+    ``flat``: the numbers are a vector without an orientation, so turning it is no mistake."""
     m = view.m
     A_prev = view.X if l == view.layers[0] else view.A[l - 1]
     bases = []
@@ -246,7 +247,7 @@ def _candidates(view, kind, l, layout):
         if turned:
             matrix = transpose(matrix)
         turn_words = None
-        if turned:
+        if turned and not flat:
             name = matrix_name(kind, l, layout)
             turn_words = f"it is the engine's transposed: ∂C/∂{name} has the shape of {name}"
         found.append((_join(words, scale_words, turn_words), matrix))
@@ -291,7 +292,8 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     kind, l = _target(view, wrt, None if values is None else shape(values), layout)
     name = matrix_name(kind, l, layout)
     truth = view.in_layout(view.gradient(kind, l), layout)
-    if formula is None and is_flat(expected) and shape(truth) == shape(values)[::-1] \
+    flat = formula is None and is_flat(expected)
+    if flat and shape(truth) == shape(values)[::-1] \
             and shape(truth)[1] == 1:
         values, precisions = transpose(values), transpose(precisions)   # a vector fits a column
     dtype = low_precision(expected) if formula is None else None
@@ -317,8 +319,10 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         lines.append(f"(your formula read as {formula_read} = {_inline(values)})")
     if shape(values) != shape(truth):
         mistake, other = _what_differs(view, kind, l, layout, values, precisions, truth,
-                                       root_name)
-        head = (f"{yours} {what} is {shape_text(values)}, but {what} has {name}'s shape "
+                                       root_name, flat)
+        given = (f"is a vector of {sum(map(len, values))} numbers" if flat else
+                 f"is {shape_text(values)}")
+        head = (f"{yours} {what} {given}, but {what} has {name}'s shape "
                 f"{_shape_words(kind, l, layout, view)} in {layout} layout")
         if mistake:
             finding = f"{head}: {mistake}."
@@ -348,7 +352,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         mistake = None
     else:
         mistake, other = _what_differs(view, kind, l, layout, values, precisions, truth,
-                                       root_name)
+                                       root_name, flat)
         if mistake:
             finding = f"{yours} {what} is not the engine's: {mistake}."
         elif other:
@@ -395,18 +399,18 @@ def _describer(view, layout):
     return describe
 
 
-def _what_differs(view, kind, l, layout, values, precisions, truth, root_name):
+def _what_differs(view, kind, l, layout, values, precisions, truth, root_name, flat=False):
     """``(mistake, other)``: a known mistake that explains the numbers (a missing
     transpose, factor, ...), else the engine's other matrix they are (or None)."""
-    mistake = _diagnose(view, kind, l, layout, values, precisions, truth)
+    mistake = _diagnose(view, kind, l, layout, values, precisions, truth, flat)
     if mistake:
         return mistake, None
     return None, _other_matrix(view, kind, l, layout, values, precisions, root_name)
 
 
-def _diagnose(view, kind, l, layout, values, precisions, truth):
+def _diagnose(view, kind, l, layout, values, precisions, truth, flat=False):
     """The words of the first candidate mistake that reproduces every entry, or None."""
-    for words, candidate in _candidates(view, kind, l, layout):
+    for words, candidate in _candidates(view, kind, l, layout, flat):
         if words is None or shape(candidate) != shape(values):
             continue
         if all(p.reproduces(x) for prow, crow in zip(precisions, candidate)

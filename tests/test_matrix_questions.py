@@ -767,3 +767,18 @@ def test_a_tanh_and_linear_network_is_described_by_its_own_activations():
     for words in ("A1 = tanh(Z1)", "⊙ tanh'(Z1)", "A2 = Z2 (linear)", "BP1: ⊙ 1 (linear)"):
         assert words in source
     assert "σ" not in source
+
+
+def test_a_flat_vector_is_not_said_to_be_transposed():
+    """Found checking 1-d arrays: d1.sum(axis=1) (a 1-d array) as ∂C/∂b1 was diagnosed
+    "...the sum is over the wrong axis...; it is the engine's transposed", naming a
+    transpose a vector without an orientation cannot have, and "is 1×4"."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    for name, numbers, words in (("b1", hand["d1"].sum(axis=1), "the sum is over the wrong axis"),
+                                 ("b2", hand["d2"].ravel(), "not summed over the batch")):
+        finding = check(cost, name, numbers).finding
+        assert finding.startswith(f"Your ∂C/∂{name} is a vector of 4 numbers, but ")
+        assert words in finding and "transposed" not in finding
+    turned = check(cost, "b1", hand["d1"].sum(axis=1, keepdims=True).T).finding   # 2-d: a row
+    assert "the sum is over the wrong axis" in turned and "transposed" in turned
