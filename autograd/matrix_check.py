@@ -184,8 +184,12 @@ def _variants(view, l):
     L = view.last
     out: list[tuple[str | None, dict]] = [(None, {})]
     for k in range(L, l - 1, -1):
-        z = f"σ'(Z{k - 1 if view.layout == 'rows' else k})"
-        where = "BP1 (δ^L = ∇_a C ⊙ σ'(z^L))" if k == L else "BP2 (δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ σ'(z^l))"
+        prime = view.prime(k)
+        if prime is None:                    # a linear layer: no factor to leave out
+            continue
+        z = f"{prime}(Z{k - 1 if view.layout == 'rows' else k})"
+        where = (f"BP1 (δ^L = ∇_a C ⊙ {prime}(z^L))" if k == L else
+                 f"BP2 (δ^l = ((w^{{l+1}})ᵀ δ^{{l+1}}) ⊙ {prime}(z^l))")
         out.append((f"the ⊙ {z} factor is missing: {where} multiplies by it, entry by entry",
                     {"missing_prime": k}))
     for k in range(L, l, -1):
@@ -193,13 +197,16 @@ def _variants(view, l):
         right = f"δ @ {W}ᵀ" if view.layout == "rows" else f"{W}ᵀ @ δ"
         out.append((f"BP2 uses the next layer's weights without the transpose: it is {right}",
                     {"untransposed": k}))
-        out.append((f"BP2's factor {W} is missing: δ^{k - 1} = ((w^{k})ᵀ δ^{k}) ⊙ σ'(z^{k - 1}) needs "
+        below = view.prime(k - 1)
+        prime_below = f" ⊙ {below}(z^{k - 1})" if below else ""
+        out.append((f"BP2's factor {W} is missing: δ^{k - 1} = ((w^{k})ᵀ δ^{k}){prime_below} needs "
                     f"the weights w^{k} into the next layer", {"no_weights": k}))
     return out
 
 
-def _candidates(view, kind, l, layout):
-    """(words, matrix in layout) for each mistake and combination, simplest first."""
+def _candidates(view, kind, l, layout, flat=False):
+    """(words, matrix in layout) for each mistake and combination, simplest first.
+    ``flat``: the numbers are a vector without an orientation, so turning it is no mistake."""
     m = view.m
     A_prev = view.X if l == view.layers[0] else view.A[l - 1]
     bases = []
@@ -240,7 +247,7 @@ def _candidates(view, kind, l, layout):
         if turned:
             matrix = transpose(matrix)
         turn_words = None
-        if turned:
+        if turned and not flat:
             name = matrix_name(kind, l, layout)
             turn_words = f"it is the engine's transposed: ∂C/∂{name} has the shape of {name}"
         found.append((_join(words, scale_words, turn_words), matrix))
@@ -271,7 +278,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         try:
             value, formula_read = evaluate_matrix_formula(expected, view.names(layout), layout,
                                                           _describer(view, layout),
-                                                          _goal(view, wrt, layout))
+                                                          *_goal(view, wrt, layout))
         except MatrixShapeError as err:
             shape_error = str(err)
             value = None
@@ -285,7 +292,8 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     kind, l = _target(view, wrt, None if values is None else shape(values), layout)
     name = matrix_name(kind, l, layout)
     truth = view.in_layout(view.gradient(kind, l), layout)
-    if formula is None and is_flat(expected) and shape(truth) == shape(values)[::-1] \
+    flat = formula is None and is_flat(expected)
+    if flat and shape(truth) == shape(values)[::-1] \
             and shape(truth)[1] == 1:
         values, precisions = transpose(values), transpose(precisions)   # a vector fits a column
     dtype = low_precision(expected) if formula is None else None
@@ -311,8 +319,10 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         lines.append(f"(your formula read as {formula_read} = {_inline(values)})")
     if shape(values) != shape(truth):
         mistake, other = _what_differs(view, kind, l, layout, values, precisions, truth,
-                                       root_name)
-        head = (f"{yours} {what} is {shape_text(values)}, but {what} has {name}'s shape "
+                                       root_name, flat)
+        given = (f"is a vector of {sum(map(len, values))} numbers" if flat else
+                 f"is {shape_text(values)}")
+        head = (f"{yours} {what} {given}, but {what} has {name}'s shape "
                 f"{_shape_words(kind, l, layout, view)} in {layout} layout")
         if mistake:
             finding = f"{head}: {mistake}."
@@ -342,7 +352,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         mistake = None
     else:
         mistake, other = _what_differs(view, kind, l, layout, values, precisions, truth,
-                                       root_name)
+                                       root_name, flat)
         if mistake:
             finding = f"{yours} {what} is not the engine's: {mistake}."
         elif other:
@@ -353,8 +363,9 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
             nan_words = (f" ({', '.join(nans[:4])}{', ...' if len(nans) > 4 else ''} "
                          f"{'is' if len(nans) == 1 else 'are'} NaN, which agrees with nothing)"
                          if nans else "")
+            primes = "/".join(dict.fromkeys(p for p in map(view.prime, view.layers) if p)) or "f'"
             finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} entries"
-                       f"{nan_words}; no common matrix mistake (transpose, 1/m, ⊙ σ', BP2's "
+                       f"{nan_words}; no common matrix mistake (transpose, 1/m, ⊙ {primes}, BP2's "
                        f"transpose, the bias sum, the sign) reproduces it.")
         lines.append(f"{good} of {n} entries agree ({to}).")
     lines += _comparison(kind, l, layout, values, precisions, truth, agree, root_name)
@@ -363,12 +374,12 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
 
 
 def _goal(view, wrt, layout):
-    """The shape of the gradient asked about (a layer: its weights), or None."""
+    """(shape, name) of the gradient asked about (a layer: its weights), or (None, None)."""
     try:
         kind, l = _target(view, wrt, None, layout)
     except ValueError:
-        return None
-    return shape(view.in_layout(view.gradient(kind, l), layout))
+        return None, None
+    return shape(view.in_layout(view.gradient(kind, l), layout)), matrix_name(kind, l, layout)
 
 
 def _describer(view, layout):
@@ -388,18 +399,18 @@ def _describer(view, layout):
     return describe
 
 
-def _what_differs(view, kind, l, layout, values, precisions, truth, root_name):
+def _what_differs(view, kind, l, layout, values, precisions, truth, root_name, flat=False):
     """``(mistake, other)``: a known mistake that explains the numbers (a missing
     transpose, factor, ...), else the engine's other matrix they are (or None)."""
-    mistake = _diagnose(view, kind, l, layout, values, precisions, truth)
+    mistake = _diagnose(view, kind, l, layout, values, precisions, truth, flat)
     if mistake:
         return mistake, None
     return None, _other_matrix(view, kind, l, layout, values, precisions, root_name)
 
 
-def _diagnose(view, kind, l, layout, values, precisions, truth):
+def _diagnose(view, kind, l, layout, values, precisions, truth, flat=False):
     """The words of the first candidate mistake that reproduces every entry, or None."""
-    for words, candidate in _candidates(view, kind, l, layout):
+    for words, candidate in _candidates(view, kind, l, layout, flat):
         if words is None or shape(candidate) != shape(values):
             continue
         if all(p.reproduces(x) for prow, crow in zip(precisions, candidate)

@@ -5,8 +5,9 @@
 activations A, the cost C) with its shape and, when it is small, its numbers and
 its gradient ∂C/∂(matrix).  The forward edges carry the operation; each is
 labelled with the local factor backpropagation multiplies by along it, as
-BP1-BP4 write them: ``⊙ σ'(Z2)`` from A to Z, ``W3ᵀ ·`` from Z back to the A below,
-``· A1ᵀ`` into W (BP4) and ``Σ samples`` into b (BP3).
+BP1-BP4 write them: ``⊙ σ'(Z2)`` from A to Z (``tanh'``, ... as the layer's
+activation is), ``W3ᵀ ·`` from Z back to the A below, ``· A1ᵀ`` into W (BP4) and
+``Σ samples`` into b (BP3).
 
 Both layouts: ``"columns"`` (Nielsen, Z2 = W2 X + b2) or ``"rows"`` (the blog,
 Z1 = X W1 + b1), by default the one the network was built with.
@@ -89,8 +90,9 @@ def draw_matrices(root: Any, *, layout: str | None = None, digits: int = 3, most
                    color="#2471a3")
         graph.node(Z, _label(Z + formula, put(view.Z[l]), put(view.delta(l)), digits, most,
                                   name=f"{Z} (δ)"))
-        graph.node(A, _label(f"{A} = σ({Z})", put(view.A[l]), put(view.dA[l]), digits, most,
-                                  name=A))
+        function, prime = view.function[l], view.prime(l)
+        graph.node(A, _label(f"{A} = {function}({Z})" if function else f"{A} = {Z} (linear)",
+                             put(view.A[l]), put(view.dA[l]), digits, most, name=A))
         below = "Xᵀ" if l == first else f"{a_prev_name}ᵀ"
         bp4 = f"BP4: {below} · δ" if layout == "rows" else f"BP4: δ · {below}"
         graph.edge(W, Z, label=f"  {bp4}  ", color=_FORWARD, fontcolor=_BACKWARD)
@@ -102,8 +104,8 @@ def draw_matrices(root: Any, *, layout: str | None = None, digits: int = 3, most
                 .strip())
         graph.edge(a_prev, Z, label=f"  BP2: {back}  " if l != first else "", color=_FORWARD,
                    fontcolor=_BACKWARD)
-        prime = f"⊙ σ'({Z})"
-        graph.edge(Z, A, label=f"  {'BP1' if l == view.last else 'BP2'}: {prime}  ",
+        factor = f"⊙ {prime}({Z})" if prime else "⊙ 1 (linear)"
+        graph.edge(Z, A, label=f"  {'BP1' if l == view.last else 'BP2'}: {factor}  ",
                    color=_FORWARD, fontcolor=_BACKWARD)
         a_prev, a_prev_name = A, A
     R = root.name or "C"

@@ -126,17 +126,18 @@ def _delta_lines(view, l, j, R):
     """Where δ^l_j comes from: BP1 at the output layer, BP2 (from δ^{l+1}) below it."""
     m, L = view.m, view.last
     z = f"z{_sup(l)}{_sub(j)}"
+    prime = f" · {view.prime(l)}({z})" if view.prime(l) else ""
     rows = []
     if l == L:
-        rows.append(f"BP1: δ{_sup(l)}{_sub(j)} = ∂{R}/∂a{_sup(l)}{_sub(j)} · σ'({z}) for each sample:")
+        rows.append(f"BP1: δ{_sup(l)}{_sub(j)} = ∂{R}/∂a{_sup(l)}{_sub(j)}{prime} for each sample:")
         for i in range(min(m, SHOWN_SAMPLES)):
             dA, s = view.dA[l][i][j - 1], view.local[l][i][j - 1]
             rows.append(f"  sample {i + 1}: {number(dA, 6)} · {number(s, 6)} = {number(dA * s, 6)}")
         return rows
     W = view.W[l + 1]                        # n_l × n_{l+1}: W[j][q] = w^{l+1}_qj
     nxt = len(W[0])
-    rows.append(f"BP2: δ{_sup(l)}{_sub(j)} = (Σ_q w{_sup(l + 1)}_q{_sub(j)} δ{_sup(l + 1)}_q) · σ'({z}) "
-                f"(the column {j} of (w{_sup(l + 1)})ᵀ δ{_sup(l + 1)}), for each sample:")
+    rows.append(f"BP2: δ{_sup(l)}{_sub(j)} = (Σ_q w{_sup(l + 1)}_q{_sub(j)} δ{_sup(l + 1)}_q){prime} "
+                f"(entry {j} of (w{_sup(l + 1)})ᵀ δ{_sup(l + 1)}), for each sample:")
     up = view.delta(l + 1)
     for i in range(min(m, SHOWN_SAMPLES)):
         parts = " + ".join(f"{number(W[j - 1][q], 6)}·{number(up[i][q], 6)}" for q in range(nxt))

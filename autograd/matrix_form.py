@@ -138,7 +138,8 @@ class BatchView:
     ``weight_nodes[l][k][j]`` and ``bias_nodes[l][0][j]`` are the parameter Values
     (None where a bias is missing); ``grads`` the engine's gradient of every node;
     ``local[l]`` the activations' local derivatives ∂a/∂z (σ'(Z)), m × n_l;
-    ``dA[l]`` ∂C/∂A, m × n_l.  :meth:`in_layout` gives a matrix in a layout.
+    ``dA[l]`` ∂C/∂A, m × n_l; ``function[l]`` the activation as written (``σ``,
+    ``tanh``; None: linear, A = Z).  :meth:`in_layout` gives a matrix in a layout.
     """
 
     def __init__(self, root, layers, m, X, Y, Z, A, W, b, weight_nodes, bias_nodes, grads,
@@ -148,10 +149,16 @@ class BatchView:
         self.weight_nodes, self.bias_nodes = weight_nodes, bias_nodes
         self.grads, self.local, self.dA = grads, local, dA
         self.layout = layout
+        self.function: dict[int, str | None] = {}
 
     @property
     def last(self):
         return self.layers[-1]
+
+    def prime(self, l):
+        """The derivative of layer l's activation as written (``σ'``), None when linear."""
+        f = self.function.get(l)
+        return None if f is None else f"{f}'"
 
     def sizes(self):
         first = len(self.X[0])
@@ -223,6 +230,7 @@ def batch_view(root, layout=None):
     Y = [[_data(targets.get((i, j))) for j in range(1, n_out + 1)] for i in range(1, m + 1)]
     grads = engine.gradients(root)   # no .grad changes, no hook runs
     Z, A, W, b, wn, bn, local, dA, dZ = {}, {}, {}, {}, {}, {}, {}, {}, {}
+    ops_of = {}
     # the z^L a cost reads as a logit (softplus(z) of binary cross-entropy after a sigmoid)
     softplus_of = {node._prev[0] for node in nodes if node._op is ops.SOFTPLUS}
     previous = n_in
@@ -236,9 +244,12 @@ def batch_view(root, layout=None):
         dZ[l] = [[grads.get(v, 0.0) for v in row] for row in zrows]
         dA[l] = [[grads.get(v, 0.0) for v in row] for row in arows]
         local[l] = [[_local(a, z) for a, z in zip(ra, rz)] for ra, rz in zip(arows, zrows)]
-        if all(acts.get((i, l, j)) is None for i in range(1, m + 1) for j in range(1, n + 1)):
+        ops_of[l] = next((acts[(i, l, j)]._op for i in range(1, m + 1) for j in range(1, n + 1)
+                          if acts.get((i, l, j)) is not None), None)
+        if ops_of[l] is None:
             logits = all(v in softplus_of for row in zrows for v in row if v is not None)
-            _unseen_activation(l, weights, Z, A, local, dA, dZ, "sigmoid" if logits else None)
+            ops_of[l] = _unseen_activation(l, weights, Z, A, local, dA, dZ,
+                                           "sigmoid" if logits else None)
         wn[l] = [[weights.get((l, j, k)) for j in range(1, n + 1)] for k in range(1, previous + 1)]
         bn[l] = [[biases.get((l, j)) for j in range(1, n + 1)]]
         W[l] = [[_data(v) for v in row] for row in wn[l]]
@@ -249,14 +260,23 @@ def batch_view(root, layout=None):
     view = BatchView(root, layers, m, X, Y, Z, A, W, b, wn, bn, grads, local, dA,
                      check_layout(layout))
     view._z_grads = dZ
+    view.function = {l: _function_of(ops_of[l]) for l in layers}
     return view
+
+
+def _function_of(op):
+    """How an activation op is written (σ, tanh, ReLU), None for none (a linear layer)."""
+    if op is None:
+        return None
+    return op.prime[0][:-1] if op.prime else op.symbol
 
 
 def _unseen_activation(l, weights, Z, A, local, dA, dZ, seen=None):
     """A layer whose a^l has no node: linear (a = z), or a cost computed from the logit
     z^L (binary cross-entropy after a sigmoid: ``seen`` is "sigmoid" when the graph shows
     it).  The network's activation when it is known (:func:`nn.matrices.network_of`), else
-    ``seen``: A = f(Z) and f'(Z) from the op, and ∂C/∂A = δ / f'(z) (BP1 read backwards)."""
+    ``seen``: A = f(Z) and f'(Z) from the op, and ∂C/∂A = δ / f'(z) (BP1 read backwards).
+    Returns the activation's op, None for a linear layer."""
     activation = seen
     try:
         from nn.matrices import network_of
@@ -269,15 +289,18 @@ def _unseen_activation(l, weights, Z, A, local, dA, dZ, seen=None):
         layer = next((layer for layer in net.layers if layer.number == l), None) if net else None
         activation = layer.activation if layer is not None else seen
     if activation is None or activation == "linear":
-        return
+        return None
     from .value import Value
     method = getattr(Value, activation)
+    op = None
     for i, zrow in enumerate(Z[l]):
         for j, z in enumerate(zrow):
             a = method(Value(z))
+            op = a._op
             A[l][i][j] = a.data
             local[l][i][j] = slope = a._op.backward(a, 1.0)[0]
             dA[l][i][j] = dZ[l][i][j] / slope if slope else math.nan
+    return op
 
 
 def _data(node):

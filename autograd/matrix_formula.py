@@ -3,7 +3,9 @@
 One pass over the tokens (a Pratt parser that evaluates as it reads), no eval::
 
     A1.T @ delta2, X.T.dot(delta)      numpy: @ (.dot, np.dot), .T, * Hadamard, sum(…, axis=0)
+    np.multiply(d, 1 - A1**2)          np.multiply, np.transpose/.transpose(), ** (and a_1^2)
     delta2 = (A2 - Y) * σ'(Z2); A1.T @ delta2     statements: ; or new lines, the last is the value
+    dW2 = A1.T @ delta2; db2 = …        (or the one whose left-hand side names the gradient asked)
     ((1/m (o_2 - Y) ⊙ (o_2 ⊙ (1 - o_2)))^T × o_1)^T    a blog: × product, ⊙, ^T, 1/m (…)
     \\mathbf{a}_1^T \\boldsymbol{\\delta}_2          LaTeX: juxtaposition is a product, \\odot
     \\Delta W_2 &= …  \\\\  $$…$$              a label left of = is skipped; \\\\, $$ end statements
@@ -11,8 +13,8 @@ One pass over the tokens (a Pratt parser that evaluates as it reads), no eval::
 
 Names: ``X, Y, m`` and the layout's ``W, b, Z, A`` with their number (``A1``, ``a_1``,
 ``a^{1}``; the blog's ``i``/``o`` are ``Z``/``A``); ``delta``/``δ`` with a number once the
-formula assigns it.  Functions: ``σ``/``sigmoid``, ``σ'``/``sigmoid_prime``,
-``sum(…)``/``Σ``/``\\sum`` (over the batch) and ``sum(…, axis=k)``.
+formula assigns it.  Functions: ``σ``/``sigmoid``, ``σ'``/``sigmoid_prime``, ``tanh``,
+``tanh'``, ``square``, ``sum(…)``/``Σ``/``\\sum`` (over the batch) and ``sum(…, axis=k)``.
 """
 
 from __future__ import annotations
@@ -42,11 +44,12 @@ _LATEX_RULES = [
     (re.compile(r"&"), " "),                                          # alignment points
     (re.compile(r"\\partial(?![A-Za-z])"), "∂"),
     (re.compile(r"\\Delta(?![A-Za-z])"), "Δ"),
-    (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|vec)\s*\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|mathsf|vec)\s*\{([^{}]*)\}"), r"\1"),
     (re.compile(r"\\d?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}"), r"((\1)/(\2))"),
     (re.compile(r"\\text\s*\{[^{}]*\}"), " "),
     (re.compile(r"\\(?:left|right|big|Big|quad|qquad)(?![A-Za-z])|\\[,;!]"), " "),
-    (re.compile(r"\^\s*\\top(?![A-Za-z])"), "^T"),
+    (re.compile(r"\^\s*(?:\{\s*\\(?:top|intercal)\s*\}|\\(?:top|intercal)(?![A-Za-z]))"), "^T"),
+    (re.compile(r"\\nabla(?![A-Za-z])"), "∇"),
     (re.compile(r"\\odot(?![A-Za-z])|\\circ(?![A-Za-z])"), "⊙"),
     (re.compile(r"\\times(?![A-Za-z])"), "×"),
     (re.compile(r"\\cdot(?![A-Za-z])"), "·"),
@@ -73,23 +76,43 @@ _TOKEN = re.compile(r"""
     (?P<space>[ \t]+)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+\-]?\d+)?)
   | (?P<transpose>\.T\b|\^\s*\{\s*T\s*\}|\^\s*T\b|ᵀ)
-  | (?P<method>\.sum\b|\.dot\b)
+  | (?P<method>\.sum\b|\.dot\b|\.transpose\b)
   | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_prime)?(?:'+)?
               (?:_?\{\s*\d+\s*\}|_?\d+)?(?:\^\s*\{\s*\d+\s*\}|\^\s*\d+)?)
-  | (?P<op>@|\*|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|=|;|\n|Σ)
+  | (?P<op>@|\*\*|\*|\^|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|=|;|\n|Σ)
 """, re.VERBOSE)
 
 _NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ∂]+(?:_prime)?)('*)(?:_?\{?\s*(\d+)\s*\}?)?"
                          r"(?:\^\s*\{?\s*(\d+)\s*\}?)?$")
 
 
-def _tokens(text):
+def _where(pos, plain):
+    """Where in the formula: the character, when the text read is the text typed (its
+    LaTeX turned into plain text moves the characters, and the message quotes the text)."""
+    return f" at character {pos + 1} of the formula" if plain else " in the formula"
+
+
+def _unreadable(text, pos, plain):
+    """The message for text the tokens do not cover, with what to write instead."""
+    snippet = text[pos:pos + 12]
+    command = re.match(r"\\[A-Za-z]+", text[pos:])
+    if text.startswith("∇", pos):
+        hint = (": ∇_a C (BP1's gradient of the cost) depends on the cost; write it out, "
+                "e.g. (A - Y) for ½ squared error, (A - Y)/m for its mean over the batch, "
+                "A the output layer's activations")
+    elif command:
+        hint = f": the LaTeX command {command.group()} is not one this reader knows"
+    else:
+        hint = ""
+    return f"cannot read {snippet!r}{_where(pos, plain)}{hint}"
+
+
+def _tokens(text, plain=True):
     pos, out = 0, []
     while pos < len(text):
         found = _TOKEN.match(text, pos)
         if found is None:
-            raise MatrixFormulaError(f"cannot read {text[pos:pos + 12]!r} at character {pos + 1} "
-                                     f"of the formula")
+            raise MatrixFormulaError(_unreadable(text, pos, plain))
         kind = found.lastgroup
         if kind != "space":
             value = found.group()
@@ -171,8 +194,21 @@ def _sigmoid_prime(x):
     return s * (1.0 - s)
 
 
+def _tanh_prime(x):
+    return 1.0 - math.tanh(x) ** 2
+
+
 _FUNCTIONS = {"σ": _sigmoid, "sigmoid": _sigmoid, "σ'": _sigmoid_prime, "sigmoid'": _sigmoid_prime,
-              "sigmoid_prime": _sigmoid_prime, "s": _sigmoid, "s'": _sigmoid_prime}
+              "sigmoid_prime": _sigmoid_prime, "s": _sigmoid, "s'": _sigmoid_prime,
+              "tanh": math.tanh, "tanh'": _tanh_prime, "tanh_prime": _tanh_prime,
+              "square": lambda x: x * x}
+
+#: the bound names a typed name can mean (a name followed by ( is otherwise a function)
+_MATRIX_KEY = re.compile(r"(?:X|Y|m|[ZAWb]\d+|delta\d+)'*")
+
+#: the functions of two matrices (``np.dot(a, b)``) and of one matrix (``np.transpose(a)``)
+_PAIR_FUNCTIONS = ("dot", "matmul", "multiply")
+_MATRIX_FUNCTIONS = ("sum", "transpose") + _PAIR_FUNCTIONS
 
 _ALIASES = {"x": "X", "y": "Y", "z": "Z", "i": "Z", "a": "A", "o": "A", "h": "A", "w": "W",
             "b": "b", "delta": "delta", "δ": "delta", "Δ": "delta", "d": "delta"}
@@ -182,11 +218,19 @@ _ALIASES = {"x": "X", "y": "Y", "z": "Z", "i": "Z", "a": "A", "o": "A", "h": "A"
 # The reader
 # ---------------------------------------------------------------------------
 
+#: a name or label for the gradient of a matrix: ``dW2``, ``dC_dW2``, ``grad_W2``, ``ΔW_2``,
+#: ``∂L/∂W_2``, ``∇_b C``... (what follows the prefix is the matrix's name)
+_GRADIENT_OF = re.compile(r"^(?:[∂d][^/=]*/[∂d]|d[A-Za-z]_d|grad_?|[Δ∇d])(?P<matrix>[Wwb].*)$")
+
+
 class _Reader:
-    def __init__(self, text, bound, layout, describe, goal=None):
+    def __init__(self, text, bound, layout, describe, goal=None, asked=None):
         self.source = text
         self.goal = goal
-        self.tokens = _tokens(normalize_latex(text))
+        self.asked = asked
+        plain_text = normalize_latex(text)
+        self.plain = plain_text == text
+        self.tokens = _tokens(plain_text, self.plain)
         self.at = 0
         self.bound = dict(bound)
         self.layout = layout
@@ -201,27 +245,32 @@ class _Reader:
         token = self.tokens[self.at]
         if value is not None and token[1] != value:
             shown = token[1] or "the end"
-            raise MatrixFormulaError(f"expected {value!r} at character {token[2] + 1} of the "
-                                     f"formula, found {shown!r}")
+            raise MatrixFormulaError(f"expected {value!r}{_where(token[2], self.plain)}, "
+                                     f"found {shown!r}")
         self.at += 1
         return token
 
     # -- statements --
     def formula(self):
-        result = None
+        """The value of the statement whose left-hand side names the gradient asked about
+        (``dW2 = …``, ``∂L/∂W_2 = …``), else of the last statement."""
+        result = asked = None
         while True:
             while self.peek()[1] == ";":
                 self.take()
             if self.peek()[0] == "end":
                 break
-            result = self.statement()
+            target, result = self.statement()
+            if target is not None and target == self.asked:
+                asked = result
             if self.peek()[0] != "end":
                 self.take(";")
         if result is None:
             raise MatrixFormulaError("the formula is empty")
-        return result
+        return asked or result
 
     def statement(self):
+        """(the matrix whose gradient the left-hand side names, or None; the value)."""
         kind, value, _ = self.peek()
         following = self.tokens[self.at + 1][1] if self.at + 1 < len(self.tokens) else ""
         if kind == "name" and following == "=":
@@ -230,11 +279,20 @@ class _Reader:
             self.take("=")
             term = self.expression()
             self.bound[key] = term.value
-            return Term(term.value, f"{key} = ", term)
+            return self.gradient_of(value), Term(term.value, f"{key} = ", term)
         label_end = self.label_end()
+        target = None
         if label_end is not None:        # ∂L/∂W_2 = …, ΔW_2 = …: what is computed, not a name
+            label = "".join(token[1] for token in self.tokens[self.at:label_end])
+            target = self.gradient_of(label.replace("(", "").replace(")", ""))
             self.at = label_end + 1
-        return self.expression()
+        return target, self.expression()
+
+    def gradient_of(self, label):
+        """``"W2"`` for a left-hand side naming ∂C/∂W2 (``dW2``, ``∂L/∂W_2``), else None."""
+        found = _GRADIENT_OF.match(label)
+        key = self.key(found.group("matrix")) if found else None
+        return key if key and re.fullmatch(r"[Wb]\d+", key) else None
 
     def label_end(self):
         """The index of this statement's ``=`` when what stands left of it is more than one
@@ -336,9 +394,18 @@ class _Reader:
     def postfix(self, term):
         while True:
             kind, value, _ = self.peek()
-            if kind == "transpose":
+            if value in ("**", "^"):
                 self.take()
-                term = Term(transpose(term.value) if term.is_matrix else term.value, term, "ᵀ")
+                self.layer_letter(term.text)
+                term = self.power(term, self.unary())
+            elif kind == "transpose":
+                self.take()
+                term = self.transposed(term)
+            elif value == ".transpose":
+                self.take()
+                self.take("(")
+                self.take(")")
+                term = self.transposed(term)
             elif value == ".dot":
                 self.take()
                 self.take("(")
@@ -352,6 +419,30 @@ class _Reader:
                 term = self.summed(term, axis)
             else:
                 return term
+
+    def layer_letter(self, text):
+        """Refuse Nielsen's z^L, a^l (a layer by letter) in one line, giving the number."""
+        kind, letter, _ = self.peek()
+        if kind == "name" and letter in ("L", "l"):
+            outputs = [int(n[1:]) for n in self.bound if re.fullmatch(r"A\d+", n)]
+            raise MatrixFormulaError(
+                f"{text}^{letter}: write the layer's number for {letter} (in the "
+                f"{self.layout} layout the output layer's matrices are "
+                f"Z{max(outputs, default=2)}, A{max(outputs, default=2)})")
+
+    def transposed(self, term):
+        return Term(transpose(term.value) if term.is_matrix else term.value, term, "ᵀ")
+
+    def power(self, base, exponent):
+        """``base ** exponent`` entry by entry (``A1**2``, ``(1 - A1)^2``, ``a_1^2``)."""
+        text = Term(None, base, "**", exponent)
+        if exponent.is_matrix:
+            raise MatrixFormulaError(f"{text.text}: the exponent must be a number, not a matrix")
+        try:
+            return Term(_broadcast(base.value, exponent.value, lambda p, q: p ** q, text), text)
+        except (ZeroDivisionError, OverflowError):
+            raise MatrixFormulaError(f"{text.text}: cannot be computed (a 0 to a negative "
+                                     f"power, or too large)") from None
 
     def primary(self):
         kind, value, pos = self.peek()
@@ -373,6 +464,19 @@ class _Reader:
             if function is not None:
                 return self.call(function)
             key = self.key(value)
+            parts = _NAME_PARTS.match(value)
+            if parts and parts.group(3) and parts.group(4):    # a_1^2: the 2 is a power
+                key = self.key(value[:value.index("^")])
+                if key in self.bound:
+                    return self.power(Term(self.bound[key], key),
+                                      Term(float(parts.group(4)), parts.group(4)))
+            if key not in self.bound and self.peek()[1] == "(" and not _MATRIX_KEY.fullmatch(key):
+                known = ", ".join([*_FUNCTIONS, *_MATRIX_FUNCTIONS])
+                raise MatrixFormulaError(f"{value}(…) is not a function this formula reader "
+                                         f"knows; it knows {known} (np. or not), and * ** @ .T")
+            if key not in self.bound and self.peek()[1] == "^":
+                self.take()
+                self.layer_letter(value)
             if key not in self.bound:
                 define = (f" ({key} is bound once the formula assigns it: {key} = …; then use "
                           f"it)" if key.startswith("delta") else "")
@@ -381,15 +485,15 @@ class _Reader:
                     f"bound are {', '.join(sorted(self.bound, key=_name_order))}{define}")
             return Term(self.bound[key], key)
         shown = value or "the end"
-        raise MatrixFormulaError(f"expected a number, a name or ( at character {pos + 1} of the "
-                                 f"formula, found {shown!r}")
+        raise MatrixFormulaError(f"expected a number, a name or ({_where(pos, self.plain)}, "
+                                 f"found {shown!r}")
 
     def function_name(self, text):
         found = _NAME_PARTS.match(text)
         if found is None or found.group(3) or found.group(4):
             return None
         name = found.group(1) + found.group(2)
-        if name in ("sum", "dot", "matmul") and self.peek()[1] == "(":
+        if name in _MATRIX_FUNCTIONS and self.peek()[1] == "(":
             return name
         if name in _FUNCTIONS and self.peek()[1] == "(":
             return name
@@ -398,11 +502,14 @@ class _Reader:
     def call(self, name):
         self.take("(")
         argument = self.expression()
-        if name in ("dot", "matmul"):
+        if name in _PAIR_FUNCTIONS:
             self.take(",")
             right = self.expression()
             self.take(")")
-            return self.combine(argument, "@", right)
+            return self.combine(argument, "⊙" if name == "multiply" else "@", right)
+        if name == "transpose":
+            self.take(")")
+            return self.transposed(argument)
         if name == "sum":
             axis = self.arguments_after_first() if self.peek()[1] == "," else self.close()
             return self.summed(argument, axis)
@@ -437,8 +544,8 @@ class _Reader:
             elif keyword == "keepdims":
                 self.take()
             else:
-                raise MatrixFormulaError(f"sum(…): unknown argument {keyword!r} at character "
-                                         f"{pos + 1} (sum takes axis=0 or axis=1)")
+                raise MatrixFormulaError(f"sum(…): unknown argument {keyword!r}"
+                                         f"{_where(pos, self.plain)} (sum takes axis=0 or axis=1)")
         if self.peek()[1] != ")" and self.peek()[0] == "end":
             return axis
         self.take(")")
@@ -450,8 +557,8 @@ class _Reader:
             self.take()
         kind, text, pos = self.take()
         if kind != "number" or not text.isdigit():
-            raise MatrixFormulaError(f"sum(…): the axis is 0 or 1, found {text or 'the end'!r} "
-                                     f"at character {pos + 1}")
+            raise MatrixFormulaError(f"sum(…): the axis is 0 or 1, found {text or 'the end'!r}"
+                                     f"{_where(pos, self.plain)}")
         return sign * int(text)
 
     def summed(self, term, axis):
@@ -524,8 +631,10 @@ def _name_order(name):
     return (order.get(base, 8), int(number or 0), name)
 
 
-def evaluate_matrix_formula(text, bound, layout, describe=None, goal=None):
-    """``(value, text as read)``: the formula over ``bound`` ({name: matrix or number}).
+def evaluate_matrix_formula(text, bound, layout, describe=None, goal=None, asked=None):
+    """``(value, text as read)``: the formula over ``bound`` ({name: matrix or number});
+    of several statements, the one whose left-hand side names ∂C/∂``asked`` (``"W2"``)
+    or else the last.
 
     Raises :class:`MatrixFormulaError` for text it cannot read or a name not bound
     (listing those that are), and :class:`autograd.matrix_form.MatrixShapeError` for
@@ -537,7 +646,7 @@ def evaluate_matrix_formula(text, bound, layout, describe=None, goal=None):
         raise MatrixFormulaError(f"the formula is {len(text):,} characters long; a matrix formula "
                                  f"is read up to {MOST_CHARACTERS:,} (name the parts in "
                                  f"statements: delta2 = ...; A1.T @ delta2)")
-    reader = _Reader(text, bound, layout, describe, goal)
+    reader = _Reader(text, bound, layout, describe, goal, asked)
     try:
         term = reader.formula()
     except RecursionError:

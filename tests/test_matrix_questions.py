@@ -673,3 +673,112 @@ def test_a_matrix_name_is_the_whole_name():
     for name in ("W1\n", "W\u0661"):
         with pytest.raises(LookupError, match=r"^check: no node named"):
             check(C, name, [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]])
+
+
+def test_of_several_labelled_statements_the_one_naming_the_gradient_asked_is_checked():
+    """Found pasting the matrix answer's block, which gives ∂L/∂W_2 and then ∂L/∂b_2:
+    asked about W2, the check took the last statement (b2's) and said "This is ∂C/∂b2,
+    not ∂C/∂W2".  The same for numpy code that assigns dW2 and then db2."""
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    L = nn.half_squared_error(net.batch(X), Y, reduction="sum")
+    L.backward()
+    hand = {k: v * len(X) for k, v in numpy_backprop(X, Y, W1, b1, W2, b2).items()}
+    post = (r"$$\boldsymbol{\delta}_2 = (\mathbf{a}_2 - \mathbf{y}) \odot \sigma'(\mathbf{z}_2)$$"
+            r"$$\begin{split} \frac{\partial L}{\partial \mathbf{W}_2} &= \mathbf{a}_1^T "
+            r"\boldsymbol{\delta}_2 \\ \frac{\partial L}{\partial \mathbf{b}_2} &= \sum "
+            r"\boldsymbol{\delta}_2 \quad \text{(sum over the batch dimension)} \end{split}$$")
+    code = ("d2 = (A2 - Y) * A2 * (1 - A2)\ndW2 = A1.T @ d2\n"
+            "db2 = np.sum(d2, axis=0, keepdims=True)\n")
+    for formula in (post, code):
+        for name in ("W2", "b2"):
+            verdict = check(L, name, formula)
+            assert verdict, (name, verdict.finding)
+            assert np.allclose(verdict.expected, hand[name], rtol=1e-12, atol=0)
+
+
+def tanh_network():
+    """A 2-3-1 network, tanh then linear, samples as rows; its ∂C/∂W1 by hand in numpy."""
+    Xa, Ya = np.array(X), np.array(Y)
+    Wa, ba, Wb, bb = map(np.array, (W1, b1, W2, b2))
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], ["tanh", "linear"], layout="rows")
+    cost = nn.half_mean_squared_error(net.batch(X), Y)
+    cost.backward()
+    A1 = np.tanh(Xa @ Wa + ba)
+    d2 = (A1 @ Wb + bb - Ya) / len(Xa)
+    return cost, Xa.T @ ((d2 @ Wb.T) * (1 - A1 ** 2))
+
+
+@pytest.mark.parametrize("tail", [
+    "delta1 = delta2 @ W2.T * (1 - A1**2); X.T @ delta1",
+    "delta1 = delta2 @ W2.T * (1 - A1^2); X.T @ delta1",
+    "delta1 = delta2 @ W2.T * (1 - a_1^{2}); X.T @ delta1",
+    "delta1 = delta2 @ W2.T * (1 - np.tanh(Z1) ** 2); X.transpose() @ delta1",
+    "delta1 = np.multiply(np.dot(delta2, W2.T), 1 - np.square(A1)); np.transpose(X) @ delta1",
+    "delta1 = delta2 @ W2.T * tanh'(Z1); X.T @ delta1",
+])
+def test_powers_and_numpy_functions_as_numpy_code_writes_them(tail):
+    """Found checking a tanh layer: ``A1**2`` and ``np.multiply``/``np.transpose``/
+    ``.transpose()``/``np.tanh`` were refused ("'np.multiply' is not bound"), and
+    ``A1^2`` was read as A1 (its 2 taken for Nielsen's layer) and judged wrong."""
+    cost, hand = tanh_network()
+    verdict = check(cost, "W1", "delta2 = (A2 - Y)/m; " + tail)
+    assert verdict, verdict.finding
+    assert np.allclose(verdict.expected, hand, rtol=1e-12, atol=0)
+
+
+def test_latex_transposes_and_what_cannot_be_read_in_one_line():
+    """Found pasting LaTeX: ``^{\\top}`` and ``^\\intercal`` were refused, an error in
+    LaTeX gave a character position in the text after its LaTeX was rewritten (not the
+    one typed), and ∇_a C, z^L and np.mean(…) were refused without saying what to write."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    delta = r"\delta_2 = \frac{1}{m}(o_2 - Y) \odot \sigma'(i_2) \\ "
+    for product in (r"\mathbf{a}_1^{\top} \delta_2", r"a_1^\intercal \delta_2",
+                    r"(a_1)^{\mathsf{T}} \delta_2"):
+        verdict = check(cost, "W2", delta + product)
+        assert verdict, verdict.finding
+        assert np.allclose(verdict.expected, hand["W2"], rtol=1e-12, atol=0)
+    for formula, words in (
+            (r"\delta_2 = \nabla_a C \odot \sigma'(z_2)", r"∇_a C .* write it out, e\.g\. \(A - Y\)"),
+            (r"\delta^L = (a^L - y) \odot \sigma'(z^L)", r"write the layer's number for L .* A2\)$"),
+            ("np.mean(A1, axis=0)", r"^np\.mean\(…\) is not a function this formula reader knows"),
+            (r"\delta_2 = (o_2 - Y) \oslash 2", r"^cannot read '\\\\oslash 2' in the formula: the "
+                                                r"LaTeX command \\oslash is not one")):
+        with pytest.raises(MatrixFormulaError, match=words) as raised:
+            check(cost, "W2", formula)
+        assert "\n" not in str(raised.value) and "at character" not in str(raised.value)
+
+
+def test_a_tanh_and_linear_network_is_described_by_its_own_activations():
+    """Found drawing and checking a tanh-then-linear network: the picture said
+    A1 = σ(Z1), ⊙ σ'(Z1) and A2 = σ(Z2), and a δ without its tanh' factor was
+    diagnosed as "the ⊙ σ'(Z1) factor is missing"."""
+    pytest.importorskip("graphviz")
+    from autograd.draw import draw
+    cost, _ = tanh_network()
+    Xa, Ya = np.array(X), np.array(Y)
+    A1 = np.tanh(Xa @ np.array(W1) + np.array(b1))
+    d2 = (A1 @ np.array(W2) + np.array(b2) - Ya) / len(Xa)
+    verdict = check(cost, "W1", Xa.T @ (d2 @ np.array(W2).T))          # tanh'(Z1) left out
+    assert verdict.finding.startswith("Your ∂C/∂W1 is not the engine's: the ⊙ tanh'(Z1) factor "
+                                      "is missing: BP2 (δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ tanh'(z^l))")
+    assert "σ" not in check(cost, "W1", [[1, 2, 3], [4, 5, 6]]).finding
+    source = draw(cost, level="layer").source
+    for words in ("A1 = tanh(Z1)", "⊙ tanh'(Z1)", "A2 = Z2 (linear)", "BP1: ⊙ 1 (linear)"):
+        assert words in source
+    assert "σ" not in source
+
+
+def test_a_flat_vector_is_not_said_to_be_transposed():
+    """Found checking 1-d arrays: d1.sum(axis=1) (a 1-d array) as ∂C/∂b1 was diagnosed
+    "...the sum is over the wrong axis...; it is the engine's transposed", naming a
+    transpose a vector without an orientation cannot have, and "is 1×4"."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    for name, numbers, words in (("b1", hand["d1"].sum(axis=1), "the sum is over the wrong axis"),
+                                 ("b2", hand["d2"].ravel(), "not summed over the batch")):
+        finding = check(cost, name, numbers).finding
+        assert finding.startswith(f"Your ∂C/∂{name} is a vector of 4 numbers, but ")
+        assert words in finding and "transposed" not in finding
+    turned = check(cost, "b1", hand["d1"].sum(axis=1, keepdims=True).T).finding   # 2-d: a row
+    assert "the sum is over the wrong axis" in turned and "transposed" in turned
