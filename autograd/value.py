@@ -281,6 +281,11 @@ class Value:
             _refuse_while_tracing(self, "float()")
         return self.data
 
+    def item(self) -> float:
+        """The number ``v.data``, as PyTorch's ``tensor.item()`` gives a 0-d tensor's
+        (refused inside a jit trace, like ``float(v)``)."""
+        return self.__float__()
+
     def __bool__(self) -> bool:
         if recording.active:
             _refuse_while_tracing(self, "bool() (an if, while, and, or, not)")

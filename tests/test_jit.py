@@ -330,6 +330,7 @@ def test_inputs_and_outputs_are_checked():
     (lambda x: x * 2.0 if x > 0 else -x, "comparison >"),
     (lambda x: x if x * 2.0 else -x, r"bool\(\)"),
     (lambda x: Value(math.exp(x)), r"float\(\)"),
+    (lambda x: Value(x.item() * 2.0), r"float\(\)"),     # PyTorch's spelling of float(x)
     (lambda x: x if x <= 1.0 else x, "comparison <="),
 ])
 def test_data_dependent_control_flow_is_refused_clearly(body, what):
@@ -337,7 +338,7 @@ def test_data_dependent_control_flow_is_refused_clearly(body, what):
                                            f"flow cannot be traced"):
         jit(body, name="branchy")(1.0)
     # everything is restored afterwards
-    assert Value(2.0) > 1.0 and bool(Value(0.0)) and float(Value(2.5)) == 2.5
+    assert Value(2.0) > 1.0 and bool(Value(0.0)) and float(Value(2.5)) == 2.5 == Value(2.5).item()
     assert not autograd.recording.active   # no mode is left on
 
 
