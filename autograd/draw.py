@@ -270,8 +270,8 @@ def _places(nodes, network):
     places = _places_from_names(nodes)
     if network is not None:
         places.update(_places_from_network(network, set(nodes)))
-    if not places:
-        return places
+    if all(layer == 1 for layer, _ in places.values()):
+        return {}   # inputs x_k alone (x1*w1 + x2*w2 + b) are not a network
     consumers = {}
     for node in nodes:
         for parent in node._prev:
