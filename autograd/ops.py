@@ -787,6 +787,9 @@ WHERE = Op("where", "where", arity=3, forward=where_forward, backward=where_back
            numpy="np.where({0} != 0.0, {1}, {2})",
            doc="x where c else y")
 
+#: the ops that only gradient graphs build (grad(..., create_graph=True)); no Value method makes them
+FORMULA_PIECES = (SIGN, GT, GE, EQ, WHERE)
+
 
 # ---------------------------------------------------------------------------
 # Leaves and the table
