@@ -90,7 +90,8 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     max_nodes   refuse graphs with more Values than this (GraphTooLarge)
     network     an nn module whose last forward pass is in the graph: one
                 cluster per layer l and neuron j; None infers them from the
-                names w{l}_{j}{k}, b{l}_{j}, z{l}_{j}, a{l}_{j}, x{k}; False: none
+                names w{l}_{j}{k}, b{l}_{j}, z{l}_{j}, a{l}_{j}, x{k} (x{k} alone
+                are no network); False: none
     title       a caption drawn above the graph
     legend      draw the colour key
     pending     nodes whose gradient is not known yet: their grad reads ``?``
