@@ -165,7 +165,7 @@ def describe(node):
     op = getattr(node, "_op", None)
     if op is not None and op.backward is not None:
         return f"an unnamed {op.name} node = {data!r}"
-    return f"an unnamed value = {data!r}"
+    return f"the constant {data!r}" if op is CONSTANT else f"an unnamed value = {data!r}"
 
 
 # ---------------------------------------------------------------------------

@@ -311,3 +311,15 @@ def test_chainrule_draw_writes_the_picture_with_the_scripts_names(tmp_path):
     assert r.returncode == 0, r.stderr
     svg = (tmp_path / "desmos.svg").read_text()
     assert ">w1<" in svg and ">h2<" in svg and "&lt;leaf" not in svg
+
+
+def test_a_constant_operand_is_named_as_the_constant_it_is():
+    """``a / 0``: the 0 the user typed is "the constant 0.0", not "an unnamed value"."""
+    a = Value(2.0, name="a")
+    with pytest.raises(ZeroDivisionError, match=r"^div: division by zero in \('a' = 2\.0\) / "
+                                                 r"\(the constant 0\.0\)$"):
+        a / 0
+    with pytest.raises(OverflowError, match=r"exponent the constant 400\.0"):
+        Value(10.0, name="ten") ** 400
+    with pytest.raises(ValueError, match=r"got an unnamed value = -1\.0$"):
+        Value(-1.0).sqrt()            # an unnamed leaf is not a constant
