@@ -90,7 +90,8 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     max_nodes   refuse graphs with more Values than this (GraphTooLarge)
     network     an nn module whose last forward pass is in the graph: one
                 cluster per layer l and neuron j; None infers them from the
-                names w{l}_{j}{k}, b{l}_{j}, z{l}_{j}, a{l}_{j}, x{k}; False: none
+                names w{l}_{j}{k}, b{l}_{j}, z{l}_{j}, a{l}_{j}, x{k} (x{k} alone
+                are no network); False: none
     title       a caption drawn above the graph
     legend      draw the colour key
     pending     nodes whose gradient is not known yet: their grad reads ``?``
@@ -270,8 +271,8 @@ def _places(nodes, network):
     places = _places_from_names(nodes)
     if network is not None:
         places.update(_places_from_network(network, set(nodes)))
-    if not places:
-        return places
+    if all(layer == 1 for layer, _ in places.values()):
+        return {}   # inputs x_k alone (x1*w1 + x2*w2 + b) are not a network
     consumers = {}
     for node in nodes:
         for parent in node._prev:

@@ -367,22 +367,25 @@ def _presenter(root):
 
 
 def _resolve_targets(root, targets):
-    """Breakpoint targets as a set of nodes (names looked up in root's graph)."""
+    """Breakpoint targets as a set of nodes of root's graph (names looked up there)."""
     if targets is None:
         return {}
-    if isinstance(targets, str) or hasattr(targets, "_prev"):
+    if isinstance(targets, str) or hasattr(targets, "_prev") or not isinstance(targets, Iterable):
         targets = [targets]
-    wanted = {}
-    nodes = None
+    targets = list(targets)
     for t in targets:
-        if hasattr(t, "_prev"):
-            wanted[t] = True
-            continue
-        if not isinstance(t, str):
+        if not isinstance(t, str) and not hasattr(t, "_prev"):
             raise TypeError(f"breakpoint_at: expected a name or a Value, got {type(t).__name__} {t!r}")
-        if nodes is None:
-            nodes = all_nodes(root)
-        wanted[names.find_node(nodes, t, "breakpoint_at")] = True
+    nodes = all_nodes(root) if targets else []
+    present = set(nodes)
+    wanted = {}
+    for t in targets:
+        if isinstance(t, str):
+            t = names.find_node(nodes, t, "breakpoint_at")
+        elif t not in present:
+            raise ValueError(f"breakpoint_at: {describe(t)} is not in the graph of "
+                             f"{describe(root)}, so no step of this pass reaches it")
+        wanted[t] = True
     return wanted
 
 

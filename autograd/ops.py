@@ -165,7 +165,7 @@ def describe(node):
     op = getattr(node, "_op", None)
     if op is not None and op.backward is not None:
         return f"an unnamed {op.name} node = {data!r}"
-    return f"an unnamed value = {data!r}"
+    return f"the constant {data!r}" if op is CONSTANT else f"an unnamed value = {data!r}"
 
 
 # ---------------------------------------------------------------------------
@@ -786,6 +786,9 @@ WHERE = Op("where", "where", arity=3, forward=where_forward, backward=where_back
            notation=("where",), source="{1} if {0} else {2}",
            numpy="np.where({0} != 0.0, {1}, {2})",
            doc="x where c else y")
+
+#: the ops that only gradient graphs build (grad(..., create_graph=True)); no Value method makes them
+FORMULA_PIECES = (SIGN, GT, GE, EQ, WHERE)
 
 
 # ---------------------------------------------------------------------------

@@ -254,6 +254,10 @@ class Stepper:
                   and n._op is not ops.CONSTANT]
         lines = [f"backward pass complete: {self.total} steps"]
         lines += [f"  {self.labels(n)}.grad = {n.grad + 0.0!r}" for n in leaves]  # never -0.0
+        if self.frames_dir is not None and self.total:
+            frames = [os.path.join(self.frames_dir, f"step_{i:03d}.{self.image_format}")
+                      for i in sorted({1, self.total})]
+            lines.append(f"one picture per step: {' ... '.join(frames)}")
         return "\n".join(lines)
 
     def say(self, text, style=None):

@@ -389,6 +389,18 @@ def test_network_false_and_plain_graphs_have_no_clusters():
     assert "subgraph" not in draw(O).source
 
 
+def test_inputs_named_x1_x2_alone_are_not_a_network():
+    """micrograd's lecture neuron o = tanh(x1*w1 + x2*w2 + b): its x1 and x2 are not
+    Nielsen's layer 1 of a network, so no "layer 1 (input)" box around them."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2, b = Value(-3.0, label="w1"), Value(1.0, label="w2"), Value(6.8813735870195432, label="b")
+    o = (x1 * w1 + x2 * w2 + b).tanh()
+    o.backward()
+    source = draw(o).source
+    assert "subgraph" not in source and "layer 1" not in source
+    assert math.isclose(x1.grad, -3.0 * (1 - o.data ** 2), rel_tol=1e-12)   # dO/dx1 = w1·(1 − o²)
+
+
 def test_network_without_layers_is_refused():
     (out,) = nielsen_network([1, 1], [0.5])
     with pytest.raises(TypeError, match="network must be an nn module with .layers"):

@@ -473,3 +473,19 @@ def test_ctrl_c_while_the_pass_notes_the_grads_changes_nothing_and_says_so(watch
     assert "backward pass stopped" in " ".join(getattr(caught.value, "__notes__", []))
     y.backward()                                   # and the next pass is whole: ∂tanh(xw)/∂x
     assert x.grad == pytest.approx(0.5 + 3.0 * (1 - math.tanh(6.0) ** 2), rel=1e-15)
+
+
+def test_breakpoint_at_a_value_outside_the_graph_is_refused(monkeypatch):
+    """A Value that is not below the root would never stop: say so, before the pass."""
+    import sys
+    monkeypatch.setattr(sys, "breakpointhook", lambda *a, **k: pytest.fail("stopped"))
+    a, b = Value(2.0, name="a"), Value(-3.0, name="b")
+    L = (a * b).named("L")
+    other = Value(3.0, name="other")
+    for target in (other, [a, other]):
+        with pytest.raises(ValueError, match=r"^breakpoint_at: 'other' = 3\.0 is not in the graph "
+                                             r"of 'L' = -6\.0"):
+            L.backward(breakpoint_at=target)
+        assert (a.grad, b.grad, L.grad) == (0.0, 0.0, 0.0)   # nothing ran
+    with pytest.raises(TypeError, match="breakpoint_at: expected a name or a Value, got int 5"):
+        L.backward(breakpoint_at=5)

@@ -350,3 +350,15 @@ def test_listlike_is_the_one_test_of_a_list():
     assert not any(listlike(x) for x in ("ab", b"ab", {"a": 1}, 1.0, None, Value(1.0)))
     np = pytest.importorskip("numpy")
     assert listlike(np.zeros(2), sized=True) and not listlike(np.array(1.0), sized=True)
+
+
+def test_a_constant_operand_is_named_as_the_constant_it_is():
+    """``a / 0``: the 0 the user typed is "the constant 0.0", not "an unnamed value"."""
+    a = Value(2.0, name="a")
+    with pytest.raises(ZeroDivisionError, match=r"^div: division by zero in \('a' = 2\.0\) / "
+                                                 r"\(the constant 0\.0\)$"):
+        a / 0
+    with pytest.raises(OverflowError, match=r"exponent the constant 400\.0"):
+        Value(10.0, name="ten") ** 400
+    with pytest.raises(ValueError, match=r"got an unnamed value = -1\.0$"):
+        Value(-1.0).sqrt()            # an unnamed leaf is not a constant

@@ -100,6 +100,10 @@ def test_frames_and_g(tmp_path):
     assert picture.read_bytes()[:4] == b"\x89PNG"
     frames = sorted(p.name for p in (tmp_path / "frames").iterdir())
     assert frames == [f"step_{i:03d}.png" for i in range(1, 8)]
+    # the 1-1-1 network has 7 derived nodes, so 7 steps; the last line says where they went
+    where = tmp_path / "frames"
+    assert r.stdout.rstrip().endswith(
+        f"one picture per step: {where / 'step_001.png'} ... {where / 'step_007.png'}")
 
 
 def test_a_reader_that_stops_early_gets_no_traceback():
