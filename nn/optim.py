@@ -12,15 +12,15 @@ import math
 import numbers
 from collections.abc import Iterable
 from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from operator import add, attrgetter, mul, sub, truediv
 
 from autograd import Value
 from autograd.floats import idiv, short_repr
 from autograd.interrupts import deferred_interrupts
 
-from .resident import (ParameterList, ResidentValue, _consume, _data, _grad, _set_data,
-                       store_of)
+from .resident import (STATE_LISTS, ParameterList, ResidentValue, _consume, _data, _grad,
+                       _set_data, store_of)
 
 
 __all__ = ["SGD", "Adam", "deferred_interrupts"]
@@ -72,6 +72,33 @@ class Optimizer:
         #: the network ``parameters`` came from (``net.parameters()``), asked which are frozen
         self.module = getattr(parameters, "module", None)
         self.parameters = parameters      # checked, as a ParameterList (_ParameterSlot)
+        self._aligned_to = _order(self.parameters)
+        #: the state of parameters taken out of the list, kept for their return
+        self._parked: dict[Value, dict[str, float]] = {}
+
+    def align_state(self) -> None:
+        """Make the per-parameter state (SGD's velocity, Adam's m and v) follow its
+        parameter after ``parameters`` changed (assigned, or edited in place): the
+        lists are kept by position, so a parameter removed, added or moved would
+        take another's state.  A parameter new to the list starts at 0; one taken
+        out keeps its state for its return, as PyTorch keys state by tensor."""
+        params = self.parameters
+        old_list, changes, old = self._aligned_to
+        if old_list is params and changes == _changes(params):
+            return
+        attrs = [attr for attr in STATE_LISTS.values() if hasattr(self, attr)]
+        held = dict(self._parked)
+        held.update(zip(old, (dict(zip(attrs, numbers))
+                              for numbers in zip(*(getattr(self, a) for a in attrs)))))
+        zero = dict.fromkeys(attrs, 0.0)
+        aligned = [held.get(p, zero) for p in params]
+        kept = set(params)
+        parked = {p: state for p, state in held.items() if p not in kept}
+        with deferred_interrupts():
+            for attr in attrs:
+                setattr(self, attr, [state[attr] for state in aligned])
+            self._parked = parked
+            self._aligned_to = _order(params)
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 before the next backward()."""
@@ -118,6 +145,17 @@ class Optimizer:
         return ((i, p) for i, p in enumerate(self.parameters) if p not in frozen)
 
 
+def _changes(params: Any) -> int:
+    """How many times the :class:`ParameterList` ``params`` was changed in place."""
+    return params.changes
+
+
+def _order(params: Any) -> tuple[Any, int, list[Value]]:
+    """``(the ParameterList, its count of changes, a copy of it)``: the order an
+    optimiser's state lists are in."""
+    return params, params.changes, list(params)
+
+
 def _sgd_into(lr, w, g, out):
     """w − η g written into ``out`` (an array of w's shape; None: a new one, as for an
     array the step before did not replace): η g, then the difference."""
@@ -150,6 +188,7 @@ class SGD(Optimizer):
         store = self._store()
         if store is not None and store.step(self):
             return
+        self.align_state()
         lr, mu = self.lr, self.momentum
         if not self._frozen():
             self._step_all(lr, mu)
@@ -256,6 +295,7 @@ class Adam(Optimizer):
         store = self._store()
         if store is not None and store.step(self):
             return
+        self.align_state()
         t = self.t + 1
         sign = -1.0 if self.maximize else 1.0
         m, v = self._m, self._v
