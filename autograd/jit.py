@@ -401,7 +401,8 @@ class Jitted:
         With the numpy backend ``samples`` may be a 2-d array, one row per sample."""
         if self.backend == "numpy":
             return self._batch_numpy(samples, mean)
-        if isinstance(samples, (str, bytes, Mapping)) or not hasattr(samples, "__iter__"):
+        if (isinstance(samples, (str, bytes, Mapping)) or not hasattr(samples, "__iter__")
+                or getattr(samples, "ndim", 1) == 0):   # a 0-d array has __iter__, no items
             raise TypeError(f"jit {self.__name__}.batch: samples must be a list of tuples of "
                             f"numbers, got {type(samples).__name__} {samples!r}")
         rows: list[Any] = list(samples)
