@@ -27,7 +27,7 @@ from autograd.jit import TracingError, jit_loss, refuse_hooked
 from autograd.jit_emit import in_sample
 
 from .compiled import JIT_AGREEMENT, Compiled, hookable, layer_structure, structure
-from .data import number_rows
+from .data import number_rows, refuse_masked
 from .losses import (check_reduction, finite_number, is_row, probability_targets,
                      real_targets, reduce_samples, resolve_loss)
 from .optim import SGD, Optimizer
@@ -558,6 +558,7 @@ def _samples(net, inputs, targets, loss, arrays=False):
                          f"samples; they must have the same length")
     if len(inputs) == 0:
         raise ValueError("train: needs at least one sample")
+    refuse_masked(targets, lambda i, j: f"train: sample {i + 1}, target {j + 1}")
     sizes = getattr(net, "sizes", None)
     rows = number_rows(inputs, sizes[0] if sizes else None, "train", _input_name,
                        "the network expects {} inputs", as_array=arrays)
