@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 from collections.abc import Iterable
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
@@ -29,10 +30,10 @@ __all__ = ["SGD", "Adam", "deferred_interrupts"]
 _op_of = attrgetter("_op")
 
 
-def _resident_state(key):
+def _resident_state(key, check=None):
     """An optimiser's attribute that a parameter store may hold in arrays while the
     parameters are resident (:mod:`nn.resident`): reading or setting it writes the
-    store back first."""
+    store back first; ``check(owner, key, value)`` checks a value set."""
     def get(self):
         store = self.__dict__.get("_resident")
         if store is not None:
@@ -40,6 +41,8 @@ def _resident_state(key):
         return self.__dict__[key]
 
     def set_(self, value):
+        if check is not None:
+            value = check(type(self).__name__, key, value)
         store = self.__dict__.get("_resident")
         if store is not None:
             store.write_back()
@@ -54,6 +57,74 @@ class _ParameterSlot:
 
     def __set__(self, optimizer, parameters):
         optimizer.__dict__["parameters"] = _unique_values(parameters, type(optimizer).__name__)
+
+
+def _real(x):
+    """A finite real number: int, float or a real numpy scalar (float32 as float64),
+    not a bool."""
+    if not (isinstance(x, numbers.Real) and not isinstance(x, bool)
+            and getattr(getattr(x, "dtype", None), "kind", "f") != "b"):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:       # an int too large for a float: not a finite float
+        return False
+
+
+def _positive(owner, what, x):
+    if not (_real(x) and x > 0):
+        raise ValueError(f"{owner}: {what} must be a positive finite number, got {short_repr(x)}")
+    return float(x)
+
+
+def _non_negative(owner, what, x):
+    if not (_real(x) and x >= 0):
+        raise ValueError(f"{owner}: {what} must be a non-negative finite number, got {short_repr(x)}")
+    return float(x)
+
+
+def _fraction(owner, what, x):
+    if not (_real(x) and 0.0 <= x < 1.0):
+        raise ValueError(f"{owner}: {what} must be a number in [0, 1), got {short_repr(x)}")
+    return float(x)
+
+
+def _betas(betas):
+    if (isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2
+            or not all(_real(b) and 0.0 <= b < 1.0 for b in betas)):
+        raise ValueError(f"Adam: betas must be two numbers (β1, β2), each in [0, 1), "
+                         f"got {betas!r}")
+    return (float(betas[0]), float(betas[1]))
+
+
+def _flag(owner, what, x):
+    if not isinstance(x, bool):
+        raise TypeError(f"{owner}: {what} must be True or False, got {x!r}")
+    return x
+
+
+def _step_count(owner, what, x):
+    from .layers import _is_int
+    if not (_is_int(x) and x >= 0):
+        raise ValueError(f"{owner}: {what} (the step count) must be an int >= 0, "
+                         f"got {short_repr(x)}")
+    return operator.index(x)
+
+
+class _Checked:
+    """A setting of an optimiser (lr, momentum, ...): every assignment, the constructor's
+    and a later ``opt.lr = ...`` alike, is checked by ``check(owner, name, value)``, so
+    a bad one is refused in one line before any step; a read is the instance's
+    attribute (no ``__get__``: full speed)."""
+
+    def __init__(self, check):
+        self.check = check
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __set__(self, optimizer, value):
+        optimizer.__dict__[self.name] = self.check(type(optimizer).__name__, self.name, value)
 
 
 class Optimizer:
@@ -175,9 +246,7 @@ class SGD(Optimizer):
     def __init__(self, parameters: Iterable[Value], lr: float, momentum: float = 0.0, *,
                  maximize: bool = False) -> None:
         super().__init__(parameters)
-        self.lr = _positive("SGD", "lr", lr)
-        self.momentum = _fraction("SGD", "momentum", momentum)
-        self.maximize = _flag("SGD", "maximize", maximize)
+        self.lr, self.momentum, self.maximize = lr, momentum, maximize   # checked (_Checked)
         self._velocity = [0.0] * len(self.parameters)
 
     def step(self) -> None:
@@ -219,6 +288,8 @@ class SGD(Optimizer):
                 self._velocity[:] = velocity
 
     _velocity = _resident_state("velocity")
+    if not TYPE_CHECKING:
+        lr, momentum, maximize = _Checked(_positive), _Checked(_fraction), _Checked(_flag)
 
     def _plain(self) -> bool:
         """No momentum, no ascent: w <- w − η g."""
@@ -279,10 +350,8 @@ class Adam(Optimizer):
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, *,
                  maximize: bool = False) -> None:
         super().__init__(parameters)
-        self.lr = _positive("Adam", "lr", lr)
-        self.betas = _betas(betas)
-        self.eps = _non_negative("Adam", "eps", eps)
-        self.maximize = _flag("Adam", "maximize", maximize)
+        self.lr, self.betas, self.eps = lr, betas, eps   # each checked (_Checked)
+        self.maximize = maximize
         self.t = 0
         self._m = [0.0] * len(self.parameters)
         self._v = [0.0] * len(self.parameters)
@@ -310,7 +379,10 @@ class Adam(Optimizer):
                 m[i] = mi
                 v[i] = vi
 
-    t = _resident_state("step count")
+    t = _resident_state("t", _step_count)
+    if not TYPE_CHECKING:
+        lr, eps, maximize = _Checked(_positive), _Checked(_non_negative), _Checked(_flag)
+        betas = _Checked(lambda owner, what, betas: _betas(betas))
     _m = _resident_state("first moments")
     _v = _resident_state("second moments")
 
@@ -388,47 +460,3 @@ def _unique_values(parameters, owner):
     if not out:
         raise ValueError(f"{owner}: got an empty parameter list")
     return out
-
-
-def _real(x):
-    """A finite real number: int, float or a real numpy scalar (float32 as float64),
-    not a bool."""
-    if not (isinstance(x, numbers.Real) and not isinstance(x, bool)
-            and getattr(getattr(x, "dtype", None), "kind", "f") != "b"):
-        return False
-    try:
-        return math.isfinite(x)
-    except OverflowError:       # an int too large for a float: not a finite float
-        return False
-
-
-def _positive(owner, what, x):
-    if not (_real(x) and x > 0):
-        raise ValueError(f"{owner}: {what} must be a positive finite number, got {short_repr(x)}")
-    return float(x)
-
-
-def _non_negative(owner, what, x):
-    if not (_real(x) and x >= 0):
-        raise ValueError(f"{owner}: {what} must be a non-negative finite number, got {short_repr(x)}")
-    return float(x)
-
-
-def _fraction(owner, what, x):
-    if not (_real(x) and 0.0 <= x < 1.0):
-        raise ValueError(f"{owner}: {what} must be a number in [0, 1), got {short_repr(x)}")
-    return float(x)
-
-
-def _betas(betas):
-    if (isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2
-            or not all(_real(b) and 0.0 <= b < 1.0 for b in betas)):
-        raise ValueError(f"Adam: betas must be two numbers (β1, β2), each in [0, 1), "
-                         f"got {betas!r}")
-    return (float(betas[0]), float(betas[1]))
-
-
-def _flag(owner, what, x):
-    if not isinstance(x, bool):
-        raise TypeError(f"{owner}: {what} must be True or False, got {x!r}")
-    return x
