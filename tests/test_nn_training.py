@@ -747,6 +747,29 @@ def test_a_constant_bias_that_changes_is_traced_again():
                zip(fast_bits, slow_net.parameters()))
 
 
+@pytest.mark.parametrize("change", ["a new lambda", "a new constant bias"])
+def test_a_loop_of_train_calls_keeps_a_few_compiled_losses_not_one_per_call(change):
+    """Twenty nn.train calls, each with a loss function made anew (a lambda in the loop)
+    or a constant bias moved a little, keep at most 8 programs (Compiled.LIMIT) with the
+    network (it kept all twenty: a network trained in a loop grew without bound), and
+    the last call still gives the eager engine's numbers (a twin trained with
+    jit=False, to 1e-12)."""
+    fast = nn.MLP([2, 2, 1], bias=["trainable", 0.5], seed=3)
+    slow = nn.MLP([2, 2, 1], bias=["trainable", 0.5], seed=3)
+    for i in range(20):
+        for net, jit in ((fast, True), (slow, False)):
+            if change == "a new lambda":
+                loss = lambda a, y: (a[0] - y[0]) ** 2 + 0.5 * a[0]  # noqa: E731
+            else:
+                loss = "half_squared_error"
+                net.layers[1].neurons[0].bias.data = 0.5 + i / 64
+            nn.train(net, [[0.1, 0.2], [0.5, -0.5]], [0.3, 0.7], epochs=1, lr=0.5,
+                     loss=loss, progress=False, jit=jit)
+    assert 1 <= len(fast._compiled_losses) <= 8
+    assert [p.data for p in fast.parameters()] == pytest.approx(
+        [p.data for p in slow.parameters()], rel=1e-12, abs=1e-12)
+
+
 def test_a_copy_of_a_trained_network_does_not_share_its_compiled_losses():
     import copy
     net, _ = _twins()
