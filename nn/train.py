@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from autograd import Value, engine
-from autograd.floats import short_repr
+from autograd.floats import as_float, short_repr
 from autograd.interrupts import deferred_interrupts
 from autograd.engine import first_hooked, no_cycle_collection
 from autograd.jit import TracingError, jit_loss, refuse_hooked
@@ -438,6 +438,9 @@ def _epoch(step, net, loss, optimizer, samples, order, size, report):
         except (ArithmeticError, ValueError) as error:
             error.train_rows = rows   # the batch's samples, named by _epochs
             raise
+        if cost.__class__ is not float:     # a step function of the user's (step=)
+            name = getattr(step, "__name__", type(step).__name__)
+            cost = as_float(cost, f"train: the step function {name} returned C, which")
         total += cost * len(chosen) if mean else cost
         seen += len(chosen)
         report.step(total / seen if mean else total)

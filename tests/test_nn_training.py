@@ -631,6 +631,33 @@ def test_custom_step_function_replaces_the_eager_step():
     assert calls == [3, 1, 3, 1]
 
 
+@pytest.mark.parametrize("returned, fragment", [
+    ("0.5", "got str '0.5'"), (None, "got NoneType None"),
+    (Value(0.5), "got a Value (Value(data=0.5, grad=0.0)); use its number, v.data")])
+def test_a_step_function_that_returns_no_number_is_named(returned, fragment):
+    """A step= function must return C as a number: one that returns a str, None or the
+    Value C is named in one line, with the epochs done in .history (it said
+    "unsupported operand type(s) for +=: 'float' and 'str'")."""
+    def my_step(net, loss, optimizer, batch_inputs, batch_targets):
+        return returned
+
+    with pytest.raises(TypeError) as caught:
+        nn.train(nn.MLP([2, 2, 1], seed=0), XOR_INPUTS, XOR_TARGETS, epochs=2, lr=0.5,
+                 progress=False, step=my_step)
+    message = str(caught.value)
+    assert message.startswith("train: the step function my_step returned C, which needs a "
+                              "real number")
+    assert fragment in message and "\n" not in message
+    assert caught.value.history == []
+
+
+def test_a_step_function_may_return_a_numpy_float():
+    np = pytest.importorskip("numpy")
+    history = nn.train(nn.MLP([2, 2, 1], seed=0), XOR_INPUTS, XOR_TARGETS, epochs=1, lr=0.5,
+                       progress=False, step=lambda *args: np.float32(0.25))
+    assert history == [0.25]
+
+
 def test_train_with_jit_gives_the_same_history_and_parameters_as_eager():
     import nn as nn_
     X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
