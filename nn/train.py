@@ -324,6 +324,8 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
                         f"got {on_epoch!r}")
     if backend not in ("python", "numpy"):
         raise ValueError(f"train: backend must be 'python' or 'numpy', got {backend!r}")
+    if not (isinstance(jit, bool) or (isinstance(jit, str) and jit == "auto")):
+        raise ValueError(f"train: jit must be 'auto', True or False, got {short_repr(jit)}")
     if backend == "numpy" and (step is not None or jit is False):
         raise ValueError("train: backend='numpy' runs compiled steps; leave out step= and "
                          "jit=False")
@@ -453,8 +455,6 @@ def _epoch(step, net, loss, optimizer, samples, order, size, report):
 
 def _step_function(step, jit, net, loss, samples):
     """``(step function, compiled?)`` for ``step=`` and ``jit=``."""
-    if jit not in ("auto", True, False):
-        raise ValueError(f"train: jit must be 'auto', True or False, got {jit!r}")
     if step is not None:
         if jit is True:
             raise ValueError("train: give step= or jit=True, not both")

@@ -385,6 +385,10 @@ def test_an_optimiser_of_another_network_is_refused_before_any_step(backend):
     (dict(shuffle="yes"), TypeError, "train: shuffle must be True or False, got 'yes'"),
     (dict(shuffle=True, seed=1.5), TypeError, "train: seed must be an int or None"),
     (dict(jit="fast"), ValueError, "train: jit must be 'auto', True or False, got 'fast'"),
+    (dict(jit=1), ValueError, "train: jit must be 'auto', True or False, got 1"),   # == True
+    (dict(jit=None, backend="numpy"), ValueError,
+     "train: jit must be 'auto', True or False, got None"),     # numpy: it was not checked
+    (dict(jit="fast", backend="numpy"), ValueError, "got 'fast'"),
     (dict(on_epoch=3), TypeError, "train: on_epoch must be a function"),
 ])
 def test_bad_arguments_are_refused_before_any_step(kwargs, error, fragment):
