@@ -18,19 +18,11 @@ JIT_AGREEMENT = 1e-9
 
 class Compiled(dict):
     """A network's compiled losses: a cache, so a copy of the network starts without one.
-    It keeps the ``LIMIT`` used last: a loop of ``nn.train`` calls that each bring a new
-    loss function (a lambda) or a new constant bias would otherwise keep a program per
-    call."""
+    It keeps the ``LIMIT`` made last (a lookup, on every step, costs nothing more): a loop
+    of ``nn.train`` calls that each bring a new loss function (a lambda) or a new constant
+    bias would otherwise keep a program per call."""
 
     LIMIT = 8
-
-    def get(self, key, default=None):
-        """The entry for ``key`` (then the one used last), or ``default``."""
-        if key not in self:
-            return default
-        value = self.pop(key)
-        dict.__setitem__(self, key, value)
-        return value
 
     def __setitem__(self, key, value):
         dict.__setitem__(self, key, value)
