@@ -17,7 +17,17 @@ JIT_AGREEMENT = 1e-9
 
 
 class Compiled(dict):
-    """A network's compiled losses: a cache, so a copy of the network starts without one."""
+    """A network's compiled losses: a cache, so a copy of the network starts without one.
+    It keeps the ``LIMIT`` made last (a lookup, on every step, costs nothing more): a loop
+    of ``nn.train`` calls that each bring a new loss function (a lambda) or a new constant
+    bias would otherwise keep a program per call."""
+
+    LIMIT = 8
+
+    def __setitem__(self, key, value):
+        dict.__setitem__(self, key, value)
+        while len(self) > self.LIMIT:
+            del self[next(iter(self))]
 
     def __deepcopy__(self, memo):
         return Compiled()

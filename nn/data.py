@@ -12,7 +12,7 @@ from autograd.floats import listlike, short_repr
 
 from .losses import finite_number
 
-__all__ = ["number_rows"]
+__all__ = ["number_rows", "refuse_masked"]
 
 _PLAIN_NUMBERS = {float, int}
 _FLOAT = {float}
@@ -47,6 +47,19 @@ def number_rows(samples, width, where, column_name, expects="expected {} numbers
     return matrix
 
 
+def refuse_masked(array, place):
+    """A one-line ValueError for the first hidden entry of a numpy masked array, whose
+    ``tolist()`` gives None there and whose arithmetic the hidden number:
+    ``place(i, j)`` names the entry (0-based indices; j 0 for a 1-d array)."""
+    mask = getattr(array, "mask", None)
+    if mask is None or not hasattr(mask, "any") or not mask.any():
+        return
+    import numpy as np
+    first = [int(k) for k in np.argwhere(mask)[0]] + [0]
+    raise ValueError(f"{place(first[0], first[1])} is masked; training data must be numbers "
+                     f"(fill the masked array, .filled(value), or leave those samples out)")
+
+
 def _checked_array(samples, shape, width, where, column_name, expects):
     """True once a numeric numpy matrix's numbers are checked (at once); False for
     an object array, checked row by row instead."""
@@ -56,6 +69,8 @@ def _checked_array(samples, shape, width, where, column_name, expects):
         raise ValueError(f"{where}: sample 1: expected a row of {width or 'n'} numbers, got "
                          f"{detail} (the samples have shape {tuple(shape)}; one row per "
                          f"sample)")
+    refuse_masked(samples, lambda i, j: f"{where}: sample {i + 1}, column {j + 1} "
+                                        f"({column_name(j + 1)})")
     kind = getattr(getattr(samples, "dtype", None), "kind", "O")
     if kind == "O":
         return False

@@ -48,13 +48,19 @@ def is_frozen(value: Value, module: Module) -> bool:
 class Parameters(list["Value"]):
     """The list ``module.parameters()`` returns: the trainable parameters, and in
     ``module`` the network they came from, so that an optimiser built from them
-    skips a parameter frozen later (a slice or a list of your own is a plain list)."""
+    skips a parameter frozen later; a slice (``net.parameters()[:4]``) remembers it
+    too, a list of your own or a sum of lists is a plain list)."""
 
     module: Module
 
     def __init__(self, values: Iterable[Value], module: Module) -> None:
         super().__init__(values)
         self.module = module
+
+    def __getitem__(self, index):
+        """A parameter, or for a slice the Parameters of the same network."""
+        got = super().__getitem__(index)
+        return Parameters(got, self.module) if isinstance(index, slice) else got
 
 
 class KeyNameError(KeyError):

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 from collections.abc import Iterable
 from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from operator import add, attrgetter, mul, sub, truediv
 
 from autograd import Value
 from autograd.floats import idiv, listlike, short_repr
 from autograd.interrupts import deferred_interrupts
 
-from .resident import (ParameterList, ResidentValue, _consume, _data, _grad, _set_data,
-                       store_of)
+from .resident import (STATE_LISTS, ParameterList, ResidentValue, _consume, _data, _grad,
+                       _set_data, store_of)
 
 
 __all__ = ["SGD", "Adam", "deferred_interrupts"]
@@ -29,10 +30,10 @@ __all__ = ["SGD", "Adam", "deferred_interrupts"]
 _op_of = attrgetter("_op")
 
 
-def _resident_state(key):
+def _resident_state(key, check=None):
     """An optimiser's attribute that a parameter store may hold in arrays while the
     parameters are resident (:mod:`nn.resident`): reading or setting it writes the
-    store back first."""
+    store back first; ``check(owner, key, value)`` checks a value set."""
     def get(self):
         store = self.__dict__.get("_resident")
         if store is not None:
@@ -40,6 +41,8 @@ def _resident_state(key):
         return self.__dict__[key]
 
     def set_(self, value):
+        if check is not None:
+            value = check(type(self).__name__, key, value)
         store = self.__dict__.get("_resident")
         if store is not None:
             store.write_back()
@@ -54,6 +57,74 @@ class _ParameterSlot:
 
     def __set__(self, optimizer, parameters):
         optimizer.__dict__["parameters"] = _unique_values(parameters, type(optimizer).__name__)
+
+
+def _real(x):
+    """A finite real number: int, float or a real numpy scalar (float32 as float64),
+    not a bool."""
+    if not (isinstance(x, numbers.Real) and not isinstance(x, bool)
+            and getattr(getattr(x, "dtype", None), "kind", "f") != "b"):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:       # an int too large for a float: not a finite float
+        return False
+
+
+def _positive(owner, what, x):
+    if not (_real(x) and x > 0):
+        raise ValueError(f"{owner}: {what} must be a positive finite number, got {short_repr(x)}")
+    return float(x)
+
+
+def _non_negative(owner, what, x):
+    if not (_real(x) and x >= 0):
+        raise ValueError(f"{owner}: {what} must be a non-negative finite number, got {short_repr(x)}")
+    return float(x)
+
+
+def _fraction(owner, what, x):
+    if not (_real(x) and 0.0 <= x < 1.0):
+        raise ValueError(f"{owner}: {what} must be a number in [0, 1), got {short_repr(x)}")
+    return float(x)
+
+
+def _betas(betas):
+    if (not listlike(betas, sized=True) or len(betas) != 2
+            or not all(_real(b) and 0.0 <= b < 1.0 for b in betas)):
+        raise ValueError(f"Adam: betas must be two numbers (β1, β2), each in [0, 1), "
+                         f"got {betas!r}")
+    return (float(betas[0]), float(betas[1]))
+
+
+def _flag(owner, what, x):
+    if not isinstance(x, bool):
+        raise TypeError(f"{owner}: {what} must be True or False, got {x!r}")
+    return x
+
+
+def _step_count(owner, what, x):
+    from .layers import _is_int
+    if not (_is_int(x) and x >= 0):
+        raise ValueError(f"{owner}: {what} (the step count) must be an int >= 0, "
+                         f"got {short_repr(x)}")
+    return operator.index(x)
+
+
+class _Checked:
+    """A setting of an optimiser (lr, momentum, ...): every assignment, the constructor's
+    and a later ``opt.lr = ...`` alike, is checked by ``check(owner, name, value)``, so
+    a bad one is refused in one line before any step; a read is the instance's
+    attribute (no ``__get__``: full speed)."""
+
+    def __init__(self, check):
+        self.check = check
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __set__(self, optimizer, value):
+        optimizer.__dict__[self.name] = self.check(type(optimizer).__name__, self.name, value)
 
 
 class Optimizer:
@@ -72,6 +143,33 @@ class Optimizer:
         #: the network ``parameters`` came from (``net.parameters()``), asked which are frozen
         self.module = getattr(parameters, "module", None)
         self.parameters = parameters      # checked, as a ParameterList (_ParameterSlot)
+        self._aligned_to = _order(self.parameters)
+        #: the state of parameters taken out of the list, kept for their return
+        self._parked: dict[Value, dict[str, float]] = {}
+
+    def align_state(self) -> None:
+        """Make the per-parameter state (SGD's velocity, Adam's m and v) follow its
+        parameter after ``parameters`` changed (assigned, or edited in place): the
+        lists are kept by position, so a parameter removed, added or moved would
+        take another's state.  A parameter new to the list starts at 0; one taken
+        out keeps its state for its return, as PyTorch keys state by tensor."""
+        params = self.parameters
+        old_list, changes, old = self._aligned_to
+        if old_list is params and changes == _changes(params):
+            return
+        attrs = [attr for attr in STATE_LISTS.values() if hasattr(self, attr)]
+        held = dict(self._parked)
+        held.update(zip(old, (dict(zip(attrs, numbers))
+                              for numbers in zip(*(getattr(self, a) for a in attrs)))))
+        zero = dict.fromkeys(attrs, 0.0)
+        aligned = [held.get(p, zero) for p in params]
+        kept = set(params)
+        parked = {p: state for p, state in held.items() if p not in kept}
+        with deferred_interrupts():
+            for attr in attrs:
+                setattr(self, attr, [state[attr] for state in aligned])
+            self._parked = parked
+            self._aligned_to = _order(params)
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 before the next backward()."""
@@ -118,6 +216,17 @@ class Optimizer:
         return ((i, p) for i, p in enumerate(self.parameters) if p not in frozen)
 
 
+def _changes(params: Any) -> int:
+    """How many times the :class:`ParameterList` ``params`` was changed in place."""
+    return params.changes
+
+
+def _order(params: Any) -> tuple[Any, int, list[Value]]:
+    """``(the ParameterList, its count of changes, a copy of it)``: the order an
+    optimiser's state lists are in."""
+    return params, params.changes, list(params)
+
+
 def _sgd_into(lr, w, g, out):
     """w − η g written into ``out`` (an array of w's shape; None: a new one, as for an
     array the step before did not replace): η g, then the difference."""
@@ -137,9 +246,7 @@ class SGD(Optimizer):
     def __init__(self, parameters: Iterable[Value], lr: float, momentum: float = 0.0, *,
                  maximize: bool = False) -> None:
         super().__init__(parameters)
-        self.lr = _positive("SGD", "lr", lr)
-        self.momentum = _fraction("SGD", "momentum", momentum)
-        self.maximize = _flag("SGD", "maximize", maximize)
+        self.lr, self.momentum, self.maximize = lr, momentum, maximize   # checked (_Checked)
         self._velocity = [0.0] * len(self.parameters)
 
     def step(self) -> None:
@@ -150,6 +257,7 @@ class SGD(Optimizer):
         store = self._store()
         if store is not None and store.step(self):
             return
+        self.align_state()
         lr, mu = self.lr, self.momentum
         if not self._frozen():
             self._step_all(lr, mu)
@@ -180,6 +288,8 @@ class SGD(Optimizer):
                 self._velocity[:] = velocity
 
     _velocity = _resident_state("velocity")
+    if not TYPE_CHECKING:
+        lr, momentum, maximize = _Checked(_positive), _Checked(_fraction), _Checked(_flag)
 
     def _plain(self) -> bool:
         """No momentum, no ascent: w <- w − η g."""
@@ -240,10 +350,8 @@ class Adam(Optimizer):
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, *,
                  maximize: bool = False) -> None:
         super().__init__(parameters)
-        self.lr = _positive("Adam", "lr", lr)
-        self.betas = _betas(betas)
-        self.eps = _non_negative("Adam", "eps", eps)
-        self.maximize = _flag("Adam", "maximize", maximize)
+        self.lr, self.betas, self.eps = lr, betas, eps   # each checked (_Checked)
+        self.maximize = maximize
         self.t = 0
         self._m = [0.0] * len(self.parameters)
         self._v = [0.0] * len(self.parameters)
@@ -256,6 +364,7 @@ class Adam(Optimizer):
         store = self._store()
         if store is not None and store.step(self):
             return
+        self.align_state()
         t = self.t + 1
         sign = -1.0 if self.maximize else 1.0
         m, v = self._m, self._v
@@ -270,7 +379,10 @@ class Adam(Optimizer):
                 m[i] = mi
                 v[i] = vi
 
-    t = _resident_state("step count")
+    t = _resident_state("t", _step_count)
+    if not TYPE_CHECKING:
+        lr, eps, maximize = _Checked(_positive), _Checked(_non_negative), _Checked(_flag)
+        betas = _Checked(lambda owner, what, betas: _betas(betas))
     _m = _resident_state("first moments")
     _v = _resident_state("second moments")
 
@@ -348,47 +460,3 @@ def _unique_values(parameters, owner):
     if not out:
         raise ValueError(f"{owner}: got an empty parameter list")
     return out
-
-
-def _real(x):
-    """A finite real number: int, float or a real numpy scalar (float32 as float64),
-    not a bool."""
-    if not (isinstance(x, numbers.Real) and not isinstance(x, bool)
-            and getattr(getattr(x, "dtype", None), "kind", "f") != "b"):
-        return False
-    try:
-        return math.isfinite(x)
-    except OverflowError:       # an int too large for a float: not a finite float
-        return False
-
-
-def _positive(owner, what, x):
-    if not (_real(x) and x > 0):
-        raise ValueError(f"{owner}: {what} must be a positive finite number, got {short_repr(x)}")
-    return float(x)
-
-
-def _non_negative(owner, what, x):
-    if not (_real(x) and x >= 0):
-        raise ValueError(f"{owner}: {what} must be a non-negative finite number, got {short_repr(x)}")
-    return float(x)
-
-
-def _fraction(owner, what, x):
-    if not (_real(x) and 0.0 <= x < 1.0):
-        raise ValueError(f"{owner}: {what} must be a number in [0, 1), got {short_repr(x)}")
-    return float(x)
-
-
-def _betas(betas):
-    if (not listlike(betas, sized=True) or len(betas) != 2
-            or not all(_real(b) and 0.0 <= b < 1.0 for b in betas)):
-        raise ValueError(f"Adam: betas must be two numbers (β1, β2), each in [0, 1), "
-                         f"got {betas!r}")
-    return (float(betas[0]), float(betas[1]))
-
-
-def _flag(owner, what, x):
-    if not isinstance(x, bool):
-        raise TypeError(f"{owner}: {what} must be True or False, got {x!r}")
-    return x

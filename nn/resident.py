@@ -312,6 +312,7 @@ class ParameterStore:
         changes = params.changes
         with deferred_interrupts():
             self._release_optimizer()
+        optimizer.align_state()       # its state lists in the order of ``params``
         if self.opt_copy is not None and params == self.opt_copy:
             positions = self.positions    # another optimiser of the same parameters
         else:

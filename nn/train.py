@@ -20,14 +20,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from autograd import Value, engine
-from autograd.floats import short_repr
+from autograd.floats import as_float, short_repr
 from autograd.interrupts import deferred_interrupts
 from autograd.engine import first_hooked, no_cycle_collection
 from autograd.jit import TracingError, jit_loss, refuse_hooked
 from autograd.jit_emit import in_sample
 
 from .compiled import JIT_AGREEMENT, Compiled, hookable, layer_structure, structure
-from .data import number_rows
+from .data import number_rows, refuse_masked
 from .losses import (check_reduction, finite_number, is_row, probability_targets,
                      real_targets, reduce_samples, resolve_loss)
 from .optim import SGD, Optimizer
@@ -324,6 +324,8 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
                         f"got {on_epoch!r}")
     if backend not in ("python", "numpy"):
         raise ValueError(f"train: backend must be 'python' or 'numpy', got {backend!r}")
+    if not (isinstance(jit, bool) or (isinstance(jit, str) and jit == "auto")):
+        raise ValueError(f"train: jit must be 'auto', True or False, got {short_repr(jit)}")
     if backend == "numpy" and (step is not None or jit is False):
         raise ValueError("train: backend='numpy' runs compiled steps; leave out step= and "
                          "jit=False")
@@ -438,6 +440,9 @@ def _epoch(step, net, loss, optimizer, samples, order, size, report):
         except (ArithmeticError, ValueError) as error:
             error.train_rows = rows   # the batch's samples, named by _epochs
             raise
+        if cost.__class__ is not float:     # a step function of the user's (step=)
+            name = getattr(step, "__name__", type(step).__name__)
+            cost = as_float(cost, f"train: the step function {name} returned C, which")
         total += cost * len(chosen) if mean else cost
         seen += len(chosen)
         report.step(total / seen if mean else total)
@@ -450,8 +455,6 @@ def _epoch(step, net, loss, optimizer, samples, order, size, report):
 
 def _step_function(step, jit, net, loss, samples):
     """``(step function, compiled?)`` for ``step=`` and ``jit=``."""
-    if jit not in ("auto", True, False):
-        raise ValueError(f"train: jit must be 'auto', True or False, got {jit!r}")
     if step is not None:
         if jit is True:
             raise ValueError("train: give step= or jit=True, not both")
@@ -558,6 +561,7 @@ def _samples(net, inputs, targets, loss, arrays=False):
                          f"samples; they must have the same length")
     if len(inputs) == 0:
         raise ValueError("train: needs at least one sample")
+    refuse_masked(targets, lambda i, j: f"train: sample {i + 1}, target {j + 1}")
     sizes = getattr(net, "sizes", None)
     rows = number_rows(inputs, sizes[0] if sizes else None, "train", _input_name,
                        "the network expects {} inputs", as_array=arrays)

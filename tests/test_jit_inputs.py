@@ -152,3 +152,16 @@ def test_batch_refuses_a_bad_number_naming_its_sample_and_argument(backend, bad,
         jit(loss, backend=backend).batch(samples)
     message = str(caught.value)
     assert "sample 6" in message and "'y'" in message and word in message, message
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_batch_of_a_0d_array_is_refused_naming_the_samples(backend):
+    """A 0-d array is one number, not samples: the one-line error names batch's
+    samples and leaves every .grad alone (the Python backend let numpy say
+    'iteration over a 0-d array')."""
+    np = pytest.importorskip("numpy")
+    loss, params = small_loss()
+    with pytest.raises(TypeError, match=r"^jit loss\.batch: samples must be") as caught:
+        jit(loss, backend=backend).batch(np.array(1.0))
+    assert "\n" not in str(caught.value)
+    assert [p.grad for p in params] == [0.0, 0.0]

@@ -132,3 +132,20 @@ def test_sgd_and_adam_take_numpy_float32_as_float64():
         nn.SGD([w], lr=np.bool_(True))
     with pytest.raises(ValueError, match="SGD: lr must be a positive finite number"):
         nn.SGD([w], lr=np.float32("nan"))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("jit", ["auto", False])
+def test_a_masked_entry_is_refused_before_the_first_step(backend, jit):
+    """A masked array's hidden entry (sample 3's x2, or sample 2's target) is named
+    before any step: its tolist() gives None there, so the Python backend stopped in
+    the third step, after two updates, naming 'batch sample 1', and the numpy backend
+    trained on the hidden number."""
+    if backend == "numpy" and jit is False:
+        pytest.skip("the numpy backend runs compiled steps")
+    inputs = np.ma.masked_array(GOOD, mask=[[0, 0], [0, 0], [0, 1]])
+    refused(backend, inputs, [0.1, 0.2, 0.3], ValueError,
+            "train: sample 3, column 2 (input x2) is masked; training data must be numbers",
+            jit=jit)
+    targets = np.ma.masked_array([0.1, 0.2, 0.3], mask=[0, 1, 0])
+    refused(backend, GOOD, targets, ValueError, "train: sample 2, target 1 is masked", jit=jit)

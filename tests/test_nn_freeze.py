@@ -129,6 +129,27 @@ def test_an_optimiser_made_before_freezing_skips_the_frozen():
     assert net.parameter("w3_11").data == w
 
 
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+@pytest.mark.parametrize("kind", ["momentum", "adam"])
+def test_an_optimiser_of_a_slice_of_the_parameters_skips_one_frozen_later(kind, backend):
+    """``nn.SGD(net.parameters()[:4], momentum=0.9)`` (or Adam), trained, then w2_11
+    frozen: it keeps its number, bit for bit, though its velocity (or m) is not 0.
+    (A slice was a plain list that forgot the network, so the optimiser stepped the
+    frozen weight on with its momentum; only the full list skipped it.)"""
+    net = network()
+    first = net.parameters()[:4]
+    opt = (nn.SGD(first, lr=0.5, momentum=0.9) if kind == "momentum"
+           else nn.Adam(first, lr=0.1))
+    data = dict(inputs=[X, [0.9, 0.2]], targets=[Y, [0.7]], optimizer=opt, progress=False,
+                backend=backend)
+    nn.train(net, epochs=2, **data)
+    net.freeze("w2_11")
+    w = net.parameter("w2_11").data
+    nn.train(net, epochs=3, **data)
+    assert net.parameter("w2_11").data.hex() == w.hex()
+    assert net.parameter("w2_12").data != W[0][0][1]
+
+
 def test_unfreeze_and_freezing_a_whole_layer():
     net = network()
     net.layers[0].freeze()

@@ -162,6 +162,37 @@ def test_adam_arguments(kwargs, fragment):
     assert fragment in str(caught.value)
 
 
+@pytest.mark.parametrize("kind, attr, bad, error, message", [
+    ("sgd", "lr", "0.1", ValueError, "SGD: lr must be a positive finite number, got '0.1'"),
+    ("sgd", "lr", -0.5, ValueError, "SGD: lr must be a positive finite number, got -0.5"),
+    ("sgd", "lr", math.nan, ValueError, "SGD: lr must be a positive finite number, got nan"),
+    ("sgd", "momentum", 1.5, ValueError, "SGD: momentum must be a number in [0, 1), got 1.5"),
+    ("sgd", "maximize", 1, TypeError, "SGD: maximize must be True or False, got 1"),
+    ("adam", "lr", None, ValueError, "Adam: lr must be a positive finite number, got None"),
+    ("adam", "betas", (0.9,), ValueError, "Adam: betas must be two numbers (β1, β2), each in "
+                                          "[0, 1), got (0.9,)"),
+    ("adam", "eps", -1, ValueError, "Adam: eps must be a non-negative finite number, got -1"),
+    ("adam", "t", -3, ValueError, "Adam: t (the step count) must be an int >= 0, got -3"),
+])
+def test_a_setting_changed_later_is_checked_as_the_constructor_checks_it(kind, attr, bad,
+                                                                        error, message):
+    """``opt.lr = '0.1'`` (or a negative lr, a momentum of 1.5, Adam's t = -3) is refused
+    in one line when it is set, and the optimiser keeps its setting and steps as before.
+    (Nothing checked it: training then failed with "can't multiply sequence by
+    non-int of type 'float'", numpy's UFuncTypeError or "math domain error", or
+    climbed with a negative lr.)"""
+    w = Value(1.0, kind="parameter")
+    opt = nn.SGD([w], lr=0.1, momentum=0.5) if kind == "sgd" else nn.Adam([w], lr=0.1)
+    before = getattr(opt, attr)
+    with pytest.raises(error) as caught:
+        setattr(opt, attr, bad)
+    assert str(caught.value) == message
+    assert getattr(opt, attr) == before
+    w.grad = 2.0
+    opt.step()
+    assert w.data == 1.0 - 0.1 * 2.0 if kind == "sgd" else w.data == pytest.approx(0.9, rel=1e-7)
+
+
 def test_maximize_must_be_a_bool():
     with pytest.raises(TypeError, match="SGD: maximize must be True or False, got 1"):
         nn.SGD([Value(1.0)], 0.1, maximize=1)

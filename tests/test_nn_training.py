@@ -385,6 +385,10 @@ def test_an_optimiser_of_another_network_is_refused_before_any_step(backend):
     (dict(shuffle="yes"), TypeError, "train: shuffle must be True or False, got 'yes'"),
     (dict(shuffle=True, seed=1.5), TypeError, "train: seed must be an int or None"),
     (dict(jit="fast"), ValueError, "train: jit must be 'auto', True or False, got 'fast'"),
+    (dict(jit=1), ValueError, "train: jit must be 'auto', True or False, got 1"),   # == True
+    (dict(jit=None, backend="numpy"), ValueError,
+     "train: jit must be 'auto', True or False, got None"),     # numpy: it was not checked
+    (dict(jit="fast", backend="numpy"), ValueError, "got 'fast'"),
     (dict(on_epoch=3), TypeError, "train: on_epoch must be a function"),
 ])
 def test_bad_arguments_are_refused_before_any_step(kwargs, error, fragment):
@@ -631,6 +635,33 @@ def test_custom_step_function_replaces_the_eager_step():
     assert calls == [3, 1, 3, 1]
 
 
+@pytest.mark.parametrize("returned, fragment", [
+    ("0.5", "got str '0.5'"), (None, "got NoneType None"),
+    (Value(0.5), "got a Value (Value(data=0.5, grad=0.0)); use its number, v.data")])
+def test_a_step_function_that_returns_no_number_is_named(returned, fragment):
+    """A step= function must return C as a number: one that returns a str, None or the
+    Value C is named in one line, with the epochs done in .history (it said
+    "unsupported operand type(s) for +=: 'float' and 'str'")."""
+    def my_step(net, loss, optimizer, batch_inputs, batch_targets):
+        return returned
+
+    with pytest.raises(TypeError) as caught:
+        nn.train(nn.MLP([2, 2, 1], seed=0), XOR_INPUTS, XOR_TARGETS, epochs=2, lr=0.5,
+                 progress=False, step=my_step)
+    message = str(caught.value)
+    assert message.startswith("train: the step function my_step returned C, which needs a "
+                              "real number")
+    assert fragment in message and "\n" not in message
+    assert caught.value.history == []
+
+
+def test_a_step_function_may_return_a_numpy_float():
+    np = pytest.importorskip("numpy")
+    history = nn.train(nn.MLP([2, 2, 1], seed=0), XOR_INPUTS, XOR_TARGETS, epochs=1, lr=0.5,
+                       progress=False, step=lambda *args: np.float32(0.25))
+    assert history == [0.25]
+
+
 def test_train_with_jit_gives_the_same_history_and_parameters_as_eager():
     import nn as nn_
     X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
@@ -745,6 +776,29 @@ def test_a_constant_bias_that_changes_is_traced_again():
     _run_one(slow_net, False)
     assert all(math.isclose(a, b.data, rel_tol=1e-12) for a, b in
                zip(fast_bits, slow_net.parameters()))
+
+
+@pytest.mark.parametrize("change", ["a new lambda", "a new constant bias"])
+def test_a_loop_of_train_calls_keeps_a_few_compiled_losses_not_one_per_call(change):
+    """Twenty nn.train calls, each with a loss function made anew (a lambda in the loop)
+    or a constant bias moved a little, keep at most 8 programs (Compiled.LIMIT) with the
+    network (it kept all twenty: a network trained in a loop grew without bound), and
+    the last call still gives the eager engine's numbers (a twin trained with
+    jit=False, to 1e-12)."""
+    fast = nn.MLP([2, 2, 1], bias=["trainable", 0.5], seed=3)
+    slow = nn.MLP([2, 2, 1], bias=["trainable", 0.5], seed=3)
+    for i in range(20):
+        for net, jit in ((fast, True), (slow, False)):
+            if change == "a new lambda":
+                loss = lambda a, y: (a[0] - y[0]) ** 2 + 0.5 * a[0]  # noqa: E731
+            else:
+                loss = "half_squared_error"
+                net.layers[1].neurons[0].bias.data = 0.5 + i / 64
+            nn.train(net, [[0.1, 0.2], [0.5, -0.5]], [0.3, 0.7], epochs=1, lr=0.5,
+                     loss=loss, progress=False, jit=jit)
+    assert 1 <= len(fast._compiled_losses) <= 8
+    assert [p.data for p in fast.parameters()] == pytest.approx(
+        [p.data for p in slow.parameters()], rel=1e-12, abs=1e-12)
 
 
 def test_a_copy_of_a_trained_network_does_not_share_its_compiled_losses():

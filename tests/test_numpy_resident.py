@@ -719,3 +719,41 @@ def test_every_change_in_place_of_an_optimisers_list_is_counted_and_assignments_
     with pytest.raises(TypeError, match=r"^SGD: parameter 1 must be a Value, got float 2\.0$"):
         opt.parameters = [P[0], 2.0]
     assert opt.parameters is kept and kept == P[:3]
+
+
+def edit_parameter_list(opt, P, k):
+    """Between steps: take the first parameter out (step 2), give a new list in
+    another order without P[3] and with P[0] back (step 4), append P[3] (step 6)."""
+    if k == 2:
+        opt.parameters.pop(0)
+    elif k == 4:
+        opt.parameters = [P[4], P[0], P[2], P[1]] + P[5:]
+    elif k == 6:
+        opt.parameters.append(P[3])
+
+
+@pytest.mark.parametrize("kind", ["momentum", "adam"])
+def test_optimiser_state_follows_its_parameter_when_the_list_changes(kind):
+    """SGD's velocity and Adam's m and v belong to a parameter, not to a place in the
+    list: after a parameter is taken out, the list reordered, one put back (with the
+    state it had) or appended, each parameter steps with its own state, per-step
+    numpy API and eager alike.  Oracle: the float steps with state kept per parameter,
+    bit for bit.  (The state was kept by position: a parameter took its neighbour's
+    velocity, an appended one was never stepped by SGD, and Adam raised IndexError.)"""
+    net, opt = make(kind)
+    oracle = Oracle(*make(kind))
+    twin, twin_opt = make(kind)
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    params = parameters_of(program)
+    for k in range(8):
+        for o, n in ((opt, net), (oracle.opt, oracle.net), (twin_opt, twin)):
+            edit_parameter_list(o, n.parameters(), k)
+        step_both(program, opt, oracle, rows(k))
+        twin_opt.zero_grad()
+        data = rows(k)
+        nn.half_squared_error(twin.batch(data[:, :3].tolist()), data[:, 3:].tolist(),
+                              reduction="sum").backward()
+        twin_opt.step()
+    assert state(params, opt) == oracle.state()
+    twin_params = [dict(twin._named_parameters())[p.name] for p in params]
+    assert [p.data for p in twin_params] == pytest.approx(oracle.data, rel=1e-12, abs=1e-12)
