@@ -264,6 +264,18 @@ class Neuron(Module):
         previous = _previous_names(layer, n_in)
         self._input_names = [rename(n) or n for n in previous]
 
+    def __setattr__(self, name, value):
+        """``weights`` and ``bias`` are the Values made with the neuron (its
+        parameters); replacing them would leave the old ones in ``parameters()``
+        while the forward read the new ones: refused."""
+        if name in ("weights", "bias") and name in self.__dict__:
+            raise AttributeError(
+                f"layer {self.layer} neuron {self.j}: its {name} cannot be replaced (the "
+                f"network's parameters are the Values made with it); change the numbers "
+                f"(p.data = 0.5, or net.load_state_dict(...)), or put a new nn.Layer in "
+                f"net.layers")
+        super().__setattr__(name, value)
+
     def _named_parameters(self):
         return iter(self._params)
 

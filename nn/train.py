@@ -716,7 +716,10 @@ def _own_sgd(net, lr, momentum):
     key = (lr, freeze_version(), layer_structure(net))
     kept = cache.get("SGD")
     if kept is None or kept[0] != key:
-        kept = cache["SGD"] = (key, SGD(net.parameters(), lr, momentum))
+        # the key names the neurons' weight tuples by id: they are kept with it, so
+        # that no tuple of a layer put in later can be given one of those ids
+        held = [(n.weights, n.bias) for layer in net.layers for n in layer.neurons]
+        kept = cache["SGD"] = (key, SGD(net.parameters(), lr, momentum), held)
     return kept[1]
 
 

@@ -498,3 +498,23 @@ def test_a_0d_array_is_one_number_as_a_target_and_not_a_list_of_samples():
     with pytest.raises(TypeError, match=r"^train: inputs must be a list with one entry per "
                                         r"sample, got ndarray array\(1\.\)$"):
         nn.train(net, np.array(1.0), [0.0], epochs=1, lr=0.1)
+
+
+@pytest.mark.parametrize("name", ["weights", "bias"])
+def test_a_neurons_parameters_cannot_be_replaced(name):
+    """``neuron.weights = (...)`` (PyTorch's ``layer.weight = ...`` habit) made the
+    forward read the new Values while parameters(), and so every optimiser, kept the
+    old ones: trained numbers that never reached the output.  Refused in one line;
+    the network is unchanged (hand-checked: its output is still σ(Σ w h + b))."""
+    net = nn.MLP([2, 1], seed=0)
+    neuron = net.layers[-1].neurons[0]
+    before = [p.data for p in net.parameters()]
+    with pytest.raises(AttributeError) as caught:
+        setattr(neuron, name, (Value(1.0), Value(2.0)) if name == "weights" else Value(0.0))
+    message = str(caught.value)
+    assert f"layer 2 neuron 1: its {name} cannot be replaced" in message
+    assert "p.data" in message and "\n" not in message
+    assert [p.data for p in net.parameters()] == before
+    w1, w2, b = before
+    z = w1 * 0.5 + w2 * -0.25 + b
+    assert net([0.5, -0.25])[0].data == pytest.approx(1 / (1 + math.exp(-z)), rel=1e-15)

@@ -852,3 +852,32 @@ def test_train_with_the_jit_is_the_jitted_step_loop_bit_for_bit(jit):
             step.batch([(*x, *y) for x, y in zip(X[s:s + 5], Y[s:s + 5])], mean=True)
             opt.step()
     assert [p.data.hex() for p in net.parameters()] == [p.data.hex() for p in copy.parameters()]
+
+
+def test_a_layer_put_in_after_training_is_trained_by_the_next_call():
+    """train() keeps the SGD it made for a network, keyed on its neurons' weight tuples
+    by id.  A replaced layer's new tuples must never pass for the old ones: the kept
+    entry holds the old tuples (so their ids cannot be reused while it lives; before,
+    a new layer was now and then not trained at all), and the new layer moves by
+    exactly one hand-computed SGD step."""
+    import gc
+    net = nn.MLP([2, 3, 1], activation=["sigmoid", "linear"], seed=0)
+    X, Y = [[0.5, -0.25]], [[0.3]]
+    nn.train(net, X, Y, epochs=1, lr=0.5, jit=False, progress=False)
+    old = net.layers[-1].neurons[0].weights
+    new = nn.MLP([3, 1], activation="linear", weights=[[[0.1, 0.2, 0.3]]],
+                 biases=[[0.05]]).layers[0]
+    net.layers[-1] = new
+    seen, todo = set(), [net.__dict__["_train_optimizer"]]
+    while todo:                              # everything the kept entry reaches
+        obj = todo.pop()
+        if id(obj) not in seen:
+            seen.add(id(obj))
+            todo.extend(gc.get_referents(obj))
+    assert id(old) in seen                   # out of the network, still held
+    hidden = [a.data for a in net.layers[0]([0.5, -0.25])]
+    a = sum(w * h for w, h in zip((0.1, 0.2, 0.3), hidden)) + 0.05
+    nn.train(net, X, Y, epochs=1, lr=0.5, jit=False, progress=False)
+    delta = a - 0.3                           # ∂C/∂a for C = ½(a − y)², a linear output
+    for w, w0, h in zip(new.neurons[0].weights, (0.1, 0.2, 0.3), hidden):
+        assert w.data == pytest.approx(w0 - 0.5 * delta * h, rel=1e-12)
