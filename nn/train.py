@@ -106,11 +106,20 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
     The graph is let go before the collector resumes, so that reference
     counting frees it and no collection walks it on the way out.
     """
+    if isinstance(loss, str):          # a name, as train(loss=...) takes it
+        loss = _training_loss(loss, "mean", "eager_step")
+    elif not callable(loss):
+        resolve_loss(loss, "eager_step")   # the TypeError saying what a loss is
     with grads_kept_on_error(optimizer) as stepped:
         optimizer.zero_grad()
         with no_cycle_collection():
             outputs = [net(x) for x in batch_inputs]
             cost = loss(outputs, batch_targets)
+            if not isinstance(cost, Value):
+                raise TypeError(f"eager_step: the loss "
+                                f"{getattr(loss, '__name__', type(loss).__name__)} returned "
+                                f"{type(cost).__name__} {short_repr(cost)}, not a Value "
+                                f"built from the outputs")
             cost.backward()
             value = cost.data
             del outputs, cost
@@ -538,10 +547,10 @@ def _disagreement(compiled, net, loss, samples):
 # Checking the arguments
 # ---------------------------------------------------------------------------
 
-def _training_loss(loss, reduction):
+def _training_loss(loss, reduction, where="train"):
     """The :class:`BatchLoss` for ``loss=`` and ``reduction=``, with its target check."""
-    check_reduction(reduction, "train")
-    record = resolve_loss(loss, "train")
+    check_reduction(reduction, where)
+    record = resolve_loss(loss, where)
     if record is None:
         return BatchLoss(loss, reduction, getattr(loss, "__name__", None) or type(loss).__name__)
     if record.reduction is not None and reduction != record.reduction:

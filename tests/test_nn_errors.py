@@ -518,3 +518,33 @@ def test_a_neurons_parameters_cannot_be_replaced(name):
     w1, w2, b = before
     z = w1 * 0.5 + w2 * -0.25 + b
     assert net([0.5, -0.25])[0].data == pytest.approx(1 / (1 + math.exp(-z)), rel=1e-15)
+
+
+@pytest.mark.parametrize("loss, error, words", [
+    (lambda outputs, targets: 0.5, TypeError, "the loss <lambda> returned float 0.5, not a Value"),
+    (3, TypeError, "eager_step: loss must be a name"),
+    ("nope", ValueError, "eager_step: unknown loss 'nope'"),
+])
+def test_eager_step_names_a_loss_that_is_not_one(loss, error, words):
+    """nn.eager_step called directly (as docs/networks.md shows): a loss returning a
+    number said "'float' object has no attribute 'backward'", a name "'str' object is
+    not callable".  Now one line naming the loss, and every .grad as before."""
+    net = nn.MLP([2, 1], seed=0)
+    opt = nn.SGD(net.parameters(), lr=0.1)
+    for p in net.parameters():
+        p.grad = 0.25
+    with pytest.raises(error) as caught:
+        nn.eager_step(net, loss, opt, [[0.5, 0.2]], [[1.0]])
+    assert words in str(caught.value) and "\n" not in str(caught.value)
+    assert [p.grad for p in net.parameters()] == [0.25] * 3
+
+
+def test_eager_step_takes_a_loss_by_name_as_train_does():
+    """``loss="half_squared_error"``: C = (1/m) Σ ½(y − a)², train()'s default mean;
+    for one sample ½(1 − σ(z))² with z written out by hand."""
+    net = nn.MLP([2, 1], seed=0)
+    w1, w2, b = (p.data for p in net.parameters())
+    a = 1 / (1 + math.exp(-(w1 * 0.5 + w2 * 0.2 + b)))
+    C = nn.eager_step(net, "half_squared_error", nn.SGD(net.parameters(), lr=0.1),
+                      [[0.5, 0.2]], [[1.0]])
+    assert C == pytest.approx(0.5 * (1.0 - a) ** 2, rel=1e-14)
