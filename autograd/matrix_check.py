@@ -319,7 +319,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         lines.append(f"(your formula read as {formula_read} = {_inline(values)})")
     if shape(values) != shape(truth):
         mistake, other = _what_differs(view, kind, l, layout, values, precisions, truth,
-                                       root_name, flat)
+                                       root_name, flat, formula is not None)
         given = (f"is a vector of {sum(map(len, values))} numbers" if flat else
                  f"is {shape_text(values)}")
         head = (f"{yours} {what} {given}, but {what} has {name}'s shape "
@@ -352,7 +352,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         mistake = None
     else:
         mistake, other = _what_differs(view, kind, l, layout, values, precisions, truth,
-                                       root_name, flat)
+                                       root_name, flat, formula is not None)
         if mistake:
             finding = f"{yours} {what} is not the engine's: {mistake}."
         elif other:
@@ -399,13 +399,15 @@ def _describer(view, layout):
     return describe
 
 
-def _what_differs(view, kind, l, layout, values, precisions, truth, root_name, flat=False):
+def _what_differs(view, kind, l, layout, values, precisions, truth, root_name, flat=False,
+                  formula=False):
     """``(mistake, other)``: a known mistake that explains the numbers (a missing
     transpose, factor, ...), else the engine's other matrix they are (or None)."""
     mistake = _diagnose(view, kind, l, layout, values, precisions, truth, flat)
     if mistake:
         return mistake, None
-    return None, _other_matrix(view, kind, l, layout, values, precisions, root_name)
+    return None, _other_matrix(view, kind, l, layout, values, precisions, root_name,
+                               formula, flat)
 
 
 def _diagnose(view, kind, l, layout, values, precisions, truth, flat=False):
@@ -422,29 +424,53 @@ def _diagnose(view, kind, l, layout, values, precisions, truth, flat=False):
     return None
 
 
-def _other_matrix(view, kind, l, layout, values, precisions, root_name):
-    """The sentence naming another gradient matrix the numbers are (a naming mistake), or None."""
+def _other_matrix(view, kind, l, layout, values, precisions, root_name, formula=False,
+                  flat=False):
+    """The sentence naming another gradient matrix the numbers are (a naming mistake), or
+    None.  Its advice is what makes the same call agree: ask for that matrix, or (numbers
+    only: a formula's names change with the layout) pass the other layout."""
     name = matrix_name(kind, l, layout)
+    elsewhere = "rows" if layout == "columns" else "columns"
+    numbered = {"columns": "by the layer the weights lead into (Nielsen: the input layer is "
+                           "layer 1)", "rows": "from 1 in the order given"}
+    what = "weights" if kind == "W" else "biases"
+    if not formula:
+        kind_e, l_e = parse_matrix_name(name, elsewhere)
+        if _has_matrix(view, kind_e, l_e) and _reproduces(
+                view.in_layout(view.gradient(kind_e, l_e), elsewhere), values, precisions, flat):
+            return (f"These are ∂{root_name}/∂{name} in the {elsewhere} layout, where the "
+                    f"matrices are numbered {numbered[elsewhere]} and {name} holds the {what} "
+                    f"into layer {l_e}; in the {layout} layout {name} holds the {what} into "
+                    f"layer {l}: pass layout={elsewhere!r}.")
     for l2 in view.layers:
         for kind2 in ("W", "b"):
-            if (kind2, l2) == (kind, l) or (kind2 == "b" and view.bias_nodes[l2][0][0] is None):
-                continue
-            other = view.in_layout(view.gradient(kind2, l2), layout)
-            if shape(other) != shape(values) or not all(
-                    p.reproduces(x) for prow, orow in zip(precisions, other) for p, x in zip(prow, orow)):
+            if (kind2, l2) == (kind, l) or not _has_matrix(view, kind2, l2) or not _reproduces(
+                    view.in_layout(view.gradient(kind2, l2), layout), values, precisions, flat):
                 continue
             found = matrix_name(kind2, l2, layout)
             head = f"This is ∂{root_name}/∂{found}, not ∂{root_name}/∂{name}"
-            elsewhere = "rows" if layout == "columns" else "columns"
             if kind2 == kind and matrix_name(kind2, l2, elsewhere) == name:
-                numbered = ("by the layer the weights lead into (Nielsen: the input layer is "
-                            "layer 1)" if layout == "columns" else "from 1 in the order given")
-                return (f"{head}: in the {layout} layout the matrices are numbered {numbered}, "
-                        f"so the {'weights' if kind == 'W' else 'biases'} into layer {l2} are "
-                        f"{found}; in the {elsewhere} layout they are {name} "
-                        f"(pass layout={elsewhere!r} if that is the layout you mean).")
-            return f"{head}: your numbers are that matrix's gradient."
+                return (f"{head}: in the {layout} layout the matrices are numbered "
+                        f"{numbered[layout]}, so the {what} into layer {l2} are {found} "
+                        f"({name} in the {elsewhere} layout): ask for {found!r}.")
+            yours = "your formula gives" if formula else "your numbers are"
+            return f"{head}: {yours} that matrix's gradient; ask for {found!r}."
     return None
+
+
+def _has_matrix(view, kind, l):
+    """Whether the network has ∂C/∂W (∂C/∂b) of Nielsen layer l."""
+    return l in view.layers and (kind == "W" or view.bias_nodes[l][0][0] is not None)
+
+
+def _reproduces(matrix, values, precisions, flat=False):
+    """Whether the asker's numbers reproduce ``matrix``; a flat vector in either orientation."""
+    if flat and 1 in shape(matrix) and sum(map(len, values)) == sum(map(len, matrix)):
+        matrix = [[x for row in matrix for x in row]]
+        values, precisions = [[x for row in values for x in row]], [
+            [p for row in precisions for p in row]]
+    return shape(matrix) == shape(values) and all(
+        p.reproduces(x) for prow, mrow in zip(precisions, matrix) for p, x in zip(prow, mrow))
 
 
 def _inline(M):

@@ -199,7 +199,8 @@ def test_untransposed_weights_in_bp2_on_a_square_layer():
     right = Xa.T @ ((d2 @ Wb.T) * A1 * (1 - A1))
     assert check(cost, "W1", right.tolist())
     verdict = check(cost, "W1", typed_matrix(A1.T @ d2))           # W2's gradient, asked as W1
-    assert verdict.finding == "This is ∂C/∂W2, not ∂C/∂W1: your numbers are that matrix's gradient."
+    assert verdict.finding == ("This is ∂C/∂W2, not ∂C/∂W1: your numbers are that matrix's gradient; "
+                               "ask for 'W2'.")
 
 
 def test_columns_layout_nielsen_notation_and_latex():
@@ -353,9 +354,77 @@ def test_another_matrix_by_its_layout_name():
     verdict = check(cost, "W2", typed_matrix(hand["W1"]))
     assert verdict.finding.startswith("This is ∂C/∂W1, not ∂C/∂W2: in the rows layout the matrices "
                                       "are numbered from 1 in the order given, so the weights into "
-                                      "layer 2 are W1; in the columns layout they are W2")
+                                      "layer 2 are W1 (W2 in the columns layout): ask for 'W1'.")
     verdict = check(cost, "b1", [[f"{v:.4g}" for v in hand["b2"][0]] * 3])
     assert not verdict.finding.startswith("This is")
+
+
+def follow(finding, wrt, numbers, layout):
+    """The call a verdict's advice asks for: another name, the other layout, or the numbers
+    transposed (None when the finding gives no advice)."""
+    import re
+    asked = re.search(r"ask for '(\w+)'\.$", finding)
+    if asked:
+        return asked.group(1), numbers, layout
+    other = re.search(r"pass layout='(\w+)'\.$", finding)
+    if other:
+        return wrt, numbers, other.group(1)
+    if "it is the engine's transposed" in finding:
+        return wrt, [list(col) for col in zip(*numbers)], layout
+    return None
+
+
+NUMBERS_ASKED_WRONGLY = [   # (wrt, which of the hand-written gradients, transposed, layout)
+    ("W2", "W1", False, "rows"),        # the blog's W1 asked by Nielsen's number
+    ("W2", "W1", True, "rows"),         # Nielsen's W2 (outputs × inputs) in the blog's network
+    ("W2", "W2", False, "columns"),     # the blog's W2 asked in Nielsen's layout
+    ("W2", "W2", True, "columns"),      # Nielsen's W3 asked as W2
+    ("W1", "W1", True, "rows"),         # transposed
+    ("W1", "W2", False, "rows"),
+    ("b1", "b2", False, "rows"),
+    ("b3", "b1", True, "columns"),
+    ("b2", "b1", False, "columns"),
+    ("W3", "W1", True, "columns"),
+]
+
+
+@pytest.mark.parametrize("wrt, which, turned, layout", NUMBERS_ASKED_WRONGLY)
+def test_the_advice_followed_literally_agrees(wrt, which, turned, layout):
+    """Found by following the advice: the blog's ∂C/∂W1 asked as W2 said "pass
+    layout='columns'", and there the 2×3 numbers fit W2 only transposed (a second error).
+    Oracle: hand-written numpy backprop; the advice's call must agree."""
+    _, cost = blog()
+    M = numpy_backprop(X, Y, W1, b1, W2, b2)[which]
+    numbers = typed_matrix(M.T if turned else M)
+    verdict = check(cost, wrt, numbers, layout=layout)
+    assert not verdict
+    followed = follow(verdict.finding, wrt, numbers, layout)
+    assert followed is not None, verdict.finding
+    wrt2, numbers2, layout2 = followed
+    assert check(cost, wrt2, numbers2, layout=layout2), (verdict.finding, followed)
+
+
+def test_a_formula_giving_another_matrix_is_named_as_a_formula():
+    """A formula for b1 asked as W2 said "your numbers are that matrix's gradient"."""
+    _, cost = blog()
+    formula = ("delta2 = (A2 - Y)/m * σ'(Z2); delta1 = delta2 @ W2.T * σ'(Z1); "
+               "np.sum(delta1, axis=0, keepdims=True)")
+    verdict = check(cost, "W2", formula)
+    assert verdict.finding == ("This is ∂C/∂b1, not ∂C/∂W2: your formula gives that matrix's "
+                               "gradient; ask for 'b1'.")
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["b1"]
+    assert check(cost, "b1", formula) and np.allclose(check(cost, "b1", formula).expected, hand)
+
+
+def test_a_wrong_product_order_followed_as_advised_agrees():
+    _, cost = blog()
+    start = "delta2 = (A2 - Y)/m * σ'(Z2); "
+    verdict = check(cost, "W2", start + "delta2 @ A1.T")
+    import re
+    fits = re.search(r"the other order, (.+?) fits", verdict.finding).group(1)
+    followed = check(cost, "W2", start + fits)
+    assert followed
+    assert np.allclose(followed.expected, numpy_backprop(X, Y, W1, b1, W2, b2)["W2"])
 
 
 def typed_matrix(M, digits=5):
