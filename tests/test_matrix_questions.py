@@ -851,3 +851,27 @@ def test_a_flat_vector_is_not_said_to_be_transposed():
         assert words in finding and "transposed" not in finding
     turned = check(cost, "b1", hand["d1"].sum(axis=1, keepdims=True).T).finding   # 2-d: a row
     assert "the sum is over the wrong axis" in turned and "transposed" in turned
+
+
+def test_an_answer_pasted_with_its_prose_is_refused_saying_paste_only_the_formulas():
+    """Found by pasting an answer whole ("1. Compute the error ...\\n\\n2. ..."): refused
+    with "cannot read '.\\n\\n2. Comput…' at character 21".  Oracle for the formulas alone:
+    hand-written numpy backprop of the summed cost (m times the mean's gradient)."""
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    cost = nn.half_squared_error(net.batch(X), Y, reduction="sum")     # ½ Σ (A2 − Y)², no 1/m
+    cost.backward()
+    delta = r"$$\boldsymbol{\delta}_2 = (\mathbf{a}_2 - \mathbf{y}) \odot \sigma'(\mathbf{z}_2)$$"
+    gradient = r"$$\frac{\partial L}{\partial \mathbf{W}_2} = \mathbf{a}_1^T \boldsymbol{\delta}_2$$"
+    answer = (f"To compute the gradients, we'll work backwards:\n\n1. Compute the error at the "
+              f"output layer:\n\n{delta}\n\n2. Compute gradients for \\mathbf{{W}}_2:\n\n{gradient}")
+    with pytest.raises(MatrixFormulaError) as refused:
+        check(cost, "W2", answer)
+    message = str(refused.value)
+    assert "\n" not in message and "paste only the formula(s)" in message
+    assert "'To compute the gradients'" in message
+    verdict = check(cost, "W2", f"{delta}\n{gradient}")
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"] * len(X)
+    assert verdict and np.allclose(verdict.expected, hand, rtol=1e-12)
+    # the words of a LaTeX \text{...} are the post's own annotation, not prose pasted
+    with pytest.raises(MatrixFormulaError, match=r"^'δ_2' is not bound"):
+        check(cost, "b2", r"\sum \boldsymbol{\delta}_2 \quad \text{(sum over the batch dimension)}")
