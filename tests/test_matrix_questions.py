@@ -875,3 +875,79 @@ def test_an_answer_pasted_with_its_prose_is_refused_saying_paste_only_the_formul
     # the words of a LaTeX \text{...} are the post's own annotation, not prose pasted
     with pytest.raises(MatrixFormulaError, match=r"^'δ_2' is not bound"):
         check(cost, "b2", r"\sum \boldsymbol{\delta}_2 \quad \text{(sum over the batch dimension)}")
+
+
+def micrograd_blog():
+    """The blog's network as a learner writes it with micrograd: lists of lists of
+    unnamed Values, W1[k][j] inputs × outputs, one sample at a time."""
+    from autograd.value import Value
+    W1v = [[Value(w) for w in row] for row in W1]
+    b1v = [Value(b) for b in b1[0]]
+    W2v = [[Value(w) for w in row] for row in W2]
+    b2v = [Value(b2[0][0])]
+    cost = 0
+    for x, (y,) in zip(X, Y):
+        h = [(sum(x[k] * W1v[k][j] for k in range(2)) + b1v[j]).sigmoid() for j in range(3)]
+        o = (sum(h[k] * W2v[k][0] for k in range(3)) + b2v[0]).sigmoid()
+        cost = cost + (o - y) ** 2
+    cost = cost / (2 * len(X))
+    cost.backward()
+    return cost, W1v, b1v, W2v, b2v
+
+
+def test_a_matrix_of_unnamed_values_is_checked_entry_by_entry():
+    """Found by checking a micrograd-style network: check(C, W1, expected) with W1 a list
+    of lists of Values was refused with "wrt must be a Value or a node's name, got list
+    [[Value(...), ...]]" (the whole list).  Oracle: hand-written numpy backprop."""
+    cost, W1v, b1v, W2v, b2v = micrograd_blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    before = [v.grad for row in W1v for v in row]
+    verdict = check(cost, W1v, typed_matrix(hand["W1"]))
+    assert verdict and "wrt[1][2]" in str(verdict)
+    assert check(cost, np.array(W1v, dtype=object), hand["W1"])          # an object array
+    assert check(cost, b1v, hand["b1"]) and check(cost, b1v, hand["b1"].T)   # a vector
+    assert check(cost, b1v, hand["b1"].ravel().tolist())
+    assert check(cost, W2v, hand["W2"].ravel())                             # a column, flat
+    wrong = typed_matrix(hand["W1"])
+    wrong[0][1] = "0.5"
+    verdict = check(cost, W1v, wrong)
+    assert not verdict and verdict.finding.endswith(
+        "in 1 of 6 entries ([0][1]); check(C, wrt[0][1], value) explains one entry.")
+    assert not check(cost, W1v[0][1], "0.5") and check(cost, W1v[0][1], hand["W1"][0, 1])
+    verdict = check(cost, W1v, typed_matrix(hand["W1"].T))
+    assert "it is the engine's transposed" in verdict.finding
+    assert check(cost, W1v, typed_matrix(hand["W1"].T.T))
+    verdict = check(cost, W1v, typed_matrix(hand["W1"] * len(X)))
+    assert f"every entry is {len(X)} times the engine's" in verdict.finding
+    verdict = check(cost, W1v, typed_matrix(-hand["W1"]))
+    assert "every entry has the wrong sign" in verdict.finding
+    assert [v.grad for row in W1v for v in row] == before                # nothing changed
+    with pytest.raises(TypeError, match=r"^check: wrt\[0\]\[1\] is float 1\.5, not a Value"):
+        check(cost, [[W1v[0][0], 1.5]], [[1, 2]])
+    with pytest.raises(TypeError, match=r"^check: with a matrix of Values as wrt, give the "
+                                        r"numbers .* check\(C, W\[0\]\[1\], formula\)$"):
+        check(cost, W1v, "X.T @ delta1")
+
+
+def test_explain_and_draw_take_a_matrix_of_unnamed_values():
+    from autograd.draw import _path_nodes
+    from autograd.explain import explain
+    from autograd import graph
+    cost, W1v, b1v, W2v, b2v = micrograd_blog()
+    for call in (lambda: explain(cost, W1v), lambda: explain(cost, W1v, entry=(1, 1))):
+        with pytest.raises(TypeError) as refused:
+            call()
+        message = str(refused.value)
+        assert "\n" not in message and len(message) < 250 and "W[r][c]" in message
+    assert explain(cost, W1v[0][1]).engine == pytest.approx(
+        numpy_backprop(X, Y, W1, b1, W2, b2)["W1"][0, 1], rel=1e-12)
+    nodes = graph.all_nodes(cost)
+    on_path = _path_nodes(cost, nodes, W1v)
+    assert all(v in on_path for row in W1v for v in row) and cost in on_path
+    assert b2v[0] not in on_path and W2v[0][0] not in on_path
+    assert "paths from each entry of the matrix" in draw_source(cost, W1v)
+
+
+def draw_source(cost, highlight):
+    from autograd.draw import draw
+    return draw(cost, highlight=highlight).source
