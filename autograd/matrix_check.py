@@ -301,10 +301,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         values, precisions = transpose(values), transpose(precisions)   # a vector fits a column
     dtype = low_precision(expected) if formula is None else None
     if dtype and digits is None and rtol is None and atol is None and values:
-        relative = LOW_PRECISION_RTOL[dtype]
-        largest = max(abs(t) for row in truth for t in row)
-        precisions = [[precision_for(v, rtol=relative, atol=relative * largest) for v in row]
-                      for row in values]
+        precisions = _at_own_precision(dtype, values, truth)
     root_name = names.printable(names.text(root.name)) if root.name else "C"
     what = f"∂{root_name}/∂{name}"
     common = dict(name=name, kind=kind, layer=l, layout=layout, engine=truth, formula=formula,
@@ -346,7 +343,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     typed = all(p.mode == "typed" for row in precisions for p in row)
     to = "each to the digits you typed" if typed else f"within {precisions[0][0].describe()}"
     if dtype and not typed and rtol is None and atol is None and digits is None:
-        to = f"{dtype} numbers, so within {precisions[0][0].describe()}"
+        to = _own_precision_words(dtype, precisions)
     if good == n:
         every = "its one entry" if n == 1 else f"all {n} entries"
         finding = (f"{yours} {what} agrees with the engine's in {every} ({to})."
@@ -421,6 +418,10 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None):
     values, precisions = read_matrix(expected, "expected", digits=digits, rtol=rtol, atol=atol)
     grads = engine.gradients(root)       # no .grad changes, no hook runs
     truth = [[grads.get(v, 0.0) for v in row] for row in rows]
+    dtype = low_precision(expected)
+    own = dtype and digits is None and rtol is None and atol is None
+    if own:
+        precisions = _at_own_precision(dtype, values, truth)
     if (flat or is_flat(expected)) and sum(map(len, values)) == sum(map(len, truth)) and (
             flat or 1 in shape(truth)):
         values = [[x for row in values for x in row]]     # a vector: its orientation is no mistake
@@ -447,6 +448,8 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None):
     good = sum(map(sum, agree))
     typed = all(p.mode == "typed" for row in precisions for p in row)
     to = "each to the digits you typed" if typed else f"within {precisions[0][0].describe()}"
+    if own:
+        to = _own_precision_words(dtype, precisions)
     mistake = None
     if good == n:
         finding = (f"Your {what} agrees with the engine's in "
@@ -493,6 +496,19 @@ def _common_factor(values, truth, precisions):
             times = f"{number(k, 6)} times" if abs(k) >= 1 else f"1/{number(1 / k, 6)} of"
             return f"every entry is {times} the engine's"
     return None
+
+
+def _at_own_precision(dtype, values, truth):
+    """The precisions of a float32 (float16, ...) array's entries: each within the dtype's
+    relative tolerance, plus that fraction of the engine matrix's largest entry."""
+    relative = LOW_PRECISION_RTOL[dtype]
+    largest = max(abs(t) for row in truth for t in row)
+    return [[precision_for(v, rtol=relative, atol=relative * largest) for v in row]
+            for row in values]
+
+
+def _own_precision_words(dtype, precisions):
+    return f"{dtype} numbers, so within {precisions[0][0].describe()}"
 
 
 def _goal(view, wrt, layout):

@@ -951,3 +951,17 @@ def test_explain_and_draw_take_a_matrix_of_unnamed_values():
 def draw_source(cost, highlight):
     from autograd.draw import draw
     return draw(cost, highlight=highlight).source
+
+
+def test_a_float32_matrix_for_a_matrix_of_values_is_judged_at_float32s_precision():
+    """The named matrices judge a float32 array at its own precision; a matrix of Values
+    judged it at float64's rtol 1e-6.  Oracle: numpy backprop, in float32 and in float64
+    off by 3e-6 relative (about 25 float32 rounding steps)."""
+    cost, W1v, *_ = micrograd_blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W1"]
+    single = numpy_backprop(*(np.array(M, dtype=np.float32) for M in (X, Y, W1, b1, W2, b2)))
+    assert single["W1"].dtype == np.float32 and check(cost, W1v, single["W1"])
+    off = hand * (1 + 3e-6)
+    verdict = check(cost, W1v, off.astype(np.float32))
+    assert verdict and "float32 numbers" in verdict.finding
+    assert not check(cost, W1v, off)
