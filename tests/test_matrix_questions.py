@@ -965,3 +965,39 @@ def test_a_float32_matrix_for_a_matrix_of_values_is_judged_at_float32s_precision
     verdict = check(cost, W1v, off.astype(np.float32))
     assert verdict and "float32 numbers" in verdict.finding
     assert not check(cost, W1v, off)
+
+
+def test_cli_checks_a_script_variable_holding_a_matrix_of_values(tmp_path, capsys):
+    """Found by running chainrule on a micrograd-style script: --wrt W1 (a list of lists
+    of Values) said "no network weights (nodes named w{l}_{j}{k}) below this root".
+    Oracle: hand-written numpy backprop."""
+    from autograd.cli import main
+    script = tmp_path / "micro.py"
+    script.write_text(
+        "from autograd.value import Value\n"
+        f"W1 = [[Value(w) for w in row] for row in {W1!r}]\n"
+        f"W2 = [[Value(w) for w in row] for row in {W2!r}]\n"
+        "cost = 0\n"
+        f"for x, (y,) in zip({X!r}, {Y!r}):\n"
+        "    h = [sum(x[k] * W1[k][j] for k in range(2)).sigmoid() for j in range(3)]\n"
+        "    o = sum(h[k] * W2[k][0] for k in range(3)).sigmoid()\n"
+        "    cost = cost + (o - y) ** 2 / 8\n"
+        "cost.backward()\n")
+    def numpy_without_biases():
+        A1 = sigmoid(np.array(X) @ np.array(W1))
+        A2 = sigmoid(A1 @ np.array(W2))
+        d2 = (A2 - np.array(Y)) / len(X) * A2 * (1 - A2)
+        return np.array(X).T @ ((d2 @ np.array(W2).T) * A1 * (1 - A1))
+    hand = numpy_without_biases()
+    typed = "[" + ", ".join("[" + ", ".join(f"{v:.4g}" for v in row) + "]" for row in hand) + "]"
+    assert main(["check", str(script), "--wrt", "W1", "--expected", typed]) == 0
+    assert "agrees with the engine's in all 6 entries" in capsys.readouterr().out
+    assert main(["check", str(script), "--wrt", "W1[1][2]", "--expected", f"{hand[1, 2]:.4g}"]) == 0
+    capsys.readouterr()
+    assert main(["explain", str(script), "--wrt", "W1[0][1]"]) == 0
+    import re
+    shown = re.match(r"∂cost/∂\S+ = (\S+) ", capsys.readouterr().out).group(1)
+    assert float(shown) == pytest.approx(hand[0, 1], rel=1e-12)
+    assert main(["explain", str(script), "--wrt", "W1[2][0]"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "chainrule: W1[2][0] is not an entry of W1, a 2×3 matrix of Values (from [0][0])")
