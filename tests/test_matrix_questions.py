@@ -1001,3 +1001,14 @@ def test_cli_checks_a_script_variable_holding_a_matrix_of_values(tmp_path, capsy
     assert main(["explain", str(script), "--wrt", "W1[2][0]"]) == 2
     assert capsys.readouterr().err.strip() == (
         "chainrule: W1[2][0] is not an entry of W1, a 2×3 matrix of Values (from [0][0])")
+
+
+def test_a_matrix_name_without_an_nn_network_points_to_passing_the_values():
+    """check(C, "W1", ...) on a micrograd-style graph said a matrix question needs nn;
+    the advice, followed (passing the list), agrees with hand-written numpy backprop."""
+    cost, W1v, *_ = micrograd_blog()
+    with pytest.raises(ValueError) as refused:
+        check(cost, "W1", [[0.0] * 3] * 2)
+    assert str(refused.value).endswith("a matrix of your own Values is checked by passing it: "
+                                       "check(C, W, expected)")
+    assert check(cost, W1v, numpy_backprop(X, Y, W1, b1, W2, b2)["W1"])
