@@ -579,7 +579,8 @@ def _other_matrix(view, kind, l, layout, values, precisions, root_name, formula=
             return (f"These are ∂{root_name}/∂{name} in the {elsewhere} layout, where the "
                     f"matrices are numbered {numbered[elsewhere]} and {name} holds the {what} "
                     f"into layer {l_e}; in the {layout} layout {name} holds the {what} into "
-                    f"layer {l}: pass layout={elsewhere!r}.")
+                    f"layer {l}: pass layout={elsewhere!r} (on the command line --layout "
+                    f"{elsewhere}).")
     for l2 in view.layers:
         for kind2 in ("W", "b"):
             if (kind2, l2) == (kind, l) or not _has_matrix(view, kind2, l2) or not _reproduces(

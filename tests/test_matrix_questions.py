@@ -366,7 +366,7 @@ def follow(finding, wrt, numbers, layout):
     asked = re.search(r"ask for '(\w+)'\.$", finding)
     if asked:
         return asked.group(1), numbers, layout
-    other = re.search(r"pass layout='(\w+)'\.$", finding)
+    other = re.search(r"pass layout='(\w+)' \(on the command line --layout (\w+)\)\.$", finding)
     if other:
         return wrt, numbers, other.group(1)
     if "it is the engine's transposed" in finding:
@@ -1012,3 +1012,19 @@ def test_a_matrix_name_without_an_nn_network_points_to_passing_the_values():
     assert str(refused.value).endswith("a matrix of your own Values is checked by passing it: "
                                        "check(C, W, expected)")
     assert check(cost, W1v, numpy_backprop(X, Y, W1, b1, W2, b2)["W1"])
+
+
+def test_the_layout_advice_followed_on_the_command_line_agrees(tmp_path, capsys):
+    from autograd.cli import main
+    script = tmp_path / "blog.py"
+    script.write_text(
+        "import nn\n"
+        f"net = nn.MLP.from_matrices([{W1!r}, {W2!r}], [{b1!r}, {b2!r}], layout='rows')\n"
+        f"cost = nn.half_mean_squared_error(net.batch({X!r}), {Y!r})\n"
+        "cost.backward()\n")
+    nielsen = numpy_backprop(X, Y, W1, b1, W2, b2)["W1"].T            # Nielsen's W2
+    typed = str(typed_matrix(nielsen)).replace("'", "")
+    assert main(["check", str(script), "--wrt", "W2", "--expected", typed]) == 1
+    out = capsys.readouterr().out
+    assert "(on the command line --layout columns)." in out.splitlines()[0]
+    assert main(["check", str(script), "--wrt", "W2", "--expected", typed, "--layout", "columns"]) == 0
