@@ -478,15 +478,17 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None):
 
 
 def _common_factor(values, truth, precisions):
-    """``every entry is k times the engine's`` (k a whole number or its reciprocal, or −1),
-    when that reproduces every entry, else None."""
+    """``every entry is k times the engine's`` (k a whole number up to 1000 or its reciprocal,
+    or −1: a batch's m, a factor 2 or the sign), when that reproduces every entry, else None."""
     first = next((t for row in truth for t in row if t != 0.0), None)
     given = next((v for vrow, trow in zip(values, truth) for v, t in zip(vrow, trow) if t != 0.0),
                  None)
     if first is None or given is None or given == 0.0 or not math.isfinite(given / first):
         return None
     ratio = given / first
-    for k in (round(ratio), -round(-ratio), 1 / round(1 / ratio) if abs(ratio) < 1 else None):
+    if not 1e-3 <= abs(ratio) <= 1e3:
+        return None
+    for k in (round(ratio), 1 / round(1 / ratio) if abs(ratio) < 1 else None):
         if not k or k == 1:
             continue
         if all(p.reproduces(k * t) for prow, trow in zip(precisions, truth)

@@ -1028,3 +1028,12 @@ def test_the_layout_advice_followed_on_the_command_line_agrees(tmp_path, capsys)
     out = capsys.readouterr().out
     assert "(on the command line --layout columns)." in out.splitlines()[0]
     assert main(["check", str(script), "--wrt", "W2", "--expected", typed, "--layout", "columns"]) == 0
+
+
+def test_a_matrix_of_values_scaled_by_no_small_factor_is_not_called_k_times():
+    """1e-30 times the gradient was named 'every entry is 1/1e+30 of the engine's'."""
+    cost, W1v, *_ = micrograd_blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W1"]
+    assert "1/2 of the engine's" in check(cost, W1v, hand / 2).finding
+    finding = check(cost, W1v, hand * 1e-30).finding
+    assert "times" not in finding and " of the engine's" not in finding
