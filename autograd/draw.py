@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import graph, names, ops
+from .floats import listlike, short_repr
 from .notation import Labels, NoiseScales, label, number, rule_text, shown_number
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     show_rules  also label it with the rule in textbook notation (``σ(z)(1-σ(z))``)
     digits      significant digits for data, grad and derivatives
     highlight   a Value or a name: draw every path from it to ``root`` in bold red
+                (a matrix of Values, nested lists: the paths from each entry)
     rankdir     "LR" (inputs left, root right) or "TB" (top to bottom)
     max_nodes   refuse graphs with more Values than this (GraphTooLarge)
     network     an nn module whose last forward pass is in the graph: one
@@ -244,16 +246,22 @@ def _path_nodes(root, nodes, highlight):
 
 
 def _resolve_highlight(root, nodes, highlight):
-    if hasattr(highlight, "_prev"):
-        if highlight not in set(nodes):
-            raise ValueError(
-                f"draw: highlight {ops.describe(highlight)} is not in the graph of "
-                f"{names.printable(label(root))}")
-        return [highlight]
-    if not isinstance(highlight, str):
-        raise TypeError(
-            f"draw: highlight must be a Value or a name, got {type(highlight).__name__} {highlight!r}")
-    return [names.find_node(nodes, highlight, "draw: highlight")]
+    if isinstance(highlight, str):
+        return [names.find_node(nodes, highlight, "draw: highlight")]
+    if listlike(highlight, sized=True):                  # a matrix of Values: every entry
+        from .matrix_check import value_grid
+        starts = [v for row in value_grid(highlight, "draw", "highlight")[0] for v in row]
+    elif hasattr(highlight, "_prev"):
+        starts = [highlight]
+    else:
+        raise TypeError(f"draw: highlight must be a Value, a name or a matrix of Values, got "
+                        f"{type(highlight).__name__} {short_repr(highlight)}")
+    present = set(nodes)
+    for start in starts:
+        if start not in present:
+            raise ValueError(f"draw: highlight {ops.describe(start)} is not in the graph of "
+                             f"{names.printable(label(root))}")
+    return starts
 
 
 # ---------------------------------------------------------------------------
@@ -699,7 +707,8 @@ def _legend(nodes, highlight, pending, grads=True):
         rows.append('<TR><TD>data</TD><TD ALIGN="LEFT">no grad: no backward pass from this root '
                     'yet</TD></TR>')
     if highlight is not None:
-        what = _cut(highlight if isinstance(highlight, str) else label(highlight))
+        what = _cut(highlight if isinstance(highlight, str) else label(highlight)
+                    if hasattr(highlight, "_prev") else "each entry of the matrix")
         rows.append(f'<TR><TD BGCOLOR="{PATH_COLOUR}"> </TD><TD ALIGN="LEFT">'
                     f'paths from {names.graphviz_html(what)} to the root</TD></TR>')
     table = ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" '

@@ -23,6 +23,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from . import engine, graph, names, ops
+from .floats import listlike, short_repr
 from .names import latex as latex_name
 from .notation import (
     Labels, LatexNotation, Namer, TextNotation, local_rules, number, times as _times,
@@ -495,8 +496,9 @@ def find_node(root, wrt, where="explain"):
                 return labelled
         return names.find_node(nodes, wrt, where)
     if not hasattr(wrt, "_prev"):
+        entry = "; explain one entry of a matrix of Values: W[r][c]" if listlike(wrt) else ""
         raise TypeError(f"{where}: wrt must be a Value or a node's name, got "
-                        f"{type(wrt).__name__} {wrt!r}")
+                        f"{type(wrt).__name__} {short_repr(wrt)}{entry}")
     return wrt
 
 

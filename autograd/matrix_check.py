@@ -20,6 +20,7 @@ import re
 from itertools import product as _product
 
 from . import engine, names
+from .floats import listlike, short_repr
 from .matrix_form import (
     LOW_PRECISION_RTOL, MatrixShapeError, batch_view, check_layout, hadamard, is_flat,
     low_precision, matmul, matrix_name,
@@ -36,9 +37,9 @@ __all__ = ["MatrixVerdict", "check_matrix", "is_matrix_question", "other_paramet
 
 
 def is_matrix_question(root, wrt, expected):
-    """Whether ``check(root, wrt, expected)`` asks about a matrix: ``wrt`` is a layer, or a
-    matrix name (``W2``, ``b1``) that no node of the graph has."""
-    if hasattr(wrt, "neurons") and hasattr(wrt, "number"):
+    """Whether ``check(root, wrt, expected)`` asks about a matrix: ``wrt`` is a layer, a
+    matrix name (``W2``, ``b1``) that no node of the graph has, or a matrix of Values."""
+    if hasattr(wrt, "neurons") and hasattr(wrt, "number") or listlike(wrt, sized=True):
         return True
     if parse_matrix_name(wrt, "rows") is not None:
         return not any(node.name == wrt for node in engine.all_nodes(root))
@@ -266,6 +267,8 @@ def _join(*parts):
 
 def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, atol=None):
     """Compare the asker's ∂root/∂W (or ∂root/∂b) with the engine's, entry by entry."""
+    if listlike(wrt, sized=True):
+        return check_values(root, wrt, expected, digits=digits, rtol=rtol, atol=atol)
     view = batch_view(root)
     layout = check_layout(layout if layout is not None else view.layout, "check: layout")
     view.layout = layout
@@ -298,10 +301,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         values, precisions = transpose(values), transpose(precisions)   # a vector fits a column
     dtype = low_precision(expected) if formula is None else None
     if dtype and digits is None and rtol is None and atol is None and values:
-        relative = LOW_PRECISION_RTOL[dtype]
-        largest = max(abs(t) for row in truth for t in row)
-        precisions = [[precision_for(v, rtol=relative, atol=relative * largest) for v in row]
-                      for row in values]
+        precisions = _at_own_precision(dtype, values, truth)
     root_name = names.printable(names.text(root.name)) if root.name else "C"
     what = f"∂{root_name}/∂{name}"
     common = dict(name=name, kind=kind, layer=l, layout=layout, engine=truth, formula=formula,
@@ -319,7 +319,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         lines.append(f"(your formula read as {formula_read} = {_inline(values)})")
     if shape(values) != shape(truth):
         mistake, other = _what_differs(view, kind, l, layout, values, precisions, truth,
-                                       root_name, flat)
+                                       root_name, flat, formula is not None)
         given = (f"is a vector of {sum(map(len, values))} numbers" if flat else
                  f"is {shape_text(values)}")
         head = (f"{yours} {what} {given}, but {what} has {name}'s shape "
@@ -343,7 +343,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     typed = all(p.mode == "typed" for row in precisions for p in row)
     to = "each to the digits you typed" if typed else f"within {precisions[0][0].describe()}"
     if dtype and not typed and rtol is None and atol is None and digits is None:
-        to = f"{dtype} numbers, so within {precisions[0][0].describe()}"
+        to = _own_precision_words(dtype, precisions)
     if good == n:
         every = "its one entry" if n == 1 else f"all {n} entries"
         finding = (f"{yours} {what} agrees with the engine's in {every} ({to})."
@@ -352,7 +352,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         mistake = None
     else:
         mistake, other = _what_differs(view, kind, l, layout, values, precisions, truth,
-                                       root_name, flat)
+                                       root_name, flat, formula is not None)
         if mistake:
             finding = f"{yours} {what} is not the engine's: {mistake}."
         elif other:
@@ -371,6 +371,146 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     lines += _comparison(kind, l, layout, values, precisions, truth, agree, root_name)
     return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,
                          finding=finding, lines=lines, **common)
+
+
+# ---------------------------------------------------------------------------
+# A matrix of Values the asker built (lists of lists of Values, unnamed or not)
+# ---------------------------------------------------------------------------
+
+def value_grid(wrt, where="check", what="wrt"):
+    """``(rows of Values, flat)`` of a list, nested lists or an object array of Values;
+    refuses, in one line naming its position (``what[0][1]``), an entry that is not a Value."""
+    if hasattr(wrt, "tolist") and not isinstance(wrt, (list, tuple)):
+        wrt = wrt.tolist()
+    items = list(wrt)
+    flat = not items or not listlike(items[0], sized=True)
+    rows = [items] if flat else [list(row) if listlike(row, sized=True) else row for row in items]
+    if not rows or not rows[0]:
+        raise ValueError(f"{where}: {what} is an empty list; give a Value, a node's name or a "
+                         f"matrix of Values (nested lists)")
+    for r, row in enumerate(rows):
+        if not isinstance(row, list) or len(row) != len(rows[0]):
+            got = len(row) if isinstance(row, list) else short_repr(row)
+            raise ValueError(f"{where}: {what}[{r}] has {got} entries but {what}[0] has "
+                             f"{len(rows[0])}; a matrix of Values has rows of one length")
+        for c, v in enumerate(row):
+            if not hasattr(v, "_prev"):
+                raise TypeError(f"{where}: {what}{_position(r, c, flat)} is {type(v).__name__} "
+                                f"{short_repr(v)}, not a Value; {what} is a Value, a node's "
+                                f"name or a matrix of Values")
+    return rows, flat
+
+
+def _position(r, c, flat):
+    return f"[{c}]" if flat else f"[{r}][{c}]"
+
+
+def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None):
+    """Compare the asker's ∂root/∂(each Value of a matrix of Values) with the engine's;
+    entries are named by their position in ``wrt`` (``[0][1]``)."""
+    rows, flat = value_grid(wrt)
+    if isinstance(expected, str) and is_number_text(expected):
+        expected = [[expected]]
+    if isinstance(expected, str) and not expected.lstrip().startswith("["):
+        raise TypeError("check: with a matrix of Values as wrt, give the numbers (nested lists, "
+                        "an array or text such as '[[0.1, 0.2]]'); a formula is checked one "
+                        "entry at a time: check(C, W[0][1], formula)")
+    values, precisions = read_matrix(expected, "expected", digits=digits, rtol=rtol, atol=atol)
+    grads = engine.gradients(root)       # no .grad changes, no hook runs
+    truth = [[grads.get(v, 0.0) for v in row] for row in rows]
+    dtype = low_precision(expected)
+    own = dtype and digits is None and rtol is None and atol is None
+    if own:
+        precisions = _at_own_precision(dtype, values, truth)
+    if (flat or is_flat(expected)) and sum(map(len, values)) == sum(map(len, truth)) and (
+            flat or 1 in shape(truth)):
+        values = [[x for row in values for x in row]]     # a vector: its orientation is no mistake
+        precisions = [[p for row in precisions for p in row]]
+        if not flat:
+            values, precisions = ([values[0]], [precisions[0]]) if shape(truth)[0] == 1 else (
+                transpose(values), transpose(precisions))
+    root_name = names.printable(names.text(root.name)) if root.name else "C"
+    what = f"∂{root_name}/∂wrt"
+    common = dict(name="wrt", kind=None, layer=None, layout=None, engine=truth, formula=None,
+                  formula_read=None, root_name=root_name)
+    n = sum(map(len, truth))
+    if shape(values) != shape(truth):
+        turned = shape(values) == shape(truth)[::-1] and all(
+            p.agrees(t) for prow, trow in zip(precisions, transpose(truth))
+            for p, t in zip(prow, trow))
+        finding = (f"Your {what} is {shape_text(values)}, but wrt is {shape_text(truth)}"
+                   + (": it is the engine's transposed (∂C/∂wrt has wrt's shape)." if turned
+                      else "."))
+        return MatrixVerdict(agreed=False, expected=values, agree=None,
+                             matrix_diagnosis="transposed" if turned else None, finding=finding,
+                             lines=[f"The engine's {what}:", *_table_rows(truth)], **common)
+    agree = [[p.agrees(t) for p, t in zip(prow, trow)] for prow, trow in zip(precisions, truth)]
+    good = sum(map(sum, agree))
+    typed = all(p.mode == "typed" for row in precisions for p in row)
+    to = "each to the digits you typed" if typed else f"within {precisions[0][0].describe()}"
+    if own:
+        to = _own_precision_words(dtype, precisions)
+    mistake = None
+    if good == n:
+        finding = (f"Your {what} agrees with the engine's in "
+                   f"{'its one entry' if n == 1 else f'all {n} entries'} ({to}).")
+    else:
+        mistake = _common_factor(values, truth, precisions)
+        wrong = [_position(r, c, flat) for r, row in enumerate(agree) for c, ok in enumerate(row)
+                 if not ok]
+        shown = ", ".join(wrong[:4]) + (", ..." if len(wrong) > 4 else "")
+        finding = (f"Your {what} disagrees with the engine's in {n - good} of {n} entries "
+                   f"({shown})" + (f": {mistake}." if mistake else
+                                  f"; check(C, wrt{wrong[0]}, value) explains one entry."))
+    named = any(v.name for row in rows for v in row)
+    node_column = f" {'node':10}" if named else ""
+    lines = [f"{good} of {n} entries agree ({to})." if good != n else "",
+             f"  {'entry':10}{node_column} {'yours':>16} {'engine':>18}  agree"]
+    for r, (vrow, prow, trow, arow, nrow) in enumerate(zip(values, precisions, truth, agree, rows)):
+        for c, (v, p, t, ok, node) in enumerate(zip(vrow, prow, trow, arow, nrow)):
+            yours = p.text if p.mode == "typed" else number(v, 10)
+            shown_t = p.shown(t) if p.mode == "typed" else number(t, 10)
+            label = f" {names.text(node.name) if node.name else '-':10}" if named else ""
+            lines.append(f"  {'wrt' + _position(r, c, flat):10}{label} {yours:>16} "
+                         f"{shown_t:>18}  {'yes' if ok else 'NO'}")
+    return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,
+                         finding=finding, lines=[line for line in lines if line], **common)
+
+
+def _common_factor(values, truth, precisions):
+    """``every entry is k times the engine's`` (k a whole number up to 1000 or its reciprocal,
+    or −1: a batch's m, a factor 2 or the sign), when that reproduces every entry, else None."""
+    first = next((t for row in truth for t in row if t != 0.0), None)
+    given = next((v for vrow, trow in zip(values, truth) for v, t in zip(vrow, trow) if t != 0.0),
+                 None)
+    if first is None or given is None or given == 0.0 or not math.isfinite(given / first):
+        return None
+    ratio = given / first
+    if not 1e-3 <= abs(ratio) <= 1e3:
+        return None
+    for k in (round(ratio), 1 / round(1 / ratio) if abs(ratio) < 1 else None):
+        if not k or k == 1:
+            continue
+        if all(p.reproduces(k * t) for prow, trow in zip(precisions, truth)
+               for p, t in zip(prow, trow)):
+            if k == -1:
+                return "every entry has the wrong sign"
+            times = f"{number(k, 6)} times" if abs(k) >= 1 else f"1/{number(1 / k, 6)} of"
+            return f"every entry is {times} the engine's"
+    return None
+
+
+def _at_own_precision(dtype, values, truth):
+    """The precisions of a float32 (float16, ...) array's entries: each within the dtype's
+    relative tolerance, plus that fraction of the engine matrix's largest entry."""
+    relative = LOW_PRECISION_RTOL[dtype]
+    largest = max(abs(t) for row in truth for t in row)
+    return [[precision_for(v, rtol=relative, atol=relative * largest) for v in row]
+            for row in values]
+
+
+def _own_precision_words(dtype, precisions):
+    return f"{dtype} numbers, so within {precisions[0][0].describe()}"
 
 
 def _goal(view, wrt, layout):
@@ -399,13 +539,15 @@ def _describer(view, layout):
     return describe
 
 
-def _what_differs(view, kind, l, layout, values, precisions, truth, root_name, flat=False):
+def _what_differs(view, kind, l, layout, values, precisions, truth, root_name, flat=False,
+                  formula=False):
     """``(mistake, other)``: a known mistake that explains the numbers (a missing
     transpose, factor, ...), else the engine's other matrix they are (or None)."""
     mistake = _diagnose(view, kind, l, layout, values, precisions, truth, flat)
     if mistake:
         return mistake, None
-    return None, _other_matrix(view, kind, l, layout, values, precisions, root_name)
+    return None, _other_matrix(view, kind, l, layout, values, precisions, root_name,
+                               formula, flat)
 
 
 def _diagnose(view, kind, l, layout, values, precisions, truth, flat=False):
@@ -422,29 +564,54 @@ def _diagnose(view, kind, l, layout, values, precisions, truth, flat=False):
     return None
 
 
-def _other_matrix(view, kind, l, layout, values, precisions, root_name):
-    """The sentence naming another gradient matrix the numbers are (a naming mistake), or None."""
+def _other_matrix(view, kind, l, layout, values, precisions, root_name, formula=False,
+                  flat=False):
+    """The sentence naming another gradient matrix the numbers are (a naming mistake), or
+    None.  Its advice is what makes the same call agree: ask for that matrix, or (numbers
+    only: a formula's names change with the layout) pass the other layout."""
     name = matrix_name(kind, l, layout)
+    elsewhere = "rows" if layout == "columns" else "columns"
+    numbered = {"columns": "by the layer the weights lead into (Nielsen: the input layer is "
+                           "layer 1)", "rows": "from 1 in the order given"}
+    what = "weights" if kind == "W" else "biases"
+    if not formula:
+        kind_e, l_e = parse_matrix_name(name, elsewhere)
+        if _has_matrix(view, kind_e, l_e) and _reproduces(
+                view.in_layout(view.gradient(kind_e, l_e), elsewhere), values, precisions, flat):
+            return (f"These are ∂{root_name}/∂{name} in the {elsewhere} layout, where the "
+                    f"matrices are numbered {numbered[elsewhere]} and {name} holds the {what} "
+                    f"into layer {l_e}; in the {layout} layout {name} holds the {what} into "
+                    f"layer {l}: pass layout={elsewhere!r} (on the command line --layout "
+                    f"{elsewhere}).")
     for l2 in view.layers:
         for kind2 in ("W", "b"):
-            if (kind2, l2) == (kind, l) or (kind2 == "b" and view.bias_nodes[l2][0][0] is None):
-                continue
-            other = view.in_layout(view.gradient(kind2, l2), layout)
-            if shape(other) != shape(values) or not all(
-                    p.reproduces(x) for prow, orow in zip(precisions, other) for p, x in zip(prow, orow)):
+            if (kind2, l2) == (kind, l) or not _has_matrix(view, kind2, l2) or not _reproduces(
+                    view.in_layout(view.gradient(kind2, l2), layout), values, precisions, flat):
                 continue
             found = matrix_name(kind2, l2, layout)
             head = f"This is ∂{root_name}/∂{found}, not ∂{root_name}/∂{name}"
-            elsewhere = "rows" if layout == "columns" else "columns"
             if kind2 == kind and matrix_name(kind2, l2, elsewhere) == name:
-                numbered = ("by the layer the weights lead into (Nielsen: the input layer is "
-                            "layer 1)" if layout == "columns" else "from 1 in the order given")
-                return (f"{head}: in the {layout} layout the matrices are numbered {numbered}, "
-                        f"so the {'weights' if kind == 'W' else 'biases'} into layer {l2} are "
-                        f"{found}; in the {elsewhere} layout they are {name} "
-                        f"(pass layout={elsewhere!r} if that is the layout you mean).")
-            return f"{head}: your numbers are that matrix's gradient."
+                return (f"{head}: in the {layout} layout the matrices are numbered "
+                        f"{numbered[layout]}, so the {what} into layer {l2} are {found} "
+                        f"({name} in the {elsewhere} layout): ask for {found!r}.")
+            yours = "your formula gives" if formula else "your numbers are"
+            return f"{head}: {yours} that matrix's gradient; ask for {found!r}."
     return None
+
+
+def _has_matrix(view, kind, l):
+    """Whether the network has ∂C/∂W (∂C/∂b) of Nielsen layer l."""
+    return l in view.layers and (kind == "W" or view.bias_nodes[l][0][0] is not None)
+
+
+def _reproduces(matrix, values, precisions, flat=False):
+    """Whether the asker's numbers reproduce ``matrix``; a flat vector in either orientation."""
+    if flat and 1 in shape(matrix) and sum(map(len, values)) == sum(map(len, matrix)):
+        matrix = [[x for row in matrix for x in row]]
+        values, precisions = [[x for row in values for x in row]], [
+            [p for row in precisions for p in row]]
+    return shape(matrix) == shape(values) and all(
+        p.reproduces(x) for prow, mrow in zip(precisions, matrix) for p, x in zip(prow, mrow))
 
 
 def _inline(M):

@@ -17,6 +17,7 @@ import math
 import re
 
 from . import names
+from .floats import listlike, short_repr
 from .matrix_form import batch_view, matrix_name
 from .notation import number
 
@@ -29,8 +30,10 @@ SHOWN_SAMPLES = 8
 def _layer_of(wrt):
     if hasattr(wrt, "neurons") and hasattr(wrt, "number"):
         return wrt
+    entry = ("; a matrix of Values is explained one entry at a time: explain(C, W[r][c])"
+             if listlike(wrt) else "")
     raise TypeError(f"explain(..., entry=(j, k)) takes a layer (net.layers[i]), got "
-                    f"{type(wrt).__name__} {wrt!r}")
+                    f"{type(wrt).__name__} {short_repr(wrt)}{entry}")
 
 
 def _sample_of(path):

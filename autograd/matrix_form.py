@@ -220,7 +220,9 @@ def batch_view(root, layout=None):
             acts[(i, l, int(n.index))] = node
     if not weights:
         raise ValueError("no network weights (nodes named w{l}_{j}{k}) below this root: a matrix "
-                         "question needs a network built with nn (e.g. nn.MLP.from_matrices)")
+                         "name (W2) or a layer needs a network built with nn (e.g. "
+                         "nn.MLP.from_matrices); a matrix of your own Values is checked by "
+                         "passing it: check(C, W, expected)")
     layers = sorted({l for l, _, _ in weights})
     m = max((i for i, _ in inputs), default=1)
     n_in = max(k for (l, _, k) in weights if l == layers[0])

@@ -646,10 +646,20 @@ def evaluate_matrix_formula(text, bound, layout, describe=None, goal=None, asked
         raise MatrixFormulaError(f"the formula is {len(text):,} characters long; a matrix formula "
                                  f"is read up to {MOST_CHARACTERS:,} (name the parts in "
                                  f"statements: delta2 = ...; A1.T @ delta2)")
-    reader = _Reader(text, bound, layout, describe, goal, asked)
     try:
-        term = reader.formula()
+        term = _Reader(text, bound, layout, describe, goal, asked).formula()
     except RecursionError:
         raise MatrixFormulaError("the formula is nested too deeply (too many parentheses "
                                  "inside each other) to read") from None
+    except MatrixFormulaError:
+        words = _PROSE.search(normalize_latex(text))
+        if words is None:
+            raise
+        raise MatrixFormulaError(f"the formula has words in it ({words.group()!r}): paste only "
+                                 f"the formula(s), one statement a line or separated by ; "
+                                 f"(delta2 = …; then the gradient)") from None
     return term.value, term.text
+
+
+#: three words in a row (not a LaTeX command's): an answer's prose pasted with its formulas
+_PROSE = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}(?:[ \t]+[A-Za-z]{2,}){2,}")

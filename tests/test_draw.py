@@ -303,7 +303,7 @@ def test_highlight_errors_name_the_problem():
         draw(O, highlight="w9")
     with pytest.raises(ValueError, match=r"'stray' = 2.0 is not in the graph of O"):
         draw(O, highlight=Value(2.0, name="stray"))
-    with pytest.raises(TypeError, match="highlight must be a Value or a name"):
+    with pytest.raises(TypeError, match="highlight must be a Value, a name or a matrix of Values"):
         draw(O, highlight=3)
 
 

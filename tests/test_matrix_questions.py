@@ -199,7 +199,8 @@ def test_untransposed_weights_in_bp2_on_a_square_layer():
     right = Xa.T @ ((d2 @ Wb.T) * A1 * (1 - A1))
     assert check(cost, "W1", right.tolist())
     verdict = check(cost, "W1", typed_matrix(A1.T @ d2))           # W2's gradient, asked as W1
-    assert verdict.finding == "This is ∂C/∂W2, not ∂C/∂W1: your numbers are that matrix's gradient."
+    assert verdict.finding == ("This is ∂C/∂W2, not ∂C/∂W1: your numbers are that matrix's gradient; "
+                               "ask for 'W2'.")
 
 
 def test_columns_layout_nielsen_notation_and_latex():
@@ -353,9 +354,77 @@ def test_another_matrix_by_its_layout_name():
     verdict = check(cost, "W2", typed_matrix(hand["W1"]))
     assert verdict.finding.startswith("This is ∂C/∂W1, not ∂C/∂W2: in the rows layout the matrices "
                                       "are numbered from 1 in the order given, so the weights into "
-                                      "layer 2 are W1; in the columns layout they are W2")
+                                      "layer 2 are W1 (W2 in the columns layout): ask for 'W1'.")
     verdict = check(cost, "b1", [[f"{v:.4g}" for v in hand["b2"][0]] * 3])
     assert not verdict.finding.startswith("This is")
+
+
+def follow(finding, wrt, numbers, layout):
+    """The call a verdict's advice asks for: another name, the other layout, or the numbers
+    transposed (None when the finding gives no advice)."""
+    import re
+    asked = re.search(r"ask for '(\w+)'\.$", finding)
+    if asked:
+        return asked.group(1), numbers, layout
+    other = re.search(r"pass layout='(\w+)' \(on the command line --layout (\w+)\)\.$", finding)
+    if other:
+        return wrt, numbers, other.group(1)
+    if "it is the engine's transposed" in finding:
+        return wrt, [list(col) for col in zip(*numbers)], layout
+    return None
+
+
+NUMBERS_ASKED_WRONGLY = [   # (wrt, which of the hand-written gradients, transposed, layout)
+    ("W2", "W1", False, "rows"),        # the blog's W1 asked by Nielsen's number
+    ("W2", "W1", True, "rows"),         # Nielsen's W2 (outputs × inputs) in the blog's network
+    ("W2", "W2", False, "columns"),     # the blog's W2 asked in Nielsen's layout
+    ("W2", "W2", True, "columns"),      # Nielsen's W3 asked as W2
+    ("W1", "W1", True, "rows"),         # transposed
+    ("W1", "W2", False, "rows"),
+    ("b1", "b2", False, "rows"),
+    ("b3", "b1", True, "columns"),
+    ("b2", "b1", False, "columns"),
+    ("W3", "W1", True, "columns"),
+]
+
+
+@pytest.mark.parametrize("wrt, which, turned, layout", NUMBERS_ASKED_WRONGLY)
+def test_the_advice_followed_literally_agrees(wrt, which, turned, layout):
+    """Found by following the advice: the blog's ∂C/∂W1 asked as W2 said "pass
+    layout='columns'", and there the 2×3 numbers fit W2 only transposed (a second error).
+    Oracle: hand-written numpy backprop; the advice's call must agree."""
+    _, cost = blog()
+    M = numpy_backprop(X, Y, W1, b1, W2, b2)[which]
+    numbers = typed_matrix(M.T if turned else M)
+    verdict = check(cost, wrt, numbers, layout=layout)
+    assert not verdict
+    followed = follow(verdict.finding, wrt, numbers, layout)
+    assert followed is not None, verdict.finding
+    wrt2, numbers2, layout2 = followed
+    assert check(cost, wrt2, numbers2, layout=layout2), (verdict.finding, followed)
+
+
+def test_a_formula_giving_another_matrix_is_named_as_a_formula():
+    """A formula for b1 asked as W2 said "your numbers are that matrix's gradient"."""
+    _, cost = blog()
+    formula = ("delta2 = (A2 - Y)/m * σ'(Z2); delta1 = delta2 @ W2.T * σ'(Z1); "
+               "np.sum(delta1, axis=0, keepdims=True)")
+    verdict = check(cost, "W2", formula)
+    assert verdict.finding == ("This is ∂C/∂b1, not ∂C/∂W2: your formula gives that matrix's "
+                               "gradient; ask for 'b1'.")
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["b1"]
+    assert check(cost, "b1", formula) and np.allclose(check(cost, "b1", formula).expected, hand)
+
+
+def test_a_wrong_product_order_followed_as_advised_agrees():
+    _, cost = blog()
+    start = "delta2 = (A2 - Y)/m * σ'(Z2); "
+    verdict = check(cost, "W2", start + "delta2 @ A1.T")
+    import re
+    fits = re.search(r"the other order, (.+?) fits", verdict.finding).group(1)
+    followed = check(cost, "W2", start + fits)
+    assert followed
+    assert np.allclose(followed.expected, numpy_backprop(X, Y, W1, b1, W2, b2)["W2"])
 
 
 def typed_matrix(M, digits=5):
@@ -782,3 +851,189 @@ def test_a_flat_vector_is_not_said_to_be_transposed():
         assert words in finding and "transposed" not in finding
     turned = check(cost, "b1", hand["d1"].sum(axis=1, keepdims=True).T).finding   # 2-d: a row
     assert "the sum is over the wrong axis" in turned and "transposed" in turned
+
+
+def test_an_answer_pasted_with_its_prose_is_refused_saying_paste_only_the_formulas():
+    """Found by pasting an answer whole ("1. Compute the error ...\\n\\n2. ..."): refused
+    with "cannot read '.\\n\\n2. Comput…' at character 21".  Oracle for the formulas alone:
+    hand-written numpy backprop of the summed cost (m times the mean's gradient)."""
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    cost = nn.half_squared_error(net.batch(X), Y, reduction="sum")     # ½ Σ (A2 − Y)², no 1/m
+    cost.backward()
+    delta = r"$$\boldsymbol{\delta}_2 = (\mathbf{a}_2 - \mathbf{y}) \odot \sigma'(\mathbf{z}_2)$$"
+    gradient = r"$$\frac{\partial L}{\partial \mathbf{W}_2} = \mathbf{a}_1^T \boldsymbol{\delta}_2$$"
+    answer = (f"To compute the gradients, we'll work backwards:\n\n1. Compute the error at the "
+              f"output layer:\n\n{delta}\n\n2. Compute gradients for \\mathbf{{W}}_2:\n\n{gradient}")
+    with pytest.raises(MatrixFormulaError) as refused:
+        check(cost, "W2", answer)
+    message = str(refused.value)
+    assert "\n" not in message and "paste only the formula(s)" in message
+    assert "'To compute the gradients'" in message
+    verdict = check(cost, "W2", f"{delta}\n{gradient}")
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"] * len(X)
+    assert verdict and np.allclose(verdict.expected, hand, rtol=1e-12)
+    # the words of a LaTeX \text{...} are the post's own annotation, not prose pasted
+    with pytest.raises(MatrixFormulaError, match=r"^'δ_2' is not bound"):
+        check(cost, "b2", r"\sum \boldsymbol{\delta}_2 \quad \text{(sum over the batch dimension)}")
+
+
+def micrograd_blog():
+    """The blog's network as a learner writes it with micrograd: lists of lists of
+    unnamed Values, W1[k][j] inputs × outputs, one sample at a time."""
+    from autograd.value import Value
+    W1v = [[Value(w) for w in row] for row in W1]
+    b1v = [Value(b) for b in b1[0]]
+    W2v = [[Value(w) for w in row] for row in W2]
+    b2v = [Value(b2[0][0])]
+    cost = 0
+    for x, (y,) in zip(X, Y):
+        h = [(sum(x[k] * W1v[k][j] for k in range(2)) + b1v[j]).sigmoid() for j in range(3)]
+        o = (sum(h[k] * W2v[k][0] for k in range(3)) + b2v[0]).sigmoid()
+        cost = cost + (o - y) ** 2
+    cost = cost / (2 * len(X))
+    cost.backward()
+    return cost, W1v, b1v, W2v, b2v
+
+
+def test_a_matrix_of_unnamed_values_is_checked_entry_by_entry():
+    """Found by checking a micrograd-style network: check(C, W1, expected) with W1 a list
+    of lists of Values was refused with "wrt must be a Value or a node's name, got list
+    [[Value(...), ...]]" (the whole list).  Oracle: hand-written numpy backprop."""
+    cost, W1v, b1v, W2v, b2v = micrograd_blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    before = [v.grad for row in W1v for v in row]
+    verdict = check(cost, W1v, typed_matrix(hand["W1"]))
+    assert verdict and "wrt[1][2]" in str(verdict)
+    assert check(cost, np.array(W1v, dtype=object), hand["W1"])          # an object array
+    assert check(cost, b1v, hand["b1"]) and check(cost, b1v, hand["b1"].T)   # a vector
+    assert check(cost, b1v, hand["b1"].ravel().tolist())
+    assert check(cost, W2v, hand["W2"].ravel())                             # a column, flat
+    wrong = typed_matrix(hand["W1"])
+    wrong[0][1] = "0.5"
+    verdict = check(cost, W1v, wrong)
+    assert not verdict and verdict.finding.endswith(
+        "in 1 of 6 entries ([0][1]); check(C, wrt[0][1], value) explains one entry.")
+    assert not check(cost, W1v[0][1], "0.5") and check(cost, W1v[0][1], hand["W1"][0, 1])
+    verdict = check(cost, W1v, typed_matrix(hand["W1"].T))
+    assert "it is the engine's transposed" in verdict.finding
+    assert check(cost, W1v, typed_matrix(hand["W1"].T.T))
+    verdict = check(cost, W1v, typed_matrix(hand["W1"] * len(X)))
+    assert f"every entry is {len(X)} times the engine's" in verdict.finding
+    verdict = check(cost, W1v, typed_matrix(-hand["W1"]))
+    assert "every entry has the wrong sign" in verdict.finding
+    assert [v.grad for row in W1v for v in row] == before                # nothing changed
+    with pytest.raises(TypeError, match=r"^check: wrt\[0\]\[1\] is float 1\.5, not a Value"):
+        check(cost, [[W1v[0][0], 1.5]], [[1, 2]])
+    with pytest.raises(TypeError, match=r"^check: with a matrix of Values as wrt, give the "
+                                        r"numbers .* check\(C, W\[0\]\[1\], formula\)$"):
+        check(cost, W1v, "X.T @ delta1")
+
+
+def test_explain_and_draw_take_a_matrix_of_unnamed_values():
+    from autograd.draw import _path_nodes
+    from autograd.explain import explain
+    from autograd import graph
+    cost, W1v, b1v, W2v, b2v = micrograd_blog()
+    for call in (lambda: explain(cost, W1v), lambda: explain(cost, W1v, entry=(1, 1))):
+        with pytest.raises(TypeError) as refused:
+            call()
+        message = str(refused.value)
+        assert "\n" not in message and len(message) < 250 and "W[r][c]" in message
+    assert explain(cost, W1v[0][1]).engine == pytest.approx(
+        numpy_backprop(X, Y, W1, b1, W2, b2)["W1"][0, 1], rel=1e-12)
+    nodes = graph.all_nodes(cost)
+    on_path = _path_nodes(cost, nodes, W1v)
+    assert all(v in on_path for row in W1v for v in row) and cost in on_path
+    assert b2v[0] not in on_path and W2v[0][0] not in on_path
+    assert "paths from each entry of the matrix" in draw_source(cost, W1v)
+
+
+def draw_source(cost, highlight):
+    from autograd.draw import draw
+    return draw(cost, highlight=highlight).source
+
+
+def test_a_float32_matrix_for_a_matrix_of_values_is_judged_at_float32s_precision():
+    """The named matrices judge a float32 array at its own precision; a matrix of Values
+    judged it at float64's rtol 1e-6.  Oracle: numpy backprop, in float32 and in float64
+    off by 3e-6 relative (about 25 float32 rounding steps)."""
+    cost, W1v, *_ = micrograd_blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W1"]
+    single = numpy_backprop(*(np.array(M, dtype=np.float32) for M in (X, Y, W1, b1, W2, b2)))
+    assert single["W1"].dtype == np.float32 and check(cost, W1v, single["W1"])
+    off = hand * (1 + 3e-6)
+    verdict = check(cost, W1v, off.astype(np.float32))
+    assert verdict and "float32 numbers" in verdict.finding
+    assert not check(cost, W1v, off)
+
+
+def test_cli_checks_a_script_variable_holding_a_matrix_of_values(tmp_path, capsys):
+    """Found by running chainrule on a micrograd-style script: --wrt W1 (a list of lists
+    of Values) said "no network weights (nodes named w{l}_{j}{k}) below this root".
+    Oracle: hand-written numpy backprop."""
+    from autograd.cli import main
+    script = tmp_path / "micro.py"
+    script.write_text(
+        "from autograd.value import Value\n"
+        f"W1 = [[Value(w) for w in row] for row in {W1!r}]\n"
+        f"W2 = [[Value(w) for w in row] for row in {W2!r}]\n"
+        "cost = 0\n"
+        f"for x, (y,) in zip({X!r}, {Y!r}):\n"
+        "    h = [sum(x[k] * W1[k][j] for k in range(2)).sigmoid() for j in range(3)]\n"
+        "    o = sum(h[k] * W2[k][0] for k in range(3)).sigmoid()\n"
+        "    cost = cost + (o - y) ** 2 / 8\n"
+        "cost.backward()\n")
+    def numpy_without_biases():
+        A1 = sigmoid(np.array(X) @ np.array(W1))
+        A2 = sigmoid(A1 @ np.array(W2))
+        d2 = (A2 - np.array(Y)) / len(X) * A2 * (1 - A2)
+        return np.array(X).T @ ((d2 @ np.array(W2).T) * A1 * (1 - A1))
+    hand = numpy_without_biases()
+    typed = "[" + ", ".join("[" + ", ".join(f"{v:.4g}" for v in row) + "]" for row in hand) + "]"
+    assert main(["check", str(script), "--wrt", "W1", "--expected", typed]) == 0
+    assert "agrees with the engine's in all 6 entries" in capsys.readouterr().out
+    assert main(["check", str(script), "--wrt", "W1[1][2]", "--expected", f"{hand[1, 2]:.4g}"]) == 0
+    capsys.readouterr()
+    assert main(["explain", str(script), "--wrt", "W1[0][1]"]) == 0
+    import re
+    shown = re.match(r"∂cost/∂\S+ = (\S+) ", capsys.readouterr().out).group(1)
+    assert float(shown) == pytest.approx(hand[0, 1], rel=1e-12)
+    assert main(["explain", str(script), "--wrt", "W1[2][0]"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "chainrule: W1[2][0] is not an entry of W1, a 2×3 matrix of Values (from [0][0])")
+
+
+def test_a_matrix_name_without_an_nn_network_points_to_passing_the_values():
+    """check(C, "W1", ...) on a micrograd-style graph said a matrix question needs nn;
+    the advice, followed (passing the list), agrees with hand-written numpy backprop."""
+    cost, W1v, *_ = micrograd_blog()
+    with pytest.raises(ValueError) as refused:
+        check(cost, "W1", [[0.0] * 3] * 2)
+    assert str(refused.value).endswith("a matrix of your own Values is checked by passing it: "
+                                       "check(C, W, expected)")
+    assert check(cost, W1v, numpy_backprop(X, Y, W1, b1, W2, b2)["W1"])
+
+
+def test_the_layout_advice_followed_on_the_command_line_agrees(tmp_path, capsys):
+    from autograd.cli import main
+    script = tmp_path / "blog.py"
+    script.write_text(
+        "import nn\n"
+        f"net = nn.MLP.from_matrices([{W1!r}, {W2!r}], [{b1!r}, {b2!r}], layout='rows')\n"
+        f"cost = nn.half_mean_squared_error(net.batch({X!r}), {Y!r})\n"
+        "cost.backward()\n")
+    nielsen = numpy_backprop(X, Y, W1, b1, W2, b2)["W1"].T            # Nielsen's W2
+    typed = str(typed_matrix(nielsen)).replace("'", "")
+    assert main(["check", str(script), "--wrt", "W2", "--expected", typed]) == 1
+    out = capsys.readouterr().out
+    assert "(on the command line --layout columns)." in out.splitlines()[0]
+    assert main(["check", str(script), "--wrt", "W2", "--expected", typed, "--layout", "columns"]) == 0
+
+
+def test_a_matrix_of_values_scaled_by_no_small_factor_is_not_called_k_times():
+    """1e-30 times the gradient was named 'every entry is 1/1e+30 of the engine's'."""
+    cost, W1v, *_ = micrograd_blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W1"]
+    assert "1/2 of the engine's" in check(cost, W1v, hand / 2).finding
+    finding = check(cost, W1v, hand * 1e-30).finding
+    assert "times" not in finding and " of the engine's" not in finding

@@ -9,6 +9,7 @@ on is the root (or ``--root NAME`` picks another node or script variable).
 """
 
 import argparse
+import re
 import shlex
 import sys
 
@@ -32,7 +33,8 @@ def _add_common(parser):
     parser.add_argument("script", help="a Python script that builds a graph and calls .backward()")
     parser.add_argument("--wrt", required=True, metavar="NAME",
                         help="the node (a name, a script variable, or a short label such as t7) to "
-                             "differentiate with respect to")
+                             "differentiate with respect to; a script variable holding a matrix "
+                             "of Values (check), or one entry of it: 'W1[0][1]'")
     parser.add_argument("--root", metavar="NAME", default=None,
                         help="differentiate this node instead of the one backward() was called on")
     parser.add_argument("--limit", type=_positive_int, default=DEFAULT_LIMIT, metavar="N",
@@ -45,11 +47,38 @@ def _graph(args):
     try:
         captured = run_until_backward(args.script)
         root = captured.find(args.root) if args.root else captured.root
-        wrt = args.wrt if matrix_name(args.wrt, captured.root) else captured.find(args.wrt, root)
+        wrt = _matrix_of_values(captured, args.wrt)
+        if wrt is None:
+            wrt = args.wrt if matrix_name(args.wrt, captured.root) else captured.find(args.wrt, root)
     except ScriptError as err:
         print(f"chainrule: {one_line(err)}", file=sys.stderr)
         return None
     return root, wrt
+
+
+def _matrix_of_values(captured, name):
+    """The script's variable ``name`` when it holds a matrix (or list) of Values, or one
+    entry of it (``W1[0][1]``), else None."""
+    from autograd.floats import listlike
+    from autograd.matrix_check import value_grid
+    from autograd.matrix_form import shape_text
+    from autograd.script import ScriptError
+    found = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*((?:\[\s*\d+\s*\]\s*){0,2})", name)
+    value = captured.namespace.get(found.group(1)) if found else None
+    if value is None or not listlike(value, sized=True):
+        return None
+    try:
+        rows, flat = value_grid(value, "check", found.group(1))
+    except (TypeError, ValueError):
+        return None
+    at = [int(i) for i in re.findall(r"\d+", found.group(2))]
+    if not at:
+        return value
+    if len(at) != (1 if flat else 2) or at[-1] >= len(rows[0]) or (not flat and at[0] >= len(rows)):
+        held = f"a list of {len(rows[0])} Values" if flat else f"a {shape_text(rows)} matrix of Values"
+        raise ScriptError(f"{name} is not an entry of {found.group(1)}, {held} (from [0]"
+                          f"{'' if flat else '[0]'})")
+    return rows[0][at[0]] if flat else rows[at[0]][at[1]]
 
 
 def _explain_command(args):
