@@ -11,7 +11,6 @@ and after ``C.backward()`` the error δ^l_j = ∂C/∂z^l_j is ``layer.z[j-1].gr
 from __future__ import annotations
 
 import math
-import operator
 import random
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -26,6 +25,7 @@ from autograd.names import with_sample as _with_sample
 from autograd.value import as_float, dot_layer, dot_unchecked
 
 from . import names as _names
+from .arguments import positive_int, seeded_rng
 from .activations import activation_method, activations_per_layer
 from .module import KeyNameError, Module
 
@@ -134,16 +134,6 @@ def _rows(given, n, where, what):
     return list(given)
 
 
-def _make_rng(seed):
-    """``(seed, random.Random(seed))``: the same draws on every machine for an int seed
-    (a numpy integer too, as an int); None picks one."""
-    if seed is None:
-        seed = random.SystemRandom().randrange(2 ** 32)
-    elif not _is_int(seed):
-        raise TypeError(f"seed must be an int or None, got {type(seed).__name__} "
-                        f"{short_repr(seed)}")
-    seed = operator.index(seed)
-    return seed, random.Random(seed)
 
 
 def as_inputs(inputs, input_names, owner, sample=None):
@@ -232,12 +222,12 @@ class Neuron(Module):
                  b: SupportsFloat | None = None, bias: Bias = "trainable", seed: int | None = None,
                  fused: bool = True, names: dict[str, str] | None = None,
                  _rng: random.Random | None = None) -> None:
-        _check_size(n_in, "Neuron n_in")
+        positive_int(n_in, "Neuron n_in")
         self.layer, self.j, self.n_in, self.fused = layer, j, n_in, fused
         self.activation = activation
         self._activate = activation_method(activation, f"Neuron {j} of layer {layer}")
         rename = (names or {}).get
-        rng = _rng if _rng is not None else _make_rng(seed)[1]
+        rng = _rng if _rng is not None else seeded_rng(seed)[1]
         mode, constant = bias_mode(bias)
         self.bias_mode = mode
         where = f"layer {layer} neuron {j}"
@@ -325,16 +315,8 @@ def _previous_names(layer, n_in):
     return [_names.a_name(layer - 1, k) for k in range(1, n_in + 1)]
 
 
-def _is_int(n):
-    """Whether ``n`` is an integer: an int or a numpy integer (not a bool, not an array)."""
-    return not isinstance(n, bool) and hasattr(n, "__index__") and getattr(n, "ndim", 0) == 0
 
 
-def _check_size(n, what):
-    """``n`` as a positive int (a numpy integer too), else a ValueError naming ``what``."""
-    if not _is_int(n) or n < 1:
-        raise ValueError(f"{what} must be a positive int, got {type(n).__name__} {n!r}")
-    return operator.index(n)
 
 
 # ---------------------------------------------------------------------------
@@ -357,12 +339,12 @@ class Layer(Module):
                  biases: Sequence[SupportsFloat | None] | None = None, bias: Bias = "trainable",
                  seed: int | None = None, fused: bool = True, names: dict[str, str] | None = None,
                  _rng: random.Random | None = None) -> None:
-        _check_size(n_in, f"Layer {number} n_in")
-        _check_size(n_out, f"Layer {number} n_out")
+        positive_int(n_in, f"Layer {number} n_in")
+        positive_int(n_out, f"Layer {number} n_out")
         self.number, self.n_in, self.n_out = number, n_in, n_out
         self.activation, self.fused = activation, fused
         self._activate = activation_method(activation, f"activation of layer {number}")
-        rng = _rng if _rng is not None else _make_rng(seed)[1]
+        rng = _rng if _rng is not None else seeded_rng(seed)[1]
         mode, _ = bias_mode(bias)
         self.bias_mode = mode
         weight_rows = _rows(weights, n_out, f"weights of layer {number}",
@@ -507,7 +489,8 @@ class MLP(Module):
         if biases is not None and not isinstance(bias, (list, tuple)) and modes[0] != "trainable":
             raise ValueError(f"biases were given but bias={bias!r}; "
                              f"initial biases need bias='trainable'")
-        self.seed, rng = _make_rng(seed)
+        self.seed: int | None
+        self.seed, rng = seeded_rng(seed)
         picked = rng.getstate() if seed is None else None
         self.fused = fused
         rename = _renaming(names, sizes, modes)
@@ -684,7 +667,7 @@ def _check_sizes(sizes: Iterable[int]) -> list[int]:
     if len(sizes) < 2:
         raise ValueError(f"MLP sizes needs an input and an output layer "
                          f"(at least two sizes, like [2, 3, 1]), got {sizes!r}")
-    return [_check_size(n, f"MLP size of layer {i + 1}") for i, n in enumerate(sizes)]
+    return [positive_int(n, f"MLP size of layer {i + 1}") for i, n in enumerate(sizes)]
 
 
 def _nielsen_names(sizes, modes):

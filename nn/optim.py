@@ -20,6 +20,7 @@ from autograd import Value
 from autograd.floats import idiv, listlike, short_repr
 from autograd.interrupts import deferred_interrupts
 
+from .arguments import is_int
 from .resident import (STATE_LISTS, ParameterList, ResidentValue, _consume, _data, _grad,
                        _set_data, store_of)
 
@@ -104,8 +105,7 @@ def _flag(owner, what, x):
 
 
 def _step_count(owner, what, x):
-    from .layers import _is_int
-    if not (_is_int(x) and x >= 0):
+    if not (is_int(x) and x >= 0):
         raise ValueError(f"{owner}: {what} (the step count) must be an int >= 0, "
                          f"got {short_repr(x)}")
     return operator.index(x)

@@ -10,6 +10,8 @@ nothing.  A function: ``progress(epoch, loss)`` for those epochs instead.
 
 import importlib.util
 
+from .arguments import positive_int
+
 __all__ = ["reporter", "Reporter"]
 
 
@@ -117,5 +119,4 @@ def _is_terminal(stream):
 
 def _every(n):
     """``every`` as a positive int (a numpy integer too), as train's epochs and batch."""
-    from .layers import _check_size
-    return _check_size(n, "train: every")
+    return positive_int(n, "train: every")

@@ -26,6 +26,7 @@ from autograd.engine import first_hooked, no_cycle_collection
 from autograd.jit import TracingError, jit_loss, refuse_hooked
 from autograd.jit_emit import in_sample
 
+from .arguments import positive_int, seeded_rng
 from .compiled import JIT_AGREEMENT, Compiled, hookable, layer_structure, structure
 from .data import number_rows, refuse_masked
 from .losses import (check_reduction, finite_number, is_row, probability_targets,
@@ -666,18 +667,16 @@ def _target_matrix_of_lists(targets, n, n_out, loss):
 
 def _positive_int(what, n):
     """``n`` as a positive int (a numpy integer too), as nn.MLP takes its sizes."""
-    from .layers import _check_size
-    return _check_size(n, f"train: {what}")
+    return positive_int(n, f"train: {what}")
 
 
 def _shuffler(shuffle, seed):
     """``(seed, random.Random(seed))`` when shuffling, a seed picked for None (as
     nn.MLP picks one), so that the run can be made again; else ``(None, None)``."""
-    from .layers import _make_rng
     if not isinstance(shuffle, bool):
         raise TypeError(f"train: shuffle must be True or False, got {shuffle!r}")
     try:
-        picked = _make_rng(seed)      # an int seed (a numpy integer too); None picks one
+        picked = seeded_rng(seed)      # an int seed (a numpy integer too); None picks one
     except TypeError as err:
         raise TypeError(f"train: {err}") from None
     return picked if shuffle else (None, None)

@@ -1,0 +1,37 @@
+"""The checks of arguments that nn's classes and functions share: a whole number,
+a size, a seed.  Each returns the argument as Python reads it or raises one line
+naming ``what`` it was."""
+
+from __future__ import annotations
+
+import operator
+import random
+from typing import Any
+
+from autograd.floats import short_repr
+
+__all__ = ["is_int", "positive_int", "seeded_rng"]
+
+
+def is_int(n: Any) -> bool:
+    """Whether ``n`` is an integer: an int or a numpy integer (not a bool, not an array)."""
+    return not isinstance(n, bool) and hasattr(n, "__index__") and getattr(n, "ndim", 0) == 0
+
+
+def positive_int(n: Any, what: str) -> int:
+    """``n`` as a positive int (a numpy integer too), else a ValueError naming ``what``."""
+    if not is_int(n) or n < 1:
+        raise ValueError(f"{what} must be a positive int, got {type(n).__name__} {n!r}")
+    return operator.index(n)
+
+
+def seeded_rng(seed: Any) -> tuple[int, random.Random]:
+    """``(seed, random.Random(seed))``: the same draws on every machine for an int seed
+    (a numpy integer too, as an int); None picks one."""
+    if seed is None:
+        seed = random.SystemRandom().randrange(2 ** 32)
+    elif not is_int(seed):
+        raise TypeError(f"seed must be an int or None, got {type(seed).__name__} "
+                        f"{short_repr(seed)}")
+    seed = operator.index(seed)
+    return seed, random.Random(seed)
