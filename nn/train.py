@@ -412,7 +412,7 @@ def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_e
         if not math.isfinite(epoch_loss):
             raise TrainingDiverged(
                 f"train: the loss became {epoch_loss!r} in epoch {epoch} ({_rate(optimizer)}); "
-                f"try a smaller lr", history)
+                f"{_diverged_advice(optimizer)}", history)
         report.done(epoch, epoch_loss)
         if on_epoch is not None:
             on_epoch(epoch, epoch_loss)
@@ -733,3 +733,11 @@ def _own_sgd(net, lr, momentum):
 
 def _rate(optimizer):
     return f"lr={optimizer.lr}"
+
+
+def _diverged_advice(optimizer):
+    """What to change when the loss became nan or inf."""
+    if getattr(optimizer, "eps", None) == 0.0:   # Adam: m̂/(√v̂ + 0) is 0/0 where g = 0
+        return ("eps=0 divides 0 by 0 wherever a gradient is 0 (Adam's m/(√v + eps)); "
+                "use eps > 0, e.g. the default 1e-8")
+    return "try a smaller lr"

@@ -253,3 +253,16 @@ def test_adam_without_eps_on_a_zero_gradient_gives_nan_as_pytorch():
     t.grad = torch.tensor([0.0, -2.0], dtype=torch.float64)
     o.step()
     assert math.isnan(t[0].item()) and t[1].item() == u.data
+
+
+def test_adam_with_eps_zero_that_goes_nan_says_why():
+    """Adam's step m̂/(√v̂ + ε) with ε = 0 is 0/0 = nan for a weight whose gradient is
+    0 (by hand: inputs of 0 give ∂C/∂w = 0 · δ = 0), as in PyTorch; the error said
+    "try a smaller lr", which cannot help.  It now names eps."""
+    net = nn.MLP([2, 1], seed=0, activation="linear")
+    opt = nn.Adam(net.parameters(), lr=0.1, eps=0.0)
+    with pytest.raises(nn.TrainingDiverged) as caught:
+        nn.train(net, [[0.0, 0.0], [0.0, 0.0]], [[0.0], [0.0]], epochs=3, optimizer=opt,
+                 progress=False)
+    message = str(caught.value)
+    assert "eps=0 divides 0 by 0" in message and "smaller lr" not in message
