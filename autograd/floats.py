@@ -148,7 +148,13 @@ def listlike(x, sized=False):
     array (it has ``__len__`` and no length), not one Value (it has no
     ``__iter__``).  ``sized``: ``len(x)`` must work too (a generator is refused).
 
-    The one test of "a list of ..." behind every such argument's TypeError."""
+    The one test of "a list of ..." behind every such argument's TypeError (per
+    sample in training data: a list or tuple is answered before any ABC check)."""
+    if x.__class__ in _SEQUENCES:
+        return True
     return (hasattr(x, "__len__" if sized else "__iter__")
             and not isinstance(x, (str, bytes, Mapping))
             and getattr(x, "ndim", 1) != 0)
+
+
+_SEQUENCES = frozenset((list, tuple, range))
