@@ -7,12 +7,14 @@ sample (counted from 1) and column.
 """
 
 import math
+from functools import reduce
+from operator import countOf, iconcat
 
 from autograd.floats import listlike, short_repr
 
 from .losses import finite_number
 
-__all__ = ["number_rows", "refuse_masked"]
+__all__ = ["number_rows", "float_lists", "refuse_masked"]
 
 _PLAIN_NUMBERS = {float, int}
 _FLOAT = {float}
@@ -33,8 +35,9 @@ def number_rows(samples, width, where, column_name, expects="expected {} numbers
         first = samples[0]
         width = len(first) if hasattr(first, "__len__") else 0
     if not as_array:
-        return [_row(x, i, width, where, column_name, expects)
-                for i, x in enumerate(samples, 1)]
+        plain = float_lists(samples, width) if samples.__class__ is list else None
+        return plain if plain is not None else [
+            _row(x, i, width, where, column_name, expects) for i, x in enumerate(samples, 1)]
     from .matrix import _numpy
     np = _numpy()
     from autograd.jit_numpy import float_rows
@@ -45,6 +48,22 @@ def number_rows(samples, width, where, column_name, expects="expected {} numbers
         matrix = np.array(rows, dtype=float).reshape(len(rows), width)
     _checked_array(matrix, matrix.shape, width, where, column_name, expects)
     return matrix
+
+
+def float_lists(rows, width):
+    """``rows`` (a list of lists, or of tuples) as new lists, when each holds ``width`` finite Python
+    floats; else None, and the caller's row-by-row check names what is wrong.  The
+    common case at C speed: no Python call per sample (a 100-sample call of
+    ``train`` checked its data in 0.2 ms, one sample at a time)."""
+    n = len(rows)
+    kind = rows[0].__class__ if n else None
+    if kind not in (list, tuple) or countOf(map(type, rows), kind) != n or \
+            countOf(map(len, rows), width) != n:
+        return None
+    flat = reduce(iconcat, rows, [])
+    if countOf(map(type, flat), float) != n * width or not math.isfinite(sum(flat)):
+        return None            # an int, a bool, a NaN, ... (or a sum that overflowed)
+    return list(map(list, rows))
 
 
 def refuse_masked(array, place):

@@ -28,7 +28,7 @@ from autograd.jit_emit import in_sample
 
 from .arguments import positive_int, seeded_rng
 from .compiled import JIT_AGREEMENT, Compiled, hookable, layer_structure, structure
-from .data import number_rows, refuse_masked
+from .data import float_lists, number_rows, refuse_masked
 from .losses import (check_reduction, finite_number, is_row, probability_targets,
                      real_targets, reduce_samples, resolve_loss)
 from .optim import SGD, Optimizer
@@ -607,6 +607,10 @@ def _samples(net, inputs, targets, loss, arrays=False):
             return range(len(rows)), (matrix, target_matrix)
     if hasattr(targets, "tolist") and not isinstance(targets, (list, tuple)):
         targets = targets.tolist()   # numpy: Python numbers, checked at full speed below
+    plain = (float_lists(targets, n_out) if loss.targets in (real_targets, _target_list)
+             and targets.__class__ is list else None)
+    if plain is not None:
+        return list(zip(rows, plain)), matrix
     return [(x, loss.targets(y, n_out, f"train: sample {i}"))
             for i, (x, y) in enumerate(zip(rows, targets), 1)], matrix
 

@@ -149,3 +149,17 @@ def test_a_masked_entry_is_refused_before_the_first_step(backend, jit):
             jit=jit)
     targets = np.ma.masked_array([0.1, 0.2, 0.3], mask=[0, 1, 0])
     refused(backend, GOOD, targets, ValueError, "train: sample 2, target 1 is masked", jit=jit)
+
+
+def test_float_lists_takes_only_rows_of_finite_floats():
+    """The fast path of the data check: rows of exactly ``width`` finite Python floats
+    come back as new lists with the same numbers; anything else is None, for the
+    row-by-row check to convert or name (hand-decided cases)."""
+    from nn.data import float_lists
+    rows = [[0.5, -0.0], [1e308, 2.5]]
+    got = float_lists(rows, 2)
+    assert got == rows and got[0] is not rows[0] and math.copysign(1.0, got[0][1]) == -1.0
+    assert float_lists([(0.5, 1.0), (2.0, 3.0)], 2) == [[0.5, 1.0], [2.0, 3.0]]
+    for bad in ([[0.5, 1]], [[0.5, True]], [[0.5, math.nan]], [[math.inf, 0.0]],
+                [[0.5, 1.0], [0.5]], [[0.5, 1.0], (0.5, 1.0)], [[1e308, 1e308]]):
+        assert float_lists(bad, 2) is None, bad
