@@ -413,7 +413,8 @@ class _Emitter:
                     if any(needs.get(id(z)) for z in group["members"]):
                         self.emit(1, f"S_{group['name']} = []")
             self.emit(1, "total = 0.0")
-            self.emit(1, f"for {', '.join(args)}{',' if len(args) == 1 else ''} in samples:")
+            target = f"{', '.join(args)}{',' if len(args) == 1 else ''}" if args else "_"
+            self.emit(1, f"for {target} in samples:")
         self.emit(body, "# forward")
         for node in g.derived:
             self.emit_forward(body, node)

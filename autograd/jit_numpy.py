@@ -254,14 +254,15 @@ class _NumpyEmitter(_Emitter):
         self.emit(1, "# one array per input: its column of X")
         for i, a in enumerate(args):
             self.emit(1, f"{a} = X[:, {i}]")
-        self.emit(1, "with np.errstate(all='ignore'):")
-        self.emit(2, "# forward: one array per node (errors as eager's, by check())")
-        for node in g.derived:
-            self.emit_forward(2, node)
         root = self.src(g.root)
         needs = self.needs_grad()
-        if needs.get(id(g.root)):
-            self.backward(2, needs)
+        if g.derived or needs.get(id(g.root)):   # else the output is an input: no arithmetic
+            self.emit(1, "with np.errstate(all='ignore'):")
+            self.emit(2, "# forward: one array per node (errors as eager's, by check())")
+            for node in g.derived:
+                self.emit_forward(2, node)
+            if needs.get(id(g.root)):
+                self.backward(2, needs)
         written = [p for n, p in zip(g.parameters, params) if id(n) in self.written]
         if written:
             self.emit(1, "# add each parameter's gradient, summed over the samples, once")

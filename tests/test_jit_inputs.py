@@ -165,3 +165,20 @@ def test_batch_of_a_0d_array_is_refused_naming_the_samples(backend):
         jit(loss, backend=backend).batch(np.array(1.0))
     assert "\n" not in str(caught.value)
     assert [p.grad for p in params] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_batch_of_a_function_of_no_inputs_or_returning_its_input(backend):
+    """Two graphs with no arithmetic on the inputs: f() = w·w over empty samples (the
+    Python backend wrote `for  in samples:`, a SyntaxError) and f(a) = a (the numpy
+    backend wrote an empty `with` block, an IndentationError).  By hand: Σ w² = 2w²
+    and its gradient 2·2w; the mean of a over 1, 2 and 6 is 3."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    w = Value(1.5, name="w")
+    assert jit(lambda: w * w, backend=backend).batch([(), ()]) == 2 * 1.5 ** 2
+    assert w.grad == 2 * 2 * 1.5
+    assert jit(lambda a: a, backend=backend).batch([(1.0,), (2.0,), (6.0,)], mean=True) == 3.0
+    w.grad = 0.0
+    assert jit(lambda a: w, backend=backend).batch([(1.0,), (2.0,)]) == 2 * 1.5
+    assert w.grad == 2.0
