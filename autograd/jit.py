@@ -187,6 +187,14 @@ class Tracer:
                 f"use the Value itself (y * 2.0, not y.data * 2.0) and, instead of an if on "
                 f"the number, branch inside the graph with relu(), abs(), autograd.maximum() "
                 f"or autograd.minimum(); or call {self.fn_name}() without jit.")
+        if what == "float()":
+            raise TracingError(
+                f"jit: cannot trace {self.fn_name}(): float() on {describe(node)} needs its "
+                f"number (math.exp(v), math.log(v) and the other math functions call float() "
+                f"too), a plain float outside the graph, so the generated code would keep "
+                f"today's number for every input and no gradient flows through it. Use the "
+                f"Value's own ops (v.exp(), v.log(), v.tanh(), v ** 0.5), or call "
+                f"{self.fn_name}() without jit.")
         raise TracingError(
             f"jit: cannot trace {self.fn_name}(): {what} on {describe(node)} needs its number, and "
             f"data-dependent Python control flow cannot be traced (the generated code would "

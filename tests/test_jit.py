@@ -329,8 +329,6 @@ def test_inputs_and_outputs_are_checked():
 @pytest.mark.parametrize("body, what", [
     (lambda x: x * 2.0 if x > 0 else -x, "comparison >"),
     (lambda x: x if x * 2.0 else -x, r"bool\(\)"),
-    (lambda x: Value(math.exp(x)), r"float\(\)"),
-    (lambda x: Value(x.item() * 2.0), r"float\(\)"),     # PyTorch's spelling of float(x)
     (lambda x: x if x <= 1.0 else x, "comparison <="),
 ])
 def test_data_dependent_control_flow_is_refused_clearly(body, what):
@@ -340,6 +338,23 @@ def test_data_dependent_control_flow_is_refused_clearly(body, what):
     # everything is restored afterwards
     assert Value(2.0) > 1.0 and bool(Value(0.0)) and float(Value(2.5)) == 2.5 == Value(2.5).item()
     assert not autograd.recording.active   # no mode is left on
+
+
+@pytest.mark.parametrize("body", [
+    lambda x: Value(math.exp(x)),                       # math.exp of a Value: a learner's slip
+    lambda x: x * math.exp(x),
+    lambda x: Value(x.item() * 2.0),                    # PyTorch's spelling of float(x)
+])
+def test_float_of_a_traced_value_points_to_the_value_s_own_ops(body):
+    """math.exp(x) on a Value calls float(x): the message names that, and the op to use
+    (x.exp()), instead of speaking of control flow and relu/abs as for an if."""
+    with pytest.raises(TracingError) as caught:
+        jit(body, name="expish")(1.0)
+    message = str(caught.value)
+    assert message.startswith("jit: cannot trace expish(): float() on 'x' = 1.0")
+    assert "math.exp(v)" in message and "v.exp()" in message and "\n" not in message
+    assert "control flow" not in message
+    assert float(Value(2.5)) == 2.5 and not autograd.recording.active
 
 
 def branch_on_data(x):
