@@ -126,23 +126,28 @@ def jit(fn: Callable[..., Value] | None = None, *, name: str | None = None,
 
 def jit_loss(model: Callable[[list[Value]], Sequence[Value]],
              loss: Callable[..., Value], n_inputs: int, *,
-             name: str = "loss", backend: str = "python") -> Jitted:
+             name: str = "loss", backend: str = "python",
+             n_targets: int | None = None) -> Jitted:
     """``jit`` of ``loss(model([x1..xn]), [y1..ym])`` as a function of n + m numbers.
 
     ``model`` maps a list of n input Values to a list of output Values (an
     ``nn.MLP``), ``loss(outputs, targets)`` returns one Value
     (``nn.half_squared_error``).  Call the result as ``step(x1, x2, y)`` or
-    ``step.batch([(x1, x2, y), ...])``.
+    ``step.batch([(x1, x2, y), ...])``.  ``n_targets``, when given, is m: a call
+    or sample of another width is refused naming the numbers expected.
     """
     def traced(*numbers: Value) -> Value:
         return loss(model(list(numbers[:n_inputs])), list(numbers[n_inputs:]))
 
     def names(arity: int) -> list[str]:
-        m = arity - n_inputs
-        if m < 0:
-            raise TypeError(f"{name}: expected {n_inputs} inputs and the targets, got {arity} numbers")
+        m = arity - n_inputs if n_targets is None else n_targets
         targets = ["y"] if m == 1 else [f"y{j}" for j in range(1, m + 1)]
-        return [f"x{k}" for k in range(1, n_inputs + 1)] + targets
+        expected = [f"x{k}" for k in range(1, n_inputs + 1)] + targets
+        if m < 0 or arity != len(expected):
+            them = "the targets" if n_targets is None else f"{m} target(s): {', '.join(expected)}"
+            raise TypeError(f"{name}: expected {n_inputs} inputs then {them}, got {arity} "
+                            f"numbers")
+        return expected
 
     return Jitted(traced, name=name, input_names=names, backend=backend)
 
