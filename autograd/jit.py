@@ -618,9 +618,12 @@ class Jitted:
         filename, lineno = hit.tb_frame.f_code.co_filename, hit.tb_lineno
         program = self._by_file[filename]
         _register(filename, program.source)
-        code = linecache.getline(filename, lineno).strip()
-        where = f"in jit-compiled {self.__name__}(), {filename} line {lineno}: {code}"
         info = program.lines.get(lineno)
+        code = linecache.getline(filename, lineno).strip()
+        if code.startswith("check("):   # the numpy backend's check: show the line it checks
+            lineno -= 1
+            code = linecache.getline(filename, lineno).strip()
+        where = f"in jit-compiled {self.__name__}(), {filename} line {lineno}: {code}"
         local = hit.tb_frame.f_locals
         if info is None:
             return _noted(_in_sample(type(exc)(str(exc)), program, local), where)

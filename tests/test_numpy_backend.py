@@ -198,6 +198,18 @@ def test_a_numpy_batch_raises_the_eager_error_naming_the_sample():
     assert math.isnan(nan.batch([(math.nan,)]))     # nan flows, as in eager
 
 
+def test_a_numpy_batch_error_notes_the_line_that_computed_the_node():
+    """The note under the error quotes the generated line of the failing op (as the
+    Python backend does), not the check() call after it, which a reader can't map
+    to the graph.  Oracle: the program's own source, the line of '# log'."""
+    f = jit(lambda x, y: (x - y).log(), backend="numpy")
+    with pytest.raises(ValueError) as caught:
+        f.batch([(2.0, 1.0), (1.0, 2.0)])
+    line = next(t for t in f.program("numpy").source.splitlines() if t.endswith("# log"))
+    assert caught.value.__notes__[-1].endswith(": " + line.strip())
+    assert "check(" not in caught.value.__notes__[-1]
+
+
 @pytest.mark.parametrize("samples, message", [
     ([(1.0, True)], "jit input 'y' of <lambda>\\(\\) batch sample 1 needs a real number"),
     ([(1.0, 2.0), (1.0,)], "batch sample 2: 1 number"),
