@@ -211,6 +211,7 @@ class _NumpyEmitter(_Emitter):
     """The scalar emitter's structure (names, gradient order, comments) writing arrays."""
 
     expression = staticmethod(numpy_source)
+    reserved = _Emitter.reserved | set(HELPERS) | {"X", "m"}
     wide_rows = False   # every node is already a whole array
 
     def forward_terms(self, op, a, parents):
