@@ -431,7 +431,7 @@ class Jitted:
             rows = self._rows(rows, arity)
         code = self._batch.get(arity)
         if code is None:
-            code = self._build("batch", rows[0], False)
+            code = self._build_batch("batch", rows[0])
         if engine.hooks_registered:
             self.refuse_hooked()
         n = len(rows)
@@ -447,7 +447,7 @@ class Jitted:
             return no_samples(f"jit {self.__name__}", mean)
         code = self._batch.get(arity)
         if code is None:
-            code = self._build("numpy", tuple(matrix[0].tolist()), False)
+            code = self._build_batch("numpy", tuple(matrix[0].tolist()))
         if engine.hooks_registered:
             self.refuse_hooked()
         total = self._run(code, matrix, 1.0 / n if mean else 1.0)
@@ -562,6 +562,14 @@ class Jitted:
         elif self._last_arity is None:
             self._last_arity = arity
         return function
+
+    def _build_batch(self, kind, first):
+        """``_build`` of a batch program, traced on the first sample: an error of the
+        eager engine on its numbers names it, as the compiled batch names a sample."""
+        try:
+            return self._build(kind, first, False)
+        except (ArithmeticError, ValueError) as err:
+            raise in_sample(err, 1).with_traceback(err.__traceback__) from None
 
     def _generate(self, kind, graph, key):
         with engine.no_cycle_collection():   # code generation makes strings, not cycles

@@ -182,3 +182,22 @@ def test_batch_of_a_function_of_no_inputs_or_returning_its_input(backend):
     w.grad = 0.0
     assert jit(lambda a: w, backend=backend).batch([(1.0,), (2.0,)]) == 2 * 1.5
     assert w.grad == 2.0
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_batch_whose_first_sample_fails_the_trace_names_sample_1(backend):
+    """The trace runs on the first sample's numbers, so the eager engine raises there
+    (ln of w·0.1 − 1 < 0): the error named no sample, where sample 2 would have been
+    named.  Now it says sample 1, .grad is untouched, and a good batch then runs:
+    Σ ln(2x − 1) over x = 3, 1.5 is ln 5 + ln 2, its w-gradient 3/5 + 1.5/2."""
+    import math
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    w = Value(2.0, name="w")
+    f = jit(lambda x: (w * x - 1.0).log(), backend=backend)
+    with pytest.raises(ValueError, match=r"^log: input must be > 0, .*= -0\.8 "
+                                         r"\(sample 1 of the batch\)$"):
+        f.batch([(0.1,), (3.0,)])
+    assert w.grad == 0.0
+    assert f.batch([(3.0,), (1.5,)]) == pytest.approx(math.log(5) + math.log(2), rel=1e-15)
+    assert w.grad == pytest.approx(3 / 5 + 1.5 / 2, rel=1e-15)
