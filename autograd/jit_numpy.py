@@ -207,6 +207,13 @@ _STRICT = {name for name, op in ops.OPS.items()
            if op.forward is not None and op.ieee is not op.forward}
 
 
+def _by_a_nonzero_constant(op, parents):
+    """A division by a nonzero constant (x / 2): its float forward never raises
+    (inf / 2 is inf), so its line needs no check()."""
+    divisor = parents[-1]
+    return op is ops.DIV and divisor._op is ops.CONSTANT and divisor.data != 0.0
+
+
 class _NumpyEmitter(_Emitter):
     """The scalar emitter's structure (names, gradient order, comments) writing arrays."""
 
@@ -230,8 +237,8 @@ class _NumpyEmitter(_Emitter):
     def emit_forward(self, indent, node):
         super().emit_forward(indent, node)
         op = self.graph.op(node)
-        if op.name in _STRICT:
-            parents = self.graph.parents(node)
+        parents = self.graph.parents(node)
+        if op.name in _STRICT and not _by_a_nonzero_constant(op, parents):
             operands = ", ".join(self.src(p) for p in parents)
             labels = ", ".join(repr(p.name or self.label(p)) for p in parents)
             self.emit(indent, f"check({self.code[id(node)]}, {op.name!r}, ({operands},), "

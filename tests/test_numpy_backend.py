@@ -210,6 +210,21 @@ def test_a_numpy_batch_error_notes_the_line_that_computed_the_node():
     assert "check(" not in caught.value.__notes__[-1]
 
 
+def test_a_division_by_a_nonzero_constant_is_not_checked():
+    """x / 2.0 cannot raise in the eager engine (inf / 2 is inf), so its line gets no
+    check(...) after it (noise in the source, a pass over the batch); 1 / y keeps its
+    check and still names the sample.  Oracle by hand: Σ (x/2 + 1/y) over (1, 2),
+    (3, 4) is 0.5 + 0.5 + 1.5 + 0.25."""
+    f = jit(lambda x, y: x / 2.0 + 1.0 / y, backend="numpy")
+    assert f.batch([(1.0, 2.0), (3.0, 4.0)]) == 2.75
+    checks = [t.strip() for t in f.program("numpy").source.splitlines()
+              if t.strip().startswith("check(")]
+    assert len(checks) == 1 and "'div', (1.0, y,)" in checks[0], checks
+    assert f.batch([(1e308, 1.0)]) == 0.5e308 + 1.0
+    with pytest.raises(ZeroDivisionError, match=r"\(sample 2 of the batch\)"):
+        f.batch([(1.0, 2.0), (1.0, 0.0)])
+
+
 @pytest.mark.parametrize("samples, message", [
     ([(1.0, True)], "jit input 'y' of <lambda>\\(\\) batch sample 1 needs a real number"),
     ([(1.0, 2.0), (1.0,)], "batch sample 2: 1 number"),
