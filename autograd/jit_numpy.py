@@ -126,12 +126,14 @@ def check(result, op_name, operands, labels):
 
 
 class _Named:
-    """An operand in an error message: the node's name and the sample's number."""
+    """An operand in an error message: the node's name (None: an unnamed constant) and
+    the sample's number."""
 
     __slots__ = ("name", "data", "_op")
 
     def __init__(self, name, data):
-        self.name, self.data, self._op = name, data, ops.LEAF
+        self.name, self.data = name, data
+        self._op = ops.CONSTANT if name is None else ops.LEAF
 
 
 HELPERS = {"np": np, "np_sigmoid": np_sigmoid, "np_pow": np_pow, "check": check}
@@ -240,7 +242,8 @@ class _NumpyEmitter(_Emitter):
         parents = self.graph.parents(node)
         if op.name in _STRICT and not _by_a_nonzero_constant(op, parents):
             operands = ", ".join(self.src(p) for p in parents)
-            labels = ", ".join(repr(p.name or self.label(p)) for p in parents)
+            labels = ", ".join(repr(p.name or (None if p._op is ops.CONSTANT else self.label(p)))
+                               for p in parents)   # an unnamed constant: "the constant 1.0"
             self.emit(indent, f"check({self.code[id(node)]}, {op.name!r}, ({operands},), "
                               f"({labels},))")
 

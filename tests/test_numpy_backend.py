@@ -409,3 +409,16 @@ def test_the_per_step_api_is_the_program_and_the_sgd_rule_bit_for_bit(momentum, 
             w, velocity[k] = sgd_rule(w, sign * g, velocity[k], 0.1, momentum)
             expected.append(w)
         assert bits(p.data for p in params) == bits(expected)
+
+
+@pytest.mark.parametrize("body", [lambda x, y: 1.0 / y, lambda x, y: (x - 3.0) ** 0.5])
+def test_a_constant_in_a_batch_error_reads_as_the_eager_engine_says_it(body):
+    """The numpy backend called an unnamed constant '1' = 1.0 where the eager engine and
+    the Python backend say 'the constant 1.0'.  Oracle: eager's message on sample 2."""
+    with pytest.raises((ArithmeticError, ValueError)) as eager:
+        body(Value(1.0, name="x"), Value(0.0, name="y"))
+    for backend in ("python", "numpy"):
+        with pytest.raises(type(eager.value)) as caught:
+            jit(body, backend=backend).batch([(5.0, 1.0), (1.0, 0.0)])
+        message = str(caught.value).replace("'t1'", "an unnamed sub node")
+        assert message == f"{eager.value} (sample 2 of the batch)", backend
