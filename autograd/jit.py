@@ -42,7 +42,7 @@ from typing import Any, Literal, SupportsFloat, overload
 from . import engine, graph, recording
 from .jit_emit import HELPERS, Graph, Program, generate, in_sample
 from .ops import CONSTANT, describe
-from .floats import listlike
+from .floats import listlike, short_repr
 from .value import Value, as_float
 
 __all__ = ["jit", "Jitted", "TracingError", "TracedValue", "jit_loss"]
@@ -252,8 +252,22 @@ def trace(fn, inputs, names, fn_name):
     finally:                 # a Ctrl-C as the trace ended must not leave it running
         mode.leave_if_in()
     if not isinstance(root, Value):
-        raise TypeError(f"jit: {fn_name}() must return one Value, got {type(root).__name__}")
+        raise TypeError(f"jit: {fn_name}() must return one Value, got {_returned(root)}")
     return Graph(root, placeholders, _traced_nodes(root, tracer.detached), tracer.detached)
+
+
+def _returned(root):
+    """What a traced function returned instead of one Value, and the likely fix."""
+    kind = type(root).__name__
+    if root is None:
+        return "None (is its return statement missing?)"
+    if isinstance(root, (list, tuple)) and any(isinstance(v, Value) for v in root):
+        return (f"a {kind} of {len(root)} items (a network's outputs? a Value and something "
+                f"more?): return one Value, such as out[0] or a loss of the outputs")
+    if isinstance(root, (int, float)):
+        return (f"{kind} {short_repr(root)}, a number: build the output from the inputs "
+                f"with Value ops")
+    return f"{kind} {short_repr(root)}"
 
 
 def _traced_nodes(root, detached):

@@ -588,3 +588,23 @@ def test_ctrl_c_during_a_compiled_call_adds_all_gradients_or_none(sizes):
         signal.signal(signal.SIGINT, previous)
         sys.settrace(tracer)
     assert stopped == 150
+
+
+@pytest.mark.parametrize("body, says", [
+    (lambda x: [x * 2.0], "got a list of 1 items (a network's outputs?"),
+    (lambda x: (x * 2.0, 1.0), "got a tuple of 2 items"),
+    (lambda x: None, "got None (is its return statement missing?)"),
+    (lambda x: 1.0, "got float 1.0, a number: build the output from the inputs"),
+])
+def test_a_function_returning_other_than_one_value_is_told_what_to_return(body, says):
+    """The message said only the type (got list); a learner returning a network's
+    outputs, a tuple or nothing is now told what was returned and what to return,
+    on one line, and nothing is traced."""
+    step = jit(body, name="f")
+    with pytest.raises(TypeError) as caught:
+        step(2.0)
+    message = str(caught.value)
+    assert message.startswith("jit: f() must return one Value, ") and says in message
+    assert "\n" not in message
+    with pytest.raises(RuntimeError, match="nothing traced yet"):
+        step.source
