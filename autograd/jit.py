@@ -401,7 +401,10 @@ class Jitted:
         self._rows_matrix: tuple[list[Any], Any] | None = None   # see _remembered_matrix
 
     def __repr__(self) -> str:
-        return f"<jit {self.__name__} traced for {sorted(self._graphs) or 'nothing yet'} inputs>"
+        if not self._graphs:
+            return f"<jit {self.__name__}, nothing traced yet>"
+        counts = " and ".join(map(str, sorted(self._graphs)))
+        return f"<jit {self.__name__} traced for {counts} input{'' if counts == '1' else 's'}>"
 
     # -- calls (the hot path) ------------------------------------------------------
 

@@ -608,3 +608,14 @@ def test_a_function_returning_other_than_one_value_is_told_what_to_return(body, 
     assert "\n" not in message
     with pytest.raises(RuntimeError, match="nothing traced yet"):
         step.source
+
+
+def test_repr_says_how_many_inputs_were_traced_in_words():
+    """repr read '<jit f traced for nothing yet inputs>' before the first call and
+    '... for [1, 2] inputs' after; now plain words."""
+    step = jit(lambda *xs: sum(xs, Value(0.0)), name="f")
+    assert repr(step) == "<jit f, nothing traced yet>"
+    step(1.0)
+    assert repr(step) == "<jit f traced for 1 input>"
+    step(1.0, 2.0)
+    assert repr(step) == "<jit f traced for 1 and 2 inputs>"
