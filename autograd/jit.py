@@ -200,6 +200,12 @@ class Tracer:
                 f"today's number for every input and no gradient flows through it. Use the "
                 f"Value's own ops (v.exp(), v.log(), v.tanh(), v ** 0.5), or call "
                 f"{self.fn_name}() without jit.")
+        if what == "format()":
+            raise TracingError(
+                f"jit: cannot trace {self.fn_name}(): format() (an f-string's {{v:.3f}}) on "
+                f"{describe(node)} needs its number, and {self.fn_name}() runs only once, to "
+                f"trace, so a print inside it would show the first call's numbers only. Print "
+                f"what the jitted call returns, or call {self.fn_name}() without jit.")
         raise TracingError(
             f"jit: cannot trace {self.fn_name}(): {what} on {describe(node)} needs its number, and "
             f"data-dependent Python control flow cannot be traced (the generated code would "

@@ -619,3 +619,22 @@ def test_repr_says_how_many_inputs_were_traced_in_words():
     assert repr(step) == "<jit f traced for 1 input>"
     step(1.0, 2.0)
     assert repr(step) == "<jit f traced for 1 and 2 inputs>"
+
+
+def test_an_f_string_of_a_traced_value_says_the_function_runs_once():
+    """A learner's debugging print(f"{loss:.3f}") inside the function was refused as
+    'data-dependent Python control flow'; the message now says why it cannot work
+    (the function runs once, to trace) and what to print instead."""
+    w = Value(0.5, name="w")
+
+    def f(x):
+        y = w * x
+        print(f"{y:.3f}")
+        return y
+
+    with pytest.raises(TracingError) as caught:
+        jit(f)(1.0)
+    message = str(caught.value)
+    assert message.startswith("jit: cannot trace f(): format() (an f-string's {v:.3f}) on ")
+    assert "runs only once" in message and "control flow" not in message
+    assert "\n" not in message and f"{Value(0.25):.2f}" == "0.25"
