@@ -85,8 +85,10 @@ def _length(inputs, fn_name, sample):
     try:
         return len(inputs)
     except TypeError:
+        hint = ("; a sample of one input is a 1-tuple, [(x,), ...]"
+                if isinstance(inputs, SupportsFloat) else "")
         raise TypeError(f"jit {fn_name}.batch: sample {sample} must be a tuple of numbers, got "
-                        f"{type(inputs).__name__} {inputs!r}") from None
+                        f"{type(inputs).__name__} {inputs!r}{hint}") from None
 
 
 class TracingError(TypeError):
@@ -735,8 +737,9 @@ def _sample_matrix(np, samples, jitted):
                                 f"number(s), but the samples before it have {arity}")
         matrix = np.array(rows, dtype=object) if rows else np.zeros((0, 0))
     if matrix.ndim != 2:
+        one = "; one input per sample: samples.reshape(-1, 1)" if matrix.ndim == 1 else ""
         raise TypeError(f"jit {jitted.__name__}.batch: samples must be 2-d (one row per "
-                        f"sample), got an array of shape {matrix.shape}")
+                        f"sample), got an array of shape {matrix.shape}{one}")
     if matrix.dtype.kind in "fiu":
         return np.asarray(matrix, dtype=np.float64)
     # anything else is checked number by number, naming the sample and the argument

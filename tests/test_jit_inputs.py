@@ -201,3 +201,22 @@ def test_a_batch_whose_first_sample_fails_the_trace_names_sample_1(backend):
     assert w.grad == 0.0
     assert f.batch([(3.0,), (1.5,)]) == pytest.approx(math.log(5) + math.log(2), rel=1e-15)
     assert w.grad == pytest.approx(3 / 5 + 1.5 / 2, rel=1e-15)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_flat_list_of_numbers_for_a_one_input_function_says_how_to_give_it(backend):
+    """batch([1.0, 2.0, 3.0]) for f(x) said only 'sample 1 must be a tuple of numbers';
+    it now shows the 1-tuple form, and a 1-d array (numpy backend) the reshape, which
+    then give Σ x² = 1 + 4 + 9 by hand."""
+    np = pytest.importorskip("numpy")
+    f = jit(lambda x: x * x, backend=backend)
+    with pytest.raises(TypeError, match=r"sample 1 must be a tuple of numbers, got float 1\.0; "
+                                        r"a sample of one input is a 1-tuple, \[\(x,\), \.\.\.\]$"):
+        f.batch([1.0, 2.0, 3.0])
+    assert f.batch([(1.0,), (2.0,), (3.0,)]) == 14.0
+    if backend == "numpy":
+        column = np.array([1.0, 2.0, 3.0])
+        with pytest.raises(TypeError, match=r"shape \(3,\); one input per sample: "
+                                            r"samples\.reshape\(-1, 1\)$"):
+            f.batch(column)
+        assert f.batch(column.reshape(-1, 1)) == 14.0
