@@ -379,6 +379,8 @@ class Jitted:
                  input_names: InputNames = None, backend: str = "python") -> None:
         if not callable(fn):
             raise TypeError(f"jit: expected a function, got {type(fn).__name__} {fn!r}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"jit: name must be a str, got {type(name).__name__} {name!r}")
         self.fn = fn
         self.__name__ = name or getattr(fn, "__name__", "fn")
         self.__qualname__ = getattr(fn, "__qualname__", self.__name__)
@@ -634,6 +636,10 @@ class Jitted:
             names = _names_from_signature(self.fn, arity)
         if len(names) < arity:
             raise TypeError(f"jit {self.__name__}: {arity} inputs but only names {names}")
+        bad = next((n for n in names if not isinstance(n, str)), None)
+        if bad is not None:
+            raise TypeError(f"jit {self.__name__}: input_names must be strs, got "
+                            f"{type(bad).__name__} {bad!r}")
         return names[:arity]
 
     # -- errors ----------------------------------------------------------------------

@@ -638,3 +638,13 @@ def test_an_f_string_of_a_traced_value_says_the_function_runs_once():
     assert message.startswith("jit: cannot trace f(): format() (an f-string's {v:.3f}) on ")
     assert "runs only once" in message and "control flow" not in message
     assert "\n" not in message and f"{Value(0.25):.2f}" == "0.25"
+
+
+def test_a_name_or_input_name_that_is_not_a_str_is_refused_naming_the_argument():
+    """jit(f, name=3) failed at the first call with AttributeError ('int' object has no
+    attribute 'replace') from inside the code generator; input_names=[1, 2] with
+    'Value name must be a str', naming neither argument."""
+    with pytest.raises(TypeError, match=r"^jit: name must be a str, got int 3$"):
+        jit(lambda x: x, name=3)
+    with pytest.raises(TypeError, match=r"^jit f: input_names must be strs, got int 1$"):
+        jit(lambda x, y: x * y, name="f", input_names=[1, 2])(2.0, 3.0)
