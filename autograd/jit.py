@@ -85,8 +85,8 @@ def _length(inputs, fn_name, sample):
     try:
         return len(inputs)
     except TypeError:
-        hint = ("; a sample of one input is a 1-tuple, [(x,), ...]"
-                if isinstance(inputs, SupportsFloat) else "")
+        hint = ("; a sample of one input is a 1-tuple, [(x,), ...]"   # a flat list of numbers
+                if sample == 1 and isinstance(inputs, SupportsFloat) else "")
         raise TypeError(f"jit {fn_name}.batch: sample {sample} must be a tuple of numbers, got "
                         f"{type(inputs).__name__} {inputs!r}{hint}") from None
 
