@@ -42,7 +42,7 @@ from typing import Any, Literal, SupportsFloat, overload
 from . import engine, graph, recording
 from .jit_emit import HELPERS, Graph, Program, generate, in_sample
 from .ops import CONSTANT, describe
-from .floats import listlike
+from .floats import listlike, short_repr
 from .value import Value, as_float
 
 __all__ = ["jit", "Jitted", "TracingError", "TracedValue", "jit_loss"]
@@ -85,8 +85,10 @@ def _length(inputs, fn_name, sample):
     try:
         return len(inputs)
     except TypeError:
+        hint = ("; a sample of one input is a 1-tuple, [(x,), ...]"   # a flat list of numbers
+                if sample == 1 and isinstance(inputs, SupportsFloat) else "")
         raise TypeError(f"jit {fn_name}.batch: sample {sample} must be a tuple of numbers, got "
-                        f"{type(inputs).__name__} {inputs!r}") from None
+                        f"{type(inputs).__name__} {inputs!r}{hint}") from None
 
 
 class TracingError(TypeError):
@@ -126,23 +128,28 @@ def jit(fn: Callable[..., Value] | None = None, *, name: str | None = None,
 
 def jit_loss(model: Callable[[list[Value]], Sequence[Value]],
              loss: Callable[..., Value], n_inputs: int, *,
-             name: str = "loss", backend: str = "python") -> Jitted:
+             name: str = "loss", backend: str = "python",
+             n_targets: int | None = None) -> Jitted:
     """``jit`` of ``loss(model([x1..xn]), [y1..ym])`` as a function of n + m numbers.
 
     ``model`` maps a list of n input Values to a list of output Values (an
     ``nn.MLP``), ``loss(outputs, targets)`` returns one Value
     (``nn.half_squared_error``).  Call the result as ``step(x1, x2, y)`` or
-    ``step.batch([(x1, x2, y), ...])``.
+    ``step.batch([(x1, x2, y), ...])``.  ``n_targets``, when given, is m: a call
+    or sample of another width is refused naming the numbers expected.
     """
     def traced(*numbers: Value) -> Value:
         return loss(model(list(numbers[:n_inputs])), list(numbers[n_inputs:]))
 
     def names(arity: int) -> list[str]:
-        m = arity - n_inputs
-        if m < 0:
-            raise TypeError(f"{name}: expected {n_inputs} inputs and the targets, got {arity} numbers")
+        m = arity - n_inputs if n_targets is None else n_targets
         targets = ["y"] if m == 1 else [f"y{j}" for j in range(1, m + 1)]
-        return [f"x{k}" for k in range(1, n_inputs + 1)] + targets
+        expected = [f"x{k}" for k in range(1, n_inputs + 1)] + targets
+        if m < 0 or arity != len(expected):
+            them = "the targets" if n_targets is None else f"{m} target(s): {', '.join(expected)}"
+            raise TypeError(f"{name}: expected {n_inputs} inputs then {them}, got {arity} "
+                            f"numbers")
+        return expected
 
     return Jitted(traced, name=name, input_names=names, backend=backend)
 
@@ -187,6 +194,20 @@ class Tracer:
                 f"use the Value itself (y * 2.0, not y.data * 2.0) and, instead of an if on "
                 f"the number, branch inside the graph with relu(), abs(), autograd.maximum() "
                 f"or autograd.minimum(); or call {self.fn_name}() without jit.")
+        if what == "float()":
+            raise TracingError(
+                f"jit: cannot trace {self.fn_name}(): float() on {describe(node)} needs its "
+                f"number (math.exp(v), math.log(v) and the other math functions call float() "
+                f"too), a plain float outside the graph, so the generated code would keep "
+                f"today's number for every input and no gradient flows through it. Use the "
+                f"Value's own ops (v.exp(), v.log(), v.tanh(), v ** 0.5), or call "
+                f"{self.fn_name}() without jit.")
+        if what == "format()":
+            raise TracingError(
+                f"jit: cannot trace {self.fn_name}(): format() (an f-string's {{v:.3f}}) on "
+                f"{describe(node)} needs its number, and {self.fn_name}() runs only once, to "
+                f"trace, so a print inside it would show the first call's numbers only. Print "
+                f"what the jitted call returns, or call {self.fn_name}() without jit.")
         raise TracingError(
             f"jit: cannot trace {self.fn_name}(): {what} on {describe(node)} needs its number, and "
             f"data-dependent Python control flow cannot be traced (the generated code would "
@@ -239,8 +260,22 @@ def trace(fn, inputs, names, fn_name):
     finally:                 # a Ctrl-C as the trace ended must not leave it running
         mode.leave_if_in()
     if not isinstance(root, Value):
-        raise TypeError(f"jit: {fn_name}() must return one Value, got {type(root).__name__}")
+        raise TypeError(f"jit: {fn_name}() must return one Value, got {_returned(root)}")
     return Graph(root, placeholders, _traced_nodes(root, tracer.detached), tracer.detached)
+
+
+def _returned(root):
+    """What a traced function returned instead of one Value, and the likely fix."""
+    kind = type(root).__name__
+    if root is None:
+        return "None (is its return statement missing?)"
+    if isinstance(root, (list, tuple)) and any(isinstance(v, Value) for v in root):
+        return (f"a {kind} of {len(root)} items (a network's outputs? a Value and something "
+                f"more?): return one Value, such as out[0] or a loss of the outputs")
+    if isinstance(root, (int, float)):
+        return (f"{kind} {short_repr(root)}, a number: build the output from the inputs "
+                f"with Value ops")
+    return f"{kind} {short_repr(root)}"
 
 
 def _traced_nodes(root, detached):
@@ -344,6 +379,8 @@ class Jitted:
                  input_names: InputNames = None, backend: str = "python") -> None:
         if not callable(fn):
             raise TypeError(f"jit: expected a function, got {type(fn).__name__} {fn!r}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"jit: name must be a str, got {type(name).__name__} {name!r}")
         self.fn = fn
         self.__name__ = name or getattr(fn, "__name__", "fn")
         self.__qualname__ = getattr(fn, "__qualname__", self.__name__)
@@ -374,7 +411,10 @@ class Jitted:
         self._rows_matrix: tuple[list[Any], Any] | None = None   # see _remembered_matrix
 
     def __repr__(self) -> str:
-        return f"<jit {self.__name__} traced for {sorted(self._graphs) or 'nothing yet'} inputs>"
+        if not self._graphs:
+            return f"<jit {self.__name__}, nothing traced yet>"
+        counts = " and ".join(map(str, sorted(self._graphs)))
+        return f"<jit {self.__name__} traced for {counts} input{'' if counts == '1' else 's'}>"
 
     # -- calls (the hot path) ------------------------------------------------------
 
@@ -418,7 +458,7 @@ class Jitted:
             rows = self._rows(rows, arity)
         code = self._batch.get(arity)
         if code is None:
-            code = self._build("batch", rows[0], False)
+            code = self._build_batch("batch", rows[0])
         if engine.hooks_registered:
             self.refuse_hooked()
         n = len(rows)
@@ -434,7 +474,7 @@ class Jitted:
             return no_samples(f"jit {self.__name__}", mean)
         code = self._batch.get(arity)
         if code is None:
-            code = self._build("numpy", tuple(matrix[0].tolist()), False)
+            code = self._build_batch("numpy", tuple(matrix[0].tolist()))
         if engine.hooks_registered:
             self.refuse_hooked()
         total = self._run(code, matrix, 1.0 / n if mean else 1.0)
@@ -550,6 +590,14 @@ class Jitted:
             self._last_arity = arity
         return function
 
+    def _build_batch(self, kind, first):
+        """``_build`` of a batch program, traced on the first sample: an error of the
+        eager engine on its numbers names it, as the compiled batch names a sample."""
+        try:
+            return self._build(kind, first, False)
+        except (ArithmeticError, ValueError) as err:
+            raise in_sample(err, 1).with_traceback(err.__traceback__) from None
+
     def _generate(self, kind, graph, key):
         with engine.no_cycle_collection():   # code generation makes strings, not cycles
             return self._generate_now(kind, graph, key)
@@ -588,6 +636,10 @@ class Jitted:
             names = _names_from_signature(self.fn, arity)
         if len(names) < arity:
             raise TypeError(f"jit {self.__name__}: {arity} inputs but only names {names}")
+        bad = next((n for n in names if not isinstance(n, str)), None)
+        if bad is not None:
+            raise TypeError(f"jit {self.__name__}: input_names must be strs, got "
+                            f"{type(bad).__name__} {bad!r}")
         return names[:arity]
 
     # -- errors ----------------------------------------------------------------------
@@ -605,9 +657,12 @@ class Jitted:
         filename, lineno = hit.tb_frame.f_code.co_filename, hit.tb_lineno
         program = self._by_file[filename]
         _register(filename, program.source)
-        code = linecache.getline(filename, lineno).strip()
-        where = f"in jit-compiled {self.__name__}(), {filename} line {lineno}: {code}"
         info = program.lines.get(lineno)
+        code = linecache.getline(filename, lineno).strip()
+        if code.startswith("check("):   # the numpy backend's check: show the line it checks
+            lineno -= 1
+            code = linecache.getline(filename, lineno).strip()
+        where = f"in jit-compiled {self.__name__}(), {filename} line {lineno}: {code}"
         local = hit.tb_frame.f_locals
         if info is None:
             return _noted(_in_sample(type(exc)(str(exc)), program, local), where)
@@ -688,8 +743,9 @@ def _sample_matrix(np, samples, jitted):
                                 f"number(s), but the samples before it have {arity}")
         matrix = np.array(rows, dtype=object) if rows else np.zeros((0, 0))
     if matrix.ndim != 2:
+        one = "; one input per sample: samples.reshape(-1, 1)" if matrix.ndim == 1 else ""
         raise TypeError(f"jit {jitted.__name__}.batch: samples must be 2-d (one row per "
-                        f"sample), got an array of shape {matrix.shape}")
+                        f"sample), got an array of shape {matrix.shape}{one}")
     if matrix.dtype.kind in "fiu":
         return np.asarray(matrix, dtype=np.float64)
     # anything else is checked number by number, naming the sample and the argument

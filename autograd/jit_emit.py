@@ -83,7 +83,7 @@ HELPERS.update(idiv=idiv, ipow=ipow, ilog=ilog, iexp=iexp, left_sum=left_sum, mu
 
 _RESERVED = frozenset(HELPERS) | frozenset(keyword.kwlist) | {
     "abs", "PARAMETERS", "samples", "seed", "total", "_e", "None", "True", "False", "args",
-    "rows", "ROWS_ADDED"}
+    "rows", "ROWS_ADDED", "float", "tuple", "zip", "map"}
 
 
 def in_sample(err, i):
@@ -109,8 +109,8 @@ def sanitize(name):
 class Names:
     """Hands out unique local names; ``v`` also reserves ``g_v`` and ``p_v``."""
 
-    def __init__(self):
-        self.used = set(_RESERVED)
+    def __init__(self, reserved=_RESERVED):
+        self.used = set(reserved)
 
     def take(self, wanted):
         base = sanitize(wanted)
@@ -243,6 +243,9 @@ def generate(graph, fn_name, kind, input_grads=False):
 
 
 class _Emitter:
+    #: names the generated code reads (helpers, builtins, its own locals): never a node's
+    reserved = _RESERVED
+
     def __init__(self, graph, fn_name, kind, input_grads):
         self.graph = graph
         self.kind = kind
@@ -251,7 +254,7 @@ class _Emitter:
         self.lines = []      # (text, LineInfo or None)
         self.written = set() # id(node) of every node whose g_ line is emitted
         self._templates = {}  # see edge_templates
-        names = Names()
+        names = Names(self.reserved)
         self.fn_name = names.take(fn_name)
         for node in graph.inputs:
             self.code[id(node)] = names.take(node.name or "x")
@@ -413,7 +416,8 @@ class _Emitter:
                     if any(needs.get(id(z)) for z in group["members"]):
                         self.emit(1, f"S_{group['name']} = []")
             self.emit(1, "total = 0.0")
-            self.emit(1, f"for {', '.join(args)}{',' if len(args) == 1 else ''} in samples:")
+            target = f"{', '.join(args)}{',' if len(args) == 1 else ''}" if args else "_"
+            self.emit(1, f"for {target} in samples:")
         self.emit(body, "# forward")
         for node in g.derived:
             self.emit_forward(body, node)

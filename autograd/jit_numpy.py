@@ -129,12 +129,14 @@ def check(result, op_name, operands, labels):
 
 
 class _Named:
-    """An operand in an error message: the node's name and the sample's number."""
+    """An operand in an error message: the node's name (None: an unnamed constant) and
+    the sample's number."""
 
     __slots__ = ("name", "data", "_op")
 
     def __init__(self, name, data):
-        self.name, self.data, self._op = name, data, ops.LEAF
+        self.name, self.data = name, data
+        self._op = ops.CONSTANT if name is None else ops.LEAF
 
 
 HELPERS = {"np": np, "np_sigmoid": np_sigmoid, "np_pow": np_pow, "check": check}
@@ -210,10 +212,18 @@ _STRICT = {name for name, op in ops.OPS.items()
            if op.forward is not None and op.ieee is not op.forward}
 
 
+def _by_a_nonzero_constant(op, parents):
+    """A division by a nonzero constant (x / 2): its float forward never raises
+    (inf / 2 is inf), so its line needs no check()."""
+    divisor = parents[-1]
+    return op is ops.DIV and divisor._op is ops.CONSTANT and divisor.data != 0.0
+
+
 class _NumpyEmitter(_Emitter):
     """The scalar emitter's structure (names, gradient order, comments) writing arrays."""
 
     expression = staticmethod(numpy_source)
+    reserved = _Emitter.reserved | set(HELPERS) | {"X", "m"}
     wide_rows = False   # every node is already a whole array
 
     def forward_terms(self, op, a, parents):
@@ -232,10 +242,11 @@ class _NumpyEmitter(_Emitter):
     def emit_forward(self, indent, node):
         super().emit_forward(indent, node)
         op = self.graph.op(node)
-        if op.name in _STRICT:
-            parents = self.graph.parents(node)
+        parents = self.graph.parents(node)
+        if op.name in _STRICT and not _by_a_nonzero_constant(op, parents):
             operands = ", ".join(self.src(p) for p in parents)
-            labels = ", ".join(repr(p.name or self.label(p)) for p in parents)
+            labels = ", ".join(repr(p.name or (None if p._op is ops.CONSTANT else self.label(p)))
+                               for p in parents)   # an unnamed constant: "the constant 1.0"
             self.emit(indent, f"check({self.code[id(node)]}, {op.name!r}, ({operands},), "
                               f"({labels},))")
 
@@ -257,14 +268,15 @@ class _NumpyEmitter(_Emitter):
         self.emit(1, "# one array per input: its column of X")
         for i, a in enumerate(args):
             self.emit(1, f"{a} = X[:, {i}]")
-        self.emit(1, "with np.errstate(all='ignore'):")
-        self.emit(2, "# forward: one array per node (errors as eager's, by check())")
-        for node in g.derived:
-            self.emit_forward(2, node)
         root = self.src(g.root)
         needs = self.needs_grad()
-        if needs.get(id(g.root)):
-            self.backward(2, needs)
+        if g.derived or needs.get(id(g.root)):   # else the output is an input: no arithmetic
+            self.emit(1, "with np.errstate(all='ignore'):")
+            self.emit(2, "# forward: one array per node (errors as eager's, by check())")
+            for node in g.derived:
+                self.emit_forward(2, node)
+            if needs.get(id(g.root)):
+                self.backward(2, needs)
         written = [p for n, p in zip(g.parameters, params) if id(n) in self.written]
         if written:
             self.emit(1, "# add each parameter's gradient, summed over the samples, once")

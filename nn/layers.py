@@ -611,7 +611,8 @@ class MLP(Module):
             program, _ = matrix_loss(self, function)
             if program is not None:
                 return program
-        return jit_loss(self, function, self.sizes[0], backend=backend)
+        return jit_loss(self, function, self.sizes[0], backend=backend,   # nn's: a target an output
+                        n_targets=None if record is None else self.sizes[-1])
 
     @classmethod
     def from_matrices(cls, weights: Any, biases: Any = None, activation: str | Sequence[str] = "sigmoid",

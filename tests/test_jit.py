@@ -329,8 +329,6 @@ def test_inputs_and_outputs_are_checked():
 @pytest.mark.parametrize("body, what", [
     (lambda x: x * 2.0 if x > 0 else -x, "comparison >"),
     (lambda x: x if x * 2.0 else -x, r"bool\(\)"),
-    (lambda x: Value(math.exp(x)), r"float\(\)"),
-    (lambda x: Value(x.item() * 2.0), r"float\(\)"),     # PyTorch's spelling of float(x)
     (lambda x: x if x <= 1.0 else x, "comparison <="),
 ])
 def test_data_dependent_control_flow_is_refused_clearly(body, what):
@@ -340,6 +338,23 @@ def test_data_dependent_control_flow_is_refused_clearly(body, what):
     # everything is restored afterwards
     assert Value(2.0) > 1.0 and bool(Value(0.0)) and float(Value(2.5)) == 2.5 == Value(2.5).item()
     assert not autograd.recording.active   # no mode is left on
+
+
+@pytest.mark.parametrize("body", [
+    lambda x: Value(math.exp(x)),                       # math.exp of a Value: a learner's slip
+    lambda x: x * math.exp(x),
+    lambda x: Value(x.item() * 2.0),                    # PyTorch's spelling of float(x)
+])
+def test_float_of_a_traced_value_points_to_the_value_s_own_ops(body):
+    """math.exp(x) on a Value calls float(x): the message names that, and the op to use
+    (x.exp()), instead of speaking of control flow and relu/abs as for an if."""
+    with pytest.raises(TracingError) as caught:
+        jit(body, name="expish")(1.0)
+    message = str(caught.value)
+    assert message.startswith("jit: cannot trace expish(): float() on 'x' = 1.0")
+    assert "math.exp(v)" in message and "v.exp()" in message and "\n" not in message
+    assert "control flow" not in message
+    assert float(Value(2.5)) == 2.5 and not autograd.recording.active
 
 
 def branch_on_data(x):
@@ -573,3 +588,63 @@ def test_ctrl_c_during_a_compiled_call_adds_all_gradients_or_none(sizes):
         signal.signal(signal.SIGINT, previous)
         sys.settrace(tracer)
     assert stopped == 150
+
+
+@pytest.mark.parametrize("body, says", [
+    (lambda x: [x * 2.0], "got a list of 1 items (a network's outputs?"),
+    (lambda x: (x * 2.0, 1.0), "got a tuple of 2 items"),
+    (lambda x: None, "got None (is its return statement missing?)"),
+    (lambda x: 1.0, "got float 1.0, a number: build the output from the inputs"),
+])
+def test_a_function_returning_other_than_one_value_is_told_what_to_return(body, says):
+    """The message said only the type (got list); a learner returning a network's
+    outputs, a tuple or nothing is now told what was returned and what to return,
+    on one line, and nothing is traced."""
+    step = jit(body, name="f")
+    with pytest.raises(TypeError) as caught:
+        step(2.0)
+    message = str(caught.value)
+    assert message.startswith("jit: f() must return one Value, ") and says in message
+    assert "\n" not in message
+    with pytest.raises(RuntimeError, match="nothing traced yet"):
+        step.source
+
+
+def test_repr_says_how_many_inputs_were_traced_in_words():
+    """repr read '<jit f traced for nothing yet inputs>' before the first call and
+    '... for [1, 2] inputs' after; now plain words."""
+    step = jit(lambda *xs: sum(xs, Value(0.0)), name="f")
+    assert repr(step) == "<jit f, nothing traced yet>"
+    step(1.0)
+    assert repr(step) == "<jit f traced for 1 input>"
+    step(1.0, 2.0)
+    assert repr(step) == "<jit f traced for 1 and 2 inputs>"
+
+
+def test_an_f_string_of_a_traced_value_says_the_function_runs_once():
+    """A learner's debugging print(f"{loss:.3f}") inside the function was refused as
+    'data-dependent Python control flow'; the message now says why it cannot work
+    (the function runs once, to trace) and what to print instead."""
+    w = Value(0.5, name="w")
+
+    def f(x):
+        y = w * x
+        print(f"{y:.3f}")
+        return y
+
+    with pytest.raises(TracingError) as caught:
+        jit(f)(1.0)
+    message = str(caught.value)
+    assert message.startswith("jit: cannot trace f(): format() (an f-string's {v:.3f}) on ")
+    assert "runs only once" in message and "control flow" not in message
+    assert "\n" not in message and f"{Value(0.25):.2f}" == "0.25"
+
+
+def test_a_name_or_input_name_that_is_not_a_str_is_refused_naming_the_argument():
+    """jit(f, name=3) failed at the first call with AttributeError ('int' object has no
+    attribute 'replace') from inside the code generator; input_names=[1, 2] with
+    'Value name must be a str', naming neither argument."""
+    with pytest.raises(TypeError, match=r"^jit: name must be a str, got int 3$"):
+        jit(lambda x: x, name=3)
+    with pytest.raises(TypeError, match=r"^jit f: input_names must be strs, got int 1$"):
+        jit(lambda x, y: x * y, name="f", input_names=[1, 2])(2.0, 3.0)

@@ -165,3 +165,58 @@ def test_batch_of_a_0d_array_is_refused_naming_the_samples(backend):
         jit(loss, backend=backend).batch(np.array(1.0))
     assert "\n" not in str(caught.value)
     assert [p.grad for p in params] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_batch_of_a_function_of_no_inputs_or_returning_its_input(backend):
+    """Two graphs with no arithmetic on the inputs: f() = w·w over empty samples (the
+    Python backend wrote `for  in samples:`, a SyntaxError) and f(a) = a (the numpy
+    backend wrote an empty `with` block, an IndentationError).  By hand: Σ w² = 2w²
+    and its gradient 2·2w; the mean of a over 1, 2 and 6 is 3."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    w = Value(1.5, name="w")
+    assert jit(lambda: w * w, backend=backend).batch([(), ()]) == 2 * 1.5 ** 2
+    assert w.grad == 2 * 2 * 1.5
+    assert jit(lambda a: a, backend=backend).batch([(1.0,), (2.0,), (6.0,)], mean=True) == 3.0
+    w.grad = 0.0
+    assert jit(lambda a: w, backend=backend).batch([(1.0,), (2.0,)]) == 2 * 1.5
+    assert w.grad == 2.0
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_batch_whose_first_sample_fails_the_trace_names_sample_1(backend):
+    """The trace runs on the first sample's numbers, so the eager engine raises there
+    (ln of w·0.1 − 1 < 0): the error named no sample, where sample 2 would have been
+    named.  Now it says sample 1, .grad is untouched, and a good batch then runs:
+    Σ ln(2x − 1) over x = 3, 1.5 is ln 5 + ln 2, its w-gradient 3/5 + 1.5/2."""
+    import math
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    w = Value(2.0, name="w")
+    f = jit(lambda x: (w * x - 1.0).log(), backend=backend)
+    with pytest.raises(ValueError, match=r"^log: input must be > 0, .*= -0\.8 "
+                                         r"\(sample 1 of the batch\)$"):
+        f.batch([(0.1,), (3.0,)])
+    assert w.grad == 0.0
+    assert f.batch([(3.0,), (1.5,)]) == pytest.approx(math.log(5) + math.log(2), rel=1e-15)
+    assert w.grad == pytest.approx(3 / 5 + 1.5 / 2, rel=1e-15)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_flat_list_of_numbers_for_a_one_input_function_says_how_to_give_it(backend):
+    """batch([1.0, 2.0, 3.0]) for f(x) said only 'sample 1 must be a tuple of numbers';
+    it now shows the 1-tuple form, and a 1-d array (numpy backend) the reshape, which
+    then give Σ x² = 1 + 4 + 9 by hand."""
+    np = pytest.importorskip("numpy")
+    f = jit(lambda x: x * x, backend=backend)
+    with pytest.raises(TypeError, match=r"sample 1 must be a tuple of numbers, got float 1\.0; "
+                                        r"a sample of one input is a 1-tuple, \[\(x,\), \.\.\.\]$"):
+        f.batch([1.0, 2.0, 3.0])
+    assert f.batch([(1.0,), (2.0,), (3.0,)]) == 14.0
+    if backend == "numpy":
+        column = np.array([1.0, 2.0, 3.0])
+        with pytest.raises(TypeError, match=r"shape \(3,\); one input per sample: "
+                                            r"samples\.reshape\(-1, 1\)$"):
+            f.batch(column)
+        assert f.batch(column.reshape(-1, 1)) == 14.0

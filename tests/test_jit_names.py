@@ -161,3 +161,30 @@ def test_a_constant_named_like_a_short_label_is_skipped_as_labels_skips_it():
     step = assert_labels_agree(f, ["x"], (1.5,), (-0.5,))
     assert "t1" not in short_labels_in_comments(step.source)
     assert "t2 = leaf1 * x  # mul" in step.source
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_inputs_and_parameters_named_like_the_generated_code_s_own_names(backend):
+    """A node may be called m, X, np, check, float, map, zip or tuple: names the
+    generated code reads (numpy's m = X.shape[0], the wide rows' tuple(zip(...))).
+    They were taken as they are, so the numpy backend gave a wrong sum for a parameter
+    m and crashed for np or X, and a wide row crashed on an input named tuple.
+    Oracle by hand: f = tanh(m·Σ w_i x_i), ∂f/∂m = (1 − f²)·Σ w_i x_i."""
+    import math
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    clashing = ["m", "X", "np", "check", "float", "map", "zip", "tuple", "np_pow"]
+    n = 40                                     # wide enough for the Python backend's rows
+    names = clashing + [f"x{i}" for i in range(len(clashing), n)]
+    ws = [Value(0.001 * i, name=f"w{i}") for i in range(n)]
+    m = Value(0.5, name="m")
+    xs = [0.01 * i for i in range(n)]
+    f = jit(lambda *x: (m * autograd.dot(ws, list(x))).tanh(), input_names=names,
+            backend=backend)
+    s = sum(w.data * x for w, x in zip(ws, xs))
+    out = math.tanh(0.5 * s)
+    assert f.batch([xs, xs]) == pytest.approx(2 * out, rel=1e-12)
+    assert m.grad == pytest.approx(2 * (1 - out ** 2) * s, rel=1e-12)
+    value, grads = f(*xs, input_grads=True)
+    assert value == pytest.approx(out, rel=1e-12)
+    assert grads == pytest.approx([(1 - out ** 2) * 0.5 * w.data for w in ws], rel=1e-12)

@@ -548,3 +548,24 @@ def test_eager_step_takes_a_loss_by_name_as_train_does():
     C = nn.eager_step(net, "half_squared_error", nn.SGD(net.parameters(), lr=0.1),
                       [[0.5, 0.2]], [[1.0]])
     assert C == pytest.approx(0.5 * (1.0 - a) ** 2, rel=1e-14)
+
+
+@pytest.mark.parametrize("loss, n_out", [("half_squared_error", 1), ("cross_entropy", 3)])
+@pytest.mark.parametrize("width", [2, 4])
+def test_jit_loss_of_a_sample_of_the_wrong_width_names_the_numbers_it_expects(loss, n_out,
+                                                                               width):
+    """net.jit_loss() with nn's loss takes the inputs, then one target per output (as the
+    numpy backend's program does).  A sample that forgot its target, or has one too
+    many, used to reach the loss as placeholder Values ('1 outputs but 0 targets []');
+    now the call and the batch say what they expected, and no .grad changes."""
+    net = nn.MLP([2, 3, n_out], seed=0)
+    step = net.jit_loss(loss)
+    sample = tuple(float(k % 2) for k in range(width + n_out - 1))
+    expected = ["x1", "x2"] + (["y"] if n_out == 1 else [f"y{j}" for j in (1, 2, 3)])
+    fragments = (f"expected 2 inputs then {n_out} target", ", ".join(expected),
+                 f"got {len(sample)} numbers")
+    with raises(TypeError, *fragments):
+        step.batch([sample])
+    with raises(TypeError, *fragments):
+        step(*sample)
+    assert all(p.grad == 0.0 for p in net.parameters())

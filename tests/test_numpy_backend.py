@@ -198,6 +198,33 @@ def test_a_numpy_batch_raises_the_eager_error_naming_the_sample():
     assert math.isnan(nan.batch([(math.nan,)]))     # nan flows, as in eager
 
 
+def test_a_numpy_batch_error_notes_the_line_that_computed_the_node():
+    """The note under the error quotes the generated line of the failing op (as the
+    Python backend does), not the check() call after it, which a reader can't map
+    to the graph.  Oracle: the program's own source, the line of '# log'."""
+    f = jit(lambda x, y: (x - y).log(), backend="numpy")
+    with pytest.raises(ValueError) as caught:
+        f.batch([(2.0, 1.0), (1.0, 2.0)])
+    line = next(t for t in f.program("numpy").source.splitlines() if t.endswith("# log"))
+    assert caught.value.__notes__[-1].endswith(": " + line.strip())
+    assert "check(" not in caught.value.__notes__[-1]
+
+
+def test_a_division_by_a_nonzero_constant_is_not_checked():
+    """x / 2.0 cannot raise in the eager engine (inf / 2 is inf), so its line gets no
+    check(...) after it (noise in the source, a pass over the batch); 1 / y keeps its
+    check and still names the sample.  Oracle by hand: Σ (x/2 + 1/y) over (1, 2),
+    (3, 4) is 0.5 + 0.5 + 1.5 + 0.25."""
+    f = jit(lambda x, y: x / 2.0 + 1.0 / y, backend="numpy")
+    assert f.batch([(1.0, 2.0), (3.0, 4.0)]) == 2.75
+    checks = [t.strip() for t in f.program("numpy").source.splitlines()
+              if t.strip().startswith("check(")]
+    assert len(checks) == 1 and "'div', (1.0, y,)" in checks[0], checks
+    assert f.batch([(1e308, 1.0)]) == 0.5e308 + 1.0
+    with pytest.raises(ZeroDivisionError, match=r"\(sample 2 of the batch\)"):
+        f.batch([(1.0, 2.0), (1.0, 0.0)])
+
+
 @pytest.mark.parametrize("samples, message", [
     ([(1.0, True)], "jit input 'y' of <lambda>\\(\\) batch sample 1 needs a real number"),
     ([(1.0, 2.0), (1.0,)], "batch sample 2: 1 number"),
@@ -382,3 +409,16 @@ def test_the_per_step_api_is_the_program_and_the_sgd_rule_bit_for_bit(momentum, 
             w, velocity[k] = sgd_rule(w, sign * g, velocity[k], 0.1, momentum)
             expected.append(w)
         assert bits(p.data for p in params) == bits(expected)
+
+
+@pytest.mark.parametrize("body", [lambda x, y: 1.0 / y, lambda x, y: (x - 3.0) ** 0.5])
+def test_a_constant_in_a_batch_error_reads_as_the_eager_engine_says_it(body):
+    """The numpy backend called an unnamed constant '1' = 1.0 where the eager engine and
+    the Python backend say 'the constant 1.0'.  Oracle: eager's message on sample 2."""
+    with pytest.raises((ArithmeticError, ValueError)) as eager:
+        body(Value(1.0, name="x"), Value(0.0, name="y"))
+    for backend in ("python", "numpy"):
+        with pytest.raises(type(eager.value)) as caught:
+            jit(body, backend=backend).batch([(5.0, 1.0), (1.0, 0.0)])
+        message = str(caught.value).replace("'t1'", "an unnamed sub node")
+        assert message == f"{eager.value} (sample 2 of the batch)", backend
