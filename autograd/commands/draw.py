@@ -3,10 +3,11 @@
     chainrule draw SCRIPT [--out PATH] [--format png|svg|pdf] [--highlight NAME] [--root NAME]
 
 The script runs until its first ``.backward()`` call, and that backward pass is
-done (as the script asked) so the picture shows every node's grad; its module-level
-variables name the nodes they hold (as in ``explain`` and ``check``), and the
-graph below the root is written to ``PATH.FORMAT`` (default: the script's
-name next to it), every edge labelled with its local derivative.
+done (as the script asked) so the picture shows every node's grad; its variables
+(module-level, or locals of the function calling backward()) name the nodes they
+hold (as in ``explain`` and ``check``), and the graph below the root is written to
+``PATH.FORMAT`` (default: the script's name next to it), every edge labelled with
+its local derivative.
 """
 
 import os
