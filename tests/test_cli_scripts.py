@@ -62,3 +62,17 @@ def test_a_local_shadows_the_global_of_the_same_name(tmp_path):
         """)
     r = chainrule("check", path, "--wrt", "w", "--expected", "12")     # 3 w² at w = 2
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_step_exits_2_for_bad_usage_as_the_help_says(tmp_path):
+    """`chainrule --help`: 1 is "does not agree", 2 "bad usage or a script that failed"."""
+    path = script(tmp_path, MAIN)
+    for args, stdin, why in [(("--stop-at", "nope"), "", "no node named 'nope'"),
+                             ((), "b nope\n", "no node named 'nope'"),
+                             ((), "xyz\n", "unknown command 'xyz'"),
+                             ((), "", "")]:
+        r = chainrule("step", path, *args, stdin=stdin)
+        assert r.returncode == (2 if why else 0), (args, stdin, r.stderr)
+        assert why in r.stderr and r.stderr.count("\n") <= 1
+    r = chainrule("step", str(tmp_path / "missing.py"))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
