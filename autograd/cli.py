@@ -63,6 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _split_script_args(argv):
+    """chainrule's own arguments, and the script's: the words after the first ``--``."""
+    argv = list(argv)
+    if "--" not in argv:
+        return argv, []
+    cut = argv.index("--")
+    return argv[:cut], argv[cut + 1:]
+
+
 def _stray_threads(before):
     """Threads the script started that would keep the process alive."""
     return [t for t in threading.enumerate()
@@ -71,7 +80,12 @@ def _stray_threads(before):
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv, script_args = _split_script_args(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    if script_args and not hasattr(args, "script"):
+        parser.error(f"{args.command or 'chainrule'} runs no script, so it takes no arguments "
+                     f"after --: {' '.join(script_args)}")
+    args.script_args = script_args
     if getattr(args, "run", None) is None:
         parser.print_help()
         return 2

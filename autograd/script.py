@@ -97,6 +97,13 @@ def _is_script_top(frame):
     return frame.f_code.co_name == "<module>" and frame.f_globals.get("__name__") == "__main__"
 
 
+def _exited(path, code, argv):
+    """Why the script's sys.exit() before backward() gave no graph, in one line."""
+    why = f"exited ({code})" if isinstance(code, str) else f"exited (code {code or 0})"
+    hint = "" if argv else "; if it takes arguments, give them after --: SCRIPT ... -- ARGS"
+    return f"{path} {why} before calling .backward(){hint}"
+
+
 class _Caught(BaseException):
     def __init__(self, root, grad, namespace):
         super().__init__()
@@ -123,7 +130,7 @@ def run_until_backward(path, argv=()):
         captured.named = variables.name_variables(namespace, root=caught.root)
         return captured
     except SystemExit as exit_:
-        raise ScriptError(f"{path} exited (code {exit_.code}) before calling .backward()") from None
+        raise ScriptError(_exited(path, exit_.code, argv)) from None
     except KeyboardInterrupt:
         raise ScriptError(f"{path} was interrupted (KeyboardInterrupt) before calling "
                           f".backward()") from None

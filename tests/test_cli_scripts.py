@@ -76,3 +76,51 @@ def test_step_exits_2_for_bad_usage_as_the_help_says(tmp_path):
         assert why in r.stderr and r.stderr.count("\n") <= 1
     r = chainrule("step", str(tmp_path / "missing.py"))
     assert r.returncode == 2 and r.stderr.count("\n") == 1
+
+
+ARGPARSE = """\
+    import argparse
+    from autograd import Value
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("w0", type=float)
+    parser.add_argument("--power", type=int, default=2)
+    args = parser.parse_args()
+    w = Value(args.w0)
+    L = w ** args.power
+    L.backward()
+    """
+
+
+def test_the_scripts_own_arguments_go_after_double_dash(tmp_path):
+    path = script(tmp_path, ARGPARSE)
+    # L = w³ at w = 0.5: dL/dw = 3 w² = 0.75
+    r = chainrule("check", path, "--wrt", "w", "--expected", "0.75", "--", "0.5", "--power", "3")
+    assert r.returncode == 0, r.stderr
+    r = chainrule("check", path, "--wrt", "w", "--expected", "0.5", "--", "0.5", "--power", "3")
+    assert r.returncode == 1, r.stderr                     # the Next: line repeats the arguments
+    assert "Next: chainrule explain" in r.stdout and "--wrt w -- 0.5 --power 3 lists" in r.stdout
+    r = chainrule("draw", path, "--out", str(tmp_path / "g"), "--", "0.5")
+    assert r.returncode == 0 and (tmp_path / "g.png").exists(), r.stderr
+    r = chainrule("step", path, "--", "0.5", stdin="c\n")
+    assert r.returncode == 0, r.stderr
+    assert "  w.grad = 1.0\n" in r.stdout                  # 2 w at w = 0.5
+
+
+def test_a_script_that_needs_arguments_says_where_they_go(tmp_path):
+    path = script(tmp_path, ARGPARSE)
+    r = chainrule("explain", path, "--wrt", "w")
+    assert r.returncode == 2
+    last = r.stderr.splitlines()[-1]          # above it: the script's own usage message
+    assert last.startswith("chainrule: ") and "exited (code 2)" in last
+    assert "give them after --" in last
+    r = chainrule("ops", "--", "x")
+    assert r.returncode == 2 and "takes no arguments after --: x" in r.stderr
+
+
+def test_sys_exit_with_a_message_shows_the_message(tmp_path):
+    path = script(tmp_path, "import sys\nsys.exit('usage: learner.py DATA')\n")
+    r = chainrule("explain", path, "--wrt", "w", "--", "data.csv")
+    assert r.returncode == 2
+    assert r.stderr.splitlines()[-1] == (f"chainrule: {path} exited (usage: learner.py DATA) "
+                                         f"before calling .backward()")

@@ -13,11 +13,11 @@ its local derivative.
 import os
 import sys
 
-from autograd.commands import one_line
+from autograd.commands import one_line, script_arguments
 
 
 def arguments(parser):
-    parser.add_argument("script", metavar="SCRIPT", help="a Python script that calls .backward()")
+    script_arguments(parser)
     parser.add_argument("--out", metavar="PATH", default=None,
                         help="where to write the picture, without the extension (default: "
                              "the script's path without .py)")
@@ -34,7 +34,7 @@ def run(args):
     from autograd.draw import DotNotFound, GraphTooLarge, render_graph
     from autograd.script import ScriptError, run_until_backward
     try:
-        captured = run_until_backward(args.script)
+        captured = run_until_backward(args.script, args.script_args)
         root = captured.find(args.root) if args.root else captured.root
         highlight = captured.find(args.highlight) if args.highlight else None
     except ScriptError as err:

@@ -12,7 +12,7 @@ import argparse
 import shlex
 import sys
 
-from autograd.commands import one_line
+from autograd.commands import one_line, script_arguments
 from autograd.names import printable
 from autograd.explain import DEFAULT_LIMIT
 
@@ -29,7 +29,7 @@ def _positive_int(text):
 
 
 def _add_common(parser):
-    parser.add_argument("script", help="a Python script that builds a graph and calls .backward()")
+    script_arguments(parser)
     parser.add_argument("--wrt", required=True, metavar="NAME",
                         help="the node (a name, a script variable, or a short label such as t7) to "
                              "differentiate with respect to")
@@ -43,7 +43,7 @@ def _graph(args):
     """(root, wrt) from the script, or None after printing a one-line error."""
     from autograd.script import ScriptError, run_until_backward
     try:
-        captured = run_until_backward(args.script)
+        captured = run_until_backward(args.script, args.script_args)
         root = captured.find(args.root) if args.root else captured.root
         wrt = args.wrt if matrix_name(args.wrt, captured.root) else captured.find(args.wrt, root)
     except ScriptError as err:
@@ -57,6 +57,8 @@ def _explain_command(args):
     words = ["chainrule", "explain", args.script, "--wrt", args.wrt]
     if args.root:
         words += ["--root", args.root]
+    if args.script_args:
+        words += ["--", *args.script_args]
     return " ".join(map(_shell_word, words))
 
 
