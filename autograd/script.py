@@ -17,6 +17,7 @@ import contextlib
 import os
 import runpy
 import sys
+import traceback
 
 from . import graph, names, notation, recording, variables
 from .value import Value
@@ -97,6 +98,14 @@ def _is_script_top(frame):
     return frame.f_code.co_name == "<module>" and frame.f_globals.get("__name__") == "__main__"
 
 
+def _where(path, err):
+    """``path``, with the line of the script the error came from (``learner.py line 7``)."""
+    script = os.path.abspath(path)
+    lines = [frame.lineno for frame in traceback.extract_tb(err.__traceback__)
+             if os.path.abspath(frame.filename) == script]
+    return f"{path} line {lines[-1]}" if lines else path
+
+
 def _exited(path, code, argv):
     """Why the script's sys.exit() before backward() gave no graph, in one line."""
     why = f"exited ({code})" if isinstance(code, str) else f"exited (code {code or 0})"
@@ -136,7 +145,7 @@ def run_until_backward(path, argv=()):
                           f".backward()") from None
     except Exception as err:
         message = " ".join(str(err).split())
-        raise ScriptError(f"{path} raised {type(err).__name__}: {message}") from err
+        raise ScriptError(f"{_where(path, err)} raised {type(err).__name__}: {message}") from err
     finally:
         sys.argv, sys.path[:] = saved_argv, saved_path
     raise ScriptError(f"{path} never called .backward() on a Value, so there is no gradient to show")

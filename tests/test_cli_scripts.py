@@ -124,3 +124,21 @@ def test_sys_exit_with_a_message_shows_the_message(tmp_path):
     assert r.returncode == 2
     assert r.stderr.splitlines()[-1] == (f"chainrule: {path} exited (usage: learner.py DATA) "
                                          f"before calling .backward()")
+
+
+def test_an_error_in_the_script_names_its_line(tmp_path):
+    path = script(tmp_path, """\
+        from autograd import Value
+
+        def loss(v):
+            return v.log()
+
+        x = Value(-1.0)
+        L = loss(x)
+        L.backward()
+        """)
+    for command in ("explain", "draw", "step"):
+        args = ("--wrt", "x") if command == "explain" else ()
+        r = chainrule(command, path, *args)
+        assert r.returncode == 2
+        assert r.stderr.count("\n") == 1 and f"{path} line 4 raised ValueError: log" in r.stderr
