@@ -142,3 +142,11 @@ def test_an_error_in_the_script_names_its_line(tmp_path):
         r = chainrule(command, path, *args)
         assert r.returncode == 2
         assert r.stderr.count("\n") == 1 and f"{path} line 4 raised ValueError: log" in r.stderr
+
+
+def test_a_matrix_given_for_one_node_says_so(tmp_path):
+    path = script(tmp_path, MAIN)
+    r = chainrule("check", path, "--wrt", "w", "--expected", "[[0.5, 0.1]]")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert "'[[0.5, 0.1]]' is a matrix, but the gradient with respect to 'w'" in r.stderr
+    assert "never closed" not in r.stderr
