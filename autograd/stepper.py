@@ -322,7 +322,7 @@ class Stepper:
                 for node in self.lookup(arg):
                     self.say(self.describe(node))
         elif verb in ("g", "graph"):
-            self.say(f"graph: {self.graph(arg)}")
+            self.say(f"graph: {names.printable(str(self.graph(arg)))}")
         elif verb in ("q", "quit", "exit"):
             self.stop()
             self.say(f"quit after step {len(self.done)}/{self.total}; the leaves keep the "

@@ -150,3 +150,16 @@ def test_a_matrix_given_for_one_node_says_so(tmp_path):
     assert r.returncode == 2 and r.stderr.count("\n") == 1
     assert "'[[0.5, 0.1]]' is a matrix, but the gradient with respect to 'w'" in r.stderr
     assert "never closed" not in r.stderr
+
+
+def test_a_written_path_is_shown_without_obeying_its_escapes(tmp_path):
+    """A file name holding ESC[2J (clear the screen) is shown as ␛[2J, never sent raw."""
+    path = script(tmp_path, MAIN, name="evil\x1b[2J.py")
+    r = chainrule("draw", path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "evil\x1b[2J.png").exists()
+    assert "\x1b" not in r.stdout and "evil␛[2J.png" in r.stdout
+    r = chainrule("step", path, "--html", str(tmp_path / "p\x1b[2J.html"))
+    assert r.returncode == 0 and "\x1b" not in r.stdout and "p␛[2J.html" in r.stdout
+    r = chainrule("step", path, "--out", str(tmp_path), stdin="g \x1b[2Jpic\nq\n")
+    assert r.returncode == 0 and "\x1b" not in r.stdout and "␛[2Jpic.png" in r.stdout

@@ -14,6 +14,7 @@ import os
 import sys
 
 from autograd.commands import one_line, script_arguments
+from autograd.names import printable
 
 
 def arguments(parser):
@@ -56,5 +57,5 @@ def run(args):
         text = f"cannot write {err.filename or out}: {err.strerror or err}"
         print(f"chainrule draw: {one_line(text)}", file=sys.stderr)
         return 2
-    print(f"wrote {written}")
+    print(f"wrote {printable(str(written))}")
     return 0

@@ -11,6 +11,7 @@ they are read one per line from stdin, and the end of input continues to the end
 import sys
 
 from autograd.commands import one_line, script_arguments
+from autograd.names import printable
 from autograd.script import ScriptError, run_until_backward
 from autograd.stepper import Stepper, StepperError, session, terminal_width, use_colour
 
@@ -78,6 +79,7 @@ def write_page(captured, path):
     except (DotNotFound, GraphTooLarge, OSError) as err:
         print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
         return 2
-    print(f"wrote {written}: open it in a browser; next/previous or the arrow keys step")
+    print(f"wrote {printable(str(written))}: open it in a browser; next/previous or the "
+          f"arrow keys step")
     return 0
 
