@@ -163,3 +163,21 @@ def test_a_written_path_is_shown_without_obeying_its_escapes(tmp_path):
     assert r.returncode == 0 and "\x1b" not in r.stdout and "p␛[2J.html" in r.stdout
     r = chainrule("step", path, "--out", str(tmp_path), stdin="g \x1b[2Jpic\nq\n")
     assert r.returncode == 0 and "\x1b" not in r.stdout and "␛[2Jpic.png" in r.stdout
+
+
+def test_draw_refuses_a_large_graph_with_an_option_that_draws_it(tmp_path):
+    path = script(tmp_path, """\
+        from autograd import Value
+        x = Value(1.0)
+        y = x
+        for _ in range(100):
+            y = y * 1.5 + 0.0
+        y.backward()
+        """)
+    nodes = 1 + 100 * 4           # x; each step a ×, its constant, a + and its constant
+    r = chainrule("draw", path)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert f"has {nodes} nodes" in r.stderr and f"--max-nodes {nodes}" in r.stderr
+    r = chainrule("draw", path, "--max-nodes", str(nodes), "--format", "svg")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "learner.svg").read_text().count("<g id=\"node") > nodes

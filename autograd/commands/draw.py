@@ -1,6 +1,7 @@
 """``chainrule draw SCRIPT``: draw the graph of a script's first backward() call.
 
     chainrule draw SCRIPT [--out PATH] [--format png|svg|pdf] [--highlight NAME] [--root NAME]
+                   [--max-nodes N] [-- SCRIPT_ARGS]
 
 The script runs until its first ``.backward()`` call, and that backward pass is
 done (as the script asked) so the picture shows every node's grad; its variables
@@ -26,6 +27,9 @@ def arguments(parser):
                         help="picture format (default: png)")
     parser.add_argument("--highlight", metavar="NAME", default=None,
                         help="draw every path from this node to the root in red")
+    parser.add_argument("--max-nodes", metavar="N", type=int, default=300,
+                        help="draw a graph of up to N nodes (default: 300; larger ones are "
+                             "refused as unreadable)")
     parser.add_argument("--root", metavar="NAME", default=None,
                         help="draw the graph of this node instead of the one backward() was "
                              "called on")
@@ -49,7 +53,8 @@ def run(args):
         return 2
     out = args.out or os.path.splitext(args.script)[0]
     try:
-        [written] = render_graph(root, out, formats=args.format, highlight=highlight)
+        [written] = render_graph(root, out, formats=args.format, highlight=highlight,
+                                 max_nodes=args.max_nodes)
     except (DotNotFound, GraphTooLarge, ValueError) as err:
         print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
         return 2
