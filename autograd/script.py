@@ -125,7 +125,7 @@ def run_until_backward(path, argv=()):
         raise ScriptError(f"{path} is a directory, not a Python script")
     if not os.path.isfile(path):
         raise ScriptError(f"no such script: {path}")
-    saved_argv, saved_path = sys.argv, list(sys.path)
+    saved_argv, saved_path, saved_cwd = sys.argv, list(sys.path), os.getcwd()
     sys.argv = [path, *argv]
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     try:
@@ -147,5 +147,8 @@ def run_until_backward(path, argv=()):
         message = " ".join(str(err).split())
         raise ScriptError(f"{_where(path, err)} raised {type(err).__name__}: {message}") from err
     finally:
+        # a script may os.chdir() to its data: chainrule's paths (--out, --html) stay
+        # relative to where it was started
         sys.argv, sys.path[:] = saved_argv, saved_path
+        os.chdir(saved_cwd)
     raise ScriptError(f"{path} never called .backward() on a Value, so there is no gradient to show")

@@ -181,3 +181,26 @@ def test_draw_refuses_a_large_graph_with_an_option_that_draws_it(tmp_path):
     r = chainrule("draw", path, "--max-nodes", str(nodes), "--format", "svg")
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "learner.svg").read_text().count("<g id=\"node") > nodes
+
+
+def test_a_script_that_changes_directory_does_not_move_the_outputs(tmp_path):
+    """A script that chdirs to read its data file: the picture goes where the
+    command line says, relative to where chainrule was started."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "xs.txt").write_text("1 2\n")
+    script(tmp_path / "sub", """\
+        import os
+        from autograd import Value
+        os.chdir(os.path.dirname(os.path.abspath(__file__)))
+        xs = [float(t) for t in open("xs.txt").read().split()]
+        w = Value(1.0)
+        L = sum((w * x) ** 2 for x in xs)
+        L.backward()
+        """)
+    r = chainrule("draw", "sub/learner.py", "--out", "pics/g", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "pics" / "g.png").exists() and not (tmp_path / "sub" / "pics").exists()
+    r = chainrule("step", "sub/learner.py", "--html", "page.html", cwd=tmp_path)
+    assert r.returncode == 0 and (tmp_path / "page.html").exists()
+    r = chainrule("check", "sub/learner.py", "--wrt", "w", "--expected", "10", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr            # 2w(1² + 2²) at w = 1
