@@ -204,3 +204,20 @@ def test_a_script_that_changes_directory_does_not_move_the_outputs(tmp_path):
     assert r.returncode == 0 and (tmp_path / "page.html").exists()
     r = chainrule("check", "sub/learner.py", "--wrt", "w", "--expected", "10", cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr            # 2w(1² + 2²) at w = 1
+
+
+def test_a_negative_value_in_e_notation_is_read_as_typed(tmp_path):
+    """What print(w.grad) shows for a small negative gradient, pasted as it is."""
+    path = script(tmp_path, """\
+        from autograd import Value
+        w = Value(-0.002)
+        L = 0.5 * w * w * w
+        L.backward()
+        """)
+    grad = 1.5 * 0.002 ** 2                         # dL/dw = 1.5 w² = 6e-06
+    r = chainrule("check", path, "--wrt", "w", "--expected", repr(-grad))
+    assert r.returncode == 1 and r.stdout.startswith("Disagrees: your value has the wrong sign")
+    r = chainrule("check", path, "--wrt", "w", "--expected", repr(grad))
+    assert r.returncode == 0, r.stderr
+    r = chainrule("check", path, "--wrt", "w", "--formula", "-1.5*w*w")
+    assert r.returncode == 1 and "your formula has the wrong sign" in r.stdout

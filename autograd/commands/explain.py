@@ -144,8 +144,7 @@ def check_arguments(parser):
                             "when the engine's gradient rounds to it (0.00142919: 6 digits)")
     given.add_argument("--formula", metavar="TEXT",
                        help="your formula over the graph's node names, e.g. "
-                            "\"x*h*(1-h)*w2*y'*(1-y')*(y'-y)\" (one that starts with - "
-                            "is written --formula=\"-...\")")
+                            "\"x*h*(1-h)*w2*y'*(1-y')*(y'-y)\"")
     parser.add_argument("--digits", type=int, default=None, metavar="N",
                         help="the significant digits your value has (default: as typed; a "
                              "formula: full precision)")
