@@ -221,3 +221,14 @@ def test_a_negative_value_in_e_notation_is_read_as_typed(tmp_path):
     assert r.returncode == 0, r.stderr
     r = chainrule("check", path, "--wrt", "w", "--formula", "-1.5*w*w")
     assert r.returncode == 1 and "your formula has the wrong sign" in r.stdout
+
+
+def test_draw_out_a_folder_writes_the_picture_inside_it(tmp_path):
+    path = script(tmp_path, MAIN)
+    (tmp_path / "pics").mkdir()
+    for out, written in [("pics", "pics/learner.svg"), ("new/", "new/learner.svg"),
+                         ("new/g", "new/g.svg")]:
+        r = chainrule("draw", path, "--out", out, "--format", "svg", cwd=tmp_path)
+        assert r.returncode == 0 and r.stdout == f"wrote {written}\n", r.stderr
+        assert (tmp_path / written).read_text().lstrip().startswith(("<?xml", "<svg"))
+    assert not (tmp_path / "pics.svg").exists() and not (tmp_path / "new.svg").exists()

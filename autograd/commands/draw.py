@@ -7,8 +7,8 @@ The script runs until its first ``.backward()`` call, and that backward pass is
 done (as the script asked) so the picture shows every node's grad; its variables
 (module-level, or locals of the function calling backward()) name the nodes they
 hold (as in ``explain`` and ``check``), and the graph below the root is written to
-``PATH.FORMAT`` (default: the script's name next to it), every edge labelled with
-its local derivative.
+``PATH.FORMAT`` (inside PATH when it is a folder; default: the script's name next
+to it), every edge labelled with its local derivative.
 """
 
 import os
@@ -21,8 +21,8 @@ from autograd.names import printable
 def arguments(parser):
     script_arguments(parser)
     parser.add_argument("--out", metavar="PATH", default=None,
-                        help="where to write the picture, without the extension (default: "
-                             "the script's path without .py)")
+                        help="where to write the picture, without the extension, or a folder "
+                             "to write it into (default: the script's path without .py)")
     parser.add_argument("--format", default="png", choices=("png", "svg", "pdf"),
                         help="picture format (default: png)")
     parser.add_argument("--highlight", metavar="NAME", default=None,
@@ -33,6 +33,17 @@ def arguments(parser):
     parser.add_argument("--root", metavar="NAME", default=None,
                         help="draw the graph of this node instead of the one backward() was "
                              "called on")
+
+
+def _out_path(out, script):
+    """Where the picture goes, without its extension: ``--out``, or the script's name
+    inside ``--out`` when that is a folder (``pics/``), or next to the script."""
+    stem = os.path.splitext(script)[0]
+    if not out:
+        return stem
+    if out.endswith(("/", os.sep)) or os.path.isdir(out):
+        return os.path.join(out, os.path.basename(stem))
+    return out
 
 
 def run(args):
@@ -51,7 +62,7 @@ def run(args):
         print(f"chainrule draw: {args.script}'s backward() raised {type(err).__name__}: "
               f"{one_line(err)}", file=sys.stderr)
         return 2
-    out = args.out or os.path.splitext(args.script)[0]
+    out = _out_path(args.out, args.script)
     try:
         [written] = render_graph(root, out, formats=args.format, highlight=highlight,
                                  max_nodes=args.max_nodes)
