@@ -161,7 +161,7 @@ def test_a_written_path_is_shown_without_obeying_its_escapes(tmp_path):
     assert "\x1b" not in r.stdout and "evil␛[2J.png" in r.stdout
     r = chainrule("step", path, "--html", str(tmp_path / "p\x1b[2J.html"))
     assert r.returncode == 0 and "\x1b" not in r.stdout and "p␛[2J.html" in r.stdout
-    r = chainrule("step", path, "--out", str(tmp_path), stdin="g \x1b[2Jpic\nq\n")
+    r = chainrule("step", path, stdin="g \x1b[2Jpic\nq\n", cwd=tmp_path)
     assert r.returncode == 0 and "\x1b" not in r.stdout and "␛[2Jpic.png" in r.stdout
 
 
