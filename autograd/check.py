@@ -32,8 +32,9 @@ from .differences import (
 )
 from .explain import DEFAULT_LIMIT, explanation_of
 from .formula import Formula, FormulaError, read_formula
-from .ops import OPS
-from .precision import Precision, is_number_text, precision_for, read_number, typed_precision
+from .ops import OPS, describe
+from .precision import (Precision, is_number_text, precision_for, read_number, shortened,
+                        typed_precision)
 from .value import Value, as_float
 from .verdict import BACKS_THE_ENGINE, SUSPECT_A_RULE, Verdict
 
@@ -93,6 +94,10 @@ def _read_expected(root, expected, digits, rtol, atol, wrt=None):
         if point is not None:
             raise ValueError(f"check: {expected.strip()!r} is written with a decimal comma; "
                              f"write the decimal point as a dot: {point}")
+        if _looks_like_matrix(expected):
+            raise ValueError(f"check: {shortened(expected.strip())!r} is a matrix, but the "
+                             f"gradient with respect to {describe(wrt)} is one number; a matrix "
+                             f"goes with a matrix name (W2, b1) or a layer")
         formula = read_formula(expected, root, wrt=wrt)   # a left side dO/dw1 = must match
         value = formula.evaluate()
         return value, precision_for(value, digits=digits, rtol=rtol, atol=atol), formula
@@ -104,6 +109,11 @@ def _read_expected(root, expected, digits, rtol, atol, wrt=None):
     value = _number(expected)
     return value, precision_for(value, digits=digits, rtol=rtol, atol=atol,
                                 from_float=from_float), None
+
+
+def _looks_like_matrix(text):
+    """Whether text is a list of numbers (``[[0.1, 0.2]]``), not a formula in brackets."""
+    return text.lstrip().startswith("[") and "," in text
 
 
 def _number(expected):

@@ -63,6 +63,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _split_script_args(argv):
+    """chainrule's own arguments, and the script's: the words after the first ``--``."""
+    argv = list(argv)
+    if "--" not in argv:
+        return argv, []
+    cut = argv.index("--")
+    return argv[:cut], argv[cut + 1:]
+
+
+#: options whose value may start with a minus sign: -8.6e-05, -b*f
+SIGNED_OPTIONS = ("--expected", "--formula")
+
+
+def _negative_values(argv):
+    """``--expected -8.6e-05`` as ``--expected=-8.6e-05``: argparse takes a word that
+    starts with - for an option unless it reads as a plain number (-6, not -1e-3)."""
+    out = []
+    for word in argv:
+        if out and out[-1] in SIGNED_OPTIONS and word.startswith("-") and not word.startswith("--"):
+            out[-1] = f"{out[-1]}={word}"
+        else:
+            out.append(word)
+    return out
+
+
 def _stray_threads(before):
     """Threads the script started that would keep the process alive."""
     return [t for t in threading.enumerate()
@@ -71,7 +96,13 @@ def _stray_threads(before):
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv, script_args = _split_script_args(sys.argv[1:] if argv is None else argv)
+    argv = _negative_values(argv)
     args = parser.parse_args(argv)
+    if script_args and not hasattr(args, "script"):
+        parser.error(f"{args.command or 'chainrule'} runs no script, so it takes no arguments "
+                     f"after --: {' '.join(script_args)}")
+    args.script_args = script_args
     if getattr(args, "run", None) is None:
         parser.print_help()
         return 2

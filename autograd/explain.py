@@ -247,10 +247,21 @@ def definitions_used(namer, rows, nodes):
         candidates.append(node)
         candidates.extend(node._prev)
     text = "\n".join(rows)
+    words = set(_WORD.findall(text))
     used = [node for node in dict.fromkeys(candidates)
             if not node.name and node._op is not ops.CONSTANT
-            and re.search(rf"(?<![\w']){re.escape(namer.labels(node))}(?![\w'])", text)]
+            and _mentions(text, words, namer.labels(node))]
     return [f"{label} = {expression}" for label, expression in namer.definitions(used)]
+
+
+_WORD = re.compile(r"[\w']+")
+
+
+def _mentions(text, words, label):
+    """Whether ``text`` has ``label`` as a whole word (one set look-up for t7, leaf1)."""
+    if _WORD.fullmatch(label):
+        return label in words
+    return re.search(rf"(?<![\w']){re.escape(label)}(?![\w'])", text) is not None
 
 
 def distinguish(paths):

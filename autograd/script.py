@@ -5,9 +5,11 @@ script builds, at the moment it asks for gradients.  :func:`run_until_backward`
 runs the script inside a capturing recording context
 (:class:`autograd.recording.capturing`): its first ``backward()`` stops the
 script and hands back the root node, the seed gradient and the script's
-globals.  What the script prints on the way goes to stderr, so that stdout
-holds only chainrule's answer.  Every unnamed node a module-level variable holds is then named after
-it (``w1 = Value(0.5)`` is the node w1 in every answer:
+variables: its globals, and the locals of its functions that led to backward()
+(``def main(): ...`` under ``if __name__ == "__main__":``).  What the script
+prints on the way goes to stderr, so that stdout holds only chainrule's answer.
+Every unnamed node such a variable holds is then named after it
+(``w1 = Value(0.5)`` is the node w1 in every answer:
 :func:`autograd.variables.name_variables`).  Nothing is patched.
 """
 
@@ -15,6 +17,7 @@ import contextlib
 import os
 import runpy
 import sys
+import traceback
 
 from . import graph, names, notation, recording, variables
 from .value import Value
@@ -32,9 +35,10 @@ class Captured:
     def __init__(self, root, grad, namespace, path):
         self.root = root            # the Value backward() was called on
         self.grad = grad            # the seed gradient it asked for
-        self.namespace = namespace  # the script's globals at that moment
+        self.namespace = namespace  # its variables at that moment (globals, then
+        #                             the locals of its functions calling backward)
         self.path = path
-        #: the unnamed nodes named after the module-level variables holding them
+        #: the unnamed nodes named after the script variables holding them
         #: (:func:`autograd.variables.name_variables`)
         self.named = variables.NamedVariables()
 
@@ -68,21 +72,51 @@ class _Capture:
     """Held by the capturing context: the script's first backward() calls :meth:`caught`."""
 
     def caught(self, root, grad):
-        raise _Caught(root, grad, _script_globals())
+        raise _Caught(root, grad, _script_namespace(sys._getframe(1)))
 
 
-def _script_globals():
-    """The globals of the innermost frame outside chainrule's own modules."""
-    frame = sys._getframe(1)
-    while frame is not None and str(frame.f_globals.get("__name__", "")).startswith("autograd."):
+def _script_namespace(frame):
+    """The script's globals, overlaid with the locals of each of its functions on the
+    way from its top level to ``frame`` (innermost last): ``w`` in ``def main(): ...``
+    names the node as ``w`` at module level does.  Empty outside a script."""
+    chain = []
+    while frame is not None and not _is_script_top(frame):
+        chain.append(frame)
         frame = frame.f_back
-    return frame.f_globals if frame is not None else {}
+    if frame is None:
+        return {}
+    top = frame.f_globals
+    namespace = dict(top)
+    for inner in reversed(chain):
+        if inner.f_globals is top:      # a function of the script, not of a module it uses
+            namespace.update(inner.f_locals)
+    return namespace
+
+
+def _is_script_top(frame):
+    """Whether ``frame`` runs the script's module level (runpy runs it as __main__)."""
+    return frame.f_code.co_name == "<module>" and frame.f_globals.get("__name__") == "__main__"
+
+
+def _where(path, err):
+    """``path``, with the line of the script the error came from (``learner.py line 7``)."""
+    script = os.path.abspath(path)
+    lines = [frame.lineno for frame in traceback.extract_tb(err.__traceback__)
+             if os.path.abspath(frame.filename) == script]
+    return f"{path} line {lines[-1]}" if lines else path
+
+
+def _exited(path, code, argv):
+    """Why the script's sys.exit() before backward() gave no graph, in one line."""
+    why = f"exited ({code})" if isinstance(code, str) else f"exited (code {code or 0})"
+    hint = "" if argv else "; if it takes arguments, give them after --: SCRIPT ... -- ARGS"
+    return f"{path} {why} before calling .backward(){hint}"
 
 
 class _Caught(BaseException):
-    def __init__(self, root, grad, frame_globals):
+    def __init__(self, root, grad, namespace):
         super().__init__()
-        self.root, self.grad, self.frame_globals = root, grad, frame_globals
+        self.root, self.grad, self.namespace = root, grad, namespace
 
 
 def run_until_backward(path, argv=()):
@@ -91,7 +125,7 @@ def run_until_backward(path, argv=()):
         raise ScriptError(f"{path} is a directory, not a Python script")
     if not os.path.isfile(path):
         raise ScriptError(f"no such script: {path}")
-    saved_argv, saved_path = sys.argv, list(sys.path)
+    saved_argv, saved_path, saved_cwd = sys.argv, list(sys.path), os.getcwd()
     sys.argv = [path, *argv]
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     try:
@@ -100,18 +134,21 @@ def run_until_backward(path, argv=()):
         with recording.capturing(_Capture()), contextlib.redirect_stdout(sys.stderr):
             runpy.run_path(path, run_name="__main__")
     except _Caught as caught:
-        namespace = dict(caught.frame_globals)
+        namespace = caught.namespace
         captured = Captured(caught.root, caught.grad, namespace, path)
         captured.named = variables.name_variables(namespace, root=caught.root)
         return captured
     except SystemExit as exit_:
-        raise ScriptError(f"{path} exited (code {exit_.code}) before calling .backward()") from None
+        raise ScriptError(_exited(path, exit_.code, argv)) from None
     except KeyboardInterrupt:
         raise ScriptError(f"{path} was interrupted (KeyboardInterrupt) before calling "
                           f".backward()") from None
     except Exception as err:
         message = " ".join(str(err).split())
-        raise ScriptError(f"{path} raised {type(err).__name__}: {message}") from err
+        raise ScriptError(f"{_where(path, err)} raised {type(err).__name__}: {message}") from err
     finally:
+        # a script may os.chdir() to its data: chainrule's paths (--out, --html) stay
+        # relative to where it was started
         sys.argv, sys.path[:] = saved_argv, saved_path
+        os.chdir(saved_cwd)
     raise ScriptError(f"{path} never called .backward() on a Value, so there is no gradient to show")

@@ -326,7 +326,7 @@ class Stepper:
                 for node in self.lookup(arg):
                     self.say(self.describe(node))
         elif verb in ("g", "graph"):
-            self.say(f"graph: {self.graph(arg)}")
+            self.say(f"graph: {names.printable(str(self.graph(arg)))}")
         elif verb in ("q", "quit", "exit"):
             self.stop()
             self.say(f"quit after step {len(self.done)}/{self.total}; the leaves keep the "
@@ -366,7 +366,7 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
     ``lines`` is an iterable of command lines (a non-terminal stdin); ``None``
     reads a terminal with ``input()``.  The end of input continues to the end
     of the pass.  An error is one line on ``err``; with scripted input it
-    ends the session with status 1, at a terminal you may type again.
+    ends the session with status 2 (bad usage), at a terminal you may type again.
     """
     err = err if err is not None else sys.stderr
     red = use_colour(err)
@@ -382,7 +382,7 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
     except StepperError as e:
         complain(e)
         stepper.stop()
-        return 1
+        return 2
     source = iter(lines) if lines is not None else None
     if source is None:
         line_editing(stepper)
@@ -409,7 +409,7 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
             complain(e)
             if source is not None:
                 stepper.stop()
-                return 1
+                return 2
     return 0
 
 

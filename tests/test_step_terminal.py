@@ -142,7 +142,7 @@ def test_scripted_session_echoes_commands_and_continues_at_end_of_input():
 def test_scripted_session_stops_at_the_first_error():
     n, st, out = make()
     err = io.StringIO()
-    assert session(st, ["n", "b nope", "c"], err=err) == 1
+    assert session(st, ["n", "b nope", "c"], err=err) == 2
     assert err.getvalue().count("\n") == 1 and "no node named 'nope'" in err.getvalue()
     assert len(st.done) == 1 and not st.finished
 
@@ -150,7 +150,7 @@ def test_scripted_session_stops_at_the_first_error():
 def test_session_stop_at_unknown_name_fails_before_any_step():
     n, st, out = make()
     err = io.StringIO()
-    assert session(st, [], stop_at="w9", err=err) == 1
+    assert session(st, [], stop_at="w9", err=err) == 2
     assert err.getvalue().startswith("chainrule step: no node named 'w9'") and st.done == []
 
 

@@ -11,3 +11,11 @@ def one_line(err):
     return, a bidi override) made visible by :func:`autograd.names.printable`."""
     from autograd.names import printable
     return printable(" ".join(str(err).split()))
+
+
+def script_arguments(parser):
+    """SCRIPT; the script's own arguments come after ``--`` (:func:`autograd.cli.main`)."""
+    parser.add_argument("script", metavar="SCRIPT",
+                        help="a Python script that builds a graph and calls .backward(); its own "
+                             "arguments (its sys.argv[1:]) go at the end, after --: "
+                             "SCRIPT ... -- --lr 0.5 data.csv")

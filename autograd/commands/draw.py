@@ -1,39 +1,56 @@
 """``chainrule draw SCRIPT``: draw the graph of a script's first backward() call.
 
     chainrule draw SCRIPT [--out PATH] [--format png|svg|pdf] [--highlight NAME] [--root NAME]
+                   [--max-nodes N] [-- SCRIPT_ARGS]
 
 The script runs until its first ``.backward()`` call, and that backward pass is
-done (as the script asked) so the picture shows every node's grad; its module-level
-variables name the nodes they hold (as in ``explain`` and ``check``), and the
-graph below the root is written to ``PATH.FORMAT`` (default: the script's
-name next to it), every edge labelled with its local derivative.
+done (as the script asked) so the picture shows every node's grad; its variables
+(module-level, or locals of the function calling backward()) name the nodes they
+hold (as in ``explain`` and ``check``), and the graph below the root is written to
+``PATH.FORMAT`` (inside PATH when it is a folder; default: the script's name next
+to it), every edge labelled with its local derivative.
 """
 
 import os
 import sys
 
-from autograd.commands import one_line
+from autograd.commands import one_line, script_arguments
+from autograd.names import printable
 
 
 def arguments(parser):
-    parser.add_argument("script", metavar="SCRIPT", help="a Python script that calls .backward()")
+    script_arguments(parser)
     parser.add_argument("--out", metavar="PATH", default=None,
-                        help="where to write the picture, without the extension (default: "
-                             "the script's path without .py)")
+                        help="where to write the picture, without the extension, or a folder "
+                             "to write it into (default: the script's path without .py)")
     parser.add_argument("--format", default="png", choices=("png", "svg", "pdf"),
                         help="picture format (default: png)")
     parser.add_argument("--highlight", metavar="NAME", default=None,
                         help="draw every path from this node to the root in red")
+    parser.add_argument("--max-nodes", metavar="N", type=int, default=300,
+                        help="draw a graph of up to N nodes (default: 300; larger ones are "
+                             "refused as unreadable)")
     parser.add_argument("--root", metavar="NAME", default=None,
                         help="draw the graph of this node instead of the one backward() was "
                              "called on")
+
+
+def _out_path(out, script):
+    """Where the picture goes, without its extension: ``--out``, or the script's name
+    inside ``--out`` when that is a folder (``pics/``), or next to the script."""
+    stem = os.path.splitext(script)[0]
+    if not out:
+        return stem
+    if out.endswith(("/", os.sep)) or os.path.isdir(out):
+        return os.path.join(out, os.path.basename(stem))
+    return out
 
 
 def run(args):
     from autograd.draw import DotNotFound, GraphTooLarge, render_graph
     from autograd.script import ScriptError, run_until_backward
     try:
-        captured = run_until_backward(args.script)
+        captured = run_until_backward(args.script, args.script_args)
         root = captured.find(args.root) if args.root else captured.root
         highlight = captured.find(args.highlight) if args.highlight else None
     except ScriptError as err:
@@ -45,9 +62,10 @@ def run(args):
         print(f"chainrule draw: {args.script}'s backward() raised {type(err).__name__}: "
               f"{one_line(err)}", file=sys.stderr)
         return 2
-    out = args.out or os.path.splitext(args.script)[0]
+    out = _out_path(args.out, args.script)
     try:
-        [written] = render_graph(root, out, formats=args.format, highlight=highlight)
+        [written] = render_graph(root, out, formats=args.format, highlight=highlight,
+                                 max_nodes=args.max_nodes)
     except (DotNotFound, GraphTooLarge, ValueError) as err:
         print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
         return 2
@@ -55,5 +73,5 @@ def run(args):
         text = f"cannot write {err.filename or out}: {err.strerror or err}"
         print(f"chainrule draw: {one_line(text)}", file=sys.stderr)
         return 2
-    print(f"wrote {written}")
+    print(f"wrote {printable(str(written))}")
     return 0

@@ -13,7 +13,7 @@ import re
 import shlex
 import sys
 
-from autograd.commands import one_line
+from autograd.commands import one_line, script_arguments
 from autograd.names import printable
 from autograd.explain import DEFAULT_LIMIT
 
@@ -30,7 +30,7 @@ def _positive_int(text):
 
 
 def _add_common(parser):
-    parser.add_argument("script", help="a Python script that builds a graph and calls .backward()")
+    script_arguments(parser)
     parser.add_argument("--wrt", required=True, metavar="NAME",
                         help="the node (a name, a script variable, or a short label such as t7) to "
                              "differentiate with respect to; a script variable holding a matrix "
@@ -45,7 +45,7 @@ def _graph(args):
     """(root, wrt) from the script, or None after printing a one-line error."""
     from autograd.script import ScriptError, run_until_backward
     try:
-        captured = run_until_backward(args.script)
+        captured = run_until_backward(args.script, args.script_args)
         root = captured.find(args.root) if args.root else captured.root
         wrt = _matrix_of_values(captured, args.wrt)
         if wrt is None:
@@ -86,6 +86,8 @@ def _explain_command(args):
     words = ["chainrule", "explain", args.script, "--wrt", args.wrt]
     if args.root:
         words += ["--root", args.root]
+    if args.script_args:
+        words += ["--", *args.script_args]
     return " ".join(map(_shell_word, words))
 
 
@@ -171,8 +173,7 @@ def check_arguments(parser):
                             "when the engine's gradient rounds to it (0.00142919: 6 digits)")
     given.add_argument("--formula", metavar="TEXT",
                        help="your formula over the graph's node names, e.g. "
-                            "\"x*h*(1-h)*w2*y'*(1-y')*(y'-y)\" (one that starts with - "
-                            "is written --formula=\"-...\")")
+                            "\"x*h*(1-h)*w2*y'*(1-y')*(y'-y)\"")
     parser.add_argument("--digits", type=int, default=None, metavar="N",
                         help="the significant digits your value has (default: as typed; a "
                              "formula: full precision)")

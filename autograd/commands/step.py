@@ -10,13 +10,14 @@ they are read one per line from stdin, and the end of input continues to the end
 
 import sys
 
-from autograd.commands import one_line
+from autograd.commands import one_line, script_arguments
+from autograd.names import printable
 from autograd.script import ScriptError, run_until_backward
 from autograd.stepper import Stepper, StepperError, session, terminal_width, use_colour
 
 
 def arguments(parser):
-    parser.add_argument("script", metavar="SCRIPT", help="a Python script that calls .backward()")
+    script_arguments(parser)
     parser.add_argument("--stop-at", metavar="NAME",
                         help="run until NAME's gradient is complete before the first prompt")
     parser.add_argument("--frames", metavar="DIR",
@@ -32,7 +33,7 @@ def arguments(parser):
 
 def run(args):
     try:
-        captured = run_until_backward(args.script)
+        captured = run_until_backward(args.script, args.script_args)
     except ScriptError as err:
         print(f"chainrule step: {one_line(err)}", file=sys.stderr)
         return 2
@@ -78,6 +79,7 @@ def write_page(captured, path):
     except (DotNotFound, GraphTooLarge, OSError) as err:
         print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
         return 2
-    print(f"wrote {written}: open it in a browser; next/previous or the arrow keys step")
+    print(f"wrote {printable(str(written))}: open it in a browser; next/previous or the "
+          f"arrow keys step")
     return 0
 

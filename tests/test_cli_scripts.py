@@ -1,0 +1,234 @@
+"""The ``chainrule`` command on scripts written the way learners write them."""
+
+import math
+import os
+import subprocess
+import sys
+import textwrap
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CHAINRULE = [sys.executable, "-c", "import sys; from autograd.cli import main; sys.exit(main())"]
+
+
+def chainrule(*args, cwd=ROOT, stdin=""):
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    return subprocess.run([*CHAINRULE, *args], input=stdin, capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+
+
+def script(tmp_path, text, name="learner.py"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return str(path)
+
+
+MAIN = """\
+    from autograd import Value
+
+    def main():
+        x = Value(3.0)
+        w = Value(0.5)
+        y = (x * w).tanh()
+        y.backward()
+        print("grad", w.grad)
+
+    if __name__ == "__main__":
+        main()
+    """
+
+
+def test_the_locals_of_main_name_the_nodes(tmp_path):
+    path = script(tmp_path, MAIN)
+    expected = 3.0 * (1 - math.tanh(1.5) ** 2)       # d tanh(xw)/dw = x (1 - tanh²)
+    r = chainrule("check", path, "--wrt", "w", "--expected", f"{expected:.10g}")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Agrees") and "∂y/∂w" in r.stdout
+    r = chainrule("explain", path, "--wrt", "x")
+    assert r.returncode == 0, r.stderr
+    assert "x reaches y along 1 path" in r.stdout and "leaf" not in r.stdout
+
+
+def test_a_local_shadows_the_global_of_the_same_name(tmp_path):
+    path = script(tmp_path, """\
+        from autograd import Value
+        w = Value(10.0)
+
+        def loss():
+            w = Value(2.0)
+            L = w * w * w
+            L.backward()
+
+        loss()
+        """)
+    r = chainrule("check", path, "--wrt", "w", "--expected", "12")     # 3 w² at w = 2
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_step_exits_2_for_bad_usage_as_the_help_says(tmp_path):
+    """`chainrule --help`: 1 is "does not agree", 2 "bad usage or a script that failed"."""
+    path = script(tmp_path, MAIN)
+    for args, stdin, why in [(("--stop-at", "nope"), "", "no node named 'nope'"),
+                             ((), "b nope\n", "no node named 'nope'"),
+                             ((), "xyz\n", "unknown command 'xyz'"),
+                             ((), "", "")]:
+        r = chainrule("step", path, *args, stdin=stdin)
+        assert r.returncode == (2 if why else 0), (args, stdin, r.stderr)
+        assert why in r.stderr and r.stderr.count("\n") <= 1
+    r = chainrule("step", str(tmp_path / "missing.py"))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+
+
+ARGPARSE = """\
+    import argparse
+    from autograd import Value
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("w0", type=float)
+    parser.add_argument("--power", type=int, default=2)
+    args = parser.parse_args()
+    w = Value(args.w0)
+    L = w ** args.power
+    L.backward()
+    """
+
+
+def test_the_scripts_own_arguments_go_after_double_dash(tmp_path):
+    path = script(tmp_path, ARGPARSE)
+    # L = w³ at w = 0.5: dL/dw = 3 w² = 0.75
+    r = chainrule("check", path, "--wrt", "w", "--expected", "0.75", "--", "0.5", "--power", "3")
+    assert r.returncode == 0, r.stderr
+    r = chainrule("check", path, "--wrt", "w", "--expected", "0.5", "--", "0.5", "--power", "3")
+    assert r.returncode == 1, r.stderr                     # the Next: line repeats the arguments
+    assert "Next: chainrule explain" in r.stdout and "--wrt w -- 0.5 --power 3 lists" in r.stdout
+    r = chainrule("draw", path, "--out", str(tmp_path / "g"), "--", "0.5")
+    assert r.returncode == 0 and (tmp_path / "g.png").exists(), r.stderr
+    r = chainrule("step", path, "--", "0.5", stdin="c\n")
+    assert r.returncode == 0, r.stderr
+    assert "  w.grad = 1.0\n" in r.stdout                  # 2 w at w = 0.5
+
+
+def test_a_script_that_needs_arguments_says_where_they_go(tmp_path):
+    path = script(tmp_path, ARGPARSE)
+    r = chainrule("explain", path, "--wrt", "w")
+    assert r.returncode == 2
+    last = r.stderr.splitlines()[-1]          # above it: the script's own usage message
+    assert last.startswith("chainrule: ") and "exited (code 2)" in last
+    assert "give them after --" in last
+    r = chainrule("ops", "--", "x")
+    assert r.returncode == 2 and "takes no arguments after --: x" in r.stderr
+
+
+def test_sys_exit_with_a_message_shows_the_message(tmp_path):
+    path = script(tmp_path, "import sys\nsys.exit('usage: learner.py DATA')\n")
+    r = chainrule("explain", path, "--wrt", "w", "--", "data.csv")
+    assert r.returncode == 2
+    assert r.stderr.splitlines()[-1] == (f"chainrule: {path} exited (usage: learner.py DATA) "
+                                         f"before calling .backward()")
+
+
+def test_an_error_in_the_script_names_its_line(tmp_path):
+    path = script(tmp_path, """\
+        from autograd import Value
+
+        def loss(v):
+            return v.log()
+
+        x = Value(-1.0)
+        L = loss(x)
+        L.backward()
+        """)
+    for command in ("explain", "draw", "step"):
+        args = ("--wrt", "x") if command == "explain" else ()
+        r = chainrule(command, path, *args)
+        assert r.returncode == 2
+        assert r.stderr.count("\n") == 1 and f"{path} line 4 raised ValueError: log" in r.stderr
+
+
+def test_a_matrix_given_for_one_node_says_so(tmp_path):
+    path = script(tmp_path, MAIN)
+    r = chainrule("check", path, "--wrt", "w", "--expected", "[[0.5, 0.1]]")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert "'[[0.5, 0.1]]' is a matrix, but the gradient with respect to 'w'" in r.stderr
+    assert "never closed" not in r.stderr
+
+
+def test_a_written_path_is_shown_without_obeying_its_escapes(tmp_path):
+    """A file name holding ESC[2J (clear the screen) is shown as ␛[2J, never sent raw."""
+    path = script(tmp_path, MAIN, name="evil\x1b[2J.py")
+    r = chainrule("draw", path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "evil\x1b[2J.png").exists()
+    assert "\x1b" not in r.stdout and "evil␛[2J.png" in r.stdout
+    r = chainrule("step", path, "--html", str(tmp_path / "p\x1b[2J.html"))
+    assert r.returncode == 0 and "\x1b" not in r.stdout and "p␛[2J.html" in r.stdout
+    r = chainrule("step", path, stdin="g \x1b[2Jpic\nq\n", cwd=tmp_path)
+    assert r.returncode == 0 and "\x1b" not in r.stdout and "␛[2Jpic.png" in r.stdout
+
+
+def test_draw_refuses_a_large_graph_with_an_option_that_draws_it(tmp_path):
+    path = script(tmp_path, """\
+        from autograd import Value
+        x = Value(1.0)
+        y = x
+        for _ in range(100):
+            y = y * 1.5 + 0.0
+        y.backward()
+        """)
+    nodes = 1 + 100 * 4           # x; each step a ×, its constant, a + and its constant
+    r = chainrule("draw", path)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert f"has {nodes} nodes" in r.stderr and f"--max-nodes {nodes}" in r.stderr
+    r = chainrule("draw", path, "--max-nodes", str(nodes), "--format", "svg")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "learner.svg").read_text().count("<g id=\"node") > nodes
+
+
+def test_a_script_that_changes_directory_does_not_move_the_outputs(tmp_path):
+    """A script that chdirs to read its data file: the picture goes where the
+    command line says, relative to where chainrule was started."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "xs.txt").write_text("1 2\n")
+    script(tmp_path / "sub", """\
+        import os
+        from autograd import Value
+        os.chdir(os.path.dirname(os.path.abspath(__file__)))
+        xs = [float(t) for t in open("xs.txt").read().split()]
+        w = Value(1.0)
+        L = sum((w * x) ** 2 for x in xs)
+        L.backward()
+        """)
+    r = chainrule("draw", "sub/learner.py", "--out", "pics/g", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "pics" / "g.png").exists() and not (tmp_path / "sub" / "pics").exists()
+    r = chainrule("step", "sub/learner.py", "--html", "page.html", cwd=tmp_path)
+    assert r.returncode == 0 and (tmp_path / "page.html").exists()
+    r = chainrule("check", "sub/learner.py", "--wrt", "w", "--expected", "10", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr            # 2w(1² + 2²) at w = 1
+
+
+def test_a_negative_value_in_e_notation_is_read_as_typed(tmp_path):
+    """What print(w.grad) shows for a small negative gradient, pasted as it is."""
+    path = script(tmp_path, """\
+        from autograd import Value
+        w = Value(-0.002)
+        L = 0.5 * w * w * w
+        L.backward()
+        """)
+    grad = 1.5 * 0.002 ** 2                         # dL/dw = 1.5 w² = 6e-06
+    r = chainrule("check", path, "--wrt", "w", "--expected", repr(-grad))
+    assert r.returncode == 1 and r.stdout.startswith("Disagrees: your value has the wrong sign")
+    r = chainrule("check", path, "--wrt", "w", "--expected", repr(grad))
+    assert r.returncode == 0, r.stderr
+    r = chainrule("check", path, "--wrt", "w", "--formula", "-1.5*w*w")
+    assert r.returncode == 1 and "your formula has the wrong sign" in r.stdout
+
+
+def test_draw_out_a_folder_writes_the_picture_inside_it(tmp_path):
+    path = script(tmp_path, MAIN)
+    (tmp_path / "pics").mkdir()
+    for out, written in [("pics", "pics/learner.svg"), ("new/", "new/learner.svg"),
+                         ("new/g", "new/g.svg")]:
+        r = chainrule("draw", path, "--out", out, "--format", "svg", cwd=tmp_path)
+        assert r.returncode == 0 and r.stdout == f"wrote {written}\n", r.stderr
+        assert (tmp_path / written).read_text().lstrip().startswith(("<?xml", "<svg"))
+    assert not (tmp_path / "pics.svg").exists() and not (tmp_path / "new.svg").exists()
