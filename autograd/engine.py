@@ -79,7 +79,9 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
             f"recorded behind it and there is nothing to differentiate; compute it outside "
             f"no_grad() (or inside enable_grad())")
     targets = _resolve_targets(root, breakpoint_at)
-    with no_cycle_collection():
+    collecting = gc.isenabled()
+    try:                               # no_cycle_collection(), written out (see there)
+        gc.disable()
         try:
             order, leaves, seen = walk(root)
         except BaseException as err:   # Ctrl-C while ordering: nothing has changed yet
@@ -91,6 +93,9 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
                 pass
         else:
             backward_pass(root, grad, order, leaves)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Value]) -> None:
@@ -137,7 +142,7 @@ def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         for leaf, before in zip(leaves, saved):   # what they held, plus this pass's sums
             leaf.grad = before + leaf.grad
     except BaseException as err:
-        _put_back(zip(leaves + order, saved + last))
+        _put_back(leaves + order, saved + last)
         _stopped_at(err, node)
         raise
 
@@ -151,7 +156,9 @@ def gradients(root: Value, grad: float = 1.0) -> dict[Value, float]:
     no ``.grad`` changes, whatever stops it (Ctrl-C included), and no hook runs:
     explain, check and grad() read gradients through this.
     """
-    with no_cycle_collection():
+    collecting = gc.isenabled()
+    try:                                    # no_cycle_collection(), written out (see there)
+        gc.disable()
         order, leaves, _ = walk(root)
         if not order:                       # the root is a leaf: d(root)/d(root) = 1
             return {root: grad}
@@ -163,9 +170,14 @@ def gradients(root: Value, grad: float = 1.0) -> dict[Value, float]:
             backward_pass(root, grad, order, leaves)
             found = dict(zip(nodes, [node.grad for node in nodes]))
         finally:
-            with deferred_interrupts():     # put back in full, even if Ctrl-C comes now
-                for node, before in zip(nodes, kept):
-                    node.grad = before
+            try:
+                _put_back(nodes, kept)
+            except KeyboardInterrupt:       # a Ctrl-C noticed before the put-back held it
+                _put_back(nodes, kept)
+                raise
+    finally:
+        if collecting:
+            gc.enable()
     return found
 
 
@@ -205,11 +217,20 @@ class no_cycle_collection:
     allocations trigger collections that walk the whole graph again and
     again: on a million-node chain they were about half the time.  The
     collector's state is restored on exit, exceptions included.
+
+    A Ctrl-C that Python notices as ``__exit__`` is called stops it before it
+    restores anything, so backward(), gradients() and grad() write this out as
+    ``try: gc.disable() ... finally: gc.enable()``, which has no such moment.
     """
 
     def __enter__(self):
         self.was_enabled = gc.isenabled()
-        gc.disable()
+        try:
+            gc.disable()
+        except BaseException:   # Ctrl-C noticed as it was paused: running again
+            if self.was_enabled:
+                gc.enable()
+            raise
 
     def __exit__(self, *exc):
         if self.was_enabled:
@@ -266,12 +287,12 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         return
     saved, derived, node = [], [], None
     try:
-        saved = [(leaf, leaf.grad) for leaf in leaves]
-        derived = [(n, n.grad) for n in order]
-        for leaf, _ in saved:
+        saved = [leaf.grad for leaf in leaves]
+        derived = [n.grad for n in order]
+        for leaf in leaves:
             leaf.grad = -0.0
         # how many edges still have to deliver into each watched leaf
-        remaining = {leaf: 0 for leaf, _ in saved if _has_hooks(leaf) or leaf in targets}
+        remaining = {leaf: 0 for leaf in leaves if _has_hooks(leaf) or leaf in targets}
         for n in order:
             n.grad = -0.0
             for p in n._prev:
@@ -309,21 +330,27 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
                 if leaf in targets:
                     stop_at(step)
         node = None
-        for leaf, before in saved:
+        for leaf, before in zip(leaves, saved):
             leaf.grad = before + leaf.grad
     except GeneratorExit:
-        _put_back(saved + derived)
+        _put_back(leaves + order, saved + derived)
         raise
     except BaseException as err:
-        _put_back(saved + derived)
+        _put_back(leaves + order, saved + derived)
         _stopped_at(err, node)
         raise
 
 
-def _put_back(saved):
-    """Every node's grad as it was: ``saved`` is [(node, grad before)]."""
+def _put_back(nodes, grads):
+    """Each node's grad as it was (``grads``: the grads before, in ``nodes`` order);
+    a Ctrl-C that comes meanwhile waits for the end.
+
+    A Ctrl-C can still come before the block holds it: at the call, or pending
+    when the block starts (``signal.signal`` raises it), with nothing put back.
+    After a pass that finished, the caller then calls this again (see
+    :func:`gradients`)."""
     with deferred_interrupts():
-        for node, before in saved:
+        for node, before in zip(nodes, grads):
             node.grad = before
 
 

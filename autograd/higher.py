@@ -21,6 +21,7 @@ a few node creations per edge.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Sequence
@@ -180,7 +181,9 @@ def gradient_graph(output, seed, inputs):
     through them see the infinity too.
     """
     traced = bool(recording.active) and recording.current().tracer is not None
-    with engine.no_cycle_collection():   # like backward(): it makes no cycles
+    collecting = gc.isenabled()
+    try:                # like backward(): the collector paused, as no_cycle_collection() does
+        gc.disable()
         order, leaves, before = walk(output)   # before: the graph's nodes keep their names
         prefix = gradient_name(output.name or "f", "")   # a fresh gradient is ∂L/∂<node>
         terms = defaultdict(list, {output: [seed]})
@@ -222,6 +225,9 @@ def gradient_graph(output, seed, inputs):
             g = grads[leaf] = _total(terms[leaf])
             if g.__class__ is Value and leaf.name and g.name is None and g not in before:
                 g.name = prefix + leaf.name
+    finally:
+        if collecting:
+            gc.enable()
     if output in wanted:
         grads[output] = seed
     return grads
