@@ -185,6 +185,7 @@ def gradient_graph(output, seed, inputs):
     try:                # like backward(): the collector paused, as no_cycle_collection() does
         gc.disable()
         order, leaves, before = walk(output)   # before: the graph's nodes keep their names
+        before.add(seed)                       # and so does a seed the caller made
         prefix = gradient_name(output.name or "f", "")   # a fresh gradient is ∂L/∂<node>
         terms = defaultdict(list, {output: [seed]})
         pop, to_parent = terms.pop, terms.__getitem__

@@ -113,3 +113,12 @@ def test_a_storm_of_ctrl_c_loses_no_grad_and_keeps_the_collector(call, length):
     assert interrupted > 10, "too few interrupts landed to say anything"
     assert (wrong, collector_off) == (0, 0)
 
+
+def test_a_seed_value_keeps_its_name():
+    """grad(create_graph=True) names the gradients it makes, not the caller's seed."""
+    x = Value(3.0, name="x")
+    y = (x * x).named("y")
+    seed = Value(2.0)
+    (g,) = grad(y, x, grad_output=seed, create_graph=True)
+    assert seed.name is None
+    assert g.data == 2.0 * 2 * 3.0            # d(x²)/dx = 2x, times the seed
