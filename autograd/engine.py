@@ -147,14 +147,16 @@ def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         raise
 
 
-def gradients(root: Value, grad: float = 1.0) -> dict[Value, float]:
+def gradients(root: Value, grad: float = 1.0, anomaly: bool = False) -> dict[Value, float]:
     """``{node: ∂root/∂node}`` for root and every node below it, leaves included:
     :func:`backward_pass` itself, run with each leaf's sum starting at -0.0 and
     every ``.grad`` it wrote put back afterwards.
 
     So the numbers are backward()'s bit for bit (the same walk, the same loop),
     no ``.grad`` changes, whatever stops it (Ctrl-C included), and no hook runs:
-    explain, check and grad() read gradients through this.
+    explain, check and grad() read gradients through this.  With ``anomaly``
+    (grad() inside detect_anomaly()) it runs :func:`observed_pass`, the same
+    arithmetic, without hooks, raising at the first non-finite contribution.
     """
     collecting = gc.isenabled()
     try:                                    # no_cycle_collection(), written out (see there)
@@ -167,7 +169,11 @@ def gradients(root: Value, grad: float = 1.0) -> dict[Value, float]:
         try:
             for leaf in leaves:             # backward_pass adds its sums to these: -0.0 + S is S
                 leaf.grad = -0.0
-            backward_pass(root, grad, order, leaves)
+            if anomaly:
+                for _ in observed_pass(root, grad, order, leaves, (), True, None, False):
+                    pass
+            else:
+                backward_pass(root, grad, order, leaves)
             found = dict(zip(nodes, [node.grad for node in nodes]))
         finally:
             try:
@@ -268,11 +274,12 @@ class Visit:
 
 def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Value],
                   targets: Any = (), anomaly: bool = False,
-                  present: Callable[[Visit], Any] | None = None) -> Generator[Any, None, None]:
+                  present: Callable[[Visit], Any] | None = None,
+                  hooks: bool = True) -> Generator[Any, None, None]:
     """:func:`backward_pass`, watched: yields one :class:`Visit` per derived node
     (``present(visit)`` when given), with the same arithmetic in the same order.
 
-    Runs each node's hooks when its gradient is complete, calls
+    Runs each node's hooks when its gradient is complete (with ``hooks``), calls
     :func:`stop_at` at a node of ``targets``, and with ``anomaly`` raises at
     the first non-finite contribution.  On any exception (a hook that raises,
     an anomaly, the generator closed early) every grad is restored, the derived
@@ -281,7 +288,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
     show = present if present is not None else _raw
     total = len(order)
     if not order:
-        root.grad += _run_hooks(root, grad) if _has_hooks(root) else grad
+        root.grad += _run_hooks(root, grad) if hooks and _has_hooks(root) else grad
         if root in targets:
             stop_at(None)
         return
@@ -292,7 +299,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         for leaf in leaves:
             leaf.grad = -0.0
         # how many edges still have to deliver into each watched leaf
-        remaining = {leaf: 0 for leaf in leaves if _has_hooks(leaf) or leaf in targets}
+        remaining = {leaf: 0 for leaf in leaves if hooks and _has_hooks(leaf) or leaf in targets}
         for n in order:
             n.grad = -0.0
             for p in n._prev:
@@ -303,7 +310,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         for index in range(total - 1, -1, -1):
             node = order[index]
             upstream = node.grad
-            if _has_hooks(node):
+            if hooks and _has_hooks(node):
                 upstream = node.grad = _run_hooks(node, upstream)
             rule = node._op.backward
             contributions = rule(node, upstream)
@@ -325,7 +332,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
                 stop_at(step)
             yield step
             for leaf in finished:
-                if _has_hooks(leaf):
+                if hooks and _has_hooks(leaf):
                     leaf.grad = _run_hooks(leaf, leaf.grad)
                 if leaf in targets:
                     stop_at(step)

@@ -92,7 +92,7 @@ def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0
         if tracer is not None:
             tracer.refuse(output, "grad() without create_graph=True (its floats would be "
                                   "frozen into the trace)")
-    grads = engine.gradients(output, seed)
+    grads = engine.gradients(output, seed, recording.anomaly_enabled())
     return tuple(grads.get(x, 0.0) for x in inputs)
 
 

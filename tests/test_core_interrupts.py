@@ -9,6 +9,7 @@ backward() gives from it (no number is copied from an interrupted run).
 """
 
 import gc
+import math
 import os
 import random
 import signal
@@ -122,3 +123,21 @@ def test_a_seed_value_keeps_its_name():
     (g,) = grad(y, x, grad_output=seed, create_graph=True)
     assert seed.name is None
     assert g.data == 2.0 * 2 * 3.0            # d(x²)/dx = 2x, times the seed
+
+
+def test_grad_inside_detect_anomaly_raises_as_backward_does_and_runs_no_hook():
+    """grad() of √x·0 - x at x = 0: 0·(1/(2√0)) = 0·inf is nan (IEEE), which
+    detect_anomaly() reports in grad() as in backward(); no .grad changes, no hook runs."""
+    x = Value(0.0, name="x")
+    x.grad = 3.0
+    calls = []
+    x.register_hook(calls.append)
+    with autograd.detect_anomaly():
+        f = x.sqrt() * 0.0 - x
+        with pytest.raises(FloatingPointError, match="sqrt node .* gave nan to parent 'x'"):
+            grad(f, x)
+        with pytest.raises(FloatingPointError, match="gave nan to parent 'x'"):
+            f.backward()
+        assert grad(x * x, x) == (0.0,)         # finite: the number, as outside the mode
+    assert math.isnan(grad(f, x)[0])            # outside the mode nan flows
+    assert (x.grad, calls) == (3.0, [])
