@@ -35,7 +35,7 @@ from math import isfinite
 from typing import TYPE_CHECKING, Any, SupportsFloat, Union
 
 from . import names, recording
-from .floats import as_float
+from .floats import as_float, short_repr
 from .graph import all_nodes, order_and_leaves, topological_order, walk
 from .interrupts import deferred_interrupts
 from .ops import DETACHED, describe
@@ -521,8 +521,13 @@ def _run_hooks(node, grad):
         if result is not None:
             try:
                 grad = as_float(result, "hook")
-            except (TypeError, OverflowError):
+            except TypeError:
                 raise TypeError(
                     f"hook {getattr(fn, '__name__', fn)!r} on {describe(node)} returned "
-                    f"{type(result).__name__} {result!r}; a hook returns None or a number") from None
+                    f"{type(result).__name__} {short_repr(result)}; a hook returns None or "
+                    f"a number") from None
+            except OverflowError:
+                raise OverflowError(
+                    f"hook {getattr(fn, '__name__', fn)!r} on {describe(node)} returned "
+                    f"{short_repr(result)}, too large for a float") from None
     return grad

@@ -6,6 +6,9 @@ cycle collector runs as before.
 
 Oracle: the state recorded before each call, and the state one uninterrupted
 backward() gives from it (no number is copied from an interrupted run).
+
+Also the other ways a pass stops early: detect_anomaly() in grad(), and a hook
+that returns what is not a float.
 """
 
 import gc
@@ -141,3 +144,19 @@ def test_grad_inside_detect_anomaly_raises_as_backward_does_and_runs_no_hook():
         assert grad(x * x, x) == (0.0,)         # finite: the number, as outside the mode
     assert math.isnan(grad(f, x)[0])            # outside the mode nan flows
     assert (x.grad, calls) == (3.0, [])
+
+
+@pytest.mark.parametrize("returned, error, says", [
+    (10 ** 400, OverflowError, "returned the int of 401 digits (100000...), too large for a float"),
+    ("x" * 500, TypeError, "returned str 'xxxxxxxx"),
+], ids=["huge-int", "long-str"])
+def test_a_hook_returning_a_bad_number_gets_a_short_error_and_changes_nothing(returned, error, says):
+    x = Value(2.0, name="x")
+    x.grad = 5.0
+    y = (x * x).named("y")
+    y.register_hook(lambda g: returned)
+    with pytest.raises(error) as info:
+        y.backward()
+    message = str(info.value)
+    assert says in message and "on 'y' = 4.0" in message and len(message) < 200
+    assert x.grad == 5.0
