@@ -35,7 +35,7 @@ from math import isfinite
 from typing import TYPE_CHECKING, Any, SupportsFloat, Union
 
 from . import names, recording
-from .floats import as_float
+from .floats import as_float, short_repr
 from .graph import all_nodes, order_and_leaves, topological_order, walk
 from .interrupts import deferred_interrupts
 from .ops import DETACHED, describe
@@ -79,7 +79,9 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
             f"recorded behind it and there is nothing to differentiate; compute it outside "
             f"no_grad() (or inside enable_grad())")
     targets = _resolve_targets(root, breakpoint_at)
-    with no_cycle_collection():
+    collecting = gc.isenabled()
+    try:                               # no_cycle_collection(), written out (see there)
+        gc.disable()
         try:
             order, leaves, seen = walk(root)
         except BaseException as err:   # Ctrl-C while ordering: nothing has changed yet
@@ -91,6 +93,9 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
                 pass
         else:
             backward_pass(root, grad, order, leaves)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Value]) -> None:
@@ -137,21 +142,25 @@ def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         for leaf, before in zip(leaves, saved):   # what they held, plus this pass's sums
             leaf.grad = before + leaf.grad
     except BaseException as err:
-        _put_back(zip(leaves + order, saved + last))
+        _put_back(leaves + order, saved + last)
         _stopped_at(err, node)
         raise
 
 
-def gradients(root: Value, grad: float = 1.0) -> dict[Value, float]:
+def gradients(root: Value, grad: float = 1.0, anomaly: bool = False) -> dict[Value, float]:
     """``{node: ∂root/∂node}`` for root and every node below it, leaves included:
     :func:`backward_pass` itself, run with each leaf's sum starting at -0.0 and
     every ``.grad`` it wrote put back afterwards.
 
     So the numbers are backward()'s bit for bit (the same walk, the same loop),
     no ``.grad`` changes, whatever stops it (Ctrl-C included), and no hook runs:
-    explain, check and grad() read gradients through this.
+    explain, check and grad() read gradients through this.  With ``anomaly``
+    (grad() inside detect_anomaly()) it runs :func:`observed_pass`, the same
+    arithmetic, without hooks, raising at the first non-finite contribution.
     """
-    with no_cycle_collection():
+    collecting = gc.isenabled()
+    try:                                    # no_cycle_collection(), written out (see there)
+        gc.disable()
         order, leaves, _ = walk(root)
         if not order:                       # the root is a leaf: d(root)/d(root) = 1
             return {root: grad}
@@ -160,12 +169,21 @@ def gradients(root: Value, grad: float = 1.0) -> dict[Value, float]:
         try:
             for leaf in leaves:             # backward_pass adds its sums to these: -0.0 + S is S
                 leaf.grad = -0.0
-            backward_pass(root, grad, order, leaves)
+            if anomaly:
+                for _ in observed_pass(root, grad, order, leaves, (), True, None, False):
+                    pass
+            else:
+                backward_pass(root, grad, order, leaves)
             found = dict(zip(nodes, [node.grad for node in nodes]))
         finally:
-            with deferred_interrupts():     # put back in full, even if Ctrl-C comes now
-                for node, before in zip(nodes, kept):
-                    node.grad = before
+            try:
+                _put_back(nodes, kept)
+            except KeyboardInterrupt:       # a Ctrl-C noticed before the put-back held it
+                _put_back(nodes, kept)
+                raise
+    finally:
+        if collecting:
+            gc.enable()
     return found
 
 
@@ -205,11 +223,20 @@ class no_cycle_collection:
     allocations trigger collections that walk the whole graph again and
     again: on a million-node chain they were about half the time.  The
     collector's state is restored on exit, exceptions included.
+
+    A Ctrl-C that Python notices as ``__exit__`` is called stops it before it
+    restores anything, so backward(), gradients() and grad() write this out as
+    ``try: gc.disable() ... finally: gc.enable()``, which has no such moment.
     """
 
     def __enter__(self):
         self.was_enabled = gc.isenabled()
-        gc.disable()
+        try:
+            gc.disable()
+        except BaseException:   # Ctrl-C noticed as it was paused: running again
+            if self.was_enabled:
+                gc.enable()
+            raise
 
     def __exit__(self, *exc):
         if self.was_enabled:
@@ -247,11 +274,12 @@ class Visit:
 
 def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Value],
                   targets: Any = (), anomaly: bool = False,
-                  present: Callable[[Visit], Any] | None = None) -> Generator[Any, None, None]:
+                  present: Callable[[Visit], Any] | None = None,
+                  hooks: bool = True) -> Generator[Any, None, None]:
     """:func:`backward_pass`, watched: yields one :class:`Visit` per derived node
     (``present(visit)`` when given), with the same arithmetic in the same order.
 
-    Runs each node's hooks when its gradient is complete, calls
+    Runs each node's hooks when its gradient is complete (with ``hooks``), calls
     :func:`stop_at` at a node of ``targets``, and with ``anomaly`` raises at
     the first non-finite contribution.  On any exception (a hook that raises,
     an anomaly, the generator closed early) every grad is restored, the derived
@@ -260,18 +288,18 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
     show = present if present is not None else _raw
     total = len(order)
     if not order:
-        root.grad += _run_hooks(root, grad) if _has_hooks(root) else grad
+        root.grad += _run_hooks(root, grad) if hooks and _has_hooks(root) else grad
         if root in targets:
             stop_at(None)
         return
     saved, derived, node = [], [], None
     try:
-        saved = [(leaf, leaf.grad) for leaf in leaves]
-        derived = [(n, n.grad) for n in order]
-        for leaf, _ in saved:
+        saved = [leaf.grad for leaf in leaves]
+        derived = [n.grad for n in order]
+        for leaf in leaves:
             leaf.grad = -0.0
         # how many edges still have to deliver into each watched leaf
-        remaining = {leaf: 0 for leaf, _ in saved if _has_hooks(leaf) or leaf in targets}
+        remaining = {leaf: 0 for leaf in leaves if hooks and _has_hooks(leaf) or leaf in targets}
         for n in order:
             n.grad = -0.0
             for p in n._prev:
@@ -282,7 +310,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         for index in range(total - 1, -1, -1):
             node = order[index]
             upstream = node.grad
-            if _has_hooks(node):
+            if hooks and _has_hooks(node):
                 upstream = node.grad = _run_hooks(node, upstream)
             rule = node._op.backward
             contributions = rule(node, upstream)
@@ -304,26 +332,32 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
                 stop_at(step)
             yield step
             for leaf in finished:
-                if _has_hooks(leaf):
+                if hooks and _has_hooks(leaf):
                     leaf.grad = _run_hooks(leaf, leaf.grad)
                 if leaf in targets:
                     stop_at(step)
         node = None
-        for leaf, before in saved:
+        for leaf, before in zip(leaves, saved):
             leaf.grad = before + leaf.grad
     except GeneratorExit:
-        _put_back(saved + derived)
+        _put_back(leaves + order, saved + derived)
         raise
     except BaseException as err:
-        _put_back(saved + derived)
+        _put_back(leaves + order, saved + derived)
         _stopped_at(err, node)
         raise
 
 
-def _put_back(saved):
-    """Every node's grad as it was: ``saved`` is [(node, grad before)]."""
+def _put_back(nodes, grads):
+    """Each node's grad as it was (``grads``: the grads before, in ``nodes`` order);
+    a Ctrl-C that comes meanwhile waits for the end.
+
+    A Ctrl-C can still come before the block holds it: at the call, or pending
+    when the block starts (``signal.signal`` raises it), with nothing put back.
+    After a pass that finished, the caller then calls this again (see
+    :func:`gradients`)."""
     with deferred_interrupts():
-        for node, before in saved:
+        for node, before in zip(nodes, grads):
             node.grad = before
 
 
@@ -487,8 +521,13 @@ def _run_hooks(node, grad):
         if result is not None:
             try:
                 grad = as_float(result, "hook")
-            except (TypeError, OverflowError):
+            except TypeError:
                 raise TypeError(
                     f"hook {getattr(fn, '__name__', fn)!r} on {describe(node)} returned "
-                    f"{type(result).__name__} {result!r}; a hook returns None or a number") from None
+                    f"{type(result).__name__} {short_repr(result)}; a hook returns None or "
+                    f"a number") from None
+            except OverflowError:
+                raise OverflowError(
+                    f"hook {getattr(fn, '__name__', fn)!r} on {describe(node)} returned "
+                    f"{short_repr(result)}, too large for a float") from None
     return grad

@@ -21,6 +21,7 @@ a few node creations per edge.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Sequence
@@ -91,7 +92,7 @@ def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0
         if tracer is not None:
             tracer.refuse(output, "grad() without create_graph=True (its floats would be "
                                   "frozen into the trace)")
-    grads = engine.gradients(output, seed)
+    grads = engine.gradients(output, seed, recording.anomaly_enabled())
     return tuple(grads.get(x, 0.0) for x in inputs)
 
 
@@ -180,8 +181,11 @@ def gradient_graph(output, seed, inputs):
     through them see the infinity too.
     """
     traced = bool(recording.active) and recording.current().tracer is not None
-    with engine.no_cycle_collection():   # like backward(): it makes no cycles
+    collecting = gc.isenabled()
+    try:                # like backward(): the collector paused, as no_cycle_collection() does
+        gc.disable()
         order, leaves, before = walk(output)   # before: the graph's nodes keep their names
+        before.add(seed)                       # and so does a seed the caller made
         prefix = gradient_name(output.name or "f", "")   # a fresh gradient is ∂L/∂<node>
         terms = defaultdict(list, {output: [seed]})
         pop, to_parent = terms.pop, terms.__getitem__
@@ -222,6 +226,9 @@ def gradient_graph(output, seed, inputs):
             g = grads[leaf] = _total(terms[leaf])
             if g.__class__ is Value and leaf.name and g.name is None and g not in before:
                 g.name = prefix + leaf.name
+    finally:
+        if collecting:
+            gc.enable()
     if output in wanted:
         grads[output] = seed
     return grads
