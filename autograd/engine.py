@@ -78,7 +78,8 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
             f"backward: {describe(root)} was computed under no_grad(), so no graph was "
             f"recorded behind it and there is nothing to differentiate; compute it outside "
             f"no_grad() (or inside enable_grad())")
-    targets = _resolve_targets(root, breakpoint_at)
+    present = _presenter(root) if breakpoint_at is not None else None
+    targets = _resolve_targets(root, breakpoint_at, getattr(present, "node_called", None))
     collecting = gc.isenabled()
     try:                               # no_cycle_collection(), written out (see there)
         gc.disable()
@@ -88,7 +89,6 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
             _stopped_at(err, None, restored=False)
             raise
         if targets or anomaly or (_hooked and _any_hooked(seen)):
-            present = _presenter(root) if targets else None
             for _ in observed_pass(root, grad, order, leaves, targets, anomaly, present):
                 pass
         else:
@@ -400,8 +400,9 @@ def _presenter(root):
     return _present_with[0](root) if _present_with else _raw
 
 
-def _resolve_targets(root, targets):
-    """Breakpoint targets as a set of nodes of root's graph (names looked up there)."""
+def _resolve_targets(root, targets, called=None):
+    """Breakpoint targets as a set of nodes of root's graph (names looked up there;
+    ``called(label)``, if given, finds an unnamed node by its label in the steps, ``t3``)."""
     if targets is None:
         return {}
     if isinstance(targets, str) or hasattr(targets, "_prev") or not isinstance(targets, Iterable):
@@ -412,10 +413,12 @@ def _resolve_targets(root, targets):
             raise TypeError(f"breakpoint_at: expected a name or a Value, got {type(t).__name__} {t!r}")
     nodes = all_nodes(root) if targets else []
     present = set(nodes)
+    named = names.nodes_by_name(nodes) if targets else {}
     wanted = {}
     for t in targets:
         if isinstance(t, str):
-            t = names.find_node(nodes, t, "breakpoint_at")
+            short = called(t) if called is not None and t not in named else None
+            t = short if short is not None else names.find_node(nodes, t, "breakpoint_at")
         elif t not in present:
             raise ValueError(f"breakpoint_at: {describe(t)} is not in the graph of "
                              f"{describe(root)}, so no step of this pass reaches it")

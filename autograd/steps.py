@@ -134,9 +134,11 @@ class Step:
 def presenter(root):
     """How the Visits of ``root``'s observed pass are shown: a function from a Visit
     to its :class:`Step`, the Steps of one pass sharing one :class:`Labels`
-    (t1, t2, ... for the unnamed nodes, worked out on first use)."""
+    (t1, t2, ... for the unnamed nodes, worked out on first use).  Its
+    ``node_called(label)`` finds an unnamed node by that label (``breakpoint_at="t3"``)."""
     labels = Labels(root)
 
     def present(visit):
         return Step.from_visit(visit, labels)
+    present.node_called = labels.node_called
     return present

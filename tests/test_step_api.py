@@ -386,3 +386,18 @@ def test_a_stopped_pass_puts_every_grad_back(stop):
             n["L"].backward()
     for name, value in want.items():
         assert_close(n[name].grad, value, rel=1e-13, what=name)
+
+
+def test_breakpoint_at_an_unnamed_node_by_its_label_in_the_steps(recorder):
+    """micrograd style: q = a*b has no name; the steps call it t-something, and
+    breakpoint_at takes that label.  By hand: ∂L/∂q = 1 - tanh²(q + a), q + a = -4."""
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    q = a * b
+    L = (q + a).tanh()
+    L.label = "L"
+    (shown,) = [s.labels(q) for s in L.backward_steps() if s.node is q]
+    assert shown.startswith("t")
+    L.backward(breakpoint_at=shown)
+    (step,) = recorder.RECORDED
+    assert step.node is q
+    assert_close(step.upstream, 1 - math.tanh(-4.0) ** 2, rel=1e-13)
