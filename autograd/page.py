@@ -395,7 +395,12 @@ _SCRIPT = r"""
     if (r.r - r.l > w - 2 * pad || r.b - r.t > h - 2 * pad) r = bounds(main);
     if (!r) return;
     if (r.l >= pad && r.r <= w - pad && r.t >= pad && r.b <= h - pad) return;
-    tx += w / 2 - (r.l + r.r) / 2; ty += h / 2 - (r.t + r.b) / 2; apply();
+    tx += w / 2 - (r.l + r.r) / 2; ty += h / 2 - (r.t + r.b) / 2; keepOnScreen(); apply();
+  }
+  function keepOnScreen() {  // a graph that fits stays whole; a larger one leaves no empty margin
+    const dw = viewport.clientWidth - box.width * scale, dh = viewport.clientHeight - box.height * scale;
+    tx = Math.min(Math.max(tx, Math.min(0, dw)), Math.max(0, dw));
+    ty = Math.min(Math.max(ty, Math.min(0, dh)), Math.max(0, dh));
   }
   viewport.addEventListener('wheel', ev => {
     ev.preventDefault();

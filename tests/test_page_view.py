@@ -384,3 +384,28 @@ def test_a_click_on_the_minimap_looks_there(browser, tmp_path):
         assert centre == pytest.approx([0.25, 0.5], abs=0.01)
     finally:
         page.close()
+
+
+def test_follow_keeps_a_graph_that_fits_whole_on_screen(browser, tmp_path):
+    """A small micrograd-style graph fits the 1280×720 view at 100%: following the
+    steps must not pan any of it off screen (it used to centre each step's node,
+    pushing a third of the graph out of the window).  Oracle: the drawing's area
+    measured in the browser, all of it inside the viewport."""
+    from autograd import Value
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    x = Value(0.7, label="x")
+    r = ((a * b + c) * 0.1).tanh() + (x * x).relu() + (a * x).relu()
+    L = r * r
+    L.label = "L"
+    path = write_step_page(L, tmp_path / "small.html")
+    page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+    try:
+        page.goto(path.resolve().as_uri())
+        assert page.evaluate(WHOLE) >= page.evaluate("chainrule.scale()")   # it fits at 100%
+        shown = []
+        for _ in range(page.evaluate("chainrule.total")):
+            page.click("#next")
+            shown.append(page.evaluate(SHOWN))
+        assert shown == pytest.approx([1.0] * len(shown), abs=1e-6)
+    finally:
+        page.close()
