@@ -310,6 +310,9 @@ class Stepper:
         words = line.split(maxsplit=1)
         verb = words[0].lower() if words else "n"
         arg = words[1].strip() if len(words) > 1 else None
+        if arg is not None and verb in _NO_ARGUMENT:
+            raise StepperError(f"{verb} takes no argument, got {names.printable(arg)!r} "
+                               f"(h lists the commands)")
         if verb in ("n", "next", "s", "step"):
             self._show(self.advance())
         elif verb in ("c", "continue", "cont"):
@@ -413,6 +416,8 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
     return 0
 
 
+#: the commands that take no argument (``n 3`` is refused, not taken as ``n``)
+_NO_ARGUMENT = ("n", "next", "s", "step", "c", "continue", "cont", "q", "quit", "exit")
 _COMMANDS = ("n", "next", "c", "continue", "b", "p", "print", "g", "graph", "q", "quit", "h", "help")
 
 

@@ -106,6 +106,16 @@ def test_unknown_names_and_commands_raise_one_line_errors():
     assert st.done == []    # nothing was lost
 
 
+def test_a_command_that_takes_no_argument_refuses_one():
+    """``n 3`` read as gdb's "three steps" used to take one step and drop the 3."""
+    n, st, out = make()
+    for line in ("n 3", "c now", "q please"):
+        with pytest.raises(StepperError, match=rf"^{line.split()[0]} takes no argument, got "
+                                               rf"'{line.split()[1]}' \(h lists the commands\)$"):
+            st.command(line)
+    assert st.done == [] and not st.finished    # nothing was taken or stopped
+
+
 def test_find_reaches_script_variables_but_only_in_the_graph():
     n = seed000()
     outsider = Value(3.0)
