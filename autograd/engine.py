@@ -254,9 +254,10 @@ class Visit:
     node       the node whose rule was applied
     upstream   d(root)/d(node), complete at this moment
     edges      per parent, in ``node.parents`` order, a tuple
-               ``(parent, index, local, contribution, grad_after, nth)``:
+               ``(parent, index, local, contribution, grad_after, nth, grad_before)``:
                ∂node/∂parent, local · upstream, parent.grad after adding it,
-               and 1 for the parent's first contribution of the pass, 2, ...
+               1 for the parent's first contribution of the pass, 2, ..., and
+               parent.grad before adding it
     index      0 for the first node visited, ``total - 1`` for the last
     """
 
@@ -320,9 +321,10 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
             for i, (parent, contribution) in enumerate(zip(node._prev, contributions)):
                 if anomaly and not isfinite(contribution):
                     _report_anomaly(node, parent, contribution, upstream)
+                before = parent.grad
                 parent.grad += contribution
                 nth = received[parent] = received.get(parent, 0) + 1
-                edges.append((parent, i, locals_[i], contribution, parent.grad, nth))
+                edges.append((parent, i, locals_[i], contribution, parent.grad, nth, before))
                 if parent in remaining:
                     remaining[parent] -= 1
                     if remaining[parent] == 0:

@@ -36,15 +36,17 @@ def _num(x):
 class Contribution:
     """What one edge of a Step did: ``parent.grad += local * upstream``."""
 
-    __slots__ = ("parent", "index", "local", "contribution", "grad_after", "nth")
+    __slots__ = ("parent", "index", "local", "contribution", "grad_after", "nth", "grad_before")
 
-    def __init__(self, parent, index, local, contribution, grad_after, nth):
+    def __init__(self, parent, index, local, contribution, grad_after, nth, grad_before):
         self.parent = parent              # the parent node
         self.index = index                # its position in node.parents
         self.local = local                # ∂node/∂parent
         self.contribution = contribution  # local * upstream
         self.grad_after = grad_after      # parent.grad after adding it
         self.nth = nth                    # 1 for the first contribution this pass, 2 ...
+        self.grad_before = grad_before    # parent.grad before adding it (not always
+        #                                   grad_after - contribution: inf - inf is nan)
 
     def __repr__(self):
         return (f"Contribution(parent={label(self.parent)!r}, local={self.local!r}, "
@@ -103,7 +105,7 @@ class Step:
             else:  # fan-in: the parent is used by several nodes, the contributions add up
                 sign = "-" if e.contribution < 0 else "+"
                 line += (f"({ordinal(e.nth)} contribution to {name}: {name}.grad now "
-                         f"{_num(e.grad_after - e.contribution)} {sign} {_num(abs(e.contribution))}"
+                         f"{_num(e.grad_before)} {sign} {_num(abs(e.contribution))}"
                          f" = {_num(e.grad_after)})")
             rows.append(line)
         return rows

@@ -239,8 +239,8 @@ def test_the_observed_pass_yields_numbers_and_steps_write_them():
     dz_dy = 1.0 - math.tanh(-0.6) ** 2
     first, second = visits
     assert (first.node, first.upstream, first.index, first.total) == (z, 1.0, 0, 2)
-    (parent, index, local, contribution, after, nth), = first.edges
-    assert (parent, index, nth) == (y, 0, 1)
+    (parent, index, local, contribution, after, nth, before), = first.edges
+    assert (parent, index, nth, before) == (y, 0, 1, 0.0)
     assert math.isclose(local, dz_dy, rel_tol=1e-15) and contribution == local * 1.0 == after
     assert second.node is y and second.upstream == contribution
     assert [(e[0], e[2], e[3]) for e in second.edges] == [(x, -2.0, -2.0 * contribution),

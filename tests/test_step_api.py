@@ -401,3 +401,15 @@ def test_breakpoint_at_an_unnamed_node_by_its_label_in_the_steps(recorder):
     (step,) = recorder.RECORDED
     assert step.node is q
     assert_close(step.upstream, 1 - math.tanh(-4.0) ** 2, rel=1e-13)
+
+
+def test_a_second_contribution_of_inf_shows_the_gradient_it_was_added_to():
+    """y = √z + (-1)·z at z = 0: by hand ∂y/∂z = 1/(2√0) + (-1) = inf (PyTorch: inf).
+    The fan-in line used to read "z.grad now nan + inf" (inf - inf for the sum before)."""
+    z = Value(0.0, label="z")
+    y = (z.sqrt() + z * -1.0).named("y")
+    edges = [e for s in y.backward_steps() for e in s.edges if e.parent is z]
+    assert [e.contribution for e in edges] == [-1.0, math.inf]
+    assert edges[1].grad_before == -1.0 and edges[1].grad_after == math.inf
+    lines = [line for s in y.backward_steps() for line in s.lines()]
+    assert lines[-1].endswith("(second contribution to z: z.grad now -1 + inf = inf)")
