@@ -55,6 +55,11 @@ class StepperError(Exception):
     """A command the stepper cannot carry out (unknown node or command); one line."""
 
 
+def _count(n, noun):
+    """``1 step``, ``7 steps``."""
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
 def _num(x):
     return number(x, 6)
 
@@ -223,7 +228,7 @@ class Stepper:
         root = self.labels(self.root)
         if self.total == 0:
             return f"{root} is a leaf: nothing to step through ({root}.grad += {_num(self.seed)})"
-        return (f"backward pass from {root}: {self.total} steps, one per node, each node after "
+        return (f"backward pass from {root}: {_count(self.total, 'step')}, one per node, each node after "
                 f"every node computed from it\n{root}.grad = {_num(self.seed)} (the seed)\n"
                 f"Enter or n: next step, c: continue, b NAME: run until NAME, p NAME: print, "
                 f"g: graph image, q: quit, h: help")
@@ -238,7 +243,7 @@ class Stepper:
             return f"{text}, grad = {_num(self.seed)} (the seed)"
         want = self.expected[node]
         got = self.received.get(node, 0)
-        uses = f"{want} contribution{'s' if want != 1 else ''}"
+        uses = _count(want, "contribution")
         if self.complete(node):
             if kind == "derived" and node not in {s.node for s in self.done}:
                 return f"{text}, grad = {_num(node.grad)} (complete, its step is next)"
@@ -252,7 +257,7 @@ class Stepper:
         """The gradients of the leaves that are not constants, once the pass is complete."""
         leaves = [n for n in all_nodes(self.root) if n._op.backward is None
                   and n._op is not ops.CONSTANT]
-        lines = [f"backward pass complete: {self.total} steps"]
+        lines = [f"backward pass complete: {_count(self.total, 'step')}"]
         lines += [f"  {self.labels(n)}.grad = {n.grad + 0.0!r}" for n in leaves]  # never -0.0
         if self.frames_dir is not None and self.total:
             frames = [os.path.join(self.frames_dir, f"step_{i:03d}.{self.image_format}")

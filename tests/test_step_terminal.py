@@ -231,3 +231,16 @@ def test_pictures_say_grad_question_mark_for_gradients_not_reached(tmp_path):
     st.command("g")
     svg = html.unescape((tmp_path / "chainrule_step_006.svg").read_text())
     assert svg.count("grad ?") == 2 + 1 and f"grad {v['dh']:.4g}" in svg   # x, w1, the key
+
+
+def test_a_one_step_pass_says_1_step():
+    """L = a·a: one node, so one step; by hand ∂L/∂a = 2a = 6."""
+    a = Value(3.0, label="a")
+    L = (a * a).named("L")
+    out = io.StringIO()
+    st = Stepper(L, out=out)
+    st.say(st.intro())
+    st.command("c")
+    text = out.getvalue()
+    assert "backward pass from L: 1 step, one per node" in text
+    assert "backward pass complete: 1 step\n  a.grad = 6.0" in text
