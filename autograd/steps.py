@@ -36,9 +36,11 @@ def _num(x):
 class Contribution:
     """What one edge of a Step did: ``parent.grad += local * upstream``."""
 
-    __slots__ = ("parent", "index", "local", "contribution", "grad_after", "nth", "grad_before")
+    __slots__ = ("parent", "index", "local", "contribution", "grad_after", "nth", "grad_before",
+                 "labels")
 
-    def __init__(self, parent, index, local, contribution, grad_after, nth, grad_before):
+    def __init__(self, parent, index, local, contribution, grad_after, nth, grad_before,
+                 labels=label):
         self.parent = parent              # the parent node
         self.index = index                # its position in node.parents
         self.local = local                # ∂node/∂parent
@@ -47,9 +49,10 @@ class Contribution:
         self.nth = nth                    # 1 for the first contribution this pass, 2 ...
         self.grad_before = grad_before    # parent.grad before adding it (not always
         #                                   grad_after - contribution: inf - inf is nan)
+        self.labels = labels              # how nodes are written: the pass's (t1, ...)
 
     def __repr__(self):
-        return (f"Contribution(parent={label(self.parent)!r}, local={self.local!r}, "
+        return (f"Contribution(parent={self.labels(self.parent)!r}, local={self.local!r}, "
                 f"contribution={self.contribution!r}, grad_after={self.grad_after!r})")
 
 
@@ -79,7 +82,9 @@ class Step:
     @classmethod
     def from_visit(cls, visit, labels=None):
         """The Step of one :class:`autograd.engine.Visit` (its edges become Contributions)."""
-        return cls(visit.node, visit.upstream, [Contribution(*edge) for edge in visit.edges],
+        labels = labels if labels is not None else label
+        return cls(visit.node, visit.upstream,
+                   [Contribution(*edge, labels) for edge in visit.edges],
                    visit.index, visit.total, labels)
 
     def lines(self, labels=None):

@@ -413,3 +413,16 @@ def test_a_second_contribution_of_inf_shows_the_gradient_it_was_added_to():
     assert edges[1].grad_before == -1.0 and edges[1].grad_after == math.inf
     lines = [line for s in y.backward_steps() for line in s.lines()]
     assert lines[-1].endswith("(second contribution to z: z.grad now -1 + inf = inf)")
+
+
+def test_a_contribution_calls_an_unnamed_parent_as_the_step_does():
+    """``p step.edges`` in pdb: the parent q = a·a is t1 in the step's text, so in
+    the Contribution's repr too (it read '<mul 4>').  By hand: ∂t2/∂q = 1."""
+    a = Value(2.0, label="a")
+    q = a * a
+    L = (q + 1).tanh()
+    L.label = "L"
+    (step,) = [s for s in L.backward_steps() if q in [e.parent for e in s.edges]]
+    shown = step.labels(q)
+    assert f"{shown}.grad += 1 * " in str(step)
+    assert repr(step.edges[0]).startswith(f"Contribution(parent={shown!r}, local=1.0, ")
