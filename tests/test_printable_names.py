@@ -157,7 +157,7 @@ def test_steps_text(name, shown):
     clean(repr(step), 1)
 
 
-STEPPER = """backward pass from y: 1 steps, one per node, each node after every node computed from it
+STEPPER = """backward pass from y: 1 step, one per node, each node after every node computed from it
 y.grad = 1 (the seed)
 Enter or n: next step, c: continue, b NAME: run until NAME, p NAME: print, g: graph image, q: quit, h: help
 (step) p ⟪n⟫
@@ -166,7 +166,7 @@ Enter or n: next step, c: continue, b NAME: run until NAME, p NAME: print, g: gr
 step 1/1: y = ⟪n⟫ × w = 6, y.grad = 1 (complete)
   ⟪n⟫.grad += w * y.grad = 3 * 1 = 3  (⟪n⟫.grad now 3)
   w.grad += ⟪n⟫ * y.grad = 2 * 1 = 2  (w.grad now 2)
-backward pass complete: 1 steps
+backward pass complete: 1 step
   ⟪n⟫.grad = 3.0
   w.grad = 2.0
 """
