@@ -383,8 +383,10 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
         text = names.printable(f"chainrule step: {e}")
         print(f"{_STYLES['error']}{text}{_RESET}" if red else text, file=err, flush=True)
 
-    stepper.say(stepper.intro())
     try:
+        if stop_at is not None:
+            stepper.lookup(stop_at)     # an unknown name: the one line, nothing before it
+        stepper.say(stepper.intro())
         if stop_at is not None:
             stepper.command(f"b {stop_at}")
     except StepperError as e:

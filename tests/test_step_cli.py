@@ -82,6 +82,7 @@ def test_unknown_stop_at_name_lists_the_names():
     assert r.returncode != 0 and r.stderr.count("\n") == 1
     assert "no node named 'w9' in the graph of L; named nodes: L, b, e, h, net1, net2, w1, w2, x, y, y'" in r.stderr
     assert "step 1/7" not in r.stdout
+    assert r.stdout == ""       # the error is all there is: no header above it
 
 
 def test_unknown_name_in_a_scripted_command():
