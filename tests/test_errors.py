@@ -263,6 +263,14 @@ def test_the_command_says_what_was_wrong_in_one_line(args, status, says):
     _one_line_error(_chainrule(*args), status, says)
 
 
+def test_frames_naming_a_file_is_refused_before_any_step(tmp_path):
+    taken = tmp_path / "frames.png"
+    taken.write_text("a picture already here\n")
+    r = _chainrule("step", _DESMOS, "--frames", str(taken))
+    _one_line_error(r, 2, f"--frames {taken} is a file, not a folder")
+    assert r.stdout == "" and taken.read_text() == "a picture already here\n"
+
+
 def test_a_script_interrupted_by_keyboardinterrupt(tmp_path):
     script = tmp_path / "interrupted.py"
     script.write_text("raise KeyboardInterrupt\n")
