@@ -180,6 +180,7 @@ class tracing(Mode):
         self.tracer = tracer
 
     def changes(self, state):
+        ran_compiled(state)
         return state.replace(grad_enabled=True, tracer=self.tracer)
 
     def __call__(self, fn):  # pragma: no cover - used as a context manager only
@@ -198,6 +199,14 @@ class capturing(Mode):
 
     def __call__(self, fn):  # pragma: no cover - used as a context manager only
         raise TypeError("capturing is a context manager")
+
+
+def ran_compiled(state=None):
+    """Tell the command line's script capture (if this thread has one) that compiled
+    code ran: it builds no graph, so the script may never call ``backward()``."""
+    capture = (state or current()).capture
+    if capture is not None:
+        capture.compiled = True
 
 
 def is_grad_enabled():

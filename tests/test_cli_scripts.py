@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHAINRULE = [sys.executable, "-c", "import sys; from autograd.cli import main; sys.exit(main())"]
 
@@ -259,3 +261,27 @@ def test_seed_one_adds_no_note(tmp_path):
     path = script(tmp_path, SEEDED.replace("backward(3.0)", "backward()"))
     out = chainrule("explain", path, "--wrt", "w")
     assert out.returncode == 0 and "note:" not in out.stdout
+
+
+TRAINED = """\
+    import nn
+    net = nn.MLP([2, 3, 1])
+    nn.train(net, [[0.0, 1.0], [1.0, 0.0]], [1.0, 0.0], epochs=1, lr=0.1{extra})
+    """
+
+
+@pytest.mark.parametrize("extra", ["", ", jit=True", ", backend='numpy'"])
+def test_nn_train_compiled_steps_are_named_as_why_no_backward(tmp_path, extra):
+    pytest.importorskip("numpy")
+    path = script(tmp_path, TRAINED.format(extra=extra))
+    out = chainrule("explain", path, "--wrt", "w")
+    assert out.returncode == 2 and out.stdout == ""
+    line = out.stderr.splitlines()[-1]
+    assert "never called .backward()" in line
+    assert "nn.train's steps, builds no graph" in line and "jit=False" in line
+
+
+def test_nn_train_eager_steps_are_caught(tmp_path):
+    path = script(tmp_path, TRAINED.format(extra=", jit=False"))
+    out = chainrule("draw", path, "--out", str(tmp_path / "g"), "--format", "svg")
+    assert "never called" not in out.stderr
