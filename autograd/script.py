@@ -73,6 +73,7 @@ class _Capture:
     ``compiled`` is set when the script traces a function for the jit (nn.train does)."""
 
     compiled = False
+    threaded = False    # backward() ran in a thread the script started
 
     def caught(self, root, grad):
         raise _Caught(root, grad, _script_namespace(sys._getframe(1)))
@@ -155,13 +156,17 @@ def run_until_backward(path, argv=()):
         # relative to where it was started
         sys.argv, sys.path[:] = saved_argv, saved_path
         os.chdir(saved_cwd)
-    raise ScriptError(_never_called(path, capture.compiled))
+    raise ScriptError(_never_called(path, capture))
 
 
-def _never_called(path, compiled):
-    """Why the script gave no graph, in one line; for compiled (jit) code, what to do."""
+def _never_called(path, capture):
+    """Why the script gave no graph, in one line: backward() in another thread, or
+    compiled (jit) code, and what to do."""
+    if capture.threaded:
+        return (f"{path} called .backward() only in a thread it started, and chainrule "
+                f"catches backward() in the script's main thread only: call it there")
     text = f"{path} never called .backward() on a Value, so there is no gradient to show"
-    if not compiled:
+    if not capture.compiled:
         return text
     return (f"{text}: its compiled (jit) code, such as nn.train's steps, builds no graph; "
             f"compute one sample's loss from net(x) and call .backward() on it, or train "

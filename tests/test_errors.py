@@ -271,6 +271,19 @@ def test_frames_naming_a_file_is_refused_before_any_step(tmp_path):
     assert r.stdout == "" and taken.read_text() == "a picture already here\n"
 
 
+def test_backward_in_a_thread_of_the_script_is_named(tmp_path):
+    script = tmp_path / "threaded_backward.py"
+    script.write_text("import threading\nfrom autograd import Value\nx = Value(2.0)\n"
+                      "y = x * x\nt = threading.Thread(target=y.backward)\nt.start()\n"
+                      "t.join()\nprint(x.grad)\n")
+    r = _chainrule("explain", str(script), "--wrt", "x")
+    assert r.stderr.startswith("4.0\n")   # the thread's pass ran: d(x²)/dx = 2x = 4
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.splitlines()[1] == (
+        f"chainrule: {script} called .backward() only in a thread it started, and chainrule "
+        f"catches backward() in the script's main thread only: call it there")
+
+
 def test_a_script_interrupted_by_keyboardinterrupt(tmp_path):
     script = tmp_path / "interrupted.py"
     script.write_text("raise KeyboardInterrupt\n")
