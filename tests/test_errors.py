@@ -258,6 +258,9 @@ def _one_line_error(r, status, says):
     (["check", _ROOT, "--wrt", "w1", "--expected", "1"], 2, "is a directory, not a Python script"),
     (["explain", os.path.join(_ROOT, "nope.py"), "--wrt", "w1"], 2, "no such script"),
     (["step", _DESMOS, "--frames", "/proc/nope"], 2, "cannot write /proc/nope"),
+    (["check", _DESMOS, "--wrt", "w1", "--expected", "0.00142919", "--layout", "rows"], 2,
+     "--layout applies to matrix questions only (--wrt W2, a layer's weights), and --wrt w1 "
+     "is one node"),
 ])
 def test_the_command_says_what_was_wrong_in_one_line(args, status, says):
     _one_line_error(_chainrule(*args), status, says)

@@ -125,7 +125,8 @@ def _ansi_c(char):
 
 
 def matrix_name(wrt, root):
-    """Whether ``--wrt`` names a gradient matrix (``W2``, ``b1``) rather than a node."""
+    """Whether ``--wrt`` names a gradient matrix (``W2``, ``b1``; or holds a layer or a
+    matrix of Values) rather than a node."""
     from autograd.matrix_check import is_matrix_question
     return is_matrix_question(root, wrt, None)
 
@@ -177,6 +178,9 @@ def run_check(args):
         return 2
     given = args.expected if args.expected is not None else args.formula
     root, wrt, seed = found
+    if args.layout and not matrix_name(wrt, root):
+        return _report_error(f"check: --layout applies to matrix questions only (--wrt W2, a "
+                             f"layer's weights), and --wrt {args.wrt} is one node; leave it out")
     try:
         verdict = check(root, wrt, given, digits=args.digits, rtol=args.rtol, atol=args.atol,
                         limit=args.limit, layout=args.layout)
