@@ -285,3 +285,9 @@ def test_nn_train_eager_steps_are_caught(tmp_path):
     path = script(tmp_path, TRAINED.format(extra=", jit=False"))
     out = chainrule("draw", path, "--out", str(tmp_path / "g"), "--format", "svg")
     assert "never called" not in out.stderr
+
+
+def test_the_seed_note_under_latex_is_a_latex_comment(tmp_path):
+    out = chainrule("explain", script(tmp_path, SEEDED), "--wrt", "w", "--latex")
+    assert out.returncode == 0
+    assert out.stdout.splitlines()[-1].startswith("% note: the script called backward(3)")

@@ -152,7 +152,8 @@ def run_explain(args):
     except (ValueError, KeyError, TypeError) as err:
         return _report_error(err)
     print(explanation.latex() if args.latex else explanation)
-    _print_note(_seed_note(seed, args.wrt, getattr(explanation, "engine", None)))
+    note = _seed_note(seed, args.wrt, getattr(explanation, "engine", None))
+    _print_note(f"% {note}" if args.latex and note else note)   # a LaTeX comment there
     return 0
 
 
