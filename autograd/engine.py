@@ -70,6 +70,8 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
         state = recording.current()
         if state.capture is not None:
             state.capture.caught(root, grad)
+        elif recording.open_captures:
+            recording.backward_elsewhere()
         if state.tracer is not None:
             state.tracer.refuse(root, "backward()")
         anomaly = state.anomaly

@@ -134,8 +134,10 @@ class Path:
         return (self.factors[0].parent,) + tuple(f.child for f in self.factors)
 
     def route(self):
-        """``w1 → h1 → (via w2) → h2 → (via w4) → O``: named nodes, and the named
-        weight of each unnamed product the path passes through."""
+        """``w1 → h1 → (via w2) → h2 → (via w4) → O``: named nodes, the named weight
+        of each unnamed product the path passes through, and each unnamed node the
+        text calls by its label (t3, defined in the where line) that no named node
+        above stands for (as net2 stands for h·w2 inside net2 = h·w2 + b)."""
         if not self.factors:
             return "(the root itself)"
         if self.detail:
@@ -146,11 +148,17 @@ class Path:
             child = f.child
             if child.name or i == last:
                 steps.append(self._namer.text(child))
-            elif child._op in (ops.MUL, ops.DOT) and not self._named_above(i):
-                other = _other_operand(f)
+            elif not self._named_above(i):
+                other = _other_operand(f) if child._op in (ops.MUL, ops.DOT) else None
                 if other is not None and other.name:
                     steps.append(f"(via {names.printable(other.name)})")
+                elif self._labelled(child):    # defined in the where line: on the route too
+                    steps.append(self._namer.text(child))
         return " → ".join(steps)
+
+    def _labelled(self, node):
+        """Whether the text calls ``node`` by its short label (t3), defined in the where line."""
+        return self._namer.text(node) == names.printable(self._namer.labels(node))
 
     def _full_route(self):
         """Every node of the path; at detail 2 also the operand each edge enters,

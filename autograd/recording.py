@@ -180,24 +180,60 @@ class tracing(Mode):
         self.tracer = tracer
 
     def changes(self, state):
+        ran_compiled(state)
         return state.replace(grad_enabled=True, tracer=self.tracer)
 
     def __call__(self, fn):  # pragma: no cover - used as a context manager only
         raise TypeError("tracing is a context manager")
 
 
+#: the captures of :class:`capturing` modes entered and not yet left, in any thread
+open_captures: list = []
+
+
 class capturing(Mode):
-    """While the command line runs a script: its first ``backward()`` is caught."""
+    """While the command line runs a script: its first ``backward()`` is caught
+    (in this thread; one in a thread the script started is only noted:
+    :func:`backward_elsewhere`)."""
 
     def __init__(self, capture):
         super().__init__()
         self.capture = capture
+
+    def __enter__(self):
+        open_captures.append(self.capture)
+        try:
+            return super().__enter__()
+        except BaseException:
+            open_captures.remove(self.capture)
+            raise
+
+    def __exit__(self, *exc):
+        try:
+            return super().__exit__(*exc)
+        finally:
+            open_captures.remove(self.capture)
 
     def changes(self, state):
         return state.replace(capture=self.capture)
 
     def __call__(self, fn):  # pragma: no cover - used as a context manager only
         raise TypeError("capturing is a context manager")
+
+
+def backward_elsewhere():
+    """A ``backward()`` outside every capture, while a capture is open in another thread:
+    tell those captures (the script ran backward() in a thread it started)."""
+    for capture in list(open_captures):
+        capture.threaded = True
+
+
+def ran_compiled(state=None):
+    """Tell the command line's script capture (if this thread has one) that compiled
+    code ran: it builds no graph, so the script may never call ``backward()``."""
+    capture = (state or current()).capture
+    if capture is not None:
+        capture.compiled = True
 
 
 def is_grad_enabled():

@@ -69,7 +69,11 @@ class Captured:
 
 
 class _Capture:
-    """Held by the capturing context: the script's first backward() calls :meth:`caught`."""
+    """Held by the capturing context: the script's first backward() calls :meth:`caught`;
+    ``compiled`` is set when the script traces a function for the jit (nn.train does)."""
+
+    compiled = False
+    threaded = False    # backward() ran in a thread the script started
 
     def caught(self, root, grad):
         raise _Caught(root, grad, _script_namespace(sys._getframe(1)))
@@ -128,10 +132,11 @@ def run_until_backward(path, argv=()):
     saved_argv, saved_path, saved_cwd = sys.argv, list(sys.path), os.getcwd()
     sys.argv = [path, *argv]
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    capture = _Capture()
     try:
         # the script's own prints go to stderr: stdout is chainrule's answer,
         # its headline on the first line (chainrule check ... | head -1)
-        with recording.capturing(_Capture()), contextlib.redirect_stdout(sys.stderr):
+        with recording.capturing(capture), contextlib.redirect_stdout(sys.stderr):
             runpy.run_path(path, run_name="__main__")
     except _Caught as caught:
         namespace = caught.namespace
@@ -151,4 +156,18 @@ def run_until_backward(path, argv=()):
         # relative to where it was started
         sys.argv, sys.path[:] = saved_argv, saved_path
         os.chdir(saved_cwd)
-    raise ScriptError(f"{path} never called .backward() on a Value, so there is no gradient to show")
+    raise ScriptError(_never_called(path, capture))
+
+
+def _never_called(path, capture):
+    """Why the script gave no graph, in one line: backward() in another thread, or
+    compiled (jit) code, and what to do."""
+    if capture.threaded:
+        return (f"{path} called .backward() only in a thread it started, and chainrule "
+                f"catches backward() in the script's main thread only: call it there")
+    text = f"{path} never called .backward() on a Value, so there is no gradient to show"
+    if not capture.compiled:
+        return text
+    return (f"{text}: its compiled (jit) code, such as nn.train's steps, builds no graph; "
+            f"compute one sample's loss from net(x) and call .backward() on it, or train "
+            f"with nn.train(..., jit=False) on the default backend")

@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from autograd import Value, engine
+from autograd import Value, engine, recording
 from autograd.floats import as_float, short_repr
 from autograd.interrupts import deferred_interrupts
 from autograd.engine import first_hooked, no_cycle_collection
@@ -362,6 +362,8 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
         step, compiled = _numpy_step(net, training_loss, samples, optimizer, matrix), True
     else:
         step, compiled = _step_function(step, jit, net, training_loss, samples)
+    if compiled:
+        recording.ran_compiled()   # chainrule explain SCRIPT then says why no backward()
     history = History(loss=training_loss.name, reduction=training_loss.reduction,
                       jit=compiled, seed=seed)
     try:

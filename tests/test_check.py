@@ -37,8 +37,8 @@ def test_seed003_asker_value_missing_w4_w2_and_w5_w3():
     diag = v.diagnosis
     assert diag.kind == "missing factors"
     missing = {path.route(): [f.formula for f in fs] for _, path, fs in diag.factors}
-    assert missing == {"w1 → (via I) → h1 → (via w2) → h2 → (via w4) → O": ["w4", "w2"],
-                       "w1 → (via I) → h1 → (via w3) → h3 → (via w5) → O": ["w5", "w3"]}
+    assert missing == {"w1 → (via I) → h1 → (via w2) → h2 → (via w4) → t10 → O": ["w4", "w2"],
+                       "w1 → (via I) → h1 → (via w3) → h3 → (via w5) → t10 → O": ["w5", "w3"]}
     for _, _, fs in diag.factors:
         assert math.prod(f.value for f in fs) == 0.25
     text = str(v)

@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHAINRULE = [sys.executable, "-c", "import sys; from autograd.cli import main; sys.exit(main())"]
 
@@ -232,3 +234,60 @@ def test_draw_out_a_folder_writes_the_picture_inside_it(tmp_path):
         assert r.returncode == 0 and r.stdout == f"wrote {written}\n", r.stderr
         assert (tmp_path / written).read_text().lstrip().startswith(("<?xml", "<svg"))
     assert not (tmp_path / "pics.svg").exists() and not (tmp_path / "new.svg").exists()
+
+
+SEEDED = """\
+    from autograd import Value
+    x = Value(2.0)
+    w = Value(3.0)
+    y = x * w * x
+    y.backward(3.0)
+    """
+
+
+def test_a_seed_other_than_one_is_said_with_the_grad_the_script_got(tmp_path):
+    # y = x²·w: ∂y/∂w = x² = 4 by hand; the script's backward(3.0) leaves w.grad = 3·4 = 12
+    path = script(tmp_path, SEEDED)
+    for args in (["explain", path, "--wrt", "w"], ["check", path, "--wrt", "w", "--expected", "4"]):
+        out = chainrule(*args)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.splitlines()[0].startswith(("∂y/∂w = 4 ", "Agrees"))
+        note = out.stdout.splitlines()[-1]
+        assert note.startswith("note: the script called backward(3)")
+        assert "w.grad = 12" in note and "seed 1" in note
+
+
+def test_seed_one_adds_no_note(tmp_path):
+    path = script(tmp_path, SEEDED.replace("backward(3.0)", "backward()"))
+    out = chainrule("explain", path, "--wrt", "w")
+    assert out.returncode == 0 and "note:" not in out.stdout
+
+
+TRAINED = """\
+    import nn
+    net = nn.MLP([2, 3, 1])
+    nn.train(net, [[0.0, 1.0], [1.0, 0.0]], [1.0, 0.0], epochs=1, lr=0.1{extra})
+    """
+
+
+@pytest.mark.parametrize("extra", ["", ", jit=True", ", backend='numpy'"])
+def test_nn_train_compiled_steps_are_named_as_why_no_backward(tmp_path, extra):
+    pytest.importorskip("numpy")
+    path = script(tmp_path, TRAINED.format(extra=extra))
+    out = chainrule("explain", path, "--wrt", "w")
+    assert out.returncode == 2 and out.stdout == ""
+    line = out.stderr.splitlines()[-1]
+    assert "never called .backward()" in line
+    assert "nn.train's steps, builds no graph" in line and "jit=False" in line
+
+
+def test_nn_train_eager_steps_are_caught(tmp_path):
+    path = script(tmp_path, TRAINED.format(extra=", jit=False"))
+    out = chainrule("draw", path, "--out", str(tmp_path / "g"), "--format", "svg")
+    assert "never called" not in out.stderr
+
+
+def test_the_seed_note_under_latex_is_a_latex_comment(tmp_path):
+    out = chainrule("explain", script(tmp_path, SEEDED), "--wrt", "w", "--latex")
+    assert out.returncode == 0
+    assert out.stdout.splitlines()[-1].startswith("% note: the script called backward(3)")

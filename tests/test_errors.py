@@ -258,9 +258,33 @@ def _one_line_error(r, status, says):
     (["check", _ROOT, "--wrt", "w1", "--expected", "1"], 2, "is a directory, not a Python script"),
     (["explain", os.path.join(_ROOT, "nope.py"), "--wrt", "w1"], 2, "no such script"),
     (["step", _DESMOS, "--frames", "/proc/nope"], 2, "cannot write /proc/nope"),
+    (["check", _DESMOS, "--wrt", "w1", "--expected", "0.00142919", "--layout", "rows"], 2,
+     "--layout applies to matrix questions only (--wrt W2, a layer's weights), and --wrt w1 "
+     "is one node"),
 ])
 def test_the_command_says_what_was_wrong_in_one_line(args, status, says):
     _one_line_error(_chainrule(*args), status, says)
+
+
+def test_frames_naming_a_file_is_refused_before_any_step(tmp_path):
+    taken = tmp_path / "frames.png"
+    taken.write_text("a picture already here\n")
+    r = _chainrule("step", _DESMOS, "--frames", str(taken))
+    _one_line_error(r, 2, f"--frames {taken} is a file, not a folder")
+    assert r.stdout == "" and taken.read_text() == "a picture already here\n"
+
+
+def test_backward_in_a_thread_of_the_script_is_named(tmp_path):
+    script = tmp_path / "threaded_backward.py"
+    script.write_text("import threading\nfrom autograd import Value\nx = Value(2.0)\n"
+                      "y = x * x\nt = threading.Thread(target=y.backward)\nt.start()\n"
+                      "t.join()\nprint(x.grad)\n")
+    r = _chainrule("explain", str(script), "--wrt", "x")
+    assert r.stderr.startswith("4.0\n")   # the thread's pass ran: d(x²)/dx = 2x = 4
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.splitlines()[1] == (
+        f"chainrule: {script} called .backward() only in a thread it started, and chainrule "
+        f"catches backward() in the script's main thread only: call it there")
 
 
 def test_a_script_interrupted_by_keyboardinterrupt(tmp_path):

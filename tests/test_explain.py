@@ -172,10 +172,10 @@ def test_seed003_two_paths_and_the_desmos_total():
     e = explain(O, n["w1"])
     assert e.path_count == 2
     routes = [p.route() for p in e.paths]
-    assert sorted(routes) == ["w1 → (via I) → h1 → (via w2) → h2 → (via w4) → O",
-                              "w1 → (via I) → h1 → (via w3) → h3 → (via w5) → O"]
-    upper = e.paths[routes.index("w1 → (via I) → h1 → (via w2) → h2 → (via w4) → O")]
-    lower = e.paths[routes.index("w1 → (via I) → h1 → (via w3) → h3 → (via w5) → O")]
+    assert sorted(routes) == ["w1 → (via I) → h1 → (via w2) → h2 → (via w4) → t10 → O",
+                              "w1 → (via I) → h1 → (via w3) → h3 → (via w5) → t10 → O"]
+    upper = e.paths[routes.index("w1 → (via I) → h1 → (via w2) → h2 → (via w4) → t10 → O")]
+    lower = e.paths[routes.index("w1 → (via I) → h1 → (via w3) → h3 → (via w5) → t10 → O")]
     assert upper.formula() == "I · h1(1-h1) · w2 · h2(1-h2) · w4 · O(1-O)"
     assert lower.formula() == "I · h1(1-h1) · w3 · h3(1-h3) · w5 · O(1-O)"
     hand = seed003_path_product(0.5, 0.5)
@@ -456,3 +456,15 @@ def test_a_long_chain_is_explained_in_linear_time():
     assert time.perf_counter() - start < 4.0
     shown = float(text.splitlines()[0].split("=")[1].split()[0])
     assert shown == pytest.approx(1.0000001 ** 3000, rel=1e-10)     # d/dx of x·c^n: c^n
+
+
+def test_a_route_shows_the_labelled_unnamed_node_it_passes():
+    # micrograd style: L = ReLU(ReLU(a·b+b+a))·a, the sum labelled t3 in the where line
+    a, b = Value(2.0, name="a"), Value(3.0, name="b")
+    L = (a * b + b + a).relu().relu() * a
+    e = explain(L, a)
+    assert "where t3 = a·b+b+a;" in str(e)
+    routes = sorted(p.route() for p in e.paths)
+    assert routes == ["a → (via b) → t3 → t6", "a → t3 → t6", "a → t6"]
+    # by hand: ∂L/∂a = (b+1)·a + (a·b+b+a) = 4·2 + 11 = 19
+    assert e.total == 19.0

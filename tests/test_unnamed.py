@@ -178,7 +178,7 @@ def test_cli_check_on_the_unnamed_desmos_script_names_the_missing_factors():
     r = chainrule("check", DESMOS, "--wrt", "w1", "--expected", "0.00571675240882")
     assert r.returncode == 1, r.stderr
     assert "w4·w2 on path 1" in r.stdout and "w5·w3 on path 2" in r.stdout
-    assert "h2 → (via w4) → O" in r.stdout
+    assert "h2 → (via w4) → t7 → O" in r.stdout
     assert not PLACEHOLDER.search(r.stdout)
     ok = chainrule("check", DESMOS, "--wrt", "w1", "--expected", "0.00142919")
     assert ok.returncode == 0, ok.stdout + ok.stderr

@@ -42,7 +42,8 @@ def _add_common(parser):
 
 
 def _graph(args):
-    """(root, wrt) from the script, or None after printing a one-line error."""
+    """(root, wrt, seed) from the script, or None after printing a one-line error; seed
+    is the gradient the script's backward() started from when ``root`` is its root."""
     from autograd.script import ScriptError, run_until_backward
     try:
         captured = run_until_backward(args.script, args.script_args)
@@ -53,7 +54,19 @@ def _graph(args):
     except ScriptError as err:
         print(f"chainrule: {one_line(err)}", file=sys.stderr)
         return None
-    return root, wrt
+    return root, wrt, captured.grad if root is captured.root else 1.0
+
+
+def _seed_note(seed, wrt, engine):
+    """A line saying that the script's ``backward(seed)`` scales every grad, or ""
+    for seed 1: the answer is ∂root/∂wrt itself (seed 1), what a hand derivation gives."""
+    from autograd.notation import number
+    if seed == 1.0:
+        return ""
+    grad = f" = {number(seed * engine, 12)}" if isinstance(engine, float) else ""
+    return (f"note: the script called backward({number(seed)}), which multiplies every grad "
+            f"of its pass by {number(seed)} (there {printable(wrt)}.grad{grad}); the answer "
+            f"above is the derivative itself, seed 1")
 
 
 def _matrix_of_values(captured, name):
@@ -112,7 +125,8 @@ def _ansi_c(char):
 
 
 def matrix_name(wrt, root):
-    """Whether ``--wrt`` names a gradient matrix (``W2``, ``b1``) rather than a node."""
+    """Whether ``--wrt`` names a gradient matrix (``W2``, ``b1``; or holds a layer or a
+    matrix of Values) rather than a node."""
     from autograd.matrix_check import is_matrix_question
     return is_matrix_question(root, wrt, None)
 
@@ -122,16 +136,24 @@ def _report_error(err):
     return 2
 
 
+def _print_note(note):
+    if note:
+        print(note)
+
+
 def run_explain(args):
     from autograd.explain import explain
     found = _graph(args)
     if found is None:
         return 2
+    root, wrt, seed = found
     try:
-        explanation = explain(*found, limit=args.limit)
+        explanation = explain(root, wrt, limit=args.limit)
     except (ValueError, KeyError, TypeError) as err:
         return _report_error(err)
     print(explanation.latex() if args.latex else explanation)
+    note = _seed_note(seed, args.wrt, getattr(explanation, "engine", None))
+    _print_note(f"% {note}" if args.latex and note else note)   # a LaTeX comment there
     return 0
 
 
@@ -156,12 +178,17 @@ def run_check(args):
     if found is None:
         return 2
     given = args.expected if args.expected is not None else args.formula
+    root, wrt, seed = found
+    if args.layout and not matrix_name(wrt, root):
+        return _report_error(f"check: --layout applies to matrix questions only (--wrt W2, a "
+                             f"layer's weights), and --wrt {args.wrt} is one node; leave it out")
     try:
-        verdict = check(*found, given, digits=args.digits, rtol=args.rtol, atol=args.atol,
+        verdict = check(root, wrt, given, digits=args.digits, rtol=args.rtol, atol=args.atol,
                         limit=args.limit, layout=args.layout)
     except (ValueError, KeyError, TypeError) as err:
         return _report_error(err)
     print(verdict.text(next_step=_explain_command(args)))
+    _print_note(_seed_note(seed, args.wrt, getattr(verdict, "engine", None)))
     return 0 if verdict else 1
 
 

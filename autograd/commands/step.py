@@ -8,6 +8,7 @@ is set) and wrapped at word boundaries to the terminal's width; otherwise
 they are read one per line from stdin, and the end of input continues to the end.
 """
 
+import os
 import sys
 
 from autograd.commands import one_line, script_arguments
@@ -32,6 +33,10 @@ def arguments(parser):
 
 
 def run(args):
+    if args.frames and os.path.exists(args.frames) and not os.path.isdir(args.frames):
+        print(f"chainrule step: --frames {printable(args.frames)} is a file, not a folder: "
+              f"give a folder to write the pictures into", file=sys.stderr)
+        return 2
     try:
         captured = run_until_backward(args.script, args.script_args)
     except ScriptError as err:
