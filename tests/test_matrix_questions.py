@@ -242,14 +242,21 @@ def test_the_nielsen_index_question():
     assert str(swapped).startswith("This is ∂C/∂w²₁₂, not ∂C/∂w²₂₁: in Nielsen's w^l_jk, j is")
 
 
-def test_cli_checks_matrices_and_names_the_convention(tmp_path, capsys):
-    from autograd.cli import main
+def blog_script(tmp_path):
+    """A learner's script of the blog's 2-3-1 network in the rows layout, with its
+    mean cost's backward(), written to tmp_path/blog.py."""
     script = tmp_path / "blog.py"
     script.write_text(
         "import nn\n"
         f"net = nn.MLP.from_matrices([{W1!r}, {W2!r}], [{b1!r}, {b2!r}], layout='rows')\n"
         f"cost = nn.half_mean_squared_error(net.batch({X!r}), {Y!r})\n"
         "cost.backward()\n")
+    return script
+
+
+def test_cli_checks_matrices_and_names_the_convention(tmp_path, capsys):
+    from autograd.cli import main
+    script = blog_script(tmp_path)
     hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
     typed = "[" + ", ".join(f"[{v:.3g}]" for v in hand[:, 0]) + "]"
     assert main(["check", str(script), "--wrt", "W2", "--expected", typed]) == 0
@@ -573,12 +580,7 @@ def test_the_convention_is_not_contradicted():
 
 def test_cli_numbers_formulas_and_bad_input(tmp_path, capsys):
     from autograd.cli import main
-    script = tmp_path / "blog.py"
-    script.write_text(
-        "import nn\n"
-        f"net = nn.MLP.from_matrices([{W1!r}, {W2!r}], [{b1!r}, {b2!r}], layout='rows')\n"
-        f"cost = nn.half_mean_squared_error(net.batch({X!r}), {Y!r})\n"
-        "cost.backward()\n")
+    script = blog_script(tmp_path)
     hand = numpy_backprop(X, Y, W1, b1, W2, b2)
     assert main(["check", str(script), "--wrt", "b2", "--expected", f"{hand['b2'][0, 0]:.4g}"]) == 0
     assert "each to the digits you typed" in capsys.readouterr().out
@@ -1016,12 +1018,7 @@ def test_a_matrix_name_without_an_nn_network_points_to_passing_the_values():
 
 def test_the_layout_advice_followed_on_the_command_line_agrees(tmp_path, capsys):
     from autograd.cli import main
-    script = tmp_path / "blog.py"
-    script.write_text(
-        "import nn\n"
-        f"net = nn.MLP.from_matrices([{W1!r}, {W2!r}], [{b1!r}, {b2!r}], layout='rows')\n"
-        f"cost = nn.half_mean_squared_error(net.batch({X!r}), {Y!r})\n"
-        "cost.backward()\n")
+    script = blog_script(tmp_path)
     nielsen = numpy_backprop(X, Y, W1, b1, W2, b2)["W1"].T            # Nielsen's W2
     typed = str(typed_matrix(nielsen)).replace("'", "")
     assert main(["check", str(script), "--wrt", "W2", "--expected", typed]) == 1
