@@ -11,10 +11,10 @@ import math
 import sys
 from collections.abc import Mapping
 from functools import partial, reduce
-from operator import add
+from operator import add, countOf, iconcat
 
 __all__ = ["idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float", "short_repr",
-           "listlike"]
+           "listlike", "same_rows", "flat_floats"]
 
 _inf = math.inf
 _nan = math.nan
@@ -155,6 +155,23 @@ def listlike(x, sized=False):
     return (hasattr(x, "__len__" if sized else "__iter__")
             and not isinstance(x, (str, bytes, Mapping))
             and getattr(x, "ndim", 1) != 0)
+
+
+
+def same_rows(rows, width):
+    """True when ``rows`` (a list) holds rows of ``width`` numbers, all lists or all
+    tuples: the shape check the fast paths over training data start with, at C speed."""
+    n = len(rows)
+    kind = rows[0].__class__ if n else None
+    return (kind in (list, tuple) and countOf(map(type, rows), kind) == n
+            and countOf(map(len, rows), width) == n)
+
+
+def flat_floats(rows, width):
+    """Every number of ``rows`` (:func:`same_rows`) in one list when each is exactly a
+    Python float (counted at C speed: a bool or an int is not), else None."""
+    flat = reduce(iconcat, rows, [])    # list += row: half the time of list(chain(...))
+    return flat if countOf(map(type, flat), float) == len(rows) * width else None
 
 
 _SEQUENCES = frozenset((list, tuple, range))

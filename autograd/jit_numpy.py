@@ -21,10 +21,10 @@ that says which extra to install.
 
 import struct
 from math import isfinite
-from functools import reduce
-from operator import countOf, iconcat
+from operator import countOf
 
 from . import ops
+from .floats import flat_floats, same_rows
 from .expr_source import ATOM, PROD, SUM, SourceWriter, wrap
 from .jit_emit import LineInfo, Program, _Emitter, in_sample
 
@@ -47,10 +47,9 @@ def float_rows(rows, width):
     speed (so a bool or a numeric string, which ``np.array(..., dtype=float)`` would
     take, is never converted), and the doubles are copied by ``np.fromiter`` or
     ``struct``.  Finiteness is the caller's to check, on the matrix."""
-    n = len(rows)
-    if not n or type(rows[0]) not in (tuple, list) or \
-            countOf(map(type, rows), type(rows[0])) != n or countOf(map(len, rows), width) != n:
+    if not same_rows(rows, width):
         return None
+    n = len(rows)
     if width < _WIDE:
         return _narrow_rows(rows, n, width)
     return _wide_rows(rows, n, width)
@@ -64,8 +63,8 @@ _WIDE = 16
 
 def _narrow_rows(rows, n, width):
     """Short rows: one flat list of every number, then a type count and a copy over it."""
-    flat = reduce(iconcat, rows, [])    # list += row: half the time of list(chain(...))
-    if countOf(map(type, flat), float) != n * width:
+    flat = flat_floats(rows, width)
+    if flat is None:
         return None
     return np.fromiter(flat, np.float64, n * width).reshape(n, width)
 
