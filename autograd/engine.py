@@ -49,7 +49,8 @@ Targets = Union["Value", str, Iterable[Union["Value", str]], None]
 
 __all__ = ["backward", "backward_pass", "observed_pass", "Visit", "backward_steps",
            "gradients", "register_hook", "HookHandle", "present_visits_with",
-           "no_cycle_collection", "topological_order", "order_and_leaves", "all_nodes"]
+           "no_cycle_collection", "collector_paused",
+           "topological_order", "order_and_leaves", "all_nodes"]
 
 
 # ---------------------------------------------------------------------------
@@ -83,7 +84,7 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
     present = _presenter(root) if breakpoint_at is not None else None
     targets = _resolve_targets(root, breakpoint_at, getattr(present, "node_called", None))
     collecting = gc.isenabled()
-    try:                               # no_cycle_collection(), written out (see there)
+    try:      # collector_paused(), written out: no frame between backward() and the pass
         gc.disable()
         try:
             order, leaves, seen = walk(root)
@@ -160,33 +161,30 @@ def gradients(root: Value, grad: float = 1.0, anomaly: bool = False) -> dict[Val
     (grad() inside detect_anomaly()) it runs :func:`observed_pass`, the same
     arithmetic, without hooks, raising at the first non-finite contribution.
     """
-    collecting = gc.isenabled()
-    try:                                    # no_cycle_collection(), written out (see there)
-        gc.disable()
-        order, leaves, _ = walk(root)
-        if not order:                       # the root is a leaf: d(root)/d(root) = 1
-            return {root: grad}
-        nodes = order + leaves
-        kept = [node.grad for node in nodes]
-        try:
-            for leaf in leaves:             # backward_pass adds its sums to these: -0.0 + S is S
-                leaf.grad = -0.0
-            if anomaly:
-                for _ in observed_pass(root, grad, order, leaves, (), True, None, False):
-                    pass
-            else:
-                backward_pass(root, grad, order, leaves)
-            found = dict(zip(nodes, [node.grad for node in nodes]))
-        finally:
-            try:
-                _put_back(nodes, kept)
-            except KeyboardInterrupt:       # a Ctrl-C noticed before the put-back held it
-                _put_back(nodes, kept)
-                raise
+    return collector_paused(_gradients, root, grad, anomaly)
+
+
+def _gradients(root, grad, anomaly):
+    order, leaves, _ = walk(root)
+    if not order:                       # the root is a leaf: d(root)/d(root) = 1
+        return {root: grad}
+    nodes = order + leaves
+    kept = [node.grad for node in nodes]
+    try:
+        for leaf in leaves:             # backward_pass adds its sums to these: -0.0 + S is S
+            leaf.grad = -0.0
+        if anomaly:
+            for _ in observed_pass(root, grad, order, leaves, (), True, None, False):
+                pass
+        else:
+            backward_pass(root, grad, order, leaves)
+        return dict(zip(nodes, [node.grad for node in nodes]))
     finally:
-        if collecting:
-            gc.enable()
-    return found
+        try:
+            _put_back(nodes, kept)
+        except KeyboardInterrupt:       # a Ctrl-C noticed before the put-back held it
+            _put_back(nodes, kept)
+            raise
 
 
 def _seed(root: Value, grad: SupportsFloat) -> float:
@@ -215,20 +213,33 @@ def add_note(err: BaseException, note: str) -> None:
         setattr(err, "__notes__", [*getattr(err, "__notes__", []), note])  # noqa: B010
 
 
-class no_cycle_collection:
-    """Pause Python's cyclic garbage collector for the duration of a pass
-    (``with no_cycle_collection(): ...``).
+def collector_paused(function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)`` with Python's cyclic garbage collector paused, and its
+    state (enabled or not) restored afterwards, whatever stops the call.
 
-    A backward pass (its ordering included) allocates only floats, tuples,
-    sets and iterators that reference counting frees; it creates no
-    reference cycles (a hook may, and the collector catches up afterwards).  Yet its
+    A pass (its ordering included) allocates only floats, tuples, sets and
+    iterators that reference counting frees; it creates no reference cycles
+    (a hook may, and the collector catches up afterwards).  Yet its
     allocations trigger collections that walk the whole graph again and
-    again: on a million-node chain they were about half the time.  The
-    collector's state is restored on exit, exceptions included.
+    again: on a million-node chain they were about half the time.
+    gradients() and grad(create_graph=True) run through this; backward() writes
+    it out, so that a debugger shows no frame between backward() and the pass.
+    """
+    collecting = gc.isenabled()
+    try:
+        gc.disable()
+        return function(*args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+class no_cycle_collection:
+    """:func:`collector_paused` as a ``with`` block: ``with no_cycle_collection(): ...``.
 
     A Ctrl-C that Python notices as ``__exit__`` is called stops it before it
-    restores anything, so backward(), gradients() and grad() write this out as
-    ``try: gc.disable() ... finally: gc.enable()``, which has no such moment.
+    restores anything, so the passes call :func:`collector_paused`, a
+    ``try: ... finally:`` in one frame, which has no such moment.
     """
 
     def __enter__(self):

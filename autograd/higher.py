@@ -21,7 +21,6 @@ a few node creations per edge.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Sequence
@@ -84,7 +83,7 @@ def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0
                 recording.current().tracer is None:
             grads = engine.gradients(output, as_float(seed))
             return tuple(_detached(grads.get(x, 0.0), output, x) for x in inputs)
-        found = gradient_graph(output, seed, inputs)
+        found = engine.collector_paused(gradient_graph, output, seed, inputs)
         return tuple(_as_value(found.get(x), output, x) for x in inputs)
     seed = _real(grad_output, "grad: grad_output")
     if recording.active:
@@ -178,57 +177,52 @@ def gradient_graph(output, seed, inputs):
     such contributions reach has the gradient 0.  Where a local derivative is
     ±inf or nan (sqrt at 0) the contribution is not 0 but nan, as backward()
     and PyTorch give: those are built as Values, so that the derivatives
-    through them see the infinity too.
+    through them see the infinity too.  grad() runs it with the cycle collector
+    paused, as backward() runs its pass (:func:`autograd.engine.collector_paused`).
     """
     traced = bool(recording.active) and recording.current().tracer is not None
-    collecting = gc.isenabled()
-    try:                # like backward(): the collector paused, as no_cycle_collection() does
-        gc.disable()
-        order, leaves, before = walk(output)   # before: the graph's nodes keep their names
-        before.add(seed)                       # and so does a seed the caller made
-        prefix = gradient_name(output.name or "f", "")   # a fresh gradient is ∂L/∂<node>
-        terms = defaultdict(list, {output: [seed]})
-        pop, to_parent = terms.pop, terms.__getitem__
-        wanted = set(inputs)
-        grads = {}
-        uniform = _UNIFORM
-        for node in reversed(order):
-            parts = pop(node, None)
-            if parts is None:
-                g = 0.0
-            elif len(parts) == 1:
-                g = parts[0]
-                if g.__class__ is tuple:
-                    g = g[0] * g[1]
-            else:
-                g = _total(parts)
-            if node in wanted:
-                grads[node] = g
-            parents = node._prev
-            op = node._op
-            n = len(parents)
-            if g.__class__ is Value:
-                if g.name is None and node.name and g not in before:
-                    g.name = prefix + node.name
-                key = (op, n, False, traced)
-            elif g == 0.0 and not traced and (
-                    _POLYNOMIAL.get((op, n)) and isfinite(node.data)
-                    and isfinite(sum(map(_data_of, parents))) or _zero_terms(node, op, parents)):
-                continue                    # 0·∂node/∂x_i is 0 for every parent
-            else:
-                key = (op, n, True, traced)
-            function = uniform.get(key) or _vjp_function(key, parents)
-            if n == 1:
-                to_parent(parents[0]).append(function(parents[0], node, g)[0])
-            else:   # terms[parent].append(term) for each parent and its term, looped in C
-                _consume(map(_append, map(to_parent, parents), function(*parents, node, g)))
-        for leaf in wanted.intersection(terms):
-            g = grads[leaf] = _total(terms[leaf])
-            if g.__class__ is Value and leaf.name and g.name is None and g not in before:
-                g.name = prefix + leaf.name
-    finally:
-        if collecting:
-            gc.enable()
+    order, leaves, before = walk(output)   # before: the graph's nodes keep their names
+    before.add(seed)                       # and so does a seed the caller made
+    prefix = gradient_name(output.name or "f", "")   # a fresh gradient is ∂L/∂<node>
+    terms = defaultdict(list, {output: [seed]})
+    pop, to_parent = terms.pop, terms.__getitem__
+    wanted = set(inputs)
+    grads = {}
+    uniform = _UNIFORM
+    for node in reversed(order):
+        parts = pop(node, None)
+        if parts is None:
+            g = 0.0
+        elif len(parts) == 1:
+            g = parts[0]
+            if g.__class__ is tuple:
+                g = g[0] * g[1]
+        else:
+            g = _total(parts)
+        if node in wanted:
+            grads[node] = g
+        parents = node._prev
+        op = node._op
+        n = len(parents)
+        if g.__class__ is Value:
+            if g.name is None and node.name and g not in before:
+                g.name = prefix + node.name
+            key = (op, n, False, traced)
+        elif g == 0.0 and not traced and (
+                _POLYNOMIAL.get((op, n)) and isfinite(node.data)
+                and isfinite(sum(map(_data_of, parents))) or _zero_terms(node, op, parents)):
+            continue                    # 0·∂node/∂x_i is 0 for every parent
+        else:
+            key = (op, n, True, traced)
+        function = uniform.get(key) or _vjp_function(key, parents)
+        if n == 1:
+            to_parent(parents[0]).append(function(parents[0], node, g)[0])
+        else:   # terms[parent].append(term) for each parent and its term, looped in C
+            _consume(map(_append, map(to_parent, parents), function(*parents, node, g)))
+    for leaf in wanted.intersection(terms):
+        g = grads[leaf] = _total(terms[leaf])
+        if g.__class__ is Value and leaf.name and g.name is None and g not in before:
+            g.name = prefix + leaf.name
     if output in wanted:
         grads[output] = seed
     return grads
