@@ -1,4 +1,4 @@
-"""Adversarial checks of a user's loss under the numpy backend and of the remembered
+"""A user's loss under the numpy backend, and the remembered
 sample matrices: stale numbers, wrong branches and writes through handed-out arrays."""
 
 import pytest
