@@ -728,3 +728,14 @@ def test_a_name_of_twenty_thousand_characters_is_drawn_cut():
     assert f"σ({shown_q})(1-σ({shown_q})) = 0.2461" in texts   # σ'(0.25)
     assert f"paths from {shown_x} to the root" in texts
     assert "x" * 201 not in graph.source and "q" * 201 not in graph.source
+
+
+def test_a_fixed_exponent_edge_reads_its_rule_once():
+    """t**2 at t = 3: ∂y/∂t = 2t = 6 by hand; the fixed exponent 2 gets no gradient.
+    Its edge read '0·0 (fixed exponent) = 0', the rule's 0 written twice."""
+    t = Value(3.0, name="t")
+    y = (t ** 2).named("y")
+    y.backward()
+    _, edges, _ = parse(draw(y, show_rules=True).source)
+    labels = sorted(attrs.get("label") for _, _, attrs in edges if "label" in attrs)
+    assert labels == ["0 (fixed exponent) = 0", "2·t = 6"]
