@@ -121,6 +121,7 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
         from .matrix_draw import draw_level
         return draw_level(root, level, digits=digits, title=title)
     _check_options(root, digits, rankdir, max_nodes)
+    pending = _pending(pending)
     nodes = _collect(root, max_nodes)
     on_path = _path_nodes(root, nodes, highlight)
     style = _Style(nodes, digits, rankdir, pending, compact)
@@ -155,7 +156,8 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     # the names in every statement made printable: control characters and lone
     # surrogates, which dot refuses ("syntax error") or cannot encode, become visible
     graph.body[:] = [_printable_statement(line) for line in graph.body]
-    graph.summary = f"the graph of {style.labels(root)} ({_count(len(nodes), 'value')}" + (
+    shown = names.printable(_cut(style.labels(root)))
+    graph.summary = f"the graph of {shown} ({_count(len(nodes), 'value')}" + (
         f", {_count(len(set(samples.values())), 'sample')})" if samples else ")")
     return graph
 
@@ -171,19 +173,58 @@ def render_graph(root: Value, path: str | os.PathLike[str],
     ``path`` may carry one of the extensions (``out/desmos.png``); missing
     folders are created.  Raises :class:`DotNotFound` without Graphviz.
     """
-    if isinstance(formats, str):
-        formats = (formats,)
-    target = pathlib.Path(path)
-    if target.suffix.lstrip(".").lower() in {f.lower() for f in formats}:
+    formats = _formats(formats)
+    target = _target(path)
+    if target.suffix.lstrip(".").lower() in formats:
         target = target.with_suffix("")
     graph = draw(root, **draw_kwargs)
+    pictures = {fmt: _pipe(graph, fmt) for fmt in formats}   # all made before any is written
     target.parent.mkdir(parents=True, exist_ok=True)
     written = []
-    for fmt in formats:
+    for fmt, picture in pictures.items():
         out = target.with_name(f"{target.name}.{fmt}")
-        out.write_bytes(graph.pipe(format=fmt))
+        out.write_bytes(picture)
         written.append(out)
     return written
+
+
+def _formats(formats):
+    """``formats`` as a list of lower-case Graphviz output formats, or a one-line error."""
+    _digraph_class()   # the graphviz package, or an ImportError saying how to install it
+    import graphviz
+    listed = [formats] if isinstance(formats, str) else list(formats) if listlike(formats) else []
+    if not listed or not all(isinstance(f, str) for f in listed):
+        raise TypeError(f"render_graph: formats must be a format such as 'png' or a list of "
+                        f"them, got {type(formats).__name__} {short_repr(formats)}")
+    for fmt in listed:
+        if fmt.lower() not in graphviz.FORMATS:
+            raise ValueError(f"render_graph: formats: unknown format {short_repr(fmt)}; use "
+                             f"'png', 'svg' or 'pdf' (or another of Graphviz's: 'jpg', 'gif', "
+                             f"'eps', 'dot', ...)")
+    return list(dict.fromkeys(f.lower() for f in listed))
+
+
+def _target(path):
+    """``path`` as a Path naming a file, or a one-line error."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"render_graph: path must be a str or a path, got "
+                        f"{type(path).__name__} {short_repr(path)}")
+    text = os.fspath(path)
+    target = pathlib.Path(text)
+    if not text.strip() or text.endswith(("/", os.sep)) or target.name in ("", ".", ".."):
+        raise ValueError(f"render_graph: path {text!r} names a folder, not a file; give a "
+                         f"file name without its extension, such as 'out/graph'")
+    return target
+
+
+def _pipe(graph, fmt):
+    """``graph`` in format ``fmt``; a format this ``dot`` cannot write is a one-line error."""
+    import graphviz
+    try:
+        return graph.pipe(format=fmt, quiet=True)
+    except graphviz.CalledProcessError:
+        raise ValueError(f"render_graph: formats: this Graphviz dot cannot write {fmt!r} "
+                         f"('dot -T?' lists the formats it can)") from None
 
 
 def textbook_name(name: str, html_markup: bool = False) -> str:
@@ -219,6 +260,17 @@ def _check_options(root, digits, rankdir, max_nodes):
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {rankdir!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw: max_nodes must be a positive int, got {max_nodes!r}")
+
+
+def _pending(pending):
+    """``pending`` as a list of Values (None: none), or a one-line error."""
+    if pending is None:
+        return None
+    listed = list(pending) if listlike(pending) else None
+    if listed is None or not all(hasattr(node, "_prev") for node in listed):
+        raise TypeError(f"draw: pending must be a collection of Values (the nodes whose grad "
+                        f"is not known yet), got {type(pending).__name__} {short_repr(pending)}")
+    return listed
 
 
 def _collect(root, max_nodes):

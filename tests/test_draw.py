@@ -730,6 +730,59 @@ def test_a_name_of_twenty_thousand_characters_is_drawn_cut():
     assert "x" * 201 not in graph.source and "q" * 201 not in graph.source
 
 
+# ---------------------------------------------------------------------------
+# Wrong options: one line naming the option, and nothing written
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("formats, shown", [
+    ("jpgx", "'jpgx'"), (["png", "nope"], "'nope'"), ([], "[]"), (3, "3"), ([None], "[None]"),
+])
+def test_render_graph_refuses_a_bad_format_before_writing_anything(tmp_path, formats, shown):
+    """Before: 'nope' failed after g.png was written, with Graphviz's list of 56 formats;
+    [] wrote nothing and said nothing; 3 gave "'int' object is not iterable"."""
+    target = tmp_path / "new" / "g"
+    with pytest.raises((TypeError, ValueError)) as caught:
+        render_graph(chain(2), target, formats=formats)
+    message = str(caught.value)
+    assert "\n" not in message and "formats" in message and shown in message, message
+    assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("path", ["", ".", "{tmp}/", "{tmp}/sub/", "{tmp}/..", 3])
+def test_render_graph_refuses_a_path_that_names_no_file(tmp_path, path):
+    """Before: 'dir/' wrote dir.png beside the folder, '.' and 'dir/..' failed in pathlib,
+    '' said "PosixPath('.') has an empty name", 3 said "expected str, bytes or os.PathLike
+    object, not int"."""
+    if isinstance(path, str):
+        path = path.format(tmp=tmp_path)
+    with pytest.raises((TypeError, ValueError)) as caught:
+        render_graph(chain(2), path)
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith("render_graph: path ")
+    assert repr(path) in message, message
+    assert list(tmp_path.parent.glob(f"{tmp_path.name}.*")) == [] and list(tmp_path.iterdir()) == []
+
+
+@needs_dot
+def test_render_graph_writes_a_format_given_in_capitals_in_lower_case(tmp_path):
+    paths = render_graph(chain(2), tmp_path / "g.PNG", formats="PNG")
+    assert [p.name for p in paths] == ["g.png"]
+    assert paths[0].read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_pending_must_be_a_collection_of_values():
+    with pytest.raises(TypeError, match=r"^draw: pending must be a collection of Values.* int 3$"):
+        draw(chain(2), pending=3)
+
+
+def test_the_drawing_repr_is_one_line_with_the_name_cut_and_printable():
+    """repr(draw(y)) wrote a name's newline raw, and all 5,000 characters of a long name."""
+    x = Value(2.0, name="x")
+    assert repr(draw((x * x).named("a\nb"))).startswith("<Drawing of the graph of a␊b (2 values)")
+    text = repr(draw((x * x).named("q" * 5000)))
+    assert "\n" not in text and "q" * 200 + "… (5,000 characters) (2 values)" in text
+
+
 def test_a_fixed_exponent_edge_reads_its_rule_once():
     """t**2 at t = 3: ∂y/∂t = 2t = 6 by hand; the fixed exponent 2 gets no gradient.
     Its edge read '0·0 (fixed exponent) = 0', the rule's 0 written twice."""
