@@ -119,6 +119,12 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     """
     if level != "node":
         from .matrix_draw import draw_level
+        if level == "layer":
+            _check_digits(digits)
+            _layer_takes_none_of(show_local=show_local, show_rules=show_rules,
+                                 highlight=highlight, rankdir=rankdir, max_nodes=max_nodes,
+                                 network=network, legend=legend, pending=pending, grads=grads,
+                                 compact=compact)
         return draw_level(root, level, digits=digits, title=title)
     _check_options(root, digits, rankdir, max_nodes)
     pending = _pending(pending)
@@ -254,12 +260,33 @@ def _nielsen_place(name):
 def _check_options(root, digits, rankdir, max_nodes):
     if not hasattr(root, "_prev") or not hasattr(root, "_op"):
         raise TypeError(f"draw: expected a Value to draw, got {type(root).__name__} {root!r}")
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(f"draw: digits must be an int from 1 to 17, got {digits!r}")
+    _check_digits(digits)
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {rankdir!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw: max_nodes must be a positive int, got {max_nodes!r}")
+
+
+def _check_digits(digits):
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"draw: digits must be an int from 1 to 17, got {short_repr(digits)}")
+
+
+#: the options of a node-level picture, at their defaults: level="layer" takes none of them
+_NODE_DEFAULTS = {"show_local": True, "show_rules": False, "highlight": None, "rankdir": "LR",
+                  "max_nodes": 300, "network": None, "legend": True, "pending": None,
+                  "grads": None, "compact": False}
+
+
+def _layer_takes_none_of(**given):
+    """A one-line error for a node-level option given to ``level="layer"``, which
+    would draw without it."""
+    for option, value in given.items():
+        default = _NODE_DEFAULTS[option]
+        if value is not default and not (type(value) is type(default) and value == default):
+            raise ValueError(f"draw: level='layer' draws the batch matrix by matrix and takes "
+                             f"only digits= and title=, got {option}={short_repr(value)}; "
+                             f"leave it out, or draw level='node' (the default)")
 
 
 def _pending(pending):

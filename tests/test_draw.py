@@ -792,3 +792,21 @@ def test_a_fixed_exponent_edge_reads_its_rule_once():
     _, edges, _ = parse(draw(y, show_rules=True).source)
     labels = sorted(attrs.get("label") for _, _, attrs in edges if "label" in attrs)
     assert labels == ["0 (fixed exponent) = 0", "2·t = 6"]
+
+
+@pytest.mark.parametrize("option, value", [
+    ("highlight", "w3_11"), ("rankdir", "TB"), ("rankdir", "XX"), ("show_rules", True),
+    ("compact", True), ("max_nodes", 5), ("legend", False), ("grads", False),
+])
+def test_a_node_option_given_to_the_layer_picture_is_refused(option, value):
+    """draw(C, level="layer", highlight="w3_11") drew the matrices with no path in red
+    and said nothing (every node-level option was dropped, rankdir="XX" too)."""
+    net = nn.MLP([2, 2, 1], seed=0)
+    C = nn.half_mean_squared_error(net.batch([[0.0, 1.0], [1.0, 0.0]]), [0.0, 1.0])
+    with pytest.raises(ValueError) as caught:
+        draw(C, level="layer", **{option: value})
+    message = str(caught.value)
+    assert "\n" not in message and f"{option}={value!r}" in message and "level='layer'" in message
+    with pytest.raises(ValueError, match=r"^draw: digits must be an int from 1 to 17, got 0$"):
+        draw(C, level="layer", digits=0)
+    assert "Z2" in draw(C, level="layer", rankdir="LR", legend=True, digits=3).source
