@@ -180,7 +180,7 @@ def render_graph(root: Value, path: str | os.PathLike[str],
     folders are created.  Raises :class:`DotNotFound` without Graphviz.
     """
     formats = _formats(formats)
-    target = _target(path)
+    target = file_path(path, "render_graph", "out/graph")
     if target.suffix.lstrip(".").lower() in formats:
         target = target.with_suffix("")
     graph = draw(root, **draw_kwargs)
@@ -210,16 +210,17 @@ def _formats(formats):
     return list(dict.fromkeys(f.lower() for f in listed))
 
 
-def _target(path):
-    """``path`` as a Path naming a file, or a one-line error."""
+def file_path(path, where, example="out/graph"):
+    """``path`` as a Path naming a file (its folders may be missing yet), or a one-line
+    error naming ``where`` (``render_graph``) and suggesting ``example``."""
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"render_graph: path must be a str or a path, got "
+        raise TypeError(f"{where}: path must be a str or a path, got "
                         f"{type(path).__name__} {short_repr(path)}")
     text = os.fspath(path)
     target = pathlib.Path(text)
     if not text.strip() or text.endswith(("/", os.sep)) or target.name in ("", ".", ".."):
-        raise ValueError(f"render_graph: path {text!r} names a folder, not a file; give a "
-                         f"file name without its extension, such as 'out/graph'")
+        raise ValueError(f"{where}: path {text!r} names a folder, not a file; give a "
+                         f"file name, such as {example!r}")
     return target
 
 

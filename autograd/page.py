@@ -23,11 +23,11 @@ In Jupyter, ``step_through(root)`` shows the page inline (an iframe whose
 
 import html
 import json
-import pathlib
 import re
 
 from . import engine, graph
-from .draw import KIND_COLOURS, KIND_TITLES, OP_COLOUR, draw, picture_number
+from .draw import KIND_COLOURS, KIND_TITLES, OP_COLOUR, draw, file_path, picture_number
+from .floats import short_repr
 from .names import printable
 from .notation import Labels, formula, number, printed
 
@@ -91,6 +91,9 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
     Raises :class:`autograd.draw.GraphTooLarge` above ``max_nodes`` and
     :class:`autograd.draw.DotNotFound` without Graphviz, like ``draw``.
     """
+    if draw_kwargs.get("level", "node") != "node":
+        raise ValueError(f"step_page: the page steps node by node; level="
+                         f"{short_repr(draw_kwargs['level'])} cannot be stepped (leave level out)")
     draw_kwargs = {"compact": True, "legend": False, **draw_kwargs}   # the page has its own key
     draw(root, digits=digits, max_nodes=max_nodes, **draw_kwargs)  # fail early, before backward
     nodes = graph.all_nodes(root)
@@ -179,7 +182,7 @@ def _legend(highlight, nodes=()):
 
 def write_step_page(root, path, **kwargs):
     """Write :func:`step_page` to ``path`` (folders created); return the path."""
-    target = pathlib.Path(path)
+    target = file_path(path, "write_step_page", "out/steps.html")
     text = step_page(root, **kwargs)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
@@ -194,6 +197,9 @@ class StepThrough:
     """
 
     def __init__(self, page, height=640):
+        if isinstance(height, bool) or not isinstance(height, int) or height < 1:
+            raise ValueError(f"step_through: height must be a positive int (px), got "
+                             f"{short_repr(height)}")
         self.html = page
         self.height = height
 
@@ -207,7 +213,7 @@ class StepThrough:
 
     def save(self, path):
         """Write the page to ``path`` (folders created); return the path."""
-        target = pathlib.Path(path)
+        target = file_path(path, "StepThrough.save", "out/steps.html")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(self.html, encoding="utf-8")
         return target

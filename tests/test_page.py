@@ -195,3 +195,25 @@ def test_page_lays_out_in_the_direction_that_fits_a_wide_window():
         scales = {d: min(1280 / w, 560 / h) for d, (w, h) in sizes.items()}
         assert max(scales, key=scales.get) == expected
         assert _svg_size(step_page(root)) == sizes[expected]
+
+
+def test_page_refuses_what_it_cannot_show_in_one_line(tmp_path, monkeypatch):
+    """write_step_page(y, 'out/') wrote a file named out beside the folder; level='layer'
+    made a page whose steps matched no box of the matrix picture; height='x' failed
+    only when Jupyter displayed it ("invalid literal for int()")."""
+    from autograd.page import StepThrough
+    y = seed003()[0]
+    monkeypatch.chdir(tmp_path)
+    folder = "out" + os.sep
+    for call, where in ((lambda: write_step_page(y, folder), "write_step_page"),
+                        (lambda: StepThrough("<p>page</p>").save(folder), "StepThrough.save")):
+        with pytest.raises(ValueError, match=rf"^{where}: path 'out/' names a folder, not a file"):
+            call()
+    with pytest.raises(ValueError, match=r"^step_page: .*level='layer' cannot be stepped"):
+        step_page(y, level="layer")
+    for height in ("x", 0, True):
+        with pytest.raises(ValueError, match=rf"^step_through: height must be a positive int "
+                                             rf"\(px\), got {re.escape(repr(height))}$"):
+            StepThrough("<p>page</p>", height=height)
+    assert 'height: 300px' in StepThrough("<p>page</p>", height=300)._repr_html_()
+    assert list(tmp_path.iterdir()) == []
