@@ -38,7 +38,7 @@ KIND_COLOURS = {
     "parameter": "#fdd5a8",
     "leaf": "#c6e2fb",
     "constant": "#e4e4e4",
-    "detached": "#e4e4e4",
+    "detached": "#ddd3ee",
     "derived": "#ffffff",
 }
 KIND_TITLES = {
@@ -158,7 +158,8 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
         graph.body.extend(
             _edge_statements(node, ids, style, show_local, show_rules, on_path, places, samples))
     if legend:
-        graph.body.append(_legend(nodes, highlight if on_path else None, pending, style.grads))
+        graph.body.append(_legend(nodes, highlight_label(highlight, style.labels, True)
+                                  if on_path else None, pending, style.grads))
     # the names in every statement made printable: control characters and lone
     # surrogates, which dot refuses ("syntax error") or cannot encode, become visible
     graph.body[:] = [_printable_statement(line) for line in graph.body]
@@ -769,8 +770,19 @@ def _rule_label(node, digits, written=None):
     return f"({text})" if text.startswith("-") else text
 
 
+def highlight_label(highlight, labels, html_markup=False):
+    """What a key says the red paths start from: the highlighted node as its box calls
+    it (w²₁₁, t1; ``labels`` names the unnamed), or each entry of a matrix;
+    with ``html_markup=True``, Graphviz HTML."""
+    if isinstance(highlight, str) or hasattr(highlight, "_prev"):
+        name = _cut(highlight if isinstance(highlight, str) else labels(highlight))
+        return textbook_name(name, html_markup)
+    return "each entry of the matrix"
+
+
 def _legend(nodes, highlight, pending, grads=True):
-    """One small table: the colour of each kind present, what edge labels mean."""
+    """One small table: the colour of each kind present, what edge labels mean;
+    ``highlight`` is :func:`highlight_label`'s HTML, or None."""
     kinds = [kind for kind in KIND_COLOURS if any(node.kind == kind for node in nodes)]
     rows = ['<TR><TD COLSPAN="2"><B>legend</B></TD></TR>']
     for kind in kinds:
@@ -788,10 +800,8 @@ def _legend(nodes, highlight, pending, grads=True):
         rows.append('<TR><TD>data</TD><TD ALIGN="LEFT">no grad: no backward pass from this root '
                     'yet</TD></TR>')
     if highlight is not None:
-        what = _cut(highlight if isinstance(highlight, str) else label(highlight)
-                    if hasattr(highlight, "_prev") else "each entry of the matrix")
         rows.append(f'<TR><TD BGCOLOR="{PATH_COLOUR}"> </TD><TD ALIGN="LEFT">'
-                    f'paths from {names.graphviz_html(what)} to the root</TD></TR>')
+                    f'paths from {highlight} to the root</TD></TR>')
     table = ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" '
              f'COLOR="#999999">{"".join(rows)}</TABLE>')
     return f"\tlegend [label=<{table}> shape=plain fontsize=9]\n"

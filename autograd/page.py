@@ -26,7 +26,8 @@ import json
 import re
 
 from . import engine, graph
-from .draw import KIND_COLOURS, KIND_TITLES, OP_COLOUR, draw, file_path, picture_number
+from .draw import (KIND_COLOURS, KIND_TITLES, OP_COLOUR, draw, file_path, highlight_label,
+                   picture_number)
 from .floats import short_repr
 from .names import printable
 from .notation import Labels, formula, number, printed
@@ -120,7 +121,7 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
     heading = title or f"Forward and backward through {labels(root)}, step by step"
     data = _script_json({"forward": forward, "frames": backward})
     return _TEMPLATE.format(title=html.escape(printable(heading)), svg=svg, data=data,
-                            legend=_legend(draw_kwargs.get("highlight"), nodes),
+                            legend=_legend(draw_kwargs.get("highlight"), nodes, labels),
                             script=_SCRIPT, style=_STYLE)
 
 
@@ -162,10 +163,11 @@ def _script_json(data):
     return _SCRIPT_UNSAFE.sub(lambda c: f"\\u{ord(c.group()):04x}", text)
 
 
-def _legend(highlight, nodes=()):
+def _legend(highlight, nodes, labels):
     """The page's key: the kinds of box present, the op symbol and edge numbers,
-    what blue means, and the highlighted path if there is one."""
-    kinds = [kind for kind in KIND_COLOURS if kind != "detached" and any(n.kind == kind for n in nodes)]
+    what blue means, and the highlighted path if there is one (named as its box,
+    ``labels`` naming the unnamed)."""
+    kinds = [kind for kind in KIND_COLOURS if any(n.kind == kind for n in nodes)]
     rows = [f'<span class="key"><span class="swatch" style="background: {KIND_COLOURS[kind]}; '
             f'border: 1px solid #999"></span>{KIND_TITLES[kind]}</span>' for kind in kinds]
     rows += [f'<span class="key"><span class="op" style="background: {OP_COLOUR}">σ</span> '
@@ -174,7 +176,7 @@ def _legend(highlight, nodes=()):
              '<span class="key"><span class="swatch step"></span>this step</span>',
              '<span class="key"><b>?</b> not computed yet</span>']
     if highlight is not None:
-        what = highlight if isinstance(highlight, str) else Labels(highlight)(highlight)
+        what = highlight_label(highlight, labels)
         rows.append(f'<span class="key"><span class="swatch path"></span>red: paths '
                     f'from {html.escape(printable(what))} to the root</span>')
     return "\n".join(rows)

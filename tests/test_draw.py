@@ -236,7 +236,7 @@ def test_kinds_have_their_colours_and_the_legend_lists_them():
     legend = nodes["legend"][0]
     for kind in ("parameter", "leaf", "constant", "derived"):
         assert KIND_TITLES[kind] in legend
-    assert len(set(KIND_COLOURS.values())) == 4
+    assert len(set(KIND_COLOURS.values())) == 5
     assert "legend" not in parse(draw(O, legend=False).source)[0]
 
 
@@ -810,3 +810,44 @@ def test_a_node_option_given_to_the_layer_picture_is_refused(option, value):
     with pytest.raises(ValueError, match=r"^draw: digits must be an int from 1 to 17, got 0$"):
         draw(C, level="layer", digits=0)
     assert "Z2" in draw(C, level="layer", rankdir="LR", legend=True, digits=3).source
+
+
+# ---------------------------------------------------------------------------
+# The legend names what the picture shows
+# ---------------------------------------------------------------------------
+
+def test_the_legend_names_the_highlighted_node_as_its_box_does():
+    """An unnamed highlight read 'paths from <mul 3>' beside a box labelled t2, and
+    w2_11 read 'w2_11' beside a box typeset w²₁₁.  a = x·2 is made first, so it is t1
+    and b = x·3 is t2 (unnamed nodes are numbered parents first, in order)."""
+    x = Value(1.0, name="x")
+    a, b = x * 2, x * 3
+    y = (a + b).named("y")
+    y.backward()
+    source = draw(y, highlight=b).source
+    boxes = dict(re.findall(r'(v\d+) \[label=<<TABLE BORDER="2".*?<I>(t\d)</I>', source))
+    assert list(boxes.values()) == ["t2"]
+    assert "paths from t2 to the root" in source
+    w = Value(0.5, name="w2_11", kind="parameter")
+    z = (w * x).named("z")
+    z.backward()
+    assert "paths from w<SUP>2</SUP><SUB>11</SUB> to the root" in draw(z, highlight="w2_11").source
+
+
+def test_a_node_computed_under_no_grad_has_its_own_colour():
+    """It was drawn in the constants' grey, and the legend showed two grey swatches."""
+    from autograd import no_grad
+    from autograd.draw import KIND_COLOURS
+    p = Value(3.0, name="p", kind="parameter")
+    with no_grad():
+        q = (p * 2).named("q")
+    r = (p * q + 1).named("r")
+    r.backward()
+    source = draw(r).source
+    assert q.kind == "detached" and KIND_COLOURS["detached"] != KIND_COLOURS["constant"]
+    assert len(set(KIND_COLOURS.values())) == len(KIND_COLOURS)
+    record = next(line for line in source.splitlines() if "<B>q</B>" in line)
+    assert f'BGCOLOR="{KIND_COLOURS["detached"]}"' in record
+    legend = next(line for line in source.splitlines() if line.lstrip().startswith("legend "))
+    assert (f'<TD BGCOLOR="{KIND_COLOURS["detached"]}" WIDTH="18"> </TD>'
+            f'<TD ALIGN="LEFT">computed under no_grad</TD>') in legend

@@ -217,3 +217,18 @@ def test_page_refuses_what_it_cannot_show_in_one_line(tmp_path, monkeypatch):
             StepThrough("<p>page</p>", height=height)
     assert 'height: 300px' in StepThrough("<p>page</p>", height=300)._repr_html_()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_page_key_names_the_highlight_as_its_box_and_lists_no_grad_nodes():
+    """The key read 'paths from t1' for the box the page labels t2 (it numbered the
+    highlight's own graph), and left out the colour of a node made under no_grad."""
+    from autograd import no_grad
+    x = Value(1.0, name="x")
+    a, b = x * 2, x * 3            # t1, then t2: numbered parents first, in order
+    with no_grad():
+        c = (x * 4).named("c")
+    y = (a + b + c).named("y")
+    y.backward()
+    page = step_page(y, highlight=b)
+    assert "red: paths from t2 to the root" in page
+    assert "computed under no_grad</span>" in page
