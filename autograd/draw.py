@@ -158,8 +158,10 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
         graph.body.extend(
             _edge_statements(node, ids, style, show_local, show_rules, on_path, places, samples))
     if legend:
+        example = ("w = 0.25" if show_local else "w") if show_rules else \
+            "0.25" if show_local else None
         graph.body.append(_legend(nodes, highlight_label(highlight, style.labels, True)
-                                  if on_path else None, pending, style.grads))
+                                  if on_path else None, pending, style.grads, example))
     # the names in every statement made printable: control characters and lone
     # surrogates, which dot refuses ("syntax error") or cannot encode, become visible
     graph.body[:] = [_printable_statement(line) for line in graph.body]
@@ -780,17 +782,19 @@ def highlight_label(highlight, labels, html_markup=False):
     return "each entry of the matrix"
 
 
-def _legend(nodes, highlight, pending, grads=True):
-    """One small table: the colour of each kind present, what edge labels mean;
-    ``highlight`` is :func:`highlight_label`'s HTML, or None."""
+def _legend(nodes, highlight, pending, grads=True, example="0.25"):
+    """One small table: the colour of each kind present, what edge labels mean (an
+    ``example`` label; None: the edges have none); ``highlight`` is
+    :func:`highlight_label`'s HTML, or None."""
     kinds = [kind for kind in KIND_COLOURS if any(node.kind == kind for node in nodes)]
     rows = ['<TR><TD COLSPAN="2"><B>legend</B></TD></TR>']
     for kind in kinds:
         rows.append(f'<TR><TD BGCOLOR="{KIND_COLOURS[kind]}" WIDTH="18"> </TD>'
                     f'<TD ALIGN="LEFT">{KIND_TITLES[kind]}</TD></TR>')
     rows.append(f'<TR><TD BGCOLOR="{OP_COLOUR}">+</TD><TD ALIGN="LEFT">operation</TD></TR>')
-    rows.append('<TR><TD>0.25</TD><TD ALIGN="LEFT">on an edge, or in the slot where it '
-                'enters: local derivative ∂out/∂in</TD></TR>')
+    if example:
+        rows.append(f'<TR><TD>{example}</TD><TD ALIGN="LEFT">on an edge, or in the slot where '
+                    'it enters: local derivative ∂out/∂in</TD></TR>')
     if any(not n.name and n._op is not ops.CONSTANT for n in nodes):
         rows.append(f'<TR><TD><FONT COLOR="{SHORT_NAME_COLOUR}"><I>t1</I></FONT></TD>'
                     '<TD ALIGN="LEFT">an unnamed node (as steps and the jit call it)</TD></TR>')

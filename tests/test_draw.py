@@ -851,3 +851,21 @@ def test_a_node_computed_under_no_grad_has_its_own_colour():
     legend = next(line for line in source.splitlines() if line.lstrip().startswith("legend "))
     assert (f'<TD BGCOLOR="{KIND_COLOURS["detached"]}" WIDTH="18"> </TD>'
             f'<TD ALIGN="LEFT">computed under no_grad</TD>') in legend
+
+
+@pytest.mark.parametrize("show_local, show_rules, example", [
+    (True, False, "0.25"), (True, True, "w = 0.25"), (False, True, "w"), (False, False, None),
+])
+def test_the_legend_explains_edge_labels_only_as_the_edges_carry_them(show_local, show_rules,
+                                                                       example):
+    """show_local=False, show_rules=False drew bare edges beside a key row '0.25: local
+    derivative'; with rules alone the row still showed a number."""
+    x = Value(2.0, name="x")
+    y = (x * x).named("y")
+    y.backward()
+    source = draw(y, show_local=show_local, show_rules=show_rules).source
+    _, edges, _ = parse(source)
+    assert any("label" in attrs for _, _, attrs in edges) == (example is not None)
+    legend = next(line for line in source.splitlines() if line.lstrip().startswith("legend "))
+    rows = re.findall(r"<TR><TD>([^<]*)</TD><TD ALIGN=\"LEFT\">on an edge", legend)
+    assert rows == ([example] if example else [])
