@@ -232,3 +232,13 @@ def test_the_page_key_names_the_highlight_as_its_box_and_lists_no_grad_nodes():
     page = step_page(y, highlight=b)
     assert "red: paths from t2 to the root" in page
     assert "computed under no_grad</span>" in page
+
+
+def test_the_page_takes_a_matrix_highlight_as_draw_does():
+    """draw(y, highlight=[[a, b]]) draws the paths from each entry; the page crashed on
+    it in its key (AttributeError: 'list' object has no attribute 'name')."""
+    a, b = Value(1.0, name="a"), Value(2.0, name="b")
+    y = (a * b).named("y")
+    y.backward()
+    page = step_page(y, highlight=[[a, b]])
+    assert "red: paths from each entry of the matrix to the root" in page
