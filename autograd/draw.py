@@ -686,9 +686,11 @@ def _op_statement(node, node_id, on_path, slots=None):
     return f"\t{node_id}_op [label=<{slots}> shape=plain tooltip={tooltip}]\n"
 
 
-def _slot_table(node, texts, on_path_slots, on_path, stacked, size=9):
+def _slot_table(node, texts, on_path_slots, on_path, stacked, size=9, symbol_first=False):
     """The HTML of an n-ary op: one slot (port i0, i1, ...) per input, in the order of
-    ``node.parents`` (weights w_j1..w_jn, inputs a_1..a_n, then the bias), and the symbol."""
+    ``node.parents`` (weights w_j1..w_jn, inputs a_1..a_n, then the bias), and the symbol,
+    after the slots, or before them (``symbol_first``) when the inputs come from the
+    right or from below (rankdir RL, BT), so no edge crosses the symbol to its slot."""
     colour = PATH_COLOUR if on_path else "#999999"
     cells = []
     for i, text in enumerate(texts):
@@ -698,9 +700,11 @@ def _slot_table(node, texts, on_path_slots, on_path, stacked, size=9):
     symbol = (f'<TD BGCOLOR="{OP_COLOUR}" {"ROWSPAN" if stacked else "COLSPAN"}="{len(texts)}">'
               f"{html.escape(node._op.symbol)}</TD>")
     if stacked:
-        rows = [f"<TR>{cells[0]}{symbol}</TR>"] + [f"<TR>{c}</TR>" for c in cells[1:]]
+        first = symbol + cells[0] if symbol_first else cells[0] + symbol
+        rows = [f"<TR>{first}</TR>"] + [f"<TR>{c}</TR>" for c in cells[1:]]
     else:
         rows = [f"<TR>{''.join(cells)}</TR>", f"<TR>{symbol}</TR>"]
+        rows = rows[::-1] if symbol_first else rows
     border = "2" if on_path else "1"
     return (f'<TABLE BORDER="{border}" COLOR="{colour}" CELLBORDER="1" CELLSPACING="0" '
             f'CELLPADDING="2" STYLE="ROUNDED" BGCOLOR="#fffbe0">{"".join(rows)}</TABLE>')
@@ -742,7 +746,7 @@ def _edge_statements(node, ids, style, show_local, show_rules, on_path, places, 
         lines.append(f"\t{node_id}_op -> {node_id}{own}\n")
     if slotted:  # the op's node statement, now that its slots' texts are known
         table = _slot_table(node, texts, red, node_on_path, style.slots_stacked,
-                            10 if style.compact else 9)
+                            10 if style.compact else 9, style.side in ("e", "s"))
         lines.insert(0, _op_statement(node, node_id, node_on_path, table))
     return lines
 

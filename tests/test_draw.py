@@ -869,3 +869,20 @@ def test_the_legend_explains_edge_labels_only_as_the_edges_carry_them(show_local
     legend = next(line for line in source.splitlines() if line.lstrip().startswith("legend "))
     rows = re.findall(r"<TR><TD>([^<]*)</TD><TD ALIGN=\"LEFT\">on an edge", legend)
     assert rows == ([example] if example else [])
+
+
+@pytest.mark.parametrize("rankdir, symbol_first", [
+    ("LR", False), ("TB", False), ("RL", True), ("BT", True),
+])
+def test_an_n_ary_op_puts_its_slots_on_the_side_its_inputs_come_from(rankdir, symbol_first):
+    """With rankdir RL (inputs on the right) the slots sat left of the Σw·a cell and
+    BT (inputs below) put them above it, so every edge crossed the symbol to reach its
+    slot's east or south side."""
+    a, b, c = (Value(float(i), name=n) for i, n in enumerate("abc", 1))
+    y = dot([a, b], [c, c]).named("y")
+    y.backward()
+    op = next(line for line in draw(y, rankdir=rankdir).source.splitlines() if "_op [label=<" in line)
+    symbol = op.index("Σ") if "Σ" in op else op.index(y._op.symbol)
+    assert (symbol < op.index('PORT="i0"')) == symbol_first, op
+    side = {"LR": "w", "TB": "n", "RL": "e", "BT": "s"}[rankdir]
+    assert f"_op:i0:{side}" in draw(y, rankdir=rankdir).source
