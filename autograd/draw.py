@@ -868,9 +868,7 @@ PICTURE_NAME = 200
 def _cut(name):
     """``name`` as a picture shows it: a name of more than :data:`PICTURE_NAME`
     characters is cut there, ending in ``… (10,000 characters)``."""
-    if len(name) <= PICTURE_NAME:
-        return name
-    return f"{name[:PICTURE_NAME]}… ({len(name):,} characters)"
+    return names.cut(name, PICTURE_NAME)
 
 
 def _quote(text):

@@ -886,3 +886,15 @@ def test_an_n_ary_op_puts_its_slots_on_the_side_its_inputs_come_from(rankdir, sy
     assert (symbol < op.index('PORT="i0"')) == symbol_first, op
     side = {"LR": "w", "TB": "n", "RL": "e", "BT": "s"}[rankdir]
     assert f"_op:i0:{side}" in draw(y, rankdir=rankdir).source
+
+
+@needs_dot
+@pytest.mark.parametrize("level", ["node", "layer"])
+def test_a_title_of_twenty_thousand_characters_is_drawn_cut(level):
+    """dot refused the whole picture ("syntax error ... longer than 16384?"): names
+    were cut at 200 characters but a title was not.  It shows its first 1,000."""
+    net = nn.MLP([2, 2, 1], seed=0)
+    C = nn.half_mean_squared_error(net.batch([[0.0, 1.0], [1.0, 0.0]]), [0.0, 1.0])
+    C.backward()
+    texts = _svg_texts(draw(C, level=level, title="é" * 20_000))
+    assert "é" * 1000 + "… (20,000 characters)" in texts
