@@ -127,6 +127,8 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
                                  compact=compact)
         return draw_level(root, level, digits=digits, title=title)
     _check_options(root, digits, rankdir, max_nodes)
+    _check_switches(show_local=show_local, show_rules=show_rules, legend=legend,
+                    compact=compact, grads=grads)
     pending = _pending(pending)
     nodes = _collect(root, max_nodes)
     on_path = _path_nodes(root, nodes, highlight)
@@ -269,6 +271,15 @@ def _check_options(root, digits, rankdir, max_nodes):
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {rankdir!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw: max_nodes must be a positive int, got {max_nodes!r}")
+
+
+def _check_switches(**switches):
+    """Each option True or False (``grads`` None too), or a one-line error naming it:
+    ``show_local="no"`` would read as true."""
+    for option, value in switches.items():
+        if not isinstance(value, bool) and not (option == "grads" and value is None):
+            allowed = "True, False or None" if option == "grads" else "True or False"
+            raise TypeError(f"draw: {option} must be {allowed}, got {short_repr(value)}")
 
 
 def _check_digits(digits):

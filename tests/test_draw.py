@@ -898,3 +898,16 @@ def test_a_title_of_twenty_thousand_characters_is_drawn_cut(level):
     C.backward()
     texts = _svg_texts(draw(C, level=level, title="é" * 20_000))
     assert "é" * 1000 + "… (20,000 characters)" in texts
+
+
+@pytest.mark.parametrize("option, value", [
+    ("show_local", "no"), ("show_rules", 1), ("legend", "False"), ("compact", None),
+    ("grads", "no"),
+])
+def test_a_switch_that_is_not_true_or_false_is_refused(option, value):
+    """show_local="no" read as true and drew every label; grads="no" showed the grads."""
+    with pytest.raises(TypeError) as caught:
+        draw(chain(2), **{option: value})
+    assert str(caught.value) == (f"draw: {option} must be "
+                                 f"{'True, False or None' if option == 'grads' else 'True or False'}"
+                                 f", got {value!r}")
