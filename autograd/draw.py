@@ -182,7 +182,8 @@ def render_graph(root: Value, path: str | os.PathLike[str],
     """Draw ``root`` and write ``<path>.<format>`` for each format; return the paths.
 
     ``path`` may carry one of the extensions (``out/desmos.png``); missing
-    folders are created.  Raises :class:`DotNotFound` without Graphviz.
+    folders are created.  A format ``dot`` cannot write or a path naming a folder is
+    refused before anything is written.  Raises :class:`DotNotFound` without Graphviz.
     """
     formats = _formats(formats)
     target = file_path(path, "render_graph", "out/graph")
