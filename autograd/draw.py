@@ -125,7 +125,9 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
                                  highlight=highlight, rankdir=rankdir, max_nodes=max_nodes,
                                  network=network, legend=legend, pending=pending, grads=grads,
                                  compact=compact)
-        return draw_level(root, level, digits=digits, title=title)
+        graph = draw_level(root, level, digits=digits, title=title, digraph=_digraph_class())
+        graph.summary = f"the matrices of the batch below {names.printable(_cut(label(root)))}"
+        return graph
     _check_options(root, digits, rankdir, max_nodes)
     _check_switches(show_local=show_local, show_rules=show_rules, legend=legend,
                     compact=compact, grads=grads)

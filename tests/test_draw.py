@@ -911,3 +911,29 @@ def test_a_switch_that_is_not_true_or_false_is_refused(option, value):
     assert str(caught.value) == (f"draw: {option} must be "
                                  f"{'True, False or None' if option == 'grads' else 'True or False'}"
                                  f", got {value!r}")
+
+
+def test_the_layer_picture_is_a_drawing_like_the_node_picture(tmp_path):
+    """draw(C, level='layer') returned a plain graphviz.Digraph: its repr read
+    '<graphviz.graphs.Digraph object at 0x...>' and without dot render_graph raised
+    graphviz's ExecutableNotFound instead of DotNotFound saying how to install it."""
+    code = """
+        import nn
+        from autograd.draw import draw, render_graph, DotNotFound
+        net = nn.MLP([2, 2, 1], seed=0)
+        C = nn.half_mean_squared_error(net.batch([[0.0, 1.0], [1.0, 0.0]]), [0.0, 1.0])
+        C.named("C")
+        print("REPR", repr(draw(C, level="layer")))
+        try:
+            render_graph(C, "out/m", level="layer")
+        except DotNotFound as exc:
+            print("CAUGHT", "apt install graphviz" in str(exc))
+    """
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = run_python(code, str(empty), tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("REPR <Drawing of the matrices of the batch below C:")
+    assert "0x" not in lines[0] and lines[1] == "CAUGHT True"
+    assert not (tmp_path / "out").exists()
