@@ -24,11 +24,10 @@ from typing import TYPE_CHECKING, Any
 from . import graph, names, ops
 from .floats import listlike, short_repr
 from .notation import Labels, NoiseScales, label, number, rule_text, shown_number
+from .value import Value
 
 if TYPE_CHECKING:
     import graphviz
-
-    from .value import Value
 
 __all__ = ["draw", "draw_dot", "render_graph", "DotNotFound", "GraphTooLarge", "textbook_name",
            "picture_number"]
@@ -267,8 +266,9 @@ def _nielsen_place(name):
 # ---------------------------------------------------------------------------
 
 def _check_options(root, digits, rankdir, max_nodes):
-    if not hasattr(root, "_prev") or not hasattr(root, "_op"):
-        raise TypeError(f"draw: expected a Value to draw, got {type(root).__name__} {root!r}")
+    if not isinstance(root, Value):   # a micrograd Value has _prev and _op too
+        raise TypeError(f"draw: expected a Value to draw, got {type(root).__name__} "
+                        f"{short_repr(root)}")
     _check_digits(digits)
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {rankdir!r}")

@@ -937,3 +937,16 @@ def test_the_layer_picture_is_a_drawing_like_the_node_picture(tmp_path):
     assert lines[0].startswith("REPR <Drawing of the matrices of the batch below C:")
     assert "0x" not in lines[0] and lines[1] == "CAUGHT True"
     assert not (tmp_path / "out").exists()
+
+
+def test_a_micrograd_value_is_refused_in_one_line():
+    """micrograd's Value has _prev, _op, data and grad too: it got past the check and
+    failed inside with AttributeError: 'str' object has no attribute 'terms'."""
+    class MicrogradValue:   # micrograd.engine.Value's attributes
+        def __init__(self, data, _children=(), _op=""):
+            self.data, self.grad, self._prev, self._op = data, 0.0, set(_children), _op
+
+    a, b = MicrogradValue(2.0), MicrogradValue(3.0)
+    c = MicrogradValue(6.0, (a, b), "*")
+    with pytest.raises(TypeError, match=r"^draw: expected a Value to draw, got MicrogradValue "):
+        draw(c)
