@@ -24,11 +24,10 @@ from typing import TYPE_CHECKING, Any
 from . import graph, names, ops
 from .floats import listlike, short_repr
 from .notation import Labels, NoiseScales, label, number, rule_text, shown_number
+from .value import Value
 
 if TYPE_CHECKING:
     import graphviz
-
-    from .value import Value
 
 __all__ = ["draw", "draw_dot", "render_graph", "DotNotFound", "GraphTooLarge", "textbook_name",
            "picture_number"]
@@ -38,7 +37,7 @@ KIND_COLOURS = {
     "parameter": "#fdd5a8",
     "leaf": "#c6e2fb",
     "constant": "#e4e4e4",
-    "detached": "#e4e4e4",
+    "detached": "#ddd3ee",
     "derived": "#ffffff",
 }
 KIND_TITLES = {
@@ -119,8 +118,19 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     """
     if level != "node":
         from .matrix_draw import draw_level
-        return draw_level(root, level, digits=digits, title=title)
+        if level == "layer":
+            _check_digits(digits)
+            _layer_takes_none_of(show_local=show_local, show_rules=show_rules,
+                                 highlight=highlight, rankdir=rankdir, max_nodes=max_nodes,
+                                 network=network, legend=legend, pending=pending, grads=grads,
+                                 compact=compact)
+        graph = draw_level(root, level, digits=digits, title=title, digraph=_digraph_class())
+        graph.summary = f"the matrices of the batch below {names.printable(_cut(label(root)))}"
+        return graph
     _check_options(root, digits, rankdir, max_nodes)
+    _check_switches(show_local=show_local, show_rules=show_rules, legend=legend,
+                    compact=compact, grads=grads)
+    pending = _pending(pending)
     nodes = _collect(root, max_nodes)
     on_path = _path_nodes(root, nodes, highlight)
     style = _Style(nodes, digits, rankdir, pending, compact)
@@ -151,11 +161,15 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
         graph.body.extend(
             _edge_statements(node, ids, style, show_local, show_rules, on_path, places, samples))
     if legend:
-        graph.body.append(_legend(nodes, highlight if on_path else None, pending, style.grads))
+        example = ("w = 0.25" if show_local else "w") if show_rules else \
+            "0.25" if show_local else None
+        graph.body.append(_legend(nodes, highlight_label(highlight, style.labels, True)
+                                  if on_path else None, pending, style.grads, example))
     # the names in every statement made printable: control characters and lone
     # surrogates, which dot refuses ("syntax error") or cannot encode, become visible
     graph.body[:] = [_printable_statement(line) for line in graph.body]
-    graph.summary = f"the graph of {style.labels(root)} ({_count(len(nodes), 'value')}" + (
+    shown = names.printable(_cut(style.labels(root)))
+    graph.summary = f"the graph of {shown} ({_count(len(nodes), 'value')}" + (
         f", {_count(len(set(samples.values())), 'sample')})" if samples else ")")
     return graph
 
@@ -169,21 +183,62 @@ def render_graph(root: Value, path: str | os.PathLike[str],
     """Draw ``root`` and write ``<path>.<format>`` for each format; return the paths.
 
     ``path`` may carry one of the extensions (``out/desmos.png``); missing
-    folders are created.  Raises :class:`DotNotFound` without Graphviz.
+    folders are created.  A format ``dot`` cannot write or a path naming a folder is
+    refused before anything is written.  Raises :class:`DotNotFound` without Graphviz.
     """
-    if isinstance(formats, str):
-        formats = (formats,)
-    target = pathlib.Path(path)
-    if target.suffix.lstrip(".").lower() in {f.lower() for f in formats}:
+    formats = _formats(formats)
+    target = file_path(path, "render_graph", "out/graph")
+    if target.suffix.lstrip(".").lower() in formats:
         target = target.with_suffix("")
     graph = draw(root, **draw_kwargs)
+    pictures = {fmt: _pipe(graph, fmt) for fmt in formats}   # all made before any is written
     target.parent.mkdir(parents=True, exist_ok=True)
     written = []
-    for fmt in formats:
+    for fmt, picture in pictures.items():
         out = target.with_name(f"{target.name}.{fmt}")
-        out.write_bytes(graph.pipe(format=fmt))
+        out.write_bytes(picture)
         written.append(out)
     return written
+
+
+def _formats(formats):
+    """``formats`` as a list of lower-case Graphviz output formats, or a one-line error."""
+    _digraph_class()   # the graphviz package, or an ImportError saying how to install it
+    import graphviz
+    listed = [formats] if isinstance(formats, str) else list(formats) if listlike(formats) else []
+    if not listed or not all(isinstance(f, str) for f in listed):
+        raise TypeError(f"render_graph: formats must be a format such as 'png' or a list of "
+                        f"them, got {type(formats).__name__} {short_repr(formats)}")
+    for fmt in listed:
+        if fmt.lower() not in graphviz.FORMATS:
+            raise ValueError(f"render_graph: formats: unknown format {short_repr(fmt)}; use "
+                             f"'png', 'svg' or 'pdf' (or another of Graphviz's: 'jpg', 'gif', "
+                             f"'eps', 'dot', ...)")
+    return list(dict.fromkeys(f.lower() for f in listed))
+
+
+def file_path(path, where, example="out/graph"):
+    """``path`` as a Path naming a file (its folders may be missing yet), or a one-line
+    error naming ``where`` (``render_graph``) and suggesting ``example``."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{where}: path must be a str or a path, got "
+                        f"{type(path).__name__} {short_repr(path)}")
+    text = os.fspath(path)
+    target = pathlib.Path(text)
+    if not text.strip() or text.endswith(("/", os.sep)) or target.name in ("", ".", ".."):
+        raise ValueError(f"{where}: path {text!r} names a folder, not a file; give a "
+                         f"file name, such as {example!r}")
+    return target
+
+
+def _pipe(graph, fmt):
+    """``graph`` in format ``fmt``; a format this ``dot`` cannot write is a one-line error."""
+    import graphviz
+    try:
+        return graph.pipe(format=fmt, quiet=True)
+    except graphviz.CalledProcessError:
+        raise ValueError(f"render_graph: formats: this Graphviz dot cannot write {fmt!r} "
+                         f"('dot -T?' lists the formats it can)") from None
 
 
 def textbook_name(name: str, html_markup: bool = False) -> str:
@@ -211,14 +266,56 @@ def _nielsen_place(name):
 # ---------------------------------------------------------------------------
 
 def _check_options(root, digits, rankdir, max_nodes):
-    if not hasattr(root, "_prev") or not hasattr(root, "_op"):
-        raise TypeError(f"draw: expected a Value to draw, got {type(root).__name__} {root!r}")
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(f"draw: digits must be an int from 1 to 17, got {digits!r}")
+    if not isinstance(root, Value):   # a micrograd Value has _prev and _op too
+        raise TypeError(f"draw: expected a Value to draw, got {type(root).__name__} "
+                        f"{short_repr(root)}")
+    _check_digits(digits)
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {rankdir!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw: max_nodes must be a positive int, got {max_nodes!r}")
+
+
+def _check_switches(**switches):
+    """Each option True or False (``grads`` None too), or a one-line error naming it:
+    ``show_local="no"`` would read as true."""
+    for option, value in switches.items():
+        if not isinstance(value, bool) and not (option == "grads" and value is None):
+            allowed = "True, False or None" if option == "grads" else "True or False"
+            raise TypeError(f"draw: {option} must be {allowed}, got {short_repr(value)}")
+
+
+def _check_digits(digits):
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"draw: digits must be an int from 1 to 17, got {short_repr(digits)}")
+
+
+#: the options of a node-level picture, at their defaults: level="layer" takes none of them
+_NODE_DEFAULTS = {"show_local": True, "show_rules": False, "highlight": None, "rankdir": "LR",
+                  "max_nodes": 300, "network": None, "legend": True, "pending": None,
+                  "grads": None, "compact": False}
+
+
+def _layer_takes_none_of(**given):
+    """A one-line error for a node-level option given to ``level="layer"``, which
+    would draw without it."""
+    for option, value in given.items():
+        default = _NODE_DEFAULTS[option]
+        if value is not default and not (type(value) is type(default) and value == default):
+            raise ValueError(f"draw: level='layer' draws the batch matrix by matrix and takes "
+                             f"only digits= and title=, got {option}={short_repr(value)}; "
+                             f"leave it out, or draw level='node' (the default)")
+
+
+def _pending(pending):
+    """``pending`` as a list of Values (None: none), or a one-line error."""
+    if pending is None:
+        return None
+    listed = list(pending) if listlike(pending) else None
+    if listed is None or not all(hasattr(node, "_prev") for node in listed):
+        raise TypeError(f"draw: pending must be a collection of Values (the nodes whose grad "
+                        f"is not known yet), got {type(pending).__name__} {short_repr(pending)}")
+    return listed
 
 
 def _collect(root, max_nodes):
@@ -603,9 +700,11 @@ def _op_statement(node, node_id, on_path, slots=None):
     return f"\t{node_id}_op [label=<{slots}> shape=plain tooltip={tooltip}]\n"
 
 
-def _slot_table(node, texts, on_path_slots, on_path, stacked, size=9):
+def _slot_table(node, texts, on_path_slots, on_path, stacked, size=9, symbol_first=False):
     """The HTML of an n-ary op: one slot (port i0, i1, ...) per input, in the order of
-    ``node.parents`` (weights w_j1..w_jn, inputs a_1..a_n, then the bias), and the symbol."""
+    ``node.parents`` (weights w_j1..w_jn, inputs a_1..a_n, then the bias), and the symbol,
+    after the slots, or before them (``symbol_first``) when the inputs come from the
+    right or from below (rankdir RL, BT), so no edge crosses the symbol to its slot."""
     colour = PATH_COLOUR if on_path else "#999999"
     cells = []
     for i, text in enumerate(texts):
@@ -615,9 +714,11 @@ def _slot_table(node, texts, on_path_slots, on_path, stacked, size=9):
     symbol = (f'<TD BGCOLOR="{OP_COLOUR}" {"ROWSPAN" if stacked else "COLSPAN"}="{len(texts)}">'
               f"{html.escape(node._op.symbol)}</TD>")
     if stacked:
-        rows = [f"<TR>{cells[0]}{symbol}</TR>"] + [f"<TR>{c}</TR>" for c in cells[1:]]
+        first = symbol + cells[0] if symbol_first else cells[0] + symbol
+        rows = [f"<TR>{first}</TR>"] + [f"<TR>{c}</TR>" for c in cells[1:]]
     else:
         rows = [f"<TR>{''.join(cells)}</TR>", f"<TR>{symbol}</TR>"]
+        rows = rows[::-1] if symbol_first else rows
     border = "2" if on_path else "1"
     return (f'<TABLE BORDER="{border}" COLOR="{colour}" CELLBORDER="1" CELLSPACING="0" '
             f'CELLPADDING="2" STYLE="ROUNDED" BGCOLOR="#fffbe0">{"".join(rows)}</TABLE>')
@@ -659,7 +760,7 @@ def _edge_statements(node, ids, style, show_local, show_rules, on_path, places, 
         lines.append(f"\t{node_id}_op -> {node_id}{own}\n")
     if slotted:  # the op's node statement, now that its slots' texts are known
         table = _slot_table(node, texts, red, node_on_path, style.slots_stacked,
-                            10 if style.compact else 9)
+                            10 if style.compact else 9, style.side in ("e", "s"))
         lines.insert(0, _op_statement(node, node_id, node_on_path, table))
     return lines
 
@@ -689,16 +790,29 @@ def _rule_label(node, digits, written=None):
     return f"({text})" if text.startswith("-") else text
 
 
-def _legend(nodes, highlight, pending, grads=True):
-    """One small table: the colour of each kind present, what edge labels mean."""
+def highlight_label(highlight, labels, html_markup=False):
+    """What a key says the red paths start from: the highlighted node as its box calls
+    it (w²₁₁, t1; ``labels`` names the unnamed), or each entry of a matrix;
+    with ``html_markup=True``, Graphviz HTML."""
+    if isinstance(highlight, str) or hasattr(highlight, "_prev"):
+        name = _cut(highlight if isinstance(highlight, str) else labels(highlight))
+        return textbook_name(name, html_markup)
+    return "each entry of the matrix"
+
+
+def _legend(nodes, highlight, pending, grads=True, example="0.25"):
+    """One small table: the colour of each kind present, what edge labels mean (an
+    ``example`` label; None: the edges have none); ``highlight`` is
+    :func:`highlight_label`'s HTML, or None."""
     kinds = [kind for kind in KIND_COLOURS if any(node.kind == kind for node in nodes)]
     rows = ['<TR><TD COLSPAN="2"><B>legend</B></TD></TR>']
     for kind in kinds:
         rows.append(f'<TR><TD BGCOLOR="{KIND_COLOURS[kind]}" WIDTH="18"> </TD>'
                     f'<TD ALIGN="LEFT">{KIND_TITLES[kind]}</TD></TR>')
     rows.append(f'<TR><TD BGCOLOR="{OP_COLOUR}">+</TD><TD ALIGN="LEFT">operation</TD></TR>')
-    rows.append('<TR><TD>0.25</TD><TD ALIGN="LEFT">on an edge, or in the slot where it '
-                'enters: local derivative ∂out/∂in</TD></TR>')
+    if example:
+        rows.append(f'<TR><TD>{example}</TD><TD ALIGN="LEFT">on an edge, or in the slot where '
+                    'it enters: local derivative ∂out/∂in</TD></TR>')
     if any(not n.name and n._op is not ops.CONSTANT for n in nodes):
         rows.append(f'<TR><TD><FONT COLOR="{SHORT_NAME_COLOUR}"><I>t1</I></FONT></TD>'
                     '<TD ALIGN="LEFT">an unnamed node (as steps and the jit call it)</TD></TR>')
@@ -708,10 +822,8 @@ def _legend(nodes, highlight, pending, grads=True):
         rows.append('<TR><TD>data</TD><TD ALIGN="LEFT">no grad: no backward pass from this root '
                     'yet</TD></TR>')
     if highlight is not None:
-        what = _cut(highlight if isinstance(highlight, str) else label(highlight)
-                    if hasattr(highlight, "_prev") else "each entry of the matrix")
         rows.append(f'<TR><TD BGCOLOR="{PATH_COLOUR}"> </TD><TD ALIGN="LEFT">'
-                    f'paths from {names.graphviz_html(what)} to the root</TD></TR>')
+                    f'paths from {highlight} to the root</TD></TR>')
     table = ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" '
              f'COLOR="#999999">{"".join(rows)}</TABLE>')
     return f"\tlegend [label=<{table}> shape=plain fontsize=9]\n"
@@ -770,9 +882,7 @@ PICTURE_NAME = 200
 def _cut(name):
     """``name`` as a picture shows it: a name of more than :data:`PICTURE_NAME`
     characters is cut there, ending in ``… (10,000 characters)``."""
-    if len(name) <= PICTURE_NAME:
-        return name
-    return f"{name[:PICTURE_NAME]}… ({len(name):,} characters)"
+    return names.cut(name, PICTURE_NAME)
 
 
 def _quote(text):

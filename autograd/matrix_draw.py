@@ -58,19 +58,21 @@ def _label(title, value, grad, digits, most, note="", name=None):
 
 
 def draw_matrices(root: Any, *, layout: str | None = None, digits: int = 3, most: int = 16,
-                  title: str | None = None) -> Any:
+                  title: str | None = None, digraph: Any = None) -> Any:
     """A ``graphviz.Digraph`` of the batch below ``root`` drawn matrix by matrix.
 
     layout   "rows" or "columns" (default: the network's own)
     digits   significant digits of the numbers shown
     most     show a matrix's numbers only when it has at most this many entries
+    digraph  the Digraph class to make (draw's, whose render and pipe explain a
+             missing ``dot``); default ``graphviz.Digraph``
     """
     import graphviz
     view = batch_view(root, layout)
     layout = check_layout(view.layout)
     put = view.in_layout
     per = "row" if layout == "rows" else "column"
-    graph = graphviz.Digraph("matrices")
+    graph = (digraph or graphviz.Digraph)("matrices")
     graph.attr(rankdir="LR", fontname="Helvetica", nodesep="0.3", ranksep="0.6")
     graph.attr("node", shape="box", style="rounded", fontname="Helvetica", fontsize="11")
     graph.attr("edge", fontname="Helvetica", fontsize="10")

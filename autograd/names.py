@@ -25,7 +25,7 @@ import re
 
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
-           "LATEX_LAYER", "layer_suffix"]
+           "LATEX_LAYER", "layer_suffix", "cut"]
 
 
 class Name:
@@ -160,11 +160,25 @@ def graphviz_html(text):
     return _html.escape(printable(text)).replace("\\", "\\\\")
 
 
+#: the most characters of a picture's title that it shows (dot refuses a quoted
+#: string of more than 16,384 bytes: 1,000 characters stay below it made printable)
+CAPTION_MOST = 1000
+
+
+def cut(text, most):
+    """``text`` of more than ``most`` characters cut there, ending in
+    ``… (10,000 characters)``; shorter text as it is."""
+    if len(text) <= most:
+        return text
+    return f"{text[:most]}… ({len(text):,} characters)"
+
+
 def graphviz_caption(title):
-    """A picture's ``title`` as its graph label (a quoted string): printable, and its
-    backslashes and ``<...>`` taken as text (``graphviz.escape``)."""
+    """A picture's ``title`` as its graph label (a quoted string): cut at
+    :data:`CAPTION_MOST` characters, printable, and its backslashes and ``<...>``
+    taken as text (``graphviz.escape``)."""
     import graphviz
-    return graphviz.escape(printable(str(title)))
+    return graphviz.escape(printable(cut(str(title), CAPTION_MOST)))
 
 
 #: what :func:`printable` replaces: the C0 and C1 controls and DEL, lone surrogates,

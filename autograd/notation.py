@@ -721,7 +721,7 @@ def local_rules(node, expr_of, n, out=None):
 
     def rule(index):
         if op is ops.POW and index == 1 and parents[1]._op is ops.CONSTANT:
-            return Rule(0.0, ("0 (fixed exponent)", ATOM))
+            return Rule(1.0, ("0 (fixed exponent)", ATOM))   # the symbol says 0
         tree = E.substitute(exprs[index], numbers) if numbers else exprs[index]
         coefficient, factors = split(tree)
         if not factors:

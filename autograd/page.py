@@ -23,11 +23,12 @@ In Jupyter, ``step_through(root)`` shows the page inline (an iframe whose
 
 import html
 import json
-import pathlib
 import re
 
 from . import engine, graph
-from .draw import KIND_COLOURS, KIND_TITLES, OP_COLOUR, draw, picture_number
+from .draw import (KIND_COLOURS, KIND_TITLES, OP_COLOUR, draw, file_path, highlight_label,
+                   picture_number)
+from .floats import short_repr
 from .names import printable
 from .notation import Labels, formula, number, printed
 
@@ -91,6 +92,9 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
     Raises :class:`autograd.draw.GraphTooLarge` above ``max_nodes`` and
     :class:`autograd.draw.DotNotFound` without Graphviz, like ``draw``.
     """
+    if draw_kwargs.get("level", "node") != "node":
+        raise ValueError(f"step_page: the page steps node by node; level="
+                         f"{short_repr(draw_kwargs['level'])} cannot be stepped (leave level out)")
     draw_kwargs = {"compact": True, "legend": False, **draw_kwargs}   # the page has its own key
     draw(root, digits=digits, max_nodes=max_nodes, **draw_kwargs)  # fail early, before backward
     nodes = graph.all_nodes(root)
@@ -117,7 +121,7 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
     heading = title or f"Forward and backward through {labels(root)}, step by step"
     data = _script_json({"forward": forward, "frames": backward})
     return _TEMPLATE.format(title=html.escape(printable(heading)), svg=svg, data=data,
-                            legend=_legend(draw_kwargs.get("highlight"), nodes),
+                            legend=_legend(draw_kwargs.get("highlight"), nodes, labels),
                             script=_SCRIPT, style=_STYLE)
 
 
@@ -159,10 +163,11 @@ def _script_json(data):
     return _SCRIPT_UNSAFE.sub(lambda c: f"\\u{ord(c.group()):04x}", text)
 
 
-def _legend(highlight, nodes=()):
+def _legend(highlight, nodes, labels):
     """The page's key: the kinds of box present, the op symbol and edge numbers,
-    what blue means, and the highlighted path if there is one."""
-    kinds = [kind for kind in KIND_COLOURS if kind != "detached" and any(n.kind == kind for n in nodes)]
+    what blue means, and the highlighted path if there is one (named as its box,
+    ``labels`` naming the unnamed)."""
+    kinds = [kind for kind in KIND_COLOURS if any(n.kind == kind for n in nodes)]
     rows = [f'<span class="key"><span class="swatch" style="background: {KIND_COLOURS[kind]}; '
             f'border: 1px solid #999"></span>{KIND_TITLES[kind]}</span>' for kind in kinds]
     rows += [f'<span class="key"><span class="op" style="background: {OP_COLOUR}">σ</span> '
@@ -171,7 +176,7 @@ def _legend(highlight, nodes=()):
              '<span class="key"><span class="swatch step"></span>this step</span>',
              '<span class="key"><b>?</b> not computed yet</span>']
     if highlight is not None:
-        what = highlight if isinstance(highlight, str) else Labels(highlight)(highlight)
+        what = highlight_label(highlight, labels)
         rows.append(f'<span class="key"><span class="swatch path"></span>red: paths '
                     f'from {html.escape(printable(what))} to the root</span>')
     return "\n".join(rows)
@@ -179,7 +184,7 @@ def _legend(highlight, nodes=()):
 
 def write_step_page(root, path, **kwargs):
     """Write :func:`step_page` to ``path`` (folders created); return the path."""
-    target = pathlib.Path(path)
+    target = file_path(path, "write_step_page", "out/steps.html")
     text = step_page(root, **kwargs)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
@@ -194,6 +199,9 @@ class StepThrough:
     """
 
     def __init__(self, page, height=640):
+        if isinstance(height, bool) or not isinstance(height, int) or height < 1:
+            raise ValueError(f"step_through: height must be a positive int (px), got "
+                             f"{short_repr(height)}")
         self.html = page
         self.height = height
 
@@ -207,7 +215,7 @@ class StepThrough:
 
     def save(self, path):
         """Write the page to ``path`` (folders created); return the path."""
-        target = pathlib.Path(path)
+        target = file_path(path, "StepThrough.save", "out/steps.html")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(self.html, encoding="utf-8")
         return target

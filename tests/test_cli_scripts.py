@@ -291,3 +291,13 @@ def test_the_seed_note_under_latex_is_a_latex_comment(tmp_path):
     out = chainrule("explain", script(tmp_path, SEEDED), "--wrt", "w", "--latex")
     assert out.returncode == 0
     assert out.stdout.splitlines()[-1].startswith("% note: the script called backward(3)")
+
+
+def test_step_html_refuses_a_folder_in_one_line(tmp_path):
+    """--html out/ wrote a file named out beside the folder (and, once write_step_page
+    refused it, printed a traceback)."""
+    path = script(tmp_path, MAIN)
+    r = chainrule("step", path, "--html", str(tmp_path / "out") + os.sep)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert "names a folder, not a file" in r.stderr and "out/'" in r.stderr
+    assert not (tmp_path / "out").exists()

@@ -236,7 +236,7 @@ def test_kinds_have_their_colours_and_the_legend_lists_them():
     legend = nodes["legend"][0]
     for kind in ("parameter", "leaf", "constant", "derived"):
         assert KIND_TITLES[kind] in legend
-    assert len(set(KIND_COLOURS.values())) == 4
+    assert len(set(KIND_COLOURS.values())) == 5
     assert "legend" not in parse(draw(O, legend=False).source)[0]
 
 
@@ -728,3 +728,225 @@ def test_a_name_of_twenty_thousand_characters_is_drawn_cut():
     assert f"σ({shown_q})(1-σ({shown_q})) = 0.2461" in texts   # σ'(0.25)
     assert f"paths from {shown_x} to the root" in texts
     assert "x" * 201 not in graph.source and "q" * 201 not in graph.source
+
+
+# ---------------------------------------------------------------------------
+# Wrong options: one line naming the option, and nothing written
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("formats, shown", [
+    ("jpgx", "'jpgx'"), (["png", "nope"], "'nope'"), ([], "[]"), (3, "3"), ([None], "[None]"),
+])
+def test_render_graph_refuses_a_bad_format_before_writing_anything(tmp_path, formats, shown):
+    """Before: 'nope' failed after g.png was written, with Graphviz's list of 56 formats;
+    [] wrote nothing and said nothing; 3 gave "'int' object is not iterable"."""
+    target = tmp_path / "new" / "g"
+    with pytest.raises((TypeError, ValueError)) as caught:
+        render_graph(chain(2), target, formats=formats)
+    message = str(caught.value)
+    assert "\n" not in message and "formats" in message and shown in message, message
+    assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("path", ["", ".", "{tmp}/", "{tmp}/sub/", "{tmp}/..", 3])
+def test_render_graph_refuses_a_path_that_names_no_file(tmp_path, path):
+    """Before: 'dir/' wrote dir.png beside the folder, '.' and 'dir/..' failed in pathlib,
+    '' said "PosixPath('.') has an empty name", 3 said "expected str, bytes or os.PathLike
+    object, not int"."""
+    if isinstance(path, str):
+        path = path.format(tmp=tmp_path)
+    with pytest.raises((TypeError, ValueError)) as caught:
+        render_graph(chain(2), path)
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith("render_graph: path ")
+    assert repr(path) in message, message
+    assert list(tmp_path.parent.glob(f"{tmp_path.name}.*")) == [] and list(tmp_path.iterdir()) == []
+
+
+@needs_dot
+def test_render_graph_writes_a_format_given_in_capitals_in_lower_case(tmp_path):
+    paths = render_graph(chain(2), tmp_path / "g.PNG", formats="PNG")
+    assert [p.name for p in paths] == ["g.png"]
+    assert paths[0].read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_pending_must_be_a_collection_of_values():
+    with pytest.raises(TypeError, match=r"^draw: pending must be a collection of Values.* int 3$"):
+        draw(chain(2), pending=3)
+
+
+def test_the_drawing_repr_is_one_line_with_the_name_cut_and_printable():
+    """repr(draw(y)) wrote a name's newline raw, and all 5,000 characters of a long name."""
+    x = Value(2.0, name="x")
+    assert repr(draw((x * x).named("a\nb"))).startswith("<Drawing of the graph of a␊b (2 values)")
+    text = repr(draw((x * x).named("q" * 5000)))
+    assert "\n" not in text and "q" * 200 + "… (5,000 characters) (2 values)" in text
+
+
+def test_a_fixed_exponent_edge_reads_its_rule_once():
+    """t**2 at t = 3: ∂y/∂t = 2t = 6 by hand; the fixed exponent 2 gets no gradient.
+    Its edge read '0·0 (fixed exponent) = 0', the rule's 0 written twice."""
+    t = Value(3.0, name="t")
+    y = (t ** 2).named("y")
+    y.backward()
+    _, edges, _ = parse(draw(y, show_rules=True).source)
+    labels = sorted(attrs.get("label") for _, _, attrs in edges if "label" in attrs)
+    assert labels == ["0 (fixed exponent) = 0", "2·t = 6"]
+
+
+@pytest.mark.parametrize("option, value", [
+    ("highlight", "w3_11"), ("rankdir", "TB"), ("rankdir", "XX"), ("show_rules", True),
+    ("compact", True), ("max_nodes", 5), ("legend", False), ("grads", False),
+])
+def test_a_node_option_given_to_the_layer_picture_is_refused(option, value):
+    """draw(C, level="layer", highlight="w3_11") drew the matrices with no path in red
+    and said nothing (every node-level option was dropped, rankdir="XX" too)."""
+    net = nn.MLP([2, 2, 1], seed=0)
+    C = nn.half_mean_squared_error(net.batch([[0.0, 1.0], [1.0, 0.0]]), [0.0, 1.0])
+    with pytest.raises(ValueError) as caught:
+        draw(C, level="layer", **{option: value})
+    message = str(caught.value)
+    assert "\n" not in message and f"{option}={value!r}" in message and "level='layer'" in message
+    with pytest.raises(ValueError, match=r"^draw: digits must be an int from 1 to 17, got 0$"):
+        draw(C, level="layer", digits=0)
+    assert "Z2" in draw(C, level="layer", rankdir="LR", legend=True, digits=3).source
+
+
+# ---------------------------------------------------------------------------
+# The legend names what the picture shows
+# ---------------------------------------------------------------------------
+
+def test_the_legend_names_the_highlighted_node_as_its_box_does():
+    """An unnamed highlight read 'paths from <mul 3>' beside a box labelled t2, and
+    w2_11 read 'w2_11' beside a box typeset w²₁₁.  a = x·2 is made first, so it is t1
+    and b = x·3 is t2 (unnamed nodes are numbered parents first, in order)."""
+    x = Value(1.0, name="x")
+    a, b = x * 2, x * 3
+    y = (a + b).named("y")
+    y.backward()
+    source = draw(y, highlight=b).source
+    boxes = dict(re.findall(r'(v\d+) \[label=<<TABLE BORDER="2".*?<I>(t\d)</I>', source))
+    assert list(boxes.values()) == ["t2"]
+    assert "paths from t2 to the root" in source
+    w = Value(0.5, name="w2_11", kind="parameter")
+    z = (w * x).named("z")
+    z.backward()
+    assert "paths from w<SUP>2</SUP><SUB>11</SUB> to the root" in draw(z, highlight="w2_11").source
+
+
+def test_a_node_computed_under_no_grad_has_its_own_colour():
+    """It was drawn in the constants' grey, and the legend showed two grey swatches."""
+    from autograd import no_grad
+    from autograd.draw import KIND_COLOURS
+    p = Value(3.0, name="p", kind="parameter")
+    with no_grad():
+        q = (p * 2).named("q")
+    r = (p * q + 1).named("r")
+    r.backward()
+    source = draw(r).source
+    assert q.kind == "detached" and KIND_COLOURS["detached"] != KIND_COLOURS["constant"]
+    assert len(set(KIND_COLOURS.values())) == len(KIND_COLOURS)
+    record = next(line for line in source.splitlines() if "<B>q</B>" in line)
+    assert f'BGCOLOR="{KIND_COLOURS["detached"]}"' in record
+    legend = next(line for line in source.splitlines() if line.lstrip().startswith("legend "))
+    assert (f'<TD BGCOLOR="{KIND_COLOURS["detached"]}" WIDTH="18"> </TD>'
+            f'<TD ALIGN="LEFT">computed under no_grad</TD>') in legend
+
+
+@pytest.mark.parametrize("show_local, show_rules, example", [
+    (True, False, "0.25"), (True, True, "w = 0.25"), (False, True, "w"), (False, False, None),
+])
+def test_the_legend_explains_edge_labels_only_as_the_edges_carry_them(show_local, show_rules,
+                                                                       example):
+    """show_local=False, show_rules=False drew bare edges beside a key row '0.25: local
+    derivative'; with rules alone the row still showed a number."""
+    x = Value(2.0, name="x")
+    y = (x * x).named("y")
+    y.backward()
+    source = draw(y, show_local=show_local, show_rules=show_rules).source
+    _, edges, _ = parse(source)
+    assert any("label" in attrs for _, _, attrs in edges) == (example is not None)
+    legend = next(line for line in source.splitlines() if line.lstrip().startswith("legend "))
+    rows = re.findall(r"<TR><TD>([^<]*)</TD><TD ALIGN=\"LEFT\">on an edge", legend)
+    assert rows == ([example] if example else [])
+
+
+@pytest.mark.parametrize("rankdir, symbol_first", [
+    ("LR", False), ("TB", False), ("RL", True), ("BT", True),
+])
+def test_an_n_ary_op_puts_its_slots_on_the_side_its_inputs_come_from(rankdir, symbol_first):
+    """With rankdir RL (inputs on the right) the slots sat left of the Σw·a cell and
+    BT (inputs below) put them above it, so every edge crossed the symbol to reach its
+    slot's east or south side."""
+    a, b, c = (Value(float(i), name=n) for i, n in enumerate("abc", 1))
+    y = dot([a, b], [c, c]).named("y")
+    y.backward()
+    op = next(line for line in draw(y, rankdir=rankdir).source.splitlines() if "_op [label=<" in line)
+    symbol = op.index("Σ") if "Σ" in op else op.index(y._op.symbol)
+    assert (symbol < op.index('PORT="i0"')) == symbol_first, op
+    side = {"LR": "w", "TB": "n", "RL": "e", "BT": "s"}[rankdir]
+    assert f"_op:i0:{side}" in draw(y, rankdir=rankdir).source
+
+
+@needs_dot
+@pytest.mark.parametrize("level", ["node", "layer"])
+def test_a_title_of_twenty_thousand_characters_is_drawn_cut(level):
+    """dot refused the whole picture ("syntax error ... longer than 16384?"): names
+    were cut at 200 characters but a title was not.  It shows its first 1,000."""
+    net = nn.MLP([2, 2, 1], seed=0)
+    C = nn.half_mean_squared_error(net.batch([[0.0, 1.0], [1.0, 0.0]]), [0.0, 1.0])
+    C.backward()
+    texts = _svg_texts(draw(C, level=level, title="é" * 20_000))
+    assert "é" * 1000 + "… (20,000 characters)" in texts
+
+
+@pytest.mark.parametrize("option, value", [
+    ("show_local", "no"), ("show_rules", 1), ("legend", "False"), ("compact", None),
+    ("grads", "no"),
+])
+def test_a_switch_that_is_not_true_or_false_is_refused(option, value):
+    """show_local="no" read as true and drew every label; grads="no" showed the grads."""
+    with pytest.raises(TypeError) as caught:
+        draw(chain(2), **{option: value})
+    assert str(caught.value) == (f"draw: {option} must be "
+                                 f"{'True, False or None' if option == 'grads' else 'True or False'}"
+                                 f", got {value!r}")
+
+
+def test_the_layer_picture_is_a_drawing_like_the_node_picture(tmp_path):
+    """draw(C, level='layer') returned a plain graphviz.Digraph: its repr read
+    '<graphviz.graphs.Digraph object at 0x...>' and without dot render_graph raised
+    graphviz's ExecutableNotFound instead of DotNotFound saying how to install it."""
+    code = """
+        import nn
+        from autograd.draw import draw, render_graph, DotNotFound
+        net = nn.MLP([2, 2, 1], seed=0)
+        C = nn.half_mean_squared_error(net.batch([[0.0, 1.0], [1.0, 0.0]]), [0.0, 1.0])
+        C.named("C")
+        print("REPR", repr(draw(C, level="layer")))
+        try:
+            render_graph(C, "out/m", level="layer")
+        except DotNotFound as exc:
+            print("CAUGHT", "apt install graphviz" in str(exc))
+    """
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = run_python(code, str(empty), tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("REPR <Drawing of the matrices of the batch below C:")
+    assert "0x" not in lines[0] and lines[1] == "CAUGHT True"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_micrograd_value_is_refused_in_one_line():
+    """micrograd's Value has _prev, _op, data and grad too: it got past the check and
+    failed inside with AttributeError: 'str' object has no attribute 'terms'."""
+    class MicrogradValue:   # micrograd.engine.Value's attributes
+        def __init__(self, data, _children=(), _op=""):
+            self.data, self.grad, self._prev, self._op = data, 0.0, set(_children), _op
+
+    a, b = MicrogradValue(2.0), MicrogradValue(3.0)
+    c = MicrogradValue(6.0, (a, b), "*")
+    with pytest.raises(TypeError, match=r"^draw: expected a Value to draw, got MicrogradValue "):
+        draw(c)

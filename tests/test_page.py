@@ -195,3 +195,50 @@ def test_page_lays_out_in_the_direction_that_fits_a_wide_window():
         scales = {d: min(1280 / w, 560 / h) for d, (w, h) in sizes.items()}
         assert max(scales, key=scales.get) == expected
         assert _svg_size(step_page(root)) == sizes[expected]
+
+
+def test_page_refuses_what_it_cannot_show_in_one_line(tmp_path, monkeypatch):
+    """write_step_page(y, 'out/') wrote a file named out beside the folder; level='layer'
+    made a page whose steps matched no box of the matrix picture; height='x' failed
+    only when Jupyter displayed it ("invalid literal for int()")."""
+    from autograd.page import StepThrough
+    y = seed003()[0]
+    monkeypatch.chdir(tmp_path)
+    folder = "out" + os.sep
+    for call, where in ((lambda: write_step_page(y, folder), "write_step_page"),
+                        (lambda: StepThrough("<p>page</p>").save(folder), "StepThrough.save")):
+        with pytest.raises(ValueError, match=rf"^{where}: path 'out/' names a folder, not a file"):
+            call()
+    with pytest.raises(ValueError, match=r"^step_page: .*level='layer' cannot be stepped"):
+        step_page(y, level="layer")
+    for height in ("x", 0, True):
+        with pytest.raises(ValueError, match=rf"^step_through: height must be a positive int "
+                                             rf"\(px\), got {re.escape(repr(height))}$"):
+            StepThrough("<p>page</p>", height=height)
+    assert 'height: 300px' in StepThrough("<p>page</p>", height=300)._repr_html_()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_page_key_names_the_highlight_as_its_box_and_lists_no_grad_nodes():
+    """The key read 'paths from t1' for the box the page labels t2 (it numbered the
+    highlight's own graph), and left out the colour of a node made under no_grad."""
+    from autograd import no_grad
+    x = Value(1.0, name="x")
+    a, b = x * 2, x * 3            # t1, then t2: numbered parents first, in order
+    with no_grad():
+        c = (x * 4).named("c")
+    y = (a + b + c).named("y")
+    y.backward()
+    page = step_page(y, highlight=b)
+    assert "red: paths from t2 to the root" in page
+    assert "computed under no_grad</span>" in page
+
+
+def test_the_page_takes_a_matrix_highlight_as_draw_does():
+    """draw(y, highlight=[[a, b]]) draws the paths from each entry; the page crashed on
+    it in its key (AttributeError: 'list' object has no attribute 'name')."""
+    a, b = Value(1.0, name="a"), Value(2.0, name="b")
+    y = (a * b).named("y")
+    y.backward()
+    page = step_page(y, highlight=[[a, b]])
+    assert "red: paths from each entry of the matrix to the root" in page

@@ -81,7 +81,7 @@ def write_page(captured, path):
     from autograd.page import write_step_page
     try:
         written = write_step_page(captured.root, path, grad=captured.grad)
-    except (DotNotFound, GraphTooLarge, OSError) as err:
+    except (DotNotFound, GraphTooLarge, OSError, ValueError) as err:   # ValueError: a folder
         print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
         return 2
     print(f"wrote {printable(str(written))}: open it in a browser; next/previous or the "
