@@ -204,7 +204,7 @@ def gradient_graph(output, seed, inputs):
         parents = node._prev
         op = node._op
         n = len(parents)
-        if g.__class__ is Value:
+        if g.__class__ is Value or traced and isinstance(g, Value):   # (a TracedValue)
             if g.name is None and node.name and g not in before:
                 g.name = prefix + node.name
             key = (op, n, False, traced)
@@ -243,7 +243,8 @@ def _total(parts):
         else:
             return dot_unchecked(factors, others, None)
     kinds = set(map(type, parts))
-    if not kinds <= _NODES:                 # numbers among them
+    if not kinds <= _NODES:                 # numbers among them, or a jit trace's nodes
+        kinds = set(map(_kind, kinds))
         if not kinds & _NODES:
             return left_sum(parts)
         parts = [p for p in parts if p.__class__ in _NODES or p != 0.0]
@@ -292,6 +293,11 @@ _append = list.append
 # several become one dot node.
 _PAIRS = {tuple}
 _NODES = frozenset((Value, tuple))
+
+
+def _kind(cls):
+    """Value for a subclass of it (the nodes a jit trace makes), else ``cls``."""
+    return Value if issubclass(cls, Value) else cls
 
 
 def _built(part):
@@ -523,7 +529,7 @@ def _where(c, x, y):
     """``x() where c else y()`` inside a jit trace: a where node when c depends on
     the graph (both branches built, each IEEE where it has no real value), else the
     branch c selects."""
-    if c.__class__ is not Value:
+    if not isinstance(c, Value):           # (a trace's nodes are TracedValues)
         return x() if c else y()
     return apply(ops.WHERE, c, x(), y())
 

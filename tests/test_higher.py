@@ -171,6 +171,37 @@ def test_jit_traces_a_gradient_and_a_gradient_of_a_gradient():
     assert "dsig" in f.source
 
 
+BRANCHING = {   # f(x, y) and ∂f/∂x written by hand, on both sides of each branch
+    "relu(x)·y": (lambda x, y: x.relu() * y, lambda x, y: y if x > 0 else 0.0),
+    "max(x, y)·x": (lambda x, y: autograd.maximum(x, y) * x,
+                    lambda x, y: max(x, y) + x * (1.0 if x > y else 0.5 if x == y else 0.0)),
+    "min(x, y)·y": (lambda x, y: autograd.minimum(x, y) * y,
+                    lambda x, y: y * (1.0 if x < y else 0.5 if x == y else 0.0)),
+    "(x² + 1) ** y": (lambda x, y: (x * x + 1.0) ** y,
+                      lambda x, y: y * (x * x + 1.0) ** (y - 1.0) * 2.0 * x if y else 0.0),
+}
+
+
+@pytest.mark.parametrize("case", BRANCHING)
+def test_jit_traces_the_gradient_of_an_op_that_branches(case):
+    """relu, max, min and pow's derivatives branch; traced, the branch stays in the
+    graph (a where node), so the generated code takes the right one at every point
+    (tracing failed with 'bool() on an unnamed ge node')."""
+    f, df = BRANCHING[case]
+    jitted = jit(lambda x, y: grad(f(x, y), [x, y], create_graph=True)[0])
+    for x, y in [(1.5, 0.5), (-1.0, 2.0), (0.5, 0.5), (2.0, -1.0), (0.0, 3.0), (-2.0, -3.0)]:
+        assert math.isclose(jitted(x, y), df(x, y), rel_tol=1e-13), (x, y)
+
+
+def test_jit_traces_a_second_derivative_through_relu():
+    """∂²(relu(x)·y)/∂x∂y = [x > 0], at points on both sides of the one traced."""
+    def mixed(x, y):
+        (dx,) = grad(x.relu() * y, x, create_graph=True)
+        return grad(dx, y, create_graph=True)[0]
+    jitted = jit(mixed)
+    assert [jitted(x, 2.0) for x in (1.0, -1.0, 0.0, 3.0)] == [1.0, 0.0, 0.0, 1.0]
+
+
 def test_jit_refuses_grad_without_create_graph_inside_a_trace():
     with pytest.raises(autograd.TracingError, match="create_graph=True"):
         jit(lambda z: z * grad(z * z, z)[0])(1.0)
