@@ -79,11 +79,16 @@ def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0
     if create_graph:
         seed = grad_output if isinstance(grad_output, Value) else \
             _real(grad_output, "grad: grad_output")
+        number = seed.data if isinstance(seed, Value) else seed
         if recording.active and not recording.is_grad_enabled() and \
                 recording.current().tracer is None:
-            grads = engine.gradients(output, as_float(seed))
+            grads = engine.gradients(output, number, recording.anomaly_enabled())
             return tuple(_detached(grads.get(x, 0.0), output, x) for x in inputs)
-        found = engine.collector_paused(gradient_graph, output, seed, inputs)
+        try:
+            found = engine.collector_paused(gradient_graph, output, seed, inputs)
+        except FloatingPointError:      # detect_anomaly() refused a node of the gradient graph
+            _anomaly_as_backward(output, number)
+            raise
         return tuple(_as_value(found.get(x), output, x) for x in inputs)
     seed = _real(grad_output, "grad: grad_output")
     if recording.active:
@@ -141,6 +146,15 @@ def _check(output: Value, inputs: Inputs, where: str) -> tuple[Value, tuple[Valu
             f"recorded behind it and there is nothing to differentiate; compute it outside "
             f"no_grad() (or inside enable_grad())")
     return output, inputs
+
+
+def _anomaly_as_backward(output, seed):
+    """Raise the error backward() gives in detect_anomaly() (the node whose rule
+    gave a non-finite gradient, and to which parent), if there is one."""
+    try:
+        engine.gradients(output, seed, True)
+    except FloatingPointError as err:
+        raise err from None
 
 
 def _recording_gradients():

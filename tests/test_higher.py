@@ -488,3 +488,45 @@ def test_second_derivatives_at_domain_edges_match_pytorch_double_backward(case):
     assert all(map(_same, firsts, ref_first)), (firsts, ref_first)
     for ours, theirs in zip(H, ref_H):
         assert all(map(_same, ours, theirs)), (H, ref_H)
+
+
+# ---------------------------------------------------------------------------
+# detect_anomaly() and no_grad() around create_graph=True
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", ["recording", "no_grad"])
+def test_create_graph_inside_detect_anomaly_names_the_node_as_backward_does(mode):
+    """√x at 0: d/dx = 1/(2√0) = inf.  grad(create_graph=True) and hessian() raise
+    the one-line error backward() raises, naming the sqrt node and parent 'x'
+    (they said 'div produced inf from the constant 1.0, an unnamed mul node', a
+    node of the gradient graph; under no_grad 'detached produced inf from ')."""
+    x = Value(0.0, name="x")
+    x.grad = 3.0
+    y = x.sqrt()
+    calls = [
+        lambda: grad(y, x, create_graph=True),
+        lambda: grad(y, x, grad_output=Value(2.0), create_graph=True),
+        lambda: hessian(y, [x]),
+    ]
+    with autograd.detect_anomaly(), (no_grad() if mode == "no_grad" else autograd.enable_grad()):
+        for call in calls:
+            with pytest.raises(FloatingPointError) as info:
+                call()
+            message = str(info.value)
+            assert "sqrt node" in message and "gave inf to parent 'x'" in message, message
+            assert "\n" not in message
+            assert info.value.__context__ is None or info.value.__suppress_context__
+    assert x.grad == 3.0
+    assert grad(y, x, create_graph=True)[0].data == math.inf   # outside the mode inf flows
+
+
+def test_a_value_seed_under_no_grad_gives_the_detached_gradient():
+    """grad_output a Value with create_graph=True under no_grad(): its number seeds
+    the pass (it raised 'Value needs a real number, got a Value')."""
+    z = Value(0.3, name="z")
+    f = (z * z * z).tanh()
+    with no_grad():
+        (g,) = grad(f, z, grad_output=Value(2.0), create_graph=True)
+    t = math.tanh(0.3 ** 3)
+    assert g.kind == "detached"
+    assert math.isclose(g.data, 2.0 * 3 * 0.3 ** 2 * (1 - t * t), rel_tol=1e-15)
