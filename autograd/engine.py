@@ -533,6 +533,10 @@ def _run_hooks(node, grad):
     for fn in list(node._hooks):
         try:
             result = fn(grad)
+        except StopIteration as err:    # out of the pass (a generator) it would read as
+            raise RuntimeError(         # "generator raised StopIteration", naming nothing
+                f"hook {getattr(fn, '__name__', fn)!r} on {describe(node)} raised "
+                f"StopIteration (a next() past the end of an iterator?)") from err
         except Exception as err:
             add_note(err, f"in hook {getattr(fn, '__name__', fn)!r} on {describe(node)}")
             raise

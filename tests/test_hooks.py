@@ -312,3 +312,25 @@ def test_the_numpy_program_refuses_a_frozen_parameters_hook_once_it_is_unfrozen(
     net.unfreeze("w2_11")
     with pytest.raises(RuntimeError, match=r"'w2_11' = .* has a hook"):
         program.batch(sample)
+
+
+@pytest.mark.parametrize("on", ["derived", "leaf"])
+def test_a_hook_raising_stop_iteration_is_named_and_changes_nothing(on):
+    """A hook's next() past the end of an iterator: the pass runs as a generator, where
+    Python turned it into 'generator raised StopIteration', naming neither hook nor node."""
+    x = Value(2.0, name="x")
+    h = (x * 3.0).named("h")
+    y = h * h
+    x.grad = 5.0
+    expected = iter([])
+
+    def check_grad(g):
+        assert g == next(expected)
+
+    (h if on == "derived" else x).register_hook(check_grad)
+    with pytest.raises(RuntimeError) as info:
+        y.backward()
+    where = "'h' = 6.0" if on == "derived" else "'x' = 2.0"
+    assert str(info.value) == (f"hook 'check_grad' on {where} raised StopIteration "
+                               f"(a next() past the end of an iterator?)")
+    assert x.grad == 5.0 and h.grad == 0.0
