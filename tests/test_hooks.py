@@ -334,3 +334,40 @@ def test_a_hook_raising_stop_iteration_is_named_and_changes_nothing(on):
     assert str(info.value) == (f"hook 'check_grad' on {where} raised StopIteration "
                                f"(a next() past the end of an iterator?)")
     assert x.grad == 5.0 and h.grad == 0.0
+
+
+def _hooked_pass(torch=None):
+    """x.grad = 10 before; y = h² + x with h = x·w; a hook on h reads x.grad and sets
+    it to 7; a hook on x reads it.  Returns (what the hooks read, x.grad, w.grad)."""
+    if torch is None:
+        x, w = Value(2.0, name="x"), Value(3.0, name="w")
+        x.grad = 10.0
+    else:
+        x, w = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (2.0, 3.0))
+        x.grad = torch.tensor(10.0, dtype=torch.float64)
+    number = float if torch is None else (lambda t: t.item())
+    read = []
+
+    def on_h(g):
+        read.append(number(x.grad))
+        x.grad = 7.0 if torch is None else torch.tensor(7.0, dtype=torch.float64)
+
+    h = x * w
+    y = h * h + x
+    h.register_hook(on_h)
+    x.register_hook(lambda g: read.append(number(x.grad)))
+    y.backward()
+    return read, number(x.grad), number(w.grad)
+
+
+def test_hooks_read_and_set_leaf_grads_as_before_the_pass():
+    """While a hook runs, a leaf's grad is its value before the pass (hooks read this
+    pass's partial sum, 1.0 from y = ... + x), and a grad a hook sets has the whole
+    sum added to it (it overwrote the partial sum: x.grad came out 7 + 36, not 7 + 37).
+    By hand: ∂y/∂x = 2h·w + 1 = 37, ∂y/∂w = 2h·x = 24."""
+    assert _hooked_pass() == ([10.0, 7.0], 7.0 + 37.0, 24.0)
+
+
+def test_hooks_on_leaf_grads_match_pytorch():
+    torch = pytest.importorskip("torch")
+    assert _hooked_pass() == _hooked_pass(torch)
