@@ -29,6 +29,7 @@ contributions added in the same order by the jit's generated code.
 from __future__ import annotations
 
 import gc
+import threading
 import weakref
 from collections.abc import Callable, Container, Generator, Iterable
 from math import isfinite
@@ -91,11 +92,12 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
         except BaseException as err:   # Ctrl-C while ordering: nothing has changed yet
             _stopped_at(err, None, restored=False)
             raise
-        if targets or anomaly or (_hooked and _any_hooked(seen)):
-            for _ in observed_pass(root, grad, order, leaves, targets, anomaly, present):
-                pass
-        else:
-            backward_pass(root, grad, order, leaves)
+        with taking_turns:
+            if targets or anomaly or (_hooked and _any_hooked(seen)):
+                for _ in observed_pass(root, grad, order, leaves, targets, anomaly, present):
+                    pass
+            else:
+                backward_pass(root, grad, order, leaves)
     finally:
         if collecting:
             gc.enable()
@@ -169,22 +171,30 @@ def _gradients(root, grad, anomaly):
     if not order:                       # the root is a leaf: d(root)/d(root) = 1
         return {root: grad}
     nodes = order + leaves
-    kept = [node.grad for node in nodes]
-    try:
-        for leaf in leaves:             # backward_pass adds its sums to these: -0.0 + S is S
-            leaf.grad = -0.0
-        if anomaly:
-            for _ in observed_pass(root, grad, order, leaves, (), True, None, False):
-                pass
-        else:
-            backward_pass(root, grad, order, leaves)
-        return dict(zip(nodes, [node.grad for node in nodes]))
-    finally:
+    with taking_turns:
+        kept = [node.grad for node in nodes]
         try:
-            _put_back(nodes, kept)
-        except KeyboardInterrupt:       # a Ctrl-C noticed before the put-back held it
-            _put_back(nodes, kept)
-            raise
+            for leaf in leaves:         # backward_pass adds its sums to these: -0.0 + S is S
+                leaf.grad = -0.0
+            if anomaly:
+                for _ in observed_pass(root, grad, order, leaves, (), True, None, False):
+                    pass
+            else:
+                backward_pass(root, grad, order, leaves)
+            return dict(zip(nodes, [node.grad for node in nodes]))
+        finally:
+            try:
+                _put_back(nodes, kept)
+            except KeyboardInterrupt:   # a Ctrl-C noticed before the put-back held it
+                _put_back(nodes, kept)
+                raise
+
+
+#: held by backward() and gradients() while they use ``.grad`` for their sums, so that
+#: passes in different threads take turns: a gradients() (grad(), explain, check) in
+#: one thread puts back every grad it used, and cannot read or undo another pass's
+#: sums.  Reentrant: a hook may call grad() or backward().
+taking_turns = threading.RLock()
 
 
 def _seed(root: Value, grad: SupportsFloat) -> float:

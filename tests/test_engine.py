@@ -2,11 +2,13 @@
 
 import math
 import random
+import sys
+import threading
 
 import pytest
 
 import autograd
-from autograd import Value, no_grad
+from autograd import Value, grad, no_grad
 from autograd.engine import topological_order
 from conftest import assert_close, central_difference
 from graphs import random_graph
@@ -489,3 +491,32 @@ def test_breakpoint_at_a_value_outside_the_graph_is_refused(monkeypatch):
         assert (a.grad, b.grad, L.grad) == (0.0, 0.0, 0.0)   # nothing ran
     with pytest.raises(TypeError, match="breakpoint_at: expected a name or a Value, got int 5"):
         L.backward(breakpoint_at=5)
+
+
+def test_grad_in_one_thread_neither_reads_nor_undoes_a_backward_in_another():
+    """grad() sums in .grad and puts every grad back; with a backward() of another
+    loss running in another thread on the same weight, it read that pass's sums
+    (3.0 for 1.0) and put back a value from before them (w.grad 0.0 for 2.0).
+    By hand: ∂L_k/∂w = k for L_k = k·(w·1 + w·0 + ...)."""
+    w = Value(0.5, name="w")
+
+    def loss(k):
+        v = w
+        for _ in range(30_000):
+            v = v * 1.0 + w * 0.0
+        return v * float(k)
+
+    first, second = loss(1), loss(2)
+    found = []
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)         # threads switch often, inside the passes
+    try:
+        other = threading.Thread(target=second.backward)
+        other.start()
+        found.append(grad(first, w)[0])
+        while other.is_alive():
+            found.append(grad(first, w)[0])
+        other.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert set(found) == {1.0} and w.grad == 2.0
