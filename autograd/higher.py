@@ -91,11 +91,7 @@ def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0
             raise
         return tuple(_as_value(found.get(x), output, x) for x in inputs)
     seed = _real(grad_output, "grad: grad_output")
-    if recording.active:
-        tracer = recording.current().tracer
-        if tracer is not None:
-            tracer.refuse(output, "grad() without create_graph=True (its floats would be "
-                                  "frozen into the trace)")
+    _refuse_floats_in_trace(output, "grad()")
     grads = engine.gradients(output, seed, recording.anomaly_enabled())
     return tuple(grads.get(x, 0.0) for x in inputs)
 
@@ -104,6 +100,7 @@ def hessian(output: Value, inputs: Inputs) -> list[list[float]]:
     """The matrix of second derivatives ∂²output/∂x_i∂x_j as a list of lists of floats
     (under ``no_grad()`` too: its graph of first derivatives is built all the same)."""
     output, inputs = _check(output, inputs, "hessian")
+    _refuse_floats_in_trace(output, "hessian()")
     with _recording_gradients():
         first = grad(output, inputs, create_graph=True)
     return [list(grad(g, inputs)) for g in first]
@@ -114,6 +111,7 @@ def hvp(output: Value, inputs: Inputs, vector: Sequence[SupportsFloat]) -> list[
     pass: the gradient is built as a graph once, and Σ_i v_i ∂output/∂x_i is
     differentiated once."""
     output, inputs = _check(output, inputs, "hvp")
+    _refuse_floats_in_trace(output, "hvp()")
     if not listlike(vector, sized=True):
         raise TypeError(f"hvp: vector must be a list of numbers, one per input, got "
                         f"{type(vector).__name__} {vector!r}")
@@ -124,6 +122,15 @@ def hvp(output: Value, inputs: Inputs, vector: Sequence[SupportsFloat]) -> list[
         first = grad(output, inputs, create_graph=True)
         directional = sum_values([g * vi for g, vi in zip(first, v)])
     return list(grad(directional, inputs))
+
+
+def _refuse_floats_in_trace(output, what):
+    """Inside a jit trace, ``what`` (grad() without create_graph, hessian(), hvp())
+    raises TracingError: its floats would be frozen into the generated code."""
+    if recording.active:
+        tracer = recording.current().tracer
+        if tracer is not None:
+            tracer.refuse(output, what)
 
 
 def _check(output: Value, inputs: Inputs, where: str) -> tuple[Value, tuple[Value, ...]]:

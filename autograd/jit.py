@@ -186,6 +186,14 @@ class Tracer:
             raise TracingError(
                 f"jit: cannot trace {self.fn_name}(): it registers a hook on {describe(node)}, "
                 f"and the generated code runs no hooks; call {self.fn_name}() without jit")
+        if what in ("grad()", "hessian()", "hvp()"):
+            instead = ("pass create_graph=True (its gradients are Values the trace follows)"
+                       if what == "grad()" else "take grad(..., create_graph=True) of each "
+                       "gradient, Values the trace follows")
+            raise TracingError(
+                f"jit: cannot trace {self.fn_name}(): {what} of {describe(node)} gives floats, "
+                f"which the generated code would keep as today's numbers for every input; "
+                f"{instead}, or call {self.fn_name}() without jit")
         if what == ".data":
             raise TracingError(
                 f"jit: cannot trace {self.fn_name}(): it reads .data of {describe(node)}, a "

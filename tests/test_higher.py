@@ -202,9 +202,19 @@ def test_jit_traces_a_second_derivative_through_relu():
     assert [jitted(x, 2.0) for x in (1.0, -1.0, 0.0, 3.0)] == [1.0, 0.0, 0.0, 1.0]
 
 
-def test_jit_refuses_grad_without_create_graph_inside_a_trace():
-    with pytest.raises(autograd.TracingError, match="create_graph=True"):
-        jit(lambda z: z * grad(z * z, z)[0])(1.0)
+@pytest.mark.parametrize("what, call", [
+    ("grad()", lambda z: z * grad(z * z, z)[0]),
+    ("hessian()", lambda z: z * hessian(z * z * z, [z])[0][0]),
+    ("hvp()", lambda z: z * hvp(z * z * z, [z], [1.0])[0]),
+])
+def test_jit_refuses_floats_of_grad_hessian_and_hvp_inside_a_trace(what, call):
+    """One line naming the call and the way out (hessian() and hvp() were reported as
+    'grad() without create_graph=True', with advice to branch by relu() or maximum())."""
+    with pytest.raises(autograd.TracingError) as info:
+        jit(call)(1.0)
+    message = str(info.value)
+    assert message.startswith(f"jit: cannot trace <lambda>(): {what} of an unnamed mul node")
+    assert "create_graph=True" in message and "relu" not in message and "\n" not in message
 
 
 def test_gradients_of_relu_network_are_piecewise():
