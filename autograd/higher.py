@@ -201,7 +201,15 @@ def gradient_graph(output, seed, inputs):
     through them see the infinity too.  grad() runs it with the cycle collector
     paused, as backward() runs its pass (:func:`autograd.engine.collector_paused`).
     """
-    traced = bool(recording.active) and recording.current().tracer is not None
+    tracer = recording.current().tracer if recording.active else None
+    if tracer is None:
+        return _gradient_graph(output, seed, inputs, False)
+    with tracer.building_derivatives():   # the jit writes these nodes as IEEE code
+        return _gradient_graph(output, seed, inputs, True)
+
+
+def _gradient_graph(output, seed, inputs, traced):
+    """:func:`gradient_graph`, ``traced`` inside a jit trace."""
     order, leaves, before = walk(output)   # before: the graph's nodes keep their names
     before.add(seed)                       # and so does a seed the caller made
     prefix = gradient_name(output.name or "f", "")   # a fresh gradient is ∂L/∂<node>

@@ -36,6 +36,7 @@ import linecache
 import operator
 import sys
 import weakref
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, SupportsFloat, overload
 
@@ -164,17 +165,32 @@ class Tracer:
     It refuses data-dependent control flow (a Value asked for its number),
     and remembers the parents and op of each node made under ``no_grad()``
     inside the traced function, so the generated code computes it too (with
-    no gradient through it) instead of freezing today's number.
+    no gradient through it) instead of freezing today's number.  The nodes of
+    a gradient graph (``grad(..., create_graph=True)``) are ``derivatives``:
+    their code is IEEE (1/(2√x) at x = 0 is inf), as eager builds them.
     """
 
     def __init__(self, fn_name):
         self.fn_name = fn_name
         self.detached = {}
+        self.derivatives = set()
+        self.deriving = False
 
     def made(self, node, grad_enabled):
         node.__class__ = TracedValue     # its .data now refuses readers outside the library
         if not grad_enabled:
             self.detached[node] = (node._prev, node._op)
+        if self.deriving:
+            self.derivatives.add(node)
+
+    @contextmanager
+    def building_derivatives(self):
+        """While a gradient graph is built: the nodes made are derivatives."""
+        before, self.deriving = self.deriving, True
+        try:
+            yield
+        finally:
+            self.deriving = before
 
     def refuse(self, node, what):
         if what == "backward()":
@@ -269,7 +285,8 @@ def trace(fn, inputs, names, fn_name):
         mode.leave_if_in()
     if not isinstance(root, Value):
         raise TypeError(f"jit: {fn_name}() must return one Value, got {_returned(root)}")
-    return Graph(root, placeholders, _traced_nodes(root, tracer.detached), tracer.detached)
+    return Graph(root, placeholders, _traced_nodes(root, tracer.detached), tracer.detached,
+                 tracer.derivatives)
 
 
 def _returned(root):

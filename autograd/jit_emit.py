@@ -213,13 +213,15 @@ class Graph:
 
     ``detached`` maps a node made under ``no_grad()`` inside the traced
     function to the ``(parents, op)`` it was computed by: its forward is
-    generated, but no gradient flows through it.
+    generated, but no gradient flows through it.  ``derivatives``: the nodes
+    of gradient graphs, whose forward is IEEE (inf, nan), never an error.
     """
 
-    def __init__(self, root, inputs, nodes, detached=None):
+    def __init__(self, root, inputs, nodes, detached=None, derivatives=()):
         self.root = root
         self.inputs = list(inputs)
         self.detached = detached or {}
+        self.derivatives = derivatives
         placeholder = set(map(id, inputs))
         self.parameters = [n for n in nodes if not self.parents(n) and n._op is not CONSTANT
                            and id(n) not in placeholder]
@@ -490,8 +492,16 @@ class _Emitter:
             self.emit(indent, f"{self.code[id(node)]} = left_sum(map(mul, {row}, "
                               f"{group['name']})){bias}  # dot (a wide row, summed in C)", info)
             return
+        if node in g.derivatives and op.name in _IEEE_HELPERS:   # a derivative: IEEE
+            self.emit_sum(indent, self.code[id(node)], self.ieee_terms(op, a),
+                          f"{op.name} (IEEE: a derivative)", info)
+            return
         self.emit_sum(indent, self.code[id(node)], self.forward_terms(op, a, g.parents(node)),
                       f"{op.name}{note}", info)
+
+    def ieee_terms(self, op, a):
+        """The forward of a derivative node, by the op's IEEE helper (never raises)."""
+        return [f"{_IEEE_HELPERS[op.name]}({', '.join(a)})"]
 
     def forward_terms(self, op, a, parents):
         """The terms whose sum is the node's forward value (one term but for sums)."""

@@ -238,11 +238,16 @@ class _NumpyEmitter(_Emitter):
         self.emit(indent, f"g_{root} = np.full(m, seed)  # ∂{root}/∂{root} = 1, times seed",
                   LineInfo(self.graph.root, "backward", [], root))
 
+    def ieee_terms(self, op, a):
+        """numpy's forms are IEEE already (under errstate): no check() follows them."""
+        return [_form(op, a)]
+
     def emit_forward(self, indent, node):
         super().emit_forward(indent, node)
         op = self.graph.op(node)
         parents = self.graph.parents(node)
-        if op.name in _STRICT and not _by_a_nonzero_constant(op, parents):
+        if op.name in _STRICT and not _by_a_nonzero_constant(op, parents) and \
+                node not in self.graph.derivatives:
             operands = ", ".join(self.src(p) for p in parents)
             labels = ", ".join(repr(p.name or (None if p._op is ops.CONSTANT else self.label(p)))
                                for p in parents)   # an unnamed constant: "the constant 1.0"

@@ -540,3 +540,22 @@ def test_a_value_seed_under_no_grad_gives_the_detached_gradient():
     t = math.tanh(0.3 ** 3)
     assert g.kind == "detached"
     assert math.isclose(g.data, 2.0 * 3 * 0.3 ** 2 * (1 - t * t), rel_tol=1e-15)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_jitted_gradient_is_ieee_at_a_domain_edge_as_eager(backend):
+    """The nodes of a gradient graph hold IEEE values where a derivative does not
+    exist; the jit wrote them with the ops' strict forwards, so at x = 0 the jitted
+    ∂√(x²)/∂x raised 'division by zero' where eager (and PyTorch) give
+    1/(2√0)·2·0 = inf·0 = nan, and ∂²(x^1.5)/∂x² raised where they give 0.75·0^-0.5 = inf."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    first = jit(lambda x: grad((x * x).sqrt(), x, create_graph=True)[0], backend=backend)
+    second = jit(lambda x: grad(grad(x ** 1.5, x, create_graph=True)[0], x,
+                                create_graph=True)[0], backend=backend)
+    assert math.isnan(first.batch([(0.0,)]))
+    assert second.batch([(0.0,)]) == math.inf
+    assert first.batch([(-2.0,), (3.0,)]) == -1.0 + 1.0          # x/|x| elsewhere
+    assert second.batch([(4.0,)]) == 0.75 / math.sqrt(4.0)
+    with pytest.raises(ValueError, match="sqrt: input must be >= 0"):   # the forward still raises
+        jit(lambda x: grad(x.sqrt(), x, create_graph=True)[0], backend=backend).batch([(-1.0,)])
