@@ -320,7 +320,6 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
     try:
         saved = [leaf.grad for leaf in leaves]
         derived = [n.grad for n in order]
-        bases = list(saved)     # what each leaf's sum is added to at the end (a hook may set it)
         for leaf in leaves:
             leaf.grad = -0.0
         # how many edges still have to deliver into each watched leaf
@@ -336,7 +335,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
             node = order[index]
             upstream = node.grad
             if hooks and _has_hooks(node):
-                upstream = node.grad = _hooks_outside_sums(node, upstream, leaves, bases)
+                upstream = node.grad = _run_hooks(node, upstream)
             rule = node._op.backward
             contributions = rule(node, upstream)
             locals_ = rule(node, 1.0)
@@ -359,11 +358,11 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
             yield step
             for leaf in finished:
                 if hooks and _has_hooks(leaf):
-                    leaf.grad = _hooks_outside_sums(leaf, leaf.grad, leaves, bases)
+                    leaf.grad = _run_hooks(leaf, leaf.grad)
                 if leaf in targets:
                     stop_at(step)
         node = None
-        for leaf, before in zip(leaves, bases):
+        for leaf, before in zip(leaves, saved):
             leaf.grad = before + leaf.grad
     except GeneratorExit:
         _put_back(leaves + order, saved + derived)
@@ -372,21 +371,6 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         _put_back(leaves + order, saved + derived)
         _stopped_at(err, node)
         raise
-
-
-def _hooks_outside_sums(node, grad, leaves, bases):
-    """``node``'s hooks, run while each leaf's ``grad`` is what this pass's sum will be
-    added to (its grad before the pass), as PyTorch's hooks see it, not the partial sum;
-    a hook that sets a leaf's grad changes that base."""
-    sums = [leaf.grad for leaf in leaves]
-    try:
-        for leaf, base in zip(leaves, bases):
-            leaf.grad = base
-        return _run_hooks(node, grad)
-    finally:                            # (a failure puts back the grads before the pass)
-        bases[:] = [leaf.grad for leaf in leaves]
-        for leaf, partial in zip(leaves, sums):
-            leaf.grad = partial
 
 
 def _put_back(nodes, grads):
