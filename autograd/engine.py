@@ -324,6 +324,9 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
             leaf.grad = -0.0
         # how many edges still have to deliver into each watched leaf
         remaining = {leaf: 0 for leaf in leaves if hooks and _has_hooks(leaf) or leaf in targets}
+        # what a watched leaf's sum is added to at the end: its grad before the pass, or
+        # what its own hook set (while it runs, the hook reads that, as in PyTorch)
+        bases = {leaf: before for leaf, before in zip(leaves, saved) if leaf in remaining}
         for n in order:
             n.grad = -0.0
             for p in n._prev:
@@ -358,12 +361,12 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
             yield step
             for leaf in finished:
                 if hooks and _has_hooks(leaf):
-                    leaf.grad = _run_hooks(leaf, leaf.grad)
+                    leaf.grad = _leaf_hooks(leaf, bases)
                 if leaf in targets:
                     stop_at(step)
         node = None
         for leaf, before in zip(leaves, saved):
-            leaf.grad = before + leaf.grad
+            leaf.grad = bases.get(leaf, before) + leaf.grad
     except GeneratorExit:
         _put_back(leaves + order, saved + derived)
         raise
@@ -371,6 +374,19 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         _put_back(leaves + order, saved + derived)
         _stopped_at(err, node)
         raise
+
+
+def _leaf_hooks(leaf, bases):
+    """A leaf's hooks, given this pass's sum (their result replaces it), run while the
+    leaf's grad is what the sum will be added to (``bases[leaf]``), as in PyTorch; a
+    hook that sets it changes that."""
+    total = leaf.grad
+    leaf.grad = bases[leaf]
+    try:
+        return _run_hooks(leaf, total)
+    finally:                            # (a failure puts back the grads before the pass)
+        bases[leaf] = leaf.grad
+        leaf.grad = total
 
 
 def _put_back(nodes, grads):

@@ -9,7 +9,7 @@ import weakref
 import pytest
 
 import nn
-from autograd import Value, check, engine, explain, gradcheck, jit
+from autograd import Value, check, dot, engine, explain, gradcheck, jit
 
 
 def test_handle_removes_the_hook_and_the_node_forgets_it():
@@ -334,3 +334,47 @@ def test_a_hook_raising_stop_iteration_is_named_and_changes_nothing(on):
     assert str(info.value) == (f"hook 'check_grad' on {where} raised StopIteration "
                                f"(a next() past the end of an iterator?)")
     assert x.grad == 5.0 and h.grad == 0.0
+
+
+def _leaf_hook_pass(torch=None):
+    """x.grad = 10 before the pass; y = x·x + x; x's hook reads x.grad, then sets it to
+    1 (as a hook zeroing a grad would).  Returns (what it read, its g, x.grad after)."""
+    if torch is None:
+        x = Value(2.0, name="x")
+        x.grad, number = 10.0, float
+    else:
+        x = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+        x.grad, number = torch.tensor(10.0, dtype=torch.float64), (lambda t: t.item())
+    read = []
+
+    def hook(g):
+        read.append((number(x.grad), number(g)))
+        x.grad = 1.0 if torch is None else torch.tensor(1.0, dtype=torch.float64)
+
+    x.register_hook(hook)
+    (x * x + x).backward()
+    return read, number(x.grad)
+
+
+def test_a_leaf_hook_reads_and_sets_the_grad_from_before_the_pass():
+    """The hook reads 10, and the pass's sum 2x + 1 = 5 is added to the 1 it set
+    (it read 5, the sum, and its 1 replaced that sum: x.grad ended 10 + 1)."""
+    assert _leaf_hook_pass() == ([(10.0, 5.0)], 1.0 + 5.0)
+
+
+def test_a_leaf_hook_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    assert _leaf_hook_pass() == _leaf_hook_pass(torch)
+
+
+def test_a_hook_on_every_weight_costs_the_pass_no_more_than_its_calls():
+    """3000 weights with a hook each: one pass stays well under a second (the swap of
+    every leaf's grad around each hook, since reverted, took 1.5 s)."""
+    import time
+    weights = [Value(0.001 * i) for i in range(3000)]
+    out = dot(weights, [Value(1.0) for _ in weights]).tanh()
+    for w in weights:
+        w.register_hook(lambda g: None)
+    start = time.perf_counter()
+    out.backward()
+    assert time.perf_counter() - start < 0.5
