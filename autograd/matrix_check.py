@@ -477,6 +477,11 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None):
                          finding=finding, lines=[line for line in lines if line], **common)
 
 
+#: what a factor 2 (or ½) most often is
+_HALF = (" (a factor 2 is most often the ½ of a squared error: ½(y − a)² has the "
+         "derivative a − y, (y − a)² has 2(a − y))")
+
+
 def _common_factor(values, truth, precisions):
     """``every entry is k times the engine's`` (k a whole number up to 1000 or its reciprocal,
     or −1: a batch's m, a factor 2 or the sign), when that reproduces every entry, else None."""
@@ -496,7 +501,7 @@ def _common_factor(values, truth, precisions):
             if k == -1:
                 return "every entry has the wrong sign"
             times = f"{number(k, 6)} times" if abs(k) >= 1 else f"1/{number(1 / k, 6)} of"
-            return f"every entry is {times} the engine's"
+            return f"every entry is {times} the engine's" + (_HALF if abs(k) in (2, 0.5) else "")
     return None
 
 
@@ -546,8 +551,10 @@ def _what_differs(view, kind, l, layout, values, precisions, truth, root_name, f
     mistake = _diagnose(view, kind, l, layout, values, precisions, truth, flat)
     if mistake:
         return mistake, None
-    return None, _other_matrix(view, kind, l, layout, values, precisions, root_name,
-                               formula, flat)
+    other = _other_matrix(view, kind, l, layout, values, precisions, root_name, formula, flat)
+    if other or shape(values) != shape(truth):
+        return None, other
+    return _common_factor(values, truth, precisions), None
 
 
 def _diagnose(view, kind, l, layout, values, precisions, truth, flat=False):

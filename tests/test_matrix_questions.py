@@ -1034,3 +1034,35 @@ def test_a_matrix_of_values_scaled_by_no_small_factor_is_not_called_k_times():
     assert "1/2 of the engine's" in check(cost, W1v, hand / 2).finding
     finding = check(cost, W1v, hand * 1e-30).finding
     assert "times" not in finding and " of the engine's" not in finding
+
+
+def nielsen_backprop(x, y, weights, biases):
+    """network.py's backprop for one sample, C = ½ (a³ − y)², columns layout, by hand."""
+    a, activations, zs = np.array(x), [np.array(x)], []
+    for W, b in zip(map(np.array, weights), map(np.array, biases)):
+        zs.append(W @ a + b)
+        a = sigmoid(zs[-1])
+        activations.append(a)
+    delta = (a - np.array(y)) * a * (1 - a)
+    nabla = {"W3": delta @ activations[1].T}
+    delta = (np.array(weights[1]).T @ delta) * activations[1] * (1 - activations[1])
+    nabla["W2"] = delta @ activations[0].T
+    return nabla
+
+
+@pytest.mark.parametrize("factor, words", [
+    (2.0, "every entry is 2 times the engine's (a factor 2 is most often the ½ of a squared"),
+    (0.5, "every entry is 1/2 of the engine's (a factor 2 is most often"),
+    (3.0, "every entry is 3 times the engine's.")])
+def test_a_network_matrix_off_by_a_factor_names_the_factor(factor, words):
+    """network.py-style code for one sample (m = 1): the hand BP4 matrix times 2 (the ½
+    of ½(y − a)² forgotten) was 'no common matrix mistake'; now the factor is named."""
+    weights = [[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]]
+    biases = [[[0.1], [0.0], [-0.1]], [[0.2]]]
+    net = nn.MLP.from_matrices(weights, biases, layout="columns")
+    C = nn.half_squared_error(net([0.6, -0.4]), [0.25])
+    C.backward()
+    nabla = nielsen_backprop([[0.6], [-0.4]], [[0.25]], weights, biases)
+    assert check(C, "W3", nabla["W3"]) and check(C, "W2", nabla["W2"])
+    verdict = check(C, "W3", factor * nabla["W3"])
+    assert not verdict and words in verdict.finding
