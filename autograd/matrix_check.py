@@ -405,10 +405,13 @@ def _position(r, c, flat):
     return f"[{c}]" if flat else f"[{r}][{c}]"
 
 
-def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None):
+def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name="wrt",
+                 one_entry=None):
     """Compare the asker's ∂root/∂(each Value of a matrix of Values) with the engine's;
-    entries are named by their position in ``wrt`` (``[0][1]``)."""
-    rows, flat = value_grid(wrt)
+    entries are named by their position in ``wrt``, called ``name`` (``W[0][1]``: the
+    command line passes the script's variable).  ``one_entry(entry)`` is the advice
+    that explains one disagreeing entry (default: the Python call)."""
+    rows, flat = value_grid(wrt, "check", name)
     if isinstance(expected, str) and is_number_text(expected):
         expected = [[expected]]
     if isinstance(expected, str) and not expected.lstrip().startswith("["):
@@ -430,16 +433,18 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None):
             values, precisions = ([values[0]], [precisions[0]]) if shape(truth)[0] == 1 else (
                 transpose(values), transpose(precisions))
     root_name = names.printable(names.text(root.name)) if root.name else "C"
-    what = f"∂{root_name}/∂wrt"
-    common = dict(name="wrt", kind=None, layer=None, layout=None, engine=truth, formula=None,
+    what = f"∂{root_name}/∂{name}"
+    one_entry = one_entry or (lambda entry: f"check({root_name}, {entry}, value) explains "
+                                            f"one entry")
+    common = dict(name=name, kind=None, layer=None, layout=None, engine=truth, formula=None,
                   formula_read=None, root_name=root_name)
     n = sum(map(len, truth))
     if shape(values) != shape(truth):
         turned = shape(values) == shape(truth)[::-1] and all(
             p.agrees(t) for prow, trow in zip(precisions, transpose(truth))
             for p, t in zip(prow, trow))
-        finding = (f"Your {what} is {shape_text(values)}, but wrt is {shape_text(truth)}"
-                   + (": it is the engine's transposed (∂C/∂wrt has wrt's shape)." if turned
+        finding = (f"Your {what} is {shape_text(values)}, but {name} is {shape_text(truth)}"
+                   + (f": it is the engine's transposed ({what} has {name}'s shape)." if turned
                       else "."))
         return MatrixVerdict(agreed=False, expected=values, agree=None,
                              matrix_diagnosis="transposed" if turned else None, finding=finding,
@@ -461,7 +466,7 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None):
         shown = ", ".join(wrong[:4]) + (", ..." if len(wrong) > 4 else "")
         finding = (f"Your {what} disagrees with the engine's in {n - good} of {n} entries "
                    f"({shown})" + (f": {mistake}." if mistake else
-                                  f"; check(C, wrt{wrong[0]}, value) explains one entry."))
+                                  f"; {one_entry(name + wrong[0])}."))
     named = any(v.name for row in rows for v in row)
     node_column = f" {'node':10}" if named else ""
     lines = [f"{good} of {n} entries agree ({to})." if good != n else "",
@@ -471,7 +476,7 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None):
             yours = p.text if p.mode == "typed" else number(v, 10)
             shown_t = p.shown(t) if p.mode == "typed" else number(t, 10)
             label = f" {names.text(node.name) if node.name else '-':10}" if named else ""
-            lines.append(f"  {'wrt' + _position(r, c, flat):10}{label} {yours:>16} "
+            lines.append(f"  {name + _position(r, c, flat):10}{label} {yours:>16} "
                          f"{shown_t:>18}  {'yes' if ok else 'NO'}")
     return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,
                          finding=finding, lines=[line for line in lines if line], **common)

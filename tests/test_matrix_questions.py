@@ -1066,3 +1066,39 @@ def test_a_network_matrix_off_by_a_factor_names_the_factor(factor, words):
     assert check(C, "W3", nabla["W3"]) and check(C, "W2", nabla["W2"])
     verdict = check(C, "W3", factor * nabla["W3"])
     assert not verdict and words in verdict.finding
+
+
+def test_cli_names_a_list_of_values_by_the_script_variable_and_advises_a_command(tmp_path,
+                                                                                   capsys):
+    """micrograd's lecture: ypred = [n(x) for x in xs], loss = Σ (yout − ygt)².  Checked as
+    --wrt ypred the verdict said '∂loss/∂wrt', listed 'wrt[0]', and advised the Python call
+    'check(C, wrt[0], value)'; the entry it explained was called 'tanh(t4)'.  Now the
+    script's names, and a command that runs.  Oracle: ∂loss/∂ypred_i = 2(ypred_i − y_i)."""
+    from autograd.cli import main
+    script = tmp_path / "lecture.py"
+    script.write_text(
+        "from autograd import Value\n"
+        "w, b = Value(0.7), Value(-0.2)\n"
+        "xs, ys = [0.5, -1.0, 2.0], [1.0, -1.0, 1.0]\n"
+        "ypred = [(w * x + b).tanh() for x in xs]\n"
+        "loss = sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred))\n"
+        "loss.backward()\n")
+    hand = [2 * (math.tanh(0.7 * x - 0.2) - y) for x, y in zip([0.5, -1.0, 2.0], [1.0, -1.0, 1.0])]
+    wrong = "[" + ", ".join(f"{2 * g:.4g}" for g in hand) + "]"
+    assert main(["check", str(script), "--wrt", "ypred", "--expected", wrong]) == 1
+    out = capsys.readouterr().out
+    advice = f"chainrule explain {script} --wrt 'ypred[0]' lists the paths of one entry"
+    assert out.startswith("Your ∂loss/∂ypred disagrees") and "every entry is 2 times" in out
+    assert "  ypred[2] " in out and "wrt" not in out
+    typed = "[" + ", ".join(f"{g:.4g}" for g in hand) + "]"
+    typed = typed.replace(f"{hand[0]:.4g}", "0.5", 1)
+    assert main(["check", str(script), "--wrt", "ypred", "--expected", typed]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith(f"entries ([0]); {advice}.")
+    assert main(["explain", str(script), "--wrt", "ypred[0]"]) == 0     # the advice, as given
+    head = capsys.readouterr().out.splitlines()[0]
+    assert head.startswith("∂loss/∂ypred[0] = ")
+    assert float(head.split()[2]) == pytest.approx(hand[0], rel=1e-11)
+    assert main(["check", str(script), "--wrt", "ypred", "--formula", "2*(ypred-1)"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--wrt 'ypred[0]' --formula" in err

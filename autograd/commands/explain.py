@@ -91,7 +91,10 @@ def _matrix_of_values(captured, name):
         held = f"a list of {len(rows[0])} Values" if flat else f"a {shape_text(rows)} matrix of Values"
         raise ScriptError(f"{name} is not an entry of {found.group(1)}, {held} (from [0]"
                           f"{'' if flat else '[0]'})")
-    return rows[0][at[0]] if flat else rows[at[0]][at[1]]
+    entry = rows[0][at[0]] if flat else rows[at[0]][at[1]]
+    if not entry.name:      # named as the question spells it, as a variable names its node
+        entry.name = re.sub(r"\s+", "", name)
+    return entry
 
 
 def _explain_command(args):
@@ -102,6 +105,14 @@ def _explain_command(args):
     if args.script_args:
         words += ["--", *args.script_args]
     return " ".join(map(_shell_word, words))
+
+
+def _entry_command(args, entry):
+    """The advice for one entry of a matrix of Values: the explain command of that entry."""
+    words = ["chainrule", "explain", args.script, "--wrt", entry]
+    if args.script_args:
+        words += ["--", *args.script_args]
+    return f"{' '.join(map(_shell_word, words))} lists the paths of one entry"
 
 
 def _shell_word(word):
@@ -164,6 +175,8 @@ def explain_arguments(parser):
 
 def run_check(args):
     from autograd.check import check, with_decimal_point, with_exponent
+    from autograd.floats import listlike
+    from autograd.matrix_check import check_values
     from autograd.precision import is_number_text, shortened
     if args.expected is not None and with_decimal_point(args.expected) is not None:
         return _report_error(f"check: --expected {args.expected.strip()} is written with a "
@@ -182,9 +195,20 @@ def run_check(args):
     if args.layout and not matrix_name(wrt, root):
         return _report_error(f"check: --layout applies to matrix questions only (--wrt W2, a "
                              f"layer's weights), and --wrt {args.wrt} is one node; leave it out")
+    several = listlike(wrt, sized=True)     # a script variable holding a matrix of Values
+    if several and args.formula is not None:
+        first = "[0][0]" if listlike(list(wrt)[0], sized=True) else "[0]"
+        return _report_error(f"check: --wrt {args.wrt} holds several Values, and a formula is "
+                             f"checked one entry at a time: --wrt "
+                             f"{_shell_word(args.wrt.strip() + first)} --formula ...")
     try:
-        verdict = check(root, wrt, given, digits=args.digits, rtol=args.rtol, atol=args.atol,
-                        limit=args.limit, layout=args.layout)
+        if several:
+            verdict = check_values(root, wrt, given, digits=args.digits, rtol=args.rtol,
+                                   atol=args.atol, name=args.wrt.strip(),
+                                   one_entry=lambda entry: _entry_command(args, entry))
+        else:
+            verdict = check(root, wrt, given, digits=args.digits, rtol=args.rtol,
+                            atol=args.atol, limit=args.limit, layout=args.layout)
     except (ValueError, KeyError, TypeError) as err:
         return _report_error(err)
     print(verdict.text(next_step=_explain_command(args)))
