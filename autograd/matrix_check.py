@@ -469,14 +469,15 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
                                   f"; {one_entry(name + wrong[0])}."))
     named = any(v.name for row in rows for v in row)
     node_column = f" {'node':10}" if named else ""
+    width = max(10, len(name + _position(len(rows) - 1, len(rows[0]) - 1, flat)) + 1)
     lines = [f"{good} of {n} entries agree ({to})." if good != n else "",
-             f"  {'entry':10}{node_column} {'yours':>16} {'engine':>18}  agree"]
+             f"  {'entry':{width}}{node_column} {'yours':>16} {'engine':>18}  agree"]
     for r, (vrow, prow, trow, arow, nrow) in enumerate(zip(values, precisions, truth, agree, rows)):
         for c, (v, p, t, ok, node) in enumerate(zip(vrow, prow, trow, arow, nrow)):
             yours = p.text if p.mode == "typed" else number(v, 10)
             shown_t = p.shown(t) if p.mode == "typed" else number(t, 10)
             label = f" {names.text(node.name) if node.name else '-':10}" if named else ""
-            lines.append(f"  {name + _position(r, c, flat):10}{label} {yours:>16} "
+            lines.append(f"  {name + _position(r, c, flat):{width}}{label} {yours:>16} "
                          f"{shown_t:>18}  {'yes' if ok else 'NO'}")
     return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,
                          finding=finding, lines=[line for line in lines if line], **common)
