@@ -720,3 +720,21 @@ def test_scientific_notation_keeps_the_digits_typed(typed):
         assert verdict.formula is None
     wrong = check(O, w1, typed.format(m=printout(value * 1e3, 4, shift=2), k=-3))
     assert not wrong and wrong.digits == 4
+
+
+@pytest.mark.parametrize("typed, digits", [(0.0014, 2), (0.00143, 3)])
+def test_a_float_right_to_its_own_digits_is_not_sent_hunting_for_a_mistake(typed, digits):
+    """Desmos's 0.0014291881022 copied as the float 0.0014: the headline said it agrees to
+    the 2 digits 0.0014 has, and the evidence went on 'No small mistake reproduces your
+    value ... all 2 paths to compare with your derivation' and 'Next: ... line by line'
+    (0.00143 got neither).  Both now say only what the digits say, and the advice holds."""
+    assert printout(DESMOS, digits) == str(typed)
+    O, n = seed003()
+    verdict = check(O, n["w1"], typed)
+    text = str(verdict)
+    assert not verdict and verdict.headline() == (
+        f"Disagrees at full precision, but agrees to the {digits} significant digits "
+        f"{typed} has.")
+    assert "No small mistake" not in text and "Next:" not in text
+    assert f"pass digits={digits}" in text and check(O, n["w1"], typed, digits=digits)
+    assert "Next:" in str(check(O, n["w1"], 0.0015))      # 0.0015 is wrong at its 2 digits
