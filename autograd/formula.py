@@ -230,10 +230,11 @@ _NAMING = {"mathit", "mathrm", "operatorname", "text", "textrm", "mathbf", "text
 _KEYWORDS = {"if", "else", "and"}
 
 #: the left-hand side naming the derivative: dO/dw1 =, ∂O/∂w1 =, \frac{\partial O}{\partial w_1} =
+#: (the root may be left out, as in \frac{\partial}{\partial w^3_{11}} =: then it is the root)
 _NAME = r"(?:[^\s/=\\{}&]|_\{[^{}]*\}|\^\s*\{[^{}]*\}|\\(?:mathit|mathrm|text)\s*\{[^{}\\]*\})+"
 _D = r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})\s*"
-_LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})\s*/\s*{_D}(?P<b>{_NAME})"
-                  rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
+_LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
+                  rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})?\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
                   r"\s*&?\s*=(?!=)")     # &= as an align environment writes it
 #: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}
 _NAMED = re.compile(r"\\(?:mathit|mathrm|text)\s*\{([^{}\\]*)\}")
@@ -282,7 +283,7 @@ class _Reader:
             return 0
         written = names.printable(" ".join(found.group(0).split()).rstrip("= "))  # one line
         top, below = found.group("a") or found.group("c"), found.group("b") or found.group("d")
-        top_node = self._lhs_node(top, written)
+        top_node = root if top is None else self._lhs_node(top, written)
         below_node = self._lhs_node(below, written)
         if top_node is not root:
             self._lhs_mismatch(written, "a derivative of", top, root, "the root")

@@ -166,3 +166,31 @@ def test_explains_labels_of_unnamed_nodes_read_back_in_a_formula():
     assert_close(verdict.formula_value, 2.0 * (1 - t * t) * 3.0 + t, rel=1e-14)
     with pytest.raises(FormulaError, match="no node named 't9' in this graph; named nodes: w, x, y$"):
         check(y, w, "t9 * x")
+
+
+def test_a_left_side_without_the_root_as_seed_002s_answer_writes_it():
+    """Seed 002's answer: '\\frac{\\partial }{\\partial w^3_{11}}=a^2_1(a^3_1-y)\\sigma'(z^3_1)'
+    (no C on top) was refused: '∂ is read only in a left-hand side'.  The root is implied.
+    Oracle: that formula in plain Python over the forward pass, and central differences."""
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    x, y = [0.6, -0.4], 0.25
+    C = nn.half_squared_error(net(x), [y])
+    C.backward()
+    a2 = [s(0.1 * x[0] - 0.3 * x[1] + 0.1), s(0.5 * x[0] + 0.2 * x[1]),
+          s(-0.6 * x[0] + 0.4 * x[1] - 0.1)]
+    a3 = s(0.7 * a2[0] - 0.2 * a2[1] + 0.3 * a2[2])
+    hand = a2[0] * (a3 - y) * a3 * (1 - a3)
+
+    def cost(w):
+        out = s(w * a2[0] - 0.2 * a2[1] + 0.3 * a2[2])
+        return 0.5 * (out - y) ** 2
+    assert hand == pytest.approx((cost(0.7 + 1e-6) - cost(0.7 - 1e-6)) / 2e-6, rel=1e-7)
+    answer = r"\frac{\partial }{\partial w^3_{11}}=a^2_1(a^3_1-y)\sigma'(z^3_1)"
+    verdict = check(C, "w3_11", answer)
+    assert verdict and verdict.formula.lhs == (C.name, "w3_11")
+    assert verdict.formula.evaluate() == pytest.approx(hand, rel=1e-12)
+    assert check(C, "w3_11", "d/dw3_11 = a2_1 (a3_1 - y) σ'(z3_1)")
+    with pytest.raises(FormulaError, match=r"is with respect to w\^3_\{11\}, but the node "
+                                           r"checked is w2_11"):
+        check(C, "w2_11", answer)
