@@ -207,6 +207,8 @@ _COMPARISON_CHARS = {">", "<", "=", "≥", "≤"}
 _OPENING, _CLOSING = "([{", ")]}"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?")
 _SAMPLE = re.compile(r"\(\d+\)")
+#: a^3, z^{3}: Nielsen's vector of a layer, with no neuron index (not followed by _)
+_LAYER_ALONE = re.compile(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+))(?!\s*_|\d)")
 _SUPERSCRIPTS = {"²": "2", "³": "3"}
 _PRIMES = "'′"
 #: the characters of a run: letters, digits (not ² ³), _ and primes
@@ -502,6 +504,8 @@ class _Reader:
                 chars.append(layer)
                 where += [i + 1] * len(layer)
                 i = layered.end()
+        elif chars and self._name_of("".join(chars)) is None:
+            i = self._one_neuron_layer(chars, where, i)
         primed = _PRIME_SUPERSCRIPT.match(text, i)
         while primed:                            # y^{\prime}: the name y'
             chars.append("'")
@@ -516,6 +520,24 @@ class _Reader:
             i = sample.end()
         self._pieces(run, where, i, out)
         return i
+
+    def _one_neuron_layer(self, chars, where, i):
+        """``a^3`` as Nielsen writes the output of a layer of one neuron: a3_1, when the
+        letters alone name no node and layer 3 has a3_1 and no a3_2 (a layer of several
+        neurons is refused, naming them; letters that name a node: a power)."""
+        alone = _LAYER_ALONE.match(self.text, i)
+        if alone is None:
+            return i
+        base, layer = "".join(chars), alone.group(1) or alone.group(2)
+        if self._name_of(f"{base}{layer}_1") is None:
+            return i
+        if self._name_of(f"{base}{layer}_2"):
+            self.fail(where[0], f"{base}^{layer}", f"{base}^{layer} is layer {layer}'s vector "
+                      f"({base}{layer}_1, {base}{layer}_2, ...); a formula of numbers names one "
+                      f"neuron: {base}^{layer}_1")
+        chars.append(f"{layer}_1")
+        where += [i + 1] * len(chars[-1])
+        return alone.end()
 
     def _pieces(self, run, where, after, out):
         """Split a run into names and a final function (see :meth:`_split`)."""

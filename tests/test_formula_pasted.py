@@ -194,3 +194,25 @@ def test_a_left_side_without_the_root_as_seed_002s_answer_writes_it():
     with pytest.raises(FormulaError, match=r"is with respect to w\^3_\{11\}, but the node "
                                            r"checked is w2_11"):
         check(C, "w2_11", answer)
+
+
+def test_nielsens_a3_of_a_one_neuron_layer_is_its_neuron():
+    """Seed 002 writes the output as a^3 (layer 3 has one neuron): '(a^3-y)\\sigma'(z^3_1)'
+    was refused with "no node named 'a'".  a^3 is a3_1 there; a^2 (three neurons) is named
+    as a vector in one line; a node called a keeps a^3 a power.  Oracle: the formula by hand."""
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    x, y = [0.6, -0.4], 0.25
+    C = nn.half_squared_error(net(x), [y])
+    C.backward()
+    a2_1 = s(0.1 * x[0] - 0.3 * x[1] + 0.1)
+    a3 = s(0.7 * a2_1 - 0.2 * s(0.5 * x[0] + 0.2 * x[1]) + 0.3 * s(-0.6 * x[0] + 0.4 * x[1] - 0.1))
+    verdict = check(C, "w3_11", r"$a^2_1(a^3-y)\sigma'(z^{3})$")
+    assert verdict and verdict.formula.evaluate() == pytest.approx(
+        a2_1 * (a3 - y) * a3 * (1 - a3), rel=1e-12)
+    with pytest.raises(FormulaError) as refused:
+        check(C, "w2_11", "x_1 (a^2 - y)")
+    assert "at position 6 ('a^2'): a^2 is layer 2's vector (a2_1, a2_2, ...)" in str(refused.value)
+    a = Value(0.5, name="a")
+    cube = (a * a * a).named("cube")
+    assert check(cube, a, "3 a^2") and read_formula("a^3", cube).evaluate() == 0.125
