@@ -160,3 +160,22 @@ def test_a_node_is_found_by_the_forms_the_answers_print_it_in():
     assert names.plain("net_{2}") == "net_2" and names.plain("y'") == "y'"
     with pytest.raises(NodeNameError, match="no node named 'w⁴₁₁'"):
         check(C, "w⁴₁₁", hand)
+
+
+def test_the_command_line_finds_a_node_by_its_printed_form(tmp_path, capsys):
+    """chainrule explain --wrt 'w³₁₁' (as check's finding prints it) said 'no node named'.
+    Oracle: C = ½ (a³₁ − y)² with a²₁ = 0.5 fixed, w³₁₁ = 0.4: ∂C/∂w³₁₁ = a²₁(a³₁ − y)σ'(z³₁)."""
+    import math
+    from autograd.cli import main
+    script = tmp_path / "one.py"
+    script.write_text("from autograd import Value\n"
+                      "a = Value(0.5, name='a2_1')\n"
+                      "w = Value(0.4, name='w3_11')\n"
+                      "C = (0.5 * ((a * w).named('z3_1').sigmoid().named('a3_1') - 0.25) ** 2)"
+                      ".named('C')\n"
+                      "C.backward()\n")
+    a3 = 1 / (1 + math.exp(-0.2))
+    hand = 0.5 * (a3 - 0.25) * a3 * (1 - a3)
+    assert main(["explain", str(script), "--wrt", "w³₁₁"]) == 0
+    head = capsys.readouterr().out.splitlines()[0]
+    assert head.startswith("∂C/∂w3_11 = ") and float(head.split()[2]) == pytest.approx(hand, 1e-11)
