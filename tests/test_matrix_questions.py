@@ -1102,3 +1102,24 @@ def test_cli_names_a_list_of_values_by_the_script_variable_and_advises_a_command
     assert main(["check", str(script), "--wrt", "ypred", "--formula", "2*(ypred-1)"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--wrt 'ypred[0]' --formula" in err
+
+
+# seed 004's last display, pasted whole as the blog prints it (\[ \begin{split} ... \])
+BLOG_BLOCK = (r"\[ \begin{split} \Delta W_2 &= \left((\dfrac{1}{m}(o_2 - Y)\odot(o_2\odot "
+              r"(1 - o_2)))^T\times o_1\right)^T\\ \Delta W_1 &= \left((((\dfrac{1}{m}(o_2 - Y)"
+              r"\odot (o_2\odot (1 - o_2)))\times W_2^T)\odot o_1\odot (1 - o_1))^T\times X"
+              r"\right)^T \end{split} \]")
+
+
+def test_the_blogs_display_pasted_with_its_math_frame():
+    r"""The blog's display in \[ ... \] was refused: "cannot read '\\[ ; Δ W_2 '".  The frame
+    now separates statements as $$ does.  Oracle: hand-written numpy backprop."""
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    cost = nn.half_mean_squared_error(net.batch(X), Y)
+    cost.backward()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    for name in ("W1", "W2"):
+        verdict = check(cost, name, BLOG_BLOCK)
+        assert verdict and np.allclose(verdict.expected, hand[name], rtol=1e-12, atol=0)
+    assert check(cost, "W1", r"\( X^T \left(\left(\frac{1}{m}(A_2 - Y) \odot \sigma'(Z_2)\right)"
+                             r" W_2^T \odot \sigma'(Z_1)\right) \)")
