@@ -246,6 +246,30 @@ _FRAMING = "$ \t\r\n"
 _FRAME = re.compile(r"\s*(?:\$+|\\[(\[]|\\begin\s*\{[^{}]*\})?")
 
 
+def _number_text(tree):
+    """The number a tree is as typed, ``-0.00816``, or in scientific notation as LaTeX
+    writes it, ``-8.16 \\times 10^{-3}`` (as ``-8.16e-3``, its digits kept); else None."""
+    sign = ""
+    if tree.kind == "neg":
+        sign, tree = "-", tree.args[0]
+    if tree.kind == "const":
+        return sign + tree.typed if _NUMBER.fullmatch(tree.typed) else None
+    if tree.kind != "mul":
+        return None
+    mantissa, power = tree.args
+    if mantissa.kind == "neg" and not sign:
+        sign, mantissa = "-", mantissa.args[0]
+    if mantissa.kind != "const" or not _NUMBER.fullmatch(mantissa.typed) or "e" in \
+            mantissa.typed.lower() or power.kind != "pow" or power.args[0].typed != "10":
+        return None
+    exponent, minus = power.args[1], ""
+    if exponent.kind == "neg":
+        minus, exponent = "-", exponent.args[0]
+    if exponent.kind != "const" or not exponent.typed.isdigit():
+        return None
+    return f"{sign}{mantissa.typed}e{minus}{exponent.typed}"
+
+
 class _Reader:
     """Reads one formula over one graph: tokens, then the tree."""
 
@@ -700,12 +724,8 @@ class _Reader:
         if tree is not self.top_eq:
             return tree, None
         left, right = tree.args
-        sign = ""
-        if right.kind == "neg" and right.args[0].kind == "const":
-            sign, right = "-", right.args[0]
-        if right.kind != "const" or not _NUMBER.fullmatch(right.typed):
-            return tree, None
-        return left, sign + right.typed
+        number = _number_text(right)
+        return (tree, None) if number is None else (left, number)
 
     def peek(self):
         if self.ahead is None:

@@ -216,3 +216,25 @@ def test_nielsens_a3_of_a_one_neuron_layer_is_its_neuron():
     a = Value(0.5, name="a")
     cube = (a * a * a).named("cube")
     assert check(cube, a, "3 a^2") and read_formula("a^3", cube).evaluate() == 0.125
+
+
+def sci(x, digits):
+    """x as LaTeX writes it in scientific notation: -8.16 \\times 10^{-3}."""
+    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+
+def test_a_worked_out_value_in_scientific_notation_after_the_formula():
+    """'x·h(1-h)·w2·y'(1-y')·(y'-y) = -8.16 \\times 10^{-3}' (a right formula, its value as
+    LaTeX writes it) was read as the comparison formula = number, 0, and 'Disagrees ... no
+    small mistake reproduces your formula'.  Oracle: seed 000's ∂L/∂w1 by hand."""
+    L, _ = seed000()
+    hand = seed000_hand()["dw1"]
+    formula = r"x \cdot h(1-h) \cdot w_2 \cdot y'(1-y') \cdot (y'-y)"
+    for typed in (sci(hand, 3), sci(hand, 3).replace(r"\times", r"\cdot"),
+                  f"{hand:.2e}".replace("e", "*10**")):
+        verdict = check(L, "w1", f"{formula} = {typed}")
+        assert verdict and verdict.formula.evaluate() == pytest.approx(hand, rel=1e-12), typed
+        assert "you wrote after it" in str(verdict) and "not the" not in str(verdict)
+    wrong = check(L, "w1", f"{formula} = {sci(2 * hand, 3)}")
+    assert wrong and f"not the {2 * hand:.2e}".replace("e-0", "e-") in str(wrong)
