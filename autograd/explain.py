@@ -185,9 +185,13 @@ class Path:
 
     def _top_above(self, i):
         """The node reached from factor i's child through trivial edges, stopping
-        at the first named one: net2 for h·w2 inside net2 = h·w2 + b."""
+        at the first named one: net2 for h·w2 inside net2 = h·w2 + b; and before a
+        node the parent also reaches another way (a in a^(-1) + (2-a)·2/a), where
+        ∂top/∂parent would be more than this factor."""
+        parent = self.factors[i].parent
         top, j = self.factors[i].child, i + 1
-        while not top.name and j < len(self.factors) and self.factors[j].trivial:
+        while not top.name and j < len(self.factors) and self.factors[j].trivial \
+                and _only_through(parent, top, self.factors[j].child):
             top, j = self.factors[j].child, j + 1
         return top
 
@@ -228,6 +232,13 @@ class Path:
 
     def __repr__(self):
         return f"Path({self.route()!r}, product={self.product!r})"
+
+
+def _only_through(parent, below, above):
+    """Whether ``parent`` reaches ``above`` only through its operand ``below``."""
+    others = list(above._prev)
+    others.remove(below)
+    return not any(parent in graph.all_nodes(other) for other in others)
 
 
 #: a where-line longer than this lists one definition per line
