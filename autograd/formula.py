@@ -50,6 +50,7 @@ position (counted from 1) and the names that exist.
 
 import math
 import re
+import unicodedata
 
 from . import graph, names, ops
 from . import expr as E
@@ -217,6 +218,10 @@ _RUN = re.compile(r"(?:[^\W²³]|['′])+")
 _OPENS = re.compile(r"(?:\s|\\left|\\[bB]ig[lr]?)*[(\[{]")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _BRACED = re.compile(r"\s*\{([^{}\\]{0,200})\}")
+#: \hat{y}, \bar x, \tilde{y}: a letter under an accent, and the accent's combining mark
+_ACCENTED = re.compile(r"\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")
+_ACCENTS = {"hat": "\u0302", "widehat": "\u0302", "bar": "\u0304", "overline": "\u0304",
+            "tilde": "\u0303", "widetilde": "\u0303"}
 #: a prime as LaTeX writes it: y^{\prime}, y^\prime, y^{'} (and \sigma\prime)
 _PRIME_SUPERSCRIPT = re.compile(r"\^\s*(?:\{\s*\\prime\s*\}|\\prime|\{\s*'\s*\})|\\prime(?![A-Za-z])")
 #: a name in braces with a prime after them, as LaTeX writes y': {y}'
@@ -473,6 +478,8 @@ class _Reader:
             if not inner or not all(c.isalnum() or c in "_'" for c in inner):
                 self.fail(i + 1, word, f"{word}{{...}} must hold a name or a function")
             return self._run(braced.end(), out, list(inner), [i + 1] * len(inner))
+        elif command in _ACCENTS:
+            return self._accented(i, end, command, out)
         elif command in LATEX_FUNCTIONS or command in FUNCTIONS:
             if text[end:].lstrip()[:1] == "[":          # \sqrt[3]{x}: not sqrt([3])·x
                 self.fail(i + 1, word + "[", f"{word}[...] (an optional argument) is not "
@@ -487,6 +494,20 @@ class _Reader:
                       f"this LaTeX command is not read (functions: {_LATEX_SHOWN}; also "
                       f"\\frac, \\cdot, \\times, \\left, \\right)")
         return end
+
+    def _accented(self, i, end, command, out):
+        """``\\hat{y}`` (or ``\\hat y``): the node called ŷ, else y_hat, else yhat."""
+        found = _ACCENTED.match(self.text, end)
+        if found is None:
+            self.fail(i + 1, "\\" + command, f"\\{command} needs a letter: \\{command}{{y}}")
+        letter = found.group(1) or found.group(2)
+        spellings = [unicodedata.normalize("NFC", letter + _ACCENTS[command]),
+                     f"{letter}_{command}", f"{letter}{command}"]
+        name = next((s for s in spellings if s in self.named), None)
+        if name is None:
+            self.fail(i + 1, self.text[i:found.end()], f"it is read as the node "
+                      f"{' or '.join(spellings)}, and no node has those names")
+        return self._run(found.end(), out, list(name), [i + 1] * len(name))
 
     def _run(self, i, out, chars=None, where=None):
         """A run of letters, digits, _ and primes: one or more names, or a function."""

@@ -238,3 +238,20 @@ def test_a_worked_out_value_in_scientific_notation_after_the_formula():
         assert "you wrote after it" in str(verdict) and "not the" not in str(verdict)
     wrong = check(L, "w1", f"{formula} = {sci(2 * hand, 3)}")
     assert wrong and f"not the {2 * hand:.2e}".replace("e-0", "e-") in str(wrong)
+
+
+@pytest.mark.parametrize("name", ["ŷ", "y_hat", "yhat"])
+def test_a_hat_as_latex_writes_the_prediction(name):
+    """'(\\hat{y} - y)\\hat{y}(1-\\hat{y})x', as posts write the prediction, was refused:
+    'this LaTeX command is not read'.  \\hat{y} is the node ŷ, y_hat or yhat.  Oracle: the
+    derivative of ½(σ(wx) − y)² by hand, (ŷ − y) ŷ (1 − ŷ) x."""
+    w, x, y = Value(0.3, name="w"), Value(2.0, name="x"), Value(1.0, name="y")
+    L = (0.5 * ((w * x).sigmoid().named(name) - y) ** 2).named("L")
+    yh = s(0.6)
+    hand = (yh - 1.0) * yh * (1 - yh) * 2.0
+    for typed in (r"(\hat{y} - y)\hat{y}(1-\hat{y})x", r"(\hat y - y)\,\hat y(1-\hat y)\,x"):
+        verdict = check(L, "w", typed)
+        assert verdict and verdict.formula.evaluate() == pytest.approx(hand, rel=1e-12)
+    with pytest.raises(FormulaError, match=r"\('\\\\bar\{y\}'\): it is read as the node ȳ or "
+                                           r"y_bar or ybar, and no node has those names"):
+        check(L, "w", r"(\bar{y} - y) x")
