@@ -238,17 +238,16 @@ def explain_arguments(parser):
 
 
 def run_check(args):
-    from autograd.check import check, with_decimal_point, with_exponent
+    from autograd.check import as_number_text, check, with_decimal_point
     from autograd.floats import listlike
     from autograd.matrix_check import check_values
-    from autograd.precision import is_number_text, shortened
+    from autograd.precision import shortened
     if args.expected is not None and with_decimal_point(args.expected) is not None:
         return _report_error(f"check: --expected {args.expected.strip()} is written with a "
                              f"decimal comma; write the decimal point as a dot: "
                              f"--expected {with_decimal_point(args.expected)}")
     matrix = args.expected is not None and args.expected.lstrip().startswith("[")
-    if args.expected is not None and not is_number_text(args.expected) and not matrix \
-            and with_exponent(args.expected) is None:
+    if args.expected is not None and not matrix and as_number_text(args.expected) is None:
         return _report_error(f"check: --expected takes a number as you have it (0.00142919), "
                              f"got {shortened(args.expected)!r}; for a formula use --formula")
     found = _graph(args)
