@@ -312,7 +312,7 @@ class _Reader:
         found = _LHS.match(text, _FRAME.match(text).end())
         if found is None:
             return 0
-        written = names.printable(" ".join(found.group(0).split()).rstrip("= "))  # one line
+        written = names.printable(" ".join(found.group(0).split()).rstrip("=& "))  # one line
         top, below = found.group("a") or found.group("c"), found.group("b") or found.group("d")
         top_node = root if top is None else self._lhs_node(top, written)
         below_node = self._lhs_node(below, written)
