@@ -177,6 +177,7 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
     grad = explanation.engine
     fd = estimate(root, wrt, eps)
     agreed = precision.agrees(grad)
+    diagnosis = None if agreed else diagnose(explanation, value, precision)
     return Verdict(
         agreed=agreed, expected=value, engine=grad, ratio=_ratio(value, grad),
         precision=precision, tolerance=precision.allowed(grad), formula=formula,
@@ -184,6 +185,6 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
         finite_difference=fd.value, fd_error=fd.error, step=fd.step, fd_note=fd.note,
         fd_finite=fd.finite, fd_agrees=fd.backs(grad),
         expected_matches_fd=fd.finite and precision.within(fd.value, fd.error),
-        diagnosis=None if agreed else diagnose(explanation, value, precision),
-        explanation=explanation,
-        convention=None if agreed else other_parameter(root, wrt, precision))
+        diagnosis=diagnosis, explanation=explanation,
+        convention=None if agreed else other_parameter(
+            root, wrt, precision, any_leaf=diagnosis is not None and diagnosis.kind is None))

@@ -653,17 +653,32 @@ def _comparison(kind, l, layout, values, precisions, truth, agree, root_name):
 # Scalars: the gradient of another parameter (a naming convention)
 # ---------------------------------------------------------------------------
 
-def other_parameter(root, wrt, precision, grads=None):
+def _other_leaf(root, wrt, precision, grads):
+    """``This is ∂L/∂w2, not ∂L/∂b2: ...`` when the value is the gradient of exactly one
+    other named leaf (not a constant), else None."""
+    others = [node for node, g in grads.items() if node is not wrt and node.name
+              and node.kind in ("leaf", "parameter") and precision.agrees(g)]
+    if len(others) != 1:
+        return None
+    R = names.printable(names.text(root.name)) if root.name else "C"
+    return (f"This is ∂{R}/∂{names.printable(names.text(others[0].name))}, not "
+            f"∂{R}/∂{names.printable(names.text(wrt.name))}: your value is that node's gradient.")
+
+
+def other_parameter(root, wrt, precision, grads=None, any_leaf=False):
     """The sentence saying a value is another parameter's gradient, or None.
 
-    Only weights and biases named as nn names them (w{l}_{j}{k}, b{l}_{j}) are compared;
-    a parameter whose layer or indices are closest to ``wrt``'s is named first.
+    Weights and biases named as nn names them (w{l}_{j}{k}, b{l}_{j}) are compared;
+    a parameter whose layer or indices are closest to ``wrt``'s is named first.  With
+    ``any_leaf`` (no smaller mistake explains the value), a ``wrt`` named otherwise
+    (the 1-1-1 network's w1, b2) is compared with the other named leaves, and the one
+    whose gradient the value is, if only one, is named.
     """
     asked = names.parse(wrt.name) if wrt.name else None
-    if asked is None or asked.layer is None or asked.base not in ("w", "b"):
-        return None
-    if grads is None:
+    if grads is None and (any_leaf or asked is not None):
         grads = engine.gradients(root)     # no .grad changes, no hook runs
+    if asked is None or asked.layer is None or asked.base not in ("w", "b"):
+        return _other_leaf(root, wrt, precision, grads) if any_leaf and wrt.name else None
     candidates = []
     layers = set()
     for node, g in grads.items():
