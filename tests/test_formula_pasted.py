@@ -255,3 +255,13 @@ def test_a_hat_as_latex_writes_the_prediction(name):
     with pytest.raises(FormulaError, match=r"\('\\\\bar\{y\}'\): it is read as the node ȳ or "
                                            r"y_bar or ybar, and no node has those names"):
         check(L, "w", r"(\bar{y} - y) x")
+
+
+def test_a_left_side_error_quotes_the_left_side_without_the_align_mark():
+    """Seed 000's second line checked under w1 quoted '\\partial w_2 } &' in the error."""
+    L, _ = seed000()
+    line = r"\frac{\partial L }{\partial w_2 } &=h\times {y}'(1-{y}')\times ({y}'-y)"
+    with pytest.raises(FormulaError) as refused:
+        check(L, "w1", line)
+    assert r"the left-hand side \frac{\partial L }{\partial w_2 } is with respect to w_2" in \
+        str(refused.value)
