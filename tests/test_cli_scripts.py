@@ -329,6 +329,10 @@ def test_a_value_reached_through_attributes_as_micrograds_mlp_holds_it(tmp_path,
     assert main(["check", str(script), "--wrt", "n.layers[0].neurons[0].w", "--expected",
                  typed]) == 1
     assert "--wrt 'n.layers[0].neurons[0].w[1]' lists" in capsys.readouterr().out
+    assert main(["draw", str(script), "--highlight", w0, "--format", "svg"]) == 0
+    svg = (tmp_path / "lecture.svg").read_text()
+    assert f"paths from {w0} to the root" in svg
+    capsys.readouterr()
     for wrt, words in [("n.layers[3]", "n.layers[3] is not an entry of n.layers (1 entry"),
                        ("n.layer[0]", "n (MLP) has no attribute 'layer'"),
                        ("n.layers[0].__class__", "is private"),

@@ -9,12 +9,10 @@ on is the root (or ``--root NAME`` picks another node or script variable).
 """
 
 import argparse
-import re
 import shlex
 import sys
 
 from autograd.commands import one_line, script_arguments
-from autograd.value import Value
 from autograd.names import printable
 from autograd.explain import DEFAULT_LIMIT
 
@@ -49,9 +47,7 @@ def _graph(args):
     try:
         captured = run_until_backward(args.script, args.script_args)
         root = captured.find(args.root) if args.root else captured.root
-        wrt = _attribute_path(captured, args.wrt)
-        if wrt is None:
-            wrt = _matrix_of_values(captured, args.wrt)
+        wrt = captured.value_at(args.wrt)
         if wrt is None:
             wrt = args.wrt if matrix_name(args.wrt, captured.root) else captured.find(args.wrt, root)
     except ScriptError as err:
@@ -70,95 +66,6 @@ def _seed_note(seed, wrt, engine):
     return (f"note: the script called backward({number(seed)}), which multiplies every grad "
             f"of its pass by {number(seed)} (there {printable(wrt)}.grad{grad}); the answer "
             f"above is the derivative itself, seed 1")
-
-
-#: micrograd's n.layers[0].neurons[0].w[0]: a variable, then attributes and list indices
-_PATH = re.compile(r"\s*([A-Za-z_]\w*)((?:\s*(?:\.\s*[A-Za-z_]\w*|\[\s*\d+\s*\]))*)\s*")
-_STEP = re.compile(r"\.\s*([A-Za-z_]\w*)|\[\s*(\d+)\s*\]")
-
-
-def _attribute_path(captured, name):
-    """The Value (or list of Values) ``name`` reaches from a script variable through
-    attributes and indices, ``n.layers[0].neurons[0].w[0]`` (micrograd's MLP), an unnamed
-    Value named as spelled; None when ``name`` has no attribute in it."""
-    from autograd.script import ScriptError
-    found = _PATH.fullmatch(name)
-    if found is None or "." not in found.group(2):
-        return None
-    spelled, value = found.group(1), captured.namespace.get(found.group(1))
-    if value is None:
-        raise ScriptError(f"{name}: the script has no variable {spelled!r}")
-    for attr, index in _STEP.findall(found.group(2)):
-        value, spelled = _follow(value, spelled, attr, index, name)
-    if isinstance(value, Value):
-        if not value.name:
-            value.name = spelled
-        return value
-    if _matrix_of(value, spelled) is None:
-        raise ScriptError(f"{name} is {type(value).__name__}, not a Value or a list of Values")
-    return value
-
-
-def _follow(value, spelled, attr, index, name):
-    """One step of an attribute path: ``(value.attr or value[index], its spelling)``."""
-    from autograd.script import ScriptError
-    if attr:
-        if attr.startswith("_"):
-            raise ScriptError(f"{name}: {spelled}.{attr} is private; give the node a name "
-                              f"in the script instead")
-        try:
-            return getattr(value, attr), f"{spelled}.{attr}"
-        except AttributeError:
-            raise ScriptError(f"{name}: {spelled} ({type(value).__name__}) has no attribute "
-                              f"{attr!r}") from None
-    try:
-        return value[int(index)], f"{spelled}[{index}]"
-    except (IndexError, KeyError, TypeError):
-        count = len(value) if hasattr(value, "__len__") else None
-        size = type(value).__name__ if count is None else f"{count} entr{'y' if count == 1 else 'ies'}"
-        raise ScriptError(f"{name}: {spelled}[{index}] is not an entry of {spelled} "
-                          f"({size}, from [0])") from None
-
-
-def _matrix_of(value, spelled):
-    """``value`` when it is a list (or matrix) of Values, else None."""
-    from autograd.floats import listlike
-    from autograd.matrix_check import value_grid
-    if not listlike(value, sized=True):
-        return None
-    try:
-        value_grid(value, "check", spelled)
-    except (TypeError, ValueError):
-        return None
-    return value
-
-
-def _matrix_of_values(captured, name):
-    """The script's variable ``name`` when it holds a matrix (or list) of Values, or one
-    entry of it (``W1[0][1]``), else None."""
-    from autograd.floats import listlike
-    from autograd.matrix_check import value_grid
-    from autograd.matrix_form import shape_text
-    from autograd.script import ScriptError
-    found = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*((?:\[\s*\d+\s*\]\s*){0,2})", name)
-    value = captured.namespace.get(found.group(1)) if found else None
-    if value is None or not listlike(value, sized=True):
-        return None
-    try:
-        rows, flat = value_grid(value, "check", found.group(1))
-    except (TypeError, ValueError):
-        return None
-    at = [int(i) for i in re.findall(r"\d+", found.group(2))]
-    if not at:
-        return value
-    if len(at) != (1 if flat else 2) or at[-1] >= len(rows[0]) or (not flat and at[0] >= len(rows)):
-        held = f"a list of {len(rows[0])} Values" if flat else f"a {shape_text(rows)} matrix of Values"
-        raise ScriptError(f"{name} is not an entry of {found.group(1)}, {held} (from [0]"
-                          f"{'' if flat else '[0]'})")
-    entry = rows[0][at[0]] if flat else rows[at[0]][at[1]]
-    if not entry.name:      # named as the question spells it, as a variable names its node
-        entry.name = re.sub(r"\s+", "", name)
-    return entry
 
 
 def _explain_command(args):
