@@ -995,6 +995,18 @@ _FUNCTION_SIGNS = {s for s in FUNCTIONS if len(s) == 1 and not s.isalpha()}
 # The formula
 # ---------------------------------------------------------------------------
 
+class _Operand:
+    """An operand of the formula as an op's error describes it (:func:`autograd.ops.describe`):
+    a node by its name, a constant as one, any other part as the formula writes it."""
+
+    __slots__ = ("name", "data", "_op")
+
+    def __init__(self, formula, tree, value):
+        self.data, self._op = value, ops.CONSTANT if tree.kind == "const" else None
+        self.name = (formula.nodes[tree.value].name if tree.kind == "var" else
+                     None if tree.kind == "const" else _render(tree, TextNotation())[0])
+
+
 class Formula:
     """A formula read over a graph.
 
@@ -1034,10 +1046,11 @@ class Formula:
         op = ops.OPS[kind]
         return self._attempt(t, op, lambda: op.forward(*values), values)
 
-    def _attempt(self, t, op, compute, operands):
+    def _attempt(self, t, op, compute, values):
         try:
             return compute()
         except (ArithmeticError, ValueError) as err:
+            operands = [_Operand(self, a, v) for a, v in zip(t.args, values)]
             raise FormulaError(f"{self.where}: the formula cannot be evaluated at position "
                                f"{t.pos} ({t.typed!r}): {op.error(err, operands)}") from None
 
