@@ -38,7 +38,7 @@ from .precision import (Precision, is_number_text, precision_for, read_number, s
 from .value import Value, as_float
 from .verdict import BACKS_THE_ENGINE, SUSPECT_A_RULE, Verdict
 
-__all__ = ["check", "Verdict", "BACKS_THE_ENGINE", "SUSPECT_A_RULE", "Diagnosis", "diagnose",
+__all__ = ["check", "as_number_text", "Verdict", "BACKS_THE_ENGINE", "SUSPECT_A_RULE", "Diagnosis", "diagnose",
            "finite_difference", "estimate",
            "Estimate", "FORWARD", "gradcheck", "GradcheckReport", "GradcheckError",
            "GradcheckEntry", "Formula", "FormulaError", "read_formula", "Precision",
@@ -83,13 +83,26 @@ def with_exponent(text):
     return f"{mantissa}e{exponent}"
 
 
+#: a number pasted with its math-mode frame: $0.2217$, $$0.2217$$, \(0.2217\), \[0.2217\]
+_FRAMED = re.compile(r"^\s*(?:\$\$?|\\\(|\\\[)\s*(.*?)\s*(?:\$\$?|\\\)|\\\])\s*$", re.S)
+
+
+def as_number_text(text):
+    """The number ``text`` is, as typed (its digits kept), out of the forms it is pasted
+    in: ``0.2217``, ``$0.2217$``, ``\\(-8.16 \\times 10^{-3}\\)`` (as ``-8.16e-3``); else None."""
+    framed = _FRAMED.match(text)
+    inner = framed.group(1) if framed else text
+    inner = with_exponent(inner) or inner
+    return inner if is_number_text(inner) else None
+
+
 def _read_expected(root, expected, digits, rtol, atol, wrt=None):
     """(value, Precision, Formula or None) for what the person gave."""
     if isinstance(expected, str):
-        expected = with_exponent(expected) or expected
-        if is_number_text(expected):
-            value = read_number(expected)
-            return value, precision_for(value, expected, digits=digits, rtol=rtol, atol=atol), None
+        number = as_number_text(expected)
+        if number is not None:
+            value = read_number(number)
+            return value, precision_for(value, number, digits=digits, rtol=rtol, atol=atol), None
         point = with_decimal_point(expected)
         if point is not None:
             raise ValueError(f"check: {expected.strip()!r} is written with a decimal comma; "
@@ -164,6 +177,7 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
     grad = explanation.engine
     fd = estimate(root, wrt, eps)
     agreed = precision.agrees(grad)
+    diagnosis = None if agreed else diagnose(explanation, value, precision)
     return Verdict(
         agreed=agreed, expected=value, engine=grad, ratio=_ratio(value, grad),
         precision=precision, tolerance=precision.allowed(grad), formula=formula,
@@ -171,6 +185,6 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
         finite_difference=fd.value, fd_error=fd.error, step=fd.step, fd_note=fd.note,
         fd_finite=fd.finite, fd_agrees=fd.backs(grad),
         expected_matches_fd=fd.finite and precision.within(fd.value, fd.error),
-        diagnosis=None if agreed else diagnose(explanation, value, precision),
-        explanation=explanation,
-        convention=None if agreed else other_parameter(root, wrt, precision))
+        diagnosis=diagnosis, explanation=explanation,
+        convention=None if agreed else other_parameter(
+            root, wrt, precision, any_leaf=diagnosis is not None and diagnosis.kind is None))

@@ -51,7 +51,7 @@ Targets = Union["Value", str, Iterable[Union["Value", str]], None]
 __all__ = ["backward", "backward_pass", "observed_pass", "Visit", "backward_steps",
            "gradients", "register_hook", "HookHandle", "present_visits_with",
            "no_cycle_collection", "collector_paused",
-           "topological_order", "order_and_leaves", "all_nodes"]
+           "topological_order", "order_and_leaves", "all_nodes", "local_step"]
 
 
 # ---------------------------------------------------------------------------
@@ -150,6 +150,21 @@ def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         _put_back(leaves + order, saved + last)
         _stopped_at(err, node)
         raise
+
+
+def local_step(node: Value) -> None:
+    """One node's chain rule, once: each parent's grad += ∂node/∂parent · node.grad
+    (micrograd's ``node._backward()``, which its lecture calls by hand, node by node).
+    A leaf has no parents: nothing happens.  The shares are computed before any is added."""
+    op, upstream, parents = node._op, node.grad, node._prev
+    if op.backward is None or not parents:
+        return
+    if op.accumulate is not None:                # dot: the same sums, in place
+        op.accumulate(node, upstream)
+        return
+    shares = tuple(op.backward(node, upstream))
+    for parent, share in zip(parents, shares):
+        parent.grad += share
 
 
 def gradients(root: Value, grad: float = 1.0, anomaly: bool = False) -> dict[Value, float]:

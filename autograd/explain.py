@@ -116,12 +116,13 @@ def product_formula(factors, latex=False):
 class Path:
     """One path wrt -> ... -> root: its factors (from wrt up) and their product."""
 
-    __slots__ = ("factors", "product", "_namer", "detail")
+    __slots__ = ("factors", "product", "_namer", "detail", "_reach")
 
-    def __init__(self, factors, namer):
+    def __init__(self, factors, namer, reach=None):
         self.factors = tuple(factors)
         self.product = math.prod(f.value for f in self.factors)
         self._namer = namer
+        self._reach = {} if reach is None else reach   # node -> the nodes it depends on
         #: how much route() spells out: 0 named nodes, 1 every node, 2 every node and
         #: which operand an edge enters (set by :func:`distinguish`)
         self.detail = 0
@@ -185,11 +186,27 @@ class Path:
 
     def _top_above(self, i):
         """The node reached from factor i's child through trivial edges, stopping
-        at the first named one: net2 for h·w2 inside net2 = h·w2 + b."""
+        at the first named one: net2 for h·w2 inside net2 = h·w2 + b; and before a
+        node the parent also reaches another way (a in a^(-1) + (2-a)·2/a), where
+        ∂top/∂parent would be more than this factor."""
+        parent = self.factors[i].parent
         top, j = self.factors[i].child, i + 1
-        while not top.name and j < len(self.factors) and self.factors[j].trivial:
+        while not top.name and j < len(self.factors) and self.factors[j].trivial \
+                and self._only_through(parent, top, self.factors[j].child):
             top, j = self.factors[j].child, j + 1
         return top
+
+    def _only_through(self, parent, below, above):
+        """Whether ``parent`` reaches ``above`` only through its operand ``below``."""
+        others = list(above._prev)
+        others.remove(below)
+        for other in others:
+            found = self._reach.get(other)
+            if found is None:
+                found = self._reach[other] = set(graph.all_nodes(other))
+            if parent in found:
+                return False
+        return True
 
     def partial(self, i):
         """Factor i's ∂child/∂parent, naming the node above it when the edges in
@@ -648,7 +665,8 @@ def explanation_of(root, wrt, limit, where):
         return f
 
     if n_paths <= limit:
-        paths = [Path([factor(c, i) for c, i in edges], text_namer)
+        reach: dict[Value, set[Value]] = {}
+        paths = [Path([factor(c, i) for c, i in edges], text_namer, reach)
                  for edges in enumerate_paths(root, wrt, count)]
         distinguish(paths)
         total = math.fsum(p.product for p in paths)

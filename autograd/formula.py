@@ -50,6 +50,7 @@ position (counted from 1) and the names that exist.
 
 import math
 import re
+import unicodedata
 
 from . import graph, names, ops
 from . import expr as E
@@ -207,6 +208,8 @@ _COMPARISON_CHARS = {">", "<", "=", "≥", "≤"}
 _OPENING, _CLOSING = "([{", ")]}"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?")
 _SAMPLE = re.compile(r"\(\d+\)")
+#: a^3, z^{3}: Nielsen's vector of a layer, with no neuron index (not followed by _)
+_LAYER_ALONE = re.compile(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+))(?!\s*_|\d)")
 _SUPERSCRIPTS = {"²": "2", "³": "3"}
 _PRIMES = "'′"
 #: the characters of a run: letters, digits (not ² ³), _ and primes
@@ -215,6 +218,10 @@ _RUN = re.compile(r"(?:[^\W²³]|['′])+")
 _OPENS = re.compile(r"(?:\s|\\left|\\[bB]ig[lr]?)*[(\[{]")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _BRACED = re.compile(r"\s*\{([^{}\\]{0,200})\}")
+#: \hat{y}, \bar x, \tilde{y}: a letter under an accent, and the accent's combining mark
+_ACCENTED = re.compile(r"\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")
+_ACCENTS = {"hat": "\u0302", "widehat": "\u0302", "bar": "\u0304", "overline": "\u0304",
+            "tilde": "\u0303", "widetilde": "\u0303"}
 #: a prime as LaTeX writes it: y^{\prime}, y^\prime, y^{'} (and \sigma\prime)
 _PRIME_SUPERSCRIPT = re.compile(r"\^\s*(?:\{\s*\\prime\s*\}|\\prime|\{\s*'\s*\})|\\prime(?![A-Za-z])")
 #: a name in braces with a prime after them, as LaTeX writes y': {y}'
@@ -230,10 +237,11 @@ _NAMING = {"mathit", "mathrm", "operatorname", "text", "textrm", "mathbf", "text
 _KEYWORDS = {"if", "else", "and"}
 
 #: the left-hand side naming the derivative: dO/dw1 =, ∂O/∂w1 =, \frac{\partial O}{\partial w_1} =
+#: (the root may be left out, as in \frac{\partial}{\partial w^3_{11}} =: then it is the root)
 _NAME = r"(?:[^\s/=\\{}&]|_\{[^{}]*\}|\^\s*\{[^{}]*\}|\\(?:mathit|mathrm|text)\s*\{[^{}\\]*\})+"
 _D = r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})\s*"
-_LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})\s*/\s*{_D}(?P<b>{_NAME})"
-                  rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
+_LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
+                  rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})?\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
                   r"\s*&?\s*=(?!=)")     # &= as an align environment writes it
 #: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}
 _NAMED = re.compile(r"\\(?:mathit|mathrm|text)\s*\{([^{}\\]*)\}")
@@ -241,6 +249,30 @@ _NAMED = re.compile(r"\\(?:mathit|mathrm|text)\s*\{([^{}\\]*)\}")
 _FRAMING = "$ \t\r\n"
 #: the frame a pasted formula may open with: $, $$, \(, \[ or \begin{equation}
 _FRAME = re.compile(r"\s*(?:\$+|\\[(\[]|\\begin\s*\{[^{}]*\})?")
+
+
+def _number_text(tree):
+    """The number a tree is as typed, ``-0.00816``, or in scientific notation as LaTeX
+    writes it, ``-8.16 \\times 10^{-3}`` (as ``-8.16e-3``, its digits kept); else None."""
+    sign = ""
+    if tree.kind == "neg":
+        sign, tree = "-", tree.args[0]
+    if tree.kind == "const":
+        return sign + tree.typed if _NUMBER.fullmatch(tree.typed) else None
+    if tree.kind != "mul":
+        return None
+    mantissa, power = tree.args
+    if mantissa.kind == "neg" and not sign:
+        sign, mantissa = "-", mantissa.args[0]
+    if mantissa.kind != "const" or not _NUMBER.fullmatch(mantissa.typed) or "e" in \
+            mantissa.typed.lower() or power.kind != "pow" or power.args[0].typed != "10":
+        return None
+    exponent, minus = power.args[1], ""
+    if exponent.kind == "neg":
+        minus, exponent = "-", exponent.args[0]
+    if exponent.kind != "const" or not exponent.typed.isdigit():
+        return None
+    return f"{sign}{mantissa.typed}e{minus}{exponent.typed}"
 
 
 class _Reader:
@@ -280,9 +312,9 @@ class _Reader:
         found = _LHS.match(text, _FRAME.match(text).end())
         if found is None:
             return 0
-        written = names.printable(" ".join(found.group(0).split()).rstrip("= "))  # one line
+        written = names.printable(" ".join(found.group(0).split()).rstrip("=& "))  # one line
         top, below = found.group("a") or found.group("c"), found.group("b") or found.group("d")
-        top_node = self._lhs_node(top, written)
+        top_node = root if top is None else self._lhs_node(top, written)
         below_node = self._lhs_node(below, written)
         if top_node is not root:
             self._lhs_mismatch(written, "a derivative of", top, root, "the root")
@@ -446,6 +478,8 @@ class _Reader:
             if not inner or not all(c.isalnum() or c in "_'" for c in inner):
                 self.fail(i + 1, word, f"{word}{{...}} must hold a name or a function")
             return self._run(braced.end(), out, list(inner), [i + 1] * len(inner))
+        elif command in _ACCENTS:
+            return self._accented(i, end, command, out)
         elif command in LATEX_FUNCTIONS or command in FUNCTIONS:
             if text[end:].lstrip()[:1] == "[":          # \sqrt[3]{x}: not sqrt([3])·x
                 self.fail(i + 1, word + "[", f"{word}[...] (an optional argument) is not "
@@ -460,6 +494,20 @@ class _Reader:
                       f"this LaTeX command is not read (functions: {_LATEX_SHOWN}; also "
                       f"\\frac, \\cdot, \\times, \\left, \\right)")
         return end
+
+    def _accented(self, i, end, command, out):
+        """``\\hat{y}`` (or ``\\hat y``): the node called ŷ, else y_hat, else yhat."""
+        found = _ACCENTED.match(self.text, end)
+        if found is None:
+            self.fail(i + 1, "\\" + command, f"\\{command} needs a letter: \\{command}{{y}}")
+        letter = found.group(1) or found.group(2)
+        spellings = [unicodedata.normalize("NFC", letter + _ACCENTS[command]),
+                     f"{letter}_{command}", f"{letter}{command}"]
+        name = next((s for s in spellings if s in self.named), None)
+        if name is None:
+            self.fail(i + 1, self.text[i:found.end()], f"it is read as the node "
+                      f"{' or '.join(spellings)}, and no node has those names")
+        return self._run(found.end(), out, list(name), [i + 1] * len(name))
 
     def _run(self, i, out, chars=None, where=None):
         """A run of letters, digits, _ and primes: one or more names, or a function."""
@@ -501,6 +549,8 @@ class _Reader:
                 chars.append(layer)
                 where += [i + 1] * len(layer)
                 i = layered.end()
+        elif chars and self._name_of("".join(chars)) is None:
+            i = self._one_neuron_layer(chars, where, i)
         primed = _PRIME_SUPERSCRIPT.match(text, i)
         while primed:                            # y^{\prime}: the name y'
             chars.append("'")
@@ -515,6 +565,24 @@ class _Reader:
             i = sample.end()
         self._pieces(run, where, i, out)
         return i
+
+    def _one_neuron_layer(self, chars, where, i):
+        """``a^3`` as Nielsen writes the output of a layer of one neuron: a3_1, when the
+        letters alone name no node and layer 3 has a3_1 and no a3_2 (a layer of several
+        neurons is refused, naming them; letters that name a node: a power)."""
+        alone = _LAYER_ALONE.match(self.text, i)
+        if alone is None:
+            return i
+        base, layer = "".join(chars), alone.group(1) or alone.group(2)
+        if self._name_of(f"{base}{layer}_1") is None:
+            return i
+        if self._name_of(f"{base}{layer}_2"):
+            self.fail(where[0], f"{base}^{layer}", f"{base}^{layer} is layer {layer}'s vector "
+                      f"({base}{layer}_1, {base}{layer}_2, ...); a formula of numbers names one "
+                      f"neuron: {base}^{layer}_1")
+        chars.append(f"{layer}_1")
+        where += [i + 1] * len(chars[-1])
+        return alone.end()
 
     def _pieces(self, run, where, after, out):
         """Split a run into names and a final function (see :meth:`_split`)."""
@@ -677,12 +745,8 @@ class _Reader:
         if tree is not self.top_eq:
             return tree, None
         left, right = tree.args
-        sign = ""
-        if right.kind == "neg" and right.args[0].kind == "const":
-            sign, right = "-", right.args[0]
-        if right.kind != "const" or not _NUMBER.fullmatch(right.typed):
-            return tree, None
-        return left, sign + right.typed
+        number = _number_text(right)
+        return (tree, None) if number is None else (left, number)
 
     def peek(self):
         if self.ahead is None:
@@ -931,6 +995,18 @@ _FUNCTION_SIGNS = {s for s in FUNCTIONS if len(s) == 1 and not s.isalpha()}
 # The formula
 # ---------------------------------------------------------------------------
 
+class _Operand:
+    """An operand of the formula as an op's error describes it (:func:`autograd.ops.describe`):
+    a node by its name, a constant as one, any other part as the formula writes it."""
+
+    __slots__ = ("name", "data", "_op")
+
+    def __init__(self, formula, tree, value):
+        self.data, self._op = value, ops.CONSTANT if tree.kind == "const" else None
+        self.name = (formula.nodes[tree.value].name if tree.kind == "var" else
+                     None if tree.kind == "const" else _render(tree, TextNotation())[0])
+
+
 class Formula:
     """A formula read over a graph.
 
@@ -970,10 +1046,11 @@ class Formula:
         op = ops.OPS[kind]
         return self._attempt(t, op, lambda: op.forward(*values), values)
 
-    def _attempt(self, t, op, compute, operands):
+    def _attempt(self, t, op, compute, values):
         try:
             return compute()
         except (ArithmeticError, ValueError) as err:
+            operands = [_Operand(self, a, v) for a, v in zip(t.args, values)]
             raise FormulaError(f"{self.where}: the formula cannot be evaluated at position "
                                f"{t.pos} ({t.typed!r}): {op.error(err, operands)}") from None
 

@@ -405,10 +405,13 @@ def _position(r, c, flat):
     return f"[{c}]" if flat else f"[{r}][{c}]"
 
 
-def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None):
+def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name="wrt",
+                 one_entry=None):
     """Compare the asker's ∂root/∂(each Value of a matrix of Values) with the engine's;
-    entries are named by their position in ``wrt`` (``[0][1]``)."""
-    rows, flat = value_grid(wrt)
+    entries are named by their position in ``wrt``, called ``name`` (``W[0][1]``: the
+    command line passes the script's variable).  ``one_entry(entry)`` is the advice
+    that explains one disagreeing entry (default: the Python call)."""
+    rows, flat = value_grid(wrt, "check", name)
     if isinstance(expected, str) and is_number_text(expected):
         expected = [[expected]]
     if isinstance(expected, str) and not expected.lstrip().startswith("["):
@@ -430,16 +433,18 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None):
             values, precisions = ([values[0]], [precisions[0]]) if shape(truth)[0] == 1 else (
                 transpose(values), transpose(precisions))
     root_name = names.printable(names.text(root.name)) if root.name else "C"
-    what = f"∂{root_name}/∂wrt"
-    common = dict(name="wrt", kind=None, layer=None, layout=None, engine=truth, formula=None,
+    what = f"∂{root_name}/∂{name}"
+    one_entry = one_entry or (lambda entry: f"check({root_name}, {entry}, value) explains "
+                                            f"one entry")
+    common = dict(name=name, kind=None, layer=None, layout=None, engine=truth, formula=None,
                   formula_read=None, root_name=root_name)
     n = sum(map(len, truth))
     if shape(values) != shape(truth):
         turned = shape(values) == shape(truth)[::-1] and all(
             p.agrees(t) for prow, trow in zip(precisions, transpose(truth))
             for p, t in zip(prow, trow))
-        finding = (f"Your {what} is {shape_text(values)}, but wrt is {shape_text(truth)}"
-                   + (": it is the engine's transposed (∂C/∂wrt has wrt's shape)." if turned
+        finding = (f"Your {what} is {shape_text(values)}, but {name} is {shape_text(truth)}"
+                   + (f": it is the engine's transposed ({what} has {name}'s shape)." if turned
                       else "."))
         return MatrixVerdict(agreed=False, expected=values, agree=None,
                              matrix_diagnosis="transposed" if turned else None, finding=finding,
@@ -461,20 +466,26 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None):
         shown = ", ".join(wrong[:4]) + (", ..." if len(wrong) > 4 else "")
         finding = (f"Your {what} disagrees with the engine's in {n - good} of {n} entries "
                    f"({shown})" + (f": {mistake}." if mistake else
-                                  f"; check(C, wrt{wrong[0]}, value) explains one entry."))
+                                  f"; {one_entry(name + wrong[0])}."))
     named = any(v.name for row in rows for v in row)
     node_column = f" {'node':10}" if named else ""
+    width = max(10, len(name + _position(len(rows) - 1, len(rows[0]) - 1, flat)) + 1)
     lines = [f"{good} of {n} entries agree ({to})." if good != n else "",
-             f"  {'entry':10}{node_column} {'yours':>16} {'engine':>18}  agree"]
+             f"  {'entry':{width}}{node_column} {'yours':>16} {'engine':>18}  agree"]
     for r, (vrow, prow, trow, arow, nrow) in enumerate(zip(values, precisions, truth, agree, rows)):
         for c, (v, p, t, ok, node) in enumerate(zip(vrow, prow, trow, arow, nrow)):
             yours = p.text if p.mode == "typed" else number(v, 10)
             shown_t = p.shown(t) if p.mode == "typed" else number(t, 10)
             label = f" {names.text(node.name) if node.name else '-':10}" if named else ""
-            lines.append(f"  {'wrt' + _position(r, c, flat):10}{label} {yours:>16} "
+            lines.append(f"  {name + _position(r, c, flat):{width}}{label} {yours:>16} "
                          f"{shown_t:>18}  {'yes' if ok else 'NO'}")
     return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,
                          finding=finding, lines=[line for line in lines if line], **common)
+
+
+#: what a factor 2 (or ½) most often is
+_HALF = (" (a factor 2 is most often the ½ of a squared error: ½(y − a)² has the "
+         "derivative a − y, (y − a)² has 2(a − y))")
 
 
 def _common_factor(values, truth, precisions):
@@ -496,7 +507,7 @@ def _common_factor(values, truth, precisions):
             if k == -1:
                 return "every entry has the wrong sign"
             times = f"{number(k, 6)} times" if abs(k) >= 1 else f"1/{number(1 / k, 6)} of"
-            return f"every entry is {times} the engine's"
+            return f"every entry is {times} the engine's" + (_HALF if abs(k) in (2, 0.5) else "")
     return None
 
 
@@ -546,8 +557,10 @@ def _what_differs(view, kind, l, layout, values, precisions, truth, root_name, f
     mistake = _diagnose(view, kind, l, layout, values, precisions, truth, flat)
     if mistake:
         return mistake, None
-    return None, _other_matrix(view, kind, l, layout, values, precisions, root_name,
-                               formula, flat)
+    other = _other_matrix(view, kind, l, layout, values, precisions, root_name, formula, flat)
+    if other or shape(values) != shape(truth):
+        return None, other
+    return _common_factor(values, truth, precisions), None
 
 
 def _diagnose(view, kind, l, layout, values, precisions, truth, flat=False):
@@ -640,17 +653,32 @@ def _comparison(kind, l, layout, values, precisions, truth, agree, root_name):
 # Scalars: the gradient of another parameter (a naming convention)
 # ---------------------------------------------------------------------------
 
-def other_parameter(root, wrt, precision, grads=None):
+def _other_leaf(root, wrt, precision, grads):
+    """``This is ∂L/∂w2, not ∂L/∂b2: ...`` when the value is the gradient of exactly one
+    other named leaf (not a constant), else None."""
+    others = [node for node, g in grads.items() if node is not wrt and node.name
+              and node.kind in ("leaf", "parameter") and precision.agrees(g)]
+    if len(others) != 1:
+        return None
+    R = names.printable(names.text(root.name)) if root.name else "C"
+    return (f"This is ∂{R}/∂{names.printable(names.text(others[0].name))}, not "
+            f"∂{R}/∂{names.printable(names.text(wrt.name))}: your value is that node's gradient.")
+
+
+def other_parameter(root, wrt, precision, grads=None, any_leaf=False):
     """The sentence saying a value is another parameter's gradient, or None.
 
-    Only weights and biases named as nn names them (w{l}_{j}{k}, b{l}_{j}) are compared;
-    a parameter whose layer or indices are closest to ``wrt``'s is named first.
+    Weights and biases named as nn names them (w{l}_{j}{k}, b{l}_{j}) are compared;
+    a parameter whose layer or indices are closest to ``wrt``'s is named first.  With
+    ``any_leaf`` (no smaller mistake explains the value), a ``wrt`` named otherwise
+    (the 1-1-1 network's w1, b2) is compared with the other named leaves, and the one
+    whose gradient the value is, if only one, is named.
     """
     asked = names.parse(wrt.name) if wrt.name else None
-    if asked is None or asked.layer is None or asked.base not in ("w", "b"):
-        return None
-    if grads is None:
+    if grads is None and (any_leaf or asked is not None):
         grads = engine.gradients(root)     # no .grad changes, no hook runs
+    if asked is None or asked.layer is None or asked.base not in ("w", "b"):
+        return _other_leaf(root, wrt, precision, grads) if any_leaf and wrt.name else None
     candidates = []
     layers = set()
     for node, g in grads.items():

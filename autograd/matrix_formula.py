@@ -40,7 +40,7 @@ class MatrixFormulaError(ValueError):
 # ---------------------------------------------------------------------------
 
 _LATEX_RULES = [
-    (re.compile(r"\\\\|\$+|\\(?:begin|end)\s*\{[^{}]*\}"), ";"),   # \\ line breaks, $$, environments
+    (re.compile(r"\\\\|\$+|\\[\[\]()]|\\(?:begin|end)\s*\{[^{}]*\}"), ";"),   # \\, $$, \[ \], envs
     (re.compile(r"&"), " "),                                          # alignment points
     (re.compile(r"\\partial(?![A-Za-z])"), "∂"),
     (re.compile(r"\\Delta(?![A-Za-z])"), "Δ"),

@@ -25,7 +25,7 @@ import re
 
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
-           "LATEX_LAYER", "layer_suffix", "cut"]
+           "LATEX_LAYER", "layer_suffix", "cut", "plain"]
 
 
 class Name:
@@ -286,14 +286,38 @@ def listing(names, most=40):
     return ", ".join(map(printable, names))
 
 
+_PRINTED = re.compile(r"([A-Za-z]+)([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉,]+)('*)\Z")
+_FROM_SCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉,", "01234567890123456789_")
+
+
+def plain(name):
+    """The node name a printed form spells, as the answers print it (:func:`text`,
+    :func:`latex`): ``w³₁₂``, ``w^{3}_{12}`` and ``w^3_12`` are ``w3_12``; ``w_{1}`` is
+    ``w_1``.  Any other text comes back unchanged."""
+    if not isinstance(name, str):
+        return name
+    out = re.sub(r"_\{\s*(\w+)\s*\}", r"_\1", LATEX_LAYER.sub(layer_suffix, name))
+    printed = _PRINTED.match(out)
+    if printed:
+        base, layer, index, primes = printed.groups()
+        index = index.translate(_FROM_SCRIPTS)
+        out = f"{base}{layer.translate(_FROM_SCRIPTS)}_{index}{primes}" if layer else \
+            f"{base}{index}{primes}"
+    return out
+
+
 def find_node(nodes, name, where):
-    """The one node of ``nodes`` called ``name``.
+    """The one node of ``nodes`` called ``name`` (or spelled so as the answers print
+    it: ``w³₁₂``, ``w^{3}_{12}``, ``w_1``; see :func:`plain`).
 
     ``where`` starts the message (``"explain"``).  Raises
     :class:`NodeNameError` when no node or more than one node has the name.
     """
     found = nodes_by_name(nodes)
     matches = found.get(name)
+    if not matches and isinstance(name, str):
+        spelled = [k for k in found if spelling(k) == spelling(plain(name))]
+        matches = found[spelled[0]] if len(spelled) == 1 else None
     if not matches:
         raise NodeNameError(f"{where}: no node named {name!r} in this graph; named nodes: "
                             f"{listing(found)}")

@@ -504,7 +504,19 @@ def formula(node, n=None, labels=label, most=6):
     parents = node._prev
     if op in (ops.SUM, ops.DOT) and len(parents) > most + 1:
         return _long_sum(node, labels, most)
-    return forward_expr(node, [(labels(p), ATOM) for p in parents], n)[0]
+    return forward_expr(node, [operand(p, labels) for p in parents], n)[0]
+
+
+def operand(node, labels):
+    """``(text, precedence)`` of ``node`` written by ``labels`` inside an expression: a
+    name that spells a sum or a product (micrograd's ``x1*w1 + x2*w2``) binds as one, so
+    ``1 * (x1*w1 + x2*w2)`` is bracketed; any other label is atomic."""
+    return labels(node), name_precedence(node.name) if node.name else ATOM
+
+
+def grad_of(node, text):
+    """``text.grad``, or ``(x1*w1 + x2*w2).grad`` for a name that spells an expression."""
+    return f"{text}.grad" if operand(node, lambda _: text)[1] == ATOM else f"({text}).grad"
 
 
 def _long_sum(node, labels, most):
@@ -751,7 +763,7 @@ def rule_text(node, index, labels, n=None, factor=False):
     parents = node._prev
 
     def expr_of(p):
-        return (labels(p), ATOM)
+        return operand(p, labels)
 
     own = forward_expr(node, [expr_of(p) for p in parents], n)
     rule = local_rule(node, index, expr_of, n, out=own)

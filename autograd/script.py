@@ -15,11 +15,13 @@ Every unnamed node such a variable holds is then named after it
 
 import contextlib
 import os
+import re
 import runpy
 import sys
 import traceback
 
 from . import graph, names, notation, recording, variables
+from .floats import listlike
 from .value import Value
 
 __all__ = ["Captured", "ScriptError", "run_until_backward"]
@@ -42,6 +44,13 @@ class Captured:
         #: (:func:`autograd.variables.name_variables`)
         self.named = variables.NamedVariables()
 
+    def value_at(self, name):
+        """What ``name`` reaches in the script's variables, or None: a Value through
+        attributes and indices (``n.layers[0].neurons[0].w[0]``, micrograd's MLP), a
+        list or matrix of Values (``W1``) or one entry of it (``W1[0][1]``)."""
+        found = _attribute_path(self.namespace, name)
+        return found if found is not None else _matrix_of_values(self.namespace, name)
+
     def find(self, name, root=None):
         """The node called ``name``: a node name in the graph, else a script variable,
         else the short label (t7) the answers about ``root`` (default: the root of
@@ -63,9 +72,95 @@ class Captured:
         labelled = notation.Labels(root if root is not None else self.root).node_called(name)
         if labelled is not None:
             return labelled
+        with contextlib.suppress(names.NodeNameError):   # as the answers print it: w³₁₁
+            return names.find_node(nodes, name, os.path.basename(self.path))
         raise ScriptError(
             f"no node named {name!r} in the graph of {os.path.basename(self.path)}; "
             f"named nodes: {names.listing(named)}")
+
+
+#: micrograd's n.layers[0].neurons[0].w[0]: a variable, then attributes and list indices
+_PATH = re.compile(r"\s*([A-Za-z_]\w*)((?:\s*(?:\.\s*[A-Za-z_]\w*|\[\s*\d+\s*\]))*)\s*")
+_STEP = re.compile(r"\.\s*([A-Za-z_]\w*)|\[\s*(\d+)\s*\]")
+
+
+def _attribute_path(namespace, name):
+    """The Value (or list of Values) ``name`` reaches from a script variable through
+    attributes and indices, ``n.layers[0].neurons[0].w[0]`` (micrograd's MLP), an unnamed
+    Value named as spelled; None when ``name`` has no attribute in it."""
+    found = _PATH.fullmatch(name)
+    if found is None or "." not in found.group(2):
+        return None
+    spelled, value = found.group(1), namespace.get(found.group(1))
+    if value is None:
+        raise ScriptError(f"{name}: the script has no variable {spelled!r}")
+    for attr, index in _STEP.findall(found.group(2)):
+        value, spelled = _follow(value, spelled, attr, index, name)
+    if isinstance(value, Value):
+        if not value.name:
+            value.name = spelled
+        return value
+    if _matrix_of(value, spelled) is None:
+        raise ScriptError(f"{name} is {type(value).__name__}, not a Value or a list of Values")
+    return value
+
+
+def _follow(value, spelled, attr, index, name):
+    """One step of an attribute path: ``(value.attr or value[index], its spelling)``."""
+    if attr:
+        if attr.startswith("_"):
+            raise ScriptError(f"{name}: {spelled}.{attr} is private; give the node a name "
+                              f"in the script instead")
+        try:
+            return getattr(value, attr), f"{spelled}.{attr}"
+        except AttributeError:
+            raise ScriptError(f"{name}: {spelled} ({type(value).__name__}) has no attribute "
+                              f"{attr!r}") from None
+    try:
+        return value[int(index)], f"{spelled}[{index}]"
+    except (IndexError, KeyError, TypeError):
+        count = len(value) if hasattr(value, "__len__") else None
+        size = type(value).__name__ if count is None else f"{count} entr{'y' if count == 1 else 'ies'}"
+        raise ScriptError(f"{name}: {spelled}[{index}] is not an entry of {spelled} "
+                          f"({size}, from [0])") from None
+
+
+def _matrix_of(value, spelled):
+    """``value`` when it is a list (or matrix) of Values, else None."""
+    from .matrix_check import value_grid
+    if not listlike(value, sized=True):
+        return None
+    try:
+        value_grid(value, "check", spelled)
+    except (TypeError, ValueError):
+        return None
+    return value
+
+
+def _matrix_of_values(namespace, name):
+    """The script's variable ``name`` when it holds a matrix (or list) of Values, or one
+    entry of it (``W1[0][1]``), else None."""
+    from .matrix_check import value_grid
+    from .matrix_form import shape_text
+    found = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*((?:\[\s*\d+\s*\]\s*){0,2})", name)
+    value = namespace.get(found.group(1)) if found else None
+    if value is None or not listlike(value, sized=True):
+        return None
+    try:
+        rows, flat = value_grid(value, "check", found.group(1))
+    except (TypeError, ValueError):
+        return None
+    at = [int(i) for i in re.findall(r"\d+", found.group(2))]
+    if not at:
+        return value
+    if len(at) != (1 if flat else 2) or at[-1] >= len(rows[0]) or (not flat and at[0] >= len(rows)):
+        held = f"a list of {len(rows[0])} Values" if flat else f"a {shape_text(rows)} matrix of Values"
+        raise ScriptError(f"{name} is not an entry of {found.group(1)}, {held} (from [0]"
+                          f"{'' if flat else '[0]'})")
+    entry = rows[0][at[0]] if flat else rows[at[0]][at[1]]
+    if not entry.name:      # named as the question spells it, as a variable names its node
+        entry.name = re.sub(r"\s+", "", name)
+    return entry
 
 
 class _Capture:

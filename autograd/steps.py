@@ -13,7 +13,7 @@ step the way a person would on paper::
 """
 
 from . import ops
-from .notation import Labels, formula, label, number, printed, rule_text
+from .notation import Labels, formula, grad_of, label, number, printed, rule_text
 
 __all__ = ["Step", "Contribution", "presenter", "ordinal", "STEP_DIGITS"]
 
@@ -95,21 +95,22 @@ class Step:
         (``edges`` still holds every parent, constants included.)
         """
         labels = printed(labels or self.labels)
-        out = labels(self.node)
+        out = grad_of(self.node, labels(self.node))
         up = _num(self.upstream)
         rows = []
         for e in self.edges:
             if e.parent._op is ops.CONSTANT:
                 continue
             name = labels(e.parent)
+            grad = grad_of(e.parent, name)
             rule = rule_text(self.node, e.index, labels, factor=True)
-            line = (f"{name}.grad += {rule} * {out}.grad = {_num(e.local)} * {up}"
+            line = (f"{grad} += {rule} * {out} = {_num(e.local)} * {up}"
                     f" = {_num(e.contribution)}  ")
             if e.nth == 1:
-                line += f"({name}.grad now {_num(e.grad_after)})"
+                line += f"({grad} now {_num(e.grad_after)})"
             else:  # fan-in: the parent is used by several nodes, the contributions add up
                 sign = "-" if e.contribution < 0 else "+"
-                line += (f"({ordinal(e.nth)} contribution to {name}: {name}.grad now "
+                line += (f"({ordinal(e.nth)} contribution to {name}: {grad} now "
                          f"{_num(e.grad_before)} {sign} {_num(abs(e.contribution))}"
                          f" = {_num(e.grad_after)})")
             rows.append(line)
@@ -121,7 +122,7 @@ class Step:
         name = labels(self.node)
         head = (f"step {self.index + 1}/{self.total}: {name} = "
                 f"{formula(self.node, labels=labels)} = {_num(self.node.data)}, "
-                f"{name}.grad = {_num(self.upstream)} (complete)")
+                f"{grad_of(self.node, name)} = {_num(self.upstream)} (complete)")
         return "\n".join([head] + ["  " + line for line in self.lines(labels)])
 
     def __str__(self):

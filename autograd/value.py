@@ -393,6 +393,12 @@ class Value:
         """
         engine.backward(self, grad, breakpoint_at=breakpoint_at)
 
+    def _backward(self) -> None:
+        """micrograd's one-node step, as its lecture calls it by hand (``o.grad = 1.0;
+        o._backward(); n._backward()``): add ∂self/∂parent · self.grad to each parent's
+        grad, once.  :meth:`backward` does every node, in order."""
+        engine.local_step(self)
+
     def backward_steps(self, grad: SupportsFloat = 1.0) -> Generator[Step, None, None]:
         """The backward pass as a generator of :class:`autograd.steps.Step`, one per node."""
         return engine.backward_steps(self, grad)

@@ -92,7 +92,7 @@ class Verdict:
         how to list the paths where the verdict is read (the ``chainrule``
         command prints a command; the default is the Python call)."""
         lines = [self.headline(), " ".join(self._evidence())]
-        if not self.agreed and self.explanation.path_count:
+        if not self.agreed and self.explanation.path_count and not self._only_digits:
             how = next_step or "print(verdict.explanation)"
             advice = (f"Next: {how} lists every path with its local derivatives, to "
                       f"compare with your derivation line by line.")
@@ -145,9 +145,17 @@ class Verdict:
             if self.blames_a_rule:
                 sentences.append(f"Your value matches the finite difference, not the engine: "
                                  f"{SUSPECT_A_RULE}, not your derivation.")
-            if self.diagnosis is not None and not self.convention:
+            if self.diagnosis is not None and not self.convention and not self._only_digits:
                 sentences.append(self.diagnosis.message)   # the convention already says what it is
         return sentences
+
+    @property
+    def _only_digits(self):
+        """A float that agrees at the digits it has and that no mistake reproduces: the
+        digits are the whole finding (no 'no small mistake', no paths to compare)."""
+        return (not self.agreed and not self.convention and not self.blames_a_rule
+                and (self.diagnosis is None or self.diagnosis.kind is None)
+                and bool(self.precision.hint(self.engine)))
 
     @property
     def blames_a_rule(self):

@@ -392,3 +392,19 @@ def test_a_node_the_root_does_not_depend_on_has_gradient_zero():
     assert a.grad == b.grad == z.grad == 0.0
     with pytest.raises(KeyError, match=r"^check: no node named 'q'"):
         check(L, "q", "0")
+
+
+def test_another_named_nodes_gradient_is_named_outside_nielsens_names():
+    """Seed 000's asker, in their own names (w1, w2, b), checks the ∂L/∂w2 formula under
+    w1: the verdict said 'no small mistake reproduces your formula'.  It now says whose
+    gradient it is, as it did only for Nielsen's w²₁₁.  Oracle: seed 000 by hand."""
+    from test_explain import seed000, seed000_hand
+    L, n = seed000()
+    hand = seed000_hand()
+    verdict = check(L, n["w1"], "h y'(1-y') (y'-y)")
+    assert verdict.formula.evaluate() == pytest.approx(hand["dw2"], rel=1e-12)
+    assert verdict.headline() == "This is ∂L/∂w2, not ∂L/∂w1: your value is that node's gradient."
+    assert check(L, n["w2"], hand["dw2"])                      # the advice, followed
+    # a value a small mistake explains keeps that diagnosis: b without its net1 path
+    verdict = check(L, n["b"], hand["db_via_net2"])
+    assert verdict.diagnosis.kind == "missing path" and verdict.convention is None

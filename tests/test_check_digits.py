@@ -720,3 +720,40 @@ def test_scientific_notation_keeps_the_digits_typed(typed):
         assert verdict.formula is None
     wrong = check(O, w1, typed.format(m=printout(value * 1e3, 4, shift=2), k=-3))
     assert not wrong and wrong.digits == 4
+
+
+@pytest.mark.parametrize("typed, digits", [(0.0014, 2), (0.00143, 3)])
+def test_a_float_right_to_its_own_digits_is_not_sent_hunting_for_a_mistake(typed, digits):
+    """Desmos's 0.0014291881022 copied as the float 0.0014: the headline said it agrees to
+    the 2 digits 0.0014 has, and the evidence went on 'No small mistake reproduces your
+    value ... all 2 paths to compare with your derivation' and 'Next: ... line by line'
+    (0.00143 got neither).  Both now say only what the digits say, and the advice holds."""
+    assert printout(DESMOS, digits) == str(typed)
+    O, n = seed003()
+    verdict = check(O, n["w1"], typed)
+    text = str(verdict)
+    assert not verdict and verdict.headline() == (
+        f"Disagrees at full precision, but agrees to the {digits} significant digits "
+        f"{typed} has.")
+    assert "No small mistake" not in text and "Next:" not in text
+    assert f"pass digits={digits}" in text and check(O, n["w1"], typed, digits=digits)
+    assert "Next:" in str(check(O, n["w1"], 0.0015))      # 0.0015 is wrong at its 2 digits
+
+
+@pytest.mark.parametrize("frame", ["${}$", "$${}$$", r"\({}\)", r"\[ {} \]"])
+def test_a_number_pasted_in_its_math_frame_keeps_its_digits(frame, tmp_path, capsys):
+    """'$0.00143$' (a number copied from LaTeX with its $...$) was read as a formula, so at
+    full precision: 'Disagrees ... no small mistake' although every digit is right; the
+    command line refused it and advised --formula, which then disagreed the same way.
+    Oracle: Desmos's published 0.0014291881022 and the digits typed."""
+    O, n = seed003()
+    for digits in (3, 6):
+        typed = frame.format(printout(DESMOS, digits))
+        verdict = check(O, n["w1"], typed)
+        assert verdict and verdict.digits == digits, typed
+    assert not check(O, n["w1"], frame.format(printout(DESMOS, 3, shift=1)))
+    assert check(O, n["w1"], frame.format(r"1.43 \times 10^{-3}")).digits == 3
+    script = tmp_path / "desmos.py"
+    script.write_text(SCRIPT_003)
+    assert main(["check", str(script), "--wrt", "w1", "--expected", frame.format("0.00143")]) == 0
+    assert capsys.readouterr().out.startswith("Agrees to the 3 significant digits you gave.")

@@ -301,3 +301,53 @@ def test_step_html_refuses_a_folder_in_one_line(tmp_path):
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
     assert "names a folder, not a file" in r.stderr and "out/'" in r.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_value_reached_through_attributes_as_micrograds_mlp_holds_it(tmp_path, capsys):
+    """micrograd's lecture keeps its weights in objects: n.layers[0].neurons[0].w[0].
+    --wrt with that spelling said "no node named ...; named nodes: loss".  Oracle, by hand:
+    out = tanh(w0·x0 + w1·x1 + b), loss = (out − y)², ∂loss/∂w_k = 2(out − y)(1 − out²)x_k."""
+    from autograd.cli import main
+    script = tmp_path / "lecture.py"
+    script.write_text(
+        "from autograd import Value\n"
+        "class Neuron:\n"
+        "    def __init__(self, ws, b):\n"
+        "        self.w = [Value(w) for w in ws]\n"
+        "        self.b = Value(b)\n"
+        "    def __call__(self, x):\n"
+        "        return sum((wi * xi for wi, xi in zip(self.w, x)), self.b).tanh()\n"
+        "class Layer:\n"
+        "    def __init__(self, neurons):\n"
+        "        self.neurons = neurons\n"
+        "class MLP:\n"
+        "    def __init__(self, layers):\n"
+        "        self.layers = layers\n"
+        "n = MLP([Layer([Neuron([0.3, -0.8], 0.1)])])\n"
+        "loss = (n.layers[0].neurons[0]([2.0, 0.5]) - 1.0) ** 2\n"
+        "loss.backward()\n")
+    out = math.tanh(0.3 * 2.0 - 0.8 * 0.5 + 0.1)
+    hand = [2 * (out - 1.0) * (1 - out ** 2) * x for x in (2.0, 0.5)]
+    w0 = "n.layers[0].neurons[0].w[0]"
+    assert main(["check", str(script), "--wrt", w0, "--expected", f"{hand[0]:.6g}"]) == 0
+    assert capsys.readouterr().out.startswith("Agrees to the 6 significant digits")
+    assert main(["explain", str(script), "--wrt", w0]) == 0
+    head = capsys.readouterr().out.splitlines()[0]
+    assert head.startswith(f"∂loss/∂{w0} = ") and float(head.split()[2]) == pytest.approx(
+        hand[0], rel=1e-11)
+    typed = f"[{hand[0]:.6g}, {2 * hand[1]:.6g}]"
+    assert main(["check", str(script), "--wrt", "n.layers[0].neurons[0].w", "--expected",
+                 typed]) == 1
+    assert "--wrt 'n.layers[0].neurons[0].w[1]' lists" in capsys.readouterr().out
+    assert main(["draw", str(script), "--highlight", w0, "--format", "svg"]) == 0
+    svg = (tmp_path / "lecture.svg").read_text()
+    assert f"paths from {w0} to the root" in svg
+    capsys.readouterr()
+    for wrt, words in [("n.layers[3]", "n.layers[3] is not an entry of n.layers (1 entry"),
+                       ("n.layer[0]", "n (MLP) has no attribute 'layer'"),
+                       ("n.layers[0].__class__", "is private"),
+                       ("m.layers[0]", "the script has no variable 'm'"),
+                       ("n.layers[0]", "n.layers[0] is Layer, not a Value or a list of Values")]:
+        assert main(["explain", str(script), "--wrt", wrt]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and words in err, err

@@ -520,3 +520,37 @@ def test_grad_in_one_thread_neither_reads_nor_undoes_a_backward_in_another():
     finally:
         sys.setswitchinterval(interval)
     assert set(found) == {1.0} and w.grad == 2.0
+
+
+def test_micrograds_manual_backward_node_by_node_as_the_lecture_does_it():
+    """Karpathy's lecture backpropagates by hand: o.grad = 1.0; o._backward(); n._backward()
+    ... (the docs say micrograd code runs unchanged); it raised AttributeError.  Oracle: the
+    lecture's own numbers, by hand: o = tanh(n) = 1/√2, so do/dn = 1 − o² = 0.5, and then
+    x1.grad = w1·0.5 = -1.5, w1.grad = x1·0.5 = 1, x2.grad = w2·0.5 = 0.5, w2.grad = 0."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    x1w1x2w2 = x1w1 + x2w2
+    n = x1w1x2w2 + b
+    o = n.tanh()
+    o.grad = 1.0
+    for node in (o, n, b, x1w1x2w2, x2w2, x1w1, x1):     # b and x1 are leaves: nothing
+        node._backward()
+    assert_close(n.grad, 0.5, rel=1e-12)
+    assert [round(v.grad, 12) for v in (x1, w1, x2, w2)] == [-1.5, 1.0, 0.5, 0.0]
+
+
+def test_micrograds_topological_loop_of_backward_steps_is_the_gradient():
+    """The lecture's backward(): o.grad = 1, then node._backward() in reverse topological
+    order, over every op (a dot and a sum included).  Oracle: central differences."""
+    def f(a_value):
+        a, c = Value(a_value), Value(-0.4)
+        y = autograd.dot([a, c], [c, a], Value(0.1))
+        return (autograd.sum_values([y.sigmoid(), (a * c).exp(), a ** 3 / (1 + c * c)])
+                .tanh(), a)
+    out, a = f(0.7)
+    out.grad = 1.0
+    for node in reversed(topological_order(out)):
+        node._backward()
+    assert_close(a.grad, central_difference(lambda v: f(v)[0].data, 0.7), rel=1e-7)

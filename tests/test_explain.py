@@ -468,3 +468,21 @@ def test_a_route_shows_the_labelled_unnamed_node_it_passes():
     assert routes == ["a → (via b) → t3 → t6", "a → t3 → t6", "a → t6"]
     # by hand: ∂L/∂a = (b+1)·a + (a·b+b+a) = 4·2 + 11 = 19
     assert e.total == 19.0
+
+
+def test_a_factor_is_not_written_as_the_whole_derivative_of_a_node_with_other_paths():
+    """L = (2-a)·(2/a) + a^(-1) - b/2 + exp(-a): on the path through a^(-1) the factor line
+    read '∂L/∂a = -a^(-2) = -0.111111' (the + edges above it folded in), while the header
+    says ∂L/∂a = -0.605.  Oracle, by hand: the path's factor d(a^-1)/da = -1/a² = -1/9; the
+    total -2/a + (2-a)(-2/a²) - 1/a² - e^(-a) at a = 3."""
+    a, b = Value(3.0, name="a"), Value(-2.0, name="b")
+    L = ((2 - a) * (2 / a) + a ** -1 - b / 2 + (-a).exp()).named("L")
+    explanation = explain(L, a)
+    total = -2 / 3 + (2 - 3) * (-2 / 9) - 1 / 9 - math.exp(-3)
+    assert explanation.total == pytest.approx(total, rel=1e-12)
+    lines = str(explanation).splitlines()
+    assert not any(line.startswith("  ∂L/∂a =") for line in lines)
+    factor = next(line for line in lines if "-a^(-2) = " in line)
+    assert factor.strip().startswith("∂a^(-1)/∂a") and float(factor.split()[-1]) == \
+        pytest.approx(-1 / 9, rel=1e-5)
+    assert "  ∂L/∂(2-a) = 2/a = 0.666667" in lines      # (2-a) reaches L by one path only

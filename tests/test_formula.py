@@ -705,3 +705,19 @@ def test_seed000_latex_primes_on_braced_names():
     verdict = check(L, "w1", typed)
     assert verdict and verdict.formula_value == pytest.approx(hand["dw1"], rel=1e-14)
     assert read_formula("{y}'{y}'", L).reading() == "y'·y'"
+
+
+def test_a_formula_that_cannot_be_evaluated_names_its_operands_as_typed():
+    """'log(w2)' with w2 = -0.3 said 'log: input must be > 0, got an unnamed value = -0.3':
+    the formula's node was not named.  Now the node, a constant, or the part as typed."""
+    x, w2 = Value(1.0, name="x"), Value(-0.3, name="w2")
+    y = Value(0.0, name="y", kind="constant")
+    L = ((x * w2).sigmoid() - y).named("L")
+    for formula, words in [("log(w2)", "log: input must be > 0, got 'w2' = -0.3"),
+                           ("sqrt(w2 x)", "sqrt: input must be >= 0, got 'w2·x' = -0.3"),
+                           ("x/y", "division by zero in ('x' = 1.0) / ('y' = 0.0)"),
+                           ("x/0", "division by zero in ('x' = 1.0) / (the constant 0.0)")]:
+        with pytest.raises(FormulaError) as refused:
+            check(L, "w2", formula)
+        message = str(refused.value)
+        assert words in message and "unnamed" not in message and "\n" not in message, message

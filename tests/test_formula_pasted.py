@@ -166,3 +166,102 @@ def test_explains_labels_of_unnamed_nodes_read_back_in_a_formula():
     assert_close(verdict.formula_value, 2.0 * (1 - t * t) * 3.0 + t, rel=1e-14)
     with pytest.raises(FormulaError, match="no node named 't9' in this graph; named nodes: w, x, y$"):
         check(y, w, "t9 * x")
+
+
+def test_a_left_side_without_the_root_as_seed_002s_answer_writes_it():
+    """Seed 002's answer: '\\frac{\\partial }{\\partial w^3_{11}}=a^2_1(a^3_1-y)\\sigma'(z^3_1)'
+    (no C on top) was refused: '∂ is read only in a left-hand side'.  The root is implied.
+    Oracle: that formula in plain Python over the forward pass, and central differences."""
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    x, y = [0.6, -0.4], 0.25
+    C = nn.half_squared_error(net(x), [y])
+    C.backward()
+    a2 = [s(0.1 * x[0] - 0.3 * x[1] + 0.1), s(0.5 * x[0] + 0.2 * x[1]),
+          s(-0.6 * x[0] + 0.4 * x[1] - 0.1)]
+    a3 = s(0.7 * a2[0] - 0.2 * a2[1] + 0.3 * a2[2])
+    hand = a2[0] * (a3 - y) * a3 * (1 - a3)
+
+    def cost(w):
+        out = s(w * a2[0] - 0.2 * a2[1] + 0.3 * a2[2])
+        return 0.5 * (out - y) ** 2
+    assert hand == pytest.approx((cost(0.7 + 1e-6) - cost(0.7 - 1e-6)) / 2e-6, rel=1e-7)
+    answer = r"\frac{\partial }{\partial w^3_{11}}=a^2_1(a^3_1-y)\sigma'(z^3_1)"
+    verdict = check(C, "w3_11", answer)
+    assert verdict and verdict.formula.lhs == (C.name, "w3_11")
+    assert verdict.formula.evaluate() == pytest.approx(hand, rel=1e-12)
+    assert check(C, "w3_11", "d/dw3_11 = a2_1 (a3_1 - y) σ'(z3_1)")
+    with pytest.raises(FormulaError, match=r"is with respect to w\^3_\{11\}, but the node "
+                                           r"checked is w2_11"):
+        check(C, "w2_11", answer)
+
+
+def test_nielsens_a3_of_a_one_neuron_layer_is_its_neuron():
+    """Seed 002 writes the output as a^3 (layer 3 has one neuron): '(a^3-y)\\sigma'(z^3_1)'
+    was refused with "no node named 'a'".  a^3 is a3_1 there; a^2 (three neurons) is named
+    as a vector in one line; a node called a keeps a^3 a power.  Oracle: the formula by hand."""
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    x, y = [0.6, -0.4], 0.25
+    C = nn.half_squared_error(net(x), [y])
+    C.backward()
+    a2_1 = s(0.1 * x[0] - 0.3 * x[1] + 0.1)
+    a3 = s(0.7 * a2_1 - 0.2 * s(0.5 * x[0] + 0.2 * x[1]) + 0.3 * s(-0.6 * x[0] + 0.4 * x[1] - 0.1))
+    verdict = check(C, "w3_11", r"$a^2_1(a^3-y)\sigma'(z^{3})$")
+    assert verdict and verdict.formula.evaluate() == pytest.approx(
+        a2_1 * (a3 - y) * a3 * (1 - a3), rel=1e-12)
+    with pytest.raises(FormulaError) as refused:
+        check(C, "w2_11", "x_1 (a^2 - y)")
+    assert "at position 6 ('a^2'): a^2 is layer 2's vector (a2_1, a2_2, ...)" in str(refused.value)
+    a = Value(0.5, name="a")
+    cube = (a * a * a).named("cube")
+    assert check(cube, a, "3 a^2") and read_formula("a^3", cube).evaluate() == 0.125
+
+
+def sci(x, digits):
+    """x as LaTeX writes it in scientific notation: -8.16 \\times 10^{-3}."""
+    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+
+def test_a_worked_out_value_in_scientific_notation_after_the_formula():
+    """'x·h(1-h)·w2·y'(1-y')·(y'-y) = -8.16 \\times 10^{-3}' (a right formula, its value as
+    LaTeX writes it) was read as the comparison formula = number, 0, and 'Disagrees ... no
+    small mistake reproduces your formula'.  Oracle: seed 000's ∂L/∂w1 by hand."""
+    L, _ = seed000()
+    hand = seed000_hand()["dw1"]
+    formula = r"x \cdot h(1-h) \cdot w_2 \cdot y'(1-y') \cdot (y'-y)"
+    for typed in (sci(hand, 3), sci(hand, 3).replace(r"\times", r"\cdot"),
+                  f"{hand:.2e}".replace("e", "*10**")):
+        verdict = check(L, "w1", f"{formula} = {typed}")
+        assert verdict and verdict.formula.evaluate() == pytest.approx(hand, rel=1e-12), typed
+        assert "you wrote after it" in str(verdict) and "not the" not in str(verdict)
+    wrong = check(L, "w1", f"{formula} = {sci(2 * hand, 3)}")
+    assert wrong and f"not the {2 * hand:.2e}".replace("e-0", "e-") in str(wrong)
+
+
+@pytest.mark.parametrize("name", ["ŷ", "y_hat", "yhat"])
+def test_a_hat_as_latex_writes_the_prediction(name):
+    """'(\\hat{y} - y)\\hat{y}(1-\\hat{y})x', as posts write the prediction, was refused:
+    'this LaTeX command is not read'.  \\hat{y} is the node ŷ, y_hat or yhat.  Oracle: the
+    derivative of ½(σ(wx) − y)² by hand, (ŷ − y) ŷ (1 − ŷ) x."""
+    w, x, y = Value(0.3, name="w"), Value(2.0, name="x"), Value(1.0, name="y")
+    L = (0.5 * ((w * x).sigmoid().named(name) - y) ** 2).named("L")
+    yh = s(0.6)
+    hand = (yh - 1.0) * yh * (1 - yh) * 2.0
+    for typed in (r"(\hat{y} - y)\hat{y}(1-\hat{y})x", r"(\hat y - y)\,\hat y(1-\hat y)\,x"):
+        verdict = check(L, "w", typed)
+        assert verdict and verdict.formula.evaluate() == pytest.approx(hand, rel=1e-12)
+    with pytest.raises(FormulaError, match=r"\('\\\\bar\{y\}'\): it is read as the node ȳ or "
+                                           r"y_bar or ybar, and no node has those names"):
+        check(L, "w", r"(\bar{y} - y) x")
+
+
+def test_a_left_side_error_quotes_the_left_side_without_the_align_mark():
+    """Seed 000's second line checked under w1 quoted '\\partial w_2 } &' in the error."""
+    L, _ = seed000()
+    line = r"\frac{\partial L }{\partial w_2 } &=h\times {y}'(1-{y}')\times ({y}'-y)"
+    with pytest.raises(FormulaError) as refused:
+        check(L, "w1", line)
+    assert r"the left-hand side \frac{\partial L }{\partial w_2 } is with respect to w_2" in \
+        str(refused.value)

@@ -1034,3 +1034,92 @@ def test_a_matrix_of_values_scaled_by_no_small_factor_is_not_called_k_times():
     assert "1/2 of the engine's" in check(cost, W1v, hand / 2).finding
     finding = check(cost, W1v, hand * 1e-30).finding
     assert "times" not in finding and " of the engine's" not in finding
+
+
+def nielsen_backprop(x, y, weights, biases):
+    """network.py's backprop for one sample, C = ½ (a³ − y)², columns layout, by hand."""
+    a, activations, zs = np.array(x), [np.array(x)], []
+    for W, b in zip(map(np.array, weights), map(np.array, biases)):
+        zs.append(W @ a + b)
+        a = sigmoid(zs[-1])
+        activations.append(a)
+    delta = (a - np.array(y)) * a * (1 - a)
+    nabla = {"W3": delta @ activations[1].T}
+    delta = (np.array(weights[1]).T @ delta) * activations[1] * (1 - activations[1])
+    nabla["W2"] = delta @ activations[0].T
+    return nabla
+
+
+@pytest.mark.parametrize("factor, words", [
+    (2.0, "every entry is 2 times the engine's (a factor 2 is most often the ½ of a squared"),
+    (0.5, "every entry is 1/2 of the engine's (a factor 2 is most often"),
+    (3.0, "every entry is 3 times the engine's.")])
+def test_a_network_matrix_off_by_a_factor_names_the_factor(factor, words):
+    """network.py-style code for one sample (m = 1): the hand BP4 matrix times 2 (the ½
+    of ½(y − a)² forgotten) was 'no common matrix mistake'; now the factor is named."""
+    weights = [[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]]
+    biases = [[[0.1], [0.0], [-0.1]], [[0.2]]]
+    net = nn.MLP.from_matrices(weights, biases, layout="columns")
+    C = nn.half_squared_error(net([0.6, -0.4]), [0.25])
+    C.backward()
+    nabla = nielsen_backprop([[0.6], [-0.4]], [[0.25]], weights, biases)
+    assert check(C, "W3", nabla["W3"]) and check(C, "W2", nabla["W2"])
+    verdict = check(C, "W3", factor * nabla["W3"])
+    assert not verdict and words in verdict.finding
+
+
+def test_cli_names_a_list_of_values_by_the_script_variable_and_advises_a_command(tmp_path,
+                                                                                   capsys):
+    """micrograd's lecture: ypred = [n(x) for x in xs], loss = Σ (yout − ygt)².  Checked as
+    --wrt ypred the verdict said '∂loss/∂wrt', listed 'wrt[0]', and advised the Python call
+    'check(C, wrt[0], value)'; the entry it explained was called 'tanh(t4)'.  Now the
+    script's names, and a command that runs.  Oracle: ∂loss/∂ypred_i = 2(ypred_i − y_i)."""
+    from autograd.cli import main
+    script = tmp_path / "lecture.py"
+    script.write_text(
+        "from autograd import Value\n"
+        "w, b = Value(0.7), Value(-0.2)\n"
+        "xs, ys = [0.5, -1.0, 2.0], [1.0, -1.0, 1.0]\n"
+        "ypred = [(w * x + b).tanh() for x in xs]\n"
+        "loss = sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred))\n"
+        "loss.backward()\n")
+    hand = [2 * (math.tanh(0.7 * x - 0.2) - y) for x, y in zip([0.5, -1.0, 2.0], [1.0, -1.0, 1.0])]
+    wrong = "[" + ", ".join(f"{2 * g:.4g}" for g in hand) + "]"
+    assert main(["check", str(script), "--wrt", "ypred", "--expected", wrong]) == 1
+    out = capsys.readouterr().out
+    advice = f"chainrule explain {script} --wrt 'ypred[0]' lists the paths of one entry"
+    assert out.startswith("Your ∂loss/∂ypred disagrees") and "every entry is 2 times" in out
+    assert "  ypred[2] " in out and "wrt" not in out
+    typed = "[" + ", ".join(f"{g:.4g}" for g in hand) + "]"
+    typed = typed.replace(f"{hand[0]:.4g}", "0.5", 1)
+    assert main(["check", str(script), "--wrt", "ypred", "--expected", typed]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith(f"entries ([0]); {advice}.")
+    assert main(["explain", str(script), "--wrt", "ypred[0]"]) == 0     # the advice, as given
+    head = capsys.readouterr().out.splitlines()[0]
+    assert head.startswith("∂loss/∂ypred[0] = ")
+    assert float(head.split()[2]) == pytest.approx(hand[0], rel=1e-11)
+    assert main(["check", str(script), "--wrt", "ypred", "--formula", "2*(ypred-1)"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--wrt 'ypred[0]' --formula" in err
+
+
+# seed 004's last display, pasted whole as the blog prints it (\[ \begin{split} ... \])
+BLOG_BLOCK = (r"\[ \begin{split} \Delta W_2 &= \left((\dfrac{1}{m}(o_2 - Y)\odot(o_2\odot "
+              r"(1 - o_2)))^T\times o_1\right)^T\\ \Delta W_1 &= \left((((\dfrac{1}{m}(o_2 - Y)"
+              r"\odot (o_2\odot (1 - o_2)))\times W_2^T)\odot o_1\odot (1 - o_1))^T\times X"
+              r"\right)^T \end{split} \]")
+
+
+def test_the_blogs_display_pasted_with_its_math_frame():
+    r"""The blog's display in \[ ... \] was refused: "cannot read '\\[ ; Δ W_2 '".  The frame
+    now separates statements as $$ does.  Oracle: hand-written numpy backprop."""
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    cost = nn.half_mean_squared_error(net.batch(X), Y)
+    cost.backward()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    for name in ("W1", "W2"):
+        verdict = check(cost, name, BLOG_BLOCK)
+        assert verdict and np.allclose(verdict.expected, hand[name], rtol=1e-12, atol=0)
+    assert check(cost, "W1", r"\( X^T \left(\left(\frac{1}{m}(A_2 - Y) \odot \sigma'(Z_2)\right)"
+                             r" W_2^T \odot \sigma'(Z_1)\right) \)")

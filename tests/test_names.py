@@ -136,3 +136,46 @@ def test_the_names_listed_by_a_lookup_error_keep_it_one_line():
         check(y, "nope", 1.0)
     assert str(caught.value) == ("check: no node named 'nope' in this graph; named nodes: "
                                  "w␊FAKE LINE␛[31m, x, z␍")
+
+
+def test_a_node_is_found_by_the_forms_the_answers_print_it_in():
+    """The convention finding says 'This is ∂C/∂w³₁₁, not ∂C/∂w²₁₁'; asking check() about
+    w³₁₁ as printed (or as the LaTeX w^{3}_{11} a post writes) said "no node named".
+    Oracle, by hand: ∂C/∂w³₁₁ = a²₁ (a³₁ − y) σ'(z³₁) for C = ½ (a³₁ − y)²."""
+    import math
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    C = nn.half_squared_error(net([0.6, -0.4]), [0.25])
+    C.backward()
+    s = lambda z: 1 / (1 + math.exp(-z))      # noqa: E731
+    a2 = [s(0.1 * 0.6 + 0.3 * 0.4 + 0.1), s(0.5 * 0.6 - 0.2 * 0.4), s(-0.6 * 0.6 - 0.4 * 0.4 - 0.1)]
+    a3 = s(0.7 * a2[0] - 0.2 * a2[1] + 0.3 * a2[2])
+    hand = a2[0] * (a3 - 0.25) * a3 * (1 - a3)
+    said = check(C, "w2_11", hand).headline()
+    assert said.startswith("This is ∂C/∂w³₁₁, not ∂C/∂w²₁₁")
+    for spelled in ("w³₁₁", "w^{3}_{11}", "w^3_11"):
+        assert check(C, spelled, hand), spelled
+        assert explain(C, spelled).engine == pytest.approx(hand, rel=1e-12)
+    assert names.plain("w³₁₆,₁₂") == "w3_16_12" and names.plain("w₁") == "w1"
+    assert names.plain("net_{2}") == "net_2" and names.plain("y'") == "y'"
+    with pytest.raises(NodeNameError, match="no node named 'w⁴₁₁'"):
+        check(C, "w⁴₁₁", hand)
+
+
+def test_the_command_line_finds_a_node_by_its_printed_form(tmp_path, capsys):
+    """chainrule explain --wrt 'w³₁₁' (as check's finding prints it) said 'no node named'.
+    Oracle: C = ½ (a³₁ − y)² with a²₁ = 0.5 fixed, w³₁₁ = 0.4: ∂C/∂w³₁₁ = a²₁(a³₁ − y)σ'(z³₁)."""
+    import math
+    from autograd.cli import main
+    script = tmp_path / "one.py"
+    script.write_text("from autograd import Value\n"
+                      "a = Value(0.5, name='a2_1')\n"
+                      "w = Value(0.4, name='w3_11')\n"
+                      "C = (0.5 * ((a * w).named('z3_1').sigmoid().named('a3_1') - 0.25) ** 2)"
+                      ".named('C')\n"
+                      "C.backward()\n")
+    a3 = 1 / (1 + math.exp(-0.2))
+    hand = 0.5 * (a3 - 0.25) * a3 * (1 - a3)
+    assert main(["explain", str(script), "--wrt", "w³₁₁"]) == 0
+    head = capsys.readouterr().out.splitlines()[0]
+    assert head.startswith("∂C/∂w3_11 = ") and float(head.split()[2]) == pytest.approx(hand, 1e-11)

@@ -426,3 +426,23 @@ def test_a_contribution_calls_an_unnamed_parent_as_the_step_does():
     shown = step.labels(q)
     assert f"{shown}.grad += 1 * " in str(step)
     assert repr(step.edges[0]).startswith(f"Contribution(parent={shown!r}, local=1.0, ")
+
+
+def test_micrograd_labels_that_spell_expressions_are_bracketed_in_the_steps():
+    """micrograd's lecture labels intermediate nodes by their expression ('a+b').  A step
+    line read as arithmetic must give the number it shows: ∂L/∂c for L = 2·((a+b)·c) is
+    2(a+b) = -2 by hand, but 'c.grad += a+b * d.grad' reads as a + b·2 = -4."""
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    s = a + b
+    s.label = "a+b"
+    d = s * c
+    d.label = "d"
+    L = (d * 2.0).named("L")
+    step = next(st for st in L.backward_steps() if st.node is d)
+    line = next(row for row in step.lines() if row.startswith("c.grad"))
+    said = line.split(" += ")[1].split(" = ")[0]
+    assert said == "(a+b) * d.grad"
+    assert eval(said.replace("d.grad", "2.0").replace("a", "2.0").replace("b", "-3.0")) == -2.0
+    assert ": d = (a+b) × c = -10, d.grad = 2" in step.text().split("\n")[0]
+    head = next(st for st in L.backward_steps() if st.node is s).text().split("\n")
+    assert "(a+b).grad = 20" in head[0] and "  a.grad += 1 * (a+b).grad = 1 * 20 = 20  (a.grad now 20)" in head

@@ -52,7 +52,9 @@ def run(args):
     try:
         captured = run_until_backward(args.script, args.script_args)
         root = captured.find(args.root) if args.root else captured.root
-        highlight = captured.find(args.highlight) if args.highlight else None
+        highlight = None if not args.highlight else captured.value_at(args.highlight)
+        if args.highlight and highlight is None:
+            highlight = captured.find(args.highlight)
     except ScriptError as err:
         print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
         return 2

@@ -9,7 +9,6 @@ on is the root (or ``--root NAME`` picks another node or script variable).
 """
 
 import argparse
-import re
 import shlex
 import sys
 
@@ -48,7 +47,7 @@ def _graph(args):
     try:
         captured = run_until_backward(args.script, args.script_args)
         root = captured.find(args.root) if args.root else captured.root
-        wrt = _matrix_of_values(captured, args.wrt)
+        wrt = captured.value_at(args.wrt)
         if wrt is None:
             wrt = args.wrt if matrix_name(args.wrt, captured.root) else captured.find(args.wrt, root)
     except ScriptError as err:
@@ -69,31 +68,6 @@ def _seed_note(seed, wrt, engine):
             f"above is the derivative itself, seed 1")
 
 
-def _matrix_of_values(captured, name):
-    """The script's variable ``name`` when it holds a matrix (or list) of Values, or one
-    entry of it (``W1[0][1]``), else None."""
-    from autograd.floats import listlike
-    from autograd.matrix_check import value_grid
-    from autograd.matrix_form import shape_text
-    from autograd.script import ScriptError
-    found = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*((?:\[\s*\d+\s*\]\s*){0,2})", name)
-    value = captured.namespace.get(found.group(1)) if found else None
-    if value is None or not listlike(value, sized=True):
-        return None
-    try:
-        rows, flat = value_grid(value, "check", found.group(1))
-    except (TypeError, ValueError):
-        return None
-    at = [int(i) for i in re.findall(r"\d+", found.group(2))]
-    if not at:
-        return value
-    if len(at) != (1 if flat else 2) or at[-1] >= len(rows[0]) or (not flat and at[0] >= len(rows)):
-        held = f"a list of {len(rows[0])} Values" if flat else f"a {shape_text(rows)} matrix of Values"
-        raise ScriptError(f"{name} is not an entry of {found.group(1)}, {held} (from [0]"
-                          f"{'' if flat else '[0]'})")
-    return rows[0][at[0]] if flat else rows[at[0]][at[1]]
-
-
 def _explain_command(args):
     """The ``chainrule explain`` command that lists the paths of this check."""
     words = ["chainrule", "explain", args.script, "--wrt", args.wrt]
@@ -102,6 +76,14 @@ def _explain_command(args):
     if args.script_args:
         words += ["--", *args.script_args]
     return " ".join(map(_shell_word, words))
+
+
+def _entry_command(args, entry):
+    """The advice for one entry of a matrix of Values: the explain command of that entry."""
+    words = ["chainrule", "explain", args.script, "--wrt", entry]
+    if args.script_args:
+        words += ["--", *args.script_args]
+    return f"{' '.join(map(_shell_word, words))} lists the paths of one entry"
 
 
 def _shell_word(word):
@@ -163,15 +145,16 @@ def explain_arguments(parser):
 
 
 def run_check(args):
-    from autograd.check import check, with_decimal_point, with_exponent
-    from autograd.precision import is_number_text, shortened
+    from autograd.check import as_number_text, check, with_decimal_point
+    from autograd.floats import listlike
+    from autograd.matrix_check import check_values
+    from autograd.precision import shortened
     if args.expected is not None and with_decimal_point(args.expected) is not None:
         return _report_error(f"check: --expected {args.expected.strip()} is written with a "
                              f"decimal comma; write the decimal point as a dot: "
                              f"--expected {with_decimal_point(args.expected)}")
     matrix = args.expected is not None and args.expected.lstrip().startswith("[")
-    if args.expected is not None and not is_number_text(args.expected) and not matrix \
-            and with_exponent(args.expected) is None:
+    if args.expected is not None and not matrix and as_number_text(args.expected) is None:
         return _report_error(f"check: --expected takes a number as you have it (0.00142919), "
                              f"got {shortened(args.expected)!r}; for a formula use --formula")
     found = _graph(args)
@@ -182,9 +165,20 @@ def run_check(args):
     if args.layout and not matrix_name(wrt, root):
         return _report_error(f"check: --layout applies to matrix questions only (--wrt W2, a "
                              f"layer's weights), and --wrt {args.wrt} is one node; leave it out")
+    several = listlike(wrt, sized=True)     # a script variable holding a matrix of Values
+    if several and args.formula is not None:
+        first = "[0][0]" if listlike(list(wrt)[0], sized=True) else "[0]"
+        return _report_error(f"check: --wrt {args.wrt} holds several Values, and a formula is "
+                             f"checked one entry at a time: --wrt "
+                             f"{_shell_word(args.wrt.strip() + first)} --formula ...")
     try:
-        verdict = check(root, wrt, given, digits=args.digits, rtol=args.rtol, atol=args.atol,
-                        limit=args.limit, layout=args.layout)
+        if several:
+            verdict = check_values(root, wrt, given, digits=args.digits, rtol=args.rtol,
+                                   atol=args.atol, name=args.wrt.strip(),
+                                   one_entry=lambda entry: _entry_command(args, entry))
+        else:
+            verdict = check(root, wrt, given, digits=args.digits, rtol=args.rtol,
+                            atol=args.atol, limit=args.limit, layout=args.layout)
     except (ValueError, KeyError, TypeError) as err:
         return _report_error(err)
     print(verdict.text(next_step=_explain_command(args)))
