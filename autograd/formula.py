@@ -13,7 +13,8 @@ names        the graph's node names, digits and primes included (w1, net2, y' or
              node is read by the label explain gives it (``t3``, ``leaf1``)
 numbers      2, 0.5, .5, 1e-3; ``e`` is Euler's number unless a node is called e
 operators    + - * / ^ ** (also · × ⋅ ∙ − ÷ ² ³ as printed), parentheses ( ) [ ] { },
-             comparisons > ≥ = < ≤ (1 or 0), ``and``, ``x if c else y``, ``|a|``
+             comparisons > ≥ = < ≤ (1 or 0; ``0 < x < 1`` is both), ``and`` (joining
+             comparisons), ``x if c else y``, ``|a|``
 implicit ·   ``2h``, ``h(1-h)``, ``(a)(b)``; refused where it is ambiguous: after
              the right side of a division (``a/2h``) and before a number (``h 2``)
 functions    every op of :mod:`autograd.ops`, by its name, its notation and its
@@ -27,8 +28,10 @@ LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
 left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w_1} =``
              (``\\mathrm{d}`` for d too; ``&=`` as in an align environment) before the
              formula says which derivative it is (``Formula.lhs``)
-stated value ``... = 0.0123`` after the formula, outside brackets, is the value its
-             writer worked out (``Formula.stated``), not a comparison
+stated value ``... = 0.0123`` (or ``= 8.16 \\times 10^{-3}``) after the formula,
+             outside brackets, is the value its writer worked out
+             (``Formula.stated``); anything else after that ``=`` is refused
+             (a comparison goes in brackets: ``(a = b)``)
 refused      ``\\sqrt[n]{x}`` (write ``x^(1/n)``), ∂ outside the left side, a number
              too large for a float, control characters and lone surrogates, each as
              one line
@@ -253,26 +256,33 @@ _FRAME = re.compile(r"\s*(?:\$+|\\[(\[]|\\begin\s*\{[^{}]*\})?")
 
 def _number_text(tree):
     """The number a tree is as typed, ``-0.00816``, or in scientific notation as LaTeX
-    writes it, ``-8.16 \\times 10^{-3}`` (as ``-8.16e-3``, its digits kept); else None."""
+    writes it, ``-8.16 \\times 10^{-3}`` (as ``-8.16e-3``, its digits kept) or
+    ``10^{-3}`` (``1e-3``); else None."""
     sign = ""
     if tree.kind == "neg":
         sign, tree = "-", tree.args[0]
     if tree.kind == "const":
         return sign + tree.typed if _NUMBER.fullmatch(tree.typed) else None
-    if tree.kind != "mul":
+    if tree.kind == "pow":
+        mantissa, power = "1", tree
+    elif tree.kind == "mul":
+        mantissa, power = tree.args
+        if mantissa.kind == "neg" and not sign:
+            sign, mantissa = "-", mantissa.args[0]
+        if mantissa.kind != "const" or not _NUMBER.fullmatch(mantissa.typed) or "e" in \
+                mantissa.typed.lower():
+            return None
+        mantissa = mantissa.typed
+    else:
         return None
-    mantissa, power = tree.args
-    if mantissa.kind == "neg" and not sign:
-        sign, mantissa = "-", mantissa.args[0]
-    if mantissa.kind != "const" or not _NUMBER.fullmatch(mantissa.typed) or "e" in \
-            mantissa.typed.lower() or power.kind != "pow" or power.args[0].typed != "10":
+    if power.kind != "pow" or power.args[0].typed != "10":
         return None
     exponent, minus = power.args[1], ""
     if exponent.kind == "neg":
         minus, exponent = "-", exponent.args[0]
     if exponent.kind != "const" or not exponent.typed.isdigit():
         return None
-    return f"{sign}{mantissa.typed}e{minus}{exponent.typed}"
+    return f"{sign}{mantissa}e{minus}{exponent.typed}"
 
 
 class _Reader:
@@ -294,7 +304,7 @@ class _Reader:
         self.found = {}                  # name -> node, in the order the formula names them
         self.functions = {}              # typed function name -> canonical, when they differ
         self.lhs = None
-        self.top_eq = None               # the tree of a comparison ... = ... outside brackets
+        self.bare = None                 # a condition outside brackets: x > 0, a and b
         self.inside = None               # (start, end) of the text inside $...$, when asked
 
     # -- errors --------------------------------------------------------------
@@ -723,6 +733,7 @@ class _Reader:
     # -- the tree ----------------------------------------------------------------
 
     def parse(self, start=0):
+        """(tree, the number typed after it or None)."""
         self.stream = self.tokens(start)
         self.ahead = None
         self.depth = 0
@@ -731,22 +742,38 @@ class _Reader:
             self.fail(self.peek().pos if start else 1, self.text[start:] or self.text,
                       "the formula is empty")
         tree = self.expression()
+        stated = self.stated(tree) if self.peek().kind == "cmp" else None
         token = self.peek()
         if token.kind != "end":
             what = "a closing parenthesis has no opening one" if token.kind == ")" else \
                 "expected an operator or the end here"
             self.fail(token.pos, token.text, what)
-        return tree
+        return tree, stated
 
     def stated(self, tree):
-        """(formula, number typed after it): ``x·h(1-h) = 0.0123``, as a derivation (and
-        explain's LaTeX) ends, is the formula and the value its writer worked out, not the
-        comparison (1 or 0) of the two; (tree, None) for any other formula."""
-        if tree is not self.top_eq:
-            return tree, None
-        left, right = tree.args
+        """The number typed after ``=`` outside brackets, as text: ``x·h(1-h) = 0.0123``,
+        as a derivation (and explain's LaTeX) ends, is the formula and the value its writer
+        worked out.  Anything else after that ``=`` is refused, never read as a comparison
+        (a formula = a formula gave 1 or 0)."""
+        equals = self.take()
+        if tree is self.bare:
+            self.fail(equals.pos, equals.text, "a comparison before = is ambiguous (is what "
+                      "follows its value, or compared too?); put the comparison in "
+                      "parentheses: (a > b) = 1")
+        right = self.expression()
+        if self.peek().kind == "cmp":
+            self.fail(self.peek().pos, self.peek().text, "a second = outside brackets; write "
+                      "the formula, then at most one = and the number it gives: x·h = 0.48")
         number = _number_text(right)
-        return (tree, None) if number is None else (left, number)
+        if number is None:
+            self.fail(equals.pos, equals.text, "after = outside brackets comes the number "
+                      "the formula gives (= 0.0123, = -8.16 \\times 10^{-3}), not a formula; "
+                      "a comparison goes in parentheses: (a = b)")
+        try:
+            read_number(number)
+        except ValueError as err:
+            self.fail(right.pos, number, str(err).split(": ", 1)[-1])
+        return number
 
     def peek(self):
         if self.ahead is None:
@@ -783,22 +810,33 @@ class _Reader:
         return tree
 
     def condition(self, tree):
-        """``a > b``, ``a ≤ b``, ``c1 and c2`` (each 1 or 0), from the first sum."""
+        """Comparisons (each 1 or 0) joined by ``and``, from the first sum: ``and``
+        joins whole comparisons, ``x > 0 and z > 1`` is (x > 0) and (z > 1)."""
+        tree = self.comparison(tree)
+        while self.peek().kind == "and":
+            token = self.take()
+            tree = self.node("and", (tree, self.comparison(self.sum())), token, "and")
+            if not self.depth:
+                self.bare = tree
+        return tree
+
+    def comparison(self, left):
+        """``a > b``, ``a ≤ b``; a chain ``0 < x < 1`` is each pair, joined by ``and``
+        (as Python reads it).  ``=`` outside brackets is left for :meth:`stated`."""
+        tree = None
         while True:
             token = self.peek()
-            if token.kind == "cmp":
-                self.take()
-                op, reversed_ = token.value
-                right = self.sum()
-                pair = (right, tree) if reversed_ else (tree, right)
-                tree = self.node(op.name, pair, token)
-                if op.name == "eq" and not self.depth:
-                    self.top_eq = tree
-            elif token.kind == "and":
-                self.take()
-                tree = self.node("and", (tree, self.sum()), token, "and")
-            else:
-                return tree
+            if token.kind != "cmp" or token.value[0].name == "eq" and not self.depth:
+                return left if tree is None else tree
+            self.take()
+            op, reversed_ = token.value
+            right = self.sum()
+            pair = (right, left) if reversed_ else (left, right)
+            test = self.node(op.name, pair, token)
+            tree = test if tree is None else self.node("and", (tree, test), token, "and")
+            left = right
+            if not self.depth:
+                self.bare = tree
 
     def sum(self):
         tree = self.product()
@@ -1159,7 +1197,7 @@ def read_formula(text, root, where="check", wrt=None):
         reader.fail(1, text, "the formula is empty")
     try:
         start = reader.left_side(root, wrt)
-        tree, stated = reader.stated(reader.parse(start))
+        tree, stated = reader.parse(start)
     except FormulaNameError:
         raise
     except names.NodeNameError as err:            # a name: both kinds of error

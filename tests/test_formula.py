@@ -361,6 +361,10 @@ def test_every_op_rule_round_trips_through_its_notation(name, notation):
     for local in op.local_exprs(len(operands)):
         printed.append((render(local, env, notation)[0], E.evaluate(local, numbers, ops.IEEE)))
     for text, want in printed:
+        if name == "eq" and text == out[0]:     # a = b outside brackets: = is the value's
+            with pytest.raises(FormulaError, match="a comparison goes in parentheses"):
+                read_formula(text, root)
+            text = f"({text})"
         got = read_formula(text, root).evaluate()
         assert got == want or math.isclose(got, want, rel_tol=1e-14), (name, text, got, want)
 
@@ -721,3 +725,53 @@ def test_a_formula_that_cannot_be_evaluated_names_its_operands_as_typed():
             check(L, "w2", formula)
         message = str(refused.value)
         assert words in message and "unnamed" not in message and "\n" not in message, message
+
+
+# ---------------------------------------------------------------------------
+# Comparisons and the = after a formula, as a person reads them
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, expected", [
+    # and joins whole comparisons: (0.8 > 0) and (2.5 > 1.5); was ((x>0) and net1) > 1.5 = 0
+    ("x > 0 and net1 > 1.5", 1.0),
+    (r"x > 0 \wedge net_1 \geq 1.5", 1.0),
+    ("x > 0 and net1 > 3", 0.0),
+    # a chain is each pair: 0.4 > -0.6 but not -0.6 > 0; was (w1 > w2) > 0 = 1
+    ("w1 > w2 > 0", 0.0),
+    ("0 < x < 1", 1.0),
+    ("0 < x < h", 0.0),
+    ("(w1 > w2 > 0) + 2", 2.0),
+])
+def test_comparisons_read_as_a_person_reads_them(graph, typed, expected):
+    assert read_formula(typed, graph).evaluate() == expected
+
+
+@pytest.mark.parametrize("typed, pos", [
+    ("y = x*h", 3),                     # a name = its formula: was the comparison, 0
+    ("x h = 0.8 · 0.6 = 0.48", 17),     # a derivation's steps: was 0
+    ("x = 1 = 2", 7),
+    ("x = h", 3),
+    ("x > h = 1", 7),                   # x > h with value 1, or x > h and h = 1?
+    ("x = 0.5 and h = 0.6", 15),
+])
+def test_an_equals_outside_brackets_is_followed_by_a_number_or_refused(graph, typed, pos):
+    with pytest.raises(FormulaError, match=rf"at position {pos} \('='\)") as err:
+        read_formula(typed, graph)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("typed, stated", [
+    ("x = 10^{-3}", "1e-3"), ("x = -10^{-3}", "-1e-3"), ("(x > h) = 1", "1"),
+    ("x = 2 \\cdot 10^{-3}", "2e-3")])
+def test_a_stated_power_of_ten_is_a_number(graph, typed, stated):
+    formula = read_formula(typed, graph)
+    assert formula.stated == stated and formula.evaluate() == (1.0 if ">" in typed else 0.8)
+
+
+@pytest.mark.parametrize("stated", ["1e-400", "1e400", "0." + "1" * 120])
+def test_a_stated_number_no_float_holds_is_refused_when_read(stated):
+    """'... = 1e-400' was read, then str(verdict) raised ValueError from read_number."""
+    x, w = Value(0.8, "x"), Value(0.5, "w")
+    L = (x * w).named("L")
+    with pytest.raises(FormulaError, match="cannot read the formula at position 5"):
+        check(L, "w", f"x = {stated}")
