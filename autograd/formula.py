@@ -10,9 +10,10 @@ names        the graph's node names, digits and primes included (w1, net2, y' or
              ``y^{\\prime}``, out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it,
              Nielsen's ``a^2_1`` and ``w^{3}_{11}`` are a2_1 and w3_11 (when they are nodes);
              names written together are multiplied (``Iw_1`` is I·w1), and an unnamed
-             node is read by the label explain gives it (``t3``, ``leaf1``)
+             node is read by the label explain gives it (``t3``, ``leaf1``); names as
+             printed, ``w³₁₁``, ``a²₁``, ``x₁``, are w3_11, a2_1, x1
 numbers      2, 0.5, .5, 1e-3; ``e`` is Euler's number unless a node is called e
-operators    + - * / ^ ** (also · × ⋅ ∙ − ÷ ² ³ as printed), parentheses ( ) [ ] { },
+operators    + - * / ^ ** (also · × ⋅ ∙ − ÷ and superscripts ² ⁻¹ ¹⁰ as printed), ( ) [ ] { },
              comparisons > ≥ = < ≤ (1 or 0; ``0 < x < 1`` is both), ``and`` (joining
              comparisons), ``x if c else y``, ``|a|``
 implicit ·   ``2h``, ``h(1-h)``, ``(a)(b)``; refused where it is ambiguous: after
@@ -212,11 +213,16 @@ _OPENING, _CLOSING = "([{", ")]}"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?")
 _SAMPLE = re.compile(r"\(\d+\)")
 #: a^3, z^{3}: Nielsen's vector of a layer, with no neuron index (not followed by _)
-_LAYER_ALONE = re.compile(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+))(?!\s*_|\d)")
-_SUPERSCRIPTS = {"²": "2", "³": "3"}
+_LAYER_ALONE = re.compile(r"(?:\^\s*(?:\{\s*(\d+)\s*\}|(\d+))(?!\s*_|\d)|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))")
+#: h², x⁻¹, h¹⁰ as printed: an exponent (its digits one number); w³₁₁, x₁ as names.text
+#: prints names: the name w3_11, x_1
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_EXPONENT = re.compile("([⁺⁻]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+_SCRIPTED = re.compile("([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉]+)")
+_FROM_SCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉", "01234567890123456789")
 _PRIMES = "'′"
 #: the characters of a run: letters, digits (not ² ³), _ and primes
-_RUN = re.compile(r"(?:[^\W²³]|['′])+")
+_RUN = re.compile(r"(?:[^\W⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉]|['′])+")
 #: an opening parenthesis ahead, perhaps after spaces and LaTeX's \left
 _OPENS = re.compile(r"(?:\s|\\left|\\[bB]ig[lr]?)*[(\[{]")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
@@ -400,10 +406,8 @@ class _Reader:
             elif ch in _CLOSING:
                 out.append(Token(")", ch, i + 1))
                 i += 1
-            elif ch in _SUPERSCRIPTS:            # h² is h^2
-                out.append(Token("op", "^", i + 1))
-                out.append(Token("num", _SUPERSCRIPTS[ch], i + 1))
-                i += 1
+            elif ch in _SUPERSCRIPTS or ch in "⁺⁻" and text[i + 1:i + 2] in _SUPERSCRIPTS:
+                i = self._exponent(i, out)            # h² is h^2, x⁻¹ is x^(-1)
             elif ch.isdecimal() or (ch == "." and text[i + 1:i + 2].isdecimal()):
                 found = _NUMBER.match(text, i)
                 out.append(Token("num", found.group(0), i + 1))
@@ -416,6 +420,17 @@ class _Reader:
         end = Token("end", "the end", len(text) + 1)
         while True:
             yield end
+
+    def _exponent(self, i, out):
+        """``²``, ``¹⁰``, ``⁻¹`` after a factor: ``^2``, ``^10``, ``^-1``."""
+        found = _EXPONENT.match(self.text, i)
+        if found is None:
+            self.fail(i + 1, self.text[i], "a superscript sign needs its digits: x⁻¹")
+        out.append(Token("op", "^", i + 1))
+        if found.group(1):
+            out.append(Token("op", "-" if found.group(1) == "⁻" else "+", i + 1))
+        out.append(Token("num", found.group(2).translate(_FROM_SCRIPTS), found.start(2) + 1))
+        return found.end()
 
     def _partial(self, pos, typed):
         self.fail(pos, typed, "∂ is read only in a left-hand side (∂O/∂w1 = ..., "
@@ -532,7 +547,7 @@ class _Reader:
             end = chunk.end()
             run = chunk.group(0)
             if run in self.named and run not in FUNCTIONS and \
-                    (end == n or text[end] not in "({^\\"):
+                    (end == n or text[end] not in "({^\\" and not _SCRIPTED.match(text, end)):
                 out.append(Token("name", run, i + 1, run))
                 return end
         while i < n:
@@ -541,6 +556,13 @@ class _Reader:
                 chars.append(chunk.group(0).replace("′", "'"))
                 where += range(i + 1, chunk.end() + 1)
                 i = chunk.end()
+            scripted = _SCRIPTED.match(text, i) if chars else None
+            if scripted:                         # w³₁₁, x₁ as printed: w3_11, x_1
+                layer, index = (g.translate(_FROM_SCRIPTS) for g in scripted.groups())
+                chars.append(f"{layer}_{index}")
+                where += [i + 1] * len(chars[-1])
+                i = scripted.end()
+                continue
             if i < n and text[i] == "{" and text[i - 1] == "_" and chars:   # w_{1}
                 close = text.find("}", i + 1, i + 201)
                 inner = text[i + 1:close] if close > 0 else ""
@@ -583,7 +605,8 @@ class _Reader:
         alone = _LAYER_ALONE.match(self.text, i)
         if alone is None:
             return i
-        base, layer = "".join(chars), alone.group(1) or alone.group(2)
+        base = "".join(chars)
+        layer = alone.group(1) or alone.group(2) or alone.group(3).translate(_FROM_SCRIPTS)
         if self._name_of(f"{base}{layer}_1") is None:
             return i
         if self._name_of(f"{base}{layer}_2"):

@@ -775,3 +775,19 @@ def test_a_stated_number_no_float_holds_is_refused_when_read(stated):
     L = (x * w).named("L")
     with pytest.raises(FormulaError, match="cannot read the formula at position 5"):
         check(L, "w", f"x = {stated}")
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("x²³", 0.8 ** 23),                 # one exponent, 23: was x^(2³) = x⁸
+    ("h⁴ + h¹⁰", 0.6 ** 4 + 0.6 ** 10),   # was "no node named 'h⁴'"
+    ("h⁻¹", 1 / 0.6),                   # was "'⁻' is not part of a formula"
+    ("2 h⁻²", 2 / 0.36),
+    ("h²(1-h)³", 0.36 * 0.4 ** 3),
+])
+def test_superscript_digits_are_one_exponent(graph, typed, expected):
+    assert_close(read_formula(typed, graph).evaluate(), expected, rel=1e-14)
+
+
+def test_a_value_in_printed_scientific_notation_after_the_formula(graph):
+    formula = read_formula("x = 8.0 × 10⁻¹", graph)
+    assert formula.stated == "8.0e-1" and formula.evaluate() == 0.8

@@ -265,3 +265,23 @@ def test_a_left_side_error_quotes_the_left_side_without_the_align_mark():
         check(L, "w1", line)
     assert r"the left-hand side \frac{\partial L }{\partial w_2 } is with respect to w_2" in \
         str(refused.value)
+
+
+@pytest.mark.parametrize("typed", [
+    "a²₁(a³₁−y)σ′(z³₁)",               # as check's verdicts and explain print the names
+    "a²₁(a³−y)σ′(z³₁)",                # a³: the layer of one neuron, as a^3 is
+])
+def test_names_as_printed_read_as_the_nodes(typed):
+    """'a²₁(a³₁−y)σ′(z³₁)', the names as the verdict prints them (∂C/∂w³₁₁), was refused
+    with "no node named 'a'".  Oracle: Nielsen's a²₁(a³₁ − y)σ'(z³₁) by hand."""
+    C = nielsen_231()
+    verdict = check(C, "w³₁₁", typed)
+    assert verdict
+    assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
+    assert verdict.formula.reading() == "a2_1·(a3_1-y)·σ'(z3_1)"
+
+
+def test_subscripts_as_printed_split_like_typed_ones():
+    x1, w1, x2, w2 = Value(0.6, "x1"), Value(0.3, "w1"), Value(-0.4, "x2"), Value(0.8, "w2")
+    L = (x1 * w1 + x2 * w2).named("L")
+    assert read_formula("w₁x₁ + w₂x₂", L).evaluate() == 0.3 * 0.6 + 0.8 * -0.4
