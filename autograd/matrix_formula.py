@@ -307,8 +307,19 @@ class _Reader:
             elif depth == 0 and value in (";", ""):
                 return None
             elif depth == 0 and value == "=":
+                self._label(index)
                 return index
         return None
+
+    def _label(self, equals):
+        """Refuse a formula left of ``=`` (``A1.T @ delta2 = 0.5`` read 0.5 as the formula):
+        a label is names, / ^ and parentheses (``∂L/∂W_2``, ``Δ W_2``, ``δ^L``)."""
+        for kind, value, pos in self.tokens[self.at:equals]:
+            if kind != "name" and value not in ("/", "(", ")", "^"):
+                raise MatrixFormulaError(
+                    f"{value!r}{_where(pos, self.plain)} is left of = : a statement is a name "
+                    f"or a gradient's label, =, then the formula (delta2 = …, dW2 = …); paste "
+                    f"the formula alone, without a value after it")
 
     # -- expressions --
     def expression(self):
@@ -331,12 +342,26 @@ class _Reader:
             value = self.peek()[1]
             if value in ("@", "×", "·", "*", "⊙", "/"):
                 self.take()
+                first = self.at
                 right = self.unary()
+                if value == "/":
+                    self._coefficient_after_division(first)
             elif self.starts_operand():
                 value, right = "", self.unary()
             else:
                 return left
             left = self.combine(left, value, right)
+
+    def _coefficient_after_division(self, first):
+        """Refuse ``/2m`` (is it /(2m) or (…/2)·m?) in one line; ``1/m (A - Y)`` stays."""
+        kind, number, pos = self.tokens[first]
+        after = self.peek()
+        if kind == "number" and self.at == first + 1 and after[0] == "name" and \
+                after[2] == pos + len(number):
+            written = f"{number}{after[1]}"
+            raise MatrixFormulaError(f"/{written}{_where(pos, self.plain)} is ambiguous: "
+                                     f"/({written}) or (…/{number})·{after[1]}? add "
+                                     f"parentheses: /({written})")
 
     def combine(self, left, op, right):
         text = Term(None, left, f" {op} " if op else " ", right)
@@ -448,6 +473,9 @@ class _Reader:
         kind, value, pos = self.peek()
         if kind == "number":
             self.take()
+            if math.isinf(float(value)):
+                raise MatrixFormulaError(f"the number {value[:30]!r}{_where(pos, self.plain)} is "
+                                         f"too large for a float (at most about 1.8e308)")
             return Term(float(value), value)
         if value == "(":
             self.take()

@@ -1123,3 +1123,30 @@ def test_the_blogs_display_pasted_with_its_math_frame():
         assert verdict and np.allclose(verdict.expected, hand[name], rtol=1e-12, atol=0)
     assert check(cost, "W1", r"\( X^T \left(\left(\frac{1}{m}(A_2 - Y) \odot \sigma'(Z_2)\right)"
                              r" W_2^T \odot \sigma'(Z_1)\right) \)")
+
+
+GRADIENT_W2 = "A1.T @ ((A2 - Y) * A2*(1-A2))"      # m times ∂C/∂W2: the sum over the samples
+
+
+@pytest.mark.parametrize("typed, words", [
+    # /2m: was (…/2)·m, 8 times ∂C/∂W2, judged 'every entry is 8 times the engine's'
+    (f"{GRADIENT_W2} / 2m", r"^/2m at character 33 of the formula is ambiguous: .*/\(2m\)$"),
+    # a formula left of =: 0.5 was checked as the formula ('is 1×1, but ∂C/∂W2 has W2's shape')
+    (f"{GRADIENT_W2} / m = 0.5", r"^'\.T' at character 3 of the formula is left of = "),
+    # 1e400 was inf, judged 'no common matrix mistake'
+    (f"{GRADIENT_W2} * 1e400", r"^the number '1e400' at character 33 .* too large for a float"),
+])
+def test_a_matrix_formula_misread_before_is_refused_in_one_line(typed, words):
+    _, cost = blog()
+    with pytest.raises(MatrixFormulaError, match=words) as raised:
+        check(cost, "W2", typed)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("typed, times", [(f"{GRADIENT_W2} / (2m)", 0.5), (f"1/m {GRADIENT_W2}", 1.0),
+                                          (f"∂C/∂W2 = 1/m ({GRADIENT_W2})", 1.0)])
+def test_what_the_matrix_refusals_advise_reads(typed, times):
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
+    verdict = check(cost, "W2", typed)
+    assert np.allclose(verdict.expected, times * hand, rtol=1e-12)
