@@ -650,9 +650,7 @@ class _Reader:
         pos = where[0]
         if run in self.named:
             if run in FUNCTIONS and calls:
-                self.fail(pos, run, f"{run!r} is both a node of the graph and the function "
-                                    f"{_canonical(*FUNCTIONS[run])}; write * after the node "
-                                    f"or use another name for the function")
+                self._node_or_function(run, pos)
             return [(0, len(run), run)]
         if run in FUNCTIONS:
             return [(0, len(run), "func")]
@@ -676,7 +674,15 @@ class _Reader:
         if len(readings) > 1:
             shown = " or ".join("·".join(run[s:e] for s, e, _ in r) for r in readings[:2])
             self.fail(pos, run, f"it reads two ways, {shown}; write * between the names")
+        start, end, kind = readings[0][-1]
+        if calls and kind != "func" and run[start:end] in FUNCTIONS:   # sd(x): s·d·x or s·σ'(x)?
+            self._node_or_function(run[start:end], where[start])
         return readings[0]
+
+    def _node_or_function(self, name, pos):
+        self.fail(pos, name, f"{name!r} is both a node of the graph and the function "
+                             f"{_canonical(*FUNCTIONS[name])}; write * after the node "
+                             f"or use another name for the function")
 
     def prefixes(self):
         """(every prefix of every name with underscores dropped, the longest name's

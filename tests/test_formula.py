@@ -239,6 +239,10 @@ def test_a_node_called_like_a_function_is_refused_before_a_parenthesis():
     with pytest.raises(FormulaError, match="position 1 \\('d'\\): 'd' is both a node of the "
                                            "graph and the function σ'"):
         read_formula("d(z)", root)
+    # the same node last in a run: 'zd(z)' read z·d·z (0.5) while d(z) was refused
+    with pytest.raises(FormulaError, match="position 2 \\('d'\\): 'd' is both a node"):
+        read_formula("zd(z)", root)
+    assert read_formula("zd*(z)", root).evaluate() == 0.5 * 2.0 * 0.5
 
 
 def test_an_evaluation_error_names_its_position(graph):
