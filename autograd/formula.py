@@ -22,12 +22,13 @@ functions    every op of :mod:`autograd.ops`, by its name, its notation and its
              aliases, with ``f'`` (or ``f^{\\prime}``) its derivative and ``f²(z)``
              the square of ``f(z)``: {functions}
 LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
-             ``\\times``, ``\\frac{a}{b}``, ``\\sqrt{a}``, ``\\left|a\\right|``, ``\\geq``,
+             ``\\times``, ``\\frac{a}{b}`` (``\\frac12`` as TeX reads it), ``\\sqrt{a}``, ``\\left|a\\right|``, ``\\geq``,
              and each op's own command: {latex}; the frame a formula is pasted
              in is read as spaces: ``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``,
              ``\\begin{equation}…\\end{equation}``, a line break ``\\\\``
 left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w_1} =``
-             (``\\mathrm{d}`` for d too; ``&=`` as in an align environment) before the
+             (``\\mathrm{d}`` for d too; ``&=`` as in an align environment, also on the
+             stated value's line) before the
              formula says which derivative it is (``Formula.lhs``)
 stated value ``... = 0.0123`` (or ``= 8.16 \\times 10^{-3}``) after the formula,
              outside brackets, is the value its writer worked out
@@ -393,6 +394,8 @@ class _Reader:
                 self._partial(i + 1, ch)
             elif ch == "∧":
                 out.append(Token("and", ch, i + 1))
+                i += 1
+            elif ch == "&" and text[i + 1:].lstrip(" ")[:1] == "=":   # &= of an align line
                 i += 1
             elif ch in ",|":
                 out.append(Token(ch, ch, i + 1))
@@ -951,8 +954,15 @@ class _Reader:
         if token.kind == "func":
             return self._call(token)
         if token.kind == "frac":
-            top = self._group(self.take())
-            return self.node(_INFIX["/"].name, (top, self._group(self.take())), token, "/")
+            digits = self.peek()
+            if digits.kind == "num" and len(digits.text) == 2 and digits.text.isdigit():
+                self.take()                              # \frac12: 1/2, as TeX reads it
+                top, bottom = (self.node("const", (), Token("num", d, digits.pos + k), d,
+                                         value=float(d)) for k, d in enumerate(digits.text))
+            else:
+                top = self._frac_argument(token)
+                bottom = self._frac_argument(token)
+            return self.node(_INFIX["/"].name, (top, bottom), token, "/")
         if token.kind == "|" and "abs" in _KINDS:
             self._deeper(token)
             self.bars += 1
@@ -968,6 +978,17 @@ class _Reader:
         what = "the formula ends too early" if token.kind == "end" else \
             "expected a number, a name or an opening parenthesis"
         self.fail(token.pos, token.text, what)
+
+    def _frac_argument(self, frac):
+        """An argument of \\frac: in braces, or one digit or letter as TeX takes it
+        (``\\frac1m``, ``\\frac{a}2``)."""
+        token = self.peek()
+        if token.kind == "(":
+            return self._group(self.take())
+        if token.kind in ("num", "name", "const") and len(token.text) == 1:
+            return self.atom()
+        self.fail(token.pos, token.text, f"{frac.text} takes its two arguments in braces: "
+                                         f"{frac.text}{{a}}{{b}}")
 
     def _call(self, token):
         """``f(x)``, ``f'(x)``, ``f(a, b)``, ``f²(x)`` (= f(x)²), ``√x``."""

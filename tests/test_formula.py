@@ -795,3 +795,24 @@ def test_superscript_digits_are_one_exponent(graph, typed, expected):
 def test_a_value_in_printed_scientific_notation_after_the_formula(graph):
     formula = read_formula("x = 8.0 × 10⁻¹", graph)
     assert formula.stated == "8.0e-1" and formula.evaluate() == 0.8
+
+
+@pytest.mark.parametrize("typed, expected", [
+    (r"\frac12 (y - h)^2", 0.5 * 0.4 ** 2),      # was 'expected an opening brace'
+    (r"\frac1h", 1 / 0.6), (r"\frac xh", 0.8 / 0.6), (r"\frac{x}2", 0.4), (r"\frac x{h}", 0.8 / 0.6),
+    (r"\tfrac{1}{2}x", 0.4),
+])
+def test_frac_takes_one_digit_or_letter_unbraced_as_tex_does(graph, typed, expected):
+    assert_close(read_formula(typed, graph).evaluate(), expected, rel=1e-14)
+
+
+@pytest.mark.parametrize("typed", [r"\frac123", r"\frac{1}23", r"\frac{x}"])
+def test_frac_arguments_tex_would_split_otherwise_are_refused(graph, typed):
+    with pytest.raises(FormulaError, match=r"\\frac takes its two arguments in braces"):
+        read_formula(typed, graph)
+
+
+def test_an_align_derivation_ending_in_its_value_on_the_next_line(graph):
+    formula = read_formula(r"\frac{dL}{dw_1} &= x \cdot h \\ &= 0.48", graph)
+    assert formula.lhs == ("L", "w1") and formula.stated == "0.48"
+    assert_close(formula.evaluate(), 0.8 * 0.6, rel=1e-15)
