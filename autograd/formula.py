@@ -22,7 +22,8 @@ functions    every op of :mod:`autograd.ops`, by its name, its notation and its
              aliases, with ``f'`` (or ``f^{\\prime}``) its derivative and ``f²(z)``
              the square of ``f(z)``: {functions}
 LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
-             ``\\times``, ``\\frac{a}{b}`` (``\\frac12`` as TeX reads it), ``\\sqrt{a}``, ``\\left|a\\right|``, ``\\geq``,
+             ``\\times``, ``\\frac{a}{b}`` (``\\frac12`` as TeX reads it), ``\\sqrt{a}``,
+             ``\\left|a\\right|``, ``\\geq``,
              and each op's own command: {latex}; the frame a formula is pasted
              in is read as spaces: ``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``,
              ``\\begin{equation}…\\end{equation}``, a line break ``\\\\``
