@@ -493,10 +493,10 @@ class _Reader:
                 return self.call(function)
             key = self.key(value)
             parts = _NAME_PARTS.match(value)
-            if parts and parts.group(3) and parts.group(4):    # a_1^2: the 2 is a power
-                key = self.key(value[:value.index("^")])
-                if key in self.bound:
-                    return self.power(Term(self.bound[key], key),
+            if parts and parts.group(4) and (parts.group(3) or key not in self.bound):
+                base = self.key(value[:value.index("^")])    # a_1^2, m^2, Y^2: a power
+                if base in self.bound:
+                    return self.power(Term(self.bound[base], base),
                                       Term(float(parts.group(4)), parts.group(4)))
             if key not in self.bound and self.peek()[1] == "(" and not _MATRIX_KEY.fullmatch(key):
                 known = ", ".join([*_FUNCTIONS, *_MATRIX_FUNCTIONS])

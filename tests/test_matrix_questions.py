@@ -1150,3 +1150,21 @@ def test_what_the_matrix_refusals_advise_reads(typed, times):
     hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
     verdict = check(cost, "W2", typed)
     assert np.allclose(verdict.expected, times * hand, rtol=1e-12)
+
+
+def test_a_power_of_a_name_without_a_layer_is_a_power():
+    """'/ m^2' and 'Y^2' were refused as "'m^2' is not bound"; m² and Y² (a, z, w with a
+    superscript stay Nielsen's layers).  Oracle: hand numpy."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    verdict = check(cost, "W2", f"{GRADIENT_W2} / m^2 * 4")
+    assert verdict and np.allclose(verdict.expected, hand["W2"], rtol=1e-12)
+    A1 = np.array(hand["A1"])
+    A2 = sigmoid(A1 @ np.array(W2) + np.array(b2))
+    Y_ = np.array(Y)
+    weighted = A1.T @ ((A2 - Y_) * A2 * (1 - A2) * (Y_ + 1) ** 2) / 4
+    verdict = check(cost, "W2", "A1.T @ ((A2 - Y) * A2*(1-A2)*(Y + 1)^2) / m")
+    assert np.allclose(verdict.expected, weighted, rtol=1e-12)
+    verdict = check(cost, "W2", "A1.T @ ((A2 - Y) * A2*(1-A2)*Y^2 + 0) / m")
+    assert np.allclose(verdict.expected, A1.T @ ((A2 - Y_) * A2 * (1 - A2) * Y_ ** 2) / 4, rtol=1e-12)
+    assert check(cost, "W2", "A1.T @ ((a^2 - Y) * a^{2}*(1-a^2)) / m")    # a^2: layer 2's A2
