@@ -1155,7 +1155,8 @@ class Formula:
 
     def sentence(self, value):
         """``Your formula ... reads as ...; with x = 0.8, ..., it gives ...``."""
-        parts = [f"Your formula {self.text.strip()} reads as {self.reading()}"]
+        typed = names.printable(" ".join(self.text.split()))     # one line, nothing acts
+        parts = [f"Your formula {typed} reads as {self.reading()}"]
         if self.functions:
             parts.append(" (" + ", ".join(f"{typed} is {canonical}"
                                           for typed, canonical in self.functions.items()) + ")")

@@ -285,3 +285,18 @@ def test_subscripts_as_printed_split_like_typed_ones():
     x1, w1, x2, w2 = Value(0.6, "x1"), Value(0.3, "w1"), Value(-0.4, "x2"), Value(0.8, "w2")
     L = (x1 * w1 + x2 * w2).named("L")
     assert read_formula("w₁x₁ + w₂x₂", L).evaluate() == 0.3 * 0.6 + 0.8 * -0.4
+
+
+def test_the_formula_is_echoed_on_one_line_with_nothing_that_acts_on_the_terminal():
+    """An align derivation pasted on two lines split the verdict's evidence over them, and
+    text the reader skips (\\begin{...}'s name) reached the terminal as typed: ESC [31m,
+    a bidi override.  The echo is one line, control and format characters as pictures."""
+    L, _ = seed000()
+    typed = (f"\\begin{{align}}\n\\frac{{\\partial L}}{{\\partial w_1}} &= x h(1-h) w_2 y'(1-y')(y'-y)"
+             f" \\\\\n&= {seed000_hand()['dw1']:.4g}\n\\end{{align\x1b[31m\u202e}}")
+    verdict = check(L, "w1", typed)
+    assert verdict
+    lines = str(verdict).splitlines()
+    assert len(lines) == 2 and lines[1].startswith(r"Your formula \begin{align} \frac{\partial L}")
+    assert "\x1b" not in str(verdict) and "\u202e" not in str(verdict)
+    assert r"\end{align␛[31m<U+202E>}" in lines[1]
