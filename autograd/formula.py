@@ -344,7 +344,8 @@ class _Reader:
     def _lhs_node(self, typed, written):
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
         typed = _NAMED.sub(r"\1", typed)                 # \mathit{leaf}_{1}: leaf_1
-        name = self._name_of(re.sub(r"_\{([^{}]*)\}", r"_\1", typed))
+        plain = re.sub(r"_\{([^{}]*)\}", r"_\1", typed)
+        name = self._name_of(plain) or self._name_of(names.plain(plain))    # ∂C/∂w³₁₁ as printed
         if name is None:
             raise FormulaError(
                 f"{self.where}: the left-hand side {written} names {typed!r}, and no node "

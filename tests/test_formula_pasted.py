@@ -300,3 +300,13 @@ def test_the_formula_is_echoed_on_one_line_with_nothing_that_acts_on_the_termina
     assert len(lines) == 2 and lines[1].startswith(r"Your formula \begin{align} \frac{\partial L}")
     assert "\x1b" not in str(verdict) and "\u202e" not in str(verdict)
     assert r"\end{align␛[31m<U+202E>}" in lines[1]
+
+
+def test_a_left_side_as_the_verdict_prints_it():
+    """'∂C/∂w³₁₁ = …', the derivative as check's verdicts print it, was refused: "the
+    left-hand side ∂C/∂w³₁₁ names 'w³₁₁', and no node has that name".  Oracle: by hand."""
+    verdict = check(nielsen_231(), "w3_11", "∂C/∂w³₁₁ = a²₁(a³₁−y)σ′(z³₁)")
+    assert verdict and verdict.formula.lhs == ("C", "w3_11")
+    assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
+    with pytest.raises(FormulaError, match=r"with respect to w²₁₁, but the node checked is w3_11"):
+        check(nielsen_231(), "w3_11", "∂C/∂w²₁₁ = a²₁(a³₁−y)σ′(z³₁)")
