@@ -419,3 +419,14 @@ def test_a_zero_gradient_checked_as_zero_shows_no_nan_ratio():
         verdict = check(R, a, given)
         assert verdict and "nan" not in str(verdict)
         assert "agrees with the engine's 0 (tolerance: relative 1e-06" in str(verdict)
+
+
+def test_a_formula_in_brackets_with_a_comma_is_a_formula_not_a_matrix():
+    """'[x < h]·max(x, h) + h' (an Iverson bracket and a call) was refused as "is a matrix";
+    by hand it is 0·0.8 + 0.6 = 0.6 = ∂(x·h)/∂x."""
+    x, h = Value(0.8, "x"), Value(0.6, "h")
+    L = (x * h).named("L")
+    verdict = check(L, x, "[x < h] * max(x, h) + h")
+    assert verdict and verdict.formula_value == 0.6
+    with pytest.raises(ValueError, match=r"is a matrix, but the gradient with respect to"):
+        check(L, x, "[[0.6, -1e-3],\n [nan, 2]]")
