@@ -45,7 +45,9 @@ _LATEX_RULES = [
     (re.compile(r"\\partial(?![A-Za-z])"), "∂"),
     (re.compile(r"\\Delta(?![A-Za-z])"), "Δ"),
     (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|mathsf|vec)\s*\{([^{}]*)\}"), r"\1"),
-    (re.compile(r"\\d?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}"), r"((\1)/(\2))"),
+    # \frac{a}{b}, and \frac1m, \frac{a}2 as TeX reads them (one digit or letter unbraced)
+    (re.compile(r"\\[dt]?frac\s*(?:\{([^{}]*)\}|([0-9A-Za-z]))\s*(?:\{([^{}]*)\}|([0-9A-Za-z]))"),
+     lambda found: f"(({found.group(1) or found.group(2)})/({found.group(3) or found.group(4)}))"),
     (re.compile(r"\\text\s*\{[^{}]*\}"), " "),
     (re.compile(r"\\(?:left|right|big|Big|quad|qquad)(?![A-Za-z])|\\[,;!]"), " "),
     (re.compile(r"\^\s*(?:\{\s*\\(?:top|intercal)\s*\}|\\(?:top|intercal)(?![A-Za-z]))"), "^T"),
@@ -100,6 +102,9 @@ def _unreadable(text, pos, plain):
         hint = (": ∇_a C (BP1's gradient of the cost) depends on the cost; write it out, "
                 "e.g. (A - Y) for ½ squared error, (A - Y)/m for its mean over the batch, "
                 "A the output layer's activations")
+    elif command and re.fullmatch(r"\\[dt]?frac", command.group()):
+        hint = (f": {command.group()}'s arguments are read without braces inside them; "
+                f"write (a)/(b) for a fraction of formulas")
     elif command:
         hint = f": the LaTeX command {command.group()} is not one this reader knows"
     else:

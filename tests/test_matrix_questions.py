@@ -1168,3 +1168,17 @@ def test_a_power_of_a_name_without_a_layer_is_a_power():
     verdict = check(cost, "W2", "A1.T @ ((A2 - Y) * A2*(1-A2)*Y^2 + 0) / m")
     assert np.allclose(verdict.expected, A1.T @ ((A2 - Y_) * A2 * (1 - A2) * Y_ ** 2) / 4, rtol=1e-12)
     assert check(cost, "W2", "A1.T @ ((a^2 - Y) * a^{2}*(1-a^2)) / m")    # a^2: layer 2's A2
+
+
+def test_frac_as_tex_reads_it_unbraced_and_a_nested_one_says_what_to_write():
+    """'\\frac1m A_1^T …' was refused: 'the LaTeX command \\frac is not one this reader
+    knows' (also for \\frac{A_1^{T} …}m, whose braces nest).  Oracle: hand numpy."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    body = r"A_1^{T} ((A_2 - Y) \odot A_2 \odot (1-A_2))"
+    for typed in (rf"\frac1m {body}", rf"\tfrac{{1}}{{m}} {body}", rf"\frac12 {body} \cdot \frac{{2}}m"):
+        verdict = check(cost, "W2", typed)
+        assert verdict and np.allclose(verdict.expected, hand["W2"], rtol=1e-12), typed
+    with pytest.raises(MatrixFormulaError, match=r"\\frac's arguments are read without braces "
+                                                 r"inside them; write \(a\)/\(b\)"):
+        check(cost, "W2", rf"\frac{{{body}}}m")
