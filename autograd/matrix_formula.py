@@ -3,7 +3,7 @@
 One pass over the tokens (a Pratt parser that evaluates as it reads), no eval::
 
     A1.T @ delta2, X.T.dot(delta)      numpy: @ (.dot, np.dot), .T, * Hadamard, sum(…, axis=0)
-    np.multiply(d, 1 - A1**2)          np.multiply, np.transpose/.transpose(), ** (and a_1^2)
+    np.multiply(d, 1 - A1**2)          np.multiply, np.transpose/.transpose(), ** (a_1^2, A1², m⁻¹)
     delta2 = (A2 - Y) * σ'(Z2); A1.T @ delta2     statements: ; or new lines, the last is the value
     dW2 = A1.T @ delta2; db2 = …        (or the one whose left-hand side names the gradient asked)
     ((1/m (o_2 - Y) ⊙ (o_2 ⊙ (1 - o_2)))^T × o_1)^T    a blog: × product, ⊙, ^T, 1/m (…)
@@ -82,7 +82,10 @@ _TOKEN = re.compile(r"""
   | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_prime)?(?:'+)?
               (?:_?\{\s*\d+\s*\}|_?\d+)?(?:\^\s*\{\s*\d+\s*\}|\^\s*\d+)?)
   | (?P<op>@|\*\*|\*|\^|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|=|;|\n|Σ)
+  | (?P<power>[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)
 """, re.VERBOSE)
+#: A1², (1 - A1)², m⁻¹ as printed: the power's digits
+_FROM_SUPERSCRIPT = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
 
 _NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ∂]+(?:_prime)?)('*)(?:_?\{?\s*(\d+)\s*\}?)?"
                          r"(?:\^\s*\{?\s*(\d+)\s*\}?)?$")
@@ -119,7 +122,13 @@ def _tokens(text, plain=True):
         if found is None:
             raise MatrixFormulaError(_unreadable(text, pos, plain))
         kind = found.lastgroup
-        if kind != "space":
+        if kind == "power":                  # ² is ** 2, ⁻¹ is ** -1
+            power = found.group().translate(_FROM_SUPERSCRIPT)
+            out.append(("op", "**", pos))
+            if power[0] in "+-":
+                out.append(("op", power[0], pos))
+            out.append(("number", power.lstrip("+-"), pos))
+        elif kind != "space":
             value = found.group()
             if kind == "op":
                 value = {"−": "-", "{": "(", "}": ")", "[": "(", "]": ")", "\n": ";"}.get(value, value)

@@ -1182,3 +1182,12 @@ def test_frac_as_tex_reads_it_unbraced_and_a_nested_one_says_what_to_write():
     with pytest.raises(MatrixFormulaError, match=r"\\frac's arguments are read without braces "
                                                  r"inside them; write \(a\)/\(b\)"):
         check(cost, "W2", rf"\frac{{{body}}}m")
+
+
+def test_superscript_powers_as_printed():
+    """'A2 - A2²' and 'm⁻¹' were refused: "cannot read '²'".  Oracle: hand numpy."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    for typed in ("A1.T @ ((A2 - Y) * (A2 - A2²)) / m", f"{GRADIENT_W2} * m⁻¹", f"{GRADIENT_W2} / m² * 4"):
+        verdict = check(cost, "W2", typed)
+        assert verdict and np.allclose(verdict.expected, hand["W2"], rtol=1e-12), typed
