@@ -17,7 +17,8 @@ operators    + - * / ^ ** (also · × ⋅ ∙ − ÷ and superscripts ² ⁻¹ �
              comparisons > ≥ = < ≤ (1 or 0; ``0 < x < 1`` is both), ``and`` (joining
              comparisons), ``x if c else y``, ``|a|``
 implicit ·   ``2h``, ``h(1-h)``, ``(a)(b)``; refused where it is ambiguous: after
-             the right side of a division (``a/2h``) and before a number (``h 2``)
+             the right side of a division (``a/2h``), after an exponent's digits
+             (``e^2x``: write ``e^{2x}``) and before a number (``h 2``)
 functions    every op of :mod:`autograd.ops`, by its name, its notation and its
              aliases, with ``f'`` (or ``f^{\\prime}``) its derivative and ``f²(z)``
              the square of ``f(z)``: {functions}
@@ -931,6 +932,7 @@ class _Reader:
             self.take()
             self._deeper(token)
             exponent = self.unary()
+            self._number_then_name(exponent)
             self.depth -= 1
             tree = self.node(_KINDS["pow"].name, (tree, exponent), token, "^")
         for token in reversed(negations):
@@ -938,6 +940,19 @@ class _Reader:
             if token.text != "+":
                 tree = self.node(_KINDS["prefix"].name, (tree,), token, "-")
         return tree
+
+    def _number_then_name(self, exponent):
+        """Refuse ``e^2x``, ``e^-2x`` (e^(2x) or e²·x?) in one line: an exponent typed as
+        digits with a name or function right after them (``h²x`` as printed stays h²·x)."""
+        number = exponent.args[0] if exponent.kind == _KINDS["prefix"].name else exponent
+        after = self.peek()
+        if number.kind == "const" and _NUMBER.fullmatch(number.typed) and \
+                after.pos == number.pos + len(number.typed) and \
+                self.text[number.pos - 1].isascii() and after.kind in ("name", "func", "const"):
+            power = f"{self.text[exponent.pos - 1:number.pos - 1]}{number.typed}"
+            written = power + after.text
+            self.fail(exponent.pos, written, f"^{written} is ambiguous: ^({written}) or "
+                      f"^{power}·{after.text}? add braces or *: ^{{{written}}}")
 
     def atom(self):
         token = self.take()

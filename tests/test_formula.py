@@ -4,6 +4,7 @@ number.  Oracles: the worked examples' hand formulas and published values, and p
 Python arithmetic for the grammar."""
 
 import math
+import re
 
 import pytest
 
@@ -816,3 +817,23 @@ def test_an_align_derivation_ending_in_its_value_on_the_next_line(graph):
     formula = read_formula(r"\frac{dL}{dw_1} &= x \cdot h \\ &= 0.48", graph)
     assert formula.lhs == ("L", "w1") and formula.stated == "0.48"
     assert_close(formula.evaluate(), 0.8 * 0.6, rel=1e-15)
+
+
+@pytest.mark.parametrize("typed, pos, written", [
+    ("e^2x", 3, "2x"),          # e^(2x) = 4.95 or e²·x = 5.91: was e²·x, silently
+    ("e^-2x", 3, "-2x"),        # was e^(-2)·x
+    ("x^2h", 3, "2h"),
+    ("(1-h)^0.5x", 7, "0.5x"),
+])
+def test_an_exponent_of_digits_run_into_a_name_is_refused(graph, typed, pos, written):
+    with pytest.raises(FormulaError, match=rf"at position {pos} \('{re.escape(written)}'\): "
+                                           rf"\^{re.escape(written)} is ambiguous"):
+        read_formula(typed, graph)
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("e^{2x}", math.exp(1.6)), ("e^2 x", math.e ** 2 * 0.8), ("e^{2}x", math.e ** 2 * 0.8),
+    ("h^2(1-h)", 0.36 * 0.4), ("h²x", 0.36 * 0.8), ("e^(-2x)", math.exp(-1.6)),
+])
+def test_an_exponent_set_apart_reads(graph, typed, expected):
+    assert_close(read_formula(typed, graph).evaluate(), expected, rel=1e-14)
