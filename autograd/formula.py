@@ -32,7 +32,7 @@ left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w
              (``\\mathrm{d}`` for d too; ``&=`` as in an align environment, also on the
              stated value's line) before the
              formula says which derivative it is (``Formula.lhs``)
-stated value ``... = 0.0123`` (or ``= 8.16 \\times 10^{-3}``) after the formula,
+stated value ``... = 0.0123`` (or ``= 8.16 \\times 10^{-3}``, ``≈ 0.0123``) after the formula,
              outside brackets, is the value its writer worked out
              (``Formula.stated``); anything else after that ``=`` is refused
              (a comparison goes in brackets: ``(a = b)``)
@@ -136,7 +136,7 @@ FUNCTIONS, LATEX_FUNCTIONS, _INFIX, _COMPARE, _KINDS = _tables()
 
 #: how keyboards type what the notation prints (the notation's symbol on the right)
 _TYPED = {"*": "·", "⋅": "·", "∗": "·", "∙": "·", "**": "^", ">=": "≥", "==": "=", "\\ge": "\\geq",
-          "\\gt": ">"}
+          "\\gt": ">", "\\approx": "≈"}
 #: comparisons written the other way round: a < b is b > a
 _REVERSED = {"<": ">", "≤": "≥", "<=": "≥", "\\leq": "\\geq", "\\le": "\\geq", "\\lt": ">"}
 _LONGEST_FUNCTION = max(map(len, FUNCTIONS))
@@ -211,7 +211,7 @@ class Token:
 
 
 _OPERATORS = {"+", "-", "−", "*", "·", "×", "⋅", "∗", "∙", "/", "÷", "^"}
-_COMPARISON_CHARS = {">", "<", "=", "≥", "≤"}
+_COMPARISON_CHARS = {">", "<", "=", "≥", "≤", "≈"}
 _OPENING, _CLOSING = "([{", ")]}"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?")
 _SAMPLE = re.compile(r"\(\d+\)")
@@ -455,7 +455,9 @@ class _Reader:
 
     def _comparison(self, symbol, pos, out):
         symbol = _TYPED.get(symbol, symbol)
-        if symbol in _REVERSED:
+        if symbol == "≈":                       # ... ≈ 0.0142: only before the stated value
+            out.append(Token("cmp", symbol, pos, (_COMPARE["="], False)))
+        elif symbol in _REVERSED:
             out.append(Token("cmp", symbol, pos, (_COMPARE[_REVERSED[symbol]], True)))
         elif symbol in _COMPARE:
             out.append(Token("cmp", symbol, pos, (_COMPARE[symbol], False)))
@@ -486,7 +488,7 @@ class _Reader:
         if command in ("{", "}"):
             out.append(Token("(" if command == "{" else ")", command, i + 1))
         elif word in _TYPED and _TYPED[word] in _COMPARE or word in _COMPARE or \
-                word in _REVERSED:
+                word in _REVERSED or word == "\\approx":
             self._comparison(word, i + 1, out)
         elif command in ("cdot", "times"):
             out.append(Token("op", "·", i + 1))
@@ -786,24 +788,26 @@ class _Reader:
         return tree, stated
 
     def stated(self, tree):
-        """The number typed after ``=`` outside brackets, as text: ``x·h(1-h) = 0.0123``,
-        as a derivation (and explain's LaTeX) ends, is the formula and the value its writer
-        worked out.  Anything else after that ``=`` is refused, never read as a comparison
-        (a formula = a formula gave 1 or 0)."""
+        """The number typed after ``=`` (or ``≈``) outside brackets, as text:
+        ``x·h(1-h) = 0.0123``, as a derivation (and explain's LaTeX) ends, is the formula and
+        the value its writer worked out.  Anything else after it is refused, never read as a
+        comparison (a formula = a formula gave 1 or 0)."""
         equals = self.take()
+        sign = equals.text
         if tree is self.bare:
-            self.fail(equals.pos, equals.text, "a comparison before = is ambiguous (is what "
-                      "follows its value, or compared too?); put the comparison in "
-                      "parentheses: (a > b) = 1")
+            self.fail(equals.pos, sign, f"a comparison before {sign} is ambiguous (is what "
+                      f"follows its value, or compared too?); put the comparison in "
+                      f"parentheses: (a > b) {sign} 1")
         right = self.expression()
         if self.peek().kind == "cmp":
-            self.fail(self.peek().pos, self.peek().text, "a second = outside brackets; write "
-                      "the formula, then at most one = and the number it gives: x·h = 0.48")
+            self.fail(self.peek().pos, self.peek().text, f"a second {self.peek().text} outside "
+                      f"brackets; write the formula, then at most one = and the number it "
+                      f"gives: x·h = 0.48")
         number = _number_text(right)
         if number is None:
-            self.fail(equals.pos, equals.text, "after = outside brackets comes the number "
-                      "the formula gives (= 0.0123, = -8.16 \\times 10^{-3}), not a formula; "
-                      "a comparison goes in parentheses: (a = b)")
+            self.fail(equals.pos, sign, f"after {sign} outside brackets comes the number "
+                      f"the formula gives ({sign} 0.0123, {sign} -8.16 \\times 10^{{-3}}), not "
+                      f"a formula; a comparison goes in parentheses: (a = b)")
         try:
             read_number(number)
         except ValueError as err:
@@ -863,6 +867,9 @@ class _Reader:
             token = self.peek()
             if token.kind != "cmp" or token.value[0].name == "eq" and not self.depth:
                 return left if tree is None else tree
+            if token.text == "≈":
+                self.fail(token.pos, token.text, "≈ is read only before the value worked out "
+                          "after the formula (... ≈ 0.0142), not inside brackets")
             self.take()
             op, reversed_ = token.value
             right = self.sum()

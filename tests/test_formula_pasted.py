@@ -310,3 +310,16 @@ def test_a_left_side_as_the_verdict_prints_it():
     assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
     with pytest.raises(FormulaError, match=r"with respect to w²₁₁, but the node checked is w3_11"):
         check(nielsen_231(), "w3_11", "∂C/∂w²₁₁ = a²₁(a³₁−y)σ′(z³₁)")
+
+
+@pytest.mark.parametrize("approx", ["≈", r"\approx"])
+def test_a_value_after_approximately_equal_is_the_stated_value(approx):
+    """'... ≈ 0.0142' (a rounded value, as derivations write it) was refused: '≈' is not
+    part of a formula (\\approx: not a LaTeX command read).  Oracle: seed 000 by hand."""
+    L, _ = seed000()
+    dw1 = seed000_hand()["dw1"]
+    verdict = check(L, "w1", f"x h(1-h) w_2 y'(1-y')(y'-y) {approx} {dw1:.3g}")
+    assert verdict and verdict.formula.stated == f"{dw1:.3g}"
+    assert_close(verdict.formula_value, dw1, rel=1e-14)
+    with pytest.raises(FormulaError, match="≈ is read only before the value worked out"):
+        read_formula(f"(x {approx} h)", L)
