@@ -1025,9 +1025,10 @@ class _Reader:
         if after.kind == "op" and after.text == "^" and not derivative:
             self.take()
             self._deeper(after)
-            power = (after, self.atom())
+            sign = self.peek()
+            power = (after, self.unary() if sign.kind == "op" and sign.text in "-−" else self.atom())
             self.depth -= 1
-            if power[1].kind == _KINDS["prefix"].name:             # sin^{-1}(x): arcsin
+            if power[1].kind == _KINDS["prefix"].name:             # sin^{-1}(x), sin⁻¹(x): arcsin
                 f = token.text
                 self.fail(after.pos, f"{f}^", f"{f}^{{-1}}(x) means the inverse of {f} in most "
                           f"texts (sin^{{-1}} is arcsin), which is not an op here; for a "

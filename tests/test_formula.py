@@ -210,6 +210,9 @@ NAMES = "named nodes: L, h, net1, w1, w2, x, y, y'"
     (r"\sin^{-1}(x)", "at position 5 ('sin^'): sin^{-1}(x) means the inverse of sin"),
     (r"\tan^{-1}\left(h\right)", "at position 5 ('tan^'): tan^{-1}(x) means the inverse"),
     ("σ^(-1)(x)", "at position 2 ('σ^'): σ^{-1}(x) means the inverse of σ"),
+    # unbraced and printed: was 'expected a number, a name or an opening parenthesis'
+    ("sin^-1(x)", "at position 4 ('sin^'): sin^{-1}(x) means the inverse of sin"),
+    ("sin⁻¹(x)", "at position 4 ('sin^'): sin^{-1}(x) means the inverse of sin"),
 ])
 def test_what_cannot_be_read_is_one_line_naming_the_token(graph, typed, message):
     with pytest.raises((FormulaError, NodeNameError)) as caught:
