@@ -214,7 +214,8 @@ _OPERATORS = {"+", "-", "−", "*", "·", "×", "⋅", "∗", "∙", "/", "÷", 
 _COMPARISON_CHARS = {">", "<", "=", "≥", "≤", "≈"}
 _OPENING, _CLOSING = "([{", ")]}"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?")
-_SAMPLE = re.compile(r"\(\d+\)")
+_SAMPLE = re.compile(r"\((\d+)\)")
+_PRINTED_SAMPLE = re.compile("⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]+)⁾")
 #: a^3, z^{3}: Nielsen's vector of a layer, with no neuron index (not followed by _)
 _LAYER_ALONE = re.compile(r"(?:\^\s*(?:\{\s*(\d+)\s*\}|(\d+))(?!\s*_|\d)|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))")
 #: h², x⁻¹, h¹⁰ as printed: an exponent (its digits one number); w³₁₁, x₁ as names.text
@@ -598,10 +599,11 @@ class _Reader:
             i = primed.end()
             primed = _PRIME_SUPERSCRIPT.match(text, i)
         run = "".join(chars)
-        sample = _SAMPLE.match(text, i)
-        if sample and run + sample.group(0) in self.named:     # x1(2): sample 2's x1
-            where += list(range(i + 1, sample.end() + 1))
-            run += sample.group(0)
+        sample = _SAMPLE.match(text, i) or _PRINTED_SAMPLE.match(text, i)
+        named = sample and self._name_of(f"{run}({sample.group(1).translate(_FROM_SCRIPTS)})")
+        if named:                                # x1(2), x₁⁽²⁾: sample 2's x1
+            where += [i + 1] * max(0, len(named) - len(where))
+            run = named
             i = sample.end()
         self._pieces(run, where, i, out)
         return i

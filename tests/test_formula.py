@@ -175,6 +175,9 @@ def test_a_sample_name_is_one_name():
     a, b = Value(3.0, "x1(2)"), Value(5.0, "x1")
     root = (a * b).named("L")
     assert read_formula("x1(2) x1", root).evaluate() == 15.0
+    # as the verdicts print it (x₁⁽²⁾), and with Desmos's x_1: were refused, and x_1·2 = 10
+    assert read_formula("x₁⁽²⁾ x₁", root).evaluate() == 15.0
+    assert read_formula("x_1(2)", root).evaluate() == 3.0
 
 
 def test_a_formula_evaluates_at_the_current_data(graph):
