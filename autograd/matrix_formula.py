@@ -327,9 +327,9 @@ class _Reader:
 
     def _label(self, equals):
         """Refuse a formula left of ``=`` (``A1.T @ delta2 = 0.5`` read 0.5 as the formula):
-        a label is names, / ^ and parentheses (``∂L/∂W_2``, ``Δ W_2``, ``δ^L``)."""
+        a label is names, numbers, / ^ and parentheses (``∂L/∂W_2``, ``δ^L``, ``W^{[2]}``)."""
         for kind, value, pos in self.tokens[self.at:equals]:
-            if kind != "name" and value not in ("/", "(", ")", "^"):
+            if kind not in ("name", "number") and value not in ("/", "(", ")", "^"):
                 raise MatrixFormulaError(
                     f"{value!r}{_where(pos, self.plain)} is left of = : a statement is a name "
                     f"or a gradient's label, =, then the formula (delta2 = …, dW2 = …); paste "

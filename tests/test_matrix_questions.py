@@ -1144,7 +1144,8 @@ def test_a_matrix_formula_misread_before_is_refused_in_one_line(typed, words):
 
 
 @pytest.mark.parametrize("typed, times", [(f"{GRADIENT_W2} / (2m)", 0.5), (f"1/m {GRADIENT_W2}", 1.0),
-                                          (f"∂C/∂W2 = 1/m ({GRADIENT_W2})", 1.0)])
+                                          (f"∂C/∂W2 = 1/m ({GRADIENT_W2})", 1.0),
+                                          (f"dW^{{[2]}} = 1/m ({GRADIENT_W2})", 1.0)])
 def test_what_the_matrix_refusals_advise_reads(typed, times):
     _, cost = blog()
     hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
