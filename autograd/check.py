@@ -124,9 +124,14 @@ def _read_expected(root, expected, digits, rtol, atol, wrt=None):
                                 from_float=from_float), None
 
 
+#: a list of numbers (``[[0.1, -2e-3], [nan, 1]]``): brackets, commas, numbers' characters
+_LIST = re.compile(r"\s*\[[\[\],\s\w.+\-−]*\]\s*")
+
+
 def _looks_like_matrix(text):
-    """Whether text is a list of numbers (``[[0.1, 0.2]]``), not a formula in brackets."""
-    return text.lstrip().startswith("[") and "," in text
+    """Whether text is a list of numbers (``[[0.1, 0.2]]``), not a formula in brackets
+    (``[x > h] * max(x, h)``, an Iverson bracket and a call)."""
+    return "," in text and _LIST.fullmatch(text) is not None
 
 
 def _number(expected):

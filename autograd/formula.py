@@ -10,25 +10,32 @@ names        the graph's node names, digits and primes included (w1, net2, y' or
              ``y^{\\prime}``, out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it,
              Nielsen's ``a^2_1`` and ``w^{3}_{11}`` are a2_1 and w3_11 (when they are nodes);
              names written together are multiplied (``Iw_1`` is I·w1), and an unnamed
-             node is read by the label explain gives it (``t3``, ``leaf1``)
+             node is read by the label explain gives it (``t3``, ``leaf1``); names as
+             printed, ``w³₁₁``, ``a²₁``, ``x₁``, are w3_11, a2_1, x1
 numbers      2, 0.5, .5, 1e-3; ``e`` is Euler's number unless a node is called e
-operators    + - * / ^ ** (also · × ⋅ ∙ − ÷ ² ³ as printed), parentheses ( ) [ ] { },
-             comparisons > ≥ = < ≤ (1 or 0), ``and``, ``x if c else y``, ``|a|``
+operators    + - * / ^ ** (also · × ⋅ ∙ − ÷ and superscripts ² ⁻¹ ¹⁰ as printed), ( ) [ ] { },
+             comparisons > ≥ = < ≤ (1 or 0; ``0 < x < 1`` is both), ``and`` (joining
+             comparisons), ``x if c else y``, ``|a|``
 implicit ·   ``2h``, ``h(1-h)``, ``(a)(b)``; refused where it is ambiguous: after
-             the right side of a division (``a/2h``) and before a number (``h 2``)
+             the right side of a division (``a/2h``), after an exponent's digits
+             (``e^2x``: write ``e^{2x}``) and before a number (``h 2``)
 functions    every op of :mod:`autograd.ops`, by its name, its notation and its
              aliases, with ``f'`` (or ``f^{\\prime}``) its derivative and ``f²(z)``
              the square of ``f(z)``: {functions}
 LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
-             ``\\times``, ``\\frac{a}{b}``, ``\\sqrt{a}``, ``\\left|a\\right|``, ``\\geq``,
+             ``\\times``, ``\\frac{a}{b}`` (``\\frac12`` as TeX reads it), ``\\sqrt{a}``,
+             ``\\left|a\\right|``, ``\\geq``,
              and each op's own command: {latex}; the frame a formula is pasted
              in is read as spaces: ``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``,
              ``\\begin{equation}…\\end{equation}``, a line break ``\\\\``
 left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w_1} =``
-             (``\\mathrm{d}`` for d too; ``&=`` as in an align environment) before the
+             (``\\mathrm{d}`` for d too; ``&=`` as in an align environment, also on the
+             stated value's line) before the
              formula says which derivative it is (``Formula.lhs``)
-stated value ``... = 0.0123`` after the formula, outside brackets, is the value its
-             writer worked out (``Formula.stated``), not a comparison
+stated value ``... = 0.0123`` (or ``= 8.16 \\times 10^{-3}``, ``≈ 0.0123``) after the formula,
+             outside brackets, is the value its writer worked out
+             (``Formula.stated``); anything else after that ``=`` is refused
+             (a comparison goes in brackets: ``(a = b)``)
 refused      ``\\sqrt[n]{x}`` (write ``x^(1/n)``), ∂ outside the left side, a number
              too large for a float, control characters and lone surrogates, each as
              one line
@@ -129,7 +136,7 @@ FUNCTIONS, LATEX_FUNCTIONS, _INFIX, _COMPARE, _KINDS = _tables()
 
 #: how keyboards type what the notation prints (the notation's symbol on the right)
 _TYPED = {"*": "·", "⋅": "·", "∗": "·", "∙": "·", "**": "^", ">=": "≥", "==": "=", "\\ge": "\\geq",
-          "\\gt": ">"}
+          "\\gt": ">", "\\approx": "≈"}
 #: comparisons written the other way round: a < b is b > a
 _REVERSED = {"<": ">", "≤": "≥", "<=": "≥", "\\leq": "\\geq", "\\le": "\\geq", "\\lt": ">"}
 _LONGEST_FUNCTION = max(map(len, FUNCTIONS))
@@ -204,16 +211,22 @@ class Token:
 
 
 _OPERATORS = {"+", "-", "−", "*", "·", "×", "⋅", "∗", "∙", "/", "÷", "^"}
-_COMPARISON_CHARS = {">", "<", "=", "≥", "≤"}
+_COMPARISON_CHARS = {">", "<", "=", "≥", "≤", "≈"}
 _OPENING, _CLOSING = "([{", ")]}"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?")
-_SAMPLE = re.compile(r"\(\d+\)")
+_SAMPLE = re.compile(r"\((\d+)\)")
+_PRINTED_SAMPLE = re.compile("⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]+)⁾")
 #: a^3, z^{3}: Nielsen's vector of a layer, with no neuron index (not followed by _)
-_LAYER_ALONE = re.compile(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+))(?!\s*_|\d)")
-_SUPERSCRIPTS = {"²": "2", "³": "3"}
+_LAYER_ALONE = re.compile(r"(?:\^\s*(?:\{\s*(\d+)\s*\}|(\d+))(?!\s*_|\d)|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))")
+#: h², x⁻¹, h¹⁰ as printed: an exponent (its digits one number); w³₁₁, x₁ as names.text
+#: prints names: the name w3_11, x_1
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_EXPONENT = re.compile("([⁺⁻]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+_SCRIPTED = re.compile("([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉]+)")
+_FROM_SCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉", "01234567890123456789")
 _PRIMES = "'′"
 #: the characters of a run: letters, digits (not ² ³), _ and primes
-_RUN = re.compile(r"(?:[^\W²³]|['′])+")
+_RUN = re.compile(r"(?:[^\W⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉]|['′])+")
 #: an opening parenthesis ahead, perhaps after spaces and LaTeX's \left
 _OPENS = re.compile(r"(?:\s|\\left|\\[bB]ig[lr]?)*[(\[{]")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
@@ -253,26 +266,33 @@ _FRAME = re.compile(r"\s*(?:\$+|\\[(\[]|\\begin\s*\{[^{}]*\})?")
 
 def _number_text(tree):
     """The number a tree is as typed, ``-0.00816``, or in scientific notation as LaTeX
-    writes it, ``-8.16 \\times 10^{-3}`` (as ``-8.16e-3``, its digits kept); else None."""
+    writes it, ``-8.16 \\times 10^{-3}`` (as ``-8.16e-3``, its digits kept) or
+    ``10^{-3}`` (``1e-3``); else None."""
     sign = ""
     if tree.kind == "neg":
         sign, tree = "-", tree.args[0]
     if tree.kind == "const":
         return sign + tree.typed if _NUMBER.fullmatch(tree.typed) else None
-    if tree.kind != "mul":
+    if tree.kind == "pow":
+        mantissa, power = "1", tree
+    elif tree.kind == "mul":
+        mantissa, power = tree.args
+        if mantissa.kind == "neg" and not sign:
+            sign, mantissa = "-", mantissa.args[0]
+        if mantissa.kind != "const" or not _NUMBER.fullmatch(mantissa.typed) or "e" in \
+                mantissa.typed.lower():
+            return None
+        mantissa = mantissa.typed
+    else:
         return None
-    mantissa, power = tree.args
-    if mantissa.kind == "neg" and not sign:
-        sign, mantissa = "-", mantissa.args[0]
-    if mantissa.kind != "const" or not _NUMBER.fullmatch(mantissa.typed) or "e" in \
-            mantissa.typed.lower() or power.kind != "pow" or power.args[0].typed != "10":
+    if power.kind != "pow" or power.args[0].typed != "10":
         return None
     exponent, minus = power.args[1], ""
     if exponent.kind == "neg":
         minus, exponent = "-", exponent.args[0]
     if exponent.kind != "const" or not exponent.typed.isdigit():
         return None
-    return f"{sign}{mantissa.typed}e{minus}{exponent.typed}"
+    return f"{sign}{mantissa}e{minus}{exponent.typed}"
 
 
 class _Reader:
@@ -294,7 +314,7 @@ class _Reader:
         self.found = {}                  # name -> node, in the order the formula names them
         self.functions = {}              # typed function name -> canonical, when they differ
         self.lhs = None
-        self.top_eq = None               # the tree of a comparison ... = ... outside brackets
+        self.bare = None                 # a condition outside brackets: x > 0, a and b
         self.inside = None               # (start, end) of the text inside $...$, when asked
 
     # -- errors --------------------------------------------------------------
@@ -326,7 +346,8 @@ class _Reader:
     def _lhs_node(self, typed, written):
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
         typed = _NAMED.sub(r"\1", typed)                 # \mathit{leaf}_{1}: leaf_1
-        name = self._name_of(re.sub(r"_\{([^{}]*)\}", r"_\1", typed))
+        plain = re.sub(r"_\{([^{}]*)\}", r"_\1", typed)
+        name = self._name_of(plain) or self._name_of(names.plain(plain))    # ∂C/∂w³₁₁ as printed
         if name is None:
             raise FormulaError(
                 f"{self.where}: the left-hand side {written} names {typed!r}, and no node "
@@ -378,6 +399,8 @@ class _Reader:
             elif ch == "∧":
                 out.append(Token("and", ch, i + 1))
                 i += 1
+            elif ch == "&" and text[i + 1:].lstrip(" ")[:1] == "=":   # &= of an align line
+                i += 1
             elif ch in ",|":
                 out.append(Token(ch, ch, i + 1))
                 i += 1
@@ -390,10 +413,8 @@ class _Reader:
             elif ch in _CLOSING:
                 out.append(Token(")", ch, i + 1))
                 i += 1
-            elif ch in _SUPERSCRIPTS:            # h² is h^2
-                out.append(Token("op", "^", i + 1))
-                out.append(Token("num", _SUPERSCRIPTS[ch], i + 1))
-                i += 1
+            elif ch in _SUPERSCRIPTS or ch in "⁺⁻" and text[i + 1:i + 2] in _SUPERSCRIPTS:
+                i = self._exponent(i, out)            # h² is h^2, x⁻¹ is x^(-1)
             elif ch.isdecimal() or (ch == "." and text[i + 1:i + 2].isdecimal()):
                 found = _NUMBER.match(text, i)
                 out.append(Token("num", found.group(0), i + 1))
@@ -406,6 +427,17 @@ class _Reader:
         end = Token("end", "the end", len(text) + 1)
         while True:
             yield end
+
+    def _exponent(self, i, out):
+        """``²``, ``¹⁰``, ``⁻¹`` after a factor: ``^2``, ``^10``, ``^-1``."""
+        found = _EXPONENT.match(self.text, i)
+        if found is None:
+            self.fail(i + 1, self.text[i], "a superscript sign needs its digits: x⁻¹")
+        out.append(Token("op", "^", i + 1))
+        if found.group(1):
+            out.append(Token("op", "-" if found.group(1) == "⁻" else "+", i + 1))
+        out.append(Token("num", found.group(2).translate(_FROM_SCRIPTS), found.start(2) + 1))
+        return found.end()
 
     def _partial(self, pos, typed):
         self.fail(pos, typed, "∂ is read only in a left-hand side (∂O/∂w1 = ..., "
@@ -424,7 +456,9 @@ class _Reader:
 
     def _comparison(self, symbol, pos, out):
         symbol = _TYPED.get(symbol, symbol)
-        if symbol in _REVERSED:
+        if symbol == "≈":                       # ... ≈ 0.0142: only before the stated value
+            out.append(Token("cmp", symbol, pos, (_COMPARE["="], False)))
+        elif symbol in _REVERSED:
             out.append(Token("cmp", symbol, pos, (_COMPARE[_REVERSED[symbol]], True)))
         elif symbol in _COMPARE:
             out.append(Token("cmp", symbol, pos, (_COMPARE[symbol], False)))
@@ -455,7 +489,7 @@ class _Reader:
         if command in ("{", "}"):
             out.append(Token("(" if command == "{" else ")", command, i + 1))
         elif word in _TYPED and _TYPED[word] in _COMPARE or word in _COMPARE or \
-                word in _REVERSED:
+                word in _REVERSED or word == "\\approx":
             self._comparison(word, i + 1, out)
         elif command in ("cdot", "times"):
             out.append(Token("op", "·", i + 1))
@@ -522,7 +556,7 @@ class _Reader:
             end = chunk.end()
             run = chunk.group(0)
             if run in self.named and run not in FUNCTIONS and \
-                    (end == n or text[end] not in "({^\\"):
+                    (end == n or text[end] not in "({^\\" and not _SCRIPTED.match(text, end)):
                 out.append(Token("name", run, i + 1, run))
                 return end
         while i < n:
@@ -531,6 +565,13 @@ class _Reader:
                 chars.append(chunk.group(0).replace("′", "'"))
                 where += range(i + 1, chunk.end() + 1)
                 i = chunk.end()
+            scripted = _SCRIPTED.match(text, i) if chars else None
+            if scripted:                         # w³₁₁, x₁ as printed: w3_11, x_1
+                layer, index = (g.translate(_FROM_SCRIPTS) for g in scripted.groups())
+                chars.append(f"{layer}_{index}")
+                where += [i + 1] * len(chars[-1])
+                i = scripted.end()
+                continue
             if i < n and text[i] == "{" and text[i - 1] == "_" and chars:   # w_{1}
                 close = text.find("}", i + 1, i + 201)
                 inner = text[i + 1:close] if close > 0 else ""
@@ -558,10 +599,11 @@ class _Reader:
             i = primed.end()
             primed = _PRIME_SUPERSCRIPT.match(text, i)
         run = "".join(chars)
-        sample = _SAMPLE.match(text, i)
-        if sample and run + sample.group(0) in self.named:     # x1(2): sample 2's x1
-            where += list(range(i + 1, sample.end() + 1))
-            run += sample.group(0)
+        sample = _SAMPLE.match(text, i) or _PRINTED_SAMPLE.match(text, i)
+        named = sample and self._name_of(f"{run}({sample.group(1).translate(_FROM_SCRIPTS)})")
+        if named:                                # x1(2), x₁⁽²⁾: sample 2's x1
+            where += [i + 1] * max(0, len(named) - len(where))
+            run = named
             i = sample.end()
         self._pieces(run, where, i, out)
         return i
@@ -573,7 +615,8 @@ class _Reader:
         alone = _LAYER_ALONE.match(self.text, i)
         if alone is None:
             return i
-        base, layer = "".join(chars), alone.group(1) or alone.group(2)
+        base = "".join(chars)
+        layer = alone.group(1) or alone.group(2) or alone.group(3).translate(_FROM_SCRIPTS)
         if self._name_of(f"{base}{layer}_1") is None:
             return i
         if self._name_of(f"{base}{layer}_2"):
@@ -617,9 +660,7 @@ class _Reader:
         pos = where[0]
         if run in self.named:
             if run in FUNCTIONS and calls:
-                self.fail(pos, run, f"{run!r} is both a node of the graph and the function "
-                                    f"{_canonical(*FUNCTIONS[run])}; write * after the node "
-                                    f"or use another name for the function")
+                self._node_or_function(run, pos)
             return [(0, len(run), run)]
         if run in FUNCTIONS:
             return [(0, len(run), "func")]
@@ -643,7 +684,15 @@ class _Reader:
         if len(readings) > 1:
             shown = " or ".join("·".join(run[s:e] for s, e, _ in r) for r in readings[:2])
             self.fail(pos, run, f"it reads two ways, {shown}; write * between the names")
+        start, end, kind = readings[0][-1]
+        if calls and kind != "func" and run[start:end] in FUNCTIONS:   # sd(x): s·d·x or s·σ'(x)?
+            self._node_or_function(run[start:end], where[start])
         return readings[0]
+
+    def _node_or_function(self, name, pos):
+        self.fail(pos, name, f"{name!r} is both a node of the graph and the function "
+                             f"{_canonical(*FUNCTIONS[name])}; write * after the node "
+                             f"or use another name for the function")
 
     def prefixes(self):
         """(every prefix of every name with underscores dropped, the longest name's
@@ -723,6 +772,7 @@ class _Reader:
     # -- the tree ----------------------------------------------------------------
 
     def parse(self, start=0):
+        """(tree, the number typed after it or None)."""
         self.stream = self.tokens(start)
         self.ahead = None
         self.depth = 0
@@ -731,22 +781,40 @@ class _Reader:
             self.fail(self.peek().pos if start else 1, self.text[start:] or self.text,
                       "the formula is empty")
         tree = self.expression()
+        stated = self.stated(tree) if self.peek().kind == "cmp" else None
         token = self.peek()
         if token.kind != "end":
             what = "a closing parenthesis has no opening one" if token.kind == ")" else \
                 "expected an operator or the end here"
             self.fail(token.pos, token.text, what)
-        return tree
+        return tree, stated
 
     def stated(self, tree):
-        """(formula, number typed after it): ``x·h(1-h) = 0.0123``, as a derivation (and
-        explain's LaTeX) ends, is the formula and the value its writer worked out, not the
-        comparison (1 or 0) of the two; (tree, None) for any other formula."""
-        if tree is not self.top_eq:
-            return tree, None
-        left, right = tree.args
+        """The number typed after ``=`` (or ``≈``) outside brackets, as text:
+        ``x·h(1-h) = 0.0123``, as a derivation (and explain's LaTeX) ends, is the formula and
+        the value its writer worked out.  Anything else after it is refused, never read as a
+        comparison (a formula = a formula gave 1 or 0)."""
+        equals = self.take()
+        sign = equals.text
+        if tree is self.bare:
+            self.fail(equals.pos, sign, f"a comparison before {sign} is ambiguous (is what "
+                      f"follows its value, or compared too?); put the comparison in "
+                      f"parentheses: (a > b) {sign} 1")
+        right = self.expression()
+        if self.peek().kind == "cmp":
+            self.fail(self.peek().pos, self.peek().text, f"a second {self.peek().text} outside "
+                      f"brackets; write the formula, then at most one = and the number it "
+                      f"gives: x·h = 0.48")
         number = _number_text(right)
-        return (tree, None) if number is None else (left, number)
+        if number is None:
+            self.fail(equals.pos, sign, f"after {sign} outside brackets comes the number "
+                      f"the formula gives ({sign} 0.0123, {sign} -8.16 \\times 10^{{-3}}), not "
+                      f"a formula; a comparison goes in parentheses: (a = b)")
+        try:
+            read_number(number)
+        except ValueError as err:
+            self.fail(right.pos, number, str(err).split(": ", 1)[-1])
+        return number
 
     def peek(self):
         if self.ahead is None:
@@ -783,22 +851,36 @@ class _Reader:
         return tree
 
     def condition(self, tree):
-        """``a > b``, ``a ≤ b``, ``c1 and c2`` (each 1 or 0), from the first sum."""
+        """Comparisons (each 1 or 0) joined by ``and``, from the first sum: ``and``
+        joins whole comparisons, ``x > 0 and z > 1`` is (x > 0) and (z > 1)."""
+        tree = self.comparison(tree)
+        while self.peek().kind == "and":
+            token = self.take()
+            tree = self.node("and", (tree, self.comparison(self.sum())), token, "and")
+            if not self.depth:
+                self.bare = tree
+        return tree
+
+    def comparison(self, left):
+        """``a > b``, ``a ≤ b``; a chain ``0 < x < 1`` is each pair, joined by ``and``
+        (as Python reads it).  ``=`` outside brackets is left for :meth:`stated`."""
+        tree = None
         while True:
             token = self.peek()
-            if token.kind == "cmp":
-                self.take()
-                op, reversed_ = token.value
-                right = self.sum()
-                pair = (right, tree) if reversed_ else (tree, right)
-                tree = self.node(op.name, pair, token)
-                if op.name == "eq" and not self.depth:
-                    self.top_eq = tree
-            elif token.kind == "and":
-                self.take()
-                tree = self.node("and", (tree, self.sum()), token, "and")
-            else:
-                return tree
+            if token.kind != "cmp" or token.value[0].name == "eq" and not self.depth:
+                return left if tree is None else tree
+            if token.text == "≈":
+                self.fail(token.pos, token.text, "≈ is read only before the value worked out "
+                          "after the formula (... ≈ 0.0142), not inside brackets")
+            self.take()
+            op, reversed_ = token.value
+            right = self.sum()
+            pair = (right, left) if reversed_ else (left, right)
+            test = self.node(op.name, pair, token)
+            tree = test if tree is None else self.node("and", (tree, test), token, "and")
+            left = right
+            if not self.depth:
+                self.bare = tree
 
     def sum(self):
         tree = self.product()
@@ -859,6 +941,7 @@ class _Reader:
             self.take()
             self._deeper(token)
             exponent = self.unary()
+            self._number_then_name(exponent)
             self.depth -= 1
             tree = self.node(_KINDS["pow"].name, (tree, exponent), token, "^")
         for token in reversed(negations):
@@ -866,6 +949,19 @@ class _Reader:
             if token.text != "+":
                 tree = self.node(_KINDS["prefix"].name, (tree,), token, "-")
         return tree
+
+    def _number_then_name(self, exponent):
+        """Refuse ``e^2x``, ``e^-2x`` (e^(2x) or e²·x?) in one line: an exponent typed as
+        digits with a name or function right after them (``h²x`` as printed stays h²·x)."""
+        number = exponent.args[0] if exponent.kind == _KINDS["prefix"].name else exponent
+        after = self.peek()
+        if number.kind == "const" and _NUMBER.fullmatch(number.typed) and \
+                after.pos == number.pos + len(number.typed) and \
+                self.text[number.pos - 1].isascii() and after.kind in ("name", "func", "const"):
+            power = f"{self.text[exponent.pos - 1:number.pos - 1]}{number.typed}"
+            written = power + after.text
+            self.fail(exponent.pos, written, f"^{written} is ambiguous: ^({written}) or "
+                      f"^{power}·{after.text}? add braces or *: ^{{{written}}}")
 
     def atom(self):
         token = self.take()
@@ -884,8 +980,15 @@ class _Reader:
         if token.kind == "func":
             return self._call(token)
         if token.kind == "frac":
-            top = self._group(self.take())
-            return self.node(_INFIX["/"].name, (top, self._group(self.take())), token, "/")
+            digits = self.peek()
+            if digits.kind == "num" and len(digits.text) == 2 and digits.text.isdigit():
+                self.take()                              # \frac12: 1/2, as TeX reads it
+                top, bottom = (self.node("const", (), Token("num", d, digits.pos + k), d,
+                                         value=float(d)) for k, d in enumerate(digits.text))
+            else:
+                top = self._frac_argument(token)
+                bottom = self._frac_argument(token)
+            return self.node(_INFIX["/"].name, (top, bottom), token, "/")
         if token.kind == "|" and "abs" in _KINDS:
             self._deeper(token)
             self.bars += 1
@@ -902,6 +1005,17 @@ class _Reader:
             "expected a number, a name or an opening parenthesis"
         self.fail(token.pos, token.text, what)
 
+    def _frac_argument(self, frac):
+        """An argument of \\frac: in braces, or one digit or letter as TeX takes it
+        (``\\frac1m``, ``\\frac{a}2``)."""
+        token = self.peek()
+        if token.kind == "(":
+            return self._group(self.take())
+        if token.kind in ("num", "name", "const") and len(token.text) == 1:
+            return self.atom()
+        self.fail(token.pos, token.text, f"{frac.text} takes its two arguments in braces: "
+                                         f"{frac.text}{{a}}{{b}}")
+
     def _call(self, token):
         """``f(x)``, ``f'(x)``, ``f(a, b)``, ``f²(x)`` (= f(x)²), ``√x``."""
         op, derivative = token.value
@@ -913,9 +1027,10 @@ class _Reader:
         if after.kind == "op" and after.text == "^" and not derivative:
             self.take()
             self._deeper(after)
-            power = (after, self.atom())
+            sign = self.peek()
+            power = (after, self.unary() if sign.kind == "op" and sign.text in "-−" else self.atom())
             self.depth -= 1
-            if power[1].kind == _KINDS["prefix"].name:             # sin^{-1}(x): arcsin
+            if power[1].kind == _KINDS["prefix"].name:             # sin^{-1}(x), sin⁻¹(x): arcsin
                 f = token.text
                 self.fail(after.pos, f"{f}^", f"{f}^{{-1}}(x) means the inverse of {f} in most "
                           f"texts (sin^{{-1}} is arcsin), which is not an op here; for a "
@@ -1066,7 +1181,8 @@ class Formula:
 
     def sentence(self, value):
         """``Your formula ... reads as ...; with x = 0.8, ..., it gives ...``."""
-        parts = [f"Your formula {self.text.strip()} reads as {self.reading()}"]
+        typed = names.printable(" ".join(self.text.split()))     # one line, nothing acts
+        parts = [f"Your formula {typed} reads as {self.reading()}"]
         if self.functions:
             parts.append(" (" + ", ".join(f"{typed} is {canonical}"
                                           for typed, canonical in self.functions.items()) + ")")
@@ -1159,7 +1275,7 @@ def read_formula(text, root, where="check", wrt=None):
         reader.fail(1, text, "the formula is empty")
     try:
         start = reader.left_side(root, wrt)
-        tree, stated = reader.stated(reader.parse(start))
+        tree, stated = reader.parse(start)
     except FormulaNameError:
         raise
     except names.NodeNameError as err:            # a name: both kinds of error

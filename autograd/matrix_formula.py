@@ -3,7 +3,7 @@
 One pass over the tokens (a Pratt parser that evaluates as it reads), no eval::
 
     A1.T @ delta2, X.T.dot(delta)      numpy: @ (.dot, np.dot), .T, * Hadamard, sum(…, axis=0)
-    np.multiply(d, 1 - A1**2)          np.multiply, np.transpose/.transpose(), ** (and a_1^2)
+    np.multiply(d, 1 - A1**2)          np.multiply, np.transpose/.transpose(), ** (a_1^2, A1², m⁻¹)
     delta2 = (A2 - Y) * σ'(Z2); A1.T @ delta2     statements: ; or new lines, the last is the value
     dW2 = A1.T @ delta2; db2 = …        (or the one whose left-hand side names the gradient asked)
     ((1/m (o_2 - Y) ⊙ (o_2 ⊙ (1 - o_2)))^T × o_1)^T    a blog: × product, ⊙, ^T, 1/m (…)
@@ -45,7 +45,9 @@ _LATEX_RULES = [
     (re.compile(r"\\partial(?![A-Za-z])"), "∂"),
     (re.compile(r"\\Delta(?![A-Za-z])"), "Δ"),
     (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|mathsf|vec)\s*\{([^{}]*)\}"), r"\1"),
-    (re.compile(r"\\d?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}"), r"((\1)/(\2))"),
+    # \frac{a}{b}, and \frac1m, \frac{a}2 as TeX reads them (one digit or letter unbraced)
+    (re.compile(r"\\[dt]?frac\s*(?:\{([^{}]*)\}|([0-9A-Za-z]))\s*(?:\{([^{}]*)\}|([0-9A-Za-z]))"),
+     lambda found: f"(({found.group(1) or found.group(2)})/({found.group(3) or found.group(4)}))"),
     (re.compile(r"\\text\s*\{[^{}]*\}"), " "),
     (re.compile(r"\\(?:left|right|big|Big|quad|qquad)(?![A-Za-z])|\\[,;!]"), " "),
     (re.compile(r"\^\s*(?:\{\s*\\(?:top|intercal)\s*\}|\\(?:top|intercal)(?![A-Za-z]))"), "^T"),
@@ -80,7 +82,10 @@ _TOKEN = re.compile(r"""
   | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_prime)?(?:'+)?
               (?:_?\{\s*\d+\s*\}|_?\d+)?(?:\^\s*\{\s*\d+\s*\}|\^\s*\d+)?)
   | (?P<op>@|\*\*|\*|\^|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|=|;|\n|Σ)
+  | (?P<power>[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)
 """, re.VERBOSE)
+#: A1², (1 - A1)², m⁻¹ as printed: the power's digits
+_FROM_SUPERSCRIPT = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
 
 _NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ∂]+(?:_prime)?)('*)(?:_?\{?\s*(\d+)\s*\}?)?"
                          r"(?:\^\s*\{?\s*(\d+)\s*\}?)?$")
@@ -100,6 +105,9 @@ def _unreadable(text, pos, plain):
         hint = (": ∇_a C (BP1's gradient of the cost) depends on the cost; write it out, "
                 "e.g. (A - Y) for ½ squared error, (A - Y)/m for its mean over the batch, "
                 "A the output layer's activations")
+    elif command and re.fullmatch(r"\\[dt]?frac", command.group()):
+        hint = (f": {command.group()}'s arguments are read without braces inside them; "
+                f"write (a)/(b) for a fraction of formulas")
     elif command:
         hint = f": the LaTeX command {command.group()} is not one this reader knows"
     else:
@@ -114,7 +122,13 @@ def _tokens(text, plain=True):
         if found is None:
             raise MatrixFormulaError(_unreadable(text, pos, plain))
         kind = found.lastgroup
-        if kind != "space":
+        if kind == "power":                  # ² is ** 2, ⁻¹ is ** -1
+            power = found.group().translate(_FROM_SUPERSCRIPT)
+            out.append(("op", "**", pos))
+            if power[0] in "+-":
+                out.append(("op", power[0], pos))
+            out.append(("number", power.lstrip("+-"), pos))
+        elif kind != "space":
             value = found.group()
             if kind == "op":
                 value = {"−": "-", "{": "(", "}": ")", "[": "(", "]": ")", "\n": ";"}.get(value, value)
@@ -307,8 +321,19 @@ class _Reader:
             elif depth == 0 and value in (";", ""):
                 return None
             elif depth == 0 and value == "=":
+                self._label(index)
                 return index
         return None
+
+    def _label(self, equals):
+        """Refuse a formula left of ``=`` (``A1.T @ delta2 = 0.5`` read 0.5 as the formula):
+        a label is names, numbers, / ^ and parentheses (``∂L/∂W_2``, ``δ^L``, ``W^{[2]}``)."""
+        for kind, value, pos in self.tokens[self.at:equals]:
+            if kind not in ("name", "number") and value not in ("/", "(", ")", "^"):
+                raise MatrixFormulaError(
+                    f"{value!r}{_where(pos, self.plain)} is left of = : a statement is a name "
+                    f"or a gradient's label, =, then the formula (delta2 = …, dW2 = …); paste "
+                    f"the formula alone, without a value after it")
 
     # -- expressions --
     def expression(self):
@@ -331,12 +356,26 @@ class _Reader:
             value = self.peek()[1]
             if value in ("@", "×", "·", "*", "⊙", "/"):
                 self.take()
+                first = self.at
                 right = self.unary()
+                if value == "/":
+                    self._coefficient_after_division(first)
             elif self.starts_operand():
                 value, right = "", self.unary()
             else:
                 return left
             left = self.combine(left, value, right)
+
+    def _coefficient_after_division(self, first):
+        """Refuse ``/2m`` (is it /(2m) or (…/2)·m?) in one line; ``1/m (A - Y)`` stays."""
+        kind, number, pos = self.tokens[first]
+        after = self.peek()
+        if kind == "number" and self.at == first + 1 and after[0] == "name" and \
+                after[2] == pos + len(number):
+            written = f"{number}{after[1]}"
+            raise MatrixFormulaError(f"/{written}{_where(pos, self.plain)} is ambiguous: "
+                                     f"/({written}) or (…/{number})·{after[1]}? add "
+                                     f"parentheses: /({written})")
 
     def combine(self, left, op, right):
         text = Term(None, left, f" {op} " if op else " ", right)
@@ -448,6 +487,9 @@ class _Reader:
         kind, value, pos = self.peek()
         if kind == "number":
             self.take()
+            if math.isinf(float(value)):
+                raise MatrixFormulaError(f"the number {value[:30]!r}{_where(pos, self.plain)} is "
+                                         f"too large for a float (at most about 1.8e308)")
             return Term(float(value), value)
         if value == "(":
             self.take()
@@ -465,10 +507,10 @@ class _Reader:
                 return self.call(function)
             key = self.key(value)
             parts = _NAME_PARTS.match(value)
-            if parts and parts.group(3) and parts.group(4):    # a_1^2: the 2 is a power
-                key = self.key(value[:value.index("^")])
-                if key in self.bound:
-                    return self.power(Term(self.bound[key], key),
+            if parts and parts.group(4) and (parts.group(3) or key not in self.bound):
+                base = self.key(value[:value.index("^")])    # a_1^2, m^2, Y^2: a power
+                if base in self.bound:
+                    return self.power(Term(self.bound[base], base),
                                       Term(float(parts.group(4)), parts.group(4)))
             if key not in self.bound and self.peek()[1] == "(" and not _MATRIX_KEY.fullmatch(key):
                 known = ", ".join([*_FUNCTIONS, *_MATRIX_FUNCTIONS])

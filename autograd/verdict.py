@@ -208,9 +208,9 @@ class Verdict:
                     f"{p.shown(engine)} to {p.describe()}; the ratio expected/engine is "
                     f"{self._ratio_text()}.")
         tol = p.describe()
-        if self.agreed:
-            return (f"{self._given()} agrees with the engine's {shown} "
-                    f"(ratio {number(self.ratio, 12)}; {tol}).")
+        if self.agreed:       # 0 against 0 has no ratio (nan): none is shown
+            ratio = f"ratio {number(self.ratio, 12)}; " if math.isfinite(self.ratio) else ""
+            return f"{self._given()} agrees with the engine's {shown} ({ratio}{tol})."
         return (f"{self._given()} does not agree with the engine's {shown}: "
                 f"the ratio "
                 f"expected/engine is {self._ratio_text()} ({tol}).")

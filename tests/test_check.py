@@ -408,3 +408,25 @@ def test_another_named_nodes_gradient_is_named_outside_nielsens_names():
     # a value a small mistake explains keeps that diagnosis: b without its net1 path
     verdict = check(L, n["b"], hand["db_via_net2"])
     assert verdict.diagnosis.kind == "missing path" and verdict.convention is None
+
+
+def test_a_zero_gradient_checked_as_zero_shows_no_nan_ratio():
+    """∂R/∂a = 2ab = 0 at a = 0 (by hand): '0 agrees with the engine's 0 (ratio nan; ...)'
+    printed the 0/0 ratio; an agreement of 0 with 0 shows no ratio."""
+    a, b = Value(0.0, "a"), Value(3.0, "b")
+    R = (a * a * b).named("R")
+    for given in ("0", 0.0, "2*a*b"):
+        verdict = check(R, a, given)
+        assert verdict and "nan" not in str(verdict)
+        assert "agrees with the engine's 0 (tolerance: relative 1e-06" in str(verdict)
+
+
+def test_a_formula_in_brackets_with_a_comma_is_a_formula_not_a_matrix():
+    """'[x < h]·max(x, h) + h' (an Iverson bracket and a call) was refused as "is a matrix";
+    by hand it is 0·0.8 + 0.6 = 0.6 = ∂(x·h)/∂x."""
+    x, h = Value(0.8, "x"), Value(0.6, "h")
+    L = (x * h).named("L")
+    verdict = check(L, x, "[x < h] * max(x, h) + h")
+    assert verdict and verdict.formula_value == 0.6
+    with pytest.raises(ValueError, match=r"is a matrix, but the gradient with respect to"):
+        check(L, x, "[[0.6, -1e-3],\n [nan, 2]]")

@@ -4,6 +4,7 @@ number.  Oracles: the worked examples' hand formulas and published values, and p
 Python arithmetic for the grammar."""
 
 import math
+import re
 
 import pytest
 
@@ -174,6 +175,9 @@ def test_a_sample_name_is_one_name():
     a, b = Value(3.0, "x1(2)"), Value(5.0, "x1")
     root = (a * b).named("L")
     assert read_formula("x1(2) x1", root).evaluate() == 15.0
+    # as the verdicts print it (x₁⁽²⁾), and with Desmos's x_1: were refused, and x_1·2 = 10
+    assert read_formula("x₁⁽²⁾ x₁", root).evaluate() == 15.0
+    assert read_formula("x_1(2)", root).evaluate() == 3.0
 
 
 def test_a_formula_evaluates_at_the_current_data(graph):
@@ -209,6 +213,9 @@ NAMES = "named nodes: L, h, net1, w1, w2, x, y, y'"
     (r"\sin^{-1}(x)", "at position 5 ('sin^'): sin^{-1}(x) means the inverse of sin"),
     (r"\tan^{-1}\left(h\right)", "at position 5 ('tan^'): tan^{-1}(x) means the inverse"),
     ("σ^(-1)(x)", "at position 2 ('σ^'): σ^{-1}(x) means the inverse of σ"),
+    # unbraced and printed: was 'expected a number, a name or an opening parenthesis'
+    ("sin^-1(x)", "at position 4 ('sin^'): sin^{-1}(x) means the inverse of sin"),
+    ("sin⁻¹(x)", "at position 4 ('sin^'): sin^{-1}(x) means the inverse of sin"),
 ])
 def test_what_cannot_be_read_is_one_line_naming_the_token(graph, typed, message):
     with pytest.raises((FormulaError, NodeNameError)) as caught:
@@ -239,6 +246,10 @@ def test_a_node_called_like_a_function_is_refused_before_a_parenthesis():
     with pytest.raises(FormulaError, match="position 1 \\('d'\\): 'd' is both a node of the "
                                            "graph and the function σ'"):
         read_formula("d(z)", root)
+    # the same node last in a run: 'zd(z)' read z·d·z (0.5) while d(z) was refused
+    with pytest.raises(FormulaError, match="position 2 \\('d'\\): 'd' is both a node"):
+        read_formula("zd(z)", root)
+    assert read_formula("zd*(z)", root).evaluate() == 0.5 * 2.0 * 0.5
 
 
 def test_an_evaluation_error_names_its_position(graph):
@@ -361,6 +372,10 @@ def test_every_op_rule_round_trips_through_its_notation(name, notation):
     for local in op.local_exprs(len(operands)):
         printed.append((render(local, env, notation)[0], E.evaluate(local, numbers, ops.IEEE)))
     for text, want in printed:
+        if name == "eq" and text == out[0]:     # a = b outside brackets: = is the value's
+            with pytest.raises(FormulaError, match="a comparison goes in parentheses"):
+                read_formula(text, root)
+            text = f"({text})"
         got = read_formula(text, root).evaluate()
         assert got == want or math.isclose(got, want, rel_tol=1e-14), (name, text, got, want)
 
@@ -721,3 +736,110 @@ def test_a_formula_that_cannot_be_evaluated_names_its_operands_as_typed():
             check(L, "w2", formula)
         message = str(refused.value)
         assert words in message and "unnamed" not in message and "\n" not in message, message
+
+
+# ---------------------------------------------------------------------------
+# Comparisons and the = after a formula, as a person reads them
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, expected", [
+    # and joins whole comparisons: (0.8 > 0) and (2.5 > 1.5); was ((x>0) and net1) > 1.5 = 0
+    ("x > 0 and net1 > 1.5", 1.0),
+    (r"x > 0 \wedge net_1 \geq 1.5", 1.0),
+    ("x > 0 and net1 > 3", 0.0),
+    # a chain is each pair: 0.4 > -0.6 but not -0.6 > 0; was (w1 > w2) > 0 = 1
+    ("w1 > w2 > 0", 0.0),
+    ("0 < x < 1", 1.0),
+    ("0 < x < h", 0.0),
+    ("(w1 > w2 > 0) + 2", 2.0),
+])
+def test_comparisons_read_as_a_person_reads_them(graph, typed, expected):
+    assert read_formula(typed, graph).evaluate() == expected
+
+
+@pytest.mark.parametrize("typed, pos", [
+    ("y = x*h", 3),                     # a name = its formula: was the comparison, 0
+    ("x h = 0.8 · 0.6 = 0.48", 17),     # a derivation's steps: was 0
+    ("x = 1 = 2", 7),
+    ("x = h", 3),
+    ("x > h = 1", 7),                   # x > h with value 1, or x > h and h = 1?
+    ("x = 0.5 and h = 0.6", 15),
+])
+def test_an_equals_outside_brackets_is_followed_by_a_number_or_refused(graph, typed, pos):
+    with pytest.raises(FormulaError, match=rf"at position {pos} \('='\)") as err:
+        read_formula(typed, graph)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("typed, stated", [
+    ("x = 10^{-3}", "1e-3"), ("x = -10^{-3}", "-1e-3"), ("(x > h) = 1", "1"),
+    ("x = 2 \\cdot 10^{-3}", "2e-3")])
+def test_a_stated_power_of_ten_is_a_number(graph, typed, stated):
+    formula = read_formula(typed, graph)
+    assert formula.stated == stated and formula.evaluate() == (1.0 if ">" in typed else 0.8)
+
+
+@pytest.mark.parametrize("stated", ["1e-400", "1e400", "0." + "1" * 120])
+def test_a_stated_number_no_float_holds_is_refused_when_read(stated):
+    """'... = 1e-400' was read, then str(verdict) raised ValueError from read_number."""
+    x, w = Value(0.8, "x"), Value(0.5, "w")
+    L = (x * w).named("L")
+    with pytest.raises(FormulaError, match="cannot read the formula at position 5"):
+        check(L, "w", f"x = {stated}")
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("x²³", 0.8 ** 23),                 # one exponent, 23: was x^(2³) = x⁸
+    ("h⁴ + h¹⁰", 0.6 ** 4 + 0.6 ** 10),   # was "no node named 'h⁴'"
+    ("h⁻¹", 1 / 0.6),                   # was "'⁻' is not part of a formula"
+    ("2 h⁻²", 2 / 0.36),
+    ("h²(1-h)³", 0.36 * 0.4 ** 3),
+])
+def test_superscript_digits_are_one_exponent(graph, typed, expected):
+    assert_close(read_formula(typed, graph).evaluate(), expected, rel=1e-14)
+
+
+def test_a_value_in_printed_scientific_notation_after_the_formula(graph):
+    formula = read_formula("x = 8.0 × 10⁻¹", graph)
+    assert formula.stated == "8.0e-1" and formula.evaluate() == 0.8
+
+
+@pytest.mark.parametrize("typed, expected", [
+    (r"\frac12 (y - h)^2", 0.5 * 0.4 ** 2),      # was 'expected an opening brace'
+    (r"\frac1h", 1 / 0.6), (r"\frac xh", 0.8 / 0.6), (r"\frac{x}2", 0.4), (r"\frac x{h}", 0.8 / 0.6),
+    (r"\tfrac{1}{2}x", 0.4),
+])
+def test_frac_takes_one_digit_or_letter_unbraced_as_tex_does(graph, typed, expected):
+    assert_close(read_formula(typed, graph).evaluate(), expected, rel=1e-14)
+
+
+@pytest.mark.parametrize("typed", [r"\frac123", r"\frac{1}23", r"\frac{x}"])
+def test_frac_arguments_tex_would_split_otherwise_are_refused(graph, typed):
+    with pytest.raises(FormulaError, match=r"\\frac takes its two arguments in braces"):
+        read_formula(typed, graph)
+
+
+def test_an_align_derivation_ending_in_its_value_on_the_next_line(graph):
+    formula = read_formula(r"\frac{dL}{dw_1} &= x \cdot h \\ &= 0.48", graph)
+    assert formula.lhs == ("L", "w1") and formula.stated == "0.48"
+    assert_close(formula.evaluate(), 0.8 * 0.6, rel=1e-15)
+
+
+@pytest.mark.parametrize("typed, pos, written", [
+    ("e^2x", 3, "2x"),          # e^(2x) = 4.95 or e²·x = 5.91: was e²·x, silently
+    ("e^-2x", 3, "-2x"),        # was e^(-2)·x
+    ("x^2h", 3, "2h"),
+    ("(1-h)^0.5x", 7, "0.5x"),
+])
+def test_an_exponent_of_digits_run_into_a_name_is_refused(graph, typed, pos, written):
+    with pytest.raises(FormulaError, match=rf"at position {pos} \('{re.escape(written)}'\): "
+                                           rf"\^{re.escape(written)} is ambiguous"):
+        read_formula(typed, graph)
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("e^{2x}", math.exp(1.6)), ("e^2 x", math.e ** 2 * 0.8), ("e^{2}x", math.e ** 2 * 0.8),
+    ("h^2(1-h)", 0.36 * 0.4), ("h²x", 0.36 * 0.8), ("e^(-2x)", math.exp(-1.6)),
+])
+def test_an_exponent_set_apart_reads(graph, typed, expected):
+    assert_close(read_formula(typed, graph).evaluate(), expected, rel=1e-14)

@@ -265,3 +265,61 @@ def test_a_left_side_error_quotes_the_left_side_without_the_align_mark():
         check(L, "w1", line)
     assert r"the left-hand side \frac{\partial L }{\partial w_2 } is with respect to w_2" in \
         str(refused.value)
+
+
+@pytest.mark.parametrize("typed", [
+    "a²₁(a³₁−y)σ′(z³₁)",               # as check's verdicts and explain print the names
+    "a²₁(a³−y)σ′(z³₁)",                # a³: the layer of one neuron, as a^3 is
+])
+def test_names_as_printed_read_as_the_nodes(typed):
+    """'a²₁(a³₁−y)σ′(z³₁)', the names as the verdict prints them (∂C/∂w³₁₁), was refused
+    with "no node named 'a'".  Oracle: Nielsen's a²₁(a³₁ − y)σ'(z³₁) by hand."""
+    C = nielsen_231()
+    verdict = check(C, "w³₁₁", typed)
+    assert verdict
+    assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
+    assert verdict.formula.reading() == "a2_1·(a3_1-y)·σ'(z3_1)"
+
+
+def test_subscripts_as_printed_split_like_typed_ones():
+    x1, w1, x2, w2 = Value(0.6, "x1"), Value(0.3, "w1"), Value(-0.4, "x2"), Value(0.8, "w2")
+    L = (x1 * w1 + x2 * w2).named("L")
+    assert read_formula("w₁x₁ + w₂x₂", L).evaluate() == 0.3 * 0.6 + 0.8 * -0.4
+
+
+def test_the_formula_is_echoed_on_one_line_with_nothing_that_acts_on_the_terminal():
+    """An align derivation pasted on two lines split the verdict's evidence over them, and
+    text the reader skips (\\begin{...}'s name) reached the terminal as typed: ESC [31m,
+    a bidi override.  The echo is one line, control and format characters as pictures."""
+    L, _ = seed000()
+    typed = (f"\\begin{{align}}\n\\frac{{\\partial L}}{{\\partial w_1}} &= x h(1-h) w_2 y'(1-y')(y'-y)"
+             f" \\\\\n&= {seed000_hand()['dw1']:.4g}\n\\end{{align\x1b[31m\u202e}}")
+    verdict = check(L, "w1", typed)
+    assert verdict
+    lines = str(verdict).splitlines()
+    assert len(lines) == 2 and lines[1].startswith(r"Your formula \begin{align} \frac{\partial L}")
+    assert "\x1b" not in str(verdict) and "\u202e" not in str(verdict)
+    assert r"\end{align␛[31m<U+202E>}" in lines[1]
+
+
+def test_a_left_side_as_the_verdict_prints_it():
+    """'∂C/∂w³₁₁ = …', the derivative as check's verdicts print it, was refused: "the
+    left-hand side ∂C/∂w³₁₁ names 'w³₁₁', and no node has that name".  Oracle: by hand."""
+    verdict = check(nielsen_231(), "w3_11", "∂C/∂w³₁₁ = a²₁(a³₁−y)σ′(z³₁)")
+    assert verdict and verdict.formula.lhs == ("C", "w3_11")
+    assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
+    with pytest.raises(FormulaError, match=r"with respect to w²₁₁, but the node checked is w3_11"):
+        check(nielsen_231(), "w3_11", "∂C/∂w²₁₁ = a²₁(a³₁−y)σ′(z³₁)")
+
+
+@pytest.mark.parametrize("approx", ["≈", r"\approx"])
+def test_a_value_after_approximately_equal_is_the_stated_value(approx):
+    """'... ≈ 0.0142' (a rounded value, as derivations write it) was refused: '≈' is not
+    part of a formula (\\approx: not a LaTeX command read).  Oracle: seed 000 by hand."""
+    L, _ = seed000()
+    dw1 = seed000_hand()["dw1"]
+    verdict = check(L, "w1", f"x h(1-h) w_2 y'(1-y')(y'-y) {approx} {dw1:.3g}")
+    assert verdict and verdict.formula.stated == f"{dw1:.3g}"
+    assert_close(verdict.formula_value, dw1, rel=1e-14)
+    with pytest.raises(FormulaError, match="≈ is read only before the value worked out"):
+        read_formula(f"(x {approx} h)", L)

@@ -1123,3 +1123,72 @@ def test_the_blogs_display_pasted_with_its_math_frame():
         assert verdict and np.allclose(verdict.expected, hand[name], rtol=1e-12, atol=0)
     assert check(cost, "W1", r"\( X^T \left(\left(\frac{1}{m}(A_2 - Y) \odot \sigma'(Z_2)\right)"
                              r" W_2^T \odot \sigma'(Z_1)\right) \)")
+
+
+GRADIENT_W2 = "A1.T @ ((A2 - Y) * A2*(1-A2))"      # m times ∂C/∂W2: the sum over the samples
+
+
+@pytest.mark.parametrize("typed, words", [
+    # /2m: was (…/2)·m, 8 times ∂C/∂W2, judged 'every entry is 8 times the engine's'
+    (f"{GRADIENT_W2} / 2m", r"^/2m at character 33 of the formula is ambiguous: .*/\(2m\)$"),
+    # a formula left of =: 0.5 was checked as the formula ('is 1×1, but ∂C/∂W2 has W2's shape')
+    (f"{GRADIENT_W2} / m = 0.5", r"^'\.T' at character 3 of the formula is left of = "),
+    # 1e400 was inf, judged 'no common matrix mistake'
+    (f"{GRADIENT_W2} * 1e400", r"^the number '1e400' at character 33 .* too large for a float"),
+])
+def test_a_matrix_formula_misread_before_is_refused_in_one_line(typed, words):
+    _, cost = blog()
+    with pytest.raises(MatrixFormulaError, match=words) as raised:
+        check(cost, "W2", typed)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("typed, times", [(f"{GRADIENT_W2} / (2m)", 0.5), (f"1/m {GRADIENT_W2}", 1.0),
+                                          (f"∂C/∂W2 = 1/m ({GRADIENT_W2})", 1.0),
+                                          (f"dW^{{[2]}} = 1/m ({GRADIENT_W2})", 1.0)])
+def test_what_the_matrix_refusals_advise_reads(typed, times):
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
+    verdict = check(cost, "W2", typed)
+    assert np.allclose(verdict.expected, times * hand, rtol=1e-12)
+
+
+def test_a_power_of_a_name_without_a_layer_is_a_power():
+    """'/ m^2' and 'Y^2' were refused as "'m^2' is not bound"; m² and Y² (a, z, w with a
+    superscript stay Nielsen's layers).  Oracle: hand numpy."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    verdict = check(cost, "W2", f"{GRADIENT_W2} / m^2 * 4")
+    assert verdict and np.allclose(verdict.expected, hand["W2"], rtol=1e-12)
+    A1 = np.array(hand["A1"])
+    A2 = sigmoid(A1 @ np.array(W2) + np.array(b2))
+    Y_ = np.array(Y)
+    weighted = A1.T @ ((A2 - Y_) * A2 * (1 - A2) * (Y_ + 1) ** 2) / 4
+    verdict = check(cost, "W2", "A1.T @ ((A2 - Y) * A2*(1-A2)*(Y + 1)^2) / m")
+    assert np.allclose(verdict.expected, weighted, rtol=1e-12)
+    verdict = check(cost, "W2", "A1.T @ ((A2 - Y) * A2*(1-A2)*Y^2 + 0) / m")
+    assert np.allclose(verdict.expected, A1.T @ ((A2 - Y_) * A2 * (1 - A2) * Y_ ** 2) / 4, rtol=1e-12)
+    assert check(cost, "W2", "A1.T @ ((a^2 - Y) * a^{2}*(1-a^2)) / m")    # a^2: layer 2's A2
+
+
+def test_frac_as_tex_reads_it_unbraced_and_a_nested_one_says_what_to_write():
+    """'\\frac1m A_1^T …' was refused: 'the LaTeX command \\frac is not one this reader
+    knows' (also for \\frac{A_1^{T} …}m, whose braces nest).  Oracle: hand numpy."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    body = r"A_1^{T} ((A_2 - Y) \odot A_2 \odot (1-A_2))"
+    for typed in (rf"\frac1m {body}", rf"\tfrac{{1}}{{m}} {body}", rf"\frac12 {body} \cdot \frac{{2}}m"):
+        verdict = check(cost, "W2", typed)
+        assert verdict and np.allclose(verdict.expected, hand["W2"], rtol=1e-12), typed
+    with pytest.raises(MatrixFormulaError, match=r"\\frac's arguments are read without braces "
+                                                 r"inside them; write \(a\)/\(b\)"):
+        check(cost, "W2", rf"\frac{{{body}}}m")
+
+
+def test_superscript_powers_as_printed():
+    """'A2 - A2²' and 'm⁻¹' were refused: "cannot read '²'".  Oracle: hand numpy."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    for typed in ("A1.T @ ((A2 - Y) * (A2 - A2²)) / m", f"{GRADIENT_W2} * m⁻¹", f"{GRADIENT_W2} / m² * 4"):
+        verdict = check(cost, "W2", typed)
+        assert verdict and np.allclose(verdict.expected, hand["W2"], rtol=1e-12), typed
