@@ -312,7 +312,10 @@ class TextNotation:
         return f"[{condition[0]}]", ATOM
 
     def compare(self, symbol, a, b):
-        return f"{self.paren(a, SUM_P)}{symbol}{self.paren(b, SUM_P)}", 0
+        """``a>b``; an equality in brackets, ``(a=b)``, as check reads it (a bare
+        ``= number`` after a formula is the value its writer worked out)."""
+        text = f"{self.paren(a, SUM_P)}{symbol}{self.paren(b, SUM_P)}"
+        return (f"({text})", ATOM) if symbol == "=" else (text, 0)
 
     def both(self, c1, c2):
         return f"{c1[0]} and {c2[0]}", 0
@@ -357,8 +360,10 @@ class LatexNotation(TextNotation):
         return f"[{condition[0]}]", ATOM
 
     def compare(self, symbol, a, b):
-        """Spaced, so that a command ends before the name: ``a \\geq b``."""
-        return f"{self.paren(a, SUM_P)} {symbol} {self.paren(b, SUM_P)}", 0
+        """Spaced, so that a command ends before the name: ``a \\geq b``; an equality
+        in brackets, as in text."""
+        text = f"{self.paren(a, SUM_P)} {symbol} {self.paren(b, SUM_P)}"
+        return (f"\\left({text}\\right)", ATOM) if symbol == "=" else (text, 0)
 
     def both(self, c1, c2):
         return f"{c1[0]} \\wedge {c2[0]}", 0
