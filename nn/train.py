@@ -306,7 +306,8 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     ``batch``: samples per step (1: one step per sample; None: the whole
     data set).  ``shuffle=True`` takes the samples in a new order every
     epoch, drawn by ``random.Random(seed)`` (the same order for the same seed;
-    with ``seed=None`` a seed is picked and kept in ``history.seed``).
+    with ``seed=None`` a seed is picked and kept in ``history.seed``); a seed
+    without ``shuffle=True`` is refused.
     ``optimizer``: None for ``nn.SGD(net.parameters(), lr, momentum)``, or an
     optimiser made by you (``nn.Adam(net.parameters(), lr=0.01)``), holding some of
     ``net``'s parameters.
@@ -681,6 +682,10 @@ def _shuffler(shuffle, seed):
     nn.MLP picks one), so that the run can be made again; else ``(None, None)``."""
     if not isinstance(shuffle, bool):
         raise TypeError(f"train: shuffle must be True or False, got {shuffle!r}")
+    if not shuffle and seed is not None:
+        raise ValueError(f"train: seed={short_repr(seed)} is the seed of the shuffled order, "
+                         f"but shuffle=False: pass shuffle=True too, or leave seed out (the "
+                         f"weights take theirs from nn.MLP(seed=...))")
     try:
         picked = seeded_rng(seed)      # an int seed (a numpy integer too); None picks one
     except TypeError as err:

@@ -384,6 +384,9 @@ def test_an_optimiser_of_another_network_is_refused_before_any_step(backend):
      "loss='half_mean_squared_error' is a mean over the batch"),
     (dict(shuffle="yes"), TypeError, "train: shuffle must be True or False, got 'yes'"),
     (dict(shuffle=True, seed=1.5), TypeError, "train: seed must be an int or None"),
+    # seed= is the shuffle's: without shuffle=True it was dropped without a word
+    (dict(seed=3), ValueError, "train: seed=3 is the seed of the shuffled order, but "
+                               "shuffle=False"),
     (dict(jit="fast"), ValueError, "train: jit must be 'auto', True or False, got 'fast'"),
     (dict(jit=1), ValueError, "train: jit must be 'auto', True or False, got 1"),   # == True
     (dict(jit=None, backend="numpy"), ValueError,
