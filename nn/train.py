@@ -360,14 +360,15 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
                          "jit=False")
     if backend == "numpy":
         refuse_hooked("train(backend='numpy')", _hooked_parameters(net))
-        step, compiled = _numpy_step(net, training_loss, samples, optimizer, matrix), True
-    else:
-        step, compiled = _step_function(step, jit, net, training_loss, samples)
-    if compiled:
-        recording.ran_compiled()   # chainrule explain SCRIPT then says why no backward()
-    history = History(loss=training_loss.name, reduction=training_loss.reduction,
-                      jit=compiled, seed=seed)
-    try:
+    history = History(loss=training_loss.name, reduction=training_loss.reduction, seed=seed)
+    try:   # a trace of the loss can be stopped too (Ctrl-C): with the empty history
+        if backend == "numpy":
+            step, history.jit = _numpy_step(net, training_loss, samples, optimizer,
+                                            matrix), True
+        else:
+            step, history.jit = _step_function(step, jit, net, training_loss, samples)
+        if history.jit:
+            recording.ran_compiled()   # chainrule explain SCRIPT then says why no backward()
         _epochs(step, net, training_loss, optimizer, samples, size, epochs, rng, report,
                 on_epoch, history)
     except BaseException as stop:   # Ctrl-C, a step's error, on_epoch's: the finished epochs
