@@ -101,6 +101,9 @@ class BatchLoss:
 def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
     """One step on one batch: forward, C, C.backward(), then the optimiser's update.
 
+    ``loss`` is a name (train's, reduction "mean") or C of the batch,
+    ``loss(batch_outputs, batch_targets)`` with one output list per sample.
+
     Returns C (a float) as it was before the update.  The cyclic garbage
     collector is paused meanwhile: the step's nodes form no cycles, and its
     collections would walk them again and again (about a tenth of the time).
@@ -115,7 +118,7 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
         optimizer.zero_grad()
         with no_cycle_collection():
             outputs = [net(x) for x in batch_inputs]
-            cost = loss(outputs, batch_targets)
+            cost = _batch_cost(loss, outputs, batch_targets)
             if not isinstance(cost, Value):
                 raise TypeError(f"eager_step: the loss "
                                 f"{getattr(loss, '__name__', type(loss).__name__)} returned "
@@ -126,6 +129,21 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
             del outputs, cost
         update(optimizer, stepped)
     return value
+
+
+def _batch_cost(loss, outputs, targets):
+    """``loss(outputs, targets)`` of a batch; a TypeError of a loss written for one
+    sample (given a list of output lists) says how eager_step calls it."""
+    try:
+        return loss(outputs, targets)
+    except TypeError as err:
+        if isinstance(loss, BatchLoss) or resolve_loss(loss, "eager_step") is not None:
+            raise
+        raise TypeError(f"eager_step: the loss {getattr(loss, '__name__', type(loss).__name__)} "
+                        f"raised TypeError: {err}; eager_step calls loss(batch_outputs, "
+                        f"batch_targets) with one output list (and one target) per sample, "
+                        f"as nn's losses take them; a loss of one sample goes to "
+                        f"nn.train(loss=...)") from err
 
 
 @contextlib.contextmanager

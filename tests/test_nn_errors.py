@@ -539,6 +539,32 @@ def test_eager_step_names_a_loss_that_is_not_one(loss, error, words):
     assert [p.grad for p in net.parameters()] == [0.25] * 3
 
 
+def test_eager_step_says_how_it_calls_a_loss_written_for_one_sample():
+    """nn.train(loss=f) calls f with one sample's outputs; nn.eager_step(net, f, ...)
+    calls it with the batch's, one output list per sample.  A loss of one sample
+    failed there with "unsupported operand type(s) for -: 'list' and 'list'",
+    naming neither eager_step nor the loss.  Now one line saying how it is called,
+    and every .grad as before; the batch form gives the hand formula."""
+    net = nn.MLP([2, 1], seed=0)
+    opt = nn.SGD(net.parameters(), lr=0.1)
+    for p in net.parameters():
+        p.grad = 0.25
+
+    def squared(outputs, targets):
+        return (outputs[0] - targets[0]) ** 2
+
+    with pytest.raises(TypeError) as caught:
+        nn.eager_step(net, squared, opt, [[0.5, 0.2]], [[1.0]])
+    message = str(caught.value)
+    assert message.startswith("eager_step: the loss squared raised TypeError: ")
+    assert "one output list (and one target) per sample" in message and "\n" not in message
+    assert [p.grad for p in net.parameters()] == [0.25] * 3
+    w1, w2, b = (p.data for p in net.parameters())
+    a = 1 / (1 + math.exp(-(w1 * 0.5 + w2 * 0.2 + b)))
+    C = nn.eager_step(net, lambda outs, ys: squared(outs[0], ys[0]), opt, [[0.5, 0.2]], [[1.0]])
+    assert C == pytest.approx((a - 1.0) ** 2, rel=1e-14)
+
+
 def test_eager_step_takes_a_loss_by_name_as_train_does():
     """``loss="half_squared_error"``: C = (1/m) Σ ½(y − a)², train()'s default mean;
     for one sample ½(1 − σ(z))² with z written out by hand."""
