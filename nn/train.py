@@ -718,6 +718,11 @@ def _optimizer(optimizer, net, lr, momentum):
         if lr is None:
             raise ValueError("train: lr is required (the learning rate η), or pass an "
                              "optimiser, e.g. optimizer=nn.Adam(net.parameters(), lr=0.01)")
+        frozen = net.frozen() if hasattr(net, "frozen") else []
+        if frozen and not net.parameters():
+            raise ValueError(f"train: every parameter of the network is frozen (all "
+                             f"{len(frozen)}), so training would change nothing; free some "
+                             f"with net.unfreeze(...) first")
         return _own_sgd(net, lr, momentum)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"train: optimizer must be an nn optimiser (nn.SGD, nn.Adam), "

@@ -115,6 +115,24 @@ def test_training_leaves_frozen_parameters_where_they_were(jit):
     assert net.parameter("w2_11").grad == 0.0
 
 
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_training_a_network_frozen_whole_says_so(backend):
+    """nn.train(net, ..., lr=0.5) with every parameter frozen said 'SGD: got an empty
+    parameter list', naming an SGD the user never made.  Now one line naming train
+    and the frozen network; its numbers and every .grad as before."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    net = network().freeze()
+    before = net.state_dict()
+    with pytest.raises(ValueError) as caught:
+        nn.train(net, [X], [Y], epochs=2, lr=0.5, progress=False, backend=backend)
+    message = str(caught.value)
+    assert message.startswith("train: every parameter of the network is frozen (all 9)")
+    assert "net.unfreeze(" in message and "\n" not in message
+    assert net.state_dict() == before
+    assert all(net.parameter(name).grad == 0.0 for name in before)
+
+
 def test_an_optimiser_made_before_freezing_skips_the_frozen():
     net = network()
     adam = nn.Adam(net.parameters(), lr=0.1)
