@@ -1,5 +1,5 @@
-"""The checks of arguments that nn's classes and functions share: a whole number,
-a size, a seed.  Each returns the argument as Python reads it or raises one line
+"""The checks of arguments that nn's classes and functions share: a flag, a whole
+number, a size, a seed.  Each returns the argument as Python reads it or raises one line
 naming ``what`` it was."""
 
 from __future__ import annotations
@@ -10,7 +10,15 @@ from typing import Any
 
 from autograd.floats import short_repr
 
-__all__ = ["is_int", "positive_int", "seeded_rng"]
+__all__ = ["flag", "is_int", "positive_int", "seeded_rng"]
+
+
+def flag(x: Any, what: str) -> bool:
+    """``x`` if it is True or False (read by its truth, "no" would be true), else a
+    TypeError naming ``what``."""
+    if not isinstance(x, bool):
+        raise TypeError(f"{what} must be True or False, got {x!r}")
+    return x
 
 
 def is_int(n: Any) -> bool:

@@ -25,7 +25,7 @@ from autograd.names import with_sample as _with_sample
 from autograd.value import as_float, dot_layer, dot_unchecked
 
 from . import names as _names
-from .arguments import positive_int, seeded_rng
+from .arguments import flag, positive_int, seeded_rng
 from .activations import activation_method, activations_per_layer
 from .module import KeyNameError, Module
 
@@ -223,7 +223,8 @@ class Neuron(Module):
                  fused: bool = True, names: dict[str, str] | None = None,
                  _rng: random.Random | None = None) -> None:
         positive_int(n_in, "Neuron n_in")
-        self.layer, self.j, self.n_in, self.fused = layer, j, n_in, fused
+        self.layer, self.j, self.n_in = layer, j, n_in
+        self.fused = flag(fused, f"Neuron {j} of layer {layer}: fused")
         self.activation = activation
         self._activate = activation_method(activation, f"Neuron {j} of layer {layer}")
         rename = (names or {}).get
@@ -342,7 +343,7 @@ class Layer(Module):
         positive_int(n_in, f"Layer {number} n_in")
         positive_int(n_out, f"Layer {number} n_out")
         self.number, self.n_in, self.n_out = number, n_in, n_out
-        self.activation, self.fused = activation, fused
+        self.activation, self.fused = activation, flag(fused, f"Layer {number}: fused")
         self._activate = activation_method(activation, f"activation of layer {number}")
         rng = _rng if _rng is not None else seeded_rng(seed)[1]
         mode, _ = bias_mode(bias)
@@ -481,6 +482,7 @@ class MLP(Module):
                  fused: bool = True, names: str | dict[str, str] = "nielsen") -> None:
         sizes = _check_sizes(sizes)
         self.sizes = sizes
+        flag(fused, "MLP: fused")
         n_layers = len(sizes) - 1
         self.activations = activations_per_layer(activation, n_layers)
         layer_bias = biases_per_layer(bias, n_layers)

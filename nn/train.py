@@ -26,7 +26,7 @@ from autograd.engine import first_hooked, no_cycle_collection
 from autograd.jit import TracingError, jit_loss, refuse_hooked
 from autograd.jit_emit import in_sample
 
-from .arguments import positive_int, seeded_rng
+from .arguments import flag, positive_int, seeded_rng
 from .compiled import JIT_AGREEMENT, Compiled, hookable, layer_structure, structure
 from .data import float_lists, number_rows, refuse_masked
 from .losses import (check_reduction, finite_number, is_row, probability_targets,
@@ -699,8 +699,7 @@ def _positive_int(what, n):
 def _shuffler(shuffle, seed):
     """``(seed, random.Random(seed))`` when shuffling, a seed picked for None (as
     nn.MLP picks one), so that the run can be made again; else ``(None, None)``."""
-    if not isinstance(shuffle, bool):
-        raise TypeError(f"train: shuffle must be True or False, got {shuffle!r}")
+    flag(shuffle, "train: shuffle")
     if not shuffle and seed is not None:
         raise ValueError(f"train: seed={short_repr(seed)} is the seed of the shuffled order, "
                          f"but shuffle=False: pass shuffle=True too, or leave seed out (the "
