@@ -136,15 +136,17 @@ def _rows(given, n, where, what):
 
 
 
-def as_inputs(inputs, input_names, owner, sample=None):
+def as_inputs(inputs, input_names, owner, sample=None, batch_hint=False):
     """``inputs`` as a tuple of Values: numbers become leaves named ``x1, x2, ...``
     (or the previous layer's a-names; ``x1(2)`` for sample 2 of a batch);
-    Values are used as they are."""
+    Values are used as they are.  ``batch_hint``: an error on a list of rows (a
+    batch given to ``net(x)``) names the calls that take one."""
     if not listlike(inputs, sized=True):
         raise TypeError(f"{owner}: inputs must be a list of numbers or Values "
                         f"(e.g. [0.5]), got {type(inputs).__name__} {inputs!r}")
     if len(inputs) != len(input_names):
-        error = ValueError(f"{owner} expects {len(input_names)} inputs, got {len(inputs)}")
+        error = ValueError(f"{owner} expects {len(input_names)} inputs, got {len(inputs)}"
+                           f"{_batch_hint(inputs, batch_hint)}")
         raise error if sample is None else in_sample(error, sample)
     if sample is not None:
         input_names = sample_names(input_names, sample)
@@ -157,8 +159,17 @@ def as_inputs(inputs, input_names, owner, sample=None):
             values.append(Value(x, name))
         except TypeError:
             raise TypeError(f"{owner}: input {_printable(name)} must be a number or a Value, got "
-                            f"{type(x).__name__} {short_repr(x)}") from None
+                            f"{type(x).__name__} {short_repr(x)}"
+                            f"{_batch_hint(inputs, batch_hint)}") from None
     return tuple(values)
+
+
+def _batch_hint(inputs, batch_hint):
+    """For ``net(X)`` on a list of samples (a PyTorch model takes a batch so): the
+    calls that take one; else ''."""
+    if not batch_hint or not any(listlike(x) for x in inputs):
+        return ""
+    return "; for a list of samples use net.batch(X) or net.predict(X)"
 
 
 def sample_names(node_names, sample):
@@ -538,8 +549,11 @@ class MLP(Module):
         named ``x1(i)``, ``z2_1(i)``, ``a2_1(i)`` (x₁⁽ⁱ⁾, z²₁⁽ⁱ⁾, a²₁⁽ⁱ⁾);
         the parameters, shared by every sample, keep their names.
         """
-        sample = check_sample(sample, self._owner)
-        x = as_inputs(inputs, self._input_names, self._owner, sample)
+        return self._pass(inputs, check_sample(sample, self._owner), sample is None)
+
+    def _pass(self, inputs, sample, batch_hint):
+        """The forward pass of :meth:`__call__` (``batch_hint``: see :func:`as_inputs`)."""
+        x = as_inputs(inputs, self._input_names, self._owner, sample, batch_hint)
         self.inputs = x
         for layer in self.layers:
             x = layer._forward(x, sample)
@@ -561,7 +575,7 @@ class MLP(Module):
             with no_grad():
                 for i, x in enumerate(samples, 1):
                     try:
-                        outputs.append([a.data for a in self(x)])
+                        outputs.append([a.data for a in self._pass(x, None, False)])
                     except (TypeError, ValueError) as err:   # a sample that is not one
                         if single:
                             raise

@@ -67,6 +67,25 @@ def test_inputs_that_are_not_numbers():
         net(0.5)
 
 
+def test_a_batch_given_to_net_of_x_says_which_calls_take_one():
+    """A PyTorch model takes a batch, model(X); net(X) took it for one sample and said
+    "MLP 2-3-1 expects 2 inputs, got 4" (4 samples read as 4 inputs), or, with as
+    many samples as inputs, "input x1 must be a number or a Value, got list".  Both
+    now name the calls that take a list of samples; one sample is as before."""
+    net = nn.MLP([2, 3, 1], seed=0)
+    hint = "; for a list of samples use net.batch(X) or net.predict(X)"
+    with pytest.raises(ValueError) as caught:
+        net([[0, 0], [0, 1], [1, 0], [1, 1]])
+    assert str(caught.value) == "MLP 2-3-1 expects 2 inputs, got 4" + hint
+    with pytest.raises(TypeError) as caught:
+        net([[0, 0], [0, 1]])
+    assert str(caught.value) == "MLP 2-3-1: input x1 must be a number or a Value, got list " \
+                                "[0, 0]" + hint
+    with pytest.raises(ValueError) as caught:
+        net([1.0, 2.0, 3.0])
+    assert str(caught.value) == "MLP 2-3-1 expects 2 inputs, got 3"
+
+
 def test_explicit_weights_of_the_wrong_shape():
     with raises(ValueError, "weights must have 2 matrices", "got 1"):
         nn.MLP([2, 3, 1], weights=[[[0.1, 0.2]] * 3])
