@@ -4,13 +4,14 @@ naming ``what`` it was."""
 
 from __future__ import annotations
 
+import inspect
 import operator
 import random
 from typing import Any
 
 from autograd.floats import short_repr
 
-__all__ = ["flag", "is_int", "positive_int", "seeded_rng"]
+__all__ = ["flag", "is_int", "positive_int", "seeded_rng", "takes"]
 
 
 def flag(x: Any, what: str) -> bool:
@@ -43,3 +44,18 @@ def seeded_rng(seed: Any) -> tuple[int, random.Random]:
                         f"{short_repr(seed)}")
     seed = operator.index(seed)
     return seed, random.Random(seed)
+
+
+def takes(fn: Any, parameters: str, what: str) -> None:
+    """A TypeError naming ``what`` unless ``fn`` can be called with as many positional
+    arguments as ``parameters`` (their names, "epoch, loss") lists; a function without
+    a signature (a builtin) is left to its call."""
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return
+    try:
+        signature.bind(*parameters.split(", "))
+    except TypeError:
+        name = getattr(fn, "__name__", type(fn).__name__)
+        raise TypeError(f"{what} must take ({parameters}), got {name}{signature}") from None

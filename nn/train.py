@@ -26,7 +26,7 @@ from autograd.engine import first_hooked, no_cycle_collection
 from autograd.jit import TracingError, jit_loss, refuse_hooked
 from autograd.jit_emit import in_sample
 
-from .arguments import flag, positive_int, seeded_rng
+from .arguments import flag, positive_int, seeded_rng, takes
 from .compiled import JIT_AGREEMENT, Compiled, hookable, layer_structure, structure
 from .data import float_lists, number_rows, refuse_masked
 from .losses import (check_reduction, finite_number, is_row, probability_targets,
@@ -369,6 +369,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     if on_epoch is not None and not callable(on_epoch):
         raise TypeError(f"train: on_epoch must be a function on_epoch(epoch, loss), "
                         f"got {on_epoch!r}")
+    _callbacks_take_their_arguments(training_loss, on_epoch, progress, step)
     if backend not in ("python", "numpy"):
         raise ValueError(f"train: backend must be 'python' or 'numpy', got {backend!r}")
     if not (isinstance(jit, bool) or (isinstance(jit, str) and jit == "auto")):
@@ -569,6 +570,20 @@ def _disagreement(compiled, net, loss, samples):
 # ---------------------------------------------------------------------------
 # Checking the arguments
 # ---------------------------------------------------------------------------
+
+def _callbacks_take_their_arguments(loss, on_epoch, progress, step):
+    """A TypeError naming the function of the user's that cannot take what train()
+    gives it, before the first step (not an epoch later, as 'takes 1 positional
+    argument but 2 were given')."""
+    if not loss.known:
+        takes(loss.sample, "outputs, targets", "train: loss")
+    for fn, parameters, what in ((on_epoch, "epoch, loss", "on_epoch"),
+                                 (progress, "epoch, loss", "progress"),
+                                 (step, "net, loss, optimizer, batch_inputs, batch_targets",
+                                  "step")):
+        if callable(fn) and not isinstance(fn, bool):
+            takes(fn, parameters, f"train: {what}")
+
 
 def _training_loss(loss, reduction, where="train"):
     """The :class:`BatchLoss` for ``loss=`` and ``reduction=``, with its target check."""

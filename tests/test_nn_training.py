@@ -408,6 +408,38 @@ def test_bad_arguments_are_refused_before_any_step(kwargs, error, fragment):
     assert all(p.grad == 0.0 for p in net.parameters())
 
 
+def one_argument(outputs):
+    return outputs[0]
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+@pytest.mark.parametrize("argument, message", [
+    ("loss", "train: loss must take (outputs, targets), got one_argument(outputs)"),
+    ("on_epoch", "train: on_epoch must take (epoch, loss), got one_argument(outputs)"),
+    ("progress", "train: progress must take (epoch, loss), got one_argument(outputs)"),
+    ("step", "train: step must take (net, loss, optimizer, batch_inputs, batch_targets), "
+             "got one_argument(outputs)"),
+])
+def test_a_function_that_cannot_take_its_arguments_is_named_before_any_step(
+        argument, message, backend):
+    """A loss, on_epoch, progress or step function of the wrong arity said
+    'one_argument() takes 1 positional argument but 2 were given', naming neither
+    train nor the argument, and on_epoch's only after a whole epoch had trained.
+    Now one line before the first step, the network and .grad as before."""
+    if backend == "numpy":
+        if argument == "step":
+            pytest.skip("the numpy backend runs compiled steps")
+        pytest.importorskip("numpy")
+    net = nn.MLP([2, 2, 1], seed=0)
+    before = net.state_dict()
+    arguments = dict(progress=False, backend=backend)
+    arguments[argument] = one_argument
+    with pytest.raises(TypeError) as caught:
+        nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=2, lr=0.5, **arguments)
+    assert str(caught.value) == message
+    assert net.state_dict() == before and all(p.grad == 0.0 for p in net.parameters())
+
+
 # ---------------------------------------------------------------------------
 # Progress
 # ---------------------------------------------------------------------------
