@@ -397,7 +397,11 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
             engine.add_note(stop, f"train: interrupted after {len(history)} complete epoch(s); "
                             f"the network and the optimiser are as after the last complete "
                             f"step (.history holds the finished epochs' losses)")
-        raise
+        named = _type_error_of_the_loss(stop, training_loss)
+        if named is None:
+            raise
+        named.history = history
+        raise named from stop
     history.jit = getattr(step, "jitted", history.jit)
     return history
 
@@ -570,6 +574,23 @@ def _disagreement(compiled, net, loss, samples):
 # ---------------------------------------------------------------------------
 # Checking the arguments
 # ---------------------------------------------------------------------------
+
+def _type_error_of_the_loss(error, loss):
+    """A TypeError raised inside a loss of the user's (``(outputs - targets) ** 2``,
+    written for tensors), naming it and how train() calls it; else None."""
+    if not isinstance(error, TypeError) or isinstance(error, TracingError) or loss.known:
+        return None
+    fn = loss.sample
+    code = getattr(fn, "__code__", None) or getattr(type(fn).__call__, "__code__", None)
+    frame = error.__traceback__
+    while frame is not None and frame.tb_frame.f_code is not code:
+        frame = frame.tb_next
+    if frame is None:
+        return None
+    return TypeError(f"train: the loss {loss.name} raised TypeError: {error}; train calls "
+                     f"it as loss(outputs, targets) on one sample, both lists (its output "
+                     f"Values and its target numbers), e.g. outputs[0] - targets[0]")
+
 
 def _callbacks_take_their_arguments(loss, on_epoch, progress, step):
     """A TypeError naming the function of the user's that cannot take what train()

@@ -440,6 +440,38 @@ def test_a_function_that_cannot_take_its_arguments_is_named_before_any_step(
     assert net.state_dict() == before and all(p.grad == 0.0 for p in net.parameters())
 
 
+@pytest.mark.parametrize("backend, jit", [("python", False), ("python", "auto"),
+                                          ("numpy", "auto")])
+def test_a_loss_written_on_whole_tensors_is_named_with_how_train_calls_it(backend, jit):
+    """A PyTorch-style loss, (outputs - targets) ** 2, failed with "unsupported operand
+    type(s) for -: 'list' and 'list'", naming neither train nor the loss.  Now one line
+    naming the loss and how train calls it, with the original message, on every
+    backend; nothing trained.  A correct loss on one sample gives the hand formula."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+
+    def tensor_style(outputs, targets):
+        return (outputs - targets) ** 2
+
+    net = nn.MLP([2, 1], seed=0)
+    before = net.state_dict()
+    with pytest.raises(TypeError) as caught:
+        nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=1, lr=0.5, loss=tensor_style,
+                 progress=False, backend=backend, jit=jit)
+    message = str(caught.value)
+    assert message.startswith("train: the loss tensor_style raised TypeError: unsupported "
+                              "operand type(s) for -: 'list' and 'list'; ")
+    assert "loss(outputs, targets)" in message and "\n" not in message
+    assert caught.value.history == []
+    assert net.state_dict() == before and all(p.grad == 0.0 for p in net.parameters())
+    w1, w2, b = before.values()
+    history = nn.train(net, [[0.5, -0.25]], [1.0], epochs=1, lr=0.5, progress=False,
+                       loss=lambda outputs, targets: (outputs[0] - targets[0]) ** 2,
+                       backend=backend, jit=jit)
+    a = 1 / (1 + math.exp(-(w1 * 0.5 - w2 * 0.25 + b)))
+    assert history[0] == pytest.approx((a - 1.0) ** 2, rel=1e-14)
+
+
 # ---------------------------------------------------------------------------
 # Progress
 # ---------------------------------------------------------------------------
