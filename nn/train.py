@@ -425,9 +425,8 @@ def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_e
             else:
                 epoch_loss = _epoch(step, net, loss, optimizer, samples, order, size, report)
         except OverflowError as error:
-            raise TrainingDiverged(
-                f"train: a number overflowed in epoch {epoch} ({_rate(optimizer)}); try a "
-                f"smaller lr. {error}", history) from error
+            raise _overflowed(error, net, loss, samples, order, epoch, optimizer,
+                              history) from error
         except (ArithmeticError, ValueError) as error:
             found = _failed_step(error, net, loss, samples, step, epoch)
             if found is None:
@@ -443,6 +442,28 @@ def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_e
         report.done(epoch, epoch_loss)
         if on_epoch is not None:
             on_epoch(epoch, epoch_loss)
+
+
+def _overflowed(error, net, loss, samples, order, epoch, optimizer, history):
+    """The TrainingDiverged of a step that overflowed: the sample named by its number
+    in the data set (the step's message counts within the batch), and, when no step
+    had run yet, its numbers or the starting weights blamed rather than lr."""
+    rows = getattr(error, "train_rows", None)
+    found = None
+    if rows is not None:
+        chosen = [samples[r] for r in rows]
+        found = _loss_error(net, loss, [x for x, _ in chosen], [y for _, y in chosen],
+                            lambda err, i: (rows[i - 1] + 1, err))
+    if found is None:
+        return TrainingDiverged(f"train: a number overflowed in epoch {epoch} "
+                                f"({_rate(optimizer)}); try a smaller lr. {error}", history)
+    sample, cause = found
+    advice = ("before any step of this run, so not lr: that sample's numbers or the weights "
+              "it started from are too large" if epoch == 1 and rows == order[:len(rows)]
+              else "try a smaller lr")
+    return TrainingDiverged(f"train: a number overflowed in epoch {epoch} "
+                            f"({_rate(optimizer)}) at sample {sample}, {advice}. {cause}",
+                            history)
 
 
 def _numpy_step(net, loss, samples, optimizer, matrix):

@@ -263,6 +263,34 @@ def test_diverging_training_stops_and_keeps_the_history():
     assert len(history) >= 2 and history[1] > history[0]
 
 
+@pytest.mark.parametrize("jit", [False, True])
+def test_an_overflow_names_the_sample_of_the_data_set_and_blames_lr_only_after_a_step(jit):
+    """A target of 1e300 overflowed ½(y − a)² at sample 3, and the error said '(sample 1
+    of the batch)', the wrong sample, and 'try a smaller lr'; at sample 1, before any
+    step, lr plays no part.  Now the data set's sample, and lr blamed only after a
+    step.  Oracle: the weights of two hand-written SGD steps on samples 1 and 2."""
+    X, Y = [[0.5], [-0.5], [1.0], [0.0]], [0.2, 0.8, 1e300, 0.1]
+    net, twin = (nn.MLP([1, 1], activation="linear", weights=[[[0.3]]], biases=[[0.1]])
+                 for _ in range(2))
+    with pytest.raises(nn.TrainingDiverged) as caught:
+        nn.train(net, X, Y, epochs=1, lr=0.1, progress=False, jit=jit)
+    message = str(caught.value)
+    assert message.startswith("train: a number overflowed in epoch 1 (lr=0.1) at sample 3, "
+                              "try a smaller lr. ")
+    assert "batch" not in message and "\n" not in message
+    w, b = 0.3, 0.1
+    for x, y in zip(X[:2], Y[:2]):
+        a = w * x[0] + b
+        w, b = w - 0.1 * (a - y) * x[0], b - 0.1 * (a - y)
+    assert net.parameter("w2_11").data == pytest.approx(w, rel=1e-15)
+    assert net.parameter("b2_1").data == pytest.approx(b, rel=1e-15)
+    with pytest.raises(nn.TrainingDiverged) as caught:
+        nn.train(twin, X[2:], Y[2:], epochs=1, lr=0.1, progress=False, jit=jit)
+    assert str(caught.value).startswith("train: a number overflowed in epoch 1 (lr=0.1) at "
+                                        "sample 1, before any step of this run, so not lr")
+    assert twin.state_dict() == {"w2_11": 0.3, "b2_1": 0.1}
+
+
 def test_load_state_dict_takes_numpy_scalars_and_names_a_huge_int():
     np = pytest.importorskip("numpy")
     net = nn.MLP([1, 1, 1], seed=0)
