@@ -370,6 +370,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
         raise TypeError(f"train: on_epoch must be a function on_epoch(epoch, loss), "
                         f"got {on_epoch!r}")
     _callbacks_take_their_arguments(training_loss, on_epoch, progress, step)
+    _parameters_are_floats(net)
     if backend not in ("python", "numpy"):
         raise ValueError(f"train: backend must be 'python' or 'numpy', got {backend!r}")
     if not (isinstance(jit, bool) or (isinstance(jit, str) and jit == "auto")):
@@ -611,6 +612,21 @@ def _type_error_of_the_loss(error, loss):
     return TypeError(f"train: the loss {loss.name} raised TypeError: {error}; train calls "
                      f"it as loss(outputs, targets) on one sample, both lists (its output "
                      f"Values and its target numbers), e.g. outputs[0] - targets[0]")
+
+
+def _parameters_are_floats(net):
+    """A TypeError naming a parameter whose ``.data`` was set to a number that is not a
+    Python float (np.float32, a tensor, a str: stored as it is, docs/engine.md), which
+    the Python backend would compute with as it is and the numpy backend as a float.
+    A parameter resident in the numpy backend's arrays holds their floats."""
+    for name, p in getattr(net, "_named_parameters", tuple)():
+        if p.__class__ is Value:        # (a resident one is not read: that writes back)
+            x = p.data
+            if x.__class__ is not float and (not isinstance(x, (float, int))
+                                             or isinstance(x, bool)):
+                raise TypeError(f"train: parameter {name} holds {type(x).__name__} "
+                                f"{short_repr(x)}, not a Python float; set its .data = "
+                                f"float(x) (docs/engine.md)")
 
 
 def _callbacks_take_their_arguments(loss, on_epoch, progress, step):

@@ -472,6 +472,31 @@ def test_a_loss_written_on_whole_tensors_is_named_with_how_train_calls_it(backen
     assert history[0] == pytest.approx((a - 1.0) ** 2, rel=1e-14)
 
 
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_parameter_set_to_a_number_that_is_not_a_float_is_named(backend):
+    """p.data = np.float32(0.5) (or a 0-d tensor, a Decimal, a str) is stored as it is
+    (docs/engine.md).  nn.train on the Python backend then trained that weight in
+    float32 (another history than p.data = 0.5) or failed with "unsupported operand
+    type(s) for *: 'decimal.Decimal' and 'float'", while the numpy backend read it as
+    a float: the backends differed.  Now both refuse it before the first step, naming
+    the parameter; a Python float trains as before (the hand-written SGD step)."""
+    np = pytest.importorskip("numpy")
+    for number, shown in [(np.float32(0.5), "float32 np.float32(0.5)"), ("0.5", "str '0.5'")]:
+        net = nn.MLP([2, 1], weights=[[[0.3, -0.2]]], biases=[[0.1]])
+        net.parameter("w2_12").data = number
+        with pytest.raises(TypeError) as caught:
+            nn.train(net, [[1.0, 2.0]], [1.0], epochs=1, lr=0.5, progress=False,
+                     backend=backend)
+        assert str(caught.value) == (f"train: parameter w2_12 holds {shown}, not a Python "
+                                     f"float; set its .data = float(x) (docs/engine.md)")
+        assert net.parameter("w2_12").data is number and net.parameter("w2_11").grad == 0.0
+    net.parameter("w2_12").data = 0.5
+    nn.train(net, [[1.0, 2.0]], [1.0], epochs=1, lr=0.5, progress=False, backend=backend)
+    a = 1 / (1 + math.exp(-(0.3 + 2 * 0.5 + 0.1)))
+    assert net.parameter("w2_12").data == pytest.approx(0.5 - 0.5 * (a - 1) * a * (1 - a) * 2,
+                                                        rel=1e-15)
+
+
 # ---------------------------------------------------------------------------
 # Progress
 # ---------------------------------------------------------------------------
