@@ -25,7 +25,7 @@ from autograd.names import with_sample as _with_sample
 from autograd.value import as_float, dot_layer, dot_unchecked
 
 from . import names as _names
-from .arguments import flag, positive_int, seeded_rng
+from .arguments import flag, is_int, positive_int, seeded_rng
 from .activations import activation_method, activations_per_layer
 from .module import KeyNameError, Module
 
@@ -491,7 +491,7 @@ class MLP(Module):
                  biases: Sequence[Sequence[SupportsFloat | None] | None] | None = None,
                  bias: Bias | Sequence[Bias] = "trainable", seed: int | None = None,
                  fused: bool = True, names: str | dict[str, str] = "nielsen") -> None:
-        sizes = _check_sizes(sizes)
+        sizes = _check_sizes(sizes, activation)
         self.sizes = sizes
         flag(fused, "MLP: fused")
         n_layers = len(sizes) - 1
@@ -676,10 +676,14 @@ def _one_sample(X: Any) -> bool:
     return not (isinstance(X, (list, tuple)) and X and hasattr(X[0], "__len__"))
 
 
-def _check_sizes(sizes: Iterable[int]) -> list[int]:
+def _check_sizes(sizes: Iterable[int], activation: Any = None) -> list[int]:
     if not listlike(sizes):
+        micrograd = (is_int(sizes) and listlike(activation)
+                     and all(map(is_int, activation)))   # micrograd's MLP(nin, nouts)
+        hint = (f" (micrograd's MLP({sizes}, {list(activation)}) is "
+                f"nn.MLP({[sizes, *activation]}))" if micrograd else "")
         raise TypeError(f"MLP sizes must be a list of layer sizes like [2, 3, 1], "
-                        f"got {type(sizes).__name__} {sizes!r}")
+                        f"got {type(sizes).__name__} {sizes!r}{hint}")
     sizes = list(sizes)
     if len(sizes) < 2:
         raise ValueError(f"MLP sizes needs an input and an output layer "

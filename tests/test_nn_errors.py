@@ -86,6 +86,20 @@ def test_a_batch_given_to_net_of_x_says_which_calls_take_one():
     assert str(caught.value) == "MLP 2-3-1 expects 2 inputs, got 3"
 
 
+def test_micrograds_mlp_signature_is_answered_with_nn_sizes():
+    """micrograd builds MLP(3, [4, 4, 1]) (inputs, then the layers' widths); here that
+    said only 'sizes must be a list ... got int 3'.  Now it names the nn.MLP call."""
+    with pytest.raises(TypeError) as caught:
+        nn.MLP(3, [4, 4, 1])
+    assert str(caught.value) == ("MLP sizes must be a list of layer sizes like [2, 3, 1], got "
+                                 "int 3 (micrograd's MLP(3, [4, 4, 1]) is "
+                                 "nn.MLP([3, 4, 4, 1]))")
+    with pytest.raises(TypeError) as caught:
+        nn.MLP(3)
+    assert str(caught.value) == ("MLP sizes must be a list of layer sizes like [2, 3, 1], got "
+                                 "int 3")
+
+
 def test_explicit_weights_of_the_wrong_shape():
     with raises(ValueError, "weights must have 2 matrices", "got 1"):
         nn.MLP([2, 3, 1], weights=[[[0.1, 0.2]] * 3])
