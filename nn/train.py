@@ -364,6 +364,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     epochs = _positive_int("epochs", epochs)
     size = len(samples) if batch is None else _positive_int("batch", batch)
     seed, rng = _shuffler(shuffle, seed)
+    follow = optimizer is None         # train's own SGD steps what the network trains
     optimizer = _optimizer(optimizer, net, lr, momentum)
     report = reporter(progress, every, epochs, sys.stdout)
     if on_epoch is not None and not callable(on_epoch):
@@ -390,7 +391,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
         if history.jit:
             recording.ran_compiled()   # chainrule explain SCRIPT then says why no backward()
         _epochs(step, net, training_loss, optimizer, samples, size, epochs, rng, report,
-                on_epoch, history)
+                on_epoch if not follow else _following(on_epoch, net, optimizer), history)
     except BaseException as stop:   # Ctrl-C, a step's error, on_epoch's: the finished epochs
         history.jit = getattr(step, "jitted", history.jit)
         stop.history = history   # type: ignore[attr-defined]
@@ -465,6 +466,25 @@ def _overflowed(error, net, loss, samples, order, epoch, optimizer, history):
     return TrainingDiverged(f"train: a number overflowed in epoch {epoch} "
                             f"({_rate(optimizer)}) at sample {sample}, {advice}. {cause}",
                             history)
+
+
+def _following(on_epoch, net, optimizer):
+    """``on_epoch`` for train's own SGD, which then steps the parameters the network
+    trains: on_epoch may have frozen or unfrozen some (the SGD was made from
+    net.parameters() of the start, which skips one frozen later but never takes in
+    one unfrozen)."""
+    from .module import freeze_version
+    seen = [freeze_version()]
+
+    def then_follow(epoch, loss):
+        if on_epoch is not None:
+            on_epoch(epoch, loss)
+        if freeze_version() != seen[0] and hasattr(net, "parameters"):
+            seen[0] = freeze_version()
+            trained = net.parameters()
+            if trained:                 # all frozen: the list skips them all, as before
+                optimizer.parameters = trained
+    return then_follow
 
 
 def _numpy_step(net, loss, samples, optimizer, matrix):

@@ -279,3 +279,30 @@ def test_a_constant_bias_and_a_frozen_parameter_collect_no_gradient_on_any_path(
         expected += (out - y) * out * (1.0 - out) * h[0]
     assert net.parameter("w3_11").grad == pytest.approx(expected, rel=1e-13)
     assert [v.grad for v in fixed] == [0.5, 0.5, 0.5]
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_unfreezing_in_on_epoch_trains_the_parameter_with_trains_own_sgd(backend):
+    """nn.train(net, ..., lr=0.5) with w2_11 frozen, unfrozen by on_epoch after epoch 1
+    (the transfer-learning pattern): net.frozen() said [] but w2_11 kept its number to
+    the end, since the SGD train made held the parameters of the start.  Now train's
+    own SGD steps what the network trains after each epoch.  Oracle: one train call
+    frozen, then one unfrozen (each with its own SGD, as the docs describe)."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    data = [X, [0.9, 0.2], [-0.4, 0.6]], [Y, [0.7], [0.3]]
+    net = network().freeze("w2_11")
+
+    def unfreeze_after_one(epoch, loss):
+        if epoch == 1:
+            net.unfreeze("w2_11")
+
+    history = nn.train(net, *data, epochs=3, lr=0.5, on_epoch=unfreeze_after_one,
+                       progress=False, backend=backend)
+    oracle = network().freeze("w2_11")
+    expected = list(nn.train(oracle, *data, epochs=1, lr=0.5, progress=False, jit=False))
+    oracle.unfreeze("w2_11")
+    expected += nn.train(oracle, *data, epochs=2, lr=0.5, progress=False, jit=False)
+    assert net.parameter("w2_11").data != W[0][0][0]
+    assert history == pytest.approx(expected, rel=1e-14)
+    assert net.state_dict() == pytest.approx(oracle.state_dict(), rel=1e-14)
