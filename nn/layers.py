@@ -578,7 +578,7 @@ class MLP(Module):
                         outputs.append([a.data for a in self._pass(x, None, False)])
                     except (TypeError, ValueError) as err:   # a sample that is not one
                         if single:
-                            raise
+                            raise _flat_samples(err, X, len(self._input_names)) from None
                         raise in_sample(err, i) from None
         finally:
             self.inputs = kept[0]
@@ -665,6 +665,16 @@ class MLP(Module):
         lines = [f"MLP({self.sizes}, {len(self.parameters())} parameters{extra}{seed}"]
         lines += [f"  {layer!r}" for layer in self.layers]
         return "\n".join(lines) + "\n)"
+
+
+def _flat_samples(err, X, n_in):
+    """``err`` of predict(X) on one sample; for a one-input network given a flat list
+    of numbers (np.linspace's, say), which reads as one sample, how to give them as
+    samples."""
+    if n_in != 1 or not isinstance(err, ValueError) or len(X) < 2:
+        return err
+    return ValueError(f"{err}; for {len(X)} samples of one input each give a list of rows, "
+                      f"[[x] for x in X] (a numpy array: X.reshape(-1, 1))")
 
 
 def _one_sample(X: Any) -> bool:

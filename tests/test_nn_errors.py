@@ -100,6 +100,23 @@ def test_micrograds_mlp_signature_is_answered_with_nn_sizes():
                                  "int 3")
 
 
+def test_predict_on_a_flat_list_for_a_one_input_network_says_how_to_give_samples():
+    """Fitting sin(x), X = np.linspace(-π, π, 64): net.predict(X) on a 1-n-1 network
+    said 'MLP 1-4-1 expects 1 inputs, got 64' (one sample of 64 inputs), the reading
+    that is almost never meant.  Now it says how to give the samples; the rows give
+    the outputs of single calls."""
+    net = nn.MLP([1, 4, 1], seed=0)
+    with pytest.raises(ValueError) as caught:
+        net.predict([0.1, 0.2, 0.3])
+    assert str(caught.value) == ("MLP 1-4-1 expects 1 inputs, got 3; for 3 samples of one "
+                                 "input each give a list of rows, [[x] for x in X] (a numpy "
+                                 "array: X.reshape(-1, 1))")
+    assert net.predict([[0.1], [0.2]]) == [net.predict([0.1]), net.predict([0.2])]
+    with pytest.raises(ValueError) as caught:
+        nn.MLP([2, 1], seed=0).predict([0.1, 0.2, 0.3])
+    assert str(caught.value) == "MLP 2-1 expects 2 inputs, got 3"
+
+
 def test_explicit_weights_of_the_wrong_shape():
     with raises(ValueError, "weights must have 2 matrices", "got 1"):
         nn.MLP([2, 3, 1], weights=[[[0.1, 0.2]] * 3])
