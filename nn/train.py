@@ -265,11 +265,12 @@ def _in_data(err, sample, epoch=None):
     return type(err)(f"train: {where}: {err}")
 
 
-def _failed_step(error, net, loss, samples, step, epoch):
+def _failed_step(error, net, loss, samples, step, epoch, named=None):
     """For a step of ``train`` that raised ``error``: the error the loss gives eagerly
     for the first sample of that step's batch that fails, named by its number in the
-    data set and the epoch (a step's own message can only count within the batch);
-    None when the batch's rows are not known or every sample goes through."""
+    data set and the epoch (a step's own message can only count within the batch),
+    or ``named(sample, err)``; None when the batch's rows are not known or every
+    sample goes through."""
     rows = getattr(error, "train_rows", None)
     if rows is None:
         return None
@@ -277,8 +278,9 @@ def _failed_step(error, net, loss, samples, step, epoch):
         chosen = [(step.inputs[r].tolist(), step.targets[r].tolist()) for r in rows]
     else:
         chosen = [samples[r] for r in rows]
+    named = named or (lambda sample, err: _in_data(err, sample, epoch))
     return _loss_error(net, loss, [x for x, _ in chosen], [y for _, y in chosen],
-                       lambda err, i: _in_data(err, rows[i - 1] + 1, epoch))
+                       lambda err, i: named(rows[i - 1] + 1, err))
 
 
 def compiled_loss(net, loss, n_inputs, backend="python"):
@@ -427,7 +429,7 @@ def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_e
             else:
                 epoch_loss = _epoch(step, net, loss, optimizer, samples, order, size, report)
         except OverflowError as error:
-            raise _overflowed(error, net, loss, samples, order, epoch, optimizer,
+            raise _overflowed(error, net, loss, samples, step, order, epoch, optimizer,
                               history) from error
         except (ArithmeticError, ValueError) as error:
             found = _failed_step(error, net, loss, samples, step, epoch)
@@ -446,16 +448,13 @@ def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_e
             on_epoch(epoch, epoch_loss)
 
 
-def _overflowed(error, net, loss, samples, order, epoch, optimizer, history):
+def _overflowed(error, net, loss, samples, step, order, epoch, optimizer, history):
     """The TrainingDiverged of a step that overflowed: the sample named by its number
     in the data set (the step's message counts within the batch), and, when no step
     had run yet, its numbers or the starting weights blamed rather than lr."""
     rows = getattr(error, "train_rows", None)
-    found = None
-    if rows is not None:
-        chosen = [samples[r] for r in rows]
-        found = _loss_error(net, loss, [x for x, _ in chosen], [y for _, y in chosen],
-                            lambda err, i: (rows[i - 1] + 1, err))
+    found = _failed_step(error, net, loss, samples, step, epoch,
+                         named=lambda sample, err: (sample, err))
     if found is None:
         return TrainingDiverged(f"train: a number overflowed in epoch {epoch} "
                                 f"({_rate(optimizer)}); try a smaller lr. {error}", history)
