@@ -1,16 +1,25 @@
-"""The checks of arguments that nn's classes and functions share: a whole number,
-a size, a seed.  Each returns the argument as Python reads it or raises one line
+"""The checks of arguments that nn's classes and functions share: a flag, a whole
+number, a size, a seed.  Each returns the argument as Python reads it or raises one line
 naming ``what`` it was."""
 
 from __future__ import annotations
 
+import inspect
 import operator
 import random
 from typing import Any
 
 from autograd.floats import short_repr
 
-__all__ = ["is_int", "positive_int", "seeded_rng"]
+__all__ = ["flag", "is_int", "positive_int", "seeded_rng", "takes"]
+
+
+def flag(x: Any, what: str) -> bool:
+    """``x`` if it is True or False (read by its truth, "no" would be true), else a
+    TypeError naming ``what``."""
+    if not isinstance(x, bool):
+        raise TypeError(f"{what} must be True or False, got {x!r}")
+    return x
 
 
 def is_int(n: Any) -> bool:
@@ -35,3 +44,18 @@ def seeded_rng(seed: Any) -> tuple[int, random.Random]:
                         f"{short_repr(seed)}")
     seed = operator.index(seed)
     return seed, random.Random(seed)
+
+
+def takes(fn: Any, parameters: str, what: str) -> None:
+    """A TypeError naming ``what`` unless ``fn`` can be called with as many positional
+    arguments as ``parameters`` (their names, "epoch, loss") lists; a function without
+    a signature (a builtin) is left to its call."""
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return
+    try:
+        signature.bind(*parameters.split(", "))
+    except TypeError:
+        name = getattr(fn, "__name__", type(fn).__name__)
+        raise TypeError(f"{what} must take ({parameters}), got {name}{signature}") from None

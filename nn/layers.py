@@ -25,7 +25,7 @@ from autograd.names import with_sample as _with_sample
 from autograd.value import as_float, dot_layer, dot_unchecked
 
 from . import names as _names
-from .arguments import positive_int, seeded_rng
+from .arguments import flag, is_int, positive_int, seeded_rng
 from .activations import activation_method, activations_per_layer
 from .module import KeyNameError, Module
 
@@ -136,15 +136,17 @@ def _rows(given, n, where, what):
 
 
 
-def as_inputs(inputs, input_names, owner, sample=None):
+def as_inputs(inputs, input_names, owner, sample=None, batch_hint=False):
     """``inputs`` as a tuple of Values: numbers become leaves named ``x1, x2, ...``
     (or the previous layer's a-names; ``x1(2)`` for sample 2 of a batch);
-    Values are used as they are."""
+    Values are used as they are.  ``batch_hint``: an error on a list of rows (a
+    batch given to ``net(x)``) names the calls that take one."""
     if not listlike(inputs, sized=True):
         raise TypeError(f"{owner}: inputs must be a list of numbers or Values "
                         f"(e.g. [0.5]), got {type(inputs).__name__} {inputs!r}")
     if len(inputs) != len(input_names):
-        error = ValueError(f"{owner} expects {len(input_names)} inputs, got {len(inputs)}")
+        error = ValueError(f"{owner} expects {len(input_names)} inputs, got {len(inputs)}"
+                           f"{_batch_hint(inputs, batch_hint)}")
         raise error if sample is None else in_sample(error, sample)
     if sample is not None:
         input_names = sample_names(input_names, sample)
@@ -157,8 +159,17 @@ def as_inputs(inputs, input_names, owner, sample=None):
             values.append(Value(x, name))
         except TypeError:
             raise TypeError(f"{owner}: input {_printable(name)} must be a number or a Value, got "
-                            f"{type(x).__name__} {short_repr(x)}") from None
+                            f"{type(x).__name__} {short_repr(x)}"
+                            f"{_batch_hint(inputs, batch_hint)}") from None
     return tuple(values)
+
+
+def _batch_hint(inputs, batch_hint):
+    """For ``net(X)`` on a list of samples (a PyTorch model takes a batch so): the
+    calls that take one; else ''."""
+    if not batch_hint or not any(listlike(x) for x in inputs):
+        return ""
+    return "; for a list of samples use net.batch(X) or net.predict(X)"
 
 
 def sample_names(node_names, sample):
@@ -223,7 +234,8 @@ class Neuron(Module):
                  fused: bool = True, names: dict[str, str] | None = None,
                  _rng: random.Random | None = None) -> None:
         positive_int(n_in, "Neuron n_in")
-        self.layer, self.j, self.n_in, self.fused = layer, j, n_in, fused
+        self.layer, self.j, self.n_in = layer, j, n_in
+        self.fused = flag(fused, f"Neuron {j} of layer {layer}: fused")
         self.activation = activation
         self._activate = activation_method(activation, f"Neuron {j} of layer {layer}")
         rename = (names or {}).get
@@ -342,7 +354,7 @@ class Layer(Module):
         positive_int(n_in, f"Layer {number} n_in")
         positive_int(n_out, f"Layer {number} n_out")
         self.number, self.n_in, self.n_out = number, n_in, n_out
-        self.activation, self.fused = activation, fused
+        self.activation, self.fused = activation, flag(fused, f"Layer {number}: fused")
         self._activate = activation_method(activation, f"activation of layer {number}")
         rng = _rng if _rng is not None else seeded_rng(seed)[1]
         mode, _ = bias_mode(bias)
@@ -479,8 +491,9 @@ class MLP(Module):
                  biases: Sequence[Sequence[SupportsFloat | None] | None] | None = None,
                  bias: Bias | Sequence[Bias] = "trainable", seed: int | None = None,
                  fused: bool = True, names: str | dict[str, str] = "nielsen") -> None:
-        sizes = _check_sizes(sizes)
+        sizes = _check_sizes(sizes, activation)
         self.sizes = sizes
+        flag(fused, "MLP: fused")
         n_layers = len(sizes) - 1
         self.activations = activations_per_layer(activation, n_layers)
         layer_bias = biases_per_layer(bias, n_layers)
@@ -536,8 +549,11 @@ class MLP(Module):
         named ``x1(i)``, ``z2_1(i)``, ``a2_1(i)`` (x₁⁽ⁱ⁾, z²₁⁽ⁱ⁾, a²₁⁽ⁱ⁾);
         the parameters, shared by every sample, keep their names.
         """
-        sample = check_sample(sample, self._owner)
-        x = as_inputs(inputs, self._input_names, self._owner, sample)
+        return self._pass(inputs, check_sample(sample, self._owner), sample is None)
+
+    def _pass(self, inputs, sample, batch_hint):
+        """The forward pass of :meth:`__call__` (``batch_hint``: see :func:`as_inputs`)."""
+        x = as_inputs(inputs, self._input_names, self._owner, sample, batch_hint)
         self.inputs = x
         for layer in self.layers:
             x = layer._forward(x, sample)
@@ -559,10 +575,10 @@ class MLP(Module):
             with no_grad():
                 for i, x in enumerate(samples, 1):
                     try:
-                        outputs.append([a.data for a in self(x)])
+                        outputs.append([a.data for a in self._pass(x, None, False)])
                     except (TypeError, ValueError) as err:   # a sample that is not one
                         if single:
-                            raise
+                            raise _flat_samples(err, X, len(self._input_names)) from None
                         raise in_sample(err, i) from None
         finally:
             self.inputs = kept[0]
@@ -651,6 +667,16 @@ class MLP(Module):
         return "\n".join(lines) + "\n)"
 
 
+def _flat_samples(err, X, n_in):
+    """``err`` of predict(X) on one sample; for a one-input network given a flat list
+    of numbers (np.linspace's, say), which reads as one sample, how to give them as
+    samples."""
+    if n_in != 1 or not isinstance(err, ValueError) or len(X) < 2:
+        return err
+    return ValueError(f"{err}; for {len(X)} samples of one input each give a list of rows, "
+                      f"[[x] for x in X] (a numpy array: X.reshape(-1, 1))")
+
+
 def _one_sample(X: Any) -> bool:
     """Whether ``X`` given to predict is one sample's inputs, not a list of samples
     or a 2-d array of them (a row each)."""
@@ -660,10 +686,14 @@ def _one_sample(X: Any) -> bool:
     return not (isinstance(X, (list, tuple)) and X and hasattr(X[0], "__len__"))
 
 
-def _check_sizes(sizes: Iterable[int]) -> list[int]:
+def _check_sizes(sizes: Iterable[int], activation: Any = None) -> list[int]:
     if not listlike(sizes):
+        micrograd = (is_int(sizes) and listlike(activation)
+                     and all(map(is_int, activation)))   # micrograd's MLP(nin, nouts)
+        hint = (f" (micrograd's MLP({sizes}, {list(activation)}) is "
+                f"nn.MLP({[sizes, *activation]}))" if micrograd else "")
         raise TypeError(f"MLP sizes must be a list of layer sizes like [2, 3, 1], "
-                        f"got {type(sizes).__name__} {sizes!r}")
+                        f"got {type(sizes).__name__} {sizes!r}{hint}")
     sizes = list(sizes)
     if len(sizes) < 2:
         raise ValueError(f"MLP sizes needs an input and an output layer "

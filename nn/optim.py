@@ -20,7 +20,7 @@ from autograd import Value
 from autograd.floats import idiv, listlike, short_repr
 from autograd.interrupts import deferred_interrupts
 
-from .arguments import is_int
+from .arguments import flag, is_int
 from .resident import (STATE_LISTS, ParameterList, ResidentValue, _consume, _data, _grad,
                        _set_data, store_of)
 
@@ -99,9 +99,7 @@ def _betas(betas):
 
 
 def _flag(owner, what, x):
-    if not isinstance(x, bool):
-        raise TypeError(f"{owner}: {what} must be True or False, got {x!r}")
-    return x
+    return flag(x, f"{owner}: {what}")
 
 
 def _step_count(owner, what, x):

@@ -5,8 +5,11 @@ Layer l of the MLP (l = 2, 3, ... in Nielsen's numbering) becomes one
 w^l_jk and whose ``bias[j-1]`` is b^l_j, followed by its activation
 (``Sigmoid``, ``Tanh``, ``ReLU``; nothing for "linear").  A layer without
 bias is a ``Linear(bias=False)``; a constant bias (``bias=0.35``) is a bias
-tensor that does not require grad.  The numbers are copied, not shared:
-train either network, then move again.
+tensor that does not require grad, and so is a weight or bias tensor whose
+parameters are all frozen (PyTorch freezes whole tensors; one frozen in part
+is refused).  Back from PyTorch, a weight that does not require grad is
+frozen, and so is a bias of several numbers (one number: a constant bias).
+The numbers are copied, not shared: train either network, then move again.
 
     >>> model = net.to_torch()           # torch.nn.Sequential, float64
     >>> net2 = nn.MLP.from_torch(model)  # the same shapes, weights and activations
@@ -41,6 +44,7 @@ def _torch(what):
 def to_torch(net: MLP) -> Any:
     """A ``torch.nn.Sequential`` (float64) with ``net``'s weights, biases and activations."""
     torch = _torch("to_torch()")
+    frozen = net.frozen_values()
     modules = []
     for number, layer in enumerate(net.layers, 2):
         if layer.activation not in TORCH_ACTIVATIONS:     # sin: torch.nn has no module
@@ -52,14 +56,29 @@ def to_torch(net: MLP) -> Any:
         with torch.no_grad():
             linear.weight.copy_(torch.tensor(
                 [[w.data for w in row] for row in layer._weight_rows], dtype=torch.float64))
+            linear.weight.requires_grad_(not _frozen_whole(
+                [w for row in layer._weight_rows for w in row], frozen, number, "weight"))
             if linear.bias is not None:
                 linear.bias.copy_(torch.tensor(biases, dtype=torch.float64))
-                linear.bias.requires_grad_(layer.bias_mode == "trainable")
+                linear.bias.requires_grad_(layer.bias_mode == "trainable" and not _frozen_whole(
+                    [neuron.bias for neuron in layer.neurons], frozen, number, "bias"))
         modules.append(linear)
         activation = TORCH_ACTIVATIONS[layer.activation]
         if activation is not None:
             modules.append(getattr(torch.nn, activation)())
     return torch.nn.Sequential(*modules)
+
+
+def _frozen_whole(values, frozen, number, what):
+    """Whether every parameter of one tensor is frozen (none: False); a ValueError when
+    only some are, which a tensor's requires_grad cannot say."""
+    flags = [value in frozen for value in values]
+    if any(flags) and not all(flags):
+        names = ", ".join(value.name for value, flag in zip(values, flags) if flag)
+        raise ValueError(f"to_torch: layer {number}'s {what} has frozen entries ({names}) and "
+                         f"trainable ones, but PyTorch freezes a tensor whole "
+                         f"(requires_grad=False): freeze all of them or none")
+    return bool(flags) and all(flags)
 
 
 def from_torch(module: Any, **mlp_kwargs: Any) -> MLP:
@@ -75,19 +94,30 @@ def from_torch(module: Any, **mlp_kwargs: Any) -> MLP:
     weights: list[Any] = []
     biases: list[Any] = []
     bias_modes: list[Any] = []
-    for linear, _ in layers:
+    fixed: list[Any] = []          # (layer index, "weight" or "bias") that does not require grad
+    for i, (linear, _) in enumerate(layers):
         weights.append(linear.weight.detach().double().tolist())
+        if not linear.weight.requires_grad:
+            fixed.append((i, "weights"))
         if linear.bias is None:
             biases.append(None)
             bias_modes.append("none")
-        elif linear.bias.requires_grad:
+        elif linear.bias.requires_grad or len(set(linear.bias.detach().tolist())) > 1:
             biases.append(linear.bias.detach().double().tolist())
             bias_modes.append("trainable")
+            if not linear.bias.requires_grad:
+                fixed.append((i, "biases"))
         else:
             biases.append(None)
-            bias_modes.append(_constant_bias(linear))
-    return MLP(sizes, [activation for _, activation in layers], weights=weights,
-               biases=biases, bias=bias_modes, **mlp_kwargs)
+            bias_modes.append(linear.bias.detach().double().tolist()[0])
+    net = MLP(sizes, [activation for _, activation in layers], weights=weights,
+              biases=biases, bias=bias_modes, **mlp_kwargs)
+    for i, what in fixed:
+        layer = net.layers[i]
+        names = ([w.name for row in layer._weight_rows for w in row] if what == "weights"
+                 else [neuron.bias.name for neuron in layer.neurons])
+        net.freeze(*names)
+    return net
 
 
 def _layers(torch, module):
@@ -124,12 +154,3 @@ def _layers(torch, module):
         raise ValueError("from_torch: the Sequential has no Linear layer")
     return [(linear, activation or "linear") for linear, activation in layers]
 
-
-def _constant_bias(linear):
-    """The one number of a bias that does not require grad (nn.MLP's constant bias)."""
-    values = set(linear.bias.detach().double().tolist())
-    if len(values) != 1:
-        raise ValueError(f"from_torch: {linear} has a bias that does not require grad with "
-                         f"{len(values)} different values; nn.MLP's constant bias is one number "
-                         f"per layer (make the bias trainable to keep them)")
-    return values.pop()

@@ -26,7 +26,7 @@ from autograd.engine import first_hooked, no_cycle_collection
 from autograd.jit import TracingError, jit_loss, refuse_hooked
 from autograd.jit_emit import in_sample
 
-from .arguments import positive_int, seeded_rng
+from .arguments import flag, positive_int, seeded_rng, takes
 from .compiled import JIT_AGREEMENT, Compiled, hookable, layer_structure, structure
 from .data import float_lists, number_rows, refuse_masked
 from .losses import (check_reduction, finite_number, is_row, probability_targets,
@@ -101,6 +101,9 @@ class BatchLoss:
 def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
     """One step on one batch: forward, C, C.backward(), then the optimiser's update.
 
+    ``loss`` is a name (train's, reduction "mean") or C of the batch,
+    ``loss(batch_outputs, batch_targets)`` with one output list per sample.
+
     Returns C (a float) as it was before the update.  The cyclic garbage
     collector is paused meanwhile: the step's nodes form no cycles, and its
     collections would walk them again and again (about a tenth of the time).
@@ -115,7 +118,7 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
         optimizer.zero_grad()
         with no_cycle_collection():
             outputs = [net(x) for x in batch_inputs]
-            cost = loss(outputs, batch_targets)
+            cost = _batch_cost(loss, outputs, batch_targets)
             if not isinstance(cost, Value):
                 raise TypeError(f"eager_step: the loss "
                                 f"{getattr(loss, '__name__', type(loss).__name__)} returned "
@@ -126,6 +129,21 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
             del outputs, cost
         update(optimizer, stepped)
     return value
+
+
+def _batch_cost(loss, outputs, targets):
+    """``loss(outputs, targets)`` of a batch; a TypeError of a loss written for one
+    sample (given a list of output lists) says how eager_step calls it."""
+    try:
+        return loss(outputs, targets)
+    except TypeError as err:
+        if isinstance(loss, BatchLoss) or resolve_loss(loss, "eager_step") is not None:
+            raise
+        raise TypeError(f"eager_step: the loss {getattr(loss, '__name__', type(loss).__name__)} "
+                        f"raised TypeError: {err}; eager_step calls loss(batch_outputs, "
+                        f"batch_targets) with one output list (and one target) per sample, "
+                        f"as nn's losses take them; a loss of one sample goes to "
+                        f"nn.train(loss=...)") from err
 
 
 @contextlib.contextmanager
@@ -247,11 +265,12 @@ def _in_data(err, sample, epoch=None):
     return type(err)(f"train: {where}: {err}")
 
 
-def _failed_step(error, net, loss, samples, step, epoch):
+def _failed_step(error, net, loss, samples, step, epoch, named=None):
     """For a step of ``train`` that raised ``error``: the error the loss gives eagerly
     for the first sample of that step's batch that fails, named by its number in the
-    data set and the epoch (a step's own message can only count within the batch);
-    None when the batch's rows are not known or every sample goes through."""
+    data set and the epoch (a step's own message can only count within the batch),
+    or ``named(sample, err)``; None when the batch's rows are not known or every
+    sample goes through."""
     rows = getattr(error, "train_rows", None)
     if rows is None:
         return None
@@ -259,8 +278,9 @@ def _failed_step(error, net, loss, samples, step, epoch):
         chosen = [(step.inputs[r].tolist(), step.targets[r].tolist()) for r in rows]
     else:
         chosen = [samples[r] for r in rows]
+    named = named or (lambda sample, err: _in_data(err, sample, epoch))
     return _loss_error(net, loss, [x for x, _ in chosen], [y for _, y in chosen],
-                       lambda err, i: _in_data(err, rows[i - 1] + 1, epoch))
+                       lambda err, i: named(rows[i - 1] + 1, err))
 
 
 def compiled_loss(net, loss, n_inputs, backend="python"):
@@ -306,7 +326,8 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     ``batch``: samples per step (1: one step per sample; None: the whole
     data set).  ``shuffle=True`` takes the samples in a new order every
     epoch, drawn by ``random.Random(seed)`` (the same order for the same seed;
-    with ``seed=None`` a seed is picked and kept in ``history.seed``).
+    with ``seed=None`` a seed is picked and kept in ``history.seed``); a seed
+    without ``shuffle=True`` is refused.
     ``optimizer``: None for ``nn.SGD(net.parameters(), lr, momentum)``, or an
     optimiser made by you (``nn.Adam(net.parameters(), lr=0.01)``), holding some of
     ``net``'s parameters.
@@ -345,11 +366,14 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     epochs = _positive_int("epochs", epochs)
     size = len(samples) if batch is None else _positive_int("batch", batch)
     seed, rng = _shuffler(shuffle, seed)
+    follow = optimizer is None         # train's own SGD steps what the network trains
     optimizer = _optimizer(optimizer, net, lr, momentum)
     report = reporter(progress, every, epochs, sys.stdout)
     if on_epoch is not None and not callable(on_epoch):
         raise TypeError(f"train: on_epoch must be a function on_epoch(epoch, loss), "
                         f"got {on_epoch!r}")
+    _callbacks_take_their_arguments(training_loss, on_epoch, progress, step)
+    _parameters_are_floats(net)
     if backend not in ("python", "numpy"):
         raise ValueError(f"train: backend must be 'python' or 'numpy', got {backend!r}")
     if not (isinstance(jit, bool) or (isinstance(jit, str) and jit == "auto")):
@@ -359,16 +383,17 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
                          "jit=False")
     if backend == "numpy":
         refuse_hooked("train(backend='numpy')", _hooked_parameters(net))
-        step, compiled = _numpy_step(net, training_loss, samples, optimizer, matrix), True
-    else:
-        step, compiled = _step_function(step, jit, net, training_loss, samples)
-    if compiled:
-        recording.ran_compiled()   # chainrule explain SCRIPT then says why no backward()
-    history = History(loss=training_loss.name, reduction=training_loss.reduction,
-                      jit=compiled, seed=seed)
-    try:
+    history = History(loss=training_loss.name, reduction=training_loss.reduction, seed=seed)
+    try:   # a trace of the loss can be stopped too (Ctrl-C): with the empty history
+        if backend == "numpy":
+            step, history.jit = _numpy_step(net, training_loss, samples, optimizer,
+                                            matrix), True
+        else:
+            step, history.jit = _step_function(step, jit, net, training_loss, samples)
+        if history.jit:
+            recording.ran_compiled()   # chainrule explain SCRIPT then says why no backward()
         _epochs(step, net, training_loss, optimizer, samples, size, epochs, rng, report,
-                on_epoch, history)
+                on_epoch if not follow else _following(on_epoch, net, optimizer), history)
     except BaseException as stop:   # Ctrl-C, a step's error, on_epoch's: the finished epochs
         history.jit = getattr(step, "jitted", history.jit)
         stop.history = history   # type: ignore[attr-defined]
@@ -376,7 +401,11 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
             engine.add_note(stop, f"train: interrupted after {len(history)} complete epoch(s); "
                             f"the network and the optimiser are as after the last complete "
                             f"step (.history holds the finished epochs' losses)")
-        raise
+        named = _type_error_of_the_loss(stop, training_loss)
+        if named is None:
+            raise
+        named.history = history
+        raise named from stop
     history.jit = getattr(step, "jitted", history.jit)
     return history
 
@@ -400,9 +429,8 @@ def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_e
             else:
                 epoch_loss = _epoch(step, net, loss, optimizer, samples, order, size, report)
         except OverflowError as error:
-            raise TrainingDiverged(
-                f"train: a number overflowed in epoch {epoch} ({_rate(optimizer)}); try a "
-                f"smaller lr. {error}", history) from error
+            raise _overflowed(error, net, loss, samples, step, order, epoch, optimizer,
+                              history) from error
         except (ArithmeticError, ValueError) as error:
             found = _failed_step(error, net, loss, samples, step, epoch)
             if found is None:
@@ -418,6 +446,44 @@ def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_e
         report.done(epoch, epoch_loss)
         if on_epoch is not None:
             on_epoch(epoch, epoch_loss)
+
+
+def _overflowed(error, net, loss, samples, step, order, epoch, optimizer, history):
+    """The TrainingDiverged of a step that overflowed: the sample named by its number
+    in the data set (the step's message counts within the batch), and, when no step
+    had run yet, its numbers or the starting weights blamed rather than lr."""
+    rows = getattr(error, "train_rows", None)
+    found = _failed_step(error, net, loss, samples, step, epoch,
+                         named=lambda sample, err: (sample, err))
+    if found is None:
+        return TrainingDiverged(f"train: a number overflowed in epoch {epoch} "
+                                f"({_rate(optimizer)}); try a smaller lr. {error}", history)
+    sample, cause = found
+    advice = ("before any step of this run, so not lr: that sample's numbers or the weights "
+              "it started from are too large" if epoch == 1 and rows == order[:len(rows)]
+              else "try a smaller lr")
+    return TrainingDiverged(f"train: a number overflowed in epoch {epoch} "
+                            f"({_rate(optimizer)}) at sample {sample}, {advice}. {cause}",
+                            history)
+
+
+def _following(on_epoch, net, optimizer):
+    """``on_epoch`` for train's own SGD, which then steps the parameters the network
+    trains: on_epoch may have frozen or unfrozen some (the SGD was made from
+    net.parameters() of the start, which skips one frozen later but never takes in
+    one unfrozen)."""
+    from .module import freeze_version
+    seen = [freeze_version()]
+
+    def then_follow(epoch, loss):
+        if on_epoch is not None:
+            on_epoch(epoch, loss)
+        if freeze_version() != seen[0] and hasattr(net, "parameters"):
+            seen[0] = freeze_version()
+            trained = net.parameters()
+            if trained:                 # all frozen: the list skips them all, as before
+                optimizer.parameters = trained
+    return then_follow
 
 
 def _numpy_step(net, loss, samples, optimizer, matrix):
@@ -550,6 +616,52 @@ def _disagreement(compiled, net, loss, samples):
 # Checking the arguments
 # ---------------------------------------------------------------------------
 
+def _type_error_of_the_loss(error, loss):
+    """A TypeError raised inside a loss of the user's (``(outputs - targets) ** 2``,
+    written for tensors), naming it and how train() calls it; else None."""
+    if not isinstance(error, TypeError) or isinstance(error, TracingError) or loss.known:
+        return None
+    fn = loss.sample
+    code = getattr(fn, "__code__", None) or getattr(type(fn).__call__, "__code__", None)
+    frame = error.__traceback__
+    while frame is not None and frame.tb_frame.f_code is not code:
+        frame = frame.tb_next
+    if frame is None:
+        return None
+    return TypeError(f"train: the loss {loss.name} raised TypeError: {error}; train calls "
+                     f"it as loss(outputs, targets) on one sample, both lists (its output "
+                     f"Values and its target numbers), e.g. outputs[0] - targets[0]")
+
+
+def _parameters_are_floats(net):
+    """A TypeError naming a parameter whose ``.data`` was set to a number that is not a
+    Python float (np.float32, a tensor, a str: stored as it is, docs/engine.md), which
+    the Python backend would compute with as it is and the numpy backend as a float.
+    A parameter resident in the numpy backend's arrays holds their floats."""
+    for name, p in getattr(net, "_named_parameters", tuple)():
+        if p.__class__ is Value:        # (a resident one is not read: that writes back)
+            x = p.data
+            if x.__class__ is not float and (not isinstance(x, (float, int))
+                                             or isinstance(x, bool)):
+                raise TypeError(f"train: parameter {name} holds {type(x).__name__} "
+                                f"{short_repr(x)}, not a Python float; set its .data = "
+                                f"float(x) (docs/engine.md)")
+
+
+def _callbacks_take_their_arguments(loss, on_epoch, progress, step):
+    """A TypeError naming the function of the user's that cannot take what train()
+    gives it, before the first step (not an epoch later, as 'takes 1 positional
+    argument but 2 were given')."""
+    if not loss.known:
+        takes(loss.sample, "outputs, targets", "train: loss")
+    for fn, parameters, what in ((on_epoch, "epoch, loss", "on_epoch"),
+                                 (progress, "epoch, loss", "progress"),
+                                 (step, "net, loss, optimizer, batch_inputs, batch_targets",
+                                  "step")):
+        if callable(fn) and not isinstance(fn, bool):
+            takes(fn, parameters, f"train: {what}")
+
+
 def _training_loss(loss, reduction, where="train"):
     """The :class:`BatchLoss` for ``loss=`` and ``reduction=``, with its target check."""
     check_reduction(reduction, where)
@@ -679,8 +791,11 @@ def _positive_int(what, n):
 def _shuffler(shuffle, seed):
     """``(seed, random.Random(seed))`` when shuffling, a seed picked for None (as
     nn.MLP picks one), so that the run can be made again; else ``(None, None)``."""
-    if not isinstance(shuffle, bool):
-        raise TypeError(f"train: shuffle must be True or False, got {shuffle!r}")
+    flag(shuffle, "train: shuffle")
+    if not shuffle and seed is not None:
+        raise ValueError(f"train: seed={short_repr(seed)} is the seed of the shuffled order, "
+                         f"but shuffle=False: pass shuffle=True too, or leave seed out (the "
+                         f"weights take theirs from nn.MLP(seed=...))")
     try:
         picked = seeded_rng(seed)      # an int seed (a numpy integer too); None picks one
     except TypeError as err:
@@ -694,6 +809,11 @@ def _optimizer(optimizer, net, lr, momentum):
         if lr is None:
             raise ValueError("train: lr is required (the learning rate η), or pass an "
                              "optimiser, e.g. optimizer=nn.Adam(net.parameters(), lr=0.01)")
+        frozen = net.frozen() if hasattr(net, "frozen") else []
+        if frozen and not net.parameters():
+            raise ValueError(f"train: every parameter of the network is frozen (all "
+                             f"{len(frozen)}), so training would change nothing; free some "
+                             f"with net.unfreeze(...) first")
         return _own_sgd(net, lr, momentum)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"train: optimizer must be an nn optimiser (nn.SGD, nn.Adam), "

@@ -123,6 +123,20 @@ def test_fused_z_is_one_dot_node_and_elementary_z_shows_every_multiply():
     assert [[q.name for q in p.parents] for p in products] == [["w2_11", "x1"], ["w2_12", "x2"]]
 
 
+@pytest.mark.parametrize("make, owner", [
+    (lambda fused: nn.MLP([2, 3, 1], seed=0, fused=fused), "MLP"),
+    (lambda fused: nn.Layer(2, 3, seed=0, fused=fused), "Layer 2"),
+    (lambda fused: nn.Neuron(2, seed=0, fused=fused), "Neuron 1 of layer 2"),
+])
+@pytest.mark.parametrize("fused", ["no", 0, None])
+def test_fused_takes_only_true_or_false(make, owner, fused):
+    """fused="no" (or 0, None) was read by its truth: "no" built the fused graph the
+    user asked to leave out, with no word.  Now one line naming the argument."""
+    with pytest.raises(TypeError) as caught:
+        make(fused)
+    assert str(caught.value) == f"{owner}: fused must be True or False, got {fused!r}"
+
+
 # ---------------------------------------------------------------------------
 # Names
 # ---------------------------------------------------------------------------

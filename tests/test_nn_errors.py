@@ -67,6 +67,56 @@ def test_inputs_that_are_not_numbers():
         net(0.5)
 
 
+def test_a_batch_given_to_net_of_x_says_which_calls_take_one():
+    """A PyTorch model takes a batch, model(X); net(X) took it for one sample and said
+    "MLP 2-3-1 expects 2 inputs, got 4" (4 samples read as 4 inputs), or, with as
+    many samples as inputs, "input x1 must be a number or a Value, got list".  Both
+    now name the calls that take a list of samples; one sample is as before."""
+    net = nn.MLP([2, 3, 1], seed=0)
+    hint = "; for a list of samples use net.batch(X) or net.predict(X)"
+    with pytest.raises(ValueError) as caught:
+        net([[0, 0], [0, 1], [1, 0], [1, 1]])
+    assert str(caught.value) == "MLP 2-3-1 expects 2 inputs, got 4" + hint
+    with pytest.raises(TypeError) as caught:
+        net([[0, 0], [0, 1]])
+    assert str(caught.value) == "MLP 2-3-1: input x1 must be a number or a Value, got list " \
+                                "[0, 0]" + hint
+    with pytest.raises(ValueError) as caught:
+        net([1.0, 2.0, 3.0])
+    assert str(caught.value) == "MLP 2-3-1 expects 2 inputs, got 3"
+
+
+def test_micrograds_mlp_signature_is_answered_with_nn_sizes():
+    """micrograd builds MLP(3, [4, 4, 1]) (inputs, then the layers' widths); here that
+    said only 'sizes must be a list ... got int 3'.  Now it names the nn.MLP call."""
+    with pytest.raises(TypeError) as caught:
+        nn.MLP(3, [4, 4, 1])
+    assert str(caught.value) == ("MLP sizes must be a list of layer sizes like [2, 3, 1], got "
+                                 "int 3 (micrograd's MLP(3, [4, 4, 1]) is "
+                                 "nn.MLP([3, 4, 4, 1]))")
+    with pytest.raises(TypeError) as caught:
+        nn.MLP(3)
+    assert str(caught.value) == ("MLP sizes must be a list of layer sizes like [2, 3, 1], got "
+                                 "int 3")
+
+
+def test_predict_on_a_flat_list_for_a_one_input_network_says_how_to_give_samples():
+    """Fitting sin(x), X = np.linspace(-π, π, 64): net.predict(X) on a 1-n-1 network
+    said 'MLP 1-4-1 expects 1 inputs, got 64' (one sample of 64 inputs), the reading
+    that is almost never meant.  Now it says how to give the samples; the rows give
+    the outputs of single calls."""
+    net = nn.MLP([1, 4, 1], seed=0)
+    with pytest.raises(ValueError) as caught:
+        net.predict([0.1, 0.2, 0.3])
+    assert str(caught.value) == ("MLP 1-4-1 expects 1 inputs, got 3; for 3 samples of one "
+                                 "input each give a list of rows, [[x] for x in X] (a numpy "
+                                 "array: X.reshape(-1, 1))")
+    assert net.predict([[0.1], [0.2]]) == [net.predict([0.1]), net.predict([0.2])]
+    with pytest.raises(ValueError) as caught:
+        nn.MLP([2, 1], seed=0).predict([0.1, 0.2, 0.3])
+    assert str(caught.value) == "MLP 2-1 expects 2 inputs, got 3"
+
+
 def test_explicit_weights_of_the_wrong_shape():
     with raises(ValueError, "weights must have 2 matrices", "got 1"):
         nn.MLP([2, 3, 1], weights=[[[0.1, 0.2]] * 3])
@@ -242,6 +292,34 @@ def test_diverging_training_stops_and_keeps_the_history():
         nn.train(net, [[10.0]], [0.0], epochs=500, lr=1000.0, progress=False)
     history = err.value.history
     assert len(history) >= 2 and history[1] > history[0]
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_an_overflow_names_the_sample_of_the_data_set_and_blames_lr_only_after_a_step(jit):
+    """A target of 1e300 overflowed ½(y − a)² at sample 3, and the error said '(sample 1
+    of the batch)', the wrong sample, and 'try a smaller lr'; at sample 1, before any
+    step, lr plays no part.  Now the data set's sample, and lr blamed only after a
+    step.  Oracle: the weights of two hand-written SGD steps on samples 1 and 2."""
+    X, Y = [[0.5], [-0.5], [1.0], [0.0]], [0.2, 0.8, 1e300, 0.1]
+    net, twin = (nn.MLP([1, 1], activation="linear", weights=[[[0.3]]], biases=[[0.1]])
+                 for _ in range(2))
+    with pytest.raises(nn.TrainingDiverged) as caught:
+        nn.train(net, X, Y, epochs=1, lr=0.1, progress=False, jit=jit)
+    message = str(caught.value)
+    assert message.startswith("train: a number overflowed in epoch 1 (lr=0.1) at sample 3, "
+                              "try a smaller lr. ")
+    assert "batch" not in message and "\n" not in message
+    w, b = 0.3, 0.1
+    for x, y in zip(X[:2], Y[:2]):
+        a = w * x[0] + b
+        w, b = w - 0.1 * (a - y) * x[0], b - 0.1 * (a - y)
+    assert net.parameter("w2_11").data == pytest.approx(w, rel=1e-15)
+    assert net.parameter("b2_1").data == pytest.approx(b, rel=1e-15)
+    with pytest.raises(nn.TrainingDiverged) as caught:
+        nn.train(twin, X[2:], Y[2:], epochs=1, lr=0.1, progress=False, jit=jit)
+    assert str(caught.value).startswith("train: a number overflowed in epoch 1 (lr=0.1) at "
+                                        "sample 1, before any step of this run, so not lr")
+    assert twin.state_dict() == {"w2_11": 0.3, "b2_1": 0.1}
 
 
 def test_load_state_dict_takes_numpy_scalars_and_names_a_huge_int():
@@ -537,6 +615,32 @@ def test_eager_step_names_a_loss_that_is_not_one(loss, error, words):
         nn.eager_step(net, loss, opt, [[0.5, 0.2]], [[1.0]])
     assert words in str(caught.value) and "\n" not in str(caught.value)
     assert [p.grad for p in net.parameters()] == [0.25] * 3
+
+
+def test_eager_step_says_how_it_calls_a_loss_written_for_one_sample():
+    """nn.train(loss=f) calls f with one sample's outputs; nn.eager_step(net, f, ...)
+    calls it with the batch's, one output list per sample.  A loss of one sample
+    failed there with "unsupported operand type(s) for -: 'list' and 'list'",
+    naming neither eager_step nor the loss.  Now one line saying how it is called,
+    and every .grad as before; the batch form gives the hand formula."""
+    net = nn.MLP([2, 1], seed=0)
+    opt = nn.SGD(net.parameters(), lr=0.1)
+    for p in net.parameters():
+        p.grad = 0.25
+
+    def squared(outputs, targets):
+        return (outputs[0] - targets[0]) ** 2
+
+    with pytest.raises(TypeError) as caught:
+        nn.eager_step(net, squared, opt, [[0.5, 0.2]], [[1.0]])
+    message = str(caught.value)
+    assert message.startswith("eager_step: the loss squared raised TypeError: ")
+    assert "one output list (and one target) per sample" in message and "\n" not in message
+    assert [p.grad for p in net.parameters()] == [0.25] * 3
+    w1, w2, b = (p.data for p in net.parameters())
+    a = 1 / (1 + math.exp(-(w1 * 0.5 + w2 * 0.2 + b)))
+    C = nn.eager_step(net, lambda outs, ys: squared(outs[0], ys[0]), opt, [[0.5, 0.2]], [[1.0]])
+    assert C == pytest.approx((a - 1.0) ** 2, rel=1e-14)
 
 
 def test_eager_step_takes_a_loss_by_name_as_train_does():

@@ -115,6 +115,24 @@ def test_training_leaves_frozen_parameters_where_they_were(jit):
     assert net.parameter("w2_11").grad == 0.0
 
 
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_training_a_network_frozen_whole_says_so(backend):
+    """nn.train(net, ..., lr=0.5) with every parameter frozen said 'SGD: got an empty
+    parameter list', naming an SGD the user never made.  Now one line naming train
+    and the frozen network; its numbers and every .grad as before."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    net = network().freeze()
+    before = net.state_dict()
+    with pytest.raises(ValueError) as caught:
+        nn.train(net, [X], [Y], epochs=2, lr=0.5, progress=False, backend=backend)
+    message = str(caught.value)
+    assert message.startswith("train: every parameter of the network is frozen (all 9)")
+    assert "net.unfreeze(" in message and "\n" not in message
+    assert net.state_dict() == before
+    assert all(net.parameter(name).grad == 0.0 for name in before)
+
+
 def test_an_optimiser_made_before_freezing_skips_the_frozen():
     net = network()
     adam = nn.Adam(net.parameters(), lr=0.1)
@@ -261,3 +279,30 @@ def test_a_constant_bias_and_a_frozen_parameter_collect_no_gradient_on_any_path(
         expected += (out - y) * out * (1.0 - out) * h[0]
     assert net.parameter("w3_11").grad == pytest.approx(expected, rel=1e-13)
     assert [v.grad for v in fixed] == [0.5, 0.5, 0.5]
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_unfreezing_in_on_epoch_trains_the_parameter_with_trains_own_sgd(backend):
+    """nn.train(net, ..., lr=0.5) with w2_11 frozen, unfrozen by on_epoch after epoch 1
+    (the transfer-learning pattern): net.frozen() said [] but w2_11 kept its number to
+    the end, since the SGD train made held the parameters of the start.  Now train's
+    own SGD steps what the network trains after each epoch.  Oracle: one train call
+    frozen, then one unfrozen (each with its own SGD, as the docs describe)."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    data = [X, [0.9, 0.2], [-0.4, 0.6]], [Y, [0.7], [0.3]]
+    net = network().freeze("w2_11")
+
+    def unfreeze_after_one(epoch, loss):
+        if epoch == 1:
+            net.unfreeze("w2_11")
+
+    history = nn.train(net, *data, epochs=3, lr=0.5, on_epoch=unfreeze_after_one,
+                       progress=False, backend=backend)
+    oracle = network().freeze("w2_11")
+    expected = list(nn.train(oracle, *data, epochs=1, lr=0.5, progress=False, jit=False))
+    oracle.unfreeze("w2_11")
+    expected += nn.train(oracle, *data, epochs=2, lr=0.5, progress=False, jit=False)
+    assert net.parameter("w2_11").data != W[0][0][0]
+    assert history == pytest.approx(expected, rel=1e-14)
+    assert net.state_dict() == pytest.approx(oracle.state_dict(), rel=1e-14)

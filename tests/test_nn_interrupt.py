@@ -242,3 +242,24 @@ def test_ctrl_c_during_load_state_dict_loads_all_or_nothing():
     with pytest.raises(KeyboardInterrupt):
         net.load_state_dict(new)
     assert net.state_dict() in (before, new)
+
+
+@pytest.mark.parametrize("backend, jit", [("python", True), ("python", "auto"),
+                                          ("numpy", "auto")])
+def test_ctrl_c_while_the_loss_is_traced_has_an_empty_history(backend, jit):
+    """Ctrl-C as nn.train traced a loss of the user's, before the first step (a trace
+    of a wide network takes a while): the KeyboardInterrupt had no .history, so
+    ``except KeyboardInterrupt as e: e.history`` raised AttributeError.  Oracle: no
+    epoch finished (history []), and the state is the untouched network's."""
+    net, optimizer = make("adam")
+    before = state(net, optimizer)
+
+    def interrupted_loss(outputs, targets):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt) as caught:
+        nn.train(net, X, Y, epochs=2, loss=interrupted_loss, optimizer=optimizer,
+                 progress=False, backend=backend, jit=jit)
+    assert caught.value.history == [] and caught.value.history.loss == "interrupted_loss"
+    assert "interrupted after 0 complete epoch(s)" in "\n".join(caught.value.__notes__)
+    assert state(net, optimizer) == before

@@ -384,6 +384,9 @@ def test_an_optimiser_of_another_network_is_refused_before_any_step(backend):
      "loss='half_mean_squared_error' is a mean over the batch"),
     (dict(shuffle="yes"), TypeError, "train: shuffle must be True or False, got 'yes'"),
     (dict(shuffle=True, seed=1.5), TypeError, "train: seed must be an int or None"),
+    # seed= is the shuffle's: without shuffle=True it was dropped without a word
+    (dict(seed=3), ValueError, "train: seed=3 is the seed of the shuffled order, but "
+                               "shuffle=False"),
     (dict(jit="fast"), ValueError, "train: jit must be 'auto', True or False, got 'fast'"),
     (dict(jit=1), ValueError, "train: jit must be 'auto', True or False, got 1"),   # == True
     (dict(jit=None, backend="numpy"), ValueError,
@@ -403,6 +406,95 @@ def test_bad_arguments_are_refused_before_any_step(kwargs, error, fragment):
     assert "\n" not in str(caught.value)
     assert net.state_dict() == before
     assert all(p.grad == 0.0 for p in net.parameters())
+
+
+def one_argument(outputs):
+    return outputs[0]
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+@pytest.mark.parametrize("argument, message", [
+    ("loss", "train: loss must take (outputs, targets), got one_argument(outputs)"),
+    ("on_epoch", "train: on_epoch must take (epoch, loss), got one_argument(outputs)"),
+    ("progress", "train: progress must take (epoch, loss), got one_argument(outputs)"),
+    ("step", "train: step must take (net, loss, optimizer, batch_inputs, batch_targets), "
+             "got one_argument(outputs)"),
+])
+def test_a_function_that_cannot_take_its_arguments_is_named_before_any_step(
+        argument, message, backend):
+    """A loss, on_epoch, progress or step function of the wrong arity said
+    'one_argument() takes 1 positional argument but 2 were given', naming neither
+    train nor the argument, and on_epoch's only after a whole epoch had trained.
+    Now one line before the first step, the network and .grad as before."""
+    if backend == "numpy":
+        if argument == "step":
+            pytest.skip("the numpy backend runs compiled steps")
+        pytest.importorskip("numpy")
+    net = nn.MLP([2, 2, 1], seed=0)
+    before = net.state_dict()
+    arguments = dict(progress=False, backend=backend)
+    arguments[argument] = one_argument
+    with pytest.raises(TypeError) as caught:
+        nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=2, lr=0.5, **arguments)
+    assert str(caught.value) == message
+    assert net.state_dict() == before and all(p.grad == 0.0 for p in net.parameters())
+
+
+@pytest.mark.parametrize("backend, jit", [("python", False), ("python", "auto"),
+                                          ("numpy", "auto")])
+def test_a_loss_written_on_whole_tensors_is_named_with_how_train_calls_it(backend, jit):
+    """A PyTorch-style loss, (outputs - targets) ** 2, failed with "unsupported operand
+    type(s) for -: 'list' and 'list'", naming neither train nor the loss.  Now one line
+    naming the loss and how train calls it, with the original message, on every
+    backend; nothing trained.  A correct loss on one sample gives the hand formula."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+
+    def tensor_style(outputs, targets):
+        return (outputs - targets) ** 2
+
+    net = nn.MLP([2, 1], seed=0)
+    before = net.state_dict()
+    with pytest.raises(TypeError) as caught:
+        nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=1, lr=0.5, loss=tensor_style,
+                 progress=False, backend=backend, jit=jit)
+    message = str(caught.value)
+    assert message.startswith("train: the loss tensor_style raised TypeError: unsupported "
+                              "operand type(s) for -: 'list' and 'list'; ")
+    assert "loss(outputs, targets)" in message and "\n" not in message
+    assert caught.value.history == []
+    assert net.state_dict() == before and all(p.grad == 0.0 for p in net.parameters())
+    w1, w2, b = before.values()
+    history = nn.train(net, [[0.5, -0.25]], [1.0], epochs=1, lr=0.5, progress=False,
+                       loss=lambda outputs, targets: (outputs[0] - targets[0]) ** 2,
+                       backend=backend, jit=jit)
+    a = 1 / (1 + math.exp(-(w1 * 0.5 - w2 * 0.25 + b)))
+    assert history[0] == pytest.approx((a - 1.0) ** 2, rel=1e-14)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_parameter_set_to_a_number_that_is_not_a_float_is_named(backend):
+    """p.data = np.float32(0.5) (or a 0-d tensor, a Decimal, a str) is stored as it is
+    (docs/engine.md).  nn.train on the Python backend then trained that weight in
+    float32 (another history than p.data = 0.5) or failed with "unsupported operand
+    type(s) for *: 'decimal.Decimal' and 'float'", while the numpy backend read it as
+    a float: the backends differed.  Now both refuse it before the first step, naming
+    the parameter; a Python float trains as before (the hand-written SGD step)."""
+    np = pytest.importorskip("numpy")
+    for number, shown in [(np.float32(0.5), "float32 np.float32(0.5)"), ("0.5", "str '0.5'")]:
+        net = nn.MLP([2, 1], weights=[[[0.3, -0.2]]], biases=[[0.1]])
+        net.parameter("w2_12").data = number
+        with pytest.raises(TypeError) as caught:
+            nn.train(net, [[1.0, 2.0]], [1.0], epochs=1, lr=0.5, progress=False,
+                     backend=backend)
+        assert str(caught.value) == (f"train: parameter w2_12 holds {shown}, not a Python "
+                                     f"float; set its .data = float(x) (docs/engine.md)")
+        assert net.parameter("w2_12").data is number and net.parameter("w2_11").grad == 0.0
+    net.parameter("w2_12").data = 0.5
+    nn.train(net, [[1.0, 2.0]], [1.0], epochs=1, lr=0.5, progress=False, backend=backend)
+    a = 1 / (1 + math.exp(-(0.3 + 2 * 0.5 + 0.1)))
+    assert net.parameter("w2_12").data == pytest.approx(0.5 - 0.5 * (a - 1) * a * (1 - a) * 2,
+                                                        rel=1e-15)
 
 
 # ---------------------------------------------------------------------------

@@ -160,3 +160,39 @@ def test_report_the_worst_relative_difference():
     if WORST:
         print("\nto_torch agreement, worst relative difference: " +
               ", ".join(f"{k} {v:.2g}" for k, v in sorted(WORST.items())))
+
+
+def test_a_frozen_layer_does_not_require_grad_in_pytorch_and_back():
+    """net.layers[0].freeze(), then net.to_torch(): every tensor required grad, so
+    the two networks trained side by side (as the docs suggest) parted at the first
+    step, with no word.  A tensor frozen whole now has requires_grad=False, and
+    from_torch freezes a weight that does not require grad.  Oracle: one SGD step in
+    PyTorch, whose frozen tensors keep their numbers and whose others match nn's."""
+    torch = pytest.importorskip("torch")
+    net = nn.MLP([2, 3, 1], seed=4)
+    net.layers[0].freeze()
+    model = net.to_torch()
+    assert [p.requires_grad for p in model.parameters()] == [False, False, True, True]
+    C = nn.half_squared_error(net([0.3, -0.8]), [1.0])
+    C.backward()
+    nn.SGD(net.parameters(), lr=0.5).step()
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    frozen_before = model[0].weight.detach().clone()
+    out = model(torch.tensor([[0.3, -0.8]], dtype=torch.float64))
+    (0.5 * (out - 1.0) ** 2).sum().backward()
+    torch.optim.SGD(trainable, lr=0.5).step()
+    assert torch.equal(model[0].weight, frozen_before)
+    assert net.parameter("w3_12").data == pytest.approx(model[2].weight[0, 1].item(), rel=1e-12)
+    back = nn.MLP.from_torch(model)
+    assert back.frozen() == net.frozen() and back.state_dict() == net.state_dict()
+
+
+def test_a_tensor_frozen_in_part_is_refused_by_to_torch():
+    """PyTorch freezes whole tensors; one frozen weight of six cannot be written so."""
+    pytest.importorskip("torch")
+    net = nn.MLP([2, 3, 1], seed=4).freeze("w2_11")
+    with pytest.raises(ValueError) as caught:
+        net.to_torch()
+    assert str(caught.value) == ("to_torch: layer 2's weight has frozen entries (w2_11) and "
+                                 "trainable ones, but PyTorch freezes a tensor whole "
+                                 "(requires_grad=False): freeze all of them or none")
