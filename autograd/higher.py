@@ -220,19 +220,22 @@ def _gradient_graph(output, seed, inputs, traced):
     uniform = _UNIFORM
     for node in reversed(order):
         parts = pop(node, None)
-        if parts is None:
-            g = 0.0
-        elif len(parts) == 1:
-            g = parts[0]
-            if g.__class__ is tuple:
-                g = g[0] * g[1]
-        else:
-            g = _total(parts)
-        if node in wanted:
-            grads[node] = g
         parents = node._prev
         op = node._op
         n = len(parents)
+        if parts is None:
+            g = 0.0
+        elif len(parts) == 1 and parts[0].__class__ is not tuple:
+            g = parts[0]
+        else:
+            if not traced and _SELECTING[op, n] and node not in wanted:
+                chosen = _selected_terms(op, parents, node)
+                if chosen is not None:     # no term reads g: it need not be built
+                    _consume(map(_append, map(to_parent, parents), chosen))
+                    continue
+            g = _total(parts)
+        if node in wanted:
+            grads[node] = g
         if g.__class__ is Value or traced and isinstance(g, Value):   # (a TracedValue)
             if g.name is None and node.name and g not in before:
                 g.name = prefix + node.name
@@ -255,6 +258,48 @@ def _gradient_graph(output, seed, inputs, traced):
     if output in wanted:
         grads[output] = seed
     return grads
+
+
+def _selected_terms(op, parents, node):
+    """The chain-rule terms of ``node``, an op whose terms each pick g or a number
+    by its numbers (relu's "0 if out ≤ 0 else g"), when none of them picks g:
+    then g is not needed.  None when one does."""
+    key = (op, len(parents), False, False)
+    terms = (_UNIFORM.get(key) or _vjp_function(key, parents))(*parents, node, _CHOOSE_G)
+    return None if _CHOOSE_G in terms else terms
+
+
+class _Selecting(dict):
+    """(op, operand count) -> whether each chain-rule term of the op (no operand
+    constant) is a number or g chosen by conditions on the numbers, with at least
+    one choice or number (relu's "0 if out ≤ 0 else g"; not add's g, g)."""
+
+    def __missing__(self, key):
+        op, n = key
+        exprs = op.vjp_exprs(n, (False,) * n)
+        found = self[key] = all(e.kind in ("where", "const") and _chooses_g(e) for e in exprs)
+        return found
+
+
+def _chooses_g(e):
+    """True for g, a number, or a branch on numbers between two such."""
+    if e.kind == "where":
+        c, x, y = e.args
+        return "g" not in E.variables(c) and _chooses_g(x) and _chooses_g(y)
+    return e.kind == "const" or e.kind == "var" and e.value == "g"
+
+
+_SELECTING = _Selecting()
+
+
+class _ChooseG:
+    """What a selecting op's terms are computed with in place of g, to see whether
+    any of them is g (an object no term can be computed from: it has no arithmetic)."""
+
+    __slots__ = ()
+
+
+_CHOOSE_G = _ChooseG()
 
 
 def _total(parts):
