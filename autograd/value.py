@@ -568,8 +568,13 @@ def dot(weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand | N
 
 def dot_unchecked(weights: tuple[Value, ...], inputs: tuple[Value, ...], bias: Value | None) -> Value:
     """:func:`dot` for callers that pass tuples of Values of equal length."""
-    return _dot_node(weights, inputs, [a.data for a in inputs], bias,
-                     tuple if set(weights).isdisjoint(inputs) else SharedParents)
+    data = -0.0   # the products added left to right, as _dot_node adds them
+    for w, a in zip(weights, inputs):
+        data += w.data * a.data
+    parents = weights + inputs if bias is None else weights + inputs + (bias,)
+    if not set(weights).isdisjoint(inputs):
+        parents = SharedParents(parents)
+    return make(data if bias is None else data + bias.data, parents, DOT)
 
 
 def dot_layer(rows: Sequence[tuple[Value, ...]], inputs: tuple[Value, ...],
