@@ -229,11 +229,16 @@ def _gradient_graph(output, seed, inputs, traced):
             g = parts[0]
         else:
             if not traced and _SELECTING[op, n] and node not in wanted:
-                chosen = _selected_terms(op, parents, node)
-                if chosen is not None:     # no term reads g: it need not be built
-                    _consume(map(_append, map(to_parent, parents), chosen))
+                key = (op, n, False, False)   # each term picks g or a number: if none
+                chosen = (uniform.get(key) or _vjp_function(key, parents))(
+                    *parents, node, _CHOOSE_G)       # picks g, g need not be built
+                if _CHOOSE_G not in chosen:
+                    if n == 1:
+                        to_parent(parents[0]).append(chosen[0])
+                    else:
+                        _consume(map(_append, map(to_parent, parents), chosen))
                     continue
-            g = _total(parts)
+            g = _total(parts) if len(parts) > 1 else parts[0][0] * parts[0][1]
         if node in wanted:
             grads[node] = g
         if g.__class__ is Value or traced and isinstance(g, Value):   # (a TracedValue)
@@ -258,15 +263,6 @@ def _gradient_graph(output, seed, inputs, traced):
     if output in wanted:
         grads[output] = seed
     return grads
-
-
-def _selected_terms(op, parents, node):
-    """The chain-rule terms of ``node``, an op whose terms each pick g or a number
-    by its numbers (relu's "0 if out ≤ 0 else g"), when none of them picks g:
-    then g is not needed.  None when one does."""
-    key = (op, len(parents), False, False)
-    terms = (_UNIFORM.get(key) or _vjp_function(key, parents))(*parents, node, _CHOOSE_G)
-    return None if _CHOOSE_G in terms else terms
 
 
 class _Selecting(dict):
