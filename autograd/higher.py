@@ -25,7 +25,6 @@ from collections import defaultdict
 from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Sequence
 from math import isfinite
-from operator import attrgetter
 from typing import Any, Literal, SupportsFloat, overload
 
 from . import engine, expr as E, ops, recording
@@ -218,6 +217,9 @@ def _gradient_graph(output, seed, inputs, traced):
     wanted = set(inputs)
     grads = {}
     uniform = _UNIFORM
+    # every number finite: then each polynomial op's terms are 0 for g = 0 (see _zero_terms)
+    finite = not traced and isfinite(sum([x.data for x in leaves])) and \
+        isfinite(sum([x.data for x in order]))
     for node in reversed(order):
         parts = pop(node, None)
         parents = node._prev
@@ -245,9 +247,9 @@ def _gradient_graph(output, seed, inputs, traced):
             if g.name is None and node.name and g not in before:
                 g.name = prefix + node.name
             key = (op, n, False, traced)
-        elif g == 0.0 and not traced and (
-                _POLYNOMIAL.get((op, n)) and isfinite(node.data)
-                and isfinite(sum(map(_data_of, parents))) or _zero_terms(node, op, parents)):
+        elif g == 0.0 and not traced and (_POLYNOMIAL.get((op, n)) and (
+                finite or isfinite(node.data) and isfinite(sum([p.data for p in parents])))
+                or _zero_terms(node, op, parents)):
             continue                    # 0·∂node/∂x_i is 0 for every parent
         else:
             key = (op, n, True, traced)
@@ -338,7 +340,7 @@ def _zero_terms(node, op, parents):
         polynomial = _POLYNOMIAL[op, n] = all(
             _is_polynomial(e) for fixed in ((False,) * n, (True,) * n)
             for e in op.vjp_exprs(n, fixed))
-    if polynomial and isfinite(node.data) and isfinite(sum(map(_data_of, parents))):
+    if polynomial and isfinite(node.data) and isfinite(sum([p.data for p in parents])):
         return True     # (a sum of finite numbers that overflows asks the rule)
     return all(map(isfinite, op.backward(node, 0.0)))
 
@@ -354,7 +356,6 @@ _POLYNOMIAL_KINDS = frozenset(("var", "add", "sub", "mul", "neg", "where", "and"
                                *E.COMPARISONS))
 #: (op, operand count) -> whether its chain-rule terms are polynomial (_is_polynomial)
 _POLYNOMIAL: dict[tuple[Any, int], bool] = {}
-_data_of = attrgetter("data")
 _append = list.append
 
 
