@@ -230,11 +230,10 @@ def _gradient_graph(output, seed, inputs, traced):
         elif len(parts) == 1 and parts[0].__class__ is not tuple:
             g = parts[0]
         else:
-            if not traced and _SELECTING[op, n] and node not in wanted:
-                key = (op, n, False, False)   # each term picks g or a number: if none
-                chosen = (uniform.get(key) or _vjp_function(key, parents))(
-                    *parents, node, _CHOOSE_G)       # picks g, g need not be built
-                if _CHOOSE_G not in chosen:
+            choose = None if traced else _CHOOSERS[op, n]
+            if choose is not None and node not in wanted:   # each term picks g or a
+                chosen = choose(*parents, node, _CHOOSE_G)  # number: if none picks g,
+                if _CHOOSE_G not in chosen:                 # g need not be built
                     if n == 1:
                         to_parent(parents[0]).append(chosen[0])
                     else:
@@ -267,15 +266,17 @@ def _gradient_graph(output, seed, inputs, traced):
     return grads
 
 
-class _Selecting(dict):
-    """(op, operand count) -> whether each chain-rule term of the op (no operand
-    constant) is a number or g chosen by conditions on the numbers, with at least
-    one choice or number (relu's "0 if out ≤ 0 else g"; not add's g, g)."""
+class _Choosers(dict):
+    """(op, operand count) -> the compiled terms for a Value g (the same whichever
+    operands are constant) when each term is a number or g chosen by conditions
+    on the numbers, with at least one choice or number (relu's "0 if out ≤ 0
+    else g"; not add's g, g); else None."""
 
     def __missing__(self, key):
         op, n = key
         exprs = op.vjp_exprs(n, (False,) * n)
-        found = self[key] = all(e.kind in ("where", "const") and _chooses_g(e) for e in exprs)
+        chooses = all(e.kind in ("where", "const") and _chooses_g(e) for e in exprs)
+        found = self[key] = _uniform((op, n, False, False)) if chooses else None
         return found
 
 
@@ -287,7 +288,7 @@ def _chooses_g(e):
     return e.kind == "const" or e.kind == "var" and e.value == "g"
 
 
-_SELECTING = _Selecting()
+_CHOOSERS = _Choosers()
 
 
 class _ChooseG:
@@ -418,20 +419,28 @@ _UNIFORM: dict[tuple[Any, ...], Callable[..., Any] | None] = {}
 def _vjp_function(key, parents):
     """The compiled chain-rule terms for a node of ``key = (op, n, g is a number,
     tracing)`` with these parents (see _FUNCTIONS and _UNIFORM)."""
+    function = _uniform(key)
+    if function is not None:
+        return function
     op, n, g_number, traced = key
+    fixed = tuple([p._op is CONSTANT for p in parents])
+    return _FUNCTIONS.get((op, fixed, g_number, traced)) or _compile(op, fixed, g_number, traced)
+
+
+def _uniform(key):
+    """The compiled chain-rule terms for ``key = (op, n, g is a number, tracing)``
+    when they are the same whichever operands are constant, else None (_UNIFORM)."""
     if key not in _UNIFORM:
         # the same text with no operand constant, with all, and (for an op of fixed
         # arity) with each one alone: then it does not matter which ones are
+        op, n, g_number, traced = key
         patterns = [(False,) * n, (True,) * n]
         if op.arity is not None:
             patterns += [tuple(i == j for j in range(n)) for i in range(n)]
         sources = {_source(op, fixed, g_number, traced) for fixed in patterns}
         _UNIFORM[key] = _compile(op, (False,) * n, g_number, traced) \
             if len(sources) == 1 else None
-        if _UNIFORM[key] is not None:
-            return _UNIFORM[key]
-    fixed = tuple([p._op is CONSTANT for p in parents])
-    return _FUNCTIONS.get((op, fixed, g_number, traced)) or _compile(op, fixed, g_number, traced)
+    return _UNIFORM[key]
 
 
 def _compile(op, fixed, g_number, traced):
