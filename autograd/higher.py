@@ -239,7 +239,7 @@ def _gradient_graph(output, seed, inputs, traced):
                     else:
                         _consume(map(_append, map(to_parent, parents), chosen))
                     continue
-            g = _total(parts) if len(parts) > 1 else parts[0][0] * parts[0][1]
+            g = _total(parts, before) if len(parts) > 1 else parts[0][0] * parts[0][1]
         if node in wanted:
             grads[node] = g
         if g.__class__ is Value or traced and isinstance(g, Value):   # (a TracedValue)
@@ -258,7 +258,7 @@ def _gradient_graph(output, seed, inputs, traced):
         else:   # terms[parent].append(term) for each parent and its term, looped in C
             _consume(map(_append, map(to_parent, parents), function(*parents, node, g)))
     for leaf in wanted.intersection(terms):
-        g = grads[leaf] = _total(terms[leaf])
+        g = grads[leaf] = _total(terms[leaf], before)
         if g.__class__ is Value and leaf.name and g.name is None and g not in before:
             g.name = prefix + leaf.name
     if output in wanted:
@@ -301,11 +301,13 @@ class _ChooseG:
 _CHOOSE_G = _ChooseG()
 
 
-def _total(parts):
+def _total(parts, before):
     """The sum of a node's contributions, in backward()'s order: a number if all
     are numbers, else one Value: a dot node when every contribution is a product
     of two Values (BP2's Σ_j w_jk δ_j, BP4's Σ_x a_k δ_j), else a Σ node.  Numbers
-    that are 0 add nothing to a sum of Values and are left out."""
+    that are 0 add nothing to a sum of Values and are left out.  ``before``: the
+    nodes of the forward graph (a dot's factors a_k are, its δ_j are not: then no
+    node is both, which the dot need not look for)."""
     if len(parts) == 1:
         return _built(parts[0])
     if parts[0].__class__ is tuple:
@@ -314,7 +316,8 @@ def _total(parts):
         except TypeError:
             pass
         else:
-            return dot_unchecked(factors, others, None)
+            return dot_unchecked(factors, others, None, before.isdisjoint(others) and
+                                 before.issuperset(factors))
     kinds = set(map(type, parts))
     if not kinds <= _NODES:                 # numbers among them, or a jit trace's nodes
         kinds = set(map(_kind, kinds))
