@@ -194,7 +194,8 @@ def gradient_graph(output, seed, inputs):
 
     A gradient of exactly 0 that depends on nothing (below a ReLU that is off)
     builds nothing: its contributions 0·∂node/∂x_i are 0, and a node that only
-    such contributions reach has the gradient 0.  Where a local derivative is
+    such contributions reach has the gradient 0; nor is the gradient of a ReLU
+    that is off built, whose terms do not read it.  Where a local derivative is
     ±inf or nan (sqrt at 0) the contribution is not 0 but nan, as backward()
     and PyTorch give: those are built as Values, so that the derivatives
     through them see the infinity too.  grad() runs it with the cycle collector
