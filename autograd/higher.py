@@ -25,7 +25,6 @@ from collections import defaultdict
 from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Sequence
 from math import isfinite
-from operator import attrgetter
 from typing import Any, Literal, SupportsFloat, overload
 
 from . import engine, expr as E, ops, recording
@@ -195,7 +194,8 @@ def gradient_graph(output, seed, inputs):
 
     A gradient of exactly 0 that depends on nothing (below a ReLU that is off)
     builds nothing: its contributions 0·∂node/∂x_i are 0, and a node that only
-    such contributions reach has the gradient 0.  Where a local derivative is
+    such contributions reach has the gradient 0; nor is the gradient of a ReLU
+    that is off built, whose terms do not read it.  Where a local derivative is
     ±inf or nan (sqrt at 0) the contribution is not 0 but nan, as backward()
     and PyTorch give: those are built as Values, so that the derivatives
     through them see the infinity too.  grad() runs it with the cycle collector
@@ -218,28 +218,49 @@ def _gradient_graph(output, seed, inputs, traced):
     wanted = set(inputs)
     grads = {}
     uniform = _UNIFORM
+    # every number finite: then each polynomial op's terms are 0 for g = 0 (see _zero_terms)
+    finite = not traced and isfinite(sum([x.data for x in leaves])) and \
+        isfinite(sum([x.data for x in order]))
     for node in reversed(order):
         parts = pop(node, None)
-        if parts is None:
-            g = 0.0
-        elif len(parts) == 1:
-            g = parts[0]
-            if g.__class__ is tuple:
-                g = g[0] * g[1]
-        else:
-            g = _total(parts)
-        if node in wanted:
-            grads[node] = g
         parents = node._prev
         op = node._op
         n = len(parents)
+        if parts is None:
+            g = 0.0
+        elif len(parts) == 1 and parts[0].__class__ is not tuple:
+            g = parts[0]
+        else:
+            choose = None if traced else _CHOOSERS[op, n]
+            if choose is not None and node not in wanted:   # each term picks g or a
+                chosen = choose(*parents, node, _CHOOSE_G)  # number: if none picks g,
+                if _CHOOSE_G not in chosen:                 # g need not be built
+                    if n == 1:
+                        to_parent(parents[0]).append(chosen[0])
+                    else:
+                        _consume(map(_append, map(to_parent, parents), chosen))
+                    continue
+                g = _total(parts, before) if len(parts) > 1 else parts[0][0] * parts[0][1]
+                if g.__class__ is Value:      # the terms that picked the stand-in are g
+                    if g.name is None and node.name and g not in before:
+                        g.name = prefix + node.name
+                    if n == 1:
+                        to_parent(parents[0]).append(g)
+                    else:
+                        _consume(map(_append, map(to_parent, parents),
+                                     [g if t is _CHOOSE_G else t for t in chosen]))
+                    continue
+            else:
+                g = _total(parts, before) if len(parts) > 1 else parts[0][0] * parts[0][1]
+        if node in wanted:
+            grads[node] = g
         if g.__class__ is Value or traced and isinstance(g, Value):   # (a TracedValue)
             if g.name is None and node.name and g not in before:
                 g.name = prefix + node.name
             key = (op, n, False, traced)
-        elif g == 0.0 and not traced and (
-                _POLYNOMIAL.get((op, n)) and isfinite(node.data)
-                and isfinite(sum(map(_data_of, parents))) or _zero_terms(node, op, parents)):
+        elif g == 0.0 and not traced and (_POLYNOMIAL.get((op, n)) and (
+                finite or isfinite(node.data) and isfinite(sum([p.data for p in parents])))
+                or _zero_terms(node, op, parents)):
             continue                    # 0·∂node/∂x_i is 0 for every parent
         else:
             key = (op, n, True, traced)
@@ -249,7 +270,7 @@ def _gradient_graph(output, seed, inputs, traced):
         else:   # terms[parent].append(term) for each parent and its term, looped in C
             _consume(map(_append, map(to_parent, parents), function(*parents, node, g)))
     for leaf in wanted.intersection(terms):
-        g = grads[leaf] = _total(terms[leaf])
+        g = grads[leaf] = _total(terms[leaf], before)
         if g.__class__ is Value and leaf.name and g.name is None and g not in before:
             g.name = prefix + leaf.name
     if output in wanted:
@@ -257,11 +278,48 @@ def _gradient_graph(output, seed, inputs, traced):
     return grads
 
 
-def _total(parts):
+class _Choosers(dict):
+    """(op, operand count) -> the compiled terms for a Value g (the same whichever
+    operands are constant) when each term is a number or g chosen by conditions
+    on the numbers, with at least one choice or number (relu's "0 if out ≤ 0
+    else g"; not add's g, g); else None."""
+
+    def __missing__(self, key):
+        op, n = key
+        exprs = op.vjp_exprs(n, (False,) * n)
+        chooses = all(e.kind in ("where", "const") and _chooses_g(e) for e in exprs)
+        found = self[key] = _uniform((op, n, False, False)) if chooses else None
+        return found
+
+
+def _chooses_g(e):
+    """True for g, a number, or a branch on numbers between two such."""
+    if e.kind == "where":
+        c, x, y = e.args
+        return "g" not in E.variables(c) and _chooses_g(x) and _chooses_g(y)
+    return e.kind == "const" or e.kind == "var" and e.value == "g"
+
+
+_CHOOSERS = _Choosers()
+
+
+class _ChooseG:
+    """What a selecting op's terms are computed with in place of g, to see whether
+    any of them is g (an object no term can be computed from: it has no arithmetic)."""
+
+    __slots__ = ()
+
+
+_CHOOSE_G = _ChooseG()
+
+
+def _total(parts, before):
     """The sum of a node's contributions, in backward()'s order: a number if all
     are numbers, else one Value: a dot node when every contribution is a product
     of two Values (BP2's Σ_j w_jk δ_j, BP4's Σ_x a_k δ_j), else a Σ node.  Numbers
-    that are 0 add nothing to a sum of Values and are left out."""
+    that are 0 add nothing to a sum of Values and are left out.  ``before``: the
+    nodes of the forward graph (a dot's factors a_k are, its δ_j are not: then no
+    node is both, which the dot need not look for)."""
     if len(parts) == 1:
         return _built(parts[0])
     if parts[0].__class__ is tuple:
@@ -270,7 +328,8 @@ def _total(parts):
         except TypeError:
             pass
         else:
-            return dot_unchecked(factors, others, None)
+            return dot_unchecked(factors, others, None, before.isdisjoint(others) and
+                                 before.issuperset(factors))
     kinds = set(map(type, parts))
     if not kinds <= _NODES:                 # numbers among them, or a jit trace's nodes
         kinds = set(map(_kind, kinds))
@@ -297,7 +356,7 @@ def _zero_terms(node, op, parents):
         polynomial = _POLYNOMIAL[op, n] = all(
             _is_polynomial(e) for fixed in ((False,) * n, (True,) * n)
             for e in op.vjp_exprs(n, fixed))
-    if polynomial and isfinite(node.data) and isfinite(sum(map(_data_of, parents))):
+    if polynomial and isfinite(node.data) and isfinite(sum([p.data for p in parents])):
         return True     # (a sum of finite numbers that overflows asks the rule)
     return all(map(isfinite, op.backward(node, 0.0)))
 
@@ -313,7 +372,6 @@ _POLYNOMIAL_KINDS = frozenset(("var", "add", "sub", "mul", "neg", "where", "and"
                                *E.COMPARISONS))
 #: (op, operand count) -> whether its chain-rule terms are polynomial (_is_polynomial)
 _POLYNOMIAL: dict[tuple[Any, int], bool] = {}
-_data_of = attrgetter("data")
 _append = list.append
 
 
@@ -376,20 +434,28 @@ _UNIFORM: dict[tuple[Any, ...], Callable[..., Any] | None] = {}
 def _vjp_function(key, parents):
     """The compiled chain-rule terms for a node of ``key = (op, n, g is a number,
     tracing)`` with these parents (see _FUNCTIONS and _UNIFORM)."""
+    function = _uniform(key)
+    if function is not None:
+        return function
     op, n, g_number, traced = key
+    fixed = tuple([p._op is CONSTANT for p in parents])
+    return _FUNCTIONS.get((op, fixed, g_number, traced)) or _compile(op, fixed, g_number, traced)
+
+
+def _uniform(key):
+    """The compiled chain-rule terms for ``key = (op, n, g is a number, tracing)``
+    when they are the same whichever operands are constant, else None (_UNIFORM)."""
     if key not in _UNIFORM:
         # the same text with no operand constant, with all, and (for an op of fixed
         # arity) with each one alone: then it does not matter which ones are
+        op, n, g_number, traced = key
         patterns = [(False,) * n, (True,) * n]
         if op.arity is not None:
             patterns += [tuple(i == j for j in range(n)) for i in range(n)]
         sources = {_source(op, fixed, g_number, traced) for fixed in patterns}
         _UNIFORM[key] = _compile(op, (False,) * n, g_number, traced) \
             if len(sources) == 1 else None
-        if _UNIFORM[key] is not None:
-            return _UNIFORM[key]
-    fixed = tuple([p._op is CONSTANT for p in parents])
-    return _FUNCTIONS.get((op, fixed, g_number, traced)) or _compile(op, fixed, g_number, traced)
+    return _UNIFORM[key]
 
 
 def _compile(op, fixed, g_number, traced):

@@ -566,10 +566,17 @@ def dot(weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand | N
     return dot_unchecked(weights, inputs, None if bias is None else _as_value(bias, "dot: bias"))
 
 
-def dot_unchecked(weights: tuple[Value, ...], inputs: tuple[Value, ...], bias: Value | None) -> Value:
-    """:func:`dot` for callers that pass tuples of Values of equal length."""
-    return _dot_node(weights, inputs, [a.data for a in inputs], bias,
-                     tuple if set(weights).isdisjoint(inputs) else SharedParents)
+def dot_unchecked(weights: tuple[Value, ...], inputs: tuple[Value, ...], bias: Value | None,
+                  apart: bool = False) -> Value:
+    """:func:`dot` for callers that pass tuples of Values of equal length (``apart``:
+    the caller knows that no weight is also an input)."""
+    data = -0.0   # the products added left to right, as _dot_node adds them
+    for w, a in zip(weights, inputs):
+        data += w.data * a.data
+    parents = weights + inputs if bias is None else weights + inputs + (bias,)
+    if not apart and not set(weights).isdisjoint(inputs):
+        parents = SharedParents(parents)
+    return make(data if bias is None else data + bias.data, parents, DOT)
 
 
 def dot_layer(rows: Sequence[tuple[Value, ...]], inputs: tuple[Value, ...],

@@ -393,6 +393,50 @@ def test_a_relu_networks_gradient_graph_holds_backwards_bits():
         assert math.isclose(got[i], fd, rel_tol=1e-5, abs_tol=1e-6), p.name
 
 
+def test_a_relu_networks_second_order_gradients_hold_the_hvp_bits():
+    """On a 2-16-16-1 ReLU network over 40 samples (many units off, whose gradients
+    grad() need not build), the backward pass of Σ_p ∂C/∂p gives H·1: each p.grad has
+    the bits of hvp(C, params, ones) (a zero may differ in sign only), and matches
+    central differences of backward()'s gradient along the ones vector."""
+    import struct
+
+    import nn
+    rng = random.Random(7)
+    net = nn.MLP([2, 16, 16, 1], activation=["relu", "relu", "linear"], seed=4)
+    X = [[rng.uniform(-2, 2), rng.uniform(-2, 2)] for _ in range(40)]
+    Y = [[rng.uniform(-1, 1)] for _ in range(40)]
+    params = net.parameters()
+
+    def cost():
+        return nn.half_squared_error([net(x) for x in X], Y, reduction="sum")
+
+    C = cost()
+    S = autograd.sum_values(grad(C, params, create_graph=True))
+    net.zero_grad()
+    S.backward()
+    second = [p.grad for p in params]
+    ones = hvp(C, params, [1.0] * len(params))
+    bits = struct.Struct("<d").pack
+    assert any(s != 0.0 for s in second)
+    for p, s, h in zip(params, second, ones):
+        assert s == h == 0.0 or bits(s) == bits(h), p.name
+
+    def gradient_at(t):
+        for p in params:
+            p.data += t
+        try:
+            net.zero_grad()
+            cost().backward()
+            return [p.grad for p in params]
+        finally:
+            for p in params:
+                p.data -= t
+    h = 1e-6
+    plus, minus = gradient_at(h), gradient_at(-h)
+    for p, s, up, down in zip(params, second, plus, minus):
+        assert math.isclose(s, (up - down) / (2 * h), rel_tol=1e-5, abs_tol=1e-6), p.name
+
+
 # ---------------------------------------------------------------------------
 # no_grad: nothing to differentiate
 # ---------------------------------------------------------------------------
