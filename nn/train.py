@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import math
-from itertools import chain
+from itertools import chain, islice
+from operator import attrgetter, itemgetter
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -33,6 +34,7 @@ from .losses import (check_reduction, finite_number, is_row, probability_targets
                      real_targets, reduce_samples, resolve_loss)
 from .optim import SGD, Optimizer
 from .progress import reporter
+from .resident import store_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -373,7 +375,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
         raise TypeError(f"train: on_epoch must be a function on_epoch(epoch, loss), "
                         f"got {on_epoch!r}")
     _callbacks_take_their_arguments(training_loss, on_epoch, progress, step)
-    _parameters_are_floats(net)
+    _parameters_are_floats(net, backend)
     if backend not in ("python", "numpy"):
         raise ValueError(f"train: backend must be 'python' or 'numpy', got {backend!r}")
     if not (isinstance(jit, bool) or (isinstance(jit, str) and jit == "auto")):
@@ -633,12 +635,25 @@ def _type_error_of_the_loss(error, loss):
                      f"Values and its target numbers), e.g. outputs[0] - targets[0]")
 
 
-def _parameters_are_floats(net):
+_data = attrgetter("data")
+
+
+def _parameters_are_floats(net, backend):
     """A TypeError naming a parameter whose ``.data`` was set to a number that is not a
     Python float (np.float32, a tensor, a str: stored as it is, docs/engine.md), which
     the Python backend would compute with as it is and the numpy backend as a float.
-    A parameter resident in the numpy backend's arrays holds their floats."""
-    for name, p in getattr(net, "_named_parameters", tuple)():
+    A parameter resident in the numpy backend's arrays holds their floats: a network
+    the numpy backend trained last is not read again (reading writes back)."""
+    named = getattr(net, "_named_parameters", tuple)
+    if backend == "numpy" and store_of([p for _, p in islice(named(), 1)]) is not None:
+        return
+    values = list(map(itemgetter(1), named()))
+    kinds = set(map(type, values))
+    if Value not in kinds:          # none, or all resident (reading one writes back)
+        return
+    if kinds == {Value} and set(map(type, map(_data, values))) <= {float}:
+        return                      # the usual case, decided in C
+    for name, p in net._named_parameters():
         if p.__class__ is Value:        # (a resident one is not read: that writes back)
             x = p.data
             if x.__class__ is not float and (not isinstance(x, (float, int))
@@ -809,8 +824,8 @@ def _optimizer(optimizer, net, lr, momentum):
         if lr is None:
             raise ValueError("train: lr is required (the learning rate η), or pass an "
                              "optimiser, e.g. optimizer=nn.Adam(net.parameters(), lr=0.01)")
-        frozen = net.frozen() if hasattr(net, "frozen") else []
-        if frozen and not net.parameters():
+        frozen = net.frozen_values() if hasattr(net, "frozen_values") else ()
+        if frozen and not net.parameters():   # (a set: no walk over the parameters)
             raise ValueError(f"train: every parameter of the network is frozen (all "
                              f"{len(frozen)}), so training would change nothing; free some "
                              f"with net.unfreeze(...) first")
