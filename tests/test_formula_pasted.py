@@ -56,14 +56,19 @@ def nielsen_hand():
     return a2[0] * (a3 - TARGET) * a3 * (1 - a3)
 
 
-@pytest.mark.parametrize("typed", [
-    r"a^2_1(a^3_1-y)\sigma'(z^3_1)",                      # as seed 002's asker typed it
-    r"a^{2}_{1}(a^{3}_{1}-y)\sigma'(z^{3}_{1})",           # as names.latex writes the names
-    r"\frac{\partial C}{\partial w^{3}_{11}} = a^2_1 (a^3_1 - y) \sigma'(z^3_1)",
+@pytest.mark.parametrize("wrt, typed", [
+    ("w3_11", r"a^2_1(a^3_1-y)\sigma'(z^3_1)"),            # as seed 002's asker typed it
+    ("w3_11", r"a^{2}_{1}(a^{3}_{1}-y)\sigma'(z^{3}_{1})"), # as names.latex writes the names
+    ("w3_11", r"\frac{\partial C}{\partial w^{3}_{11}} = a^2_1 (a^3_1 - y) \sigma'(z^3_1)"),
+    # as check's verdicts and explain print the names ('a²₁(a³₁−y)σ′(z³₁)' and the
+    # wrt w³₁₁ were refused with "no node named 'a'"); a³: the layer of one neuron
+    ("w³₁₁", "a²₁(a³₁−y)σ′(z³₁)"),
+    ("w³₁₁", "a²₁(a³−y)σ′(z³₁)"),
 ])
-def test_nielsen_superscript_layers_name_the_nodes(typed):
+def test_nielsen_superscript_layers_name_the_nodes(wrt, typed):
+    """Oracle: Nielsen's a²₁(a³₁ − y)σ'(z³₁) by hand."""
     C = nielsen_231()
-    verdict = check(C, "w3_11", typed)
+    verdict = check(C, wrt, typed)
     assert verdict
     assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
     assert verdict.formula.reading() == "a2_1·(a3_1-y)·σ'(z3_1)"
@@ -265,20 +270,6 @@ def test_a_left_side_error_quotes_the_left_side_without_the_align_mark():
         check(L, "w1", line)
     assert r"the left-hand side \frac{\partial L }{\partial w_2 } is with respect to w_2" in \
         str(refused.value)
-
-
-@pytest.mark.parametrize("typed", [
-    "a²₁(a³₁−y)σ′(z³₁)",               # as check's verdicts and explain print the names
-    "a²₁(a³−y)σ′(z³₁)",                # a³: the layer of one neuron, as a^3 is
-])
-def test_names_as_printed_read_as_the_nodes(typed):
-    """'a²₁(a³₁−y)σ′(z³₁)', the names as the verdict prints them (∂C/∂w³₁₁), was refused
-    with "no node named 'a'".  Oracle: Nielsen's a²₁(a³₁ − y)σ'(z³₁) by hand."""
-    C = nielsen_231()
-    verdict = check(C, "w³₁₁", typed)
-    assert verdict
-    assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
-    assert verdict.formula.reading() == "a2_1·(a3_1-y)·σ'(z3_1)"
 
 
 def test_subscripts_as_printed_split_like_typed_ones():

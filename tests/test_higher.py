@@ -346,36 +346,23 @@ def test_second_derivatives_with_constants_match_the_closed_form():
         assert math.isclose(h3, 6 * c ** 3 * 0.7, rel_tol=1e-13)
 
 
-def test_a_relu_networks_gradient_graph_holds_backwards_bits():
-    """Consistency: on a 2-16-16-1 ReLU network over 40 samples (many units off),
-    every ∂C/∂p of grad(create_graph=True) has the bits of backward()'s p.grad (a zero
-    may differ in sign only); the Hessian-vector product against central
-    differences of backward()'s gradient along the vector."""
-    import struct
-
+def _relu_network(data_seed, net_seed):
+    """A 2-16-16-1 ReLU network (linear output, many units off) and its cost
+    C = ½ Σ (a − y)² over 40 random samples: ``(net, params, cost)``."""
     import nn
-    rng = random.Random(3)
-    net = nn.MLP([2, 16, 16, 1], seed=5)
+    rng = random.Random(data_seed)
+    net = nn.MLP([2, 16, 16, 1], activation=["relu", "relu", "linear"], seed=net_seed)
     X = [[rng.uniform(-2, 2), rng.uniform(-2, 2)] for _ in range(40)]
     Y = [[rng.uniform(-1, 1)] for _ in range(40)]
-    params = net.parameters()
 
     def cost():
         return nn.half_squared_error([net(x) for x in X], Y, reduction="sum")
+    return net, net.parameters(), cost
 
-    C = cost()
-    grads = grad(C, params, create_graph=True)
-    net.zero_grad()
-    C.backward()
-    bits = struct.Struct("<d").pack
-    for p, g in zip(params, grads):
-        if p.grad == 0.0:
-            assert g.data == 0.0, p.name
-        else:
-            assert bits(g.data) == bits(p.grad), p.name
-    v = [rng.uniform(-1, 1) for _ in params]
-    got = hvp(C, params, v)
 
+def _central_difference_of_gradient(net, params, cost, v, h=1e-6):
+    """(∇C(p + h·v) − ∇C(p − h·v)) / 2h, each gradient by backward(): H·v by finite
+    differences; the parameters are put back."""
     def gradient_at(t):
         for p, vi in zip(params, v):
             p.data += t * vi
@@ -386,11 +373,32 @@ def test_a_relu_networks_gradient_graph_holds_backwards_bits():
         finally:
             for p, vi in zip(params, v):
                 p.data -= t * vi
-    h = 1e-6
     plus, minus = gradient_at(h), gradient_at(-h)
-    for i, p in enumerate(params):
-        fd = (plus[i] - minus[i]) / (2 * h)
-        assert math.isclose(got[i], fd, rel_tol=1e-5, abs_tol=1e-6), p.name
+    return [(up - down) / (2 * h) for up, down in zip(plus, minus)]
+
+
+def test_a_relu_networks_gradient_graph_holds_backwards_bits():
+    """Consistency: on a 2-16-16-1 ReLU network over 40 samples (many units off),
+    every ∂C/∂p of grad(create_graph=True) has the bits of backward()'s p.grad (a zero
+    may differ in sign only); the Hessian-vector product against central
+    differences of backward()'s gradient along the vector."""
+    import struct
+    net, params, cost = _relu_network(3, 5)
+    C = cost()
+    grads = grad(C, params, create_graph=True)
+    net.zero_grad()
+    C.backward()
+    bits = struct.Struct("<d").pack
+    for p, g in zip(params, grads):
+        if p.grad == 0.0:
+            assert g.data == 0.0, p.name
+        else:
+            assert bits(g.data) == bits(p.grad), p.name
+    rng = random.Random(11)
+    v = [rng.uniform(-1, 1) for _ in params]
+    got = hvp(C, params, v)
+    for p, h, fd in zip(params, got, _central_difference_of_gradient(net, params, cost, v)):
+        assert math.isclose(h, fd, rel_tol=1e-5, abs_tol=1e-6), p.name
 
 
 def test_a_relu_networks_second_order_gradients_hold_the_hvp_bits():
@@ -399,42 +407,20 @@ def test_a_relu_networks_second_order_gradients_hold_the_hvp_bits():
     the bits of hvp(C, params, ones) (a zero may differ in sign only), and matches
     central differences of backward()'s gradient along the ones vector."""
     import struct
-
-    import nn
-    rng = random.Random(7)
-    net = nn.MLP([2, 16, 16, 1], activation=["relu", "relu", "linear"], seed=4)
-    X = [[rng.uniform(-2, 2), rng.uniform(-2, 2)] for _ in range(40)]
-    Y = [[rng.uniform(-1, 1)] for _ in range(40)]
-    params = net.parameters()
-
-    def cost():
-        return nn.half_squared_error([net(x) for x in X], Y, reduction="sum")
-
+    net, params, cost = _relu_network(7, 4)
     C = cost()
     S = autograd.sum_values(grad(C, params, create_graph=True))
     net.zero_grad()
     S.backward()
     second = [p.grad for p in params]
-    ones = hvp(C, params, [1.0] * len(params))
+    ones = [1.0] * len(params)
+    by_hvp = hvp(C, params, ones)
     bits = struct.Struct("<d").pack
     assert any(s != 0.0 for s in second)
-    for p, s, h in zip(params, second, ones):
+    for p, s, h in zip(params, second, by_hvp):
         assert s == h == 0.0 or bits(s) == bits(h), p.name
-
-    def gradient_at(t):
-        for p in params:
-            p.data += t
-        try:
-            net.zero_grad()
-            cost().backward()
-            return [p.grad for p in params]
-        finally:
-            for p in params:
-                p.data -= t
-    h = 1e-6
-    plus, minus = gradient_at(h), gradient_at(-h)
-    for p, s, up, down in zip(params, second, plus, minus):
-        assert math.isclose(s, (up - down) / (2 * h), rel_tol=1e-5, abs_tol=1e-6), p.name
+    for p, s, fd in zip(params, second, _central_difference_of_gradient(net, params, cost, ones)):
+        assert math.isclose(s, fd, rel_tol=1e-5, abs_tol=1e-6), p.name
 
 
 # ---------------------------------------------------------------------------
