@@ -240,18 +240,18 @@ def _gradient_graph(output, seed, inputs, traced):
                     else:
                         _consume(map(_append, map(to_parent, parents), chosen))
                     continue
-                g = _total(parts, before) if len(parts) > 1 else parts[0][0] * parts[0][1]
-                if g.__class__ is Value:      # the terms that picked the stand-in are g
-                    if g.name is None and node.name and g not in before:
-                        g.name = prefix + node.name
-                    if n == 1:
-                        to_parent(parents[0]).append(g)
-                    else:
-                        _consume(map(_append, map(to_parent, parents),
-                                     [g if t is _CHOOSE_G else t for t in chosen]))
-                    continue
             else:
-                g = _total(parts, before) if len(parts) > 1 else parts[0][0] * parts[0][1]
+                chosen = None
+            g = _total(parts, before) if len(parts) > 1 else parts[0][0] * parts[0][1]
+            if chosen is not None and g.__class__ is Value:   # the terms that picked
+                if g.name is None and node.name and g not in before:   # the stand-in are g
+                    g.name = prefix + node.name
+                if n == 1:
+                    to_parent(parents[0]).append(g)
+                else:
+                    _consume(map(_append, map(to_parent, parents),
+                                 [g if t is _CHOOSE_G else t for t in chosen]))
+                continue
         if node in wanted:
             grads[node] = g
         if g.__class__ is Value or traced and isinstance(g, Value):   # (a TracedValue)
