@@ -576,21 +576,26 @@ def _run_hooks(node, grad):
             result = fn(grad)
         except StopIteration as err:    # out of the pass (a generator) it would read as
             raise RuntimeError(         # "generator raised StopIteration", naming nothing
-                f"hook {getattr(fn, '__name__', fn)!r} on {describe(node)} raised "
+                f"{_hook(fn, node)} raised "
                 f"StopIteration (a next() past the end of an iterator?)") from err
         except Exception as err:
-            add_note(err, f"in hook {getattr(fn, '__name__', fn)!r} on {describe(node)}")
+            add_note(err, f"in {_hook(fn, node)}")
             raise
         if result is not None:
             try:
                 grad = as_float(result, "hook")
             except TypeError:
                 raise TypeError(
-                    f"hook {getattr(fn, '__name__', fn)!r} on {describe(node)} returned "
+                    f"{_hook(fn, node)} returned "
                     f"{type(result).__name__} {short_repr(result)}; a hook returns None or "
                     f"a number") from None
             except OverflowError:
                 raise OverflowError(
-                    f"hook {getattr(fn, '__name__', fn)!r} on {describe(node)} returned "
+                    f"{_hook(fn, node)} returned "
                     f"{short_repr(result)}, too large for a float") from None
     return grad
+
+
+def _hook(fn, node):
+    """``hook 'clip' on 'h' = 6.0``: a hook as its errors name it."""
+    return f"hook {getattr(fn, '__name__', fn)!r} on {describe(node)}"

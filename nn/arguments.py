@@ -57,5 +57,9 @@ def takes(fn: Any, parameters: str, what: str) -> None:
     try:
         signature.bind(*parameters.split(", "))
     except TypeError:
-        name = getattr(fn, "__name__", type(fn).__name__)
-        raise TypeError(f"{what} must take ({parameters}), got {name}{signature}") from None
+        raise TypeError(f"{what} must take ({parameters}), got {function_name(fn)}{signature}") from None
+
+
+def function_name(fn: Any) -> str:
+    """A function of the user's as errors name it: its ``__name__``, else its type's."""
+    return getattr(fn, "__name__", None) or type(fn).__name__

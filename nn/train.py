@@ -27,7 +27,7 @@ from autograd.engine import first_hooked, no_cycle_collection
 from autograd.jit import TracingError, jit_loss, refuse_hooked
 from autograd.jit_emit import in_sample
 
-from .arguments import flag, positive_int, seeded_rng, takes
+from .arguments import flag, function_name, positive_int, seeded_rng, takes
 from .compiled import JIT_AGREEMENT, Compiled, hookable, layer_structure, structure
 from .data import float_lists, number_rows, refuse_masked
 from .losses import (check_reduction, finite_number, is_row, probability_targets,
@@ -123,7 +123,7 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
             cost = _batch_cost(loss, outputs, batch_targets)
             if not isinstance(cost, Value):
                 raise TypeError(f"eager_step: the loss "
-                                f"{getattr(loss, '__name__', type(loss).__name__)} returned "
+                                f"{function_name(loss)} returned "
                                 f"{type(cost).__name__} {short_repr(cost)}, not a Value "
                                 f"built from the outputs")
             cost.backward()
@@ -141,7 +141,7 @@ def _batch_cost(loss, outputs, targets):
     except TypeError as err:
         if isinstance(loss, BatchLoss) or resolve_loss(loss, "eager_step") is not None:
             raise
-        raise TypeError(f"eager_step: the loss {getattr(loss, '__name__', type(loss).__name__)} "
+        raise TypeError(f"eager_step: the loss {function_name(loss)} "
                         f"raised TypeError: {err}; eager_step calls loss(batch_outputs, "
                         f"batch_targets) with one output list (and one target) per sample, "
                         f"as nn's losses take them; a loss of one sample goes to "
@@ -541,7 +541,7 @@ def _epoch(step, net, loss, optimizer, samples, order, size, report):
                 error.train_rows = rows   # the batch's samples, named by _epochs
                 raise
             if cost.__class__ is not float:     # a step function of the user's (step=)
-                name = getattr(step, "__name__", type(step).__name__)
+                name = function_name(step)
                 cost = as_float(cost, f"train: the step function {name} returned C, which")
             total += cost * len(chosen) if mean else cost
             seen += len(chosen)
@@ -653,7 +653,7 @@ def _parameters_are_floats(net, backend):
         return
     if kinds == {Value} and set(map(type, map(_data, values))) <= {float}:
         return                      # the usual case, decided in C
-    for name, p in net._named_parameters():
+    for name, p in named():
         if p.__class__ is Value:        # (a resident one is not read: that writes back)
             x = p.data
             if x.__class__ is not float and (not isinstance(x, (float, int))
@@ -682,7 +682,7 @@ def _training_loss(loss, reduction, where="train"):
     check_reduction(reduction, where)
     record = resolve_loss(loss, where)
     if record is None:
-        return BatchLoss(loss, reduction, getattr(loss, "__name__", None) or type(loss).__name__)
+        return BatchLoss(loss, reduction, function_name(loss))
     if record.reduction is not None and reduction != record.reduction:
         raise ValueError(f"train: loss={record.name!r} is a {record.reduction} over the batch, "
                          f"so reduction={reduction!r} contradicts it; use "
