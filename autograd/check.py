@@ -31,9 +31,9 @@ from .differences import (
     finite_difference, gradcheck, reevaluate,
 )
 from .explain import DEFAULT_LIMIT, explanation_of
-from .formula import Formula, FormulaError, read_formula
+from .formula import Formula, FormulaError, number_text, read_formula
 from .ops import OPS, describe
-from .precision import (Precision, is_number_text, precision_for, read_number, shortened,
+from .precision import (Precision, precision_for, read_number, shortened,
                         typed_precision)
 from .value import Value, as_float
 from .verdict import BACKS_THE_ENGINE, SUSPECT_A_RULE, Verdict
@@ -65,35 +65,12 @@ def with_decimal_point(text):
     return text.strip().replace(",", ".")
 
 
-#: -8.16 \times 10^{-3}, 8.16 × 10⁻³, 8.16*10^-3: a number in scientific notation
-_TIMES_TEN = re.compile(r"^\s*([+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:\\times|\\cdot|[×·⋅*])\s*10\s*"
-                        r"(?:(?:\^|\*\*)\s*(?:\{\s*([+\-−]?\d+)\s*\}|\(\s*([+\-−]?\d+)\s*\)"
-                        r"|([+\-−]?\d+))|([⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))\s*$")
-_SUPERSCRIPT_DIGITS = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
-
-
-def with_exponent(text):
-    """``-8.16 \\times 10^{-3}`` -> ``"-8.16e-3"``: a number in scientific notation as
-    one number with the digits typed; else None."""
-    found = _TIMES_TEN.match(text)
-    if found is None:
-        return None
-    mantissa, *exponents = found.groups()
-    exponent = next(e for e in exponents if e is not None).translate(_SUPERSCRIPT_DIGITS)
-    return f"{mantissa}e{exponent}"
-
-
-#: a number pasted with its math-mode frame: $0.2217$, $$0.2217$$, \(0.2217\), \[0.2217\]
-_FRAMED = re.compile(r"^\s*(?:\$\$?|\\\(|\\\[)\s*(.*?)\s*(?:\$\$?|\\\)|\\\])\s*$", re.S)
-
-
 def as_number_text(text):
     """The number ``text`` is, as typed (its digits kept), out of the forms it is pasted
-    in: ``0.2217``, ``$0.2217$``, ``\\(-8.16 \\times 10^{-3}\\)`` (as ``-8.16e-3``); else None."""
-    framed = _FRAMED.match(text)
-    inner = framed.group(1) if framed else text
-    inner = with_exponent(inner) or inner
-    return inner if is_number_text(inner) else None
+    in: ``0.2217``, ``$0.2217$``, ``\\(-8.16 \\times 10^{-3}\\)`` (as ``-8.16e-3``); else
+    None.  Read by the formula reader, so a number typed alone and one stated after a
+    formula are read alike (:func:`autograd.formula.number_text`)."""
+    return number_text(text)
 
 
 def _read_expected(root, expected, digits, rtol, atol, wrt=None):

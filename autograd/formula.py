@@ -62,7 +62,7 @@ import unicodedata
 from . import graph, names, ops
 from . import expr as E
 from .notation import Labels, TextNotation
-from .precision import precision_for, read_number
+from .precision import is_number_text, precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
 
 __all__ = ["Formula", "FormulaError", "FormulaNameError", "read_formula", "FUNCTIONS", "LATEX_FUNCTIONS",
@@ -1255,6 +1255,21 @@ def _factors(t):
         else:
             out.append(e)
     return out
+
+
+def number_text(text):
+    """The number ``text`` is, as typed (its digits kept), read as a formula is: ``0.2217``,
+    ``$0.2217$``, ``\\(-8.16 \\times 10^{-3}\\)`` (as ``-8.16e-3``); None for anything
+    else (a formula, a name, text a formula cannot be)."""
+    if not isinstance(text, str) or len(text) > LONGEST_TEXT or not text.strip():
+        return None
+    if is_number_text(text):            # (1e999 too: the caller says why it cannot be)
+        return text
+    try:
+        tree, stated = _Reader(text, [], "check").parse(0)
+    except (FormulaError, names.NodeNameError):
+        return None
+    return _number_text(tree) if stated is None else None
 
 
 def read_formula(text, root, where="check", wrt=None):
