@@ -216,6 +216,53 @@ def _weighted_input(fused):
 # Neuron
 # ---------------------------------------------------------------------------
 
+def _list_or_refuse(method, kind):
+    """The list's own operator ``method`` for the operand it knows (``kind``: a list to
+    join, an int to repeat by), :meth:`Outputs._refuse`'s TypeError for a number or a
+    Value."""
+    def operator(self, other):
+        if isinstance(other, kind):
+            return method(self, other)
+        return self._refuse()
+    operator.__name__ = getattr(method, "__name__", "operator")
+    return operator
+
+
+class Outputs(list):
+    """The output Values of one forward pass, a^L: a list, as ``[y] = net(x)`` unpacks
+    it.  micrograd's network returns the Value itself when it has one output, so code
+    written for it does arithmetic on this list (``(net(x) - y) ** 2``, ``-y * net(x)``,
+    ``sum(net(x) for ...)``, ``net(x).relu()``): each of those raises a TypeError (an
+    AttributeError for a Value's attribute) that says how to take the Values out.
+    Everything a list does it still does."""
+
+    __slots__ = ()
+
+    def _refuse(self, *other):
+        n = len(self)
+        take = ("[y] = net(x) or net(x)[0]" if n == 1 else
+                f"net(x)[j] for output j, 0 to {n - 1}, or a1, a2, ... = net(x)")
+        raise TypeError(f"net(x) is a list of the network's {n} output Value"
+                        f"{'' if n == 1 else 's'}, not a Value: take {'it' if n == 1 else 'them'}"
+                        f" out with {take} (micrograd's MLP returns the Value itself when "
+                        f"there is one output)")
+
+    __add__ = _list_or_refuse(list.__add__, list)
+    __radd__ = _list_or_refuse(lambda self, other: other + list(self), list)
+    __mul__ = _list_or_refuse(list.__mul__, int)
+    __rmul__ = _list_or_refuse(list.__rmul__, int)
+    __sub__ = __rsub__ = __truediv__ = __rtruediv__ = __pow__ = __rpow__ = _refuse
+    __neg__ = __pos__ = __abs__ = _refuse
+
+    def __getattr__(self, name):
+        if not name.startswith("__") and hasattr(Value, name):
+            try:
+                self._refuse()
+            except TypeError as err:
+                raise AttributeError(f"{err} (asked for .{name})") from None
+        raise AttributeError(f"'Outputs' (a list of output Values) has no attribute {name!r}")
+
+
 class Neuron(Module):
     """Neuron j of layer l: z^l_j = Σ_k w^l_jk a^{l-1}_k + b^l_j, a^l_j = f(z^l_j).
 
@@ -411,7 +458,7 @@ class Layer(Module):
         owner = f"Layer {self.number}"
         sample = check_sample(sample, owner)
         inputs = as_inputs(inputs, self._input_names, owner, sample)
-        return list(self._forward(inputs, sample))
+        return Outputs(self._forward(inputs, sample))
 
     def _forward(self, inputs, sample=None):
         """a^l from a tuple of Values; records this pass's z^l and a^l (no checks)."""
@@ -557,7 +604,7 @@ class MLP(Module):
         self.inputs = x
         for layer in self.layers:
             x = layer._forward(x, sample)
-        return list(x)
+        return Outputs(x)
 
     def predict(self, X: Sequence[Any]) -> list[float] | list[list[float]]:
         """The outputs a^L as floats, with no graph kept: for one sample (a list of
