@@ -36,7 +36,8 @@ from operator import add as _add
 from operator import attrgetter
 from operator import mul as _mul
 
-from .expr_source import ATOM, COND, CMP, AND, OR, PROD, SUM, SourceWriter, literal, wrap
+from .expr_source import (ATOM, COND, CMP, AND, LITERAL_NAMES, OR, PROD, SUM, SourceWriter,
+                          literal, wrap)
 from .floats import idiv, iexp, ilog, ipow, left_sum
 from .notation import Labels, TextNotation, forward_expr, local_rules, number
 from .ops import CONSTANT
@@ -65,8 +66,7 @@ WIDE_DOT = 32
 #: the names the generated code calls: math functions, IEEE helpers (never raise),
 #: and each op's forward where it has no inline source (pow, softplus, maximum, ...)
 HELPERS = {
-    "exp": math.exp, "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh,
-    "inf": math.inf, "nan": math.nan,
+    "exp": math.exp, "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh, **LITERAL_NAMES,
 }
 #: op name -> the helper that computes it IEEE-style inside derivative code
 _IEEE_HELPERS = {}

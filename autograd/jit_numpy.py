@@ -25,7 +25,7 @@ from operator import countOf
 
 from . import ops
 from .floats import flat_floats, same_rows
-from .expr_source import ATOM, PROD, SUM, SourceWriter, wrap
+from .expr_source import ATOM, LITERAL_NAMES, PROD, SUM, SourceWriter, wrap
 from .jit_emit import LineInfo, Program, _Emitter, in_sample
 
 try:
@@ -138,7 +138,8 @@ class _Named:
         self._op = ops.CONSTANT if name is None else ops.LEAF
 
 
-HELPERS = {"np": np, "np_sigmoid": np_sigmoid, "np_pow": np_pow, "check": check}
+HELPERS = {"np": np, "np_sigmoid": np_sigmoid, "np_pow": np_pow, "check": check,
+           **LITERAL_NAMES}
 
 
 def _vectorized(op):

@@ -422,3 +422,14 @@ def test_a_constant_in_a_batch_error_reads_as_the_eager_engine_says_it(body):
             jit(body, backend=backend).batch([(5.0, 1.0), (1.0, 0.0)])
         message = str(caught.value).replace("'t1'", "an unnamed sub node")
         assert message == f"{eager.value} (sample 2 of the batch)", backend
+
+
+@pytest.mark.parametrize("constant", [math.inf, -math.inf, math.nan])
+def test_an_infinite_or_nan_constant_is_a_number_in_the_numpy_program(constant):
+    """x·w + inf raised NameError: name 'inf' is not defined inside the generated numpy
+    code (the literal is written 'inf', a name only the Python backend's namespace
+    had).  Oracle: IEEE by hand, 1·2 + c is c, and ∂/∂w summed over 2 samples is 1 + 3."""
+    w = Value(2.0, name="w", kind="parameter")
+    total = jit(lambda x: x * w + constant, name="f", backend="numpy").batch([(1.0,), (3.0,)])
+    assert total == 2 * constant or (math.isnan(total) and math.isnan(constant))
+    assert w.grad == 4.0
