@@ -23,9 +23,8 @@ Errors.  The generated code runs plain float arithmetic; when it raises
 (division by zero, log of a number <= 0, exp overflow, ...) the call
 re-raises the eager engine's error for that node, with the generated line
 (found from the traceback, so the check costs nothing while all is well).
-Unlike the eager engine, ``log`` and ``sqrt`` of NaN give NaN, relu's and
-abs's gradient is 0 (not NaN) below 0 even for an infinite upstream
-gradient, and ``detect_anomaly()`` is not consulted.
+NaN flows through every op as it does eagerly; unlike the eager engine,
+``detect_anomaly()`` is not consulted.
 """
 
 from __future__ import annotations
