@@ -138,6 +138,8 @@ def jit_loss(model: Callable[[list[Value]], Sequence[Value]],
     ``step.batch([(x1, x2, y), ...])``.  ``n_targets``, when given, is m: a call
     or sample of another width is refused naming the numbers expected.
     """
+    n_inputs, n_targets = _checked_jit_loss(model, loss, n_inputs, n_targets)
+
     def traced(*numbers: Value) -> Value:
         return loss(model(list(numbers[:n_inputs])), list(numbers[n_inputs:]))
 
@@ -152,6 +154,36 @@ def jit_loss(model: Callable[[list[Value]], Sequence[Value]],
         return expected
 
     return Jitted(traced, name=name, input_names=names, backend=backend)
+
+
+def _checked_jit_loss(model, loss, n_inputs, n_targets):
+    """``(n_inputs, n_targets)`` as ints (numpy's too), or a one-line error naming the
+    first argument of ``jit_loss`` that cannot work."""
+    def got(x):
+        return f"got {type(x).__name__} {short_repr(x)}"
+    if not callable(model):
+        raise TypeError(f"jit_loss: model must be a function of a list of input Values "
+                        f"(an nn.MLP), {got(model)}")
+    if not callable(loss):
+        raise TypeError(f"jit_loss: loss must be a function loss(outputs, targets) -> Value "
+                        f"(net.jit_loss also takes a loss's name), {got(loss)}")
+    n = _count(n_inputs)
+    if n is None or n < 1:
+        raise TypeError(f"jit_loss: n_inputs must be a positive int, {got(n_inputs)}")
+    m = None if n_targets is None else _count(n_targets)
+    if n_targets is not None and (m is None or m < 0):
+        raise TypeError(f"jit_loss: n_targets must be None or an int >= 0, {got(n_targets)}")
+    return n, m
+
+
+def _count(x):
+    """``x`` as an int when it is one (numpy's integers too; not a bool), else None."""
+    if isinstance(x, bool):
+        return None
+    try:
+        return operator.index(x)
+    except TypeError:
+        return None
 
 
 # ---------------------------------------------------------------------------

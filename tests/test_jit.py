@@ -567,6 +567,30 @@ def test_jit_loss_with_an_nn_mlp_equals_eager():
     assert "def loss(x1, x2, y):" in step.source
 
 
+@pytest.mark.parametrize("args, kwargs, says", [
+    (("net", "loss", 2), {}, "jit_loss: model must be a function of a list of input Values "
+                             "(an nn.MLP), got str 'net'"),
+    (("model", "half_squared_error", 2), {}, "jit_loss: loss must be a function loss(outputs, "
+                                             "targets) -> Value (net.jit_loss also takes a "
+                                             "loss's name), got str 'half_squared_error'"),
+    (("model", "loss", "2"), {}, "jit_loss: n_inputs must be a positive int, got str '2'"),
+    (("model", "loss", True), {}, "jit_loss: n_inputs must be a positive int, got bool True"),
+    (("model", "loss", 0), {}, "jit_loss: n_inputs must be a positive int, got int 0"),
+    (("model", "loss", 2), {"n_targets": 1.0},
+     "jit_loss: n_targets must be None or an int >= 0, got float 1.0"),
+])
+def test_jit_loss_refuses_a_bad_argument_when_made_naming_it(args, kwargs, says):
+    """jit_loss took any arguments and failed at the first call, inside the trace, with
+    "'str' object is not callable", "unsupported operand type(s) for -: 'int' and 'str'"
+    or, for n_inputs=True, "MLP 2-3-1 expects 2 inputs, got 1"."""
+    nn = pytest.importorskip("nn")
+    real = {"model": nn.MLP([2, 3, 1], seed=0), "loss": nn.half_squared_error}
+    args = [real.get(a, a) if isinstance(a, str) and a in real else a for a in args]
+    with pytest.raises((TypeError, ValueError)) as caught:
+        jit_loss(*args, **kwargs)
+    assert str(caught.value) == says
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix",
                     reason="a real SIGINT sent with os.kill")
 @pytest.mark.parametrize("sizes", [[3, 4, 2], [40, 3, 1]])   # the second: wide rows
