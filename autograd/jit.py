@@ -96,6 +96,8 @@ class TracingError(TypeError):
 
 
 BACKENDS = ("python", "numpy")
+#: the kinds of generated program: a call, batch() (python, numpy) and forward()
+KINDS = ("step", "batch", "forward", "numpy")
 
 #: the placeholders' names: a list, or a function of the number of inputs giving one
 InputNames = Sequence[str] | Callable[[int], Iterable[str]] | None
@@ -610,7 +612,11 @@ class Jitted:
 
     def program(self, kind: str = "step", arity: int | None = None,
                 input_grads: bool = False) -> Program:
-        """The :class:`autograd.jit_emit.Program` of a kind of call ("step", "batch", "forward")."""
+        """The :class:`autograd.jit_emit.Program` of a kind of call ("step", "batch", "forward",
+        "numpy")."""
+        if kind not in KINDS:
+            raise ValueError(f"jit {self.__name__}.program: kind must be one of "
+                             f"{', '.join(map(repr, KINDS))}, got {short_repr(kind)}")
         if arity is None:
             arity = self._last_arity
         if arity is None:

@@ -674,6 +674,19 @@ def test_repr_says_how_many_inputs_were_traced_in_words():
     assert repr(step) == "<jit f traced for 1 and 2 inputs>"
 
 
+@pytest.mark.parametrize("kind", ["nope", "Batch", None])
+def test_program_of_an_unknown_kind_is_refused_naming_the_kinds(kind):
+    """step.program("nope") raised a bare KeyError: 'nope' from inside code generation."""
+    w = Value(0.5, name="w", kind="parameter")
+    step = jit(lambda x: x * w, name="f")
+    step(1.0)
+    with pytest.raises(ValueError) as caught:
+        step.program(kind)
+    assert str(caught.value) == (f"jit f.program: kind must be one of 'step', 'batch', "
+                                 f"'forward', 'numpy', got {kind!r}")
+    assert step.program("batch").kind == "batch"
+
+
 def test_an_f_string_of_a_traced_value_says_the_function_runs_once():
     """A learner's debugging print(f"{loss:.3f}") inside the function was refused as
     'data-dependent Python control flow'; the message now says why it cannot work
