@@ -433,3 +433,25 @@ def test_an_infinite_or_nan_constant_is_a_number_in_the_numpy_program(constant):
     total = jit(lambda x: x * w + constant, name="f", backend="numpy").batch([(1.0,), (3.0,)])
     assert total == 2 * constant or (math.isnan(total) and math.isnan(constant))
     assert w.grad == 4.0
+
+
+def test_an_infinite_constant_in_a_loss_of_your_own_runs_as_the_matrix_program():
+    """The same NameError inside the per-sample code of a user's loss
+    (minimum(a, inf) is a): nn's matrix program took the loss and could not run it.
+    Oracle: the eager engine's loss and gradients, summed over the samples."""
+    from autograd import minimum
+
+    def capped(outputs, targets):
+        return nn.half_squared_error(outputs, targets) + minimum(outputs[0], math.inf)
+
+    rows = [(0.0, 1.0, 1.0), (1.0, 1.0, 0.0)]
+    net = nn.MLP([2, 3, 1], seed=0)
+    eager = sum((capped(net([x1, x2]), [y]) for x1, x2, y in rows), Value(0.0))
+    eager.backward()
+    expected = [p.grad for p in net.parameters()]
+    net.zero_grad()
+    program = net.jit_loss(capped, backend="numpy")
+    assert type(program).__name__ == "MatrixProgram"
+    assert math.isclose(program.batch(rows), eager.data, rel_tol=1e-12)
+    assert all(math.isclose(p.grad, g, rel_tol=1e-12, abs_tol=1e-15)
+               for p, g in zip(net.parameters(), expected))
