@@ -545,6 +545,8 @@ class Jitted:
         where = f"{self.__name__}()" + (f" batch sample {sample}" if sample is not None else "")
         _length(inputs, self.__name__, sample)
         inputs = tuple(inputs)
+        if recording.active and sample is None:
+            self._refuse_in_trace(inputs)
         if arity is not None and len(inputs) != arity:
             raise TypeError(f"jit {where}: {len(inputs)} number(s), but the samples before it "
                             f"have {arity}")
@@ -552,6 +554,18 @@ class Jitted:
             names = self._names(len(inputs)) if len(inputs) else []
         return tuple(as_float(x, f"jit input {name!r} of {where}")
                      for x, name in zip(inputs, names))
+
+    def _refuse_in_trace(self, inputs):
+        """TracingError when called on a Value while another function is traced: it
+        should call this one's plain function, which the trace follows."""
+        tracer = recording.current().tracer
+        value = next((x for x in inputs if isinstance(x, Value)), None)
+        if tracer is not None and value is not None:
+            raise TracingError(
+                f"jit {self.__name__}() called with the Value {describe(value)} while "
+                f"{tracer.fn_name}() is traced: a jitted function takes numbers; inside "
+                f"{tracer.fn_name}() call {self.__name__}.__wrapped__(...), the plain "
+                f"function, and the trace follows it")
 
     def _rows(self, samples, arity):
         """Every sample as a tuple of floats, checked as :meth:`_numbers` checks one
