@@ -641,6 +641,7 @@ class Jitted:
         arity = len(inputs)
         graph = self._graphs.get(arity)
         if graph is None:
+            _refuse_width(self.fn, arity, self.__name__)
             names = self._names(arity)
             graph = self._graphs[arity] = trace(self.fn, inputs, names, self.__name__)
         key = (kind, arity, bool(input_grads) and kind == "step")
@@ -841,6 +842,30 @@ def _remembered_matrix(np, rows, jitted):
         matrix.flags.writeable = False
         jitted._rows_matrix = (rows[:], matrix)
     return matrix
+
+
+def _refuse_width(fn, arity, fn_name):
+    """TypeError naming ``fn``'s parameters when it cannot take ``arity`` numbers (before
+    the trace calls it: its own error would name neither the jit nor the width)."""
+    try:
+        signature = inspect.signature(fn, follow_wrapped=False)
+    except (TypeError, ValueError):     # no signature (a builtin): the call will say
+        return
+    try:
+        signature.bind(*range(arity))
+    except TypeError as err:
+        kinds = [p.kind for p in signature.parameters.values()]
+        positional = kinds.count(inspect.Parameter.POSITIONAL_ONLY) + kinds.count(
+            inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        required = sum(p.default is p.empty for p in signature.parameters.values()
+                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+        takes = (f"at least {required}" if inspect.Parameter.VAR_POSITIONAL in kinds
+                 else str(required) if required == positional else f"{required} to {positional}")
+        method = (f"; for a method, jit the bound method, jit(model.{fn_name}), not the "
+                  f"function in the class"
+                  if next(iter(signature.parameters), None) == "self" else "")
+        raise TypeError(f"jit {fn_name}(): {arity} number{'' if arity == 1 else 's'} given, "
+                        f"but {fn_name}{signature} takes {takes} ({err}){method}") from None
 
 
 def _names_from_signature(fn, arity):

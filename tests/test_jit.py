@@ -351,6 +351,40 @@ def test_inputs_and_outputs_are_checked():
         jit(lambda x: x).source
 
 
+def test_a_call_or_batch_of_the_wrong_width_names_the_function_and_its_parameters():
+    """f(1.0) and f.batch([(1, 2, 3)]) of a jitted f(x, y) raised Python's own
+    "<lambda>() missing 1 required positional argument" from inside the trace, naming
+    neither the jitted function nor the width given; @jit on a method, called as
+    obj.loss(x), said "missing 1 required positional argument: 'x'" with no hint."""
+    w = Value(0.5, name="w", kind="parameter")
+    f = jit(lambda x, y: x * y * w, name="f")
+    with pytest.raises(TypeError) as caught:
+        f(1.0)
+    assert str(caught.value) == ("jit f(): 1 number given, but f(x, y) takes 2 "
+                                 "(missing a required argument: 'y')")
+    with pytest.raises(TypeError) as caught:
+        f.batch([(1.0, 2.0, 3.0)])
+    assert str(caught.value) == ("jit f(): 3 numbers given, but f(x, y) takes 2 "
+                                 "(too many positional arguments)")
+
+    class Model:
+        @jit
+        def loss(self, x):
+            return x * w
+    with pytest.raises(TypeError) as caught:
+        Model().loss(2.0)
+    assert str(caught.value) == (
+        "jit loss(): 1 number given, but loss(self, x) takes 2 (missing a required "
+        "argument: 'x'); for a method, jit the bound method, jit(model.loss), not the "
+        "function in the class")
+    assert w.grad == 0.0 and repr(f) == "<jit f, nothing traced yet>"
+
+    class Plain:
+        def loss(self, x):
+            return x * w
+    assert jit(Plain().loss)(2.0) == 1.0 and w.grad == 2.0     # ∂(x·w)/∂w = x
+
+
 # ---------------------------------------------------------------------------
 # Data-dependent control flow
 # ---------------------------------------------------------------------------
