@@ -455,3 +455,30 @@ def test_an_infinite_constant_in_a_loss_of_your_own_runs_as_the_matrix_program()
     assert math.isclose(program.batch(rows), eager.data, rel_tol=1e-12)
     assert all(math.isclose(p.grad, g, rel_tol=1e-12, abs_tol=1e-15)
                for p, g in zip(net.parameters(), expected))
+
+
+def test_the_pure_gradients_function_names_an_array_of_the_wrong_shape():
+    """program.gradients(X, Y, seed, arrays) with the samples as rows (X of 4 × 2 for a
+    2-3-1 network) or a weight matrix transposed died inside the generated code with
+    numpy's 'matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc
+    signature (n?,k),(k,m?)->(n?,m?)', naming no argument.  Oracle: the shapes
+    docs/jit.md gives, X n_in × m and W^l n_l × n_(l−1)."""
+    net = nn.MLP([2, 3, 1], seed=0)
+    program = net.jit_loss(backend="numpy")
+    X = np.array([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]])
+    Y = np.array([[0.0, 1.0, 1.0, 0.0]])
+    arrays = program.arrays()
+    C, _ = program.gradients(X, Y, 1.0, arrays)
+    with pytest.raises(ValueError) as caught:
+        program.gradients(X.T, Y, 1.0, arrays)
+    assert str(caught.value) == ("half_squared_error.gradients: X must be 2 × m (a column "
+                                 "per sample), got shape (4, 2); samples as rows? pass X.T")
+    with pytest.raises(ValueError) as caught:
+        program.gradients(X, Y, 1.0, [arrays[0].T] + arrays[1:])
+    assert str(caught.value) == ("half_squared_error.gradients: W2 must have shape (3, 2), "
+                                 "got (2, 3)")
+    with pytest.raises(ValueError) as caught:
+        program.gradients(X, Y.T, 1.0, arrays)
+    assert str(caught.value) == ("half_squared_error.gradients: Y must be 1 × 4 (a column "
+                                 "per sample, as X), got shape (4, 1)")
+    assert program.gradients(X, Y, 1.0, arrays)[0] == C      # nothing kept from a failure
