@@ -282,12 +282,14 @@ class _NumpyEmitter(_Emitter):
                 self.emit_forward(2, node)
             if needs.get(id(g.root)):
                 self.backward(2, needs)
+        self.emit(1, f"total = float(np.sum(np.broadcast_to({root}, (m,))))")
         written = [p for n, p in zip(g.parameters, params) if id(n) in self.written]
         if written:
-            self.emit(1, "# add each parameter's gradient, summed over the samples, once")
+            self.emit(1, "# each parameter's gradient summed over the samples, then added")
             for p in written:
-                self.emit(1, f"p_{p}.grad += float(np.sum(g_{p}))")
-        self.emit(1, f"return float(np.sum(np.broadcast_to({root}, (m,))))")
+                self.emit(1, f"g_{p} = float(np.sum(g_{p}))")
+            self.add_gradients(written, ())
+        self.emit(1, "return total")
         text = "\n".join(t for t, _ in self.lines) + "\n"
         infos = {i: info for i, (_, info) in enumerate(self.lines, 1) if info is not None}
         return Program(self.fn_name, "batch-numpy", text, infos, tuple(g.parameters), args)

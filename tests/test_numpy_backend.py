@@ -12,6 +12,7 @@ import math
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
 
@@ -482,3 +483,55 @@ def test_the_pure_gradients_function_names_an_array_of_the_wrong_shape():
     assert str(caught.value) == ("half_squared_error.gradients: Y must be 1 × 4 (a column "
                                  "per sample, as X), got shape (4, 1)")
     assert program.gradients(X, Y, 1.0, arrays)[0] == C      # nothing kept from a failure
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix",
+                    reason="a real SIGINT sent with os.kill")
+def test_ctrl_c_during_a_numpy_batch_adds_all_gradients_or_none():
+    """A real SIGINT at a random moment of a run of numpy-backend batches, 150 times:
+    every .grad is as before the batch it stopped or as after a whole one.  The
+    program added p.grad += float(np.sum(g_p)) parameter by parameter, each line a call
+    where Python runs the handler: 79 stops in 200 left 30 parameters half added."""
+    import collections
+    import itertools
+    import threading
+    import time
+    from autograd import sum_values
+    params = [Value(0.01 * i, name=f"p{i}", kind="parameter") for i in range(30)]
+    f = jit(lambda x: sum_values([(p * x).tanh() for p in params]), backend="numpy")
+    X = np.random.default_rng(0).random((50, 1))
+
+    def reset():   # one call into C: Ctrl-C comes before it or after it
+        collections.deque(map(setattr, params, itertools.repeat("grad"),
+                              itertools.repeat(0.125)), maxlen=0)
+    reset()
+    f.batch(X)
+    full = [p.grad for p in params]
+    start = time.perf_counter()
+    f.batch(X)
+    call = time.perf_counter() - start
+    reset()
+    f.batch(X)
+    rng = random.Random(2)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    tracer = sys.gettrace()    # as a program runs it: no tracer between the lines
+    sys.settrace(None)
+    stopped = 0
+    try:
+        for _ in range(150):
+            timer = threading.Timer(rng.uniform(0, 2 * call), os.kill,
+                                    (os.getpid(), signal.SIGINT))
+            try:
+                timer.start()
+                for _ in range(10_000):
+                    reset()
+                    f.batch(X)
+                timer.join()
+            except KeyboardInterrupt:
+                timer.join()
+                stopped += 1
+                assert [p.grad for p in params] in ([0.125] * len(params), full)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        sys.settrace(tracer)
+    assert stopped == 150
