@@ -39,10 +39,10 @@ from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, SupportsFloat, overload
 
-from . import engine, graph, recording
+from . import engine, floats, graph, recording
 from .jit_emit import HELPERS, Graph, Program, generate, in_sample
 from .ops import CONSTANT, describe
-from .floats import is_int, listlike, short_repr
+from .floats import listlike, short_repr
 from .value import Value, as_float
 
 __all__ = ["jit", "Jitted", "TracingError", "TracedValue", "jit_loss"]
@@ -169,9 +169,9 @@ def _checked_jit_loss(model, loss, n_inputs, n_targets):
     if not callable(loss):
         raise TypeError(f"jit_loss: loss must be a function loss(outputs, targets) -> Value "
                         f"(net.jit_loss also takes a loss's name), {got(loss)}")
-    if not is_int(n_inputs) or n_inputs < 1:
+    if not floats.is_int(n_inputs) or n_inputs < 1:
         raise TypeError(f"jit_loss: n_inputs must be a positive int, {got(n_inputs)}")
-    if n_targets is not None and (not is_int(n_targets) or n_targets < 0):
+    if n_targets is not None and (not floats.is_int(n_targets) or n_targets < 0):
         raise TypeError(f"jit_loss: n_targets must be None or an int >= 0, {got(n_targets)}")
     return operator.index(n_inputs), None if n_targets is None else operator.index(n_targets)
 
