@@ -312,6 +312,18 @@ def test_parameter_data_is_read_at_call_time_and_sgd_sees_gradients():
     assert math.isclose(w.data, 1.5, rel_tol=1e-9)   # minimum of (2w - 3)²
 
 
+def test_a_node_closed_over_is_computed_again_from_its_leaves_as_docs_jit_md_says():
+    """docs/jit.md said what happens to closed-over leaves only; a node computed before
+    the trace (d = c·3) is recomputed from c at every call, and only c.grad receives a
+    gradient.  By hand: f = x·3c, ∂f/∂c = 3x."""
+    c = Value(2.0, name="c", kind="parameter")
+    d = (c * 3.0).named("d")
+    step = jit(lambda x: x * d, name="f")
+    assert step(1.5) == 1.5 * 6.0 and c.grad == 3 * 1.5 and d.grad == 0.0
+    c.data = 5.0
+    assert step(1.5) == 1.5 * 15.0 and c.grad == 2 * 3 * 1.5 and d.data == 6.0
+
+
 def test_traces_once_per_arity_and_reuses_the_code():
     calls = []
     w = Value(2.0, name="w")
