@@ -854,18 +854,32 @@ def _refuse_width(fn, arity, fn_name):
     try:
         signature.bind(*range(arity))
     except TypeError as err:
-        kinds = [p.kind for p in signature.parameters.values()]
-        positional = kinds.count(inspect.Parameter.POSITIONAL_ONLY) + kinds.count(
-            inspect.Parameter.POSITIONAL_OR_KEYWORD)
-        required = sum(p.default is p.empty for p in signature.parameters.values()
-                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
-        takes = (f"at least {required}" if inspect.Parameter.VAR_POSITIONAL in kinds
-                 else str(required) if required == positional else f"{required} to {positional}")
-        method = (f"; for a method, jit the bound method, jit(model.{fn_name}), not the "
-                  f"function in the class"
-                  if next(iter(signature.parameters), None) == "self" else "")
         raise TypeError(f"jit {fn_name}(): {arity} number{'' if arity == 1 else 's'} given, "
-                        f"but {fn_name}{signature} takes {takes} ({err}){method}") from None
+                        f"but {fn_name}{signature} takes {_takes(signature)} ({err})"
+                        f"{_width_hint(signature, fn_name)}") from None
+
+
+def _takes(signature):
+    """How many positional arguments ``signature`` takes: "2", "1 to 2", "at least 1"."""
+    positional = [p for p in signature.parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    required = sum(p.default is p.empty for p in positional)
+    if any(p.kind is p.VAR_POSITIONAL for p in signature.parameters.values()):
+        return f"at least {required}"
+    return str(required) if required == len(positional) else f"{required} to {len(positional)}"
+
+
+def _width_hint(signature, fn_name):
+    """The likely fix when a jitted function cannot take its numbers: a method (self)
+    or a keyword-only parameter without a default."""
+    parameters = list(signature.parameters.values())
+    if parameters and parameters[0].name == "self":
+        return (f"; for a method, jit the bound method, jit(model.{fn_name}), not the "
+                f"function in the class")
+    keyword = [p.name for p in parameters if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
+    if keyword:
+        return f"; the numbers go in by position, so give {keyword[0]} a default or make it positional"
+    return ""
 
 
 def _names_from_signature(fn, arity):

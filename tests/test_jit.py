@@ -396,6 +396,15 @@ def test_a_call_or_batch_of_the_wrong_width_names_the_function_and_its_parameter
             return x * w
     assert jit(Plain().loss)(2.0) == 1.0 and w.grad == 2.0     # ∂(x·w)/∂w = x
 
+    def scaled(x, *, scale):
+        return x * scale
+    with pytest.raises(TypeError) as caught:
+        jit(scaled)(1.0)
+    assert str(caught.value) == (
+        "jit scaled(): 1 number given, but scaled(x, *, scale) takes 1 (missing a required "
+        "argument: 'scale'); the numbers go in by position, so give scale a default or "
+        "make it positional")
+
 
 # ---------------------------------------------------------------------------
 # Data-dependent control flow
