@@ -924,6 +924,14 @@ def _digraph_class():
             except graphviz.ExecutableNotFound as exc:
                 raise DotNotFound(INSTALL_HELP) from exc
 
+        def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+            """Jupyter's picture; without ``dot``, the repr and how to install dot, as
+            text (a display that raised would print a traceback in the cell)."""
+            try:
+                return super()._repr_mimebundle_(include, exclude, **kwargs)
+            except DotNotFound:
+                return {"text/plain": f"{self!r}\n{INSTALL_HELP}"}
+
         def __repr__(self):
             what = getattr(self, "summary", "a computation graph")
             return (f"<Drawing of {what}: display it in Jupyter, .render(path) or "

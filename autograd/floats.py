@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import partial, reduce
 from operator import add, countOf, iconcat
 
-__all__ = ["idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float", "short_repr",
+__all__ = ["idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float", "is_int", "short_repr",
            "listlike", "same_rows", "flat_floats"]
 
 _inf = math.inf
@@ -91,6 +91,11 @@ else:
         Starting from -0.0 changes no sum (-0.0 + x is x for every x).
         """
         return reduce(add, numbers, -0.0)
+
+
+def is_int(n):
+    """Whether ``n`` is an integer: an int or a numpy integer (not a bool, not an array)."""
+    return not isinstance(n, bool) and hasattr(n, "__index__") and getattr(n, "ndim", 0) == 0
 
 
 def as_float(x, what="Value"):

@@ -9,7 +9,7 @@ import operator
 import random
 from typing import Any
 
-from autograd.floats import short_repr
+from autograd.floats import is_int, short_repr
 
 __all__ = ["flag", "is_int", "positive_int", "seeded_rng", "takes"]
 
@@ -20,11 +20,6 @@ def flag(x: Any, what: str) -> bool:
     if not isinstance(x, bool):
         raise TypeError(f"{what} must be True or False, got {x!r}")
     return x
-
-
-def is_int(n: Any) -> bool:
-    """Whether ``n`` is an integer: an int or a numpy integer (not a bool, not an array)."""
-    return not isinstance(n, bool) and hasattr(n, "__index__") and getattr(n, "ndim", 0) == 0
 
 
 def positive_int(n: Any, what: str) -> int:

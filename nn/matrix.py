@@ -255,7 +255,29 @@ class MatrixProgram:
 
     def gradients(self, X, Y, seed, arrays):
         """``(C, gradient arrays)`` for the batch X, Y (columns are samples)."""
-        return self.function(X, Y, seed, *arrays)
+        try:
+            return self.function(X, Y, seed, *arrays)
+        except ValueError:     # numpy's shape error names no argument: name it
+            self._refuse_shapes(X, Y, arrays)
+            raise
+
+    def _refuse_shapes(self, X, Y, arrays):
+        """A ValueError naming the first of X, Y and ``arrays`` whose shape is not the
+        program's (X n_in × m, Y n_out × m, W^l n_l × n_(l−1), b^l n_l × 1)."""
+        where, np = f"{self.__name__}.gradients", self.np
+        shape = np.shape(X)
+        if len(shape) != 2 or shape[0] != self.n_in:
+            rows = "; samples as rows? pass X.T" if shape[-1:] == (self.n_in,) else ""
+            raise ValueError(f"{where}: X must be {self.n_in} × m (a column per sample), got "
+                             f"shape {shape}{rows}")
+        allowed = [(self.n_out, shape[1])] + [(shape[1],)] * (self.n_out == 1)   # 1-d: 1 output
+        if np.shape(Y) not in allowed:
+            raise ValueError(f"{where}: Y must be {self.n_out} × {shape[1]} (a column per "
+                             f"sample, as X), got shape {np.shape(Y)}")
+        for (name, _, _), (_, wanted, _), given in zip(self._layout, self._flat, arrays):
+            if np.shape(given) != wanted:
+                raise ValueError(f"{where}: {name} must have shape {wanted}, got "
+                                 f"{np.shape(given)}")
 
     def add_gradients(self, gradients):
         """Add each gradient array's entries to its parameter's ``.grad``

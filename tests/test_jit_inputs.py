@@ -220,3 +220,23 @@ def test_a_flat_list_of_numbers_for_a_one_input_function_says_how_to_give_it(bac
                                             r"samples\.reshape\(-1, 1\)$"):
             f.batch(column)
         assert f.batch(column.reshape(-1, 1)) == 14.0
+
+
+def test_a_jitted_function_called_inside_another_s_trace_says_to_call_its_plain_function():
+    """g(x) inside f's trace said "use its number, v.data, or keep it in the graph": x
+    is a placeholder, and v.data is refused there.  Now the error names both functions
+    and the way to compose them, g.__wrapped__, which the trace follows (by hand:
+    f = 2·x·w, ∂f/∂w = 2x)."""
+    from autograd.jit import TracingError
+    w = Value(0.5, name="w", kind="parameter")
+    g = jit(lambda x: x * w, name="g")
+    f = jit(lambda x: g(x) * 2.0, name="f")
+    with pytest.raises(TracingError) as caught:
+        f(3.0)
+    assert str(caught.value) == (
+        "jit g() called with the Value 'x' = 3.0 while f() is traced: a jitted function "
+        "takes numbers; inside f() call g.__wrapped__(...), the plain function, and the "
+        "trace follows it")
+    assert w.grad == 0.0 and repr(f) == "<jit f, nothing traced yet>"
+    composed = jit(lambda x: g.__wrapped__(x) * 2.0, name="f")
+    assert composed(3.0) == 2 * 3.0 * 0.5 and w.grad == 2 * 3.0
