@@ -42,7 +42,7 @@ from typing import Any, Literal, SupportsFloat, overload
 from . import engine, floats, graph, recording
 from .jit_emit import HELPERS, Graph, Program, generate, in_sample
 from .ops import CONSTANT, describe
-from .floats import listlike, short_repr
+from .floats import flag, listlike, short_repr
 from .value import Value, as_float
 
 __all__ = ["jit", "Jitted", "TracingError", "TracedValue", "jit_loss"]
@@ -474,6 +474,8 @@ class Jitted:
                  input_grads: bool = False) -> float | tuple[float, tuple[float, ...]]:
         if not _FLOAT.issuperset(map(type, inputs)):
             inputs = self._numbers(inputs)
+        if input_grads is not False and input_grads is not True:
+            flag(input_grads, f"jit {self.__name__}(): input_grads")
         table = self._step_ig if input_grads else self._step
         code = table.get(len(inputs))
         if code is None:
@@ -486,6 +488,7 @@ class Jitted:
         """Σ over ``samples`` (each a tuple of numbers) of the output, or the mean;
         adds the gradient of that sum (or mean) to the parameters' ``.grad``.
         With the numpy backend ``samples`` may be a 2-d array, one row per sample."""
+        flag(mean, f"jit {self.__name__}.batch: mean")
         if self.backend == "numpy":
             return self._batch_numpy(samples, mean)
         if not listlike(samples):
@@ -597,7 +600,7 @@ class Jitted:
 
     def trace(self, *inputs: SupportsFloat, input_grads: bool = False) -> Jitted:
         """Trace and generate ``f(*inputs)`` without running it; returns self."""
-        self._build("step", inputs, input_grads)
+        self._build("step", inputs, flag(input_grads, f"jit {self.__name__}.trace: input_grads"))
         return self
 
     # -- reading the generated code -----------------------------------------------------

@@ -9,17 +9,9 @@ import operator
 import random
 from typing import Any
 
-from autograd.floats import is_int, short_repr
+from autograd.floats import flag, is_int, short_repr
 
 __all__ = ["flag", "is_int", "positive_int", "seeded_rng", "takes"]
-
-
-def flag(x: Any, what: str) -> bool:
-    """``x`` if it is True or False (read by its truth, "no" would be true), else a
-    TypeError naming ``what``."""
-    if not isinstance(x, bool):
-        raise TypeError(f"{what} must be True or False, got {x!r}")
-    return x
 
 
 def positive_int(n: Any, what: str) -> int:

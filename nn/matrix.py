@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from operator import add, is_
 
 from autograd import engine, ops
-from autograd.floats import listlike
+from autograd.floats import flag, listlike
 from autograd.jit import compile_source, no_samples, refuse_hooked
 from autograd.jit_emit import in_sample
 
@@ -376,6 +376,7 @@ class MatrixProgram:
     def batch(self, samples, *, mean=False):
         """Σ (or mean) of C_x over ``samples`` (the sum of none is 0.0, their mean
         refused); adds ∂C/∂w to each parameter's ``.grad``."""
+        flag(mean, f"{self.__name__}.batch: mean")
         X, Y = self.matrices(samples)
         m = X.shape[1]
         if m == 0:

@@ -3,6 +3,7 @@
 giving the same numbers as plain float tuples."""
 
 import random
+import re
 
 import pytest
 
@@ -152,6 +153,27 @@ def test_batch_refuses_a_bad_number_naming_its_sample_and_argument(backend, bad,
         jit(loss, backend=backend).batch(samples)
     message = str(caught.value)
     assert "sample 6" in message and "'y'" in message and word in message, message
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+@pytest.mark.parametrize("call, argument", [
+    (lambda f: f.batch([(0.5, 1.0)], mean="no"), "loss.batch: mean"),
+    (lambda f: f.batch([(0.5, 1.0)], mean=None), "loss.batch: mean"),
+    (lambda f: f(0.5, 1.0, input_grads="no"), "loss(): input_grads"),
+    (lambda f: f.trace(0.5, 1.0, input_grads=1), "loss.trace: input_grads")])
+def test_a_switch_that_is_not_true_or_false_is_refused(backend, call, argument):
+    """mean="no" was read by its truth (a mean, not the sum the user asked for);
+    True or False only, as nn's switches, and nothing is added to .grad."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    loss, params = small_loss()
+    f = jit(loss, backend=backend)
+    with pytest.raises(TypeError, match=rf"^jit {re.escape(argument)} must be True or False, got "):
+        call(f)
+    assert [p.grad for p in params] == [0.0, 0.0]
+    # the sum over two samples is twice the mean, as the switch says
+    assert f.batch([(0.5, 1.0), (0.5, 1.0)], mean=False) == 2 * f.batch([(0.5, 1.0)] * 2,
+                                                                        mean=True)
 
 
 @pytest.mark.parametrize("backend", ["python", "numpy"])
