@@ -247,6 +247,12 @@ class Tracer:
                 f"today's number for every input and no gradient flows through it. Use the "
                 f"Value's own ops (v.exp(), v.log(), v.tanh(), v ** 0.5), or call "
                 f"{self.fn_name}() without jit.")
+        if what in ("int()", "round()"):
+            raise TracingError(
+                f"jit: cannot trace {self.fn_name}(): {what} on {describe(node)} gives a plain "
+                f"number outside the graph, so the generated code would keep today's number "
+                f"for every input and no gradient flows through it. Keep the Value in the "
+                f"graph, or call {self.fn_name}() without jit.")
         if what == "format()":
             raise TracingError(
                 f"jit: cannot trace {self.fn_name}(): format() (an f-string's {{v:.3f}}) on "

@@ -6,6 +6,7 @@ import io
 import itertools
 import linecache
 import math
+import re
 import os
 import pdb
 import random
@@ -439,6 +440,22 @@ def test_float_of_a_traced_value_points_to_the_value_s_own_ops(body):
     assert "math.exp(v)" in message and "v.exp()" in message and "\n" not in message
     assert "control flow" not in message
     assert float(Value(2.5)) == 2.5 and not autograd.recording.active
+
+
+@pytest.mark.parametrize("body, what", [(lambda x: x * int(x), "int()"),
+                                        (lambda x: x * round(x, 2), "round()")])
+def test_int_and_round_of_a_traced_value_are_refused_as_float_is(body, what):
+    """int(x) and round(x) of a traced node said "int() argument must be ... not
+    'TracedValue'" and "type TracedValue doesn't define __round__", naming a class of
+    the jit's; now the trace refuses them as float(), and eagerly they are Python's
+    int() and round() of v.data (a Value converts as float(v) already does)."""
+    with pytest.raises(TracingError, match=rf"^jit: cannot trace rounded\(\): {re.escape(what)} "
+                                           r"on 'x' = 1\.0 gives a plain number outside"):
+        jit(body, name="rounded")(1.0)
+    v = Value(-2.675)
+    assert (int(v), round(v), round(v, 2)) == (int(-2.675), round(-2.675), round(-2.675, 2))
+    assert (int(v), round(v), round(v, 2)) == (-2, -3, -2.67)   # toward 0; -2.675 is below
+    assert not autograd.recording.active                          # -2.675 in binary
 
 
 def branch_on_data(x):
