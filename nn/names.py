@@ -61,7 +61,7 @@ _SUBSCRIPTED = {"x", "y", "w", "b", "net"}
 
 
 def latex_name(name):
-    """The LaTeX form of an nn node name (:func:`autograd.names.latex`, which every
+    r"""The LaTeX form of an nn node name (:func:`autograd.names.latex`, which every
     picture and explanation uses).
 
     >>> latex_name("w2_11"), latex_name("b3_1"), latex_name("w3_16_12")
