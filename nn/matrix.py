@@ -41,6 +41,7 @@ from .data import number_rows
 from .losses import LOSSES, outside_open_unit
 from .module import freeze_version
 from .resident import ParameterStore, _consume, _data, _grad, _set_grad
+from .train import grads_kept_on_error, update
 
 __all__ = ["MatrixProgram", "matrix_program"]
 
@@ -439,7 +440,8 @@ class MatrixTraining:
         optimizer = self.optimizer
         cost = self.program.store.train_step(optimizer, X, Y, seed)
         if cost is None:            # an optimiser the arrays cannot serve: the Values
-            optimizer.zero_grad()
-            cost = self.program.run(X, Y, seed)
-            optimizer.step()
+            with grads_kept_on_error(optimizer) as stepped:   # a failed step: .grad put back
+                optimizer.zero_grad()
+                cost = self.program.run(X, Y, seed)
+                update(optimizer, stepped)
         return cost
