@@ -121,10 +121,11 @@ class Module:
         """
         values = self._parameters_called(names, "freeze")
         holders = self._holder_of()
-        for value in values:
-            value.grad = 0.0
-            holders[id(value)]._frozen_set().add(value)
-        _FREEZES[0] += 1
+        with deferred_interrupts():     # Ctrl-C: all frozen, then the KeyboardInterrupt
+            for value in values:
+                value.grad = 0.0
+                holders[id(value)]._frozen_set().add(value)
+            _FREEZES[0] += 1
         return self
 
     def unfreeze(self, *names: str) -> Self:
@@ -133,9 +134,10 @@ class Module:
         changes.  Returns the module."""
         values = self._parameters_called(names, "unfreeze")
         holders = self._holder_of()
-        for value in values:
-            holders[id(value)]._frozen_set().discard(value)
-        _FREEZES[0] += 1
+        with deferred_interrupts():     # Ctrl-C: all unfrozen, then the KeyboardInterrupt
+            for value in values:
+                holders[id(value)]._frozen_set().discard(value)
+            _FREEZES[0] += 1
         return self
 
     def frozen(self) -> list[str]:
