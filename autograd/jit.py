@@ -44,6 +44,7 @@ from . import engine, graph, recording
 from .jit_emit import HELPERS, Graph, Program, generate, in_sample
 from .ops import CONSTANT, describe
 from .floats import listlike, short_repr
+from .names import printable
 from .value import Value, as_float
 
 __all__ = ["jit", "Jitted", "TracingError", "TracedValue", "jit_loss"]
@@ -336,6 +337,9 @@ def _register(filename, source):
 
 
 def _free_filename(wanted):
+    """``wanted`` shown through :func:`printable` (a traceback prints it; compile()
+    refuses a NUL), numbered when a live program has it."""
+    wanted = printable(wanted)
     name, k = wanted, 2
     while name in _live_files:
         name, k = f"{wanted[:-1]}#{k}>", k + 1
