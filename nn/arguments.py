@@ -18,7 +18,7 @@ def flag(x: Any, what: str) -> bool:
     """``x`` if it is True or False (read by its truth, "no" would be true), else a
     TypeError naming ``what``."""
     if not isinstance(x, bool):
-        raise TypeError(f"{what} must be True or False, got {x!r}")
+        raise TypeError(f"{what} must be True or False, got {short_repr(x)}")
     return x
 
 
@@ -30,7 +30,7 @@ def is_int(n: Any) -> bool:
 def positive_int(n: Any, what: str) -> int:
     """``n`` as a positive int (a numpy integer too), else a ValueError naming ``what``."""
     if not is_int(n) or n < 1:
-        raise ValueError(f"{what} must be a positive int, got {type(n).__name__} {n!r}")
+        raise ValueError(f"{what} must be a positive int, got {type(n).__name__} {short_repr(n)}")
     return operator.index(n)
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from autograd.floats import short_repr
 from autograd.interrupts import deferred_interrupts
 from autograd.names import printable
 
@@ -99,7 +100,7 @@ class Module:
             return named[name]
         except (KeyError, TypeError):
             raise KeyNameError(
-                f"{type(self).__name__} has no parameter {name!r}; "
+                f"{type(self).__name__} has no parameter {short_repr(name)}; "
                 f"known: {', '.join(map(printable, named))}") from None
 
     def zero_grad(self) -> None:
@@ -184,7 +185,7 @@ class Module:
         if unknown:
             raise KeyNameError(
                 f"{where}: {type(self).__name__} has no parameter "
-                f"{', '.join(map(repr, unknown))}; known: {', '.join(map(printable, named))}")
+                f"{', '.join(map(short_repr, unknown))}; known: {', '.join(map(printable, named))}")
         return [named[name] for name in names]
 
     def state_dict(self) -> dict[str, float]:
@@ -210,7 +211,7 @@ class Module:
                             f"got {type(state).__name__}")
         named = dict(self._named_parameters())
         missing = [name for name in named if name not in state]
-        extra = [repr(key) for key in state if key not in named]
+        extra = [short_repr(key) for key in state if key not in named]
         if missing or extra:
             parts = []
             if missing:

@@ -93,7 +93,7 @@ class BatchLoss:
         cost = self.sample(outputs, targets)
         if not isinstance(cost, Value):
             raise TypeError(f"train: the loss {self.name} must return a Value (built from the "
-                            f"outputs), got {type(cost).__name__} {cost!r}")
+                            f"outputs), got {type(cost).__name__} {short_repr(cost)}")
         return cost
 
     def __repr__(self):
@@ -373,7 +373,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     report = reporter(progress, every, epochs, sys.stdout)
     if on_epoch is not None and not callable(on_epoch):
         raise TypeError(f"train: on_epoch must be a function on_epoch(epoch, loss), "
-                        f"got {on_epoch!r}")
+                        f"got {short_repr(on_epoch)}")
     _callbacks_take_their_arguments(training_loss, on_epoch, progress, step)
     _parameters_are_floats(net, backend)
     if backend not in ("python", "numpy"):
@@ -560,7 +560,7 @@ def _step_function(step, jit, net, loss, samples):
             raise ValueError("train: give step= or jit=True, not both")
         if not callable(step):
             raise TypeError(f"train: step must be a function step(net, loss, optimizer, "
-                            f"batch_inputs, batch_targets), got {step!r}")
+                            f"batch_inputs, batch_targets), got {short_repr(step)}")
         return step, False
     if jit is False:
         return eager_step, False
@@ -832,7 +832,7 @@ def _optimizer(optimizer, net, lr, momentum):
         return _own_sgd(net, lr, momentum)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"train: optimizer must be an nn optimiser (nn.SGD, nn.Adam), "
-                        f"got {type(optimizer).__name__} {optimizer!r}")
+                        f"got {type(optimizer).__name__} {short_repr(optimizer)}")
     if lr is not None or momentum:
         raise ValueError("train: lr and momentum belong to the optimiser when one is "
                          f"given ({optimizer!r}); leave them out of train()")

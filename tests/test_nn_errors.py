@@ -548,6 +548,57 @@ def test_a_numpy_array_where_a_number_belongs_is_named_in_one_line():
         assert message.startswith(start) and "\n" not in message and len(message) < 200, message
 
 
+def _wrong_arguments(np, net, block):
+    """(what the message must start with, the call) for each argument given ``block``."""
+    def train(**changed):
+        return lambda: nn.train(net, [[1.0, 1.0]], [0.5], **{"epochs": 1, "lr": 0.1,
+                                                               "progress": False, **changed})
+    return [
+        ("train: epochs must be a positive int, got ndarray array(", train(epochs=block)),
+        ("train: batch must be a positive int, got ndarray array(", train(batch=block)),
+        ("train: every must be a positive int, got", train(every=block, progress=True)),
+        ("train: optimizer must be an nn optimiser", train(lr=None, optimizer=block)),
+        ("train: on_epoch must be a function", train(on_epoch=block)),
+        ("train: progress must be True, False or a function", train(progress=block)),
+        ("train: step must be a function", train(step=block)),
+        ("train: shuffle must be True or False", train(shuffle=block)),
+        ("train: loss must be a name", train(loss=block)),
+        ("eager_step: loss must be a name",
+         lambda: nn.eager_step(net, block, nn.SGD(net.parameters(), lr=0.1), [[1.0, 1.0]], [[0.5]])),
+        ("Adam: betas must be two numbers", lambda: nn.Adam(net.parameters(), betas=block)),
+        ("SGD: maximize must be True or False",
+         lambda: nn.SGD(net.parameters(), lr=0.1, maximize=block)),
+        ("MLP size of layer 2 must be a positive int", lambda: nn.MLP([2, block])),
+        ("activation must be a name", lambda: nn.MLP([2, 1], activation=block)),
+        ("bias must be 'trainable', 'none' or a number", lambda: nn.MLP([2, 1], bias=block)),
+        ("weight w2_11 must be a real number", lambda: nn.MLP([2, 1], weights=[[[block, 1.0]]])),
+        ("bias b2_1 must be a real number", lambda: nn.MLP([2, 1], biases=[[block]])),
+        ("MLP: fused must be True or False", lambda: nn.MLP([2, 1], fused=block)),
+        ("MLP has no parameter array(", lambda: net.parameter(block)),
+        ("freeze: MLP has no parameter array(", lambda: net.freeze(block)),
+        ("unfreeze: MLP has no parameter array(", lambda: net.unfreeze(block)),
+        ("latex_name: name must be a str", lambda: nn.latex_name(block)),
+        ("MLP 2-1: sample must be an int", lambda: net([1.0, 1.0], sample=block)),
+    ]
+
+
+def test_a_numpy_array_given_for_any_argument_is_named_in_one_line():
+    """Found by giving every argument of nn a 3 × 30 array: epochs, batch, the optimiser,
+    on_epoch, a loss, betas, sizes, weights, a parameter's name, ... each wrote numpy's
+    repr wrapped over lines (some 600 characters).  Oracle: one line, the value cut as
+    every other message cuts it (short_repr), naming the argument; nothing changed."""
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([2, 1], seed=0)
+    before = net.state_dict()
+    for start, call in _wrong_arguments(np, net, np.zeros((3, 30))):
+        with pytest.raises((TypeError, ValueError, KeyError)) as caught:
+            call()
+        message = str(caught.value)
+        assert message.startswith(start), message
+        assert "\n" not in message and len(message) < 300, message
+        assert net.state_dict() == before and net.frozen() == []
+
+
 def test_a_0d_array_is_one_number_as_a_target_and_not_a_list_of_samples():
     """Found by giving a target as np.array(1.0) (the result of np.array(y) on one
     number) and the whole data set as a 0-d array: each said numpy's 'len() of
