@@ -628,8 +628,9 @@ class Jitted:
             raise in_sample(err, 1).with_traceback(err.__traceback__) from None
 
     def _generate(self, kind, graph, key):
-        with engine.no_cycle_collection():   # code generation makes strings, not cycles
-            return self._generate_now(kind, graph, key)
+        # code generation makes strings, not cycles; collector_paused restores the
+        # collector whatever stops it (a with block's __exit__ can be stopped by Ctrl-C)
+        return engine.collector_paused(self._generate_now, kind, graph, key)
 
     def _generate_now(self, kind, graph, key):
         helpers = HELPERS

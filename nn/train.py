@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from autograd import Value, engine, recording
 from autograd.floats import as_float, short_repr
 from autograd.interrupts import deferred_interrupts
-from autograd.engine import first_hooked, no_cycle_collection
+from autograd.engine import collector_paused, first_hooked
 from autograd.jit import TracingError, jit_loss, refuse_hooked
 from autograd.jit_emit import in_sample
 
@@ -118,19 +118,24 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
         resolve_loss(loss, "eager_step")   # the TypeError saying what a loss is
     with grads_kept_on_error(optimizer) as stepped:
         optimizer.zero_grad()
-        with no_cycle_collection():
-            outputs = [net(x) for x in batch_inputs]
-            cost = _batch_cost(loss, outputs, batch_targets)
-            if not isinstance(cost, Value):
-                raise TypeError(f"eager_step: the loss "
-                                f"{function_name(loss)} returned "
-                                f"{type(cost).__name__} {short_repr(cost)}, not a Value "
-                                f"built from the outputs")
-            cost.backward()
-            value = cost.data
-            del outputs, cost
+        value = collector_paused(_forward_backward, net, loss, batch_inputs, batch_targets)
         update(optimizer, stepped)
     return value
+
+
+def _forward_backward(net, loss, batch_inputs, batch_targets):
+    """The batch's C, after C.backward(); its graph is let go on return (the collector
+    paused by the caller, :func:`autograd.engine.collector_paused`, whose try/finally
+    in one frame restores it whatever stops the step, Ctrl-C as it ends too)."""
+    outputs = [net(x) for x in batch_inputs]
+    cost = _batch_cost(loss, outputs, batch_targets)
+    if not isinstance(cost, Value):
+        raise TypeError(f"eager_step: the loss "
+                        f"{function_name(loss)} returned "
+                        f"{type(cost).__name__} {short_repr(cost)}, not a Value "
+                        f"built from the outputs")
+    cost.backward()
+    return cost.data
 
 
 def _batch_cost(loss, outputs, targets):

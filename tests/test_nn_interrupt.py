@@ -263,3 +263,64 @@ def test_ctrl_c_while_the_loss_is_traced_has_an_empty_history(backend, jit):
     assert caught.value.history == [] and caught.value.history.loss == "interrupted_loss"
     assert "interrupted after 0 complete epoch(s)" in "\n".join(caught.value.__notes__)
     assert state(net, optimizer) == before
+
+
+def _sigint_at_call(k, files, call):
+    """``call()`` with a SIGINT at the k-th entry into a function of ``files``, where
+    Python looks for signals (a Ctrl-C's handler runs as a function begins, at a loop's
+    jump back and after a call into C, never between two plain statements); the
+    number of entries counted (k past the end: none sent)."""
+    import sys
+    seen = [0]
+
+    def tracer(frame, event, arg):
+        if event == "call" and frame.f_code.co_filename.endswith(files):
+            seen[0] += 1
+            if seen[0] == k:
+                sys.settrace(None)
+                signal.raise_signal(signal.SIGINT)
+        return None
+
+    sys.settrace(tracer)
+    try:
+        call()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sys.settrace(None)
+    return seen[0]
+
+
+@pytest.mark.parametrize("mode", ["eager", "jit"])
+def test_ctrl_c_as_any_function_of_a_step_begins_leaves_the_collector_running(mode):
+    """Found by interrupting a step at every function it enters: a Ctrl-C noticed as a
+    ``with no_cycle_collection():`` block ended (as its __exit__ began: the eager
+    step's, the jit's code generation's) left Python's cyclic garbage collector
+    disabled for the rest of the session.  Oracle: gc was enabled before, so it is
+    after every interrupt; the state is the one before the step or after it."""
+    import gc
+    files = ("nn/train.py", "nn/optim.py", "nn/module.py", "autograd/engine.py",
+             "autograd/interrupts.py")
+    if mode == "jit":
+        files += ("autograd/jit.py",)
+    else:
+        files += ("nn/layers.py", "nn/losses.py", "autograd/value.py")
+    net, optimizer = make("sgd")
+    before = state(net, optimizer)
+    train(net, optimizer, mode, X[:1], Y[:1], 1)
+    after = state(net, optimizer)
+    assert gc.isenabled()
+    k, stopped, torn = 1, [], []
+    while True:
+        net, optimizer = make("sgd")
+        entries = _sigint_at_call(k, files, lambda: train(net, optimizer, mode, X[:1],
+                                                          Y[:1], 1))
+        if not gc.isenabled():
+            gc.enable()
+            stopped.append(k)
+        if state(net, optimizer) not in (before, after):
+            torn.append(k)
+        if entries < k:
+            break
+        k += 1
+    assert k > 50 and stopped == [] and torn == []
