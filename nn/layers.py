@@ -281,10 +281,10 @@ class Neuron(Module):
     def _named_parameters(self):
         return iter(self._params)
 
-    def zero_grad(self):
+    def _zero_grads(self):
         """Zero the parameters' grads (and a constant bias node's, which accumulates its
         gradient while it has a hook, :func:`pass_bias`)."""
-        super().zero_grad()
+        super()._zero_grads()
         if self.bias is not None:
             self.bias.grad = 0.0
 
@@ -384,9 +384,9 @@ class Layer(Module):
     def _named_parameters(self):
         return chain.from_iterable(neuron._params for neuron in self.neurons)
 
-    def zero_grad(self):
+    def _zero_grads(self):
         for neuron in self.neurons:
-            neuron.zero_grad()
+            neuron._zero_grads()
 
     def _holders(self):
         return self.neurons
@@ -528,9 +528,9 @@ class MLP(Module):
     def _holders(self):
         return [neuron for layer in self.layers for neuron in layer.neurons]
 
-    def zero_grad(self):
+    def _zero_grads(self):
         for layer in self.layers:
-            layer.zero_grad()
+            layer._zero_grads()
 
     def layer(self, l: int) -> Layer:
         """The layer with Nielsen number ``l`` (2 is the first hidden layer)."""

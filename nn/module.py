@@ -104,7 +104,13 @@ class Module:
                 f"known: {', '.join(map(printable, named))}") from None
 
     def zero_grad(self) -> None:
-        """Set every parameter's ``grad`` to 0.0 (leaves accumulate across backward())."""
+        """Set every parameter's ``grad`` to 0.0 (leaves accumulate across backward());
+        Ctrl-C meanwhile is held until all are."""
+        with deferred_interrupts():
+            self._zero_grads()
+
+    def _zero_grads(self) -> None:
+        """zero_grad()'s work (a module with more to zero extends this)."""
         for _, value in self._named_parameters():
             value.grad = 0.0
 

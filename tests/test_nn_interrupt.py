@@ -324,3 +324,54 @@ def test_ctrl_c_as_any_function_of_a_step_begins_leaves_the_collector_running(mo
             break
         k += 1
     assert k > 50 and stopped == [] and torn == []
+
+
+def test_ctrl_c_in_the_networks_zero_grad_zeroes_all_or_none():
+    """Found by interrupting net.zero_grad() at each line: its loops over layers,
+    neurons and parameters were not held against Ctrl-C, so one that stopped
+    halfway left some gradients zeroed and others not.  The SIGINT is raised as each
+    line begins (a loop's jump back is where Python looks for signals).  Oracle: the
+    gradients set by hand, all of them, or all 0.0."""
+    import sys
+    net = nn.MLP([2, 3, 2], bias=[0.5, "trainable"], seed=1)
+    hooked = net.layers[0].neurons[0].bias
+    hooked.register_hook(lambda g: None)   # a constant bias with a hook collects .grad
+
+    def set_grads():
+        for i, p in enumerate(net.parameters() + [hooked]):
+            p.grad = 0.25 * (i + 1)
+        return [p.grad for p in net.parameters() + [hooked]]
+
+    grads, zeros = set_grads(), [0.0] * (len(net.parameters()) + 1)
+    mixed, k = [], 1
+    while True:
+        set_grads()
+        seen = [0]
+
+        def tracer(frame, event, arg, k=k):
+            if (frame.f_code.co_name not in ("zero_grad", "_zero_grads")
+                    or "nn/" not in frame.f_code.co_filename):
+                return None
+
+            def line(frame, event, arg):
+                if event == "line":
+                    seen[0] += 1
+                    if seen[0] == k:
+                        sys.settrace(None)
+                        signal.raise_signal(signal.SIGINT)
+                return line
+            return line(frame, event, arg)
+
+        sys.settrace(tracer)
+        try:
+            net.zero_grad()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            sys.settrace(None)
+        if [p.grad for p in net.parameters() + [hooked]] not in (grads, zeros):
+            mixed.append(k)
+        if seen[0] < k:
+            break
+        k += 1
+    assert k > 10 and mixed == []
