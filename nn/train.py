@@ -646,7 +646,8 @@ _data = attrgetter("data")
 def _parameters_are_floats(net, backend):
     """A TypeError naming a parameter whose ``.data`` was set to a number that is not a
     Python float (np.float32, a tensor, a str: stored as it is, docs/engine.md), which
-    the Python backend would compute with as it is and the numpy backend as a float.
+    the Python backend would compute with as it is and the numpy backend as a float; a
+    ValueError naming one that is NaN or ±inf (an epoch on it would blame lr).
     A parameter resident in the numpy backend's arrays holds their floats: a network
     the numpy backend trained last is not read again (reading writes back)."""
     named = getattr(net, "_named_parameters", tuple)
@@ -656,7 +657,8 @@ def _parameters_are_floats(net, backend):
     kinds = set(map(type, values))
     if Value not in kinds:          # none, or all resident (reading one writes back)
         return
-    if kinds == {Value} and set(map(type, map(_data, values))) <= {float}:
+    if (kinds == {Value} and set(map(type, map(_data, values))) <= {float}
+            and all(map(math.isfinite, map(_data, values)))):
         return                      # the usual case, decided in C
     for name, p in named():
         if p.__class__ is Value:        # (a resident one is not read: that writes back)
@@ -666,6 +668,10 @@ def _parameters_are_floats(net, backend):
                 raise TypeError(f"train: parameter {name} holds {type(x).__name__} "
                                 f"{short_repr(x)}, not a Python float; set its .data = "
                                 f"float(x) (docs/engine.md)")
+            if isinstance(x, float) and not math.isfinite(x):
+                raise ValueError(f"train: parameter {name} is {x!r} before the first step; "
+                                 f"a NaN or infinite weight is not divergence (nn.MLP and "
+                                 f"load_state_dict refuse it): give it a finite .data")
 
 
 def _callbacks_take_their_arguments(loss, on_epoch, progress, step):

@@ -322,6 +322,30 @@ def test_an_overflow_names_the_sample_of_the_data_set_and_blames_lr_only_after_a
     assert twin.state_dict() == {"w2_11": 0.3, "b2_1": 0.1}
 
 
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_parameter_that_is_not_finite_before_training_is_named_not_lr(backend, bad):
+    """Found by setting a weight to NaN (p.data = nan, or what a diverged run left)
+    and training: an epoch ran on it, every weight it reached became nan, and the error
+    said 'the loss became nan in epoch 1 (lr=0.1); try a smaller lr', which cannot
+    help.  nn.MLP and load_state_dict refuse such a number; train now does too, before
+    the first step, naming the parameter.  Oracle: the network as it was."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    net = nn.MLP([2, 2, 1], seed=0)
+    net.parameter("w3_12").data = bad
+    net.freeze("b2_2")
+    before = [(p.data, p.grad) for _, p in net._named_parameters()]
+    with pytest.raises(ValueError) as caught:
+        nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=2, lr=0.1, progress=False,
+                 backend=backend)
+    message = str(caught.value)
+    assert message.startswith(f"train: parameter w3_12 is {bad!r} before the first step")
+    assert "lr" not in message and "\n" not in message
+    after = [(p.data, p.grad) for _, p in net._named_parameters()]
+    assert [repr(x) for x in after] == [repr(x) for x in before]
+
+
 def test_load_state_dict_takes_numpy_scalars_and_names_a_huge_int():
     np = pytest.importorskip("numpy")
     net = nn.MLP([1, 1, 1], seed=0)
