@@ -649,10 +649,14 @@ def _parameters_are_floats(net, backend):
     the Python backend would compute with as it is and the numpy backend as a float; a
     ValueError naming one that is NaN or ±inf (an epoch on it would blame lr).
     A parameter resident in the numpy backend's arrays holds their floats: a network
-    the numpy backend trained last is not read again (reading writes back)."""
+    the numpy backend trained last is not read again (reading writes back) unless its
+    arrays hold a NaN or ±inf."""
     named = getattr(net, "_named_parameters", tuple)
-    if backend == "numpy" and store_of([p for _, p in islice(named(), 1)]) is not None:
-        return
+    store = store_of([p for _, p in islice(named(), 1)])
+    if store is not None:
+        if backend == "numpy" and store.finite():
+            return
+        store.write_back()          # read as Values below (a NaN a diverged run left)
     values = list(map(itemgetter(1), named()))
     kinds = set(map(type, values))
     if Value not in kinds:          # none, or all resident (reading one writes back)

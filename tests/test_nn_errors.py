@@ -346,6 +346,30 @@ def test_a_parameter_that_is_not_finite_before_training_is_named_not_lr(backend,
     assert [repr(x) for x in after] == [repr(x) for x in before]
 
 
+def test_training_again_after_the_numpy_backend_diverged_names_the_parameter():
+    """Found by training again a network the numpy backend had diverged (Adam's
+    m̂/(√v̂ + ε) with m and v infinite is inf/inf): its arrays held nan, and the second
+    run, with a sane lr, said 'the loss became nan in epoch 1 (lr=0.01); try a smaller
+    lr'.  Oracle: the numbers the first run left (read after it), unchanged, and a
+    message naming the parameter that is nan."""
+    pytest.importorskip("numpy")
+    net = nn.MLP([1, 1], activation="linear", weights=[[[1e150]]], biases=[[0.0]])
+    X, Y = [[10.0], [-10.0], [5.0], [1.0]], [0.0, 1.0, 0.0, 1.0]
+    with pytest.raises(nn.TrainingDiverged):
+        nn.train(net, X, Y, epochs=5, optimizer=nn.Adam(net.parameters(), lr=1e160),
+                 progress=False, backend="numpy")
+    again = nn.Adam(net.parameters(), lr=0.01)
+    with pytest.raises(ValueError) as caught:
+        nn.train(net, X, Y, epochs=5, optimizer=again, progress=False, backend="numpy")
+    assert str(caught.value).startswith("train: parameter w2_11 is nan before the first step")
+    left = [p.data for p in net.parameters()]
+    assert math.isnan(left[0])
+    with pytest.raises(ValueError):
+        nn.train(net, X, Y, epochs=5, optimizer=again, progress=False, backend="numpy")
+    assert [repr(p.data) for p in net.parameters()] == [repr(x) for x in left]
+    assert again.t == 0
+
+
 def test_load_state_dict_takes_numpy_scalars_and_names_a_huge_int():
     np = pytest.importorskip("numpy")
     net = nn.MLP([1, 1, 1], seed=0)
