@@ -43,6 +43,7 @@ from . import engine, floats, graph, recording
 from .jit_emit import HELPERS, Graph, Program, generate, in_sample
 from .ops import CONSTANT, describe
 from .floats import flag, listlike, short_repr
+from .names import printable
 from .value import Value, as_float
 
 __all__ = ["jit", "Jitted", "TracingError", "TracedValue", "jit_loss"]
@@ -363,6 +364,9 @@ def _register(filename, source):
 
 
 def _free_filename(wanted):
+    """``wanted`` shown through :func:`printable` (a traceback prints it; compile()
+    refuses a NUL), numbered when a live program has it."""
+    wanted = printable(wanted)
     name, k = wanted, 2
     while name in _live_files:
         name, k = f"{wanted[:-1]}#{k}>", k + 1
@@ -673,8 +677,9 @@ class Jitted:
             raise in_sample(err, 1).with_traceback(err.__traceback__) from None
 
     def _generate(self, kind, graph, key):
-        with engine.no_cycle_collection():   # code generation makes strings, not cycles
-            return self._generate_now(kind, graph, key)
+        # code generation makes strings, not cycles; collector_paused restores the
+        # collector whatever stops it (a with block's __exit__ can be stopped by Ctrl-C)
+        return engine.collector_paused(self._generate_now, kind, graph, key)
 
     def _generate_now(self, kind, graph, key):
         helpers = HELPERS
