@@ -36,7 +36,7 @@ from .notation import Labels, formula, number, printed
 from .steps import ordinal
 
 __all__ = ["Stepper", "StepperError", "session", "HELP", "PROMPT", "use_colour",
-           "terminal_width"]
+           "terminal_width", "raised"]
 
 PROMPT = "(step) "
 
@@ -84,6 +84,13 @@ def terminal_width(stream):
     if not (isatty and isatty()):
         return None
     return shutil.get_terminal_size((80, 24)).columns
+
+
+def raised(err):
+    """An error of the backward pass as one line: ``RuntimeError: no (in hook 'clip' on
+    'h' = 6.0; ...)``, the notes the engine added in brackets."""
+    notes = "; ".join(getattr(err, "__notes__", ()))
+    return f"{type(err).__name__}: {err}" + (f" ({notes})" if notes else "")
 
 
 def wrap(text, width):
@@ -143,7 +150,10 @@ class Stepper:
         self.quit = False
         if self.total == 0:  # a lone leaf: backward() just adds the seed
             self._steps.close()
-            root.backward(grad)
+            try:
+                root.backward(grad)
+            except Exception as err:     # a hook of the script's on the leaf
+                raise StepperError(f"backward() raised {raised(err)}") from err
 
     # -- state --------------------------------------------------------------
 
@@ -196,7 +206,11 @@ class Stepper:
         """Take the next step; return it (None when the pass is already complete)."""
         if self.finished:
             return None
-        step = next(self._steps)
+        try:
+            step = next(self._steps)
+        except Exception as err:    # a hook of the script's: the pass put every grad back
+            self.quit = True
+            raise StepperError(f"backward() raised {raised(err)}") from err
         self.done.append(step)
         for edge in step.edges:
             self.received[edge.parent] = self.received.get(edge.parent, 0) + 1
@@ -417,7 +431,7 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
             stepper.command(line)
         except StepperError as e:
             complain(e)
-            if source is not None:
+            if source is not None or stepper.quit:    # scripted, or the pass failed
                 stepper.stop()
                 return 2
     return 0

@@ -120,3 +120,41 @@ def test_a_reader_that_stops_early_gets_no_traceback():
         os.close(write_end)
     assert r.returncode == 1
     assert r.stderr == b""
+
+
+HOOKED = """\
+from autograd import Value
+x = Value(2.0, name="x")
+y = (x * x).named("y")
+z = (y * 3).named("z")
+def refuse(g):
+    raise RuntimeError("hook says no")
+y.register_hook(refuse)
+z.backward()
+"""
+
+
+def test_a_hook_that_raises_mid_pass_is_one_line_not_a_traceback(tmp_path):
+    """A hook of the script's raising at y's step printed backward_steps' traceback
+    (status 1); now the steps before it stand, then one line names the hook, status 2."""
+    script = tmp_path / "hooked.py"
+    script.write_text(HOOKED)
+    for stdin in ("n\nn\np x\n", "c\n", ""):
+        r = chainrule("step", str(script), stdin=stdin)
+        assert r.returncode == 2, r.stderr
+        assert "Traceback" not in r.stderr and r.stderr.count("\n") == 1, r.stderr
+        assert r.stderr.startswith("chainrule step: backward() raised RuntimeError: hook says no")
+        assert "in hook 'refuse' on 'y'" in r.stderr
+        # z = 3y: the first step passes ∂z/∂y = 3 to y, by hand
+        assert "step 1/2: z = y × 3 = 12" in r.stdout and "(y.grad now 3)" in r.stdout
+        assert "step 2/2" not in r.stdout and "backward pass complete" not in r.stdout
+
+
+def test_a_hook_that_raises_on_the_page_is_one_line(tmp_path):
+    script = tmp_path / "hooked.py"
+    script.write_text(HOOKED)
+    page = tmp_path / "page.html"
+    r = chainrule("step", str(script), "--html", str(page))
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.count("\n") == 1 and "RuntimeError: hook says no" in r.stderr
+    assert "in hook 'refuse' on 'y'" in r.stderr and not page.exists()

@@ -244,3 +244,39 @@ def test_a_one_step_pass_says_1_step():
     text = out.getvalue()
     assert "backward pass from L: 1 step, one per node" in text
     assert "backward pass complete: 1 step\n  a.grad = 6.0" in text
+
+
+def _hooked():
+    """z = 3·x², with a hook on y = x² that refuses its gradient."""
+    x = Value(2.0, name="x")
+    y = (x * x).named("y")
+    z = (y * 3).named("z")
+
+    def refuse(g):
+        raise RuntimeError("hook says no")
+    y.register_hook(refuse)
+    return x, y, z
+
+
+def test_a_hook_that_raises_ends_the_typed_session_and_loses_nothing(monkeypatch):
+    """At a terminal the hook's error escaped as a traceback; now it is the one line,
+    status 2, no prompt after it (the pass is over), and every grad is as before."""
+    x, y, z = _hooked()
+    x.grad, y.grad = 0.25, -1.0
+    typed = iter(["n", "n", "n"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(typed))
+    out, err = io.StringIO(), io.StringIO()
+    st = Stepper(z, out=out)
+    assert session(st, None, err=err) == 2
+    assert err.getvalue().count("\n") == 1 and "in hook 'refuse' on 'y'" in err.getvalue()
+    assert next(typed) == "n"           # the third command was never asked for
+    assert st.quit and (x.grad, y.grad) == (0.25, -1.0)
+
+
+def test_a_hook_on_a_lone_leaf_that_raises_is_a_stepper_error():
+    x = Value(2.0, name="x")
+    x.register_hook(lambda g: 1 / 0)
+    with pytest.raises(StepperError, match=r"^backward\(\) raised ZeroDivisionError: division by "
+                                           r"zero \(in hook '<lambda>' on 'x'"):
+        Stepper(x, out=io.StringIO())
+    assert x.grad == 0.0

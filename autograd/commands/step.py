@@ -14,7 +14,7 @@ import sys
 from autograd.commands import one_line, script_arguments
 from autograd.names import printable
 from autograd.script import ScriptError, run_until_backward
-from autograd.stepper import Stepper, StepperError, session, terminal_width, use_colour
+from autograd.stepper import Stepper, StepperError, raised, session, terminal_width, use_colour
 
 
 def arguments(parser):
@@ -83,6 +83,10 @@ def write_page(captured, path):
         written = write_step_page(captured.root, path, grad=captured.grad)
     except (DotNotFound, GraphTooLarge, OSError, ValueError) as err:   # ValueError: a folder
         print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
+        return 2
+    except Exception as err:     # the pass the page replays ran a hook of the script's
+        print(f"chainrule step: could not write the page: {one_line(raised(err))}",
+              file=sys.stderr)
         return 2
     print(f"wrote {printable(str(written))}: open it in a browser; next/previous or the "
           f"arrow keys step")
