@@ -158,3 +158,17 @@ def test_a_hook_that_raises_on_the_page_is_one_line(tmp_path):
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert r.stderr.count("\n") == 1 and "RuntimeError: hook says no" in r.stderr
     assert "in hook 'refuse' on 'y'" in r.stderr and not page.exists()
+
+
+def test_a_reader_that_stops_early_while_stepping_gets_no_error():
+    """`chainrule step demo.py | head` said "chainrule step: [Errno 32] Broken pipe"
+    (status 2, as if the script had failed); it now stops quietly, status 1, as ops does."""
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        r = subprocess.run([*CHAINRULE, "step", EXAMPLE], input=b"c\n", stdout=write_end,
+                           stderr=subprocess.PIPE, cwd=ROOT, env=env, timeout=60)
+    finally:
+        os.close(write_end)
+    assert (r.returncode, r.stderr) == (1, b"")

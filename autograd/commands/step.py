@@ -62,6 +62,8 @@ def run(args):
     interactive = sys.stdin is not None and sys.stdin.isatty()
     try:
         return session(stepper, None if interactive else sys.stdin, stop_at=args.stop_at)
+    except BrokenPipeError:                 # the reader stopped early: cli.main says nothing
+        raise
     except (StepperError, OSError) as err:  # e.g. --frames could not draw or write
         print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
         stepper.stop()
