@@ -280,3 +280,22 @@ def test_a_hook_on_a_lone_leaf_that_raises_is_a_stepper_error():
                                            r"zero \(in hook '<lambda>' on 'x'"):
         Stepper(x, out=io.StringIO())
     assert x.grad == 0.0
+
+
+def test_contributions_past_the_tenth_have_english_ordinals():
+    """x fed 23 times said "21th contribution" and "the 22th is still to come"."""
+    x = Value(0.5, name="x")
+    s = x
+    for _ in range(22):
+        s = s + x               # ∂s/∂x through each edge is 1: x.grad counts the edges
+    out = io.StringIO()
+    st = Stepper(s.named("s"), out=out)
+    for _ in range(21):         # each of the first 21 steps gives x one contribution
+        st.command("n")
+    st.command("p x")
+    text = out.getvalue()
+    assert "(21st contribution to x: x.grad now 20 + 1 = 21)" in text
+    assert "(11th contribution to x" in text and "(12th contribution" in text
+    assert text.rstrip().endswith("(21 of 23 contributions; the 22nd is still to come)")
+    st.command("c")
+    assert "(23rd contribution to x: x.grad now 22 + 1 = 23)" in out.getvalue()
