@@ -217,6 +217,16 @@ def _formats(formats):
     return list(dict.fromkeys(f.lower() for f in listed))
 
 
+#: the picture formats the commands offer; a path ending in one of them picks it
+PICTURE_FORMATS = ("png", "svg", "pdf")
+
+
+def picture_format(path):
+    """The format ``path``'s extension names (``pic.svg``: ``"svg"``), or None."""
+    suffix = pathlib.PurePath(os.fspath(path)).suffix.lstrip(".").lower()
+    return suffix if suffix in PICTURE_FORMATS else None
+
+
 def file_path(path, where, example="out/graph"):
     """``path`` as a Path naming a file (its folders may be missing yet), or a one-line
     error naming ``where`` (``render_graph``) and suggesting ``example``."""

@@ -298,7 +298,7 @@ class Stepper:
     def render(self, path, step=None):
         """Draw the graph as it is now (current node highlighted) to ``path``; return the file."""
         try:
-            from .draw import render_graph
+            from .draw import picture_format, render_graph
         except ImportError as err:  # pragma: no cover - draw ships with the package
             raise StepperError(f"graph images need autograd.draw: {err}") from None
         step = self.current if step is None else step
@@ -306,11 +306,12 @@ class Stepper:
         if step is not None:
             kwargs["highlight"] = step.node
             kwargs["title"] = str(step).splitlines()[0]
+        image_format = picture_format(path) or self.image_format     # g pic.svg: an SVG
         try:
-            written = render_graph(self.root, path, formats=(self.image_format,), **kwargs)
+            written = render_graph(self.root, path, formats=(image_format,), **kwargs)
         except Exception as err:
             raise StepperError(f"could not draw the graph: {type(err).__name__}: {err}") from None
-        return str(written[0]) if written else f"{path}.{self.image_format}"
+        return str(written[0]) if written else f"{path}.{image_format}"
 
     def write_frame(self, step):
         os.makedirs(self.frames_dir, exist_ok=True)

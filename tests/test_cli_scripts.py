@@ -351,3 +351,20 @@ def test_a_value_reached_through_attributes_as_micrograds_mlp_holds_it(tmp_path,
         assert main(["explain", str(script), "--wrt", wrt]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and words in err, err
+
+
+def test_draw_out_with_an_extension_writes_that_format(tmp_path):
+    """``--out pic.svg`` wrote pic.svg.png; the extension now picks the format, and one
+    that disagrees with --format is refused in one line before the script runs."""
+    path = script(tmp_path, MAIN)
+    r = chainrule("draw", path, "--out", "pic.svg", cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout == "wrote pic.svg\n", r.stderr
+    assert (tmp_path / "pic.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
+    r = chainrule("draw", path, "--out", "pic.pdf", "--format", "pdf", cwd=tmp_path)
+    assert r.returncode == 0 and (tmp_path / "pic.pdf").read_bytes()[:5] == b"%PDF-"
+    r = chainrule("draw", path, "--out", "other.svg", "--format", "png", cwd=tmp_path)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == ("chainrule draw: --out other.svg ends in .svg but --format is png; "
+                        "give one of them\n")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".py") == ["pic.pdf",
+                                                                                "pic.svg"]

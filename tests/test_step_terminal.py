@@ -299,3 +299,19 @@ def test_contributions_past_the_tenth_have_english_ordinals():
     assert text.rstrip().endswith("(21 of 23 contributions; the 22nd is still to come)")
     st.command("c")
     assert "(23rd contribution to x: x.grad now 22 + 1 = 23)" in out.getvalue()
+
+
+@needs_dot
+def test_g_with_a_picture_extension_writes_that_format(tmp_path):
+    """``g pic.svg`` wrote pic.svg.png (a PNG); the extension now picks the format."""
+    n, st, out = make(graph_dir=str(tmp_path))
+    v = hand000()
+    st.command("b h")
+    st.command(f"g {tmp_path / 'pic.svg'}")
+    picture = tmp_path / "pic.svg"
+    assert f"graph: {picture}\n" in out.getvalue()
+    svg = html.unescape(picture.read_text())
+    assert svg.lstrip().startswith(("<?xml", "<svg")) and f"grad {v['dh']:.4g}" in svg
+    st.command(f"g {tmp_path / 'pic.pdf'}")
+    assert (tmp_path / "pic.pdf").read_bytes()[:5] == b"%PDF-"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pic.pdf", "pic.svg"]

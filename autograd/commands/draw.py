@@ -21,10 +21,11 @@ from autograd.names import printable
 def arguments(parser):
     script_arguments(parser)
     parser.add_argument("--out", metavar="PATH", default=None,
-                        help="where to write the picture, without the extension, or a folder "
-                             "to write it into (default: the script's path without .py)")
-    parser.add_argument("--format", default="png", choices=("png", "svg", "pdf"),
-                        help="picture format (default: png)")
+                        help="where to write the picture (an extension .png, .svg or .pdf "
+                             "picks the format), or a folder to write it into (default: the "
+                             "script's path without .py)")
+    parser.add_argument("--format", default=None, choices=("png", "svg", "pdf"),
+                        help="picture format (default: --out's extension, else png)")
     parser.add_argument("--highlight", metavar="NAME", default=None,
                         help="draw every path from this node to the root in red")
     parser.add_argument("--max-nodes", metavar="N", type=int, default=300,
@@ -46,9 +47,24 @@ def _out_path(out, script):
     return out
 
 
+def _format(out, given):
+    """The picture format: ``--format``, else ``--out``'s extension, else png; a
+    ValueError when the two disagree (``--out pic.svg --format png``)."""
+    from autograd.draw import picture_format
+    named = picture_format(out) if out else None
+    if given and named and given != named:
+        raise ValueError(f"--out {out} ends in .{named} but --format is {given}; give one of them")
+    return given or named or "png"
+
+
 def run(args):
     from autograd.draw import DotNotFound, GraphTooLarge, render_graph
     from autograd.script import ScriptError, run_until_backward
+    try:
+        image_format = _format(args.out, args.format)
+    except ValueError as err:
+        print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
+        return 2
     try:
         captured = run_until_backward(args.script, args.script_args)
         root = captured.find(args.root) if args.root else captured.root
@@ -66,7 +82,7 @@ def run(args):
         return 2
     out = _out_path(args.out, args.script)
     try:
-        [written] = render_graph(root, out, formats=args.format, highlight=highlight,
+        [written] = render_graph(root, out, formats=image_format, highlight=highlight,
                                  max_nodes=args.max_nodes)
     except (DotNotFound, GraphTooLarge, ValueError) as err:
         print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
