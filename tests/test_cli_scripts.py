@@ -368,3 +368,15 @@ def test_draw_out_with_an_extension_writes_that_format(tmp_path):
                         "give one of them\n")
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".py") == ["pic.pdf",
                                                                                 "pic.svg"]
+
+
+def test_draw_max_nodes_below_one_is_refused_as_its_option(tmp_path):
+    """--max-nodes 0 said "chainrule draw: draw: max_nodes must be a positive int", the
+    Python keyword's name, after running the script; now argparse names the option."""
+    path = script(tmp_path, MAIN)
+    for given in ("0", "-5", "ten"):
+        r = chainrule("draw", path, "--max-nodes", given, cwd=tmp_path)
+        assert r.returncode == 2 and r.stdout == "", r.stderr
+        assert r.stderr.splitlines()[-1] == (f"chainrule draw: error: argument --max-nodes: takes "
+                                             f"a whole number of nodes, at least 1; got {given!r}")
+        assert "grad" not in r.stderr    # the script did not run (it prints its grad)

@@ -14,7 +14,7 @@ to it), every edge labelled with its local derivative.
 import os
 import sys
 
-from autograd.commands import one_line, script_arguments
+from autograd.commands import one_line, positive_int, script_arguments
 from autograd.names import printable
 
 
@@ -28,7 +28,7 @@ def arguments(parser):
                         help="picture format (default: --out's extension, else png)")
     parser.add_argument("--highlight", metavar="NAME", default=None,
                         help="draw every path from this node to the root in red")
-    parser.add_argument("--max-nodes", metavar="N", type=int, default=300,
+    parser.add_argument("--max-nodes", metavar="N", type=positive_int("nodes"), default=300,
                         help="draw a graph of up to N nodes (default: 300; larger ones are "
                              "refused as unreadable)")
     parser.add_argument("--root", metavar="NAME", default=None,
