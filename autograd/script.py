@@ -44,12 +44,14 @@ class Captured:
         #: (:func:`autograd.variables.name_variables`)
         self.named = variables.NamedVariables()
 
-    def value_at(self, name):
+    def value_at(self, name, naming=True):
         """What ``name`` reaches in the script's variables, or None: a Value through
         attributes and indices (``n.layers[0].neurons[0].w[0]``, micrograd's MLP), a
-        list or matrix of Values (``W1``) or one entry of it (``W1[0][1]``)."""
-        found = _attribute_path(self.namespace, name)
-        return found if found is not None else _matrix_of_values(self.namespace, name)
+        list or matrix of Values (``W1``) or one entry of it (``W1[0][1]``).  An unnamed
+        Value found is named as spelled, unless ``naming`` is False (the stepper's
+        labels stay as its steps printed them)."""
+        found = _attribute_path(self.namespace, name, naming)
+        return found if found is not None else _matrix_of_values(self.namespace, name, naming)
 
     def find(self, name, root=None):
         """The node called ``name``: a node name in the graph, else a script variable,
@@ -84,7 +86,7 @@ _PATH = re.compile(r"\s*([A-Za-z_]\w*)((?:\s*(?:\.\s*[A-Za-z_]\w*|\[\s*\d+\s*\])
 _STEP = re.compile(r"\.\s*([A-Za-z_]\w*)|\[\s*(\d+)\s*\]")
 
 
-def _attribute_path(namespace, name):
+def _attribute_path(namespace, name, naming=True):
     """The Value (or list of Values) ``name`` reaches from a script variable through
     attributes and indices, ``n.layers[0].neurons[0].w[0]`` (micrograd's MLP), an unnamed
     Value named as spelled; None when ``name`` has no attribute in it."""
@@ -97,7 +99,7 @@ def _attribute_path(namespace, name):
     for attr, index in _STEP.findall(found.group(2)):
         value, spelled = _follow(value, spelled, attr, index, name)
     if isinstance(value, Value):
-        if not value.name:
+        if naming and not value.name:
             value.name = spelled
         return value
     if _matrix_of(value, spelled) is None:
@@ -137,7 +139,7 @@ def _matrix_of(value, spelled):
     return value
 
 
-def _matrix_of_values(namespace, name):
+def _matrix_of_values(namespace, name, naming=True):
     """The script's variable ``name`` when it holds a matrix (or list) of Values, or one
     entry of it (``W1[0][1]``), else None."""
     from .matrix_check import value_grid
@@ -158,7 +160,7 @@ def _matrix_of_values(namespace, name):
         raise ScriptError(f"{name} is not an entry of {found.group(1)}, {held} (from [0]"
                           f"{'' if flat else '[0]'})")
     entry = rows[0][at[0]] if flat else rows[at[0]][at[1]]
-    if not entry.name:      # named as the question spells it, as a variable names its node
+    if naming and not entry.name:   # named as the question spells it, as a variable names it
         entry.name = re.sub(r"\s+", "", name)
     return entry
 

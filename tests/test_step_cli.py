@@ -1,5 +1,6 @@
 """`chainrule step SCRIPT` run as a program, commands on stdin (not a terminal)."""
 
+import math
 import os
 import shutil
 import subprocess
@@ -172,3 +173,56 @@ def test_a_reader_that_stops_early_while_stepping_gets_no_error():
     finally:
         os.close(write_end)
     assert (r.returncode, r.stderr) == (1, b"")
+
+
+LECTURE = """\
+from autograd import Value
+class Neuron:
+    def __init__(self, ws, b):
+        self.w = [Value(w) for w in ws]
+        self.b = Value(b)
+    def __call__(self, x):
+        return sum((wi * xi for wi, xi in zip(self.w, x)), self.b).tanh()
+class MLP:
+    def __init__(self, neurons):
+        self.neurons = neurons
+n = MLP([Neuron([0.3, -0.8], 0.1)])
+W = [[Value(0.5), Value(-0.25)]]
+loss = (n.neurons[0]([2.0, 0.5]) - W[0][0] * W[0][1]) ** 2
+loss.backward()
+"""
+
+
+def test_step_reaches_values_through_attributes_and_indices_as_explain_does(tmp_path):
+    """explain and draw take --wrt n.neurons[0].w[0] or W[0][1] (micrograd keeps its
+    weights in objects and lists); at the step prompt `p` and `b` said "no node named".
+    Oracle, by hand: out = tanh(0.3·2 − 0.8·0.5 + 0.1), loss = (out − w·v)²,
+    ∂loss/∂w_k = 2(out − w·v)(1 − out²)x_k and ∂loss/∂v = −2(out − w·v)·w."""
+    script = tmp_path / "lecture.py"
+    script.write_text(LECTURE)
+    out = math.tanh(0.3 * 2.0 - 0.8 * 0.5 + 0.1)
+    e = out - 0.5 * -0.25
+    dw1 = 2 * e * (1 - out ** 2) * 0.5
+    dv = -2 * e * 0.5
+    r = chainrule("step", str(script), stdin="p n.neurons[0].w[0]\nb n.neurons[0].w[1]\n"
+                                             "p W[0][1]\np W\nq\n")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[lines.index("(step) p n.neurons[0].w[0]") + 1].endswith(
+        "= 0.3 (leaf), grad: no contribution yet (it will receive 1 contribution)")
+    stop = next(line for line in lines if line.startswith("-> "))
+    assert stop.endswith(f" = -0.8 (leaf), grad = {dw1:.6g} (complete: 1 contribution)")
+    after = lines[lines.index("(step) p W[0][1]") + 1]
+    assert after.endswith(f" = -0.25 (leaf), grad = {dv:.6g} (complete: 1 contribution)")
+    both = lines[lines.index("(step) p W") + 1:lines.index("(step) q")]
+    assert [line.split(" = ")[1].split()[0] for line in both] == ["0.5", "-0.25"]
+    assert "[" not in stop     # the node keeps the label the steps gave it
+
+
+def test_step_names_a_bad_index_as_explain_does(tmp_path):
+    script = tmp_path / "lecture.py"
+    script.write_text(LECTURE)
+    r = chainrule("step", str(script), stdin="p W[0][5]\n")
+    assert r.returncode == 2
+    assert r.stderr == ("chainrule step: W[0][5] is not an entry of W, a 1×2 matrix of Values "
+                        "(from [0][0])\n")

@@ -15,6 +15,7 @@ from autograd.commands import one_line, script_arguments
 from autograd.names import printable
 from autograd.script import ScriptError, run_until_backward
 from autograd.stepper import Stepper, StepperError, raised, session, terminal_width, use_colour
+from autograd.value import Value
 
 
 def arguments(parser):
@@ -47,6 +48,14 @@ def run(args):
         return write_page(captured, args.html)
 
     def find(name):
+        """A script variable's Value, or the Values of a list or matrix, as explain
+        reaches them (``n.layers[0].neurons[0].w[0]``, ``W1[0][1]``), or None."""
+        try:
+            found = captured.value_at(name, naming=False)
+        except ScriptError as err:      # W1[5][0] past the matrix's edge: say so
+            raise StepperError(str(err)) from None
+        if found is not None:
+            return found if isinstance(found, Value) else _values(found, name)
         try:
             return captured.find(name)
         except ScriptError:
@@ -68,6 +77,12 @@ def run(args):
         print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
         stepper.stop()
         return 2
+
+
+def _values(matrix, name):
+    """The Values of a list or matrix of them, row by row."""
+    from autograd.matrix_check import value_grid
+    return [value for row in value_grid(matrix, "step", name)[0] for value in row]
 
 
 def _one_line(err):
