@@ -336,8 +336,8 @@ def _collect(root, max_nodes):
             f"draw: the graph of {names.printable(label(root))} has {len(nodes)} nodes, more than "
             f"max_nodes={max_nodes}; a picture that size is unreadable and slow to lay out. "
             f"Draw the loss of one sample (one forward pass) instead of a whole batch, "
-            f"or pass max_nodes={len(nodes)} (chainrule draw: --max-nodes {len(nodes)}) to "
-            f"draw it anyway.")
+            f"or pass max_nodes={len(nodes)} (chainrule draw, chainrule step: --max-nodes "
+            f"{len(nodes)}) to draw it anyway.")
     return nodes
 
 

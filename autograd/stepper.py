@@ -116,11 +116,13 @@ class Stepper:
     ``find(name)`` may return extra nodes for a name (e.g. a script's
     variables); names are first looked up among the graph's named nodes.
     ``out`` receives the text; ``graph_dir`` is where ``g`` writes, and
-    ``frames_dir`` (if given) gets one picture per step.
+    ``frames_dir`` (if given) gets one picture per step; ``max_nodes`` is the
+    pictures' size limit, as in :func:`autograd.draw.draw`.
     """
 
     def __init__(self, root, grad=1.0, *, find=None, out=None, graph_dir=".",
-                 frames_dir=None, image_format="png", colour=False, width=None):
+                 frames_dir=None, image_format="png", colour=False, width=None,
+                 max_nodes=300):
         self.root = root
         self.colour = colour                      # ANSI colours (see use_colour)
         self.width = width                        # wrap lines to this many columns (or None)
@@ -131,6 +133,7 @@ class Stepper:
         self.graph_dir = graph_dir
         self.frames_dir = frames_dir
         self.image_format = image_format
+        self.max_nodes = max_nodes                # the pictures' size limit (draw's max_nodes)
         self._find = find
         order = topological_order(root)
         self.total = len(order)
@@ -302,7 +305,7 @@ class Stepper:
         except ImportError as err:  # pragma: no cover - draw ships with the package
             raise StepperError(f"graph images need autograd.draw: {err}") from None
         step = self.current if step is None else step
-        kwargs = {"pending": self.pending()}
+        kwargs = {"pending": self.pending(), "max_nodes": self.max_nodes}
         if step is not None:
             kwargs["highlight"] = step.node
             kwargs["title"] = str(step).splitlines()[0]

@@ -380,3 +380,28 @@ def test_draw_max_nodes_below_one_is_refused_as_its_option(tmp_path):
         assert r.stderr.splitlines()[-1] == (f"chainrule draw: error: argument --max-nodes: takes "
                                              f"a whole number of nodes, at least 1; got {given!r}")
         assert "grad" not in r.stderr    # the script did not run (it prints its grad)
+
+
+def test_step_refuses_a_large_graph_with_an_option_that_draws_it(tmp_path):
+    """`g` and --html on a graph over 300 nodes advised "chainrule draw: --max-nodes N",
+    an option chainrule step did not have; step now takes it for g, --frames and --html."""
+    path = script(tmp_path, """\
+        from autograd import Value
+        x = Value(1.0)
+        y = x
+        for _ in range(100):
+            y = y * 1.5 + 0.0
+        y.backward()
+        """)
+    nodes = 1 + 100 * 4           # x; each step a ×, its constant, a + and its constant
+    r = chainrule("step", path, stdin="g\n", cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert f"has {nodes} nodes" in r.stderr and f"chainrule step: --max-nodes {nodes}" in r.stderr
+    r = chainrule("step", path, "--max-nodes", str(nodes), "--format", "svg", stdin="g\nq\n",
+                  cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "chainrule_step_000.svg").read_text().count("<g id=\"node") > nodes
+    r = chainrule("step", path, "--html", "page.html", cwd=tmp_path)
+    assert r.returncode == 2 and f"--max-nodes {nodes}" in r.stderr
+    r = chainrule("step", path, "--html", "page.html", "--max-nodes", str(nodes), cwd=tmp_path)
+    assert r.returncode == 0 and (tmp_path / "page.html").exists(), r.stderr

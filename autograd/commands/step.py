@@ -11,7 +11,7 @@ they are read one per line from stdin, and the end of input continues to the end
 import os
 import sys
 
-from autograd.commands import one_line, script_arguments
+from autograd.commands import one_line, positive_int, script_arguments
 from autograd.names import printable
 from autograd.script import ScriptError, run_until_backward
 from autograd.stepper import Stepper, StepperError, raised, session, terminal_width, use_colour
@@ -28,6 +28,9 @@ def arguments(parser):
                         help="where the g command writes its pictures (default: .)")
     parser.add_argument("--format", default="png", choices=("png", "svg", "pdf"),
                         help="picture format for g and --frames (default: png)")
+    parser.add_argument("--max-nodes", metavar="N", type=positive_int("nodes"), default=300,
+                        help="draw pictures (g, --frames, --html) of up to N nodes (default: "
+                             "300; larger ones are refused as unreadable)")
     parser.add_argument("--html", metavar="PATH",
                         help="instead of stepping here, write a self-contained page that "
                              "replays the pass in a browser (e.g. out/desmos.html)")
@@ -45,7 +48,7 @@ def run(args):
         return 2
 
     if args.html:
-        return write_page(captured, args.html)
+        return write_page(captured, args.html, args.max_nodes)
 
     def find(name):
         """A script variable's Value, or the Values of a list or matrix, as explain
@@ -64,6 +67,7 @@ def run(args):
     try:
         stepper = Stepper(captured.root, captured.grad, find=find, graph_dir=args.out,
                           frames_dir=args.frames, image_format=args.format,
+                          max_nodes=args.max_nodes,
                           colour=use_colour(sys.stdout), width=terminal_width(sys.stdout))
     except (StepperError, OSError) as err:   # e.g. --frames names a folder it cannot make
         print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
@@ -92,12 +96,12 @@ def _one_line(err):
     return one_line(err)
 
 
-def write_page(captured, path):
+def write_page(captured, path, max_nodes=300):
     """``--html PATH``: the step-through page (autograd.page) instead of the prompt."""
     from autograd.draw import DotNotFound, GraphTooLarge
     from autograd.page import write_step_page
     try:
-        written = write_step_page(captured.root, path, grad=captured.grad)
+        written = write_step_page(captured.root, path, grad=captured.grad, max_nodes=max_nodes)
     except (DotNotFound, GraphTooLarge, OSError, ValueError) as err:   # ValueError: a folder
         print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
         return 2
