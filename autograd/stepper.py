@@ -312,6 +312,9 @@ class Stepper:
         image_format = picture_format(path) or self.image_format     # g pic.svg: an SVG
         try:
             written = render_graph(self.root, path, formats=(image_format,), **kwargs)
+        except OSError as err:                  # as chainrule draw says it
+            raise StepperError(f"cannot write {err.filename or path}: {err.strerror or err}") \
+                from None
         except Exception as err:
             raise StepperError(f"could not draw the graph: {type(err).__name__}: {err}") from None
         return str(written[0]) if written else f"{path}.{image_format}"

@@ -315,3 +315,15 @@ def test_g_with_a_picture_extension_writes_that_format(tmp_path):
     st.command(f"g {tmp_path / 'pic.pdf'}")
     assert (tmp_path / "pic.pdf").read_bytes()[:5] == b"%PDF-"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pic.pdf", "pic.svg"]
+
+
+@needs_dot
+def test_g_into_a_path_it_cannot_write_says_which_in_one_line(tmp_path):
+    """`g afile/pic` said "could not draw the graph: FileExistsError: [Errno 17] File
+    exists: ..."; it now says what draw says: cannot write PATH: the reason."""
+    (tmp_path / "afile").write_text("")
+    n, st, out = make()
+    with pytest.raises(StepperError) as caught:
+        st.command(f"g {tmp_path / 'afile' / 'pic'}")
+    assert str(caught.value) == f"cannot write {tmp_path / 'afile'}: File exists"
+    assert st.done == [] and not st.finished
