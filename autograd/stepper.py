@@ -285,10 +285,13 @@ class Stepper:
     def say(self, text, style=None):
         """Print ``text``: wrapped to the terminal, and the first line in ``style``'s colour
         ("step", "result", "error") when colour is on."""
-        text = wrap(text, self.width)
         if self.colour and style in _STYLES and text:
-            head, _, rest = text.partition("\n")
-            text = f"{_STYLES[style]}{head}{_RESET}" + (f"\n{rest}" if rest else "")
+            head, newline, rest = text.partition("\n")    # every line the head wraps to
+            head = "\n".join(f"{_STYLES[style]}{line}{_RESET}"
+                             for line in wrap(head, self.width).split("\n"))
+            text = head + newline + wrap(rest, self.width)
+        else:
+            text = wrap(text, self.width)
         print(text, file=self.out, flush=True)
 
     def pending(self):

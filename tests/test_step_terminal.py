@@ -327,3 +327,18 @@ def test_g_into_a_path_it_cannot_write_says_which_in_one_line(tmp_path):
         st.command(f"g {tmp_path / 'afile' / 'pic'}")
     assert str(caught.value) == f"cannot write {tmp_path / 'afile'}: File exists"
     assert st.done == [] and not st.finished
+
+
+def test_a_wrapped_heading_is_coloured_on_every_line_it_takes():
+    """At 40 columns step 1's heading takes two lines and only the first was bold blue:
+    "(complete)" looked like part of the edge lines below it."""
+    n, st, out = make(width=40, colour=True)
+    st.command("n")
+    blue, reset = "\033[1;34m", "\033[0m"
+    lines = out.getvalue().splitlines()
+    heading = str(st.current).splitlines()[0]       # the unwrapped first line
+    coloured = [line for line in lines if line.startswith(blue)]
+    assert [line.endswith(reset) for line in coloured] == [True] * len(coloured)
+    assert " ".join(line[len(blue):-len(reset)].strip() for line in coloured) == heading
+    assert len(coloured) == 2 and all(len(line) <= 40 + len(blue + reset) for line in coloured)
+    assert not any(blue in line for line in lines[len(coloured):])
