@@ -262,8 +262,10 @@ class Stepper:
         got = self.received.get(node, 0)
         uses = _count(want, "contribution")
         if self.complete(node):
-            if kind == "derived" and node not in {s.node for s in self.done}:
-                return f"{text}, grad = {_num(node.grad)} (complete, its step is next)"
+            own = self.position.get(node, -1)        # the index of the node's own step
+            if kind == "derived" and own >= len(self.done):
+                when = ", its step is next" if own == len(self.done) else f"; its step is step {own + 1}"
+                return f"{text}, grad = {_num(node.grad)} (complete{when})"
             return f"{text}, grad = {_num(node.grad)} (complete: {uses})"
         if got == 0:
             return f"{text}, grad: no contribution yet (it will receive {uses})"

@@ -342,3 +342,26 @@ def test_a_wrapped_heading_is_coloured_on_every_line_it_takes():
     assert " ".join(line[len(blue):-len(reset)].strip() for line in coloured) == heading
     assert len(coloured) == 2 and all(len(line) <= 40 + len(blue + reset) for line in coloured)
     assert not any(blue in line for line in lines[len(coloured):])
+
+
+def test_only_the_node_whose_step_comes_next_is_said_to_be_next():
+    """L = a + b: after L's step both a and b are complete, and both were said to have
+    "its step is next"; only one can be.  The other now names the step that is its own,
+    and the step taken next, and the one after, bear both claims out."""
+    x, y = Value(1.0, name="x"), Value(2.0, name="y")
+    a, b = (x * 2).named("a"), (y * 3).named("b")
+    out = io.StringIO()
+    st = Stepper((a + b).named("L"), out=out)
+    st.command("n")
+    said = {}
+    for name in ("a", "b"):
+        st.command(f"p {name}")
+        said[name] = out.getvalue().rstrip().splitlines()[-1]
+    assert sum("its step is next" in line for line in said.values()) == 1
+    st.command("n")
+    second = st.current.node.name
+    later = "b" if second == "a" else "a"
+    assert said[second].endswith("grad = 1 (complete, its step is next)")
+    assert said[later].endswith("grad = 1 (complete; its step is step 3)")
+    st.command("n")
+    assert st.current.node.name == later and st.current.index + 1 == 3
