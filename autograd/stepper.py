@@ -245,8 +245,9 @@ class Stepper:
         root = self.labels(self.root)
         if self.total == 0:
             return f"{root} is a leaf: nothing to step through ({root}.grad += {_num(self.seed)})"
-        return (f"backward pass from {root}: {_count(self.total, 'step')}, one per node, each node after "
-                f"every node computed from it\n{root}.grad = {_num(self.seed)} (the seed)\n"
+        return (f"backward pass from {root}: {_count(self.total, 'step')}, one per computed node, "
+                f"each after every node computed from it\n"
+                f"{root}.grad = {_num(self.seed)} (the seed)\n"
                 f"Enter or n: next step, c: continue, b NAME: run until NAME, p NAME: print, "
                 f"g: graph image, q: quit, h: help")
 

@@ -242,7 +242,7 @@ def test_a_one_step_pass_says_1_step():
     st.say(st.intro())
     st.command("c")
     text = out.getvalue()
-    assert "backward pass from L: 1 step, one per node" in text
+    assert "backward pass from L: 1 step, one per computed node" in text
     assert "backward pass complete: 1 step\n  a.grad = 6.0" in text
 
 
@@ -365,3 +365,13 @@ def test_only_the_node_whose_step_comes_next_is_said_to_be_next():
     assert said[later].endswith("grad = 1 (complete; its step is step 3)")
     st.command("n")
     assert st.current.node.name == later and st.current.index + 1 == 3
+
+
+def test_the_intro_counts_steps_per_computed_node_not_per_node():
+    """micrograd's L = (a·b + c)·f has 7 nodes, 4 of them leaves, and 3 steps; the intro
+    said "3 steps, one per node", which a learner counting the 7 boxes of the picture cannot square."""
+    a, b, c, f = (Value(v, name=n) for v, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"), (-2.0, "f")))
+    L = ((a * b).named("e") + c).named("d") * f
+    st = Stepper(L.named("L"), out=io.StringIO())
+    assert st.intro().splitlines()[0] == ("backward pass from L: 3 steps, one per computed "
+                                          "node, each after every node computed from it")
