@@ -427,7 +427,8 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
         if source is None:
             try:
                 line = input(PROMPT)
-            except EOFError:
+            except EOFError:            # Ctrl-D: end the prompt's line, continue
+                stepper.say("")
                 line = "c"
             except KeyboardInterrupt:
                 stepper.say("")
