@@ -60,6 +60,7 @@ def _format(out, given):
 def run(args):
     from autograd.draw import DotNotFound, GraphTooLarge, render_graph
     from autograd.script import ScriptError, run_until_backward
+    from autograd.stepper import raised
     try:
         image_format = _format(args.out, args.format)
     except ValueError as err:
@@ -77,8 +78,8 @@ def run(args):
     try:
         captured.root.backward(captured.grad)   # the pass the script asked for: grads drawn
     except Exception as err:                    # a hook of the script's, say: one line
-        print(f"chainrule draw: {args.script}'s backward() raised {type(err).__name__}: "
-              f"{one_line(err)}", file=sys.stderr)
+        print(f"chainrule draw: {args.script}'s backward() raised {one_line(raised(err))}",
+              file=sys.stderr)
         return 2
     out = _out_path(args.out, args.script)
     try:
