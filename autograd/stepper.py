@@ -148,6 +148,8 @@ class Stepper:
         self.received = {}                        # node -> contributions received so far
         self.done = []                            # the Steps taken
         self._names = None
+        #: the leaves' grads from before this pass (no zero_grad, say), which it adds to
+        self.held = {n: n.grad for n in self.leaves() if n.grad}
         self._steps = backward_steps(root, grad)
         self.finished = self.total == 0
         self.quit = False
@@ -273,12 +275,22 @@ class Stepper:
         return (f"{text}, grad so far = {_num(node.grad)} ({got} of {uses}; "
                 f"the {ordinal(got + 1)} is still to come)")
 
+    def leaves(self):
+        """The leaves of the graph that are not constants."""
+        return [n for n in all_nodes(self.root) if n._op.backward is None
+                and n._op is not ops.CONSTANT]
+
     def summary(self):
-        """The gradients of the leaves that are not constants, once the pass is complete."""
-        leaves = [n for n in all_nodes(self.root) if n._op.backward is None
-                  and n._op is not ops.CONSTANT]
+        """The gradients of the leaves that are not constants, once the pass is complete,
+        each with what it held before the pass when that was not 0."""
+        this_pass = {edge.parent: edge.grad_after for step in self.done for edge in step.edges}
         lines = [f"backward pass complete: {_count(self.total, 'step')}"]
-        lines += [f"  {self.labels(n)}.grad = {n.grad + 0.0!r}" for n in leaves]  # never -0.0
+        for n in self.leaves():
+            line = f"  {self.labels(n)}.grad = {n.grad + 0.0!r}"      # never -0.0
+            if n in self.held:
+                line += (f" ({this_pass.get(n, 0.0) + 0.0!r} from this pass + {self.held[n]!r} "
+                         f"it held before)")
+            lines.append(line)
         if self.frames_dir is not None and self.total:
             frames = [os.path.join(self.frames_dir, f"step_{i:03d}.{self.image_format}")
                       for i in sorted({1, self.total})]

@@ -375,3 +375,20 @@ def test_the_intro_counts_steps_per_computed_node_not_per_node():
     st = Stepper(L.named("L"), out=io.StringIO())
     assert st.intro().splitlines()[0] == ("backward pass from L: 3 steps, one per computed "
                                           "node, each after every node computed from it")
+
+
+def test_the_summary_says_what_a_leaf_held_before_the_pass():
+    """A leaf with a grad from before (no zero_grad, or nn.train's last step): the steps
+    said "x.grad now 12" and the summary "x.grad = 112.0" with no word on the 100.
+    By hand z = 3x·x, dz/dx = 6x = 12; backward() adds it to the 100 x held."""
+    x, w = Value(2.0, name="x"), Value(0.5, name="w")
+    x.grad = 100.0
+    z = ((x * 3).named("y") * x + w).named("z")
+    out = io.StringIO()
+    st = Stepper(z, out=out)
+    st.command("c")
+    text = out.getvalue()
+    assert "(second contribution to x: x.grad now 6 + 6 = 12)" in text
+    assert "\n  x.grad = 112.0 (12.0 from this pass + 100.0 it held before)\n" in text
+    assert text.endswith("\n  w.grad = 1.0\n")         # nothing held: nothing to add
+    assert x.grad == 112.0
