@@ -418,8 +418,8 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
     err = err if err is not None else sys.stderr
     red = use_colour(err)
 
-    def complain(e):
-        text = names.printable(f"chainrule step: {e}")
+    def complain(e):        # wrapped as the steps are, at a terminal
+        text = wrap(names.printable(f"chainrule step: {e}"), stepper.width)
         print(f"{_STYLES['error']}{text}{_RESET}" if red else text, file=err, flush=True)
 
     try:

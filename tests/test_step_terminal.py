@@ -392,3 +392,18 @@ def test_the_summary_says_what_a_leaf_held_before_the_pass():
     assert "\n  x.grad = 112.0 (12.0 from this pass + 100.0 it held before)\n" in text
     assert text.endswith("\n  w.grad = 1.0\n")         # nothing held: nothing to add
     assert x.grad == 112.0
+
+
+def test_an_error_at_a_narrow_terminal_wraps_between_words(monkeypatch):
+    """The steps wrapped to the terminal but an error did not: "no node named ...; named
+    nodes: L, b, e, h, ..." ran past 40 columns, for the terminal to cut inside a name."""
+    n, st, out = make(width=40)
+    typed = iter(["p nosuch", "q"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(typed))
+    err = io.StringIO()
+    assert session(st, None, err=err) == 0
+    lines = err.getvalue().splitlines()
+    assert len(lines) > 1 and all(len(line) <= 40 for line in lines), lines
+    assert " ".join(lines).split() == ("chainrule step: no node named 'nosuch' in the graph of L; "
+                                       "named nodes: L, b, e, h, net1, net2, w1, w2, x, y, "
+                                       "y'").split()
