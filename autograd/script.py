@@ -17,6 +17,7 @@ import contextlib
 import os
 import re
 import runpy
+import shlex
 import sys
 import traceback
 
@@ -226,6 +227,11 @@ def run_until_backward(path, argv=()):
         raise ScriptError(f"{path} is a directory, not a Python script")
     if not os.path.isfile(path):
         raise ScriptError(f"no such script: {path}")
+    if path.lower().endswith(".ipynb"):     # JSON, which Python would run as one dict
+        raise ScriptError(
+            f"{path} is a Jupyter notebook, and chainrule runs Python scripts: save it as one "
+            f"(jupyter nbconvert --to script {shlex.quote(path)}), or in the notebook show "
+            f"autograd.page.step_through(root), explain(...) or draw(root)")
     saved_argv, saved_path, saved_cwd = sys.argv, list(sys.path), os.getcwd()
     sys.argv = [path, *argv]
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))

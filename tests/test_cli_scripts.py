@@ -405,3 +405,15 @@ def test_step_refuses_a_large_graph_with_an_option_that_draws_it(tmp_path):
     assert r.returncode == 2 and f"--max-nodes {nodes}" in r.stderr
     r = chainrule("step", path, "--html", "page.html", "--max-nodes", str(nodes), cwd=tmp_path)
     assert r.returncode == 0 and (tmp_path / "page.html").exists(), r.stderr
+
+
+def test_a_notebook_is_refused_with_what_to_do(tmp_path):
+    """A learner's .ipynb is JSON, which Python runs as one dict expression: the answer was
+    "never called .backward()", though the notebook's cells do call it."""
+    notebook = tmp_path / "lesson.ipynb"
+    notebook.write_text('{"cells": [{"cell_type": "code", "source": ["L.backward()"]}]}')
+    for command in (["step"], ["draw"], ["explain", "--wrt", "x"]):
+        r = chainrule(*command, str(notebook))
+        assert r.returncode == 2 and r.stdout == "" and r.stderr.count("\n") == 1, r.stderr
+        assert "is a Jupyter notebook" in r.stderr and "jupyter nbconvert --to script" in r.stderr
+        assert "never called" not in r.stderr
