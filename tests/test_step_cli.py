@@ -226,3 +226,19 @@ def test_step_names_a_bad_index_as_explain_does(tmp_path):
     assert r.returncode == 2
     assert r.stderr == ("chainrule step: W[0][5] is not an entry of W, a 1×2 matrix of Values "
                         "(from [0][0])\n")
+
+
+def test_options_that_html_does_not_use_are_refused(tmp_path):
+    """--html writes the page instead of stepping here; --stop-at, --frames, --out and
+    --format beside it were dropped without a word (no frames, no stop)."""
+    page = tmp_path / "page.html"
+    for option in (["--stop-at", "h"], ["--frames", str(tmp_path / "f")], ["--out", "pics"],
+                   ["--format", "svg"]):
+        r = chainrule("step", EXAMPLE, "--html", str(page), *option)
+        assert r.returncode == 2 and r.stdout == "", r.stderr
+        assert r.stderr == (f"chainrule step: --html writes a page to step through in a browser "
+                            f"instead of stepping here, so {option[0]} has no use beside it; "
+                            f"leave it out\n")
+        assert not page.exists() and not (tmp_path / "f").exists()
+    r = chainrule("step", EXAMPLE, "--html", str(page), "--max-nodes", "20")
+    assert r.returncode == 0 and page.exists(), r.stderr

@@ -24,9 +24,9 @@ def arguments(parser):
                         help="run until NAME's gradient is complete before the first prompt")
     parser.add_argument("--frames", metavar="DIR",
                         help="write one picture of the graph per step into DIR (for slides)")
-    parser.add_argument("--out", metavar="DIR", default=".",
+    parser.add_argument("--out", metavar="DIR", default=None,
                         help="where the g command writes its pictures (default: .)")
-    parser.add_argument("--format", default="png", choices=("png", "svg", "pdf"),
+    parser.add_argument("--format", default=None, choices=("png", "svg", "pdf"),
                         help="picture format for g and --frames (default: png)")
     parser.add_argument("--max-nodes", metavar="N", type=positive_int("nodes"), default=300,
                         help="draw pictures (g, --frames, --html) of up to N nodes (default: "
@@ -36,7 +36,16 @@ def arguments(parser):
                              "replays the pass in a browser (e.g. out/desmos.html)")
 
 
+#: the options of stepping here, which --html (a page instead) has no use for
+_NOT_WITH_HTML = ("stop_at", "frames", "out", "format")
+
+
 def run(args):
+    unused = [f"--{o.replace('_', '-')}" for o in _NOT_WITH_HTML if getattr(args, o) is not None]
+    if args.html and unused:
+        print(f"chainrule step: --html writes a page to step through in a browser instead of "
+              f"stepping here, so {unused[0]} has no use beside it; leave it out", file=sys.stderr)
+        return 2
     if args.frames and os.path.exists(args.frames) and not os.path.isdir(args.frames):
         print(f"chainrule step: --frames {printable(args.frames)} is a file, not a folder: "
               f"give a folder to write the pictures into", file=sys.stderr)
@@ -65,8 +74,8 @@ def run(args):
             return None
 
     try:
-        stepper = Stepper(captured.root, captured.grad, find=find, graph_dir=args.out,
-                          frames_dir=args.frames, image_format=args.format,
+        stepper = Stepper(captured.root, captured.grad, find=find, graph_dir=args.out or ".",
+                          frames_dir=args.frames, image_format=args.format or "png",
                           max_nodes=args.max_nodes,
                           colour=use_colour(sys.stdout), width=terminal_width(sys.stdout))
     except (StepperError, OSError) as err:   # e.g. --frames names a folder it cannot make
