@@ -466,6 +466,8 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
 #: the commands that take no argument (``n 3`` is refused, not taken as ``n``)
 _NO_ARGUMENT = ("n", "next", "s", "step", "c", "continue", "cont", "q", "quit", "exit")
 _COMMANDS = ("n", "next", "c", "continue", "b", "p", "print", "g", "graph", "q", "quit", "h", "help")
+#: the commands that take a node's name (or a path) after them
+_NAMING = ("b", "p", "print", "g", "graph")
 
 
 def line_editing(stepper):
@@ -482,6 +484,8 @@ def line_editing(stepper):
         before = readline.get_line_buffer()[:readline.get_begidx()]
         pool = named if before.strip() else _COMMANDS
         matches = [w for w in pool if w.startswith(text)]
+        if pool is _COMMANDS:       # Python's readline appends no space: b<Tab> is "b "
+            matches = [w + " " if w in _NAMING else w for w in matches]
         return matches[state] if state < len(matches) else None
 
     readline.set_completer_delims(" ")
