@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(f"autograd.commands.{command.module}")
         p = sub.add_parser(name, help=command.help, description=command.help)
         getattr(module, command.arguments)(p)
-        p.set_defaults(run=getattr(module, command.run))
+        p.set_defaults(run=getattr(module, command.run), command_parser=p)
     return parser
 
 
@@ -88,6 +88,16 @@ def _negative_values(argv):
     return out
 
 
+def _unrecognized(parser, args, words):
+    """argparse's error for words no option takes, from the command's own parser, saying
+    where a script's arguments go (after --)."""
+    text = f"unrecognized arguments: {' '.join(words)}"
+    if hasattr(args, "script"):
+        text += (f"; if they are the script's, give them after --: chainrule {args.command} "
+                 f"SCRIPT ... -- {' '.join(words)}")
+    parser.error(text)
+
+
 def _stray_threads(before):
     """Threads the script started that would keep the process alive."""
     return [t for t in threading.enumerate()
@@ -98,7 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv, script_args = _split_script_args(sys.argv[1:] if argv is None else argv)
     argv = _negative_values(argv)
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        _unrecognized(getattr(args, "command_parser", parser), args, unknown)
     if script_args and not hasattr(args, "script"):
         parser.error(f"{args.command or 'chainrule'} runs no script, so it takes no arguments "
                      f"after --: {' '.join(script_args)}")

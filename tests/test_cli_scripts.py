@@ -417,3 +417,21 @@ def test_a_notebook_is_refused_with_what_to_do(tmp_path):
         assert r.returncode == 2 and r.stdout == "" and r.stderr.count("\n") == 1, r.stderr
         assert "is a Jupyter notebook" in r.stderr and "jupyter nbconvert --to script" in r.stderr
         assert "never called" not in r.stderr
+
+
+def test_script_arguments_without_double_dash_say_where_they_go(tmp_path):
+    """`chainrule step learner.py data.csv` printed chainrule's top-level usage and
+    "unrecognized arguments: data.csv"; the command's own usage now says where they go."""
+    path = script(tmp_path, MAIN)
+    for command in ("step", "draw", "explain"):
+        extra = ["--wrt", "w"] if command == "explain" else []
+        r = chainrule(command, path, *extra, "data.csv", "--lr", "0.5", cwd=tmp_path)
+        assert r.returncode == 2 and r.stdout == ""
+        assert r.stderr.startswith(f"usage: chainrule {command} ")
+        assert r.stderr.splitlines()[-1] == (
+            f"chainrule {command}: error: unrecognized arguments: data.csv --lr 0.5; if they are "
+            f"the script's, give them after --: chainrule {command} SCRIPT ... -- data.csv "
+            f"--lr 0.5")
+    r = chainrule("ops", "extra")
+    assert r.returncode == 2 and r.stderr.splitlines()[-1] == (
+        "chainrule ops: error: unrecognized arguments: extra")
