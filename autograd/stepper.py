@@ -90,7 +90,8 @@ def raised(err):
     """An error of the backward pass as one line: ``RuntimeError: no (in hook 'clip' on
     'h' = 6.0; ...)``, the notes the engine added in brackets."""
     notes = "; ".join(getattr(err, "__notes__", ()))
-    return f"{type(err).__name__}: {err}" + (f" ({notes})" if notes else "")
+    said = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+    return said + (f" ({notes})" if notes else "")
 
 
 def wrap(text, width):

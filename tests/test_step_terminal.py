@@ -407,3 +407,15 @@ def test_an_error_at_a_narrow_terminal_wraps_between_words(monkeypatch):
     assert " ".join(lines).split() == ("chainrule step: no node named 'nosuch' in the graph of L; "
                                        "named nodes: L, b, e, h, net1, net2, w1, w2, x, y, "
                                        "y'").split()
+
+
+def test_a_hook_error_without_a_message_reads_cleanly():
+    """RuntimeError() has no text: the line read "raised RuntimeError:  (in hook ...)"."""
+    x = Value(2.0, name="x")
+
+    def silent(g):
+        raise RuntimeError()
+    x.register_hook(silent)
+    with pytest.raises(StepperError, match=r"^backward\(\) raised RuntimeError \(in hook 'silent' "
+                                           r"on 'x' = 2\.0"):
+        Stepper(x, out=io.StringIO())
