@@ -242,3 +242,15 @@ def test_options_that_html_does_not_use_are_refused(tmp_path):
         assert not page.exists() and not (tmp_path / "f").exists()
     r = chainrule("step", EXAMPLE, "--html", str(page), "--max-nodes", "20")
     assert r.returncode == 0 and page.exists(), r.stderr
+
+
+def test_a_closed_stdin_continues_to_the_end_as_empty_input_does():
+    """Started with stdin closed (<&-, some job runners), input() raised "lost sys.stdin"
+    as a traceback; no stdin now reads as the end of input: continue to the end."""
+    v = hand000()
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    r = subprocess.run(["bash", "-c", 'exec "$@" <&-', "_", *CHAINRULE, "step", EXAMPLE],
+                       capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    assert "(step) (end of input: continue)" in r.stdout
+    assert _leaf(r.stdout, "w1") == pytest.approx(v["dw1"], rel=1e-13)

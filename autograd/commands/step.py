@@ -82,8 +82,9 @@ def run(args):
         print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
         return 2
     interactive = sys.stdin is not None and sys.stdin.isatty()
+    lines = None if interactive else sys.stdin if sys.stdin is not None else []   # <&-: none
     try:
-        return session(stepper, None if interactive else sys.stdin, stop_at=args.stop_at)
+        return session(stepper, lines, stop_at=args.stop_at)
     except BrokenPipeError:                 # the reader stopped early: cli.main says nothing
         raise
     except (StepperError, OSError) as err:  # e.g. --frames could not draw or write
