@@ -13,6 +13,7 @@ one-line message on stderr says which, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -104,7 +105,18 @@ def _stray_threads(before):
             if t not in before and t.is_alive() and not t.daemon]
 
 
+def _escape_what_cannot_be_shown(*streams):
+    """σ, ∂ and × written to a stream whose encoding lacks them (output redirected on
+    Windows, cp1252; an ASCII locale) as escapes (\\u03c3) instead of a traceback."""
+    for stream in streams:
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _escape_what_cannot_be_shown(sys.stdout, sys.stderr)
     parser = build_parser()
     argv, script_args = _split_script_args(sys.argv[1:] if argv is None else argv)
     argv = _negative_values(argv)

@@ -2,6 +2,7 @@
 
 import math
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -435,3 +436,22 @@ def test_script_arguments_without_double_dash_say_where_they_go(tmp_path):
     r = chainrule("ops", "extra")
     assert r.returncode == 2 and r.stderr.splitlines()[-1] == (
         "chainrule ops: error: unrecognized arguments: extra")
+
+
+@pytest.mark.parametrize("command", [["step", "SCRIPT"], ["explain", "SCRIPT", "--wrt", "w"],
+                                     ["ops"]])
+def test_a_terminal_that_cannot_show_greek_gets_escapes_not_a_traceback(tmp_path, command):
+    """Output redirected on Windows (cp1252) or an ASCII locale cannot encode σ or ∂:
+    every command ended in a UnicodeEncodeError traceback; such a character is now
+    written as its escape (\\u03c3) and the answer is all there."""
+    path = script(tmp_path, MAIN)
+    env = dict(os.environ, PYTHONPATH=ROOT, PYTHONIOENCODING="ascii")
+    argv = [path if word == "SCRIPT" else word for word in command]
+    r = subprocess.run([*CHAINRULE, *argv], input=b"c\n", capture_output=True, cwd=ROOT, env=env,
+                       timeout=120)
+    assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr.decode()
+    out = r.stdout.decode("ascii")
+    assert re.search(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4})", out), out
+    if command[0] != "ops":    # the same numbers as at a UTF-8 terminal: x (1 - tanh²) by hand
+        expected = 3.0 * (1 - math.tanh(1.5) ** 2)
+        assert f"{expected:.6g}"[:6] in out
