@@ -262,6 +262,8 @@ class Stepper:
         text = f"{name}{how} = {_num(node.data)} ({kind})"
         if node is self.root:
             return f"{text}, grad = {_num(self.seed)} (the seed)"
+        if node._op is ops.CONSTANT:        # its edges get no line in the steps
+            return f"{text}: the steps show no gradient for a constant"
         want = self.expected[node]
         got = self.received.get(node, 0)
         uses = _count(want, "contribution")

@@ -419,3 +419,15 @@ def test_a_hook_error_without_a_message_reads_cleanly():
     with pytest.raises(StepperError, match=r"^backward\(\) raised RuntimeError \(in hook 'silent' "
                                            r"on 'x' = 2\.0"):
         Stepper(x, out=io.StringIO())
+
+
+def test_a_named_constant_is_not_given_a_gradient_the_steps_never_show():
+    """y = x·k with k a constant: the steps show no line for k (the docs say so), yet
+    `p k` said "will receive 1 contribution" and then "grad = 2 (complete: ...)"."""
+    x, k = Value(2.0, name="x"), Value(3.0, name="k", kind="constant")
+    out = io.StringIO()
+    st = Stepper((x * k).named("y"), out=out)
+    st.command("p k")
+    assert out.getvalue() == "k = 3 (constant): the steps show no gradient for a constant\n"
+    st.command("n")
+    assert "k.grad" not in out.getvalue() and "x.grad += k * y.grad = 3 * 1 = 3" in out.getvalue()
