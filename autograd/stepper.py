@@ -25,6 +25,7 @@ last step that feeds it.
 """
 
 import os
+import select
 import shutil
 import sys
 import textwrap
@@ -463,7 +464,24 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
             if source is not None or stepper.quit:    # scripted, or the pass failed
                 stepper.stop()
                 return 2
+    left = _next_command(lines, source) if source is not None and stepper.finished else None
+    if left is not None:
+        complain(f"the backward pass is complete, so the session ended before "
+                 f"{left!r} and the commands after it")
     return 0
+
+
+def _next_command(lines, source):
+    """The next line of scripted input, stripped, once the pass has ended: None when it
+    is empty or not there yet (a stream is read only when select says a line is ready)."""
+    if hasattr(lines, "fileno"):
+        try:
+            if not select.select([lines], [], [], 0)[0]:
+                return None
+        except (OSError, ValueError):   # no select on this stream (Windows pipes)
+            return None
+    line = next(source, None)
+    return line.strip() or None if line is not None else None
 
 
 #: the commands that take no argument (``n 3`` is refused, not taken as ``n``)

@@ -254,3 +254,17 @@ def test_a_closed_stdin_continues_to_the_end_as_empty_input_does():
     assert r.returncode == 0 and r.stderr == "", r.stderr
     assert "(step) (end of input: continue)" in r.stdout
     assert _leaf(r.stdout, "w1") == pytest.approx(v["dw1"], rel=1e-13)
+
+
+def test_commands_after_the_end_of_the_pass_are_said_to_be_left(tmp_path):
+    """`printf 'c\\ng\\n' | chainrule step ...`: the session ends with the pass, and the g
+    after it was dropped without a word (no picture, status 0); a note now says so."""
+    v = hand000()
+    r = chainrule("step", EXAMPLE, "--out", str(tmp_path), stdin="b net2\nc\ng\np b\n")
+    assert r.returncode == 0
+    assert _leaf(r.stdout, "b") == pytest.approx(v["db"], rel=1e-13)
+    assert r.stderr == ("chainrule step: the backward pass is complete, so the session ended "
+                        "before 'g' and the commands after it\n")
+    assert list(tmp_path.iterdir()) == []
+    r = chainrule("step", EXAMPLE, stdin="c\n\n")     # a trailing empty line is no command
+    assert r.returncode == 0 and r.stderr == ""
