@@ -48,7 +48,7 @@ commands:
   b NAME       run until NAME's gradient is complete
   p [NAME]     print node NAME (without NAME: the current step)
   g [PATH]     write the graph as it is now to an image and print its path
-  q            quit
+  q            quit (Ctrl-C too; Ctrl-D continues to the end, as c)
   h            this help"""
 
 
