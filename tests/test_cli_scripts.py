@@ -455,3 +455,12 @@ def test_a_terminal_that_cannot_show_greek_gets_escapes_not_a_traceback(tmp_path
     if command[0] != "ops":    # the same numbers as at a UTF-8 terminal: x (1 - tanh²) by hand
         expected = 3.0 * (1 - math.tanh(1.5) ** 2)
         assert f"{expected:.6g}"[:6] in out
+
+
+def test_draw_errors_from_the_drawing_say_draw_once(tmp_path):
+    """"chainrule draw: draw: highlight 'x' = 3.0 is not in the graph of t1": the library's
+    own prefix doubled the command's."""
+    path = script(tmp_path, MAIN)
+    r = chainrule("draw", path, "--root", "t1", "--highlight", "w", "--max-nodes", "2")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+    assert r.stderr.startswith("chainrule draw: ") and "draw: draw:" not in r.stderr

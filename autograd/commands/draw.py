@@ -85,8 +85,8 @@ def run(args):
     try:
         [written] = render_graph(root, out, formats=image_format, highlight=highlight,
                                  max_nodes=args.max_nodes)
-    except (DotNotFound, GraphTooLarge, ValueError) as err:
-        print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
+    except (DotNotFound, GraphTooLarge, ValueError) as err:   # draw()'s "draw: ...", said once
+        print(f"chainrule draw: {one_line(err).removeprefix('draw: ')}", file=sys.stderr)
         return 2
     except OSError as err:
         text = f"cannot write {err.filename or out}: {err.strerror or err}"
