@@ -323,7 +323,7 @@ class Stepper:
     def render(self, path, step=None):
         """Draw the graph as it is now (current node highlighted) to ``path``; return the file."""
         try:
-            from .draw import picture_format, render_graph
+            from .draw import DotNotFound, picture_format, render_graph
         except ImportError as err:  # pragma: no cover - draw ships with the package
             raise StepperError(f"graph images need autograd.draw: {err}") from None
         step = self.current if step is None else step
@@ -336,6 +336,9 @@ class Stepper:
             written = render_graph(self.root, path, formats=(image_format,), **kwargs)
         except OSError as err:                  # as chainrule draw says it
             raise StepperError(f"cannot write {err.filename or path}: {err.strerror or err}") \
+                from None
+        except (DotNotFound, ValueError) as err:    # too large, no dot: draw's sentence
+            raise StepperError(f"could not draw the graph: {str(err).removeprefix('draw: ')}") \
                 from None
         except Exception as err:
             raise StepperError(f"could not draw the graph: {type(err).__name__}: {err}") from None

@@ -431,3 +431,14 @@ def test_a_named_constant_is_not_given_a_gradient_the_steps_never_show():
     assert out.getvalue() == "k = 3 (constant): the steps show no gradient for a constant\n"
     st.command("n")
     assert "k.grad" not in out.getvalue() and "x.grad += k * y.grad = 3 * 1 = 3" in out.getvalue()
+
+
+@needs_dot
+def test_g_on_a_graph_over_the_limit_says_it_plainly(tmp_path):
+    """"could not draw the graph: GraphTooLarge: draw: the graph of L ...": a class name
+    and the library's prefix before the sentence a learner needs."""
+    n, st, out = make(graph_dir=str(tmp_path), max_nodes=5)
+    with pytest.raises(StepperError) as caught:
+        st.command("g")
+    assert str(caught.value).startswith("could not draw the graph: the graph of L has ")
+    assert "more than max_nodes=5" in str(caught.value) and list(tmp_path.iterdir()) == []
