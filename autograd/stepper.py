@@ -352,7 +352,7 @@ class Stepper:
     def graph(self, path=None):
         if path is None:
             path = os.path.join(self.graph_dir, f"chainrule_step_{len(self.done):03d}")
-        return self.render(path)
+        return self.render(os.path.expanduser(path))     # g ~/pic: no shell expanded it
 
     # -- commands -----------------------------------------------------------
 

@@ -442,3 +442,14 @@ def test_g_on_a_graph_over_the_limit_says_it_plainly(tmp_path):
         st.command("g")
     assert str(caught.value).startswith("could not draw the graph: the graph of L has ")
     assert "more than max_nodes=5" in str(caught.value) and list(tmp_path.iterdir()) == []
+
+
+@needs_dot
+def test_g_reads_a_tilde_as_the_home_folder(tmp_path, monkeypatch):
+    """Typed at the prompt no shell expands `~`: `g ~/pic.svg` made a folder named ~."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    n, st, out = make()
+    st.command("g ~/pic.svg")
+    assert (tmp_path / "home" / "pic.svg").exists() and not (tmp_path / "~").exists()
+    assert f"graph: {tmp_path / 'home' / 'pic.svg'}\n" in out.getvalue()
