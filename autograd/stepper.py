@@ -352,6 +352,8 @@ class Stepper:
     def graph(self, path=None):
         if path is None:
             path = os.path.join(self.graph_dir, f"chainrule_step_{len(self.done):03d}")
+        if len(path) > 1 and path[0] == path[-1] and path[0] in "'\"":   # g "my pic.svg"
+            path = path[1:-1]
         return self.render(os.path.expanduser(path))     # g ~/pic: no shell expanded it
 
     # -- commands -----------------------------------------------------------

@@ -453,3 +453,13 @@ def test_g_reads_a_tilde_as_the_home_folder(tmp_path, monkeypatch):
     st.command("g ~/pic.svg")
     assert (tmp_path / "home" / "pic.svg").exists() and not (tmp_path / "~").exists()
     assert f"graph: {tmp_path / 'home' / 'pic.svg'}\n" in out.getvalue()
+
+
+@needs_dot
+def test_g_takes_a_quoted_path_as_the_path(tmp_path, monkeypatch):
+    """`g "my pic.svg"` wrote a PNG named "my pic.svg".png, quotes and all."""
+    monkeypatch.chdir(tmp_path)
+    n, st, out = make()
+    st.command('g "my pic.svg"')
+    st.command("g 'other pic'")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my pic.svg", "other pic.png"]
