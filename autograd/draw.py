@@ -217,6 +217,16 @@ def _formats(formats):
     return list(dict.fromkeys(f.lower() for f in listed))
 
 
+#: the picture formats the commands offer; a path ending in one of them picks it
+PICTURE_FORMATS = ("png", "svg", "pdf")
+
+
+def picture_format(path):
+    """The format ``path``'s extension names (``pic.svg``: ``"svg"``), or None."""
+    suffix = pathlib.PurePath(os.fspath(path)).suffix.lstrip(".").lower()
+    return suffix if suffix in PICTURE_FORMATS else None
+
+
 def file_path(path, where, example="out/graph"):
     """``path`` as a Path naming a file (its folders may be missing yet), or a one-line
     error naming ``where`` (``render_graph``) and suggesting ``example``."""
@@ -326,8 +336,8 @@ def _collect(root, max_nodes):
             f"draw: the graph of {names.printable(label(root))} has {len(nodes)} nodes, more than "
             f"max_nodes={max_nodes}; a picture that size is unreadable and slow to lay out. "
             f"Draw the loss of one sample (one forward pass) instead of a whole batch, "
-            f"or pass max_nodes={len(nodes)} (chainrule draw: --max-nodes {len(nodes)}) to "
-            f"draw it anyway.")
+            f"or pass max_nodes={len(nodes)} (chainrule draw, chainrule step: --max-nodes "
+            f"{len(nodes)}) to draw it anyway.")
     return nodes
 
 

@@ -157,7 +157,7 @@ def test_steps_text(name, shown):
     clean(repr(step), 1)
 
 
-STEPPER = """backward pass from y: 1 step, one per node, each node after every node computed from it
+STEPPER = """backward pass from y: 1 step, one per computed node, each after every node computed from it
 y.grad = 1 (the seed)
 Enter or n: next step, c: continue, b NAME: run until NAME, p NAME: print, g: graph image, q: quit, h: help
 (step) p ⟪n⟫
