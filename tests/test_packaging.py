@@ -1,12 +1,17 @@
 """What the distribution ships: one version (pyproject.toml's), the licence it
-declares, every package folder and the PEP 561 ``py.typed`` markers.
+declares, every package folder and the PEP 561 ``py.typed`` markers; the wheel
+holds the three packages and nothing else, the sdist every file of the checkout.
 
-The oracle is pyproject.toml and the files in the checkout, read here as text.
+The oracle is pyproject.toml and the files in the checkout, read here as text
+(``git ls-files`` for the checkout's files).
 """
 
 import re
+import shutil
 import subprocess
 import sys
+import tarfile
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -94,3 +99,50 @@ def test_every_package_folder_ships_and_carries_py_typed():
 
 def test_the_command_is_the_checking_entry_point():
     assert _pyproject()["project"]["scripts"] == {"chainrule": "chainrule:main"}
+
+
+#: checkout files that are not chainrule's source: the CI script and git's own file
+NOT_SOURCE = (".ci/", ".gitignore")
+
+
+def _tracked_files():
+    """The checkout's files as git lists them; skips outside a git checkout (an sdist)."""
+    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+        pytest.skip("not a git checkout: no list of the source's files to compare with")
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+    return [name for name in listed.stdout.decode().split("\0") if name]
+
+
+def _build(kind, tmp_path):
+    """Build the ``kind`` ("sdist" or "wheel") of a copy of the checkout's files, as
+    pip would (setuptools' PEP 517 hooks); the path of the archive."""
+    pytest.importorskip("setuptools", minversion="77")   # pyproject's build requirement
+    source, out = tmp_path / "source", tmp_path / "dist"
+    for name in _tracked_files():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, source / name)
+    hook = f"import sys; from setuptools import build_meta; print(build_meta.build_{kind}(sys.argv[1]))"
+    built = subprocess.run([sys.executable, "-c", hook, str(out)], cwd=source, capture_output=True,
+                           text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    return out / built.stdout.strip().splitlines()[-1]
+
+
+def test_the_sdist_is_the_whole_source(tmp_path):
+    """The sdist held setuptools' default pick: tests/test_*.py without conftest.py,
+    graphs.py or tests/scripts/, and no docs/, demos/, benchmarks/ or Makefile, so
+    its tests could not run and its README's links led nowhere."""
+    with tarfile.open(_build("sdist", tmp_path)) as sdist:
+        shipped = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    missing = [name for name in _tracked_files()
+               if name not in shipped and not name.startswith(NOT_SOURCE)]
+    assert not missing, f"the sdist leaves out {len(missing)} files: {missing[:10]}"
+
+
+def test_the_wheel_ships_the_three_packages_and_nothing_else(tmp_path):
+    """What lands in site-packages: autograd, nn and chainrule (every .py file of
+    theirs and py.typed), and the dist-info; no tests, demos or benchmarks."""
+    with zipfile.ZipFile(_build("wheel", tmp_path)) as wheel:
+        shipped = [name for name in wheel.namelist() if ".dist-info/" not in name]
+    expected = [name for name in _tracked_files() if name.split("/")[0] in TOP_LEVEL]
+    assert sorted(shipped) == sorted(expected)
