@@ -55,16 +55,23 @@ FONT = "Helvetica"
 #: above this many Values dot's layout effort is capped (see draw)
 LARGE = 150
 
-INSTALL_HELP = (
-    "Rendering needs the Graphviz 'dot' program, which was not found on PATH. Install it with\n"
-    "  apt install graphviz              (Debian, Ubuntu)\n"
-    "  brew install graphviz             (macOS)\n"
-    "  conda install -c conda-forge graphviz\n"
-    "Without it, draw(...).source still gives the DOT text (paste it into any Graphviz viewer).")
+NO_DOT = "Rendering needs the Graphviz 'dot' program, which was not found on PATH"
+#: the ways to install Graphviz: (command, where it applies)
+INSTALL_DOT = (("apt install graphviz", "Debian, Ubuntu"), ("brew install graphviz", "macOS"),
+               ("conda install -c conda-forge graphviz", ""))
+#: DotNotFound's message, one way to install it a line
+INSTALL_HELP = (f"{NO_DOT}. Install it with\n"
+                + "".join(f"  {command:<33} ({where})\n" if where else f"  {command}\n"
+                          for command, where in INSTALL_DOT)
+                + "Without it, draw(...).source still gives the DOT text (paste it into any Graphviz viewer).")
+_WAYS = [f"{command} ({where})" if where else command for command, where in INSTALL_DOT]
+#: the same as the one line the chainrule commands print (they have no draw(...).source)
+INSTALL_LINE = f"{NO_DOT}: install it with {', '.join(_WAYS[:-1])} or {_WAYS[-1]}"
 
 
 class DotNotFound(RuntimeError):
-    """The Graphviz ``dot`` program is not installed (or not on PATH)."""
+    """The Graphviz ``dot`` program is not installed (or not on PATH); the message is
+    :data:`INSTALL_HELP`, and the chainrule commands print :data:`INSTALL_LINE`."""
 
 
 class GraphTooLarge(ValueError):

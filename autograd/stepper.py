@@ -323,7 +323,7 @@ class Stepper:
     def render(self, path, step=None):
         """Draw the graph as it is now (current node highlighted) to ``path``; return the file."""
         try:
-            from .draw import DotNotFound, picture_format, render_graph
+            from .draw import INSTALL_LINE, DotNotFound, picture_format, render_graph
         except ImportError as err:  # pragma: no cover - draw ships with the package
             raise StepperError(f"graph images need autograd.draw: {err}") from None
         step = self.current if step is None else step
@@ -337,7 +337,9 @@ class Stepper:
         except OSError as err:                  # as chainrule draw says it
             raise StepperError(f"cannot write {err.filename or path}: {err.strerror or err}") \
                 from None
-        except (DotNotFound, ValueError) as err:    # too large, no dot: draw's sentence
+        except DotNotFound:                     # the commands' one line, not Python's advice
+            raise StepperError(f"could not draw the graph: {INSTALL_LINE}") from None
+        except ValueError as err:               # too large: draw's sentence
             raise StepperError(f"could not draw the graph: {str(err).removeprefix('draw: ')}") \
                 from None
         except Exception as err:

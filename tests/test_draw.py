@@ -646,6 +646,41 @@ def test_missing_dot_explains_how_to_install(tmp_path):
             assert needle in line
 
 
+#: the ways to install Graphviz that the one-line message names, as its docs list them
+NO_DOT_LINE = ("Rendering needs the Graphviz 'dot' program, which was not found on PATH: install it "
+               "with apt install graphviz (Debian, Ubuntu), brew install graphviz (macOS) or "
+               "conda install -c conda-forge graphviz")
+WITHOUT_DOT = {
+    "draw": (["draw", "net.py"], "", "chainrule draw: "),
+    "step --html": (["step", "net.py", "--html", "page.html"], "", "chainrule step: "),
+    "step --frames": (["step", "net.py", "--frames", "frames"], "c\n",
+                      "chainrule step: could not draw the graph: "),
+    "step, its g command": (["step", "net.py"], "g\nq\n", "chainrule step: could not draw the graph: "),
+}
+
+
+@pytest.mark.parametrize("how", list(WITHOUT_DOT))
+def test_the_commands_say_in_one_line_that_dot_is_missing(how, tmp_path):
+    """Without dot, `chainrule draw` printed the Python message's lines run together
+    ("... conda install -c conda-forge graphviz Without it, draw(...).source ...") and
+    `chainrule step`'s g and --frames the same with a ␊ for each newline; both pointed
+    a command-line user at draw(...).source, which is Python's."""
+    args, stdin, prefix = WITHOUT_DOT[how]
+    (tmp_path / "net.py").write_text(textwrap.dedent("""
+        from autograd import Value
+        x, w = Value(0.5, name="x"), Value(-0.3, name="w")
+        (x * w).named("z").sigmoid().named("y").backward()
+    """))
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = subprocess.run([sys.executable, "-m", "chainrule", *args], input=stdin, cwd=tmp_path,
+                            env=dict(os.environ, PATH=str(empty), PYTHONPATH=ROOT),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"{prefix}{NO_DOT_LINE}\n"
+    assert not list(tmp_path.rglob("*.png")) and not (tmp_path / "page.html").exists()
+
+
 def test_importing_autograd_does_not_import_graphviz(tmp_path):
     result = run_python("""
         import sys

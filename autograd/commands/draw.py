@@ -58,7 +58,7 @@ def _format(out, given):
 
 
 def run(args):
-    from autograd.draw import DotNotFound, GraphTooLarge, render_graph
+    from autograd.draw import INSTALL_LINE, DotNotFound, GraphTooLarge, render_graph
     from autograd.script import ScriptError, run_until_backward
     from autograd.stepper import raised
     try:
@@ -85,7 +85,10 @@ def run(args):
     try:
         [written] = render_graph(root, out, formats=image_format, highlight=highlight,
                                  max_nodes=args.max_nodes)
-    except (DotNotFound, GraphTooLarge, ValueError) as err:   # draw()'s "draw: ...", said once
+    except DotNotFound:
+        print(f"chainrule draw: {INSTALL_LINE}", file=sys.stderr)
+        return 2
+    except (GraphTooLarge, ValueError) as err:   # draw()'s "draw: ...", said once
         print(f"chainrule draw: {one_line(err).removeprefix('draw: ')}", file=sys.stderr)
         return 2
     except OSError as err:

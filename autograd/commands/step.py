@@ -108,11 +108,14 @@ def _one_line(err):
 
 def write_page(captured, path, max_nodes=300):
     """``--html PATH``: the step-through page (autograd.page) instead of the prompt."""
-    from autograd.draw import DotNotFound, GraphTooLarge
+    from autograd.draw import INSTALL_LINE, DotNotFound, GraphTooLarge
     from autograd.page import write_step_page
     try:
         written = write_step_page(captured.root, path, grad=captured.grad, max_nodes=max_nodes)
-    except (DotNotFound, GraphTooLarge, OSError, ValueError) as err:   # ValueError: a folder
+    except DotNotFound:
+        print(f"chainrule step: {INSTALL_LINE}", file=sys.stderr)
+        return 2
+    except (GraphTooLarge, OSError, ValueError) as err:   # ValueError: a folder
         print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
         return 2
     except Exception as err:     # the pass the page replays ran a hook of the script's
