@@ -31,7 +31,9 @@ checks by being a docs/*.md file):
    is the console script installed next to this Python (``sys.executable``).
    A command must exit with 0 unless its comment says ``# exit N``.  In a
    ```console block the lines after a command, up to the next ``$ `` line,
-   are what it prints (stdout and stderr), checked as in 2.  Other commands
+   are what it prints (stdout and stderr), checked as in 2, and the first of
+   them is how its output starts (a block that leaves out the first lines
+   starts with ``...``), as a reader of the terminal sees it.  Other commands
    (``make demo``, ``python ...``) are not run here.
 
 4. ```py blocks that start with ``# autograd/...`` or ``# nn/...`` quote the
@@ -132,6 +134,17 @@ def squash(text):
     return " ".join(text.split())
 
 
+def starts_as_shown(shown_lines, output, where):
+    """The first shown line (up to a ``...`` in it) is how ``output`` starts, unless
+    the lines shown start with ``...``; AssertionError naming both first lines."""
+    if not shown_lines:
+        return
+    first = squash(shown_lines[0].split("...", 1)[0])
+    assert squash(output).startswith(first), (
+        f"{where}: its output starts {output.strip().splitlines()[0]!r}, but the document's first "
+        f"line for it is {shown_lines[0].strip()!r} (start with '...' to leave lines out)")
+
+
 def find_shown(shown_lines, output, where):
     """Each shown line (``...`` = anything) occurs in ``output``, in order; AssertionError
     naming the first one that does not."""
@@ -221,6 +234,7 @@ def test_documented_commands_run_and_print_what_they_say(doc, tmp_path):
         output = result.stdout + result.stderr
         where = f"{doc.name}: `{name}`"
         assert result.returncode == expected_status(name), f"{where} exited {result.returncode}:\n{output}"
+        starts_as_shown(body, output, where)
         find_shown(body, output, where)
         ran += 1
     assert ran
