@@ -146,3 +146,16 @@ def test_the_wheel_ships_the_three_packages_and_nothing_else(tmp_path):
         shipped = [name for name in wheel.namelist() if ".dist-info/" not in name]
     expected = [name for name in _tracked_files() if name.split("/")[0] in TOP_LEVEL]
     assert sorted(shipped) == sorted(expected)
+
+
+def test_the_metadata_names_the_pythons_the_suite_runs_on():
+    """noxfile.py runs the suite on 3.10-3.13 and the README says so, but the
+    classifiers named only 'Python :: 3', so an index could not tell which."""
+    project = _pyproject()["project"]
+    tested = re.findall(r'"(3\.\d+)"', re.search(r"^PYTHONS = \[(.*)\]$", (ROOT / "noxfile.py").read_text(),
+                                                  re.M).group(1))
+    assert project["requires-python"] == f">={tested[0]}"
+    named = [c.removeprefix("Programming Language :: Python :: ") for c in project["classifiers"]
+             if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)]
+    assert named == tested
+    assert "Programming Language :: Python :: 3 :: Only" in project["classifiers"]
