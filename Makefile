@@ -71,6 +71,7 @@ torch: $(VENV)/.installed
 	$(PIP) install torch==2.13.0
 
 $(VENV)/bin/python:
+	@$(PYTHON) tools/check-python.py "$(PYTHON)"
 	@echo "== creating .venv with $$($(PYTHON) --version) =="
 	$(PYTHON) -m venv $(VENV)
 

@@ -159,3 +159,41 @@ def test_the_metadata_names_the_pythons_the_suite_runs_on():
              if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)]
     assert named == tested
     assert "Programming Language :: Python :: 3 :: Only" in project["classifiers"]
+
+
+def _requires_python():
+    """(3, 10) for requires-python = ">=3.10"."""
+    return tuple(map(int, re.search(r'^requires-python = ">=(\d+)\.(\d+)"', PYPROJECT, re.M).groups()))
+
+
+def _older_python():
+    """A Python 3 older than requires-python on this machine (pyenv's), or skip."""
+    floor = _requires_python()
+    root = Path(subprocess.run(["pyenv", "root"], capture_output=True, text=True).stdout.strip()
+                if shutil.which("pyenv") else Path.home() / ".pyenv")
+    for candidate in sorted((root / "versions").glob("3.*/bin/python")):
+        version = tuple(map(int, candidate.parent.parent.name.split(".")[:2]))
+        if version < floor:
+            return candidate, version
+    pytest.skip(f"no Python older than {floor} here to try")
+
+
+def test_make_refuses_a_python_older_than_requires_python(tmp_path):
+    """`make demo` with an old python3 made .venv with it, then pip refused to install
+    chainrule there; run again with PYTHON=python3.11, make kept the old .venv and pip
+    refused again, with nothing saying to remove it.  Now no .venv is made."""
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    old, version = _older_python()
+    for name in ("Makefile", "pyproject.toml", "tools"):
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
+        copy(ROOT / name, tmp_path / name)
+    made = subprocess.run(["make", "--no-print-directory", "demo", f"PYTHON={old}"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode != 0
+    assert not (tmp_path / ".venv").exists()
+    said = [line for line in made.stdout.splitlines() + made.stderr.splitlines()
+            if not line.startswith("make:")]
+    floor = ".".join(map(str, _requires_python()))
+    assert said == [f"chainrule needs Python {floor} or newer, and {old} is {version[0]}.{version[1]}: "
+                    f"name a newer one, as in make demo PYTHON=python3.12"], said
