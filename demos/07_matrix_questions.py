@@ -142,7 +142,7 @@ def main():
                              title="The mini-batch blog, matrix by matrix (rows layout)")
         print("\nmatrix picture: " + ", ".join(map(str, paths)))
     except Exception as exc:  # the picture is a bonus; the numbers are the demo
-        print(f"\nmatrix picture: not drawn ({type(exc).__name__}: {exc})")
+        print(f"\nmatrix picture: not drawn: {_common.not_drawn(exc)}")
     _common.save_graph(answer_L, "07_matrix_questions", highlight="w3_11",
                        title="The matrix question's 2-3-1 batch, L = ½ Σ (a2 − y)²")
     print("\nEvery gradient matrix agrees, typed and as a formula; the mistakes are named."

@@ -79,22 +79,27 @@ def _indent(block, n):
     return "\n".join(" " * n + line for line in block.splitlines())
 
 
+def not_drawn(exc):
+    """Why a picture was not drawn, in one line: how to install Graphviz when its
+    ``dot`` is missing, else the error."""
+    from autograd.draw import INSTALL_LINE, DotNotFound
+    if isinstance(exc, DotNotFound):
+        return INSTALL_LINE
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
+
+
 def save_graph(root, name, **draw_kwargs):
     """Draw ``root``'s graph to <out>/<name>.png and .svg with autograd.draw.
 
-    Until autograd.draw exists, or when Graphviz cannot render, say so and
-    carry on: the demo's numbers do not depend on the picture.
+    When Graphviz cannot render, say so in one line and carry on: the demo's
+    numbers do not depend on the picture.
     """
-    try:
-        from autograd.draw import render_graph
-    except ImportError:
-        print("graph: text only (autograd.draw is not available)")
-        return []
+    from autograd.draw import render_graph
     target = out_dir() / name
     try:
         written = render_graph(root, str(target), formats=("png", "svg"), **draw_kwargs)
     except Exception as exc:  # the picture is a bonus; the numbers are the demo
-        print(f"graph: text only ({type(exc).__name__}: {exc})")
+        print(f"graph: text only: {not_drawn(exc)}")
         return []
     paths = [str(p) for p in written] if written else [f"{target}.png", f"{target}.svg"]
     print("graph: " + ", ".join(paths))
@@ -102,7 +107,7 @@ def save_graph(root, name, **draw_kwargs):
         from autograd.page import write_step_page
         page = write_step_page(root, f"{target}.html", **draw_kwargs)
     except Exception as exc:  # the page is a bonus too
-        print(f"step-through page: not written ({type(exc).__name__}: {exc})")
+        print(f"step-through page: not written: {not_drawn(exc)}")
     else:
         print(f"step-through page: {page}  (open it in a browser; arrow keys step)")
         paths.append(str(page))

@@ -6,6 +6,7 @@ to the folder given (never into the repository).
 """
 
 import importlib.util
+import os
 import pathlib
 import shutil
 import subprocess
@@ -83,3 +84,23 @@ def test_run_all_reports_a_disagreeing_and_a_broken_demo(tmp_path, monkeypatch, 
     assert "03_broken" in summary and "ERROR" in summary
     assert "RuntimeError: broken demo" in captured.err
     assert "1 of 3 worked examples agree" in summary
+
+
+def test_without_dot_each_picture_the_demos_skip_is_one_line(tmp_path):
+    """Without Graphviz's dot, each demo printed DotNotFound's five lines inside
+    'graph: text only (...)', seven times over; now one line names the program
+    and how to install it, and the numbers still agree."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "demos" / "run_all.py"), "--out", str(tmp_path / "pictures")],
+        cwd=tmp_path, env={**os.environ, "PATH": str(empty)}, capture_output=True, text=True,
+        timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    skipped = [line for line in result.stdout.splitlines() if "'dot'" in line or "graphviz" in line]
+    assert len(skipped) == len(DEMOS) + 1   # each demo's graph, and 07's matrix picture
+    for line in skipped:
+        assert line.startswith(("graph: text only: ", "matrix picture: not drawn: ")), line
+        assert line.endswith("install it with apt install graphviz (Debian, Ubuntu), "
+                             "brew install graphviz (macOS) or conda install -c conda-forge graphviz"), line
+    assert f"{len(DEMOS)} of {len(DEMOS)} worked examples agree" in result.stdout
