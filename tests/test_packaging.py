@@ -106,11 +106,12 @@ NOT_SOURCE = (".ci/", ".gitignore")
 
 
 def _tracked_files():
-    """The checkout's files as git lists them; skips outside a git checkout (an sdist)."""
+    """The checkout's files as git lists them (less those deleted and not yet committed);
+    skips outside a git checkout (an sdist)."""
     if not (ROOT / ".git").exists() or shutil.which("git") is None:
         pytest.skip("not a git checkout: no list of the source's files to compare with")
     listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
-    return [name for name in listed.stdout.decode().split("\0") if name]
+    return [name for name in listed.stdout.decode().split("\0") if name and (ROOT / name).is_file()]
 
 
 def _build(kind, tmp_path):
