@@ -24,10 +24,40 @@ IMPORT_NAMES = ("autograd", "nn")
 #: a module attribute that only chainrule's packages define (True)
 MARKER = "__chainrule__"
 DISTRIBUTION = "chainrule"
-FIX = ("chainrule is imported as `autograd` and `nn`, so it needs a Python environment where "
-       "no other package uses those names: python -m venv .venv && .venv/bin/pip install "
-       "chainrule (in a chainrule checkout, `make demo` makes .venv), then run .venv/bin/python "
-       "or .venv/bin/chainrule.")
+
+
+def _fix() -> str:
+    """How to get an environment of chainrule's own, installing it from where it came from."""
+    return ("chainrule is imported as `autograd` and `nn`, so it needs a Python environment where "
+            f"no other package uses those names: python -m venv .venv && .venv/bin/pip install "
+            f"{_source()} (in a chainrule checkout, `make demo` makes .venv), then run "
+            ".venv/bin/python or .venv/bin/chainrule.")
+
+
+def _source() -> str:
+    """What to ``pip install``: where pip recorded installing chainrule from (PEP 610's
+    direct_url.json: a folder, ``-e`` for an editable install, an archive or a VCS URL),
+    else the checkout this package sits in, else the name ``chainrule``."""
+    import json
+    import shlex
+    from importlib import metadata
+    from urllib.parse import urlparse
+    from urllib.request import url2pathname
+    try:
+        record = json.loads(metadata.distribution(DISTRIBUTION).read_text("direct_url.json") or "{}")
+    except (metadata.PackageNotFoundError, ValueError):
+        record = {}
+    url = record.get("url", "")
+    if url.startswith("file:"):
+        editable = "-e " if record.get("dir_info", {}).get("editable") else ""
+        return editable + shlex.quote(url2pathname(urlparse(url).path))
+    if url:
+        vcs = record.get("vcs_info", {}).get("vcs")
+        return shlex.quote(f"{vcs}+{url}" if vcs else url)
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file():
+        return f"-e {shlex.quote(str(checkout))}"
+    return DISTRIBUTION
 
 
 def require(name: str) -> ModuleType:
@@ -36,7 +66,7 @@ def require(name: str) -> ModuleType:
     where = _find(name)
     if where is None:
         raise ImportError(f"No module named {name!r} in {sys.executable}: chainrule is not "
-                          f"installed there.\n{FIX}", name=name)
+                          f"installed there.\n{_fix()}", name=name)
     try:
         module = importlib.import_module(name)
     except Exception as err:
@@ -55,7 +85,7 @@ def _message(name: str, where: str, failed: str = "") -> str:
     whose = (f"installed by {owner}" if owner is not None
              else "no installed package owns it; if it is yours, rename it")
     return (f"`import {name}` in {sys.executable} found another package, not chainrule's: "
-            f"{where} ({whose}{failed}).\n{FIX}")
+            f"{where} ({whose}{failed}).\n{_fix()}")
 
 
 def _find(name: str) -> str | None:

@@ -7,10 +7,12 @@ and reads what that process prints (the oracle is the stand-in's own path
 and the documented fix, not chainrule's code).
 """
 
+import json
 import os
 import subprocess
 import sys
 import textwrap
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,7 @@ import autograd
 import nn
 from chainrule import MARKER, require
 
-FIX = "python -m venv .venv && .venv/bin/pip install chainrule"
+FIX = "python -m venv .venv && .venv/bin/pip install "
 
 
 def _package(root, name, source='"""someone else\'s package"""\n'):
@@ -127,3 +129,16 @@ def test_with_the_names_free_the_command_runs(tmp_path):
     r = _run([_console_script(), "ops"], tmp_path, tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[0].split()[:3] == ["add", "a+b", "add_backward"]
+
+
+def test_the_fix_installs_chainrule_from_where_it_came_from(tmp_path):
+    """The fix said `.venv/bin/pip install chainrule`, a name the package index does
+    not have ('No matching distribution found for chainrule'); installed with
+    `pip install -e .` from this checkout, it now names this checkout."""
+    record = metadata.distribution("chainrule").read_text("direct_url.json")
+    if not record or not json.loads(record).get("dir_info", {}).get("editable"):
+        pytest.skip("chainrule is not installed here with pip install -e")
+    root = Path(__file__).resolve().parent.parent
+    _package(tmp_path / "shadow", "autograd")
+    r = _run([sys.executable, "-c", "import nn"], tmp_path / "shadow", tmp_path)
+    assert f"{FIX}-e {root} (" in r.stderr, r.stderr
