@@ -23,9 +23,10 @@ from . import engine, names
 from .floats import listlike, short_repr
 from .matrix_form import (
     LOW_PRECISION_RTOL, MatrixShapeError, batch_view, check_layout, hadamard, is_flat,
-    low_precision, matmul, matrix_name,
+    is_matrix_text, low_precision, matmul, matrix_name,
     parse_matrix_name, read_matrix, scale, shape, shape_text, transpose,
 )
+from .formula import number_text
 from .matrix_formula import MatrixFormulaError, evaluate_matrix_formula
 from .verdict import Verdict
 from .notation import number
@@ -256,6 +257,13 @@ def _candidates(view, kind, l, layout, flat=False):
     return found
 
 
+def _one_number(expected):
+    """One number typed (``0.0146``, ``$0.0146$``, ``1.46 \\times 10^{-2}``) as a 1 × 1
+    matrix of its text, its digits kept; anything else as given."""
+    number = number_text(expected) if isinstance(expected, str) else None
+    return expected if number is None else [[number]]
+
+
 def _join(*parts):
     parts = [p for p in parts if p]
     return "; ".join(parts) if parts else None
@@ -274,9 +282,8 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     view.layout = layout
     formula = formula_read = None
     shape_error = None
-    if isinstance(expected, str) and is_number_text(expected):
-        expected = [[expected]]             # one number as typed: a 1 × 1 matrix, its digits kept
-    if isinstance(expected, str) and not expected.lstrip().startswith("["):
+    expected = _one_number(expected)
+    if isinstance(expected, str) and not is_matrix_text(expected):
         formula = expected
         try:
             value, formula_read = evaluate_matrix_formula(expected, view.names(layout), layout,
@@ -285,11 +292,15 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         except MatrixShapeError as err:
             shape_error = str(err)
             value = None
-        if value is not None and not isinstance(value, list):
-            value = [[value]]
-        values = value
-        precisions = None if value is None else [
-            [precision_for(v, digits=digits, rtol=rtol, atol=atol) for v in row] for row in value]
+        stated = None if value is None else formula_read.rpartition(" = ")[2]
+        if stated is not None and is_number_text(stated):    # dW2 = 0.0146: the number typed
+            values, precisions = read_matrix([[stated]], "expected", digits=digits, rtol=rtol,
+                                             atol=atol)
+        else:
+            values = [[value]] if value is not None and not isinstance(value, list) else value
+            precisions = None if values is None else [
+                [precision_for(v, digits=digits, rtol=rtol, atol=atol) for v in row]
+                for row in values]
     else:
         values, precisions = read_matrix(expected, "expected", digits=digits, rtol=rtol, atol=atol)
     kind, l = _target(view, wrt, None if values is None else shape(values), layout)
@@ -412,9 +423,8 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
     command line passes the script's variable).  ``one_entry(entry)`` is the advice
     that explains one disagreeing entry (default: the Python call)."""
     rows, flat = value_grid(wrt, "check", name)
-    if isinstance(expected, str) and is_number_text(expected):
-        expected = [[expected]]
-    if isinstance(expected, str) and not expected.lstrip().startswith("["):
+    expected = _one_number(expected)
+    if isinstance(expected, str) and not is_matrix_text(expected):
         raise TypeError("check: with a matrix of Values as wrt, give the numbers (nested lists, "
                         "an array or text such as '[[0.1, 0.2]]'); a formula is checked one "
                         "entry at a time: check(C, W[0][1], formula)")

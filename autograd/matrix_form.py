@@ -27,10 +27,12 @@ import weakref
 from typing import Any
 
 from . import engine, names, ops
+from .formula import number_text
 from .precision import Precision, precision_for, significant_digits
 
 __all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
            "layout_of", "BatchView", "batch_view", "read_matrix", "read_matrix_text",
+           "latex_matrix_text", "is_matrix_text",
            "is_flat", "low_precision", "LOW_PRECISION_RTOL",
            "shape", "transpose", "matmul", "hadamard", "scale", "shape_text", "MatrixShapeError"]
 
@@ -407,10 +409,44 @@ def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
 
 _CELL = re.compile(r"\s*(\[|\]|,|;|[^\s\[\],;]+)")
 
+#: a LaTeX matrix of a post: \begin{bmatrix} a & b \\ c & d \end{bmatrix} (pmatrix, array{cc}, ...)
+_LATEX_MATRIX = re.compile(r"\\begin\s*\{(?P<env>[pbBvV]?matrix|array)\}(?:\s*\{[^{}]*\})?"
+                           r"(?P<body>.*?)\\end\s*\{(?P=env)\}", re.S)
+#: what may stand before it: a math frame, a label ending in = (∂C/∂W_2 =), \left[
+_BEFORE_LATEX_MATRIX = re.compile(r"\s*(?:\$\$?|\\[\[(])?(?:[^=$]*=)?\s*(?:\\left\s*[\[(.])?\s*")
+#: and after it: \right], a full stop, the frame's end
+_AFTER_LATEX_MATRIX = re.compile(r"\s*(?:\\right\s*[\]).])?\s*[.,]?\s*(?:\$\$?|\\[\])])?\s*")
+
+
+def latex_matrix_text(text):
+    """The entries' text of a LaTeX matrix pasted whole (``\\begin{bmatrix} 0.1 & 2e-3
+    \\\\ 3 & 4 \\end{bmatrix}``, in ``$$`` or ``\\[ \\]``, after a label such as
+    ``\\frac{\\partial C}{\\partial W_2} =``), rows split at ``\\\\`` and entries at
+    ``&``; None for other text.  An entry that is a number keeps its digits
+    (``4.03 \\times 10^{-3}`` is ``4.03e-3``); one that is not is left as typed."""
+    found = _LATEX_MATRIX.search(text)
+    if found is None or not _BEFORE_LATEX_MATRIX.fullmatch(text[:found.start()]) or \
+            not _AFTER_LATEX_MATRIX.fullmatch(text[found.end():]):
+        return None
+    rows = re.split(r"\\\\", found.group("body"))
+    if len(rows) > 1 and not rows[-1].strip():
+        rows.pop()                             # a \\ after the last row
+    return [[number_text(cell) or cell.strip() for cell in row.split("&")] for row in rows]
+
+
+def is_matrix_text(text):
+    """Whether ``text`` is a matrix of numbers written out (``[[0.1, 0.2]]``, a LaTeX
+    matrix), not a formula."""
+    return text.lstrip().startswith("[") or latex_matrix_text(text) is not None
+
 
 def read_matrix_text(text):
-    """``"[[0.1, 2e-3], [3, 4]]"`` (or ``"[0.1 0.2; 0.3 0.4]"``) as nested lists of the
-    entries' text, so each keeps the digits typed.  No eval."""
+    """``"[[0.1, 2e-3], [3, 4]]"`` (or ``"[0.1 0.2; 0.3 0.4]"``, or a LaTeX matrix:
+    :func:`latex_matrix_text`) as nested lists of the entries' text, so each keeps the
+    digits typed.  No eval."""
+    latex = None if text.lstrip().startswith("[") else latex_matrix_text(text)
+    if latex is not None:
+        return latex
     tokens = _CELL.findall(text.strip())
     if "".join(tokens) != re.sub(r"\s+", "", text):
         raise ValueError(f"cannot read {text!r} as a matrix: write it as [[a, b], [c, d]]")

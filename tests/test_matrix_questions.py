@@ -1192,3 +1192,58 @@ def test_superscript_powers_as_printed():
     for typed in ("A1.T @ ((A2 - Y) * (A2 - A2²)) / m", f"{GRADIENT_W2} * m⁻¹", f"{GRADIENT_W2} / m² * 4"):
         verdict = check(cost, "W2", typed)
         assert verdict and np.allclose(verdict.expected, hand["W2"], rtol=1e-12), typed
+
+
+def _bmatrix(M, env="bmatrix", fmt="{:.3g}"):
+    """A matrix as a post prints it in LaTeX: rows split by \\\\, entries by &."""
+    body = r" \\ ".join(" & ".join(fmt.format(x) for x in row) for row in np.atleast_2d(M))
+    return rf"\begin{{{env}}} {body} \end{{{env}}}"
+
+
+def test_a_latex_matrix_of_numbers_is_read_as_the_numbers_typed():
+    r"""\begin{bmatrix} 0.00403 \\ 0.0094 \\ 0.00769 \end{bmatrix} was read as a formula of
+    three statements, the last number its value: 'is 1×1, but ∂C/∂W2 has W2's shape 3×1'.
+    Oracle: hand-written numpy backprop."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    for typed in (_bmatrix(hand["W2"]), _bmatrix(hand["W2"], "pmatrix"),
+                  rf"$$\frac{{\partial C}}{{\partial W_2}} = \left[{_bmatrix(hand['W2'], 'matrix')}\right]$$",
+                  rf"\[ \Delta W_1 = {_bmatrix(hand['W1'])} \]",
+                  _bmatrix(hand["W2"], fmt=r"{:.3g}").replace("0.00", r"\,0.00")):
+        name = "W1" if "W_1" in typed else "W2"
+        verdict = check(cost, name, typed)
+        assert verdict and "each to the digits you typed" in verdict.finding, typed
+    as_power = _bmatrix(hand["W2"] * 1e3, fmt=r"{:.3g} \times 10^{{-3}}")
+    assert check(cost, "W2", as_power)
+    assert "1/m is missing" in check(cost, "W2", _bmatrix(4 * hand["W2"])).finding
+    row = check(cost, "W2", _bmatrix(hand["W2"].T))            # LaTeX writes the orientation
+    assert row.finding.endswith("it is the engine's transposed: ∂C/∂W2 has the shape of W2.")
+    assert not check(cost, "W2", _bmatrix(hand["W2"], fmt="{:.4g}").replace("0.009396", "0.009386"))
+    with pytest.raises(ValueError, match=r"^expected: the entry in row 2, column 1 is 'a_2', not "
+                                         r"a number$"):
+        check(cost, "W2", r"\begin{bmatrix} 0.1 \\ a_2 \\ 0.3 \end{bmatrix}")
+
+
+def test_a_number_pasted_in_its_math_frame_keeps_its_digits_in_a_matrix_check():
+    r"""'$0.01458$' and '1.458 \times 10^{-2}' for ∂C/∂b2 were read as formulas, at full
+    precision: 'disagrees ... no common matrix mistake', where the scalar check reads them
+    as the number typed.  Oracle: hand-written numpy backprop."""
+    _, cost = blog()
+    db2 = float(numpy_backprop(X, Y, W1, b1, W2, b2)["b2"][0, 0])
+    for typed in (f"${db2:.4g}$", rf"\({db2:.4g}\)", rf"{db2 * 100:.4g} \times 10^{{-2}}",
+                  f"$$ {db2:.3g} $$"):
+        verdict = check(cost, "b2", typed)
+        assert verdict and "each to the digits you typed" in verdict.finding, typed
+    assert "1/m is missing" in check(cost, "b2", f"${4 * db2:.4g}$").finding
+    for labelled in (f"db2 = {db2:.3g}", rf"\frac{{\partial C}}{{\partial b_2}} = {db2:.3g}"):
+        assert check(cost, "b2", labelled), labelled
+
+
+def test_cli_takes_a_latex_matrix_as_expected(tmp_path, capsys):
+    from autograd.cli import main
+    script = blog_script(tmp_path)
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
+    assert main(["check", str(script), "--wrt", "W2", "--expected", _bmatrix(hand)]) == 0
+    assert capsys.readouterr().out.startswith("Your ∂C/∂W2 agrees with the engine's in all 3")
+    assert main(["check", str(script), "--wrt", "W2", "--expected", _bmatrix(4 * hand)]) == 1
+    assert "1/m is missing" in capsys.readouterr().out.splitlines()[0]
