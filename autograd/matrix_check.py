@@ -485,7 +485,7 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
     for r, (vrow, prow, trow, arow, nrow) in enumerate(zip(values, precisions, truth, agree, rows)):
         for c, (v, p, t, ok, node) in enumerate(zip(vrow, prow, trow, arow, nrow)):
             yours = p.text if p.mode == "typed" else number(v, 10)
-            shown_t = p.shown(t) if p.mode == "typed" else number(t, 10)
+            shown_t = _engine_entry(p, t)
             label = f" {names.text(node.name) if node.name else '-':10}" if named else ""
             lines.append(f"  {name + _position(r, c, flat):{width}}{label} {yours:>16} "
                          f"{shown_t:>18}  {'yes' if ok else 'NO'}")
@@ -645,6 +645,20 @@ def _table_rows(M):
     return ["  [" + "  ".join(f"{number(x, 10):>14}" for x in row) + " ]" for row in M]
 
 
+def _engine_entry(p, t):
+    """The engine's entry ``t`` beside one typed as ``p``: at the digits typed, unless it
+    agrees by beginning with them (0.0040286 with 0.00402, where rounded it reads 0.00403):
+    then with the fewest more digits that begin with them (0.004029), so the row does not set
+    two different numbers side by side as agreeing."""
+    if p.mode != "typed":
+        return number(t, 10)
+    shown = p.shown(t)
+    if not p.agrees(t) or float(shown) == p.value:
+        return shown
+    longer = (number(t, d) for d in range(p.digits + 1, 18))
+    return next((text for text in longer if p.agrees(float(text))), repr(t))
+
+
 def _comparison(kind, l, layout, values, precisions, truth, agree, root_name):
     name = matrix_name(kind, l, layout)
     rows = [f"  {'entry':14} {'Nielsen':12} {'yours':>16} {'engine':>18}  agree"]
@@ -652,7 +666,7 @@ def _comparison(kind, l, layout, values, precisions, truth, agree, root_name):
         for c, (v, p, t, ok) in enumerate(zip(vrow, prow, trow, arow), 1):
             node = names.text(_entry_name(kind, l, r, c, layout))
             yours = p.text if p.mode == "typed" else number(v, 10)
-            engine_text = p.shown(t) if p.mode == "typed" else number(t, 10)
+            engine_text = _engine_entry(p, t)
             rows.append(f"  {name}[{r},{c}]{'':{max(0, 9 - len(name) - len(str(r)) - len(str(c)))}}"
                         f" ∂{root_name}/∂{node:8} {yours:>16} {engine_text:>18}  "
                         f"{'yes' if ok else 'NO'}")

@@ -1247,3 +1247,23 @@ def test_cli_takes_a_latex_matrix_as_expected(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("Your ∂C/∂W2 agrees with the engine's in all 3")
     assert main(["check", str(script), "--wrt", "W2", "--expected", _bmatrix(4 * hand)]) == 1
     assert "1/m is missing" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_an_entry_that_agrees_by_its_first_digits_is_shown_so_in_the_table():
+    """0.00402 typed for ∂C/∂w³₁₁ = 0.0040286 agrees (the engine's number begins with it),
+    but the table showed the engine's as 0.00403 beside 'yes': the two columns said
+    different numbers agree.  Oracle: hand-written numpy backprop."""
+    from autograd.value import Value
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"][:, 0]
+    cut = [f"{math.floor(v * 1e5) / 1e5:.5f}" for v in hand]       # the first three digits
+    assert any(f"{v:.3g}" != c for v, c in zip(hand, cut))           # one rounds otherwise
+    verdict = check(cost, "W2", [[c] for c in cut])
+    assert verdict
+    for line, typed, value in zip(verdict.lines[-3:], cut, hand):
+        yours, engine = line.split()[-3:-1]
+        assert yours == typed and engine.startswith(typed) and engine == f"{value:.4g}"
+    w = Value(0.3)
+    C = (w * 0.0040286).named("C")
+    values = check(C, [w], ["0.00402"])
+    assert values and values.lines[-1].split()[-3:] == ["0.00402", "0.004029", "yes"]
