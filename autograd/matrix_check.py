@@ -369,11 +369,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         elif other:
             finding = other
         else:
-            nans = [f"{name}[{r},{c}]" for r, row in enumerate(values, 1)
-                    for c, x in enumerate(row, 1) if math.isnan(x)]
-            nan_words = (f" ({', '.join(nans[:4])}{', ...' if len(nans) > 4 else ''} "
-                         f"{'is' if len(nans) == 1 else 'are'} NaN, which agrees with nothing)"
-                         if nans else "")
+            nan_words = _not_finite_words(name, values, agree)
             primes = "/".join(dict.fromkeys(p for p in map(view.prime, view.layers) if p)) or "f'"
             finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} entries"
                        f"{nan_words}; no common matrix mistake (transpose, 1/m, ⊙ {primes}, BP2's "
@@ -643,6 +639,21 @@ def _inline(M):
 
 def _table_rows(M):
     return ["  [" + "  ".join(f"{number(x, 10):>14}" for x in row) + " ]" for row in M]
+
+
+def _not_finite_words(name, values, agree):
+    """`` (W2[1,1] is NaN, which agrees with nothing)``, `` (W2[2,1] is inf, ...)``: the
+    disagreeing entries given as NaN, else as ±inf; empty when there are none."""
+    for test, what, words in ((math.isnan, "NaN", "nothing"),
+                              (math.isinf, None, "nothing finite")):
+        found = [(f"{name}[{r},{c}]", x) for r, (row, ok_row) in enumerate(zip(values, agree), 1)
+                 for c, (x, ok) in enumerate(zip(row, ok_row), 1) if not ok and test(x)]
+        if found:
+            shown = ", ".join(entry for entry, _ in found[:4]) + (", ..." if len(found) > 4 else "")
+            kinds = {what or number(x) for _, x in found}
+            return (f" ({shown} {'is' if len(found) == 1 else 'are'} {'/'.join(sorted(kinds))}, "
+                    f"which agrees with {words})")
+    return ""
 
 
 def _engine_entry(p, t):

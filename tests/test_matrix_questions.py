@@ -1267,3 +1267,35 @@ def test_an_entry_that_agrees_by_its_first_digits_is_shown_so_in_the_table():
     C = (w * 0.0040286).named("C")
     values = check(C, [w], ["0.00402"])
     assert values and values.lines[-1].split()[-3:] == ["0.00402", "0.004029", "yes"]
+
+
+def test_nan_and_inf_typed_as_numpy_prints_them_are_read_as_numbers():
+    """numpy and PyTorch print NaN and infinity as nan and inf; pasted, '[[nan], ...]' was
+    refused ("the entry in row 1, column 1 is 'nan', not a number") where the float NaN is
+    read and named, and an inf entry that disagreed was not named.  Oracle: hand numpy, and
+    an overflowing ReLU network whose gradients are inf (as PyTorch's are)."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"][:, 0]
+    rest = f"[{hand[1]:.3g}], [{hand[2]:.3g}]"
+    verdict = check(cost, "W2", f"[[nan], {rest}]")
+    assert verdict.agree == [[False], [True], [True]]
+    assert "(W2[1,1] is NaN, which agrees with nothing)" in verdict.finding
+    verdict = check(cost, "W2", f"[[-inf], {rest}]")
+    assert verdict.agree == [[False], [True], [True]]
+    assert "(W2[1,1] is -inf, which agrees with nothing finite)" in verdict.finding
+    net = nn.MLP.from_matrices([[[1e200, 1.0]], [[1e200], [1.0]]], [[[0.0, 0.0]], [[0.0]]],
+                               activation="relu", layout="rows")
+    huge = nn.half_mean_squared_error(net.batch([[1e10], [1.0]]), [[0.0], [1.0]])
+    huge.backward()
+    torch = pytest.importorskip("torch")
+    t = torch.nn.Sequential(torch.nn.Linear(1, 2), torch.nn.ReLU(), torch.nn.Linear(2, 1),
+                            torch.nn.ReLU()).double()
+    with torch.no_grad():
+        t[0].weight[:] = torch.tensor([[1e200], [1.0]])
+        t[0].bias[:] = 0.0
+        t[2].weight[:] = torch.tensor([[1e200, 1.0]])
+        t[2].bias[:] = 0.0
+    out = t(torch.tensor([[1e10], [1.0]], dtype=torch.float64))
+    (((out - torch.tensor([[0.0], [1.0]], dtype=torch.float64)) ** 2).mean() / 2).backward()
+    printed = str(t[2].weight.grad.T.tolist())                 # [[inf], [inf]]
+    assert "inf" in printed and check(huge, "W2", printed)
