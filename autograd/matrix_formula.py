@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from .formula import _PRIME_SUPERSCRIPT as PRIME_SUPERSCRIPT
 from .matrix_form import MatrixShapeError, shape, shape_text, transpose
 
 __all__ = ["MatrixFormulaError", "evaluate_matrix_formula", "normalize_latex"]
@@ -56,6 +57,7 @@ _LATEX_RULES = [
     (re.compile(r"\\times(?![A-Za-z])"), "×"),
     (re.compile(r"\\cdot(?![A-Za-z])"), "·"),
     (re.compile(r"\\sigma(?![A-Za-z])"), "σ"),
+    (PRIME_SUPERSCRIPT, "'"),                                         # σ^{\prime}: σ'
     (re.compile(r"\\delta(?![A-Za-z])"), "δ"),
     (re.compile(r"\\sum(?![A-Za-z])(?:_\{[^{}]*\})?(?:\^\{?[^{}\s]*\}?)?"), "Σ"),
 ]
@@ -244,7 +246,7 @@ class _Reader:
         self.asked = asked
         plain_text = normalize_latex(text)
         self.plain = plain_text == text
-        self.tokens = _tokens(plain_text, self.plain)
+        self.tokens = _tokens(plain_text.replace("′", "'"), self.plain)   # σ′ as books print it
         self.at = 0
         self.bound = dict(bound)
         self.layout = layout

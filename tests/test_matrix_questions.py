@@ -1299,3 +1299,18 @@ def test_nan_and_inf_typed_as_numpy_prints_them_are_read_as_numbers():
     (((out - torch.tensor([[0.0], [1.0]], dtype=torch.float64)) ** 2).mean() / 2).backward()
     printed = str(t[2].weight.grad.T.tolist())                 # [[inf], [inf]]
     assert "inf" in printed and check(huge, "W2", printed)
+
+
+@pytest.mark.parametrize("typed", [
+    r"\delta_2 = \frac{1}{m}(A_2 - Y) \odot \sigma^{\prime}(Z_2) \\ A_1^T \delta_2",
+    r"\delta_2 = \frac{1}{m}(A_2 - Y) \odot \sigma^\prime(Z_2) \\ A_1^T \delta_2",
+    "A1ᵀ·((A2 − Y) ⊙ σ′(Z2))/m",                        # Nielsen's book prints σ′
+])
+def test_a_prime_as_latex_and_books_write_it(typed):
+    r"""σ^{\prime}(Z_2) and σ′(Z2) were refused ('the LaTeX command \prime is not one this
+    reader knows', "cannot read '′(Z2)'"), though the scalar check reads both.  Oracle: hand
+    numpy."""
+    _, cost = blog()
+    verdict = check(cost, "W2", typed)
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
+    assert verdict and np.allclose(verdict.expected, hand, rtol=1e-12)
