@@ -1314,3 +1314,27 @@ def test_a_prime_as_latex_and_books_write_it(typed):
     verdict = check(cost, "W2", typed)
     hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
     assert verdict and np.allclose(verdict.expected, hand, rtol=1e-12)
+
+
+def test_one_matrix_transposed_is_named_and_the_advice_followed_builds_the_network():
+    """from_matrices([W1, W2ᵀ], layout='rows') advised 'the other layout is
+    layout='columns'', which fails too (W1 does not fit it); a whole list in the other
+    layout had no advice; a 1-d W2 of a one-output layer (numpy's np.array([0.8, -0.6,
+    0.4])) was refused.  Oracle: hand numpy backprop of the network the advice builds."""
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    row = [[0.8, -0.6, 0.4]]
+    with pytest.raises(ValueError, match=r"W2 must be 3 × n .* it is 1×3, which fits transposed: "
+                                         r"give W2\.T \(W1 is in layout='rows'\)$"):
+        nn.MLP.from_matrices([W1, row], [b1, b2], layout="rows")
+    with pytest.raises(ValueError, match=r"it is 1×3; all the weights fit layout='columns', "
+                                         r"where the matrices are outputs × inputs$"):
+        nn.MLP.from_matrices([np.array(W1).T, np.array(W2).T], layout="rows")
+    for net in (nn.MLP.from_matrices([W1, np.array(row).T], [b1, b2], layout="rows"),
+                nn.MLP.from_matrices([np.array(W1).T, np.array(W2).T], [np.array(b1).T, b2],
+                                     layout="columns"),
+                nn.MLP.from_matrices([W1, np.array(row[0])], [b1, b2], layout="rows")):
+        cost = nn.half_mean_squared_error(net.batch(X), Y)
+        cost.backward()
+        got = net.gradient_matrices(layout="rows")
+        assert np.allclose(got["W1"], hand["W1"], rtol=1e-12) and np.allclose(got["W2"], hand["W2"],
+                                                                             rtol=1e-12)
