@@ -594,6 +594,7 @@ class MLP(Module):
         if not listlike(samples):
             raise TypeError(f"{self._owner}.batch: samples must be a list of input lists, "
                             f"got {type(samples).__name__} {samples!r}")
+        _refuse_columns(samples, self.sizes[0], f"{self._owner}.batch")
         return [self(x, sample=i) for i, x in enumerate(samples, 1)]
 
     def jit_loss(self, loss: str | Callable[..., Value] | None = None, *,
@@ -675,6 +676,18 @@ def _flat_samples(err, X, n_in):
         return err
     return ValueError(f"{err}; for {len(X)} samples of one input each give a list of rows, "
                       f"[[x] for x in X] (a numpy array: X.reshape(-1, 1))")
+
+
+def _refuse_columns(samples: Any, n_in: int, where: str) -> None:
+    """Refuse, saying to transpose it, a batch given with a column per sample (Nielsen's X,
+    inputs × m), whose first 'sample' is not ``n_in`` numbers."""
+    if not listlike(samples, sized=True) or len(samples) != n_in:
+        return
+    m = len(samples[0]) if listlike(samples[0], sized=True) else None
+    if m is not None and m != n_in and all(listlike(row, sized=True) and len(row) == m
+                                           for row in samples):
+        raise ValueError(f"{where}: the samples are {n_in}×{m}, a column per sample (Nielsen's "
+                         f"layout), and a batch takes a row per sample: net.batch(X.T)")
 
 
 def _one_sample(X: Any) -> bool:

@@ -1338,3 +1338,24 @@ def test_one_matrix_transposed_is_named_and_the_advice_followed_builds_the_netwo
         got = net.gradient_matrices(layout="rows")
         assert np.allclose(got["W1"], hand["W1"], rtol=1e-12) and np.allclose(got["W2"], hand["W2"],
                                                                              rtol=1e-12)
+
+
+def test_a_batch_given_a_column_per_sample_says_to_transpose_it():
+    """In Nielsen's layout X is inputs × m and Y outputs × m; net.batch(X) said 'MLP 2-3-1
+    expects 2 inputs, got 4 (sample 1 of the batch)' and the loss '4 samples of outputs but
+    1 samples of targets', neither naming the layout.  Following the advice gives the cost
+    of hand numpy backprop."""
+    net = nn.MLP.from_matrices([np.array(W1).T, np.array(W2).T], [np.array(b1).T, b2],
+                               layout="columns")
+    Xc, Yc = np.array(X).T, np.array(Y).T
+    with pytest.raises(ValueError, match=r"^MLP 2-3-1\.batch: the samples are 2×4, a column per "
+                                         r"sample .*: net\.batch\(X\.T\)$"):
+        net.batch(Xc)
+    outputs = net.batch(Xc.T)
+    for loss in (nn.half_mean_squared_error, nn.half_squared_error):
+        with pytest.raises(ValueError, match=r"4 samples of outputs but 1 samples of targets; .*"
+                                             r"the targets are 1×4, a column per sample .*: Y\.T$"):
+            loss(outputs, Yc)
+    cost = nn.half_mean_squared_error(outputs, Yc.T)
+    A2 = sigmoid(sigmoid(np.array(X) @ np.array(W1) + np.array(b1)) @ np.array(W2) + np.array(b2))
+    assert cost.data == pytest.approx(((A2 - np.array(Y)) ** 2).sum() / (2 * len(X)), rel=1e-12)
