@@ -365,7 +365,7 @@ def is_flat(given):
     """Whether ``given`` is one vector without an orientation: a flat list, a 1-d array or
     the text of one ``[a, b, c]``."""
     if isinstance(given, str):
-        text = given.strip()
+        text = _unwrapped(given).strip()
         return text.startswith("[") and text.count("[") == 1 and ";" not in text
     if hasattr(given, "ndim") and not isinstance(given, (list, tuple)):
         return given.ndim == 1
@@ -440,16 +440,29 @@ def latex_matrix_text(text):
     return [[number_text(cell) or cell.strip() for cell in row.split("&")] for row in rows]
 
 
+#: an array or tensor as its repr prints it (Jupyter shows it so): array([[0.004], [0.009]]),
+#: tensor([[0.0040]], dtype=torch.float64, grad_fn=<MulBackward0>)
+_PRINTED_ARRAY = re.compile(r"\s*(?:np\.|numpy\.|torch\.)?(?:array|tensor)\(\s*(?P<rows>\[.*\])"
+                            r"\s*(?:,\s*\w+\s*=\s*(?:<[^<>]*>|[\w.]+)\s*)*\)\s*", re.S)
+
+
+def _unwrapped(text):
+    """``text`` without the ``array(…)`` or ``tensor(…)`` its repr prints around it."""
+    found = _PRINTED_ARRAY.fullmatch(text)
+    return found.group("rows") if found else text
+
+
 def is_matrix_text(text):
-    """Whether ``text`` is a matrix of numbers written out (``[[0.1, 0.2]]``, a LaTeX
-    matrix), not a formula."""
-    return text.lstrip().startswith("[") or latex_matrix_text(text) is not None
+    """Whether ``text`` is a matrix of numbers written out (``[[0.1, 0.2]]``, an array's
+    or tensor's repr, a LaTeX matrix), not a formula."""
+    return _unwrapped(text).lstrip().startswith("[") or latex_matrix_text(text) is not None
 
 
 def read_matrix_text(text):
-    """``"[[0.1, 2e-3], [3, 4]]"`` (or ``"[0.1 0.2; 0.3 0.4]"``, or a LaTeX matrix:
-    :func:`latex_matrix_text`) as nested lists of the entries' text, so each keeps the
-    digits typed.  No eval."""
+    """``"[[0.1, 2e-3], [3, 4]]"`` (or ``"[0.1 0.2; 0.3 0.4]"``, an array's repr, or a
+    LaTeX matrix: :func:`latex_matrix_text`) as nested lists of the entries' text, so each
+    keeps the digits typed.  No eval."""
+    text = _unwrapped(text)
     latex = None if text.lstrip().startswith("[") else latex_matrix_text(text)
     if latex is not None:
         return latex

@@ -1359,3 +1359,25 @@ def test_a_batch_given_a_column_per_sample_says_to_transpose_it():
     cost = nn.half_mean_squared_error(outputs, Yc.T)
     A2 = sigmoid(sigmoid(np.array(X) @ np.array(W1) + np.array(b1)) @ np.array(W2) + np.array(b2))
     assert cost.data == pytest.approx(((A2 - np.array(Y)) ** 2).sum() / (2 * len(X)), rel=1e-12)
+
+
+def test_an_array_or_tensor_pasted_as_jupyter_shows_it_keeps_its_digits():
+    """repr(array) as Jupyter shows it, 'array([[0.0040286 ], ...]])', and PyTorch's
+    'tensor([[0.0040], ...], dtype=torch.float64)' were read as formulas ("array(…) is not
+    a function this formula reader knows").  Oracle: hand numpy backprop, and PyTorch."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    for name in ("W1", "W2", "b1"):
+        assert check(cost, name, repr(hand[name])), name
+    assert check(cost, "b1", repr(hand["b1"].ravel())).finding.endswith(
+        "(each to the digits you typed).")                    # a 1-d array: b1's row
+    assert "1/m is missing" in check(cost, "W2", repr(4 * hand["W2"])).finding
+    torch = pytest.importorskip("torch")
+    A1 = torch.tensor(hand["A1"])
+    w = torch.tensor(W2, dtype=torch.float64, requires_grad=True)
+    A2 = torch.sigmoid(A1 @ w + torch.tensor(b2, dtype=torch.float64))
+    (((A2 - torch.tensor(Y, dtype=torch.float64)) ** 2).mean() / 2).backward()
+    for shown in (repr(w.grad), repr(w.grad * 1), repr(w.grad.float()), repr(w.grad + 0 * w)):
+        verdict = check(cost, "W2", shown)
+        assert verdict and "each to the digits you typed" in verdict.finding, shown
+    assert not check(cost, "W2", repr(w.grad.T.flip(1)).replace("tensor", "torch.tensor"))
