@@ -161,10 +161,13 @@ def _entry_name(kind, l, r, c, layout):
 # The candidates: BP1-BP4 with the usual mistakes, samples as rows
 # ---------------------------------------------------------------------------
 
-def _deltas(view, l, missing_prime=None, untransposed=None, no_weights=None):
+def _deltas(view, l, missing_prime=None, untransposed=None, no_weights=None, prime_at_a=None):
     """δ^l by BP1 and BP2 from the engine's ∂C/∂A^L, with one mistake made (or none)."""
     L = view.last
-    delta = view.dA[L] if missing_prime == L else hadamard(view.dA[L], view.local[L])
+    local = dict(view.local)
+    if prime_at_a is not None:
+        local[prime_at_a] = view.prime_at(prime_at_a, view.A[prime_at_a])
+    delta = view.dA[L] if missing_prime == L else hadamard(view.dA[L], local[L])
     for k in range(L - 1, l - 1, -1):
         W = view.W[k + 1]                               # n_k × n_{k+1}
         if no_weights == k + 1:
@@ -177,8 +180,12 @@ def _deltas(view, l, missing_prime=None, untransposed=None, no_weights=None):
             back = matmul(delta, W)
         else:
             back = matmul(delta, transpose(W))
-        delta = back if missing_prime == k else hadamard(back, view.local[k])
+        delta = back if missing_prime == k else hadamard(back, local[k])
     return delta
+
+
+#: the derivative as written in the activation a, which makes f'(A) a tempting slip
+_IN_THE_ACTIVATION = {"σ'": "σ'(z) = a(1 − a)", "tanh'": "tanh'(z) = 1 − a²"}
 
 
 def _variants(view, l):
@@ -194,6 +201,12 @@ def _variants(view, l):
                  f"BP2 (δ^l = ((w^{{l+1}})ᵀ δ^{{l+1}}) ⊙ {prime}(z^l))")
         out.append((f"the ⊙ {z} factor is missing: {where} multiplies by it, entry by entry",
                     {"missing_prime": k}))
+        n = k - 1 if view.layout == "rows" else k
+        written = _IN_THE_ACTIVATION.get(prime)
+        out.append((f"the factor is {prime}(A{n}) where {'BP1' if k == L else 'BP2'} has "
+                    f"{prime}(Z{n}): the derivative is taken at the activations, not at the "
+                    f"weighted inputs" + (f" ({written} is already written in a)" if written
+                                          else ""), {"prime_at_a": k}))
     for k in range(L, l, -1):
         W = matrix_name("W", k, view.layout)
         right = f"δ @ {W}ᵀ" if view.layout == "rows" else f"{W}ᵀ @ δ"

@@ -152,6 +152,7 @@ class BatchView:
         self.grads, self.local, self.dA = grads, local, dA
         self.layout = layout
         self.function: dict[int, str | None] = {}
+        self.ops: dict[int, Any] = {}
 
     @property
     def last(self):
@@ -161,6 +162,19 @@ class BatchView:
         """The derivative of layer l's activation as written (``σ'``), None when linear."""
         f = self.function.get(l)
         return None if f is None else f"{f}'"
+
+    def prime_at(self, l, M):
+        """Layer l's f' at each entry of ``M`` (a slip's σ'(A)), or None for a linear layer."""
+        op = self.ops.get(l)
+        if op is None:
+            return None
+        from .value import Value
+        method = getattr(Value, op.name)
+
+        def slope(x):
+            a = method(Value(x))
+            return a._op.backward(a, 1.0)[0]
+        return [[slope(x) for x in row] for row in M]
 
     def sizes(self):
         first = len(self.X[0])
@@ -265,6 +279,7 @@ def batch_view(root, layout=None):
                      check_layout(layout))
     view._z_grads = dZ
     view.function = {l: _function_of(ops_of[l]) for l in layers}
+    view.ops = ops_of
     return view
 
 

@@ -1381,3 +1381,29 @@ def test_an_array_or_tensor_pasted_as_jupyter_shows_it_keeps_its_digits():
         verdict = check(cost, "W2", shown)
         assert verdict and "each to the digits you typed" in verdict.finding, shown
     assert not check(cost, "W2", repr(w.grad.T.flip(1)).replace("tensor", "torch.tensor"))
+
+
+@pytest.mark.parametrize("layer", [2, 1])
+def test_the_derivative_taken_at_the_activations_is_named(layer):
+    """σ'(A2) where BP1 needs σ'(Z2) (sigmoid_prime applied to the activations, a common
+    slip since σ'(z) = a(1 − a)) was 'no common matrix mistake'.  Oracle: hand numpy with
+    that slip made."""
+    _, cost = blog()
+    Xa, Ya, A1 = np.array(X), np.array(Y), numpy_backprop(X, Y, W1, b1, W2, b2)["A1"]
+    A2 = sigmoid(A1 @ np.array(W2) + np.array(b2))
+
+    def prime(A, slip):
+        return sigmoid(A) * (1 - sigmoid(A)) if slip else A * (1 - A)
+    d2 = (A2 - Ya) / len(X) * prime(A2, layer == 2)
+    d1 = (d2 @ np.array(W2).T) * prime(A1, layer == 1)
+    slipped = A1.T @ d2 if layer == 2 else Xa.T @ d1
+    name = "W2" if layer == 2 else "W1"
+    verdict = check(cost, name, slipped)
+    assert not verdict
+    assert verdict.finding == (f"Your ∂C/∂{name} is not the engine's: the factor is σ'(A{layer}) "
+                               f"where {'BP1' if layer == 2 else 'BP2'} has σ'(Z{layer}): the "
+                               f"derivative is taken at the activations, not at the weighted "
+                               f"inputs (σ'(z) = a(1 − a) is already written in a).")
+    formula = "A1.T @ ((A2 - Y)/m * σ'(A2))" if layer == 2 else \
+        "d2 = (A2 - Y)/m * σ'(Z2); X.T @ (d2 @ W2.T * σ'(A1))"
+    assert check(cost, name, formula).matrix_diagnosis == verdict.matrix_diagnosis
