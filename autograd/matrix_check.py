@@ -606,6 +606,11 @@ def _other_matrix(view, kind, l, layout, values, precisions, root_name, formula=
     numbered = {"columns": "by the layer the weights lead into (Nielsen: the input layer is "
                            "layer 1)", "rows": "from 1 in the order given"}
     what = "weights" if kind == "W" else "biases"
+    own = view.W[l] if kind == "W" else view.b[l]
+    if not formula and _reproduces(view.in_layout(own, layout), values, precisions, flat):
+        return (f"These are {name}'s own numbers (the parameters), not ∂{root_name}/∂{name}: "
+                f"pass the gradient (net.gradient_matrices()[{name!r}], or the parameter's "
+                f".grad in PyTorch).")
     if not formula:
         kind_e, l_e = parse_matrix_name(name, elsewhere)
         if _has_matrix(view, kind_e, l_e) and _reproduces(

@@ -1407,3 +1407,13 @@ def test_the_derivative_taken_at_the_activations_is_named(layer):
     formula = "A1.T @ ((A2 - Y)/m * σ'(A2))" if layer == 2 else \
         "d2 = (A2 - Y)/m * σ'(Z2); X.T @ (d2 @ W2.T * σ'(A1))"
     assert check(cost, name, formula).matrix_diagnosis == verdict.matrix_diagnosis
+
+
+def test_the_weights_themselves_given_for_their_gradient_are_named():
+    """check(C, 'W2', W2) (the parameter passed, not its .grad) was 'no common matrix
+    mistake'; the numbers are W2's own, which the verdict now says."""
+    _, cost = blog()
+    for name, given in (("W2", W2), ("W1", np.array(W1)), ("b1", b1)):
+        verdict = check(cost, name, given)
+        assert not verdict and verdict.finding.startswith(
+            f"These are {name}'s own numbers (the parameters), not ∂C/∂{name}"), name
