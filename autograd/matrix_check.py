@@ -365,7 +365,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     n = sum(len(row) for row in agree)
     good = sum(map(sum, agree))
     typed = all(p.mode == "typed" for row in precisions for p in row)
-    to = "each to the digits you typed" if typed else f"within {precisions[0][0].describe()}"
+    to = _precision_words(precisions)
     if dtype and not typed and rtol is None and atol is None and digits is None:
         to = _own_precision_words(dtype, precisions)
     if good == n:
@@ -470,8 +470,7 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
                              lines=[f"The engine's {what}:", *_table_rows(truth)], **common)
     agree = [[p.agrees(t) for p, t in zip(prow, trow)] for prow, trow in zip(precisions, truth)]
     good = sum(map(sum, agree))
-    typed = all(p.mode == "typed" for row in precisions for p in row)
-    to = "each to the digits you typed" if typed else f"within {precisions[0][0].describe()}"
+    to = _precision_words(precisions)
     if own:
         to = _own_precision_words(dtype, precisions)
     mistake = None
@@ -537,6 +536,17 @@ def _at_own_precision(dtype, values, truth):
     largest = max(abs(t) for row in truth for t in row)
     return [[precision_for(v, rtol=relative, atol=relative * largest) for v in row]
             for row in values]
+
+
+def _precision_words(precisions):
+    """How the entries were compared: to the digits typed, within a tolerance, or both."""
+    typed = [p for row in precisions for p in row if p.mode == "typed"]
+    others = [p for row in precisions for p in row if p.mode != "typed"]
+    if not others:
+        return "each to the digits you typed"
+    if not typed:
+        return f"within {others[0].describe()}"
+    return f"each typed entry to its digits, the others within {others[0].describe()}"
 
 
 def _own_precision_words(dtype, precisions):

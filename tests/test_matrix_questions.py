@@ -1417,3 +1417,18 @@ def test_the_weights_themselves_given_for_their_gradient_are_named():
         verdict = check(cost, name, given)
         assert not verdict and verdict.finding.startswith(
             f"These are {name}'s own numbers (the parameters), not ∂C/∂{name}"), name
+
+
+def test_entries_typed_and_given_as_floats_are_each_said_at_their_own_precision():
+    """A matrix mixing typed entries and full floats said 'within the 3 significant digits
+    you gave' (the first entry's) or 'within tolerance: relative 1e-06' for all of them.
+    Oracle: hand numpy backprop."""
+    _, cost = blog()
+    g = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"][:, 0]
+    both = "(each typed entry to its digits, the others within tolerance: relative 1e-06, absolute 1e-12)."
+    for given in ([[f"{g[0]:.3g}"], [float(g[1])], [f"{g[2]:.3g}"]],
+                  [[float(g[0])], [f"{g[1]:.3g}"], [f"{g[2]:.3g}"]]):
+        verdict = check(cost, "W2", given)
+        assert verdict and verdict.finding.endswith(both), verdict.finding
+    wrong = check(cost, "W2", [[float(g[0])], [f"{g[1] * 1.1:.3g}"], [f"{g[2]:.3g}"]])
+    assert not wrong and f"2 of 3 entries agree {both}" in wrong.lines
