@@ -478,13 +478,16 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
         finding = (f"Your {what} agrees with the engine's in "
                    f"{'its one entry' if n == 1 else f'all {n} entries'} ({to}).")
     else:
-        mistake = _common_factor(values, truth, precisions)
+        turned = _reproduces(transpose(truth), values, precisions)     # a square matrix
+        mistake = "transposed" if turned else _common_factor(values, truth, precisions)
         wrong = [_position(r, c, flat) for r, row in enumerate(agree) for c, ok in enumerate(row)
                  if not ok]
         shown = ", ".join(wrong[:4]) + (", ..." if len(wrong) > 4 else "")
+        nans = _not_finite_words(name, values, agree, lambda r, c: name + _position(r, c, flat))
         finding = (f"Your {what} disagrees with the engine's in {n - good} of {n} entries "
-                   f"({shown})" + (f": {mistake}." if mistake else
-                                  f"; {one_entry(name + wrong[0])}."))
+                   f"({shown}){nans}" + (": it is the engine's transposed." if turned else
+                                        f": {mistake}." if mistake else
+                                        f"; {one_entry(name + wrong[0])}."))
     named = any(v.name for row in rows for v in row)
     node_column = f" {'node':10}" if named else ""
     width = max(10, len(name + _position(len(rows) - 1, len(rows[0]) - 1, flat)) + 1)
@@ -669,13 +672,15 @@ def _table_rows(M):
     return ["  [" + "  ".join(f"{number(x, 10):>14}" for x in row) + " ]" for row in M]
 
 
-def _not_finite_words(name, values, agree):
+def _not_finite_words(name, values, agree, entry=None):
     """`` (W2[1,1] is NaN, which agrees with nothing)``, `` (W2[2,1] is inf, ...)``: the
-    disagreeing entries given as NaN, else as ±inf; empty when there are none."""
+    disagreeing entries given as NaN, else as ±inf; empty when there are none.  ``entry(r,
+    c)`` names an entry (from 0; default ``W2[r+1,c+1]``)."""
+    entry = entry or (lambda r, c: f"{name}[{r + 1},{c + 1}]")
     for test, what, words in ((math.isnan, "NaN", "nothing"),
                               (math.isinf, None, "nothing finite")):
-        found = [(f"{name}[{r},{c}]", x) for r, (row, ok_row) in enumerate(zip(values, agree), 1)
-                 for c, (x, ok) in enumerate(zip(row, ok_row), 1) if not ok and test(x)]
+        found = [(entry(r, c), x) for r, (row, ok_row) in enumerate(zip(values, agree))
+                 for c, (x, ok) in enumerate(zip(row, ok_row)) if not ok and test(x)]
         if found:
             shown = ", ".join(entry for entry, _ in found[:4]) + (", ..." if len(found) > 4 else "")
             kinds = {what or number(x) for _, x in found}

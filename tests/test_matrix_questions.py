@@ -1432,3 +1432,23 @@ def test_entries_typed_and_given_as_floats_are_each_said_at_their_own_precision(
         assert verdict and verdict.finding.endswith(both), verdict.finding
     wrong = check(cost, "W2", [[float(g[0])], [f"{g[1] * 1.1:.3g}"], [f"{g[2]:.3g}"]])
     assert not wrong and f"2 of 3 entries agree {both}" in wrong.lines
+
+
+def test_a_square_matrix_of_values_transposed_is_named():
+    """A square matrix of one's own Values given its gradient transposed was 'disagrees in 2
+    of 4 entries' (the docs promise a transposed matrix is named), and a NaN entry was not
+    named as in a network's matrix.  Oracle: the hand derivative of ½Σ(tanh(xW) − y)²."""
+    from autograd.value import Value
+    W = [[Value(0.5), Value(-0.3)], [Value(0.2), Value(0.8)]]
+    x, y = [1.0, 2.0], [0.0, 1.0]
+    out = [sum(x[k] * W[k][j] for k in range(2)).tanh() for j in range(2)]
+    C = 0.5 * sum((o - t) ** 2 for o, t in zip(out, y))
+    a = np.tanh(np.array(x) @ np.array([[0.5, -0.3], [0.2, 0.8]]))
+    hand = np.outer(x, (a - y) * (1 - a ** 2))                 # ∂C/∂W[k][j] = x_k δ_j
+    assert check(C, W, hand)
+    verdict = check(C, W, hand.T)
+    assert not verdict and verdict.matrix_diagnosis == "transposed"
+    assert verdict.finding.endswith("2 of 4 entries ([0][1], [1][0]): it is the engine's "
+                                    "transposed.")
+    nan = check(C, W, [[np.nan, hand[0, 1]], [hand[1, 0], hand[1, 1]]])
+    assert "(wrt[0][0] is NaN, which agrees with nothing)" in nan.finding
