@@ -1452,3 +1452,21 @@ def test_a_square_matrix_of_values_transposed_is_named():
                                     "transposed.")
     nan = check(C, W, [[np.nan, hand[0, 1]], [hand[1, 0], hand[1, 1]]])
     assert "(wrt[0][0] is NaN, which agrees with nothing)" in nan.finding
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda c, d: d(c, digits=-1), ValueError, r"^draw: digits must be an int from 1 to 17, got -1$"),
+    (lambda c, d: d(c, digits="3"), ValueError, r"^draw: digits must be an int from 1 to 17, got '3'$"),
+    (lambda c, d: d(c, most=None), TypeError, r"^draw: most must be an int \(the most entries .*\), "
+                                              r"got None$"),
+    (lambda c, d: d([c]), TypeError, r"^draw: expected the cost of a batch \(a Value\) to draw, got list"),
+])
+def test_draw_matrices_names_a_bad_argument_in_one_line(call, error, words):
+    """draw_matrices(C, digits=-1) raised 'Format specifier missing precision', digits='3'
+    'can only concatenate str', most=None a comparison error and a list of costs
+    'unhashable type: list'."""
+    from autograd.matrix_draw import draw_matrices
+    _, cost = blog()
+    with pytest.raises(error, match=words) as raised:
+        call(cost, draw_matrices)
+    assert "\n" not in str(raised.value)
