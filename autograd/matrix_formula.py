@@ -59,7 +59,9 @@ _LATEX_RULES = [
     (re.compile(r"\\sigma(?![A-Za-z])"), "σ"),
     (PRIME_SUPERSCRIPT, "'"),                                         # σ^{\prime}: σ'
     (re.compile(r"\\delta(?![A-Za-z])"), "δ"),
-    (re.compile(r"\\sum(?![A-Za-z])(?:_\{[^{}]*\})?(?:\^\{?[^{}\s]*\}?)?"), "Σ"),
+    # \sum, \sum_{i=1}^{m}, \sum_i^m, \sum\limits_{i}: over the batch (the limits say no more)
+    (re.compile(r"\\sum(?![A-Za-z])(?:\s*\\(?:no)?limits(?![A-Za-z]))?"
+                r"(?:\s*[_^]\s*(?:\{[^{}]*\}|[A-Za-z0-9]))*"), "Σ"),
 ]
 
 
@@ -498,10 +500,9 @@ class _Reader:
             inner = self.expression()
             self.take(")")
             return Term(inner.value, "(", inner, ")")
-        if value == "Σ":
+        if value == "Σ":              # Σ (A - Y) ⊙ A ⊙ (1 - A): over the whole product after it
             self.take()
-            term = self.postfix(self.primary())
-            return self.summed(term, None)
+            return self.summed(self.product(), None)
         if kind == "name":
             self.take()
             function = self.function_name(value)

@@ -1470,3 +1470,22 @@ def test_draw_matrices_names_a_bad_argument_in_one_line(call, error, words):
     with pytest.raises(error, match=words) as raised:
         call(cost, draw_matrices)
     assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("typed", [
+    r"\Delta b_2 = \dfrac{1}{m}\sum (o_2 - Y)\odot sigmoid(i_2)\odot(1 - sigmoid(i_2))",
+    r"\Delta b_2 = \frac{1}{m}\sum_{i=1}^{m}(o_2 - Y)\odot o_2\odot(1-o_2)",
+    r"\Delta b_2 = \sum_i^m \dfrac{1}{m}(o_2 - Y)\odot(o_2\odot (1 - o_2))",
+    r"\Delta b_2 = \frac{1}{m}\sum\limits_{i=1}^{m}(o_2 - Y)\odot o_2\odot(1-o_2)",
+    r"\Delta b_1 = \sum ((\dfrac{1}{m}(o_2 - Y)\odot (o_2\odot (1 - o_2)))\times W_2^T)\odot o_1\odot (1 - o_1)",
+    r"\Delta b_2 = \sum \frac{1}{m}(o_2 - Y)\odot o_2\odot(1-o_2) + 0",
+])
+def test_a_sum_covers_the_product_after_it(typed):
+    r"""In the blog's notation Σ (o_2 − Y) ⊙ o_2 ⊙ (1 − o_2) sums the whole product over the
+    batch; the reader summed only (o_2 − Y), then multiplied: 'is 4×1, but ∂C/∂b2 has b2's
+    shape 1×1'.  \sum_i^m and \sum\limits were refused.  Oracle: hand numpy backprop."""
+    _, cost = blog()
+    name = "b1" if "b_1" in typed else "b2"
+    verdict = check(cost, name, typed)
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)[name]
+    assert verdict and np.allclose(verdict.expected, hand, rtol=1e-12)
