@@ -51,7 +51,9 @@ _LATEX_RULES = [
      lambda found: f"(({found.group(1) or found.group(2)})/({found.group(3) or found.group(4)}))"),
     (re.compile(r"\\text\s*\{[^{}]*\}"), " "),
     (re.compile(r"\\(?:left|right|big|Big|quad|qquad)(?![A-Za-z])|\\[,;!]"), " "),
-    (re.compile(r"\^\s*(?:\{\s*\\(?:top|intercal)\s*\}|\\(?:top|intercal)(?![A-Za-z]))"), "^T"),
+    # ^\top, ^{\top}, and ^T before a command (^T\delta): ^T, apart from what follows it
+    (re.compile(r"\^\s*(?:\{\s*\\(?:top|intercal)\s*\}|\\(?:top|intercal)(?![A-Za-z])|T(?=\\))"),
+     "^T "),
     (re.compile(r"\\nabla(?![A-Za-z])"), "∇"),
     (re.compile(r"\\odot(?![A-Za-z])|\\circ(?![A-Za-z])"), "⊙"),
     (re.compile(r"\\times(?![A-Za-z])"), "×"),
@@ -63,6 +65,15 @@ _LATEX_RULES = [
     (re.compile(r"\\sum(?![A-Za-z])(?:\s*\\(?:no)?limits(?![A-Za-z]))?"
                 r"(?:\s*[_^]\s*(?:\{[^{}]*\}|[A-Za-z0-9]))*"), "Σ"),
 ]
+
+
+#: a layer written as a sum, w^{2+1}, δ^{l+1} with l a number: the layer's number
+_LAYER_SUM = re.compile(r"(?<=\^)\s*\{\s*(\d{1,4})\s*([+\-])\s*(\d{1,4})\s*\}")
+
+
+def _layer_sum(found):
+    a, sign, b = found.groups()
+    return str(int(a) + int(b) if sign == "+" else int(a) - int(b))
 
 
 def normalize_latex(text):
@@ -246,7 +257,7 @@ class _Reader:
         self.source = text
         self.goal = goal
         self.asked = asked
-        plain_text = normalize_latex(text)
+        plain_text = _LAYER_SUM.sub(_layer_sum, normalize_latex(text))
         self.plain = plain_text == text
         self.tokens = _tokens(plain_text.replace("′", "'"), self.plain)   # σ′ as books print it
         self.at = 0

@@ -1489,3 +1489,26 @@ def test_a_sum_covers_the_product_after_it(typed):
     verdict = check(cost, name, typed)
     hand = numpy_backprop(X, Y, W1, b1, W2, b2)[name]
     assert verdict and np.allclose(verdict.expected, hand, rtol=1e-12)
+
+
+@pytest.mark.parametrize("bp2", [
+    r"\delta^2 = ((w^{2+1})^T\delta^{2+1})\odot\sigma'(z^2)",      # seed 002 as the asker typed it
+    r"\delta^2 = ((w^{3})^\top\delta^{3})\odot\sigma'(z^2)",
+    r"\delta^2 = ((w^{3})^{\top}\boldsymbol{\delta}^{3})\odot\sigma'(z^2)",
+])
+def test_nielsens_bp2_as_typed_in_the_question(bp2):
+    r"""((w^{2+1})^T\delta^{2+1}): '^T\delta' was read as a name 'Tδ^{3}' ("not bound"), and a
+    layer written 2+1 as 'w' to a power.  Oracle: BP1-BP4 by hand in numpy for the
+    question's 2-3-1 network, one sample."""
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    C = nn.half_squared_error(net([0.6, -0.4]), [0.25])
+    C.backward()
+    x = np.array([[0.6], [-0.4]])
+    w2, w3 = np.array([[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]]), np.array([[0.7, -0.2, 0.3]])
+    a2 = sigmoid(w2 @ x + np.array([[0.1], [0.0], [-0.1]]))
+    a3 = sigmoid(w3 @ a2)
+    d3 = (a3 - 0.25) * a3 * (1 - a3)
+    d2 = (w3.T @ d3) * a2 * (1 - a2)
+    verdict = check(C, "W2", rf"\delta^3 = (a^3-y)\odot\sigma'(z^3) \\ {bp2} \\ \delta^2 (a^1)^T")
+    assert verdict and np.allclose(verdict.expected, d2 @ x.T, rtol=1e-12)
