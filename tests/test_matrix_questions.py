@@ -1512,3 +1512,16 @@ def test_nielsens_bp2_as_typed_in_the_question(bp2):
     d2 = (w3.T @ d3) * a2 * (1 - a2)
     verdict = check(C, "W2", rf"\delta^3 = (a^3-y)\odot\sigma'(z^3) \\ {bp2} \\ \delta^2 (a^1)^T")
     assert verdict and np.allclose(verdict.expected, d2 @ x.T, rtol=1e-12)
+
+
+@pytest.mark.parametrize("typed", [r"\begin{bmatrix} 0.00403 \\ 0.0094 \end{bmatrix}",
+                                   "array([[0.00403],\n       [0.0094 ]])"])
+def test_a_matrix_for_one_weight_is_refused_as_a_matrix(typed):
+    r"""A LaTeX matrix or an array's repr checked against one weight (w3_11) was read as a
+    scalar formula: 'a number right after a factor; write * between them' or "no node has
+    this name ('array')", where '[[0.00403], [0.0094]]' says it is a matrix."""
+    _, cost = blog()
+    with pytest.raises(ValueError, match=r"is a matrix, but the gradient with respect to "
+                                         r"'w3_11' = 0\.8 is one number; a matrix goes with a "
+                                         r"matrix name \(W2, b1\) or a layer$"):
+        check(cost, "w3_11", typed)
