@@ -509,4 +509,18 @@ def read_matrix_text(text):
             row.append(t)
     if depth != 0 or not rows:
         raise ValueError(f"cannot read {text!r} as a matrix: the brackets do not match")
+    _refuse_decimal_commas(text, tokens)
     return rows
+
+
+def _refuse_decimal_commas(text, tokens):
+    """Refuse ``[[0,00403], [0,0094]]``: an entry with leading zeros (``00403``) right after
+    a comma, in text without a decimal point, is the decimal part of a number written with a
+    decimal comma."""
+    if "." in text:
+        return
+    for before, comma, entry in zip(tokens, tokens[1:], tokens[2:]):
+        if comma == "," and re.fullmatch(r"0\d+", entry) and re.fullmatch(r"[+\-−]?\d+", before):
+            raise ValueError(f"cannot read the matrix: {entry!r} after {before + ','!r} is the "
+                             f"decimal part of a number written with a decimal comma; write the "
+                             f"decimal point as a dot: {before}.{entry}")

@@ -1525,3 +1525,15 @@ def test_a_matrix_for_one_weight_is_refused_as_a_matrix(typed):
                                          r"'w3_11' = 0\.8 is one number; a matrix goes with a "
                                          r"matrix name \(W2, b1\) or a layer$"):
         check(cost, "w3_11", typed)
+
+
+@pytest.mark.parametrize("typed", ["[[0,00403], [0,00940], [0,00769]]", "[0,00403; 0,0094; 0,00769]"])
+def test_a_matrix_with_decimal_commas_is_named(typed):
+    """'[[0,00403], [0,00940], [0,00769]]' (decimal commas) was read as a 3×2 matrix of
+    0 and 403, 940, 769: 'is 3×2, but ∂C/∂W2 has W2's shape 3×1'.  The scalar check names
+    a decimal comma; the matrix check now does too."""
+    _, cost = blog()
+    with pytest.raises(ValueError, match=r"'00403' .* decimal comma; write the decimal point "
+                                         r"as a dot: 0\.00403$"):
+        check(cost, "W2", typed)
+    assert check(cost, "W2", typed.replace("0,0", "0.0"))
