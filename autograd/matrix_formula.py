@@ -93,7 +93,7 @@ _TOKEN = re.compile(r"""
     (?P<space>[ \t]+)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+\-]?\d+)?)
   | (?P<transpose>\.T\b|\^\s*\{\s*T\s*\}|\^\s*T\b|ᵀ)
-  | (?P<method>\.sum\b|\.dot\b|\.transpose\b)
+  | (?P<method>\.sum\b|\.mean\b|\.dot\b|\.transpose\b)
   | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_prime)?(?:'+)?
               (?:_?\{\s*\d+\s*\}|_?\d+)?(?:\^\s*\{\s*\d+\s*\}|\^\s*\d+)?)
   | (?P<op>@|\*\*|\*|\^|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|=|;|\n|Σ)
@@ -237,7 +237,7 @@ _MATRIX_KEY = re.compile(r"(?:X|Y|m|[ZAWb]\d+|delta\d+)'*")
 
 #: the functions of two matrices (``np.dot(a, b)``) and of one matrix (``np.transpose(a)``)
 _PAIR_FUNCTIONS = ("dot", "matmul", "multiply")
-_MATRIX_FUNCTIONS = ("sum", "transpose") + _PAIR_FUNCTIONS
+_MATRIX_FUNCTIONS = ("sum", "mean", "transpose") + _PAIR_FUNCTIONS
 
 _ALIASES = {"x": "X", "y": "Y", "z": "Z", "i": "Z", "a": "A", "o": "A", "h": "A", "w": "W",
             "b": "b", "delta": "delta", "δ": "delta", "Δ": "delta", "d": "delta"}
@@ -467,10 +467,10 @@ class _Reader:
                 self.take(")")
                 term = self.combine(term, "@", right)
             elif kind == "method":
-                self.take()
+                method = self.take()[1]
                 self.take("(")
                 axis = self.arguments_after_first(leading=True)
-                term = self.summed(term, axis)
+                term = self.summed(term, axis, mean=method == ".mean")
             else:
                 return term
 
@@ -566,9 +566,9 @@ class _Reader:
         if name == "transpose":
             self.take(")")
             return self.transposed(argument)
-        if name == "sum":
+        if name in ("sum", "mean"):
             axis = self.arguments_after_first() if self.peek()[1] == "," else self.close()
-            return self.summed(argument, axis)
+            return self.summed(argument, axis, mean=name == "mean")
         self.take(")")
         f = _FUNCTIONS[name]
         value = ([[f(x) for x in row] for row in argument.value] if argument.is_matrix
@@ -617,8 +617,9 @@ class _Reader:
                                      f"{_where(pos, self.plain)}")
         return sign * int(text)
 
-    def summed(self, term, axis):
-        """sum over ``axis`` (None: over the batch, the layout's sample axis)."""
+    def summed(self, term, axis, mean=False):
+        """sum (``mean``: the mean) over ``axis`` (None: over the batch, the layout's sample
+        axis)."""
         if not term.is_matrix:
             return term
         if axis is None:
@@ -626,10 +627,11 @@ class _Reader:
         if axis not in (0, 1, -1, -2):
             raise MatrixFormulaError(f"sum(…, axis={axis}): a matrix has axes 0 and 1")
         if axis in (0, -2):
-            value = [[math.fsum(col) for col in zip(*term.value)]]
+            lines = list(zip(*term.value))
+            value = [[math.fsum(col) / (len(col) if mean else 1) for col in lines]]
         else:
-            value = [[math.fsum(row)] for row in term.value]
-        return Term(value, "sum(", term, f", axis={axis})")
+            value = [[math.fsum(row) / (len(row) if mean else 1)] for row in term.value]
+        return Term(value, "mean(" if mean else "sum(", term, f", axis={axis})")
 
     # -- names --
     def key(self, text, assigning=False):

@@ -812,7 +812,7 @@ def test_latex_transposes_and_what_cannot_be_read_in_one_line():
     for formula, words in (
             (r"\delta_2 = \nabla_a C \odot \sigma'(z_2)", r"∇_a C .* write it out, e\.g\. \(A - Y\)"),
             (r"\delta^L = (a^L - y) \odot \sigma'(z^L)", r"write the layer's number for L .* A2\)$"),
-            ("np.mean(A1, axis=0)", r"^np\.mean\(…\) is not a function this formula reader knows"),
+            ("np.average(A1, axis=0)", r"^np\.average\(…\) is not a function this formula reader knows"),
             (r"\delta_2 = (o_2 - Y) \oslash 2", r"^cannot read '\\\\oslash 2' in the formula: the "
                                                 r"LaTeX command \\oslash is not one")):
         with pytest.raises(MatrixFormulaError, match=words) as raised:
@@ -1537,3 +1537,16 @@ def test_a_matrix_with_decimal_commas_is_named(typed):
                                          r"as a dot: 0\.00403$"):
         check(cost, "W2", typed)
     assert check(cost, "W2", typed.replace("0,0", "0.0"))
+
+
+@pytest.mark.parametrize("typed", ["np.mean((A2 - Y) * A2 * (1 - A2), axis=0)",
+                                   "((A2 - Y) * A2 * (1 - A2)).mean(axis=0)",
+                                   "np.mean((A2 - Y) * σ'(Z2), axis=0, keepdims=True)",
+                                   "np.mean((A2 - Y) * σ'(Z2), 0)"])
+def test_the_mean_over_the_batch_as_numpy_code_writes_it(typed):
+    """db2 = np.mean(dZ2, axis=0) (the 1/m as a mean) was refused: 'np.mean(…) is not a
+    function this formula reader knows'.  Oracle: hand numpy backprop."""
+    _, cost = blog()
+    verdict = check(cost, "b2", typed)
+    assert verdict and np.allclose(verdict.expected, numpy_backprop(X, Y, W1, b1, W2, b2)["b2"],
+                                   rtol=1e-12)
