@@ -381,7 +381,8 @@ def is_flat(given):
     the text of one ``[a, b, c]``."""
     if isinstance(given, str):
         text = _unwrapped(given).strip()
-        return text.startswith("[") and text.count("[") == 1 and ";" not in text
+        return text.startswith("[") and text.count("[") == 1 and ";" not in text and \
+            _TRANSPOSED_LIST.fullmatch(text) is None
     if hasattr(given, "ndim") and not isinstance(given, (list, tuple)):
         return given.ndim == 1
     return isinstance(given, (list, tuple)) and bool(given) and not isinstance(
@@ -435,8 +436,12 @@ _LATEX_MATRIX = re.compile(r"\\begin\s*\{(?P<env>[pbBvV]?matrix|array)\}(?:\s*\{
                            r"(?P<body>.*?)\\end\s*\{(?P=env)\}", re.S)
 #: what may stand before it: a math frame, a label ending in = (∂C/∂W_2 =), \left[
 _BEFORE_LATEX_MATRIX = re.compile(r"\s*(?:\$\$?|\\[\[(])?(?:[^=$]*=)?\s*(?:\\left\s*[\[(.])?\s*")
-#: and after it: \right], a full stop, the frame's end
-_AFTER_LATEX_MATRIX = re.compile(r"\s*(?:\\right\s*[\]).])?\s*[.,]?\s*(?:\$\$?|\\[\])])?\s*")
+#: a transpose after a matrix written out: ^T, ^{T}, ^\top, ^{\top}, ^\intercal
+_TRANSPOSE = r"\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T|\\top|\\intercal)"
+#: and after it: \right], a transpose (a row written as a column), a full stop, the frame's end
+_AFTER_LATEX_MATRIX = re.compile(rf"\s*(?:\\right\s*[\]).])?\s*(?P<turned>{_TRANSPOSE})?\s*[.,]?\s*"
+                                 r"(?:\$\$?|\\[\])])?\s*")
+_TRANSPOSED_LIST = re.compile(rf"(?P<rows>.*\])\s*{_TRANSPOSE}\s*", re.S)
 
 
 def latex_matrix_text(text):
@@ -446,13 +451,19 @@ def latex_matrix_text(text):
     ``&``; None for other text.  An entry that is a number keeps its digits
     (``4.03 \\times 10^{-3}`` is ``4.03e-3``); one that is not is left as typed."""
     found = _LATEX_MATRIX.search(text)
-    if found is None or not _BEFORE_LATEX_MATRIX.fullmatch(text[:found.start()]) or \
-            not _AFTER_LATEX_MATRIX.fullmatch(text[found.end():]):
+    after = None if found is None else _AFTER_LATEX_MATRIX.fullmatch(text[found.end():])
+    if found is None or after is None or not _BEFORE_LATEX_MATRIX.fullmatch(text[:found.start()]):
         return None
     rows = re.split(r"\\\\", found.group("body"))
     if len(rows) > 1 and not rows[-1].strip():
         rows.pop()                             # a \\ after the last row
-    return [[number_text(cell) or cell.strip() for cell in row.split("&")] for row in rows]
+    cells = [[number_text(cell) or cell.strip() for cell in row.split("&")] for row in rows]
+    return _turned(cells) if after.group("turned") else cells
+
+
+def _turned(rows):
+    """Rows of entries transposed (ragged rows are left for the reader to name)."""
+    return transpose(rows) if len({len(row) for row in rows}) == 1 else rows
 
 
 #: an array or tensor as its repr prints it (Jupyter shows it so): array([[0.004], [0.009]]),
@@ -481,6 +492,9 @@ def read_matrix_text(text):
     latex = None if text.lstrip().startswith("[") else latex_matrix_text(text)
     if latex is not None:
         return latex
+    turned = _TRANSPOSED_LIST.fullmatch(text)
+    if turned:                                 # [a, b, c]^T: a column
+        return _turned(read_matrix_text(turned.group("rows")))
     tokens = _CELL.findall(text.strip())
     if "".join(tokens) != re.sub(r"\s+", "", text):
         raise ValueError(f"cannot read {text!r} as a matrix: write it as [[a, b], [c, d]]")

@@ -700,6 +700,11 @@ def evaluate_matrix_formula(text, bound, layout, describe=None, goal=None, asked
     """
     if not isinstance(text, str) or not text.strip():
         raise MatrixFormulaError(f"a matrix formula must be non-empty text, got {text!r}")
+    if _MATRIX_ENVIRONMENT.search(text):
+        raise MatrixFormulaError("a LaTeX matrix of numbers is read alone (with its $$ or "
+                                 "label, as ∂C/∂W2 = \\begin{bmatrix}…\\end{bmatrix}), not "
+                                 "inside a formula: work the formula out and paste its numbers, "
+                                 "or write the formula over the batch's names (A1, delta2)")
     if len(text) > MOST_CHARACTERS:
         raise MatrixFormulaError(f"the formula is {len(text):,} characters long; a matrix formula "
                                  f"is read up to {MOST_CHARACTERS:,} (name the parts in "
@@ -718,6 +723,9 @@ def evaluate_matrix_formula(text, bound, layout, describe=None, goal=None, asked
                                  f"(delta2 = …; then the gradient)") from None
     return term.value, term.text
 
+
+#: a matrix of numbers typed in LaTeX (read alone by autograd.matrix_form.latex_matrix_text)
+_MATRIX_ENVIRONMENT = re.compile(r"\\begin\s*\{[pbBvV]?matrix\}")
 
 #: three words in a row (not a LaTeX command's): an answer's prose pasted with its formulas
 _PROSE = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}(?:[ \t]+[A-Za-z]{2,}){2,}")

@@ -1550,3 +1550,22 @@ def test_the_mean_over_the_batch_as_numpy_code_writes_it(typed):
     verdict = check(cost, "b2", typed)
     assert verdict and np.allclose(verdict.expected, numpy_backprop(X, Y, W1, b1, W2, b2)["b2"],
                                    rtol=1e-12)
+
+
+def test_a_row_written_transposed_is_a_column_and_a_matrix_in_a_formula_is_refused():
+    r"""Posts write a column as a row transposed: \begin{bmatrix} a & b & c \end{bmatrix}^T
+    and [a, b, c]^T were refused ("found '^T'", "'^T' is outside a row's [ ]"), and a LaTeX
+    matrix inside a formula (\frac{1}{4}\begin{bmatrix}…) was split into statements and its
+    last number checked: 'is 1×1'.  Oracle: hand numpy backprop."""
+    _, cost = blog()
+    g = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"][:, 0]
+    row = " & ".join(f"{v:.3g}" for v in g)
+    for typed in (rf"\begin{{bmatrix}} {row} \end{{bmatrix}}^T",
+                  rf"$$\left[\begin{{matrix}} {row} \end{{matrix}}\right]^{{\top}}$$",
+                  "[" + ", ".join(f"{v:.3g}" for v in g) + "]^T"):
+        verdict = check(cost, "W2", typed)
+        assert verdict and "each to the digits you typed" in verdict.finding, typed
+    column = rf"\begin{{bmatrix}} {row} \end{{bmatrix}}^T"
+    assert check(cost, "b1", column).finding.startswith("This is ∂C/∂W2, not ∂C/∂b1")
+    with pytest.raises(MatrixFormulaError, match=r"a LaTeX matrix of numbers is read alone"):
+        check(cost, "W2", r"\frac{1}{4}\begin{bmatrix} 0.0161 \\ 0.0376 \\ 0.0308 \end{bmatrix}")
