@@ -569,7 +569,7 @@ class MLP(Module):
         """
         single = _one_sample(X)
         samples = [X] if single else X
-        kept = self.inputs, [(layer.z, layer.a) for layer in self.layers]
+        kept = self._last_pass()
         outputs = []
         try:
             with no_grad():
@@ -581,10 +581,18 @@ class MLP(Module):
                             raise _flat_samples(err, X, len(self._input_names)) from None
                         raise in_sample(err, i) from None
         finally:
-            self.inputs = kept[0]
-            for layer, (z, a) in zip(self.layers, kept[1]):
-                layer.z, layer.a = z, a
+            self._last_pass(kept)
         return outputs[0] if single else outputs
+
+    def _last_pass(self, kept=None):
+        """The nodes of the last forward pass (net.inputs, each layer's z and a), or, given
+        ``kept``, those put back (after a pass that is not to count)."""
+        if kept is None:
+            return self.inputs, [(layer.z, layer.a) for layer in self.layers]
+        self.inputs = kept[0]
+        for layer, (z, a) in zip(self.layers, kept[1]):
+            layer.z, layer.a = z, a
+        return kept
 
     def batch(self, samples: Iterable[Inputs]) -> list[list[Value]]:
         """One forward pass per sample, ``[self(x, sample=i) for i, x in ...]``:
@@ -595,7 +603,12 @@ class MLP(Module):
             raise TypeError(f"{self._owner}.batch: samples must be a list of input lists, "
                             f"got {type(samples).__name__} {samples!r}")
         _refuse_columns(samples, self.sizes[0], f"{self._owner}.batch")
-        return [self(x, sample=i) for i, x in enumerate(samples, 1)]
+        kept = self._last_pass()
+        try:
+            return [self(x, sample=i) for i, x in enumerate(samples, 1)]
+        except BaseException:            # a sample that fails, or Ctrl-C: as before the batch
+            self._last_pass(kept)
+            raise
 
     def jit_loss(self, loss: str | Callable[..., Value] | None = None, *,
                  backend: str = "python") -> Jitted | MatrixProgram:

@@ -1569,3 +1569,27 @@ def test_a_row_written_transposed_is_a_column_and_a_matrix_in_a_formula_is_refus
     assert check(cost, "b1", column).finding.startswith("This is ∂C/∂W2, not ∂C/∂b1")
     with pytest.raises(MatrixFormulaError, match=r"a LaTeX matrix of numbers is read alone"):
         check(cost, "W2", r"\frac{1}{4}\begin{bmatrix} 0.0161 \\ 0.0376 \\ 0.0308 \end{bmatrix}")
+
+
+class _Interrupting:
+    """An input whose number is asked for as Ctrl-C arrives."""
+
+    def __float__(self):
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("bad", [[3.0], [3.0, "x"], [3.0, _Interrupting()]])
+def test_a_batch_that_fails_leaves_the_layers_nodes_as_they_were(bad):
+    """net.batch([[1, 2], [3]]) failed at sample 2 but left each layer's z and a (and
+    net.inputs) on sample 1's nodes, so layers[-1].delta read another pass's δ."""
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    C = nn.half_squared_error(net(X[0]), Y[0])
+    C.backward()
+    kept = net.inputs, [(layer.z, layer.a) for layer in net.layers], list(net.layers[-1].delta)
+    with pytest.raises((ValueError, TypeError, KeyboardInterrupt)):
+        net.batch([X[1], bad])
+    assert net.inputs is kept[0]
+    assert all(layer.z is z and layer.a is a for layer, (z, a) in zip(net.layers, kept[1]))
+    A2 = sigmoid(sigmoid(np.array([X[0]]) @ np.array(W1) + np.array(b1)) @ np.array(W2) + np.array(b2))
+    assert list(net.layers[-1].delta) == kept[2]
+    assert kept[2][0] == pytest.approx(((A2 - Y[0][0]) * A2 * (1 - A2))[0, 0], rel=1e-12)
