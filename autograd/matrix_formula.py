@@ -94,7 +94,7 @@ _TOKEN = re.compile(r"""
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+\-]?\d+)?)
   | (?P<transpose>\.T\b|\^\s*\{\s*T\s*\}|\^\s*T\b|ᵀ)
   | (?P<method>\.sum\b|\.mean\b|\.dot\b|\.transpose\b)
-  | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_prime)?(?:'+)?
+  | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_[A-Za-z]+)*(?:'+)?
               (?:_?\{\s*\d+\s*\}|_?\d+)?(?:\^\s*\{\s*\d+\s*\}|\^\s*\d+)?)
   | (?P<op>@|\*\*|\*|\^|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|=|;|\n|Σ)
   | (?P<power>[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)
@@ -102,7 +102,7 @@ _TOKEN = re.compile(r"""
 #: A1², (1 - A1)², m⁻¹ as printed: the power's digits
 _FROM_SUPERSCRIPT = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
 
-_NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ∂]+(?:_prime)?)('*)(?:_?\{?\s*(\d+)\s*\}?)?"
+_NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ∂]+(?:_[A-Za-z]+)*)('*)(?:_?\{?\s*(\d+)\s*\}?)?"
                          r"(?:\^\s*\{?\s*(\d+)\s*\}?)?$")
 
 
@@ -231,6 +231,10 @@ _FUNCTIONS = {"σ": _sigmoid, "sigmoid": _sigmoid, "σ'": _sigmoid_prime, "sigmo
               "sigmoid_prime": _sigmoid_prime, "s": _sigmoid, "s'": _sigmoid_prime,
               "tanh": math.tanh, "tanh'": _tanh_prime, "tanh_prime": _tanh_prime,
               "square": lambda x: x * x}
+
+#: a tutorial's derivative helper: sigmoid_derivative, sigmoid_grad, d_sigmoid, dtanh
+_DERIVATIVE_HELPER = re.compile(r"^(?:np\.)?(?:d_?(sigmoid|sig|tanh)|(sigmoid|sig|tanh)_?"
+                                r"(?:deriv\w*|grad\w*|backward|der))$", re.IGNORECASE)
 
 #: the bound names a typed name can mean (a name followed by ( is otherwise a function)
 _MATRIX_KEY = re.compile(r"(?:X|Y|m|[ZAWb]\d+|delta\d+)'*")
@@ -529,7 +533,8 @@ class _Reader:
             if key not in self.bound and self.peek()[1] == "(" and not _MATRIX_KEY.fullmatch(key):
                 known = ", ".join([*_FUNCTIONS, *_MATRIX_FUNCTIONS])
                 raise MatrixFormulaError(f"{value}(…) is not a function this formula reader "
-                                         f"knows; it knows {known} (np. or not), and * ** @ .T")
+                                         f"knows{self.derivative_hint(value)}; it knows {known} "
+                                         f"(np. or not), and * ** @ .T")
             if key not in self.bound and self.peek()[1] == "^":
                 self.take()
                 self.layer_letter(value)
@@ -543,6 +548,21 @@ class _Reader:
         shown = value or "the end"
         raise MatrixFormulaError(f"expected a number, a name or ({_where(pos, self.plain)}, "
                                  f"found {shown!r}")
+
+    def derivative_hint(self, name):
+        """For a tutorial's derivative helper (sigmoid_derivative, d_tanh): what to write,
+        since tutorials define it at z or at the activation a."""
+        activation = _DERIVATIVE_HELPER.search(name)
+        if activation is None:
+            return ""
+        argument = self.tokens[self.at + 1][1] if self.at + 1 < len(self.tokens) else ""
+        layer = re.fullmatch(r"Z(\d+)", self.key(argument))
+        z, a = (f"Z{layer.group(1)}", f"A{layer.group(1)}") if layer else ("Z", "A")
+        if (activation.group(1) or activation.group(2)).lower() == "tanh":
+            return (f": tutorials define it at z or at the activation a, so write tanh'({z}) "
+                    f"for tanh'(z), or 1 - {a}**2")
+        return (f": tutorials define it at z or at the activation a, so write σ'({z}) for "
+                f"σ'(z), or {a} * (1 - {a})")
 
     def function_name(self, text):
         found = _NAME_PARTS.match(text)

@@ -1593,3 +1593,15 @@ def test_a_batch_that_fails_leaves_the_layers_nodes_as_they_were(bad):
     A2 = sigmoid(sigmoid(np.array([X[0]]) @ np.array(W1) + np.array(b1)) @ np.array(W2) + np.array(b2))
     assert list(net.layers[-1].delta) == kept[2]
     assert kept[2][0] == pytest.approx(((A2 - Y[0][0]) * A2 * (1 - A2))[0, 0], rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["sigmoid_derivative", "sigmoid_grad", "d_sigmoid"])
+def test_a_tutorials_derivative_function_says_what_to_write(name):
+    """sigmoid_derivative(Z2) (a tutorial's helper: σ'(z) in some, a(1 − a) of the
+    activation in others) was refused mid-name: "cannot read '_derivative('"."""
+    _, cost = blog()
+    with pytest.raises(MatrixFormulaError, match=rf"^{name}\(…\) is not a function this formula "
+                                                 rf"reader knows: .*write σ'\(Z2\) for σ'\(z\), "
+                                                 rf"or A2 \* \(1 - A2\)"):
+        check(cost, "W2", f"A1.T @ ((A2 - Y)/m * {name}(Z2))")
+    assert check(cost, "W2", "A1.T @ ((A2 - Y)/m * sigmoid_prime(Z2))")
