@@ -457,8 +457,20 @@ def latex_matrix_text(text):
     rows = re.split(r"\\\\", found.group("body"))
     if len(rows) > 1 and not rows[-1].strip():
         rows.pop()                             # a \\ after the last row
-    cells = [[number_text(cell) or cell.strip() for cell in row.split("&")] for row in rows]
+    cells = [[_entry_text(cell) for cell in row.split("&")] for row in rows]
     return _turned(cells) if after.group("turned") else cells
+
+
+#: what a post puts around an entry: \phantom{-} (alignment), \num{…}, \mathbf{…}, \text{…}
+_ENTRY_MARKUP = re.compile(r"\\h?phantom\s*\{[^{}]*\}|\\(?:num|mathbf|mathrm|text|textbf|boldsymbol)"
+                           r"\s*\{([^{}]*)\}")
+
+
+def _entry_text(cell):
+    """One LaTeX matrix entry's text, a number's digits kept (``4.03 \\times 10^{-3}``:
+    ``4.03e-3``), without the markup around it; as typed when it is not a number."""
+    plain = _ENTRY_MARKUP.sub(lambda found: found.group(1) or "", cell)
+    return number_text(plain) or cell.strip()
 
 
 def _turned(rows):

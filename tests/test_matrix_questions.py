@@ -1605,3 +1605,15 @@ def test_a_tutorials_derivative_function_says_what_to_write(name):
                                                  rf"or A2 \* \(1 - A2\)"):
         check(cost, "W2", f"A1.T @ ((A2 - Y)/m * {name}(Z2))")
     assert check(cost, "W2", "A1.T @ ((A2 - Y)/m * sigmoid_prime(Z2))")
+
+
+def test_a_latex_matrixs_entries_as_posts_align_and_mark_them():
+    r"""Entries aligned with \phantom{-}, or marked \num{…} (siunitx), \mathbf{…}, \text{…}
+    were refused: "the entry in row 2, column 1 is '\\phantom{-}0.0094', not a number".
+    Oracle: hand numpy backprop."""
+    _, cost = blog()
+    g = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"][:, 0]
+    for wrap in (r"\phantom{{-}}{}", r"\num{{{}}}", r"\mathbf{{{}}}", r"\text{{{}}}", r"\hphantom{{-}}{}"):
+        cells = r" \\ ".join(wrap.format(f"{v:.3g}") for v in g)
+        verdict = check(cost, "W2", rf"\begin{{bmatrix}} {cells} \end{{bmatrix}}")
+        assert verdict and "each to the digits you typed" in verdict.finding, wrap
