@@ -27,8 +27,9 @@ import weakref
 from typing import Any
 
 from . import engine, names, ops
+from .floats import short_repr
 from .formula import number_text
-from .precision import Precision, precision_for, significant_digits
+from .precision import Precision, precision_for, read_number, significant_digits
 
 __all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
            "layout_of", "BatchView", "batch_view", "read_matrix", "read_matrix_text",
@@ -353,11 +354,18 @@ def _entry_precision(entry, where, digits, rtol, atol):
     if isinstance(entry, str):
         if not is_number_text(entry):
             raise MatrixEntryError(f"{where} is {entry!r}, not a number")
-        value = float(entry.strip().replace("−", "-"))
+        try:
+            value = read_number(entry)          # the scalar check's limits: length, a float's range
+        except ValueError as err:
+            raise MatrixEntryError(f"{where}: {str(err).removeprefix('check: ')}") from None
         return value, precision_for(value, entry, digits=digits, rtol=rtol, atol=atol)
     if isinstance(entry, bool) or not hasattr(entry, "__float__"):
-        raise MatrixEntryError(f"{where} is {type(entry).__name__} {entry!r}, not a number")
-    value = float(entry)
+        raise MatrixEntryError(f"{where} is {type(entry).__name__} {short_repr(entry)}, not a "
+                               f"number")
+    try:
+        value = float(entry)
+    except OverflowError:
+        raise MatrixEntryError(f"{where} is {short_repr(entry)}, too large for a float") from None
     text = repr(value)
     if math.isfinite(value) and 0 < significant_digits(text) <= TYPED_FLOAT_DIGITS:
         return value, precision_for(value, text, digits=digits, rtol=rtol, atol=atol)

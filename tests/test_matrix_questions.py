@@ -1617,3 +1617,22 @@ def test_a_latex_matrixs_entries_as_posts_align_and_mark_them():
         cells = r" \\ ".join(wrap.format(f"{v:.3g}") for v in g)
         verdict = check(cost, "W2", rf"\begin{{bmatrix}} {cells} \end{{bmatrix}}")
         assert verdict and "each to the digits you typed" in verdict.finding, wrap
+
+
+@pytest.mark.parametrize("given, words", [
+    ([[10 ** 400], [0], [0]], r"^expected: the entry in row 1, column 1 is the int of 401 digits "
+                              r"\(100000\.\.\.\), too large for a float$"),
+    ("[[1e400], [0], [0]]", r"^expected: the entry in row 1, column 1: the number '1e400' is "
+                            r"beyond what a float can hold"),
+    ("[[0], [1e-400], [0]]", r"^expected: the entry in row 2, column 1: the number '1e-400' is "
+                             r"beyond what a float can hold"),
+    ("[[0], [0], [" + "1" * 120 + "]]", r"^expected: the entry in row 3, column 1: the number "
+                                        r"'1111.* is too long"),
+])
+def test_a_number_no_float_holds_is_named_by_its_entry(given, words):
+    """An int beyond a float raised OverflowError with a traceback; '1e400' typed was read as
+    inf and '1e-400' as 0 and judged, where the scalar check refuses both (read_number)."""
+    _, cost = blog()
+    with pytest.raises(ValueError, match=words) as raised:
+        check(cost, "W2", given)
+    assert "\n" not in str(raised.value)
