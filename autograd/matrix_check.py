@@ -27,6 +27,7 @@ from .matrix_form import (
     parse_matrix_name, read_matrix, scale, shape, shape_text, transpose,
 )
 from .formula import number_text
+from .matrix_explain import loss_of
 from .matrix_formula import MatrixFormulaError, evaluate_matrix_formula
 from .verdict import Verdict
 from .notation import number
@@ -161,13 +162,16 @@ def _entry_name(kind, l, r, c, layout):
 # The candidates: BP1-BP4 with the usual mistakes, samples as rows
 # ---------------------------------------------------------------------------
 
-def _deltas(view, l, missing_prime=None, untransposed=None, no_weights=None, prime_at_a=None):
+def _deltas(view, l, missing_prime=None, untransposed=None, no_weights=None, prime_at_a=None,
+            extra_prime=False):
     """δ^l by BP1 and BP2 from the engine's ∂C/∂A^L, with one mistake made (or none)."""
     L = view.last
     local = dict(view.local)
     if prime_at_a is not None:
         local[prime_at_a] = view.prime_at(prime_at_a, view.A[prime_at_a])
     delta = view.dA[L] if missing_prime == L else hadamard(view.dA[L], local[L])
+    if extra_prime:
+        delta = hadamard(delta, local[L])
     for k in range(L - 1, l - 1, -1):
         W = view.W[k + 1]                               # n_k × n_{k+1}
         if no_weights == k + 1:
@@ -207,6 +211,14 @@ def _variants(view, l):
                     f"{prime}(Z{n}): the derivative is taken at the activations, not at the "
                     f"weighted inputs" + (f" ({written} is already written in a)" if written
                                           else ""), {"prime_at_a": k}))
+    prime = view.prime(L)
+    found = loss_of(view) if prime == "σ'" else None
+    if found and found[0] in ("binary_cross_entropy", "cross_entropy"):
+        n = L - 1 if view.layout == "rows" else L
+        out.append((f"the ⊙ σ'(Z{n}) factor is one too many: (A − Y) ⊙ σ'(Z) is BP1 of a "
+                    f"squared error; with cross-entropy after a sigmoid BP1 gives δ = A − Y "
+                    f"(∇_a C = (a − y)/(a(1 − a)), and σ'(z) = a(1 − a) cancels it)",
+                    {"extra_prime": True}))
     for k in range(L, l, -1):
         W = matrix_name("W", k, view.layout)
         right = f"δ @ {W}ᵀ" if view.layout == "rows" else f"{W}ᵀ @ δ"

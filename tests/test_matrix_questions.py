@@ -1636,3 +1636,23 @@ def test_a_number_no_float_holds_is_named_by_its_entry(given, words):
     with pytest.raises(ValueError, match=words) as raised:
         check(cost, "W2", given)
     assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("name", ["W2", "W1", "b2"])
+def test_a_squared_errors_bp1_used_with_cross_entropy_is_named(name):
+    """δ² = (A2 − Y)/m ⊙ σ'(Z2) (BP1 of a squared error) checked against a binary
+    cross-entropy cost, whose δ is (A2 − Y)/m (σ' cancels), was 'no common matrix
+    mistake'.  Oracle: hand numpy backprop with that δ."""
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    cost = nn.binary_cross_entropy(net.batch(X), Y)
+    cost.backward()
+    Xa, Ya, A1 = np.array(X), np.array(Y), numpy_backprop(X, Y, W1, b1, W2, b2)["A1"]
+    A2 = sigmoid(A1 @ np.array(W2) + np.array(b2))
+    d2 = (A2 - Ya) / len(X) * A2 * (1 - A2)                     # the squared error's BP1
+    d1 = (d2 @ np.array(W2).T) * A1 * (1 - A1)
+    slipped = {"W2": A1.T @ d2, "W1": Xa.T @ d1, "b2": d2.sum(axis=0, keepdims=True)}[name]
+    verdict = check(cost, name, slipped)
+    assert not verdict and "the ⊙ σ'(Z2) factor is one too many: (A − Y) ⊙ σ'(Z) is BP1 of a " \
+        "squared error; with cross-entropy after a sigmoid BP1 gives δ = A − Y" in verdict.finding
+    assert check(cost, name, {"W2": A1.T @ (A2 - Ya), "W1": Xa.T @ ((A2 - Ya) @ np.array(W2).T * A1 * (1 - A1)),
+                              "b2": (A2 - Ya).sum(axis=0, keepdims=True)}[name] / len(X))
