@@ -602,7 +602,7 @@ class MLP(Module):
         if not listlike(samples):
             raise TypeError(f"{self._owner}.batch: samples must be a list of input lists, "
                             f"got {type(samples).__name__} {samples!r}")
-        _refuse_columns(samples, self.sizes[0], f"{self._owner}.batch")
+        _refuse_columns(samples, self.sizes[0], self._owner)
         kept = self._last_pass()
         try:
             return [self(x, sample=i) for i, x in enumerate(samples, 1)]
@@ -691,16 +691,17 @@ def _flat_samples(err, X, n_in):
                       f"[[x] for x in X] (a numpy array: X.reshape(-1, 1))")
 
 
-def _refuse_columns(samples: Any, n_in: int, where: str) -> None:
-    """Refuse, saying to transpose it, a batch given with a column per sample (Nielsen's X,
-    inputs × m), whose first 'sample' is not ``n_in`` numbers."""
+def _refuse_columns(samples: Any, n_in: int, owner: str) -> None:
+    """Refuse a batch whose samples are not ``n_in`` numbers each and which, n_in rows of
+    m, may be given with a column per sample (Nielsen's X, inputs × m): saying so."""
     if not listlike(samples, sized=True) or len(samples) != n_in:
         return
     m = len(samples[0]) if listlike(samples[0], sized=True) else None
     if m is not None and m != n_in and all(listlike(row, sized=True) and len(row) == m
                                            for row in samples):
-        raise ValueError(f"{where}: the samples are {n_in}×{m}, a column per sample (Nielsen's "
-                         f"layout), and a batch takes a row per sample: net.batch(X.T)")
+        raise ValueError(f"{owner} expects {n_in} inputs, got {m} (sample 1 of the batch); if "
+                         f"the samples are columns ({n_in}×{m}, Nielsen's layout), a batch "
+                         f"takes a row per sample: net.batch(X.T)")
 
 
 def _one_sample(X: Any) -> bool:

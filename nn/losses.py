@@ -134,8 +134,8 @@ def samples_differ(where, m, targets):
     given with a column per sample (Nielsen's Y, outputs × m) are named so."""
     n = len(targets)
     columns = all(listlike(row, sized=True) and len(row) == m for row in targets)
-    hint = (f"; the targets are {n}×{m}, a column per sample (Nielsen's layout), and a "
-            f"batch's targets are a row per sample: Y.T" if columns and n else "")
+    hint = (f"; if the targets are columns ({n}×{m}, Nielsen's layout), a batch's targets "
+            f"are a row per sample: Y.T" if columns and n else "")
     return ValueError(f"{where}: {m} samples of outputs but {n} samples of targets; they must "
                       f"have the same length{hint}")
 

@@ -1348,13 +1348,14 @@ def test_a_batch_given_a_column_per_sample_says_to_transpose_it():
     net = nn.MLP.from_matrices([np.array(W1).T, np.array(W2).T], [np.array(b1).T, b2],
                                layout="columns")
     Xc, Yc = np.array(X).T, np.array(Y).T
-    with pytest.raises(ValueError, match=r"^MLP 2-3-1\.batch: the samples are 2×4, a column per "
-                                         r"sample .*: net\.batch\(X\.T\)$"):
+    with pytest.raises(ValueError, match=r"^MLP 2-3-1 expects 2 inputs, got 4 \(sample 1 of the "
+                                         r"batch\); if the samples are columns \(2×4, .*: "
+                                         r"net\.batch\(X\.T\)$"):
         net.batch(Xc)
     outputs = net.batch(Xc.T)
     for loss in (nn.half_mean_squared_error, nn.half_squared_error):
         with pytest.raises(ValueError, match=r"4 samples of outputs but 1 samples of targets; .*"
-                                             r"the targets are 1×4, a column per sample .*: Y\.T$"):
+                                             r"if the targets are columns \(1×4, .*: Y\.T$"):
             loss(outputs, Yc)
     cost = nn.half_mean_squared_error(outputs, Yc.T)
     A2 = sigmoid(sigmoid(np.array(X) @ np.array(W1) + np.array(b1)) @ np.array(W2) + np.array(b2))
