@@ -45,6 +45,8 @@ _LATEX_RULES = [
     (re.compile(r"&"), " "),                                          # alignment points
     (re.compile(r"\\partial(?![A-Za-z])"), "∂"),
     (re.compile(r"\\Delta(?![A-Za-z])"), "Δ"),
+    # the ones vector, \mathbf{1} (1ᵀ δ adds δ's rows), before bold is unwrapped
+    (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathbb|vec)\s*\{\s*1\s*\}|𝟏|𝟙"), " ones "),
     (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|mathsf|vec)\s*\{([^{}]*)\}"), r"\1"),
     # \frac{a}{b}, and \frac1m, \frac{a}2 as TeX reads them (one digit or letter unbraced)
     (re.compile(r"\\[dt]?frac\s*(?:\{([^{}]*)\}|([0-9A-Za-z]))\s*(?:\{([^{}]*)\}|([0-9A-Za-z]))"),
@@ -78,7 +80,8 @@ def _layer_sum(found):
 
 def normalize_latex(text):
     """The formula with LaTeX markup turned into the plain forms the reader knows."""
-    if "\\" not in text and "$" not in text and "&" not in text:
+    if "\\" not in text and "$" not in text and "&" not in text and "𝟏" not in text \
+            and "𝟙" not in text:
         return text
     for pattern, replacement in _LATEX_RULES:
         text = pattern.sub(replacement, text)
@@ -194,8 +197,33 @@ def _joined(term):
     return "".join(out)
 
 
+class _Ones:
+    """The ones vector 1 (``\\mathbf{1}``), its length the batch's: ``1ᵀ M`` adds M's rows,
+    ``M 1`` its columns; ``turned``: written 1ᵀ."""
+
+    __slots__ = ("turned",)
+
+    def __init__(self, turned=False):
+        self.turned = turned
+
+
+_ONES_WORDS = ("the ones vector 1 (\\mathbf{1}) is read in a product: 1ᵀ M adds M's rows "
+               "(over the batch when samples are rows), M 1 its columns")
+
+
+def _ones_product(left, right, text):
+    """1ᵀ M (column sums) or M 1 (row sums); any other use of the ones vector is refused."""
+    if isinstance(left, _Ones) and left.turned and isinstance(right, list):
+        return [[math.fsum(col) for col in zip(*right)]]
+    if isinstance(right, _Ones) and not right.turned and isinstance(left, list):
+        return [[math.fsum(row)] for row in left]
+    raise MatrixFormulaError(f"{text.text}: {_ONES_WORDS}")
+
+
 def _broadcast(a, b, f, text):
     """f entry by entry, numpy-style broadcasting of scalars, rows (1 × n) and columns."""
+    if isinstance(a, _Ones) or isinstance(b, _Ones):
+        raise MatrixFormulaError(f"{text.text if isinstance(text, Term) else text}: {_ONES_WORDS}")
     if not isinstance(a, list) and not isinstance(b, list):
         return f(a, b)
     if not isinstance(a, list):
@@ -266,6 +294,7 @@ class _Reader:
         self.tokens = _tokens(plain_text.replace("′", "'"), self.plain)   # σ′ as books print it
         self.at = 0
         self.bound = dict(bound)
+        self.bound.setdefault("ones", _Ones())
         self.layout = layout
         self.describe = describe or (lambda name, value: shape_text(value) if isinstance(value, list)
                                      else "a number")
@@ -398,6 +427,9 @@ class _Reader:
 
     def combine(self, left, op, right):
         text = Term(None, left, f" {op} " if op else " ", right)
+        if op in ("@", "×", "·", "") and (isinstance(left.value, _Ones) or
+                                          isinstance(right.value, _Ones)):
+            return Term(_ones_product(left.value, right.value, text), text)
         if op == "/":
             return Term(self._elementwise(left, right, lambda p, q: p / q, text), text)
         if op in ("*", "⊙") or not (left.is_matrix and right.is_matrix):
@@ -489,7 +521,10 @@ class _Reader:
                 f"Z{max(outputs, default=2)}, A{max(outputs, default=2)})")
 
     def transposed(self, term):
-        return Term(transpose(term.value) if term.is_matrix else term.value, term, "ᵀ")
+        value = term.value
+        if isinstance(value, _Ones):
+            return Term(_Ones(not value.turned), term, "ᵀ")
+        return Term(transpose(value) if term.is_matrix else value, term, "ᵀ")
 
     def power(self, base, exponent):
         """``base ** exponent`` entry by entry (``A1**2``, ``(1 - A1)^2``, ``a_1^2``)."""
@@ -543,7 +578,8 @@ class _Reader:
                           f"it)" if key.startswith("delta") else "")
                 raise MatrixFormulaError(
                     f"{value!r} is not bound in this formula ({self.layout} layout); the names "
-                    f"bound are {', '.join(sorted(self.bound, key=_name_order))}{define}")
+                    f"bound are {', '.join(sorted(set(self.bound) - {'ones'}, key=_name_order))}"
+                    f"{define}")
             return Term(self.bound[key], key)
         shown = value or "the end"
         raise MatrixFormulaError(f"expected a number, a name or ({_where(pos, self.plain)}, "
@@ -590,6 +626,8 @@ class _Reader:
             axis = self.arguments_after_first() if self.peek()[1] == "," else self.close()
             return self.summed(argument, axis, mean=name == "mean")
         self.take(")")
+        if isinstance(argument.value, _Ones):
+            raise MatrixFormulaError(f"{name}({argument.text}): {_ONES_WORDS}")
         f = _FUNCTIONS[name]
         value = ([[f(x) for x in row] for row in argument.value] if argument.is_matrix
                  else f(argument.value))
@@ -731,6 +769,8 @@ def evaluate_matrix_formula(text, bound, layout, describe=None, goal=None, asked
                                  f"statements: delta2 = ...; A1.T @ delta2)")
     try:
         term = _Reader(text, bound, layout, describe, goal, asked).formula()
+        if isinstance(term.value, _Ones):
+            raise MatrixFormulaError(f"{term.text}: {_ONES_WORDS}")
     except RecursionError:
         raise MatrixFormulaError("the formula is nested too deeply (too many parentheses "
                                  "inside each other) to read") from None

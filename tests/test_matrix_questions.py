@@ -1657,3 +1657,25 @@ def test_a_squared_errors_bp1_used_with_cross_entropy_is_named(name):
         "squared error; with cross-entropy after a sigmoid BP1 gives δ = A − Y" in verdict.finding
     assert check(cost, name, {"W2": A1.T @ (A2 - Ya), "W1": Xa.T @ ((A2 - Ya) @ np.array(W2).T * A1 * (1 - A1)),
                               "b2": (A2 - Ya).sum(axis=0, keepdims=True)}[name] / len(X))
+
+
+@pytest.mark.parametrize("typed, turned", [
+    (r"\frac{\partial L}{\partial \mathbf{b}_2} = \mathbf{1}^T \boldsymbol{\delta}_2", False),
+    (r"\frac{\partial L}{\partial \mathbf{b}_2} = \boldsymbol{\delta}_2^T \mathbf{1}", True),
+    (r"\frac{\partial L}{\partial \mathbf{b}_2} = \mathbb{1}^{\top} \boldsymbol{\delta}_2", False),
+])
+def test_the_ones_vector_sums_over_the_batch(typed, turned):
+    r"""∂L/∂b = 1ᵀ δ (the ones vector adds δ's rows: BP3 in matrix form) read \mathbf{1} as
+    the number 1 and said 'b2's gradient is not summed over the batch'.  Oracle: hand numpy
+    backprop."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    delta = r"\boldsymbol{\delta}_2 = \frac{1}{m}(\mathbf{a}_2 - \mathbf{y}) \odot \sigma'(\mathbf{z}_2) \\ "
+    verdict = check(cost, "b2" if "b}_2" in typed else "b1", delta + typed)
+    assert np.allclose(verdict.expected, hand["b2"].T if turned else hand["b2"], rtol=1e-12)
+    assert bool(verdict) is True          # b2 is 1 × 1: its column is its row
+    one = check(cost, "b1", r"\delta_2 = \frac{1}{m}(o_2 - Y) \odot \sigma'(i_2) \\ \delta_1 = "
+                            r"(\delta_2 W_2^T) \odot \sigma'(i_1) \\ \mathbf{1}^T \delta_1")
+    assert one and np.allclose(one.expected, hand["b1"], rtol=1e-12)
+    with pytest.raises(MatrixFormulaError, match=r"the ones vector .* is read in a product"):
+        check(cost, "b2", r"\mathbf{1} \odot A_2")
