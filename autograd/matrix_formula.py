@@ -59,6 +59,7 @@ _LATEX_RULES = [
     (re.compile(r"\\nabla(?![A-Za-z])"), "∇"),
     (re.compile(r"\\odot(?![A-Za-z])|\\circ(?![A-Za-z])"), "⊙"),
     (re.compile(r"\\times(?![A-Za-z])"), "×"),
+    (re.compile(r"\\(?:coloneqq|coloneq|leftarrow|gets)(?![A-Za-z])"), "="),   # δ \gets …: δ = …
     (re.compile(r"\\cdot(?![A-Za-z])"), "·"),
     (re.compile(r"\\sigma(?![A-Za-z])"), "σ"),
     (PRIME_SUPERSCRIPT, "'"),                                         # σ^{\prime}: σ'
@@ -93,13 +94,13 @@ def normalize_latex(text):
 # ---------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"""
-    (?P<space>[ \t]+)
+    (?P<space>[ \t\r]+|\#[^\n]*)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+\-]?\d+)?)
   | (?P<transpose>\.T\b|\^\s*\{\s*T\s*\}|\^\s*T\b|ᵀ)
   | (?P<method>\.sum\b|\.mean\b|\.dot\b|\.transpose\b)
   | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_[A-Za-z]+)*(?:'+)?
               (?:_?\{\s*\d+\s*\}|_?\d+)?(?:\^\s*\{\s*\d+\s*\}|\^\s*\d+)?)
-  | (?P<op>@|\*\*|\*|\^|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|=|;|\n|Σ)
+  | (?P<op>@|\*\*|\*|\^|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|:=|≔|←|=|;|\n|Σ)
   | (?P<power>[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)
 """, re.VERBOSE)
 #: A1², (1 - A1)², m⁻¹ as printed: the power's digits
@@ -149,7 +150,8 @@ def _tokens(text, plain=True):
         elif kind != "space":
             value = found.group()
             if kind == "op":
-                value = {"−": "-", "{": "(", "}": ")", "[": "(", "]": ")", "\n": ";"}.get(value, value)
+                value = {"−": "-", "{": "(", "}": ")", "[": "(", "]": ")", "\n": ";", ":=": "=",
+                         "≔": "=", "←": "="}.get(value, value)
             out.append((kind, value, pos))
         pos = found.end()
     out.append(("end", "", pos))

@@ -1679,3 +1679,21 @@ def test_the_ones_vector_sums_over_the_batch(typed, turned):
     assert one and np.allclose(one.expected, hand["b1"], rtol=1e-12)
     with pytest.raises(MatrixFormulaError, match=r"the ones vector .* is read in a product"):
         check(cost, "b2", r"\mathbf{1} \odot A_2")
+
+
+@pytest.mark.parametrize("typed", [
+    "delta2 = (A2 - Y)/m * sigmoid_prime(Z2)\r\ndW2 = np.dot(A1.T, delta2)\r\n",   # Windows
+    "delta2 = (A2 - Y)/m * sigmoid_prime(Z2)  # BP1\ndW2 = np.dot(A1.T, delta2)  # BP4\n",
+    "δ2 := (A2 - Y)/m ⊙ σ'(Z2); A1ᵀ δ2",
+    "δ2 ← (A2 - Y)/m ⊙ σ'(Z2); A1ᵀ δ2",
+    r"\delta_2 \coloneqq \frac{1}{m}(A_2 - Y) \odot \sigma'(Z_2) \\ A_1^T \delta_2",
+    r"\delta_2 \leftarrow \frac{1}{m}(A_2 - Y) \odot \sigma'(Z_2) \\ A_1^T \delta_2",
+])
+def test_numpy_code_and_assignments_as_pasted(typed):
+    """Code pasted from Windows (\\r\\n), with its # comments, and assignments written :=,
+    ← or \\coloneqq were refused ("cannot read '\\r\\ndW2'", "cannot read '# BP4'",
+    "cannot read ':='").  Oracle: hand numpy backprop."""
+    _, cost = blog()
+    verdict = check(cost, "W2", typed)
+    assert verdict and np.allclose(verdict.expected, numpy_backprop(X, Y, W1, b1, W2, b2)["W2"],
+                                   rtol=1e-12)
