@@ -270,7 +270,7 @@ _DERIVATIVE_HELPER = re.compile(r"^(?:np\.)?(?:d_?(sigmoid|sig|tanh)|(sigmoid|si
 _MATRIX_KEY = re.compile(r"(?:X|Y|m|[ZAWb]\d+|delta\d+)'*")
 
 #: the functions of two matrices (``np.dot(a, b)``) and of one matrix (``np.transpose(a)``)
-_PAIR_FUNCTIONS = ("dot", "matmul", "multiply")
+_PAIR_FUNCTIONS = ("dot", "matmul", "multiply", "power")
 _MATRIX_FUNCTIONS = ("sum", "mean", "transpose") + _PAIR_FUNCTIONS
 
 _ALIASES = {"x": "X", "y": "Y", "z": "Z", "i": "Z", "a": "A", "o": "A", "h": "A", "w": "W",
@@ -620,6 +620,8 @@ class _Reader:
             self.take(",")
             right = self.expression()
             self.take(")")
+            if name == "power":
+                return self.power(argument, right)
             return self.combine(argument, "⊙" if name == "multiply" else "@", right)
         if name == "transpose":
             self.take(")")

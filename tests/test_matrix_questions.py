@@ -1697,3 +1697,23 @@ def test_numpy_code_and_assignments_as_pasted(typed):
     verdict = check(cost, "W2", typed)
     assert verdict and np.allclose(verdict.expected, numpy_backprop(X, Y, W1, b1, W2, b2)["W2"],
                                    rtol=1e-12)
+
+
+def test_np_power_as_the_course_code_writes_tanhs_derivative():
+    """dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2)) (a well-known course's code) was
+    refused: 'np.power(…) is not a function this formula reader knows'.  Oracle: hand numpy
+    backprop of a tanh-sigmoid network with binary cross-entropy, Nielsen's numbering."""
+    net = nn.MLP.from_matrices([np.array(W1).T, np.array(W2).T], [np.array(b1).T, b2],
+                               activation=["tanh", "sigmoid"], layout="columns")
+    cost = nn.binary_cross_entropy(net.batch(X), Y)
+    cost.backward()
+    Xc, Yc = np.array(X).T, np.array(Y).T
+    A2 = np.tanh(np.array(W1).T @ Xc + np.array(b1).T)
+    A3 = sigmoid(np.array(W2).T @ A2 + np.array(b2))
+    dZ2 = (np.array(W2) @ (A3 - Yc)) * (1 - A2 ** 2)
+    code = ("dZ3 = A3 - Y\ndW3 = 1/m * np.dot(dZ3, A2.T)\n"
+            "dZ2 = np.dot(W3.T, dZ3) * (1 - np.power(A2, 2))\n"
+            "dW2 = 1/m * np.dot(dZ2, X.T)\ndb2 = 1/m * np.sum(dZ2, axis=1, keepdims=True)\n")
+    for name, hand in (("W2", dZ2 @ Xc.T / len(X)), ("b2", dZ2.sum(axis=1, keepdims=True) / len(X))):
+        verdict = check(cost, name, code)
+        assert verdict and np.allclose(verdict.expected, hand, rtol=1e-12), name
