@@ -220,21 +220,21 @@ def batch_view(root, layout=None):
         i = int(n.sample) if n.sample else 1
         if n.layer is None:
             if n.base == "x" and n.index:
-                inputs[(i, int(n.index))] = node
+                _put(inputs, (i, int(n.index)), node)
             elif n.base == "y":
-                targets[(i, int(n.index) if n.index else 1)] = node
+                _put(targets, (i, int(n.index) if n.index else 1), node)
             continue
         l = int(n.layer)
         parts = [int(p) for p in n.index.split(",")] if "," in n.index else None
         if n.base == "w":
             j, k = parts if parts else (int(n.index[0]), int(n.index[1:]))
-            weights[(l, j, k)] = node
+            _put(weights, (l, j, k), node)
         elif n.base == "b":
-            biases[(l, int(n.index))] = node
+            _put(biases, (l, int(n.index)), node)
         elif n.base == "z":
-            zs[(i, l, int(n.index))] = node
+            _put(zs, (i, l, int(n.index)), node)
         elif n.base == "a":
-            acts[(i, l, int(n.index))] = node
+            _put(acts, (i, l, int(n.index)), node)
     if not weights:
         raise ValueError("no network weights (nodes named w{l}_{j}{k}) below this root: a matrix "
                          "name (W2) or a layer needs a network built with nn (e.g. "
@@ -282,6 +282,20 @@ def batch_view(root, layout=None):
     view.function = {l: _function_of(ops_of[l]) for l in layers}
     view.ops = ops_of
     return view
+
+
+def _put(found, key, node):
+    """``found[key] = node``, refusing a second node of the same name: the matrices would
+    mix two forward passes (or two networks) and read one of them."""
+    other = found.setdefault(key, node)
+    if other is node:
+        return
+    name = names.printable(node.name)
+    why = ("two networks' parameters (or copies of one) meet here; a matrix question reads one "
+           "network" if name[0] in "wb" else
+           "the samples ran as net(x) without their numbers; run them with net.batch(X) (or "
+           "net(x, sample=i)) so that each sample's nodes are named apart")
+    raise ValueError(f"two nodes are named {name} below this root: {why}")
 
 
 def _function_of(op):

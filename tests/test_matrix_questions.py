@@ -1717,3 +1717,25 @@ def test_np_power_as_the_course_code_writes_tanhs_derivative():
     for name, hand in (("W2", dZ2 @ Xc.T / len(X)), ("b2", dZ2.sum(axis=1, keepdims=True) / len(X))):
         verdict = check(cost, name, code)
         assert verdict and np.allclose(verdict.expected, hand, rtol=1e-12), name
+
+
+def test_samples_run_without_their_numbers_are_refused_not_mixed_up():
+    """C = loss(net(x1), y1) + loss(net(x2), y2) names both passes' nodes alike (x1, z2_1,
+    ...): the matrices were read from one pass only, so explain's BP4 sum (0.0786) contradicted
+    its own first line (0.0152), and W1's gradient transposed was 'its numbers do not agree
+    either'.  Such a graph is now refused in one line saying how to name the samples."""
+    from autograd.explain import explain
+    from autograd.matrix_draw import draw_matrices
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    C = nn.half_squared_error(net(X[0]), Y[0]) + nn.half_squared_error(net(X[1]), Y[1])
+    C.backward()
+    words = (r"^two nodes are named x1 below this root: the samples ran as net\(x\) without "
+             r"their numbers; run them with net\.batch\(X\) \(or net\(x, sample=i\)\)")
+    for call in (lambda: check(C, "W1", [[0.0] * 3] * 2), lambda: draw_matrices(C),
+                 lambda: explain(C, net.layers[1], entry=(1, 1))):
+        with pytest.raises(ValueError, match=words):
+            call()
+    one = nn.half_squared_error(net(X[0]), Y[0])            # one pass: a batch of one
+    one.backward()
+    hand = numpy_backprop([X[0]], [Y[0]], W1, b1, W2, b2)
+    assert check(one, "W1", hand["W1"]) and check(one, "W2", hand["W2"])
