@@ -393,9 +393,21 @@ LOW_PRECISION_RTOL = {"float32": 1e-5, "float16": 1e-2, "bfloat16": 1e-1}
 
 
 def low_precision(given):
-    """``"float32"`` (or float16, bfloat16) for an array of that dtype (numpy or torch), else None."""
-    name = str(getattr(given, "dtype", "")).rsplit(".", 1)[-1]
-    return name if name in LOW_PRECISION_RTOL else None
+    """``"float32"`` (or float16, bfloat16) for an array of that dtype (numpy or torch), or a
+    list of such rows or numbers (``list(arr)``, ``[list(row) for row in arr]``), else None."""
+    for _ in range(3):                  # the array, else its first row, else that row's first entry
+        name = str(getattr(given, "dtype", "")).rsplit(".", 1)[-1]
+        if name in LOW_PRECISION_RTOL:
+            return name
+        if not isinstance(given, (list, tuple)) or not given:
+            return None
+        given = given[0]
+    return None
+
+
+def _is_array(x):
+    """Whether ``x`` is an array or tensor of one or more dimensions (a row, a matrix)."""
+    return getattr(x, "ndim", 0) >= 1 and hasattr(x, "tolist")
 
 
 def is_flat(given):
@@ -408,7 +420,7 @@ def is_flat(given):
     if hasattr(given, "ndim") and not isinstance(given, (list, tuple)):
         return given.ndim == 1
     return isinstance(given, (list, tuple)) and bool(given) and not isinstance(
-        given[0], (list, tuple)) and not hasattr(given[0], "ndim")
+        given[0], (list, tuple)) and not _is_array(given[0])
 
 
 def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
@@ -419,6 +431,8 @@ def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
         given = read_matrix_text(given)
     if hasattr(given, "tolist") and not isinstance(given, (list, tuple)):
         given = given.tolist()
+    if isinstance(given, (list, tuple)):          # list(arr): rows that are arrays
+        given = [row.tolist() if _is_array(row) else row for row in given]
     if isinstance(given, (int, float)) and not isinstance(given, bool):
         given = [[given]]                   # one number: a 1 × 1 matrix (∂C/∂b of one neuron)
     if not isinstance(given, (list, tuple)) or not given:

@@ -1739,3 +1739,23 @@ def test_samples_run_without_their_numbers_are_refused_not_mixed_up():
     one.backward()
     hand = numpy_backprop([X[0]], [Y[0]], W1, b1, W2, b2)
     assert check(one, "W1", hand["W1"]) and check(one, "W2", hand["W2"])
+
+
+def test_float32_rows_or_scalars_in_a_list_are_judged_as_the_array_is():
+    """list(arr) of a float32 array (its rows as arrays) raised 'only 0-dimensional arrays can
+    be converted to Python scalars', list(tensor) 'only one element tensors can be converted',
+    and [list(row) for row in arr] (np.float32 entries) was judged at float64's precision:
+    'disagrees in 2 of 6 entries'.  Oracle: backprop by hand in float32 numpy."""
+    _, cost = blog()
+    f32 = [np.array(M, dtype=np.float32) for M in (X, Y, W1, b1, W2, b2)]
+    Xf, Yf, W1f, b1f, W2f, b2f = f32
+    A1 = sigmoid(Xf @ W1f + b1f)
+    A2 = sigmoid(A1 @ W2f + b2f)
+    d2 = (A2 - Yf) / np.float32(len(X)) * A2 * (1 - A2)
+    g = Xf.T @ ((d2 @ W2f.T) * A1 * (1 - A1))
+    assert g.dtype == np.float32
+    for given in (list(g), [list(row) for row in g], [[np.float32(x) for x in row] for row in g]):
+        verdict = check(cost, "W1", given)
+        assert verdict and "float32 numbers, so within tolerance" in verdict.finding
+    torch = pytest.importorskip("torch")
+    assert check(cost, "W1", list(torch.from_numpy(g)))
