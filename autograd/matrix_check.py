@@ -43,9 +43,17 @@ def is_matrix_question(root, wrt, expected):
     matrix name (``W2``, ``b1``) that no node of the graph has, or a matrix of Values."""
     if hasattr(wrt, "neurons") and hasattr(wrt, "number") or listlike(wrt, sized=True):
         return True
-    if parse_matrix_name(wrt, "rows") is not None:
+    if parse_matrix_name(wrt, "rows") is not None or (isinstance(wrt, str) and _several(expected)):
         return not any(node.name == wrt for node in engine.all_nodes(root))
     return False
+
+
+def _several(expected):
+    """Whether ``expected`` is several numbers (a list, an array, a matrix written out): with
+    a name that is no node's, a matrix is asked about (and the refusal lists the matrices)."""
+    if isinstance(expected, str):
+        return is_matrix_text(expected)
+    return listlike(expected, sized=True) or getattr(expected, "ndim", 0) >= 1
 
 
 # ---------------------------------------------------------------------------

@@ -78,7 +78,8 @@ def layout_of(nodes, default="columns"):
 # Matrix names: W1/b1 (rows) or W2/b2 (columns) for the weights into layer l
 # ---------------------------------------------------------------------------
 
-_MATRIX_NAME = re.compile(r"(W|b)([0-9]+)")   # whole names only (fullmatch)
+#: W2, and as LaTeX subscripts it, W_2, W_{2} (whole names only: fullmatch)
+_MATRIX_NAME = re.compile(r"(W|b)_?(?:([0-9]+)|\{([0-9]+)\})")
 
 
 def matrix_name(kind, layer, layout):
@@ -91,7 +92,7 @@ def parse_matrix_name(name, layout):
     found = _MATRIX_NAME.fullmatch(name) if isinstance(name, str) else None
     if found is None:
         return None
-    number = int(found.group(2))
+    number = int(found.group(2) or found.group(3))
     return found.group(1), number + 1 if layout == "rows" else number
 
 

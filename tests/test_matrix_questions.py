@@ -2,6 +2,7 @@
 and naming-convention mistakes, against hand-written numpy backprop and PyTorch."""
 
 import math
+import re
 
 import pytest
 
@@ -741,8 +742,9 @@ def test_a_matrix_name_is_the_whole_name():
     C.backward()
     with pytest.raises(ValueError, match="'W1' is not a matrix of this network"):
         check(C, "W1", [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]])
-    for name in ("W1\n", "W\u0661"):
-        with pytest.raises(LookupError, match=r"^check: no node named"):
+    for name in ("W1\n", "W\u0661"):      # no node's name either: the matrices are listed
+        with pytest.raises(ValueError, match=rf"^check: {re.escape(repr(name))} is not a matrix "
+                                             r"of this network .*its matrices are W2, b2, W3"):
             check(C, name, [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]])
 
 
@@ -1759,3 +1761,19 @@ def test_float32_rows_or_scalars_in_a_list_are_judged_as_the_array_is():
         assert verdict and "float32 numbers, so within tolerance" in verdict.finding
     torch = pytest.importorskip("torch")
     assert check(cost, "W1", list(torch.from_numpy(g)))
+
+
+def test_a_matrix_asked_for_by_a_name_not_its_own():
+    """check(C, 'W_2', matrix) (the name as LaTeX subscripts it) and check(C, 'w2', matrix)
+    said "no node named 'W_2' in this graph; named nodes: C, a2_1(1), ..." (58 names), not
+    which matrices there are.  Oracle: hand numpy backprop."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    for name in ("W_2", "W_{2}"):
+        verdict = check(cost, name, hand["W2"])
+        assert verdict and verdict.name == "W2", name
+    for name, given in (("w2", hand["W2"]), ("dW2", hand["W2"].tolist()), ("W^{[2]}", "[[1], [2], [3]]")):
+        with pytest.raises(ValueError, match=rf"^check: {re.escape(repr(name))} is not a matrix of "
+                                             r"this network in rows layout; its matrices are W1, "
+                                             r"b1, W2, b2$"):
+            check(cost, name, given)
