@@ -13,6 +13,7 @@ one-line message on stderr says which, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -59,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(f"autograd.commands.{command.module}")
         p = sub.add_parser(name, help=command.help, description=command.help)
         getattr(module, command.arguments)(p)
-        p.set_defaults(run=getattr(module, command.run))
+        p.set_defaults(run=getattr(module, command.run), command_parser=p)
     return parser
 
 
@@ -88,17 +89,40 @@ def _negative_values(argv):
     return out
 
 
+def _unrecognized(parser, args, words):
+    """argparse's error for words no option takes, from the command's own parser, saying
+    where a script's arguments go (after --)."""
+    text = f"unrecognized arguments: {' '.join(words)}"
+    if hasattr(args, "script"):
+        text += (f"; if they are the script's, give them after --: chainrule {args.command} "
+                 f"SCRIPT ... -- {' '.join(words)}")
+    parser.error(text)
+
+
 def _stray_threads(before):
     """Threads the script started that would keep the process alive."""
     return [t for t in threading.enumerate()
             if t not in before and t.is_alive() and not t.daemon]
 
 
+def _escape_what_cannot_be_shown(*streams):
+    """σ, ∂ and × written to a stream whose encoding lacks them (output redirected on
+    Windows, cp1252; an ASCII locale) as escapes (\\u03c3) instead of a traceback."""
+    for stream in streams:
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _escape_what_cannot_be_shown(sys.stdout, sys.stderr)
     parser = build_parser()
     argv, script_args = _split_script_args(sys.argv[1:] if argv is None else argv)
     argv = _negative_values(argv)
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        _unrecognized(getattr(args, "command_parser", parser), args, unknown)
     if script_args and not hasattr(args, "script"):
         parser.error(f"{args.command or 'chainrule'} runs no script, so it takes no arguments "
                      f"after --: {' '.join(script_args)}")

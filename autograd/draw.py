@@ -218,6 +218,16 @@ def _formats(formats):
     return list(dict.fromkeys(f.lower() for f in listed))
 
 
+#: the picture formats the commands offer; a path ending in one of them picks it
+PICTURE_FORMATS = ("png", "svg", "pdf")
+
+
+def picture_format(path):
+    """The format ``path``'s extension names (``pic.svg``: ``"svg"``), or None."""
+    suffix = pathlib.PurePath(os.fspath(path)).suffix.lstrip(".").lower()
+    return suffix if suffix in PICTURE_FORMATS else None
+
+
 def file_path(path, where, example="out/graph"):
     """``path`` as a Path naming a file (its folders may be missing yet), or a one-line
     error naming ``where`` (``render_graph``) and suggesting ``example``."""
@@ -322,8 +332,8 @@ def _collect(root, max_nodes):
             f"draw: the graph of {names.printable(label(root))} has {len(nodes)} nodes, more than "
             f"max_nodes={max_nodes}; a picture that size is unreadable and slow to lay out. "
             f"Draw the loss of one sample (one forward pass) instead of a whole batch, "
-            f"or pass max_nodes={len(nodes)} (chainrule draw: --max-nodes {len(nodes)}) to "
-            f"draw it anyway.")
+            f"or pass max_nodes={len(nodes)} (chainrule draw, chainrule step: --max-nodes "
+            f"{len(nodes)}) to draw it anyway.")
     return nodes
 
 
@@ -919,6 +929,14 @@ def _digraph_class():
                 return super().pipe(*args, **kwargs)
             except graphviz.ExecutableNotFound as exc:
                 raise DotNotFound(INSTALL_HELP) from exc
+
+        def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+            """Jupyter's picture; without ``dot``, the repr and how to install dot, as
+            text (a display that raised would print a traceback in the cell)."""
+            try:
+                return super()._repr_mimebundle_(include, exclude, **kwargs)
+            except DotNotFound:
+                return {"text/plain": f"{self!r}\n{INSTALL_HELP}"}
 
         def __repr__(self):
             what = getattr(self, "summary", "a computation graph")

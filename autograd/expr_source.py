@@ -20,11 +20,15 @@ import math
 from . import expr as E
 from . import ops
 
-__all__ = ["SourceWriter", "literal", "wrap", "COND", "OR", "AND", "CMP", "SUM", "PROD",
+__all__ = ["SourceWriter", "literal", "LITERAL_NAMES", "wrap", "COND", "OR", "AND", "CMP", "SUM", "PROD",
            "UNARY", "ATOM"]
 
 # Python's precedences, low to high
 COND, OR, AND, CMP, SUM, PROD, UNARY, ATOM = 0, 1, 2, 4, 5, 6, 7, 9
+
+
+#: the names :func:`literal` writes: the namespace of every generated program has them
+LITERAL_NAMES = {"inf": math.inf, "nan": math.nan}
 
 
 def literal(x):

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from functools import partial, reduce
 from operator import add, countOf, iconcat
 
-__all__ = ["idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float", "short_repr",
-           "listlike", "same_rows", "flat_floats"]
+__all__ = ["idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float", "flag", "is_int",
+           "short_repr", "listlike", "same_rows", "flat_floats"]
 
 _inf = math.inf
 _nan = math.nan
@@ -91,6 +91,19 @@ else:
         Starting from -0.0 changes no sum (-0.0 + x is x for every x).
         """
         return reduce(add, numbers, -0.0)
+
+
+def flag(x, what):
+    """``x`` if it is True or False (read by its truth, "no" would be true), else a
+    TypeError naming ``what``."""
+    if not isinstance(x, bool):
+        raise TypeError(f"{what} must be True or False, got {short_repr(x)}")
+    return x
+
+
+def is_int(n):
+    """Whether ``n`` is an integer: an int or a numpy integer (not a bool, not an array)."""
+    return not isinstance(n, bool) and hasattr(n, "__index__") and getattr(n, "ndim", 0) == 0
 
 
 def as_float(x, what="Value"):

@@ -146,6 +146,26 @@ def _listing(spellings):
     return ", ".join(sorted(spellings, key=lambda s: (s.lower(), s)))
 
 
+def _ops_shown():
+    """The function names a formula may use, one entry per op, its other spellings in
+    parentheses: "log (ln)", "sigmoid (s, σ; σ' also d)"."""
+    groups = {}
+    for spelling, (op, derivative) in FUNCTIONS.items():
+        if not spelling.endswith("'"):
+            groups.setdefault(op.name, ([], []))[derivative].append(spelling)
+    shown = []
+    for name, (plain, primes) in groups.items():
+        others = ", ".join(s for s in plain if s != name)
+        if primes:
+            others += f"; {plain[-1]}' also {', '.join(primes)}"
+        shown.append(f"{name} ({others})" if others else name)
+    return _listing(shown)
+
+
+#: every op a formula may call, for the message that refuses an unknown one
+_OPS_SHOWN = _ops_shown()
+
+
 #: the LaTeX each op's notation writes (\\sigma, \\operatorname{ReLU}, \\sqrt), for messages
 _LATEX_SHOWN = _listing({op.notation[2] if op.notation[0] == "call" else "\\" + command
                          for command, op in LATEX_FUNCTIONS.items()})
@@ -675,7 +695,7 @@ class _Reader:
         if not readings:
             if calls:
                 self.fail(pos, run, "no node has this name and no op is called so; ops: "
-                                    + _listing(s for s in FUNCTIONS if not s.endswith("'")))
+                                    + _OPS_SHOWN)
             # find_node says so, listing the names that exist
             shown = _shown(run)
             names.find_node(self.nodes, shown, f"{self.where}: the formula's {shown!r} at "

@@ -23,9 +23,8 @@ Errors.  The generated code runs plain float arithmetic; when it raises
 (division by zero, log of a number <= 0, exp overflow, ...) the call
 re-raises the eager engine's error for that node, with the generated line
 (found from the traceback, so the check costs nothing while all is well).
-Unlike the eager engine, ``log`` and ``sqrt`` of NaN give NaN, relu's and
-abs's gradient is 0 (not NaN) below 0 even for an infinite upstream
-gradient, and ``detect_anomaly()`` is not consulted.
+NaN flows through every op as it does eagerly; unlike the eager engine,
+``detect_anomaly()`` is not consulted.
 """
 
 from __future__ import annotations
@@ -40,10 +39,11 @@ from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, SupportsFloat, overload
 
-from . import engine, graph, recording
+from . import engine, floats, graph, recording
 from .jit_emit import HELPERS, Graph, Program, generate, in_sample
 from .ops import CONSTANT, describe
-from .floats import listlike, short_repr
+from .floats import flag, listlike, short_repr
+from .names import printable
 from .value import Value, as_float
 
 __all__ = ["jit", "Jitted", "TracingError", "TracedValue", "jit_loss"]
@@ -97,6 +97,8 @@ class TracingError(TypeError):
 
 
 BACKENDS = ("python", "numpy")
+#: the kinds of generated program: a call, batch() (python, numpy) and forward()
+KINDS = ("step", "batch", "forward", "numpy")
 
 #: the placeholders' names: a list, or a function of the number of inputs giving one
 InputNames = Sequence[str] | Callable[[int], Iterable[str]] | None
@@ -139,6 +141,8 @@ def jit_loss(model: Callable[[list[Value]], Sequence[Value]],
     ``step.batch([(x1, x2, y), ...])``.  ``n_targets``, when given, is m: a call
     or sample of another width is refused naming the numbers expected.
     """
+    n_inputs, n_targets = _checked_jit_loss(model, loss, n_inputs, n_targets)
+
     def traced(*numbers: Value) -> Value:
         return loss(model(list(numbers[:n_inputs])), list(numbers[n_inputs:]))
 
@@ -153,6 +157,24 @@ def jit_loss(model: Callable[[list[Value]], Sequence[Value]],
         return expected
 
     return Jitted(traced, name=name, input_names=names, backend=backend)
+
+
+def _checked_jit_loss(model, loss, n_inputs, n_targets):
+    """``(n_inputs, n_targets)`` as ints (numpy's too), or a one-line error naming the
+    first argument of ``jit_loss`` that cannot work."""
+    def got(x):
+        return f"got {type(x).__name__} {short_repr(x)}"
+    if not callable(model):
+        raise TypeError(f"jit_loss: model must be a function of a list of input Values "
+                        f"(an nn.MLP), {got(model)}")
+    if not callable(loss):
+        raise TypeError(f"jit_loss: loss must be a function loss(outputs, targets) -> Value "
+                        f"(net.jit_loss also takes a loss's name), {got(loss)}")
+    if not floats.is_int(n_inputs) or n_inputs < 1:
+        raise TypeError(f"jit_loss: n_inputs must be a positive int, {got(n_inputs)}")
+    if n_targets is not None and (not floats.is_int(n_targets) or n_targets < 0):
+        raise TypeError(f"jit_loss: n_targets must be None or an int >= 0, {got(n_targets)}")
+    return operator.index(n_inputs), None if n_targets is None else operator.index(n_targets)
 
 
 # ---------------------------------------------------------------------------
@@ -226,6 +248,12 @@ class Tracer:
                 f"today's number for every input and no gradient flows through it. Use the "
                 f"Value's own ops (v.exp(), v.log(), v.tanh(), v ** 0.5), or call "
                 f"{self.fn_name}() without jit.")
+        if what in ("int()", "round()"):
+            raise TracingError(
+                f"jit: cannot trace {self.fn_name}(): {what} on {describe(node)} gives a plain "
+                f"number outside the graph, so the generated code would keep today's number "
+                f"for every input and no gradient flows through it. Keep the Value in the "
+                f"graph, or call {self.fn_name}() without jit.")
         if what == "format()":
             raise TracingError(
                 f"jit: cannot trace {self.fn_name}(): format() (an f-string's {{v:.3f}}) on "
@@ -336,6 +364,9 @@ def _register(filename, source):
 
 
 def _free_filename(wanted):
+    """``wanted`` shown through :func:`printable` (a traceback prints it; compile()
+    refuses a NUL), numbered when a live program has it."""
+    wanted = printable(wanted)
     name, k = wanted, 2
     while name in _live_files:
         name, k = f"{wanted[:-1]}#{k}>", k + 1
@@ -453,6 +484,8 @@ class Jitted:
                  input_grads: bool = False) -> float | tuple[float, tuple[float, ...]]:
         if not _FLOAT.issuperset(map(type, inputs)):
             inputs = self._numbers(inputs)
+        if input_grads is not False and input_grads is not True:
+            flag(input_grads, f"jit {self.__name__}(): input_grads")
         table = self._step_ig if input_grads else self._step
         code = table.get(len(inputs))
         if code is None:
@@ -465,6 +498,7 @@ class Jitted:
         """Σ over ``samples`` (each a tuple of numbers) of the output, or the mean;
         adds the gradient of that sum (or mean) to the parameters' ``.grad``.
         With the numpy backend ``samples`` may be a 2-d array, one row per sample."""
+        flag(mean, f"jit {self.__name__}.batch: mean")
         if self.backend == "numpy":
             return self._batch_numpy(samples, mean)
         if not listlike(samples):
@@ -512,6 +546,8 @@ class Jitted:
         where = f"{self.__name__}()" + (f" batch sample {sample}" if sample is not None else "")
         _length(inputs, self.__name__, sample)
         inputs = tuple(inputs)
+        if recording.active and sample is None:
+            self._refuse_in_trace(inputs)
         if arity is not None and len(inputs) != arity:
             raise TypeError(f"jit {where}: {len(inputs)} number(s), but the samples before it "
                             f"have {arity}")
@@ -519,6 +555,18 @@ class Jitted:
             names = self._names(len(inputs)) if len(inputs) else []
         return tuple(as_float(x, f"jit input {name!r} of {where}")
                      for x, name in zip(inputs, names))
+
+    def _refuse_in_trace(self, inputs):
+        """TracingError when called on a Value while another function is traced: it
+        should call this one's plain function, which the trace follows."""
+        tracer = recording.current().tracer
+        value = next((x for x in inputs if isinstance(x, Value)), None)
+        if tracer is not None and value is not None:
+            raise TracingError(
+                f"jit {self.__name__}() called with the Value {describe(value)} while "
+                f"{tracer.fn_name}() is traced: a jitted function takes numbers; inside "
+                f"{tracer.fn_name}() call {self.__name__}.__wrapped__(...), the plain "
+                f"function, and the trace follows it")
 
     def _rows(self, samples, arity):
         """Every sample as a tuple of floats, checked as :meth:`_numbers` checks one
@@ -562,7 +610,7 @@ class Jitted:
 
     def trace(self, *inputs: SupportsFloat, input_grads: bool = False) -> Jitted:
         """Trace and generate ``f(*inputs)`` without running it; returns self."""
-        self._build("step", inputs, input_grads)
+        self._build("step", inputs, flag(input_grads, f"jit {self.__name__}.trace: input_grads"))
         return self
 
     # -- reading the generated code -----------------------------------------------------
@@ -579,7 +627,11 @@ class Jitted:
 
     def program(self, kind: str = "step", arity: int | None = None,
                 input_grads: bool = False) -> Program:
-        """The :class:`autograd.jit_emit.Program` of a kind of call ("step", "batch", "forward")."""
+        """The :class:`autograd.jit_emit.Program` of a kind of call ("step", "batch", "forward",
+        "numpy")."""
+        if kind not in KINDS:
+            raise ValueError(f"jit {self.__name__}.program: kind must be one of "
+                             f"{', '.join(map(repr, KINDS))}, got {short_repr(kind)}")
         if arity is None:
             arity = self._last_arity
         if arity is None:
@@ -602,6 +654,7 @@ class Jitted:
         arity = len(inputs)
         graph = self._graphs.get(arity)
         if graph is None:
+            _refuse_width(self.fn, arity, self.__name__)
             names = self._names(arity)
             graph = self._graphs[arity] = trace(self.fn, inputs, names, self.__name__)
         key = (kind, arity, bool(input_grads) and kind == "step")
@@ -624,8 +677,9 @@ class Jitted:
             raise in_sample(err, 1).with_traceback(err.__traceback__) from None
 
     def _generate(self, kind, graph, key):
-        with engine.no_cycle_collection():   # code generation makes strings, not cycles
-            return self._generate_now(kind, graph, key)
+        # code generation makes strings, not cycles; collector_paused restores the
+        # collector whatever stops it (a with block's __exit__ can be stopped by Ctrl-C)
+        return engine.collector_paused(self._generate_now, kind, graph, key)
 
     def _generate_now(self, kind, graph, key):
         helpers = HELPERS
@@ -802,6 +856,44 @@ def _remembered_matrix(np, rows, jitted):
         matrix.flags.writeable = False
         jitted._rows_matrix = (rows[:], matrix)
     return matrix
+
+
+def _refuse_width(fn, arity, fn_name):
+    """TypeError naming ``fn``'s parameters when it cannot take ``arity`` numbers (before
+    the trace calls it: its own error would name neither the jit nor the width)."""
+    try:
+        signature = inspect.signature(fn, follow_wrapped=False)
+    except (TypeError, ValueError):     # no signature (a builtin): the call will say
+        return
+    try:
+        signature.bind(*range(arity))
+    except TypeError as err:
+        raise TypeError(f"jit {fn_name}(): {arity} number{'' if arity == 1 else 's'} given, "
+                        f"but {fn_name}{signature} takes {_takes(signature)} ({err})"
+                        f"{_width_hint(signature, fn_name)}") from None
+
+
+def _takes(signature):
+    """How many positional arguments ``signature`` takes: "2", "1 to 2", "at least 1"."""
+    positional = [p for p in signature.parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    required = sum(p.default is p.empty for p in positional)
+    if any(p.kind is p.VAR_POSITIONAL for p in signature.parameters.values()):
+        return f"at least {required}"
+    return str(required) if required == len(positional) else f"{required} to {len(positional)}"
+
+
+def _width_hint(signature, fn_name):
+    """The likely fix when a jitted function cannot take its numbers: a method (self)
+    or a keyword-only parameter without a default."""
+    parameters = list(signature.parameters.values())
+    if parameters and parameters[0].name == "self":
+        return (f"; for a method, jit the bound method, jit(model.{fn_name}), not the "
+                f"function in the class")
+    keyword = [p.name for p in parameters if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
+    if keyword:
+        return f"; the numbers go in by position, so give {keyword[0]} a default or make it positional"
+    return ""
 
 
 def _names_from_signature(fn, arity):

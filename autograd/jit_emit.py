@@ -24,6 +24,7 @@ so a 100,000-term sum compiles and still adds left to right.
 import keyword
 import math
 import re
+import unicodedata
 
 from . import expr as E
 from . import ops
@@ -36,8 +37,10 @@ from operator import add as _add
 from operator import attrgetter
 from operator import mul as _mul
 
-from .expr_source import ATOM, COND, CMP, AND, OR, PROD, SUM, SourceWriter, literal, wrap
+from .expr_source import (ATOM, COND, CMP, AND, LITERAL_NAMES, OR, PROD, SUM, SourceWriter,
+                          literal, wrap)
 from .floats import idiv, iexp, ilog, ipow, left_sum
+from .names import plain
 from .notation import Labels, TextNotation, forward_expr, local_rules, number
 from .ops import CONSTANT
 
@@ -65,8 +68,7 @@ WIDE_DOT = 32
 #: the names the generated code calls: math functions, IEEE helpers (never raise),
 #: and each op's forward where it has no inline source (pow, softplus, maximum, ...)
 HELPERS = {
-    "exp": math.exp, "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh,
-    "inf": math.inf, "nan": math.nan,
+    "exp": math.exp, "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh, **LITERAL_NAMES,
 }
 #: op name -> the helper that computes it IEEE-style inside derivative code
 _IEEE_HELPERS = {}
@@ -98,10 +100,16 @@ def in_sample(err, i):
 
 
 def sanitize(name):
-    """A node name as a Python identifier: ``y'`` -> ``y_prime``, ``a^2`` -> ``a_2``."""
-    text = name.replace("'", "_prime").replace("∂", "d").replace("/", "_")
-    text = re.sub(r"[^0-9A-Za-z_]", "_", text)
-    if not text or text[0].isdigit() or text[0] == "_":
+    """A node name as a Python identifier: ``y'`` -> ``y_prime``, ``a^2`` -> ``a_2``,
+    ``w³₁₂`` -> ``w3_12`` (as the answers read it); letters of any alphabet stay
+    (``δ3``).  NFKC first, as Python reads an identifier (``x₁`` is ``x1``), so two
+    names that Python would read as one are one here, and get told apart."""
+    if name.isascii() and name.isidentifier() and name[0] != "_":   # most names: w2_11
+        return name
+    text = unicodedata.normalize("NFKC", plain(name))
+    text = text.replace("'", "_prime").replace("∂", "d").replace("/", "_")
+    text = "".join(ch if ("a" + ch).isidentifier() else "_" for ch in text)
+    if not text or not text[0].isidentifier() or text[0] == "_":
         text = "v_" + text
     return text
 

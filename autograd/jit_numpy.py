@@ -25,7 +25,7 @@ from operator import countOf
 
 from . import ops
 from .floats import flat_floats, same_rows
-from .expr_source import ATOM, PROD, SUM, SourceWriter, wrap
+from .expr_source import ATOM, LITERAL_NAMES, PROD, SUM, SourceWriter, wrap
 from .jit_emit import LineInfo, Program, _Emitter, in_sample
 
 try:
@@ -138,7 +138,8 @@ class _Named:
         self._op = ops.CONSTANT if name is None else ops.LEAF
 
 
-HELPERS = {"np": np, "np_sigmoid": np_sigmoid, "np_pow": np_pow, "check": check}
+HELPERS = {"np": np, "np_sigmoid": np_sigmoid, "np_pow": np_pow, "check": check,
+           **LITERAL_NAMES}
 
 
 def _vectorized(op):
@@ -281,12 +282,14 @@ class _NumpyEmitter(_Emitter):
                 self.emit_forward(2, node)
             if needs.get(id(g.root)):
                 self.backward(2, needs)
+        self.emit(1, f"total = float(np.sum(np.broadcast_to({root}, (m,))))")
         written = [p for n, p in zip(g.parameters, params) if id(n) in self.written]
         if written:
-            self.emit(1, "# add each parameter's gradient, summed over the samples, once")
+            self.emit(1, "# each parameter's gradient summed over the samples, then added")
             for p in written:
-                self.emit(1, f"p_{p}.grad += float(np.sum(g_{p}))")
-        self.emit(1, f"return float(np.sum(np.broadcast_to({root}, (m,))))")
+                self.emit(1, f"g_{p} = float(np.sum(g_{p}))")
+            self.add_gradients(written, ())
+        self.emit(1, "return total")
         text = "\n".join(t for t, _ in self.lines) + "\n"
         infos = {i: info for i, (_, info) in enumerate(self.lines, 1) if info is not None}
         return Program(self.fn_name, "batch-numpy", text, infos, tuple(g.parameters), args)

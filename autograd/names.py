@@ -319,8 +319,10 @@ def find_node(nodes, name, where):
         spelled = [k for k in found if spelling(k) == spelling(plain(name))]
         matches = found[spelled[0]] if len(spelled) == 1 else None
     if not matches:
+        hint = "" if found else ("; autograd.name_variables(globals()) names the nodes "
+                                 "after the variables that hold them")
         raise NodeNameError(f"{where}: no node named {name!r} in this graph; named nodes: "
-                            f"{listing(found)}")
+                            f"{listing(found)}{hint}")
     if len(matches) > 1:
         raise NodeNameError(
             f"{where}: {len(matches)} nodes are named {name!r} in this graph, so the name "

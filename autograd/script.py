@@ -17,6 +17,7 @@ import contextlib
 import os
 import re
 import runpy
+import shlex
 import sys
 import traceback
 
@@ -44,12 +45,14 @@ class Captured:
         #: (:func:`autograd.variables.name_variables`)
         self.named = variables.NamedVariables()
 
-    def value_at(self, name):
+    def value_at(self, name, naming=True):
         """What ``name`` reaches in the script's variables, or None: a Value through
         attributes and indices (``n.layers[0].neurons[0].w[0]``, micrograd's MLP), a
-        list or matrix of Values (``W1``) or one entry of it (``W1[0][1]``)."""
-        found = _attribute_path(self.namespace, name)
-        return found if found is not None else _matrix_of_values(self.namespace, name)
+        list or matrix of Values (``W1``) or one entry of it (``W1[0][1]``).  An unnamed
+        Value found is named as spelled, unless ``naming`` is False (the stepper's
+        labels stay as its steps printed them)."""
+        found = _attribute_path(self.namespace, name, naming)
+        return found if found is not None else _matrix_of_values(self.namespace, name, naming)
 
     def find(self, name, root=None):
         """The node called ``name``: a node name in the graph, else a script variable,
@@ -84,7 +87,7 @@ _PATH = re.compile(r"\s*([A-Za-z_]\w*)((?:\s*(?:\.\s*[A-Za-z_]\w*|\[\s*\d+\s*\])
 _STEP = re.compile(r"\.\s*([A-Za-z_]\w*)|\[\s*(\d+)\s*\]")
 
 
-def _attribute_path(namespace, name):
+def _attribute_path(namespace, name, naming=True):
     """The Value (or list of Values) ``name`` reaches from a script variable through
     attributes and indices, ``n.layers[0].neurons[0].w[0]`` (micrograd's MLP), an unnamed
     Value named as spelled; None when ``name`` has no attribute in it."""
@@ -97,7 +100,7 @@ def _attribute_path(namespace, name):
     for attr, index in _STEP.findall(found.group(2)):
         value, spelled = _follow(value, spelled, attr, index, name)
     if isinstance(value, Value):
-        if not value.name:
+        if naming and not value.name:
             value.name = spelled
         return value
     if _matrix_of(value, spelled) is None:
@@ -137,7 +140,7 @@ def _matrix_of(value, spelled):
     return value
 
 
-def _matrix_of_values(namespace, name):
+def _matrix_of_values(namespace, name, naming=True):
     """The script's variable ``name`` when it holds a matrix (or list) of Values, or one
     entry of it (``W1[0][1]``), else None."""
     from .matrix_check import value_grid
@@ -158,7 +161,7 @@ def _matrix_of_values(namespace, name):
         raise ScriptError(f"{name} is not an entry of {found.group(1)}, {held} (from [0]"
                           f"{'' if flat else '[0]'})")
     entry = rows[0][at[0]] if flat else rows[at[0]][at[1]]
-    if not entry.name:      # named as the question spells it, as a variable names its node
+    if naming and not entry.name:   # named as the question spells it, as a variable names it
         entry.name = re.sub(r"\s+", "", name)
     return entry
 
@@ -224,6 +227,11 @@ def run_until_backward(path, argv=()):
         raise ScriptError(f"{path} is a directory, not a Python script")
     if not os.path.isfile(path):
         raise ScriptError(f"no such script: {path}")
+    if path.lower().endswith(".ipynb"):     # JSON, which Python would run as one dict
+        raise ScriptError(
+            f"{path} is a Jupyter notebook, and chainrule runs Python scripts: save it as one "
+            f"(jupyter nbconvert --to script {shlex.quote(path)}), or in the notebook show "
+            f"autograd.page.step_through(root), explain(...) or draw(root)")
     saved_argv, saved_path, saved_cwd = sys.argv, list(sys.path), os.getcwd()
     sys.argv = [path, *argv]
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))

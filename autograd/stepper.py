@@ -25,6 +25,7 @@ last step that feeds it.
 """
 
 import os
+import select
 import shutil
 import sys
 import textwrap
@@ -36,7 +37,7 @@ from .notation import Labels, formula, number, printed
 from .steps import ordinal
 
 __all__ = ["Stepper", "StepperError", "session", "HELP", "PROMPT", "use_colour",
-           "terminal_width"]
+           "terminal_width", "raised"]
 
 PROMPT = "(step) "
 
@@ -47,7 +48,7 @@ commands:
   b NAME       run until NAME's gradient is complete
   p [NAME]     print node NAME (without NAME: the current step)
   g [PATH]     write the graph as it is now to an image and print its path
-  q            quit
+  q            quit (Ctrl-C too; Ctrl-D continues to the end, as c)
   h            this help"""
 
 
@@ -86,6 +87,14 @@ def terminal_width(stream):
     return shutil.get_terminal_size((80, 24)).columns
 
 
+def raised(err):
+    """An error of the backward pass as one line: ``RuntimeError: no (in hook 'clip' on
+    'h' = 6.0; ...)``, the notes the engine added in brackets."""
+    notes = "; ".join(getattr(err, "__notes__", ()))
+    said = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+    return said + (f" ({notes})" if notes else "")
+
+
 def wrap(text, width):
     """Each line of ``text`` wrapped at word boundaries (never inside a number) to
     ``width`` columns, continuation lines indented 4 more than the line they continue."""
@@ -109,11 +118,13 @@ class Stepper:
     ``find(name)`` may return extra nodes for a name (e.g. a script's
     variables); names are first looked up among the graph's named nodes.
     ``out`` receives the text; ``graph_dir`` is where ``g`` writes, and
-    ``frames_dir`` (if given) gets one picture per step.
+    ``frames_dir`` (if given) gets one picture per step; ``max_nodes`` is the
+    pictures' size limit, as in :func:`autograd.draw.draw`.
     """
 
     def __init__(self, root, grad=1.0, *, find=None, out=None, graph_dir=".",
-                 frames_dir=None, image_format="png", colour=False, width=None):
+                 frames_dir=None, image_format="png", colour=False, width=None,
+                 max_nodes=300):
         self.root = root
         self.colour = colour                      # ANSI colours (see use_colour)
         self.width = width                        # wrap lines to this many columns (or None)
@@ -124,6 +135,7 @@ class Stepper:
         self.graph_dir = graph_dir
         self.frames_dir = frames_dir
         self.image_format = image_format
+        self.max_nodes = max_nodes                # the pictures' size limit (draw's max_nodes)
         self._find = find
         order = topological_order(root)
         self.total = len(order)
@@ -138,12 +150,17 @@ class Stepper:
         self.received = {}                        # node -> contributions received so far
         self.done = []                            # the Steps taken
         self._names = None
+        #: the leaves' grads from before this pass (no zero_grad, say), which it adds to
+        self.held = {n: n.grad for n in self.leaves() if n.grad}
         self._steps = backward_steps(root, grad)
         self.finished = self.total == 0
         self.quit = False
         if self.total == 0:  # a lone leaf: backward() just adds the seed
             self._steps.close()
-            root.backward(grad)
+            try:
+                root.backward(grad)
+            except Exception as err:     # a hook of the script's on the leaf
+                raise StepperError(f"backward() raised {raised(err)}") from err
 
     # -- state --------------------------------------------------------------
 
@@ -196,7 +213,11 @@ class Stepper:
         """Take the next step; return it (None when the pass is already complete)."""
         if self.finished:
             return None
-        step = next(self._steps)
+        try:
+            step = next(self._steps)
+        except Exception as err:    # a hook of the script's: the pass put every grad back
+            self.quit = True
+            raise StepperError(f"backward() raised {raised(err)}") from err
         self.done.append(step)
         for edge in step.edges:
             self.received[edge.parent] = self.received.get(edge.parent, 0) + 1
@@ -228,8 +249,9 @@ class Stepper:
         root = self.labels(self.root)
         if self.total == 0:
             return f"{root} is a leaf: nothing to step through ({root}.grad += {_num(self.seed)})"
-        return (f"backward pass from {root}: {_count(self.total, 'step')}, one per node, each node after "
-                f"every node computed from it\n{root}.grad = {_num(self.seed)} (the seed)\n"
+        return (f"backward pass from {root}: {_count(self.total, 'step')}, one per computed node, "
+                f"each after every node computed from it\n"
+                f"{root}.grad = {_num(self.seed)} (the seed)\n"
                 f"Enter or n: next step, c: continue, b NAME: run until NAME, p NAME: print, "
                 f"g: graph image, q: quit, h: help")
 
@@ -241,24 +263,38 @@ class Stepper:
         text = f"{name}{how} = {_num(node.data)} ({kind})"
         if node is self.root:
             return f"{text}, grad = {_num(self.seed)} (the seed)"
+        if node._op is ops.CONSTANT:        # its edges get no line in the steps
+            return f"{text}: the steps show no gradient for a constant"
         want = self.expected[node]
         got = self.received.get(node, 0)
         uses = _count(want, "contribution")
         if self.complete(node):
-            if kind == "derived" and node not in {s.node for s in self.done}:
-                return f"{text}, grad = {_num(node.grad)} (complete, its step is next)"
+            own = self.position.get(node, -1)        # the index of the node's own step
+            if kind == "derived" and own >= len(self.done):
+                when = ", its step is next" if own == len(self.done) else f"; its step is step {own + 1}"
+                return f"{text}, grad = {_num(node.grad)} (complete{when})"
             return f"{text}, grad = {_num(node.grad)} (complete: {uses})"
         if got == 0:
             return f"{text}, grad: no contribution yet (it will receive {uses})"
         return (f"{text}, grad so far = {_num(node.grad)} ({got} of {uses}; "
                 f"the {ordinal(got + 1)} is still to come)")
 
+    def leaves(self):
+        """The leaves of the graph that are not constants."""
+        return [n for n in all_nodes(self.root) if n._op.backward is None
+                and n._op is not ops.CONSTANT]
+
     def summary(self):
-        """The gradients of the leaves that are not constants, once the pass is complete."""
-        leaves = [n for n in all_nodes(self.root) if n._op.backward is None
-                  and n._op is not ops.CONSTANT]
+        """The gradients of the leaves that are not constants, once the pass is complete,
+        each with what it held before the pass when that was not 0."""
+        this_pass = {edge.parent: edge.grad_after for step in self.done for edge in step.edges}
         lines = [f"backward pass complete: {_count(self.total, 'step')}"]
-        lines += [f"  {self.labels(n)}.grad = {n.grad + 0.0!r}" for n in leaves]  # never -0.0
+        for n in self.leaves():
+            line = f"  {self.labels(n)}.grad = {n.grad + 0.0!r}"      # never -0.0
+            if n in self.held:
+                line += (f" ({this_pass.get(n, 0.0) + 0.0!r} from this pass + {self.held[n]!r} "
+                         f"it held before)")
+            lines.append(line)
         if self.frames_dir is not None and self.total:
             frames = [os.path.join(self.frames_dir, f"step_{i:03d}.{self.image_format}")
                       for i in sorted({1, self.total})]
@@ -268,10 +304,13 @@ class Stepper:
     def say(self, text, style=None):
         """Print ``text``: wrapped to the terminal, and the first line in ``style``'s colour
         ("step", "result", "error") when colour is on."""
-        text = wrap(text, self.width)
         if self.colour and style in _STYLES and text:
-            head, _, rest = text.partition("\n")
-            text = f"{_STYLES[style]}{head}{_RESET}" + (f"\n{rest}" if rest else "")
+            head, newline, rest = text.partition("\n")    # every line the head wraps to
+            head = "\n".join(f"{_STYLES[style]}{line}{_RESET}"
+                             for line in wrap(head, self.width).split("\n"))
+            text = head + newline + wrap(rest, self.width)
+        else:
+            text = wrap(text, self.width)
         print(text, file=self.out, flush=True)
 
     def pending(self):
@@ -284,19 +323,26 @@ class Stepper:
     def render(self, path, step=None):
         """Draw the graph as it is now (current node highlighted) to ``path``; return the file."""
         try:
-            from .draw import render_graph
+            from .draw import DotNotFound, picture_format, render_graph
         except ImportError as err:  # pragma: no cover - draw ships with the package
             raise StepperError(f"graph images need autograd.draw: {err}") from None
         step = self.current if step is None else step
-        kwargs = {"pending": self.pending()}
+        kwargs = {"pending": self.pending(), "max_nodes": self.max_nodes}
         if step is not None:
             kwargs["highlight"] = step.node
             kwargs["title"] = str(step).splitlines()[0]
+        image_format = picture_format(path) or self.image_format     # g pic.svg: an SVG
         try:
-            written = render_graph(self.root, path, formats=(self.image_format,), **kwargs)
+            written = render_graph(self.root, path, formats=(image_format,), **kwargs)
+        except OSError as err:                  # as chainrule draw says it
+            raise StepperError(f"cannot write {err.filename or path}: {err.strerror or err}") \
+                from None
+        except (DotNotFound, ValueError) as err:    # too large, no dot: draw's sentence
+            raise StepperError(f"could not draw the graph: {str(err).removeprefix('draw: ')}") \
+                from None
         except Exception as err:
             raise StepperError(f"could not draw the graph: {type(err).__name__}: {err}") from None
-        return str(written[0]) if written else f"{path}.{self.image_format}"
+        return str(written[0]) if written else f"{path}.{image_format}"
 
     def write_frame(self, step):
         os.makedirs(self.frames_dir, exist_ok=True)
@@ -306,7 +352,9 @@ class Stepper:
     def graph(self, path=None):
         if path is None:
             path = os.path.join(self.graph_dir, f"chainrule_step_{len(self.done):03d}")
-        return self.render(path)
+        if len(path) > 1 and path[0] == path[-1] and path[0] in "'\"":   # g "my pic.svg"
+            path = path[1:-1]
+        return self.render(os.path.expanduser(path))     # g ~/pic: no shell expanded it
 
     # -- commands -----------------------------------------------------------
 
@@ -379,8 +427,8 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
     err = err if err is not None else sys.stderr
     red = use_colour(err)
 
-    def complain(e):
-        text = names.printable(f"chainrule step: {e}")
+    def complain(e):        # wrapped as the steps are, at a terminal
+        text = wrap(names.printable(f"chainrule step: {e}"), stepper.width)
         print(f"{_STYLES['error']}{text}{_RESET}" if red else text, file=err, flush=True)
 
     try:
@@ -400,7 +448,8 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
         if source is None:
             try:
                 line = input(PROMPT)
-            except EOFError:
+            except EOFError:            # Ctrl-D: end the prompt's line, continue
+                stepper.say("")
                 line = "c"
             except KeyboardInterrupt:
                 stepper.say("")
@@ -417,15 +466,34 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
             stepper.command(line)
         except StepperError as e:
             complain(e)
-            if source is not None:
+            if source is not None or stepper.quit:    # scripted, or the pass failed
                 stepper.stop()
                 return 2
+    left = _next_command(lines, source) if source is not None and stepper.finished else None
+    if left is not None:
+        complain(f"the backward pass is complete, so the session ended before "
+                 f"{left!r} and the commands after it")
     return 0
+
+
+def _next_command(lines, source):
+    """The next line of scripted input, stripped, once the pass has ended: None when it
+    is empty or not there yet (a stream is read only when select says a line is ready)."""
+    if hasattr(lines, "fileno"):
+        try:
+            if not select.select([lines], [], [], 0)[0]:
+                return None
+        except (OSError, ValueError):   # no select on this stream (Windows pipes)
+            return None
+    line = next(source, None)
+    return line.strip() or None if line is not None else None
 
 
 #: the commands that take no argument (``n 3`` is refused, not taken as ``n``)
 _NO_ARGUMENT = ("n", "next", "s", "step", "c", "continue", "cont", "q", "quit", "exit")
 _COMMANDS = ("n", "next", "c", "continue", "b", "p", "print", "g", "graph", "q", "quit", "h", "help")
+#: the commands that take a node's name (or a path) after them
+_NAMING = ("b", "p", "print", "g", "graph")
 
 
 def line_editing(stepper):
@@ -442,6 +510,8 @@ def line_editing(stepper):
         before = readline.get_line_buffer()[:readline.get_begidx()]
         pool = named if before.strip() else _COMMANDS
         matches = [w for w in pool if w.startswith(text)]
+        if pool is _COMMANDS:       # Python's readline appends no space: b<Tab> is "b "
+            matches = [w + " " if w in _NAMING else w for w in matches]
         return matches[state] if state < len(matches) else None
 
     readline.set_completer_delims(" ")

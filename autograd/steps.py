@@ -25,8 +25,11 @@ _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh",
 
 
 def ordinal(n):
-    """1 -> 'first', 2 -> 'second', ..., 11 -> '11th'."""
-    return _ORDINALS[n - 1] if 0 < n <= len(_ORDINALS) else f"{n}th"
+    """1 -> 'first', 2 -> 'second', ..., 11 -> '11th', 21 -> '21st', 112 -> '112th'."""
+    if 0 < n <= len(_ORDINALS):
+        return _ORDINALS[n - 1]
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _num(x):

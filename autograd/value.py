@@ -281,6 +281,19 @@ class Value:
             _refuse_while_tracing(self, "float()")
         return self.data
 
+    def __int__(self) -> int:
+        """``int(v)`` is ``int(v.data)`` (toward zero), as ``float(v)`` is ``v.data``."""
+        if recording.active:
+            _refuse_while_tracing(self, "int()")
+        return int(self.data)
+
+    def __round__(self, ndigits: int | None = None) -> float:
+        """``round(v, n)`` is ``round(v.data, n)``: a number, not a node (an int without n,
+        as for a float)."""
+        if recording.active:
+            _refuse_while_tracing(self, "round()")
+        return round(self.data, ndigits)
+
     def item(self) -> float:
         """The number ``v.data``, as PyTorch's ``tensor.item()`` gives a 0-d tensor's
         (refused inside a jit trace, like ``float(v)``)."""

@@ -1,6 +1,7 @@
 """Activation functions by name: a^l_j = f(z^l_j)."""
 
 from autograd import Value, ops
+from autograd.floats import short_repr
 
 __all__ = ["ACTIVATIONS", "activation_method", "activations_per_layer"]
 
@@ -36,7 +37,7 @@ def activations_per_layer(activation, n_layers):
     else:
         raise TypeError(
             f"activation must be a name ({', '.join(map(repr, ACTIVATIONS))}) or a list "
-            f"with one name per layer, got {type(activation).__name__} {activation!r}")
+            f"with one name per layer, got {type(activation).__name__} {short_repr(activation)}")
     for i, name in enumerate(names):
         activation_method(name, f"activation of layer {i + 2}")
     return names

@@ -9,28 +9,15 @@ import operator
 import random
 from typing import Any
 
-from autograd.floats import short_repr
+from autograd.floats import flag, is_int, short_repr
 
 __all__ = ["flag", "is_int", "positive_int", "seeded_rng", "takes"]
-
-
-def flag(x: Any, what: str) -> bool:
-    """``x`` if it is True or False (read by its truth, "no" would be true), else a
-    TypeError naming ``what``."""
-    if not isinstance(x, bool):
-        raise TypeError(f"{what} must be True or False, got {x!r}")
-    return x
-
-
-def is_int(n: Any) -> bool:
-    """Whether ``n`` is an integer: an int or a numpy integer (not a bool, not an array)."""
-    return not isinstance(n, bool) and hasattr(n, "__index__") and getattr(n, "ndim", 0) == 0
 
 
 def positive_int(n: Any, what: str) -> int:
     """``n`` as a positive int (a numpy integer too), else a ValueError naming ``what``."""
     if not is_int(n) or n < 1:
-        raise ValueError(f"{what} must be a positive int, got {type(n).__name__} {n!r}")
+        raise ValueError(f"{what} must be a positive int, got {type(n).__name__} {short_repr(n)}")
     return operator.index(n)
 
 

@@ -61,7 +61,7 @@ def bias_mode(bias):
         return "constant", number
     raise ValueError(
         f"bias must be 'trainable', 'none' or a number (a finite constant bias that is not "
-        f"a parameter), got {type(bias).__name__} {bias!r}")
+        f"a parameter), got {type(bias).__name__} {short_repr(bias)}")
 
 
 def biases_per_layer(bias, n_layers):
@@ -116,9 +116,9 @@ def _initial(given, where, rng):
         number = as_float(given, where)
     except TypeError:
         raise TypeError(f"{where} must be a real number, got "
-                        f"{type(given).__name__} {given!r}") from None
+                        f"{type(given).__name__} {short_repr(given)}") from None
     if not math.isfinite(number):
-        raise ValueError(f"{where} must be a finite number, got {given!r}")
+        raise ValueError(f"{where} must be a finite number, got {short_repr(given)}")
     return number
 
 
@@ -128,7 +128,7 @@ def _rows(given, n, where, what):
         return [None] * n
     if not listlike(given, sized=True):
         raise TypeError(f"{where} must be a list of {n} {what}, got "
-                        f"{type(given).__name__} {given!r}")
+                        f"{type(given).__name__} {short_repr(given)}")
     if len(given) != n:
         raise ValueError(f"{where} must have {n} {what}, got {len(given)}")
     return list(given)
@@ -143,7 +143,7 @@ def as_inputs(inputs, input_names, owner, sample=None, batch_hint=False):
     batch given to ``net(x)``) names the calls that take one."""
     if not listlike(inputs, sized=True):
         raise TypeError(f"{owner}: inputs must be a list of numbers or Values "
-                        f"(e.g. [0.5]), got {type(inputs).__name__} {inputs!r}")
+                        f"(e.g. [0.5]), got {type(inputs).__name__} {short_repr(inputs)}")
     if len(inputs) != len(input_names):
         error = ValueError(f"{owner} expects {len(input_names)} inputs, got {len(inputs)}"
                            f"{_batch_hint(inputs, batch_hint)}")
@@ -186,9 +186,9 @@ def check_sample(sample, owner):
         return None
     if isinstance(sample, bool) or not isinstance(sample, int):
         raise TypeError(f"{owner}: sample must be an int (1 for the first sample of a batch) "
-                        f"or None, got {type(sample).__name__} {sample!r}")
+                        f"or None, got {type(sample).__name__} {short_repr(sample)}")
     if sample < 1:
-        raise ValueError(f"{owner}: sample numbers start at 1, got {sample!r}")
+        raise ValueError(f"{owner}: sample numbers start at 1, got {short_repr(sample)}")
     return sample
 
 
@@ -215,6 +215,53 @@ def _weighted_input(fused):
 # ---------------------------------------------------------------------------
 # Neuron
 # ---------------------------------------------------------------------------
+
+def _list_or_refuse(method, kind):
+    """The list's own operator ``method`` for the operand it knows (``kind``: a list to
+    join, an int to repeat by), :meth:`Outputs._refuse`'s TypeError for a number or a
+    Value."""
+    def operator(self, other):
+        if isinstance(other, kind):
+            return method(self, other)
+        return self._refuse()
+    operator.__name__ = getattr(method, "__name__", "operator")
+    return operator
+
+
+class Outputs(list):
+    """The output Values of one forward pass, a^L: a list, as ``[y] = net(x)`` unpacks
+    it.  micrograd's network returns the Value itself when it has one output, so code
+    written for it does arithmetic on this list (``(net(x) - y) ** 2``, ``-y * net(x)``,
+    ``sum(net(x) for ...)``, ``net(x).relu()``): each of those raises a TypeError (an
+    AttributeError for a Value's attribute) that says how to take the Values out.
+    Everything a list does it still does."""
+
+    __slots__ = ()
+
+    def _refuse(self, *other):
+        n = len(self)
+        take = ("[y] = net(x) or net(x)[0]" if n == 1 else
+                f"net(x)[j] for output j, 0 to {n - 1}, or a1, a2, ... = net(x)")
+        raise TypeError(f"net(x) is a list of the network's {n} output Value"
+                        f"{'' if n == 1 else 's'}, not a Value: take {'it' if n == 1 else 'them'}"
+                        f" out with {take} (micrograd's MLP returns the Value itself when "
+                        f"there is one output)")
+
+    __add__ = _list_or_refuse(list.__add__, list)
+    __radd__ = _list_or_refuse(lambda self, other: other + list(self), list)
+    __mul__ = _list_or_refuse(list.__mul__, int)
+    __rmul__ = _list_or_refuse(list.__rmul__, int)
+    __sub__ = __rsub__ = __truediv__ = __rtruediv__ = __pow__ = __rpow__ = _refuse
+    __neg__ = __pos__ = __abs__ = _refuse
+
+    def __getattr__(self, name):
+        if not name.startswith("__") and hasattr(Value, name):
+            try:
+                self._refuse()
+            except TypeError as err:
+                raise AttributeError(f"{err} (asked for .{name})") from None
+        raise AttributeError(f"'Outputs' (a list of output Values) has no attribute {name!r}")
+
 
 class Neuron(Module):
     """Neuron j of layer l: z^l_j = Σ_k w^l_jk a^{l-1}_k + b^l_j, a^l_j = f(z^l_j).
@@ -257,7 +304,7 @@ class Neuron(Module):
             params.append((b_name, self.bias))
         else:
             if b is not None:
-                raise ValueError(f"{where}: an initial bias was given but bias={bias!r}; "
+                raise ValueError(f"{where}: an initial bias was given but bias={short_repr(bias)}; "
                                  f"initial biases need bias='trainable'")
             self.bias = None if mode == "none" else Value(constant, b_name, kind="constant")
         self._params = tuple(params)
@@ -281,10 +328,10 @@ class Neuron(Module):
     def _named_parameters(self):
         return iter(self._params)
 
-    def zero_grad(self):
+    def _zero_grads(self):
         """Zero the parameters' grads (and a constant bias node's, which accumulates its
         gradient while it has a hook, :func:`pass_bias`)."""
-        super().zero_grad()
+        super()._zero_grads()
         if self.bias is not None:
             self.bias.grad = 0.0
 
@@ -362,7 +409,7 @@ class Layer(Module):
         weight_rows = _rows(weights, n_out, f"weights of layer {number}",
                             f"rows (one per neuron of layer {number})")
         if biases is not None and mode != "trainable":
-            raise ValueError(f"layer {number}: biases were given but bias={bias!r}; "
+            raise ValueError(f"layer {number}: biases were given but bias={short_repr(bias)}; "
                              f"initial biases need bias='trainable'")
         bias_values = _rows(biases, n_out, f"biases of layer {number}",
                             f"numbers (one per neuron of layer {number})")
@@ -384,9 +431,9 @@ class Layer(Module):
     def _named_parameters(self):
         return chain.from_iterable(neuron._params for neuron in self.neurons)
 
-    def zero_grad(self):
+    def _zero_grads(self):
         for neuron in self.neurons:
-            neuron.zero_grad()
+            neuron._zero_grads()
 
     def _holders(self):
         return self.neurons
@@ -411,7 +458,7 @@ class Layer(Module):
         owner = f"Layer {self.number}"
         sample = check_sample(sample, owner)
         inputs = as_inputs(inputs, self._input_names, owner, sample)
-        return list(self._forward(inputs, sample))
+        return Outputs(self._forward(inputs, sample))
 
     def _forward(self, inputs, sample=None):
         """a^l from a tuple of Values; records this pass's z^l and a^l (no checks)."""
@@ -500,7 +547,7 @@ class MLP(Module):
         modes = [bias_mode(b)[0] for b in layer_bias]
         self.bias = bias
         if biases is not None and not isinstance(bias, (list, tuple)) and modes[0] != "trainable":
-            raise ValueError(f"biases were given but bias={bias!r}; "
+            raise ValueError(f"biases were given but bias={short_repr(bias)}; "
                              f"initial biases need bias='trainable'")
         self.seed: int | None
         self.seed, rng = seeded_rng(seed)
@@ -528,9 +575,9 @@ class MLP(Module):
     def _holders(self):
         return [neuron for layer in self.layers for neuron in layer.neurons]
 
-    def zero_grad(self):
+    def _zero_grads(self):
         for layer in self.layers:
-            layer.zero_grad()
+            layer._zero_grads()
 
     def layer(self, l: int) -> Layer:
         """The layer with Nielsen number ``l`` (2 is the first hidden layer)."""
@@ -557,7 +604,7 @@ class MLP(Module):
         self.inputs = x
         for layer in self.layers:
             x = layer._forward(x, sample)
-        return list(x)
+        return Outputs(x)
 
     def predict(self, X: Sequence[Any]) -> list[float] | list[list[float]]:
         """The outputs a^L as floats, with no graph kept: for one sample (a list of
@@ -601,7 +648,7 @@ class MLP(Module):
         a node belongs to.  Afterwards each layer's ``z``/``a`` hold the last sample's."""
         if not listlike(samples):
             raise TypeError(f"{self._owner}.batch: samples must be a list of input lists, "
-                            f"got {type(samples).__name__} {samples!r}")
+                            f"got {type(samples).__name__} {short_repr(samples)}")
         _refuse_columns(samples, self.sizes[0], self._owner)
         kept = self._last_pass()
         try:
@@ -720,11 +767,11 @@ def _check_sizes(sizes: Iterable[int], activation: Any = None) -> list[int]:
         hint = (f" (micrograd's MLP({sizes}, {list(activation)}) is "
                 f"nn.MLP({[sizes, *activation]}))" if micrograd else "")
         raise TypeError(f"MLP sizes must be a list of layer sizes like [2, 3, 1], "
-                        f"got {type(sizes).__name__} {sizes!r}{hint}")
+                        f"got {type(sizes).__name__} {short_repr(sizes)}{hint}")
     sizes = list(sizes)
     if len(sizes) < 2:
         raise ValueError(f"MLP sizes needs an input and an output layer "
-                         f"(at least two sizes, like [2, 3, 1]), got {sizes!r}")
+                         f"(at least two sizes, like [2, 3, 1]), got {short_repr(sizes)}")
     return [positive_int(n, f"MLP size of layer {i + 1}") for i, n in enumerate(sizes)]
 
 
@@ -757,7 +804,7 @@ def _renaming(names, sizes, modes):
                 names.pop(_names.bias_name(l, 1))
     if not isinstance(names, dict):
         raise TypeError(f"names must be 'nielsen', 'net' or a dict of Nielsen name -> "
-                        f"name, got {type(names).__name__} {names!r}")
+                        f"name, got {type(names).__name__} {short_repr(names)}")
     known = _nielsen_names(sizes, modes)
     unknown = [key for key in names if key not in known]
     if unknown:
@@ -767,7 +814,7 @@ def _renaming(names, sizes, modes):
     for key in known:
         new = names.get(key, key)
         if not isinstance(new, str) or not new:
-            raise TypeError(f"names: the name for {key!r} must be a non-empty str, got {new!r}")
+            raise TypeError(f"names: the name for {key!r} must be a non-empty str, got {short_repr(new)}")
         if new in final:
             raise ValueError(f"names: {new!r} given to both {final[new]!r} and {key!r}")
         final[new] = key

@@ -67,7 +67,7 @@ def _outputs(outputs, where, what="output"):
     for j, a in enumerate(outputs, 1):
         if not isinstance(a, Value):
             raise TypeError(f"{where}: {what} {j} must be a Value (a network {what}), got "
-                            f"{type(a).__name__} {a!r}")
+                            f"{type(a).__name__} {short_repr(a)}")
     return outputs
 
 
@@ -216,10 +216,10 @@ def half_mean_squared_error(batch_outputs: Sequence[Value | Sequence[Value]],
     where = "half_mean_squared_error"
     if not listlike(batch_outputs, sized=True):
         raise TypeError(f"{where}: batch_outputs must be a list with one output list per "
-                        f"sample, got {type(batch_outputs).__name__} {batch_outputs!r}")
+                        f"sample, got {type(batch_outputs).__name__} {short_repr(batch_outputs)}")
     if not listlike(batch_targets, sized=True):
         raise TypeError(f"{where}: batch_targets must be a list with one target list per "
-                        f"sample, got {type(batch_targets).__name__} {batch_targets!r}")
+                        f"sample, got {type(batch_targets).__name__} {short_repr(batch_targets)}")
     m = len(batch_outputs)
     if m != len(batch_targets):
         raise samples_differ(where, m, batch_targets)
@@ -295,7 +295,7 @@ def _logits(values, where):
     """``values`` as a non-empty list of Values (numbers become constants)."""
     if not listlike(values, sized=True):
         raise TypeError(f"{where}: expected a list of Values (the logits z_1..z_n), got "
-                        f"{type(values).__name__} {values!r}")
+                        f"{type(values).__name__} {short_repr(values)}")
     if not values:
         raise ValueError(f"{where}: needs at least one value")
     return [v if isinstance(v, Value) else Value(as_float(v, f"{where}: value {k}"),
@@ -344,7 +344,7 @@ def _class_index(target, n, where):
     if isinstance(target, bool) or not hasattr(target, "__index__"):
         raise TypeError(f"{where}: target_index must be an int class index (0 to {n - 1}) "
                         f"or a list of {n} probabilities, got {type(target).__name__} "
-                        f"{target!r}")
+                        f"{short_repr(target)}")
     target = operator.index(target)
     if not 0 <= target < n:
         raise ValueError(f"{where}: target_index {target!r} is out of range for {n} "
@@ -539,4 +539,4 @@ def resolve_loss(loss, where):
         return None
     raise TypeError(f"{where}: loss must be a name ({', '.join(map(repr, LOSSES))}) or "
                     f"a function loss(outputs, targets) -> Value, got "
-                    f"{type(loss).__name__} {loss!r}")
+                    f"{type(loss).__name__} {short_repr(loss)}")

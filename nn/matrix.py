@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from operator import add, is_
 
 from autograd import engine, ops
-from autograd.floats import listlike
+from autograd.floats import flag, listlike
 from autograd.jit import compile_source, no_samples, refuse_hooked
 from autograd.jit_emit import in_sample
 
@@ -41,6 +41,7 @@ from .data import number_rows
 from .losses import LOSSES, outside_open_unit
 from .module import freeze_version
 from .resident import ParameterStore, _consume, _data, _grad, _set_grad
+from .train import grads_kept_on_error, update
 
 __all__ = ["MatrixProgram", "matrix_program"]
 
@@ -67,6 +68,20 @@ def activation_source(name, z):
     """a = f(z) as numpy source, from the op's numpy form ("linear": z itself)."""
     op = _activation_op(name)
     return z if op is None else op.numpy.format(z)
+
+
+def _selects(name):
+    """Whether the activation's rule (its op's vjp) is a select, ReLU's 0 where a ≤ 0:
+    then the program writes the rule, not g times a derivative of 0 or 1."""
+    (rule,) = _activation_op(name).vjp_exprs(1)
+    return rule.kind == "where"
+
+
+def backprop_source(name):
+    """The body of ``<name>_backprop(z, a, g)``: the op's vjp over arrays."""
+    from autograd.jit_numpy import numpy_source
+    (rule,) = _activation_op(name).vjp_exprs(1)
+    return f"return {numpy_source(rule, {'x0': 'z', 'out': 'a', 'g': 'g'})}"
 
 
 def prime_source(name):
@@ -157,7 +172,7 @@ def matrix_program(net, loss_name, loss=None):
         emit(f"    delta{L} = seed * {loss.from_logit[1]}"
              f"  # BP1, from the logit: ∂C_x/∂z^L = {getattr(loss, 'logit_rule', 'a^L − y')}")
     else:
-        emit(f"    delta{L} = seed * {loss.gradient}{_times_prime(output_activation, L)}"
+        emit(f"    delta{L} = {_times_prime(output_activation, L, f'seed * {loss.gradient}')}"
              f"  # BP1: δ^L = ∇_a C ⊙ f'(z^L)")
     gradients = {}
     for index in range(len(layers) - 1, -1, -1):
@@ -172,24 +187,38 @@ def matrix_program(net, loss_name, loss=None):
         gradients[f"W{l}"] = f"dC_dW{l}"
         if index > 0:
             below = layers[index - 1]
-            emit(f"    delta{l - 1} = (W{l}.T @ delta{l}){_times_prime(below.activation, l - 1)}"
+            emit(f"    delta{l - 1} = "
+                 f"{_times_prime(below.activation, l - 1, f'W{l}.T @ delta{l}', group=True)}"
                  f"  # BP2: δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ f'(z^l)")
     emit(f"    return C, ({', '.join(gradients[a] for a in args)},)")
     emit("")
     for name in sorted({layer.activation for layer in layers} - {"linear"}):
-        emit(f"def {name}_prime(z, a):")
         op = _activation_op(name)
-        emit(f'    """{name}\'(z) where a = {name}(z), from autograd.ops.{op.name.upper()}\'s '
-             f'local derivative."""')
-        emit(f"    {prime_source(name)}")
+        if _selects(name):
+            emit(f"def {name}_backprop(z, a, g):")
+            emit(f'    """g ⊙ {name}\'(z) where a = {name}(z), as autograd.ops.{op.name.upper()}\'s '
+                 f'rule selects it (an inf or nan g where it is 0 gives 0)."""')
+            emit(f"    {backprop_source(name)}")
+        else:
+            emit(f"def {name}_prime(z, a):")
+            emit(f'    """{name}\'(z) where a = {name}(z), from autograd.ops.{op.name.upper()}\'s '
+                 f'local derivative."""')
+            emit(f"    {prime_source(name)}")
         emit("")
     lines += getattr(loss, "definitions", "").splitlines()
     return "\n".join(lines)
 
 
-def _times_prime(activation, l):
-    """`` * f_prime(z{l}, a{l})``: ⊙ f'(z^l) in BP1 and BP2 (nothing for a linear layer)."""
-    return "" if activation == "linear" else f" * {activation}_prime(z{l}, a{l})"
+def _times_prime(activation, l, upstream, group=False):
+    """``upstream * f_prime(z{l}, a{l})``: upstream ⊙ f'(z^l) in BP1 and BP2 (upstream
+    in parentheses when ``group``; alone for a linear layer);
+    ``f_backprop(z{l}, a{l}, upstream)`` for an activation whose rule is a select
+    (ReLU), so that an inf or nan upstream where f' is 0 gives 0, not inf · 0."""
+    if activation == "linear":
+        return upstream
+    if _selects(activation):
+        return f"{activation}_backprop(z{l}, a{l}, {upstream})"
+    return f"{f'({upstream})' if group else upstream} * {activation}_prime(z{l}, a{l})"
 
 
 class MatrixProgram:
@@ -255,7 +284,29 @@ class MatrixProgram:
 
     def gradients(self, X, Y, seed, arrays):
         """``(C, gradient arrays)`` for the batch X, Y (columns are samples)."""
-        return self.function(X, Y, seed, *arrays)
+        try:
+            return self.function(X, Y, seed, *arrays)
+        except ValueError:     # numpy's shape error names no argument: name it
+            self._refuse_shapes(X, Y, arrays)
+            raise
+
+    def _refuse_shapes(self, X, Y, arrays):
+        """A ValueError naming the first of X, Y and ``arrays`` whose shape is not the
+        program's (X n_in × m, Y n_out × m, W^l n_l × n_(l−1), b^l n_l × 1)."""
+        where, np = f"{self.__name__}.gradients", self.np
+        shape = np.shape(X)
+        if len(shape) != 2 or shape[0] != self.n_in:
+            rows = "; samples as rows? pass X.T" if shape[-1:] == (self.n_in,) else ""
+            raise ValueError(f"{where}: X must be {self.n_in} × m (a column per sample), got "
+                             f"shape {shape}{rows}")
+        allowed = [(self.n_out, shape[1])] + [(shape[1],)] * (self.n_out == 1)   # 1-d: 1 output
+        if np.shape(Y) not in allowed:
+            raise ValueError(f"{where}: Y must be {self.n_out} × {shape[1]} (a column per "
+                             f"sample, as X), got shape {np.shape(Y)}")
+        for (name, _, _), (_, wanted, _), given in zip(self._layout, self._flat, arrays):
+            if np.shape(given) != wanted:
+                raise ValueError(f"{where}: {name} must have shape {wanted}, got "
+                                 f"{np.shape(given)}")
 
     def add_gradients(self, gradients):
         """Add each gradient array's entries to its parameter's ``.grad``
@@ -354,6 +405,7 @@ class MatrixProgram:
     def batch(self, samples, *, mean=False):
         """Σ (or mean) of C_x over ``samples`` (the sum of none is 0.0, their mean
         refused); adds ∂C/∂w to each parameter's ``.grad``."""
+        flag(mean, f"{self.__name__}.batch: mean")
         X, Y = self.matrices(samples)
         m = X.shape[1]
         if m == 0:
@@ -439,7 +491,8 @@ class MatrixTraining:
         optimizer = self.optimizer
         cost = self.program.store.train_step(optimizer, X, Y, seed)
         if cost is None:            # an optimiser the arrays cannot serve: the Values
-            optimizer.zero_grad()
-            cost = self.program.run(X, Y, seed)
-            optimizer.step()
+            with grads_kept_on_error(optimizer) as stepped:   # a failed step: .grad put back
+                optimizer.zero_grad()
+                cost = self.program.run(X, Y, seed)
+                update(optimizer, stepped)
         return cost

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from autograd.floats import short_repr
 from autograd.interrupts import deferred_interrupts
 from autograd.names import printable
 
@@ -99,11 +100,17 @@ class Module:
             return named[name]
         except (KeyError, TypeError):
             raise KeyNameError(
-                f"{type(self).__name__} has no parameter {name!r}; "
+                f"{type(self).__name__} has no parameter {short_repr(name)}; "
                 f"known: {', '.join(map(printable, named))}") from None
 
     def zero_grad(self) -> None:
-        """Set every parameter's ``grad`` to 0.0 (leaves accumulate across backward())."""
+        """Set every parameter's ``grad`` to 0.0 (leaves accumulate across backward());
+        Ctrl-C meanwhile is held until all are."""
+        with deferred_interrupts():
+            self._zero_grads()
+
+    def _zero_grads(self) -> None:
+        """zero_grad()'s work (a module with more to zero extends this)."""
         for _, value in self._named_parameters():
             value.grad = 0.0
 
@@ -121,10 +128,11 @@ class Module:
         """
         values = self._parameters_called(names, "freeze")
         holders = self._holder_of()
-        for value in values:
-            value.grad = 0.0
-            holders[id(value)]._frozen_set().add(value)
-        _FREEZES[0] += 1
+        with deferred_interrupts():     # Ctrl-C: all frozen, then the KeyboardInterrupt
+            for value in values:
+                value.grad = 0.0
+                holders[id(value)]._frozen_set().add(value)
+            _FREEZES[0] += 1
         return self
 
     def unfreeze(self, *names: str) -> Self:
@@ -133,9 +141,10 @@ class Module:
         changes.  Returns the module."""
         values = self._parameters_called(names, "unfreeze")
         holders = self._holder_of()
-        for value in values:
-            holders[id(value)]._frozen_set().discard(value)
-        _FREEZES[0] += 1
+        with deferred_interrupts():     # Ctrl-C: all unfrozen, then the KeyboardInterrupt
+            for value in values:
+                holders[id(value)]._frozen_set().discard(value)
+            _FREEZES[0] += 1
         return self
 
     def frozen(self) -> list[str]:
@@ -182,7 +191,7 @@ class Module:
         if unknown:
             raise KeyNameError(
                 f"{where}: {type(self).__name__} has no parameter "
-                f"{', '.join(map(repr, unknown))}; known: {', '.join(map(printable, named))}")
+                f"{', '.join(map(short_repr, unknown))}; known: {', '.join(map(printable, named))}")
         return [named[name] for name in names]
 
     def state_dict(self) -> dict[str, float]:
@@ -208,7 +217,7 @@ class Module:
                             f"got {type(state).__name__}")
         named = dict(self._named_parameters())
         missing = [name for name in named if name not in state]
-        extra = [repr(key) for key in state if key not in named]
+        extra = [short_repr(key) for key in state if key not in named]
         if missing or extra:
             parts = []
             if missing:

@@ -14,6 +14,7 @@ name never reads two ways.  A 1-1-1 network can also use the net/h names of
 the hand derivations (``MLP([1, 1, 1], names="net")``): see :data:`NET_NAMES`.
 """
 
+from autograd.floats import short_repr
 from autograd.names import latex as _latex
 from autograd.names import parse as _parse
 
@@ -61,7 +62,7 @@ _SUBSCRIPTED = {"x", "y", "w", "b", "net"}
 
 
 def latex_name(name):
-    """The LaTeX form of an nn node name (:func:`autograd.names.latex`, which every
+    r"""The LaTeX form of an nn node name (:func:`autograd.names.latex`, which every
     picture and explanation uses).
 
     >>> latex_name("w2_11"), latex_name("b3_1"), latex_name("w3_16_12")
@@ -72,7 +73,7 @@ def latex_name(name):
     Raises ValueError for a name outside nn's schemes.
     """
     if not isinstance(name, str):
-        raise TypeError(f"latex_name: name must be a str, got {type(name).__name__} {name!r}")
+        raise TypeError(f"latex_name: name must be a str, got {type(name).__name__} {short_repr(name)}")
     parsed = _parse(name)
     known = parsed is not None and parsed.sample is None and (
         parsed.nielsen

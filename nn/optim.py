@@ -94,7 +94,7 @@ def _betas(betas):
     if (not listlike(betas, sized=True) or len(betas) != 2
             or not all(_real(b) and 0.0 <= b < 1.0 for b in betas)):
         raise ValueError(f"Adam: betas must be two numbers (β1, β2), each in [0, 1), "
-                         f"got {betas!r}")
+                         f"got {short_repr(betas)}")
     return (float(betas[0]), float(betas[1]))
 
 

@@ -10,6 +10,8 @@ nothing.  A function: ``progress(epoch, loss)`` for those epochs instead.
 
 import importlib.util
 
+from autograd.floats import short_repr
+
 from .arguments import positive_int
 
 __all__ = ["reporter", "Reporter"]
@@ -28,7 +30,7 @@ def reporter(progress, every, epochs, stream):
     if callable(progress):
         return Calls(every, epochs, progress)
     raise TypeError(f"train: progress must be True, False or a function "
-                    f"progress(epoch, loss), got {progress!r}")
+                    f"progress(epoch, loss), got {short_repr(progress)}")
 
 
 class Reporter:

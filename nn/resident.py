@@ -283,6 +283,11 @@ class ParameterStore:
             self.now = self.learns = self.spare = None
             self.resident = False
 
+    def finite(self):
+        """True unless the resident data holds a NaN or ±inf (as a diverged run leaves)."""
+        with self.lock:
+            return not self.resident or all(bool(self.np.isfinite(w).all()) for w in self.now[0])
+
     # -- the optimiser --------------------------------------------------------
 
     def adopt(self, optimizer):

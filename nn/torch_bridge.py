@@ -11,6 +11,8 @@ is refused).  Back from PyTorch, a weight that does not require grad is
 frozen, and so is a bias of several numbers (one number: a constant bias).
 The numbers are copied, not shared: train either network, then move again.
 
+    >>> import nn
+    >>> net = nn.MLP([2, 3, 1], seed=0)
     >>> model = net.to_torch()           # torch.nn.Sequential, float64
     >>> net2 = nn.MLP.from_torch(model)  # the same shapes, weights and activations
 

@@ -28,6 +28,7 @@ import math
 
 from autograd import ops
 from autograd.jit import TracingError, trace
+from autograd.jit_emit import sanitize
 from autograd.jit_numpy import _NumpyEmitter, np_sigmoid
 from autograd.ops import CONSTANT
 
@@ -84,10 +85,11 @@ class TracedLoss:
 # ---------------------------------------------------------------------------
 
 def _identifier(function):
-    """The loss's name as the program's function name (``<lambda>``, a keyword or a
-    name the program's helpers use is ``loss``)."""
+    """The loss's name as the program's function name (``<lambda>``, a keyword, a name
+    the code's writer would spell otherwise (``coût``) or the program's helpers use
+    is ``loss``)."""
     name = getattr(function, "__name__", "") or ""
-    if not name.isidentifier() or keyword.iskeyword(name) or name.startswith(("_", "np")) \
+    if sanitize(name) != name or keyword.iskeyword(name) or name.startswith(("_", "np")) \
             or name.endswith("_prime") or name in _HELPER_NAMES:
         return "loss"
     return name

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from autograd import Value, engine, recording
 from autograd.floats import as_float, short_repr
 from autograd.interrupts import deferred_interrupts
-from autograd.engine import first_hooked, no_cycle_collection
+from autograd.engine import collector_paused, first_hooked
 from autograd.jit import TracingError, jit_loss, refuse_hooked
 from autograd.jit_emit import in_sample
 
@@ -93,7 +93,7 @@ class BatchLoss:
         cost = self.sample(outputs, targets)
         if not isinstance(cost, Value):
             raise TypeError(f"train: the loss {self.name} must return a Value (built from the "
-                            f"outputs), got {type(cost).__name__} {cost!r}")
+                            f"outputs), got {type(cost).__name__} {short_repr(cost)}")
         return cost
 
     def __repr__(self):
@@ -118,19 +118,24 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
         resolve_loss(loss, "eager_step")   # the TypeError saying what a loss is
     with grads_kept_on_error(optimizer) as stepped:
         optimizer.zero_grad()
-        with no_cycle_collection():
-            outputs = [net(x) for x in batch_inputs]
-            cost = _batch_cost(loss, outputs, batch_targets)
-            if not isinstance(cost, Value):
-                raise TypeError(f"eager_step: the loss "
-                                f"{function_name(loss)} returned "
-                                f"{type(cost).__name__} {short_repr(cost)}, not a Value "
-                                f"built from the outputs")
-            cost.backward()
-            value = cost.data
-            del outputs, cost
+        value = collector_paused(_forward_backward, net, loss, batch_inputs, batch_targets)
         update(optimizer, stepped)
     return value
+
+
+def _forward_backward(net, loss, batch_inputs, batch_targets):
+    """The batch's C, after C.backward(); its graph is let go on return (the collector
+    paused by the caller, :func:`autograd.engine.collector_paused`, whose try/finally
+    in one frame restores it whatever stops the step, Ctrl-C as it ends too)."""
+    outputs = [net(x) for x in batch_inputs]
+    cost = _batch_cost(loss, outputs, batch_targets)
+    if not isinstance(cost, Value):
+        raise TypeError(f"eager_step: the loss "
+                        f"{function_name(loss)} returned "
+                        f"{type(cost).__name__} {short_repr(cost)}, not a Value "
+                        f"built from the outputs")
+    cost.backward()
+    return cost.data
 
 
 def _batch_cost(loss, outputs, targets):
@@ -373,7 +378,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     report = reporter(progress, every, epochs, sys.stdout)
     if on_epoch is not None and not callable(on_epoch):
         raise TypeError(f"train: on_epoch must be a function on_epoch(epoch, loss), "
-                        f"got {on_epoch!r}")
+                        f"got {short_repr(on_epoch)}")
     _callbacks_take_their_arguments(training_loss, on_epoch, progress, step)
     _parameters_are_floats(net, backend)
     if backend not in ("python", "numpy"):
@@ -560,7 +565,7 @@ def _step_function(step, jit, net, loss, samples):
             raise ValueError("train: give step= or jit=True, not both")
         if not callable(step):
             raise TypeError(f"train: step must be a function step(net, loss, optimizer, "
-                            f"batch_inputs, batch_targets), got {step!r}")
+                            f"batch_inputs, batch_targets), got {short_repr(step)}")
         return step, False
     if jit is False:
         return eager_step, False
@@ -641,17 +646,23 @@ _data = attrgetter("data")
 def _parameters_are_floats(net, backend):
     """A TypeError naming a parameter whose ``.data`` was set to a number that is not a
     Python float (np.float32, a tensor, a str: stored as it is, docs/engine.md), which
-    the Python backend would compute with as it is and the numpy backend as a float.
+    the Python backend would compute with as it is and the numpy backend as a float; a
+    ValueError naming one that is NaN or ±inf (an epoch on it would blame lr).
     A parameter resident in the numpy backend's arrays holds their floats: a network
-    the numpy backend trained last is not read again (reading writes back)."""
+    the numpy backend trained last is not read again (reading writes back) unless its
+    arrays hold a NaN or ±inf."""
     named = getattr(net, "_named_parameters", tuple)
-    if backend == "numpy" and store_of([p for _, p in islice(named(), 1)]) is not None:
-        return
+    store = store_of([p for _, p in islice(named(), 1)])
+    if store is not None:
+        if backend == "numpy" and store.finite():
+            return
+        store.write_back()          # read as Values below (a NaN a diverged run left)
     values = list(map(itemgetter(1), named()))
     kinds = set(map(type, values))
     if Value not in kinds:          # none, or all resident (reading one writes back)
         return
-    if kinds == {Value} and set(map(type, map(_data, values))) <= {float}:
+    if (kinds == {Value} and set(map(type, map(_data, values))) <= {float}
+            and all(map(math.isfinite, map(_data, values)))):
         return                      # the usual case, decided in C
     for name, p in named():
         if p.__class__ is Value:        # (a resident one is not read: that writes back)
@@ -661,6 +672,10 @@ def _parameters_are_floats(net, backend):
                 raise TypeError(f"train: parameter {name} holds {type(x).__name__} "
                                 f"{short_repr(x)}, not a Python float; set its .data = "
                                 f"float(x) (docs/engine.md)")
+            if isinstance(x, float) and not math.isfinite(x):
+                raise ValueError(f"train: parameter {name} is {x!r} before the first step; "
+                                 f"a NaN or infinite weight is not divergence (nn.MLP and "
+                                 f"load_state_dict refuse it): give it a finite .data")
 
 
 def _callbacks_take_their_arguments(loss, on_epoch, progress, step):
@@ -832,7 +847,7 @@ def _optimizer(optimizer, net, lr, momentum):
         return _own_sgd(net, lr, momentum)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"train: optimizer must be an nn optimiser (nn.SGD, nn.Adam), "
-                        f"got {type(optimizer).__name__} {optimizer!r}")
+                        f"got {type(optimizer).__name__} {short_repr(optimizer)}")
     if lr is not None or momentum:
         raise ValueError("train: lr and momentum belong to the optimiser when one is "
                          f"given ({optimizer!r}); leave them out of train()")

@@ -2,6 +2,7 @@
 
 import math
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -351,3 +352,115 @@ def test_a_value_reached_through_attributes_as_micrograds_mlp_holds_it(tmp_path,
         assert main(["explain", str(script), "--wrt", wrt]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and words in err, err
+
+
+def test_draw_out_with_an_extension_writes_that_format(tmp_path):
+    """``--out pic.svg`` wrote pic.svg.png; the extension now picks the format, and one
+    that disagrees with --format is refused in one line before the script runs."""
+    path = script(tmp_path, MAIN)
+    r = chainrule("draw", path, "--out", "pic.svg", cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout == "wrote pic.svg\n", r.stderr
+    assert (tmp_path / "pic.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
+    r = chainrule("draw", path, "--out", "pic.pdf", "--format", "pdf", cwd=tmp_path)
+    assert r.returncode == 0 and (tmp_path / "pic.pdf").read_bytes()[:5] == b"%PDF-"
+    r = chainrule("draw", path, "--out", "other.svg", "--format", "png", cwd=tmp_path)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == ("chainrule draw: --out other.svg ends in .svg but --format is png; "
+                        "give one of them\n")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".py") == ["pic.pdf",
+                                                                                "pic.svg"]
+
+
+def test_draw_max_nodes_below_one_is_refused_as_its_option(tmp_path):
+    """--max-nodes 0 said "chainrule draw: draw: max_nodes must be a positive int", the
+    Python keyword's name, after running the script; now argparse names the option."""
+    path = script(tmp_path, MAIN)
+    for given in ("0", "-5", "ten"):
+        r = chainrule("draw", path, "--max-nodes", given, cwd=tmp_path)
+        assert r.returncode == 2 and r.stdout == "", r.stderr
+        assert r.stderr.splitlines()[-1] == (f"chainrule draw: error: argument --max-nodes: takes "
+                                             f"a whole number of nodes, at least 1; got {given!r}")
+        assert "grad" not in r.stderr    # the script did not run (it prints its grad)
+
+
+def test_step_refuses_a_large_graph_with_an_option_that_draws_it(tmp_path):
+    """`g` and --html on a graph over 300 nodes advised "chainrule draw: --max-nodes N",
+    an option chainrule step did not have; step now takes it for g, --frames and --html."""
+    path = script(tmp_path, """\
+        from autograd import Value
+        x = Value(1.0)
+        y = x
+        for _ in range(100):
+            y = y * 1.5 + 0.0
+        y.backward()
+        """)
+    nodes = 1 + 100 * 4           # x; each step a ×, its constant, a + and its constant
+    r = chainrule("step", path, stdin="g\n", cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert f"has {nodes} nodes" in r.stderr and f"chainrule step: --max-nodes {nodes}" in r.stderr
+    r = chainrule("step", path, "--max-nodes", str(nodes), "--format", "svg", stdin="g\nq\n",
+                  cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "chainrule_step_000.svg").read_text().count("<g id=\"node") > nodes
+    r = chainrule("step", path, "--html", "page.html", cwd=tmp_path)
+    assert r.returncode == 2 and f"--max-nodes {nodes}" in r.stderr
+    r = chainrule("step", path, "--html", "page.html", "--max-nodes", str(nodes), cwd=tmp_path)
+    assert r.returncode == 0 and (tmp_path / "page.html").exists(), r.stderr
+
+
+def test_a_notebook_is_refused_with_what_to_do(tmp_path):
+    """A learner's .ipynb is JSON, which Python runs as one dict expression: the answer was
+    "never called .backward()", though the notebook's cells do call it."""
+    notebook = tmp_path / "lesson.ipynb"
+    notebook.write_text('{"cells": [{"cell_type": "code", "source": ["L.backward()"]}]}')
+    for command in (["step"], ["draw"], ["explain", "--wrt", "x"]):
+        r = chainrule(*command, str(notebook))
+        assert r.returncode == 2 and r.stdout == "" and r.stderr.count("\n") == 1, r.stderr
+        assert "is a Jupyter notebook" in r.stderr and "jupyter nbconvert --to script" in r.stderr
+        assert "never called" not in r.stderr
+
+
+def test_script_arguments_without_double_dash_say_where_they_go(tmp_path):
+    """`chainrule step learner.py data.csv` printed chainrule's top-level usage and
+    "unrecognized arguments: data.csv"; the command's own usage now says where they go."""
+    path = script(tmp_path, MAIN)
+    for command in ("step", "draw", "explain"):
+        extra = ["--wrt", "w"] if command == "explain" else []
+        r = chainrule(command, path, *extra, "data.csv", "--lr", "0.5", cwd=tmp_path)
+        assert r.returncode == 2 and r.stdout == ""
+        assert r.stderr.startswith(f"usage: chainrule {command} ")
+        assert r.stderr.splitlines()[-1] == (
+            f"chainrule {command}: error: unrecognized arguments: data.csv --lr 0.5; if they are "
+            f"the script's, give them after --: chainrule {command} SCRIPT ... -- data.csv "
+            f"--lr 0.5")
+    r = chainrule("ops", "extra")
+    assert r.returncode == 2 and r.stderr.splitlines()[-1] == (
+        "chainrule ops: error: unrecognized arguments: extra")
+
+
+@pytest.mark.parametrize("command", [["step", "SCRIPT"], ["explain", "SCRIPT", "--wrt", "w"],
+                                     ["ops"]])
+def test_a_terminal_that_cannot_show_greek_gets_escapes_not_a_traceback(tmp_path, command):
+    """Output redirected on Windows (cp1252) or an ASCII locale cannot encode σ or ∂:
+    every command ended in a UnicodeEncodeError traceback; such a character is now
+    written as its escape (\\u03c3) and the answer is all there."""
+    path = script(tmp_path, MAIN)
+    env = dict(os.environ, PYTHONPATH=ROOT, PYTHONIOENCODING="ascii")
+    argv = [path if word == "SCRIPT" else word for word in command]
+    r = subprocess.run([*CHAINRULE, *argv], input=b"c\n", capture_output=True, cwd=ROOT, env=env,
+                       timeout=120)
+    assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr.decode()
+    out = r.stdout.decode("ascii")
+    assert re.search(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4})", out), out
+    if command[0] != "ops":    # the same numbers as at a UTF-8 terminal: x (1 - tanh²) by hand
+        expected = 3.0 * (1 - math.tanh(1.5) ** 2)
+        assert f"{expected:.6g}"[:6] in out
+
+
+def test_draw_errors_from_the_drawing_say_draw_once(tmp_path):
+    """"chainrule draw: draw: highlight 'x' = 3.0 is not in the graph of t1": the library's
+    own prefix doubled the command's."""
+    path = script(tmp_path, MAIN)
+    r = chainrule("draw", path, "--root", "t1", "--highlight", "w", "--max-nodes", "2")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+    assert r.stderr.startswith("chainrule draw: ") and "draw: draw:" not in r.stderr

@@ -42,3 +42,18 @@ def test_the_picture_shows_the_grads_of_the_scripts_backward(tmp_path, capsys):
             "x1*w1 + x2*w2": 0.5, "n": 0.5, "o": 1}
     assert node_grads(svg) == {name: f"grad {grad:g}" for name, grad in hand.items()}
     assert "no backward pass from this root yet" not in svg
+
+
+def test_a_hook_that_raises_is_named_in_the_one_line(tmp_path, capsys):
+    """draw said "hooked.py's backward() raised RuntimeError: no" without the hook or its
+    node, which `chainrule step` names; both now give the engine's note."""
+    script = tmp_path / "hooked.py"
+    script.write_text("from autograd import Value\nx = Value(2.0, name='x')\n"
+                      "y = (x * x).named('y')\ndef refuse(g):\n    raise RuntimeError('no')\n"
+                      "y.register_hook(refuse)\n(y * 3).backward()\n")
+    assert main(["draw", str(script), "--format", "svg"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"chainrule draw: {script}'s backward() "
+                                                   f"raised RuntimeError: no (in hook 'refuse' "
+                                                   f"on 'y' = 4.0")
+    assert not (tmp_path / "hooked.svg").exists()

@@ -13,6 +13,7 @@ from autograd.check import FormulaError, check, read_formula
 from autograd.cli import main
 from autograd.engine import all_nodes
 from autograd.names import NodeNameError
+from autograd.ops import OPS
 from conftest import assert_close
 from test_explain import DESMOS, SCRIPT_003, seed000, seed000_hand
 
@@ -454,7 +455,12 @@ def test_a_function_that_is_no_op_lists_the_ops(graph):
         read_formula("cosh(x)", graph)
     text = str(caught.value)
     assert "position 1 ('cosh'): no node has this name and no op is called so; ops: " in text
-    assert all(f" {op}," in text or f" {op};" in text for op in ("exp", "softplus", "σ", "max"))
+    listed = text.split("; ops: ", 1)[1].split("; named nodes", 1)[0]
+    # every op of the record once, by its name, its other spellings beside it
+    assert {entry.split(" (")[0] for entry in re.split(r", (?![^(]*\))", listed)} == \
+        {op.name for op in OPS.values() if not op.is_leaf}
+    assert "log (ln)" in listed and "maximum (max)" in listed
+    assert "sigmoid (s, σ; σ' also d)" in listed   # the Desmos question's s and d = s(1 - s)
     with pytest.raises(FormulaError, match=r"at position 1 \('\\\\cosh'\): this LaTeX command "
                                            r"is not read \(functions: .*\\sigma"):
         read_formula(r"\cosh(x)", graph)

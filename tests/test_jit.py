@@ -6,6 +6,7 @@ import io
 import itertools
 import linecache
 import math
+import re
 import os
 import pdb
 import random
@@ -269,6 +270,35 @@ def test_branchy_ops_and_edge_cases_equal_eager_for_every_input(make, at):
         assert close(jit_gx, gx) or (math.isnan(jit_gx) and math.isnan(gx)), x
 
 
+NAN, INF = math.nan, math.inf
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+@pytest.mark.parametrize("make, x, upstream, out, ds", [
+    (lambda v: v.log(), NAN, 1.0, NAN, NAN),         # NaN flows (PyTorch: nan, nan)
+    (lambda v: v.sqrt(), NAN, 1.0, NAN, NAN),
+    (lambda v: v.relu(), -1.0, INF, NAN, 0.0),       # 0·inf; a dead ReLU passes 0, even inf
+    (lambda v: abs(v), -1.0, INF, INF, INF),         # inf · sign(-1) · x, x = -1
+    (lambda v: abs(v), 0.0, INF, NAN, NAN),          # inf · sign(0)
+])
+def test_nan_and_infinite_upstream_give_eager_and_pytorch_numbers(backend, make, x, upstream,
+                                                                  out, ds):
+    """docs/jit.md listed "differences from the eager engine" that were none (log and
+    sqrt of NaN, relu and abs below 0 under an infinite upstream gradient): the
+    generated code and eager both give PyTorch's IEEE numbers, hand-derived here for
+    make(x·s)·upstream and its ∂/∂s at s = 1."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    s = Value(1.0, name="s", kind="parameter")
+    step = jit(lambda v: make(v * s) * upstream, name="edge", backend=backend)
+    root = make(Value(x) * s) * upstream
+    root.backward()
+    eager_ds, s.grad = s.grad, 0.0
+    result = step.batch([(x,)]) if backend == "numpy" else step(x)
+    for got, want in ((result, out), (root.data, out), (s.grad, ds), (eager_ds, ds)):
+        assert got == want or (math.isnan(got) and math.isnan(want)), (got, want)
+
+
 # ---------------------------------------------------------------------------
 # Parameters, caching, modes
 # ---------------------------------------------------------------------------
@@ -281,6 +311,18 @@ def test_parameter_data_is_read_at_call_time_and_sgd_sees_gradients():
         w.data -= 0.05 * w.grad
         w.grad = 0.0
     assert math.isclose(w.data, 1.5, rel_tol=1e-9)   # minimum of (2w - 3)²
+
+
+def test_a_node_closed_over_is_computed_again_from_its_leaves_as_docs_jit_md_says():
+    """docs/jit.md said what happens to closed-over leaves only; a node computed before
+    the trace (d = c·3) is recomputed from c at every call, and only c.grad receives a
+    gradient.  By hand: f = x·3c, ∂f/∂c = 3x."""
+    c = Value(2.0, name="c", kind="parameter")
+    d = (c * 3.0).named("d")
+    step = jit(lambda x: x * d, name="f")
+    assert step(1.5) == 1.5 * 6.0 and c.grad == 3 * 1.5 and d.grad == 0.0
+    c.data = 5.0
+    assert step(1.5) == 1.5 * 15.0 and c.grad == 2 * 3 * 1.5 and d.data == 6.0
 
 
 def test_traces_once_per_arity_and_reuses_the_code():
@@ -322,6 +364,49 @@ def test_inputs_and_outputs_are_checked():
         jit(lambda x: x).source
 
 
+def test_a_call_or_batch_of_the_wrong_width_names_the_function_and_its_parameters():
+    """f(1.0) and f.batch([(1, 2, 3)]) of a jitted f(x, y) raised Python's own
+    "<lambda>() missing 1 required positional argument" from inside the trace, naming
+    neither the jitted function nor the width given; @jit on a method, called as
+    obj.loss(x), said "missing 1 required positional argument: 'x'" with no hint."""
+    w = Value(0.5, name="w", kind="parameter")
+    f = jit(lambda x, y: x * y * w, name="f")
+    with pytest.raises(TypeError) as caught:
+        f(1.0)
+    assert str(caught.value) == ("jit f(): 1 number given, but f(x, y) takes 2 "
+                                 "(missing a required argument: 'y')")
+    with pytest.raises(TypeError) as caught:
+        f.batch([(1.0, 2.0, 3.0)])
+    assert str(caught.value) == ("jit f(): 3 numbers given, but f(x, y) takes 2 "
+                                 "(too many positional arguments)")
+
+    class Model:
+        @jit
+        def loss(self, x):
+            return x * w
+    with pytest.raises(TypeError) as caught:
+        Model().loss(2.0)
+    assert str(caught.value) == (
+        "jit loss(): 1 number given, but loss(self, x) takes 2 (missing a required "
+        "argument: 'x'); for a method, jit the bound method, jit(model.loss), not the "
+        "function in the class")
+    assert w.grad == 0.0 and repr(f) == "<jit f, nothing traced yet>"
+
+    class Plain:
+        def loss(self, x):
+            return x * w
+    assert jit(Plain().loss)(2.0) == 1.0 and w.grad == 2.0     # ∂(x·w)/∂w = x
+
+    def scaled(x, *, scale):
+        return x * scale
+    with pytest.raises(TypeError) as caught:
+        jit(scaled)(1.0)
+    assert str(caught.value) == (
+        "jit scaled(): 1 number given, but scaled(x, *, scale) takes 1 (missing a required "
+        "argument: 'scale'); the numbers go in by position, so give scale a default or "
+        "make it positional")
+
+
 # ---------------------------------------------------------------------------
 # Data-dependent control flow
 # ---------------------------------------------------------------------------
@@ -355,6 +440,22 @@ def test_float_of_a_traced_value_points_to_the_value_s_own_ops(body):
     assert "math.exp(v)" in message and "v.exp()" in message and "\n" not in message
     assert "control flow" not in message
     assert float(Value(2.5)) == 2.5 and not autograd.recording.active
+
+
+@pytest.mark.parametrize("body, what", [(lambda x: x * int(x), "int()"),
+                                        (lambda x: x * round(x, 2), "round()")])
+def test_int_and_round_of_a_traced_value_are_refused_as_float_is(body, what):
+    """int(x) and round(x) of a traced node said "int() argument must be ... not
+    'TracedValue'" and "type TracedValue doesn't define __round__", naming a class of
+    the jit's; now the trace refuses them as float(), and eagerly they are Python's
+    int() and round() of v.data (a Value converts as float(v) already does)."""
+    with pytest.raises(TracingError, match=rf"^jit: cannot trace rounded\(\): {re.escape(what)} "
+                                           r"on 'x' = 1\.0 gives a plain number outside"):
+        jit(body, name="rounded")(1.0)
+    v = Value(-2.675)
+    assert (int(v), round(v), round(v, 2)) == (int(-2.675), round(-2.675), round(-2.675, 2))
+    assert (int(v), round(v), round(v, 2)) == (-2, -3, -2.67)   # toward 0; -2.675 is below
+    assert not autograd.recording.active                          # -2.675 in binary
 
 
 def branch_on_data(x):
@@ -538,6 +639,30 @@ def test_jit_loss_with_an_nn_mlp_equals_eager():
     assert "def loss(x1, x2, y):" in step.source
 
 
+@pytest.mark.parametrize("args, kwargs, says", [
+    (("net", "loss", 2), {}, "jit_loss: model must be a function of a list of input Values "
+                             "(an nn.MLP), got str 'net'"),
+    (("model", "half_squared_error", 2), {}, "jit_loss: loss must be a function loss(outputs, "
+                                             "targets) -> Value (net.jit_loss also takes a "
+                                             "loss's name), got str 'half_squared_error'"),
+    (("model", "loss", "2"), {}, "jit_loss: n_inputs must be a positive int, got str '2'"),
+    (("model", "loss", True), {}, "jit_loss: n_inputs must be a positive int, got bool True"),
+    (("model", "loss", 0), {}, "jit_loss: n_inputs must be a positive int, got int 0"),
+    (("model", "loss", 2), {"n_targets": 1.0},
+     "jit_loss: n_targets must be None or an int >= 0, got float 1.0"),
+])
+def test_jit_loss_refuses_a_bad_argument_when_made_naming_it(args, kwargs, says):
+    """jit_loss took any arguments and failed at the first call, inside the trace, with
+    "'str' object is not callable", "unsupported operand type(s) for -: 'int' and 'str'"
+    or, for n_inputs=True, "MLP 2-3-1 expects 2 inputs, got 1"."""
+    nn = pytest.importorskip("nn")
+    real = {"model": nn.MLP([2, 3, 1], seed=0), "loss": nn.half_squared_error}
+    args = [real.get(a, a) if isinstance(a, str) and a in real else a for a in args]
+    with pytest.raises((TypeError, ValueError)) as caught:
+        jit_loss(*args, **kwargs)
+    assert str(caught.value) == says
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix",
                     reason="a real SIGINT sent with os.kill")
 @pytest.mark.parametrize("sizes", [[3, 4, 2], [40, 3, 1]])   # the second: wide rows
@@ -619,6 +744,19 @@ def test_repr_says_how_many_inputs_were_traced_in_words():
     assert repr(step) == "<jit f traced for 1 input>"
     step(1.0, 2.0)
     assert repr(step) == "<jit f traced for 1 and 2 inputs>"
+
+
+@pytest.mark.parametrize("kind", ["nope", "Batch", None])
+def test_program_of_an_unknown_kind_is_refused_naming_the_kinds(kind):
+    """step.program("nope") raised a bare KeyError: 'nope' from inside code generation."""
+    w = Value(0.5, name="w", kind="parameter")
+    step = jit(lambda x: x * w, name="f")
+    step(1.0)
+    with pytest.raises(ValueError) as caught:
+        step.program(kind)
+    assert str(caught.value) == (f"jit f.program: kind must be one of 'step', 'batch', "
+                                 f"'forward', 'numpy', got {kind!r}")
+    assert step.program("batch").kind == "batch"
 
 
 def test_an_f_string_of_a_traced_value_says_the_function_runs_once():

@@ -3,6 +3,7 @@
 giving the same numbers as plain float tuples."""
 
 import random
+import re
 
 import pytest
 
@@ -155,6 +156,27 @@ def test_batch_refuses_a_bad_number_naming_its_sample_and_argument(backend, bad,
 
 
 @pytest.mark.parametrize("backend", ["python", "numpy"])
+@pytest.mark.parametrize("call, argument", [
+    (lambda f: f.batch([(0.5, 1.0)], mean="no"), "loss.batch: mean"),
+    (lambda f: f.batch([(0.5, 1.0)], mean=None), "loss.batch: mean"),
+    (lambda f: f(0.5, 1.0, input_grads="no"), "loss(): input_grads"),
+    (lambda f: f.trace(0.5, 1.0, input_grads=1), "loss.trace: input_grads")])
+def test_a_switch_that_is_not_true_or_false_is_refused(backend, call, argument):
+    """mean="no" was read by its truth (a mean, not the sum the user asked for);
+    True or False only, as nn's switches, and nothing is added to .grad."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    loss, params = small_loss()
+    f = jit(loss, backend=backend)
+    with pytest.raises(TypeError, match=rf"^jit {re.escape(argument)} must be True or False, got "):
+        call(f)
+    assert [p.grad for p in params] == [0.0, 0.0]
+    # the sum over two samples is twice the mean, as the switch says
+    assert f.batch([(0.5, 1.0), (0.5, 1.0)], mean=False) == 2 * f.batch([(0.5, 1.0)] * 2,
+                                                                        mean=True)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
 def test_batch_of_a_0d_array_is_refused_naming_the_samples(backend):
     """A 0-d array is one number, not samples: the one-line error names batch's
     samples and leaves every .grad alone (the Python backend let numpy say
@@ -220,3 +242,23 @@ def test_a_flat_list_of_numbers_for_a_one_input_function_says_how_to_give_it(bac
                                             r"samples\.reshape\(-1, 1\)$"):
             f.batch(column)
         assert f.batch(column.reshape(-1, 1)) == 14.0
+
+
+def test_a_jitted_function_called_inside_another_s_trace_says_to_call_its_plain_function():
+    """g(x) inside f's trace said "use its number, v.data, or keep it in the graph": x
+    is a placeholder, and v.data is refused there.  Now the error names both functions
+    and the way to compose them, g.__wrapped__, which the trace follows (by hand:
+    f = 2·x·w, ∂f/∂w = 2x)."""
+    from autograd.jit import TracingError
+    w = Value(0.5, name="w", kind="parameter")
+    g = jit(lambda x: x * w, name="g")
+    f = jit(lambda x: g(x) * 2.0, name="f")
+    with pytest.raises(TracingError) as caught:
+        f(3.0)
+    assert str(caught.value) == (
+        "jit g() called with the Value 'x' = 3.0 while f() is traced: a jitted function "
+        "takes numbers; inside f() call g.__wrapped__(...), the plain function, and the "
+        "trace follows it")
+    assert w.grad == 0.0 and repr(f) == "<jit f, nothing traced yet>"
+    composed = jit(lambda x: g.__wrapped__(x) * 2.0, name="f")
+    assert composed(3.0) == 2 * 3.0 * 0.5 and w.grad == 2 * 3.0

@@ -188,3 +188,28 @@ def test_inputs_and_parameters_named_like_the_generated_code_s_own_names(backend
     value, grads = f(*xs, input_grads=True)
     assert value == pytest.approx(out, rel=1e-12)
     assert grads == pytest.approx([(1 - out ** 2) * 0.5 * w.data for w in ws], rel=1e-12)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_name_in_another_alphabet_or_in_scripts_is_kept_readable(backend):
+    """Every non-ASCII character became '_': α was v__, δ3 v__3, w³₁₂ w___ and x₁ x_,
+    though the docs say each local is named after its node and only a name that is
+    not an identifier is respelled.  Now α and δ3 stay, w³₁₂ is w3_12 (as the answers
+    read it), x₁ is x1 (what Python makes of it, NFKC), which the plain x1 then does
+    not share; é precomposed and decomposed, one identifier to Python, are two locals.
+    Oracle by hand: f = α·x + δ3·w³₁₂ + x₁·x1 + é₁·é₂, whose gradients are the other
+    factor of each product."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    names = ["α", "δ3", "w³₁₂", "x₁", "x1", "\u00e9", "e\u0301"]
+    numbers = [0.5, -1.5, 2.0, 3.0, -0.25, 1.25, 4.0]
+    params = [Value(v, name=n, kind="parameter") for n, v in zip(names, numbers)]
+    a, d, w, x1s, x1, e1, e2 = params
+    f = jit(lambda x: a * x + d * w + x1s * x1 + e1 * e2, name="f", backend=backend)
+    total = f.batch([(2.0,)]) if backend == "numpy" else f(2.0)
+    assert total == 0.5 * 2.0 + -1.5 * 2.0 + 3.0 * -0.25 + 1.25 * 4.0
+    assert [p.grad for p in params] == [2.0, 2.0, -1.5, -0.25, 3.0, 4.0, 1.25]
+    source = f.program("numpy" if backend == "numpy" else "step").source
+    for local in ("α = p_α.data", "δ3 = p_δ3.data", "w3_12 = p_w3_12.data", "x1 = p_x1.data",
+                  "x1__2 = p_x1__2.data"):
+        assert local in source, local

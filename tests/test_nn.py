@@ -101,6 +101,49 @@ def test_tanh_network_and_single_activation_name_for_all_layers():
     assert net(x)[0].data == pytest.approx(expected[0], rel=1e-13)
 
 
+MICROGRAD_TAKE_IT_OUT = (r"net\(x\) is a list of the network's 1 output Value, not a Value: "
+                         r"take it out with \[y\] = net\(x\) or net\(x\)\[0\] \(micrograd's "
+                         r"MLP returns the Value itself when there is one output\)")
+
+
+@pytest.mark.parametrize("micrograd_code", [
+    "sum((yout - ygt)**2 for ygt, yout in zip(ys, [net(x) for x in xs]))",  # the lecture
+    "[(1 + -yi*scorei).relu() for yi, scorei in zip(ys, map(net, xs))]",    # its README
+    "sum(map(net, xs))",
+    "net(xs[0]) ** 2"])
+def test_micrograd_arithmetic_on_the_outputs_says_how_to_take_the_value_out(micrograd_code):
+    """micrograd's MLP returns its one output as a Value; net(x) is always a list.  Code
+    written for micrograd failed with Python's "unsupported operand type(s) for -:
+    'list' and 'float'"; now the error says how to take the Value out, and the fixed
+    lecture loop gives the gradient of the hand formula Σ (tanh(w·x + b) − y)²."""
+    net = nn.MLP([3, 1], activation="tanh", seed=4)
+    xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5]]
+    ys = [1.0, -1.0]
+    with pytest.raises(TypeError, match=MICROGRAD_TAKE_IT_OUT):
+        eval(micrograd_code, {"net": net, "xs": xs, "ys": ys})
+    loss = sum((yout - ygt) ** 2 for ygt, [yout] in zip(ys, [net(x) for x in xs]))
+    loss.backward()
+    (w1, w2, w3), b = net.layers[0].neurons[0].weights, net.layers[0].neurons[0].bias
+    for k in range(3):
+        hand = sum(2 * (math.tanh(w1.data * x[0] + w2.data * x[1] + w3.data * x[2] + b.data) - y)
+                   * (1 - math.tanh(w1.data * x[0] + w2.data * x[1] + w3.data * x[2]
+                                    + b.data) ** 2) * x[k] for x, y in zip(xs, ys))
+        assert (w1, w2, w3)[k].grad == pytest.approx(hand, rel=1e-13)
+
+
+def test_the_outputs_are_still_a_list():
+    net = nn.MLP([2, 2], seed=0)
+    out = net([0.5, -0.5])
+    a1, a2 = out
+    assert isinstance(out, list) and out == [a1, a2] and len(out * 2) == 4
+    assert out + [1.0] == [a1, a2, 1.0] and [0.0] + out == [0.0, a1, a2]
+    with pytest.raises(AttributeError, match=r"output Values, not a Value: take them out with "
+                       r"net\(x\)\[j\] for output j, 0 to 1, or a1, a2, ... = net\(x\) .*"
+                       r"\(asked for \.backward\)"):
+        out.backward()
+    assert not hasattr(out, "shape") and getattr(out, "data", None) is None
+
+
 def test_values_passed_in_are_used_as_they_are():
     net = nn.MLP([2, 3, 1], seed=1)
     x1, x2 = Value(0.5, name="pixel"), Value(-0.5)

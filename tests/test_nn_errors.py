@@ -322,6 +322,54 @@ def test_an_overflow_names_the_sample_of_the_data_set_and_blames_lr_only_after_a
     assert twin.state_dict() == {"w2_11": 0.3, "b2_1": 0.1}
 
 
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_parameter_that_is_not_finite_before_training_is_named_not_lr(backend, bad):
+    """Found by setting a weight to NaN (p.data = nan, or what a diverged run left)
+    and training: an epoch ran on it, every weight it reached became nan, and the error
+    said 'the loss became nan in epoch 1 (lr=0.1); try a smaller lr', which cannot
+    help.  nn.MLP and load_state_dict refuse such a number; train now does too, before
+    the first step, naming the parameter.  Oracle: the network as it was."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    net = nn.MLP([2, 2, 1], seed=0)
+    net.parameter("w3_12").data = bad
+    net.freeze("b2_2")
+    before = [(p.data, p.grad) for _, p in net._named_parameters()]
+    with pytest.raises(ValueError) as caught:
+        nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=2, lr=0.1, progress=False,
+                 backend=backend)
+    message = str(caught.value)
+    assert message.startswith(f"train: parameter w3_12 is {bad!r} before the first step")
+    assert "lr" not in message and "\n" not in message
+    after = [(p.data, p.grad) for _, p in net._named_parameters()]
+    assert [repr(x) for x in after] == [repr(x) for x in before]
+
+
+def test_training_again_after_the_numpy_backend_diverged_names_the_parameter():
+    """Found by training again a network the numpy backend had diverged (Adam's
+    m̂/(√v̂ + ε) with m and v infinite is inf/inf): its arrays held nan, and the second
+    run, with a sane lr, said 'the loss became nan in epoch 1 (lr=0.01); try a smaller
+    lr'.  Oracle: the numbers the first run left (read after it), unchanged, and a
+    message naming the parameter that is nan."""
+    pytest.importorskip("numpy")
+    net = nn.MLP([1, 1], activation="linear", weights=[[[1e150]]], biases=[[0.0]])
+    X, Y = [[10.0], [-10.0], [5.0], [1.0]], [0.0, 1.0, 0.0, 1.0]
+    with pytest.raises(nn.TrainingDiverged):
+        nn.train(net, X, Y, epochs=5, optimizer=nn.Adam(net.parameters(), lr=1e160),
+                 progress=False, backend="numpy")
+    again = nn.Adam(net.parameters(), lr=0.01)
+    with pytest.raises(ValueError) as caught:
+        nn.train(net, X, Y, epochs=5, optimizer=again, progress=False, backend="numpy")
+    assert str(caught.value).startswith("train: parameter w2_11 is nan before the first step")
+    left = [p.data for p in net.parameters()]
+    assert math.isnan(left[0])
+    with pytest.raises(ValueError):
+        nn.train(net, X, Y, epochs=5, optimizer=again, progress=False, backend="numpy")
+    assert [repr(p.data) for p in net.parameters()] == [repr(x) for x in left]
+    assert again.t == 0
+
+
 def test_load_state_dict_takes_numpy_scalars_and_names_a_huge_int():
     np = pytest.importorskip("numpy")
     net = nn.MLP([1, 1, 1], seed=0)
@@ -546,6 +594,57 @@ def test_a_numpy_array_where_a_number_belongs_is_named_in_one_line():
             call()
         message = str(caught.value)
         assert message.startswith(start) and "\n" not in message and len(message) < 200, message
+
+
+def _wrong_arguments(np, net, block):
+    """(what the message must start with, the call) for each argument given ``block``."""
+    def train(**changed):
+        return lambda: nn.train(net, [[1.0, 1.0]], [0.5], **{"epochs": 1, "lr": 0.1,
+                                                               "progress": False, **changed})
+    return [
+        ("train: epochs must be a positive int, got ndarray array(", train(epochs=block)),
+        ("train: batch must be a positive int, got ndarray array(", train(batch=block)),
+        ("train: every must be a positive int, got", train(every=block, progress=True)),
+        ("train: optimizer must be an nn optimiser", train(lr=None, optimizer=block)),
+        ("train: on_epoch must be a function", train(on_epoch=block)),
+        ("train: progress must be True, False or a function", train(progress=block)),
+        ("train: step must be a function", train(step=block)),
+        ("train: shuffle must be True or False", train(shuffle=block)),
+        ("train: loss must be a name", train(loss=block)),
+        ("eager_step: loss must be a name",
+         lambda: nn.eager_step(net, block, nn.SGD(net.parameters(), lr=0.1), [[1.0, 1.0]], [[0.5]])),
+        ("Adam: betas must be two numbers", lambda: nn.Adam(net.parameters(), betas=block)),
+        ("SGD: maximize must be True or False",
+         lambda: nn.SGD(net.parameters(), lr=0.1, maximize=block)),
+        ("MLP size of layer 2 must be a positive int", lambda: nn.MLP([2, block])),
+        ("activation must be a name", lambda: nn.MLP([2, 1], activation=block)),
+        ("bias must be 'trainable', 'none' or a number", lambda: nn.MLP([2, 1], bias=block)),
+        ("weight w2_11 must be a real number", lambda: nn.MLP([2, 1], weights=[[[block, 1.0]]])),
+        ("bias b2_1 must be a real number", lambda: nn.MLP([2, 1], biases=[[block]])),
+        ("MLP: fused must be True or False", lambda: nn.MLP([2, 1], fused=block)),
+        ("MLP has no parameter array(", lambda: net.parameter(block)),
+        ("freeze: MLP has no parameter array(", lambda: net.freeze(block)),
+        ("unfreeze: MLP has no parameter array(", lambda: net.unfreeze(block)),
+        ("latex_name: name must be a str", lambda: nn.latex_name(block)),
+        ("MLP 2-1: sample must be an int", lambda: net([1.0, 1.0], sample=block)),
+    ]
+
+
+def test_a_numpy_array_given_for_any_argument_is_named_in_one_line():
+    """Found by giving every argument of nn a 3 × 30 array: epochs, batch, the optimiser,
+    on_epoch, a loss, betas, sizes, weights, a parameter's name, ... each wrote numpy's
+    repr wrapped over lines (some 600 characters).  Oracle: one line, the value cut as
+    every other message cuts it (short_repr), naming the argument; nothing changed."""
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([2, 1], seed=0)
+    before = net.state_dict()
+    for start, call in _wrong_arguments(np, net, np.zeros((3, 30))):
+        with pytest.raises((TypeError, ValueError, KeyError)) as caught:
+            call()
+        message = str(caught.value)
+        assert message.startswith(start), message
+        assert "\n" not in message and len(message) < 300, message
+        assert net.state_dict() == before and net.frozen() == []
 
 
 def test_a_0d_array_is_one_number_as_a_target_and_not_a_list_of_samples():

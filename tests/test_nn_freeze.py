@@ -205,6 +205,58 @@ def test_a_frozen_name_that_does_not_exist():
         net.freeze(3)
 
 
+class InterruptedSet(set):
+    """A neuron's set of frozen parameters that sends SIGINT (a Ctrl-C) as its second
+    parameter is added or discarded, once the first is done."""
+
+    def _change(self, change, value):
+        change(self, value)
+        self.changes = getattr(self, "changes", 0) + 1
+        if self.changes == 1:
+            import signal
+            signal.raise_signal(signal.SIGINT)
+
+    def add(self, value):
+        self._change(set.add, value)
+
+    def discard(self, value):
+        self._change(set.discard, value)
+
+
+@pytest.mark.parametrize("what", ["freeze", "unfreeze"])
+def test_ctrl_c_while_freezing_freezes_all_or_nothing(what):
+    """Found by interrupting freeze() and unfreeze() line by line: their loops were not
+    held against Ctrl-C, so one interrupted after a parameter left it alone frozen
+    (its .grad zeroed) and freeze_version() unchanged, which the numpy backend's
+    arrays and train's own SGD read to see a change.  Oracle: the names asked for,
+    frozen (and their .grad 0) or not, all of them, and freeze_version() moved iff so."""
+    import signal
+
+    from nn.module import freeze_version
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        net = network()
+        if what == "unfreeze":
+            net.freeze("w2_11", "w2_12")
+        for i, p in enumerate(net.parameters()):
+            p.grad = 0.5 + i
+        grads = {name: p.grad for name, p in net._named_parameters()}
+        neuron = net.layers[0].neurons[0]
+        neuron.__dict__["_frozen"] = InterruptedSet(neuron._frozen_set())
+        version = freeze_version()
+        with pytest.raises(KeyboardInterrupt):
+            getattr(net, what)("w2_11", "w2_12")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    frozen = net.frozen()
+    assert frozen in ([], ["w2_11", "w2_12"])
+    assert freeze_version() != version
+    assert frozen == ([] if what == "unfreeze" else ["w2_11", "w2_12"])
+    expected = {name: 0.0 if name in frozen and what == "freeze" else g
+                for name, g in grads.items()}
+    assert {name: p.grad for name, p in net._named_parameters()} == expected
+
+
 def test_freezing_one_network_leaves_another_alone():
     frozen, other = network().freeze(), network()
     C = nn.half_squared_error(other(X), Y)

@@ -445,8 +445,9 @@ def test_a_function_that_cannot_take_its_arguments_is_named_before_any_step(
 def test_a_loss_written_on_whole_tensors_is_named_with_how_train_calls_it(backend, jit):
     """A PyTorch-style loss, (outputs - targets) ** 2, failed with "unsupported operand
     type(s) for -: 'list' and 'list'", naming neither train nor the loss.  Now one line
-    naming the loss and how train calls it, with the original message, on every
-    backend; nothing trained.  A correct loss on one sample gives the hand formula."""
+    naming the loss and how train calls it, with the outputs' own message (how to take
+    the Values out of the list), on every backend; nothing trained.  A correct loss on
+    one sample gives the hand formula."""
     if backend == "numpy":
         pytest.importorskip("numpy")
 
@@ -459,8 +460,9 @@ def test_a_loss_written_on_whole_tensors_is_named_with_how_train_calls_it(backen
         nn.train(net, XOR_INPUTS, XOR_TARGETS, epochs=1, lr=0.5, loss=tensor_style,
                  progress=False, backend=backend, jit=jit)
     message = str(caught.value)
-    assert message.startswith("train: the loss tensor_style raised TypeError: unsupported "
-                              "operand type(s) for -: 'list' and 'list'; ")
+    assert message.startswith("train: the loss tensor_style raised TypeError: net(x) is a "
+                              "list of the network's 1 output Value, not a Value: take it out "
+                              "with [y] = net(x) or net(x)[0] ")
     assert "loss(outputs, targets)" in message and "\n" not in message
     assert caught.value.history == []
     assert net.state_dict() == before and all(p.grad == 0.0 for p in net.parameters())

@@ -143,3 +143,24 @@ def test_the_inline_stepper_takes_the_keyboard_without_a_click(tmp_path):
             assert frame.evaluate("document.getElementById('rule').textContent").startswith("forward 2/")
         finally:
             browser.close()
+
+
+def test_a_drawing_shown_without_dot_says_how_to_install_it_without_a_traceback(
+        tmp_path, monkeypatch, capsys):
+    """IPython shows a result through its display formatter; without Graphviz's dot the
+    drawing's _repr_mimebundle_ raised DotNotFound, and the cell printed a 24-frame
+    traceback (FileNotFoundError, ExecutableNotFound, DotNotFound) above the repr.  Now
+    the drawing shows as text: what it is, and how to install dot."""
+    formatters = pytest.importorskip("IPython.core.formatters")
+    x = Value(2.0, name="<script>&")
+    y = (x * x).named("y")
+    y.backward()
+    monkeypatch.setenv("PATH", str(tmp_path))          # no dot on PATH
+    data, _ = formatters.DisplayFormatter().format(draw(y))
+    assert capsys.readouterr().err == ""                # no traceback printed
+    assert not any(key.startswith("image/") for key in data)
+    text = data["text/plain"]
+    assert text.startswith("<Drawing of the graph of y (2 values")
+    for needle in ("'dot' program", "apt install graphviz", "brew install graphviz",
+                   "conda install -c conda-forge graphviz", "draw(...).source"):
+        assert needle in text

@@ -12,6 +12,7 @@ import math
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
 
@@ -326,6 +327,39 @@ def test_an_empty_batch_costs_0_as_the_python_jit_says():
     assert all(p.grad == 0.0 for p in net.parameters())
 
 
+def squared(outputs, targets):
+    """(a − y)² written as a product, which overflows to inf where ** raises."""
+    d = outputs[0] - targets[0]
+    return d * d
+
+
+@pytest.mark.parametrize("loss", [squared, "sum_squared_error"])
+def test_an_infinite_gradient_at_a_dead_relu_neuron_gives_it_0_as_eager_and_pytorch(loss):
+    """Found by comparing with PyTorch on a tiny network: hidden neuron 2 has z = −1,
+    so ReLU'(z) = 0 and nothing reaches its weight and bias; the output's gradient
+    overflows to inf.  BP2 multiplied inf by relu_prime = 0, giving nan, where the
+    eager engine and the Python jit select 0 (ReLU's rule) and PyTorch gives 0.
+    Oracle: 0 for the dead neuron by hand, the eager engine on the traced loss, PyTorch."""
+    net = nn.MLP([1, 2, 1], activation=["relu", "linear"], weights=[[[1.0], [-1.0]],
+                 [[1e200, 1e200]]], biases=[[0.0, 0.0], [0.0]])
+    net.jit_loss(loss, backend="numpy").batch([(1.0, 0.0)])
+    got = {name: p.grad for name, p in net.named_parameters().items()}
+    assert got["w2_21"] == got["b2_2"] == 0.0
+    assert got["w2_11"] == got["b2_1"] == math.inf       # x · w3_11 · 2(a − y) overflows
+    if loss is squared:
+        net.zero_grad()
+        squared(net([1.0]), [0.0]).backward()
+        assert got == {name: p.grad for name, p in net.named_parameters().items()}
+    try:
+        import torch
+    except ImportError:
+        return
+    model = net.to_torch()
+    cost = ((model(torch.tensor([[1.0]], dtype=torch.float64)) - 0.0) ** 2).sum()
+    cost.backward()
+    assert model[0].weight.grad[1, 0].item() == model[0].bias.grad[1].item() == 0.0
+
+
 @pytest.mark.parametrize("backend", ["python", "numpy"])
 def test_numpy_warnings_never_reach_the_user(backend):
     """A step size that overflows everything: TrainingDiverged, no RuntimeWarning."""
@@ -422,3 +456,115 @@ def test_a_constant_in_a_batch_error_reads_as_the_eager_engine_says_it(body):
             jit(body, backend=backend).batch([(5.0, 1.0), (1.0, 0.0)])
         message = str(caught.value).replace("'t1'", "an unnamed sub node")
         assert message == f"{eager.value} (sample 2 of the batch)", backend
+
+
+@pytest.mark.parametrize("constant", [math.inf, -math.inf, math.nan])
+def test_an_infinite_or_nan_constant_is_a_number_in_the_numpy_program(constant):
+    """x·w + inf raised NameError: name 'inf' is not defined inside the generated numpy
+    code (the literal is written 'inf', a name only the Python backend's namespace
+    had).  Oracle: IEEE by hand, 1·2 + c is c, and ∂/∂w summed over 2 samples is 1 + 3."""
+    w = Value(2.0, name="w", kind="parameter")
+    total = jit(lambda x: x * w + constant, name="f", backend="numpy").batch([(1.0,), (3.0,)])
+    assert total == 2 * constant or (math.isnan(total) and math.isnan(constant))
+    assert w.grad == 4.0
+
+
+def test_an_infinite_constant_in_a_loss_of_your_own_runs_as_the_matrix_program():
+    """The same NameError inside the per-sample code of a user's loss
+    (minimum(a, inf) is a): nn's matrix program took the loss and could not run it.
+    Oracle: the eager engine's loss and gradients, summed over the samples."""
+    from autograd import minimum
+
+    def capped(outputs, targets):
+        return nn.half_squared_error(outputs, targets) + minimum(outputs[0], math.inf)
+
+    rows = [(0.0, 1.0, 1.0), (1.0, 1.0, 0.0)]
+    net = nn.MLP([2, 3, 1], seed=0)
+    eager = sum((capped(net([x1, x2]), [y]) for x1, x2, y in rows), Value(0.0))
+    eager.backward()
+    expected = [p.grad for p in net.parameters()]
+    net.zero_grad()
+    program = net.jit_loss(capped, backend="numpy")
+    assert type(program).__name__ == "MatrixProgram"
+    assert math.isclose(program.batch(rows), eager.data, rel_tol=1e-12)
+    assert all(math.isclose(p.grad, g, rel_tol=1e-12, abs_tol=1e-15)
+               for p, g in zip(net.parameters(), expected))
+
+
+def test_the_pure_gradients_function_names_an_array_of_the_wrong_shape():
+    """program.gradients(X, Y, seed, arrays) with the samples as rows (X of 4 × 2 for a
+    2-3-1 network) or a weight matrix transposed died inside the generated code with
+    numpy's 'matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc
+    signature (n?,k),(k,m?)->(n?,m?)', naming no argument.  Oracle: the shapes
+    docs/jit.md gives, X n_in × m and W^l n_l × n_(l−1)."""
+    net = nn.MLP([2, 3, 1], seed=0)
+    program = net.jit_loss(backend="numpy")
+    X = np.array([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]])
+    Y = np.array([[0.0, 1.0, 1.0, 0.0]])
+    arrays = program.arrays()
+    C, _ = program.gradients(X, Y, 1.0, arrays)
+    with pytest.raises(ValueError) as caught:
+        program.gradients(X.T, Y, 1.0, arrays)
+    assert str(caught.value) == ("half_squared_error.gradients: X must be 2 × m (a column "
+                                 "per sample), got shape (4, 2); samples as rows? pass X.T")
+    with pytest.raises(ValueError) as caught:
+        program.gradients(X, Y, 1.0, [arrays[0].T] + arrays[1:])
+    assert str(caught.value) == ("half_squared_error.gradients: W2 must have shape (3, 2), "
+                                 "got (2, 3)")
+    with pytest.raises(ValueError) as caught:
+        program.gradients(X, Y.T, 1.0, arrays)
+    assert str(caught.value) == ("half_squared_error.gradients: Y must be 1 × 4 (a column "
+                                 "per sample, as X), got shape (4, 1)")
+    assert program.gradients(X, Y, 1.0, arrays)[0] == C      # nothing kept from a failure
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix",
+                    reason="a real SIGINT sent with os.kill")
+def test_ctrl_c_during_a_numpy_batch_adds_all_gradients_or_none():
+    """A real SIGINT at a random moment of a run of numpy-backend batches, 150 times:
+    every .grad is as before the batch it stopped or as after a whole one.  The
+    program added p.grad += float(np.sum(g_p)) parameter by parameter, each line a call
+    where Python runs the handler: 79 stops in 200 left 30 parameters half added."""
+    import collections
+    import itertools
+    import threading
+    import time
+    from autograd import sum_values
+    params = [Value(0.01 * i, name=f"p{i}", kind="parameter") for i in range(30)]
+    f = jit(lambda x: sum_values([(p * x).tanh() for p in params]), backend="numpy")
+    X = np.random.default_rng(0).random((50, 1))
+
+    def reset():   # one call into C: Ctrl-C comes before it or after it
+        collections.deque(map(setattr, params, itertools.repeat("grad"),
+                              itertools.repeat(0.125)), maxlen=0)
+    reset()
+    f.batch(X)
+    full = [p.grad for p in params]
+    start = time.perf_counter()
+    f.batch(X)
+    call = time.perf_counter() - start
+    reset()
+    f.batch(X)
+    rng = random.Random(2)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    tracer = sys.gettrace()    # as a program runs it: no tracer between the lines
+    sys.settrace(None)
+    stopped = 0
+    try:
+        for _ in range(150):
+            timer = threading.Timer(rng.uniform(0, 2 * call), os.kill,
+                                    (os.getpid(), signal.SIGINT))
+            try:
+                timer.start()
+                for _ in range(10_000):
+                    reset()
+                    f.batch(X)
+                timer.join()
+            except KeyboardInterrupt:
+                timer.join()
+                stopped += 1
+                assert [p.grad for p in params] in ([0.125] * len(params), full)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        sys.settrace(tracer)
+    assert stopped == 150

@@ -397,6 +397,38 @@ def test_an_optimiser_with_parameters_outside_the_program_takes_the_python_path(
     assert other.data == 0.5    # its grad was zeroed before every step
 
 
+@pytest.mark.parametrize("failure", ["ln 0", "ctrl-c"])
+def test_a_failed_train_step_with_a_parameter_outside_the_program_changes_nothing(
+        failure, monkeypatch):
+    """An optimiser that also steps a Value outside the network cannot step on the
+    arrays, so nn.train(backend="numpy") zeroes, computes and steps the Values
+    themselves; a step that failed there (binary cross-entropy of a tanh output, or
+    Ctrl-C once the gradients are added) left every .grad zeroed or half made.
+    Oracle: the numbers set by hand before the call, bit for bit."""
+    net = nn.MLP(SIZES, activation=["tanh", "tanh"], seed=2)
+    other = Value(0.5, "u", kind="parameter")
+    opt = nn.SGD(net.parameters() + [other], lr=0.3, momentum=0.5)
+    for i, p in enumerate(opt.parameters):
+        p.grad = 0.125 * (i + 1)
+    before = state(opt.parameters, opt)
+    loss = "binary_cross_entropy"
+    if failure == "ctrl-c":
+        loss = "half_squared_error"
+        real = nn.resident.ParameterStore.add_gradients
+
+        def interrupted(self, gradients):
+            real(self, gradients)
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(nn.resident.ParameterStore, "add_gradients", interrupted)
+    data = rows(0)
+    with pytest.raises(KeyboardInterrupt if failure == "ctrl-c" else ValueError):
+        nn.train(net, data[:, :3], data[:, 3:], epochs=1, batch=2, optimizer=opt, loss=loss,
+                 backend="numpy", progress=False)
+    monkeypatch.undo()
+    assert state(opt.parameters, opt) == before
+
+
 def test_two_optimisers_and_two_programs_of_one_network_take_turns():
     net, sgd = make("momentum")
     adam = nn.Adam(net.parameters(), lr=0.05)

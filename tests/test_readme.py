@@ -373,3 +373,29 @@ def test_engine_md_shows_the_backward_pass_that_runs():
     from autograd import engine
     text = (ROOT / "docs" / "engine.md").read_text(encoding="utf-8")
     assert inspect.getsource(engine.backward_pass).strip() in text
+
+
+def _modules_with_examples():
+    """Every module of autograd and nn whose docstrings hold ``>>>`` examples."""
+    found = []
+    for package in ("autograd", "nn"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if ">>>" in path.read_text(encoding="utf-8"):
+                module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+                found.append(module.removesuffix(".__init__"))
+    return found
+
+
+@pytest.mark.parametrize("module", _modules_with_examples())
+def test_the_examples_in_docstrings_print_what_they_show(module):
+    """The ``>>>`` examples of the modules' docstrings run as written and print what
+    they show (doctest): torch_bridge's used a ``net`` it never made, and names.py's
+    showed a LaTeX backslash that its repr doubles."""
+    import doctest
+    import importlib
+    if module == "nn.torch_bridge":
+        pytest.importorskip("torch")
+    result = doctest.testmod(importlib.import_module(module), verbose=False, report=False,
+                             optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0, f"{module}: {result.failed} of {result.attempted} examples failed"

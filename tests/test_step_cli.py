@@ -1,5 +1,6 @@
 """`chainrule step SCRIPT` run as a program, commands on stdin (not a terminal)."""
 
+import math
 import os
 import shutil
 import subprocess
@@ -120,3 +121,150 @@ def test_a_reader_that_stops_early_gets_no_traceback():
         os.close(write_end)
     assert r.returncode == 1
     assert r.stderr == b""
+
+
+HOOKED = """\
+from autograd import Value
+x = Value(2.0, name="x")
+y = (x * x).named("y")
+z = (y * 3).named("z")
+def refuse(g):
+    raise RuntimeError("hook says no")
+y.register_hook(refuse)
+z.backward()
+"""
+
+
+def test_a_hook_that_raises_mid_pass_is_one_line_not_a_traceback(tmp_path):
+    """A hook of the script's raising at y's step printed backward_steps' traceback
+    (status 1); now the steps before it stand, then one line names the hook, status 2."""
+    script = tmp_path / "hooked.py"
+    script.write_text(HOOKED)
+    for stdin in ("n\nn\np x\n", "c\n", ""):
+        r = chainrule("step", str(script), stdin=stdin)
+        assert r.returncode == 2, r.stderr
+        assert "Traceback" not in r.stderr and r.stderr.count("\n") == 1, r.stderr
+        assert r.stderr.startswith("chainrule step: backward() raised RuntimeError: hook says no")
+        assert "in hook 'refuse' on 'y'" in r.stderr
+        # z = 3y: the first step passes ∂z/∂y = 3 to y, by hand
+        assert "step 1/2: z = y × 3 = 12" in r.stdout and "(y.grad now 3)" in r.stdout
+        assert "step 2/2" not in r.stdout and "backward pass complete" not in r.stdout
+
+
+def test_a_hook_that_raises_on_the_page_is_one_line(tmp_path):
+    script = tmp_path / "hooked.py"
+    script.write_text(HOOKED)
+    page = tmp_path / "page.html"
+    r = chainrule("step", str(script), "--html", str(page))
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.count("\n") == 1 and "RuntimeError: hook says no" in r.stderr
+    assert "in hook 'refuse' on 'y'" in r.stderr and not page.exists()
+
+
+def test_a_reader_that_stops_early_while_stepping_gets_no_error():
+    """`chainrule step demo.py | head` said "chainrule step: [Errno 32] Broken pipe"
+    (status 2, as if the script had failed); it now stops quietly, status 1, as ops does."""
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        r = subprocess.run([*CHAINRULE, "step", EXAMPLE], input=b"c\n", stdout=write_end,
+                           stderr=subprocess.PIPE, cwd=ROOT, env=env, timeout=60)
+    finally:
+        os.close(write_end)
+    assert (r.returncode, r.stderr) == (1, b"")
+
+
+LECTURE = """\
+from autograd import Value
+class Neuron:
+    def __init__(self, ws, b):
+        self.w = [Value(w) for w in ws]
+        self.b = Value(b)
+    def __call__(self, x):
+        return sum((wi * xi for wi, xi in zip(self.w, x)), self.b).tanh()
+class MLP:
+    def __init__(self, neurons):
+        self.neurons = neurons
+n = MLP([Neuron([0.3, -0.8], 0.1)])
+W = [[Value(0.5), Value(-0.25)]]
+loss = (n.neurons[0]([2.0, 0.5]) - W[0][0] * W[0][1]) ** 2
+loss.backward()
+"""
+
+
+def test_step_reaches_values_through_attributes_and_indices_as_explain_does(tmp_path):
+    """explain and draw take --wrt n.neurons[0].w[0] or W[0][1] (micrograd keeps its
+    weights in objects and lists); at the step prompt `p` and `b` said "no node named".
+    Oracle, by hand: out = tanh(0.3·2 − 0.8·0.5 + 0.1), loss = (out − w·v)²,
+    ∂loss/∂w_k = 2(out − w·v)(1 − out²)x_k and ∂loss/∂v = −2(out − w·v)·w."""
+    script = tmp_path / "lecture.py"
+    script.write_text(LECTURE)
+    out = math.tanh(0.3 * 2.0 - 0.8 * 0.5 + 0.1)
+    e = out - 0.5 * -0.25
+    dw1 = 2 * e * (1 - out ** 2) * 0.5
+    dv = -2 * e * 0.5
+    r = chainrule("step", str(script), stdin="p n.neurons[0].w[0]\nb n.neurons[0].w[1]\n"
+                                             "p W[0][1]\np W\nq\n")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[lines.index("(step) p n.neurons[0].w[0]") + 1].endswith(
+        "= 0.3 (leaf), grad: no contribution yet (it will receive 1 contribution)")
+    stop = next(line for line in lines if line.startswith("-> "))
+    assert stop.endswith(f" = -0.8 (leaf), grad = {dw1:.6g} (complete: 1 contribution)")
+    after = lines[lines.index("(step) p W[0][1]") + 1]
+    assert after.endswith(f" = -0.25 (leaf), grad = {dv:.6g} (complete: 1 contribution)")
+    both = lines[lines.index("(step) p W") + 1:lines.index("(step) q")]
+    assert [line.split(" = ")[1].split()[0] for line in both] == ["0.5", "-0.25"]
+    assert "[" not in stop     # the node keeps the label the steps gave it
+
+
+def test_step_names_a_bad_index_as_explain_does(tmp_path):
+    script = tmp_path / "lecture.py"
+    script.write_text(LECTURE)
+    r = chainrule("step", str(script), stdin="p W[0][5]\n")
+    assert r.returncode == 2
+    assert r.stderr == ("chainrule step: W[0][5] is not an entry of W, a 1×2 matrix of Values "
+                        "(from [0][0])\n")
+
+
+def test_options_that_html_does_not_use_are_refused(tmp_path):
+    """--html writes the page instead of stepping here; --stop-at, --frames, --out and
+    --format beside it were dropped without a word (no frames, no stop)."""
+    page = tmp_path / "page.html"
+    for option in (["--stop-at", "h"], ["--frames", str(tmp_path / "f")], ["--out", "pics"],
+                   ["--format", "svg"]):
+        r = chainrule("step", EXAMPLE, "--html", str(page), *option)
+        assert r.returncode == 2 and r.stdout == "", r.stderr
+        assert r.stderr == (f"chainrule step: --html writes a page to step through in a browser "
+                            f"instead of stepping here, so {option[0]} has no use beside it; "
+                            f"leave it out\n")
+        assert not page.exists() and not (tmp_path / "f").exists()
+    r = chainrule("step", EXAMPLE, "--html", str(page), "--max-nodes", "20")
+    assert r.returncode == 0 and page.exists(), r.stderr
+
+
+def test_a_closed_stdin_continues_to_the_end_as_empty_input_does():
+    """Started with stdin closed (<&-, some job runners), input() raised "lost sys.stdin"
+    as a traceback; no stdin now reads as the end of input: continue to the end."""
+    v = hand000()
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    r = subprocess.run(["bash", "-c", 'exec "$@" <&-', "_", *CHAINRULE, "step", EXAMPLE],
+                       capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    assert "(step) (end of input: continue)" in r.stdout
+    assert _leaf(r.stdout, "w1") == pytest.approx(v["dw1"], rel=1e-13)
+
+
+def test_commands_after_the_end_of_the_pass_are_said_to_be_left(tmp_path):
+    """`printf 'c\\ng\\n' | chainrule step ...`: the session ends with the pass, and the g
+    after it was dropped without a word (no picture, status 0); a note now says so."""
+    v = hand000()
+    r = chainrule("step", EXAMPLE, "--out", str(tmp_path), stdin="b net2\nc\ng\np b\n")
+    assert r.returncode == 0
+    assert _leaf(r.stdout, "b") == pytest.approx(v["db"], rel=1e-13)
+    assert r.stderr == ("chainrule step: the backward pass is complete, so the session ended "
+                        "before 'g' and the commands after it\n")
+    assert list(tmp_path.iterdir()) == []
+    r = chainrule("step", EXAMPLE, stdin="c\n\n")     # a trailing empty line is no command
+    assert r.returncode == 0 and r.stderr == ""

@@ -242,5 +242,224 @@ def test_a_one_step_pass_says_1_step():
     st.say(st.intro())
     st.command("c")
     text = out.getvalue()
-    assert "backward pass from L: 1 step, one per node" in text
+    assert "backward pass from L: 1 step, one per computed node" in text
     assert "backward pass complete: 1 step\n  a.grad = 6.0" in text
+
+
+def _hooked():
+    """z = 3·x², with a hook on y = x² that refuses its gradient."""
+    x = Value(2.0, name="x")
+    y = (x * x).named("y")
+    z = (y * 3).named("z")
+
+    def refuse(g):
+        raise RuntimeError("hook says no")
+    y.register_hook(refuse)
+    return x, y, z
+
+
+def test_a_hook_that_raises_ends_the_typed_session_and_loses_nothing(monkeypatch):
+    """At a terminal the hook's error escaped as a traceback; now it is the one line,
+    status 2, no prompt after it (the pass is over), and every grad is as before."""
+    x, y, z = _hooked()
+    x.grad, y.grad = 0.25, -1.0
+    typed = iter(["n", "n", "n"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(typed))
+    out, err = io.StringIO(), io.StringIO()
+    st = Stepper(z, out=out)
+    assert session(st, None, err=err) == 2
+    assert err.getvalue().count("\n") == 1 and "in hook 'refuse' on 'y'" in err.getvalue()
+    assert next(typed) == "n"           # the third command was never asked for
+    assert st.quit and (x.grad, y.grad) == (0.25, -1.0)
+
+
+def test_a_hook_on_a_lone_leaf_that_raises_is_a_stepper_error():
+    x = Value(2.0, name="x")
+    x.register_hook(lambda g: 1 / 0)
+    with pytest.raises(StepperError, match=r"^backward\(\) raised ZeroDivisionError: division by "
+                                           r"zero \(in hook '<lambda>' on 'x'"):
+        Stepper(x, out=io.StringIO())
+    assert x.grad == 0.0
+
+
+def test_contributions_past_the_tenth_have_english_ordinals():
+    """x fed 23 times said "21th contribution" and "the 22th is still to come"."""
+    x = Value(0.5, name="x")
+    s = x
+    for _ in range(22):
+        s = s + x               # ∂s/∂x through each edge is 1: x.grad counts the edges
+    out = io.StringIO()
+    st = Stepper(s.named("s"), out=out)
+    for _ in range(21):         # each of the first 21 steps gives x one contribution
+        st.command("n")
+    st.command("p x")
+    text = out.getvalue()
+    assert "(21st contribution to x: x.grad now 20 + 1 = 21)" in text
+    assert "(11th contribution to x" in text and "(12th contribution" in text
+    assert text.rstrip().endswith("(21 of 23 contributions; the 22nd is still to come)")
+    st.command("c")
+    assert "(23rd contribution to x: x.grad now 22 + 1 = 23)" in out.getvalue()
+
+
+@needs_dot
+def test_g_with_a_picture_extension_writes_that_format(tmp_path):
+    """``g pic.svg`` wrote pic.svg.png (a PNG); the extension now picks the format."""
+    n, st, out = make(graph_dir=str(tmp_path))
+    v = hand000()
+    st.command("b h")
+    st.command(f"g {tmp_path / 'pic.svg'}")
+    picture = tmp_path / "pic.svg"
+    assert f"graph: {picture}\n" in out.getvalue()
+    svg = html.unescape(picture.read_text())
+    assert svg.lstrip().startswith(("<?xml", "<svg")) and f"grad {v['dh']:.4g}" in svg
+    st.command(f"g {tmp_path / 'pic.pdf'}")
+    assert (tmp_path / "pic.pdf").read_bytes()[:5] == b"%PDF-"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pic.pdf", "pic.svg"]
+
+
+@needs_dot
+def test_g_into_a_path_it_cannot_write_says_which_in_one_line(tmp_path):
+    """`g afile/pic` said "could not draw the graph: FileExistsError: [Errno 17] File
+    exists: ..."; it now says what draw says: cannot write PATH: the reason."""
+    (tmp_path / "afile").write_text("")
+    n, st, out = make()
+    with pytest.raises(StepperError) as caught:
+        st.command(f"g {tmp_path / 'afile' / 'pic'}")
+    assert str(caught.value) == f"cannot write {tmp_path / 'afile'}: File exists"
+    assert st.done == [] and not st.finished
+
+
+def test_a_wrapped_heading_is_coloured_on_every_line_it_takes():
+    """At 40 columns step 1's heading takes two lines and only the first was bold blue:
+    "(complete)" looked like part of the edge lines below it."""
+    n, st, out = make(width=40, colour=True)
+    st.command("n")
+    blue, reset = "\033[1;34m", "\033[0m"
+    lines = out.getvalue().splitlines()
+    heading = str(st.current).splitlines()[0]       # the unwrapped first line
+    coloured = [line for line in lines if line.startswith(blue)]
+    assert [line.endswith(reset) for line in coloured] == [True] * len(coloured)
+    assert " ".join(line[len(blue):-len(reset)].strip() for line in coloured) == heading
+    assert len(coloured) == 2 and all(len(line) <= 40 + len(blue + reset) for line in coloured)
+    assert not any(blue in line for line in lines[len(coloured):])
+
+
+def test_only_the_node_whose_step_comes_next_is_said_to_be_next():
+    """L = a + b: after L's step both a and b are complete, and both were said to have
+    "its step is next"; only one can be.  The other now names the step that is its own,
+    and the step taken next, and the one after, bear both claims out."""
+    x, y = Value(1.0, name="x"), Value(2.0, name="y")
+    a, b = (x * 2).named("a"), (y * 3).named("b")
+    out = io.StringIO()
+    st = Stepper((a + b).named("L"), out=out)
+    st.command("n")
+    said = {}
+    for name in ("a", "b"):
+        st.command(f"p {name}")
+        said[name] = out.getvalue().rstrip().splitlines()[-1]
+    assert sum("its step is next" in line for line in said.values()) == 1
+    st.command("n")
+    second = st.current.node.name
+    later = "b" if second == "a" else "a"
+    assert said[second].endswith("grad = 1 (complete, its step is next)")
+    assert said[later].endswith("grad = 1 (complete; its step is step 3)")
+    st.command("n")
+    assert st.current.node.name == later and st.current.index + 1 == 3
+
+
+def test_the_intro_counts_steps_per_computed_node_not_per_node():
+    """micrograd's L = (a·b + c)·f has 7 nodes, 4 of them leaves, and 3 steps; the intro
+    said "3 steps, one per node", which a learner counting the 7 boxes of the picture cannot square."""
+    a, b, c, f = (Value(v, name=n) for v, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"), (-2.0, "f")))
+    L = ((a * b).named("e") + c).named("d") * f
+    st = Stepper(L.named("L"), out=io.StringIO())
+    assert st.intro().splitlines()[0] == ("backward pass from L: 3 steps, one per computed "
+                                          "node, each after every node computed from it")
+
+
+def test_the_summary_says_what_a_leaf_held_before_the_pass():
+    """A leaf with a grad from before (no zero_grad, or nn.train's last step): the steps
+    said "x.grad now 12" and the summary "x.grad = 112.0" with no word on the 100.
+    By hand z = 3x·x, dz/dx = 6x = 12; backward() adds it to the 100 x held."""
+    x, w = Value(2.0, name="x"), Value(0.5, name="w")
+    x.grad = 100.0
+    z = ((x * 3).named("y") * x + w).named("z")
+    out = io.StringIO()
+    st = Stepper(z, out=out)
+    st.command("c")
+    text = out.getvalue()
+    assert "(second contribution to x: x.grad now 6 + 6 = 12)" in text
+    assert "\n  x.grad = 112.0 (12.0 from this pass + 100.0 it held before)\n" in text
+    assert text.endswith("\n  w.grad = 1.0\n")         # nothing held: nothing to add
+    assert x.grad == 112.0
+
+
+def test_an_error_at_a_narrow_terminal_wraps_between_words(monkeypatch):
+    """The steps wrapped to the terminal but an error did not: "no node named ...; named
+    nodes: L, b, e, h, ..." ran past 40 columns, for the terminal to cut inside a name."""
+    n, st, out = make(width=40)
+    typed = iter(["p nosuch", "q"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(typed))
+    err = io.StringIO()
+    assert session(st, None, err=err) == 0
+    lines = err.getvalue().splitlines()
+    assert len(lines) > 1 and all(len(line) <= 40 for line in lines), lines
+    assert " ".join(lines).split() == ("chainrule step: no node named 'nosuch' in the graph of L; "
+                                       "named nodes: L, b, e, h, net1, net2, w1, w2, x, y, "
+                                       "y'").split()
+
+
+def test_a_hook_error_without_a_message_reads_cleanly():
+    """RuntimeError() has no text: the line read "raised RuntimeError:  (in hook ...)"."""
+    x = Value(2.0, name="x")
+
+    def silent(g):
+        raise RuntimeError()
+    x.register_hook(silent)
+    with pytest.raises(StepperError, match=r"^backward\(\) raised RuntimeError \(in hook 'silent' "
+                                           r"on 'x' = 2\.0"):
+        Stepper(x, out=io.StringIO())
+
+
+def test_a_named_constant_is_not_given_a_gradient_the_steps_never_show():
+    """y = x·k with k a constant: the steps show no line for k (the docs say so), yet
+    `p k` said "will receive 1 contribution" and then "grad = 2 (complete: ...)"."""
+    x, k = Value(2.0, name="x"), Value(3.0, name="k", kind="constant")
+    out = io.StringIO()
+    st = Stepper((x * k).named("y"), out=out)
+    st.command("p k")
+    assert out.getvalue() == "k = 3 (constant): the steps show no gradient for a constant\n"
+    st.command("n")
+    assert "k.grad" not in out.getvalue() and "x.grad += k * y.grad = 3 * 1 = 3" in out.getvalue()
+
+
+@needs_dot
+def test_g_on_a_graph_over_the_limit_says_it_plainly(tmp_path):
+    """"could not draw the graph: GraphTooLarge: draw: the graph of L ...": a class name
+    and the library's prefix before the sentence a learner needs."""
+    n, st, out = make(graph_dir=str(tmp_path), max_nodes=5)
+    with pytest.raises(StepperError) as caught:
+        st.command("g")
+    assert str(caught.value).startswith("could not draw the graph: the graph of L has ")
+    assert "more than max_nodes=5" in str(caught.value) and list(tmp_path.iterdir()) == []
+
+
+@needs_dot
+def test_g_reads_a_tilde_as_the_home_folder(tmp_path, monkeypatch):
+    """Typed at the prompt no shell expands `~`: `g ~/pic.svg` made a folder named ~."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    n, st, out = make()
+    st.command("g ~/pic.svg")
+    assert (tmp_path / "home" / "pic.svg").exists() and not (tmp_path / "~").exists()
+    assert f"graph: {tmp_path / 'home' / 'pic.svg'}\n" in out.getvalue()
+
+
+@needs_dot
+def test_g_takes_a_quoted_path_as_the_path(tmp_path, monkeypatch):
+    """`g "my pic.svg"` wrote a PNG named "my pic.svg".png, quotes and all."""
+    monkeypatch.chdir(tmp_path)
+    n, st, out = make()
+    st.command('g "my pic.svg"')
+    st.command("g 'other pic'")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my pic.svg", "other pic.png"]

@@ -138,3 +138,37 @@ def test_no_color_turns_colour_off():
     finally:
         term.close()
     assert term.proc.returncode == 0
+
+
+def test_ctrl_d_ends_the_prompt_line_before_the_steps():
+    """Ctrl-D at the prompt continued to the end with step 7 printed on the prompt's own
+    line, "(step) step 7/7: ..."; the line is ended first, as Ctrl-C's quit does."""
+    term = Terminal(STEP, TERM="xterm", NO_COLOR="1")
+    try:
+        term.read_until(PROMPT)
+        term.type("b h\n")
+        term.read_until(PROMPT)
+        term.type("\x04")
+        rest = term.read_until(b"y.grad = ")
+    finally:
+        term.close()
+    assert term.proc.returncode == 0
+    shown = term.seen.decode("utf-8", "replace").replace("\r\n", "\n")
+    assert "step 7/7" in rest and "\nstep 7/7: net1 = " in shown    # at the start of a line
+
+
+def test_tab_after_a_command_leaves_room_for_the_name():
+    """Python's readline appends nothing to a completion, so `b<Tab>net2` ran the command
+    'bnet2' (unknown); a command that takes a name now completes with its space."""
+    v = hand000()
+    term = Terminal(STEP, TERM="xterm", NO_COLOR="1")
+    try:
+        term.read_until(PROMPT)
+        term.type("b\tnet2\n")
+        stop = term.read_until(PROMPT)
+        term.type("q\n")
+        term.read_until(b"quit after")
+    finally:
+        term.close()
+    assert "unknown command" not in stop
+    assert f"-> net2 = w2·h + b = {v['net2']:.6g} (derived), grad = {v['d2']:.6g}" in stop

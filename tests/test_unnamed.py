@@ -7,6 +7,7 @@ gradients of L = (a·b + c)·f (dL/da = b·f = 6, dL/db = a·f = -4, dL/dc = f =
 dL/df = d = 4), and PyTorch where installed.
 """
 
+import math
 import os
 import re
 import runpy
@@ -17,6 +18,7 @@ import pytest
 
 import autograd
 from autograd import Value, check, explain, name_variables
+from autograd.names import NodeNameError
 from autograd.notation import Labels
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -378,3 +380,21 @@ def test_a_short_label_the_answers_print_can_be_asked_about():
     # a label no node has still lists the names
     missing = chainrule("explain", DESMOS, "--wrt", "t99")
     assert missing.returncode == 2 and "no node named 't99'" in missing.stderr
+
+
+def test_a_formula_over_unnamed_nodes_points_to_name_variables():
+    """The lecture's neuron n = tanh(x1·w1), none of it named, checked with the formula a
+    learner writes over their variables: ∂n/∂w1 = (1 − n²)·x1 (tanh' = 1 − tanh²)."""
+    x1, w1 = Value(2.0), Value(-3.0)
+    n = (x1 * w1).tanh()
+    with pytest.raises(NodeNameError, match=r"no node named 'n' in this graph; named nodes: "
+                       r"\(none\); autograd\.name_variables\(globals\(\)\) names the nodes "
+                       r"after the variables that hold them$"):
+        check(n, w1, "(1 - n**2)*x1")
+    name_variables(locals())
+    assert check(n, w1, "(1 - n**2)*x1")
+    assert check(n, w1, repr((1 - math.tanh(-6.0) ** 2) * 2.0))
+    # a graph that has names lists them, and does not send the learner to name_variables
+    with pytest.raises(NodeNameError) as caught:
+        check(n, w1, "(1 - m**2)*x1")
+    assert "name_variables" not in str(caught.value)

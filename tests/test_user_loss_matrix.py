@@ -107,6 +107,32 @@ def test_a_traced_loss_runs_as_the_matrix_program_and_agrees_with_eager(loss, ou
     assert all(close(a, b) for a, b in zip(got, want)), max(abs(a - b) for a, b in zip(got, want))
 
 
+@pytest.mark.parametrize("name", ["coût", "λ_loss", "ﬁt"])
+def test_a_loss_with_a_name_outside_ascii_runs_as_the_matrix_program(name):
+    """Found by giving losses hostile names: a loss called coût (a Python identifier)
+    kept its name for the program while the code's writer spelled the function
+    co_t_per_sample, so nn.train(backend="numpy") and jit_loss died with a bare
+    KeyError; ﬁt is one too (Python reads it as fit).  Oracle: the eager engine."""
+    def loss(outputs, targets):
+        return doubled_plus_one(outputs, targets)
+    loss.__name__ = loss.__qualname__ = name
+    rng = random.Random(5)
+    net = nn.MLP([3, 4, 2], activation=["tanh", "sigmoid"], seed=3)
+    rows = rows_for(3, 2, 6, rng)
+    program = net.jit_loss(loss, backend="numpy")
+    assert isinstance(program, MatrixProgram), why_not_matrix(net, loss)
+    want_C, want = eager(net, loss, rows, True)
+    got_C, got = program_run(net, program, rows, True)
+    assert close(got_C, want_C) and all(close(a, b) for a, b in zip(got, want))
+    twin = nn.MLP([3, 4, 2], activation=["tanh", "sigmoid"], seed=3)
+    inputs, targets = [r[:3] for r in rows], [r[3:] for r in rows]
+    history = nn.train(twin, inputs, targets, epochs=1, batch=None, lr=0.5, loss=loss,
+                       backend="numpy", progress=False)
+    assert close(history[0], want_C)
+    assert all(close(p.data, q.data - 0.5 * g)
+               for p, q, g in zip(twin.parameters(), net.parameters(), want))
+
+
 def test_the_gradients_match_central_finite_differences():
     """∂C/∂w by (C(w + h) − C(w − h)) / 2h of the eager C, for every parameter."""
     rng = random.Random(11)

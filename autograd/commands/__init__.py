@@ -19,3 +19,19 @@ def script_arguments(parser):
                         help="a Python script that builds a graph and calls .backward(); its own "
                              "arguments (its sys.argv[1:]) go at the end, after --: "
                              "SCRIPT ... -- --lr 0.5 data.csv")
+
+
+def positive_int(noun):
+    """An argparse type: a whole number of ``noun`` (paths, nodes), at least 1."""
+    import argparse
+
+    def read(text):
+        try:
+            n = int(text)
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise argparse.ArgumentTypeError(
+                f"takes a whole number of {noun}, at least 1; got {text!r}")
+        return n
+    return read

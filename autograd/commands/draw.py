@@ -14,20 +14,21 @@ to it), every edge labelled with its local derivative.
 import os
 import sys
 
-from autograd.commands import one_line, script_arguments
+from autograd.commands import one_line, positive_int, script_arguments
 from autograd.names import printable
 
 
 def arguments(parser):
     script_arguments(parser)
     parser.add_argument("--out", metavar="PATH", default=None,
-                        help="where to write the picture, without the extension, or a folder "
-                             "to write it into (default: the script's path without .py)")
-    parser.add_argument("--format", default="png", choices=("png", "svg", "pdf"),
-                        help="picture format (default: png)")
+                        help="where to write the picture (an extension .png, .svg or .pdf "
+                             "picks the format), or a folder to write it into (default: the "
+                             "script's path without .py)")
+    parser.add_argument("--format", default=None, choices=("png", "svg", "pdf"),
+                        help="picture format (default: --out's extension, else png)")
     parser.add_argument("--highlight", metavar="NAME", default=None,
                         help="draw every path from this node to the root in red")
-    parser.add_argument("--max-nodes", metavar="N", type=int, default=300,
+    parser.add_argument("--max-nodes", metavar="N", type=positive_int("nodes"), default=300,
                         help="draw a graph of up to N nodes (default: 300; larger ones are "
                              "refused as unreadable)")
     parser.add_argument("--root", metavar="NAME", default=None,
@@ -46,9 +47,25 @@ def _out_path(out, script):
     return out
 
 
+def _format(out, given):
+    """The picture format: ``--format``, else ``--out``'s extension, else png; a
+    ValueError when the two disagree (``--out pic.svg --format png``)."""
+    from autograd.draw import picture_format
+    named = picture_format(out) if out else None
+    if given and named and given != named:
+        raise ValueError(f"--out {out} ends in .{named} but --format is {given}; give one of them")
+    return given or named or "png"
+
+
 def run(args):
     from autograd.draw import DotNotFound, GraphTooLarge, render_graph
     from autograd.script import ScriptError, run_until_backward
+    from autograd.stepper import raised
+    try:
+        image_format = _format(args.out, args.format)
+    except ValueError as err:
+        print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
+        return 2
     try:
         captured = run_until_backward(args.script, args.script_args)
         root = captured.find(args.root) if args.root else captured.root
@@ -61,15 +78,15 @@ def run(args):
     try:
         captured.root.backward(captured.grad)   # the pass the script asked for: grads drawn
     except Exception as err:                    # a hook of the script's, say: one line
-        print(f"chainrule draw: {args.script}'s backward() raised {type(err).__name__}: "
-              f"{one_line(err)}", file=sys.stderr)
+        print(f"chainrule draw: {args.script}'s backward() raised {one_line(raised(err))}",
+              file=sys.stderr)
         return 2
     out = _out_path(args.out, args.script)
     try:
-        [written] = render_graph(root, out, formats=args.format, highlight=highlight,
+        [written] = render_graph(root, out, formats=image_format, highlight=highlight,
                                  max_nodes=args.max_nodes)
-    except (DotNotFound, GraphTooLarge, ValueError) as err:
-        print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
+    except (DotNotFound, GraphTooLarge, ValueError) as err:   # draw()'s "draw: ...", said once
+        print(f"chainrule draw: {one_line(err).removeprefix('draw: ')}", file=sys.stderr)
         return 2
     except OSError as err:
         text = f"cannot write {err.filename or out}: {err.strerror or err}"

@@ -8,24 +8,12 @@ The script runs until its first ``.backward()`` call; the Value it was called
 on is the root (or ``--root NAME`` picks another node or script variable).
 """
 
-import argparse
 import shlex
 import sys
 
-from autograd.commands import one_line, script_arguments
+from autograd.commands import one_line, positive_int, script_arguments
 from autograd.names import printable
 from autograd.explain import DEFAULT_LIMIT
-
-
-def _positive_int(text):
-    """``--limit``'s N: a whole number of paths, at least 1."""
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"takes a whole number of paths, at least 1; got {text!r}")
-    return n
 
 
 def _add_common(parser):
@@ -36,7 +24,7 @@ def _add_common(parser):
                              "of Values (check), or one entry of it: 'W1[0][1]'")
     parser.add_argument("--root", metavar="NAME", default=None,
                         help="differentiate this node instead of the one backward() was called on")
-    parser.add_argument("--limit", type=_positive_int, default=DEFAULT_LIMIT, metavar="N",
+    parser.add_argument("--limit", type=positive_int("paths"), default=DEFAULT_LIMIT, metavar="N",
                         help=f"above N paths, group them by reverse mode (default {DEFAULT_LIMIT})")
 
 

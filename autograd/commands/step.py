@@ -11,10 +11,11 @@ they are read one per line from stdin, and the end of input continues to the end
 import os
 import sys
 
-from autograd.commands import one_line, script_arguments
+from autograd.commands import one_line, positive_int, script_arguments
 from autograd.names import printable
 from autograd.script import ScriptError, run_until_backward
-from autograd.stepper import Stepper, StepperError, session, terminal_width, use_colour
+from autograd.stepper import Stepper, StepperError, raised, session, terminal_width, use_colour
+from autograd.value import Value
 
 
 def arguments(parser):
@@ -23,16 +24,28 @@ def arguments(parser):
                         help="run until NAME's gradient is complete before the first prompt")
     parser.add_argument("--frames", metavar="DIR",
                         help="write one picture of the graph per step into DIR (for slides)")
-    parser.add_argument("--out", metavar="DIR", default=".",
+    parser.add_argument("--out", metavar="DIR", default=None,
                         help="where the g command writes its pictures (default: .)")
-    parser.add_argument("--format", default="png", choices=("png", "svg", "pdf"),
+    parser.add_argument("--format", default=None, choices=("png", "svg", "pdf"),
                         help="picture format for g and --frames (default: png)")
+    parser.add_argument("--max-nodes", metavar="N", type=positive_int("nodes"), default=300,
+                        help="draw pictures (g, --frames, --html) of up to N nodes (default: "
+                             "300; larger ones are refused as unreadable)")
     parser.add_argument("--html", metavar="PATH",
                         help="instead of stepping here, write a self-contained page that "
                              "replays the pass in a browser (e.g. out/desmos.html)")
 
 
+#: the options of stepping here, which --html (a page instead) has no use for
+_NOT_WITH_HTML = ("stop_at", "frames", "out", "format")
+
+
 def run(args):
+    unused = [f"--{o.replace('_', '-')}" for o in _NOT_WITH_HTML if getattr(args, o) is not None]
+    if args.html and unused:
+        print(f"chainrule step: --html writes a page to step through in a browser instead of "
+              f"stepping here, so {unused[0]} has no use beside it; leave it out", file=sys.stderr)
+        return 2
     if args.frames and os.path.exists(args.frames) and not os.path.isdir(args.frames):
         print(f"chainrule step: --frames {printable(args.frames)} is a file, not a folder: "
               f"give a folder to write the pictures into", file=sys.stderr)
@@ -44,28 +57,46 @@ def run(args):
         return 2
 
     if args.html:
-        return write_page(captured, args.html)
+        return write_page(captured, args.html, args.max_nodes)
 
     def find(name):
+        """A script variable's Value, or the Values of a list or matrix, as explain
+        reaches them (``n.layers[0].neurons[0].w[0]``, ``W1[0][1]``), or None."""
+        try:
+            found = captured.value_at(name, naming=False)
+        except ScriptError as err:      # W1[5][0] past the matrix's edge: say so
+            raise StepperError(str(err)) from None
+        if found is not None:
+            return found if isinstance(found, Value) else _values(found, name)
         try:
             return captured.find(name)
         except ScriptError:
             return None
 
     try:
-        stepper = Stepper(captured.root, captured.grad, find=find, graph_dir=args.out,
-                          frames_dir=args.frames, image_format=args.format,
+        stepper = Stepper(captured.root, captured.grad, find=find, graph_dir=args.out or ".",
+                          frames_dir=args.frames, image_format=args.format or "png",
+                          max_nodes=args.max_nodes,
                           colour=use_colour(sys.stdout), width=terminal_width(sys.stdout))
     except (StepperError, OSError) as err:   # e.g. --frames names a folder it cannot make
         print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
         return 2
     interactive = sys.stdin is not None and sys.stdin.isatty()
+    lines = None if interactive else sys.stdin if sys.stdin is not None else []   # <&-: none
     try:
-        return session(stepper, None if interactive else sys.stdin, stop_at=args.stop_at)
+        return session(stepper, lines, stop_at=args.stop_at)
+    except BrokenPipeError:                 # the reader stopped early: cli.main says nothing
+        raise
     except (StepperError, OSError) as err:  # e.g. --frames could not draw or write
         print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
         stepper.stop()
         return 2
+
+
+def _values(matrix, name):
+    """The Values of a list or matrix of them, row by row."""
+    from autograd.matrix_check import value_grid
+    return [value for row in value_grid(matrix, "step", name)[0] for value in row]
 
 
 def _one_line(err):
@@ -75,14 +106,18 @@ def _one_line(err):
     return one_line(err)
 
 
-def write_page(captured, path):
+def write_page(captured, path, max_nodes=300):
     """``--html PATH``: the step-through page (autograd.page) instead of the prompt."""
     from autograd.draw import DotNotFound, GraphTooLarge
     from autograd.page import write_step_page
     try:
-        written = write_step_page(captured.root, path, grad=captured.grad)
+        written = write_step_page(captured.root, path, grad=captured.grad, max_nodes=max_nodes)
     except (DotNotFound, GraphTooLarge, OSError, ValueError) as err:   # ValueError: a folder
         print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
+        return 2
+    except Exception as err:     # the pass the page replays ran a hook of the script's
+        print(f"chainrule step: could not write the page: {one_line(raised(err))}",
+              file=sys.stderr)
         return 2
     print(f"wrote {printable(str(written))}: open it in a browser; next/previous or the "
           f"arrow keys step")
