@@ -402,6 +402,15 @@ class _Reader:
 
     def product(self):
         left = self.unary()
+        if isinstance(left.value, _Ones) and left.value.turned:   # 1ᵀ …: as Σ, the whole product
+            op = self.peek()[1]
+            if op in ("@", "×", "·"):
+                self.take()
+            elif self.starts_operand():
+                op = ""
+            else:
+                return left
+            return self.combine(left, op, self.product())
         while True:
             value = self.peek()[1]
             if value in ("@", "×", "·", "*", "⊙", "/"):
