@@ -405,8 +405,9 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
             nan_words = _not_finite_words(name, values, agree)
             primes = "/".join(dict.fromkeys(p for p in map(view.prime, view.layers) if p)) or "f'"
             finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} entries"
-                       f"{nan_words}; no common matrix mistake (transpose, 1/m, ⊙ {primes}, BP2's "
-                       f"transpose, the bias sum, the sign) reproduces it.")
+                       f"{nan_words}; " + (_engine_not_finite(what, truth) or
+                                          f"no common matrix mistake (transpose, 1/m, ⊙ {primes}, "
+                                          f"BP2's transpose, the bias sum, the sign) reproduces it."))
         lines.append(f"{good} of {n} entries agree ({to}).")
     lines += _comparison(kind, l, layout, values, precisions, truth, agree, root_name)
     return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,
@@ -707,6 +708,18 @@ def _not_finite_words(name, values, agree, entry=None):
             return (f" ({shown} {'is' if len(found) == 1 else 'are'} {'/'.join(sorted(kinds))}, "
                     f"which agrees with {words})")
     return ""
+
+
+def _engine_not_finite(what, truth):
+    """``the engine's own ∂C/∂W1 is NaN in 6 of 6 entries: ...``, or None when it is finite."""
+    entries = [t for row in truth for t in row]
+    bad = [t for t in entries if not math.isfinite(t)]
+    if not bad:
+        return None
+    kind = "NaN" if all(math.isnan(t) for t in bad) else "NaN or infinite"
+    return (f"the engine's own {what} is {kind} in {len(bad)} of {len(entries)} entries: a NaN "
+            f"or an infinity in the batch reaches them (as in PyTorch), and NaN agrees with "
+            f"nothing.")
 
 
 def _engine_entry(p, t):

@@ -1780,3 +1780,23 @@ def test_a_matrix_asked_for_by_a_name_not_its_own():
                                              r"this network in rows layout; its matrices are W1, "
                                              r"b1, W2, b2$"):
             check(cost, name, given)
+
+
+def test_an_engine_gradient_that_is_nan_is_said_to_be():
+    """A NaN input makes ∂C/∂W1 NaN (as in PyTorch); any matrix checked against it was 'no
+    common matrix mistake reproduces it', not that the engine's own gradient is NaN.  Oracle:
+    PyTorch's gradient of the same batch is NaN there too."""
+    torch = pytest.importorskip("torch")
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    Xn = [[float("nan"), 1.0], [1.0, 0.5]]
+    cost = nn.half_mean_squared_error(net.batch(Xn), [[1.0], [0.0]])
+    cost.backward()
+    w = torch.tensor(W1, dtype=torch.float64, requires_grad=True)
+    A1 = torch.sigmoid(torch.tensor(Xn, dtype=torch.float64) @ w + torch.tensor(b1, dtype=torch.float64))
+    A2 = torch.sigmoid(A1 @ torch.tensor(W2, dtype=torch.float64) + torch.tensor(b2, dtype=torch.float64))
+    (((A2 - torch.tensor([[1.0], [0.0]], dtype=torch.float64)) ** 2).mean() / 2).backward()
+    assert torch.isnan(w.grad).all()
+    verdict = check(cost, "W1", [[0.0] * 3] * 2)
+    assert not verdict and verdict.finding.endswith(
+        "; the engine's own ∂C/∂W1 is NaN in 6 of 6 entries: a NaN or an infinity in the batch "
+        "reaches them (as in PyTorch), and NaN agrees with nothing.")
