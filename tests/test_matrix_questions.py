@@ -1800,3 +1800,22 @@ def test_an_engine_gradient_that_is_nan_is_said_to_be():
     assert not verdict and verdict.finding.endswith(
         "; the engine's own ∂C/∂W1 is NaN in 6 of 6 entries: a NaN or an infinity in the batch "
         "reaches them (as in PyTorch), and NaN agrees with nothing.")
+
+
+@pytest.mark.parametrize("name, layout, words", [
+    ("W2", "rows", r"explain\(C, 'w3_11'\) or explain\(C, net\.layers\[1\], entry=\(j, k\)\)"),
+    ("W1", "rows", r"explain\(C, 'w2_11'\)"),
+    ("W2", "columns", r"explain\(C, 'w2_11'\) or explain\(C, net\.layers\[0\], entry=\(j, k\)\)"),
+])
+def test_explain_asked_for_a_whole_matrix_says_it_takes_one_entry(name, layout, words):
+    """explain(C, 'W2') (and chainrule explain --wrt W2) said "no node named 'W2' in this
+    graph; named nodes: C, a2_1(1), ..." (58 names), not that W2 is a matrix."""
+    from autograd.explain import explain
+    given = [W1, W2] if layout == "rows" else [np.array(W1).T, np.array(W2).T]
+    net = nn.MLP.from_matrices(given, layout=layout)
+    cost = nn.half_mean_squared_error(net.batch(X), Y)
+    cost.backward()
+    with pytest.raises(ValueError, match=rf"^explain: '{name}' is a matrix of the network \({layout} "
+                                         rf"layout\); explain takes one entry: {words}.*; check\(C, "
+                                         rf"'{name}', expected\) checks the whole matrix$"):
+        explain(cost, name)
