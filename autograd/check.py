@@ -107,8 +107,17 @@ _LIST = re.compile(r"\s*\[[\[\],\s\w.+\-−]*\]\s*")
 
 def _looks_like_matrix(text):
     """Whether text is a list of numbers (``[[0.1, 0.2]]``), not a formula in brackets
-    (``[x > h] * max(x, h)``, an Iverson bracket and a call)."""
-    return "," in text and _LIST.fullmatch(text) is not None
+    (``[x > h] * max(x, h)``, an Iverson bracket and a call), or several numbers pasted
+    as a LaTeX matrix or an array's repr."""
+    from .matrix_form import is_matrix_text, read_matrix_text
+    if "," in text and _LIST.fullmatch(text) is not None:
+        return True
+    if text.lstrip().startswith("[") or not is_matrix_text(text):
+        return False
+    try:
+        return sum(map(len, read_matrix_text(text))) > 1
+    except ValueError:                  # array([[1, 2]) and the like: a formula's error says
+        return False
 
 
 def _number(expected):

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import graph, names, ops
 from .floats import listlike, short_repr
-from .notation import Labels, NoiseScales, label, number, rule_text, shown_number
+from .notation import (Labels, NoiseScales, check_digits, label, number, rule_text,
+                       shown_number)
 from .value import Value
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     if level != "node":
         from .matrix_draw import draw_level
         if level == "layer":
-            _check_digits(digits)
+            check_digits(digits)
             _layer_takes_none_of(show_local=show_local, show_rules=show_rules,
                                  highlight=highlight, rankdir=rankdir, max_nodes=max_nodes,
                                  network=network, legend=legend, pending=pending, grads=grads,
@@ -286,7 +287,7 @@ def _check_options(root, digits, rankdir, max_nodes):
     if not isinstance(root, Value):   # a micrograd Value has _prev and _op too
         raise TypeError(f"draw: expected a Value to draw, got {type(root).__name__} "
                         f"{short_repr(root)}")
-    _check_digits(digits)
+    check_digits(digits)
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {rankdir!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
@@ -300,11 +301,6 @@ def _check_switches(**switches):
         if not isinstance(value, bool) and not (option == "grads" and value is None):
             allowed = "True, False or None" if option == "grads" else "True or False"
             raise TypeError(f"draw: {option} must be {allowed}, got {short_repr(value)}")
-
-
-def _check_digits(digits):
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(f"draw: digits must be an int from 1 to 17, got {short_repr(digits)}")
 
 
 #: the options of a node-level picture, at their defaults: level="layer" takes none of them

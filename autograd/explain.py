@@ -620,6 +620,9 @@ def explain(root: Value, wrt: Value | str | Any, *, limit: int = DEFAULT_LIMIT,
         layer, j, k, weight = entry_weight(wrt, entry)
         base = explain(root, weight, limit=limit)
         return EntryExplanation(base, *entry_text(root, layer, j, k, weight, base))
+    if isinstance(wrt, str):
+        from .matrix_explain import refuse_matrix_name
+        refuse_matrix_name(root, wrt)
     result = explanation_of(root, wrt, limit, "explain")
     if result.path_count == 0:
         raise ValueError(

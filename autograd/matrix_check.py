@@ -23,9 +23,11 @@ from . import engine, names
 from .floats import listlike, short_repr
 from .matrix_form import (
     LOW_PRECISION_RTOL, MatrixShapeError, batch_view, check_layout, hadamard, is_flat,
-    low_precision, matmul, matrix_name,
+    is_matrix_text, low_precision, matmul, matrix_name,
     parse_matrix_name, read_matrix, scale, shape, shape_text, transpose,
 )
+from .formula import number_text
+from .matrix_explain import loss_of
 from .matrix_formula import MatrixFormulaError, evaluate_matrix_formula
 from .verdict import Verdict
 from .notation import number
@@ -41,9 +43,17 @@ def is_matrix_question(root, wrt, expected):
     matrix name (``W2``, ``b1``) that no node of the graph has, or a matrix of Values."""
     if hasattr(wrt, "neurons") and hasattr(wrt, "number") or listlike(wrt, sized=True):
         return True
-    if parse_matrix_name(wrt, "rows") is not None:
+    if parse_matrix_name(wrt, "rows") is not None or (isinstance(wrt, str) and _several(expected)):
         return not any(node.name == wrt for node in engine.all_nodes(root))
     return False
+
+
+def _several(expected):
+    """Whether ``expected`` is several numbers (a list, an array, a matrix written out): with
+    a name that is no node's, a matrix is asked about (and the refusal lists the matrices)."""
+    if isinstance(expected, str):
+        return is_matrix_text(expected)
+    return listlike(expected, sized=True) or getattr(expected, "ndim", 0) >= 1
 
 
 # ---------------------------------------------------------------------------
@@ -160,10 +170,16 @@ def _entry_name(kind, l, r, c, layout):
 # The candidates: BP1-BP4 with the usual mistakes, samples as rows
 # ---------------------------------------------------------------------------
 
-def _deltas(view, l, missing_prime=None, untransposed=None, no_weights=None):
+def _deltas(view, l, missing_prime=None, untransposed=None, no_weights=None, prime_at_a=None,
+            extra_prime=False):
     """δ^l by BP1 and BP2 from the engine's ∂C/∂A^L, with one mistake made (or none)."""
     L = view.last
-    delta = view.dA[L] if missing_prime == L else hadamard(view.dA[L], view.local[L])
+    local = dict(view.local)
+    if prime_at_a is not None:
+        local[prime_at_a] = view.prime_at(prime_at_a, view.A[prime_at_a])
+    delta = view.dA[L] if missing_prime == L else hadamard(view.dA[L], local[L])
+    if extra_prime:
+        delta = hadamard(delta, local[L])
     for k in range(L - 1, l - 1, -1):
         W = view.W[k + 1]                               # n_k × n_{k+1}
         if no_weights == k + 1:
@@ -176,8 +192,12 @@ def _deltas(view, l, missing_prime=None, untransposed=None, no_weights=None):
             back = matmul(delta, W)
         else:
             back = matmul(delta, transpose(W))
-        delta = back if missing_prime == k else hadamard(back, view.local[k])
+        delta = back if missing_prime == k else hadamard(back, local[k])
     return delta
+
+
+#: the derivative as written in the activation a, which makes f'(A) a tempting slip
+_IN_THE_ACTIVATION = {"σ'": "σ'(z) = a(1 − a)", "tanh'": "tanh'(z) = 1 − a²"}
 
 
 def _variants(view, l):
@@ -193,6 +213,20 @@ def _variants(view, l):
                  f"BP2 (δ^l = ((w^{{l+1}})ᵀ δ^{{l+1}}) ⊙ {prime}(z^l))")
         out.append((f"the ⊙ {z} factor is missing: {where} multiplies by it, entry by entry",
                     {"missing_prime": k}))
+        n = k - 1 if view.layout == "rows" else k
+        written = _IN_THE_ACTIVATION.get(prime)
+        out.append((f"the factor is {prime}(A{n}) where {'BP1' if k == L else 'BP2'} has "
+                    f"{prime}(Z{n}): the derivative is taken at the activations, not at the "
+                    f"weighted inputs" + (f" ({written} is already written in a)" if written
+                                          else ""), {"prime_at_a": k}))
+    prime = view.prime(L)
+    found = loss_of(view) if prime == "σ'" else None
+    if found and found[0] in ("binary_cross_entropy", "cross_entropy"):
+        n = L - 1 if view.layout == "rows" else L
+        out.append((f"the ⊙ σ'(Z{n}) factor is one too many: (A − Y) ⊙ σ'(Z) is BP1 of a "
+                    f"squared error; with cross-entropy after a sigmoid BP1 gives δ = A − Y "
+                    f"(∇_a C = (a − y)/(a(1 − a)), and σ'(z) = a(1 − a) cancels it)",
+                    {"extra_prime": True}))
     for k in range(L, l, -1):
         W = matrix_name("W", k, view.layout)
         right = f"δ @ {W}ᵀ" if view.layout == "rows" else f"{W}ᵀ @ δ"
@@ -256,6 +290,13 @@ def _candidates(view, kind, l, layout, flat=False):
     return found
 
 
+def _one_number(expected):
+    """One number typed (``0.0146``, ``$0.0146$``, ``1.46 \\times 10^{-2}``) as a 1 × 1
+    matrix of its text, its digits kept; anything else as given."""
+    number = number_text(expected) if isinstance(expected, str) else None
+    return expected if number is None else [[number]]
+
+
 def _join(*parts):
     parts = [p for p in parts if p]
     return "; ".join(parts) if parts else None
@@ -274,9 +315,8 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     view.layout = layout
     formula = formula_read = None
     shape_error = None
-    if isinstance(expected, str) and is_number_text(expected):
-        expected = [[expected]]             # one number as typed: a 1 × 1 matrix, its digits kept
-    if isinstance(expected, str) and not expected.lstrip().startswith("["):
+    expected = _one_number(expected)
+    if isinstance(expected, str) and not is_matrix_text(expected):
         formula = expected
         try:
             value, formula_read = evaluate_matrix_formula(expected, view.names(layout), layout,
@@ -285,11 +325,15 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         except MatrixShapeError as err:
             shape_error = str(err)
             value = None
-        if value is not None and not isinstance(value, list):
-            value = [[value]]
-        values = value
-        precisions = None if value is None else [
-            [precision_for(v, digits=digits, rtol=rtol, atol=atol) for v in row] for row in value]
+        stated = None if value is None else formula_read.rpartition(" = ")[2]
+        if stated is not None and is_number_text(stated):    # dW2 = 0.0146: the number typed
+            values, precisions = read_matrix([[stated]], "expected", digits=digits, rtol=rtol,
+                                             atol=atol)
+        else:
+            values = [[value]] if value is not None and not isinstance(value, list) else value
+            precisions = None if values is None else [
+                [precision_for(v, digits=digits, rtol=rtol, atol=atol) for v in row]
+                for row in values]
     else:
         values, precisions = read_matrix(expected, "expected", digits=digits, rtol=rtol, atol=atol)
     kind, l = _target(view, wrt, None if values is None else shape(values), layout)
@@ -341,7 +385,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     n = sum(len(row) for row in agree)
     good = sum(map(sum, agree))
     typed = all(p.mode == "typed" for row in precisions for p in row)
-    to = "each to the digits you typed" if typed else f"within {precisions[0][0].describe()}"
+    to = _precision_words(precisions)
     if dtype and not typed and rtol is None and atol is None and digits is None:
         to = _own_precision_words(dtype, precisions)
     if good == n:
@@ -358,15 +402,12 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         elif other:
             finding = other
         else:
-            nans = [f"{name}[{r},{c}]" for r, row in enumerate(values, 1)
-                    for c, x in enumerate(row, 1) if math.isnan(x)]
-            nan_words = (f" ({', '.join(nans[:4])}{', ...' if len(nans) > 4 else ''} "
-                         f"{'is' if len(nans) == 1 else 'are'} NaN, which agrees with nothing)"
-                         if nans else "")
+            nan_words = _not_finite_words(name, values, agree)
             primes = "/".join(dict.fromkeys(p for p in map(view.prime, view.layers) if p)) or "f'"
             finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} entries"
-                       f"{nan_words}; no common matrix mistake (transpose, 1/m, ⊙ {primes}, BP2's "
-                       f"transpose, the bias sum, the sign) reproduces it.")
+                       f"{nan_words}; " + (_engine_not_finite(what, truth) or
+                                          f"no common matrix mistake (transpose, 1/m, ⊙ {primes}, "
+                                          f"BP2's transpose, the bias sum, the sign) reproduces it."))
         lines.append(f"{good} of {n} entries agree ({to}).")
     lines += _comparison(kind, l, layout, values, precisions, truth, agree, root_name)
     return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,
@@ -412,9 +453,8 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
     command line passes the script's variable).  ``one_entry(entry)`` is the advice
     that explains one disagreeing entry (default: the Python call)."""
     rows, flat = value_grid(wrt, "check", name)
-    if isinstance(expected, str) and is_number_text(expected):
-        expected = [[expected]]
-    if isinstance(expected, str) and not expected.lstrip().startswith("["):
+    expected = _one_number(expected)
+    if isinstance(expected, str) and not is_matrix_text(expected):
         raise TypeError("check: with a matrix of Values as wrt, give the numbers (nested lists, "
                         "an array or text such as '[[0.1, 0.2]]'); a formula is checked one "
                         "entry at a time: check(C, W[0][1], formula)")
@@ -451,8 +491,7 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
                              lines=[f"The engine's {what}:", *_table_rows(truth)], **common)
     agree = [[p.agrees(t) for p, t in zip(prow, trow)] for prow, trow in zip(precisions, truth)]
     good = sum(map(sum, agree))
-    typed = all(p.mode == "typed" for row in precisions for p in row)
-    to = "each to the digits you typed" if typed else f"within {precisions[0][0].describe()}"
+    to = _precision_words(precisions)
     if own:
         to = _own_precision_words(dtype, precisions)
     mistake = None
@@ -460,13 +499,16 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
         finding = (f"Your {what} agrees with the engine's in "
                    f"{'its one entry' if n == 1 else f'all {n} entries'} ({to}).")
     else:
-        mistake = _common_factor(values, truth, precisions)
+        turned = _reproduces(transpose(truth), values, precisions)     # a square matrix
+        mistake = "transposed" if turned else _common_factor(values, truth, precisions)
         wrong = [_position(r, c, flat) for r, row in enumerate(agree) for c, ok in enumerate(row)
                  if not ok]
         shown = ", ".join(wrong[:4]) + (", ..." if len(wrong) > 4 else "")
+        nans = _not_finite_words(name, values, agree, lambda r, c: name + _position(r, c, flat))
         finding = (f"Your {what} disagrees with the engine's in {n - good} of {n} entries "
-                   f"({shown})" + (f": {mistake}." if mistake else
-                                  f"; {one_entry(name + wrong[0])}."))
+                   f"({shown}){nans}" + (": it is the engine's transposed." if turned else
+                                        f": {mistake}." if mistake else
+                                        f"; {one_entry(name + wrong[0])}."))
     named = any(v.name for row in rows for v in row)
     node_column = f" {'node':10}" if named else ""
     width = max(10, len(name + _position(len(rows) - 1, len(rows[0]) - 1, flat)) + 1)
@@ -475,7 +517,7 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
     for r, (vrow, prow, trow, arow, nrow) in enumerate(zip(values, precisions, truth, agree, rows)):
         for c, (v, p, t, ok, node) in enumerate(zip(vrow, prow, trow, arow, nrow)):
             yours = p.text if p.mode == "typed" else number(v, 10)
-            shown_t = p.shown(t) if p.mode == "typed" else number(t, 10)
+            shown_t = _engine_entry(p, t)
             label = f" {names.text(node.name) if node.name else '-':10}" if named else ""
             lines.append(f"  {name + _position(r, c, flat):{width}}{label} {yours:>16} "
                          f"{shown_t:>18}  {'yes' if ok else 'NO'}")
@@ -518,6 +560,17 @@ def _at_own_precision(dtype, values, truth):
     largest = max(abs(t) for row in truth for t in row)
     return [[precision_for(v, rtol=relative, atol=relative * largest) for v in row]
             for row in values]
+
+
+def _precision_words(precisions):
+    """How the entries were compared: to the digits typed, within a tolerance, or both."""
+    typed = [p for row in precisions for p in row if p.mode == "typed"]
+    others = [p for row in precisions for p in row if p.mode != "typed"]
+    if not others:
+        return "each to the digits you typed"
+    if not typed:
+        return f"within {others[0].describe()}"
+    return f"each typed entry to its digits, the others within {others[0].describe()}"
 
 
 def _own_precision_words(dtype, precisions):
@@ -587,6 +640,11 @@ def _other_matrix(view, kind, l, layout, values, precisions, root_name, formula=
     numbered = {"columns": "by the layer the weights lead into (Nielsen: the input layer is "
                            "layer 1)", "rows": "from 1 in the order given"}
     what = "weights" if kind == "W" else "biases"
+    own = view.W[l] if kind == "W" else view.b[l]
+    if not formula and _reproduces(view.in_layout(own, layout), values, precisions, flat):
+        return (f"These are {name}'s own numbers (the parameters), not ∂{root_name}/∂{name}: "
+                f"pass the gradient (net.gradient_matrices()[{name!r}], or the parameter's "
+                f".grad in PyTorch).")
     if not formula:
         kind_e, l_e = parse_matrix_name(name, elsewhere)
         if _has_matrix(view, kind_e, l_e) and _reproduces(
@@ -635,6 +693,49 @@ def _table_rows(M):
     return ["  [" + "  ".join(f"{number(x, 10):>14}" for x in row) + " ]" for row in M]
 
 
+def _not_finite_words(name, values, agree, entry=None):
+    """`` (W2[1,1] is NaN, which agrees with nothing)``, `` (W2[2,1] is inf, ...)``: the
+    disagreeing entries given as NaN, else as ±inf; empty when there are none.  ``entry(r,
+    c)`` names an entry (from 0; default ``W2[r+1,c+1]``)."""
+    entry = entry or (lambda r, c: f"{name}[{r + 1},{c + 1}]")
+    for test, what, words in ((math.isnan, "NaN", "nothing"),
+                              (math.isinf, None, "nothing finite")):
+        found = [(entry(r, c), x) for r, (row, ok_row) in enumerate(zip(values, agree))
+                 for c, (x, ok) in enumerate(zip(row, ok_row)) if not ok and test(x)]
+        if found:
+            shown = ", ".join(entry for entry, _ in found[:4]) + (", ..." if len(found) > 4 else "")
+            kinds = {what or number(x) for _, x in found}
+            return (f" ({shown} {'is' if len(found) == 1 else 'are'} {'/'.join(sorted(kinds))}, "
+                    f"which agrees with {words})")
+    return ""
+
+
+def _engine_not_finite(what, truth):
+    """``the engine's own ∂C/∂W1 is NaN in 6 of 6 entries: ...``, or None when it is finite."""
+    entries = [t for row in truth for t in row]
+    bad = [t for t in entries if not math.isfinite(t)]
+    if not bad:
+        return None
+    kind = "NaN" if all(math.isnan(t) for t in bad) else "NaN or infinite"
+    return (f"the engine's own {what} is {kind} in {len(bad)} of {len(entries)} entries: a NaN "
+            f"or an infinity in the batch reaches them (as in PyTorch), and NaN agrees with "
+            f"nothing.")
+
+
+def _engine_entry(p, t):
+    """The engine's entry ``t`` beside one typed as ``p``: at the digits typed, unless it
+    agrees by beginning with them (0.0040286 with 0.00402, where rounded it reads 0.00403):
+    then with the fewest more digits that begin with them (0.004029), so the row does not set
+    two different numbers side by side as agreeing."""
+    if p.mode != "typed":
+        return number(t, 10)
+    shown = p.shown(t)
+    if not p.agrees(t) or float(shown) == p.value:
+        return shown
+    longer = (number(t, d) for d in range(p.digits + 1, 18))
+    return next((text for text in longer if p.agrees(float(text))), repr(t))
+
+
 def _comparison(kind, l, layout, values, precisions, truth, agree, root_name):
     name = matrix_name(kind, l, layout)
     rows = [f"  {'entry':14} {'Nielsen':12} {'yours':>16} {'engine':>18}  agree"]
@@ -642,7 +743,7 @@ def _comparison(kind, l, layout, values, precisions, truth, agree, root_name):
         for c, (v, p, t, ok) in enumerate(zip(vrow, prow, trow, arow), 1):
             node = names.text(_entry_name(kind, l, r, c, layout))
             yours = p.text if p.mode == "typed" else number(v, 10)
-            engine_text = p.shown(t) if p.mode == "typed" else number(t, 10)
+            engine_text = _engine_entry(p, t)
             rows.append(f"  {name}[{r},{c}]{'':{max(0, 9 - len(name) - len(str(r)) - len(str(c)))}}"
                         f" ∂{root_name}/∂{node:8} {yours:>16} {engine_text:>18}  "
                         f"{'yes' if ok else 'NO'}")

@@ -20,7 +20,9 @@ from typing import Any
 
 from .matrix_form import batch_view, check_layout, matrix_name, shape_text
 from .names import graphviz_caption, graphviz_html
-from .notation import number
+from .floats import short_repr
+from .notation import check_digits, number
+from .value import Value
 
 __all__ = ["draw_matrices", "draw_level"]
 
@@ -68,6 +70,13 @@ def draw_matrices(root: Any, *, layout: str | None = None, digits: int = 3, most
              missing ``dot``); default ``graphviz.Digraph``
     """
     import graphviz
+    if not isinstance(root, Value):
+        raise TypeError(f"draw: expected the cost of a batch (a Value) to draw, got "
+                        f"{type(root).__name__} {short_repr(root)}")
+    check_digits(digits)
+    if isinstance(most, bool) or not isinstance(most, int):
+        raise TypeError(f"draw: most must be an int (the most entries a matrix has for its "
+                        f"numbers to be shown), got {short_repr(most)}")
     view = batch_view(root, layout)
     layout = check_layout(view.layout)
     put = view.in_layout

@@ -27,10 +27,13 @@ import weakref
 from typing import Any
 
 from . import engine, names, ops
-from .precision import Precision, precision_for, significant_digits
+from .floats import short_repr
+from .formula import number_text
+from .precision import Precision, precision_for, read_number, significant_digits
 
 __all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
            "layout_of", "BatchView", "batch_view", "read_matrix", "read_matrix_text",
+           "latex_matrix_text", "is_matrix_text",
            "is_flat", "low_precision", "LOW_PRECISION_RTOL",
            "shape", "transpose", "matmul", "hadamard", "scale", "shape_text", "MatrixShapeError"]
 
@@ -75,7 +78,8 @@ def layout_of(nodes, default="columns"):
 # Matrix names: W1/b1 (rows) or W2/b2 (columns) for the weights into layer l
 # ---------------------------------------------------------------------------
 
-_MATRIX_NAME = re.compile(r"(W|b)([0-9]+)")   # whole names only (fullmatch)
+#: W2, and as LaTeX subscripts it, W_2, W_{2} (whole names only: fullmatch)
+_MATRIX_NAME = re.compile(r"(W|b)_?(?:([0-9]+)|\{([0-9]+)\})")
 
 
 def matrix_name(kind, layer, layout):
@@ -88,7 +92,7 @@ def parse_matrix_name(name, layout):
     found = _MATRIX_NAME.fullmatch(name) if isinstance(name, str) else None
     if found is None:
         return None
-    number = int(found.group(2))
+    number = int(found.group(2) or found.group(3))
     return found.group(1), number + 1 if layout == "rows" else number
 
 
@@ -150,6 +154,7 @@ class BatchView:
         self.grads, self.local, self.dA = grads, local, dA
         self.layout = layout
         self.function: dict[int, str | None] = {}
+        self.ops: dict[int, Any] = {}
 
     @property
     def last(self):
@@ -159,6 +164,19 @@ class BatchView:
         """The derivative of layer l's activation as written (``σ'``), None when linear."""
         f = self.function.get(l)
         return None if f is None else f"{f}'"
+
+    def prime_at(self, l, M):
+        """Layer l's f' at each entry of ``M`` (a slip's σ'(A)), or None for a linear layer."""
+        op = self.ops.get(l)
+        if op is None:
+            return None
+        from .value import Value
+        method = getattr(Value, op.name)
+
+        def slope(x):
+            a = method(Value(x))
+            return a._op.backward(a, 1.0)[0]
+        return [[slope(x) for x in row] for row in M]
 
     def sizes(self):
         first = len(self.X[0])
@@ -203,21 +221,21 @@ def batch_view(root, layout=None):
         i = int(n.sample) if n.sample else 1
         if n.layer is None:
             if n.base == "x" and n.index:
-                inputs[(i, int(n.index))] = node
+                _put(inputs, (i, int(n.index)), node)
             elif n.base == "y":
-                targets[(i, int(n.index) if n.index else 1)] = node
+                _put(targets, (i, int(n.index) if n.index else 1), node)
             continue
         l = int(n.layer)
         parts = [int(p) for p in n.index.split(",")] if "," in n.index else None
         if n.base == "w":
             j, k = parts if parts else (int(n.index[0]), int(n.index[1:]))
-            weights[(l, j, k)] = node
+            _put(weights, (l, j, k), node)
         elif n.base == "b":
-            biases[(l, int(n.index))] = node
+            _put(biases, (l, int(n.index)), node)
         elif n.base == "z":
-            zs[(i, l, int(n.index))] = node
+            _put(zs, (i, l, int(n.index)), node)
         elif n.base == "a":
-            acts[(i, l, int(n.index))] = node
+            _put(acts, (i, l, int(n.index)), node)
     if not weights:
         raise ValueError("no network weights (nodes named w{l}_{j}{k}) below this root: a matrix "
                          "name (W2) or a layer needs a network built with nn (e.g. "
@@ -263,7 +281,22 @@ def batch_view(root, layout=None):
                      check_layout(layout))
     view._z_grads = dZ
     view.function = {l: _function_of(ops_of[l]) for l in layers}
+    view.ops = ops_of
     return view
+
+
+def _put(found, key, node):
+    """``found[key] = node``, refusing a second node of the same name: the matrices would
+    mix two forward passes (or two networks) and read one of them."""
+    other = found.setdefault(key, node)
+    if other is node:
+        return
+    name = names.printable(node.name)
+    why = ("two networks' parameters (or copies of one) meet here; a matrix question reads one "
+           "network" if name[0] in "wb" else
+           "the samples ran as net(x) without their numbers; run them with net.batch(X) (or "
+           "net(x, sample=i)) so that each sample's nodes are named apart")
+    raise ValueError(f"two nodes are named {name} below this root: {why}")
 
 
 def _function_of(op):
@@ -324,17 +357,30 @@ def _local(a, z):
 TYPED_FLOAT_DIGITS = 12
 
 
+#: NaN and infinity as numpy and PyTorch print them
+_NOT_FINITE = re.compile(r"\s*(?:nan|[+\-−]?inf)\s*", re.IGNORECASE)
+
+
 def _entry_precision(entry, where, digits, rtol, atol):
     """(value, Precision) of one entry: text keeps its digits; a short float its shortest form's."""
     from .precision import is_number_text
+    if isinstance(entry, str) and _NOT_FINITE.fullmatch(entry):
+        entry = float(entry.replace("−", "-"))     # nan, inf as numpy and PyTorch print them
     if isinstance(entry, str):
         if not is_number_text(entry):
             raise MatrixEntryError(f"{where} is {entry!r}, not a number")
-        value = float(entry.strip().replace("−", "-"))
+        try:
+            value = read_number(entry)          # the scalar check's limits: length, a float's range
+        except ValueError as err:
+            raise MatrixEntryError(f"{where}: {str(err).removeprefix('check: ')}") from None
         return value, precision_for(value, entry, digits=digits, rtol=rtol, atol=atol)
     if isinstance(entry, bool) or not hasattr(entry, "__float__"):
-        raise MatrixEntryError(f"{where} is {type(entry).__name__} {entry!r}, not a number")
-    value = float(entry)
+        raise MatrixEntryError(f"{where} is {type(entry).__name__} {short_repr(entry)}, not a "
+                               f"number")
+    try:
+        value = float(entry)
+    except OverflowError:
+        raise MatrixEntryError(f"{where} is {short_repr(entry)}, too large for a float") from None
     text = repr(value)
     if math.isfinite(value) and 0 < significant_digits(text) <= TYPED_FLOAT_DIGITS:
         return value, precision_for(value, text, digits=digits, rtol=rtol, atol=atol)
@@ -348,21 +394,34 @@ LOW_PRECISION_RTOL = {"float32": 1e-5, "float16": 1e-2, "bfloat16": 1e-1}
 
 
 def low_precision(given):
-    """``"float32"`` (or float16, bfloat16) for an array of that dtype (numpy or torch), else None."""
-    name = str(getattr(given, "dtype", "")).rsplit(".", 1)[-1]
-    return name if name in LOW_PRECISION_RTOL else None
+    """``"float32"`` (or float16, bfloat16) for an array of that dtype (numpy or torch), or a
+    list of such rows or numbers (``list(arr)``, ``[list(row) for row in arr]``), else None."""
+    for _ in range(3):                  # the array, else its first row, else that row's first entry
+        name = str(getattr(given, "dtype", "")).rsplit(".", 1)[-1]
+        if name in LOW_PRECISION_RTOL:
+            return name
+        if not isinstance(given, (list, tuple)) or not given:
+            return None
+        given = given[0]
+    return None
+
+
+def _is_array(x):
+    """Whether ``x`` is an array or tensor of one or more dimensions (a row, a matrix)."""
+    return getattr(x, "ndim", 0) >= 1 and hasattr(x, "tolist")
 
 
 def is_flat(given):
     """Whether ``given`` is one vector without an orientation: a flat list, a 1-d array or
     the text of one ``[a, b, c]``."""
     if isinstance(given, str):
-        text = given.strip()
-        return text.startswith("[") and text.count("[") == 1 and ";" not in text
+        text = _unwrapped(given).strip()
+        return text.startswith("[") and text.count("[") == 1 and ";" not in text and \
+            _TRANSPOSED_LIST.fullmatch(text) is None
     if hasattr(given, "ndim") and not isinstance(given, (list, tuple)):
         return given.ndim == 1
     return isinstance(given, (list, tuple)) and bool(given) and not isinstance(
-        given[0], (list, tuple)) and not hasattr(given[0], "ndim")
+        given[0], (list, tuple)) and not _is_array(given[0])
 
 
 def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
@@ -373,6 +432,8 @@ def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
         given = read_matrix_text(given)
     if hasattr(given, "tolist") and not isinstance(given, (list, tuple)):
         given = given.tolist()
+    if isinstance(given, (list, tuple)):          # list(arr): rows that are arrays
+        given = [row.tolist() if _is_array(row) else row for row in given]
     if isinstance(given, (int, float)) and not isinstance(given, bool):
         given = [[given]]                   # one number: a 1 × 1 matrix (∂C/∂b of one neuron)
     if not isinstance(given, (list, tuple)) or not given:
@@ -407,10 +468,82 @@ def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
 
 _CELL = re.compile(r"\s*(\[|\]|,|;|[^\s\[\],;]+)")
 
+#: a LaTeX matrix of a post: \begin{bmatrix} a & b \\ c & d \end{bmatrix} (pmatrix, array{cc}, ...)
+_LATEX_MATRIX = re.compile(r"\\begin\s*\{(?P<env>[pbBvV]?matrix|array)\}(?:\s*\{[^{}]*\})?"
+                           r"(?P<body>.*?)\\end\s*\{(?P=env)\}", re.S)
+#: what may stand before it: a math frame, a label ending in = (∂C/∂W_2 =), \left[
+_BEFORE_LATEX_MATRIX = re.compile(r"\s*(?:\$\$?|\\[\[(])?(?:[^=$]*=)?\s*(?:\\left\s*[\[(.])?\s*")
+#: a transpose after a matrix written out: ^T, ^{T}, ^\top, ^{\top}, ^\intercal
+_TRANSPOSE = r"\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T|\\top|\\intercal)"
+#: and after it: \right], a transpose (a row written as a column), a full stop, the frame's end
+_AFTER_LATEX_MATRIX = re.compile(rf"\s*(?:\\right\s*[\]).])?\s*(?P<turned>{_TRANSPOSE})?\s*[.,]?\s*"
+                                 r"(?:\$\$?|\\[\])])?\s*")
+_TRANSPOSED_LIST = re.compile(rf"(?P<rows>.*\])\s*{_TRANSPOSE}\s*", re.S)
+
+
+def latex_matrix_text(text):
+    """The entries' text of a LaTeX matrix pasted whole (``\\begin{bmatrix} 0.1 & 2e-3
+    \\\\ 3 & 4 \\end{bmatrix}``, in ``$$`` or ``\\[ \\]``, after a label such as
+    ``\\frac{\\partial C}{\\partial W_2} =``), rows split at ``\\\\`` and entries at
+    ``&``; None for other text.  An entry that is a number keeps its digits
+    (``4.03 \\times 10^{-3}`` is ``4.03e-3``); one that is not is left as typed."""
+    found = _LATEX_MATRIX.search(text)
+    after = None if found is None else _AFTER_LATEX_MATRIX.fullmatch(text[found.end():])
+    if found is None or after is None or not _BEFORE_LATEX_MATRIX.fullmatch(text[:found.start()]):
+        return None
+    rows = re.split(r"\\\\", found.group("body"))
+    if len(rows) > 1 and not rows[-1].strip():
+        rows.pop()                             # a \\ after the last row
+    cells = [[_entry_text(cell) for cell in row.split("&")] for row in rows]
+    return _turned(cells) if after.group("turned") else cells
+
+
+#: what a post puts around an entry: \phantom{-} (alignment), \num{…}, \mathbf{…}, \text{…}
+_ENTRY_MARKUP = re.compile(r"\\h?phantom\s*\{[^{}]*\}|\\(?:num|mathbf|mathrm|text|textbf|boldsymbol)"
+                           r"\s*\{([^{}]*)\}")
+
+
+def _entry_text(cell):
+    """One LaTeX matrix entry's text, a number's digits kept (``4.03 \\times 10^{-3}``:
+    ``4.03e-3``), without the markup around it; as typed when it is not a number."""
+    plain = _ENTRY_MARKUP.sub(lambda found: found.group(1) or "", cell)
+    return number_text(plain) or cell.strip()
+
+
+def _turned(rows):
+    """Rows of entries transposed (ragged rows are left for the reader to name)."""
+    return transpose(rows) if len({len(row) for row in rows}) == 1 else rows
+
+
+#: an array or tensor as its repr prints it (Jupyter shows it so): array([[0.004], [0.009]]),
+#: tensor([[0.0040]], dtype=torch.float64, grad_fn=<MulBackward0>)
+_PRINTED_ARRAY = re.compile(r"\s*(?:np\.|numpy\.|torch\.)?(?:array|tensor)\(\s*(?P<rows>\[.*\])"
+                            r"\s*(?:,\s*\w+\s*=\s*(?:<[^<>]*>|[\w.]+)\s*)*\)\s*", re.S)
+
+
+def _unwrapped(text):
+    """``text`` without the ``array(…)`` or ``tensor(…)`` its repr prints around it."""
+    found = _PRINTED_ARRAY.fullmatch(text)
+    return found.group("rows") if found else text
+
+
+def is_matrix_text(text):
+    """Whether ``text`` is a matrix of numbers written out (``[[0.1, 0.2]]``, an array's
+    or tensor's repr, a LaTeX matrix), not a formula."""
+    return _unwrapped(text).lstrip().startswith("[") or latex_matrix_text(text) is not None
+
 
 def read_matrix_text(text):
-    """``"[[0.1, 2e-3], [3, 4]]"`` (or ``"[0.1 0.2; 0.3 0.4]"``) as nested lists of the
-    entries' text, so each keeps the digits typed.  No eval."""
+    """``"[[0.1, 2e-3], [3, 4]]"`` (or ``"[0.1 0.2; 0.3 0.4]"``, an array's repr, or a
+    LaTeX matrix: :func:`latex_matrix_text`) as nested lists of the entries' text, so each
+    keeps the digits typed.  No eval."""
+    text = _unwrapped(text)
+    latex = None if text.lstrip().startswith("[") else latex_matrix_text(text)
+    if latex is not None:
+        return latex
+    turned = _TRANSPOSED_LIST.fullmatch(text)
+    if turned:                                 # [a, b, c]^T: a column
+        return _turned(read_matrix_text(turned.group("rows")))
     tokens = _CELL.findall(text.strip())
     if "".join(tokens) != re.sub(r"\s+", "", text):
         raise ValueError(f"cannot read {text!r} as a matrix: write it as [[a, b], [c, d]]")
@@ -439,4 +572,18 @@ def read_matrix_text(text):
             row.append(t)
     if depth != 0 or not rows:
         raise ValueError(f"cannot read {text!r} as a matrix: the brackets do not match")
+    _refuse_decimal_commas(text, tokens)
     return rows
+
+
+def _refuse_decimal_commas(text, tokens):
+    """Refuse ``[[0,00403], [0,0094]]``: an entry with leading zeros (``00403``) right after
+    a comma, in text without a decimal point, is the decimal part of a number written with a
+    decimal comma."""
+    if "." in text:
+        return
+    for before, comma, entry in zip(tokens, tokens[1:], tokens[2:]):
+        if comma == "," and re.fullmatch(r"0\d+", entry) and re.fullmatch(r"[+\-−]?\d+", before):
+            raise ValueError(f"cannot read the matrix: {entry!r} after {before + ','!r} is the "
+                             f"decimal part of a number written with a decimal comma; write the "
+                             f"decimal point as a dot: {before}.{entry}")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from .formula import _PRIME_SUPERSCRIPT as PRIME_SUPERSCRIPT
 from .matrix_form import MatrixShapeError, shape, shape_text, transpose
 
 __all__ = ["MatrixFormulaError", "evaluate_matrix_formula", "normalize_latex"]
@@ -44,26 +45,44 @@ _LATEX_RULES = [
     (re.compile(r"&"), " "),                                          # alignment points
     (re.compile(r"\\partial(?![A-Za-z])"), "∂"),
     (re.compile(r"\\Delta(?![A-Za-z])"), "Δ"),
+    # the ones vector, \mathbf{1} (1ᵀ δ adds δ's rows), before bold is unwrapped
+    (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathbb|vec)\s*\{\s*1\s*\}|𝟏|𝟙"), " ones "),
     (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|mathsf|vec)\s*\{([^{}]*)\}"), r"\1"),
     # \frac{a}{b}, and \frac1m, \frac{a}2 as TeX reads them (one digit or letter unbraced)
     (re.compile(r"\\[dt]?frac\s*(?:\{([^{}]*)\}|([0-9A-Za-z]))\s*(?:\{([^{}]*)\}|([0-9A-Za-z]))"),
      lambda found: f"(({found.group(1) or found.group(2)})/({found.group(3) or found.group(4)}))"),
     (re.compile(r"\\text\s*\{[^{}]*\}"), " "),
     (re.compile(r"\\(?:left|right|big|Big|quad|qquad)(?![A-Za-z])|\\[,;!]"), " "),
-    (re.compile(r"\^\s*(?:\{\s*\\(?:top|intercal)\s*\}|\\(?:top|intercal)(?![A-Za-z]))"), "^T"),
+    # ^\top, ^{\top}, and ^T before a command (^T\delta): ^T, apart from what follows it
+    (re.compile(r"\^\s*(?:\{\s*\\(?:top|intercal)\s*\}|\\(?:top|intercal)(?![A-Za-z])|T(?=\\))"),
+     "^T "),
     (re.compile(r"\\nabla(?![A-Za-z])"), "∇"),
     (re.compile(r"\\odot(?![A-Za-z])|\\circ(?![A-Za-z])"), "⊙"),
     (re.compile(r"\\times(?![A-Za-z])"), "×"),
+    (re.compile(r"\\(?:coloneqq|coloneq|leftarrow|gets)(?![A-Za-z])"), "="),   # δ \gets …: δ = …
     (re.compile(r"\\cdot(?![A-Za-z])"), "·"),
     (re.compile(r"\\sigma(?![A-Za-z])"), "σ"),
+    (PRIME_SUPERSCRIPT, "'"),                                         # σ^{\prime}: σ'
     (re.compile(r"\\delta(?![A-Za-z])"), "δ"),
-    (re.compile(r"\\sum(?![A-Za-z])(?:_\{[^{}]*\})?(?:\^\{?[^{}\s]*\}?)?"), "Σ"),
+    # \sum, \sum_{i=1}^{m}, \sum_i^m, \sum\limits_{i}: over the batch (the limits say no more)
+    (re.compile(r"\\sum(?![A-Za-z])(?:\s*\\(?:no)?limits(?![A-Za-z]))?"
+                r"(?:\s*[_^]\s*(?:\{[^{}]*\}|[A-Za-z0-9]))*"), "Σ"),
 ]
+
+
+#: a layer written as a sum, w^{2+1}, δ^{l+1} with l a number: the layer's number
+_LAYER_SUM = re.compile(r"(?<=\^)\s*\{\s*(\d{1,4})\s*([+\-])\s*(\d{1,4})\s*\}")
+
+
+def _layer_sum(found):
+    a, sign, b = found.groups()
+    return str(int(a) + int(b) if sign == "+" else int(a) - int(b))
 
 
 def normalize_latex(text):
     """The formula with LaTeX markup turned into the plain forms the reader knows."""
-    if "\\" not in text and "$" not in text and "&" not in text:
+    if "\\" not in text and "$" not in text and "&" not in text and "𝟏" not in text \
+            and "𝟙" not in text:
         return text
     for pattern, replacement in _LATEX_RULES:
         text = pattern.sub(replacement, text)
@@ -75,19 +94,19 @@ def normalize_latex(text):
 # ---------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"""
-    (?P<space>[ \t]+)
+    (?P<space>[ \t\r]+|\#[^\n]*)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+\-]?\d+)?)
   | (?P<transpose>\.T\b|\^\s*\{\s*T\s*\}|\^\s*T\b|ᵀ)
-  | (?P<method>\.sum\b|\.dot\b|\.transpose\b)
-  | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_prime)?(?:'+)?
+  | (?P<method>\.sum\b|\.mean\b|\.dot\b|\.transpose\b)
+  | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_[A-Za-z]+)*(?:'+)?
               (?:_?\{\s*\d+\s*\}|_?\d+)?(?:\^\s*\{\s*\d+\s*\}|\^\s*\d+)?)
-  | (?P<op>@|\*\*|\*|\^|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|=|;|\n|Σ)
+  | (?P<op>@|\*\*|\*|\^|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|:=|≔|←|=|;|\n|Σ)
   | (?P<power>[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)
 """, re.VERBOSE)
 #: A1², (1 - A1)², m⁻¹ as printed: the power's digits
 _FROM_SUPERSCRIPT = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
 
-_NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ∂]+(?:_prime)?)('*)(?:_?\{?\s*(\d+)\s*\}?)?"
+_NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ∂]+(?:_[A-Za-z]+)*)('*)(?:_?\{?\s*(\d+)\s*\}?)?"
                          r"(?:\^\s*\{?\s*(\d+)\s*\}?)?$")
 
 
@@ -131,7 +150,8 @@ def _tokens(text, plain=True):
         elif kind != "space":
             value = found.group()
             if kind == "op":
-                value = {"−": "-", "{": "(", "}": ")", "[": "(", "]": ")", "\n": ";"}.get(value, value)
+                value = {"−": "-", "{": "(", "}": ")", "[": "(", "]": ")", "\n": ";", ":=": "=",
+                         "≔": "=", "←": "="}.get(value, value)
             out.append((kind, value, pos))
         pos = found.end()
     out.append(("end", "", pos))
@@ -179,8 +199,33 @@ def _joined(term):
     return "".join(out)
 
 
+class _Ones:
+    """The ones vector 1 (``\\mathbf{1}``), its length the batch's: ``1ᵀ M`` adds M's rows,
+    ``M 1`` its columns; ``turned``: written 1ᵀ."""
+
+    __slots__ = ("turned",)
+
+    def __init__(self, turned=False):
+        self.turned = turned
+
+
+_ONES_WORDS = ("the ones vector 1 (\\mathbf{1}) is read in a product: 1ᵀ M adds M's rows "
+               "(over the batch when samples are rows), M 1 its columns")
+
+
+def _ones_product(left, right, text):
+    """1ᵀ M (column sums) or M 1 (row sums); any other use of the ones vector is refused."""
+    if isinstance(left, _Ones) and left.turned and isinstance(right, list):
+        return [[math.fsum(col) for col in zip(*right)]]
+    if isinstance(right, _Ones) and not right.turned and isinstance(left, list):
+        return [[math.fsum(row)] for row in left]
+    raise MatrixFormulaError(f"{text.text}: {_ONES_WORDS}")
+
+
 def _broadcast(a, b, f, text):
     """f entry by entry, numpy-style broadcasting of scalars, rows (1 × n) and columns."""
+    if isinstance(a, _Ones) or isinstance(b, _Ones):
+        raise MatrixFormulaError(f"{text.text if isinstance(text, Term) else text}: {_ONES_WORDS}")
     if not isinstance(a, list) and not isinstance(b, list):
         return f(a, b)
     if not isinstance(a, list):
@@ -217,12 +262,16 @@ _FUNCTIONS = {"σ": _sigmoid, "sigmoid": _sigmoid, "σ'": _sigmoid_prime, "sigmo
               "tanh": math.tanh, "tanh'": _tanh_prime, "tanh_prime": _tanh_prime,
               "square": lambda x: x * x}
 
+#: a tutorial's derivative helper: sigmoid_derivative, sigmoid_grad, d_sigmoid, dtanh
+_DERIVATIVE_HELPER = re.compile(r"^(?:np\.)?(?:d_?(sigmoid|sig|tanh)|(sigmoid|sig|tanh)_?"
+                                r"(?:deriv\w*|grad\w*|backward|der))$", re.IGNORECASE)
+
 #: the bound names a typed name can mean (a name followed by ( is otherwise a function)
 _MATRIX_KEY = re.compile(r"(?:X|Y|m|[ZAWb]\d+|delta\d+)'*")
 
 #: the functions of two matrices (``np.dot(a, b)``) and of one matrix (``np.transpose(a)``)
-_PAIR_FUNCTIONS = ("dot", "matmul", "multiply")
-_MATRIX_FUNCTIONS = ("sum", "transpose") + _PAIR_FUNCTIONS
+_PAIR_FUNCTIONS = ("dot", "matmul", "multiply", "power")
+_MATRIX_FUNCTIONS = ("sum", "mean", "transpose") + _PAIR_FUNCTIONS
 
 _ALIASES = {"x": "X", "y": "Y", "z": "Z", "i": "Z", "a": "A", "o": "A", "h": "A", "w": "W",
             "b": "b", "delta": "delta", "δ": "delta", "Δ": "delta", "d": "delta"}
@@ -242,11 +291,12 @@ class _Reader:
         self.source = text
         self.goal = goal
         self.asked = asked
-        plain_text = normalize_latex(text)
+        plain_text = _LAYER_SUM.sub(_layer_sum, normalize_latex(text))
         self.plain = plain_text == text
-        self.tokens = _tokens(plain_text, self.plain)
+        self.tokens = _tokens(plain_text.replace("′", "'"), self.plain)   # σ′ as books print it
         self.at = 0
         self.bound = dict(bound)
+        self.bound.setdefault("ones", _Ones())
         self.layout = layout
         self.describe = describe or (lambda name, value: shape_text(value) if isinstance(value, list)
                                      else "a number")
@@ -352,6 +402,15 @@ class _Reader:
 
     def product(self):
         left = self.unary()
+        if isinstance(left.value, _Ones) and left.value.turned:   # 1ᵀ …: as Σ, the whole product
+            op = self.peek()[1]
+            if op in ("@", "×", "·"):
+                self.take()
+            elif self.starts_operand():
+                op = ""
+            else:
+                return left
+            return self.combine(left, op, self.product())
         while True:
             value = self.peek()[1]
             if value in ("@", "×", "·", "*", "⊙", "/"):
@@ -379,6 +438,9 @@ class _Reader:
 
     def combine(self, left, op, right):
         text = Term(None, left, f" {op} " if op else " ", right)
+        if op in ("@", "×", "·", "") and (isinstance(left.value, _Ones) or
+                                          isinstance(right.value, _Ones)):
+            return Term(_ones_product(left.value, right.value, text), text)
         if op == "/":
             return Term(self._elementwise(left, right, lambda p, q: p / q, text), text)
         if op in ("*", "⊙") or not (left.is_matrix and right.is_matrix):
@@ -452,10 +514,10 @@ class _Reader:
                 self.take(")")
                 term = self.combine(term, "@", right)
             elif kind == "method":
-                self.take()
+                method = self.take()[1]
                 self.take("(")
                 axis = self.arguments_after_first(leading=True)
-                term = self.summed(term, axis)
+                term = self.summed(term, axis, mean=method == ".mean")
             else:
                 return term
 
@@ -470,7 +532,10 @@ class _Reader:
                 f"Z{max(outputs, default=2)}, A{max(outputs, default=2)})")
 
     def transposed(self, term):
-        return Term(transpose(term.value) if term.is_matrix else term.value, term, "ᵀ")
+        value = term.value
+        if isinstance(value, _Ones):
+            return Term(_Ones(not value.turned), term, "ᵀ")
+        return Term(transpose(value) if term.is_matrix else value, term, "ᵀ")
 
     def power(self, base, exponent):
         """``base ** exponent`` entry by entry (``A1**2``, ``(1 - A1)^2``, ``a_1^2``)."""
@@ -496,10 +561,9 @@ class _Reader:
             inner = self.expression()
             self.take(")")
             return Term(inner.value, "(", inner, ")")
-        if value == "Σ":
+        if value == "Σ":              # Σ (A - Y) ⊙ A ⊙ (1 - A): over the whole product after it
             self.take()
-            term = self.postfix(self.primary())
-            return self.summed(term, None)
+            return self.summed(self.product(), None)
         if kind == "name":
             self.take()
             function = self.function_name(value)
@@ -515,7 +579,8 @@ class _Reader:
             if key not in self.bound and self.peek()[1] == "(" and not _MATRIX_KEY.fullmatch(key):
                 known = ", ".join([*_FUNCTIONS, *_MATRIX_FUNCTIONS])
                 raise MatrixFormulaError(f"{value}(…) is not a function this formula reader "
-                                         f"knows; it knows {known} (np. or not), and * ** @ .T")
+                                         f"knows{self.derivative_hint(value)}; it knows {known} "
+                                         f"(np. or not), and * ** @ .T")
             if key not in self.bound and self.peek()[1] == "^":
                 self.take()
                 self.layer_letter(value)
@@ -524,11 +589,27 @@ class _Reader:
                           f"it)" if key.startswith("delta") else "")
                 raise MatrixFormulaError(
                     f"{value!r} is not bound in this formula ({self.layout} layout); the names "
-                    f"bound are {', '.join(sorted(self.bound, key=_name_order))}{define}")
+                    f"bound are {', '.join(sorted(set(self.bound) - {'ones'}, key=_name_order))}"
+                    f"{define}")
             return Term(self.bound[key], key)
         shown = value or "the end"
         raise MatrixFormulaError(f"expected a number, a name or ({_where(pos, self.plain)}, "
                                  f"found {shown!r}")
+
+    def derivative_hint(self, name):
+        """For a tutorial's derivative helper (sigmoid_derivative, d_tanh): what to write,
+        since tutorials define it at z or at the activation a."""
+        activation = _DERIVATIVE_HELPER.search(name)
+        if activation is None:
+            return ""
+        argument = self.tokens[self.at + 1][1] if self.at + 1 < len(self.tokens) else ""
+        layer = re.fullmatch(r"Z(\d+)", self.key(argument))
+        z, a = (f"Z{layer.group(1)}", f"A{layer.group(1)}") if layer else ("Z", "A")
+        if (activation.group(1) or activation.group(2)).lower() == "tanh":
+            return (f": tutorials define it at z or at the activation a, so write tanh'({z}) "
+                    f"for tanh'(z), or 1 - {a}**2")
+        return (f": tutorials define it at z or at the activation a, so write σ'({z}) for "
+                f"σ'(z), or {a} * (1 - {a})")
 
     def function_name(self, text):
         found = _NAME_PARTS.match(text)
@@ -548,14 +629,18 @@ class _Reader:
             self.take(",")
             right = self.expression()
             self.take(")")
+            if name == "power":
+                return self.power(argument, right)
             return self.combine(argument, "⊙" if name == "multiply" else "@", right)
         if name == "transpose":
             self.take(")")
             return self.transposed(argument)
-        if name == "sum":
+        if name in ("sum", "mean"):
             axis = self.arguments_after_first() if self.peek()[1] == "," else self.close()
-            return self.summed(argument, axis)
+            return self.summed(argument, axis, mean=name == "mean")
         self.take(")")
+        if isinstance(argument.value, _Ones):
+            raise MatrixFormulaError(f"{name}({argument.text}): {_ONES_WORDS}")
         f = _FUNCTIONS[name]
         value = ([[f(x) for x in row] for row in argument.value] if argument.is_matrix
                  else f(argument.value))
@@ -603,8 +688,9 @@ class _Reader:
                                      f"{_where(pos, self.plain)}")
         return sign * int(text)
 
-    def summed(self, term, axis):
-        """sum over ``axis`` (None: over the batch, the layout's sample axis)."""
+    def summed(self, term, axis, mean=False):
+        """sum (``mean``: the mean) over ``axis`` (None: over the batch, the layout's sample
+        axis)."""
         if not term.is_matrix:
             return term
         if axis is None:
@@ -612,10 +698,11 @@ class _Reader:
         if axis not in (0, 1, -1, -2):
             raise MatrixFormulaError(f"sum(…, axis={axis}): a matrix has axes 0 and 1")
         if axis in (0, -2):
-            value = [[math.fsum(col) for col in zip(*term.value)]]
+            lines = list(zip(*term.value))
+            value = [[math.fsum(col) / (len(col) if mean else 1) for col in lines]]
         else:
-            value = [[math.fsum(row)] for row in term.value]
-        return Term(value, "sum(", term, f", axis={axis})")
+            value = [[math.fsum(row) / (len(row) if mean else 1)] for row in term.value]
+        return Term(value, "mean(" if mean else "sum(", term, f", axis={axis})")
 
     # -- names --
     def key(self, text, assigning=False):
@@ -684,12 +771,19 @@ def evaluate_matrix_formula(text, bound, layout, describe=None, goal=None, asked
     """
     if not isinstance(text, str) or not text.strip():
         raise MatrixFormulaError(f"a matrix formula must be non-empty text, got {text!r}")
+    if _MATRIX_ENVIRONMENT.search(text):
+        raise MatrixFormulaError("a LaTeX matrix of numbers is read alone (with its $$ or "
+                                 "label, as ∂C/∂W2 = \\begin{bmatrix}…\\end{bmatrix}), not "
+                                 "inside a formula: work the formula out and paste its numbers, "
+                                 "or write the formula over the batch's names (A1, delta2)")
     if len(text) > MOST_CHARACTERS:
         raise MatrixFormulaError(f"the formula is {len(text):,} characters long; a matrix formula "
                                  f"is read up to {MOST_CHARACTERS:,} (name the parts in "
                                  f"statements: delta2 = ...; A1.T @ delta2)")
     try:
         term = _Reader(text, bound, layout, describe, goal, asked).formula()
+        if isinstance(term.value, _Ones):
+            raise MatrixFormulaError(f"{term.text}: {_ONES_WORDS}")
     except RecursionError:
         raise MatrixFormulaError("the formula is nested too deeply (too many parentheses "
                                  "inside each other) to read") from None
@@ -702,6 +796,9 @@ def evaluate_matrix_formula(text, bound, layout, describe=None, goal=None, asked
                                  f"(delta2 = …; then the gradient)") from None
     return term.value, term.text
 
+
+#: a matrix of numbers typed in LaTeX (read alone by autograd.matrix_form.latex_matrix_text)
+_MATRIX_ENVIRONMENT = re.compile(r"\\begin\s*\{[pbBvV]?matrix\}")
 
 #: three words in a row (not a LaTeX command's): an answer's prose pasted with its formulas
 _PROSE = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}(?:[ \t]+[A-Za-z]{2,}){2,}")

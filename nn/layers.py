@@ -616,7 +616,7 @@ class MLP(Module):
         """
         single = _one_sample(X)
         samples = [X] if single else X
-        kept = self.inputs, [(layer.z, layer.a) for layer in self.layers]
+        kept = self._last_pass()
         outputs = []
         try:
             with no_grad():
@@ -628,10 +628,18 @@ class MLP(Module):
                             raise _flat_samples(err, X, len(self._input_names)) from None
                         raise in_sample(err, i) from None
         finally:
-            self.inputs = kept[0]
-            for layer, (z, a) in zip(self.layers, kept[1]):
-                layer.z, layer.a = z, a
+            self._last_pass(kept)
         return outputs[0] if single else outputs
+
+    def _last_pass(self, kept=None):
+        """The nodes of the last forward pass (net.inputs, each layer's z and a), or, given
+        ``kept``, those put back (after a pass that is not to count)."""
+        if kept is None:
+            return self.inputs, [(layer.z, layer.a) for layer in self.layers]
+        self.inputs = kept[0]
+        for layer, (z, a) in zip(self.layers, kept[1]):
+            layer.z, layer.a = z, a
+        return kept
 
     def batch(self, samples: Iterable[Inputs]) -> list[list[Value]]:
         """One forward pass per sample, ``[self(x, sample=i) for i, x in ...]``:
@@ -641,7 +649,13 @@ class MLP(Module):
         if not listlike(samples):
             raise TypeError(f"{self._owner}.batch: samples must be a list of input lists, "
                             f"got {type(samples).__name__} {short_repr(samples)}")
-        return [self(x, sample=i) for i, x in enumerate(samples, 1)]
+        _refuse_columns(samples, self.sizes[0], self._owner)
+        kept = self._last_pass()
+        try:
+            return [self(x, sample=i) for i, x in enumerate(samples, 1)]
+        except BaseException:            # a sample that fails, or Ctrl-C: as before the batch
+            self._last_pass(kept)
+            raise
 
     def jit_loss(self, loss: str | Callable[..., Value] | None = None, *,
                  backend: str = "python") -> Jitted | MatrixProgram:
@@ -722,6 +736,19 @@ def _flat_samples(err, X, n_in):
         return err
     return ValueError(f"{err}; for {len(X)} samples of one input each give a list of rows, "
                       f"[[x] for x in X] (a numpy array: X.reshape(-1, 1))")
+
+
+def _refuse_columns(samples: Any, n_in: int, owner: str) -> None:
+    """Refuse a batch whose samples are not ``n_in`` numbers each and which, n_in rows of
+    m, may be given with a column per sample (Nielsen's X, inputs × m): saying so."""
+    if not listlike(samples, sized=True) or len(samples) != n_in:
+        return
+    m = len(samples[0]) if listlike(samples[0], sized=True) else None
+    if m is not None and m != n_in and all(listlike(row, sized=True) and len(row) == m
+                                           for row in samples):
+        raise ValueError(f"{owner} expects {n_in} inputs, got {m} (sample 1 of the batch); if "
+                         f"the samples are columns ({n_in}×{m}, Nielsen's layout), a batch "
+                         f"takes a row per sample: net.batch(X.T)")
 
 
 def _one_sample(X: Any) -> bool:

@@ -129,6 +129,17 @@ def reduce_samples(losses, reduction):
     return total / len(losses) if reduction == "mean" else total
 
 
+def samples_differ(where, m, targets):
+    """The one-line error for m samples of outputs and another number of targets; targets
+    given with a column per sample (Nielsen's Y, outputs × m) are named so."""
+    n = len(targets)
+    columns = all(listlike(row, sized=True) and len(row) == m for row in targets)
+    hint = (f"; if the targets are columns ({n}×{m}, Nielsen's layout), a batch's targets "
+            f"are a row per sample: Y.T" if columns and n else "")
+    return ValueError(f"{where}: {m} samples of outputs but {n} samples of targets; they must "
+                      f"have the same length{hint}")
+
+
 def _sample_or_batch(sample_loss, outputs, targets, reduction, where):
     """``sample_loss(outputs, targets, where)`` for one sample, or its reduction over a batch."""
     check_reduction(reduction, where)
@@ -139,8 +150,7 @@ def _sample_or_batch(sample_loss, outputs, targets, reduction, where):
                         f"one target entry per sample, got {type(targets).__name__} "
                         f"{short_repr(targets)}")
     if len(outputs) != len(targets):
-        raise ValueError(f"{where}: {len(outputs)} samples of outputs but {len(targets)} "
-                         f"samples of targets; they must have the same length")
+        raise samples_differ(where, len(outputs), targets)
     many = len(outputs) > 1
     losses = [sample_loss(a, y, f"{where}, sample {i}", i if many else None)
               .named(with_sample("C", i)) for i, (a, y) in enumerate(zip(outputs, targets), 1)]
@@ -212,8 +222,7 @@ def half_mean_squared_error(batch_outputs: Sequence[Value | Sequence[Value]],
                         f"sample, got {type(batch_targets).__name__} {short_repr(batch_targets)}")
     m = len(batch_outputs)
     if m != len(batch_targets):
-        raise ValueError(f"{where}: {m} samples of outputs but {len(batch_targets)} samples "
-                         f"of targets; they must have the same length")
+        raise samples_differ(where, m, batch_targets)
     if m == 0:
         raise ValueError(f"{where}: needs at least one sample")
     terms = []

@@ -19,7 +19,7 @@ import weakref
 from typing import Any
 
 from autograd.matrix_form import (
-    check_layout, matrix_name, read_matrix, remember_layout, shape_text, transpose,
+    check_layout, is_flat, matrix_name, read_matrix, remember_layout, shape_text, transpose,
 )
 
 __all__ = ["from_matrices", "matrices", "gradient_matrices", "network_layout", "network_of"]
@@ -46,21 +46,37 @@ def network_layout(net, layout=None):
     return check_layout(layout if layout is not None else getattr(net, "layout", "columns"))
 
 
-def _weights_in_nielsen(W, l, layout, n_in):
-    """The weight matrix ``W`` (lists of rows) as nn's rows j of w^l_jk, shape-checked."""
+def _weights_in_nielsen(W, l, layout, n_in, matrices, flat=False):
+    """The weight matrix ``W`` (lists of rows) as nn's rows j of w^l_jk, shape-checked
+    (``matrices``: all the weights given, read; ``flat``: W was a 1-d vector, which takes
+    the orientation that fits, as a one-output layer's column in the rows layout)."""
+    if flat and layout == "rows" and n_in not in (None, 1) and len(W[0]) == n_in:
+        W = transpose(W)
     rows, cols = len(W), len(W[0])
     name = matrix_name("W", l, layout)
     fits = rows == n_in if layout == "rows" else cols == n_in
     if n_in is not None and not fits:
         want = (f"{n_in} × n (inputs × outputs: one row per input)" if layout == "rows"
                 else f"n × {n_in} (outputs × inputs: one column per input)")
-        turned = (cols == n_in)
-        hint = (f"; it is {shape_text((rows, cols))}, which fits transposed: the other layout "
-                f"is layout={'columns' if layout == 'rows' else 'rows'!r}" if turned else
-                f"; it is {shape_text((rows, cols))}")
+        other = "columns" if layout == "rows" else "rows"
+        hint = f"; it is {shape_text((rows, cols))}"
+        if _chain(matrices, other):
+            hint += (f"; all the weights fit layout={other!r}, where the matrices are "
+                     f"{'outputs × inputs' if other == 'columns' else 'inputs × outputs'}")
+        elif (cols if layout == "rows" else rows) == n_in:
+            earlier = [matrix_name("W", k, layout) for k in range(2, l)]
+            hint += (f", which fits transposed: give {name}.T ({', '.join(earlier)} "
+                     f"{'is' if len(earlier) == 1 else 'are'} in layout={layout!r})")
         raise ValueError(f"from_matrices: {name} must be {want} in layout={layout!r}, since "
                          f"layer {l - 1} has {n_in} neurons{hint}")
     return transpose(W) if layout == "rows" else W
+
+
+def _chain(matrices, layout):
+    """Whether each weight matrix takes the one before it's outputs in ``layout``
+    (rows: inputs × outputs; columns: outputs × inputs)."""
+    sizes = [(len(W), len(W[0])) if layout == "rows" else (len(W[0]), len(W)) for W in matrices]
+    return all(n_in == n_out for (_, n_out), (n_in, _) in zip(sizes, sizes[1:]))
 
 
 def _bias_in_nielsen(given, l, layout, n_out):
@@ -94,10 +110,11 @@ def from_matrices(cls, weights, biases=None, activation="sigmoid", *, layout="co
         raise ValueError(f"from_matrices: biases must be a list with one vector (or None) per "
                          f"weight matrix ({len(weights)}), got {_described(biases)}")
     nielsen, bias_lists, sizes = [], [], []
-    for index, W in enumerate(weights):
+    matrices = [read_matrix(W, matrix_name("W", l, layout))[0] for l, W in enumerate(weights, 2)]
+    for index, values in enumerate(matrices):
         l = index + 2
-        values, _ = read_matrix(W, matrix_name("W", l, layout))
-        rows = _weights_in_nielsen(values, l, layout, sizes[-1] if sizes else None)
+        rows = _weights_in_nielsen(values, l, layout, sizes[-1] if sizes else None, matrices,
+                                   is_flat(weights[index]))
         if not sizes:
             sizes.append(len(rows[0]))
         sizes.append(len(rows))

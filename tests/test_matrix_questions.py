@@ -2,6 +2,7 @@
 and naming-convention mistakes, against hand-written numpy backprop and PyTorch."""
 
 import math
+import re
 
 import pytest
 
@@ -741,8 +742,9 @@ def test_a_matrix_name_is_the_whole_name():
     C.backward()
     with pytest.raises(ValueError, match="'W1' is not a matrix of this network"):
         check(C, "W1", [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]])
-    for name in ("W1\n", "W\u0661"):
-        with pytest.raises(LookupError, match=r"^check: no node named"):
+    for name in ("W1\n", "W\u0661"):      # no node's name either: the matrices are listed
+        with pytest.raises(ValueError, match=rf"^check: {re.escape(repr(name))} is not a matrix "
+                                             r"of this network .*its matrices are W2, b2, W3"):
             check(C, name, [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]])
 
 
@@ -812,7 +814,7 @@ def test_latex_transposes_and_what_cannot_be_read_in_one_line():
     for formula, words in (
             (r"\delta_2 = \nabla_a C \odot \sigma'(z_2)", r"∇_a C .* write it out, e\.g\. \(A - Y\)"),
             (r"\delta^L = (a^L - y) \odot \sigma'(z^L)", r"write the layer's number for L .* A2\)$"),
-            ("np.mean(A1, axis=0)", r"^np\.mean\(…\) is not a function this formula reader knows"),
+            ("np.average(A1, axis=0)", r"^np\.average\(…\) is not a function this formula reader knows"),
             (r"\delta_2 = (o_2 - Y) \oslash 2", r"^cannot read '\\\\oslash 2' in the formula: the "
                                                 r"LaTeX command \\oslash is not one")):
         with pytest.raises(MatrixFormulaError, match=words) as raised:
@@ -1192,3 +1194,628 @@ def test_superscript_powers_as_printed():
     for typed in ("A1.T @ ((A2 - Y) * (A2 - A2²)) / m", f"{GRADIENT_W2} * m⁻¹", f"{GRADIENT_W2} / m² * 4"):
         verdict = check(cost, "W2", typed)
         assert verdict and np.allclose(verdict.expected, hand["W2"], rtol=1e-12), typed
+
+
+def _bmatrix(M, env="bmatrix", fmt="{:.3g}"):
+    """A matrix as a post prints it in LaTeX: rows split by \\\\, entries by &."""
+    body = r" \\ ".join(" & ".join(fmt.format(x) for x in row) for row in np.atleast_2d(M))
+    return rf"\begin{{{env}}} {body} \end{{{env}}}"
+
+
+def test_a_latex_matrix_of_numbers_is_read_as_the_numbers_typed():
+    r"""\begin{bmatrix} 0.00403 \\ 0.0094 \\ 0.00769 \end{bmatrix} was read as a formula of
+    three statements, the last number its value: 'is 1×1, but ∂C/∂W2 has W2's shape 3×1'.
+    Oracle: hand-written numpy backprop."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    for typed in (_bmatrix(hand["W2"]), _bmatrix(hand["W2"], "pmatrix"),
+                  rf"$$\frac{{\partial C}}{{\partial W_2}} = \left[{_bmatrix(hand['W2'], 'matrix')}\right]$$",
+                  rf"\[ \Delta W_1 = {_bmatrix(hand['W1'])} \]",
+                  _bmatrix(hand["W2"], fmt=r"{:.3g}").replace("0.00", r"\,0.00")):
+        name = "W1" if "W_1" in typed else "W2"
+        verdict = check(cost, name, typed)
+        assert verdict and "each to the digits you typed" in verdict.finding, typed
+    as_power = _bmatrix(hand["W2"] * 1e3, fmt=r"{:.3g} \times 10^{{-3}}")
+    assert check(cost, "W2", as_power)
+    assert "1/m is missing" in check(cost, "W2", _bmatrix(4 * hand["W2"])).finding
+    row = check(cost, "W2", _bmatrix(hand["W2"].T))            # LaTeX writes the orientation
+    assert row.finding.endswith("it is the engine's transposed: ∂C/∂W2 has the shape of W2.")
+    assert not check(cost, "W2", _bmatrix(hand["W2"], fmt="{:.4g}").replace("0.009396", "0.009386"))
+    with pytest.raises(ValueError, match=r"^expected: the entry in row 2, column 1 is 'a_2', not "
+                                         r"a number$"):
+        check(cost, "W2", r"\begin{bmatrix} 0.1 \\ a_2 \\ 0.3 \end{bmatrix}")
+
+
+def test_a_number_pasted_in_its_math_frame_keeps_its_digits_in_a_matrix_check():
+    r"""'$0.01458$' and '1.458 \times 10^{-2}' for ∂C/∂b2 were read as formulas, at full
+    precision: 'disagrees ... no common matrix mistake', where the scalar check reads them
+    as the number typed.  Oracle: hand-written numpy backprop."""
+    _, cost = blog()
+    db2 = float(numpy_backprop(X, Y, W1, b1, W2, b2)["b2"][0, 0])
+    for typed in (f"${db2:.4g}$", rf"\({db2:.4g}\)", rf"{db2 * 100:.4g} \times 10^{{-2}}",
+                  f"$$ {db2:.3g} $$"):
+        verdict = check(cost, "b2", typed)
+        assert verdict and "each to the digits you typed" in verdict.finding, typed
+    assert "1/m is missing" in check(cost, "b2", f"${4 * db2:.4g}$").finding
+    for labelled in (f"db2 = {db2:.3g}", rf"\frac{{\partial C}}{{\partial b_2}} = {db2:.3g}"):
+        assert check(cost, "b2", labelled), labelled
+
+
+def test_cli_takes_a_latex_matrix_as_expected(tmp_path, capsys):
+    from autograd.cli import main
+    script = blog_script(tmp_path)
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
+    assert main(["check", str(script), "--wrt", "W2", "--expected", _bmatrix(hand)]) == 0
+    assert capsys.readouterr().out.startswith("Your ∂C/∂W2 agrees with the engine's in all 3")
+    assert main(["check", str(script), "--wrt", "W2", "--expected", _bmatrix(4 * hand)]) == 1
+    assert "1/m is missing" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_an_entry_that_agrees_by_its_first_digits_is_shown_so_in_the_table():
+    """0.00402 typed for ∂C/∂w³₁₁ = 0.0040286 agrees (the engine's number begins with it),
+    but the table showed the engine's as 0.00403 beside 'yes': the two columns said
+    different numbers agree.  Oracle: hand-written numpy backprop."""
+    from autograd.value import Value
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"][:, 0]
+    cut = [f"{math.floor(v * 1e5) / 1e5:.5f}" for v in hand]       # the first three digits
+    assert any(f"{v:.3g}" != c for v, c in zip(hand, cut))           # one rounds otherwise
+    verdict = check(cost, "W2", [[c] for c in cut])
+    assert verdict
+    for line, typed, value in zip(verdict.lines[-3:], cut, hand):
+        yours, engine = line.split()[-3:-1]
+        assert yours == typed and engine.startswith(typed) and engine == f"{value:.4g}"
+    w = Value(0.3)
+    C = (w * 0.0040286).named("C")
+    values = check(C, [w], ["0.00402"])
+    assert values and values.lines[-1].split()[-3:] == ["0.00402", "0.004029", "yes"]
+
+
+def test_nan_and_inf_typed_as_numpy_prints_them_are_read_as_numbers():
+    """numpy and PyTorch print NaN and infinity as nan and inf; pasted, '[[nan], ...]' was
+    refused ("the entry in row 1, column 1 is 'nan', not a number") where the float NaN is
+    read and named, and an inf entry that disagreed was not named.  Oracle: hand numpy, and
+    an overflowing ReLU network whose gradients are inf (as PyTorch's are)."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"][:, 0]
+    rest = f"[{hand[1]:.3g}], [{hand[2]:.3g}]"
+    verdict = check(cost, "W2", f"[[nan], {rest}]")
+    assert verdict.agree == [[False], [True], [True]]
+    assert "(W2[1,1] is NaN, which agrees with nothing)" in verdict.finding
+    verdict = check(cost, "W2", f"[[-inf], {rest}]")
+    assert verdict.agree == [[False], [True], [True]]
+    assert "(W2[1,1] is -inf, which agrees with nothing finite)" in verdict.finding
+    net = nn.MLP.from_matrices([[[1e200, 1.0]], [[1e200], [1.0]]], [[[0.0, 0.0]], [[0.0]]],
+                               activation="relu", layout="rows")
+    huge = nn.half_mean_squared_error(net.batch([[1e10], [1.0]]), [[0.0], [1.0]])
+    huge.backward()
+    torch = pytest.importorskip("torch")
+    t = torch.nn.Sequential(torch.nn.Linear(1, 2), torch.nn.ReLU(), torch.nn.Linear(2, 1),
+                            torch.nn.ReLU()).double()
+    with torch.no_grad():
+        t[0].weight[:] = torch.tensor([[1e200], [1.0]])
+        t[0].bias[:] = 0.0
+        t[2].weight[:] = torch.tensor([[1e200, 1.0]])
+        t[2].bias[:] = 0.0
+    out = t(torch.tensor([[1e10], [1.0]], dtype=torch.float64))
+    (((out - torch.tensor([[0.0], [1.0]], dtype=torch.float64)) ** 2).mean() / 2).backward()
+    printed = str(t[2].weight.grad.T.tolist())                 # [[inf], [inf]]
+    assert "inf" in printed and check(huge, "W2", printed)
+
+
+@pytest.mark.parametrize("typed", [
+    r"\delta_2 = \frac{1}{m}(A_2 - Y) \odot \sigma^{\prime}(Z_2) \\ A_1^T \delta_2",
+    r"\delta_2 = \frac{1}{m}(A_2 - Y) \odot \sigma^\prime(Z_2) \\ A_1^T \delta_2",
+    "A1ᵀ·((A2 − Y) ⊙ σ′(Z2))/m",                        # Nielsen's book prints σ′
+])
+def test_a_prime_as_latex_and_books_write_it(typed):
+    r"""σ^{\prime}(Z_2) and σ′(Z2) were refused ('the LaTeX command \prime is not one this
+    reader knows', "cannot read '′(Z2)'"), though the scalar check reads both.  Oracle: hand
+    numpy."""
+    _, cost = blog()
+    verdict = check(cost, "W2", typed)
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
+    assert verdict and np.allclose(verdict.expected, hand, rtol=1e-12)
+
+
+def test_one_matrix_transposed_is_named_and_the_advice_followed_builds_the_network():
+    """from_matrices([W1, W2ᵀ], layout='rows') advised 'the other layout is
+    layout='columns'', which fails too (W1 does not fit it); a whole list in the other
+    layout had no advice; a 1-d W2 of a one-output layer (numpy's np.array([0.8, -0.6,
+    0.4])) was refused.  Oracle: hand numpy backprop of the network the advice builds."""
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    row = [[0.8, -0.6, 0.4]]
+    with pytest.raises(ValueError, match=r"W2 must be 3 × n .* it is 1×3, which fits transposed: "
+                                         r"give W2\.T \(W1 is in layout='rows'\)$"):
+        nn.MLP.from_matrices([W1, row], [b1, b2], layout="rows")
+    with pytest.raises(ValueError, match=r"it is 1×3; all the weights fit layout='columns', "
+                                         r"where the matrices are outputs × inputs$"):
+        nn.MLP.from_matrices([np.array(W1).T, np.array(W2).T], layout="rows")
+    for net in (nn.MLP.from_matrices([W1, np.array(row).T], [b1, b2], layout="rows"),
+                nn.MLP.from_matrices([np.array(W1).T, np.array(W2).T], [np.array(b1).T, b2],
+                                     layout="columns"),
+                nn.MLP.from_matrices([W1, np.array(row[0])], [b1, b2], layout="rows")):
+        cost = nn.half_mean_squared_error(net.batch(X), Y)
+        cost.backward()
+        got = net.gradient_matrices(layout="rows")
+        assert np.allclose(got["W1"], hand["W1"], rtol=1e-12) and np.allclose(got["W2"], hand["W2"],
+                                                                             rtol=1e-12)
+
+
+def test_a_batch_given_a_column_per_sample_says_to_transpose_it():
+    """In Nielsen's layout X is inputs × m and Y outputs × m; net.batch(X) said 'MLP 2-3-1
+    expects 2 inputs, got 4 (sample 1 of the batch)' and the loss '4 samples of outputs but
+    1 samples of targets', neither naming the layout.  Following the advice gives the cost
+    of hand numpy backprop."""
+    net = nn.MLP.from_matrices([np.array(W1).T, np.array(W2).T], [np.array(b1).T, b2],
+                               layout="columns")
+    Xc, Yc = np.array(X).T, np.array(Y).T
+    with pytest.raises(ValueError, match=r"^MLP 2-3-1 expects 2 inputs, got 4 \(sample 1 of the "
+                                         r"batch\); if the samples are columns \(2×4, .*: "
+                                         r"net\.batch\(X\.T\)$"):
+        net.batch(Xc)
+    outputs = net.batch(Xc.T)
+    for loss in (nn.half_mean_squared_error, nn.half_squared_error):
+        with pytest.raises(ValueError, match=r"4 samples of outputs but 1 samples of targets; .*"
+                                             r"if the targets are columns \(1×4, .*: Y\.T$"):
+            loss(outputs, Yc)
+    cost = nn.half_mean_squared_error(outputs, Yc.T)
+    A2 = sigmoid(sigmoid(np.array(X) @ np.array(W1) + np.array(b1)) @ np.array(W2) + np.array(b2))
+    assert cost.data == pytest.approx(((A2 - np.array(Y)) ** 2).sum() / (2 * len(X)), rel=1e-12)
+
+
+def test_an_array_or_tensor_pasted_as_jupyter_shows_it_keeps_its_digits():
+    """repr(array) as Jupyter shows it, 'array([[0.0040286 ], ...]])', and PyTorch's
+    'tensor([[0.0040], ...], dtype=torch.float64)' were read as formulas ("array(…) is not
+    a function this formula reader knows").  Oracle: hand numpy backprop, and PyTorch."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    for name in ("W1", "W2", "b1"):
+        assert check(cost, name, repr(hand[name])), name
+    assert check(cost, "b1", repr(hand["b1"].ravel())).finding.endswith(
+        "(each to the digits you typed).")                    # a 1-d array: b1's row
+    assert "1/m is missing" in check(cost, "W2", repr(4 * hand["W2"])).finding
+    torch = pytest.importorskip("torch")
+    A1 = torch.tensor(hand["A1"])
+    w = torch.tensor(W2, dtype=torch.float64, requires_grad=True)
+    A2 = torch.sigmoid(A1 @ w + torch.tensor(b2, dtype=torch.float64))
+    (((A2 - torch.tensor(Y, dtype=torch.float64)) ** 2).mean() / 2).backward()
+    for shown in (repr(w.grad), repr(w.grad * 1), repr(w.grad.float()), repr(w.grad + 0 * w)):
+        verdict = check(cost, "W2", shown)
+        assert verdict and "each to the digits you typed" in verdict.finding, shown
+    assert not check(cost, "W2", repr(w.grad.T.flip(1)).replace("tensor", "torch.tensor"))
+
+
+@pytest.mark.parametrize("layer", [2, 1])
+def test_the_derivative_taken_at_the_activations_is_named(layer):
+    """σ'(A2) where BP1 needs σ'(Z2) (sigmoid_prime applied to the activations, a common
+    slip since σ'(z) = a(1 − a)) was 'no common matrix mistake'.  Oracle: hand numpy with
+    that slip made."""
+    _, cost = blog()
+    Xa, Ya, A1 = np.array(X), np.array(Y), numpy_backprop(X, Y, W1, b1, W2, b2)["A1"]
+    A2 = sigmoid(A1 @ np.array(W2) + np.array(b2))
+
+    def prime(A, slip):
+        return sigmoid(A) * (1 - sigmoid(A)) if slip else A * (1 - A)
+    d2 = (A2 - Ya) / len(X) * prime(A2, layer == 2)
+    d1 = (d2 @ np.array(W2).T) * prime(A1, layer == 1)
+    slipped = A1.T @ d2 if layer == 2 else Xa.T @ d1
+    name = "W2" if layer == 2 else "W1"
+    verdict = check(cost, name, slipped)
+    assert not verdict
+    assert verdict.finding == (f"Your ∂C/∂{name} is not the engine's: the factor is σ'(A{layer}) "
+                               f"where {'BP1' if layer == 2 else 'BP2'} has σ'(Z{layer}): the "
+                               f"derivative is taken at the activations, not at the weighted "
+                               f"inputs (σ'(z) = a(1 − a) is already written in a).")
+    formula = "A1.T @ ((A2 - Y)/m * σ'(A2))" if layer == 2 else \
+        "d2 = (A2 - Y)/m * σ'(Z2); X.T @ (d2 @ W2.T * σ'(A1))"
+    assert check(cost, name, formula).matrix_diagnosis == verdict.matrix_diagnosis
+
+
+def test_the_weights_themselves_given_for_their_gradient_are_named():
+    """check(C, 'W2', W2) (the parameter passed, not its .grad) was 'no common matrix
+    mistake'; the numbers are W2's own, which the verdict now says."""
+    _, cost = blog()
+    for name, given in (("W2", W2), ("W1", np.array(W1)), ("b1", b1)):
+        verdict = check(cost, name, given)
+        assert not verdict and verdict.finding.startswith(
+            f"These are {name}'s own numbers (the parameters), not ∂C/∂{name}"), name
+
+
+def test_entries_typed_and_given_as_floats_are_each_said_at_their_own_precision():
+    """A matrix mixing typed entries and full floats said 'within the 3 significant digits
+    you gave' (the first entry's) or 'within tolerance: relative 1e-06' for all of them.
+    Oracle: hand numpy backprop."""
+    _, cost = blog()
+    g = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"][:, 0]
+    both = "(each typed entry to its digits, the others within tolerance: relative 1e-06, absolute 1e-12)."
+    for given in ([[f"{g[0]:.3g}"], [float(g[1])], [f"{g[2]:.3g}"]],
+                  [[float(g[0])], [f"{g[1]:.3g}"], [f"{g[2]:.3g}"]]):
+        verdict = check(cost, "W2", given)
+        assert verdict and verdict.finding.endswith(both), verdict.finding
+    wrong = check(cost, "W2", [[float(g[0])], [f"{g[1] * 1.1:.3g}"], [f"{g[2]:.3g}"]])
+    assert not wrong and f"2 of 3 entries agree {both}" in wrong.lines
+
+
+def test_a_square_matrix_of_values_transposed_is_named():
+    """A square matrix of one's own Values given its gradient transposed was 'disagrees in 2
+    of 4 entries' (the docs promise a transposed matrix is named), and a NaN entry was not
+    named as in a network's matrix.  Oracle: the hand derivative of ½Σ(tanh(xW) − y)²."""
+    from autograd.value import Value
+    W = [[Value(0.5), Value(-0.3)], [Value(0.2), Value(0.8)]]
+    x, y = [1.0, 2.0], [0.0, 1.0]
+    out = [sum(x[k] * W[k][j] for k in range(2)).tanh() for j in range(2)]
+    C = 0.5 * sum((o - t) ** 2 for o, t in zip(out, y))
+    a = np.tanh(np.array(x) @ np.array([[0.5, -0.3], [0.2, 0.8]]))
+    hand = np.outer(x, (a - y) * (1 - a ** 2))                 # ∂C/∂W[k][j] = x_k δ_j
+    assert check(C, W, hand)
+    verdict = check(C, W, hand.T)
+    assert not verdict and verdict.matrix_diagnosis == "transposed"
+    assert verdict.finding.endswith("2 of 4 entries ([0][1], [1][0]): it is the engine's "
+                                    "transposed.")
+    nan = check(C, W, [[np.nan, hand[0, 1]], [hand[1, 0], hand[1, 1]]])
+    assert "(wrt[0][0] is NaN, which agrees with nothing)" in nan.finding
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda c, d: d(c, digits=-1), ValueError, r"^draw: digits must be an int from 1 to 17, got -1$"),
+    (lambda c, d: d(c, digits="3"), ValueError, r"^draw: digits must be an int from 1 to 17, got '3'$"),
+    (lambda c, d: d(c, most=None), TypeError, r"^draw: most must be an int \(the most entries .*\), "
+                                              r"got None$"),
+    (lambda c, d: d([c]), TypeError, r"^draw: expected the cost of a batch \(a Value\) to draw, got list"),
+])
+def test_draw_matrices_names_a_bad_argument_in_one_line(call, error, words):
+    """draw_matrices(C, digits=-1) raised 'Format specifier missing precision', digits='3'
+    'can only concatenate str', most=None a comparison error and a list of costs
+    'unhashable type: list'."""
+    from autograd.matrix_draw import draw_matrices
+    _, cost = blog()
+    with pytest.raises(error, match=words) as raised:
+        call(cost, draw_matrices)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("typed", [
+    r"\Delta b_2 = \dfrac{1}{m}\sum (o_2 - Y)\odot sigmoid(i_2)\odot(1 - sigmoid(i_2))",
+    r"\Delta b_2 = \frac{1}{m}\sum_{i=1}^{m}(o_2 - Y)\odot o_2\odot(1-o_2)",
+    r"\Delta b_2 = \sum_i^m \dfrac{1}{m}(o_2 - Y)\odot(o_2\odot (1 - o_2))",
+    r"\Delta b_2 = \frac{1}{m}\sum\limits_{i=1}^{m}(o_2 - Y)\odot o_2\odot(1-o_2)",
+    r"\Delta b_1 = \sum ((\dfrac{1}{m}(o_2 - Y)\odot (o_2\odot (1 - o_2)))\times W_2^T)\odot o_1\odot (1 - o_1)",
+    r"\Delta b_2 = \sum \frac{1}{m}(o_2 - Y)\odot o_2\odot(1-o_2) + 0",
+])
+def test_a_sum_covers_the_product_after_it(typed):
+    r"""In the blog's notation Σ (o_2 − Y) ⊙ o_2 ⊙ (1 − o_2) sums the whole product over the
+    batch; the reader summed only (o_2 − Y), then multiplied: 'is 4×1, but ∂C/∂b2 has b2's
+    shape 1×1'.  \sum_i^m and \sum\limits were refused.  Oracle: hand numpy backprop."""
+    _, cost = blog()
+    name = "b1" if "b_1" in typed else "b2"
+    verdict = check(cost, name, typed)
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)[name]
+    assert verdict and np.allclose(verdict.expected, hand, rtol=1e-12)
+
+
+@pytest.mark.parametrize("bp2", [
+    r"\delta^2 = ((w^{2+1})^T\delta^{2+1})\odot\sigma'(z^2)",      # seed 002 as the asker typed it
+    r"\delta^2 = ((w^{3})^\top\delta^{3})\odot\sigma'(z^2)",
+    r"\delta^2 = ((w^{3})^{\top}\boldsymbol{\delta}^{3})\odot\sigma'(z^2)",
+])
+def test_nielsens_bp2_as_typed_in_the_question(bp2):
+    r"""((w^{2+1})^T\delta^{2+1}): '^T\delta' was read as a name 'Tδ^{3}' ("not bound"), and a
+    layer written 2+1 as 'w' to a power.  Oracle: BP1-BP4 by hand in numpy for the
+    question's 2-3-1 network, one sample."""
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    C = nn.half_squared_error(net([0.6, -0.4]), [0.25])
+    C.backward()
+    x = np.array([[0.6], [-0.4]])
+    w2, w3 = np.array([[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]]), np.array([[0.7, -0.2, 0.3]])
+    a2 = sigmoid(w2 @ x + np.array([[0.1], [0.0], [-0.1]]))
+    a3 = sigmoid(w3 @ a2)
+    d3 = (a3 - 0.25) * a3 * (1 - a3)
+    d2 = (w3.T @ d3) * a2 * (1 - a2)
+    verdict = check(C, "W2", rf"\delta^3 = (a^3-y)\odot\sigma'(z^3) \\ {bp2} \\ \delta^2 (a^1)^T")
+    assert verdict and np.allclose(verdict.expected, d2 @ x.T, rtol=1e-12)
+
+
+@pytest.mark.parametrize("typed", [r"\begin{bmatrix} 0.00403 \\ 0.0094 \end{bmatrix}",
+                                   "array([[0.00403],\n       [0.0094 ]])"])
+def test_a_matrix_for_one_weight_is_refused_as_a_matrix(typed):
+    r"""A LaTeX matrix or an array's repr checked against one weight (w3_11) was read as a
+    scalar formula: 'a number right after a factor; write * between them' or "no node has
+    this name ('array')", where '[[0.00403], [0.0094]]' says it is a matrix."""
+    _, cost = blog()
+    with pytest.raises(ValueError, match=r"is a matrix, but the gradient with respect to "
+                                         r"'w3_11' = 0\.8 is one number; a matrix goes with a "
+                                         r"matrix name \(W2, b1\) or a layer$"):
+        check(cost, "w3_11", typed)
+
+
+@pytest.mark.parametrize("typed", ["[[0,00403], [0,00940], [0,00769]]", "[0,00403; 0,0094; 0,00769]"])
+def test_a_matrix_with_decimal_commas_is_named(typed):
+    """'[[0,00403], [0,00940], [0,00769]]' (decimal commas) was read as a 3×2 matrix of
+    0 and 403, 940, 769: 'is 3×2, but ∂C/∂W2 has W2's shape 3×1'.  The scalar check names
+    a decimal comma; the matrix check now does too."""
+    _, cost = blog()
+    with pytest.raises(ValueError, match=r"'00403' .* decimal comma; write the decimal point "
+                                         r"as a dot: 0\.00403$"):
+        check(cost, "W2", typed)
+    assert check(cost, "W2", typed.replace("0,0", "0.0"))
+
+
+@pytest.mark.parametrize("typed", ["np.mean((A2 - Y) * A2 * (1 - A2), axis=0)",
+                                   "((A2 - Y) * A2 * (1 - A2)).mean(axis=0)",
+                                   "np.mean((A2 - Y) * σ'(Z2), axis=0, keepdims=True)",
+                                   "np.mean((A2 - Y) * σ'(Z2), 0)"])
+def test_the_mean_over_the_batch_as_numpy_code_writes_it(typed):
+    """db2 = np.mean(dZ2, axis=0) (the 1/m as a mean) was refused: 'np.mean(…) is not a
+    function this formula reader knows'.  Oracle: hand numpy backprop."""
+    _, cost = blog()
+    verdict = check(cost, "b2", typed)
+    assert verdict and np.allclose(verdict.expected, numpy_backprop(X, Y, W1, b1, W2, b2)["b2"],
+                                   rtol=1e-12)
+
+
+def test_a_row_written_transposed_is_a_column_and_a_matrix_in_a_formula_is_refused():
+    r"""Posts write a column as a row transposed: \begin{bmatrix} a & b & c \end{bmatrix}^T
+    and [a, b, c]^T were refused ("found '^T'", "'^T' is outside a row's [ ]"), and a LaTeX
+    matrix inside a formula (\frac{1}{4}\begin{bmatrix}…) was split into statements and its
+    last number checked: 'is 1×1'.  Oracle: hand numpy backprop."""
+    _, cost = blog()
+    g = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"][:, 0]
+    row = " & ".join(f"{v:.3g}" for v in g)
+    for typed in (rf"\begin{{bmatrix}} {row} \end{{bmatrix}}^T",
+                  rf"$$\left[\begin{{matrix}} {row} \end{{matrix}}\right]^{{\top}}$$",
+                  "[" + ", ".join(f"{v:.3g}" for v in g) + "]^T"):
+        verdict = check(cost, "W2", typed)
+        assert verdict and "each to the digits you typed" in verdict.finding, typed
+    column = rf"\begin{{bmatrix}} {row} \end{{bmatrix}}^T"
+    assert check(cost, "b1", column).finding.startswith("This is ∂C/∂W2, not ∂C/∂b1")
+    with pytest.raises(MatrixFormulaError, match=r"a LaTeX matrix of numbers is read alone"):
+        check(cost, "W2", r"\frac{1}{4}\begin{bmatrix} 0.0161 \\ 0.0376 \\ 0.0308 \end{bmatrix}")
+
+
+class _Interrupting:
+    """An input whose number is asked for as Ctrl-C arrives."""
+
+    def __float__(self):
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("bad", [[3.0], [3.0, "x"], [3.0, _Interrupting()]])
+def test_a_batch_that_fails_leaves_the_layers_nodes_as_they_were(bad):
+    """net.batch([[1, 2], [3]]) failed at sample 2 but left each layer's z and a (and
+    net.inputs) on sample 1's nodes, so layers[-1].delta read another pass's δ."""
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    C = nn.half_squared_error(net(X[0]), Y[0])
+    C.backward()
+    kept = net.inputs, [(layer.z, layer.a) for layer in net.layers], list(net.layers[-1].delta)
+    with pytest.raises((ValueError, TypeError, KeyboardInterrupt)):
+        net.batch([X[1], bad])
+    assert net.inputs is kept[0]
+    assert all(layer.z is z and layer.a is a for layer, (z, a) in zip(net.layers, kept[1]))
+    A2 = sigmoid(sigmoid(np.array([X[0]]) @ np.array(W1) + np.array(b1)) @ np.array(W2) + np.array(b2))
+    assert list(net.layers[-1].delta) == kept[2]
+    assert kept[2][0] == pytest.approx(((A2 - Y[0][0]) * A2 * (1 - A2))[0, 0], rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["sigmoid_derivative", "sigmoid_grad", "d_sigmoid"])
+def test_a_tutorials_derivative_function_says_what_to_write(name):
+    """sigmoid_derivative(Z2) (a tutorial's helper: σ'(z) in some, a(1 − a) of the
+    activation in others) was refused mid-name: "cannot read '_derivative('"."""
+    _, cost = blog()
+    with pytest.raises(MatrixFormulaError, match=rf"^{name}\(…\) is not a function this formula "
+                                                 rf"reader knows: .*write σ'\(Z2\) for σ'\(z\), "
+                                                 rf"or A2 \* \(1 - A2\)"):
+        check(cost, "W2", f"A1.T @ ((A2 - Y)/m * {name}(Z2))")
+    assert check(cost, "W2", "A1.T @ ((A2 - Y)/m * sigmoid_prime(Z2))")
+
+
+def test_a_latex_matrixs_entries_as_posts_align_and_mark_them():
+    r"""Entries aligned with \phantom{-}, or marked \num{…} (siunitx), \mathbf{…}, \text{…}
+    were refused: "the entry in row 2, column 1 is '\\phantom{-}0.0094', not a number".
+    Oracle: hand numpy backprop."""
+    _, cost = blog()
+    g = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"][:, 0]
+    for wrap in (r"\phantom{{-}}{}", r"\num{{{}}}", r"\mathbf{{{}}}", r"\text{{{}}}", r"\hphantom{{-}}{}"):
+        cells = r" \\ ".join(wrap.format(f"{v:.3g}") for v in g)
+        verdict = check(cost, "W2", rf"\begin{{bmatrix}} {cells} \end{{bmatrix}}")
+        assert verdict and "each to the digits you typed" in verdict.finding, wrap
+
+
+@pytest.mark.parametrize("given, words", [
+    ([[10 ** 400], [0], [0]], r"^expected: the entry in row 1, column 1 is the int of 401 digits "
+                              r"\(100000\.\.\.\), too large for a float$"),
+    ("[[1e400], [0], [0]]", r"^expected: the entry in row 1, column 1: the number '1e400' is "
+                            r"beyond what a float can hold"),
+    ("[[0], [1e-400], [0]]", r"^expected: the entry in row 2, column 1: the number '1e-400' is "
+                             r"beyond what a float can hold"),
+    ("[[0], [0], [" + "1" * 120 + "]]", r"^expected: the entry in row 3, column 1: the number "
+                                        r"'1111.* is too long"),
+])
+def test_a_number_no_float_holds_is_named_by_its_entry(given, words):
+    """An int beyond a float raised OverflowError with a traceback; '1e400' typed was read as
+    inf and '1e-400' as 0 and judged, where the scalar check refuses both (read_number)."""
+    _, cost = blog()
+    with pytest.raises(ValueError, match=words) as raised:
+        check(cost, "W2", given)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("name", ["W2", "W1", "b2"])
+def test_a_squared_errors_bp1_used_with_cross_entropy_is_named(name):
+    """δ² = (A2 − Y)/m ⊙ σ'(Z2) (BP1 of a squared error) checked against a binary
+    cross-entropy cost, whose δ is (A2 − Y)/m (σ' cancels), was 'no common matrix
+    mistake'.  Oracle: hand numpy backprop with that δ."""
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    cost = nn.binary_cross_entropy(net.batch(X), Y)
+    cost.backward()
+    Xa, Ya, A1 = np.array(X), np.array(Y), numpy_backprop(X, Y, W1, b1, W2, b2)["A1"]
+    A2 = sigmoid(A1 @ np.array(W2) + np.array(b2))
+    d2 = (A2 - Ya) / len(X) * A2 * (1 - A2)                     # the squared error's BP1
+    d1 = (d2 @ np.array(W2).T) * A1 * (1 - A1)
+    slipped = {"W2": A1.T @ d2, "W1": Xa.T @ d1, "b2": d2.sum(axis=0, keepdims=True)}[name]
+    verdict = check(cost, name, slipped)
+    assert not verdict and "the ⊙ σ'(Z2) factor is one too many: (A − Y) ⊙ σ'(Z) is BP1 of a " \
+        "squared error; with cross-entropy after a sigmoid BP1 gives δ = A − Y" in verdict.finding
+    assert check(cost, name, {"W2": A1.T @ (A2 - Ya), "W1": Xa.T @ ((A2 - Ya) @ np.array(W2).T * A1 * (1 - A1)),
+                              "b2": (A2 - Ya).sum(axis=0, keepdims=True)}[name] / len(X))
+
+
+@pytest.mark.parametrize("typed, turned", [
+    (r"\frac{\partial L}{\partial \mathbf{b}_2} = \mathbf{1}^T \boldsymbol{\delta}_2", False),
+    (r"\frac{\partial L}{\partial \mathbf{b}_2} = \boldsymbol{\delta}_2^T \mathbf{1}", True),
+    (r"\frac{\partial L}{\partial \mathbf{b}_2} = \mathbb{1}^{\top} \boldsymbol{\delta}_2", False),
+])
+def test_the_ones_vector_sums_over_the_batch(typed, turned):
+    r"""∂L/∂b = 1ᵀ δ (the ones vector adds δ's rows: BP3 in matrix form) read \mathbf{1} as
+    the number 1 and said 'b2's gradient is not summed over the batch'.  Oracle: hand numpy
+    backprop."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    delta = r"\boldsymbol{\delta}_2 = \frac{1}{m}(\mathbf{a}_2 - \mathbf{y}) \odot \sigma'(\mathbf{z}_2) \\ "
+    verdict = check(cost, "b2" if "b}_2" in typed else "b1", delta + typed)
+    assert np.allclose(verdict.expected, hand["b2"].T if turned else hand["b2"], rtol=1e-12)
+    assert bool(verdict) is True          # b2 is 1 × 1: its column is its row
+    one = check(cost, "b1", r"\delta_2 = \frac{1}{m}(o_2 - Y) \odot \sigma'(i_2) \\ \delta_1 = "
+                            r"(\delta_2 W_2^T) \odot \sigma'(i_1) \\ \mathbf{1}^T \delta_1")
+    assert one and np.allclose(one.expected, hand["b1"], rtol=1e-12)
+    with pytest.raises(MatrixFormulaError, match=r"the ones vector .* is read in a product"):
+        check(cost, "b2", r"\mathbf{1} \odot A_2")
+    whole = check(cost, "b1", r"\Delta b_1 = \mathbf{1}^T ((\dfrac{1}{m}(o_2 - Y)\odot (o_2\odot "
+                              r"(1 - o_2)))\times W_2^T)\odot o_1\odot (1 - o_1)")
+    assert whole and np.allclose(whole.expected, hand["b1"], rtol=1e-12)   # 1ᵀ, as Σ, covers it all
+
+
+@pytest.mark.parametrize("typed", [
+    "delta2 = (A2 - Y)/m * sigmoid_prime(Z2)\r\ndW2 = np.dot(A1.T, delta2)\r\n",   # Windows
+    "delta2 = (A2 - Y)/m * sigmoid_prime(Z2)  # BP1\ndW2 = np.dot(A1.T, delta2)  # BP4\n",
+    "δ2 := (A2 - Y)/m ⊙ σ'(Z2); A1ᵀ δ2",
+    "δ2 ← (A2 - Y)/m ⊙ σ'(Z2); A1ᵀ δ2",
+    r"\delta_2 \coloneqq \frac{1}{m}(A_2 - Y) \odot \sigma'(Z_2) \\ A_1^T \delta_2",
+    r"\delta_2 \leftarrow \frac{1}{m}(A_2 - Y) \odot \sigma'(Z_2) \\ A_1^T \delta_2",
+])
+def test_numpy_code_and_assignments_as_pasted(typed):
+    """Code pasted from Windows (\\r\\n), with its # comments, and assignments written :=,
+    ← or \\coloneqq were refused ("cannot read '\\r\\ndW2'", "cannot read '# BP4'",
+    "cannot read ':='").  Oracle: hand numpy backprop."""
+    _, cost = blog()
+    verdict = check(cost, "W2", typed)
+    assert verdict and np.allclose(verdict.expected, numpy_backprop(X, Y, W1, b1, W2, b2)["W2"],
+                                   rtol=1e-12)
+
+
+def test_np_power_as_the_course_code_writes_tanhs_derivative():
+    """dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2)) (a well-known course's code) was
+    refused: 'np.power(…) is not a function this formula reader knows'.  Oracle: hand numpy
+    backprop of a tanh-sigmoid network with binary cross-entropy, Nielsen's numbering."""
+    net = nn.MLP.from_matrices([np.array(W1).T, np.array(W2).T], [np.array(b1).T, b2],
+                               activation=["tanh", "sigmoid"], layout="columns")
+    cost = nn.binary_cross_entropy(net.batch(X), Y)
+    cost.backward()
+    Xc, Yc = np.array(X).T, np.array(Y).T
+    A2 = np.tanh(np.array(W1).T @ Xc + np.array(b1).T)
+    A3 = sigmoid(np.array(W2).T @ A2 + np.array(b2))
+    dZ2 = (np.array(W2) @ (A3 - Yc)) * (1 - A2 ** 2)
+    code = ("dZ3 = A3 - Y\ndW3 = 1/m * np.dot(dZ3, A2.T)\n"
+            "dZ2 = np.dot(W3.T, dZ3) * (1 - np.power(A2, 2))\n"
+            "dW2 = 1/m * np.dot(dZ2, X.T)\ndb2 = 1/m * np.sum(dZ2, axis=1, keepdims=True)\n")
+    for name, hand in (("W2", dZ2 @ Xc.T / len(X)), ("b2", dZ2.sum(axis=1, keepdims=True) / len(X))):
+        verdict = check(cost, name, code)
+        assert verdict and np.allclose(verdict.expected, hand, rtol=1e-12), name
+
+
+def test_samples_run_without_their_numbers_are_refused_not_mixed_up():
+    """C = loss(net(x1), y1) + loss(net(x2), y2) names both passes' nodes alike (x1, z2_1,
+    ...): the matrices were read from one pass only, so explain's BP4 sum (0.0786) contradicted
+    its own first line (0.0152), and W1's gradient transposed was 'its numbers do not agree
+    either'.  Such a graph is now refused in one line saying how to name the samples."""
+    from autograd.explain import explain
+    from autograd.matrix_draw import draw_matrices
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    C = nn.half_squared_error(net(X[0]), Y[0]) + nn.half_squared_error(net(X[1]), Y[1])
+    C.backward()
+    words = (r"^two nodes are named x1 below this root: the samples ran as net\(x\) without "
+             r"their numbers; run them with net\.batch\(X\) \(or net\(x, sample=i\)\)")
+    for call in (lambda: check(C, "W1", [[0.0] * 3] * 2), lambda: draw_matrices(C),
+                 lambda: explain(C, net.layers[1], entry=(1, 1))):
+        with pytest.raises(ValueError, match=words):
+            call()
+    one = nn.half_squared_error(net(X[0]), Y[0])            # one pass: a batch of one
+    one.backward()
+    hand = numpy_backprop([X[0]], [Y[0]], W1, b1, W2, b2)
+    assert check(one, "W1", hand["W1"]) and check(one, "W2", hand["W2"])
+
+
+def test_float32_rows_or_scalars_in_a_list_are_judged_as_the_array_is():
+    """list(arr) of a float32 array (its rows as arrays) raised 'only 0-dimensional arrays can
+    be converted to Python scalars', list(tensor) 'only one element tensors can be converted',
+    and [list(row) for row in arr] (np.float32 entries) was judged at float64's precision:
+    'disagrees in 2 of 6 entries'.  Oracle: backprop by hand in float32 numpy."""
+    _, cost = blog()
+    f32 = [np.array(M, dtype=np.float32) for M in (X, Y, W1, b1, W2, b2)]
+    Xf, Yf, W1f, b1f, W2f, b2f = f32
+    A1 = sigmoid(Xf @ W1f + b1f)
+    A2 = sigmoid(A1 @ W2f + b2f)
+    d2 = (A2 - Yf) / np.float32(len(X)) * A2 * (1 - A2)
+    g = Xf.T @ ((d2 @ W2f.T) * A1 * (1 - A1))
+    assert g.dtype == np.float32
+    for given in (list(g), [list(row) for row in g], [[np.float32(x) for x in row] for row in g]):
+        verdict = check(cost, "W1", given)
+        assert verdict and "float32 numbers, so within tolerance" in verdict.finding
+    torch = pytest.importorskip("torch")
+    assert check(cost, "W1", list(torch.from_numpy(g)))
+
+
+def test_a_matrix_asked_for_by_a_name_not_its_own():
+    """check(C, 'W_2', matrix) (the name as LaTeX subscripts it) and check(C, 'w2', matrix)
+    said "no node named 'W_2' in this graph; named nodes: C, a2_1(1), ..." (58 names), not
+    which matrices there are.  Oracle: hand numpy backprop."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    for name in ("W_2", "W_{2}"):
+        verdict = check(cost, name, hand["W2"])
+        assert verdict and verdict.name == "W2", name
+    for name, given in (("w2", hand["W2"]), ("dW2", hand["W2"].tolist()), ("W^{[2]}", "[[1], [2], [3]]")):
+        with pytest.raises(ValueError, match=rf"^check: {re.escape(repr(name))} is not a matrix of "
+                                             r"this network in rows layout; its matrices are W1, "
+                                             r"b1, W2, b2$"):
+            check(cost, name, given)
+
+
+def test_an_engine_gradient_that_is_nan_is_said_to_be():
+    """A NaN input makes ∂C/∂W1 NaN (as in PyTorch); any matrix checked against it was 'no
+    common matrix mistake reproduces it', not that the engine's own gradient is NaN.  Oracle:
+    PyTorch's gradient of the same batch is NaN there too."""
+    torch = pytest.importorskip("torch")
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
+    Xn = [[float("nan"), 1.0], [1.0, 0.5]]
+    cost = nn.half_mean_squared_error(net.batch(Xn), [[1.0], [0.0]])
+    cost.backward()
+    w = torch.tensor(W1, dtype=torch.float64, requires_grad=True)
+    A1 = torch.sigmoid(torch.tensor(Xn, dtype=torch.float64) @ w + torch.tensor(b1, dtype=torch.float64))
+    A2 = torch.sigmoid(A1 @ torch.tensor(W2, dtype=torch.float64) + torch.tensor(b2, dtype=torch.float64))
+    (((A2 - torch.tensor([[1.0], [0.0]], dtype=torch.float64)) ** 2).mean() / 2).backward()
+    assert torch.isnan(w.grad).all()
+    verdict = check(cost, "W1", [[0.0] * 3] * 2)
+    assert not verdict and verdict.finding.endswith(
+        "; the engine's own ∂C/∂W1 is NaN in 6 of 6 entries: a NaN or an infinity in the batch "
+        "reaches them (as in PyTorch), and NaN agrees with nothing.")
+
+
+@pytest.mark.parametrize("name, layout, words", [
+    ("W2", "rows", r"explain\(C, 'w3_11'\) or explain\(C, net\.layers\[1\], entry=\(j, k\)\)"),
+    ("W1", "rows", r"explain\(C, 'w2_11'\)"),
+    ("W2", "columns", r"explain\(C, 'w2_11'\) or explain\(C, net\.layers\[0\], entry=\(j, k\)\)"),
+])
+def test_explain_asked_for_a_whole_matrix_says_it_takes_one_entry(name, layout, words):
+    """explain(C, 'W2') (and chainrule explain --wrt W2) said "no node named 'W2' in this
+    graph; named nodes: C, a2_1(1), ..." (58 names), not that W2 is a matrix."""
+    from autograd.explain import explain
+    given = [W1, W2] if layout == "rows" else [np.array(W1).T, np.array(W2).T]
+    net = nn.MLP.from_matrices(given, layout=layout)
+    cost = nn.half_mean_squared_error(net.batch(X), Y)
+    cost.backward()
+    with pytest.raises(ValueError, match=rf"^explain: '{name}' is a matrix of the network \({layout} "
+                                         rf"layout\); explain takes one entry: {words}.*; check\(C, "
+                                         rf"'{name}', expected\) checks the whole matrix$"):
+        explain(cost, name)
