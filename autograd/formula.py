@@ -9,6 +9,7 @@ What a formula may contain:
 names        the graph's node names, digits and primes included (w1, net2, y' or
              ``y^{\\prime}``, out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it,
              Nielsen's ``a^2_1`` and ``w^{3}_{11}`` are a2_1 and w3_11 (when they are nodes);
+             ``a^1_1`` is the input x1 (the input layer is layer 1);
              names written together are multiplied (``Iw_1`` is I·w1), and an unnamed
              node is read by the label explain gives it (``t3``, ``leaf1``); names as
              printed, ``w³₁₁``, ``a²₁``, ``x₁``, are w3_11, a2_1, x1
@@ -329,6 +330,7 @@ class _Reader:
         self.by_spelling = {}
         for name in self.named:
             self.by_spelling.setdefault(names.spelling(name), []).append(name)
+        self._inputs_as_layer_one()
         self._prefixes = None
         self.resolved = {}               # piece of text -> graph name or None
         self.found = {}                  # name -> node, in the order the formula names them
@@ -336,6 +338,13 @@ class _Reader:
         self.lhs = None
         self.bare = None                 # a condition outside brackets: x > 0, a and b
         self.inside = None               # (start, end) of the text inside $...$, when asked
+
+    def _inputs_as_layer_one(self):
+        """Nielsen's a^1_k is the input x_k (the input layer is layer 1): a1_k reads
+        as the node x_k when no node is a1_k itself."""
+        for spelled, found in list(self.by_spelling.items()):
+            if len(spelled) == 5 and spelled[:2] == ("x", None) and spelled[3:] == ("", None):
+                self.by_spelling.setdefault(("a", "1") + spelled[2:], found)
 
     # -- errors --------------------------------------------------------------
 

@@ -314,3 +314,20 @@ def test_a_value_after_approximately_equal_is_the_stated_value(approx):
     assert_close(verdict.formula_value, dw1, rel=1e-14)
     with pytest.raises(FormulaError, match="≈ is read only before the value worked out"):
         read_formula(f"(x {approx} h)", L)
+
+
+def test_nielsen_a1_is_the_input_x():
+    """Seed 002 asks whether a^1_1 means x_1: in Nielsen's numbering the input layer is
+    layer 1, so a¹ₖ is the input xₖ (nn names it x1).  'a^1_1·((a^3-y)σ'(z^3_1))·σ'(z^2_1)'
+    was refused with "no node named 'a'".  Oracle: the formula by hand."""
+    C = nielsen_231()
+    typed = r"a^1_1*((a^3-y)\sigma'(z^3_1))*\sigma'(z^2_1)"
+    verdict = check(C, "w2_11", typed)
+    a2 = [s(sum(w * x for w, x in zip(row, XS)) + b) for row, b in zip(W2, B2)]
+    a3 = s(sum(w * a for w, a in zip(W3, a2)))
+    hand = XS[0] * (a3 - TARGET) * a3 * (1 - a3) * a2[0] * (1 - a2[0])
+    assert_close(verdict.formula_value, hand, rel=1e-14)
+    assert verdict.formula.reading().startswith("x1·")
+    assert "w3_11 on path 1" in str(verdict)       # BP2's weight, as the asker left it out
+    for typed in ("a^{1}_{2}", "a¹₂", "a^1_2"):
+        assert_close(read_formula(typed, C).evaluate(), XS[1], rel=1e-15)
