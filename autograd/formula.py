@@ -28,7 +28,8 @@ LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
              ``\\left|a\\right|``, ``\\geq``,
              and each op's own command: {latex}; the frame a formula is pasted
              in is read as spaces: ``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``,
-             ``\\begin{equation}…\\end{equation}``, a line break ``\\\\``
+             ``\\begin{equation}…\\end{equation}``, a line break ``\\\\`` and the ``,`` or ``.`` ending
+             the sentence the formula is in
 left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w_1} =``
              (``\\mathrm{d}`` for d too; ``&=`` as in an align environment, also on the
              stated value's line) before the
@@ -279,6 +280,9 @@ _LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
                   r"\s*&?\s*=(?!=)")     # &= as an align environment writes it
 #: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}
 _NAMED = re.compile(r"\\(?:mathit|mathrm|text)\s*\{([^{}\\]*)\}")
+#: what may follow a displayed formula's closing punctuation (its ``,`` or ``.`` in a
+#: sentence): spaces and the frame's end, ``$$``, ``\\]``, ``\\\\``, ``\\end{align}``
+_SENTENCE_END = re.compile(r"(?:\s|\$|\\[\])\\]|\\end\s*\{[^{}]*\})*\Z")
 #: the characters around a formula in $...$ or $$...$$
 _FRAMING = "$ \t\r\n"
 #: the frame a pasted formula may open with: $, $$, \(, \[ or \begin{equation}
@@ -430,6 +434,8 @@ class _Reader:
                 i += 1
             elif ch == "&" and text[i + 1:].lstrip(" ")[:1] == "=":   # &= of an align line
                 i += 1
+            elif ch in ",.;" and _SENTENCE_END.match(text, i + 1):   # ...(y'-y), as a post ends
+                i = n
             elif ch in ",|":
                 out.append(Token(ch, ch, i + 1))
                 i += 1

@@ -331,3 +331,30 @@ def test_nielsen_a1_is_the_input_x():
     assert "w3_11 on path 1" in str(verdict)       # BP2's weight, as the asker left it out
     for typed in ("a^{1}_{2}", "a¹₂", "a^1_2"):
         assert_close(read_formula(typed, C).evaluate(), XS[1], rel=1e-15)
+
+
+# seed 003's answer, its display math as the post has it: the sentence goes on after it,
+# so it ends in a comma
+SEED003_ANSWER = (r"\frac{\partial O}{\partial w_1} =d(s(s(Iw_1+1)w_2+1)w_4+s(s(Iw_1+1)w_3+1)"
+                  r"w_5+1)⋅[(\mathbf{w_4}d(s(Iw_1+1)w_2+1)⋅\mathbf{w_2}d(Iw_1+1)⋅I)+"
+                  r"(\mathbf{w_5}d(s(Iw_1+1)w_3+1)⋅\mathbf{w_3}d(Iw_1+1)⋅I)],")
+
+
+@pytest.mark.parametrize("typed", [
+    SEED003_ANSWER,                               # was "(','): expected an operator or the end"
+    f"$$ {SEED003_ANSWER} $$",
+    SEED003_ANSWER[:-1] + ".",                    # was "('.'): this character is not part of"
+    rf"\[ {SEED003_ANSWER[:-1]}. \]",
+    rf"\begin{{align}} {SEED003_ANSWER} \end{{align}}",
+])
+def test_a_display_ending_its_sentence_reads_as_the_formula(typed):
+    """Oracle: Desmos's published ∂O/∂w1 = 0.0014291881022."""
+    verdict = check(desmos_named(), "w1", typed)
+    assert verdict
+    assert_close(verdict.formula_value, DESMOS, rel=1e-11)
+
+
+@pytest.mark.parametrize("typed, token", [("w1, w2", "','"), ("w1. w2", "'.'"), ("w1,, ", "','")])
+def test_punctuation_inside_a_formula_is_still_refused(typed, token):
+    with pytest.raises(FormulaError, match=f"position 3 \\({token}\\)"):
+        check(desmos_named(), "w1", typed)
