@@ -358,3 +358,31 @@ def test_a_display_ending_its_sentence_reads_as_the_formula(typed):
 def test_punctuation_inside_a_formula_is_still_refused(typed, token):
     with pytest.raises(FormulaError, match=f"position 3 \\({token}\\)"):
         check(desmos_named(), "w1", typed)
+
+
+# seed 000's "The gradients can be written as": both gradients in one align environment
+SEED000_BOTH = (r"\begin{align} \frac{\partial L }{\partial w_2 } &=h\times {y}'(1-{y}')\times "
+                r"({y}'-y) \\ " + SEED000_W1 + r" \end{align}")
+
+
+@pytest.mark.parametrize("wrt, key", [("w1", "dw1"), ("w2", "dw2")])
+def test_an_align_of_several_gradients_checks_the_line_about_wrt(wrt, key):
+    """The block as the question has it was refused for w1 ('the left-hand side ... is with
+    respect to w_2, but the node checked is w1') and read w2's line on into w1's for w2.
+    Oracle: the hand formulas of seed 000."""
+    L, _ = seed000()
+    verdict = check(L, wrt, SEED000_BOTH)
+    assert verdict and verdict.formula.lhs == ("L", wrt)
+    assert_close(verdict.formula_value, seed000_hand()[key], rel=1e-14)
+    assert "w_2 } &=h" not in str(verdict) if wrt == "w1" else "w_{1}" not in str(verdict)
+
+
+def test_an_align_line_keeps_its_value_on_the_next_line_and_no_line_is_guessed():
+    L, _ = seed000()
+    hand = seed000_hand()["dw1"]
+    stated = SEED000_BOTH.replace(r" \end{align}", rf" \\ &= {hand:.4g} \end{{align}}")
+    verdict = check(L, "w1", stated)
+    assert verdict and verdict.formula.stated == f"{hand:.4g}"
+    refused = r"has 2 lines with a left-hand side \(\\frac.*none is with respect to .*, b;"
+    with pytest.raises(FormulaError, match=refused):
+        check(L, "b", SEED000_BOTH)
