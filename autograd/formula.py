@@ -335,6 +335,11 @@ class _Reader:
         for name in self.named:
             self.by_spelling.setdefault(names.spelling(name), []).append(name)
         self._inputs_as_layer_one()
+        self.latex_named = {}            # a^3, w^1_{11}: names with LaTeX in them, by their head
+        for name in sorted(self.listed, key=len, reverse=True):
+            head = _RUN.match(name)
+            if head and head.end() < len(name) and name[head.end()] in "^{":
+                self.latex_named.setdefault(head.group(0), []).append(name)
         self._prefixes = None
         self.resolved = {}               # piece of text -> graph name or None
         self.found = {}                  # name -> node, in the order the formula names them
@@ -617,6 +622,12 @@ class _Reader:
             chunk = _RUN.match(text, i)
             end = chunk.end()
             run = chunk.group(0)
+            for name in self.latex_named.get(run, ()) if end < n else ():   # a^3 as named
+                after = i + len(name)
+                if text.startswith(name, i) and not _RUN.match(text, after) and \
+                        not text.startswith(("^", "_"), after):
+                    out.append(Token("name", name, i + 1, name))
+                    return after
             if run in self.named and run not in FUNCTIONS and \
                     (end == n or text[end] not in "({^\\" and not _SCRIPTED.match(text, end)):
                 out.append(Token("name", run, i + 1, run))

@@ -386,3 +386,35 @@ def test_an_align_line_keeps_its_value_on_the_next_line_and_no_line_is_guessed()
     refused = r"has 2 lines with a left-hand side \(\\frac.*none is with respect to .*, b;"
     with pytest.raises(FormulaError, match=refused):
         check(L, "b", SEED000_BOTH)
+
+
+def seed002_latex_named():
+    """Seed 002's network built by hand with the nodes named as the asker types them, in
+    the asker's numbering (the weights into the hidden layer are w^1, into the output w^2)."""
+    x = [Value(v, name=f"x_{k}") for k, v in enumerate(XS, 1)]
+    y = Value(TARGET, name="y")
+    a2 = []
+    for j, (row, b) in enumerate(zip(W2, B2), 1):
+        ws = [Value(v, name=f"w^1_{{{j}{k}}}") for k, v in enumerate(row, 1)]
+        z = (ws[0] * x[0] + ws[1] * x[1] + Value(b, name=f"b_{j}")).named(f"z^2_{j}")
+        a2.append(z.sigmoid().named(f"a^2_{j}"))
+    w2 = [Value(v, name=f"w^2_{{1{k}}}") for k, v in enumerate(W3, 1)]
+    z3 = (w2[0] * a2[0] + w2[1] * a2[1] + w2[2] * a2[2]).named("z^3_1")
+    C = (0.5 * (z3.sigmoid().named("a^3") - y) ** 2).named("C")
+    C.backward()
+    return C
+
+
+def test_nodes_named_as_latex_are_read_by_those_names():
+    """Seed 002's asker names the nodes a^2_1, a^3, w^2_{11} as typed; the formula
+    'a^2_1(a^3-y)\\sigma'(z^3_1)' was refused: "the formula's 'a' at position 1: no node
+    named 'a'" (then at a^3).  Oracle: the formula by hand, and ∂C/∂w^2_{11} by hand."""
+    C = seed002_latex_named()
+    verdict = check(C, "w^2_{11}", r"a^2_1(a^3-y)\sigma'(z^3_1)")
+    assert verdict and verdict.formula.reading() == "a^2_1·(a^3-y)·σ'(z^3_1)"
+    assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
+    a2 = [s(sum(w * x for w, x in zip(row, XS)) + b) for row, b in zip(W2, B2)]
+    a3 = s(sum(w * a for w, a in zip(W3, a2)))
+    assert_close(read_formula("a^{2}_{1} + a^3 x_1", C).evaluate(), a2[0] + a3 * XS[0], rel=1e-14)
+    with pytest.raises(FormulaError, match="'a' at position 1: no node named 'a'"):
+        read_formula("a^4", C)
