@@ -418,3 +418,19 @@ def test_nodes_named_as_latex_are_read_by_those_names():
     assert_close(read_formula("a^{2}_{1} + a^3 x_1", C).evaluate(), a2[0] + a3 * XS[0], rel=1e-14)
     with pytest.raises(FormulaError, match="'a' at position 1: no node named 'a'"):
         read_formula("a^4", C)
+
+
+@pytest.mark.parametrize("wrt, typed", [
+    ("y'", r"\frac{\partial L }{\partial {y}'} & =({y}'-y) \\"),     # seed 000's 'where' line
+    ("y'", r"\frac{\partial L}{\partial { y }'} = {y}' - y"),
+    ("y'", r"∂L/∂{y}' = y' - y"),
+])
+def test_a_left_side_with_a_braced_primed_name_reads(wrt, typed):
+    """Seed 000 writes y' as {y}', also under \\partial: '\\frac{\\partial L }{\\partial {y}'}
+    & =({y}'-y)' was refused with "∂ is read only in a left-hand side", about its own left
+    side.  Oracle: ∂(½(y − y')²)/∂y' = y' − y, by hand."""
+    from test_explain import Y
+    L, _ = seed000()
+    verdict = check(L, wrt, typed)
+    assert verdict and verdict.formula.lhs == ("L", "y'")
+    assert_close(verdict.formula_value, seed000_hand()["yp"] - Y, rel=1e-14)
