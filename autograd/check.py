@@ -183,9 +183,9 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
 
 
 def _off_the_paths(formula, explanation):
-    """True when ``formula`` names a node that no local derivative along wrt's paths
-    holds, one neither on a path nor an operand of a node on one: x1 in a formula for
-    ∂C/∂b, copied from ∂C/∂w1 (a left-out factor then reproduces the value by chance)."""
+    """True when ``formula`` multiplies by a node that no local derivative along wrt's
+    paths is, one neither on a path nor an operand of a node on one: x1 in a formula for
+    ∂C/∂b copied from ∂C/∂w1 (a left-out factor then reproduces the value by chance)."""
     if formula is None or explanation.grouped:
         return False
     near = set()
@@ -193,4 +193,4 @@ def _off_the_paths(formula, explanation):
         for node in path.nodes:
             near.add(node)
             near.update(node._prev)
-    return any(node not in near for node in formula.nodes.values())
+    return any(node not in near for node in formula.named_factors())

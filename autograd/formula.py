@@ -1244,6 +1244,11 @@ class Formula:
             raise FormulaError(f"{self.where}: the formula cannot be evaluated at position "
                                f"{t.pos} ({t.typed!r}): {op.error(err, operands)}") from None
 
+    def named_factors(self):
+        """The nodes the formula multiplies by as they are, ``x1`` in ``(f-y)·f·(1-f)·x1``
+        (not those inside a function or a sum): each should be a local derivative."""
+        return [self.nodes[f.value] for f in _factors(self.tree) if f.kind == "var"]
+
     # -- written back ------------------------------------------------------
 
     def reading(self):

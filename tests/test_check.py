@@ -450,3 +450,17 @@ def test_a_bias_formula_copied_from_the_weights_is_named_as_the_weights():
     assert str(verdict).startswith("This is ∂C/∂w_1, not ∂C/∂b: your value is that node's gradient.")
     # a formula of b's own nodes that leaves out the ½ is still named so
     assert check(C, b, "2 (f - y_1) f (1 - f)").diagnosis.kind == "missing factors"
+
+
+def test_a_bias_formula_with_the_weighted_input_written_out_keeps_its_diagnosis():
+    """x_1 inside σ'(w_1 x_1 + b) is z written out, not a factor copied from ∂C/∂w_1: a
+    formula for ∂C/∂b that is 2× (the ½ of the cost left out) is still named so, though with
+    x_1 = 2 it is also ∂C/∂w_1.  Oracle: ∂C/∂b by hand."""
+    w_1, x_1, b, y_1 = (Value(v, name=n) for v, n in
+                        ((0.3, "w_1"), (2.0, "x_1"), (-0.5, "b"), (1.0, "y_1")))
+    f = (w_1 * x_1 + b).named("z").sigmoid().named("f")
+    C = (0.5 * (f - y_1) ** 2).named("C")
+    sz = 1 / (1 + math.exp(-(0.3 * 2.0 - 0.5)))
+    verdict = check(C, b, "2 (σ(w_1 x_1 + b) - y_1) σ'(w_1 x_1 + b)")
+    assert math.isclose(verdict.formula_value, 2 * (sz - 1) * sz * (1 - sz), rel_tol=1e-14)
+    assert verdict.diagnosis.kind == "missing factors" and not verdict.convention
