@@ -33,7 +33,8 @@ LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
 left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w_1} =``
              (``\\mathrm{d}`` for d too; ``&=`` as in an align environment, also on the
              stated value's line) before the
-             formula says which derivative it is (``Formula.lhs``)
+             formula says which derivative it is (``Formula.lhs``); of an align
+             environment with one gradient per line, the line about the node checked
 stated value ``... = 0.0123`` (or ``= 8.16 \\times 10^{-3}``, ``≈ 0.0123``) after the formula,
              outside brackets, is the value its writer worked out
              (``Formula.stated``); anything else after that ``=`` is refused
