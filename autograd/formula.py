@@ -666,6 +666,9 @@ class _Reader:
                 chars.append(layer)
                 where += [i + 1] * len(layer)
                 i = layered.end()
+            elif (vector := self._layer_of_one(chars, layer)) is not None:   # a^3_1: node a^3
+                out.append(Token("name", vector, where[0], vector))
+                return layered.end()
         elif chars and self._name_of("".join(chars)) is None:
             i = self._one_neuron_layer(chars, where, i)
         primed = _PRIME_SUPERSCRIPT.match(text, i)
@@ -683,6 +686,16 @@ class _Reader:
             i = sample.end()
         self._pieces(run, where, i, out)
         return i
+
+    def _layer_of_one(self, chars, layer):
+        """The node named ``a^3`` (or ``a^{3}``) for ``a^3_1``, neuron 1 of a layer its
+        writer named as a whole, when no node is a3_1 and none is a3_2; else None."""
+        base = "".join(chars)
+        number, index = layer.split("_")
+        if index != "1" or self._name_of(f"{base}{number}_2") is not None:
+            return None
+        return next((name for name in (f"{base}^{number}", f"{base}^{{{number}}}")
+                     if len(self.named.get(name, ())) == 1), None)
 
     def _one_neuron_layer(self, chars, where, i):
         """``a^3`` as Nielsen writes the output of a layer of one neuron: a3_1, when the

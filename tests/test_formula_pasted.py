@@ -434,3 +434,15 @@ def test_a_left_side_with_a_braced_primed_name_reads(wrt, typed):
     verdict = check(L, wrt, typed)
     assert verdict and verdict.formula.lhs == ("L", "y'")
     assert_close(verdict.formula_value, seed000_hand()["yp"] - Y, rel=1e-14)
+
+
+def test_neuron_1_of_a_layer_named_as_a_whole_is_that_node():
+    """Seed 002 names the output a^3 (a^3 = σ(z^3_1)) and then writes a^3_1 in its direct
+    derivative, a^2_1(a^3_1-y)σ'(z^3_1): with a node named a^3 that was "no node named 'a'".
+    Oracle: ∂C/∂w^2_{11} (the asker's numbering) by hand."""
+    C = seed002_latex_named()
+    verdict = check(C, "w^2_{11}", r"a^2_1(a^3_1-y)\sigma'(z^3_1)")
+    assert verdict and verdict.formula.reading() == "a^2_1·(a^3-y)·σ'(z^3_1)"
+    assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
+    with pytest.raises(FormulaError, match="'a' at position 1: no node named 'a'"):
+        read_formula("a^3_2", C)
