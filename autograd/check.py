@@ -178,4 +178,19 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
         expected_matches_fd=fd.finite and precision.within(fd.value, fd.error),
         diagnosis=diagnosis, explanation=explanation,
         convention=None if agreed else other_parameter(
-            root, wrt, precision, any_leaf=diagnosis is not None and diagnosis.kind is None))
+            root, wrt, precision, any_leaf=diagnosis is not None and (
+                diagnosis.kind is None or _off_the_paths(formula, explanation))))
+
+
+def _off_the_paths(formula, explanation):
+    """True when ``formula`` multiplies by a node that no local derivative along wrt's
+    paths is, one neither on a path nor an operand of a node on one: x1 in a formula for
+    ∂C/∂b copied from ∂C/∂w1 (a left-out factor then reproduces the value by chance)."""
+    if formula is None or explanation.grouped:
+        return False
+    near = set()
+    for path in explanation.paths:
+        for node in path.nodes:
+            near.add(node)
+            near.update(node._prev)
+    return any(node not in near for node in formula.named_factors())

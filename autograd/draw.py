@@ -358,7 +358,7 @@ def _path_nodes(root, nodes, highlight):
 
 def _resolve_highlight(root, nodes, highlight):
     if isinstance(highlight, str):
-        return [names.find_node(nodes, highlight, "draw: highlight")]
+        return _named_highlight(root, nodes, highlight)
     if listlike(highlight, sized=True):                  # a matrix of Values: every entry
         from .matrix_check import value_grid
         starts = [v for row in value_grid(highlight, "draw", "highlight")[0] for v in row]
@@ -373,6 +373,20 @@ def _resolve_highlight(root, nodes, highlight):
             raise ValueError(f"draw: highlight {ops.describe(start)} is not in the graph of "
                              f"{names.printable(label(root))}")
     return starts
+
+
+def _named_highlight(root, nodes, name):
+    """The node called ``name``, or every entry of the network's matrix ``name`` (W1, b_2)."""
+    from .matrix_form import network_matrix
+    try:
+        return [names.find_node(nodes, name, "draw: highlight")]
+    except names.NodeNameError:
+        found = network_matrix(root, name)
+        if found is None:
+            raise
+    view, kind, l = found
+    grid = view.weight_nodes[l] if kind == "W" else view.bias_nodes[l]
+    return [v for row in grid for v in row if v is not None]
 
 
 # ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ What a formula may contain:
 names        the graph's node names, digits and primes included (w1, net2, y' or
              ``y^{\\prime}``, out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it,
              Nielsen's ``a^2_1`` and ``w^{3}_{11}`` are a2_1 and w3_11 (when they are nodes);
+             ``a^1_1`` is the input x1 (the input layer is layer 1);
              names written together are multiplied (``Iw_1`` is I·w1), and an unnamed
              node is read by the label explain gives it (``t3``, ``leaf1``); names as
              printed, ``w³₁₁``, ``a²₁``, ``x₁``, are w3_11, a2_1, x1
@@ -27,11 +28,13 @@ LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
              ``\\left|a\\right|``, ``\\geq``,
              and each op's own command: {latex}; the frame a formula is pasted
              in is read as spaces: ``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``,
-             ``\\begin{equation}…\\end{equation}``, a line break ``\\\\``
+             ``\\begin{equation}…\\end{equation}``, a line break ``\\\\`` and the ``,`` or ``.`` ending
+             the sentence the formula is in
 left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w_1} =``
              (``\\mathrm{d}`` for d too; ``&=`` as in an align environment, also on the
              stated value's line) before the
-             formula says which derivative it is (``Formula.lhs``)
+             formula says which derivative it is (``Formula.lhs``); of an align
+             environment with one gradient per line, the line about the node checked
 stated value ``... = 0.0123`` (or ``= 8.16 \\times 10^{-3}``, ``≈ 0.0123``) after the formula,
              outside brackets, is the value its writer worked out
              (``Formula.stated``); anything else after that ``=`` is refused
@@ -271,13 +274,17 @@ _KEYWORDS = {"if", "else", "and"}
 
 #: the left-hand side naming the derivative: dO/dw1 =, ∂O/∂w1 =, \frac{\partial O}{\partial w_1} =
 #: (the root may be left out, as in \frac{\partial}{\partial w^3_{11}} =: then it is the root)
-_NAME = r"(?:[^\s/=\\{}&]|_\{[^{}]*\}|\^\s*\{[^{}]*\}|\\(?:mathit|mathrm|text)\s*\{[^{}\\]*\})+"
+_NAME = (r"(?:[^\s/=\\{}&]|_\{[^{}]*\}|\^\s*\{[^{}]*\}|\\(?:mathit|mathrm|text)\s*\{[^{}\\]*\}"
+         r"|\{\s*[^\W\d][^{}\\\s]*\s*\}(?=['′]))+")     # {y}' as LaTeX writes y'
 _D = r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})\s*"
 _LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
                   rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})?\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
                   r"\s*&?\s*=(?!=)")     # &= as an align environment writes it
 #: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}
 _NAMED = re.compile(r"\\(?:mathit|mathrm|text)\s*\{([^{}\\]*)\}")
+#: what may follow a displayed formula's closing punctuation (its ``,`` or ``.`` in a
+#: sentence): spaces and the frame's end, ``$$``, ``\\]``, ``\\\\``, ``\\end{align}``
+_SENTENCE_END = re.compile(r"(?:\s|\$|\\[\])\\]|\\end\s*\{[^{}]*\})*\Z")
 #: the characters around a formula in $...$ or $$...$$
 _FRAMING = "$ \t\r\n"
 #: the frame a pasted formula may open with: $, $$, \(, \[ or \begin{equation}
@@ -329,6 +336,12 @@ class _Reader:
         self.by_spelling = {}
         for name in self.named:
             self.by_spelling.setdefault(names.spelling(name), []).append(name)
+        self._inputs_as_layer_one()
+        self.latex_named = {}            # a^3, w^1_{11}: names with LaTeX in them, by their head
+        for name in sorted(self.listed, key=len, reverse=True):
+            head = _RUN.match(name)
+            if head and head.end() < len(name) and name[head.end()] in "^{":
+                self.latex_named.setdefault(head.group(0), []).append(name)
         self._prefixes = None
         self.resolved = {}               # piece of text -> graph name or None
         self.found = {}                  # name -> node, in the order the formula names them
@@ -336,6 +349,13 @@ class _Reader:
         self.lhs = None
         self.bare = None                 # a condition outside brackets: x > 0, a and b
         self.inside = None               # (start, end) of the text inside $...$, when asked
+
+    def _inputs_as_layer_one(self):
+        """Nielsen's a^1_k is the input x_k (the input layer is layer 1): a1_k reads
+        as the node x_k when no node is a1_k itself."""
+        for spelled, found in list(self.by_spelling.items()):
+            if len(spelled) == 5 and spelled[:2] == ("x", None) and spelled[3:] == ("", None):
+                self.by_spelling.setdefault(("a", "1") + spelled[2:], found)
 
     # -- errors --------------------------------------------------------------
 
@@ -363,9 +383,37 @@ class _Reader:
         self.lhs = (top_node.name, below_node.name)
         return found.end()
 
+    def statement_about(self, wrt):
+        """The text with only the line about ``wrt`` kept (the others blanked, so positions
+        hold), when several lines each start with a left-hand side, as an align environment
+        of gradients does (``∂L/∂w_2 &= … \\\\ ∂L/∂w_1 &= …``); else None.  Raises
+        :class:`FormulaError` when no such line is about ``wrt``."""
+        text = self.text
+        starts = [0] + [m.end() for m in re.finditer(r"\\\\", text)]
+        heads = [(i, found) for i in starts
+                 if (found := _LHS.match(text, _FRAME.match(text, i).end())) is not None]
+        if len(heads) < 2:
+            return None
+        for n, (start, found) in enumerate(heads):
+            below = found.group("b") or found.group("d")
+            try:
+                node = self._lhs_node(below, below)
+            except FormulaError:
+                continue
+            if node is wrt:
+                end = heads[n + 1][0] if n + 1 < len(heads) else len(text)
+                return " " * start + text[start:end] + " " * (len(text) - end)
+        written = "; ".join(names.printable(" ".join(found.group(0).split()).rstrip("=& "))
+                            for _, found in heads)
+        raise FormulaError(f"{self.where}: the formula has {len(heads)} lines with a left-hand "
+                           f"side ({written}), and none is with respect to the node checked, "
+                           f"{names.printable(wrt.name or 'wrt')}; named nodes: "
+                           f"{names.listing(self.listed)}")
+
     def _lhs_node(self, typed, written):
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
         typed = _NAMED.sub(r"\1", typed)                 # \mathit{leaf}_{1}: leaf_1
+        typed = _BRACED_PRIMED.sub(r"\1", typed)         # {y}': y'
         plain = re.sub(r"_\{([^{}]*)\}", r"_\1", typed)
         name = self._name_of(plain) or self._name_of(names.plain(plain))    # ∂C/∂w³₁₁ as printed
         if name is None:
@@ -421,6 +469,8 @@ class _Reader:
                 i += 1
             elif ch == "&" and text[i + 1:].lstrip(" ")[:1] == "=":   # &= of an align line
                 i += 1
+            elif ch in ",.;" and _SENTENCE_END.match(text, i + 1):   # ...(y'-y), as a post ends
+                i = n
             elif ch in ",|":
                 out.append(Token(ch, ch, i + 1))
                 i += 1
@@ -575,6 +625,12 @@ class _Reader:
             chunk = _RUN.match(text, i)
             end = chunk.end()
             run = chunk.group(0)
+            for name in self.latex_named.get(run, ()) if end < n else ():   # a^3 as named
+                after = i + len(name)
+                if text.startswith(name, i) and not _RUN.match(text, after) and \
+                        not text.startswith(("^", "_"), after):
+                    out.append(Token("name", name, i + 1, name))
+                    return after
             if run in self.named and run not in FUNCTIONS and \
                     (end == n or text[end] not in "({^\\" and not _SCRIPTED.match(text, end)):
                 out.append(Token("name", run, i + 1, run))
@@ -610,6 +666,9 @@ class _Reader:
                 chars.append(layer)
                 where += [i + 1] * len(layer)
                 i = layered.end()
+            elif (vector := self._layer_of_one(chars, layer)) is not None:   # a^3_1: node a^3
+                out.append(Token("name", vector, where[0], vector))
+                return layered.end()
         elif chars and self._name_of("".join(chars)) is None:
             i = self._one_neuron_layer(chars, where, i)
         primed = _PRIME_SUPERSCRIPT.match(text, i)
@@ -627,6 +686,16 @@ class _Reader:
             i = sample.end()
         self._pieces(run, where, i, out)
         return i
+
+    def _layer_of_one(self, chars, layer):
+        """The node named ``a^3`` (or ``a^{3}``) for ``a^3_1``, neuron 1 of a layer its
+        writer named as a whole, when no node is a3_1 and none is a3_2; else None."""
+        base = "".join(chars)
+        number, index = layer.split("_")
+        if index != "1" or self._name_of(f"{base}{number}_2") is not None:
+            return None
+        return next((name for name in (f"{base}^{number}", f"{base}^{{{number}}}")
+                     if len(self.named.get(name, ())) == 1), None)
 
     def _one_neuron_layer(self, chars, where, i):
         """``a^3`` as Nielsen writes the output of a layer of one neuron: a3_1, when the
@@ -1189,6 +1258,11 @@ class Formula:
             raise FormulaError(f"{self.where}: the formula cannot be evaluated at position "
                                f"{t.pos} ({t.typed!r}): {op.error(err, operands)}") from None
 
+    def named_factors(self):
+        """The nodes the formula multiplies by as they are, ``x1`` in ``(f-y)·f·(1-f)·x1``
+        (not those inside a function or a sum): each should be a local derivative."""
+        return [self.nodes[f.value] for f in _factors(self.tree) if f.kind == "var"]
+
     # -- written back ------------------------------------------------------
 
     def reading(self):
@@ -1305,7 +1379,10 @@ def read_formula(text, root, where="check", wrt=None):
     if len(text) > LONGEST_TEXT:
         raise FormulaError(f"{where}: the formula has {len(text):,} characters; at most "
                            f"{LONGEST_TEXT:,} are read (LONGEST_TEXT)")
-    reader = _Reader(text, graph.all_nodes(root), where)
+    nodes = graph.all_nodes(root)
+    reader = _Reader(text, nodes, where)
+    if wrt is not None and (line := reader.statement_about(wrt)) is not None:
+        text, reader = line, _Reader(line, nodes, where)
     if not text.strip():
         reader.fail(1, text, "the formula is empty")
     try:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import math
 import re
 
-from . import engine, names
+from . import names
 from .floats import listlike, short_repr
-from .matrix_form import batch_view, matrix_name, parse_matrix_name
+from .matrix_form import batch_view, matrix_name, network_matrix
 from .notation import number
 
 __all__ = ["entry_weight", "entry_text"]
@@ -57,17 +57,10 @@ def _t(name):
 def refuse_matrix_name(root, wrt):
     """Refuse ``explain(C, "W2")`` in one line when ``W2`` is no node's name but a matrix of
     the network below ``root``: explain takes one entry (a node, or a layer's (j, k))."""
-    if parse_matrix_name(wrt, "rows") is None or any(
-            node.name == wrt for node in engine.all_nodes(root)):
+    found = network_matrix(root, wrt)
+    if found is None:
         return
-    try:
-        view = batch_view(root)
-    except ValueError:
-        return                                  # no network: the node lookup's error says so
-    found = parse_matrix_name(wrt, view.layout)
-    kind, l = found if found else (None, None)
-    if l not in view.layers or (kind == "b" and view.bias_nodes[l][0][0] is None):
-        return
+    view, kind, l = found
     first = (view.weight_nodes[l][0][0] if kind == "W" else view.bias_nodes[l][0][0]).name
     layer = (f" or explain(C, net.layers[{view.layers.index(l)}], entry=(j, k))"
              if kind == "W" else "")

@@ -285,6 +285,22 @@ def batch_view(root, layout=None):
     return view
 
 
+def network_matrix(root, name):
+    """``(view, kind, l)`` when ``name`` (``W2``, ``W_2``, ``b1``) is no node's name but a
+    matrix of the network below ``root`` in its layout, else None."""
+    if parse_matrix_name(name, "rows") is None or any(
+            node.name == name for node in engine.all_nodes(root)):
+        return None
+    try:
+        view = batch_view(root)
+    except ValueError:
+        return None                             # no network: the node lookup's error says so
+    kind, l = parse_matrix_name(name, view.layout)
+    if l not in view.layers or (kind == "b" and view.bias_nodes[l][0][0] is None):
+        return None
+    return view, kind, l
+
+
 def _put(found, key, node):
     """``found[key] = node``, refusing a second node of the same name: the matrices would
     mix two forward passes (or two networks) and read one of them."""

@@ -585,12 +585,17 @@ class _Reader:
                 self.take()
                 self.layer_letter(value)
             if key not in self.bound:
+                listed = ", ".join(sorted(set(self.bound) - {"ones"}, key=_name_order))
+                if value.startswith("∂"):
+                    raise MatrixFormulaError(
+                        f"∂ is read only in the label left of = (∂L/∂W_2 = …): a chain of "
+                        f"partial derivatives (∂cost/∂o_2 · ∂o_2/∂i_2 · …) names no matrix; "
+                        f"write each factor as the matrices it is, from {listed}")
                 define = (f" ({key} is bound once the formula assigns it: {key} = …; then use "
                           f"it)" if key.startswith("delta") else "")
                 raise MatrixFormulaError(
                     f"{value!r} is not bound in this formula ({self.layout} layout); the names "
-                    f"bound are {', '.join(sorted(set(self.bound) - {'ones'}, key=_name_order))}"
-                    f"{define}")
+                    f"bound are {listed}{define}")
             return Term(self.bound[key], key)
         shown = value or "the end"
         raise MatrixFormulaError(f"expected a number, a name or ({_where(pos, self.plain)}, "

@@ -81,8 +81,11 @@ def parse(name):
 
 def spelling(name):
     """What a name says, whichever way it is written: ``w1`` and ``w_1`` (as Desmos
-    writes w₁) give the same; a name outside the scheme is itself."""
+    writes w₁) give the same, as do ``a^2_1`` and ``a2_1`` (a node named as LaTeX writes
+    it); a name outside the scheme is itself."""
     n = parse(name)
+    if n is None and isinstance(name, str) and ("^" in name or "{" in name):
+        n = parse(plain(name))
     if n is None:
         return (name,)
     return (n.base, n.layer, n.index, n.primes, n.sample)

@@ -430,3 +430,37 @@ def test_a_formula_in_brackets_with_a_comma_is_a_formula_not_a_matrix():
     assert verdict and verdict.formula_value == 0.6
     with pytest.raises(ValueError, match=r"is a matrix, but the gradient with respect to"):
         check(L, x, "[[0.6, -1e-3],\n [nan, 2]]")
+
+
+def test_a_bias_formula_copied_from_the_weights_is_named_as_the_weights():
+    """Seed 001's one neuron, z = w_1 x_1 + b, C = ½(σ(z) − y_1)², with x_1 = 2: the
+    weight's formula typed for the bias, (f − y_1) f (1 − f) x_1, was diagnosed as leaving
+    out ∂C/∂(f−y_1)² = 0.5 (x_1 = 2 makes that reproduce it by chance, and multiplying by
+    0.5 keeps the wrong x_1).  The formula names x_1, which no local derivative on b's
+    path holds: it is ∂C/∂w_1.  Oracle: both gradients by hand."""
+    w_1, x_1, b, y_1 = (Value(v, name=n) for v, n in
+                        ((0.3, "w_1"), (2.0, "x_1"), (-0.5, "b"), (1.0, "y_1")))
+    f = (w_1 * x_1 + b).named("z").sigmoid().named("f")
+    C = (0.5 * (f - y_1) ** 2).named("C")
+    sz = 1 / (1 + math.exp(-(0.3 * 2.0 - 0.5)))
+    db, dw = (sz - 1) * sz * (1 - sz), (sz - 1) * sz * (1 - sz) * 2.0
+    verdict = check(C, b, "(f - y_1) f (1 - f) x_1")
+    assert not verdict and math.isclose(verdict.engine, db, rel_tol=1e-14)
+    assert math.isclose(verdict.formula_value, dw, rel_tol=1e-14)
+    assert str(verdict).startswith("This is ∂C/∂w_1, not ∂C/∂b: your value is that node's gradient.")
+    # a formula of b's own nodes that leaves out the ½ is still named so
+    assert check(C, b, "2 (f - y_1) f (1 - f)").diagnosis.kind == "missing factors"
+
+
+def test_a_bias_formula_with_the_weighted_input_written_out_keeps_its_diagnosis():
+    """x_1 inside σ'(w_1 x_1 + b) is z written out, not a factor copied from ∂C/∂w_1: a
+    formula for ∂C/∂b that is 2× (the ½ of the cost left out) is still named so, though with
+    x_1 = 2 it is also ∂C/∂w_1.  Oracle: ∂C/∂b by hand."""
+    w_1, x_1, b, y_1 = (Value(v, name=n) for v, n in
+                        ((0.3, "w_1"), (2.0, "x_1"), (-0.5, "b"), (1.0, "y_1")))
+    f = (w_1 * x_1 + b).named("z").sigmoid().named("f")
+    C = (0.5 * (f - y_1) ** 2).named("C")
+    sz = 1 / (1 + math.exp(-(0.3 * 2.0 - 0.5)))
+    verdict = check(C, b, "2 (σ(w_1 x_1 + b) - y_1) σ'(w_1 x_1 + b)")
+    assert math.isclose(verdict.formula_value, 2 * (sz - 1) * sz * (1 - sz), rel_tol=1e-14)
+    assert verdict.diagnosis.kind == "missing factors" and not verdict.convention

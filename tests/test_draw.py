@@ -986,3 +986,41 @@ def test_a_micrograd_value_is_refused_in_one_line():
     c = MicrogradValue(6.0, (a, b), "*")
     with pytest.raises(TypeError, match=r"^draw: expected a Value to draw, got MicrogradValue "):
         draw(c)
+
+
+BLOG_SCRIPT = """\
+import numpy as np
+import nn
+X = np.array([[0.2, 0.7], [0.9, -0.3], [-0.5, 0.4], [0.6, 0.6]])
+Y = np.array([[1.0], [0.0], [1.0], [0.0]])
+W_1 = np.array([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6]]); b_1 = np.array([[0.0, 0.1, -0.1]])
+W_2 = np.array([[0.7], [-0.5], [0.2]]); b_2 = np.array([[0.05]])
+net = nn.MLP.from_matrices([W_1, W_2], [b_1, b_2], layout="rows")
+cost = nn.half_mean_squared_error(net.batch(X), Y)
+cost.backward()
+"""
+
+
+@pytest.mark.parametrize("name, starts", [
+    ("W_1", {"w2_11", "w2_12", "w2_21", "w2_22", "w2_31", "w2_32"}),   # the blog's W1
+    ("W2", {"w3_11", "w3_12", "w3_13"}),
+    ("b_1", {"b2_1", "b2_2", "b2_3"}),
+])
+def test_highlight_a_matrix_of_the_network_by_its_name(tmp_path, capsys, name, starts):
+    """Seed 004's learner names the blog's matrices W_1, W_2, b_1 (check --wrt W_1 takes
+    them); chainrule draw --highlight W_1 said "no node named 'W_1'; named nodes: C, ...
+    (58 names)".  It now draws the paths from every entry: in the rows layout W1's entries
+    are the weights into layer 2, w²_jk (the oracle: Nielsen's numbering)."""
+    from autograd.cli import main
+    from autograd.script import run_until_backward
+    script = tmp_path / "blog.py"
+    script.write_text(BLOG_SCRIPT)
+    assert main(["draw", str(script), "--format", "svg", "--highlight", name]) == 0
+    assert f"paths from {name} to the root" in (tmp_path / "blog.svg").read_text()
+    cost = run_until_backward(str(script), []).root
+    source = draw(cost, highlight=name).source
+    boxed = re.findall(r'<TABLE BORDER="2" COLOR="#d62728".*?tooltip="([wb]\d_\d+) \(parameter', source)
+    parameters = set(boxed)
+    assert parameters == starts
+    with pytest.raises(KeyError, match="no node named 'W9'"):
+        draw(cost, highlight="W9")

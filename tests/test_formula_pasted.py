@@ -314,3 +314,135 @@ def test_a_value_after_approximately_equal_is_the_stated_value(approx):
     assert_close(verdict.formula_value, dw1, rel=1e-14)
     with pytest.raises(FormulaError, match="≈ is read only before the value worked out"):
         read_formula(f"(x {approx} h)", L)
+
+
+def test_nielsen_a1_is_the_input_x():
+    """Seed 002 asks whether a^1_1 means x_1: in Nielsen's numbering the input layer is
+    layer 1, so a¹ₖ is the input xₖ (nn names it x1).  'a^1_1·((a^3-y)σ'(z^3_1))·σ'(z^2_1)'
+    was refused with "no node named 'a'".  Oracle: the formula by hand."""
+    C = nielsen_231()
+    typed = r"a^1_1*((a^3-y)\sigma'(z^3_1))*\sigma'(z^2_1)"
+    verdict = check(C, "w2_11", typed)
+    a2 = [s(sum(w * x for w, x in zip(row, XS)) + b) for row, b in zip(W2, B2)]
+    a3 = s(sum(w * a for w, a in zip(W3, a2)))
+    hand = XS[0] * (a3 - TARGET) * a3 * (1 - a3) * a2[0] * (1 - a2[0])
+    assert_close(verdict.formula_value, hand, rel=1e-14)
+    assert verdict.formula.reading().startswith("x1·")
+    assert "w3_11 on path 1" in str(verdict)       # BP2's weight, as the asker left it out
+    for typed in ("a^{1}_{2}", "a¹₂", "a^1_2"):
+        assert_close(read_formula(typed, C).evaluate(), XS[1], rel=1e-15)
+
+
+# seed 003's answer, its display math as the post has it: the sentence goes on after it,
+# so it ends in a comma
+SEED003_ANSWER = (r"\frac{\partial O}{\partial w_1} =d(s(s(Iw_1+1)w_2+1)w_4+s(s(Iw_1+1)w_3+1)"
+                  r"w_5+1)⋅[(\mathbf{w_4}d(s(Iw_1+1)w_2+1)⋅\mathbf{w_2}d(Iw_1+1)⋅I)+"
+                  r"(\mathbf{w_5}d(s(Iw_1+1)w_3+1)⋅\mathbf{w_3}d(Iw_1+1)⋅I)],")
+
+
+@pytest.mark.parametrize("typed", [
+    SEED003_ANSWER,                               # was "(','): expected an operator or the end"
+    f"$$ {SEED003_ANSWER} $$",
+    SEED003_ANSWER[:-1] + ".",                    # was "('.'): this character is not part of"
+    rf"\[ {SEED003_ANSWER[:-1]}. \]",
+    rf"\begin{{align}} {SEED003_ANSWER} \end{{align}}",
+])
+def test_a_display_ending_its_sentence_reads_as_the_formula(typed):
+    """Oracle: Desmos's published ∂O/∂w1 = 0.0014291881022."""
+    verdict = check(desmos_named(), "w1", typed)
+    assert verdict
+    assert_close(verdict.formula_value, DESMOS, rel=1e-11)
+
+
+@pytest.mark.parametrize("typed, token", [("w1, w2", "','"), ("w1. w2", "'.'"), ("w1,, ", "','")])
+def test_punctuation_inside_a_formula_is_still_refused(typed, token):
+    with pytest.raises(FormulaError, match=f"position 3 \\({token}\\)"):
+        check(desmos_named(), "w1", typed)
+
+
+# seed 000's "The gradients can be written as": both gradients in one align environment
+SEED000_BOTH = (r"\begin{align} \frac{\partial L }{\partial w_2 } &=h\times {y}'(1-{y}')\times "
+                r"({y}'-y) \\ " + SEED000_W1 + r" \end{align}")
+
+
+@pytest.mark.parametrize("wrt, key", [("w1", "dw1"), ("w2", "dw2")])
+def test_an_align_of_several_gradients_checks_the_line_about_wrt(wrt, key):
+    """The block as the question has it was refused for w1 ('the left-hand side ... is with
+    respect to w_2, but the node checked is w1') and read w2's line on into w1's for w2.
+    Oracle: the hand formulas of seed 000."""
+    L, _ = seed000()
+    verdict = check(L, wrt, SEED000_BOTH)
+    assert verdict and verdict.formula.lhs == ("L", wrt)
+    assert_close(verdict.formula_value, seed000_hand()[key], rel=1e-14)
+    assert "w_2 } &=h" not in str(verdict) if wrt == "w1" else "w_{1}" not in str(verdict)
+
+
+def test_an_align_line_keeps_its_value_on_the_next_line_and_no_line_is_guessed():
+    L, _ = seed000()
+    hand = seed000_hand()["dw1"]
+    stated = SEED000_BOTH.replace(r" \end{align}", rf" \\ &= {hand:.4g} \end{{align}}")
+    verdict = check(L, "w1", stated)
+    assert verdict and verdict.formula.stated == f"{hand:.4g}"
+    refused = r"has 2 lines with a left-hand side \(\\frac.*none is with respect to .*, b;"
+    with pytest.raises(FormulaError, match=refused):
+        check(L, "b", SEED000_BOTH)
+
+
+def seed002_latex_named():
+    """Seed 002's network built by hand with the nodes named as the asker types them, in
+    the asker's numbering (the weights into the hidden layer are w^1, into the output w^2)."""
+    x = [Value(v, name=f"x_{k}") for k, v in enumerate(XS, 1)]
+    y = Value(TARGET, name="y")
+    a2 = []
+    for j, (row, b) in enumerate(zip(W2, B2), 1):
+        ws = [Value(v, name=f"w^1_{{{j}{k}}}") for k, v in enumerate(row, 1)]
+        z = (ws[0] * x[0] + ws[1] * x[1] + Value(b, name=f"b_{j}")).named(f"z^2_{j}")
+        a2.append(z.sigmoid().named(f"a^2_{j}"))
+    w2 = [Value(v, name=f"w^2_{{1{k}}}") for k, v in enumerate(W3, 1)]
+    z3 = (w2[0] * a2[0] + w2[1] * a2[1] + w2[2] * a2[2]).named("z^3_1")
+    C = (0.5 * (z3.sigmoid().named("a^3") - y) ** 2).named("C")
+    C.backward()
+    return C
+
+
+def test_nodes_named_as_latex_are_read_by_those_names():
+    """Seed 002's asker names the nodes a^2_1, a^3, w^2_{11} as typed; the formula
+    'a^2_1(a^3-y)\\sigma'(z^3_1)' was refused: "the formula's 'a' at position 1: no node
+    named 'a'" (then at a^3).  Oracle: the formula by hand, and ∂C/∂w^2_{11} by hand."""
+    C = seed002_latex_named()
+    verdict = check(C, "w^2_{11}", r"a^2_1(a^3-y)\sigma'(z^3_1)")
+    assert verdict and verdict.formula.reading() == "a^2_1·(a^3-y)·σ'(z^3_1)"
+    assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
+    a2 = [s(sum(w * x for w, x in zip(row, XS)) + b) for row, b in zip(W2, B2)]
+    a3 = s(sum(w * a for w, a in zip(W3, a2)))
+    assert_close(read_formula("a^{2}_{1} + a^3 x_1", C).evaluate(), a2[0] + a3 * XS[0], rel=1e-14)
+    with pytest.raises(FormulaError, match="'a' at position 1: no node named 'a'"):
+        read_formula("a^4", C)
+
+
+@pytest.mark.parametrize("wrt, typed", [
+    ("y'", r"\frac{\partial L }{\partial {y}'} & =({y}'-y) \\"),     # seed 000's 'where' line
+    ("y'", r"\frac{\partial L}{\partial { y }'} = {y}' - y"),
+    ("y'", r"∂L/∂{y}' = y' - y"),
+])
+def test_a_left_side_with_a_braced_primed_name_reads(wrt, typed):
+    """Seed 000 writes y' as {y}', also under \\partial: '\\frac{\\partial L }{\\partial {y}'}
+    & =({y}'-y)' was refused with "∂ is read only in a left-hand side", about its own left
+    side.  Oracle: ∂(½(y − y')²)/∂y' = y' − y, by hand."""
+    from test_explain import Y
+    L, _ = seed000()
+    verdict = check(L, wrt, typed)
+    assert verdict and verdict.formula.lhs == ("L", "y'")
+    assert_close(verdict.formula_value, seed000_hand()["yp"] - Y, rel=1e-14)
+
+
+def test_neuron_1_of_a_layer_named_as_a_whole_is_that_node():
+    """Seed 002 names the output a^3 (a^3 = σ(z^3_1)) and then writes a^3_1 in its direct
+    derivative, a^2_1(a^3_1-y)σ'(z^3_1): with a node named a^3 that was "no node named 'a'".
+    Oracle: ∂C/∂w^2_{11} (the asker's numbering) by hand."""
+    C = seed002_latex_named()
+    verdict = check(C, "w^2_{11}", r"a^2_1(a^3_1-y)\sigma'(z^3_1)")
+    assert verdict and verdict.formula.reading() == "a^2_1·(a^3-y)·σ'(z^3_1)"
+    assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
+    with pytest.raises(FormulaError, match="'a' at position 1: no node named 'a'"):
+        read_formula("a^3_2", C)

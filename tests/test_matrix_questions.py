@@ -1819,3 +1819,20 @@ def test_explain_asked_for_a_whole_matrix_says_it_takes_one_entry(name, layout, 
                                          rf"layout\); explain takes one entry: {words}.*; check\(C, "
                                          rf"'{name}', expected\) checks the whole matrix$"):
         explain(cost, name)
+
+
+def test_the_blogs_chain_of_partials_is_refused_as_such():
+    """Seed 004's ΔW_2 line as the blog first writes it, a product of ∂ fractions, was
+    refused with "'∂' is not bound in this formula; the names bound are X, Y, ...", as if ∂
+    were a matrix missing from the list; it now says what ∂ is read as and what to write."""
+    _, cost = blog()
+    chain = (r"\[ \begin{split} \Delta W_2 &= \dfrac{\partial cost}{\partial o_2}"
+             r"\dfrac{\partial o_2}{\partial i_2}\dfrac{\partial i_2}{\partial W_2} \end{split} \]")
+    with pytest.raises(MatrixFormulaError) as refused:
+        check(cost, "W_2", chain)
+    message = str(refused.value)
+    assert message.startswith("∂ is read only in the label left of = (∂L/∂W_2 = …)")
+    assert "not bound" not in message and message.endswith("W1, W2, b1, b2, m")
+    assert check(cost, "W_2", chain.replace(r"\dfrac{\partial cost}{\partial o_2}\dfrac{\partial "
+                                            r"o_2}{\partial i_2}\dfrac{\partial i_2}{\partial "
+                                            r"W_2}", BLOG_W2))

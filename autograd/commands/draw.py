@@ -57,6 +57,19 @@ def _format(out, given):
     return given or named or "png"
 
 
+def _node_or_matrix(captured, root, name):
+    """The node called ``name``, else ``name`` itself when it is a matrix of the network
+    (``W1``, ``W_2``: draw highlights every entry), else the ScriptError of the lookup."""
+    from autograd.matrix_form import network_matrix
+    from autograd.script import ScriptError
+    try:
+        return captured.find(name)
+    except ScriptError:
+        if network_matrix(root, name) is None:
+            raise
+        return name
+
+
 def run(args):
     from autograd.draw import INSTALL_LINE, DotNotFound, GraphTooLarge, render_graph
     from autograd.script import ScriptError, run_until_backward
@@ -71,7 +84,7 @@ def run(args):
         root = captured.find(args.root) if args.root else captured.root
         highlight = None if not args.highlight else captured.value_at(args.highlight)
         if args.highlight and highlight is None:
-            highlight = captured.find(args.highlight)
+            highlight = _node_or_matrix(captured, root, args.highlight)
     except ScriptError as err:
         print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
         return 2
