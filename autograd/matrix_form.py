@@ -454,7 +454,7 @@ def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
         given = [[given]]                   # one number: a 1 × 1 matrix (∂C/∂b of one neuron)
     if not isinstance(given, (list, tuple)) or not given:
         raise TypeError(f"{what} must be nested lists of numbers (one list per row) or an "
-                        f"array, got {type(given).__name__} {given!r}")
+                        f"array, got {type(given).__name__} {short_repr(given)}")
     rows = given if isinstance(given[0], (list, tuple)) else [given]
     width = None
     values: list[list[float]] = []

@@ -1836,3 +1836,14 @@ def test_the_blogs_chain_of_partials_is_refused_as_such():
     assert check(cost, "W_2", chain.replace(r"\dfrac{\partial cost}{\partial o_2}\dfrac{\partial "
                                             r"o_2}{\partial i_2}\dfrac{\partial i_2}{\partial "
                                             r"W_2}", BLOG_W2))
+
+
+def test_a_matrix_given_as_something_else_is_named_in_one_short_line():
+    """A dict of 10,000 entries given as the matrix was written out whole in the error."""
+    from autograd.matrix_form import read_matrix
+    with pytest.raises(TypeError) as caught:
+        read_matrix({i: float(i) for i in range(10_000)}, "∂C/∂W2")
+    message = str(caught.value)
+    assert message.startswith("∂C/∂W2 must be nested lists of numbers (one list per row) or an "
+                              "array, got dict {0: 0.0, 1: 1.0, ")
+    assert message.endswith("...") and len(message) < 200 and "\n" not in message
