@@ -498,7 +498,8 @@ class Jitted:
         """Σ over ``samples`` (each a tuple of numbers) of the output, or the mean;
         adds the gradient of that sum (or mean) to the parameters' ``.grad``.
         With the numpy backend ``samples`` may be a 2-d array, one row per sample."""
-        flag(mean, f"jit {self.__name__}.batch: mean")
+        if mean is not False and mean is not True:   # (no f-string per call)
+            flag(mean, f"jit {self.__name__}.batch: mean")
         if self.backend == "numpy":
             return self._batch_numpy(samples, mean)
         if not listlike(samples):

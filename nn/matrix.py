@@ -405,7 +405,8 @@ class MatrixProgram:
     def batch(self, samples, *, mean=False):
         """Σ (or mean) of C_x over ``samples`` (the sum of none is 0.0, their mean
         refused); adds ∂C/∂w to each parameter's ``.grad``."""
-        flag(mean, f"{self.__name__}.batch: mean")
+        if mean is not False and mean is not True:   # (no f-string per call)
+            flag(mean, f"{self.__name__}.batch: mean")
         X, Y = self.matrices(samples)
         m = X.shape[1]
         if m == 0:
