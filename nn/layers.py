@@ -254,13 +254,23 @@ class Outputs(list):
     __sub__ = __rsub__ = __truediv__ = __rtruediv__ = __pow__ = __rpow__ = _refuse
     __neg__ = __pos__ = __abs__ = _refuse
 
-    def __getattr__(self, name):
-        if not name.startswith("__") and hasattr(Value, name):
-            try:
-                self._refuse()
-            except TypeError as err:
-                raise AttributeError(f"{err} (asked for .{name})") from None
-        raise AttributeError(f"'Outputs' (a list of output Values) has no attribute {name!r}")
+
+def _value_attribute(name):
+    """``net(x).relu``, ``.backward``, ``.data``: a property raising the AttributeError of
+    :meth:`Outputs._refuse` (a property, not ``__getattr__``, which would run for every
+    attribute a list lacks, the ``ndim`` each loss asks of every sample's outputs)."""
+    def refuse(self):
+        try:
+            self._refuse()
+        except TypeError as err:
+            raise AttributeError(f"{err} (asked for .{name})") from None
+    return property(refuse)
+
+
+for _name in dir(Value):        # a Value's attributes (not a list's): refused, saying why
+    if not _name.startswith("__") and not hasattr(list, _name):
+        setattr(Outputs, _name, _value_attribute(_name))
+del _name
 
 
 class Neuron(Module):
