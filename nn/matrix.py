@@ -47,11 +47,9 @@ __all__ = ["MatrixProgram", "matrix_program"]
 
 
 def _numpy():
-    try:
-        import numpy as np
-    except ImportError:
-        raise ImportError("backend='numpy' needs numpy: pip install 'chainrule[numpy]' "
-                          "(or pip install numpy)") from None
+    """numpy, or the numpy backend's ImportError saying how to install it
+    (:mod:`autograd.jit_numpy`'s, one message for both packages)."""
+    from autograd.jit_numpy import np
     return np
 
 
