@@ -170,11 +170,10 @@ def _checked_jit_loss(model, loss, n_inputs, n_targets):
     if not callable(loss):
         raise TypeError(f"jit_loss: loss must be a function loss(outputs, targets) -> Value "
                         f"(net.jit_loss also takes a loss's name), {got(loss)}")
-    if not floats.is_int(n_inputs) or n_inputs < 1:
-        raise TypeError(f"jit_loss: n_inputs must be a positive int, {got(n_inputs)}")
+    n_inputs = floats.positive_int(n_inputs, "jit_loss: n_inputs")
     if n_targets is not None and (not floats.is_int(n_targets) or n_targets < 0):
         raise TypeError(f"jit_loss: n_targets must be None or an int >= 0, {got(n_targets)}")
-    return operator.index(n_inputs), None if n_targets is None else operator.index(n_targets)
+    return n_inputs, None if n_targets is None else operator.index(n_targets)
 
 
 # ---------------------------------------------------------------------------
