@@ -17,7 +17,9 @@ holding w^l_j1 .. w^l_jn; a sum over the batch is a sum along axis 1).
 loss puts Nielsen's 1/n.
 
 The activations' derivatives (``sigmoid_prime(z, a)`` is σ'(z), given
-a = σ(z) too, so it reads a(1 − a) instead of computing σ again) and
+a = σ(z) too, so it reads a(1 − a) instead of computing σ again; an activation whose
+rule is a select, ReLU, is written as ``relu_backprop(z, a, g)``, so that an inf or nan
+upstream where f' is 0 gives 0) and
 forwards come from the op records of :mod:`autograd.ops`; each loss's cost and ∂C/∂a^L (or δ^L
 directly, when the loss is computed from the logit) from its record in
 :data:`nn.losses.LOSSES`.  The
