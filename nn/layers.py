@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, SupportsFloat
 
 from autograd import Value, engine, no_grad
 from autograd.floats import listlike, short_repr
+from autograd.interrupts import deferred_interrupts
 from autograd.jit_emit import in_sample
 from autograd.names import printable as _printable
 from autograd.names import with_sample as _with_sample
@@ -638,7 +639,11 @@ class MLP(Module):
                             raise _flat_samples(err, X, len(self._input_names)) from None
                         raise in_sample(err, i) from None
         finally:
-            self._last_pass(kept)
+            try:
+                self._last_pass(kept)
+            except KeyboardInterrupt:   # a Ctrl-C noticed before the put-back held it
+                self._last_pass(kept)
+                raise
         return outputs[0] if single else outputs
 
     def _last_pass(self, kept=None):
@@ -646,9 +651,10 @@ class MLP(Module):
         ``kept``, those put back (after a pass that is not to count)."""
         if kept is None:
             return self.inputs, [(layer.z, layer.a) for layer in self.layers]
-        self.inputs = kept[0]
-        for layer, (z, a) in zip(self.layers, kept[1]):
-            layer.z, layer.a = z, a
+        with deferred_interrupts():     # all put back, then a Ctrl-C
+            self.inputs = kept[0]
+            for layer, (z, a) in zip(self.layers, kept[1]):
+                layer.z, layer.a = z, a
         return kept
 
     def batch(self, samples: Iterable[Inputs]) -> list[list[Value]]:
@@ -664,7 +670,11 @@ class MLP(Module):
         try:
             return [self(x, sample=i) for i, x in enumerate(samples, 1)]
         except BaseException:            # a sample that fails, or Ctrl-C: as before the batch
-            self._last_pass(kept)
+            try:
+                self._last_pass(kept)
+            except KeyboardInterrupt:   # a Ctrl-C noticed before the put-back held it
+                self._last_pass(kept)
+                raise
             raise
 
     def jit_loss(self, loss: str | Callable[..., Value] | None = None, *,
