@@ -11,9 +11,11 @@ import math
 import sys
 from collections.abc import Mapping
 from functools import partial, reduce
+import operator
 from operator import add, countOf, iconcat
 
 __all__ = ["idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float", "flag", "is_int",
+           "positive_int",
            "short_repr", "listlike", "same_rows", "flat_floats"]
 
 _inf = math.inf
@@ -104,6 +106,13 @@ def flag(x, what):
 def is_int(n):
     """Whether ``n`` is an integer: an int or a numpy integer (not a bool, not an array)."""
     return not isinstance(n, bool) and hasattr(n, "__index__") and getattr(n, "ndim", 0) == 0
+
+
+def positive_int(n, what):
+    """``n`` as a positive int (a numpy integer too), else a ValueError naming ``what``."""
+    if not is_int(n) or n < 1:
+        raise ValueError(f"{what} must be a positive int, got {type(n).__name__} {short_repr(n)}")
+    return operator.index(n)
 
 
 def as_float(x, what="Value"):

@@ -258,8 +258,9 @@ _BRACED = re.compile(r"\s*\{([^{}\\]{0,200})\}")
 _ACCENTED = re.compile(r"\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")
 _ACCENTS = {"hat": "\u0302", "widehat": "\u0302", "bar": "\u0304", "overline": "\u0304",
             "tilde": "\u0303", "widetilde": "\u0303"}
-#: a prime as LaTeX writes it: y^{\prime}, y^\prime, y^{'} (and \sigma\prime)
-_PRIME_SUPERSCRIPT = re.compile(r"\^\s*(?:\{\s*\\prime\s*\}|\\prime|\{\s*'\s*\})|\\prime(?![A-Za-z])")
+#: a prime as LaTeX writes it: y^{\prime}, y^\prime, y^{'} (and \sigma\prime); the matrix
+#: formulas read it too
+PRIME_SUPERSCRIPT = re.compile(r"\^\s*(?:\{\s*\\prime\s*\}|\\prime|\{\s*'\s*\})|\\prime(?![A-Za-z])")
 #: a name in braces with a prime after them, as LaTeX writes y': {y}'
 _BRACED_PRIMED = re.compile(r"\{\s*([^\W\d²³][^\W²³]*)\s*\}(?=['′]|\^\s*\{?\s*\\prime)")
 #: LaTeX commands that only space or size things
@@ -442,7 +443,7 @@ class _Reader:
         while i < n:
             if out:
                 if out[-1].kind == "func":           # \sigma' or \sigma^{\prime}: σ'
-                    primed = _PRIME_SUPERSCRIPT.match(text, i)
+                    primed = PRIME_SUPERSCRIPT.match(text, i)
                     if primed or text[i] in _PRIMES:
                         i = self._prime(out, primed.end() if primed else i + 1, i)
                 yield from out
@@ -671,12 +672,12 @@ class _Reader:
                 return layered.end()
         elif chars and self._name_of("".join(chars)) is None:
             i = self._one_neuron_layer(chars, where, i)
-        primed = _PRIME_SUPERSCRIPT.match(text, i)
+        primed = PRIME_SUPERSCRIPT.match(text, i)
         while primed:                            # y^{\prime}: the name y'
             chars.append("'")
             where.append(i + 1)
             i = primed.end()
-            primed = _PRIME_SUPERSCRIPT.match(text, i)
+            primed = PRIME_SUPERSCRIPT.match(text, i)
         run = "".join(chars)
         sample = _SAMPLE.match(text, i) or _PRINTED_SAMPLE.match(text, i)
         named = sample and self._name_of(f"{run}({sample.group(1).translate(_FROM_SCRIPTS)})")

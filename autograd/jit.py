@@ -89,7 +89,7 @@ def _length(inputs, fn_name, sample):
         hint = ("; a sample of one input is a 1-tuple, [(x,), ...]"   # a flat list of numbers
                 if sample == 1 and isinstance(inputs, SupportsFloat) else "")
         raise TypeError(f"jit {fn_name}.batch: sample {sample} must be a tuple of numbers, got "
-                        f"{type(inputs).__name__} {inputs!r}{hint}") from None
+                        f"{type(inputs).__name__} {short_repr(inputs)}{hint}") from None
 
 
 class TracingError(TypeError):
@@ -170,11 +170,10 @@ def _checked_jit_loss(model, loss, n_inputs, n_targets):
     if not callable(loss):
         raise TypeError(f"jit_loss: loss must be a function loss(outputs, targets) -> Value "
                         f"(net.jit_loss also takes a loss's name), {got(loss)}")
-    if not floats.is_int(n_inputs) or n_inputs < 1:
-        raise TypeError(f"jit_loss: n_inputs must be a positive int, {got(n_inputs)}")
+    n_inputs = floats.positive_int(n_inputs, "jit_loss: n_inputs")
     if n_targets is not None and (not floats.is_int(n_targets) or n_targets < 0):
         raise TypeError(f"jit_loss: n_targets must be None or an int >= 0, {got(n_targets)}")
-    return operator.index(n_inputs), None if n_targets is None else operator.index(n_targets)
+    return n_inputs, None if n_targets is None else operator.index(n_targets)
 
 
 # ---------------------------------------------------------------------------
@@ -434,18 +433,18 @@ class Jitted:
     def __init__(self, fn: Callable[..., Value], *, name: str | None = None,
                  input_names: InputNames = None, backend: str = "python") -> None:
         if not callable(fn):
-            raise TypeError(f"jit: expected a function, got {type(fn).__name__} {fn!r}")
+            raise TypeError(f"jit: expected a function, got {type(fn).__name__} {short_repr(fn)}")
         if name is not None and not isinstance(name, str):
-            raise TypeError(f"jit: name must be a str, got {type(name).__name__} {name!r}")
+            raise TypeError(f"jit: name must be a str, got {type(name).__name__} {short_repr(name)}")
         self.fn = fn
         self.__name__ = name or getattr(fn, "__name__", "fn")
         self.__qualname__ = getattr(fn, "__qualname__", self.__name__)
         self.__doc__ = getattr(fn, "__doc__", None)
         self.__wrapped__ = fn
         self._input_names = input_names
-        if backend not in BACKENDS:
+        if not isinstance(backend, str) or backend not in BACKENDS:
             raise ValueError(f"jit: backend must be one of {', '.join(map(repr, BACKENDS))}, "
-                             f"got {backend!r}")
+                             f"got {short_repr(backend)}")
         if backend == "numpy":
             from . import jit_numpy  # noqa: F401  (raises an ImportError naming the extra)
         self.backend = backend
@@ -498,12 +497,13 @@ class Jitted:
         """Σ over ``samples`` (each a tuple of numbers) of the output, or the mean;
         adds the gradient of that sum (or mean) to the parameters' ``.grad``.
         With the numpy backend ``samples`` may be a 2-d array, one row per sample."""
-        flag(mean, f"jit {self.__name__}.batch: mean")
+        if mean is not False and mean is not True:   # (no f-string per call)
+            flag(mean, f"jit {self.__name__}.batch: mean")
         if self.backend == "numpy":
             return self._batch_numpy(samples, mean)
         if not listlike(samples):
             raise TypeError(f"jit {self.__name__}.batch: samples must be a list of tuples of "
-                            f"numbers, got {type(samples).__name__} {samples!r}")
+                            f"numbers, got {type(samples).__name__} {short_repr(samples)}")
         rows: list[Any] = list(samples)
         if not rows:
             return no_samples(f"jit {self.__name__}", mean)
@@ -718,7 +718,7 @@ class Jitted:
         bad = next((n for n in names if not isinstance(n, str)), None)
         if bad is not None:
             raise TypeError(f"jit {self.__name__}: input_names must be strs, got "
-                            f"{type(bad).__name__} {bad!r}")
+                            f"{type(bad).__name__} {short_repr(bad)}")
         return names[:arity]
 
     # -- errors ----------------------------------------------------------------------

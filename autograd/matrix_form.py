@@ -33,7 +33,7 @@ from .precision import Precision, precision_for, read_number, significant_digits
 
 __all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
            "layout_of", "BatchView", "batch_view", "read_matrix", "read_matrix_text",
-           "latex_matrix_text", "is_matrix_text",
+           "latex_matrix_text", "is_matrix_text", "LATEX_MATRIX_BEGIN",
            "is_flat", "low_precision", "LOW_PRECISION_RTOL",
            "shape", "transpose", "matmul", "hadamard", "scale", "shape_text", "MatrixShapeError"]
 
@@ -485,7 +485,9 @@ def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
 _CELL = re.compile(r"\s*(\[|\]|,|;|[^\s\[\],;]+)")
 
 #: a LaTeX matrix of a post: \begin{bmatrix} a & b \\ c & d \end{bmatrix} (pmatrix, array{cc}, ...)
-_LATEX_MATRIX = re.compile(r"\\begin\s*\{(?P<env>[pbBvV]?matrix|array)\}(?:\s*\{[^{}]*\})?"
+#: its opening, which a formula may not hold (:mod:`autograd.matrix_formula` refuses it)
+LATEX_MATRIX_BEGIN = r"\\begin\s*\{(?P<env>[pbBvV]?matrix|array)\}"
+_LATEX_MATRIX = re.compile(LATEX_MATRIX_BEGIN + r"(?:\s*\{[^{}]*\})?"
                            r"(?P<body>.*?)\\end\s*\{(?P=env)\}", re.S)
 #: what may stand before it: a math frame, a label ending in = (∂C/∂W_2 =), \left[
 _BEFORE_LATEX_MATRIX = re.compile(r"\s*(?:\$\$?|\\[\[(])?(?:[^=$]*=)?\s*(?:\\left\s*[\[(.])?\s*")

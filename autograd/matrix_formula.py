@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import math
 import re
-from .formula import _PRIME_SUPERSCRIPT as PRIME_SUPERSCRIPT
-from .matrix_form import MatrixShapeError, shape, shape_text, transpose
+
+from .formula import PRIME_SUPERSCRIPT
+from .matrix_form import LATEX_MATRIX_BEGIN, MatrixShapeError, shape, shape_text, transpose
 
 __all__ = ["MatrixFormulaError", "evaluate_matrix_formula", "normalize_latex"]
 
@@ -803,7 +804,7 @@ def evaluate_matrix_formula(text, bound, layout, describe=None, goal=None, asked
 
 
 #: a matrix of numbers typed in LaTeX (read alone by autograd.matrix_form.latex_matrix_text)
-_MATRIX_ENVIRONMENT = re.compile(r"\\begin\s*\{[pbBvV]?matrix\}")
+_MATRIX_ENVIRONMENT = re.compile(LATEX_MATRIX_BEGIN)
 
 #: three words in a row (not a LaTeX command's): an answer's prose pasted with its formulas
 _PROSE = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}(?:[ \t]+[A-Za-z]{2,}){2,}")

@@ -252,8 +252,9 @@ def run_until_backward(path, argv=()):
         raise ScriptError(f"{path} was interrupted (KeyboardInterrupt) before calling "
                           f".backward()") from None
     except Exception as err:
-        message = " ".join(str(err).split())
-        raise ScriptError(f"{_where(path, err)} raised {type(err).__name__}: {message}") from err
+        from .stepper import raised      # the type alone when there is no message, and the notes
+        message = " ".join(raised(err).split())
+        raise ScriptError(f"{_where(path, err)} raised {message}") from err
     finally:
         # a script may os.chdir() to its data: chainrule's paths (--out, --html) stay
         # relative to where it was started

@@ -343,7 +343,7 @@ class Stepper:
             raise StepperError(f"could not draw the graph: {str(err).removeprefix('draw: ')}") \
                 from None
         except Exception as err:
-            raise StepperError(f"could not draw the graph: {type(err).__name__}: {err}") from None
+            raise StepperError(f"could not draw the graph: {raised(err)}") from None
         return str(written[0]) if written else f"{path}.{image_format}"
 
     def write_frame(self, step):

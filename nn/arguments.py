@@ -9,16 +9,9 @@ import operator
 import random
 from typing import Any
 
-from autograd.floats import flag, is_int, short_repr
+from autograd.floats import flag, is_int, positive_int, short_repr
 
 __all__ = ["flag", "is_int", "positive_int", "seeded_rng", "takes"]
-
-
-def positive_int(n: Any, what: str) -> int:
-    """``n`` as a positive int (a numpy integer too), else a ValueError naming ``what``."""
-    if not is_int(n) or n < 1:
-        raise ValueError(f"{what} must be a positive int, got {type(n).__name__} {short_repr(n)}")
-    return operator.index(n)
 
 
 def seeded_rng(seed: Any) -> tuple[int, random.Random]:

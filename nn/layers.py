@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, SupportsFloat
 
 from autograd import Value, engine, no_grad
 from autograd.floats import listlike, short_repr
+from autograd.interrupts import deferred_interrupts
 from autograd.jit_emit import in_sample
 from autograd.names import printable as _printable
 from autograd.names import with_sample as _with_sample
@@ -254,13 +255,23 @@ class Outputs(list):
     __sub__ = __rsub__ = __truediv__ = __rtruediv__ = __pow__ = __rpow__ = _refuse
     __neg__ = __pos__ = __abs__ = _refuse
 
-    def __getattr__(self, name):
-        if not name.startswith("__") and hasattr(Value, name):
-            try:
-                self._refuse()
-            except TypeError as err:
-                raise AttributeError(f"{err} (asked for .{name})") from None
-        raise AttributeError(f"'Outputs' (a list of output Values) has no attribute {name!r}")
+
+def _value_attribute(name):
+    """``net(x).relu``, ``.backward``, ``.data``: a property raising the AttributeError of
+    :meth:`Outputs._refuse` (a property, not ``__getattr__``, which would run for every
+    attribute a list lacks, the ``ndim`` each loss asks of every sample's outputs)."""
+    def refuse(self):
+        try:
+            self._refuse()
+        except TypeError as err:
+            raise AttributeError(f"{err} (asked for .{name})") from None
+    return property(refuse)
+
+
+for _name in dir(Value):        # a Value's attributes (not a list's): refused, saying why
+    if not _name.startswith("__") and not hasattr(list, _name):
+        setattr(Outputs, _name, _value_attribute(_name))
+del _name
 
 
 class Neuron(Module):
@@ -628,7 +639,11 @@ class MLP(Module):
                             raise _flat_samples(err, X, len(self._input_names)) from None
                         raise in_sample(err, i) from None
         finally:
-            self._last_pass(kept)
+            try:
+                self._last_pass(kept)
+            except KeyboardInterrupt:   # a Ctrl-C noticed before the put-back held it
+                self._last_pass(kept)
+                raise
         return outputs[0] if single else outputs
 
     def _last_pass(self, kept=None):
@@ -636,9 +651,10 @@ class MLP(Module):
         ``kept``, those put back (after a pass that is not to count)."""
         if kept is None:
             return self.inputs, [(layer.z, layer.a) for layer in self.layers]
-        self.inputs = kept[0]
-        for layer, (z, a) in zip(self.layers, kept[1]):
-            layer.z, layer.a = z, a
+        with deferred_interrupts():     # all put back, then a Ctrl-C
+            self.inputs = kept[0]
+            for layer, (z, a) in zip(self.layers, kept[1]):
+                layer.z, layer.a = z, a
         return kept
 
     def batch(self, samples: Iterable[Inputs]) -> list[list[Value]]:
@@ -654,7 +670,11 @@ class MLP(Module):
         try:
             return [self(x, sample=i) for i, x in enumerate(samples, 1)]
         except BaseException:            # a sample that fails, or Ctrl-C: as before the batch
-            self._last_pass(kept)
+            try:
+                self._last_pass(kept)
+            except KeyboardInterrupt:   # a Ctrl-C noticed before the put-back held it
+                self._last_pass(kept)
+                raise
             raise
 
     def jit_loss(self, loss: str | Callable[..., Value] | None = None, *,

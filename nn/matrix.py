@@ -17,7 +17,9 @@ holding w^l_j1 .. w^l_jn; a sum over the batch is a sum along axis 1).
 loss puts Nielsen's 1/n.
 
 The activations' derivatives (``sigmoid_prime(z, a)`` is σ'(z), given
-a = σ(z) too, so it reads a(1 − a) instead of computing σ again) and
+a = σ(z) too, so it reads a(1 − a) instead of computing σ again; an activation whose
+rule is a select, ReLU, is written as ``relu_backprop(z, a, g)``, so that an inf or nan
+upstream where f' is 0 gives 0) and
 forwards come from the op records of :mod:`autograd.ops`; each loss's cost and ∂C/∂a^L (or δ^L
 directly, when the loss is computed from the logit) from its record in
 :data:`nn.losses.LOSSES`.  The
@@ -47,11 +49,9 @@ __all__ = ["MatrixProgram", "matrix_program"]
 
 
 def _numpy():
-    try:
-        import numpy as np
-    except ImportError:
-        raise ImportError("backend='numpy' needs numpy: pip install 'chainrule[numpy]' "
-                          "(or pip install numpy)") from None
+    """numpy, or the numpy backend's ImportError saying how to install it
+    (:mod:`autograd.jit_numpy`'s, one message for both packages)."""
+    from autograd.jit_numpy import np
     return np
 
 
@@ -405,7 +405,8 @@ class MatrixProgram:
     def batch(self, samples, *, mean=False):
         """Σ (or mean) of C_x over ``samples`` (the sum of none is 0.0, their mean
         refused); adds ∂C/∂w to each parameter's ``.grad``."""
-        flag(mean, f"{self.__name__}.batch: mean")
+        if mean is not False and mean is not True:   # (no f-string per call)
+            flag(mean, f"{self.__name__}.batch: mean")
         X, Y = self.matrices(samples)
         m = X.shape[1]
         if m == 0:

@@ -147,6 +147,20 @@ def test_an_error_in_the_script_names_its_line(tmp_path):
         assert r.stderr.count("\n") == 1 and f"{path} line 4 raised ValueError: log" in r.stderr
 
 
+def test_a_script_error_without_a_message_is_named_by_its_type(tmp_path):
+    """raise RuntimeError() in the script read 'learner.py line 2 raised RuntimeError: '
+    (an empty message after its colon), as a hook's error did before stepper.raised;
+    it is the type alone, with the error's notes in brackets, as the hook's is."""
+    path = script(tmp_path, """\
+        err = RuntimeError()
+        err.add_note("while loading")
+        raise err
+        """)
+    r = chainrule("draw", path)
+    assert r.returncode == 2
+    assert r.stderr == f"chainrule draw: {path} line 3 raised RuntimeError (while loading)\n"
+
+
 def test_a_matrix_given_for_one_node_says_so(tmp_path):
     path = script(tmp_path, MAIN)
     r = chainrule("check", path, "--wrt", "w", "--expected", "[[0.5, 0.1]]")

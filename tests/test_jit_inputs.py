@@ -262,3 +262,30 @@ def test_a_jitted_function_called_inside_another_s_trace_says_to_call_its_plain_
     assert w.grad == 0.0 and repr(f) == "<jit f, nothing traced yet>"
     composed = jit(lambda x: g.__wrapped__(x) * 2.0, name="f")
     assert composed(3.0) == 2 * 3.0 * 0.5 and w.grad == 2 * 3.0
+
+
+@pytest.mark.parametrize("make", [
+    lambda np: jit(np.eye(12)),
+    lambda np: jit(lambda x: x, name=np.eye(12)),
+    lambda np: jit(lambda x: x).batch({i: float(i) for i in range(1000)}),
+    lambda np: jit(lambda x: x, input_names=[np.eye(12)])(1.0),
+], ids=["fn", "name", "batch", "input_names"])
+def test_a_wrong_argument_to_the_jit_is_named_in_one_short_line(make):
+    """jit wrote the wrong object with repr, as nn did before floats.short_repr: a 2-d
+    array given as fn, name or an input name made a 12-line, 720-character TypeError, a
+    dict of 1,000 samples one of 9,854 characters.  Each is now one line, its value cut."""
+    np = pytest.importorskip("numpy")
+    with pytest.raises(TypeError) as caught:
+        make(np)
+    message = str(caught.value)
+    assert "\n" not in message and len(message) < 250, message
+    assert message.startswith("jit")
+
+
+def test_a_backend_that_is_not_a_name_is_named():
+    """backend=<an array> raised numpy's 'The truth value of an array with more than one
+    element is ambiguous' from the membership test, naming no argument."""
+    np = pytest.importorskip("numpy")
+    with pytest.raises(ValueError, match=r"^jit: backend must be one of 'python', 'numpy', "
+                                         r"got array\(\[\[1\., 0\., .*\.\.\.$"):
+        jit(lambda x: x, backend=np.eye(12))

@@ -1574,6 +1574,19 @@ def test_a_row_written_transposed_is_a_column_and_a_matrix_in_a_formula_is_refus
         check(cost, "W2", r"\frac{1}{4}\begin{bmatrix} 0.0161 \\ 0.0376 \\ 0.0308 \end{bmatrix}")
 
 
+def test_an_array_environment_in_a_formula_is_refused_as_a_bmatrix_is():
+    r"""\begin{array}{c} … \end{array} is read as a matrix of numbers alone, as bmatrix is,
+    but inside a formula it was not known as one: \frac{1}{4}\begin{array}{c} … said "'c' is
+    not bound in this formula".  It is refused as the bmatrix is; alone, its numbers are
+    checked.  Oracle: hand numpy backprop."""
+    _, cost = blog()
+    with pytest.raises(MatrixFormulaError, match=r"a LaTeX matrix of numbers is read alone"):
+        check(cost, "W2", r"\frac{1}{4}\begin{array}{c} 0.0161 \\ 0.0376 \\ 0.0308 \end{array}")
+    g = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"][:, 0]
+    column = r" \\ ".join(f"{v:.3g}" for v in g)
+    assert check(cost, "W2", rf"\begin{{array}}{{c}} {column} \end{{array}}")
+
+
 class _Interrupting:
     """An input whose number is asked for as Ctrl-C arrives."""
 

@@ -463,3 +463,21 @@ def test_g_takes_a_quoted_path_as_the_path(tmp_path, monkeypatch):
     st.command('g "my pic.svg"')
     st.command("g 'other pic'")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my pic.svg", "other pic.png"]
+
+
+def test_g_names_a_drawing_error_without_a_message_as_a_hook_error_is(tmp_path, monkeypatch):
+    """An error of the drawing with no message read 'could not draw the graph:
+    RuntimeError: ' (an empty message after its colon), as a hook's did before
+    stepper.raised; it is written by raised, the type alone, its notes in brackets."""
+    import importlib
+    drawing = importlib.import_module("autograd.draw")   # (autograd.draw is the function)
+
+    def fails(*args, **kwargs):
+        err = RuntimeError()
+        err.add_note("while laying out")
+        raise err
+    monkeypatch.setattr(drawing, "render_graph", fails)
+    n, st, out = make(graph_dir=str(tmp_path))
+    with pytest.raises(StepperError) as caught:
+        st.command("g")
+    assert str(caught.value) == "could not draw the graph: RuntimeError (while laying out)"
