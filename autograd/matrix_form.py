@@ -539,6 +539,10 @@ _PRINTED_ARRAY = re.compile(r"\s*(?:np\.|numpy\.|torch\.)?(?:array|tensor)\(\s*(
                             r"\s*(?:,\s*\w+\s*=\s*(?:<[^<>]*>|[\w.]+)\s*)*\)\s*", re.S)
 
 
+#: print(array): rows in [ ], entries apart by spaces only
+_PRINTED_ROWS = re.compile(r"\s*\[[^,;\]]*(?:\][^,;\]]*)*\]\s*")
+
+
 def _unwrapped(text):
     """``text`` without the ``array(…)`` or ``tensor(…)`` its repr prints around it."""
     found = _PRINTED_ARRAY.fullmatch(text)
@@ -555,13 +559,20 @@ def read_matrix_text(text):
     """``"[[0.1, 2e-3], [3, 4]]"`` (or ``"[0.1 0.2; 0.3 0.4]"``, an array's repr, or a
     LaTeX matrix: :func:`latex_matrix_text`) as nested lists of the entries' text, so each
     keeps the digits typed.  No eval."""
-    text = _unwrapped(text)
+    printed = _unwrapped(text)
+    if printed != text or _PRINTED_ROWS.fullmatch(text):     # numpy's repr, or print(array)
+        return _at_the_arrays_digits(_read_rows(printed))
     latex = None if text.lstrip().startswith("[") else latex_matrix_text(text)
     if latex is not None:
         return latex
     turned = _TRANSPOSED_LIST.fullmatch(text)
     if turned:                                 # [a, b, c]^T: a column
         return _turned(read_matrix_text(turned.group("rows")))
+    return _read_rows(text)
+
+
+def _read_rows(text):
+    """``[[a, b], [c, d]]`` (or ``[a b; c d]``) as nested lists of the entries' text."""
     tokens = _CELL.findall(text.strip())
     if "".join(tokens) != re.sub(r"\s+", "", text):
         raise ValueError(f"cannot read {text!r} as a matrix: write it as [[a, b], [c, d]]")
@@ -592,6 +603,19 @@ def read_matrix_text(text):
         raise ValueError(f"cannot read {text!r} as a matrix: the brackets do not match")
     _refuse_decimal_commas(text, tokens)
     return rows
+
+
+_POSITIONAL = re.compile(r"[+\-]?\d*\.(\d*)")
+
+
+def _at_the_arrays_digits(rows):
+    """numpy prints every entry of an array at one precision, padding a shorter one with
+    spaces (``0.01      `` beside ``0.00939628`` is 0.01000000): each entry written with
+    a point gets the most digits after the point any entry has."""
+    found = [[_POSITIONAL.fullmatch(entry) for entry in row] for row in rows]
+    most = max((len(f.group(1)) for row in found for f in row if f), default=0)
+    return [[entry + "0" * (most - len(f.group(1))) if f else entry for entry, f in zip(row, fs)]
+            for row, fs in zip(rows, found)]
 
 
 def _refuse_decimal_commas(text, tokens):

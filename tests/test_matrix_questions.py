@@ -1860,3 +1860,20 @@ def test_a_matrix_given_as_something_else_is_named_in_one_short_line():
     assert message.startswith("∂C/∂W2 must be nested lists of numbers (one list per row) or an "
                               "array, got dict {0: 0.0, 1: 1.0, ")
     assert message.endswith("...") and len(message) < 200 and "\n" not in message
+
+
+def test_a_short_entry_of_a_printed_array_is_at_the_arrays_digits():
+    """numpy prints every entry of an array at one precision, a short one padded with spaces:
+    'array([[0.0040286 ], [0.01      ], ...])' says the entry is 0.01000000.  It was judged
+    at the two digits of 0.01 and 0.00939628 'agrees'.  Oracle: hand numpy backprop."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
+    wrong = hand.copy()
+    wrong[1, 0] = 0.01                          # off by 6%: numpy prints it as '0.01      '
+    for shown in (repr(wrong), str(wrong)):
+        assert "0.01      ]" in shown
+        assert "disagrees with the engine's in 1 of 3 entries" in check(cost, "W2", shown).finding
+    right = np.round(hand, 8)
+    right[0, 0] = round(hand[0, 0], 7)          # as numpy prints 0.0040286 (padded)
+    assert check(cost, "W2", repr(right)) and check(cost, "W2", str(right))
+    assert check(cost, "W2", "[[0.0040], [0.0094], [0.0077]]")     # typed: its own digits
