@@ -384,10 +384,11 @@ class _Reader:
         self.lhs = (top_node.name, below_node.name)
         return found.end()
 
-    def statement_about(self, wrt):
+    def statement_about(self, root, wrt):
         """The text with only the line about ``wrt`` kept (the others blanked, so positions
         hold), when several lines each start with a left-hand side, as an align environment
-        of gradients does (``∂L/∂w_2 &= … \\\\ ∂L/∂w_1 &= …``); else None.  Raises
+        of gradients does (``∂L/∂w_2 &= … \\\\ ∂L/∂w_1 &= …``); else None.  A line about
+        ``root`` (∂L/∂w_1) is read before a local derivative's (∂y'/∂w_1).  Raises
         :class:`FormulaError` when no such line is about ``wrt``."""
         text = self.text
         starts = [0] + [m.end() for m in re.finditer(r"\\\\", text)]
@@ -395,21 +396,29 @@ class _Reader:
                  if (found := _LHS.match(text, _FRAME.match(text, i).end())) is not None]
         if len(heads) < 2:
             return None
-        for n, (start, found) in enumerate(heads):
-            below = found.group("b") or found.group("d")
-            try:
-                node = self._lhs_node(below, below)
-            except FormulaError:
-                continue
-            if node is wrt:
-                end = heads[n + 1][0] if n + 1 < len(heads) else len(text)
-                return " " * start + text[start:end] + " " * (len(text) - end)
+        about = [n for n, (_, found) in enumerate(heads)
+                 if self._names(found.group("b") or found.group("d"), wrt)]
+        about.sort(key=lambda n: not self._names(heads[n][1].group("a") or heads[n][1].group("c"),
+                                                 root, absent=True))
+        if about:
+            n, start = about[0], heads[about[0]][0]
+            end = heads[n + 1][0] if n + 1 < len(heads) else len(text)
+            return " " * start + text[start:end] + " " * (len(text) - end)
         written = "; ".join(names.printable(" ".join(found.group(0).split()).rstrip("=& "))
                             for _, found in heads)
         raise FormulaError(f"{self.where}: the formula has {len(heads)} lines with a left-hand "
                            f"side ({written}), and none is with respect to the node checked, "
                            f"{names.printable(wrt.name or 'wrt')}; named nodes: "
                            f"{names.listing(self.listed)}")
+
+    def _names(self, typed, node, absent=False):
+        """Whether a left-hand side's ``typed`` name is ``node`` (``absent`` when not typed)."""
+        if typed is None:
+            return absent
+        try:
+            return self._lhs_node(typed, typed) is node
+        except FormulaError:
+            return False
 
     def _lhs_node(self, typed, written):
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
@@ -1382,7 +1391,7 @@ def read_formula(text, root, where="check", wrt=None):
                            f"{LONGEST_TEXT:,} are read (LONGEST_TEXT)")
     nodes = graph.all_nodes(root)
     reader = _Reader(text, nodes, where)
-    if wrt is not None and (line := reader.statement_about(wrt)) is not None:
+    if wrt is not None and (line := reader.statement_about(root, wrt)) is not None:
         text, reader = line, _Reader(line, nodes, where)
     if not text.strip():
         reader.fail(1, text, "the formula is empty")

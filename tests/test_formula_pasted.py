@@ -446,3 +446,15 @@ def test_neuron_1_of_a_layer_named_as_a_whole_is_that_node():
     assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
     with pytest.raises(FormulaError, match="'a' at position 1: no node named 'a'"):
         read_formula("a^3_2", C)
+
+
+def test_an_align_of_local_derivatives_checks_the_line_about_the_root():
+    """A derivation that first states the local derivative ∂y'/∂w_1, then ∂L/∂w_1, was
+    refused for w1 ('the left-hand side \\frac{\\partial y'}{\\partial w_1} is a derivative
+    of y', but the root is L'): the line about the root and wrt is the one read.  Oracle:
+    the hand formula of seed 000."""
+    L, _ = seed000()
+    local = r"\frac{\partial y'}{\partial w_1} &= x h(1-h) w_2 y'(1-y') \\ "
+    verdict = check(L, "w1", rf"\begin{{align}} {local}{SEED000_W1} \end{{align}}")
+    assert verdict and verdict.formula.lhs == ("L", "w1")
+    assert_close(verdict.formula_value, seed000_hand()["dw1"], rel=1e-14)
