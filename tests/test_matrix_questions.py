@@ -1877,3 +1877,22 @@ def test_a_short_entry_of_a_printed_array_is_at_the_arrays_digits():
     right[0, 0] = round(hand[0, 0], 7)          # as numpy prints 0.0040286 (padded)
     assert check(cost, "W2", repr(right)) and check(cost, "W2", str(right))
     assert check(cost, "W2", "[[0.0040], [0.0094], [0.0077]]")     # typed: its own digits
+
+
+@pytest.mark.parametrize("total", ["np.sum(dZ1)", "dZ1.sum()", "np.mean(dZ1)", "dZ1.mean()"])
+def test_numpys_sum_without_an_axis_adds_every_entry(total):
+    """In numpy, np.sum(dZ1) and dZ1.mean() without axis= give one number from all 12
+    entries (the bias bug the courses warn of); they were read as a sum over the samples
+    and 'gives the engine's ∂C/∂b1'.  They are now refused saying to write the axis.
+    Oracle: numpy itself."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    dz2 = "dZ2 = (A2 - Y) / m * A2 * (1 - A2)" if "sum" in total else "dZ2 = (A2 - Y) * A2 * (1 - A2)"
+    code = f"{dz2}; dZ1 = (dZ2 @ W2.T) * A1 * (1 - A1); db1 = {total}"
+    assert np.ndim(np.sum(hand["d1"])) == 0                          # numpy: one number
+    refused = r"(adds|averages) all 12 entries .* write (np\.\w+\(…, |\.\w+\()axis=0, keepdims=True\)$"
+    with pytest.raises(MatrixFormulaError, match=refused):
+        check(cost, "b1", code)
+    # a column of one neuron adds to the same number either way: b2's is read
+    verdict = check(cost, "b2", code.split("; dZ1")[0] + f"; {total.replace('1', '2')}")
+    assert verdict and np.allclose(verdict.expected, np.sum(hand["d2"]), rtol=1e-12)
