@@ -320,12 +320,13 @@ class _Reader:
     def formula(self):
         """The value of the statement whose left-hand side names the gradient asked about
         (``dW2 = …``, ``∂L/∂W_2 = …``), else of the last statement."""
-        result = asked = None
+        result = asked = updated = None
         while True:
             while self.peek()[1] == ";":
                 self.take()
             if self.peek()[0] == "end":
                 break
+            updated = self.updated()
             target, result = self.statement()
             if target is not None and target == self.asked:
                 asked = result
@@ -333,7 +334,19 @@ class _Reader:
                 self.take(";")
         if result is None:
             raise MatrixFormulaError("the formula is empty")
+        if asked is None and updated is not None:
+            raise MatrixFormulaError(
+                f"the last statement assigns {updated} itself, as an update step does "
+                f"({updated} ← {updated} − η·d{updated}); what is checked is the gradient: "
+                f"paste the statement computing it (d{updated} = …)")
         return asked or result
+
+    def updated(self):
+        """The parameter matrix (``"W2"``) this statement assigns itself, else None."""
+        kind, value, _ = self.peek()
+        following = self.tokens[self.at + 1][1] if self.at + 1 < len(self.tokens) else ""
+        key = self.key(value) if kind == "name" and following == "=" else None
+        return key if key and re.fullmatch(r"[Wb]\d+", key) else None
 
     def statement(self):
         """(the matrix whose gradient the left-hand side names, or None; the value)."""

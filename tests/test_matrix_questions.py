@@ -1896,3 +1896,17 @@ def test_numpys_sum_without_an_axis_adds_every_entry(total):
     # a column of one neuron adds to the same number either way: b2's is read
     verdict = check(cost, "b2", code.split("; dZ1")[0] + f"; {total.replace('1', '2')}")
     assert verdict and np.allclose(verdict.expected, np.sum(hand["d2"]), rtol=1e-12)
+
+
+@pytest.mark.parametrize("update", ["W2 ← W2 - 0.1 * A1.T @ dZ2", "W2 = W2 - 0.1 * (A1.T @ dZ2)",
+                                    r"W_2 \leftarrow W_2 - 0.1 A_1^T dZ2"])
+def test_an_update_step_is_not_read_as_the_gradient(update):
+    """Code ending in the update W2 ← W2 − η·dW2 (no line naming dW2) was judged as if its
+    value were ∂C/∂W2: 'disagrees in 3 of 3 entries'.  It is refused saying to paste the
+    gradient; with the gradient's own line the gradient is read.  Oracle: hand numpy."""
+    _, cost = blog()
+    dz2 = "dZ2 = (A2 - Y) / m * A2 * (1 - A2)\n"
+    with pytest.raises(MatrixFormulaError, match=r"assigns W2 itself, as an update step"):
+        check(cost, "W2", dz2 + update)
+    verdict = check(cost, "W2", dz2 + "dW2 = A1.T @ dZ2\n" + update.replace("A1.T @ dZ2", "dW2"))
+    assert verdict and np.allclose(verdict.expected, numpy_backprop(X, Y, W1, b1, W2, b2)["W2"])
