@@ -353,7 +353,10 @@ class _Reader:
 
     def _inputs_as_layer_one(self):
         """Nielsen's a^1_k is the input x_k (the input layer is layer 1): a1_k reads
-        as the node x_k when no node is a1_k itself."""
+        as the node x_k, unless a node is named a outside Nielsen's layers (a, a1) or in
+        layer 1 (a1_1: the layers are counted otherwise)."""
+        if any(spelled[0] == "a" and spelled[1] in (None, "1") for spelled in self.by_spelling):
+            return
         for spelled, found in list(self.by_spelling.items()):
             if len(spelled) == 5 and spelled[:2] == ("x", None) and spelled[3:] == ("", None):
                 self.by_spelling.setdefault(("a", "1") + spelled[2:], found)

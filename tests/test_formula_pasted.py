@@ -458,3 +458,20 @@ def test_an_align_of_local_derivatives_checks_the_line_about_the_root():
     verdict = check(L, "w1", rf"\begin{{align}} {local}{SEED000_W1} \end{{align}}")
     assert verdict and verdict.formula.lhs == ("L", "w1")
     assert_close(verdict.formula_value, seed000_hand()["dw1"], rel=1e-14)
+
+
+def test_a1_is_the_input_only_where_no_node_is_named_a_outside_the_layers():
+    """a^1_1 reads as the input x1 in Nielsen's numbering; in a graph with a node named a
+    (or a1_1, the first hidden layer counted from 1) it was still x1, silently: a·x1 with
+    a = 2, x1 = 3 read 'a^1_1' as 3.  There it is refused (or is the node a1_1 itself).
+    Oracle: the values by hand."""
+    a, x1 = Value(2.0, name="a"), Value(3.0, name="x1")
+    with pytest.raises(FormulaError):
+        read_formula("a^1_1", (a * x1).named("o"))
+    x = [Value(v, name=f"x{k}") for k, v in enumerate((0.5, -1.5, 2.0), 1)]
+    hidden = [(x[0] * 0.3 + x[1] * k + x[2]).tanh().named(f"a1_{k}") for k in (1, 2)]  # from 1
+    out = (hidden[0] - hidden[1]).named("a2_1")
+    assert_close(read_formula("a^1_2", out).evaluate(), math.tanh(0.5 * 0.3 - 1.5 * 2 + 2.0),
+                 rel=1e-15)
+    with pytest.raises(FormulaError, match="no node named 'a'"):
+        read_formula("a^1_3", out)                 # not x3: layer 1 is the hidden layer here
