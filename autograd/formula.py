@@ -702,10 +702,10 @@ class _Reader:
 
     def _layer_of_one(self, chars, layer):
         """The node named ``a^3`` (or ``a^{3}``) for ``a^3_1``, neuron 1 of a layer its
-        writer named as a whole, when no node is a3_1 and none is a3_2; else None."""
+        writer named as a whole, when no node is a, a3_1 or a3_2; else None."""
         base = "".join(chars)
         number, index = layer.split("_")
-        if index != "1" or self._name_of(f"{base}{number}_2") is not None:
+        if index != "1" or self._name_of(base) or self._name_of(f"{base}{number}_2") is not None:
             return None
         return next((name for name in (f"{base}^{number}", f"{base}^{{{number}}}")
                      if len(self.named.get(name, ())) == 1), None)

@@ -475,3 +475,14 @@ def test_a1_is_the_input_only_where_no_node_is_named_a_outside_the_layers():
                  rel=1e-15)
     with pytest.raises(FormulaError, match="no node named 'a'"):
         read_formula("a^1_3", out)                 # not x3: layer 1 is the hidden layer here
+
+
+def test_a_node_named_with_a_power_is_no_layer_where_its_letter_is_a_node():
+    """a^3_1 reads as the node a^3 when its writer named a layer of one neuron a^3 (seed 002);
+    in a graph where a is a node and a^2 its square, labelled so, 'a^2_1' was silently the
+    node a^2 (4.0).  Such a text is refused; a^2 is still the node.  Oracle: a² by hand."""
+    a = Value(2.0, name="a")
+    o = ((a ** 2).named("a^2") * 0.5 + a).named("o")
+    with pytest.raises(FormulaError, match="position 4"):
+        read_formula("a^2_1", o)
+    assert_close(read_formula("a^2 + a", o).evaluate(), 2.0 ** 2 + 2.0, rel=1e-15)
