@@ -33,7 +33,7 @@ from .precision import Precision, precision_for, read_number, significant_digits
 
 __all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
            "layout_of", "BatchView", "batch_view", "read_matrix", "read_matrix_text",
-           "latex_matrix_text", "is_matrix_text", "LATEX_MATRIX_BEGIN",
+           "latex_matrix_text", "is_matrix_text", "one_number_text", "LATEX_MATRIX_BEGIN",
            "is_flat", "low_precision", "LOW_PRECISION_RTOL",
            "shape", "transpose", "matmul", "hadamard", "scale", "shape_text", "MatrixShapeError"]
 
@@ -547,6 +547,32 @@ def _unwrapped(text):
     """``text`` without the ``array(…)`` or ``tensor(…)`` its repr prints around it."""
     found = _PRINTED_ARRAY.fullmatch(text)
     return found.group("rows") if found else text
+
+
+#: one number as numpy 2 or PyTorch prints it: np.float64(0.0142), tensor(0.0142, dtype=...)
+_PRINTED_NUMBER = re.compile(r"\s*(?:np\.|numpy\.|torch\.)?(?:float(?:16|32|64)|array|tensor)\(\s*"
+                             r"(?P<number>[^\s,()\[\]]+)\s*(?:,\s*\w+\s*=\s*(?:<[^<>]*>|[\w.]+)\s*)*\)\s*")
+
+
+def one_number_text(text):
+    """The number ``text`` is, its digits kept, as typed (:func:`autograd.formula.number_text`:
+    ``0.0142``, ``$0.0142$``) or as numpy or PyTorch print one number (``np.float64(0.0142)``,
+    ``tensor(0.0142, dtype=torch.float64)``, ``array([[0.0142]])``); else None."""
+    return number_text(_printed_number(text) or text)
+
+
+def _printed_number(text):
+    """The number's text in one number as numpy or PyTorch prints it; else None."""
+    found = _PRINTED_NUMBER.fullmatch(text)
+    if found:
+        return found.group("number")
+    if _unwrapped(text) == text:
+        return None
+    try:
+        rows = read_matrix_text(text)
+    except ValueError:
+        return None
+    return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else None
 
 
 def is_matrix_text(text):

@@ -1910,3 +1910,15 @@ def test_an_update_step_is_not_read_as_the_gradient(update):
         check(cost, "W2", dz2 + update)
     verdict = check(cost, "W2", dz2 + "dW2 = A1.T @ dZ2\n" + update.replace("A1.T @ dZ2", "dW2"))
     assert verdict and np.allclose(verdict.expected, numpy_backprop(X, Y, W1, b1, W2, b2)["W2"])
+
+
+def test_one_number_as_numpy_prints_it_for_a_one_by_one_gradient():
+    """∂C/∂b2 (1 × 1) pasted as numpy 2 prints a number, np.float64(0.01458), was read as a
+    formula ("np.float64(…) is not a function this formula reader knows").  Oracle: hand
+    numpy backprop."""
+    _, cost = blog()
+    hand = float(numpy_backprop(X, Y, W1, b1, W2, b2)["b2"][0, 0])
+    for shown in (f"np.float64({hand:.4g})", f"tensor({hand:.4f}, dtype=torch.float64)"):
+        assert check(cost, "b2", shown), shown
+        assert not check(cost, "b2", shown.replace(f"{hand:.4g}", f"{hand * 1.02:.4g}")
+                         .replace(f"{hand:.4f}", f"{hand * 1.05:.4f}")), shown
