@@ -31,7 +31,7 @@ from .differences import (
     finite_difference, gradcheck, reevaluate,
 )
 from .explain import DEFAULT_LIMIT, explanation_of
-from .formula import Formula, FormulaError, number_text, read_formula
+from .formula import Formula, FormulaError, read_formula
 from .ops import OPS, describe
 from .precision import (Precision, precision_for, read_number, shortened,
                         typed_precision)
@@ -67,10 +67,12 @@ def with_decimal_point(text):
 
 def as_number_text(text):
     """The number ``text`` is, as typed (its digits kept), out of the forms it is pasted
-    in: ``0.2217``, ``$0.2217$``, ``\\(-8.16 \\times 10^{-3}\\)`` (as ``-8.16e-3``); else
+    in: ``0.2217``, ``$0.2217$``, ``\\(-8.16 \\times 10^{-3}\\)`` (as ``-8.16e-3``), as numpy or
+    PyTorch prints it (``np.float64(0.2217)``, ``tensor(0.2217)``); else
     None.  Read by the formula reader, so a number typed alone and one stated after a
     formula are read alike (:func:`autograd.formula.number_text`)."""
-    return number_text(text)
+    from .matrix_form import one_number_text
+    return one_number_text(text)
 
 
 def _read_expected(root, expected, digits, rtol, atol, wrt=None):

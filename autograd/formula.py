@@ -353,7 +353,10 @@ class _Reader:
 
     def _inputs_as_layer_one(self):
         """Nielsen's a^1_k is the input x_k (the input layer is layer 1): a1_k reads
-        as the node x_k when no node is a1_k itself."""
+        as the node x_k, unless a node is named a outside Nielsen's layers (a, a1) or in
+        layer 1 (a1_1: the layers are counted otherwise)."""
+        if any(spelled[0] == "a" and spelled[1] in (None, "1") for spelled in self.by_spelling):
+            return
         for spelled, found in list(self.by_spelling.items()):
             if len(spelled) == 5 and spelled[:2] == ("x", None) and spelled[3:] == ("", None):
                 self.by_spelling.setdefault(("a", "1") + spelled[2:], found)
@@ -384,10 +387,11 @@ class _Reader:
         self.lhs = (top_node.name, below_node.name)
         return found.end()
 
-    def statement_about(self, wrt):
+    def statement_about(self, root, wrt):
         """The text with only the line about ``wrt`` kept (the others blanked, so positions
         hold), when several lines each start with a left-hand side, as an align environment
-        of gradients does (``∂L/∂w_2 &= … \\\\ ∂L/∂w_1 &= …``); else None.  Raises
+        of gradients does (``∂L/∂w_2 &= … \\\\ ∂L/∂w_1 &= …``); else None.  A line about
+        ``root`` (∂L/∂w_1) is read before a local derivative's (∂y'/∂w_1).  Raises
         :class:`FormulaError` when no such line is about ``wrt``."""
         text = self.text
         starts = [0] + [m.end() for m in re.finditer(r"\\\\", text)]
@@ -395,21 +399,29 @@ class _Reader:
                  if (found := _LHS.match(text, _FRAME.match(text, i).end())) is not None]
         if len(heads) < 2:
             return None
-        for n, (start, found) in enumerate(heads):
-            below = found.group("b") or found.group("d")
-            try:
-                node = self._lhs_node(below, below)
-            except FormulaError:
-                continue
-            if node is wrt:
-                end = heads[n + 1][0] if n + 1 < len(heads) else len(text)
-                return " " * start + text[start:end] + " " * (len(text) - end)
+        about = [n for n, (_, found) in enumerate(heads)
+                 if self._names(found.group("b") or found.group("d"), wrt)]
+        about.sort(key=lambda n: not self._names(heads[n][1].group("a") or heads[n][1].group("c"),
+                                                 root, absent=True))
+        if about:
+            n, start = about[0], heads[about[0]][0]
+            end = heads[n + 1][0] if n + 1 < len(heads) else len(text)
+            return " " * start + text[start:end] + " " * (len(text) - end)
         written = "; ".join(names.printable(" ".join(found.group(0).split()).rstrip("=& "))
                             for _, found in heads)
         raise FormulaError(f"{self.where}: the formula has {len(heads)} lines with a left-hand "
                            f"side ({written}), and none is with respect to the node checked, "
                            f"{names.printable(wrt.name or 'wrt')}; named nodes: "
                            f"{names.listing(self.listed)}")
+
+    def _names(self, typed, node, absent=False):
+        """Whether a left-hand side's ``typed`` name is ``node`` (``absent`` when not typed)."""
+        if typed is None:
+            return absent
+        try:
+            return self._lhs_node(typed, typed) is node
+        except FormulaError:
+            return False
 
     def _lhs_node(self, typed, written):
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
@@ -690,10 +702,10 @@ class _Reader:
 
     def _layer_of_one(self, chars, layer):
         """The node named ``a^3`` (or ``a^{3}``) for ``a^3_1``, neuron 1 of a layer its
-        writer named as a whole, when no node is a3_1 and none is a3_2; else None."""
+        writer named as a whole, when no node is a, a3_1 or a3_2; else None."""
         base = "".join(chars)
         number, index = layer.split("_")
-        if index != "1" or self._name_of(f"{base}{number}_2") is not None:
+        if index != "1" or self._name_of(base) or self._name_of(f"{base}{number}_2") is not None:
             return None
         return next((name for name in (f"{base}^{number}", f"{base}^{{{number}}}")
                      if len(self.named.get(name, ())) == 1), None)
@@ -1382,7 +1394,7 @@ def read_formula(text, root, where="check", wrt=None):
                            f"{LONGEST_TEXT:,} are read (LONGEST_TEXT)")
     nodes = graph.all_nodes(root)
     reader = _Reader(text, nodes, where)
-    if wrt is not None and (line := reader.statement_about(wrt)) is not None:
+    if wrt is not None and (line := reader.statement_about(root, wrt)) is not None:
         text, reader = line, _Reader(line, nodes, where)
     if not text.strip():
         reader.fail(1, text, "the formula is empty")

@@ -23,10 +23,9 @@ from . import engine, names
 from .floats import listlike, short_repr
 from .matrix_form import (
     LOW_PRECISION_RTOL, MatrixShapeError, batch_view, check_layout, hadamard, is_flat,
-    is_matrix_text, low_precision, matmul, matrix_name,
+    is_matrix_text, low_precision, matmul, matrix_name, one_number_text,
     parse_matrix_name, read_matrix, scale, shape, shape_text, transpose,
 )
-from .formula import number_text
 from .matrix_explain import loss_of
 from .matrix_formula import MatrixFormulaError, evaluate_matrix_formula
 from .verdict import Verdict
@@ -291,9 +290,9 @@ def _candidates(view, kind, l, layout, flat=False):
 
 
 def _one_number(expected):
-    """One number typed (``0.0146``, ``$0.0146$``, ``1.46 \\times 10^{-2}``) as a 1 × 1
+    """One number typed (``0.0146``, ``$0.0146$``, ``1.46 \\times 10^{-2}``, ``np.float64(0.0146)``) as a 1 × 1
     matrix of its text, its digits kept; anything else as given."""
-    number = number_text(expected) if isinstance(expected, str) else None
+    number = one_number_text(expected) if isinstance(expected, str) else None
     return expected if number is None else [[number]]
 
 

@@ -33,7 +33,7 @@ from .precision import Precision, precision_for, read_number, significant_digits
 
 __all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
            "layout_of", "BatchView", "batch_view", "read_matrix", "read_matrix_text",
-           "latex_matrix_text", "is_matrix_text", "LATEX_MATRIX_BEGIN",
+           "latex_matrix_text", "is_matrix_text", "one_number_text", "LATEX_MATRIX_BEGIN",
            "is_flat", "low_precision", "LOW_PRECISION_RTOL",
            "shape", "transpose", "matmul", "hadamard", "scale", "shape_text", "MatrixShapeError"]
 
@@ -539,10 +539,40 @@ _PRINTED_ARRAY = re.compile(r"\s*(?:np\.|numpy\.|torch\.)?(?:array|tensor)\(\s*(
                             r"\s*(?:,\s*\w+\s*=\s*(?:<[^<>]*>|[\w.]+)\s*)*\)\s*", re.S)
 
 
+#: print(array): rows in [ ], entries apart by spaces only
+_PRINTED_ROWS = re.compile(r"\s*\[[^,;\]]*(?:\][^,;\]]*)*\]\s*")
+
+
 def _unwrapped(text):
     """``text`` without the ``array(…)`` or ``tensor(…)`` its repr prints around it."""
     found = _PRINTED_ARRAY.fullmatch(text)
     return found.group("rows") if found else text
+
+
+#: one number as numpy 2 or PyTorch prints it: np.float64(0.0142), tensor(0.0142, dtype=...)
+_PRINTED_NUMBER = re.compile(r"\s*(?:np\.|numpy\.|torch\.)?(?:float(?:16|32|64)|array|tensor)\(\s*"
+                             r"(?P<number>[^\s,()\[\]]+)\s*(?:,\s*\w+\s*=\s*(?:<[^<>]*>|[\w.]+)\s*)*\)\s*")
+
+
+def one_number_text(text):
+    """The number ``text`` is, its digits kept, as typed (:func:`autograd.formula.number_text`:
+    ``0.0142``, ``$0.0142$``) or as numpy or PyTorch print one number (``np.float64(0.0142)``,
+    ``tensor(0.0142, dtype=torch.float64)``, ``array([[0.0142]])``); else None."""
+    return number_text(_printed_number(text) or text)
+
+
+def _printed_number(text):
+    """The number's text in one number as numpy or PyTorch prints it; else None."""
+    found = _PRINTED_NUMBER.fullmatch(text)
+    if found:
+        return found.group("number")
+    if _unwrapped(text) == text:
+        return None
+    try:
+        rows = read_matrix_text(text)
+    except ValueError:
+        return None
+    return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else None
 
 
 def is_matrix_text(text):
@@ -555,13 +585,20 @@ def read_matrix_text(text):
     """``"[[0.1, 2e-3], [3, 4]]"`` (or ``"[0.1 0.2; 0.3 0.4]"``, an array's repr, or a
     LaTeX matrix: :func:`latex_matrix_text`) as nested lists of the entries' text, so each
     keeps the digits typed.  No eval."""
-    text = _unwrapped(text)
+    printed = _unwrapped(text)
+    if printed != text or _PRINTED_ROWS.fullmatch(text):     # numpy's repr, or print(array)
+        return _at_the_arrays_digits(_read_rows(printed))
     latex = None if text.lstrip().startswith("[") else latex_matrix_text(text)
     if latex is not None:
         return latex
     turned = _TRANSPOSED_LIST.fullmatch(text)
     if turned:                                 # [a, b, c]^T: a column
         return _turned(read_matrix_text(turned.group("rows")))
+    return _read_rows(text)
+
+
+def _read_rows(text):
+    """``[[a, b], [c, d]]`` (or ``[a b; c d]``) as nested lists of the entries' text."""
     tokens = _CELL.findall(text.strip())
     if "".join(tokens) != re.sub(r"\s+", "", text):
         raise ValueError(f"cannot read {text!r} as a matrix: write it as [[a, b], [c, d]]")
@@ -592,6 +629,19 @@ def read_matrix_text(text):
         raise ValueError(f"cannot read {text!r} as a matrix: the brackets do not match")
     _refuse_decimal_commas(text, tokens)
     return rows
+
+
+_POSITIONAL = re.compile(r"[+\-]?\d*\.(\d*)")
+
+
+def _at_the_arrays_digits(rows):
+    """numpy prints every entry of an array at one precision, padding a shorter one with
+    spaces (``0.01      `` beside ``0.00939628`` is 0.01000000): each entry written with
+    a point gets the most digits after the point any entry has."""
+    found = [[_POSITIONAL.fullmatch(entry) for entry in row] for row in rows]
+    most = max((len(f.group(1)) for row in found for f in row if f), default=0)
+    return [[entry + "0" * (most - len(f.group(1))) if f else entry for entry, f in zip(row, fs)]
+            for row, fs in zip(rows, found)]
 
 
 def _refuse_decimal_commas(text, tokens):

@@ -14,7 +14,8 @@ One pass over the tokens (a Pratt parser that evaluates as it reads), no eval::
 Names: ``X, Y, m`` and the layout's ``W, b, Z, A`` with their number (``A1``, ``a_1``,
 ``a^{1}``; the blog's ``i``/``o`` are ``Z``/``A``); ``delta``/``δ`` with a number once the
 formula assigns it.  Functions: ``σ``/``sigmoid``, ``σ'``/``sigmoid_prime``, ``tanh``,
-``tanh'``, ``square``, ``sum(…)``/``Σ``/``\\sum`` (over the batch) and ``sum(…, axis=k)``.
+``tanh'``, ``square``, ``sum(…)``/``Σ``/``\\sum`` (over the batch) and ``sum(…, axis=k)``;
+numpy's ``np.sum(…)``/``.sum()`` without an axis adds every entry (refused for several neurons).
 """
 
 from __future__ import annotations
@@ -319,12 +320,13 @@ class _Reader:
     def formula(self):
         """The value of the statement whose left-hand side names the gradient asked about
         (``dW2 = …``, ``∂L/∂W_2 = …``), else of the last statement."""
-        result = asked = None
+        result = asked = updated = None
         while True:
             while self.peek()[1] == ";":
                 self.take()
             if self.peek()[0] == "end":
                 break
+            updated = self.updated()
             target, result = self.statement()
             if target is not None and target == self.asked:
                 asked = result
@@ -332,7 +334,19 @@ class _Reader:
                 self.take(";")
         if result is None:
             raise MatrixFormulaError("the formula is empty")
+        if asked is None and updated is not None:
+            raise MatrixFormulaError(
+                f"the last statement assigns {updated} itself, as an update step does "
+                f"({updated} ← {updated} − η·d{updated}); what is checked is the gradient: "
+                f"paste the statement computing it (d{updated} = …)")
         return asked or result
+
+    def updated(self):
+        """The parameter matrix (``"W2"``) this statement assigns itself, else None."""
+        kind, value, _ = self.peek()
+        following = self.tokens[self.at + 1][1] if self.at + 1 < len(self.tokens) else ""
+        key = self.key(value) if kind == "name" and following == "=" else None
+        return key if key and re.fullmatch(r"[Wb]\d+", key) else None
 
     def statement(self):
         """(the matrix whose gradient the left-hand side names, or None; the value)."""
@@ -518,7 +532,7 @@ class _Reader:
                 method = self.take()[1]
                 self.take("(")
                 axis = self.arguments_after_first(leading=True)
-                term = self.summed(term, axis, mean=method == ".mean")
+                term = self.summed(term, axis, mean=method == ".mean", numpy=method + "()")
             else:
                 return term
 
@@ -569,7 +583,7 @@ class _Reader:
             self.take()
             function = self.function_name(value)
             if function is not None:
-                return self.call(function)
+                return self.call(function, numpy=value.startswith("np."))
             key = self.key(value)
             parts = _NAME_PARTS.match(value)
             if parts and parts.group(4) and (parts.group(3) or key not in self.bound):
@@ -628,7 +642,7 @@ class _Reader:
             return name
         return None
 
-    def call(self, name):
+    def call(self, name, numpy=False):
         self.take("(")
         argument = self.expression()
         if name in _PAIR_FUNCTIONS:
@@ -643,7 +657,7 @@ class _Reader:
             return self.transposed(argument)
         if name in ("sum", "mean"):
             axis = self.arguments_after_first() if self.peek()[1] == "," else self.close()
-            return self.summed(argument, axis, mean=name == "mean")
+            return self.summed(argument, axis, mean=name == "mean", numpy=numpy and f"np.{name}(…)")
         self.take(")")
         if isinstance(argument.value, _Ones):
             raise MatrixFormulaError(f"{name}({argument.text}): {_ONES_WORDS}")
@@ -694,13 +708,21 @@ class _Reader:
                                      f"{_where(pos, self.plain)}")
         return sign * int(text)
 
-    def summed(self, term, axis, mean=False):
+    def summed(self, term, axis, mean=False, numpy=None):
         """sum (``mean``: the mean) over ``axis`` (None: over the batch, the layout's sample
-        axis)."""
+        axis).  ``numpy``: how numpy code wrote it (``np.sum(…)``, ``.mean()``), which without
+        an axis adds every entry: refused unless that is the sum over the batch."""
         if not term.is_matrix:
             return term
         if axis is None:
             axis = 0 if self.layout == "rows" else 1
+            rows, columns = shape(term.value)
+            if numpy and (columns if axis == 0 else rows) > 1:
+                how = "averages" if mean else "adds"
+                raise MatrixFormulaError(
+                    f"{numpy} without axis= {how} all {rows * columns} entries of a {rows}×{columns} "
+                    f"matrix into one number, as numpy does; over the samples, write "
+                    f"{numpy[:-2]}{'(' if numpy[0] == '.' else '…, '}axis={axis}, keepdims=True)")
         if axis not in (0, 1, -1, -2):
             raise MatrixFormulaError(f"sum(…, axis={axis}): a matrix has axes 0 and 1")
         if axis in (0, -2):

@@ -464,3 +464,17 @@ def test_a_bias_formula_with_the_weighted_input_written_out_keeps_its_diagnosis(
     verdict = check(C, b, "2 (σ(w_1 x_1 + b) - y_1) σ'(w_1 x_1 + b)")
     assert math.isclose(verdict.formula_value, 2 * (sz - 1) * sz * (1 - sz), rel_tol=1e-14)
     assert verdict.diagnosis.kind == "missing factors" and not verdict.convention
+
+
+@pytest.mark.parametrize("shown", ["np.float64({})", "tensor({}, dtype=torch.float64)", "array({})",
+                                   "tensor([{}])", "array([[{}]])", "torch.tensor({}, grad_fn=<AddBackward0>)"])
+def test_one_number_as_numpy_or_torch_prints_it_is_read(shown):
+    """One gradient pasted as numpy 2 or PyTorch print it (np.float64(0.0142),
+    tensor(0.0142, dtype=torch.float64)) was read as a formula: "no node named 'np'".
+    Oracle: the hand derivative of seed 000's ∂L/∂w1 and that value off by 1%."""
+    from test_explain import seed000, seed000_hand
+    L, _ = seed000()
+    hand = seed000_hand()["dw1"]
+    verdict = check(L, "w1", shown.format(f"{hand:.4f}"))
+    assert verdict and "digits you gave" in str(verdict)
+    assert not check(L, "w1", shown.format(f"{hand * 1.01:.4f}"))

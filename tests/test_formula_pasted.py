@@ -446,3 +446,43 @@ def test_neuron_1_of_a_layer_named_as_a_whole_is_that_node():
     assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
     with pytest.raises(FormulaError, match="'a' at position 1: no node named 'a'"):
         read_formula("a^3_2", C)
+
+
+def test_an_align_of_local_derivatives_checks_the_line_about_the_root():
+    """A derivation that first states the local derivative ∂y'/∂w_1, then ∂L/∂w_1, was
+    refused for w1 ('the left-hand side \\frac{\\partial y'}{\\partial w_1} is a derivative
+    of y', but the root is L'): the line about the root and wrt is the one read.  Oracle:
+    the hand formula of seed 000."""
+    L, _ = seed000()
+    local = r"\frac{\partial y'}{\partial w_1} &= x h(1-h) w_2 y'(1-y') \\ "
+    verdict = check(L, "w1", rf"\begin{{align}} {local}{SEED000_W1} \end{{align}}")
+    assert verdict and verdict.formula.lhs == ("L", "w1")
+    assert_close(verdict.formula_value, seed000_hand()["dw1"], rel=1e-14)
+
+
+def test_a1_is_the_input_only_where_no_node_is_named_a_outside_the_layers():
+    """a^1_1 reads as the input x1 in Nielsen's numbering; in a graph with a node named a
+    (or a1_1, the first hidden layer counted from 1) it was still x1, silently: a·x1 with
+    a = 2, x1 = 3 read 'a^1_1' as 3.  There it is refused (or is the node a1_1 itself).
+    Oracle: the values by hand."""
+    a, x1 = Value(2.0, name="a"), Value(3.0, name="x1")
+    with pytest.raises(FormulaError):
+        read_formula("a^1_1", (a * x1).named("o"))
+    x = [Value(v, name=f"x{k}") for k, v in enumerate((0.5, -1.5, 2.0), 1)]
+    hidden = [(x[0] * 0.3 + x[1] * k + x[2]).tanh().named(f"a1_{k}") for k in (1, 2)]  # from 1
+    out = (hidden[0] - hidden[1]).named("a2_1")
+    assert_close(read_formula("a^1_2", out).evaluate(), math.tanh(0.5 * 0.3 - 1.5 * 2 + 2.0),
+                 rel=1e-15)
+    with pytest.raises(FormulaError, match="no node named 'a'"):
+        read_formula("a^1_3", out)                 # not x3: layer 1 is the hidden layer here
+
+
+def test_a_node_named_with_a_power_is_no_layer_where_its_letter_is_a_node():
+    """a^3_1 reads as the node a^3 when its writer named a layer of one neuron a^3 (seed 002);
+    in a graph where a is a node and a^2 its square, labelled so, 'a^2_1' was silently the
+    node a^2 (4.0).  Such a text is refused; a^2 is still the node.  Oracle: a² by hand."""
+    a = Value(2.0, name="a")
+    o = ((a ** 2).named("a^2") * 0.5 + a).named("o")
+    with pytest.raises(FormulaError, match="position 4"):
+        read_formula("a^2_1", o)
+    assert_close(read_formula("a^2 + a", o).evaluate(), 2.0 ** 2 + 2.0, rel=1e-15)

@@ -1860,3 +1860,65 @@ def test_a_matrix_given_as_something_else_is_named_in_one_short_line():
     assert message.startswith("∂C/∂W2 must be nested lists of numbers (one list per row) or an "
                               "array, got dict {0: 0.0, 1: 1.0, ")
     assert message.endswith("...") and len(message) < 200 and "\n" not in message
+
+
+def test_a_short_entry_of_a_printed_array_is_at_the_arrays_digits():
+    """numpy prints every entry of an array at one precision, a short one padded with spaces:
+    'array([[0.0040286 ], [0.01      ], ...])' says the entry is 0.01000000.  It was judged
+    at the two digits of 0.01 and 0.00939628 'agrees'.  Oracle: hand numpy backprop."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
+    wrong = hand.copy()
+    wrong[1, 0] = 0.01                          # off by 6%: numpy prints it as '0.01      '
+    for shown in (repr(wrong), str(wrong)):
+        assert "0.01      ]" in shown
+        assert "disagrees with the engine's in 1 of 3 entries" in check(cost, "W2", shown).finding
+    right = np.round(hand, 8)
+    right[0, 0] = round(hand[0, 0], 7)          # as numpy prints 0.0040286 (padded)
+    assert check(cost, "W2", repr(right)) and check(cost, "W2", str(right))
+    assert check(cost, "W2", "[[0.0040], [0.0094], [0.0077]]")     # typed: its own digits
+
+
+@pytest.mark.parametrize("total", ["np.sum(dZ1)", "dZ1.sum()", "np.mean(dZ1)", "dZ1.mean()"])
+def test_numpys_sum_without_an_axis_adds_every_entry(total):
+    """In numpy, np.sum(dZ1) and dZ1.mean() without axis= give one number from all 12
+    entries (the bias bug the courses warn of); they were read as a sum over the samples
+    and 'gives the engine's ∂C/∂b1'.  They are now refused saying to write the axis.
+    Oracle: numpy itself."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    dz2 = "dZ2 = (A2 - Y) / m * A2 * (1 - A2)" if "sum" in total else "dZ2 = (A2 - Y) * A2 * (1 - A2)"
+    code = f"{dz2}; dZ1 = (dZ2 @ W2.T) * A1 * (1 - A1); db1 = {total}"
+    assert np.ndim(np.sum(hand["d1"])) == 0                          # numpy: one number
+    refused = r"(adds|averages) all 12 entries .* write (np\.\w+\(…, |\.\w+\()axis=0, keepdims=True\)$"
+    with pytest.raises(MatrixFormulaError, match=refused):
+        check(cost, "b1", code)
+    # a column of one neuron adds to the same number either way: b2's is read
+    verdict = check(cost, "b2", code.split("; dZ1")[0] + f"; {total.replace('1', '2')}")
+    assert verdict and np.allclose(verdict.expected, np.sum(hand["d2"]), rtol=1e-12)
+
+
+@pytest.mark.parametrize("update", ["W2 ← W2 - 0.1 * A1.T @ dZ2", "W2 = W2 - 0.1 * (A1.T @ dZ2)",
+                                    r"W_2 \leftarrow W_2 - 0.1 A_1^T dZ2"])
+def test_an_update_step_is_not_read_as_the_gradient(update):
+    """Code ending in the update W2 ← W2 − η·dW2 (no line naming dW2) was judged as if its
+    value were ∂C/∂W2: 'disagrees in 3 of 3 entries'.  It is refused saying to paste the
+    gradient; with the gradient's own line the gradient is read.  Oracle: hand numpy."""
+    _, cost = blog()
+    dz2 = "dZ2 = (A2 - Y) / m * A2 * (1 - A2)\n"
+    with pytest.raises(MatrixFormulaError, match=r"assigns W2 itself, as an update step"):
+        check(cost, "W2", dz2 + update)
+    verdict = check(cost, "W2", dz2 + "dW2 = A1.T @ dZ2\n" + update.replace("A1.T @ dZ2", "dW2"))
+    assert verdict and np.allclose(verdict.expected, numpy_backprop(X, Y, W1, b1, W2, b2)["W2"])
+
+
+def test_one_number_as_numpy_prints_it_for_a_one_by_one_gradient():
+    """∂C/∂b2 (1 × 1) pasted as numpy 2 prints a number, np.float64(0.01458), was read as a
+    formula ("np.float64(…) is not a function this formula reader knows").  Oracle: hand
+    numpy backprop."""
+    _, cost = blog()
+    hand = float(numpy_backprop(X, Y, W1, b1, W2, b2)["b2"][0, 0])
+    for shown in (f"np.float64({hand:.4g})", f"tensor({hand:.4f}, dtype=torch.float64)"):
+        assert check(cost, "b2", shown), shown
+        assert not check(cost, "b2", shown.replace(f"{hand:.4g}", f"{hand * 1.02:.4g}")
+                         .replace(f"{hand:.4f}", f"{hand * 1.05:.4f}")), shown
