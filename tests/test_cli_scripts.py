@@ -182,7 +182,9 @@ def test_a_written_path_is_shown_without_obeying_its_escapes(tmp_path):
     assert r.returncode == 0 and "\x1b" not in r.stdout and "␛[2Jpic.png" in r.stdout
 
 
-def test_draw_refuses_a_large_graph_with_an_option_that_draws_it(tmp_path):
+def large_graph_script(tmp_path):
+    """A script whose graph has 401 nodes, over draw's and step's 300: x, then 100 times
+    a ×, its constant, a + and its constant.  Returns (its path, the count)."""
     path = script(tmp_path, """\
         from autograd import Value
         x = Value(1.0)
@@ -191,7 +193,11 @@ def test_draw_refuses_a_large_graph_with_an_option_that_draws_it(tmp_path):
             y = y * 1.5 + 0.0
         y.backward()
         """)
-    nodes = 1 + 100 * 4           # x; each step a ×, its constant, a + and its constant
+    return path, 1 + 100 * 4
+
+
+def test_draw_refuses_a_large_graph_with_an_option_that_draws_it(tmp_path):
+    path, nodes = large_graph_script(tmp_path)
     r = chainrule("draw", path)
     assert r.returncode == 2 and r.stderr.count("\n") == 1
     assert f"has {nodes} nodes" in r.stderr and f"--max-nodes {nodes}" in r.stderr
@@ -400,15 +406,7 @@ def test_draw_max_nodes_below_one_is_refused_as_its_option(tmp_path):
 def test_step_refuses_a_large_graph_with_an_option_that_draws_it(tmp_path):
     """`g` and --html on a graph over 300 nodes advised "chainrule draw: --max-nodes N",
     an option chainrule step did not have; step now takes it for g, --frames and --html."""
-    path = script(tmp_path, """\
-        from autograd import Value
-        x = Value(1.0)
-        y = x
-        for _ in range(100):
-            y = y * 1.5 + 0.0
-        y.backward()
-        """)
-    nodes = 1 + 100 * 4           # x; each step a ×, its constant, a + and its constant
+    path, nodes = large_graph_script(tmp_path)
     r = chainrule("step", path, stdin="g\n", cwd=tmp_path)
     assert r.returncode == 2 and r.stderr.count("\n") == 1
     assert f"has {nodes} nodes" in r.stderr and f"chainrule step: --max-nodes {nodes}" in r.stderr
