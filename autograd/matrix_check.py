@@ -801,7 +801,7 @@ def other_parameter(root, wrt, precision, grads=None, any_leaf=False):
     head = f"This is ∂{R}/∂{names.text(other)}, not ∂{R}/∂{names.text(wrt.name)}"
     if rank == 0:
         l = int(n.layer)
-        sup = n.layer.translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        sup = names.superscript(n.layer)
         what = "weight" if n.base == "w" else "bias"
         into = (f"so the {what} into the output layer is {n.base}{sup}" if l == max(layers)
                 else f"so the {what}s into layer {l} are {n.base}{sup}")

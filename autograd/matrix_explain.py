@@ -47,7 +47,7 @@ def _sample_of(path):
 
 def _s(i, m):
     """``⁽²⁾`` for sample 2 of a batch, nothing for a single sample."""
-    return f"({i})".translate(str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")) if m > 1 else ""
+    return names.superscript(f"({i})") if m > 1 else ""
 
 
 def _t(name):
@@ -133,12 +133,7 @@ def entry_text(root, layer, j, k, weight, base):
     return terms, program, rows
 
 
-def _sup(n):
-    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
-
-
-def _sub(n):
-    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+_sup, _sub = names.superscript, names.subscript
 
 
 def _delta_lines(view, l, j, R):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 
+from . import names
 from .formula import PRIME_SUPERSCRIPT
 from .matrix_form import LATEX_MATRIX_BEGIN, MatrixShapeError, shape, shape_text, transpose
 
@@ -106,7 +107,6 @@ _TOKEN = re.compile(r"""
   | (?P<power>[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)
 """, re.VERBOSE)
 #: A1², (1 - A1)², m⁻¹ as printed: the power's digits
-_FROM_SUPERSCRIPT = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
 
 _NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ∂]+(?:_[A-Za-z]+)*)('*)(?:_?\{?\s*(\d+)\s*\}?)?"
                          r"(?:\^\s*\{?\s*(\d+)\s*\}?)?$")
@@ -144,7 +144,7 @@ def _tokens(text, plain=True):
             raise MatrixFormulaError(_unreadable(text, pos, plain))
         kind = found.lastgroup
         if kind == "power":                  # ² is ** 2, ⁻¹ is ** -1
-            power = found.group().translate(_FROM_SUPERSCRIPT)
+            power = found.group().translate(names.FROM_SCRIPTS)
             out.append(("op", "**", pos))
             if power[0] in "+-":
                 out.append(("op", power[0], pos))

@@ -107,8 +107,23 @@ def with_sample(name, sample):
     return f"{name}({sample})"
 
 
-_SUPERSCRIPTS = str.maketrans("0123456789(),", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾'")
-_SUBSCRIPTS = str.maketrans("0123456789,", "₀₁₂₃₄₅₆₇₈₉,")
+#: the digits as a textbook raises and lowers them (w³₁₂), and back
+SUPERSCRIPT_DIGITS, SUBSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹", "₀₁₂₃₄₅₆₇₈₉"
+_SUPERSCRIPTS = str.maketrans("0123456789(),", SUPERSCRIPT_DIGITS + "⁽⁾'")
+_SUBSCRIPTS = str.maketrans("0123456789,", SUBSCRIPT_DIGITS + ",")
+#: raised or lowered digits and signs as plain ones: ⁻¹ -> -1, ₁₂ -> 12
+FROM_SCRIPTS = str.maketrans(SUPERSCRIPT_DIGITS + SUBSCRIPT_DIGITS + "⁺⁻",
+                             "0123456789" * 2 + "+-")
+
+
+def superscript(n):
+    """``3`` -> ``³``, ``(2)`` -> ``⁽²⁾``: a layer or a sample as printed."""
+    return str(n).translate(_SUPERSCRIPTS)
+
+
+def subscript(n):
+    """``12`` -> ``₁₂``: a neuron's index as printed."""
+    return str(n).translate(_SUBSCRIPTS)
 
 
 def _typeset(n):
@@ -290,7 +305,7 @@ def listing(names, most=40):
 
 
 _PRINTED = re.compile(r"([A-Za-z]+)([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉,]+)('*)\Z")
-_FROM_SCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉,", "01234567890123456789_")
+_FROM_PRINTED = str.maketrans(SUPERSCRIPT_DIGITS + SUBSCRIPT_DIGITS + ",", "0123456789" * 2 + "_")
 
 
 def plain(name):
@@ -303,8 +318,8 @@ def plain(name):
     printed = _PRINTED.match(out)
     if printed:
         base, layer, index, primes = printed.groups()
-        index = index.translate(_FROM_SCRIPTS)
-        out = f"{base}{layer.translate(_FROM_SCRIPTS)}_{index}{primes}" if layer else \
+        index = index.translate(_FROM_PRINTED)
+        out = f"{base}{layer.translate(_FROM_PRINTED)}_{index}{primes}" if layer else \
             f"{base}{index}{primes}"
     return out
 
