@@ -661,9 +661,10 @@ def _parameters_are_floats(net, backend):
     kinds = set(map(type, values))
     if Value not in kinds:          # none, or all resident (reading one writes back)
         return
-    if (kinds == {Value} and set(map(type, map(_data, values))) <= {float}
-            and all(map(math.isfinite, map(_data, values)))):
-        return                      # the usual case, decided in C
+    numbers = list(map(_data, values))
+    if kinds == {Value} and set(map(type, numbers)) <= {float} and math.isfinite(sum(numbers)):
+        return                      # the usual case, decided in C (a sum of finite floats
+                                    # that overflows is read one by one below)
     for name, p in named():
         if p.__class__ is Value:        # (a resident one is not read: that writes back)
             x = p.data
