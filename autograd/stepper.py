@@ -33,6 +33,7 @@ import textwrap
 from . import names, ops
 from .engine import backward_steps
 from .graph import all_nodes, topological_order
+from .interrupts import deferred_interrupts
 from .notation import Labels, formula, number, printed
 from .steps import ordinal
 
@@ -44,11 +45,11 @@ PROMPT = "(step) "
 HELP = """\
 commands:
   Enter or n   take the next step
-  c            continue to the end
+  c            continue to the end (Ctrl-C stops it after a step)
   b NAME       run until NAME's gradient is complete
   p [NAME]     print node NAME (without NAME: the current step)
   g [PATH]     write the graph as it is now to an image and print its path
-  q            quit (Ctrl-C too; Ctrl-D continues to the end, as c)
+  q            quit (Ctrl-C at the prompt too; Ctrl-D continues, as c)
   h            this help"""
 
 
@@ -213,6 +214,14 @@ class Stepper:
         """Take the next step; return it (None when the pass is already complete)."""
         if self.finished:
             return None
+        with deferred_interrupts():     # Ctrl-C: after this step, never inside it
+            step = self._take()
+        if self.frames_dir is not None:
+            self.write_frame(step)
+        return step
+
+    def _take(self):
+        """The pass's next step, recorded; the last one lets the pass finish."""
         try:
             step = next(self._steps)
         except Exception as err:    # a hook of the script's: the pass put every grad back
@@ -225,8 +234,6 @@ class Stepper:
             for _ in self._steps:  # let the generator finish: leaves get their pass total
                 pass
             self.finished = True
-        if self.frames_dir is not None:
-            self.write_frame(step)
         return step
 
     def run_until(self, node):
@@ -471,6 +478,12 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
             if source is not None or stepper.quit:    # scripted, or the pass failed
                 stepper.stop()
                 return 2
+        except KeyboardInterrupt:       # Ctrl-C in a long c or b, as pdb: back to the prompt
+            if source is not None:      # scripted: the session ends, the grads as before
+                stepper.stop()
+                raise
+            stepper.say(f"\ninterrupted after step {len(stepper.done)}/{stepper.total}: "
+                        f"n takes the next step, c continues, q quits")
     left = _next_command(lines, source) if source is not None and stepper.finished else None
     if left is not None:
         complain(f"the backward pass is complete, so the session ended before "

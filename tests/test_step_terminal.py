@@ -481,3 +481,50 @@ def test_g_names_a_drawing_error_without_a_message_as_a_hook_error_is(tmp_path, 
     with pytest.raises(StepperError) as caught:
         st.command("g")
     assert str(caught.value) == "could not draw the graph: RuntimeError (while laying out)"
+
+
+def _interrupting_chain():
+    """L = ((x·2)·3)·4 with a hook on the middle node that sends Ctrl-C (SIGINT) once."""
+    import signal
+    x = Value(0.5, name="x")
+    a = (x * 2).named("a")
+    b = (a * 3).named("b")
+    L = (b * 4).named("L")
+    sent = []
+
+    def ctrl_c(g):
+        if not sent:
+            sent.append(g)
+            signal.raise_signal(signal.SIGINT)
+        return g
+    b.register_hook(ctrl_c)
+    return x, L, sent
+
+
+def test_ctrl_c_during_c_at_a_terminal_stops_after_the_step_and_gives_the_prompt_back(monkeypatch):
+    """Ctrl-C while `c` ran ended the whole session (the pass gone, its steps lost); as in
+    pdb it now stops after the step being taken and the prompt comes back.  Oracle: the
+    hand-derived ∂L/∂x = 2·3·4 = 24, added to the 1.0 x held, once the second c ends."""
+    x, L, sent = _interrupting_chain()
+    x.grad = 1.0
+    typed = iter(["c", "c"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(typed))
+    out, err = io.StringIO(), io.StringIO()
+    st = Stepper(L, out=out)
+    assert session(st, None, err=err) == 0
+    assert err.getvalue() == "" and sent == [4.0]        # ∂L/∂b = 4 reached the hook
+    assert "interrupted after step 2/3: n takes the next step, c continues, q quits" \
+        in out.getvalue()
+    assert st.finished and x.grad == 1.0 + 24.0
+
+
+def test_ctrl_c_in_a_scripted_session_ends_it_with_every_grad_as_before():
+    """Scripted, Ctrl-C ends the session (the KeyboardInterrupt goes on to the caller), and
+    the leaves keep what they held before the pass (not the pass's partial sums)."""
+    x, L, sent = _interrupting_chain()
+    x.grad = 1.0
+    st = Stepper(L, out=io.StringIO())
+    with pytest.raises(KeyboardInterrupt):
+        session(st, ["c"], err=io.StringIO())
+    two = L.parents[0].parents[0].parents[1]           # the constant 2 in a = x·2
+    assert sent and st.quit and (x.grad, two.grad) == (1.0, 0.0)
