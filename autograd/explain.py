@@ -386,6 +386,17 @@ class Explanation:
         """``∂O/∂w1``."""
         return TextNotation().partial(self._namer.expr(self.root), self._namer.expr(self.wrt))
 
+    def engine_aside(self) -> str:
+        """``(backward() gives 0.25)``: the engine's gradient beside the paths' sum.  It
+        is computed without hooks, so where the graph has one the aside says so (else
+        a hook that changes gradients would make the line contradict backward())."""
+        aside = f"backward() gives {number(self.engine, 12)}"
+        hooked = engine.first_hooked(set(graph.all_nodes(self.root)))
+        if hooked is not None:
+            aside += (f" without hooks; {self.name_of(hooked)} has a hook, which "
+                      f"backward() runs")
+        return f"({aside})"
+
     def lines(self) -> list[str]:
         if self.grouped:
             return self._grouped_lines()
@@ -394,7 +405,7 @@ class Explanation:
     def _path_lines(self):
         paths, root, wrt = self._paths, self.name_of(self.root), self.name_of(self.wrt)
         count = len(paths)
-        rows = [f"{self.derivative} = {number(self.total, 12)}   (backward() gives {number(self.engine, 12)})"]
+        rows = [f"{self.derivative} = {number(self.total, 12)}   {self.engine_aside()}"]
         if count == 1 and not paths[0].factors:
             rows.append(f"{wrt} is the root itself: ∂{root}/∂{root} = 1")
             return rows
@@ -436,7 +447,7 @@ class Explanation:
     def _grouped_lines(self):
         root, wrt = self.name_of(self.root), self.name_of(self.wrt)
         rows = [
-            f"{self.derivative} = {number(self.total, 12)}   (backward() gives {number(self.engine, 12)})",
+            f"{self.derivative} = {number(self.total, 12)}   {self.engine_aside()}",
             f"{wrt} reaches {root} along {self.path_count:,} paths, more than the limit of "
             f"{self.limit:,}, so they are grouped by reverse-mode accumulation instead of "
             f"listed: δ_v = ∂{root}/∂v at each node v between {wrt} and {root}. Every path "

@@ -101,7 +101,7 @@ def entry_text(root, layer, j, k, weight, base):
     w_text = _t(weight.name)
     rows_name = matrix_name("W", l, "rows")
     cols_name = matrix_name("W", l, "columns")
-    rows = [f"∂{R}/∂{w_text} = {number(base.total, 12)}   (backward() gives {number(base.engine, 12)})",
+    rows = [f"∂{R}/∂{w_text} = {number(base.total, 12)}   {base.engine_aside()}",
             f"{w_text} is entry (j, k) = ({j}, {k}) of layer {l}'s weights: {cols_name}[{j},{k}] in "
             f"the columns layout (Nielsen), {rows_name}[{k},{j}] in the rows layout (samples as rows).",
             "",

@@ -486,3 +486,21 @@ def test_a_factor_is_not_written_as_the_whole_derivative_of_a_node_with_other_pa
     assert factor.strip().startswith("∂a^(-1)/∂a") and float(factor.split()[-1]) == \
         pytest.approx(-1 / 9, rel=1e-5)
     assert "  ∂L/∂(2-a) = 2/a = 0.666667" in lines      # (2-a) reaches L by one path only
+
+
+def test_the_engine_aside_says_it_runs_no_hooks_when_the_graph_has_one():
+    """z = 3·x² with a hook on y = x² that multiplies its gradient by 10: explain printed
+    "(backward() gives 12)" beside the paths, while the learner's backward() gave 120.
+    Oracle: by hand, ∂z/∂x = 6x = 12 without the hook and 10·12 = 120 with it."""
+    x = Value(2.0, name="x")
+    y = (x * x).named("y")
+    z = (y * 3).named("z")
+    y.register_hook(lambda g: g * 10)
+    first = str(explain(z, x)).splitlines()[0]
+    assert first == "∂z/∂x = 12   (backward() gives 12 without hooks; y has a hook, which " \
+                    "backward() runs)"
+    z.backward()
+    assert x.grad == 120.0
+    plain = Value(2.0, name="x")
+    assert str(explain(((plain * plain) * 3).named("z"), plain)).splitlines()[0] == \
+        "∂z/∂x = 12   (backward() gives 12)"
