@@ -26,8 +26,8 @@ import json
 import re
 
 from . import engine, graph
-from .draw import (KIND_COLOURS, KIND_TITLES, OP_COLOUR, draw, file_path, highlight_label,
-                   picture_number)
+from .draw import (INSTALL_HELP, INSTALL_LINE, KIND_COLOURS, KIND_TITLES, OP_COLOUR,
+                   DotNotFound, draw, file_path, highlight_label, picture_number)
 from .floats import short_repr
 from .names import printable
 from .notation import Labels, formula, number, printed
@@ -100,9 +100,11 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
     nodes = graph.all_nodes(root)
     ids = _ids(nodes)
     labels = Labels(root, nodes)
-    # replay one pass from zero, draw it, then give the leaves back their grads
+    # replay one pass from zero, draw it, then give the leaves back their grads (and
+    # every node its own, if the page is not made: no dot, Ctrl-C while dot lays it out)
     leaves = [node for node in nodes if node.is_leaf]
     saved = [node.grad for node in leaves]
+    derived = [(node, node.grad) for node in nodes if not node.is_leaf]
     for node in leaves:
         node.grad = 0.0
     try:
@@ -114,6 +116,10 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
                               for k, v in frame["grads"].items()}
         forward = _forward_frames(nodes, ids, labels, shown)
         svg = _best_svg(root, digits=digits, max_nodes=max_nodes, **draw_kwargs)
+    except BaseException:
+        for node, before in derived:
+            node.grad = before
+        raise
     finally:
         for node, before in zip(leaves, saved):
             node.grad = before
@@ -196,16 +202,28 @@ class StepThrough:
     ``srcdoc`` is the whole page: nothing is served, nothing is fetched).
 
     ``html`` is the page; ``save(path)`` writes it; ``height`` is the iframe's height in px.
+    Without Graphviz's ``dot`` there is no page (``page=None``): the notebook shows the
+    repr, one line saying how to install it, and ``html`` and ``save`` raise
+    :class:`autograd.draw.DotNotFound`.
     """
 
     def __init__(self, page, height=640):
         if isinstance(height, bool) or not isinstance(height, int) or height < 1:
             raise ValueError(f"step_through: height must be a positive int (px), got "
                              f"{short_repr(height)}")
-        self.html = page
+        self._page = page
         self.height = height
 
+    @property
+    def html(self):
+        """The page's HTML text (DotNotFound without Graphviz's ``dot``)."""
+        if self._page is None:
+            raise DotNotFound(INSTALL_HELP)
+        return self._page
+
     def _repr_html_(self):
+        if self._page is None:
+            return None   # the notebook shows the repr: what is missing, in one line
         # loading="eager": drawn at once, even below the fold; onload: the page takes
         # the arrow keys as soon as it is shown (and again whenever the mouse is over it)
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
@@ -221,14 +239,21 @@ class StepThrough:
         return target
 
     def __repr__(self):
-        return f"<StepThrough page, {len(self.html)} characters: display it in Jupyter or .save(path)>"
+        if self._page is None:
+            return f"<StepThrough page not drawn: {INSTALL_LINE}>"
+        return f"<StepThrough page, {len(self._page)} characters: display it in Jupyter or .save(path)>"
 
 
 def step_through(root, *, height=640, **kwargs):
     """The step-through page of ``root`` for a notebook: ``step_through(loss)`` as the
     last line of a cell shows it, forward pass then backward pass, with the page's
-    controls.  ``kwargs`` are :func:`step_page`'s."""
-    return StepThrough(step_page(root, **kwargs), height)
+    controls.  ``kwargs`` are :func:`step_page`'s.  Without Graphviz's ``dot`` the cell
+    shows one line saying how to install it, not a traceback (as a drawing does)."""
+    try:
+        page = step_page(root, **kwargs)
+    except DotNotFound:
+        page = None
+    return StepThrough(page, height)
 
 
 _STYLE = """
