@@ -842,7 +842,10 @@ def _legend(nodes, highlight, pending, grads=True, example="0.25"):
     for kind in kinds:
         rows.append(f'<TR><TD BGCOLOR="{KIND_COLOURS[kind]}" WIDTH="18"> </TD>'
                     f'<TD ALIGN="LEFT">{KIND_TITLES[kind]}</TD></TR>')
-    rows.append(f'<TR><TD BGCOLOR="{OP_COLOUR}">+</TD><TD ALIGN="LEFT">operation</TD></TR>')
+    if not any(node._op.backward is not None for node in nodes):
+        example = None   # a lone leaf: no operation and no edge to explain
+    else:
+        rows.append(f'<TR><TD BGCOLOR="{OP_COLOUR}">+</TD><TD ALIGN="LEFT">operation</TD></TR>')
     if example:
         rows.append(f'<TR><TD>{example}</TD><TD ALIGN="LEFT">on an edge, or in the slot where '
                     'it enters: local derivative ∂out/∂in</TD></TR>')

@@ -571,9 +571,17 @@ def test_not_a_value():
 
 
 def test_single_leaf():
+    """One box and a key that explains only what is drawn: no operation, no edge label
+    (a lone leaf's key listed both).  Oracle: the graph is one leaf, no op, no edge."""
     x = Value(2.0, name="x")
     nodes, edges, _ = parse(draw(x).source)
     assert set(nodes) == {"v0", "legend"} and edges == []
+    legend = nodes["legend"][0]
+    assert "input (leaf)" in legend and "operation" not in legend and "on an edge" not in legend
+    x.backward()
+    legend = parse(draw(x).source)[0]["legend"][0]
+    assert "operation" not in legend and "on an edge" not in legend
+    assert "operation" in parse(draw((x * 2).named("y")).source)[0]["legend"][0]
 
 
 # ---------------------------------------------------------------------------
