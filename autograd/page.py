@@ -176,10 +176,11 @@ def _legend(highlight, nodes, labels):
     kinds = [kind for kind in KIND_COLOURS if any(n.kind == kind for n in nodes)]
     rows = [f'<span class="key"><span class="swatch" style="background: {KIND_COLOURS[kind]}; '
             f'border: 1px solid #999"></span>{KIND_TITLES[kind]}</span>' for kind in kinds]
-    rows += [f'<span class="key"><span class="op" style="background: {OP_COLOUR}">σ</span> '
-             'op</span>',
-             '<span class="key"><b>0.25</b> on an edge: ∂out/∂in</span>',
-             '<span class="key"><span class="swatch step"></span>this step</span>',
+    if any(not n.is_leaf for n in nodes):   # a lone leaf has no op and no edge to explain
+        rows += [f'<span class="key"><span class="op" style="background: {OP_COLOUR}">σ</span> '
+                 'op</span>',
+                 '<span class="key"><b>0.25</b> on an edge: ∂out/∂in</span>']
+    rows += ['<span class="key"><span class="swatch step"></span>this step</span>',
              '<span class="key"><b>?</b> not computed yet</span>']
     if highlight is not None:
         what = highlight_label(highlight, labels)

@@ -242,3 +242,14 @@ def test_the_page_takes_a_matrix_highlight_as_draw_does():
     y.backward()
     page = step_page(y, highlight=[[a, b]])
     assert "red: paths from each entry of the matrix to the root" in page
+
+
+def test_the_page_key_of_a_lone_leaf_explains_no_op_and_no_edge():
+    """The key of a one-node page explained an op and edge numbers the graph does not
+    have, as the drawing's did.  Oracle: the graph is one leaf, no op, no edge."""
+    key = re.search(r'<div id="legend">(.*?)</div>', step_page(Value(5.0, name="alone")), re.S)
+    assert "input (leaf)" in key.group(1)
+    assert "∂out/∂in" not in key.group(1) and "> op</span>" not in key.group(1)
+    x = Value(2.0, name="x")
+    with_op = re.search(r'<div id="legend">(.*?)</div>', step_page((x * x).named("y")), re.S)
+    assert "∂out/∂in" in with_op.group(1) and "> op</span>" in with_op.group(1)
