@@ -302,7 +302,8 @@ h1 { font-size: 1.25em; margin: .2em 0 .4em 0; }
 .swatch.path { background: none; border-top: 4px solid #d62728; height: 0; }
 #rule { background: #f6f6f6; border-left: 4px solid #1f6fd1; padding: .5em .7em;
         margin: .4em 0 0 0; min-height: 2.6em; max-height: 24vh; overflow: auto;
-        white-space: pre-wrap; font-family: Menlo, Consolas, monospace; font-size: .85em; }
+        white-space: pre-wrap; overflow-wrap: anywhere; font-family: Menlo, Consolas, monospace;
+        font-size: .85em; }
 #viewport { flex: 1; position: relative; overflow: hidden; border-top: 1px solid #ddd;
             cursor: grab; background: #ffffff; touch-action: none; min-height: 200px; }
 #viewport.dragging { cursor: grabbing; }
