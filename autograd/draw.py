@@ -160,11 +160,14 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
             clusters.setdefault(path, []).extend(statements)
         else:
             loose.extend(statements)
-    graph.body.extend(_order_statements(nodes, ids, places, samples))
+    # a batch top to bottom: dot lays a cluster's nodes out in the reverse of the order
+    # it met them, and its nested clusters too, unless the ranks run left to right
+    across = bool(samples) and rankdir in ("TB", "BT")
+    graph.body.extend(_order_statements(nodes, ids, places, samples, across))
     if samples:
         graph.graph_attr.update(mclimit="0.01")   # keep that order (see _order_statements)
     graph.body.extend(loose)
-    graph.body.extend(_clusters(clusters))
+    graph.body.extend(_clusters(clusters, reverse_nested=across))
     for node in nodes:
         graph.body.extend(
             _edge_statements(node, ids, style, show_local, show_rules, on_path, places, samples))
@@ -605,9 +608,9 @@ def _cluster_id(key):
     return f"cluster_{kind}{key[1]}"
 
 
-def _clusters(clusters):
+def _clusters(clusters, reverse_nested=False):
     """DOT text of the cluster tree: ``clusters`` maps a cluster path to the
-    statements of its nodes."""
+    statements of its nodes; ``reverse_nested``: a cluster's own clusters last first."""
     tree = {}
     for path, statements in clusters.items():
         branch = tree
@@ -618,7 +621,8 @@ def _clusters(clusters):
     lines = []
 
     def emit(branch, parent_id, depth):
-        for key in sorted((k for k in branch if k is not None), key=_cluster_order):
+        keys = sorted((k for k in branch if k is not None), key=_cluster_order)
+        for key in keys[::-1] if reverse_nested and depth > 1 else keys:
             cid = _cluster_id(key)
             if key[0] == "neuron":
                 cid = parent_id + cid
@@ -650,11 +654,13 @@ def _cluster_label(key, layers):
     return f"layer {key[1]} parameters (shared)"
 
 
-def _order_statements(nodes, ids, places, samples):
+def _order_statements(nodes, ids, places, samples, across=False):
     """The order in which dot first meets the nodes.  A network's inputs come first,
     which puts the input layer at the top left.  For a batch (with a small
     ``mclimit``) it keeps the samples in order, top to bottom, and the shared
-    parameters below them, layer by layer, each neuron's weights in k order then its bias."""
+    parameters below them, layer by layer, each neuron's weights in k order then its bias;
+    ``across`` (a batch drawn top to bottom): each sample's inputs last first, which dot
+    lays out x₁ to the left of x₂."""
     if not samples:   # a network: its inputs x_1, x_2, ... first, at the top left
         inputs = [n for n in nodes if places.get(n) == (1, None)]
         inputs.sort(key=lambda n: (_input_index(n), nodes.index(n)))
@@ -663,7 +669,7 @@ def _order_statements(nodes, ids, places, samples):
     shared.sort(key=lambda n: (-places[n][0], places[n][1] or 0, n.name is not None and
                                names.parse(n.name).base == "b", nodes.index(n)))
     inputs = sorted((n for n in nodes if n in samples and n.is_leaf and n._op is not ops.CONSTANT),
-                    key=lambda n: (samples[n], nodes.index(n)))
+                    key=lambda n: (samples[n], -nodes.index(n) if across else nodes.index(n)))
     first = [ids[n] for n in shared + inputs]
     return [f"\t{'; '.join(first)}\n"] if first else []
 
@@ -836,7 +842,10 @@ def _legend(nodes, highlight, pending, grads=True, example="0.25"):
     for kind in kinds:
         rows.append(f'<TR><TD BGCOLOR="{KIND_COLOURS[kind]}" WIDTH="18"> </TD>'
                     f'<TD ALIGN="LEFT">{KIND_TITLES[kind]}</TD></TR>')
-    rows.append(f'<TR><TD BGCOLOR="{OP_COLOUR}">+</TD><TD ALIGN="LEFT">operation</TD></TR>')
+    if not any(node._op.backward is not None for node in nodes):
+        example = None   # a lone leaf: no operation and no edge to explain
+    else:
+        rows.append(f'<TR><TD BGCOLOR="{OP_COLOUR}">+</TD><TD ALIGN="LEFT">operation</TD></TR>')
     if example:
         rows.append(f'<TR><TD>{example}</TD><TD ALIGN="LEFT">on an edge, or in the slot where '
                     'it enters: local derivative ∂out/∂in</TD></TR>')

@@ -22,6 +22,7 @@ exist when there is no such node, or when two nodes share it.
 
 import html as _html
 import re
+import unicodedata
 
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
@@ -133,11 +134,82 @@ def _typeset(n):
     return n.layer is not None or (n.base in ("x", "y") and n.index is not None)
 
 
+#: a name as LaTeX writes it: letters or a command (``\\delta``), then scripts, each
+#: ``^`` or ``_`` and one character or a braced group, then primes: ``w^1_{21}``,
+#: ``\\delta^2_1``, ``a^{(2)}_1``, ``y_{out}``
+_LATEX_WRITTEN = re.compile(r"([A-Za-z]+|\\[A-Za-z]{1,10})((?:[\^_](?:\{[^{}\\^_]*\}|[^{}\\^_\s]))*)"
+                            r"('*)\Z")
+_LATEX_SCRIPT = re.compile(r"([\^_])(?:\{([^{}\\^_]*)\}|([^{}\\^_\s]))")
+
+
+def _greek(command):
+    """``delta`` -> ``δ``, ``Delta`` -> ``Δ`` (Unicode's names for the letters), else None."""
+    case = "CAPITAL" if command[0].isupper() else "SMALL"
+    try:
+        return unicodedata.lookup(f"GREEK {case} LETTER {command.upper()}")
+    except KeyError:
+        return None
+
+
+def _latex_written(name):
+    """A name outside the scheme that LaTeX would typeset (``w^1_{21}``, ``\\delta^2_1``):
+    (its letters or Greek command as typed, ``[("^" or "_", what is raised or lowered)]``,
+    its primes), or None.  It must have a ``^`` or a brace, or start with a Greek
+    letter's command (``\\delta``: δ).  A sample ``(2)`` after it is one more ``^``."""
+    if not isinstance(name, str):
+        return None
+    sample = _SAMPLE.match(name)
+    found = _LATEX_WRITTEN.match(sample.group(1) if sample else name)
+    if found is None:
+        return None
+    base, scripts, primes = found.groups()
+    if base.startswith("\\"):
+        if _greek(base[1:]) is None:
+            return None
+    elif "^" not in scripts and "{" not in scripts:
+        return None   # x_i, w_1: drawn as typed, as the scheme's w1 and w_1 are
+    raised = [(s.group(1), s.group(2) if s.group(2) is not None else s.group(3))
+              for s in _LATEX_SCRIPT.finditer(scripts)]
+    return (base, raised + ([("^", f"({sample.group(2)})")] if sample else []), primes)
+
+
+def _letters(base):
+    """The letters of :func:`_latex_written`'s name: a Greek command as its letter."""
+    return _greek(base[1:]) if base.startswith("\\") else base
+
+
+def _latex_text(written, name):
+    """:func:`_latex_written`'s name in Unicode, its scripts raised and lowered by
+    :func:`superscript` and :func:`subscript`; ``name`` as typed when one holds
+    something they cannot raise or lower (``y_{out}``)."""
+    base, scripts, primes = written
+    out = _letters(base)
+    for sign, inner in scripts:
+        table = _SUPERSCRIPTS if sign == "^" else _SUBSCRIPTS
+        if not inner or any(ord(c) not in table for c in inner):
+            return name
+        out += superscript(inner) if sign == "^" else subscript(inner)
+    return out + primes
+
+
+def _latex_html(written):
+    """:func:`_latex_written`'s name as Graphviz HTML: ``w<SUP>1</SUP><SUB>21</SUB>``."""
+    base, scripts, primes = written
+    tags = {"^": "SUP", "_": "SUB"}
+    return graphviz_html(_letters(base)) + "".join(
+        f"<{tags[sign]}>{graphviz_html(inner)}</{tags[sign]}>" for sign, inner in scripts) + \
+        graphviz_html(primes)
+
+
 def text(name):
     """The name in Unicode as a textbook prints it: ``w3_12`` -> ``w³₁₂``,
-    ``x1(2)`` -> ``x₁⁽²⁾``.  Other names come back unchanged."""
+    ``x1(2)`` -> ``x₁⁽²⁾``, and a name written as LaTeX writes it as LaTeX sets it:
+    ``w^1_{21}`` -> ``w¹₂₁``, ``\\delta^2_1`` -> ``δ²₁``.  Other names come back unchanged."""
     n = parse(name)
-    if n is None or not (_typeset(n) or n.sample is not None):
+    if n is None:
+        written = _latex_written(name)
+        return name if written is None else _latex_text(written, name)
+    if not (_typeset(n) or n.sample is not None):
         return name
     if not _typeset(n):
         return name[:name.rindex("(")] + f"({n.sample})".translate(_SUPERSCRIPTS)
@@ -153,8 +225,13 @@ def text(name):
 
 
 def html(name):
-    """The name as Graphviz HTML: ``w<SUP>3</SUP><SUB>12</SUB>``; other names escaped."""
+    """The name as Graphviz HTML: ``w<SUP>3</SUP><SUB>12</SUB>`` (``w^3_{12}`` too, and any
+    name written as LaTeX writes it: ``y_{out}`` -> ``y<SUB>out</SUB>``); other names escaped."""
     n = parse(name)
+    if n is None:
+        written = _latex_written(name)
+        if written is not None:
+            return _latex_html(written)
     if n is None or not (_typeset(n) or n.sample is not None):
         return graphviz_html(name)
     if not _typeset(n):
@@ -257,9 +334,11 @@ def latex(name):
             top = latex(top)
         return f"\\frac{{\\partial {top}}}{{\\partial {latex(below)}}}"
     n = parse(name)
+    written = _latex_written(name) if n is None else None
+    if written is not None:
+        return _latex_latex(written)
     if n is None:
-        escaped = _LATEX_SPECIAL.sub(lambda c: _LATEX_SPECIALS[c.group()], printable(name))
-        return f"\\mathrm{{{escaped}}}"
+        return f"\\mathrm{{{_latex_escaped(name)}}}"
     base = n.base if len(n.base) == 1 else f"\\mathit{{{n.base}}}"
     sup = n.layer
     if n.sample is not None:
@@ -270,6 +349,24 @@ def latex(name):
     if n.index is not None:
         out += f"_{{{n.index}}}"
     return out + n.primes
+
+
+def _latex_latex(written):
+    """:func:`_latex_written`'s name in LaTeX, each script braced: ``w^{1}_{21}``,
+    ``\\delta^{2}_{1}``, ``\\mathit{net}_{2}``, ``y_{out}``."""
+    base, scripts, primes = written
+    if not base.startswith("\\") and len(base) > 1:
+        base = f"\\mathit{{{base}}}"
+    out, used = base, set()
+    for sign, inner in scripts:   # a second ^ (a sample's) after {}: a^{2}_{1}{}^{(3)}
+        out += ("{}" if sign in used else "") + f"{sign}{{{_latex_escaped(inner)}}}"
+        used.add(sign)
+    return out + primes
+
+
+def _latex_escaped(text):
+    """``text`` printable, with LaTeX's special characters as LaTeX writes them."""
+    return _LATEX_SPECIAL.sub(lambda c: _LATEX_SPECIALS[c.group()], printable(text))
 
 
 # ---------------------------------------------------------------------------

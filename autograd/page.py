@@ -26,8 +26,8 @@ import json
 import re
 
 from . import engine, graph
-from .draw import (KIND_COLOURS, KIND_TITLES, OP_COLOUR, draw, file_path, highlight_label,
-                   picture_number)
+from .draw import (INSTALL_HELP, INSTALL_LINE, KIND_COLOURS, KIND_TITLES, OP_COLOUR,
+                   DotNotFound, draw, file_path, highlight_label, picture_number)
 from .floats import short_repr
 from .names import printable
 from .notation import Labels, formula, number, printed
@@ -63,23 +63,49 @@ def _backward_frames(root, grad, ids, shown):
 
     Each entry: the current node's id, its parents' ids, the chain-rule text
     (``str(step)``), and the grads (formatted) that this step completed or changed.
+    A hook that changed a grad is said where the change shows: in the node's own
+    step (a derived node's hook runs when its grad is complete), or in the step of a
+    leaf's last contribution (its hook runs after it), which then shows the result.
     """
     frames = []
+    # node -> (the frame that last set its grad, the grad it showed); the root: the seed
+    shown_last = {root: (None, float(grad))}
     for step in engine.backward_steps(root, grad):
+        text = str(step)
+        earlier = shown_last.get(step.node)
+        if earlier is not None and not _same(earlier[1], step.upstream):   # its hook, first
+            head, _, rest = text.partition("\n")
+            text = head + _hook_note(printed(step.labels)(step.node), earlier[1],
+                                     step.upstream) + ("\n" + rest if rest else "")
         changed = {ids[step.node]: shown(step.upstream)}
         for edge in step.edges:
             changed[ids[edge.parent]] = shown(edge.grad_after)
-        frames.append({
-            "node": ids[step.node],
-            "parents": [ids[e.parent] for e in step.edges],
-            "text": str(step),
-            "grads": changed,
-        })
+        frame = {"node": ids[step.node], "parents": [ids[e.parent] for e in step.edges],
+                 "text": text, "grads": changed}
+        frames.append(frame)
+        shown_last[step.node] = (frame, step.upstream)
+        for edge in step.edges:
+            shown_last[edge.parent] = (frame, edge.grad_after)
+        labels = step.labels
+    for node, (frame, value) in shown_last.items():
+        if frame is not None and node.is_leaf and not _same(node.grad, value):   # its hook
+            frame["grads"][ids[node]] = shown(node.grad)
+            frame["text"] += _hook_note(printed(labels)(node), value, node.grad)
     if not frames:  # the root is a leaf: one step that seeds it
         frames.append({"node": ids[root], "parents": [],
                        "text": f"{Labels(root)(root)}.grad = {number(float(grad))}",
                        "grads": {ids[root]: shown(root.grad)}})
     return frames
+
+
+def _same(a, b):
+    """Equal floats, or both NaN."""
+    return a == b or (a != a and b != b)
+
+
+def _hook_note(name, before, after):
+    """The line that says a hook replaced ``name``'s grad."""
+    return f"\n  a hook on {name} changed {name}.grad from {number(before, 4)} to {number(after, 4)}"
 
 
 def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwargs):
@@ -100,9 +126,11 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
     nodes = graph.all_nodes(root)
     ids = _ids(nodes)
     labels = Labels(root, nodes)
-    # replay one pass from zero, draw it, then give the leaves back their grads
+    # replay one pass from zero, draw it, then give the leaves back their grads (and
+    # every node its own, if the page is not made: no dot, Ctrl-C while dot lays it out)
     leaves = [node for node in nodes if node.is_leaf]
     saved = [node.grad for node in leaves]
+    derived = [(node, node.grad) for node in nodes if not node.is_leaf]
     for node in leaves:
         node.grad = 0.0
     try:
@@ -114,6 +142,10 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
                               for k, v in frame["grads"].items()}
         forward = _forward_frames(nodes, ids, labels, shown)
         svg = _best_svg(root, digits=digits, max_nodes=max_nodes, **draw_kwargs)
+    except BaseException:
+        for node, before in derived:
+            node.grad = before
+        raise
     finally:
         for node, before in zip(leaves, saved):
             node.grad = before
@@ -170,10 +202,11 @@ def _legend(highlight, nodes, labels):
     kinds = [kind for kind in KIND_COLOURS if any(n.kind == kind for n in nodes)]
     rows = [f'<span class="key"><span class="swatch" style="background: {KIND_COLOURS[kind]}; '
             f'border: 1px solid #999"></span>{KIND_TITLES[kind]}</span>' for kind in kinds]
-    rows += [f'<span class="key"><span class="op" style="background: {OP_COLOUR}">σ</span> '
-             'op</span>',
-             '<span class="key"><b>0.25</b> on an edge: ∂out/∂in</span>',
-             '<span class="key"><span class="swatch step"></span>this step</span>',
+    if any(not n.is_leaf for n in nodes):   # a lone leaf has no op and no edge to explain
+        rows += [f'<span class="key"><span class="op" style="background: {OP_COLOUR}">σ</span> '
+                 'op</span>',
+                 '<span class="key"><b>0.25</b> on an edge: ∂out/∂in</span>']
+    rows += ['<span class="key"><span class="swatch step"></span>this step</span>',
              '<span class="key"><b>?</b> not computed yet</span>']
     if highlight is not None:
         what = highlight_label(highlight, labels)
@@ -196,16 +229,28 @@ class StepThrough:
     ``srcdoc`` is the whole page: nothing is served, nothing is fetched).
 
     ``html`` is the page; ``save(path)`` writes it; ``height`` is the iframe's height in px.
+    Without Graphviz's ``dot`` there is no page (``page=None``): the notebook shows the
+    repr, one line saying how to install it, and ``html`` and ``save`` raise
+    :class:`autograd.draw.DotNotFound`.
     """
 
     def __init__(self, page, height=640):
         if isinstance(height, bool) or not isinstance(height, int) or height < 1:
             raise ValueError(f"step_through: height must be a positive int (px), got "
                              f"{short_repr(height)}")
-        self.html = page
+        self._page = page
         self.height = height
 
+    @property
+    def html(self):
+        """The page's HTML text (DotNotFound without Graphviz's ``dot``)."""
+        if self._page is None:
+            raise DotNotFound(INSTALL_HELP)
+        return self._page
+
     def _repr_html_(self):
+        if self._page is None:
+            return None   # the notebook shows the repr: what is missing, in one line
         # loading="eager": drawn at once, even below the fold; onload: the page takes
         # the arrow keys as soon as it is shown (and again whenever the mouse is over it)
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
@@ -221,14 +266,21 @@ class StepThrough:
         return target
 
     def __repr__(self):
-        return f"<StepThrough page, {len(self.html)} characters: display it in Jupyter or .save(path)>"
+        if self._page is None:
+            return f"<StepThrough page not drawn: {INSTALL_LINE}>"
+        return f"<StepThrough page, {len(self._page)} characters: display it in Jupyter or .save(path)>"
 
 
 def step_through(root, *, height=640, **kwargs):
     """The step-through page of ``root`` for a notebook: ``step_through(loss)`` as the
     last line of a cell shows it, forward pass then backward pass, with the page's
-    controls.  ``kwargs`` are :func:`step_page`'s."""
-    return StepThrough(step_page(root, **kwargs), height)
+    controls.  ``kwargs`` are :func:`step_page`'s.  Without Graphviz's ``dot`` the cell
+    shows one line saying how to install it, not a traceback (as a drawing does)."""
+    try:
+        page = step_page(root, **kwargs)
+    except DotNotFound:
+        page = None
+    return StepThrough(page, height)
 
 
 _STYLE = """
@@ -250,7 +302,8 @@ h1 { font-size: 1.25em; margin: .2em 0 .4em 0; }
 .swatch.path { background: none; border-top: 4px solid #d62728; height: 0; }
 #rule { background: #f6f6f6; border-left: 4px solid #1f6fd1; padding: .5em .7em;
         margin: .4em 0 0 0; min-height: 2.6em; max-height: 24vh; overflow: auto;
-        white-space: pre-wrap; font-family: Menlo, Consolas, monospace; font-size: .85em; }
+        white-space: pre-wrap; overflow-wrap: anywhere; font-family: Menlo, Consolas, monospace;
+        font-size: .85em; }
 #viewport { flex: 1; position: relative; overflow: hidden; border-top: 1px solid #ddd;
             cursor: grab; background: #ffffff; touch-action: none; min-height: 200px; }
 #viewport.dragging { cursor: grabbing; }

@@ -571,9 +571,17 @@ def test_not_a_value():
 
 
 def test_single_leaf():
+    """One box and a key that explains only what is drawn: no operation, no edge label
+    (a lone leaf's key listed both).  Oracle: the graph is one leaf, no op, no edge."""
     x = Value(2.0, name="x")
     nodes, edges, _ = parse(draw(x).source)
     assert set(nodes) == {"v0", "legend"} and edges == []
+    legend = nodes["legend"][0]
+    assert "input (leaf)" in legend and "operation" not in legend and "on an edge" not in legend
+    x.backward()
+    legend = parse(draw(x).source)[0]["legend"][0]
+    assert "operation" not in legend and "on an edge" not in legend
+    assert "operation" in parse(draw((x * 2).named("y")).source)[0]["legend"][0]
 
 
 # ---------------------------------------------------------------------------
@@ -1024,3 +1032,41 @@ def test_highlight_a_matrix_of_the_network_by_its_name(tmp_path, capsys, name, s
     assert parameters == starts
     with pytest.raises(KeyError, match="no node named 'W9'"):
         draw(cost, highlight="W9")
+
+
+def _svg_texts_of(svg_root, tooltip_start):
+    """[(text, baseline-shift)] of the node whose tooltip starts with ``tooltip_start``."""
+    ns = {"s": "http://www.w3.org/2000/svg", "x": "http://www.w3.org/1999/xlink"}
+    for group in svg_root.iterfind(".//s:g[@class='node']", ns):
+        link = group.find(".//s:a", ns)
+        title = link.get("{http://www.w3.org/1999/xlink}title", "") if link is not None else ""
+        if title.startswith(tooltip_start):
+            return [(t.text, t.get("baseline-shift")) for t in group.iterfind(".//s:text", ns)]
+    raise AssertionError(f"no node titled {tooltip_start!r}")
+
+
+@needs_dot
+def test_latex_names_are_drawn_raised_and_lowered():
+    """Nodes named as LaTeX writes them are drawn as LaTeX sets them: w^1_{21} as a w
+    with 1 raised and 21 lowered, \\delta^2_1 as δ with 2 raised and 1 lowered, on the
+    page as in the picture, and a rule on an edge reads w¹₂₁.  Oracle: the names'
+    parts written out by hand, read back from dot's SVG."""
+    from autograd.page import step_page
+    w = Value(0.5, name="w^1_{21}", kind="parameter")
+    x = Value(2.0, name="x")
+    z = (w * x).named("z^{(2)}_1")
+    d = (z * 2).named("\\delta^2_1")
+    d.backward()
+    expected = {"w^1_{21} ": [("w", None), ("1", "super"), ("21", "sub")],
+                "z^{(2)}_1 ": [("z", None), ("(2)", "super"), ("1", "sub")],
+                "\\delta^2_1 ": [("δ", None), ("2", "super"), ("1", "sub")]}
+    picture = ET.fromstring(draw(d, show_rules=True).pipe(format="svg"))
+    page = step_page(d)
+    page_svg = ET.fromstring(page[page.index("<svg"):page.index("</svg>") + 6])
+    for svg in (picture, page_svg):
+        for tooltip, parts in expected.items():
+            texts = _svg_texts_of(svg, tooltip)   # after the op's symbol on the page
+            start = texts.index(parts[0])
+            assert texts[start:start + 3] == parts, tooltip
+    labels = " ".join(picture.itertext())
+    assert "w¹₂₁ = 0.5" in labels and "^" not in labels and "\\" not in labels

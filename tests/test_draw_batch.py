@@ -124,3 +124,38 @@ def test_samples_are_drawn_in_order_top_to_bottom(tmp_path):
             x0, y0, x1, y1 = map(float, obj["bb"].split(","))
             tops[int(obj["name"][-1])] = y1          # dot's y grows upwards
     assert sorted(tops, key=lambda k: -tops[k]) == [1, 2, 3, 4]
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
+@pytest.mark.parametrize("rankdir, compact", [("LR", False), ("TB", False), ("TB", True),
+                                              ("LR", True), ("BT", False), ("RL", False)])
+@pytest.mark.parametrize("m", [2, 4])
+def test_each_samples_nodes_are_drawn_in_index_order(rankdir, compact, m):
+    """Within each sample, x₁ comes before x₂ and z²₁, z²₂, z²₃ in order, reading down
+    the page when the graph runs left to right and across it when it runs top to
+    bottom (a 2-sample batch on the step-through page, which draws it top to bottom,
+    read x₂ x₁ and z²₃ z²₂ z²₁); the samples and the shared w²_j1 keep their order
+    too.  Oracle: the node positions dot writes (its JSON), against the indices."""
+    import json
+    from autograd.graph import all_nodes
+    net = nn.MLP([2, 3, 1], weights=[[[W1[k][j] for k in range(2)] for j in range(3)],
+                                     [[W2[k][0] for k in range(3)]]], biases=[B1, B2])
+    cost = nn.half_mean_squared_error(net.batch(X[:m]), Y[:m]).named("cost")
+    cost.backward()
+    ids = {f"v{i}": node.name for i, node in enumerate(all_nodes(cost))}
+    layout = json.loads(draw(cost, rankdir=rankdir, compact=compact).pipe(format="json"))
+    across = rankdir in ("TB", "BT")
+    where = {}
+    for obj in layout["objects"]:
+        if obj.get("name") in ids and "pos" in obj:
+            x, y = map(float, obj["pos"].split(","))
+            where[ids[obj["name"]]] = x if across else -y     # dot's y grows upwards
+
+    def in_order(names):
+        return all(where[a] < where[b] for a, b in zip(names, names[1:]))
+
+    for i in range(1, m + 1):
+        assert in_order([f"x1({i})", f"x2({i})"]), (i, where[f"x1({i})"], where[f"x2({i})"])
+        assert in_order([f"z2_{j}({i})" for j in (1, 2, 3)]), i
+    assert in_order([f"x1({i})" for i in range(1, m + 1)])
+    assert in_order(["w2_11", "w2_21", "w2_31"])

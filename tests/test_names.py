@@ -58,6 +58,39 @@ def test_a_name_that_only_looks_like_the_scheme_is_written_as_typed(name, html, 
     assert names.latex(name) == latex
 
 
+@pytest.mark.parametrize("name, text, html, latex", [
+    ("w^1_{21}", "w¹₂₁", "w<SUP>1</SUP><SUB>21</SUB>", "w^{1}_{21}"),
+    ("w^{3}_{11}", "w³₁₁", "w<SUP>3</SUP><SUB>11</SUB>", "w^{3}_{11}"),
+    ("z^2_1", "z²₁", "z<SUP>2</SUP><SUB>1</SUB>", "z^{2}_{1}"),
+    ("\\delta^2_1", "δ²₁", "δ<SUP>2</SUP><SUB>1</SUB>", "\\delta^{2}_{1}"),
+    ("\\Delta w", "\\Delta w", "\\\\Delta w", "\\mathrm{\\backslash{}Delta w}"),
+    ("a^{(2)}_1", "a⁽²⁾₁", "a<SUP>(2)</SUP><SUB>1</SUB>", "a^{(2)}_{1}"),
+    ("a^2_1(3)", "a²₁⁽³⁾", "a<SUP>2</SUP><SUB>1</SUB><SUP>(3)</SUP>", "a^{2}_{1}{}^{(3)}"),
+    ("net_{2}", "net₂", "net<SUB>2</SUB>", "\\mathit{net}_{2}"),
+    ("y_{out}", "y_{out}", "y<SUB>out</SUB>", "y_{out}"),
+    ("\\sigma'", "σ'", "σ&#x27;", "\\sigma'"),
+    ("x^{<&>}", "x^{<&>}", "x<SUP>&lt;&amp;&gt;</SUP>", "x^{<\\&>}"),
+])
+def test_a_name_written_as_latex_is_set_as_latex_sets_it(name, text, html, latex):
+    """A node named the way LaTeX writes it (w^1_{21}, \\delta^2_1) is drawn, printed and
+    written in LaTeX as the textbook sets it, w¹₂₁, δ²₁; digits it cannot raise or
+    lower in plain text (y_{out}) leave the text as typed.  Oracle: the forms written
+    out by hand."""
+    assert names.text(name) == text
+    assert names.html(name) == html
+    assert names.latex(name) == latex
+
+
+@pytest.mark.parametrize("name", ["x_i", "w_1", "my_var", "a^", "w^{1", "\\N", "\\hat{y}",
+                                  "learning_rate"])
+def test_a_name_latex_would_not_set_differently_is_drawn_as_typed(name):
+    """Only an unmistakable LaTeX name (a ^, a brace, a Greek letter's command) is set:
+    x_i stays x_i, as the worked examples' w_1 does, and half-written LaTeX as typed.
+    Oracle: the name itself."""
+    assert names.text(name) == name
+    assert names.html(name) == names.graphviz_html(name)
+
+
 def test_nn_latex_name_is_the_same_function_on_nn_names():
     net = nn.MLP([2, 16, 1], seed=0)
     for name in net.named_parameters():

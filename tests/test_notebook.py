@@ -164,3 +164,37 @@ def test_a_drawing_shown_without_dot_says_how_to_install_it_without_a_traceback(
     for needle in ("'dot' program", "apt install graphviz", "brew install graphviz",
                    "conda install -c conda-forge graphviz", "draw(...).source"):
         assert needle in text
+
+
+def test_a_step_through_without_dot_says_how_to_install_it_in_one_line(
+        tmp_path, monkeypatch, capsys):
+    """step_through(y) as a cell's last line raised DotNotFound without Graphviz's dot:
+    a traceback of three chained exceptions in the cell, and the derived nodes kept the
+    replayed pass's gradients.  Now the cell shows one line saying how to install dot,
+    every grad is as before, and the page itself (.html, .save) raises DotNotFound.
+    Oracle: the grads read before the call; ∂y/∂x = 2x = 4 by hand."""
+    formatters = pytest.importorskip("IPython.core.formatters")
+    from autograd.draw import DotNotFound
+    x = Value(2.0, name="x")
+    t = (x * x).named("t")
+    y = (t + 1).named("y")
+    fresh = step_through   # never differentiated: every grad 0, and stays 0
+    monkeypatch.setenv("PATH", str(tmp_path))           # no dot on PATH
+    shown = fresh(y)
+    assert [x.grad, t.grad, y.grad] == [0.0, 0.0, 0.0]
+    data, _ = formatters.DisplayFormatter().format(shown)
+    assert capsys.readouterr().err == ""
+    assert set(data) == {"text/plain"}
+    line = data["text/plain"]
+    assert "\n" not in line and line.startswith("<StepThrough page not drawn: ")
+    for needle in ("'dot' program", "apt install graphviz", "brew install graphviz",
+                   "conda install -c conda-forge graphviz"):
+        assert needle in line
+    with pytest.raises(DotNotFound, match="apt install graphviz"):
+        shown.save(tmp_path / "page.html")
+    with pytest.raises(DotNotFound):
+        shown.html
+    assert not (tmp_path / "page.html").exists()
+    y.backward()
+    step_through(y)
+    assert [x.grad, t.grad, y.grad] == [4.0, 1.0, 1.0]

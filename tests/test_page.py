@@ -6,6 +6,7 @@ the reason, except under CI (CI=true), where that is a failure.
 """
 
 import json
+import math
 import os
 import re
 import shutil
@@ -242,3 +243,40 @@ def test_the_page_takes_a_matrix_highlight_as_draw_does():
     y.backward()
     page = step_page(y, highlight=[[a, b]])
     assert "red: paths from each entry of the matrix to the root" in page
+
+
+def test_the_page_key_of_a_lone_leaf_explains_no_op_and_no_edge():
+    """The key of a one-node page explained an op and edge numbers the graph does not
+    have, as the drawing's did.  Oracle: the graph is one leaf, no op, no edge."""
+    key = re.search(r'<div id="legend">(.*?)</div>', step_page(Value(5.0, name="alone")), re.S)
+    assert "input (leaf)" in key.group(1)
+    assert "∂out/∂in" not in key.group(1) and "> op</span>" not in key.group(1)
+    x = Value(2.0, name="x")
+    with_op = re.search(r'<div id="legend">(.*?)</div>', step_page((x * x).named("y")), re.S)
+    assert "∂out/∂in" in with_op.group(1) and "> op</span>" in with_op.group(1)
+
+
+def test_the_page_says_where_a_hook_changed_a_grad_and_ends_on_backwards_grads():
+    """y = tanh(h), h = x·w with a hook halving ∂y/∂h and one multiplying ∂y/∂w by 10.
+    The page's last step showed w.grad = x·(1 - tanh²(6))/2, the number before w's
+    hook, where backward() leaves ten times that, and h's grad changed between two
+    steps with no word why.  Oracle: the chain rule by hand, with the hooks applied."""
+    x, w = Value(2.0, name="x"), Value(3.0, name="w", kind="parameter")
+    h = (x * w).named("h")
+    h.register_hook(lambda g: 0.5 * g)
+    w.register_hook(lambda g: 10 * g)
+    y = h.tanh().named("y")
+    y.backward()
+    dh = (1 - math.tanh(6.0) ** 2) * 0.5
+    assert (h.grad, x.grad, w.grad) == pytest.approx((dh, 3 * dh, 10 * 2 * dh), rel=1e-12)
+    frames = embedded_frames(step_page(y, digits=17))
+    ids = {node: f"v{i}" for i, node in enumerate(all_nodes(y))}
+    last = {}
+    for frame in frames:
+        last.update(frame["grads"])
+    for node in (x, w, h):
+        assert float(last[ids[node]]) == pytest.approx(node.grad, rel=1e-12), node.name
+    first, second = (frame["text"].splitlines() for frame in frames)
+    assert not any("hook" in line for line in first)
+    assert second[1] == (f"  a hook on h changed h.grad from {2 * dh:.4g} to {dh:.4g}")
+    assert second[-1] == (f"  a hook on w changed w.grad from {2 * dh:.4g} to {20 * dh:.4g}")

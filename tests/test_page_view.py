@@ -409,3 +409,25 @@ def test_follow_keeps_a_graph_that_fits_whole_on_screen(browser, tmp_path):
         assert shown == pytest.approx([1.0] * len(shown), abs=1e-6)
     finally:
         page.close()
+
+
+def test_a_long_name_wraps_in_the_rule_and_nothing_overflows(browser, tmp_path):
+    """A node named with 500 letters and no space: the step's text ran 3,000 px past the
+    rule box's right edge, to be scrolled sideways.  Now it wraps inside the box, and
+    neither the box nor the page scrolls sideways.  Oracle: the browser's layout
+    (scrollWidth against clientWidth)."""
+    from autograd import Value
+    long = Value(0.5, name="x" * 500)
+    y = (Value(2.0, name="a") * long).named("y")
+    path = write_step_page(y, tmp_path / "long.html")
+    page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+    try:
+        page.goto(path.resolve().as_uri())
+        page.keyboard.press("ArrowRight")
+        widths = page.evaluate("""() => { const r = document.getElementById('rule');
+            return [r.scrollWidth, r.clientWidth, document.documentElement.scrollWidth,
+                    innerWidth, r.textContent]; }""")
+        assert "x" * 500 in widths[4]
+        assert widths[0] <= widths[1] and widths[2] <= widths[3], widths[:4]
+    finally:
+        page.close()
