@@ -376,10 +376,12 @@ def _sample_cross_entropy(logits, target, where, sample=None):
                              f"{short_repr(target)}; they must have the same length")
         p = [_probability(y, _target_name(k, n, sample), where) for k, y in enumerate(target, 1)]
         _distribution(list(target), [q.data for q in p], where)
-        # C_x = Σ_k p_k (ln Σ e^z − z_k) = ln Σ e^z − Σ_k p_k z_k  when Σ_k p_k = 1
-        return log_sum_exp(z) - dot(p, z)
-    t = _class_index(target, n, where)
-    return log_sum_exp(z) - z[t]
+    else:
+        t = _class_index(target, n, where)
+    m, _, total = _shifted_exponentials(z)
+    # C_x = Σ_k p_k (ln Σ e^z − z_k) = ln Σ e^z − Σ_k p_k z_k when Σ_k p_k = 1 (one-hot: − z_t),
+    # as (m − Σ_k p_k z_k) + ln Σ_k e^{z_k − m}: m cancels before the small logarithm is added
+    return (m - (dot(p, z) if is_row(target) else z[t])) + total.log()
 
 
 def cross_entropy(logits: Sequence[Operand] | Sequence[Sequence[Operand]],
@@ -391,8 +393,9 @@ def cross_entropy(logits: Sequence[Operand] | Sequence[Sequence[Operand]],
     ``target_index`` is t, counted from 0 (``logits[t]`` is the right class),
     or a list of n target probabilities p_k (one-hot or soft), giving
     −Σ_k p_k ln softmax(z)_k.  Written in log-sum-exp form,
-    m + ln Σ_k e^{z_k − m} − z_t with m = max_k z_k, so logits of ±1000 give
-    finite numbers; ∂C_x/∂z_k = softmax(z)_k − [k = t].
+    (m − z_t) + ln Σ_k e^{z_k − m} with m = max_k z_k, so logits of ±1000 give
+    finite numbers, and m cancels before the small logarithm is added (logits
+    (1000, 1000) cost ln 2 to the last bit); ∂C_x/∂z_k = softmax(z)_k − [k = t].
     A batch (a list of logit lists and a list of targets) gives
     C = (1/m) Σ_x C_x, or Σ_x C_x with ``reduction="sum"``.
     """
@@ -517,7 +520,7 @@ LOSSES = {loss.name: loss for loss in [
          text="C_x = ln Σ_k e^(a^L_k) − Σ_k y_k a^L_k,  ∇_a C_x = softmax(a^L) − y",
          latex=r"C_x = \ln \sum_k e^{a^L_k} - \sum_k y_k a^L_k, "
                r"\quad \nabla_a C_x = \operatorname{softmax}(a^L) - y",
-         cost="np.sum(log_sum_exp(a) - np.sum(Y * a, axis=0))", gradient="(softmax(a) - Y)"),
+         cost="np.sum(log_sum_exp(a, minus=np.sum(Y * a, axis=0)))", gradient="(softmax(a) - Y)"),
 ]}
 
 

@@ -100,10 +100,11 @@ def _runtime(np, output_names):
         e = np.exp(a - a.max(axis=0, keepdims=True))
         return e / e.sum(axis=0, keepdims=True)
 
-    def log_sum_exp(a):
-        """ln Σ_k e^(a_k) of each column, as max + ln Σ_k e^(a_k − max)."""
+    def log_sum_exp(a, minus=0.0):
+        """ln Σ_k e^(a_k) − minus of each column, as (max − minus) + ln Σ_k e^(a_k − max):
+        the max cancels before the small logarithm is added (cross-entropy's m − z_t)."""
         top = a.max(axis=0)
-        return top + np.log(np.exp(a - top).sum(axis=0))
+        return (top - minus) + np.log(np.exp(a - top).sum(axis=0))
 
     def in_open_unit(a):
         """``a`` when every output lies in (0, 1), where ln a and ln(1 − a) are
