@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from autograd import Value, dot, maximum, ops, sum_values
 from autograd.names import printable, with_sample
 from autograd.floats import listlike, short_repr
-from autograd.value import Operand, as_float
+from autograd.value import Operand, apply, as_float
 
 #: one sample's outputs (a list of Values, or one Value), or a batch: one such per sample
 Outputs = Value | Sequence[Value | Sequence[Value]]
@@ -326,10 +326,15 @@ def softmax(values: Sequence[Operand]) -> list[Value]:
 
 def log_sum_exp(values: Sequence[Operand]) -> Value:
     """ln Σ_k e^{z_k} = m + ln Σ_k e^{z_k − m}, m = max_k z_k: one Value, finite
-    for any finite logits; its gradient is softmax(z)."""
+    for any finite logits; its gradient is softmax(z).
+
+    Where m is not finite the sum is replaced by 1 (``where(m − m = 0, Σ, 1)``),
+    so the result is m itself: +inf when some z_k = +inf and −inf when every
+    z_k = −inf (the limits, and PyTorch's logsumexp), not inf − inf = nan; the
+    gradient is then 0 for finite z_k and nan for infinite ones (as PyTorch's)."""
     z = _logits(values, "log_sum_exp")
     m, _, total = _shifted_exponentials(z)
-    return m + total.log()
+    return m + apply(ops.WHERE, apply(ops.EQ, m - m, 0.0), total, 1.0).log()
 
 
 def _class_index(target, n, where):
