@@ -388,7 +388,7 @@ LOG = Op("log", "log", arity=1, forward=log_forward, backward=log_backward,
 # -- sigmoid -----------------------------------------------------------------
 
 def sigmoid_forward(z):
-    """σ(z) = 1 / (1 + e^-z), without overflow for any z."""
+    """σ(z) = 1/(1 + e^-z) without overflow; σ(-710) is e^-710, subnormal (PyTorch rounds it to 0)."""
     if z >= 0.0:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)  # z < 0 (or nan), so e < 1: no overflow
