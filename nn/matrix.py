@@ -92,8 +92,10 @@ def prime_source(name):
     return f"return {numpy_source(local, {'x0': 'z', 'out': 'a'})}"
 
 
-def _runtime(np, output_names):
+def _runtime(np, layers):
     from autograd.jit_numpy import HELPERS
+    output_names = layers[-1]._a_names
+    z_names = {layer.number: layer._z_names for layer in layers}
 
     def softmax(a):
         """softmax over each column (each sample), shifted by its max so no exp overflows."""
@@ -114,7 +116,27 @@ def _runtime(np, output_names):
             _outside_unit(a, output_names)
         return a
 
-    return dict(HELPERS, softmax=softmax, log_sum_exp=log_sum_exp, in_open_unit=in_open_unit)
+    def defined(a, z, op_name, l):
+        """``a`` = f(z^l) when every number is finite; else, for a strict activation (sin
+        of ±inf), eager's error for the first sample and neuron where f is not defined."""
+        if not np.isfinite(a).all():
+            _undefined(z, ops.OPS[op_name], z_names[l])
+        return a
+
+    return dict(HELPERS, softmax=softmax, log_sum_exp=log_sum_exp, in_open_unit=in_open_unit,
+                defined=defined)
+
+
+def _undefined(z, op, names):
+    """Raise what the op's forward raises in eager for the first sample (then neuron)
+    of ``z`` where it raises, naming that z; where it gives nan (nan in) the nan flows."""
+    from autograd import Value
+    for i, column in enumerate(z.T.tolist(), 1):
+        for name, value in zip(names, column):
+            try:
+                op.forward(value)
+            except (ArithmeticError, ValueError) as err:
+                raise in_sample(op.error(err, [Value(value, name)]), i) from None
 
 
 def _outside_unit(a, output_names):
@@ -163,6 +185,10 @@ def matrix_program(net, loss_name, loss=None):
         emit(f"    z{l} = W{l} @ a{l - 1}{bias}")
         emit(f"    a{l} = {activation_source(layer.activation, f'z{l}')}"
              + ("  # linear: a = z" if layer.activation == "linear" else ""))
+        op = _activation_op(layer.activation)
+        if op is not None and op.ieee is not op.forward:   # a strict op: sin(±inf) raises
+            emit(f"    a{l} = defined(a{l}, z{l}, {op.name!r}, {l})"
+                 f"  # eager's error where {op.name} is not defined")
     emit(f"    a, z = a{L}, z{L}")
     for line in getattr(loss, "before", ()):   # a traced loss: C_x and its gradient, once
         emit(f"    {line}")
@@ -248,7 +274,7 @@ class MatrixProgram:
         self.n_in, self.n_out = net.sizes[0], net.sizes[-1]
         self.source = matrix_program(net, loss_name, self.loss)
         self.function, self.filename = compile_source(
-            self.source, f"{loss_name}[numpy]", loss_name, _runtime(np, net.layers[-1]._a_names), self)
+            self.source, f"{loss_name}[numpy]", loss_name, _runtime(np, net.layers), self)
         self.__name__ = loss_name
         self._layout = self._parameter_layout()
         #: per argument: its Values row by row, the array's shape, trainable?

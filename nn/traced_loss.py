@@ -96,7 +96,7 @@ def _identifier(function):
 
 
 #: names the matrix program's code calls (nn.matrix._runtime, the numpy backend's helpers)
-_HELPER_NAMES = frozenset(("check", "softmax", "log_sum_exp", "in_open_unit"))
+_HELPER_NAMES = frozenset(("check", "softmax", "log_sum_exp", "in_open_unit", "defined"))
 
 
 def _leaves(net):
@@ -314,7 +314,7 @@ def _agrees_with_eager(net, traced, loss, n_out, logit, targets=None):
     np = _numpy()
     function, _ = compile_source(traced.definitions, f"{traced.name}[per sample]",
                                  f"{traced.name}_per_sample",
-                                 _runtime(np, net.layers[-1]._a_names), traced)
+                                 _runtime(np, net.layers), traced)
     names, _ = _leaves(net)
     checked = 0
     trials = ([_trial(shift, kind, n_out, n_out) for shift, kind in enumerate(_PROBE_TARGETS)]

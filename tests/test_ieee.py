@@ -262,7 +262,8 @@ def test_losses_against_torch():
 NETS = [("cross_entropy", [1, 2], "linear", [[1.0, 0.0], [0.25, 0.75]]),
         ("half_squared_error", [1, 1], "linear", [[0.0], [1.0]]),
         ("half_squared_error", [1, 1], "sigmoid", [[0.0], [1.0]]),
-        ("binary_cross_entropy", [1, 1], "sigmoid", [[0.0], [0.5], [1.0]])]
+        ("binary_cross_entropy", [1, 1], "sigmoid", [[0.0], [0.5], [1.0]]),
+        ("half_squared_error", [1, 1, 1], ["sin", "linear"], [[0.0], [1.0]])]
 
 
 @pytest.mark.parametrize("loss, sizes, activation, targets", NETS)
@@ -409,3 +410,26 @@ def test_squared_error_overflow_raises_naming_pow():
     (the engine's rule for a float that overflows, as exp(800)); oracle: the rule."""
     with pytest.raises(OverflowError, match=r"^pow: result overflows a float: base .* = -1e\+308"):
         nn.half_squared_error([Value(1e308)], [0.0])
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_strict_activation_raises_on_every_backend(backend):
+    """A sin layer whose z is inf: net.jit_loss and nn.train raise eager's one-line error,
+    naming z and the sample, on both backends (the matrix program gave nan and trained
+    on, then reported divergence); oracle: the eager engine's error."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    net = nn.MLP([1, 2, 1], activation=["sin", "linear"], seed=0)
+    net.parameter("w2_11").data = 1e308
+    with pytest.raises(ValueError) as eager:
+        net([10.0])
+    assert str(eager.value) == "sin: input must be finite, got 'z2_1' = inf"
+    with pytest.raises(ValueError) as compiled:
+        net.jit_loss(backend=backend).batch([(1.0, 0.0), (10.0, 1.0)])
+    assert str(compiled.value) == "sin: input must be finite, got 'z2_1' = inf (sample 2 of the batch)"
+    before = [p.data for p in net.parameters()]
+    with pytest.raises(ValueError) as trained:
+        nn.train(net, [[1.0], [10.0]], [0.0, 1.0], epochs=1, lr=0.1, batch=None,
+                 backend=backend, progress=False)
+    assert str(trained.value) == "train: epoch 1, sample 2: sin: input must be finite, got 'z2_1' = inf"
+    assert [p.data for p in net.parameters()] == before
