@@ -92,7 +92,7 @@ def prime_source(name):
     return f"return {numpy_source(local, {'x0': 'z', 'out': 'a'})}"
 
 
-def _runtime(np, layers):
+def _runtime(np, layers, loss=None):
     from autograd.jit_numpy import HELPERS
     output_names = layers[-1]._a_names
     z_names = {layer.number: layer._z_names for layer in layers}
@@ -123,8 +123,30 @@ def _runtime(np, layers):
             _undefined(z, ops.OPS[op_name], z_names[l])
         return a
 
+    def eager_if_not_finite(C, z, Y):
+        """``C`` when it is finite; else the error the eager loss raises for the first
+        sample it refuses (an (y − a)² that overflows), or the inf or nan it gives."""
+        if not math.isfinite(C) and loss is not None:
+            _replay(loss, layers[-1], z, Y)
+        return C
+
     return dict(HELPERS, softmax=softmax, log_sum_exp=log_sum_exp, in_open_unit=in_open_unit,
-                defined=defined)
+                defined=defined, eager_if_not_finite=eager_if_not_finite)
+
+
+def _replay(loss, layer, z, Y):
+    """The eager loss of each sample in turn, from its logits z^L as the output layer
+    computes a^L: raises what eager raises, for the first sample that raises."""
+    from autograd import Value
+    activate = ACTIVATIONS[layer.activation]
+    for i, (zs, ys) in enumerate(zip(z.T.tolist(), Y.T.tolist()), 1):
+        outputs = [Value(v, name) for v, name in zip(zs, layer._z_names)]
+        if activate is not None:
+            outputs = [activate(o).named(name) for o, name in zip(outputs, layer._a_names)]
+        try:
+            loss.sample(outputs, ys)
+        except (ArithmeticError, ValueError) as err:
+            raise in_sample(err, i) from None
 
 
 def _undefined(z, op, names):
@@ -194,6 +216,8 @@ def matrix_program(net, loss_name, loss=None):
         emit(f"    {line}")
     cost = loss.from_logit[0] if from_logit else loss.cost
     emit(f"    C = seed * {cost}")
+    if loss is LOSSES.get(loss_name):
+        emit("    C = eager_if_not_finite(C, z, Y)  # inf or nan: eager's error, where it raises one")
     emit("    # backpropagate")
     if from_logit:
         emit(f"    delta{L} = seed * {loss.from_logit[1]}"
@@ -274,7 +298,7 @@ class MatrixProgram:
         self.n_in, self.n_out = net.sizes[0], net.sizes[-1]
         self.source = matrix_program(net, loss_name, self.loss)
         self.function, self.filename = compile_source(
-            self.source, f"{loss_name}[numpy]", loss_name, _runtime(np, net.layers), self)
+            self.source, f"{loss_name}[numpy]", loss_name, _runtime(np, net.layers, self.loss), self)
         self.__name__ = loss_name
         self._layout = self._parameter_layout()
         #: per argument: its Values row by row, the array's shape, trainable?

@@ -96,7 +96,8 @@ def _identifier(function):
 
 
 #: names the matrix program's code calls (nn.matrix._runtime, the numpy backend's helpers)
-_HELPER_NAMES = frozenset(("check", "softmax", "log_sum_exp", "in_open_unit", "defined"))
+_HELPER_NAMES = frozenset(("check", "softmax", "log_sum_exp", "in_open_unit", "defined",
+                           "eager_if_not_finite"))
 
 
 def _leaves(net):

@@ -335,27 +335,27 @@ def squared(outputs, targets):
 
 @pytest.mark.parametrize("loss", [squared, "sum_squared_error"])
 def test_an_infinite_gradient_at_a_dead_relu_neuron_gives_it_0_as_eager_and_pytorch(loss):
-    """Found by comparing with PyTorch on a tiny network: hidden neuron 2 has z = −1,
-    so ReLU'(z) = 0 and nothing reaches its weight and bias; the output's gradient
+    """Found by comparing with PyTorch on a tiny network: hidden neuron 2 has z = −1e-50,
+    so ReLU'(z) = 0 and nothing reaches its weight and bias; the output's a = 1e150 costs
+    a finite 1e300, but the gradient reaching the hidden layer, w3 · 2(a − y) = 2e350,
     overflows to inf.  BP2 multiplied inf by relu_prime = 0, giving nan, where the
     eager engine and the Python jit select 0 (ReLU's rule) and PyTorch gives 0.
     Oracle: 0 for the dead neuron by hand, the eager engine on the traced loss, PyTorch."""
     net = nn.MLP([1, 2, 1], activation=["relu", "linear"], weights=[[[1.0], [-1.0]],
                  [[1e200, 1e200]]], biases=[[0.0, 0.0], [0.0]])
-    net.jit_loss(loss, backend="numpy").batch([(1.0, 0.0)])
+    assert net.jit_loss(loss, backend="numpy").batch([(1e-50, 0.0)]) == 1e150 ** 2
     got = {name: p.grad for name, p in net.named_parameters().items()}
     assert got["w2_21"] == got["b2_2"] == 0.0
-    assert got["w2_11"] == got["b2_1"] == math.inf       # x · w3_11 · 2(a − y) overflows
-    if loss is squared:
-        net.zero_grad()
-        squared(net([1.0]), [0.0]).backward()
-        assert got == {name: p.grad for name, p in net.named_parameters().items()}
+    assert got["w2_11"] == got["b2_1"] == math.inf       # w3_11 · 2(a − y) overflows
+    net.zero_grad()
+    (squared if loss is squared else nn.sum_squared_error)(net([1e-50]), [0.0]).backward()
+    assert got == {name: p.grad for name, p in net.named_parameters().items()}
     try:
         import torch
     except ImportError:
         return
     model = net.to_torch()
-    cost = ((model(torch.tensor([[1.0]], dtype=torch.float64)) - 0.0) ** 2).sum()
+    cost = ((model(torch.tensor([[1e-50]], dtype=torch.float64)) - 0.0) ** 2).sum()
     cost.backward()
     assert model[0].weight.grad[1, 0].item() == model[0].bias.grad[1].item() == 0.0
 
