@@ -477,7 +477,12 @@ class _Emitter:
         for node in g.derived:
             if node not in g.detached and any(needs.get(id(p)) for p in node._prev):
                 needs[id(node)] = True
-        return needs
+        # only what the root's backward reaches: not through a node made under no_grad()
+        reached = {id(g.root)}
+        for node in reversed(g.derived):
+            if id(node) in reached and node not in g.detached:
+                reached.update(map(id, node._prev))
+        return {key: True for key in needs if key in reached}
 
     # -- forward -------------------------------------------------------------------
 
@@ -549,7 +554,7 @@ class _Emitter:
         # how many contributions each node will receive, to know when it is complete
         pending = {}
         for node in g.derived:
-            if node in g.detached:
+            if node in g.detached or not needs.get(id(node)):
                 continue
             for p in node._prev:
                 if needs.get(id(p)):

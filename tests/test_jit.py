@@ -788,3 +788,23 @@ def test_a_name_or_input_name_that_is_not_a_str_is_refused_naming_the_argument()
         jit(lambda x: x, name=3)
     with pytest.raises(TypeError, match=r"^jit f: input_names must be strs, got int 1$"):
         jit(lambda x, y: x * y, name="f", input_names=[1, 2])(2.0, 3.0)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_parameter_used_only_under_no_grad_gets_no_gradient_line(backend):
+    """a = p·2 made with gradients on, then used only under no_grad(): the generated code
+    wrote ``g_p = 2.0 * g_a`` with no g_a (NameError on the first call).  Now p gets no
+    gradient, as in eager.  Oracle: by hand, C = x·(3·2p) + q·x = 40.5 at x = 3, p = 2,
+    q = 1.5; ∂C/∂q = x = 3 and nothing reaches p through the no_grad() node."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    p, q = Value(2.0, name="p", kind="parameter"), Value(1.5, name="q", kind="parameter")
+
+    def f(x):
+        a = p * 2
+        with autograd.no_grad():
+            c = a * 3
+        return x * c + q * x
+
+    assert jit(f, backend=backend).batch([(3.0,)]) == 40.5
+    assert (p.grad, q.grad) == (0.0, 3.0)
