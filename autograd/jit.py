@@ -196,9 +196,12 @@ class Tracer:
         self.detached = {}
         self.derivatives = set()
         self.deriving = False
+        self.strict = []
 
     def made(self, node, grad_enabled):
         node.__class__ = TracedValue     # its .data now refuses readers outside the library
+        if node._op.ieee is not node._op.forward and not self.deriving:
+            self.strict.append(node)     # its forward can raise (log, sqrt, /, sin)
         if not grad_enabled:
             self.detached[node] = (node._prev, node._op)
         if self.deriving:
@@ -312,8 +315,25 @@ def trace(fn, inputs, names, fn_name):
         mode.leave_if_in()
     if not isinstance(root, Value):
         raise TypeError(f"jit: {fn_name}() must return one Value, got {_returned(root)}")
-    return Graph(root, placeholders, _traced_nodes(root, tracer.detached), tracer.detached,
-                 tracer.derivatives)
+    nodes = _with_unused_strict(_traced_nodes(root, tracer.detached), tracer.strict,
+                                tracer.detached)
+    return Graph(root, placeholders, nodes, tracer.detached, tracer.derivatives)
+
+
+def _with_unused_strict(order, strict, detached):
+    """``order`` and, after it, each node made while tracing whose forward can raise
+    (log, sqrt, /, sin) but whose number the output does not use, with the nodes it
+    is computed from: eager computed it, and raised where it raises (log(x) beside
+    its derivative 1/x), so the generated code computes it too, with no gradient."""
+    seen = set(order)
+    extra = []
+    for node in strict:
+        if node not in seen:
+            for n in _traced_nodes(node, detached):
+                if n not in seen:
+                    seen.add(n)
+                    extra.append(n)
+    return order + extra if extra else order
 
 
 def _returned(root):

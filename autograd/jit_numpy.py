@@ -240,8 +240,10 @@ class _NumpyEmitter(_Emitter):
                   LineInfo(self.graph.root, "backward", [], root))
 
     def ieee_terms(self, op, a):
-        """numpy's forms are IEEE already (under errstate): no check() follows them."""
-        return [_form(op, a)]
+        """numpy's forms are IEEE already (under errstate): no check() follows them.  A
+        division is np.divide: its operands may be a parameter's and a constant's floats,
+        which Python's / refuses to divide by 0."""
+        return [f"np.divide({a[0]}, {a[1]})" if op is ops.DIV else _form(op, a)]
 
     def emit_forward(self, indent, node):
         super().emit_forward(indent, node)

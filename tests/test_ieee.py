@@ -199,6 +199,64 @@ def test_op_backends_agree(name):
     assert not bad, "\n".join(bad[:20])
 
 
+def _first_derivatives(build):
+    """x1, x2, ... -> Σ_i ∂f/∂x_i as a Value (grad with create_graph=True)."""
+    def first(*xs):
+        return sum(grad(build(*xs), list(xs), create_graph=True), Value(0.0))
+    return first
+
+
+def _branch_not_taken(name, point):
+    """pow's second derivatives where eager builds only the branch taken (0) and the jit,
+    whose graph serves every input, multiplies 0 by ∞ in the other (nan, PyTorch's)."""
+    return name == "pow" and (point[0] == 0.0 or point[1] == 0.0 or math.isinf(point[0]))
+
+
+@pytest.mark.parametrize("name", [n for n in OPS if n not in ("sum", "dot")])
+def test_jitted_gradient_backends_agree(name):
+    """A jitted first derivative (grad with create_graph=True inside the traced function)
+    gives eager's value and second derivatives on GRID on both backends, and raises eager's
+    error where eager raises (log(-1) beside its derivative 1/x, which does not use it);
+    oracle: the eager engine."""
+    pytest.importorskip("numpy")
+    arity = len(CASES[name]["points"][0])
+    first = _first_derivatives(CASES[name]["build"])
+    python = jit(first, name=f"d_{name}", input_names=[f"x{i}" for i in range(1, arity + 1)])
+    python(*CASES[name]["points"][0])
+    params = [Value(v, name=f"x{i}", kind="parameter")
+              for i, v in enumerate(CASES[name]["points"][0], 1)]
+    numpy_program = jit(lambda d: first(*params) + d, name=f"dn_{name}", backend="numpy")
+    numpy_program.batch([(0.0,)])
+    bad = []
+    for point in points(arity):
+        xs = [Value(v, name=f"x{i}") for i, v in enumerate(point, 1)]
+        try:
+            out = first(*xs)
+            want = out.data, list(grad(out, xs))
+        except (ArithmeticError, ValueError) as err:
+            want = f"{type(err).__name__}: {err}"
+        try:
+            value, grads = python(*point, input_grads=True)
+            got = value, list(grads)
+        except (ArithmeticError, ValueError) as err:
+            got = f"{type(err).__name__}: {err}"
+        for p, v in zip(params, point):
+            p.data, p.grad = v, 0.0
+        try:
+            in_numpy = numpy_program.batch([(0.0,)]), [p.grad for p in params]
+        except (ArithmeticError, ValueError) as err:
+            in_numpy = f"{type(err).__name__}: {err}".replace(" (sample 1 of the batch)", "")
+        for backend, result in (("jit", got), ("numpy", in_numpy)):
+            if isinstance(want, str) or isinstance(result, str):
+                agree = result == want
+            else:
+                agree = same(result[0], want[0]) and (
+                    _branch_not_taken(name, point) or all(map(same, result[1], want[1])))
+            if not agree:
+                bad.append(f"{name}{point}: {backend} {result!r}, eager {want!r}")
+    assert not bad, "\n".join(bad[:20])
+
+
 # ---------------------------------------------------------------------------
 # nn's losses
 # ---------------------------------------------------------------------------
@@ -452,3 +510,27 @@ def test_squared_error_overflow_raises_on_every_backend(backend):
     named = str(eager.value).replace("an unnamed sub node", "'t1'") if backend == "python" else \
         str(eager.value)
     assert str(compiled.value) == named + " (sample 2 of the batch)"
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_jitted_derivative_raises_where_the_function_does(backend):
+    """d/dx ln x = 1/x does not use ln x, so the jit left ln x out and gave -1 at x = -1
+    where eager raises computing ln(-1); on the numpy backend, a parameter's 1/p (a
+    derivative, IEEE) was Python's 1.0 / 0.0 and raised 'division by zero in (the constant
+    1.0) / ...' before ln 0 was reached.  Oracle: eager's error and 1/x."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    x = Value(-1.0, name="x")
+    with pytest.raises(ValueError) as eager:
+        grad(x.log(), x, create_graph=True)
+    derivative = jit(lambda x: grad(x.log(), x, create_graph=True)[0], backend=backend)
+    assert derivative.batch([(2.0,)]) == 0.5
+    with pytest.raises(ValueError) as compiled:
+        derivative.batch([(2.0,), (-1.0,)])
+    assert str(compiled.value) == str(eager.value) + " (sample 2 of the batch)"
+    p = Value(4.0, name="p", kind="parameter")
+    of_p = jit(lambda d: grad(p.log(), p, create_graph=True)[0] + d, backend=backend)
+    assert of_p.batch([(0.0,)]) == 0.25
+    p.data = 0.0
+    with pytest.raises(ValueError, match=r"^log: input must be > 0, got 'p' = 0\.0"):
+        of_p.batch([(0.0,)])
