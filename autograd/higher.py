@@ -29,7 +29,7 @@ from typing import Any, Literal, SupportsFloat, overload
 
 from . import engine, expr as E, ops, recording
 from .expr_source import ATOM, COND, OR, PROD, SourceWriter, wrap
-from .floats import as_float, left_sum, listlike
+from .floats import as_float, left_sum, listlike, short_repr
 from .graph import walk
 from .jit_emit import HELPERS, PythonSource, consume as _consume
 from .ops import CONSTANT, DETACHED, describe
@@ -113,7 +113,7 @@ def hvp(output: Value, inputs: Inputs, vector: Sequence[SupportsFloat]) -> list[
     _refuse_floats_in_trace(output, "hvp()")
     if not listlike(vector, sized=True):
         raise TypeError(f"hvp: vector must be a list of numbers, one per input, got "
-                        f"{type(vector).__name__} {vector!r}")
+                        f"{type(vector).__name__} {short_repr(vector)}")
     if len(vector) != len(inputs):
         raise ValueError(f"hvp: {len(inputs)} inputs but a vector of {len(vector)} numbers")
     v = [_real(x, f"hvp: vector[{i}]") for i, x in enumerate(vector)]
@@ -134,16 +134,18 @@ def _refuse_floats_in_trace(output, what):
 
 def _check(output: Value, inputs: Inputs, where: str) -> tuple[Value, tuple[Value, ...]]:
     if not isinstance(output, Value):
-        raise TypeError(f"{where}: output must be a Value, got {type(output).__name__} {output!r}")
+        raise TypeError(f"{where}: output must be a Value, got {type(output).__name__} "
+                        f"{short_repr(output)}")
     if isinstance(inputs, Value):
         inputs = (inputs,)
     elif not listlike(inputs):
         raise TypeError(f"{where}: inputs must be a Value or a list of Values, got "
-                        f"{type(inputs).__name__} {inputs!r}")
+                        f"{type(inputs).__name__} {short_repr(inputs)}")
     inputs = tuple(inputs)
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
-            raise TypeError(f"{where}: inputs[{i}] must be a Value, got {type(x).__name__} {x!r}")
+            raise TypeError(f"{where}: inputs[{i}] must be a Value, got {type(x).__name__} "
+                            f"{short_repr(x)}")
     if not inputs:
         raise ValueError(f"{where}: needs at least one input")
     if output._op is DETACHED:

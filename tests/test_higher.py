@@ -158,6 +158,42 @@ def test_bad_arguments_name_the_argument_and_change_nothing(call, message):
     assert x.grad == 4.0
 
 
+class _Table:
+    """Something that is not a Value, whose repr (like a numpy matrix's) spans lines."""
+
+    def __init__(self, iterable=False):
+        self.iterable = iterable
+
+    def __repr__(self):
+        return "table(\n" + ",\n".join(["[0.0, 0.0, 0.0, 0.0, 0.0, 0.0]"] * 500) + ")"
+
+    def __iter__(self):
+        return iter([self, self]) if self.iterable else iter(())
+
+    def __len__(self):
+        return 2
+
+
+@pytest.mark.parametrize("call, start", [
+    (lambda x: grad(_Table(), x), "grad: output must be a Value, got _Table table("),
+    (lambda x: grad(x * x, {f"x{i}": x for i in range(100)}),
+     "grad: inputs must be a Value or a list of Values, got dict"),
+    (lambda x: hessian(x * x, [x, _Table()]), "hessian: inputs[1] must be a Value, got _Table table("),
+    (lambda x: hvp(x * x, _Table(iterable=True), [1.0, 2.0]),
+     "hvp: inputs[0] must be a Value, got _Table table("),
+    (lambda x: hvp(x * x, [x], {f"v{i}": 1.0 for i in range(100)}),
+     "hvp: vector must be a list of numbers, one per input, got dict"),
+])
+def test_a_bad_argument_with_a_long_repr_gets_a_short_one_line_error(call, start):
+    """What was passed is shown cut to one short line (a numpy matrix's repr spans
+    lines: the error did too, and ran to 10,000 characters for a long list)."""
+    x = Value(1.5, name="x")
+    with pytest.raises((TypeError, ValueError)) as info:
+        call(x)
+    message = str(info.value)
+    assert message.startswith(start) and "\n" not in message and len(message) < 160, message
+
+
 def test_jit_traces_a_gradient_and_a_gradient_of_a_gradient():
     def dsig(z):
         return grad(z.sigmoid(), z, create_graph=True)[0]
