@@ -277,7 +277,19 @@ def _gradient_graph(output, seed, inputs, traced):
             g.name = prefix + leaf.name
     if output in wanted:
         grads[output] = seed
+    for x in [x for x, g in grads.items() if g is not seed and isinstance(g, Value) and g in before]:
+        grads[x] = _own_node(grads[x], prefix, x)
     return grads
+
+
+def _own_node(g, prefix, x):
+    """∂f/∂x where it is a node of the forward graph (∂(w·x)/∂w is x): a Σ node over
+    it, named ∂f/∂x, so that naming or changing the gradient leaves x's graph alone
+    (PyTorch's is a new tensor too)."""
+    node = sum_values([g])
+    if x.name:
+        node.name = prefix + x.name
+    return node
 
 
 class _Choosers(dict):

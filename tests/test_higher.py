@@ -133,6 +133,39 @@ def test_grad_of_an_unrelated_input_is_zero():
     assert grad(gy, [x]) == (0.0,)
 
 
+def test_a_gradient_that_is_a_node_of_the_graph_is_a_new_node_named_for_it():
+    """f = u·y with u = x²: ∂f/∂u = y and ∂f/∂y = u (by hand).  Each is a new node
+    named ∂f/∂u, ∂f/∂y, as the docs say (they were y and u themselves: renaming or
+    changing the gradient renamed or changed y); its derivatives are y's."""
+    x, y = Value(2.0, name="x"), Value(3.0, name="y")
+    u = (x * x).named("u")
+    f = (u * y).named("f")
+    g_u, g_y = grad(f, [u, y], create_graph=True)
+    assert (g_u.data, g_y.data) == (3.0, 4.0)
+    assert g_u is not y and g_y is not u
+    assert (g_u.name, g_y.name) == ("∂f/∂u", "∂f/∂y")
+    g_u.name = "renamed"
+    assert (y.name, u.name) == ("y", "u")
+    assert grad(g_u, [x, y, u]) == (0.0, 1.0, 0.0)
+    assert grad(g_y, [x, y]) == (4.0, 0.0)                  # ∂(x²)/∂x = 2x
+    assert hessian(f, [u, y]) == [[0.0, 1.0], [1.0, 0.0]]
+
+
+def test_hessian_through_a_part_computed_under_no_grad_treats_it_as_a_constant():
+    """h = a·c with c = a² computed under no_grad(): c is a number, so ∂h/∂a = c and
+    ∂²h/∂a² = 0, as hvp() gave and PyTorch's functional hessian of a·(a²).detach()
+    gives (by hand: h is linear in a and in c).  hessian() raised "grad: 'c' = 2.25
+    was computed under no_grad()" because ∂h/∂a was c itself."""
+    a = Value(1.5, name="a")
+    with no_grad():
+        c = (a * a).named("c")
+    h = (a * c).named("h")
+    (g,) = grad(h, a, create_graph=True)
+    assert g.data == 2.25 and g is not c
+    assert hessian(h, [a]) == [[0.0]] and hvp(h, [a], [1.0]) == [0.0]
+    assert hessian(h, [a, c]) == [[0.0, 1.0], [1.0, 0.0]]
+
+
 def test_grad_output_scales_and_can_be_a_value():
     x = Value(1.5)
     assert grad(x * x, x, grad_output=2.0) == (6.0,)
