@@ -166,6 +166,28 @@ def test_hessian_through_a_part_computed_under_no_grad_treats_it_as_a_constant()
     assert hessian(h, [a, c]) == [[0.0, 1.0], [1.0, 0.0]]
 
 
+def test_grad_hessian_and_hvp_call_no_hook_where_torch_autograd_grad_does():
+    """y = h², h = 3x: dy/dx = 18x = 36 at x = 2 (by hand), whatever the hooks on h
+    and x would return; grad() with and without create_graph, hessian() and hvp()
+    call none of them.  PyTorch's autograd.grad calls both and returns the halved
+    gradient, 18: the docs name the difference (they said "like torch.autograd.grad")."""
+    x = Value(2.0, name="x")
+    h = (x * 3.0).named("h")
+    y = h * h
+    calls = []
+    h.register_hook(lambda g: calls.append("h") or 0.5 * g)
+    x.register_hook(lambda g: calls.append("x") or 0.0)
+    assert grad(y, x) == (36.0,) and grad(y, x, create_graph=True)[0].data == 36.0
+    assert hessian(y, [x]) == [[18.0]] and hvp(y, [x], [1.0]) == [18.0]
+    assert calls == [] and x.grad == 0.0
+    torch = pytest.importorskip("torch")
+    tx = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    th = tx * 3.0
+    th.register_hook(lambda g: calls.append("h") or 0.5 * g)
+    (tg,) = torch.autograd.grad(th * th, tx, create_graph=True)
+    assert calls == ["h"] and tg.item() == 18.0
+
+
 def test_grad_output_scales_and_can_be_a_value():
     x = Value(1.5)
     assert grad(x * x, x, grad_output=2.0) == (6.0,)
