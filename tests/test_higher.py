@@ -514,6 +514,49 @@ def test_a_relu_networks_second_order_gradients_hold_the_hvp_bits():
         assert math.isclose(s, fd, rel_tol=1e-5, abs_tol=1e-6), p.name
 
 
+@pytest.mark.parametrize("call", ["create_graph", "hessian", "hvp"])
+def test_ctrl_c_at_any_node_a_gradient_graph_makes_changes_nothing(monkeypatch, call):
+    """A KeyboardInterrupt raised as the k-th node of the gradient graphs is made,
+    for every k until the call finishes: afterwards every node of the forward graph
+    has its grad, data, name, parents and op as before, and the same call gives the
+    numbers an uninterrupted one gave first (oracle: those, and the state before)."""
+    import autograd.value as value_module
+    L, w1, w2, b = seed000()
+    w1.grad, w2.grad, b.grad = 0.5, -0.25, 2.0
+    nodes = autograd.engine.all_nodes(L)
+
+    def state():
+        return [(n.grad.hex(), n.data.hex(), n.name, n._prev, n._op) for n in nodes]
+
+    run = {"create_graph": lambda: [g.data for g in grad(L, [w1, w2, b], create_graph=True)],
+           "hessian": lambda: hessian(L, [w1, w2, b]),
+           "hvp": lambda: hvp(L, [w1, w2, b], [0.5, -1.0, 2.0])}[call]
+    before, expected = state(), run()
+    new = value_module._new         # what every node is made by (make, + and ×)
+    interrupted = 0
+    for k in range(1, 10_000):
+        count = [0]
+
+        def counting_new(cls):
+            count[0] += 1
+            if count[0] == k:
+                raise KeyboardInterrupt
+            return new(cls)
+        monkeypatch.setattr(value_module, "_new", counting_new)
+        try:
+            run()
+            finished = True
+        except KeyboardInterrupt:
+            finished = False
+        monkeypatch.undo()
+        assert state() == before, f"interrupted at node {k}"
+        assert run() == expected, f"after an interrupt at node {k}"
+        if finished:
+            break
+        interrupted += 1
+    assert interrupted > 10
+
+
 # ---------------------------------------------------------------------------
 # no_grad: nothing to differentiate
 # ---------------------------------------------------------------------------
