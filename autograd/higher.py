@@ -139,8 +139,8 @@ def _check(output: Value, inputs: Inputs, where: str) -> tuple[Value, tuple[Valu
     if isinstance(inputs, Value):
         inputs = (inputs,)
     elif not listlike(inputs):
-        raise TypeError(f"{where}: inputs must be a Value or a list of Values, got "
-                        f"{type(inputs).__name__} {short_repr(inputs)}")
+        raise TypeError(f"{where}: inputs must be a Value or a list of Values (e.g. "
+                        f"net.parameters()), got {type(inputs).__name__} {short_repr(inputs)}")
     inputs = tuple(inputs)
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):

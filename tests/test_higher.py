@@ -199,7 +199,8 @@ def test_grad_output_scales_and_can_be_a_value():
 @pytest.mark.parametrize("call, message", [
     (lambda x: grad(3.0, [x]), "grad: output must be a Value, got float"),
     (lambda x: grad(x * x, [x, 2.0]), r"grad: inputs\[1\] must be a Value, got float"),
-    (lambda x: grad(x * x, "x"), "grad: inputs must be a Value or a list of Values, got str"),
+    (lambda x: grad(x * x, "x"), r"grad: inputs must be a Value or a list of Values \(e.g. net.parameters\(\)\), "
+                                 "got str"),
     (lambda x: grad(x * x, x, grad_output="a"), "grad: grad_output needs a real number"),
     (lambda x: grad(x * x, x, grad_output=True), "grad: grad_output needs a real number"),
     (lambda x: hvp(x * x, [x], [1.0, 2.0]), "hvp: 1 inputs but a vector of 2 numbers"),
@@ -232,7 +233,7 @@ class _Table:
 @pytest.mark.parametrize("call, start", [
     (lambda x: grad(_Table(), x), "grad: output must be a Value, got _Table table("),
     (lambda x: grad(x * x, {f"x{i}": x for i in range(100)}),
-     "grad: inputs must be a Value or a list of Values, got dict"),
+     "grad: inputs must be a Value or a list of Values (e.g. net.parameters()), got dict"),
     (lambda x: hessian(x * x, [x, _Table()]), "hessian: inputs[1] must be a Value, got _Table table("),
     (lambda x: hvp(x * x, _Table(iterable=True), [1.0, 2.0]),
      "hvp: inputs[0] must be a Value, got _Table table("),
@@ -247,6 +248,20 @@ def test_a_bad_argument_with_a_long_repr_gets_a_short_one_line_error(call, start
         call(x)
     message = str(info.value)
     assert message.startswith(start) and "\n" not in message and len(message) < 160, message
+
+
+@pytest.mark.parametrize("wrong", ["net", "net.parameters"])
+def test_a_network_passed_as_inputs_is_told_to_pass_its_parameters(wrong):
+    """hessian(C, net) and grad(C, net.parameters) (not called) say what to pass."""
+    import nn
+    net = nn.MLP([2, 3, 1], seed=0)
+    C = nn.half_squared_error(net([1.0, 0.0]), [1.0])
+    inputs = net if wrong == "net" else net.parameters
+    with pytest.raises(TypeError) as info:
+        hessian(C, inputs)
+    message = str(info.value)
+    assert message.startswith("hessian: inputs must be a Value or a list of Values (e.g. net.parameters()), "
+                              "got ") and "\n" not in message, message
 
 
 def test_jit_traces_a_gradient_and_a_gradient_of_a_gradient():
