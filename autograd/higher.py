@@ -89,6 +89,9 @@ def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0
             _anomaly_as_backward(output, number)
             raise
         return tuple(_as_value(found.get(x), output, x) for x in inputs)
+    if isinstance(grad_output, Value):
+        raise TypeError(f"grad: grad_output is a Value ({describe(grad_output)}) but the gradients "
+                        f"are floats: pass create_graph=True to differentiate through it, or its number (.data)")
     seed = _real(grad_output, "grad: grad_output")
     _refuse_floats_in_trace(output, "grad()")
     grads = engine.gradients(output, seed, recording.anomaly_enabled())
