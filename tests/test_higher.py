@@ -681,6 +681,19 @@ def test_second_derivatives_at_domain_edges_match_pytorch_double_backward(case):
         assert all(map(_same, ours, theirs)), (H, ref_H)
 
 
+def test_an_infinite_gradient_into_sigmoid_differs_from_pytorch_as_the_docs_say():
+    """σ(z)·∞ at z = 1: the first derivative σ'(1)·∞ = inf in both; the second adds
+    (1 − σ)·∞ and −σ·∞ (nan) where PyTorch's fused σ' gives (1 − 2σ)·∞ = −inf, the
+    one difference the docs name under "Infinite gradients"."""
+    z = Value(1.0, name="z")
+    f = z.sigmoid() * math.inf
+    assert grad(f, z) == (math.inf,)
+    assert math.isnan(hessian(f, [z])[0][0])
+    torch = pytest.importorskip("torch")
+    _, [[theirs]] = _torch_hessian(torch, lambda t: torch.sigmoid(t) * math.inf, [1.0])
+    assert theirs == -math.inf
+
+
 # ---------------------------------------------------------------------------
 # detect_anomaly() and no_grad() around create_graph=True
 # ---------------------------------------------------------------------------
