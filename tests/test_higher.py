@@ -406,6 +406,41 @@ def test_a_networks_gradient_graph_sums_products_in_dot_nodes_with_backwards_num
     assert math.isclose(g_w.data, central_difference(cost, w.data), rel_tol=1e-7)
 
 
+def test_the_hessian_of_a_2_3_1_networks_cost_in_its_13_parameters_matches_pytorch():
+    """C = ½ Σ_x (y − a³)² over 3 samples, a² = σ(w² x + b²), a³ = σ(w³ a² + b³): the
+    13×13 Hessian and one Hessian-vector product against torch.autograd.functional
+    (float64), the cost written again in torch from the parameters' names."""
+    torch = pytest.importorskip("torch")
+    import nn
+    net = nn.MLP([2, 3, 1], seed=2)
+    X, Y = [[0.5, -1.0], [1.5, 0.25], [-0.75, 2.0]], [1.0, 0.0, 0.5]
+    params = net.parameters()
+    names = [p.name for p in params]
+    C = nn.half_squared_error([net(x) for x in X], [[y] for y in Y], reduction="sum")
+
+    def cost(theta):
+        at = {name: theta[i] for i, name in enumerate(names)}
+        total = 0.0
+        for x, y in zip(X, Y):
+            a2 = [torch.sigmoid(at[f"w2_{j}1"] * x[0] + at[f"w2_{j}2"] * x[1] + at[f"b2_{j}"])
+                  for j in (1, 2, 3)]
+            a3 = torch.sigmoid(sum(at[f"w3_1{k}"] * a2[k - 1] for k in (1, 2, 3)) + at["b3_1"])
+            total = total + 0.5 * (y - a3) ** 2
+        return total
+
+    theta = torch.tensor([p.data for p in params], dtype=torch.float64)
+    assert math.isclose(cost(theta).item(), C.data, rel_tol=1e-14)
+    H = hessian(C, params)
+    ref = torch.autograd.functional.hessian(cost, theta)
+    for i in range(13):
+        for j in range(13):
+            assert math.isclose(H[i][j], ref[i, j].item(), rel_tol=1e-11, abs_tol=1e-15), (i, j)
+    v = [0.1 * (k - 6) for k in range(13)]
+    _, ref_hv = torch.autograd.functional.hvp(cost, theta, torch.tensor(v, dtype=torch.float64))
+    for ours, theirs in zip(hvp(C, params, v), ref_hv.tolist()):
+        assert math.isclose(ours, theirs, rel_tol=1e-11, abs_tol=1e-15)
+
+
 # ---------------------------------------------------------------------------
 # Compiled chain-rule terms: one function per shape, constants read at run time
 # ---------------------------------------------------------------------------
