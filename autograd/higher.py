@@ -29,7 +29,7 @@ from typing import Any, Literal, SupportsFloat, overload
 
 from . import engine, expr as E, ops, recording
 from .expr_source import ATOM, COND, OR, PROD, SourceWriter, wrap
-from .floats import as_float, left_sum, listlike, short_repr
+from .floats import as_float, flag, left_sum, listlike, short_repr
 from .graph import walk
 from .jit_emit import HELPERS, PythonSource, consume as _consume
 from .ops import CONSTANT, DETACHED, describe
@@ -75,7 +75,7 @@ def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0
     gradients raises, as it does for any Value computed under ``no_grad()``.
     """
     output, inputs = _check(output, inputs, "grad")
-    if create_graph:
+    if flag(create_graph, "grad: create_graph"):
         seed = grad_output if isinstance(grad_output, Value) else \
             _real(grad_output, "grad: grad_output")
         number = seed.data if isinstance(seed, Value) else seed
