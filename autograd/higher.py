@@ -32,7 +32,7 @@ from .expr_source import ATOM, COND, OR, PROD, SourceWriter, wrap
 from .floats import as_float, flag, left_sum, listlike, short_repr
 from .graph import walk
 from .jit_emit import HELPERS, PythonSource, consume as _consume
-from .ops import CONSTANT, DETACHED, describe
+from .ops import CONSTANT, DETACHED, describe, remember
 from .value import Value, apply, dot_unchecked, make, sum_values
 
 __all__ = ["grad", "hessian", "hvp"]
@@ -305,8 +305,7 @@ class _Choosers(dict):
         op, n = key
         exprs = op.vjp_exprs(n, (False,) * n)
         chooses = all(e.kind in ("where", "const") and _chooses_g(e) for e in exprs)
-        found = self[key] = _uniform((op, n, False, False)) if chooses else None
-        return found
+        return remember(self, key, _uniform((op, n, False, False)) if chooses else None, op, True)
 
 
 def _chooses_g(e):
@@ -370,9 +369,9 @@ def _zero_terms(node, op, parents):
     polynomial = _POLYNOMIAL.get((op, len(parents)))
     if polynomial is None:
         n = len(parents)
-        polynomial = _POLYNOMIAL[op, n] = all(
+        polynomial = remember(_POLYNOMIAL, (op, n), all(
             _is_polynomial(e) for fixed in ((False,) * n, (True,) * n)
-            for e in op.vjp_exprs(n, fixed))
+            for e in op.vjp_exprs(n, fixed)), op, True)
     if polynomial and isfinite(node.data) and isfinite(sum([p.data for p in parents])):
         return True     # (a sum of finite numbers that overflows asks the rule)
     return all(map(isfinite, op.backward(node, 0.0)))
@@ -438,7 +437,8 @@ def _as_value(g, output, x):
 #: (op, which operands are constant nodes, g is a number, tracing) -> the compiled
 #: chain-rule terms (see _compile).  The key is the expression's shape: numbers are
 #: read when the function runs, so the cache holds a few functions per op however
-#: many constants a program uses.
+#: many constants a program uses; for sum and dot, whose keys also hold the operand
+#: count, at most ops.VARIADIC_KEPT (every cache here is filled through ops.remember).
 _FUNCTIONS: dict[tuple[Any, ...], Callable[..., Any]] = {}
 
 #: (op, operand count, g is a number, tracing) -> the function, when it is the same
@@ -462,17 +462,19 @@ def _vjp_function(key, parents):
 def _uniform(key):
     """The compiled chain-rule terms for ``key = (op, n, g is a number, tracing)``
     when they are the same whichever operands are constant, else None (_UNIFORM)."""
-    if key not in _UNIFORM:
-        # the same text with no operand constant, with all, and (for an op of fixed
-        # arity) with each one alone: then it does not matter which ones are
-        op, n, g_number, traced = key
-        patterns = [(False,) * n, (True,) * n]
-        if op.arity is not None:
-            patterns += [tuple(i == j for j in range(n)) for i in range(n)]
-        sources = {_source(op, fixed, g_number, traced) for fixed in patterns}
-        _UNIFORM[key] = _compile(op, (False,) * n, g_number, traced) \
-            if len(sources) == 1 else None
-    return _UNIFORM[key]
+    try:
+        return _UNIFORM[key]
+    except KeyError:        # (not made yet, or let go of: see remember())
+        pass
+    # the same text with no operand constant, with all, and (for an op of fixed
+    # arity) with each one alone: then it does not matter which ones are
+    op, n, g_number, traced = key
+    patterns = [(False,) * n, (True,) * n]
+    if op.arity is not None:
+        patterns += [tuple(i == j for j in range(n)) for i in range(n)]
+    sources = {_source(op, fixed, g_number, traced) for fixed in patterns}
+    return remember(_UNIFORM, key, _compile(op, (False,) * n, g_number, traced)
+                    if len(sources) == 1 else None, op, True)
 
 
 def _compile(op, fixed, g_number, traced):
@@ -480,8 +482,7 @@ def _compile(op, fixed, g_number, traced):
     namespace = dict(HELPERS, **_RUNTIME)
     source = _source(op, fixed, g_number, traced)
     exec(compile(source, f"<chainrule-vjp:{op.name}>", "exec"), namespace)
-    found = _FUNCTIONS[op, fixed, g_number, traced] = namespace[f"{op.name}_vjp"]
-    return found
+    return remember(_FUNCTIONS, (op, fixed, g_number, traced), namespace[f"{op.name}_vjp"], op, True)
 
 
 def _source(op, fixed, g_number, traced):
