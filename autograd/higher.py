@@ -119,6 +119,10 @@ def hvp(output: Value, inputs: Inputs, vector: Sequence[SupportsFloat]) -> list[
                         f"{type(vector).__name__} {short_repr(vector)}")
     if len(vector) != len(inputs):
         raise ValueError(f"hvp: {len(inputs)} inputs but a vector of {len(vector)} numbers")
+    for i, x in enumerate(vector):
+        if isinstance(x, Value):
+            raise TypeError(f"hvp: vector[{i}] is a Value ({describe(x)}) but hvp() takes numbers: "
+                            f"its .data, or differentiate Σ v_i·∂L/∂x_i from grad(create_graph=True)")
     v = [_real(x, f"hvp: vector[{i}]") for i, x in enumerate(vector)]
     with _recording_gradients():
         first = grad(output, inputs, create_graph=True)

@@ -209,6 +209,8 @@ def test_grad_output_scales_and_can_be_a_value():
      r"^grad: create_graph must be True or False, got 'False'$"),
     (lambda x: hvp(x * x, [x], [1.0, 2.0]), "hvp: 1 inputs but a vector of 2 numbers"),
     (lambda x: hvp(x * x, [x], ["a"]), r"hvp: vector\[0\] needs a real number"),
+    (lambda x: hvp(x * x, [x], [Value(2.0, name="v")]),   # (it said "keep it in the graph")
+     r"^hvp: vector\[0\] is a Value \('v' = 2.0\) but hvp\(\) takes numbers: its .data, or"),
 ])
 def test_bad_arguments_name_the_argument_and_change_nothing(call, message):
     x = Value(1.5, name="x")
