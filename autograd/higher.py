@@ -29,10 +29,10 @@ from typing import Any, Literal, SupportsFloat, overload
 
 from . import engine, expr as E, ops, recording
 from .expr_source import ATOM, COND, OR, PROD, SourceWriter, wrap
-from .floats import as_float, left_sum, listlike
+from .floats import as_float, flag, left_sum, listlike, short_repr
 from .graph import walk
 from .jit_emit import HELPERS, PythonSource, consume as _consume
-from .ops import CONSTANT, DETACHED, describe
+from .ops import CONSTANT, DETACHED, describe, remember
 from .value import Value, apply, dot_unchecked, make, sum_values
 
 __all__ = ["grad", "hessian", "hvp"]
@@ -75,7 +75,7 @@ def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0
     gradients raises, as it does for any Value computed under ``no_grad()``.
     """
     output, inputs = _check(output, inputs, "grad")
-    if create_graph:
+    if flag(create_graph, "grad: create_graph"):
         seed = grad_output if isinstance(grad_output, Value) else \
             _real(grad_output, "grad: grad_output")
         number = seed.data if isinstance(seed, Value) else seed
@@ -89,6 +89,9 @@ def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0
             _anomaly_as_backward(output, number)
             raise
         return tuple(_as_value(found.get(x), output, x) for x in inputs)
+    if isinstance(grad_output, Value):
+        raise TypeError(f"grad: grad_output is a Value ({describe(grad_output)}) but the gradients "
+                        f"are floats: pass create_graph=True to differentiate through it, or its number (.data)")
     seed = _real(grad_output, "grad: grad_output")
     _refuse_floats_in_trace(output, "grad()")
     grads = engine.gradients(output, seed, recording.anomaly_enabled())
@@ -113,9 +116,13 @@ def hvp(output: Value, inputs: Inputs, vector: Sequence[SupportsFloat]) -> list[
     _refuse_floats_in_trace(output, "hvp()")
     if not listlike(vector, sized=True):
         raise TypeError(f"hvp: vector must be a list of numbers, one per input, got "
-                        f"{type(vector).__name__} {vector!r}")
+                        f"{type(vector).__name__} {short_repr(vector)}")
     if len(vector) != len(inputs):
         raise ValueError(f"hvp: {len(inputs)} inputs but a vector of {len(vector)} numbers")
+    for i, x in enumerate(vector):
+        if isinstance(x, Value):
+            raise TypeError(f"hvp: vector[{i}] is a Value ({describe(x)}) but hvp() takes numbers: "
+                            f"its .data, or differentiate Σ v_i·∂L/∂x_i from grad(create_graph=True)")
     v = [_real(x, f"hvp: vector[{i}]") for i, x in enumerate(vector)]
     with _recording_gradients():
         first = grad(output, inputs, create_graph=True)
@@ -134,16 +141,18 @@ def _refuse_floats_in_trace(output, what):
 
 def _check(output: Value, inputs: Inputs, where: str) -> tuple[Value, tuple[Value, ...]]:
     if not isinstance(output, Value):
-        raise TypeError(f"{where}: output must be a Value, got {type(output).__name__} {output!r}")
+        raise TypeError(f"{where}: output must be a Value, got {type(output).__name__} "
+                        f"{short_repr(output)}")
     if isinstance(inputs, Value):
         inputs = (inputs,)
     elif not listlike(inputs):
-        raise TypeError(f"{where}: inputs must be a Value or a list of Values, got "
-                        f"{type(inputs).__name__} {inputs!r}")
+        raise TypeError(f"{where}: inputs must be a Value or a list of Values (e.g. "
+                        f"net.parameters()), got {type(inputs).__name__} {short_repr(inputs)}")
     inputs = tuple(inputs)
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
-            raise TypeError(f"{where}: inputs[{i}] must be a Value, got {type(x).__name__} {x!r}")
+            raise TypeError(f"{where}: inputs[{i}] must be a Value, got {type(x).__name__} "
+                            f"{short_repr(x)}")
     if not inputs:
         raise ValueError(f"{where}: needs at least one input")
     if output._op is DETACHED:
@@ -275,7 +284,19 @@ def _gradient_graph(output, seed, inputs, traced):
             g.name = prefix + leaf.name
     if output in wanted:
         grads[output] = seed
+    for x in [x for x, g in grads.items() if g is not seed and isinstance(g, Value) and g in before]:
+        grads[x] = _own_node(grads[x], prefix, x)
     return grads
+
+
+def _own_node(g, prefix, x):
+    """∂f/∂x where it is a node of the forward graph (∂(w·x)/∂w is x): a Σ node over
+    it, named ∂f/∂x, so that naming or changing the gradient leaves x's graph alone
+    (PyTorch's is a new tensor too)."""
+    node = sum_values([g])
+    if x.name:
+        node.name = prefix + x.name
+    return node
 
 
 class _Choosers(dict):
@@ -288,8 +309,7 @@ class _Choosers(dict):
         op, n = key
         exprs = op.vjp_exprs(n, (False,) * n)
         chooses = all(e.kind in ("where", "const") and _chooses_g(e) for e in exprs)
-        found = self[key] = _uniform((op, n, False, False)) if chooses else None
-        return found
+        return remember(self, key, _uniform((op, n, False, False)) if chooses else None, op, True)
 
 
 def _chooses_g(e):
@@ -353,9 +373,9 @@ def _zero_terms(node, op, parents):
     polynomial = _POLYNOMIAL.get((op, len(parents)))
     if polynomial is None:
         n = len(parents)
-        polynomial = _POLYNOMIAL[op, n] = all(
+        polynomial = remember(_POLYNOMIAL, (op, n), all(
             _is_polynomial(e) for fixed in ((False,) * n, (True,) * n)
-            for e in op.vjp_exprs(n, fixed))
+            for e in op.vjp_exprs(n, fixed)), op, True)
     if polynomial and isfinite(node.data) and isfinite(sum([p.data for p in parents])):
         return True     # (a sum of finite numbers that overflows asks the rule)
     return all(map(isfinite, op.backward(node, 0.0)))
@@ -421,7 +441,8 @@ def _as_value(g, output, x):
 #: (op, which operands are constant nodes, g is a number, tracing) -> the compiled
 #: chain-rule terms (see _compile).  The key is the expression's shape: numbers are
 #: read when the function runs, so the cache holds a few functions per op however
-#: many constants a program uses.
+#: many constants a program uses; for sum and dot, whose keys also hold the operand
+#: count, at most ops.VARIADIC_KEPT (every cache here is filled through ops.remember).
 _FUNCTIONS: dict[tuple[Any, ...], Callable[..., Any]] = {}
 
 #: (op, operand count, g is a number, tracing) -> the function, when it is the same
@@ -445,17 +466,19 @@ def _vjp_function(key, parents):
 def _uniform(key):
     """The compiled chain-rule terms for ``key = (op, n, g is a number, tracing)``
     when they are the same whichever operands are constant, else None (_UNIFORM)."""
-    if key not in _UNIFORM:
-        # the same text with no operand constant, with all, and (for an op of fixed
-        # arity) with each one alone: then it does not matter which ones are
-        op, n, g_number, traced = key
-        patterns = [(False,) * n, (True,) * n]
-        if op.arity is not None:
-            patterns += [tuple(i == j for j in range(n)) for i in range(n)]
-        sources = {_source(op, fixed, g_number, traced) for fixed in patterns}
-        _UNIFORM[key] = _compile(op, (False,) * n, g_number, traced) \
-            if len(sources) == 1 else None
-    return _UNIFORM[key]
+    try:
+        return _UNIFORM[key]
+    except KeyError:        # (not made yet, or let go of: see remember())
+        pass
+    # the same text with no operand constant, with all, and (for an op of fixed
+    # arity) with each one alone: then it does not matter which ones are
+    op, n, g_number, traced = key
+    patterns = [(False,) * n, (True,) * n]
+    if op.arity is not None:
+        patterns += [tuple(i == j for j in range(n)) for i in range(n)]
+    sources = {_source(op, fixed, g_number, traced) for fixed in patterns}
+    return remember(_UNIFORM, key, _compile(op, (False,) * n, g_number, traced)
+                    if len(sources) == 1 else None, op, True)
 
 
 def _compile(op, fixed, g_number, traced):
@@ -463,8 +486,7 @@ def _compile(op, fixed, g_number, traced):
     namespace = dict(HELPERS, **_RUNTIME)
     source = _source(op, fixed, g_number, traced)
     exec(compile(source, f"<chainrule-vjp:{op.name}>", "exec"), namespace)
-    found = _FUNCTIONS[op, fixed, g_number, traced] = namespace[f"{op.name}_vjp"]
-    return found
+    return remember(_FUNCTIONS, (op, fixed, g_number, traced), namespace[f"{op.name}_vjp"], op, True)
 
 
 def _source(op, fixed, g_number, traced):

@@ -122,8 +122,8 @@ class Op:
         """The chain-rule terms ∂out/∂x_i · g for n operands (cached)."""
         key = (n, tuple(map(bool, fixed)))
         found = self._vjps.get(key)
-        if found is None:
-            found = self._vjps[key] = self._instantiate(self.vjp, n, fixed, True)
+        if found is None:   # (kept: remember(), which bounds an n-ary op's sizes)
+            found = remember(self._vjps, key, self._instantiate(self.vjp, n, fixed, True), self)
         return found
 
     def local_exprs(self, n, fixed=()):
@@ -135,7 +135,7 @@ class Op:
                 found = self._instantiate(self.local, n, fixed, False)
             else:
                 found = tuple(E.substitute(e, {"g": E.ONE}) for e in self.vjp_exprs(n, fixed))
-            self._locals[key] = found
+            remember(self._locals, key, found, self)
         return found
 
     # -- errors -------------------------------------------------------------
@@ -811,6 +811,26 @@ def op_named(name):
 
 #: op name -> the float function that never raises (what derivative formulas call)
 IEEE = {op.name: op.ieee for op in OPS.values() if op.ieee is not None}
+
+
+#: how many operand counts (and patterns of constants) a cache keeps for an n-ary op:
+#: sum and dot take any number of operands, and one entry per size would grow without
+#: end in a program of many sizes (a compiled function of n arguments each, in autograd.higher)
+VARIADIC_KEPT = 64
+
+
+def remember(cache, key, value, op, many_ops=False):
+    """``cache[key] = value``, returned.  For an n-ary ``op`` (``arity`` None) the cache
+    first lets go of that op's entries once it holds VARIADIC_KEPT of them (they are made
+    again when asked for), so that memory stays flat however many sizes a program uses.
+    ``many_ops``: the cache holds every op's entries, keyed ``(op, ...)``; else only op's."""
+    if op.arity is None:
+        entries = [k for k in list(cache) if k[0] is op] if many_ops else list(cache)
+        if len(entries) >= VARIADIC_KEPT:
+            for k in entries:
+                cache.pop(k, None)
+    cache[key] = value
+    return value
 
 
 def evaluate_vjp(node, g):
