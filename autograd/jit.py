@@ -193,12 +193,14 @@ class Tracer:
 
     def __init__(self, fn_name):
         self.fn_name = fn_name
+        self.order = []         # every node made, in order: eager's order of evaluation
         self.detached = {}
         self.derivatives = set()
         self.deriving = False
 
     def made(self, node, grad_enabled):
         node.__class__ = TracedValue     # its .data now refuses readers outside the library
+        self.order.append(node)
         if not grad_enabled:
             self.detached[node] = (node._prev, node._op)
         if self.deriving:
@@ -313,7 +315,7 @@ def trace(fn, inputs, names, fn_name):
     if not isinstance(root, Value):
         raise TypeError(f"jit: {fn_name}() must return one Value, got {_returned(root)}")
     return Graph(root, placeholders, _traced_nodes(root, tracer.detached), tracer.detached,
-                 tracer.derivatives)
+                 tracer.derivatives, tracer.order)
 
 
 def _returned(root):

@@ -26,7 +26,7 @@ from operator import countOf
 from . import ops
 from .floats import flat_floats, same_rows
 from .expr_source import ATOM, LITERAL_NAMES, PROD, SUM, SourceWriter, wrap
-from .jit_emit import LineInfo, Program, _Emitter, in_sample
+from .jit_emit import LineInfo, Program, _Emitter, in_sample, may_raise
 
 try:
     import numpy as np
@@ -207,18 +207,6 @@ def generate_numpy(graph, fn_name):
     return _NumpyEmitter(graph, fn_name, "numpy", False).program()
 
 
-#: ops whose forward raises where numpy gives inf or nan: checked after their line
-_STRICT = {name for name, op in ops.OPS.items()
-           if op.forward is not None and op.ieee is not op.forward}
-
-
-def _by_a_nonzero_constant(op, parents):
-    """A division by a nonzero constant (x / 2): its float forward never raises
-    (inf / 2 is inf), so its line needs no check()."""
-    divisor = parents[-1]
-    return op is ops.DIV and divisor._op is ops.CONSTANT and divisor.data != 0.0
-
-
 class _NumpyEmitter(_Emitter):
     """The scalar emitter's structure (names, gradient order, comments) writing arrays."""
 
@@ -247,8 +235,7 @@ class _NumpyEmitter(_Emitter):
         super().emit_forward(indent, node)
         op = self.graph.op(node)
         parents = self.graph.parents(node)
-        if op.name in _STRICT and not _by_a_nonzero_constant(op, parents) and \
-                node not in self.graph.derivatives:
+        if may_raise(op, parents) and node not in self.graph.derivatives:
             operands = ", ".join(self.src(p) for p in parents)
             labels = ", ".join(repr(p.name or (None if p._op is ops.CONSTANT else self.label(p)))
                                for p in parents)   # an unnamed constant: "the constant 1.0"
@@ -269,16 +256,18 @@ class _NumpyEmitter(_Emitter):
                          f" = PARAMETERS")
             for p in params:
                 self.emit(1, f"{p} = p_{p}.data")
+        self.namespace = {}
+        self.read_only(1)
         self.emit(1, "m = X.shape[0]")
         self.emit(1, "# one array per input: its column of X")
         for i, a in enumerate(args):
             self.emit(1, f"{a} = X[:, {i}]")
         root = self.src(g.root)
         needs = self.needs_grad()
-        if g.derived or needs.get(id(g.root)):   # else the output is an input: no arithmetic
+        if g.forward or needs.get(id(g.root)):   # else the output is an input: no arithmetic
             self.emit(1, "with np.errstate(all='ignore'):")
             self.emit(2, "# forward: one array per node (errors as eager's, by check())")
-            for node in g.derived:
+            for node in g.forward:
                 self.emit_forward(2, node)
             if needs.get(id(g.root)):
                 self.backward(2, needs)
@@ -292,4 +281,6 @@ class _NumpyEmitter(_Emitter):
         self.emit(1, "return total")
         text = "\n".join(t for t, _ in self.lines) + "\n"
         infos = {i: info for i, (_, info) in enumerate(self.lines, 1) if info is not None}
-        return Program(self.fn_name, "batch-numpy", text, infos, tuple(g.parameters), args)
+        program = Program(self.fn_name, "batch-numpy", text, infos, tuple(g.parameters), args)
+        program.namespace = self.namespace
+        return program
