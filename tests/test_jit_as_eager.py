@@ -109,3 +109,26 @@ def test_unused_nodes_that_cannot_raise_are_not_computed():
     step = jit(f)
     assert step(1.5) == 3.0
     assert "tanh" not in step.source and "7.0" not in step.source
+
+
+def test_a_users_loss_as_the_matrix_program_raises_at_its_unused_log():
+    """C_x = (a − y)² that also computes an unused log(y − 0.25): eagerly (the
+    reference) a sample with y = 0 raises at that log, and so does the network's
+    matrix program of the loss; with y = 1 alone C is (a − 1)², a = σ(w·0 + b)
+    (by hand)."""
+    pytest.importorskip("numpy")
+    import nn
+
+    def loss(outputs, targets):
+        (outputs[0] * 0.0 + targets[0] - 0.25).log()
+        return (outputs[0] - targets[0]) ** 2
+
+    net = nn.MLP([1, 1], seed=0)
+    step = net.jit_loss(loss, backend="numpy")
+    assert type(step).__name__ == "MatrixProgram"
+    a = 1.0 / (1.0 + math.exp(-net.parameter("b2_1").data))
+    assert math.isclose(step.batch([(0.0, 1.0)]), (a - 1.0) ** 2, rel_tol=1e-15)
+    with pytest.raises(ValueError):
+        loss(net([0.0]), [Value(0.0)])
+    with pytest.raises(ValueError, match=r"^log: input must be > 0, .* = -0\.25 \(sample 2"):
+        step.batch([(0.0, 1.0), (0.0, 0.0)])
