@@ -29,6 +29,7 @@ NaN flows through every op as it does eagerly; unlike the eager engine,
 
 from __future__ import annotations
 
+import copy
 import inspect
 import itertools
 import linecache
@@ -156,7 +157,14 @@ def jit_loss(model: Callable[[list[Value]], Sequence[Value]],
                             f"numbers")
         return expected
 
-    return Jitted(traced, name=name, input_names=names, backend=backend)
+    jitted = Jitted(traced, name=name, input_names=names, backend=backend)
+
+    def copy_of_model(memo: dict[int, Any]) -> Jitted:
+        return jit_loss(copy.deepcopy(model, memo), loss, n_inputs, name=name, backend=backend,
+                        n_targets=n_targets)
+
+    jitted._copy_of_model = copy_of_model
+    return jitted
 
 
 def _checked_jit_loss(model, loss, n_inputs, n_targets):
@@ -450,6 +458,8 @@ class Jitted:
         if backend == "numpy":
             from . import jit_numpy  # noqa: F401  (raises an ImportError naming the extra)
         self.backend = backend
+        #: for a jit_loss: its jit_loss of a deep copy of the model (see __deepcopy__)
+        self._copy_of_model: Callable[[dict[int, Any]], Jitted] | None = None
         self._filenames: list[str] = []
         weakref.finalize(self, _forget, self._filenames)
         self.clear()
@@ -466,6 +476,22 @@ class Jitted:
         self._last_arity = None
         self._watched: frozenset[Value] | None = None   # every traced graph's nodes (hooks)
         self._rows_matrix: tuple[list[Any], Any] | None = None   # see _remembered_matrix
+
+    def __copy__(self) -> Jitted:
+        """A new jit of the same ``fn``, not traced yet: as a copy of a function is the
+        function, it reads and adds to the same parameters as this one."""
+        return Jitted(self.fn, name=self.__name__, input_names=self._input_names,
+                      backend=self.backend)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Jitted:
+        """:meth:`__copy__`, as copy.deepcopy keeps a function (and so the parameters
+        ``fn`` closes over) as it is; a :func:`jit_loss` is the one of a deep copy of
+        its model (the copy made with it in one copy.deepcopy), as a numpy network
+        program is.  Copying the traced graphs instead gave calls of one kind the
+        copied parameters and calls of another the originals."""
+        if self._copy_of_model is not None:
+            return self._copy_of_model(memo)
+        return self.__copy__()
 
     def __repr__(self) -> str:
         if not self._graphs:

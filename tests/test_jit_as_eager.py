@@ -1,10 +1,11 @@
 """The jit against the eager engine: the same errors at the same node, unused strict
-nodes included.
+nodes included, and the parameters a copy of a jitted function updates.
 
 Most tests here are consistency tests: the eager engine (calling the function on
 Values) is the reference for which error is raised and where; the numbers are
 checked against hand-derived formulas."""
 
+import copy
 import math
 
 import pytest
@@ -132,3 +133,39 @@ def test_a_users_loss_as_the_matrix_program_raises_at_its_unused_log():
         loss(net([0.0]), [Value(0.0)])
     with pytest.raises(ValueError, match=r"^log: input must be > 0, .* = -0\.25 \(sample 2"):
         step.batch([(0.0, 1.0), (0.0, 0.0)])
+
+
+def test_a_deep_copy_of_a_jitted_function_reads_and_updates_its_parameters():
+    """copy.deepcopy keeps a function, and so the parameters it closes over: the copy
+    of jit(f), f = w·x, follows w's number and adds ∂f/∂w = x to w.grad on every kind
+    of call (by hand), though the original was traced and the copy's kinds are not."""
+    w = Value(2.0, name="w", kind="parameter")
+    step = jit(lambda x: w * x, name="f")
+    assert step(1.0) == 2.0 and w.grad == 1.0
+    for twin in (copy.deepcopy(step), copy.copy(step)):
+        w.data, w.grad = 5.0, 0.0
+        assert twin(3.0) == 15.0 and w.grad == 3.0
+        assert twin.batch([(1.0,), (2.0,)]) == 15.0 and w.grad == 6.0
+        assert twin.forward(4.0) == 20.0 and w.grad == 6.0
+        assert list(twin.parameters) == [w]
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_deep_copy_of_a_networks_jitted_loss_is_the_copied_networks(backend):
+    """copy.deepcopy((net, step)) gives the copied network's loss, as a copy of the
+    numpy matrix program does: C = ½(w·x + b − y)² on a linear 1-1 network, so
+    ∂C/∂w = (w·x + b − y)·x and ∂C/∂b = w·x + b − y (by hand), added to the copy's
+    parameters; the original's stay 0."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    import nn
+    net = nn.MLP([1, 1], seed=0, activation="linear")
+    step = net.jit_loss(backend=backend)
+    step.batch([(1.0, 0.0)])
+    net.zero_grad()
+    twin_net, twin = copy.deepcopy((net, step))
+    w, b = twin_net.parameter("w2_11"), twin_net.parameter("b2_1")
+    w.data, b.data = 2.0, 0.5
+    assert twin.batch([(3.0, 1.0)]) == 0.5 * 5.5 ** 2
+    assert (w.grad, b.grad) == (5.5 * 3.0, 5.5)
+    assert [p.grad for p in net.parameters()] == [0.0, 0.0]
