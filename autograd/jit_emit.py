@@ -533,7 +533,11 @@ class _Emitter:
     def needs_grad(self):
         """id(node) -> True for nodes whose gradient the program must compute."""
         g = self.graph
-        needs = {id(n): True for n in g.parameters}
+        # a parameter only nodes made under no_grad() read gets none: backward() never
+        # reaches it, so its .grad stays as it is
+        used = {id(p) for node in g.derived if node not in g.detached for p in node._prev}
+        used.add(id(g.root))
+        needs = {id(n): True for n in g.parameters if id(n) in used}
         if self.input_grads:
             needs.update((id(n), True) for n in g.inputs)
         for node in g.derived:

@@ -169,3 +169,23 @@ def test_a_deep_copy_of_a_networks_jitted_loss_is_the_copied_networks(backend):
     assert twin.batch([(3.0, 1.0)]) == 0.5 * 5.5 ** 2
     assert (w.grad, b.grad) == (5.5 * 3.0, 5.5)
     assert [p.grad for p in net.parameters()] == [0.0, 0.0]
+
+
+def test_a_parameter_read_only_under_no_grad_gets_no_gradient():
+    """f = c·x with c = 3w computed under no_grad(): backward() never reaches w, so its
+    .grad stays as it was; the jit computes f = 3w·x (by hand) with w's number of
+    the call, and leaves w.grad alone on every kind of call."""
+    from autograd import no_grad
+    w = Value(2.0, name="w", kind="parameter")
+
+    def f(x):
+        with no_grad():
+            c = w * 3.0
+        return c * x
+
+    step = jit(f)
+    assert step(1.0) == 6.0 and w.grad == 0.0
+    w.data, w.grad = 4.0, 0.25
+    assert step(1.0) == 12.0 and step.batch([(1.0,), (2.0,)]) == 36.0
+    assert step(2.0, input_grads=True) == (24.0, (12.0,))
+    assert w.grad == 0.25
