@@ -35,6 +35,7 @@ import itertools
 import linecache
 import operator
 import sys
+import threading
 import weakref
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Sequence
@@ -47,7 +48,7 @@ from .floats import flag, listlike, short_repr
 from .names import printable
 from .value import Value, as_float
 
-__all__ = ["jit", "Jitted", "TracingError", "TracedValue", "jit_loss"]
+__all__ = ["jit", "Jitted", "TracingError", "TracedValue", "jit_loss", "forget_traces"]
 
 
 _FLOAT = frozenset((float,))
@@ -416,6 +417,22 @@ class _Operand:
 # The jitted callable
 # ---------------------------------------------------------------------------
 
+#: every live Jitted (see forget_traces); the lock: threads make them as others clear
+_LIVE: weakref.WeakSet[Jitted] = weakref.WeakSet()
+_LIVE_LOCK = threading.Lock()
+
+
+def forget_traces() -> None:
+    """Every live jitted function forgets its traces, so its next call traces ``fn``
+    again.  nn calls it when a parameter is frozen or unfrozen: a trace through a
+    network writes a frozen parameter as a literal and an unfrozen one as a parameter,
+    so a trace from before the change would give the old one's numbers."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for jitted in live:
+        jitted.clear()
+
+
 class Jitted:
     """What :func:`jit` returns.
 
@@ -463,6 +480,8 @@ class Jitted:
         self._filenames: list[str] = []
         weakref.finalize(self, _forget, self._filenames)
         self.clear()
+        with _LIVE_LOCK:
+            _LIVE.add(self)
 
     def clear(self) -> None:
         """Forget every trace; the next call traces again."""

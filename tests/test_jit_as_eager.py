@@ -189,3 +189,31 @@ def test_a_parameter_read_only_under_no_grad_gets_no_gradient():
     assert step(1.0) == 12.0 and step.batch([(1.0,), (2.0,)]) == 36.0
     assert step(2.0, input_grads=True) == (24.0, (12.0,))
     assert w.grad == 0.25
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_freezing_or_unfreezing_after_the_trace_traces_again(backend):
+    """A linear 1-1 network, C = ½(w·x + b − y)², jitted, then w frozen: eagerly
+    (backward(), the reference) w.grad stays 0 and ∂C/∂b = w·x + b − y (by hand);
+    unfrozen again, ∂C/∂w = (w·x + b − y)·x.  The jitted step follows both changes."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    import nn
+    net = nn.MLP([1, 1], seed=0, activation="linear")
+    w, b = net.parameter("w2_11"), net.parameter("b2_1")
+    w.data, b.data = 2.0, 0.5
+    step = jit(lambda x, y: nn.half_squared_error(net([x]), [y]), name="C", backend=backend)
+
+    def run(x, y):
+        return step(x, y) if backend == "python" else step.batch([(x, y)])
+
+    assert run(3.0, 1.0) == 0.5 * 5.5 ** 2 and (w.grad, b.grad) == (16.5, 5.5)
+    net.freeze("w2_11")
+    w.grad = b.grad = 0.0
+    nn.half_squared_error(net([3.0]), [1.0]).backward()
+    assert (w.grad, b.grad) == (0.0, 5.5)
+    b.grad = 0.0
+    assert run(3.0, 1.0) == 0.5 * 5.5 ** 2 and (w.grad, b.grad) == (0.0, 5.5)
+    net.unfreeze("w2_11")
+    w.data, b.grad = 1.0, 0.0
+    assert run(3.0, 1.0) == 0.5 * 2.5 ** 2 and (w.grad, b.grad) == (7.5, 2.5)
