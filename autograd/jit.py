@@ -499,8 +499,10 @@ class Jitted:
     def __copy__(self) -> Jitted:
         """A new jit of the same ``fn``, not traced yet: as a copy of a function is the
         function, it reads and adds to the same parameters as this one."""
-        return Jitted(self.fn, name=self.__name__, input_names=self._input_names,
+        twin = Jitted(self.fn, name=self.__name__, input_names=self._input_names,
                       backend=self.backend)
+        twin._copy_of_model = self._copy_of_model
+        return twin
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Jitted:
         """:meth:`__copy__`, as copy.deepcopy keeps a function (and so the parameters

@@ -152,10 +152,11 @@ def test_a_deep_copy_of_a_jitted_function_reads_and_updates_its_parameters():
 
 @pytest.mark.parametrize("backend", ["python", "numpy"])
 def test_a_deep_copy_of_a_networks_jitted_loss_is_the_copied_networks(backend):
-    """copy.deepcopy((net, step)) gives the copied network's loss, as a copy of the
-    numpy matrix program does: C = ½(w·x + b − y)² on a linear 1-1 network, so
-    ∂C/∂w = (w·x + b − y)·x and ∂C/∂b = w·x + b − y (by hand), added to the copy's
-    parameters; the original's stay 0."""
+    """copy.deepcopy((net, step)) gives the copied network's loss (step a shallow copy
+    of net.jit_loss() here: the same), as a copy of the numpy matrix program does:
+    C = ½(w·x + b − y)² on a linear 1-1 network, so ∂C/∂w = (w·x + b − y)·x and
+    ∂C/∂b = w·x + b − y (by hand), added to the copy's parameters; the original's
+    stay 0."""
     if backend == "numpy":
         pytest.importorskip("numpy")
     import nn
@@ -163,7 +164,7 @@ def test_a_deep_copy_of_a_networks_jitted_loss_is_the_copied_networks(backend):
     step = net.jit_loss(backend=backend)
     step.batch([(1.0, 0.0)])
     net.zero_grad()
-    twin_net, twin = copy.deepcopy((net, step))
+    twin_net, twin = copy.deepcopy((net, copy.copy(step)))
     w, b = twin_net.parameter("w2_11"), twin_net.parameter("b2_1")
     w.data, b.data = 2.0, 0.5
     assert twin.batch([(3.0, 1.0)]) == 0.5 * 5.5 ** 2
