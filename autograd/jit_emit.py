@@ -39,6 +39,7 @@ from operator import mul as _mul
 
 from .expr_source import (ATOM, COND, CMP, AND, LITERAL_NAMES, OR, PROD, SUM, SourceWriter,
                           literal, wrap)
+from .engine import passes, taking_turns
 from .floats import idiv, iexp, ilog, ipow, left_sum
 from .names import plain
 from .notation import Labels, TextNotation, forward_expr, local_rules, number
@@ -80,12 +81,12 @@ for _op in ops.OPS.values():
         _IEEE_HELPERS[_op.name] = "i" + _op.name
         HELPERS["i" + _op.name] = _op.ieee
 HELPERS.update(idiv=idiv, ipow=ipow, ilog=ilog, iexp=iexp, left_sum=left_sum, mul=_mul,
-               add=_add, repeat=_repeat, data_of=_data_of, chain=_chain,
+               TAKING_TURNS=taking_turns, PASSES=passes, add=_add, repeat=_repeat, data_of=_data_of, chain=_chain,
                grads_added=grads_added, consume=consume)
 
 _RESERVED = frozenset(HELPERS) | frozenset(keyword.kwlist) | {
     "abs", "PARAMETERS", "samples", "seed", "total", "_e", "None", "True", "False", "args",
-    "rows", "ROWS_ADDED", "float", "tuple", "zip", "map"}
+    "rows", "ROWS_ADDED", "READ_ONLY", "ADDED", "float", "tuple", "zip", "map"}
 
 
 def may_raise(op, parents):
@@ -399,10 +400,25 @@ class _Emitter:
                 p for row, _ in rows for p in self.namespace[f"ROW_{row}"])
             self.emit(1, f"rows = grads_added(ROWS_ADDED, chain("
                          f"{', '.join(f'g_{row}' for row, _ in rows)}))")
+        self.namespace["ADDED"] = tuple(self.added(written))
+        parts = [f"grads_added(ADDED, ({', '.join(f'g_{p}' for p in written)},))"] \
+            if written else []
+        parts += ["rows"] if rows else []
+        everything = f"chain({', '.join(parts)})" if len(parts) > 1 else parts[0]
+        self.emit(1, "if PASSES[0]:  # another thread's backward() or grad() holds its sums in "
+                     ".grad: take turns")
+        self.emit(2, "with TAKING_TURNS:")
+        self.emit(3, f"consume({everything})  # p.grad += g for each, in C")
+        self.emit(1, "else:")
         for p in written:
-            self.emit(1, f"p_{p}.grad += g_{p}")
+            self.emit(2, f"p_{p}.grad += g_{p}")
         if rows:
-            self.emit(1, "consume(rows)  # the rows' p.grad += g, in C")
+            self.emit(2, "consume(rows)  # the rows' p.grad += g, in C")
+
+    def added(self, written):
+        """The parameters whose locals are ``written`` (``w`` for ``p_w``), in that order."""
+        by_local = {self.code[id(n)]: n for n in self.graph.parameters}
+        return [by_local[p] for p in written]
 
     def read_only(self, indent):
         """The numbers of the parameters that only unused nodes read (no gradient)."""

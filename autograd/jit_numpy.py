@@ -26,6 +26,7 @@ from operator import countOf
 from . import ops
 from .floats import flat_floats, same_rows
 from .expr_source import ATOM, LITERAL_NAMES, PROD, SUM, SourceWriter, wrap
+from .jit_emit import HELPERS as _SCALAR_HELPERS
 from .jit_emit import LineInfo, Program, _Emitter, in_sample, may_raise
 
 try:
@@ -139,7 +140,9 @@ class _Named:
 
 
 HELPERS = {"np": np, "np_sigmoid": np_sigmoid, "np_pow": np_pow, "check": check,
-           **LITERAL_NAMES}
+           **LITERAL_NAMES,   # and the scalar program's way of adding the gradients:
+           **{name: _SCALAR_HELPERS[name] for name in ("PASSES", "TAKING_TURNS", "grads_added",
+                                                       "consume", "chain")}}
 
 
 def _vectorized(op):

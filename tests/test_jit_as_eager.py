@@ -218,3 +218,34 @@ def test_freezing_or_unfreezing_after_the_trace_traces_again(backend):
     net.unfreeze("w2_11")
     w.data, b.grad = 1.0, 0.0
     assert run(3.0, 1.0) == 0.5 * 2.5 ** 2 and (w.grad, b.grad) == (7.5, 2.5)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_jitted_call_takes_turns_with_another_threads_backward(backend):
+    """Thread B's backward() of L = 3w keeps its sums in w.grad until it ends and, when
+    it stops (its hook raises), puts w.grad back as it was: all or nothing.  A jitted
+    call of f = w·x in thread A meanwhile must wait for B's pass, as a second
+    backward() would, and then add ∂f/∂w = x = 1 (by hand): w.grad ends at 1, not 0
+    (B's put-back erasing A's gradient).  The wait bounds how long B gives A to run
+    ahead; the outcome does not depend on it."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    import threading
+    w = Value(0.0, name="w", kind="parameter")
+    step = jit(lambda x: w * x, name="f", backend=backend)
+    step.batch([(1.0,)])
+    w.grad = 0.0
+    L = (w * 3.0).named("L")
+    a = threading.Thread(target=step.batch, args=([(1.0,)],))
+
+    def hook(grad):
+        a.start()
+        a.join(0.5)        # before the fix A added here, inside B's pass
+        raise RuntimeError("B stops")
+
+    handle = L.register_hook(hook)
+    with pytest.raises(RuntimeError, match="B stops"):
+        L.backward()
+    handle.remove()
+    a.join()
+    assert w.grad == 1.0
