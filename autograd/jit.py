@@ -585,8 +585,30 @@ class Jitted:
             code = self._build_batch("numpy", tuple(matrix[0].tolist()))
         if engine.hooks_registered:
             self.refuse_hooked()
-        total = self._run(code, matrix, 1.0 / n if mean else 1.0)
+        try:
+            total = self._run(code, matrix, 1.0 / n if mean else 1.0)
+        except (ArithmeticError, ValueError) as err:
+            first = self._first_failing_sample(matrix)
+            if first is None or str(first) == str(err):   # the same: keep its numpy line
+                raise
+            raise first from err
         return total / n if mean else total
+
+    def _first_failing_sample(self, matrix):
+        """The error of the first sample whose forward raises, run on floats sample by
+        sample in order, naming the sample, or None.  The numpy program checks node by
+        node over all samples, so it can meet a later sample failing at an earlier node
+        first; eager, one sample after another, raises for the first sample that fails
+        (an error path only: the happy path pays nothing)."""
+        for i, row in enumerate(matrix.tolist(), 1):
+            try:
+                self.forward(*row)
+            except (ArithmeticError, ValueError) as err:
+                named = in_sample(err, i)
+                for note in getattr(err, "__notes__", ()):
+                    engine.add_note(named, note)
+                return named
+        return None
 
     def _numbers(self, inputs, sample=None, arity=None, names=None):
         """The inputs as floats, checked like eager Values check theirs: one TypeError

@@ -13,7 +13,10 @@ Where the eager engine raises (log of a number <= 0, division by zero, exp
 overflow, sin of ±inf), the batch raises the same error for the first sample where
 it happens: each op whose record has an ``ieee`` forward beside its strict one is
 checked after its line, by calling its strict forward on the samples whose
-result is not finite.  The backward pass is IEEE 754 throughout, as eager's rules are.
+result is not finite; as the lines run over all samples, a later sample can fail
+first, so then the samples are run one by one in order to name the first
+(``Jitted._first_failing_sample``, on the error path only).  The backward pass is
+IEEE 754 throughout, as eager's rules are.
 
 numpy is optional: importing this module without it raises an ImportError
 that says which extra to install.

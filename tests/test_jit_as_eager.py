@@ -249,3 +249,25 @@ def test_a_jitted_call_takes_turns_with_another_threads_backward(backend):
     handle.remove()
     a.join()
     assert w.grad == 1.0
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_batch_raises_for_the_first_sample_that_fails(backend):
+    """f = log(x − 2) + log(3 − x), a made first: sample 1 (x = 5) fails at b, sample 2
+    (x = 1) at a.  Eagerly, one sample after another (the reference), the error is
+    sample 1's at b, log of −2; the numpy program, which runs node by node over all
+    samples, meets sample 2 at a first, and must still raise sample 1's error."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+
+    def f(x):
+        a = (x - 2.0).log()
+        b = (3.0 - x).log()
+        return a + b
+
+    with pytest.raises(ValueError, match=r"= -2\.0$"):
+        f(Value(5.0))
+    step = jit(f, backend=backend)
+    assert step.batch([(2.5,)]) == 2.0 * math.log(0.5)
+    with pytest.raises(ValueError, match=r"(?m)= -2\.0 \(sample 1 of the batch\)$"):
+        step.batch([(5.0,), (1.0,)])
