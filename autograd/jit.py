@@ -505,14 +505,16 @@ class Jitted:
         return twin
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Jitted:
-        """:meth:`__copy__`, as copy.deepcopy keeps a function (and so the parameters
-        ``fn`` closes over) as it is; a :func:`jit_loss` is the one of a deep copy of
-        its model (the copy made with it in one copy.deepcopy), as a numpy network
-        program is.  Copying the traced graphs instead gave calls of one kind the
-        copied parameters and calls of another the originals."""
+        """The jit of a deep copy of ``fn``, not traced yet: copy.deepcopy keeps a
+        function as it is (and so the parameters it closes over) and copies a bound
+        method's object; a :func:`jit_loss` is the one of a deep copy of its model (the
+        copy made with it in one copy.deepcopy), as a numpy network program is.
+        Copying the traced graphs instead gave calls of one kind the copied parameters
+        and calls of another the originals."""
         if self._copy_of_model is not None:
             return self._copy_of_model(memo)
-        return self.__copy__()
+        return Jitted(copy.deepcopy(self.fn, memo), name=self.__name__,
+                      input_names=self._input_names, backend=self.backend)
 
     def __repr__(self) -> str:
         if not self._graphs:

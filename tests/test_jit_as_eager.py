@@ -271,3 +271,23 @@ def test_a_batch_raises_for_the_first_sample_that_fails(backend):
     assert step.batch([(2.5,)]) == 2.0 * math.log(0.5)
     with pytest.raises(ValueError, match=r"(?m)= -2\.0 \(sample 1 of the batch\)$"):
         step.batch([(5.0,), (1.0,)])
+
+
+def test_a_deep_copy_of_a_jitted_bound_method_is_the_copied_objects():
+    """copy.deepcopy of a bound method copies its object, so the copy of jit(m.loss),
+    loss = w·x with the object's w, updates the copied w: ∂/∂w = x = 3 (by hand),
+    and the original's w.grad stays 0."""
+    class Model:
+        def __init__(self):
+            self.w = Value(2.0, name="w", kind="parameter")
+
+        def loss(self, x):
+            return self.w * x
+
+    model = Model()
+    step = jit(model.loss)
+    assert step(1.0) == 2.0
+    model.w.grad = 0.0
+    twin = copy.deepcopy(step)
+    assert twin(3.0) == 6.0 and model.w.grad == 0.0
+    assert [p.grad for p in twin.parameters] == [3.0] and twin.parameters[0] is not model.w
