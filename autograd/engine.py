@@ -93,11 +93,15 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
             _stopped_at(err, None, restored=False)
             raise
         with taking_turns:
-            if targets or anomaly or (_hooked and _any_hooked(seen)):
-                for _ in observed_pass(root, grad, order, leaves, targets, anomaly, present):
-                    pass
-            else:
-                backward_pass(root, grad, order, leaves)
+            passes[0] += 1
+            try:
+                if targets or anomaly or (_hooked and _any_hooked(seen)):
+                    for _ in observed_pass(root, grad, order, leaves, targets, anomaly, present):
+                        pass
+                else:
+                    backward_pass(root, grad, order, leaves)
+            finally:
+                passes[0] -= 1
     finally:
         if collecting:
             gc.enable()
@@ -187,6 +191,7 @@ def _gradients(root, grad, anomaly):
         return {root: grad}
     nodes = order + leaves
     with taking_turns:
+        passes[0] += 1
         kept = [node.grad for node in nodes]
         try:
             for leaf in leaves:         # backward_pass adds its sums to these: -0.0 + S is S
@@ -203,6 +208,8 @@ def _gradients(root, grad, anomaly):
             except KeyboardInterrupt:   # a Ctrl-C noticed before the put-back held it
                 _put_back(nodes, kept)
                 raise
+            finally:
+                passes[0] -= 1
 
 
 #: held by backward() and gradients() while they use ``.grad`` for their sums, so that
@@ -210,6 +217,10 @@ def _gradients(root, grad, anomaly):
 #: one thread puts back every grad it used, and cannot read or undo another pass's
 #: sums.  Reentrant: a hook may call grad() or backward().
 taking_turns = threading.RLock()
+#: how many passes hold ``taking_turns`` now: compiled code (the jit) adds its gradients
+#: without the lock while this is 0, the check and its adds running as one (no call
+#: between them, so no other thread runs), and takes its turn otherwise
+passes = [0]
 
 
 def _seed(root: Value, grad: SupportsFloat) -> float:

@@ -29,11 +29,13 @@ NaN flows through every op as it does eagerly; unlike the eager engine,
 
 from __future__ import annotations
 
+import copy
 import inspect
 import itertools
 import linecache
 import operator
 import sys
+import threading
 import weakref
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Sequence
@@ -46,7 +48,7 @@ from .floats import flag, listlike, short_repr
 from .names import printable
 from .value import Value, as_float
 
-__all__ = ["jit", "Jitted", "TracingError", "TracedValue", "jit_loss"]
+__all__ = ["jit", "Jitted", "TracingError", "TracedValue", "jit_loss", "forget_traces"]
 
 
 _FLOAT = frozenset((float,))
@@ -156,7 +158,14 @@ def jit_loss(model: Callable[[list[Value]], Sequence[Value]],
                             f"numbers")
         return expected
 
-    return Jitted(traced, name=name, input_names=names, backend=backend)
+    jitted = Jitted(traced, name=name, input_names=names, backend=backend)
+
+    def copy_of_model(memo: dict[int, Any]) -> Jitted:
+        return jit_loss(copy.deepcopy(model, memo), loss, n_inputs, name=name, backend=backend,
+                        n_targets=n_targets)
+
+    jitted._copy_of_model = copy_of_model
+    return jitted
 
 
 def _checked_jit_loss(model, loss, n_inputs, n_targets):
@@ -193,15 +202,14 @@ class Tracer:
 
     def __init__(self, fn_name):
         self.fn_name = fn_name
+        self.order = []         # every node made, in order: eager's order of evaluation
         self.detached = {}
         self.derivatives = set()
         self.deriving = False
-        self.strict = []
 
     def made(self, node, grad_enabled):
         node.__class__ = TracedValue     # its .data now refuses readers outside the library
-        if node._op.ieee is not node._op.forward and not self.deriving:
-            self.strict.append(node)     # its forward can raise (log, sqrt, /, sin)
+        self.order.append(node)
         if not grad_enabled:
             self.detached[node] = (node._prev, node._op)
         if self.deriving:
@@ -315,25 +323,8 @@ def trace(fn, inputs, names, fn_name):
         mode.leave_if_in()
     if not isinstance(root, Value):
         raise TypeError(f"jit: {fn_name}() must return one Value, got {_returned(root)}")
-    nodes = _with_unused_strict(_traced_nodes(root, tracer.detached), tracer.strict,
-                                tracer.detached)
-    return Graph(root, placeholders, nodes, tracer.detached, tracer.derivatives)
-
-
-def _with_unused_strict(order, strict, detached):
-    """``order`` and, after it, each node made while tracing whose forward can raise
-    (log, sqrt, /, sin) but whose number the output does not use, with the nodes it
-    is computed from: eager computed it, and raised where it raises (log(x) beside
-    its derivative 1/x), so the generated code computes it too, with no gradient."""
-    seen = set(order)
-    extra = []
-    for node in strict:
-        if node not in seen:
-            for n in _traced_nodes(node, detached):
-                if n not in seen:
-                    seen.add(n)
-                    extra.append(n)
-    return order + extra if extra else order
+    return Graph(root, placeholders, _traced_nodes(root, tracer.detached), tracer.detached,
+                 tracer.derivatives, tracer.order)
 
 
 def _returned(root):
@@ -426,6 +417,22 @@ class _Operand:
 # The jitted callable
 # ---------------------------------------------------------------------------
 
+#: every live Jitted (see forget_traces); the lock: threads make them as others clear
+_LIVE: weakref.WeakSet[Jitted] = weakref.WeakSet()
+_LIVE_LOCK = threading.Lock()
+
+
+def forget_traces() -> None:
+    """Every live jitted function forgets its traces, so its next call traces ``fn``
+    again.  nn calls it when a parameter is frozen or unfrozen: a trace through a
+    network writes a frozen parameter as a literal and an unfrozen one as a parameter,
+    so a trace from before the change would give the old one's numbers."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for jitted in live:
+        jitted.clear()
+
+
 class Jitted:
     """What :func:`jit` returns.
 
@@ -468,9 +475,13 @@ class Jitted:
         if backend == "numpy":
             from . import jit_numpy  # noqa: F401  (raises an ImportError naming the extra)
         self.backend = backend
+        #: for a jit_loss: its jit_loss of a deep copy of the model (see __deepcopy__)
+        self._copy_of_model: Callable[[dict[int, Any]], Jitted] | None = None
         self._filenames: list[str] = []
         weakref.finalize(self, _forget, self._filenames)
         self.clear()
+        with _LIVE_LOCK:
+            _LIVE.add(self)
 
     def clear(self) -> None:
         """Forget every trace; the next call traces again."""
@@ -484,6 +495,26 @@ class Jitted:
         self._last_arity = None
         self._watched: frozenset[Value] | None = None   # every traced graph's nodes (hooks)
         self._rows_matrix: tuple[list[Any], Any] | None = None   # see _remembered_matrix
+
+    def __copy__(self) -> Jitted:
+        """A new jit of the same ``fn``, not traced yet: as a copy of a function is the
+        function, it reads and adds to the same parameters as this one."""
+        twin = Jitted(self.fn, name=self.__name__, input_names=self._input_names,
+                      backend=self.backend)
+        twin._copy_of_model = self._copy_of_model
+        return twin
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Jitted:
+        """The jit of a deep copy of ``fn``, not traced yet: copy.deepcopy keeps a
+        function as it is (and so the parameters it closes over) and copies a bound
+        method's object; a :func:`jit_loss` is the one of a deep copy of its model (the
+        copy made with it in one copy.deepcopy), as a numpy network program is.
+        Copying the traced graphs instead gave calls of one kind the copied parameters
+        and calls of another the originals."""
+        if self._copy_of_model is not None:
+            return self._copy_of_model(memo)
+        return Jitted(copy.deepcopy(self.fn, memo), name=self.__name__,
+                      input_names=self._input_names, backend=self.backend)
 
     def __repr__(self) -> str:
         if not self._graphs:
@@ -556,8 +587,30 @@ class Jitted:
             code = self._build_batch("numpy", tuple(matrix[0].tolist()))
         if engine.hooks_registered:
             self.refuse_hooked()
-        total = self._run(code, matrix, 1.0 / n if mean else 1.0)
+        try:
+            total = self._run(code, matrix, 1.0 / n if mean else 1.0)
+        except (ArithmeticError, ValueError) as err:
+            first = self._first_failing_sample(matrix)
+            if first is None or str(first) == str(err):   # the same: keep its numpy line
+                raise
+            raise first from err
         return total / n if mean else total
+
+    def _first_failing_sample(self, matrix):
+        """The error of the first sample whose forward raises, run on floats sample by
+        sample in order, naming the sample, or None.  The numpy program checks node by
+        node over all samples, so it can meet a later sample failing at an earlier node
+        first; eager, one sample after another, raises for the first sample that fails
+        (an error path only: the happy path pays nothing)."""
+        for i, row in enumerate(matrix.tolist(), 1):
+            try:
+                self.forward(*row)
+            except (ArithmeticError, ValueError) as err:
+                named = in_sample(err, i)
+                for note in getattr(err, "__notes__", ()):
+                    engine.add_note(named, note)
+                return named
+        return None
 
     def _numbers(self, inputs, sample=None, arity=None, names=None):
         """The inputs as floats, checked like eager Values check theirs: one TypeError

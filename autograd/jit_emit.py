@@ -39,6 +39,7 @@ from operator import mul as _mul
 
 from .expr_source import (ATOM, COND, CMP, AND, LITERAL_NAMES, OR, PROD, SUM, SourceWriter,
                           literal, wrap)
+from .engine import passes, taking_turns
 from .floats import idiv, iexp, ilog, ipow, left_sum
 from .names import plain
 from .notation import Labels, TextNotation, forward_expr, local_rules, number
@@ -80,12 +81,22 @@ for _op in ops.OPS.values():
         _IEEE_HELPERS[_op.name] = "i" + _op.name
         HELPERS["i" + _op.name] = _op.ieee
 HELPERS.update(idiv=idiv, ipow=ipow, ilog=ilog, iexp=iexp, left_sum=left_sum, mul=_mul,
-               add=_add, repeat=_repeat, data_of=_data_of, chain=_chain,
+               TAKING_TURNS=taking_turns, PASSES=passes, add=_add, repeat=_repeat, data_of=_data_of, chain=_chain,
                grads_added=grads_added, consume=consume)
 
 _RESERVED = frozenset(HELPERS) | frozenset(keyword.kwlist) | {
     "abs", "PARAMETERS", "samples", "seed", "total", "_e", "None", "True", "False", "args",
-    "rows", "ROWS_ADDED", "float", "tuple", "zip", "map"}
+    "rows", "ROWS_ADDED", "READ_ONLY", "ADDED", "float", "tuple", "zip", "map"}
+
+
+def may_raise(op, parents):
+    """Whether a node's forward can raise for some numbers (log of 0, 1/0, exp overflow):
+    its op's record has an IEEE forward beside its strict one, and it is not a division
+    by a nonzero constant (inf / 2 is inf)."""
+    if op.forward is None or op.ieee is op.forward:
+        return False
+    divisor = parents[-1]
+    return not (op is ops.DIV and divisor._op is CONSTANT and divisor.data != 0.0)
 
 
 def in_sample(err, i):
@@ -223,9 +234,19 @@ class Graph:
     function to the ``(parents, op)`` it was computed by: its forward is
     generated, but no gradient flows through it.  ``derivatives``: the nodes
     of gradient graphs, whose forward is IEEE (inf, nan), never an error.
+    ``made``: every node the traced function made, in the order it made them.
+
+    ``forward`` is the order of the forward lines: the nodes made before the
+    trace, then the others in the order the function made them, so the first
+    line that raises is the node where the eager function raised.  It holds the
+    ``unused`` nodes too: made by the function, not needed by the root, but whose
+    forward can raise (``(x - 2).log()`` left unused), with the unused nodes they
+    are computed from, and ``read_only`` the parameters only they read; eager
+    computed them (and raised) as the function ran, so the code computes them, with
+    no gradient.
     """
 
-    def __init__(self, root, inputs, nodes, detached=None, derivatives=()):
+    def __init__(self, root, inputs, nodes, detached=None, derivatives=(), made=()):
         self.root = root
         self.inputs = list(inputs)
         self.detached = detached or {}
@@ -236,6 +257,12 @@ class Graph:
         self.derived = [n for n in nodes if self.parents(n)]
         #: every node but the placeholders: what a hook could be on (constants included)
         self.watched = [n for n in nodes if id(n) not in placeholder]
+        self.unused, self.read_only = self._unused(made, nodes)
+        created = {id(n): i for i, n in enumerate(made)}
+        computed = self.derived + self.unused
+        self.forward = ([n for n in computed if id(n) not in created] +
+                        sorted((n for n in computed if id(n) in created),
+                               key=lambda n: created[id(n)]))
 
     def parents(self, node):
         found = self.detached.get(node)
@@ -244,6 +271,32 @@ class Graph:
     def op(self, node):
         found = self.detached.get(node)
         return found[1] if found is not None else node._op
+
+    def _unused(self, made, nodes):
+        """``(unused, read_only)``: the nodes made but not needed whose forward can
+        raise, with the unused nodes they come from, parents first; and the parameters
+        only those read."""
+        seen = set(map(id, nodes)) | set(map(id, self.inputs))
+        strict = [n for n in made if id(n) not in seen and self.parents(n)
+                  and n not in self.derivatives and may_raise(self.op(n), self.parents(n))]
+        unused, read_only = [], []
+        stack = [(n, False) for n in reversed(strict)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                unused.append(node)
+                continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            parents = self.parents(node)
+            if not parents:
+                if node._op is not CONSTANT:
+                    read_only.append(node)
+                continue
+            stack.append((node, True))
+            stack.extend((p, False) for p in reversed(parents) if id(p) not in seen)
+        return unused, read_only
 
 
 def generate(graph, fn_name, kind, input_grads=False):
@@ -264,6 +317,7 @@ class _Emitter:
         self.lines = []      # (text, LineInfo or None)
         self.written = set() # id(node) of every node whose g_ line is emitted
         self._templates = {}  # see edge_templates
+        self.read_groups = set()  # the wide-row groups whose input tuple is emitted
         names = Names(self.reserved)
         self.fn_name = names.take(fn_name)
         for node in graph.inputs:
@@ -271,7 +325,7 @@ class _Emitter:
         # every node as Labels(root) calls it (unnamed ones t1, t2, ..., leaf1, ... as in
         # explain, check, the steps and the pictures), made an identifier (y' -> y_prime)
         labels = Labels(graph.root)
-        for node in graph.parameters + graph.derived:
+        for node in graph.parameters + graph.derived + graph.read_only + graph.unused:
             self.code[id(node)] = names.take(labels(node))
         self.plan_rows(names)
 
@@ -291,7 +345,7 @@ class _Emitter:
         if not self.wide_rows:
             return
         uses = {}
-        for node in g.derived:
+        for node in g.derived + g.unused:
             for p in g.parents(node):
                 uses[id(p)] = uses.get(id(p), 0) + 1
         params = {id(n) for n in g.parameters}
@@ -346,10 +400,33 @@ class _Emitter:
                 p for row, _ in rows for p in self.namespace[f"ROW_{row}"])
             self.emit(1, f"rows = grads_added(ROWS_ADDED, chain("
                          f"{', '.join(f'g_{row}' for row, _ in rows)}))")
+        self.namespace["ADDED"] = tuple(self.added(written))
+        parts = [f"grads_added(ADDED, ({', '.join(f'g_{p}' for p in written)},))"] \
+            if written else []
+        parts += ["rows"] if rows else []
+        everything = f"chain({', '.join(parts)})" if len(parts) > 1 else parts[0]
+        self.emit(1, "if PASSES[0]:  # another thread's backward() or grad() holds its sums in "
+                     ".grad: take turns")
+        self.emit(2, "with TAKING_TURNS:")
+        self.emit(3, f"consume({everything})  # p.grad += g for each, in C")
+        self.emit(1, "else:")
         for p in written:
-            self.emit(1, f"p_{p}.grad += g_{p}")
+            self.emit(2, f"p_{p}.grad += g_{p}")
         if rows:
-            self.emit(1, "consume(rows)  # the rows' p.grad += g, in C")
+            self.emit(2, "consume(rows)  # the rows' p.grad += g, in C")
+
+    def added(self, written):
+        """The parameters whose locals are ``written`` (``w`` for ``p_w``), in that order."""
+        by_local = {self.code[id(n)]: n for n in self.graph.parameters}
+        return [by_local[p] for p in written]
+
+    def read_only(self, indent):
+        """The numbers of the parameters that only unused nodes read (no gradient)."""
+        if self.graph.read_only:
+            self.namespace["READ_ONLY"] = tuple(self.graph.read_only)
+            self.emit(indent, "# parameters only unused nodes read (no gradient)")
+            for i, node in enumerate(self.graph.read_only):
+                self.emit(indent, f"{self.code[id(node)]} = READ_ONLY[{i}].data")
 
     def emit(self, indent, text, info=None):
         self.lines.append(("    " * indent + text, info))
@@ -396,6 +473,7 @@ class _Emitter:
             for _, p in scalar:
                 self.emit(1, f"{p} = p_{p}.data")
         self.namespace = {}
+        self.read_only(1)
         if self.rows:
             self.emit(1, "# wide rows: each neuron's weights as one tuple (W_z[k-1] = w_k)")
         for node in g.derived:
@@ -429,7 +507,7 @@ class _Emitter:
             target = f"{', '.join(args)}{',' if len(args) == 1 else ''}" if args else "_"
             self.emit(1, f"for {target} in samples:")
         self.emit(body, "# forward")
-        for node in g.derived:
+        for node in g.forward:
             self.emit_forward(body, node)
         root = self.src(g.root)
         if self.kind != "forward" and needs.get(id(g.root)):
@@ -478,6 +556,7 @@ class _Emitter:
             if node not in g.detached and any(needs.get(id(p)) for p in node._prev):
                 needs[id(node)] = True
         # only what the root's backward reaches: not through a node made under no_grad()
+        # (a parameter only such nodes read gets no gradient, and its .grad stays as it is)
         reached = {id(g.root)}
         for node in reversed(g.derived):
             if id(node) in reached and node not in g.detached:
@@ -492,13 +571,16 @@ class _Emitter:
         g = self.graph
         op = g.op(node)
         note = " (no gradient: computed under no_grad)" if node in g.detached else ""
+        if node in g.unused:
+            note = " (unused: computed because it can raise, as it does eagerly; no gradient)"
         a = [self.src(p) for p in g.parents(node)]
         info = LineInfo(node, "forward", a, self.src(node))
         found = self.rows.get(id(node))
         if found is not None:
             row, group = found
             n = len(a) // 2
-            if group["members"][0] is node:   # the shared input tuple, once per sample
+            if group["name"] not in self.read_groups:   # the shared input tuple, once per sample
+                self.read_groups.add(group["name"])
                 self.emit_sum(indent, group["name"], [f"({', '.join(a[n:2 * n])},)"],
                               "the inputs of a wide layer", None)
             bias = f" + {a[2 * n]}" if len(a) & 1 else ""

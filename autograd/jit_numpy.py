@@ -13,7 +13,10 @@ Where the eager engine raises (log of a number <= 0, division by zero, exp
 overflow, sin of ±inf), the batch raises the same error for the first sample where
 it happens: each op whose record has an ``ieee`` forward beside its strict one is
 checked after its line, by calling its strict forward on the samples whose
-result is not finite.  The backward pass is IEEE 754 throughout, as eager's rules are.
+result is not finite; as the lines run over all samples, a later sample can fail
+first, so then the samples are run one by one in order to name the first
+(``Jitted._first_failing_sample``, on the error path only).  The backward pass is
+IEEE 754 throughout, as eager's rules are.
 
 numpy is optional: importing this module without it raises an ImportError
 that says which extra to install.
@@ -26,7 +29,8 @@ from operator import countOf
 from . import ops
 from .floats import flat_floats, same_rows
 from .expr_source import ATOM, LITERAL_NAMES, PROD, SUM, SourceWriter, wrap
-from .jit_emit import LineInfo, Program, _Emitter, in_sample
+from .jit_emit import HELPERS as _SCALAR_HELPERS
+from .jit_emit import LineInfo, Program, _Emitter, in_sample, may_raise
 
 try:
     import numpy as np
@@ -139,7 +143,9 @@ class _Named:
 
 
 HELPERS = {"np": np, "np_sigmoid": np_sigmoid, "np_pow": np_pow, "check": check,
-           **LITERAL_NAMES}
+           **LITERAL_NAMES,   # and the scalar program's way of adding the gradients:
+           **{name: _SCALAR_HELPERS[name] for name in ("PASSES", "TAKING_TURNS", "grads_added",
+                                                       "consume", "chain")}}
 
 
 def _vectorized(op):
@@ -207,18 +213,6 @@ def generate_numpy(graph, fn_name):
     return _NumpyEmitter(graph, fn_name, "numpy", False).program()
 
 
-#: ops whose forward raises where numpy gives inf or nan: checked after their line
-_STRICT = {name for name, op in ops.OPS.items()
-           if op.forward is not None and op.ieee is not op.forward}
-
-
-def _by_a_nonzero_constant(op, parents):
-    """A division by a nonzero constant (x / 2): its float forward never raises
-    (inf / 2 is inf), so its line needs no check()."""
-    divisor = parents[-1]
-    return op is ops.DIV and divisor._op is ops.CONSTANT and divisor.data != 0.0
-
-
 class _NumpyEmitter(_Emitter):
     """The scalar emitter's structure (names, gradient order, comments) writing arrays."""
 
@@ -249,8 +243,7 @@ class _NumpyEmitter(_Emitter):
         super().emit_forward(indent, node)
         op = self.graph.op(node)
         parents = self.graph.parents(node)
-        if op.name in _STRICT and not _by_a_nonzero_constant(op, parents) and \
-                node not in self.graph.derivatives:
+        if may_raise(op, parents) and node not in self.graph.derivatives:
             operands = ", ".join(self.src(p) for p in parents)
             labels = ", ".join(repr(p.name or (None if p._op is ops.CONSTANT else self.label(p)))
                                for p in parents)   # an unnamed constant: "the constant 1.0"
@@ -271,16 +264,18 @@ class _NumpyEmitter(_Emitter):
                          f" = PARAMETERS")
             for p in params:
                 self.emit(1, f"{p} = p_{p}.data")
+        self.namespace = {}
+        self.read_only(1)
         self.emit(1, "m = X.shape[0]")
         self.emit(1, "# one array per input: its column of X")
         for i, a in enumerate(args):
             self.emit(1, f"{a} = X[:, {i}]")
         root = self.src(g.root)
         needs = self.needs_grad()
-        if g.derived or needs.get(id(g.root)):   # else the output is an input: no arithmetic
+        if g.forward or needs.get(id(g.root)):   # else the output is an input: no arithmetic
             self.emit(1, "with np.errstate(all='ignore'):")
             self.emit(2, "# forward: one array per node (errors as eager's, by check())")
-            for node in g.derived:
+            for node in g.forward:
                 self.emit_forward(2, node)
             if needs.get(id(g.root)):
                 self.backward(2, needs)
@@ -294,4 +289,6 @@ class _NumpyEmitter(_Emitter):
         self.emit(1, "return total")
         text = "\n".join(t for t, _ in self.lines) + "\n"
         infos = {i: info for i, (_, info) in enumerate(self.lines, 1) if info is not None}
-        return Program(self.fn_name, "batch-numpy", text, infos, tuple(g.parameters), args)
+        program = Program(self.fn_name, "batch-numpy", text, infos, tuple(g.parameters), args)
+        program.namespace = self.namespace
+        return program

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.floats import short_repr
 from autograd.interrupts import deferred_interrupts
+from autograd.jit import forget_traces
 from autograd.names import printable
 
 if TYPE_CHECKING:
@@ -122,9 +123,11 @@ class Module:
         is set to 0 and stays 0.  An unknown name raises KeyError naming it, and then
         nothing is frozen.  Returns the module.
 
-        An optimiser built from ``parameters()`` before skips them from then on;
-        a jitted loss (``net.jit_loss``) must be compiled again (``step.clear()``):
-        the generated code writes a frozen parameter's number as a literal.
+        An optimiser built from ``parameters()`` before skips them from then on,
+        and every jitted function traces again at its next call (freezing and
+        unfreezing change what a trace records: the generated code writes a frozen
+        parameter's number as a literal, so after setting a frozen parameter's
+        ``.data`` call ``step.clear()``).
         """
         values = self._parameters_called(names, "freeze")
         holders = self._holder_of()
@@ -133,6 +136,7 @@ class Module:
                 value.grad = 0.0
                 holders[id(value)]._frozen_set().add(value)
             _FREEZES[0] += 1
+            forget_traces()
         return self
 
     def unfreeze(self, *names: str) -> Self:
@@ -145,6 +149,7 @@ class Module:
             for value in values:
                 holders[id(value)]._frozen_set().discard(value)
             _FREEZES[0] += 1
+            forget_traces()
         return self
 
     def frozen(self) -> list[str]:

@@ -159,8 +159,9 @@ def _trace(net, loss, n_targets):
 
 def _check_leaves(g, where):
     """Refuse a graph that reads a Value other than the outputs and targets."""
-    if g.parameters:
-        names = ", ".join(repr(p.name or "an unnamed Value") for p in g.parameters[:3])
+    if g.parameters or g.read_only:
+        read = g.parameters + g.read_only
+        names = ", ".join(repr(p.name or "an unnamed Value") for p in read[:3])
         raise NotElementwise(
             f"{where} reads {names}, not one of the network's outputs or the targets "
             f"(a parameter, a Value made outside it, or a Value(...) made inside it such "
@@ -173,7 +174,7 @@ def _shape(g):
     (an input's position, an earlier node's, or a constant's bits)."""
     index = {id(n): ("in", i) for i, n in enumerate(g.inputs)}
     shape = []
-    for k, node in enumerate(g.derived):
+    for k, node in enumerate(g.forward):
         index[id(node)] = ("node", k)
         operands = tuple(index.get(id(p)) or ("const", p.data.hex() if p._op is CONSTANT
                                               else id(p))
@@ -254,12 +255,12 @@ class _RowsEmitter(_NumpyEmitter):
             self.emit(1, f"{a} = {matrix}[{i if i < self.n_out else i - self.n_out}]")
         self.emit(1, "with np.errstate(all='ignore'):")
         self.emit(2, "# forward: one row per node (errors as eager's, by check())")
-        for node in g.derived:
+        for node in g.forward:
             self.emit_forward(2, node)
         needs = self.needs_grad()
         if needs.get(id(g.root)):
             self.backward(2, needs)
-        if not g.derived:
+        if not g.forward:
             self.emit(2, "pass  # C_x is a leaf or a constant")
         self.emit(1, "# every sample's C_x, and its gradient a row per output")
         self.emit(1, "_C = np.empty(_m)")
