@@ -21,8 +21,8 @@ from autograd.floats import idiv, listlike, short_repr
 from autograd.interrupts import deferred_interrupts
 
 from .arguments import flag, is_int
-from .resident import (STATE_LISTS, ParameterList, ResidentValue, _consume, _data, _grad,
-                       _set_data, store_of)
+from .resident import (STATE_LISTS, ParameterList, ResidentValue, _consume, _data, _set_data,
+                       float_grads, store_of)
 
 
 __all__ = ["SGD", "Adam", "deferred_interrupts"]
@@ -213,6 +213,16 @@ class Optimizer:
             return enumerate(self.parameters)
         return ((i, p) for i, p in enumerate(self.parameters) if p not in frozen)
 
+    def _stepped_grads(self):
+        """``(list of (i, p) from _stepped(), their g = ∂C/∂w as floats)``: a .grad that
+        is None or not a real number is refused, naming the parameter (float_grads)."""
+        where = f"{type(self).__name__}.step"
+        if not self._frozen():
+            params = self.parameters
+            return list(enumerate(params)), float_grads(params, where, range(len(params)))
+        stepped = list(self._stepped())
+        return stepped, float_grads([p for _, p in stepped], where, [i for i, _ in stepped])
+
 
 def _changes(params: Any) -> int:
     """How many times the :class:`ParameterList` ``params`` was changed in place."""
@@ -262,8 +272,9 @@ class SGD(Optimizer):
             return
         sign = -1.0 if self.maximize else 1.0
         velocity = self._velocity
-        stepped = list(self._stepped())
-        new = [sgd_rule(p.data, sign * p.grad, velocity[i], lr, mu) for i, p in stepped]
+        stepped, grads = self._stepped_grads()
+        new = [sgd_rule(p.data, sign * g, velocity[i], lr, mu)
+               for (i, p), g in zip(stepped, grads)]
         with deferred_interrupts():
             for (i, p), (w, v) in zip(stepped, new):
                 p.data = w
@@ -273,7 +284,7 @@ class SGD(Optimizer):
         """step() when nothing is frozen: :func:`sgd_rule` over every parameter at
         once, as maps over the lists (the same operations in the same order)."""
         params = self.parameters
-        grads = list(map(_grad, params))
+        grads = float_grads(params, f"{type(self).__name__}.step", range(len(params)))
         if self.maximize:
             grads = list(map(mul, repeat(-1.0), grads))
         velocity = None
@@ -367,9 +378,10 @@ class Adam(Optimizer):
         sign = -1.0 if self.maximize else 1.0
         m, v = self._m, self._v
         corrections = self._corrections(t)
-        stepped = list(self._stepped())
-        new = [adam_rule(p.data, sign * p.grad, m[i], v[i], self.lr, self.betas, self.eps,
-                         corrections, math.sqrt, idiv) for i, p in stepped]
+        stepped, grads = self._stepped_grads()
+        new = [adam_rule(p.data, sign * g, m[i], v[i], self.lr, self.betas, self.eps,
+                         corrections, math.sqrt, idiv)
+               for (i, p), g in zip(stepped, grads)]
         with deferred_interrupts():
             self.t = t
             for (i, p), (w, mi, vi) in zip(stepped, new):

@@ -266,3 +266,85 @@ def test_adam_with_eps_zero_that_goes_nan_says_why():
                  progress=False)
     message = str(caught.value)
     assert "eps=0 divides 0 by 0" in message and "smaller lr" not in message
+
+
+# ---------------------------------------------------------------------------
+# A .grad that is not a number
+# ---------------------------------------------------------------------------
+
+OPTIMISERS = {
+    "sgd": lambda params: nn.SGD(params, lr=0.1),
+    "momentum": lambda params: nn.SGD(params, lr=0.1, momentum=0.9),
+    "adam": lambda params: nn.Adam(params, lr=0.1),
+}
+
+
+def _everything(params, opt):
+    """The numbers a step may change, as exact bits (and the grads as they are)."""
+    state = [getattr(opt, a, None) for a in ("_velocity", "_m", "_v", "t")]
+    return [(p.data, p.grad) for p in params], repr(state)
+
+
+@pytest.mark.parametrize("kind", sorted(OPTIMISERS))
+@pytest.mark.parametrize("frozen", [False, True])
+@pytest.mark.parametrize("bad, words", [
+    (None, "'s .grad is None"), (1 + 2j, "got complex"), ("0.5", "got str")])
+def test_a_grad_that_is_not_a_real_number_is_refused_naming_the_parameter(kind, frozen, bad,
+                                                                          words):
+    """PyTorch's habit ``p.grad = None`` made step() fail with "unsupported operand
+    type(s) for *: 'float' and 'NoneType'", naming nothing, and a complex .grad made
+    the weight complex.  Now a one-line TypeError names the parameter by its number
+    and name, and nothing has changed (oracle: the state before the step)."""
+    net = nn.MLP([2, 2, 1], seed=0)
+    params = net.parameters()
+    opt = OPTIMISERS[kind](params)
+    nn.half_squared_error(net([0.3, -0.6]), [1.0]).backward()
+    opt.step()
+    if frozen:
+        net.freeze("w2_11")
+    params[4].grad = bad
+    before = _everything(params, opt)
+    with pytest.raises(TypeError) as caught:
+        opt.step()
+    message = str(caught.value)
+    assert "\n" not in message and words in message
+    assert message.startswith(f"{type(opt).__name__}.step: parameter 4 (w2_22)'s .grad")
+    assert _everything(params, opt) == before
+
+
+@pytest.mark.parametrize("kind", sorted(OPTIMISERS))
+def test_a_numpy_float32_grad_steps_as_its_float_and_leaves_a_python_float(kind):
+    """A .grad assigned as np.float32 made the weight an np.float32 on the eager step
+    (which nn.train then refuses as "a float32 you assigned"); it steps as its float,
+    as the numpy backend always read it.  Oracle: the same step with float(g)."""
+    np = pytest.importorskip("numpy")
+    results = []
+    for g in (np.float32(0.3), float(np.float32(0.3))):
+        w, u = Value(0.5, name="w"), Value(-1.0, name="u")
+        opt = OPTIMISERS[kind]([w, u])
+        w.grad, u.grad = g, 2.0
+        opt.step()
+        results.append((w.data, type(w.data)))
+    assert results[0] == results[1] and results[0][1] is float
+
+
+def test_a_none_grad_on_the_numpy_backend_is_refused_not_turned_into_nan():
+    """The numpy backend read a .grad of None as nan (np.fromiter), so the per-step API
+    (``.batch`` adding ∂C/∂w, then ``step()``) made the weight nan without a word.
+    Now the same one-line TypeError as the eager step, naming the parameter, and the
+    weights are as before (oracle: their numbers before)."""
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([2, 2, 1], seed=0)
+    opt = nn.SGD(net.parameters(), lr=0.1)
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    rows = np.array([[0.1, 0.9, 0.0], [0.5, -0.3, 1.0]])
+    net.parameter("w2_12").grad = None
+    before = net.state_dict()
+    with pytest.raises(TypeError, match=r"^numpy backend: parameter w2_12's \.grad is None"):
+        program.batch(rows)
+        opt.step()
+    assert net.state_dict() == before
+    net.parameter("w2_12").grad = 0.0
+    program.batch(rows)
+    opt.step()
+    assert all(math.isfinite(x) for x in net.state_dict().values())
