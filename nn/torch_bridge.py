@@ -98,20 +98,22 @@ def from_torch(module: Any, **mlp_kwargs: Any) -> MLP:
     bias_modes: list[Any] = []
     fixed: list[Any] = []          # (layer index, "weight" or "bias") that does not require grad
     for i, (linear, _) in enumerate(layers):
-        weights.append(linear.weight.detach().double().tolist())
+        weights.append(_numbers(torch, linear, "weight", i))
         if not linear.weight.requires_grad:
             fixed.append((i, "weights"))
         if linear.bias is None:
             biases.append(None)
             bias_modes.append("none")
-        elif linear.bias.requires_grad or len(set(linear.bias.detach().tolist())) > 1:
-            biases.append(linear.bias.detach().double().tolist())
+            continue
+        bias = _numbers(torch, linear, "bias", i)
+        if linear.bias.requires_grad or len(set(bias)) > 1:
+            biases.append(bias)
             bias_modes.append("trainable")
             if not linear.bias.requires_grad:
                 fixed.append((i, "biases"))
         else:
             biases.append(None)
-            bias_modes.append(linear.bias.detach().double().tolist()[0])
+            bias_modes.append(bias[0])
     net = MLP(sizes, [activation for _, activation in layers], weights=weights,
               biases=biases, bias=bias_modes, **mlp_kwargs)
     for i, what in fixed:
@@ -120,6 +122,22 @@ def from_torch(module: Any, **mlp_kwargs: Any) -> MLP:
                  else [neuron.bias.name for neuron in layer.neurons])
         net.freeze(*names)
     return net
+
+
+def _numbers(torch, linear, what, i):
+    """The ``weight`` or ``bias`` of the module's Linear ``i`` (from 0) as (lists of)
+    Python floats (float16 to float64 exactly, integers as float64 rounds them); a
+    complex or bool tensor, or one without numbers (device "meta"), is a ValueError
+    naming it."""
+    tensor = getattr(linear, what).detach()
+    where = f"from_torch: Linear {i + 1}'s {what} (layer {i + 2} of the MLP)"
+    if tensor.is_complex() or tensor.dtype == torch.bool:
+        raise ValueError(f"{where} is {str(tensor.dtype).replace('torch.', '')}; an nn.MLP's "
+                         f"weights and biases are real numbers")
+    if tensor.is_meta:
+        raise ValueError(f"{where} is on the 'meta' device, which holds no numbers; "
+                         f"load or initialise the weights first")
+    return tensor.double().tolist()
 
 
 def _layers(torch, module):

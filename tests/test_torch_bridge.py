@@ -196,3 +196,47 @@ def test_a_tensor_frozen_in_part_is_refused_by_to_torch():
     assert str(caught.value) == ("to_torch: layer 2's weight has frozen entries (w2_11) and "
                                  "trainable ones, but PyTorch freezes a tensor whole "
                                  "(requires_grad=False): freeze all of them or none")
+
+
+@pytest.mark.parametrize("dtype, where", [
+    ("complex128", "weight"), ("complex64", "bias"), ("bool", "bias")])
+def test_from_torch_refuses_a_tensor_that_is_not_real_numbers(dtype, where):
+    """A complex Linear came back with its imaginary parts dropped (only a torch
+    UserWarning said so), a bool bias as 0/1.  Oracle: what the tensors hold; now a
+    one-line ValueError names the Linear, the tensor and its dtype."""
+    torch = pytest.importorskip("torch")
+    second = torch.nn.Linear(3, 1, dtype=torch.float64)
+    if where == "weight":
+        second = torch.nn.Linear(3, 1, dtype=getattr(torch, dtype))
+    else:
+        second.bias = torch.nn.Parameter(torch.ones(1, dtype=getattr(torch, dtype)),
+                                         requires_grad=False)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3, dtype=torch.float64), torch.nn.Tanh(),
+                                second)
+    with pytest.raises(ValueError) as caught:
+        nn.MLP.from_torch(model)
+    assert str(caught.value) == (f"from_torch: Linear 2's {where} (layer 3 of the MLP) is "
+                                 f"{dtype}; an nn.MLP's weights and biases are real numbers")
+
+
+def test_from_torch_refuses_a_meta_tensor_by_name():
+    """A model built on the "meta" device has shapes and no numbers: torch's own
+    NotImplementedError ("Cannot copy out of meta tensor") named no layer; now the
+    Linear and its weight are named."""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError, match=r"^from_torch: Linear 1's weight \(layer 2 of the "
+                                         r"MLP\) is on the 'meta' device"):
+        nn.MLP.from_torch(torch.nn.Linear(2, 3, device="meta"))
+
+
+def test_from_torch_reads_integer_and_half_tensors_exactly():
+    """float16 and int64 numbers are floats exactly (oracle: the tensors' own values)."""
+    torch = pytest.importorskip("torch")
+    model = torch.nn.Linear(2, 2, dtype=torch.float16)
+    with torch.no_grad():
+        model.weight.copy_(torch.tensor([[0.1, -2.5], [3.0, 1e-3]], dtype=torch.float16))
+    model.bias = torch.nn.Parameter(torch.tensor([7, -3]), requires_grad=False)
+    net = nn.MLP.from_torch(model)
+    assert [net.parameter(n).data for n in ("w2_11", "w2_12", "w2_21", "w2_22")] == \
+        model.weight.detach().double().reshape(-1).tolist()
+    assert (net.parameter("b2_1").data, net.parameter("b2_2").data) == (7.0, -3.0)
