@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from autograd.floats import as_float
+
 if TYPE_CHECKING:
     from .layers import MLP
 
@@ -52,12 +54,12 @@ def to_torch(net: MLP) -> Any:
         if layer.activation not in TORCH_ACTIVATIONS:     # sin: torch.nn has no module
             raise ValueError(f"to_torch: layer {number}'s activation {layer.activation!r} has "
                              f"no torch.nn module; known: {', '.join(TORCH_ACTIVATIONS)}")
-        biases = [0.0 if neuron.bias is None else neuron.bias.data for neuron in layer.neurons]
+        biases = [0.0 if neuron.bias is None else _number(neuron.bias) for neuron in layer.neurons]
         linear = torch.nn.Linear(layer.n_in, layer.n_out, bias=layer.bias_mode != "none",
                                  dtype=torch.float64)
         with torch.no_grad():
             linear.weight.copy_(torch.tensor(
-                [[w.data for w in row] for row in layer._weight_rows], dtype=torch.float64))
+                [list(map(_number, row)) for row in layer._weight_rows], dtype=torch.float64))
             linear.weight.requires_grad_(not _frozen_whole(
                 [w for row in layer._weight_rows for w in row], frozen, number, "weight"))
             if linear.bias is not None:
@@ -69,6 +71,13 @@ def to_torch(net: MLP) -> Any:
         if activation is not None:
             modules.append(getattr(torch.nn, activation)())
     return torch.nn.Sequential(*modules)
+
+
+def _number(value):
+    """A weight's or bias's ``.data`` as a float (NaN and ±inf too, as a tensor holds
+    them), or a one-line TypeError naming it (a str, None, a bool, an array, ... that
+    ``.data`` was set to)."""
+    return as_float(value.data, f"to_torch: {value.name or 'a parameter'}")
 
 
 def _frozen_whole(values, frozen, number, what):

@@ -5,6 +5,7 @@ for one step, then outputs, gradients and updated weights compared to 1e-12
 (relative).  Skipped without torch, except the error that names the extra.
 """
 
+import math
 import sys
 
 import pytest
@@ -240,3 +241,28 @@ def test_from_torch_reads_integer_and_half_tensors_exactly():
     assert [net.parameter(n).data for n in ("w2_11", "w2_12", "w2_21", "w2_22")] == \
         model.weight.detach().double().reshape(-1).tolist()
     assert (net.parameter("b2_1").data, net.parameter("b2_2").data) == (7.0, -3.0)
+
+
+@pytest.mark.parametrize("bad, got", [
+    ("0.5", "got str '0.5'"), (None, "got NoneType None"), (1 + 2j, "got complex (1+2j)"),
+    (True, "got bool True")])
+def test_to_torch_names_a_parameter_whose_data_is_not_a_real_number(bad, got):
+    """``.data`` may be set to anything (it is stored as it is); to_torch then failed in
+    torch.tensor with "must be real number, not str", naming no parameter, or made
+    True a weight of 1.0.  Now a one-line TypeError names the parameter; a NaN goes
+    across as a tensor holds it (oracle: the number set)."""
+    pytest.importorskip("torch")
+    net = nn.MLP([2, 2, 1], seed=0, bias=[0.35, "trainable"])
+    net.parameter("w3_12").data = bad
+    with pytest.raises(TypeError) as caught:
+        net.to_torch()
+    message = str(caught.value)
+    assert message.startswith("to_torch: w3_12 needs a real number") and message.endswith(got)
+    net.parameter("w3_12").data = 0.25
+    net.layers[0].neurons[1].bias.data = bad           # a constant bias too
+    with pytest.raises(TypeError, match=r"^to_torch: b2_2 needs a real number"):
+        net.to_torch()
+    net.layers[0].neurons[1].bias.data = 0.35
+    net.parameter("w2_21").data = float("nan")
+    model = net.to_torch()
+    assert math.isnan(model[0].weight[1, 0].item()) and model[2].weight[0, 1].item() == 0.25
