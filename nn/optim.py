@@ -155,6 +155,7 @@ class Optimizer:
         old_list, changes, old = self._aligned_to
         if old_list is params and changes == _changes(params):
             return
+        _check_leaves(params, f"{type(self).__name__}.parameters")   # edited in place
         attrs = [attr for attr in STATE_LISTS.values() if hasattr(self, attr)]
         held = dict(self._parked)
         held.update(zip(old, (dict(zip(attrs, numbers))
@@ -174,6 +175,7 @@ class Optimizer:
         store = self._store()
         if store is not None and store.zero_grad(self):
             return
+        self.align_state()            # (a list edited in place is checked first)
         _consume(map(setattr, self.parameters, repeat("grad"), repeat(0.0)))
 
     def _store(self):
@@ -451,22 +453,39 @@ def _unique_values(parameters, owner):
         raise TypeError(f"{owner}: parameters must be a list of Values (e.g. net.parameters()), "
                         f"got {type(parameters).__name__}")
     parameters = ParameterList(parameters)
-    types = set(map(type, parameters))
-    if (parameters and (types == {Value} or all(issubclass(t, ResidentValue) for t in types))
-            and all(op.backward is None for op in set(map(_op_of, parameters)))
-            and len(set(parameters)) == len(parameters)):     # hashed by identity
+    if _leaves(parameters) and len(set(parameters)) == len(parameters):    # hashed by identity
         return parameters     # the usual case, checked at C speed
     out, seen = ParameterList(), set()
     for i, p in enumerate(parameters):
-        if not isinstance(p, Value):
-            raise TypeError(f"{owner}: parameter {i} must be a Value, got {type(p).__name__} "
-                            f"{short_repr(p)}")
-        if not p.is_leaf:
-            raise ValueError(f"{owner}: parameter {i} ({p!r}) is a derived {p.op.name} node; "
-                             f"only leaves (the network's weights and biases) can be stepped")
+        _check_leaf(i, p, owner)
         if id(p) not in seen:
             seen.add(id(p))
             out.append(p)
     if not out:
         raise ValueError(f"{owner}: got an empty parameter list")
     return out
+
+
+def _leaves(parameters):
+    """Whether ``parameters`` are all leaf Values (none: False), decided at C speed."""
+    types = set(map(type, parameters))
+    return bool(parameters and (types == {Value} or all(issubclass(t, ResidentValue)
+                                                           for t in types))
+                and all(op.backward is None for op in set(map(_op_of, parameters))))
+
+
+def _check_leaf(i, p, owner):
+    """A TypeError or ValueError naming parameter ``i`` unless it is a leaf Value."""
+    if not isinstance(p, Value):
+        raise TypeError(f"{owner}: parameter {i} must be a Value, got {type(p).__name__} "
+                        f"{short_repr(p)}")
+    if not p.is_leaf:
+        raise ValueError(f"{owner}: parameter {i} ({p!r}) is a derived {p.op.name} node; "
+                         f"only leaves (the network's weights and biases) can be stepped")
+
+
+def _check_leaves(parameters, owner):
+    """:func:`_check_leaf` for every one of ``parameters`` (a list edited in place)."""
+    if not _leaves(parameters):
+        for i, p in enumerate(parameters):
+            _check_leaf(i, p, owner)

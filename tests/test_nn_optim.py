@@ -348,3 +348,54 @@ def test_a_none_grad_on_the_numpy_backend_is_refused_not_turned_into_nan():
     program.batch(rows)
     opt.step()
     assert all(math.isfinite(x) for x in net.state_dict().values())
+
+
+@pytest.mark.parametrize("kind", sorted(OPTIMISERS))
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+@pytest.mark.parametrize("bad, error, words", [
+    (1.0, TypeError, "SGD.parameters: parameter 9 must be a Value, got float 1.0"),
+    ("derived", ValueError, "SGD.parameters: parameter 9 (Value(data=1.5, grad=1.0, "
+                            "op='mul')) is a derived mul node")])
+def test_a_parameter_list_edited_in_place_is_checked_as_the_constructor_checks_it(
+        kind, backend, bad, error, words):
+    """``opt.parameters.append(1.0)`` made the next step fail with "'float' object has
+    no attribute 'grad'", and appending a derived node stepped it (its .data changed
+    though the graph computed it).  The constructor refuses both; an edit in place is
+    now refused the same way at the next step, which changes nothing; taken out
+    again, training goes on as if it had never been there (oracle: the same steps
+    on a network whose list was never edited)."""
+    np = pytest.importorskip("numpy")
+    rows = np.array([[0.1, 0.9, 0.0], [0.5, -0.3, 1.0]])
+
+    def one_step(net, opt, program):
+        opt.zero_grad()
+        if backend == "numpy":
+            program.batch(rows)
+        else:
+            nn.half_squared_error(net.batch(rows[:, :2].tolist()), rows[:, 2:].tolist(),
+                                  reduction="sum").backward()
+        opt.step()
+
+    runs = []
+    for edit in (False, True):
+        net = nn.MLP([2, 2, 1], seed=0)
+        opt = OPTIMISERS[kind](net.parameters())
+        program = net.jit_loss("half_squared_error", backend="numpy")
+        one_step(net, opt, program)
+        if edit:
+            extra = Value(0.75, name="u") * 2.0 if bad == "derived" else bad
+            if bad == "derived":
+                extra.grad = 1.0
+            opt.parameters.append(extra)
+            before = _everything(net.parameters(), opt)
+            with pytest.raises(error) as caught:
+                one_step(net, opt, program)
+            assert str(caught.value).replace(type(opt).__name__, "SGD").startswith(words)
+            assert "\n" not in str(caught.value)
+            if bad == "derived":
+                assert extra.data == 1.5
+            opt.parameters.pop()
+            assert _everything(net.parameters(), opt)[1] == before[1]
+        one_step(net, opt, program)
+        runs.append(net.state_dict())
+    assert runs[0] == runs[1]
