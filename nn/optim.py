@@ -9,7 +9,6 @@ parameter frozen in the network the optimiser's parameters came from
 from __future__ import annotations
 
 import math
-import numbers
 import operator
 from collections.abc import Iterable
 from itertools import repeat
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from operator import add, attrgetter, mul, sub, truediv
 
 from autograd import Value
-from autograd.floats import idiv, listlike, short_repr
+from autograd.floats import as_float, idiv, listlike, short_repr
 from autograd.interrupts import deferred_interrupts
 
 from .arguments import flag, is_int
@@ -61,41 +60,43 @@ class _ParameterSlot:
 
 
 def _real(x):
-    """A finite real number: int, float or a real numpy scalar (float32 as float64),
-    not a bool."""
-    if not (isinstance(x, numbers.Real) and not isinstance(x, bool)
-            and getattr(getattr(x, "dtype", None), "kind", "f") != "b"):
-        return False
+    """``x`` as a finite float when it is a real number as :func:`as_float` reads one
+    (int, float, a real numpy scalar or 0-d array, a 0-d tensor; not a bool), else None."""
     try:
-        return math.isfinite(x)
-    except OverflowError:       # an int too large for a float: not a finite float
-        return False
+        x = as_float(x)
+    except (TypeError, OverflowError):    # (an int too large for a float: not finite)
+        return None
+    return x if math.isfinite(x) else None
 
 
 def _positive(owner, what, x):
-    if not (_real(x) and x > 0):
+    number = _real(x)
+    if number is None or not number > 0:
         raise ValueError(f"{owner}: {what} must be a positive finite number, got {short_repr(x)}")
-    return float(x)
+    return number
 
 
 def _non_negative(owner, what, x):
-    if not (_real(x) and x >= 0):
+    number = _real(x)
+    if number is None or not number >= 0:
         raise ValueError(f"{owner}: {what} must be a non-negative finite number, got {short_repr(x)}")
-    return float(x)
+    return number
 
 
 def _fraction(owner, what, x):
-    if not (_real(x) and 0.0 <= x < 1.0):
+    number = _real(x)
+    if number is None or not 0.0 <= number < 1.0:
         raise ValueError(f"{owner}: {what} must be a number in [0, 1), got {short_repr(x)}")
-    return float(x)
+    return number
 
 
 def _betas(betas):
-    if (not listlike(betas, sized=True) or len(betas) != 2
-            or not all(_real(b) and 0.0 <= b < 1.0 for b in betas)):
+    numbers = ([_real(b) for b in betas] if listlike(betas, sized=True) and len(betas) == 2
+               else [None])
+    if not all(b is not None and 0.0 <= b < 1.0 for b in numbers):
         raise ValueError(f"Adam: betas must be two numbers (β1, β2), each in [0, 1), "
                          f"got {short_repr(betas)}")
-    return (float(betas[0]), float(betas[1]))
+    return (numbers[0], numbers[1])
 
 
 def _flag(owner, what, x):

@@ -399,3 +399,28 @@ def test_a_parameter_list_edited_in_place_is_checked_as_the_constructor_checks_i
         one_step(net, opt, program)
         runs.append(net.state_dict())
     assert runs[0] == runs[1]
+
+
+def test_a_setting_given_as_a_0d_array_or_tensor_is_read_as_its_number():
+    """``lr=torch.tensor(0.1)`` (PyTorch's optimisers take a tensor lr) or a 0-d numpy
+    array was refused as "lr must be a positive finite number, got tensor(0.1000)",
+    which it is; load_state_dict already read them (as_float).  Now every setting
+    reads them as their float, and the step is the hand rule w − η g with that η;
+    a 1-d one is still refused."""
+    np = pytest.importorskip("numpy")
+    w = Value(1.0, name="w")
+    opt = nn.SGD([w], lr=np.array(0.25), momentum=np.array(0.5))
+    assert (opt.lr, opt.momentum) == (0.25, 0.5) and type(opt.lr) is float
+    w.grad = 2.0
+    opt.step()
+    assert w.data == 1.0 - 0.25 * 2.0
+    adam = nn.Adam([w], betas=(np.array(0.5), 0.75), eps=np.float32(0.5))
+    assert adam.betas == (0.5, 0.75) and adam.eps == 0.5
+    with pytest.raises(ValueError, match=r"^SGD: lr must be a positive finite number, "
+                                         r"got array\(\[0\.25\]\)$"):
+        nn.SGD([w], lr=np.array([0.25]))
+    torch = pytest.importorskip("torch")
+    opt.lr = torch.tensor(0.5, dtype=torch.float64)
+    assert opt.lr == 0.5 and type(opt.lr) is float
+    with pytest.raises(ValueError, match=r"^SGD: lr must be a positive finite number"):
+        opt.lr = torch.tensor(-0.5)
