@@ -197,6 +197,13 @@ class Optimizer:
         """The parameters frozen in the network they came from (empty: none)."""
         return self.module.frozen_values() if self.module is not None else ()
 
+    def runs_as_its_rule(self) -> bool:
+        """True when zero_grad() and step() are nn's own, so that nn.train's numpy
+        backend may run them, with the batch's gradients, as one commit on the arrays
+        (``array_rule``); a subclass that overrides either has them called instead."""
+        cls = type(self)
+        return cls.zero_grad is Optimizer.zero_grad and getattr(cls, "step", None) in _OWN_STEPS
+
     def zero_sign_blind(self) -> bool:
         """True when a gradient of −0.0 moves every weight that is not −0.0 exactly as
         +0.0 does (so a parameter store need not turn the program's −0.0 into the
@@ -417,6 +424,10 @@ class Adam(Optimizer):
         extra = ", maximize=True" if self.maximize else ""
         return (f"Adam({len(self.parameters)} parameters, lr={self.lr}, betas={self.betas}, "
                 f"eps={self.eps}{extra})")
+
+
+#: the step() methods of nn's optimisers (Optimizer.runs_as_its_rule)
+_OWN_STEPS = (SGD.step, Adam.step)
 
 
 # ---------------------------------------------------------------------------

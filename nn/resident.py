@@ -509,7 +509,7 @@ class ParameterStore:
             return self._train_step(optimizer, X, Y, seed)
 
     def _train_step(self, optimizer, X, Y, seed):
-        if not self.adopt(optimizer):
+        if not optimizer.runs_as_its_rule() or not self.adopt(optimizer):
             return None
         np = self.np
         W, G, state, t = self.now

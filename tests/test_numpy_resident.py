@@ -701,6 +701,53 @@ def test_a_subclass_array_rule_is_the_rule_of_every_numpy_step(signed, request):
     assert not opt.zero_sign_blind() and nn.SGD(params, lr=0.125).zero_sign_blind()
 
 
+class HalvedSGD(nn.SGD):
+    """A user's SGD that overrides step(): every .grad halved, then SGD's step."""
+
+    calls = 0
+
+    def step(self):
+        HalvedSGD.calls += 1
+        for p in self.parameters:
+            p.grad = 0.5 * p.grad
+        super().step()
+
+
+class CountedAdam(nn.Adam):
+    """A user's Adam that overrides zero_grad() (to count the calls)."""
+
+    calls = 0
+
+    def zero_grad(self):
+        CountedAdam.calls += 1
+        super().zero_grad()
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_nn_train_calls_a_subclass_step_and_zero_grad_on_every_backend(backend):
+    """nn.train(backend="numpy") ran SGD's rule on the arrays without calling a
+    subclass's own step() (a user's gradient halving, clipping, logging...), so it
+    trained another network than backend="python".  Oracle: halving every gradient
+    before SGD's step is SGD with half the learning rate, w − η·(g/2) = w − (η/2)·g,
+    bit for bit; zero_grad() is called once per step, as on the Python backend."""
+    X = np.array([[0.1, 0.9, -0.4], [0.5, -0.3, 0.2], [1.0, 1.0, 0.0], [-0.7, 0.2, 0.6]])
+    Y = [[0.0, 1.0], [1.0, 0.5], [1.0, 0.0], [0.0, 0.25]]
+    net, _ = make("sgd")
+    HalvedSGD.calls = 0
+    nn.train(net, X, Y, epochs=3, batch=2, optimizer=HalvedSGD(net.parameters(), lr=1.0),
+             backend=backend, progress=False)
+    oracle, _ = make("sgd")
+    nn.train(oracle, X, Y, epochs=3, batch=2, optimizer=nn.SGD(oracle.parameters(), lr=0.5),
+             backend=backend, progress=False)
+    assert HalvedSGD.calls == 6
+    assert bits(net.state_dict().values()) == bits(oracle.state_dict().values())
+    net, _ = make("sgd")
+    CountedAdam.calls = 0
+    nn.train(net, X, Y, epochs=3, batch=2, optimizer=CountedAdam(net.parameters(), lr=0.05),
+             backend=backend, progress=False)
+    assert CountedAdam.calls == 6
+
+
 @pytest.mark.parametrize("change", ["replace", "delete and append"])
 def test_a_change_in_place_of_the_optimisers_parameter_list_is_seen_by_the_next_step(change):
     """``opt.parameters[0] = p`` (another of the program's parameters), or a deletion
