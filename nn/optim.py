@@ -197,6 +197,33 @@ class Optimizer:
         """The parameters frozen in the network they came from (empty: none)."""
         return self.module.frozen_values() if self.module is not None else ()
 
+    def _array_step(self, t):
+        """step() of a subclass with its own ``array_rule``: that rule over the stepped
+        parameters as one array (the numpy backend runs it on a layer's arrays), so
+        both backends step by it; ``t`` the new step count (None: none is kept).
+        Computed first, then written in one pass that Ctrl-C cannot split."""
+        import numpy as np
+        stepped, grads = self._stepped_grads()
+        index = [i for i, _ in stepped]
+        lists = {key: getattr(self, attr) for key, attr in STATE_LISTS.items()
+                 if hasattr(self, attr)}
+        state = {key: np.array([numbers[i] for i in index], dtype=float)
+                 for key, numbers in lists.items()}
+        w = np.array([p.data for _, p in stepped], dtype=float)
+        new, new_state = self.array_rule(w, np.array(grads, dtype=float), state, t)
+        new = np.broadcast_to(np.asarray(new, dtype=float), w.shape).tolist()
+        new_lists = {key: np.broadcast_to(np.asarray(value, dtype=float), w.shape).tolist()
+                     for key, value in new_state.items() if key in lists}
+        with deferred_interrupts():
+            if t is not None:
+                self.t = t
+            for (_, p), x in zip(stepped, new):
+                p.data = x
+            for key, values in new_lists.items():
+                numbers = lists[key]
+                for i, x in zip(index, values):
+                    numbers[i] = x
+
     def runs_as_its_rule(self) -> bool:
         """True when zero_grad() and step() are nn's own, so that nn.train's numpy
         backend may run them, with the batch's gradients, as one commit on the arrays
@@ -276,6 +303,9 @@ class SGD(Optimizer):
         if store is not None and store.step(self):
             return
         self.align_state()
+        if type(self).array_rule is not SGD.array_rule:
+            self._array_step(None)
+            return
         lr, mu = self.lr, self.momentum
         if not self._frozen():
             self._step_all(lr, mu)
@@ -385,6 +415,9 @@ class Adam(Optimizer):
             return
         self.align_state()
         t = self.t + 1
+        if type(self).array_rule is not Adam.array_rule:
+            self._array_step(t)
+            return
         sign = -1.0 if self.maximize else 1.0
         m, v = self._m, self._v
         corrections = self._corrections(t)

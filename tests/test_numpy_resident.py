@@ -701,6 +701,51 @@ def test_a_subclass_array_rule_is_the_rule_of_every_numpy_step(signed, request):
     assert not opt.zero_sign_blind() and nn.SGD(params, lr=0.125).zero_sign_blind()
 
 
+class DecoupledAdam(nn.Adam):
+    """A user's AdamW by its array rule: w <- w − η λ w (λ = 0.01), then Adam's update."""
+
+    def array_rule(self, w, g, state, t, out=None):
+        return super().array_rule(w * (1.0 - self.lr * 0.01), g, state, t)
+
+
+@pytest.mark.parametrize("batch", [None, 2])
+def test_a_subclass_array_rule_is_its_rule_on_the_python_backend_too(batch):
+    """A subclass with its own array_rule stepped by it on the numpy backend only: the
+    Python backend (and an eager opt.step()) ran plain SGD's or Adam's float rule, so
+    the two backends trained different networks.  Now step() runs the subclass's rule
+    on both.  Oracles: the numpy backend, bit for bit for SignSGD; torch.optim.AdamW
+    (weight_decay=0.01) for DecoupledAdam, to 1e-12, on every backend."""
+    X = np.array([[0.1, 0.9, -0.4], [0.5, -0.3, 0.2], [1.0, 1.0, 0.0], [-0.7, 0.2, 0.6]])
+    Y = [[0.0, 1.0], [1.0, 0.5], [1.0, 0.0], [0.0, 0.25]]
+    runs = {}
+    for backend in ("python", "numpy"):
+        net, _ = make("sgd")
+        nn.train(net, X, Y, epochs=3, batch=batch, optimizer=SignSGD(net.parameters(), lr=0.125),
+                 backend=backend, progress=False)
+        runs[backend] = bits(net.state_dict().values())
+    assert runs["python"] == runs["numpy"]
+    torch = pytest.importorskip("torch")
+    net, _ = make("sgd")
+    model = net.to_torch()
+    opt = torch.optim.AdamW(model.parameters(), lr=0.05, weight_decay=0.01)
+    size = batch or len(X)
+    for _ in range(3):
+        for i in range(0, len(X), size):
+            opt.zero_grad()
+            out = model(torch.tensor(X[i:i + size]))
+            target = torch.tensor(Y[i:i + size], dtype=torch.float64)
+            (0.5 * ((out - target) ** 2).sum(1).mean()).backward()
+            opt.step()
+    expected = list(nn.MLP.from_torch(model).state_dict().values())
+    for backend in ("python", "numpy"):
+        net, _ = make("sgd")
+        opt = DecoupledAdam(net.parameters(), lr=0.05)
+        nn.train(net, X, Y, epochs=3, batch=batch, optimizer=opt, backend=backend,
+                 progress=False)
+        assert list(net.state_dict().values()) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+        assert opt.t == 3 * (len(X) // size)
+
+
 class HalvedSGD(nn.SGD):
     """A user's SGD that overrides step(): every .grad halved, then SGD's step."""
 
