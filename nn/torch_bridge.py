@@ -136,10 +136,13 @@ def from_torch(module: Any, **mlp_kwargs: Any) -> MLP:
 def _numbers(torch, linear, what, i):
     """The ``weight`` or ``bias`` of the module's Linear ``i`` (from 0) as (lists of)
     Python floats (float16 to float64 exactly, integers as float64 rounds them); a
-    complex or bool tensor, or one without numbers (device "meta"), is a ValueError
-    naming it."""
-    tensor = getattr(linear, what).detach()
+    complex or bool tensor, or one without numbers (device "meta", a LazyLinear's), is a
+    ValueError naming it."""
     where = f"from_torch: Linear {i + 1}'s {what} (layer {i + 2} of the MLP)"
+    if torch.nn.parameter.is_lazy(getattr(linear, what)):
+        raise ValueError(f"{where} has no numbers yet (a LazyLinear before its first forward "
+                         f"pass); run the model once first")
+    tensor = getattr(linear, what).detach()
     if tensor.is_complex() or tensor.dtype == torch.bool:
         raise ValueError(f"{where} is {str(tensor.dtype).replace('torch.', '')}; an nn.MLP's "
                          f"weights and biases are real numbers")
@@ -149,9 +152,21 @@ def _numbers(torch, linear, what, i):
     return tensor.double().tolist()
 
 
+def _is_linear(torch, module, where):
+    """Whether ``module`` is a ``torch.nn.Linear`` computing W a + b (a subclass that
+    only adds to it, such as a parametrised one, too); a ValueError for a subclass
+    with a forward() of its own, which nn.MLP would not compute."""
+    if not isinstance(module, torch.nn.Linear):
+        return False
+    if type(module).forward is not torch.nn.Linear.forward:
+        raise ValueError(f"{where} is a Linear with a forward() of its own, which an nn.MLP "
+                         f"layer (z = W a + b) would not compute")
+    return True
+
+
 def _layers(torch, module):
     """[(Linear, activation name)] of ``module``, checked link by link."""
-    if isinstance(module, torch.nn.Linear):
+    if _is_linear(torch, module, f"from_torch: the module ({type(module).__name__})"):
         return [(module, "linear")]
     if not isinstance(module, torch.nn.Sequential):
         raise ValueError(f"from_torch: expected a torch.nn.Sequential of Linear layers and "
@@ -161,7 +176,7 @@ def _layers(torch, module):
     layers = []
     for index, child in enumerate(module):
         where = f"from_torch: module {index} ({type(child).__name__})"
-        if isinstance(child, torch.nn.Linear):
+        if _is_linear(torch, child, where):
             if layers and child.in_features != layers[-1][0].out_features:
                 raise ValueError(f"{where} takes {child.in_features} inputs but the layer "
                                  f"before it gives {layers[-1][0].out_features}")

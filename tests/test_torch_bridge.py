@@ -266,3 +266,38 @@ def test_to_torch_names_a_parameter_whose_data_is_not_a_real_number(bad, got):
     net.parameter("w2_21").data = float("nan")
     model = net.to_torch()
     assert math.isnan(model[0].weight[1, 0].item()) and model[2].weight[0, 1].item() == 0.25
+
+
+def test_from_torch_refuses_a_linear_subclass_with_its_own_forward():
+    """A subclass of Linear whose forward() doubles W a + b was read as a plain Linear:
+    the nn.MLP computed half of what the model computes (oracle: the model's own
+    output), with no word.  It is now refused naming the module; a parametrised
+    Linear (weight_norm), whose forward is Linear's, still maps, to the same output."""
+    torch = pytest.importorskip("torch")
+
+    class Doubled(torch.nn.Linear):
+        def forward(self, x):
+            return 2 * super().forward(x)
+
+    with pytest.raises(ValueError, match=r"^from_torch: module 2 \(Doubled\) is a Linear with "
+                                         r"a forward\(\) of its own"):
+        nn.MLP.from_torch(torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(),
+                                              Doubled(3, 1)))
+    with pytest.raises(ValueError, match=r"^from_torch: the module \(Doubled\) is a Linear"):
+        nn.MLP.from_torch(Doubled(2, 1))
+    from torch.nn.utils import parametrizations
+    normed = parametrizations.weight_norm(torch.nn.Linear(2, 3, dtype=torch.float64))
+    net = nn.MLP.from_torch(normed)
+    expected = normed(torch.tensor([[0.3, -0.4]], dtype=torch.float64))[0].tolist()
+    assert [a.data for a in net([0.3, -0.4])] == pytest.approx(expected, rel=1e-15)
+
+
+def test_from_torch_names_a_lazy_linear_that_has_no_numbers_yet():
+    """A LazyLinear before its first forward pass failed deep in torch with a
+    many-line message about uninitialized parameters; now one line names it."""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError) as caught:
+        nn.MLP.from_torch(torch.nn.Sequential(torch.nn.LazyLinear(3)))
+    assert str(caught.value) == ("from_torch: Linear 1's weight (layer 2 of the MLP) has no "
+                                 "numbers yet (a LazyLinear before its first forward pass); "
+                                 "run the model once first")
