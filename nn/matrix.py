@@ -474,6 +474,11 @@ class MatrixProgram:
         net = copy.deepcopy(self.net, memo)    # writes a resident network back first
         return MatrixProgram(net, self.__name__, self._targets, self.loss)
 
+    def __reduce__(self):
+        """Pickled as what makes it (the network, the loss): unpickled with its network
+        (in one ``pickle.dumps``), it is that network's program, as a deep copy is."""
+        return (MatrixProgram, (self.net, self.__name__, self._targets, self.loss))
+
     def __repr__(self):
         return f"<matrix program {self.__name__} of {self.net.sizes}>"
 

@@ -9,7 +9,6 @@ parameter frozen in the network the optimiser's parameters came from
 from __future__ import annotations
 
 import math
-import numbers
 import operator
 from collections.abc import Iterable
 from itertools import repeat
@@ -17,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from operator import add, attrgetter, mul, sub, truediv
 
 from autograd import Value
-from autograd.floats import idiv, listlike, short_repr
+from autograd.floats import as_float, idiv, listlike, short_repr
 from autograd.interrupts import deferred_interrupts
 
 from .arguments import flag, is_int
-from .resident import (STATE_LISTS, ParameterList, ResidentValue, _consume, _data, _grad,
-                       _set_data, store_of)
+from .resident import (STATE_LISTS, ParameterList, ResidentValue, _consume, _data, _set_data,
+                       float_grads, store_of)
 
 
 __all__ = ["SGD", "Adam", "deferred_interrupts"]
@@ -61,41 +60,43 @@ class _ParameterSlot:
 
 
 def _real(x):
-    """A finite real number: int, float or a real numpy scalar (float32 as float64),
-    not a bool."""
-    if not (isinstance(x, numbers.Real) and not isinstance(x, bool)
-            and getattr(getattr(x, "dtype", None), "kind", "f") != "b"):
-        return False
+    """``x`` as a finite float when it is a real number as :func:`as_float` reads one
+    (int, float, a real numpy scalar or 0-d array, a 0-d tensor; not a bool), else None."""
     try:
-        return math.isfinite(x)
-    except OverflowError:       # an int too large for a float: not a finite float
-        return False
+        x = as_float(x)
+    except (TypeError, OverflowError):    # (an int too large for a float: not finite)
+        return None
+    return x if math.isfinite(x) else None
 
 
 def _positive(owner, what, x):
-    if not (_real(x) and x > 0):
+    number = _real(x)
+    if number is None or not number > 0:
         raise ValueError(f"{owner}: {what} must be a positive finite number, got {short_repr(x)}")
-    return float(x)
+    return number
 
 
 def _non_negative(owner, what, x):
-    if not (_real(x) and x >= 0):
+    number = _real(x)
+    if number is None or not number >= 0:
         raise ValueError(f"{owner}: {what} must be a non-negative finite number, got {short_repr(x)}")
-    return float(x)
+    return number
 
 
 def _fraction(owner, what, x):
-    if not (_real(x) and 0.0 <= x < 1.0):
+    number = _real(x)
+    if number is None or not 0.0 <= number < 1.0:
         raise ValueError(f"{owner}: {what} must be a number in [0, 1), got {short_repr(x)}")
-    return float(x)
+    return number
 
 
 def _betas(betas):
-    if (not listlike(betas, sized=True) or len(betas) != 2
-            or not all(_real(b) and 0.0 <= b < 1.0 for b in betas)):
+    numbers = ([_real(b) for b in betas] if listlike(betas, sized=True) and len(betas) == 2
+               else [None])
+    if not all(b is not None and 0.0 <= b < 1.0 for b in numbers):
         raise ValueError(f"Adam: betas must be two numbers (β1, β2), each in [0, 1), "
                          f"got {short_repr(betas)}")
-    return (float(betas[0]), float(betas[1]))
+    return (numbers[0], numbers[1])
 
 
 def _flag(owner, what, x):
@@ -155,6 +156,7 @@ class Optimizer:
         old_list, changes, old = self._aligned_to
         if old_list is params and changes == _changes(params):
             return
+        _check_leaves(params, f"{type(self).__name__}.parameters")   # edited in place
         attrs = [attr for attr in STATE_LISTS.values() if hasattr(self, attr)]
         held = dict(self._parked)
         held.update(zip(old, (dict(zip(attrs, numbers))
@@ -174,6 +176,7 @@ class Optimizer:
         store = self._store()
         if store is not None and store.zero_grad(self):
             return
+        self.align_state()            # (a list edited in place is checked first)
         _consume(map(setattr, self.parameters, repeat("grad"), repeat(0.0)))
 
     def _store(self):
@@ -194,6 +197,40 @@ class Optimizer:
         """The parameters frozen in the network they came from (empty: none)."""
         return self.module.frozen_values() if self.module is not None else ()
 
+    def _array_step(self, t):
+        """step() of a subclass with its own ``array_rule``: that rule over the stepped
+        parameters as one array (the numpy backend runs it on a layer's arrays), so
+        both backends step by it; ``t`` the new step count (None: none is kept).
+        Computed first, then written in one pass that Ctrl-C cannot split."""
+        import numpy as np
+        stepped, grads = self._stepped_grads()
+        index = [i for i, _ in stepped]
+        lists = {key: getattr(self, attr) for key, attr in STATE_LISTS.items()
+                 if hasattr(self, attr)}
+        state = {key: np.array([numbers[i] for i in index], dtype=float)
+                 for key, numbers in lists.items()}
+        w = np.array([p.data for _, p in stepped], dtype=float)
+        new, new_state = self.array_rule(w, np.array(grads, dtype=float), state, t)
+        new = np.broadcast_to(np.asarray(new, dtype=float), w.shape).tolist()
+        new_lists = {key: np.broadcast_to(np.asarray(value, dtype=float), w.shape).tolist()
+                     for key, value in new_state.items() if key in lists}
+        with deferred_interrupts():
+            if t is not None:
+                self.t = t
+            for (_, p), x in zip(stepped, new):
+                p.data = x
+            for key, values in new_lists.items():
+                numbers = lists[key]
+                for i, x in zip(index, values):
+                    numbers[i] = x
+
+    def runs_as_its_rule(self) -> bool:
+        """True when zero_grad() and step() are nn's own, so that nn.train's numpy
+        backend may run them, with the batch's gradients, as one commit on the arrays
+        (``array_rule``); a subclass that overrides either has them called instead."""
+        cls = type(self)
+        return cls.zero_grad is Optimizer.zero_grad and getattr(cls, "step", None) in _OWN_STEPS
+
     def zero_sign_blind(self) -> bool:
         """True when a gradient of −0.0 moves every weight that is not −0.0 exactly as
         +0.0 does (so a parameter store need not turn the program's −0.0 into the
@@ -212,6 +249,16 @@ class Optimizer:
         if not frozen:
             return enumerate(self.parameters)
         return ((i, p) for i, p in enumerate(self.parameters) if p not in frozen)
+
+    def _stepped_grads(self):
+        """``(list of (i, p) from _stepped(), their g = ∂C/∂w as floats)``: a .grad that
+        is None or not a real number is refused, naming the parameter (float_grads)."""
+        where = f"{type(self).__name__}.step"
+        if not self._frozen():
+            params = self.parameters
+            return list(enumerate(params)), float_grads(params, where, range(len(params)))
+        stepped = list(self._stepped())
+        return stepped, float_grads([p for _, p in stepped], where, [i for i, _ in stepped])
 
 
 def _changes(params: Any) -> int:
@@ -256,14 +303,18 @@ class SGD(Optimizer):
         if store is not None and store.step(self):
             return
         self.align_state()
+        if type(self).array_rule is not SGD.array_rule:
+            self._array_step(None)
+            return
         lr, mu = self.lr, self.momentum
         if not self._frozen():
             self._step_all(lr, mu)
             return
         sign = -1.0 if self.maximize else 1.0
         velocity = self._velocity
-        stepped = list(self._stepped())
-        new = [sgd_rule(p.data, sign * p.grad, velocity[i], lr, mu) for i, p in stepped]
+        stepped, grads = self._stepped_grads()
+        new = [sgd_rule(p.data, sign * g, velocity[i], lr, mu)
+               for (i, p), g in zip(stepped, grads)]
         with deferred_interrupts():
             for (i, p), (w, v) in zip(stepped, new):
                 p.data = w
@@ -273,7 +324,7 @@ class SGD(Optimizer):
         """step() when nothing is frozen: :func:`sgd_rule` over every parameter at
         once, as maps over the lists (the same operations in the same order)."""
         params = self.parameters
-        grads = list(map(_grad, params))
+        grads = float_grads(params, f"{type(self).__name__}.step", range(len(params)))
         if self.maximize:
             grads = list(map(mul, repeat(-1.0), grads))
         velocity = None
@@ -364,12 +415,16 @@ class Adam(Optimizer):
             return
         self.align_state()
         t = self.t + 1
+        if type(self).array_rule is not Adam.array_rule:
+            self._array_step(t)
+            return
         sign = -1.0 if self.maximize else 1.0
         m, v = self._m, self._v
         corrections = self._corrections(t)
-        stepped = list(self._stepped())
-        new = [adam_rule(p.data, sign * p.grad, m[i], v[i], self.lr, self.betas, self.eps,
-                         corrections, math.sqrt, idiv) for i, p in stepped]
+        stepped, grads = self._stepped_grads()
+        new = [adam_rule(p.data, sign * g, m[i], v[i], self.lr, self.betas, self.eps,
+                         corrections, math.sqrt, idiv)
+               for (i, p), g in zip(stepped, grads)]
         with deferred_interrupts():
             self.t = t
             for (i, p), (w, mi, vi) in zip(stepped, new):
@@ -402,6 +457,10 @@ class Adam(Optimizer):
         extra = ", maximize=True" if self.maximize else ""
         return (f"Adam({len(self.parameters)} parameters, lr={self.lr}, betas={self.betas}, "
                 f"eps={self.eps}{extra})")
+
+
+#: the step() methods of nn's optimisers (Optimizer.runs_as_its_rule)
+_OWN_STEPS = (SGD.step, Adam.step)
 
 
 # ---------------------------------------------------------------------------
@@ -439,22 +498,39 @@ def _unique_values(parameters, owner):
         raise TypeError(f"{owner}: parameters must be a list of Values (e.g. net.parameters()), "
                         f"got {type(parameters).__name__}")
     parameters = ParameterList(parameters)
-    types = set(map(type, parameters))
-    if (parameters and (types == {Value} or all(issubclass(t, ResidentValue) for t in types))
-            and all(op.backward is None for op in set(map(_op_of, parameters)))
-            and len(set(parameters)) == len(parameters)):     # hashed by identity
+    if _leaves(parameters) and len(set(parameters)) == len(parameters):    # hashed by identity
         return parameters     # the usual case, checked at C speed
     out, seen = ParameterList(), set()
     for i, p in enumerate(parameters):
-        if not isinstance(p, Value):
-            raise TypeError(f"{owner}: parameter {i} must be a Value, got {type(p).__name__} "
-                            f"{short_repr(p)}")
-        if not p.is_leaf:
-            raise ValueError(f"{owner}: parameter {i} ({p!r}) is a derived {p.op.name} node; "
-                             f"only leaves (the network's weights and biases) can be stepped")
+        _check_leaf(i, p, owner)
         if id(p) not in seen:
             seen.add(id(p))
             out.append(p)
     if not out:
         raise ValueError(f"{owner}: got an empty parameter list")
     return out
+
+
+def _leaves(parameters):
+    """Whether ``parameters`` are all leaf Values (none: False), decided at C speed."""
+    types = set(map(type, parameters))
+    return bool(parameters and (types == {Value} or all(issubclass(t, ResidentValue)
+                                                           for t in types))
+                and all(op.backward is None for op in set(map(_op_of, parameters))))
+
+
+def _check_leaf(i, p, owner):
+    """A TypeError or ValueError naming parameter ``i`` unless it is a leaf Value."""
+    if not isinstance(p, Value):
+        raise TypeError(f"{owner}: parameter {i} must be a Value, got {type(p).__name__} "
+                        f"{short_repr(p)}")
+    if not p.is_leaf:
+        raise ValueError(f"{owner}: parameter {i} ({p!r}) is a derived {p.op.name} node; "
+                         f"only leaves (the network's weights and biases) can be stepped")
+
+
+def _check_leaves(parameters, owner):
+    """:func:`_check_leaf` for every one of ``parameters`` (a list edited in place)."""
+    if not _leaves(parameters):
+        for i, p in enumerate(parameters):
+            _check_leaf(i, p, owner)

@@ -26,12 +26,13 @@ from itertools import chain, count, repeat
 from operator import attrgetter, is_not
 
 from autograd import Value
+from autograd.floats import as_float
 from autograd.interrupts import deferred_interrupts
 from autograd.jit_emit import consume as _consume
 
 from .module import freeze_version
 
-__all__ = ["ParameterList", "ParameterStore", "ResidentValue", "store_of"]
+__all__ = ["ParameterList", "ParameterStore", "ResidentValue", "float_grads", "store_of"]
 
 _DATA, _GRAD = vars(Value)["data"], vars(Value)["grad"]    # the slots themselves
 _data, _grad = attrgetter("data"), attrgetter("grad")      # reads that fault a store in
@@ -128,6 +129,32 @@ def store_of(values):
         return None
     cls = values[0].__class__
     return cls.store if cls is not Value and issubclass(cls, ResidentValue) else None
+
+
+def float_grads(values, where, numbers=None):
+    """The ``.grad`` of each of ``values`` as a float g = ∂C/∂w, what a step reads:
+    an int or a real numpy scalar is its float; None (PyTorch's "no gradient"), a
+    complex number, a str, ... is a TypeError naming the parameter (and its number
+    in ``numbers``, an optimiser's list), before any number changes."""
+    grads = list(map(_grad, values))
+    try:
+        if sum(grads, 0.0).__class__ is float:   # floats (ints, bools: their floats in
+            return grads                          # the step's arithmetic), decided in C
+    except (TypeError, OverflowError):
+        pass
+    numbers = repeat(None) if numbers is None else numbers
+    return [g if g.__class__ is float else _float_grad(g, p, i, where)
+            for g, p, i in zip(grads, values, numbers)]
+
+
+def _float_grad(g, value, i, where):
+    """One parameter's .grad as a float, or a one-line TypeError naming it."""
+    name = value.name or "unnamed"
+    what = f"{where}: parameter {name if i is None else f'{i} ({name})'}'s .grad"
+    if g is None:
+        raise TypeError(f"{what} is None; chainrule's gradients are numbers (backward() adds "
+                        f"to them, zero_grad() sets 0.0): set it to 0.0 or call zero_grad()")
+    return as_float(g, what)
 
 
 def _added(np, g, d, learns):
@@ -242,7 +269,7 @@ class ParameterStore:
         np = self.np
         W = [np.fromiter(map(_data, flat), float, len(flat)).reshape(shape)
              for flat, shape in zip(self.flats, self.shapes)]
-        G = [np.fromiter(map(_grad, flat), float, len(flat)).reshape(shape)
+        G = [np.array(float_grads(flat, "numpy backend"), float).reshape(shape)
              for flat, shape in zip(self.flats, self.shapes)]
         # (the reads above wrote back any other store that held these parameters, so
         # only a Value subclass of the user's is left to refuse here)
@@ -482,7 +509,7 @@ class ParameterStore:
             return self._train_step(optimizer, X, Y, seed)
 
     def _train_step(self, optimizer, X, Y, seed):
-        if not self.adopt(optimizer):
+        if not optimizer.runs_as_its_rule() or not self.adopt(optimizer):
             return None
         np = self.np
         W, G, state, t = self.now

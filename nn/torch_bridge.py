@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from autograd.floats import as_float
+
 if TYPE_CHECKING:
     from .layers import MLP
 
@@ -52,12 +54,12 @@ def to_torch(net: MLP) -> Any:
         if layer.activation not in TORCH_ACTIVATIONS:     # sin: torch.nn has no module
             raise ValueError(f"to_torch: layer {number}'s activation {layer.activation!r} has "
                              f"no torch.nn module; known: {', '.join(TORCH_ACTIVATIONS)}")
-        biases = [0.0 if neuron.bias is None else neuron.bias.data for neuron in layer.neurons]
+        biases = [0.0 if neuron.bias is None else _number(neuron.bias) for neuron in layer.neurons]
         linear = torch.nn.Linear(layer.n_in, layer.n_out, bias=layer.bias_mode != "none",
                                  dtype=torch.float64)
         with torch.no_grad():
             linear.weight.copy_(torch.tensor(
-                [[w.data for w in row] for row in layer._weight_rows], dtype=torch.float64))
+                [list(map(_number, row)) for row in layer._weight_rows], dtype=torch.float64))
             linear.weight.requires_grad_(not _frozen_whole(
                 [w for row in layer._weight_rows for w in row], frozen, number, "weight"))
             if linear.bias is not None:
@@ -69,6 +71,13 @@ def to_torch(net: MLP) -> Any:
         if activation is not None:
             modules.append(getattr(torch.nn, activation)())
     return torch.nn.Sequential(*modules)
+
+
+def _number(value):
+    """A weight's or bias's ``.data`` as a float (NaN and ±inf too, as a tensor holds
+    them), or a one-line TypeError naming it (a str, None, a bool, an array, ... that
+    ``.data`` was set to)."""
+    return as_float(value.data, f"to_torch: {value.name or 'a parameter'}")
 
 
 def _frozen_whole(values, frozen, number, what):
@@ -98,20 +107,22 @@ def from_torch(module: Any, **mlp_kwargs: Any) -> MLP:
     bias_modes: list[Any] = []
     fixed: list[Any] = []          # (layer index, "weight" or "bias") that does not require grad
     for i, (linear, _) in enumerate(layers):
-        weights.append(linear.weight.detach().double().tolist())
+        weights.append(_numbers(torch, linear, "weight", i))
         if not linear.weight.requires_grad:
             fixed.append((i, "weights"))
         if linear.bias is None:
             biases.append(None)
             bias_modes.append("none")
-        elif linear.bias.requires_grad or len(set(linear.bias.detach().tolist())) > 1:
-            biases.append(linear.bias.detach().double().tolist())
+            continue
+        bias = _numbers(torch, linear, "bias", i)
+        if linear.bias.requires_grad or len(set(bias)) > 1:
+            biases.append(bias)
             bias_modes.append("trainable")
             if not linear.bias.requires_grad:
                 fixed.append((i, "biases"))
         else:
             biases.append(None)
-            bias_modes.append(linear.bias.detach().double().tolist()[0])
+            bias_modes.append(bias[0])
     net = MLP(sizes, [activation for _, activation in layers], weights=weights,
               biases=biases, bias=bias_modes, **mlp_kwargs)
     for i, what in fixed:
@@ -122,9 +133,40 @@ def from_torch(module: Any, **mlp_kwargs: Any) -> MLP:
     return net
 
 
+def _numbers(torch, linear, what, i):
+    """The ``weight`` or ``bias`` of the module's Linear ``i`` (from 0) as (lists of)
+    Python floats (float16 to float64 exactly, integers as float64 rounds them); a
+    complex or bool tensor, or one without numbers (device "meta", a LazyLinear's), is a
+    ValueError naming it."""
+    where = f"from_torch: Linear {i + 1}'s {what} (layer {i + 2} of the MLP)"
+    if torch.nn.parameter.is_lazy(getattr(linear, what)):
+        raise ValueError(f"{where} has no numbers yet (a LazyLinear before its first forward "
+                         f"pass); run the model once first")
+    tensor = getattr(linear, what).detach()
+    if tensor.is_complex() or tensor.dtype == torch.bool:
+        raise ValueError(f"{where} is {str(tensor.dtype).replace('torch.', '')}; an nn.MLP's "
+                         f"weights and biases are real numbers")
+    if tensor.is_meta:
+        raise ValueError(f"{where} is on the 'meta' device, which holds no numbers; "
+                         f"load or initialise the weights first")
+    return tensor.double().tolist()
+
+
+def _is_linear(torch, module, where):
+    """Whether ``module`` is a ``torch.nn.Linear`` computing W a + b (a subclass that
+    only adds to it, such as a parametrised one, too); a ValueError for a subclass
+    with a forward() of its own, which nn.MLP would not compute."""
+    if not isinstance(module, torch.nn.Linear):
+        return False
+    if type(module).forward is not torch.nn.Linear.forward:
+        raise ValueError(f"{where} is a Linear with a forward() of its own, which an nn.MLP "
+                         f"layer (z = W a + b) would not compute")
+    return True
+
+
 def _layers(torch, module):
     """[(Linear, activation name)] of ``module``, checked link by link."""
-    if isinstance(module, torch.nn.Linear):
+    if _is_linear(torch, module, f"from_torch: the module ({type(module).__name__})"):
         return [(module, "linear")]
     if not isinstance(module, torch.nn.Sequential):
         raise ValueError(f"from_torch: expected a torch.nn.Sequential of Linear layers and "
@@ -134,7 +176,7 @@ def _layers(torch, module):
     layers = []
     for index, child in enumerate(module):
         where = f"from_torch: module {index} ({type(child).__name__})"
-        if isinstance(child, torch.nn.Linear):
+        if _is_linear(torch, child, where):
             if layers and child.in_features != layers[-1][0].out_features:
                 raise ValueError(f"{where} takes {child.in_features} inputs but the layer "
                                  f"before it gives {layers[-1][0].out_features}")

@@ -266,3 +266,161 @@ def test_adam_with_eps_zero_that_goes_nan_says_why():
                  progress=False)
     message = str(caught.value)
     assert "eps=0 divides 0 by 0" in message and "smaller lr" not in message
+
+
+# ---------------------------------------------------------------------------
+# A .grad that is not a number
+# ---------------------------------------------------------------------------
+
+OPTIMISERS = {
+    "sgd": lambda params: nn.SGD(params, lr=0.1),
+    "momentum": lambda params: nn.SGD(params, lr=0.1, momentum=0.9),
+    "adam": lambda params: nn.Adam(params, lr=0.1),
+}
+
+
+def _everything(params, opt):
+    """The numbers a step may change, as exact bits (and the grads as they are)."""
+    state = [getattr(opt, a, None) for a in ("_velocity", "_m", "_v", "t")]
+    return [(p.data, p.grad) for p in params], repr(state)
+
+
+@pytest.mark.parametrize("kind", sorted(OPTIMISERS))
+@pytest.mark.parametrize("frozen", [False, True])
+@pytest.mark.parametrize("bad, words", [
+    (None, "'s .grad is None"), (1 + 2j, "got complex"), ("0.5", "got str")])
+def test_a_grad_that_is_not_a_real_number_is_refused_naming_the_parameter(kind, frozen, bad,
+                                                                          words):
+    """PyTorch's habit ``p.grad = None`` made step() fail with "unsupported operand
+    type(s) for *: 'float' and 'NoneType'", naming nothing, and a complex .grad made
+    the weight complex.  Now a one-line TypeError names the parameter by its number
+    and name, and nothing has changed (oracle: the state before the step)."""
+    net = nn.MLP([2, 2, 1], seed=0)
+    params = net.parameters()
+    opt = OPTIMISERS[kind](params)
+    nn.half_squared_error(net([0.3, -0.6]), [1.0]).backward()
+    opt.step()
+    if frozen:
+        net.freeze("w2_11")
+    params[4].grad = bad
+    before = _everything(params, opt)
+    with pytest.raises(TypeError) as caught:
+        opt.step()
+    message = str(caught.value)
+    assert "\n" not in message and words in message
+    assert message.startswith(f"{type(opt).__name__}.step: parameter 4 (w2_22)'s .grad")
+    assert _everything(params, opt) == before
+
+
+@pytest.mark.parametrize("kind", sorted(OPTIMISERS))
+def test_a_numpy_float32_grad_steps_as_its_float_and_leaves_a_python_float(kind):
+    """A .grad assigned as np.float32 made the weight an np.float32 on the eager step
+    (which nn.train then refuses as "a float32 you assigned"); it steps as its float,
+    as the numpy backend always read it.  Oracle: the same step with float(g)."""
+    np = pytest.importorskip("numpy")
+    results = []
+    for g in (np.float32(0.3), float(np.float32(0.3))):
+        w, u = Value(0.5, name="w"), Value(-1.0, name="u")
+        opt = OPTIMISERS[kind]([w, u])
+        w.grad, u.grad = g, 2.0
+        opt.step()
+        results.append((w.data, type(w.data)))
+    assert results[0] == results[1] and results[0][1] is float
+
+
+def test_a_none_grad_on_the_numpy_backend_is_refused_not_turned_into_nan():
+    """The numpy backend read a .grad of None as nan (np.fromiter), so the per-step API
+    (``.batch`` adding ∂C/∂w, then ``step()``) made the weight nan without a word.
+    Now the same one-line TypeError as the eager step, naming the parameter, and the
+    weights are as before (oracle: their numbers before)."""
+    np = pytest.importorskip("numpy")
+    net = nn.MLP([2, 2, 1], seed=0)
+    opt = nn.SGD(net.parameters(), lr=0.1)
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    rows = np.array([[0.1, 0.9, 0.0], [0.5, -0.3, 1.0]])
+    net.parameter("w2_12").grad = None
+    before = net.state_dict()
+    with pytest.raises(TypeError, match=r"^numpy backend: parameter w2_12's \.grad is None"):
+        program.batch(rows)
+        opt.step()
+    assert net.state_dict() == before
+    net.parameter("w2_12").grad = 0.0
+    program.batch(rows)
+    opt.step()
+    assert all(math.isfinite(x) for x in net.state_dict().values())
+
+
+@pytest.mark.parametrize("kind", sorted(OPTIMISERS))
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+@pytest.mark.parametrize("bad, error, words", [
+    (1.0, TypeError, "SGD.parameters: parameter 9 must be a Value, got float 1.0"),
+    ("derived", ValueError, "SGD.parameters: parameter 9 (Value(data=1.5, grad=1.0, "
+                            "op='mul')) is a derived mul node")])
+def test_a_parameter_list_edited_in_place_is_checked_as_the_constructor_checks_it(
+        kind, backend, bad, error, words):
+    """``opt.parameters.append(1.0)`` made the next step fail with "'float' object has
+    no attribute 'grad'", and appending a derived node stepped it (its .data changed
+    though the graph computed it).  The constructor refuses both; an edit in place is
+    now refused the same way at the next step, which changes nothing; taken out
+    again, training goes on as if it had never been there (oracle: the same steps
+    on a network whose list was never edited)."""
+    np = pytest.importorskip("numpy")
+    rows = np.array([[0.1, 0.9, 0.0], [0.5, -0.3, 1.0]])
+
+    def one_step(net, opt, program):
+        opt.zero_grad()
+        if backend == "numpy":
+            program.batch(rows)
+        else:
+            nn.half_squared_error(net.batch(rows[:, :2].tolist()), rows[:, 2:].tolist(),
+                                  reduction="sum").backward()
+        opt.step()
+
+    runs = []
+    for edit in (False, True):
+        net = nn.MLP([2, 2, 1], seed=0)
+        opt = OPTIMISERS[kind](net.parameters())
+        program = net.jit_loss("half_squared_error", backend="numpy")
+        one_step(net, opt, program)
+        if edit:
+            extra = Value(0.75, name="u") * 2.0 if bad == "derived" else bad
+            if bad == "derived":
+                extra.grad = 1.0
+            opt.parameters.append(extra)
+            before = _everything(net.parameters(), opt)
+            with pytest.raises(error) as caught:
+                one_step(net, opt, program)
+            assert str(caught.value).replace(type(opt).__name__, "SGD").startswith(words)
+            assert "\n" not in str(caught.value)
+            if bad == "derived":
+                assert extra.data == 1.5
+            opt.parameters.pop()
+            assert _everything(net.parameters(), opt)[1] == before[1]
+        one_step(net, opt, program)
+        runs.append(net.state_dict())
+    assert runs[0] == runs[1]
+
+
+def test_a_setting_given_as_a_0d_array_or_tensor_is_read_as_its_number():
+    """``lr=torch.tensor(0.1)`` (PyTorch's optimisers take a tensor lr) or a 0-d numpy
+    array was refused as "lr must be a positive finite number, got tensor(0.1000)",
+    which it is; load_state_dict already read them (as_float).  Now every setting
+    reads them as their float, and the step is the hand rule w − η g with that η;
+    a 1-d one is still refused."""
+    np = pytest.importorskip("numpy")
+    w = Value(1.0, name="w")
+    opt = nn.SGD([w], lr=np.array(0.25), momentum=np.array(0.5))
+    assert (opt.lr, opt.momentum) == (0.25, 0.5) and type(opt.lr) is float
+    w.grad = 2.0
+    opt.step()
+    assert w.data == 1.0 - 0.25 * 2.0
+    adam = nn.Adam([w], betas=(np.array(0.5), 0.75), eps=np.float32(0.5))
+    assert adam.betas == (0.5, 0.75) and adam.eps == 0.5
+    with pytest.raises(ValueError, match=r"^SGD: lr must be a positive finite number, "
+                                         r"got array\(\[0\.25\]\)$"):
+        nn.SGD([w], lr=np.array([0.25]))
+    torch = pytest.importorskip("torch")
+    opt.lr = torch.tensor(0.5, dtype=torch.float64)
+    assert opt.lr == 0.5 and type(opt.lr) is float
+    with pytest.raises(ValueError, match=r"^SGD: lr must be a positive finite number"):
+        opt.lr = torch.tensor(-0.5)

@@ -701,6 +701,98 @@ def test_a_subclass_array_rule_is_the_rule_of_every_numpy_step(signed, request):
     assert not opt.zero_sign_blind() and nn.SGD(params, lr=0.125).zero_sign_blind()
 
 
+class DecoupledAdam(nn.Adam):
+    """A user's AdamW by its array rule: w <- w − η λ w (λ = 0.01), then Adam's update."""
+
+    def array_rule(self, w, g, state, t, out=None):
+        return super().array_rule(w * (1.0 - self.lr * 0.01), g, state, t)
+
+
+@pytest.mark.parametrize("batch", [None, 2])
+def test_a_subclass_array_rule_is_its_rule_on_the_python_backend_too(batch):
+    """A subclass with its own array_rule stepped by it on the numpy backend only: the
+    Python backend (and an eager opt.step()) ran plain SGD's or Adam's float rule, so
+    the two backends trained different networks.  Now step() runs the subclass's rule
+    on both.  Oracles: the numpy backend, bit for bit for SignSGD; torch.optim.AdamW
+    (weight_decay=0.01) for DecoupledAdam, to 1e-12, on every backend."""
+    X = np.array([[0.1, 0.9, -0.4], [0.5, -0.3, 0.2], [1.0, 1.0, 0.0], [-0.7, 0.2, 0.6]])
+    Y = [[0.0, 1.0], [1.0, 0.5], [1.0, 0.0], [0.0, 0.25]]
+    runs = {}
+    for backend in ("python", "numpy"):
+        net, _ = make("sgd")
+        nn.train(net, X, Y, epochs=3, batch=batch, optimizer=SignSGD(net.parameters(), lr=0.125),
+                 backend=backend, progress=False)
+        runs[backend] = bits(net.state_dict().values())
+    assert runs["python"] == runs["numpy"]
+    torch = pytest.importorskip("torch")
+    net, _ = make("sgd")
+    model = net.to_torch()
+    opt = torch.optim.AdamW(model.parameters(), lr=0.05, weight_decay=0.01)
+    size = batch or len(X)
+    for _ in range(3):
+        for i in range(0, len(X), size):
+            opt.zero_grad()
+            out = model(torch.tensor(X[i:i + size]))
+            target = torch.tensor(Y[i:i + size], dtype=torch.float64)
+            (0.5 * ((out - target) ** 2).sum(1).mean()).backward()
+            opt.step()
+    expected = list(nn.MLP.from_torch(model).state_dict().values())
+    for backend in ("python", "numpy"):
+        net, _ = make("sgd")
+        opt = DecoupledAdam(net.parameters(), lr=0.05)
+        nn.train(net, X, Y, epochs=3, batch=batch, optimizer=opt, backend=backend,
+                 progress=False)
+        assert list(net.state_dict().values()) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+        assert opt.t == 3 * (len(X) // size)
+
+
+class HalvedSGD(nn.SGD):
+    """A user's SGD that overrides step(): every .grad halved, then SGD's step."""
+
+    calls = 0
+
+    def step(self):
+        HalvedSGD.calls += 1
+        for p in self.parameters:
+            p.grad = 0.5 * p.grad
+        super().step()
+
+
+class CountedAdam(nn.Adam):
+    """A user's Adam that overrides zero_grad() (to count the calls)."""
+
+    calls = 0
+
+    def zero_grad(self):
+        CountedAdam.calls += 1
+        super().zero_grad()
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_nn_train_calls_a_subclass_step_and_zero_grad_on_every_backend(backend):
+    """nn.train(backend="numpy") ran SGD's rule on the arrays without calling a
+    subclass's own step() (a user's gradient halving, clipping, logging...), so it
+    trained another network than backend="python".  Oracle: halving every gradient
+    before SGD's step is SGD with half the learning rate, w − η·(g/2) = w − (η/2)·g,
+    bit for bit; zero_grad() is called once per step, as on the Python backend."""
+    X = np.array([[0.1, 0.9, -0.4], [0.5, -0.3, 0.2], [1.0, 1.0, 0.0], [-0.7, 0.2, 0.6]])
+    Y = [[0.0, 1.0], [1.0, 0.5], [1.0, 0.0], [0.0, 0.25]]
+    net, _ = make("sgd")
+    HalvedSGD.calls = 0
+    nn.train(net, X, Y, epochs=3, batch=2, optimizer=HalvedSGD(net.parameters(), lr=1.0),
+             backend=backend, progress=False)
+    oracle, _ = make("sgd")
+    nn.train(oracle, X, Y, epochs=3, batch=2, optimizer=nn.SGD(oracle.parameters(), lr=0.5),
+             backend=backend, progress=False)
+    assert HalvedSGD.calls == 6
+    assert bits(net.state_dict().values()) == bits(oracle.state_dict().values())
+    net, _ = make("sgd")
+    CountedAdam.calls = 0
+    nn.train(net, X, Y, epochs=3, batch=2, optimizer=CountedAdam(net.parameters(), lr=0.05),
+             backend=backend, progress=False)
+    assert CountedAdam.calls == 6
+
+
 @pytest.mark.parametrize("change", ["replace", "delete and append"])
 def test_a_change_in_place_of_the_optimisers_parameter_list_is_seen_by_the_next_step(change):
     """``opt.parameters[0] = p`` (another of the program's parameters), or a deletion
@@ -789,3 +881,27 @@ def test_optimiser_state_follows_its_parameter_when_the_list_changes(kind):
     assert state(params, opt) == oracle.state()
     twin_params = [dict(twin._named_parameters())[p.name] for p in params]
     assert [p.data for p in twin_params] == pytest.approx(oracle.data, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["momentum", "adam"])
+def test_a_network_its_numpy_program_and_optimiser_pickle_together_mid_training(kind):
+    """``pickle.dumps((net, program, opt))`` between per-step numpy steps failed with
+    "cannot pickle 'module' object" (copy.deepcopy of the three worked).  Now the
+    unpickled program is the unpickled network's, and three more steps on the copy
+    give the numbers, gradients and optimiser state of three more steps on the
+    original, bit for bit (the oracle)."""
+    net, opt = make(kind)
+    program = net.jit_loss("half_squared_error", backend="numpy")
+
+    def steps(program, opt, first):
+        for k in range(first, first + 3):
+            opt.zero_grad()
+            program.batch(rows(k), mean=True)
+            opt.step()
+
+    steps(program, opt, 0)
+    net2, program2, opt2 = pickle.loads(pickle.dumps((net, program, opt)))
+    assert program2.net is net2 and opt2.parameters[0] is parameters_of(program2)[0]
+    steps(program, opt, 3)
+    steps(program2, opt2, 3)
+    assert state(parameters_of(program2), opt2) == state(parameters_of(program), opt)

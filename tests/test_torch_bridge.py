@@ -5,6 +5,7 @@ for one step, then outputs, gradients and updated weights compared to 1e-12
 (relative).  Skipped without torch, except the error that names the extra.
 """
 
+import math
 import sys
 
 import pytest
@@ -196,3 +197,107 @@ def test_a_tensor_frozen_in_part_is_refused_by_to_torch():
     assert str(caught.value) == ("to_torch: layer 2's weight has frozen entries (w2_11) and "
                                  "trainable ones, but PyTorch freezes a tensor whole "
                                  "(requires_grad=False): freeze all of them or none")
+
+
+@pytest.mark.parametrize("dtype, where", [
+    ("complex128", "weight"), ("complex64", "bias"), ("bool", "bias")])
+def test_from_torch_refuses_a_tensor_that_is_not_real_numbers(dtype, where):
+    """A complex Linear came back with its imaginary parts dropped (only a torch
+    UserWarning said so), a bool bias as 0/1.  Oracle: what the tensors hold; now a
+    one-line ValueError names the Linear, the tensor and its dtype."""
+    torch = pytest.importorskip("torch")
+    second = torch.nn.Linear(3, 1, dtype=torch.float64)
+    if where == "weight":
+        second = torch.nn.Linear(3, 1, dtype=getattr(torch, dtype))
+    else:
+        second.bias = torch.nn.Parameter(torch.ones(1, dtype=getattr(torch, dtype)),
+                                         requires_grad=False)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3, dtype=torch.float64), torch.nn.Tanh(),
+                                second)
+    with pytest.raises(ValueError) as caught:
+        nn.MLP.from_torch(model)
+    assert str(caught.value) == (f"from_torch: Linear 2's {where} (layer 3 of the MLP) is "
+                                 f"{dtype}; an nn.MLP's weights and biases are real numbers")
+
+
+def test_from_torch_refuses_a_meta_tensor_by_name():
+    """A model built on the "meta" device has shapes and no numbers: torch's own
+    NotImplementedError ("Cannot copy out of meta tensor") named no layer; now the
+    Linear and its weight are named."""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError, match=r"^from_torch: Linear 1's weight \(layer 2 of the "
+                                         r"MLP\) is on the 'meta' device"):
+        nn.MLP.from_torch(torch.nn.Linear(2, 3, device="meta"))
+
+
+def test_from_torch_reads_integer_and_half_tensors_exactly():
+    """float16 and int64 numbers are floats exactly (oracle: the tensors' own values)."""
+    torch = pytest.importorskip("torch")
+    model = torch.nn.Linear(2, 2, dtype=torch.float16)
+    with torch.no_grad():
+        model.weight.copy_(torch.tensor([[0.1, -2.5], [3.0, 1e-3]], dtype=torch.float16))
+    model.bias = torch.nn.Parameter(torch.tensor([7, -3]), requires_grad=False)
+    net = nn.MLP.from_torch(model)
+    assert [net.parameter(n).data for n in ("w2_11", "w2_12", "w2_21", "w2_22")] == \
+        model.weight.detach().double().reshape(-1).tolist()
+    assert (net.parameter("b2_1").data, net.parameter("b2_2").data) == (7.0, -3.0)
+
+
+@pytest.mark.parametrize("bad, got", [
+    ("0.5", "got str '0.5'"), (None, "got NoneType None"), (1 + 2j, "got complex (1+2j)"),
+    (True, "got bool True")])
+def test_to_torch_names_a_parameter_whose_data_is_not_a_real_number(bad, got):
+    """``.data`` may be set to anything (it is stored as it is); to_torch then failed in
+    torch.tensor with "must be real number, not str", naming no parameter, or made
+    True a weight of 1.0.  Now a one-line TypeError names the parameter; a NaN goes
+    across as a tensor holds it (oracle: the number set)."""
+    pytest.importorskip("torch")
+    net = nn.MLP([2, 2, 1], seed=0, bias=[0.35, "trainable"])
+    net.parameter("w3_12").data = bad
+    with pytest.raises(TypeError) as caught:
+        net.to_torch()
+    message = str(caught.value)
+    assert message.startswith("to_torch: w3_12 needs a real number") and message.endswith(got)
+    net.parameter("w3_12").data = 0.25
+    net.layers[0].neurons[1].bias.data = bad           # a constant bias too
+    with pytest.raises(TypeError, match=r"^to_torch: b2_2 needs a real number"):
+        net.to_torch()
+    net.layers[0].neurons[1].bias.data = 0.35
+    net.parameter("w2_21").data = float("nan")
+    model = net.to_torch()
+    assert math.isnan(model[0].weight[1, 0].item()) and model[2].weight[0, 1].item() == 0.25
+
+
+def test_from_torch_refuses_a_linear_subclass_with_its_own_forward():
+    """A subclass of Linear whose forward() doubles W a + b was read as a plain Linear:
+    the nn.MLP computed half of what the model computes (oracle: the model's own
+    output), with no word.  It is now refused naming the module; a parametrised
+    Linear (weight_norm), whose forward is Linear's, still maps, to the same output."""
+    torch = pytest.importorskip("torch")
+
+    class Doubled(torch.nn.Linear):
+        def forward(self, x):
+            return 2 * super().forward(x)
+
+    with pytest.raises(ValueError, match=r"^from_torch: module 2 \(Doubled\) is a Linear with "
+                                         r"a forward\(\) of its own"):
+        nn.MLP.from_torch(torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(),
+                                              Doubled(3, 1)))
+    with pytest.raises(ValueError, match=r"^from_torch: the module \(Doubled\) is a Linear"):
+        nn.MLP.from_torch(Doubled(2, 1))
+    from torch.nn.utils import parametrizations
+    normed = parametrizations.weight_norm(torch.nn.Linear(2, 3, dtype=torch.float64))
+    net = nn.MLP.from_torch(normed)
+    expected = normed(torch.tensor([[0.3, -0.4]], dtype=torch.float64))[0].tolist()
+    assert [a.data for a in net([0.3, -0.4])] == pytest.approx(expected, rel=1e-15)
+
+
+def test_from_torch_names_a_lazy_linear_that_has_no_numbers_yet():
+    """A LazyLinear before its first forward pass failed deep in torch with a
+    many-line message about uninitialized parameters; now one line names it."""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError) as caught:
+        nn.MLP.from_torch(torch.nn.Sequential(torch.nn.LazyLinear(3)))
+    assert str(caught.value) == ("from_torch: Linear 1's weight (layer 2 of the MLP) has no "
+                                 "numbers yet (a LazyLinear before its first forward pass); "
+                                 "run the model once first")
