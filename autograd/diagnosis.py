@@ -87,8 +87,11 @@ def diagnose(explanation, expected, given):
     ``given`` is the value's :class:`autograd.precision.Precision` (or a
     function ``close(v)`` saying whether v matches it).  Returns None when the
     true gradient itself matches: at the precision given there is no mistake
-    to name.
+    to name, or when the value or the gradient is NaN or infinite (no mistake in a
+    derivation is told apart by them: the verdict says what they are).
     """
+    if not (math.isfinite(expected) and math.isfinite(explanation.engine)):
+        return None
     found = _diagnose(explanation, expected, given)
     if found is None:
         return None

@@ -65,7 +65,7 @@ import unicodedata
 from . import graph, names, ops
 from . import expr as E
 from .notation import Labels, TextNotation
-from .precision import is_number_text, precision_for, read_number
+from .precision import is_not_finite_text, is_number_text, precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
 
 __all__ = ["Formula", "FormulaError", "FormulaNameError", "read_formula", "FUNCTIONS", "LATEX_FUNCTIONS",
@@ -1366,11 +1366,11 @@ def _factors(t):
 
 def number_text(text):
     """The number ``text`` is, as typed (its digits kept), read as a formula is: ``0.2217``,
-    ``$0.2217$``, ``\\(-8.16 \\times 10^{-3}\\)`` (as ``-8.16e-3``); None for anything
-    else (a formula, a name, text a formula cannot be)."""
+    ``$0.2217$``, ``\\(-8.16 \\times 10^{-3}\\)`` (as ``-8.16e-3``), ``nan``, ``-inf``; None for
+    anything else (a formula, a name, text a formula cannot be)."""
     if not isinstance(text, str) or len(text) > LONGEST_TEXT or not text.strip():
         return None
-    if is_number_text(text):            # (1e999 too: the caller says why it cannot be)
+    if is_number_text(text) or is_not_finite_text(text):   # (1e999 too: the caller says why)
         return text
     try:
         tree, stated = _Reader(text, [], "check").parse(0)

@@ -373,15 +373,11 @@ def _local(a, z):
 TYPED_FLOAT_DIGITS = 12
 
 
-#: NaN and infinity as numpy and PyTorch print them
-_NOT_FINITE = re.compile(r"\s*(?:nan|[+\-−]?inf)\s*", re.IGNORECASE)
-
-
 def _entry_precision(entry, where, digits, rtol, atol):
     """(value, Precision) of one entry: text keeps its digits; a short float its shortest form's."""
-    from .precision import is_number_text
-    if isinstance(entry, str) and _NOT_FINITE.fullmatch(entry):
-        entry = float(entry.replace("−", "-"))     # nan, inf as numpy and PyTorch print them
+    from .precision import is_not_finite_text, is_number_text
+    if is_not_finite_text(entry):
+        entry = read_number(entry)                 # nan, inf as numpy and PyTorch print them
     if isinstance(entry, str):
         if not is_number_text(entry):
             raise MatrixEntryError(f"{where} is {entry!r}, not a number")

@@ -29,7 +29,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, localcontext
 from .notation import number
 
 __all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "significant_digits", "is_number_text",
-           "typed_precision", "precision_for", "rounded_text", "read_number", "shortest",
+           "is_not_finite_text", "typed_precision", "precision_for", "rounded_text", "read_number", "shortest",
            "LONGEST_NUMBER"]
 
 #: full precision: the relative and absolute differences a hand formula may have
@@ -40,6 +40,8 @@ DEFAULT_ATOL = 1e-12
 _EXACT = Context(prec=800)
 
 _NUMBER = re.compile(r"^\s*[+\-−]?(\d+\.?\d*|\.\d+)([eE][+\-−]?\d+)?\s*$")
+#: NaN and infinity as typed, or as Python, numpy and PyTorch print them: nan, -inf, ∞
+_NOT_FINITE = re.compile(r"^\s*(?:nan|[+\-−]?(?:inf(?:inity)?|∞))\s*$", re.IGNORECASE)
 
 #: a number typed to check is at most this many characters long
 LONGEST_NUMBER = 100
@@ -52,6 +54,11 @@ def is_number_text(text):
     return isinstance(text, str) and _NUMBER.match(text) is not None
 
 
+def is_not_finite_text(text):
+    """Whether ``text`` is NaN or an infinity as typed: ``nan``, ``inf``, ``-inf``, ``∞``."""
+    return isinstance(text, str) and _NOT_FINITE.match(text) is not None
+
+
 def shortened(text, most=40):
     """``text`` for a one-line message: a long one keeps its two ends."""
     return text if len(text) <= most else f"{text[:20]}...{text[-10:]} ({len(text):,} characters)"
@@ -62,6 +69,8 @@ def read_number(text):
     gradient can be: at most :data:`LONGEST_NUMBER` characters, and a magnitude
     within a float's range.  Raises ValueError naming the limit otherwise."""
     shown = shortened(text)
+    if is_not_finite_text(text):            # full precision: NaN agrees with nothing
+        return float(text.strip().replace("−", "-").replace("∞", "inf"))
     if len(text) > LONGEST_NUMBER:
         raise ValueError(f"check: the number {shown!r} is too long: numbers up to "
                          f"{LONGEST_NUMBER} characters are read")

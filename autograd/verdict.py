@@ -112,6 +112,9 @@ class Verdict:
             if p.mode == "typed":
                 return f"Agrees to {p.describe()}."
             return f"Agrees with the engine's {number(self.engine, 12)} ({p.describe()})."
+        not_finite = self._not_finite()
+        if not_finite:
+            return f"Disagrees: {not_finite}."
         if self.convention:
             return self.convention      # another parameter's gradient: the naming mistake first
         given = "your formula" if self.formula is not None else "your value"
@@ -164,6 +167,24 @@ class Verdict:
         return (not self.agreed and self.fd_finite and not self.fd_agrees
                 and self.expected_matches_fd)
 
+    def _not_finite(self):
+        """Why a value or a gradient that is NaN or infinite disagrees (``your value is NaN,
+        which agrees with nothing``, as in a matrix's entries); None when both are finite."""
+        value, engine, d = self.expected, self.engine, self.explanation.derivative
+        given = "your formula gives" if self.formula is not None else "your value is"
+        if math.isnan(engine):
+            return (f"the engine's own {d} is NaN: a NaN or an infinity in the graph reaches it "
+                    f"(as in PyTorch), and NaN agrees with nothing")
+        if math.isnan(value):
+            return f"{given} NaN, which agrees with nothing"
+        if math.isinf(value) and math.isinf(engine):
+            return f"{given} {number(value)} and the engine's {d} is {number(engine)}: the sign differs"
+        if math.isinf(value):
+            return f"{given} {number(value)}, which agrees with no finite gradient"
+        if math.isinf(engine):
+            return f"the engine's {d} is {number(engine)}, which no finite value agrees with"
+        return None
+
     def _given(self):
         d = self.explanation.derivative
         if self.precision.mode == "typed":
@@ -199,6 +220,9 @@ class Verdict:
     def _head(self):
         p, engine = self.precision, self.engine
         shown = self._engine_text()
+        not_finite = None if self.agreed else self._not_finite()
+        if not_finite:
+            return f"{self._given()} does not agree with the engine's {shown}: {not_finite}."
         if p.mode == "typed":
             if self.agreed:
                 return (f"{self._given()} agrees to {p.describe()}: the engine's "
