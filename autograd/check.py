@@ -32,6 +32,7 @@ from .differences import (
 )
 from .explain import DEFAULT_LIMIT, explanation_of
 from .formula import Formula, FormulaError, read_formula
+from .names import NodeNameError
 from .ops import OPS, describe
 from .precision import (Precision, precision_for, read_number, shortened,
                         typed_precision)
@@ -160,10 +161,15 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
     if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 < eps < math.inf:
         raise ValueError(f"check: eps must be a positive finite number (the finite "
                          f"difference's step), got {eps!r}")
-    from .matrix_check import check_matrix, is_matrix_question, other_parameter
+    from .matrix_check import check_matrix, is_matrix_question, network_hint, other_parameter
     if is_matrix_question(root, wrt, expected):
         return check_matrix(root, wrt, expected, layout=layout, digits=digits, rtol=rtol, atol=atol)
-    explanation = explanation_of(root, wrt, limit, "check")
+    try:
+        explanation = explanation_of(root, wrt, limit, "check")
+    except NodeNameError as err:
+        if not network_hint(wrt):
+            raise
+        raise NodeNameError(f"{err}{network_hint(wrt)}") from None
     wrt = explanation.wrt
     given, precision, formula = _read_expected(root, expected, digits, rtol, atol, wrt)
     value = precision.value             # at the digits given (digits= rounds it)

@@ -32,7 +32,7 @@ from .formula import number_text
 from .precision import Precision, precision_for, read_number, significant_digits
 
 __all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
-           "layout_of", "BatchView", "batch_view", "read_matrix", "read_matrix_text",
+           "layout_of", "BatchView", "batch_view", "has_network_weights", "read_matrix", "read_matrix_text",
            "latex_matrix_text", "is_matrix_text", "one_number_text", "LATEX_MATRIX_BEGIN",
            "is_flat", "low_precision", "LOW_PRECISION_RTOL",
            "shape", "transpose", "matmul", "hadamard", "scale", "shape_text", "MatrixShapeError"]
@@ -208,6 +208,17 @@ class BatchView:
                 bound[f"b{n}"] = put(self.b[l])
         bound[f"A{0 if layout == 'rows' else 1}"] = bound["X"]
         return bound
+
+
+def _network_weight(name):
+    """Whether a node's name is a network weight's as nn gives it: w{l}_{j}{k}."""
+    n = names.parse(name) if name else None
+    return n is not None and n.layer is not None and n.base == "w"
+
+
+def has_network_weights(nodes):
+    """Whether ``nodes`` hold a network's weights (what :func:`batch_view` needs)."""
+    return any(_network_weight(node.name) for node in nodes)
 
 
 def batch_view(root, layout=None):

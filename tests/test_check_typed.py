@@ -99,3 +99,60 @@ def test_cli_reads_nan_and_inf_as_numbers(script003, tmp_path, capsys):
     assert main(["check", str(script), "--wrt", "x", "--expected", "inf"]) == 0
     assert main(["check", str(script), "--wrt", "x", "--expected", "∞"]) == 0
     capsys.readouterr()
+
+
+def two_biases():
+    """The 1-1-1 network with a bias per neuron (the answer's b1, b2), x = 0.5, y = 1,
+    and the hand gradient ∂L/∂b1 = h(1-h)·w2·y'(1-y')·(y'-y)."""
+    x, y = Value(0.5, name="x"), Value(1.0, name="y")
+    w1, w2 = Value(0.4, name="w1"), Value(-0.7, name="w2")
+    b1, b2 = Value(0.1, name="b1"), Value(-0.2, name="b2")
+    h = (x * w1 + b1).named("net1").sigmoid().named("h")
+    yp = (h * w2 + b2).named("net2").sigmoid().named("y'")
+    L = (0.5 * (y - yp) ** 2).named("L")
+    L.backward()
+    H, Y = h.data, yp.data
+    return L, H * (1 - H) * -0.7 * Y * (1 - Y) * (Y - 1.0)
+
+
+@pytest.mark.parametrize("wrt", ["b1", "b_1", "b_{1}"])
+def test_a_bias_named_as_latex_writes_it_is_that_node(wrt):
+    """b_1 means b1, as w_1 means w1: it was taken for a network's matrix name and refused
+    with 'no network weights'."""
+    L, hand = two_biases()
+    verdict = check(L, wrt, repr(hand))
+    assert verdict and verdict.explanation.wrt.name == "b1"
+
+
+@pytest.mark.parametrize("wrt", ["b3", "W1", "W_2"])
+def test_a_matrix_name_that_is_no_node_lists_the_names(wrt):
+    """A name no node has, in a graph built by hand, gets the one-line error naming it and
+    listing the names (and what a matrix name would need), not only 'no network weights'."""
+    L, _ = two_biases()
+    with pytest.raises(KeyError) as err:
+        check(L, wrt, "0.1")
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith(f"check: no node named {wrt!r} in this graph; named nodes: "
+                              f"L, b1, b2, h, net1, net2, w1, w2, x, y")
+    assert "needs a network built with nn" in message
+
+
+def test_cli_a_bias_written_b_1_is_found(tmp_path, capsys):
+    """--wrt b_1 finds b1 (exit 0 with its hand value); --wrt b3 is a one-line usage error."""
+    script = tmp_path / "biases.py"
+    script.write_text(
+        "from autograd import Value\n"
+        "x, y = Value(0.5, name='x'), Value(1.0, name='y')\n"
+        "w1, w2 = Value(0.4, name='w1'), Value(-0.7, name='w2')\n"
+        "b1, b2 = Value(0.1, name='b1'), Value(-0.2, name='b2')\n"
+        "h = (x * w1 + b1).named('net1').sigmoid().named('h')\n"
+        "yp = (h * w2 + b2).named('net2').sigmoid().named(\"y'\")\n"
+        "L = (0.5 * (y - yp) ** 2).named('L')\n"
+        "L.backward()\n")
+    _, hand = two_biases()
+    assert main(["check", str(script), "--wrt", "b_1", "--expected", repr(hand)]) == 0
+    capsys.readouterr()
+    assert main(["check", str(script), "--wrt", "b3", "--expected", "0.1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no node named 'b3'" in err and "b1, b2" in err

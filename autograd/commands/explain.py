@@ -37,11 +37,21 @@ def _graph(args):
         root = captured.find(args.root) if args.root else captured.root
         wrt = captured.value_at(args.wrt)
         if wrt is None:
-            wrt = args.wrt if matrix_name(args.wrt, captured.root) else captured.find(args.wrt, root)
+            wrt = args.wrt if matrix_name(args.wrt, captured.root) else _node(captured, args.wrt, root)
     except ScriptError as err:
         print(f"chainrule: {one_line(err)}", file=sys.stderr)
         return None
     return root, wrt, captured.grad if root is captured.root else 1.0
+
+
+def _node(captured, name, root):
+    """The script's node called ``name``; a matrix name (W2) no network has says what it needs."""
+    from autograd.matrix_check import network_hint
+    from autograd.script import ScriptError
+    try:
+        return captured.find(name, root)
+    except ScriptError as err:
+        raise ScriptError(f"{err}{network_hint(name)}") from None
 
 
 def _seed_note(seed, wrt, engine):
