@@ -1019,6 +1019,8 @@ class _Reader:
                               "a product right after a division is ambiguous (a/2h: is it "
                               "a/(2h) or (a/2)·h?); add parentheses or *")
             elif self._starts_operand(token):
+                if token.kind == "num" and tree.kind == "const" and _NUMBER.fullmatch(tree.typed):
+                    self._grouped_digits(tree, token)
                 if token.kind == "num":
                     self.fail(token.pos, token.text, "a number right after a factor; write * "
                                                      "between them")
@@ -1026,6 +1028,14 @@ class _Reader:
                 tree = self.node(_INFIX["·"].name, (tree, right), token, "·")
             else:
                 return tree
+
+    def _grouped_digits(self, number, token):
+        """Refuse ``0.001 43`` (a number right after a number), naming the number it may be."""
+        more = re.match(r"\s+\d", self.text[token.pos - 1 + len(token.text):])
+        joined = "" if more else f" ({number.typed}{token.text})"
+        self.fail(token.pos, token.text, f"a number right after a number (digits grouped with a "
+                                         f"space?); write the number without spaces{joined}, or "
+                                         f"* between two numbers")
 
     def unary(self, signs=True):
         """Signs, then a power ``atom ^ unary`` (right-associative): no recursion per sign."""

@@ -528,11 +528,15 @@ _ENTRY_MARKUP = re.compile(r"\\h?phantom\s*\{[^{}]*\}|\\(?:num|mathbf|mathrm|tex
                            r"\s*\{([^{}]*)\}")
 
 
+def _unmarked(text):
+    """``text`` without the markup a post puts around a number (:data:`_ENTRY_MARKUP`)."""
+    return _ENTRY_MARKUP.sub(lambda found: found.group(1) or "", text)
+
+
 def _entry_text(cell):
     """One LaTeX matrix entry's text, a number's digits kept (``4.03 \\times 10^{-3}``:
     ``4.03e-3``), without the markup around it; as typed when it is not a number."""
-    plain = _ENTRY_MARKUP.sub(lambda found: found.group(1) or "", cell)
-    return number_text(plain) or cell.strip()
+    return number_text(_unmarked(cell)) or cell.strip()
 
 
 def _turned(rows):
@@ -564,8 +568,12 @@ _PRINTED_NUMBER = re.compile(r"\s*(?:np\.|numpy\.|torch\.)?(?:float(?:16|32|64)|
 def one_number_text(text):
     """The number ``text`` is, its digits kept, as typed (:func:`autograd.formula.number_text`:
     ``0.0142``, ``$0.0142$``) or as numpy or PyTorch print one number (``np.float64(0.0142)``,
-    ``tensor(0.0142, dtype=torch.float64)``, ``array([[0.0142]])``); else None."""
-    return number_text(_printed_number(text) or text)
+    ``tensor(0.0142, dtype=torch.float64)``, ``array([[0.0142]])``), or in the markup a
+    matrix entry may have (``\\num{1.42e-2}``, ``\\mathbf{0.0142}``); else None."""
+    found = number_text(_printed_number(text) or text)
+    if found is None and isinstance(text, str) and "\\" in text:
+        found = number_text(_unmarked(text))
+    return found
 
 
 def _printed_number(text):

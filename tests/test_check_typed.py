@@ -156,3 +156,33 @@ def test_cli_a_bias_written_b_1_is_found(tmp_path, capsys):
     assert main(["check", str(script), "--wrt", "b3", "--expected", "0.1"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no node named 'b3'" in err and "b1, b2" in err
+
+
+@pytest.mark.parametrize("typed", [r"\num{1.43e-3}", r"\num{0.00143}", r"$\num{1.43e-3}$",
+                                   r"\mathbf{0.00143}"])
+def test_a_number_in_siunitx_or_bold_markup_keeps_its_digits(typed):
+    """Desmos's 0.0014291881022 rounds to 1.43e-3 at the 3 digits typed: \\num{1.43e-3} is that
+    number, as it already was in a LaTeX matrix's entry."""
+    O, n = seed003()
+    verdict = check(O, n["w1"], typed)
+    assert verdict and verdict.digits == 3
+
+
+def test_a_number_in_markup_with_a_wrong_digit_disagrees():
+    O, n = seed003()
+    verdict = check(O, n["w1"], r"\num{1.44e-3}")
+    assert not verdict and verdict.digits == 3
+
+
+def test_digits_grouped_with_a_space_are_not_told_to_be_multiplied():
+    """'0.001 43' is refused in one line that names the number it may be, not 'write *
+    between them' (0.001·43 = 0.043 is not what was meant)."""
+    O, n = seed003()
+    with pytest.raises(ValueError) as err:
+        check(O, n["w1"], "0.001 43")
+    message = str(err.value)
+    assert "\n" not in message and "position 7 ('43')" in message
+    assert "write the number without spaces (0.00143)" in message
+    with pytest.raises(ValueError) as err:
+        check(O, n["w1"], "0.001 429 188")
+    assert "write the number without spaces, or" in str(err.value)
