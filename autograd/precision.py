@@ -43,6 +43,10 @@ _NUMBER = re.compile(r"^\s*[+\-−]?(\d+\.?\d*|\.\d+)([eE][+\-−]?\d+)?\s*$")
 #: NaN and infinity as typed, or as Python, numpy and PyTorch print them: nan, -inf, ∞
 _NOT_FINITE = re.compile(r"^\s*(?:nan|[+\-−]?(?:inf(?:inity)?|∞))\s*$", re.IGNORECASE)
 
+#: a value that agrees to its first this many significant digits or more, though not to
+#: all of them, is said to (:meth:`Precision.leading_digits`)
+FEWEST_LEADING = 3
+
 #: a number typed to check is at most this many characters long
 LONGEST_NUMBER = 100
 #: and its magnitude lies within what a float can hold: 10**-324 .. 10**308
@@ -246,6 +250,24 @@ class Precision:
         if digits == 0 or not Precision(self.value, "typed", text, digits).agrees(x):
             return None
         return digits
+
+    def leading_digits(self, x):
+        """For a value that does not agree: the most significant digits, fewer than it has
+        (as typed, or a float's shortest form) and at least :data:`FEWEST_LEADING`, to which
+        x agrees with it (-0.0807122 and -0.0807143503: 4); None otherwise, and for a
+        computed value (a formula's or a function's)."""
+        if self.mode == "typed":
+            text, digits = self.text, self.digits
+        elif self.mode == "full" and self.from_float and math.isfinite(self.value):
+            text = repr(self.value)
+            digits = significant_digits(text)
+        else:
+            return None
+        for k in range(digits - 1, FEWEST_LEADING - 1, -1):
+            shorter = rounded_text(_decimal(text), k)
+            if Precision(float(shorter), "typed", shorter, k).agrees(x):
+                return k
+        return None
 
     def __repr__(self):
         if self.mode == "typed":

@@ -128,6 +128,12 @@ class Verdict:
             return (f"Disagrees at full precision, but agrees to the {hint} significant "
                     f"digits {repr(self.expected)} has.")
         engine = p.shown(self.engine) if p.mode == "typed" else number(self.engine, 12)
+        leading = self._leading_digits
+        if leading:
+            at = f"the {p.digits} significant digits you gave" if p.mode == "typed" else \
+                "full precision"
+            return (f"Disagrees at {at} but agrees to {leading} (the engine gives {engine}): "
+                    f"rounded intermediate values give a difference this small.")
         if self.diagnosis is not None:
             return f"Disagrees: the engine gives {engine}, and no small mistake reproduces {given}."
         return f"Disagrees: the engine gives {engine}."
@@ -148,9 +154,27 @@ class Verdict:
             if self.blames_a_rule:
                 sentences.append(f"Your value matches the finite difference, not the engine: "
                                  f"{SUSPECT_A_RULE}, not your derivation.")
-            if self.diagnosis is not None and not self.convention and not self._only_digits:
+            leading = self._leading_digits
+            if leading:
+                sentences.append(
+                    f"To its first {leading} significant digits your value is the engine's, and "
+                    f"none of the usual chain-rule mistakes (a sign flip, a missing path, one "
+                    f"term of a sum, left-out factors) gives it: intermediate values rounded "
+                    f"along the way (0.5744 for 0.574442516...) move the last digits like this; "
+                    f"carry more digits through to agree further.")
+            elif self.diagnosis is not None and not self.convention and not self._only_digits:
                 sentences.append(self.diagnosis.message)   # the convention already says what it is
         return sentences
+
+    @property
+    def _leading_digits(self):
+        """A value no mistake reproduces that agrees to its first few significant digits
+        (:meth:`autograd.precision.Precision.leading_digits`): the difference is rounding."""
+        if (self.agreed or self.convention or self.blames_a_rule or self._not_finite()
+                or self._only_digits
+                or (self.diagnosis is not None and self.diagnosis.kind is not None)):
+            return None
+        return self.precision.leading_digits(self.engine)
 
     @property
     def _only_digits(self):

@@ -186,3 +186,67 @@ def test_digits_grouped_with_a_space_are_not_told_to_be_multiplied():
     with pytest.raises(ValueError) as err:
         check(O, n["w1"], "0.001 429 188")
     assert "write the number without spaces, or" in str(err.value)
+
+
+def shared_bias():
+    """Worked example 000's 1-1-1 network (one bias b in both neurons), x = 0.5, y = 1,
+    w1 = 0.4, w2 = -0.7, b = 0.1, built micrograd-style with label=."""
+    x, y = Value(0.5, label="x"), Value(1.0, label="y")
+    w1, w2, b = Value(0.4, label="w1"), Value(-0.7, label="w2"), Value(0.1, label="b")
+    h = (x * w1 + b).sigmoid()
+    h.label = "h"
+    yp = (h * w2 + b).sigmoid()
+    yp.label = "y'"
+    L = 0.5 * (y - yp) ** 2
+    L.label = "L"
+    L.backward()
+    return L, w2
+
+
+def by_hand_to_4_digits():
+    """The asker's ∂L/∂w2 = h·y'(1-y')·(y'-y), right, worked out by hand with h and y'
+    rounded to 4 digits (h = σ(0.3) = 0.5744, y' = σ(-0.30208) = 0.4250): -0.080712175;
+    exact it is -0.08071435..."""
+    def sigmoid(z):
+        return 1 / (1 + math.exp(-z))
+    h = round(sigmoid(0.5 * 0.4 + 0.1), 4)
+    yp = round(sigmoid(h * -0.7 + 0.1), 4)
+    exact_h = sigmoid(0.3)
+    exact_yp = sigmoid(exact_h * -0.7 + 0.1)
+    return h * yp * (1 - yp) * (yp - 1), exact_h * exact_yp * (1 - exact_yp) * (exact_yp - 1)
+
+
+@pytest.mark.parametrize("as_text", [True, False])
+def test_a_right_derivation_with_rounded_intermediates_is_not_called_a_mistake(as_text):
+    """'Are my computations correct?': the formula is right and the value agrees with the
+    engine's to 4 significant digits; the verdict disagrees at the digits given but says
+    so and names rounding, not 'no small mistake reproduces your value'."""
+    L, w2 = shared_bias()
+    hand, exact = by_hand_to_4_digits()
+    assert w2.grad == pytest.approx(exact, rel=1e-12)
+    given = f"{hand:.6g}" if as_text else hand
+    verdict = check(L, w2, given)
+    text = str(verdict)
+    assert not verdict
+    at = "the 6 significant digits you gave" if as_text else "full precision"
+    assert verdict.headline().startswith(f"Disagrees at {at} but agrees to 4 (the engine gives -0.080714")
+    assert "rounded intermediate values" in verdict.headline()
+    assert "No small mistake" not in text and "To its first 4 significant digits" in text
+
+
+def test_a_last_digit_off_agrees_to_the_digits_before_it():
+    """Desmos's 0.0014291881022 typed as 0.00142917: wrong in the 6th digit, right in 5."""
+    O, n = seed003()
+    verdict = check(O, n["w1"], "0.00142917")
+    assert not verdict
+    assert verdict.headline().startswith("Disagrees at the 6 significant digits you gave but "
+                                         "agrees to 5 (the engine gives 0.00142919)")
+
+
+def test_a_mistake_is_still_named_and_a_far_value_gets_no_rounding_remark():
+    """4× the gradient is the missing w4·w2, w5·w3 (as before); 0.00136 agrees only to 2
+    digits (fewer than 3): no remark about rounding."""
+    O, n = seed003()
+    assert check(O, n["w1"], "0.00571675").diagnosis.kind == "missing factors"
+    verdict = check(O, n["w1"], "0.00136")
+    assert "rounded intermediate" not in str(verdict)
