@@ -93,9 +93,29 @@ def diagnose(explanation, expected, given):
     if not (math.isfinite(expected) and math.isfinite(explanation.engine)):
         return None
     found = _diagnose(explanation, expected, given)
+    if found is not None and found.kind is None:
+        found = _rounded(explanation, expected, given) or found
     if found is None:
         return None
     return _with_definitions(explanation, found)
+
+
+def _rounded(explanation, expected, given):
+    """The mistake that gives the value to its first few digits (the precision's
+    ``rounded_look``), when none gives all of them: a derivation worked by hand with
+    rounded intermediate values.  None when none does, or the gradient itself does."""
+    look = getattr(given, "rounded_look", None)
+    shorter = look() if look is not None else None
+    if shorter is None:
+        return None
+    found = _diagnose(explanation, expected, shorter)
+    if found is None or found.kind is None:
+        return None
+    k = shorter.digits
+    found.finding += f" (to its first {k} significant digits; rounding changes the rest)"
+    found.message += (f" This gives your value to its first {k} significant digits; "
+                      f"intermediate values rounded along the way change the digits after.")
+    return found
 
 
 def _with_definitions(explanation, diagnosis):

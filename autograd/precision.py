@@ -46,6 +46,9 @@ _NOT_FINITE = re.compile(r"^\s*(?:nan|[+\-−]?(?:inf(?:inity)?|∞))\s*$", re.I
 #: a value that agrees to its first this many significant digits or more, though not to
 #: all of them, is said to (:meth:`Precision.leading_digits`)
 FEWEST_LEADING = 3
+#: a value no mistake gives at all its digits is looked at again to this many: a derivation
+#: worked with intermediate values rounded to 4 digits agrees to about 4
+ROUNDED_DIGITS = 4
 
 #: a number typed to check is at most this many characters long
 LONGEST_NUMBER = 100
@@ -256,18 +259,34 @@ class Precision:
         (as typed, or a float's shortest form) and at least :data:`FEWEST_LEADING`, to which
         x agrees with it (-0.0807122 and -0.0807143503: 4); None otherwise, and for a
         computed value (a formula's or a function's)."""
-        if self.mode == "typed":
-            text, digits = self.text, self.digits
-        elif self.mode == "full" and self.from_float and math.isfinite(self.value):
-            text = repr(self.value)
-            digits = significant_digits(text)
-        else:
-            return None
-        for k in range(digits - 1, FEWEST_LEADING - 1, -1):
-            shorter = rounded_text(_decimal(text), k)
-            if Precision(float(shorter), "typed", shorter, k).agrees(x):
+        for k in range(self._digits_given() - 1, FEWEST_LEADING - 1, -1):
+            if self.to_leading(k).agrees(x):
                 return k
         return None
+
+    def to_leading(self, k):
+        """The value rounded to its first k significant digits, as typed that way (the
+        diagnosis's second look at a value worked with rounded intermediates); None when
+        it has no more than k, or is computed."""
+        if k >= self._digits_given():
+            return None
+        text = self.text if self.mode == "typed" else repr(self.value)
+        shorter = rounded_text(_decimal(text), k)
+        return Precision(float(shorter), "typed", shorter, k)
+
+    def rounded_look(self):
+        """The value to its first :data:`ROUNDED_DIGITS` significant digits (what the
+        diagnosis tries when no mistake gives all of them), or None."""
+        return self.to_leading(ROUNDED_DIGITS)
+
+    def _digits_given(self):
+        """The significant digits the value was given with: typed, or a float's shortest
+        form; 0 for a computed value (a formula's or a function's)."""
+        if self.mode == "typed":
+            return self.digits
+        if self.mode == "full" and self.from_float and math.isfinite(self.value):
+            return significant_digits(repr(self.value))
+        return 0
 
     def __repr__(self):
         if self.mode == "typed":

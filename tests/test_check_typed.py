@@ -9,6 +9,7 @@ import pytest
 from autograd import Value
 from autograd.check import check
 from autograd.cli import main
+from autograd.engine import all_nodes
 from test_explain import DESMOS, SCRIPT_003, seed003
 
 
@@ -250,3 +251,36 @@ def test_a_mistake_is_still_named_and_a_far_value_gets_no_rounding_remark():
     assert check(O, n["w1"], "0.00571675").diagnosis.kind == "missing factors"
     verdict = check(O, n["w1"], "0.00136")
     assert "rounded intermediate" not in str(verdict)
+
+
+def rounded_by_hand():
+    """h, y' of worked example 000 rounded to 4 digits, as a hand computation carries them."""
+    def sigmoid(z):
+        return 1 / (1 + math.exp(-z))
+    h = round(sigmoid(0.5 * 0.4 + 0.1), 4)
+    return h, round(sigmoid(h * -0.7 + 0.1), 4)
+
+
+def shared_bias_nodes():
+    L, _ = shared_bias()
+    return L, {n.name: n for n in all_nodes(L) if n.name}
+
+
+@pytest.mark.parametrize("as_text", [True, False])
+def test_a_mistake_worked_with_rounded_intermediates_is_still_named(as_text):
+    """With h and y' rounded to 4 digits, the classic slips give values that no mistake
+    reproduces to 6 digits; to their first 4 the diagnosis names them (by hand: the error
+    written y-y' flips the sign; without y'(1-y') the σ' factor is missing; b followed
+    only through net2 leaves out the path through net1)."""
+    L, nodes = shared_bias_nodes()
+    h, yp = rounded_by_hand()
+    slips = [("w2", h * yp * (1 - yp) * (1 - yp), "sign flip"),
+             ("w2", h * (yp - 1), "missing factors"),
+             ("b", yp * (1 - yp) * (yp - 1), "missing path")]
+    for name, hand, kind in slips:
+        verdict = check(L, nodes[name], f"{hand:.6g}" if as_text else hand)
+        assert not verdict and verdict.diagnosis.kind == kind, (name, str(verdict))
+        assert "No small mistake" not in str(verdict)
+        if kind != "missing factors" or not as_text:   # -0.33028 is h·(y'-y) to 6 digits too
+            assert verdict.headline().endswith("(to its first 4 significant digits; rounding "
+                                               "changes the rest).")
