@@ -284,3 +284,36 @@ def test_a_mistake_worked_with_rounded_intermediates_is_still_named(as_text):
         if kind != "missing factors" or not as_text:   # -0.33028 is h·(y'-y) to 6 digits too
             assert verdict.headline().endswith("(to its first 4 significant digits; rounding "
                                                "changes the rest).")
+
+
+def test_the_power_rules_2_left_out_is_named():
+    """L = (x·w - y)² at x = 0.7, w = 2, y = 1: ∂L/∂w = 2(x·w - y)·x = 0.56 by hand; the
+    learner who writes d(u²)/du = u gets 0.28, half of it, and the 2 is named."""
+    x, w = Value(0.7, name="x"), Value(2.0, name="w")
+    L = ((x * w - Value(1.0, name="y", kind="constant")) ** 2).named("L")
+    L.backward()
+    assert w.grad == pytest.approx(2 * (0.7 * 2 - 1) * 0.7, rel=1e-15)
+    verdict = check(L, w, "0.28")
+    assert not verdict and verdict.diagnosis.kind == "missing coefficient"
+    assert verdict.headline() == "Disagrees: your value leaves out the 2 of ∂L/∂(x·w-y) = 2(x·w-y)."
+    assert "the power rule" in str(verdict)
+
+
+def test_micrograd_readme_half_its_gradient_is_the_2_of_e_squared():
+    """micrograd's README prints dg/da = 138.8338; every path to g runs through f = e², so
+    69.4169, half of it, is the chain rule without the 2 of d(e²)/de = 2e."""
+    from test_check_digits import micrograd_readme
+    g, a = micrograd_readme()
+    assert f"{a.grad:.4f}" == "138.8338"
+    verdict = check(g, a, "69.4169")
+    assert not verdict and verdict.diagnosis.kind == "missing coefficient"
+    assert verdict.diagnosis.finding.startswith("your value leaves out the 2 of ")
+
+
+def test_worked_example_000_without_the_2_of_the_square():
+    """L = ½(y - y')²: ∂L/∂w2 = h·y'(1-y')·(y'-y); with the 2 of the square left out (the ½
+    kept) it is half that."""
+    L, w2 = shared_bias()
+    _, exact = by_hand_to_4_digits()
+    verdict = check(L, w2, exact / 2)
+    assert verdict.diagnosis.kind == "missing coefficient", str(verdict)
