@@ -317,3 +317,23 @@ def test_worked_example_000_without_the_2_of_the_square():
     _, exact = by_hand_to_4_digits()
     verdict = check(L, w2, exact / 2)
     assert verdict.diagnosis.kind == "missing coefficient", str(verdict)
+
+
+@pytest.mark.parametrize("eps", [1e-17, 1e-300])
+def test_a_step_below_the_floats_spacing_is_named_not_a_zero_division(eps):
+    """x = 0.5: floats there are math.ulp(0.5) = 1.1e-16 apart, so x ± 1e-17 is
+    0.5 itself and (x+h) - (x-h) = 0. check still judges the value (∂(x²)/∂x = 2x = 1 by
+    hand) and says why there is no finite difference; finite_difference and gradcheck
+    refuse in one line. Before: ZeroDivisionError 'float division by zero'."""
+    from autograd.check import finite_difference, gradcheck
+    x = Value(0.5, name="x")
+    L = (x * x).named("L")
+    L.backward()
+    verdict = check(L, x, "1", eps=eps)
+    assert verdict and math.isnan(verdict.finite_difference)
+    assert f"No finite-difference estimate: eps={eps!r} does not move 0.5" in str(verdict)
+    with pytest.raises(ValueError, match=r"^finite_difference: eps=.* does not move 0\.5"):
+        finite_difference(L, x, eps)
+    with pytest.raises(ValueError, match=r"^gradcheck: input 1 \(x1\): eps="):
+        gradcheck(lambda a: a * a, [0.5], eps=eps)
+    assert x.data == 0.5 and L.data == 0.25 and x.grad == 1.0
