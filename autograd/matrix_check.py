@@ -770,13 +770,16 @@ def _comparison(kind, l, layout, values, precisions, truth, agree, root_name):
 
 def _other_leaf(root, wrt, precision, grads):
     """``This is ∂L/∂w2, not ∂L/∂b2: ...`` when the value is the gradient of exactly one
-    other named leaf (not a constant), else None."""
+    other named leaf (not a constant), or of several whose gradients are the same number
+    (a symmetric network's w2 and w3: ``∂O/∂w2 (= ∂O/∂w3 here)``), else None."""
     others = [node for node, g in grads.items() if node is not wrt and node.name
               and node.kind in ("leaf", "parameter") and precision.agrees(g)]
-    if len(others) != 1:
+    if not others or any(grads[node] != grads[others[0]] for node in others):
         return None
     R = names.printable(names.text(root.name)) if root.name else "C"
-    return (f"This is ∂{R}/∂{names.printable(names.text(others[0].name))}, not "
+    first, *same = sorted(others, key=lambda node: node.name)
+    also = "".join(f" (= ∂{R}/∂{names.printable(names.text(node.name))} here)" for node in same)
+    return (f"This is ∂{R}/∂{names.printable(names.text(first.name))}{also}, not "
             f"∂{R}/∂{names.printable(names.text(wrt.name))}: your value is that node's gradient.")
 
 

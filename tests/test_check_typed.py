@@ -337,3 +337,30 @@ def test_a_step_below_the_floats_spacing_is_named_not_a_zero_division(eps):
     with pytest.raises(ValueError, match=r"^gradcheck: input 1 \(x1\): eps="):
         gradcheck(lambda a: a * a, [0.5], eps=eps)
     assert x.data == 0.5 and L.data == 0.25 and x.grad == 1.0
+
+
+@pytest.mark.parametrize("typed, other, same", [("0.00783", "w2", "w3"), ("0.0976", "w4", "w5")])
+def test_another_weights_gradient_is_named_when_a_symmetric_twin_shares_it(typed, other, same):
+    """The Desmos network has every weight 0.5, so ∂O/∂w2 = ∂O/∂w3 = σ'(net4)·w4·σ'(net2)·h1
+    = 0.0078344 and ∂O/∂w4 = ∂O/∂w5 = σ'(net4)·h2 = 0.09757 (by hand). A value typed for w1
+    that is one of them names them; before, two equal matches named neither."""
+    O, n = seed003()
+    h1 = 1 / (1 + math.exp(-1.5))
+    h2 = 1 / (1 + math.exp(-(0.5 * h1 + 1)))
+    o = 1 / (1 + math.exp(-(h2 * 0.5 * 2 + 1)))
+    hand = {"w2": o * (1 - o) * 0.5 * h2 * (1 - h2) * h1, "w4": o * (1 - o) * h2}
+    assert f"{hand[other]:.3g}" == typed
+    verdict = check(O, n["w1"], typed)
+    assert not verdict
+    assert verdict.headline() == (f"This is ∂O/∂{other} (= ∂O/∂{same} here), not ∂O/∂w1: your "
+                                  f"value is that node's gradient.")
+
+
+def test_a_value_two_leaves_with_different_gradients_match_names_neither():
+    """x·a + y·b at a = 0.1234, b = 0.1236: ∂/∂x = 0.1234 and ∂/∂y = 0.1236 both round to
+    '0.12'; asked about a (∂/∂a = x = 2), '0.12' is not named as either's."""
+    x, y = Value(2.0, name="x"), Value(3.0, name="y")
+    a, b = Value(0.1234, name="a"), Value(0.1236, name="b")
+    L = (x * a + y * b).named("L")
+    L.backward()
+    assert check(L, a, "0.12").convention is None
