@@ -24,7 +24,7 @@ the diagnosis's (could this candidate be what the person computed?).
 
 import math
 import re
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 
 from .notation import number
 
@@ -193,10 +193,14 @@ class Precision:
         return max(self.rtol * max(abs(self.value), abs(other)), self.atol)
 
     def _rounds(self, x):
-        """x rounds to the typed number: as shown (:func:`shortest`), it is at most
-        half a unit of the typed number's last digit away."""
+        """x rounds to the typed number: as shown (:func:`shortest`), rounded at the typed
+        number's last digit half to even or half up (away from 0), it is that number: a tie
+        goes either way they take it (0.25 to 0.2 or 0.3), but 0.15 rounds to 0.2 only (0.1
+        is 0.15 cut: :meth:`_cuts`)."""
         with localcontext(_EXACT):
-            return abs(shortest(x) - self._typed) * 2 <= self._unit
+            shown = shortest(x)
+            return any(shown.quantize(self._unit, rounding=way) == self._typed
+                       for way in (ROUND_HALF_EVEN, ROUND_HALF_UP))
 
     def _rounds_or_cuts(self, x):
         if not math.isfinite(x):

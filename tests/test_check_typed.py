@@ -364,3 +364,25 @@ def test_a_value_two_leaves_with_different_gradients_match_names_neither():
     L = (x * a + y * b).named("L")
     L.backward()
     assert check(L, a, "0.12").convention is None
+
+
+@pytest.mark.parametrize("gradient, typed, how", [
+    (0.15, "0.1", "begins with 0.1"), (0.15, "0.2", "rounds to 0.2"),
+    (-0.15, "-0.1", "begins with -0.1"), (-0.15, "-0.2", "rounds to -0.2"),
+    (0.25, "0.2", "rounds to 0.2"), (0.25, "0.3", "rounds to 0.3"),
+    (1500.0, "1e3", "begins with 1e3"), (1500.0, "2e3", "rounds to 2e3")])
+def test_a_tie_rounds_only_the_ways_rounding_goes(gradient, typed, how):
+    """0.15 rounded to 1 digit is 0.2, half up and half to even alike (a Decimal oracle);
+    0.1 is 0.15 cut, which agrees too but is not 'rounds to 0.1'. 0.25 rounds to 0.2 (half
+    to even) or 0.3 (half up)."""
+    from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+    unit = Decimal(1).scaleb(Decimal(typed).as_tuple().exponent)
+    shown = Decimal(repr(gradient))
+    ways = {shown.quantize(unit, rounding=r) for r in (ROUND_HALF_EVEN, ROUND_HALF_UP)}
+    assert (Decimal(typed) in ways) == how.startswith("rounds")
+    assert how.startswith("rounds") or shown.quantize(unit, rounding=ROUND_DOWN) == Decimal(typed)
+    x = Value(1.0, name="x")
+    L = (x * gradient).named("L")
+    L.backward()
+    verdict = check(L, x, typed)
+    assert verdict and f"the engine's {gradient:g} {how}." in str(verdict)
