@@ -1306,11 +1306,17 @@ class Formula:
         parts.append(f"; with {self.values()}, it gives" if self.nodes else "; it gives")
         parts.append(f" {value:.12g}")
         if self.stated is not None:
-            typed = precision_for(read_number(self.stated), self.stated)
-            parts.append(f", the {self.stated} you wrote after it" if typed.agrees(value) else
-                         f", not the {self.stated} you wrote after it (the formula is what is "
-                         f"checked)")
+            parts.append(f", the {self.stated} you wrote after it" if self.gives_stated(value)
+                         else f", not the {self.stated} you wrote after it (the formula is what "
+                              f"is checked)")
         return "".join(parts) + "."
+
+    def gives_stated(self, value):
+        """Whether ``value`` (what the formula gave) is the number written after it
+        (``... = -0.0807``) at that number's digits; None when none was written."""
+        if self.stated is None:
+            return None
+        return precision_for(read_number(self.stated), self.stated).agrees(value)
 
     def __repr__(self):
         return f"<Formula {self.text!r}>"

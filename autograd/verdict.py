@@ -109,6 +109,9 @@ class Verdict:
         digits you gave.``, ``Disagrees: your formula leaves out w4·w2 on path 1.``"""
         p = self.precision
         if self.agreed:
+            if self.formula is not None and self.formula.gives_stated(self.formula_value) is False:
+                return (f"Agrees: your formula gives the engine's {p.shown(self.engine)}, "
+                        f"but not the {self.formula.stated} you wrote after it.")
             if p.mode == "typed":
                 return f"Agrees to {p.describe()}."
             return f"Agrees with the engine's {number(self.engine, 12)} ({p.describe()})."

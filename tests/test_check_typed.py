@@ -386,3 +386,21 @@ def test_a_tie_rounds_only_the_ways_rounding_goes(gradient, typed, how):
     L.backward()
     verdict = check(L, x, typed)
     assert verdict and f"the engine's {gradient:g} {how}." in str(verdict)
+
+
+@pytest.mark.parametrize("stated", ["0.0807", "-0.0807122"])
+def test_a_right_formula_with_a_wrong_number_after_it_says_so_first(stated):
+    """Worked example 000's ∂L/∂w2 = h·y'(1-y')·(y'-y) is right (the engine's -0.0807144,
+    by hand); the number written after it is not (the sign, or rounded intermediates). The
+    first line says both, not a bare 'Agrees with the engine's ...'."""
+    L, w2 = shared_bias()
+    _, exact = by_hand_to_4_digits()
+    verdict = check(L, w2, f"h·y'(1-y')·(y'-y) = {stated}")
+    assert verdict and verdict.formula_value == pytest.approx(exact, rel=1e-12)
+    assert verdict.headline() == (f"Agrees: your formula gives the engine's -0.0807143502844, "
+                                  f"but not the {stated} you wrote after it.")
+    verdict = check(L, w2, "h·y'(1-y')·(y'-y) = -0.08071")
+    assert verdict.headline().startswith("Agrees with the engine's -0.0807143502844")
+    verdict = check(L, w2, f"h·y'(1-y')·(y'-y) = {stated}", digits=4)
+    assert verdict.headline() == (f"Agrees: your formula gives the engine's -0.08071, but not "
+                                  f"the {stated} you wrote after it.")
