@@ -114,6 +114,14 @@ def typed_precision(number):
     return min(5e-3, 0.6 * 10.0 ** (1 - digits))
 
 
+def _unit_of(typed, digits):
+    """One unit of the last of ``digits`` significant digits of ``typed``: 1e-5 for 0.00143
+    and 3, 10 for 1770 and 3 (1773.8 to 3 digits, whose zero holds the place)."""
+    if typed == 0 or not typed.is_finite():
+        return Decimal(1).scaleb(typed.as_tuple().exponent)
+    return Decimal(1).scaleb(typed.adjusted() - digits + 1)
+
+
 def _cut(x, places):
     """x as shown (:func:`shortest`) with its digits beyond 10**places cut off
     (towards zero)."""
@@ -144,7 +152,7 @@ class Precision:
         self.from_float = from_float
         if mode == "typed":
             self._typed = _decimal(text)
-            self._unit = Decimal(1).scaleb(self._typed.as_tuple().exponent)
+            self._unit = _unit_of(self._typed, digits)
 
     # -- the tests ---------------------------------------------------------
 
@@ -277,6 +285,17 @@ class Precision:
         text = self.text if self.mode == "typed" else repr(self.value)
         shorter = rounded_text(_decimal(text), k)
         return Precision(float(shorter), "typed", shorter, k)
+
+    def without_placeholders(self, x):
+        """For a whole number typed with trailing zeros that does not agree (1770 for
+        1773.8, counted as 4 digits): its digits without those zeros when x agrees to them
+        (3), else None. The zeros may only hold the place."""
+        text = self.text.strip() if self.mode == "typed" else ""
+        if not re.fullmatch(r"[+\-]?\d*[1-9]0+", text):
+            return None
+        k = len(text.lstrip("+-").rstrip("0").lstrip("0"))
+        shorter = self.to_leading(k)
+        return k if shorter is not None and shorter.agrees(x) else None
 
     def rounded_look(self):
         """The value to its first :data:`ROUNDED_DIGITS` significant digits (what the

@@ -131,6 +131,11 @@ class Verdict:
             return (f"Disagrees at full precision, but agrees to the {hint} significant "
                     f"digits {repr(self.expected)} has.")
         engine = p.shown(self.engine) if p.mode == "typed" else number(self.engine, 12)
+        placeholders = self._placeholders
+        if placeholders:
+            return (f"Disagrees at the {p.digits} significant digits {p.text} has, counting its "
+                    f"trailing zeros, but agrees to {placeholders} (the engine gives {engine}): "
+                    f"if the zeros only hold the place, pass digits={placeholders}.")
         leading = self._leading_digits
         if leading:
             at = f"the {p.digits} significant digits you gave" if p.mode == "typed" else \
@@ -158,7 +163,13 @@ class Verdict:
                 sentences.append(f"Your value matches the finite difference, not the engine: "
                                  f"{SUSPECT_A_RULE}, not your derivation.")
             leading = self._leading_digits
-            if leading:
+            if self._placeholders:
+                sentences.append(
+                    f"A whole number's trailing zeros count as significant digits here; "
+                    f"without them {self.precision.text} has {self._placeholders}, and to those "
+                    f"the engine's value is the same: pass digits={self._placeholders} (or write "
+                    f"it in scientific notation) if those are the digits you have.")
+            elif leading:
                 sentences.append(
                     f"To its first {leading} significant digits your value is the engine's, and "
                     f"none of the usual chain-rule mistakes (a sign flip, a missing path, one "
@@ -168,6 +179,15 @@ class Verdict:
             elif self.diagnosis is not None and not self.convention and not self._only_digits:
                 sentences.append(self.diagnosis.message)   # the convention already says what it is
         return sentences
+
+    @property
+    def _placeholders(self):
+        """A whole number typed with trailing zeros (1770) that agrees without them, when no
+        mistake gives it: :meth:`autograd.precision.Precision.without_placeholders`."""
+        if (self.agreed or self.convention or self.blames_a_rule or self._not_finite()
+                or (self.diagnosis is not None and self.diagnosis.kind is not None)):
+            return None
+        return self.precision.without_placeholders(self.engine)
 
     @property
     def _leading_digits(self):

@@ -404,3 +404,45 @@ def test_a_right_formula_with_a_wrong_number_after_it_says_so_first(stated):
     verdict = check(L, w2, f"h·y'(1-y')·(y'-y) = {stated}", digits=4)
     assert verdict.headline() == (f"Agrees: your formula gives the engine's -0.08071, but not "
                                   f"the {stated} you wrote after it.")
+
+
+def times(gradient):
+    """L = x·c: ∂L/∂x = c (by hand)."""
+    x = Value(1.0, name="x")
+    L = (x * gradient).named("L")
+    L.backward()
+    return L, x
+
+
+@pytest.mark.parametrize("given, digits, shown", [
+    ("1773.8", 3, "1770"), (1773.8, 3, "1770"), (1773.8, 2, "1800"), ("1774", 2, "1800"),
+    (1773.8061946469415, 1, "2000")])
+def test_digits_fewer_than_a_whole_numbers_places_agree(given, digits, shown):
+    """∂L/∂x = 1773.8061946469415 to 3 significant digits is 1770 (a Decimal oracle); with
+    digits=3 the verdict said 'Your ∂L/∂x = 1770 does not agree with the engine's
+    1773.80619465, which is 1770 to the 3 significant digits you gave' (the rounded text
+    1770 was re-read with 4 digits). Even the engine's own float disagreed with digits=1."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+    d = Decimal(repr(1773.8061946469415))
+    assert d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1), rounding=ROUND_HALF_EVEN) \
+        == Decimal(shown)
+    L, x = times(1773.8061946469415)
+    verdict = check(L, x, given, digits=digits)
+    assert verdict and verdict.headline() == (f"Agrees to the {digits} significant "
+                                              f"digit{'s' if digits > 1 else ''} you gave.")
+    assert f"rounds to {shown}." in str(verdict)
+
+
+def test_a_whole_numbers_trailing_zeros_that_only_hold_the_place_are_named():
+    """'1770' counts 4 significant digits (1773.8 is 1774 to 4: it disagrees); to its 3
+    digits without the zero it agrees, and the verdict says so instead of 'no small
+    mistake reproduces your value' or 'rounded intermediate values'."""
+    L, x = times(1773.8061946469415)
+    verdict = check(L, x, "1770")
+    assert not verdict and verdict.digits == 4
+    assert verdict.headline() == ("Disagrees at the 4 significant digits 1770 has, counting its "
+                                  "trailing zeros, but agrees to 3 (the engine gives 1774): if "
+                                  "the zeros only hold the place, pass digits=3.")
+    assert "rounded intermediate" not in str(verdict) and "No small mistake" not in str(verdict)
+    assert check(L, x, "1770", digits=3)
+    assert "hold the place" not in check(L, x, "1780").headline()
