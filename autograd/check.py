@@ -59,11 +59,32 @@ def _ratio(a, b):
 _DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+(?:[eE][+-]?\d+)?\s*$")
 
 
+#: 1,234.5 or 12,345: digits grouped by thousands with commas
+_THOUSANDS = re.compile(r"^\s*[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?\s*$")
+
+
 def with_decimal_point(text):
     """``0,7`` -> ``"0.7"``: a number typed with a decimal comma, as a dot; else None."""
     if not _DECIMAL_COMMA.match(text):
         return None
     return text.strip().replace(",", ".")
+
+
+def comma_problem(text, before=""):
+    """What is wrong with a number typed with a comma, ending in the number to write
+    (``before`` it: ``--expected ``); None for text that is no such number. ``0,7`` has a
+    decimal comma, ``1,234.5`` groups thousands, and ``1,234`` may be either."""
+    point = with_decimal_point(text)
+    grouped = _THOUSANDS.match(text) is not None
+    plain = text.strip().replace(",", "")
+    if point is not None and grouped:
+        return (f"has a comma that is a decimal comma or groups thousands; write "
+                f"{before}{point} or {before}{plain}")
+    if point is not None:
+        return f"is written with a decimal comma; write the decimal point as a dot: {before}{point}"
+    if grouped:
+        return f"groups its digits with commas; write it without them: {before}{plain}"
+    return None
 
 
 def as_number_text(text):
@@ -83,10 +104,9 @@ def _read_expected(root, expected, digits, rtol, atol, wrt=None):
         if number is not None:
             value = read_number(number)
             return value, precision_for(value, number, digits=digits, rtol=rtol, atol=atol), None
-        point = with_decimal_point(expected)
-        if point is not None:
-            raise ValueError(f"check: {expected.strip()!r} is written with a decimal comma; "
-                             f"write the decimal point as a dot: {point}")
+        comma = comma_problem(expected)
+        if comma is not None:
+            raise ValueError(f"check: {expected.strip()!r} {comma}")
         if _looks_like_matrix(expected):
             raise ValueError(f"check: {shortened(expected.strip())!r} is a matrix, but the "
                              f"gradient with respect to {describe(wrt)} is one number; a matrix "

@@ -446,3 +446,24 @@ def test_a_whole_numbers_trailing_zeros_that_only_hold_the_place_are_named():
     assert "rounded intermediate" not in str(verdict) and "No small mistake" not in str(verdict)
     assert check(L, x, "1770", digits=3)
     assert "hold the place" not in check(L, x, "1780").headline()
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("0,00143", "is written with a decimal comma; write the decimal point as a dot: 0.00143"),
+    ("0,123", "is written with a decimal comma; write the decimal point as a dot: 0.123"),
+    ("1,234.5", "groups its digits with commas; write it without them: 1234.5"),
+    ("12,345,678", "groups its digits with commas; write it without them: 12345678"),
+    ("1,234", "has a comma that is a decimal comma or groups thousands; write 1.234 or 1234")])
+def test_a_comma_in_a_number_is_named_for_what_it_may_be(typed, message):
+    """'1,234.5' was 'cannot read the formula at position 2: expected an operator', and
+    '1,234' was taken for a decimal comma only (it may group thousands)."""
+    O, n = seed003()
+    with pytest.raises(ValueError) as err:
+        check(O, n["w1"], typed)
+    assert str(err.value) == f"check: {typed!r} {message}"
+
+
+def test_cli_a_comma_grouping_thousands_is_a_usage_error(script003, capsys):
+    assert main(["check", script003, "--wrt", "w1", "--expected", "1,234.5"]) == 2
+    assert capsys.readouterr().err == ("chainrule: check: --expected 1,234.5 groups its digits "
+                                       "with commas; write it without them: --expected 1234.5\n")
