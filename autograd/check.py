@@ -104,9 +104,6 @@ def _read_expected(root, expected, digits, rtol, atol, wrt=None):
         if number is not None:
             value = read_number(number)
             return value, precision_for(value, number, digits=digits, rtol=rtol, atol=atol), None
-        comma = comma_problem(expected)
-        if comma is not None:
-            raise ValueError(f"check: {expected.strip()!r} {comma}")
         if _looks_like_matrix(expected):
             raise ValueError(f"check: {shortened(expected.strip())!r} is a matrix, but the "
                              f"gradient with respect to {describe(wrt)} is one number; a matrix "
@@ -182,6 +179,8 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
         raise ValueError(f"check: eps must be a positive finite number (the finite "
                          f"difference's step), got {eps!r}")
     from .matrix_check import check_matrix, is_matrix_question, network_hint, other_parameter
+    if isinstance(expected, str) and (comma := comma_problem(expected)) is not None:
+        raise ValueError(f"check: {expected.strip()!r} {comma}")   # for a node or a matrix
     if is_matrix_question(root, wrt, expected):
         return check_matrix(root, wrt, expected, layout=layout, digits=digits, rtol=rtol, atol=atol)
     try:

@@ -467,3 +467,19 @@ def test_cli_a_comma_grouping_thousands_is_a_usage_error(script003, capsys):
     assert main(["check", script003, "--wrt", "w1", "--expected", "1,234.5"]) == 2
     assert capsys.readouterr().err == ("chainrule: check: --expected 1,234.5 groups its digits "
                                        "with commas; write it without them: --expected 1234.5\n")
+
+
+def test_a_comma_in_a_matrix_questions_one_number_is_named_too():
+    """b2 of the mini-batch blog's network is 1 × 1: '0,01458' is named as a decimal comma
+    there too (it was "expected ';' at character 2 of the formula")."""
+    import nn
+    X = [[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [1.0, 1.0]]
+    net = nn.MLP.from_matrices([[[0.2, -0.4, 0.6], [-0.5, 0.3, 0.1]], [[0.8], [-0.6], [0.4]]],
+                               [[[0.0, 0.1, -0.2]], [[-0.1]]], layout="rows")
+    cost = nn.half_mean_squared_error(net.batch(X), [[1.0], [0.0], [0.0], [1.0]])
+    cost.backward()
+    with pytest.raises(ValueError) as err:
+        check(cost, "b2", "0,01458")
+    assert str(err.value) == ("check: '0,01458' is written with a decimal comma; write the "
+                              "decimal point as a dot: 0.01458")
+    assert check(cost, "b2", "0.01458")
