@@ -1380,14 +1380,22 @@ def _factors(t):
     return out
 
 
+#: a number as written when its digits are not all of it: ≈0.00143, ~0.00143, 0.0014291...
+_APPROXIMATE = re.compile(r"\s*(?:[≈~≃]\s*)?(?P<number>[^\s≈~≃…][^\s…]*?)\s*(?:\.\.\.|…)?\s*")
+
+
 def number_text(text):
     """The number ``text`` is, as typed (its digits kept), read as a formula is: ``0.2217``,
-    ``$0.2217$``, ``\\(-8.16 \\times 10^{-3}\\)`` (as ``-8.16e-3``), ``nan``, ``-inf``; None for
-    anything else (a formula, a name, text a formula cannot be)."""
+    ``$0.2217$``, ``\\(-8.16 \\times 10^{-3}\\)`` (as ``-8.16e-3``), ``nan``, ``-inf``, and
+    ``≈0.00143`` or ``0.0014291...`` as their digits; None for anything else (a formula, a
+    name, text a formula cannot be)."""
     if not isinstance(text, str) or len(text) > LONGEST_TEXT or not text.strip():
         return None
     if is_number_text(text) or is_not_finite_text(text):   # (1e999 too: the caller says why)
         return text
+    around = _APPROXIMATE.fullmatch(text)
+    if around and is_number_text(around.group("number")):
+        return around.group("number")
     try:
         tree, stated = _Reader(text, [], "check").parse(0)
     except (FormulaError, names.NodeNameError):

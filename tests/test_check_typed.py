@@ -483,3 +483,20 @@ def test_a_comma_in_a_matrix_questions_one_number_is_named_too():
     assert str(err.value) == ("check: '0,01458' is written with a decimal comma; write the "
                               "decimal point as a dot: 0.01458")
     assert check(cost, "b2", "0.01458")
+
+
+@pytest.mark.parametrize("typed, digits", [("≈0.00143", 3), ("~0.00143", 3), ("≈ 1.43e-3", 3),
+                                           ("0.0014291...", 5), ("0.0014291…", 5),
+                                           (".00143...", 3)])
+def test_a_number_marked_approximate_is_its_digits(typed, digits):
+    """Desmos's 0.0014291881022 written as ≈0.00143 or with its digits trailing off,
+    0.0014291..., is that number with the digits shown (it was 'this character is not part
+    of a formula')."""
+    O, n = seed003()
+    verdict = check(O, n["w1"], typed)
+    assert verdict and verdict.digits == digits
+
+
+def test_a_wrong_digit_marked_approximate_still_disagrees():
+    O, n = seed003()
+    assert not check(O, n["w1"], "≈0.00144")
