@@ -184,10 +184,7 @@ class Verdict:
     def _placeholders(self):
         """A whole number typed with trailing zeros (1770) that agrees without them, when no
         mistake gives it: :meth:`autograd.precision.Precision.without_placeholders`."""
-        if (self.agreed or self.convention or self.blames_a_rule or self._not_finite()
-                or (self.diagnosis is not None and self.diagnosis.kind is not None)):
-            return None
-        return self.precision.without_placeholders(self.engine)
+        return self.precision.without_placeholders(self.engine) if self._only_digits else None
 
     @property
     def _leading_digits(self):
@@ -201,11 +198,13 @@ class Verdict:
 
     @property
     def _only_digits(self):
-        """A float that agrees at the digits it has and that no mistake reproduces: the
-        digits are the whole finding (no 'no small mistake', no paths to compare)."""
+        """A float that agrees at the digits it has, or a whole number without its trailing
+        zeros, that no mistake reproduces: the digits are the whole finding (no 'no small
+        mistake', no paths to compare)."""
+        p = self.precision
         return (not self.agreed and not self.convention and not self.blames_a_rule
                 and (self.diagnosis is None or self.diagnosis.kind is None)
-                and bool(self.precision.hint(self.engine)))
+                and bool(p.hint(self.engine) or p.without_placeholders(self.engine)))
 
     @property
     def blames_a_rule(self):
