@@ -255,10 +255,12 @@ class Verdict:
         return text
 
     def _ratio_text(self):
-        """expected/engine to 6 digits, or as many more as it takes not to read as
-        exactly 1 when it is not (-0.10000001 against -0.09999999999999998: 1.0000001)."""
+        """expected/engine to 6 digits (a typed value's own digits, at least 2: '5' against
+        3 is 1.7, not 1.66667), or as many more as it takes not to read as exactly 1 when it
+        is not (-0.10000001 against -0.09999999999999998: 1.0000001)."""
         ratio = self.ratio
-        digits = 6
+        p = self.precision
+        digits = max(2, min(p.digits, 6)) if p.mode == "typed" else 6
         while digits < 17 and ratio != 1.0 and number(ratio, digits) == "1":
             digits += 1
         return number(ratio, digits)

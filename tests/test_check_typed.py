@@ -500,3 +500,21 @@ def test_a_number_marked_approximate_is_its_digits(typed, digits):
 def test_a_wrong_digit_marked_approximate_still_disagrees():
     O, n = seed003()
     assert not check(O, n["w1"], "≈0.00144")
+
+
+@pytest.mark.parametrize("typed, engine, ratio", [
+    ("5", 3.0, "1.7"), ("0.005717", DESMOS, "4"), ("0.00144", DESMOS, "1.01"),
+    ("0.00142917", DESMOS, "0.999987")])
+def test_the_ratio_is_printed_to_the_digits_typed(typed, engine, ratio):
+    """A ratio has no more meaningful digits than the value typed (at least 2): 5 (1 digit)
+    against 3 is 1.7, not 1.66667; 0.005717 against 0.0014291881022 is 4.000 (printed 4),
+    not 4.00017 (a Decimal oracle, %g). A ratio that is not 1 still never reads as 1."""
+    from decimal import Decimal
+    digits = max(2, min(len(Decimal(typed).as_tuple().digits), 6))
+    assert f"{float(Decimal(typed) / Decimal(repr(engine))):.{digits}g}" == ratio
+    if engine == DESMOS:
+        O, n = seed003()
+        verdict = check(O, n["w1"], typed)
+    else:
+        verdict = check(*times(engine), typed)
+    assert not verdict and f"the ratio expected/engine is {ratio}. " in str(verdict)
