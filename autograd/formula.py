@@ -1384,11 +1384,16 @@ def _factors(t):
 _APPROXIMATE = re.compile(r"\s*(?:[≈~≃]\s*)?(?P<number>[^\s≈~≃…][^\s…]*?)\s*(?:\.\.\.|…)?\s*")
 
 
+#: scientific notation with a letter x for the times sign, as typed without ×: 1.43x10^-3
+_TIMES_TEN = re.compile(r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*[xX]\s*10\s*(?:\^|\*\*)"
+                        r"\s*[{(]?\s*(?P<exponent>[+\-−]?\d+)\s*[})]?\s*")
+
+
 def number_text(text):
     """The number ``text`` is, as typed (its digits kept), read as a formula is: ``0.2217``,
     ``$0.2217$``, ``\\(-8.16 \\times 10^{-3}\\)`` (as ``-8.16e-3``), ``nan``, ``-inf``, and
-    ``≈0.00143`` or ``0.0014291...`` as their digits; None for anything else (a formula, a
-    name, text a formula cannot be)."""
+    ``≈0.00143`` or ``0.0014291...`` as their digits, ``1.43x10^-3`` as ``1.43e-3``; None for
+    anything else (a formula, a name, text a formula cannot be)."""
     if not isinstance(text, str) or len(text) > LONGEST_TEXT or not text.strip():
         return None
     if is_number_text(text) or is_not_finite_text(text):   # (1e999 too: the caller says why)
@@ -1396,6 +1401,9 @@ def number_text(text):
     around = _APPROXIMATE.fullmatch(text)
     if around and is_number_text(around.group("number")):
         return around.group("number")
+    letter = _TIMES_TEN.fullmatch(text)
+    if letter:
+        return f"{letter.group('mantissa')}e{letter.group('exponent')}"
     try:
         tree, stated = _Reader(text, [], "check").parse(0)
     except (FormulaError, names.NodeNameError):

@@ -518,3 +518,13 @@ def test_the_ratio_is_printed_to_the_digits_typed(typed, engine, ratio):
     else:
         verdict = check(*times(engine), typed)
     assert not verdict and f"the ratio expected/engine is {ratio}. " in str(verdict)
+
+
+@pytest.mark.parametrize("typed", ["1.43x10^-3", "1.43 x 10^-3", "1.43X10^{-3}", "1.43x10**-3"])
+def test_scientific_notation_with_a_letter_x_is_the_number(typed):
+    """1.43x10^-3, as typed without a × key, is 1.43e-3 (3 digits: Desmos's 0.0014291881022
+    rounds to it); it was "no node named 'x10'"."""
+    O, n = seed003()
+    verdict = check(O, n["w1"], typed)
+    assert verdict and verdict.digits == 3
+    assert not check(O, n["w1"], typed.replace("1.43", "1.44"))
