@@ -32,6 +32,7 @@ from .differences import (
 )
 from .explain import DEFAULT_LIMIT, explanation_of
 from .formula import Formula, FormulaError, read_formula
+from .names import NodeNameError
 from .ops import OPS, describe
 from .precision import (Precision, precision_for, read_number, shortened,
                         typed_precision)
@@ -58,11 +59,32 @@ def _ratio(a, b):
 _DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+(?:[eE][+-]?\d+)?\s*$")
 
 
+#: 1,234.5 or 12,345: digits grouped by thousands with commas
+_THOUSANDS = re.compile(r"^\s*[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?\s*$")
+
+
 def with_decimal_point(text):
     """``0,7`` -> ``"0.7"``: a number typed with a decimal comma, as a dot; else None."""
     if not _DECIMAL_COMMA.match(text):
         return None
     return text.strip().replace(",", ".")
+
+
+def comma_problem(text, before=""):
+    """What is wrong with a number typed with a comma, ending in the number to write
+    (``before`` it: ``--expected ``); None for text that is no such number. ``0,7`` has a
+    decimal comma, ``1,234.5`` groups thousands, and ``1,234`` may be either."""
+    point = with_decimal_point(text)
+    grouped = _THOUSANDS.match(text) is not None
+    plain = text.strip().replace(",", "")
+    if point is not None and grouped:
+        return (f"has a comma that is a decimal comma or groups thousands; write "
+                f"{before}{point} or {before}{plain}")
+    if point is not None:
+        return f"is written with a decimal comma; write the decimal point as a dot: {before}{point}"
+    if grouped:
+        return f"groups its digits with commas; write it without them: {before}{plain}"
+    return None
 
 
 def as_number_text(text):
@@ -82,10 +104,6 @@ def _read_expected(root, expected, digits, rtol, atol, wrt=None):
         if number is not None:
             value = read_number(number)
             return value, precision_for(value, number, digits=digits, rtol=rtol, atol=atol), None
-        point = with_decimal_point(expected)
-        if point is not None:
-            raise ValueError(f"check: {expected.strip()!r} is written with a decimal comma; "
-                             f"write the decimal point as a dot: {point}")
         if _looks_like_matrix(expected):
             raise ValueError(f"check: {shortened(expected.strip())!r} is a matrix, but the "
                              f"gradient with respect to {describe(wrt)} is one number; a matrix "
@@ -160,10 +178,17 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
     if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 < eps < math.inf:
         raise ValueError(f"check: eps must be a positive finite number (the finite "
                          f"difference's step), got {eps!r}")
-    from .matrix_check import check_matrix, is_matrix_question, other_parameter
+    from .matrix_check import check_matrix, is_matrix_question, network_hint, other_parameter
+    if isinstance(expected, str) and (comma := comma_problem(expected)) is not None:
+        raise ValueError(f"check: {expected.strip()!r} {comma}")   # for a node or a matrix
     if is_matrix_question(root, wrt, expected):
         return check_matrix(root, wrt, expected, layout=layout, digits=digits, rtol=rtol, atol=atol)
-    explanation = explanation_of(root, wrt, limit, "check")
+    try:
+        explanation = explanation_of(root, wrt, limit, "check")
+    except NodeNameError as err:
+        if not network_hint(wrt):
+            raise
+        raise NodeNameError(f"{err}{network_hint(wrt)}") from None
     wrt = explanation.wrt
     given, precision, formula = _read_expected(root, expected, digits, rtol, atol, wrt)
     value = precision.value             # at the digits given (digits= rounds it)

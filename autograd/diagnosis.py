@@ -32,7 +32,8 @@ class Diagnosis:
     """What a wrong hand value most likely left out.
 
     kind      "sign flip", "missing path", "only one path", "one term of a sum",
-              "missing factors", "no path" (the root does not depend on wrt) or None
+              "missing coefficient", "missing factors", "no path" (the root does not
+              depend on wrt) or None
               (nothing small explains it)
     message   one or two sentences naming it
     finding   the same in a few words for a verdict's first line, with "your value"
@@ -87,12 +88,35 @@ def diagnose(explanation, expected, given):
     ``given`` is the value's :class:`autograd.precision.Precision` (or a
     function ``close(v)`` saying whether v matches it).  Returns None when the
     true gradient itself matches: at the precision given there is no mistake
-    to name.
+    to name, or when the value or the gradient is NaN or infinite (no mistake in a
+    derivation is told apart by them: the verdict says what they are).
     """
+    if not (math.isfinite(expected) and math.isfinite(explanation.engine)):
+        return None
     found = _diagnose(explanation, expected, given)
+    if found is not None and found.kind is None:
+        found = _rounded(explanation, expected, given) or found
     if found is None:
         return None
     return _with_definitions(explanation, found)
+
+
+def _rounded(explanation, expected, given):
+    """The mistake that gives the value to its first few digits (the precision's
+    ``rounded_look``), when none gives all of them: a derivation worked by hand with
+    rounded intermediate values.  None when none does, or the gradient itself does."""
+    look = getattr(given, "rounded_look", None)
+    shorter = look() if look is not None else None
+    if shorter is None:
+        return None
+    found = _diagnose(explanation, expected, shorter)
+    if found is None or found.kind is None:
+        return None
+    k = shorter.digits
+    found.finding += f" (to its first {k} significant digits; rounding changes the rest)"
+    found.message += (f" This gives your value to its first {k} significant digits; "
+                      f"intermediate values rounded along the way change the digits after.")
+    return found
 
 
 def _with_definitions(explanation, diagnosis):
@@ -128,8 +152,8 @@ def _diagnose(explanation, expected, given):
     paths = explanation.paths
     if not paths:
         return _no_path(explanation)
-    for search in (_one_term, _missing_path, _only_one_path, _factors_everywhere,
-                   _factors_on_one_path):
+    for search in (_one_term, _missing_path, _only_one_path, _coefficient_left_out,
+                   _factors_everywhere, _factors_on_one_path):
         found = search(explanation, close)
         if found:
             return found
@@ -324,6 +348,33 @@ def _one_term_message(explanation, terms, i, term, g, how):
             f"({namer.text(term)}, ∂/∂{namer.text(explanation.wrt)} = {number(g, 6)}{how}). "
             f"{namer.text(explanation.root)} adds {adds}, so its gradient is the sum of the "
             f"per-term gradients.")
+
+
+# ---------------------------------------------------------------------------
+# A coefficient left out: the 2 of d(u²)/du = 2u
+# ---------------------------------------------------------------------------
+
+def _coefficient_left_out(explanation, close):
+    """The number in front of one local derivative (n of n·u^(n-1), 3 of 3·x) left out
+    wherever that edge is on a path: the paths through it count 1/n of their product."""
+    products = [p.product for p in explanation.paths]
+    through = {}                     # edge -> (its factor, the products of the paths through it)
+    for path, product in zip(explanation.paths, products):
+        for f in {(f.child, f.index): f for f in path.factors}.values():
+            c = f.rule.coefficient
+            if f.rule.symbol is not None and c not in (0.0, 1.0, -1.0) and math.isfinite(c):
+                through.setdefault((f.child, f.index), (f, []))[1].append(product)
+    for f, passing in through.values():
+        c = f.rule.coefficient
+        if close(math.fsum(products + [p / c - p for p in passing])):
+            rule = (" (the power rule: d(uⁿ)/du = n·uⁿ⁻¹ keeps n)" if f.child._op is ops.POW
+                    else "")
+            return Diagnosis("missing coefficient", (
+                f"A coefficient is missing: your value is the chain rule with the "
+                f"{number(c)} of {f.partial} = {f.formula} left out{rule}. Multiply every local "
+                f"derivative in full."),
+                finding=f"your value leaves out the {number(c)} of {f.partial} = {f.formula}")
+    return None
 
 
 # ---------------------------------------------------------------------------

@@ -77,6 +77,16 @@ def _step(x, eps):
     return eps * max(1.0, abs(x))
 
 
+def _unmoved(x, eps):
+    """Why the step h = eps·max(1, |x|) cannot difference at x, when x ± h are the same
+    float (eps=1e-17 at 0.5); None when they differ."""
+    h = _step(x, eps)
+    if (x + h) - (x - h) != 0.0:
+        return None
+    return (f"eps={eps!r} does not move {x!r}: x + h and x - h are the same float (floats "
+            f"there are {math.ulp(x):.2g} apart); use a larger eps such as 1e-6")
+
+
 def finite_difference(root, wrt, eps=1e-6):
     """(root(x+h) - root(x-h)) / 2h with x = wrt.data and h = eps·max(1, |x|).
 
@@ -84,6 +94,9 @@ def finite_difference(root, wrt, eps=1e-6):
     """
     x = wrt.data
     h = _step(x, eps)
+    unmoved = _unmoved(x, eps)
+    if unmoved:
+        raise ValueError(f"finite_difference: {unmoved}")
     (plus, minus), _ = _root_at(root, wrt, (x + h, x - h))
     return (plus - minus) / ((x + h) - (x - h))
 
@@ -121,6 +134,9 @@ def estimate(root, wrt, eps=1e-6):
     """
     x = wrt.data
     h = _step(x, eps)
+    unmoved = _unmoved(x, eps)
+    if unmoved:
+        return Estimate(math.nan, h, note=unmoved)
     points = (x + h, x - h, x + 2 * h, x - 2 * h)
     try:
         (f1, f2, f3, f4), largest = _root_at(root, wrt, points)
@@ -248,6 +264,9 @@ def gradcheck(fn: Callable[..., Value], inputs: Inputs, eps: float = 1e-6, atol:
     for i, x in enumerate(inputs, 1):
         saved = x.data
         h = _step(saved, eps)
+        unmoved = _unmoved(saved, eps)
+        if unmoved:
+            raise ValueError(f"gradcheck: input {i} ({namer.text(x)}): {unmoved}")
         try:
             x.data = saved + h
             plus = _call(fn, inputs, f"at {namer.text(x)} = {x.data!r}").data

@@ -65,7 +65,7 @@ import unicodedata
 from . import graph, names, ops
 from . import expr as E
 from .notation import Labels, TextNotation
-from .precision import is_number_text, precision_for, read_number
+from .precision import is_not_finite_text, is_number_text, precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
 
 __all__ = ["Formula", "FormulaError", "FormulaNameError", "read_formula", "FUNCTIONS", "LATEX_FUNCTIONS",
@@ -1019,6 +1019,8 @@ class _Reader:
                               "a product right after a division is ambiguous (a/2h: is it "
                               "a/(2h) or (a/2)·h?); add parentheses or *")
             elif self._starts_operand(token):
+                if token.kind == "num" and tree.kind == "const" and _NUMBER.fullmatch(tree.typed):
+                    self._grouped_digits(tree, token)
                 if token.kind == "num":
                     self.fail(token.pos, token.text, "a number right after a factor; write * "
                                                      "between them")
@@ -1026,6 +1028,14 @@ class _Reader:
                 tree = self.node(_INFIX["·"].name, (tree, right), token, "·")
             else:
                 return tree
+
+    def _grouped_digits(self, number, token):
+        """Refuse ``0.001 43`` (a number right after a number), naming the number it may be."""
+        more = re.match(r"\s+\d", self.text[token.pos - 1 + len(token.text):])
+        joined = "" if more else f" ({number.typed}{token.text})"
+        self.fail(token.pos, token.text, f"a number right after a number (digits grouped with a "
+                                         f"space?); write the number without spaces{joined}, or "
+                                         f"* between two numbers")
 
     def unary(self, signs=True):
         """Signs, then a power ``atom ^ unary`` (right-associative): no recursion per sign."""
@@ -1296,11 +1306,17 @@ class Formula:
         parts.append(f"; with {self.values()}, it gives" if self.nodes else "; it gives")
         parts.append(f" {value:.12g}")
         if self.stated is not None:
-            typed = precision_for(read_number(self.stated), self.stated)
-            parts.append(f", the {self.stated} you wrote after it" if typed.agrees(value) else
-                         f", not the {self.stated} you wrote after it (the formula is what is "
-                         f"checked)")
+            parts.append(f", the {self.stated} you wrote after it" if self.gives_stated(value)
+                         else f", not the {self.stated} you wrote after it (the formula is what "
+                              f"is checked)")
         return "".join(parts) + "."
+
+    def gives_stated(self, value):
+        """Whether ``value`` (what the formula gave) is the number written after it
+        (``... = -0.0807``) at that number's digits; None when none was written."""
+        if self.stated is None:
+            return None
+        return precision_for(read_number(self.stated), self.stated).agrees(value)
 
     def __repr__(self):
         return f"<Formula {self.text!r}>"
@@ -1364,14 +1380,30 @@ def _factors(t):
     return out
 
 
+#: a number as written when its digits are not all of it: ≈0.00143, ~0.00143, 0.0014291...
+_APPROXIMATE = re.compile(r"\s*(?:[≈~≃]\s*)?(?P<number>[^\s≈~≃…][^\s…]*?)\s*(?:\.\.\.|…)?\s*")
+
+
+#: scientific notation with a letter x for the times sign, as typed without ×: 1.43x10^-3
+_TIMES_TEN = re.compile(r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*[xX]\s*10\s*(?:\^|\*\*)"
+                        r"\s*[{(]?\s*(?P<exponent>[+\-−]?\d+)\s*[})]?\s*")
+
+
 def number_text(text):
     """The number ``text`` is, as typed (its digits kept), read as a formula is: ``0.2217``,
-    ``$0.2217$``, ``\\(-8.16 \\times 10^{-3}\\)`` (as ``-8.16e-3``); None for anything
-    else (a formula, a name, text a formula cannot be)."""
+    ``$0.2217$``, ``\\(-8.16 \\times 10^{-3}\\)`` (as ``-8.16e-3``), ``nan``, ``-inf``, and
+    ``≈0.00143`` or ``0.0014291...`` as their digits, ``1.43x10^-3`` as ``1.43e-3``; None for
+    anything else (a formula, a name, text a formula cannot be)."""
     if not isinstance(text, str) or len(text) > LONGEST_TEXT or not text.strip():
         return None
-    if is_number_text(text):            # (1e999 too: the caller says why it cannot be)
+    if is_number_text(text) or is_not_finite_text(text):   # (1e999 too: the caller says why)
         return text
+    around = _APPROXIMATE.fullmatch(text)
+    if around and is_number_text(around.group("number")):
+        return around.group("number")
+    letter = _TIMES_TEN.fullmatch(text)
+    if letter:
+        return f"{letter.group('mantissa')}e{letter.group('exponent')}"
     try:
         tree, stated = _Reader(text, [], "check").parse(0)
     except (FormulaError, names.NodeNameError):

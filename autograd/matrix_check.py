@@ -22,7 +22,8 @@ from itertools import product as _product
 from . import engine, names
 from .floats import listlike, short_repr
 from .matrix_form import (
-    LOW_PRECISION_RTOL, MatrixShapeError, batch_view, check_layout, hadamard, is_flat,
+    LOW_PRECISION_RTOL, MatrixShapeError, batch_view, check_layout, hadamard, has_network_weights,
+    is_flat,
     is_matrix_text, low_precision, matmul, matrix_name, one_number_text,
     parse_matrix_name, read_matrix, scale, shape, shape_text, transpose,
 )
@@ -32,19 +33,33 @@ from .verdict import Verdict
 from .notation import number
 from .precision import is_number_text, precision_for
 
-__all__ = ["MatrixVerdict", "check_matrix", "is_matrix_question", "other_parameter",
+__all__ = ["MatrixVerdict", "check_matrix", "is_matrix_question", "network_hint", "other_parameter",
            "MatrixFormulaError"]
 
 
 
 def is_matrix_question(root, wrt, expected):
     """Whether ``check(root, wrt, expected)`` asks about a matrix: ``wrt`` is a layer, a
-    matrix name (``W2``, ``b1``) that no node of the graph has, or a matrix of Values."""
+    matrix name (``W2``, ``b1``) that names no node of the graph (``b_1`` names b1), with
+    several numbers given or an nn network below root, or a matrix of Values."""
     if hasattr(wrt, "neurons") and hasattr(wrt, "number") or listlike(wrt, sized=True):
         return True
-    if parse_matrix_name(wrt, "rows") is not None or (isinstance(wrt, str) and _several(expected)):
-        return not any(node.name == wrt for node in engine.all_nodes(root))
+    several = isinstance(wrt, str) and _several(expected)
+    if parse_matrix_name(wrt, "rows") is not None or several:
+        nodes = engine.all_nodes(root)
+        if names.named(names.nodes_by_name(nodes), wrt):
+            return False
+        return several or has_network_weights(nodes)
     return False
+
+
+def network_hint(wrt):
+    """What a node-name error adds for a matrix name (``W2``, ``b1``) asked about where no
+    network is: ``; as a matrix name, W2 needs a network built with nn ...``; else ""."""
+    if parse_matrix_name(wrt, "rows") is None:
+        return ""
+    return (f"; as a matrix name, {wrt} needs a network built with nn (nn.MLP.from_matrices) "
+            f"below the root")
 
 
 def _several(expected):
@@ -755,13 +770,16 @@ def _comparison(kind, l, layout, values, precisions, truth, agree, root_name):
 
 def _other_leaf(root, wrt, precision, grads):
     """``This is ∂L/∂w2, not ∂L/∂b2: ...`` when the value is the gradient of exactly one
-    other named leaf (not a constant), else None."""
+    other named leaf (not a constant), or of several whose gradients are the same number
+    (a symmetric network's w2 and w3: ``∂O/∂w2 (= ∂O/∂w3 here)``), else None."""
     others = [node for node, g in grads.items() if node is not wrt and node.name
               and node.kind in ("leaf", "parameter") and precision.agrees(g)]
-    if len(others) != 1:
+    if not others or any(grads[node] != grads[others[0]] for node in others):
         return None
     R = names.printable(names.text(root.name)) if root.name else "C"
-    return (f"This is ∂{R}/∂{names.printable(names.text(others[0].name))}, not "
+    first, *same = sorted(others, key=lambda node: node.name)
+    also = "".join(f" (= ∂{R}/∂{names.printable(names.text(node.name))} here)" for node in same)
+    return (f"This is ∂{R}/∂{names.printable(names.text(first.name))}{also}, not "
             f"∂{R}/∂{names.printable(names.text(wrt.name))}: your value is that node's gradient.")
 
 

@@ -32,7 +32,7 @@ from .formula import number_text
 from .precision import Precision, precision_for, read_number, significant_digits
 
 __all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
-           "layout_of", "BatchView", "batch_view", "read_matrix", "read_matrix_text",
+           "layout_of", "BatchView", "batch_view", "has_network_weights", "read_matrix", "read_matrix_text",
            "latex_matrix_text", "is_matrix_text", "one_number_text", "LATEX_MATRIX_BEGIN",
            "is_flat", "low_precision", "LOW_PRECISION_RTOL",
            "shape", "transpose", "matmul", "hadamard", "scale", "shape_text", "MatrixShapeError"]
@@ -210,6 +210,17 @@ class BatchView:
         return bound
 
 
+def _network_weight(name):
+    """Whether a node's name is a network weight's as nn gives it: w{l}_{j}{k}."""
+    n = names.parse(name) if name else None
+    return n is not None and n.layer is not None and n.base == "w"
+
+
+def has_network_weights(nodes):
+    """Whether ``nodes`` hold a network's weights (what :func:`batch_view` needs)."""
+    return any(_network_weight(node.name) for node in nodes)
+
+
 def batch_view(root, layout=None):
     """The :class:`BatchView` of the network batch below ``root`` (names as nn gives them)."""
     nodes = engine.all_nodes(root)
@@ -373,15 +384,11 @@ def _local(a, z):
 TYPED_FLOAT_DIGITS = 12
 
 
-#: NaN and infinity as numpy and PyTorch print them
-_NOT_FINITE = re.compile(r"\s*(?:nan|[+\-−]?inf)\s*", re.IGNORECASE)
-
-
 def _entry_precision(entry, where, digits, rtol, atol):
     """(value, Precision) of one entry: text keeps its digits; a short float its shortest form's."""
-    from .precision import is_number_text
-    if isinstance(entry, str) and _NOT_FINITE.fullmatch(entry):
-        entry = float(entry.replace("−", "-"))     # nan, inf as numpy and PyTorch print them
+    from .precision import is_not_finite_text, is_number_text
+    if is_not_finite_text(entry):
+        entry = read_number(entry)                 # nan, inf as numpy and PyTorch print them
     if isinstance(entry, str):
         if not is_number_text(entry):
             raise MatrixEntryError(f"{where} is {entry!r}, not a number")
@@ -521,11 +528,15 @@ _ENTRY_MARKUP = re.compile(r"\\h?phantom\s*\{[^{}]*\}|\\(?:num|mathbf|mathrm|tex
                            r"\s*\{([^{}]*)\}")
 
 
+def _unmarked(text):
+    """``text`` without the markup a post puts around a number (:data:`_ENTRY_MARKUP`)."""
+    return _ENTRY_MARKUP.sub(lambda found: found.group(1) or "", text)
+
+
 def _entry_text(cell):
     """One LaTeX matrix entry's text, a number's digits kept (``4.03 \\times 10^{-3}``:
     ``4.03e-3``), without the markup around it; as typed when it is not a number."""
-    plain = _ENTRY_MARKUP.sub(lambda found: found.group(1) or "", cell)
-    return number_text(plain) or cell.strip()
+    return number_text(_unmarked(cell)) or cell.strip()
 
 
 def _turned(rows):
@@ -557,8 +568,12 @@ _PRINTED_NUMBER = re.compile(r"\s*(?:np\.|numpy\.|torch\.)?(?:float(?:16|32|64)|
 def one_number_text(text):
     """The number ``text`` is, its digits kept, as typed (:func:`autograd.formula.number_text`:
     ``0.0142``, ``$0.0142$``) or as numpy or PyTorch print one number (``np.float64(0.0142)``,
-    ``tensor(0.0142, dtype=torch.float64)``, ``array([[0.0142]])``); else None."""
-    return number_text(_printed_number(text) or text)
+    ``tensor(0.0142, dtype=torch.float64)``, ``array([[0.0142]])``), or in the markup a
+    matrix entry may have (``\\num{1.42e-2}``, ``\\mathbf{0.0142}``); else None."""
+    found = number_text(_printed_number(text) or text)
+    if found is None and isinstance(text, str) and "\\" in text:
+        found = number_text(_unmarked(text))
+    return found
 
 
 def _printed_number(text):

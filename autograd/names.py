@@ -421,6 +421,16 @@ def plain(name):
     return out
 
 
+def named(found, name):
+    """The nodes of ``found`` (:func:`nodes_by_name`) that ``name`` names, exactly or as
+    the answers print it (``b_1`` is ``b1``: :func:`plain`); None when it names none."""
+    matches = found.get(name)
+    if not matches and isinstance(name, str):
+        spelled = [k for k in found if spelling(k) == spelling(plain(name))]
+        matches = found[spelled[0]] if len(spelled) == 1 else None
+    return matches or None
+
+
 def find_node(nodes, name, where):
     """The one node of ``nodes`` called ``name`` (or spelled so as the answers print
     it: ``w³₁₂``, ``w^{3}_{12}``, ``w_1``; see :func:`plain`).
@@ -429,10 +439,7 @@ def find_node(nodes, name, where):
     :class:`NodeNameError` when no node or more than one node has the name.
     """
     found = nodes_by_name(nodes)
-    matches = found.get(name)
-    if not matches and isinstance(name, str):
-        spelled = [k for k in found if spelling(k) == spelling(plain(name))]
-        matches = found[spelled[0]] if len(spelled) == 1 else None
+    matches = named(found, name)
     if not matches:
         hint = "" if found else ("; autograd.name_variables(globals()) names the nodes "
                                  "after the variables that hold them")

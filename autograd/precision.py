@@ -24,12 +24,12 @@ the diagnosis's (could this candidate be what the person computed?).
 
 import math
 import re
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 
 from .notation import number
 
 __all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "significant_digits", "is_number_text",
-           "typed_precision", "precision_for", "rounded_text", "read_number", "shortest",
+           "is_not_finite_text", "typed_precision", "precision_for", "rounded_text", "read_number", "shortest",
            "LONGEST_NUMBER"]
 
 #: full precision: the relative and absolute differences a hand formula may have
@@ -40,6 +40,15 @@ DEFAULT_ATOL = 1e-12
 _EXACT = Context(prec=800)
 
 _NUMBER = re.compile(r"^\s*[+\-−]?(\d+\.?\d*|\.\d+)([eE][+\-−]?\d+)?\s*$")
+#: NaN and infinity as typed, or as Python, numpy and PyTorch print them: nan, -inf, ∞
+_NOT_FINITE = re.compile(r"^\s*(?:nan|[+\-−]?(?:inf(?:inity)?|∞))\s*$", re.IGNORECASE)
+
+#: a value that agrees to its first this many significant digits or more, though not to
+#: all of them, is said to (:meth:`Precision.leading_digits`)
+FEWEST_LEADING = 3
+#: a value no mistake gives at all its digits is looked at again to this many: a derivation
+#: worked with intermediate values rounded to 4 digits agrees to about 4
+ROUNDED_DIGITS = 4
 
 #: a number typed to check is at most this many characters long
 LONGEST_NUMBER = 100
@@ -52,6 +61,11 @@ def is_number_text(text):
     return isinstance(text, str) and _NUMBER.match(text) is not None
 
 
+def is_not_finite_text(text):
+    """Whether ``text`` is NaN or an infinity as typed: ``nan``, ``inf``, ``-inf``, ``∞``."""
+    return isinstance(text, str) and _NOT_FINITE.match(text) is not None
+
+
 def shortened(text, most=40):
     """``text`` for a one-line message: a long one keeps its two ends."""
     return text if len(text) <= most else f"{text[:20]}...{text[-10:]} ({len(text):,} characters)"
@@ -62,6 +76,8 @@ def read_number(text):
     gradient can be: at most :data:`LONGEST_NUMBER` characters, and a magnitude
     within a float's range.  Raises ValueError naming the limit otherwise."""
     shown = shortened(text)
+    if is_not_finite_text(text):            # full precision: NaN agrees with nothing
+        return float(text.strip().replace("−", "-").replace("∞", "inf"))
     if len(text) > LONGEST_NUMBER:
         raise ValueError(f"check: the number {shown!r} is too long: numbers up to "
                          f"{LONGEST_NUMBER} characters are read")
@@ -98,6 +114,14 @@ def typed_precision(number):
     return min(5e-3, 0.6 * 10.0 ** (1 - digits))
 
 
+def _unit_of(typed, digits):
+    """One unit of the last of ``digits`` significant digits of ``typed``: 1e-5 for 0.00143
+    and 3, 10 for 1770 and 3 (1773.8 to 3 digits, whose zero holds the place)."""
+    if typed == 0 or not typed.is_finite():
+        return Decimal(1).scaleb(typed.as_tuple().exponent)
+    return Decimal(1).scaleb(typed.adjusted() - digits + 1)
+
+
 def _cut(x, places):
     """x as shown (:func:`shortest`) with its digits beyond 10**places cut off
     (towards zero)."""
@@ -128,7 +152,7 @@ class Precision:
         self.from_float = from_float
         if mode == "typed":
             self._typed = _decimal(text)
-            self._unit = Decimal(1).scaleb(self._typed.as_tuple().exponent)
+            self._unit = _unit_of(self._typed, digits)
 
     # -- the tests ---------------------------------------------------------
 
@@ -177,10 +201,14 @@ class Precision:
         return max(self.rtol * max(abs(self.value), abs(other)), self.atol)
 
     def _rounds(self, x):
-        """x rounds to the typed number: as shown (:func:`shortest`), it is at most
-        half a unit of the typed number's last digit away."""
+        """x rounds to the typed number: as shown (:func:`shortest`), rounded at the typed
+        number's last digit half to even or half up (away from 0), it is that number: a tie
+        goes either way they take it (0.25 to 0.2 or 0.3), but 0.15 rounds to 0.2 only (0.1
+        is 0.15 cut: :meth:`_cuts`)."""
         with localcontext(_EXACT):
-            return abs(shortest(x) - self._typed) * 2 <= self._unit
+            shown = shortest(x)
+            return any(shown.quantize(self._unit, rounding=way) == self._typed
+                       for way in (ROUND_HALF_EVEN, ROUND_HALF_UP))
 
     def _rounds_or_cuts(self, x):
         if not math.isfinite(x):
@@ -237,6 +265,51 @@ class Precision:
         if digits == 0 or not Precision(self.value, "typed", text, digits).agrees(x):
             return None
         return digits
+
+    def leading_digits(self, x):
+        """For a value that does not agree: the most significant digits, fewer than it has
+        (as typed, or a float's shortest form) and at least :data:`FEWEST_LEADING`, to which
+        x agrees with it (-0.0807122 and -0.0807143503: 4); None otherwise, and for a
+        computed value (a formula's or a function's)."""
+        for k in range(self._digits_given() - 1, FEWEST_LEADING - 1, -1):
+            if self.to_leading(k).agrees(x):
+                return k
+        return None
+
+    def to_leading(self, k):
+        """The value rounded to its first k significant digits, as typed that way (the
+        diagnosis's second look at a value worked with rounded intermediates); None when
+        it has no more than k, or is computed."""
+        if k >= self._digits_given():
+            return None
+        text = self.text if self.mode == "typed" else repr(self.value)
+        shorter = rounded_text(_decimal(text), k)
+        return Precision(float(shorter), "typed", shorter, k)
+
+    def without_placeholders(self, x):
+        """For a whole number typed with trailing zeros that does not agree (1770 for
+        1773.8, counted as 4 digits): its digits without those zeros when x agrees to them
+        (3), else None. The zeros may only hold the place."""
+        text = self.text.strip() if self.mode == "typed" else ""
+        if not re.fullmatch(r"[+\-]?\d*[1-9]0+", text):
+            return None
+        k = len(text.lstrip("+-").rstrip("0").lstrip("0"))
+        shorter = self.to_leading(k)
+        return k if shorter is not None and shorter.agrees(x) else None
+
+    def rounded_look(self):
+        """The value to its first :data:`ROUNDED_DIGITS` significant digits (what the
+        diagnosis tries when no mistake gives all of them), or None."""
+        return self.to_leading(ROUNDED_DIGITS)
+
+    def _digits_given(self):
+        """The significant digits the value was given with: typed, or a float's shortest
+        form; 0 for a computed value (a formula's or a function's)."""
+        if self.mode == "typed":
+            return self.digits
+        if self.mode == "full" and self.from_float and math.isfinite(self.value):
+            return significant_digits(repr(self.value))
+        return 0
 
     def __repr__(self):
         if self.mode == "typed":

@@ -109,9 +109,15 @@ class Verdict:
         digits you gave.``, ``Disagrees: your formula leaves out w4·w2 on path 1.``"""
         p = self.precision
         if self.agreed:
+            if self.formula is not None and self.formula.gives_stated(self.formula_value) is False:
+                return (f"Agrees: your formula gives the engine's {p.shown(self.engine)}, "
+                        f"but not the {self.formula.stated} you wrote after it.")
             if p.mode == "typed":
                 return f"Agrees to {p.describe()}."
             return f"Agrees with the engine's {number(self.engine, 12)} ({p.describe()})."
+        not_finite = self._not_finite()
+        if not_finite:
+            return f"Disagrees: {not_finite}."
         if self.convention:
             return self.convention      # another parameter's gradient: the naming mistake first
         given = "your formula" if self.formula is not None else "your value"
@@ -125,6 +131,17 @@ class Verdict:
             return (f"Disagrees at full precision, but agrees to the {hint} significant "
                     f"digits {repr(self.expected)} has.")
         engine = p.shown(self.engine) if p.mode == "typed" else number(self.engine, 12)
+        placeholders = self._placeholders
+        if placeholders:
+            return (f"Disagrees at the {p.digits} significant digits {p.text} has, counting its "
+                    f"trailing zeros, but agrees to {placeholders} (the engine gives {engine}): "
+                    f"if the zeros only hold the place, pass digits={placeholders}.")
+        leading = self._leading_digits
+        if leading:
+            at = f"the {p.digits} significant digits you gave" if p.mode == "typed" else \
+                "full precision"
+            return (f"Disagrees at {at} but agrees to {leading} (the engine gives {engine}): "
+                    f"rounded intermediate values give a difference this small.")
         if self.diagnosis is not None:
             return f"Disagrees: the engine gives {engine}, and no small mistake reproduces {given}."
         return f"Disagrees: the engine gives {engine}."
@@ -145,17 +162,49 @@ class Verdict:
             if self.blames_a_rule:
                 sentences.append(f"Your value matches the finite difference, not the engine: "
                                  f"{SUSPECT_A_RULE}, not your derivation.")
-            if self.diagnosis is not None and not self.convention and not self._only_digits:
+            leading = self._leading_digits
+            if self._placeholders:
+                sentences.append(
+                    f"A whole number's trailing zeros count as significant digits here; "
+                    f"without them {self.precision.text} has {self._placeholders}, and to those "
+                    f"the engine's value is the same: pass digits={self._placeholders} (or write "
+                    f"it in scientific notation) if those are the digits you have.")
+            elif leading:
+                sentences.append(
+                    f"To its first {leading} significant digits your value is the engine's, and "
+                    f"none of the usual chain-rule mistakes (a sign flip, a missing path, one "
+                    f"term of a sum, left-out factors) gives it: intermediate values rounded "
+                    f"along the way (0.5744 for 0.574442516...) move the last digits like this; "
+                    f"carry more digits through to agree further.")
+            elif self.diagnosis is not None and not self.convention and not self._only_digits:
                 sentences.append(self.diagnosis.message)   # the convention already says what it is
         return sentences
 
     @property
+    def _placeholders(self):
+        """A whole number typed with trailing zeros (1770) that agrees without them, when no
+        mistake gives it: :meth:`autograd.precision.Precision.without_placeholders`."""
+        return self.precision.without_placeholders(self.engine) if self._only_digits else None
+
+    @property
+    def _leading_digits(self):
+        """A value no mistake reproduces that agrees to its first few significant digits
+        (:meth:`autograd.precision.Precision.leading_digits`): the difference is rounding."""
+        if (self.agreed or self.convention or self.blames_a_rule or self._not_finite()
+                or self._only_digits
+                or (self.diagnosis is not None and self.diagnosis.kind is not None)):
+            return None
+        return self.precision.leading_digits(self.engine)
+
+    @property
     def _only_digits(self):
-        """A float that agrees at the digits it has and that no mistake reproduces: the
-        digits are the whole finding (no 'no small mistake', no paths to compare)."""
+        """A float that agrees at the digits it has, or a whole number without its trailing
+        zeros, that no mistake reproduces: the digits are the whole finding (no 'no small
+        mistake', no paths to compare)."""
+        p = self.precision
         return (not self.agreed and not self.convention and not self.blames_a_rule
                 and (self.diagnosis is None or self.diagnosis.kind is None)
-                and bool(self.precision.hint(self.engine)))
+                and bool(p.hint(self.engine) or p.without_placeholders(self.engine)))
 
     @property
     def blames_a_rule(self):
@@ -163,6 +212,24 @@ class Verdict:
         error, and the value given is the finite difference's."""
         return (not self.agreed and self.fd_finite and not self.fd_agrees
                 and self.expected_matches_fd)
+
+    def _not_finite(self):
+        """Why a value or a gradient that is NaN or infinite disagrees (``your value is NaN,
+        which agrees with nothing``, as in a matrix's entries); None when both are finite."""
+        value, engine, d = self.expected, self.engine, self.explanation.derivative
+        given = "your formula gives" if self.formula is not None else "your value is"
+        if math.isnan(engine):
+            return (f"the engine's own {d} is NaN: a NaN or an infinity in the graph reaches it "
+                    f"(as in PyTorch), and NaN agrees with nothing")
+        if math.isnan(value):
+            return f"{given} NaN, which agrees with nothing"
+        if math.isinf(value) and math.isinf(engine):
+            return f"{given} {number(value)} and the engine's {d} is {number(engine)}: the sign differs"
+        if math.isinf(value):
+            return f"{given} {number(value)}, which agrees with no finite gradient"
+        if math.isinf(engine):
+            return f"the engine's {d} is {number(engine)}, which no finite value agrees with"
+        return None
 
     def _given(self):
         d = self.explanation.derivative
@@ -188,10 +255,12 @@ class Verdict:
         return text
 
     def _ratio_text(self):
-        """expected/engine to 6 digits, or as many more as it takes not to read as
-        exactly 1 when it is not (-0.10000001 against -0.09999999999999998: 1.0000001)."""
+        """expected/engine to 6 digits (a typed value's own digits, at least 2: '5' against
+        3 is 1.7, not 1.66667), or as many more as it takes not to read as exactly 1 when it
+        is not (-0.10000001 against -0.09999999999999998: 1.0000001)."""
         ratio = self.ratio
-        digits = 6
+        p = self.precision
+        digits = max(2, min(p.digits, 6)) if p.mode == "typed" else 6
         while digits < 17 and ratio != 1.0 and number(ratio, digits) == "1":
             digits += 1
         return number(ratio, digits)
@@ -199,6 +268,9 @@ class Verdict:
     def _head(self):
         p, engine = self.precision, self.engine
         shown = self._engine_text()
+        not_finite = None if self.agreed else self._not_finite()
+        if not_finite:
+            return f"{self._given()} does not agree with the engine's {shown}: {not_finite}."
         if p.mode == "typed":
             if self.agreed:
                 return (f"{self._given()} agrees to {p.describe()}: the engine's "

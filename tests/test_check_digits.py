@@ -692,7 +692,7 @@ def micrograd_readme():
     return names["g"], names["a"]
 
 
-@pytest.mark.parametrize("typed, digits", [("69.4169", 6), ("-645.58", 5), ("0.0123", 3)])
+@pytest.mark.parametrize("typed, digits", [("69.4369", 6), ("-645.58", 5), ("0.0123", 3)])
 def test_the_engine_is_shown_to_the_significant_digits_typed_whatever_their_size(typed, digits):
     """A wrong value of another size than the gradient: the engine's number is
     written to as many significant digits as the value typed has, as the verdict

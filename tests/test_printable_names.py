@@ -119,7 +119,7 @@ your derivation line by line."""
 
 CHECK_CLI = """Disagrees: the engine gives 3, and no small mistake reproduces your value.
 Your ∂y/∂⟪n⟫ = 5 does not agree with the engine's 3, which is 3 to the 1 significant digit you gave; \
-the ratio expected/engine is 1.66667. Nudging ⟪n⟫ by ±2e-06 (a central finite difference) gives 3 ± 1e-08, \
+the ratio expected/engine is 1.7. Nudging ⟪n⟫ by ±2e-06 (a central finite difference) gives 3 ± 1e-08, \
 which backs the engine. No small mistake reproduces your value: it is not a sign flip, a missing path, \
 one term of a sum, or up to 3 factors left out of every path. The explanation lists the one path to \
 compare with your derivation.

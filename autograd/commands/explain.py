@@ -37,11 +37,21 @@ def _graph(args):
         root = captured.find(args.root) if args.root else captured.root
         wrt = captured.value_at(args.wrt)
         if wrt is None:
-            wrt = args.wrt if matrix_name(args.wrt, captured.root) else captured.find(args.wrt, root)
+            wrt = args.wrt if matrix_name(args.wrt, captured.root) else _node(captured, args.wrt, root)
     except ScriptError as err:
         print(f"chainrule: {one_line(err)}", file=sys.stderr)
         return None
     return root, wrt, captured.grad if root is captured.root else 1.0
+
+
+def _node(captured, name, root):
+    """The script's node called ``name``; a matrix name (W2) no network has says what it needs."""
+    from autograd.matrix_check import network_hint
+    from autograd.script import ScriptError
+    try:
+        return captured.find(name, root)
+    except ScriptError as err:
+        raise ScriptError(f"{err}{network_hint(name)}") from None
 
 
 def _seed_note(seed, wrt, engine):
@@ -133,15 +143,14 @@ def explain_arguments(parser):
 
 
 def run_check(args):
-    from autograd.check import as_number_text, check, with_decimal_point
+    from autograd.check import as_number_text, check, comma_problem
     from autograd.floats import listlike
     from autograd.matrix_check import check_values
     from autograd.matrix_form import is_matrix_text
     from autograd.precision import shortened
-    if args.expected is not None and with_decimal_point(args.expected) is not None:
-        return _report_error(f"check: --expected {args.expected.strip()} is written with a "
-                             f"decimal comma; write the decimal point as a dot: "
-                             f"--expected {with_decimal_point(args.expected)}")
+    comma = None if args.expected is None else comma_problem(args.expected, "--expected ")
+    if comma is not None:
+        return _report_error(f"check: --expected {args.expected.strip()} {comma}")
     matrix = args.expected is not None and is_matrix_text(args.expected)
     if args.expected is not None and not matrix and as_number_text(args.expected) is None:
         return _report_error(f"check: --expected takes a number as you have it (0.00142919), "
