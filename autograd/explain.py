@@ -391,7 +391,8 @@ class Explanation:
         is computed without hooks, so where the graph has one the aside says so (else
         a hook that changes gradients would make the line contradict backward())."""
         aside = f"backward() gives {number(self.engine, 12)}"
-        hooked = engine.first_hooked(set(graph.all_nodes(self.root)))
+        hooked = (engine.first_hooked(set(graph.all_nodes(self.root)))
+                  if engine.hooks_registered else None)   # no hook ever: no walk
         if hooked is not None:
             aside += (f" without hooks; {self.name_of(hooked)} has a hook, which "
                       f"backward() runs")

@@ -504,3 +504,18 @@ def test_the_engine_aside_says_it_runs_no_hooks_when_the_graph_has_one():
     plain = Value(2.0, name="x")
     assert str(explain(((plain * plain) * 3).named("z"), plain)).splitlines()[0] == \
         "∂z/∂x = 12   (backward() gives 12)"
+
+
+def test_the_engine_aside_walks_no_graph_when_no_hook_was_ever_registered(monkeypatch):
+    """The aside's hook check walks root's graph only once some hook has been registered
+    (engine.hooks_registered); with none, explain's line is as before, by hand
+    ∂z/∂x = 6x = 12 at x = 2 for z = 3·x², and no walk is spent on looking for hooks."""
+    from autograd import engine, graph
+    monkeypatch.setattr(engine, "hooks_registered", False)
+    walks = []
+    all_nodes = graph.all_nodes
+    monkeypatch.setattr(graph, "all_nodes", lambda root: walks.append(root) or all_nodes(root))
+    x = Value(2.0, name="x")
+    z = ((x * x).named("y") * 3).named("z")
+    assert str(explain(z, x)).splitlines()[0] == "∂z/∂x = 12   (backward() gives 12)"
+    assert walks == []

@@ -252,6 +252,32 @@ def test_a_jitted_call_takes_turns_with_another_threads_backward(backend):
 
 
 @pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_call_that_takes_its_turn_adds_each_gradient_once(backend):
+    """While a pass is counted (engine.passes), a jitted call adds under the lock; the
+    gradients it adds are those of L = w1·x + w2·x², by hand ∂L/∂w1 = x and ∂L/∂w2 = x²
+    (x = 3: 3 and 9, twice over two calls), as without a pass.  The source names each
+    gradient once in its add block: the locked branch reads them by name, not from a
+    second list of every g_w (which doubled what is compiled there)."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    from autograd import engine
+    w1 = Value(0.5, name="w1", kind="parameter")
+    w2 = Value(-1.0, name="w2", kind="parameter")
+    step = jit(lambda x: w1 * x + w2 * x * x, name="f", backend=backend)
+    assert step.batch([(3.0,)]) == 0.5 * 3.0 - 9.0
+    assert (w1.grad, w2.grad) == (3.0, 9.0)
+    engine.passes[0] += 1
+    try:
+        step.batch([(3.0,)])
+    finally:
+        engine.passes[0] -= 1
+    assert (w1.grad, w2.grad) == (6.0, 18.0)
+    for program in step._programs.values():
+        block = program.source.split("# add the gradients")[1]
+        assert block.count("g_w1") == 1 and block.count("g_w2") == 1, block
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
 def test_a_batch_raises_for_the_first_sample_that_fails(backend):
     """f = log(x − 2) + log(3 − x), a made first: sample 1 (x = 5) fails at b, sample 2
     (x = 1) at a.  Eagerly, one sample after another (the reference), the error is
