@@ -36,6 +36,7 @@ import linecache
 import operator
 import sys
 import threading
+import types
 import weakref
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Sequence
@@ -159,13 +160,18 @@ def jit_loss(model: Callable[[list[Value]], Sequence[Value]],
         return expected
 
     jitted = Jitted(traced, name=name, input_names=names, backend=backend)
-
-    def copy_of_model(memo: dict[int, Any]) -> Jitted:
-        return jit_loss(copy.deepcopy(model, memo), loss, n_inputs, name=name, backend=backend,
-                        n_targets=n_targets)
-
-    jitted._copy_of_model = copy_of_model
+    jitted._jit_loss_args = (model, loss, n_inputs, name, backend, n_targets)
     return jitted
+
+
+def _jit_loss_of(model, loss, n_inputs, name, backend, n_targets):
+    """``jit_loss`` from its arguments in order: how a pickled or deep-copied one is made."""
+    return jit_loss(model, loss, n_inputs, name=name, backend=backend, n_targets=n_targets)
+
+
+def _jit_of(fn, name, input_names, backend):
+    """``jit`` from its arguments in order: how a pickled one is made."""
+    return Jitted(fn, name=name, input_names=input_names, backend=backend)
 
 
 def _checked_jit_loss(model, loss, n_inputs, n_targets):
@@ -183,6 +189,50 @@ def _checked_jit_loss(model, loss, n_inputs, n_targets):
     if n_targets is not None and (not floats.is_int(n_targets) or n_targets < 0):
         raise TypeError(f"jit_loss: n_targets must be None or an int >= 0, {got(n_targets)}")
     return n_inputs, None if n_targets is None else operator.index(n_targets)
+
+
+def _by_name(module_name, qualname):
+    """What ``module.qualname`` names in the imported modules (None when nothing): how
+    pickle finds a function or class again."""
+    found: Any = sys.modules.get(module_name)
+    for step in qualname.split("."):
+        found = getattr(found, step, None)
+    return found
+
+
+def _module_level_jit(module_name, qualname):
+    """The module-level ``@jit`` function ``module.qualname``, importing the module:
+    how one is unpickled (as pickle finds a function)."""
+    import importlib
+    importlib.import_module(module_name)
+    return _by_name(module_name, qualname)
+
+
+def _refuse_unpicklable(jitted, parts):
+    """A one-line PicklingError when one of ``parts`` (what defines ``jitted``: its
+    function, model, loss, input names) is a lambda or a function defined inside
+    another one, or a method of an object of a class defined inside a function:
+    pickle saves a function or class by module and name, which these lack."""
+    for what, part in parts:
+        if isinstance(part, types.MethodType) and not isinstance(part.__self__, type):
+            cls = type(part.__self__)
+            if _by_name(cls.__module__, cls.__qualname__) is not cls:
+                _refuse(jitted, f"its {what} {part.__qualname__}, a method of an object of "
+                                f"class {cls.__qualname__} (module {cls.__module__}), a class "
+                                f"defined inside a function")
+        elif isinstance(part, types.FunctionType) and \
+                _by_name(part.__module__, part.__qualname__) is not part:
+            _refuse(jitted, f"its {what} {part.__qualname__} (module {part.__module__}), a "
+                            f"lambda or a function defined inside another function")
+
+
+def _refuse(jitted, what):
+    """The PicklingError for ``what`` of ``jitted``: what it is and what to do."""
+    import pickle       # (only here: importing autograd does not load pickle)
+    raise pickle.PicklingError(
+        f"jit {jitted.__name__}: cannot pickle {what}; pickle saves a function or class "
+        f"by its module and name, so define it with def (or class) at module level and "
+        f"jit that")
 
 
 # ---------------------------------------------------------------------------
@@ -475,8 +525,9 @@ class Jitted:
         if backend == "numpy":
             from . import jit_numpy  # noqa: F401  (raises an ImportError naming the extra)
         self.backend = backend
-        #: for a jit_loss: its jit_loss of a deep copy of the model (see __deepcopy__)
-        self._copy_of_model: Callable[[dict[int, Any]], Jitted] | None = None
+        #: for a jit_loss: its arguments, (model, loss, n_inputs, name, backend, n_targets),
+        #: which a deep copy (of the model) and a pickle remake it from
+        self._jit_loss_args: tuple[Any, ...] | None = None
         self._filenames: list[str] = []
         weakref.finalize(self, _forget, self._filenames)
         self.clear()
@@ -501,7 +552,7 @@ class Jitted:
         function, it reads and adds to the same parameters as this one."""
         twin = Jitted(self.fn, name=self.__name__, input_names=self._input_names,
                       backend=self.backend)
-        twin._copy_of_model = self._copy_of_model
+        twin._jit_loss_args = self._jit_loss_args
         return twin
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Jitted:
@@ -511,10 +562,29 @@ class Jitted:
         copy made with it in one copy.deepcopy), as a numpy network program is.
         Copying the traced graphs instead gave calls of one kind the copied parameters
         and calls of another the originals."""
-        if self._copy_of_model is not None:
-            return self._copy_of_model(memo)
+        if self._jit_loss_args is not None:
+            model, *rest = self._jit_loss_args
+            return _jit_loss_of(copy.deepcopy(model, memo), *rest)
         return Jitted(copy.deepcopy(self.fn, memo), name=self.__name__,
                       input_names=self._input_names, backend=self.backend)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as what defines it: ``fn`` (by module and name, a bound method by its
+        object), or a :func:`jit_loss`'s model and loss; never the traces or generated
+        code, so the unpickled one traces again on its first call.  Unpickled with its
+        network (in one ``pickle.dumps``), a jit_loss is that network's, as a deep copy
+        is; a module-level ``@jit`` function is the module's own, as a function is.
+        A lambda or a nested function is refused, naming it."""
+        if self._jit_loss_args is not None:
+            model, loss = self._jit_loss_args[:2]
+            _refuse_unpicklable(self, [("model", model), ("loss", loss)])
+            return (_jit_loss_of, self._jit_loss_args)
+        fn = self.fn
+        if isinstance(fn, types.FunctionType) and \
+                _by_name(fn.__module__, fn.__qualname__) is self:   # @jit at module level
+            return (_module_level_jit, (fn.__module__, fn.__qualname__))
+        _refuse_unpicklable(self, [("function", fn), ("input_names", self._input_names)])
+        return (_jit_of, (fn, self.__name__, self._input_names, self.backend))
 
     def __repr__(self) -> str:
         if not self._graphs:
