@@ -158,8 +158,9 @@ def _diagnose(explanation, expected, given):
         if found:
             return found
     return Diagnosis(None, (
-        f"No small mistake reproduces your value: it is not a sign flip, a missing path, "
-        f"one term of a sum, or up to {MOST_FACTORS} factors left out of every path. "
+        f"No small mistake reproduces your value: it is not a sign flip, one term of a sum, "
+        f"a path left out or counted alone, the number in front of a local derivative left "
+        f"out, or up to {MOST_FACTORS} factors left out of every path (2 of one path). "
         f"The explanation lists "
         f"{'the one path' if len(paths) == 1 else f'all {len(paths)} paths'} "
         f"to compare with your derivation."))

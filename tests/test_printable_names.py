@@ -112,7 +112,8 @@ CHECK = """Disagrees: the engine gives 3, and no small mistake reproduces your v
 Your ∂y/∂⟪n⟫ = 5 does not agree with the engine's 3: the ratio expected/engine is 1.66667 \
 (tolerance: relative 1e-06, absolute 1e-12). Nudging ⟪n⟫ by ±2e-06 (a central finite difference) \
 gives 3 ± 1e-08, which backs the engine. No small mistake reproduces your value: it is not a sign \
-flip, a missing path, one term of a sum, or up to 3 factors left out of every path. The explanation \
+flip, one term of a sum, a path left out or counted alone, the number in front of a local derivative \
+left out, or up to 3 factors left out of every path (2 of one path). The explanation \
 lists the one path to compare with your derivation.
 Next: print(verdict.explanation) lists every path with its local derivatives, to compare with \
 your derivation line by line."""
@@ -120,9 +121,9 @@ your derivation line by line."""
 CHECK_CLI = """Disagrees: the engine gives 3, and no small mistake reproduces your value.
 Your ∂y/∂⟪n⟫ = 5 does not agree with the engine's 3, which is 3 to the 1 significant digit you gave; \
 the ratio expected/engine is 1.7. Nudging ⟪n⟫ by ±2e-06 (a central finite difference) gives 3 ± 1e-08, \
-which backs the engine. No small mistake reproduces your value: it is not a sign flip, a missing path, \
-one term of a sum, or up to 3 factors left out of every path. The explanation lists the one path to \
-compare with your derivation.
+which backs the engine. No small mistake reproduces your value: it is not a sign flip, one term of a sum, \
+a path left out or counted alone, the number in front of a local derivative left out, or up to 3 factors \
+left out of every path (2 of one path). The explanation lists the one path to compare with your derivation.
 Next: chainrule explain ⟪script⟫ --wrt ⟪wrt⟫ lists every path with its local derivatives, to compare \
 with your derivation line by line.
 """

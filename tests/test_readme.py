@@ -268,8 +268,9 @@ def test_adding_an_op_quotes_the_source():
 # ---------------------------------------------------------------------------
 
 def anchor(heading):
-    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to '-'."""
-    text = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading.strip()).lower()
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to '-'
+    (an underscore inside a word, as in `no_grad`, is kept; one of _emphasis_ goes)."""
+    text = re.sub(r"[`*]|(?<!\w)_|_(?!\w)|\[([^\]]*)\]\([^)]*\)", r"\1", heading.strip()).lower()
     return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
 
 
