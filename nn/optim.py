@@ -224,7 +224,7 @@ class Optimizer:
         top = ["optimizer", "param_groups", "state"] + (["t"] if hasattr(self, "t") else [])
         if isinstance(state, dict) and not _same(state.get("optimizer", kind), kind):
             raise ValueError(f"{where}: 'optimizer' is {short_repr(state['optimizer'])}, "
-                             f"but this is {kind!r} (it loads only a {kind}'s state_dict())")
+                             f"but this is {kind!r}: load the state_dict() of the same kind of optimiser")
         _exact_keys(state, top, where, "the state")
         groups = state["param_groups"]
         if not (isinstance(groups, list) and len(groups) == 1):
