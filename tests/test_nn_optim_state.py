@@ -176,3 +176,47 @@ def test_a_failed_load_into_a_resident_optimizer_loses_nothing():
     with pytest.raises(ValueError, match=r"state\[3\]\['velocity'\] must be a finite number"):
         opt.load_state_dict(_with(before, ("state", 3, "velocity"), float("nan")))
     assert opt.state_dict() == before
+
+
+@pytest.mark.parametrize("kind", ["sgd-momentum", "adam"])
+def test_rewinding_a_resident_optimizer_by_loading_an_earlier_state(kind):
+    """Consistency oracle: on the numpy backend, 3 epochs, save, 2 more, load the saved
+    state into the same (resident) net and optimiser, 3 more: the uninterrupted 6."""
+    make, how = OPTIMIZERS[kind], TRAIN["numpy"]
+    whole = nn.MLP([2, 3, 1], seed=0)
+    nn.train(whole, X, Y, epochs=6, batch=2, optimizer=make(whole.parameters()),
+             progress=False, **how)
+    net = nn.MLP([2, 3, 1], seed=0)
+    opt = make(net.parameters())
+    nn.train(net, X, Y, epochs=3, batch=2, optimizer=opt, progress=False, **how)
+    saved = json.dumps([net.state_dict(), opt.state_dict()])
+    nn.train(net, X, Y, epochs=2, batch=2, optimizer=opt, progress=False, **how)
+    net_state, opt_state = json.loads(saved)
+    opt.load_state_dict(opt_state)        # while the store holds the optimiser's state
+    net.load_state_dict(net_state)
+    nn.train(net, X, Y, epochs=3, batch=2, optimizer=opt, progress=False, **how)
+    assert net.state_dict() == whole.state_dict()
+
+
+def test_frozen_parameters_keep_their_state_through_a_save_and_load():
+    """Consistency oracle: with a layer frozen, save and resume equals the uninterrupted
+    run, on the numpy backend; the frozen parameters' entries are saved too."""
+    def start():
+        net = nn.MLP([2, 3, 1], seed=0)
+        opt = nn.Adam(net.parameters(), lr=0.01)
+        nn.train(net, X, Y, epochs=2, batch=2, optimizer=opt, progress=False)
+        net.layers[0].freeze()
+        return net, opt
+    whole, opt = start()
+    nn.train(whole, X, Y, epochs=4, batch=2, optimizer=opt, progress=False, backend="numpy")
+    net, opt = start()
+    nn.train(net, X, Y, epochs=2, batch=2, optimizer=opt, progress=False, backend="numpy")
+    saved = json.loads(json.dumps([net.state_dict(), opt.state_dict()]))
+    assert len(saved[1]["state"]) == 13
+    again = nn.MLP([2, 3, 1], seed=3)
+    resumed = nn.Adam(again.parameters())
+    again.layers[0].freeze()
+    again.load_state_dict(saved[0])
+    resumed.load_state_dict(saved[1])
+    nn.train(again, X, Y, epochs=2, batch=2, optimizer=resumed, progress=False, backend="numpy")
+    assert again.state_dict() == whole.state_dict()
