@@ -220,3 +220,23 @@ def test_frozen_parameters_keep_their_state_through_a_save_and_load():
     resumed.load_state_dict(saved[1])
     nn.train(again, X, Y, epochs=2, batch=2, optimizer=resumed, progress=False, backend="numpy")
     assert again.state_dict() == whole.state_dict()
+
+
+class _CtrlCEntry(dict):
+    """A state entry whose numbers raise KeyboardInterrupt when read (Ctrl-C mid-load)."""
+
+    def __getitem__(self, key):
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_while_a_state_is_read_loses_nothing():
+    """A KeyboardInterrupt while the last parameter's entry is read propagates, and the
+    settings, the state of the parameters read before it and t are as before."""
+    net, opt = _trained_adam()
+    before = opt.state_dict()
+    new = _with(before, ("param_groups", 0, "lr"), 0.5)
+    new["t"] = 99
+    new["state"] = [{"m": 1.0, "v": 1.0} for _ in range(12)] + [_CtrlCEntry(m=1.0, v=1.0)]
+    with pytest.raises(KeyboardInterrupt):
+        opt.load_state_dict(new)
+    assert opt.state_dict() == before and opt.lr == 0.01 and opt.t == before["t"]
