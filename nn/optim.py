@@ -4,6 +4,8 @@ An update is plain float arithmetic on ``.data``: it records no nodes, so
 the next forward pass starts from fresh leaves with the new numbers.  A
 parameter frozen in the network the optimiser's parameters came from
 (``net.parameters()``, then ``net.freeze(...)``) is skipped from then on.
+``opt.state_dict()`` and ``opt.load_state_dict(state)`` save and restore the
+settings and the per-parameter state as plain numbers (JSON takes them).
 """
 
 from __future__ import annotations
@@ -90,17 +92,29 @@ def _fraction(owner, what, x):
     return number
 
 
-def _betas(betas):
+def _betas(owner, what, betas):
     numbers = ([_real(b) for b in betas] if listlike(betas, sized=True) and len(betas) == 2
                else [None])
     if not all(b is not None and 0.0 <= b < 1.0 for b in numbers):
-        raise ValueError(f"Adam: betas must be two numbers (β1, β2), each in [0, 1), "
+        raise ValueError(f"{owner}: {what} must be two numbers (β1, β2), each in [0, 1), "
                          f"got {short_repr(betas)}")
     return (numbers[0], numbers[1])
 
 
 def _flag(owner, what, x):
     return flag(x, f"{owner}: {what}")
+
+
+def _finite(owner, what, x):
+    number = _real(x)
+    if number is None:
+        raise ValueError(f"{owner}: {what} must be a finite number, got {short_repr(x)}")
+    return number
+
+
+#: the check of each per-parameter state entry (keyed as STATE_LISTS) on loading:
+#: v, a running mean of g², is never negative (√v̂ in Adam's step)
+_STATE_CHECKS = {"velocity": _finite, "m": _finite, "v": _non_negative}
 
 
 def _step_count(owner, what, x):
@@ -170,6 +184,96 @@ class Optimizer:
                 setattr(self, attr, [state[attr] for state in aligned])
             self._parked = parked
             self._aligned_to = _order(params)
+
+    def state_dict(self) -> dict[str, Any]:
+        """The optimiser's settings and state as plain floats, ints, bools and lists
+        (``json.dumps`` takes it), in PyTorch's layout::
+
+            {"optimizer": "Adam", "t": 3,                      (t: Adam's step count)
+             "param_groups": [{"lr": ..., "betas": [β1, β2], ..., "params": [0, 1, ...]}],
+             "state": [{"m": ..., "v": ...}, ...]}             (SGD: {"velocity": ...})
+
+        ``state[i]`` belongs to ``parameters[i]``.  The numbers are the current
+        ones, whichever backend stepped last."""
+        self.align_state()            # reads the lists: a parameter store writes back
+        group: dict[str, Any] = {name: getattr(self, name) for name in self._settings()}
+        if "betas" in group:
+            group["betas"] = list(group["betas"])
+        group["params"] = list(range(len(self.parameters)))
+        keys = self._state_keys()
+        lists = [getattr(self, STATE_LISTS[key]) for key in keys]
+        out: dict[str, Any] = {"optimizer": self._kind()}
+        if hasattr(self, "t"):
+            out["t"] = self.t
+        out["param_groups"] = [group]
+        out["state"] = [dict(zip(keys, numbers)) for numbers in zip(*lists)]
+        return out
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Set the settings and state from :meth:`state_dict`'s dict (after JSON too).
+
+        A missing or unknown key, a count of parameters other than this
+        optimiser's, a non-number or a number out of range (lr <= 0, v < 0,
+        ...), another optimiser's state: one line naming the key (and the
+        parameter's index), and then nothing has changed.  Ctrl-C while it is
+        written is held until all is."""
+        where = f"{type(self).__name__}.load_state_dict"
+        kind, settings, keys = self._kind(), self._settings(), self._state_keys()
+        self.align_state()
+        n = len(self.parameters)
+        top = ["optimizer", "param_groups", "state"] + (["t"] if hasattr(self, "t") else [])
+        if isinstance(state, dict) and not _same(state.get("optimizer", kind), kind):
+            raise ValueError(f"{where}: 'optimizer' is {short_repr(state['optimizer'])}, "
+                             f"but this is {kind!r}: load the state_dict() of the same kind of optimiser")
+        _exact_keys(state, top, where, "the state")
+        groups = state["param_groups"]
+        if not (isinstance(groups, list) and len(groups) == 1):
+            raise ValueError(f"{where}: 'param_groups' must be a list of one dict, "
+                             f"got {short_repr(groups)}")
+        group = groups[0]
+        _exact_keys(group, list(settings) + ["params"], where, "param_groups[0]")
+        if not _same(group["params"], list(range(n))):
+            raise ValueError(f"{where}: param_groups[0]['params'] must be [0, ..., {n - 1}] "
+                             f"(this {type(self).__name__} has {n} parameters), "
+                             f"got {short_repr(group['params'])}")
+        new = {name: check.check(f"{where}: param_groups[0]", repr(name), group[name])
+               for name, check in settings.items()}
+        t = _step_count(where, "'t'", state["t"]) if "t" in top else None
+        entries = state["state"]
+        if not isinstance(entries, list):
+            raise TypeError(f"{where}: 'state' must be a list with one dict per parameter, "
+                            f"got {type(entries).__name__}")
+        if len(entries) != n:
+            raise ValueError(f"{where}: 'state' has {len(entries)} entries, but this "
+                             f"{type(self).__name__} has {n} parameters")
+        columns: dict[str, list[float]] = {key: [] for key in keys}
+        for i, entry in enumerate(entries):
+            _exact_keys(entry, keys, where, f"state[{i}]")
+            for key in keys:
+                columns[key].append(_STATE_CHECKS[key](where, f"state[{i}][{key!r}]", entry[key]))
+        with deferred_interrupts():   # Ctrl-C: all loaded, then the KeyboardInterrupt
+            for key in keys:
+                setattr(self, STATE_LISTS[key], columns[key])
+            if t is not None:
+                self.t = t
+            for name, value in new.items():
+                self.__dict__[name] = value
+            self._parked = {}
+            self._aligned_to = _order(self.parameters)
+
+    def _kind(self) -> str:
+        """The name of nn's optimiser this one is (a subclass of Adam: "Adam")."""
+        return next(cls.__name__ for cls in type(self).__mro__ if cls in _KINDS)
+
+    @classmethod
+    def _settings(cls) -> dict[str, _Checked]:
+        """The settings (lr, momentum, ...): the checked attributes, name -> descriptor."""
+        return {name: attr for klass in reversed(cls.__mro__)
+                for name, attr in vars(klass).items() if isinstance(attr, _Checked)}
+
+    def _state_keys(self) -> list[str]:
+        """The keys of the per-parameter state this optimiser keeps (STATE_LISTS)."""
+        return [key for key, attr in STATE_LISTS.items() if hasattr(type(self), attr)]
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 before the next backward()."""
@@ -435,7 +539,7 @@ class Adam(Optimizer):
     t = _resident_state("t", _step_count)
     if not TYPE_CHECKING:
         lr, eps, maximize = _Checked(_positive), _Checked(_non_negative), _Checked(_flag)
-        betas = _Checked(lambda owner, what, betas: _betas(betas))
+        betas = _Checked(_betas)
     _m = _resident_state("first moments")
     _v = _resident_state("second moments")
 
@@ -461,6 +565,8 @@ class Adam(Optimizer):
 
 #: the step() methods of nn's optimisers (Optimizer.runs_as_its_rule)
 _OWN_STEPS = (SGD.step, Adam.step)
+#: nn's optimisers: a state_dict() names the one it came from
+_KINDS = (SGD, Adam)
 
 
 # ---------------------------------------------------------------------------
@@ -527,6 +633,27 @@ def _check_leaf(i, p, owner):
     if not p.is_leaf:
         raise ValueError(f"{owner}: parameter {i} ({p!r}) is a derived {p.op.name} node; "
                          f"only leaves (the network's weights and biases) can be stepped")
+
+
+def _same(x, expected):
+    """Whether ``x`` is ``expected`` (a str or a list of ints), of the same type: an
+    array or a tuple is not compared element by element."""
+    return type(x) is type(expected) and x == expected
+
+
+def _exact_keys(state, keys, where, what):
+    """A TypeError unless ``state`` is a dict; a ValueError naming the first missing
+    or unknown key unless its keys are ``keys``."""
+    if not isinstance(state, dict):
+        raise TypeError(f"{where}: {what} must be a dict with keys {', '.join(map(repr, keys))}, "
+                        f"got {type(state).__name__} {short_repr(state)}")
+    missing = [key for key in keys if key not in state]
+    if missing:
+        raise ValueError(f"{where}: {what} is missing the key {missing[0]!r}")
+    unknown = [key for key in state if key not in keys]
+    if unknown:
+        raise ValueError(f"{where}: {what} has an unknown key {short_repr(unknown[0])} "
+                         f"(known: {', '.join(map(repr, keys))})")
 
 
 def _check_leaves(parameters, owner):
