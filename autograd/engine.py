@@ -308,14 +308,19 @@ class Visit:
                1 for the parent's first contribution of the pass, 2, ..., and
                parent.grad before adding it
     index      0 for the first node visited, ``total - 1`` for the last
+    hooked     ``(hooked node, grad before its hooks, grad after)`` per hook result that
+               changed a grad as this node's step completed: the node's own (before
+               ``upstream``), then each leaf whose last contribution this step made
     """
 
-    __slots__ = ("node", "upstream", "edges", "index", "total")
+    __slots__ = ("node", "upstream", "edges", "index", "total", "hooked")
 
     def __init__(self, node: Value, upstream: float, edges: list[tuple[Any, ...]],
-                 index: int, total: int) -> None:
+                 index: int, total: int,
+                 hooked: list[tuple[Value, float, float]] | None = None) -> None:
         self.node, self.upstream, self.edges = node, upstream, edges
         self.index, self.total = index, total
+        self.hooked = hooked if hooked is not None else []
 
     def __repr__(self) -> str:
         return (f"Visit({self.index + 1}/{self.total}, node={describe(self.node)}, "
@@ -363,8 +368,10 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         for index in range(total - 1, -1, -1):
             node = order[index]
             upstream = node.grad
+            hooked: list[tuple[Value, float, float]] = []
             if hooks and _has_hooks(node):
-                upstream = node.grad = _run_hooks(node, upstream)
+                upstream = node.grad = _note_hook(node, upstream, _run_hooks(node, upstream),
+                                                  hooked)
             rule = node._op.backward
             contributions = rule(node, upstream)
             locals_ = rule(node, 1.0)
@@ -381,15 +388,15 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
                     remaining[parent] -= 1
                     if remaining[parent] == 0:
                         finished.append(parent)
-            step = show(Visit(node, upstream, edges, total - 1 - index, total))
+            step = show(Visit(node, upstream, edges, total - 1 - index, total, hooked))
             if node in targets:
                 stop_at(step)
-            yield step
-            for leaf in finished:
+            for leaf in finished:       # before the step is yielded: it says what they did
                 if hooks and _has_hooks(leaf):
-                    leaf.grad = _leaf_hooks(leaf, bases)
+                    leaf.grad = _note_hook(leaf, leaf.grad, _leaf_hooks(leaf, bases), hooked)
                 if leaf in targets:
                     stop_at(step)
+            yield step
         node = None
         for leaf, before in zip(leaves, saved):
             leaf.grad = bases.get(leaf, before) + leaf.grad
@@ -400,6 +407,14 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         _put_back(leaves + order, saved + derived)
         _stopped_at(err, node)
         raise
+
+
+def _note_hook(node, before, after, hooked):
+    """``after``, the grad ``node``'s hooks gave for ``before``, noted in ``hooked`` as
+    ``(node, before, after)`` when it differs (NaN and NaN do not)."""
+    if after != before and (after == after or before == before):
+        hooked.append((node, before, after))
+    return after
 
 
 def _leaf_hooks(leaf, bases):

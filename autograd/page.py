@@ -62,50 +62,23 @@ def _backward_frames(root, grad, ids, shown):
     """Run the backward pass step by step; return the steps as plain data for the page.
 
     Each entry: the current node's id, its parents' ids, the chain-rule text
-    (``str(step)``), and the grads (formatted) that this step completed or changed.
-    A hook that changed a grad is said where the change shows: in the node's own
-    step (a derived node's hook runs when its grad is complete), or in the step of a
-    leaf's last contribution (its hook runs after it), which then shows the result.
+    (``str(step)``, which says what a hook did in the step where it happened: see
+    ``Step.hooked``), and the grads (formatted) that this step completed or changed.
     """
     frames = []
-    # node -> (the frame that last set its grad, the grad it showed); the root: the seed
-    shown_last = {root: (None, float(grad))}
     for step in engine.backward_steps(root, grad):
-        text = str(step)
-        earlier = shown_last.get(step.node)
-        if earlier is not None and not _same(earlier[1], step.upstream):   # its hook, first
-            head, _, rest = text.partition("\n")
-            text = head + _hook_note(printed(step.labels)(step.node), earlier[1],
-                                     step.upstream) + ("\n" + rest if rest else "")
         changed = {ids[step.node]: shown(step.upstream)}
         for edge in step.edges:
             changed[ids[edge.parent]] = shown(edge.grad_after)
-        frame = {"node": ids[step.node], "parents": [ids[e.parent] for e in step.edges],
-                 "text": text, "grads": changed}
-        frames.append(frame)
-        shown_last[step.node] = (frame, step.upstream)
-        for edge in step.edges:
-            shown_last[edge.parent] = (frame, edge.grad_after)
-        labels = step.labels
-    for node, (frame, value) in shown_last.items():
-        if frame is not None and node.is_leaf and not _same(node.grad, value):   # its hook
-            frame["grads"][ids[node]] = shown(node.grad)
-            frame["text"] += _hook_note(printed(labels)(node), value, node.grad)
+        for node, _, after in step.hooked:      # a leaf's hook ran after its last edge
+            changed[ids[node]] = shown(after)
+        frames.append({"node": ids[step.node], "parents": [ids[e.parent] for e in step.edges],
+                       "text": str(step), "grads": changed})
     if not frames:  # the root is a leaf: one step that seeds it
         frames.append({"node": ids[root], "parents": [],
                        "text": f"{Labels(root)(root)}.grad = {number(float(grad))}",
                        "grads": {ids[root]: shown(root.grad)}})
     return frames
-
-
-def _same(a, b):
-    """Equal floats, or both NaN."""
-    return a == b or (a != a and b != b)
-
-
-def _hook_note(name, before, after):
-    """The line that says a hook replaced ``name``'s grad."""
-    return f"\n  a hook on {name} changed {name}.grad from {number(before, 4)} to {number(after, 4)}"
 
 
 def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwargs):

@@ -35,7 +35,7 @@ from .engine import backward_steps
 from .graph import all_nodes, topological_order
 from .interrupts import deferred_interrupts
 from .notation import Labels, formula, number, printed
-from .steps import ordinal
+from .steps import hook_note, ordinal
 
 __all__ = ["Stepper", "StepperError", "session", "HELP", "PROMPT", "use_colour",
            "terminal_width", "raised"]
@@ -295,12 +295,17 @@ class Stepper:
         """The gradients of the leaves that are not constants, once the pass is complete,
         each with what it held before the pass when that was not 0."""
         this_pass = {edge.parent: edge.grad_after for step in self.done for edge in step.edges}
+        hooked = {node: (before, after) for step in self.done for node, before, after in step.hooked}
+        this_pass.update((node, after) for node, (_, after) in hooked.items())
         lines = [f"backward pass complete: {_count(self.total, 'step')}"]
         for n in self.leaves():
             line = f"  {self.labels(n)}.grad = {n.grad + 0.0!r}"      # never -0.0
+            why = [hook_note(self.labels(n), *hooked[n])] if n in hooked else []
             if n in self.held:
-                line += (f" ({this_pass.get(n, 0.0) + 0.0!r} from this pass + {self.held[n]!r} "
-                         f"it held before)")
+                why.insert(0, f"{this_pass.get(n, 0.0) + 0.0!r} from this pass + "
+                              f"{self.held[n]!r} it held before")
+            if why:
+                line += f" ({'; '.join(why)})"
             lines.append(line)
         if self.frames_dir is not None and self.total:
             frames = [os.path.join(self.frames_dir, f"step_{i:03d}.{self.image_format}")

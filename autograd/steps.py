@@ -15,7 +15,7 @@ step the way a person would on paper::
 from . import ops
 from .notation import Labels, formula, grad_of, label, number, printed, rule_text
 
-__all__ = ["Step", "Contribution", "presenter", "ordinal", "STEP_DIGITS"]
+__all__ = ["Step", "Contribution", "presenter", "ordinal", "hook_note", "STEP_DIGITS"]
 
 #: significant digits of the numbers in a Step's text (the Step keeps full floats)
 STEP_DIGITS = 4
@@ -34,6 +34,11 @@ def ordinal(n):
 
 def _num(x):
     return number(x, STEP_DIGITS)
+
+
+def hook_note(name, before, after):
+    """``a hook on w changed w.grad from 2 to 20``: what a hook's result did."""
+    return f"a hook on {name} changed {name}.grad from {_num(before)} to {_num(after)}"
 
 
 class Contribution:
@@ -69,11 +74,14 @@ class Step:
     index      0 for the first step, ``total - 1`` for the last
     labels     how the pass's nodes are written (:class:`autograd.notation.Labels`:
                names, numbers, and t1, t2, ... for unnamed nodes); shared by its Steps
+    hooked     ``(hooked node, grad before, grad after)`` per hook that changed a grad as
+               this step completed: the node's own (``upstream`` is after it), then each
+               leaf this step gave its last contribution (after that: ``grad_after`` is before)
     """
 
-    __slots__ = ("node", "op", "upstream", "edges", "index", "total", "labels")
+    __slots__ = ("node", "op", "upstream", "edges", "index", "total", "labels", "hooked")
 
-    def __init__(self, node, upstream, edges, index, total, labels=None):
+    def __init__(self, node, upstream, edges, index, total, labels=None, hooked=None):
         self.node = node
         self.op = node._op
         self.upstream = upstream
@@ -81,6 +89,7 @@ class Step:
         self.index = index
         self.total = total
         self.labels = labels if labels is not None else label
+        self.hooked = hooked if hooked is not None else []   # the Visit's own list
 
     @classmethod
     def from_visit(cls, visit, labels=None):
@@ -88,7 +97,7 @@ class Step:
         labels = labels if labels is not None else label
         return cls(visit.node, visit.upstream,
                    [Contribution(*edge, labels) for edge in visit.edges],
-                   visit.index, visit.total, labels)
+                   visit.index, visit.total, labels, visit.hooked)
 
     def lines(self, labels=None):
         """The chain rule written out, one line per parent that is not a constant:
@@ -126,7 +135,11 @@ class Step:
         head = (f"step {self.index + 1}/{self.total}: {name} = "
                 f"{formula(self.node, labels=labels)} = {_num(self.node.data)}, "
                 f"{grad_of(self.node, name)} = {_num(self.upstream)} (complete)")
-        return "\n".join([head] + ["  " + line for line in self.lines(labels)])
+        own = [hook_note(name, before, after)
+               for node, before, after in self.hooked if node is self.node]
+        leaves = [hook_note(labels(node), before, after)
+                  for node, before, after in self.hooked if node is not self.node]
+        return "\n".join([head] + ["  " + line for line in own + self.lines(labels) + leaves])
 
     def __str__(self):
         """``step 6/7: h = σ(net1) = 0.5987, h.grad = -0.01491 (complete)`` and the lines."""
