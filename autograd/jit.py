@@ -256,6 +256,9 @@ class Tracer:
         self.detached = {}
         self.derivatives = set()
         self.deriving = False
+        #: id -> Value whose number the trace holds in a constant it made
+        #: (:func:`autograd.recording.baked`: a frozen parameter, a constant bias)
+        self.baked = {}
 
     def made(self, node, grad_enabled):
         node.__class__ = TracedValue     # its .data now refuses readers outside the library
@@ -373,8 +376,10 @@ def trace(fn, inputs, names, fn_name):
         mode.leave_if_in()
     if not isinstance(root, Value):
         raise TypeError(f"jit: {fn_name}() must return one Value, got {_returned(root)}")
-    return Graph(root, placeholders, _traced_nodes(root, tracer.detached), tracer.detached,
-                 tracer.derivatives, tracer.order)
+    graph = Graph(root, placeholders, _traced_nodes(root, tracer.detached), tracer.detached,
+                  tracer.derivatives, tracer.order)
+    graph.baked = tuple(tracer.baked.values())
+    return graph
 
 
 def _returned(root):
@@ -543,9 +548,18 @@ class Jitted:
         self._step_ig = {}
         self._batch = {}
         self._forward = {}
+        #: the Values whose numbers the traces hold as literals, and those numbers
+        self._baked: tuple[Value, ...] = ()
+        self._baked_numbers: list[float] = []
         self._last_arity = None
         self._watched: frozenset[Value] | None = None   # every traced graph's nodes (hooks)
         self._rows_matrix: tuple[list[Any], Any] | None = None   # see _remembered_matrix
+
+    def _follow_baked(self) -> None:
+        """Forget the traces if a number they hold as a literal has changed (a frozen
+        parameter's or a constant bias's ``.data`` set since): one list compared."""
+        if self._baked and [v.data for v in self._baked] != self._baked_numbers:
+            self.clear()
 
     def __copy__(self) -> Jitted:
         """A new jit of the same ``fn``, not traced yet: as a copy of a function is the
@@ -606,6 +620,8 @@ class Jitted:
             inputs = self._numbers(inputs)
         if input_grads is not False and input_grads is not True:
             flag(input_grads, f"jit {self.__name__}(): input_grads")
+        if self._baked:
+            self._follow_baked()
         table = self._step_ig if input_grads else self._step
         code = table.get(len(inputs))
         if code is None:
@@ -636,6 +652,8 @@ class Jitted:
             plain = False
         if not plain:
             rows = self._rows(rows, arity)
+        if self._baked:
+            self._follow_baked()
         code = self._batch.get(arity)
         if code is None:
             code = self._build_batch("batch", rows[0])
@@ -652,6 +670,8 @@ class Jitted:
         n, arity = matrix.shape
         if n == 0:
             return no_samples(f"jit {self.__name__}", mean)
+        if self._baked:
+            self._follow_baked()
         code = self._batch.get(arity)
         if code is None:
             code = self._build_batch("numpy", tuple(matrix[0].tolist()))
@@ -746,6 +766,8 @@ class Jitted:
         """The output only: no gradient, parameters' ``.grad`` untouched."""
         if not _FLOAT.issuperset(map(type, inputs)):
             inputs = self._numbers(inputs)
+        if self._baked:
+            self._follow_baked()
         code = self._forward.get(len(inputs))
         if code is None:
             code = self._build("forward", inputs, False)
@@ -775,6 +797,7 @@ class Jitted:
         if kind not in KINDS:
             raise ValueError(f"jit {self.__name__}.program: kind must be one of "
                              f"{', '.join(map(repr, KINDS))}, got {short_repr(kind)}")
+        self._follow_baked()
         if arity is None:
             arity = self._last_arity
         if arity is None:
@@ -794,12 +817,18 @@ class Jitted:
     # -- tracing and generating -------------------------------------------------------
 
     def _build(self, kind, inputs, input_grads):
+        self._follow_baked()
         arity = len(inputs)
         graph = self._graphs.get(arity)
         if graph is None:
             _refuse_width(self.fn, arity, self.__name__)
             names = self._names(arity)
             graph = self._graphs[arity] = trace(self.fn, inputs, names, self.__name__)
+            if graph.baked:
+                known = dict(zip(map(id, self._baked), self._baked))
+                known.update(zip(map(id, graph.baked), graph.baked))
+                self._baked = tuple(known.values())
+                self._baked_numbers = [v.data for v in self._baked]
         key = (kind, arity, bool(input_grads) and kind == "step")
         function = self._generate(kind, graph, key)
         table = {"step": self._step_ig if key[2] else self._step, "batch": self._batch,

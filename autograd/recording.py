@@ -24,7 +24,7 @@ from .interrupts import deferred_interrupts
 from .ops import DETACHED, describe
 
 __all__ = ["Recording", "current", "no_grad", "enable_grad", "detect_anomaly",
-           "is_grad_enabled", "anomaly_enabled", "Mode"]
+           "is_grad_enabled", "anomaly_enabled", "Mode", "baked"]
 
 
 class Recording:
@@ -244,6 +244,17 @@ def is_grad_enabled():
 def anomaly_enabled():
     """True inside ``detect_anomaly()`` (in this thread)."""
     return current().anomaly
+
+
+def baked(value):
+    """``value``'s number, for a constant node that stands for it (a frozen
+    parameter, a constant bias); while this thread traces, the tracer remembers
+    ``value``, so the jitted code is traced again once ``value.data`` changes."""
+    if active:
+        tracer = current().tracer
+        if tracer is not None:
+            tracer.baked[id(value)] = value
+    return value.data
 
 
 def record(node):

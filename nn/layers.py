@@ -17,7 +17,7 @@ from functools import partial
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, SupportsFloat
 
-from autograd import Value, engine, no_grad
+from autograd import Value, engine, no_grad, recording
 from autograd.floats import listlike, short_repr
 from autograd.interrupts import deferred_interrupts
 from autograd.jit_emit import in_sample
@@ -87,8 +87,10 @@ def pass_constant(value):
     """A fixed number of the network (a frozen parameter, a constant bias) as one
     forward pass uses it: a constant node with its number and name, made anew for each
     pass, so backward() never reaches ``value`` and its .grad stays 0 (as a tensor
-    that does not require grad in PyTorch, and as the compiled paths leave it)."""
-    return Value(value.data, value.name, kind="constant")
+    that does not require grad in PyTorch, and as the compiled paths leave it).
+    A trace remembers ``value`` (:func:`autograd.recording.baked`), so a jitted
+    function follows a new ``value.data``."""
+    return Value(recording.baked(value), value.name, kind="constant")
 
 
 def pass_bias(bias):

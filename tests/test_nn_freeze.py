@@ -358,3 +358,69 @@ def test_unfreezing_in_on_epoch_trains_the_parameter_with_trains_own_sgd(backend
     assert net.parameter("w2_11").data != W[0][0][0]
     assert history == pytest.approx(expected, rel=1e-14)
     assert net.state_dict() == pytest.approx(oracle.state_dict(), rel=1e-14)
+
+
+# ---------------------------------------------------------------------------
+# A new number for a frozen parameter or a constant reaches the compiled paths
+# ---------------------------------------------------------------------------
+
+def linear_1_1_1():
+    """x → h = w2_11 x + b2_1 → out = w3_11 h + b3_1, linear, with w2_11 frozen."""
+    net = nn.MLP([1, 1, 1], "linear", weights=[[[0.5]], [[-1.5]]], biases=[[0.1], [0.2]])
+    net.freeze("w2_11")
+    return net
+
+
+def a_step(net, how):
+    """The compiled C(x, y) of ``net`` by ``how``: jit_loss on a backend, or
+    autograd.jit of the eager loss on the numpy backend (the traced numpy program)."""
+    import autograd
+    if how == "jit numpy":
+        return autograd.jit(lambda x, y: nn.half_squared_error(net([x]), [y]), backend="numpy")
+    return net.jit_loss("half_squared_error", backend=how)
+
+
+@pytest.mark.parametrize("call", ["step", "batch", "forward"])
+@pytest.mark.parametrize("how", ["python", "numpy", "jit numpy"])
+def test_a_new_number_for_a_frozen_parameter_reaches_the_compiled_loss(how, call):
+    """Hand-derived oracle, linear 1-1-1 network with w2_11 frozen, x = 2, y = 1: after
+    w2_11.data = 3.0, h = 3·2 + 0.1 = 6.1, out = -1.5·6.1 + 0.2 = -8.95 and
+    C = ½(out - y)² = ½·9.95² = 49.50125; δ = out - y = -9.95, so
+    ∂C/∂w3_11 = δ h = -60.695, ∂C/∂b3_1 = δ = -9.95, ∂C/∂b2_1 = δ w3_11 = 14.925,
+    and the frozen w2_11 collects nothing.  Before: C = ½(-1.5·1.1 + 0.2 - 1)² = ½·2.45² = 3.00125."""
+    if how != "python":
+        pytest.importorskip("numpy")
+    net = linear_1_1_1()
+    step = a_step(net, how)
+    run = {"step": lambda: step(2.0, 1.0), "batch": lambda: step.batch([(2.0, 1.0)]),
+           "forward": lambda: step.forward(2.0, 1.0)}[call]
+    if call == "forward" and not hasattr(step, "forward"):
+        pytest.skip("the matrix program has no forward()")
+    assert run() == pytest.approx(3.00125, rel=1e-14)
+    net.zero_grad()
+    net.parameter("w2_11").data = 3.0
+    assert run() == pytest.approx(49.50125, rel=1e-14)
+    if call == "forward":
+        return
+    grads = {name: p.grad for name, p in net.named_parameters().items()}
+    assert grads == pytest.approx({"b2_1": 14.925, "w3_11": -60.695, "b3_1": -9.95},
+                                  rel=1e-14)
+    assert net.parameter("w2_11").grad == 0.0
+
+
+@pytest.mark.parametrize("how", ["python", "numpy", "jit numpy"])
+def test_a_new_number_for_a_constant_bias_reaches_the_compiled_loss(how):
+    """Hand-derived oracle, linear 1-1-1 network with constant biases 0.1 and 0.2,
+    x = 2, y = 1, w2_11 = 0.5, w3_11 = -1.5: after the hidden bias's .data = 1.0,
+    h = 0.5·2 + 1 = 2, out = -1.5·2 + 0.2 = -2.8, C = ½·3.8² = 7.22 and
+    ∂C/∂w2_11 = δ w3_11 x = -3.8·-1.5·2 = 11.4."""
+    if how != "python":
+        pytest.importorskip("numpy")
+    net = nn.MLP([1, 1, 1], "linear", weights=[[[0.5]], [[-1.5]]], bias=[0.1, 0.2])
+    step = a_step(net, how)
+    assert step(2.0, 1.0) == pytest.approx(3.00125, rel=1e-14)
+    net.zero_grad()
+    net.layers[0].neurons[0].bias.data = 1.0
+    assert step(2.0, 1.0) == pytest.approx(7.22, rel=1e-14)
+    assert net.parameter("w2_11").grad == pytest.approx(11.4, rel=1e-14)
+
