@@ -12,7 +12,7 @@ import pytest
 
 import autograd
 from autograd import Value, draw, explain, grad, hessian, hvp, jit, no_grad
-from conftest import central_difference
+from conftest import central_difference, torch_derivatives
 from graphs import ChainruleOps, random_graph_full
 
 try:
@@ -453,8 +453,6 @@ def test_constants_are_read_when_the_terms_run_so_memory_stays_flat():
     """10,000 gradients of σ(c·x), each with another constant c: the values are the
     closed form c·σ(cx)(1 - σ(cx)), and memory does not grow with the number of
     distinct constants (under 100 kB after warm-up, measured with tracemalloc)."""
-    import gc
-    import tracemalloc
 
     rng = random.Random(7)
     x = Value(0.3, name="x")
@@ -468,17 +466,24 @@ def test_constants_are_read_when_the_terms_run_so_memory_stays_flat():
         c, d = one()
         S = sig(c * 0.3)
         assert math.isclose(d, c * S * (1 - S), rel_tol=1e-14)
+    growth = _memory_growth(one, 10_000)
+    assert growth < 100_000, f"memory grew by {growth} bytes over 10,000 calls"
+
+
+def _memory_growth(call, times):
+    """Bytes still held after ``times`` calls of ``call`` (tracemalloc, after gc)."""
+    import gc
+    import tracemalloc
     gc.collect()
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        for _ in range(10_000):
-            one()
+        for _ in range(times):
+            call()
         gc.collect()
-        growth = tracemalloc.get_traced_memory()[0] - before
+        return tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
-    assert growth < 100_000, f"memory grew by {growth} bytes over 10,000 calls"
 
 
 def test_dots_and_sums_of_many_shapes_keep_memory_flat():
@@ -488,8 +493,6 @@ def test_dots_and_sums_of_many_shapes_keep_memory_flat():
     kept 400 functions (2.6 MB), and sums and dots of 600 sizes 200 MB.  The values are the
     closed forms ∂(3 Σ_k w_k a_k)/∂w_1 = 3 a_1 and d(Σ_{i<n} c·x)/dx = n·c; memory
     after warm-up grows by under 1 MB (tracemalloc)."""
-    import gc
-    import tracemalloc
 
     rng = random.Random(3)
     w = [Value(0.1 * k - 0.4, name=f"w{k}") for k in range(10)]
@@ -506,16 +509,7 @@ def test_dots_and_sums_of_many_shapes_keep_memory_flat():
     for n in range(2, 100):
         (g,) = grad(autograd.sum_values([x * 0.5] * n), x, create_graph=True)
         assert g.data == n * 0.5
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        for _ in range(400):
-            one()
-        gc.collect()
-        growth = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
+    growth = _memory_growth(one, 400)
     assert growth < 1_000_000, f"memory grew by {growth} bytes over 400 calls"
 
 
@@ -707,20 +701,6 @@ def test_hessian_and_hvp_under_no_grad_give_the_numbers():
 # Domain edges: IEEE values where PyTorch has them
 # ---------------------------------------------------------------------------
 
-def _torch_hessian(torch, build, point):
-    """PyTorch's first derivatives and double-backward Hessian in float64."""
-    ts = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in point]
-    firsts = torch.autograd.grad(build(*ts), ts, create_graph=True, allow_unused=True)
-    rows = []
-    for g in firsts:
-        if g is None or not g.requires_grad:
-            rows.append([0.0] * len(ts))
-            continue
-        seconds = torch.autograd.grad(g, ts, retain_graph=True, allow_unused=True)
-        rows.append([0.0 if s is None else s.item() for s in seconds])
-    return [0.0 if g is None else g.item() for g in firsts], rows
-
-
 def _same(a, b):
     return (math.isnan(a) and math.isnan(b)) or a == b
 
@@ -752,7 +732,7 @@ def test_second_derivatives_at_domain_edges_match_pytorch_double_backward(case):
     as_graph = grad(out, xs, create_graph=True)
     assert [g.data.hex() for g in as_graph] == [g.hex() for g in firsts]
     H = hessian(out, xs)
-    ref_first, ref_H = _torch_hessian(torch, build, point)
+    _, ref_first, ref_H = torch_derivatives(torch, build, point)
     assert all(map(_same, firsts, ref_first)), (firsts, ref_first)
     for ours, theirs in zip(H, ref_H):
         assert all(map(_same, ours, theirs)), (H, ref_H)
@@ -767,7 +747,7 @@ def test_an_infinite_gradient_into_sigmoid_differs_from_pytorch_as_the_docs_say(
     assert grad(f, z) == (math.inf,)
     assert math.isnan(hessian(f, [z])[0][0])
     torch = pytest.importorskip("torch")
-    _, [[theirs]] = _torch_hessian(torch, lambda t: torch.sigmoid(t) * math.inf, [1.0])
+    _, _, [[theirs]] = torch_derivatives(torch, lambda t: torch.sigmoid(t) * math.inf, [1.0])
     assert theirs == -math.inf
 
 

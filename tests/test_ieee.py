@@ -27,6 +27,7 @@ import pytest
 import nn
 from autograd import Value, grad
 from autograd.jit import jit
+from conftest import torch_derivatives
 from test_op_coverage import CASES
 
 INF, NAN = math.inf, math.nan
@@ -105,24 +106,20 @@ def _second(name, point):
     return [list(grad(g, xs)) for g in first]
 
 
+def _numpy_result(program, params, point):
+    """The numpy program's (value, gradients) with the operands as its parameters at
+    ``point``, or its error as "Kind: message" (without the sample, as eager says it)."""
+    for p, x in zip(params, point):
+        p.data, p.grad = x, 0.0
+    try:
+        return program.batch([(0.0,)]), [p.grad for p in params]
+    except (ArithmeticError, ValueError) as err:
+        return f"{type(err).__name__}: {err}".replace(" (sample 1 of the batch)", "")
+
+
 def _torch_op(torch, name, point):
     fn = torch.nn.functional.softplus if name == "softplus" else CASES[name]["torch"]
-    return _torch_all(torch, fn, point)
-
-
-def _torch_all(torch, fn, point):
-    """PyTorch's (value, gradients, Hessian) of fn at point, float64."""
-    ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
-    out = fn(*ts)
-    first = torch.autograd.grad(out, ts, create_graph=True, allow_unused=True)
-    second = []
-    for g in first:
-        if g is None or not g.requires_grad:
-            second.append([0.0] * len(ts))
-            continue
-        row = torch.autograd.grad(g, ts, allow_unused=True, retain_graph=True)
-        second.append([0.0 if h is None else h.item() for h in row])
-    return out.item(), [0.0 if g is None else g.item() for g in first], second
+    return torch_derivatives(torch, fn, point)
 
 
 def _mismatches(name, point, ours, theirs, abs_tol=0.0):
@@ -181,12 +178,7 @@ def test_op_backends_agree(name):
             got = python(*point, input_grads=True)
         except (ArithmeticError, ValueError) as err:
             got = f"{type(err).__name__}: {err}"
-        for p, x in zip(params, point):
-            p.data, p.grad = x, 0.0
-        try:
-            in_numpy = numpy_program.batch([(0.0,)]), [p.grad for p in params]
-        except (ArithmeticError, ValueError) as err:
-            in_numpy = f"{type(err).__name__}: {err}".replace(" (sample 1 of the batch)", "")
+        in_numpy = _numpy_result(numpy_program, params, point)
         if isinstance(value, str):
             assert "\n" not in value, value
             if got != value or in_numpy != value:
@@ -240,12 +232,7 @@ def test_jitted_gradient_backends_agree(name):
             got = value, list(grads)
         except (ArithmeticError, ValueError) as err:
             got = f"{type(err).__name__}: {err}"
-        for p, v in zip(params, point):
-            p.data, p.grad = v, 0.0
-        try:
-            in_numpy = numpy_program.batch([(0.0,)]), [p.grad for p in params]
-        except (ArithmeticError, ValueError) as err:
-            in_numpy = f"{type(err).__name__}: {err}".replace(" (sample 1 of the batch)", "")
+        in_numpy = _numpy_result(numpy_program, params, point)
         for backend, result in (("jit", got), ("numpy", in_numpy)):
             if isinstance(want, str) or isinstance(result, str):
                 agree = result == want
@@ -311,7 +298,7 @@ def test_losses_against_torch():
                 continue
             first = grad(out, zs, create_graph=True)
             ours = (out.data, [g.data for g in first], [list(grad(g, zs)) for g in first])
-            theirs = _torch_all(torch, torch_fn, point)
+            theirs = torch_derivatives(torch, torch_fn, point)
             bad += [f"{case}{point}: {m}"
                     for m in _mismatches(name, key, ours, theirs, abs_tol=1e-15)]
     assert not bad, "\n".join(bad[:20])
