@@ -22,7 +22,7 @@ from .losses import (binary_cross_entropy, cross_entropy, half_mean_squared_erro
                      half_squared_error, log_sum_exp, softmax, sum_squared_error)
 from .module import Module
 from .names import NET_NAMES, latex_name
-from .optim import SGD, Adam
+from .optim import SGD, Adam, AdamW
 from .plot import plot_history
 from .train import History, TrainingDiverged, eager_step, train
 
@@ -33,6 +33,6 @@ __all__ = [
     "Module", "Neuron", "Layer", "MLP", "ACTIVATIONS",
     "sum_squared_error", "half_squared_error", "half_mean_squared_error",
     "binary_cross_entropy", "softmax", "log_sum_exp", "cross_entropy",
-    "SGD", "Adam", "train", "eager_step", "History", "TrainingDiverged", "plot_history",
+    "SGD", "Adam", "AdamW", "train", "eager_step", "History", "TrainingDiverged", "plot_history",
     "latex_name", "NET_NAMES",
 ]

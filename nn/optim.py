@@ -1,4 +1,5 @@
-"""Optimisers: SGD (with momentum, or ascending) and Adam.
+"""Optimisers: SGD (momentum, Nesterov, weight decay, ascent), Adam (L2 weight decay,
+AMSGrad) and AdamW (decoupled weight decay), each in torch.optim's form.
 
 An update is plain float arithmetic on ``.data``: it records no nodes, so
 the next forward pass starts from fresh leaves with the new numbers.  A
@@ -26,7 +27,7 @@ from .resident import (STATE_LISTS, ParameterList, ResidentValue, _consume, _dat
                        float_grads, store_of)
 
 
-__all__ = ["SGD", "Adam", "deferred_interrupts"]
+__all__ = ["SGD", "Adam", "AdamW", "deferred_interrupts"]
 
 
 _op_of = attrgetter("_op")
@@ -113,8 +114,8 @@ def _finite(owner, what, x):
 
 
 #: the check of each per-parameter state entry (keyed as STATE_LISTS) on loading:
-#: v, a running mean of g², is never negative (√v̂ in Adam's step)
-_STATE_CHECKS = {"velocity": _finite, "m": _finite, "v": _non_negative}
+#: v, a running mean of g², and AMSGrad's v_max are never negative (√v̂ in Adam's step)
+_STATE_CHECKS = {"velocity": _finite, "m": _finite, "v": _non_negative, "v_max": _non_negative}
 
 
 def _step_count(owner, what, x):
@@ -137,11 +138,17 @@ class _Checked:
         self.name = name
 
     def __set__(self, optimizer, value):
-        optimizer.__dict__[self.name] = self.check(type(optimizer).__name__, self.name, value)
+        value = self.check(type(optimizer).__name__, self.name, value)
+        optimizer._check_together({**optimizer.__dict__, self.name: value})
+        optimizer.__dict__[self.name] = value
 
 
 class Optimizer:
     """What SGD and Adam share: the parameter list, zero_grad() and the checks."""
+
+    #: settings added after the first release, with the value that means "off": a
+    #: state_dict() or a pickle from before them loads with these
+    _added_settings: dict[str, Any] = {}
 
     if TYPE_CHECKING:
         @property
@@ -218,7 +225,7 @@ class Optimizer:
         parameter's index), and then nothing has changed.  Ctrl-C while it is
         written is held until all is."""
         where = f"{type(self).__name__}.load_state_dict"
-        kind, settings, keys = self._kind(), self._settings(), self._state_keys()
+        kind, settings = self._kind(), self._settings()
         self.align_state()
         n = len(self.parameters)
         top = ["optimizer", "param_groups", "state"] + (["t"] if hasattr(self, "t") else [])
@@ -231,6 +238,8 @@ class Optimizer:
             raise ValueError(f"{where}: 'param_groups' must be a list of one dict, "
                              f"got {short_repr(groups)}")
         group = groups[0]
+        if isinstance(group, dict):       # one saved before a setting was added: its "off"
+            group = {**{k: v for k, v in self._added_settings.items() if k not in group}, **group}
         _exact_keys(group, list(settings) + ["params"], where, "param_groups[0]")
         if not _same(group["params"], list(range(n))):
             raise ValueError(f"{where}: param_groups[0]['params'] must be [0, ..., {n - 1}] "
@@ -238,6 +247,8 @@ class Optimizer:
                              f"got {short_repr(group['params'])}")
         new = {name: check.check(f"{where}: param_groups[0]", repr(name), group[name])
                for name, check in settings.items()}
+        self._check_together(new, f"{where}: param_groups[0]")
+        keys = self._state_keys(new)
         t = _step_count(where, "'t'", state["t"]) if "t" in top else None
         entries = state["state"]
         if not isinstance(entries, list):
@@ -251,9 +262,12 @@ class Optimizer:
             _exact_keys(entry, keys, where, f"state[{i}]")
             for key in keys:
                 columns[key].append(_STATE_CHECKS[key](where, f"state[{i}][{key!r}]", entry[key]))
+        unused = [key for key in self._state_keys({}, every=True) if key not in keys]
         with deferred_interrupts():   # Ctrl-C: all loaded, then the KeyboardInterrupt
             for key in keys:
                 setattr(self, STATE_LISTS[key], columns[key])
+            for key in unused:        # (AMSGrad's v_max, when the state has none: 0)
+                setattr(self, STATE_LISTS[key], [0.0] * n)
             if t is not None:
                 self.t = t
             for name, value in new.items():
@@ -271,9 +285,16 @@ class Optimizer:
         return {name: attr for klass in reversed(cls.__mro__)
                 for name, attr in vars(klass).items() if isinstance(attr, _Checked)}
 
-    def _state_keys(self) -> list[str]:
-        """The keys of the per-parameter state this optimiser keeps (STATE_LISTS)."""
-        return [key for key, attr in STATE_LISTS.items() if hasattr(type(self), attr)]
+    def _state_keys(self, settings: dict[str, Any] | None = None, every: bool = False) -> list[str]:
+        """The keys of the per-parameter state this optimiser keeps (STATE_LISTS) and saves
+        with ``settings`` (None: its own): v_max only with AMSGrad (``every``: all kept)."""
+        amsgrad = (self.__dict__ if settings is None else settings).get("amsgrad", False)
+        return [key for key, attr in STATE_LISTS.items() if hasattr(type(self), attr)
+                and (every or amsgrad or key != "v_max")]
+
+    def _check_together(self, settings: dict[str, Any], owner: str | None = None) -> None:
+        """A ValueError when ``settings`` (name -> value) do not go together (SGD's
+        nesterov without momentum); ``owner`` begins the message (None: the class)."""
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 before the next backward()."""
@@ -296,6 +317,10 @@ class Optimizer:
         state = dict(self.__dict__)
         state.pop("_resident", None)
         return state
+
+    def __setstate__(self, state):
+        """Unpickling: a pickle from before a setting was added gets its "off" value."""
+        self.__dict__.update({**self._added_settings, **state})
 
     def _frozen(self):
         """The parameters frozen in the network they came from (empty: none)."""
@@ -389,13 +414,19 @@ class SGD(Optimizer):
 
     Without momentum:  w <- w − η g           (g = ∂C/∂w, the parameter's .grad)
     With momentum:     v <- μ v + g,  w <- w − η v   (v starts at 0; PyTorch's form).
+    ``nesterov=True`` (needs μ > 0): w <- w − η (g + μ v), v as above.
+    ``weight_decay`` λ (L2): g <- g + λ w first, as torch.optim.SGD.
     ``maximize=True`` climbs instead (gradient ascent, g replaced by −g): w <- w + η g.
     """
 
+    _added_settings = {"weight_decay": 0.0, "nesterov": False}
+
     def __init__(self, parameters: Iterable[Value], lr: float, momentum: float = 0.0, *,
+                 weight_decay: float = 0.0, nesterov: bool = False,
                  maximize: bool = False) -> None:
         super().__init__(parameters)
         self.lr, self.momentum, self.maximize = lr, momentum, maximize   # checked (_Checked)
+        self.weight_decay, self.nesterov = weight_decay, nesterov
         self._velocity = [0.0] * len(self.parameters)
 
     def step(self) -> None:
@@ -415,9 +446,9 @@ class SGD(Optimizer):
             self._step_all(lr, mu)
             return
         sign = -1.0 if self.maximize else 1.0
-        velocity = self._velocity
+        velocity, decay, nesterov = self._velocity, self.weight_decay, self.nesterov
         stepped, grads = self._stepped_grads()
-        new = [sgd_rule(p.data, sign * g, velocity[i], lr, mu)
+        new = [sgd_rule(p.data, sign * g, velocity[i], lr, mu, decay, nesterov)
                for (i, p), g in zip(stepped, grads)]
         with deferred_interrupts():
             for (i, p), (w, v) in zip(stepped, new):
@@ -431,9 +462,14 @@ class SGD(Optimizer):
         grads = float_grads(params, f"{type(self).__name__}.step", range(len(params)))
         if self.maximize:
             grads = list(map(mul, repeat(-1.0), grads))
+        decay = self.weight_decay
+        if decay:
+            grads = list(map(add, grads, map(mul, repeat(decay), map(_data, params))))
         velocity = None
         if mu:
-            velocity = grads = list(map(add, map(mul, repeat(mu), self._velocity), grads))
+            velocity = list(map(add, map(mul, repeat(mu), self._velocity), grads))
+            grads = (list(map(add, grads, map(mul, repeat(mu), velocity))) if self.nesterov
+                     else velocity)
         new = list(map(sub, map(_data, params), map(mul, repeat(lr), grads)))
         with deferred_interrupts():
             _consume(map(_set_data, params, new))
@@ -443,10 +479,17 @@ class SGD(Optimizer):
     _velocity = _resident_state("velocity")
     if not TYPE_CHECKING:
         lr, momentum, maximize = _Checked(_positive), _Checked(_fraction), _Checked(_flag)
+        weight_decay, nesterov = _Checked(_non_negative), _Checked(_flag)
+
+    def _check_together(self, settings, owner=None):
+        """Nesterov momentum needs a momentum (torch.optim.SGD refuses it without)."""
+        if settings.get("nesterov") and not settings.get("momentum"):
+            raise ValueError(f"{owner or type(self).__name__}: nesterov=True needs a momentum "
+                             f"> 0, got momentum={short_repr(settings.get('momentum', 0.0))}")
 
     def _plain(self) -> bool:
-        """No momentum, no ascent: w <- w − η g."""
-        return not self.momentum and not self.maximize
+        """No momentum, no weight decay, no ascent: w <- w − η g."""
+        return not self.momentum and not self.maximize and not self.weight_decay
 
     def _plain_own_rule(self) -> bool:
         """Plain SGD stepped by SGD's own :meth:`array_rule`: a subclass that overrides
@@ -476,11 +519,13 @@ class SGD(Optimizer):
         if out is not None and self._plain():
             return _sgd_into(self.lr, w, g, out), state
         w, velocity = sgd_rule(w, -g if self.maximize else g, state.get("velocity", 0.0),
-                               self.lr, self.momentum)
+                               self.lr, self.momentum, self.weight_decay, self.nesterov)
         return w, {"velocity": velocity}
 
     def __repr__(self):
         extra = f", momentum={self.momentum}" if self.momentum else ""
+        extra += f", weight_decay={self.weight_decay}" if self.weight_decay else ""
+        extra += ", nesterov=True" if self.nesterov else ""
         extra += ", maximize=True" if self.maximize else ""
         return f"SGD({len(self.parameters)} parameters, lr={self.lr}{extra})"
 
@@ -497,17 +542,26 @@ class Adam(Optimizer):
 
     ``lr`` is η, ``betas`` is (β1, β2), ``eps`` is ε; the defaults are the
     paper's (and PyTorch's).  ``maximize=True`` climbs (g replaced by −g).
+    As torch.optim.Adam: ``weight_decay`` λ adds λw to g first (L2; :class:`AdamW`
+    decays w instead), and ``amsgrad=True`` divides by the running maximum of v,
+    v_max <- max(v_max, v), v̂ = v_max / (1 − β2^t).
     """
 
+    _added_settings = {"weight_decay": 0.0, "amsgrad": False}
+    #: weight decay as AdamW's, w <- w (1 − ηλ), instead of g <- g + λw
+    _decoupled = False
+
     def __init__(self, parameters: Iterable[Value], lr: float = 1e-3,
-                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, *,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0, amsgrad: bool = False, *,
                  maximize: bool = False) -> None:
         super().__init__(parameters)
         self.lr, self.betas, self.eps = lr, betas, eps   # each checked (_Checked)
-        self.maximize = maximize
+        self.weight_decay, self.amsgrad, self.maximize = weight_decay, amsgrad, maximize
         self.t = 0
         self._m = [0.0] * len(self.parameters)
         self._v = [0.0] * len(self.parameters)
+        self._v_max = [0.0] * len(self.parameters)
 
     def step(self) -> None:
         """One Adam update of every parameter from its ``.grad``.
@@ -526,6 +580,9 @@ class Adam(Optimizer):
         m, v = self._m, self._v
         corrections = self._corrections(t)
         stepped, grads = self._stepped_grads()
+        if self.weight_decay or self.amsgrad:
+            self._step_with_options(t, stepped, [sign * g for g in grads], corrections)
+            return
         new = [adam_rule(p.data, sign * g, m[i], v[i], self.lr, self.betas, self.eps,
                          corrections, math.sqrt, idiv)
                for (i, p), g in zip(stepped, grads)]
@@ -536,12 +593,38 @@ class Adam(Optimizer):
                 m[i] = mi
                 v[i] = vi
 
+    def _step_with_options(self, t, stepped, grads, corrections):
+        """step() with weight decay or AMSGrad: :func:`decayed`, then :func:`adam_rule`
+        (with v_max), per parameter; written in one pass that Ctrl-C cannot split."""
+        m, v, v_max = self._m, self._v, self._v_max
+        lr, decay, amsgrad = self.lr, self.weight_decay, self.amsgrad
+        new = []
+        for (i, p), g in zip(stepped, grads):
+            w, g = decayed(p.data, g, lr, decay, self._decoupled)
+            new.append(adam_rule(w, g, m[i], v[i], lr, self.betas, self.eps, corrections,
+                                 math.sqrt, idiv, v_max[i] if amsgrad else None, _maximum))
+        with deferred_interrupts():
+            self.t = t
+            for (i, p), (w, mi, vi, *vmax) in zip(stepped, new):
+                p.data = w
+                m[i] = mi
+                v[i] = vi
+                if vmax:
+                    v_max[i] = vmax[0]
+
     t = _resident_state("t", _step_count)
     if not TYPE_CHECKING:
         lr, eps, maximize = _Checked(_positive), _Checked(_non_negative), _Checked(_flag)
         betas = _Checked(_betas)
+        weight_decay, amsgrad = _Checked(_non_negative), _Checked(_flag)
     _m = _resident_state("first moments")
     _v = _resident_state("second moments")
+    _v_max = _resident_state("maxima of v")
+
+    def __setstate__(self, state):
+        """Unpickling one from before AMSGrad: v_max 0 for every parameter."""
+        super().__setstate__(state)
+        self.__dict__.setdefault("maxima of v", [0.0] * len(self.__dict__["first moments"]))
 
     def _corrections(self, t):
         beta1, beta2 = self.betas
@@ -549,48 +632,97 @@ class Adam(Optimizer):
 
     def array_rule(self, w, g, state, t, out=None):
         """The update of step ``t`` on arrays (the numpy backend), changing nothing:
-        ``state`` holds m and v for them; returns ``(new w, new state)`` (``out`` is
-        not used)."""
+        ``state`` holds m and v (and v_max) for them; returns ``(new w, new state)``
+        (``out`` is not used)."""
         import numpy as np
-        sign = -1.0 if self.maximize else 1.0
-        w, m, v = adam_rule(w, sign * g, state.get("m", 0.0), state.get("v", 0.0), self.lr,
-                            self.betas, self.eps, self._corrections(t), np.sqrt)
-        return w, {"m": m, "v": v}
+        g = -g if self.maximize else g
+        lr, decay, amsgrad = self.lr, self.weight_decay, self.amsgrad
+        if decay:
+            w, g = decayed(w, g, lr, decay, self._decoupled)
+        w, m, v, *v_max = adam_rule(w, g, state.get("m", 0.0), state.get("v", 0.0), lr,
+                                    self.betas, self.eps, self._corrections(t), np.sqrt,
+                                    truediv, state.get("v_max", 0.0) if amsgrad else None,
+                                    np.maximum)
+        return w, ({"m": m, "v": v, "v_max": v_max[0]} if amsgrad else {"m": m, "v": v})
 
     def __repr__(self):
-        extra = ", maximize=True" if self.maximize else ""
-        return (f"Adam({len(self.parameters)} parameters, lr={self.lr}, betas={self.betas}, "
-                f"eps={self.eps}{extra})")
+        extra = f", weight_decay={self.weight_decay}" if self.weight_decay else ""
+        extra += ", amsgrad=True" if self.amsgrad else ""
+        extra += ", maximize=True" if self.maximize else ""
+        return (f"{type(self).__name__}({len(self.parameters)} parameters, lr={self.lr}, "
+                f"betas={self.betas}, eps={self.eps}{extra})")
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter, 2019), as torch.optim.AdamW:
+
+        w <- w (1 − η λ),  then Adam's step from that w      (λ = ``weight_decay``)
+
+    where :class:`Adam`'s ``weight_decay`` adds λw to g (L2), which the division by
+    √v̂ then scales.  The default λ = 0.01 is PyTorch's.
+    """
+
+    _added_settings = {"amsgrad": False}
+    _decoupled = True
+
+    def __init__(self, parameters: Iterable[Value], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
+        super().__init__(parameters, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
 
 
 #: the step() methods of nn's optimisers (Optimizer.runs_as_its_rule)
 _OWN_STEPS = (SGD.step, Adam.step)
-#: nn's optimisers: a state_dict() names the one it came from
-_KINDS = (SGD, Adam)
+#: nn's optimisers: a state_dict() names the one it came from (a subclass: its nearest)
+_KINDS = (SGD, Adam, AdamW)
 
 
 # ---------------------------------------------------------------------------
 # The update rules, on floats (one parameter) or on numpy arrays (a layer's)
 # ---------------------------------------------------------------------------
 
-def sgd_rule(w, g, velocity, lr, momentum):
-    """w <- w − η g; with momentum μ: v <- μ v + g, w <- w − η v.  Returns (w, v)."""
+def sgd_rule(w, g, velocity, lr, momentum, weight_decay=0.0, nesterov=False):
+    """w <- w − η g; with weight decay λ, g <- g + λ w first; with momentum μ:
+    v <- μ v + g, w <- w − η v (Nesterov: w <- w − η (g + μ v)).  Returns (w, v)."""
+    if weight_decay:
+        g = g + weight_decay * w
     if momentum:
         velocity = momentum * velocity + g
-        g = velocity
+        g = g + momentum * velocity if nesterov else velocity
     return w - lr * g, velocity
 
 
-def adam_rule(w, g, m, v, lr, betas, eps, corrections, sqrt, divide=truediv):
+def decayed(w, g, lr, weight_decay, decoupled):
+    """Weight decay λ before Adam's step: L2, g <- g + λ w; decoupled (AdamW),
+    w <- w (1 − η λ).  Returns (w, g)."""
+    if not weight_decay:
+        return w, g
+    if decoupled:
+        return w * (1.0 - lr * weight_decay), g
+    return w, g + weight_decay * w
+
+
+def _maximum(a, b):
+    """max(a, b) of two floats, nan if either is (as torch.maximum and np.maximum)."""
+    return a if a > b or a != a else b
+
+
+def adam_rule(w, g, m, v, lr, betas, eps, corrections, sqrt, divide=truediv, v_max=None,
+              maximum=None):
     """m <- β1 m + (1 − β1) g,  v <- β2 v + (1 − β2) g²,
-    w <- w − η m̂ / (√v̂ + ε) with m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t).  Returns (w, m, v).
-    ``divide`` makes the last quotient (floats: IEEE's, so 0/0 with ε = 0 is nan, as
-    PyTorch's)."""
+    w <- w − η m̂ / (√v̂ + ε) with m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t).
+    AMSGrad (``v_max`` given): v_max <- maximum(v_max, v), v̂ = v_max / (1 − β2^t).
+    Returns (w, m, v), then v_max with AMSGrad.  ``divide`` makes the last quotient
+    (floats: IEEE's, so 0/0 with ε = 0 is nan, as PyTorch's)."""
     beta1, beta2 = betas
     correction1, correction2 = corrections
     m = beta1 * m + (1.0 - beta1) * g
     v = beta2 * v + (1.0 - beta2) * g * g
-    return w - divide(lr * (m / correction1), sqrt(v / correction2) + eps), m, v
+    if v_max is None:
+        return w - divide(lr * (m / correction1), sqrt(v / correction2) + eps), m, v
+    v_max = maximum(v_max, v)
+    return w - divide(lr * (m / correction1), sqrt(v_max / correction2) + eps), m, v, v_max
 
 
 # ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 ``net.jit_loss(loss, backend="numpy")`` and ``nn.train(backend="numpy")`` keep
 the numbers of the weights and biases w^l_jk, b^l_j, their gradients ∂C/∂w and
-the optimiser's state (velocity; m, v and t) in one :class:`ParameterStore`
+the optimiser's state (velocity; m, v, v_max and t) in one :class:`ParameterStore`
 per program, as the matrices W^l, b^l the program multiplies.  The first step
 reads them from the parameter Values once; each step then changes only the
 arrays.
@@ -39,7 +39,8 @@ _data, _grad = attrgetter("data"), attrgetter("grad")      # reads that fault a 
 _set_data, _set_grad = _DATA.__set__, _GRAD.__set__
 
 #: the state an optimiser keeps per parameter: the arrays' key -> its list attribute
-STATE_LISTS = {"velocity": "_velocity", "m": "_m", "v": "_v"}
+#: (v_max: AMSGrad's running maximum of v)
+STATE_LISTS = {"velocity": "_velocity", "m": "_m", "v": "_v", "v_max": "_v_max"}
 
 
 def _set_class(value, cls):

@@ -1,0 +1,352 @@
+"""torch.optim's options in nn's optimisers: SGD's weight_decay and nesterov, Adam's
+weight_decay (L2) and amsgrad, and AdamW (decoupled weight decay): by hand, against
+torch.optim, on every backend, saved, loaded and pickled."""
+
+import json
+import math
+import pickle
+
+import pytest
+
+import nn
+from autograd import Value
+from test_nn_optim import START, gradient, run
+
+#: name -> (nn's optimiser, torch.optim's with the same settings), over a list of parameters
+OPTIONS = {
+    "sgd-weight-decay": (lambda p: nn.SGD(p, lr=0.05, weight_decay=0.1),
+                         lambda p, o: o.SGD(p, lr=0.05, weight_decay=0.1)),
+    "sgd-momentum-weight-decay": (
+        lambda p: nn.SGD(p, lr=0.05, momentum=0.9, weight_decay=0.1),
+        lambda p, o: o.SGD(p, lr=0.05, momentum=0.9, weight_decay=0.1)),
+    "sgd-nesterov": (lambda p: nn.SGD(p, lr=0.05, momentum=0.9, nesterov=True),
+                     lambda p, o: o.SGD(p, lr=0.05, momentum=0.9, nesterov=True)),
+    "sgd-nesterov-weight-decay-maximize": (
+        lambda p: nn.SGD(p, lr=0.02, momentum=0.8, nesterov=True, weight_decay=0.01,
+                         maximize=True),
+        lambda p, o: o.SGD(p, lr=0.02, momentum=0.8, nesterov=True, weight_decay=0.01,
+                           maximize=True)),
+    "adam-weight-decay": (lambda p: nn.Adam(p, lr=0.05, weight_decay=0.1),
+                          lambda p, o: o.Adam(p, lr=0.05, weight_decay=0.1)),
+    "adam-amsgrad": (lambda p: nn.Adam(p, lr=0.05, betas=(0.8, 0.9), amsgrad=True),
+                     lambda p, o: o.Adam(p, lr=0.05, betas=(0.8, 0.9), amsgrad=True)),
+    "adamw": (lambda p: nn.AdamW(p, lr=0.05), lambda p, o: o.AdamW(p, lr=0.05)),
+    "adamw-amsgrad-maximize": (
+        lambda p: nn.AdamW(p, lr=0.02, weight_decay=0.2, amsgrad=True, maximize=True),
+        lambda p, o: o.AdamW(p, lr=0.02, weight_decay=0.2, amsgrad=True, maximize=True)),
+}
+
+
+def constant_gradient_steps(opt, w, grads):
+    """``w.data`` after one step per gradient in ``grads``."""
+    for g in grads:
+        w.grad = g
+        opt.step()
+    return w.data
+
+
+# ---------------------------------------------------------------------------
+# Hand-derived two-step examples (no torch needed)
+# ---------------------------------------------------------------------------
+
+def test_sgd_weight_decay_by_hand():
+    """Hand-derived oracle, g <- g + λw, w <- w − η g with η = 0.1, λ = 0.1, w = 1, g = 0.5:
+    g = 0.6, w = 0.94; g = 0.5 + 0.094 = 0.594, w = 0.94 − 0.0594 = 0.8806."""
+    w = Value(1.0, kind="parameter")
+    opt = nn.SGD([w], lr=0.1, weight_decay=0.1)
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.94, rel=1e-15)
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.8806, rel=1e-15)
+
+
+def test_sgd_momentum_with_weight_decay_by_hand():
+    """Hand-derived oracle (the decay enters the velocity), η = 0.1, μ = 0.9, λ = 0.1,
+    w = 1, g = 0.5: g = 0.6, v = 0.6, w = 0.94; g = 0.594, v = 0.54 + 0.594 = 1.134,
+    w = 0.94 − 0.1134 = 0.8266."""
+    w = Value(1.0, kind="parameter")
+    opt = nn.SGD([w], lr=0.1, momentum=0.9, weight_decay=0.1)
+    assert constant_gradient_steps(opt, w, [0.5, 0.5]) == pytest.approx(0.8266, rel=1e-15)
+    assert opt.state_dict()["state"][0]["velocity"] == pytest.approx(1.134, rel=1e-15)
+
+
+def test_sgd_nesterov_by_hand():
+    """Hand-derived oracle, v <- μ v + g, w <- w − η (g + μ v) with η = 0.1, μ = 0.9,
+    w = 1, g = 0.5: v = 0.5, w = 1 − 0.1·0.95 = 0.905; v = 0.95,
+    w = 0.905 − 0.1·(0.5 + 0.855) = 0.7695 (plain momentum: 0.95 − 0.095 = 0.855)."""
+    w = Value(1.0, kind="parameter")
+    opt = nn.SGD([w], lr=0.1, momentum=0.9, nesterov=True)
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.905, rel=1e-15)
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.7695, rel=1e-15)
+    assert opt.state_dict()["state"][0]["velocity"] == pytest.approx(0.95, rel=1e-15)
+
+
+def test_adam_weight_decay_by_hand():
+    """Hand-derived oracle (L2: g <- g + λw, then Adam), η = 0.1, λ = 0.1, ε = 0, w = 1,
+    g = 0.5: step 1, g = 0.6, m̂ = 0.6, v̂ = 0.36, w = 1 − 0.1 = 0.9; step 2, g = 0.59,
+    m = 0.054 + 0.059 = 0.113, v = 0.999·0.00036 + 0.001·0.3481 = 0.00070774,
+    w = 0.9 − 0.1 (0.113/0.19) / √(0.00070774/0.001999) ≈ 0.8000473."""
+    w = Value(1.0, kind="parameter")
+    opt = nn.Adam([w], lr=0.1, eps=0.0, weight_decay=0.1)
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.9, rel=1e-15)
+    expected = 0.9 - 0.1 * (0.113 / 0.19) / math.sqrt(0.00070774 / 0.001999)
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(expected, rel=1e-13)
+    assert w.data == pytest.approx(0.8000473, rel=1e-7)
+
+
+def test_adamw_by_hand():
+    """Hand-derived oracle (decoupled: w <- w(1 − ηλ), then Adam), η = 0.1, λ = 0.1,
+    ε = 0, g = 0.5 twice: a constant g gives m̂ = g and v̂ = g², so Adam's part moves w
+    by exactly η: w = 1·0.99 − 0.1 = 0.89, then 0.89·0.99 − 0.1 = 0.7811."""
+    w = Value(1.0, kind="parameter")
+    opt = nn.AdamW([w], lr=0.1, eps=0.0, weight_decay=0.1)
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.89, rel=1e-15)
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.7811, rel=1e-14)
+
+
+def test_adamw_default_weight_decay_is_pytorchs():
+    """torch.optim.AdamW's default λ = 1e-2 (its documentation)."""
+    opt = nn.AdamW([Value(1.0, kind="parameter")])
+    assert (opt.lr, opt.betas, opt.eps, opt.weight_decay, opt.amsgrad) == (
+        1e-3, (0.9, 0.999), 1e-8, 1e-2, False)
+
+
+def test_amsgrad_by_hand():
+    """Hand-derived oracle (v_max <- max(v_max, v), v̂ = v_max/(1 − β2^t)), η = 0.1,
+    β = (0.9, 0.5), ε = 0, w = 1: g = 1, m = 0.1, v = v_max = 0.5, w = 0.9; g = 0.1,
+    m = 0.1, v = 0.255 but v_max = 0.5, m̂ = 0.1/0.19, v̂ = 0.5/0.75:
+    w = 0.9 − 0.1 (0.1/0.19)/√(2/3) ≈ 0.835540 (plain Adam: v̂ = 0.34, w ≈ 0.809737)."""
+    w = Value(1.0, kind="parameter")
+    opt = nn.Adam([w], lr=0.1, betas=(0.9, 0.5), eps=0.0, amsgrad=True)
+    assert constant_gradient_steps(opt, w, [1.0]) == pytest.approx(0.9, rel=1e-15)
+    constant_gradient_steps(opt, w, [0.1])
+    assert w.data == pytest.approx(0.9 - 0.1 * (0.1 / 0.19) / math.sqrt(0.5 / 0.75), rel=1e-14)
+    assert w.data == pytest.approx(0.835540, rel=1e-6)
+    state = opt.state_dict()["state"][0]
+    assert (state["v"], state["v_max"]) == pytest.approx((0.255, 0.5), rel=1e-14)
+
+
+# ---------------------------------------------------------------------------
+# Against torch.optim
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", OPTIONS)
+def test_each_option_matches_torch_optim_step_by_step(name):
+    """PyTorch oracle: 100 steps side by side on the same five parameters and gradients.
+    Not bit for bit: torch rounds w − η·g once (a fused multiply-add), moves m by lerp
+    and divides by √v/√(1 − β2^t), so the first step agrees to a few ulps (rel 1e-15)
+    and every later one to 1e-12 relative, as nn.Adam's tests hold it."""
+    torch = pytest.importorskip("torch")
+    ours, theirs = OPTIONS[name]
+    params = [Value(w, kind="parameter") for w in START]
+    trajectory = run(ours(params), params, 100)
+    tensor = torch.tensor(START, dtype=torch.float64, requires_grad=True)
+    opt = theirs([tensor], torch.optim)
+    for step in range(100):
+        opt.zero_grad()
+        tensor.grad = torch.tensor([gradient(w, i) for i, w in enumerate(tensor.tolist())],
+                                   dtype=torch.float64)
+        opt.step()
+        rel = 1e-15 if step == 0 else 1e-12
+        assert trajectory[step] == pytest.approx(tensor.tolist(), rel=rel, abs=rel), step
+
+
+# ---------------------------------------------------------------------------
+# Every backend steps by the same rule
+# ---------------------------------------------------------------------------
+
+X = [[0.1, 0.2], [0.5, -0.3], [-0.7, 0.9], [0.3, 0.3]]
+Y = [[1.0], [0.0], [0.5], [0.25]]
+BACKENDS = {"jit": dict(jit=True), "numpy": dict(backend="numpy")}
+
+
+def _trained(name, frozen, **how):
+    net = nn.MLP([2, 3, 1], seed=0)
+    if frozen:
+        net.freeze("w2_12", "b3_1")
+    opt = OPTIONS[name][0](net.parameters())
+    nn.train(net, X, Y, epochs=4, batch=2, optimizer=opt, progress=False, **how)
+    return net.state_dict(), opt.state_dict()
+
+
+@pytest.mark.parametrize("frozen", [False, True], ids=["all", "frozen"])
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", OPTIONS)
+def test_every_backend_steps_as_eager(name, backend, frozen):
+    """Consistency oracle: the eager engine. The jit gives the weights and optimiser
+    state of eager training bit for bit, the numpy backend (whose arrays hold the
+    velocity, m, v and v_max) to 1e-13 (its matrix products sum a batch's gradients in
+    another order, as for plain SGD with momentum), with and without frozen parameters."""
+    eager_net, eager_opt = _trained(name, frozen, jit=False)
+    net, opt = _trained(name, frozen, **BACKENDS[backend])
+    if backend == "jit":
+        assert (net, opt) == (eager_net, eager_opt)
+    assert net.keys() == eager_net.keys()
+    for key in net:
+        assert net[key] == pytest.approx(eager_net[key], rel=1e-13, abs=1e-15), key
+    assert opt["param_groups"] == eager_opt["param_groups"]
+    assert opt.get("t") == eager_opt.get("t")
+    for mine, eager in zip(opt["state"], eager_opt["state"]):
+        assert mine == pytest.approx(eager, rel=1e-12, abs=1e-15)
+
+
+def test_a_numpy_program_stepped_by_opt_step_steps_as_eager():
+    """Consistency oracle: eager steps. ``net.jit_loss(backend="numpy")`` with
+    ``opt.step()`` (the store's step, not nn.train's) for AMSGrad with decoupled decay."""
+    rows = [x + y for x, y in zip(X, Y)]
+    results = []
+    for program in (False, True):
+        net = nn.MLP([2, 3, 1], seed=0)
+        opt = nn.AdamW(net.parameters(), lr=0.05, weight_decay=0.1, amsgrad=True)
+        step = net.jit_loss(backend="numpy") if program else None
+        for _ in range(3):
+            opt.zero_grad()
+            if program:
+                step.batch(rows, mean=True)
+            else:
+                nn.half_squared_error(net.batch(X), Y).backward()
+            opt.step()
+        results.append((net.state_dict(), opt.state_dict()))
+    (net, opt), (eager_net, eager_opt) = results[1], results[0]
+    for key in net:
+        assert net[key] == pytest.approx(eager_net[key], rel=1e-13, abs=1e-15), key
+    for mine, eager in zip(opt["state"], eager_opt["state"]):
+        assert mine == pytest.approx(eager, rel=1e-12, abs=1e-15)
+    assert any(s["v_max"] > s["v"] for s in opt["state"])       # the maximum mattered
+
+
+# ---------------------------------------------------------------------------
+# Saving, loading, pickling
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("backend", ["eager", "numpy"])
+@pytest.mark.parametrize("name", OPTIONS)
+def test_save_load_and_go_on_is_the_uninterrupted_run(name, backend):
+    """Consistency oracle: 2 epochs, the optimiser through JSON into a fresh one, 2 more:
+    bit for bit the uninterrupted 4 epochs; the settings are in param_groups[0] and
+    AMSGrad's v_max in each state entry."""
+    make, how = OPTIONS[name][0], dict(jit=False) if backend == "eager" else dict(backend="numpy")
+    whole = nn.MLP([2, 3, 1], seed=0)
+    whole_opt = make(whole.parameters())
+    nn.train(whole, X, Y, epochs=4, batch=2, optimizer=whole_opt, progress=False, **how)
+    net = nn.MLP([2, 3, 1], seed=0)
+    opt = make(net.parameters())
+    nn.train(net, X, Y, epochs=2, batch=2, optimizer=opt, progress=False, **how)
+    saved = json.loads(json.dumps(opt.state_dict()))
+    group = saved["param_groups"][0]
+    assert group["weight_decay"] == opt.weight_decay
+    assert ("v_max" in saved["state"][0]) == bool(getattr(opt, "amsgrad", False))
+    assert saved["optimizer"] == type(opt).__name__
+    resumed = make(net.parameters())
+    resumed.load_state_dict(saved)
+    nn.train(net, X, Y, epochs=2, batch=2, optimizer=resumed, progress=False, **how)
+    assert net.state_dict() == whole.state_dict()
+    assert resumed.state_dict() == whole_opt.state_dict()
+
+
+def test_a_state_saved_before_the_options_loads_with_them_off():
+    """A state_dict without weight_decay, nesterov or amsgrad (as saved before they
+    existed, like torch.optim's own older states) loads with them off; one that has
+    amsgrad on must carry v_max."""
+    w = Value(1.0, kind="parameter")
+    sgd = nn.SGD([w], lr=0.5, momentum=0.9, nesterov=True, weight_decay=0.1)
+    sgd.load_state_dict({"optimizer": "SGD", "state": [{"velocity": 0.0}],
+                         "param_groups": [{"lr": 0.1, "momentum": 0.0, "maximize": False,
+                                           "params": [0]}]})
+    assert (sgd.weight_decay, sgd.nesterov) == (0.0, False)
+    adam = nn.Adam([w], amsgrad=True, weight_decay=0.1)
+    old = {"optimizer": "Adam", "t": 1, "state": [{"m": 0.1, "v": 0.04}],
+           "param_groups": [{"lr": 0.01, "betas": [0.9, 0.999], "eps": 1e-8,
+                             "maximize": False, "params": [0]}]}
+    adam.load_state_dict(old)
+    assert (adam.weight_decay, adam.amsgrad) == (0.0, False)
+    old["param_groups"][0]["amsgrad"] = True
+    with pytest.raises(ValueError, match=r"^Adam.load_state_dict: state\[0\] is missing the "
+                                         r"key 'v_max'$"):
+        adam.load_state_dict(old)
+    assert adam.amsgrad is False
+
+
+def test_adamw_and_adam_states_are_not_each_others():
+    """An AdamW's state into an Adam (or back) is refused, naming both; nothing changes."""
+    w = Value(1.0, kind="parameter")
+    adam, adamw = nn.Adam([w], weight_decay=0.1), nn.AdamW([w])
+    before = adam.state_dict()
+    with pytest.raises(ValueError, match="'optimizer' is 'AdamW', but this is 'Adam'"):
+        adam.load_state_dict(adamw.state_dict())
+    with pytest.raises(ValueError, match="'optimizer' is 'Adam', but this is 'AdamW'"):
+        adamw.load_state_dict(before)
+    assert adam.state_dict() == before
+
+
+@pytest.mark.parametrize("name", ["sgd-nesterov-weight-decay-maximize", "adamw-amsgrad-maximize"])
+def test_a_pickled_optimizer_goes_on_bit_for_bit(name):
+    """Consistency oracle: the same optimiser unpickled (with its network) and stepped on
+    gives the uninterrupted run's numbers, its options kept."""
+    make = OPTIONS[name][0]
+    whole = nn.MLP([2, 3, 1], seed=0)
+    nn.train(whole, X, Y, epochs=4, batch=2, optimizer=make(whole.parameters()),
+             progress=False, backend="numpy")
+    net = nn.MLP([2, 3, 1], seed=0)
+    opt = make(net.parameters())
+    nn.train(net, X, Y, epochs=2, batch=2, optimizer=opt, progress=False, backend="numpy")
+    net2, opt2 = pickle.loads(pickle.dumps((net, opt)))
+    assert repr(opt2) == repr(opt) and "weight_decay=" in repr(opt2)
+    nn.train(net2, X, Y, epochs=2, batch=2, optimizer=opt2, progress=False, backend="numpy")
+    assert net2.state_dict() == whole.state_dict()
+
+
+def test_an_optimizer_pickled_before_the_options_unpickles_with_them_off():
+    """A pickle's state without the new settings (and without v_max) takes them as off."""
+    w = Value(1.0, kind="parameter")
+    for opt, new in ((nn.SGD([w], lr=0.1, momentum=0.5), ("weight_decay", "nesterov")),
+                     (nn.Adam([w], lr=0.1), ("weight_decay", "amsgrad", "maxima of v"))):
+        state = opt.__getstate__()
+        for key in new:
+            del state[key]
+        old = type(opt).__new__(type(opt))
+        old.__setstate__(state)
+        w.grad = 2.0
+        old.step()
+        assert not old.weight_decay and (opt.state_dict()["state"][0].keys()
+                                         == old.state_dict()["state"][0].keys())
+
+
+# ---------------------------------------------------------------------------
+# Bad settings
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("make, message", [
+    (lambda w: nn.SGD(w, lr=0.1, weight_decay=-0.01),
+     "SGD: weight_decay must be a non-negative finite number, got -0.01"),
+    (lambda w: nn.Adam(w, weight_decay=-1),
+     "Adam: weight_decay must be a non-negative finite number, got -1"),
+    (lambda w: nn.AdamW(w, weight_decay=math.inf),
+     "AdamW: weight_decay must be a non-negative finite number, got inf"),
+    (lambda w: nn.SGD(w, lr=0.1, nesterov=True),
+     "SGD: nesterov=True needs a momentum > 0, got momentum=0.0"),
+    (lambda w: nn.SGD(w, lr=0.1, momentum=0.9, nesterov=1),
+     "SGD: nesterov must be True or False, got 1"),
+    (lambda w: nn.Adam(w, amsgrad="yes"), "Adam: amsgrad must be True or False, got 'yes'"),
+])
+def test_a_bad_option_is_refused_in_one_line_naming_it(make, message):
+    """As torch.optim refuses them (a negative weight decay, Nesterov without momentum)."""
+    with pytest.raises((ValueError, TypeError)) as caught:
+        make([Value(1.0, kind="parameter")])
+    assert str(caught.value) == message
+
+
+def test_momentum_set_to_zero_under_nesterov_is_refused_and_changes_nothing():
+    """Setting momentum 0 later, or loading a state with nesterov and no momentum, is
+    refused as the constructor refuses it; the optimiser keeps its settings and steps
+    as before (the hand-derived Nesterov step of test_sgd_nesterov_by_hand)."""
+    w = Value(1.0, kind="parameter")
+    opt = nn.SGD([w], lr=0.1, momentum=0.9, nesterov=True)
+    with pytest.raises(ValueError, match=r"^SGD: nesterov=True needs a momentum > 0, got "
+                                         r"momentum=0.0$"):
+        opt.momentum = 0
+    state = opt.state_dict()
+    state["param_groups"][0]["momentum"] = 0.0
+    with pytest.raises(ValueError, match=r"^SGD.load_state_dict: param_groups\[0\]: "
+                                         r"nesterov=True needs a momentum > 0"):
+        opt.load_state_dict(state)
+    assert (opt.momentum, opt.nesterov) == (0.9, True)
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.905, rel=1e-15)
