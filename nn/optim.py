@@ -217,7 +217,9 @@ class Optimizer:
         return out
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Set the settings and state from :meth:`state_dict`'s dict (after JSON too).
+        """Set the settings and state from :meth:`state_dict`'s dict (after JSON too),
+        or from torch.optim's ``state_dict()`` for ``net.to_torch()`` (the optimiser of
+        an nn.MLP's parameters: :func:`nn.torch_bridge.state_from_torch`).
 
         A missing or unknown key, a count of parameters other than this
         optimiser's, a non-number or a number out of range (lr <= 0, v < 0,
@@ -225,6 +227,9 @@ class Optimizer:
         parameter's index), and then nothing has changed.  Ctrl-C while it is
         written is held until all is."""
         where = f"{type(self).__name__}.load_state_dict"
+        if _torch_layout(state):
+            from .torch_bridge import state_from_torch
+            state = state_from_torch(self, state)
         kind, settings = self._kind(), self._settings()
         self.align_state()
         n = len(self.parameters)
@@ -388,6 +393,13 @@ class Optimizer:
             return list(enumerate(params)), float_grads(params, where, range(len(params)))
         stepped = list(self._stepped())
         return stepped, float_grads([p for _, p in stepped], where, [i for i, _ in stepped])
+
+
+def _torch_layout(state: Any) -> bool:
+    """Whether ``state`` is torch.optim's state_dict(): no 'optimizer' key, and its
+    'state' a dict keyed by tensor number (nn's is a list, one entry per parameter)."""
+    return (isinstance(state, dict) and "optimizer" not in state
+            and isinstance(state.get("state"), dict))
 
 
 def _changes(params: Any) -> int:

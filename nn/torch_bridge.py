@@ -10,6 +10,10 @@ parameters are all frozen (PyTorch freezes whole tensors; one frozen in part
 is refused).  Back from PyTorch, a weight that does not require grad is
 frozen, and so is a bias of several numbers (one number: a constant bias).
 The numbers are copied, not shared: train either network, then move again.
+An optimiser of the MLP's parameters loads the ``state_dict()`` of a
+``torch.optim`` SGD, Adam or AdamW of ``model.parameters()`` (its settings,
+momentum buffers or moments and step count, tensor by tensor in that order:
+:func:`state_from_torch`).
 
     >>> import nn
     >>> net = nn.MLP([2, 3, 1], seed=0)
@@ -29,7 +33,7 @@ from autograd.floats import as_float
 if TYPE_CHECKING:
     from .layers import MLP
 
-__all__ = ["to_torch", "from_torch", "TORCH_ACTIVATIONS"]
+__all__ = ["to_torch", "from_torch", "state_from_torch", "TORCH_ACTIVATIONS"]
 
 #: chainrule's activation name -> the name of its torch.nn module (None: no module)
 TORCH_ACTIVATIONS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "linear": None}
@@ -198,3 +202,134 @@ def _layers(torch, module):
         raise ValueError("from_torch: the Sequential has no Linear layer")
     return [(linear, activation or "linear") for linear, activation in layers]
 
+
+
+#: nn's optimiser -> its per-parameter state keys as torch.optim names them
+TORCH_STATE_NAMES = {"SGD": {"velocity": "momentum_buffer"},
+                     "Adam": {"m": "exp_avg", "v": "exp_avg_sq", "v_max": "max_exp_avg_sq"}}
+TORCH_STATE_NAMES["AdamW"] = TORCH_STATE_NAMES["Adam"]
+#: param_groups keys of torch.optim that choose how it computes, not what: not loaded
+_TORCH_IMPLEMENTATION = {"foreach", "capturable", "differentiable", "fused", "initial_lr"}
+
+
+def torch_tensors(net: MLP) -> list[tuple[str, list[Any]]]:
+    """``(name, its parameters)`` for each tensor of ``to_torch(net).parameters()``, in
+    order: per layer l its weight (w^l_jk row by row, as ``weight[j-1][k-1]``), then its
+    bias (b^l_j; None for the entries of a constant bias, which has no parameter)."""
+    tensors: list[tuple[str, list[Any]]] = []
+    for number, layer in enumerate(net.layers, 2):
+        tensors.append((f"layer {number}'s weight", [w for row in layer._weight_rows for w in row]))
+        if layer.bias_mode != "none":
+            tensors.append((f"layer {number}'s bias",
+                            [n.bias if layer.bias_mode == "trainable" else None
+                             for n in layer.neurons]))
+    return tensors
+
+
+def _torch_kind(group):
+    """The torch.optim class a param group's keys come from (None: not one of these)."""
+    if "momentum" in group:
+        return "SGD"
+    if "betas" in group:
+        return "AdamW" if group.get("decoupled_weight_decay") else "Adam"
+    return None
+
+
+def state_from_torch(optimizer: Any, state: dict[str, Any]) -> dict[str, Any]:
+    """``state``, the ``state_dict()`` of ``torch.optim.SGD``, ``Adam`` or ``AdamW`` over
+    ``net.to_torch().parameters()``, in ``optimizer.state_dict()``'s layout (then
+    checked by ``load_state_dict`` as any state): the settings of its one param group,
+    and per parameter of ``optimizer`` the entry of its tensor's ``momentum_buffer``
+    (velocity) or ``exp_avg``, ``exp_avg_sq``, ``max_exp_avg_sq`` (m, v, v_max); a tensor
+    without state (never stepped) gives 0.  Adam's ``step``, one per tensor in
+    PyTorch, must be the same for all: it is t.  Anything that does not map is a
+    one-line ValueError saying what."""
+    kind = optimizer._kind()
+    where = f"{type(optimizer).__name__}.load_state_dict: torch.optim's state_dict"
+    net = optimizer.module
+    if net is None or not hasattr(net, "layers"):
+        raise ValueError(f"{where} is keyed by tensor, which maps onto parameters only for an "
+                         f"optimiser of an nn.MLP's net.parameters() (the tensors of "
+                         f"net.to_torch().parameters(), in order); else give "
+                         f"opt.state_dict()'s layout, one state entry per parameter")
+    groups = state.get("param_groups")
+    if not (isinstance(groups, list) and len(groups) == 1 and isinstance(groups[0], dict)):
+        raise ValueError(f"{where} must have one param group (nn's optimisers have one), got "
+                         f"{len(groups) if isinstance(groups, list) else type(groups).__name__}")
+    group = dict(groups[0])
+    torch_kind = _torch_kind(group)
+    if torch_kind != kind:
+        theirs = "an unknown optimiser's" if torch_kind is None else f"torch.optim.{torch_kind}'s"
+        raise ValueError(f"{where} is {theirs}, but this is {kind}: load the state of the "
+                         f"same kind of optimiser")
+    tensors = torch_tensors(net)
+    if group.get("params") != list(range(len(tensors))):
+        raise ValueError(f"{where}'s param group holds tensors {group.get('params')!r}, but "
+                         f"net.to_torch().parameters() has {len(tensors)} (give torch.optim "
+                         f"all of them, in that order)")
+    dampening = group.pop("dampening", 0)
+    if dampening != 0:
+        raise ValueError(f"{where} has dampening={dampening!r}; nn.SGD has no dampening "
+                         f"(0 only)")
+    settings = {name: group[name] for name in optimizer._settings() if name in group}
+    if "betas" in settings:
+        settings["betas"] = list(settings["betas"])
+    unknown = [key for key in group if key not in settings and key != "params"
+               and key not in _TORCH_IMPLEMENTATION and key != "decoupled_weight_decay"]
+    if unknown:
+        raise ValueError(f"{where}'s param group has {unknown[0]!r}, which {kind} does not have")
+    names = TORCH_STATE_NAMES[kind]
+    found: dict[int, dict[str, float]] = {}
+    steps = set()
+    entries: dict[Any, Any] = state["state"]       # a dict (how load_state_dict told)
+    for index, entry in entries.items():
+        if not (type(index) is int and 0 <= index < len(tensors)) or not isinstance(entry, dict):
+            raise ValueError(f"{where}'s state must map tensor numbers 0..{len(tensors) - 1} to "
+                             f"dicts, got {index!r}: {type(entry).__name__}")
+        tensor, values = tensors[index]
+        extra = [key for key in entry if key not in names.values() and key != "step"]
+        if extra:
+            raise ValueError(f"{where}'s state[{index}] ({tensor}) has {extra[0]!r}, which "
+                             f"{kind} does not keep")
+        if "step" in entry:
+            steps.add(_step(entry["step"], f"{where}'s state[{index}]['step']"))
+        numbers = {key: _flat(entry[torch_key], len(values), f"{where}'s state[{index}]"
+                              f"[{torch_key!r}] ({tensor})")
+                   for key, torch_key in names.items() if entry.get(torch_key) is not None}
+        for k, value in enumerate(values):
+            if value is not None:
+                found[id(value)] = {key: flat[k] for key, flat in numbers.items()}
+    if len(steps) > 1:
+        raise ValueError(f"{where} has tensors at different steps {sorted(steps)}; nn's {kind} "
+                         f"keeps one step count t for all its parameters")
+    amsgrad = settings.get("amsgrad", False)
+    zero = {key: 0.0 for key in names if key != "v_max" or amsgrad}
+    known = {id(value) for _, values in tensors for value in values}
+    rows = []
+    for i, p in enumerate(optimizer.parameters):
+        if id(p) not in known:
+            raise ValueError(f"{where}: parameter {i} ({p.name}) is not one of the network's")
+        rows.append(found.get(id(p)) or dict(zero))
+    out: dict[str, Any] = {"optimizer": kind}
+    if kind != "SGD":
+        out["t"] = steps.pop() if steps else 0
+    out["param_groups"] = [{**settings, "params": list(range(len(optimizer.parameters)))}]
+    out["state"] = rows
+    return out
+
+
+def _flat(tensor, count, what):
+    """A tensor's numbers as a flat list of ``count`` floats, or a ValueError naming it."""
+    numbers = tensor.reshape(-1).tolist() if hasattr(tensor, "reshape") else None
+    if not isinstance(numbers, list) or len(numbers) != count:
+        raise ValueError(f"{what} must be a tensor of {count} numbers, got {type(tensor).__name__}"
+                         f"{'' if numbers is None else f' of {len(numbers)}'}")
+    return numbers
+
+
+def _step(step, what):
+    """Adam's per-tensor step (a tensor or number) as an int, or a ValueError naming it."""
+    number = as_float(step, what)
+    if not (number >= 0 and number.is_integer()):
+        raise ValueError(f"{what} must be a whole number of steps, got {step!r}")
+    return int(number)

@@ -350,3 +350,126 @@ def test_momentum_set_to_zero_under_nesterov_is_refused_and_changes_nothing():
         opt.load_state_dict(state)
     assert (opt.momentum, opt.nesterov) == (0.9, True)
     assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.905, rel=1e-15)
+
+
+# ---------------------------------------------------------------------------
+# torch.optim's own state_dict()
+# ---------------------------------------------------------------------------
+
+TORCH_KINDS = {
+    "sgd-nesterov": (lambda p, o: o.SGD(p, lr=0.1, momentum=0.9, nesterov=True),
+                     lambda p: nn.SGD(p, lr=1.0)),
+    "adam-amsgrad-weight-decay": (
+        lambda p, o: o.Adam(p, lr=0.01, betas=(0.8, 0.9), amsgrad=True, weight_decay=0.1),
+        lambda p: nn.Adam(p)),
+    "adamw": (lambda p, o: o.AdamW(p, lr=0.01), lambda p: nn.AdamW(p, weight_decay=0.5)),
+}
+
+
+def _torch_loss(torch, model):
+    x, y = (torch.tensor(a, dtype=torch.float64) for a in (X, Y))
+    return 0.5 * ((model(x) - y) ** 2).sum(1).mean()
+
+
+@pytest.mark.parametrize("frozen", [False, True], ids=["all", "frozen-layer-2-weight"])
+@pytest.mark.parametrize("name", TORCH_KINDS)
+def test_torch_optims_state_dict_loads_and_steps_on_as_torch(name, frozen):
+    """PyTorch oracle: three torch.optim steps of net.to_torch(), then its state_dict()
+    loaded into nn's optimiser of MLP.from_torch(model) (momentum buffers, moments,
+    v_max and step mapped tensor by tensor, row by row), and one more step on each:
+    the same weights to 1e-12, and the settings are torch's."""
+    torch = pytest.importorskip("torch")
+    theirs, ours = TORCH_KINDS[name]
+    net = nn.MLP([2, 3, 1], seed=0)
+    if frozen:
+        net.freeze(*(w.name for row in net.layers[0]._weight_rows for w in row))
+    model = net.to_torch()
+    opt = theirs(model.parameters(), torch.optim)
+    for _ in range(3):
+        opt.zero_grad()
+        _torch_loss(torch, model).backward()
+        opt.step()
+    again = nn.MLP.from_torch(model)
+    mine = ours(again.parameters())
+    mine.load_state_dict(opt.state_dict())
+    group = opt.state_dict()["param_groups"][0]
+    assert mine.lr == group["lr"] and mine.weight_decay == group["weight_decay"]
+    assert mine.state_dict().get("t", 3) == 3
+    opt.zero_grad()
+    _torch_loss(torch, model).backward()
+    opt.step()
+    mine.zero_grad()
+    nn.half_squared_error(again.batch(X), Y).backward()
+    mine.step()
+    expected = nn.MLP.from_torch(model).state_dict()
+    assert again.state_dict().keys() == expected.keys()
+    for key, value in again.state_dict().items():
+        assert value == pytest.approx(expected[key], rel=1e-12, abs=1e-15), key
+
+
+def test_torch_state_for_an_optimizer_of_loose_values_says_what_layout_it_expects():
+    """Without a network there is no tensor order: one line naming both layouts, and
+    nothing changes."""
+    w = Value(1.0, kind="parameter")
+    opt = nn.SGD([w], lr=0.1, momentum=0.9)
+    before = opt.state_dict()
+    torch_layout = {"state": {0: {"momentum_buffer": [0.5]}},
+                    "param_groups": [{"lr": 0.1, "momentum": 0.9, "dampening": 0,
+                                      "weight_decay": 0, "nesterov": False,
+                                      "maximize": False, "params": [0]}]}
+    with pytest.raises(ValueError) as caught:
+        opt.load_state_dict(torch_layout)
+    text = str(caught.value)
+    assert text.startswith("SGD.load_state_dict: torch.optim's state_dict is keyed by tensor")
+    assert "net.to_torch().parameters()" in text and "opt.state_dict()'s layout" in text
+    assert "\n" not in text and opt.state_dict() == before
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda s: s["param_groups"][0].update(dampening=0.1), "has dampening=0.1; nn.SGD has no"),
+    (lambda s: s["param_groups"].append(dict(s["param_groups"][0])), "must have one param group"),
+    (lambda s: s["param_groups"][0].update(params=[0, 1]), "holds tensors [0, 1], but "
+                                                           "net.to_torch().parameters() has 4"),
+    (lambda s: s["param_groups"][0].update(betas=(0.9, 0.99), momentum=None) or
+     s["param_groups"][0].pop("momentum"), "is torch.optim.Adam's, but this is SGD"),
+    (lambda s: s["state"][2].update(momentum_buffer=[0.0]), "state[2]['momentum_buffer'] "
+                                                          "(layer 3's weight) must be a tensor "
+                                                          "of 3 numbers"),
+    (lambda s: s["param_groups"][0].update(lookahead=2), "param group has 'lookahead'"),
+])
+def test_a_torch_state_that_does_not_map_is_refused_in_one_line(change, message):
+    """Consistency oracle: the state as torch saves it maps; each change that breaks
+    the mapping is named, and nothing changes."""
+    torch = pytest.importorskip("torch")
+    net = nn.MLP([2, 3, 1], seed=0)
+    model = net.to_torch()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    opt.zero_grad()
+    _torch_loss(torch, model).backward()
+    opt.step()
+    state = opt.state_dict()
+    mine = nn.SGD(net.parameters(), lr=0.5)
+    mine.load_state_dict(state)               # as saved: it maps
+    before = mine.state_dict()
+    change(state)
+    with pytest.raises(ValueError) as caught:
+        mine.load_state_dict(state)
+    text = str(caught.value)
+    assert text.startswith("SGD.load_state_dict: ") and message in text and "\n" not in text
+    assert mine.state_dict() == before
+
+
+def test_torch_adam_tensors_at_different_steps_are_refused():
+    """nn's Adam keeps one t: torch tensors stepped different numbers of times do not map."""
+    torch = pytest.importorskip("torch")
+    net = nn.MLP([2, 3, 1], seed=0)
+    model = net.to_torch()
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    opt.zero_grad()
+    _torch_loss(torch, model).backward()
+    opt.step()
+    state = opt.state_dict()
+    state["state"][1]["step"] = torch.tensor(2.0)
+    with pytest.raises(ValueError, match=r"has tensors at different steps \[1, 2\]; nn's Adam "
+                                         r"keeps one step count t"):
+        nn.Adam(net.parameters()).load_state_dict(state)
