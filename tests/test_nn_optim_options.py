@@ -473,3 +473,37 @@ def test_torch_adam_tensors_at_different_steps_are_refused():
     with pytest.raises(ValueError, match=r"has tensors at different steps \[1, 2\]; nn's Adam "
                                          r"keeps one step count t"):
         nn.Adam(net.parameters()).load_state_dict(state)
+
+
+def test_ctrl_c_inside_an_amsgrad_step_changes_nothing(monkeypatch):
+    """Consistency oracle: the state before the step. A KeyboardInterrupt while the
+    third parameter's update is computed leaves every weight, m, v, v_max and t as
+    they were; the step after it is the one an uninterrupted optimiser takes."""
+    import nn.optim
+    net = nn.MLP([2, 3, 1], seed=0)
+    opt = nn.AdamW(net.parameters(), lr=0.05, weight_decay=0.1, amsgrad=True)
+    twin_net = nn.MLP([2, 3, 1], seed=0)
+    twin = nn.AdamW(twin_net.parameters(), lr=0.05, weight_decay=0.1, amsgrad=True)
+    for n, o in ((net, opt), (twin_net, twin)):
+        o.zero_grad()
+        nn.half_squared_error(n.batch(X), Y).backward()
+        o.step()
+        o.zero_grad()
+        nn.half_squared_error(n.batch(X), Y).backward()
+    before = (net.state_dict(), opt.state_dict(), [p.grad for p in net.parameters()])
+    calls = []
+    maximum = nn.optim._maximum
+
+    def interrupted(a, b):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return maximum(a, b)
+    monkeypatch.setattr(nn.optim, "_maximum", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        opt.step()
+    assert (net.state_dict(), opt.state_dict(), [p.grad for p in net.parameters()]) == before
+    monkeypatch.setattr(nn.optim, "_maximum", maximum)
+    opt.step()
+    twin.step()
+    assert (net.state_dict(), opt.state_dict()) == (twin_net.state_dict(), twin.state_dict())
