@@ -246,8 +246,9 @@ def state_from_torch(optimizer: Any, state: dict[str, Any]) -> dict[str, Any]:
     one-line ValueError saying what."""
     kind = optimizer._kind()
     where = f"{type(optimizer).__name__}.load_state_dict: torch.optim's state_dict"
+    from .layers import MLP
     net = optimizer.module
-    if net is None or not hasattr(net, "layers"):
+    if not isinstance(net, MLP):
         raise ValueError(f"{where} is keyed by tensor, which maps onto parameters only for an "
                          f"optimiser of an nn.MLP's net.parameters() (the tensors of "
                          f"net.to_torch().parameters(), in order); else give "
