@@ -495,9 +495,9 @@ class SGD(Optimizer):
 
     def _check_together(self, settings, owner=None):
         """Nesterov momentum needs a momentum (torch.optim.SGD refuses it without)."""
-        if settings.get("nesterov") and not settings.get("momentum"):
+        if settings.get("nesterov") and not settings.get("momentum", True):  # (not yet set: later)
             raise ValueError(f"{owner or type(self).__name__}: nesterov=True needs a momentum "
-                             f"> 0, got momentum={short_repr(settings.get('momentum', 0.0))}")
+                             f"> 0, got momentum={short_repr(settings['momentum'])}")
 
     def _plain(self) -> bool:
         """No momentum, no weight decay, no ascent: w <- w − η g."""

@@ -9,6 +9,7 @@ import pickle
 import pytest
 
 import nn
+import nn.optim
 from autograd import Value
 from test_nn_optim import START, gradient, run
 
@@ -479,7 +480,6 @@ def test_ctrl_c_inside_an_amsgrad_step_changes_nothing(monkeypatch):
     """Consistency oracle: the state before the step. A KeyboardInterrupt while the
     third parameter's update is computed leaves every weight, m, v, v_max and t as
     they were; the step after it is the one an uninterrupted optimiser takes."""
-    import nn.optim
     net = nn.MLP([2, 3, 1], seed=0)
     opt = nn.AdamW(net.parameters(), lr=0.05, weight_decay=0.1, amsgrad=True)
     twin_net = nn.MLP([2, 3, 1], seed=0)
@@ -507,3 +507,18 @@ def test_ctrl_c_inside_an_amsgrad_step_changes_nothing(monkeypatch):
     opt.step()
     twin.step()
     assert (net.state_dict(), opt.state_dict()) == (twin_net.state_dict(), twin.state_dict())
+
+
+def test_a_subclass_may_set_nesterov_before_momentum():
+    """The pair is checked once both are set: an __init__ of its own that sets nesterov
+    first is not refused (hand-derived Nesterov step of test_sgd_nesterov_by_hand)."""
+    class Nesterov(nn.SGD):
+        def __init__(self, parameters, lr):
+            nn.optim.Optimizer.__init__(self, parameters)
+            self.nesterov, self.momentum, self.lr = True, 0.9, lr
+            self.weight_decay, self.maximize = 0.0, False
+            self._velocity = [0.0] * len(self.parameters)
+
+    w = Value(1.0, kind="parameter")
+    opt = Nesterov([w], 0.1)
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.905, rel=1e-15)
