@@ -847,7 +847,7 @@ def _optimizer(optimizer, net, lr, momentum):
                              f"with net.unfreeze(...) first")
         return _own_sgd(net, lr, momentum)
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"train: optimizer must be an nn optimiser (nn.SGD, nn.Adam), "
+        raise TypeError(f"train: optimizer must be an nn optimiser (nn.SGD, nn.Adam, nn.AdamW), "
                         f"got {type(optimizer).__name__} {short_repr(optimizer)}")
     if lr is not None or momentum:
         raise ValueError("train: lr and momentum belong to the optimiser when one is "
