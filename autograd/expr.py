@@ -3,7 +3,7 @@
 Each op in :mod:`autograd.ops` writes its chain-rule terms ∂out/∂x_i · g as
 ordinary Python arithmetic on symbolic variables::
 
-    vjp=lambda z, out, g: (out * (1 - out) * g,)        # sigmoid
+    vjp=lambda z, out, g: ((1 - out * out) * g,)        # tanh
 
 Called once with :class:`Expr` variables, that lambda gives a tree.  The
 tree is then *read* by every feature that needs the derivative:

@@ -52,6 +52,11 @@ class SourceWriter:
     """``SourceWriter(env).write(expr)``: the source of ``expr``, its variables
     replaced by ``env[name]`` (local names or literals)."""
 
+    #: an op written as an expression of its operands (notation ``("expr", f)``: sigmoid_slope,
+    #: a(1 - a)) is written as that expression, the same bits on numbers; a writer that
+    #: builds nodes (higher.ValueSource) keeps the op, one node
+    expands = True
+
     def __init__(self, env):
         self.env = env
 
@@ -85,7 +90,10 @@ class SourceWriter:
                                self.source(args[2]))
         if kind in E.COMPARISONS or kind == "and":
             return self.indicator(self.condition(expr))
-        return self.call(ops.OPS[kind], [self.source(x)[0] for x in args])
+        op = ops.OPS[kind]
+        if self.expands and op.notation[0] == "expr":
+            return self.source(E.lift(op.notation[1](*args)))
+        return self.call(op, [self.source(x)[0] for x in args])
 
     def condition(self, expr):
         """``(text, precedence)`` of an expression used as a condition."""

@@ -107,7 +107,8 @@ def _tables():
         if op.is_leaf:
             continue
         kind = op.notation[0]
-        kinds.setdefault(kind, op)
+        if kind != "expr":      # an op written as an expression (a(1 - a)) is read as it
+            kinds.setdefault(kind, op)
         spellings = [op.name, *op.aliases]
         if kind == "call":
             spellings.append(op.notation[1])

@@ -523,6 +523,8 @@ class ValueSource(SourceWriter):
     helpers below spell the cases where a number meets a Value.
     """
 
+    expands = False     # sigmoid_slope stays one node, whose derivative is (1 - 2a)·g
+
     def __init__(self, n, numbers, traced):
         names = [f"x{i}" for i in range(n)] + ["out", "g"]
         super().__init__({name: name + ".data" if name in numbers and name != "g" else name

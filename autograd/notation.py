@@ -498,6 +498,9 @@ def _apply_notation(op, args, n):
         return n.terms(products + [(1, b) for b in args[2 * k:]])
     if kind == "where":
         return n.where(*args)
+    if kind == "expr":      # written as an expression of its operands: a(1 - a)
+        written = notation[1](*(E.var(f"x{i}") for i in range(len(args))))
+        return render(written, {f"x{i}": a for i, a in enumerate(args)}, n)
     raise ValueError(f"notation: op {op.name!r} has no notation {notation!r}")
 
 

@@ -16,8 +16,8 @@ vjp        the same chain-rule terms written once as an expression over the
            and a test holds every ``<name>_backward`` to it, bit for bit.
 local      the local derivative ∂out/∂x_i as a textbook writes it (default:
            ``vjp`` with g = 1); explanations, drawings and steps print it.
-notation   how the forward is written (``a + b``, ``σ(z)``, ``|a|``); the formula
-           reader reads the op by these spellings too (plain and LaTeX)
+notation   how the forward is written (``a + b``, ``σ(z)``, ``|a|``; ``("expr", f)``: as
+           f's expression, a(1 - a)); the formula reader reads these too (plain and LaTeX)
 aliases    other names a typed formula may call it by (sigmoid: ``s``), and
 prime_aliases  names for its derivative (sigmoid: ``d`` = σ')
 activation True for an op that ``nn`` offers as an activation (``activation="sin"``)
@@ -403,7 +403,8 @@ def sigmoid_backward(node, upstream):
 
 
 SIGMOID = Op("sigmoid", "σ", arity=1, forward=sigmoid_forward, backward=sigmoid_backward,
-             vjp=lambda z, out, g: (out * (1 - out) * g,),
+             vjp=lambda z, out, g: (E.call("sigmoid_slope", out) * g,),
+             local=lambda z, out: (out * (1 - out),),
              notation=function("σ", "\\sigma"), prime=("σ'", "\\sigma'"),
              aliases=("s",), prime_aliases=("d",),   # the Desmos question: d = s(1 - s)
              activation=True,
@@ -787,8 +788,26 @@ WHERE = Op("where", "where", arity=3, forward=where_forward, backward=where_back
            numpy="np.where({0} != 0.0, {1}, {2})",
            doc="x where c else y")
 
+
+def sigmoid_slope_forward(a):
+    """a(1 - a): σ'(z) from a = σ(z)."""
+    return a * (1.0 - a)
+
+
+def sigmoid_slope_backward(node, upstream):
+    """c = a(1 - a):  ∂c/∂a = 1 - 2a."""
+    return (upstream * (1.0 - 2.0 * node._prev[0].data),)
+
+
+SIGMOID_SLOPE = Op("sigmoid_slope", "σ'", arity=1, forward=sigmoid_slope_forward,
+                   backward=sigmoid_slope_backward, vjp=lambda a, out, g: (g * (1 - 2 * a),),
+                   notation=("expr", lambda a: a * (1 - a)),
+                   source="{0} * (1.0 - {0})", numpy="({0}) * (1.0 - ({0}))",
+                   doc="a(1 - a), σ'(z) from a = σ(z): one node, as PyTorch's sigmoid_backward, "
+                       "so that its derivative is (1 - 2a)·g, never ∞ - ∞")
+
 #: the ops that only gradient graphs build (grad(..., create_graph=True)); no Value method makes them
-FORMULA_PIECES = (SIGN, GT, GE, EQ, WHERE)
+FORMULA_PIECES = (SIGN, GT, GE, EQ, WHERE, SIGMOID_SLOPE)
 
 
 # ---------------------------------------------------------------------------

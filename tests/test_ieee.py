@@ -7,6 +7,8 @@ ops        the eager value and each operand's gradient against PyTorch float64
            (autograd), second derivatives (grad with create_graph=True, then grad)
            against PyTorch's double backward; the jit and the numpy backend
            against eager, the error raised included (one line, the same text)
+seeded     op(x)·c for an incoming gradient c of 1, ±0, ±inf and nan (and x ** n for
+           numbers n): value, gradients and Hessian against PyTorch's, zeros' signs too
 losses     nn.log_sum_exp, softmax, cross_entropy (class and soft targets),
            binary_cross_entropy of a sigmoid node, half_squared_error and
            sum_squared_error against torch.logsumexp / torch.nn.functional, and
@@ -36,10 +38,12 @@ GRID = [INF, -INF, NAN, 0.0, -0.0, 1e308, -1e308, 1e-308, -1e-308, 5e-324,
 OPS = [n for n in CASES if n not in ("gt", "ge", "eq", "where")]   # PyTorch cannot differentiate those
 
 
-def same(a, b, abs_tol=0.0):
-    """Equal to the last bit (any nan equals any nan), or within 1e-12 relative."""
-    return ((a != a and b != b) or struct.pack("<d", a) == struct.pack("<d", b)
-            or math.isclose(a, b, rel_tol=1e-12, abs_tol=abs_tol))
+def same(a, b, abs_tol=0.0, signed=False):
+    """Equal to the last bit (any nan equals any nan), or within 1e-12 relative;
+    ``signed``: a zero only to the last bit (0.0 is not -0.0)."""
+    if struct.pack("<d", a) == struct.pack("<d", b) or (a != a and b != b):
+        return True
+    return not (signed and a == 0.0) and math.isclose(a, b, rel_tol=1e-12, abs_tol=abs_tol)
 
 
 def points(arity):
@@ -62,6 +66,11 @@ DIFFERS = [
     ("pow", lambda p: p[0] == 0.0 or p[1] == 0.0, {"second"},
      "PyTorch's double backward multiplies 0 by ∞ in the branch not taken and gives nan; "
      "chainrule builds only the branch taken (docs/higher-order.md)"),
+    ("pow", lambda p: abs(p[1]) == 0.5 and (p[0] == -INF or _is_minus_zero(p[0])),
+     {"value", "grad", "second"},
+     "a Value exponent of ±0.5 gives √x and 1/√x, as a number exponent does (x ** n is one "
+     "function of x and n); PyTorch's tensor ** tensor is C's pow there: (−0.0) ** 0.5 = 0.0 "
+     "with gradient +inf, (−inf) ** 0.5 = inf"),
     ("log_sum_exp", lambda z: any(map(math.isinf, z)), {"second"},
      "with a logit of ±inf the branch not taken holds nan; PyTorch's double backward reads it"),
     ("log_sum_exp", lambda z: z.count(max(z)) > 1 and max(z) + math.log(z.count(max(z))) == max(z),
@@ -79,6 +88,10 @@ DIFFERS = [
     ("sum_squared_error", lambda z: abs(z[0]) == 1e308, {"raises"},
      "(a − y)² overflows: pow raises OverflowError naming the node (PyTorch: inf)"),
 ]
+
+
+def _is_minus_zero(x):
+    return x == 0.0 and math.copysign(1.0, x) < 0.0
 
 
 def differs(name, point, what):
@@ -117,23 +130,26 @@ def _numpy_result(program, params, point):
         return f"{type(err).__name__}: {err}".replace(" (sample 1 of the batch)", "")
 
 
+def _torch_fn(torch, name):
+    return torch.nn.functional.softplus if name == "softplus" else CASES[name]["torch"]
+
+
 def _torch_op(torch, name, point):
-    fn = torch.nn.functional.softplus if name == "softplus" else CASES[name]["torch"]
-    return torch_derivatives(torch, fn, point)
+    return torch_derivatives(torch, _torch_fn(torch, name), point)
 
 
-def _mismatches(name, point, ours, theirs, abs_tol=0.0):
+def _mismatches(name, point, ours, theirs, abs_tol=0.0, signed=False):
     (value, grads, hess), (t_value, t_grads, t_hess) = ours, theirs
     found = []
-    if not differs(name, point, "value") and not same(value, t_value, abs_tol):
+    if not differs(name, point, "value") and not same(value, t_value, abs_tol, signed):
         found.append(f"value {value!r}, PyTorch {t_value!r}")
     if not differs(name, point, "grad"):
         found += [f"∂/∂x{i} {a!r}, PyTorch {b!r}" for i, (a, b) in enumerate(zip(grads, t_grads), 1)
-                  if not same(a, b, abs_tol)]
+                  if not same(a, b, abs_tol, signed)]
     if hess is not None and not differs(name, point, "second"):
         found += [f"∂²/∂x{i}∂x{j} {a!r}, PyTorch {b!r}"
                   for i, (row, t_row) in enumerate(zip(hess, t_hess), 1)
-                  for j, (a, b) in enumerate(zip(row, t_row), 1) if not same(a, b, abs_tol)]
+                  for j, (a, b) in enumerate(zip(row, t_row), 1) if not same(a, b, abs_tol, signed)]
     return found
 
 
@@ -241,6 +257,50 @@ def test_jitted_gradient_backends_agree(name):
                     _branch_not_taken(name, point) or all(map(same, result[1], want[1])))
             if not agree:
                 bad.append(f"{name}{point}: {backend} {result!r}, eager {want!r}")
+    assert not bad, "\n".join(bad[:20])
+
+
+# ---------------------------------------------------------------------------
+# An incoming gradient at the edges: L = op(x)·c
+# ---------------------------------------------------------------------------
+
+#: the incoming gradient c = ∂L/∂op: ∂²L/∂x² = c·op''(x), where a rule that multiplies
+#: c by two terms of op'' one by one can make ∞ − ∞ (nan) or lose the sign of a zero
+SEEDS = [1.0, 0.0, -0.0, INF, -INF, NAN]
+EDGES = [0.0, -0.0, 5e-324, 1e-308, -1e-308, 1e308, -1e308, INF, -INF, NAN, 0.5, -1.0, 2.0,
+         -710.0]
+EDGES_2 = [0.0, -0.0, 1e-308, 1e308, -1e308, INF, -INF, NAN, 0.5, -1.0, 2.0]
+EXPONENTS = [2.0, 3.0, 0.5, -0.5, 1.5, -1.0, -2.0, 0.0]
+SEEDED = [n for n in OPS if len(CASES[n]["points"][0]) <= 2] + [f"x ** {n}" for n in EXPONENTS]
+
+
+def _seeded_op(torch, name):
+    """(build, arity, PyTorch's function) of the op called ``name``, or of x ** n for a
+    number n (PyTorch's tensor ** number: √x for n = 0.5)."""
+    if name.startswith("x ** "):
+        n = float(name[len("x ** "):])
+        return (lambda x: x ** n), 1, (lambda t: t ** n)
+    return CASES[name]["build"], len(CASES[name]["points"][0]), _torch_fn(torch, name)
+
+
+@pytest.mark.parametrize("name", SEEDED)
+def test_incoming_gradient_at_edges_against_torch(name):
+    """L = op(x)·c with an incoming gradient c of 1, ±0, ±inf or nan, at ±0, subnormals,
+    ±1e308, ±inf and nan: L, ∂L/∂x, ∂L/∂c and the Hessian (c·op''(x) and op'(x)), the
+    sign of a zero included; oracle: PyTorch float64's double backward."""
+    torch = pytest.importorskip("torch")
+    build, arity, torch_fn = _seeded_op(torch, name)
+    bad = []
+    for point in itertools.product(*[EDGES if arity == 1 else EDGES_2] * arity, SEEDS):
+        xs = [Value(x, name=f"x{i}") for i, x in enumerate(point, 1)]
+        try:
+            L = build(*xs[:-1]) * xs[-1]
+        except (ArithmeticError, ValueError):
+            continue    # a strict op raises where the result does not exist (tests above)
+        first = grad(L, xs, create_graph=True)
+        ours = (L.data, [g.data for g in first], [list(grad(g, xs)) for g in first])
+        theirs = torch_derivatives(torch, lambda *t: torch_fn(*t[:-1]) * t[-1], point)
+        bad += [f"{name}{point}: {m}" for m in _mismatches(name, point, ours, theirs, signed=True)]
     assert not bad, "\n".join(bad[:20])
 
 
@@ -435,6 +495,34 @@ def test_sigmoid_far_left_is_subnormal():
     w = Value(-710.0)
     (d1,) = grad(w.softplus(), w, create_graph=True)
     assert grad(d1, w)[0] == math.exp(-710.0)
+
+
+@pytest.mark.parametrize("c, second", [(INF, -INF), (-INF, INF), (0.0, -0.0), (-0.0, 0.0)])
+def test_sigmoid_second_derivative_with_an_infinite_or_zero_incoming_gradient(c, second):
+    """L = σ(z)·c at z = 1: ∂L/∂z = a(1 − a)·c with a = σ(1), one node a(1 − a) (PyTorch's
+    sigmoid_backward), so ∂²L/∂z² = (c·(1 − 2a))·a(1 − a): ∓inf for c = ±inf and ∓0.0 for
+    c = ±0 (adding (1 − a)·c and −a·c one by one gave ∞ − ∞ = nan and 0 + (−0) = +0.0).
+    Oracle: that product by hand."""
+    z, k = Value(1.0, name="z"), Value(c, name="c")
+    a = 1.0 / (1.0 + math.exp(-1.0))
+    (d1, _) = grad(z.sigmoid() * k, [z, k], create_graph=True)
+    assert d1.data == a * (1.0 - a) * c
+    (d2,) = grad(d1, z)
+    assert struct.pack("<d", d2) == struct.pack("<d", second)
+    assert struct.pack("<d", d2) == struct.pack("<d", c * (1.0 - 2.0 * a) * (a * (1.0 - a)))
+
+
+def test_pow_of_a_value_exponent_one_half_is_the_square_root_at_minus_zero_and_minus_inf():
+    """x ** n with n = ±0.5 a Value is √x and 1/√x, as with the number n: (−0.0) ** 0.5 = √−0.0
+    = −0.0 with ∂/∂x = 0.5/√−0.0 = −inf, and (−inf) ** ±0.5 is nan (PyTorch's tensor ** tensor
+    is C's pow: 0.0 with +inf, and inf).  Oracle: IEEE √ and division, by hand."""
+    for number in (0.5, Value(0.5, name="n")):
+        x = Value(-0.0, name="x")
+        y = x ** number
+        y.backward()
+        assert y.data == 0.0 and math.copysign(1.0, y.data) == -1.0 and x.grad == -INF
+    for number in (0.5, -0.5, Value(0.5), Value(-0.5)):
+        assert math.isnan((Value(-INF) ** number).data)
 
 
 @pytest.mark.parametrize("y", [1.0, 0.5])

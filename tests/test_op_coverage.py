@@ -135,6 +135,10 @@ CASES = {
                    for _ in range(12)],
                   lambda c, x, y: x if c else y,
                   torch and (lambda c, x, y: torch.where(c != 0, x, y) + 0 * c)),
+    "sigmoid_slope": case(lambda a: apply(ops.SIGMOID_SLOPE, a), uniform(1, -2, 3),
+                          lambda a: a - a * a,
+                          torch and (lambda a: torch.ops.aten.sigmoid_backward(   # 1·a(1 - a),
+                              torch.ones_like(a), a))),                          # one op
 }
 
 OP_NAMES = [name for name, op in ops.OPS.items() if not op.is_leaf]
