@@ -259,6 +259,8 @@ class Tracer:
         #: id -> Value whose number the trace holds in a constant it made
         #: (:func:`autograd.recording.baked`: a frozen parameter, a constant bias)
         self.baked = {}
+        #: the constant leaves made while tracing (literals of fn, not closed over)
+        self.constants = []
 
     def made(self, node, grad_enabled):
         node.__class__ = TracedValue     # its .data now refuses readers outside the library
@@ -376,10 +378,23 @@ def trace(fn, inputs, names, fn_name):
         mode.leave_if_in()
     if not isinstance(root, Value):
         raise TypeError(f"jit: {fn_name}() must return one Value, got {_returned(root)}")
-    graph = Graph(root, placeholders, _traced_nodes(root, tracer.detached), tracer.detached,
-                  tracer.derivatives, tracer.order)
-    graph.baked = tuple(tracer.baked.values())
+    nodes = _traced_nodes(root, tracer.detached)
+    graph = Graph(root, placeholders, nodes, tracer.detached, tracer.derivatives, tracer.order)
+    graph.baked = tuple(tracer.baked.values()) + _closed_over_constants(graph, nodes,
+                                                                        tracer.constants)
     return graph
+
+
+def _closed_over_constants(graph, nodes, made):
+    """The constant leaves of the trace that ``fn`` did not make (it closes over them:
+    ``c = Value(2.0, kind="constant")`` outside it): the code holds their numbers as
+    literals, so they are baked like a frozen parameter (traced again when one's
+    ``.data`` changes)."""
+    inside = set(map(id, made))
+    leaves = itertools.chain(nodes, *(graph.parents(n) for n in graph.unused))
+    found = {id(n): n for n in leaves
+             if n._op is CONSTANT and id(n) not in inside and not graph.parents(n)}
+    return tuple(found.values())
 
 
 def _returned(root):
@@ -556,8 +571,9 @@ class Jitted:
         self._rows_matrix: tuple[list[Any], Any] | None = None   # see _remembered_matrix
 
     def _follow_baked(self) -> None:
-        """Forget the traces if a number they hold as a literal has changed (a frozen
-        parameter's or a constant bias's ``.data`` set since): one list compared."""
+        """Forget the traces if a number they hold as a literal has changed (a closed-over
+        constant's, a frozen parameter's or a constant bias's ``.data`` set since): one
+        list compared."""
         if self._baked and [v.data for v in self._baked] != self._baked_numbers:
             self.clear()
 
