@@ -548,6 +548,8 @@ class Jitted:
         #: for a jit_loss: its arguments, (model, loss, n_inputs, name, backend, n_targets),
         #: which a deep copy (of the model) and a pickle remake it from
         self._jit_loss_args: tuple[Any, ...] | None = None
+        #: fn's signature, looked up by the first call with keywords (False: none)
+        self._signature: inspect.Signature | Literal[False] | None = None
         self._filenames: list[str] = []
         weakref.finalize(self, _forget, self._filenames)
         self.clear()
@@ -625,13 +627,16 @@ class Jitted:
     # -- calls (the hot path) ------------------------------------------------------
 
     @overload
-    def __call__(self, *inputs: SupportsFloat, input_grads: Literal[False] = False) -> float: ...
+    def __call__(self, *inputs: SupportsFloat, input_grads: Literal[False] = False,
+                 **keywords: SupportsFloat) -> float: ...
     @overload
-    def __call__(self, *inputs: SupportsFloat,
-                 input_grads: Literal[True]) -> tuple[float, tuple[float, ...]]: ...
+    def __call__(self, *inputs: SupportsFloat, input_grads: Literal[True],
+                 **keywords: SupportsFloat) -> tuple[float, tuple[float, ...]]: ...
 
-    def __call__(self, *inputs: SupportsFloat,
-                 input_grads: bool = False) -> float | tuple[float, tuple[float, ...]]:
+    def __call__(self, *inputs: SupportsFloat, input_grads: bool = False,
+                 **keywords: SupportsFloat) -> float | tuple[float, tuple[float, ...]]:
+        if keywords:
+            inputs = self._positional(inputs, keywords)
         if not _FLOAT.issuperset(map(type, inputs)):
             inputs = self._numbers(inputs)
         if input_grads is not False and input_grads is not True:
@@ -735,6 +740,57 @@ class Jitted:
         return tuple(as_float(x, f"jit input {name!r} of {where}")
                      for x, name in zip(inputs, names))
 
+    def _positional(self, inputs, keywords):
+        """``inputs`` and ``keywords`` as the numbers in ``fn``'s positional parameters,
+        in order, as ``fn(*inputs, **keywords)`` binds them (a parameter skipped before
+        one given by name gets its default, which must be a number); the generated code
+        takes numbers by position.  A one-line TypeError naming the jitted function and
+        the keywords when they cannot be bound so."""
+        signature = self._signature
+        if signature is None:
+            try:
+                signature = inspect.signature(self.fn, follow_wrapped=False)
+            except (TypeError, ValueError):
+                signature = False
+            self._signature = signature
+        name = self.__name__
+        given = ", ".join(f"{k}=" for k in keywords)
+        where = f"jit {name}(): keyword argument{'s' if len(keywords) > 1 else ''} {given}"
+        if self._jit_loss_args is not None:
+            n = self._jit_loss_args[2]
+            raise TypeError(f"{where}: a jit_loss takes its numbers by position only, "
+                            f"{name}(x1{', ...' if n > 2 else ''}{f', x{n}' if n > 1 else ''}, "
+                            f"then the targets)")
+        if signature is False:
+            raise TypeError(f"{where}: {name}() has no signature to bind keywords to; pass "
+                            f"the numbers by position")
+        try:
+            bound = signature.bind(*inputs, **keywords)
+        except TypeError as err:
+            raise TypeError(f"{where} do{'es' if len(keywords) == 1 else ''} not fit "
+                            f"{name}{signature} ({err}); pass the numbers by position or by "
+                            f"its parameters' names") from None
+        numbers = list(bound.args)
+        if bound.kwargs:
+            named = dict(bound.kwargs)
+            for p in list(signature.parameters.values())[len(numbers):]:
+                if not named or p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+                    break
+                if p.name in named:
+                    numbers.append(named.pop(p.name))
+                elif isinstance(p.default, (int, float)) and not isinstance(p.default, bool):
+                    numbers.append(p.default)
+                else:
+                    raise TypeError(f"{where}: {p.name}, which comes before, was not given "
+                                    f"and its default {short_repr(p.default)} is not a number; "
+                                    f"pass {p.name} too")
+            if named:
+                key = next(iter(named))
+                raise TypeError(f"{where}: {key} is not a positional parameter of "
+                                f"{name}{signature}, and the jit passes the numbers by "
+                                f"position; make {key} positional")
+        return tuple(numbers)
+
     def _refuse_in_trace(self, inputs):
         """TracingError when called on a Value while another function is traced: it
         should call this one's plain function, which the trace follows."""
@@ -778,8 +834,10 @@ class Jitted:
                 raise
             raise better from exc
 
-    def forward(self, *inputs: SupportsFloat) -> float:
+    def forward(self, *inputs: SupportsFloat, **keywords: SupportsFloat) -> float:
         """The output only: no gradient, parameters' ``.grad`` untouched."""
+        if keywords:
+            inputs = self._positional(inputs, keywords)
         if not _FLOAT.issuperset(map(type, inputs)):
             inputs = self._numbers(inputs)
         if self._baked:
@@ -789,8 +847,11 @@ class Jitted:
             code = self._build("forward", inputs, False)
         return self._run(code, *inputs)
 
-    def trace(self, *inputs: SupportsFloat, input_grads: bool = False) -> Jitted:
+    def trace(self, *inputs: SupportsFloat, input_grads: bool = False,
+              **keywords: SupportsFloat) -> Jitted:
         """Trace and generate ``f(*inputs)`` without running it; returns self."""
+        if keywords:
+            inputs = self._positional(inputs, keywords)
         self._build("step", inputs, flag(input_grads, f"jit {self.__name__}.trace: input_grads"))
         return self
 
