@@ -492,15 +492,22 @@ _LIVE: weakref.WeakSet[Jitted] = weakref.WeakSet()
 _LIVE_LOCK = threading.Lock()
 
 
-def forget_traces() -> None:
+def forget_traces(values: Iterable[Value] | None = None, *, frozen: bool = True) -> None:
     """Every live jitted function forgets its traces, so its next call traces ``fn``
-    again.  nn calls it when a parameter is frozen or unfrozen: a trace through a
-    network writes a frozen parameter as a literal and an unfrozen one as a parameter,
-    so a trace from before the change would give the old one's numbers."""
+    again; or, given the parameters ``values`` that nn has just frozen (or unfrozen,
+    ``frozen=False``), those whose traces reach one of them change to the traces of the
+    new freeze state (:meth:`Jitted._freeze_changed`): a trace through a network writes
+    a frozen parameter as a literal and an unfrozen one as a parameter, so a trace from
+    before the change would give the old one's numbers."""
     with _LIVE_LOCK:
         live = list(_LIVE)
+    if values is None:
+        for jitted in live:
+            jitted.clear()
+        return
+    changed = frozenset(values)
     for jitted in live:
-        jitted.clear()
+        jitted._freeze_changed(changed, frozen)
 
 
 class Jitted:
@@ -514,6 +521,7 @@ class Jitted:
     ``f.source``                        the generated code of ``f(...)`` (traced on the first call)
     ``f.program(kind, arity)``          the generated program of "step", "batch" or "forward"
     ``f.clear()``                       forget the traces (after replacing parameter objects)
+    ``f.traces``                        how many times ``fn`` was traced
 
     One trace per number of inputs; each kind of call is generated on its first use.
     """
@@ -552,12 +560,58 @@ class Jitted:
         self._signature: inspect.Signature | Literal[False] | None = None
         self._filenames: list[str] = []
         weakref.finalize(self, _forget, self._filenames)
+        self._traced = 0
         self.clear()
         with _LIVE_LOCK:
             _LIVE.add(self)
 
     def clear(self) -> None:
         """Forget every trace; the next call traces again."""
+        self._drop_traces()
+        #: traces put aside for other freeze states (see :meth:`_freeze_changed`)
+        self._shelf: dict[frozenset[Value], tuple[Any, ...]] = {}
+        #: the leaves the traces reach (parameters, baked Values) and the baked ones
+        self._reach: frozenset[Value] = frozenset()
+        self._key: frozenset[Value] = frozenset()
+        self._rows_matrix: tuple[list[Any], Any] | None = None   # see _remembered_matrix
+
+    @property
+    def traces(self) -> int:
+        """How many times ``fn`` has been traced (each number of inputs, and again after
+        a change a trace depends on): a test that a loop does not trace again."""
+        return self._traced
+
+    #: what one freeze state's traces are: saved and restored together
+    _TRACE_STATE = ("_graphs", "_programs", "_by_file", "_step", "_step_ig", "_batch",
+               "_forward", "_baked", "_baked_numbers", "_last_arity", "_watched")
+    #: the freeze states whose traces are kept aside
+    _SHELF = 4
+
+    def _freeze_changed(self, values: frozenset[Value], frozen: bool) -> None:
+        """``values`` (parameters) were frozen, or unfrozen: if the traces reach one, put
+        them aside for this freeze state and take up those kept for the new one (else
+        the next call traces again).  A trace of a network holds its frozen parameters
+        as literals, so it depends on which of the parameters it reaches are frozen: that
+        set, with the other numbers it holds, keys the traces kept (the last ``_SHELF``),
+        and a kept trace whose numbers have changed since is traced again as usual."""
+        if self._reach.isdisjoint(values):
+            return
+        key = (self._key | (self._reach & values)) if frozen else self._key - values
+        if key == self._key:
+            return
+        if self._graphs:
+            self._shelf[self._key] = tuple(getattr(self, name) for name in self._TRACE_STATE)
+            while len(self._shelf) > self._SHELF:
+                del self._shelf[next(iter(self._shelf))]
+        self._drop_traces()
+        kept = self._shelf.pop(key, None)
+        if kept is not None:
+            for name, saved in zip(self._TRACE_STATE, kept):
+                setattr(self, name, saved)
+        self._key = key
+
+    def _drop_traces(self) -> None:
+        """Forget the traces of the current freeze state."""
         self._graphs = {}      # arity -> Graph
         self._programs = {}    # (kind, arity, input_grads) -> Program
         self._by_file = {}     # filename -> Program
@@ -570,14 +624,13 @@ class Jitted:
         self._baked_numbers: list[float] = []
         self._last_arity = None
         self._watched: frozenset[Value] | None = None   # every traced graph's nodes (hooks)
-        self._rows_matrix: tuple[list[Any], Any] | None = None   # see _remembered_matrix
 
     def _follow_baked(self) -> None:
         """Forget the traces if a number they hold as a literal has changed (a closed-over
         constant's, a frozen parameter's or a constant bias's ``.data`` set since): one
         list compared."""
         if self._baked and [v.data for v in self._baked] != self._baked_numbers:
-            self.clear()
+            self._drop_traces()
 
     def __copy__(self) -> Jitted:
         """A new jit of the same ``fn``, not traced yet: as a copy of a function is the
@@ -901,11 +954,14 @@ class Jitted:
             _refuse_width(self.fn, arity, self.__name__)
             names = self._names(arity)
             graph = self._graphs[arity] = trace(self.fn, inputs, names, self.__name__)
+            self._traced += 1
             if graph.baked:
                 known = dict(zip(map(id, self._baked), self._baked))
                 known.update(zip(map(id, graph.baked), graph.baked))
                 self._baked = tuple(known.values())
                 self._baked_numbers = [v.data for v in self._baked]
+            self._key = frozenset(self._baked)
+            self._reach = self._reach.union(graph.parameters, graph.read_only, graph.baked)
         key = (kind, arity, bool(input_grads) and kind == "step")
         function = self._generate(kind, graph, key)
         table = {"step": self._step_ig if key[2] else self._step, "batch": self._batch,
