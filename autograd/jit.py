@@ -568,6 +568,8 @@ class Jitted:
     def clear(self) -> None:
         """Forget every trace; the next call traces again."""
         self._drop_traces()
+        for kept in getattr(self, "_shelf", {}).values():
+            self._forget_files(kept)
         #: traces put aside for other freeze states (see :meth:`_freeze_changed`)
         self._shelf: dict[frozenset[Value], tuple[Any, ...]] = {}
         #: the leaves the traces reach (parameters, baked Values) and the baked ones
@@ -602,7 +604,8 @@ class Jitted:
         if self._graphs:
             self._shelf[self._key] = tuple(getattr(self, name) for name in self._TRACE_STATE)
             while len(self._shelf) > self._SHELF:
-                del self._shelf[next(iter(self._shelf))]
+                self._forget_files(self._shelf.pop(next(iter(self._shelf))))
+            self._by_file = {}     # (kept: not forgotten with the rest)
         self._drop_traces()
         kept = self._shelf.pop(key, None)
         if kept is not None:
@@ -610,8 +613,20 @@ class Jitted:
                 setattr(self, name, saved)
         self._key = key
 
+    def _forget_files(self, kept: tuple[Any, ...]) -> None:
+        """Unregister the generated sources of traces ``kept`` aside, being dropped."""
+        self._drop_files(kept[self._TRACE_STATE.index("_by_file")])
+
+    def _drop_files(self, by_file: dict[str, Program]) -> None:
+        """Unregister these programs' sources (linecache): traced again, a jitted function
+        that changes its numbers at every step would keep every program it ever made."""
+        if by_file:
+            _forget(by_file)
+            self._filenames[:] = [n for n in self._filenames if n not in by_file]
+
     def _drop_traces(self) -> None:
-        """Forget the traces of the current freeze state."""
+        """Forget the traces of the current freeze state (and their registered sources)."""
+        self._drop_files(getattr(self, "_by_file", {}))
         self._graphs = {}      # arity -> Graph
         self._programs = {}    # (kind, arity, input_grads) -> Program
         self._by_file = {}     # filename -> Program
