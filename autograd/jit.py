@@ -460,10 +460,13 @@ def _forget(filenames):
         linecache.cache.pop(name, None)
 
 
-def compile_source(source, name, function_name, namespace, owner):
+def compile_source(source, name, function_name, namespace, owner, replacing=None):
     """Compile generated ``source`` under the file name ``<chainrule-jit:name>``,
     registered with linecache (tracebacks and pdb show its lines) until ``owner``
-    is garbage collected; return ``(function, filename)``."""
+    is garbage collected, or until it is ``replacing`` in a later call; return
+    ``(function, filename)``."""
+    if replacing is not None:
+        _forget([replacing])
     filename = _free_filename(f"<chainrule-jit:{name}>")
     _register(filename, source)
     weakref.finalize(owner, _forget, [filename])

@@ -312,7 +312,7 @@ class MatrixProgram:
         self.source = matrix_program(self.net, name, self.loss)
         self.function, self.filename = compile_source(
             self.source, f"{name}[numpy]", name, _runtime(self.np, self.net.layers, self.loss),
-            self)
+            self, replacing=getattr(self, "filename", None))
         #: a traced loss's test for a new number of a constant it closes over
         self._loss_changed = getattr(self.loss, "changed", None)
 

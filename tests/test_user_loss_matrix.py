@@ -421,3 +421,12 @@ def test_a_constant_the_loss_closes_over_reaches_the_matrix_program_when_it_chan
         [C] = nn.train(net, [[3.0]], [[1.0]], epochs=1, lr=0.01, loss=weighted, progress=False,
                        backend="numpy")
         assert C == pytest.approx(30.25 * number, rel=1e-14)
+    # written again, the program unregistered the source it replaced (linecache)
+    import linecache
+
+    def registered():
+        return sum(name.startswith("<chainrule-jit:weighted[numpy]") for name in linecache.cache)
+    before = registered()
+    c.data, w.data, b.data = 2.0, 2.0, 0.5
+    assert program.batch([(3.0, 1.0)]) == pytest.approx(60.5, rel=1e-14)
+    assert program.filename in linecache.cache and registered() == before
