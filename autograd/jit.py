@@ -392,8 +392,7 @@ def _closed_over_constants(graph, nodes, made):
     ``.data`` changes)."""
     inside = set(map(id, made))
     leaves = itertools.chain(nodes, *(graph.parents(n) for n in graph.unused))
-    found = {id(n): n for n in leaves
-             if n._op is CONSTANT and id(n) not in inside and not graph.parents(n)}
+    found = {id(n): n for n in leaves if n._op is CONSTANT and id(n) not in inside}
     return tuple(found.values())
 
 
@@ -588,7 +587,7 @@ class Jitted:
 
     #: what one freeze state's traces are: saved and restored together
     _TRACE_STATE = ("_graphs", "_programs", "_by_file", "_step", "_step_ig", "_batch",
-               "_forward", "_baked", "_baked_numbers", "_last_arity", "_watched")
+                    "_forward", "_baked", "_baked_numbers", "_last_arity", "_watched")
     #: the freeze states whose traces are kept aside
     _SHELF = 4
 
