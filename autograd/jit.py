@@ -947,6 +947,11 @@ class Jitted:
         self._follow_baked()
         if arity is None:
             arity = self._last_arity
+        if arity is None and self._traced:
+            raise RuntimeError(
+                f"jit {self.__name__}: no trace now: the last was dropped (by clear(), or as "
+                f"a number it held as a literal changed: a constant it closes over, a frozen "
+                f"parameter, a constant bias); call it again or use .trace(*example_inputs)")
         if arity is None:
             raise RuntimeError(
                 f"jit {self.__name__}: nothing traced yet; call it once or use "

@@ -338,6 +338,10 @@ def test_a_constant_closed_over_gives_its_number_of_the_call_as_eagerly(backend)
         if backend == "python":
             assert step(3.0, input_grads=True) == (1.5 * number, (0.5 * number,))
             assert step.forward(3.0) == 1.5 * number
+    c.data = 7.0          # the code of the next call is not written yet: says so
+    with pytest.raises(RuntimeError, match=r"^jit f: no trace now: the last was dropped .* "
+                                           r"a constant it closes over"):
+        step.source
 
 
 def test_a_constant_closed_over_by_an_unused_strict_node_raises_once_it_changes():
