@@ -81,8 +81,17 @@ class TracedLoss:
         self.baked_numbers = []
 
     def changed(self):
-        """True when a constant the loss closes over has a new number since the trace."""
-        return [v.data for v in self.baked] != self.baked_numbers
+        """True when a constant the loss closes over has a new number since the trace
+        (or is not known: loaded from a pickle)."""
+        return self.baked_numbers is None or [v.data for v in self.baked] != self.baked_numbers
+
+    def __getstate__(self):
+        """Pickled without the constants the loss closes over: copies of them would not
+        be the loaded loss function's own, so loaded, it is traced again when first run."""
+        state = dict(self.__dict__)
+        if state["baked"]:
+            state["baked"], state["baked_numbers"] = (), None
+        return state
 
     def __repr__(self):
         return f"<traced loss {self.name}: {self.text}>"
