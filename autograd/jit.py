@@ -259,6 +259,8 @@ class Tracer:
         #: id -> Value whose number the trace holds in a constant it made
         #: (:func:`autograd.recording.baked`: a frozen parameter, a constant bias)
         self.baked = {}
+        #: the constant leaves made while tracing (literals of fn, not closed over)
+        self.constants = []
 
     def made(self, node, grad_enabled):
         node.__class__ = TracedValue     # its .data now refuses readers outside the library
@@ -376,10 +378,22 @@ def trace(fn, inputs, names, fn_name):
         mode.leave_if_in()
     if not isinstance(root, Value):
         raise TypeError(f"jit: {fn_name}() must return one Value, got {_returned(root)}")
-    graph = Graph(root, placeholders, _traced_nodes(root, tracer.detached), tracer.detached,
-                  tracer.derivatives, tracer.order)
-    graph.baked = tuple(tracer.baked.values())
+    nodes = _traced_nodes(root, tracer.detached)
+    graph = Graph(root, placeholders, nodes, tracer.detached, tracer.derivatives, tracer.order)
+    graph.baked = tuple(tracer.baked.values()) + _closed_over_constants(graph, nodes,
+                                                                        tracer.constants)
     return graph
+
+
+def _closed_over_constants(graph, nodes, made):
+    """The constant leaves of the trace that ``fn`` did not make (it closes over them:
+    ``c = Value(2.0, kind="constant")`` outside it): the code holds their numbers as
+    literals, so they are baked like a frozen parameter (traced again when one's
+    ``.data`` changes)."""
+    inside = set(map(id, made))
+    leaves = itertools.chain(nodes, *(graph.parents(n) for n in graph.unused))
+    found = {id(n): n for n in leaves if n._op is CONSTANT and id(n) not in inside}
+    return tuple(found.values())
 
 
 def _returned(root):
@@ -445,10 +459,13 @@ def _forget(filenames):
         linecache.cache.pop(name, None)
 
 
-def compile_source(source, name, function_name, namespace, owner):
+def compile_source(source, name, function_name, namespace, owner, replacing=None):
     """Compile generated ``source`` under the file name ``<chainrule-jit:name>``,
     registered with linecache (tracebacks and pdb show its lines) until ``owner``
-    is garbage collected; return ``(function, filename)``."""
+    is garbage collected, or until it is ``replacing`` in a later call; return
+    ``(function, filename)``."""
+    if replacing is not None:
+        _forget([replacing])
     filename = _free_filename(f"<chainrule-jit:{name}>")
     _register(filename, source)
     weakref.finalize(owner, _forget, [filename])
@@ -477,15 +494,22 @@ _LIVE: weakref.WeakSet[Jitted] = weakref.WeakSet()
 _LIVE_LOCK = threading.Lock()
 
 
-def forget_traces() -> None:
+def forget_traces(values: Iterable[Value] | None = None, *, frozen: bool = True) -> None:
     """Every live jitted function forgets its traces, so its next call traces ``fn``
-    again.  nn calls it when a parameter is frozen or unfrozen: a trace through a
-    network writes a frozen parameter as a literal and an unfrozen one as a parameter,
-    so a trace from before the change would give the old one's numbers."""
+    again; or, given the parameters ``values`` that nn has just frozen (or unfrozen,
+    ``frozen=False``), those whose traces reach one of them change to the traces of the
+    new freeze state (:meth:`Jitted._freeze_changed`): a trace through a network writes
+    a frozen parameter as a literal and an unfrozen one as a parameter, so a trace from
+    before the change would give the old one's numbers."""
     with _LIVE_LOCK:
         live = list(_LIVE)
+    if values is None:
+        for jitted in live:
+            jitted.clear()
+        return
+    changed = frozenset(values)
     for jitted in live:
-        jitted.clear()
+        jitted._freeze_changed(changed, frozen)
 
 
 class Jitted:
@@ -499,6 +523,7 @@ class Jitted:
     ``f.source``                        the generated code of ``f(...)`` (traced on the first call)
     ``f.program(kind, arity)``          the generated program of "step", "batch" or "forward"
     ``f.clear()``                       forget the traces (after replacing parameter objects)
+    ``f.traces``                        how many times ``fn`` was traced
 
     One trace per number of inputs; each kind of call is generated on its first use.
     """
@@ -533,14 +558,77 @@ class Jitted:
         #: for a jit_loss: its arguments, (model, loss, n_inputs, name, backend, n_targets),
         #: which a deep copy (of the model) and a pickle remake it from
         self._jit_loss_args: tuple[Any, ...] | None = None
+        #: fn's signature, looked up by the first call with keywords (False: none)
+        self._signature: inspect.Signature | Literal[False] | None = None
         self._filenames: list[str] = []
         weakref.finalize(self, _forget, self._filenames)
+        self._traced = 0
         self.clear()
         with _LIVE_LOCK:
             _LIVE.add(self)
 
     def clear(self) -> None:
         """Forget every trace; the next call traces again."""
+        self._drop_traces()
+        for kept in getattr(self, "_shelf", {}).values():
+            self._forget_files(kept)
+        #: traces put aside for other freeze states (see :meth:`_freeze_changed`)
+        self._shelf: dict[frozenset[Value], tuple[Any, ...]] = {}
+        #: the leaves the traces reach (parameters, baked Values) and the baked ones
+        self._reach: frozenset[Value] = frozenset()
+        self._key: frozenset[Value] = frozenset()
+        self._rows_matrix: tuple[list[Any], Any] | None = None   # see _remembered_matrix
+
+    @property
+    def traces(self) -> int:
+        """How many times ``fn`` has been traced (each number of inputs, and again after
+        a change a trace depends on): a test that a loop does not trace again."""
+        return self._traced
+
+    #: what one freeze state's traces are: saved and restored together
+    _TRACE_STATE = ("_graphs", "_programs", "_by_file", "_step", "_step_ig", "_batch",
+                    "_forward", "_baked", "_baked_numbers", "_last_arity", "_watched")
+    #: the freeze states whose traces are kept aside
+    _SHELF = 4
+
+    def _freeze_changed(self, values: frozenset[Value], frozen: bool) -> None:
+        """``values`` (parameters) were frozen, or unfrozen: if the traces reach one, put
+        them aside for this freeze state and take up those kept for the new one (else
+        the next call traces again).  A trace of a network holds its frozen parameters
+        as literals, so it depends on which of the parameters it reaches are frozen: that
+        set, with the other numbers it holds, keys the traces kept (the last ``_SHELF``),
+        and a kept trace whose numbers have changed since is traced again as usual."""
+        if self._reach.isdisjoint(values):
+            return
+        key = (self._key | (self._reach & values)) if frozen else self._key - values
+        if key == self._key:
+            return
+        if self._graphs:
+            self._shelf[self._key] = tuple(getattr(self, name) for name in self._TRACE_STATE)
+            while len(self._shelf) > self._SHELF:
+                self._forget_files(self._shelf.pop(next(iter(self._shelf))))
+            self._by_file = {}     # (kept: not forgotten with the rest)
+        self._drop_traces()
+        kept = self._shelf.pop(key, None)
+        if kept is not None:
+            for name, saved in zip(self._TRACE_STATE, kept):
+                setattr(self, name, saved)
+        self._key = key
+
+    def _forget_files(self, kept: tuple[Any, ...]) -> None:
+        """Unregister the generated sources of traces ``kept`` aside, being dropped."""
+        self._drop_files(kept[self._TRACE_STATE.index("_by_file")])
+
+    def _drop_files(self, by_file: dict[str, Program]) -> None:
+        """Unregister these programs' sources (linecache): traced again, a jitted function
+        that changes its numbers at every step would keep every program it ever made."""
+        if by_file:
+            _forget(by_file)
+            self._filenames[:] = [n for n in self._filenames if n not in by_file]
+
+    def _drop_traces(self) -> None:
+        """Forget the traces of the current freeze state (and their registered sources)."""
+        self._drop_files(getattr(self, "_by_file", {}))
         self._graphs = {}      # arity -> Graph
         self._programs = {}    # (kind, arity, input_grads) -> Program
         self._by_file = {}     # filename -> Program
@@ -553,13 +641,13 @@ class Jitted:
         self._baked_numbers: list[float] = []
         self._last_arity = None
         self._watched: frozenset[Value] | None = None   # every traced graph's nodes (hooks)
-        self._rows_matrix: tuple[list[Any], Any] | None = None   # see _remembered_matrix
 
     def _follow_baked(self) -> None:
-        """Forget the traces if a number they hold as a literal has changed (a frozen
-        parameter's or a constant bias's ``.data`` set since): one list compared."""
+        """Forget the traces if a number they hold as a literal has changed (a closed-over
+        constant's, a frozen parameter's or a constant bias's ``.data`` set since): one
+        list compared."""
         if self._baked and [v.data for v in self._baked] != self._baked_numbers:
-            self.clear()
+            self._drop_traces()
 
     def __copy__(self) -> Jitted:
         """A new jit of the same ``fn``, not traced yet: as a copy of a function is the
@@ -609,13 +697,16 @@ class Jitted:
     # -- calls (the hot path) ------------------------------------------------------
 
     @overload
-    def __call__(self, *inputs: SupportsFloat, input_grads: Literal[False] = False) -> float: ...
+    def __call__(self, *inputs: SupportsFloat, input_grads: Literal[False] = False,
+                 **keywords: SupportsFloat) -> float: ...
     @overload
-    def __call__(self, *inputs: SupportsFloat,
-                 input_grads: Literal[True]) -> tuple[float, tuple[float, ...]]: ...
+    def __call__(self, *inputs: SupportsFloat, input_grads: Literal[True],
+                 **keywords: SupportsFloat) -> tuple[float, tuple[float, ...]]: ...
 
-    def __call__(self, *inputs: SupportsFloat,
-                 input_grads: bool = False) -> float | tuple[float, tuple[float, ...]]:
+    def __call__(self, *inputs: SupportsFloat, input_grads: bool = False,
+                 **keywords: SupportsFloat) -> float | tuple[float, tuple[float, ...]]:
+        if keywords:
+            inputs = self._positional(inputs, keywords)
         if not _FLOAT.issuperset(map(type, inputs)):
             inputs = self._numbers(inputs)
         if input_grads is not False and input_grads is not True:
@@ -719,6 +810,57 @@ class Jitted:
         return tuple(as_float(x, f"jit input {name!r} of {where}")
                      for x, name in zip(inputs, names))
 
+    def _positional(self, inputs, keywords):
+        """``inputs`` and ``keywords`` as the numbers in ``fn``'s positional parameters,
+        in order, as ``fn(*inputs, **keywords)`` binds them (a parameter skipped before
+        one given by name gets its default, which must be a number); the generated code
+        takes numbers by position.  A one-line TypeError naming the jitted function and
+        the keywords when they cannot be bound so."""
+        signature = self._signature
+        if signature is None:
+            try:
+                signature = inspect.signature(self.fn, follow_wrapped=False)
+            except (TypeError, ValueError):
+                signature = False
+            self._signature = signature
+        name = self.__name__
+        given = ", ".join(f"{k}=" for k in keywords)
+        where = f"jit {name}(): keyword argument{'s' if len(keywords) > 1 else ''} {given}"
+        if self._jit_loss_args is not None:
+            n = self._jit_loss_args[2]
+            raise TypeError(f"{where}: a jit_loss takes its numbers by position only, "
+                            f"{name}(x1{', ...' if n > 2 else ''}{f', x{n}' if n > 1 else ''}, "
+                            f"then the targets)")
+        if signature is False:
+            raise TypeError(f"{where}: {name}() has no signature to bind keywords to; pass "
+                            f"the numbers by position")
+        try:
+            bound = signature.bind(*inputs, **keywords)
+        except TypeError as err:
+            raise TypeError(f"{where} do{'es' if len(keywords) == 1 else ''} not fit "
+                            f"{name}{signature} ({err}); pass the numbers by position or by "
+                            f"its parameters' names") from None
+        numbers = list(bound.args)
+        if bound.kwargs:
+            named = dict(bound.kwargs)
+            for p in list(signature.parameters.values())[len(numbers):]:
+                if not named or p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+                    break
+                if p.name in named:
+                    numbers.append(named.pop(p.name))
+                elif isinstance(p.default, (int, float)) and not isinstance(p.default, bool):
+                    numbers.append(p.default)
+                else:
+                    raise TypeError(f"{where}: {p.name}, which comes before, was not given "
+                                    f"and its default {short_repr(p.default)} is not a number; "
+                                    f"pass {p.name} too")
+            if named:
+                key = next(iter(named))
+                raise TypeError(f"{where}: {key} is not a positional parameter of "
+                                f"{name}{signature}, and the jit passes the numbers by "
+                                f"position; make {key} positional")
+        return tuple(numbers)
+
     def _refuse_in_trace(self, inputs):
         """TracingError when called on a Value while another function is traced: it
         should call this one's plain function, which the trace follows."""
@@ -762,8 +904,10 @@ class Jitted:
                 raise
             raise better from exc
 
-    def forward(self, *inputs: SupportsFloat) -> float:
+    def forward(self, *inputs: SupportsFloat, **keywords: SupportsFloat) -> float:
         """The output only: no gradient, parameters' ``.grad`` untouched."""
+        if keywords:
+            inputs = self._positional(inputs, keywords)
         if not _FLOAT.issuperset(map(type, inputs)):
             inputs = self._numbers(inputs)
         if self._baked:
@@ -773,8 +917,11 @@ class Jitted:
             code = self._build("forward", inputs, False)
         return self._run(code, *inputs)
 
-    def trace(self, *inputs: SupportsFloat, input_grads: bool = False) -> Jitted:
+    def trace(self, *inputs: SupportsFloat, input_grads: bool = False,
+              **keywords: SupportsFloat) -> Jitted:
         """Trace and generate ``f(*inputs)`` without running it; returns self."""
+        if keywords:
+            inputs = self._positional(inputs, keywords)
         self._build("step", inputs, flag(input_grads, f"jit {self.__name__}.trace: input_grads"))
         return self
 
@@ -800,6 +947,11 @@ class Jitted:
         self._follow_baked()
         if arity is None:
             arity = self._last_arity
+        if arity is None and self._traced:
+            raise RuntimeError(
+                f"jit {self.__name__}: no trace now: the last was dropped (by clear(), or as "
+                f"a number it held as a literal changed: a constant it closes over, a frozen "
+                f"parameter, a constant bias); call it again or use .trace(*example_inputs)")
         if arity is None:
             raise RuntimeError(
                 f"jit {self.__name__}: nothing traced yet; call it once or use "
@@ -824,11 +976,14 @@ class Jitted:
             _refuse_width(self.fn, arity, self.__name__)
             names = self._names(arity)
             graph = self._graphs[arity] = trace(self.fn, inputs, names, self.__name__)
+            self._traced += 1
             if graph.baked:
                 known = dict(zip(map(id, self._baked), self._baked))
                 known.update(zip(map(id, graph.baked), graph.baked))
                 self._baked = tuple(known.values())
                 self._baked_numbers = [v.data for v in self._baked]
+            self._key = frozenset(self._baked)
+            self._reach = self._reach.union(graph.parameters, graph.read_only, graph.baked)
         key = (kind, arity, bool(input_grads) and kind == "step")
         function = self._generate(kind, graph, key)
         table = {"step": self._step_ig if key[2] else self._step, "batch": self._batch,

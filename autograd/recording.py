@@ -24,7 +24,7 @@ from .interrupts import deferred_interrupts
 from .ops import DETACHED, describe
 
 __all__ = ["Recording", "current", "no_grad", "enable_grad", "detect_anomaly",
-           "is_grad_enabled", "anomaly_enabled", "Mode", "baked"]
+           "is_grad_enabled", "anomaly_enabled", "Mode", "baked", "made_constant"]
 
 
 class Recording:
@@ -255,6 +255,15 @@ def baked(value):
         if tracer is not None:
             tracer.baked[id(value)] = value
     return value.data
+
+
+def made_constant(node):
+    """A constant leaf was made while some mode is active: while this thread traces,
+    the tracer notes it as made inside the trace (a literal of the traced function),
+    unlike a constant the function closes over, whose number can change later."""
+    tracer = current().tracer
+    if tracer is not None:
+        tracer.constants.append(node)
 
 
 def record(node):

@@ -72,6 +72,8 @@ def _constant(x, op, position):
         out.name = None
         out._prev = ()
         out._op = CONSTANT
+        if recording.active:
+            recording.made_constant(out)
         return out
     if isinstance(x, Value):   # a subclass (the jit's traced nodes): already a node
         return x
@@ -227,6 +229,8 @@ class Value:
         self.name = name
         self._prev = ()
         self._op = op
+        if op is CONSTANT and recording.active:
+            recording.made_constant(self)
 
     # -- reading a node ----------------------------------------------------
 

@@ -296,10 +296,8 @@ class MatrixProgram:
         self.loss = loss or LOSSES[loss_name]
         self._targets = targets
         self.n_in, self.n_out = net.sizes[0], net.sizes[-1]
-        self.source = matrix_program(net, loss_name, self.loss)
-        self.function, self.filename = compile_source(
-            self.source, f"{loss_name}[numpy]", loss_name, _runtime(np, net.layers, self.loss), self)
         self.__name__ = loss_name
+        self._compile()
         self._layout = self._parameter_layout()
         #: per argument: its Values row by row, the array's shape, trainable?
         self._flat = [([v for row in rows for v in row], (len(rows), len(rows[0])), trainable)
@@ -307,6 +305,23 @@ class MatrixProgram:
         self._last_tuples = None   # (samples, X, Y) of the last .batch of tuples
         #: the neurons' weight tuples and biases it was made for (a cache keys on their ids)
         self._holds = [(n.weights, n.bias) for layer in net.layers for n in layer.neurons]
+
+    def _compile(self):
+        """The source and function of the program of ``self.loss``."""
+        name = self.__name__
+        self.source = matrix_program(self.net, name, self.loss)
+        self.function, self.filename = compile_source(
+            self.source, f"{name}[numpy]", name, _runtime(self.np, self.net.layers, self.loss),
+            self, replacing=getattr(self, "filename", None))
+        #: a traced loss's test for a new number of a constant it closes over
+        self._loss_changed = getattr(self.loss, "changed", None)
+
+    def _follow_loss(self):
+        """Trace a loss of the user's again, and write the program anew, when a constant
+        it closes over has a new number (``c.data = 5.0``), as the eager loss uses it."""
+        from .traced_loss import traced_loss
+        self.loss = traced_loss(self.net, self.loss.function, self.n_out)
+        self._compile()
 
     def _parameter_layout(self):
         """[(array name, [[Value or number, ...], ...], is a parameter?)] per argument."""
@@ -335,6 +350,8 @@ class MatrixProgram:
 
     def gradients(self, X, Y, seed, arrays):
         """``(C, gradient arrays)`` for the batch X, Y (columns are samples)."""
+        if self._loss_changed is not None and self._loss_changed():
+            self._follow_loss()
         try:
             return self.function(X, Y, seed, *arrays)
         except ValueError:     # numpy's shape error names no argument: name it

@@ -124,10 +124,11 @@ class Module:
         nothing is frozen.  Returns the module.
 
         An optimiser built from ``parameters()`` before skips them from then on,
-        and every jitted function traces again at its next call (freezing and
-        unfreezing change what a trace records: the generated code writes a frozen
-        parameter's number as a literal, so after setting a frozen parameter's
-        ``.data`` call ``step.clear()``).
+        and every jitted function whose trace reaches them changes to the trace of
+        the new freeze state, traced at its next call unless kept from before
+        (freezing and unfreezing change what a trace records: the generated code
+        writes a frozen parameter's number as a literal, and traces again when that
+        number has changed).
         """
         values = self._parameters_called(names, "freeze")
         holders = self._holder_of()
@@ -136,7 +137,7 @@ class Module:
                 value.grad = 0.0
                 holders[id(value)]._frozen_set().add(value)
             _FREEZES[0] += 1
-            forget_traces()
+            forget_traces(values, frozen=True)
         return self
 
     def unfreeze(self, *names: str) -> Self:
@@ -149,7 +150,7 @@ class Module:
             for value in values:
                 holders[id(value)]._frozen_set().discard(value)
             _FREEZES[0] += 1
-            forget_traces()
+            forget_traces(values, frozen=False)
         return self
 
     def frozen(self) -> list[str]:

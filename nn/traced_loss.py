@@ -75,6 +75,23 @@ class TracedLoss:
         self.logit_rule = f"the trace of {name} through σ"
         self.reduction = None
         self.checked_targets = set()   # target rows nn.train has compared with eager
+        #: the constants the loss closes over, whose numbers the definitions hold
+        #: (:func:`autograd.jit.trace`'s ``baked``), and those numbers
+        self.baked = ()
+        self.baked_numbers = []
+
+    def changed(self):
+        """True when a constant the loss closes over has a new number since the trace
+        (or is not known: loaded from a pickle)."""
+        return self.baked_numbers is None or [v.data for v in self.baked] != self.baked_numbers
+
+    def __getstate__(self):
+        """Pickled without the constants the loss closes over: copies of them would not
+        be the loaded loss function's own, so loaded, it is traced again when first run."""
+        state = dict(self.__dict__)
+        if state["baked"]:
+            state["baked"], state["baked_numbers"] = (), None
+        return state
 
     def __repr__(self):
         return f"<traced loss {self.name}: {self.text}>"
@@ -293,11 +310,13 @@ def traced_loss(net, loss, n_targets=None):
                              f"the matrix program takes one target per output")
     g, logit = _trace(net, loss, n_targets)
     _check_leaves(g, where)
-    record = _builtin(net, g, n_targets)
+    # a loss closing over a constant is nn's with today's number only: it stays traced
+    record = None if g.baked else _builtin(net, g, n_targets)
     if record is not None:
         return record
     definitions = _RowsEmitter(g, f"{where}_per_sample", n_out).source(logit)
     traced = TracedLoss(where, loss, definitions, logit)
+    traced.baked, traced.baked_numbers = g.baked, [v.data for v in g.baked]
     _agrees_with_eager(net, traced, loss, n_out, logit)
     return traced
 

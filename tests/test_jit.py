@@ -347,6 +347,22 @@ def test_traces_once_per_arity_and_reuses_the_code():
     assert calls == [2, 3, 1, 2]
 
 
+def test_tracing_again_unregisters_the_programs_it_replaces():
+    """f = w·x·c with c a constant closed over, changed before each of 50 calls: each
+    call traces again (the code holds c as a literal) and gives w·x·c by hand; the
+    replaced programs' sources left linecache (they stayed there, one per trace, as
+    long as f lived), so one program's lines are registered, as after one call."""
+    w = Value(0.5, name="w", kind="parameter")
+    c = Value(1.0, name="c", kind="constant")
+    step = jit(lambda x: w * x * c, name="leaky_f")
+    for k in range(50):
+        c.data = float(k)
+        assert step(2.0) == 0.5 * 2.0 * k
+    assert step.traces == 50
+    assert sum(name.startswith("<chainrule-jit:leaky_f") for name in linecache.cache) == 1
+    assert "leaky_f" in linecache.getline(step.program().filename, 1)
+
+
 def test_tracing_inside_no_grad_still_records_the_graph():
     w = Value(3.0, name="w")
     step = jit(lambda x: w * x)

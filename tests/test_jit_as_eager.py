@@ -317,3 +317,49 @@ def test_a_deep_copy_of_a_jitted_bound_method_is_the_copied_objects():
     twin = copy.deepcopy(step)
     assert twin(3.0) == 6.0 and model.w.grad == 0.0
     assert [p.grad for p in twin.parameters] == [3.0] and twin.parameters[0] is not model.w
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_constant_closed_over_gives_its_number_of_the_call_as_eagerly(backend):
+    """f = w·x·c with c = Value(2.0, kind="constant") made outside f: after c.data = 5.0
+    the eager f (the reference) uses 5; so does the jit, on every kind of call.  By
+    hand at w = 0.5, x = 3: f = 1.5c, ∂f/∂w = x·c = 3c, ∂f/∂x = w·c = 0.5c.  (The
+    code held c's first number as a literal: f stayed 3.0.)"""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    w = Value(0.5, name="w", kind="parameter")
+    c = Value(2.0, name="c", kind="constant")
+    step = jit(lambda x: w * x * c, name="f", backend=backend)
+    for number in (2.0, 5.0, -1.0):
+        c.data = number
+        assert (w * 3.0 * c).data == 1.5 * number                 # eager
+        w.grad = 0.0
+        assert step.batch([(3.0,), (1.0,)]) == 2.0 * number and w.grad == 4.0 * number
+        if backend == "python":
+            assert step(3.0, input_grads=True) == (1.5 * number, (0.5 * number,))
+            assert step.forward(3.0) == 1.5 * number
+    c.data = 7.0          # the code of the next call is not written yet: says so
+    with pytest.raises(RuntimeError, match=r"^jit f: no trace now: the last was dropped .* "
+                                           r"a constant it closes over"):
+        step.source
+
+
+def test_a_constant_closed_over_by_an_unused_strict_node_raises_once_it_changes():
+    """f(x) = 2x computes log(x − c) and drops it, c a constant made outside f: at
+    x = 8, c = 2 it gives 16 (by hand); with c.data = 9 eager f(8) raises at that log
+    (log of −1: the reference), and so does the jit, rather than using c = 2."""
+    c = Value(2.0, name="c", kind="constant")
+
+    def f(x):
+        (x - c).log()
+        return x * 2.0
+
+    step = jit(f)
+    assert step(8.0) == 16.0
+    c.data = 9.0
+    with pytest.raises(ValueError, match=r"^log: input must be > 0, got .* = -1\.0") as eager:
+        f(Value(8.0, name="x"))
+    for call in (step, step.forward, lambda x: step.batch([(x,)])):
+        with pytest.raises(ValueError) as jitted:
+            call(8.0)
+        assert str(jitted.value).startswith(str(eager.value))

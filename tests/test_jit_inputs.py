@@ -289,3 +289,67 @@ def test_a_backend_that_is_not_a_name_is_named():
     with pytest.raises(ValueError, match=r"^jit: backend must be one of 'python', 'numpy', "
                                          r"got array\(\[\[1\., 0\., .*\.\.\.$"):
         jit(lambda x: x, backend=np.eye(12))
+
+
+def test_keywords_are_bound_to_the_parameters_as_an_eager_call_binds_them():
+    """f(x, y=2.0, z=1.0) = w·x·y + z, w = 0.5: by hand f(1, y=3) = 2.5 with
+    ∂f/∂x = w·y = 1.5, ∂f/∂y = w·x = 0.5, ∂f/∂w = x·y = 3; f(1, z=5) = 6 (y's
+    default 2); the eager call with the same keywords (the reference) agrees.  A
+    jitted call with a keyword raised Python's "Jitted.__call__() got an unexpected
+    keyword argument", naming neither the function nor what to do."""
+    w = Value(0.5, name="w", kind="parameter")
+
+    def f(x, y=2.0, z=1.0):
+        return w * x * y + z
+
+    step = jit(f)
+    assert step(1.0, y=3.0) == step(y=3.0, x=1.0) == f(Value(1.0), y=Value(3.0)).data == 2.5
+    w.grad = 0.0
+    assert step(y=3.0, x=1.0, input_grads=True) == (2.5, (1.5, 0.5)) and w.grad == 3.0
+    assert step(1.0, z=5.0) == step.forward(z=5.0, x=1.0) == f(Value(1.0), z=5.0).data == 6.0
+    assert step.trace(x=1.0) is step and step.source.startswith("def f(x):")
+
+
+@pytest.mark.parametrize("call, says", [
+    (lambda f: f(1.0, q=2.0), "jit f(): keyword argument q= does not fit f(x, y=2.0, "
+                              "*, scale=1.0, act=None) (got an unexpected keyword argument "
+                              "'q'); pass the numbers by position or by its parameters' names"),
+    (lambda f: f(1.0, x=2.0), "jit f(): keyword argument x= does not fit f(x, y=2.0, *, "
+                              "scale=1.0, act=None) (multiple values for argument 'x'); "
+                              "pass the numbers by position or by its parameters' names"),
+    (lambda f: f.forward(1.0, scale=2.0),
+     "jit f(): keyword argument scale=: scale is not a positional parameter of f(x, "
+     "y=2.0, *, scale=1.0, act=None), and the jit passes the numbers by position; make "
+     "scale positional"),
+])
+def test_keywords_that_cannot_be_bound_are_refused_in_one_line_naming_them(call, says):
+    """Each message names the jitted function, the keyword, its signature and the fix;
+    nothing is traced and w.grad stays 0."""
+    w = Value(0.5, name="w", kind="parameter")
+
+    def f(x, y=2.0, *, scale=1.0, act=None):
+        return w * x * y * scale
+
+    step = jit(f)
+    with pytest.raises(TypeError) as caught:
+        call(step)
+    assert str(caught.value) == says
+    assert w.grad == 0.0 and repr(step) == "<jit f, nothing traced yet>"
+
+
+def test_a_skipped_parameter_whose_default_is_not_a_number_and_a_jit_loss_refuse_keywords():
+    """g(x, act=None, z=1.0) called with z= only would need act's default None as a
+    number; a jit_loss's numbers have no names to bind to: each refused in one line."""
+    def g(x, act=None, z=1.0):
+        return x * z
+
+    with pytest.raises(TypeError) as caught:
+        jit(g)(1.0, z=2.0)
+    assert str(caught.value) == ("jit g(): keyword argument z=: act, which comes before, "
+                                 "was not given and its default None is not a number; pass "
+                                 "act too")
+    import nn
+    with pytest.raises(TypeError) as caught:
+        nn.MLP([2, 1], seed=0).jit_loss()(1.0, 2.0, y=1.0)
+    assert str(caught.value) == ("jit loss(): keyword argument y=: a jit_loss takes its "
+                                 "numbers by position only, loss(x1, x2, then the targets)")

@@ -115,6 +115,34 @@ def test_a_jit_of_a_bound_method_pickles_with_its_object():
     assert twin(3.0) == 6.0 and twin_line.w.grad == 3.0 and line.w.grad == 0.0
 
 
+#: a constant that ``weighted`` closes over (module level: pickle saves the loss by name)
+WEIGHT = Value(0.5, name="c", kind="constant")
+
+
+def weighted(outputs, targets):
+    """C_x = c·(y − a)², c the module's WEIGHT."""
+    return WEIGHT * (targets[0] - outputs[0]) ** 2
+
+
+def test_an_unpickled_matrix_program_follows_the_constant_its_loss_closes_over():
+    """Hand-derived oracle, linear 1-1 network (w = 2, b = 0.5), x = 3, y = 1:
+    C = c·5.5² = 30.25c.  Pickled with its network, the matrix program of
+    ``weighted`` kept a copy of WEIGHT, not the loaded function's own: after
+    WEIGHT.data = 3.0 the unpickled program gave 15.125 where eager gives 90.75."""
+    pytest.importorskip("numpy")
+    net = nn.MLP([1, 1], seed=0, activation="linear")
+    net.parameter("w2_11").data, net.parameter("b2_1").data = 2.0, 0.5
+    program = net.jit_loss(weighted, backend="numpy")
+    assert program.batch([(3.0, 1.0)]) == pytest.approx(15.125, rel=1e-14)
+    _, twin = pickle.loads(pickle.dumps((net, program)))
+    try:
+        WEIGHT.data = 3.0
+        assert twin.batch([(3.0, 1.0)]) == pytest.approx(90.75, rel=1e-14)
+        assert program.batch([(3.0, 1.0)]) == pytest.approx(90.75, rel=1e-14)
+    finally:
+        WEIGHT.data = 0.5
+
+
 def test_a_jit_loss_of_a_module_level_loss_pickles():
     """autograd.jit_loss(net, loss) of a user's module-level loss: the unpickled one
     computes the original's C (a consistency test) on the unpickled network."""

@@ -424,3 +424,33 @@ def test_a_new_number_for_a_constant_bias_reaches_the_compiled_loss(how):
     assert step(2.0, 1.0) == pytest.approx(7.22, rel=1e-14)
     assert net.parameter("w2_11").grad == pytest.approx(11.4, rel=1e-14)
 
+
+
+@pytest.mark.parametrize("how", ["python", "jit numpy"])
+def test_freezing_and_unfreezing_in_a_loop_traces_each_freeze_state_once(how):
+    """Hand-derived oracle, linear 1-1-1 network, x = 2, y = 1: h = 0.5·2 + 0.1 = 1.1,
+    out = -1.5·1.1 + 0.2 = -1.45, δ = out - y = -2.45, C = ½δ² = 3.00125, ∂C/∂w3_11 =
+    δh = -2.695, ∂C/∂b3_1 = δ = -2.45, ∂C/∂b2_1 = δ w3_11 = 3.675 and, unfrozen,
+    ∂C/∂w2_11 = δ w3_11 x = 7.35.  Toggling w2_11's freeze traced again at every
+    toggle (and so did freezing another network); now each freeze state is traced
+    once and kept, until a number its code holds changes: w2_11 = 3 set while it was
+    trainable gives C = ½·9.95² = 49.50125 when frozen again, traced anew."""
+    if how != "python":
+        pytest.importorskip("numpy")
+    net, other = linear_1_1_1(), network()
+    step = a_step(net, how)
+    for _ in range(3):
+        for frozen in (True, False):
+            (net.freeze if frozen else net.unfreeze)("w2_11")
+            other.freeze()
+            other.unfreeze()
+            net.zero_grad()
+            assert step.batch([(2.0, 1.0)]) == pytest.approx(3.00125, rel=1e-14)
+            grads = {name: p.grad for name, p in net._named_parameters()}
+            assert grads == pytest.approx({"w2_11": 0.0 if frozen else 7.35, "b2_1": 3.675,
+                                           "w3_11": -2.695, "b3_1": -2.45}, rel=1e-14)
+    assert step.traces == 2
+    net.parameter("w2_11").data = 3.0
+    net.freeze("w2_11")
+    assert step.batch([(2.0, 1.0)]) == pytest.approx(49.50125, rel=1e-14)
+    assert step.traces == 3

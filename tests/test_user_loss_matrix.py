@@ -396,3 +396,37 @@ def test_a_traced_loss_record_reads_as_the_program_says():
     assert "C_x, dC_dz = scaled_per_sample(z, a, Y)" in source
     assert "a3_1 = _a[0]  # sigmoid: the network's a^L_1" in source
     assert "delta3 = seed * dC_dz  # BP1, from the logit" in source
+
+
+def test_a_constant_the_loss_closes_over_reaches_the_matrix_program_when_it_changes():
+    """Hand-derived oracle, linear 1-1 network (w = 2, b = 0.5), C_x = c·(y − a)² with
+    c = Value(0.5, kind="constant") made outside the loss, x = 3, y = 1: a − y = 5.5,
+    C = 30.25c, ∂C/∂w = 2c·5.5·3 = 33c, ∂C/∂b = 11c.  After c.data = 3.0 the program
+    (and nn.train's, whose first epoch's loss is the C before its step) held c = 0.5,
+    run as nn's half_squared_error, whose trace it then was: C stayed 15.125."""
+    c = Value(0.5, name="c", kind="constant")
+
+    def weighted(outputs, targets):
+        return c * (targets[0] - outputs[0]) ** 2
+
+    net = nn.MLP([1, 1], seed=0, activation="linear")
+    w, b = net.parameter("w2_11"), net.parameter("b2_1")
+    program = net.jit_loss(weighted, backend="numpy")
+    for number in (0.5, 3.0, 1.0):
+        c.data = number
+        w.data, b.data = 2.0, 0.5
+        net.zero_grad()
+        assert program.batch([(3.0, 1.0)]) == pytest.approx(30.25 * number, rel=1e-14)
+        assert (w.grad, b.grad) == pytest.approx((33.0 * number, 11.0 * number), rel=1e-14)
+        [C] = nn.train(net, [[3.0]], [[1.0]], epochs=1, lr=0.01, loss=weighted, progress=False,
+                       backend="numpy")
+        assert C == pytest.approx(30.25 * number, rel=1e-14)
+    # written again, the program unregistered the source it replaced (linecache)
+    import linecache
+
+    def registered():
+        return sum(name.startswith("<chainrule-jit:weighted[numpy]") for name in linecache.cache)
+    before = registered()
+    c.data, w.data, b.data = 2.0, 2.0, 0.5
+    assert program.batch([(3.0, 1.0)]) == pytest.approx(60.5, rel=1e-14)
+    assert program.filename in linecache.cache and registered() == before
