@@ -34,8 +34,8 @@ from .explain import DEFAULT_LIMIT, explanation_of
 from .formula import Formula, FormulaError, read_formula
 from .names import NodeNameError
 from .ops import OPS, describe
-from .precision import (Precision, precision_for, read_number, shortened,
-                        typed_precision)
+from .precision import (Precision, is_number_text, precision_for, read_number, rounded_text,
+                        shortened, significant_digits, typed_precision)
 from .value import Value, as_float
 from .verdict import BACKS_THE_ENGINE, SUSPECT_A_RULE, Verdict
 
@@ -85,6 +85,30 @@ def comma_problem(text, before=""):
     if grouped:
         return f"groups its digits with commas; write it without them: {before}{plain}"
     return None
+
+
+#: a percent sign after a number: ``0.143%``, ``14.3 %``, LaTeX's ``0.143\\%``
+_PERCENT = re.compile(r"(?<=[\d.}])\s*\\?%")
+
+
+def percent_problem(text, before=""):
+    """What is wrong with a number typed as a percentage (``0.143%``), ending in the plain
+    number to write with the same digits (``before`` it: ``--expected ``); None for text that
+    is no such number. A gradient is a plain number, not a share of 100."""
+    if text.count("%") != 1 or not _PERCENT.search(text):
+        return None
+    number = as_number_text(_PERCENT.sub("", text, count=1))
+    if number is None or not is_number_text(number):
+        return None
+    typed = Decimal(number.strip().replace("−", "-"))
+    plain = rounded_text(typed.scaleb(-2), significant_digits(number)) if typed else "0"
+    return f"is a percentage; a gradient is a plain number: {before}{plain}"
+
+
+def number_problem(text, before=""):
+    """What is wrong with a number as typed (a comma, a percent sign), ending in the number
+    to write; None for text that is no such number."""
+    return comma_problem(text, before) or percent_problem(text, before)
 
 
 def as_number_text(text):
@@ -179,8 +203,8 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
         raise ValueError(f"check: eps must be a positive finite number (the finite "
                          f"difference's step), got {eps!r}")
     from .matrix_check import check_matrix, is_matrix_question, network_hint, other_parameter
-    if isinstance(expected, str) and (comma := comma_problem(expected)) is not None:
-        raise ValueError(f"check: {expected.strip()!r} {comma}")   # for a node or a matrix
+    if isinstance(expected, str) and (problem := number_problem(expected)) is not None:
+        raise ValueError(f"check: {expected.strip()!r} {problem}")   # for a node or a matrix
     if is_matrix_question(root, wrt, expected):
         return check_matrix(root, wrt, expected, layout=layout, digits=digits, rtol=rtol, atol=atol)
     try:

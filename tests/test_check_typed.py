@@ -469,6 +469,28 @@ def test_cli_a_comma_grouping_thousands_is_a_usage_error(script003, capsys):
                                        "with commas; write it without them: --expected 1234.5\n")
 
 
+@pytest.mark.parametrize("typed, plain", [
+    ("0.143%", "0.00143"), ("14.3 %", "0.143"), (r"$0.143\%$", "0.00143"),
+    ("-1.4e-1%", "-0.0014"), ("100%", "1.00")])
+def test_a_percentage_is_named_with_the_plain_number_to_write(typed, plain):
+    """'0.143%' was "cannot read the formula at position 6 ('%')". The number to write is
+    the percentage over 100 with the digits typed (by hand: 0.143 % = 0.00143, 3 digits),
+    and written that way it agrees with ∂O/∂w1 = 0.0014291881022 (Desmos's number)."""
+    O, n = seed003()
+    with pytest.raises(ValueError) as err:
+        check(O, n["w1"], typed)
+    assert str(err.value) == (f"check: {typed.strip()!r} is a percentage; a gradient is a plain "
+                              f"number: {plain}")
+    if plain.lstrip("-").startswith("0.001"):
+        assert bool(check(O, n["w1"], plain)) == (not plain.startswith("-"))
+
+
+def test_cli_a_percentage_is_a_usage_error(script003, capsys):
+    assert main(["check", script003, "--wrt", "w1", "--expected", "0.143%"]) == 2
+    assert capsys.readouterr().err == ("chainrule: check: --expected 0.143% is a percentage; a "
+                                       "gradient is a plain number: --expected 0.00143\n")
+
+
 def test_a_comma_in_a_matrix_questions_one_number_is_named_too():
     """b2 of the mini-batch blog's network is 1 × 1: '0,01458' is named as a decimal comma
     there too (it was "expected ';' at character 2 of the formula")."""
