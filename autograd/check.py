@@ -25,7 +25,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import SupportsFloat
 
-from .diagnosis import MOST_FACTORS, SEARCH_BUDGET, Diagnosis, diagnose, sum_terms, term_kind
+from .diagnosis import (MOST_FACTORS, SEARCH_BUDGET, Diagnosis, diagnose, sum_terms, term_kind,
+                        too_few_digits)
 from .differences import (
     Estimate, GradcheckEntry, GradcheckError, GradcheckReport, downstream, estimate,
     finite_difference, gradcheck, reevaluate,
@@ -220,6 +221,13 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
     fd = estimate(root, wrt, eps)
     agreed = precision.agrees(grad)
     diagnosis = None if agreed else diagnose(explanation, value, precision)
+    convention = None if agreed else other_parameter(
+        root, wrt, precision, any_leaf=diagnosis is not None and (
+            diagnosis.kind is None or _off_the_paths(formula, explanation)))
+    if (convention is None and diagnosis is not None and diagnosis.kind is None
+            and not precision.tells_mistakes()
+            and other_parameter(root, wrt, precision, any_leaf=True, loose=True)):
+        diagnosis = too_few_digits(precision)    # another gradient rounds to it by chance
     return Verdict(
         agreed=agreed, expected=value, engine=grad, ratio=_ratio(value, grad),
         precision=precision, tolerance=precision.allowed(grad), formula=formula,
@@ -227,10 +235,7 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
         finite_difference=fd.value, fd_error=fd.error, step=fd.step, fd_note=fd.note,
         fd_finite=fd.finite, fd_agrees=fd.backs(grad),
         expected_matches_fd=fd.finite and precision.within(fd.value, fd.error),
-        diagnosis=diagnosis, explanation=explanation,
-        convention=None if agreed else other_parameter(
-            root, wrt, precision, any_leaf=diagnosis is not None and (
-                diagnosis.kind is None or _off_the_paths(formula, explanation))))
+        diagnosis=diagnosis, explanation=explanation, convention=convention)
 
 
 def _off_the_paths(formula, explanation):

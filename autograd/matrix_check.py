@@ -558,7 +558,7 @@ def _common_factor(values, truth, precisions):
     for k in (round(ratio), 1 / round(1 / ratio) if abs(ratio) < 1 else None):
         if not k or k == 1:
             continue
-        if all(p.reproduces(k * t) for prow, trow in zip(precisions, truth)
+        if all(p.matches(k * t) for prow, trow in zip(precisions, truth)
                for p, t in zip(prow, trow)):
             if k == -1:
                 return "every entry has the wrong sign"
@@ -635,10 +635,10 @@ def _diagnose(view, kind, l, layout, values, precisions, truth, flat=False):
     for words, candidate in _candidates(view, kind, l, layout, flat):
         if words is None or shape(candidate) != shape(values):
             continue
-        if all(p.reproduces(x) for prow, crow in zip(precisions, candidate)
+        if all(p.matches(x) for prow, crow in zip(precisions, candidate)
                for p, x in zip(prow, crow)):
             if shape(candidate) == shape(truth) and all(
-                    p.reproduces(x) for prow, trow in zip(precisions, truth) for p, x in zip(prow, trow)):
+                    p.matches(x) for prow, trow in zip(precisions, truth) for p, x in zip(prow, trow)):
                 return None
             return words
     return None
@@ -696,7 +696,7 @@ def _reproduces(matrix, values, precisions, flat=False):
         values, precisions = [[x for row in values for x in row]], [
             [p for row in precisions for p in row]]
     return shape(matrix) == shape(values) and all(
-        p.reproduces(x) for prow, mrow in zip(precisions, matrix) for p, x in zip(prow, mrow))
+        p.matches(x) for prow, mrow in zip(precisions, matrix) for p, x in zip(prow, mrow))
 
 
 def _inline(M):
@@ -768,12 +768,19 @@ def _comparison(kind, l, layout, values, precisions, truth, agree, root_name):
 # Scalars: the gradient of another parameter (a naming convention)
 # ---------------------------------------------------------------------------
 
-def _other_leaf(root, wrt, precision, grads):
+def _is_value(precision, g, loose=False):
+    """Whether another gradient g is the value given: it agrees, and when the value has too
+    few digits to tell mistakes apart (1 or 2), is it exactly (:meth:`Precision.reproduces`),
+    unless ``loose``."""
+    return precision.agrees(g) and (loose or precision.reproduces(g))
+
+
+def _other_leaf(root, wrt, precision, grads, loose=False):
     """``This is ∂L/∂w2, not ∂L/∂b2: ...`` when the value is the gradient of exactly one
     other named leaf (not a constant), or of several whose gradients are the same number
     (a symmetric network's w2 and w3: ``∂O/∂w2 (= ∂O/∂w3 here)``), else None."""
     others = [node for node, g in grads.items() if node is not wrt and node.name
-              and node.kind in ("leaf", "parameter") and precision.agrees(g)]
+              and node.kind in ("leaf", "parameter") and _is_value(precision, g, loose)]
     if not others or any(grads[node] != grads[others[0]] for node in others):
         return None
     R = names.printable(names.text(root.name)) if root.name else "C"
@@ -783,20 +790,22 @@ def _other_leaf(root, wrt, precision, grads):
             f"∂{R}/∂{names.printable(names.text(wrt.name))}: your value is that node's gradient.")
 
 
-def other_parameter(root, wrt, precision, grads=None, any_leaf=False):
+def other_parameter(root, wrt, precision, grads=None, any_leaf=False, loose=False):
     """The sentence saying a value is another parameter's gradient, or None.
 
     Weights and biases named as nn names them (w{l}_{j}{k}, b{l}_{j}) are compared;
     a parameter whose layer or indices are closest to ``wrt``'s is named first.  With
     ``any_leaf`` (no smaller mistake explains the value), a ``wrt`` named otherwise
     (the 1-1-1 network's w1, b2) is compared with the other named leaves, and the one
-    whose gradient the value is, if only one, is named.
+    whose gradient the value is, if only one, is named.  ``loose``: at the value's digits
+    however few (:meth:`autograd.precision.Precision.tells_mistakes`), to tell whether one
+    could be by chance.
     """
     asked = names.parse(wrt.name) if wrt.name else None
     if grads is None and (any_leaf or asked is not None):
         grads = engine.gradients(root)     # no .grad changes, no hook runs
     if asked is None or asked.layer is None or asked.base not in ("w", "b"):
-        return _other_leaf(root, wrt, precision, grads) if any_leaf and wrt.name else None
+        return _other_leaf(root, wrt, precision, grads, loose) if any_leaf and wrt.name else None
     candidates = []
     layers = set()
     for node, g in grads.items():
@@ -804,7 +813,7 @@ def other_parameter(root, wrt, precision, grads=None, any_leaf=False):
         if n is None or n.layer is None or n.base not in ("w", "b") or n.sample is not None:
             continue
         layers.add(int(n.layer))
-        if node is wrt or not precision.agrees(g):
+        if node is wrt or not _is_value(precision, g, loose):
             continue
         same_index = n.index == asked.index
         swapped = n.index == asked.index[::-1] and n.layer == asked.layer

@@ -142,8 +142,9 @@ class Verdict:
                 "full precision"
             return (f"Disagrees at {at} but agrees to {leading} (the engine gives {engine}): "
                     f"rounded intermediate values give a difference this small.")
-        if self.diagnosis is not None:
-            return f"Disagrees: the engine gives {engine}, and no small mistake reproduces {given}."
+        if self.diagnosis is not None:    # no small mistake gives it, or none can be told
+            return (f"Disagrees: the engine gives {engine}, and "
+                    f"{self.diagnosis.finding.replace('your value', given, 1)}.")
         return f"Disagrees: the engine gives {engine}."
 
     def _evidence(self):
