@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import SupportsFloat
+from typing import SupportsFloat, overload
 
 from .diagnosis import (MOST_FACTORS, SEARCH_BUDGET, Diagnosis, diagnose, sum_terms, term_kind,
                         too_few_digits)
@@ -38,9 +38,10 @@ from .ops import OPS, describe
 from .precision import (Precision, is_number_text, precision_for, read_number, rounded_text,
                         shortened, significant_digits, typed_precision)
 from .value import Value, as_float
-from .verdict import BACKS_THE_ENGINE, SUSPECT_A_RULE, Verdict
+from .verdict import BACKS_THE_ENGINE, SUSPECT_A_RULE, Verdict, Verdicts
 
-__all__ = ["check", "as_number_text", "Verdict", "BACKS_THE_ENGINE", "SUSPECT_A_RULE", "Diagnosis", "diagnose",
+__all__ = ["check", "as_number_text", "Verdict", "Verdicts", "BACKS_THE_ENGINE", "SUSPECT_A_RULE",
+           "Diagnosis", "diagnose",
            "finite_difference", "estimate",
            "Estimate", "FORWARD", "gradcheck", "GradcheckReport", "GradcheckError",
            "GradcheckEntry", "Formula", "FormulaError", "read_formula", "Precision",
@@ -186,9 +187,22 @@ def _number(expected):
 Expected = str | SupportsFloat | Callable[[], SupportsFloat]
 
 
+@overload
+def check(root: Value, wrt: Mapping[Value | str, Expected], expected: None = None, *,
+          digits: int | None = None, rtol: float | None = None, atol: float | None = None,
+          eps: float = 1e-6, limit: int = DEFAULT_LIMIT, layout: str | None = None) -> Verdicts:
+    ...
+
+
+@overload
 def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | None = None,
           rtol: float | None = None, atol: float | None = None, eps: float = 1e-6,
           limit: int = DEFAULT_LIMIT, layout: str | None = None) -> Verdict:
+    ...
+
+
+def check(root, wrt, expected=None, *, digits=None, rtol=None, atol=None, eps=1e-6,
+          limit=DEFAULT_LIMIT, layout=None):
     """Compare a hand-derived ∂root/∂wrt with the engine's; diagnose a mismatch.
 
     ``expected`` is a number typed as text (``"0.00142919"``: agrees to the digits
@@ -199,7 +213,16 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
     digits.  Returns a :class:`Verdict`.  A matrix question (``wrt`` a layer or a
     matrix name such as ``"W2"``, ``expected`` nested lists or a matrix formula;
     ``layout`` "rows"/"columns") returns an :class:`autograd.matrix_check.MatrixVerdict`.
+    Several claims at once, ``check(L, {"w1": "-0.00861", "b1": formula})`` (no
+    ``expected``), return :class:`Verdicts`, one verdict per key.
     """
+    if isinstance(wrt, Mapping):
+        return _check_claims(root, wrt, expected, dict(digits=digits, rtol=rtol, atol=atol,
+                                                       eps=eps, limit=limit, layout=layout))
+    if expected is None or isinstance(expected, Mapping):
+        what = "no expected value" if expected is None else "expected is a dict"
+        raise TypeError(f"check: {what}; give check(root, wrt, value), or several claims as a "
+                        f"dict in place of wrt: check(root, {{'w1': value, 'b1': value}})")
     if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 < eps < math.inf:
         raise ValueError(f"check: eps must be a positive finite number (the finite "
                          f"difference's step), got {eps!r}")
@@ -236,6 +259,32 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
         fd_finite=fd.finite, fd_agrees=fd.backs(grad),
         expected_matches_fd=fd.finite and precision.within(fd.value, fd.error),
         diagnosis=diagnosis, explanation=explanation, convention=convention)
+
+
+def _check_claims(root, claims, expected, options):
+    """:class:`Verdicts` of ``{wrt: value}``, each claim checked as ``check(root, wrt, value)``;
+    an error names the claim it is in."""
+    if expected is not None:
+        raise TypeError(f"check: with a dict of claims as wrt, each value is the claim for its "
+                        f"key; give no expected (got {shortened(repr(expected))})")
+    if not claims:
+        raise ValueError("check: the dict of claims is empty; give {'w1': value, ...}")
+    verdicts, labels = {}, {}
+    for key, value in claims.items():
+        try:
+            verdict = check(root, key, value, **options)
+        except (ValueError, KeyError, TypeError) as err:
+            text = str(err.args[0]) if err.args else str(err)
+            text = text.removeprefix("check: ")
+            raise type(err)(f"check: the claim for {_key_text(key)}: {text}") from None
+        verdicts[key] = verdict
+        labels[key] = key if isinstance(key, str) else verdict.explanation.name_of(
+            verdict.explanation.wrt)
+    return Verdicts(verdicts, labels)
+
+
+def _key_text(key):
+    return repr(key) if isinstance(key, str) else (key.name or shortened(repr(key)))
 
 
 def _off_the_paths(formula, explanation):
