@@ -378,13 +378,13 @@ class _Reader:
             return 0
         written = names.printable(" ".join(found.group(0).split()).rstrip("=& "))  # one line
         top, below = found.group("a") or found.group("c"), found.group("b") or found.group("d")
-        top_node = root if top is None else self._lhs_node(top, written)
+        top_node = root if top is None else self._lhs_top(top, written, root)
         below_node = self._lhs_node(below, written)
         if top_node is not root:
             self._lhs_mismatch(written, "a derivative of", top, root, "the root")
         if wrt is not None and below_node is not wrt:
             self._lhs_mismatch(written, "with respect to", below, wrt, "the node checked")
-        self.lhs = (top_node.name, below_node.name)
+        self.lhs = (top_node.name or top, below_node.name)
         return found.end()
 
     def statement_about(self, root, wrt):
@@ -422,6 +422,16 @@ class _Reader:
             return self._lhs_node(typed, typed) is node
         except FormulaError:
             return False
+
+    def _lhs_top(self, typed, written, root):
+        """The node a left-hand side's top names; an unnamed root is what the learner calls
+        it (∂O/∂w_1 of micrograd code whose O has no label), when no node has that name."""
+        try:
+            return self._lhs_node(typed, written)
+        except FormulaError:
+            if root.name:
+                raise
+            return root
 
     def _lhs_node(self, typed, written):
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)

@@ -486,3 +486,24 @@ def test_a_node_named_with_a_power_is_no_layer_where_its_letter_is_a_node():
     with pytest.raises(FormulaError, match="position 4"):
         read_formula("a^2_1", o)
     assert_close(read_formula("a^2 + a", o).evaluate(), 2.0 ** 2 + 2.0, rel=1e-15)
+
+
+def test_an_unnamed_roots_left_side_is_what_the_learner_calls_it():
+    """micrograd code labels the weights but not the output; the answer to seed 003 writes
+    ∂O/∂w_1 = ... with the missing w4, w2, w5, w3 in \\mathbf. It was "names 'O', and no node
+    has that name"; it is the root's derivative, and equals Desmos's 0.0014291881022."""
+    I = Value(1.0, label="I")
+    w1, w2, w3, w4, w5 = (Value(0.5, label=f"w{i}") for i in range(1, 6))
+    O = (((I * w1 + 1).sigmoid() * w2 + 1).sigmoid() * w4
+         + ((I * w1 + 1).sigmoid() * w3 + 1).sigmoid() * w5 + 1).sigmoid()
+    O.backward()
+    answer = (r"\frac{\partial O}{\partial w_1} =d(s(s(Iw_1+1)w_2+1)w_4+s(s(Iw_1+1)w_3+1)w_5+1)"
+              r"⋅[(\mathbf{w_4}d(s(Iw_1+1)w_2+1)⋅\mathbf{w_2}d(Iw_1+1)⋅I)+(\mathbf{w_5}"
+              r"d(s(Iw_1+1)w_3+1)⋅\mathbf{w_3}d(Iw_1+1)⋅I)],")
+    verdict = check(O, w1, answer)
+    assert verdict and abs(verdict.formula_value - DESMOS) < 1e-13
+    with pytest.raises(FormulaError, match=r"is with respect to w_2, but the node checked is w1"):
+        check(O, w1, r"\frac{\partial O}{\partial w_2} = I")
+    named = O.named("out")                       # a named root still needs its own name
+    with pytest.raises(FormulaError, match="names 'O', and no node has that name"):
+        check(named, w1, answer)
