@@ -31,7 +31,7 @@ from .matrix_explain import loss_of
 from .matrix_formula import MatrixFormulaError, evaluate_matrix_formula
 from .verdict import Verdict
 from .notation import number
-from .precision import is_number_text, precision_for
+from .precision import MISTAKE_DIGITS, digits_in_all, is_number_text, precision_for, told_apart
 
 __all__ = ["MatrixVerdict", "check_matrix", "is_matrix_question", "network_hint", "other_parameter",
            "MatrixFormulaError"]
@@ -376,14 +376,16 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     if formula is not None:
         lines.append(f"(your formula read as {formula_read} = {_inline(values)})")
     if shape(values) != shape(truth):
-        mistake, other = _what_differs(view, kind, l, layout, values, precisions, truth,
-                                       root_name, flat, formula is not None)
+        mistake, other, too_few = _what_differs(view, kind, l, layout, values, precisions,
+                                                truth, root_name, flat, formula is not None)
         given = (f"is a vector of {sum(map(len, values))} numbers" if flat else
                  f"is {shape_text(values)}")
         head = (f"{yours} {what} {given}, but {what} has {name}'s shape "
                 f"{_shape_words(kind, l, layout, view)} in {layout} layout")
         if mistake:
             finding = f"{head}: {mistake}."
+        elif too_few:
+            finding = f"{head}; {too_few}."
         elif other:
             finding = other
             lines.insert(0, f"{head}.")
@@ -409,10 +411,13 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
                    f"Your formula gives the engine's {what} in {every} ({to}).")
         mistake = None
     else:
-        mistake, other = _what_differs(view, kind, l, layout, values, precisions, truth,
-                                       root_name, flat, formula is not None)
+        mistake, other, too_few = _what_differs(view, kind, l, layout, values, precisions,
+                                                truth, root_name, flat, formula is not None)
         if mistake:
             finding = f"{yours} {what} is not the engine's: {mistake}."
+        elif too_few:
+            finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} "
+                       f"entries; {too_few}.")
         elif other:
             finding = other
         else:
@@ -513,8 +518,12 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
         finding = (f"Your {what} agrees with the engine's in "
                    f"{'its one entry' if n == 1 else f'all {n} entries'} ({to}).")
     else:
-        turned = _reproduces(transpose(truth), values, precisions)     # a square matrix
-        mistake = "transposed" if turned else _common_factor(values, truth, precisions)
+        search = _searched_at(values, precisions, truth)
+        turned = _reproduces(transpose(truth), values, search)     # a square matrix
+        mistake = "transposed" if turned else _common_factor(values, truth, search)
+        too_few = None if mistake or search is precisions or not (
+            _reproduces(transpose(truth), values, precisions)
+            or _common_factor(values, truth, precisions)) else _too_few(precisions)
         wrong = [_position(r, c, flat) for r, row in enumerate(agree) for c, ok in enumerate(row)
                  if not ok]
         shown = ", ".join(wrong[:4]) + (", ..." if len(wrong) > 4 else "")
@@ -522,6 +531,7 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
         finding = (f"Your {what} disagrees with the engine's in {n - good} of {n} entries "
                    f"({shown}){nans}" + (": it is the engine's transposed." if turned else
                                         f": {mistake}." if mistake else
+                                        f"; {too_few}." if too_few else
                                         f"; {one_entry(name + wrong[0])}."))
     named = any(v.name for row in rows for v in row)
     node_column = f" {'node':10}" if named else ""
@@ -617,10 +627,41 @@ def _describer(view, layout):
     return describe
 
 
+def _searched_at(values, precisions, truth):
+    """The precisions the search for a mistake uses: :func:`told_apart`, but as given when
+    the numbers are the engine's with the sign flipped (told at any digits, as agreement is)."""
+    search = told_apart(precisions)
+    if search is not precisions and shape(values) == shape(truth) and all(
+            p.matches(-t) for prow, trow in zip(precisions, truth) for p, t in zip(prow, trow)):
+        return precisions
+    return search
+
+
+def _too_few(precisions):
+    """``too few digits ...``: what the verdict says when a mistake gives the numbers only
+    at digits so few that one would by chance."""
+    n = digits_in_all(precisions)
+    return (f"{n} significant digit{'' if n == 1 else 's'} in all {'is' if n == 1 else 'are'} "
+            f"too few to tell which mistake gives these numbers (type at least "
+            f"{MISTAKE_DIGITS})")
+
+
 def _what_differs(view, kind, l, layout, values, precisions, truth, root_name, flat=False,
                   formula=False):
-    """``(mistake, other)``: a known mistake that explains the numbers (a missing
-    transpose, factor, ...), else the engine's other matrix they are (or None)."""
+    """``(mistake, other, too_few)``: a known mistake that explains the numbers (a missing
+    transpose, factor, ...), else the engine's other matrix they are (or None); with too
+    few digits to tell (:func:`told_apart`), ``too_few`` says so when one would."""
+    search = _searched_at(values, precisions, truth)
+    mistake, other = _differs(view, kind, l, layout, values, search, truth, root_name, flat,
+                              formula)
+    too_few = None
+    if not (mistake or other) and search is not precisions and any(_differs(
+            view, kind, l, layout, values, precisions, truth, root_name, flat, formula)):
+        too_few = _too_few(precisions)
+    return mistake, other, too_few
+
+
+def _differs(view, kind, l, layout, values, precisions, truth, root_name, flat, formula):
     mistake = _diagnose(view, kind, l, layout, values, precisions, truth, flat)
     if mistake:
         return mistake, None

@@ -30,7 +30,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 
 from .notation import number
 
-__all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "MISTAKE_DIGITS", "LOOSEST_MATCH",
+__all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "MISTAKE_DIGITS", "LOOSEST_MATCH", "told_apart",
+           "digits_in_all",
            "significant_digits", "is_number_text",
            "is_not_finite_text", "typed_precision", "precision_for", "rounded_text", "read_number", "shortest",
            "LONGEST_NUMBER"]
@@ -181,8 +182,14 @@ class Precision:
         apart (:meth:`tells_mistakes`) is it, to full precision (0.28 for a mistake
         giving 0.28: at 2 digits, 0.2812 would match by chance)."""
         if not self.tells_mistakes():
-            return math.isclose(x, self.value, rel_tol=DEFAULT_RTOL, abs_tol=DEFAULT_ATOL)
+            return self.exactly().matches(x)
         return self.matches(x)
+
+    def exactly(self):
+        """The value to full precision (what a candidate mistake must give when the value
+        has too few digits to tell mistakes apart)."""
+        return Precision(self.value, "tolerance", text=self.text, rtol=DEFAULT_RTOL,
+                         atol=DEFAULT_ATOL)
 
     def matches(self, x):
         """Whether x agrees with the value at the digits it was given.  A float from Python
@@ -357,6 +364,24 @@ class Precision:
         if self.mode == "typed":
             return f"<Precision {self.text!r}: {self.digits} significant digits>"
         return f"<Precision {self.value!r}: {self.mode}, rtol {number(self.rtol)}, atol {number(self.atol)}>"
+
+
+def told_apart(precisions):
+    """The precisions of values given together (a matrix's entries, rows of Precisions) for
+    the search for a mistake: as they are when the values carry :data:`MISTAKE_DIGITS`
+    significant digits in all (a float or a computed entry always does), else each one
+    :meth:`Precision.exactly` (a 1 × 1 ``"0.06"`` is 4 × 0.0146 by chance)."""
+    if digits_in_all(precisions) >= MISTAKE_DIGITS:
+        return precisions
+    return [[p.exactly() for p in row] for row in precisions]
+
+
+def digits_in_all(precisions):
+    """The significant digits values given together carry (rows of Precisions): the typed
+    entries' digits, :data:`MISTAKE_DIGITS` for a float or a computed one, 0 for one given
+    with a tolerance too wide to tell mistakes apart."""
+    return sum(p.digits if p.mode == "typed" else MISTAKE_DIGITS if p.tells_mistakes() else 0
+               for row in precisions for p in row)
 
 
 def _positive_digits(digits):

@@ -1922,3 +1922,29 @@ def test_one_number_as_numpy_prints_it_for_a_one_by_one_gradient():
         assert check(cost, "b2", shown), shown
         assert not check(cost, "b2", shown.replace(f"{hand:.4g}", f"{hand * 1.02:.4g}")
                          .replace(f"{hand:.4f}", f"{hand * 1.05:.4f}")), shown
+
+
+@pytest.mark.parametrize("typed, named", [
+    ("0.06", None), ("0.058", None), ("0.003", None),
+    ("0.0583", "every entry is m = 4 times too large"),
+    ("-0.01", "every entry has the wrong sign"), ("-0.015", "every entry has the wrong sign")])
+def test_a_one_by_one_bias_needs_three_digits_for_a_mistake_as_a_number_does(typed, named):
+    """∂C/∂b2 of the blog's network is one number, 0.01458 by hand-written numpy backprop;
+    4 × it is 0.0583. '0.06' (1 digit) was named 'm = 4 times too large', but at 1 or 2
+    digits some factor fits any number; from 3 digits it is named, and a flipped sign at
+    any (as the scalar check does)."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["b2"][0][0]
+    assert round(hand, 5) == 0.01458 and round(4 * hand, 4) == 0.0583
+    verdict = check(cost, "b2", typed)
+    assert not verdict
+    if named is None:
+        digits = len(typed.split(".")[1].lstrip("0"))
+        words = "1 significant digit in all is" if digits == 1 else \
+            f"{digits} significant digits in all are"
+        assert verdict.finding == (f"Your ∂C/∂b2 disagrees with the engine's in 1 of 1 entries; "
+                                   f"{words} too few to tell which mistake gives these numbers "
+                                   f"(type at least 3).")
+        assert verdict.matrix_diagnosis is None
+    else:
+        assert verdict.finding.startswith(f"Your ∂C/∂b2 is not the engine's: {named}")
