@@ -66,10 +66,14 @@ _THOUSANDS = re.compile(r"^\s*[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?
 
 
 def with_decimal_point(text):
-    """``0,7`` -> ``"0.7"``: a number typed with a decimal comma, as a dot; else None."""
-    if not _DECIMAL_COMMA.match(text):
-        return None
-    return text.strip().replace(",", ".")
+    """``0,7`` -> ``"0.7"``: a number typed with a decimal comma, as a dot (also in
+    scientific notation, ``1,43·10⁻³``); else None."""
+    if _DECIMAL_COMMA.match(text):
+        return text.strip().replace(",", ".")
+    if text.count(",") == 1 and re.search(r"\d,\d", text) and not re.search(r"[\[\]()]", text):
+        dotted = text.strip().replace(",", ".")
+        return dotted if as_number_text(dotted) is not None else None
+    return None
 
 
 def comma_problem(text, before=""):
@@ -107,10 +111,28 @@ def percent_problem(text, before=""):
     return f"is a percentage; a gradient is a plain number: {before}{plain}"
 
 
+#: 1.43 × 10-3, 1.43x10-3: scientific notation whose exponent lost its superscript in pasting
+_LOST_EXPONENT = re.compile(r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:[xX×·⋅*]|\\times|"
+                            r"\\cdot)\s*10(?P<exponent>[\-−]\d+)\s*")
+
+
+def exponent_problem(text, before=""):
+    """What is wrong with ``1.43 × 10-3`` (10⁻³ pasted without its superscript, which reads
+    as 1.43·10 − 3), ending in the number to write; None for other text."""
+    found = _LOST_EXPONENT.fullmatch(text)
+    if found is None:
+        return None
+    mantissa, exponent = found.group("mantissa"), found.group("exponent").replace("−", "-")
+    return (f"reads as {mantissa}·10 − {exponent[1:]}; if {exponent} is the exponent (a "
+            f"superscript lost in pasting), write {before}{mantissa}e{exponent}")
+
+
 def number_problem(text, before=""):
-    """What is wrong with a number as typed (a comma, a percent sign), ending in the number
-    to write; None for text that is no such number."""
-    return comma_problem(text, before) or percent_problem(text, before)
+    """What is wrong with a number as typed (a comma, a percent sign, an exponent pasted
+    without its superscript), ending in the number to write; None for text that is no
+    such number."""
+    return comma_problem(text, before) or percent_problem(text, before) or \
+        exponent_problem(text, before)
 
 
 def as_number_text(text):

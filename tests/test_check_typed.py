@@ -485,6 +485,29 @@ def test_a_percentage_is_named_with_the_plain_number_to_write(typed, plain):
         assert bool(check(O, n["w1"], plain)) == (not plain.startswith("-"))
 
 
+@pytest.mark.parametrize("typed, message", [
+    ("1.43 × 10-3", "reads as 1.43·10 − 3; if -3 is the exponent (a superscript lost in "
+                    "pasting), write 1.43e-3"),
+    ("1.43x10-3", "reads as 1.43·10 − 3; if -3 is the exponent (a superscript lost in "
+                  "pasting), write 1.43e-3"),
+    (r"1.43 \cdot 10−3", "reads as 1.43·10 − 3; if -3 is the exponent (a superscript lost in "
+                         "pasting), write 1.43e-3"),
+    ("1,43·10⁻³", "is written with a decimal comma; write the decimal point as a dot: 1.43·10⁻³"),
+    (r"1,43 \times 10^{-3}", "is written with a decimal comma; write the decimal point as a "
+                             r"dot: 1.43 \times 10^{-3}")])
+def test_scientific_notation_pasted_without_its_superscript_or_with_a_comma_is_named(typed,
+                                                                                    message):
+    """'1.43 × 10-3' (10⁻³ copied from a page without its superscript) was judged as the
+    formula 1.43·10 − 3 = 11.3 ('no small mistake reproduces your formula'), and '1,43·10⁻³'
+    got 'expected an operator at ,'. Written as the error says, 1.43e-3 agrees with Desmos's
+    0.0014291881022 (3 digits, by hand)."""
+    O, n = seed003()
+    with pytest.raises(ValueError) as err:
+        check(O, n["w1"], typed)
+    assert str(err.value) == f"check: {typed.strip()!r} {message}"
+    assert check(O, n["w1"], message.rpartition(" ")[2])
+
+
 def test_cli_a_percentage_is_a_usage_error(script003, capsys):
     assert main(["check", script003, "--wrt", "w1", "--expected", "0.143%"]) == 2
     assert capsys.readouterr().err == ("chainrule: check: --expected 0.143% is a percentage; a "
