@@ -810,3 +810,15 @@ def test_another_weights_gradient_is_named_only_from_three_digits(typed, named):
     assert (verdict.headline().startswith("This is ∂C/∂w³₁₁, not ∂C/∂w²₁₁")) == named
     if not named:
         assert "too few to tell which mistake" in verdict.headline()
+
+
+def test_too_many_paths_to_search_is_what_the_first_line_says():
+    """Above limit= the paths are not searched; the first line said 'no small mistake
+    reproduces your value' while the evidence said they were too many to search. 0.00400 is
+    2.8 times Desmos's 0.0014291881022 (by hand), neither it nor its negative."""
+    O, n = seed003()
+    verdict = check(O, n["w1"], "0.00400", limit=1)
+    assert verdict.explanation.grouped and not verdict
+    assert verdict.headline() == ("Disagrees: the engine gives 0.00143, and it is not a sign "
+                                  "flip or one term of a sum; the paths are too many to search "
+                                  "further.")
