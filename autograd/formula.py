@@ -616,6 +616,8 @@ class _Reader:
             else:
                 op = LATEX_FUNCTIONS[command]
                 out.append(Token("func", _canonical(op, False), i + 1, (op, False)))
+        elif command == "delta":
+            self.fail(i + 1, word, _DELTA)
         else:
             self.fail(i + 1, found.group(0) if found else "\\",
                       f"this LaTeX command is not read (functions: {_LATEX_SHOWN}; also "
@@ -785,6 +787,8 @@ class _Reader:
             return [(0, len(run), whole[0])]
         readings = self._readings(run, where, calls)
         if not readings:
+            if re.fullmatch(r"(?:δ|delta)[\d_]*", run):
+                self.fail(pos, run, _DELTA)
             if calls:
                 self.fail(pos, run, "no node has this name and no op is called so; ops: "
                                     + _OPS_SHOWN)
@@ -1222,6 +1226,12 @@ class _Reader:
                                                          f"{typed!r} at position {pos}")
             self.found[name] = node
         return node
+
+
+#: what a formula's δ is: a gradient the formula cannot read, but check can check
+_DELTA = ("δ (Nielsen's δ^l_j = ∂C/∂z^l_j) is a gradient, not a node's value: write what it "
+          "stands for (BP1: (a^L_j - y_j)·σ'(z^L_j); BP2: (Σ_k w^{l+1}_kj δ^{l+1}_k)·σ'(z^l_j)), "
+          "or check δ itself as its z node's gradient: check(C, 'z2_1', value) for δ²₁")
 
 
 #: signs that are functions without parentheses (√x), from the ops' symbols

@@ -507,3 +507,26 @@ def test_an_unnamed_roots_left_side_is_what_the_learner_calls_it():
     named = O.named("out")                       # a named root still needs its own name
     with pytest.raises(FormulaError, match="names 'O', and no node has that name"):
         check(named, w1, answer)
+
+
+@pytest.mark.parametrize("formula, token", [
+    ("δ^2_1 x_1", "δ"), ("x_1 δ²₁", "δ2_1"), (r"a^1_1 \delta^2_1", r"\delta"),
+    ("delta2_1 * x1", "delta2_1")])
+def test_nielsens_delta_in_a_formula_says_what_it_is_and_how_to_check_it(formula, token):
+    """BP4 typed as ∂C/∂w²₁₁ = a¹₁ δ²₁ (seed 002) got 'no node named δ' or 'this LaTeX
+    command is not read'. δ²₁ = ∂C/∂z²₁ is a gradient: the error says so, and checking it as
+    z2_1's gradient works (oracle: BP1-BP2 by hand, δ²₁ = (a³₁ − y)σ'(z³₁)·w³₁₁·σ'(z²₁))."""
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    C = nn.half_squared_error(net([0.6, -0.4]), [0.25])
+    C.backward()
+    with pytest.raises(FormulaError) as err:
+        check(C, "w2_11", formula)
+    message = str(err.value)
+    assert f"({token!r}): δ (Nielsen's δ^l_j = ∂C/∂z^l_j) is a gradient, not a node's value" \
+        in message and "check(C, 'z2_1', value) for δ²₁" in message and "\n" not in message
+    z21 = 0.1 * 0.6 - 0.3 * -0.4 + 0.1
+    a2 = [s(z21), s(0.5 * 0.6 + 0.2 * -0.4), s(-0.6 * 0.6 + 0.4 * -0.4 - 0.1)]
+    z31 = 0.7 * a2[0] - 0.2 * a2[1] + 0.3 * a2[2]
+    delta21 = (s(z31) - 0.25) * s(z31) * (1 - s(z31)) * 0.7 * a2[0] * (1 - a2[0])
+    assert check(C, "z2_1", delta21)
