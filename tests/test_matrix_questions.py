@@ -1948,3 +1948,24 @@ def test_a_one_by_one_bias_needs_three_digits_for_a_mistake_as_a_number_does(typ
         assert verdict.matrix_diagnosis is None
     else:
         assert verdict.finding.startswith(f"Your ∂C/∂b2 is not the engine's: {named}")
+
+
+def test_numbers_separated_by_commas_without_brackets_are_a_vector(tmp_path, capsys):
+    """'0.00403, 0.00940, 0.00769', as a learner types ∂C/∂W2 in a sentence, was "expected
+    ';' at character 8 of the formula" (and refused by --expected); it is the vector
+    [0.00403, 0.00940, 0.00769], hand-written numpy backprop's ∂C/∂W2 to 3 digits."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
+    typed = "0.00403, 0.00940, 0.00769"
+    assert [float(f"{v:.3g}") for v in hand.ravel()] == [0.00403, 0.0094, 0.00769]
+    assert check(cost, "W2", typed)
+    assert not check(cost, "W2", "0.00403, 0.00940, 0.00770")
+    with pytest.raises(ValueError, match="is a matrix, but the gradient with respect to"):
+        check(cost, "w2_11", "0.1, 0.2")
+    script = tmp_path / "blog.py"
+    script.write_text(f"import nn\nX = {X}\nY = {Y}\nnet = nn.MLP.from_matrices([{W1}, {W2}], "
+                      f"[{b1}, {b2}], layout='rows')\ncost = nn.half_mean_squared_error("
+                      f"net.batch(X), Y)\ncost.backward()\n")
+    from autograd.cli import main
+    assert main(["check", str(script), "--wrt", "W2", "--expected", typed]) == 0
+    assert capsys.readouterr().out.startswith("Your ∂C/∂W2 agrees with the engine's in all 3")
