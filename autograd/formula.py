@@ -1400,8 +1400,11 @@ def _factors(t):
     return out
 
 
-#: a number as written when its digits are not all of it: ≈0.00143, ~0.00143, 0.0014291...
-_APPROXIMATE = re.compile(r"\s*(?:[≈~≃]\s*)?(?P<number>[^\s≈~≃…][^\s…]*?)\s*(?:\.\.\.|…)?\s*")
+#: a number as written when its digits are not all of it: ≈0.00143, ~0.00143, 0.0014291...,
+#: and in LaTeX $\approx 0.00143$, \sim 0.00143, 0.0014291\ldots
+_APPROXIMATE = re.compile(r"\s*\$*\s*(?:(?:[≈~≃]|\\approx|\\simeq|\\sim)\s*)?"
+                          r"(?P<number>[^\s≈~≃…$\\][^\s…$\\]*?)\s*(?:\.\.\.|…|\\ldots|\\dots)?"
+                          r"\s*\$*\s*")
 
 
 #: scientific notation with a letter x for the times sign, as typed without ×: 1.43x10^-3

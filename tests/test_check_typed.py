@@ -542,6 +542,18 @@ def test_a_number_marked_approximate_is_its_digits(typed, digits):
     assert verdict and verdict.digits == digits
 
 
+@pytest.mark.parametrize("typed, digits", [(r"\approx 0.00143", 3), (r"$\approx 1.43e-3$", 3),
+                                           (r"\sim 0.00143", 3), (r"0.0014291\ldots", 5),
+                                           (r"\approx -0.00143", 3)])
+def test_a_number_marked_approximate_in_latex_is_its_digits(typed, digits):
+    """\\approx 0.00143 (LaTeX's ≈) was "cannot read the formula at position 1 ('≈')";
+    it is Desmos's 0.0014291881022 to 3 digits, as ≈0.00143 is (the negative: a sign flip)."""
+    O, n = seed003()
+    verdict = check(O, n["w1"], typed)
+    assert verdict.digits == digits
+    assert bool(verdict) == (not typed.startswith(r"\approx -"))
+
+
 def test_a_wrong_digit_marked_approximate_still_disagrees():
     O, n = seed003()
     assert not check(O, n["w1"], "≈0.00144")
