@@ -16,7 +16,6 @@ from itertools import combinations
 from . import engine, graph, ops
 from .explain import SHOWN_PATHS, definitions_used
 from .notation import number
-from .precision import MISTAKE_DIGITS
 
 __all__ = ["Diagnosis", "diagnose", "too_few_digits", "sum_terms", "term_kind", "gradient_of",
            "SEARCH_BUDGET", "MOST_FACTORS"]
@@ -155,13 +154,10 @@ def too_few_digits(given):
     """A mistake gives the value only at digits so few that one would by chance
     (:meth:`autograd.precision.Precision.tells_mistakes`), and none gives it exactly:
     none is named."""
-    finding = given.too_few_digits()
+    finding, advice = given.too_few_digits()
     return Diagnosis(None, (
-        f"{finding[0].upper()}{finding[1:]}: at so few digits, some of the dozens of mistakes "
-        f"searched for (and of the other parameters' gradients) match almost any number by "
-        f"chance. Type at least {MISTAKE_DIGITS} significant digits of your value to have its "
-        f"mistake named, or compare your derivation with the explanation's paths."),
-        finding=finding)
+        f"{finding[0].upper()}{finding[1:]}: {advice}, or compare your derivation with the "
+        f"explanation's paths."), finding=finding)
 
 
 def _search(explanation, close):

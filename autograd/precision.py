@@ -214,13 +214,19 @@ class Precision:
         return True
 
     def too_few_digits(self):
-        """Why no mistake is named for a value given too loosely (:meth:`tells_mistakes`):
-        ``1 significant digit is too few to tell which mistake gives your value``."""
+        """(finding, advice) when no mistake is named for a value given too loosely
+        (:meth:`tells_mistakes`): ``1 significant digit is too few to tell which mistake
+        gives your value`` and what gives enough."""
+        chance = ("some of the dozens of mistakes searched for (and of the other parameters' "
+                  "gradients) match almost any number by chance")
         if self.mode == "typed":
             s, are = ("", "is") if self.digits == 1 else ("s", "are")
             return (f"{self.digits} significant digit{s} {are} too few to tell which mistake "
-                    f"gives your value")
-        return "the tolerance is too wide to tell which mistake gives your value"
+                    f"gives your value", f"at so few digits, {chance}. Type at least "
+                    f"{MISTAKE_DIGITS} significant digits of your value to have its mistake named")
+        return ("the tolerance is too wide to tell which mistake gives your value",
+                f"within it, {chance}. A tolerance of rtol={number(LOOSEST_MATCH)} or less has "
+                f"the mistake named")
 
     def within(self, center, error):
         """Whether some number in ``center ± error`` agrees with the value (is the

@@ -822,3 +822,16 @@ def test_too_many_paths_to_search_is_what_the_first_line_says():
     assert verdict.headline() == ("Disagrees: the engine gives 0.00143, and it is not a sign "
                                   "flip or one term of a sum; the paths are too many to search "
                                   "further.")
+
+
+def test_a_tolerance_too_wide_names_no_mistake_by_chance():
+    """rtol=0.05 lets 0.0057 match 4 × 0.0014291881022 = 0.0057167524 (hand) and much else:
+    it names no mistake, and says what tolerance would; 0.0057167524 itself, within 1e-6
+    of the mistake, is named at any tolerance."""
+    O, n = seed003()
+    wide = check(O, n["w1"], 0.0057, rtol=0.05)
+    assert wide.headline() == ("Disagrees: the engine gives 0.0014291881022, and the tolerance "
+                               "is too wide to tell which mistake gives your value.")
+    assert "A tolerance of rtol=0.005 or less has the mistake named" in str(wide)
+    assert check(O, n["w1"], 0.0057167524, rtol=0.05).diagnosis.kind == "missing factors"
+    assert check(O, n["w1"], 0.0057, rtol=0.005).diagnosis.kind == "missing factors"
