@@ -514,6 +514,9 @@ class _Reader:
                 i = found.end()
             elif ch.isalpha() or ch in _FUNCTION_SIGNS:
                 i = self._run(i, out)
+            elif ch == "%" and re.search(r"(?:^|[^\w.'])(?:\d+\.?\d*|\.\d+)\s*$", text[:i]):
+                self.fail(i + 1, ch, "a percentage is not read: a gradient is a plain number "
+                                     "(0.143% is 0.00143)")
             else:
                 self.fail(i + 1, ch, "this character is not part of a formula")
         yield from out

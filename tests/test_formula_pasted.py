@@ -530,3 +530,27 @@ def test_nielsens_delta_in_a_formula_says_what_it_is_and_how_to_check_it(formula
     z31 = 0.7 * a2[0] - 0.2 * a2[1] + 0.3 * a2[2]
     delta21 = (s(z31) - 0.25) * s(z31) * (1 - s(z31)) * 0.7 * a2[0] * (1 - a2[0])
     assert check(C, "z2_1", delta21)
+
+
+def test_a_percentage_after_a_formula_is_named():
+    """'... = 0.143%' after a formula got "this character is not part of a formula"; the
+    error now says a gradient is a plain number. The formula itself (the answer's, by hand
+    Desmos's 0.0014291881022 = 0.143 %) written with = 0.00143 agrees."""
+    O, n = seed003_for_percent()
+    formula = "d(net4)·(w4·d(net2)·w2·d(net1)·I + w5·d(net3)·w3·d(net1)·I)"
+    with pytest.raises(FormulaError, match=r"position \d+ \('%'\): a percentage is not read: a "
+                                           r"gradient is a plain number \(0.143% is 0.00143\)"):
+        check(O, n["w1"], formula + " = 0.143%")
+    assert check(O, n["w1"], formula + " = 0.00143")
+
+
+def seed003_for_percent():
+    """Seed 003's network with its sums named net1-net4 (as the docs' desmos.py)."""
+    I = Value(1.0, name="I")
+    w1, w2, w3, w4, w5 = (Value(0.5, name=f"w{i}") for i in range(1, 6))
+    h1 = (I * w1 + 1).named("net1").sigmoid()
+    h2 = (h1 * w2 + 1).named("net2").sigmoid()
+    h3 = (h1 * w3 + 1).named("net3").sigmoid()
+    O = (h2 * w4 + h3 * w5 + 1).named("net4").sigmoid().named("O")
+    O.backward()
+    return O, {"w1": w1}
