@@ -238,6 +238,9 @@ def check(root, wrt, expected=None, *, digits=None, rtol=None, atol=None, eps=1e
     Several claims at once, ``check(L, {"w1": "-0.00861", "b1": formula})`` (no
     ``expected``), return :class:`Verdicts`, one verdict per key.
     """
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 < eps < math.inf:
+        raise ValueError(f"check: eps must be a positive finite number (the finite "
+                         f"difference's step), got {eps!r}")
     if isinstance(wrt, Mapping):
         return _check_claims(root, wrt, expected, dict(digits=digits, rtol=rtol, atol=atol,
                                                        eps=eps, limit=limit, layout=layout))
@@ -245,9 +248,6 @@ def check(root, wrt, expected=None, *, digits=None, rtol=None, atol=None, eps=1e
         what = "no expected value" if expected is None else "expected is a dict"
         raise TypeError(f"check: {what}; give check(root, wrt, value), or several claims as a "
                         f"dict in place of wrt: check(root, {{'w1': value, 'b1': value}})")
-    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 < eps < math.inf:
-        raise ValueError(f"check: eps must be a positive finite number (the finite "
-                         f"difference's step), got {eps!r}")
     from .matrix_check import check_matrix, is_matrix_question, network_hint, other_parameter
     if isinstance(expected, str) and (problem := number_problem(expected)) is not None:
         raise ValueError(f"check: {expected.strip()!r} {problem}")   # for a node or a matrix

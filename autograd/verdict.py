@@ -350,7 +350,8 @@ class Verdicts(Mapping):
                   for key, verdict in self._verdicts.items()]
         first = next((key for key, verdict in self._verdicts.items() if not verdict), None)
         if first is not None:
-            lines.append(f"Next: print(verdicts[{first!r}]) shows that claim's whole verdict.")
+            key = repr(first) if isinstance(first, str) else self._labels[first]
+            lines.append(f"Next: print(verdicts[{key}]) shows that claim's whole verdict.")
         return "\n".join(lines)
 
     def __str__(self):

@@ -524,6 +524,11 @@ def test_a_dict_of_claims_checks_each_and_agrees_only_when_all_do():
         f"  w2: {verdicts[w2].headline()}",
         "Next: print(verdicts['b1']) shows that claim's whole verdict."]
     assert check(L, {"w1": "-0.00861", "b2": round(hand["b2"], 9)})
+    wrong_w2 = check(L, {w2: "0.0420"})                  # a Value key: named by its label
+    assert str(wrong_w2).splitlines()[-1] == ("Next: print(verdicts[w2]) shows that claim's "
+                                              "whole verdict.")
+    with pytest.raises(ValueError, match="^check: eps must be a positive finite number"):
+        check(L, {"w1": "-0.00861"}, eps=0)
 
 
 @pytest.mark.parametrize("args, error, says", [
