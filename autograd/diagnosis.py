@@ -137,7 +137,8 @@ def _diagnose(explanation, expected, given):
     close = _matcher(given)
     same = getattr(given, "matches", close)      # the verdict's own test, at the digits given
     total = explanation.total
-    if same(total) or same(explanation.engine):
+    hint = getattr(given, "hint", None)       # a float the engine agrees with at its own digits
+    if same(total) or same(explanation.engine) or (hint is not None and hint(explanation.engine)):
         return None
     if total != 0.0 and same(-total):
         return _sign_flip(explanation)

@@ -835,3 +835,18 @@ def test_a_tolerance_too_wide_names_no_mistake_by_chance():
     assert "A tolerance of rtol=0.005 or less has the mistake named" in str(wide)
     assert check(O, n["w1"], 0.0057167524, rtol=0.05).diagnosis.kind == "missing factors"
     assert check(O, n["w1"], 0.0057, rtol=0.005).diagnosis.kind == "missing factors"
+
+
+def test_a_float_the_engine_agrees_with_at_its_own_digits_names_no_mistake():
+    """∂L/∂w of L = w·c·k is c·k = 1.002 · 1.04 = 1.04208 (by hand), 1.0 to 2 digits. The
+    float 1.0 was both 'leaves out k' (c = 1.002 is within its 0.5 %) and 'to the 2 digits
+    1.0 has, the engine's value is the same': at its own digits it cannot tell the two."""
+    w, c, k = Value(0.5, name="w"), Value(1.002, name="c"), Value(1.04, name="k")
+    L = (w * c * k).named("L")
+    L.backward()
+    assert w.grad == pytest.approx(1.002 * 1.04, rel=1e-15)
+    verdict = check(L, w, 1.0)
+    assert verdict.headline() == ("Disagrees at full precision, but agrees to the 2 "
+                                  "significant digits 1.0 has.")
+    assert verdict.diagnosis is None and "leaves out" not in str(verdict)
+    assert check(L, w, 1.002).diagnosis.kind == "missing factors"    # 4 digits: named
