@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import SupportsFloat
+from typing import SupportsFloat, overload
 
-from .diagnosis import MOST_FACTORS, SEARCH_BUDGET, Diagnosis, diagnose, sum_terms, term_kind
+from .diagnosis import (MOST_FACTORS, SEARCH_BUDGET, Diagnosis, diagnose, sum_terms, term_kind,
+                        too_few_digits)
 from .differences import (
     Estimate, GradcheckEntry, GradcheckError, GradcheckReport, downstream, estimate,
     finite_difference, gradcheck, reevaluate,
@@ -34,12 +35,13 @@ from .explain import DEFAULT_LIMIT, explanation_of
 from .formula import Formula, FormulaError, read_formula
 from .names import NodeNameError
 from .ops import OPS, describe
-from .precision import (Precision, precision_for, read_number, shortened,
-                        typed_precision)
+from .precision import (Precision, is_number_text, precision_for, read_number, rounded_text,
+                        shortened, significant_digits, typed_precision)
 from .value import Value, as_float
-from .verdict import BACKS_THE_ENGINE, SUSPECT_A_RULE, Verdict
+from .verdict import BACKS_THE_ENGINE, SUSPECT_A_RULE, Verdict, Verdicts
 
-__all__ = ["check", "as_number_text", "Verdict", "BACKS_THE_ENGINE", "SUSPECT_A_RULE", "Diagnosis", "diagnose",
+__all__ = ["check", "as_number_text", "Verdict", "Verdicts", "BACKS_THE_ENGINE", "SUSPECT_A_RULE",
+           "Diagnosis", "diagnose",
            "finite_difference", "estimate",
            "Estimate", "FORWARD", "gradcheck", "GradcheckReport", "GradcheckError",
            "GradcheckEntry", "Formula", "FormulaError", "read_formula", "Precision",
@@ -64,10 +66,14 @@ _THOUSANDS = re.compile(r"^\s*[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?
 
 
 def with_decimal_point(text):
-    """``0,7`` -> ``"0.7"``: a number typed with a decimal comma, as a dot; else None."""
-    if not _DECIMAL_COMMA.match(text):
-        return None
-    return text.strip().replace(",", ".")
+    """``0,7`` -> ``"0.7"``: a number typed with a decimal comma, as a dot (also in
+    scientific notation, ``1,43·10⁻³``); else None."""
+    if _DECIMAL_COMMA.match(text):
+        return text.strip().replace(",", ".")
+    if text.count(",") == 1 and re.search(r"\d,\d", text) and not re.search(r"[\[\]()]", text):
+        dotted = text.strip().replace(",", ".")
+        return dotted if as_number_text(dotted) is not None else None
+    return None
 
 
 def comma_problem(text, before=""):
@@ -85,6 +91,48 @@ def comma_problem(text, before=""):
     if grouped:
         return f"groups its digits with commas; write it without them: {before}{plain}"
     return None
+
+
+#: a percent sign after a number: ``0.143%``, ``14.3 %``, LaTeX's ``0.143\\%``
+_PERCENT = re.compile(r"(?<=[\d.}])\s*\\?%")
+
+
+def percent_problem(text, before=""):
+    """What is wrong with a number typed as a percentage (``0.143%``), ending in the plain
+    number to write with the same digits (``before`` it: ``--expected ``); None for text that
+    is no such number. A gradient is a plain number, not a share of 100."""
+    if text.count("%") != 1 or not _PERCENT.search(text):
+        return None
+    number = as_number_text(_PERCENT.sub("", text, count=1))
+    if number is None or not is_number_text(number):
+        return None
+    typed = Decimal(number.strip().replace("−", "-"))
+    plain = rounded_text(typed.scaleb(-2), significant_digits(number)) if typed else "0"
+    return f"is a percentage; a gradient is a plain number: {before}{plain}"
+
+
+#: 1.43 × 10-3, 1.43x10-3: scientific notation whose exponent lost its superscript in pasting
+_LOST_EXPONENT = re.compile(r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:[xX×·⋅*]|\\times|"
+                            r"\\cdot)\s*10(?P<exponent>[\-−]\d+)\s*")
+
+
+def exponent_problem(text, before=""):
+    """What is wrong with ``1.43 × 10-3`` (10⁻³ pasted without its superscript, which reads
+    as 1.43·10 − 3), ending in the number to write; None for other text."""
+    found = _LOST_EXPONENT.fullmatch(text)
+    if found is None:
+        return None
+    mantissa, exponent = found.group("mantissa"), found.group("exponent").replace("−", "-")
+    return (f"reads as {mantissa}·10 − {exponent[1:]}; if {exponent} is the exponent (a "
+            f"superscript lost in pasting), write {before}{mantissa}e{exponent}")
+
+
+def number_problem(text, before=""):
+    """What is wrong with a number as typed (a comma, a percent sign, an exponent pasted
+    without its superscript), ending in the number to write; None for text that is no
+    such number."""
+    return comma_problem(text, before) or percent_problem(text, before) or \
+        exponent_problem(text, before)
 
 
 def as_number_text(text):
@@ -161,9 +209,22 @@ def _number(expected):
 Expected = str | SupportsFloat | Callable[[], SupportsFloat]
 
 
+@overload
+def check(root: Value, wrt: Mapping[Value | str, Expected], expected: None = None, *,
+          digits: int | None = None, rtol: float | None = None, atol: float | None = None,
+          eps: float = 1e-6, limit: int = DEFAULT_LIMIT, layout: str | None = None) -> Verdicts:
+    ...
+
+
+@overload
 def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | None = None,
           rtol: float | None = None, atol: float | None = None, eps: float = 1e-6,
           limit: int = DEFAULT_LIMIT, layout: str | None = None) -> Verdict:
+    ...
+
+
+def check(root, wrt, expected=None, *, digits=None, rtol=None, atol=None, eps=1e-6,
+          limit=DEFAULT_LIMIT, layout=None):
     """Compare a hand-derived ∂root/∂wrt with the engine's; diagnose a mismatch.
 
     ``expected`` is a number typed as text (``"0.00142919"``: agrees to the digits
@@ -174,13 +235,22 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
     digits.  Returns a :class:`Verdict`.  A matrix question (``wrt`` a layer or a
     matrix name such as ``"W2"``, ``expected`` nested lists or a matrix formula;
     ``layout`` "rows"/"columns") returns an :class:`autograd.matrix_check.MatrixVerdict`.
+    Several claims at once, ``check(L, {"w1": "-0.00861", "b1": formula})`` (no
+    ``expected``), return :class:`Verdicts`, one verdict per key.
     """
     if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 < eps < math.inf:
         raise ValueError(f"check: eps must be a positive finite number (the finite "
                          f"difference's step), got {eps!r}")
+    if isinstance(wrt, Mapping):
+        return _check_claims(root, wrt, expected, dict(digits=digits, rtol=rtol, atol=atol,
+                                                       eps=eps, limit=limit, layout=layout))
+    if expected is None or isinstance(expected, Mapping):
+        what = "no expected value" if expected is None else "expected is a dict"
+        raise TypeError(f"check: {what}; give check(root, wrt, value), or several claims as a "
+                        f"dict in place of wrt: check(root, {{'w1': value, 'b1': value}})")
     from .matrix_check import check_matrix, is_matrix_question, network_hint, other_parameter
-    if isinstance(expected, str) and (comma := comma_problem(expected)) is not None:
-        raise ValueError(f"check: {expected.strip()!r} {comma}")   # for a node or a matrix
+    if isinstance(expected, str) and (problem := number_problem(expected)) is not None:
+        raise ValueError(f"check: {expected.strip()!r} {problem}")   # for a node or a matrix
     if is_matrix_question(root, wrt, expected):
         return check_matrix(root, wrt, expected, layout=layout, digits=digits, rtol=rtol, atol=atol)
     try:
@@ -196,6 +266,13 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
     fd = estimate(root, wrt, eps)
     agreed = precision.agrees(grad)
     diagnosis = None if agreed else diagnose(explanation, value, precision)
+    convention = None if agreed else other_parameter(
+        root, wrt, precision, any_leaf=diagnosis is not None and (
+            diagnosis.kind is None or _off_the_paths(formula, explanation)))
+    if (convention is None and diagnosis is not None and diagnosis.kind is None
+            and not precision.tells_mistakes()
+            and other_parameter(root, wrt, precision, any_leaf=True, loose=True)):
+        diagnosis = too_few_digits(precision)    # another gradient rounds to it by chance
     return Verdict(
         agreed=agreed, expected=value, engine=grad, ratio=_ratio(value, grad),
         precision=precision, tolerance=precision.allowed(grad), formula=formula,
@@ -203,10 +280,33 @@ def check(root: Value, wrt: Value | str, expected: Expected, *, digits: int | No
         finite_difference=fd.value, fd_error=fd.error, step=fd.step, fd_note=fd.note,
         fd_finite=fd.finite, fd_agrees=fd.backs(grad),
         expected_matches_fd=fd.finite and precision.within(fd.value, fd.error),
-        diagnosis=diagnosis, explanation=explanation,
-        convention=None if agreed else other_parameter(
-            root, wrt, precision, any_leaf=diagnosis is not None and (
-                diagnosis.kind is None or _off_the_paths(formula, explanation))))
+        diagnosis=diagnosis, explanation=explanation, convention=convention)
+
+
+def _check_claims(root, claims, expected, options):
+    """:class:`Verdicts` of ``{wrt: value}``, each claim checked as ``check(root, wrt, value)``;
+    an error names the claim it is in."""
+    if expected is not None:
+        raise TypeError(f"check: with a dict of claims as wrt, each value is the claim for its "
+                        f"key; give no expected (got {shortened(repr(expected))})")
+    if not claims:
+        raise ValueError("check: the dict of claims is empty; give {'w1': value, ...}")
+    verdicts, labels = {}, {}
+    for key, value in claims.items():
+        try:
+            verdict = check(root, key, value, **options)
+        except (ValueError, KeyError, TypeError) as err:
+            text = str(err.args[0]) if err.args else str(err)
+            text = text.removeprefix("check: ")
+            raise type(err)(f"check: the claim for {_key_text(key)}: {text}") from None
+        verdicts[key] = verdict
+        labels[key] = key if isinstance(key, str) else verdict.explanation.name_of(
+            verdict.explanation.wrt)
+    return Verdicts(verdicts, labels)
+
+
+def _key_text(key):
+    return repr(key) if isinstance(key, str) else (key.name or shortened(repr(key)))
 
 
 def _off_the_paths(formula, explanation):

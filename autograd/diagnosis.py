@@ -17,7 +17,7 @@ from . import engine, graph, ops
 from .explain import SHOWN_PATHS, definitions_used
 from .notation import number
 
-__all__ = ["Diagnosis", "diagnose", "sum_terms", "term_kind", "gradient_of",
+__all__ = ["Diagnosis", "diagnose", "too_few_digits", "sum_terms", "term_kind", "gradient_of",
            "SEARCH_BUDGET", "MOST_FACTORS"]
 
 #: at most this many (subset × path) products are tried per search
@@ -135,11 +135,35 @@ def _with_definitions(explanation, diagnosis):
 
 def _diagnose(explanation, expected, given):
     close = _matcher(given)
+    same = getattr(given, "matches", close)      # the verdict's own test, at the digits given
     total = explanation.total
-    if close(total) or close(explanation.engine):
+    hint = getattr(given, "hint", None)       # a float the engine agrees with at its own digits
+    if same(total) or same(explanation.engine) or (hint is not None and hint(explanation.engine)):
         return None
-    if total != 0.0 and close(-total):
+    if total != 0.0 and same(-total):
         return _sign_flip(explanation)
+    if not explanation.grouped and not explanation.paths:
+        return _no_path(explanation)
+    found = _search(explanation, close)
+    if found.kind is None and same is not close and not given.tells_mistakes():
+        if _search(explanation, same).kind is not None:
+            return too_few_digits(given)
+    return found
+
+
+def too_few_digits(given):
+    """A mistake gives the value only at digits so few that one would by chance
+    (:meth:`autograd.precision.Precision.tells_mistakes`), and none gives it exactly:
+    none is named."""
+    finding, advice = given.too_few_digits()
+    return Diagnosis(None, (
+        f"{finding[0].upper()}{finding[1:]}: {advice}, or compare your derivation with the "
+        f"explanation's paths."), finding=finding)
+
+
+def _search(explanation, close):
+    """The first mistake of the searches that gives the value (``close``), or a Diagnosis
+    of kind None saying none does."""
     if explanation.grouped:
         found = _one_term(explanation, close)
         if found:
@@ -150,8 +174,6 @@ def _diagnose(explanation, expected, given):
             finding="it is not a sign flip or one term of a sum; the paths are too many to "
                     "search further")
     paths = explanation.paths
-    if not paths:
-        return _no_path(explanation)
     for search in (_one_term, _missing_path, _only_one_path, _coefficient_left_out,
                    _factors_everywhere, _factors_on_one_path):
         found = search(explanation, close)

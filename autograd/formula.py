@@ -379,13 +379,13 @@ class _Reader:
             return 0
         written = names.printable(" ".join(found.group(0).split()).rstrip("=& "))  # one line
         top, below = found.group("a") or found.group("c"), found.group("b") or found.group("d")
-        top_node = root if top is None else self._lhs_node(top, written)
+        top_node = root if top is None else self._lhs_top(top, written, root)
         below_node = self._lhs_node(below, written)
         if top_node is not root:
             self._lhs_mismatch(written, "a derivative of", top, root, "the root")
         if wrt is not None and below_node is not wrt:
             self._lhs_mismatch(written, "with respect to", below, wrt, "the node checked")
-        self.lhs = (top_node.name, below_node.name)
+        self.lhs = (top_node.name or top, below_node.name)
         return found.end()
 
     def statement_about(self, root, wrt):
@@ -423,6 +423,16 @@ class _Reader:
             return self._lhs_node(typed, typed) is node
         except FormulaError:
             return False
+
+    def _lhs_top(self, typed, written, root):
+        """The node a left-hand side's top names; an unnamed root is what the learner calls
+        it (∂O/∂w_1 of micrograd code whose O has no label), when no node has that name."""
+        try:
+            return self._lhs_node(typed, written)
+        except FormulaError:
+            if root.name:
+                raise
+            return root
 
     def _lhs_node(self, typed, written):
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
@@ -505,6 +515,9 @@ class _Reader:
                 i = found.end()
             elif ch.isalpha() or ch in _FUNCTION_SIGNS:
                 i = self._run(i, out)
+            elif ch == "%" and re.search(r"(?:^|[^\w.'])(?:\d+\.?\d*|\.\d+)\s*$", text[:i]):
+                self.fail(i + 1, ch, "a percentage is not read: a gradient is a plain number "
+                                     "(0.143% is 0.00143)")
             else:
                 self.fail(i + 1, ch, "this character is not part of a formula")
         yield from out
@@ -607,6 +620,8 @@ class _Reader:
             else:
                 op = LATEX_FUNCTIONS[command]
                 out.append(Token("func", _canonical(op, False), i + 1, (op, False)))
+        elif command == "delta":
+            self.fail(i + 1, word, _DELTA)
         else:
             self.fail(i + 1, found.group(0) if found else "\\",
                       f"this LaTeX command is not read (functions: {_LATEX_SHOWN}; also "
@@ -776,6 +791,8 @@ class _Reader:
             return [(0, len(run), whole[0])]
         readings = self._readings(run, where, calls)
         if not readings:
+            if re.fullmatch(r"(?:δ|delta)[\d_]*", run):
+                self.fail(pos, run, _DELTA)
             if calls:
                 self.fail(pos, run, "no node has this name and no op is called so; ops: "
                                     + _OPS_SHOWN)
@@ -1215,6 +1232,12 @@ class _Reader:
         return node
 
 
+#: what a formula's δ is: a gradient the formula cannot read, but check can check
+_DELTA = ("δ (Nielsen's δ^l_j = ∂C/∂z^l_j) is a gradient, not a node's value: write what it "
+          "stands for (BP1: (a^L_j - y_j)·σ'(z^L_j); BP2: (Σ_k w^{l+1}_kj δ^{l+1}_k)·σ'(z^l_j)), "
+          "or check δ itself as its z node's gradient: check(C, 'z2_1', value) for δ²₁")
+
+
 #: signs that are functions without parentheses (√x), from the ops' symbols
 _FUNCTION_SIGNS = {s for s in FUNCTIONS if len(s) == 1 and not s.isalpha()}
 
@@ -1381,8 +1404,11 @@ def _factors(t):
     return out
 
 
-#: a number as written when its digits are not all of it: ≈0.00143, ~0.00143, 0.0014291...
-_APPROXIMATE = re.compile(r"\s*(?:[≈~≃]\s*)?(?P<number>[^\s≈~≃…][^\s…]*?)\s*(?:\.\.\.|…)?\s*")
+#: a number as written when its digits are not all of it: ≈0.00143, ~0.00143, 0.0014291...,
+#: and in LaTeX $\approx 0.00143$, \sim 0.00143, 0.0014291\ldots
+_APPROXIMATE = re.compile(r"\s*\$*\s*(?:(?:[≈~≃]|\\approx|\\simeq|\\sim)\s*)?"
+                          r"(?P<number>[^\s≈~≃…$\\][^\s…$\\]*?)\s*(?:\.\.\.|…|\\ldots|\\dots)?"
+                          r"\s*\$*\s*")
 
 
 #: scientific notation with a letter x for the times sign, as typed without ×: 1.43x10^-3

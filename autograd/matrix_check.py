@@ -31,7 +31,7 @@ from .matrix_explain import loss_of
 from .matrix_formula import MatrixFormulaError, evaluate_matrix_formula
 from .verdict import Verdict
 from .notation import number
-from .precision import is_number_text, precision_for
+from .precision import MISTAKE_DIGITS, digits_in_all, is_number_text, precision_for, told_apart
 
 __all__ = ["MatrixVerdict", "check_matrix", "is_matrix_question", "network_hint", "other_parameter",
            "MatrixFormulaError"]
@@ -376,14 +376,16 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     if formula is not None:
         lines.append(f"(your formula read as {formula_read} = {_inline(values)})")
     if shape(values) != shape(truth):
-        mistake, other = _what_differs(view, kind, l, layout, values, precisions, truth,
-                                       root_name, flat, formula is not None)
+        mistake, other, too_few = _what_differs(view, kind, l, layout, values, precisions,
+                                                truth, root_name, flat, formula is not None)
         given = (f"is a vector of {sum(map(len, values))} numbers" if flat else
                  f"is {shape_text(values)}")
         head = (f"{yours} {what} {given}, but {what} has {name}'s shape "
                 f"{_shape_words(kind, l, layout, view)} in {layout} layout")
         if mistake:
             finding = f"{head}: {mistake}."
+        elif too_few:
+            finding = f"{head}; {too_few}."
         elif other:
             finding = other
             lines.insert(0, f"{head}.")
@@ -409,10 +411,13 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
                    f"Your formula gives the engine's {what} in {every} ({to}).")
         mistake = None
     else:
-        mistake, other = _what_differs(view, kind, l, layout, values, precisions, truth,
-                                       root_name, flat, formula is not None)
+        mistake, other, too_few = _what_differs(view, kind, l, layout, values, precisions,
+                                                truth, root_name, flat, formula is not None)
         if mistake:
             finding = f"{yours} {what} is not the engine's: {mistake}."
+        elif too_few:
+            finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} "
+                       f"entries; {too_few}.")
         elif other:
             finding = other
         else:
@@ -513,8 +518,12 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
         finding = (f"Your {what} agrees with the engine's in "
                    f"{'its one entry' if n == 1 else f'all {n} entries'} ({to}).")
     else:
-        turned = _reproduces(transpose(truth), values, precisions)     # a square matrix
-        mistake = "transposed" if turned else _common_factor(values, truth, precisions)
+        search = _searched_at(values, precisions, truth)
+        turned = _reproduces(transpose(truth), values, search)     # a square matrix
+        mistake = "transposed" if turned else _common_factor(values, truth, search)
+        too_few = None if mistake or search is precisions or not (
+            _reproduces(transpose(truth), values, precisions)
+            or _common_factor(values, truth, precisions)) else _too_few(precisions)
         wrong = [_position(r, c, flat) for r, row in enumerate(agree) for c, ok in enumerate(row)
                  if not ok]
         shown = ", ".join(wrong[:4]) + (", ..." if len(wrong) > 4 else "")
@@ -522,6 +531,7 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
         finding = (f"Your {what} disagrees with the engine's in {n - good} of {n} entries "
                    f"({shown}){nans}" + (": it is the engine's transposed." if turned else
                                         f": {mistake}." if mistake else
+                                        f"; {too_few}." if too_few else
                                         f"; {one_entry(name + wrong[0])}."))
     named = any(v.name for row in rows for v in row)
     node_column = f" {'node':10}" if named else ""
@@ -558,7 +568,7 @@ def _common_factor(values, truth, precisions):
     for k in (round(ratio), 1 / round(1 / ratio) if abs(ratio) < 1 else None):
         if not k or k == 1:
             continue
-        if all(p.reproduces(k * t) for prow, trow in zip(precisions, truth)
+        if all(p.matches(k * t) for prow, trow in zip(precisions, truth)
                for p, t in zip(prow, trow)):
             if k == -1:
                 return "every entry has the wrong sign"
@@ -617,10 +627,41 @@ def _describer(view, layout):
     return describe
 
 
+def _searched_at(values, precisions, truth):
+    """The precisions the search for a mistake uses: :func:`told_apart`, but as given when
+    the numbers are the engine's with the sign flipped (told at any digits, as agreement is)."""
+    search = told_apart(precisions)
+    if search is not precisions and shape(values) == shape(truth) and all(
+            p.matches(-t) for prow, trow in zip(precisions, truth) for p, t in zip(prow, trow)):
+        return precisions
+    return search
+
+
+def _too_few(precisions):
+    """``too few digits ...``: what the verdict says when a mistake gives the numbers only
+    at digits so few that one would by chance."""
+    n = digits_in_all(precisions)
+    return (f"{n} significant digit{'' if n == 1 else 's'} in all {'is' if n == 1 else 'are'} "
+            f"too few to tell which mistake gives these numbers (type at least "
+            f"{MISTAKE_DIGITS})")
+
+
 def _what_differs(view, kind, l, layout, values, precisions, truth, root_name, flat=False,
                   formula=False):
-    """``(mistake, other)``: a known mistake that explains the numbers (a missing
-    transpose, factor, ...), else the engine's other matrix they are (or None)."""
+    """``(mistake, other, too_few)``: a known mistake that explains the numbers (a missing
+    transpose, factor, ...), else the engine's other matrix they are (or None); with too
+    few digits to tell (:func:`told_apart`), ``too_few`` says so when one would."""
+    search = _searched_at(values, precisions, truth)
+    mistake, other = _differs(view, kind, l, layout, values, search, truth, root_name, flat,
+                              formula)
+    too_few = None
+    if not (mistake or other) and search is not precisions and any(_differs(
+            view, kind, l, layout, values, precisions, truth, root_name, flat, formula)):
+        too_few = _too_few(precisions)
+    return mistake, other, too_few
+
+
+def _differs(view, kind, l, layout, values, precisions, truth, root_name, flat, formula):
     mistake = _diagnose(view, kind, l, layout, values, precisions, truth, flat)
     if mistake:
         return mistake, None
@@ -635,10 +676,10 @@ def _diagnose(view, kind, l, layout, values, precisions, truth, flat=False):
     for words, candidate in _candidates(view, kind, l, layout, flat):
         if words is None or shape(candidate) != shape(values):
             continue
-        if all(p.reproduces(x) for prow, crow in zip(precisions, candidate)
+        if all(p.matches(x) for prow, crow in zip(precisions, candidate)
                for p, x in zip(prow, crow)):
             if shape(candidate) == shape(truth) and all(
-                    p.reproduces(x) for prow, trow in zip(precisions, truth) for p, x in zip(prow, trow)):
+                    p.matches(x) for prow, trow in zip(precisions, truth) for p, x in zip(prow, trow)):
                 return None
             return words
     return None
@@ -696,7 +737,7 @@ def _reproduces(matrix, values, precisions, flat=False):
         values, precisions = [[x for row in values for x in row]], [
             [p for row in precisions for p in row]]
     return shape(matrix) == shape(values) and all(
-        p.reproduces(x) for prow, mrow in zip(precisions, matrix) for p, x in zip(prow, mrow))
+        p.matches(x) for prow, mrow in zip(precisions, matrix) for p, x in zip(prow, mrow))
 
 
 def _inline(M):
@@ -768,12 +809,19 @@ def _comparison(kind, l, layout, values, precisions, truth, agree, root_name):
 # Scalars: the gradient of another parameter (a naming convention)
 # ---------------------------------------------------------------------------
 
-def _other_leaf(root, wrt, precision, grads):
+def _is_value(precision, g, loose=False):
+    """Whether another gradient g is the value given: it agrees, and when the value has too
+    few digits to tell mistakes apart (1 or 2), is it exactly (:meth:`Precision.reproduces`),
+    unless ``loose``."""
+    return precision.agrees(g) and (loose or precision.reproduces(g))
+
+
+def _other_leaf(root, wrt, precision, grads, loose=False):
     """``This is ∂L/∂w2, not ∂L/∂b2: ...`` when the value is the gradient of exactly one
     other named leaf (not a constant), or of several whose gradients are the same number
     (a symmetric network's w2 and w3: ``∂O/∂w2 (= ∂O/∂w3 here)``), else None."""
     others = [node for node, g in grads.items() if node is not wrt and node.name
-              and node.kind in ("leaf", "parameter") and precision.agrees(g)]
+              and node.kind in ("leaf", "parameter") and _is_value(precision, g, loose)]
     if not others or any(grads[node] != grads[others[0]] for node in others):
         return None
     R = names.printable(names.text(root.name)) if root.name else "C"
@@ -783,20 +831,22 @@ def _other_leaf(root, wrt, precision, grads):
             f"∂{R}/∂{names.printable(names.text(wrt.name))}: your value is that node's gradient.")
 
 
-def other_parameter(root, wrt, precision, grads=None, any_leaf=False):
+def other_parameter(root, wrt, precision, grads=None, any_leaf=False, loose=False):
     """The sentence saying a value is another parameter's gradient, or None.
 
     Weights and biases named as nn names them (w{l}_{j}{k}, b{l}_{j}) are compared;
     a parameter whose layer or indices are closest to ``wrt``'s is named first.  With
     ``any_leaf`` (no smaller mistake explains the value), a ``wrt`` named otherwise
     (the 1-1-1 network's w1, b2) is compared with the other named leaves, and the one
-    whose gradient the value is, if only one, is named.
+    whose gradient the value is, if only one, is named.  ``loose``: at the value's digits
+    however few (:meth:`autograd.precision.Precision.tells_mistakes`), to tell whether one
+    could be by chance.
     """
     asked = names.parse(wrt.name) if wrt.name else None
     if grads is None and (any_leaf or asked is not None):
         grads = engine.gradients(root)     # no .grad changes, no hook runs
     if asked is None or asked.layer is None or asked.base not in ("w", "b"):
-        return _other_leaf(root, wrt, precision, grads) if any_leaf and wrt.name else None
+        return _other_leaf(root, wrt, precision, grads, loose) if any_leaf and wrt.name else None
     candidates = []
     layers = set()
     for node, g in grads.items():
@@ -804,7 +854,7 @@ def other_parameter(root, wrt, precision, grads=None, any_leaf=False):
         if n is None or n.layer is None or n.base not in ("w", "b") or n.sample is not None:
             continue
         layers.add(int(n.layer))
-        if node is wrt or not precision.agrees(g):
+        if node is wrt or not _is_value(precision, g, loose):
             continue
         same_index = n.index == asked.index
         swapped = n.index == asked.index[::-1] and n.layer == asked.layer

@@ -436,8 +436,10 @@ def _is_array(x):
 
 def is_flat(given):
     """Whether ``given`` is one vector without an orientation: a flat list, a 1-d array or
-    the text of one ``[a, b, c]``."""
+    the text of one ``[a, b, c]`` (or ``a, b, c``)."""
     if isinstance(given, str):
+        if _BARE_LIST.fullmatch(given):
+            return True
         text = _unwrapped(given).strip()
         return text.startswith("[") and text.count("[") == 1 and ";" not in text and \
             _TRANSPOSED_LIST.fullmatch(text) is None
@@ -590,10 +592,17 @@ def _printed_number(text):
     return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else None
 
 
+#: one number as typed in a list (digits kept)
+_ENTRY = r"[+\-−]?(?:\d+\.?\d*|\.\d+)(?:[eE][+\-−]?\d+)?"
+#: several numbers separated by commas, typed without brackets: 0.00403, 0.0094, 0.00769
+_BARE_LIST = re.compile(rf"\s*{_ENTRY}(?:\s*,\s*{_ENTRY})+\s*")
+
+
 def is_matrix_text(text):
     """Whether ``text`` is a matrix of numbers written out (``[[0.1, 0.2]]``, an array's
-    or tensor's repr, a LaTeX matrix), not a formula."""
-    return _unwrapped(text).lstrip().startswith("[") or latex_matrix_text(text) is not None
+    or tensor's repr, a LaTeX matrix, numbers separated by commas), not a formula."""
+    return (_unwrapped(text).lstrip().startswith("[") or latex_matrix_text(text) is not None
+            or _BARE_LIST.fullmatch(text) is not None)
 
 
 def read_matrix_text(text):
@@ -606,6 +615,8 @@ def read_matrix_text(text):
     latex = None if text.lstrip().startswith("[") else latex_matrix_text(text)
     if latex is not None:
         return latex
+    if _BARE_LIST.fullmatch(text):             # 0.1, 0.2, 0.3: a list without its brackets
+        return _read_rows(f"[{text}]")
     turned = _TRANSPOSED_LIST.fullmatch(text)
     if turned:                                 # [a, b, c]^T: a column
         return _turned(read_matrix_text(turned.group("rows")))

@@ -19,7 +19,9 @@ full       a float or a function's result from Python: full precision, so x
 tolerance  ``rtol``/``atol`` given: ``math.isclose`` with them, whatever was typed.
 
 :meth:`Precision.agrees` is the verdict's test, :meth:`Precision.reproduces`
-the diagnosis's (could this candidate be what the person computed?).
+the diagnosis's (could this candidate be what the person computed?), and
+:meth:`Precision.tells_mistakes` whether the value has digits enough for the diagnosis
+to name one of the many mistakes it tries (:data:`MISTAKE_DIGITS`).
 """
 
 import math
@@ -28,7 +30,9 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 
 from .notation import number
 
-__all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "significant_digits", "is_number_text",
+__all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "MISTAKE_DIGITS", "LOOSEST_MATCH", "told_apart",
+           "digits_in_all",
+           "significant_digits", "is_number_text",
            "is_not_finite_text", "typed_precision", "precision_for", "rounded_text", "read_number", "shortest",
            "LONGEST_NUMBER"]
 
@@ -49,6 +53,16 @@ FEWEST_LEADING = 3
 #: a value no mistake gives at all its digits is looked at again to this many: a derivation
 #: worked with intermediate values rounded to 4 digits agrees to about 4
 ROUNDED_DIGITS = 4
+
+#: the loosest relative match the diagnosis makes: a float printed with 1 or 2 digits is
+#: matched no looser than this (:func:`typed_precision`), about what 3 typed digits allow
+LOOSEST_MATCH = 5e-3
+#: a diagnosis names one of the mistakes it searches for (a path, a term, left-out factors,
+#: another parameter's gradient: dozens of candidates) only when the value was typed with at
+#: least this many significant digits (or matched no looser than LOOSEST_MATCH), or gives
+#: it exactly.  At 1 or 2 digits one of them rounds to almost any value by chance (0.1 for a
+#: gradient of 0.0014); a sign flip, the engine's own value negated, is told at any digits.
+MISTAKE_DIGITS = 3
 
 #: a number typed to check is at most this many characters long
 LONGEST_NUMBER = 100
@@ -108,10 +122,10 @@ def significant_digits(text):
 
 def typed_precision(number):
     """The relative rounding of a float as its shortest form writes it:
-    0.005717 (4 digits) -> 6e-4.  Capped at 5e-3, so that a float that prints
-    with one or two digits is not matched loosely."""
+    0.005717 (4 digits) -> 6e-4.  Capped at :data:`LOOSEST_MATCH`, so that a float
+    that prints with one or two digits is not matched loosely."""
     digits = max(1, significant_digits(repr(float(number))))
-    return min(5e-3, 0.6 * 10.0 ** (1 - digits))
+    return min(LOOSEST_MATCH, 0.6 * 10.0 ** (1 - digits))
 
 
 def _unit_of(typed, digits):
@@ -163,15 +177,56 @@ class Precision:
         return math.isclose(x, self.value, rel_tol=self.rtol, abs_tol=self.atol)
 
     def reproduces(self, x):
-        """Whether a candidate x could be the value given (the diagnosis's test).
-        A float from Python is matched to the digits its shortest form has, so
-        0.005717 finds the mistake that gives 0.0057167524."""
+        """Whether a candidate x could be the value given (the diagnosis's test):
+        :meth:`matches` it, and when the value is given too loosely to tell mistakes
+        apart (:meth:`tells_mistakes`) is it, to full precision (0.28 for a mistake
+        giving 0.28: at 2 digits, 0.2812 would match by chance)."""
+        if not self.tells_mistakes():
+            return self.exactly().matches(x)
+        return self.matches(x)
+
+    def exactly(self):
+        """The value to full precision (what a candidate mistake must give when the value
+        has too few digits to tell mistakes apart)."""
+        return Precision(self.value, "tolerance", text=self.text, rtol=DEFAULT_RTOL,
+                         atol=DEFAULT_ATOL)
+
+    def matches(self, x):
+        """Whether x agrees with the value at the digits it was given.  A float from Python
+        is matched to the digits its shortest form has, so 0.005717 finds the mistake that
+        gives 0.0057167524."""
         if self.agrees(x):
             return True
         if self.mode == "full" and self.from_float:
             rtol = max(self.rtol, typed_precision(self.value))
             return math.isclose(x, self.value, rel_tol=rtol, abs_tol=self.atol)
         return False
+
+    def tells_mistakes(self):
+        """Whether the value is given precisely enough for a diagnosis to name a mistake
+        among the many it tries: typed with at least :data:`MISTAKE_DIGITS` significant
+        digits, or a tolerance no looser than :data:`LOOSEST_MATCH`; a float or a computed
+        value always is (it is matched no looser than that)."""
+        if self.mode == "typed":
+            return self.digits >= MISTAKE_DIGITS
+        if self.mode == "tolerance":
+            return self.rtol <= LOOSEST_MATCH and self.atol <= LOOSEST_MATCH * abs(self.value)
+        return True
+
+    def too_few_digits(self):
+        """(finding, advice) when no mistake is named for a value given too loosely
+        (:meth:`tells_mistakes`): ``1 significant digit is too few to tell which mistake
+        gives your value`` and what gives enough."""
+        chance = ("some of the dozens of mistakes searched for (and of the other parameters' "
+                  "gradients) match almost any number by chance")
+        if self.mode == "typed":
+            s, are = ("", "is") if self.digits == 1 else ("s", "are")
+            return (f"{self.digits} significant digit{s} {are} too few to tell which mistake "
+                    f"gives your value", f"at so few digits, {chance}. Type at least "
+                    f"{MISTAKE_DIGITS} significant digits of your value to have its mistake named")
+        return ("the tolerance is too wide to tell which mistake gives your value",
+                f"within it, {chance}. A tolerance of rtol={number(LOOSEST_MATCH)} or less has "
+                f"the mistake named")
 
     def within(self, center, error):
         """Whether some number in ``center ± error`` agrees with the value (is the
@@ -315,6 +370,24 @@ class Precision:
         if self.mode == "typed":
             return f"<Precision {self.text!r}: {self.digits} significant digits>"
         return f"<Precision {self.value!r}: {self.mode}, rtol {number(self.rtol)}, atol {number(self.atol)}>"
+
+
+def told_apart(precisions):
+    """The precisions of values given together (a matrix's entries, rows of Precisions) for
+    the search for a mistake: as they are when the values carry :data:`MISTAKE_DIGITS`
+    significant digits in all (a float or a computed entry always does), else each one
+    :meth:`Precision.exactly` (a 1 × 1 ``"0.06"`` is 4 × 0.0146 by chance)."""
+    if digits_in_all(precisions) >= MISTAKE_DIGITS:
+        return precisions
+    return [[p.exactly() for p in row] for row in precisions]
+
+
+def digits_in_all(precisions):
+    """The significant digits values given together carry (rows of Precisions): the typed
+    entries' digits, :data:`MISTAKE_DIGITS` for a float or a computed one, 0 for one given
+    with a tolerance too wide to tell mistakes apart."""
+    return sum(p.digits if p.mode == "typed" else MISTAKE_DIGITS if p.tells_mistakes() else 0
+               for row in precisions for p in row)
 
 
 def _positive_digits(digits):

@@ -8,6 +8,7 @@ Its own module so that both checks build on it without importing each other:
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from .notation import number
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from .formula import Formula
     from .precision import Precision
 
-__all__ = ["Verdict", "BACKS_THE_ENGINE", "SUSPECT_A_RULE"]
+__all__ = ["Verdict", "Verdicts", "BACKS_THE_ENGINE", "SUSPECT_A_RULE"]
 
 #: the phrases a verdict uses for the finite difference's two answers; a verdict
 #: never holds both
@@ -142,8 +143,9 @@ class Verdict:
                 "full precision"
             return (f"Disagrees at {at} but agrees to {leading} (the engine gives {engine}): "
                     f"rounded intermediate values give a difference this small.")
-        if self.diagnosis is not None:
-            return f"Disagrees: the engine gives {engine}, and no small mistake reproduces {given}."
+        if self.diagnosis is not None:    # no small mistake gives it, or none can be told
+            return (f"Disagrees: the engine gives {engine}, and "
+                    f"{self.diagnosis.finding.replace('your value', given, 1)}.")
         return f"Disagrees: the engine gives {engine}."
 
     def _evidence(self):
@@ -308,3 +310,58 @@ class Verdict:
     def __repr__(self):
         return (f"<Verdict {'agreed' if self.agreed else 'disagreed'}: expected "
                 f"{self.expected!r}, engine {self.engine!r}>")
+
+
+class Verdicts(Mapping):
+    """Several claims checked at once, ``check(L, {"w1": "-0.00861", "b1": formula})``: a
+    read-only mapping of each claim's key to its :class:`Verdict`, in the order given.
+    ``bool(verdicts)``: every claim agrees; ``str``: one line per claim."""
+
+    def __init__(self, verdicts: dict, labels: dict):
+        self._verdicts = verdicts
+        self._labels = labels           # key -> how the lines call it (w1, leaf2)
+        self.agreed = all(verdicts.values())
+
+    def __getitem__(self, key: object) -> Verdict:
+        return self._verdicts[key]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._verdicts)
+
+    def __len__(self) -> int:
+        return len(self._verdicts)
+
+    def __bool__(self) -> bool:
+        return self.agreed
+
+    def headline(self) -> str:
+        """``All 2 claims agree.`` or ``1 of 2 claims disagrees: b1.``"""
+        n = len(self._verdicts)
+        wrong = [self._labels[key] for key, verdict in self._verdicts.items() if not verdict]
+        if not wrong:
+            return "Agrees: the one claim agrees." if n == 1 else f"All {n} claims agree."
+        verb = "disagrees" if len(wrong) == 1 else "disagree"
+        return f"{len(wrong)} of {n} claim{'s' if n > 1 else ''} {verb}: {', '.join(wrong)}."
+
+    def text(self, next_step: str | None = None) -> str:
+        """The headline, each claim's headline, then how to read one claim's verdict."""
+        lines = [self.headline()]
+        lines += [f"  {self._labels[key]}: {verdict.headline()}"
+                  for key, verdict in self._verdicts.items()]
+        first = next((key for key, verdict in self._verdicts.items() if not verdict), None)
+        if first is not None:
+            key = repr(first) if isinstance(first, str) else self._labels[first]
+            lines.append(f"Next: print(verdicts[{key}]) shows that claim's whole verdict.")
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.text()
+
+    def _repr_html_(self):
+        from .notebook import verdict_html
+        return verdict_html(self)
+
+    def __repr__(self):
+        states = ", ".join(f"{self._labels[key]} {'agreed' if verdict else 'disagreed'}"
+                           for key, verdict in self._verdicts.items())
+        return f"<Verdicts: {states}>"

@@ -72,7 +72,7 @@ if TYPE_CHECKING:
     assert_type(verdict.engine, float)
     check(y, x, 3.5, digits=2)
     check(y, x, lambda: 3 * x.data)
-    check(y, x, [3.5])  # type: ignore[arg-type]
+    check(y, x, [3.5])  # type: ignore[call-overload]
 
     # -- jit --------------------------------------------------------------------------
     f = jit(lambda a: (w * a).tanh())

@@ -478,3 +478,72 @@ def test_one_number_as_numpy_or_torch_prints_it_is_read(shown):
     verdict = check(L, "w1", shown.format(f"{hand:.4f}"))
     assert verdict and "digits you gave" in str(verdict)
     assert not check(L, "w1", shown.format(f"{hand * 1.01:.4f}"))
+
+
+# ---------------------------------------------------------------------------
+# Several claims at once: a dict of name -> value in place of wrt
+# ---------------------------------------------------------------------------
+
+def network_111_micrograd_style():
+    """README's 1-1-1 network written as micrograd code (label=, unnamed sums), and its
+    gradients by hand: δ2 = y'(1-y')(y'-y), ∂L/∂w2 = h δ2, ∂L/∂b1 = ∂L/∂w1 = w2 h(1-h) δ2
+    (x = 1)."""
+    x, y = Value(1.0, label="x"), Value(0.0, label="y")
+    w1, b1 = Value(0.5, label="w1"), Value(0.1, label="b1")
+    w2, b2 = Value(-0.3, label="w2"), Value(0.2, label="b2")
+    h = (x * w1 + b1).sigmoid()
+    h.label = "h"
+    out = (h * w2 + b2).sigmoid()
+    out.label = "y'"
+    L = 0.5 * (y - out) ** 2
+    L.label = "L"
+    L.backward()
+    hv = 1 / (1 + math.exp(-0.6))
+    ov = 1 / (1 + math.exp(-(hv * -0.3 + 0.2)))
+    delta2 = ov * (1 - ov) * ov
+    hand = {"w1": -0.3 * hv * (1 - hv) * delta2, "w2": hv * delta2, "b2": delta2}
+    return L, w2, hand
+
+
+def test_a_dict_of_claims_checks_each_and_agrees_only_when_all_do():
+    """check(L, {"w1": ..., "b1": formula, w2: float}) was 'missing 1 required positional
+    argument'. Each claim is judged as check(L, key, value) would; the oracle is the hand
+    gradients: -0.00861 (∂L/∂w1 to 3 digits) agrees, the formula y'(1-y')(y'-y) for b1 leaves
+    out w2·h(1-h)."""
+    L, w2, hand = network_111_micrograd_style()
+    assert round(hand["w1"], 5) == -0.00861
+    verdicts = check(L, {"w1": "-0.00861", "b1": "y'(1-y')(y'-y)", w2: hand["w2"]})
+    assert not verdicts and len(verdicts) == 3 and list(verdicts) == ["w1", "b1", w2]
+    assert verdicts["w1"] and verdicts[w2] and not verdicts["b1"]
+    assert verdicts["b1"].diagnosis.kind == "missing factors"
+    assert verdicts["w1"].engine == pytest.approx(hand["w1"], rel=1e-12)
+    assert str(verdicts).splitlines() == [
+        "1 of 3 claims disagrees: b1.",
+        "  w1: Agrees to the 3 significant digits you gave.",
+        "  b1: Disagrees: your formula leaves out w2·h(1-h) on path 1.",
+        f"  w2: {verdicts[w2].headline()}",
+        "Next: print(verdicts['b1']) shows that claim's whole verdict."]
+    assert check(L, {"w1": "-0.00861", "b2": round(hand["b2"], 9)})
+    wrong_w2 = check(L, {w2: "0.0420"})                  # a Value key: named by its label
+    assert str(wrong_w2).splitlines()[-1] == ("Next: print(verdicts[w2]) shows that claim's "
+                                              "whole verdict.")
+    with pytest.raises(ValueError, match="^check: eps must be a positive finite number"):
+        check(L, {"w1": "-0.00861"}, eps=0)
+
+
+@pytest.mark.parametrize("args, error, says", [
+    (({"w9": 0.1},), KeyError, "check: the claim for 'w9': no node named 'w9'"),
+    (({"b1": "y'(1-y'"},), ValueError, "check: the claim for 'b1': cannot read the formula"),
+    (({},), ValueError, "check: the dict of claims is empty"),
+    (({"w1": 0.1}, 0.1), TypeError, "check: with a dict of claims as wrt, each value is the "
+                                    "claim for its key; give no expected"),
+    (("w1",), TypeError, "check: no expected value; give check(root, wrt, value), or several "
+                         "claims as a dict in place of wrt"),
+    (("w1", {"w1": 0.1}), TypeError, "check: expected is a dict; give check(root, wrt, value)")])
+def test_a_claim_that_cannot_be_read_is_named(args, error, says):
+    L, _, _ = network_111_micrograd_style()
+    grads = {node: node.grad for node in all_nodes(L)}
+    with pytest.raises(error) as err:
+        check(L, *args)
+    assert str(err.value).startswith(says) and "\n" not in str(err.value)
+    assert {node: node.grad for node in all_nodes(L)} == grads

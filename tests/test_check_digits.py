@@ -757,3 +757,96 @@ def test_a_number_pasted_in_its_math_frame_keeps_its_digits(frame, tmp_path, cap
     script.write_text(SCRIPT_003)
     assert main(["check", str(script), "--wrt", "w1", "--expected", frame.format("0.00143")]) == 0
     assert capsys.readouterr().out.startswith("Agrees to the 3 significant digits you gave.")
+
+
+@pytest.mark.parametrize("typed", ["0.1", "0.006", "0.005", "0.002", "0.0007", "0.0057"])
+def test_one_or_two_digits_are_too_few_to_name_a_mistake(typed):
+    """Seed 003's ∂O/∂w1 is Desmos's 0.0014291881022 (0.001 to 1 digit, 0.0014 to 2, by
+    hand). Dozens of candidate mistakes round to almost any 1- or 2-digit number ('0.1' was
+    'leaves out O(1-O)·t8(1-t8) ...'), so none is named, and the verdict says why."""
+    O, n = seed003()
+    verdict = check(O, n["w1"], typed)
+    assert not verdict and verdict.diagnosis is not None and verdict.diagnosis.kind is None
+    digits = len(typed.lstrip("0.").rstrip("0")) if typed != "0.1" else 1
+    shown = "0.001" if digits == 1 else "0.0014"
+    words = "1 significant digit is" if digits == 1 else "2 significant digits are"
+    assert verdict.headline() == (f"Disagrees: the engine gives {shown}, and {words} too few "
+                                  f"to tell which mistake gives your value.")
+    assert "leaves out" not in str(verdict) and verdict.convention is None
+
+
+def test_three_digits_of_a_mistake_name_it_and_a_sign_flip_is_told_at_one():
+    """4 × 0.0014291881022 = 0.0057167524 (the asker's 0.00571675240882) is 0.00572 to 3
+    digits: w4·w2 and w5·w3 (0.25 each, by hand) are named; -0.001 is the engine's 0.001
+    negated, the verdict's own test at 1 digit."""
+    O, n = seed003()
+    assert check(O, n["w1"], "0.00572").headline() == (
+        "Disagrees: your value leaves out w4·w2 on path 1 and w5·w3 on path 2.")
+    assert check(O, n["w1"], "-0.001").diagnosis.kind == "sign flip"
+
+
+def nielsen_2_3_1():
+    """docs' BP1-BP4 network (seed 002): C = ½(a³₁ − y)², and ∂C/∂w³₁k = a²_k (a³₁ − y)
+    σ'(z³₁) by hand (BP1, BP4)."""
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    C = nn.half_squared_error(net([0.6, -0.4]), [0.25])
+    C.backward()
+    sig = lambda z: 1 / (1 + math.exp(-z))     # noqa: E731
+    a2 = [sig(0.1 * 0.6 - 0.3 * -0.4 + 0.1), sig(0.5 * 0.6 + 0.2 * -0.4), sig(-0.6 * 0.6 + 0.4 * -0.4 - 0.1)]
+    a3 = sig(0.7 * a2[0] - 0.2 * a2[1] + 0.3 * a2[2])
+    return C, [a * (a3 - 0.25) * a3 * (1 - a3) for a in a2]
+
+
+@pytest.mark.parametrize("typed, named", [("0.05", False), ("0.04", False), ("0.048", False),
+                                          ("0.047", False), ("0.0475", True)])
+def test_another_weights_gradient_is_named_only_from_three_digits(typed, named):
+    """∂C/∂w³₁₁ = 0.04754 and ∂C/∂w³₁₂ = 0.04631 by hand: both round (or cut) to 0.05,
+    0.04 and 0.047-0.048, so those name neither (they all named w³₁₁); 0.0475 is w³₁₁'s."""
+    C, (g11, g12, _) = nielsen_2_3_1()
+    assert round(g11, 5) == 0.04754 and round(g12, 5) == 0.04631
+    verdict = check(C, "w2_11", typed)
+    assert not verdict
+    assert (verdict.headline().startswith("This is ∂C/∂w³₁₁, not ∂C/∂w²₁₁")) == named
+    if not named:
+        assert "too few to tell which mistake" in verdict.headline()
+
+
+def test_too_many_paths_to_search_is_what_the_first_line_says():
+    """Above limit= the paths are not searched; the first line said 'no small mistake
+    reproduces your value' while the evidence said they were too many to search. 0.00400 is
+    2.8 times Desmos's 0.0014291881022 (by hand), neither it nor its negative."""
+    O, n = seed003()
+    verdict = check(O, n["w1"], "0.00400", limit=1)
+    assert verdict.explanation.grouped and not verdict
+    assert verdict.headline() == ("Disagrees: the engine gives 0.00143, and it is not a sign "
+                                  "flip or one term of a sum; the paths are too many to search "
+                                  "further.")
+
+
+def test_a_tolerance_too_wide_names_no_mistake_by_chance():
+    """rtol=0.05 lets 0.0057 match 4 × 0.0014291881022 = 0.0057167524 (hand) and much else:
+    it names no mistake, and says what tolerance would; 0.0057167524 itself, within 1e-6
+    of the mistake, is named at any tolerance."""
+    O, n = seed003()
+    wide = check(O, n["w1"], 0.0057, rtol=0.05)
+    assert wide.headline() == ("Disagrees: the engine gives 0.0014291881022, and the tolerance "
+                               "is too wide to tell which mistake gives your value.")
+    assert "A tolerance of rtol=0.005 or less has the mistake named" in str(wide)
+    assert check(O, n["w1"], 0.0057167524, rtol=0.05).diagnosis.kind == "missing factors"
+    assert check(O, n["w1"], 0.0057, rtol=0.005).diagnosis.kind == "missing factors"
+
+
+def test_a_float_the_engine_agrees_with_at_its_own_digits_names_no_mistake():
+    """∂L/∂w of L = w·c·k is c·k = 1.002 · 1.04 = 1.04208 (by hand), 1.0 to 2 digits. The
+    float 1.0 was both 'leaves out k' (c = 1.002 is within its 0.5 %) and 'to the 2 digits
+    1.0 has, the engine's value is the same': at its own digits it cannot tell the two."""
+    w, c, k = Value(0.5, name="w"), Value(1.002, name="c"), Value(1.04, name="k")
+    L = (w * c * k).named("L")
+    L.backward()
+    assert w.grad == pytest.approx(1.002 * 1.04, rel=1e-15)
+    verdict = check(L, w, 1.0)
+    assert verdict.headline() == ("Disagrees at full precision, but agrees to the 2 "
+                                  "significant digits 1.0 has.")
+    assert verdict.diagnosis is None and "leaves out" not in str(verdict)
+    assert check(L, w, 1.002).diagnosis.kind == "missing factors"    # 4 digits: named

@@ -469,6 +469,51 @@ def test_cli_a_comma_grouping_thousands_is_a_usage_error(script003, capsys):
                                        "with commas; write it without them: --expected 1234.5\n")
 
 
+@pytest.mark.parametrize("typed, plain", [
+    ("0.143%", "0.00143"), ("14.3 %", "0.143"), (r"$0.143\%$", "0.00143"),
+    ("-1.4e-1%", "-0.0014"), ("100%", "1.00")])
+def test_a_percentage_is_named_with_the_plain_number_to_write(typed, plain):
+    """'0.143%' was "cannot read the formula at position 6 ('%')". The number to write is
+    the percentage over 100 with the digits typed (by hand: 0.143 % = 0.00143, 3 digits),
+    and written that way it agrees with ∂O/∂w1 = 0.0014291881022 (Desmos's number)."""
+    O, n = seed003()
+    with pytest.raises(ValueError) as err:
+        check(O, n["w1"], typed)
+    assert str(err.value) == (f"check: {typed.strip()!r} is a percentage; a gradient is a plain "
+                              f"number: {plain}")
+    if plain.lstrip("-").startswith("0.001"):
+        assert bool(check(O, n["w1"], plain)) == (not plain.startswith("-"))
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("1.43 × 10-3", "reads as 1.43·10 − 3; if -3 is the exponent (a superscript lost in "
+                    "pasting), write 1.43e-3"),
+    ("1.43x10-3", "reads as 1.43·10 − 3; if -3 is the exponent (a superscript lost in "
+                  "pasting), write 1.43e-3"),
+    (r"1.43 \cdot 10−3", "reads as 1.43·10 − 3; if -3 is the exponent (a superscript lost in "
+                         "pasting), write 1.43e-3"),
+    ("1,43·10⁻³", "is written with a decimal comma; write the decimal point as a dot: 1.43·10⁻³"),
+    (r"1,43 \times 10^{-3}", "is written with a decimal comma; write the decimal point as a "
+                             r"dot: 1.43 \times 10^{-3}")])
+def test_scientific_notation_pasted_without_its_superscript_or_with_a_comma_is_named(typed,
+                                                                                    message):
+    """'1.43 × 10-3' (10⁻³ copied from a page without its superscript) was judged as the
+    formula 1.43·10 − 3 = 11.3 ('no small mistake reproduces your formula'), and '1,43·10⁻³'
+    got 'expected an operator at ,'. Written as the error says, 1.43e-3 agrees with Desmos's
+    0.0014291881022 (3 digits, by hand)."""
+    O, n = seed003()
+    with pytest.raises(ValueError) as err:
+        check(O, n["w1"], typed)
+    assert str(err.value) == f"check: {typed.strip()!r} {message}"
+    assert check(O, n["w1"], message.rpartition(" ")[2])
+
+
+def test_cli_a_percentage_is_a_usage_error(script003, capsys):
+    assert main(["check", script003, "--wrt", "w1", "--expected", "0.143%"]) == 2
+    assert capsys.readouterr().err == ("chainrule: check: --expected 0.143% is a percentage; a "
+                                       "gradient is a plain number: --expected 0.00143\n")
+
+
 def test_a_comma_in_a_matrix_questions_one_number_is_named_too():
     """b2 of the mini-batch blog's network is 1 × 1: '0,01458' is named as a decimal comma
     there too (it was "expected ';' at character 2 of the formula")."""
@@ -495,6 +540,18 @@ def test_a_number_marked_approximate_is_its_digits(typed, digits):
     O, n = seed003()
     verdict = check(O, n["w1"], typed)
     assert verdict and verdict.digits == digits
+
+
+@pytest.mark.parametrize("typed, digits", [(r"\approx 0.00143", 3), (r"$\approx 1.43e-3$", 3),
+                                           (r"\sim 0.00143", 3), (r"0.0014291\ldots", 5),
+                                           (r"\approx -0.00143", 3)])
+def test_a_number_marked_approximate_in_latex_is_its_digits(typed, digits):
+    """\\approx 0.00143 (LaTeX's ≈) was "cannot read the formula at position 1 ('≈')";
+    it is Desmos's 0.0014291881022 to 3 digits, as ≈0.00143 is (the negative: a sign flip)."""
+    O, n = seed003()
+    verdict = check(O, n["w1"], typed)
+    assert verdict.digits == digits
+    assert bool(verdict) == (not typed.startswith(r"\approx -"))
 
 
 def test_a_wrong_digit_marked_approximate_still_disagrees():

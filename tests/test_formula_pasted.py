@@ -486,3 +486,71 @@ def test_a_node_named_with_a_power_is_no_layer_where_its_letter_is_a_node():
     with pytest.raises(FormulaError, match="position 4"):
         read_formula("a^2_1", o)
     assert_close(read_formula("a^2 + a", o).evaluate(), 2.0 ** 2 + 2.0, rel=1e-15)
+
+
+def test_an_unnamed_roots_left_side_is_what_the_learner_calls_it():
+    """micrograd code labels the weights but not the output; the answer to seed 003 writes
+    ∂O/∂w_1 = ... with the missing w4, w2, w5, w3 in \\mathbf. It was "names 'O', and no node
+    has that name"; it is the root's derivative, and equals Desmos's 0.0014291881022."""
+    I = Value(1.0, label="I")
+    w1, w2, w3, w4, w5 = (Value(0.5, label=f"w{i}") for i in range(1, 6))
+    O = (((I * w1 + 1).sigmoid() * w2 + 1).sigmoid() * w4
+         + ((I * w1 + 1).sigmoid() * w3 + 1).sigmoid() * w5 + 1).sigmoid()
+    O.backward()
+    answer = (r"\frac{\partial O}{\partial w_1} =d(s(s(Iw_1+1)w_2+1)w_4+s(s(Iw_1+1)w_3+1)w_5+1)"
+              r"⋅[(\mathbf{w_4}d(s(Iw_1+1)w_2+1)⋅\mathbf{w_2}d(Iw_1+1)⋅I)+(\mathbf{w_5}"
+              r"d(s(Iw_1+1)w_3+1)⋅\mathbf{w_3}d(Iw_1+1)⋅I)],")
+    verdict = check(O, w1, answer)
+    assert verdict and abs(verdict.formula_value - DESMOS) < 1e-13
+    with pytest.raises(FormulaError, match=r"is with respect to w_2, but the node checked is w1"):
+        check(O, w1, r"\frac{\partial O}{\partial w_2} = I")
+    named = O.named("out")                       # a named root still needs its own name
+    with pytest.raises(FormulaError, match="names 'O', and no node has that name"):
+        check(named, w1, answer)
+
+
+@pytest.mark.parametrize("formula, token", [
+    ("δ^2_1 x_1", "δ"), ("x_1 δ²₁", "δ2_1"), (r"a^1_1 \delta^2_1", r"\delta"),
+    ("delta2_1 * x1", "delta2_1")])
+def test_nielsens_delta_in_a_formula_says_what_it_is_and_how_to_check_it(formula, token):
+    """BP4 typed as ∂C/∂w²₁₁ = a¹₁ δ²₁ (seed 002) got 'no node named δ' or 'this LaTeX
+    command is not read'. δ²₁ = ∂C/∂z²₁ is a gradient: the error says so, and checking it as
+    z2_1's gradient works (oracle: BP1-BP2 by hand, δ²₁ = (a³₁ − y)σ'(z³₁)·w³₁₁·σ'(z²₁))."""
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    C = nn.half_squared_error(net([0.6, -0.4]), [0.25])
+    C.backward()
+    with pytest.raises(FormulaError) as err:
+        check(C, "w2_11", formula)
+    message = str(err.value)
+    assert f"({token!r}): δ (Nielsen's δ^l_j = ∂C/∂z^l_j) is a gradient, not a node's value" \
+        in message and "check(C, 'z2_1', value) for δ²₁" in message and "\n" not in message
+    z21 = 0.1 * 0.6 - 0.3 * -0.4 + 0.1
+    a2 = [s(z21), s(0.5 * 0.6 + 0.2 * -0.4), s(-0.6 * 0.6 + 0.4 * -0.4 - 0.1)]
+    z31 = 0.7 * a2[0] - 0.2 * a2[1] + 0.3 * a2[2]
+    delta21 = (s(z31) - 0.25) * s(z31) * (1 - s(z31)) * 0.7 * a2[0] * (1 - a2[0])
+    assert check(C, "z2_1", delta21)
+
+
+def test_a_percentage_after_a_formula_is_named():
+    """'... = 0.143%' after a formula got "this character is not part of a formula"; the
+    error now says a gradient is a plain number. The formula itself (the answer's, by hand
+    Desmos's 0.0014291881022 = 0.143 %) written with = 0.00143 agrees."""
+    O, n = seed003_for_percent()
+    formula = "d(net4)·(w4·d(net2)·w2·d(net1)·I + w5·d(net3)·w3·d(net1)·I)"
+    with pytest.raises(FormulaError, match=r"position \d+ \('%'\): a percentage is not read: a "
+                                           r"gradient is a plain number \(0.143% is 0.00143\)"):
+        check(O, n["w1"], formula + " = 0.143%")
+    assert check(O, n["w1"], formula + " = 0.00143")
+
+
+def seed003_for_percent():
+    """Seed 003's network with its sums named net1-net4 (as the docs' desmos.py)."""
+    I = Value(1.0, name="I")
+    w1, w2, w3, w4, w5 = (Value(0.5, name=f"w{i}") for i in range(1, 6))
+    h1 = (I * w1 + 1).named("net1").sigmoid()
+    h2 = (h1 * w2 + 1).named("net2").sigmoid()
+    h3 = (h1 * w3 + 1).named("net3").sigmoid()
+    O = (h2 * w4 + h3 * w5 + 1).named("net4").sigmoid().named("O")
+    O.backward()
+    return O, {"w1": w1}

@@ -1922,3 +1922,50 @@ def test_one_number_as_numpy_prints_it_for_a_one_by_one_gradient():
         assert check(cost, "b2", shown), shown
         assert not check(cost, "b2", shown.replace(f"{hand:.4g}", f"{hand * 1.02:.4g}")
                          .replace(f"{hand:.4f}", f"{hand * 1.05:.4f}")), shown
+
+
+@pytest.mark.parametrize("typed, named", [
+    ("0.06", None), ("0.058", None), ("0.003", None),
+    ("0.0583", "every entry is m = 4 times too large"),
+    ("-0.01", "every entry has the wrong sign"), ("-0.015", "every entry has the wrong sign")])
+def test_a_one_by_one_bias_needs_three_digits_for_a_mistake_as_a_number_does(typed, named):
+    """∂C/∂b2 of the blog's network is one number, 0.01458 by hand-written numpy backprop;
+    4 × it is 0.0583. '0.06' (1 digit) was named 'm = 4 times too large', but at 1 or 2
+    digits some factor fits any number; from 3 digits it is named, and a flipped sign at
+    any (as the scalar check does)."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["b2"][0][0]
+    assert round(hand, 5) == 0.01458 and round(4 * hand, 4) == 0.0583
+    verdict = check(cost, "b2", typed)
+    assert not verdict
+    if named is None:
+        digits = len(typed.split(".")[1].lstrip("0"))
+        words = "1 significant digit in all is" if digits == 1 else \
+            f"{digits} significant digits in all are"
+        assert verdict.finding == (f"Your ∂C/∂b2 disagrees with the engine's in 1 of 1 entries; "
+                                   f"{words} too few to tell which mistake gives these numbers "
+                                   f"(type at least 3).")
+        assert verdict.matrix_diagnosis is None
+    else:
+        assert verdict.finding.startswith(f"Your ∂C/∂b2 is not the engine's: {named}")
+
+
+def test_numbers_separated_by_commas_without_brackets_are_a_vector(tmp_path, capsys):
+    """'0.00403, 0.00940, 0.00769', as a learner types ∂C/∂W2 in a sentence, was "expected
+    ';' at character 8 of the formula" (and refused by --expected); it is the vector
+    [0.00403, 0.00940, 0.00769], hand-written numpy backprop's ∂C/∂W2 to 3 digits."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W2"]
+    typed = "0.00403, 0.00940, 0.00769"
+    assert [float(f"{v:.3g}") for v in hand.ravel()] == [0.00403, 0.0094, 0.00769]
+    assert check(cost, "W2", typed)
+    assert not check(cost, "W2", "0.00403, 0.00940, 0.00770")
+    with pytest.raises(ValueError, match="is a matrix, but the gradient with respect to"):
+        check(cost, "w2_11", "0.1, 0.2")
+    script = tmp_path / "blog.py"
+    script.write_text(f"import nn\nX = {X}\nY = {Y}\nnet = nn.MLP.from_matrices([{W1}, {W2}], "
+                      f"[{b1}, {b2}], layout='rows')\ncost = nn.half_mean_squared_error("
+                      f"net.batch(X), Y)\ncost.backward()\n")
+    from autograd.cli import main
+    assert main(["check", str(script), "--wrt", "W2", "--expected", typed]) == 0
+    assert capsys.readouterr().out.startswith("Your ∂C/∂W2 agrees with the engine's in all 3")

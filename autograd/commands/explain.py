@@ -143,14 +143,14 @@ def explain_arguments(parser):
 
 
 def run_check(args):
-    from autograd.check import as_number_text, check, comma_problem
+    from autograd.check import as_number_text, check, number_problem
     from autograd.floats import listlike
     from autograd.matrix_check import check_values
     from autograd.matrix_form import is_matrix_text
     from autograd.precision import shortened
-    comma = None if args.expected is None else comma_problem(args.expected, "--expected ")
-    if comma is not None:
-        return _report_error(f"check: --expected {args.expected.strip()} {comma}")
+    problem = None if args.expected is None else number_problem(args.expected, "--expected ")
+    if problem is not None:
+        return _report_error(f"check: --expected {args.expected.strip()} {problem}")
     matrix = args.expected is not None and is_matrix_text(args.expected)
     if args.expected is not None and not matrix and as_number_text(args.expected) is None:
         return _report_error(f"check: --expected takes a number as you have it (0.00142919), "
