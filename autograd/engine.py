@@ -212,10 +212,14 @@ def _gradients(root, grad, anomaly):
                 passes[0] -= 1
 
 
-#: held by backward() and gradients() while they use ``.grad`` for their sums, so that
-#: passes in different threads take turns: a gradients() (grad(), explain, check) in
-#: one thread puts back every grad it used, and cannot read or undo another pass's
-#: sums.  Reentrant: a hook may call grad() or backward().
+#: chainrule's one lock for threads, held while the parameters' ``.grad`` (and numbers)
+#: are used: by backward() and gradients() while they keep their sums in ``.grad``, by
+#: an optimiser's zero_grad() and step(), a module's zero_grad() and a training step of
+#: nn.train.  So threads take turns: a gradients() (grad(), explain, check) in one
+#: thread puts back every grad it used, and cannot read or undo another's sums or steps.
+#: Reentrant: a hook may call grad() or backward().  The lock order is this one lock
+#: first: no other lock is held while it is taken (recording's and the jit's own locks
+#: are held for a line each, taking nothing), so threads cannot deadlock on it.
 taking_turns = threading.RLock()
 #: how many passes hold ``taking_turns`` now: compiled code (the jit) adds its gradients
 #: without the lock while this is 0, the check and its adds running as one (no call

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from autograd.engine import taking_turns
 from autograd.floats import short_repr
 from autograd.interrupts import deferred_interrupts
 from autograd.jit import forget_traces
@@ -106,8 +107,9 @@ class Module:
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 (leaves accumulate across backward());
-        Ctrl-C meanwhile is held until all are."""
-        with deferred_interrupts():
+        Ctrl-C meanwhile is held until all are; in its turn (``engine.taking_turns``),
+        so another thread's pass cannot undo it."""
+        with taking_turns, deferred_interrupts():
             self._zero_grads()
 
     def _zero_grads(self) -> None:

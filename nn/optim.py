@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from operator import add, attrgetter, mul, sub, truediv
 
 from autograd import Value
+from autograd.engine import taking_turns
 from autograd.floats import as_float, idiv, listlike, short_repr
 from autograd.interrupts import deferred_interrupts
 
@@ -302,12 +303,14 @@ class Optimizer:
         nesterov without momentum); ``owner`` begins the message (None: the class)."""
 
     def zero_grad(self) -> None:
-        """Set every parameter's ``grad`` to 0.0 before the next backward()."""
-        store = self._store()
-        if store is not None and store.zero_grad(self):
-            return
-        self.align_state()            # (a list edited in place is checked first)
-        _consume(map(setattr, self.parameters, repeat("grad"), repeat(0.0)))
+        """Set every parameter's ``grad`` to 0.0 before the next backward(), in its turn
+        (``engine.taking_turns``): another thread's pass ends first, and cannot undo it."""
+        with taking_turns:
+            store = self._store()
+            if store is not None and store.zero_grad(self):
+                return
+            self.align_state()        # (a list edited in place is checked first)
+            _consume(map(setattr, self.parameters, repeat("grad"), repeat(0.0)))
 
     def _store(self):
         """The store holding this optimiser's parameters in arrays, if any: then
@@ -445,27 +448,29 @@ class SGD(Optimizer):
         """Move every parameter one step against its gradient (along it with maximize).
 
         All or nothing: the new numbers are computed first, then written in one
-        pass that Ctrl-C cannot split."""
-        store = self._store()
-        if store is not None and store.step(self):
-            return
-        self.align_state()
-        if type(self).array_rule is not SGD.array_rule:
-            self._array_step(None)
-            return
-        lr, mu = self.lr, self.momentum
-        if not self._frozen():
-            self._step_all(lr, mu)
-            return
-        sign = -1.0 if self.maximize else 1.0
-        velocity, decay, nesterov = self._velocity, self.weight_decay, self.nesterov
-        stepped, grads = self._stepped_grads()
-        new = [sgd_rule(p.data, sign * g, velocity[i], lr, mu, decay, nesterov)
-               for (i, p), g in zip(stepped, grads)]
-        with deferred_interrupts():
-            for (i, p), (w, v) in zip(stepped, new):
-                p.data = w
-                velocity[i] = v
+        pass that Ctrl-C cannot split; in its turn (``engine.taking_turns``), so it
+        reads no other thread's partial sums from ``.grad``."""
+        with taking_turns:
+            store = self._store()
+            if store is not None and store.step(self):
+                return
+            self.align_state()
+            if type(self).array_rule is not SGD.array_rule:
+                self._array_step(None)
+                return
+            lr, mu = self.lr, self.momentum
+            if not self._frozen():
+                self._step_all(lr, mu)
+                return
+            sign = -1.0 if self.maximize else 1.0
+            velocity, decay, nesterov = self._velocity, self.weight_decay, self.nesterov
+            stepped, grads = self._stepped_grads()
+            new = [sgd_rule(p.data, sign * g, velocity[i], lr, mu, decay, nesterov)
+                   for (i, p), g in zip(stepped, grads)]
+            with deferred_interrupts():
+                for (i, p), (w, v) in zip(stepped, new):
+                    p.data = w
+                    velocity[i] = v
 
     def _step_all(self, lr, mu):
         """step() when nothing is frozen: :func:`sgd_rule` over every parameter at
@@ -579,31 +584,33 @@ class Adam(Optimizer):
         """One Adam update of every parameter from its ``.grad``.
 
         All or nothing: t, the moments and the parameters are computed first,
-        then written in one pass that Ctrl-C cannot split."""
-        store = self._store()
-        if store is not None and store.step(self):
-            return
-        self.align_state()
-        t = self.t + 1
-        if type(self).array_rule is not Adam.array_rule:
-            self._array_step(t)
-            return
-        sign = -1.0 if self.maximize else 1.0
-        m, v = self._m, self._v
-        corrections = self._corrections(t)
-        stepped, grads = self._stepped_grads()
-        if self.weight_decay or self.amsgrad:
-            self._step_with_options(t, stepped, [sign * g for g in grads], corrections)
-            return
-        new = [adam_rule(p.data, sign * g, m[i], v[i], self.lr, self.betas, self.eps,
-                         corrections, math.sqrt, idiv)
-               for (i, p), g in zip(stepped, grads)]
-        with deferred_interrupts():
-            self.t = t
-            for (i, p), (w, mi, vi) in zip(stepped, new):
-                p.data = w
-                m[i] = mi
-                v[i] = vi
+        then written in one pass that Ctrl-C cannot split; in its turn
+        (``engine.taking_turns``), as SGD's."""
+        with taking_turns:
+            store = self._store()
+            if store is not None and store.step(self):
+                return
+            self.align_state()
+            t = self.t + 1
+            if type(self).array_rule is not Adam.array_rule:
+                self._array_step(t)
+                return
+            sign = -1.0 if self.maximize else 1.0
+            m, v = self._m, self._v
+            corrections = self._corrections(t)
+            stepped, grads = self._stepped_grads()
+            if self.weight_decay or self.amsgrad:
+                self._step_with_options(t, stepped, [sign * g for g in grads], corrections)
+                return
+            new = [adam_rule(p.data, sign * g, m[i], v[i], self.lr, self.betas, self.eps,
+                             corrections, math.sqrt, idiv)
+                   for (i, p), g in zip(stepped, grads)]
+            with deferred_interrupts():
+                self.t = t
+                for (i, p), (w, mi, vi) in zip(stepped, new):
+                    p.data = w
+                    m[i] = mi
+                    v[i] = vi
 
     def _step_with_options(self, t, stepped, grads, corrections):
         """step() with weight decay or AMSGrad: :func:`decayed`, then :func:`adam_rule`

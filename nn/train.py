@@ -158,18 +158,21 @@ def grads_kept_on_error(optimizer):
     """A training step: when it raises before its update (a forward pass's log 0,
     say, or Ctrl-C), the ``.grad`` of every parameter of ``optimizer`` is put
     back as it was, so a failed step changes nothing.  Yields the list that
-    :func:`update` marks once the update has run (then nothing is put back)."""
-    parameters = optimizer.parameters
-    grads = [p.grad for p in parameters]
-    stepped: list[bool] = []
-    try:
-        yield stepped
-    except BaseException:
-        if not stepped:
-            with deferred_interrupts():
-                for p, g in zip(parameters, grads):
-                    p.grad = g
-        raise
+    :func:`update` marks once the update has run (then nothing is put back).
+    The step is one turn (``engine.taking_turns``): no other thread's pass runs
+    between its zero_grad(), backward() and step()."""
+    with engine.taking_turns:
+        parameters = optimizer.parameters
+        grads = [p.grad for p in parameters]
+        stepped: list[bool] = []
+        try:
+            yield stepped
+        except BaseException:
+            if not stepped:
+                with deferred_interrupts():
+                    for p, g in zip(parameters, grads):
+                        p.grad = g
+            raise
 
 
 def update(optimizer, stepped):

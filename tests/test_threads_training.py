@@ -1,0 +1,140 @@
+"""Training in one thread while another thread asks for gradients of a graph that
+shares the weights (grad(), engine.gradients(), as explain and check do).
+
+A gradient pass keeps its sums in the leaves' ``.grad`` and puts every one back
+when it ends, so a step that reads or writes those ``.grad`` meanwhile (an
+optimiser's zero_grad() or step(), a network's zero_grad()) must take turns
+with it.
+
+Oracles: the same training run alone in one thread (a consistency oracle: every
+weight and ``.grad`` bit for bit), and by hand ∂C_B/∂p_i = k_i for the other
+thread's C_B = Σ_i k_i·p_i, whatever the weights are when it runs.
+"""
+
+import faulthandler
+import sys
+import threading
+
+import pytest
+
+import nn
+from autograd import grad
+
+SIZES = [2, 3, 1]
+DATA = [([0.5, -0.2], [0.3]), ([0.1, 0.4], [0.9]), ([-0.3, 0.8], [0.2])]
+
+
+@pytest.fixture(autouse=True)
+def no_deadlock():
+    """A deadlock fails the run within 60 s with every thread's traceback, not a hang."""
+    faulthandler.dump_traceback_later(60, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
+
+def trained(make_step, optimizer, rounds=None, asks=0):
+    """``(weights and .grads as float hex, rounds, the wrong gradients seen)`` after
+    the step ``make_step(net)`` returns ran ``rounds`` times alone, or (``rounds``
+    None) while another thread asked for grad(C_B, parameters) of C_B = Σ k_i·p_i
+    all the while, until it had asked ``asks`` times (and at least 20 steps ran)."""
+    net = nn.MLP(SIZES, activation=["tanh", "sigmoid"], seed=0)
+    params = net.parameters()
+    step, opt = make_step(net), optimizer(params)
+    ks = [float(i + 1) for i in range(len(params))]
+    C_B = sum(k * p for k, p in zip(ks, params))
+    wrong, asked = [], [0]
+    start, stop = threading.Barrier(2), threading.Event()
+
+    def ask():
+        start.wait()
+        while not stop.is_set():
+            try:
+                got = list(grad(C_B, params))
+            except BaseException as err:    # (a thread's error would pass unseen)
+                wrong.append(err)
+                raise
+            asked[0] += 1
+            if got != ks:
+                wrong.append(got)
+
+    asker = threading.Thread(target=ask, daemon=True) if rounds is None else None
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)         # threads switch often, inside the steps
+    done = 0
+    try:
+        if asker:
+            asker.start()
+            start.wait()
+        while done < 20 or (asker and asked[0] < asks and done < 5000) or done < (rounds or 0):
+            step(net, opt)
+            done += 1
+    finally:
+        stop.set()
+        sys.setswitchinterval(interval)
+        if asker:
+            asker.join(10)
+    if asker:
+        assert asked[0] > 0                 # the other thread ran while the steps did
+    numbers = [p.data for p in params] + [p.grad for p in params]
+    return [x.hex() for x in numbers], done, wrong
+
+
+def sgd(params):
+    return nn.SGD(params, lr=0.1, momentum=0.5)
+
+
+def adam(params):
+    return nn.Adam(params, lr=0.01)
+
+
+def evaluated(net):
+    """The network's outputs on a sample (as a loop prints or plots them), made between
+    the steps' parts: the other thread's passes run meanwhile."""
+    return net(DATA[0][0])
+
+
+def eager_by_hand(net):
+    """The loop everyone writes: C, zero_grad(), C.backward(), step()."""
+    def step(net, opt):
+        C = sum(nn.half_squared_error(net(x), y) for x, y in DATA)
+        opt.zero_grad()
+        C.backward()
+        evaluated(net)
+        opt.step()
+    return step
+
+
+def eager_with_net_zero_grad(net):
+    """The same with the network's zero_grad()."""
+    def step(net, opt):
+        C = sum(nn.half_squared_error(net(x), y) for x, y in DATA)
+        net.zero_grad()
+        C.backward()
+        evaluated(net)
+        opt.step()
+    return step
+
+
+def eager_step(net):
+    """nn.eager_step."""
+    def step(net, opt):
+        evaluated(net)
+        nn.eager_step(net, "half_squared_error", opt, [x for x, _ in DATA],
+                      [y for _, y in DATA])
+    return step
+
+
+CASES = [(eager_by_hand, sgd), (eager_by_hand, adam), (eager_with_net_zero_grad, sgd),
+         (eager_step, sgd)]
+
+
+@pytest.mark.parametrize("make_step, optimizer", CASES,
+                         ids=[f"{m.__name__}-{o.__name__}" for m, o in CASES])
+def test_a_training_step_and_another_threads_grad_take_turns(make_step, optimizer):
+    """Before, the other thread's pass undid a zero_grad() (putting back the .grad it
+    found), a step read its partial sums, and it read the step's: both came out
+    wrong in most runs."""
+    together, rounds, wrong = trained(make_step, optimizer, asks=800)
+    alone, _, _ = trained(make_step, optimizer, rounds)
+    assert wrong == []
+    assert together == alone
