@@ -214,6 +214,7 @@ def _gradients(root, grad, anomaly):
 
 #: chainrule's one lock for threads, held while the parameters' ``.grad`` (and numbers)
 #: are used: by backward() and gradients() while they keep their sums in ``.grad``, by
+#: nn's numpy backend while it reads, steps or writes back its arrays (nn.resident), by
 #: an optimiser's zero_grad() and step(), a module's zero_grad() and a training step of
 #: nn.train.  So threads take turns: a gradients() (grad(), explain, check) in one
 #: thread puts back every grad it used, and cannot read or undo another's sums or steps.
@@ -225,6 +226,18 @@ taking_turns = threading.RLock()
 #: without the lock while this is 0, the check and its adds running as one (no call
 #: between them, so no other thread runs), and takes its turn otherwise
 passes = [0]
+
+
+def counted_turn(function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)`` as a pass runs: holding :data:`taking_turns` and counted in
+    :data:`passes`, so that compiled code in another thread adds its gradients after
+    it.  For code that reads ``.grad`` and writes it back elsewhere (nn's numpy backend)."""
+    with taking_turns:
+        passes[0] += 1
+        try:
+            return function(*args)
+        finally:
+            passes[0] -= 1
 
 
 def _seed(root: Value, grad: SupportsFloat) -> float:

@@ -413,14 +413,19 @@ class MatrixProgram:
         store = self.store
         if engine.hooks_registered:
             refuse_hooked(f"{self.__name__}.batch", self._watched())
-        with np.errstate(all="ignore"), store.lock:
+        with np.errstate(all="ignore"), engine.taking_turns:   # threads take turns (engine)
             if store.make_resident():
                 C, gradients = self.gradients(X, Y, seed, store.arguments())
                 store.add_gradients(gradients)
             else:                      # a parameter shared or of an unusual class
-                C, gradients = self.gradients(X, Y, seed, self.arrays())
-                self.add_gradients(gradients)
+                C = engine.counted_turn(self._on_values, X, Y, seed)
         return float(C)
+
+    def _on_values(self, X, Y, seed):
+        """C, its gradients added to the parameter Values' .grad (read from them now)."""
+        C, gradients = self.gradients(X, Y, seed, self.arrays())
+        self.add_gradients(gradients)
+        return C
 
     def matrices(self, samples):
         """``(X, Y)``: the samples as column matrices (n_in × m, n_out × m), every

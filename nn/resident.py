@@ -17,15 +17,17 @@ speed.  The next numpy step makes them resident again.
 
 Every change of the resident numbers is committed in a block Ctrl-C cannot
 split, so an interrupt finds them as after the last complete step; and under
-the store's lock, so a thread that reads a weight while another trains waits
-for the step to end instead of losing it.
+the engine's lock (``autograd.engine.taking_turns``, the one lock that passes
+and steps take turns by), so a thread that reads a weight, or runs backward()
+or grad() on a graph that shares it, while another trains waits for the step
+to end instead of losing it, and a step waits for that pass.
 """
 
-import threading
 from itertools import chain, count, repeat
 from operator import attrgetter, is_not
 
 from autograd import Value
+from autograd.engine import counted_turn, taking_turns
 from autograd.floats import as_float
 from autograd.interrupts import deferred_interrupts
 from autograd.jit_emit import consume as _consume
@@ -62,9 +64,8 @@ class ResidentValue(Value):
 
     @data.setter
     def data(self, value: float) -> None:
-        store = self.store
-        with store.lock:            # no other thread's step in between
-            store.write_back()
+        with taking_turns:          # no other thread's step or pass in between
+            self.store.write_back()
             _set_data(self, value)
 
     @property
@@ -74,9 +75,8 @@ class ResidentValue(Value):
 
     @grad.setter
     def grad(self, value: float) -> None:
-        store = self.store
-        with store.lock:
-            store.write_back()
+        with taking_turns:
+            self.store.write_back()
             _set_grad(self, value)
 
     def __reduce_ex__(self, protocol):
@@ -227,8 +227,6 @@ class ParameterStore:
         self.constant = len(self.trainable) < len(program._flat)
         self.cls = type("ResidentValue", (ResidentValue,), {"__slots__": (), "store": self})
         self.resident = False
-        #: held by every read, change and write-back of the arrays (threads take turns)
-        self.lock = threading.RLock()
         self.now = None
         self.spare = None             # arrays the next update may write into
         #: G's arrays may hold the program's −0.0 where .grad reads +0.0 (see _settle):
@@ -256,9 +254,9 @@ class ParameterStore:
     def make_resident(self):
         """Read the numbers from the Values (once) and switch them to the store's
         class; True when the store holds them (False: a shared or unusual
-        parameter, then the caller works on the Values)."""
-        with self.lock:
-            return self._make_resident()
+        parameter, then the caller works on the Values).  Counted as a pass while it
+        reads them: compiled code in another thread adds its gradients after."""
+        return counted_turn(self._make_resident)
 
     def _make_resident(self):
         if self.resident:
@@ -297,7 +295,7 @@ class ParameterStore:
         and the next read writes them back)."""
         if not self.resident:
             return
-        with self.lock, deferred_interrupts():
+        with taking_turns, deferred_interrupts():
             if not self.resident:     # another thread wrote them back meanwhile
                 return
             self._release_optimizer()
@@ -313,7 +311,7 @@ class ParameterStore:
 
     def finite(self):
         """True unless the resident data holds a NaN or ±inf (as a diverged run leaves)."""
-        with self.lock:
+        with taking_turns:
             return not self.resident or all(bool(self.np.isfinite(w).all()) for w in self.now[0])
 
     # -- the optimiser --------------------------------------------------------
@@ -408,7 +406,7 @@ class ParameterStore:
 
     def zero_grad(self, optimizer):
         """``optimizer.zero_grad()`` on the arrays; False when it cannot run here."""
-        with self.lock:
+        with taking_turns:
             return self._zero_grad(optimizer)
 
     def _zero_grad(self, optimizer):
@@ -489,7 +487,7 @@ class ParameterStore:
     def step(self, optimizer):
         """``optimizer.step()`` on the arrays (its ``array_rule``); False when it
         cannot run here."""
-        with self.lock:
+        with taking_turns:
             return self._step(optimizer)
 
     def _step(self, optimizer):
@@ -506,7 +504,7 @@ class ParameterStore:
         """``optimizer.zero_grad()``, the batch's C and gradients, ``optimizer.step()``
         as one commit; C, or None when the optimiser cannot run here (then nothing
         changed).  The caller holds ``np.errstate(all="ignore")``."""
-        with self.lock:
+        with taking_turns:
             return self._train_step(optimizer, X, Y, seed)
 
     def _train_step(self, optimizer, X, Y, seed):

@@ -2,7 +2,8 @@
 shares the weights (grad(), engine.gradients(), as explain and check do).
 
 A gradient pass keeps its sums in the leaves' ``.grad`` and puts every one back
-when it ends, so a step that reads or writes those ``.grad`` meanwhile (an
+when it ends, so a step that reads or writes those ``.grad`` meanwhile (the
+numpy backend making the parameters resident or adding its gradients, an
 optimiser's zero_grad() or step(), a network's zero_grad()) must take turns
 with it.
 
@@ -18,7 +19,7 @@ import threading
 import pytest
 
 import nn
-from autograd import grad
+from autograd import Value, grad
 
 SIZES = [2, 3, 1]
 DATA = [([0.5, -0.2], [0.3]), ([0.1, 0.4], [0.9]), ([-0.3, 0.8], [0.2])]
@@ -87,6 +88,49 @@ def adam(params):
     return nn.Adam(params, lr=0.01)
 
 
+def numpy_steps(net):
+    """The numpy backend's per-step API: the parameters resident in arrays."""
+    np = pytest.importorskip("numpy")
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    data = np.array([x + y for x, y in DATA])
+
+    def step(net, opt):
+        opt.zero_grad()
+        program.batch(data)
+        opt.step()
+    return step
+
+
+def numpy_training(net):
+    """nn.train on the numpy backend: zero_grad, gradients and step as one commit."""
+    np = pytest.importorskip("numpy")
+    X = np.array([x for x, _ in DATA])
+    Y = np.array([y for _, y in DATA])
+
+    def step(net, opt):
+        nn.train(net, X, Y, loss="half_squared_error", optimizer=opt, epochs=1, batch=1,
+                 backend="numpy", progress=False)
+    return step
+
+
+def numpy_on_values(net):
+    """The numpy backend's batch when the parameters cannot be resident (one is of a
+    Value subclass): the program reads the Values and adds to their .grad."""
+    np = pytest.importorskip("numpy")
+    net.parameter("w2_11").__class__ = Kept
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    data = np.array([x + y for x, y in DATA])
+
+    def step(net, opt):
+        program.batch(data)
+    return step
+
+
+class Kept(Value):
+    """A user's subclass of Value, which the numpy backend leaves in the Values."""
+    __slots__ = ()
+
+
 def evaluated(net):
     """The network's outputs on a sample (as a loop prints or plots them), made between
     the steps' parts: the other thread's passes run meanwhile."""
@@ -124,17 +168,58 @@ def eager_step(net):
     return step
 
 
-CASES = [(eager_by_hand, sgd), (eager_by_hand, adam), (eager_with_net_zero_grad, sgd),
-         (eager_step, sgd)]
+CASES = [(numpy_steps, sgd), (numpy_steps, adam), (numpy_training, sgd),
+         (numpy_on_values, sgd), (eager_by_hand, sgd), (eager_by_hand, adam),
+         (eager_with_net_zero_grad, sgd), (eager_step, sgd)]
 
 
 @pytest.mark.parametrize("make_step, optimizer", CASES,
                          ids=[f"{m.__name__}-{o.__name__}" for m, o in CASES])
 def test_a_training_step_and_another_threads_grad_take_turns(make_step, optimizer):
-    """Before, the other thread's pass undid a zero_grad() (putting back the .grad it
-    found), a step read its partial sums, and it read the step's: both came out
-    wrong in most runs."""
+    """Before, the other thread's pass undid a zero_grad() or the numpy backend's
+    gradients (putting back the .grad it found), a step read its partial sums, and
+    it read the step's: both came out wrong in most runs."""
     together, rounds, wrong = trained(make_step, optimizer, asks=800)
     alone, _, _ = trained(make_step, optimizer, rounds)
     assert wrong == []
     assert together == alone
+
+
+class Watched(nn.MLP):
+    """An MLP that runs ``during()`` once, when the numpy backend's store asks it which
+    parameters are frozen as it makes them resident: after it read every .grad, before
+    it moved them into its arrays."""
+
+    during = None
+
+    def frozen_values(self):
+        if self.during is not None and sys._getframe(1).f_code.co_name == "_make_resident":
+            during, self.during = self.during, None
+            during()
+        return super().frozen_values()
+
+
+def test_a_jitted_call_in_another_thread_adds_after_the_numpy_backend_read_the_grads():
+    """A jitted call in another thread, as the numpy backend made the parameters
+    resident, added ∂f/∂w to w.grad after the store had read it: lost when the store
+    moved its own copy in (w.grad ended without it).  Oracles: the batch alone on a
+    twin network, plus ∂(w·x)/∂w = x = 1 by hand."""
+    np = pytest.importorskip("numpy")
+    from autograd import jit
+    net, twin = (Watched(SIZES, activation=["tanh", "sigmoid"], seed=0) for _ in range(2))
+    data = np.array([x + y for x, y in DATA])
+    w = net.parameter("w2_11")
+    f = jit(lambda x: w * x, name="f")
+    f(1.0)                                  # traced here: w.grad = 1
+    twin.parameter("w2_11").grad = 1.0
+    call = threading.Thread(target=f, args=(1.0,))
+
+    def meanwhile():
+        call.start()
+        call.join(0.3)      # before the fix it added here; after it, it waits its turn
+    net.during = meanwhile
+    net.jit_loss("half_squared_error", backend="numpy").batch(data)
+    call.join()
+    twin.jit_loss("half_squared_error", backend="numpy").batch(data)
+    assert net.during is None               # the call ran as the store read the grads
+    assert w.grad == twin.parameter("w2_11").grad + 1.0
