@@ -256,7 +256,10 @@ class ParameterStore:
         class; True when the store holds them (False: a shared or unusual
         parameter, then the caller works on the Values).  Counted as a pass while it
         reads them: compiled code in another thread adds its gradients after."""
-        return counted_turn(self._make_resident)
+        with taking_turns:
+            if self.resident and self.freezes == freeze_version():
+                return True           # (every step after the first: nothing to read)
+            return counted_turn(self._make_resident)
 
     def _make_resident(self):
         if self.resident:
