@@ -215,12 +215,13 @@ def _gradients(root, grad, anomaly):
 #: chainrule's one lock for threads, held while the parameters' ``.grad`` (and numbers)
 #: are used: by backward() and gradients() while they keep their sums in ``.grad``, by
 #: nn's numpy backend while it reads, steps or writes back its arrays (nn.resident), by
-#: an optimiser's zero_grad() and step(), a module's zero_grad() and a training step of
-#: nn.train.  So threads take turns: a gradients() (grad(), explain, check) in one
-#: thread puts back every grad it used, and cannot read or undo another's sums or steps.
-#: Reentrant: a hook may call grad() or backward().  The lock order is this one lock
-#: first: no other lock is held while it is taken (recording's and the jit's own locks
-#: are held for a line each, taking nothing), so threads cannot deadlock on it.
+#: an optimiser's zero_grad() and step(), a module's zero_grad(), a training step of
+#: nn.train and the state_dict() and load_state_dict() of both.  So threads take turns:
+#: a gradients() (grad(), explain, check) in one thread puts back every grad it used,
+#: and cannot read or undo another's sums or steps.  Reentrant: a hook may call grad()
+#: or backward().  The lock order is this one lock first: no other lock is held while
+#: it is taken (recording's and the jit's own locks are held for a line each, taking
+#: nothing), so threads cannot deadlock on it.
 taking_turns = threading.RLock()
 #: how many passes hold ``taking_turns`` now: compiled code (the jit) adds its gradients
 #: without the lock while this is 0, the check and its adds running as one (no call

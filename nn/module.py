@@ -207,9 +207,11 @@ class Module:
 
         ``json.loads(json.dumps(net.state_dict()))`` gives back the same
         floats bit for bit (JSON writes floats with Python's shortest
-        round-tripping repr).
+        round-tripping repr).  Read in one turn (``engine.taking_turns``): a step
+        in another thread comes before or after, not halfway.
         """
-        return {name: value.data for name, value in self._named_parameters()}
+        with taking_turns:
+            return {name: value.data for name, value in self._named_parameters()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Set the parameters from ``{name: number}``.
@@ -235,7 +237,7 @@ class Module:
             raise KeyNameError(f"load_state_dict: {'; '.join(parts)} "
                            f"(this {type(self).__name__} has: {', '.join(map(printable, named))})")
         numbers = {name: _number(name, state[name]) for name in named}
-        with deferred_interrupts():     # Ctrl-C: all loaded, then the KeyboardInterrupt
+        with taking_turns, deferred_interrupts():   # Ctrl-C: all loaded, then the interrupt
             for name, value in named.items():
                 value.data = numbers[name]
 

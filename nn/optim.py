@@ -202,7 +202,12 @@ class Optimizer:
              "state": [{"m": ..., "v": ...}, ...]}             (SGD: {"velocity": ...})
 
         ``state[i]`` belongs to ``parameters[i]``.  The numbers are the current
-        ones, whichever backend stepped last."""
+        ones, whichever backend stepped last, read in one turn (``engine.taking_turns``):
+        a step in another thread comes before or after, not halfway."""
+        with taking_turns:
+            return self._state_dict()
+
+    def _state_dict(self):
         self.align_state()            # reads the lists: a parameter store writes back
         group: dict[str, Any] = {name: getattr(self, name) for name in self._settings()}
         if "betas" in group:
@@ -226,7 +231,11 @@ class Optimizer:
         optimiser's, a non-number or a number out of range (lr <= 0, v < 0,
         ...), another optimiser's state: one line naming the key (and the
         parameter's index), and then nothing has changed.  Ctrl-C while it is
-        written is held until all is."""
+        written is held until all is; a step in another thread comes before or after."""
+        with taking_turns:
+            self._load_state_dict(state)
+
+    def _load_state_dict(self, state):
         where = f"{type(self).__name__}.load_state_dict"
         if _torch_layout(state):
             from .torch_bridge import state_from_torch

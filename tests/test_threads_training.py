@@ -223,3 +223,48 @@ def test_a_jitted_call_in_another_thread_adds_after_the_numpy_backend_read_the_g
     twin.jit_loss("half_squared_error", backend="numpy").batch(data)
     assert net.during is None               # the call ran as the store read the grads
     assert w.grad == twin.parameter("w2_11").grad + 1.0
+
+
+@pytest.mark.parametrize("of", ["net", "opt"])
+@pytest.mark.parametrize("make_step", [eager_by_hand, numpy_steps])
+def test_a_state_dict_taken_in_another_thread_is_the_state_after_a_step(make_step, of):
+    """A checkpoint taken while another thread trains, net.state_dict() or
+    opt.state_dict() (Adam's t, m and v), read the numbers one by one as a step wrote
+    them: some from one step, the rest from the next, a state no step ever left.
+    Oracle: the states after each step of the same training alone (consistency)."""
+    def run(snapshots=None, rounds=150):
+        net = nn.MLP(SIZES, activation=["tanh", "sigmoid"], seed=0)
+        step, opt = make_step(net), adam(net.parameters())
+        states = []
+
+        def snapshot():
+            return repr((net if of == "net" else opt).state_dict())
+        start, stop = threading.Barrier(2), threading.Event()
+
+        def take():
+            start.wait()
+            while not stop.is_set():
+                snapshots.append(snapshot())
+        taker = threading.Thread(target=take, daemon=True) if snapshots is not None else None
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)
+        try:
+            if taker:
+                taker.start()
+                start.wait()
+            else:
+                states.append(snapshot())
+            for _ in range(rounds):
+                step(net, opt)
+                if not taker:
+                    states.append(snapshot())
+        finally:
+            stop.set()
+            sys.setswitchinterval(interval)
+            if taker:
+                taker.join(10)
+        return states
+    taken = []
+    run(taken)
+    after_a_step = set(run())
+    assert taken and [s for s in taken if s not in after_a_step] == []
