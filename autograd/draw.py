@@ -238,6 +238,29 @@ def picture_format(path):
     return suffix if suffix in PICTURE_FORMATS else None
 
 
+def names_folder(path):
+    """Whether an output ``path`` names a folder to write into: one that exists, or a
+    path ending in / (a folder still to be made)."""
+    text = os.fspath(path)
+    return text.endswith(("/", os.sep)) or os.path.isdir(text)
+
+
+def other_extension(path, extensions):
+    """``path``'s extension (``".jpg"``) when it is letters and none of ``extensions``
+    (``PICTURE_FORMATS``), else None: ``out/g``, ``run.v2`` and ``v1.0`` have none."""
+    suffix = pathlib.PurePath(os.fspath(path)).suffix
+    letters = suffix[1:]
+    if letters.isascii() and letters.isalpha() and letters.lower() not in extensions:
+        return suffix
+    return None
+
+
+def extension_list(extensions):
+    """``("png", "svg", "pdf")`` as ".png, .svg or .pdf"."""
+    dotted = [f".{e}" for e in extensions]
+    return dotted[0] if len(dotted) == 1 else f"{', '.join(dotted[:-1])} or {dotted[-1]}"
+
+
 def file_path(path, where, example="out/graph"):
     """``path`` as a Path naming a file (its folders may be missing yet), or a one-line
     error naming ``where`` (``render_graph``) and suggesting ``example``."""

@@ -118,14 +118,15 @@ class Stepper:
 
     ``find(name)`` may return extra nodes for a name (e.g. a script's
     variables); names are first looked up among the graph's named nodes.
-    ``out`` receives the text; ``graph_dir`` is where ``g`` writes, and
+    ``out`` receives the text; ``graph_dir`` is where ``g`` writes (or
+    ``graph_file``, if given, the one file every ``g`` replaces), and
     ``frames_dir`` (if given) gets one picture per step; ``max_nodes`` is the
     pictures' size limit, as in :func:`autograd.draw.draw`.
     """
 
     def __init__(self, root, grad=1.0, *, find=None, out=None, graph_dir=".",
                  frames_dir=None, image_format="png", colour=False, width=None,
-                 max_nodes=300):
+                 max_nodes=300, graph_file=None):
         self.root = root
         self.colour = colour                      # ANSI colours (see use_colour)
         self.width = width                        # wrap lines to this many columns (or None)
@@ -134,6 +135,7 @@ class Stepper:
         self.seed = float(grad)
         self.out = out if out is not None else sys.stdout
         self.graph_dir = graph_dir
+        self.graph_file = graph_file
         self.frames_dir = frames_dir
         self.image_format = image_format
         self.max_nodes = max_nodes                # the pictures' size limit (draw's max_nodes)
@@ -364,11 +366,22 @@ class Stepper:
         return self.render(path, step)
 
     def graph(self, path=None):
+        """``g [PATH]``: the picture of now, in PATH (a file, or a folder to write a
+        numbered one into), else in ``graph_file`` or ``graph_dir``."""
+        from .draw import PICTURE_FORMATS, extension_list, names_folder, other_extension
+        numbered = f"chainrule_step_{len(self.done):03d}"
         if path is None:
-            path = os.path.join(self.graph_dir, f"chainrule_step_{len(self.done):03d}")
+            return self.render(self.graph_file or os.path.join(self.graph_dir, numbered))
         if len(path) > 1 and path[0] == path[-1] and path[0] in "'\"":   # g "my pic.svg"
             path = path[1:-1]
-        return self.render(os.path.expanduser(path))     # g ~/pic: no shell expanded it
+        path = os.path.expanduser(path)                  # g ~/pic: no shell expanded it
+        if names_folder(path):                           # g pics/: a numbered picture in it
+            return self.render(os.path.join(path, numbered))
+        wrong = other_extension(path, PICTURE_FORMATS)
+        if wrong is not None:
+            raise StepperError(f"g {path}: a picture's file ends in "
+                               f"{extension_list(PICTURE_FORMATS)}, not {wrong}")
+        return self.render(path)
 
     # -- commands -----------------------------------------------------------
 

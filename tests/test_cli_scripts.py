@@ -314,14 +314,13 @@ def test_the_seed_note_under_latex_is_a_latex_comment(tmp_path):
     assert out.stdout.splitlines()[-1].startswith("% note: the script called backward(3)")
 
 
-def test_step_html_refuses_a_folder_in_one_line(tmp_path):
-    """--html out/ wrote a file named out beside the folder (and, once write_step_page
-    refused it, printed a traceback)."""
+def test_step_html_a_folder_gets_the_page_inside_it(tmp_path):
+    """--html out/ wrote a file named out beside the folder; as --help says, a path
+    ending in / is a folder, and the page is the script's name .html inside it."""
     path = script(tmp_path, MAIN)
     r = chainrule("step", path, "--html", str(tmp_path / "out") + os.sep)
-    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
-    assert "names a folder, not a file" in r.stderr and "out/'" in r.stderr
-    assert not (tmp_path / "out").exists()
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert (tmp_path / "out" / "learner.html").read_text().startswith("<!DOCTYPE html>")
 
 
 def test_a_value_reached_through_attributes_as_micrograds_mlp_holds_it(tmp_path, capsys):

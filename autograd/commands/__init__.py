@@ -13,6 +13,24 @@ def one_line(err):
     return printable(" ".join(str(err).split()))
 
 
+def output_file(option, path, name, extensions):
+    """Where ``option`` (``--out``, ``--html``) writes its one file: ``name`` inside
+    ``path`` when that names a folder (one that exists, or ending in /), else ``path``
+    itself; a ValueError, one line, when ``path`` ends in an extension none of
+    ``extensions`` (``--out pic.jpg``)."""
+    import os
+
+    from autograd.draw import extension_list, names_folder, other_extension
+    if names_folder(path):
+        return os.path.join(path, name)
+    wrong = other_extension(path, extensions)
+    if wrong is not None:
+        raise ValueError(f"{option} {path} ends in {wrong}: give a path ending in "
+                         f"{extension_list(extensions)}, or a folder (one that exists, or "
+                         f"ending in /)")
+    return path
+
+
 def script_arguments(parser):
     """SCRIPT; the script's own arguments come after ``--`` (:func:`autograd.cli.main`)."""
     parser.add_argument("script", metavar="SCRIPT",

@@ -7,10 +7,11 @@ The script runs until its first ``.backward()`` call, and that backward pass is
 done (as the script asked) so the picture shows every node's grad; its variables
 (module-level, or locals of the function calling backward()) name the nodes they
 hold (as in ``explain`` and ``check``), and the graph below the root is written to
-``PATH.FORMAT`` (inside PATH when it is a folder; default: the script's name next
-to it), every edge labelled with its local derivative.
+``PATH.FORMAT`` (inside PATH when it is a folder; to stdout for ``-``; default: the
+script's name next to it), every edge labelled with its local derivative.
 """
 
+import contextlib
 import os
 import sys
 
@@ -21,9 +22,10 @@ from autograd.names import printable
 def arguments(parser):
     script_arguments(parser)
     parser.add_argument("--out", metavar="PATH", default=None,
-                        help="where to write the picture (an extension .png, .svg or .pdf "
-                             "picks the format), or a folder to write it into (default: the "
-                             "script's path without .py)")
+                        help="where to write the picture: a file (its extension .png, .svg or "
+                             ".pdf picks the format; none: one is added), or a folder (one "
+                             "that exists, or ending in /) to write SCRIPT's name into, or - "
+                             "for stdout (default: the script's path without .py)")
     parser.add_argument("--format", default=None, choices=("png", "svg", "pdf"),
                         help="picture format (default: --out's extension, else png)")
     parser.add_argument("--highlight", metavar="NAME", default=None,
@@ -37,14 +39,17 @@ def arguments(parser):
 
 
 def _out_path(out, script):
-    """Where the picture goes, without its extension: ``--out``, or the script's name
-    inside ``--out`` when that is a folder (``pics/``), or next to the script."""
+    """Where the picture goes (its extension may be left to the format): ``--out``,
+    or the script's name inside ``--out`` when that is a folder (``pics/``), or next to
+    the script; ``-`` is stdout; a ValueError for an extension draw cannot write."""
+    from autograd.commands import output_file
+    from autograd.draw import PICTURE_FORMATS
     stem = os.path.splitext(script)[0]
     if not out:
         return stem
-    if out.endswith(("/", os.sep)) or os.path.isdir(out):
-        return os.path.join(out, os.path.basename(stem))
-    return out
+    if out == "-":
+        return out
+    return output_file("--out", out, os.path.basename(stem), PICTURE_FORMATS)
 
 
 def _format(out, given):
@@ -71,13 +76,19 @@ def _node_or_matrix(captured, root, name):
 
 
 def run(args):
-    from autograd.draw import INSTALL_LINE, DotNotFound, GraphTooLarge, render_graph
+    from autograd.draw import INSTALL_LINE, DotNotFound, GraphTooLarge, draw, render_graph
     from autograd.script import ScriptError, run_until_backward
     from autograd.stepper import raised
     try:
-        image_format = _format(args.out, args.format)
+        out = _out_path(args.out, args.script)
+        image_format = _format(None if out == "-" else out, args.format)
     except ValueError as err:
         print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
+        return 2
+    if out == "-" and image_format != "svg" and sys.stdout.isatty():
+        print(f"chainrule draw: --out - would write {image_format.upper()} bytes to the "
+              f"terminal: redirect it (> graph.{image_format}), or give --format svg",
+              file=sys.stderr)
         return 2
     try:
         captured = run_until_backward(args.script, args.script_args)
@@ -89,13 +100,20 @@ def run(args):
         print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
         return 2
     try:
-        captured.root.backward(captured.grad)   # the pass the script asked for: grads drawn
+        # the pass the script asked for, so that the grads are drawn; what its hooks print
+        # goes to stderr, as the script's prints do (run_until_backward): stdout is ours
+        with contextlib.redirect_stdout(sys.stderr):
+            captured.root.backward(captured.grad)
     except Exception as err:                    # a hook of the script's, say: one line
-        print(f"chainrule draw: {args.script}'s backward() raised {one_line(raised(err))}",
-              file=sys.stderr)
+        text = f"{args.script}'s backward() raised {raised(err)}"
+        print(f"chainrule draw: {one_line(text)}", file=sys.stderr)
         return 2
-    out = _out_path(args.out, args.script)
     try:
+        if out == "-":
+            picture = draw(root, highlight=highlight, max_nodes=args.max_nodes)
+            sys.stdout.flush()
+            sys.stdout.buffer.write(picture.pipe(format=image_format, quiet=True))
+            return 0
         [written] = render_graph(root, out, formats=image_format, highlight=highlight,
                                  max_nodes=args.max_nodes)
     except DotNotFound:

@@ -8,10 +8,11 @@ is set) and wrapped at word boundaries to the terminal's width; otherwise
 they are read one per line from stdin, and the end of input continues to the end.
 """
 
+import contextlib
 import os
 import sys
 
-from autograd.commands import one_line, positive_int, script_arguments
+from autograd.commands import one_line, output_file, positive_int, script_arguments
 from autograd.names import printable
 from autograd.script import ScriptError, run_until_backward
 from autograd.stepper import Stepper, StepperError, raised, session, terminal_width, use_colour
@@ -23,17 +24,24 @@ def arguments(parser):
     parser.add_argument("--stop-at", metavar="NAME",
                         help="run until NAME's gradient is complete before the first prompt")
     parser.add_argument("--frames", metavar="DIR",
-                        help="write one picture of the graph per step into DIR (for slides)")
-    parser.add_argument("--out", metavar="DIR", default=None,
-                        help="where the g command writes its pictures (default: .)")
+                        help="write one picture of the graph per step into the folder DIR "
+                             "(DIR/step_001.png, ...; for slides)")
+    parser.add_argument("--out", metavar="PATH", default=None,
+                        help="where the g command writes its pictures: a folder (one that "
+                             "exists, or a path ending in / or without an extension) for "
+                             "numbered ones, or a file ending in .png, .svg or .pdf that each "
+                             "g replaces (default: .)")
     parser.add_argument("--format", default=None, choices=("png", "svg", "pdf"),
-                        help="picture format for g and --frames (default: png)")
+                        help="picture format for g and --frames (default: --out's extension, "
+                             "else png)")
     parser.add_argument("--max-nodes", metavar="N", type=positive_int("nodes"), default=300,
                         help="draw pictures (g, --frames, --html) of up to N nodes (default: "
                              "300; larger ones are refused as unreadable)")
     parser.add_argument("--html", metavar="PATH",
                         help="instead of stepping here, write a self-contained page that "
-                             "replays the pass in a browser (e.g. out/desmos.html)")
+                             "replays the pass in a browser: a file (out/desmos.html; .html is "
+                             "added to a name without it), a folder (one that exists, or "
+                             "ending in /) to write SCRIPT's name .html into, or - for stdout")
 
 
 #: the options of stepping here, which --html (a page instead) has no use for
@@ -51,13 +59,19 @@ def run(args):
               f"give a folder to write the pictures into", file=sys.stderr)
         return 2
     try:
+        graph_dir, graph_file, image_format = _pictures(args)
+        page = args.html and _page_path(args.html, args.script)
+    except ValueError as err:
+        print(f"chainrule step: {one_line(err)}", file=sys.stderr)
+        return 2
+    try:
         captured = run_until_backward(args.script, args.script_args)
     except ScriptError as err:
         print(f"chainrule step: {one_line(err)}", file=sys.stderr)
         return 2
 
-    if args.html:
-        return write_page(captured, args.html, args.max_nodes)
+    if page:
+        return write_page(captured, page, args.max_nodes)
 
     def find(name):
         """A script variable's Value, or the Values of a list or matrix, as explain
@@ -74,9 +88,9 @@ def run(args):
             return None
 
     try:
-        stepper = Stepper(captured.root, captured.grad, find=find, graph_dir=args.out or ".",
-                          frames_dir=args.frames, image_format=args.format or "png",
-                          max_nodes=args.max_nodes,
+        stepper = Stepper(captured.root, captured.grad, find=find, graph_dir=graph_dir,
+                          graph_file=graph_file, frames_dir=args.frames,
+                          image_format=image_format, max_nodes=args.max_nodes,
                           colour=use_colour(sys.stdout), width=terminal_width(sys.stdout))
     except (StepperError, OSError) as err:   # e.g. --frames names a folder it cannot make
         print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
@@ -93,6 +107,43 @@ def run(args):
         return 2
 
 
+def _pictures(args):
+    """(folder, file, format) of g's pictures from --out and --format: --out names a
+    folder (one that exists, ending in /, or without an extension) or a file ending in
+    a picture format that each g replaces; a ValueError for what cannot be either, and
+    for --frames naming a file."""
+    from autograd.draw import PICTURE_FORMATS, names_folder, picture_format
+    for option, given in (("--out", args.out), ("--frames", args.frames)):
+        if given == "-":
+            raise ValueError(f"{option} -: the pictures are written to files, not to stdout; "
+                             f"give a folder")
+    if args.frames and not names_folder(args.frames) and picture_format(args.frames):
+        raise ValueError(f"--frames {args.frames} ends in {os.path.splitext(args.frames)[1]}, "
+                         f"but --frames takes a folder to write one picture per step into "
+                         f"(step_001.png, ...); --format picks their format")
+    out = args.out or "."
+    if names_folder(out):
+        return out, None, args.format or "png"
+    named = picture_format(out)
+    if named is None:
+        output_file("--out", out, "", PICTURE_FORMATS)    # an extension g cannot write
+        return out, None, args.format or "png"
+    if args.format and args.format != named:
+        raise ValueError(f"--out {out} ends in .{named} but --format is {args.format}; give "
+                         f"one of them")
+    return None, out, named
+
+
+def _page_path(html, script):
+    """Where --html writes the page: a file (.html added to a name without an
+    extension), SCRIPT's name .html inside a folder, or - for stdout."""
+    if html == "-":
+        return html
+    name = os.path.splitext(os.path.basename(script))[0] + ".html"
+    path = output_file("--html", html, name, ("html", "htm"))
+    return path if os.path.splitext(path)[1] else path + ".html"
+
+
 def _values(matrix, name):
     """The Values of a list or matrix of them, row by row."""
     from autograd.matrix_check import value_grid
@@ -107,10 +158,16 @@ def _one_line(err):
 
 
 def write_page(captured, path, max_nodes=300):
-    """``--html PATH``: the step-through page (autograd.page) instead of the prompt."""
+    """``--html PATH``: the step-through page (autograd.page) instead of the prompt;
+    ``-`` writes it to stdout."""
     from autograd.draw import INSTALL_LINE, DotNotFound, GraphTooLarge
-    from autograd.page import write_step_page
+    from autograd.page import step_page, write_step_page
     try:
+        if path == "-":     # stdout is the page: what the script's hooks print goes to stderr
+            with contextlib.redirect_stdout(sys.stderr):
+                page = step_page(captured.root, grad=captured.grad, max_nodes=max_nodes)
+            sys.stdout.write(page)
+            return 0
         written = write_step_page(captured.root, path, grad=captured.grad, max_nodes=max_nodes)
     except DotNotFound:
         print(f"chainrule step: {INSTALL_LINE}", file=sys.stderr)

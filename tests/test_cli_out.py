@@ -1,0 +1,129 @@
+"""Where ``chainrule draw --out``, ``chainrule step --out/--frames/--html`` and the
+stepper's ``g PATH`` write, as their ``--help`` says: a path ending in a known
+extension is a file, an existing folder or a path ending in / is a folder, ``-`` is
+stdout where one file is written, and anything else is refused in one line before
+the script runs."""
+
+import html
+import os
+import subprocess
+import sys
+
+from test_draw_cli_grads import node_grads
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CHAINRULE = [sys.executable, "-c", "import sys; from autograd.cli import main; sys.exit(main())"]
+
+#: micrograd's first example; by hand, L = (a·b + c)·f: ∂L/∂a = b·f = 6, ∂L/∂b = a·f = -4,
+#: ∂L/∂c = f = -2, ∂L/∂f = a·b + c = 4, ∂L/∂e = ∂L/∂d = f = -2
+SCRIPT = """\
+import pathlib
+pathlib.Path(__file__).with_name("ran").touch()
+from autograd import Value
+a = Value(2.0, label="a"); b = Value(-3.0, label="b"); c = Value(10.0, label="c")
+e = a*b; e.label = "e"
+d = e + c; d.label = "d"
+f = Value(-2.0, label="f")
+L = d * f; L.label = "L"
+print("the script's own print")
+L.backward()
+"""
+HAND = {"a": "grad 6", "b": "grad -4", "c": "grad -2", "f": "grad 4", "e": "grad -2",
+        "d": "grad -2", "L": "grad 1"}
+
+
+def chainrule(tmp_path, *args, stdin=""):
+    script = tmp_path / "learner.py"
+    script.write_text(SCRIPT)
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    return subprocess.run([*CHAINRULE, *args[:1], str(script), *args[1:]], input=stdin.encode(),
+                          capture_output=True, cwd=tmp_path, env=env, timeout=120)
+
+
+def refused(r, *words):
+    """Exit 2, one line on stderr naming ``words``, and the script never ran."""
+    err = r.stderr.decode().removeprefix("the script's own print\n")
+    assert r.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert all(word in err for word in words), err
+    return True
+
+
+def test_draw_out_with_an_extension_it_cannot_write_is_refused(tmp_path):
+    """--out pic.jpg wrote pic.jpg.png."""
+    r = chainrule(tmp_path, "draw", "--out", "pic.jpg")
+    assert refused(r, "--out pic.jpg", ".jpg", ".png, .svg or .pdf")
+    assert sorted(os.listdir(tmp_path)) == ["learner.py"]
+
+
+def test_draw_out_an_existing_folder_is_a_folder_whatever_its_name(tmp_path):
+    """An existing folder named x.svg got learner.svg, an SVG, instead of the default PNG."""
+    (tmp_path / "x.svg").mkdir()
+    r = chainrule(tmp_path, "draw", "--out", "x.svg")
+    assert r.returncode == 0 and r.stdout.decode().endswith("wrote x.svg/learner.png\n")
+    assert (tmp_path / "x.svg" / "learner.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_draw_out_dash_writes_the_picture_to_stdout(tmp_path):
+    """--out - wrote a file named -.png; now stdout is the SVG (the hand-derived grads on
+    its nodes) and the script's own print goes to stderr."""
+    r = chainrule(tmp_path, "draw", "--out", "-", "--format", "svg")
+    assert r.returncode == 0, r.stderr
+    svg = r.stdout.decode()
+    assert svg.lstrip().startswith("<?xml") and svg.rstrip().endswith("</svg>")
+    assert node_grads(svg) == HAND
+    assert r.stderr.decode() == "the script's own print\n"
+    assert sorted(os.listdir(tmp_path)) == ["learner.py", "ran"]
+
+
+def test_step_out_a_picture_file_is_the_one_each_g_replaces(tmp_path):
+    """--out pic.svg made a folder pic.svg and wrote PNGs into it."""
+    r = chainrule(tmp_path, "step", "--out", "pic.svg", stdin="g\nn\ng\nq\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode().count("graph: pic.svg\n") == 2
+    svg = html.unescape((tmp_path / "pic.svg").read_text())
+    assert "step 1/3: L = d × f = -8" in svg             # the second g's picture
+    grads = node_grads(svg)
+    assert grads["f"] == HAND["f"] and grads["d"] == HAND["d"] and grads["a"] == "grad ?"
+
+
+def test_step_out_and_frames_that_cannot_be_what_they_name_are_refused(tmp_path):
+    for args, words in [(("--out", "pic.svg", "--format", "png"), ("--out pic.svg", "--format")),
+                        (("--out", "pic.gif"), ("--out pic.gif", ".gif")),
+                        (("--out", "-"), ("--out -", "folder")),
+                        (("--frames", "f.png"), ("--frames f.png", "folder")),
+                        (("--html", "page.png"), ("--html page.png", ".html"))]:
+        assert refused(chainrule(tmp_path, "step", *args, stdin="c\n"), *words)
+        assert sorted(os.listdir(tmp_path)) == ["learner.py"], args
+
+
+def test_step_html_takes_a_file_a_folder_or_stdout(tmp_path):
+    """--html out/ was refused, --html page wrote a file without an extension, and
+    --html - wrote a file named -."""
+    for given, written in [("out/", "out/learner.html"), ("page", "page.html"),
+                           ("p.html", "p.html")]:
+        r = chainrule(tmp_path, "step", "--html", given)
+        assert r.returncode == 0 and r.stdout.decode().startswith(f"wrote {written}: "), r.stderr
+        assert (tmp_path / written).read_text().startswith("<!DOCTYPE html>")
+    r = chainrule(tmp_path, "step", "--html", "-")
+    assert r.returncode == 0 and r.stdout.decode().startswith("<!DOCTYPE html>")
+    assert r.stderr.decode() == "the script's own print\n"
+    assert not (tmp_path / "-").exists() and not (tmp_path / "-.html").exists()
+
+
+def test_g_into_a_folder_numbers_the_picture_and_refuses_other_formats(tmp_path):
+    """g pics/ was refused as a folder; g pic.jpg wrote pic.jpg.png."""
+    r = chainrule(tmp_path, "step", stdin="n\ng pics/\ng pic.jpg\n")
+    assert r.stdout.decode().count("graph: pics/chainrule_step_001.png\n") == 1
+    assert (tmp_path / "pics" / "chainrule_step_001.png").read_bytes().startswith(b"\x89PNG")
+    err = r.stderr.decode().removeprefix("the script's own print\n")
+    assert r.returncode == 2 and err.count("\n") == 1 and "g pic.jpg" in err and ".jpg" in err
+    assert not (tmp_path / "pic.jpg.png").exists()
+
+
+def test_the_help_says_what_a_path_names(tmp_path):
+    for command, option in [("draw", "--out"), ("step", "--out"), ("step", "--html")]:
+        env = dict(os.environ, PYTHONPATH=ROOT, COLUMNS="200")
+        text = subprocess.run([*CHAINRULE, command, "--help"], capture_output=True, text=True,
+                              env=env, timeout=60).stdout
+        said = " ".join(text.split()).split(f" {option} PATH ")[-1].split(" --")[0]
+        assert "folder" in said and "ending in /" in said, (command, said)
