@@ -459,8 +459,11 @@ def session(stepper, lines=None, *, stop_at=None, err=None):
         print(f"{_STYLES['error']}{text}{_RESET}" if red else text, file=err, flush=True)
 
     try:
-        if stop_at is not None:
-            stepper.lookup(stop_at)     # an unknown name: the one line, nothing before it
+        if stop_at is not None:         # an unknown name: the one line, nothing before it
+            try:
+                stepper.lookup(stop_at)
+            except StepperError as e:
+                raise StepperError(f"--stop-at: {e}") from None
         stepper.say(stepper.intro())
         if stop_at is not None:
             stepper.command(f"b {stop_at}")

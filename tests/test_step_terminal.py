@@ -161,7 +161,7 @@ def test_session_stop_at_unknown_name_fails_before_any_step():
     n, st, out = make()
     err = io.StringIO()
     assert session(st, [], stop_at="w9", err=err) == 2
-    assert err.getvalue().startswith("chainrule step: no node named 'w9'") and st.done == []
+    assert err.getvalue().startswith("chainrule step: --stop-at: no node named 'w9'") and st.done == []
 
 
 def test_a_lone_leaf_has_nothing_to_step():

@@ -4,6 +4,8 @@
 its ``arguments(parser)``.  Importing this package imports none of them.
 """
 
+import contextlib
+
 
 def one_line(err):
     """An error (or its text) as the one line the commands print: runs of whitespace,
@@ -11,6 +13,17 @@ def one_line(err):
     return, a bidi override) made visible by :func:`autograd.names.printable`."""
     from autograd.names import printable
     return printable(" ".join(str(err).split()))
+
+
+@contextlib.contextmanager
+def answering(option):
+    """A ScriptError raised inside as one led by the option it answers, so that a
+    name no node has says which option gave it: ``--root: no node named 'nope' ...``."""
+    from autograd.script import ScriptError
+    try:
+        yield
+    except ScriptError as err:
+        raise ScriptError(f"{option}: {err}") from None
 
 
 def output_file(option, path, name, extensions):

@@ -15,7 +15,7 @@ import contextlib
 import os
 import sys
 
-from autograd.commands import one_line, positive_int, script_arguments
+from autograd.commands import answering, one_line, positive_int, script_arguments
 from autograd.names import printable
 
 
@@ -92,10 +92,12 @@ def run(args):
         return 2
     try:
         captured = run_until_backward(args.script, args.script_args)
-        root = captured.find(args.root) if args.root else captured.root
-        highlight = None if not args.highlight else captured.value_at(args.highlight)
-        if args.highlight and highlight is None:
-            highlight = _node_or_matrix(captured, root, args.highlight)
+        with answering("--root"):
+            root = captured.find(args.root) if args.root else captured.root
+        with answering("--highlight"):
+            highlight = None if not args.highlight else captured.value_at(args.highlight)
+            if args.highlight and highlight is None:
+                highlight = _node_or_matrix(captured, root, args.highlight)
     except ScriptError as err:
         print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
         return 2

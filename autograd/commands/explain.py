@@ -11,7 +11,7 @@ on is the root (or ``--root NAME`` picks another node or script variable).
 import shlex
 import sys
 
-from autograd.commands import one_line, positive_int, script_arguments
+from autograd.commands import answering, one_line, positive_int, script_arguments
 from autograd.names import printable
 from autograd.explain import DEFAULT_LIMIT
 
@@ -34,10 +34,13 @@ def _graph(args):
     from autograd.script import ScriptError, run_until_backward
     try:
         captured = run_until_backward(args.script, args.script_args)
-        root = captured.find(args.root) if args.root else captured.root
-        wrt = captured.value_at(args.wrt)
-        if wrt is None:
-            wrt = args.wrt if matrix_name(args.wrt, captured.root) else _node(captured, args.wrt, root)
+        with answering("--root"):
+            root = captured.find(args.root) if args.root else captured.root
+        with answering("--wrt"):
+            wrt = captured.value_at(args.wrt)
+            if wrt is None:
+                wrt = args.wrt if matrix_name(args.wrt, captured.root) else \
+                    _node(captured, args.wrt, root)
     except ScriptError as err:
         print(f"chainrule: {one_line(err)}", file=sys.stderr)
         return None

@@ -1,0 +1,45 @@
+"""The ``chainrule`` commands' errors: one line on stderr that names what was wrong
+(the option, the name it was given), exit status 2, no traceback."""
+
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CHAINRULE = [sys.executable, "-c", "import sys; from autograd.cli import main; sys.exit(main())"]
+
+SCRIPT = """\
+from autograd import Value
+a = Value(2.0, name="a"); b = Value(-3.0, name="b")
+L = (a * b).named("L")
+L.backward()
+"""
+
+
+def chainrule(tmp_path, command, *args, stdin=""):
+    script = tmp_path / "learner.py"
+    script.write_text(SCRIPT)
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    return subprocess.run([*CHAINRULE, command, str(script), *args], input=stdin, text=True,
+                          capture_output=True, cwd=tmp_path, env=env, timeout=120)
+
+
+def one_line(r):
+    assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.count("\n") == 1, r.stderr
+    return r.stderr
+
+
+def test_a_name_no_node_has_says_which_option_gave_it(tmp_path):
+    """With --root and --wrt both given, "no node named 'nope'" did not say which was
+    wrong; nor did --highlight or --stop-at."""
+    for command, args, option in [
+            ("explain", ("--wrt", "a", "--root", "nope"), "--root"),
+            ("explain", ("--wrt", "nope", "--root", "L"), "--wrt"),
+            ("check", ("--wrt", "nope", "--expected", "-3"), "--wrt"),
+            ("draw", ("--highlight", "nope", "--root", "L"), "--highlight"),
+            ("draw", ("--root", "nope", "--highlight", "a"), "--root"),
+            ("step", ("--stop-at", "nope"), "--stop-at")]:
+        err = one_line(chainrule(tmp_path, command, *args))
+        assert f"{option}: no node named 'nope' in the graph of " in err, (command, args, err)
+        assert "named nodes: L, a, b" in err
