@@ -49,8 +49,17 @@ COMMANDS: dict[str, Command] = {
 }
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors are one line (argparse prints the usage
+    lines first), with where the options are listed."""
+
+    def error(self, message):
+        from .commands import one_line
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="chainrule",
         description="Scalar reverse-mode autodiff for learning and checking backpropagation.",
         epilog="exit status: 0 agrees, 1 does not agree, 2 bad usage or a script that failed")

@@ -43,3 +43,22 @@ def test_a_name_no_node_has_says_which_option_gave_it(tmp_path):
         err = one_line(chainrule(tmp_path, command, *args))
         assert f"{option}: no node named 'nope' in the graph of " in err, (command, args, err)
         assert "named nodes: L, a, b" in err
+
+
+def test_a_usage_error_is_one_line_with_where_the_options_are(tmp_path):
+    """argparse printed the command's usage (four lines for check) above its error."""
+    for command, args, said in [
+            ("check", ("--wrt", "a", "--expected", "-3", "--atol", "abc"),
+             "argument --atol: invalid float value: 'abc'"),
+            ("check", ("--expected", "-3"), "the following arguments are required: --wrt"),
+            ("check", ("--wrt", "a", "--expected", "-3", "--formula", "b"),
+             "argument --formula: not allowed with argument --expected"),
+            ("step", ("--format", "jpg"), "argument --format: invalid choice: 'jpg'"),
+            ("draw", ("--max-nodes", "0"), "argument --max-nodes: takes a whole number")]:
+        err = one_line(chainrule(tmp_path, command, *args))
+        assert err.startswith(f"chainrule {command}: error: {said}"), err
+        assert err.endswith(f" (see chainrule {command} --help)\n"), err
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    r = subprocess.run([*CHAINRULE, "bogus"], capture_output=True, text=True, env=env,
+                       timeout=60)
+    assert one_line(r).startswith("chainrule: error: argument COMMAND: invalid choice: 'bogus'")

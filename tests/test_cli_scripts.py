@@ -397,8 +397,8 @@ def test_draw_max_nodes_below_one_is_refused_as_its_option(tmp_path):
     for given in ("0", "-5", "ten"):
         r = chainrule("draw", path, "--max-nodes", given, cwd=tmp_path)
         assert r.returncode == 2 and r.stdout == "", r.stderr
-        assert r.stderr.splitlines()[-1] == (f"chainrule draw: error: argument --max-nodes: takes "
-                                             f"a whole number of nodes, at least 1; got {given!r}")
+        assert r.stderr == (f"chainrule draw: error: argument --max-nodes: takes a whole number "
+                            f"of nodes, at least 1; got {given!r} (see chainrule draw --help)\n")
         assert "grad" not in r.stderr    # the script did not run (it prints its grad)
 
 
@@ -439,14 +439,13 @@ def test_script_arguments_without_double_dash_say_where_they_go(tmp_path):
         extra = ["--wrt", "w"] if command == "explain" else []
         r = chainrule(command, path, *extra, "data.csv", "--lr", "0.5", cwd=tmp_path)
         assert r.returncode == 2 and r.stdout == ""
-        assert r.stderr.startswith(f"usage: chainrule {command} ")
-        assert r.stderr.splitlines()[-1] == (
+        assert r.stderr == (
             f"chainrule {command}: error: unrecognized arguments: data.csv --lr 0.5; if they are "
             f"the script's, give them after --: chainrule {command} SCRIPT ... -- data.csv "
-            f"--lr 0.5")
+            f"--lr 0.5 (see chainrule {command} --help)\n")
     r = chainrule("ops", "extra")
-    assert r.returncode == 2 and r.stderr.splitlines()[-1] == (
-        "chainrule ops: error: unrecognized arguments: extra")
+    assert r.returncode == 2 and r.stderr == (
+        "chainrule ops: error: unrecognized arguments: extra (see chainrule ops --help)\n")
 
 
 @pytest.mark.parametrize("command", [["step", "SCRIPT"], ["explain", "SCRIPT", "--wrt", "w"],
