@@ -662,7 +662,7 @@ def test_a_decimal_comma_is_named_with_the_number_to_type(typed, point):
 def test_cli_a_decimal_comma_is_bad_usage_naming_the_dotted_number(script003, capsys):
     assert main(["check", script003, "--wrt", "w1", "--expected", "0,00142919"]) == 2
     err = capsys.readouterr().err
-    assert err == ("chainrule: check: --expected 0,00142919 is written with a decimal comma; "
+    assert err == ("chainrule check: --expected 0,00142919 is written with a decimal comma; "
                    "write the decimal point as a dot: --expected 0.00142919\n")
     # the dotted number it names agrees (Desmos: 0.0014291881022)
     assert main(["check", script003, "--wrt", "w1", "--expected", "0.00142919"]) == 0

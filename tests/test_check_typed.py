@@ -465,7 +465,7 @@ def test_a_comma_in_a_number_is_named_for_what_it_may_be(typed, message):
 
 def test_cli_a_comma_grouping_thousands_is_a_usage_error(script003, capsys):
     assert main(["check", script003, "--wrt", "w1", "--expected", "1,234.5"]) == 2
-    assert capsys.readouterr().err == ("chainrule: check: --expected 1,234.5 groups its digits "
+    assert capsys.readouterr().err == ("chainrule check: --expected 1,234.5 groups its digits "
                                        "with commas; write it without them: --expected 1234.5\n")
 
 
@@ -510,7 +510,7 @@ def test_scientific_notation_pasted_without_its_superscript_or_with_a_comma_is_n
 
 def test_cli_a_percentage_is_a_usage_error(script003, capsys):
     assert main(["check", script003, "--wrt", "w1", "--expected", "0.143%"]) == 2
-    assert capsys.readouterr().err == ("chainrule: check: --expected 0.143% is a percentage; a "
+    assert capsys.readouterr().err == ("chainrule check: --expected 0.143% is a percentage; a "
                                        "gradient is a plain number: --expected 0.00143\n")
 
 

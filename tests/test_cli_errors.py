@@ -62,3 +62,16 @@ def test_a_usage_error_is_one_line_with_where_the_options_are(tmp_path):
     r = subprocess.run([*CHAINRULE, "bogus"], capture_output=True, text=True, env=env,
                        timeout=60)
     assert one_line(r).startswith("chainrule: error: argument COMMAND: invalid choice: 'bogus'")
+
+
+def test_every_command_leads_its_errors_with_its_name(tmp_path):
+    """explain and check said "chainrule: ..." and "chainrule: check: ...", where draw and
+    step say "chainrule draw: ..."."""
+    for command, args in [("explain", ("--wrt", "a")), ("check", ("--wrt", "a", "--expected", "6")),
+                          ("step", ()), ("draw", ())]:
+        r = subprocess.run([*CHAINRULE, command, str(tmp_path / "missing.py"), *args],
+                           capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=ROOT),
+                           timeout=60)
+        assert one_line(r) == f"chainrule {command}: no such script: {tmp_path / 'missing.py'}\n"
+    err = one_line(chainrule(tmp_path, "check", "--wrt", "a", "--expected", "-3", "--digits", "0"))
+    assert err.startswith("chainrule check: digits must be an int from 1 to 17"), err

@@ -115,7 +115,7 @@ def test_a_script_that_needs_arguments_says_where_they_go(tmp_path):
     r = chainrule("explain", path, "--wrt", "w")
     assert r.returncode == 2
     last = r.stderr.splitlines()[-1]          # above it: the script's own usage message
-    assert last.startswith("chainrule: ") and "exited (code 2)" in last
+    assert last.startswith("chainrule explain: ") and "exited (code 2)" in last
     assert "give them after --" in last
     r = chainrule("ops", "--", "x")
     assert r.returncode == 2 and "takes no arguments after --: x" in r.stderr
@@ -125,8 +125,8 @@ def test_sys_exit_with_a_message_shows_the_message(tmp_path):
     path = script(tmp_path, "import sys\nsys.exit('usage: learner.py DATA')\n")
     r = chainrule("explain", path, "--wrt", "w", "--", "data.csv")
     assert r.returncode == 2
-    assert r.stderr.splitlines()[-1] == (f"chainrule: {path} exited (usage: learner.py DATA) "
-                                         f"before calling .backward()")
+    assert r.stderr.splitlines()[-1] == (f"chainrule explain: {path} exited (usage: "
+                                         f"learner.py DATA) before calling .backward()")
 
 
 def test_an_error_in_the_script_names_its_line(tmp_path):

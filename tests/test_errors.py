@@ -283,7 +283,7 @@ def test_backward_in_a_thread_of_the_script_is_named(tmp_path):
     assert r.stderr.startswith("4.0\n")   # the thread's pass ran: d(x²)/dx = 2x = 4
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.splitlines()[1] == (
-        f"chainrule: {script} called .backward() only in a thread it started, and chainrule "
+        f"chainrule explain: {script} called .backward() only in a thread it started, and chainrule "
         f"catches backward() in the script's main thread only: call it there")
 
 

@@ -592,7 +592,7 @@ def test_cli_numbers_formulas_and_bad_input(tmp_path, capsys):
                 ["--formula", "A1.T @ nothing"], ["--formula", "A1 + " * 30_000 + "A1"]):
         assert main(["check", str(script), "--wrt", "W2", *bad]) == 2
         out = capsys.readouterr()
-        assert "Traceback" not in out.err and out.err.startswith("chainrule: ")
+        assert "Traceback" not in out.err and out.err.startswith("chainrule check: ")
         assert len(out.err.strip().splitlines()) == 1
 
 
@@ -1004,7 +1004,7 @@ def test_cli_checks_a_script_variable_holding_a_matrix_of_values(tmp_path, capsy
     assert float(shown) == pytest.approx(hand[0, 1], rel=1e-12)
     assert main(["explain", str(script), "--wrt", "W1[2][0]"]) == 2
     assert capsys.readouterr().err.strip() == (
-        "chainrule: --wrt: W1[2][0] is not an entry of W1, a 2×3 matrix of Values (from [0][0])")
+        "chainrule explain: --wrt: W1[2][0] is not an entry of W1, a 2×3 matrix of Values (from [0][0])")
 
 
 def test_a_matrix_name_without_an_nn_network_points_to_passing_the_values():

@@ -256,8 +256,7 @@ def test_cli_errors_are_one_line(name, shown, tmp_path, capsys):
         argv = [command, str(script)] + (["--wrt", "x"] if command == "explain" else [])
         status, out, err = run_cli(argv, capsys)
         assert status == 2 and out == ""
-        prefix = "chainrule" if command == "explain" else f"chainrule {command}"
-        assert err == f"{prefix}: {script} line 1 raised ValueError: {CLI_ERROR.get(name, shown)}\n"
+        assert err == f"chainrule {command}: {script} line 1 raised ValueError: {CLI_ERROR.get(name, shown)}\n"
         clean(err, 1)
 
 

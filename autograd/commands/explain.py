@@ -42,7 +42,7 @@ def _graph(args):
                 wrt = args.wrt if matrix_name(args.wrt, captured.root) else \
                     _node(captured, args.wrt, root)
     except ScriptError as err:
-        print(f"chainrule: {one_line(err)}", file=sys.stderr)
+        _report_error(args, err)
         return None
     return root, wrt, captured.grad if root is captured.root else 1.0
 
@@ -114,8 +114,11 @@ def matrix_name(wrt, root):
     return is_matrix_question(root, wrt, None)
 
 
-def _report_error(err):
-    print(f"chainrule: {one_line(err)}", file=sys.stderr)
+def _report_error(args, err):
+    """The one line of an error, led by the command as draw's and step's are
+    (``chainrule check: ...``, not ``chainrule: check: ...``); status 2."""
+    text = one_line(err).removeprefix(f"{args.command}: ")
+    print(f"chainrule {args.command}: {text}", file=sys.stderr)
     return 2
 
 
@@ -133,7 +136,7 @@ def run_explain(args):
     try:
         explanation = explain(root, wrt, limit=args.limit)
     except (ValueError, KeyError, TypeError) as err:
-        return _report_error(err)
+        return _report_error(args, err)
     print(explanation.latex() if args.latex else explanation)
     note = _seed_note(seed, args.wrt, getattr(explanation, "engine", None))
     _print_note(f"% {note}" if args.latex and note else note)   # a LaTeX comment there
@@ -153,25 +156,25 @@ def run_check(args):
     from autograd.precision import shortened
     problem = None if args.expected is None else number_problem(args.expected, "--expected ")
     if problem is not None:
-        return _report_error(f"check: --expected {args.expected.strip()} {problem}")
+        return _report_error(args, f"--expected {args.expected.strip()} {problem}")
     matrix = args.expected is not None and is_matrix_text(args.expected)
     if args.expected is not None and not matrix and as_number_text(args.expected) is None:
-        return _report_error(f"check: --expected takes a number as you have it (0.00142919), "
-                             f"got {shortened(args.expected)!r}; for a formula use --formula")
+        return _report_error(args, f"--expected takes a number as you have it (0.00142919), "
+                                   f"got {shortened(args.expected)!r}; for a formula use --formula")
     found = _graph(args)
     if found is None:
         return 2
     given = args.expected if args.expected is not None else args.formula
     root, wrt, seed = found
     if args.layout and not matrix_name(wrt, root):
-        return _report_error(f"check: --layout applies to matrix questions only (--wrt W2, a "
-                             f"layer's weights), and --wrt {args.wrt} is one node; leave it out")
+        return _report_error(args, f"--layout applies to matrix questions only (--wrt W2, a "
+                                   f"layer's weights), and --wrt {args.wrt} is one node; leave it out")
     several = listlike(wrt, sized=True)     # a script variable holding a matrix of Values
     if several and args.formula is not None:
         first = "[0][0]" if listlike(list(wrt)[0], sized=True) else "[0]"
-        return _report_error(f"check: --wrt {args.wrt} holds several Values, and a formula is "
-                             f"checked one entry at a time: --wrt "
-                             f"{_shell_word(args.wrt.strip() + first)} --formula ...")
+        return _report_error(args, f"--wrt {args.wrt} holds several Values, and a formula is "
+                                   f"checked one entry at a time: --wrt "
+                                   f"{_shell_word(args.wrt.strip() + first)} --formula ...")
     try:
         if several:
             verdict = check_values(root, wrt, given, digits=args.digits, rtol=args.rtol,
@@ -181,7 +184,7 @@ def run_check(args):
             verdict = check(root, wrt, given, digits=args.digits, rtol=args.rtol,
                             atol=args.atol, limit=args.limit, layout=args.layout)
     except (ValueError, KeyError, TypeError) as err:
-        return _report_error(err)
+        return _report_error(args, err)
     print(verdict.text(next_step=_explain_command(args)))
     _print_note(_seed_note(seed, args.wrt, getattr(verdict, "engine", None)))
     return 0 if verdict else 1
