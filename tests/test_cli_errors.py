@@ -75,3 +75,27 @@ def test_every_command_leads_its_errors_with_its_name(tmp_path):
         assert one_line(r) == f"chainrule {command}: no such script: {tmp_path / 'missing.py'}\n"
     err = one_line(chainrule(tmp_path, "check", "--wrt", "a", "--expected", "-3", "--digits", "0"))
     assert err.startswith("chainrule check: digits must be an int from 1 to 17"), err
+
+
+def test_traceback_shows_where_in_the_scripts_own_code_it_raised(tmp_path):
+    """There was no way to see more than "learner.py line 3 raised ...", the line of the
+    script that called into its helper module; --traceback prints Python's traceback from
+    the script's lines on (helper.py line 2, where log(-1) is), then the one line."""
+    (tmp_path / "helper.py").write_text("def f(v):\n    return v.log()\n")
+    script = tmp_path / "learner.py"
+    script.write_text("from autograd import Value\nimport helper\n"
+                      "y = helper.f(Value(-1.0, name='x'))\ny.backward()\n")
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    for command, args in [("explain", ("--wrt", "x")), ("step", ()), ("draw", ())]:
+        r = subprocess.run([*CHAINRULE, command, str(script), *args], capture_output=True,
+                           text=True, env=env, timeout=60)
+        assert one_line(r) == (f"chainrule {command}: {script} line 3 raised ValueError: log: "
+                               f"input must be > 0, got 'x' = -1.0\n")
+        r = subprocess.run([*CHAINRULE, command, str(script), *args, "--traceback"],
+                           capture_output=True, text=True, env=env, timeout=60)
+        lines = r.stderr.splitlines()
+        assert r.returncode == 2 and lines[0] == "Traceback (most recent call last):", r.stderr
+        assert lines[1] == f'  File "{script}", line 3, in <module>'       # no runpy frames
+        assert f'  File "{tmp_path / "helper.py"}", line 2, in f' in lines
+        assert lines[-2] == "ValueError: log: input must be > 0, got 'x' = -1.0"
+        assert lines[-1].startswith(f"chainrule {command}: {script} line 3 raised ValueError")

@@ -45,11 +45,39 @@ def output_file(option, path, name, extensions):
 
 
 def script_arguments(parser):
-    """SCRIPT; the script's own arguments come after ``--`` (:func:`autograd.cli.main`)."""
+    """SCRIPT and --traceback; the script's own arguments come after ``--``
+    (:func:`autograd.cli.main`)."""
     parser.add_argument("script", metavar="SCRIPT",
                         help="a Python script that builds a graph and calls .backward(); its own "
                              "arguments (its sys.argv[1:]) go at the end, after --: "
                              "SCRIPT ... -- --lr 0.5 data.csv")
+    parser.add_argument("--traceback", action="store_true",
+                        help="when the script (or a hook of its) raises, print Python's "
+                             "traceback from the script's own lines on, above the one-line error")
+
+
+def print_traceback(args, err):
+    """With ``--traceback``: the traceback of what the script raised behind ``err`` (a
+    ScriptError's cause, or ``err`` itself, from a hook of the script's), on stderr,
+    without the frames of chainrule and runpy that ran it."""
+    import os
+    import runpy
+    import sys
+    import traceback
+
+    from autograd.script import ScriptError
+    cause = err.__cause__ if isinstance(err, ScriptError) else err
+    if not getattr(args, "traceback", False) or cause is None:
+        return
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    runner = (package + os.sep, os.path.splitext(runpy.__file__)[0])
+
+    def ours(filename):          # Python 3.11+ calls runpy's frames "<frozen runpy>"
+        return filename == "<frozen runpy>" or os.path.abspath(filename).startswith(runner)
+    tb = cause.__traceback__
+    while tb is not None and ours(tb.tb_frame.f_code.co_filename):
+        tb = tb.tb_next
+    traceback.print_exception(type(cause), cause, tb, file=sys.stderr)
 
 
 def positive_int(noun):

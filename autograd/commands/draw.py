@@ -15,7 +15,8 @@ import contextlib
 import os
 import sys
 
-from autograd.commands import answering, one_line, positive_int, script_arguments
+from autograd.commands import (answering, one_line, positive_int, print_traceback,
+                               script_arguments)
 from autograd.names import printable
 
 
@@ -99,6 +100,7 @@ def run(args):
             if args.highlight and highlight is None:
                 highlight = _node_or_matrix(captured, root, args.highlight)
     except ScriptError as err:
+        print_traceback(args, err)
         print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
         return 2
     try:
@@ -107,6 +109,7 @@ def run(args):
         with contextlib.redirect_stdout(sys.stderr):
             captured.root.backward(captured.grad)
     except Exception as err:                    # a hook of the script's, say: one line
+        print_traceback(args, err)
         text = f"{args.script}'s backward() raised {raised(err)}"
         print(f"chainrule draw: {one_line(text)}", file=sys.stderr)
         return 2

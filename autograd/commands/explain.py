@@ -11,7 +11,8 @@ on is the root (or ``--root NAME`` picks another node or script variable).
 import shlex
 import sys
 
-from autograd.commands import answering, one_line, positive_int, script_arguments
+from autograd.commands import (answering, one_line, positive_int, print_traceback,
+                               script_arguments)
 from autograd.names import printable
 from autograd.explain import DEFAULT_LIMIT
 
@@ -42,6 +43,7 @@ def _graph(args):
                 wrt = args.wrt if matrix_name(args.wrt, captured.root) else \
                     _node(captured, args.wrt, root)
     except ScriptError as err:
+        print_traceback(args, err)
         _report_error(args, err)
         return None
     return root, wrt, captured.grad if root is captured.root else 1.0

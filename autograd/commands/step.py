@@ -12,7 +12,8 @@ import contextlib
 import os
 import sys
 
-from autograd.commands import one_line, output_file, positive_int, script_arguments
+from autograd.commands import (one_line, output_file, positive_int, print_traceback,
+                               script_arguments)
 from autograd.names import printable
 from autograd.script import ScriptError, run_until_backward
 from autograd.stepper import Stepper, StepperError, raised, session, terminal_width, use_colour
@@ -67,6 +68,7 @@ def run(args):
     try:
         captured = run_until_backward(args.script, args.script_args)
     except ScriptError as err:
+        print_traceback(args, err)
         print(f"chainrule step: {one_line(err)}", file=sys.stderr)
         return 2
 
