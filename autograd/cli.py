@@ -21,6 +21,7 @@ import threading
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from .commands import reader_gone
 from .version import version
 
 __all__ = ["COMMANDS", "Command", "build_parser", "main"]
@@ -144,9 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = args.run(args)
         sys.stdout.flush()
     except BrokenPipeError:
-        # the reader stopped early (chainrule ops | head): nothing more to say, and
-        # nothing left to flush at exit (Python's documented way out of EPIPE)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # the reader stopped early (chainrule ops | head): nothing more to say
+        reader_gone()
         return 1
     except KeyboardInterrupt:
         print("chainrule: interrupted", file=sys.stderr)

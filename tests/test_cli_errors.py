@@ -99,3 +99,21 @@ def test_traceback_shows_where_in_the_scripts_own_code_it_raised(tmp_path):
         assert f'  File "{tmp_path / "helper.py"}", line 2, in f' in lines
         assert lines[-2] == "ValueError: log: input must be > 0, got 'x' = -1.0"
         assert lines[-1].startswith(f"chainrule {command}: {script} line 3 raised ValueError")
+
+
+def test_check_keeps_its_verdict_when_the_reader_stops_early(tmp_path):
+    """`chainrule check ... | head -1` exited 1, "does not agree", for a value that agrees
+    once head had gone.  By hand, ∂L/∂a = b = -3: -3 agrees (0), 5 does not (1)."""
+    script = tmp_path / "learner.py"
+    script.write_text(SCRIPT)
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    for expected, status in (("-3", 0), ("5", 1)):
+        read_end, write_end = os.pipe()
+        os.close(read_end)   # the reader is gone before the first write
+        try:
+            r = subprocess.run([*CHAINRULE, "check", str(script), "--wrt", "a", "--expected",
+                                expected], stdout=write_end, stderr=subprocess.PIPE, env=env,
+                               timeout=60)
+        finally:
+            os.close(write_end)
+        assert r.returncode == status and r.stderr == b"", (expected, r.stderr)

@@ -26,6 +26,26 @@ def answering(option):
         raise ScriptError(f"{option}: {err}") from None
 
 
+def reader_gone():
+    """After a BrokenPipeError on stdout (``| head -1`` has read what it wanted): nothing
+    left to flush at exit either (Python's documented way out of EPIPE)."""
+    import os
+    import sys
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def answer(text, status):
+    """Print a verdict and return its exit ``status``, which stands when the reader
+    stopped after the headline (``chainrule check ... | head -1``)."""
+    import sys
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        reader_gone()
+    return status
+
+
 def output_file(option, path, name, extensions):
     """Where ``option`` (``--out``, ``--html``) writes its one file: ``name`` inside
     ``path`` when that names a folder (one that exists, or ending in /), else ``path``

@@ -11,7 +11,7 @@ on is the root (or ``--root NAME`` picks another node or script variable).
 import shlex
 import sys
 
-from autograd.commands import (answering, one_line, positive_int, print_traceback,
+from autograd.commands import (answer, answering, one_line, positive_int, print_traceback,
                                script_arguments)
 from autograd.names import printable
 from autograd.explain import DEFAULT_LIMIT
@@ -187,9 +187,9 @@ def run_check(args):
                             atol=args.atol, limit=args.limit, layout=args.layout)
     except (ValueError, KeyError, TypeError) as err:
         return _report_error(args, err)
-    print(verdict.text(next_step=_explain_command(args)))
-    _print_note(_seed_note(seed, args.wrt, getattr(verdict, "engine", None)))
-    return 0 if verdict else 1
+    note = _seed_note(seed, args.wrt, getattr(verdict, "engine", None))
+    text = verdict.text(next_step=_explain_command(args))
+    return answer(f"{text}\n{note}" if note else text, 0 if verdict else 1)
 
 
 def check_arguments(parser):
