@@ -187,8 +187,9 @@ class Stepper:
         return self.last_feed[node]
 
     def lookup(self, name):
-        """The node of this graph called ``name`` (a list of one); StepperError naming
-        the choices if there is none, or if several nodes share the name."""
+        """The node of this graph called ``name`` (a list of one), or of ``name`` in quotes
+        (``"my weight"``, as ``g "my pic.svg"`` takes a path); StepperError naming the
+        choices if there is none, or if several nodes share the name."""
         nodes = all_nodes(self.root)
         if self._names is None:
             self._names = names.nodes_by_name(nodes)
@@ -207,6 +208,8 @@ class Stepper:
                         f"{name!r} is a Value in the script but not part of the graph of "
                         f"{self.labels(self.root)}")
                 return found
+        if len(name) > 1 and name[0] == name[-1] and name[0] in "'\"":   # p "my weight"
+            return self.lookup(name[1:-1])
         raise StepperError(f"no node named {name!r} in the graph of {self.labels(self.root)}; "
                            f"named nodes: {names.listing(self._names)}")
 

@@ -117,3 +117,20 @@ def test_check_keeps_its_verdict_when_the_reader_stops_early(tmp_path):
         finally:
             os.close(write_end)
         assert r.returncode == status and r.stderr == b"", (expected, r.stderr)
+
+
+def test_step_takes_a_name_in_quotes_as_g_takes_a_path(tmp_path):
+    """`p "my weight"` said "no node named '"my weight"'" where `g "my pic.svg"` takes the
+    quotes off.  By hand, L = w·b: ∂L/∂w = b = -3."""
+    script = tmp_path / "spaces.py"
+    script.write_text("from autograd import Value\nw = Value(2.0, name='my weight')\n"
+                      "b = Value(-3.0, name='say \"hi\"')\nL = (w * b).named('L')\nL.backward()\n")
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    r = subprocess.run([*CHAINRULE, "step", str(script)], capture_output=True, text=True,
+                       input="p \"my weight\"\np 'say \"hi\"'\nb 'my weight'\n", env=env,
+                       timeout=60)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    out = r.stdout
+    assert "my weight = 2 (leaf), grad: no contribution yet" in out
+    assert 'say "hi" = -3 (leaf), grad: no contribution yet' in out
+    assert "-> my weight = 2 (leaf), grad = -3 (complete: 1 contribution)" in out
