@@ -65,12 +65,15 @@ def output_file(option, path, name, extensions):
 
 
 def script_arguments(parser):
-    """SCRIPT and --traceback; the script's own arguments come after ``--``
-    (:func:`autograd.cli.main`)."""
+    """SCRIPT; the script's own arguments come after ``--`` (:func:`autograd.cli.main`)."""
     parser.add_argument("script", metavar="SCRIPT",
                         help="a Python script that builds a graph and calls .backward(); its own "
                              "arguments (its sys.argv[1:]) go at the end, after --: "
                              "SCRIPT ... -- --lr 0.5 data.csv")
+
+
+def traceback_argument(parser):
+    """--traceback, the last option of every command that runs a script."""
     parser.add_argument("--traceback", action="store_true",
                         help="when the script (or a hook of its) raises, print Python's "
                              "traceback from the script's own lines on, above the one-line error")

@@ -16,7 +16,7 @@ import os
 import sys
 
 from autograd.commands import (answering, one_line, positive_int, print_traceback,
-                               script_arguments)
+                               script_arguments, traceback_argument)
 from autograd.names import printable
 
 
@@ -37,6 +37,7 @@ def arguments(parser):
     parser.add_argument("--root", metavar="NAME", default=None,
                         help="draw the graph of this node instead of the one backward() was "
                              "called on")
+    traceback_argument(parser)
 
 
 def _out_path(out, script):

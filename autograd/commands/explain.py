@@ -12,7 +12,7 @@ import shlex
 import sys
 
 from autograd.commands import (answer, answering, one_line, positive_int, print_traceback,
-                               script_arguments)
+                               script_arguments, traceback_argument)
 from autograd.names import printable
 from autograd.explain import DEFAULT_LIMIT
 
@@ -148,6 +148,7 @@ def run_explain(args):
 def explain_arguments(parser):
     _add_common(parser)
     parser.add_argument("--latex", action="store_true", help="print the LaTeX form instead")
+    traceback_argument(parser)
 
 
 def run_check(args):
@@ -211,4 +212,5 @@ def check_arguments(parser):
     parser.add_argument("--layout", choices=("rows", "columns"), default=None,
                         help="the layout of a matrix question (--wrt W2, --expected '[[...]]'): "
                              "rows (samples as rows, the blog's W1) or columns (Nielsen's W2)")
+    traceback_argument(parser)
 

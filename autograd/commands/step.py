@@ -13,7 +13,7 @@ import os
 import sys
 
 from autograd.commands import (one_line, output_file, positive_int, print_traceback,
-                               script_arguments)
+                               script_arguments, traceback_argument)
 from autograd.names import printable
 from autograd.script import ScriptError, run_until_backward
 from autograd.stepper import Stepper, StepperError, raised, session, terminal_width, use_colour
@@ -43,6 +43,7 @@ def arguments(parser):
                              "replays the pass in a browser: a file (out/desmos.html; .html is "
                              "added to a name without it), a folder (one that exists, or "
                              "ending in /) to write SCRIPT's name .html into, or - for stdout")
+    traceback_argument(parser)
 
 
 #: the options of stepping here, which --html (a page instead) has no use for
