@@ -127,3 +127,20 @@ def test_the_help_says_what_a_path_names(tmp_path):
                               env=env, timeout=60).stdout
         said = " ".join(text.split()).split(f" {option} PATH ")[-1].split(" --")[0]
         assert "folder" in said and "ending in /" in said, (command, said)
+
+
+def test_a_tilde_no_shell_expanded_is_the_home_folder(tmp_path):
+    """--out=~/pics/g.svg (no shell expands ~ after =) made a folder named ~ in the
+    current one; the stepper's g ~/pic already took ~ as the home folder."""
+    home = tmp_path / "home"
+    script = tmp_path / "learner.py"
+    script.write_text(SCRIPT)
+    env = dict(os.environ, PYTHONPATH=ROOT, HOME=str(home))
+    for args in (["draw", str(script), "--out=~/pics/g.svg"],
+                 ["step", str(script), "--html=~/pics/", "--max-nodes=50"]):
+        r = subprocess.run([*CHAINRULE, *args], capture_output=True, cwd=tmp_path, env=env,
+                           timeout=120)
+        assert r.returncode == 0, r.stderr
+    assert node_grads((home / "pics" / "g.svg").read_text()) == HAND
+    assert (home / "pics" / "learner.html").read_text().startswith("<!DOCTYPE html>")
+    assert not (tmp_path / "~").exists()

@@ -46,6 +46,14 @@ def answer(text, status):
     return status
 
 
+def output_path(text):
+    """An argparse type for --out, --frames and --html: ``~`` is the home folder, as
+    the stepper's ``g ~/pic`` takes it (no shell expands ``--out=~/pic.svg``); ``-``
+    is itself."""
+    import os
+    return text if text == "-" else os.path.expanduser(text)
+
+
 def output_file(option, path, name, extensions):
     """Where ``option`` (``--out``, ``--html``) writes its one file: ``name`` inside
     ``path`` when that names a folder (one that exists, or ending in /), else ``path``

@@ -15,14 +15,14 @@ import contextlib
 import os
 import sys
 
-from autograd.commands import (answering, one_line, positive_int, print_traceback,
+from autograd.commands import (answering, one_line, output_path, positive_int, print_traceback,
                                script_arguments, traceback_argument)
 from autograd.names import printable
 
 
 def arguments(parser):
     script_arguments(parser)
-    parser.add_argument("--out", metavar="PATH", default=None,
+    parser.add_argument("--out", metavar="PATH", default=None, type=output_path,
                         help="where to write the picture: a file (its extension .png, .svg or "
                              ".pdf picks the format; none: one is added), or a folder (one "
                              "that exists, or ending in /) to write SCRIPT's name into, or - "

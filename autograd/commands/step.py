@@ -12,7 +12,7 @@ import contextlib
 import os
 import sys
 
-from autograd.commands import (one_line, output_file, positive_int, print_traceback,
+from autograd.commands import (one_line, output_file, output_path, positive_int, print_traceback,
                                script_arguments, traceback_argument)
 from autograd.names import printable
 from autograd.script import ScriptError, run_until_backward
@@ -24,10 +24,10 @@ def arguments(parser):
     script_arguments(parser)
     parser.add_argument("--stop-at", metavar="NAME",
                         help="run until NAME's gradient is complete before the first prompt")
-    parser.add_argument("--frames", metavar="DIR",
+    parser.add_argument("--frames", metavar="DIR", type=output_path,
                         help="write one picture of the graph per step into the folder DIR "
                              "(DIR/step_001.png, ...; for slides)")
-    parser.add_argument("--out", metavar="PATH", default=None,
+    parser.add_argument("--out", metavar="PATH", default=None, type=output_path,
                         help="where the g command writes its pictures: a folder (one that "
                              "exists, or a path ending in / or without an extension) for "
                              "numbered ones, or a file ending in .png, .svg or .pdf that each "
@@ -38,7 +38,7 @@ def arguments(parser):
     parser.add_argument("--max-nodes", metavar="N", type=positive_int("nodes"), default=300,
                         help="draw pictures (g, --frames, --html) of up to N nodes (default: "
                              "300; larger ones are refused as unreadable)")
-    parser.add_argument("--html", metavar="PATH",
+    parser.add_argument("--html", metavar="PATH", type=output_path,
                         help="instead of stepping here, write a self-contained page that "
                              "replays the pass in a browser: a file (out/desmos.html; .html is "
                              "added to a name without it), a folder (one that exists, or "
