@@ -261,6 +261,17 @@ def extension_list(extensions):
     return dotted[0] if len(dotted) == 1 else f"{', '.join(dotted[:-1])} or {dotted[-1]}"
 
 
+def cannot_write(err, path):
+    """An OSError met writing ``path`` as one line, ``cannot write out/g.png: Permission
+    denied``; a file where a folder of the path should be says so (mkdir said only
+    "File exists", open "Not a directory")."""
+    target = os.fspath(path)
+    blocking = next((p for p in pathlib.Path(target).parents if p.is_file()), None)
+    if blocking is not None:
+        return f"cannot write {target}: {blocking} is a file, not a folder"
+    return f"cannot write {err.filename or target}: {err.strerror or err}"
+
+
 def file_path(path, where, example="out/graph"):
     """``path`` as a Path naming a file (its folders may be missing yet), or a one-line
     error naming ``where`` (``render_graph``) and suggesting ``example``."""

@@ -340,7 +340,8 @@ class Stepper:
     def render(self, path, step=None):
         """Draw the graph as it is now (current node highlighted) to ``path``; return the file."""
         try:
-            from .draw import INSTALL_LINE, DotNotFound, picture_format, render_graph
+            from .draw import (INSTALL_LINE, DotNotFound, cannot_write, picture_format,
+                               render_graph)
         except ImportError as err:  # pragma: no cover - draw ships with the package
             raise StepperError(f"graph images need autograd.draw: {err}") from None
         step = self.current if step is None else step
@@ -352,8 +353,7 @@ class Stepper:
         try:
             written = render_graph(self.root, path, formats=(image_format,), **kwargs)
         except OSError as err:                  # as chainrule draw says it
-            raise StepperError(f"cannot write {err.filename or path}: {err.strerror or err}") \
-                from None
+            raise StepperError(cannot_write(err, path)) from None
         except DotNotFound:                     # the commands' one line, not Python's advice
             raise StepperError(f"could not draw the graph: {INSTALL_LINE}") from None
         except ValueError as err:               # too large: draw's sentence

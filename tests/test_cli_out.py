@@ -144,3 +144,15 @@ def test_a_tilde_no_shell_expanded_is_the_home_folder(tmp_path):
     assert node_grads((home / "pics" / "g.svg").read_text()) == HAND
     assert (home / "pics" / "learner.html").read_text().startswith("<!DOCTYPE html>")
     assert not (tmp_path / "~").exists()
+
+
+def test_a_file_where_a_folder_should_be_is_named(tmp_path):
+    """--out afile/x.png, with afile a file, said "cannot write afile: File exists"."""
+    (tmp_path / "afile").write_text("")
+    for args, stdin, target in [(("draw", "--out", "afile/x.png"), "", "afile/x.png"),
+                                (("step", "--html", "afile/x.html"), "", "afile/x.html"),
+                                (("step",), "g afile/y/z.svg\n", "afile/y/z.svg")]:
+        r = chainrule(tmp_path, *args, stdin=stdin)
+        err = r.stderr.decode().removeprefix("the script's own print\n")
+        assert r.returncode == 2 and err == (f"chainrule {args[0]}: cannot write {target}: "
+                                             f"afile is a file, not a folder\n"), err

@@ -325,7 +325,8 @@ def test_g_into_a_path_it_cannot_write_says_which_in_one_line(tmp_path):
     n, st, out = make()
     with pytest.raises(StepperError) as caught:
         st.command(f"g {tmp_path / 'afile' / 'pic'}")
-    assert str(caught.value) == f"cannot write {tmp_path / 'afile'}: File exists"
+    assert str(caught.value) == (f"cannot write {tmp_path / 'afile' / 'pic'}: "
+                                 f"{tmp_path / 'afile'} is a file, not a folder")
     assert st.done == [] and not st.finished
 
 

@@ -78,7 +78,8 @@ def _node_or_matrix(captured, root, name):
 
 
 def run(args):
-    from autograd.draw import INSTALL_LINE, DotNotFound, GraphTooLarge, draw, render_graph
+    from autograd.draw import (INSTALL_LINE, DotNotFound, GraphTooLarge, cannot_write, draw,
+                               render_graph)
     from autograd.script import ScriptError, run_until_backward
     from autograd.stepper import raised
     try:
@@ -129,8 +130,7 @@ def run(args):
         print(f"chainrule draw: {one_line(err).removeprefix('draw: ')}", file=sys.stderr)
         return 2
     except OSError as err:
-        text = f"cannot write {err.filename or out}: {err.strerror or err}"
-        print(f"chainrule draw: {one_line(text)}", file=sys.stderr)
+        print(f"chainrule draw: {one_line(cannot_write(err, out))}", file=sys.stderr)
         return 2
     print(f"wrote {printable(str(written))}")
     return 0

@@ -153,10 +153,12 @@ def _values(matrix, name):
     return [value for row in value_grid(matrix, "step", name)[0] for value in row]
 
 
-def _one_line(err):
-    """An error as one line: an OSError as "cannot write PATH: reason"."""
-    if isinstance(err, OSError) and err.filename is not None:
-        return one_line(f"cannot write {err.filename}: {err.strerror or err}")
+def _one_line(err, path=None):
+    """An error as one line: an OSError met writing ``path`` (or its own file name) as
+    "cannot write PATH: reason"."""
+    from autograd.draw import cannot_write
+    if isinstance(err, OSError) and (path or err.filename) is not None:
+        return one_line(cannot_write(err, path or err.filename))
     return one_line(err)
 
 
@@ -176,7 +178,7 @@ def write_page(captured, path, max_nodes=300):
         print(f"chainrule step: {INSTALL_LINE}", file=sys.stderr)
         return 2
     except (GraphTooLarge, OSError, ValueError) as err:   # ValueError: a folder
-        print(f"chainrule step: {_one_line(err)}", file=sys.stderr)
+        print(f"chainrule step: {_one_line(err, path)}", file=sys.stderr)
         return 2
     except Exception as err:     # the pass the page replays ran a hook of the script's
         print(f"chainrule step: could not write the page: {one_line(raised(err))}",
