@@ -415,6 +415,7 @@ def test_step_refuses_a_large_graph_with_an_option_that_draws_it(tmp_path):
     assert (tmp_path / "chainrule_step_000.svg").read_text().count("<g id=\"node") > nodes
     r = chainrule("step", path, "--html", "page.html", cwd=tmp_path)
     assert r.returncode == 2 and f"--max-nodes {nodes}" in r.stderr
+    assert r.stderr.startswith("chainrule step: the graph of ") and "draw:" not in r.stderr
     r = chainrule("step", path, "--html", "page.html", "--max-nodes", str(nodes), cwd=tmp_path)
     assert r.returncode == 0 and (tmp_path / "page.html").exists(), r.stderr
 

@@ -177,8 +177,8 @@ def write_page(captured, path, max_nodes=300):
     except DotNotFound:
         print(f"chainrule step: {INSTALL_LINE}", file=sys.stderr)
         return 2
-    except (GraphTooLarge, OSError, ValueError) as err:   # ValueError: a folder
-        print(f"chainrule step: {_one_line(err, path)}", file=sys.stderr)
+    except (GraphTooLarge, OSError, ValueError) as err:   # draw()'s "draw: ...", said once
+        print(f"chainrule step: {_one_line(err, path).removeprefix('draw: ')}", file=sys.stderr)
         return 2
     except Exception as err:     # the pass the page replays ran a hook of the script's
         print(f"chainrule step: could not write the page: {one_line(raised(err))}",
