@@ -246,7 +246,7 @@ _LAYER_ALONE = re.compile(r"(?:\^\s*(?:\{\s*(\d+)\s*\}|(\d+))(?!\s*_|\d)|([⁰¹
 #: prints names: the name w3_11, x_1
 _SUPERSCRIPTS = names.SUPERSCRIPT_DIGITS
 _EXPONENT = re.compile("([⁺⁻]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
-_SCRIPTED = re.compile("([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉]+)")
+_SCRIPTED = names.SCRIPTED
 _FROM_SCRIPTS = names.FROM_SCRIPTS
 _PRIMES = "'′"
 #: the characters of a run: letters, digits (not ² ³), _ and primes

@@ -83,10 +83,16 @@ def parse(name):
 def spelling(name):
     """What a name says, whichever way it is written: ``w1`` and ``w_1`` (as Desmos
     writes w₁) give the same, as do ``a^2_1`` and ``a2_1`` (a node named as LaTeX writes
-    it); a name outside the scheme is itself."""
+    it) and ``w₁`` or ``β₁`` (a node named as printed) and ``w_1`` or ``β_1`` (as a
+    formula reads them); a name outside the scheme is itself."""
     n = parse(name)
     if n is None and isinstance(name, str) and ("^" in name or "{" in name):
         n = parse(plain(name))
+    if n is None and isinstance(name, str) and SCRIPTED.search(name):
+        unscripted = SCRIPTED.sub(_unscripted, name)
+        n = parse(unscripted)
+        if n is None:
+            return (unscripted,)
     if n is None:
         return (name,)
     return (n.base, n.layer, n.index, n.primes, n.sample)
@@ -95,6 +101,15 @@ def spelling(name):
 #: Nielsen's layer and index as LaTeX writes them after a name's letters, superscript
 #: first: ``^{3}_{11}``, ``^2_1``, ``^{2}_{1}`` (as :func:`latex` writes ``w3_11``)
 LATEX_LAYER = re.compile(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+))\s*_\s*(?:\{\s*(\d+)\s*\}|(\d+))")
+
+
+#: a name's printed digits, as a formula reads them: ``³₁₁`` in w³₁₁ (w3_11), ``₁`` in β₁ (β_1)
+SCRIPTED = re.compile("([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉]+)")
+
+
+def _unscripted(found):
+    """A :data:`SCRIPTED` match as a formula reads it: ``³₁₁`` is ``3_11``, ``₁`` is ``_1``."""
+    return f"{found.group(1).translate(FROM_SCRIPTS)}_{found.group(2).translate(FROM_SCRIPTS)}"
 
 
 def layer_suffix(found):

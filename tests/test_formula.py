@@ -847,3 +847,21 @@ def test_an_exponent_of_digits_run_into_a_name_is_refused(graph, typed, pos, wri
 ])
 def test_an_exponent_set_apart_reads(graph, typed, expected):
     assert_close(read_formula(typed, graph).evaluate(), expected, rel=1e-14)
+
+
+def test_a_node_named_as_printed_is_read_as_the_names_list_shows_it(tmp_path, capsys):
+    """Nodes named w₁, β₁ and w³₁₁ were listed as "named nodes: ..., w³₁₁, w₁, β₁" by the
+    refusal of a formula that wrote them so: "no node named 'β_1'".  Oracle, by hand:
+    L = w₁·β₁·h·w³₁₁ at (2, 3, 1.5, 0.5), so ∂L/∂w₁ = β₁·h·w³₁₁ = 2.25."""
+    w, b = Value(2.0, name="w₁"), Value(3.0, name="β₁")
+    h, c = Value(1.5, name="h"), Value(0.5, name="w³₁₁")
+    L = (w * b * h * c).named("L")
+    assert read_formula("β₁·h·w³₁₁", L).evaluate() == 2.25
+    assert read_formula("β_1·h·w^3_11", L).evaluate() == 2.25     # as LaTeX writes them
+    assert read_formula("w₁·β₁·w³₁₁", L).evaluate() == 3.0 * 2 * 0.5
+    script = tmp_path / "printed.py"
+    script.write_text("from autograd import Value\nw = Value(2.0, name='w₁')\n"
+                      "b = Value(3.0, name='β₁')\nh = Value(1.5, name='h')\n"
+                      "L = (w * b * h).named('L')\nL.backward()\n", encoding="utf-8")
+    assert main(["check", str(script), "--wrt", "w₁", "--formula", "β₁·h"]) == 0
+    assert capsys.readouterr().out.startswith("Agrees")
