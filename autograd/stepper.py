@@ -25,6 +25,7 @@ last step that feeds it.
 """
 
 import os
+import re
 import select
 import shutil
 import sys
@@ -315,8 +316,22 @@ class Stepper:
         if self.frames_dir is not None and self.total:
             frames = [os.path.join(self.frames_dir, f"step_{i:03d}.{self.image_format}")
                       for i in sorted({1, self.total})]
-            lines.append(f"one picture per step: {' ... '.join(frames)}")
+            lines.append(f"one picture per step: {' ... '.join(frames)}{self._older_frames()}")
         return "\n".join(lines)
+
+    def _older_frames(self):
+        """A note naming the frames past this pass's last that ``frames_dir`` still holds
+        from an earlier, longer one (slides made from the folder would show them), or ""."""
+        found = re.compile(rf"step_(\d{{3,}})\.{re.escape(self.image_format)}\Z")
+        try:
+            older = sorted(name for name in os.listdir(self.frames_dir)
+                           if (m := found.match(name)) and int(m.group(1)) > self.total)
+        except OSError:
+            return ""
+        if not older:
+            return ""
+        return (f" (the folder also holds {' ... '.join(dict.fromkeys([older[0], older[-1]]))} "
+                f"from an earlier pass)")
 
     def say(self, text, style=None):
         """Print ``text``: wrapped to the terminal, and the first line in ``style``'s colour

@@ -156,3 +156,18 @@ def test_a_file_where_a_folder_should_be_is_named(tmp_path):
         err = r.stderr.decode().removeprefix("the script's own print\n")
         assert r.returncode == 2 and err == (f"chainrule {args[0]}: cannot write {target}: "
                                              f"afile is a file, not a folder\n"), err
+
+
+def test_frames_left_from_a_longer_pass_are_named(tmp_path):
+    """--frames into a folder holding step_001 ... step_009 of an earlier, longer pass
+    said only "one picture per step: fr/step_001.png ... fr/step_003.png" (L = (a·b + c)·f
+    has 3 derived nodes, so 3 steps), and slides made from the folder showed 4 to 9."""
+    (tmp_path / "fr").mkdir()
+    for i in range(1, 10):
+        (tmp_path / "fr" / f"step_{i:03d}.png").write_bytes(b"")
+    r = chainrule(tmp_path, "step", "--frames", "fr", stdin="c\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode().splitlines()[-1] == (
+        "one picture per step: fr/step_001.png ... fr/step_003.png (the folder also holds "
+        "step_004.png ... step_009.png from an earlier pass)")
+    assert (tmp_path / "fr" / "step_003.png").read_bytes().startswith(b"\x89PNG")
