@@ -226,7 +226,11 @@ def run_until_backward(path, argv=()):
     if os.path.isdir(path):
         raise ScriptError(f"{path} is a directory, not a Python script")
     if not os.path.isfile(path):
-        raise ScriptError(f"no such script: {path}")
+        beside = f"{path}.py" if os.path.isfile(f"{path}.py") else None
+        raise ScriptError(f"no such script: {path}" + (f"; did you mean {beside}?" if beside else ""))
+    with open(path, "rb") as script:
+        if b"\0" in script.read(1 << 16):   # a picture given for the script: chainrule draw g.png
+            raise ScriptError(f"{path} is not a Python script: it holds binary data")
     if path.lower().endswith(".ipynb"):     # JSON, which Python would run as one dict
         raise ScriptError(
             f"{path} is a Jupyter notebook, and chainrule runs Python scripts: save it as one "

@@ -134,3 +134,19 @@ def test_step_takes_a_name_in_quotes_as_g_takes_a_path(tmp_path):
     assert "my weight = 2 (leaf), grad: no contribution yet" in out
     assert 'say "hi" = -3 (leaf), grad: no contribution yet' in out
     assert "-> my weight = 2 (leaf), grad = -3 (complete: 1 contribution)" in out
+
+
+def test_a_script_named_without_py_or_a_picture_given_for_it_says_so(tmp_path):
+    """`chainrule explain learner` said only "no such script: learner" beside learner.py,
+    and `chainrule draw learner.png` "learner.png raised SyntaxError: source code string
+    cannot contain null bytes"."""
+    chainrule(tmp_path, "draw")                       # writes learner.py and learner.png
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    for args, said in [(["explain", "learner", "--wrt", "a"],
+                        "chainrule explain: no such script: learner; did you mean learner.py?"),
+                       (["draw", "learner.png"],
+                        "chainrule draw: learner.png is not a Python script: it holds binary "
+                        "data")]:
+        r = subprocess.run([*CHAINRULE, *args], capture_output=True, text=True, cwd=tmp_path,
+                           env=env, timeout=60)
+        assert one_line(r) == said + "\n"
