@@ -6,8 +6,9 @@ and the ``arguments(parser)`` function that adds its options.  ``chainrule
 ops`` lists the primitive operations and their local derivative rules.
 
 Exit status: 0 when the answer is "agrees" (or there is nothing to judge),
-1 when a value does not agree, 2 for bad usage or a script that failed; a
-one-line message on stderr says which, never a traceback.
+1 when a value does not agree, 2 for bad usage, a script that failed or anything
+else that went wrong; a one-line message on stderr says which, and a traceback only
+when ``--traceback`` asks.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import importlib
 import os
 import sys
 import threading
+import traceback
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .commands import reader_gone
+from .commands import one_line, reader_gone
 from .version import version
 
 __all__ = ["COMMANDS", "Command", "build_parser", "main"]
@@ -149,7 +151,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         reader_gone()
         return 1
     except KeyboardInterrupt:
-        print("chainrule: interrupted", file=sys.stderr)
+        print(f"chainrule {args.command}: interrupted", file=sys.stderr)
+        status = 2
+    except Exception as err:
+        # a case chainrule did not foresee: one line, and never status 1 ("does not
+        # agree"); Python's traceback only when asked
+        if getattr(args, "traceback", False):
+            traceback.print_exc()
+        text = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+        hint = "--traceback shows where" if hasattr(args, "traceback") else "a bug to report"
+        print(f"chainrule {args.command}: unexpected {one_line(text)} ({hint})", file=sys.stderr)
         status = 2
     if _stray_threads(before):
         # the script left a thread running: it has had its answer, so do not wait

@@ -150,3 +150,27 @@ def test_a_script_named_without_py_or_a_picture_given_for_it_says_so(tmp_path):
         r = subprocess.run([*CHAINRULE, *args], capture_output=True, text=True, cwd=tmp_path,
                            env=env, timeout=60)
         assert one_line(r) == said + "\n"
+
+
+def test_an_unforeseen_error_is_one_line_and_never_status_1(tmp_path, monkeypatch, capsys):
+    """An exception chainrule does not catch gave Python's traceback and exit status 1,
+    which check documents as "does not agree"; now status 2 and one line, the traceback
+    only under --traceback."""
+    import importlib
+
+    from autograd.cli import main
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("float division by zero")
+    monkeypatch.setattr(importlib.import_module("autograd.check"), "check", broken)
+    script = tmp_path / "learner.py"
+    script.write_text(SCRIPT)
+    args = ["check", str(script), "--wrt", "a", "--expected", "-3"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err == ("chainrule check: unexpected ZeroDivisionError: float division by zero "
+                   "(--traceback shows where)\n")
+    assert main([*args, "--traceback"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):") and "in broken" in err
+    assert err.endswith("(--traceback shows where)\n")
