@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(f"autograd.commands.{command.module}")
         p = sub.add_parser(name, help=command.help, description=command.help)
         getattr(module, command.arguments)(p)
+        if any(action.dest == "script" for action in p._actions):   # as the docs write it
+            p.usage = p.format_usage().removeprefix("usage: ").rstrip() + " [-- SCRIPT_ARGS]"
         p.set_defaults(run=getattr(module, command.run), command_parser=p)
     return parser
 

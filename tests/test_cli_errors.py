@@ -174,3 +174,17 @@ def test_an_unforeseen_error_is_one_line_and_never_status_1(tmp_path, monkeypatc
     err = capsys.readouterr().err
     assert err.startswith("Traceback (most recent call last):") and "in broken" in err
     assert err.endswith("(--traceback shows where)\n")
+
+
+def test_the_usage_line_shows_where_the_scripts_arguments_go():
+    """`chainrule step --help` ended its usage at SCRIPT; docs/stepping.md's synopsis, and
+    every command that runs a script, take the script's own arguments after --."""
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    for command in ("explain", "check", "step", "draw"):
+        usage = subprocess.run([*CHAINRULE, command, "--help"], capture_output=True, text=True,
+                               env=env, timeout=60).stdout.split("\n\n")[0]
+        assert usage.startswith(f"usage: chainrule {command} ") and \
+            usage.endswith(" SCRIPT [-- SCRIPT_ARGS]"), usage
+    ops = subprocess.run([*CHAINRULE, "ops", "--help"], capture_output=True, text=True, env=env,
+                         timeout=60).stdout
+    assert ops.startswith("usage: chainrule ops [-h]\n")
