@@ -68,7 +68,7 @@ class Captured:
             try:
                 return names.find_node(nodes, name, os.path.basename(self.path))
             except names.NodeNameError as err:
-                raise ScriptError(str(err)) from None
+                raise ScriptError(f"{err}{self._holders(named[name])}") from None
         value = self.namespace.get(name)
         if isinstance(value, Value):
             return value
@@ -80,6 +80,19 @@ class Captured:
         raise ScriptError(
             f"no node named {name!r} in the graph of {os.path.basename(self.path)}; "
             f"named nodes: {names.listing(named)}")
+
+
+    def _holders(self, nodes):
+        """For nodes that share a name: "; the script's variables a and b hold them: give
+        the one you mean", or "" when no variable holds them."""
+        shared = {id(node) for node in nodes}
+        held = sorted(var for var, value in self.namespace.items()
+                      if isinstance(value, Value) and id(value) in shared)
+        if not held:
+            return ""
+        return (f"; the script's variables {', '.join(held[:-1])} and {held[-1]} hold them: "
+                f"give the one you mean" if len(held) > 1 else
+                f"; the script's variable {held[0]} holds one of them: give it")
 
 
 #: micrograd's n.layers[0].neurons[0].w[0]: a variable, then attributes and list indices

@@ -188,3 +188,20 @@ def test_the_usage_line_shows_where_the_scripts_arguments_go():
     ops = subprocess.run([*CHAINRULE, "ops", "--help"], capture_output=True, text=True, env=env,
                          timeout=60).stdout
     assert ops.startswith("usage: chainrule ops [-h]\n")
+
+
+def test_a_name_two_nodes_share_points_to_the_variables_that_hold_them(tmp_path):
+    """"2 nodes are named 'w' ...; pass the Value itself" gave no way to do so from the
+    command line; the script's variables a and b hold them, and --wrt a works (by hand,
+    L = a·b, ∂L/∂a = b = 2)."""
+    script = tmp_path / "dup.py"
+    script.write_text("from autograd import Value\na = Value(1.0, name='w')\n"
+                      "b = Value(2.0, name='w')\nL = (a * b).named('L')\nL.backward()\n")
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    r = subprocess.run([*CHAINRULE, "explain", str(script), "--wrt", "w"], capture_output=True,
+                       text=True, env=env, timeout=60)
+    assert one_line(r).endswith("; the script's variables a and b hold them: give the one you "
+                                "mean\n")
+    r = subprocess.run([*CHAINRULE, "check", str(script), "--wrt", "a", "--expected", "2"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("Agrees"), r.stderr
