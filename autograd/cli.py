@@ -161,8 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "traceback", False):
             traceback.print_exc()
         text = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
-        hint = "--traceback shows where" if hasattr(args, "traceback") else "a bug to report"
-        print(f"chainrule {args.command}: unexpected {one_line(text)} ({hint})", file=sys.stderr)
+        hint = " (--traceback shows where)" if hasattr(args, "traceback") else ""
+        print(f"chainrule {args.command}: unexpected {one_line(text)}{hint}", file=sys.stderr)
         status = 2
     if _stray_threads(before):
         # the script left a thread running: it has had its answer, so do not wait
