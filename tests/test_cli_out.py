@@ -171,3 +171,27 @@ def test_frames_left_from_a_longer_pass_are_named(tmp_path):
         "one picture per step: fr/step_001.png ... fr/step_003.png (the folder also holds "
         "step_004.png ... step_009.png from an earlier pass)")
     assert (tmp_path / "fr" / "step_003.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_draw_out_dash_refuses_png_bytes_to_a_terminal(tmp_path, monkeypatch, capsys):
+    """--out - with a terminal for stdout would print a PNG's bytes on it: refused in one
+    line before the script runs (SVG, text, is written)."""
+    import io
+
+    from autograd.cli import main
+
+    class Terminal(io.TextIOWrapper):
+        def isatty(self):
+            return True
+
+    script = tmp_path / "learner.py"
+    script.write_text(SCRIPT)
+    monkeypatch.setattr(sys, "stdout", Terminal(io.BytesIO(), encoding="utf-8"))
+    assert main(["draw", str(script), "--out", "-"]) == 2
+    assert capsys.readouterr().err == ("chainrule draw: --out - would write PNG bytes to the "
+                                       "terminal: redirect it (> graph.png), or give --format "
+                                       "svg\n")
+    assert not (tmp_path / "ran").exists()
+    assert main(["draw", str(script), "--out", "-", "--format", "svg"]) == 0
+    sys.stdout.flush()
+    assert sys.stdout.buffer.getvalue().lstrip().startswith(b"<?xml")
