@@ -94,6 +94,10 @@ def test_step_out_and_frames_that_cannot_be_what_they_name_are_refused(tmp_path)
                         (("--html", "page.png"), ("--html page.png", ".html"))]:
         assert refused(chainrule(tmp_path, "step", *args, stdin="c\n"), *words)
         assert sorted(os.listdir(tmp_path)) == ["learner.py"], args
+    (tmp_path / "afile").write_text("")                 # no extension: a folder, but a file
+    assert refused(chainrule(tmp_path, "step", "--out", "afile", stdin="g\n"),
+                   "--out afile is a file", "folder")
+    assert not (tmp_path / "ran").exists()
 
 
 def test_step_html_takes_a_file_a_folder_or_stdout(tmp_path):

@@ -130,6 +130,9 @@ def _pictures(args):
     named = picture_format(out)
     if named is None:
         output_file("--out", out, "", PICTURE_FORMATS)    # an extension g cannot write
+        if os.path.exists(out):
+            raise ValueError(f"--out {out} is a file, so g cannot write pictures into it: give "
+                             f"a folder, or a file ending in .png, .svg or .pdf")
         return out, None, args.format or "png"
     if args.format and args.format != named:
         raise ValueError(f"--out {out} ends in .{named} but --format is {args.format}; give "
