@@ -50,6 +50,7 @@ commands:
   b NAME       run until NAME's gradient is complete
   p [NAME]     print node NAME (without NAME: the current step)
   g [PATH]     write the graph as it is now to an image and print its path
+               (PATH: a file ending in .png, .svg or .pdf, or a folder)
   q            quit (Ctrl-C at the prompt too; Ctrl-D continues, as c)
   h            this help"""
 

@@ -116,7 +116,8 @@ def test_step_html_takes_a_file_a_folder_or_stdout(tmp_path):
 
 def test_g_into_a_folder_numbers_the_picture_and_refuses_other_formats(tmp_path):
     """g pics/ was refused as a folder; g pic.jpg wrote pic.jpg.png."""
-    r = chainrule(tmp_path, "step", stdin="n\ng pics/\ng pic.jpg\n")
+    r = chainrule(tmp_path, "step", stdin="h\nn\ng pics/\ng pic.jpg\n")
+    assert "(PATH: a file ending in .png, .svg or .pdf, or a folder)" in r.stdout.decode()
     assert r.stdout.decode().count("graph: pics/chainrule_step_001.png\n") == 1
     assert (tmp_path / "pics" / "chainrule_step_001.png").read_bytes().startswith(b"\x89PNG")
     err = r.stderr.decode().removeprefix("the script's own print\n")
