@@ -77,6 +77,8 @@ class Captured:
             return labelled
         with contextlib.suppress(names.NodeNameError):   # as the answers print it: w³₁₁
             return names.find_node(nodes, name, os.path.basename(self.path))
+        if name.strip() and name.strip() != name:          # --wrt " a", pasted: as step's p a
+            return self.find(name.strip(), root)
         raise ScriptError(
             f"no node named {name!r} in the graph of {os.path.basename(self.path)}; "
             f"named nodes: {names.listing(named)}")

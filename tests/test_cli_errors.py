@@ -205,3 +205,12 @@ def test_a_name_two_nodes_share_points_to_the_variables_that_hold_them(tmp_path)
     r = subprocess.run([*CHAINRULE, "check", str(script), "--wrt", "a", "--expected", "2"],
                        capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 0 and r.stdout.startswith("Agrees"), r.stderr
+
+
+def test_a_name_pasted_with_spaces_around_it_is_the_name(tmp_path):
+    """--wrt " a" (pasted) said "no node named ' a'", where step's `p  a ` finds a.
+    By hand, L = a·b: ∂L/∂a = b = -3."""
+    r = chainrule(tmp_path, "check", "--wrt", " a", "--root", "L ", "--expected", "-3")
+    assert r.returncode == 0 and r.stdout.startswith("Agrees"), r.stderr
+    r = chainrule(tmp_path, "draw", "--highlight", "a ", "--out", "g.svg")
+    assert r.returncode == 0, r.stderr
