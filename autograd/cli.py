@@ -57,7 +57,6 @@ class Parser(argparse.ArgumentParser):
     lines first), with where the options are listed."""
 
     def error(self, message):
-        from .commands import one_line
         self.exit(2, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
