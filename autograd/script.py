@@ -83,7 +83,6 @@ class Captured:
             f"no node named {name!r} in the graph of {os.path.basename(self.path)}; "
             f"named nodes: {names.listing(named)}")
 
-
     def _holders(self, nodes):
         """For nodes that share a name: "; the script's variables a and b hold them: give
         the one you mean", or "" when no variable holds them."""
@@ -241,8 +240,8 @@ def run_until_backward(path, argv=()):
     if os.path.isdir(path):
         raise ScriptError(f"{path} is a directory, not a Python script")
     if not os.path.isfile(path):
-        beside = f"{path}.py" if os.path.isfile(f"{path}.py") else None
-        raise ScriptError(f"no such script: {path}" + (f"; did you mean {beside}?" if beside else ""))
+        beside = f"; did you mean {path}.py?" if os.path.isfile(f"{path}.py") else ""
+        raise ScriptError(f"no such script: {path}{beside}")
     with open(path, "rb") as script:
         if b"\0" in script.read(1 << 16):   # a picture given for the script: chainrule draw g.png
             raise ScriptError(f"{path} is not a Python script: it holds binary data")
