@@ -698,6 +698,10 @@ class _Reader:
             elif (vector := self._layer_of_one(chars, layer)) is not None:   # a^3_1: node a^3
                 out.append(Token("name", vector, where[0], vector))
                 return layered.end()
+            elif self._name_of("".join(chars)) is None:   # w^3_{21} of no node: w3_21, not w
+                chars.append(layer)
+                where += [i + 1] * len(layer)
+                i = layered.end()
         elif chars and self._name_of("".join(chars)) is None:
             i = self._one_neuron_layer(chars, where, i)
         primed = PRIME_SUPERSCRIPT.match(text, i)

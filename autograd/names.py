@@ -26,7 +26,7 @@ import unicodedata
 
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
-           "LATEX_LAYER", "layer_suffix", "cut", "plain"]
+           "LATEX_LAYER", "layer_suffix", "cut", "plain", "transposed"]
 
 
 class Name:
@@ -421,6 +421,20 @@ def plain(name):
     return out
 
 
+def transposed(name):
+    """Nielsen's weight with j and k swapped: ``w3_21`` -> ``w3_12``, ``w3_16_2`` ->
+    ``w3_2_16``; None for any other name (a bias, ``w3_11``, ``w1``)."""
+    n = parse(plain(name)) if isinstance(name, str) else None
+    if n is None or n.layer is None or n.base != "w" or n.sample is not None:
+        return None
+    j, k = n.index.split(",") if "," in n.index else tuple(n.index) if len(n.index) == 2 \
+        else (None, None)
+    if j is None or j == k:
+        return None
+    return f"w{n.layer}_{k}{j}{n.primes}" if len(j) == len(k) == 1 else \
+        f"w{n.layer}_{k}_{j}{n.primes}"
+
+
 def named(found, name):
     """The nodes of ``found`` (:func:`nodes_by_name`) that ``name`` names, exactly or as
     the answers print it (``b_1`` is ``b1``: :func:`plain`); None when it names none."""
@@ -443,8 +457,12 @@ def find_node(nodes, name, where):
     if not matches:
         hint = "" if found else ("; autograd.name_variables(globals()) names the nodes "
                                  "after the variables that hold them")
-        raise NodeNameError(f"{where}: no node named {name!r} in this graph; named nodes: "
-                            f"{listing(found)}{hint}")
+        swapped = transposed(name)
+        meant = "" if swapped is None or not named(found, swapped) else (
+            f" (did you mean {swapped}? In Nielsen's w^l_jk, j is the neuron of layer l the "
+            f"weight leads into and k the neuron of layer l-1 it comes from)")
+        raise NodeNameError(f"{where}: no node named {name!r} in this graph{meant}; named "
+                            f"nodes: {listing(found)}{hint}")
     if len(matches) > 1:
         raise NodeNameError(
             f"{where}: {len(matches)} nodes are named {name!r} in this graph, so the name "

@@ -847,3 +847,43 @@ def test_an_exponent_of_digits_run_into_a_name_is_refused(graph, typed, pos, wri
 ])
 def test_an_exponent_set_apart_reads(graph, typed, expected):
     assert_close(read_formula(typed, graph).evaluate(), expected, rel=1e-14)
+
+
+def _nielsen_2_3_1():
+    """A 2-3-1 sigmoid network in Nielsen's names, its cost and the hand BP1-BP4 numbers."""
+    import nn
+    W2, B2 = [[0.1, -0.2], [0.4, 0.3], [-0.5, 0.6]], [0.05, -0.1, 0.2]
+    W3, B3 = [[0.7, -0.8, 0.9]], [-0.3]
+    net = nn.MLP([2, 3, 1], weights=[W2, W3], biases=[B2, B3])
+    cost = nn.half_squared_error(net([1.0, 0.5]), [1.0])
+    s = lambda t: 1 / (1 + math.exp(-t))                          # noqa: E731
+    a2 = [s(W2[j][0] * 1.0 + W2[j][1] * 0.5 + B2[j]) for j in range(3)]
+    a3 = s(sum(W3[0][k] * a2[k] for k in range(3)) + B3[0])
+    delta3 = (a3 - 1.0) * a3 * (1 - a3)                           # BP1
+    return cost, delta3 * W3[0][1] * a2[1] * (1 - a2[1]) * 1.0   # BP2 and BP4: ∂C/∂w²₂₁
+
+
+def test_a_latex_weight_no_node_has_is_named_whole_with_the_transposed_one_suggested():
+    """A student's w^3_{21} for w³₁₂ (j and k swapped) is named as w3_21, not as a
+    node 'w', and the error suggests w3_12.  Oracle: the hand BP1-BP4 of the network,
+    which the formula with the right index gives."""
+    cost, hand = _nielsen_2_3_1()
+    right = r"(a^3_1 - 1) a^3_1 (1 - a^3_1) w^3_{12} a^2_2 (1 - a^2_2) x_1"
+    verdict = check(cost, "w2_21", right)
+    assert verdict and verdict.expected == pytest.approx(hand, rel=1e-12)
+    for typed in (right.replace("w^3_{12}", "w^3_{21}"), r"w^{3}_{21}", "w3_21", "w³₂₁"):
+        with pytest.raises(NodeNameError) as caught:
+            check(cost, "w2_21", typed)
+        message = str(caught.value)
+        assert "no node named 'w3_21'" in message and "'w' " not in message, message
+        assert "did you mean w3_12?" in message and "\n" not in message
+
+
+def test_a_missing_name_that_is_no_transposed_weight_gets_no_suggestion():
+    """Only a weight whose swapped j, k exists is suggested: w2_41 (no w2_14) and b2_4
+    are not.  Oracle: the network's parameter names, w2_11 ... w2_32."""
+    cost, _ = _nielsen_2_3_1()
+    for typed in ("w2_41", "b2_4", "w^2_{41}"):
+        with pytest.raises(NodeNameError) as caught:
+            check(cost, "w2_21", typed)
+        assert "did you mean" not in str(caught.value)
