@@ -26,7 +26,7 @@ import unicodedata
 
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
-           "LATEX_LAYER", "layer_suffix", "cut", "plain", "transposed"]
+           "LATEX_LAYER", "layer_suffix", "cut", "plain", "transposed", "JK"]
 
 
 class Name:
@@ -421,6 +421,11 @@ def plain(name):
     return out
 
 
+#: what j and k are, said wherever a weight's indices look swapped
+JK = ("in Nielsen's w^l_jk, j is the neuron of layer l the weight leads into and k the neuron "
+      "of layer l-1 it comes from")
+
+
 def transposed(name):
     """Nielsen's weight with j and k swapped: ``w3_21`` -> ``w3_12``, ``w3_16_2`` ->
     ``w3_2_16``; None for any other name (a bias, ``w3_11``, ``w1``)."""
@@ -459,8 +464,7 @@ def find_node(nodes, name, where):
                                  "after the variables that hold them")
         swapped = transposed(name)
         meant = "" if swapped is None or not named(found, swapped) else (
-            f" (did you mean {swapped}? In Nielsen's w^l_jk, j is the neuron of layer l the "
-            f"weight leads into and k the neuron of layer l-1 it comes from)")
+            f" (did you mean {swapped}? {JK[0].upper()}{JK[1:]})")
         raise NodeNameError(f"{where}: no node named {name!r} in this graph{meant}; named "
                             f"nodes: {listing(found)}{hint}")
     if len(matches) > 1:
