@@ -339,6 +339,7 @@ class _Reader:
         for name in self.named:
             self.by_spelling.setdefault(names.spelling(name), []).append(name)
         self._inputs_as_layer_one()
+        self._one_target_as_y1()
         self.latex_named = {}            # a^3, w^1_{11}: names with LaTeX in them, by their head
         for name in sorted(self.listed, key=len, reverse=True):
             head = _RUN.match(name)
@@ -351,6 +352,17 @@ class _Reader:
         self.lhs = None
         self.bare = None                 # a condition outside brackets: x > 0, a and b
         self.inside = None               # (start, end) of the text inside $...$, when asked
+
+    def _one_target_as_y1(self):
+        """Nielsen's y_j of a network with one output is y_1: y1 reads as the node y (nn's
+        name for a single target), unless some node is y with an index (y1, y2)."""
+        spellings = list(self.by_spelling)
+        if any(spelled[0] == "y" and spelled[2] is not None for spelled in spellings):
+            return
+        for spelled in spellings:
+            if spelled[0] == "y" and spelled[1:4] == (None, None, ""):
+                self.by_spelling.setdefault(("y", None, "1", "", spelled[4]),
+                                            self.by_spelling[spelled])
 
     def _inputs_as_layer_one(self):
         """Nielsen's a^1_k is the input x_k (the input layer is layer 1): a1_k reads

@@ -64,6 +64,9 @@ def nielsen_hand():
     # wrt w³₁₁ were refused with "no node named 'a'"); a³: the layer of one neuron
     ("w³₁₁", "a²₁(a³₁−y)σ′(z³₁)"),
     ("w³₁₁", "a²₁(a³−y)σ′(z³₁)"),
+    # BP1's y_j for the one output, whose target node nn names y ("no node named 'y_1'")
+    ("w3_11", r"a^2_1(a^3_1-y_1)\sigma'(z^3_1)"),
+    ("w³₁₁", "a²₁(a³₁−y₁)σ′(z³₁)"),
 ])
 def test_nielsen_superscript_layers_name_the_nodes(wrt, typed):
     """Oracle: Nielsen's a²₁(a³₁ − y)σ'(z³₁) by hand."""
@@ -72,6 +75,16 @@ def test_nielsen_superscript_layers_name_the_nodes(wrt, typed):
     assert verdict
     assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
     assert verdict.formula.reading() == "a2_1·(a3_1-y)·σ'(z3_1)"
+
+
+def test_y1_is_the_target_y_only_when_no_y_has_an_index():
+    """y_1 reads as a lone target y, but not beside a y2 (then y_1 names no node).
+    Oracle: the values by hand."""
+    y, x = Value(0.25, name="y"), Value(3.0, name="x")
+    assert read_formula("x - y_1", (x - y).named("e")).evaluate() == 3.0 - 0.25
+    y2 = Value(7.0, name="y2")
+    with pytest.raises(FormulaError, match="no node named 'y_1'"):
+        read_formula("x - y_1", (x - y + y2).named("e"))
 
 
 def test_nielsen_asker_formula_is_the_next_layers_weight():
