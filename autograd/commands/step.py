@@ -12,6 +12,7 @@ import os
 import sys
 
 from autograd.commands import one_line, positive_int, script_arguments
+from autograd.matrix_form import network_matrix_nodes
 from autograd.names import printable
 from autograd.script import ScriptError, run_until_backward
 from autograd.stepper import Stepper, StepperError, raised, session, terminal_width, use_colour
@@ -70,8 +71,8 @@ def run(args):
             return found if isinstance(found, Value) else _values(found, name)
         try:
             return captured.find(name)
-        except ScriptError:
-            return None
+        except ScriptError:                 # W2 of an nn network: its entries, as draw's
+            return network_matrix_nodes(captured.root, name)
 
     try:
         stepper = Stepper(captured.root, captured.grad, find=find, graph_dir=args.out or ".",
