@@ -18,7 +18,7 @@ from .explain import SHOWN_PATHS, definitions_used
 from .notation import number
 
 __all__ = ["Diagnosis", "diagnose", "too_few_digits", "sum_terms", "term_kind", "gradient_of",
-           "wrong_node", "SEARCH_BUDGET", "MOST_FACTORS"]
+           "wrong_node", "wrong_function", "SEARCH_BUDGET", "MOST_FACTORS"]
 
 #: at most this many (subset × path) products are tried per search
 SEARCH_BUDGET = 300_000
@@ -34,7 +34,8 @@ class Diagnosis:
     kind      "sign flip", "missing path", "only one path", "one term of a sum",
               "missing coefficient", "missing factors", "no path" (the root does not
               depend on wrt), "wrong node" (a formula names w3_11 where the chain
-              rule has w3_12: :func:`wrong_node`) or None
+              rule has w3_12: :func:`wrong_node`), "wrong function" (σ(z) for σ'(z):
+              :func:`wrong_function`) or None
               (nothing small explains it)
     message   one or two sentences naming it
     finding   the same in a few words for a verdict's first line, with "your value"
@@ -192,6 +193,42 @@ def wrong_node(formula, root, engine_value):
         f"the engine's {number(engine_value, 12)}."),
         finding=f"your value has {names.printable(typed)} where the chain rule has "
                 f"{names.printable(right)}")
+
+
+#: the functions a formula may have typed for their derivative, or the other way round
+_SLOPES = ("sigmoid", "tanh", "relu", "softplus", "exp", "log", "sqrt", "sin", "cos", "tan")
+
+
+def wrong_function(formula, engine_value):
+    """The Diagnosis "wrong function" when writing one function of ``formula`` as its
+    derivative, or one derivative as its function (σ(z) for σ'(z), the slip of BP1 and
+    BP2), gives ``engine_value`` to 1e-9 and exactly one such change does.  Else None."""
+    found = []
+    stack = [formula.tree]
+    while stack:
+        t = stack.pop()
+        stack.extend(a for a in t.args if hasattr(a, "kind"))
+        if t.kind.rstrip("'") not in _SLOPES:
+            continue
+        kind, typed = t.kind, t.typed
+        t.kind = kind[:-1] if kind.endswith("'") else kind + "'"
+        t.typed = ops.OPS[t.kind.rstrip("'")].symbol + ("'" if t.kind.endswith("'") else "")
+        try:
+            value = formula.evaluate()
+            right = formula.reading(t)
+        except (ArithmeticError, ValueError):
+            continue
+        finally:
+            t.kind, t.typed = kind, typed
+        if math.isclose(value, engine_value, rel_tol=1e-9, abs_tol=1e-12):
+            found.append((formula.reading(t), right))
+    if len(found) != 1:
+        return None
+    typed, right = found[0]
+    return Diagnosis("wrong function", (
+        f"Your formula has {typed} where the chain rule has {right}: with {right} in its "
+        f"place it gives the engine's {number(engine_value, 12)}."),
+        finding=f"your value has {typed} where the chain rule has {right}")
 
 
 def too_few_digits(given):

@@ -1328,9 +1328,10 @@ class Formula:
 
     # -- written back ------------------------------------------------------
 
-    def reading(self):
-        """How the formula was read: ``σ'(net4)·(...)``, names resolved, · explicit."""
-        return _render(self.tree, TextNotation())[0]
+    def reading(self, part=None):
+        """How the formula (or ``part`` of its tree) was read: ``σ'(net4)·(...)``, names
+        resolved, · explicit."""
+        return _render(self.tree if part is None else part, TextNotation())[0]
 
     def values(self):
         """``I = 1, w1 = 0.5, ...``: each name the formula uses, with its value."""

@@ -602,3 +602,30 @@ def test_a_formula_with_w_jk_for_w_kj_says_j_and_k_are_swapped():
     assert verdict.headline() == ("Disagrees: your formula has w3_12 where the chain rule "
                                   "has w3_21.")
     assert "(j and k swapped: in Nielsen's w^l_jk" in str(verdict)
+
+
+def test_a_formula_with_sigma_for_sigma_prime_says_so():
+    """BP1 typed with σ(z³₁) for σ'(z³₁), the slip of writing the activation for its
+    derivative, was 'no small mistake reproduces your formula'; tanh(z) for tanh'(z)
+    likewise.  Oracle: the hand BP1, BP2, BP4 of a 2-3-1 network with the σ' it needs."""
+    W2, B2 = [[0.1, -0.2], [0.4, 0.3], [-0.5, 0.6]], [0.05, -0.1, 0.2]
+    W3, B3 = [[0.7, -0.8, 0.9]], [-0.3]
+    C = _nielsen_network([2, 3, 1], [W2, W3], [B2, B3], [1.0, 0.5], [1.0])
+    a2 = [s(W2[j][0] + 0.5 * W2[j][1] + B2[j]) for j in range(3)]
+    a3 = s(sum(w * a for w, a in zip(W3[0], a2)) + B3[0])
+    hand = (a3 - 1.0) * a3 * (1 - a3) * W3[0][1] * a2[1] * (1 - a2[1]) * 1.0
+    right = r"(a^3_1 - 1)\sigma'(z^3_1) w^3_{12} \sigma'(z^2_2) x_1"
+    assert_close(check(C, "w2_21", right).expected, hand, rel=1e-12)
+    verdict = check(C, "w2_21", right.replace(r"\sigma'(z^3_1)", r"\sigma(z^3_1)"))
+    assert verdict.diagnosis.kind == "wrong function"
+    assert verdict.headline() == ("Disagrees: your formula has σ(z3_1) where the chain rule "
+                                  "has σ'(z3_1).")
+    both = right.replace("\\sigma'", "\\sigma")           # two slips: none is named
+    assert check(C, "w2_21", both).diagnosis.kind is None
+    x = Value(0.3, name="x")
+    w = Value(-1.2, name="w")
+    out = (w * x).named("z").tanh().named("out")
+    verdict = check(out, w, "x*tanh(z)")                  # ∂out/∂w = x·tanh'(z) by hand
+    assert verdict.diagnosis.kind == "wrong function"
+    assert "has tanh(z) where the chain rule has tanh'(z)" in verdict.headline()
+    assert_close(check(out, w, "x*tanh'(z)").expected, 0.3 * (1 - math.tanh(-0.36) ** 2), rel=1e-12)
