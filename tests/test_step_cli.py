@@ -303,3 +303,22 @@ def test_step_takes_a_networks_matrix_name_as_draw_and_explain_do(tmp_path):
     assert [line.split(" = ")[0] for line in entries] == ["w3_11", "w3_12", "w3_13"]
     for line, hand in zip(entries, dw3):
         assert line.endswith(f"grad = {hand:.6g} (complete: 1 contribution)"), line
+
+
+def test_a_gradient_roots_seed_line_brackets_its_name_as_the_steps_do(tmp_path):
+    """Stepping through σ'(z)'s own backward pass (grad(..., create_graph=True)) began
+    '∂s/∂z.grad = 1 (the seed)', which reads as ∂s over ∂z.grad, while its steps write
+    '(∂s/∂z).grad'.  Oracle: σ''(z) = σ(1 − σ)(1 − 2σ) by hand at z = 0.5."""
+    script = tmp_path / "second.py"
+    script.write_text("from autograd import Value, grad\n"
+                      "z = Value(0.5, name='z')\n"
+                      "(d1,) = grad(z.sigmoid().named('s'), z, create_graph=True)\n"
+                      "d1.backward()\n")
+    r = chainrule("step", str(script), stdin="c\n")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[1] == "(∂s/∂z).grad = 1 (the seed)"
+    assert "step 1/2: ∂s/∂z = s(1 - s) = 0.235, (∂s/∂z).grad = 1 (complete)" in lines
+    S = 1 / (1 + math.exp(-0.5))
+    [z_grad] = [float(line.split(" = ")[1]) for line in lines if line.startswith("  z.grad = ")]
+    assert z_grad == pytest.approx(S * (1 - S) * (1 - 2 * S), rel=1e-14)
