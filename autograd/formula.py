@@ -284,6 +284,56 @@ _LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
                   r"\s*&?\s*=(?!=)")     # &= as an align environment writes it
 #: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}
 _NAMED = re.compile(r"\\(?:mathit|mathrm|text)\s*\{([^{}\\]*)\}")
+#: \frac{\partial an expression}{\partial a name} =, as explain's LaTeX writes ∂ of an
+#: unnamed root (\frac{\partial \tanh(t_{3}+\mathit{leaf}_{5})}{\partial \mathit{leaf}_{2}})
+_FRAC_OPEN = re.compile(rf"\s*\\[dt]?frac\s*\{{\s*{_D}")
+_FRAC_MIDDLE = re.compile(rf"\s*\{{\s*{_D}")
+_FRAC_EQUALS = re.compile(r"\s*&?\s*=(?!=)")
+
+
+class _FracSide:
+    """A left-hand side \\frac{∂ top}{∂ below} = whose top is an expression (braces
+    balanced), read as an :data:`_LHS` match is: ``group("c")``, ``group("d")``, ``end()``."""
+
+    def __init__(self, text, start, top, below, end):
+        self._groups = {0: text[start:end], "c": top, "d": below}
+        self._end = end
+
+    def group(self, key):
+        return self._groups.get(key)
+
+    def end(self):
+        return self._end
+
+    @classmethod
+    def match(cls, text, start):
+        """The side at ``start``, or None."""
+        opened = _FRAC_OPEN.match(text, start)
+        if opened is None:
+            return None
+        top_end = _closing_brace(text, opened.end())
+        middle = _FRAC_MIDDLE.match(text, top_end + 1) if top_end is not None else None
+        below_end = _closing_brace(text, middle.end()) if middle is not None else None
+        equals = _FRAC_EQUALS.match(text, below_end + 1) if below_end is not None else None
+        if equals is None:
+            return None
+        top, below = text[opened.end():top_end].strip(), text[middle.end():below_end].strip()
+        if not top or top.startswith("^") or not re.fullmatch(_NAME, below):   # ∂², ∂w_1^2
+            return None
+        return cls(text, start, top, below, equals.end())
+
+
+def _closing_brace(text, i):
+    """The index of the } that closes the group whose text starts at ``i``, or None."""
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] == "{":
+            depth += 1
+        elif text[j] == "}":
+            if depth == 0:
+                return j
+            depth -= 1
+    return None
 #: what may follow a displayed formula's closing punctuation (its ``,`` or ``.`` in a
 #: sentence): spaces and the frame's end, ``$$``, ``\\]``, ``\\\\``, ``\\end{align}``
 _SENTENCE_END = re.compile(r"(?:\s|\$|\\[\])\\]|\\end\s*\{[^{}]*\})*\Z")
@@ -386,7 +436,8 @@ class _Reader:
     def left_side(self, root, wrt):
         """Read ``dO/dw1 =`` (and its other spellings): return where the formula starts."""
         text = self.text[:400]
-        found = _LHS.match(text, _FRAME.match(text).end())
+        start = _FRAME.match(text).end()
+        found = _LHS.match(text, start) or _FracSide.match(text, start)
         if found is None:
             return 0
         written = names.printable(" ".join(found.group(0).split()).rstrip("=& "))  # one line

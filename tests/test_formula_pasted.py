@@ -567,3 +567,21 @@ def seed003_for_percent():
     O = (h2 * w4 + h3 * w5 + 1).named("net4").sigmoid().named("O")
     O.backward()
     return O, {"w1": w1}
+
+
+def test_explains_latex_of_unnamed_micrograd_code_checks_back():
+    """Karpathy's neuron with no labels: explain's LaTeX begins
+    \\frac{\\partial \\tanh(t_{3}+\\mathit{leaf}_{5})}{\\partial \\mathit{leaf}_{2}} =, and check
+    refused it ('∂ is read only in a left-hand side'), though the docs say explain's LaTeX
+    of unnamed micrograd-style code reads back.  Oracle: ∂o/∂w1 = x1·(1 − tanh²(n)) by hand."""
+    x1, x2, w1, w2 = Value(2.0), Value(0.0), Value(-3.0), Value(1.0)
+    b = Value(6.8813735870195432)
+    o = (x1 * w1 + x2 * w2 + b).tanh()
+    o.backward()
+    latex = explain(o, w1).latex()
+    assert latex.startswith(r"\frac{\partial \tanh(")
+    verdict = check(o, w1, latex)
+    hand = 2.0 * (1 - math.tanh(2.0 * -3.0 + 6.8813735870195432) ** 2)
+    assert verdict and verdict.formula_value == pytest.approx(hand, rel=1e-12)
+    with pytest.raises(FormulaError, match="is with respect to"):
+        check(o, x1, latex)                 # the side says leaf2 (w1): not x1's formula
