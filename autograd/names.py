@@ -26,7 +26,7 @@ import unicodedata
 
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
-           "LATEX_LAYER", "layer_suffix", "cut", "plain", "transposed", "JK"]
+           "LATEX_LAYER", "layer_suffix", "cut", "plain", "transposed", "JK", "meant_instead"]
 
 
 class Name:
@@ -440,6 +440,15 @@ def transposed(name):
         f"w{n.layer}_{k}_{j}{n.primes}"
 
 
+def meant_instead(found, name):
+    """`` (did you mean w3_12? In Nielsen's w^l_jk, ...)`` when ``name`` is a weight no
+    node of ``found`` (:func:`nodes_by_name`) has and its transposed one is; else ``""``."""
+    swapped = transposed(name)
+    if swapped is None or not named(found, swapped):
+        return ""
+    return f" (did you mean {swapped}? {JK[0].upper()}{JK[1:]})"
+
+
 def named(found, name):
     """The nodes of ``found`` (:func:`nodes_by_name`) that ``name`` names, exactly or as
     the answers print it (``b_1`` is ``b1``: :func:`plain`); None when it names none."""
@@ -462,11 +471,8 @@ def find_node(nodes, name, where):
     if not matches:
         hint = "" if found else ("; autograd.name_variables(globals()) names the nodes "
                                  "after the variables that hold them")
-        swapped = transposed(name)
-        meant = "" if swapped is None or not named(found, swapped) else (
-            f" (did you mean {swapped}? {JK[0].upper()}{JK[1:]})")
-        raise NodeNameError(f"{where}: no node named {name!r} in this graph{meant}; named "
-                            f"nodes: {listing(found)}{hint}")
+        raise NodeNameError(f"{where}: no node named {name!r} in this graph"
+                            f"{meant_instead(found, name)}; named nodes: {listing(found)}{hint}")
     if len(matches) > 1:
         raise NodeNameError(
             f"{where}: {len(matches)} nodes are named {name!r} in this graph, so the name "

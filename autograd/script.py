@@ -78,8 +78,9 @@ class Captured:
         with contextlib.suppress(names.NodeNameError):   # as the answers print it: w³₁₁
             return names.find_node(nodes, name, os.path.basename(self.path))
         raise ScriptError(
-            f"no node named {name!r} in the graph of {os.path.basename(self.path)}; "
-            f"named nodes: {names.listing(named)}")
+            f"no node named {name!r} in the graph of {os.path.basename(self.path)}"
+            f"{names.meant_instead(named, name)}; named nodes: "
+            f"{names.listing(named)}")
 
 
 #: micrograd's n.layers[0].neurons[0].w[0]: a variable, then attributes and list indices

@@ -205,8 +205,9 @@ class Stepper:
                         f"{name!r} is a Value in the script but not part of the graph of "
                         f"{self.labels(self.root)}")
                 return found
-        raise StepperError(f"no node named {name!r} in the graph of {self.labels(self.root)}; "
-                           f"named nodes: {names.listing(self._names)}")
+        raise StepperError(f"no node named {name!r} in the graph of {self.labels(self.root)}"
+                           f"{names.meant_instead(self._names, name)}; named nodes: "
+                           f"{names.listing(self._names)}")
 
     # -- moving -------------------------------------------------------------
 

@@ -322,3 +322,19 @@ def test_a_gradient_roots_seed_line_brackets_its_name_as_the_steps_do(tmp_path):
     S = 1 / (1 + math.exp(-0.5))
     [z_grad] = [float(line.split(" = ")[1]) for line in lines if line.startswith("  z.grad = ")]
     assert z_grad == pytest.approx(S * (1 - S) * (1 - 2 * S), rel=1e-14)
+
+
+@pytest.mark.parametrize("command", [
+    ["explain", "--wrt", "w^3_{21}"], ["check", "--wrt", "w3_21", "--expected", "0.1"],
+    ["draw", "--highlight", "w3_21"], ["step", "--stop-at", "w3_21"]])
+def test_the_commands_suggest_the_transposed_weight(tmp_path, command):
+    """A 2-3-1 network has w³₁₂ (into output neuron 1 from hidden neuron 2) and no w³₂₁:
+    each command's one-line error asks 'did you mean w3_12?', as check() in Python does.
+    Oracle: Nielsen's naming, w^l_jk with j in layer l."""
+    script = tmp_path / "net231.py"
+    script.write_text(NETWORK_231)
+    name, *rest = command
+    r = chainrule(name, str(script), *rest)
+    assert r.returncode == 2
+    assert "no node named" in r.stderr and "(did you mean w3_12? In Nielsen's w^l_jk" in r.stderr
+    assert r.stderr.count("\n") == 1
