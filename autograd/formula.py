@@ -291,13 +291,21 @@ _FRAC_MIDDLE = re.compile(rf"\s*\{{\s*{_D}")
 _FRAC_EQUALS = re.compile(r"\s*&?\s*=(?!=)")
 
 
+#: a second derivative's top and bottom: ^2 f; x^2 (x^{2}); x \partial y
+_SECOND_TOP = re.compile(r"\^\s*(?:2|\{\s*2\s*\})\s*(\S.*)")
+_TWICE = re.compile(rf"({_NAME}?)\s*\^\s*(?:2|\{{\s*2\s*\}})")
+_MIXED = re.compile(rf"({_NAME})\s*{_D}({_NAME})")
+
+
 class _FracSide:
     """A left-hand side \\frac{∂ top}{∂ below} = whose top is an expression (braces
     balanced), read as an :data:`_LHS` match is: ``group("c")``, ``group("d")``, ``end()``."""
 
-    def __init__(self, text, start, top, below, end):
+    def __init__(self, text, start, top, below, end, variables=None):
         self._groups = {0: text[start:end], "c": top, "d": below}
         self._end = end
+        #: a second derivative's two variables as typed, outer first (∂²f/∂x∂y: x, y)
+        self.variables = variables
 
     def group(self, key):
         return self._groups.get(key)
@@ -318,9 +326,22 @@ class _FracSide:
         if equals is None:
             return None
         top, below = text[opened.end():top_end].strip(), text[middle.end():below_end].strip()
-        if not top or top.startswith("^") or not re.fullmatch(_NAME, below):   # ∂², ∂w_1^2
+        second = _SECOND_TOP.fullmatch(top)
+        if second:                                      # \frac{\partial^2 f}{\partial x^2}
+            twice = _TWICE.fullmatch(below) or _MIXED.fullmatch(below)
+            if twice is None:
+                return None
+            variables = [v for v in twice.groups() if v is not None]
+            return cls(text, start, second.group(1), below, equals.end(),
+                       variables * 2 if len(variables) == 1 else variables)
+        if not top or top.startswith("^") or not re.fullmatch(_NAME, below):   # ∂w_1^2
             return None
         return cls(text, start, top, below, equals.end())
+
+
+def _called(node):
+    """A node as a message names it: its name, or "an unnamed node"."""
+    return names.printable(node.name) if node.name else "an unnamed node"
 
 
 def _closing_brace(text, i):
@@ -442,6 +463,8 @@ class _Reader:
             return 0
         written = names.printable(" ".join(found.group(0).split()).rstrip("=& "))  # one line
         top, below = found.group("a") or found.group("c"), found.group("b") or found.group("d")
+        if getattr(found, "variables", None):
+            return self._second_side(found, written, root, wrt)
         top_node = root if top is None else self._lhs_top(top, written, root)
         below_node = self._lhs_node(below, written)
         if top_node is not root:
@@ -450,6 +473,31 @@ class _Reader:
             self._lhs_mismatch(written, "with respect to", below, wrt, "the node checked")
         self.lhs = (top_node.name or top, below_node.name)
         return found.end()
+
+    def _second_side(self, found, written, root, wrt):
+        """``∂²f/∂x∂y =``: ∂/∂x of the gradient ∂f/∂y (grad(..., create_graph=True) names
+        it so), or ∂/∂y of ∂f/∂x (the same for a smooth f); ``∂²f/∂x²`` is ∂/∂x of ∂f/∂x."""
+        f = names.plain(_NAMED.sub(r"\1", found.group("c")))
+        outer, inner = (self._lhs_node(v, written) for v in found.variables)
+        orders = [(o, i) for o, i in ((outer, inner), (inner, outer))
+                  if wrt is None or o is wrt]
+        fits = [(o, i) for o, i in orders if not root.name or root.name == f"∂{f}/∂{i.name}"]
+        if not fits:
+            self._second_mismatch(written, f, outer, inner, root, wrt)
+        o, i = fits[0]
+        self.lhs = (root.name or f"∂{f}/∂{i.name}", o.name)
+        return found.end()
+
+    def _second_mismatch(self, written, f, outer, inner, root, wrt):
+        pair = f"{outer.name} twice" if outer is inner else f"{outer.name} and {inner.name}"
+        raise FormulaError(
+            f"{self.where}: the left-hand side {written} is a second derivative of {f} with "
+            f"respect to {names.printable(pair)}, so the root must be the gradient "
+            f"∂{f}/∂{names.printable(inner.name)} (grad({f}, {names.printable(inner.name)}, "
+            f"create_graph=True)) and the node checked {names.printable(outer.name)}; here "
+            f"the root is {_called(root)}"
+            f"{'' if wrt is None else f' and the node checked {_called(wrt)}'}; named nodes: "
+            f"{names.listing(self.listed)}")
 
     def statement_about(self, root, wrt):
         """The text with only the line about ``wrt`` kept (the others blanked, so positions

@@ -704,7 +704,6 @@ def test_a_primed_name_in_latex_is_the_node_with_the_prime(graph):
 
 @pytest.mark.parametrize("typed, pos", [
     (r"\frac{\partial L}{\partial w_1}", 7),                      # a left side with no formula
-    (r"\frac{\partial^2 L}{\partial w_1^2} = x", 7),              # a second derivative
     (r"\frac{\partial L}{\partial w_1} = \frac{\partial L}{\partial h} x", 41),
     ("∂L/∂w1 = ∂L/∂h · x", 10),
 ])
@@ -713,6 +712,38 @@ def test_a_partial_outside_the_left_hand_side_says_where_it_belongs(graph, typed
                                            f"side") as caught:
         read_formula(typed, graph)
     assert "\n" not in str(caught.value)
+
+
+def test_a_second_derivative_left_side_needs_the_gradient_as_root(graph):
+    """∂²L/∂w₁² = ... of L itself said '∂ is read only in a left-hand side', of a left-hand
+    side: it says the root must be the gradient ∂L/∂w1 that grad(create_graph=True) makes."""
+    with pytest.raises(FormulaError, match=r"is a second derivative of L with respect to w1 "
+                                           r"twice, so the root must be the gradient ∂L/∂w1 "
+                                           r"\(grad\(L, w1, create_graph=True\)\)") as caught:
+        read_formula(r"\frac{\partial^2 L}{\partial w_1^2} = x", graph)
+    assert "\n" not in str(caught.value)
+
+
+def test_second_derivatives_of_a_gradient_graph_check_against_hand_formulas():
+    """A Hessian entry typed as a teacher writes it, ∂²f/∂x∂y
+    = ..., over the gradient graph grad(f, y, create_graph=True) builds.  Oracle, by hand for
+    f = x²y + sin(xy): f_xx = 2y − y² sin(xy), f_xy = 2x + cos(xy) − xy sin(xy)."""
+    from autograd import grad
+    x, y = Value(0.7, name="x"), Value(-1.3, name="y")
+    f = (x ** 2 * y + (x * y).sin()).named("f")
+    fx, fy = grad(f, [x, y], create_graph=True)
+    xx = 2 * -1.3 - 1.3 ** 2 * math.sin(0.7 * -1.3)
+    xy = 2 * 0.7 + math.cos(0.7 * -1.3) - 0.7 * -1.3 * math.sin(0.7 * -1.3)
+    verdict = check(fx, x, r"\frac{\partial^2 f}{\partial x^2} = 2y - y^2 \sin(xy)")
+    assert verdict and verdict.formula.lhs == ("∂f/∂x", "x")
+    assert_close(verdict.formula_value, xx, rel=1e-14)
+    for root, wrt in ((fy, x), (fx, y)):                  # either order: f is smooth
+        verdict = check(root, wrt, r"\frac{\partial^{2} f}{\partial x \partial y} = "
+                                   r"2x + \cos(xy) - xy \sin(xy)")
+        assert verdict
+        assert_close(verdict.formula_value, xy, rel=1e-14)
+    with pytest.raises(FormulaError, match="the root is ∂f/∂x and the node checked x"):
+        check(fx, x, r"\frac{\partial^2 f}{\partial y^2} = 1")
 
 
 def test_seed000_latex_primes_on_braced_names():
