@@ -18,7 +18,7 @@ from .explain import SHOWN_PATHS, definitions_used
 from .notation import number
 
 __all__ = ["Diagnosis", "diagnose", "too_few_digits", "sum_terms", "term_kind", "gradient_of",
-           "wrong_node", "wrong_function", "SEARCH_BUDGET", "MOST_FACTORS"]
+           "wrong_node", "wrong_function", "wrong_term_sign", "SEARCH_BUDGET", "MOST_FACTORS"]
 
 #: at most this many (subset × path) products are tried per search
 SEARCH_BUDGET = 300_000
@@ -35,7 +35,8 @@ class Diagnosis:
               "missing coefficient", "missing factors", "no path" (the root does not
               depend on wrt), "wrong node" (a formula names w3_11 where the chain
               rule has w3_12: :func:`wrong_node`), "wrong function" (σ(z) for σ'(z):
-              :func:`wrong_function`) or None
+              :func:`wrong_function`), "wrong sign of a term" (a + for a −:
+              :func:`wrong_term_sign`) or None
               (nothing small explains it)
     message   one or two sentences naming it
     finding   the same in a few words for a verdict's first line, with "your value"
@@ -228,6 +229,38 @@ def wrong_function(formula, engine_value):
     return Diagnosis("wrong function", (
         f"Your formula has {typed} where the chain rule has {right}: with {right} in its "
         f"place it gives the engine's {number(engine_value, 12)}."),
+        finding=f"your value has {typed} where the chain rule has {right}")
+
+
+def wrong_term_sign(formula, engine_value):
+    """The Diagnosis "wrong sign of a term" when turning one + of ``formula`` into − or
+    one − into + (2y + y² sin(xy) for 2y − y² sin(xy)) gives ``engine_value`` to 1e-9 and
+    exactly one such change does.  Else None."""
+    found = []
+    stack = [formula.tree]
+    while stack:
+        t = stack.pop()
+        stack.extend(a for a in t.args if hasattr(a, "kind"))
+        if t.kind not in ("add", "sub"):
+            continue
+        kind = t.kind
+        typed = formula.reading(t)
+        t.kind = "sub" if kind == "add" else "add"
+        try:
+            value = formula.evaluate()
+            right = formula.reading(t)
+        except (ArithmeticError, ValueError):
+            continue
+        finally:
+            t.kind = kind
+        if math.isclose(value, engine_value, rel_tol=1e-9, abs_tol=1e-12):
+            found.append((typed, right))
+    if len(found) != 1:
+        return None
+    typed, right = found[0]
+    return Diagnosis("wrong sign of a term", (
+        f"Your formula has {typed} where the chain rule has {right}: one term has the wrong "
+        f"sign; with it turned, your formula gives the engine's {number(engine_value, 12)}."),
         finding=f"your value has {typed} where the chain rule has {right}")
 
 

@@ -629,3 +629,20 @@ def test_a_formula_with_sigma_for_sigma_prime_says_so():
     assert verdict.diagnosis.kind == "wrong function"
     assert "has tanh(z) where the chain rule has tanh'(z)" in verdict.headline()
     assert_close(check(out, w, "x*tanh'(z)").expected, 0.3 * (1 - math.tanh(-0.36) ** 2), rel=1e-12)
+
+
+def test_a_formula_with_one_terms_sign_wrong_says_which():
+    """f = x²y + sin(xy): f_xx = 2y − y² sin(xy) by hand; typed with + for the − it was
+    'no small mistake reproduces your formula' (the whole sign is right, one term's is not).
+    Oracle: the hand second derivative, which the corrected formula gives."""
+    from autograd import grad
+    x, y = Value(0.7, name="x"), Value(-1.3, name="y")
+    f = (x ** 2 * y + (x * y).sin()).named("f")
+    (fx,) = grad(f, x, create_graph=True)
+    assert_close(check(fx, x, "2y - y^2 sin(xy)").expected,
+                 2 * -1.3 - 1.3 ** 2 * math.sin(0.7 * -1.3), rel=1e-14)
+    verdict = check(fx, x, "2y + y^2 sin(xy)")
+    assert verdict.diagnosis.kind == "wrong sign of a term"
+    assert verdict.headline() == ("Disagrees: your formula has 2·y+y²·sin(x·y) where the "
+                                  "chain rule has 2·y-y²·sin(x·y).")
+    assert check(fx, x, "-2y + y^2 sin(xy)").diagnosis.kind == "sign flip"   # all of it
