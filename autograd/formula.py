@@ -64,7 +64,7 @@ import unicodedata
 
 from . import graph, names, ops
 from . import expr as E
-from .notation import Labels, TextNotation
+from .notation import Labels, LatexNotation, TextNotation
 from .precision import is_not_finite_text, is_number_text, precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
 
@@ -339,6 +339,13 @@ class _FracSide:
         return cls(text, start, top, below, equals.end())
 
 
+def _latex_key(text):
+    """LaTeX text without its spaces and its brackets' \\left, \\right and outer pair:
+    ``\\left(\\frac{\\partial f}{\\partial x}\\right)`` is ``\\frac{\\partialf}{\\partialx}``."""
+    key = re.sub(r"\s+|\\left|\\right", "", text)
+    return key[1:-1] if key.startswith("(") and key.endswith(")") else key
+
+
 def _called(node):
     """A node as a message names it: its name, or "an unnamed node"."""
     return names.printable(node.name) if node.name else "an unnamed node"
@@ -541,9 +548,9 @@ class _Reader:
         try:
             return self._lhs_node(typed, written)
         except FormulaError:
-            if root.name:
+            if root.name and _latex_key(typed) != _latex_key(LatexNotation().name(root.name)):
                 raise
-            return root
+            return root             # unnamed, or a name LaTeX writes as explain does: ∂f/∂x
 
     def _lhs_node(self, typed, written):
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)

@@ -585,3 +585,23 @@ def test_explains_latex_of_unnamed_micrograd_code_checks_back():
     assert verdict and verdict.formula_value == pytest.approx(hand, rel=1e-12)
     with pytest.raises(FormulaError, match="is with respect to"):
         check(o, x1, latex)                 # the side says leaf2 (w1): not x1's formula
+
+
+def test_explains_latex_of_a_gradient_graph_checks_back():
+    """explain(∂f/∂x, x).latex() begins \\frac{\\partial \\left(\\frac{\\partial f}{\\partial
+    x}\\right)}{\\partial x} =, which check refused ('names \\left(...\\right), and no node
+    has that name'): the root's own name as LaTeX writes it is the root.  Oracle, by hand
+    for f = x²y + sin(xy): f_xx = 2y − y² sin(xy), f_xy = 2x + cos(xy) − xy sin(xy)."""
+    from autograd import grad
+    x, y = Value(0.7, name="x"), Value(-1.3, name="y")
+    f = (x ** 2 * y + (x * y).sin()).named("f")
+    (fx,) = grad(f, x, create_graph=True)
+    hand = {x: 2 * -1.3 - 1.3 ** 2 * math.sin(0.7 * -1.3),
+            y: 2 * 0.7 + math.cos(0.7 * -1.3) - 0.7 * -1.3 * math.sin(0.7 * -1.3)}
+    for wrt, value in hand.items():
+        latex = explain(fx, wrt).latex()
+        assert latex.startswith(r"\frac{\partial \left(\frac{\partial f}{\partial x}\right)}")
+        verdict = check(fx, wrt, latex)
+        assert verdict and verdict.formula_value == pytest.approx(value, rel=1e-12)
+    with pytest.raises(FormulaError, match="no node has that name"):
+        check(fx, x, r"\frac{\partial \left(\frac{\partial f}{\partial y}\right)}{\partial x} = 1")
