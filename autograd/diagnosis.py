@@ -13,12 +13,12 @@ one differ.
 import math
 from itertools import combinations
 
-from . import engine, graph, ops
+from . import engine, graph, names, ops
 from .explain import SHOWN_PATHS, definitions_used
 from .notation import number
 
 __all__ = ["Diagnosis", "diagnose", "too_few_digits", "sum_terms", "term_kind", "gradient_of",
-           "SEARCH_BUDGET", "MOST_FACTORS"]
+           "wrong_node", "wrong_function", "wrong_term_sign", "SEARCH_BUDGET", "MOST_FACTORS"]
 
 #: at most this many (subset × path) products are tried per search
 SEARCH_BUDGET = 300_000
@@ -33,7 +33,10 @@ class Diagnosis:
 
     kind      "sign flip", "missing path", "only one path", "one term of a sum",
               "missing coefficient", "missing factors", "no path" (the root does not
-              depend on wrt) or None
+              depend on wrt), "wrong node" (a formula names w3_11 where the chain
+              rule has w3_12: :func:`wrong_node`), "wrong function" (σ(z) for σ'(z):
+              :func:`wrong_function`), "wrong sign of a term" (a + for a −:
+              :func:`wrong_term_sign`) or None
               (nothing small explains it)
     message   one or two sentences naming it
     finding   the same in a few words for a verdict's first line, with "your value"
@@ -149,6 +152,116 @@ def _diagnose(explanation, expected, given):
         if _search(explanation, same).kind is not None:
             return too_few_digits(given)
     return found
+
+
+#: at most this many other nodes are tried in place of one name of a formula
+MOST_SWAPS = 1000
+
+
+def wrong_node(formula, root, engine_value):
+    """The Diagnosis "wrong node" when putting one other node in place of one name of
+    ``formula`` gives ``engine_value`` to 1e-9 and exactly one such swap does: a
+    sibling of the name (the same letters and layer, another index: w3_11 for w3_12,
+    x2 for x1, h2 for h3), the index a student most often gets wrong.  Else None."""
+    siblings = {}
+    for node in graph.all_nodes(root):
+        n = names.parse(node.name) if node.name else None
+        if n is not None and n.index is not None:
+            siblings.setdefault((n.base, n.layer, n.sample), []).append(node)
+    found = []
+    for name, node in list(formula.nodes.items()):
+        n = names.parse(name)
+        others = [] if n is None or n.index is None else [
+            other for other in siblings.get((n.base, n.layer, n.sample), ()) if other is not node]
+        for other in others[:MOST_SWAPS]:
+            formula.nodes[name] = other
+            try:
+                value = formula.evaluate()
+            except (ArithmeticError, ValueError):
+                continue
+            finally:
+                formula.nodes[name] = node
+            if math.isclose(value, engine_value, rel_tol=1e-9, abs_tol=1e-12):
+                found.append((name, other.name))
+    if len(found) != 1:
+        return None
+    typed, right = found[0]
+    swapped = names.transposed(typed) == right
+    why = f" (j and k swapped: {names.JK})" if swapped else ""
+    return Diagnosis("wrong node", (
+        f"Your formula has {names.printable(typed)} where the chain rule has "
+        f"{names.printable(right)}{why}: with {names.printable(right)} in its place it gives "
+        f"the engine's {number(engine_value, 12)}."),
+        finding=f"your value has {names.printable(typed)} where the chain rule has "
+                f"{names.printable(right)}")
+
+
+#: the functions a formula may have typed for their derivative, or the other way round
+_SLOPES = ("sigmoid", "tanh", "relu", "softplus", "exp", "log", "sqrt", "sin", "cos", "tan")
+
+
+def wrong_function(formula, engine_value):
+    """The Diagnosis "wrong function" when writing one function of ``formula`` as its
+    derivative, or one derivative as its function (σ(z) for σ'(z), the slip of BP1 and
+    BP2), gives ``engine_value`` to 1e-9 and exactly one such change does.  Else None."""
+    found = []
+    stack = [formula.tree]
+    while stack:
+        t = stack.pop()
+        stack.extend(a for a in t.args if hasattr(a, "kind"))
+        if t.kind.rstrip("'") not in _SLOPES:
+            continue
+        kind, typed = t.kind, t.typed
+        t.kind = kind[:-1] if kind.endswith("'") else kind + "'"
+        t.typed = ops.OPS[t.kind.rstrip("'")].symbol + ("'" if t.kind.endswith("'") else "")
+        try:
+            value = formula.evaluate()
+            right = formula.reading(t)
+        except (ArithmeticError, ValueError):
+            continue
+        finally:
+            t.kind, t.typed = kind, typed
+        if math.isclose(value, engine_value, rel_tol=1e-9, abs_tol=1e-12):
+            found.append((formula.reading(t), right))
+    if len(found) != 1:
+        return None
+    typed, right = found[0]
+    return Diagnosis("wrong function", (
+        f"Your formula has {typed} where the chain rule has {right}: with {right} in its "
+        f"place it gives the engine's {number(engine_value, 12)}."),
+        finding=f"your value has {typed} where the chain rule has {right}")
+
+
+def wrong_term_sign(formula, engine_value):
+    """The Diagnosis "wrong sign of a term" when turning one + of ``formula`` into − or
+    one − into + (2y + y² sin(xy) for 2y − y² sin(xy)) gives ``engine_value`` to 1e-9 and
+    exactly one such change does.  Else None."""
+    found = []
+    stack = [formula.tree]
+    while stack:
+        t = stack.pop()
+        stack.extend(a for a in t.args if hasattr(a, "kind"))
+        if t.kind not in ("add", "sub"):
+            continue
+        kind = t.kind
+        typed = formula.reading(t)
+        t.kind = "sub" if kind == "add" else "add"
+        try:
+            value = formula.evaluate()
+            right = formula.reading(t)
+        except (ArithmeticError, ValueError):
+            continue
+        finally:
+            t.kind = kind
+        if math.isclose(value, engine_value, rel_tol=1e-9, abs_tol=1e-12):
+            found.append((typed, right))
+    if len(found) != 1:
+        return None
+    typed, right = found[0]
+    return Diagnosis("wrong sign of a term", (
+        f"Your formula has {typed} where the chain rule has {right}: one term has the wrong "
+        f"sign; with it turned, your formula gives the engine's {number(engine_value, 12)}."),
+        finding=f"your value has {typed} where the chain rule has {right}")
 
 
 def too_few_digits(given):

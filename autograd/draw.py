@@ -414,16 +414,14 @@ def _resolve_highlight(root, nodes, highlight):
 
 def _named_highlight(root, nodes, name):
     """The node called ``name``, or every entry of the network's matrix ``name`` (W1, b_2)."""
-    from .matrix_form import network_matrix
+    from .matrix_form import network_matrix_nodes
     try:
         return [names.find_node(nodes, name, "draw: highlight")]
     except names.NodeNameError:
-        found = network_matrix(root, name)
+        found = network_matrix_nodes(root, name)
         if found is None:
             raise
-    view, kind, l = found
-    grid = view.weight_nodes[l] if kind == "W" else view.bias_nodes[l]
-    return [v for row in grid for v in row if v is not None]
+    return found
 
 
 # ---------------------------------------------------------------------------

@@ -64,7 +64,7 @@ import unicodedata
 
 from . import graph, names, ops
 from . import expr as E
-from .notation import Labels, TextNotation
+from .notation import Labels, LatexNotation, TextNotation
 from .precision import is_not_finite_text, is_number_text, precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
 
@@ -284,6 +284,84 @@ _LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
                   r"\s*&?\s*=(?!=)")     # &= as an align environment writes it
 #: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}
 _NAMED = re.compile(r"\\(?:mathit|mathrm|text)\s*\{([^{}\\]*)\}")
+#: \frac{\partial an expression}{\partial a name} =, as explain's LaTeX writes ∂ of an
+#: unnamed root (\frac{\partial \tanh(t_{3}+\mathit{leaf}_{5})}{\partial \mathit{leaf}_{2}})
+_FRAC_OPEN = re.compile(rf"\s*\\[dt]?frac\s*\{{\s*{_D}")
+_FRAC_MIDDLE = re.compile(rf"\s*\{{\s*{_D}")
+_FRAC_EQUALS = re.compile(r"\s*&?\s*=(?!=)")
+
+
+#: a second derivative's top and bottom: ^2 f; x^2 (x^{2}); x \partial y
+_SECOND_TOP = re.compile(r"\^\s*(?:2|\{\s*2\s*\})\s*(\S.*)")
+_TWICE = re.compile(rf"({_NAME}?)\s*\^\s*(?:2|\{{\s*2\s*\}})")
+_MIXED = re.compile(rf"({_NAME})\s*{_D}({_NAME})")
+
+
+class _FracSide:
+    """A left-hand side \\frac{∂ top}{∂ below} = whose top is an expression (braces
+    balanced), read as an :data:`_LHS` match is: ``group("c")``, ``group("d")``, ``end()``."""
+
+    def __init__(self, text, start, top, below, end, variables=None):
+        self._groups = {0: text[start:end], "c": top, "d": below}
+        self._end = end
+        #: a second derivative's two variables as typed, outer first (∂²f/∂x∂y: x, y)
+        self.variables = variables
+
+    def group(self, key):
+        return self._groups.get(key)
+
+    def end(self):
+        return self._end
+
+    @classmethod
+    def match(cls, text, start):
+        """The side at ``start``, or None."""
+        opened = _FRAC_OPEN.match(text, start)
+        if opened is None:
+            return None
+        top_end = _closing_brace(text, opened.end())
+        middle = _FRAC_MIDDLE.match(text, top_end + 1) if top_end is not None else None
+        below_end = _closing_brace(text, middle.end()) if middle is not None else None
+        equals = _FRAC_EQUALS.match(text, below_end + 1) if below_end is not None else None
+        if equals is None:
+            return None
+        top, below = text[opened.end():top_end].strip(), text[middle.end():below_end].strip()
+        second = _SECOND_TOP.fullmatch(top)
+        if second:                                      # \frac{\partial^2 f}{\partial x^2}
+            twice = _TWICE.fullmatch(below) or _MIXED.fullmatch(below)
+            if twice is None:
+                return None
+            variables = [v for v in twice.groups() if v is not None]
+            return cls(text, start, second.group(1), below, equals.end(),
+                       variables * 2 if len(variables) == 1 else variables)
+        if not top or top.startswith("^") or not re.fullmatch(_NAME, below):   # ∂w_1^2
+            return None
+        return cls(text, start, top, below, equals.end())
+
+
+def _latex_key(text):
+    """LaTeX text without its spaces and its brackets' \\left, \\right and outer pair:
+    ``\\left(\\frac{\\partial f}{\\partial x}\\right)`` is ``\\frac{\\partialf}{\\partialx}``."""
+    key = re.sub(r"\s+|\\left|\\right", "", text)
+    return key[1:-1] if key.startswith("(") and key.endswith(")") else key
+
+
+def _called(node):
+    """A node as a message names it: its name, or "an unnamed node"."""
+    return names.printable(node.name) if node.name else "an unnamed node"
+
+
+def _closing_brace(text, i):
+    """The index of the } that closes the group whose text starts at ``i``, or None."""
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] == "{":
+            depth += 1
+        elif text[j] == "}":
+            if depth == 0:
+                return j
+            depth -= 1
+    return None
 #: what may follow a displayed formula's closing punctuation (its ``,`` or ``.`` in a
 #: sentence): spaces and the frame's end, ``$$``, ``\\]``, ``\\\\``, ``\\end{align}``
 _SENTENCE_END = re.compile(r"(?:\s|\$|\\[\])\\]|\\end\s*\{[^{}]*\})*\Z")
@@ -339,6 +417,7 @@ class _Reader:
         for name in self.named:
             self.by_spelling.setdefault(names.spelling(name), []).append(name)
         self._inputs_as_layer_one()
+        self._one_target_as_y1()
         self.latex_named = {}            # a^3, w^1_{11}: names with LaTeX in them, by their head
         for name in sorted(self.listed, key=len, reverse=True):
             head = _RUN.match(name)
@@ -351,6 +430,17 @@ class _Reader:
         self.lhs = None
         self.bare = None                 # a condition outside brackets: x > 0, a and b
         self.inside = None               # (start, end) of the text inside $...$, when asked
+
+    def _one_target_as_y1(self):
+        """Nielsen's y_j of a network with one output is y_1: y1 reads as the node y (nn's
+        name for a single target), unless some node is y with an index (y1, y2)."""
+        spellings = list(self.by_spelling)
+        if any(spelled[0] == "y" and spelled[2] is not None for spelled in spellings):
+            return
+        for spelled in spellings:
+            if spelled[0] == "y" and spelled[1:4] == (None, None, ""):
+                self.by_spelling.setdefault(("y", None, "1", "", spelled[4]),
+                                            self.by_spelling[spelled])
 
     def _inputs_as_layer_one(self):
         """Nielsen's a^1_k is the input x_k (the input layer is layer 1): a1_k reads
@@ -374,11 +464,14 @@ class _Reader:
     def left_side(self, root, wrt):
         """Read ``dO/dw1 =`` (and its other spellings): return where the formula starts."""
         text = self.text[:400]
-        found = _LHS.match(text, _FRAME.match(text).end())
+        start = _FRAME.match(text).end()
+        found = _LHS.match(text, start) or _FracSide.match(text, start)
         if found is None:
             return 0
         written = names.printable(" ".join(found.group(0).split()).rstrip("=& "))  # one line
         top, below = found.group("a") or found.group("c"), found.group("b") or found.group("d")
+        if getattr(found, "variables", None):
+            return self._second_side(found, written, root, wrt)
         top_node = root if top is None else self._lhs_top(top, written, root)
         below_node = self._lhs_node(below, written)
         if top_node is not root:
@@ -387,6 +480,31 @@ class _Reader:
             self._lhs_mismatch(written, "with respect to", below, wrt, "the node checked")
         self.lhs = (top_node.name or top, below_node.name)
         return found.end()
+
+    def _second_side(self, found, written, root, wrt):
+        """``∂²f/∂x∂y =``: ∂/∂x of the gradient ∂f/∂y (grad(..., create_graph=True) names
+        it so), or ∂/∂y of ∂f/∂x (the same for a smooth f); ``∂²f/∂x²`` is ∂/∂x of ∂f/∂x."""
+        f = names.plain(_NAMED.sub(r"\1", found.group("c")))
+        outer, inner = (self._lhs_node(v, written) for v in found.variables)
+        orders = [(o, i) for o, i in ((outer, inner), (inner, outer))
+                  if wrt is None or o is wrt]
+        fits = [(o, i) for o, i in orders if not root.name or root.name == f"∂{f}/∂{i.name}"]
+        if not fits:
+            self._second_mismatch(written, f, outer, inner, root, wrt)
+        o, i = fits[0]
+        self.lhs = (root.name or f"∂{f}/∂{i.name}", o.name)
+        return found.end()
+
+    def _second_mismatch(self, written, f, outer, inner, root, wrt):
+        pair = f"{outer.name} twice" if outer is inner else f"{outer.name} and {inner.name}"
+        raise FormulaError(
+            f"{self.where}: the left-hand side {written} is a second derivative of {f} with "
+            f"respect to {names.printable(pair)}, so the root must be the gradient "
+            f"∂{f}/∂{names.printable(inner.name)} (grad({f}, {names.printable(inner.name)}, "
+            f"create_graph=True)) and the node checked {names.printable(outer.name)}; here "
+            f"the root is {_called(root)}"
+            f"{'' if wrt is None else f' and the node checked {_called(wrt)}'}; named nodes: "
+            f"{names.listing(self.listed)}")
 
     def statement_about(self, root, wrt):
         """The text with only the line about ``wrt`` kept (the others blanked, so positions
@@ -430,9 +548,9 @@ class _Reader:
         try:
             return self._lhs_node(typed, written)
         except FormulaError:
-            if root.name:
+            if root.name and _latex_key(typed) != _latex_key(LatexNotation().name(root.name)):
                 raise
-            return root
+            return root             # unnamed, or a name LaTeX writes as explain does: ∂f/∂x
 
     def _lhs_node(self, typed, written):
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
@@ -698,6 +816,10 @@ class _Reader:
             elif (vector := self._layer_of_one(chars, layer)) is not None:   # a^3_1: node a^3
                 out.append(Token("name", vector, where[0], vector))
                 return layered.end()
+            elif self._name_of("".join(chars)) is None:   # w^3_{21} of no node: w3_21, not w
+                chars.append(layer)
+                where += [i + 1] * len(layer)
+                i = layered.end()
         elif chars and self._name_of("".join(chars)) is None:
             i = self._one_neuron_layer(chars, where, i)
         primed = PRIME_SUPERSCRIPT.match(text, i)
@@ -1312,9 +1434,10 @@ class Formula:
 
     # -- written back ------------------------------------------------------
 
-    def reading(self):
-        """How the formula was read: ``σ'(net4)·(...)``, names resolved, · explicit."""
-        return _render(self.tree, TextNotation())[0]
+    def reading(self, part=None):
+        """How the formula (or ``part`` of its tree) was read: ``σ'(net4)·(...)``, names
+        resolved, · explicit."""
+        return _render(self.tree if part is None else part, TextNotation())[0]
 
     def values(self):
         """``I = 1, w1 = 0.5, ...``: each name the formula uses, with its value."""

@@ -312,6 +312,17 @@ def network_matrix(root, name):
     return view, kind, l
 
 
+def network_matrix_nodes(root, name):
+    """The entries of the network's matrix ``name`` (:func:`network_matrix`) as a list of
+    nodes, row by row in the network's layout, or None when ``name`` is no such matrix."""
+    found = network_matrix(root, name)
+    if found is None:
+        return None
+    view, kind, l = found
+    grid = view.in_layout(view.weight_nodes[l] if kind == "W" else view.bias_nodes[l])
+    return [v for row in grid for v in row if v is not None]
+
+
 def _put(found, key, node):
     """``found[key] = node``, refusing a second node of the same name: the matrices would
     mix two forward passes (or two networks) and read one of them."""

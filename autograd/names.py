@@ -26,7 +26,7 @@ import unicodedata
 
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
-           "LATEX_LAYER", "layer_suffix", "cut", "plain"]
+           "LATEX_LAYER", "layer_suffix", "cut", "plain", "transposed", "JK", "meant_instead"]
 
 
 class Name:
@@ -436,6 +436,34 @@ def plain(name):
     return out
 
 
+#: what j and k are, said wherever a weight's indices look swapped
+JK = ("in Nielsen's w^l_jk, j is the neuron of layer l the weight leads into and k the neuron "
+      "of layer l-1 it comes from")
+
+
+def transposed(name):
+    """Nielsen's weight with j and k swapped: ``w3_21`` -> ``w3_12``, ``w3_16_2`` ->
+    ``w3_2_16``; None for any other name (a bias, ``w3_11``, ``w1``)."""
+    n = parse(plain(name)) if isinstance(name, str) else None
+    if n is None or n.layer is None or n.base != "w" or n.sample is not None:
+        return None
+    j, k = n.index.split(",") if "," in n.index else tuple(n.index) if len(n.index) == 2 \
+        else (None, None)
+    if j is None or j == k:
+        return None
+    return f"w{n.layer}_{k}{j}{n.primes}" if len(j) == len(k) == 1 else \
+        f"w{n.layer}_{k}_{j}{n.primes}"
+
+
+def meant_instead(found, name):
+    """`` (did you mean w3_12? In Nielsen's w^l_jk, ...)`` when ``name`` is a weight no
+    node of ``found`` (:func:`nodes_by_name`) has and its transposed one is; else ``""``."""
+    swapped = transposed(name)
+    if swapped is None or not named(found, swapped):
+        return ""
+    return f" (did you mean {swapped}? {JK[0].upper()}{JK[1:]})"
+
+
 def named(found, name):
     """The nodes of ``found`` (:func:`nodes_by_name`) that ``name`` names, exactly or as
     the answers print it (``b_1`` is ``b1``: :func:`plain`); None when it names none."""
@@ -458,8 +486,8 @@ def find_node(nodes, name, where):
     if not matches:
         hint = "" if found else ("; autograd.name_variables(globals()) names the nodes "
                                  "after the variables that hold them")
-        raise NodeNameError(f"{where}: no node named {name!r} in this graph; named nodes: "
-                            f"{listing(found)}{hint}")
+        raise NodeNameError(f"{where}: no node named {name!r} in this graph"
+                            f"{meant_instead(found, name)}; named nodes: {listing(found)}{hint}")
     if len(matches) > 1:
         raise NodeNameError(
             f"{where}: {len(matches)} nodes are named {name!r} in this graph, so the name "

@@ -424,6 +424,8 @@ _SCRIPT = r"""
   }
   function reveal(main, around) {  // bring the changed nodes into view, the main one first
     const w = viewport.clientWidth, h = viewport.clientHeight, pad = 24;
+    if (box.width * scale <= w + 1 && box.height * scale <= h + 1) {  // it fits: all in view
+      keepOnScreen(); apply(); return; }
     let r = bounds(around);
     if (!r) return;
     if (r.r - r.l > w - 2 * pad || r.b - r.t > h - 2 * pad) r = bounds(main);

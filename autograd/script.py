@@ -80,8 +80,9 @@ class Captured:
         if name.strip() and name.strip() != name:          # --wrt " a", pasted: as step's p a
             return self.find(name.strip(), root)
         raise ScriptError(
-            f"no node named {name!r} in the graph of {os.path.basename(self.path)}; "
-            f"named nodes: {names.listing(named)}")
+            f"no node named {name!r} in the graph of {os.path.basename(self.path)}"
+            f"{names.meant_instead(named, name)}; named nodes: "
+            f"{names.listing(named)}")
 
     def _holders(self, nodes):
         """For nodes that share a name: "; the script's variables a and b hold them: give

@@ -35,7 +35,7 @@ from . import names, ops
 from .engine import backward_steps
 from .graph import all_nodes, topological_order
 from .interrupts import deferred_interrupts
-from .notation import Labels, formula, number, printed
+from .notation import Labels, formula, grad_of, number, printed
 from .steps import hook_note, ordinal
 
 __all__ = ["Stepper", "StepperError", "session", "HELP", "PROMPT", "use_colour",
@@ -212,8 +212,9 @@ class Stepper:
                 return found
         if len(name) > 1 and name[0] == name[-1] and name[0] in "'\"":   # p "my weight"
             return self.lookup(name[1:-1])
-        raise StepperError(f"no node named {name!r} in the graph of {self.labels(self.root)}; "
-                           f"named nodes: {names.listing(self._names)}")
+        raise StepperError(f"no node named {name!r} in the graph of {self.labels(self.root)}"
+                           f"{names.meant_instead(self._names, name)}; named nodes: "
+                           f"{names.listing(self._names)}")
 
     # -- moving -------------------------------------------------------------
 
@@ -261,11 +262,12 @@ class Stepper:
 
     def intro(self):
         root = self.labels(self.root)
+        grad = grad_of(self.root, root)     # (∂s/∂z).grad, as the steps write it
         if self.total == 0:
-            return f"{root} is a leaf: nothing to step through ({root}.grad += {_num(self.seed)})"
+            return f"{root} is a leaf: nothing to step through ({grad} += {_num(self.seed)})"
         return (f"backward pass from {root}: {_count(self.total, 'step')}, one per computed node, "
                 f"each after every node computed from it\n"
-                f"{root}.grad = {_num(self.seed)} (the seed)\n"
+                f"{grad} = {_num(self.seed)} (the seed)\n"
                 f"Enter or n: next step, c: continue, b NAME: run until NAME, p NAME: print, "
                 f"g: graph image, q: quit, h: help")
 
@@ -306,7 +308,7 @@ class Stepper:
         this_pass.update((node, after) for node, (_, after) in hooked.items())
         lines = [f"backward pass complete: {_count(self.total, 'step')}"]
         for n in self.leaves():
-            line = f"  {self.labels(n)}.grad = {n.grad + 0.0!r}"      # never -0.0
+            line = f"  {grad_of(n, self.labels(n))} = {n.grad + 0.0!r}"      # never -0.0
             why = [hook_note(self.labels(n), *hooked[n])] if n in hooked else []
             if n in self.held:
                 why.insert(0, f"{this_pass.get(n, 0.0) + 0.0!r} from this pass + "

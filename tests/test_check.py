@@ -547,3 +547,102 @@ def test_a_claim_that_cannot_be_read_is_named(args, error, says):
         check(L, *args)
     assert str(err.value).startswith(says) and "\n" not in str(err.value)
     assert {node: node.grad for node in all_nodes(L)} == grads
+
+
+# ---------------------------------------------------------------------------
+# A formula with one node's index wrong: w3_11 for w3_12, w^3_{jk} for w^3_{kj}
+# ---------------------------------------------------------------------------
+
+def _nielsen_network(sizes, weights, biases, x, y):
+    """nn.MLP with these numbers, its half squared error at (x, y), after backward()."""
+    import nn
+    net = nn.MLP(sizes, weights=weights, biases=biases)
+    C = nn.half_squared_error(net(x), y)
+    C.backward()
+    return C
+
+
+def test_a_formula_with_a_sibling_weight_names_the_one_it_should_have():
+    """∂C/∂w²₂₁ of a 2-3-1 network is (a³₁ − y)σ'(z³₁)·w³₁₂·σ'(z²₂)·x₁ (BP1, BP2, BP4 by
+    hand); typed with w³₁₁ for w³₁₂ it was 'no small mistake reproduces your formula'.
+    Oracle: the hand formula with the right weight gives the hand gradient."""
+    W2, B2 = [[0.1, -0.2], [0.4, 0.3], [-0.5, 0.6]], [0.05, -0.1, 0.2]
+    W3, B3 = [[0.7, -0.8, 0.9]], [-0.3]
+    C = _nielsen_network([2, 3, 1], [W2, W3], [B2, B3], [1.0, 0.5], [1.0])
+    a2 = [s(W2[j][0] + 0.5 * W2[j][1] + B2[j]) for j in range(3)]
+    a3 = s(sum(w * a for w, a in zip(W3[0], a2)) + B3[0])
+    hand = (a3 - 1.0) * a3 * (1 - a3) * W3[0][1] * a2[1] * (1 - a2[1]) * 1.0
+    right = r"(a^3_1 - 1)\sigma'(z^3_1) w^3_{12} \sigma'(z^2_2) x_1"
+    assert_close(check(C, "w2_21", right).expected, hand, rel=1e-12)
+    verdict = check(C, "w2_21", right.replace("w^3_{12}", "w^3_{11}"))
+    assert not verdict and verdict.diagnosis.kind == "wrong node"
+    assert verdict.headline() == ("Disagrees: your formula has w3_11 where the chain rule "
+                                  "has w3_12.")
+    assert "j and k swapped" not in str(verdict)
+    two_wrong = right.replace("w^3_{12}", "w^3_{11}").replace("z^2_2", "z^2_3")
+    assert check(C, "w2_21", two_wrong).diagnosis.kind != "wrong node"
+
+
+def test_a_formula_with_w_jk_for_w_kj_says_j_and_k_are_swapped():
+    """BP2 in a 2-2-2 network: δ²₁ = (w³₁₁ δ³₁ + w³₂₁ δ³₂)·σ'(z²₁), and a student writes
+    w³₁₂ for w³₂₁ (the weight matrix not transposed).  Oracle: BP1, BP2, BP4 by hand."""
+    W2, W3 = [[0.3, -0.6], [0.8, 0.2]], [[-0.4, 0.9], [0.5, -0.7]]
+    B2, B3 = [0.1, -0.2], [0.05, 0.15]
+    x, y = [0.6, -1.2], [1.0, 0.0]
+    C = _nielsen_network([2, 2, 2], [W2, W3], [B2, B3], x, y)
+    a2 = [s(W2[j][0] * x[0] + W2[j][1] * x[1] + B2[j]) for j in range(2)]
+    a3 = [s(W3[j][0] * a2[0] + W3[j][1] * a2[1] + B3[j]) for j in range(2)]
+    delta3 = [(a3[j] - y[j]) * a3[j] * (1 - a3[j]) for j in range(2)]            # BP1
+    delta2_1 = (W3[0][0] * delta3[0] + W3[1][0] * delta3[1]) * a2[0] * (1 - a2[0])  # BP2
+    right = ("((a3_1 - 1)*a3_1*(1 - a3_1)*w3_11 + a3_2*a3_2*(1 - a3_2)*w3_21)"
+             "*a2_1*(1 - a2_1)*x1")
+    assert_close(check(C, "w2_11", right).expected, delta2_1 * x[0], rel=1e-12)   # BP4
+    verdict = check(C, "w2_11", right.replace("w3_21", "w3_12"))
+    assert verdict.diagnosis.kind == "wrong node"
+    assert verdict.headline() == ("Disagrees: your formula has w3_12 where the chain rule "
+                                  "has w3_21.")
+    assert "(j and k swapped: in Nielsen's w^l_jk" in str(verdict)
+
+
+def test_a_formula_with_sigma_for_sigma_prime_says_so():
+    """BP1 typed with σ(z³₁) for σ'(z³₁), the slip of writing the activation for its
+    derivative, was 'no small mistake reproduces your formula'; tanh(z) for tanh'(z)
+    likewise.  Oracle: the hand BP1, BP2, BP4 of a 2-3-1 network with the σ' it needs."""
+    W2, B2 = [[0.1, -0.2], [0.4, 0.3], [-0.5, 0.6]], [0.05, -0.1, 0.2]
+    W3, B3 = [[0.7, -0.8, 0.9]], [-0.3]
+    C = _nielsen_network([2, 3, 1], [W2, W3], [B2, B3], [1.0, 0.5], [1.0])
+    a2 = [s(W2[j][0] + 0.5 * W2[j][1] + B2[j]) for j in range(3)]
+    a3 = s(sum(w * a for w, a in zip(W3[0], a2)) + B3[0])
+    hand = (a3 - 1.0) * a3 * (1 - a3) * W3[0][1] * a2[1] * (1 - a2[1]) * 1.0
+    right = r"(a^3_1 - 1)\sigma'(z^3_1) w^3_{12} \sigma'(z^2_2) x_1"
+    assert_close(check(C, "w2_21", right).expected, hand, rel=1e-12)
+    verdict = check(C, "w2_21", right.replace(r"\sigma'(z^3_1)", r"\sigma(z^3_1)"))
+    assert verdict.diagnosis.kind == "wrong function"
+    assert verdict.headline() == ("Disagrees: your formula has σ(z3_1) where the chain rule "
+                                  "has σ'(z3_1).")
+    both = right.replace("\\sigma'", "\\sigma")           # two slips: none is named
+    assert check(C, "w2_21", both).diagnosis.kind is None
+    x = Value(0.3, name="x")
+    w = Value(-1.2, name="w")
+    out = (w * x).named("z").tanh().named("out")
+    verdict = check(out, w, "x*tanh(z)")                  # ∂out/∂w = x·tanh'(z) by hand
+    assert verdict.diagnosis.kind == "wrong function"
+    assert "has tanh(z) where the chain rule has tanh'(z)" in verdict.headline()
+    assert_close(check(out, w, "x*tanh'(z)").expected, 0.3 * (1 - math.tanh(-0.36) ** 2), rel=1e-12)
+
+
+def test_a_formula_with_one_terms_sign_wrong_says_which():
+    """f = x²y + sin(xy): f_xx = 2y − y² sin(xy) by hand; typed with + for the − it was
+    'no small mistake reproduces your formula' (the whole sign is right, one term's is not).
+    Oracle: the hand second derivative, which the corrected formula gives."""
+    from autograd import grad
+    x, y = Value(0.7, name="x"), Value(-1.3, name="y")
+    f = (x ** 2 * y + (x * y).sin()).named("f")
+    (fx,) = grad(f, x, create_graph=True)
+    assert_close(check(fx, x, "2y - y^2 sin(xy)").expected,
+                 2 * -1.3 - 1.3 ** 2 * math.sin(0.7 * -1.3), rel=1e-14)
+    verdict = check(fx, x, "2y + y^2 sin(xy)")
+    assert verdict.diagnosis.kind == "wrong sign of a term"
+    assert verdict.headline() == ("Disagrees: your formula has 2·y+y²·sin(x·y) where the "
+                                  "chain rule has 2·y-y²·sin(x·y).")
+    assert check(fx, x, "-2y + y^2 sin(xy)").diagnosis.kind == "sign flip"   # all of it

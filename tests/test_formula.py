@@ -704,7 +704,6 @@ def test_a_primed_name_in_latex_is_the_node_with_the_prime(graph):
 
 @pytest.mark.parametrize("typed, pos", [
     (r"\frac{\partial L}{\partial w_1}", 7),                      # a left side with no formula
-    (r"\frac{\partial^2 L}{\partial w_1^2} = x", 7),              # a second derivative
     (r"\frac{\partial L}{\partial w_1} = \frac{\partial L}{\partial h} x", 41),
     ("∂L/∂w1 = ∂L/∂h · x", 10),
 ])
@@ -713,6 +712,38 @@ def test_a_partial_outside_the_left_hand_side_says_where_it_belongs(graph, typed
                                            f"side") as caught:
         read_formula(typed, graph)
     assert "\n" not in str(caught.value)
+
+
+def test_a_second_derivative_left_side_needs_the_gradient_as_root(graph):
+    """∂²L/∂w₁² = ... of L itself said '∂ is read only in a left-hand side', of a left-hand
+    side: it says the root must be the gradient ∂L/∂w1 that grad(create_graph=True) makes."""
+    with pytest.raises(FormulaError, match=r"is a second derivative of L with respect to w1 "
+                                           r"twice, so the root must be the gradient ∂L/∂w1 "
+                                           r"\(grad\(L, w1, create_graph=True\)\)") as caught:
+        read_formula(r"\frac{\partial^2 L}{\partial w_1^2} = x", graph)
+    assert "\n" not in str(caught.value)
+
+
+def test_second_derivatives_of_a_gradient_graph_check_against_hand_formulas():
+    """A Hessian entry typed as a teacher writes it, ∂²f/∂x∂y
+    = ..., over the gradient graph grad(f, y, create_graph=True) builds.  Oracle, by hand for
+    f = x²y + sin(xy): f_xx = 2y − y² sin(xy), f_xy = 2x + cos(xy) − xy sin(xy)."""
+    from autograd import grad
+    x, y = Value(0.7, name="x"), Value(-1.3, name="y")
+    f = (x ** 2 * y + (x * y).sin()).named("f")
+    fx, fy = grad(f, [x, y], create_graph=True)
+    xx = 2 * -1.3 - 1.3 ** 2 * math.sin(0.7 * -1.3)
+    xy = 2 * 0.7 + math.cos(0.7 * -1.3) - 0.7 * -1.3 * math.sin(0.7 * -1.3)
+    verdict = check(fx, x, r"\frac{\partial^2 f}{\partial x^2} = 2y - y^2 \sin(xy)")
+    assert verdict and verdict.formula.lhs == ("∂f/∂x", "x")
+    assert_close(verdict.formula_value, xx, rel=1e-14)
+    for root, wrt in ((fy, x), (fx, y)):                  # either order: f is smooth
+        verdict = check(root, wrt, r"\frac{\partial^{2} f}{\partial x \partial y} = "
+                                   r"2x + \cos(xy) - xy \sin(xy)")
+        assert verdict
+        assert_close(verdict.formula_value, xy, rel=1e-14)
+    with pytest.raises(FormulaError, match="the root is ∂f/∂x and the node checked x"):
+        check(fx, x, r"\frac{\partial^2 f}{\partial y^2} = 1")
 
 
 def test_seed000_latex_primes_on_braced_names():
@@ -865,3 +896,43 @@ def test_a_node_named_as_printed_is_read_as_the_names_list_shows_it(tmp_path, ca
                       "L = (w * b * h).named('L')\nL.backward()\n", encoding="utf-8")
     assert main(["check", str(script), "--wrt", "w₁", "--formula", "β₁·h"]) == 0
     assert capsys.readouterr().out.startswith("Agrees")
+
+
+def _nielsen_2_3_1():
+    """A 2-3-1 sigmoid network in Nielsen's names, its cost and the hand BP1-BP4 numbers."""
+    import nn
+    W2, B2 = [[0.1, -0.2], [0.4, 0.3], [-0.5, 0.6]], [0.05, -0.1, 0.2]
+    W3, B3 = [[0.7, -0.8, 0.9]], [-0.3]
+    net = nn.MLP([2, 3, 1], weights=[W2, W3], biases=[B2, B3])
+    cost = nn.half_squared_error(net([1.0, 0.5]), [1.0])
+    s = lambda t: 1 / (1 + math.exp(-t))                          # noqa: E731
+    a2 = [s(W2[j][0] * 1.0 + W2[j][1] * 0.5 + B2[j]) for j in range(3)]
+    a3 = s(sum(W3[0][k] * a2[k] for k in range(3)) + B3[0])
+    delta3 = (a3 - 1.0) * a3 * (1 - a3)                           # BP1
+    return cost, delta3 * W3[0][1] * a2[1] * (1 - a2[1]) * 1.0   # BP2 and BP4: ∂C/∂w²₂₁
+
+
+def test_a_latex_weight_no_node_has_is_named_whole_with_the_transposed_one_suggested():
+    """A student's w^3_{21} for w³₁₂ (j and k swapped) is named as w3_21, not as a
+    node 'w', and the error suggests w3_12.  Oracle: the hand BP1-BP4 of the network,
+    which the formula with the right index gives."""
+    cost, hand = _nielsen_2_3_1()
+    right = r"(a^3_1 - 1) a^3_1 (1 - a^3_1) w^3_{12} a^2_2 (1 - a^2_2) x_1"
+    verdict = check(cost, "w2_21", right)
+    assert verdict and verdict.expected == pytest.approx(hand, rel=1e-12)
+    for typed in (right.replace("w^3_{12}", "w^3_{21}"), r"w^{3}_{21}", "w3_21", "w³₂₁"):
+        with pytest.raises(NodeNameError) as caught:
+            check(cost, "w2_21", typed)
+        message = str(caught.value)
+        assert "no node named 'w3_21'" in message and "'w' " not in message, message
+        assert "did you mean w3_12?" in message and "\n" not in message
+
+
+def test_a_missing_name_that_is_no_transposed_weight_gets_no_suggestion():
+    """Only a weight whose swapped j, k exists is suggested: w2_41 (no w2_14) and b2_4
+    are not.  Oracle: the network's parameter names, w2_11 ... w2_32."""
+    cost, _ = _nielsen_2_3_1()
+    for typed in ("w2_41", "b2_4", "w^2_{41}"):
+        with pytest.raises(NodeNameError) as caught:
+            check(cost, "w2_21", typed)
+        assert "did you mean" not in str(caught.value)

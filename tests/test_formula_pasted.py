@@ -64,6 +64,9 @@ def nielsen_hand():
     # wrt w³₁₁ were refused with "no node named 'a'"); a³: the layer of one neuron
     ("w³₁₁", "a²₁(a³₁−y)σ′(z³₁)"),
     ("w³₁₁", "a²₁(a³−y)σ′(z³₁)"),
+    # BP1's y_j for the one output, whose target node nn names y ("no node named 'y_1'")
+    ("w3_11", r"a^2_1(a^3_1-y_1)\sigma'(z^3_1)"),
+    ("w³₁₁", "a²₁(a³₁−y₁)σ′(z³₁)"),
 ])
 def test_nielsen_superscript_layers_name_the_nodes(wrt, typed):
     """Oracle: Nielsen's a²₁(a³₁ − y)σ'(z³₁) by hand."""
@@ -72,6 +75,16 @@ def test_nielsen_superscript_layers_name_the_nodes(wrt, typed):
     assert verdict
     assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
     assert verdict.formula.reading() == "a2_1·(a3_1-y)·σ'(z3_1)"
+
+
+def test_y1_is_the_target_y_only_when_no_y_has_an_index():
+    """y_1 reads as a lone target y, but not beside a y2 (then y_1 names no node).
+    Oracle: the values by hand."""
+    y, x = Value(0.25, name="y"), Value(3.0, name="x")
+    assert read_formula("x - y_1", (x - y).named("e")).evaluate() == 3.0 - 0.25
+    y2 = Value(7.0, name="y2")
+    with pytest.raises(FormulaError, match="no node named 'y_1'"):
+        read_formula("x - y_1", (x - y + y2).named("e"))
 
 
 def test_nielsen_asker_formula_is_the_next_layers_weight():
@@ -85,8 +98,8 @@ def test_a_superscript_with_no_such_node_is_still_a_power():
     a2 = [s(sum(w * x for w, x in zip(row, XS)) + b) for row, b in zip(W2, B2)]
     a3 = s(sum(w * a for w, a in zip(W3, a2)))
     assert_close(read_formula("a3_1^2", C).evaluate(), a3 ** 2, rel=1e-14)
-    with pytest.raises(FormulaError, match="'a' at position 1: no node named 'a'"):
-        read_formula("a^4_1", C)
+    with pytest.raises(FormulaError, match="'a4_1' at position 1: no node named 'a4_1'"):
+        read_formula("a^4_1", C)           # Nielsen's a^4_1, which no node is: named whole
 
 
 def desmos_named():
@@ -444,7 +457,7 @@ def test_neuron_1_of_a_layer_named_as_a_whole_is_that_node():
     verdict = check(C, "w^2_{11}", r"a^2_1(a^3_1-y)\sigma'(z^3_1)")
     assert verdict and verdict.formula.reading() == "a^2_1·(a^3-y)·σ'(z^3_1)"
     assert_close(verdict.formula_value, nielsen_hand(), rel=1e-14)
-    with pytest.raises(FormulaError, match="'a' at position 1: no node named 'a'"):
+    with pytest.raises(FormulaError, match="'a3_2' at position 1: no node named 'a3_2'"):
         read_formula("a^3_2", C)
 
 
@@ -473,7 +486,7 @@ def test_a1_is_the_input_only_where_no_node_is_named_a_outside_the_layers():
     out = (hidden[0] - hidden[1]).named("a2_1")
     assert_close(read_formula("a^1_2", out).evaluate(), math.tanh(0.5 * 0.3 - 1.5 * 2 + 2.0),
                  rel=1e-15)
-    with pytest.raises(FormulaError, match="no node named 'a'"):
+    with pytest.raises(FormulaError, match="no node named 'a1_3'"):
         read_formula("a^1_3", out)                 # not x3: layer 1 is the hidden layer here
 
 
@@ -510,7 +523,7 @@ def test_an_unnamed_roots_left_side_is_what_the_learner_calls_it():
 
 
 @pytest.mark.parametrize("formula, token", [
-    ("δ^2_1 x_1", "δ"), ("x_1 δ²₁", "δ2_1"), (r"a^1_1 \delta^2_1", r"\delta"),
+    ("δ^2_1 x_1", "δ2_1"), ("x_1 δ²₁", "δ2_1"), (r"a^1_1 \delta^2_1", r"\delta"),
     ("delta2_1 * x1", "delta2_1")])
 def test_nielsens_delta_in_a_formula_says_what_it_is_and_how_to_check_it(formula, token):
     """BP4 typed as ∂C/∂w²₁₁ = a¹₁ δ²₁ (seed 002) got 'no node named δ' or 'this LaTeX
@@ -554,3 +567,41 @@ def seed003_for_percent():
     O = (h2 * w4 + h3 * w5 + 1).named("net4").sigmoid().named("O")
     O.backward()
     return O, {"w1": w1}
+
+
+def test_explains_latex_of_unnamed_micrograd_code_checks_back():
+    """Karpathy's neuron with no labels: explain's LaTeX begins
+    \\frac{\\partial \\tanh(t_{3}+\\mathit{leaf}_{5})}{\\partial \\mathit{leaf}_{2}} =, and check
+    refused it ('∂ is read only in a left-hand side'), though the docs say explain's LaTeX
+    of unnamed micrograd-style code reads back.  Oracle: ∂o/∂w1 = x1·(1 − tanh²(n)) by hand."""
+    x1, x2, w1, w2 = Value(2.0), Value(0.0), Value(-3.0), Value(1.0)
+    b = Value(6.8813735870195432)
+    o = (x1 * w1 + x2 * w2 + b).tanh()
+    o.backward()
+    latex = explain(o, w1).latex()
+    assert latex.startswith(r"\frac{\partial \tanh(")
+    verdict = check(o, w1, latex)
+    hand = 2.0 * (1 - math.tanh(2.0 * -3.0 + 6.8813735870195432) ** 2)
+    assert verdict and verdict.formula_value == pytest.approx(hand, rel=1e-12)
+    with pytest.raises(FormulaError, match="is with respect to"):
+        check(o, x1, latex)                 # the side says leaf2 (w1): not x1's formula
+
+
+def test_explains_latex_of_a_gradient_graph_checks_back():
+    """explain(∂f/∂x, x).latex() begins \\frac{\\partial \\left(\\frac{\\partial f}{\\partial
+    x}\\right)}{\\partial x} =, which check refused ('names \\left(...\\right), and no node
+    has that name'): the root's own name as LaTeX writes it is the root.  Oracle, by hand
+    for f = x²y + sin(xy): f_xx = 2y − y² sin(xy), f_xy = 2x + cos(xy) − xy sin(xy)."""
+    from autograd import grad
+    x, y = Value(0.7, name="x"), Value(-1.3, name="y")
+    f = (x ** 2 * y + (x * y).sin()).named("f")
+    (fx,) = grad(f, x, create_graph=True)
+    hand = {x: 2 * -1.3 - 1.3 ** 2 * math.sin(0.7 * -1.3),
+            y: 2 * 0.7 + math.cos(0.7 * -1.3) - 0.7 * -1.3 * math.sin(0.7 * -1.3)}
+    for wrt, value in hand.items():
+        latex = explain(fx, wrt).latex()
+        assert latex.startswith(r"\frac{\partial \left(\frac{\partial f}{\partial x}\right)}")
+        verdict = check(fx, wrt, latex)
+        assert verdict and verdict.formula_value == pytest.approx(value, rel=1e-12)
+    with pytest.raises(FormulaError, match="no node has that name"):
+        check(fx, x, r"\frac{\partial \left(\frac{\partial f}{\partial y}\right)}{\partial x} = 1")

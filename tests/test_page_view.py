@@ -411,6 +411,45 @@ def test_follow_keeps_a_graph_that_fits_whole_on_screen(browser, tmp_path):
         page.close()
 
 
+#: where the drawing is in the viewport, in pixels
+PLACE = """(() => { const g = document.querySelector('#viewport svg').getBoundingClientRect(),
+    v = document.getElementById('viewport').getBoundingClientRect();
+    return [g.left - v.left, g.top - v.top, g.right - v.left, g.bottom - v.top]; })()"""
+
+
+def test_follow_leaves_a_graph_that_fits_where_it_is(browser, tmp_path):
+    """Karpathy's neuron (x1·w1 + x2·w2 + b, tanh) fits the 1280×720 view at 100% with
+    x1 near the top edge: the first step used to "follow" it by throwing the whole
+    drawing to the bottom right corner.  All of it is in view, so following moves
+    nothing.  Oracle: the drawing's place measured in the browser, step by step."""
+    from autograd import Value
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    o = ((x1 * w1).named("x1*w1") + (x2 * w2).named("x2*w2") + b).named("n").tanh()
+    o.label = "o"
+    path = write_step_page(o, tmp_path / "neuron.html")
+    page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+    try:
+        page.goto(path.resolve().as_uri())
+        assert page.evaluate(WHOLE) >= page.evaluate("chainrule.scale()")   # it fits at 100%
+        start = page.evaluate(PLACE)
+        places = []
+        for _ in range(page.evaluate("chainrule.total")):
+            page.click("#next")
+            places.append(page.evaluate(PLACE))
+        assert places == [pytest.approx(start, abs=0.5)] * len(places)
+        page.evaluate("chainrule.go(0)")
+        page.mouse.move(600, 400)
+        page.mouse.down()
+        page.mouse.move(600 - 2000, 400)                    # dragged almost out of view
+        page.mouse.up()
+        page.click("#next")                                 # following brings all of it back
+        assert page.evaluate(SHOWN) == pytest.approx(1.0, abs=1e-6)
+    finally:
+        page.close()
+
+
 def test_a_long_name_wraps_in_the_rule_and_nothing_overflows(browser, tmp_path):
     """A node named with 500 letters and no space: the step's text ran 3,000 px past the
     rule box's right edge, to be scrolled sideways.  Now it wraps inside the box, and

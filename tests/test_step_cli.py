@@ -268,3 +268,73 @@ def test_commands_after_the_end_of_the_pass_are_said_to_be_left(tmp_path):
     assert list(tmp_path.iterdir()) == []
     r = chainrule("step", EXAMPLE, stdin="c\n\n")     # a trailing empty line is no command
     assert r.returncode == 0 and r.stderr == ""
+
+
+NETWORK_231 = """\
+import nn
+net = nn.MLP([2, 3, 1], weights=[[[0.1, -0.2], [0.4, 0.3], [-0.5, 0.6]], [[0.7, -0.8, 0.9]]],
+             biases=[[0.05, -0.1, 0.2], [-0.3]])
+C = nn.half_squared_error(net([1.0, 0.5]), [1.0])
+C.backward()
+"""
+
+
+def test_step_takes_a_networks_matrix_name_as_draw_and_explain_do(tmp_path):
+    """`chainrule draw --highlight W2` and `explain --wrt W2` know the network's matrix W2;
+    at the step prompt `p W2` said "no node named 'W2'".  It prints w²_jk row by row (row j,
+    column k) and `b W3` runs until every entry of W3 is complete.  Oracle: BP1 and BP4
+    by hand, ∂C/∂w³₁ₖ = (a³₁ − y)σ'(z³₁)·a²ₖ."""
+    script = tmp_path / "net231.py"
+    script.write_text(NETWORK_231)
+    s = lambda t: 1 / (1 + math.exp(-t))                                 # noqa: E731
+    W2, B2 = [[0.1, -0.2], [0.4, 0.3], [-0.5, 0.6]], [0.05, -0.1, 0.2]
+    a2 = [s(W2[j][0] + 0.5 * W2[j][1] + B2[j]) for j in range(3)]
+    a3 = s(0.7 * a2[0] - 0.8 * a2[1] + 0.9 * a2[2] - 0.3)
+    dw3 = [(a3 - 1.0) * a3 * (1 - a3) * a for a in a2]
+    r = chainrule("step", str(script), stdin="p W2\nb W3\np W3\nq\n")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    shown = lines[lines.index("(step) p W2") + 1:lines.index("(step) b W3")]
+    assert [line.split(" = ")[0] for line in shown] == [
+        "w2_11", "w2_12", "w2_21", "w2_22", "w2_31", "w2_32"]
+    assert [float(line.split(" = ")[1].split()[0]) for line in shown] == [
+        0.1, -0.2, 0.4, 0.3, -0.5, 0.6]
+    entries = lines[lines.index("(step) p W3") + 1:lines.index("(step) q")]
+    assert [line.split(" = ")[0] for line in entries] == ["w3_11", "w3_12", "w3_13"]
+    for line, hand in zip(entries, dw3):
+        assert line.endswith(f"grad = {hand:.6g} (complete: 1 contribution)"), line
+
+
+def test_a_gradient_roots_seed_line_brackets_its_name_as_the_steps_do(tmp_path):
+    """Stepping through σ'(z)'s own backward pass (grad(..., create_graph=True)) began
+    '∂s/∂z.grad = 1 (the seed)', which reads as ∂s over ∂z.grad, while its steps write
+    '(∂s/∂z).grad'.  Oracle: σ''(z) = σ(1 − σ)(1 − 2σ) by hand at z = 0.5."""
+    script = tmp_path / "second.py"
+    script.write_text("from autograd import Value, grad\n"
+                      "z = Value(0.5, name='z')\n"
+                      "(d1,) = grad(z.sigmoid().named('s'), z, create_graph=True)\n"
+                      "d1.backward()\n")
+    r = chainrule("step", str(script), stdin="c\n")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[1] == "(∂s/∂z).grad = 1 (the seed)"
+    assert "step 1/2: ∂s/∂z = s(1 - s) = 0.235, (∂s/∂z).grad = 1 (complete)" in lines
+    S = 1 / (1 + math.exp(-0.5))
+    [z_grad] = [float(line.split(" = ")[1]) for line in lines if line.startswith("  z.grad = ")]
+    assert z_grad == pytest.approx(S * (1 - S) * (1 - 2 * S), rel=1e-14)
+
+
+@pytest.mark.parametrize("command", [
+    ["explain", "--wrt", "w^3_{21}"], ["check", "--wrt", "w3_21", "--expected", "0.1"],
+    ["draw", "--highlight", "w3_21"], ["step", "--stop-at", "w3_21"]])
+def test_the_commands_suggest_the_transposed_weight(tmp_path, command):
+    """A 2-3-1 network has w³₁₂ (into output neuron 1 from hidden neuron 2) and no w³₂₁:
+    each command's one-line error asks 'did you mean w3_12?', as check() in Python does.
+    Oracle: Nielsen's naming, w^l_jk with j in layer l."""
+    script = tmp_path / "net231.py"
+    script.write_text(NETWORK_231)
+    name, *rest = command
+    r = chainrule(name, str(script), *rest)
+    assert r.returncode == 2
+    assert "no node named" in r.stderr and "(did you mean w3_12? In Nielsen's w^l_jk" in r.stderr
+    assert r.stderr.count("\n") == 1

@@ -14,6 +14,7 @@ import sys
 
 from autograd.commands import (one_line, output_file, output_path, positive_int, print_traceback,
                                script_arguments, traceback_argument)
+from autograd.matrix_form import network_matrix_nodes
 from autograd.names import printable
 from autograd.script import ScriptError, run_until_backward
 from autograd.stepper import Stepper, StepperError, raised, session, terminal_width, use_colour
@@ -87,8 +88,8 @@ def run(args):
             return found if isinstance(found, Value) else _values(found, name)
         try:
             return captured.find(name)
-        except ScriptError:
-            return None
+        except ScriptError:                 # W2 of an nn network: its entries, as draw's
+            return network_matrix_nodes(captured.root, name)
 
     try:
         stepper = Stepper(captured.root, captured.grad, find=find, graph_dir=graph_dir,
