@@ -514,6 +514,10 @@ def test_state_to_torch_refuses_what_torch_optim_would_step_otherwise():
     with pytest.raises(ValueError, match=r"^state_to_torch: SGD has no tensors, which maps onto "
                                          r"parameters only for an optimiser of an nn.MLP's"):
         state_to_torch(nn.SGD([Value(1.0, kind="parameter")], lr=0.1))
+    stranger = nn.module.Parameters([*net.parameters(), Value(1.0, kind="parameter")], net)
+    with pytest.raises(ValueError, match=r"^state_to_torch: SGD's parameter 13 \(.*\) is not "
+                                         r"one of the network's$"):
+        state_to_torch(nn.SGD(stranger, lr=0.1))
     part = net.parameters()[1:]           # (a slice keeps its network)
     with pytest.raises(ValueError, match=r"^state_to_torch: Adam does not hold w2_11 \(layer 2's "
                                          r"weight\), which torch.optim"):
