@@ -338,9 +338,9 @@ def state_to_torch(optimizer: Any) -> dict[str, Any]:
     ``optimizer``) over ``net.to_torch().parameters()`` loads to go on where
     ``optimizer``, of ``net.parameters()``, is: :func:`state_from_torch` inverted.
     One param group with the settings in torch's names (``dampening`` 0), and per
-    tensor its ``momentum_buffer`` (SGD with momentum) or ``exp_avg``, ``exp_avg_sq``
-    (and ``max_exp_avg_sq`` with AMSGrad) as float64 tensors of its shape, w^l_jk at
-    ``[j-1][k-1]``, and ``step`` t (each tensor at nn's one t).  A tensor none of whose
+    tensor its ``momentum_buffer`` (SGD, unless μ = 0 and every v = 0) or ``exp_avg``,
+    ``exp_avg_sq`` (and ``max_exp_avg_sq`` with AMSGrad) as float64 tensors of its
+    shape, w^l_jk at ``[j-1][k-1]``, and ``step`` t (each tensor at nn's one t).  A tensor none of whose
     parameters ``optimizer`` holds, frozen or constant, has no state; a parameter of
     the network neither held nor frozen is a ValueError naming it (torch.optim would
     step it)."""
@@ -354,8 +354,10 @@ def state_to_torch(optimizer: Any) -> dict[str, Any]:
     if kind != "SGD":
         group["betas"] = tuple(group["betas"])
         group["decoupled_weight_decay"] = kind == "AdamW"
-    names = ({} if kind == "SGD" and not group["momentum"]   # (torch.optim.SGD keeps none)
-             else {key: TORCH_STATE_NAMES[kind][key] for key in saved["state"][0]})
+    names = {key: TORCH_STATE_NAMES[kind][key] for key in saved["state"][0]}
+    if kind == "SGD" and not group["momentum"] and not any(
+            row["velocity"] for row in saved["state"]):
+        names = {}                # (as torch.optim.SGD without momentum: no buffers)
     rows = {id(p): row for p, row in zip(optimizer.parameters, saved["state"])}
     zero = dict.fromkeys(names, 0.0)          # (a frozen entry of a tensor it steps)
     state: dict[int, dict[str, Any]] = {}

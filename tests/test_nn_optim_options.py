@@ -502,7 +502,11 @@ def test_state_to_torch_holds_each_tensors_numbers_where_torch_keeps_them():
     adam = nn.Adam(net.parameters())
     adam.t = 7
     assert {entry["step"].item() for entry in state_to_torch(adam)["state"].values()} == {7.0}
-    assert state_to_torch(nn.SGD(net.parameters(), lr=0.1))["state"] == {}
+    plain = nn.SGD(net.parameters(), lr=0.1)
+    assert state_to_torch(plain)["state"] == {}
+    opt.momentum = 0.0            # (momentum off: torch keeps the buffers, unused, as nn)
+    plain.load_state_dict(state_to_torch(opt))
+    assert plain.state_dict() == opt.state_dict()
 
 
 def test_state_to_torch_refuses_what_torch_optim_would_step_otherwise():
