@@ -201,7 +201,8 @@ class Optimizer:
              "param_groups": [{"lr": ..., "betas": [β1, β2], ..., "params": [0, 1, ...]}],
              "state": [{"m": ..., "v": ...}, ...]}             (SGD: {"velocity": ...})
 
-        ``state[i]`` belongs to ``parameters[i]``.  The numbers are the current
+        ``state[i]`` belongs to ``parameters[i]`` (torch.optim's own state_dict() for
+        ``net.to_torch()``: :func:`nn.torch_bridge.state_to_torch`).  The numbers are the current
         ones, whichever backend stepped last, read in one turn (``engine.taking_turns``):
         a step in another thread comes before or after, not halfway."""
         with taking_turns:

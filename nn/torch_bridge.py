@@ -13,7 +13,8 @@ The numbers are copied, not shared: train either network, then move again.
 An optimiser of the MLP's parameters loads the ``state_dict()`` of a
 ``torch.optim`` SGD, Adam or AdamW of ``model.parameters()`` (its settings,
 momentum buffers or moments and step count, tensor by tensor in that order:
-:func:`state_from_torch`).
+:func:`state_from_torch`), and :func:`state_to_torch` writes its state for such a
+``torch.optim`` optimiser to load, so a run goes on in PyTorch.
 
     >>> import nn
     >>> net = nn.MLP([2, 3, 1], seed=0)
@@ -33,7 +34,7 @@ from autograd.floats import as_float
 if TYPE_CHECKING:
     from .layers import MLP
 
-__all__ = ["to_torch", "from_torch", "state_from_torch", "TORCH_ACTIVATIONS"]
+__all__ = ["to_torch", "from_torch", "state_from_torch", "state_to_torch", "TORCH_ACTIVATIONS"]
 
 #: chainrule's activation name -> the name of its torch.nn module (None: no module)
 TORCH_ACTIVATIONS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "linear": None}
@@ -208,21 +209,27 @@ def _layers(torch, module):
 TORCH_STATE_NAMES = {"SGD": {"velocity": "momentum_buffer"},
                      "Adam": {"m": "exp_avg", "v": "exp_avg_sq", "v_max": "max_exp_avg_sq"}}
 TORCH_STATE_NAMES["AdamW"] = TORCH_STATE_NAMES["Adam"]
+#: the settings of torch.optim's param group, in its order (SGD's dampening: nn's 0)
+_TORCH_SETTINGS = {"SGD": ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"),
+                   "Adam": ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize")}
+_TORCH_SETTINGS["AdamW"] = _TORCH_SETTINGS["Adam"]
 #: param_groups keys of torch.optim that choose how it computes, not what: not loaded
 _TORCH_IMPLEMENTATION = {"foreach", "capturable", "differentiable", "fused", "initial_lr"}
 
 
-def torch_tensors(net: MLP) -> list[tuple[str, list[Any]]]:
-    """``(name, its parameters)`` for each tensor of ``to_torch(net).parameters()``, in
-    order: per layer l its weight (w^l_jk row by row, as ``weight[j-1][k-1]``), then its
-    bias (b^l_j; None for the entries of a constant bias, which has no parameter)."""
-    tensors: list[tuple[str, list[Any]]] = []
+def torch_tensors(net: MLP) -> list[tuple[str, list[Any], tuple[int, ...]]]:
+    """``(name, its parameters, its shape)`` for each tensor of
+    ``to_torch(net).parameters()``, in order: per layer l its weight (w^l_jk row by row,
+    as ``weight[j-1][k-1]``), then its bias (b^l_j; None for the entries of a constant
+    bias, which has no parameter)."""
+    tensors: list[tuple[str, list[Any], tuple[int, ...]]] = []
     for number, layer in enumerate(net.layers, 2):
-        tensors.append((f"layer {number}'s weight", [w for row in layer._weight_rows for w in row]))
+        tensors.append((f"layer {number}'s weight", [w for row in layer._weight_rows for w in row],
+                        (layer.n_out, layer.n_in)))
         if layer.bias_mode != "none":
             tensors.append((f"layer {number}'s bias",
                             [n.bias if layer.bias_mode == "trainable" else None
-                             for n in layer.neurons]))
+                             for n in layer.neurons], (layer.n_out,)))
     return tensors
 
 
@@ -246,13 +253,8 @@ def state_from_torch(optimizer: Any, state: dict[str, Any]) -> dict[str, Any]:
     one-line ValueError saying what."""
     kind = optimizer._kind()
     where = f"{type(optimizer).__name__}.load_state_dict: torch.optim's state_dict"
-    from .layers import MLP
-    net = optimizer.module
-    if not isinstance(net, MLP):
-        raise ValueError(f"{where} is keyed by tensor, which maps onto parameters only for an "
-                         f"optimiser of an nn.MLP's net.parameters() (the tensors of "
-                         f"net.to_torch().parameters(), in order); else give "
-                         f"opt.state_dict()'s layout, one state entry per parameter")
+    net = _network(optimizer, f"{where} is keyed by tensor", "else give opt.state_dict()'s "
+                   "layout, one state entry per parameter")
     groups = state.get("param_groups")
     if not (isinstance(groups, list) and len(groups) == 1 and isinstance(groups[0], dict)):
         raise ValueError(f"{where} must have one param group (nn's optimisers have one), got "
@@ -287,7 +289,7 @@ def state_from_torch(optimizer: Any, state: dict[str, Any]) -> dict[str, Any]:
         if not (type(index) is int and 0 <= index < len(tensors)) or not isinstance(entry, dict):
             raise ValueError(f"{where}'s state must map tensor numbers 0..{len(tensors) - 1} to "
                              f"dicts, got {index!r}: {type(entry).__name__}")
-        tensor, values = tensors[index]
+        tensor, values, _ = tensors[index]
         extra = [key for key in entry if key not in names.values() and key != "step"]
         if extra:
             raise ValueError(f"{where}'s state[{index}] ({tensor}) has {extra[0]!r}, which "
@@ -305,7 +307,7 @@ def state_from_torch(optimizer: Any, state: dict[str, Any]) -> dict[str, Any]:
                          f"keeps one step count t for all its parameters")
     amsgrad = settings.get("amsgrad", False)
     zero = {key: 0.0 for key in names if key != "v_max" or amsgrad}
-    known = {id(value) for _, values in tensors for value in values}
+    known = {id(value) for _, values, _ in tensors for value in values}
     rows = []
     for i, p in enumerate(optimizer.parameters):
         if id(p) not in known:
@@ -317,6 +319,77 @@ def state_from_torch(optimizer: Any, state: dict[str, Any]) -> dict[str, Any]:
     out["param_groups"] = [{**settings, "params": list(range(len(optimizer.parameters)))}]
     out["state"] = rows
     return out
+
+
+def _network(optimizer, what, otherwise):
+    """The nn.MLP whose ``net.parameters()`` ``optimizer`` was made of, or a ValueError
+    beginning with ``what``: only then do its parameters map onto tensors."""
+    from .layers import MLP
+    net = optimizer.module
+    if not isinstance(net, MLP):
+        raise ValueError(f"{what}, which maps onto parameters only for an optimiser of an "
+                         f"nn.MLP's net.parameters() (the tensors of "
+                         f"net.to_torch().parameters(), in order); {otherwise}")
+    return net
+
+
+def state_to_torch(optimizer: Any) -> dict[str, Any]:
+    """The ``state_dict()`` that ``torch.optim.SGD``, ``Adam`` or ``AdamW`` (as
+    ``optimizer``) over ``net.to_torch().parameters()`` loads to go on where
+    ``optimizer``, of ``net.parameters()``, is: :func:`state_from_torch` inverted.
+    One param group with the settings in torch's names (``dampening`` 0), and per
+    tensor its ``momentum_buffer`` (SGD, unless μ = 0 and every v = 0) or ``exp_avg``,
+    ``exp_avg_sq`` (and ``max_exp_avg_sq`` with AMSGrad) as float64 tensors of its
+    shape, w^l_jk at ``[j-1][k-1]``, and ``step`` t (each tensor at nn's one t).  A tensor none of whose
+    parameters ``optimizer`` holds, frozen or constant, has no state; a parameter of
+    the network neither held nor frozen is a ValueError naming it (torch.optim would
+    step it)."""
+    torch = _torch("state_to_torch()")
+    kind = optimizer._kind()
+    where = f"state_to_torch: {type(optimizer).__name__}"
+    net = _network(optimizer, f"{where} has no tensors", "else use opt.state_dict()")
+    saved = optimizer.state_dict()            # (the current numbers, read in one turn)
+    ours = saved["param_groups"][0]
+    group = {key: ours.get(key, 0) for key in _TORCH_SETTINGS[kind]}     # (dampening: 0)
+    if kind != "SGD":
+        group["betas"] = tuple(group["betas"])
+        group["decoupled_weight_decay"] = kind == "AdamW"
+    names = {key: TORCH_STATE_NAMES[kind][key] for key in saved["state"][0]}
+    if kind == "SGD" and not group["momentum"] and not any(
+            row["velocity"] for row in saved["state"]):
+        names = {}                # (as torch.optim.SGD without momentum: no buffers)
+    rows = {id(p): row for p, row in zip(optimizer.parameters, saved["state"])}
+    zero = dict.fromkeys(names, 0.0)          # (a frozen entry of a tensor it steps)
+    state: dict[int, dict[str, Any]] = {}
+    tensors = torch_tensors(net)
+    known = {id(value) for _, values, _ in tensors for value in values}
+    for i, p in enumerate(optimizer.parameters):
+        if id(p) not in known:
+            raise ValueError(f"{where}'s parameter {i} ({p.name}) is not one of the network's")
+    frozen = net.frozen_values()
+    for index, (tensor, values, shape) in enumerate(tensors):
+        if not any(id(value) in rows for value in values):
+            values = [value for value in values if value is not None and value not in frozen]
+        missing = [value.name for value in values if id(value) not in rows and value not in frozen]
+        if missing:
+            raise ValueError(f"{where} does not hold {missing[0]} ({tensor}), which "
+                             f"torch.optim over net.to_torch().parameters() would step; "
+                             f"make the optimiser of net.parameters()")
+        if not values:            # (a constant or frozen tensor: torch.optim keeps no state)
+            continue
+        entry = {torch_key: torch.tensor([rows.get(id(value), zero)[key] for value in values],
+                                         dtype=torch.float64).reshape(shape)
+                 for key, torch_key in names.items()}
+        if "t" in saved:
+            entry = {"step": torch.tensor(float(saved["t"]), dtype=_step_dtype(torch)), **entry}
+        if entry:
+            state[index] = entry
+    return {"state": state, "param_groups": [{**group, "params": list(range(len(tensors)))}]}
+
+
+def _step_dtype(torch):
+    """The dtype torch.optim keeps ``step`` in: float64 under that default, else float32."""
+    return torch.float64 if torch.get_default_dtype() == torch.float64 else torch.float32
 
 
 def _flat(tensor, count, what):

@@ -408,6 +408,126 @@ def test_torch_optims_state_dict_loads_and_steps_on_as_torch(name, frozen):
         assert value == pytest.approx(expected[key], rel=1e-12, abs=1e-15), key
 
 
+#: name -> (nn's optimiser, torch.optim's class): the settings go across with the state
+EXPORTS = {
+    "sgd": (lambda p: nn.SGD(p, lr=0.3), "SGD"),
+    "sgd-momentum": (lambda p: nn.SGD(p, lr=0.1, momentum=0.9), "SGD"),
+    "sgd-nesterov": (lambda p: nn.SGD(p, lr=0.1, momentum=0.9, nesterov=True), "SGD"),
+    "sgd-momentum-weight-decay-maximize": (
+        lambda p: nn.SGD(p, lr=0.05, momentum=0.5, weight_decay=0.1, maximize=True), "SGD"),
+    "adam": (lambda p: nn.Adam(p, lr=0.01), "Adam"),
+    "adam-amsgrad-weight-decay": (
+        lambda p: nn.Adam(p, lr=0.01, betas=(0.8, 0.9), eps=1e-6, amsgrad=True,
+                          weight_decay=0.1), "Adam"),
+    "adam-maximize": (lambda p: nn.Adam(p, lr=0.02, maximize=True), "Adam"),
+    "adamw": (lambda p: nn.AdamW(p, lr=0.01, weight_decay=0.5), "AdamW"),
+    "adamw-amsgrad": (lambda p: nn.AdamW(p, lr=0.02, betas=(0.7, 0.95), amsgrad=True), "AdamW"),
+}
+
+
+def _torch_settings(opt):
+    """The settings of nn's ``opt`` under torch.optim's names, as its param group holds them."""
+    if isinstance(opt, nn.SGD):
+        return {"lr": opt.lr, "momentum": opt.momentum, "dampening": 0,
+                "weight_decay": opt.weight_decay, "nesterov": opt.nesterov,
+                "maximize": opt.maximize}
+    return {"lr": opt.lr, "betas": opt.betas, "eps": opt.eps, "weight_decay": opt.weight_decay,
+            "amsgrad": opt.amsgrad, "maximize": opt.maximize,
+            "decoupled_weight_decay": isinstance(opt, nn.AdamW)}
+
+
+@pytest.mark.parametrize("backend", ["eager", "numpy"])
+@pytest.mark.parametrize("frozen", [False, True], ids=["all", "frozen-layer-2-weight"])
+@pytest.mark.parametrize("name", EXPORTS)
+def test_state_to_torch_goes_on_in_torch_optim_as_in_nn(name, frozen, backend):
+    """PyTorch oracle: three steps of nn's optimiser, its state_to_torch() loaded into
+    torch.optim's (made with other settings) over net.to_torch().parameters(), and one
+    more step on each side: the weights agree to 1e-12, not bit for bit (torch sums the
+    batch's gradients in another order, fuses w − η·g and moves m by lerp), and torch's
+    param group holds nn's settings.  Back again, torch's state_dict() is nn's bit for bit."""
+    torch = pytest.importorskip("torch")
+    from nn.torch_bridge import state_to_torch
+    make, kind = EXPORTS[name]
+    net = nn.MLP([2, 3, 1], seed=0)
+    if frozen:
+        net.freeze(*(w.name for row in net.layers[0]._weight_rows for w in row))
+    mine = make(net.parameters())
+    train = dict(jit=False) if backend == "eager" else dict(backend="numpy")
+    nn.train(net, X, Y, epochs=3, batch=len(X), optimizer=mine, progress=False, **train)
+    model = net.to_torch()
+    other = {"lr": 0.5, "momentum": 0.1} if kind == "SGD" else {"lr": 0.5, "betas": (0.5, 0.5)}
+    theirs = getattr(torch.optim, kind)(model.parameters(), **other)
+    theirs.load_state_dict(state_to_torch(mine))
+    group = theirs.param_groups[0]
+    assert {key: group[key] for key in _torch_settings(mine)} == _torch_settings(mine)
+    again = getattr(nn, kind)(net.parameters(), lr=1.0)    # (other settings: loaded too)
+    again.load_state_dict(theirs.state_dict())
+    assert again.state_dict() == mine.state_dict()
+    theirs.zero_grad()
+    _torch_loss(torch, model).backward()
+    theirs.step()
+    mine.zero_grad()
+    nn.half_squared_error(net.batch(X), Y).backward()
+    mine.step()
+    expected = nn.MLP.from_torch(model).state_dict()
+    assert net.state_dict().keys() == expected.keys()
+    for key, value in net.state_dict().items():
+        assert value == pytest.approx(expected[key], rel=1e-12, abs=1e-15), key
+
+
+def test_state_to_torch_holds_each_tensors_numbers_where_torch_keeps_them():
+    """Hand-set oracle: velocity i + 1 for parameter i of net.parameters() (w^2_jk row by
+    row, then b^2_j, ...) lands at weight[j-1][k-1] and bias[j-1] of its tensor; a
+    constant bias (no parameter) has no state; Adam's t is every tensor's step."""
+    torch = pytest.importorskip("torch")
+    from nn.torch_bridge import state_to_torch
+    net = nn.MLP([2, 2, 1], seed=0, bias=["trainable", 0.5])
+    opt = nn.SGD(net.parameters(), lr=0.1, momentum=0.9)
+    n = len(net.parameters())
+    opt.load_state_dict({"optimizer": "SGD", "param_groups": [
+        {**{k: v for k, v in _torch_settings(opt).items() if k != "dampening"},
+         "params": list(range(n))}],
+        "state": [{"velocity": float(i + 1)} for i in range(n)]})
+    names = [p.name for p in net.parameters()]
+    state = state_to_torch(opt)
+    assert sorted(state["state"]) == [0, 1, 2] and state["param_groups"][0]["params"] == [0, 1, 2, 3]
+    weight = state["state"][0]["momentum_buffer"]
+    assert weight.dtype == torch.float64 and weight.tolist() == [
+        [names.index("w2_11") + 1.0, names.index("w2_12") + 1.0],
+        [names.index("w2_21") + 1.0, names.index("w2_22") + 1.0]]
+    assert state["state"][1]["momentum_buffer"].tolist() == [names.index("b2_1") + 1.0,
+                                                             names.index("b2_2") + 1.0]
+    assert state["state"][2]["momentum_buffer"].tolist() == [[names.index("w3_11") + 1.0,
+                                                              names.index("w3_12") + 1.0]]
+    adam = nn.Adam(net.parameters())
+    adam.t = 7
+    assert {entry["step"].item() for entry in state_to_torch(adam)["state"].values()} == {7.0}
+    plain = nn.SGD(net.parameters(), lr=0.1)
+    assert state_to_torch(plain)["state"] == {}
+    opt.momentum = 0.0            # (momentum off: torch keeps the buffers, unused, as nn)
+    plain.load_state_dict(state_to_torch(opt))
+    assert plain.state_dict() == opt.state_dict()
+
+
+def test_state_to_torch_refuses_what_torch_optim_would_step_otherwise():
+    """Consistency oracle: an optimiser of loose Values, or of part of a network, has no
+    tensor layout torch.optim over model.parameters() would step as it: one line each."""
+    pytest.importorskip("torch")
+    from nn.torch_bridge import state_to_torch
+    net = nn.MLP([2, 3, 1], seed=0)
+    with pytest.raises(ValueError, match=r"^state_to_torch: SGD has no tensors, which maps onto "
+                                         r"parameters only for an optimiser of an nn.MLP's"):
+        state_to_torch(nn.SGD([Value(1.0, kind="parameter")], lr=0.1))
+    stranger = nn.module.Parameters([*net.parameters(), Value(1.0, kind="parameter")], net)
+    with pytest.raises(ValueError, match=r"^state_to_torch: SGD's parameter 13 \(.*\) is not "
+                                         r"one of the network's$"):
+        state_to_torch(nn.SGD(stranger, lr=0.1))
+    part = net.parameters()[1:]           # (a slice keeps its network)
+    with pytest.raises(ValueError, match=r"^state_to_torch: Adam does not hold w2_11 \(layer 2's "
+                                         r"weight\), which torch.optim"):
+        state_to_torch(nn.Adam(part))
+
+
 def test_torch_state_for_an_optimizer_of_loose_values_says_what_layout_it_expects():
     """Without a network there is no tensor order: one line naming both layouts, and
     nothing changes."""
