@@ -10,7 +10,8 @@ names        the graph's node names, digits and primes included (w1, net2, y' or
              ``y^{\\prime}``, out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it,
              Nielsen's ``a^2_1`` and ``w^{3}_{11}`` are a2_1 and w3_11 (when they are nodes);
              ``a^1_1`` is the input x1 (the input layer is layer 1);
-             names written together are multiplied (``Iw_1`` is I·w1), and an unnamed
+             names written together are multiplied (``Iw_1`` is I·w1, ``w₁β₁h`` is
+             w₁·β₁·h, ``x_1w^{2}_{11}`` is x1·w2_11), and an unnamed
              node is read by the label explain gives it (``t3``, ``leaf1``); names as
              printed, ``w³₁₁``, ``a²₁``, ``x₁``, are w3_11, a2_1, x1
 numbers      2, 0.5, .5, 1e-3; ``e`` is Euler's number unless a node is called e
@@ -698,6 +699,11 @@ class _Reader:
             elif (vector := self._layer_of_one(chars, layer)) is not None:   # a^3_1: node a^3
                 out.append(Token("name", vector, where[0], vector))
                 return layered.end()
+            elif self._readings("".join(chars) + layer, [where[0]] * (len(where) + len(layer)),
+                                False):          # x_1w^{2}_{11}: x1·w2_11
+                chars.append(layer)
+                where += [i + 1] * len(layer)
+                i = layered.end()
         elif chars and self._name_of("".join(chars)) is None:
             i = self._one_neuron_layer(chars, where, i)
         primed = PRIME_SUPERSCRIPT.match(text, i)
@@ -815,12 +821,13 @@ class _Reader:
                              f"or use another name for the function")
 
     def prefixes(self):
-        """(every prefix of every name with underscores dropped, the longest name's
-        length + 1), made on the first run that is not one name."""
+        """(every prefix of every name and spelling with underscores dropped, the longest
+        name's length + 1), made on the first run that is not one name."""
         if self._prefixes is None:
             found = set()
-            for name in self.named:
-                bare = name.replace("_", "")
+            bares = {name.replace("_", "") for name in self.named}
+            bares.update(map(names.bare, self.by_spelling))      # w³₁₁ and a¹₁ as w311, a11
+            for bare in bares:
                 found.update(bare[:k] for k in range(1, len(bare) + 1))
             self._prefixes = found, max(map(len, self.named), default=0) + 1
         return self._prefixes

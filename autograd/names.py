@@ -26,7 +26,7 @@ import unicodedata
 
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
-           "LATEX_LAYER", "layer_suffix", "cut", "plain"]
+           "LATEX_LAYER", "layer_suffix", "cut", "plain", "bare"]
 
 
 class Name:
@@ -96,6 +96,16 @@ def spelling(name):
     if n is None:
         return (name,)
     return (n.base, n.layer, n.index, n.primes, n.sample)
+
+
+def bare(spelled):
+    """The characters of a :func:`spelling` without its ``_``, ``,`` and sample, as a
+    formula's run of letters holds them: the spelling of ``w3_11``, ``w³₁₁`` or
+    ``w^{3}_{11}`` is ``w311``, of ``β₁`` or ``β_1`` is ``β1``."""
+    if len(spelled) == 1:
+        return str(spelled[0]).replace("_", "")
+    base, layer, index, primes, _ = spelled
+    return f"{base}{layer or ''}{(index or '').replace(',', '')}{primes}"
 
 
 #: Nielsen's layer and index as LaTeX writes them after a name's letters, superscript

@@ -865,3 +865,28 @@ def test_a_node_named_as_printed_is_read_as_the_names_list_shows_it(tmp_path, ca
                       "L = (w * b * h).named('L')\nL.backward()\n", encoding="utf-8")
     assert main(["check", str(script), "--wrt", "w₁", "--formula", "β₁·h"]) == 0
     assert capsys.readouterr().out.startswith("Agrees")
+
+
+@pytest.mark.parametrize("typed", ["w₁β₁h", "w_1β_1h", "w_{1}β_{1}h", "w_1β_1 h"])
+def test_names_as_printed_written_together_are_their_product(typed):
+    """Nodes named w₁, β₁ and h (as chainrule prints names): ``w₁β₁h`` was refused ("no node
+    named 'w_1β_1h'") while ``w₁·β₁·h`` read.  Oracle, by hand: w₁·β₁·h at (2, 3, 1.5) is 9;
+    the reading shows the split with a · between the names."""
+    w, b, h = Value(2.0, name="w₁"), Value(3.0, name="β₁"), Value(1.5, name="h")
+    L = (w * b * h).named("L")
+    formula = read_formula(typed, L)
+    assert formula.evaluate() == 9.0
+    assert formula.reading() == "w₁·β₁·h"
+
+
+@pytest.mark.parametrize("typed", ["x_1w^{2}_{11}", "x_{1}w^2_11", "x₁w²₁₁", "a¹₁w²₁₁",
+                                   "a^{1}_{1}w^{2}_{11}"])
+def test_a_name_run_into_a_nielsen_name_in_latex_is_their_product(typed):
+    """x_1 then w^{2}_{11} with nothing between (as Nielsen writes a¹₁w²₁₁, the input a¹₁
+    being x₁) was refused ("no node named 'x_1w'").  Oracle, by hand: x1·w2_11 at
+    (0.5, -0.25) is -0.125."""
+    x1, w = Value(0.5, name="x1"), Value(-0.25, name="w2_11")
+    z = (x1 * w).named("z2_1")
+    formula = read_formula(typed, z)
+    assert formula.evaluate() == -0.125
+    assert formula.reading() == "x1·w2_11"
