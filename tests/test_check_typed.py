@@ -530,6 +530,32 @@ def test_a_comma_in_a_matrix_questions_one_number_is_named_too():
     assert check(cost, "b2", "0.01458")
 
 
+@pytest.mark.parametrize("typed, entry, problem", [
+    ("[[0.403%], [0.940%], [0.769%]]", "'0.403%'",
+     "is a percentage; a gradient is a plain number: 0.00403"),
+    ("[[0.403 %], [0.940 %], [0.769 %]]", "'0.403 %'",
+     "is a percentage; a gradient is a plain number: 0.00403"),
+    (r"\begin{bmatrix} 0.403\% \\ 0.940\% \\ 0.769\% \end{bmatrix}", r"'0.403\\%'",
+     "is a percentage; a gradient is a plain number: 0.00403"),
+    ("[[4.03x10-3], [9.40x10-3], [7.69x10-3]]", "'4.03x10-3'",
+     "reads as 4.03·10 − 3; if -3 is the exponent (a superscript lost in pasting), write 4.03e-3")])
+def test_a_matrix_entry_typed_as_a_percentage_or_a_lost_exponent_is_named(typed, entry, problem):
+    """The mini-batch blog's ∂C/∂W2 with its entries as percentages got "the entry in row 1,
+    column 1 is '0.403%', not a number" (0.403 % as a space apart: a 3×2 matrix), where the
+    same number alone is named a percentage.  Oracle: by hand 0.403 % = 0.00403 at 3 digits
+    and 4.03·10⁻³ = 4.03e-3; the blog's published W2, 0.00403, 0.00940, 0.00769, agrees."""
+    import nn
+    X = [[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [1.0, 1.0]]
+    net = nn.MLP.from_matrices([[[0.2, -0.4, 0.6], [-0.5, 0.3, 0.1]], [[0.8], [-0.6], [0.4]]],
+                               [[[0.0, 0.1, -0.2]], [[-0.1]]], layout="rows")
+    cost = nn.half_mean_squared_error(net.batch(X), [[1.0], [0.0], [0.0], [1.0]])
+    cost.backward()
+    with pytest.raises(ValueError) as err:
+        check(cost, "W2", typed)
+    assert str(err.value) == f"expected: the entry in row 1, column 1, {entry}, {problem}"
+    assert check(cost, "W2", "[[0.00403], [0.00940], [0.00769]]")
+
+
 @pytest.mark.parametrize("typed, digits", [("≈0.00143", 3), ("~0.00143", 3), ("≈ 1.43e-3", 3),
                                            ("0.0014291...", 5), ("0.0014291…", 5),
                                            (".00143...", 3)])
