@@ -14,7 +14,8 @@ names        the graph's node names, digits and primes included (w1, net2, y' or
              w₁·β₁·h, ``x_1w^{2}_{11}`` is x1·w2_11), and an unnamed
              node is read by the label explain gives it (``t3``, ``leaf1``); names as
              printed, ``w³₁₁``, ``a²₁``, ``x₁``, are w3_11, a2_1, x1
-numbers      2, 0.5, .5, 1e-3; ``e`` is Euler's number unless a node is called e
+numbers      2, 0.5, .5, 1e-3 (``1.43\\mathrm{e}{-3}`` too); ``e`` is Euler's number unless a
+             node is called e
 operators    + - * / ^ ** (also · × ⋅ ∙ − ÷ and superscripts ² ⁻¹ ¹⁰ as printed), ( ) [ ] { },
              comparisons > ≥ = < ≤ (1 or 0; ``0 < x < 1`` is both), ``and`` (joining
              comparisons), ``x if c else y``, ``|a|``
@@ -239,6 +240,10 @@ _OPERATORS = {"+", "-", "−", "*", "·", "×", "⋅", "∗", "∙", "/", "÷", 
 _COMPARISON_CHARS = {">", "<", "=", "≥", "≤", "≈"}
 _OPENING, _CLOSING = "([{", ")]}"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?")
+#: the exponent of scientific notation with its e set upright as LaTeX writes it, after
+#: the number: 1.43\mathrm{e}{-3}, 1.43\,\mathrm{E}-3, 1.43\text{e}{−3} (1.43e-3)
+_LATEX_E = re.compile(r"(?:\s|\\[,;:! ])*\\(?:mathrm|textrm|text|mathit)\s*\{\s*[eE]\s*\}\s*"
+                      r"(?:\{\s*([+\-−]?)\s*(\d+)\s*\}|([+\-−]?)(\d+))")
 _SAMPLE = re.compile(r"\((\d+)\)")
 _PRINTED_SAMPLE = re.compile("⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]+)⁾")
 #: a^3, z^{3}: Nielsen's vector of a layer, with no neuron index (not followed by _)
@@ -512,8 +517,12 @@ class _Reader:
                 i = self._exponent(i, out)            # h² is h^2, x⁻¹ is x^(-1)
             elif ch.isdecimal() or (ch == "." and text[i + 1:i + 2].isdecimal()):
                 found = _NUMBER.match(text, i)
-                out.append(Token("num", found.group(0), i + 1))
-                i = found.end()
+                typed, i = found.group(0), found.end()
+                upright = None if found.group(2) else _LATEX_E.match(text, i)
+                if upright:                           # 1.43\mathrm{e}{-3}: 1.43e-3
+                    sign, digits = upright.group(1, 2) if upright.group(2) else upright.group(3, 4)
+                    typed, i = f"{typed}e{sign.replace('−', '-')}{digits}", upright.end()
+                out.append(Token("num", typed, found.start() + 1))
             elif ch.isalpha() or ch in _FUNCTION_SIGNS:
                 i = self._run(i, out)
             elif ch == "%" and re.search(r"(?:^|[^\w.'])(?:\d+\.?\d*|\.\d+)\s*$", text[:i]):

@@ -627,3 +627,20 @@ def test_no_mistake_found_names_every_mistake_searched_for():
                  "the number in front of a local derivative", "factors left out of every path",
                  "(2 of one path)"):
         assert kind in message, (kind, message)
+
+
+@pytest.mark.parametrize("typed", [r"1.43\mathrm{e}{-3}", r"1.43\mathrm{E}-3", r"$1.43 \text{e}{−3}$",
+                                   r"1.43\,\mathrm{e}{-3}"])
+def test_an_upright_e_between_a_number_and_its_exponent_is_scientific_notation(typed):
+    """'1.43\\mathrm{e}{-3}' (scientific notation as LaTeX sets the e upright) was read as
+    the formula 1.43·e·(−3) = −11.66 and judged a mistake; \\mathrm{E} was 'no node has this
+    name'.  Oracle: by hand 1.43·10⁻³ = 0.00143 with 3 digits, which Desmos's
+    ∂O/∂w1 = 0.0014291881022 rounds to."""
+    from autograd.formula import number_text
+    O, n = seed003()
+    O.backward()
+    assert number_text(typed) == "1.43e-3"
+    assert check(O, n["w1"], typed)
+    formula = check(O, n["w1"], "h1·" + typed.strip("$")).formula
+    assert formula.evaluate() == 1.43e-3 * n["h1"].data
+    assert formula.reading() == "h1·1.43e-3"
