@@ -261,6 +261,8 @@ _RUN = re.compile(r"(?:[^\W⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇�
 _OPENS = re.compile(r"(?:\s|\\left|\\[bB]ig[lr]?)*[(\[{]")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _BRACED = re.compile(r"\s*\{([^{}\\]{0,200})\}")
+#: the braces of \mathrm{...}: plain characters and the escapes names.latex writes (\_, \ )
+_NAMING_BRACED = re.compile(rf"\s*\{{((?:[^{{}}\\]|{names.LATEX_ESCAPE.pattern}){{0,200}})\}}")
 #: \hat{y}, \bar x, \tilde{y}: a letter under an accent, and the accent's combining mark
 _ACCENTED = re.compile(r"\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")
 _ACCENTS = {"hat": "\u0302", "widehat": "\u0302", "bar": "\u0304", "overline": "\u0304",
@@ -280,16 +282,20 @@ _DELIMITERS = {"(", ")", "[", "]", "\\"}
 _NAMING = {"mathit", "mathrm", "operatorname", "text", "textrm", "mathbf", "textit"}
 _KEYWORDS = {"if", "else", "and"}
 
+#: a name wrapped as LaTeX writes a word, \mathrm{my\ weight} with names.latex's escapes (in
+#: \left( \right) too, as explain's LaTeX writes a name with a space in a left-hand side)
+_WORD = rf"\\(?:mathit|mathrm|text)\s*\{{(?:[^{{}}\\]|{names.LATEX_ESCAPE.pattern})*\}}"
 #: the left-hand side naming the derivative: dO/dw1 =, ∂O/∂w1 =, \frac{\partial O}{\partial w_1} =
 #: (the root may be left out, as in \frac{\partial}{\partial w^3_{11}} =: then it is the root)
-_NAME = (r"(?:[^\s/=\\{}&]|_\{[^{}]*\}|\^\s*\{[^{}]*\}|\\(?:mathit|mathrm|text)\s*\{[^{}\\]*\}"
+_NAME = (rf"(?:[^\s/=\\{{}}&]|_\{{[^{{}}]*\}}|\^\s*\{{[^{{}}]*\}}|{_WORD}|\\left\s*\(\s*{_WORD}\s*\\right\s*\)"
          r"|\{\s*[^\W\d][^{}\\\s]*\s*\}(?=['′]))+")     # {y}' as LaTeX writes y'
 _D = r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})\s*"
 _LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
                   rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})?\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
                   r"\s*&?\s*=(?!=)")     # &= as an align environment writes it
-#: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}
-_NAMED = re.compile(r"\\(?:mathit|mathrm|text)\s*\{([^{}\\]*)\}")
+#: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}, \left(\mathrm{my\ w}\right)
+_NAMED = re.compile(rf"(?:\\left\s*\(\s*)?\\(?:mathit|mathrm|text)\s*\{{((?:[^{{}}\\]|"
+                    rf"{names.LATEX_ESCAPE.pattern})*)\}}(?:\s*\\right\s*\))?")
 #: what may follow a displayed formula's closing punctuation (its ``,`` or ``.`` in a
 #: sentence): spaces and the frame's end, ``$$``, ``\\]``, ``\\\\``, ``\\end{align}``
 _SENTENCE_END = re.compile(r"(?:\s|\$|\\[\])\\]|\\end\s*\{[^{}]*\})*\Z")
@@ -442,7 +448,7 @@ class _Reader:
 
     def _lhs_node(self, typed, written):
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
-        typed = _NAMED.sub(r"\1", typed)                 # \mathit{leaf}_{1}: leaf_1
+        typed = _NAMED.sub(lambda found: names.latex_unescaped(found.group(1)), typed)  # leaf_1
         typed = _BRACED_PRIMED.sub(r"\1", typed)         # {y}': y'
         plain = re.sub(r"_\{([^{}]*)\}", r"_\1", typed)
         name = self._name_of(plain) or self._name_of(names.plain(plain))    # ∂C/∂w³₁₁ as printed
@@ -607,16 +613,21 @@ class _Reader:
         elif command in ("frac", "dfrac", "tfrac"):
             out.append(Token("frac", word, i + 1))
         elif command in _NAMING:
-            braced = _BRACED.match(text, end)
+            braced = _NAMING_BRACED.match(text, end)
             if braced is None:
                 self.fail(i + 1, word, f"{word} needs its text in braces: {word}{{net}}")
-            inner = braced.group(1).strip()
+            inner = names.latex_unescaped(braced.group(1))      # \mathrm{my\ weight}: my weight
+            if inner not in self.named:
+                inner = inner.strip()
             if not inner and command.startswith("text"):        # \text{ }: a space
                 return braced.end()
             if command == "text" and inner in _KEYWORDS and inner not in self.named:
                 out.append(Token(inner, inner, i + 1))
                 return braced.end()
             if not inner or not all(c.isalnum() or c in "_'" for c in inner):
+                if inner in self.named:                 # a node's name, spaces and all
+                    out.append(Token("name", inner, i + 1, inner))
+                    return braced.end()
                 self.fail(i + 1, word, f"{word}{{...}} must hold a name or a function")
             return self._run(braced.end(), out, list(inner), [i + 1] * len(inner))
         elif command in _ACCENTS:

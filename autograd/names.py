@@ -26,7 +26,8 @@ import unicodedata
 
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
-           "LATEX_LAYER", "layer_suffix", "cut", "plain", "bare"]
+           "LATEX_LAYER", "layer_suffix", "cut", "plain", "bare",
+           "latex_unescaped", "LATEX_ESCAPE"]
 
 
 class Name:
@@ -363,7 +364,7 @@ def latex(name):
     if written is not None:
         return _latex_latex(written)
     if n is None:
-        return f"\\mathrm{{{_latex_escaped(name)}}}"
+        return f"\\mathrm{{{_latex_escaped(name).replace(' ', _LATEX_SPACE)}}}"
     base = n.base if len(n.base) == 1 else f"\\mathit{{{n.base}}}"
     sup = n.layer
     if n.sample is not None:
@@ -392,6 +393,21 @@ def _latex_latex(written):
 def _latex_escaped(text):
     """``text`` printable, with LaTeX's special characters as LaTeX writes them."""
     return _LATEX_SPECIAL.sub(lambda c: _LATEX_SPECIALS[c.group()], printable(text))
+
+
+#: a space in ``\\mathrm{...}``, which math mode would drop (``my weight`` set as "myweight")
+_LATEX_SPACE = "\\ "
+_LATEX_UNESCAPED = {written: c for c, written in _LATEX_SPECIALS.items()}
+_LATEX_UNESCAPED[_LATEX_SPACE] = " "
+#: an escaped character as :func:`latex` writes it in ``\\mathrm{...}``: ``\\_``, ``\\ ``,
+#: ``\\backslash{}``
+LATEX_ESCAPE = re.compile("|".join(map(re.escape, sorted(_LATEX_UNESCAPED, key=len, reverse=True))))
+
+
+def latex_unescaped(text):
+    """The name :func:`latex` wrote in ``\\mathrm{...}``: ``my\\ weight`` -> ``my weight``,
+    ``my\\_w`` -> ``my_w``, ``a\\backslash{}b`` -> ``a\\b``."""
+    return LATEX_ESCAPE.sub(lambda c: _LATEX_UNESCAPED[c.group()], text)
 
 
 # ---------------------------------------------------------------------------

@@ -890,3 +890,38 @@ def test_a_name_run_into_a_nielsen_name_in_latex_is_their_product(typed):
     formula = read_formula(typed, z)
     assert formula.evaluate() == -0.125
     assert formula.reading() == "x1·w2_11"
+
+
+ROUND_TRIP_NAMES = ["my weight", "a b c", "weight #1", "50% rate", "my_weight", "重み", "α β",
+                    "Δw", "β₁", "w₁", "w³₁₁", "w_1", "w1", "w2_11", "net2", "y'", "a^{2}_{1}",
+                    "w^1_{21}", "y_{out}", "net_{2}", "{x}", "a\\b", "a~b", "ŷ"]
+
+
+@pytest.mark.parametrize("name", ROUND_TRIP_NAMES)
+def test_every_name_in_latex_reads_back_as_its_node(name):
+    """A name written by names.latex (as explain --latex writes it) reads back to the same
+    node: spaces as ``\\ `` (\\mathrm{my weight} was set "myweight" and refused by the
+    reader), unicode, subscripts, LaTeX's specials.  Oracle, by hand: R = 2·v at v = 3."""
+    from autograd.names import latex
+    v = Value(3.0, name=name)
+    R = (v * 2).named("R")
+    typed = latex(name)
+    assert (" " in name) == ("\\ " in typed)
+    formula = read_formula(typed, R)
+    assert formula.nodes == {name: v} and formula.evaluate() == 3.0
+
+
+def test_explains_latex_with_spaced_names_reads_back_in_check():
+    """explain's LaTeX of a graph whose names have spaces, ``\\frac{\\partial \\left(\\mathrm{the\\
+    loss}\\right)}{\\partial \\left(\\mathrm{my\\ weight}\\right)} = \\mathrm{重み} \\cdot
+    \\mathrm{β₁} = 2``, is checked as the formula it is.  Oracle, by hand: ∂(w·x·b)/∂w = x·b
+    = 2·1.5 = 3."""
+    from autograd.explain import explain
+    w, x, b = Value(0.5, name="my weight"), Value(2.0, name="重み"), Value(1.5, name="β₁")
+    L = (w * x * b).named("the loss")
+    L.backward()
+    typed = explain(L, w).latex()
+    assert "\\mathrm{my\\ weight}" in typed
+    verdict = check(L, w, typed)
+    assert verdict and verdict.formula.evaluate() == 3.0
+    assert verdict.formula.lhs == ("the loss", "my weight") and verdict.formula.stated == "3"
