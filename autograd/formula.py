@@ -709,6 +709,10 @@ class _Reader:
                 i = close + 1
             else:
                 break
+        sampled = names.LATEX_SAMPLED.match(text, i) if chars else None
+        if sampled and (name := self._name_of("".join(chars) + names.sampled_suffix(sampled))):
+            out.append(Token("name", name, where[0], name))      # x^{(2)}_{1}: sample 2's x1
+            return sampled.end()
         layered = names.LATEX_LAYER.match(text, i) if chars else None
         if layered:                              # w^{3}_{11}, a^2_1: Nielsen's w3_11, a2_1
             layer = names.layer_suffix(layered)
@@ -746,7 +750,7 @@ class _Reader:
         """The node named ``a^3`` (or ``a^{3}``) for ``a^3_1``, neuron 1 of a layer its
         writer named as a whole, when no node is a, a3_1 or a3_2; else None."""
         base = "".join(chars)
-        number, index = layer.split("_")
+        number, _, index = layer.partition("_")
         if index != "1" or self._name_of(base) or self._name_of(f"{base}{number}_2") is not None:
             return None
         return next((name for name in (f"{base}^{number}", f"{base}^{{{number}}}")

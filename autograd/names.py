@@ -27,7 +27,8 @@ import unicodedata
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
            "LATEX_LAYER", "layer_suffix", "cut", "plain", "bare",
-           "latex_unescaped", "LATEX_ESCAPE"]
+           "latex_unescaped", "LATEX_ESCAPE",
+           "LATEX_SAMPLED", "sampled_suffix"]
 
 
 class Name:
@@ -110,8 +111,13 @@ def bare(spelled):
 
 
 #: Nielsen's layer and index as LaTeX writes them after a name's letters, superscript
-#: first: ``^{3}_{11}``, ``^2_1``, ``^{2}_{1}`` (as :func:`latex` writes ``w3_11``)
-LATEX_LAYER = re.compile(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+))\s*_\s*(?:\{\s*(\d+)\s*\}|(\d+))")
+#: first: ``^{3}_{11}``, ``^2_1``, ``^{2}_{1}``, ``^{3}_{16,12}`` (as :func:`latex` writes
+#: ``w3_11`` and ``w3_16_12``)
+LATEX_LAYER = re.compile(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+))\s*_\s*(?:\{\s*(\d+(?:\s*,\s*\d+)?)\s*\}|(\d+))")
+#: the same with a batch sample in the superscript, as :func:`latex` writes ``x1(2)`` and
+#: ``w2_11(3)``: ``^{(2)}_{1}``, ``^{2,(3)}_{11}``
+LATEX_SAMPLED = re.compile(r"\^\s*\{\s*(?:(\d+)\s*,\s*)?\(\s*(\d+)\s*\)\s*\}\s*_\s*"
+                           r"(?:\{\s*(\d+(?:\s*,\s*\d+)?)\s*\}|(\d+))")
 
 
 #: a name's printed digits, as a formula reads them: ``³₁₁`` in w³₁₁ (w3_11), ``₁`` in β₁ (β_1)
@@ -126,7 +132,16 @@ def _unscripted(found):
 def layer_suffix(found):
     """``3_11``, what a :data:`LATEX_LAYER` match of ``^{3}_{11}`` adds to a name's letters
     (``w`` and ``^{3}_{11}`` name ``w3_11``)."""
-    return f"{found.group(1) or found.group(2)}_{found.group(3) or found.group(4)}"
+    index = re.sub(r"\s*,\s*", "_", found.group(3) or found.group(4))       # 16,12: 16_12
+    return f"{found.group(1) or found.group(2)}_{index}"
+
+
+def sampled_suffix(found):
+    """``1(2)`` or ``2_11(3)``, what a :data:`LATEX_SAMPLED` match of ``^{(2)}_{1}`` or
+    ``^{2,(3)}_{11}`` adds to a name's letters (``x1(2)``, ``w2_11(3)``)."""
+    layer, sample = found.group(1), found.group(2)
+    index = re.sub(r"\s*,\s*", "_", found.group(3) or found.group(4))
+    return with_sample(f"{layer}_{index}" if layer else index, sample)
 
 
 def with_sample(name, sample):
@@ -452,7 +467,8 @@ def plain(name):
     ``w_1``.  Any other text comes back unchanged."""
     if not isinstance(name, str):
         return name
-    out = re.sub(r"_\{\s*(\w+)\s*\}", r"_\1", LATEX_LAYER.sub(layer_suffix, name))
+    out = LATEX_LAYER.sub(layer_suffix, LATEX_SAMPLED.sub(sampled_suffix, name))
+    out = re.sub(r"_\{\s*(\w+)\s*\}", r"_\1", out)
     printed = _PRINTED.match(out)
     if printed:
         base, layer, index, primes = printed.groups()

@@ -925,3 +925,27 @@ def test_explains_latex_with_spaced_names_reads_back_in_check():
     verdict = check(L, w, typed)
     assert verdict and verdict.formula.evaluate() == 3.0
     assert verdict.formula.lhs == ("the loss", "my weight") and verdict.formula.stated == "3"
+
+
+@pytest.mark.parametrize("name, typed", [
+    ("w3_16_12", "w^{3}_{16,12}"), ("x1(2)", "x^{(2)}_{1}"), ("w2_11(3)", "w^{2,(3)}_{11}"),
+    ("z2_1(2)", "z^{2,(2)}_{1}"), ("w3_16_12(2)", "w^{3,(2)}_{16,12}")])
+def test_a_nielsen_name_with_two_indices_or_a_sample_reads_back_from_latex(name, typed):
+    """names.latex writes w3_16_12 as w^{3}_{16,12} and sample 2's x1 as x^{(2)}_{1} (as
+    explain --latex shows them); the reader refused both ("no node named 'w'").  Oracle, by
+    hand: R = 2·v at v = 3, and the LaTeX written out by hand is what names.latex writes."""
+    from autograd.names import find_node, latex
+    v = Value(3.0, name=name)
+    R = (v * 2).named("R")
+    assert latex(name) == typed
+    formula = read_formula(typed, R)
+    assert formula.nodes == {name: v} and formula.evaluate() == 3.0
+    assert find_node(all_nodes(R), typed, "check") is v          # --wrt as LaTeX writes it
+
+
+def test_a_name_run_into_a_two_index_nielsen_name_in_latex_is_their_product():
+    """x_1w^{3}_{16,12}: x1·w3_16_12.  Oracle, by hand: 0.5·4 = 2."""
+    x1, w = Value(0.5, name="x1"), Value(4.0, name="w3_16_12")
+    z = (x1 * w).named("z3_16")
+    formula = read_formula("x_1w^{3}_{16,12}", z)
+    assert formula.evaluate() == 2.0 and formula.reading() == "x1·w3_16_12"
