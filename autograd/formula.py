@@ -33,6 +33,7 @@ LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
              ``\\begin{equation}…\\end{equation}``, a line break ``\\\\`` and the ``,`` or ``.`` ending
              the sentence the formula is in
 left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w_1} =``
+             (a name with a space in parentheses, ``∂(the loss)/∂(my weight) =``)
              (``\\mathrm{d}`` for d too; ``&=`` as in an align environment, also on the
              stated value's line) before the
              formula says which derivative it is (``Formula.lhs``); of an align
@@ -288,6 +289,7 @@ _WORD = rf"\\(?:mathit|mathrm|text)\s*\{{(?:[^{{}}\\]|{names.LATEX_ESCAPE.patter
 #: the left-hand side naming the derivative: dO/dw1 =, ∂O/∂w1 =, \frac{\partial O}{\partial w_1} =
 #: (the root may be left out, as in \frac{\partial}{\partial w^3_{11}} =: then it is the root)
 _NAME = (rf"(?:[^\s/=\\{{}}&]|_\{{[^{{}}]*\}}|\^\s*\{{[^{{}}]*\}}|{_WORD}|\\left\s*\(\s*{_WORD}\s*\\right\s*\)"
+         r"|\((?=[^()]*\s)[^()\\/=&]{1,200}\)"       # ∂(the loss)/∂(my weight), as explain writes it
          r"|\{\s*[^\W\d][^{}\\\s]*\s*\}(?=['′]))+")     # {y}' as LaTeX writes y'
 _D = r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})\s*"
 _LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
@@ -447,6 +449,8 @@ class _Reader:
             return root
 
     def _lhs_node(self, typed, written):
+        if typed.startswith("(") and typed.endswith(")"):     # (my weight): a name with a space
+            typed = typed[1:-1].strip()
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
         typed = _NAMED.sub(lambda found: names.latex_unescaped(found.group(1)), typed)  # leaf_1
         typed = _BRACED_PRIMED.sub(r"\1", typed)         # {y}': y'

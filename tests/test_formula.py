@@ -949,3 +949,16 @@ def test_a_name_run_into_a_two_index_nielsen_name_in_latex_is_their_product():
     z = (x1 * w).named("z3_16")
     formula = read_formula("x_1w^{3}_{16,12}", z)
     assert formula.evaluate() == 2.0 and formula.reading() == "x1·w3_16_12"
+
+
+@pytest.mark.parametrize("left", ["∂(the loss)/∂(my weight) =", "d(the loss)/d(my weight) =",
+                                  "∂(the loss)/∂(my weight) &="])
+def test_a_left_hand_side_with_spaced_names_in_parentheses_as_explain_prints_it(left):
+    """explain prints ∂(the loss)/∂(my weight) for names with spaces; pasted back into check
+    it was "∂ is read only in a left-hand side".  Oracle, by hand: ∂(w·x·b)/∂w = x·b = 3."""
+    w, x, b = Value(0.5, name="my weight"), Value(2.0, name="重み"), Value(1.5, name="β₁")
+    L = (w * x * b).named("the loss")
+    L.backward()
+    formula = read_formula(f"{left} 重み·β₁", L, wrt=w)
+    assert formula.lhs == ("the loss", "my weight") and formula.evaluate() == 3.0
+    assert check(L, w, f"{left} 重み·β₁")
