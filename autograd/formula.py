@@ -67,7 +67,7 @@ import unicodedata
 
 from . import graph, names, ops
 from . import expr as E
-from .notation import Labels, TextNotation
+from .notation import Labels, TextNotation, name_precedence
 from .precision import is_not_finite_text, is_number_text, precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
 
@@ -256,6 +256,8 @@ _EXPONENT = re.compile("([⁺⁻]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 _SCRIPTED = names.SCRIPTED
 _FROM_SCRIPTS = names.FROM_SCRIPTS
 _PRIMES = "'′"
+#: a name with a space in parentheses: (my weight)
+_SPACED_NAME = re.compile(r"\(\s*([^()\s+\-−*·/×^=<>|,](?=[^()]*\s)[^()+\-−*·/×^=<>|,]{0,200}?)\s*\)")
 #: the characters of a run: letters, digits (not ² ³), _ and primes
 _RUN = re.compile(r"(?:[^\W⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉]|['′])+")
 #: an opening parenthesis ahead, perhaps after spaces and LaTeX's \left
@@ -517,6 +519,9 @@ class _Reader:
             elif ch == "{" and (braced := _BRACED_PRIMED.match(text, i)):     # {y}': y'
                 i = self._run(braced.end(), out, list(braced.group(1)),
                               list(range(braced.start(1) + 1, braced.end(1) + 1)))
+            elif ch == "(" and (spaced := self._spaced_name(i)) is not None:   # (my weight)
+                out.append(Token("name", spaced.group(1), i + 2, spaced.group(1)))
+                i = spaced.end()
             elif ch in _OPENING:
                 out.append(Token("(", ch, i + 1))
                 i += 1
@@ -544,6 +549,13 @@ class _Reader:
         end = Token("end", "the end", len(text) + 1)
         while True:
             yield end
+
+    def _spaced_name(self, i):
+        """The match of ``(my weight)`` at ``i`` when it holds a node's name with a space
+        (as explain writes such a name in a product), else None; not a name that spells a
+        sum or product (micrograd's ``x1*w1 + x2*w2``): that is read as the formula it is."""
+        found = _SPACED_NAME.match(self.text, i)
+        return found if found is not None and found.group(1) in self.named else None
 
     def _exponent(self, i, out):
         """``²``, ``¹⁰``, ``⁻¹`` after a factor: ``^2``, ``^10``, ``^-1``."""
@@ -1387,7 +1399,7 @@ def _render(t, n):
     if kind == "const":
         return t.typed, ATOM
     if kind == "var":
-        return n.name(t.value), ATOM
+        return n.name(t.value), name_precedence(t.value)       # (my weight)·β₁
     if kind in ("add", "sub"):
         return n.terms(_signed(t, n))
     if kind == "mul":

@@ -962,3 +962,17 @@ def test_a_left_hand_side_with_spaced_names_in_parentheses_as_explain_prints_it(
     formula = read_formula(f"{left} 重み·β₁", L, wrt=w)
     assert formula.lhs == ("the loss", "my weight") and formula.evaluate() == 3.0
     assert check(L, w, f"{left} 重み·β₁")
+
+
+@pytest.mark.parametrize("typed", ["(my weight) · β₁", "( my weight )β₁", "(my weight)(β₁)",
+                                   "∂(the loss)/∂重み = (my weight) · β₁ = 0.75"])
+def test_a_name_with_a_space_in_parentheses_as_explain_writes_it(typed):
+    """explain writes 'product: (my weight) · β₁' for a name with a space; pasted into check
+    it was "no node named 'my'".  The reading brackets the name as explain does.  Oracle, by
+    hand: ∂(w·x·b)/∂x = w·b = 0.5·1.5 = 0.75."""
+    w, x, b = Value(0.5, name="my weight"), Value(2.0, name="重み"), Value(1.5, name="β₁")
+    L = (w * x * b).named("the loss")
+    L.backward()
+    formula = read_formula(typed, L, wrt=x)
+    assert formula.evaluate() == 0.75 and formula.reading() == "(my weight)·β₁"
+    assert check(L, x, typed)
