@@ -709,8 +709,7 @@ class _Reader:
                 i = chunk.end()
             scripted = _SCRIPTED.match(text, i) if chars else None
             if scripted:                         # w³₁₁, x₁ as printed: w3_11, x_1
-                layer, index = (g.translate(_FROM_SCRIPTS) for g in scripted.groups())
-                chars.append(f"{layer}_{index}")
+                chars.append(names.unscripted(scripted))
                 where += [i + 1] * len(chars[-1])
                 i = scripted.end()
                 continue

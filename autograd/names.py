@@ -28,7 +28,7 @@ __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphv
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
            "LATEX_LAYER", "layer_suffix", "cut", "plain", "bare",
            "latex_unescaped", "LATEX_ESCAPE",
-           "LATEX_SAMPLED", "sampled_suffix"]
+           "LATEX_SAMPLED", "sampled_suffix", "SCRIPTED", "unscripted"]
 
 
 class Name:
@@ -91,10 +91,10 @@ def spelling(name):
     if n is None and isinstance(name, str) and ("^" in name or "{" in name):
         n = parse(plain(name))
     if n is None and isinstance(name, str) and SCRIPTED.search(name):
-        unscripted = SCRIPTED.sub(_unscripted, name)
-        n = parse(unscripted)
+        spelled = SCRIPTED.sub(unscripted, name)
+        n = parse(spelled)
         if n is None:
-            return (unscripted,)
+            return (spelled,)
     if n is None:
         return (name,)
     return (n.base, n.layer, n.index, n.primes, n.sample)
@@ -120,13 +120,15 @@ LATEX_SAMPLED = re.compile(r"\^\s*\{\s*(?:(\d+)\s*,\s*)?\(\s*(\d+)\s*\)\s*\}\s*_
                            r"(?:\{\s*(\d+(?:\s*,\s*\d+)?)\s*\}|(\d+))")
 
 
-#: a name's printed digits, as a formula reads them: ``³₁₁`` in w³₁₁ (w3_11), ``₁`` in β₁ (β_1)
-SCRIPTED = re.compile("([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉]+)")
+#: a name's printed digits, as a formula reads them: ``³₁₁`` in w³₁₁ (w3_11), ``₁`` in β₁ (β_1),
+#: ``³₁₆,₁₂`` in w³₁₆,₁₂ (w3_16_12)
+SCRIPTED = re.compile("([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉]+(?:,[₀₁₂₃₄₅₆₇₈₉]+)?)")
 
 
-def _unscripted(found):
-    """A :data:`SCRIPTED` match as a formula reads it: ``³₁₁`` is ``3_11``, ``₁`` is ``_1``."""
-    return f"{found.group(1).translate(FROM_SCRIPTS)}_{found.group(2).translate(FROM_SCRIPTS)}"
+def unscripted(found):
+    """A :data:`SCRIPTED` match as a formula reads it: ``³₁₁`` is ``3_11``, ``₁`` is ``_1``,
+    ``³₁₆,₁₂`` is ``3_16_12``."""
+    return f"{found.group(1).translate(FROM_SCRIPTS)}_{found.group(2).translate(_FROM_PRINTED)}"
 
 
 def layer_suffix(found):

@@ -976,3 +976,19 @@ def test_a_name_with_a_space_in_parentheses_as_explain_writes_it(typed):
     formula = read_formula(typed, L, wrt=x)
     assert formula.evaluate() == 0.75 and formula.reading() == "(my weight)·β₁"
     assert check(L, x, typed)
+
+
+@pytest.mark.parametrize("typed, reading", [
+    ("w²₁₆,₁₂", "w2_16_12"), ("w²₁₆,₁₂x₁", "w2_16_12·x1"), ("x₁w²₁₆,₁₂", "x1·w2_16_12"),
+    ("max(w²₁₆,₁₂, x₁)", "max(w2_16_12, x1)")])
+def test_a_two_index_nielsen_name_as_printed_is_read(typed, reading):
+    """names.text prints w2_16_12 (Nielsen's 784-30-10 has them) as w²₁₆,₁₂; a formula
+    writing it so got "no node named 'w2_16'".  Oracle, by hand: w·x at (3, 2) is 6, and
+    max(3, 2) is 3."""
+    from autograd.names import text
+    w, x1 = Value(3.0, name="w2_16_12"), Value(2.0, name="x1")
+    z = (w * x1).named("z2_16")
+    assert text("w2_16_12") == "w²₁₆,₁₂"
+    formula = read_formula(typed, z)
+    assert formula.reading() == reading
+    assert formula.evaluate() == {"w2_16_12": 3.0, "max(w2_16_12, x1)": 3.0}.get(reading, 6.0)
