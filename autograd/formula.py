@@ -753,10 +753,16 @@ class _Reader:
             primed = PRIME_SUPERSCRIPT.match(text, i)
         run = "".join(chars)
         sample = _SAMPLE.match(text, i) or _PRINTED_SAMPLE.match(text, i)
-        named = sample and self._name_of(f"{run}({sample.group(1).translate(_FROM_SCRIPTS)})")
+        sampled = sample and f"{run}({sample.group(1).translate(_FROM_SCRIPTS)})"
+        named = sampled and self._name_of(sampled)
         if named:                                # x1(2), x₁⁽²⁾: sample 2's x1
             where += [i + 1] * max(0, len(named) - len(where))
             run = named
+            i = sample.end()
+        elif sampled and self._readings(sampled, where + [i + 1] * (len(sampled) - len(run)),
+                                        False):  # w²₁₁x₁⁽²⁾: w2_11·x1(2)
+            where += [i + 1] * (len(sampled) - len(run))
+            run = sampled
             i = sample.end()
         self._pieces(run, where, i, out)
         return i

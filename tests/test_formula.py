@@ -992,3 +992,16 @@ def test_a_two_index_nielsen_name_as_printed_is_read(typed, reading):
     formula = read_formula(typed, z)
     assert formula.reading() == reading
     assert formula.evaluate() == {"w2_16_12": 3.0, "max(w2_16_12, x1)": 3.0}.get(reading, 6.0)
+
+
+@pytest.mark.parametrize("typed, reading, expected", [
+    ("w²₁₁x₁⁽²⁾", "w2_11·x1(2)", 6.0), ("w2_11x1(2)", "w2_11·x1(2)", 6.0),
+    ("hw2_11x1(2)", "h·w2_11·x1(2)", 30.0), ("h(2)", "h·2", 10.0)])
+def test_a_sample_after_names_run_together_belongs_to_the_last(typed, reading, expected):
+    """Sample 2's x1 after a weight, w²₁₁x₁⁽²⁾ (as the worked examples print a batch), got
+    "no node named 'w2_11x_1'"; x₁⁽²⁾w²₁₁ read.  A name with no such sample keeps (2) as a
+    factor.  Oracle, by hand: x1(2)·w2_11·h at (2, 3, 5)."""
+    x, w, h = Value(2.0, name="x1(2)"), Value(3.0, name="w2_11"), Value(5.0, name="h")
+    R = (x * w * h).named("R")
+    formula = read_formula(typed, R)
+    assert formula.reading() == reading and formula.evaluate() == expected
