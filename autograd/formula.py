@@ -8,7 +8,8 @@ What a formula may contain:
 
 names        the graph's node names, digits and primes included (w1, net2, y' or
              ``y^{\\prime}``, out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it,
-             Nielsen's ``a^2_1`` and ``w^{3}_{11}`` are a2_1 and w3_11 (when they are nodes);
+             Nielsen's ``a^2_1`` and ``w^{3}_{11}`` (or ``w_{11}^{3}``) are a2_1 and w3_11
+             (when they are nodes);
              ``a^1_1`` is the input x1 (the input layer is layer 1);
              names written together are multiplied (``Iw_1`` is I·w1, ``w₁β₁h`` is
              w₁·β₁·h, ``x_1w^{2}_{11}`` is x1·w2_11), and an unnamed
@@ -248,6 +249,10 @@ _LATEX_E = re.compile(r"(?:\s|\\[,;:! ])*\\(?:mathrm|textrm|text|mathit)\s*\{\s*
 _SAMPLE = re.compile(r"\((\d+)\)")
 _PRINTED_SAMPLE = re.compile("⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]+)⁾")
 #: a^3, z^{3}: Nielsen's vector of a layer, with no neuron index (not followed by _)
+#: a layer written after the subscript, w_{11}^{2}: its digits (not a power's ^2x or ^2_1)
+_LAYER_AFTER = re.compile(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+)(?![\w.]))(?!\s*_)")
+#: letters and a subscript as a run reads them: w_11, a_1
+_SUBSCRIPTED_RUN = re.compile(r"([^\W\d_]+)_(\d+)")
 _LAYER_ALONE = re.compile(r"(?:\^\s*(?:\{\s*(\d+)\s*\}|(\d+))(?!\s*_|\d)|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))")
 #: h², x⁻¹, h¹⁰ as printed: an exponent (its digits one number); w³₁₁, x₁ as names.text
 #: prints names: the name w3_11, x_1
@@ -744,6 +749,7 @@ class _Reader:
                 where += [i + 1] * len(layer)
                 i = layered.end()
         elif chars and self._name_of("".join(chars)) is None:
+            i = self._subscript_first(chars, where, i)
             i = self._one_neuron_layer(chars, where, i)
         primed = PRIME_SUPERSCRIPT.match(text, i)
         while primed:                            # y^{\prime}: the name y'
@@ -776,6 +782,21 @@ class _Reader:
             return None
         return next((name for name in (f"{base}^{number}", f"{base}^{{{number}}}")
                      if len(self.named.get(name, ())) == 1), None)
+
+    def _subscript_first(self, chars, where, i):
+        """``w_{11}^{2}``, ``a_1^2``: Nielsen's w2_11, a2_1 with the subscript written first,
+        when the letters and subscript name no node (``x_1^2`` of a node x1 is a power)
+        and the name with the layer does; ``chars`` becomes that name."""
+        layer = _LAYER_AFTER.match(self.text, i)
+        typed = _SUBSCRIPTED_RUN.fullmatch("".join(chars)) if layer else None
+        if typed is None:
+            return i
+        name = self._name_of(f"{typed.group(1)}{layer.group(1) or layer.group(2)}_{typed.group(2)}")
+        if name is None:
+            return i
+        chars[:] = [name]
+        where[:] = where[:1] * len(name)
+        return layer.end()
 
     def _one_neuron_layer(self, chars, where, i):
         """``a^3`` as Nielsen writes the output of a layer of one neuron: a3_1, when the

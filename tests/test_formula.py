@@ -1005,3 +1005,17 @@ def test_a_sample_after_names_run_together_belongs_to_the_last(typed, reading, e
     R = (x * w * h).named("R")
     formula = read_formula(typed, R)
     assert formula.reading() == reading and formula.evaluate() == expected
+
+
+@pytest.mark.parametrize("typed, reading, expected", [
+    ("w_{11}^{3}", "w3_11", 0.5), ("a_1^2", "a2_1", 4.0), ("w_{11}^{3} a_{1}^{2}", "w3_11·a2_1", 2.0),
+    ("w_{11}^{3}a_1^2", "w3_11·a2_1", 2.0), ("x_1^2", "x1^2", 9.0)])
+def test_a_nielsen_name_with_its_subscript_written_first(typed, reading, expected):
+    """w_{11}^{3}, a_1^2 (the subscript first, as many write w_{jk}^{l}) got "no node named
+    'w_11'"; they are w3_11 and a2_1 when no node is w11 or a1 (x_1^2 of a node x1 stays
+    its square).  Oracle, by hand: w3_11 = 0.5, a2_1 = 4, x1 = 3."""
+    w, a, x = Value(0.5, name="w3_11"), Value(4.0, name="a2_1"), Value(3.0, name="x1")
+    R = (w * a * x).named("R")
+    formula = read_formula(typed, R)
+    assert formula.evaluate() == expected
+    assert formula.reading().replace("²", "^2") == reading
