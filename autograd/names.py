@@ -463,14 +463,19 @@ _PRINTED = re.compile(r"([A-Za-z]+)([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂�
 _FROM_PRINTED = str.maketrans(SUPERSCRIPT_DIGITS + SUBSCRIPT_DIGITS + ",", "0123456789" * 2 + "_")
 
 
+#: a layer written after the subscript, as a name: w_11^3, w_11^{3} (once w_{11} is w_11)
+_SUBSCRIPT_FIRST = re.compile(r"\A([A-Za-z]+)_(\d+)\^\s*\{?\s*(\d+)\s*\}?\Z")
+
+
 def plain(name):
     """The node name a printed form spells, as the answers print it (:func:`text`,
-    :func:`latex`): ``w³₁₂``, ``w^{3}_{12}`` and ``w^3_12`` are ``w3_12``; ``w_{1}`` is
-    ``w_1``.  Any other text comes back unchanged."""
+    :func:`latex`): ``w³₁₂``, ``w^{3}_{12}``, ``w^3_12`` and ``w_{12}^{3}`` are ``w3_12``;
+    ``w_{1}`` is ``w_1``.  Any other text comes back unchanged."""
     if not isinstance(name, str):
         return name
     out = LATEX_LAYER.sub(layer_suffix, LATEX_SAMPLED.sub(sampled_suffix, name))
     out = re.sub(r"_\{\s*(\w+)\s*\}", r"_\1", out)
+    out = _SUBSCRIPT_FIRST.sub(r"\1\3_\2", out)                  # w_11^3: w3_11
     printed = _PRINTED.match(out)
     if printed:
         base, layer, index, primes = printed.groups()

@@ -1019,3 +1019,16 @@ def test_a_nielsen_name_with_its_subscript_written_first(typed, reading, expecte
     formula = read_formula(typed, R)
     assert formula.evaluate() == expected
     assert formula.reading().replace("²", "^2") == reading
+
+
+@pytest.mark.parametrize("typed", ["w_{11}^{3}", "w_11^3"])
+def test_a_subscript_first_name_names_the_node_for_wrt_and_a_left_hand_side(typed):
+    """--wrt w_{11}^{3} and ∂R/∂w_{11}^{3} = ... name w3_11 as the formula does.  Oracle, by
+    hand: ∂(w·a)/∂w = a = 4."""
+    from autograd.names import find_node
+    w, a = Value(0.5, name="w3_11"), Value(4.0, name="a2_1")
+    R = (w * a).named("R")
+    R.backward()
+    assert find_node(all_nodes(R), typed, "check") is w
+    formula = read_formula(f"∂R/∂{typed} = a_1^2", R, wrt=w)
+    assert formula.lhs == ("R", "w3_11") and formula.evaluate() == 4.0
