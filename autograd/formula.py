@@ -251,8 +251,6 @@ _PRINTED_SAMPLE = re.compile("⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]+)⁾")
 #: a^3, z^{3}: Nielsen's vector of a layer, with no neuron index (not followed by _)
 #: a layer written after the subscript, w_{11}^{2}: its digits (not a power's ^2x or ^2_1)
 _LAYER_AFTER = re.compile(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+)(?![\w.]))(?!\s*_)")
-#: letters and a subscript as a run reads them: w_11, a_1
-_SUBSCRIPTED_RUN = re.compile(r"([^\W\d_]+)_(\d+)")
 _LAYER_ALONE = re.compile(r"(?:\^\s*(?:\{\s*(\d+)\s*\}|(\d+))(?!\s*_|\d)|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))")
 #: h², x⁻¹, h¹⁰ as printed: an exponent (its digits one number); w³₁₁, x₁ as names.text
 #: prints names: the name w3_11, x_1
@@ -788,10 +786,9 @@ class _Reader:
         when the letters and subscript name no node (``x_1^2`` of a node x1 is a power)
         and the name with the layer does; ``chars`` becomes that name."""
         layer = _LAYER_AFTER.match(self.text, i)
-        typed = _SUBSCRIPTED_RUN.fullmatch("".join(chars)) if layer else None
-        if typed is None:
+        if layer is None:
             return i
-        name = self._name_of(f"{typed.group(1)}{layer.group(1) or layer.group(2)}_{typed.group(2)}")
+        name = self._name_of(names.plain(f"{''.join(chars)}^{layer.group(1) or layer.group(2)}"))
         if name is None:
             return i
         chars[:] = [name]
