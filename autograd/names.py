@@ -86,10 +86,13 @@ def spelling(name):
     """What a name says, whichever way it is written: ``w1`` and ``w_1`` (as Desmos
     writes w₁) give the same, as do ``a^2_1`` and ``a2_1`` (a node named as LaTeX writes
     it) and ``w₁`` or ``β₁`` (a node named as printed) and ``w_1`` or ``β_1`` (as a
-    formula reads them); a name outside the scheme is itself."""
+    formula reads them), and ``y_{out}`` and ``y_out``; a name outside the scheme is itself."""
     n = parse(name)
     if n is None and isinstance(name, str) and ("^" in name or "{" in name):
-        n = parse(plain(name))
+        flat = plain(name)
+        n = parse(flat)
+        if n is None and not any(c in flat for c in "^{}"):
+            return (flat,)                    # y_{out} is y_out
     if n is None and isinstance(name, str) and SCRIPTED.search(name):
         spelled = SCRIPTED.sub(unscripted, name)
         n = parse(spelled)

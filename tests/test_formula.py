@@ -1032,3 +1032,17 @@ def test_a_subscript_first_name_names_the_node_for_wrt_and_a_left_hand_side(type
     assert find_node(all_nodes(R), typed, "check") is w
     formula = read_formula(f"∂R/∂{typed} = a_1^2", R, wrt=w)
     assert formula.lhs == ("R", "w3_11") and formula.evaluate() == 4.0
+
+
+@pytest.mark.parametrize("typed, reading", [
+    ("y_{out}a^{1}_{1}", "y_{out}·a^{1}_{1}"), ("y_outa^1_1", "y_{out}·a^{1}_{1}"),
+    ("y_out", "y_{out}"), ("a^{1}_{1}y_{out}", "a^{1}_{1}·y_{out}")])
+def test_a_node_named_with_a_braced_subscript_reads_anywhere_in_a_run(typed, reading):
+    """A node named y_{out} (as LaTeX writes it) was read only at a run's start:
+    y_{out}a^{1}_{1} got "no node named 'y_outa'", and y_out (as Desmos writes it) "no node
+    named 'y_out'".  Oracle, by hand: y·a at (2, 3) is 6, y alone 2."""
+    y, a = Value(2.0, name="y_{out}"), Value(3.0, name="a^{1}_{1}")
+    R = (y * a).named("R")
+    formula = read_formula(typed, R)
+    assert formula.reading() == reading
+    assert formula.evaluate() == (2.0 if reading == "y_{out}" else 6.0)
