@@ -36,8 +36,7 @@ from .explain import DEFAULT_LIMIT, explanation_of
 from .formula import Formula, FormulaError, read_formula
 from .names import NodeNameError
 from .ops import OPS, describe
-from .precision import (Precision, is_number_text, precision_for, read_number, rounded_text,
-                        shortened, significant_digits, typed_precision)
+from .precision import Precision, precision_for, read_number, shortened, typed_precision
 from .value import Value, as_float
 from .verdict import BACKS_THE_ENGINE, SUSPECT_A_RULE, Verdict, Verdicts
 
@@ -56,84 +55,6 @@ def _ratio(a, b):
     if b != 0.0:
         return a / b
     return math.nan if a == 0.0 else math.copysign(math.inf, a)
-
-
-#: 0,7 or -1,25e-3: a number typed with a decimal comma (never a formula)
-_DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+(?:[eE][+-]?\d+)?\s*$")
-
-
-#: 1,234.5 or 12,345: digits grouped by thousands with commas
-_THOUSANDS = re.compile(r"^\s*[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?\s*$")
-
-
-def with_decimal_point(text):
-    """``0,7`` -> ``"0.7"``: a number typed with a decimal comma, as a dot (also in
-    scientific notation, ``1,43·10⁻³``); else None."""
-    if _DECIMAL_COMMA.match(text):
-        return text.strip().replace(",", ".")
-    if text.count(",") == 1 and re.search(r"\d,\d", text) and not re.search(r"[\[\]()]", text):
-        dotted = text.strip().replace(",", ".")
-        return dotted if as_number_text(dotted) is not None else None
-    return None
-
-
-def comma_problem(text, before=""):
-    """What is wrong with a number typed with a comma, ending in the number to write
-    (``before`` it: ``--expected ``); None for text that is no such number. ``0,7`` has a
-    decimal comma, ``1,234.5`` groups thousands, and ``1,234`` may be either."""
-    point = with_decimal_point(text)
-    grouped = _THOUSANDS.match(text) is not None
-    plain = text.strip().replace(",", "")
-    if point is not None and grouped:
-        return (f"has a comma that is a decimal comma or groups thousands; write "
-                f"{before}{point} or {before}{plain}")
-    if point is not None:
-        return f"is written with a decimal comma; write the decimal point as a dot: {before}{point}"
-    if grouped:
-        return f"groups its digits with commas; write it without them: {before}{plain}"
-    return None
-
-
-#: a percent sign after a number: ``0.143%``, ``14.3 %``, LaTeX's ``0.143\\%``
-_PERCENT = re.compile(r"(?<=[\d.}])\s*\\?%")
-
-
-def percent_problem(text, before=""):
-    """What is wrong with a number typed as a percentage (``0.143%``), ending in the plain
-    number to write with the same digits (``before`` it: ``--expected ``); None for text that
-    is no such number. A gradient is a plain number, not a share of 100."""
-    if text.count("%") != 1 or not _PERCENT.search(text):
-        return None
-    number = as_number_text(_PERCENT.sub("", text, count=1))
-    if number is None or not is_number_text(number):
-        return None
-    typed = Decimal(number.strip().replace("−", "-"))
-    plain = rounded_text(typed.scaleb(-2), significant_digits(number)) if typed else "0"
-    return f"is a percentage; a gradient is a plain number: {before}{plain}"
-
-
-#: 1.43 × 10-3, 1.43x10-3: scientific notation whose exponent lost its superscript in pasting
-_LOST_EXPONENT = re.compile(r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:[xX×·⋅*]|\\times|"
-                            r"\\cdot)\s*10(?P<exponent>[\-−]\d+)\s*")
-
-
-def exponent_problem(text, before=""):
-    """What is wrong with ``1.43 × 10-3`` (10⁻³ pasted without its superscript, which reads
-    as 1.43·10 − 3), ending in the number to write; None for other text."""
-    found = _LOST_EXPONENT.fullmatch(text)
-    if found is None:
-        return None
-    mantissa, exponent = found.group("mantissa"), found.group("exponent").replace("−", "-")
-    return (f"reads as {mantissa}·10 − {exponent[1:]}; if {exponent} is the exponent (a "
-            f"superscript lost in pasting), write {before}{mantissa}e{exponent}")
-
-
-def number_problem(text, before=""):
-    """What is wrong with a number as typed (a comma, a percent sign, an exponent pasted
-    without its superscript), ending in the number to write; None for text that is no
-    such number."""
-    return comma_problem(text, before) or percent_problem(text, before) or \
-        exponent_problem(text, before)
 
 
 def as_number_text(text):
@@ -250,6 +171,7 @@ def check(root, wrt, expected=None, *, digits=None, rtol=None, atol=None, eps=1e
         raise TypeError(f"check: {what}; give check(root, wrt, value), or several claims as a "
                         f"dict in place of wrt: check(root, {{'w1': value, 'b1': value}})")
     from .matrix_check import check_matrix, is_matrix_question, network_hint, other_parameter
+    from .matrix_form import number_problem
     if isinstance(expected, str) and (problem := number_problem(expected)) is not None:
         raise ValueError(f"check: {expected.strip()!r} {problem}")   # for a node or a matrix
     if is_matrix_question(root, wrt, expected):

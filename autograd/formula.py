@@ -8,12 +8,15 @@ What a formula may contain:
 
 names        the graph's node names, digits and primes included (w1, net2, y' or
              ``y^{\\prime}``, out_h1); ``w_1`` and ``w_{1}`` are w1 as Desmos writes it,
-             Nielsen's ``a^2_1`` and ``w^{3}_{11}`` are a2_1 and w3_11 (when they are nodes);
+             Nielsen's ``a^2_1`` and ``w^{3}_{11}`` (or ``w_{11}^{3}``) are a2_1 and w3_11
+             (when they are nodes);
              ``a^1_1`` is the input x1 (the input layer is layer 1);
-             names written together are multiplied (``Iw_1`` is I·w1), and an unnamed
+             names written together are multiplied (``Iw_1`` is I·w1, ``w₁β₁h`` is
+             w₁·β₁·h, ``x_1w^{2}_{11}`` is x1·w2_11), and an unnamed
              node is read by the label explain gives it (``t3``, ``leaf1``); names as
              printed, ``w³₁₁``, ``a²₁``, ``x₁``, are w3_11, a2_1, x1
-numbers      2, 0.5, .5, 1e-3; ``e`` is Euler's number unless a node is called e
+numbers      2, 0.5, .5, 1e-3 (``1.43\\mathrm{e}{-3}`` too); ``e`` is Euler's number unless a
+             node is called e
 operators    + - * / ^ ** (also · × ⋅ ∙ − ÷ and superscripts ² ⁻¹ ¹⁰ as printed), ( ) [ ] { },
              comparisons > ≥ = < ≤ (1 or 0; ``0 < x < 1`` is both), ``and`` (joining
              comparisons), ``x if c else y``, ``|a|``
@@ -31,6 +34,7 @@ LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
              ``\\begin{equation}…\\end{equation}``, a line break ``\\\\`` and the ``,`` or ``.`` ending
              the sentence the formula is in
 left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w_1} =``
+             (a name with a space in parentheses, ``∂(the loss)/∂(my weight) =``)
              (``\\mathrm{d}`` for d too; ``&=`` as in an align environment, also on the
              stated value's line) before the
              formula says which derivative it is (``Formula.lhs``); of an align
@@ -64,7 +68,7 @@ import unicodedata
 
 from . import graph, names, ops
 from . import expr as E
-from .notation import Labels, LatexNotation, TextNotation
+from .notation import Labels, LatexNotation, TextNotation, name_precedence
 from .precision import is_not_finite_text, is_number_text, precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
 
@@ -238,9 +242,15 @@ _OPERATORS = {"+", "-", "−", "*", "·", "×", "⋅", "∗", "∙", "/", "÷", 
 _COMPARISON_CHARS = {">", "<", "=", "≥", "≤", "≈"}
 _OPENING, _CLOSING = "([{", ")]}"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?")
+#: the exponent of scientific notation with its e set upright as LaTeX writes it, after
+#: the number: 1.43\mathrm{e}{-3}, 1.43\,\mathrm{E}-3, 1.43\text{e}{−3} (1.43e-3)
+_LATEX_E = re.compile(r"(?:\s|\\[,;:! ])*\\(?:mathrm|textrm|text|mathit)\s*\{\s*[eE]\s*\}\s*"
+                      r"(?:\{\s*([+\-−]?)\s*(\d+)\s*\}|([+\-−]?)(\d+))")
 _SAMPLE = re.compile(r"\((\d+)\)")
 _PRINTED_SAMPLE = re.compile("⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]+)⁾")
 #: a^3, z^{3}: Nielsen's vector of a layer, with no neuron index (not followed by _)
+#: a layer written after the subscript, w_{11}^{2}: its digits (not a power's ^2x or ^2_1)
+_LAYER_AFTER = re.compile(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+)(?![\w.]))(?!\s*_)")
 _LAYER_ALONE = re.compile(r"(?:\^\s*(?:\{\s*(\d+)\s*\}|(\d+))(?!\s*_|\d)|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))")
 #: h², x⁻¹, h¹⁰ as printed: an exponent (its digits one number); w³₁₁, x₁ as names.text
 #: prints names: the name w3_11, x_1
@@ -249,12 +259,16 @@ _EXPONENT = re.compile("([⁺⁻]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 _SCRIPTED = names.SCRIPTED
 _FROM_SCRIPTS = names.FROM_SCRIPTS
 _PRIMES = "'′"
+#: a name with a space in parentheses: (my weight)
+_SPACED_NAME = re.compile(r"\(\s*([^()\s+\-−*·/×^=<>|,](?=[^()]*\s)[^()+\-−*·/×^=<>|,]{0,200}?)\s*\)")
 #: the characters of a run: letters, digits (not ² ³), _ and primes
 _RUN = re.compile(r"(?:[^\W⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉]|['′])+")
 #: an opening parenthesis ahead, perhaps after spaces and LaTeX's \left
 _OPENS = re.compile(r"(?:\s|\\left|\\[bB]ig[lr]?)*[(\[{]")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _BRACED = re.compile(r"\s*\{([^{}\\]{0,200})\}")
+#: the braces of \mathrm{...}: plain characters and the escapes names.latex writes (\_, \ )
+_NAMING_BRACED = re.compile(rf"\s*\{{((?:[^{{}}\\]|{names.LATEX_ESCAPE.pattern}){{0,200}})\}}")
 #: \hat{y}, \bar x, \tilde{y}: a letter under an accent, and the accent's combining mark
 _ACCENTED = re.compile(r"\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")
 _ACCENTS = {"hat": "\u0302", "widehat": "\u0302", "bar": "\u0304", "overline": "\u0304",
@@ -274,16 +288,21 @@ _DELIMITERS = {"(", ")", "[", "]", "\\"}
 _NAMING = {"mathit", "mathrm", "operatorname", "text", "textrm", "mathbf", "textit"}
 _KEYWORDS = {"if", "else", "and"}
 
+#: a name wrapped as LaTeX writes a word, \mathrm{my\ weight} with names.latex's escapes (in
+#: \left( \right) too, as explain's LaTeX writes a name with a space in a left-hand side)
+_WORD = rf"\\(?:mathit|mathrm|text)\s*\{{(?:[^{{}}\\]|{names.LATEX_ESCAPE.pattern})*\}}"
 #: the left-hand side naming the derivative: dO/dw1 =, ∂O/∂w1 =, \frac{\partial O}{\partial w_1} =
 #: (the root may be left out, as in \frac{\partial}{\partial w^3_{11}} =: then it is the root)
-_NAME = (r"(?:[^\s/=\\{}&]|_\{[^{}]*\}|\^\s*\{[^{}]*\}|\\(?:mathit|mathrm|text)\s*\{[^{}\\]*\}"
+_NAME = (rf"(?:[^\s/=\\{{}}&]|_\{{[^{{}}]*\}}|\^\s*\{{[^{{}}]*\}}|{_WORD}|\\left\s*\(\s*{_WORD}\s*\\right\s*\)"
+         r"|\((?=[^()]*\s)[^()\\/=&]{1,200}\)"       # ∂(the loss)/∂(my weight), as explain writes it
          r"|\{\s*[^\W\d][^{}\\\s]*\s*\}(?=['′]))+")     # {y}' as LaTeX writes y'
 _D = r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})\s*"
 _LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
                   rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})?\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
                   r"\s*&?\s*=(?!=)")     # &= as an align environment writes it
-#: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}
-_NAMED = re.compile(r"\\(?:mathit|mathrm|text)\s*\{([^{}\\]*)\}")
+#: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}, \left(\mathrm{my\ w}\right)
+_NAMED = re.compile(rf"(?:\\left\s*\(\s*)?\\(?:mathit|mathrm|text)\s*\{{((?:[^{{}}\\]|"
+                    rf"{names.LATEX_ESCAPE.pattern})*)\}}(?:\s*\\right\s*\))?")
 #: \frac{\partial an expression}{\partial a name} =, as explain's LaTeX writes ∂ of an
 #: unnamed root (\frac{\partial \tanh(t_{3}+\mathit{leaf}_{5})}{\partial \mathit{leaf}_{2}})
 _FRAC_OPEN = re.compile(rf"\s*\\[dt]?frac\s*\{{\s*{_D}")
@@ -553,8 +572,10 @@ class _Reader:
             return root             # unnamed, or a name LaTeX writes as explain does: ∂f/∂x
 
     def _lhs_node(self, typed, written):
+        if typed.startswith("(") and typed.endswith(")"):     # (my weight): a name with a space
+            typed = typed[1:-1].strip()
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
-        typed = _NAMED.sub(r"\1", typed)                 # \mathit{leaf}_{1}: leaf_1
+        typed = _NAMED.sub(lambda found: names.latex_unescaped(found.group(1)), typed)  # leaf_1
         typed = _BRACED_PRIMED.sub(r"\1", typed)         # {y}': y'
         plain = re.sub(r"_\{([^{}]*)\}", r"_\1", typed)
         name = self._name_of(plain) or self._name_of(names.plain(plain))    # ∂C/∂w³₁₁ as printed
@@ -619,6 +640,9 @@ class _Reader:
             elif ch == "{" and (braced := _BRACED_PRIMED.match(text, i)):     # {y}': y'
                 i = self._run(braced.end(), out, list(braced.group(1)),
                               list(range(braced.start(1) + 1, braced.end(1) + 1)))
+            elif ch == "(" and (spaced := self._spaced_name(i)) is not None:   # (my weight)
+                out.append(Token("name", spaced.group(1), i + 2, spaced.group(1)))
+                i = spaced.end()
             elif ch in _OPENING:
                 out.append(Token("(", ch, i + 1))
                 i += 1
@@ -629,8 +653,12 @@ class _Reader:
                 i = self._exponent(i, out)            # h² is h^2, x⁻¹ is x^(-1)
             elif ch.isdecimal() or (ch == "." and text[i + 1:i + 2].isdecimal()):
                 found = _NUMBER.match(text, i)
-                out.append(Token("num", found.group(0), i + 1))
-                i = found.end()
+                typed, i = found.group(0), found.end()
+                upright = None if found.group(2) else _LATEX_E.match(text, i)
+                if upright:                           # 1.43\mathrm{e}{-3}: 1.43e-3
+                    sign, digits = upright.group(1, 2) if upright.group(2) else upright.group(3, 4)
+                    typed, i = f"{typed}e{sign.replace('−', '-')}{digits}", upright.end()
+                out.append(Token("num", typed, found.start() + 1))
             elif ch.isalpha() or ch in _FUNCTION_SIGNS:
                 i = self._run(i, out)
             elif ch == "%" and re.search(r"(?:^|[^\w.'])(?:\d+\.?\d*|\.\d+)\s*$", text[:i]):
@@ -642,6 +670,13 @@ class _Reader:
         end = Token("end", "the end", len(text) + 1)
         while True:
             yield end
+
+    def _spaced_name(self, i):
+        """The match of ``(my weight)`` at ``i`` when it holds a node's name with a space
+        (as explain writes such a name in a product), else None; not a name that spells a
+        sum or product (micrograd's ``x1*w1 + x2*w2``): that is read as the formula it is."""
+        found = _SPACED_NAME.match(self.text, i)
+        return found if found is not None and found.group(1) in self.named else None
 
     def _exponent(self, i, out):
         """``²``, ``¹⁰``, ``⁻¹`` after a factor: ``^2``, ``^10``, ``^-1``."""
@@ -715,16 +750,21 @@ class _Reader:
         elif command in ("frac", "dfrac", "tfrac"):
             out.append(Token("frac", word, i + 1))
         elif command in _NAMING:
-            braced = _BRACED.match(text, end)
+            braced = _NAMING_BRACED.match(text, end)
             if braced is None:
                 self.fail(i + 1, word, f"{word} needs its text in braces: {word}{{net}}")
-            inner = braced.group(1).strip()
+            inner = names.latex_unescaped(braced.group(1))      # \mathrm{my\ weight}: my weight
+            if inner not in self.named:
+                inner = inner.strip()
             if not inner and command.startswith("text"):        # \text{ }: a space
                 return braced.end()
             if command == "text" and inner in _KEYWORDS and inner not in self.named:
                 out.append(Token(inner, inner, i + 1))
                 return braced.end()
             if not inner or not all(c.isalnum() or c in "_'" for c in inner):
+                if inner in self.named:                 # a node's name, spaces and all
+                    out.append(Token("name", inner, i + 1, inner))
+                    return braced.end()
                 self.fail(i + 1, word, f"{word}{{...}} must hold a name or a function")
             return self._run(braced.end(), out, list(inner), [i + 1] * len(inner))
         elif command in _ACCENTS:
@@ -790,8 +830,7 @@ class _Reader:
                 i = chunk.end()
             scripted = _SCRIPTED.match(text, i) if chars else None
             if scripted:                         # w³₁₁, x₁ as printed: w3_11, x_1
-                layer, index = (g.translate(_FROM_SCRIPTS) for g in scripted.groups())
-                chars.append(f"{layer}_{index}")
+                chars.append(names.unscripted(scripted))
                 where += [i + 1] * len(chars[-1])
                 i = scripted.end()
                 continue
@@ -806,6 +845,10 @@ class _Reader:
                 i = close + 1
             else:
                 break
+        sampled = names.LATEX_SAMPLED.match(text, i) if chars else None
+        if sampled and (name := self._name_of("".join(chars) + names.sampled_suffix(sampled))):
+            out.append(Token("name", name, where[0], name))      # x^{(2)}_{1}: sample 2's x1
+            return sampled.end()
         layered = names.LATEX_LAYER.match(text, i) if chars else None
         if layered:                              # w^{3}_{11}, a^2_1: Nielsen's w3_11, a2_1
             layer = names.layer_suffix(layered)
@@ -816,11 +859,14 @@ class _Reader:
             elif (vector := self._layer_of_one(chars, layer)) is not None:   # a^3_1: node a^3
                 out.append(Token("name", vector, where[0], vector))
                 return layered.end()
-            elif self._name_of("".join(chars)) is None:   # w^3_{21} of no node: w3_21, not w
+            elif self._readings("".join(chars) + layer, [where[0]] * (len(where) + len(layer)),
+                                False) or self._name_of("".join(chars)) is None:
+                # x_1w^{2}_{11}: x1·w2_11; w^3_{21} of no node: w3_21, not w
                 chars.append(layer)
                 where += [i + 1] * len(layer)
                 i = layered.end()
         elif chars and self._name_of("".join(chars)) is None:
+            i = self._subscript_first(chars, where, i)
             i = self._one_neuron_layer(chars, where, i)
         primed = PRIME_SUPERSCRIPT.match(text, i)
         while primed:                            # y^{\prime}: the name y'
@@ -830,10 +876,16 @@ class _Reader:
             primed = PRIME_SUPERSCRIPT.match(text, i)
         run = "".join(chars)
         sample = _SAMPLE.match(text, i) or _PRINTED_SAMPLE.match(text, i)
-        named = sample and self._name_of(f"{run}({sample.group(1).translate(_FROM_SCRIPTS)})")
+        sampled = sample and f"{run}({sample.group(1).translate(_FROM_SCRIPTS)})"
+        named = sampled and self._name_of(sampled)
         if named:                                # x1(2), x₁⁽²⁾: sample 2's x1
             where += [i + 1] * max(0, len(named) - len(where))
             run = named
+            i = sample.end()
+        elif sampled and self._readings(sampled, where + [i + 1] * (len(sampled) - len(run)),
+                                        False):  # w²₁₁x₁⁽²⁾: w2_11·x1(2)
+            where += [i + 1] * (len(sampled) - len(run))
+            run = sampled
             i = sample.end()
         self._pieces(run, where, i, out)
         return i
@@ -842,11 +894,25 @@ class _Reader:
         """The node named ``a^3`` (or ``a^{3}``) for ``a^3_1``, neuron 1 of a layer its
         writer named as a whole, when no node is a, a3_1 or a3_2; else None."""
         base = "".join(chars)
-        number, index = layer.split("_")
+        number, _, index = layer.partition("_")
         if index != "1" or self._name_of(base) or self._name_of(f"{base}{number}_2") is not None:
             return None
         return next((name for name in (f"{base}^{number}", f"{base}^{{{number}}}")
                      if len(self.named.get(name, ())) == 1), None)
+
+    def _subscript_first(self, chars, where, i):
+        """``w_{11}^{2}``, ``a_1^2``: Nielsen's w2_11, a2_1 with the subscript written first,
+        when the letters and subscript name no node (``x_1^2`` of a node x1 is a power)
+        and the name with the layer does; ``chars`` becomes that name."""
+        layer = _LAYER_AFTER.match(self.text, i)
+        if layer is None:
+            return i
+        name = self._name_of(names.plain(f"{''.join(chars)}^{layer.group(1) or layer.group(2)}"))
+        if name is None:
+            return i
+        chars[:] = [name]
+        where[:] = where[:1] * len(name)
+        return layer.end()
 
     def _one_neuron_layer(self, chars, where, i):
         """``a^3`` as Nielsen writes the output of a layer of one neuron: a3_1, when the
@@ -937,12 +1003,13 @@ class _Reader:
                              f"or use another name for the function")
 
     def prefixes(self):
-        """(every prefix of every name with underscores dropped, the longest name's
-        length + 1), made on the first run that is not one name."""
+        """(every prefix of every name and spelling with underscores dropped, the longest
+        name's length + 1), made on the first run that is not one name."""
         if self._prefixes is None:
             found = set()
-            for name in self.named:
-                bare = name.replace("_", "")
+            bares = {name.replace("_", "") for name in self.named}
+            bares.update(map(names.bare, self.by_spelling))      # w³₁₁ and a¹₁ as w311, a11
+            for bare in bares:
                 found.update(bare[:k] for k in range(1, len(bare) + 1))
             self._prefixes = found, max(map(len, self.named), default=0) + 1
         return self._prefixes
@@ -1475,7 +1542,7 @@ def _render(t, n):
     if kind == "const":
         return t.typed, ATOM
     if kind == "var":
-        return n.name(t.value), ATOM
+        return n.name(t.value), name_precedence(t.value)       # (my weight)·β₁
     if kind in ("add", "sub"):
         return n.terms(_signed(t, n))
     if kind == "mul":

@@ -24,16 +24,18 @@ from __future__ import annotations
 import math
 import re
 import weakref
+from decimal import Decimal
 from typing import Any
 
 from . import engine, names, ops
 from .floats import short_repr
 from .formula import number_text
-from .precision import Precision, precision_for, read_number, significant_digits
+from .precision import (Precision, is_number_text, precision_for, read_number, rounded_text,
+                        significant_digits)
 
 __all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
            "layout_of", "BatchView", "batch_view", "has_network_weights", "read_matrix", "read_matrix_text",
-           "latex_matrix_text", "is_matrix_text", "one_number_text", "LATEX_MATRIX_BEGIN",
+           "latex_matrix_text", "is_matrix_text", "one_number_text", "number_problem", "LATEX_MATRIX_BEGIN",
            "is_flat", "low_precision", "LOW_PRECISION_RTOL",
            "shape", "transpose", "matmul", "hadamard", "scale", "shape_text", "MatrixShapeError"]
 
@@ -397,12 +399,14 @@ TYPED_FLOAT_DIGITS = 12
 
 def _entry_precision(entry, where, digits, rtol, atol):
     """(value, Precision) of one entry: text keeps its digits; a short float its shortest form's."""
-    from .precision import is_not_finite_text, is_number_text
+    from .precision import is_not_finite_text
     if is_not_finite_text(entry):
         entry = read_number(entry)                 # nan, inf as numpy and PyTorch print them
     if isinstance(entry, str):
         if not is_number_text(entry):
-            raise MatrixEntryError(f"{where} is {entry!r}, not a number")
+            problem = number_problem(entry)      # 0.4%, 1.43x10-3: what to write instead
+            raise MatrixEntryError(f"{where} is {entry!r}, not a number" if problem is None else
+                                   f"{where}, {entry!r}, {problem}")
         try:
             value = read_number(entry)          # the scalar check's limits: length, a float's range
         except ValueError as err:
@@ -502,7 +506,8 @@ def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
     return values, precisions
 
 
-_CELL = re.compile(r"\s*(\[|\]|,|;|[^\s\[\],;]+)")
+#: a list's tokens; a % set apart from its number (``0.4 %``) stays with it
+_CELL = re.compile(r"\s*(\[|\]|,|;|[^\s\[\],;]+(?:\s+\\?%)?)")
 
 #: a LaTeX matrix of a post: \begin{bmatrix} a & b \\ c & d \end{bmatrix} (pmatrix, array{cc}, ...)
 #: its opening, which a formula may not hold (:mod:`autograd.matrix_formula` refuses it)
@@ -603,6 +608,84 @@ def _printed_number(text):
     return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else None
 
 
+#: 0,7 or -1,25e-3: a number typed with a decimal comma (never a formula)
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+(?:[eE][+-]?\d+)?\s*$")
+
+
+#: 1,234.5 or 12,345: digits grouped by thousands with commas
+_THOUSANDS = re.compile(r"^\s*[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?\s*$")
+
+
+def with_decimal_point(text):
+    """``0,7`` -> ``"0.7"``: a number typed with a decimal comma, as a dot (also in
+    scientific notation, ``1,43·10⁻³``); else None."""
+    if _DECIMAL_COMMA.match(text):
+        return text.strip().replace(",", ".")
+    if text.count(",") == 1 and re.search(r"\d,\d", text) and not re.search(r"[\[\]()]", text):
+        dotted = text.strip().replace(",", ".")
+        return dotted if one_number_text(dotted) is not None else None
+    return None
+
+
+def comma_problem(text, before=""):
+    """What is wrong with a number typed with a comma, ending in the number to write
+    (``before`` it: ``--expected ``); None for text that is no such number. ``0,7`` has a
+    decimal comma, ``1,234.5`` groups thousands, and ``1,234`` may be either."""
+    point = with_decimal_point(text)
+    grouped = _THOUSANDS.match(text) is not None
+    plain = text.strip().replace(",", "")
+    if point is not None and grouped:
+        return (f"has a comma that is a decimal comma or groups thousands; write "
+                f"{before}{point} or {before}{plain}")
+    if point is not None:
+        return f"is written with a decimal comma; write the decimal point as a dot: {before}{point}"
+    if grouped:
+        return f"groups its digits with commas; write it without them: {before}{plain}"
+    return None
+
+
+#: a percent sign after a number: ``0.143%``, ``14.3 %``, LaTeX's ``0.143\\%``
+_PERCENT = re.compile(r"(?<=[\d.}])\s*\\?%")
+
+
+def percent_problem(text, before=""):
+    """What is wrong with a number typed as a percentage (``0.143%``), ending in the plain
+    number to write with the same digits (``before`` it: ``--expected ``); None for text that
+    is no such number. A gradient is a plain number, not a share of 100."""
+    if text.count("%") != 1 or not _PERCENT.search(text):
+        return None
+    number = one_number_text(_PERCENT.sub("", text, count=1))
+    if number is None or not is_number_text(number):
+        return None
+    typed = Decimal(number.strip().replace("−", "-"))
+    plain = rounded_text(typed.scaleb(-2), significant_digits(number)) if typed else "0"
+    return f"is a percentage; a gradient is a plain number: {before}{plain}"
+
+
+#: 1.43 × 10-3, 1.43x10-3: scientific notation whose exponent lost its superscript in pasting
+_LOST_EXPONENT = re.compile(r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:[xX×·⋅*]|\\times|"
+                            r"\\cdot)\s*10(?P<exponent>[\-−]\d+)\s*")
+
+
+def exponent_problem(text, before=""):
+    """What is wrong with ``1.43 × 10-3`` (10⁻³ pasted without its superscript, which reads
+    as 1.43·10 − 3), ending in the number to write; None for other text."""
+    found = _LOST_EXPONENT.fullmatch(text)
+    if found is None:
+        return None
+    mantissa, exponent = found.group("mantissa"), found.group("exponent").replace("−", "-")
+    return (f"reads as {mantissa}·10 − {exponent[1:]}; if {exponent} is the exponent (a "
+            f"superscript lost in pasting), write {before}{mantissa}e{exponent}")
+
+
+def number_problem(text, before=""):
+    """What is wrong with a number as typed (a comma, a percent sign, an exponent pasted
+    without its superscript), ending in the number to write; None for text that is no
+    such number."""
+    return comma_problem(text, before) or percent_problem(text, before) or \
+        exponent_problem(text, before)
+
+
 #: one number as typed in a list (digits kept)
 _ENTRY = r"[+\-−]?(?:\d+\.?\d*|\.\d+)(?:[eE][+\-−]?\d+)?"
 #: several numbers separated by commas, typed without brackets: 0.00403, 0.0094, 0.00769
@@ -637,7 +720,7 @@ def read_matrix_text(text):
 def _read_rows(text):
     """``[[a, b], [c, d]]`` (or ``[a b; c d]``) as nested lists of the entries' text."""
     tokens = _CELL.findall(text.strip())
-    if "".join(tokens) != re.sub(r"\s+", "", text):
+    if re.sub(r"\s+", "", "".join(tokens)) != re.sub(r"\s+", "", text):
         raise ValueError(f"cannot read {text!r} as a matrix: write it as [[a, b], [c, d]]")
     rows: list[list[str]] = []
     depth = 0

@@ -26,7 +26,9 @@ import unicodedata
 
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
-           "LATEX_LAYER", "layer_suffix", "cut", "plain", "transposed", "JK", "meant_instead"]
+           "LATEX_LAYER", "layer_suffix", "cut", "plain", "bare", "transposed", "JK",
+           "meant_instead", "latex_unescaped", "LATEX_ESCAPE",
+           "LATEX_SAMPLED", "sampled_suffix", "SCRIPTED", "unscripted"]
 
 
 class Name:
@@ -84,38 +86,67 @@ def spelling(name):
     """What a name says, whichever way it is written: ``w1`` and ``w_1`` (as Desmos
     writes w₁) give the same, as do ``a^2_1`` and ``a2_1`` (a node named as LaTeX writes
     it) and ``w₁`` or ``β₁`` (a node named as printed) and ``w_1`` or ``β_1`` (as a
-    formula reads them); a name outside the scheme is itself."""
+    formula reads them), and ``y_{out}`` and ``y_out``; a name outside the scheme is itself."""
     n = parse(name)
     if n is None and isinstance(name, str) and ("^" in name or "{" in name):
-        n = parse(plain(name))
+        flat = plain(name)
+        n = parse(flat)
+        if n is None and not any(c in flat for c in "^{}"):
+            return (flat,)                    # y_{out} is y_out
     if n is None and isinstance(name, str) and SCRIPTED.search(name):
-        unscripted = SCRIPTED.sub(_unscripted, name)
-        n = parse(unscripted)
+        spelled = SCRIPTED.sub(unscripted, name)
+        n = parse(spelled)
         if n is None:
-            return (unscripted,)
+            return (spelled,)
     if n is None:
         return (name,)
     return (n.base, n.layer, n.index, n.primes, n.sample)
 
 
+def bare(spelled):
+    """The characters of a :func:`spelling` without its ``_``, ``,`` and sample, as a
+    formula's run of letters holds them: the spelling of ``w3_11``, ``w³₁₁`` or
+    ``w^{3}_{11}`` is ``w311``, of ``β₁`` or ``β_1`` is ``β1``."""
+    if len(spelled) == 1:
+        return str(spelled[0]).replace("_", "")
+    base, layer, index, primes, _ = spelled
+    return f"{base}{layer or ''}{(index or '').replace(',', '')}{primes}"
+
+
 #: Nielsen's layer and index as LaTeX writes them after a name's letters, superscript
-#: first: ``^{3}_{11}``, ``^2_1``, ``^{2}_{1}`` (as :func:`latex` writes ``w3_11``)
-LATEX_LAYER = re.compile(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+))\s*_\s*(?:\{\s*(\d+)\s*\}|(\d+))")
+#: first: ``^{3}_{11}``, ``^2_1``, ``^{2}_{1}``, ``^{3}_{16,12}`` (as :func:`latex` writes
+#: ``w3_11`` and ``w3_16_12``)
+LATEX_LAYER = re.compile(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+))\s*_\s*(?:\{\s*(\d+(?:\s*,\s*\d+)?)\s*\}|(\d+))")
+#: the same with a batch sample in the superscript, as :func:`latex` writes ``x1(2)`` and
+#: ``w2_11(3)``: ``^{(2)}_{1}``, ``^{2,(3)}_{11}``
+LATEX_SAMPLED = re.compile(r"\^\s*\{\s*(?:(\d+)\s*,\s*)?\(\s*(\d+)\s*\)\s*\}\s*_\s*"
+                           r"(?:\{\s*(\d+(?:\s*,\s*\d+)?)\s*\}|(\d+))")
 
 
-#: a name's printed digits, as a formula reads them: ``³₁₁`` in w³₁₁ (w3_11), ``₁`` in β₁ (β_1)
-SCRIPTED = re.compile("([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉]+)")
+#: a name's printed digits, as a formula reads them: ``³₁₁`` in w³₁₁ (w3_11), ``₁`` in β₁ (β_1),
+#: ``³₁₆,₁₂`` in w³₁₆,₁₂ (w3_16_12)
+SCRIPTED = re.compile("([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉]+(?:,[₀₁₂₃₄₅₆₇₈₉]+)?)")
 
 
-def _unscripted(found):
-    """A :data:`SCRIPTED` match as a formula reads it: ``³₁₁`` is ``3_11``, ``₁`` is ``_1``."""
-    return f"{found.group(1).translate(FROM_SCRIPTS)}_{found.group(2).translate(FROM_SCRIPTS)}"
+def unscripted(found):
+    """A :data:`SCRIPTED` match as a formula reads it: ``³₁₁`` is ``3_11``, ``₁`` is ``_1``,
+    ``³₁₆,₁₂`` is ``3_16_12``."""
+    return f"{found.group(1).translate(FROM_SCRIPTS)}_{found.group(2).translate(_FROM_PRINTED)}"
 
 
 def layer_suffix(found):
     """``3_11``, what a :data:`LATEX_LAYER` match of ``^{3}_{11}`` adds to a name's letters
     (``w`` and ``^{3}_{11}`` name ``w3_11``)."""
-    return f"{found.group(1) or found.group(2)}_{found.group(3) or found.group(4)}"
+    index = re.sub(r"\s*,\s*", "_", found.group(3) or found.group(4))       # 16,12: 16_12
+    return f"{found.group(1) or found.group(2)}_{index}"
+
+
+def sampled_suffix(found):
+    """``1(2)`` or ``2_11(3)``, what a :data:`LATEX_SAMPLED` match of ``^{(2)}_{1}`` or
+    ``^{2,(3)}_{11}`` adds to a name's letters (``x1(2)``, ``w2_11(3)``)."""
+    layer, sample = found.group(1), found.group(2)
+    index = re.sub(r"\s*,\s*", "_", found.group(3) or found.group(4))
+    return with_sample(f"{layer}_{index}" if layer else index, sample)
 
 
 def with_sample(name, sample):
@@ -353,7 +384,7 @@ def latex(name):
     if written is not None:
         return _latex_latex(written)
     if n is None:
-        return f"\\mathrm{{{_latex_escaped(name)}}}"
+        return f"\\mathrm{{{_latex_escaped(name).replace(' ', _LATEX_SPACE)}}}"
     base = n.base if len(n.base) == 1 else f"\\mathit{{{n.base}}}"
     sup = n.layer
     if n.sample is not None:
@@ -382,6 +413,21 @@ def _latex_latex(written):
 def _latex_escaped(text):
     """``text`` printable, with LaTeX's special characters as LaTeX writes them."""
     return _LATEX_SPECIAL.sub(lambda c: _LATEX_SPECIALS[c.group()], printable(text))
+
+
+#: a space in ``\\mathrm{...}``, which math mode would drop (``my weight`` set as "myweight")
+_LATEX_SPACE = "\\ "
+_LATEX_UNESCAPED = {written: c for c, written in _LATEX_SPECIALS.items()}
+_LATEX_UNESCAPED[_LATEX_SPACE] = " "
+#: an escaped character as :func:`latex` writes it in ``\\mathrm{...}``: ``\\_``, ``\\ ``,
+#: ``\\backslash{}``
+LATEX_ESCAPE = re.compile("|".join(map(re.escape, sorted(_LATEX_UNESCAPED, key=len, reverse=True))))
+
+
+def latex_unescaped(text):
+    """The name :func:`latex` wrote in ``\\mathrm{...}``: ``my\\ weight`` -> ``my weight``,
+    ``my\\_w`` -> ``my_w``, ``a\\backslash{}b`` -> ``a\\b``."""
+    return LATEX_ESCAPE.sub(lambda c: _LATEX_UNESCAPED[c.group()], text)
 
 
 # ---------------------------------------------------------------------------
@@ -420,13 +466,19 @@ _PRINTED = re.compile(r"([A-Za-z]+)([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂�
 _FROM_PRINTED = str.maketrans(SUPERSCRIPT_DIGITS + SUBSCRIPT_DIGITS + ",", "0123456789" * 2 + "_")
 
 
+#: a layer written after the subscript, as a name: w_11^3, w_11^{3} (once w_{11} is w_11)
+_SUBSCRIPT_FIRST = re.compile(r"\A([A-Za-z]+)_(\d+)\^\s*\{?\s*(\d+)\s*\}?\Z")
+
+
 def plain(name):
     """The node name a printed form spells, as the answers print it (:func:`text`,
-    :func:`latex`): ``w³₁₂``, ``w^{3}_{12}`` and ``w^3_12`` are ``w3_12``; ``w_{1}`` is
-    ``w_1``.  Any other text comes back unchanged."""
+    :func:`latex`): ``w³₁₂``, ``w^{3}_{12}``, ``w^3_12`` and ``w_{12}^{3}`` are ``w3_12``;
+    ``w_{1}`` is ``w_1``.  Any other text comes back unchanged."""
     if not isinstance(name, str):
         return name
-    out = re.sub(r"_\{\s*(\w+)\s*\}", r"_\1", LATEX_LAYER.sub(layer_suffix, name))
+    out = LATEX_LAYER.sub(layer_suffix, LATEX_SAMPLED.sub(sampled_suffix, name))
+    out = re.sub(r"_\{\s*(\w+)\s*\}", r"_\1", out)
+    out = _SUBSCRIPT_FIRST.sub(r"\1\3_\2", out)                  # w_11^3: w3_11
     printed = _PRINTED.match(out)
     if printed:
         base, layer, index, primes = printed.groups()

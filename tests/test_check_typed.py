@@ -530,6 +530,32 @@ def test_a_comma_in_a_matrix_questions_one_number_is_named_too():
     assert check(cost, "b2", "0.01458")
 
 
+@pytest.mark.parametrize("typed, entry, problem", [
+    ("[[0.403%], [0.940%], [0.769%]]", "'0.403%'",
+     "is a percentage; a gradient is a plain number: 0.00403"),
+    ("[[0.403 %], [0.940 %], [0.769 %]]", "'0.403 %'",
+     "is a percentage; a gradient is a plain number: 0.00403"),
+    (r"\begin{bmatrix} 0.403\% \\ 0.940\% \\ 0.769\% \end{bmatrix}", r"'0.403\\%'",
+     "is a percentage; a gradient is a plain number: 0.00403"),
+    ("[[4.03x10-3], [9.40x10-3], [7.69x10-3]]", "'4.03x10-3'",
+     "reads as 4.03·10 − 3; if -3 is the exponent (a superscript lost in pasting), write 4.03e-3")])
+def test_a_matrix_entry_typed_as_a_percentage_or_a_lost_exponent_is_named(typed, entry, problem):
+    """The mini-batch blog's ∂C/∂W2 with its entries as percentages got "the entry in row 1,
+    column 1 is '0.403%', not a number" (0.403 % as a space apart: a 3×2 matrix), where the
+    same number alone is named a percentage.  Oracle: by hand 0.403 % = 0.00403 at 3 digits
+    and 4.03·10⁻³ = 4.03e-3; the blog's published W2, 0.00403, 0.00940, 0.00769, agrees."""
+    import nn
+    X = [[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [1.0, 1.0]]
+    net = nn.MLP.from_matrices([[[0.2, -0.4, 0.6], [-0.5, 0.3, 0.1]], [[0.8], [-0.6], [0.4]]],
+                               [[[0.0, 0.1, -0.2]], [[-0.1]]], layout="rows")
+    cost = nn.half_mean_squared_error(net.batch(X), [[1.0], [0.0], [0.0], [1.0]])
+    cost.backward()
+    with pytest.raises(ValueError) as err:
+        check(cost, "W2", typed)
+    assert str(err.value) == f"expected: the entry in row 1, column 1, {entry}, {problem}"
+    assert check(cost, "W2", "[[0.00403], [0.00940], [0.00769]]")
+
+
 @pytest.mark.parametrize("typed, digits", [("≈0.00143", 3), ("~0.00143", 3), ("≈ 1.43e-3", 3),
                                            ("0.0014291...", 5), ("0.0014291…", 5),
                                            (".00143...", 3)])
@@ -601,3 +627,20 @@ def test_no_mistake_found_names_every_mistake_searched_for():
                  "the number in front of a local derivative", "factors left out of every path",
                  "(2 of one path)"):
         assert kind in message, (kind, message)
+
+
+@pytest.mark.parametrize("typed", [r"1.43\mathrm{e}{-3}", r"1.43\mathrm{E}-3", r"$1.43 \text{e}{−3}$",
+                                   r"1.43\,\mathrm{e}{-3}"])
+def test_an_upright_e_between_a_number_and_its_exponent_is_scientific_notation(typed):
+    """'1.43\\mathrm{e}{-3}' (scientific notation as LaTeX sets the e upright) was read as
+    the formula 1.43·e·(−3) = −11.66 and judged a mistake; \\mathrm{E} was 'no node has this
+    name'.  Oracle: by hand 1.43·10⁻³ = 0.00143 with 3 digits, which Desmos's
+    ∂O/∂w1 = 0.0014291881022 rounds to."""
+    from autograd.formula import number_text
+    O, n = seed003()
+    O.backward()
+    assert number_text(typed) == "1.43e-3"
+    assert check(O, n["w1"], typed)
+    formula = check(O, n["w1"], "h1·" + typed.strip("$")).formula
+    assert formula.evaluate() == 1.43e-3 * n["h1"].data
+    assert formula.reading() == "h1·1.43e-3"

@@ -211,7 +211,7 @@ def test_latex_names_follow_the_textbooks():
     assert latex_name("w2") == "w_{2}"
     assert latex_name("net2") == "\\mathit{net}_{2}"
     assert latex_name("y'") == "y'"
-    assert latex_name("my loss") == "\\mathrm{my loss}"
+    assert latex_name("my loss") == "\\mathrm{my\\ loss}"
 
 
 # ---------------------------------------------------------------------------

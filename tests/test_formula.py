@@ -936,3 +936,184 @@ def test_a_missing_name_that_is_no_transposed_weight_gets_no_suggestion():
         with pytest.raises(NodeNameError) as caught:
             check(cost, "w2_21", typed)
         assert "did you mean" not in str(caught.value)
+
+
+@pytest.mark.parametrize("typed", ["w₁β₁h", "w_1β_1h", "w_{1}β_{1}h", "w_1β_1 h"])
+def test_names_as_printed_written_together_are_their_product(typed):
+    """Nodes named w₁, β₁ and h (as chainrule prints names): ``w₁β₁h`` was refused ("no node
+    named 'w_1β_1h'") while ``w₁·β₁·h`` read.  Oracle, by hand: w₁·β₁·h at (2, 3, 1.5) is 9;
+    the reading shows the split with a · between the names."""
+    w, b, h = Value(2.0, name="w₁"), Value(3.0, name="β₁"), Value(1.5, name="h")
+    L = (w * b * h).named("L")
+    formula = read_formula(typed, L)
+    assert formula.evaluate() == 9.0
+    assert formula.reading() == "w₁·β₁·h"
+
+
+@pytest.mark.parametrize("typed", ["x_1w^{2}_{11}", "x_{1}w^2_11", "x₁w²₁₁", "a¹₁w²₁₁",
+                                   "a^{1}_{1}w^{2}_{11}"])
+def test_a_name_run_into_a_nielsen_name_in_latex_is_their_product(typed):
+    """x_1 then w^{2}_{11} with nothing between (as Nielsen writes a¹₁w²₁₁, the input a¹₁
+    being x₁) was refused ("no node named 'x_1w'").  Oracle, by hand: x1·w2_11 at
+    (0.5, -0.25) is -0.125."""
+    x1, w = Value(0.5, name="x1"), Value(-0.25, name="w2_11")
+    z = (x1 * w).named("z2_1")
+    formula = read_formula(typed, z)
+    assert formula.evaluate() == -0.125
+    assert formula.reading() == "x1·w2_11"
+
+
+ROUND_TRIP_NAMES = ["my weight", "a b c", "weight #1", "50% rate", "my_weight", "重み", "α β",
+                    "Δw", "β₁", "w₁", "w³₁₁", "w_1", "w1", "w2_11", "net2", "y'", "a^{2}_{1}",
+                    "w^1_{21}", "y_{out}", "net_{2}", "{x}", "a\\b", "a~b", "ŷ"]
+
+
+@pytest.mark.parametrize("name", ROUND_TRIP_NAMES)
+def test_every_name_in_latex_reads_back_as_its_node(name):
+    """A name written by names.latex (as explain --latex writes it) reads back to the same
+    node: spaces as ``\\ `` (\\mathrm{my weight} was set "myweight" and refused by the
+    reader), unicode, subscripts, LaTeX's specials.  Oracle, by hand: R = 2·v at v = 3."""
+    from autograd.names import latex
+    v = Value(3.0, name=name)
+    R = (v * 2).named("R")
+    typed = latex(name)
+    assert (" " in name) == ("\\ " in typed)
+    formula = read_formula(typed, R)
+    assert formula.nodes == {name: v} and formula.evaluate() == 3.0
+
+
+def test_explains_latex_with_spaced_names_reads_back_in_check():
+    """explain's LaTeX of a graph whose names have spaces, ``\\frac{\\partial \\left(\\mathrm{the\\
+    loss}\\right)}{\\partial \\left(\\mathrm{my\\ weight}\\right)} = \\mathrm{重み} \\cdot
+    \\mathrm{β₁} = 2``, is checked as the formula it is.  Oracle, by hand: ∂(w·x·b)/∂w = x·b
+    = 2·1.5 = 3."""
+    from autograd.explain import explain
+    w, x, b = Value(0.5, name="my weight"), Value(2.0, name="重み"), Value(1.5, name="β₁")
+    L = (w * x * b).named("the loss")
+    L.backward()
+    typed = explain(L, w).latex()
+    assert "\\mathrm{my\\ weight}" in typed
+    verdict = check(L, w, typed)
+    assert verdict and verdict.formula.evaluate() == 3.0
+    assert verdict.formula.lhs == ("the loss", "my weight") and verdict.formula.stated == "3"
+
+
+@pytest.mark.parametrize("name, typed", [
+    ("w3_16_12", "w^{3}_{16,12}"), ("x1(2)", "x^{(2)}_{1}"), ("w2_11(3)", "w^{2,(3)}_{11}"),
+    ("z2_1(2)", "z^{2,(2)}_{1}"), ("w3_16_12(2)", "w^{3,(2)}_{16,12}")])
+def test_a_nielsen_name_with_two_indices_or_a_sample_reads_back_from_latex(name, typed):
+    """names.latex writes w3_16_12 as w^{3}_{16,12} and sample 2's x1 as x^{(2)}_{1} (as
+    explain --latex shows them); the reader refused both ("no node named 'w'").  Oracle, by
+    hand: R = 2·v at v = 3, and the LaTeX written out by hand is what names.latex writes."""
+    from autograd.names import find_node, latex
+    v = Value(3.0, name=name)
+    R = (v * 2).named("R")
+    assert latex(name) == typed
+    formula = read_formula(typed, R)
+    assert formula.nodes == {name: v} and formula.evaluate() == 3.0
+    assert find_node(all_nodes(R), typed, "check") is v          # --wrt as LaTeX writes it
+
+
+def test_a_name_run_into_a_two_index_nielsen_name_in_latex_is_their_product():
+    """x_1w^{3}_{16,12}: x1·w3_16_12.  Oracle, by hand: 0.5·4 = 2."""
+    x1, w = Value(0.5, name="x1"), Value(4.0, name="w3_16_12")
+    z = (x1 * w).named("z3_16")
+    formula = read_formula("x_1w^{3}_{16,12}", z)
+    assert formula.evaluate() == 2.0 and formula.reading() == "x1·w3_16_12"
+
+
+@pytest.mark.parametrize("left", ["∂(the loss)/∂(my weight) =", "d(the loss)/d(my weight) =",
+                                  "∂(the loss)/∂(my weight) &="])
+def test_a_left_hand_side_with_spaced_names_in_parentheses_as_explain_prints_it(left):
+    """explain prints ∂(the loss)/∂(my weight) for names with spaces; pasted back into check
+    it was "∂ is read only in a left-hand side".  Oracle, by hand: ∂(w·x·b)/∂w = x·b = 3."""
+    w, x, b = Value(0.5, name="my weight"), Value(2.0, name="重み"), Value(1.5, name="β₁")
+    L = (w * x * b).named("the loss")
+    L.backward()
+    formula = read_formula(f"{left} 重み·β₁", L, wrt=w)
+    assert formula.lhs == ("the loss", "my weight") and formula.evaluate() == 3.0
+    assert check(L, w, f"{left} 重み·β₁")
+
+
+@pytest.mark.parametrize("typed", ["(my weight) · β₁", "( my weight )β₁", "(my weight)(β₁)",
+                                   "∂(the loss)/∂重み = (my weight) · β₁ = 0.75"])
+def test_a_name_with_a_space_in_parentheses_as_explain_writes_it(typed):
+    """explain writes 'product: (my weight) · β₁' for a name with a space; pasted into check
+    it was "no node named 'my'".  The reading brackets the name as explain does.  Oracle, by
+    hand: ∂(w·x·b)/∂x = w·b = 0.5·1.5 = 0.75."""
+    w, x, b = Value(0.5, name="my weight"), Value(2.0, name="重み"), Value(1.5, name="β₁")
+    L = (w * x * b).named("the loss")
+    L.backward()
+    formula = read_formula(typed, L, wrt=x)
+    assert formula.evaluate() == 0.75 and formula.reading() == "(my weight)·β₁"
+    assert check(L, x, typed)
+
+
+@pytest.mark.parametrize("typed, reading", [
+    ("w²₁₆,₁₂", "w2_16_12"), ("w²₁₆,₁₂x₁", "w2_16_12·x1"), ("x₁w²₁₆,₁₂", "x1·w2_16_12"),
+    ("max(w²₁₆,₁₂, x₁)", "max(w2_16_12, x1)")])
+def test_a_two_index_nielsen_name_as_printed_is_read(typed, reading):
+    """names.text prints w2_16_12 (Nielsen's 784-30-10 has them) as w²₁₆,₁₂; a formula
+    writing it so got "no node named 'w2_16'".  Oracle, by hand: w·x at (3, 2) is 6, and
+    max(3, 2) is 3."""
+    from autograd.names import text
+    w, x1 = Value(3.0, name="w2_16_12"), Value(2.0, name="x1")
+    z = (w * x1).named("z2_16")
+    assert text("w2_16_12") == "w²₁₆,₁₂"
+    formula = read_formula(typed, z)
+    assert formula.reading() == reading
+    assert formula.evaluate() == {"w2_16_12": 3.0, "max(w2_16_12, x1)": 3.0}.get(reading, 6.0)
+
+
+@pytest.mark.parametrize("typed, reading, expected", [
+    ("w²₁₁x₁⁽²⁾", "w2_11·x1(2)", 6.0), ("w2_11x1(2)", "w2_11·x1(2)", 6.0),
+    ("hw2_11x1(2)", "h·w2_11·x1(2)", 30.0), ("h(2)", "h·2", 10.0)])
+def test_a_sample_after_names_run_together_belongs_to_the_last(typed, reading, expected):
+    """Sample 2's x1 after a weight, w²₁₁x₁⁽²⁾ (as the worked examples print a batch), got
+    "no node named 'w2_11x_1'"; x₁⁽²⁾w²₁₁ read.  A name with no such sample keeps (2) as a
+    factor.  Oracle, by hand: x1(2)·w2_11·h at (2, 3, 5)."""
+    x, w, h = Value(2.0, name="x1(2)"), Value(3.0, name="w2_11"), Value(5.0, name="h")
+    R = (x * w * h).named("R")
+    formula = read_formula(typed, R)
+    assert formula.reading() == reading and formula.evaluate() == expected
+
+
+@pytest.mark.parametrize("typed, reading, expected", [
+    ("w_{11}^{3}", "w3_11", 0.5), ("a_1^2", "a2_1", 4.0), ("w_{11}^{3} a_{1}^{2}", "w3_11·a2_1", 2.0),
+    ("w_{11}^{3}a_1^2", "w3_11·a2_1", 2.0), ("x_1^2", "x1^2", 9.0)])
+def test_a_nielsen_name_with_its_subscript_written_first(typed, reading, expected):
+    """w_{11}^{3}, a_1^2 (the subscript first, as many write w_{jk}^{l}) got "no node named
+    'w_11'"; they are w3_11 and a2_1 when no node is w11 or a1 (x_1^2 of a node x1 stays
+    its square).  Oracle, by hand: w3_11 = 0.5, a2_1 = 4, x1 = 3."""
+    w, a, x = Value(0.5, name="w3_11"), Value(4.0, name="a2_1"), Value(3.0, name="x1")
+    R = (w * a * x).named("R")
+    formula = read_formula(typed, R)
+    assert formula.evaluate() == expected
+    assert formula.reading().replace("²", "^2") == reading
+
+
+@pytest.mark.parametrize("typed", ["w_{11}^{3}", "w_11^3"])
+def test_a_subscript_first_name_names_the_node_for_wrt_and_a_left_hand_side(typed):
+    """--wrt w_{11}^{3} and ∂R/∂w_{11}^{3} = ... name w3_11 as the formula does.  Oracle, by
+    hand: ∂(w·a)/∂w = a = 4."""
+    from autograd.names import find_node
+    w, a = Value(0.5, name="w3_11"), Value(4.0, name="a2_1")
+    R = (w * a).named("R")
+    R.backward()
+    assert find_node(all_nodes(R), typed, "check") is w
+    formula = read_formula(f"∂R/∂{typed} = a_1^2", R, wrt=w)
+    assert formula.lhs == ("R", "w3_11") and formula.evaluate() == 4.0
+
+
+@pytest.mark.parametrize("typed, reading", [
+    ("y_{out}a^{1}_{1}", "y_{out}·a^{1}_{1}"), ("y_outa^1_1", "y_{out}·a^{1}_{1}"),
+    ("y_out", "y_{out}"), ("a^{1}_{1}y_{out}", "a^{1}_{1}·y_{out}")])
+def test_a_node_named_with_a_braced_subscript_reads_anywhere_in_a_run(typed, reading):
+    """A node named y_{out} (as LaTeX writes it) was read only at a run's start:
+    y_{out}a^{1}_{1} got "no node named 'y_outa'", and y_out (as Desmos writes it) "no node
+    named 'y_out'".  Oracle, by hand: y·a at (2, 3) is 6, y alone 2."""
+    y, a = Value(2.0, name="y_{out}"), Value(3.0, name="a^{1}_{1}")
+    R = (y * a).named("R")
+    formula = read_formula(typed, R)
+    assert formula.reading() == reading
+    assert formula.evaluate() == (2.0 if reading == "y_{out}" else 6.0)

@@ -37,7 +37,7 @@ def test_the_worked_examples_names_are_drawn_as_typed_and_typeset_in_latex():
                         ("y'", "y'")):
         assert names.text(name) == name
         assert names.latex(name) == latex
-    assert names.latex("my loss") == "\\mathrm{my loss}"
+    assert names.latex("my loss") == "\\mathrm{my\\ loss}"
     assert names.html("a<b") == "a&lt;b"
 
 
@@ -63,7 +63,7 @@ def test_a_name_that_only_looks_like_the_scheme_is_written_as_typed(name, html, 
     ("w^{3}_{11}", "w³₁₁", "w<SUP>3</SUP><SUB>11</SUB>", "w^{3}_{11}"),
     ("z^2_1", "z²₁", "z<SUP>2</SUP><SUB>1</SUB>", "z^{2}_{1}"),
     ("\\delta^2_1", "δ²₁", "δ<SUP>2</SUP><SUB>1</SUB>", "\\delta^{2}_{1}"),
-    ("\\Delta w", "\\Delta w", "\\\\Delta w", "\\mathrm{\\backslash{}Delta w}"),
+    ("\\Delta w", "\\Delta w", "\\\\Delta w", "\\mathrm{\\backslash{}Delta\\ w}"),
     ("a^{(2)}_1", "a⁽²⁾₁", "a<SUP>(2)</SUP><SUB>1</SUB>", "a^{(2)}_{1}"),
     ("a^2_1(3)", "a²₁⁽³⁾", "a<SUP>2</SUP><SUB>1</SUB><SUP>(3)</SUP>", "a^{2}_{1}{}^{(3)}"),
     ("net_{2}", "net₂", "net<SUB>2</SUB>", "\\mathit{net}_{2}"),

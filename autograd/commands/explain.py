@@ -152,7 +152,8 @@ def explain_arguments(parser):
 
 
 def run_check(args):
-    from autograd.check import as_number_text, check, number_problem
+    from autograd.check import as_number_text, check
+    from autograd.matrix_form import number_problem
     from autograd.floats import listlike
     from autograd.matrix_check import check_values
     from autograd.matrix_form import is_matrix_text
