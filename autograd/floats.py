@@ -16,7 +16,7 @@ from operator import add, countOf, iconcat
 
 __all__ = ["idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float", "flag", "is_int",
            "positive_int",
-           "short_repr", "listlike", "same_rows", "flat_floats"]
+           "short_repr", "listlike", "same_rows", "flat_floats", "as_literals"]
 
 _inf = math.inf
 _nan = math.nan
@@ -25,6 +25,27 @@ _log = math.log
 _exp = math.exp
 _copysign = math.copysign
 _sqrt = math.sqrt
+
+
+class _SignedZero(float):
+    """A zero equal only to zeros of its own sign: == holds 0.0 and −0.0 equal, a
+    literal in generated code does not (x·(−0.0) is −0.0 for x > 0)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other):
+        return other == 0.0 and _copysign(1.0, other) == _copysign(1.0, self)
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    __hash__ = float.__hash__
+
+
+def as_literals(numbers):
+    """``numbers`` as a list that a later list of theirs equals (==) only when code
+    holding them as literals would compute the same: a zero keeps its sign."""
+    return [_SignedZero(x) if x == 0.0 else x for x in numbers]
 
 
 def idiv(x, y):
