@@ -296,17 +296,29 @@ def _check_claims(root, claims, expected, options):
         try:
             verdict = check(root, key, value, **options)
         except (ValueError, KeyError, TypeError) as err:
-            text = str(err.args[0]) if err.args else str(err)
-            text = text.removeprefix("check: ")
-            raise type(err)(f"check: the claim for {_key_text(key)}: {text}") from None
+            raise _in_claim(err, key) from None
         verdicts[key] = verdict
         labels[key] = key if isinstance(key, str) else verdict.explanation.name_of(
             verdict.explanation.wrt)
     return Verdicts(verdicts, labels)
 
 
+def _in_claim(err, key):
+    """``err`` with the claim it came from named first; an error whose type takes no
+    message alone (a UnicodeDecodeError raised by the user's function) as it is."""
+    text = str(err.args[0]) if err.args else str(err)
+    text = text.removeprefix("check: ")
+    try:
+        return type(err)(f"check: the claim for {_key_text(key)}: {text}")
+    except Exception:
+        return err
+
+
 def _key_text(key):
-    return repr(key) if isinstance(key, str) else (key.name or shortened(repr(key)))
+    """How an error calls a claim's key: a name quoted, a Value by its name, else its repr."""
+    if isinstance(key, Value) and key.name:
+        return key.name
+    return repr(key) if isinstance(key, str) else shortened(repr(key))
 
 
 def _off_the_paths(formula, explanation):

@@ -539,11 +539,30 @@ def test_a_dict_of_claims_checks_each_and_agrees_only_when_all_do():
                                     "claim for its key; give no expected"),
     (("w1",), TypeError, "check: no expected value; give check(root, wrt, value), or several "
                          "claims as a dict in place of wrt"),
-    (("w1", {"w1": 0.1}), TypeError, "check: expected is a dict; give check(root, wrt, value)")])
+    (("w1", {"w1": 0.1}), TypeError, "check: expected is a dict; give check(root, wrt, value)"),
+    (({3: 0.1},), TypeError, "check: the claim for 3: wrt must be a Value or a node's name, "
+                             "got int 3"),
+    (({None: 0.1},), TypeError, "check: the claim for None: wrt must be a Value or a node's "
+                                "name")])
 def test_a_claim_that_cannot_be_read_is_named(args, error, says):
     L, _, _ = network_111_micrograd_style()
     grads = {node: node.grad for node in all_nodes(L)}
     with pytest.raises(error) as err:
         check(L, *args)
     assert str(err.value).startswith(says) and "\n" not in str(err.value)
+    assert {node: node.grad for node in all_nodes(L)} == grads
+
+
+def test_an_error_of_the_users_function_for_a_claim_that_takes_no_message_is_itself():
+    """A claim given as a function raising UnicodeDecodeError (its constructor takes five
+    arguments): the error is the function's own, not 'function takes exactly 5 arguments'
+    from naming the claim; nothing changed."""
+    L, _, _ = network_111_micrograd_style()
+    grads = {node: node.grad for node in all_nodes(L)}
+
+    def claim():
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+    with pytest.raises(UnicodeDecodeError, match="invalid start byte"):
+        check(L, {"w1": claim})
     assert {node: node.grad for node in all_nodes(L)} == grads
