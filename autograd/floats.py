@@ -136,6 +136,15 @@ def positive_int(n, what):
     return operator.index(n)
 
 
+def _not_real(dtype):
+    """Whether an array's or a tensor's ``dtype`` holds no real numbers: numpy's bool,
+    complex, text and object kinds; torch's bool and complex (a torch.dtype has no kind)."""
+    kind = getattr(dtype, "kind", None)
+    if kind is not None:
+        return kind in "bcSUO"
+    return getattr(dtype, "is_complex", False) is True or str(dtype) == "torch.bool"
+
+
 def as_float(x, what="Value"):
     """``x`` as a float, or an error naming ``what`` and what was received.
 
@@ -160,7 +169,7 @@ def as_float(x, what="Value"):
     dtype = getattr(x, "dtype", None)
     refused = (isinstance(x, (bool, str, bytes, complex)) or not hasattr(x, "__float__")
                or getattr(x, "ndim", 0) != 0
-               or (dtype is not None and getattr(dtype, "kind", "f") in "bcSUO"))
+               or (dtype is not None and _not_real(dtype)))
     if not refused:
         try:
             return float(x)
