@@ -238,9 +238,7 @@ def check(root, wrt, expected=None, *, digits=None, rtol=None, atol=None, eps=1e
     Several claims at once, ``check(L, {"w1": "-0.00861", "b1": formula})`` (no
     ``expected``), return :class:`Verdicts`, one verdict per key.
     """
-    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 < eps < math.inf:
-        raise ValueError(f"check: eps must be a positive finite number (the finite "
-                         f"difference's step), got {eps!r}")
+    eps = _step_size(eps)
     if isinstance(wrt, Mapping):
         return _check_claims(root, wrt, expected, dict(digits=digits, rtol=rtol, atol=atol,
                                                        eps=eps, limit=limit, layout=layout))
@@ -281,6 +279,18 @@ def check(root, wrt, expected=None, *, digits=None, rtol=None, atol=None, eps=1e
         fd_finite=fd.finite, fd_agrees=fd.backs(grad),
         expected_matches_fd=fd.finite and precision.within(fd.value, fd.error),
         diagnosis=diagnosis, explanation=explanation, convention=convention)
+
+
+def _step_size(eps):
+    """check's ``eps`` as a positive finite float (a numpy scalar too; not a bool)."""
+    try:
+        number = as_float(eps)
+    except (TypeError, OverflowError):
+        number = math.nan
+    if not 0.0 < number < math.inf:
+        raise ValueError(f"check: eps must be a positive finite number (the finite "
+                         f"difference's step), got {shortened(repr(eps))}")
+    return number
 
 
 def _check_claims(root, claims, expected, options):
