@@ -119,6 +119,27 @@ def test_check_keeps_its_verdict_when_the_reader_stops_early(tmp_path):
         assert r.returncode == status and r.stderr == b"", (expected, r.stderr)
 
 
+def test_explain_and_ops_exit_0_when_the_reader_stops_early(tmp_path):
+    """`chainrule explain ... | head -1` and `chainrule ops | head -1` exited 1, which the
+    exit statuses define as "does not agree", though nothing was judged or failed: the
+    reader took what it wanted (the explanation itself, by hand: ∂L/∂a = b = -3)."""
+    script = tmp_path / "learner.py"
+    script.write_text(SCRIPT)
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    r = subprocess.run([*CHAINRULE, "explain", str(script), "--wrt", "a"], capture_output=True,
+                       text=True, env=env, timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("∂L/∂a = -3")
+    for command in (["explain", str(script), "--wrt", "a"], ["ops"]):
+        read_end, write_end = os.pipe()
+        os.close(read_end)   # the reader is gone before the first write
+        try:
+            r = subprocess.run([*CHAINRULE, *command], stdout=write_end, stderr=subprocess.PIPE,
+                               env=env, timeout=60)
+        finally:
+            os.close(write_end)
+        assert r.returncode == 0 and r.stderr == b"", (command, r.stderr)
+
+
 def test_step_takes_a_name_in_quotes_as_g_takes_a_path(tmp_path):
     """`p "my weight"` said "no node named '"my weight"'" where `g "my pic.svg"` takes the
     quotes off.  By hand, L = w·b: ∂L/∂w = b = -3."""
