@@ -191,8 +191,8 @@ def _gradients(root, grad, anomaly):
         return {root: grad}
     nodes = order + leaves
     with taking_turns:
+        kept = [node.grad for node in nodes]    # (before the count: a Ctrl-C here leaves none)
         passes[0] += 1
-        kept = [node.grad for node in nodes]
         try:
             for leaf in leaves:         # backward_pass adds its sums to these: -0.0 + S is S
                 leaf.grad = -0.0
