@@ -33,7 +33,7 @@ from .differences import (
 )
 from .explain import DEFAULT_LIMIT, explanation_of
 from .formula import Formula, FormulaError, read_formula
-from .names import NodeNameError
+from .names import NodeNameError, printable
 from .ops import OPS, describe
 from .precision import (Precision, is_number_text, precision_for, read_number, rounded_text,
                         shortened, significant_digits, typed_precision)
@@ -308,8 +308,8 @@ def _check_claims(root, claims, expected, options):
         except (ValueError, KeyError, TypeError) as err:
             raise _in_claim(err, key) from None
         verdicts[key] = verdict
-        labels[key] = key if isinstance(key, str) else verdict.explanation.name_of(
-            verdict.explanation.wrt)
+        labels[key] = printable(key) if isinstance(key, str) else \
+            verdict.explanation.name_of(verdict.explanation.wrt)
     return Verdicts(verdicts, labels)
 
 

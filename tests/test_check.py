@@ -566,3 +566,18 @@ def test_an_error_of_the_users_function_for_a_claim_that_takes_no_message_is_its
     with pytest.raises(UnicodeDecodeError, match="invalid start byte"):
         check(L, {"w1": claim})
     assert {node: node.grad for node in all_nodes(L)} == grads
+
+
+def test_a_claims_key_with_a_newline_is_shown_printable_one_line_per_claim():
+    """check(L, {"x\\nevil": ...}) (a node's name with a newline, as a pasted name may have)
+    printed the key raw: the verdicts' lines and repr broke in two, where a Value key
+    was already shown as x␊evil.  By hand ∂L/∂x = w = 3, ∂L/∂w = x = 2."""
+    x, w = Value(2.0, name="x\nevil"), Value(3.0, name="w")
+    L = (x * w).named("L")
+    verdicts = check(L, {"x\nevil": "2.9", w: 2.0})
+    assert str(verdicts).splitlines()[:3] == [
+        "1 of 2 claims disagrees: x␊evil.",
+        "  x␊evil: Disagrees: the engine gives 3.0, and no small mistake reproduces your value.",
+        f"  w: {verdicts[w].headline()}"]
+    assert repr(verdicts) == "<Verdicts: x␊evil disagreed, w agreed>"
+    assert verdicts["x\nevil"].engine == 3.0
