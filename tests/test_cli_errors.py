@@ -235,3 +235,16 @@ def test_a_name_pasted_with_spaces_around_it_is_the_name(tmp_path):
     assert r.returncode == 0 and r.stdout.startswith("Agrees"), r.stderr
     r = chainrule(tmp_path, "draw", "--highlight", "a ", "--out", "g.svg")
     assert r.returncode == 0, r.stderr
+
+
+def test_a_script_error_whose_message_cannot_be_made_is_still_the_scripts(tmp_path, capsys):
+    """A script raising an exception whose __str__ raises got 'chainrule explain: unexpected
+    RuntimeError: boom', blaming chainrule for the script's error; it is now the script's,
+    worded as Python's own traceback words it ('<exception str() failed>')."""
+    from autograd.cli import main
+    script = tmp_path / "unprintable.py"
+    script.write_text("class E(Exception):\n    def __str__(self):\n        raise RuntimeError('boom')\n"
+                      "raise E()\n")
+    assert main(["explain", str(script), "--wrt", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"chainrule explain: {script} line 4 raised E: <exception str() failed>\n"
