@@ -949,9 +949,10 @@ class Jitted:
             arity = self._last_arity
         if arity is None and self._traced:
             raise RuntimeError(
-                f"jit {self.__name__}: no trace now: the last was dropped (by clear(), or as "
-                f"a number it held as a literal changed: a constant it closes over, a frozen "
-                f"parameter, a constant bias); call it again or use .trace(*example_inputs)")
+                f"jit {self.__name__}: no trace now: the last was dropped (by clear(), by a "
+                f"freeze() or unfreeze() of a parameter it reaches, or as a number it held as a "
+                f"literal changed: a constant it closes over, a frozen parameter, a constant "
+                f"bias); call it again or use .trace(*example_inputs)")
         if arity is None:
             raise RuntimeError(
                 f"jit {self.__name__}: nothing traced yet; call it once or use "
