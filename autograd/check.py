@@ -34,7 +34,7 @@ from .differences import (
 )
 from .explain import DEFAULT_LIMIT, explanation_of
 from .formula import Formula, FormulaError, read_formula
-from .names import NodeNameError
+from .names import NodeNameError, printable
 from .ops import OPS, describe
 from .precision import Precision, precision_for, read_number, shortened, typed_precision
 from .value import Value, as_float
@@ -160,9 +160,7 @@ def check(root, wrt, expected=None, *, digits=None, rtol=None, atol=None, eps=1e
     Several claims at once, ``check(L, {"w1": "-0.00861", "b1": formula})`` (no
     ``expected``), return :class:`Verdicts`, one verdict per key.
     """
-    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 < eps < math.inf:
-        raise ValueError(f"check: eps must be a positive finite number (the finite "
-                         f"difference's step), got {eps!r}")
+    eps = _step_size(eps)
     if isinstance(wrt, Mapping):
         return _check_claims(root, wrt, expected, dict(digits=digits, rtol=rtol, atol=atol,
                                                        eps=eps, limit=limit, layout=layout))
@@ -210,6 +208,18 @@ def check(root, wrt, expected=None, *, digits=None, rtol=None, atol=None, eps=1e
         diagnosis=diagnosis, explanation=explanation, convention=convention)
 
 
+def _step_size(eps):
+    """check's ``eps`` as a positive finite float (a numpy scalar too; not a bool)."""
+    try:
+        number = as_float(eps)
+    except (TypeError, OverflowError):
+        number = math.nan
+    if not 0.0 < number < math.inf:
+        raise ValueError(f"check: eps must be a positive finite number (the finite "
+                         f"difference's step), got {shortened(repr(eps))}")
+    return number
+
+
 def _check_claims(root, claims, expected, options):
     """:class:`Verdicts` of ``{wrt: value}``, each claim checked as ``check(root, wrt, value)``;
     an error names the claim it is in."""
@@ -223,17 +233,29 @@ def _check_claims(root, claims, expected, options):
         try:
             verdict = check(root, key, value, **options)
         except (ValueError, KeyError, TypeError) as err:
-            text = str(err.args[0]) if err.args else str(err)
-            text = text.removeprefix("check: ")
-            raise type(err)(f"check: the claim for {_key_text(key)}: {text}") from None
+            raise _in_claim(err, key) from None
         verdicts[key] = verdict
-        labels[key] = key if isinstance(key, str) else verdict.explanation.name_of(
-            verdict.explanation.wrt)
+        labels[key] = printable(key) if isinstance(key, str) else \
+            verdict.explanation.name_of(verdict.explanation.wrt)
     return Verdicts(verdicts, labels)
 
 
+def _in_claim(err, key):
+    """``err`` with the claim it came from named first; an error whose type takes no
+    message alone (a UnicodeDecodeError raised by the user's function) as it is."""
+    text = str(err.args[0]) if err.args else str(err)
+    text = text.removeprefix("check: ")
+    try:
+        return type(err)(f"check: the claim for {_key_text(key)}: {text}")
+    except Exception:
+        return err
+
+
 def _key_text(key):
-    return repr(key) if isinstance(key, str) else (key.name or shortened(repr(key)))
+    """How an error calls a claim's key: a name quoted, a Value by its name, else its repr."""
+    if isinstance(key, Value) and key.name:
+        return key.name
+    return repr(key) if isinstance(key, str) else shortened(repr(key))
 
 
 def _off_the_paths(formula, explanation):

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import graph, names, ops
-from .floats import listlike, short_repr
+from .floats import listlike, positive_int, short_repr
 from .notation import (Labels, NoiseScales, check_digits, label, number, rule_text,
                        shown_number)
 from .value import Value
@@ -327,8 +327,7 @@ def _check_options(root, digits, rankdir, max_nodes):
     check_digits(digits)
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {rankdir!r}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"draw: max_nodes must be a positive int, got {max_nodes!r}")
+    positive_int(max_nodes, "draw: max_nodes")              # (a numpy int too)
 
 
 def _check_switches(**switches):

@@ -23,7 +23,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from . import engine, graph, names, ops
-from .floats import listlike, short_repr
+from .floats import listlike, positive_int, short_repr
 from .names import latex as latex_name
 from .notation import (
     Labels, LatexNotation, Namer, TextNotation, local_rules, number, times as _times,
@@ -649,8 +649,7 @@ def explanation_of(root, wrt, limit, where):
     judges); ``where`` starts the error messages."""
     _check_root(root, where)
     wrt = find_node(root, wrt, where)
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValueError(f"{where}: limit must be a positive int, got {limit!r}")
+    limit = positive_int(limit, f"{where}: limit")          # (a numpy int too)
     labels = Labels(root)
     text_namer, latex_namer = Namer(TextNotation(), labels), Namer(LatexNotation(), labels)
     grads = engine_gradients(root)

@@ -16,7 +16,7 @@ from operator import add, countOf, iconcat
 
 __all__ = ["idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float", "flag", "is_int",
            "positive_int",
-           "short_repr", "listlike", "same_rows", "flat_floats"]
+           "short_repr", "listlike", "same_rows", "flat_floats", "as_literals"]
 
 _inf = math.inf
 _nan = math.nan
@@ -25,6 +25,27 @@ _log = math.log
 _exp = math.exp
 _copysign = math.copysign
 _sqrt = math.sqrt
+
+
+class _SignedZero(float):
+    """A zero equal only to zeros of its own sign: == holds 0.0 and −0.0 equal, a
+    literal in generated code does not (x·(−0.0) is −0.0 for x > 0)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other):
+        return other == 0.0 and _copysign(1.0, other) == _copysign(1.0, self)
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    __hash__ = float.__hash__
+
+
+def as_literals(numbers):
+    """``numbers`` as a list that a later list of theirs equals (==) only when code
+    holding them as literals would compute the same: a zero keeps its sign."""
+    return [_SignedZero(x) if x == 0.0 else x for x in numbers]
 
 
 def idiv(x, y):
@@ -115,6 +136,15 @@ def positive_int(n, what):
     return operator.index(n)
 
 
+def _not_real(dtype):
+    """Whether an array's or a tensor's ``dtype`` holds no real numbers: numpy's bool,
+    complex, text and object kinds; torch's bool and complex (a torch.dtype has no kind)."""
+    kind = getattr(dtype, "kind", None)
+    if kind is not None:
+        return kind in "bcSUO"
+    return getattr(dtype, "is_complex", False) is True or str(dtype) == "torch.bool"
+
+
 def as_float(x, what="Value"):
     """``x`` as a float, or an error naming ``what`` and what was received.
 
@@ -139,7 +169,7 @@ def as_float(x, what="Value"):
     dtype = getattr(x, "dtype", None)
     refused = (isinstance(x, (bool, str, bytes, complex)) or not hasattr(x, "__float__")
                or getattr(x, "ndim", 0) != 0
-               or (dtype is not None and getattr(dtype, "kind", "f") in "bcSUO"))
+               or (dtype is not None and _not_real(dtype)))
     if not refused:
         try:
             return float(x)

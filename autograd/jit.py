@@ -45,7 +45,7 @@ from typing import Any, Literal, SupportsFloat, overload
 from . import engine, floats, graph, recording
 from .jit_emit import HELPERS, Graph, Program, generate, in_sample
 from .ops import CONSTANT, describe
-from .floats import flag, listlike, short_repr
+from .floats import as_literals, flag, listlike, short_repr
 from .names import printable
 from .value import Value, as_float
 
@@ -644,8 +644,8 @@ class Jitted:
 
     def _follow_baked(self) -> None:
         """Forget the traces if a number they hold as a literal has changed (a closed-over
-        constant's, a frozen parameter's or a constant bias's ``.data`` set since): one
-        list compared."""
+        constant's, a frozen parameter's or a constant bias's ``.data`` set since, or a
+        zero's sign): one list compared."""
         if self._baked and [v.data for v in self._baked] != self._baked_numbers:
             self._drop_traces()
 
@@ -949,9 +949,10 @@ class Jitted:
             arity = self._last_arity
         if arity is None and self._traced:
             raise RuntimeError(
-                f"jit {self.__name__}: no trace now: the last was dropped (by clear(), or as "
-                f"a number it held as a literal changed: a constant it closes over, a frozen "
-                f"parameter, a constant bias); call it again or use .trace(*example_inputs)")
+                f"jit {self.__name__}: no trace now: the last was dropped (by clear(), by a "
+                f"freeze() or unfreeze() of a parameter it reaches, or as a number it held as a "
+                f"literal changed: a constant it closes over, a frozen parameter, a constant "
+                f"bias); call it again or use .trace(*example_inputs)")
         if arity is None:
             raise RuntimeError(
                 f"jit {self.__name__}: nothing traced yet; call it once or use "
@@ -981,7 +982,7 @@ class Jitted:
                 known = dict(zip(map(id, self._baked), self._baked))
                 known.update(zip(map(id, graph.baked), graph.baked))
                 self._baked = tuple(known.values())
-                self._baked_numbers = [v.data for v in self._baked]
+                self._baked_numbers = as_literals([v.data for v in self._baked])
             self._key = frozenset(self._baked)
             self._reach = self._reach.union(graph.parameters, graph.read_only, graph.baked)
         key = (kind, arity, bool(input_grads) and kind == "step")

@@ -644,8 +644,8 @@ def comma_problem(text, before=""):
     return None
 
 
-#: a percent sign after a number: ``0.143%``, ``14.3 %``, LaTeX's ``0.143\\%``
-_PERCENT = re.compile(r"(?<=[\d.}])\s*\\?%")
+#: a percent sign ending a number: ``0.143%``, ``14.3 %``, LaTeX's ``$0.143\\%$`` (not ``1%2``)
+_PERCENT = re.compile(r"(?<=[\d.}])\s*\\?%(?=(?:\s|\$|\}|\\\))*$)")
 
 
 def percent_problem(text, before=""):

@@ -19,7 +19,7 @@ chain-rule products of :mod:`autograd.explain`.
 from . import expr as E
 from . import names as _names
 from . import ops
-from .floats import short_repr
+from .floats import is_int, short_repr
 from .graph import all_nodes
 from .ops import ATOM, MUL_P, NEG_P, POW_P, SUM_P
 
@@ -36,7 +36,7 @@ __all__ = ["TextNotation", "LatexNotation", "StepNotation", "Namer", "render", "
 
 def check_digits(digits, where="draw"):
     """Refuse, in one line, significant digits that are not an int from 1 to 17."""
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+    if not is_int(digits) or not 1 <= digits <= 17:       # (a numpy int too)
         raise ValueError(f"{where}: digits must be an int from 1 to 17, got {short_repr(digits)}")
 
 

@@ -25,9 +25,11 @@ to name one of the many mistakes it tries (:data:`MISTAKE_DIGITS`).
 """
 
 import math
+import operator
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 
+from .floats import as_float, is_int, short_repr
 from .notation import number
 
 __all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "MISTAKE_DIGITS", "LOOSEST_MATCH", "told_apart",
@@ -391,19 +393,25 @@ def digits_in_all(precisions):
 
 
 def _positive_digits(digits):
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+    """``digits`` as an int from 1 to 17 (a numpy int too), else a one-line ValueError."""
+    if not is_int(digits) or not 1 <= digits <= 17:
         raise ValueError(f"check: digits must be an int from 1 to 17 (the significant digits "
-                         f"you have), got {digits!r}")
-    return digits
+                         f"you have), got {short_repr(digits)}")
+    return operator.index(digits)
 
 
 def _tolerance(value, name, default):
+    """``value`` as a finite float >= 0 (a numpy scalar too; not a bool), else a one-line
+    ValueError; None: ``default``."""
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0.0 \
-            or not math.isfinite(value):
-        raise ValueError(f"check: {name} must be a number >= 0, got {value!r}")
-    return float(value)
+    try:
+        number = as_float(value)
+    except (TypeError, OverflowError):
+        number = math.nan
+    if not (number >= 0.0 and math.isfinite(number)):
+        raise ValueError(f"check: {name} must be a number >= 0, got {short_repr(value)}")
+    return number
 
 
 def precision_for(value, text=None, *, digits=None, rtol=None, atol=None, from_float=False):

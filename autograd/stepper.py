@@ -94,7 +94,11 @@ def raised(err):
     """An error of the backward pass as one line: ``RuntimeError: no (in hook 'clip' on
     'h' = 6.0; ...)``, the notes the engine added in brackets."""
     notes = "; ".join(getattr(err, "__notes__", ()))
-    said = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+    try:
+        text = str(err)
+    except Exception:                   # its __str__ raised: said as Python's traceback says it
+        text = "<exception str() failed>"
+    said = f"{type(err).__name__}: {text}" if text else type(err).__name__
     return said + (f" ({notes})" if notes else "")
 
 

@@ -539,7 +539,11 @@ def test_a_dict_of_claims_checks_each_and_agrees_only_when_all_do():
                                     "claim for its key; give no expected"),
     (("w1",), TypeError, "check: no expected value; give check(root, wrt, value), or several "
                          "claims as a dict in place of wrt"),
-    (("w1", {"w1": 0.1}), TypeError, "check: expected is a dict; give check(root, wrt, value)")])
+    (("w1", {"w1": 0.1}), TypeError, "check: expected is a dict; give check(root, wrt, value)"),
+    (({3: 0.1},), TypeError, "check: the claim for 3: wrt must be a Value or a node's name, "
+                             "got int 3"),
+    (({None: 0.1},), TypeError, "check: the claim for None: wrt must be a Value or a node's "
+                                "name")])
 def test_a_claim_that_cannot_be_read_is_named(args, error, says):
     L, _, _ = network_111_micrograd_style()
     grads = {node: node.grad for node in all_nodes(L)}
@@ -646,3 +650,33 @@ def test_a_formula_with_one_terms_sign_wrong_says_which():
     assert verdict.headline() == ("Disagrees: your formula has 2·y+y²·sin(x·y) where the "
                                   "chain rule has 2·y-y²·sin(x·y).")
     assert check(fx, x, "-2y + y^2 sin(xy)").diagnosis.kind == "sign flip"   # all of it
+
+
+def test_an_error_of_the_users_function_for_a_claim_that_takes_no_message_is_itself():
+    """A claim given as a function raising UnicodeDecodeError (its constructor takes five
+    arguments): the error is the function's own, not 'function takes exactly 5 arguments'
+    from naming the claim; nothing changed."""
+    L, _, _ = network_111_micrograd_style()
+    grads = {node: node.grad for node in all_nodes(L)}
+
+    def claim():
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+    with pytest.raises(UnicodeDecodeError, match="invalid start byte"):
+        check(L, {"w1": claim})
+    assert {node: node.grad for node in all_nodes(L)} == grads
+
+
+def test_a_claims_key_with_a_newline_is_shown_printable_one_line_per_claim():
+    """check(L, {"x\\nevil": ...}) (a node's name with a newline, as a pasted name may have)
+    printed the key raw: the verdicts' lines and repr broke in two, where a Value key
+    was already shown as x␊evil.  By hand ∂L/∂x = w = 3, ∂L/∂w = x = 2."""
+    x, w = Value(2.0, name="x\nevil"), Value(3.0, name="w")
+    L = (x * w).named("L")
+    verdicts = check(L, {"x\nevil": "2.9", w: 2.0})
+    assert str(verdicts).splitlines()[:3] == [
+        "1 of 2 claims disagrees: x␊evil.",
+        "  x␊evil: Disagrees: the engine gives 3.0, and no small mistake reproduces your value.",
+        f"  w: {verdicts[w].headline()}"]
+    assert repr(verdicts) == "<Verdicts: x␊evil disagreed, w agreed>"
+    assert verdicts["x\nevil"].engine == 3.0

@@ -485,6 +485,18 @@ def test_a_percentage_is_named_with_the_plain_number_to_write(typed, plain):
         assert bool(check(O, n["w1"], plain)) == (not plain.startswith("-"))
 
 
+@pytest.mark.parametrize("typed", ["1%2", "14 % 3", "0.5%)"])
+def test_a_percent_sign_inside_the_text_is_not_called_a_percentage_of_other_digits(typed):
+    """'1%2' (Python's 1 mod 2, or a slip) was told "is a percentage; a gradient is a plain
+    number: 0.12": the % was dropped from the middle and '12' divided by 100.  No plain
+    number has those digits: the formula reader names the % where it stands."""
+    O, n = seed003()
+    with pytest.raises(ValueError) as err:
+        check(O, n["w1"], typed)
+    assert "is a percentage" not in str(err.value) and "0.12" not in str(err.value)
+    assert f"at position {typed.index('%') + 1} ('%')" in str(err.value)
+
+
 @pytest.mark.parametrize("typed, message", [
     ("1.43 × 10-3", "reads as 1.43·10 − 3; if -3 is the exponent (a superscript lost in "
                     "pasting), write 1.43e-3"),

@@ -119,6 +119,27 @@ def test_check_keeps_its_verdict_when_the_reader_stops_early(tmp_path):
         assert r.returncode == status and r.stderr == b"", (expected, r.stderr)
 
 
+def test_explain_and_ops_exit_0_when_the_reader_stops_early(tmp_path):
+    """`chainrule explain ... | head -1` and `chainrule ops | head -1` exited 1, which the
+    exit statuses define as "does not agree", though nothing was judged or failed: the
+    reader took what it wanted (the explanation itself, by hand: ∂L/∂a = b = -3)."""
+    script = tmp_path / "learner.py"
+    script.write_text(SCRIPT)
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    r = subprocess.run([*CHAINRULE, "explain", str(script), "--wrt", "a"], capture_output=True,
+                       text=True, env=env, timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("∂L/∂a = -3")
+    for command in (["explain", str(script), "--wrt", "a"], ["ops"]):
+        read_end, write_end = os.pipe()
+        os.close(read_end)   # the reader is gone before the first write
+        try:
+            r = subprocess.run([*CHAINRULE, *command], stdout=write_end, stderr=subprocess.PIPE,
+                               env=env, timeout=60)
+        finally:
+            os.close(write_end)
+        assert r.returncode == 0 and r.stderr == b"", (command, r.stderr)
+
+
 def test_step_takes_a_name_in_quotes_as_g_takes_a_path(tmp_path):
     """`p "my weight"` said "no node named '"my weight"'" where `g "my pic.svg"` takes the
     quotes off.  By hand, L = w·b: ∂L/∂w = b = -3."""
@@ -214,3 +235,16 @@ def test_a_name_pasted_with_spaces_around_it_is_the_name(tmp_path):
     assert r.returncode == 0 and r.stdout.startswith("Agrees"), r.stderr
     r = chainrule(tmp_path, "draw", "--highlight", "a ", "--out", "g.svg")
     assert r.returncode == 0, r.stderr
+
+
+def test_a_script_error_whose_message_cannot_be_made_is_still_the_scripts(tmp_path, capsys):
+    """A script raising an exception whose __str__ raises got 'chainrule explain: unexpected
+    RuntimeError: boom', blaming chainrule for the script's error; it is now the script's,
+    worded as Python's own traceback words it ('<exception str() failed>')."""
+    from autograd.cli import main
+    script = tmp_path / "unprintable.py"
+    script.write_text("class E(Exception):\n    def __str__(self):\n        raise RuntimeError('boom')\n"
+                      "raise E()\n")
+    assert main(["explain", str(script), "--wrt", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"chainrule explain: {script} line 4 raised E: <exception str() failed>\n"

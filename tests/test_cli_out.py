@@ -200,3 +200,15 @@ def test_draw_out_dash_refuses_png_bytes_to_a_terminal(tmp_path, monkeypatch, ca
     assert main(["draw", str(script), "--out", "-", "--format", "svg"]) == 0
     sys.stdout.flush()
     assert sys.stdout.buffer.getvalue().lstrip().startswith(b"<?xml")
+
+
+def test_an_empty_output_path_is_refused_before_the_script_runs(tmp_path):
+    """--html "" ran the stepper in the terminal instead of writing a page, --frames ""
+    stepped to the end and then said 'cannot write : No such file...', and draw --out ""
+    wrote next to the script as if no --out were given: each is now one usage line."""
+    for args in [("step", "--html", ""), ("step", "--frames", ""), ("step", "--out", ""),
+                 ("draw", "--out", ""), ("draw", "--out", "  ")]:
+        option = args[1]
+        assert refused(chainrule(tmp_path, *args, stdin="c\n"), f"argument {option}",
+                       "takes a path"), args
+        assert sorted(os.listdir(tmp_path)) == ["learner.py"], args

@@ -191,6 +191,27 @@ def test_numbers_from_numpy_are_accepted_and_arrays_and_bools_refused():
         Value(np.complex128(1 + 1j))
 
 
+def test_a_torch_bool_or_complex_scalar_is_refused_as_numpys_are():
+    """torch.tensor(True) was read as 1.0 (Value, a jitted call's input, an optimiser's lr)
+    and torch.tensor(1+0j) as 1.0, where True, np.True_ and np.complex128 are refused; a
+    real 0-d tensor is still its number (oracle: float() of the tensor)."""
+    torch = pytest.importorskip("torch")
+    import nn
+    from autograd import jit
+    assert Value(torch.tensor(2.5)).data == 2.5 and Value(torch.tensor(3)).data == 3.0
+    with pytest.raises(TypeError, match="Value needs a real number .*got Tensor tensor\\(True\\)"):
+        Value(torch.tensor(True))
+    with pytest.raises(TypeError, match="Value needs a real number .*got Tensor"):
+        Value(torch.tensor(1 + 0j))
+    w = Value(1.5, kind="parameter")
+    step = jit(lambda x: x * w, name="f")
+    with pytest.raises(TypeError, match="jit input 'x' of f\\(\\) needs a real number"):
+        step(torch.tensor(True))
+    assert w.grad == 0.0
+    with pytest.raises(ValueError, match="SGD: lr must be a positive finite number"):
+        nn.SGD([w], lr=torch.tensor(True))
+
+
 def test_an_int_too_large_for_a_float_names_the_argument():
     with pytest.raises(OverflowError, match=r"Value: the int of 401 digits \(100000\.\.\.\) is too "
                                             r"large for a float"):

@@ -519,3 +519,21 @@ def test_the_engine_aside_walks_no_graph_when_no_hook_was_ever_registered(monkey
     z = ((x * x).named("y") * 3).named("z")
     assert str(explain(z, x)).splitlines()[0] == "∂z/∂x = 12   (backward() gives 12)"
     assert walks == []
+
+
+def test_a_numpy_int_limit_is_a_positive_int():
+    """explain(..., limit=np.int64(5)) and check(..., limit=np.int64(5)) said 'limit must
+    be a positive int, got np.int64(5)' (draw's max_nodes alike).  Oracle: the answer of
+    limit=5, and ∂L/∂w = x = 2 by hand."""
+    np = pytest.importorskip("numpy")
+    from autograd.check import check
+    x, w = Value(2.0, name="x"), Value(-3.0, name="w")
+    L = (x * w).named("L")
+    assert str(explain(L, "w", limit=np.int64(5))) == str(explain(L, "w", limit=5))
+    assert check(L, "w", "2.00", limit=np.int64(5)).engine == 2.0
+    from autograd.draw import draw
+    assert draw(L, max_nodes=np.int64(50)).source == draw(L, max_nodes=50).source
+    with pytest.raises(ValueError, match="limit must be a positive int, got bool True"):
+        explain(L, "w", limit=True)
+    with pytest.raises(ValueError, match=r"limit must be a positive int, got int64 np.int64\(0\)"):
+        explain(L, "w", limit=np.int64(0))

@@ -363,3 +363,25 @@ def test_a_constant_closed_over_by_an_unused_strict_node_raises_once_it_changes(
         with pytest.raises(ValueError) as jitted:
             call(8.0)
         assert str(jitted.value).startswith(str(eager.value))
+
+
+def test_a_closed_over_zero_turned_negative_zero_gives_the_eager_sign():
+    """f = x·c + w·c with c = Value(0.0, kind="constant") made outside f, then c.data =
+    −0.0 (equal to 0.0 under ==, not as the code's literal): IEEE 754 by hand at x = 1,
+    w = 1.5: 1·(−0.0) + 1.5·(−0.0) = −0.0, as eager f gives; the jit kept 0.0 in its code."""
+    w = Value(1.5, name="w", kind="parameter")
+    c = Value(0.0, name="c", kind="constant")
+
+    def f(x):
+        return x * c + w * c
+
+    step = jit(f)
+    assert math.copysign(1.0, step(1.0)) == 1.0
+    c.data = -0.0
+    assert math.copysign(1.0, f(Value(1.0, name="x")).data) == -1.0          # eager
+    assert math.copysign(1.0, step(1.0)) == -1.0
+    assert math.copysign(1.0, step.forward(1.0)) == -1.0
+    assert math.copysign(1.0, step(1.0, input_grads=True)[0]) == -1.0
+    c.data = 0.0
+    assert math.copysign(1.0, step(1.0)) == 1.0
+    assert step.traces == 3

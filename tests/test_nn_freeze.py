@@ -454,3 +454,26 @@ def test_freezing_and_unfreezing_in_a_loop_traces_each_freeze_state_once(how):
     net.freeze("w2_11")
     assert step.batch([(2.0, 1.0)]) == pytest.approx(49.50125, rel=1e-14)
     assert step.traces == 3
+
+
+def test_the_source_after_a_freeze_says_the_freeze_put_the_trace_aside():
+    """step.source after net.freeze('w2_11') said the trace was dropped 'by clear(), or as a
+    number it held as a literal changed', neither of which happened; it names freeze() and
+    unfreeze(), and the trace comes back with the old freeze state (C = a², linear 1-1,
+    w = 2, b = 0.5, x = 1: C = 6.25 by hand, traced once per state)."""
+    from autograd import jit
+    net = nn.MLP([1, 1], seed=0, activation="linear")
+    net.parameter("w2_11").data, net.parameter("b2_1").data = 2.0, 0.5
+
+    def f(x):
+        [a] = net([x])
+        return a * a
+
+    step = jit(f)
+    assert step(1.0) == 6.25
+    net.freeze("w2_11")
+    with pytest.raises(RuntimeError, match=r"^jit f: no trace now: .*freeze\(\) or unfreeze\(\)"):
+        step.source
+    assert step(1.0) == 6.25
+    net.unfreeze("w2_11")
+    assert step.source.startswith("def f(x):") and step.traces == 2

@@ -153,3 +153,29 @@ def test_rounded_text():
     assert rounded_text(Decimal(0.0014291881022047), 6) == "0.00142919"
     assert rounded_text(Decimal("-0.00497938631697"), 6) == "-0.00497939"
     assert rounded_text(Decimal("123456"), 2) == "120000"
+
+
+def test_numpy_scalars_are_numbers_for_digits_rtol_atol_and_eps():
+    """check(..., atol=np.float32(1e-3)) said 'atol must be a number >= 0, got
+    np.float32(0.001)' (and digits=np.int64(3), eps=np.float32(1e-6) alike), though the
+    optimisers and Values take numpy scalars.  Oracle: the same verdict as the plain
+    Python numbers give; a bool is still refused."""
+    np = pytest.importorskip("numpy")
+    from autograd import Value
+    from autograd.check import check
+    x, w = Value(2.0, name="x"), Value(-3.0, name="w")
+    L = (x * w).named("L")                                   # ∂L/∂w = x = 2 by hand
+    for numpy_kw, plain_kw in [(dict(digits=np.int64(3)), dict(digits=3)),
+                               (dict(atol=np.float32(1e-3)), dict(atol=float(np.float32(1e-3)))),
+                               (dict(rtol=np.float32(0.25)), dict(rtol=0.25)),
+                               (dict(eps=np.float32(1e-3)), dict(eps=float(np.float32(1e-3))))]:
+        for claim in ("2.00", "2.4", 2.0005):
+            assert bool(check(L, "w", claim, **numpy_kw)) == bool(check(L, "w", claim,
+                                                                        **plain_kw)), numpy_kw
+    # |2.4 − 2| <= 0.25·2.4 and |2.7 − 2| > 0.25·2.7, by hand
+    assert check(L, "w", 2.4, rtol=np.float32(0.25)) and not check(L, "w", 2.7,
+                                                                    rtol=np.float32(0.25))
+    for bad in (dict(digits=np.True_), dict(rtol=True), dict(atol=np.float64(-1.0)),
+                dict(eps=np.float32("inf"))):
+        with pytest.raises(ValueError, match="must be"):
+            check(L, "w", "2.00", **bad)

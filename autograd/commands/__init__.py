@@ -49,8 +49,11 @@ def answer(text, status):
 def output_path(text):
     """An argparse type for --out, --frames and --html: ``~`` is the home folder, as
     the stepper's ``g ~/pic`` takes it (no shell expands ``--out=~/pic.svg``); ``-``
-    is itself."""
+    is itself; an empty path (``--html ""``: no page, the stepper ran here) is refused."""
+    import argparse
     import os
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"takes a path, got {text!r}")
     return text if text == "-" else os.path.expanduser(text)
 
 
