@@ -12,11 +12,12 @@ import sys
 from collections.abc import Mapping
 from functools import partial, reduce
 import operator
+from struct import pack as _pack
 from operator import add, countOf, iconcat
 
 __all__ = ["idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float", "flag", "is_int",
            "positive_int",
-           "short_repr", "listlike", "same_rows", "flat_floats", "as_literals"]
+           "short_repr", "listlike", "same_rows", "flat_floats", "literal_bits"]
 
 _inf = math.inf
 _nan = math.nan
@@ -27,25 +28,11 @@ _copysign = math.copysign
 _sqrt = math.sqrt
 
 
-class _SignedZero(float):
-    """A zero equal only to zeros of its own sign: == holds 0.0 and −0.0 equal, a
-    literal in generated code does not (x·(−0.0) is −0.0 for x > 0)."""
-
-    __slots__ = ()
-
-    def __eq__(self, other):
-        return other == 0.0 and _copysign(1.0, other) == _copysign(1.0, self)
-
-    def __ne__(self, other):
-        return not self.__eq__(other)
-
-    __hash__ = float.__hash__
-
-
-def as_literals(numbers):
-    """``numbers`` as a list that a later list of theirs equals (==) only when code
-    holding them as literals would compute the same: a zero keeps its sign."""
-    return [_SignedZero(x) if x == 0.0 else x for x in numbers]
+def literal_bits(numbers):
+    """The bits of the floats ``numbers``, as bytes: two lists give the same bytes only
+    when code holding them as literals computes the same (== holds 0.0 and −0.0 equal,
+    and a literal does not: x·(−0.0) is −0.0 for x > 0).  One C call, about 10 ns a number."""
+    return _pack(f"{len(numbers)}d", *numbers)
 
 
 def idiv(x, y):

@@ -45,7 +45,7 @@ from typing import Any, Literal, SupportsFloat, overload
 from . import engine, floats, graph, recording
 from .jit_emit import HELPERS, Graph, Program, generate, in_sample
 from .ops import CONSTANT, describe
-from .floats import as_literals, flag, listlike, short_repr
+from .floats import flag, listlike, literal_bits, short_repr
 from .names import printable
 from .value import Value, as_float
 
@@ -638,15 +638,15 @@ class Jitted:
         self._forward = {}
         #: the Values whose numbers the traces hold as literals, and those numbers
         self._baked: tuple[Value, ...] = ()
-        self._baked_numbers: list[float] = []
+        self._baked_numbers = b""          # their bits (floats.literal_bits)
         self._last_arity = None
         self._watched: frozenset[Value] | None = None   # every traced graph's nodes (hooks)
 
     def _follow_baked(self) -> None:
         """Forget the traces if a number they hold as a literal has changed (a closed-over
         constant's, a frozen parameter's or a constant bias's ``.data`` set since, or a
-        zero's sign): one list compared."""
-        if self._baked and [v.data for v in self._baked] != self._baked_numbers:
+        zero's sign): their bits compared."""
+        if self._baked and literal_bits([v.data for v in self._baked]) != self._baked_numbers:
             self._drop_traces()
 
     def __copy__(self) -> Jitted:
@@ -982,7 +982,7 @@ class Jitted:
                 known = dict(zip(map(id, self._baked), self._baked))
                 known.update(zip(map(id, graph.baked), graph.baked))
                 self._baked = tuple(known.values())
-                self._baked_numbers = as_literals([v.data for v in self._baked])
+                self._baked_numbers = literal_bits([v.data for v in self._baked])
             self._key = frozenset(self._baked)
             self._reach = self._reach.union(graph.parameters, graph.read_only, graph.baked)
         key = (kind, arity, bool(input_grads) and kind == "step")

@@ -27,6 +27,7 @@ import keyword
 import math
 
 from autograd import ops
+from autograd.floats import literal_bits
 from autograd.jit import TracingError, trace
 from autograd.jit_emit import sanitize
 from autograd.jit_numpy import _NumpyEmitter, np_sigmoid
@@ -76,14 +77,15 @@ class TracedLoss:
         self.reduction = None
         self.checked_targets = set()   # target rows nn.train has compared with eager
         #: the constants the loss closes over, whose numbers the definitions hold
-        #: (:func:`autograd.jit.trace`'s ``baked``), and those numbers
+        #: (:func:`autograd.jit.trace`'s ``baked``), and those numbers' bits
         self.baked = ()
-        self.baked_numbers = []
+        self.baked_numbers = literal_bits([])
 
     def changed(self):
         """True when a constant the loss closes over has a new number since the trace
         (or is not known: loaded from a pickle)."""
-        return self.baked_numbers is None or [v.data for v in self.baked] != self.baked_numbers
+        return self.baked_numbers is None or \
+            literal_bits([v.data for v in self.baked]) != self.baked_numbers
 
     def __getstate__(self):
         """Pickled without the constants the loss closes over: copies of them would not
@@ -316,7 +318,7 @@ def traced_loss(net, loss, n_targets=None):
         return record
     definitions = _RowsEmitter(g, f"{where}_per_sample", n_out).source(logit)
     traced = TracedLoss(where, loss, definitions, logit)
-    traced.baked, traced.baked_numbers = g.baked, [v.data for v in g.baked]
+    traced.baked, traced.baked_numbers = g.baked, literal_bits([v.data for v in g.baked])
     _agrees_with_eager(net, traced, loss, n_out, logit)
     return traced
 
