@@ -4,14 +4,19 @@ naming ``what`` it was."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import operator
 import random
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from autograd.floats import flag, is_int, positive_int, short_repr
 
-__all__ = ["flag", "is_int", "positive_int", "seeded_rng", "takes"]
+__all__ = ["flag", "is_int", "positive_int", "seeded_rng", "takes", "keywords_advised"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def seeded_rng(seed: Any) -> tuple[int, random.Random]:
@@ -43,3 +48,23 @@ def takes(fn: Any, parameters: str, what: str) -> None:
 def function_name(fn: Any) -> str:
     """A function of the user's as errors name it: its ``__name__``, else its type's."""
     return getattr(fn, "__name__", None) or type(fn).__name__
+
+
+def keywords_advised(advice: Callable[[dict[str, Any], dict[str, Any]], str | None]
+                     ) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """A decorator: a call with keywords the function does not take raises the TypeError
+    ``advice(those keywords, all keywords)`` returns (one line saying where they
+    belong), before the function runs; None leaves Python's own error.  The function
+    keeps its signature and its hints."""
+    def decorate(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+        known = frozenset(inspect.signature(fn).parameters)
+
+        @functools.wraps(fn)
+        def advised(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            if not kwargs.keys() <= known:
+                line = advice({k: v for k, v in kwargs.items() if k not in known}, kwargs)
+                if line is not None:
+                    raise TypeError(line)
+            return fn(*args, **kwargs)
+        return advised
+    return decorate

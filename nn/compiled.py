@@ -7,6 +7,7 @@ numbers; the keys below say on what, so that a change of any of it (a layer,
 a parameter object, a frozen parameter's number, a constant bias) traces again.
 """
 
+import threading
 from operator import itemgetter
 
 __all__ = ["JIT_AGREEMENT", "Compiled", "structure", "layer_structure", "hookable"]
@@ -20,14 +21,19 @@ class Compiled(dict):
     """A network's compiled losses: a cache, so a copy of the network starts without one.
     It keeps the ``LIMIT`` made last (a lookup, on every step, costs nothing more): a loop
     of ``nn.train`` calls that each bring a new loss function (a lambda) or a new constant
-    bias would otherwise keep a program per call."""
+    bias would otherwise keep a program per call.  An insertion and its evictions hold
+    the caches' lock (which holds nothing else), so that threads filling the same
+    network's cache at once evict each program once."""
 
     LIMIT = 8
+    _inserting = threading.Lock()
 
     def __setitem__(self, key, value):
-        dict.__setitem__(self, key, value)
-        while len(self) > self.LIMIT:
-            del self[next(iter(self))]
+        with self._inserting:
+            dict.__setitem__(self, key, value)
+            excess = len(self) - self.LIMIT
+            evicted = [self.pop(old, None) for old in list(self)[:excess]] if excess > 0 else ()
+        del evicted     # programs freed outside the lock (nothing they run can wait on it)
 
     def __deepcopy__(self, memo):
         return Compiled()

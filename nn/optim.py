@@ -144,6 +144,24 @@ class _Checked:
         optimizer.__dict__[self.name] = value
 
 
+class _Switch(_Checked):
+    """AMSGrad's switch, ``amsgrad``: switched on after the constructor (False, then
+    True) it starts v_max again from v, v_max <- v, so that v̂ = max(v_max, v) counts
+    the steps from there on and not a v_max left from an earlier time it was on.
+    The switch and v_max change together, in one turn (``engine.taking_turns``) that
+    Ctrl-C cannot split."""
+
+    def __set__(self, optimizer, value):
+        with taking_turns:
+            was = optimizer.__dict__.get(self.name, True)   # (the constructor: nothing yet)
+            value = self.check(type(optimizer).__name__, self.name, value)
+            v = list(optimizer._v) if value and not was else None
+            with deferred_interrupts():
+                super().__set__(optimizer, value)
+                if v is not None:
+                    optimizer._v_max = v
+
+
 class Optimizer:
     """What SGD and Adam share: the parameter list, zero_grad() and the checks."""
 
@@ -645,7 +663,7 @@ class Adam(Optimizer):
     if not TYPE_CHECKING:
         lr, eps, maximize = _Checked(_positive), _Checked(_non_negative), _Checked(_flag)
         betas = _Checked(_betas)
-        weight_decay, amsgrad = _Checked(_non_negative), _Checked(_flag)
+        weight_decay, amsgrad = _Checked(_non_negative), _Switch(_flag)
     _m = _resident_state("first moments")
     _v = _resident_state("second moments")
     _v_max = _resident_state("maxima of v")

@@ -27,12 +27,12 @@ from autograd.engine import collector_paused, first_hooked
 from autograd.jit import TracingError, jit_loss, refuse_hooked
 from autograd.jit_emit import in_sample
 
-from .arguments import flag, function_name, positive_int, seeded_rng, takes
+from .arguments import flag, function_name, keywords_advised, positive_int, seeded_rng, takes
 from .compiled import JIT_AGREEMENT, Compiled, hookable, layer_structure, structure
 from .data import float_lists, number_rows, refuse_masked
 from .losses import (check_reduction, finite_number, is_row, probability_targets,
                      real_targets, reduce_samples, resolve_loss)
-from .optim import SGD, Optimizer
+from .optim import SGD, Adam, Optimizer
 from .progress import reporter
 from .resident import store_of
 
@@ -310,6 +310,30 @@ def compiled_loss(net, loss, n_inputs, backend="python"):
     return compiled
 
 
+def _optimiser_settings(unknown: dict[str, Any], given: dict[str, Any]) -> str | None:
+    """The line refusing keywords of train() that are settings of nn's optimisers
+    (``nesterov=True``, ``amsgrad=True``: a PyTorch user's guess), with the optimiser
+    that takes them, built from train()'s lr and momentum; None for any other keyword."""
+    kind = next((cls for cls in (SGD, Adam) if unknown.keys() <= cls._settings().keys()), None)
+    if kind is None:
+        return None
+    arguments = ["net.parameters()"]
+    if "lr" in given or kind is SGD:
+        arguments.append(f"lr={short_repr(given['lr']) if 'lr' in given else '...'}")
+    if kind is SGD and (given.get("momentum") or unknown.get("nesterov")):
+        momentum = given.get("momentum")
+        arguments.append(f"momentum={short_repr(momentum) if momentum else '...'}")
+    arguments += [f"{key}={short_repr(value)}" for key, value in unknown.items()]
+    also = (" (nn.Adam and nn.AdamW take it too)"
+            if kind is SGD and unknown.keys() <= Adam._settings().keys() else "")
+    moved = [key for key in ("lr", "momentum") if key in given]
+    return (f"train: {', '.join(unknown)} {'is a setting' if len(unknown) == 1 else 'are settings'}"
+            f" of the optimiser, not of train(); pass optimizer=nn.{kind.__name__}"
+            f"({', '.join(arguments)}){also}"
+            f"{', and leave ' + ' and '.join(moved) + ' out of train()' if moved else ''}")
+
+
+@keywords_advised(_optimiser_settings)
 def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
           targets: Sequence[Any] | np.ndarray, *, epochs: int,
           lr: float | None = None, loss: str | Callable[..., Value] = "half_squared_error",

@@ -120,3 +120,4 @@ if TYPE_CHECKING:
     assert_type(history[-1], float)
     assert_type(nn.plot_history(history, "loss.png"), pathlib.Path)
     nn.train(net, [[0.0, 1.0]], [[1.0]])  # type: ignore[call-arg]
+    nn.train(net, [[0.0, 1.0]], [[1.0]], epochs=1, nesterov=True)  # type: ignore[call-arg]

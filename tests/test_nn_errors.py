@@ -286,6 +286,44 @@ def test_train_arguments():
         nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=1, lr=0.1, progress="yes")
 
 
+@pytest.mark.parametrize("given, optimiser, kind", [
+    ({"lr": 0.1, "momentum": 0.9, "nesterov": True},
+     "nn.SGD(net.parameters(), lr=0.1, momentum=0.9, nesterov=True)", nn.SGD),
+    ({"lr": 0.1, "nesterov": True}, "nn.SGD(net.parameters(), lr=0.1, momentum=..., nesterov=True)",
+     nn.SGD),
+    ({"lr": 0.1, "weight_decay": 1e-4}, "nn.SGD(net.parameters(), lr=0.1, weight_decay=0.0001)",
+     nn.SGD),
+    ({"amsgrad": True}, "nn.Adam(net.parameters(), amsgrad=True)", nn.Adam),
+    ({"lr": 0.01, "betas": (0.9, 0.99), "eps": 1e-6},
+     "nn.Adam(net.parameters(), lr=0.01, betas=(0.9, 0.99), eps=1e-06)", nn.Adam),
+    ({"lr": 0.1, "maximize": True}, "nn.SGD(net.parameters(), lr=0.1, maximize=True)", nn.SGD),
+])
+def test_an_optimiser_setting_given_to_train_names_the_optimiser_that_takes_it(given, optimiser,
+                                                                                kind):
+    """nesterov=True, weight_decay=, amsgrad=True, betas=, eps=, maximize=True given to
+    nn.train (torch.optim's keywords) got Python's bare 'unexpected keyword argument';
+    now one line names the keyword and the optimiser call that takes it, before anything
+    changes.  Oracle: that call, run (a momentum for '...'), builds the optimiser with
+    the settings given, and the network's numbers and .grads are as before."""
+    net = nn.MLP([2, 2, 1], seed=0)
+    before = (net.state_dict(), [p.grad for p in net.parameters()])
+    unknown = [key for key in given if key not in ("lr", "momentum")]
+    moved = [key for key in ("lr", "momentum") if key in given]
+    fragments = [f"train: {', '.join(unknown)} ", "of the optimiser, not of train()",
+                 f"optimizer={optimiser}"]
+    if moved:
+        fragments.append(f"leave {' and '.join(moved)} out of train()")
+    with raises(TypeError, *fragments):
+        nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epochs=1, progress=False, **given)
+    assert (net.state_dict(), [p.grad for p in net.parameters()]) == before
+    assert "_compiled_losses" not in vars(net)
+    built = eval(optimiser.replace("...", "0.5"), {"nn": nn, "net": net})
+    assert type(built) is kind
+    assert all(getattr(built, key) == value for key, value in given.items())
+    with pytest.raises(TypeError, match=r"^train\(\) got an unexpected keyword argument 'epoch'$"):
+        nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epoch=1, lr=0.1)    # not a setting: Python's
+
+
 def test_diverging_training_stops_and_keeps_the_history():
     net = nn.MLP([1, 1], activation="linear", weights=[[[1.0]]], biases=[[0.0]])
     with pytest.raises(nn.TrainingDiverged, match=r"(became (inf|nan)|overflowed) in epoch \d+ \(lr=1000.0\)") as err:

@@ -125,6 +125,63 @@ def test_amsgrad_by_hand():
     assert (state["v"], state["v_max"]) == pytest.approx((0.255, 0.5), rel=1e-14)
 
 
+def test_amsgrad_switched_on_mid_run_starts_v_max_from_v_by_hand():
+    """Hand-derived oracle, η = 0.1, β = (0.5, 0.5), ε = 0, w = 1, g = 2 then 0.
+    Step 1 without AMSGrad: m = 1, v = 2, m̂ = 2, v̂ = 4, w = 0.9.  Switched on, v_max
+    starts at v = 2; step 2: m = 0.5, v = 1, v_max = max(2, 1) = 2, m̂ = 2/3,
+    v̂ = 2/0.75 = 8/3, w = 0.9 − 0.1·(2/3)/√(8/3) = 0.9 − 0.1/√6 (the v_max of 0 that
+    the constructor left gave v̂ = 4/3, w = 0.9 − 0.1/√3, as if AMSGrad had no past)."""
+    w = Value(1.0, kind="parameter")
+    opt = nn.Adam([w], lr=0.1, betas=(0.5, 0.5), eps=0.0)
+    assert constant_gradient_steps(opt, w, [2.0]) == pytest.approx(0.9, rel=1e-15)
+    opt.amsgrad = True
+    assert opt.state_dict()["state"][0] == pytest.approx({"m": 1.0, "v": 2.0, "v_max": 2.0})
+    constant_gradient_steps(opt, w, [0.0])
+    assert w.data == pytest.approx(0.9 - 0.1 / math.sqrt(6.0), rel=1e-14)
+    assert opt.state_dict()["state"][0] == pytest.approx({"m": 0.5, "v": 1.0, "v_max": 2.0})
+
+
+def test_amsgrad_switched_off_and_on_again_forgets_the_old_v_max_by_hand():
+    """Hand-derived oracle, η = 0.1, β = (0.5, 0.5), ε = 0, w = 1, g = 2, 0, 0.
+    Step 1 with AMSGrad: v = v_max = 2, w = 0.9.  Off, step 2: m = 0.5, v = 1,
+    m̂ = 2/3, v̂ = 4/3, w = 0.9 − 0.1/√3.  On again, v_max starts at v = 1; step 3:
+    m = 0.25, v = 0.5, v_max = 1, m̂ = 2/7, v̂ = 8/7, w −= 0.1·(2/7)/√(8/7) = 0.1/√14
+    (the v_max of 2 from step 1, kept while off, gave 0.1/√28).  A switch that is
+    already on changes nothing."""
+    w = Value(1.0, kind="parameter")
+    opt = nn.Adam([w], lr=0.1, betas=(0.5, 0.5), eps=0.0, amsgrad=True)
+    constant_gradient_steps(opt, w, [2.0])
+    opt.amsgrad = False
+    assert constant_gradient_steps(opt, w, [0.0]) == pytest.approx(0.9 - 0.1 / math.sqrt(3.0),
+                                                                   rel=1e-14)
+    opt.amsgrad = True
+    opt.amsgrad = True
+    constant_gradient_steps(opt, w, [0.0])
+    assert w.data == pytest.approx(0.9 - 0.1 / math.sqrt(3.0) - 0.1 / math.sqrt(14.0), rel=1e-14)
+    assert opt.state_dict()["state"][0] == pytest.approx({"m": 0.25, "v": 0.5, "v_max": 1.0})
+
+
+def test_amsgrad_switched_on_after_the_numpy_backend_starts_v_max_from_its_v():
+    """The numpy backend keeps v in its arrays: switched on after it trained, v_max is
+    that v (oracle: v_max <- v, entry by entry), and the next epoch on each backend
+    steps alike (consistency oracle: the Python backend from the same state, to 1e-12)."""
+    X, Y = [[0.5, -0.2], [0.1, 0.4], [-0.3, 0.8]], [[0.3], [0.9], [0.2]]
+    net = nn.MLP([2, 3, 1], seed=4)
+    opt = nn.AdamW(net.parameters(), lr=0.05, betas=(0.8, 0.9))
+    nn.train(net, X, Y, epochs=2, optimizer=opt, progress=False, backend="numpy")
+    opt.amsgrad = True
+    state = opt.state_dict()
+    assert [s["v_max"] for s in state["state"]] == [s["v"] for s in state["state"]]
+    twin = nn.MLP([2, 3, 1], seed=0)
+    twin.load_state_dict(net.state_dict())
+    twin_opt = nn.AdamW(twin.parameters())
+    twin_opt.load_state_dict(state)
+    nn.train(net, X, Y, epochs=1, optimizer=opt, progress=False, backend="numpy")
+    nn.train(twin, X, Y, epochs=1, optimizer=twin_opt, progress=False)
+    assert list(net.state_dict().values()) == pytest.approx(
+        list(twin.state_dict().values()), rel=1e-12, abs=1e-12)
+
+
 # ---------------------------------------------------------------------------
 # Against torch.optim
 # ---------------------------------------------------------------------------

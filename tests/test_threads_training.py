@@ -15,6 +15,7 @@ thread's C_B = Σ_i k_i·p_i, whatever the weights are when it runs.
 import faulthandler
 import sys
 import threading
+import time
 
 import pytest
 
@@ -268,3 +269,50 @@ def test_a_state_dict_taken_in_another_thread_is_the_state_after_a_step(make_ste
     run(taken)
     after_a_step = set(run())
     assert taken and [s for s in taken if s not in after_a_step] == []
+
+
+class _YieldingKey:
+    """A cache key whose hash lets the other threads run (as a key reading a user's
+    object may): an insertion and its eviction are then interleaved at every step."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def __hash__(self):
+        time.sleep(0)
+        return hash(self.n)
+
+    def __eq__(self, other):
+        return isinstance(other, _YieldingKey) and other.n == self.n
+
+
+def test_threads_filling_one_networks_compiled_cache_at_once_evict_each_program_once():
+    """Four threads insert 200 programs each into one network's cache of compiled
+    losses at once: each of them saw the same oldest program to evict, and the
+    second ``del`` raised KeyError in the middle of nn.train.  Oracle: the cache's
+    contract, at most Compiled.LIMIT (8) programs kept, the newest of each thread
+    among them, and single-threaded the 8 inserted last in order."""
+    from nn.compiled import Compiled
+    cache, errors = Compiled(), []
+    start = threading.Barrier(4)
+
+    def fill(first):
+        start.wait()
+        try:
+            for i in range(first, first + 200):
+                cache[_YieldingKey(i)] = i
+        except BaseException as err:    # (a thread's error would pass unseen)
+            errors.append(err)
+            raise
+    threads = [threading.Thread(target=fill, args=(k * 1000,), daemon=True) for k in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert len(cache) == Compiled.LIMIT
+    assert all(cache[key] == key.n for key in cache)
+    alone = Compiled()
+    for i in range(20):
+        alone[_YieldingKey(i)] = i
+    assert list(alone.values()) == list(range(12, 20))
