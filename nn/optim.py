@@ -675,7 +675,8 @@ class Adam(Optimizer):
         return w, ({"m": m, "v": v, "v_max": v_max[0]} if amsgrad else {"m": m, "v": v})
 
     def __repr__(self):
-        extra = f", weight_decay={self.weight_decay}" if self.weight_decay else ""
+        decays = self.weight_decay or self._decoupled      # AdamW's 0.0 is not its default
+        extra = f", weight_decay={self.weight_decay}" if decays else ""
         extra += ", amsgrad=True" if self.amsgrad else ""
         extra += ", maximize=True" if self.maximize else ""
         return (f"{type(self).__name__}({len(self.parameters)} parameters, lr={self.lr}, "
