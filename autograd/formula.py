@@ -365,6 +365,13 @@ def _latex_key(text):
     return key[1:-1] if key.startswith("(") and key.endswith(")") else key
 
 
+class _Absent:
+    """A variable a left-hand side names that the root's graph does not hold."""
+
+    def __init__(self, name):
+        self.name = name
+
+
 def _called(node):
     """A node as a message names it: its name, or "an unnamed node"."""
     return names.printable(node.name) if node.name else "an unnamed node"
@@ -504,7 +511,7 @@ class _Reader:
         """``∂²f/∂x∂y =``: ∂/∂x of the gradient ∂f/∂y (grad(..., create_graph=True) names
         it so), or ∂/∂y of ∂f/∂x (the same for a smooth f); ``∂²f/∂x²`` is ∂/∂x of ∂f/∂x."""
         f = names.plain(_NAMED.sub(r"\1", found.group("c")))
-        outer, inner = (self._lhs_node(v, written) for v in found.variables)
+        outer, inner = (self._lhs_variable(v, written, root, f) for v in found.variables)
         orders = [(o, i) for o, i in ((outer, inner), (inner, outer))
                   if wrt is None or o is wrt]
         fits = [(o, i) for o, i in orders if not root.name or root.name == f"∂{f}/∂{i.name}"]
@@ -513,6 +520,18 @@ class _Reader:
         o, i = fits[0]
         self.lhs = (root.name or f"∂{f}/∂{i.name}", o.name)
         return found.end()
+
+    def _lhs_variable(self, typed, written, root, f):
+        """A variable of ``∂²f/∂x∂y =``: its node, or the y of a root ∂f/∂y whose graph has
+        no y (∂(x²y)/∂y = x²), a stand-in holding that name."""
+        try:
+            return self._lhs_node(typed, written)
+        except FormulaError:
+            head, _, inner = (root.name or "").partition(f"∂{f}/∂")
+            plain = re.sub(r"_\{([^{}]*)\}", r"_\1", typed.strip("() "))
+            if head or not inner or inner not in (plain, names.plain(plain)):
+                raise
+            return _Absent(inner)
 
     def _second_mismatch(self, written, f, outer, inner, root, wrt):
         pair = f"{outer.name} twice" if outer is inner else f"{outer.name} and {inner.name}"

@@ -403,6 +403,7 @@ def _entry_precision(entry, where, digits, rtol, atol):
     if is_not_finite_text(entry):
         entry = read_number(entry)                 # nan, inf as numpy and PyTorch print them
     if isinstance(entry, str):
+        entry = one_number_text(entry) or entry    # 4.03 × 10⁻³: 4.03e-3, its digits kept
         if not is_number_text(entry):
             problem = number_problem(entry)      # 0.4%, 1.43x10-3: what to write instead
             raise MatrixEntryError(f"{where} is {entry!r}, not a number" if problem is None else
@@ -453,7 +454,7 @@ def is_flat(given):
     """Whether ``given`` is one vector without an orientation: a flat list, a 1-d array or
     the text of one ``[a, b, c]`` (or ``a, b, c``)."""
     if isinstance(given, str):
-        if _BARE_LIST.fullmatch(given):
+        if is_bare_list(given):
             return True
         text = _unwrapped(given).strip()
         return text.startswith("[") and text.count("[") == 1 and ";" not in text and \
@@ -692,11 +693,28 @@ _ENTRY = r"[+\-−]?(?:\d+\.?\d*|\.\d+)(?:[eE][+\-−]?\d+)?"
 _BARE_LIST = re.compile(rf"\s*{_ENTRY}(?:\s*,\s*{_ENTRY})+\s*")
 
 
+def _bare_entries(text):
+    """The entries of numbers separated by commas without brackets, each as typed
+    (``0.00403, 9.40 × 10⁻³``, or one a number problem names: ``4.03 × 10-3``); else None."""
+    if re.search(r"[\[\]();&]", text) or with_decimal_point(text) is not None:
+        return None
+    entries = [entry.strip() for entry in text.split(",")]
+    if len(entries) < 2 or not all(one_number_text(e) is not None or number_problem(e)
+                                   for e in entries):
+        return None
+    return entries
+
+
+def is_bare_list(text):
+    """Whether ``text`` is numbers separated by commas, typed without brackets."""
+    return _BARE_LIST.fullmatch(text) is not None or _bare_entries(text) is not None
+
+
 def is_matrix_text(text):
     """Whether ``text`` is a matrix of numbers written out (``[[0.1, 0.2]]``, an array's
     or tensor's repr, a LaTeX matrix, numbers separated by commas), not a formula."""
     return (_unwrapped(text).lstrip().startswith("[") or latex_matrix_text(text) is not None
-            or _BARE_LIST.fullmatch(text) is not None)
+            or is_bare_list(text))
 
 
 def read_matrix_text(text):
@@ -711,6 +729,9 @@ def read_matrix_text(text):
         return latex
     if _BARE_LIST.fullmatch(text):             # 0.1, 0.2, 0.3: a list without its brackets
         return _read_rows(f"[{text}]")
+    entries = _bare_entries(text)
+    if entries is not None:                    # 4.03 × 10⁻³, 9.40 × 10⁻³: each entry whole
+        return [entries]
     turned = _TRANSPOSED_LIST.fullmatch(text)
     if turned:                                 # [a, b, c]^T: a column
         return _turned(read_matrix_text(turned.group("rows")))

@@ -309,6 +309,11 @@ class Optimizer:
             self._parked = {}
             self._aligned_to = _order(self.parameters)
 
+    def _counted(self) -> str:
+        """``"13 parameters"`` (``"1 parameter"``), as the repr says them."""
+        n = len(self.parameters)
+        return f"{n} parameter{'s' if n != 1 else ''}"
+
     def _kind(self) -> str:
         """The name of nn's optimiser this one is (a subclass of Adam: "Adam")."""
         return next(cls.__name__ for cls in type(self).__mro__ if cls in _KINDS)
@@ -572,7 +577,7 @@ class SGD(Optimizer):
         extra += f", weight_decay={self.weight_decay}" if self.weight_decay else ""
         extra += ", nesterov=True" if self.nesterov else ""
         extra += ", maximize=True" if self.maximize else ""
-        return f"SGD({len(self.parameters)} parameters, lr={self.lr}{extra})"
+        return f"SGD({self._counted()}, lr={self.lr}{extra})"
 
 
 class Adam(Optimizer):
@@ -693,10 +698,11 @@ class Adam(Optimizer):
         return w, ({"m": m, "v": v, "v_max": v_max[0]} if amsgrad else {"m": m, "v": v})
 
     def __repr__(self):
-        extra = f", weight_decay={self.weight_decay}" if self.weight_decay else ""
+        decays = self.weight_decay or self._decoupled      # AdamW's 0.0 is not its default
+        extra = f", weight_decay={self.weight_decay}" if decays else ""
         extra += ", amsgrad=True" if self.amsgrad else ""
         extra += ", maximize=True" if self.maximize else ""
-        return (f"{type(self).__name__}({len(self.parameters)} parameters, lr={self.lr}, "
+        return (f"{type(self).__name__}({self._counted()}, lr={self.lr}, "
                 f"betas={self.betas}, eps={self.eps}{extra})")
 
 

@@ -568,6 +568,31 @@ def test_a_matrix_entry_typed_as_a_percentage_or_a_lost_exponent_is_named(typed,
     assert check(cost, "W2", "[[0.00403], [0.00940], [0.00769]]")
 
 
+@pytest.mark.parametrize("typed", [
+    ["4.03 × 10⁻³", r"9.40 \times 10^{-3}", "7.69*10^-3"],
+    "[[4.03×10⁻³], [9.40×10⁻³], [7.69×10⁻³]]",
+    "4.03 × 10⁻³, 9.40 × 10⁻³, 7.69 × 10⁻³",
+    r"4.03 \times 10^{-3}, 9.40 \times 10^{-3}, 7.69 \times 10^{-3}"])
+def test_matrix_entries_in_scientific_notation_as_a_calculator_prints_them(typed):
+    """A matrix's entries typed as 4.03 × 10⁻³, as one number may be, were 'not a number'
+    (and the same numbers separated by commas 'expected ';' at character 12 of the
+    formula').  Oracle: the mini-batch blog's published ∂C/∂W2, 0.00403, 0.00940, 0.00769;
+    7.70 × 10⁻³ is off in its third digit."""
+    import nn
+    X = [[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [1.0, 1.0]]
+    net = nn.MLP.from_matrices([[[0.2, -0.4, 0.6], [-0.5, 0.3, 0.1]], [[0.8], [-0.6], [0.4]]],
+                               [[[0.0, 0.1, -0.2]], [[-0.1]]], layout="rows")
+    cost = nn.half_mean_squared_error(net.batch(X), [[1.0], [0.0], [0.0], [1.0]])
+    cost.backward()
+    assert check(cost, "W2", typed)
+    off = [entry.replace("7.69", "7.70") for entry in typed] if isinstance(typed, list) else \
+        typed.replace("7.69", "7.70")
+    assert not check(cost, "W2", off)
+    with pytest.raises(ValueError, match=r"^expected: the entry in row 1, column 1, '4.03 × "
+                                         r"10-3', reads as 4.03·10 − 3;"):
+        check(cost, "W2", "4.03 × 10-3, 9.40 × 10⁻³, 7.69 × 10⁻³")
+
+
 @pytest.mark.parametrize("typed, digits", [("≈0.00143", 3), ("~0.00143", 3), ("≈ 1.43e-3", 3),
                                            ("0.0014291...", 5), ("0.0014291…", 5),
                                            (".00143...", 3)])

@@ -746,6 +746,22 @@ def test_second_derivatives_of_a_gradient_graph_check_against_hand_formulas():
         check(fx, x, r"\frac{\partial^2 f}{\partial y^2} = 1")
 
 
+def test_a_mixed_second_derivative_whose_gradient_has_lost_the_inner_variable():
+    """∂²f/∂x∂y over ∂f/∂y of f = x²y, which is x² (no y in its graph), said 'names y, and
+    no node has that name'.  The y is the one the root's name ∂f/∂y says.  Oracle, by hand:
+    ∂²(x²y)/∂x∂y = 2x, ∂²(xy)/∂x∂y = 1."""
+    from autograd import grad
+    x, y = Value(0.7, name="x"), Value(-1.3, name="y")
+    (fy,) = grad((x ** 2 * y).named("f"), y, create_graph=True)
+    verdict = check(fy, x, r"\frac{\partial^2 f}{\partial x \partial y} = 2x")
+    assert verdict and verdict.formula.lhs == ("∂f/∂y", "x")
+    assert verdict.formula_value == pytest.approx(2 * 0.7, rel=1e-15)
+    (gy,) = grad((x * y).named("g"), y, create_graph=True)
+    assert check(gy, x, r"\frac{\partial^2 g}{\partial x \partial y} = 1")
+    with pytest.raises(FormulaError, match="names 'z', and no node has that name"):
+        check(fy, x, r"\frac{\partial^2 f}{\partial x \partial z} = 2x")
+
+
 def test_seed000_latex_primes_on_braced_names():
     """Seed 000 writes y' as LaTeX's {y}' throughout; the oracle is its hand formula."""
     L, _ = seed000()

@@ -699,3 +699,21 @@ def test_a_subclass_may_set_nesterov_before_momentum():
     w = Value(1.0, kind="parameter")
     opt = Nesterov([w], 0.1)
     assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.905, rel=1e-15)
+
+
+def test_adamw_without_decay_says_so_in_its_repr():
+    """AdamW(..., weight_decay=0.0) printed as AdamW's default (which decays by 0.01), its
+    weight_decay left out as Adam leaves out its 0. Oracle: the arguments given."""
+    w = Value(1.0, kind="parameter")
+    assert repr(nn.AdamW([w], weight_decay=0.0)) == (
+        "AdamW(1 parameter, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0)")
+    assert repr(nn.AdamW([w])).endswith("eps=1e-08, weight_decay=0.01)")
+    assert repr(nn.Adam([w])).endswith("eps=1e-08)")
+
+
+def test_an_optimiser_of_one_parameter_says_parameter():
+    """SGD([w], 0.1) printed 'SGD(1 parameters, lr=0.1)'. Oracle: English, one parameter."""
+    w = Value(1.0, kind="parameter")
+    assert repr(nn.SGD([w], 0.1)) == "SGD(1 parameter, lr=0.1)"
+    assert repr(nn.Adam([w])).startswith("Adam(1 parameter, lr=")
+    assert repr(nn.SGD([w, Value(2.0, kind="parameter")], 0.1)).startswith("SGD(2 parameters,")

@@ -11,7 +11,9 @@ checks by being a docs/*.md file):
    - ``# → TEXT`` at the end of a line states what the block prints: TEXT
      must occur in the block's output.  ``...`` in TEXT stands for anything
      (the pieces between ``...`` must occur in that order), and runs of
-     whitespace count as one space.  ``print(w1.grad)  # → 0.00142918810220``
+     whitespace count as one space.  A number at either end is whole: ``3`` is not
+     in ``13`` or ``30``, but a number with a point may stop early, at the digits
+     shown: ``print(w1.grad)  # → 0.00142918810220``
    - A block whose first line is ``# file: NAME`` is also written to NAME in
      the document's *shared folder*, for the shell commands that follow it in
      the same document (``chainrule explain desmos.py --wrt w1``).
@@ -145,14 +147,33 @@ def starts_as_shown(shown_lines, output, where):
         f"line for it is {shown_lines[0].strip()!r} (start with '...' to leave lines out)")
 
 
+def find_whole(text, piece, position, left, right):
+    """Where ``piece`` occurs in ``text`` from ``position``, a number at its ``left`` or
+    ``right`` edge not cut from a longer one: ``3`` is not in ``13`` or ``30`` (a number
+    with a point may stop early, its digits shown: ``0.00142918810220`` is in
+    ``0.0014291881022047``); -1 when nowhere."""
+    whole = re.search(r"\d+$", piece) if right and "." not in piece.split()[-1] else None
+    found = text.find(piece, position)
+    while found >= 0:
+        before, after = text[found - 1:found] if found else "", text[found + len(piece):][:1]
+        cut = (left and piece[0].isdigit() and (before.isdigit() or before == ".")) or \
+            (whole is not None and after.isdigit())
+        if not cut:
+            return found
+        found = text.find(piece, found + 1)
+    return -1
+
+
 def find_shown(shown_lines, output, where):
-    """Each shown line (``...`` = anything) occurs in ``output``, in order; AssertionError
-    naming the first one that does not."""
+    """Each shown line (``...`` = anything) occurs in ``output``, in order, the numbers at
+    its ends whole; AssertionError naming the first one that does not."""
     text, position = squash(output), 0
     for line in shown_lines:
         pieces = [squash(p) for p in line.split("...")]
-        for piece in filter(None, pieces):
-            found = text.find(piece, position)
+        for i, piece in enumerate(pieces):
+            if not piece:
+                continue
+            found = find_whole(text, piece, position, i == 0, i == len(pieces) - 1)
             assert found >= 0, (f"{where}: shows {line.strip()!r}, but {piece!r} is not in what "
                                 f"it prints (after the lines before it):\n{output}")
             position = found + len(piece)
@@ -414,3 +435,21 @@ def test_the_examples_in_docstrings_print_what_they_show(module):
                              optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0, f"{module}: {result.failed} of {result.attempted} examples failed"
+
+
+@pytest.mark.parametrize("shown, output, held", [
+    ("3", "Adam(13 parameters) 30", False),         # neither 13 nor 30 is 3
+    ("0.5", "w = 10.5", False),
+    ("... 3", "steps: 31", False),
+    ("t = 3", "t = 3", True),
+    ("0.00142918810220", "0.0014291881022047224", True),  # a float to the digits shown
+    ("4", "4.0", True),
+    ("1... parameters", "13 parameters", True)])    # '...' stands for the rest of a number
+def test_a_number_shown_is_not_part_of_a_longer_one(shown, output, held):
+    """A '# → 3' claim held for output '13' or '30', the shown text being only a substring.
+    Oracle: by hand, which of these outputs show the number as written."""
+    if held:
+        find_shown([shown], output, "here")
+    else:
+        with pytest.raises(AssertionError, match="is not in what it prints"):
+            find_shown([shown], output, "here")
