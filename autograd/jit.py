@@ -719,7 +719,7 @@ class Jitted:
             code = self._build("step", inputs, input_grads)
         if engine.hooks_registered:
             self.refuse_hooked()
-        return self._run(code, *inputs)
+        return self._run(code, inputs)
 
     def batch(self, samples: Iterable[Sequence[SupportsFloat]], *, mean: bool = False) -> float:
         """Σ over ``samples`` (each a tuple of numbers) of the output, or the mean;
@@ -751,7 +751,7 @@ class Jitted:
         if engine.hooks_registered:
             self.refuse_hooked()
         n = len(rows)
-        total = self._run(code, rows, 1.0 / n if mean else 1.0)
+        total = self._run(code, (rows, 1.0 / n if mean else 1.0))
         return total / n if mean else total
 
     def _batch_numpy(self, samples, mean):
@@ -769,7 +769,7 @@ class Jitted:
         if engine.hooks_registered:
             self.refuse_hooked()
         try:
-            total = self._run(code, matrix, 1.0 / n if mean else 1.0)
+            total = self._run(code, (matrix, 1.0 / n if mean else 1.0))
         except (ArithmeticError, ValueError) as err:
             first = self._first_failing_sample(matrix)
             if first is None or str(first) == str(err):   # the same: keep its numpy line
@@ -893,9 +893,9 @@ class Jitted:
                                       for n in graph.watched)
         refuse_hooked(f"jit {self.__name__}", self._watched)
 
-    def _run(self, code, *args):
-        """Call generated code; an arithmetic error is re-raised as the eager
-        engine's error for the node whose line failed."""
+    def _run(self, code, args):
+        """Call generated code on the tuple ``args``; an arithmetic error is re-raised
+        as the eager engine's error for the node whose line failed."""
         try:
             return code(*args)
         except (ArithmeticError, ValueError) as exc:
@@ -915,7 +915,7 @@ class Jitted:
         code = self._forward.get(len(inputs))
         if code is None:
             code = self._build("forward", inputs, False)
-        return self._run(code, *inputs)
+        return self._run(code, inputs)
 
     def trace(self, *inputs: SupportsFloat, input_grads: bool = False,
               **keywords: SupportsFloat) -> Jitted:

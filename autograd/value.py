@@ -97,7 +97,11 @@ def apply(op: Op, *operands: Operand) -> Value:
 
     The forward comes from the op record; its errors name the operands.
     """
-    nodes = tuple(_operand(x, op, i) for i, x in enumerate(operands, 1))
+    nodes: tuple[Value, ...] = operands  # type: ignore[assignment]  # (Values: checked below)
+    for x in operands:
+        if not isinstance(x, Value):      # a number: the operands as Values (constants)
+            nodes = tuple(_operand(x, op, i) for i, x in enumerate(operands, 1))
+            break
     try:
         data = op.forward(*map(_data_of, nodes))
     except (ArithmeticError, ValueError) as err:

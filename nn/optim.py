@@ -635,8 +635,9 @@ class Adam(Optimizer):
             if self.weight_decay or self.amsgrad:
                 self._step_with_options(t, stepped, [sign * g for g in grads], corrections)
                 return
-            new = [adam_rule(p.data, sign * g, m[i], v[i], self.lr, self.betas, self.eps,
-                             corrections, math.sqrt, idiv)
+            lr, betas, eps = self.lr, self.betas, self.eps   # (read once, not per parameter)
+            new = [adam_rule(p.data, sign * g, m[i], v[i], lr, betas, eps, corrections,
+                             math.sqrt, idiv)
                    for (i, p), g in zip(stepped, grads)]
             with deferred_interrupts():
                 self.t = t
@@ -650,10 +651,11 @@ class Adam(Optimizer):
         (with v_max), per parameter; written in one pass that Ctrl-C cannot split."""
         m, v, v_max = self._m, self._v, self._v_max
         lr, decay, amsgrad = self.lr, self.weight_decay, self.amsgrad
+        betas, eps, decoupled = self.betas, self.eps, self._decoupled
         new = []
         for (i, p), g in zip(stepped, grads):
-            w, g = decayed(p.data, g, lr, decay, self._decoupled)
-            new.append(adam_rule(w, g, m[i], v[i], lr, self.betas, self.eps, corrections,
+            w, g = decayed(p.data, g, lr, decay, decoupled)
+            new.append(adam_rule(w, g, m[i], v[i], lr, betas, eps, corrections,
                                  math.sqrt, idiv, v_max[i] if amsgrad else None, _maximum))
         with deferred_interrupts():
             self.t = t

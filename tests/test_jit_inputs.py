@@ -2,6 +2,7 @@
 (signed zeros included), and batch samples given as lists, numpy rows or a matrix all
 giving the same numbers as plain float tuples."""
 
+import math
 import random
 import re
 
@@ -353,3 +354,20 @@ def test_a_skipped_parameter_whose_default_is_not_a_number_and_a_jit_loss_refuse
         nn.MLP([2, 1], seed=0).jit_loss()(1.0, 2.0, y=1.0)
     assert str(caught.value) == ("jit loss(): keyword argument y=: a jit_loss takes its "
                                  "numbers by position only, loss(x1, x2, then the targets)")
+
+
+def test_each_way_of_calling_runs_the_code_and_names_a_failing_node():
+    """f(x, y) = log(xy), hand-derived: f(2, 3) = log 6, ∂f/∂x = 1/x = 0.5, ∂f/∂y = 1/3;
+    called, with keywords, as forward and as a batch (Σ: log 6 + log 1), each gives it,
+    and a log of -2 is the eager engine's error naming the node (and the sample)."""
+    f = jit(lambda x, y: (x * y).log())
+    out, grads = f(2.0, 3.0, input_grads=True)
+    assert out == pytest.approx(math.log(6.0), rel=1e-15)
+    assert grads == pytest.approx((0.5, 1 / 3), rel=1e-15)
+    assert f(x=2.0, y=3.0) == f.forward(2.0, 3.0) == pytest.approx(math.log(6.0), rel=1e-15)
+    assert f.batch([(2.0, 3.0), (1.0, 1.0)]) == pytest.approx(math.log(6.0), rel=1e-15)
+    for call in (lambda: f(-1.0, 2.0), lambda: f.forward(-1.0, 2.0)):
+        with pytest.raises(ValueError, match=r"^log: input must be > 0, got 't1' = -2\.0"):
+            call()
+    with pytest.raises(ValueError, match=r"got 't1' = -2\.0 \(sample 2 of the batch\)"):
+        f.batch([(1.0, 1.0), (-1.0, 2.0)])

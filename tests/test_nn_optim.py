@@ -424,3 +424,20 @@ def test_a_setting_given_as_a_0d_array_or_tensor_is_read_as_its_number():
     assert opt.lr == 0.5 and type(opt.lr) is float
     with pytest.raises(ValueError, match=r"^SGD: lr must be a positive finite number"):
         opt.lr = torch.tensor(-0.5)
+
+
+def test_adam_steps_read_lr_and_eps_at_each_step():
+    """Two Adam steps with lr and eps changed between them, against the
+    hand-derived update (Kingma and Ba): with the same g at both steps, m̂ = g and
+    v̂ = g², so each step is w <- w − η g / (|g| + ε) with that step's η and ε."""
+    ws = [Value(1.0), Value(-2.0), Value(0.5)]
+    gs = [0.5, -0.25, 3.0]
+    opt = nn.Adam(ws, lr=0.1, betas=(0.9, 0.999), eps=1e-8)
+    expected = [1.0, -2.0, 0.5]
+    for lr, eps in ((0.1, 1e-8), (0.05, 1e-3)):
+        opt.lr, opt.eps = lr, eps
+        for w, g in zip(ws, gs):
+            w.grad = g
+        opt.step()
+        expected = [w - lr * g / (abs(g) + eps) for w, g in zip(expected, gs)]
+        assert [w.data for w in ws] == pytest.approx(expected, rel=1e-12, abs=1e-15)

@@ -467,3 +467,19 @@ def test_x_to_the_half_is_the_correctly_rounded_square_root_on_every_backend():
             assert got == (expected,) * 3, f"{x!r} ** {n}: {got}, √ gives {expected!r}"
     torch = pytest.importorskip("torch")
     assert (torch.tensor(xs, dtype=torch.float64) ** -0.5).tolist() == [1.0 / r for r in roots]
+
+
+def test_apply_takes_values_and_numbers_in_any_position():
+    """apply() with Values only, or a number among them (any position): the numbers
+    become constant leaves, the forward is the op's (hand-derived: where(c, x, y) is
+    x when c != 0 else y), and a number too large for a float names the operand."""
+    c, x = Value(0.0), Value(2.0)
+    both = apply(ops.WHERE, c, x, Value(-3.0))
+    assert both.data == -3.0 and both._prev[0] is c and both._prev[1] is x
+    mixed = apply(ops.WHERE, c, x, -5)
+    assert mixed.data == -5.0 and mixed._prev[:2] == (c, x)
+    assert mixed._prev[2]._op is ops.CONSTANT and mixed._prev[2].data == -5.0
+    with pytest.raises(OverflowError, match="where: operand 3"):
+        apply(ops.WHERE, c, x, 10 ** 400)
+    with pytest.raises(TypeError, match="where: operand 1"):
+        apply(ops.WHERE, "c", x, 1.0)
