@@ -112,8 +112,10 @@ def flag(x, what):
 
 
 def is_int(n):
-    """Whether ``n`` is an integer: an int or a numpy integer (not a bool, not an array)."""
-    return not isinstance(n, bool) and hasattr(n, "__index__") and getattr(n, "ndim", 0) == 0
+    """Whether ``n`` is an integer: an int or a numpy integer (not a bool, numpy's
+    included, whose ``__index__`` numpy < 2.3 still has; not an array)."""
+    return not isinstance(n, bool) and hasattr(n, "__index__") and \
+        getattr(n, "ndim", 0) == 0 and not _not_real(getattr(n, "dtype", None))
 
 
 def positive_int(n, what):

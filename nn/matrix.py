@@ -570,7 +570,8 @@ class MatrixTraining:
         optimizer = self.optimizer
         cost = self.program.store.train_step(optimizer, X, Y, seed)
         if cost is None:            # an optimiser the arrays cannot serve: the Values
-            with grads_kept_on_error(optimizer) as stepped:   # a failed step: .grad put back
+            # (one turn; a failed step: .grad put back)
+            with engine.taking_turns, grads_kept_on_error(optimizer) as stepped:
                 optimizer.zero_grad()
                 cost = self.program.run(X, Y, seed)
                 update(optimizer, stepped)

@@ -116,7 +116,7 @@ def eager_step(net, loss, optimizer, batch_inputs, batch_targets):
         loss = _training_loss(loss, "mean", "eager_step")
     elif not callable(loss):
         resolve_loss(loss, "eager_step")   # the TypeError saying what a loss is
-    with grads_kept_on_error(optimizer) as stepped:
+    with engine.taking_turns, grads_kept_on_error(optimizer) as stepped:
         optimizer.zero_grad()
         value = collector_paused(_forward_backward, net, loss, batch_inputs, batch_targets)
         update(optimizer, stepped)
@@ -159,20 +159,21 @@ def grads_kept_on_error(optimizer):
     say, or Ctrl-C), the ``.grad`` of every parameter of ``optimizer`` is put
     back as it was, so a failed step changes nothing.  Yields the list that
     :func:`update` marks once the update has run (then nothing is put back).
-    The step is one turn (``engine.taking_turns``): no other thread's pass runs
-    between its zero_grad(), backward() and step()."""
-    with engine.taking_turns:
-        parameters = optimizer.parameters
-        grads = [p.grad for p in parameters]
-        stepped: list[bool] = []
-        try:
-            yield stepped
-        except BaseException:
-            if not stepped:
-                with deferred_interrupts():
-                    for p, g in zip(parameters, grads):
-                        p.grad = g
-            raise
+    A step runs it inside ``with engine.taking_turns`` (one turn: no other thread's
+    pass runs between its zero_grad(), backward() and step()).  The with statement
+    takes the lock, in C, so that a Ctrl-C however it lands cannot leave it held: a
+    generator holding it would let go only when closed."""
+    parameters = optimizer.parameters
+    grads = [p.grad for p in parameters]
+    stepped: list[bool] = []
+    try:
+        yield stepped
+    except BaseException:
+        if not stepped:
+            with deferred_interrupts():
+                for p, g in zip(parameters, grads):
+                    p.grad = g
+        raise
 
 
 def update(optimizer, stepped):
@@ -234,7 +235,7 @@ class jit_step:
                     raise
                 self.jitted = False       # "auto": a hook added since; backward() runs it
                 return eager_step(net, loss, optimizer, batch_inputs, batch_targets)
-        with grads_kept_on_error(optimizer) as stepped:
+        with engine.taking_turns, grads_kept_on_error(optimizer) as stepped:
             optimizer.zero_grad()
             try:
                 cost = compiled.batch([(*x, *y) for x, y in zip(batch_inputs, batch_targets)],
