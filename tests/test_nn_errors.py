@@ -320,7 +320,8 @@ def test_an_optimiser_setting_given_to_train_names_the_optimiser_that_takes_it(g
     built = eval(optimiser.replace("...", "0.5"), {"nn": nn, "net": net})
     assert type(built) is kind
     assert all(getattr(built, key) == value for key, value in given.items())
-    with pytest.raises(TypeError, match=r"^train\(\) got an unexpected keyword argument 'epoch'$"):
+    with pytest.raises(TypeError, match=r"^train\(\) got an unexpected keyword argument "
+                       r"'epoch'(\. Did you mean 'epochs'\?)?$"):   # (3.13 suggests)
         nn.train(net, XOR_INPUTS, [0, 1, 1, 0], epoch=1, lr=0.1)    # not a setting: Python's
 
 
