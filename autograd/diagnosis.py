@@ -16,6 +16,7 @@ from itertools import combinations
 from . import engine, graph, names, ops
 from .explain import SHOWN_PATHS, definitions_used
 from .notation import number
+from .precision import formula_gives
 
 __all__ = ["Diagnosis", "diagnose", "too_few_digits", "sum_terms", "term_kind", "gradient_of",
            "wrong_node", "wrong_function", "wrong_term_sign", "SEARCH_BUDGET", "MOST_FACTORS"]
@@ -181,7 +182,7 @@ def wrong_node(formula, root, engine_value):
                 continue
             finally:
                 formula.nodes[name] = node
-            if math.isclose(value, engine_value, rel_tol=1e-9, abs_tol=1e-12):
+            if formula_gives(value, engine_value):
                 found.append((name, other.name))
     if len(found) != 1:
         return None
@@ -221,7 +222,7 @@ def wrong_function(formula, engine_value):
             continue
         finally:
             t.kind, t.typed = kind, typed
-        if math.isclose(value, engine_value, rel_tol=1e-9, abs_tol=1e-12):
+        if formula_gives(value, engine_value):
             found.append((formula.reading(t), right))
     if len(found) != 1:
         return None
@@ -253,7 +254,7 @@ def wrong_term_sign(formula, engine_value):
             continue
         finally:
             t.kind = kind
-        if math.isclose(value, engine_value, rel_tol=1e-9, abs_tol=1e-12):
+        if formula_gives(value, engine_value):
             found.append((typed, right))
     if len(found) != 1:
         return None

@@ -72,6 +72,13 @@ LONGEST_NUMBER = 100
 SMALLEST_EXPONENT, LARGEST_EXPONENT = -324, 308
 
 
+def formula_gives(value, engine_value):
+    """Whether a formula's ``value`` is the engine's: equal but for the rounding of a
+    different order of operations (1e-9 relative; 1e-12 absolute near 0).  The one
+    test of a formula with one thing changed (diagnosis: a wrong node, function or sign)."""
+    return math.isclose(value, engine_value, rel_tol=1e-9, abs_tol=1e-12)
+
+
 def is_number_text(text):
     """Whether ``text`` is one number as a person types it: ``-0.105``, ``1.5e-3``."""
     return isinstance(text, str) and _NUMBER.match(text) is not None
