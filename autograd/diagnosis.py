@@ -11,6 +11,7 @@ one differ.
 """
 
 import math
+from contextlib import contextmanager
 from itertools import combinations
 
 from . import engine, graph, names, ops
@@ -159,6 +160,70 @@ def _diagnose(explanation, expected, given):
 MOST_SWAPS = 1000
 
 
+def the_one_change(formula, engine_value, changes):
+    """``(typed, right)`` when exactly one of ``changes`` makes ``formula`` give
+    ``engine_value`` (:func:`autograd.precision.formula_gives`), else None.
+
+    Each change is ``(typed, change)``: what the formula has, and a context
+    manager that makes the change, gives what the chain rule would have there,
+    and puts the formula back as it leaves.  A change whose formula cannot be
+    evaluated (log of a negative number) gives nothing."""
+    found = []
+    for typed, change in changes:
+        with change as right:
+            try:
+                value = formula.evaluate()
+            except (ArithmeticError, ValueError):
+                continue
+        if formula_gives(value, engine_value):
+            found.append((typed, right))
+    return found[0] if len(found) == 1 else None
+
+
+@contextmanager
+def _node_swapped(formula, name, other):
+    """``formula`` with the node ``other`` in place of the name ``name``."""
+    node = formula.nodes[name]
+    formula.nodes[name] = other
+    try:
+        yield other.name
+    finally:
+        formula.nodes[name] = node
+
+
+@contextmanager
+def _function_swapped(formula, t):
+    """``formula`` with the function at ``t`` written as its derivative (σ'(z) for
+    σ(z)), or the derivative at ``t`` as its function."""
+    kind, typed = t.kind, t.typed
+    t.kind = kind[:-1] if kind.endswith("'") else kind + "'"
+    t.typed = ops.OPS[t.kind.rstrip("'")].symbol + ("'" if t.kind.endswith("'") else "")
+    try:
+        yield formula.reading(t)
+    finally:
+        t.kind, t.typed = kind, typed
+
+
+@contextmanager
+def _sign_turned(formula, t):
+    """``formula`` with the + at ``t`` turned into −, or the − into +."""
+    kind = t.kind
+    t.kind = "sub" if kind == "add" else "add"
+    try:
+        yield formula.reading(t)
+    finally:
+        t.kind = kind
+
+
+def _subtrees(formula):
+    """Every operation of ``formula``'s tree (names and numbers left out)."""
+    stack = [formula.tree]
+    while stack:
+        t = stack.pop()
+        stack.extend(a for a in t.args if hasattr(a, "kind"))
+        yield t
+
+
 def wrong_node(formula, root, engine_value):
     """The Diagnosis "wrong node" when putting one other node in place of one name of
     ``formula`` gives ``engine_value`` to 1e-9 and exactly one such swap does: a
@@ -169,24 +234,19 @@ def wrong_node(formula, root, engine_value):
         n = names.parse(node.name) if node.name else None
         if n is not None and n.index is not None:
             siblings.setdefault((n.base, n.layer, n.sample), []).append(node)
-    found = []
-    for name, node in list(formula.nodes.items()):
-        n = names.parse(name)
-        others = [] if n is None or n.index is None else [
-            other for other in siblings.get((n.base, n.layer, n.sample), ()) if other is not node]
-        for other in others[:MOST_SWAPS]:
-            formula.nodes[name] = other
-            try:
-                value = formula.evaluate()
-            except (ArithmeticError, ValueError):
-                continue
-            finally:
-                formula.nodes[name] = node
-            if formula_gives(value, engine_value):
-                found.append((name, other.name))
-    if len(found) != 1:
+
+    def swaps():
+        for name, node in list(formula.nodes.items()):
+            n = names.parse(name)
+            others = [] if n is None or n.index is None else [
+                other for other in siblings.get((n.base, n.layer, n.sample), ())
+                if other is not node]
+            for other in others[:MOST_SWAPS]:
+                yield name, _node_swapped(formula, name, other)
+    found = the_one_change(formula, engine_value, swaps())
+    if found is None:
         return None
-    typed, right = found[0]
+    typed, right = found
     swapped = names.transposed(typed) == right
     why = f" (j and k swapped: {names.JK})" if swapped else ""
     return Diagnosis("wrong node", (
@@ -197,36 +257,22 @@ def wrong_node(formula, root, engine_value):
                 f"{names.printable(right)}")
 
 
-#: the functions a formula may have typed for their derivative, or the other way round
-_SLOPES = ("sigmoid", "tanh", "relu", "softplus", "exp", "log", "sqrt", "sin", "cos", "tan")
+#: the functions a formula may have typed for their derivative, or the other way round:
+#: every op of one operand that formulas write as a function, f(z) or √z
+_SLOPES = frozenset(name for name, op in ops.OPS.items()
+                    if op.arity == 1 and op.notation and op.notation[0] in ("call", "sqrt"))
 
 
 def wrong_function(formula, engine_value):
     """The Diagnosis "wrong function" when writing one function of ``formula`` as its
     derivative, or one derivative as its function (σ(z) for σ'(z), the slip of BP1 and
     BP2), gives ``engine_value`` to 1e-9 and exactly one such change does.  Else None."""
-    found = []
-    stack = [formula.tree]
-    while stack:
-        t = stack.pop()
-        stack.extend(a for a in t.args if hasattr(a, "kind"))
-        if t.kind.rstrip("'") not in _SLOPES:
-            continue
-        kind, typed = t.kind, t.typed
-        t.kind = kind[:-1] if kind.endswith("'") else kind + "'"
-        t.typed = ops.OPS[t.kind.rstrip("'")].symbol + ("'" if t.kind.endswith("'") else "")
-        try:
-            value = formula.evaluate()
-            right = formula.reading(t)
-        except (ArithmeticError, ValueError):
-            continue
-        finally:
-            t.kind, t.typed = kind, typed
-        if formula_gives(value, engine_value):
-            found.append((formula.reading(t), right))
-    if len(found) != 1:
+    found = the_one_change(formula, engine_value, (
+        (formula.reading(t), _function_swapped(formula, t))
+        for t in _subtrees(formula) if t.kind.rstrip("'") in _SLOPES))
+    if found is None:
         return None
-    typed, right = found[0]
+    typed, right = found
     return Diagnosis("wrong function", (
         f"Your formula has {typed} where the chain rule has {right}: with {right} in its "
         f"place it gives the engine's {number(engine_value, 12)}."),
@@ -237,28 +283,12 @@ def wrong_term_sign(formula, engine_value):
     """The Diagnosis "wrong sign of a term" when turning one + of ``formula`` into − or
     one − into + (2y + y² sin(xy) for 2y − y² sin(xy)) gives ``engine_value`` to 1e-9 and
     exactly one such change does.  Else None."""
-    found = []
-    stack = [formula.tree]
-    while stack:
-        t = stack.pop()
-        stack.extend(a for a in t.args if hasattr(a, "kind"))
-        if t.kind not in ("add", "sub"):
-            continue
-        kind = t.kind
-        typed = formula.reading(t)
-        t.kind = "sub" if kind == "add" else "add"
-        try:
-            value = formula.evaluate()
-            right = formula.reading(t)
-        except (ArithmeticError, ValueError):
-            continue
-        finally:
-            t.kind = kind
-        if formula_gives(value, engine_value):
-            found.append((typed, right))
-    if len(found) != 1:
+    found = the_one_change(formula, engine_value, (
+        (formula.reading(t), _sign_turned(formula, t))
+        for t in _subtrees(formula) if t.kind in ("add", "sub")))
+    if found is None:
         return None
-    typed, right = found[0]
+    typed, right = found
     return Diagnosis("wrong sign of a term", (
         f"Your formula has {typed} where the chain rule has {right}: one term has the wrong "
         f"sign; with it turned, your formula gives the engine's {number(engine_value, 12)}."),

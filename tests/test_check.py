@@ -635,6 +635,33 @@ def test_a_formula_with_sigma_for_sigma_prime_says_so():
     assert_close(check(out, w, "x*tanh'(z)").expected, 0.3 * (1 - math.tanh(-0.36) ** 2), rel=1e-12)
 
 
+#: f and f' by hand, for each function of the op table whose derivative is not itself
+_HAND_SLOPES = {
+    "sin": (math.sin, math.cos), "cos": (math.cos, lambda z: -math.sin(z)),
+    "tan": (math.tan, lambda z: 1 / math.cos(z) ** 2), "log": (math.log, lambda z: 1 / z),
+    "softplus": (lambda z: math.log1p(math.exp(z)), lambda z: 1 / (1 + math.exp(-z))),
+    "sqrt": (math.sqrt, lambda z: 0.5 / math.sqrt(z)),
+    "sigmoid": (lambda z: 1 / (1 + math.exp(-z)), lambda z: math.exp(-z) / (1 + math.exp(-z)) ** 2),
+    "tanh": (math.tanh, lambda z: 1 - math.tanh(z) ** 2)}
+
+
+@pytest.mark.parametrize("name", sorted(_HAND_SLOPES))
+def test_every_function_of_the_op_table_typed_for_its_derivative_is_named(name):
+    """L = f(w·x): ∂L/∂w = f'(wx)·x by hand; typed x·f(wx), the diagnosis names f for f'
+    for every function the op table has (sin, cos and tan too), not a hand-kept list.
+    Oracle: the hand derivatives in _HAND_SLOPES."""
+    f, slope = _HAND_SLOPES[name]
+    x, w = Value(0.8, name="x"), Value(0.9, name="w")
+    L = getattr(w * x, name)().named("L")
+    assert_close(L.data, f(0.72), rel=1e-14)
+    right = check(L, w, f"x*{name}'(w*x)")
+    assert right and right.expected == pytest.approx(0.8 * slope(0.72), rel=1e-14)
+    verdict = check(L, w, f"x*{name}(w*x)")
+    assert verdict.diagnosis.kind == "wrong function"
+    assert verdict.headline().startswith(f"Disagrees: your formula has {name}(w·x) where the "
+                                         f"chain rule has ")
+
+
 def test_a_formula_with_one_terms_sign_wrong_says_which():
     """f = x²y + sin(xy): f_xx = 2y − y² sin(xy) by hand; typed with + for the − it was
     'no small mistake reproduces your formula' (the whole sign is right, one term's is not).
