@@ -189,7 +189,7 @@ def _canonical(op, derivative):
     return text
 
 
-def _derivative(op, x):
+def derivative_at(op, x):
     """op'(x) from the op's own local derivative (σ' = σ(1 - σ))."""
     out = op.forward(x)
     [local] = op.local_exprs(1)
@@ -1501,7 +1501,7 @@ class Formula:
         values = [self._value(a) for a in t.args]
         if kind.endswith("'"):
             op = ops.OPS[kind[:-1]]
-            return self._attempt(t, op, lambda: _derivative(op, values[0]), values)
+            return self._attempt(t, op, lambda: derivative_at(op, values[0]), values)
         op = ops.OPS[kind]
         return self._attempt(t, op, lambda: op.forward(*values), values)
 

@@ -13,18 +13,21 @@ One pass over the tokens (a Pratt parser that evaluates as it reads), no eval::
 
 Names: ``X, Y, m`` and the layout's ``W, b, Z, A`` with their number (``A1``, ``a_1``,
 ``a^{1}``; the blog's ``i``/``o`` are ``Z``/``A``); ``delta``/``δ`` with a number once the
-formula assigns it.  Functions: ``σ``/``sigmoid``, ``σ'``/``sigmoid_prime``, ``tanh``,
-``tanh'``, ``square``, ``sum(…)``/``Σ``/``\\sum`` (over the batch) and ``sum(…, axis=k)``;
+formula assigns it.  Functions: each function of one number in :mod:`autograd.ops`, entry by
+entry, as the scalar formula reader spells it (``σ``/``sigmoid``, ``tanh``, ``exp``, ``log``,
+``sin``, ...) and ``f'`` its derivative (also ``sigmoid_prime``, ``tanh_prime``), ``square``,
+``np.maximum(0, Z)``, ``sum(…)``/``Σ``/``\\sum`` (over the batch) and ``sum(…, axis=k)``;
 numpy's ``np.sum(…)``/``.sum()`` without an axis adds every entry (refused for several neurons).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
-from . import names
-from .formula import PRIME_SUPERSCRIPT
+from . import names, ops
+from .formula import FUNCTIONS, PRIME_SUPERSCRIPT, derivative_at
 from .matrix_form import LATEX_MATRIX_BEGIN, MatrixShapeError, shape, shape_text, transpose
 
 __all__ = ["MatrixFormulaError", "evaluate_matrix_formula", "normalize_latex"]
@@ -246,23 +249,40 @@ def _broadcast(a, b, f, text):
              for j in range(cols)] for i in range(rows)]
 
 
-def _sigmoid(x):
-    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+def _entrywise(op, derivative):
+    """f(x) of one entry: the op's forward, or its derivative f'(x)."""
+    return functools.partial(derivative_at, op) if derivative else op.forward
 
 
-def _sigmoid_prime(x):
-    s = _sigmoid(x)
-    return s * (1.0 - s)
+#: the functions of each entry: every one-operand op of the table as the scalar formula
+#: reader spells it (σ, sigmoid, σ', tanh', exp, log, ln, sqrt, sin, ...; ``d``, the
+#: Desmos σ', is delta here), numpy tutorials' sigmoid_prime and tanh_prime, and square
+_FUNCTIONS = {spelling: _entrywise(op, derivative)
+              for spelling, (op, derivative) in FUNCTIONS.items()
+              if op.arity == 1 and spelling not in ("d", "d'")}
+_FUNCTIONS.update(sigmoid_prime=_entrywise(ops.SIGMOID, True),
+                  tanh_prime=_entrywise(ops.TANH, True), square=lambda x: x * x)
+#: the functions of two entries, numpy's np.maximum(0, Z) (ReLU) and np.minimum
+_ENTRY_PAIRS = {op.name: op.forward for op in ops.OPS.values()
+                if op.arity == 2 and op.notation and op.notation[0] == "call"}
 
+def _outside_domain(name, f, argument):
+    """Why ``name(argument)`` cannot be computed: its first entry outside f's domain,
+    ``log(Z2): entry (1, 2): input must be > 0, got -1.0``."""
+    rows = argument.value if argument.is_matrix else [[argument.value]]
+    for i, row in enumerate(rows, 1):
+        for j, x in enumerate(row, 1):
+            try:
+                f(x)
+            except (ArithmeticError, ValueError) as err:
+                try:   # the op's message names its operand as {0}
+                    reason = str(err).format(repr(x))
+                except (IndexError, KeyError, ValueError):
+                    reason = f"{err} ({x!r})"
+                where = f"entry ({i}, {j}): " if argument.is_matrix else ""
+                return f"{name}({argument.text}): {where}{reason}"
+    return f"{name}({argument.text}) cannot be computed"
 
-def _tanh_prime(x):
-    return 1.0 - math.tanh(x) ** 2
-
-
-_FUNCTIONS = {"σ": _sigmoid, "sigmoid": _sigmoid, "σ'": _sigmoid_prime, "sigmoid'": _sigmoid_prime,
-              "sigmoid_prime": _sigmoid_prime, "s": _sigmoid, "s'": _sigmoid_prime,
-              "tanh": math.tanh, "tanh'": _tanh_prime, "tanh_prime": _tanh_prime,
-              "square": lambda x: x * x}
 
 #: a tutorial's derivative helper: sigmoid_derivative, sigmoid_grad, d_sigmoid, dtanh
 _DERIVATIVE_HELPER = re.compile(r"^(?:np\.)?(?:d_?(sigmoid|sig|tanh)|(sigmoid|sig|tanh)_?"
@@ -273,7 +293,7 @@ _MATRIX_KEY = re.compile(r"(?:X|Y|m|[ZAWb]\d+|delta\d+)'*")
 
 #: the functions of two matrices (``np.dot(a, b)``) and of one matrix (``np.transpose(a)``)
 _PAIR_FUNCTIONS = ("dot", "matmul", "multiply", "power")
-_MATRIX_FUNCTIONS = ("sum", "mean", "transpose") + _PAIR_FUNCTIONS
+_MATRIX_FUNCTIONS = ("sum", "mean", "transpose") + _PAIR_FUNCTIONS + tuple(_ENTRY_PAIRS)
 
 _ALIASES = {"x": "X", "y": "Y", "z": "Z", "i": "Z", "a": "A", "o": "A", "h": "A", "w": "W",
             "b": "b", "delta": "delta", "δ": "delta", "Δ": "delta", "d": "delta"}
@@ -592,10 +612,11 @@ class _Reader:
                     return self.power(Term(self.bound[base], base),
                                       Term(float(parts.group(4)), parts.group(4)))
             if key not in self.bound and self.peek()[1] == "(" and not _MATRIX_KEY.fullmatch(key):
-                known = ", ".join([*_FUNCTIONS, *_MATRIX_FUNCTIONS])
+                known = ", ".join([f for f in _FUNCTIONS if not f.endswith("'")] +
+                                  list(_MATRIX_FUNCTIONS))
                 raise MatrixFormulaError(f"{value}(…) is not a function this formula reader "
                                          f"knows{self.derivative_hint(value)}; it knows {known} "
-                                         f"(np. or not), and * ** @ .T")
+                                         f"(np. or not; f' is f's derivative), and * ** @ .T")
             if key not in self.bound and self.peek()[1] == "^":
                 self.take()
                 self.layer_letter(value)
@@ -645,10 +666,13 @@ class _Reader:
     def call(self, name, numpy=False):
         self.take("(")
         argument = self.expression()
-        if name in _PAIR_FUNCTIONS:
+        if name in _PAIR_FUNCTIONS or name in _ENTRY_PAIRS:
             self.take(",")
             right = self.expression()
             self.take(")")
+            if name in _ENTRY_PAIRS:
+                text = Term(None, f"{name}(", argument, ", ", right, ")")
+                return Term(self._elementwise(argument, right, _ENTRY_PAIRS[name], text), text)
             if name == "power":
                 return self.power(argument, right)
             return self.combine(argument, "⊙" if name == "multiply" else "@", right)
@@ -662,8 +686,11 @@ class _Reader:
         if isinstance(argument.value, _Ones):
             raise MatrixFormulaError(f"{name}({argument.text}): {_ONES_WORDS}")
         f = _FUNCTIONS[name]
-        value = ([[f(x) for x in row] for row in argument.value] if argument.is_matrix
-                 else f(argument.value))
+        try:
+            value = ([[f(x) for x in row] for row in argument.value] if argument.is_matrix
+                     else f(argument.value))
+        except (ArithmeticError, ValueError):
+            raise MatrixFormulaError(_outside_domain(name, f, argument)) from None
         return Term(value, f"{name}(", argument, ")")
 
     def close(self):

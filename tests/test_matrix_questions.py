@@ -799,6 +799,56 @@ def test_powers_and_numpy_functions_as_numpy_code_writes_them(tail):
     assert np.allclose(verdict.expected, hand, rtol=1e-12, atol=0)
 
 
+@pytest.mark.parametrize("formula", [
+    "A2 = 1/(1 + np.exp(-Z2)); dZ2 = (A2 - Y) / m * A2 * (1 - A2); A1.T @ dZ2",
+    "dZ2 = (A2 - Y) / m * np.exp(-Z2) / (1 + np.exp(-Z2))**2; A1.T @ dZ2",
+    "dZ2 = (A2 - Y) / m * (sigmoid(Z2) - np.square(sigmoid(Z2))); A1.T @ dZ2",
+])
+def test_the_sigmoid_written_out_with_np_exp(formula):
+    """σ as numpy tutorials write it, 1/(1 + np.exp(-Z)), and σ' = e^(-z)/(1 + e^(-z))²:
+    np.exp(…) was 'not a function this formula reader knows' (the matrix reader kept its
+    own short list of functions beside the op table).  Oracle: hand-written numpy backprop."""
+    _, cost = blog()
+    verdict = check(cost, "W2", formula)
+    assert verdict, verdict.finding
+    assert np.allclose(verdict.expected, numpy_backprop(X, Y, W1, b1, W2, b2)["W2"],
+                       rtol=1e-12, atol=0)
+
+
+def relu_network():
+    """The blog's 2-3-1 network with a ReLU layer, then linear; ∂C/∂W1 by hand in numpy."""
+    Xa, Ya = np.array(X), np.array(Y)
+    Wa, ba, Wb, bb = map(np.array, (W1, b1, W2, b2))
+    net = nn.MLP.from_matrices([W1, W2], [b1, b2], ["relu", "linear"], layout="rows")
+    cost = nn.half_mean_squared_error(net.batch(X), Y)
+    cost.backward()
+    Z1 = Xa @ Wa + ba
+    d2 = (np.maximum(0, Z1) @ Wb + bb - Ya) / len(Xa)
+    return cost, Xa.T @ ((d2 @ Wb.T) * (Z1 > 0))
+
+
+@pytest.mark.parametrize("formula", [
+    "delta1 = delta2 @ W2.T * relu'(Z1); X.T @ delta1",
+    "A = np.maximum(0, Z1); delta1 = delta2 @ W2.T * np.sign(A); X.T @ delta1",
+])
+def test_a_relu_layer_written_with_numpys_functions(formula):
+    """relu'(Z1), np.maximum(0, Z1) and np.sign, each a function of the op table, read
+    entry by entry.  Oracle: hand-written numpy backprop of a ReLU layer."""
+    cost, hand = relu_network()
+    verdict = check(cost, "W1", "delta2 = (A2 - Y)/m; " + formula)
+    assert verdict, verdict.finding
+    assert np.allclose(verdict.expected, hand, rtol=1e-12, atol=0)
+
+
+def test_a_function_outside_its_domain_names_the_entry():
+    """log of a matrix with a negative entry: one line naming the function, the entry and
+    its number (log(−1) has no real value)."""
+    _, cost = blog()
+    with pytest.raises(MatrixFormulaError, match=re.escape(
+            "log(X): entry (1, 2): input must be > 0, got -1.0")):
+        check(cost, "W2", "np.log(X)")
+
+
 def test_latex_transposes_and_what_cannot_be_read_in_one_line():
     """Found pasting LaTeX: ``^{\\top}`` and ``^\\intercal`` were refused, an error in
     LaTeX gave a character position in the text after its LaTeX was rewritten (not the
