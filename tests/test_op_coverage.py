@@ -27,6 +27,9 @@ consistency (one definition, read by every consumer)
                  eager's error or gives eager's value
   formula        the node's forward and each local rule, written in text and in
                  LaTeX, read back by the formula reader to the engine's numbers
+  matrix_formula each function of one number, written as explain writes it, f(Z2)
+                 and f'(Z2) read by the matrix formula reader over a matrix of the
+                 case's points: entry by entry the engine's value and local derivative
   random graphs  every op a user can build appears in tests/graphs.py's graphs
 """
 
@@ -479,6 +482,24 @@ def test_formula(name, notation):
             got = read_formula(rule, out).evaluate()
             assert math.isclose(got, locals_[i], rel_tol=1e-12, abs_tol=1e-300), \
                 f"the rule {rule!r} of {name} reads as {got!r}, the engine's is {locals_[i]!r}"
+
+
+@pytest.mark.parametrize("name", [n for n in OP_NAMES if ops.OPS[n].arity == 1
+                                  and ops.OPS[n].notation[0] == "call"])
+def test_matrix_formula(name):
+    """What explain writes for f(z), typed into a matrix formula over a row of points."""
+    from autograd.matrix_formula import evaluate_matrix_formula
+    points = [point[0] for point in CASES[name]["points"][:4]]
+    nodes = [eager(name, (x,))[0] for x in points]
+    written = forward_expr(nodes[0], [("Z2", ATOM)], TextNotation())[0]
+    function = written[:written.index("(")]
+    bound = {"Z2": [points]}
+    value, _ = evaluate_matrix_formula(written, bound, "rows")
+    assert [v.hex() for v in value[0]] == [node.data.hex() for node in nodes], written
+    slope, _ = evaluate_matrix_formula(f"{function}'(Z2)", bound, "rows")
+    for got, node in zip(slope[0], nodes):
+        [want] = ops.local_values(node)
+        assert math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-300), (function, got, want)
 
 
 def _user_ops():
