@@ -39,7 +39,7 @@ from . import names, recording
 from .floats import as_float, short_repr
 from .graph import all_nodes, order_and_leaves, topological_order, walk
 from .interrupts import deferred_interrupts
-from .ops import DETACHED, describe
+from .ops import DETACHED, describe, local_values
 
 if TYPE_CHECKING:
     from .steps import Step
@@ -329,16 +329,30 @@ class Visit:
     hooked     ``(hooked node, grad before its hooks, grad after)`` per hook result that
                changed a grad as this node's step completed: the node's own (before
                ``upstream``), then each leaf whose last contribution this step made
+
+    The pass calls each rule once, as backward() does (a breakpoint on
+    ``sigmoid_backward`` stops once per node, with the node's upstream); the
+    locals ∂node/∂parent are worked out when ``edges`` is first read.
     """
 
-    __slots__ = ("node", "upstream", "edges", "index", "total", "hooked")
+    __slots__ = ("node", "upstream", "shares", "index", "total", "hooked", "_edges")
 
-    def __init__(self, node: Value, upstream: float, edges: list[tuple[Any, ...]],
+    def __init__(self, node: Value, upstream: float, shares: list[tuple[Any, ...]],
                  index: int, total: int,
                  hooked: list[tuple[Value, float, float]] | None = None) -> None:
-        self.node, self.upstream, self.edges = node, upstream, edges
+        self.node, self.upstream, self.shares = node, upstream, shares
         self.index, self.total = index, total
         self.hooked = hooked if hooked is not None else []
+        self._edges: list[tuple[Any, ...]] | None = None
+
+    @property
+    def edges(self) -> list[tuple[Any, ...]]:
+        """``shares``, ``(parent, index, contribution, grad_after, nth, grad_before)``
+        per parent, each with its local ∂node/∂parent put in third place."""
+        if self._edges is None:
+            locals_ = local_values(self.node)
+            self._edges = [(parent, i, locals_[i], *rest) for parent, i, *rest in self.shares]
+        return self._edges
 
     def __repr__(self) -> str:
         return (f"Visit({self.index + 1}/{self.total}, node={describe(self.node)}, "
@@ -392,8 +406,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
                                                   hooked)
             rule = node._op.backward
             contributions = rule(node, upstream)
-            locals_ = rule(node, 1.0)
-            edges = []
+            shares = []
             finished = []
             for i, (parent, contribution) in enumerate(zip(node._prev, contributions)):
                 if anomaly and not isfinite(contribution):
@@ -401,12 +414,12 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
                 before = parent.grad
                 parent.grad += contribution
                 nth = received[parent] = received.get(parent, 0) + 1
-                edges.append((parent, i, locals_[i], contribution, parent.grad, nth, before))
+                shares.append((parent, i, contribution, parent.grad, nth, before))
                 if parent in remaining:
                     remaining[parent] -= 1
                     if remaining[parent] == 0:
                         finished.append(parent)
-            step = show(Visit(node, upstream, edges, total - 1 - index, total, hooked))
+            step = show(Visit(node, upstream, shares, total - 1 - index, total, hooked))
             if node in targets:
                 stop_at(step)
             for leaf in finished:       # before the step is yielded: it says what they did

@@ -5,6 +5,7 @@ that name whose locals are ``node``, ``upstream``, ``a``, ``local``; the values
 pdb prints must be the hand-computed ones (see test_step_api.hand000).
 """
 
+import ast
 import os
 import re
 import subprocess
@@ -168,3 +169,46 @@ def test_pdb_session_in_the_docs_is_what_pdb_prints(doc, body, tmp_path):
             assert shown, f"{doc.name}: `{command}` quotes a line number but shows no output to check"
         answer = answers[i] if i < len(answers) else ""
         find_shown(shown, answer, f"{doc.name}: pdb's answer to `{command}`")
+
+
+# ---------------------------------------------------------------------------
+# A rule's breakpoint during a watched pass (breakpoint_at, hooks, backward_steps)
+# ---------------------------------------------------------------------------
+
+def run_script_in_pdb(tmp_path, body, commands):
+    """pdb's answers to ``commands`` on a script that builds seed 000's graph as ``n``."""
+    script = tmp_path / "watched.py"
+    script.write_text(
+        "import runpy\n"
+        f"ns = runpy.run_path({os.path.join(ROOT, 'tests', 'test_step_api.py')!r})\n"
+        "n = ns['seed000']()\n" + body)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.path.join(ROOT, "tests")]))
+    env.pop("PYTHONBREAKPOINT", None)
+    r = subprocess.run([sys.executable, "-m", "pdb", str(script)],
+                       input="\n".join(commands + ["quit"]) + "\n",
+                       capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return [a.strip() for a in r.stdout.split("(Pdb) ")]
+
+
+@pytest.mark.parametrize("body", [
+    "n['L'].backward(breakpoint_at='L')\n",
+    "n['h'].register_hook(lambda g: None)\nn['L'].backward()\n",
+    "for step in n['L'].backward_steps():\n    pass\n",
+], ids=["breakpoint_at", "hook", "backward_steps"])
+def test_a_rule_breakpoint_stops_once_per_node_with_its_upstream(tmp_path, body):
+    """`break autograd.ops.sigmoid_backward` in a watched pass stops at y' then h, each
+    with its upstream ∂L/∂y' = y' − y and ∂L/∂h = w2·δ2, as in backward(); never a
+    second time with upstream 1.0.  Oracle: the hand formulas of hand000."""
+    v = hand000()
+    commands = ["import autograd.ops", "break autograd.ops.sigmoid_backward"]
+    stops = 3      # enough for a third call, if the rule were called more than once per node
+    if "breakpoint_at" in body:
+        commands.append("continue")             # the stop at L, before any σ
+    for _ in range(stops):
+        commands += ["continue", "p (node.name, upstream)"]
+    answers = run_script_in_pdb(tmp_path, body, commands)
+    seen = [ast.literal_eval(a.splitlines()[0]) for a in answers if a.startswith("(")]
+    assert [name for name, _ in seen] == ["y'", "h"], answers
+    assert [upstream for _, upstream in seen] == [pytest.approx(-v["e"], rel=1e-13),
+                                                  pytest.approx(v["dh"], rel=1e-13)]
