@@ -377,7 +377,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
     if not order:
         root.grad += _run_hooks(root, grad) if hooks and _has_hooks(root) else grad
         if root in targets:
-            stop_at(None)
+            stop_at(None, root)
         return
     saved, derived, node = [], [], None
     try:
@@ -421,12 +421,12 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
                         finished.append(parent)
             step = show(Visit(node, upstream, shares, total - 1 - index, total, hooked))
             if node in targets:
-                stop_at(step)
+                stop_at(step, node)
             for leaf in finished:       # before the step is yielded: it says what they did
                 if hooks and _has_hooks(leaf):
                     leaf.grad = _note_hook(leaf, leaf.grad, _leaf_hooks(leaf, bases), hooked)
                 if leaf in targets:
-                    stop_at(step)
+                    stop_at(step, leaf)
             yield step
         node = None
         for leaf, before in zip(leaves, saved):
@@ -539,13 +539,16 @@ def _resolve_targets(root, targets, called=None):
     return wanted
 
 
-def stop_at(step):
-    """Called when a breakpoint_at node's gradient is complete.
+def stop_at(step, node):
+    """Called when ``node``'s gradient is complete (a ``breakpoint_at`` node).
 
-    You are in the debugger: ``p step`` shows the chain rule for this node,
-    ``p step.node.grad`` its gradient, ``up`` the backward loop.
+    You are in the debugger: ``p node.grad`` is δ = ∂root/∂node for this pass
+    (a leaf's grad from before the pass is added when the pass ends), ``print(step)``
+    the chain rule of the step that completed it (None when the root is a leaf),
+    ``up`` the backward loop, ``c`` goes on.
     """
     breakpoint()  # noqa: T100  (the whole point: PYTHONBREAKPOINT decides what happens)
+    pass  # node.grad is complete: p node.grad, print(step), up (the backward loop), c (go on)
 
 
 def _report_anomaly(node, parent, contribution, upstream):

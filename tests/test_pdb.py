@@ -212,3 +212,26 @@ def test_a_rule_breakpoint_stops_once_per_node_with_its_upstream(tmp_path, body)
     assert [name for name, _ in seen] == ["y'", "h"], answers
     assert [upstream for _, upstream in seen] == [pytest.approx(-v["e"], rel=1e-13),
                                                   pytest.approx(v["dh"], rel=1e-13)]
+
+
+@pytest.mark.parametrize("target, key", [("w1", "dw1"), ("b", "db"), ("h", "dh"), ("L", None)])
+def test_breakpoint_at_names_the_node_whose_gradient_is_complete(tmp_path, target, key):
+    """At a breakpoint_at stop the local ``node`` is the node asked for, a leaf included
+    (whose step is another node's: step.node is net1 for w1), with its gradient of this
+    pass; pdb shows a line of the stop, not a --Return--.  Oracle: hand000's formulas
+    (∂L/∂w1 = x·δ1, ∂L/∂b = δ2 + δ1, ∂L/∂h = w2·δ2, ∂L/∂L = 1)."""
+    v = hand000()
+    answers = run_script_in_pdb(
+        tmp_path, f"n['L'].backward(breakpoint_at={target!r})\n",
+        ["continue", "p node.name", "p node.grad", "continue"])
+    assert "stop_at()" in answers[1] and "--Return--" not in answers[1], answers[1]
+    assert answers[2] == repr(target)
+    assert float(answers[3]) == pytest.approx(v[key] if key else 1.0, rel=1e-13)
+
+
+def test_breakpoint_at_a_leaf_root(tmp_path):
+    """The root is a leaf: the stop has ``node`` (the root, ∂r/∂r = 1) and no step."""
+    answers = run_script_in_pdb(
+        tmp_path, "r = n['w1']\nr.backward(breakpoint_at=r)\n",
+        ["continue", "p node.name, node.grad, step", "continue"])
+    assert answers[2] == "('w1', 1.0, None)"
