@@ -517,11 +517,14 @@ def meant_instead(found, name):
 
 
 def named(found, name):
-    """The nodes of ``found`` (:func:`nodes_by_name`) that ``name`` names, exactly or as
-    the answers print it (``b_1`` is ``b1``: :func:`plain`); None when it names none."""
+    """The nodes of ``found`` (:func:`nodes_by_name`) that ``name`` names, exactly, as
+    the answers print it (``b_1`` is ``b1``: :func:`plain`) or as the steps and the
+    errors show it (``a␉b`` for a tab, ``(my weight)``: :func:`printable`, bracketed
+    where a name with a space is an operand); None when it names none."""
     matches = found.get(name)
     if not matches and isinstance(name, str):
-        spelled = [k for k in found if spelling(k) == spelling(plain(name))]
+        spelled = [k for k in found if spelling(k) == spelling(plain(name))] or \
+            [k for k in found if isinstance(k, str) and name in (printable(k), f"({printable(k)})")]
         matches = found[spelled[0]] if len(spelled) == 1 else None
     return matches or None
 
