@@ -195,7 +195,8 @@ def run_script_in_pdb(tmp_path, body, commands):
     "n['L'].backward(breakpoint_at='L')\n",
     "n['h'].register_hook(lambda g: None)\nn['L'].backward()\n",
     "for step in n['L'].backward_steps():\n    pass\n",
-], ids=["breakpoint_at", "hook", "backward_steps"])
+    "for step in n['L'].backward_steps():\n    print(step)\n",
+], ids=["breakpoint_at", "hook", "backward_steps", "printed_steps"])
 def test_a_rule_breakpoint_stops_once_per_node_with_its_upstream(tmp_path, body):
     """`break autograd.ops.sigmoid_backward` in a watched pass stops at y' then h, each
     with its upstream ∂L/∂y' = y' − y and ∂L/∂h = w2·δ2, as in backward(); never a
