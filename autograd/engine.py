@@ -82,8 +82,10 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
             f"backward: {describe(root)} was computed under no_grad(), so no graph was "
             f"recorded behind it and there is nothing to differentiate; compute it outside "
             f"no_grad() (or inside enable_grad())")
-    present = _presenter(root) if breakpoint_at is not None else None
-    targets = _resolve_targets(root, breakpoint_at, getattr(present, "node_called", None))
+    present, targets = None, {}
+    if breakpoint_at is not None:
+        present = _presenter(root)
+        targets = _resolve_targets(root, breakpoint_at, getattr(present, "node_called", None))
     collecting = gc.isenabled()
     try:      # collector_paused(), written out: no frame between backward() and the pass
         gc.disable()
@@ -95,7 +97,7 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
         with taking_turns:
             passes[0] += 1
             try:
-                if targets or anomaly or (_hooked and _any_hooked(seen)):
+                if targets or anomaly or (hooks_registered and _any_hooked(seen)):
                     for _ in observed_pass(root, grad, order, leaves, targets, anomaly, present):
                         pass
                 else:

@@ -236,3 +236,28 @@ def test_breakpoint_at_a_leaf_root(tmp_path):
         tmp_path, "r = n['w1']\nr.backward(breakpoint_at=r)\n",
         ["continue", "p node.name, node.grad, step", "continue"])
     assert answers[2] == "('w1', 1.0, None)"
+
+
+def test_step_from_backward_reaches_the_first_rule_through_chainrule_frames_only(tmp_path):
+    """`s` from the line `L.backward()` goes down value.py and engine.py to the first rule,
+    σ' of y' = σ(net2), with no frame of the standard library on the way (a learner
+    stepping in should not land in weakref's code).  Oracle: the hand value ∂L/∂y' = y' − y."""
+    v = hand000()
+    body = "breakpoint()\nn['L'].backward()\n"
+    answers = run_script_in_pdb(tmp_path, body, ["continue"] + ["step"] * 400)
+    frames, steps = [], 0
+    for answer in answers[2:]:
+        steps += 1
+        where = re.search(r"^> (.*?)\(\d+\)(\w+|<\w+>)\(\)", answer, re.M)
+        if where:
+            frames.append((os.path.basename(where.group(1)), where.group(2)))
+            if where.group(2) == "sigmoid_backward":
+                break
+    assert frames[-1] == ("ops.py", "sigmoid_backward"), frames
+    files = {f for f, _ in frames}
+    assert files <= {"watched.py", "value.py", "engine.py", "graph.py", "floats.py", "ops.py"}, frames
+    answers = run_script_in_pdb(tmp_path, body, ["continue"] + ["step"] * steps +
+                                ["p node.name, upstream"])
+    shown = [a for a in answers if a.startswith("(")]           # the answer to p
+    name, upstream = ast.literal_eval(shown[-1].splitlines()[0])
+    assert name == "y'" and upstream == pytest.approx(-v["e"], rel=1e-13)
