@@ -547,10 +547,11 @@ def stop_at(step, node):
     You are in the debugger: ``p node.grad`` is δ = ∂root/∂node for this pass
     (a leaf's grad from before the pass is added when the pass ends), ``print(step)``
     the chain rule of the step that completed it (None when the root is a leaf),
-    ``up`` the backward loop, ``c`` goes on.
+    ``up`` the backward loop, ``up 4`` the code that called ``backward()`` (where
+    its variables are names), ``c`` goes on.
     """
     breakpoint()  # noqa: T100  (the whole point: PYTHONBREAKPOINT decides what happens)
-    pass  # node.grad is complete: p node.grad, print(step), up (the backward loop), c (go on)
+    pass  # node.grad is complete: p node.grad, print(step); up 4: your code, its names; c: go on
 
 
 def _report_anomaly(node, parent, contribution, upstream):

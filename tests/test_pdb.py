@@ -261,3 +261,16 @@ def test_step_from_backward_reaches_the_first_rule_through_chainrule_frames_only
     shown = [a for a in answers if a.startswith("(")]           # the answer to p
     name, upstream = ast.literal_eval(shown[-1].splitlines()[0])
     assert name == "y'" and upstream == pytest.approx(-v["e"], rel=1e-13)
+
+
+def test_the_stop_says_how_to_reach_the_scripts_names(tmp_path):
+    """At a breakpoint_at stop the script's variables are 4 frames up, and the line pdb
+    shows says so; there `w1.grad` is -0.0 (no contribution yet: the pass's sums start
+    at -0.0) and `b.grad` is its first contribution δ2 = ∂L/∂net2.  Oracle: hand000."""
+    v = hand000()
+    answers = run_script_in_pdb(tmp_path, "n['L'].backward(breakpoint_at='h')\n",
+                                ["continue", "up 4", "p n['w1'].grad, n['b'].grad", "continue"])
+    assert "up 4" in answers[1], answers[1]
+    assert re.search(r"watched\.py\(\d+\)<module>\(\)", answers[2]), answers[2]
+    w1_grad, b_grad = ast.literal_eval(answers[3].splitlines()[0])
+    assert str(w1_grad) == "-0.0" and b_grad == pytest.approx(v["d2"], rel=1e-13)
