@@ -102,6 +102,9 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
                         pass
                 else:
                     backward_pass(root, grad, order, leaves)
+            except TypeError as err:          # w.grad = None (PyTorch's habit): name w
+                _name_bad_grad(leaves, err)
+                raise
             finally:
                 passes[0] -= 1
     finally:
@@ -165,6 +168,9 @@ def local_step(node: Value) -> None:
     op, upstream, parents = node._op, node.grad, node._prev
     if op.backward is None or not parents:
         return
+    bad = _not_a_number([node, *parents])
+    if bad is not None:                          # (node.grad = None, as PyTorch's "no grad")
+        raise _grad_error(bad, "_backward")
     if op.accumulate is not None:                # dot: the same sums, in place
         op.accumulate(node, upstream)
         return
@@ -248,6 +254,33 @@ def _seed(root: Value, grad: SupportsFloat) -> float:
     if not hasattr(root, "_prev"):
         raise TypeError(f"backward: expected a Value, got {type(root).__name__}")
     return as_float(grad, "backward: grad")
+
+
+def _not_a_number(nodes):
+    """The first of ``nodes`` whose grad is not a real number (None, a str, ...), or None."""
+    for node in nodes:
+        if node.grad.__class__ is not float:
+            try:
+                as_float(node.grad)
+            except (TypeError, OverflowError):
+                return node
+    return None
+
+
+def _grad_error(node, where):
+    """The one-line TypeError for a node whose grad is not a number."""
+    return TypeError(f"{where}: {describe(node)} has .grad = {short_repr(node.grad)}, not a "
+                     f"number; the chain rule adds to it: set it to 0.0 (v.zero_grad())")
+
+
+def _name_bad_grad(leaves, err):
+    """After a pass stopped with ``err`` (a TypeError) and put every grad back: if a leaf's
+    grad is not a number, raise the error naming it instead."""
+    bad = _not_a_number(leaves)
+    if bad is not None:
+        named = _grad_error(bad, "backward")
+        _stopped_at(named, None)
+        raise named from err
 
 
 def _stopped_at(err, node, restored=True):
@@ -488,8 +521,12 @@ def backward_steps(root: Value, grad: SupportsFloat = 1.0) -> Generator[Step, No
         raise RuntimeError(f"backward_steps: {describe(root)} was computed under no_grad(); "
                            f"there is no graph to step through")
     order, leaves = order_and_leaves(root)
-    yield from observed_pass(root, grad, order, leaves, {}, recording.anomaly_enabled(),
-                             _presenter(root))
+    try:
+        yield from observed_pass(root, grad, order, leaves, {}, recording.anomaly_enabled(),
+                                 _presenter(root))
+    except TypeError as err:
+        _name_bad_grad(leaves, err)
+        raise
 
 
 def _raw(visit: Visit) -> Visit:
