@@ -39,7 +39,7 @@ from . import names, recording
 from .floats import as_float, short_repr
 from .graph import all_nodes, order_and_leaves, topological_order, walk
 from .interrupts import deferred_interrupts
-from .ops import DETACHED, describe
+from .ops import DETACHED, describe, local_values
 
 if TYPE_CHECKING:
     from .steps import Step
@@ -82,8 +82,10 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
             f"backward: {describe(root)} was computed under no_grad(), so no graph was "
             f"recorded behind it and there is nothing to differentiate; compute it outside "
             f"no_grad() (or inside enable_grad())")
-    present = _presenter(root) if breakpoint_at is not None else None
-    targets = _resolve_targets(root, breakpoint_at, getattr(present, "node_called", None))
+    present, targets = None, {}
+    if breakpoint_at is not None:
+        present = _presenter(root)
+        targets = _resolve_targets(root, breakpoint_at, getattr(present, "node_called", None))
     collecting = gc.isenabled()
     try:      # collector_paused(), written out: no frame between backward() and the pass
         gc.disable()
@@ -95,11 +97,14 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
         with taking_turns:
             passes[0] += 1
             try:
-                if targets or anomaly or (_hooked and _any_hooked(seen)):
+                if targets or anomaly or (hooks_registered and _any_hooked(seen)):
                     for _ in observed_pass(root, grad, order, leaves, targets, anomaly, present):
                         pass
                 else:
                     backward_pass(root, grad, order, leaves)
+            except TypeError as err:          # w.grad = None (PyTorch's habit): name w
+                _name_bad_grad(leaves, err)
+                raise
             finally:
                 passes[0] -= 1
     finally:
@@ -163,6 +168,9 @@ def local_step(node: Value) -> None:
     op, upstream, parents = node._op, node.grad, node._prev
     if op.backward is None or not parents:
         return
+    bad = _not_a_number([node, *parents])
+    if bad is not None:                          # (node.grad = None, as PyTorch's "no grad")
+        raise _grad_error(bad, "_backward")
     if op.accumulate is not None:                # dot: the same sums, in place
         op.accumulate(node, upstream)
         return
@@ -248,6 +256,33 @@ def _seed(root: Value, grad: SupportsFloat) -> float:
     return as_float(grad, "backward: grad")
 
 
+def _not_a_number(nodes):
+    """The first of ``nodes`` whose grad is not a real number (None, a str, ...), or None."""
+    for node in nodes:
+        if node.grad.__class__ is not float:
+            try:
+                as_float(node.grad)
+            except (TypeError, OverflowError):
+                return node
+    return None
+
+
+def _grad_error(node, where):
+    """The one-line TypeError for a node whose grad is not a number."""
+    return TypeError(f"{where}: {describe(node)} has .grad = {short_repr(node.grad)}, not a "
+                     f"number; the chain rule adds to it: set it to 0.0 (v.zero_grad())")
+
+
+def _name_bad_grad(leaves, err):
+    """After a pass stopped with ``err`` (a TypeError) and put every grad back: if a leaf's
+    grad is not a number, raise the error naming it instead."""
+    bad = _not_a_number(leaves)
+    if bad is not None:
+        named = _grad_error(bad, "backward")
+        _stopped_at(named, None)
+        raise named from err
+
+
 def _stopped_at(err, node, restored=True):
     """Say where a pass stopped (a note on the exception)."""
     if not restored:
@@ -329,16 +364,30 @@ class Visit:
     hooked     ``(hooked node, grad before its hooks, grad after)`` per hook result that
                changed a grad as this node's step completed: the node's own (before
                ``upstream``), then each leaf whose last contribution this step made
+
+    The pass calls each rule once, as backward() does (a breakpoint on
+    ``sigmoid_backward`` stops once per node, with the node's upstream); the
+    locals ∂node/∂parent are worked out when ``edges`` is first read.
     """
 
-    __slots__ = ("node", "upstream", "edges", "index", "total", "hooked")
+    __slots__ = ("node", "upstream", "shares", "index", "total", "hooked", "_edges")
 
-    def __init__(self, node: Value, upstream: float, edges: list[tuple[Any, ...]],
+    def __init__(self, node: Value, upstream: float, shares: list[tuple[Any, ...]],
                  index: int, total: int,
                  hooked: list[tuple[Value, float, float]] | None = None) -> None:
-        self.node, self.upstream, self.edges = node, upstream, edges
+        self.node, self.upstream, self.shares = node, upstream, shares
         self.index, self.total = index, total
         self.hooked = hooked if hooked is not None else []
+        self._edges: list[tuple[Any, ...]] | None = None
+
+    @property
+    def edges(self) -> list[tuple[Any, ...]]:
+        """``shares``, ``(parent, index, contribution, grad_after, nth, grad_before)``
+        per parent, each with its local ∂node/∂parent put in third place."""
+        if self._edges is None:
+            locals_ = local_values(self.node)
+            self._edges = [(parent, i, locals_[i], *rest) for parent, i, *rest in self.shares]
+        return self._edges
 
     def __repr__(self) -> str:
         return (f"Visit({self.index + 1}/{self.total}, node={describe(self.node)}, "
@@ -363,7 +412,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
     if not order:
         root.grad += _run_hooks(root, grad) if hooks and _has_hooks(root) else grad
         if root in targets:
-            stop_at(None)
+            stop_at(None, root)
         return
     saved, derived, node = [], [], None
     try:
@@ -392,8 +441,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
                                                   hooked)
             rule = node._op.backward
             contributions = rule(node, upstream)
-            locals_ = rule(node, 1.0)
-            edges = []
+            shares = []
             finished = []
             for i, (parent, contribution) in enumerate(zip(node._prev, contributions)):
                 if anomaly and not isfinite(contribution):
@@ -401,19 +449,19 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
                 before = parent.grad
                 parent.grad += contribution
                 nth = received[parent] = received.get(parent, 0) + 1
-                edges.append((parent, i, locals_[i], contribution, parent.grad, nth, before))
+                shares.append((parent, i, contribution, parent.grad, nth, before))
                 if parent in remaining:
                     remaining[parent] -= 1
                     if remaining[parent] == 0:
                         finished.append(parent)
-            step = show(Visit(node, upstream, edges, total - 1 - index, total, hooked))
+            step = show(Visit(node, upstream, shares, total - 1 - index, total, hooked))
             if node in targets:
-                stop_at(step)
+                stop_at(step, node)
             for leaf in finished:       # before the step is yielded: it says what they did
                 if hooks and _has_hooks(leaf):
                     leaf.grad = _note_hook(leaf, leaf.grad, _leaf_hooks(leaf, bases), hooked)
                 if leaf in targets:
-                    stop_at(step)
+                    stop_at(step, leaf)
             yield step
         node = None
         for leaf, before in zip(leaves, saved):
@@ -473,8 +521,12 @@ def backward_steps(root: Value, grad: SupportsFloat = 1.0) -> Generator[Step, No
         raise RuntimeError(f"backward_steps: {describe(root)} was computed under no_grad(); "
                            f"there is no graph to step through")
     order, leaves = order_and_leaves(root)
-    yield from observed_pass(root, grad, order, leaves, {}, recording.anomaly_enabled(),
-                             _presenter(root))
+    try:
+        yield from observed_pass(root, grad, order, leaves, {}, recording.anomaly_enabled(),
+                                 _presenter(root))
+    except TypeError as err:
+        _name_bad_grad(leaves, err)
+        raise
 
 
 def _raw(visit: Visit) -> Visit:
@@ -526,13 +578,17 @@ def _resolve_targets(root, targets, called=None):
     return wanted
 
 
-def stop_at(step):
-    """Called when a breakpoint_at node's gradient is complete.
+def stop_at(step, node):
+    """Called when ``node``'s gradient is complete (a ``breakpoint_at`` node).
 
-    You are in the debugger: ``p step`` shows the chain rule for this node,
-    ``p step.node.grad`` its gradient, ``up`` the backward loop.
+    You are in the debugger: ``p node.grad`` is δ = ∂root/∂node for this pass
+    (a leaf's grad from before the pass is added when the pass ends), ``print(step)``
+    the chain rule of the step that completed it (None when the root is a leaf),
+    ``up`` the backward loop, ``up 4`` the code that called ``backward()`` (where
+    its variables are names), ``c`` goes on.
     """
     breakpoint()  # noqa: T100  (the whole point: PYTHONBREAKPOINT decides what happens)
+    pass  # node.grad is complete: p node.grad, print(step); up 4: your code, its names; c: go on
 
 
 def _report_anomaly(node, parent, contribution, upstream):

@@ -509,19 +509,39 @@ def transposed(name):
 
 def meant_instead(found, name):
     """`` (did you mean w3_12? In Nielsen's w^l_jk, ...)`` when ``name`` is a weight no
-    node of ``found`` (:func:`nodes_by_name`) has and its transposed one is; else ``""``."""
+    node of ``found`` (:func:`nodes_by_name`) has and its transposed one is, or the z
+    whose grad a δ^l_j (or δ^l) typed for a node is; else ``""``."""
+    delta = None
+    if isinstance(name, str):
+        spelled = spelling(name)
+        delta = _DELTA.fullmatch(spelled[0] if len(spelled) == 1 else plain(name))
+    if delta is not None:
+        layer, j = delta.groups()
+        zs = [f"z{layer}_{j}"] if j else sorted(k for k in found if str(k).startswith(f"z{layer}_"))
+        zs = [z for z in zs if named(found, z)]
+        if zs:
+            return (f" (δ is not a node but the grad of a z: did you mean {', '.join(zs[:3])}"
+                    f"{', ...' if len(zs) > 3 else ''}? δ^l_j = ∂C/∂z^l_j)")
+        return ""
     swapped = transposed(name)
     if swapped is None or not named(found, swapped):
         return ""
     return f" (did you mean {swapped}? {JK[0].upper()}{JK[1:]})"
 
 
+#: Nielsen's δ^l_j (δ²₁, δ^2_1, delta2_1, δ3 as spelling() or plain() reads them)
+_DELTA = re.compile(r"(?:δ|delta)(\d+)(?:_(\d+))?")
+
+
 def named(found, name):
-    """The nodes of ``found`` (:func:`nodes_by_name`) that ``name`` names, exactly or as
-    the answers print it (``b_1`` is ``b1``: :func:`plain`); None when it names none."""
+    """The nodes of ``found`` (:func:`nodes_by_name`) that ``name`` names, exactly, as
+    the answers print it (``b_1`` is ``b1``: :func:`plain`) or as the steps and the
+    errors show it (``a␉b`` for a tab, ``(my weight)``: :func:`printable`, bracketed
+    where a name with a space is an operand); None when it names none."""
     matches = found.get(name)
     if not matches and isinstance(name, str):
-        spelled = [k for k in found if spelling(k) == spelling(plain(name))]
+        spelled = [k for k in found if spelling(k) == spelling(plain(name))] or \
+            [k for k in found if isinstance(k, str) and name in (printable(k), f"({printable(k)})")]
         matches = found[spelled[0]] if len(spelled) == 1 else None
     return matches or None
 

@@ -862,5 +862,10 @@ def evaluate_vjp(node, g):
 
 
 def local_values(node):
-    """The local derivatives ∂node/∂parent_i as numbers, by the eager rule with g = 1."""
-    return tuple(node._op.backward(node, 1.0))
+    """The local derivatives ∂node/∂parent_i as numbers: the record's vjp at g = 1,
+    bit for bit the eager rule's (test_op_coverage holds them equal), evaluated
+    without calling the rule, so that a breakpoint on ``sigmoid_backward`` stops
+    only where a pass applies it, with the node's upstream gradient."""
+    if node._op.vjp is None:
+        return tuple(node._op.backward(node, 1.0))
+    return tuple(map(float, evaluate_vjp(node, 1.0)))

@@ -200,10 +200,7 @@ class Stepper:
         if self._names is None:
             self._names = names.nodes_by_name(nodes)
         if name in self._names:
-            try:
-                return [names.find_node(nodes, name, "step")]
-            except names.NodeNameError as err:
-                raise StepperError(str(err).removeprefix("step: ")) from None
+            return self._one_named(nodes, name)
         if self._find is not None:
             extra = self._find(name)
             if extra is not None:
@@ -216,9 +213,20 @@ class Stepper:
                 return found
         if len(name) > 1 and name[0] == name[-1] and name[0] in "'\"":   # p "my weight"
             return self.lookup(name[1:-1])
+        if names.named(self._names, name):     # as the steps print it: (my weight), a␉b
+            return self._one_named(nodes, name)
         raise StepperError(f"no node named {name!r} in the graph of {self.labels(self.root)}"
                            f"{names.meant_instead(self._names, name)}; named nodes: "
                            f"{names.listing(self._names)}")
+
+    @staticmethod
+    def _one_named(nodes, name):
+        """[the one node called ``name``] (:func:`autograd.names.find_node`), or
+        StepperError if several are."""
+        try:
+            return [names.find_node(nodes, name, "step")]
+        except names.NodeNameError as err:
+            raise StepperError(str(err).removeprefix("step: ")) from None
 
     # -- moving -------------------------------------------------------------
 

@@ -79,13 +79,15 @@ class Step:
                leaf this step gave its last contribution (after that: ``grad_after`` is before)
     """
 
-    __slots__ = ("node", "op", "upstream", "edges", "index", "total", "labels", "hooked")
+    __slots__ = ("node", "op", "upstream", "_edges", "_visit", "index", "total", "labels",
+                 "hooked")
 
     def __init__(self, node, upstream, edges, index, total, labels=None, hooked=None):
         self.node = node
         self.op = node._op
         self.upstream = upstream
-        self.edges = edges
+        self._edges = edges
+        self._visit = None
         self.index = index
         self.total = total
         self.labels = labels if labels is not None else label
@@ -95,9 +97,18 @@ class Step:
     def from_visit(cls, visit, labels=None):
         """The Step of one :class:`autograd.engine.Visit` (its edges become Contributions)."""
         labels = labels if labels is not None else label
-        return cls(visit.node, visit.upstream,
-                   [Contribution(*edge, labels) for edge in visit.edges],
-                   visit.index, visit.total, labels, visit.hooked)
+        step = cls(visit.node, visit.upstream, None, visit.index, visit.total, labels,
+                   visit.hooked)
+        step._visit = visit
+        return step
+
+    @property
+    def edges(self):
+        """The Contributions, made from the Visit when first read (so a pass with a
+        breakpoint on a rule calls the rule only for the pass, as backward() does)."""
+        if self._edges is None:
+            self._edges = [Contribution(*edge, self.labels) for edge in self._visit.edges]
+        return self._edges
 
     def lines(self, labels=None):
         """The chain rule written out, one line per parent that is not a constant:

@@ -554,3 +554,42 @@ def test_micrograds_topological_loop_of_backward_steps_is_the_gradient():
     for node in reversed(topological_order(out)):
         node._backward()
     assert_close(a.grad, central_difference(lambda v: f(v)[0].data, 0.7), rel=1e-7)
+
+
+@pytest.mark.parametrize("how", ["backward", "backward_steps", "hooked"])
+def test_a_grad_set_to_none_is_named_and_nothing_changes(how):
+    """PyTorch's habit `w.grad = None` (its "no gradient yet"): backward() said only
+    "unsupported operand type(s) for +: 'NoneType' and 'float'".  Now the error names
+    the leaf; every grad is as before.  Oracle: ∂(x·w)/∂x = w = 3 by hand, after w's fix."""
+    x, w = Value(2.0, name="x"), Value(3.0, name="w")
+    L = (x * w).named("L")
+    if how == "hooked":
+        x.register_hook(lambda g: None)
+    w.grad = None
+    with pytest.raises(TypeError, match=r"'w' = 3\.0 has \.grad = None, not a number.*zero_grad"):
+        if how == "backward_steps":
+            list(L.backward_steps())
+        else:
+            L.backward()
+    assert (x.grad, w.grad, L.grad) == (0.0, None, 0.0)
+    w.zero_grad()
+    L.backward()
+    assert (x.grad, w.grad) == (3.0, 2.0)
+
+
+@pytest.mark.parametrize("which", ["node", "parent"])
+def test_local_step_names_a_grad_that_is_not_a_number_and_adds_nothing(which):
+    """micrograd's `o._backward()` by hand with a grad set to None: the error names the
+    node, and no parent's grad changed (before, the first parent of x·w had its share
+    added when the second failed).  Oracle: ∂(x·w)/∂x = w, ∂(x·w)/∂w = x by hand."""
+    x, w = Value(2.0, name="x"), Value(3.0, name="w")
+    p = (x * w).named("p")
+    p.grad = 1.0
+    bad = p if which == "node" else w
+    bad.grad = None
+    with pytest.raises(TypeError, match=rf"'{bad.name}' = .* has \.grad = None, not a number"):
+        p._backward()
+    assert x.grad == 0.0 and bad.grad is None
+    bad.grad = 1.0 if which == "node" else 0.0
+    p._backward()
+    assert (x.grad, w.grad) == (3.0, 2.0)

@@ -212,3 +212,19 @@ def test_the_command_line_finds_a_node_by_its_printed_form(tmp_path, capsys):
     assert main(["explain", str(script), "--wrt", "w³₁₁"]) == 0
     head = capsys.readouterr().out.splitlines()[0]
     assert head.startswith("∂C/∂w3_11 = ") and float(head.split()[2]) == pytest.approx(hand, 1e-11)
+
+
+@pytest.mark.parametrize("typed, z", [("δ²₁", "z2_1"), ("δ2_1", "z2_1"), ("delta3_1", "z3_1"),
+                                      ("δ3", "z3_1")])
+def test_a_delta_typed_for_a_node_points_to_its_z(typed, z):
+    """Nielsen's δ^l_j is not a node but the grad of z^l_j (BP1-BP2): a learner who types
+    it (breakpoint_at, explain) is told which z to name.  Oracle: the naming scheme by
+    hand, δ²₁ = ∂C/∂z²₁; z's grad after backward() is C'(a³₁)·σ'(z) chained by hand."""
+    import nn
+    net = nn.MLP([2, 3, 1], seed=0)
+    C = nn.half_squared_error(net([1.0, 0.0]), [1.0])
+    with pytest.raises(NodeNameError, match=rf"\(δ is not a node but the grad of a z: did you mean {z}\?"):
+        C.backward(breakpoint_at=typed)
+    C.backward()
+    a3 = net.layers[-1].a[0].data
+    assert net.layers[-1].z[0].grad == pytest.approx((a3 - 1.0) * a3 * (1 - a3), rel=1e-13)

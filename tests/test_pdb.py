@@ -5,6 +5,7 @@ that name whose locals are ``node``, ``upstream``, ``a``, ``local``; the values
 pdb prints must be the hand-computed ones (see test_step_api.hand000).
 """
 
+import ast
 import os
 import re
 import subprocess
@@ -168,3 +169,108 @@ def test_pdb_session_in_the_docs_is_what_pdb_prints(doc, body, tmp_path):
             assert shown, f"{doc.name}: `{command}` quotes a line number but shows no output to check"
         answer = answers[i] if i < len(answers) else ""
         find_shown(shown, answer, f"{doc.name}: pdb's answer to `{command}`")
+
+
+# ---------------------------------------------------------------------------
+# A rule's breakpoint during a watched pass (breakpoint_at, hooks, backward_steps)
+# ---------------------------------------------------------------------------
+
+def run_script_in_pdb(tmp_path, body, commands):
+    """pdb's answers to ``commands`` on a script that builds seed 000's graph as ``n``."""
+    script = tmp_path / "watched.py"
+    script.write_text(
+        "import runpy\n"
+        f"ns = runpy.run_path({os.path.join(ROOT, 'tests', 'test_step_api.py')!r})\n"
+        "n = ns['seed000']()\n" + body)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.path.join(ROOT, "tests")]))
+    env.pop("PYTHONBREAKPOINT", None)
+    r = subprocess.run([sys.executable, "-m", "pdb", str(script)],
+                       input="\n".join(commands + ["quit"]) + "\n",
+                       capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return [a.strip() for a in r.stdout.split("(Pdb) ")]
+
+
+@pytest.mark.parametrize("body", [
+    "n['L'].backward(breakpoint_at='L')\n",
+    "n['h'].register_hook(lambda g: None)\nn['L'].backward()\n",
+    "for step in n['L'].backward_steps():\n    pass\n",
+    "for step in n['L'].backward_steps():\n    print(step)\n",
+], ids=["breakpoint_at", "hook", "backward_steps", "printed_steps"])
+def test_a_rule_breakpoint_stops_once_per_node_with_its_upstream(tmp_path, body):
+    """`break autograd.ops.sigmoid_backward` in a watched pass stops at y' then h, each
+    with its upstream ∂L/∂y' = y' − y and ∂L/∂h = w2·δ2, as in backward(); never a
+    second time with upstream 1.0.  Oracle: the hand formulas of hand000."""
+    v = hand000()
+    commands = ["import autograd.ops", "break autograd.ops.sigmoid_backward"]
+    stops = 3      # enough for a third call, if the rule were called more than once per node
+    if "breakpoint_at" in body:
+        commands.append("continue")             # the stop at L, before any σ
+    for _ in range(stops):
+        commands += ["continue", "p (node.name, upstream)"]
+    answers = run_script_in_pdb(tmp_path, body, commands)
+    seen = [ast.literal_eval(a.splitlines()[0]) for a in answers if a.startswith("(")]
+    assert [name for name, _ in seen] == ["y'", "h"], answers
+    assert [upstream for _, upstream in seen] == [pytest.approx(-v["e"], rel=1e-13),
+                                                  pytest.approx(v["dh"], rel=1e-13)]
+
+
+@pytest.mark.parametrize("target, key", [("w1", "dw1"), ("b", "db"), ("h", "dh"), ("L", None)])
+def test_breakpoint_at_names_the_node_whose_gradient_is_complete(tmp_path, target, key):
+    """At a breakpoint_at stop the local ``node`` is the node asked for, a leaf included
+    (whose step is another node's: step.node is net1 for w1), with its gradient of this
+    pass; pdb shows a line of the stop, not a --Return--.  Oracle: hand000's formulas
+    (∂L/∂w1 = x·δ1, ∂L/∂b = δ2 + δ1, ∂L/∂h = w2·δ2, ∂L/∂L = 1)."""
+    v = hand000()
+    answers = run_script_in_pdb(
+        tmp_path, f"n['L'].backward(breakpoint_at={target!r})\n",
+        ["continue", "p node.name", "p node.grad", "continue"])
+    assert "stop_at()" in answers[1] and "--Return--" not in answers[1], answers[1]
+    assert answers[2] == repr(target)
+    assert float(answers[3]) == pytest.approx(v[key] if key else 1.0, rel=1e-13)
+
+
+def test_breakpoint_at_a_leaf_root(tmp_path):
+    """The root is a leaf: the stop has ``node`` (the root, ∂r/∂r = 1) and no step."""
+    answers = run_script_in_pdb(
+        tmp_path, "r = n['w1']\nr.backward(breakpoint_at=r)\n",
+        ["continue", "p node.name, node.grad, step", "continue"])
+    assert answers[2] == "('w1', 1.0, None)"
+
+
+def test_step_from_backward_reaches_the_first_rule_through_chainrule_frames_only(tmp_path):
+    """`s` from the line `L.backward()` goes down value.py and engine.py to the first rule,
+    σ' of y' = σ(net2), with no frame of the standard library on the way (a learner
+    stepping in should not land in weakref's code).  Oracle: the hand value ∂L/∂y' = y' − y."""
+    v = hand000()
+    body = "breakpoint()\nn['L'].backward()\n"
+    answers = run_script_in_pdb(tmp_path, body, ["continue"] + ["step"] * 400)
+    frames, steps = [], 0
+    for answer in answers[2:]:
+        steps += 1
+        where = re.search(r"^> (.*?)\(\d+\)(\w+|<\w+>)\(\)", answer, re.M)
+        if where:
+            frames.append((os.path.basename(where.group(1)), where.group(2)))
+            if where.group(2) == "sigmoid_backward":
+                break
+    assert frames[-1] == ("ops.py", "sigmoid_backward"), frames
+    files = {f for f, _ in frames}
+    assert files <= {"watched.py", "value.py", "engine.py", "graph.py", "floats.py", "ops.py"}, frames
+    answers = run_script_in_pdb(tmp_path, body, ["continue"] + ["step"] * steps +
+                                ["p node.name, upstream"])
+    shown = [a for a in answers if a.startswith("(")]           # the answer to p
+    name, upstream = ast.literal_eval(shown[-1].splitlines()[0])
+    assert name == "y'" and upstream == pytest.approx(-v["e"], rel=1e-13)
+
+
+def test_the_stop_says_how_to_reach_the_scripts_names(tmp_path):
+    """At a breakpoint_at stop the script's variables are 4 frames up, and the line pdb
+    shows says so; there `w1.grad` is -0.0 (no contribution yet: the pass's sums start
+    at -0.0) and `b.grad` is its first contribution δ2 = ∂L/∂net2.  Oracle: hand000."""
+    v = hand000()
+    answers = run_script_in_pdb(tmp_path, "n['L'].backward(breakpoint_at='h')\n",
+                                ["continue", "up 4", "p n['w1'].grad, n['b'].grad", "continue"])
+    assert "up 4" in answers[1], answers[1]
+    assert re.search(r"watched\.py\(\d+\)<module>\(\)", answers[2]), answers[2]
+    w1_grad, b_grad = ast.literal_eval(answers[3].splitlines()[0])
+    assert str(w1_grad) == "-0.0" and b_grad == pytest.approx(v["d2"], rel=1e-13)

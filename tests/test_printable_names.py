@@ -353,3 +353,28 @@ def test_matrix_check_and_entry_explanation(name, shown):
         f"(transpose, 1/m, ⊙ σ', BP2's transpose, the bias sum, the sign) reproduces it.")
     assert text.splitlines()[3].split() == ["W2[1,1]", f"∂{shown}/∂w³₁₁", "1", "-0.0005", "NO"]
     clean(text, 5)
+
+
+@pytest.mark.parametrize("name, shown", [("a\tb", "a␉b"), ("my weight", "(my weight)"),
+                                         ("x\ny z", "(x␊y z)")])
+def test_a_node_is_found_by_the_name_the_texts_show(name, shown):
+    """What the steps and the error's list of names print (a tab as ␉, a name with a
+    space in brackets) finds the node, in breakpoint_at, explain and the stepper.
+    Oracle: L = 3·w² at w = 2, ∂L/∂w = 6w = 12 by hand."""
+    w = Value(2.0, name=name)
+    L = (3.0 * w * w).named("L")
+    assert shown in str(list(L.backward_steps())[-1]) or shown in names.listing([name])
+    stops = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PYTHONBREAKPOINT", "0")
+        from autograd import engine
+        mp.setattr(engine, "stop_at", lambda step, node: stops.append((node, node.grad)))
+        w.zero_grad()
+        L.backward(breakpoint_at=shown)
+    assert stops == [(w, 12.0)]
+    assert explain(L, shown).engine == 12.0
+    stepper = Stepper(L)
+    try:
+        assert stepper.lookup(shown) == [w]
+    finally:
+        stepper.stop()
