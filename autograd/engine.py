@@ -39,7 +39,7 @@ from . import names, recording
 from .floats import as_float, short_repr
 from .graph import all_nodes, order_and_leaves, topological_order, walk
 from .interrupts import deferred_interrupts
-from .ops import DETACHED, describe, local_values
+from .ops import DETACHED, data_now, describe, local_values
 
 if TYPE_CHECKING:
     from .steps import Step
@@ -367,10 +367,13 @@ class Visit:
 
     The pass calls each rule once, as backward() does (a breakpoint on
     ``sigmoid_backward`` stops once per node, with the node's upstream); the
-    locals ∂node/∂parent are worked out when ``edges`` is first read.
+    locals ∂node/∂parent are worked out when ``edges`` is first read, at the
+    numbers the node and its parents had when it was visited (``numbers``), so
+    a step read after ``opt.step()`` still multiplies out.
     """
 
-    __slots__ = ("node", "upstream", "shares", "index", "total", "hooked", "_edges")
+    __slots__ = ("node", "upstream", "shares", "index", "total", "hooked", "numbers",
+                 "_edges")
 
     def __init__(self, node: Value, upstream: float, shares: list[tuple[Any, ...]],
                  index: int, total: int,
@@ -378,6 +381,7 @@ class Visit:
         self.node, self.upstream, self.shares = node, upstream, shares
         self.index, self.total = index, total
         self.hooked = hooked if hooked is not None else []
+        self.numbers = data_now(node)
         self._edges: list[tuple[Any, ...]] | None = None
 
     @property
@@ -385,7 +389,7 @@ class Visit:
         """``shares``, ``(parent, index, contribution, grad_after, nth, grad_before)``
         per parent, each with its local ∂node/∂parent put in third place."""
         if self._edges is None:
-            locals_ = local_values(self.node)
+            locals_ = local_values(self.node, self.numbers)
             self._edges = [(parent, i, locals_[i], *rest) for parent, i, *rest in self.shares]
         return self._edges
 

@@ -852,20 +852,26 @@ def remember(cache, key, value, op, many_ops=False):
     return value
 
 
-def evaluate_vjp(node, g):
-    """The record's chain-rule terms for ``node`` on floats: what ``backward`` must equal."""
+def evaluate_vjp(node, g, numbers=None):
+    """The record's chain-rule terms for ``node`` on floats: what ``backward`` must equal.
+    ``numbers``: ``(out, (x0, x1, ...))`` to use instead of the nodes' data now."""
     op = node._op
     exprs = op.vjp_exprs(len(node._prev), fixed_operands(node))
-    env = {f"x{i}": p.data for i, p in enumerate(node._prev)}
-    env["out"], env["g"] = node.data, g
+    out, xs = numbers if numbers is not None else (node.data, [p.data for p in node._prev])
+    env = {f"x{i}": x for i, x in enumerate(xs)}
+    env["out"], env["g"] = out, g
     return tuple(E.evaluate(e, env, IEEE) for e in exprs)
 
 
-def local_values(node):
+def local_values(node, numbers=None):
     """The local derivatives ∂node/∂parent_i as numbers: the record's vjp at g = 1,
     bit for bit the eager rule's (test_op_coverage holds them equal), evaluated
     without calling the rule, so that a breakpoint on ``sigmoid_backward`` stops
-    only where a pass applies it, with the node's upstream gradient."""
-    if node._op.vjp is None:
-        return tuple(node._op.backward(node, 1.0))
-    return tuple(map(float, evaluate_vjp(node, 1.0)))
+    only where a pass applies it, with the node's upstream gradient.  ``numbers``:
+    the node's and its parents' data as they were (:func:`data_now`)."""
+    return tuple(map(float, evaluate_vjp(node, 1.0, numbers)))
+
+
+def data_now(node):
+    """``(node.data, (parent.data, ...))``: what its local derivatives are worked out at."""
+    return node.data, tuple([p.data for p in node._prev])

@@ -103,6 +103,12 @@ class Step:
         return step
 
     @property
+    def value(self):
+        """The node's number when the pass visited it (``node.data`` may have changed since:
+        an optimiser's step)."""
+        return self._visit.numbers[0] if self._visit is not None else self.node.data
+
+    @property
     def edges(self):
         """The Contributions, made from the Visit when first read (so a pass with a
         breakpoint on a rule calls the rule only for the pass, as backward() does)."""
@@ -144,7 +150,7 @@ class Step:
         labels = printed(labels or self.labels)
         name = labels(self.node)
         head = (f"step {self.index + 1}/{self.total}: {name} = "
-                f"{formula(self.node, labels=labels)} = {_num(self.node.data)}, "
+                f"{formula(self.node, labels=labels)} = {_num(self.value)}, "
                 f"{grad_of(self.node, name)} = {_num(self.upstream)} (complete)")
         own = [hook_note(name, before, after)
                for node, before, after in self.hooked if node is self.node]

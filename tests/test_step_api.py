@@ -448,3 +448,18 @@ def test_micrograd_labels_that_spell_expressions_are_bracketed_in_the_steps():
     assert ": d = (a+b) × c = -10, d.grad = 2" in step.text().split("\n")[0]
     head = next(st for st in L.backward_steps() if st.node is s).text().split("\n")
     assert "(a+b).grad = 20" in head[0] and "  a.grad += 1 * (a+b).grad = 1 * 20 = 20  (a.grad now 20)" in head
+
+
+def test_a_step_read_after_the_numbers_changed_still_multiplies_out():
+    """Steps kept and printed after an optimiser moved a weight: each line's local
+    derivative is the one of the pass (∂z/∂x = w = -0.3 when it ran), so local × upstream
+    is the contribution it added.  Oracle: by hand, z = x·w = -0.15, σ'(z) = 0.24862,
+    ∂y/∂x = w·σ'(z) = -0.074586."""
+    x, w = Value(0.5, name="x"), Value(-0.3, name="w", kind="parameter")
+    y = (x * w).named("z").sigmoid().named("y")
+    steps = list(y.backward_steps())
+    w.data = 2.0                                      # as opt.step() would
+    text = str(steps[1])
+    assert "x.grad += w * z.grad = -0.3 * 0.2486 = -0.07458" in text, text
+    assert steps[1].edges[0].local == -0.3
+    assert math.isclose(steps[1].edges[0].contribution, -0.3 * 0.24862, rel_tol=1e-4)
