@@ -52,7 +52,18 @@ commands:
   g [PATH]     write the graph as it is now to an image and print its path
                (PATH: a file ending in .png, .svg or .pdf, or a folder)
   q            quit (Ctrl-C at the prompt too; Ctrl-D continues, as c)
-  h            this help"""
+  h [COMMAND]  this help (with COMMAND: its line, as pdb's h does)"""
+
+
+def help_for(command):
+    """The line of :data:`HELP` for one command (``h b``), or StepperError naming it."""
+    verb = command.split()[0].lower()
+    verb = _SPELLED_OUT.get(verb, verb)
+    for line in HELP.splitlines()[1:]:
+        if line.startswith("  ") and verb in line.split()[:3] and verb in _SPELLED_OUT.values():
+            return line.strip()
+    raise StepperError(f"h {command}: no command {names.printable(command.split()[0])!r} "
+                       f"(h lists the commands)")
 
 
 class StepperError(Exception):
@@ -448,7 +459,7 @@ class Stepper:
             self.say(f"quit after step {len(self.done)}/{self.total}; the leaves keep the "
                      f"gradients they had before this pass")
         elif verb in ("h", "help", "?"):
-            self.say(HELP)
+            self.say(HELP if arg is None else help_for(arg))
         else:
             raise StepperError(f"unknown command {line.strip()!r} (h lists the commands)")
 
@@ -559,6 +570,10 @@ def _next_command(lines, source):
 
 
 #: the commands that take no argument (``n 3`` is refused, not taken as ``n``)
+#: the long spellings of the commands, as pdb's (h next is h n)
+_SPELLED_OUT = {"next": "n", "step": "n", "s": "n", "continue": "c", "cont": "c", "break": "b",
+                "until": "b", "print": "p", "graph": "g", "quit": "q", "exit": "q", "help": "h",
+                "?": "h"}
 _NO_ARGUMENT = ("n", "next", "s", "step", "c", "continue", "cont", "q", "quit", "exit")
 _COMMANDS = ("n", "next", "c", "continue", "b", "p", "print", "g", "graph", "q", "quit", "h", "help")
 #: the commands that take a node's name (or a path) after them

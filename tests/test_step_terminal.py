@@ -116,6 +116,19 @@ def test_a_command_that_takes_no_argument_refuses_one():
     assert st.done == [] and not st.finished    # nothing was taken or stopped
 
 
+def test_help_for_one_command_is_its_line_as_in_pdb():
+    """``h b`` printed the whole help and dropped the b; as pdb's ``h b`` it is b's line
+    (long spellings too), and a command that does not exist is a one-line error."""
+    n, st, out = make()
+    st.command("h b")
+    assert out.getvalue().strip() == "b NAME       run until NAME's gradient is complete"
+    st.command("help continue")
+    assert out.getvalue().strip().splitlines()[-1].startswith("c            continue to the end")
+    with pytest.raises(StepperError, match=r"^h zz: no command 'zz' \(h lists the commands\)$"):
+        st.command("h zz")
+    assert st.done == [] and not st.finished
+
+
 def test_find_reaches_script_variables_but_only_in_the_graph():
     n = seed000()
     outsider = Value(3.0)
