@@ -507,8 +507,16 @@ def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
     return values, precisions
 
 
+#: one number in scientific notation typed with spaces, read whole (not as numpy's entries
+#: apart by spaces): 4.03 × 10⁻³, 4.03 \\times 10^{-3}, 4.03 x 10^-3, 4.03 e-3, and 4.03 × 10-3
+#: (an exponent that lost its superscript, which the entry's reader names)
+_SPACED_SCIENTIFIC = (r"[+\-−]?(?:\d+\.?\d*|\.\d+)(?:\s*(?:[xX×·⋅*]|\\times|\\cdot)\s*10\s*"
+                      r"(?:(?:\^|\*\*)\s*(?:\{\s*[+\-−]?\s*\d+\s*\}|\(\s*[+\-−]?\s*\d+\s*\)|[+\-−]?\d+)"
+                      r"|[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+|[\-−]\d+)|\s+[eE][+\-−]?\d+)(?![^\s\[\],;])")
+#: 4.03 e-3 in a list: 4.03e-3 (its space, between numpy's entries, is not one)
+_SPACED_E = re.compile(r"^(\S+)\s+([eE][+\-−]?\d+)$")
 #: a list's tokens; a % set apart from its number (``0.4 %``) stays with it
-_CELL = re.compile(r"\s*(\[|\]|,|;|[^\s\[\],;]+(?:\s+\\?%)?)")
+_CELL = re.compile(rf"\s*(\[|\]|,|;|{_SPACED_SCIENTIFIC}|[^\s\[\],;]+(?:\s+\\?%)?)")
 
 #: a LaTeX matrix of a post: \begin{bmatrix} a & b \\ c & d \end{bmatrix} (pmatrix, array{cc}, ...)
 #: its opening, which a formula may not hold (:mod:`autograd.matrix_formula` refuses it)
@@ -765,7 +773,7 @@ def _read_rows(text):
         elif t != ",":
             if row is None:
                 raise ValueError(f"cannot read {text!r} as a matrix: {t!r} is outside a row's [ ]")
-            row.append(t)
+            row.append(_SPACED_E.sub(r"\1\2", t))
     if depth != 0 or not rows:
         raise ValueError(f"cannot read {text!r} as a matrix: the brackets do not match")
     _refuse_decimal_commas(text, tokens)
