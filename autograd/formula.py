@@ -316,9 +316,19 @@ _TWICE = re.compile(rf"({_NAME}?)\s*\^\s*(?:2|\{{\s*2\s*\}})")
 _MIXED = re.compile(rf"({_NAME})\s*{_D}({_NAME})")
 
 
+#: a second derivative typed as plain text: ∂²f/∂x∂y =, ∂^2 f/∂x^2 =, d²f/dx², d2f/dxdy =
+#: (its top's order, 2, and its bottom, read by :data:`_TWICE_PLAIN` or :data:`_MIXED`)
+_SECOND_PLAIN = re.compile(rf"\s*{_D}(?P<order>²|\^\s*(?:2|\{{\s*2\s*\}})|2)\s*(?P<top>{_NAME})\s*/\s*"
+                           rf"(?P<open>\(\s*)?{_D}(?P<below>[^=&]*?)\s*(?(open)\))\s*&?\s*=(?!=)")
+#: the bottom x², x^2 (and x2 after a top d2f, as typed without superscripts)
+_TWICE_PLAIN = re.compile(rf"({_NAME}?)\s*(?:²|\^\s*(?:2|\{{\s*2\s*\}}))")
+_TWICE_BARE = re.compile(rf"({_NAME}?)2")
+
+
 class _FracSide:
     """A left-hand side \\frac{∂ top}{∂ below} = whose top is an expression (braces
-    balanced), read as an :data:`_LHS` match is: ``group("c")``, ``group("d")``, ``end()``."""
+    balanced), or a second derivative as plain text, ∂²f/∂x∂y = (:meth:`match_plain`), read
+    as an :data:`_LHS` match is: ``group("c")``, ``group("d")``, ``end()``."""
 
     def __init__(self, text, start, top, below, end, variables=None):
         self._groups = {0: text[start:end], "c": top, "d": below}
@@ -356,6 +366,21 @@ class _FracSide:
         if not top or top.startswith("^") or not re.fullmatch(_NAME, below):   # ∂w_1^2
             return None
         return cls(text, start, top, below, equals.end())
+
+    @classmethod
+    def match_plain(cls, text, start):
+        """A second derivative typed as plain text at ``start`` (∂²f/∂x∂y =, d2f/dx2 =), or None."""
+        found = _SECOND_PLAIN.match(text, start)
+        if found is None:
+            return None
+        below = found.group("below")
+        twice = (_TWICE_PLAIN.fullmatch(below) or _MIXED.fullmatch(below)
+                 or found.group("order") == "2" and _TWICE_BARE.fullmatch(below))
+        if not twice:
+            return None
+        variables = [v for v in twice.groups() if v is not None]
+        return cls(text, start, found.group("top"), below, found.end(),
+                   variables * 2 if len(variables) == 1 else variables)
 
 
 def _latex_key(text):
@@ -491,7 +516,8 @@ class _Reader:
         """Read ``dO/dw1 =`` (and its other spellings): return where the formula starts."""
         text = self.text[:400]
         start = _FRAME.match(text).end()
-        found = _LHS.match(text, start) or _FracSide.match(text, start)
+        found = (_FracSide.match_plain(text, start) or _LHS.match(text, start)
+                 or _FracSide.match(text, start))
         if found is None:
             return 0
         written = names.printable(" ".join(found.group(0).split()).rstrip("=& "))  # one line

@@ -53,3 +53,54 @@ def test_a_spaced_exponent_that_lost_its_superscript_is_named():
     with pytest.raises(ValueError, match=r"^expected: the entry in row 1, column 1, '4.03 × "
                                          r"10-3', reads as 4.03·10 − 3; .* write 4.03e-3$"):
         check(blog_cost(), "W2", "[4.03 × 10-3, 9.40 × 10⁻³, 7.69 × 10⁻³]")
+
+
+@pytest.mark.parametrize("typed", ["∂²f/∂x∂y = 2x + cos(xy) - xy sin(xy)",
+                                   "∂^2 f/∂x∂y = 2x + cos(xy) - xy sin(xy)",
+                                   "d2f/dxdy = 2x + cos(xy) - xy sin(xy)",
+                                   "d^2f/dx dy = 2x + cos(xy) - xy sin(xy)",
+                                   "∂²f/(∂x∂y) = 2x + cos(xy) - xy sin(xy)",
+                                   "∂²f/∂y∂x = 2x + cos(xy) - xy sin(xy)"])
+def test_a_plain_text_mixed_second_derivative_is_a_left_hand_side(typed):
+    """∂²f/∂x∂y = … typed as plain text said "names '²f', and no node has that name", where
+    LaTeX's \\frac{\\partial^2 f}{\\partial x \\partial y} = … was read.  Oracle, by hand for
+    f = x²y + sin(xy): f_xy = 2x + cos(xy) − xy sin(xy)."""
+    import math
+
+    from autograd import Value, grad
+    x, y = Value(0.7, name="x"), Value(-1.3, name="y")
+    (fy,) = grad((x ** 2 * y + (x * y).sin()).named("f"), y, create_graph=True)
+    verdict = check(fy, x, typed)
+    assert verdict and verdict.formula.lhs == ("∂f/∂y", "x")
+    hand = 2 * 0.7 + math.cos(0.7 * -1.3) - 0.7 * -1.3 * math.sin(0.7 * -1.3)
+    assert verdict.formula_value == pytest.approx(hand, rel=1e-14)
+
+
+@pytest.mark.parametrize("typed", ["∂²f/∂x² = 2y - y^2 sin(xy)", "∂^2 f/∂x^2 = 2y - y^2 sin(xy)",
+                                   "d2f/dx2 = 2y - y^2 sin(xy)", "d²f/dx² = 2y - y^2 sin(xy)"])
+def test_a_plain_text_second_derivative_twice_in_one_variable_is_a_left_hand_side(typed):
+    """∂²f/∂x² = … as plain text.  Oracle, by hand: f_xx = 2y − y² sin(xy); and the left side
+    is read, not skipped: over ∂f/∂y it says the root must be ∂f/∂x."""
+    import math
+
+    from autograd import Value, grad
+    from autograd.check import FormulaError
+    x, y = Value(0.7, name="x"), Value(-1.3, name="y")
+    fx, fy = grad((x ** 2 * y + (x * y).sin()).named("f"), [x, y], create_graph=True)
+    verdict = check(fx, x, typed)
+    assert verdict and verdict.formula.lhs == ("∂f/∂x", "x")
+    assert verdict.formula_value == pytest.approx(2 * -1.3 - 1.3 ** 2 * math.sin(0.7 * -1.3),
+                                                  rel=1e-14)
+    with pytest.raises(FormulaError, match=r"with respect to x twice, so the root must be the "
+                                           r"gradient ∂f/∂x .* here the root is ∂f/∂y"):
+        check(fy, x, typed)
+
+
+def test_a_plain_text_second_derivative_names_an_unknown_variable():
+    """∂²f/∂x∂z over a graph without z names z, not '²f'."""
+    from autograd import Value, grad
+    from autograd.check import FormulaError
+    x, y = Value(0.7, name="x"), Value(-1.3, name="y")
+    (fy,) = grad((x * y).named("f"), y, create_graph=True)
+    with pytest.raises(FormulaError, match=r"∂²f/∂x∂z names 'z', and no node has that name"):
+        check(fy, x, "∂²f/∂x∂z = 1")
