@@ -622,7 +622,7 @@ class _Reader:
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
         typed = _NAMED.sub(lambda found: names.latex_unescaped(found.group(1)), typed)  # leaf_1
         typed = _BRACED_PRIMED.sub(r"\1", typed)         # {y}': y'
-        plain = re.sub(r"_\{([^{}]*)\}", r"_\1", typed)
+        plain = re.sub(r"_\{([^{}]*)\}", lambda sub: "_" + names.latex_unescaped(sub.group(1)), typed)
         name = self._name_of(plain) or self._name_of(names.plain(plain))    # ∂C/∂w³₁₁ as printed
         if name is None:
             raise FormulaError(
@@ -882,7 +882,9 @@ class _Reader:
             if i < n and text[i] == "{" and text[i - 1] == "_" and chars:   # w_{1}
                 close = text.find("}", i + 1, i + 201)
                 inner = text[i + 1:close] if close > 0 else ""
-                if close < 0 or not inner.isalnum():
+                if close > 0 and not inner.isalnum():
+                    inner = self._spaced_subscript(chars, inner, i)
+                if close < 0 or not inner.isalnum() and " " not in inner:
                     self.fail(i, text[i - 1:i + 7], "a subscript in braces must be letters "
                                                     "or digits: w_{1}")
                 chars.append(inner)
@@ -934,6 +936,19 @@ class _Reader:
             i = sample.end()
         self._pieces(run, where, i, out)
         return i
+
+    def _spaced_subscript(self, chars, inner, i):
+        """The subscript ``my out`` of ``y_{my out}`` (``y_{my\\ out}``, as LaTeX spaces it):
+        part of the node named ``y_my out``; refused, naming that node, when no node is."""
+        spaced = names.latex_unescaped(inner).strip()
+        if not spaced.replace(" ", "").isalnum():
+            return inner
+        name = "".join(chars) + spaced
+        if self._name_of(name) is None:
+            self.fail(i, f"{''.join(chars)}{{{inner}}}", f"a subscript with a space names the node "
+                                                        f"{names.printable(name)!r}, and no node has "
+                                                        f"that name")
+        return spaced
 
     def _layer_of_one(self, chars, layer):
         """The node named ``a^3`` (or ``a^{3}``) for ``a^3_1``, neuron 1 of a layer its

@@ -104,3 +104,35 @@ def test_a_plain_text_second_derivative_names_an_unknown_variable():
     (fy,) = grad((x * y).named("f"), y, create_graph=True)
     with pytest.raises(FormulaError, match=r"∂²f/∂x∂z names 'z', and no node has that name"):
         check(fy, x, "∂²f/∂x∂z = 1")
+
+
+def spaced_graph():
+    from autograd import Value
+    a = Value(2.0, name="a")
+    out = (a * a).named("y_my out")
+    L = (3 * out + a).named("L")
+    L.backward()
+    return L, a, out
+
+
+@pytest.mark.parametrize("typed", ["y_{my out}", r"y_{my\ out}", "(y_my out)",
+                                   r"\mathrm{y\_my\ out}"])
+def test_a_latex_subscript_with_a_space_names_the_node_with_that_space(typed):
+    """y_{my out} in a formula was refused ('a subscript in braces must be letters or
+    digits') though the left-hand side dL/dy_{my out} read it as the node y_my out.
+    Oracle, by hand: L = 3·out + a, so ∂L/∂out = 3 and 3 = 3·out/out."""
+    L, _, out = spaced_graph()
+    verdict = check(L, out, f"3 {typed} / {typed}")
+    assert verdict and verdict.formula_value == 3.0
+    assert check(L, out, rf"\frac{{\partial L}}{{\partial {typed}}} = 3").formula.lhs == \
+        ("L", "y_my out")
+
+
+def test_a_latex_subscript_with_a_space_of_no_node_is_named_in_one_line():
+    from autograd.check import FormulaError
+    L, a, _ = spaced_graph()
+    with pytest.raises(FormulaError, match=r"^check: cannot read the formula at position 2 "
+                                           r"\('x_\{my out\}'\): a subscript with a space names "
+                                           r"the node 'x_my out', and no node has that name; "
+                                           r"named nodes: L, a, y_my out$"):
+        check(L, a, "x_{my out}")
