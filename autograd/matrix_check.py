@@ -31,7 +31,7 @@ from .matrix_explain import loss_of
 from .matrix_formula import MatrixFormulaError, evaluate_matrix_formula
 from .verdict import Verdict
 from .notation import number
-from .precision import MISTAKE_DIGITS, digits_in_all, is_number_text, precision_for, told_apart
+from .precision import MISTAKE_DIGITS, is_number_text, precision_for, told_apart
 
 __all__ = ["MatrixVerdict", "check_matrix", "is_matrix_question", "network_hint", "other_parameter",
            "MatrixFormulaError"]
@@ -639,11 +639,17 @@ def _searched_at(values, precisions, truth):
 
 def _too_few(precisions):
     """``too few digits ...``: what the verdict says when a mistake gives the numbers only
-    at digits so few that one would by chance."""
-    n = digits_in_all(precisions)
-    return (f"{n} significant digit{'' if n == 1 else 's'} in all {'is' if n == 1 else 'are'} "
-            f"too few to tell which mistake gives these numbers (type at least "
-            f"{MISTAKE_DIGITS})")
+    at digits so few that one would by chance (no entry tells mistakes: :func:`told_apart`)."""
+    entries = [p for row in precisions for p in row]
+    typed = [p.digits for p in entries if p.mode == "typed"]
+    if not typed:                                   # tolerances too wide
+        return entries[0].too_few_digits()[0].replace("your value", "these numbers")
+    n, s = max(typed), "" if max(typed) == 1 else "s"
+    if len(entries) == 1:
+        return (f"{n} significant digit{s} {'is' if n == 1 else 'are'} too few to tell which "
+                f"mistake gives this number (type at least {MISTAKE_DIGITS})")
+    return (f"no entry has more than {n} significant digit{s}, too few to tell which mistake "
+            f"gives these numbers (type at least {MISTAKE_DIGITS} in one entry)")
 
 
 def _what_differs(view, kind, l, layout, values, precisions, truth, root_name, flat=False,

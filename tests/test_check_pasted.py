@@ -136,3 +136,21 @@ def test_a_latex_subscript_with_a_space_of_no_node_is_named_in_one_line():
                                            r"the node 'x_my out', and no node has that name; "
                                            r"named nodes: L, a, y_my out$"):
         check(L, a, "x_{my out}")
+
+
+@pytest.mark.parametrize("typed, digits", [("[0.02, 0.04, 0.03]", 1), ("[0.002, 0.005, 0.004]", 1),
+                                           ("[0.016, 0.038, 0.031]", 2)])
+def test_matrix_entries_with_too_few_digits_name_no_mistake(typed, digits):
+    """Three 1-digit entries, 0.02, 0.04, 0.03, were named 'every entry is m = 4 times too
+    large' (3 digits in all): at 1 digit 4 × ∂C/∂W2 (0.0161, 0.0376, 0.0308 by the blog's
+    published 0.00403, 0.00940, 0.00769) rounds to them by chance, as 0.06 does to 4 × ∂C/∂b2.
+    As for one number, a mistake is named when an entry has 3 significant digits."""
+    cost = blog_cost()
+    verdict = check(cost, "W2", typed)
+    assert not verdict and verdict.matrix_diagnosis is None
+    assert verdict.finding.endswith(f"no entry has more than {digits} significant digit"
+                                    f"{'s' if digits > 1 else ''}, too few to tell which mistake "
+                                    f"gives these numbers (type at least 3 in one entry).")
+    named = check(cost, "W2", "[0.0161, 0.038, 0.031]")      # one entry with 3 digits
+    assert "the cost's 1/m is missing" in named.finding
+    assert "wrong sign" in check(cost, "W2", "[-0.004, -0.009, -0.008]").finding   # at any digits

@@ -1990,10 +1990,9 @@ def test_a_one_by_one_bias_needs_three_digits_for_a_mistake_as_a_number_does(typ
     assert not verdict
     if named is None:
         digits = len(typed.split(".")[1].lstrip("0"))
-        words = "1 significant digit in all is" if digits == 1 else \
-            f"{digits} significant digits in all are"
+        words = "1 significant digit is" if digits == 1 else f"{digits} significant digits are"
         assert verdict.finding == (f"Your ∂C/∂b2 disagrees with the engine's in 1 of 1 entries; "
-                                   f"{words} too few to tell which mistake gives these numbers "
+                                   f"{words} too few to tell which mistake gives this number "
                                    f"(type at least 3).")
         assert verdict.matrix_diagnosis is None
     else:
