@@ -294,6 +294,7 @@ _WORD = rf"\\(?:mathit|mathrm|text)\s*\{{(?:[^{{}}\\]|{names.LATEX_ESCAPE.patter
 #: the left-hand side naming the derivative: dO/dw1 =, ∂O/∂w1 =, \frac{\partial O}{\partial w_1} =
 #: (the root may be left out, as in \frac{\partial}{\partial w^3_{11}} =: then it is the root)
 _NAME = (rf"(?:[^\s/=\\{{}}&]|_\{{[^{{}}]*\}}|\^\s*\{{[^{{}}]*\}}|{_WORD}|\\left\s*\(\s*{_WORD}\s*\\right\s*\)"
+         rf"|\\(?:{names.LETTER_COMMANDS})(?![A-Za-z])"     # \theta: θ
          r"|\((?=[^()]*\s)[^()\\/=&]{1,200}\)"       # ∂(the loss)/∂(my weight), as explain writes it
          r"|\{\s*[^\W\d][^{}\\\s]*\s*\}(?=['′]))+")     # {y}' as LaTeX writes y'
 _D = r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})\s*"
@@ -622,6 +623,10 @@ class _Reader:
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
         typed = _NAMED.sub(lambda found: names.latex_unescaped(found.group(1)), typed)  # leaf_1
         typed = _BRACED_PRIMED.sub(r"\1", typed)         # {y}': y'
+        spelled = names.LATEX_LETTER.sub(r"\1", typed)  # \theta of a node named theta
+        typed = names.LATEX_LETTER.sub(lambda found: names.latex_letter(found.group(1)), typed)
+        if spelled != typed and self._name_of(spelled) and not self._name_of(typed):
+            typed = spelled
         plain = re.sub(r"_\{([^{}]*)\}", lambda sub: "_" + names.latex_unescaped(sub.group(1)), typed)
         name = self._name_of(plain) or self._name_of(names.plain(plain))    # ∂C/∂w³₁₁ as printed
         if name is None:
@@ -823,13 +828,23 @@ class _Reader:
             else:
                 op = LATEX_FUNCTIONS[command]
                 out.append(Token("func", _canonical(op, False), i + 1, (op, False)))
-        elif command == "delta":
-            self.fail(i + 1, word, _DELTA)
+        elif (letter := names.latex_letter(command)) is not None:
+            return self._letter(i, end, command, letter, out)
         else:
             self.fail(i + 1, found.group(0) if found else "\\",
                       f"this LaTeX command is not read (functions: {_LATEX_SHOWN}; also "
                       f"\\frac, \\cdot, \\times, \\left, \\right)")
         return end
+
+    def _letter(self, i, end, command, letter, out):
+        """``\\theta`` (``\\theta_1``, ``\\ell``): a name that starts with the letter θ, else
+        with theta; Nielsen's ``\\delta`` of no node is refused saying what to write."""
+        name = next((spelling for spelling in (letter, command)
+                     if any(n.startswith(spelling) for n in self.named)), None)
+        if name is None and command == "delta":
+            self.fail(i + 1, "\\" + command, _DELTA)
+        name = name or letter
+        return self._run(end, out, list(name), [i + 1] * len(name))
 
     def _accented(self, i, end, command, out):
         """``\\hat{y}`` (or ``\\hat y``): the node called ŷ, else y_hat, else yhat."""

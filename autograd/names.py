@@ -27,7 +27,7 @@ import unicodedata
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
            "LATEX_LAYER", "layer_suffix", "cut", "plain", "bare", "transposed", "JK",
-           "meant_instead", "latex_unescaped", "LATEX_ESCAPE",
+           "meant_instead", "latex_unescaped", "LATEX_ESCAPE", "LATEX_LETTER", "LETTER_COMMANDS", "latex_letter",
            "LATEX_SAMPLED", "sampled_suffix", "SCRIPTED", "unscripted"]
 
 
@@ -195,6 +195,19 @@ def _greek(command):
         return unicodedata.lookup(f"GREEK {case} LETTER {command.upper()}")
     except KeyError:
         return None
+
+
+#: a Greek letter's LaTeX command, or \\ell, as a name is typed in LaTeX (\\theta_1, \\ell)
+_LETTERS = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
+            "rho sigma tau upsilon phi chi psi omega").split()
+LETTER_COMMANDS = "|".join(["ell", *_LETTERS, *(letter.capitalize() for letter in _LETTERS)])
+LATEX_LETTER = re.compile(rf"\\({LETTER_COMMANDS})(?![A-Za-z])")
+
+
+def latex_letter(command):
+    """``theta`` -> ``θ``, ``Delta`` -> ``Δ``, ``ell`` -> ``ℓ``: the letter a LaTeX command
+    names (:data:`LATEX_LETTER`), else None."""
+    return "ℓ" if command == "ell" else _greek(command) if command.lower() in _LETTERS else None
 
 
 def _latex_written(name):

@@ -154,3 +154,51 @@ def test_matrix_entries_with_too_few_digits_name_no_mistake(typed, digits):
     named = check(cost, "W2", "[0.0161, 0.038, 0.031]")      # one entry with 3 digits
     assert "the cost's 1/m is missing" in named.finding
     assert "wrong sign" in check(cost, "W2", "[-0.004, -0.009, -0.008]").finding   # at any digits
+
+
+@pytest.mark.parametrize("typed, wrt, hand", [
+    (r"\frac{\partial \ell}{\partial \theta} = 2\theta\beta_1", "θ", 2 * 0.3 * 0.5),
+    (r"d\ell/d\theta = 2 \theta \cdot \beta_{1}", "θ", 2 * 0.3 * 0.5),
+    (r"$\frac{\partial \ell}{\partial \beta_1} = \theta^2$", "β_1", 0.3 ** 2)])
+def test_greek_letters_typed_as_latex_commands_name_their_nodes(typed, wrt, hand):
+    """\\theta, \\beta_1, \\ell, as every post writes them, were 'this LaTeX command is not
+    read' (and the left-hand side was not read at all).  Oracle, by hand for ℓ = θ²·β₁:
+    ∂ℓ/∂θ = 2θβ₁, ∂ℓ/∂β₁ = θ²."""
+    from autograd import Value
+    theta, beta = Value(0.3, name="θ"), Value(0.5, name="β_1")
+    loss = (theta * theta * beta).named("ℓ")
+    loss.backward()
+    verdict = check(loss, wrt, typed)
+    assert verdict and verdict.formula.lhs == ("ℓ", wrt)
+    assert verdict.formula_value == pytest.approx(hand, rel=1e-15)
+
+
+def test_a_greek_command_names_a_node_spelled_out_and_sigma_as_a_node_in_a_left_side():
+    """A node named theta is \\theta too; \\frac{d\\sigma}{dx} names the node σ (the body's
+    \\sigma(x) is the function).  Oracle, by hand: d(θ²)/dθ = 2θ; σ'(x) = σ(x)(1 − σ(x))."""
+    import math
+
+    from autograd import Value
+    theta = Value(0.3, name="theta")
+    L = (theta * theta).named("L")
+    L.backward()
+    assert check(L, theta, r"\frac{\partial L}{\partial \theta} = 2\theta").formula_value == 0.6
+    x = Value(0.8, name="x")
+    s = x.sigmoid().named("σ")
+    s.backward()
+    verdict = check(s, x, r"\frac{\mathrm{d}\sigma}{\mathrm{d}x} = \sigma(x)\,(1-\sigma(x))")
+    assert verdict and verdict.formula.lhs == ("σ", "x")
+    sig = 1 / (1 + math.exp(-0.8))
+    assert verdict.formula_value == pytest.approx(sig * (1 - sig), rel=1e-15)
+
+
+def test_a_greek_command_of_no_node_is_named_and_delta_still_says_what_it_is():
+    from autograd import Value
+    from autograd.check import FormulaError
+    theta = Value(0.3, name="θ")
+    L = (theta * 2).named("L")
+    L.backward()
+    with pytest.raises(FormulaError, match=r"no node named 'α' in this graph; named nodes: L, θ$"):
+        check(L, theta, r"2\alpha")
+    with pytest.raises(FormulaError, match=r"δ \(Nielsen's δ\^l_j = ∂C/∂z\^l_j\) is a gradient"):
+        check(L, theta, r"2\delta")
