@@ -629,10 +629,14 @@ def _describer(view, layout):
 
 def _searched_at(values, precisions, truth):
     """The precisions the search for a mistake uses: :func:`told_apart`, but as given when
-    the numbers are the engine's with the sign flipped (told at any digits, as agreement is)."""
+    the numbers are the engine's with the sign flipped or transposed (told at any digits, as
+    agreement is)."""
     search = told_apart(precisions)
-    if search is not precisions and shape(values) == shape(truth) and all(
-            p.matches(-t) for prow, trow in zip(precisions, truth) for p, t in zip(prow, trow)):
+    engines = ([[-t for t in row] for row in truth] if shape(values) == shape(truth) else None,
+               transpose(truth) if shape(values) == shape(truth)[::-1] else None)
+    if search is not precisions and any(engine is not None and all(
+            p.matches(t) for prow, trow in zip(precisions, engine) for p, t in zip(prow, trow))
+            for engine in engines):
         return precisions
     return search
 

@@ -202,3 +202,14 @@ def test_a_greek_command_of_no_node_is_named_and_delta_still_says_what_it_is():
         check(L, theta, r"2\alpha")
     with pytest.raises(FormulaError, match=r"δ \(Nielsen's δ\^l_j = ∂C/∂z\^l_j\) is a gradient"):
         check(L, theta, r"2\delta")
+
+
+def test_the_engines_numbers_transposed_are_told_at_any_digits_as_a_flipped_sign_is():
+    """[[0.004, 0.009, 0.008]] is the blog's ∂C/∂W2 (0.00403, 0.00940, 0.00769, published)
+    at 1 digit, as a row where W2 is a column: the engine's own numbers, so its transpose is
+    named at any digits (as agreement and a flipped sign are), not 'too few digits'."""
+    cost = blog_cost()
+    verdict = check(cost, "W2", "[[0.004, 0.009, 0.008]]")
+    assert not verdict and verdict.matrix_diagnosis.startswith("it is the engine's transposed")
+    assert verdict.finding.endswith("it is the engine's transposed: ∂C/∂W2 has the shape of W2.")
+    assert "too few" in check(cost, "W2", "[[0.02, 0.04, 0.03]]").finding
