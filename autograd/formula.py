@@ -454,6 +454,22 @@ def _number_text(tree):
     return f"{sign}{mantissa}e{minus}{exponent.typed}"
 
 
+#: a closing bracket and a space, after which a number is a factor: σ'(z) 2(a - y), as
+#: 3Blue1Brown writes it (not x 2 nor (x+1)2, which may be a power pasted without its superscript)
+_AFTER_BRACKET = re.compile(r"[)\]}]\s+\Z")
+
+
+def _braced(name):
+    """A name as LaTeX needs it typed, its parenthesized scripts in braces: 3Blue1Brown's
+    ``a^(L-1)`` is ``a^{(L-1)}``."""
+    return re.sub(r"([\^_])(\([^(){}]*\))", r"\1{\2}", name)
+
+
+def _unbraced(typed):
+    """A name typed as :func:`_braced` writes it, as named: ``a^{(L-1)}`` is ``a^(L-1)``."""
+    return re.sub(r"([\^_])\{\s*(\([^(){}]*\))\s*\}", r"\1\2", typed)
+
+
 class _Reader:
     """Reads one formula over one graph: tokens, then the tree."""
 
@@ -471,10 +487,12 @@ class _Reader:
         self._inputs_as_layer_one()
         self._one_target_as_y1()
         self.latex_named = {}            # a^3, w^1_{11}: names with LaTeX in them, by their head
-        for name in sorted(self.listed, key=len, reverse=True):
-            head = _RUN.match(name)
-            if head and head.end() < len(name) and name[head.end()] in "^{":
-                self.latex_named.setdefault(head.group(0), []).append(name)
+        spelled = [(spelling, name) for name in self.listed
+                   for spelling in dict.fromkeys((name, _braced(name)))]
+        for spelling, name in sorted(spelled, key=lambda pair: len(pair[0]), reverse=True):
+            head = _RUN.match(spelling)
+            if head and head.end() < len(spelling) and spelling[head.end()] in "^{":
+                self.latex_named.setdefault(head.group(0), []).append((spelling, name))
         self._prefixes = None
         self.resolved = {}               # piece of text -> graph name or None
         self.found = {}                  # name -> node, in the order the formula names them
@@ -628,7 +646,8 @@ class _Reader:
         if spelled != typed and self._name_of(spelled) and not self._name_of(typed):
             typed = spelled
         plain = re.sub(r"_\{([^{}]*)\}", lambda sub: "_" + names.latex_unescaped(sub.group(1)), typed)
-        name = self._name_of(plain) or self._name_of(names.plain(plain))    # ∂C/∂w³₁₁ as printed
+        name = (self._name_of(plain) or self._name_of(names.plain(plain))    # ∂C/∂w³₁₁ as printed
+                or self._name_of(_unbraced(typed)))                         # w^{(L)}: w^(L)
         if name is None:
             raise FormulaError(
                 f"{self.where}: the left-hand side {written} names {typed!r}, and no node "
@@ -872,9 +891,9 @@ class _Reader:
             chunk = _RUN.match(text, i)
             end = chunk.end()
             run = chunk.group(0)
-            for name in self.latex_named.get(run, ()) if end < n else ():   # a^3 as named
-                after = i + len(name)
-                if text.startswith(name, i) and not _RUN.match(text, after) and \
+            for spelling, name in self.latex_named.get(run, ()) if end < n else ():   # a^3 as named
+                after = i + len(spelling)
+                if text.startswith(spelling, i) and not _RUN.match(text, after) and \
                         not text.startswith(("^", "_"), after):
                     out.append(Token("name", name, i + 1, name))
                     return after
@@ -1303,7 +1322,7 @@ class _Reader:
             elif self._starts_operand(token):
                 if token.kind == "num" and tree.kind == "const" and _NUMBER.fullmatch(tree.typed):
                     self._grouped_digits(tree, token)
-                if token.kind == "num":
+                if token.kind == "num" and not _AFTER_BRACKET.search(self.text, 0, token.pos - 1):
                     self.fail(token.pos, token.text, "a number right after a factor; write * "
                                                      "between them")
                 right = self.unary(signs=False)

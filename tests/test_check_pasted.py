@@ -213,3 +213,42 @@ def test_the_engines_numbers_transposed_are_told_at_any_digits_as_a_flipped_sign
     assert not verdict and verdict.matrix_diagnosis.startswith("it is the engine's transposed")
     assert verdict.finding.endswith("it is the engine's transposed: ∂C/∂W2 has the shape of W2.")
     assert "too few" in check(cost, "W2", "[[0.02, 0.04, 0.03]]").finding
+
+
+def three_blue_one_brown():
+    """3Blue1Brown's last layer: z^(L) = w^(L) a^(L-1) + b^(L), a^(L) = σ(z^(L)),
+    C_0 = (a^(L) - y)², the nodes named as the video writes them."""
+    from autograd import Value
+    a_before, w = Value(0.6, name="a^(L-1)"), Value(0.9, name="w^(L)")
+    z = (w * a_before + Value(-0.2, name="b^(L)")).named("z^(L)")
+    a = z.sigmoid().named("a^(L)")
+    C = ((a - Value(1.0, name="y")) ** 2).named("C_0")
+    C.backward()
+    return C, w
+
+
+@pytest.mark.parametrize("typed", [
+    "a^(L-1) σ'(z^(L)) 2(a^(L) - y)",
+    r"a^{(L-1)} \sigma'(z^{(L)}) 2(a^{(L)} - y)",
+    r"\frac{\partial C_0}{\partial w^{(L)}} = a^{(L-1)} \sigma'\left(z^{(L)}\right) 2\left(a^{(L)} - y\right)"])
+def test_three_blue_one_browns_chain_rule_as_the_video_writes_it(typed):
+    """∂C0/∂w^(L) = a^(L-1) σ'(z^(L)) 2(a^(L) − y), as 3Blue1Brown writes it, said 'a number
+    right after a factor' (the 2 after σ'(…)), and in LaTeX, a^{(L-1)}, 'no node named a'
+    (the left-hand side: 'names w^{(L)}, and no node has that name').  Oracle, by hand:
+    0.6 σ'(0.34) 2(σ(0.34) − 1)."""
+    import math
+    C, w = three_blue_one_brown()
+    s = 1 / (1 + math.exp(-(0.9 * 0.6 - 0.2)))
+    verdict = check(C, w, typed)
+    assert verdict and verdict.formula_value == pytest.approx(0.6 * s * (1 - s) * 2 * (s - 1),
+                                                              rel=1e-14)
+
+
+@pytest.mark.parametrize("typed", ["h 2", "(h+1)2"])
+def test_a_number_after_a_name_or_a_bracket_without_a_space_is_still_refused(typed):
+    """h 2 and (h+1)2 may be h² and (h+1)² pasted without the superscript."""
+    from autograd import Value
+    from autograd.check import FormulaError
+    h = Value(0.5, name="h")
+    with pytest.raises(FormulaError, match="a number right after a factor; write \\* between"):
+        check((h * 2).named("L"), h, typed)
