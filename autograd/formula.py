@@ -838,6 +838,8 @@ class _Reader:
             return self._run(braced.end(), out, list(inner), [i + 1] * len(inner))
         elif command in _ACCENTS:
             return self._accented(i, end, command, out)
+        elif command == "sum" and text[end:].lstrip()[:1] in ("_", "^"):
+            self.fail(i + 1, text[i:end + 3], _INDEXED_SUM)
         elif command in LATEX_FUNCTIONS or command in FUNCTIONS:
             if text[end:].lstrip()[:1] == "[":          # \sqrt[3]{x}: not sqrt([3])·x
                 self.fail(i + 1, word + "[", f"{word}[...] (an optional argument) is not "
@@ -1075,7 +1077,9 @@ class _Reader:
         if not readings:
             if re.fullmatch(r"(?:δ|delta)[\d_]*", run):
                 self.fail(pos, run, _DELTA)
-            if calls:
+            if run.startswith("Σ"):
+                self.fail(pos, run, _INDEXED_SUM)
+            if calls and not names.meant_instead(self.named, run):   # w^3_{21} (a - y): w3_12?
                 self.fail(pos, run, "no node has this name and no op is called so; ops: "
                                     + _OPS_SHOWN)
             # find_node says so, listing the names that exist
@@ -1516,6 +1520,8 @@ class _Reader:
 
 
 #: what a formula's δ is: a gradient the formula cannot read, but check can check
+_INDEXED_SUM = ("a sum over an index (\\sum_k, Σ_j) is not read: write its terms out over the "
+                "nodes' names (\\sum_k w_k x_k as w_1 x_1 + w_2 x_2)")
 _DELTA = ("δ (Nielsen's δ^l_j = ∂C/∂z^l_j) is a gradient, not a node's value: write what it "
           "stands for (BP1: (a^L_j - y_j)·σ'(z^L_j); BP2: (Σ_k w^{l+1}_kj δ^{l+1}_k)·σ'(z^l_j)), "
           "or check δ itself as its z node's gradient: check(C, 'z2_1', value) for δ²₁")

@@ -252,3 +252,46 @@ def test_a_number_after_a_name_or_a_bracket_without_a_space_is_still_refused(typ
     h = Value(0.5, name="h")
     with pytest.raises(FormulaError, match="a number right after a factor; write \\* between"):
         check((h * 2).named("L"), h, typed)
+
+
+def nielsen_2_3_1():
+    net = nn.MLP.from_matrices([[[0.1, -0.3], [0.5, 0.2], [-0.6, 0.4]], [[0.7, -0.2, 0.3]]],
+                               [[[0.1], [0.0], [-0.1]], None], layout="columns")
+    C = nn.half_squared_error(net([0.6, -0.4]), [0.25])
+    C.backward()
+    return C
+
+
+def test_a_weight_with_its_indices_swapped_before_a_bracket_is_named_as_such():
+    """x_1 σ'(z^2_2) w^3_{21} (a^3_1 - y) σ'(z^3_1) (w^3_{21} before a bracket: a call?) said
+    'no node has this name and no op is called so; ops: abs, add, …'; it says w3_12 is
+    meant, as the same name elsewhere does."""
+    from autograd.check import FormulaError
+    C = nielsen_2_3_1()
+    with pytest.raises(FormulaError, match=r"no node named 'w3_21' in this graph \(did you mean "
+                                           r"w3_12\? In Nielsen's w\^l_jk, j is the neuron"):
+        check(C, "w2_21", r"x_1 \sigma'(z^2_2) w^3_{21} (a^3_1 - y) \sigma'(z^3_1)")
+
+
+def test_nielsens_bp_with_the_weight_named_right_agrees():
+    """Oracle: ∂C/∂w²₂₁ = x₁ σ'(z²₂) w³₁₂ (a³₁ − y) σ'(z³₁) by hand, for C = ½(a³₁ − y)²."""
+    import math
+    s = lambda v: 1 / (1 + math.exp(-v))        # noqa: E731
+    z2 = [0.1 * 0.6 - 0.3 * -0.4 + 0.1, 0.5 * 0.6 + 0.2 * -0.4, -0.6 * 0.6 + 0.4 * -0.4 - 0.1]
+    a2 = [s(v) for v in z2]
+    a3 = s(0.7 * a2[0] - 0.2 * a2[1] + 0.3 * a2[2])
+    hand = 0.6 * a2[1] * (1 - a2[1]) * -0.2 * (a3 - 0.25) * a3 * (1 - a3)
+    verdict = check(nielsen_2_3_1(), "w2_21",
+                    r"x_1 \sigma'(z^2_2) w^3_{12} (a^3_1 - y) \sigma'(z^3_1)")
+    assert verdict and verdict.formula_value == pytest.approx(hand, rel=1e-12)
+
+
+@pytest.mark.parametrize("typed, at", [(r"a^1_1 \left( \sum_k w^3_{k2} x_k \right)", 14),
+                                       (r"\sum_{j=1}^{n} x_j", 1), ("Σ_k w3_1k x_k", 1)])
+def test_a_sum_over_an_index_says_to_write_its_terms(typed, at):
+    """\\sum_k said 'this character is not part of a formula' at its _, and Σ_k 'no node
+    named Σ_k'."""
+    from autograd.check import FormulaError
+    with pytest.raises(FormulaError, match=rf"at position {at} .*: a sum over an index "
+                                           r"\(\\sum_k, Σ_j\) is not read: write its terms out"):
+        check(nielsen_2_3_1(), "w2_21", typed)
