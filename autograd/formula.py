@@ -1701,9 +1701,10 @@ _APPROXIMATE = re.compile(r"\s*\$*\s*(?:(?:[≈~≃]|\\approx|\\simeq|\\sim)\s*)
                           r"\s*\$*\s*")
 
 
-#: scientific notation with a letter x for the times sign, as typed without ×: 1.43x10^-3
-_TIMES_TEN = re.compile(r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*[xX]\s*10\s*(?:\^|\*\*)"
-                        r"\s*[{(]?\s*(?P<exponent>[+\-−]?\d+)\s*[})]?\s*")
+#: scientific notation with a letter x for the times sign, as typed without ×: 1.43x10^-3;
+#: or its e set apart by a space, 1.43 e-3 (a signed exponent: not the formula 1.43·e − 3)
+_TIMES_TEN = re.compile(r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:[xX]\s*10\s*(?:\^|\*\*)"
+                        r"\s*[{(]?\s*(?P<exponent>[+\-−]?\d+)\s*[})]?|\s[eE](?P<signed>[+\-−]\d+))\s*")
 
 
 def number_text(text):
@@ -1720,7 +1721,7 @@ def number_text(text):
         return around.group("number")
     letter = _TIMES_TEN.fullmatch(text)
     if letter:
-        return f"{letter.group('mantissa')}e{letter.group('exponent')}"
+        return f"{letter.group('mantissa')}e{letter.group('exponent') or letter.group('signed')}"
     try:
         tree, stated = _Reader(text, [], "check").parse(0)
     except (FormulaError, names.NodeNameError):

@@ -512,9 +512,7 @@ def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
 #: (an exponent that lost its superscript, which the entry's reader names)
 _SPACED_SCIENTIFIC = (r"[+\-−]?(?:\d+\.?\d*|\.\d+)(?:\s*(?:[xX×·⋅*]|\\times|\\cdot)\s*10\s*"
                       r"(?:(?:\^|\*\*)\s*(?:\{\s*[+\-−]?\s*\d+\s*\}|\(\s*[+\-−]?\s*\d+\s*\)|[+\-−]?\d+)"
-                      r"|[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+|[\-−]\d+)|\s+[eE][+\-−]?\d+)(?![^\s\[\],;])")
-#: 4.03 e-3 in a list: 4.03e-3 (its space, between numpy's entries, is not one)
-_SPACED_E = re.compile(r"^(\S+)\s+([eE][+\-−]?\d+)$")
+                      r"|[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+|[\-−]\d+)|\s+[eE][+\-−]\d+)(?![^\s\[\],;])")
 #: a list's tokens; a % set apart from its number (``0.4 %``) stays with it
 _CELL = re.compile(rf"\s*(\[|\]|,|;|{_SPACED_SCIENTIFIC}|[^\s\[\],;]+(?:\s+\\?%)?)")
 
@@ -773,7 +771,7 @@ def _read_rows(text):
         elif t != ",":
             if row is None:
                 raise ValueError(f"cannot read {text!r} as a matrix: {t!r} is outside a row's [ ]")
-            row.append(_SPACED_E.sub(r"\1\2", t))
+            row.append(t)
     if depth != 0 or not rows:
         raise ValueError(f"cannot read {text!r} as a matrix: the brackets do not match")
     _refuse_decimal_commas(text, tokens)

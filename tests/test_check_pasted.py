@@ -295,3 +295,17 @@ def test_a_sum_over_an_index_says_to_write_its_terms(typed, at):
     with pytest.raises(FormulaError, match=rf"at position {at} .*: a sum over an index "
                                            r"\(\\sum_k, Σ_j\) is not read: write its terms out"):
         check(nielsen_2_3_1(), "w2_21", typed)
+
+
+@pytest.mark.parametrize("typed", ["-7.458 e-2", "-7.458 E-2", "-7.458 e-02"])
+def test_one_number_with_its_exponent_set_apart_is_the_number(typed):
+    """-7.458 e-2 was read as the formula -7.458·e − 2 (-22.3: 'Disagrees ... no small mistake
+    reproduces your formula'), and -7.458 E-2 as 'no node named E'.  Oracle, by hand:
+    ∂σ(xw)/∂x = w σ(xw)(1 − σ(xw)) = -0.0745797 at x = 0.5, w = -0.3."""
+    from autograd import Value
+    x, w = Value(0.5, name="x"), Value(-0.3, name="w")
+    y = (x * w).sigmoid()
+    y.backward()
+    verdict = check(y, x, typed)
+    assert verdict and verdict.formula is None and verdict.expected == -0.07458
+    assert not check(y, x, typed.replace("7.458", "7.468"))
