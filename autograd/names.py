@@ -191,8 +191,8 @@ _LATEX_SCRIPT = re.compile(r"([\^_])(?:\{([^{}\\^_]*)\}|([^{}\\^_\s]))")
 def _greek(command):
     """``delta`` -> ``δ``, ``Delta`` -> ``Δ`` (Unicode's names for the letters), else None."""
     case = "CAPITAL" if command[0].isupper() else "SMALL"
-    try:
-        return unicodedata.lookup(f"GREEK {case} LETTER {command.upper()}")
+    try:                                                   # Unicode spells λ LAMDA
+        return unicodedata.lookup(f"GREEK {case} LETTER {command.upper().replace('LAMBDA', 'LAMDA')}")
     except KeyError:
         return None
 

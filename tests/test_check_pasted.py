@@ -309,3 +309,16 @@ def test_one_number_with_its_exponent_set_apart_is_the_number(typed):
     verdict = check(y, x, typed)
     assert verdict and verdict.formula is None and verdict.expected == -0.07458
     assert not check(y, x, typed.replace("7.458", "7.468"))
+
+
+def test_lambda_is_greek_too_though_unicode_spells_it_lamda():
+    """d2l's weight decay, J = ½(wx − y)² + λ/2 w², checked as (wx − y)x + \\lambda w: \\lambda
+    was 'this LaTeX command is not read' (Unicode names λ GREEK SMALL LETTER LAMDA), and a
+    node named \\lambda^2_1 printed as its backslash.  Oracle, by hand: (1.6 − 1)·2 + 0.1·0.8."""
+    from autograd import Value, names
+    w, x, y, lam = (Value(v, name=n) for v, n in ((0.8, "w"), (2.0, "x"), (1.0, "y"), (0.1, "λ")))
+    J = (0.5 * (w * x - y) ** 2 + lam / 2 * w ** 2).named("J")
+    J.backward()
+    verdict = check(J, w, r"\frac{\partial J}{\partial w} = (wx - y)x + \lambda w")
+    assert verdict and verdict.formula_value == pytest.approx(0.6 * 2 + 0.1 * 0.8, rel=1e-14)
+    assert names.text(r"\lambda^2_1") == "λ²₁"
