@@ -280,17 +280,20 @@ PRIME_SUPERSCRIPT = re.compile(r"\^\s*(?:\{\s*\\prime\s*\}|\\prime|\{\s*'\s*\})|
 _BRACED_PRIMED = re.compile(r"\{\s*([^\W\d²³][^\W²³]*)\s*\}(?=['′]|\^\s*\{?\s*\\prime)")
 #: LaTeX commands that only space or size things
 _SPACING = {"left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "bigg", "Bigg",
-            ",", ";", "!", " ", ":", "quad", "qquad", "displaystyle"}
+            ",", ";", "!", " ", ":", "quad", "qquad", "displaystyle", "boxed"}   # \boxed{…}: its braces
 #: what a formula pasted from a page or a .tex file is wrapped in: math-mode delimiters
 #: \( \) \[ \] (and $ or $$, read as spaces too) and a line break \\ after it
 _DELIMITERS = {"(", ")", "[", "]", "\\"}
 #: LaTeX commands whose braces hold a name (or, for \text, a word: if, else, and)
-_NAMING = {"mathit", "mathrm", "operatorname", "text", "textrm", "mathbf", "textit"}
+_NAMING = {"mathit", "mathrm", "operatorname", "text", "textrm", "mathbf", "textit", "mathcal",
+           "boldsymbol", "bm", "mathsf", "mathscr"}
+#: the LaTeX fonts a name is written in: \mathrm{net}, \mathcal{L}, \mathbf{w}, \boldsymbol{x}
+_FONTS = "mathit|mathrm|text|mathbf|mathcal|boldsymbol|bm|mathsf|mathscr"
 _KEYWORDS = {"if", "else", "and"}
 
 #: a name wrapped as LaTeX writes a word, \mathrm{my\ weight} with names.latex's escapes (in
 #: \left( \right) too, as explain's LaTeX writes a name with a space in a left-hand side)
-_WORD = rf"\\(?:mathit|mathrm|text)\s*\{{(?:[^{{}}\\]|{names.LATEX_ESCAPE.pattern})*\}}"
+_WORD = rf"\\(?:{_FONTS})\s*\{{(?:[^{{}}\\]|{names.LATEX_ESCAPE.pattern})*\}}"
 #: the left-hand side naming the derivative: dO/dw1 =, ∂O/∂w1 =, \frac{\partial O}{\partial w_1} =
 #: (the root may be left out, as in \frac{\partial}{\partial w^3_{11}} =: then it is the root)
 _NAME = (rf"(?:[^\s/=\\{{}}&]|_\{{[^{{}}]*\}}|\^\s*\{{[^{{}}]*\}}|{_WORD}|\\left\s*\(\s*{_WORD}\s*\\right\s*\)"
@@ -302,7 +305,7 @@ _LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
                   rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})?\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
                   r"\s*&?\s*=(?!=)")     # &= as an align environment writes it
 #: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}, \left(\mathrm{my\ w}\right)
-_NAMED = re.compile(rf"(?:\\left\s*\(\s*)?\\(?:mathit|mathrm|text)\s*\{{((?:[^{{}}\\]|"
+_NAMED = re.compile(rf"(?:\\left\s*\(\s*)?\\(?:{_FONTS})\s*\{{((?:[^{{}}\\]|"
                     rf"{names.LATEX_ESCAPE.pattern})*)\}}(?:\s*\\right\s*\))?")
 #: \frac{\partial an expression}{\partial a name} =, as explain's LaTeX writes ∂ of an
 #: unnamed root (\frac{\partial \tanh(t_{3}+\mathit{leaf}_{5})}{\partial \mathit{leaf}_{2}})

@@ -322,3 +322,22 @@ def test_lambda_is_greek_too_though_unicode_spells_it_lamda():
     verdict = check(J, w, r"\frac{\partial J}{\partial w} = (wx - y)x + \lambda w")
     assert verdict and verdict.formula_value == pytest.approx(0.6 * 2 + 0.1 * 0.8, rel=1e-14)
     assert names.text(r"\lambda^2_1") == "λ²₁"
+
+
+@pytest.mark.parametrize("typed", [r"\frac{\partial \mathcal{L}}{\partial w} = x",
+                                   r"\frac{\partial \mathbf{L}}{\partial \mathbf{w}} = \mathbf{x}",
+                                   r"\frac{\partial L}{\partial \boldsymbol{w}} = \bm{x}",
+                                   r"\mathcal{L} / w", r"\frac{\partial L}{\partial w} = \boxed{x}",
+                                   r"$\boxed{2.0}$"])
+def test_a_name_in_a_latex_font_and_a_boxed_answer_are_read(typed):
+    """ML posts write the loss \\mathcal{L} and vectors \\mathbf{w}, \\boldsymbol{w}; Math SE
+    answers box the result.  They were 'this LaTeX command is not read' (or, in a left-hand
+    side, "names '\\mathcal{L}', and no node has that name").  Oracle, by hand: ∂(wx)/∂w = x = 2."""
+    from autograd import Value
+    w, x = Value(0.8, name="w"), Value(2.0, name="x")
+    L = (w * x).named("L")
+    L.backward()
+    verdict = check(L, w, typed)
+    assert verdict and verdict.expected == 2.0
+    if "partial" in typed:
+        assert verdict.formula.lhs == ("L", "w")
