@@ -432,9 +432,18 @@ def _entry_precision(entry, where, digits, rtol, atol):
 LOW_PRECISION_RTOL = {"float32": 1e-5, "float16": 1e-2, "bfloat16": 1e-1}
 
 
+#: an array's or a number's dtype as numpy or PyTorch print it: dtype=float32, np.float32(…)
+_PRINTED_DTYPE = re.compile(r"(?:dtype\s*=\s*(?:np\.|numpy\.|torch\.)?|\b(?:np|numpy)\.)"
+                            r"(float32|float16|bfloat16)\b")
+
+
 def low_precision(given):
     """``"float32"`` (or float16, bfloat16) for an array of that dtype (numpy or torch), or a
-    list of such rows or numbers (``list(arr)``, ``[list(row) for row in arr]``), else None."""
+    list of such rows or numbers (``list(arr)``, ``[list(row) for row in arr]``), or the text
+    numpy or PyTorch print for one (``array([…], dtype=float32)``, ``np.float32(…)``), else None."""
+    if isinstance(given, str):
+        printed = _PRINTED_DTYPE.search(given)
+        return printed.group(1) if printed else None
     for _ in range(3):                  # the array, else its first row, else that row's first entry
         name = str(getattr(given, "dtype", "")).rsplit(".", 1)[-1]
         if name in LOW_PRECISION_RTOL:

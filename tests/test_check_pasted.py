@@ -341,3 +341,43 @@ def test_a_name_in_a_latex_font_and_a_boxed_answer_are_read(typed):
     assert verdict and verdict.expected == 2.0
     if "partial" in typed:
         assert verdict.formula.lhs == ("L", "w")
+
+
+def float32_backprop():
+    """The blog's backprop written out in numpy in single precision, as a learner's code
+    (or PyTorch's default dtype) computes it: the independent oracle."""
+    np = pytest.importorskip("numpy")
+    f = np.float32
+    X, Y = np.array(BLOG_X, f), np.array(BLOG_Y, f)
+    W1 = np.array([[0.2, -0.4, 0.6], [-0.5, 0.3, 0.1]], f)
+    W2 = np.array([[0.8], [-0.6], [0.4]], f)
+    A1 = 1 / (1 + np.exp(-(X @ W1 + np.array([[0.0, 0.1, -0.2]], f))))
+    A2 = 1 / (1 + np.exp(-(A1 @ W2 + np.array([[-0.1]], f))))
+    d2 = (A2 - Y) / f(4) * A2 * (1 - A2)
+    d1 = (d2 @ W2.T) * A1 * (1 - A1)
+    return {"W1": X.T @ d1, "b1": d1.sum(axis=0, keepdims=True), "W2": A1.T @ d2,
+            "b2": d2.sum(axis=0, keepdims=True)}
+
+
+@pytest.mark.parametrize("name", ["W1", "b1", "W2", "b2"])
+def test_a_float32_array_pasted_as_numpy_prints_it_is_judged_at_float32s_precision(name):
+    """array([[ 1.0982477e-03, …]], dtype=float32), pasted from a float32 backprop, was 'disagrees
+    in 6 of 6 entries': its 8 printed digits were taken as typed, though float32 holds about 6
+    and the arithmetic rounds at each step; passed as the array itself it agreed.  Now the
+    printed dtype is read as the array's is.  A factor 4 off still disagrees."""
+    np = pytest.importorskip("numpy")
+    G = float32_backprop()[name]
+    cost = blog_cost()
+    verdict = check(cost, name, repr(G))
+    assert verdict and "float32 numbers" in verdict.finding
+    assert not check(cost, name, repr(G * np.float32(4)))
+    if G.size == 1:
+        assert check(cost, name, repr(G.ravel()[0]))           # np.float32(0.014580332)
+
+
+def test_a_float32_array_printed_with_few_digits_keeps_them():
+    """array([[0.004], …], dtype=float32) (numpy's precision=3) is judged at its 1 digit, not at
+    float32's tighter tolerance.  Oracle: the blog's published 0.00403, 0.00940, 0.00769."""
+    cost = blog_cost()
+    verdict = check(cost, "W2", "array([[0.004], [0.009], [0.008]], dtype=float32)")
+    assert verdict and verdict.finding.endswith("(each to the digits you typed).")
