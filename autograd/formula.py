@@ -316,16 +316,15 @@ _FRAC_EQUALS = re.compile(r"\s*&?\s*=(?!=)")
 
 #: a second derivative's top and bottom: ^2 f; x^2 (x^{2}); x \partial y
 _SECOND_TOP = re.compile(r"\^\s*(?:2|\{\s*2\s*\})\s*(\S.*)")
-_TWICE = re.compile(rf"({_NAME}?)\s*\^\s*(?:2|\{{\s*2\s*\}})")
+_TWICE = re.compile(rf"({_NAME}?)\s*(?:²|\^\s*(?:2|\{{\s*2\s*\}}))")
 _MIXED = re.compile(rf"({_NAME})\s*{_D}({_NAME})")
 
 
 #: a second derivative typed as plain text: ∂²f/∂x∂y =, ∂^2 f/∂x^2 =, d²f/dx², d2f/dxdy =
-#: (its top's order, 2, and its bottom, read by :data:`_TWICE_PLAIN` or :data:`_MIXED`)
+#: (its top's order, 2, and its bottom, read by :data:`_TWICE` or :data:`_MIXED`)
 _SECOND_PLAIN = re.compile(rf"\s*{_D}(?P<order>²|\^\s*(?:2|\{{\s*2\s*\}})|2)\s*(?P<top>{_NAME})\s*/\s*"
                            rf"(?P<open>\(\s*)?{_D}(?P<below>[^=&]*?)\s*(?(open)\))\s*&?\s*=(?!=)")
-#: the bottom x², x^2 (and x2 after a top d2f, as typed without superscripts)
-_TWICE_PLAIN = re.compile(rf"({_NAME}?)\s*(?:²|\^\s*(?:2|\{{\s*2\s*\}}))")
+#: the bottom x2 after a top d2f, as typed without superscripts
 _TWICE_BARE = re.compile(rf"({_NAME}?)2")
 
 
@@ -378,7 +377,7 @@ class _FracSide:
         if found is None:
             return None
         below = found.group("below")
-        twice = (_TWICE_PLAIN.fullmatch(below) or _MIXED.fullmatch(below)
+        twice = (_TWICE.fullmatch(below) or _MIXED.fullmatch(below)
                  or found.group("order") == "2" and _TWICE_BARE.fullmatch(below))
         if not twice:
             return None
