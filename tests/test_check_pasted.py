@@ -381,3 +381,16 @@ def test_a_float32_array_printed_with_few_digits_keeps_them():
     cost = blog_cost()
     verdict = check(cost, "W2", "array([[0.004], [0.009], [0.008]], dtype=float32)")
     assert verdict and verdict.finding.endswith("(each to the digits you typed).")
+
+
+@pytest.mark.parametrize("typed", [
+    r"\frac{1}{m} \mathbf{A}_1^T \left( (\mathbf{A}_2 - \mathbf{Y}) \odot \mathbf{A}_2 \odot "
+    r"(\mathbf{1} - \mathbf{A}_2) \right)",
+    r"\frac{1}{m} A_1^T \left( (A_2 - Y) \odot \mathbf{1} \odot A_2 \odot (\mathbf{1} - A_2) \right)"])
+def test_the_ones_vector_entry_by_entry_is_ones(typed):
+    """σ'(Z) = A ⊙ (𝟏 − A), the 1 in bold as matrix-form derivations write it, was refused
+    ('the ones vector 1 is read in a product'); entry by entry it is a matrix of ones, as numpy
+    broadcasts it.  Oracle: the blog's published ∂C/∂W2, 0.00403, 0.00940, 0.00769."""
+    verdict = check(blog_cost(), "W2", typed)
+    assert verdict
+    assert [round(row[0], 5) for row in verdict.expected] == [0.00403, 0.0094, 0.00769]
