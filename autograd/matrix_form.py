@@ -533,7 +533,7 @@ _LATEX_MATRIX = re.compile(LATEX_MATRIX_BEGIN + r"(?:\s*\{[^{}]*\})?"
 #: what may stand before it: a math frame, a label ending in = (∂C/∂W_2 =), \left[
 _BEFORE_LATEX_MATRIX = re.compile(r"\s*(?:\$\$?|\\[\[(])?(?:[^=$]*=)?\s*(?:\\left\s*[\[(.])?\s*")
 #: a transpose after a matrix written out: ^T, ^{T}, ^\top, ^{\top}, ^\intercal
-_TRANSPOSE = r"\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T|\\top|\\intercal)"
+_TRANSPOSE = r"(?:\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T|\\top|\\intercal)|ᵀ)"
 #: and after it: \right], a transpose (a row written as a column), a full stop, the frame's end
 _AFTER_LATEX_MATRIX = re.compile(rf"\s*(?:\\right\s*[\]).])?\s*(?P<turned>{_TRANSPOSE})?\s*[.,]?\s*"
                                  r"(?:\$\$?|\\[\])])?\s*")
@@ -710,10 +710,14 @@ _BARE_LIST = re.compile(rf"\s*{_ENTRY}(?:\s*,\s*{_ENTRY})+\s*")
 
 def _bare_entries(text):
     """The entries of numbers separated by commas without brackets, each as typed
-    (``0.00403, 9.40 × 10⁻³``, or one a number problem names: ``4.03 × 10-3``); else None."""
-    if re.search(r"[\[\]();&]", text) or with_decimal_point(text) is not None:
+    (``0.00403, 9.40 × 10⁻³``, or one a number problem names: ``4.03 × 10-3``), or by
+    semicolons or lines (a column as printed), or a tuple's ``(0.1, 0.2)``; else None."""
+    tupled = re.fullmatch(r"\s*\(([^()]*)\)\s*", text)
+    text = tupled.group(1) if tupled else text
+    if re.search(r"[\[\]()&]", text) or with_decimal_point(text) is not None:
         return None
-    entries = [entry.strip() for entry in text.split(",")]
+    separator = "," if "," in text else ";" if ";" in text else "\n"
+    entries = [entry.strip() for entry in text.strip().rstrip(";").split(separator)]
     if len(entries) < 2 or not all(one_number_text(e) is not None or number_problem(e)
                                    for e in entries):
         return None

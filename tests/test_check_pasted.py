@@ -394,3 +394,16 @@ def test_the_ones_vector_entry_by_entry_is_ones(typed):
     verdict = check(blog_cost(), "W2", typed)
     assert verdict
     assert [round(row[0], 5) for row in verdict.expected] == [0.00403, 0.0094, 0.00769]
+
+
+@pytest.mark.parametrize("typed", ["0.00403\n0.00940\n0.00769", "0.00403; 0.00940; 0.00769",
+                                   "0.00403;\n0.00940;\n0.00769;", "(0.00403, 0.00940, 0.00769)",
+                                   "[0.00403, 0.00940, 0.00769]ᵀ"])
+def test_a_vector_one_number_a_line_or_as_a_tuple_is_read(typed):
+    """A column pasted one number a line (or with MATLAB's ;) was read as a formula of three
+    statements, the last one checked: "Your formula's ∂C/∂W2 is 1×1"; a Python tuple was
+    "expected ')' at character 9", and [...]ᵀ "'ᵀ' is outside a row's [ ]".  Oracle: the blog's
+    published ∂C/∂W2, 0.00403, 0.00940, 0.00769; 0.00770 is off in its third digit."""
+    cost = blog_cost()
+    assert check(cost, "W2", typed)
+    assert not check(cost, "W2", typed.replace("0.00769", "0.00770"))
