@@ -1566,6 +1566,11 @@ class Formula:
         self.lhs = lhs
         self.stated = stated
 
+    def typed_number(self):
+        """The number the formula is, as typed, when it is only one after its left-hand side
+        (``dO/dw1 = 0.00143``: ``"0.00143"``, its digits kept); else None."""
+        return _number_text(self.tree) if self.stated is None else None
+
     def evaluate(self):
         """The formula's number at the nodes' current ``data``."""
         return self._value(self.tree)
