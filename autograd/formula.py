@@ -294,16 +294,19 @@ _KEYWORDS = {"if", "else", "and"}
 #: a name wrapped as LaTeX writes a word, \mathrm{my\ weight} with names.latex's escapes (in
 #: \left( \right) too, as explain's LaTeX writes a name with a space in a left-hand side)
 _WORD = rf"\\(?:{_FONTS})\s*\{{(?:[^{{}}\\]|{names.LATEX_ESCAPE.pattern})*\}}"
+#: what ends a left-hand side: =, or ≈ before a value worked out (not ==)
+_IS = r"(?:=(?!=)|≈|\\approx(?![A-Za-z]))"
 #: the left-hand side naming the derivative: dO/dw1 =, ∂O/∂w1 =, \frac{\partial O}{\partial w_1} =
 #: (the root may be left out, as in \frac{\partial}{\partial w^3_{11}} =: then it is the root)
 _NAME = (rf"(?:[^\s/=\\{{}}&]|_\{{[^{{}}]*\}}|\^\s*\{{[^{{}}]*\}}|{_WORD}|\\left\s*\(\s*{_WORD}\s*\\right\s*\)"
          rf"|\\(?:{names.LETTER_COMMANDS})(?![A-Za-z])"     # \theta: θ
          r"|\((?=[^()]*\s)[^()\\/=&]{1,200}\)"       # ∂(the loss)/∂(my weight), as explain writes it
          r"|\{\s*[^\W\d][^{}\\\s]*\s*\}(?=['′]))+")     # {y}' as LaTeX writes y'
-_D = r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})\s*"
+_D = (r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})"
+      r"(?:\s|\\[,;:! ])*")                  # \partial\,L: LaTeX's thin space after it
 _LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
                   rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})?\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
-                  r"\s*&?\s*=(?!=)")     # &= as an align environment writes it
+                  rf"\s*&?\s*{_IS}")     # &= as an align environment writes it
 #: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}, \left(\mathrm{my\ w}\right)
 _NAMED = re.compile(rf"(?:\\left\s*\(\s*)?\\(?:{_FONTS})\s*\{{((?:[^{{}}\\]|"
                     rf"{names.LATEX_ESCAPE.pattern})*)\}}(?:\s*\\right\s*\))?")
@@ -311,7 +314,7 @@ _NAMED = re.compile(rf"(?:\\left\s*\(\s*)?\\(?:{_FONTS})\s*\{{((?:[^{{}}\\]|"
 #: unnamed root (\frac{\partial \tanh(t_{3}+\mathit{leaf}_{5})}{\partial \mathit{leaf}_{2}})
 _FRAC_OPEN = re.compile(rf"\s*\\[dt]?frac\s*\{{\s*{_D}")
 _FRAC_MIDDLE = re.compile(rf"\s*\{{\s*{_D}")
-_FRAC_EQUALS = re.compile(r"\s*&?\s*=(?!=)")
+_FRAC_EQUALS = re.compile(rf"\s*&?\s*{_IS}")
 
 
 #: a second derivative's top and bottom: ^2 f; x^2 (x^{2}); x \partial y
@@ -323,7 +326,7 @@ _MIXED = re.compile(rf"({_NAME})\s*{_D}({_NAME})")
 #: a second derivative typed as plain text: ∂²f/∂x∂y =, ∂^2 f/∂x^2 =, d²f/dx², d2f/dxdy =
 #: (its top's order, 2, and its bottom, read by :data:`_TWICE` or :data:`_MIXED`)
 _SECOND_PLAIN = re.compile(rf"\s*{_D}(?P<order>²|\^\s*(?:2|\{{\s*2\s*\}})|2)\s*(?P<top>{_NAME})\s*/\s*"
-                           rf"(?P<open>\(\s*)?{_D}(?P<below>[^=&]*?)\s*(?(open)\))\s*&?\s*=(?!=)")
+                           rf"(?P<open>\(\s*)?{_D}(?P<below>[^=≈&]*?)\s*(?(open)\))\s*&?\s*{_IS}")
 #: the bottom x2 after a top d2f, as typed without superscripts
 _TWICE_BARE = re.compile(rf"({_NAME}?)2")
 

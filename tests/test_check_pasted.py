@@ -423,3 +423,19 @@ def test_a_number_after_a_left_hand_side_keeps_its_digits(typed, agrees):
     s.backward()
     verdict = check(s, x, typed)
     assert bool(verdict) is agrees and verdict.formula is None and verdict.digits in (3, 4)
+
+
+@pytest.mark.parametrize("typed, digits", [
+    (r"\frac{\partial\,\mathrm{Loss}}{\partial\,w} = 2hx", None),
+    (r"\frac{\partial \mathrm{Loss}}{\partial w} \approx 4.0", 2), ("dLoss/dw ≈ 4.0", 2)])
+def test_a_left_hand_side_with_a_thin_space_or_approximately(typed, digits):
+    """\\partial\\,L (LaTeX's thin space, as many posts set it) and ∂L/∂w ≈ 4.0 were no
+    left-hand side: '∂ is read only in a left-hand side'.  Oracle, by hand: Loss = relu(wx)²,
+    ∂Loss/∂w = 2 relu(wx) x = 4 at w = 0.5, x = 2."""
+    from autograd import Value
+    w, x = Value(0.5, name="w"), Value(2.0, name="x")
+    h = (w * x).named("z").relu().named("h")
+    loss = (h * h).named("Loss")
+    loss.backward()
+    verdict = check(loss, w, typed)
+    assert verdict and verdict.expected == 4.0 and verdict.digits == digits
