@@ -439,3 +439,41 @@ def test_a_left_hand_side_with_a_thin_space_or_approximately(typed, digits):
     loss.backward()
     verdict = check(loss, w, typed)
     assert verdict and verdict.expected == 4.0 and verdict.digits == digits
+
+
+W1_PUBLISHED = [["0.00110", "-0.000349", "-0.0000623"], ["0.00520", "-0.00394", "0.00291"]]
+
+
+@pytest.mark.parametrize("typed", [
+    r"\begin{bmatrix} 0.00110 & -0.000349 & -0.0000623 \\[2pt] 0.00520 & -0.00394 & 0.00291 \end{bmatrix}",
+    r"\left(\begin{array}{ccc} 0.00110 & -0.000349 & -0.0000623 \\ \hline 0.00520 & -0.00394 & 0.00291 "
+    r"\end{array}\right)",
+    r"\begin{bmatrix} 1.10 & -0.349 & -0.0623 \\ 5.20 & -3.94 & 2.91 \end{bmatrix} \times 10^{-3}",
+    r"10^{-3} \begin{bmatrix} 1.10 & -0.349 & -0.0623 \\ 5.20 & -3.94 & 2.91 \end{bmatrix}",
+    "0.00110 -0.000349 -0.0000623\n0.00520 -0.00394 0.00291",
+    "0.00110, -0.000349, -0.0000623\n0.00520, -0.00394, 0.00291",
+    "0.00110\t-0.000349\t-0.0000623\n0.00520\t-0.00394\t0.00291\n"])
+def test_a_matrix_as_posts_and_printouts_lay_it_out(typed):
+    """A LaTeX row break with its spacing (\\\\[2pt]) or an \\hline was 'the entry in row 2,
+    column 1 is '[2pt] 0.00520', not a number'; a power of ten factored out of the matrix
+    'is read alone, not inside a formula'; rows typed a line each without brackets (a
+    printout, a spreadsheet) were a formula of one number ('Your formula's ∂C/∂W1 is 1×1').
+    Oracle: hand-written numpy backprop of the blog's network, ∂C/∂W1 to 3 digits; 2.92 is
+    off in its third digit."""
+    cost = blog_cost()
+    assert check(cost, "W1", typed)
+    assert not check(cost, "W1", typed.replace("2.91", "2.92").replace("0.00291", "0.00292"))
+
+
+def test_the_published_w1_is_hand_written_numpy_backprops():
+    """The oracle of the test above: numpy backprop of the blog's network, written out."""
+    np = pytest.importorskip("numpy")
+    X, Y = np.array(BLOG_X), np.array(BLOG_Y)
+    W1 = np.array([[0.2, -0.4, 0.6], [-0.5, 0.3, 0.1]])
+    W2 = np.array([[0.8], [-0.6], [0.4]])
+    A1 = 1 / (1 + np.exp(-(X @ W1 + np.array([[0.0, 0.1, -0.2]]))))
+    A2 = 1 / (1 + np.exp(-(A1 @ W2 - 0.1)))
+    d2 = (A2 - Y) / 4 * A2 * (1 - A2)
+    dW1 = X.T @ ((d2 @ W2.T) * A1 * (1 - A1))
+    assert [[float(f"{v:.3g}") for v in row] for row in dW1] == \
+        [[float(v) for v in row] for row in W1_PUBLISHED]
