@@ -69,7 +69,7 @@ import unicodedata
 from . import graph, names, ops
 from . import expr as E
 from .notation import Labels, LatexNotation, TextNotation, name_precedence
-from .precision import is_not_finite_text, is_number_text, precision_for, read_number
+from .precision import formula_gives, is_not_finite_text, is_number_text, precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
 
 __all__ = ["Formula", "FormulaError", "FormulaNameError", "read_formula", "FUNCTIONS", "LATEX_FUNCTIONS",
@@ -331,6 +331,26 @@ _SECOND_PLAIN = re.compile(rf"\s*{_D}(?P<order>²|\^\s*(?:2|\{{\s*2\s*\}})|2)\s*
 _TWICE_BARE = re.compile(rf"({_NAME}?)2")
 
 
+#: the derivative operator before an expression: \frac{d}{dw} (\frac{\partial}{\partial w}), d/dw
+_OPERATOR = re.compile(rf"\s*(?:\\[dt]?frac\s*\{{\s*{_D}\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}}"
+                       rf"|{_D}/\s*{_D}(?P<b>[^\W\d][\w']*)(?=\s|\(|\\|\[))")
+
+
+def _top_level_equals(text, start):
+    """(start, end) of the first = (not ==) or ≈ (\\approx) after ``start`` outside brackets
+    (an align environment's &= too), or None."""
+    depth = 0
+    for found in re.finditer(rf"[(\[{{]|[)\]}}]|(?:&\s*)?{_IS}", text[start:]):
+        mark = found.group()
+        if mark in "([{":
+            depth += 1
+        elif mark in ")]}":
+            depth -= 1
+        elif depth == 0:
+            return start + found.start(), start + found.end()
+    return None
+
+
 class _FracSide:
     """A left-hand side \\frac{∂ top}{∂ below} = whose top is an expression (braces
     balanced), or a second derivative as plain text, ∂²f/∂x∂y = (:meth:`match_plain`), read
@@ -543,7 +563,7 @@ class _Reader:
         found = (_FracSide.match_plain(text, start) or _LHS.match(text, start)
                  or _FracSide.match(text, start))
         if found is None:
-            return 0
+            return self._operator_side(text, start, root, wrt)
         written = names.printable(" ".join(found.group(0).split()).rstrip("=& "))  # one line
         top, below = found.group("a") or found.group("c"), found.group("b") or found.group("d")
         if getattr(found, "variables", None):
@@ -556,6 +576,31 @@ class _Reader:
             self._lhs_mismatch(written, "with respect to", below, wrt, "the node checked")
         self.lhs = (top_node.name or top, below_node.name)
         return found.end()
+
+    def _operator_side(self, text, start, root, wrt):
+        """``\\frac{d}{dw} \\ln(1 + e^{wx}) =`` (``d/dw f(w) =``): the derivative operator
+        applied to an expression, which must be the root's value (to 1e-9); where the formula
+        starts, or 0 for text that does not start so."""
+        opened = _OPERATOR.match(text, start)
+        relation = opened and _top_level_equals(text, opened.end())
+        if not relation:
+            return 0
+        before, equals = relation
+        written = names.printable(" ".join(text[start:equals].split()).rstrip("=≈& "))
+        below = opened.group("d") or opened.group("b")
+        below_node = self._lhs_node(below, written)
+        if wrt is not None and below_node is not wrt:
+            self._lhs_mismatch(written, "with respect to", below, wrt, "the node checked")
+        inner = _Reader(text[:before], self.nodes, self.where)
+        tree, _ = inner.parse(opened.end())
+        value = Formula(text, tree, inner.found, inner.functions, self.where).evaluate()
+        if not formula_gives(value, root.data):
+            raise FormulaError(
+                f"{self.where}: the left-hand side {written} differentiates an expression whose "
+                f"value is {value:.12g}, but the root, {_called(root)}, is {root.data:.12g}; "
+                f"named nodes: {names.listing(self.listed)}")
+        self.lhs = (root.name, below_node.name)
+        return equals
 
     def _second_side(self, found, written, root, wrt):
         """``∂²f/∂x∂y =``: ∂/∂x of the gradient ∂f/∂y (grad(..., create_graph=True) names

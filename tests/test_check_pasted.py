@@ -477,3 +477,37 @@ def test_the_published_w1_is_hand_written_numpy_backprops():
     dW1 = X.T @ ((d2 @ W2.T) * A1 * (1 - A1))
     assert [[float(f"{v:.3g}") for v in row] for row in dW1] == \
         [[float(v) for v in row] for row in W1_PUBLISHED]
+
+
+def softplus_graph():
+    from autograd import Value
+    w, x = Value(0.3, name="w"), Value(2.0, name="x")
+    f = (1 + (w * x).exp()).log().named("f")
+    f.backward()
+    return f, w
+
+
+@pytest.mark.parametrize("typed", [
+    r"\frac{d}{dw}\ln(1+e^{wx}) = \frac{x e^{wx}}{1+e^{wx}}",
+    r"\frac{\partial}{\partial w} \log\left(1 + e^{w x}\right) = x\sigma(wx)",
+    r"\frac{d}{dw} \ln(1+e^{wx}) &= x\sigma(wx)", "d/dw ln(1+e^(wx)) = x σ(wx)"])
+def test_the_derivative_operator_before_the_function_is_a_left_hand_side(typed):
+    """Math SE writes d/dw ln(1 + e^{wx}) = …; it was 'the function d needs its argument in
+    parentheses'.  Oracle, by hand: d/dw ln(1 + e^{wx}) = x e^{wx}/(1 + e^{wx}) = x σ(wx)."""
+    import math
+    f, w = softplus_graph()
+    verdict = check(f, w, typed)
+    assert verdict and verdict.formula.lhs == ("f", "w")
+    assert verdict.formula_value == pytest.approx(2 * math.exp(0.6) / (1 + math.exp(0.6)), rel=1e-14)
+
+
+def test_the_derivative_operators_expression_must_be_the_roots():
+    """The function differentiated is evaluated: ln(1 + e^{2wx}) is not f, and says so."""
+    from autograd.check import FormulaError
+    f, w = softplus_graph()
+    with pytest.raises(FormulaError, match=r"^check: the left-hand side \\frac\{d\}\{dw\}\\ln\(1\+e\^"
+                                           r"\{2wx\}\) differentiates an expression whose value is "
+                                           r"1\.46328246734, but the root, f, is 1\.03748795049"):
+        check(f, w, r"\frac{d}{dw}\ln(1+e^{2wx}) = x\sigma(wx)")
+    with pytest.raises(FormulaError, match="is with respect to x, but the node checked is w"):
+        check(f, w, r"\frac{d}{dx}\ln(1+e^{wx}) = w\sigma(wx)")
