@@ -1129,7 +1129,8 @@ class _Reader:
                 self.fail(pos, run, _DELTA)
             if run.startswith("Σ"):
                 self.fail(pos, run, _INDEXED_SUM)
-            if calls and not names.meant_instead(self.named, run):   # w^3_{21} (a - y): w3_12?
+            if calls and (self.listed or not re.search(r"[\d_]", run)) and \
+                    not names.meant_instead(self.named, run):   # w^3_{21} (a - y): w3_12?
                 self.fail(pos, run, "no node has this name and no op is called so; ops: "
                                     + _OPS_SHOWN)
             # find_node says so, listing the names that exist
@@ -1750,8 +1751,9 @@ def _factors(t):
 
 
 #: a number as written when its digits are not all of it: ≈0.00143, ~0.00143, 0.0014291...,
-#: and in LaTeX $\approx 0.00143$, \sim 0.00143, 0.0014291\ldots
-_APPROXIMATE = re.compile(r"\s*\$*\s*(?:(?:[≈~≃]|\\approx|\\simeq|\\sim)\s*)?"
+#: and in LaTeX $\approx 0.00143$, \sim 0.00143, 0.0014291\ldots (and = 0.00143, the end of
+#: a line pasted without its left side)
+_APPROXIMATE = re.compile(r"\s*\$*\s*(?:(?:[=≈~≃]|\\approx|\\simeq|\\sim)\s*)?"
                           r"(?P<number>[^\s≈~≃…$\\][^\s…$\\]*?)\s*(?:\.\.\.|…|\\ldots|\\dots)?"
                           r"\s*\$*\s*")
 

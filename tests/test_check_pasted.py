@@ -511,3 +511,30 @@ def test_the_derivative_operators_expression_must_be_the_roots():
         check(f, w, r"\frac{d}{dw}\ln(1+e^{2wx}) = x\sigma(wx)")
     with pytest.raises(FormulaError, match="is with respect to x, but the node checked is w"):
         check(f, w, r"\frac{d}{dx}\ln(1+e^{wx}) = w\sigma(wx)")
+
+
+def test_a_value_pasted_with_the_equals_sign_before_it_is_the_number():
+    """'= 1.28', the end of a line pasted without its left side, was 'expected a number, a
+    name or an opening parenthesis' at the =.  Oracle, by hand: d(w²)/dw = 2w = 1.6."""
+    from autograd import Value
+    w = Value(0.8, name="w")
+    J = (w * w).named("J")
+    J.backward()
+    assert check(J, w, "= 1.6").digits == 2 and check(J, w, "=1.60")
+    assert not check(J, w, "= 1.7")
+
+
+def test_a_subscripted_name_before_a_bracket_in_an_unnamed_graph_says_how_to_name_nodes():
+    """x_1 (1 - tanh²(n)) over micrograd code without labels said 'no node has this name and
+    no op is called so; ops: abs, add, …' (x_1 ( read as a call); a name with digits or _ is
+    a node's, and the message says how to name the nodes."""
+    from autograd import Value
+    from autograd.check import FormulaError
+    a = Value(2.0)
+    L = (a * Value(-3.0)).tanh()
+    L.backward()
+    with pytest.raises(FormulaError, match=r"no node named 'x_1' in this graph; named nodes: "
+                                           r"\(none\); autograd.name_variables\(globals\(\)\)"):
+        check(L, a, "x_1 (1 - a)")
+    with pytest.raises(FormulaError, match=r"no op is called so; ops: abs"):
+        check(L, a, "foo(a)")
