@@ -327,6 +327,9 @@ _MIXED = re.compile(rf"({_NAME})\s*{_D}({_NAME})")
 #: (its top's order, 2, and its bottom, read by :data:`_TWICE` or :data:`_MIXED`)
 _SECOND_PLAIN = re.compile(rf"\s*{_D}(?P<order>²|\^\s*(?:2|\{{\s*2\s*\}})|2)\s*(?P<top>{_NAME})\s*/\s*"
                            rf"(?P<open>\(\s*)?{_D}(?P<below>[^=≈&]*?)\s*(?(open)\))\s*&?\s*{_IS}")
+#: the gradient as ML texts write it: ∇_w L =, \nabla_{w_1} L =
+_NABLA = re.compile(rf"\s*(?:∇|\\nabla(?![A-Za-z]))\s*_\s*(?:\{{\s*(?P<below>{_NAME})\s*\}}|(?P<letter>[^\W\d]))"
+                    rf"\s*(?P<top>{_NAME})?\s*&?\s*{_IS}")
 #: the bottom x2 after a top d2f, as typed without superscripts
 _TWICE_BARE = re.compile(rf"({_NAME}?)2")
 
@@ -392,6 +395,16 @@ class _FracSide:
         if not top or top.startswith("^") or not re.fullmatch(_NAME, below):   # ∂w_1^2
             return None
         return cls(text, start, top, below, equals.end())
+
+    @classmethod
+    def match_nabla(cls, text, start):
+        """The gradient written ∇_w L = (``\\nabla_{w} L =``, the root's when L is left out),
+        or None."""
+        found = _NABLA.match(text, start)
+        if found is None:
+            return None
+        return cls(text, start, found.group("top"), found.group("below") or found.group("letter"),
+                   found.end())
 
     @classmethod
     def match_plain(cls, text, start):
@@ -561,7 +574,7 @@ class _Reader:
         text = self.text[:400]
         start = _FRAME.match(text).end()
         found = (_FracSide.match_plain(text, start) or _LHS.match(text, start)
-                 or _FracSide.match(text, start))
+                 or _FracSide.match(text, start) or _FracSide.match_nabla(text, start))
         if found is None:
             return self._operator_side(text, start, root, wrt)
         written = names.printable(" ".join(found.group(0).split()).rstrip("=& "))  # one line

@@ -538,3 +538,21 @@ def test_a_subscripted_name_before_a_bracket_in_an_unnamed_graph_says_how_to_nam
         check(L, a, "x_1 (1 - a)")
     with pytest.raises(FormulaError, match=r"no op is called so; ops: abs"):
         check(L, a, "foo(a)")
+
+
+@pytest.mark.parametrize("typed", [r"\nabla_w J = (wx - y)x + \lambda w",
+                                   r"\nabla_{\mathbf{w}} J = (wx - y)x + \lambda w",
+                                   "∇_w J = (wx − y)x + λw", r"\nabla_w = (wx - y)x + \lambda w"])
+def test_the_gradient_written_with_nabla_is_a_left_hand_side(typed):
+    """d2l writes ∇_w J = …; it was 'this LaTeX command is not read' at \\nabla.  Oracle, by
+    hand for J = ½(wx − y)² + λ/2 w²: (wx − y)x + λw = 1.28 at w = 0.8, x = 2, y = 1, λ = 0.1."""
+    from autograd import Value
+    w, x, y, lam = (Value(v, name=n) for v, n in ((0.8, "w"), (2.0, "x"), (1.0, "y"), (0.1, "λ")))
+    J = (0.5 * (w * x - y) ** 2 + lam / 2 * w ** 2).named("J")
+    J.backward()
+    verdict = check(J, w, typed)
+    assert verdict and verdict.formula.lhs == ("J", "w")
+    assert verdict.formula_value == pytest.approx(1.28, rel=1e-14)
+    from autograd.check import FormulaError
+    with pytest.raises(FormulaError, match="is with respect to x, but the node checked is w"):
+        check(J, w, typed.replace("_w", "_x").replace("{\\mathbf{w}}", "x"))
