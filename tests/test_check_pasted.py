@@ -97,7 +97,7 @@ def test_a_plain_text_second_derivative_twice_in_one_variable_is_a_left_hand_sid
 
 
 def test_a_plain_text_second_derivative_names_an_unknown_variable():
-    """∂²f/∂x∂z over a graph without z names z, not '²f'."""
+    """∂²f/∂x∂z over a graph without z names z, not '²f' (a refusal: no value to check)."""
     from autograd import Value, grad
     from autograd.check import FormulaError
     x, y = Value(0.7, name="x"), Value(-1.3, name="y")
@@ -129,6 +129,8 @@ def test_a_latex_subscript_with_a_space_names_the_node_with_that_space(typed):
 
 
 def test_a_latex_subscript_with_a_space_of_no_node_is_named_in_one_line():
+    """x_{my out} of a graph without x_my out is refused in one line naming the node it
+    would be (a refusal: no value to check)."""
     from autograd.check import FormulaError
     L, a, _ = spaced_graph()
     with pytest.raises(FormulaError, match=r"^check: cannot read the formula at position 2 "
@@ -193,6 +195,8 @@ def test_a_greek_command_names_a_node_spelled_out_and_sigma_as_a_node_in_a_left_
 
 
 def test_a_greek_command_of_no_node_is_named_and_delta_still_says_what_it_is():
+    """\\alpha of a graph without α names α; \\delta still says what Nielsen's δ is
+    (refusals: no value to check)."""
     from autograd import Value
     from autograd.check import FormulaError
     theta = Value(0.3, name="θ")
@@ -246,7 +250,8 @@ def test_three_blue_one_browns_chain_rule_as_the_video_writes_it(typed):
 
 @pytest.mark.parametrize("typed", ["h 2", "(h+1)2"])
 def test_a_number_after_a_name_or_a_bracket_without_a_space_is_still_refused(typed):
-    """h 2 and (h+1)2 may be h² and (h+1)² pasted without the superscript."""
+    """h 2 and (h+1)2 may be h² and (h+1)² pasted without the superscript: still refused
+    (no value to check)."""
     from autograd import Value
     from autograd.check import FormulaError
     h = Value(0.5, name="h")
@@ -502,7 +507,8 @@ def test_the_derivative_operator_before_the_function_is_a_left_hand_side(typed):
 
 
 def test_the_derivative_operators_expression_must_be_the_roots():
-    """The function differentiated is evaluated: ln(1 + e^{2wx}) is not f, and says so."""
+    """The function differentiated is evaluated: ln(1 + e^{2wx}) is not f, and says so.
+    Oracle, by hand: ln(1 + e^{1.2}) = 1.46328…, ln(1 + e^{0.6}) = 1.03748…."""
     from autograd.check import FormulaError
     f, w = softplus_graph()
     with pytest.raises(FormulaError, match=r"^check: the left-hand side \\frac\{d\}\{dw\}\\ln\(1\+e\^"
