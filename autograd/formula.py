@@ -290,6 +290,11 @@ _NAMING = {"mathit", "mathrm", "operatorname", "text", "textrm", "mathbf", "text
 #: the LaTeX fonts a name is written in: \mathrm{net}, \mathcal{L}, \mathbf{w}, \boldsymbol{x}
 _FONTS = "mathit|mathrm|text|mathbf|mathcal|boldsymbol|bm|mathsf|mathscr"
 _KEYWORDS = {"if", "else", "and"}
+#: the indicator function before a bracketed comparison, \mathbb{1}[z > 0], \mathbb{1}_{z>0}:
+#: the comparison in brackets is already 1 or 0 (Iverson's bracket)
+_INDICATOR_FONTS = {"mathbb", "mathbf", "mathds", "mathbbm"}
+_INDICATOR = re.compile(r"\s*\{\s*[1I]\s*\}\s*_?\s*(?=(?:\\left\s*)?(?:[(\[{]|\\\{)[^()\[\]{}]*?"
+                        r"(?:[<>≤≥]|\\[lg]eq?(?![A-Za-z])|\\[lg]t(?![A-Za-z])))")
 
 #: a name wrapped as LaTeX writes a word, \mathrm{my\ weight} with names.latex's escapes (in
 #: \left( \right) too, as explain's LaTeX writes a name with a space in a left-hand side)
@@ -881,6 +886,8 @@ class _Reader:
             out.append(Token("and", word, i + 1))
         elif command in ("frac", "dfrac", "tfrac"):
             out.append(Token("frac", word, i + 1))
+        elif command in _INDICATOR_FONTS and (indicator := _INDICATOR.match(text, end)):
+            return indicator.end()     # \mathbb{1}[z > 0]: the bracket's comparison, 1 or 0
         elif command in _NAMING:
             braced = _NAMING_BRACED.match(text, end)
             if braced is None:

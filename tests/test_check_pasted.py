@@ -562,3 +562,23 @@ def test_the_gradient_written_with_nabla_is_a_left_hand_side(typed):
     from autograd.check import FormulaError
     with pytest.raises(FormulaError, match="is with respect to x, but the node checked is w"):
         check(J, w, typed.replace("_w", "_x").replace("{\\mathbf{w}}", "x"))
+
+
+@pytest.mark.parametrize("typed", [r"2h \cdot \mathbb{1}[z > 0] \cdot x", r"2h \mathbb{1}_{z>0} x",
+                                   r"2h\,\mathbb{1}(z > 0)\,x", r"2h\,\mathbf{1}\{z>0\}\,x",
+                                   r"2h \mathbb{1}\left(z \geq 0\right) x"])
+def test_the_indicator_of_relus_derivative_reads_as_its_bracket(typed):
+    """ReLU's derivative written as d2l and Math SE write it, \\mathbb{1}[z > 0], was 'this
+    LaTeX command is not read'.  Oracle, by hand for y = relu(wx + b)²: ∂y/∂w = 2 relu(z) x
+    = 2·0.9·2 = 3.6; with the comparison turned, [z < 0], the formula gives 0."""
+    from autograd import Value
+    x, w, b = Value(2.0, name="x"), Value(0.7, name="w"), Value(-0.5, name="b")
+    h = (w * x + b).named("z").relu().named("h")
+    y = (h * h).named("y")
+    y.backward()
+    verdict = check(y, w, typed)
+    assert verdict and verdict.formula_value == pytest.approx(3.6, rel=1e-14)
+    assert check(y, w, typed.replace(">", "<").replace(r"\geq", r"\leq")).formula_value == 0.0
+    from autograd.check import FormulaError
+    with pytest.raises(FormulaError, match=r"'\\\\mathbb'\): this LaTeX command is not read"):
+        check(y, w, r"2h \mathbb{1}(z + 1) x")          # no comparison: not an indicator
