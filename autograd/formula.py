@@ -1149,6 +1149,9 @@ class _Reader:
                 self.fail(pos, run, _DELTA)
             if run.startswith("Σ"):
                 self.fail(pos, run, _INDEXED_SUM)
+            if run == "sech":
+                self.fail(pos, run, "sech is not an op here; tanh's derivative sech²(z) is "
+                                    "1 - tanh^2(z), or tanh'(z)")
             if calls and (self.listed or not re.search(r"[\d_]", run)) and \
                     not names.meant_instead(self.named, run):   # w^3_{21} (a - y): w3_12?
                 self.fail(pos, run, "no node has this name and no op is called so; ops: "

@@ -582,3 +582,21 @@ def test_the_indicator_of_relus_derivative_reads_as_its_bracket(typed):
     from autograd.check import FormulaError
     with pytest.raises(FormulaError, match=r"'\\\\mathbb'\): this LaTeX command is not read"):
         check(y, w, r"2h \mathbb{1}(z + 1) x")          # no comparison: not an indicator
+
+
+@pytest.mark.parametrize("typed", [r"\mathrm{sech}^2(z)", r"\operatorname{sech}^2(z)", "sech(z)^2"])
+def test_sech_squared_says_what_to_write(typed):
+    """d/dz tanh z = sech² z, as Math SE writes it, said 'no node named sech'; it says what to
+    write, and that agrees.  Oracle, by hand: 1 − tanh²(0.3) = 0.91513696…."""
+    import math
+
+    from autograd import Value
+    from autograd.check import FormulaError
+    z = Value(0.3, name="z")
+    o = z.tanh().named("o")
+    o.backward()
+    with pytest.raises(FormulaError, match=r"sech is not an op here; tanh's derivative sech²\(z\) "
+                                           r"is 1 - tanh\^2\(z\), or tanh'\(z\)"):
+        check(o, z, typed)
+    assert check(o, z, "1 - tanh^2(z)").formula_value == pytest.approx(1 - math.tanh(0.3) ** 2,
+                                                                       rel=1e-15)
