@@ -79,6 +79,10 @@ def _read_expected(root, expected, digits, rtol, atol, wrt=None):
                              f"gradient with respect to {describe(wrt)} is one number; a matrix "
                              f"goes with a matrix name (W2, b1) or a layer")
         formula = read_formula(expected, root, wrt=wrt)   # a left side dO/dw1 = must match
+        number = formula.typed_number()                   # dO/dw1 = 0.00143: a number typed
+        if number is not None:
+            value = read_number(number)
+            return value, precision_for(value, number, digits=digits, rtol=rtol, atol=atol), None
         value = formula.evaluate()
         return value, precision_for(value, digits=digits, rtol=rtol, atol=atol), formula
     if isinstance(expected, Decimal):

@@ -69,7 +69,7 @@ import unicodedata
 from . import graph, names, ops
 from . import expr as E
 from .notation import Labels, LatexNotation, TextNotation, name_precedence
-from .precision import is_not_finite_text, is_number_text, precision_for, read_number
+from .precision import formula_gives, is_not_finite_text, is_number_text, precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
 
 __all__ = ["Formula", "FormulaError", "FormulaNameError", "read_formula", "FUNCTIONS", "LATEX_FUNCTIONS",
@@ -280,45 +280,89 @@ PRIME_SUPERSCRIPT = re.compile(r"\^\s*(?:\{\s*\\prime\s*\}|\\prime|\{\s*'\s*\})|
 _BRACED_PRIMED = re.compile(r"\{\s*([^\W\d²³][^\W²³]*)\s*\}(?=['′]|\^\s*\{?\s*\\prime)")
 #: LaTeX commands that only space or size things
 _SPACING = {"left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "bigg", "Bigg",
-            ",", ";", "!", " ", ":", "quad", "qquad", "displaystyle"}
+            ",", ";", "!", " ", ":", "quad", "qquad", "displaystyle", "boxed"}   # \boxed{…}: its braces
 #: what a formula pasted from a page or a .tex file is wrapped in: math-mode delimiters
 #: \( \) \[ \] (and $ or $$, read as spaces too) and a line break \\ after it
 _DELIMITERS = {"(", ")", "[", "]", "\\"}
 #: LaTeX commands whose braces hold a name (or, for \text, a word: if, else, and)
-_NAMING = {"mathit", "mathrm", "operatorname", "text", "textrm", "mathbf", "textit"}
+_NAMING = {"mathit", "mathrm", "operatorname", "text", "textrm", "mathbf", "textit", "mathcal",
+           "boldsymbol", "bm", "mathsf", "mathscr"}
+#: the LaTeX fonts a name is written in: \mathrm{net}, \mathcal{L}, \mathbf{w}, \boldsymbol{x}
+_FONTS = "mathit|mathrm|text|mathbf|mathcal|boldsymbol|bm|mathsf|mathscr"
 _KEYWORDS = {"if", "else", "and"}
+#: the indicator function before a bracketed comparison, \mathbb{1}[z > 0], \mathbb{1}_{z>0}:
+#: the comparison in brackets is already 1 or 0 (Iverson's bracket)
+_INDICATOR_FONTS = {"mathbb", "mathbf", "mathds", "mathbbm"}
+_INDICATOR = re.compile(r"\s*\{\s*[1I]\s*\}\s*_?\s*(?=(?:\\left\s*)?(?:[(\[{]|\\\{)[^()\[\]{}]*?"
+                        r"(?:[<>≤≥]|\\[lg]eq?(?![A-Za-z])|\\[lg]t(?![A-Za-z])))")
 
 #: a name wrapped as LaTeX writes a word, \mathrm{my\ weight} with names.latex's escapes (in
 #: \left( \right) too, as explain's LaTeX writes a name with a space in a left-hand side)
-_WORD = rf"\\(?:mathit|mathrm|text)\s*\{{(?:[^{{}}\\]|{names.LATEX_ESCAPE.pattern})*\}}"
+_WORD = rf"\\(?:{_FONTS})\s*\{{(?:[^{{}}\\]|{names.LATEX_ESCAPE.pattern})*\}}"
+#: what ends a left-hand side: =, or ≈ before a value worked out (not ==)
+_IS = r"(?:=(?!=)|≈|\\approx(?![A-Za-z]))"
 #: the left-hand side naming the derivative: dO/dw1 =, ∂O/∂w1 =, \frac{\partial O}{\partial w_1} =
 #: (the root may be left out, as in \frac{\partial}{\partial w^3_{11}} =: then it is the root)
 _NAME = (rf"(?:[^\s/=\\{{}}&]|_\{{[^{{}}]*\}}|\^\s*\{{[^{{}}]*\}}|{_WORD}|\\left\s*\(\s*{_WORD}\s*\\right\s*\)"
+         rf"|\\(?:{names.LETTER_COMMANDS})(?![A-Za-z])"     # \theta: θ
          r"|\((?=[^()]*\s)[^()\\/=&]{1,200}\)"       # ∂(the loss)/∂(my weight), as explain writes it
          r"|\{\s*[^\W\d][^{}\\\s]*\s*\}(?=['′]))+")     # {y}' as LaTeX writes y'
-_D = r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})\s*"
+_D = (r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})"
+      r"(?:\s|\\[,;:! ])*")                  # \partial\,L: LaTeX's thin space after it
 _LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
                   rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})?\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
-                  r"\s*&?\s*=(?!=)")     # &= as an align environment writes it
+                  rf"\s*&?\s*{_IS}")     # &= as an align environment writes it
 #: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}, \left(\mathrm{my\ w}\right)
-_NAMED = re.compile(rf"(?:\\left\s*\(\s*)?\\(?:mathit|mathrm|text)\s*\{{((?:[^{{}}\\]|"
+_NAMED = re.compile(rf"(?:\\left\s*\(\s*)?\\(?:{_FONTS})\s*\{{((?:[^{{}}\\]|"
                     rf"{names.LATEX_ESCAPE.pattern})*)\}}(?:\s*\\right\s*\))?")
 #: \frac{\partial an expression}{\partial a name} =, as explain's LaTeX writes ∂ of an
 #: unnamed root (\frac{\partial \tanh(t_{3}+\mathit{leaf}_{5})}{\partial \mathit{leaf}_{2}})
 _FRAC_OPEN = re.compile(rf"\s*\\[dt]?frac\s*\{{\s*{_D}")
 _FRAC_MIDDLE = re.compile(rf"\s*\{{\s*{_D}")
-_FRAC_EQUALS = re.compile(r"\s*&?\s*=(?!=)")
+_FRAC_EQUALS = re.compile(rf"\s*&?\s*{_IS}")
 
 
 #: a second derivative's top and bottom: ^2 f; x^2 (x^{2}); x \partial y
 _SECOND_TOP = re.compile(r"\^\s*(?:2|\{\s*2\s*\})\s*(\S.*)")
-_TWICE = re.compile(rf"({_NAME}?)\s*\^\s*(?:2|\{{\s*2\s*\}})")
+_TWICE = re.compile(rf"({_NAME}?)\s*(?:²|\^\s*(?:2|\{{\s*2\s*\}}))")
 _MIXED = re.compile(rf"({_NAME})\s*{_D}({_NAME})")
+
+
+#: a second derivative typed as plain text: ∂²f/∂x∂y =, ∂^2 f/∂x^2 =, d²f/dx², d2f/dxdy =
+#: (its top's order, 2, and its bottom, read by :data:`_TWICE` or :data:`_MIXED`)
+_SECOND_PLAIN = re.compile(rf"\s*{_D}(?P<order>²|\^\s*(?:2|\{{\s*2\s*\}})|2)\s*(?P<top>{_NAME})\s*/\s*"
+                           rf"(?P<open>\(\s*)?{_D}(?P<below>[^=≈&]*?)\s*(?(open)\))\s*&?\s*{_IS}")
+#: the gradient as ML texts write it: ∇_w L =, \nabla_{w_1} L =
+_NABLA = re.compile(rf"\s*(?:∇|\\nabla(?![A-Za-z]))\s*_\s*(?:\{{\s*(?P<below>{_NAME})\s*\}}|(?P<letter>[^\W\d]))"
+                    rf"\s*(?P<top>{_NAME})?\s*&?\s*{_IS}")
+#: the bottom x2 after a top d2f, as typed without superscripts
+_TWICE_BARE = re.compile(rf"({_NAME}?)2")
+
+
+#: the derivative operator before an expression: \frac{d}{dw} (\frac{\partial}{\partial w}), d/dw
+_OPERATOR = re.compile(rf"\s*(?:\\[dt]?frac\s*\{{\s*{_D}\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}}"
+                       rf"|{_D}/\s*{_D}(?P<b>[^\W\d][\w']*)(?=\s|\(|\\|\[))")
+
+
+def _top_level_equals(text, start):
+    """(start, end) of the first = (not ==) or ≈ (\\approx) after ``start`` outside brackets
+    (an align environment's &= too), or None."""
+    depth = 0
+    for found in re.finditer(rf"[(\[{{]|[)\]}}]|(?:&\s*)?{_IS}", text[start:]):
+        mark = found.group()
+        if mark in "([{":
+            depth += 1
+        elif mark in ")]}":
+            depth -= 1
+        elif depth == 0:
+            return start + found.start(), start + found.end()
+    return None
 
 
 class _FracSide:
     """A left-hand side \\frac{∂ top}{∂ below} = whose top is an expression (braces
-    balanced), read as an :data:`_LHS` match is: ``group("c")``, ``group("d")``, ``end()``."""
+    balanced), or a second derivative as plain text, ∂²f/∂x∂y = (:meth:`match_plain`), read
+    as an :data:`_LHS` match is: ``group("c")``, ``group("d")``, ``end()``."""
 
     def __init__(self, text, start, top, below, end, variables=None):
         self._groups = {0: text[start:end], "c": top, "d": below}
@@ -356,6 +400,31 @@ class _FracSide:
         if not top or top.startswith("^") or not re.fullmatch(_NAME, below):   # ∂w_1^2
             return None
         return cls(text, start, top, below, equals.end())
+
+    @classmethod
+    def match_nabla(cls, text, start):
+        """The gradient written ∇_w L = (``\\nabla_{w} L =``, the root's when L is left out),
+        or None."""
+        found = _NABLA.match(text, start)
+        if found is None:
+            return None
+        return cls(text, start, found.group("top"), found.group("below") or found.group("letter"),
+                   found.end())
+
+    @classmethod
+    def match_plain(cls, text, start):
+        """A second derivative typed as plain text at ``start`` (∂²f/∂x∂y =, d2f/dx2 =), or None."""
+        found = _SECOND_PLAIN.match(text, start)
+        if found is None:
+            return None
+        below = found.group("below")
+        twice = (_TWICE.fullmatch(below) or _MIXED.fullmatch(below)
+                 or found.group("order") == "2" and _TWICE_BARE.fullmatch(below))
+        if not twice:
+            return None
+        variables = [v for v in twice.groups() if v is not None]
+        return cls(text, start, found.group("top"), below, found.end(),
+                   variables * 2 if len(variables) == 1 else variables)
 
 
 def _latex_key(text):
@@ -428,6 +497,22 @@ def _number_text(tree):
     return f"{sign}{mantissa}e{minus}{exponent.typed}"
 
 
+#: a closing bracket and a space, after which a number is a factor: σ'(z) 2(a - y), as
+#: 3Blue1Brown writes it (not x 2 nor (x+1)2, which may be a power pasted without its superscript)
+_AFTER_BRACKET = re.compile(r"[)\]}]\s+\Z")
+
+
+def _braced(name):
+    """A name as LaTeX needs it typed, its parenthesized scripts in braces: 3Blue1Brown's
+    ``a^(L-1)`` is ``a^{(L-1)}``."""
+    return re.sub(r"([\^_])(\([^(){}]*\))", r"\1{\2}", name)
+
+
+def _unbraced(typed):
+    """A name typed as :func:`_braced` writes it, as named: ``a^{(L-1)}`` is ``a^(L-1)``."""
+    return re.sub(r"([\^_])\{\s*(\([^(){}]*\))\s*\}", r"\1\2", typed)
+
+
 class _Reader:
     """Reads one formula over one graph: tokens, then the tree."""
 
@@ -445,10 +530,12 @@ class _Reader:
         self._inputs_as_layer_one()
         self._one_target_as_y1()
         self.latex_named = {}            # a^3, w^1_{11}: names with LaTeX in them, by their head
-        for name in sorted(self.listed, key=len, reverse=True):
-            head = _RUN.match(name)
-            if head and head.end() < len(name) and name[head.end()] in "^{":
-                self.latex_named.setdefault(head.group(0), []).append(name)
+        spelled = [(spelling, name) for name in self.listed
+                   for spelling in dict.fromkeys((name, _braced(name)))]
+        for spelling, name in sorted(spelled, key=lambda pair: len(pair[0]), reverse=True):
+            head = _RUN.match(spelling)
+            if head and head.end() < len(spelling) and spelling[head.end()] in "^{":
+                self.latex_named.setdefault(head.group(0), []).append((spelling, name))
         self._prefixes = None
         self.resolved = {}               # piece of text -> graph name or None
         self.found = {}                  # name -> node, in the order the formula names them
@@ -491,9 +578,10 @@ class _Reader:
         """Read ``dO/dw1 =`` (and its other spellings): return where the formula starts."""
         text = self.text[:400]
         start = _FRAME.match(text).end()
-        found = _LHS.match(text, start) or _FracSide.match(text, start)
+        found = (_FracSide.match_plain(text, start) or _LHS.match(text, start)
+                 or _FracSide.match(text, start) or _FracSide.match_nabla(text, start))
         if found is None:
-            return 0
+            return self._operator_side(text, start, root, wrt)
         written = names.printable(" ".join(found.group(0).split()).rstrip("=& "))  # one line
         top, below = found.group("a") or found.group("c"), found.group("b") or found.group("d")
         if getattr(found, "variables", None):
@@ -506,6 +594,31 @@ class _Reader:
             self._lhs_mismatch(written, "with respect to", below, wrt, "the node checked")
         self.lhs = (top_node.name or top, below_node.name)
         return found.end()
+
+    def _operator_side(self, text, start, root, wrt):
+        """``\\frac{d}{dw} \\ln(1 + e^{wx}) =`` (``d/dw f(w) =``): the derivative operator
+        applied to an expression, which must be the root's value (to 1e-9); where the formula
+        starts, or 0 for text that does not start so."""
+        opened = _OPERATOR.match(text, start)
+        relation = opened and _top_level_equals(text, opened.end())
+        if not relation:
+            return 0
+        before, equals = relation
+        written = names.printable(" ".join(text[start:equals].split()).rstrip("=≈& "))
+        below = opened.group("d") or opened.group("b")
+        below_node = self._lhs_node(below, written)
+        if wrt is not None and below_node is not wrt:
+            self._lhs_mismatch(written, "with respect to", below, wrt, "the node checked")
+        inner = _Reader(text[:before], self.nodes, self.where)
+        tree, _ = inner.parse(opened.end())
+        value = Formula(text, tree, inner.found, inner.functions, self.where).evaluate()
+        if not formula_gives(value, root.data):
+            raise FormulaError(
+                f"{self.where}: the left-hand side {written} differentiates an expression whose "
+                f"value is {value:.12g}, but the root, {_called(root)}, is {root.data:.12g}; "
+                f"named nodes: {names.listing(self.listed)}")
+        self.lhs = (root.name, below_node.name)
+        return equals
 
     def _second_side(self, found, written, root, wrt):
         """``∂²f/∂x∂y =``: ∂/∂x of the gradient ∂f/∂y (grad(..., create_graph=True) names
@@ -596,8 +709,13 @@ class _Reader:
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
         typed = _NAMED.sub(lambda found: names.latex_unescaped(found.group(1)), typed)  # leaf_1
         typed = _BRACED_PRIMED.sub(r"\1", typed)         # {y}': y'
-        plain = re.sub(r"_\{([^{}]*)\}", r"_\1", typed)
-        name = self._name_of(plain) or self._name_of(names.plain(plain))    # ∂C/∂w³₁₁ as printed
+        spelled = names.LATEX_LETTER.sub(r"\1", typed)  # \theta of a node named theta
+        typed = names.LATEX_LETTER.sub(lambda found: names.latex_letter(found.group(1)), typed)
+        if spelled != typed and self._name_of(spelled) and not self._name_of(typed):
+            typed = spelled
+        plain = re.sub(r"_\{([^{}]*)\}", lambda sub: "_" + names.latex_unescaped(sub.group(1)), typed)
+        name = (self._name_of(plain) or self._name_of(names.plain(plain))    # ∂C/∂w³₁₁ as printed
+                or self._name_of(_unbraced(typed)))                         # w^{(L)}: w^(L)
         if name is None:
             raise FormulaError(
                 f"{self.where}: the left-hand side {written} names {typed!r}, and no node "
@@ -768,6 +886,8 @@ class _Reader:
             out.append(Token("and", word, i + 1))
         elif command in ("frac", "dfrac", "tfrac"):
             out.append(Token("frac", word, i + 1))
+        elif command in _INDICATOR_FONTS and (indicator := _INDICATOR.match(text, end)):
+            return indicator.end()     # \mathbb{1}[z > 0]: the bracket's comparison, 1 or 0
         elif command in _NAMING:
             braced = _NAMING_BRACED.match(text, end)
             if braced is None:
@@ -788,6 +908,8 @@ class _Reader:
             return self._run(braced.end(), out, list(inner), [i + 1] * len(inner))
         elif command in _ACCENTS:
             return self._accented(i, end, command, out)
+        elif command == "sum" and text[end:].lstrip()[:1] in ("_", "^"):
+            self.fail(i + 1, text[i:end + 3], _INDEXED_SUM)
         elif command in LATEX_FUNCTIONS or command in FUNCTIONS:
             if text[end:].lstrip()[:1] == "[":          # \sqrt[3]{x}: not sqrt([3])·x
                 self.fail(i + 1, word + "[", f"{word}[...] (an optional argument) is not "
@@ -797,13 +919,23 @@ class _Reader:
             else:
                 op = LATEX_FUNCTIONS[command]
                 out.append(Token("func", _canonical(op, False), i + 1, (op, False)))
-        elif command == "delta":
-            self.fail(i + 1, word, _DELTA)
+        elif (letter := names.latex_letter(command)) is not None:
+            return self._letter(i, end, command, letter, out)
         else:
             self.fail(i + 1, found.group(0) if found else "\\",
                       f"this LaTeX command is not read (functions: {_LATEX_SHOWN}; also "
                       f"\\frac, \\cdot, \\times, \\left, \\right)")
         return end
+
+    def _letter(self, i, end, command, letter, out):
+        """``\\theta`` (``\\theta_1``, ``\\ell``): a name that starts with the letter θ, else
+        with theta; Nielsen's ``\\delta`` of no node is refused saying what to write."""
+        name = next((spelling for spelling in (letter, command)
+                     if any(n.startswith(spelling) for n in self.named)), None)
+        if name is None and command == "delta":
+            self.fail(i + 1, "\\" + command, _DELTA)
+        name = name or letter
+        return self._run(end, out, list(name), [i + 1] * len(name))
 
     def _accented(self, i, end, command, out):
         """``\\hat{y}`` (or ``\\hat y``): the node called ŷ, else y_hat, else yhat."""
@@ -831,9 +963,9 @@ class _Reader:
             chunk = _RUN.match(text, i)
             end = chunk.end()
             run = chunk.group(0)
-            for name in self.latex_named.get(run, ()) if end < n else ():   # a^3 as named
-                after = i + len(name)
-                if text.startswith(name, i) and not _RUN.match(text, after) and \
+            for spelling, name in self.latex_named.get(run, ()) if end < n else ():   # a^3 as named
+                after = i + len(spelling)
+                if text.startswith(spelling, i) and not _RUN.match(text, after) and \
                         not text.startswith(("^", "_"), after):
                     out.append(Token("name", name, i + 1, name))
                     return after
@@ -856,7 +988,9 @@ class _Reader:
             if i < n and text[i] == "{" and text[i - 1] == "_" and chars:   # w_{1}
                 close = text.find("}", i + 1, i + 201)
                 inner = text[i + 1:close] if close > 0 else ""
-                if close < 0 or not inner.isalnum():
+                if close > 0 and not inner.isalnum():
+                    inner = self._spaced_subscript(chars, inner, i)
+                if close < 0 or not inner.isalnum() and " " not in inner:
                     self.fail(i, text[i - 1:i + 7], "a subscript in braces must be letters "
                                                     "or digits: w_{1}")
                 chars.append(inner)
@@ -908,6 +1042,19 @@ class _Reader:
             i = sample.end()
         self._pieces(run, where, i, out)
         return i
+
+    def _spaced_subscript(self, chars, inner, i):
+        """The subscript ``my out`` of ``y_{my out}`` (``y_{my\\ out}``, as LaTeX spaces it):
+        part of the node named ``y_my out``; refused, naming that node, when no node is."""
+        spaced = names.latex_unescaped(inner).strip()
+        if not spaced.replace(" ", "").isalnum():
+            return inner
+        name = "".join(chars) + spaced
+        if self._name_of(name) is None:
+            self.fail(i, f"{''.join(chars)}{{{inner}}}", f"a subscript with a space names the node "
+                                                        f"{names.printable(name)!r}, and no node has "
+                                                        f"that name")
+        return spaced
 
     def _layer_of_one(self, chars, layer):
         """The node named ``a^3`` (or ``a^{3}``) for ``a^3_1``, neuron 1 of a layer its
@@ -1000,7 +1147,13 @@ class _Reader:
         if not readings:
             if re.fullmatch(r"(?:δ|delta)[\d_]*", run):
                 self.fail(pos, run, _DELTA)
-            if calls:
+            if run.startswith("Σ"):
+                self.fail(pos, run, _INDEXED_SUM)
+            if run == "sech":
+                self.fail(pos, run, "sech is not an op here; tanh's derivative sech²(z) is "
+                                    "1 - tanh^2(z), or tanh'(z)")
+            if calls and (self.listed or not re.search(r"[\d_]", run)) and \
+                    not names.meant_instead(self.named, run):   # w^3_{21} (a - y): w3_12?
                 self.fail(pos, run, "no node has this name and no op is called so; ops: "
                                     + _OPS_SHOWN)
             # find_node says so, listing the names that exist
@@ -1247,7 +1400,7 @@ class _Reader:
             elif self._starts_operand(token):
                 if token.kind == "num" and tree.kind == "const" and _NUMBER.fullmatch(tree.typed):
                     self._grouped_digits(tree, token)
-                if token.kind == "num":
+                if token.kind == "num" and not _AFTER_BRACKET.search(self.text, 0, token.pos - 1):
                     self.fail(token.pos, token.text, "a number right after a factor; write * "
                                                      "between them")
                 right = self.unary(signs=False)
@@ -1441,6 +1594,8 @@ class _Reader:
 
 
 #: what a formula's δ is: a gradient the formula cannot read, but check can check
+_INDEXED_SUM = ("a sum over an index (\\sum_k, Σ_j) is not read: write its terms out over the "
+                "nodes' names (\\sum_k w_k x_k as w_1 x_1 + w_2 x_2)")
 _DELTA = ("δ (Nielsen's δ^l_j = ∂C/∂z^l_j) is a gradient, not a node's value: write what it "
           "stands for (BP1: (a^L_j - y_j)·σ'(z^L_j); BP2: (Σ_k w^{l+1}_kj δ^{l+1}_k)·σ'(z^l_j)), "
           "or check δ itself as its z node's gradient: check(C, 'z2_1', value) for δ²₁")
@@ -1482,6 +1637,11 @@ class Formula:
         self.where = where
         self.lhs = lhs
         self.stated = stated
+
+    def typed_number(self):
+        """The number the formula is, as typed, when it is only one after its left-hand side
+        (``dO/dw1 = 0.00143``: ``"0.00143"``, its digits kept); else None."""
+        return _number_text(self.tree) if self.stated is None else None
 
     def evaluate(self):
         """The formula's number at the nodes' current ``data``."""
@@ -1614,15 +1774,17 @@ def _factors(t):
 
 
 #: a number as written when its digits are not all of it: ≈0.00143, ~0.00143, 0.0014291...,
-#: and in LaTeX $\approx 0.00143$, \sim 0.00143, 0.0014291\ldots
-_APPROXIMATE = re.compile(r"\s*\$*\s*(?:(?:[≈~≃]|\\approx|\\simeq|\\sim)\s*)?"
+#: and in LaTeX $\approx 0.00143$, \sim 0.00143, 0.0014291\ldots (and = 0.00143, the end of
+#: a line pasted without its left side)
+_APPROXIMATE = re.compile(r"\s*\$*\s*(?:(?:[=≈~≃]|\\approx|\\simeq|\\sim)\s*)?"
                           r"(?P<number>[^\s≈~≃…$\\][^\s…$\\]*?)\s*(?:\.\.\.|…|\\ldots|\\dots)?"
                           r"\s*\$*\s*")
 
 
-#: scientific notation with a letter x for the times sign, as typed without ×: 1.43x10^-3
-_TIMES_TEN = re.compile(r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*[xX]\s*10\s*(?:\^|\*\*)"
-                        r"\s*[{(]?\s*(?P<exponent>[+\-−]?\d+)\s*[})]?\s*")
+#: scientific notation with a letter x for the times sign, as typed without ×: 1.43x10^-3;
+#: or its e set apart by a space, 1.43 e-3 (a signed exponent: not the formula 1.43·e − 3)
+_TIMES_TEN = re.compile(r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:[xX]\s*10\s*(?:\^|\*\*)"
+                        r"\s*[{(]?\s*(?P<exponent>[+\-−]?\d+)\s*[})]?|\s[eE](?P<signed>[+\-−]\d+))\s*")
 
 
 def number_text(text):
@@ -1639,7 +1801,7 @@ def number_text(text):
         return around.group("number")
     letter = _TIMES_TEN.fullmatch(text)
     if letter:
-        return f"{letter.group('mantissa')}e{letter.group('exponent')}"
+        return f"{letter.group('mantissa')}e{letter.group('exponent') or letter.group('signed')}"
     try:
         tree, stated = _Reader(text, [], "check").parse(0)
     except (FormulaError, names.NodeNameError):

@@ -31,7 +31,7 @@ from .matrix_explain import loss_of
 from .matrix_formula import MatrixFormulaError, evaluate_matrix_formula
 from .verdict import Verdict
 from .notation import number
-from .precision import MISTAKE_DIGITS, digits_in_all, is_number_text, precision_for, told_apart
+from .precision import MISTAKE_DIGITS, is_number_text, precision_for, told_apart
 
 __all__ = ["MatrixVerdict", "check_matrix", "is_matrix_question", "network_hint", "other_parameter",
            "MatrixFormulaError"]
@@ -329,7 +329,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     view.layout = layout
     formula = formula_read = None
     shape_error = None
-    expected = _one_number(expected)
+    given, expected = expected, _one_number(expected)
     if isinstance(expected, str) and not is_matrix_text(expected):
         formula = expected
         try:
@@ -357,9 +357,9 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     if flat and shape(truth) == shape(values)[::-1] \
             and shape(truth)[1] == 1:
         values, precisions = transpose(values), transpose(precisions)   # a vector fits a column
-    dtype = low_precision(expected) if formula is None else None
+    dtype = low_precision(given) if formula is None else None
     if dtype and digits is None and rtol is None and atol is None and values:
-        precisions = _at_own_precision(dtype, values, truth)
+        precisions = _at_own_precision(dtype, values, truth, precisions)
     root_name = names.printable(names.text(root.name)) if root.name else "C"
     what = f"∂{root_name}/∂{name}"
     common = dict(name=name, kind=kind, layer=l, layout=layout, engine=truth, formula=formula,
@@ -483,7 +483,7 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
     dtype = low_precision(expected)
     own = dtype and digits is None and rtol is None and atol is None
     if own:
-        precisions = _at_own_precision(dtype, values, truth)
+        precisions = _at_own_precision(dtype, values, truth, precisions)
     if (flat or is_flat(expected)) and sum(map(len, values)) == sum(map(len, truth)) and (
             flat or 1 in shape(truth)):
         values = [[x for row in values for x in row]]     # a vector: its orientation is no mistake
@@ -577,13 +577,16 @@ def _common_factor(values, truth, precisions):
     return None
 
 
-def _at_own_precision(dtype, values, truth):
+def _at_own_precision(dtype, values, truth, precisions):
     """The precisions of a float32 (float16, ...) array's entries: each within the dtype's
-    relative tolerance, plus that fraction of the engine matrix's largest entry."""
+    relative tolerance, plus that fraction of the engine matrix's largest entry; an entry
+    printed with fewer digits than the dtype holds (float32: 5) keeps its digits."""
     relative = LOW_PRECISION_RTOL[dtype]
+    held = round(-math.log10(relative))
     largest = max(abs(t) for row in truth for t in row)
-    return [[precision_for(v, rtol=relative, atol=relative * largest) for v in row]
-            for row in values]
+    return [[p if p.mode == "typed" and p.digits <= held else
+             precision_for(v, rtol=relative, atol=relative * largest) for v, p in zip(row, prow)]
+            for row, prow in zip(values, precisions)]
 
 
 def _precision_words(precisions):
@@ -598,7 +601,13 @@ def _precision_words(precisions):
 
 
 def _own_precision_words(dtype, precisions):
-    return f"{dtype} numbers, so within {precisions[0][0].describe()}"
+    others = [p for row in precisions for p in row if p.mode != "typed"]
+    if not others:
+        return _precision_words(precisions)
+    if len(others) < sum(map(len, precisions)):
+        return (f"each entry to the digits printed, or as {dtype} numbers within "
+                f"{others[0].describe()} where more are printed than {dtype} holds")
+    return f"{dtype} numbers, so within {others[0].describe()}"
 
 
 def _goal(view, wrt, layout):
@@ -629,21 +638,31 @@ def _describer(view, layout):
 
 def _searched_at(values, precisions, truth):
     """The precisions the search for a mistake uses: :func:`told_apart`, but as given when
-    the numbers are the engine's with the sign flipped (told at any digits, as agreement is)."""
+    the numbers are the engine's with the sign flipped or transposed (told at any digits, as
+    agreement is)."""
     search = told_apart(precisions)
-    if search is not precisions and shape(values) == shape(truth) and all(
-            p.matches(-t) for prow, trow in zip(precisions, truth) for p, t in zip(prow, trow)):
+    engines = ([[-t for t in row] for row in truth] if shape(values) == shape(truth) else None,
+               transpose(truth) if shape(values) == shape(truth)[::-1] else None)
+    if search is not precisions and any(engine is not None and all(
+            p.matches(t) for prow, trow in zip(precisions, engine) for p, t in zip(prow, trow))
+            for engine in engines):
         return precisions
     return search
 
 
 def _too_few(precisions):
     """``too few digits ...``: what the verdict says when a mistake gives the numbers only
-    at digits so few that one would by chance."""
-    n = digits_in_all(precisions)
-    return (f"{n} significant digit{'' if n == 1 else 's'} in all {'is' if n == 1 else 'are'} "
-            f"too few to tell which mistake gives these numbers (type at least "
-            f"{MISTAKE_DIGITS})")
+    at digits so few that one would by chance (no entry tells mistakes: :func:`told_apart`)."""
+    entries = [p for row in precisions for p in row]
+    typed = [p.digits for p in entries if p.mode == "typed"]
+    if not typed:                                   # tolerances too wide
+        return entries[0].too_few_digits()[0].replace("your value", "these numbers")
+    n, s = max(typed), "" if max(typed) == 1 else "s"
+    if len(entries) == 1:
+        return (f"{n} significant digit{s} {'is' if n == 1 else 'are'} too few to tell which "
+                f"mistake gives this number (type at least {MISTAKE_DIGITS})")
+    return (f"no entry has more than {n} significant digit{s}, too few to tell which mistake "
+            f"gives these numbers (type at least {MISTAKE_DIGITS} in one entry)")
 
 
 def _what_differs(view, kind, l, layout, values, precisions, truth, root_name, flat=False,

@@ -432,9 +432,18 @@ def _entry_precision(entry, where, digits, rtol, atol):
 LOW_PRECISION_RTOL = {"float32": 1e-5, "float16": 1e-2, "bfloat16": 1e-1}
 
 
+#: an array's or a number's dtype as numpy or PyTorch print it: dtype=float32, np.float32(…)
+_PRINTED_DTYPE = re.compile(r"(?:dtype\s*=\s*(?:np\.|numpy\.|torch\.)?|\b(?:np|numpy)\.)"
+                            r"(float32|float16|bfloat16)\b")
+
+
 def low_precision(given):
     """``"float32"`` (or float16, bfloat16) for an array of that dtype (numpy or torch), or a
-    list of such rows or numbers (``list(arr)``, ``[list(row) for row in arr]``), else None."""
+    list of such rows or numbers (``list(arr)``, ``[list(row) for row in arr]``), or the text
+    numpy or PyTorch print for one (``array([…], dtype=float32)``, ``np.float32(…)``), else None."""
+    if isinstance(given, str):
+        printed = _PRINTED_DTYPE.search(given)
+        return printed.group(1) if printed else None
     for _ in range(3):                  # the array, else its first row, else that row's first entry
         name = str(getattr(given, "dtype", "")).rsplit(".", 1)[-1]
         if name in LOW_PRECISION_RTOL:
@@ -507,8 +516,14 @@ def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
     return values, precisions
 
 
+#: one number in scientific notation typed with spaces, read whole (not as numpy's entries
+#: apart by spaces): 4.03 × 10⁻³, 4.03 \\times 10^{-3}, 4.03 x 10^-3, 4.03 e-3, and 4.03 × 10-3
+#: (an exponent that lost its superscript, which the entry's reader names)
+_SPACED_SCIENTIFIC = (r"[+\-−]?(?:\d+\.?\d*|\.\d+)(?:\s*(?:[xX×·⋅*]|\\times|\\cdot)\s*10\s*"
+                      r"(?:(?:\^|\*\*)\s*(?:\{\s*[+\-−]?\s*\d+\s*\}|\(\s*[+\-−]?\s*\d+\s*\)|[+\-−]?\d+)"
+                      r"|[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+|[\-−]\d+)|\s+[eE][+\-−]\d+)(?![^\s\[\],;])")
 #: a list's tokens; a % set apart from its number (``0.4 %``) stays with it
-_CELL = re.compile(r"\s*(\[|\]|,|;|[^\s\[\],;]+(?:\s+\\?%)?)")
+_CELL = re.compile(rf"\s*(\[|\]|,|;|{_SPACED_SCIENTIFIC}|[^\s\[\],;]+(?:\s+\\?%)?)")
 
 #: a LaTeX matrix of a post: \begin{bmatrix} a & b \\ c & d \end{bmatrix} (pmatrix, array{cc}, ...)
 #: its opening, which a formula may not hold (:mod:`autograd.matrix_formula` refuses it)
@@ -516,12 +531,21 @@ LATEX_MATRIX_BEGIN = r"\\begin\s*\{(?P<env>[pbBvV]?matrix|array)\}"
 _LATEX_MATRIX = re.compile(LATEX_MATRIX_BEGIN + r"(?:\s*\{[^{}]*\})?"
                            r"(?P<body>.*?)\\end\s*\{(?P=env)\}", re.S)
 #: what may stand before it: a math frame, a label ending in = (∂C/∂W_2 =), \left[
-_BEFORE_LATEX_MATRIX = re.compile(r"\s*(?:\$\$?|\\[\[(])?(?:[^=$]*=)?\s*(?:\\left\s*[\[(.])?\s*")
+def _ten_to(name):
+    """``10^{-3}``, its exponent the group ``name``: a power of ten factored out of a LaTeX
+    matrix's entries, before it (``10^{-3} \\begin{bmatrix}…``) or after (``… \\times 10^{-3}``)."""
+    return rf"10\s*\^\s*(?:\{{\s*(?P<{name}>[+\-−]?\d+)\s*\}}|(?P<{name}_bare>[+\-−]?\d+))"
+
+
+_BEFORE_LATEX_MATRIX = re.compile(r"\s*(?:\$\$?|\\[\[(])?(?:[^=$]*=)?\s*"
+                                  rf"(?:{_ten_to('before')}\s*(?:\\times|\\cdot|×|·)?\s*)?"
+                                  r"(?:\\left\s*[\[(.])?\s*")
 #: a transpose after a matrix written out: ^T, ^{T}, ^\top, ^{\top}, ^\intercal
-_TRANSPOSE = r"\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T|\\top|\\intercal)"
+_TRANSPOSE = r"(?:\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T|\\top|\\intercal)|ᵀ)"
 #: and after it: \right], a transpose (a row written as a column), a full stop, the frame's end
-_AFTER_LATEX_MATRIX = re.compile(rf"\s*(?:\\right\s*[\]).])?\s*(?P<turned>{_TRANSPOSE})?\s*[.,]?\s*"
-                                 r"(?:\$\$?|\\[\])])?\s*")
+_AFTER_LATEX_MATRIX = re.compile(rf"\s*(?:\\right\s*[\]).])?\s*(?P<turned>{_TRANSPOSE})?\s*"
+                                 rf"(?:(?:\\times|\\cdot|×|·)\s*{_ten_to('after')}\s*)?"
+                                 r"[.,]?\s*(?:\$\$?|\\[\])])?\s*")
 _TRANSPOSED_LIST = re.compile(rf"(?P<rows>.*\])\s*{_TRANSPOSE}\s*", re.S)
 
 
@@ -533,17 +557,31 @@ def latex_matrix_text(text):
     (``4.03 \\times 10^{-3}`` is ``4.03e-3``); one that is not is left as typed."""
     found = _LATEX_MATRIX.search(text)
     after = None if found is None else _AFTER_LATEX_MATRIX.fullmatch(text[found.end():])
-    if found is None or after is None or not _BEFORE_LATEX_MATRIX.fullmatch(text[:found.start()]):
+    before = None if found is None else _BEFORE_LATEX_MATRIX.fullmatch(text[:found.start()])
+    if found is None or after is None or before is None:
         return None
-    rows = re.split(r"\\\\", found.group("body"))
+    rows = re.split(r"\\\\(?:\s*\[[^\[\]]*\])?", found.group("body"))     # \\[2pt]: a row's spacing
     if len(rows) > 1 and not rows[-1].strip():
         rows.pop()                             # a \\ after the last row
     cells = [[_entry_text(cell) for cell in row.split("&")] for row in rows]
+    powers = [before.group("before") or before.group("before_bare"),
+              after.group("after") or after.group("after_bare")]
+    if any(powers):                            # 10^{-3} [1.10 …]: each entry 1.10e-3
+        power = sum(int(p.replace("−", "-")) for p in powers if p)
+        cells = [[_scaled(cell, power) for cell in row] for row in cells]
     return _turned(cells) if after.group("turned") else cells
 
 
-#: what a post puts around an entry: \phantom{-} (alignment), \num{…}, \mathbf{…}, \text{…}
-_ENTRY_MARKUP = re.compile(r"\\h?phantom\s*\{[^{}]*\}|\\(?:num|mathbf|mathrm|text|textbf|boldsymbol)"
+def _scaled(entry, power):
+    """A number's text times 10**power, its significant digits kept (``1.10``, -3:
+    ``0.00110``); other text as it is, for the reader to name."""
+    if not is_number_text(entry):
+        return entry
+    return str(Decimal(entry.strip().replace("−", "-")).scaleb(power))
+
+
+#: what a post puts around an entry: \phantom{-} (alignment), \hline, \num{…}, \mathbf{…}, \text{…}
+_ENTRY_MARKUP = re.compile(r"\\h?phantom\s*\{[^{}]*\}|\\hline|\\(?:num|mathbf|mathrm|text|textbf|boldsymbol)"
                            r"\s*\{([^{}]*)\}")
 
 
@@ -695,14 +733,35 @@ _BARE_LIST = re.compile(rf"\s*{_ENTRY}(?:\s*,\s*{_ENTRY})+\s*")
 
 def _bare_entries(text):
     """The entries of numbers separated by commas without brackets, each as typed
-    (``0.00403, 9.40 × 10⁻³``, or one a number problem names: ``4.03 × 10-3``); else None."""
-    if re.search(r"[\[\]();&]", text) or with_decimal_point(text) is not None:
+    (``0.00403, 9.40 × 10⁻³``, or one a number problem names: ``4.03 × 10-3``), or by
+    semicolons or lines (a column as printed), or a tuple's ``(0.1, 0.2)``; else None."""
+    tupled = re.fullmatch(r"\s*\(([^()]*)\)\s*", text)
+    text = tupled.group(1) if tupled else text
+    if re.search(r"[\[\]()&]", text) or with_decimal_point(text) is not None:
         return None
-    entries = [entry.strip() for entry in text.split(",")]
+    separator = "," if "," in text else ";" if ";" in text else "\n"
+    entries = [entry.strip() for entry in text.strip().rstrip(";").split(separator)]
     if len(entries) < 2 or not all(one_number_text(e) is not None or number_problem(e)
                                    for e in entries):
         return None
     return entries
+
+
+def _bare_rows(text):
+    """The rows of numbers typed one row a line without brackets, entries apart by commas or
+    spaces, as a printout or a spreadsheet gives them (``0.0011 -0.00035\\n0.0052 -0.0039``),
+    each entry as typed; else None (a vector one number a line is :func:`_bare_entries`')."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    if len(lines) < 2 or re.search(r"[\[\]();&=]", text):
+        return None
+    try:
+        rows = [_read_rows(f"[{line}]")[0] for line in lines]
+    except ValueError:
+        return None
+    if any(len(row) < 2 for row in rows) or not all(
+            one_number_text(e) is not None or number_problem(e) for row in rows for e in row):
+        return None
+    return rows
 
 
 def is_bare_list(text):
@@ -714,7 +773,7 @@ def is_matrix_text(text):
     """Whether ``text`` is a matrix of numbers written out (``[[0.1, 0.2]]``, an array's
     or tensor's repr, a LaTeX matrix, numbers separated by commas), not a formula."""
     return (_unwrapped(text).lstrip().startswith("[") or latex_matrix_text(text) is not None
-            or is_bare_list(text))
+            or is_bare_list(text) or _bare_rows(text) is not None)
 
 
 def read_matrix_text(text):
@@ -732,6 +791,9 @@ def read_matrix_text(text):
     entries = _bare_entries(text)
     if entries is not None:                    # 4.03 × 10⁻³, 9.40 × 10⁻³: each entry whole
         return [entries]
+    rows = _bare_rows(text)
+    if rows is not None:                       # a row a line, as printed without brackets
+        return rows
     turned = _TRANSPOSED_LIST.fullmatch(text)
     if turned:                                 # [a, b, c]^T: a column
         return _turned(read_matrix_text(turned.group("rows")))

@@ -228,9 +228,9 @@ def _ones_product(left, right, text):
 
 
 def _broadcast(a, b, f, text):
-    """f entry by entry, numpy-style broadcasting of scalars, rows (1 × n) and columns."""
-    if isinstance(a, _Ones) or isinstance(b, _Ones):
-        raise MatrixFormulaError(f"{text.text if isinstance(text, Term) else text}: {_ONES_WORDS}")
+    """f entry by entry, numpy-style broadcasting of scalars, rows (1 × n) and columns; the
+    ones vector entry by entry is a matrix of ones, so 1 (\\mathbf{1} - \\mathbf{A}_2)."""
+    a, b = (1.0 if isinstance(a, _Ones) else a), (1.0 if isinstance(b, _Ones) else b)
     if not isinstance(a, list) and not isinstance(b, list):
         return f(a, b)
     if not isinstance(a, list):

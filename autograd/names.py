@@ -27,7 +27,7 @@ import unicodedata
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
            "LATEX_LAYER", "layer_suffix", "cut", "plain", "bare", "transposed", "JK",
-           "meant_instead", "latex_unescaped", "LATEX_ESCAPE",
+           "meant_instead", "latex_unescaped", "LATEX_ESCAPE", "LATEX_LETTER", "LETTER_COMMANDS", "latex_letter",
            "LATEX_SAMPLED", "sampled_suffix", "SCRIPTED", "unscripted"]
 
 
@@ -191,10 +191,23 @@ _LATEX_SCRIPT = re.compile(r"([\^_])(?:\{([^{}\\^_]*)\}|([^{}\\^_\s]))")
 def _greek(command):
     """``delta`` -> ``δ``, ``Delta`` -> ``Δ`` (Unicode's names for the letters), else None."""
     case = "CAPITAL" if command[0].isupper() else "SMALL"
-    try:
-        return unicodedata.lookup(f"GREEK {case} LETTER {command.upper()}")
+    try:                                                   # Unicode spells λ LAMDA
+        return unicodedata.lookup(f"GREEK {case} LETTER {command.upper().replace('LAMBDA', 'LAMDA')}")
     except KeyError:
         return None
+
+
+#: a Greek letter's LaTeX command, or \\ell, as a name is typed in LaTeX (\\theta_1, \\ell)
+_LETTERS = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
+            "rho sigma tau upsilon phi chi psi omega").split()
+LETTER_COMMANDS = "|".join(["ell", *_LETTERS, *(letter.capitalize() for letter in _LETTERS)])
+LATEX_LETTER = re.compile(rf"\\({LETTER_COMMANDS})(?![A-Za-z])")
+
+
+def latex_letter(command):
+    """``theta`` -> ``θ``, ``Delta`` -> ``Δ``, ``ell`` -> ``ℓ``: the letter a LaTeX command
+    names (:data:`LATEX_LETTER`), else None."""
+    return "ℓ" if command == "ell" else _greek(command) if command.lower() in _LETTERS else None
 
 
 def _latex_written(name):

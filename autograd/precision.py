@@ -33,7 +33,6 @@ from .floats import as_float, is_int, short_repr
 from .notation import number
 
 __all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "MISTAKE_DIGITS", "LOOSEST_MATCH", "told_apart",
-           "digits_in_all",
            "significant_digits", "is_number_text",
            "is_not_finite_text", "typed_precision", "precision_for", "rounded_text", "read_number", "shortest",
            "LONGEST_NUMBER"]
@@ -383,20 +382,14 @@ class Precision:
 
 def told_apart(precisions):
     """The precisions of values given together (a matrix's entries, rows of Precisions) for
-    the search for a mistake: as they are when the values carry :data:`MISTAKE_DIGITS`
-    significant digits in all (a float or a computed entry always does), else each one
-    :meth:`Precision.exactly` (a 1 × 1 ``"0.06"`` is 4 × 0.0146 by chance)."""
-    if digits_in_all(precisions) >= MISTAKE_DIGITS:
+    the search for a mistake: as they are when one of them tells mistakes as one number
+    would (:meth:`Precision.tells_mistakes`: :data:`MISTAKE_DIGITS` significant digits, or a
+    float or a computed entry; the others only narrow the match), else each one
+    :meth:`Precision.exactly` (a 1 × 1 ``"0.06"`` is 4 × 0.0146 by chance, and so are
+    0.02, 0.04, 0.03 four times 0.0040, 0.0094, 0.0077)."""
+    if any(p.tells_mistakes() for row in precisions for p in row):
         return precisions
     return [[p.exactly() for p in row] for row in precisions]
-
-
-def digits_in_all(precisions):
-    """The significant digits values given together carry (rows of Precisions): the typed
-    entries' digits, :data:`MISTAKE_DIGITS` for a float or a computed one, 0 for one given
-    with a tolerance too wide to tell mistakes apart."""
-    return sum(p.digits if p.mode == "typed" else MISTAKE_DIGITS if p.tells_mistakes() else 0
-               for row in precisions for p in row)
 
 
 def _positive_digits(digits):

@@ -1743,7 +1743,7 @@ def test_the_ones_vector_sums_over_the_batch(typed, turned):
                             r"(\delta_2 W_2^T) \odot \sigma'(i_1) \\ \mathbf{1}^T \delta_1")
     assert one and np.allclose(one.expected, hand["b1"], rtol=1e-12)
     with pytest.raises(MatrixFormulaError, match=r"the ones vector .* is read in a product"):
-        check(cost, "b2", r"\mathbf{1} \odot A_2")
+        check(cost, "b2", r"\sigma(\mathbf{1})")
     whole = check(cost, "b1", r"\Delta b_1 = \mathbf{1}^T ((\dfrac{1}{m}(o_2 - Y)\odot (o_2\odot "
                               r"(1 - o_2)))\times W_2^T)\odot o_1\odot (1 - o_1)")
     assert whole and np.allclose(whole.expected, hand["b1"], rtol=1e-12)   # 1ᵀ, as Σ, covers it all
@@ -1990,10 +1990,9 @@ def test_a_one_by_one_bias_needs_three_digits_for_a_mistake_as_a_number_does(typ
     assert not verdict
     if named is None:
         digits = len(typed.split(".")[1].lstrip("0"))
-        words = "1 significant digit in all is" if digits == 1 else \
-            f"{digits} significant digits in all are"
+        words = "1 significant digit is" if digits == 1 else f"{digits} significant digits are"
         assert verdict.finding == (f"Your ∂C/∂b2 disagrees with the engine's in 1 of 1 entries; "
-                                   f"{words} too few to tell which mistake gives these numbers "
+                                   f"{words} too few to tell which mistake gives this number "
                                    f"(type at least 3).")
         assert verdict.matrix_diagnosis is None
     else:
