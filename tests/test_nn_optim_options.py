@@ -22,6 +22,9 @@ OPTIONS = {
         lambda p, o: o.SGD(p, lr=0.05, momentum=0.9, weight_decay=0.1)),
     "sgd-nesterov": (lambda p: nn.SGD(p, lr=0.05, momentum=0.9, nesterov=True),
                      lambda p, o: o.SGD(p, lr=0.05, momentum=0.9, nesterov=True)),
+    "sgd-dampening-weight-decay": (
+        lambda p: nn.SGD(p, lr=0.05, momentum=0.9, dampening=0.3, weight_decay=0.1),
+        lambda p, o: o.SGD(p, lr=0.05, momentum=0.9, dampening=0.3, weight_decay=0.1)),
     "sgd-nesterov-weight-decay-maximize": (
         lambda p: nn.SGD(p, lr=0.02, momentum=0.8, nesterov=True, weight_decay=0.01,
                          maximize=True),
@@ -355,7 +358,8 @@ def test_a_pickled_optimizer_goes_on_bit_for_bit(name):
 def test_an_optimizer_pickled_before_the_options_unpickles_with_them_off():
     """A pickle's state without the new settings (and without v_max) takes them as off."""
     w = Value(1.0, kind="parameter")
-    for opt, new in ((nn.SGD([w], lr=0.1, momentum=0.5), ("weight_decay", "nesterov")),
+    for opt, new in ((nn.SGD([w], lr=0.1, momentum=0.5),
+                      ("weight_decay", "nesterov", "dampening", "_fresh")),
                      (nn.Adam([w], lr=0.1), ("weight_decay", "amsgrad", "maxima of v"))):
         state = opt.__getstate__()
         for key in new:
@@ -417,6 +421,8 @@ def test_momentum_set_to_zero_under_nesterov_is_refused_and_changes_nothing():
 TORCH_KINDS = {
     "sgd-nesterov": (lambda p, o: o.SGD(p, lr=0.1, momentum=0.9, nesterov=True),
                      lambda p: nn.SGD(p, lr=1.0)),
+    "sgd-dampening": (lambda p, o: o.SGD(p, lr=0.1, momentum=0.9, dampening=0.5),
+                      lambda p: nn.SGD(p, lr=1.0)),
     "adam-amsgrad-weight-decay": (
         lambda p, o: o.Adam(p, lr=0.01, betas=(0.8, 0.9), amsgrad=True, weight_decay=0.1),
         lambda p: nn.Adam(p)),
@@ -470,6 +476,7 @@ EXPORTS = {
     "sgd": (lambda p: nn.SGD(p, lr=0.3), "SGD"),
     "sgd-momentum": (lambda p: nn.SGD(p, lr=0.1, momentum=0.9), "SGD"),
     "sgd-nesterov": (lambda p: nn.SGD(p, lr=0.1, momentum=0.9, nesterov=True), "SGD"),
+    "sgd-dampening": (lambda p: nn.SGD(p, lr=0.1, momentum=0.9, dampening=0.25), "SGD"),
     "sgd-momentum-weight-decay-maximize": (
         lambda p: nn.SGD(p, lr=0.05, momentum=0.5, weight_decay=0.1, maximize=True), "SGD"),
     "adam": (lambda p: nn.Adam(p, lr=0.01), "Adam"),
@@ -485,7 +492,7 @@ EXPORTS = {
 def _torch_settings(opt):
     """The settings of nn's ``opt`` under torch.optim's names, as its param group holds them."""
     if isinstance(opt, nn.SGD):
-        return {"lr": opt.lr, "momentum": opt.momentum, "dampening": 0,
+        return {"lr": opt.lr, "momentum": opt.momentum, "dampening": opt.dampening,
                 "weight_decay": opt.weight_decay, "nesterov": opt.nesterov,
                 "maximize": opt.maximize}
     return {"lr": opt.lr, "betas": opt.betas, "eps": opt.eps, "weight_decay": opt.weight_decay,
@@ -604,7 +611,6 @@ def test_torch_state_for_an_optimizer_of_loose_values_says_what_layout_it_expect
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda s: s["param_groups"][0].update(dampening=0.1), "has dampening=0.1; nn.SGD has no"),
     (lambda s: s["param_groups"].append(dict(s["param_groups"][0])), "must have one param group"),
     (lambda s: s["param_groups"][0].update(params=[0, 1]), "holds tensors [0, 1], but "
                                                            "net.to_torch().parameters() has 4"),
@@ -717,3 +723,157 @@ def test_an_optimiser_of_one_parameter_says_parameter():
     assert repr(nn.SGD([w], 0.1)) == "SGD(1 parameter, lr=0.1)"
     assert repr(nn.Adam([w])).startswith("Adam(1 parameter, lr=")
     assert repr(nn.SGD([w, Value(2.0, kind="parameter")], 0.1)).startswith("SGD(2 parameters,")
+
+
+# ---------------------------------------------------------------------------
+# SGD's dampening: a parameter's first momentum step is v <- g, undamped
+# ---------------------------------------------------------------------------
+
+def test_sgd_dampening_by_hand():
+    """Hand-derived oracle, torch.optim.SGD's rule with η = 0.1, μ = 0.9, τ = 0.5, w = 1,
+    g = 0.5: the first step starts the buffer, v = g = 0.5, w = 0.95; then
+    v = 0.9·0.5 + 0.5·0.5 = 0.7, w = 0.95 − 0.07 = 0.88."""
+    w = Value(1.0, kind="parameter")
+    opt = nn.SGD([w], lr=0.1, momentum=0.9, dampening=0.5)
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.95, rel=1e-15)
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.88, rel=1e-15)
+    assert opt.state_dict()["state"] == [{"velocity": pytest.approx(0.7, rel=1e-15)}]
+
+
+FIRST = ["w2_11", "w2_12", "w2_21", "w2_22", "w2_31", "w2_32"]   # layer 2's weight tensor
+X2 = [[0.1, 0.2], [0.5, -0.3], [-0.7, 0.9], [0.3, 0.3]]
+Y2 = [[1.0, 0.0], [0.0, 1.0], [0.5, 0.2], [0.25, 0.9]]
+
+
+def _torch_loss2(torch, model):
+    x, y = (torch.tensor(a, dtype=torch.float64) for a in (X2, Y2))
+    return 0.5 * ((model(x) - y) ** 2).sum(1).mean()
+
+
+def _torch_step(torch, model, opt):
+    opt.zero_grad()
+    _torch_loss2(torch, model).backward()
+    opt.step()
+
+
+def _worst(torch_model, net):
+    """The largest relative difference between ``net``'s weights and the model's."""
+    expected = nn.MLP.from_torch(torch_model).state_dict()
+    return max(abs(a - expected[k]) / abs(expected[k]) for k, a in net.state_dict().items())
+
+
+@pytest.mark.parametrize("backend", ["eager", "jit", "numpy"])
+def test_dampening_matches_torch_with_a_tensor_that_starts_late(backend):
+    """PyTorch oracle: 20 steps of SGD(momentum 0.9, dampening 0.5, weight decay) on a
+    2-3-2 network and on net.to_torch(), layer 2's weight frozen for the first 7 (torch:
+    requires_grad False, so no momentum buffer) and lr changed at step 12: the weights
+    agree to 1e-13 after every step, so each tensor's first momentum step is v <- g,
+    undamped, also when it comes late, on every backend."""
+    torch = pytest.importorskip("torch")
+    settings = dict(lr=0.1, momentum=0.9, dampening=0.5, weight_decay=0.01)
+    net = nn.MLP([2, 3, 2], seed=4)
+    model = net.to_torch()
+    theirs = torch.optim.SGD(model.parameters(), **settings)
+    mine = nn.SGD(net.parameters(), **settings)
+    net.freeze(*FIRST)
+    model[0].weight.requires_grad_(False)
+    how = {"eager": dict(jit=False), "jit": dict(jit=True), "numpy": dict(backend="numpy")}
+    for step in range(20):
+        if step == 7:
+            net.unfreeze(*FIRST)
+            model[0].weight.requires_grad_(True)
+        if step == 12:
+            mine.lr = theirs.param_groups[0]["lr"] = 0.05
+        _torch_step(torch, model, theirs)
+        nn.train(net, X2, Y2, epochs=1, batch=None, optimizer=mine, progress=False,
+                 **how[backend])
+        assert _worst(model, net) < 1e-13, step
+
+
+def test_a_torch_state_with_dampening_and_a_tensor_without_buffer_goes_on_as_torch():
+    """PyTorch oracle: torch.optim.SGD with dampening steps three times with layer 2's
+    weight frozen (that tensor has no momentum_buffer), its state_dict() is loaded into
+    nn.SGD over all the network's parameters, and both go on five steps with every
+    tensor trained: the weights agree to 1e-13 (the late tensor's first step v <- g).
+    Its state_dict() says None for the velocities not started, and through JSON and
+    state_to_torch the state comes back the same."""
+    torch = pytest.importorskip("torch")
+    from nn.torch_bridge import state_to_torch
+    net = nn.MLP([2, 3, 2], seed=4)
+    model = net.to_torch()
+    model[0].weight.requires_grad_(False)
+    theirs = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, dampening=0.3)
+    for _ in range(3):
+        _torch_step(torch, model, theirs)
+    again = nn.MLP.from_torch(model)
+    again.unfreeze()
+    mine = nn.SGD(again.parameters(), lr=1.0)
+    mine.load_state_dict(theirs.state_dict())
+    assert (mine.dampening, mine.momentum) == (0.3, 0.9)
+    saved = mine.state_dict()
+    fresh = [p.name for p, entry in zip(again.parameters(), saved["state"])
+             if entry["velocity"] is None]
+    assert fresh == FIRST
+    copy = nn.SGD(again.parameters(), lr=1.0)
+    copy.load_state_dict(json.loads(json.dumps(saved)))
+    assert copy.state_dict() == saved
+    exported = state_to_torch(mine)
+    assert "momentum_buffer" not in exported["state"].get(0, {})
+    assert exported["param_groups"][0]["dampening"] == 0.3
+    model[0].weight.requires_grad_(True)
+    for _ in range(5):
+        _torch_step(torch, model, theirs)
+        mine.zero_grad()
+        nn.half_squared_error(again.batch(X2), Y2).backward()
+        mine.step()
+        assert _worst(model, again) < 1e-13
+
+
+def test_state_to_torch_refuses_a_tensor_with_a_buffer_for_part_of_it():
+    """torch.optim keeps one momentum buffer per tensor: with dampening, a tensor some of
+    whose parameters have stepped with momentum and some not (one frozen for a while)
+    has no torch state; one line names both, and nothing changes."""
+    pytest.importorskip("torch")
+    from nn.torch_bridge import state_to_torch
+    net = nn.MLP([2, 3, 1], seed=0)
+    opt = nn.SGD(net.parameters(), lr=0.1, momentum=0.9, dampening=0.5)
+    net.freeze("w2_12")
+    nn.train(net, X, Y, epochs=1, batch=None, optimizer=opt, progress=False)
+    net.unfreeze("w2_12")
+    before = opt.state_dict()
+    with pytest.raises(ValueError, match=r"^state_to_torch: SGD: layer 2's weight has a "
+                                         r"momentum buffer for w2_11 but none yet for w2_12"):
+        state_to_torch(opt)
+    assert opt.state_dict() == before
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda w: nn.SGD(w, lr=0.1, momentum=0.9, dampening=1.5),
+     "SGD: dampening must be a number in [0, 1], got 1.5"),
+    (lambda w: nn.SGD(w, lr=0.1, momentum=0.9, dampening=math.nan),
+     "SGD: dampening must be a number in [0, 1], got nan"),
+    (lambda w: nn.SGD(w, lr=0.1, momentum=0.9, dampening=-0.1),
+     "SGD: dampening must be a number in [0, 1], got -0.1"),
+    (lambda w: nn.SGD(w, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
+     "SGD: nesterov=True needs dampening 0, got dampening=0.1"),
+])
+def test_a_bad_dampening_is_refused_in_one_line(make, message):
+    """As torch.optim.SGD refuses Nesterov with dampening; a dampening outside [0, 1]
+    would make the buffer grow against the gradient."""
+    with pytest.raises(ValueError) as caught:
+        make([Value(1.0, kind="parameter")])
+    assert str(caught.value) == message
+
+
+def test_a_state_with_a_velocity_not_started_loads_and_steps_as_torchs_first_step():
+    """Hand-derived oracle: loading velocity None (no buffer yet) makes the next step
+    v <- g (η = 0.1, g = 0.5: w = 1 − 0.05), where a loaded 0.0 is an old buffer,
+    v = 0.9·0 + 0.5·0.5 = 0.25 (w = 1 − 0.025)."""
+    for velocity, expected in ((None, 0.95), (0.0, 0.975)):
+        w = Value(1.0, kind="parameter")
+        opt = nn.SGD([w], lr=0.1, momentum=0.9, dampening=0.5)
+        state = opt.state_dict()
+        assert state["state"] == [{"velocity": None}]
+        state["state"][0]["velocity"] = velocity
+        opt.load_state_dict(state)
+        assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(expected, rel=1e-15)
