@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.floats import as_float
 
+from .optim import _STATE_CHECKS
+
 if TYPE_CHECKING:
     from .layers import MLP
 
@@ -285,15 +287,15 @@ def state_from_torch(optimizer: Any, state: dict[str, Any]) -> dict[str, Any]:
         if not (type(index) is int and 0 <= index < len(tensors)) or not isinstance(entry, dict):
             raise ValueError(f"{where}'s state must map tensor numbers 0..{len(tensors) - 1} to "
                              f"dicts, got {index!r}: {type(entry).__name__}")
-        tensor, values, _ = tensors[index]
+        tensor, values, shape = tensors[index]
         extra = [key for key in entry if key not in names.values() and key != "step"]
         if extra:
             raise ValueError(f"{where}'s state[{index}] ({tensor}) has {extra[0]!r}, which "
                              f"{kind} does not keep")
         if "step" in entry:
             steps.add(_step(entry["step"], f"{where}'s state[{index}]['step']"))
-        numbers = {key: _flat(entry[torch_key], len(values), f"{where}'s state[{index}]"
-                              f"[{torch_key!r}] ({tensor})")
+        numbers = {key: _flat(entry[torch_key], shape, where, f"state[{index}][{torch_key!r}]",
+                              tensor, _STATE_CHECKS[key])
                    for key, torch_key in names.items() if entry.get(torch_key) is not None}
         for k, value in enumerate(values):
             if value is not None:
@@ -404,13 +406,20 @@ def _step_dtype(torch):
     return torch.float64 if torch.get_default_dtype() == torch.float64 else torch.float32
 
 
-def _flat(tensor, count, what):
-    """A tensor's numbers as a flat list of ``count`` floats, or a ValueError naming it."""
-    numbers = tensor.reshape(-1).tolist() if hasattr(tensor, "reshape") else None
-    if not isinstance(numbers, list) or len(numbers) != count:
-        raise ValueError(f"{what} must be a tensor of {count} numbers, got {type(tensor).__name__}"
-                         f"{'' if numbers is None else f' of {len(numbers)}'}")
-    return numbers
+def _flat(tensor, shape, where, key, name, check):
+    """The numbers of the tensor at ``key`` (``"state[0]['exp_avg']"``, of the network's
+    tensor ``name``), row by row, as a flat list of floats each passed by
+    ``check(owner, what, x)`` (an entry of nn's state); a ValueError naming the key for
+    another shape (its numbers would land on other parameters) or the entry."""
+    got = tuple(getattr(tensor, "shape", ()))
+    if not hasattr(tensor, "reshape") or got != shape:
+        found = f"one of shape {got}" if hasattr(tensor, "reshape") else type(tensor).__name__
+        raise ValueError(f"{where}'s {key} ({name}) must be a tensor of shape {shape}, "
+                         f"got {found}")
+    columns = shape[1] if len(shape) == 2 else None
+    return [check(where, f"{key}[{']['.join(map(str, divmod(k, columns) if columns else (k,)))}]"
+                  f" ({name})", x)
+            for k, x in enumerate(tensor.reshape(-1).tolist())]
 
 
 def _step(step, what):

@@ -618,12 +618,23 @@ def test_torch_state_for_an_optimizer_of_loose_values_says_what_layout_it_expect
      s["param_groups"][0].pop("momentum"), "is torch.optim.Adam's, but this is SGD"),
     (lambda s: s["state"][2].update(momentum_buffer=[0.0]), "state[2]['momentum_buffer'] "
                                                           "(layer 3's weight) must be a tensor "
-                                                          "of 3 numbers"),
+                                                          "of shape (1, 3), got list"),
+    (lambda s: s["state"][0].update(momentum_buffer=s["state"][0]["momentum_buffer"].T),
+     "state[0]['momentum_buffer'] (layer 2's weight) must be a tensor of shape (3, 2), got "
+     "one of shape (2, 3)"),
+    (lambda s: s["state"][2].update(momentum_buffer=s["state"][2]["momentum_buffer"].reshape(-1)),
+     "state[2]['momentum_buffer'] (layer 3's weight) must be a tensor of shape (1, 3), got "
+     "one of shape (3,)"),
+    (lambda s: s["state"][1]["momentum_buffer"].__setitem__(2, math.nan),
+     "state_dict: state[1]['momentum_buffer'][2] (layer 2's bias) must be a finite number, "
+     "got nan"),
     (lambda s: s["param_groups"][0].update(lookahead=2), "param group has 'lookahead'"),
 ])
 def test_a_torch_state_that_does_not_map_is_refused_in_one_line(change, message):
     """Consistency oracle: the state as torch saves it maps; each change that breaks
-    the mapping is named, and nothing changes."""
+    the mapping is named, by torch's key and the tensor, and nothing changes: a buffer of
+    another shape with as many numbers (transposed, flat) would have put each number on
+    another parameter, and torch.optim's own step refuses it."""
     torch = pytest.importorskip("torch")
     net = nn.MLP([2, 3, 1], seed=0)
     model = net.to_torch()
