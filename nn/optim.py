@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Set as AbstractSet
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
 from operator import add, attrgetter, mul, sub, truediv
@@ -102,10 +102,12 @@ def _unit(owner, what, x):
 
 
 def _betas(owner, what, betas):
+    unordered = isinstance(betas, AbstractSet)
     numbers = ([_real(b) for b in betas] if listlike(betas, sized=True) and len(betas) == 2
-               else [None])
+               and not unordered else [None])
     if not all(b is not None and 0.0 <= b < 1.0 for b in numbers):
         raise ValueError(f"{owner}: {what} must be two numbers (β1, β2), each in [0, 1), "
+                         f"{'in order (a list or tuple), ' if unordered else ''}"
                          f"got {short_repr(betas)}")
     return (numbers[0], numbers[1])
 
@@ -917,6 +919,10 @@ def _unique_values(parameters, owner):
     if not listlike(parameters):
         raise TypeError(f"{owner}: parameters must be a list of Values (e.g. net.parameters()), "
                         f"got {type(parameters).__name__}")
+    if isinstance(parameters, AbstractSet):       # (torch.optim refuses a set too)
+        raise TypeError(f"{owner}: parameters must be a list of Values in an order (e.g. "
+                        f"net.parameters()), got a {type(parameters).__name__}, whose order "
+                        f"is not defined: state[i] of state_dict() would follow no parameter")
     parameters = ParameterList(parameters)
     if _leaves(parameters) and len(set(parameters)) == len(parameters):    # hashed by identity
         return parameters     # the usual case, checked at C speed

@@ -888,3 +888,27 @@ def test_a_state_with_a_velocity_not_started_loads_and_steps_as_torchs_first_ste
         state["state"][0]["velocity"] = velocity
         opt.load_state_dict(state)
         assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(expected, rel=1e-15)
+
+
+def test_a_set_has_no_order_for_the_parameters_or_the_betas():
+    """A set's order is not defined (its items' hashes, ids for Values), so state[i] of
+    state_dict() would not say which parameter it belongs to, and betas {0.5, 0.9} which
+    is β1: refused in one line, as torch.optim refuses a set of parameters (TypeError);
+    nothing changes when the list is assigned later."""
+    w1, w2 = Value(1.0, kind="parameter"), Value(2.0, kind="parameter")
+    with pytest.raises(TypeError, match=r"^SGD: parameters must be a list of Values in an "
+                                        r"order \(e.g. net.parameters\(\)\), got a set"):
+        nn.SGD({w1, w2}, lr=0.1)
+    opt = nn.Adam([w1, w2])
+    with pytest.raises(TypeError, match=r"^Adam: parameters must be a list of Values in an "
+                                        r"order \(e.g. net.parameters\(\)\), got a frozenset"):
+        opt.parameters = frozenset([w2, w1])
+    assert opt.parameters == [w1, w2]
+    with pytest.raises(ValueError, match=r"^Adam: betas must be two numbers \(β1, β2\), each in "
+                                         r"\[0, 1\), in order \(a list or tuple\), got "):
+        nn.Adam([w1], betas={0.5, 0.9})
+    state = opt.state_dict()
+    state["param_groups"][0]["betas"] = {0.5, 0.9}
+    with pytest.raises(ValueError, match=r"^Adam.load_state_dict: param_groups\[0\]: 'betas' "):
+        opt.load_state_dict(state)
+    assert opt.betas == (0.9, 0.999)
