@@ -912,3 +912,25 @@ def test_a_set_has_no_order_for_the_parameters_or_the_betas():
     with pytest.raises(ValueError, match=r"^Adam.load_state_dict: param_groups\[0\]: 'betas' "):
         opt.load_state_dict(state)
     assert opt.betas == (0.9, 0.999)
+
+
+@pytest.mark.parametrize("name", OPTIONS)
+def test_a_parameter_the_loss_stops_reaching_steps_as_torch_with_zero_grads(name):
+    """PyTorch oracle: torch.optim with zero_grad(set_to_none=False), whose unused tensor
+    has a zero .grad, as nn's every parameter has (no None). Two parameters, the loss
+    reaches u for 5 steps, then only w for 15: u goes on moving by its velocity, m and
+    weight decay exactly as torch's does (its default, set_to_none=True, would leave it)."""
+    torch = pytest.importorskip("torch")
+    ours, theirs = OPTIONS[name]
+    w, u = Value(0.5, kind="parameter"), Value(-0.7, kind="parameter")
+    tw, tu = (torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in (0.5, -0.7))
+    mine, opt = ours([w, u]), theirs([tw, tu], torch.optim)
+    for step in range(20):
+        mine.zero_grad()
+        opt.zero_grad(set_to_none=False)
+        uses_u = step < 5
+        ((w * 3.0 - 1.0) ** 2 + (u * w if uses_u else 0.0)).backward()
+        ((tw * 3.0 - 1.0) ** 2 + (tu * tw if uses_u else 0.0)).backward()
+        mine.step()
+        opt.step()
+        assert [w.data, u.data] == pytest.approx([tw.item(), tu.item()], rel=1e-12, abs=1e-15)
