@@ -934,3 +934,29 @@ def test_a_parameter_the_loss_stops_reaching_steps_as_torch_with_zero_grads(name
         mine.step()
         opt.step()
         assert [w.data, u.data] == pytest.approx([tw.item(), tu.item()], rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("backend", ["eager", "numpy"])
+def test_dampening_switched_on_mid_run_matches_torch(backend):
+    """PyTorch oracle: momentum without dampening for 4 steps (on the numpy backend the
+    arrays start the buffers), then dampening 0.5 set on both (param_groups[0] in torch),
+    then layer 3's bias, frozen so far, trained from step 8: after every step the weights
+    agree to 1e-13, so the buffers the arrays started count as started and the bias's
+    first step is v <- g."""
+    torch = pytest.importorskip("torch")
+    net = nn.MLP([2, 3, 2], seed=4)
+    model = net.to_torch()
+    mine = nn.SGD(net.parameters(), lr=0.1, momentum=0.9)
+    theirs = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    net.freeze("b3_1", "b3_2")
+    model[2].bias.requires_grad_(False)
+    how = dict(jit=False) if backend == "eager" else dict(backend="numpy")
+    for step in range(12):
+        if step == 4:
+            mine.dampening = theirs.param_groups[0]["dampening"] = 0.5
+        if step == 8:
+            net.unfreeze("b3_1", "b3_2")
+            model[2].bias.requires_grad_(True)
+        _torch_step(torch, model, theirs)
+        nn.train(net, X2, Y2, epochs=1, batch=None, optimizer=mine, progress=False, **how)
+        assert _worst(model, net) < 1e-13, step
