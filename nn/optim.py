@@ -217,8 +217,8 @@ class Optimizer:
         _check_leaves(params, f"{type(self).__name__}.parameters")   # edited in place
         attrs = [attr for attr in STATE_LISTS.values() if hasattr(self, attr)]
         held = dict(self._parked)
-        held.update(zip(old, (dict(zip(attrs, numbers))
-                              for numbers in zip(*(getattr(self, a) for a in attrs)))))
+        held.update(zip(old, [dict(zip(attrs, numbers))       # (a list: no generator left
+                              for numbers in zip(*[getattr(self, a) for a in attrs])]))  # open)
         zero = dict.fromkeys(attrs, 0.0)
         aligned = [held.get(p, zero) for p in params]
         kept = set(params)
@@ -351,7 +351,12 @@ class Optimizer:
 
     def _kind(self) -> str:
         """The name of nn's optimiser this one is (a subclass of Adam: "Adam")."""
-        return next(cls.__name__ for cls in type(self).__mro__ if cls in _KINDS)
+        # (a loop, not next() of a generator: one left unfinished is closed when freed, and
+        # a Ctrl-C that lands as it closes is printed and dropped by Python)
+        for cls in type(self).__mro__:
+            if cls in _KINDS:
+                return cls.__name__
+        raise AssertionError("an optimiser derives from SGD or Adam")
 
     @classmethod
     def _settings(cls) -> dict[str, _Checked]:

@@ -394,8 +394,8 @@ def _one_buffer(velocities, values, where, tensor):
     """A ValueError unless every parameter of one tensor has no momentum buffer yet, when
     some have none: torch.optim keeps one buffer per tensor, or none."""
     if any(v is not None for v in velocities):
-        started = next(value.name for value, v in zip(values, velocities) if v is not None)
-        fresh = next(value.name for value, v in zip(values, velocities) if v is None)
+        started = [value.name for value, v in zip(values, velocities) if v is not None][0]
+        fresh = [value.name for value, v in zip(values, velocities) if v is None][0]
         raise ValueError(f"{where}: {tensor} has a momentum buffer for {started} but none "
                          f"yet for {fresh} (its first step, with dampening, is v <- g), "
                          f"and torch.optim keeps one buffer per tensor")
