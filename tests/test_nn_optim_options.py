@@ -960,3 +960,28 @@ def test_dampening_switched_on_mid_run_matches_torch(backend):
         _torch_step(torch, model, theirs)
         nn.train(net, X2, Y2, epochs=1, batch=None, optimizer=mine, progress=False, **how)
         assert _worst(model, net) < 1e-13, step
+
+
+@pytest.mark.parametrize("name", OPTIONS)
+def test_a_parameter_shared_by_two_layers_steps_as_torchs_tied_weight(name):
+    """PyTorch oracle: one weight w used by two layers, h = tanh(0.8 w + b),
+    o = σ(w h + b), loss (o − 1)², and the same with one tensor used twice: backward()
+    adds both paths into w's .grad, and 20 steps of every option agree to 1e-12.
+    Listed twice, [w, b, w], the parameter is stepped once (torch.optim would step it
+    twice, with a warning)."""
+    torch = pytest.importorskip("torch")
+    ours, theirs = OPTIONS[name]
+    w, b = Value(0.5, kind="parameter"), Value(0.1, kind="parameter")
+    tw, tb = (torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in (0.5, 0.1))
+    mine, opt = ours([w, b, w]), theirs([tw, tb], torch.optim)
+    assert len(mine.parameters) == 2
+    for _ in range(20):
+        mine.zero_grad()
+        opt.zero_grad()
+        h = (w * 0.8 + b).tanh()
+        (((w * h + b).sigmoid() - 1.0) ** 2).backward()
+        th = torch.tanh(tw * 0.8 + tb)
+        ((torch.sigmoid(tw * th + tb) - 1.0) ** 2).backward()
+        mine.step()
+        opt.step()
+        assert [w.data, b.data] == pytest.approx([tw.item(), tb.item()], rel=1e-12, abs=1e-15)
