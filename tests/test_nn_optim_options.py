@@ -985,3 +985,41 @@ def test_a_parameter_shared_by_two_layers_steps_as_torchs_tied_weight(name):
         mine.step()
         opt.step()
         assert [w.data, b.data] == pytest.approx([tw.item(), tb.item()], rel=1e-12, abs=1e-15)
+
+
+def _grid():
+    """Every combination of each optimiser's options (name, torch.optim's keywords)."""
+    import itertools
+    for mu, nesterov, dampening, decay, maximize in itertools.product(
+            [0.0, 0.9], [False, True], [0.0, 0.4], [0.0, 0.1], [False, True]):
+        if (nesterov and not mu) or (nesterov and dampening) or (dampening and not mu):
+            continue
+        yield "SGD", dict(lr=0.1, momentum=mu, nesterov=nesterov, dampening=dampening,
+                          weight_decay=decay, maximize=maximize)
+    for kind, decay, amsgrad, maximize in itertools.product(
+            ["Adam", "AdamW"], [0.0, 0.1], [False, True], [False, True]):
+        yield kind, dict(lr=0.05, betas=(0.8, 0.95), eps=1e-6, weight_decay=decay,
+                         amsgrad=amsgrad, maximize=maximize)
+
+
+@pytest.mark.parametrize("kind, settings", list(_grid()),
+                         ids=lambda x: x if isinstance(x, str) else
+                         "-".join(f"{k}={v}" for k, v in x.items() if k not in ("lr", "betas", "eps")))
+def test_every_combination_of_options_trains_a_network_as_torch(kind, settings):
+    """PyTorch oracle: a 2-3-2 ReLU network and net.to_torch(), the same batch and loss,
+    20 steps of nn's optimiser and torch.optim's with the same settings, lr divided by 3
+    after step 10 (opt.lr, torch's param_groups[0]['lr']): the weights agree to 1e-12
+    after every step."""
+    torch = pytest.importorskip("torch")
+    net = nn.MLP([2, 3, 2], activation="relu", seed=3)
+    model = net.to_torch()
+    mine = getattr(nn, kind)(net.parameters(), **settings)
+    theirs = getattr(torch.optim, kind)(model.parameters(), **settings)
+    for step in range(20):
+        if step == 10:
+            mine.lr = theirs.param_groups[0]["lr"] = settings["lr"] / 3
+        _torch_step(torch, model, theirs)
+        mine.zero_grad()
+        nn.half_squared_error(net.batch(X2), Y2).backward()
+        mine.step()
+        assert _worst(model, net) < 1e-12, step
