@@ -1,4 +1,4 @@
-"""Optimisers: SGD (momentum, Nesterov, weight decay, ascent), Adam (L2 weight decay,
+"""Optimisers: SGD (momentum, dampening, Nesterov, weight decay, ascent), Adam (L2 weight decay,
 AMSGrad) and AdamW (decoupled weight decay), each in torch.optim's form.
 
 An update is plain float arithmetic on ``.data``: it records no nodes, so
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Set as AbstractSet
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
 from operator import add, attrgetter, mul, sub, truediv
@@ -94,11 +94,20 @@ def _fraction(owner, what, x):
     return number
 
 
+def _unit(owner, what, x):
+    number = _real(x)
+    if number is None or not 0.0 <= number <= 1.0:
+        raise ValueError(f"{owner}: {what} must be a number in [0, 1], got {short_repr(x)}")
+    return number
+
+
 def _betas(owner, what, betas):
+    unordered = isinstance(betas, AbstractSet)
     numbers = ([_real(b) for b in betas] if listlike(betas, sized=True) and len(betas) == 2
-               else [None])
+               and not unordered else [None])
     if not all(b is not None and 0.0 <= b < 1.0 for b in numbers):
         raise ValueError(f"{owner}: {what} must be two numbers (β1, β2), each in [0, 1), "
+                         f"{'in order (a list or tuple), ' if unordered else ''}"
                          f"got {short_repr(betas)}")
     return (numbers[0], numbers[1])
 
@@ -114,9 +123,15 @@ def _finite(owner, what, x):
     return number
 
 
+def _buffer(owner, what, x):
+    """SGD's velocity: a finite number, or None for a parameter with no momentum buffer
+    yet (torch.optim's momentum_buffer None: its first momentum step sets v <- g)."""
+    return None if x is None else _finite(owner, what, x)
+
+
 #: the check of each per-parameter state entry (keyed as STATE_LISTS) on loading:
 #: v, a running mean of g², and AMSGrad's v_max are never negative (√v̂ in Adam's step)
-_STATE_CHECKS = {"velocity": _finite, "m": _finite, "v": _non_negative, "v_max": _non_negative}
+_STATE_CHECKS = {"velocity": _buffer, "m": _finite, "v": _non_negative, "v_max": _non_negative}
 
 
 def _step_count(owner, what, x):
@@ -182,7 +197,10 @@ class Optimizer:
         #: the network ``parameters`` came from (``net.parameters()``), asked which are frozen
         self.module = getattr(parameters, "module", None)
         self.parameters = parameters      # checked, as a ParameterList (_ParameterSlot)
+        # the later settings off, for a subclass whose __init__ sets only those it knows
+        self.__dict__.update(self._added_settings)
         self._aligned_to = _order(self.parameters)
+        self._unstarted(self.parameters)
         #: the state of parameters taken out of the list, kept for their return
         self._parked: dict[Value, dict[str, float]] = {}
 
@@ -199,17 +217,19 @@ class Optimizer:
         _check_leaves(params, f"{type(self).__name__}.parameters")   # edited in place
         attrs = [attr for attr in STATE_LISTS.values() if hasattr(self, attr)]
         held = dict(self._parked)
-        held.update(zip(old, (dict(zip(attrs, numbers))
-                              for numbers in zip(*(getattr(self, a) for a in attrs)))))
+        held.update(zip(old, [dict(zip(attrs, numbers))       # (a list: no generator left
+                              for numbers in zip(*[getattr(self, a) for a in attrs])]))  # open)
         zero = dict.fromkeys(attrs, 0.0)
         aligned = [held.get(p, zero) for p in params]
         kept = set(params)
         parked = {p: state for p, state in held.items() if p not in kept}
+        new = [p for p in params if p not in held]
         with deferred_interrupts():
             for attr in attrs:
                 setattr(self, attr, [state[attr] for state in aligned])
             self._parked = parked
             self._aligned_to = _order(params)
+            self._unstarted(new)
 
     def state_dict(self) -> dict[str, Any]:
         """The optimiser's settings and state as plain floats, ints, bools and lists
@@ -297,6 +317,10 @@ class Optimizer:
             for key in keys:
                 columns[key].append(_STATE_CHECKS[key](where, f"state[{i}][{key!r}]", entry[key]))
         unused = [key for key in self._state_keys({}, every=True) if key not in keys]
+        fresh = None
+        if "velocity" in columns:     # None: no momentum buffer yet (SGD._fresh)
+            fresh = {p for p, v in zip(self.parameters, columns["velocity"]) if v is None}
+            columns["velocity"] = [0.0 if v is None else v for v in columns["velocity"]]
         with deferred_interrupts():   # Ctrl-C: all loaded, then the KeyboardInterrupt
             for key in keys:
                 setattr(self, STATE_LISTS[key], columns[key])
@@ -308,6 +332,17 @@ class Optimizer:
                 self.__dict__[name] = value
             self._parked = {}
             self._aligned_to = _order(self.parameters)
+            if fresh is not None:
+                self._fresh = fresh
+
+    def _unstarted(self, params: list[Value]) -> None:
+        """``params``, new to the list, start without per-parameter state of their own
+        (SGD: no momentum buffer); nothing to do here."""
+
+    def _array_state(self, index: list[int]) -> dict[str, Any]:
+        """Per-parameter state for :meth:`array_rule` that no STATE_LISTS list keeps,
+        for the parameters ``index`` (SGD: which have no momentum buffer yet); none here."""
+        return {}
 
     def _counted(self) -> str:
         """``"13 parameters"`` (``"1 parameter"``), as the repr says them."""
@@ -316,7 +351,12 @@ class Optimizer:
 
     def _kind(self) -> str:
         """The name of nn's optimiser this one is (a subclass of Adam: "Adam")."""
-        return next(cls.__name__ for cls in type(self).__mro__ if cls in _KINDS)
+        # (a loop, not next() of a generator: one left unfinished is closed when freed, and
+        # a Ctrl-C that lands as it closes is printed and dropped by Python)
+        for cls in type(self).__mro__:
+            if cls in _KINDS:
+                return cls.__name__
+        raise AssertionError("an optimiser derives from SGD or Adam")
 
     @classmethod
     def _settings(cls) -> dict[str, _Checked]:
@@ -379,6 +419,7 @@ class Optimizer:
                  if hasattr(self, attr)}
         state = {key: np.array([numbers[i] for i in index], dtype=float)
                  for key, numbers in lists.items()}
+        state.update(self._array_state(index))
         w = np.array([p.data for _, p in stepped], dtype=float)
         new, new_state = self.array_rule(w, np.array(grads, dtype=float), state, t)
         new = np.broadcast_to(np.asarray(new, dtype=float), w.shape).tolist()
@@ -393,6 +434,11 @@ class Optimizer:
                 numbers = lists[key]
                 for i, x in zip(index, values):
                     numbers[i] = x
+            self._started([p for _, p in stepped])
+
+    def _started(self, stepped: list[Value], momentum: bool | None = None) -> None:
+        """After a step of ``stepped`` (``momentum``: whether it moved their momentum
+        buffers; None: as the settings say): SGD's buffers exist; nothing here."""
 
     def runs_as_its_rule(self) -> bool:
         """True when zero_grad() and step() are nn's own, so that nn.train's numpy
@@ -462,20 +508,42 @@ class SGD(Optimizer):
 
     Without momentum:  w <- w − η g           (g = ∂C/∂w, the parameter's .grad)
     With momentum:     v <- μ v + g,  w <- w − η v   (v starts at 0; PyTorch's form).
-    ``nesterov=True`` (needs μ > 0): w <- w − η (g + μ v), v as above.
+    ``dampening`` τ: v <- μ v + (1 − τ) g, except at a parameter's first momentum
+    step, v <- g (as torch.optim.SGD, whose buffer starts there).
+    ``nesterov=True`` (needs μ > 0, τ = 0): w <- w − η (g + μ v), v as above.
     ``weight_decay`` λ (L2): g <- g + λ w first, as torch.optim.SGD.
     ``maximize=True`` climbs instead (gradient ascent, g replaced by −g): w <- w + η g.
     """
 
-    _added_settings = {"weight_decay": 0.0, "nesterov": False}
+    _added_settings = {"weight_decay": 0.0, "nesterov": False, "dampening": 0.0}
 
     def __init__(self, parameters: Iterable[Value], lr: float, momentum: float = 0.0, *,
-                 weight_decay: float = 0.0, nesterov: bool = False,
+                 dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False,
                  maximize: bool = False) -> None:
         super().__init__(parameters)
         self.lr, self.momentum, self.maximize = lr, momentum, maximize   # checked (_Checked)
-        self.weight_decay, self.nesterov = weight_decay, nesterov
+        self.dampening, self.weight_decay, self.nesterov = dampening, weight_decay, nesterov
         self._velocity = [0.0] * len(self.parameters)
+
+    #: the parameters with no momentum buffer yet (torch.optim's None; an instance's own
+    #: set from Optimizer.__init__ on): their v is 0.0, and their first momentum step
+    #: sets v <- g, undamped
+    _fresh: set[Value] = frozenset()    # type: ignore[assignment]
+
+    def _state_dict(self):
+        """With dampening, the velocity of a parameter with no momentum buffer yet is None
+        (torch.optim's missing momentum_buffer); without, its 0.0 steps alike."""
+        out = super()._state_dict()
+        if self.dampening and self._fresh:
+            for p, entry in zip(self.parameters, out["state"]):
+                if p in self._fresh:
+                    entry["velocity"] = None
+        return out
+
+    def __setstate__(self, state):
+        """Unpickling one from before dampening: every buffer started (as it stepped)."""
+        super().__setstate__(state)
+        self.__dict__.setdefault("_fresh", set())
 
     def step(self) -> None:
         """Move every parameter one step against its gradient (along it with maximize).
@@ -485,7 +553,7 @@ class SGD(Optimizer):
         reads no other thread's partial sums from ``.grad``."""
         with taking_turns:
             store = self._store()
-            if store is not None and store.step(self):
+            if store is not None and not self._starts_buffers() and store.step(self):
                 return
             self.align_state()
             if type(self).array_rule is not SGD.array_rule:
@@ -498,12 +566,16 @@ class SGD(Optimizer):
             sign = -1.0 if self.maximize else 1.0
             velocity, decay, nesterov = self._velocity, self.weight_decay, self.nesterov
             stepped, grads = self._stepped_grads()
-            new = [sgd_rule(p.data, sign * g, velocity[i], lr, mu, decay, nesterov)
+            dampening = self.dampening
+            fresh = self._fresh if dampening else ()    # (read after the store wrote back)
+            new = [sgd_rule(p.data, sign * g, velocity[i], lr, mu, decay, nesterov, dampening,
+                            p in fresh)
                    for (i, p), g in zip(stepped, grads)]
             with deferred_interrupts():
                 for (i, p), (w, v) in zip(stepped, new):
                     p.data = w
                     velocity[i] = v
+                self._started([p for _, p in stepped])
 
     def _step_all(self, lr, mu):
         """step() when nothing is frozen: :func:`sgd_rule` over every parameter at
@@ -517,7 +589,10 @@ class SGD(Optimizer):
             grads = list(map(add, grads, map(mul, repeat(decay), map(_data, params))))
         velocity = None
         if mu:
-            velocity = list(map(add, map(mul, repeat(mu), self._velocity), grads))
+            if self.dampening:
+                velocity = self._buffers(params, grads)
+            else:
+                velocity = list(map(add, map(mul, repeat(mu), self._velocity), grads))
             grads = (list(map(add, grads, map(mul, repeat(mu), velocity))) if self.nesterov
                      else velocity)
         new = list(map(sub, map(_data, params), map(mul, repeat(lr), grads)))
@@ -525,17 +600,68 @@ class SGD(Optimizer):
             _consume(map(_set_data, params, new))
             if velocity is not None:
                 self._velocity[:] = velocity
+                if self._fresh:
+                    self._fresh = self._fresh.difference(params)
+
+    def _buffers(self, params, grads):
+        """The velocities after a momentum step of every parameter (nothing frozen):
+        v <- μ v + (1 − τ) g, and v <- g for one without a buffer yet."""
+        mu, kept, fresh = self.momentum, 1.0 - self.dampening, self._fresh
+        if not fresh:
+            return list(map(add, map(mul, repeat(mu), self._velocity), map(mul, repeat(kept), grads)))
+        return [g if p in fresh else mu * v + kept * g
+                for p, v, g in zip(params, self._velocity, grads)]
+
+    def _starts_buffers(self) -> bool:
+        """Whether the next step gives a parameter its first, undamped momentum buffer
+        (v <- g, not μ·0 + (1 − τ) g), which the arrays of the numpy backend do not keep
+        track of: that step runs on the Values.  Without dampening the two are one
+        (v = 0.0 until then), so the arrays run it, and the parameters they step count
+        as started when the arrays are written back (nn.resident).  (Aligns the state to
+        the list first, as a step does.)"""
+        if not (self.dampening and self._fresh and self.momentum):
+            return False
+        self.align_state()
+        frozen = self._frozen()
+        return not (self._fresh - frozen if frozen else self._fresh).isdisjoint(self.parameters)
+
+    def _started(self, stepped, momentum=None):
+        """After a momentum step of ``stepped``, each has its buffer."""
+        if self._fresh and (self.momentum if momentum is None else momentum):
+            self._fresh = self._fresh.difference(stepped)
+
+    def _unstarted(self, params):
+        """Parameters new to the list have no momentum buffer yet."""
+        if params:
+            self._fresh = {*self._fresh, *params}
+
+    def _array_state(self, index):
+        """``fresh``: which of the parameters ``index`` have no momentum buffer yet."""
+        if not self._fresh:
+            return {}
+        import numpy as np
+        params = self.parameters
+        return {"fresh": np.array([params[i] in self._fresh for i in index], dtype=bool)}
+
+    def runs_as_its_rule(self) -> bool:
+        """As :meth:`Optimizer.runs_as_its_rule`, but for a step that starts a momentum
+        buffer, which runs on the Values."""
+        return super().runs_as_its_rule() and not self._starts_buffers()
 
     _velocity = _resident_state("velocity")
     if not TYPE_CHECKING:
         lr, momentum, maximize = _Checked(_positive), _Checked(_fraction), _Checked(_flag)
-        weight_decay, nesterov = _Checked(_non_negative), _Checked(_flag)
+        weight_decay, nesterov, dampening = _Checked(_non_negative), _Checked(_flag), _Checked(_unit)
 
     def _check_together(self, settings, owner=None):
-        """Nesterov momentum needs a momentum (torch.optim.SGD refuses it without)."""
+        """Nesterov momentum needs a momentum and no dampening (torch.optim.SGD refuses
+        it otherwise)."""
         if settings.get("nesterov") and not settings.get("momentum", True):  # (not yet set: later)
             raise ValueError(f"{owner or type(self).__name__}: nesterov=True needs a momentum "
                              f"> 0, got momentum={short_repr(settings['momentum'])}")
+        if settings.get("nesterov") and settings.get("dampening"):
+            raise ValueError(f"{owner or type(self).__name__}: nesterov=True needs dampening 0, "
+                             f"got dampening={short_repr(settings['dampening'])}")
 
     def _plain(self) -> bool:
         """No momentum, no weight decay, no ascent: w <- w − η g."""
@@ -568,12 +694,15 @@ class SGD(Optimizer):
         two roundings, without a new array)."""
         if out is not None and self._plain():
             return _sgd_into(self.lr, w, g, out), state
+        import numpy as np
         w, velocity = sgd_rule(w, -g if self.maximize else g, state.get("velocity", 0.0),
-                               self.lr, self.momentum, self.weight_decay, self.nesterov)
+                               self.lr, self.momentum, self.weight_decay, self.nesterov,
+                               self.dampening, state.get("fresh", False), np.where)
         return w, {"velocity": velocity}
 
     def __repr__(self):
         extra = f", momentum={self.momentum}" if self.momentum else ""
+        extra += f", dampening={self.dampening}" if self.dampening else ""
         extra += f", weight_decay={self.weight_decay}" if self.weight_decay else ""
         extra += ", nesterov=True" if self.nesterov else ""
         extra += ", maximize=True" if self.maximize else ""
@@ -606,12 +735,12 @@ class Adam(Optimizer):
                  weight_decay: float = 0.0, amsgrad: bool = False, *,
                  maximize: bool = False) -> None:
         super().__init__(parameters)
-        self.lr, self.betas, self.eps = lr, betas, eps   # each checked (_Checked)
-        self.weight_decay, self.amsgrad, self.maximize = weight_decay, amsgrad, maximize
         self.t = 0
         self._m = [0.0] * len(self.parameters)
         self._v = [0.0] * len(self.parameters)
         self._v_max = [0.0] * len(self.parameters)
+        self.lr, self.betas, self.eps = lr, betas, eps   # each checked (_Checked)
+        self.weight_decay, self.amsgrad, self.maximize = weight_decay, amsgrad, maximize
 
     def step(self) -> None:
         """One Adam update of every parameter from its ``.grad``.
@@ -737,13 +866,18 @@ _KINDS = (SGD, Adam, AdamW)
 # The update rules, on floats (one parameter) or on numpy arrays (a layer's)
 # ---------------------------------------------------------------------------
 
-def sgd_rule(w, g, velocity, lr, momentum, weight_decay=0.0, nesterov=False):
+def sgd_rule(w, g, velocity, lr, momentum, weight_decay=0.0, nesterov=False, dampening=0.0,
+             fresh=False, where=None):
     """w <- w − η g; with weight decay λ, g <- g + λ w first; with momentum μ:
-    v <- μ v + g, w <- w − η v (Nesterov: w <- w − η (g + μ v)).  Returns (w, v)."""
+    v <- μ v + (1 − τ) g, w <- w − η v (Nesterov: w <- w − η (g + μ v)), where
+    ``fresh`` (a parameter with no buffer yet; on arrays a mask, chosen by ``where``)
+    v <- g.  Returns (w, v)."""
     if weight_decay:
         g = g + weight_decay * w
     if momentum:
-        velocity = momentum * velocity + g
+        buffer = momentum * velocity + ((1.0 - dampening) * g if dampening else g)
+        velocity = (buffer if fresh is False else g if fresh is True
+                    else where(fresh, g, buffer))
         g = g + momentum * velocity if nesterov else velocity
     return w - lr * g, velocity
 
@@ -790,6 +924,10 @@ def _unique_values(parameters, owner):
     if not listlike(parameters):
         raise TypeError(f"{owner}: parameters must be a list of Values (e.g. net.parameters()), "
                         f"got {type(parameters).__name__}")
+    if isinstance(parameters, AbstractSet):       # (torch.optim refuses a set too)
+        raise TypeError(f"{owner}: parameters must be a list of Values in an order (e.g. "
+                        f"net.parameters()), got a {type(parameters).__name__}, whose order "
+                        f"is not defined: state[i] of state_dict() would follow no parameter")
     parameters = ParameterList(parameters)
     if _leaves(parameters) and len(set(parameters)) == len(parameters):    # hashed by identity
         return parameters     # the usual case, checked at C speed

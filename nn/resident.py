@@ -396,11 +396,18 @@ class ParameterStore:
             if all(s.get(key) is l.get(key) for s, l in zip(states, self.loaded)):
                 continue              # never changed (SGD without momentum)
             numbers = np.array(getattr(optimizer, attr), dtype=float)
-            for p, o, s in zip(self.positions, self.owned, states):
+            moved = []                # (velocity: the parameters whose buffers moved)
+            for p, o, s, l, flat, mask in zip(self.positions, self.owned, states, self.loaded,
+                                              self.flats, self.stepped):
                 if o is not None and key in s:
                     chosen = p >= 0
                     numbers[p[chosen]] = np.broadcast_to(s[key], p.shape)[chosen]
+                    if mask is not None and s.get(key) is not l.get(key):
+                        chosen = chosen if mask is True else chosen & mask
+                        moved += [v for v, c in zip(flat, chosen.ravel().tolist()) if c]
             getattr(optimizer, attr)[:] = numbers.tolist()
+            if key == "velocity":     # a momentum step started their buffers (SGD)
+                optimizer._started(moved, True)
         if t is not None:
             optimizer.t = t
         self.loaded = states

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.floats import as_float
 
+from .optim import _STATE_CHECKS
+
 if TYPE_CHECKING:
     from .layers import MLP
 
@@ -209,7 +211,7 @@ def _layers(torch, module):
 TORCH_STATE_NAMES = {"SGD": {"velocity": "momentum_buffer"},
                      "Adam": {"m": "exp_avg", "v": "exp_avg_sq", "v_max": "max_exp_avg_sq"}}
 TORCH_STATE_NAMES["AdamW"] = TORCH_STATE_NAMES["Adam"]
-#: the settings of torch.optim's param group, in its order (SGD's dampening: nn's 0)
+#: the settings of torch.optim's param group, in its order
 _TORCH_SETTINGS = {"SGD": ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"),
                    "Adam": ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize")}
 _TORCH_SETTINGS["AdamW"] = _TORCH_SETTINGS["Adam"]
@@ -248,8 +250,8 @@ def state_from_torch(optimizer: Any, state: dict[str, Any]) -> dict[str, Any]:
     checked by ``load_state_dict`` as any state): the settings of its one param group,
     and per parameter of ``optimizer`` the entry of its tensor's ``momentum_buffer``
     (velocity) or ``exp_avg``, ``exp_avg_sq``, ``max_exp_avg_sq`` (m, v, v_max); a tensor
-    without state (never stepped) gives 0.  Adam's ``step``, one per tensor in
-    PyTorch, must be the same for all: it is t.  Anything that does not map is a
+    without state (never stepped) gives 0 (SGD: None, no momentum buffer yet).  Adam's
+    ``step``, one per tensor in PyTorch, must be the same for all: it is t.  Anything that does not map is a
     one-line ValueError saying what."""
     kind = optimizer._kind()
     where = f"{type(optimizer).__name__}.load_state_dict: torch.optim's state_dict"
@@ -270,10 +272,6 @@ def state_from_torch(optimizer: Any, state: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"{where}'s param group holds tensors {group.get('params')!r}, but "
                          f"net.to_torch().parameters() has {len(tensors)} (give torch.optim "
                          f"all of them, in that order)")
-    dampening = group.pop("dampening", 0)
-    if dampening != 0:
-        raise ValueError(f"{where} has dampening={dampening!r}; nn.SGD has no dampening "
-                         f"(0 only)")
     settings = {name: group[name] for name in optimizer._settings() if name in group}
     if "betas" in settings:
         settings["betas"] = list(settings["betas"])
@@ -289,15 +287,15 @@ def state_from_torch(optimizer: Any, state: dict[str, Any]) -> dict[str, Any]:
         if not (type(index) is int and 0 <= index < len(tensors)) or not isinstance(entry, dict):
             raise ValueError(f"{where}'s state must map tensor numbers 0..{len(tensors) - 1} to "
                              f"dicts, got {index!r}: {type(entry).__name__}")
-        tensor, values, _ = tensors[index]
+        tensor, values, shape = tensors[index]
         extra = [key for key in entry if key not in names.values() and key != "step"]
         if extra:
             raise ValueError(f"{where}'s state[{index}] ({tensor}) has {extra[0]!r}, which "
                              f"{kind} does not keep")
         if "step" in entry:
             steps.add(_step(entry["step"], f"{where}'s state[{index}]['step']"))
-        numbers = {key: _flat(entry[torch_key], len(values), f"{where}'s state[{index}]"
-                              f"[{torch_key!r}] ({tensor})")
+        numbers = {key: _flat(entry[torch_key], shape, where, f"state[{index}][{torch_key!r}]",
+                              tensor, _STATE_CHECKS[key])
                    for key, torch_key in names.items() if entry.get(torch_key) is not None}
         for k, value in enumerate(values):
             if value is not None:
@@ -306,7 +304,9 @@ def state_from_torch(optimizer: Any, state: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"{where} has tensors at different steps {sorted(steps)}; nn's {kind} "
                          f"keeps one step count t for all its parameters")
     amsgrad = settings.get("amsgrad", False)
-    zero = {key: 0.0 for key in names if key != "v_max" or amsgrad}
+    zero: dict[str, Any] = {key: 0.0 for key in names if key != "v_max" or amsgrad}
+    if kind == "SGD":
+        zero = {"velocity": None}         # (a tensor without momentum_buffer: none yet)
     known = {id(value) for _, values, _ in tensors for value in values}
     rows = []
     for i, p in enumerate(optimizer.parameters):
@@ -337,8 +337,9 @@ def state_to_torch(optimizer: Any) -> dict[str, Any]:
     """The ``state_dict()`` that ``torch.optim.SGD``, ``Adam`` or ``AdamW`` (as
     ``optimizer``) over ``net.to_torch().parameters()`` loads to go on where
     ``optimizer``, of ``net.parameters()``, is: :func:`state_from_torch` inverted.
-    One param group with the settings in torch's names (``dampening`` 0), and per
-    tensor its ``momentum_buffer`` (SGD, unless μ = 0 and every v = 0) or ``exp_avg``,
+    One param group with the settings in torch's names, and per
+    tensor its ``momentum_buffer`` (SGD, unless μ = 0 and every v = 0, or the tensor
+    has none yet) or ``exp_avg``,
     ``exp_avg_sq`` (and ``max_exp_avg_sq`` with AMSGrad) as float64 tensors of its
     shape, w^l_jk at ``[j-1][k-1]``, and ``step`` t (each tensor at nn's one t).  A tensor none of whose
     parameters ``optimizer`` holds, frozen or constant, has no state; a parameter of
@@ -350,7 +351,7 @@ def state_to_torch(optimizer: Any) -> dict[str, Any]:
     net = _network(optimizer, f"{where} has no tensors", "else use opt.state_dict()")
     saved = optimizer.state_dict()            # (the current numbers, read in one turn)
     ours = saved["param_groups"][0]
-    group = {key: ours.get(key, 0) for key in _TORCH_SETTINGS[kind]}     # (dampening: 0)
+    group = {key: ours[key] for key in _TORCH_SETTINGS[kind]}
     if kind != "SGD":
         group["betas"] = tuple(group["betas"])
         group["decoupled_weight_decay"] = kind == "AdamW"
@@ -377,9 +378,11 @@ def state_to_torch(optimizer: Any) -> dict[str, Any]:
                              f"make the optimiser of net.parameters()")
         if not values:            # (a constant or frozen tensor: torch.optim keeps no state)
             continue
-        entry = {torch_key: torch.tensor([rows.get(id(value), zero)[key] for value in values],
-                                         dtype=torch.float64).reshape(shape)
-                 for key, torch_key in names.items()}
+        numbers = {key: [rows.get(id(value), zero)[key] for value in values] for key in names}
+        if None in numbers.get("velocity", ()):       # (SGD with dampening: no buffer yet)
+            _one_buffer(numbers.pop("velocity"), values, where, tensor)
+        entry = {names[key]: torch.tensor(column, dtype=torch.float64)
+                 .reshape(shape) for key, column in numbers.items()}
         if "t" in saved:
             entry = {"step": torch.tensor(float(saved["t"]), dtype=_step_dtype(torch)), **entry}
         if entry:
@@ -387,18 +390,36 @@ def state_to_torch(optimizer: Any) -> dict[str, Any]:
     return {"state": state, "param_groups": [{**group, "params": list(range(len(tensors)))}]}
 
 
+def _one_buffer(velocities, values, where, tensor):
+    """A ValueError unless every parameter of one tensor has no momentum buffer yet, when
+    some have none: torch.optim keeps one buffer per tensor, or none."""
+    if any(v is not None for v in velocities):
+        started = [value.name for value, v in zip(values, velocities) if v is not None][0]
+        fresh = [value.name for value, v in zip(values, velocities) if v is None][0]
+        raise ValueError(f"{where}: {tensor} has a momentum buffer for {started} but none "
+                         f"yet for {fresh} (its first step, with dampening, is v <- g), "
+                         f"and torch.optim keeps one buffer per tensor")
+
+
 def _step_dtype(torch):
     """The dtype torch.optim keeps ``step`` in: float64 under that default, else float32."""
     return torch.float64 if torch.get_default_dtype() == torch.float64 else torch.float32
 
 
-def _flat(tensor, count, what):
-    """A tensor's numbers as a flat list of ``count`` floats, or a ValueError naming it."""
-    numbers = tensor.reshape(-1).tolist() if hasattr(tensor, "reshape") else None
-    if not isinstance(numbers, list) or len(numbers) != count:
-        raise ValueError(f"{what} must be a tensor of {count} numbers, got {type(tensor).__name__}"
-                         f"{'' if numbers is None else f' of {len(numbers)}'}")
-    return numbers
+def _flat(tensor, shape, where, key, name, check):
+    """The numbers of the tensor at ``key`` (``"state[0]['exp_avg']"``, of the network's
+    tensor ``name``), row by row, as a flat list of floats each passed by
+    ``check(owner, what, x)`` (an entry of nn's state); a ValueError naming the key for
+    another shape (its numbers would land on other parameters) or the entry."""
+    got = tuple(getattr(tensor, "shape", ()))
+    if not hasattr(tensor, "reshape") or got != shape:
+        found = f"one of shape {got}" if hasattr(tensor, "reshape") else type(tensor).__name__
+        raise ValueError(f"{where}'s {key} ({name}) must be a tensor of shape {shape}, "
+                         f"got {found}")
+    columns = shape[1] if len(shape) == 2 else None
+    return [check(where, f"{key}[{']['.join(map(str, divmod(k, columns) if columns else (k,)))}]"
+                  f" ({name})", x)
+            for k, x in enumerate(tensor.reshape(-1).tolist())]
 
 
 def _step(step, what):

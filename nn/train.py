@@ -321,7 +321,8 @@ def _optimiser_settings(unknown: dict[str, Any], given: dict[str, Any]) -> str |
     arguments = ["net.parameters()"]
     if "lr" in given or kind is SGD:
         arguments.append(f"lr={short_repr(given['lr']) if 'lr' in given else '...'}")
-    if kind is SGD and (given.get("momentum") or unknown.get("nesterov")):
+    if kind is SGD and (given.get("momentum") or unknown.get("nesterov")
+                        or unknown.get("dampening")):      # (they need a momentum)
         momentum = given.get("momentum")
         arguments.append(f"momentum={short_repr(momentum) if momentum else '...'}")
     arguments += [f"{key}={short_repr(value)}" for key, value in unknown.items()]

@@ -291,6 +291,8 @@ def test_train_arguments():
      "nn.SGD(net.parameters(), lr=0.1, momentum=0.9, nesterov=True)", nn.SGD),
     ({"lr": 0.1, "nesterov": True}, "nn.SGD(net.parameters(), lr=0.1, momentum=..., nesterov=True)",
      nn.SGD),
+    ({"lr": 0.1, "dampening": 0.5},
+     "nn.SGD(net.parameters(), lr=0.1, momentum=..., dampening=0.5)", nn.SGD),
     ({"lr": 0.1, "weight_decay": 1e-4}, "nn.SGD(net.parameters(), lr=0.1, weight_decay=0.0001)",
      nn.SGD),
     ({"amsgrad": True}, "nn.Adam(net.parameters(), amsgrad=True)", nn.Adam),

@@ -9,6 +9,7 @@ Adam's t equal to that k, and its history must be a prefix of the
 uninterrupted run's history.
 """
 
+import gc
 import random
 import signal
 import threading
@@ -417,3 +418,83 @@ def test_ctrl_c_as_predict_or_batch_puts_back_the_last_pass_keeps_it(call):
             break
         k += 1
     assert k > 20 and torn == []
+
+
+def _snapshot(net, opt):
+    """Weights, .grad, the optimiser's state_dict() (a velocity not started is None) and
+    which parameters have no momentum buffer yet."""
+    params = list(net.parameters()) + [net.parameter(name) for name in net.frozen()]
+    return ([(p.name, p.data, p.grad) for p in params], repr(opt.state_dict()),
+            sorted(p.name for p in opt._fresh))
+
+
+def _damped(backend):
+    """SGD with dampening whose next step starts a buffer (w2_12, frozen until now),
+    its gradients computed, its arrays resident on the numpy backend."""
+    net = nn.MLP([2, 4, 1], activation=["tanh", "sigmoid"], seed=5)
+    opt = nn.SGD(net.parameters(), lr=0.3, momentum=0.9, dampening=0.5)
+    net.freeze("w2_12")
+    train(net, opt, backend, X, Y, 1)
+    net.unfreeze("w2_12")
+    opt.zero_grad()
+    if backend == "numpy":
+        net.jit_loss(backend="numpy").batch([x + y for x, y in zip(X, Y)], mean=True)
+    else:
+        nn.half_squared_error(net.batch(X), Y).backward()
+    return net, opt
+
+
+@pytest.mark.parametrize("action", ["step", "zero_grad", "load_state_dict"])
+@pytest.mark.parametrize("backend", ["eager", "numpy"])
+def test_ctrl_c_as_any_function_of_a_damped_sgd_call_begins_leaves_before_or_after(
+        backend, action):
+    """Oracle: the same call uninterrupted. A real SIGINT as each function of nn and
+    autograd that the call runs begins, one run per function: afterwards the weights,
+    every .grad, the state_dict() and the buffers not yet started are exactly as before
+    the call or as after it, the lock is free, and the KeyboardInterrupt reached the caller
+    (none is lost as a generator left unfinished is closed)."""
+    import sys
+    from autograd import engine
+    stepped = _damped("eager")[1]
+    stepped.step()
+    saved = stepped.state_dict()                      # (w2_12's buffer started there)
+    act = {"step": lambda opt: opt.step(), "zero_grad": lambda opt: opt.zero_grad(),
+           "load_state_dict": lambda opt: opt.load_state_dict(saved)}[action]
+    before = _snapshot(*_damped(backend))
+    net, opt = _damped(backend)
+    act(opt)
+    after = _snapshot(net, opt)
+    assert after != before
+    k, wrong = 1, []
+    gc.collect()      # (and none while interrupting: a collection could close an earlier
+    gc.disable()      # test's generator, whose Ctrl-C Python prints and drops)
+    try:
+        while k < 1000:
+            net, opt = _damped(backend)
+            seen = [0]
+
+            def tracer(frame, event, arg, k=k):
+                if event == "call" and ("/nn/" in frame.f_code.co_filename
+                                        or "/autograd/" in frame.f_code.co_filename):
+                    seen[0] += 1
+                    if seen[0] == k:
+                        sys.settrace(None)
+                        signal.raise_signal(signal.SIGINT)
+
+            sys.settrace(tracer)
+            interrupted = False
+            try:
+                act(opt)
+            except KeyboardInterrupt:
+                interrupted = True
+            finally:
+                sys.settrace(None)
+            if (engine.taking_turns._is_owned() or _snapshot(net, opt) not in (before, after)
+                    or interrupted != (seen[0] >= k)):
+                wrong.append(k)
+            if seen[0] < k:
+                break
+            k += 1
+    finally:
+        gc.enable()
+    assert k > 5 and wrong == []

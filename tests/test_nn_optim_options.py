@@ -22,6 +22,9 @@ OPTIONS = {
         lambda p, o: o.SGD(p, lr=0.05, momentum=0.9, weight_decay=0.1)),
     "sgd-nesterov": (lambda p: nn.SGD(p, lr=0.05, momentum=0.9, nesterov=True),
                      lambda p, o: o.SGD(p, lr=0.05, momentum=0.9, nesterov=True)),
+    "sgd-dampening-weight-decay": (
+        lambda p: nn.SGD(p, lr=0.05, momentum=0.9, dampening=0.3, weight_decay=0.1),
+        lambda p, o: o.SGD(p, lr=0.05, momentum=0.9, dampening=0.3, weight_decay=0.1)),
     "sgd-nesterov-weight-decay-maximize": (
         lambda p: nn.SGD(p, lr=0.02, momentum=0.8, nesterov=True, weight_decay=0.01,
                          maximize=True),
@@ -355,7 +358,8 @@ def test_a_pickled_optimizer_goes_on_bit_for_bit(name):
 def test_an_optimizer_pickled_before_the_options_unpickles_with_them_off():
     """A pickle's state without the new settings (and without v_max) takes them as off."""
     w = Value(1.0, kind="parameter")
-    for opt, new in ((nn.SGD([w], lr=0.1, momentum=0.5), ("weight_decay", "nesterov")),
+    for opt, new in ((nn.SGD([w], lr=0.1, momentum=0.5),
+                      ("weight_decay", "nesterov", "dampening", "_fresh")),
                      (nn.Adam([w], lr=0.1), ("weight_decay", "amsgrad", "maxima of v"))):
         state = opt.__getstate__()
         for key in new:
@@ -417,6 +421,8 @@ def test_momentum_set_to_zero_under_nesterov_is_refused_and_changes_nothing():
 TORCH_KINDS = {
     "sgd-nesterov": (lambda p, o: o.SGD(p, lr=0.1, momentum=0.9, nesterov=True),
                      lambda p: nn.SGD(p, lr=1.0)),
+    "sgd-dampening": (lambda p, o: o.SGD(p, lr=0.1, momentum=0.9, dampening=0.5),
+                      lambda p: nn.SGD(p, lr=1.0)),
     "adam-amsgrad-weight-decay": (
         lambda p, o: o.Adam(p, lr=0.01, betas=(0.8, 0.9), amsgrad=True, weight_decay=0.1),
         lambda p: nn.Adam(p)),
@@ -470,6 +476,7 @@ EXPORTS = {
     "sgd": (lambda p: nn.SGD(p, lr=0.3), "SGD"),
     "sgd-momentum": (lambda p: nn.SGD(p, lr=0.1, momentum=0.9), "SGD"),
     "sgd-nesterov": (lambda p: nn.SGD(p, lr=0.1, momentum=0.9, nesterov=True), "SGD"),
+    "sgd-dampening": (lambda p: nn.SGD(p, lr=0.1, momentum=0.9, dampening=0.25), "SGD"),
     "sgd-momentum-weight-decay-maximize": (
         lambda p: nn.SGD(p, lr=0.05, momentum=0.5, weight_decay=0.1, maximize=True), "SGD"),
     "adam": (lambda p: nn.Adam(p, lr=0.01), "Adam"),
@@ -485,7 +492,7 @@ EXPORTS = {
 def _torch_settings(opt):
     """The settings of nn's ``opt`` under torch.optim's names, as its param group holds them."""
     if isinstance(opt, nn.SGD):
-        return {"lr": opt.lr, "momentum": opt.momentum, "dampening": 0,
+        return {"lr": opt.lr, "momentum": opt.momentum, "dampening": opt.dampening,
                 "weight_decay": opt.weight_decay, "nesterov": opt.nesterov,
                 "maximize": opt.maximize}
     return {"lr": opt.lr, "betas": opt.betas, "eps": opt.eps, "weight_decay": opt.weight_decay,
@@ -604,7 +611,6 @@ def test_torch_state_for_an_optimizer_of_loose_values_says_what_layout_it_expect
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda s: s["param_groups"][0].update(dampening=0.1), "has dampening=0.1; nn.SGD has no"),
     (lambda s: s["param_groups"].append(dict(s["param_groups"][0])), "must have one param group"),
     (lambda s: s["param_groups"][0].update(params=[0, 1]), "holds tensors [0, 1], but "
                                                            "net.to_torch().parameters() has 4"),
@@ -612,12 +618,23 @@ def test_torch_state_for_an_optimizer_of_loose_values_says_what_layout_it_expect
      s["param_groups"][0].pop("momentum"), "is torch.optim.Adam's, but this is SGD"),
     (lambda s: s["state"][2].update(momentum_buffer=[0.0]), "state[2]['momentum_buffer'] "
                                                           "(layer 3's weight) must be a tensor "
-                                                          "of 3 numbers"),
+                                                          "of shape (1, 3), got list"),
+    (lambda s: s["state"][0].update(momentum_buffer=s["state"][0]["momentum_buffer"].T),
+     "state[0]['momentum_buffer'] (layer 2's weight) must be a tensor of shape (3, 2), got "
+     "one of shape (2, 3)"),
+    (lambda s: s["state"][2].update(momentum_buffer=s["state"][2]["momentum_buffer"].reshape(-1)),
+     "state[2]['momentum_buffer'] (layer 3's weight) must be a tensor of shape (1, 3), got "
+     "one of shape (3,)"),
+    (lambda s: s["state"][1]["momentum_buffer"].__setitem__(2, math.nan),
+     "state_dict: state[1]['momentum_buffer'][2] (layer 2's bias) must be a finite number, "
+     "got nan"),
     (lambda s: s["param_groups"][0].update(lookahead=2), "param group has 'lookahead'"),
 ])
 def test_a_torch_state_that_does_not_map_is_refused_in_one_line(change, message):
     """Consistency oracle: the state as torch saves it maps; each change that breaks
-    the mapping is named, and nothing changes."""
+    the mapping is named, by torch's key and the tensor, and nothing changes: a buffer of
+    another shape with as many numbers (transposed, flat) would have put each number on
+    another parameter, and torch.optim's own step refuses it."""
     torch = pytest.importorskip("torch")
     net = nn.MLP([2, 3, 1], seed=0)
     model = net.to_torch()
@@ -717,3 +734,292 @@ def test_an_optimiser_of_one_parameter_says_parameter():
     assert repr(nn.SGD([w], 0.1)) == "SGD(1 parameter, lr=0.1)"
     assert repr(nn.Adam([w])).startswith("Adam(1 parameter, lr=")
     assert repr(nn.SGD([w, Value(2.0, kind="parameter")], 0.1)).startswith("SGD(2 parameters,")
+
+
+# ---------------------------------------------------------------------------
+# SGD's dampening: a parameter's first momentum step is v <- g, undamped
+# ---------------------------------------------------------------------------
+
+def test_sgd_dampening_by_hand():
+    """Hand-derived oracle, torch.optim.SGD's rule with η = 0.1, μ = 0.9, τ = 0.5, w = 1,
+    g = 0.5: the first step starts the buffer, v = g = 0.5, w = 0.95; then
+    v = 0.9·0.5 + 0.5·0.5 = 0.7, w = 0.95 − 0.07 = 0.88."""
+    w = Value(1.0, kind="parameter")
+    opt = nn.SGD([w], lr=0.1, momentum=0.9, dampening=0.5)
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.95, rel=1e-15)
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.88, rel=1e-15)
+    assert opt.state_dict()["state"] == [{"velocity": pytest.approx(0.7, rel=1e-15)}]
+
+
+FIRST = ["w2_11", "w2_12", "w2_21", "w2_22", "w2_31", "w2_32"]   # layer 2's weight tensor
+X2 = [[0.1, 0.2], [0.5, -0.3], [-0.7, 0.9], [0.3, 0.3]]
+Y2 = [[1.0, 0.0], [0.0, 1.0], [0.5, 0.2], [0.25, 0.9]]
+
+
+def _torch_loss2(torch, model):
+    x, y = (torch.tensor(a, dtype=torch.float64) for a in (X2, Y2))
+    return 0.5 * ((model(x) - y) ** 2).sum(1).mean()
+
+
+def _torch_step(torch, model, opt):
+    opt.zero_grad()
+    _torch_loss2(torch, model).backward()
+    opt.step()
+
+
+def _worst(torch_model, net):
+    """The largest relative difference between ``net``'s weights and the model's."""
+    expected = nn.MLP.from_torch(torch_model).state_dict()
+    return max(abs(a - expected[k]) / abs(expected[k]) for k, a in net.state_dict().items())
+
+
+@pytest.mark.parametrize("backend", ["eager", "jit", "numpy"])
+def test_dampening_matches_torch_with_a_tensor_that_starts_late(backend):
+    """PyTorch oracle: 20 steps of SGD(momentum 0.9, dampening 0.5, weight decay) on a
+    2-3-2 network and on net.to_torch(), layer 2's weight frozen for the first 7 (torch:
+    requires_grad False, so no momentum buffer) and lr changed at step 12: the weights
+    agree to 1e-13 after every step, so each tensor's first momentum step is v <- g,
+    undamped, also when it comes late, on every backend."""
+    torch = pytest.importorskip("torch")
+    settings = dict(lr=0.1, momentum=0.9, dampening=0.5, weight_decay=0.01)
+    net = nn.MLP([2, 3, 2], seed=4)
+    model = net.to_torch()
+    theirs = torch.optim.SGD(model.parameters(), **settings)
+    mine = nn.SGD(net.parameters(), **settings)
+    net.freeze(*FIRST)
+    model[0].weight.requires_grad_(False)
+    how = {"eager": dict(jit=False), "jit": dict(jit=True), "numpy": dict(backend="numpy")}
+    for step in range(20):
+        if step == 7:
+            net.unfreeze(*FIRST)
+            model[0].weight.requires_grad_(True)
+        if step == 12:
+            mine.lr = theirs.param_groups[0]["lr"] = 0.05
+        _torch_step(torch, model, theirs)
+        nn.train(net, X2, Y2, epochs=1, batch=None, optimizer=mine, progress=False,
+                 **how[backend])
+        assert _worst(model, net) < 1e-13, step
+
+
+def test_a_torch_state_with_dampening_and_a_tensor_without_buffer_goes_on_as_torch():
+    """PyTorch oracle: torch.optim.SGD with dampening steps three times with layer 2's
+    weight frozen (that tensor has no momentum_buffer), its state_dict() is loaded into
+    nn.SGD over all the network's parameters, and both go on five steps with every
+    tensor trained: the weights agree to 1e-13 (the late tensor's first step v <- g).
+    Its state_dict() says None for the velocities not started, and through JSON and
+    state_to_torch the state comes back the same."""
+    torch = pytest.importorskip("torch")
+    from nn.torch_bridge import state_to_torch
+    net = nn.MLP([2, 3, 2], seed=4)
+    model = net.to_torch()
+    model[0].weight.requires_grad_(False)
+    theirs = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, dampening=0.3)
+    for _ in range(3):
+        _torch_step(torch, model, theirs)
+    again = nn.MLP.from_torch(model)
+    again.unfreeze()
+    mine = nn.SGD(again.parameters(), lr=1.0)
+    mine.load_state_dict(theirs.state_dict())
+    assert (mine.dampening, mine.momentum) == (0.3, 0.9)
+    saved = mine.state_dict()
+    fresh = [p.name for p, entry in zip(again.parameters(), saved["state"])
+             if entry["velocity"] is None]
+    assert fresh == FIRST
+    copy = nn.SGD(again.parameters(), lr=1.0)
+    copy.load_state_dict(json.loads(json.dumps(saved)))
+    assert copy.state_dict() == saved
+    exported = state_to_torch(mine)
+    assert "momentum_buffer" not in exported["state"].get(0, {})
+    assert exported["param_groups"][0]["dampening"] == 0.3
+    model[0].weight.requires_grad_(True)
+    for _ in range(5):
+        _torch_step(torch, model, theirs)
+        mine.zero_grad()
+        nn.half_squared_error(again.batch(X2), Y2).backward()
+        mine.step()
+        assert _worst(model, again) < 1e-13
+
+
+def test_state_to_torch_refuses_a_tensor_with_a_buffer_for_part_of_it():
+    """torch.optim keeps one momentum buffer per tensor: with dampening, a tensor some of
+    whose parameters have stepped with momentum and some not (one frozen for a while)
+    has no torch state; one line names both, and nothing changes."""
+    pytest.importorskip("torch")
+    from nn.torch_bridge import state_to_torch
+    net = nn.MLP([2, 3, 1], seed=0)
+    opt = nn.SGD(net.parameters(), lr=0.1, momentum=0.9, dampening=0.5)
+    net.freeze("w2_12")
+    nn.train(net, X, Y, epochs=1, batch=None, optimizer=opt, progress=False)
+    net.unfreeze("w2_12")
+    before = opt.state_dict()
+    with pytest.raises(ValueError, match=r"^state_to_torch: SGD: layer 2's weight has a "
+                                         r"momentum buffer for w2_11 but none yet for w2_12"):
+        state_to_torch(opt)
+    assert opt.state_dict() == before
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda w: nn.SGD(w, lr=0.1, momentum=0.9, dampening=1.5),
+     "SGD: dampening must be a number in [0, 1], got 1.5"),
+    (lambda w: nn.SGD(w, lr=0.1, momentum=0.9, dampening=math.nan),
+     "SGD: dampening must be a number in [0, 1], got nan"),
+    (lambda w: nn.SGD(w, lr=0.1, momentum=0.9, dampening=-0.1),
+     "SGD: dampening must be a number in [0, 1], got -0.1"),
+    (lambda w: nn.SGD(w, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
+     "SGD: nesterov=True needs dampening 0, got dampening=0.1"),
+])
+def test_a_bad_dampening_is_refused_in_one_line(make, message):
+    """As torch.optim.SGD refuses Nesterov with dampening; a dampening outside [0, 1]
+    would make the buffer grow against the gradient."""
+    with pytest.raises(ValueError) as caught:
+        make([Value(1.0, kind="parameter")])
+    assert str(caught.value) == message
+
+
+def test_a_state_with_a_velocity_not_started_loads_and_steps_as_torchs_first_step():
+    """Hand-derived oracle: loading velocity None (no buffer yet) makes the next step
+    v <- g (η = 0.1, g = 0.5: w = 1 − 0.05), where a loaded 0.0 is an old buffer,
+    v = 0.9·0 + 0.5·0.5 = 0.25 (w = 1 − 0.025)."""
+    for velocity, expected in ((None, 0.95), (0.0, 0.975)):
+        w = Value(1.0, kind="parameter")
+        opt = nn.SGD([w], lr=0.1, momentum=0.9, dampening=0.5)
+        state = opt.state_dict()
+        assert state["state"] == [{"velocity": None}]
+        state["state"][0]["velocity"] = velocity
+        opt.load_state_dict(state)
+        assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(expected, rel=1e-15)
+
+
+def test_a_set_has_no_order_for_the_parameters_or_the_betas():
+    """A set's order is not defined (its items' hashes, ids for Values), so state[i] of
+    state_dict() would not say which parameter it belongs to, and betas {0.5, 0.9} which
+    is β1: refused in one line, as torch.optim refuses a set of parameters (TypeError);
+    nothing changes when the list is assigned later."""
+    w1, w2 = Value(1.0, kind="parameter"), Value(2.0, kind="parameter")
+    with pytest.raises(TypeError, match=r"^SGD: parameters must be a list of Values in an "
+                                        r"order \(e.g. net.parameters\(\)\), got a set"):
+        nn.SGD({w1, w2}, lr=0.1)
+    opt = nn.Adam([w1, w2])
+    with pytest.raises(TypeError, match=r"^Adam: parameters must be a list of Values in an "
+                                        r"order \(e.g. net.parameters\(\)\), got a frozenset"):
+        opt.parameters = frozenset([w2, w1])
+    assert opt.parameters == [w1, w2]
+    with pytest.raises(ValueError, match=r"^Adam: betas must be two numbers \(β1, β2\), each in "
+                                         r"\[0, 1\), in order \(a list or tuple\), got "):
+        nn.Adam([w1], betas={0.5, 0.9})
+    state = opt.state_dict()
+    state["param_groups"][0]["betas"] = {0.5, 0.9}
+    with pytest.raises(ValueError, match=r"^Adam.load_state_dict: param_groups\[0\]: 'betas' "):
+        opt.load_state_dict(state)
+    assert opt.betas == (0.9, 0.999)
+
+
+@pytest.mark.parametrize("name", OPTIONS)
+def test_a_parameter_the_loss_stops_reaching_steps_as_torch_with_zero_grads(name):
+    """PyTorch oracle: torch.optim with zero_grad(set_to_none=False), whose unused tensor
+    has a zero .grad, as nn's every parameter has (no None). Two parameters, the loss
+    reaches u for 5 steps, then only w for 15: u goes on moving by its velocity, m and
+    weight decay exactly as torch's does (its default, set_to_none=True, would leave it)."""
+    torch = pytest.importorskip("torch")
+    ours, theirs = OPTIONS[name]
+    w, u = Value(0.5, kind="parameter"), Value(-0.7, kind="parameter")
+    tw, tu = (torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in (0.5, -0.7))
+    mine, opt = ours([w, u]), theirs([tw, tu], torch.optim)
+    for step in range(20):
+        mine.zero_grad()
+        opt.zero_grad(set_to_none=False)
+        uses_u = step < 5
+        ((w * 3.0 - 1.0) ** 2 + (u * w if uses_u else 0.0)).backward()
+        ((tw * 3.0 - 1.0) ** 2 + (tu * tw if uses_u else 0.0)).backward()
+        mine.step()
+        opt.step()
+        assert [w.data, u.data] == pytest.approx([tw.item(), tu.item()], rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("backend", ["eager", "numpy"])
+def test_dampening_switched_on_mid_run_matches_torch(backend):
+    """PyTorch oracle: momentum without dampening for 4 steps (on the numpy backend the
+    arrays start the buffers), then dampening 0.5 set on both (param_groups[0] in torch),
+    then layer 3's bias, frozen so far, trained from step 8: after every step the weights
+    agree to 1e-13, so the buffers the arrays started count as started and the bias's
+    first step is v <- g."""
+    torch = pytest.importorskip("torch")
+    net = nn.MLP([2, 3, 2], seed=4)
+    model = net.to_torch()
+    mine = nn.SGD(net.parameters(), lr=0.1, momentum=0.9)
+    theirs = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    net.freeze("b3_1", "b3_2")
+    model[2].bias.requires_grad_(False)
+    how = dict(jit=False) if backend == "eager" else dict(backend="numpy")
+    for step in range(12):
+        if step == 4:
+            mine.dampening = theirs.param_groups[0]["dampening"] = 0.5
+        if step == 8:
+            net.unfreeze("b3_1", "b3_2")
+            model[2].bias.requires_grad_(True)
+        _torch_step(torch, model, theirs)
+        nn.train(net, X2, Y2, epochs=1, batch=None, optimizer=mine, progress=False, **how)
+        assert _worst(model, net) < 1e-13, step
+
+
+@pytest.mark.parametrize("name", OPTIONS)
+def test_a_parameter_shared_by_two_layers_steps_as_torchs_tied_weight(name):
+    """PyTorch oracle: one weight w used by two layers, h = tanh(0.8 w + b),
+    o = σ(w h + b), loss (o − 1)², and the same with one tensor used twice: backward()
+    adds both paths into w's .grad, and 20 steps of every option agree to 1e-12.
+    Listed twice, [w, b, w], the parameter is stepped once (torch.optim would step it
+    twice, with a warning)."""
+    torch = pytest.importorskip("torch")
+    ours, theirs = OPTIONS[name]
+    w, b = Value(0.5, kind="parameter"), Value(0.1, kind="parameter")
+    tw, tb = (torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in (0.5, 0.1))
+    mine, opt = ours([w, b, w]), theirs([tw, tb], torch.optim)
+    assert len(mine.parameters) == 2
+    for _ in range(20):
+        mine.zero_grad()
+        opt.zero_grad()
+        h = (w * 0.8 + b).tanh()
+        (((w * h + b).sigmoid() - 1.0) ** 2).backward()
+        th = torch.tanh(tw * 0.8 + tb)
+        ((torch.sigmoid(tw * th + tb) - 1.0) ** 2).backward()
+        mine.step()
+        opt.step()
+        assert [w.data, b.data] == pytest.approx([tw.item(), tb.item()], rel=1e-12, abs=1e-15)
+
+
+def _grid():
+    """Every combination of each optimiser's options (name, torch.optim's keywords)."""
+    import itertools
+    for mu, nesterov, dampening, decay, maximize in itertools.product(
+            [0.0, 0.9], [False, True], [0.0, 0.4], [0.0, 0.1], [False, True]):
+        if (nesterov and not mu) or (nesterov and dampening) or (dampening and not mu):
+            continue
+        yield "SGD", dict(lr=0.1, momentum=mu, nesterov=nesterov, dampening=dampening,
+                          weight_decay=decay, maximize=maximize)
+    for kind, decay, amsgrad, maximize in itertools.product(
+            ["Adam", "AdamW"], [0.0, 0.1], [False, True], [False, True]):
+        yield kind, dict(lr=0.05, betas=(0.8, 0.95), eps=1e-6, weight_decay=decay,
+                         amsgrad=amsgrad, maximize=maximize)
+
+
+@pytest.mark.parametrize("kind, settings", list(_grid()),
+                         ids=lambda x: x if isinstance(x, str) else
+                         "-".join(f"{k}={v}" for k, v in x.items() if k not in ("lr", "betas", "eps")))
+def test_every_combination_of_options_trains_a_network_as_torch(kind, settings):
+    """PyTorch oracle: a 2-3-2 ReLU network and net.to_torch(), the same batch and loss,
+    20 steps of nn's optimiser and torch.optim's with the same settings, lr divided by 3
+    after step 10 (opt.lr, torch's param_groups[0]['lr']): the weights agree to 1e-12
+    after every step."""
+    torch = pytest.importorskip("torch")
+    net = nn.MLP([2, 3, 2], activation="relu", seed=3)
+    model = net.to_torch()
+    mine = getattr(nn, kind)(net.parameters(), **settings)
+    theirs = getattr(torch.optim, kind)(model.parameters(), **settings)
+    for step in range(20):
+        if step == 10:
+            mine.lr = theirs.param_groups[0]["lr"] = settings["lr"] / 3
+        _torch_step(torch, model, theirs)
+        mine.zero_grad()
+        nn.half_squared_error(net.batch(X2), Y2).backward()
+        mine.step()
+        assert _worst(model, net) < 1e-12, step
