@@ -150,10 +150,58 @@ def _diagnose(explanation, expected, given):
     if not explanation.grouped and not explanation.paths:
         return _no_path(explanation)
     found = _search(explanation, close)
+    if found.kind is None:
+        found = _constant_factor(explanation, expected, close) or found
     if found.kind is None and same is not close and not given.tells_mistakes():
         if _search(explanation, same).kind is not None:
             return too_few_digits(given)
     return found
+
+
+#: what a factor 2 (or ½) most often is
+HALF_HINT = (" (a factor 2 is most often the ½ of a squared error: ½(y − a)² has the "
+             "derivative a − y, (y − a)² has 2(a − y))")
+#: what another whole factor most often is
+WHOLE_HINT = (" (a whole factor is most often a constant of the cost counted once too often "
+              "or left out: a mean's 1/m over the m samples, the ½ of a squared error)")
+
+
+def constant_factor(ratio, reproduces):
+    """k, a whole number up to 1000, its reciprocal or −1, when the value given is k times
+    the engine's: ``ratio`` is given ÷ engine (of one pair), and ``reproduces(k)`` says
+    whether k times the engine's gives every value given, at the digits given.  Else None."""
+    if not math.isfinite(ratio) or not 1e-3 <= abs(ratio) <= 1e3:
+        return None
+    for k in (round(ratio), 1 / round(1 / ratio) if abs(ratio) < 1 else None):
+        if k and k != 1 and reproduces(k):
+            return k
+    return None
+
+
+def factor_words(k):
+    """``4 times`` or ``1/4 of``, for ``your value is … the engine's``."""
+    return f"{number(k, 6)} times" if abs(k) >= 1 else f"1/{number(1 / k, 6)} of"
+
+
+def factor_hint(k):
+    """What a factor k most often is (:data:`HALF_HINT`, :data:`WHOLE_HINT`)."""
+    return HALF_HINT if abs(k) in (2, 0.5) else WHOLE_HINT
+
+
+def _constant_factor(explanation, expected, close):
+    """The Diagnosis "constant factor" when the value is k times the engine's gradient
+    (a whole k other than ±1, or 1/k) at the digits given.  Else None."""
+    engine_value = explanation.engine
+    if engine_value == 0.0:
+        return None
+    k = constant_factor(expected / engine_value, lambda k: close(k * engine_value))
+    if k is None or k == -1:
+        return None
+    times = factor_words(k)
+    return Diagnosis("constant factor", (
+        f"Your value is {times} the engine's {number(engine_value, 12)}: every path is off "
+        f"by the same constant factor{factor_hint(k)}."),
+        finding=f"your value is {times} the engine's")
 
 
 #: at most this many other nodes are tried in place of one name of a formula

@@ -27,6 +27,7 @@ from .matrix_form import (
     is_matrix_text, low_precision, matmul, matrix_name, one_number_text,
     parse_matrix_name, read_matrix, scale, shape, shape_text, transpose,
 )
+from .diagnosis import HALF_HINT, constant_factor, factor_words
 from .matrix_explain import loss_of
 from .matrix_formula import MatrixFormulaError, evaluate_matrix_formula
 from .verdict import Verdict
@@ -549,32 +550,22 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
                          finding=finding, lines=[line for line in lines if line], **common)
 
 
-#: what a factor 2 (or ½) most often is
-_HALF = (" (a factor 2 is most often the ½ of a squared error: ½(y − a)² has the "
-         "derivative a − y, (y − a)² has 2(a − y))")
-
-
 def _common_factor(values, truth, precisions):
     """``every entry is k times the engine's`` (k a whole number up to 1000 or its reciprocal,
     or −1: a batch's m, a factor 2 or the sign), when that reproduces every entry, else None."""
     first = next((t for row in truth for t in row if t != 0.0), None)
     given = next((v for vrow, trow in zip(values, truth) for v, t in zip(vrow, trow) if t != 0.0),
                  None)
-    if first is None or given is None or given == 0.0 or not math.isfinite(given / first):
+    if first is None or given is None or given == 0.0:
         return None
-    ratio = given / first
-    if not 1e-3 <= abs(ratio) <= 1e3:
+    k = constant_factor(given / first, lambda k: all(
+        p.matches(k * t) for prow, trow in zip(precisions, truth) for p, t in zip(prow, trow)))
+    if k is None:
         return None
-    for k in (round(ratio), 1 / round(1 / ratio) if abs(ratio) < 1 else None):
-        if not k or k == 1:
-            continue
-        if all(p.matches(k * t) for prow, trow in zip(precisions, truth)
-               for p, t in zip(prow, trow)):
-            if k == -1:
-                return "every entry has the wrong sign"
-            times = f"{number(k, 6)} times" if abs(k) >= 1 else f"1/{number(1 / k, 6)} of"
-            return f"every entry is {times} the engine's" + (_HALF if abs(k) in (2, 0.5) else "")
-    return None
+    if k == -1:
+        return "every entry has the wrong sign"
+    return f"every entry is {factor_words(k)} the engine's" + (HALF_HINT if abs(k) in (2, 0.5)
+                                                                 else "")
 
 
 def _at_own_precision(dtype, values, truth, precisions):

@@ -662,6 +662,36 @@ def test_every_function_of_the_op_table_typed_for_its_derivative_is_named(name):
                                          f"chain rule has ")
 
 
+def _mean_cost_and_hand_gradient():
+    """C = 1/(2m) Σ_i (σ(w·x_i + b) − y_i)² over m = 2 samples, and ∂C/∂w by hand:
+    (1/m) Σ_i (a_i − y_i)·a_i(1 − a_i)·x_i."""
+    w, b = Value(0.3, name="w"), Value(-0.1, name="b")
+    xs, ys = [0.5, -1.0], [1.0, 0.0]
+    terms = [((w * x + b).sigmoid() - y) ** 2 for x, y in zip(xs, ys)]
+    C = (sum_values(terms) * (0.5 / 2)).named("C")
+    a = [s(0.3 * x - 0.1) for x in xs]
+    hand = sum((ai - y) * ai * (1 - ai) * x for ai, y, x in zip(a, ys, xs)) / 2
+    return C, w, hand
+
+
+@pytest.mark.parametrize("k, words", [(2, "2 times"), (8, "8 times"), (0.5, "1/2 of"),
+                                      (0.25, "1/4 of"), (3, "3 times")])
+def test_a_value_a_whole_factor_off_is_named(k, words):
+    """A mean cost's gradient with the ½ left out (2×) or the 1/m counted twice (¼×) was
+    'no small mistake reproduces your value' (the ½ and the 1/m are one constant node, so
+    no path leaves out either alone), where the matrix check names the factor.
+    Oracle: ∂C/∂w by hand."""
+    C, w, hand = _mean_cost_and_hand_gradient()
+    assert_close(check(C, w, f"{hand:.6g}").expected, hand, rel=1e-5)
+    verdict = check(C, w, f"{k * hand:.6g}")
+    assert not verdict and verdict.diagnosis.kind == "constant factor"
+    assert verdict.headline() == f"Disagrees: your value is {words} the engine's."
+    hint = "the ½ of a squared error" if k in (2, 0.5) else "a mean's 1/m over the m samples"
+    assert hint in verdict.diagnosis.message
+    few = check(C, w, f"{k * hand:.2g}")            # 2 digits: too few to name a mistake
+    assert few.diagnosis.kind != "constant factor"
+
+
 def test_a_formula_with_one_terms_sign_wrong_says_which():
     """f = x²y + sin(xy): f_xx = 2y − y² sin(xy) by hand; typed with + for the − it was
     'no small mistake reproduces your formula' (the whole sign is right, one term's is not).
