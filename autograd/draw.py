@@ -451,9 +451,9 @@ def _resolve_highlight(root, nodes, highlight):
 
 def _named_highlight(root, nodes, name):
     """The node called ``name``, or every entry of the network's matrix ``name`` (W1, b_2)."""
-    from .matrix_form import network_matrix_nodes
+    from .matrix_form import matrices_note, network_matrix_nodes
     try:
-        return [names.find_node(nodes, name, "draw: highlight")]
+        return [names.find_node(nodes, name, "draw: highlight", lambda: matrices_note(root))]
     except names.NodeNameError:
         found = network_matrix_nodes(root, name)
         if found is None:

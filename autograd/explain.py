@@ -542,7 +542,8 @@ def find_node(root, wrt, where="explain"):
             labelled = Labels(root, nodes).node_called(wrt)
             if labelled is not None:
                 return labelled
-        return names.find_node(nodes, wrt, where)
+        from .matrix_form import matrices_note
+        return names.find_node(nodes, wrt, where, lambda: matrices_note(root))
     if not hasattr(wrt, "_prev"):
         entry = "; explain one entry of a matrix of Values: W[r][c]" if listlike(wrt) else ""
         raise TypeError(f"{where}: wrt must be a Value or a node's name, got "

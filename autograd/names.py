@@ -546,6 +546,14 @@ def meant_instead(found, name):
 _DELTA = re.compile(r"(?:δ|delta)(\d+)(?:_(\d+))?")
 
 
+def no_node_named(name, found, where, more=""):
+    """The error for a name no node has: ``no node named 'W9' in the graph of C; named
+    nodes: ...``, with :func:`meant_instead`'s hint and ``more`` (the network's matrices,
+    :func:`autograd.matrix_form.matrices_note`)."""
+    return (f"no node named {name!r} in {where}{meant_instead(found, name)}; named nodes: "
+            f"{listing(found)}{more}")
+
+
 def named(found, name):
     """The nodes of ``found`` (:func:`nodes_by_name`) that ``name`` names, exactly, as
     the answers print it (``b_1`` is ``b1``: :func:`plain`) or as the steps and the
@@ -559,20 +567,22 @@ def named(found, name):
     return matches or None
 
 
-def find_node(nodes, name, where):
+def find_node(nodes, name, where, more=None):
     """The one node of ``nodes`` called ``name`` (or spelled so as the answers print
     it: ``w³₁₂``, ``w^{3}_{12}``, ``w_1``; see :func:`plain`).
 
-    ``where`` starts the message (``"explain"``).  Raises
-    :class:`NodeNameError` when no node or more than one node has the name.
+    ``where`` starts the message (``"explain"``), ``more()`` ends it (the network's
+    matrices).  Raises :class:`NodeNameError` when no node or more than one node has
+    the name.
     """
     found = nodes_by_name(nodes)
     matches = named(found, name)
     if not matches:
         hint = "" if found else ("; autograd.name_variables(globals()) names the nodes "
                                  "after the variables that hold them")
-        raise NodeNameError(f"{where}: no node named {name!r} in this graph"
-                            f"{meant_instead(found, name)}; named nodes: {listing(found)}{hint}")
+        raise NodeNameError(f"{where}: "
+                            f"{no_node_named(name, found, 'this graph', more() if more else '')}"
+                            f"{hint}")
     if len(matches) > 1:
         raise NodeNameError(
             f"{where}: {len(matches)} nodes are named {name!r} in this graph, so the name "

@@ -248,3 +248,33 @@ def test_a_script_error_whose_message_cannot_be_made_is_still_the_scripts(tmp_pa
     assert main(["explain", str(script), "--wrt", "x"]) == 2
     err = capsys.readouterr().err
     assert err == f"chainrule explain: {script} line 4 raised E: <exception str() failed>\n"
+
+
+NIELSEN = """\
+import nn
+net = nn.MLP([2, 3, 1], seed=0)
+C = nn.half_squared_error(net([1.0, 0.0]), [1.0])
+C.backward()
+"""
+
+
+def test_an_unknown_name_on_a_network_lists_its_matrices_in_every_command(tmp_path):
+    """draw, step and explain listed only the scalar names for W1 on a 2-3-1 network
+    (check listed only the matrices); every command now gives the same hint, both. The
+    oracle: Nielsen's 2-3-1 network, input layer 1, has W2 (w^2_jk, 3×2), b2, W3, b3."""
+    script = tmp_path / "nielsen.py"
+    script.write_text(NIELSEN)
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    hint = ("; named nodes: C, a2_1, a2_2, a2_3, a3_1, b2_1, b2_2, b2_3, b3_1, w2_11, w2_12, "
+            "w2_21, w2_22, w2_31, w2_32, w3_11, w3_12, w3_13, x1, x2, y, z2_1, z2_2, z2_3, z3_1; "
+            "the network's matrices (columns layout): W2, b2, W3, b3 (W2 holds w^2_jk)\n")
+    for args, stdin in [(("draw", "--highlight", "W1"), ""), (("draw", "--root", "W1"), ""),
+                        (("step", "--stop-at", "W1"), ""), (("step",), "p W1\n"),
+                        (("explain", "--wrt", "W1"), ""),
+                        (("check", "--wrt", "W1", "--expected", "[[1, 2], [3, 4]]"), ""),
+                        (("check", "--wrt", "W1", "--formula", "1"), "")]:
+        r = subprocess.run([*CHAINRULE, args[0], str(script), *args[1:]], input=stdin,
+                           text=True, capture_output=True, cwd=tmp_path, env=env, timeout=120)
+        assert r.returncode == 2 and "Traceback" not in r.stderr, (args, r.stderr)
+        assert r.stderr.count("\n") == 1 and "no node named 'W1' in " in r.stderr, (args, r.stderr)
+        assert r.stderr.endswith(hint), (args, r.stderr)
