@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from . import engine, graph, names, ops
 from .floats import listlike, positive_int, short_repr
 from .names import latex as latex_name
+from .patterns import lazy
 from .notation import (
     Labels, LatexNotation, Namer, TextNotation, local_rules, number, times as _times,
 )
@@ -279,7 +280,7 @@ def definitions_used(namer, rows, nodes):
     return [f"{label} = {expression}" for label, expression in namer.definitions(used)]
 
 
-_WORD = re.compile(r"[\w']+")
+_WORD = lazy(r"[\w']+")
 
 
 def _mentions(text, words, label):

@@ -24,6 +24,8 @@ import html as _html
 import re
 import unicodedata
 
+from .patterns import lazy
+
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
            "LATEX_LAYER", "layer_suffix", "cut", "plain", "bare", "transposed", "JK",
@@ -54,6 +56,8 @@ class Name:
 
 # \Z, not $ (which also matches before a final newline: "x1\n" would be x₁), and
 # ASCII digits only (\d would take "x١" for x₁)
+# (compiled at import, as the few others every name read goes through; the rest are
+# patterns.lazy)
 _SAMPLE = re.compile(r"^(.*)\((\d+)\)\Z", re.ASCII)
 _LAYERED = re.compile(r"^([A-Za-z]+)(\d+)_(\d+)(?:_(\d+))?('*)\Z", re.ASCII)
 _SUBSCRIPTED = re.compile(r"^([A-Za-z]+)_?(\d+)('*)\Z", re.ASCII)
@@ -183,9 +187,9 @@ def _typeset(n):
 #: a name as LaTeX writes it: letters or a command (``\\delta``), then scripts, each
 #: ``^`` or ``_`` and one character or a braced group, then primes: ``w^1_{21}``,
 #: ``\\delta^2_1``, ``a^{(2)}_1``, ``y_{out}``
-_LATEX_WRITTEN = re.compile(r"([A-Za-z]+|\\[A-Za-z]{1,10})((?:[\^_](?:\{[^{}\\^_]*\}|[^{}\\^_\s]))*)"
-                            r"('*)\Z")
-_LATEX_SCRIPT = re.compile(r"([\^_])(?:\{([^{}\\^_]*)\}|([^{}\\^_\s]))")
+_LATEX_WRITTEN = lazy(r"([A-Za-z]+|\\[A-Za-z]{1,10})((?:[\^_](?:\{[^{}\\^_]*\}|[^{}\\^_\s]))*)"
+                      r"('*)\Z")
+_LATEX_SCRIPT = lazy(r"([\^_])(?:\{([^{}\\^_]*)\}|([^{}\\^_\s]))")
 
 
 def _greek(command):
@@ -377,7 +381,7 @@ _GRADIENT = re.compile(r"^∂(\(.+\)|[^/]+)/∂(.+)$")
 
 _LATEX_SPECIALS = {c: "\\" + c for c in "_#%&${}"}
 _LATEX_SPECIALS.update({"\\": "\\backslash{}", "^": "\\hat{}", "~": "\\sim{}"})
-_LATEX_SPECIAL = re.compile("[" + re.escape("".join(_LATEX_SPECIALS)) + "]")
+_LATEX_SPECIAL = lazy("[" + re.escape("".join(_LATEX_SPECIALS)) + "]")
 
 
 def latex(name):
@@ -434,7 +438,7 @@ _LATEX_UNESCAPED = {written: c for c, written in _LATEX_SPECIALS.items()}
 _LATEX_UNESCAPED[_LATEX_SPACE] = " "
 #: an escaped character as :func:`latex` writes it in ``\\mathrm{...}``: ``\\_``, ``\\ ``,
 #: ``\\backslash{}``
-LATEX_ESCAPE = re.compile("|".join(map(re.escape, sorted(_LATEX_UNESCAPED, key=len, reverse=True))))
+LATEX_ESCAPE = lazy("|".join(map(re.escape, sorted(_LATEX_UNESCAPED, key=len, reverse=True))))
 
 
 def latex_unescaped(text):
@@ -475,12 +479,12 @@ def listing(names, most=40):
     return ", ".join(map(printable, names))
 
 
-_PRINTED = re.compile(r"([A-Za-z]+)([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉,]+)('*)\Z")
+_PRINTED = lazy(r"([A-Za-z]+)([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉,]+)('*)\Z")
 _FROM_PRINTED = str.maketrans(SUPERSCRIPT_DIGITS + SUBSCRIPT_DIGITS + ",", "0123456789" * 2 + "_")
 
 
 #: a layer written after the subscript, as a name: w_11^3, w_11^{3} (once w_{11} is w_11)
-_SUBSCRIPT_FIRST = re.compile(r"\A([A-Za-z]+)_(\d+)\^\s*\{?\s*(\d+)\s*\}?\Z")
+_SUBSCRIPT_FIRST = lazy(r"\A([A-Za-z]+)_(\d+)\^\s*\{?\s*(\d+)\s*\}?\Z")
 
 
 def plain(name):
