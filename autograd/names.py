@@ -468,15 +468,24 @@ def nodes_by_name(nodes):
     return found
 
 
+#: the characters of one name an error message shows (the rest: "… (10,000 characters)")
+LISTED_NAME = 80
+
+
+def listed(name):
+    """One name as an error message shows it: printable, cut at :data:`LISTED_NAME`."""
+    return printable(cut(name, LISTED_NAME))
+
+
 def listing(names, most=40):
     """``a, b, c`` (sorted; long lists end in ``... (N names)``), each name printable
-    (:func:`printable`), so an error that lists them stays one line."""
+    and cut (:func:`listed`), so an error that lists them stays one short line."""
     names = sorted(names)
     if not names:
         return "(none)"
     if len(names) > most:
-        return ", ".join(map(printable, names[:most])) + f", ... ({len(names)} names)"
-    return ", ".join(map(printable, names))
+        return ", ".join(map(listed, names[:most])) + f", ... ({len(names)} names)"
+    return ", ".join(map(listed, names))
 
 
 _PRINTED = lazy(r"([A-Za-z]+)([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉,]+)('*)\Z")
@@ -554,7 +563,8 @@ def no_node_named(name, found, where, more=""):
     """The error for a name no node has: ``no node named 'W9' in the graph of C; named
     nodes: ...``, with :func:`meant_instead`'s hint and ``more`` (the network's matrices,
     :func:`autograd.matrix_form.matrices_note`)."""
-    return (f"no node named {name!r} in {where}{meant_instead(found, name)}; named nodes: "
+    asked = cut(repr(name), LISTED_NAME) if isinstance(name, str) else repr(name)
+    return (f"no node named {asked} in {where}{meant_instead(found, name)}; named nodes: "
             f"{listing(found)}{more}")
 
 

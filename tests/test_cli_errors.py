@@ -278,3 +278,21 @@ def test_an_unknown_name_on_a_network_lists_its_matrices_in_every_command(tmp_pa
         assert r.returncode == 2 and "Traceback" not in r.stderr, (args, r.stderr)
         assert r.stderr.count("\n") == 1 and "no node named 'W1' in " in r.stderr, (args, r.stderr)
         assert r.stderr.endswith(hint), (args, r.stderr)
+
+
+def test_an_error_listing_a_very_long_name_stays_short(tmp_path):
+    """A graph with a 10,000-character name made every "no node named" error 10,000
+    characters long (the listing wrote the name whole; so did the name asked for); each
+    name is now cut, saying its length. The oracle: the name's length, counted."""
+    script = tmp_path / "long.py"
+    script.write_text('from autograd import Value\na = Value(2.0, label="a")\n'
+                      'd = Value(1.5, label="x" * 10000)\nL = a * d; L.label = "L"\nL.backward()\n')
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    for args, stdin in [(("draw", "--highlight", "nope"), ""), (("step",), "p nope\n"),
+                        (("explain", "--wrt", "y" * 5000), ""),
+                        (("check", "--wrt", "a", "--formula", "nope"), "")]:
+        r = subprocess.run([*CHAINRULE, args[0], str(script), *args[1:]], input=stdin,
+                           text=True, capture_output=True, cwd=tmp_path, env=env, timeout=120)
+        err = r.stderr.splitlines()[-1]
+        assert r.returncode == 2 and "Traceback" not in r.stderr, (args, r.stderr[:300])
+        assert len(err) < 600 and "… (10,000 characters)" in err, (args, err[:700])
