@@ -296,3 +296,15 @@ def test_an_error_listing_a_very_long_name_stays_short(tmp_path):
         err = r.stderr.splitlines()[-1]
         assert r.returncode == 2 and "Traceback" not in r.stderr, (args, r.stderr[:300])
         assert len(err) < 600 and "… (10,000 characters)" in err, (args, err[:700])
+
+
+def test_every_help_says_what_the_exit_statuses_mean():
+    """Only chainrule --help said them; check --help, where 1 means "does not agree",
+    did not. The oracle: the statuses cli.main returns (0, 1 for check, 2)."""
+    env = dict(os.environ, PYTHONPATH=ROOT, COLUMNS="200")
+    for command in ([], ["explain"], ["check"], ["step"], ["draw"], ["ops"]):
+        text = subprocess.run([*CHAINRULE, *command, "--help"], capture_output=True, text=True,
+                              env=env, timeout=60).stdout
+        last = " ".join(text.split()).rpartition("exit status: ")[2]
+        assert last.startswith("0 agrees") and "1 does not agree (check)" in last, command
+        assert "2 bad usage" in last, command
