@@ -74,7 +74,7 @@ def test_every_command_leads_its_errors_with_its_name(tmp_path):
                            timeout=60)
         assert one_line(r) == f"chainrule {command}: no such script: {tmp_path / 'missing.py'}\n"
     err = one_line(chainrule(tmp_path, "check", "--wrt", "a", "--expected", "-3", "--digits", "0"))
-    assert err.startswith("chainrule check: digits must be an int from 1 to 17"), err
+    assert err.startswith("chainrule check: --digits must be an int from 1 to 17"), err
 
 
 def test_traceback_shows_where_in_the_scripts_own_code_it_raised(tmp_path):
@@ -308,3 +308,14 @@ def test_every_help_says_what_the_exit_statuses_mean():
         last = " ".join(text.split()).rpartition("exit status: ")[2]
         assert last.startswith("0 agrees") and "1 does not agree (check)" in last, command
         assert "2 bad usage" in last, command
+
+
+def test_a_tolerance_or_digits_out_of_range_names_the_option(tmp_path):
+    """--digits 0 said "digits must be an int from 1 to 17", --rtol -1 "rtol must be a
+    number >= 0": check()'s argument names, where the user typed the options."""
+    for args, said in [(("--digits", "0"), "--digits must be an int from 1 to 17"),
+                       (("--digits", "30"), "--digits must be an int from 1 to 17"),
+                       (("--rtol", "-1"), "--rtol must be a number >= 0"),
+                       (("--atol", "inf"), "--atol must be a number >= 0")]:
+        err = one_line(chainrule(tmp_path, "check", "--wrt", "a", "--expected", "-3", *args))
+        assert err.startswith(f"chainrule check: {said}") and ", got " in err, (args, err)
