@@ -251,8 +251,8 @@ def test_a_device_is_written_to_as_given(tmp_path):
 
 
 def test_a_terminal_named_as_out_is_refused_png_bytes(tmp_path):
-    """--out /dev/pts/N (or /dev/stdout at a terminal) wrote a PNG's bytes on the
-    terminal, as --out - is refused to; an SVG (text) is written."""
+    """draw --out /dev/pts/N (or /dev/stdout at a terminal) wrote a PNG's bytes on the
+    terminal, as --out - is refused to, and so did step --out's g; an SVG (text) is written."""
     import pytest
     pty = pytest.importorskip("pty")
     leader, follower = pty.openpty()
@@ -264,6 +264,8 @@ def test_a_terminal_named_as_out_is_refused_png_bytes(tmp_path):
         r = chainrule(tmp_path, "draw", "--out", terminal, "--format", "svg")
         assert r.returncode == 0, r.stderr
         assert os.read(leader, 100).lstrip().startswith(b"<?xml")
+        r = chainrule(tmp_path, "step", "--out", terminal, stdin="g\nc\n")   # g's pictures
+        assert refused(r, f"--out {terminal}", "terminal", "--format svg")
     finally:
         os.close(leader)
         os.close(follower)

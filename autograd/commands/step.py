@@ -117,7 +117,8 @@ def _pictures(args):
     folder (one that exists, ending in /, or without an extension) or a file ending in
     a picture format that each g replaces; a ValueError for what cannot be either, and
     for --frames naming a file."""
-    from autograd.draw import PICTURE_FORMATS, names_folder, picture_format, written_as_given
+    from autograd.draw import (PICTURE_FORMATS, names_folder, picture_format, writes_to_terminal,
+                               written_as_given)
     for option, given in (("--out", args.out), ("--frames", args.frames)):
         if given == "-":
             raise ValueError(f"{option} -: the pictures are written to files, not to stdout; "
@@ -130,6 +131,9 @@ def _pictures(args):
     if names_folder(out):
         return out, None, args.format or "png"
     if written_as_given(out):                             # /dev/null: each g writes it
+        if (args.format or "png") != "svg" and writes_to_terminal(out):
+            raise ValueError(f"--out {out} would write {(args.format or 'png').upper()} bytes to "
+                             f"the terminal: give a file (graph.png), or give --format svg")
         return None, out, args.format or "png"
     named = picture_format(out)
     if named is None:
