@@ -20,7 +20,6 @@ and :mod:`autograd.formula`.  Their public names are importable from here.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import SupportsFloat, overload
@@ -37,6 +36,7 @@ from .formula import Formula, FormulaError, read_formula
 from .names import NodeNameError, printable
 from .ops import OPS, describe
 from .precision import Precision, precision_for, read_number, shortened, typed_precision
+from .patterns import lazy
 from .value import Value, as_float
 from .verdict import BACKS_THE_ENGINE, SUSPECT_A_RULE, Verdict, Verdicts
 
@@ -96,7 +96,7 @@ def _read_expected(root, expected, digits, rtol, atol, wrt=None):
 
 
 #: a list of numbers (``[[0.1, -2e-3], [nan, 1]]``): brackets, commas, numbers' characters
-_LIST = re.compile(r"\s*\[[\[\],\s\w.+\-−]*\]\s*")
+_LIST = lazy(r"\s*\[[\[\],\s\w.+\-−]*\]\s*")
 
 
 def _looks_like_matrix(text):

@@ -60,16 +60,21 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
+#: what every --help ends with
+EXIT_STATUS = ("exit status: 0 agrees (or nothing to judge), 1 does not agree (check), 2 bad "
+               "usage, a script that failed or anything else that went wrong")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="chainrule",
         description="Scalar reverse-mode autodiff for learning and checking backpropagation.",
-        epilog="exit status: 0 agrees, 1 does not agree, 2 bad usage or a script that failed")
+        epilog=EXIT_STATUS)
     parser.add_argument("--version", action="version", version=f"chainrule {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, command in COMMANDS.items():
         module = importlib.import_module(f"autograd.commands.{command.module}")
-        p = sub.add_parser(name, help=command.help, description=command.help)
+        p = sub.add_parser(name, help=command.help, description=command.help, epilog=EXIT_STATUS)
         getattr(module, command.arguments)(p)
         if any(action.dest == "script" for action in p._actions):   # as the docs write it
             p.usage = p.format_usage().removeprefix("usage: ").rstrip() + " [-- SCRIPT_ARGS]"

@@ -18,6 +18,8 @@ from __future__ import annotations
 import html
 import os
 import pathlib
+import stat
+import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -193,20 +195,26 @@ def render_graph(root: Value, path: str | os.PathLike[str],
                  formats: str | Sequence[str] = ("png", "svg"), **draw_kwargs: Any) -> list[pathlib.Path]:
     """Draw ``root`` and write ``<path>.<format>`` for each format; return the paths.
 
-    ``path`` may carry one of the extensions (``out/desmos.png``); missing
-    folders are created.  A format ``dot`` cannot write or a path naming a folder is
+    ``path`` may carry one of the extensions (``out/desmos.png``, ``X.PNG``: that
+    format is written to it as named); a device (``/dev/null``) is written as named, in
+    one format; missing folders are created.  A format ``dot`` cannot write or a path naming a folder is
     refused before anything is written.  Raises :class:`DotNotFound` without Graphviz.
     """
     formats = _formats(formats)
     target = file_path(path, "render_graph", "out/graph")
-    if target.suffix.lstrip(".").lower() in formats:
-        target = target.with_suffix("")
+    given = target.suffix.lstrip(".").lower()
+    if written_as_given(target):
+        if len(formats) != 1:
+            raise ValueError(f"render_graph: {target} is not a file but a device or pipe, so "
+                             f"it takes one format, got {len(formats)}: {', '.join(formats)}")
+        given = formats[0]
+    stem = target.with_suffix("") if given in formats else target
     graph = draw(root, **draw_kwargs)
     pictures = {fmt: _pipe(graph, fmt) for fmt in formats}   # all made before any is written
     target.parent.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt, picture in pictures.items():
-        out = target.with_name(f"{target.name}.{fmt}")
+        out = target if fmt == given else stem.with_name(f"{stem.name}.{fmt}")   # X.PNG: as given
         out.write_bytes(picture)
         written.append(out)
     return written
@@ -243,6 +251,36 @@ def names_folder(path):
     path ending in / (a folder still to be made)."""
     text = os.fspath(path)
     return text.endswith(("/", os.sep)) or os.path.isdir(text)
+
+
+def written_as_given(path):
+    """Whether ``path`` is neither a folder nor a file but something that exists
+    (``/dev/null``, ``/dev/stdout``, a FIFO): what is written goes to it as named,
+    no extension added."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISDIR(mode) or stat.S_ISREG(mode))
+
+
+def writes_to_terminal(path):
+    """Whether writing to ``path`` (``-``: stdout) writes on a terminal."""
+    if path == "-":
+        return sys.stdout.isatty()
+    try:                        # a character device; a FIFO opened and closed would end its reader
+        if not stat.S_ISCHR(os.stat(path).st_mode):
+            return False
+    except (OSError, ValueError):
+        return False
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        return False
+    try:
+        return os.isatty(fd)
+    finally:
+        os.close(fd)
 
 
 def other_extension(path, extensions):
@@ -413,9 +451,9 @@ def _resolve_highlight(root, nodes, highlight):
 
 def _named_highlight(root, nodes, name):
     """The node called ``name``, or every entry of the network's matrix ``name`` (W1, b_2)."""
-    from .matrix_form import network_matrix_nodes
+    from .matrix_form import matrices_note, network_matrix_nodes
     try:
-        return [names.find_node(nodes, name, "draw: highlight")]
+        return [names.find_node(nodes, name, "draw: highlight", lambda: matrices_note(root))]
     except names.NodeNameError:
         found = network_matrix_nodes(root, name)
         if found is None:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from . import engine, graph, names, ops
 from .floats import listlike, positive_int, short_repr
 from .names import latex as latex_name
+from .patterns import lazy
 from .notation import (
     Labels, LatexNotation, Namer, TextNotation, local_rules, number, times as _times,
 )
@@ -279,7 +280,7 @@ def definitions_used(namer, rows, nodes):
     return [f"{label} = {expression}" for label, expression in namer.definitions(used)]
 
 
-_WORD = re.compile(r"[\w']+")
+_WORD = lazy(r"[\w']+")
 
 
 def _mentions(text, words, label):
@@ -542,7 +543,8 @@ def find_node(root, wrt, where="explain"):
             labelled = Labels(root, nodes).node_called(wrt)
             if labelled is not None:
                 return labelled
-        return names.find_node(nodes, wrt, where)
+        from .matrix_form import matrices_note
+        return names.find_node(nodes, wrt, where, lambda: matrices_note(root))
     if not hasattr(wrt, "_prev"):
         entry = "; explain one entry of a matrix of Values: W[r][c]" if listlike(wrt) else ""
         raise TypeError(f"{where}: wrt must be a Value or a node's name, got "

@@ -69,6 +69,7 @@ import unicodedata
 from . import graph, names, ops
 from . import expr as E
 from .notation import Labels, LatexNotation, TextNotation, name_precedence
+from .patterns import lazy
 from .precision import formula_gives, is_not_finite_text, is_number_text, precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
 
@@ -96,9 +97,12 @@ class FormulaNameError(FormulaError, names.NodeNameError):
 # The tables, read from the op records
 # ---------------------------------------------------------------------------
 
+_LATEX_COMMAND = lazy(r"\\(?:operatorname\{([A-Za-z]+)\}|([A-Za-z]+))'?")
+
+
 def _latex_command(latex):
     """``\\sigma`` -> ``sigma``, ``\\operatorname{ReLU}`` -> ``ReLU``."""
-    found = re.fullmatch(r"\\(?:operatorname\{([A-Za-z]+)\}|([A-Za-z]+))'?", latex)
+    found = _LATEX_COMMAND.fullmatch(latex)
     return (found.group(1) or found.group(2)) if found else None
 
 
@@ -241,21 +245,23 @@ class Token:
 _OPERATORS = {"+", "-", "−", "*", "·", "×", "⋅", "∗", "∙", "/", "÷", "^"}
 _COMPARISON_CHARS = {">", "<", "=", "≥", "≤", "≈"}
 _OPENING, _CLOSING = "([{", ")]}"
+#: (the patterns tried at every token are compiled at import; the rest, patterns.lazy, on
+#: first use)
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?")
 #: the exponent of scientific notation with its e set upright as LaTeX writes it, after
 #: the number: 1.43\mathrm{e}{-3}, 1.43\,\mathrm{E}-3, 1.43\text{e}{−3} (1.43e-3)
-_LATEX_E = re.compile(r"(?:\s|\\[,;:! ])*\\(?:mathrm|textrm|text|mathit)\s*\{\s*[eE]\s*\}\s*"
-                      r"(?:\{\s*([+\-−]?)\s*(\d+)\s*\}|([+\-−]?)(\d+))")
+_LATEX_E = lazy(r"(?:\s|\\[,;:! ])*\\(?:mathrm|textrm|text|mathit)\s*\{\s*[eE]\s*\}\s*"
+                r"(?:\{\s*([+\-−]?)\s*(\d+)\s*\}|([+\-−]?)(\d+))")
 _SAMPLE = re.compile(r"\((\d+)\)")
 _PRINTED_SAMPLE = re.compile("⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]+)⁾")
 #: a^3, z^{3}: Nielsen's vector of a layer, with no neuron index (not followed by _)
 #: a layer written after the subscript, w_{11}^{2}: its digits (not a power's ^2x or ^2_1)
-_LAYER_AFTER = re.compile(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+)(?![\w.]))(?!\s*_)")
-_LAYER_ALONE = re.compile(r"(?:\^\s*(?:\{\s*(\d+)\s*\}|(\d+))(?!\s*_|\d)|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))")
+_LAYER_AFTER = lazy(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d+)(?![\w.]))(?!\s*_)")
+_LAYER_ALONE = lazy(r"(?:\^\s*(?:\{\s*(\d+)\s*\}|(\d+))(?!\s*_|\d)|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))")
 #: h², x⁻¹, h¹⁰ as printed: an exponent (its digits one number); w³₁₁, x₁ as names.text
 #: prints names: the name w3_11, x_1
 _SUPERSCRIPTS = names.SUPERSCRIPT_DIGITS
-_EXPONENT = re.compile("([⁺⁻]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+_EXPONENT = lazy("([⁺⁻]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 _SCRIPTED = names.SCRIPTED
 _FROM_SCRIPTS = names.FROM_SCRIPTS
 _PRIMES = "'′"
@@ -265,19 +271,19 @@ _SPACED_NAME = re.compile(r"\(\s*([^()\s+\-−*·/×^=<>|,](?=[^()]*\s)[^()+\-�
 _RUN = re.compile(r"(?:[^\W⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉]|['′])+")
 #: an opening parenthesis ahead, perhaps after spaces and LaTeX's \left
 _OPENS = re.compile(r"(?:\s|\\left|\\[bB]ig[lr]?)*[(\[{]")
-_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
-_BRACED = re.compile(r"\s*\{([^{}\\]{0,200})\}")
+_COMMAND = lazy(r"\\([A-Za-z]+|.)")
+_BRACED = lazy(r"\s*\{([^{}\\]{0,200})\}")
 #: the braces of \mathrm{...}: plain characters and the escapes names.latex writes (\_, \ )
-_NAMING_BRACED = re.compile(rf"\s*\{{((?:[^{{}}\\]|{names.LATEX_ESCAPE.pattern}){{0,200}})\}}")
+_NAMING_BRACED = lazy(rf"\s*\{{((?:[^{{}}\\]|{names.LATEX_ESCAPE.pattern}){{0,200}})\}}")
 #: \hat{y}, \bar x, \tilde{y}: a letter under an accent, and the accent's combining mark
-_ACCENTED = re.compile(r"\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")
+_ACCENTED = lazy(r"\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")
 _ACCENTS = {"hat": "\u0302", "widehat": "\u0302", "bar": "\u0304", "overline": "\u0304",
             "tilde": "\u0303", "widetilde": "\u0303"}
 #: a prime as LaTeX writes it: y^{\prime}, y^\prime, y^{'} (and \sigma\prime); the matrix
 #: formulas read it too
 PRIME_SUPERSCRIPT = re.compile(r"\^\s*(?:\{\s*\\prime\s*\}|\\prime|\{\s*'\s*\})|\\prime(?![A-Za-z])")
 #: a name in braces with a prime after them, as LaTeX writes y': {y}'
-_BRACED_PRIMED = re.compile(r"\{\s*([^\W\d²³][^\W²³]*)\s*\}(?=['′]|\^\s*\{?\s*\\prime)")
+_BRACED_PRIMED = lazy(r"\{\s*([^\W\d²³][^\W²³]*)\s*\}(?=['′]|\^\s*\{?\s*\\prime)")
 #: LaTeX commands that only space or size things
 _SPACING = {"left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "bigg", "Bigg",
             ",", ";", "!", " ", ":", "quad", "qquad", "displaystyle", "boxed"}   # \boxed{…}: its braces
@@ -293,8 +299,8 @@ _KEYWORDS = {"if", "else", "and"}
 #: the indicator function before a bracketed comparison, \mathbb{1}[z > 0], \mathbb{1}_{z>0}:
 #: the comparison in brackets is already 1 or 0 (Iverson's bracket)
 _INDICATOR_FONTS = {"mathbb", "mathbf", "mathds", "mathbbm"}
-_INDICATOR = re.compile(r"\s*\{\s*[1I]\s*\}\s*_?\s*(?=(?:\\left\s*)?(?:[(\[{]|\\\{)[^()\[\]{}]*?"
-                        r"(?:[<>≤≥]|\\[lg]eq?(?![A-Za-z])|\\[lg]t(?![A-Za-z])))")
+_INDICATOR = lazy(r"\s*\{\s*[1I]\s*\}\s*_?\s*(?=(?:\\left\s*)?(?:[(\[{]|\\\{)[^()\[\]{}]*?"
+                  r"(?:[<>≤≥]|\\[lg]eq?(?![A-Za-z])|\\[lg]t(?![A-Za-z])))")
 
 #: a name wrapped as LaTeX writes a word, \mathrm{my\ weight} with names.latex's escapes (in
 #: \left( \right) too, as explain's LaTeX writes a name with a space in a left-hand side)
@@ -309,39 +315,39 @@ _NAME = (rf"(?:[^\s/=\\{{}}&]|_\{{[^{{}}]*\}}|\^\s*\{{[^{{}}]*\}}|{_WORD}|\\left
          r"|\{\s*[^\W\d][^{}\\\s]*\s*\}(?=['′]))+")     # {y}' as LaTeX writes y'
 _D = (r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})"
       r"(?:\s|\\[,;:! ])*")                  # \partial\,L: LaTeX's thin space after it
-_LHS = re.compile(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
-                  rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})?\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
-                  rf"\s*&?\s*{_IS}")     # &= as an align environment writes it
+_LHS = lazy(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
+            rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})?\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
+            rf"\s*&?\s*{_IS}")     # &= as an align environment writes it
 #: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}, \left(\mathrm{my\ w}\right)
-_NAMED = re.compile(rf"(?:\\left\s*\(\s*)?\\(?:{_FONTS})\s*\{{((?:[^{{}}\\]|"
-                    rf"{names.LATEX_ESCAPE.pattern})*)\}}(?:\s*\\right\s*\))?")
+_NAMED = lazy(rf"(?:\\left\s*\(\s*)?\\(?:{_FONTS})\s*\{{((?:[^{{}}\\]|"
+              rf"{names.LATEX_ESCAPE.pattern})*)\}}(?:\s*\\right\s*\))?")
 #: \frac{\partial an expression}{\partial a name} =, as explain's LaTeX writes ∂ of an
 #: unnamed root (\frac{\partial \tanh(t_{3}+\mathit{leaf}_{5})}{\partial \mathit{leaf}_{2}})
-_FRAC_OPEN = re.compile(rf"\s*\\[dt]?frac\s*\{{\s*{_D}")
-_FRAC_MIDDLE = re.compile(rf"\s*\{{\s*{_D}")
-_FRAC_EQUALS = re.compile(rf"\s*&?\s*{_IS}")
+_FRAC_OPEN = lazy(rf"\s*\\[dt]?frac\s*\{{\s*{_D}")
+_FRAC_MIDDLE = lazy(rf"\s*\{{\s*{_D}")
+_FRAC_EQUALS = lazy(rf"\s*&?\s*{_IS}")
 
 
 #: a second derivative's top and bottom: ^2 f; x^2 (x^{2}); x \partial y
-_SECOND_TOP = re.compile(r"\^\s*(?:2|\{\s*2\s*\})\s*(\S.*)")
-_TWICE = re.compile(rf"({_NAME}?)\s*(?:²|\^\s*(?:2|\{{\s*2\s*\}}))")
-_MIXED = re.compile(rf"({_NAME})\s*{_D}({_NAME})")
+_SECOND_TOP = lazy(r"\^\s*(?:2|\{\s*2\s*\})\s*(\S.*)")
+_TWICE = lazy(rf"({_NAME}?)\s*(?:²|\^\s*(?:2|\{{\s*2\s*\}}))")
+_MIXED = lazy(rf"({_NAME})\s*{_D}({_NAME})")
 
 
 #: a second derivative typed as plain text: ∂²f/∂x∂y =, ∂^2 f/∂x^2 =, d²f/dx², d2f/dxdy =
 #: (its top's order, 2, and its bottom, read by :data:`_TWICE` or :data:`_MIXED`)
-_SECOND_PLAIN = re.compile(rf"\s*{_D}(?P<order>²|\^\s*(?:2|\{{\s*2\s*\}})|2)\s*(?P<top>{_NAME})\s*/\s*"
-                           rf"(?P<open>\(\s*)?{_D}(?P<below>[^=≈&]*?)\s*(?(open)\))\s*&?\s*{_IS}")
+_SECOND_PLAIN = lazy(rf"\s*{_D}(?P<order>²|\^\s*(?:2|\{{\s*2\s*\}})|2)\s*(?P<top>{_NAME})\s*/\s*"
+                     rf"(?P<open>\(\s*)?{_D}(?P<below>[^=≈&]*?)\s*(?(open)\))\s*&?\s*{_IS}")
 #: the gradient as ML texts write it: ∇_w L =, \nabla_{w_1} L =
-_NABLA = re.compile(rf"\s*(?:∇|\\nabla(?![A-Za-z]))\s*_\s*(?:\{{\s*(?P<below>{_NAME})\s*\}}|(?P<letter>[^\W\d]))"
-                    rf"\s*(?P<top>{_NAME})?\s*&?\s*{_IS}")
+_NABLA = lazy(rf"\s*(?:∇|\\nabla(?![A-Za-z]))\s*_\s*(?:\{{\s*(?P<below>{_NAME})\s*\}}|(?P<letter>[^\W\d]))"
+              rf"\s*(?P<top>{_NAME})?\s*&?\s*{_IS}")
 #: the bottom x2 after a top d2f, as typed without superscripts
-_TWICE_BARE = re.compile(rf"({_NAME}?)2")
+_TWICE_BARE = lazy(rf"({_NAME}?)2")
 
 
 #: the derivative operator before an expression: \frac{d}{dw} (\frac{\partial}{\partial w}), d/dw
-_OPERATOR = re.compile(rf"\s*(?:\\[dt]?frac\s*\{{\s*{_D}\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}}"
-                       rf"|{_D}/\s*{_D}(?P<b>[^\W\d][\w']*)(?=\s|\(|\\|\[))")
+_OPERATOR = lazy(rf"\s*(?:\\[dt]?frac\s*\{{\s*{_D}\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}}"
+                 rf"|{_D}/\s*{_D}(?P<b>[^\W\d][\w']*)(?=\s|\(|\\|\[))")
 
 
 def _top_level_equals(text, start):
@@ -459,11 +465,11 @@ def _closing_brace(text, i):
     return None
 #: what may follow a displayed formula's closing punctuation (its ``,`` or ``.`` in a
 #: sentence): spaces and the frame's end, ``$$``, ``\\]``, ``\\\\``, ``\\end{align}``
-_SENTENCE_END = re.compile(r"(?:\s|\$|\\[\])\\]|\\end\s*\{[^{}]*\})*\Z")
+_SENTENCE_END = lazy(r"(?:\s|\$|\\[\])\\]|\\end\s*\{[^{}]*\})*\Z")
 #: the characters around a formula in $...$ or $$...$$
 _FRAMING = "$ \t\r\n"
 #: the frame a pasted formula may open with: $, $$, \(, \[ or \begin{equation}
-_FRAME = re.compile(r"\s*(?:\$+|\\[(\[]|\\begin\s*\{[^{}]*\})?")
+_FRAME = lazy(r"\s*(?:\$+|\\[(\[]|\\begin\s*\{[^{}]*\})?")
 
 
 def _number_text(tree):
@@ -499,7 +505,7 @@ def _number_text(tree):
 
 #: a closing bracket and a space, after which a number is a factor: σ'(z) 2(a - y), as
 #: 3Blue1Brown writes it (not x 2 nor (x+1)2, which may be a power pasted without its superscript)
-_AFTER_BRACKET = re.compile(r"[)\]}]\s+\Z")
+_AFTER_BRACKET = lazy(r"[)\]}]\s+\Z")
 
 
 def _braced(name):
@@ -1776,15 +1782,15 @@ def _factors(t):
 #: a number as written when its digits are not all of it: ≈0.00143, ~0.00143, 0.0014291...,
 #: and in LaTeX $\approx 0.00143$, \sim 0.00143, 0.0014291\ldots (and = 0.00143, the end of
 #: a line pasted without its left side)
-_APPROXIMATE = re.compile(r"\s*\$*\s*(?:(?:[=≈~≃]|\\approx|\\simeq|\\sim)\s*)?"
-                          r"(?P<number>[^\s≈~≃…$\\][^\s…$\\]*?)\s*(?:\.\.\.|…|\\ldots|\\dots)?"
-                          r"\s*\$*\s*")
+_APPROXIMATE = lazy(r"\s*\$*\s*(?:(?:[=≈~≃]|\\approx|\\simeq|\\sim)\s*)?"
+                    r"(?P<number>[^\s≈~≃…$\\][^\s…$\\]*?)\s*(?:\.\.\.|…|\\ldots|\\dots)?"
+                    r"\s*\$*\s*")
 
 
 #: scientific notation with a letter x for the times sign, as typed without ×: 1.43x10^-3;
 #: or its e set apart by a space, 1.43 e-3 (a signed exponent: not the formula 1.43·e − 3)
-_TIMES_TEN = re.compile(r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:[xX]\s*10\s*(?:\^|\*\*)"
-                        r"\s*[{(]?\s*(?P<exponent>[+\-−]?\d+)\s*[})]?|\s[eE](?P<signed>[+\-−]\d+))\s*")
+_TIMES_TEN = lazy(r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:[xX]\s*10\s*(?:\^|\*\*)"
+                  r"\s*[{(]?\s*(?P<exponent>[+\-−]?\d+)\s*[})]?|\s[eE](?P<signed>[+\-−]\d+))\s*")
 
 
 def number_text(text):

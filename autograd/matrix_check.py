@@ -23,7 +23,7 @@ from . import engine, names
 from .floats import listlike, short_repr
 from .matrix_form import (
     LOW_PRECISION_RTOL, MatrixShapeError, batch_view, check_layout, hadamard, has_network_weights,
-    is_flat,
+    is_flat, matrices_note,
     is_matrix_text, low_precision, matmul, matrix_name, one_number_text,
     parse_matrix_name, read_matrix, scale, shape, shape_text, transpose,
 )
@@ -146,21 +146,12 @@ def _target(view, wrt, expected_shape, layout):
             kind = "b"
         return kind, l
     found = parse_matrix_name(wrt, layout)
-    known = _known_names(view, layout)
     if found is None or found[1] not in view.layers or (
             found[0] == "b" and view.bias_nodes[found[1]][0][0] is None):
-        raise ValueError(f"check: {wrt!r} is not a matrix of this network in {layout} layout; "
-                         f"its matrices are {', '.join(known)}")
+        known = names.nodes_by_name(engine.all_nodes(view.root))
+        raise ValueError(f"check: {names.no_node_named(wrt, known, 'this graph')}"
+                         f"{matrices_note(view.root, layout)}")
     return found
-
-
-def _known_names(view, layout):
-    out = []
-    for l in view.layers:
-        out.append(matrix_name("W", l, layout))
-        if view.bias_nodes[l][0][0] is not None:
-            out.append(matrix_name("b", l, layout))
-    return out
 
 
 def _shape_words(kind, l, layout, view):

@@ -314,6 +314,32 @@ def network_matrix(root, name):
     return view, kind, l
 
 
+def matrix_names(view, layout=None):
+    """The network's matrices by their names in ``layout``: ``["W2", "b2", "W3", "b3"]``."""
+    layout = layout or view.layout
+    out = []
+    for l in view.layers:
+        out.append(matrix_name("W", l, layout))
+        if view.bias_nodes[l][0][0] is not None:
+            out.append(matrix_name("b", l, layout))
+    return out
+
+
+def matrices_note(root, layout=None):
+    """What an unknown name's error adds when an nn network is below ``root``: ``; the
+    network's matrices (columns layout): W2, b2, W3, b3 (W2 holds w^2_jk)``; else ""."""
+    if not has_network_weights(engine.all_nodes(root)):
+        return ""
+    try:
+        view = batch_view(root)
+    except ValueError:
+        return ""
+    layout = layout or view.layout
+    known = matrix_names(view, layout)
+    return (f"; the network's matrices ({layout} layout): {', '.join(known)} ({known[0]} holds "
+            f"w^{view.layers[0]}_jk)")
+
+
 def network_matrix_nodes(root, name):
     """The entries of the network's matrix ``name`` (:func:`network_matrix`) as a list of
     nodes, row by row in the network's layout, or None when ``name`` is no such matrix."""

@@ -24,6 +24,8 @@ import html as _html
 import re
 import unicodedata
 
+from .patterns import lazy
+
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
            "LATEX_LAYER", "layer_suffix", "cut", "plain", "bare", "transposed", "JK",
@@ -54,6 +56,8 @@ class Name:
 
 # \Z, not $ (which also matches before a final newline: "x1\n" would be x₁), and
 # ASCII digits only (\d would take "x١" for x₁)
+# (compiled at import, as the few others every name read goes through; the rest are
+# patterns.lazy)
 _SAMPLE = re.compile(r"^(.*)\((\d+)\)\Z", re.ASCII)
 _LAYERED = re.compile(r"^([A-Za-z]+)(\d+)_(\d+)(?:_(\d+))?('*)\Z", re.ASCII)
 _SUBSCRIPTED = re.compile(r"^([A-Za-z]+)_?(\d+)('*)\Z", re.ASCII)
@@ -183,9 +187,9 @@ def _typeset(n):
 #: a name as LaTeX writes it: letters or a command (``\\delta``), then scripts, each
 #: ``^`` or ``_`` and one character or a braced group, then primes: ``w^1_{21}``,
 #: ``\\delta^2_1``, ``a^{(2)}_1``, ``y_{out}``
-_LATEX_WRITTEN = re.compile(r"([A-Za-z]+|\\[A-Za-z]{1,10})((?:[\^_](?:\{[^{}\\^_]*\}|[^{}\\^_\s]))*)"
-                            r"('*)\Z")
-_LATEX_SCRIPT = re.compile(r"([\^_])(?:\{([^{}\\^_]*)\}|([^{}\\^_\s]))")
+_LATEX_WRITTEN = lazy(r"([A-Za-z]+|\\[A-Za-z]{1,10})((?:[\^_](?:\{[^{}\\^_]*\}|[^{}\\^_\s]))*)"
+                      r"('*)\Z")
+_LATEX_SCRIPT = lazy(r"([\^_])(?:\{([^{}\\^_]*)\}|([^{}\\^_\s]))")
 
 
 def _greek(command):
@@ -377,7 +381,7 @@ _GRADIENT = re.compile(r"^∂(\(.+\)|[^/]+)/∂(.+)$")
 
 _LATEX_SPECIALS = {c: "\\" + c for c in "_#%&${}"}
 _LATEX_SPECIALS.update({"\\": "\\backslash{}", "^": "\\hat{}", "~": "\\sim{}"})
-_LATEX_SPECIAL = re.compile("[" + re.escape("".join(_LATEX_SPECIALS)) + "]")
+_LATEX_SPECIAL = lazy("[" + re.escape("".join(_LATEX_SPECIALS)) + "]")
 
 
 def latex(name):
@@ -434,7 +438,7 @@ _LATEX_UNESCAPED = {written: c for c, written in _LATEX_SPECIALS.items()}
 _LATEX_UNESCAPED[_LATEX_SPACE] = " "
 #: an escaped character as :func:`latex` writes it in ``\\mathrm{...}``: ``\\_``, ``\\ ``,
 #: ``\\backslash{}``
-LATEX_ESCAPE = re.compile("|".join(map(re.escape, sorted(_LATEX_UNESCAPED, key=len, reverse=True))))
+LATEX_ESCAPE = lazy("|".join(map(re.escape, sorted(_LATEX_UNESCAPED, key=len, reverse=True))))
 
 
 def latex_unescaped(text):
@@ -464,23 +468,32 @@ def nodes_by_name(nodes):
     return found
 
 
+#: the characters of one name an error message shows (the rest: "… (10,000 characters)")
+LISTED_NAME = 80
+
+
+def listed(name):
+    """One name as an error message shows it: printable, cut at :data:`LISTED_NAME`."""
+    return printable(cut(name, LISTED_NAME))
+
+
 def listing(names, most=40):
     """``a, b, c`` (sorted; long lists end in ``... (N names)``), each name printable
-    (:func:`printable`), so an error that lists them stays one line."""
+    and cut (:func:`listed`), so an error that lists them stays one short line."""
     names = sorted(names)
     if not names:
         return "(none)"
     if len(names) > most:
-        return ", ".join(map(printable, names[:most])) + f", ... ({len(names)} names)"
-    return ", ".join(map(printable, names))
+        return ", ".join(map(listed, names[:most])) + f", ... ({len(names)} names)"
+    return ", ".join(map(listed, names))
 
 
-_PRINTED = re.compile(r"([A-Za-z]+)([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉,]+)('*)\Z")
+_PRINTED = lazy(r"([A-Za-z]+)([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉,]+)('*)\Z")
 _FROM_PRINTED = str.maketrans(SUPERSCRIPT_DIGITS + SUBSCRIPT_DIGITS + ",", "0123456789" * 2 + "_")
 
 
 #: a layer written after the subscript, as a name: w_11^3, w_11^{3} (once w_{11} is w_11)
-_SUBSCRIPT_FIRST = re.compile(r"\A([A-Za-z]+)_(\d+)\^\s*\{?\s*(\d+)\s*\}?\Z")
+_SUBSCRIPT_FIRST = lazy(r"\A([A-Za-z]+)_(\d+)\^\s*\{?\s*(\d+)\s*\}?\Z")
 
 
 def plain(name):
@@ -546,6 +559,15 @@ def meant_instead(found, name):
 _DELTA = re.compile(r"(?:δ|delta)(\d+)(?:_(\d+))?")
 
 
+def no_node_named(name, found, where, more=""):
+    """The error for a name no node has: ``no node named 'W9' in the graph of C; named
+    nodes: ...``, with :func:`meant_instead`'s hint and ``more`` (the network's matrices,
+    :func:`autograd.matrix_form.matrices_note`)."""
+    asked = cut(repr(name), LISTED_NAME) if isinstance(name, str) else repr(name)
+    return (f"no node named {asked} in {where}{meant_instead(found, name)}; named nodes: "
+            f"{listing(found)}{more}")
+
+
 def named(found, name):
     """The nodes of ``found`` (:func:`nodes_by_name`) that ``name`` names, exactly, as
     the answers print it (``b_1`` is ``b1``: :func:`plain`) or as the steps and the
@@ -559,20 +581,22 @@ def named(found, name):
     return matches or None
 
 
-def find_node(nodes, name, where):
+def find_node(nodes, name, where, more=None):
     """The one node of ``nodes`` called ``name`` (or spelled so as the answers print
     it: ``w³₁₂``, ``w^{3}_{12}``, ``w_1``; see :func:`plain`).
 
-    ``where`` starts the message (``"explain"``).  Raises
-    :class:`NodeNameError` when no node or more than one node has the name.
+    ``where`` starts the message (``"explain"``), ``more()`` ends it (the network's
+    matrices).  Raises :class:`NodeNameError` when no node or more than one node has
+    the name.
     """
     found = nodes_by_name(nodes)
     matches = named(found, name)
     if not matches:
         hint = "" if found else ("; autograd.name_variables(globals()) names the nodes "
                                  "after the variables that hold them")
-        raise NodeNameError(f"{where}: no node named {name!r} in this graph"
-                            f"{meant_instead(found, name)}; named nodes: {listing(found)}{hint}")
+        raise NodeNameError(f"{where}: "
+                            f"{no_node_named(name, found, 'this graph', more() if more else '')}"
+                            f"{hint}")
     if len(matches) > 1:
         raise NodeNameError(
             f"{where}: {len(matches)} nodes are named {name!r} in this graph, so the name "

@@ -30,6 +30,7 @@ import re
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 
 from .floats import as_float, is_int, short_repr
+from .patterns import lazy
 from .notation import number
 
 __all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "MISTAKE_DIGITS", "LOOSEST_MATCH", "told_apart",
@@ -44,9 +45,9 @@ DEFAULT_ATOL = 1e-12
 #: decimal arithmetic without rounding: a float's exact value has at most 767 digits
 _EXACT = Context(prec=800)
 
-_NUMBER = re.compile(r"^\s*[+\-−]?(\d+\.?\d*|\.\d+)([eE][+\-−]?\d+)?\s*$")
+_NUMBER = lazy(r"^\s*[+\-−]?(\d+\.?\d*|\.\d+)([eE][+\-−]?\d+)?\s*$")
 #: NaN and infinity as typed, or as Python, numpy and PyTorch print them: nan, -inf, ∞
-_NOT_FINITE = re.compile(r"^\s*(?:nan|[+\-−]?(?:inf(?:inity)?|∞))\s*$", re.IGNORECASE)
+_NOT_FINITE = lazy(r"^\s*(?:nan|[+\-−]?(?:inf(?:inity)?|∞))\s*$", re.IGNORECASE)
 
 #: a value that agrees to its first this many significant digits or more, though not to
 #: all of them, is said to (:meth:`Precision.leading_digits`)

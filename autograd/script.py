@@ -79,10 +79,10 @@ class Captured:
             return names.find_node(nodes, name, os.path.basename(self.path))
         if name.strip() and name.strip() != name:          # --wrt " a", pasted: as step's p a
             return self.find(name.strip(), root)
-        raise ScriptError(
-            f"no node named {name!r} in the graph of {os.path.basename(self.path)}"
-            f"{names.meant_instead(named, name)}; named nodes: "
-            f"{names.listing(named)}")
+        from .matrix_form import matrices_note
+        raise ScriptError(names.no_node_named(name, named, f"the graph of "
+                                              f"{os.path.basename(self.path)}",
+                                              matrices_note(root or self.root)))
 
     def _holders(self, nodes):
         """For nodes that share a name: "; the script's variables a and b hold them: give

@@ -226,9 +226,10 @@ class Stepper:
             return self.lookup(name[1:-1])
         if names.named(self._names, name):     # as the steps print it: (my weight), a␉b
             return self._one_named(nodes, name)
-        raise StepperError(f"no node named {name!r} in the graph of {self.labels(self.root)}"
-                           f"{names.meant_instead(self._names, name)}; named nodes: "
-                           f"{names.listing(self._names)}")
+        from .matrix_form import matrices_note
+        raise StepperError(names.no_node_named(name, self._names,
+                                               f"the graph of {self.labels(self.root)}",
+                                               matrices_note(self.root)))
 
     @staticmethod
     def _one_named(nodes, name):

@@ -74,7 +74,7 @@ def test_every_command_leads_its_errors_with_its_name(tmp_path):
                            timeout=60)
         assert one_line(r) == f"chainrule {command}: no such script: {tmp_path / 'missing.py'}\n"
     err = one_line(chainrule(tmp_path, "check", "--wrt", "a", "--expected", "-3", "--digits", "0"))
-    assert err.startswith("chainrule check: digits must be an int from 1 to 17"), err
+    assert err.startswith("chainrule check: --digits must be an int from 1 to 17"), err
 
 
 def test_traceback_shows_where_in_the_scripts_own_code_it_raised(tmp_path):
@@ -248,3 +248,74 @@ def test_a_script_error_whose_message_cannot_be_made_is_still_the_scripts(tmp_pa
     assert main(["explain", str(script), "--wrt", "x"]) == 2
     err = capsys.readouterr().err
     assert err == f"chainrule explain: {script} line 4 raised E: <exception str() failed>\n"
+
+
+NIELSEN = """\
+import nn
+net = nn.MLP([2, 3, 1], seed=0)
+C = nn.half_squared_error(net([1.0, 0.0]), [1.0])
+C.backward()
+"""
+
+
+def test_an_unknown_name_on_a_network_lists_its_matrices_in_every_command(tmp_path):
+    """draw, step and explain listed only the scalar names for W1 on a 2-3-1 network
+    (check listed only the matrices); every command now gives the same hint, both. The
+    oracle: Nielsen's 2-3-1 network, input layer 1, has W2 (w^2_jk, 3×2), b2, W3, b3."""
+    script = tmp_path / "nielsen.py"
+    script.write_text(NIELSEN)
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    hint = ("; named nodes: C, a2_1, a2_2, a2_3, a3_1, b2_1, b2_2, b2_3, b3_1, w2_11, w2_12, "
+            "w2_21, w2_22, w2_31, w2_32, w3_11, w3_12, w3_13, x1, x2, y, z2_1, z2_2, z2_3, z3_1; "
+            "the network's matrices (columns layout): W2, b2, W3, b3 (W2 holds w^2_jk)\n")
+    for args, stdin in [(("draw", "--highlight", "W1"), ""), (("draw", "--root", "W1"), ""),
+                        (("step", "--stop-at", "W1"), ""), (("step",), "p W1\n"),
+                        (("explain", "--wrt", "W1"), ""),
+                        (("check", "--wrt", "W1", "--expected", "[[1, 2], [3, 4]]"), ""),
+                        (("check", "--wrt", "W1", "--formula", "1"), "")]:
+        r = subprocess.run([*CHAINRULE, args[0], str(script), *args[1:]], input=stdin,
+                           text=True, capture_output=True, cwd=tmp_path, env=env, timeout=120)
+        assert r.returncode == 2 and "Traceback" not in r.stderr, (args, r.stderr)
+        assert r.stderr.count("\n") == 1 and "no node named 'W1' in " in r.stderr, (args, r.stderr)
+        assert r.stderr.endswith(hint), (args, r.stderr)
+
+
+def test_an_error_listing_a_very_long_name_stays_short(tmp_path):
+    """A graph with a 10,000-character name made every "no node named" error 10,000
+    characters long (the listing wrote the name whole; so did the name asked for); each
+    name is now cut, saying its length. The oracle: the name's length, counted."""
+    script = tmp_path / "long.py"
+    script.write_text('from autograd import Value\na = Value(2.0, label="a")\n'
+                      'd = Value(1.5, label="x" * 10000)\nL = a * d; L.label = "L"\nL.backward()\n')
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    for args, stdin in [(("draw", "--highlight", "nope"), ""), (("step",), "p nope\n"),
+                        (("explain", "--wrt", "y" * 5000), ""),
+                        (("check", "--wrt", "a", "--formula", "nope"), "")]:
+        r = subprocess.run([*CHAINRULE, args[0], str(script), *args[1:]], input=stdin,
+                           text=True, capture_output=True, cwd=tmp_path, env=env, timeout=120)
+        err = r.stderr.splitlines()[-1]
+        assert r.returncode == 2 and "Traceback" not in r.stderr, (args, r.stderr[:300])
+        assert len(err) < 600 and "… (10,000 characters)" in err, (args, err[:700])
+
+
+def test_every_help_says_what_the_exit_statuses_mean():
+    """Only chainrule --help said them; check --help, where 1 means "does not agree",
+    did not. The oracle: the statuses cli.main returns (0, 1 for check, 2)."""
+    env = dict(os.environ, PYTHONPATH=ROOT, COLUMNS="200")
+    for command in ([], ["explain"], ["check"], ["step"], ["draw"], ["ops"]):
+        text = subprocess.run([*CHAINRULE, *command, "--help"], capture_output=True, text=True,
+                              env=env, timeout=60).stdout
+        last = " ".join(text.split()).rpartition("exit status: ")[2]
+        assert last.startswith("0 agrees") and "1 does not agree (check)" in last, command
+        assert "2 bad usage" in last, command
+
+
+def test_a_tolerance_or_digits_out_of_range_names_the_option(tmp_path):
+    """--digits 0 said "digits must be an int from 1 to 17", --rtol -1 "rtol must be a
+    number >= 0": check()'s argument names, where the user typed the options."""
+    for args, said in [(("--digits", "0"), "--digits must be an int from 1 to 17"),
+                       (("--digits", "30"), "--digits must be an int from 1 to 17"),
+                       (("--rtol", "-1"), "--rtol must be a number >= 0"),
+                       (("--atol", "inf"), "--atol must be a number >= 0")]:
+        err = one_line(chainrule(tmp_path, "check", "--wrt", "a", "--expected", "-3", *args))
+        assert err.startswith(f"chainrule check: {said}") and ", got " in err, (args, err)

@@ -212,3 +212,60 @@ def test_an_empty_output_path_is_refused_before_the_script_runs(tmp_path):
         assert refused(chainrule(tmp_path, *args, stdin="c\n"), f"argument {option}",
                        "takes a path"), args
         assert sorted(os.listdir(tmp_path)) == ["learner.py"], args
+
+
+def test_a_picture_path_in_capitals_is_written_as_given(tmp_path):
+    """--out X.PNG wrote X.png, and the stepper's g pic.SVG wrote pic.svg: as Graphviz's
+    own -o does, the extension picks the format whatever its case and the file is the
+    one named (the oracle: its bytes are a PNG, resp. an SVG with the hand-derived grads)."""
+    r = chainrule(tmp_path, "draw", "--out", "X.PNG")
+    assert r.returncode == 0 and r.stdout.decode().endswith("wrote X.PNG\n"), r.stderr
+    assert (tmp_path / "X.PNG").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    r = chainrule(tmp_path, "step", stdin="n\nn\ng pic.SVG\nc\n")
+    assert r.returncode == 0 and "graph: pic.SVG\n" in r.stdout.decode(), r.stderr
+    after_two_steps = dict(HAND, a="grad ?", b="grad ?")      # e's step comes third
+    assert node_grads(html.unescape((tmp_path / "pic.SVG").read_text())) == after_two_steps
+    assert sorted(os.listdir(tmp_path)) == ["X.PNG", "learner.py", "pic.SVG", "ran"]
+
+
+def test_a_device_is_written_to_as_given(tmp_path):
+    """--out /dev/null wrote /dev/null.png (and --html /dev/null /dev/null.html), a file
+    beside the device; a FIFO named as --out is now the one the picture goes to (the
+    oracle: what a reader of the FIFO gets is the SVG with the hand-derived grads)."""
+    import threading
+    for args in [("draw", "--out", os.devnull), ("draw", "--out", os.devnull, "--format", "svg"),
+                 ("step", "--html", os.devnull), ("step", "--out", os.devnull)]:
+        r = chainrule(tmp_path, *args, stdin="g\nc\n")
+        assert r.returncode == 0, (args, r.stderr)
+        assert not os.path.exists(os.devnull + ".png") and not os.path.exists(
+            os.devnull + ".html") and not os.path.exists(os.devnull + ".svg"), args
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    r = chainrule(tmp_path, "draw", "--out", str(fifo), "--format", "svg")
+    reader.join(60)
+    assert r.returncode == 0 and r.stdout.decode().endswith(f"wrote {fifo}\n"), r.stderr
+    assert node_grads(got[0]) == HAND
+
+
+def test_a_terminal_named_as_out_is_refused_png_bytes(tmp_path):
+    """draw --out /dev/pts/N (or /dev/stdout at a terminal) wrote a PNG's bytes on the
+    terminal, as --out - is refused to, and so did step --out's g; an SVG (text) is written."""
+    import pytest
+    pty = pytest.importorskip("pty")
+    leader, follower = pty.openpty()
+    try:
+        terminal = os.ttyname(follower)
+        r = chainrule(tmp_path, "draw", "--out", terminal)
+        assert refused(r, f"--out {terminal}", "terminal", "--format svg")
+        assert sorted(os.listdir(tmp_path)) == ["learner.py"]
+        r = chainrule(tmp_path, "draw", "--out", terminal, "--format", "svg")
+        assert r.returncode == 0, r.stderr
+        assert os.read(leader, 100).lstrip().startswith(b"<?xml")
+        r = chainrule(tmp_path, "step", "--out", terminal, stdin="g\nc\n")   # g's pictures
+        assert refused(r, f"--out {terminal}", "terminal", "--format svg")
+    finally:
+        os.close(leader)
+        os.close(follower)

@@ -808,10 +808,16 @@ def test_render_graph_refuses_a_path_that_names_no_file(tmp_path, path):
 
 
 @needs_dot
-def test_render_graph_writes_a_format_given_in_capitals_in_lower_case(tmp_path):
+def test_render_graph_takes_a_format_in_capitals_and_keeps_the_path_given(tmp_path):
+    """formats="PNG" failed in dot; a path g.PNG was written as g.png (Graphviz's -o
+    writes the file named). The oracle: the PNG signature."""
     paths = render_graph(chain(2), tmp_path / "g.PNG", formats="PNG")
-    assert [p.name for p in paths] == ["g.png"]
+    assert [p.name for p in paths] == ["g.PNG"]
     assert paths[0].read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    paths = render_graph(chain(2), tmp_path / "h.SVG", formats=("PNG", "svg"))
+    assert [p.name for p in paths] == ["h.png", "h.SVG"]
+    assert paths[1].read_text().lstrip().startswith("<?xml")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.PNG", "h.SVG", "h.png"]
 
 
 def test_pending_must_be_a_collection_of_values():

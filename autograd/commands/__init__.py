@@ -57,22 +57,25 @@ def output_path(text):
     return text if text == "-" else os.path.expanduser(text)
 
 
-def output_file(option, path, name, extensions):
+def output_file(option, path, name, extensions, add=""):
     """Where ``option`` (``--out``, ``--html``) writes its one file: ``name`` inside
-    ``path`` when that names a folder (one that exists, or ending in /), else ``path``
-    itself; a ValueError, one line, when ``path`` ends in an extension none of
-    ``extensions`` (``--out pic.jpg``)."""
+    ``path`` when that names a folder (one that exists, or ending in /), ``path`` as
+    given when it is a device or pipe (``/dev/null``), else ``path`` with ``add``
+    (``".html"``) when it has no extension; a ValueError, one line, when ``path`` ends
+    in an extension none of ``extensions`` (``--out pic.jpg``)."""
     import os
 
-    from autograd.draw import extension_list, names_folder, other_extension
+    from autograd.draw import extension_list, names_folder, other_extension, written_as_given
     if names_folder(path):
         return os.path.join(path, name)
+    if written_as_given(path):
+        return path
     wrong = other_extension(path, extensions)
     if wrong is not None:
         raise ValueError(f"{option} {path} ends in {wrong}: give a path ending in "
                          f"{extension_list(extensions)}, or a folder (one that exists, or "
                          f"ending in /)")
-    return path
+    return path if os.path.splitext(path)[1] else path + add
 
 
 def script_arguments(parser):

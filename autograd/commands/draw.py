@@ -24,7 +24,8 @@ def arguments(parser):
     script_arguments(parser)
     parser.add_argument("--out", metavar="PATH", default=None, type=output_path,
                         help="where to write the picture: a file (its extension .png, .svg or "
-                             ".pdf picks the format; none: one is added), or a folder (one "
+                             ".pdf picks the format; none: one is added; a device such as "
+                             "/dev/null as named), or a folder (one "
                              "that exists, or ending in /) to write SCRIPT's name into, or - "
                              "for stdout (default: the script's path without .py)")
     parser.add_argument("--format", default=None, choices=("png", "svg", "pdf"),
@@ -79,7 +80,7 @@ def _node_or_matrix(captured, root, name):
 
 def run(args):
     from autograd.draw import (INSTALL_LINE, DotNotFound, GraphTooLarge, cannot_write, draw,
-                               render_graph)
+                               render_graph, writes_to_terminal)
     from autograd.script import ScriptError, run_until_backward
     from autograd.stepper import raised
     try:
@@ -88,9 +89,10 @@ def run(args):
     except ValueError as err:
         print(f"chainrule draw: {one_line(err)}", file=sys.stderr)
         return 2
-    if out == "-" and image_format != "svg" and sys.stdout.isatty():
-        print(f"chainrule draw: --out - would write {image_format.upper()} bytes to the "
-              f"terminal: redirect it (> graph.{image_format}), or give --format svg",
+    if image_format != "svg" and writes_to_terminal(out):
+        instead = "redirect it (> graph" if out == "-" else "give a file (graph"
+        print(f"chainrule draw: --out {printable(out)} would write {image_format.upper()} bytes "
+              f"to the terminal: {instead}.{image_format}), or give --format svg",
               file=sys.stderr)
         return 2
     try:

@@ -116,10 +116,17 @@ def matrix_name(wrt, root):
     return is_matrix_question(root, wrt, None)
 
 
+#: check()'s keyword arguments that the command's options of the same name give
+_OPTION_ARGUMENTS = ("digits", "rtol", "atol", "limit", "layout")
+
+
 def _report_error(args, err):
     """The one line of an error, led by the command as draw's and step's are
-    (``chainrule check: ...``, not ``chainrule: check: ...``); status 2."""
+    (``chainrule check: ...``, not ``chainrule: check: ...``), a keyword argument of
+    check() named as the option that gave it (``--digits must be ...``); status 2."""
     text = one_line(err).removeprefix(f"{args.command}: ")
+    if text.split(" ", 1)[0] in _OPTION_ARGUMENTS:
+        text = f"--{text}"
     print(f"chainrule {args.command}: {text}", file=sys.stderr)
     return 2
 

@@ -58,7 +58,8 @@ def run(args):
               f"stepping here, so {unused[0]} has no use beside it; leave it out", file=sys.stderr)
         return 2
     if args.frames and os.path.exists(args.frames) and not os.path.isdir(args.frames):
-        print(f"chainrule step: --frames {printable(args.frames)} is a file, not a folder: "
+        what = "a file" if os.path.isfile(args.frames) else "a device or pipe"
+        print(f"chainrule step: --frames {printable(args.frames)} is {what}, not a folder: "
               f"give a folder to write the pictures into", file=sys.stderr)
         return 2
     try:
@@ -116,7 +117,8 @@ def _pictures(args):
     folder (one that exists, ending in /, or without an extension) or a file ending in
     a picture format that each g replaces; a ValueError for what cannot be either, and
     for --frames naming a file."""
-    from autograd.draw import PICTURE_FORMATS, names_folder, picture_format
+    from autograd.draw import (PICTURE_FORMATS, names_folder, picture_format, writes_to_terminal,
+                               written_as_given)
     for option, given in (("--out", args.out), ("--frames", args.frames)):
         if given == "-":
             raise ValueError(f"{option} -: the pictures are written to files, not to stdout; "
@@ -128,6 +130,11 @@ def _pictures(args):
     out = args.out or "."
     if names_folder(out):
         return out, None, args.format or "png"
+    if written_as_given(out):                             # /dev/null: each g writes it
+        if (args.format or "png") != "svg" and writes_to_terminal(out):
+            raise ValueError(f"--out {out} would write {(args.format or 'png').upper()} bytes to "
+                             f"the terminal: give a file (graph.png), or give --format svg")
+        return None, out, args.format or "png"
     named = picture_format(out)
     if named is None:
         output_file("--out", out, "", PICTURE_FORMATS)    # an extension g cannot write
@@ -147,8 +154,7 @@ def _page_path(html, script):
     if html == "-":
         return html
     name = os.path.splitext(os.path.basename(script))[0] + ".html"
-    path = output_file("--html", html, name, ("html", "htm"))
-    return path if os.path.splitext(path)[1] else path + ".html"
+    return output_file("--html", html, name, ("html", "htm"), add=".html")
 
 
 def _values(matrix, name):
