@@ -24,9 +24,8 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import SupportsFloat, overload
 
-from .diagnosis import (MOST_FACTORS, SEARCH_BUDGET, Diagnosis, diagnose, sum_terms, term_kind,
-                        too_few_digits, wrong_function, wrong_node,
-                        wrong_term_sign)
+from .diagnosis import (MOST_FACTORS, SEARCH_BUDGET, Diagnosis, diagnose, one_change, sum_terms,
+                        term_kind, too_few_digits)
 from .differences import (
     Estimate, GradcheckEntry, GradcheckError, GradcheckReport, downstream, estimate,
     finite_difference, gradcheck, reevaluate,
@@ -200,8 +199,7 @@ def check(root, wrt, expected=None, *, digits=None, rtol=None, atol=None, eps=1e
         diagnosis = too_few_digits(precision)    # another gradient rounds to it by chance
     if (convention is None and formula is not None and diagnosis is not None
             and diagnosis.kind != "sign flip"):   # one token of the formula changed, first
-        diagnosis = (wrong_node(formula, root, grad) or wrong_function(formula, grad)
-                     or wrong_term_sign(formula, grad) or diagnosis)
+        diagnosis = one_change(formula, root, grad) or diagnosis
     return Verdict(
         agreed=agreed, expected=value, engine=grad, ratio=_ratio(value, grad),
         precision=precision, tolerance=precision.allowed(grad), formula=formula,

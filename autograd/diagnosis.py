@@ -12,7 +12,7 @@ one differ.
 
 import math
 from contextlib import contextmanager
-from itertools import combinations
+from itertools import chain, combinations
 
 from . import engine, graph, names, ops
 from .explain import SHOWN_PATHS, definitions_used
@@ -20,7 +20,8 @@ from .notation import number
 from .precision import formula_gives
 
 __all__ = ["Diagnosis", "diagnose", "too_few_digits", "sum_terms", "term_kind", "gradient_of",
-           "wrong_node", "wrong_function", "wrong_term_sign", "SEARCH_BUDGET", "MOST_FACTORS"]
+           "wrong_node", "wrong_function", "wrong_term_sign", "one_change", "SEARCH_BUDGET",
+           "MOST_FACTORS"]
 
 #: at most this many (subset × path) products are tried per search
 SEARCH_BUDGET = 300_000
@@ -209,23 +210,37 @@ MOST_SWAPS = 1000
 
 
 def the_one_change(formula, engine_value, changes):
-    """``(typed, right)`` when exactly one of ``changes`` makes ``formula`` give
-    ``engine_value`` (:func:`autograd.precision.formula_gives`), else None.
+    """The Diagnosis of the one change that makes ``formula`` give ``engine_value``
+    (:func:`autograd.precision.formula_gives`) when exactly one of ``changes`` does;
+    None when none does, or several (which one the person meant is not known).
 
-    Each change is ``(typed, change)``: what the formula has, and a context
-    manager that makes the change, gives what the chain rule would have there,
-    and puts the formula back as it leaves.  A change whose formula cannot be
-    evaluated (log of a negative number) gives nothing."""
+    Each change is ``(typed, change, diagnosis)``: what the formula has, a context
+    manager that makes the change, gives what the chain rule would have there, and
+    puts the formula back as it leaves, and ``diagnosis(typed, right, engine_value)``,
+    the Diagnosis that names it.  A change whose formula cannot be evaluated (log of
+    a negative number) gives nothing."""
     found = []
-    for typed, change in changes:
+    for typed, change, diagnosis in changes:
         with change as right:
             try:
                 value = formula.evaluate()
             except (ArithmeticError, ValueError):
                 continue
         if formula_gives(value, engine_value):
-            found.append((typed, right))
-    return found[0] if len(found) == 1 else None
+            found.append((typed, right, diagnosis))
+    if len(found) != 1:
+        return None
+    typed, right, diagnosis = found[0]
+    return diagnosis(typed, right, engine_value)
+
+
+def one_change(formula, root, engine_value):
+    """The Diagnosis "wrong node", "wrong function" or "wrong sign of a term" when
+    exactly one change of the three kinds makes ``formula`` give ``engine_value``
+    (:func:`the_one_change`: σ(w2_1) that σ'(w2_1) and σ(w2_2) both mend names
+    neither).  Else None."""
+    return the_one_change(formula, engine_value, chain(
+        _node_swaps(formula, root), _function_swaps(formula), _sign_turns(formula)))
 
 
 @contextmanager
@@ -272,29 +287,23 @@ def _subtrees(formula):
         yield t
 
 
-def wrong_node(formula, root, engine_value):
-    """The Diagnosis "wrong node" when putting one other node in place of one name of
-    ``formula`` gives ``engine_value`` to 1e-9 and exactly one such swap does: a
-    sibling of the name (the same letters and layer, another index: w3_11 for w3_12,
-    x2 for x1, h2 for h3), the index a student most often gets wrong.  Else None."""
+def _node_swaps(formula, root):
+    """The changes of :func:`wrong_node`: one name of ``formula`` as a sibling node."""
     siblings = {}
     for node in graph.all_nodes(root):
         n = names.parse(node.name) if node.name else None
         if n is not None and n.index is not None:
             siblings.setdefault((n.base, n.layer, n.sample), []).append(node)
+    for name, node in list(formula.nodes.items()):
+        n = names.parse(name)
+        others = [] if n is None or n.index is None else [
+            other for other in siblings.get((n.base, n.layer, n.sample), ())
+            if other is not node]
+        for other in others[:MOST_SWAPS]:
+            yield name, _node_swapped(formula, name, other), _wrong_node_found
 
-    def swaps():
-        for name, node in list(formula.nodes.items()):
-            n = names.parse(name)
-            others = [] if n is None or n.index is None else [
-                other for other in siblings.get((n.base, n.layer, n.sample), ())
-                if other is not node]
-            for other in others[:MOST_SWAPS]:
-                yield name, _node_swapped(formula, name, other)
-    found = the_one_change(formula, engine_value, swaps())
-    if found is None:
-        return None
-    typed, right = found
+
+def _wrong_node_found(typed, right, engine_value):
     swapped = names.transposed(typed) == right
     why = f" (j and k swapped: {names.JK})" if swapped else ""
     return Diagnosis("wrong node", (
@@ -305,25 +314,50 @@ def wrong_node(formula, root, engine_value):
                 f"{names.printable(right)}")
 
 
+def wrong_node(formula, root, engine_value):
+    """The Diagnosis "wrong node" when putting one other node in place of one name of
+    ``formula`` gives ``engine_value`` to 1e-9 and exactly one such swap does: a
+    sibling of the name (the same letters and layer, another index: w3_11 for w3_12,
+    x2 for x1, h2 for h3), the index a student most often gets wrong.  Else None."""
+    return the_one_change(formula, engine_value, _node_swaps(formula, root))
+
+
 #: the functions a formula may have typed for their derivative, or the other way round:
 #: every op of one operand that formulas write as a function, f(z) or √z
 _SLOPES = frozenset(name for name, op in ops.OPS.items()
                     if op.arity == 1 and op.notation and op.notation[0] in ("call", "sqrt"))
 
 
+def _function_swaps(formula):
+    """The changes of :func:`wrong_function`: one f(z) as f'(z), or one f'(z) as f(z)."""
+    return ((formula.reading(t), _function_swapped(formula, t), _wrong_function_found)
+            for t in _subtrees(formula) if t.kind.rstrip("'") in _SLOPES)
+
+
+def _wrong_function_found(typed, right, engine_value):
+    return Diagnosis("wrong function", (
+        f"Your formula has {typed} where the chain rule has {right}: with {right} in its "
+        f"place it gives the engine's {number(engine_value, 12)}."),
+        finding=f"your value has {typed} where the chain rule has {right}")
+
+
 def wrong_function(formula, engine_value):
     """The Diagnosis "wrong function" when writing one function of ``formula`` as its
     derivative, or one derivative as its function (σ(z) for σ'(z), the slip of BP1 and
     BP2), gives ``engine_value`` to 1e-9 and exactly one such change does.  Else None."""
-    found = the_one_change(formula, engine_value, (
-        (formula.reading(t), _function_swapped(formula, t))
-        for t in _subtrees(formula) if t.kind.rstrip("'") in _SLOPES))
-    if found is None:
-        return None
-    typed, right = found
-    return Diagnosis("wrong function", (
-        f"Your formula has {typed} where the chain rule has {right}: with {right} in its "
-        f"place it gives the engine's {number(engine_value, 12)}."),
+    return the_one_change(formula, engine_value, _function_swaps(formula))
+
+
+def _sign_turns(formula):
+    """The changes of :func:`wrong_term_sign`: one + as −, or one − as +."""
+    return ((formula.reading(t), _sign_turned(formula, t), _wrong_sign_found)
+            for t in _subtrees(formula) if t.kind in ("add", "sub"))
+
+
+def _wrong_sign_found(typed, right, engine_value):
+    return Diagnosis("wrong sign of a term", (
+        f"Your formula has {typed} where the chain rule has {right}: one term has the wrong "
+        f"sign; with it turned, your formula gives the engine's {number(engine_value, 12)}."),
         finding=f"your value has {typed} where the chain rule has {right}")
 
 
@@ -331,16 +365,7 @@ def wrong_term_sign(formula, engine_value):
     """The Diagnosis "wrong sign of a term" when turning one + of ``formula`` into − or
     one − into + (2y + y² sin(xy) for 2y − y² sin(xy)) gives ``engine_value`` to 1e-9 and
     exactly one such change does.  Else None."""
-    found = the_one_change(formula, engine_value, (
-        (formula.reading(t), _sign_turned(formula, t))
-        for t in _subtrees(formula) if t.kind in ("add", "sub")))
-    if found is None:
-        return None
-    typed, right = found
-    return Diagnosis("wrong sign of a term", (
-        f"Your formula has {typed} where the chain rule has {right}: one term has the wrong "
-        f"sign; with it turned, your formula gives the engine's {number(engine_value, 12)}."),
-        finding=f"your value has {typed} where the chain rule has {right}")
+    return the_one_change(formula, engine_value, _sign_turns(formula))
 
 
 def too_few_digits(given):

@@ -102,8 +102,8 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
                         pass
                 else:
                     backward_pass(root, grad, order, leaves)
-            except TypeError as err:          # w.grad = None (PyTorch's habit): name w
-                _name_bad_grad(leaves, err)
+            except (TypeError, OverflowError) as err:   # w.grad = None (PyTorch's habit)
+                _name_bad_grad(leaves, err, "backward")
                 raise
             finally:
                 passes[0] -= 1
@@ -256,29 +256,46 @@ def _seed(root: Value, grad: SupportsFloat) -> float:
     return as_float(grad, "backward: grad")
 
 
+def _grad_problem(grad):
+    """Why the chain rule cannot add a float to ``grad`` (None, a str, an int too large
+    for a float, a Decimal), or None when it can."""
+    if grad.__class__ is float:
+        return None
+    try:
+        as_float(grad)
+    except TypeError:
+        return "not a number"
+    except OverflowError:
+        return "too large for a float"
+    try:
+        -0.0 + grad
+    except (TypeError, OverflowError):
+        return f"a {type(grad).__name__}, to which a float cannot be added"
+    return None
+
+
 def _not_a_number(nodes):
-    """The first of ``nodes`` whose grad is not a real number (None, a str, ...), or None."""
+    """The first of ``nodes`` whose grad the chain rule cannot add to, or None."""
     for node in nodes:
-        if node.grad.__class__ is not float:
-            try:
-                as_float(node.grad)
-            except (TypeError, OverflowError):
-                return node
+        if node.grad.__class__ is not float and _grad_problem(node.grad) is not None:
+            return node
     return None
 
 
 def _grad_error(node, where):
-    """The one-line TypeError for a node whose grad is not a number."""
-    return TypeError(f"{where}: {describe(node)} has .grad = {short_repr(node.grad)}, not a "
-                     f"number; the chain rule adds to it: set it to 0.0 (v.zero_grad())")
+    """The one-line TypeError for a node whose grad the chain rule cannot add to."""
+    return TypeError(f"{where}: {describe(node)} has .grad = {short_repr(node.grad)}, "
+                     f"{_grad_problem(node.grad)}; the chain rule adds to it: set it to 0.0 "
+                     f"(v.zero_grad())")
 
 
-def _name_bad_grad(leaves, err):
-    """After a pass stopped with ``err`` (a TypeError) and put every grad back: if a leaf's
-    grad is not a number, raise the error naming it instead."""
+def _name_bad_grad(leaves, err, where):
+    """After a pass stopped with ``err`` (a TypeError or OverflowError) and put every grad
+    back: if a leaf's grad is one the chain rule cannot add to, raise the error naming it
+    instead."""
     bad = _not_a_number(leaves)
     if bad is not None:
-        named = _grad_error(bad, "backward")
+        named = _grad_error(bad, where)
         _stopped_at(named, None)
         raise named from err
 
@@ -528,8 +545,8 @@ def backward_steps(root: Value, grad: SupportsFloat = 1.0) -> Generator[Step, No
     try:
         yield from observed_pass(root, grad, order, leaves, {}, recording.anomaly_enabled(),
                                  _presenter(root))
-    except TypeError as err:
-        _name_bad_grad(leaves, err)
+    except (TypeError, OverflowError) as err:
+        _name_bad_grad(leaves, err, "backward_steps")
         raise
 
 

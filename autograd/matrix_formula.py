@@ -125,7 +125,9 @@ def _unreadable(text, pos, plain):
     """The message for text the tokens do not cover, with what to write instead."""
     snippet = text[pos:pos + 12]
     command = re.match(r"\\[A-Za-z]+", text[pos:])
-    if text.startswith("∇", pos):
+    if text.startswith("√", pos):
+        hint = ": write √ as sqrt(…) (np.sqrt), entry by entry"
+    elif text.startswith("∇", pos):
         hint = (": ∇_a C (BP1's gradient of the cost) depends on the cost; write it out, "
                 "e.g. (A - Y) for ½ squared error, (A - Y)/m for its mean over the batch, "
                 "A the output layer's activations")
@@ -249,17 +251,24 @@ def _broadcast(a, b, f, text):
              for j in range(cols)] for i in range(rows)]
 
 
+def _is_a_name(text):
+    """Whether the tokens read ``text`` as one name (``sqrt``, ``σ'``; not ``√``)."""
+    found = _TOKEN.fullmatch(text)
+    return found is not None and found.lastgroup == "name"
+
+
 def _entrywise(op, derivative):
     """f(x) of one entry: the op's forward, or its derivative f'(x)."""
     return functools.partial(derivative_at, op) if derivative else op.forward
 
 
 #: the functions of each entry: every one-operand op of the table as the scalar formula
-#: reader spells it (σ, sigmoid, σ', tanh', exp, log, ln, sqrt, sin, ...; ``d``, the
-#: Desmos σ', is delta here), numpy tutorials' sigmoid_prime and tanh_prime, and square
+#: reader spells it with a name (σ, sigmoid, σ', tanh', exp, log, ln, sqrt, sin, ...; not
+#: the sign √; ``d``, the Desmos σ', is delta here), numpy tutorials' sigmoid_prime and
+#: tanh_prime, and square
 _FUNCTIONS = {spelling: _entrywise(op, derivative)
               for spelling, (op, derivative) in FUNCTIONS.items()
-              if op.arity == 1 and spelling not in ("d", "d'")}
+              if op.arity == 1 and spelling not in ("d", "d'") and _is_a_name(spelling)}
 _FUNCTIONS.update(sigmoid_prime=_entrywise(ops.SIGMOID, True),
                   tanh_prime=_entrywise(ops.TANH, True), square=lambda x: x * x)
 #: the functions of two entries, numpy's np.maximum(0, Z) (ReLU) and np.minimum

@@ -709,6 +709,24 @@ def test_a_formula_with_one_terms_sign_wrong_says_which():
     assert check(fx, x, "-2y + y^2 sin(xy)").diagnosis.kind == "sign flip"   # all of it
 
 
+def test_a_formula_that_two_kinds_of_one_change_mend_names_neither():
+    """L = σ(w2_1) + 2·w2_2 with w2_1 = 0 and w2_2 = ln(1/3): ∂L/∂w2_1 = σ'(0) = 1/4 by
+    hand; typed σ(w2_1) (= 1/2), both σ'(w2_1) (a wrong function) and σ(w2_2) = 1/(1 + 3)
+    (a wrong node) give 1/4, so which one was meant is not known: check named the wrong
+    node, as if it were the mistake.  With w2_2 = 1 only σ' mends it, and that is named.
+    The formula reads as typed afterwards.  Oracle: the hand values σ(0) = 1/2,
+    σ'(0) = 1/4, σ(ln(1/3)) = 1/4."""
+    for w22, named in ((math.log(1 / 3), None), (1.0, "wrong function")):
+        a, b = Value(0.0, name="w2_1"), Value(w22, name="w2_2")
+        L = (a.sigmoid() + b * 2.0).named("L")
+        assert_close(L.data - 2 * w22, 0.5, rel=1e-15)
+        verdict = check(L, a, "σ(w2_1)")
+        assert not verdict and verdict.engine == 0.25
+        assert (verdict.diagnosis.kind or None) == named
+        assert verdict.formula.reading() == "σ(w2_1)" and verdict.formula.nodes["w2_1"] is a
+    assert_close(1 / (1 + math.exp(-math.log(1 / 3))), 0.25, rel=1e-15)
+
+
 def test_an_error_of_the_users_function_for_a_claim_that_takes_no_message_is_itself():
     """A claim given as a function raising UnicodeDecodeError (its constructor takes five
     arguments): the error is the function's own, not 'function takes exactly 5 arguments'

@@ -1,5 +1,6 @@
 """backward(): order, accumulation, resets, depth, sharing, no_grad, hooks, steps."""
 
+from decimal import Decimal
 import math
 import random
 import sys
@@ -574,6 +575,36 @@ def test_a_grad_set_to_none_is_named_and_nothing_changes(how):
     assert (x.grad, w.grad, L.grad) == (0.0, None, 0.0)
     w.zero_grad()
     L.backward()
+    assert (x.grad, w.grad) == (3.0, 2.0)
+
+
+@pytest.mark.parametrize("how", ["backward", "backward_steps", "_backward"])
+@pytest.mark.parametrize("bad, why", [(Decimal("1.5"), "a Decimal, to which a float cannot be added"),
+                                      (10 ** 400, "too large for a float")],
+                         ids=["Decimal", "int of 401 digits"])
+def test_a_grad_no_float_can_be_added_to_is_named_and_nothing_changes(how, bad, why):
+    """A Decimal (which as_float reads, but float + Decimal is a TypeError) or an int too
+    large for a float as w.grad: backward() and backward_steps() raised Python's bare
+    "unsupported operand type(s) for +" or "int too large to convert to float", naming
+    nothing, and _backward() by hand had already added x's share when w's failed.  Now
+    each names w and why, and every grad is as before.  Oracle: ∂(x·w)/∂x = w = 3 and
+    ∂(x·w)/∂w = x = 2 by hand, after w's fix."""
+    x, w = Value(2.0, name="x"), Value(3.0, name="w")
+    L = (x * w).named("L")
+    w.grad = bad
+    if how == "_backward":
+        L.grad = 1.0
+    with pytest.raises(TypeError, match=rf"^{how}: 'w' = 3\.0 has \.grad = .*, {why}; .*zero_grad"):
+        if how == "backward_steps":
+            list(L.backward_steps())
+        else:
+            getattr(L, how)()
+    assert x.grad == 0.0 and w.grad is bad
+    w.zero_grad()
+    if how == "_backward":
+        L._backward()
+    else:
+        L.backward()
     assert (x.grad, w.grad) == (3.0, 2.0)
 
 

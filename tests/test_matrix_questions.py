@@ -851,6 +851,21 @@ def test_a_function_outside_its_domain_names_the_entry():
         check(cost, "W2", "np.log(X)")
 
 
+def test_the_root_sign_is_not_offered_and_says_to_write_sqrt():
+    """The reader listed √ among the functions it knows ('it knows ..., sqrt, √, ...'),
+    but √(…) was 'cannot read' with no word of what to write; now the list has only
+    names it reads, and √ says to write sqrt(…).  Oracle: math.sqrt of each entry."""
+    from autograd.matrix_formula import evaluate_matrix_formula
+    bound = {"Z2": [[4.0, 0.25], [2.0, 0.0]]}
+    value, _ = evaluate_matrix_formula("np.sqrt(Z2)", bound, "rows")
+    assert value == [[math.sqrt(z) for z in row] for row in bound["Z2"]]
+    with pytest.raises(MatrixFormulaError, match=r"cannot read '√\(Z2\)'.*write √ as sqrt\(…\)"):
+        evaluate_matrix_formula("√(Z2)", bound, "rows")
+    with pytest.raises(MatrixFormulaError, match="not a function this formula reader knows") as err:
+        evaluate_matrix_formula("root(Z2)", bound, "rows")
+    assert ", sqrt, " in str(err.value) and "√" not in str(err.value)
+
+
 def test_latex_transposes_and_what_cannot_be_read_in_one_line():
     """Found pasting LaTeX: ``^{\\top}`` and ``^\\intercal`` were refused, an error in
     LaTeX gave a character position in the text after its LaTeX was rewritten (not the
