@@ -262,13 +262,15 @@ def _entrywise(op, derivative):
     return functools.partial(derivative_at, op) if derivative else op.forward
 
 
-#: the functions of each entry: every one-operand op of the table as the scalar formula
-#: reader spells it with a name (σ, sigmoid, σ', tanh', exp, log, ln, sqrt, sin, ...; not
-#: the sign √; ``d``, the Desmos σ', is delta here), numpy tutorials' sigmoid_prime and
-#: tanh_prime, and square
+#: the functions of each entry: every one-operand function of the op table (an op that
+#: formulas write f(z): not the engine's own sigmoid_slope, a(1 − a) of an activation a)
+#: as the scalar formula reader spells it with a name (σ, sigmoid, σ', tanh', exp, log,
+#: ln, sqrt, abs, sin, ...; not the sign √; ``d``, the Desmos σ', is delta here), numpy
+#: tutorials' sigmoid_prime and tanh_prime, and square
 _FUNCTIONS = {spelling: _entrywise(op, derivative)
               for spelling, (op, derivative) in FUNCTIONS.items()
-              if op.arity == 1 and spelling not in ("d", "d'") and _is_a_name(spelling)}
+              if op.arity == 1 and op.notation[0] in ("call", "sqrt", "abs")
+              and spelling not in ("d", "d'") and _is_a_name(spelling)}
 _FUNCTIONS.update(sigmoid_prime=_entrywise(ops.SIGMOID, True),
                   tanh_prime=_entrywise(ops.TANH, True), square=lambda x: x * x)
 #: the functions of two entries, numpy's np.maximum(0, Z) (ReLU) and np.minimum

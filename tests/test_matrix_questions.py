@@ -842,6 +842,15 @@ def test_a_relu_layer_written_with_numpys_functions(formula):
     assert np.allclose(verdict.expected, hand, rtol=1e-12, atol=0)
 
 
+def test_the_engines_own_sigmoid_slope_is_no_function_of_a_matrix_formula():
+    """sigmoid_slope, the op create_graph writes σ' with, is a(1 − a) of an activation a:
+    typed as sigmoid_slope(Z2) it gave a(1 − a) of z, wrong numbers without a word; it is
+    now not a function the reader knows (σ'(Z2) is)."""
+    _, cost = blog()
+    with pytest.raises(MatrixFormulaError, match=r"^sigmoid_slope\(…\) is not a function"):
+        check(cost, "W2", "dZ2 = (A2 - Y) / m * sigmoid_slope(Z2); A1.T @ dZ2")
+
+
 def test_a_function_outside_its_domain_names_the_entry():
     """log of a matrix with a negative entry: one line naming the function, the entry and
     its number (log(−1) has no real value)."""
