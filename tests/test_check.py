@@ -722,7 +722,11 @@ def test_a_formula_that_two_kinds_of_one_change_mend_names_neither():
         assert_close(L.data - 2 * w22, 0.5, rel=1e-15)
         verdict = check(L, a, "σ(w2_1)")
         assert not verdict and verdict.engine == 0.25
-        assert (verdict.diagnosis.kind or None) == named
+        if named is None:   # (that 1/2 is 2 × 1/4 may still be said: a constant factor)
+            assert verdict.diagnosis.kind not in ("wrong node", "wrong function",
+                                                  "wrong sign of a term")
+        else:
+            assert verdict.diagnosis.kind == named
         assert verdict.formula.reading() == "σ(w2_1)" and verdict.formula.nodes["w2_1"] is a
     assert_close(1 / (1 + math.exp(-math.log(1 / 3))), 0.25, rel=1e-15)
 
