@@ -606,9 +606,10 @@ def stop_at(step, node):
     (a leaf's grad from before the pass is added when the pass ends), ``print(step)``
     the chain rule of the step that completed it (None when the root is a leaf),
     ``up`` the backward loop, ``up 4`` the code that called ``backward()`` (where
-    its variables are names), ``c`` goes on.
+    its variables are names), ``c`` goes on.  (PYTHONBREAKPOINT decides what
+    breakpoint() does; pdb shows the line after it, or on Python 3.13 its own.)
     """
-    breakpoint()  # noqa: T100  (the whole point: PYTHONBREAKPOINT decides what happens)
+    breakpoint()  # noqa: T100 | node.grad is complete: p node.grad, print(step); up 4: your code, its names; c: go on
     pass  # node.grad is complete: p node.grad, print(step); up 4: your code, its names; c: go on
 
 
