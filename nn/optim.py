@@ -531,10 +531,11 @@ class SGD(Optimizer):
     _fresh: set[Value] = frozenset()    # type: ignore[assignment]
 
     def _state_dict(self):
-        """With dampening, the velocity of a parameter with no momentum buffer yet is None
-        (torch.optim's missing momentum_buffer); without, its 0.0 steps alike."""
+        """The velocity of a parameter with no momentum buffer yet is None (torch.optim's
+        missing momentum_buffer), with or without dampening: a 0.0 would load as a buffer,
+        and a dampening set after the load would damp its first momentum step."""
         out = super()._state_dict()
-        if self.dampening and self._fresh:
+        if self._fresh:
             for p, entry in zip(self.parameters, out["state"]):
                 if p in self._fresh:
                     entry["velocity"] = None
