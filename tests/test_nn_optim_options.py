@@ -1061,3 +1061,26 @@ def test_plain_sgd_on_the_numpy_backend_with_a_frozen_weight_starts_no_buffer():
     damped, plain = (net.state_dict() for net in nets)
     for key in plain:
         assert damped[key] == pytest.approx(plain[key], rel=1e-13, abs=1e-15), key
+
+
+def test_state_to_torch_without_dampening_gives_a_tensor_partly_started_a_zero_buffer():
+    """PyTorch oracle: with momentum and no dampening, a tensor one of whose parameters
+    was frozen for a while (no buffer yet) goes to torch with 0.0 for it (μ·0 + g = g,
+    the first step), and torch.optim.SGD goes on as nn's optimiser does."""
+    torch = pytest.importorskip("torch")
+    from nn.torch_bridge import state_to_torch
+    net = nn.MLP([2, 3, 2], seed=4)
+    mine = nn.SGD(net.parameters(), lr=0.1, momentum=0.9)
+    net.freeze("w2_12")
+    nn.train(net, X2, Y2, epochs=2, batch=None, optimizer=mine, progress=False)
+    net.unfreeze("w2_12")
+    model = net.to_torch()
+    theirs = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    theirs.load_state_dict(state_to_torch(mine))
+    assert theirs.state[model[0].weight]["momentum_buffer"][0, 1].item() == 0.0
+    for _ in range(3):
+        _torch_step(torch, model, theirs)
+        mine.zero_grad()
+        nn.half_squared_error(net.batch(X2), Y2).backward()
+        mine.step()
+        assert _worst(model, net) < 1e-13
