@@ -212,12 +212,35 @@ def render_graph(root: Value, path: str | os.PathLike[str],
     graph = draw(root, **draw_kwargs)
     pictures = {fmt: _pipe(graph, fmt) for fmt in formats}   # all made before any is written
     target.parent.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt, picture in pictures.items():
-        out = target if fmt == given else stem.with_name(f"{stem.name}.{fmt}")   # X.PNG: as given
-        out.write_bytes(picture)
-        written.append(out)
-    return written
+    files = {target if fmt == given else stem.with_name(f"{stem.name}.{fmt}"): picture
+             for fmt, picture in pictures.items()}                 # X.PNG: as given
+    _write_all(files)
+    return list(files)
+
+
+def _write_all(files):
+    """Write each ``path: bytes`` of ``files``, all or none: every file is opened before
+    any is written (appending, so that opening changes nothing), and when one cannot
+    be, the ones this made are removed and the OSError raised (x.svg read-only: no
+    x.png written either)."""
+    handles, made = [], []
+    try:
+        for out in files:
+            existed = os.path.lexists(out)
+            handles.append(open(out, "ab"))
+            if not existed:
+                made.append(out)
+    except BaseException:
+        for handle in handles:
+            handle.close()
+        for out in made:
+            out.unlink(missing_ok=True)
+        raise
+    for handle, picture in zip(handles, files.values()):
+        with handle:
+            if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                handle.truncate(0)
+            handle.write(picture)
 
 
 def _formats(formats):
