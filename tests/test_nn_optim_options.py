@@ -1084,3 +1084,15 @@ def test_state_to_torch_without_dampening_gives_a_tensor_partly_started_a_zero_b
         nn.half_squared_error(net.batch(X2), Y2).backward()
         mine.step()
         assert _worst(model, net) < 1e-13
+
+
+def test_a_dicts_keys_have_an_order_and_are_taken_in_it():
+    """Oracle: the order the keys were put in (Python keeps it; torch.optim refuses only
+    a set and takes a dict's keys).  They were refused as 'a dict_keys, whose order is
+    not defined'."""
+    w1, w2 = Value(1.0, kind="parameter"), Value(2.0, kind="parameter")
+    opt = nn.SGD(dict.fromkeys([w2, w1]).keys(), lr=0.1)
+    assert opt.parameters == [w2, w1]
+    opt.parameters = {w1: "first", w2: "second"}.keys()
+    assert opt.parameters == [w1, w2]
+    assert nn.Adam([w1], betas=dict.fromkeys([0.5, 0.9]).keys()).betas == (0.5, 0.9)
