@@ -276,6 +276,11 @@ def names_folder(path):
     return text.endswith(("/", os.sep)) or os.path.isdir(text)
 
 
+#: the folders whose entries are streams and devices, even one that is a file on its other
+#: side (/dev/stdout redirected to a file, /proc/self/fd/1): written as named
+_STREAM_FOLDERS = ("/dev/", "/proc/")
+
+
 def written_as_given(path):
     """Whether ``path`` is neither a folder nor a file but something that exists
     (``/dev/null``, ``/dev/stdout``, a FIFO): what is written goes to it as named,
@@ -284,7 +289,19 @@ def written_as_given(path):
         mode = os.stat(path).st_mode
     except (OSError, ValueError):
         return False
-    return not (stat.S_ISDIR(mode) or stat.S_ISREG(mode))
+    if stat.S_ISDIR(mode):
+        return False
+    return not stat.S_ISREG(mode) or os.path.abspath(os.fspath(path)).startswith(_STREAM_FOLDERS)
+
+
+def is_stdout(path):
+    """Whether ``path`` is where stdout goes (``/dev/stdout``, ``/proc/self/fd/1``): a
+    command that wrote its output there adds nothing to it, as for ``-``."""
+    try:
+        here, there = os.stat(path), os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
 def writes_to_terminal(path):
