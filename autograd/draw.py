@@ -236,9 +236,9 @@ def _write_all(files):
         for out in made:
             out.unlink(missing_ok=True)
         raise
-    for handle, picture in zip(handles, files.values()):
+    for out, handle, picture in zip(files, handles, files.values()):
         with handle:
-            if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            if not written_as_given(out):     # (/dev/stdout >> log: appended to)
                 handle.truncate(0)
             handle.write(picture)
 

@@ -272,6 +272,15 @@ def test_dev_stdout_is_the_output_whatever_stdout_is(tmp_path):
         assert r.returncode == 0 and text.endswith(end), (args, r.stderr, text[-200:])
         if args[0] == "draw":
             assert node_grads(text) == HAND
+            with open(tmp_path / "out.txt", "w") as log:
+                log.write("a log line\n")
+            with open(tmp_path / "out.txt", "ab") as stdout:     # >>: appended to, as named
+                r = subprocess.run([*CHAINRULE, args[0], str(script), *args[1:]], stdout=stdout,
+                                   stderr=subprocess.PIPE, cwd=tmp_path, timeout=120,
+                                   env=dict(os.environ, PYTHONPATH=ROOT))
+            text = (tmp_path / "out.txt").read_text()
+            assert r.returncode == 0 and text.startswith("a log line\n<?xml"), text[:100]
+            assert text.endswith(end) and node_grads(text) == HAND
         assert not any(os.path.exists(f"/dev/stdout.{e}") for e in ("png", "svg", "html"))
     assert sorted(os.listdir(tmp_path)) == ["learner.py", "out.txt", "ran"]
 
