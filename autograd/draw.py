@@ -212,12 +212,35 @@ def render_graph(root: Value, path: str | os.PathLike[str],
     graph = draw(root, **draw_kwargs)
     pictures = {fmt: _pipe(graph, fmt) for fmt in formats}   # all made before any is written
     target.parent.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt, picture in pictures.items():
-        out = target if fmt == given else stem.with_name(f"{stem.name}.{fmt}")   # X.PNG: as given
-        out.write_bytes(picture)
-        written.append(out)
-    return written
+    files = {target if fmt == given else stem.with_name(f"{stem.name}.{fmt}"): picture
+             for fmt, picture in pictures.items()}                 # X.PNG: as given
+    _write_all(files)
+    return list(files)
+
+
+def _write_all(files):
+    """Write each ``path: bytes`` of ``files``, all or none: every file is opened before
+    any is written (appending, so that opening changes nothing), and when one cannot
+    be, the ones this made are removed and the OSError raised (x.svg read-only: no
+    x.png written either)."""
+    handles, made = [], []
+    try:
+        for out in files:
+            existed = os.path.lexists(out)
+            handles.append(open(out, "ab"))
+            if not existed:
+                made.append(out)
+    except BaseException:
+        for handle in handles:
+            handle.close()
+        for out in made:
+            out.unlink(missing_ok=True)
+        raise
+    for out, handle, picture in zip(files, handles, files.values()):
+        with handle:
+            if not written_as_given(out):     # (/dev/stdout >> log: appended to)
+                handle.truncate(0)
+            handle.write(picture)
 
 
 def _formats(formats):
@@ -253,6 +276,11 @@ def names_folder(path):
     return text.endswith(("/", os.sep)) or os.path.isdir(text)
 
 
+#: the folders whose entries are streams and devices, even one that is a file on its other
+#: side (/dev/stdout redirected to a file, /proc/self/fd/1): written as named
+_STREAM_FOLDERS = ("/dev/", "/proc/")
+
+
 def written_as_given(path):
     """Whether ``path`` is neither a folder nor a file but something that exists
     (``/dev/null``, ``/dev/stdout``, a FIFO): what is written goes to it as named,
@@ -261,7 +289,19 @@ def written_as_given(path):
         mode = os.stat(path).st_mode
     except (OSError, ValueError):
         return False
-    return not (stat.S_ISDIR(mode) or stat.S_ISREG(mode))
+    if stat.S_ISDIR(mode):
+        return False
+    return not stat.S_ISREG(mode) or os.path.abspath(os.fspath(path)).startswith(_STREAM_FOLDERS)
+
+
+def is_stdout(path):
+    """Whether ``path`` is where stdout goes (``/dev/stdout``, ``/proc/self/fd/1``): a
+    command that wrote its output there adds nothing to it, as for ``-``."""
+    try:
+        here, there = os.stat(path), os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
 def writes_to_terminal(path):

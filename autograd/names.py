@@ -563,7 +563,8 @@ def no_node_named(name, found, where, more=""):
     """The error for a name no node has: ``no node named 'W9' in the graph of C; named
     nodes: ...``, with :func:`meant_instead`'s hint and ``more`` (the network's matrices,
     :func:`autograd.matrix_form.matrices_note`)."""
-    asked = cut(repr(name), LISTED_NAME) if isinstance(name, str) else repr(name)
+    asked = (f"{name[:LISTED_NAME] + '…'!r} ({len(name):,} characters)"
+             if isinstance(name, str) and len(name) > LISTED_NAME else repr(name))
     return (f"no node named {asked} in {where}{meant_instead(found, name)}; named nodes: "
             f"{listing(found)}{more}")
 

@@ -33,6 +33,11 @@ class _Lazy:
             setattr(self, name, getattr(compiled, name))
         return getattr(compiled, method)(*args, **kwargs)
 
+    def __reduce__(self):
+        """A copy (copy, deepcopy, pickle) is the pattern's text again, with methods of
+        its own: not the original's, bound to it, which compiled on every call."""
+        return (_Lazy, (self.pattern, self.flags))
+
     def __repr__(self) -> str:
         return f"lazy({self.pattern!r})"
 

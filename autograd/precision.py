@@ -411,7 +411,7 @@ def _tolerance(value, name, default):
     except (TypeError, OverflowError):
         number = math.nan
     if not (number >= 0.0 and math.isfinite(number)):
-        raise ValueError(f"check: {name} must be a number >= 0, got {short_repr(value)}")
+        raise ValueError(f"check: {name} must be a finite number >= 0, got {short_repr(value)}")
     return number
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable, Set as AbstractSet
+from collections.abc import Iterable, KeysView, Set as AbstractSet
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
 from operator import add, attrgetter, mul, sub, truediv
@@ -101,8 +101,14 @@ def _unit(owner, what, x):
     return number
 
 
+def _unordered(items):
+    """Whether ``items`` is a set, whose order is its items' hashes (ids for Values): a
+    dict's keys, in the order they were put in, are not."""
+    return isinstance(items, AbstractSet) and not isinstance(items, KeysView)
+
+
 def _betas(owner, what, betas):
-    unordered = isinstance(betas, AbstractSet)
+    unordered = _unordered(betas)
     numbers = ([_real(b) for b in betas] if listlike(betas, sized=True) and len(betas) == 2
                and not unordered else [None])
     if not all(b is not None and 0.0 <= b < 1.0 for b in numbers):
@@ -531,10 +537,11 @@ class SGD(Optimizer):
     _fresh: set[Value] = frozenset()    # type: ignore[assignment]
 
     def _state_dict(self):
-        """With dampening, the velocity of a parameter with no momentum buffer yet is None
-        (torch.optim's missing momentum_buffer); without, its 0.0 steps alike."""
+        """The velocity of a parameter with no momentum buffer yet is None (torch.optim's
+        missing momentum_buffer), with or without dampening: a 0.0 would load as a buffer,
+        and a dampening set after the load would damp its first momentum step."""
         out = super()._state_dict()
-        if self.dampening and self._fresh:
+        if self._fresh:
             for p, entry in zip(self.parameters, out["state"]):
                 if p in self._fresh:
                     entry["velocity"] = None
@@ -924,7 +931,7 @@ def _unique_values(parameters, owner):
     if not listlike(parameters):
         raise TypeError(f"{owner}: parameters must be a list of Values (e.g. net.parameters()), "
                         f"got {type(parameters).__name__}")
-    if isinstance(parameters, AbstractSet):       # (torch.optim refuses a set too)
+    if _unordered(parameters):                    # (torch.optim refuses a set too)
         raise TypeError(f"{owner}: parameters must be a list of Values in an order (e.g. "
                         f"net.parameters()), got a {type(parameters).__name__}, whose order "
                         f"is not defined: state[i] of state_dict() would follow no parameter")

@@ -481,7 +481,8 @@ class ParameterStore:
             new, new_state = optimizer.array_rule(w, g, state[i], t, out)
             if mask is not True:
                 new = np.where(mask, new, w)
-                new_state = {key: np.where(mask, value, state[i].get(key, 0.0))
+                new_state = {key: value if value is state[i].get(key)   # (unchanged: SGD, μ = 0)
+                             else np.where(mask, value, state[i].get(key, 0.0))
                              for key, value in new_state.items()}
             W[i] = new
             state[i] = _merged(state[i], new_state)

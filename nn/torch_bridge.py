@@ -379,8 +379,13 @@ def state_to_torch(optimizer: Any) -> dict[str, Any]:
         if not values:            # (a constant or frozen tensor: torch.optim keeps no state)
             continue
         numbers = {key: [rows.get(id(value), zero)[key] for value in values] for key in names}
-        if None in numbers.get("velocity", ()):       # (SGD with dampening: no buffer yet)
-            _one_buffer(numbers.pop("velocity"), values, where, tensor)
+        if None in numbers.get("velocity", ()):       # (SGD: no buffer yet)
+            if group["dampening"]:
+                _one_buffer(numbers.pop("velocity"), values, where, tensor)
+            elif any(v is not None for v in numbers["velocity"]):   # (τ = 0: v <- μ·0 + g
+                numbers["velocity"] = [v or 0.0 for v in numbers["velocity"]]   # is v <- g)
+            else:
+                del numbers["velocity"]
         entry = {names[key]: torch.tensor(column, dtype=torch.float64)
                  .reshape(shape) for key, column in numbers.items()}
         if "t" in saved:

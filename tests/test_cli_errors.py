@@ -315,7 +315,7 @@ def test_a_tolerance_or_digits_out_of_range_names_the_option(tmp_path):
     number >= 0": check()'s argument names, where the user typed the options."""
     for args, said in [(("--digits", "0"), "--digits must be an int from 1 to 17"),
                        (("--digits", "30"), "--digits must be an int from 1 to 17"),
-                       (("--rtol", "-1"), "--rtol must be a number >= 0"),
-                       (("--atol", "inf"), "--atol must be a number >= 0")]:
+                       (("--rtol", "-1"), "--rtol must be a finite number >= 0"),
+                       (("--atol", "inf"), "--atol must be a finite number >= 0")]:
         err = one_line(chainrule(tmp_path, "check", "--wrt", "a", "--expected", "-3", *args))
         assert err.startswith(f"chainrule check: {said}") and ", got " in err, (args, err)

@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from test_draw_cli_grads import node_grads
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -248,6 +250,39 @@ def test_a_device_is_written_to_as_given(tmp_path):
     reader.join(60)
     assert r.returncode == 0 and r.stdout.decode().endswith(f"wrote {fifo}\n"), r.stderr
     assert node_grads(got[0]) == HAND
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="no /dev/stdout here")
+def test_dev_stdout_is_the_output_whatever_stdout_is(tmp_path):
+    """Oracle: the SVG with the hand-derived grads, nothing after its closing tag, and
+    the folder's listing.  --out /dev/stdout and --html /dev/stdout wrote 'wrote
+    /dev/stdout' after the picture or page into the same stream, and with stdout
+    redirected to a file (a regular file behind /dev/stdout) wrote /dev/stdout.svg and
+    /dev/stdout.html beside the device."""
+    for args, end in [(("draw", "--out", "/dev/stdout", "--format", "svg"), "</svg>\n"),
+                      (("step", "--html", "/dev/stdout"), "</html>\n")]:
+        r = chainrule(tmp_path, *args)
+        assert r.returncode == 0 and r.stdout.decode().endswith(end), (args, r.stderr)
+        script = tmp_path / "learner.py"
+        with open(tmp_path / "out.txt", "wb") as stdout:
+            r = subprocess.run([*CHAINRULE, args[0], str(script), *args[1:]], stdout=stdout,
+                               stderr=subprocess.PIPE, cwd=tmp_path, timeout=120,
+                               env=dict(os.environ, PYTHONPATH=ROOT))
+        text = (tmp_path / "out.txt").read_text()
+        assert r.returncode == 0 and text.endswith(end), (args, r.stderr, text[-200:])
+        if args[0] == "draw":
+            assert node_grads(text) == HAND
+            with open(tmp_path / "out.txt", "w") as log:
+                log.write("a log line\n")
+            with open(tmp_path / "out.txt", "ab") as stdout:     # >>: appended to, as named
+                r = subprocess.run([*CHAINRULE, args[0], str(script), *args[1:]], stdout=stdout,
+                                   stderr=subprocess.PIPE, cwd=tmp_path, timeout=120,
+                                   env=dict(os.environ, PYTHONPATH=ROOT))
+            text = (tmp_path / "out.txt").read_text()
+            assert r.returncode == 0 and text.startswith("a log line\n<?xml"), text[:100]
+            assert text.endswith(end) and node_grads(text) == HAND
+        assert not any(os.path.exists(f"/dev/stdout.{e}") for e in ("png", "svg", "html"))
+    assert sorted(os.listdir(tmp_path)) == ["learner.py", "out.txt", "ran"]
 
 
 def test_a_terminal_named_as_out_is_refused_png_bytes(tmp_path):

@@ -820,6 +820,25 @@ def test_render_graph_takes_a_format_in_capitals_and_keeps_the_path_given(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.PNG", "h.SVG", "h.png"]
 
 
+@needs_dot
+def test_render_graph_writes_every_format_or_none(tmp_path):
+    """Oracle: the folder's listing and the PNG signature.  g.svg a folder (a file that
+    cannot be written, even by root): g.png was written before the error; now nothing
+    is, and an existing g.png is kept.  A longer old g.png is replaced whole."""
+    (tmp_path / "g.svg").mkdir()
+    with pytest.raises(IsADirectoryError):
+        render_graph(chain(2), tmp_path / "g")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.svg"]
+    (tmp_path / "g.png").write_bytes(b"old")
+    with pytest.raises(IsADirectoryError):
+        render_graph(chain(2), tmp_path / "g")
+    assert (tmp_path / "g.png").read_bytes() == b"old"
+    (tmp_path / "g.png").write_bytes(b"x" * 1_000_000)
+    render_graph(chain(2), tmp_path / "g", formats="png")
+    picture = (tmp_path / "g.png").read_bytes()
+    assert picture.startswith(b"\x89PNG\r\n\x1a\n") and b"x" * 100 not in picture
+
+
 def test_pending_must_be_a_collection_of_values():
     with pytest.raises(TypeError, match=r"^draw: pending must be a collection of Values.* int 3$"):
         draw(chain(2), pending=3)

@@ -2,7 +2,9 @@
 the name parser's patterns that only a check, a formula or a picture uses are compiled
 on first use (autograd.patterns.lazy), and a lazy pattern answers as the compiled one."""
 
+import copy
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -56,3 +58,23 @@ def test_a_lazy_pattern_answers_as_the_compiled_one(method, args):
         elif method in ("match", "fullmatch", "search"):
             want, got = want and want.groups(), got and got.groups()
         assert got == want
+
+
+@pytest.mark.parametrize("duplicate", [copy.copy, copy.deepcopy,
+                                       lambda p: pickle.loads(pickle.dumps(p))])
+@pytest.mark.parametrize("used_first", [False, True])
+def test_a_copy_of_a_lazy_pattern_compiles_once_and_answers_as_the_compiled_one(duplicate,
+                                                                               used_first):
+    """The oracle: re.compile's pattern (case-blind, as the flags given say).  A copy made
+    before first use called the original's methods, which compiled it on every call and
+    left the copy's own as they were; after its first call the copy's methods are now the
+    compiled pattern's."""
+    text = r"w(\d)_(\d+)"
+    original = lazy(text, re.IGNORECASE)
+    if used_first:
+        original.search("w1_2")
+    twin = duplicate(original)
+    for _ in range(2):
+        assert twin.search("a W3_11").groups() == re.compile(text, re.I).search("a W3_11").groups()
+    assert isinstance(twin.search.__self__, re.Pattern)
+    assert (twin.pattern, twin.flags) == (text, re.IGNORECASE)

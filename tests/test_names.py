@@ -228,3 +228,15 @@ def test_a_delta_typed_for_a_node_points_to_its_z(typed, z):
     C.backward()
     a3 = net.layers[-1].a[0].data
     assert net.layers[-1].z[0].grad == pytest.approx((a3 - 1.0) * a3 * (1 - a3), rel=1e-13)
+
+
+def test_a_long_name_asked_for_is_cut_and_counted_in_its_own_characters():
+    """Oracle: the name's length, counted by hand (4,000 two-character lines: 8,000).
+    The name asked for was cut as its repr, counted with its quotes and escapes
+    ('… (12,002 characters)', the closing quote lost); now the name itself is, quoted."""
+    from autograd.names import LISTED_NAME, no_node_named
+    name = "y\n" * 4000
+    message = no_node_named(name, {}, "this graph")
+    assert message.startswith(f"no node named {name[:LISTED_NAME] + '…'!r} (8,000 characters) "
+                              f"in this graph"), message[:300]
+    assert no_node_named("W9", {}, "this graph").startswith("no node named 'W9' in this graph")

@@ -246,7 +246,10 @@ def test_every_backend_steps_as_eager(name, backend, frozen):
     assert opt["param_groups"] == eager_opt["param_groups"]
     assert opt.get("t") == eager_opt.get("t")
     for mine, eager in zip(opt["state"], eager_opt["state"]):
-        assert mine == pytest.approx(eager, rel=1e-12, abs=1e-15)
+        assert mine.keys() == eager.keys()
+        for key, number in eager.items():     # (None: no momentum buffer yet, in both)
+            assert (mine[key] is None if number is None
+                    else mine[key] == pytest.approx(number, rel=1e-12, abs=1e-15)), key
 
 
 def test_a_numpy_program_stepped_by_opt_step_steps_as_eager():
@@ -1023,3 +1026,73 @@ def test_every_combination_of_options_trains_a_network_as_torch(kind, settings):
         nn.half_squared_error(net.batch(X2), Y2).backward()
         mine.step()
         assert _worst(model, net) < 1e-12, step
+
+
+def test_a_state_saved_without_dampening_keeps_which_buffers_are_not_started():
+    """Hand-derived oracle (torch.optim.SGD's first momentum step is v <- g, its buffer
+    missing until then, whatever the dampening was): saved before any step with
+    dampening 0, loaded, then dampening 0.5 set, the first step with η = 0.1, g = 0.5
+    is w = 1 − 0.1·0.5 = 0.95, not the damped v = 0.5·0.5, w = 0.975."""
+    w = Value(1.0, kind="parameter")
+    saved = json.loads(json.dumps(nn.SGD([w], lr=0.1, momentum=0.9).state_dict()))
+    assert saved["state"] == [{"velocity": None}]
+    opt = nn.SGD([w], lr=1.0)
+    opt.load_state_dict(saved)
+    opt.dampening = 0.5
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.95, rel=1e-15)
+    assert constant_gradient_steps(opt, w, [0.5]) == pytest.approx(0.95 - 0.1 * 0.7, rel=1e-15)
+
+
+def test_plain_sgd_on_the_numpy_backend_with_a_frozen_weight_starts_no_buffer():
+    """Hand-derived oracle: SGD without momentum keeps no momentum buffer (torch.optim's
+    state is empty), so after training on the numpy backend with w2_12 frozen every
+    velocity is None, and the first step with momentum and dampening switched on is
+    v <- g, the plain step w − η g (a network trained without momentum throughout)."""
+    nets = [nn.MLP([2, 3, 1], seed=0) for _ in range(2)]
+    opts = [nn.SGD(net.parameters(), lr=0.1, dampening=0.5) for net in nets]
+    for net, opt in zip(nets, opts):
+        net.freeze("w2_12")
+        nn.train(net, X, Y, epochs=2, batch=None, optimizer=opt, progress=False,
+                 backend="numpy")
+    assert [entry["velocity"] for entry in opts[0].state_dict()["state"]] == [None] * 13
+    opts[0].momentum = 0.9
+    for net, opt in zip(nets, opts):
+        nn.train(net, X, Y, epochs=1, batch=None, optimizer=opt, progress=False)
+    damped, plain = (net.state_dict() for net in nets)
+    for key in plain:
+        assert damped[key] == pytest.approx(plain[key], rel=1e-13, abs=1e-15), key
+
+
+def test_state_to_torch_without_dampening_gives_a_tensor_partly_started_a_zero_buffer():
+    """PyTorch oracle: with momentum and no dampening, a tensor one of whose parameters
+    was frozen for a while (no buffer yet) goes to torch with 0.0 for it (μ·0 + g = g,
+    the first step), and torch.optim.SGD goes on as nn's optimiser does."""
+    torch = pytest.importorskip("torch")
+    from nn.torch_bridge import state_to_torch
+    net = nn.MLP([2, 3, 2], seed=4)
+    mine = nn.SGD(net.parameters(), lr=0.1, momentum=0.9)
+    net.freeze("w2_12")
+    nn.train(net, X2, Y2, epochs=2, batch=None, optimizer=mine, progress=False)
+    net.unfreeze("w2_12")
+    model = net.to_torch()
+    theirs = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    theirs.load_state_dict(state_to_torch(mine))
+    assert theirs.state[model[0].weight]["momentum_buffer"][0, 1].item() == 0.0
+    for _ in range(3):
+        _torch_step(torch, model, theirs)
+        mine.zero_grad()
+        nn.half_squared_error(net.batch(X2), Y2).backward()
+        mine.step()
+        assert _worst(model, net) < 1e-13
+
+
+def test_a_dicts_keys_have_an_order_and_are_taken_in_it():
+    """Oracle: the order the keys were put in (Python keeps it; torch.optim refuses only
+    a set and takes a dict's keys).  They were refused as 'a dict_keys, whose order is
+    not defined'."""
+    w1, w2 = Value(1.0, kind="parameter"), Value(2.0, kind="parameter")
+    opt = nn.SGD(dict.fromkeys([w2, w1]).keys(), lr=0.1)
+    assert opt.parameters == [w2, w1]
+    opt.parameters = {w1: "first", w2: "second"}.keys()
+    assert opt.parameters == [w1, w2]
+    assert nn.Adam([w1], betas=dict.fromkeys([0.5, 0.9]).keys()).betas == (0.5, 0.9)

@@ -142,9 +142,11 @@ def test_digits_must_be_a_count(digits):
         precision_for(0.1, digits=digits)
 
 
-@pytest.mark.parametrize("name, value", [("rtol", -1e-3), ("atol", math.nan), ("rtol", "1e-3")])
+@pytest.mark.parametrize("name, value", [("rtol", -1e-3), ("atol", math.nan), ("rtol", "1e-3"),
+                                         ("atol", math.inf), ("rtol", 1e309)])
 def test_tolerances_must_be_numbers(name, value):
-    with pytest.raises(ValueError, match=f"{name} must be a number >= 0"):
+    """Oracle: inf is a number >= 0, so its refusal says finite (it said only '>= 0')."""
+    with pytest.raises(ValueError, match=f"^check: {name} must be a finite number >= 0, got "):
         precision_for(0.1, **{name: value})
 
 

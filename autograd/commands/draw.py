@@ -80,7 +80,7 @@ def _node_or_matrix(captured, root, name):
 
 def run(args):
     from autograd.draw import (INSTALL_LINE, DotNotFound, GraphTooLarge, cannot_write, draw,
-                               render_graph, writes_to_terminal)
+                               is_stdout, render_graph, writes_to_terminal)
     from autograd.script import ScriptError, run_until_backward
     from autograd.stepper import raised
     try:
@@ -134,5 +134,6 @@ def run(args):
     except OSError as err:
         print(f"chainrule draw: {one_line(cannot_write(err, out))}", file=sys.stderr)
         return 2
-    print(f"wrote {printable(str(written))}")
+    if not is_stdout(written):      # (the picture is stdout: nothing after it)
+        print(f"wrote {printable(str(written))}")
     return 0

@@ -175,7 +175,7 @@ def _one_line(err, path=None):
 def write_page(captured, path, max_nodes=300):
     """``--html PATH``: the step-through page (autograd.page) instead of the prompt;
     ``-`` writes it to stdout."""
-    from autograd.draw import INSTALL_LINE, DotNotFound, GraphTooLarge
+    from autograd.draw import INSTALL_LINE, DotNotFound, GraphTooLarge, is_stdout
     from autograd.page import step_page, write_step_page
     try:
         if path == "-":     # stdout is the page: what the script's hooks print goes to stderr
@@ -194,7 +194,8 @@ def write_page(captured, path, max_nodes=300):
         print(f"chainrule step: could not write the page: {one_line(raised(err))}",
               file=sys.stderr)
         return 2
-    print(f"wrote {printable(str(written))}: open it in a browser; next/previous or the "
-          f"arrow keys step")
+    if not is_stdout(written):      # (the page is stdout: nothing after it)
+        print(f"wrote {printable(str(written))}: open it in a browser; next/previous or the "
+              f"arrow keys step")
     return 0
 
