@@ -69,6 +69,7 @@ import unicodedata
 from . import graph, names, ops
 from . import expr as E
 from .notation import Labels, LatexNotation, TextNotation, name_precedence
+from .higher import UNNAMED_OUTPUT, gradient_name
 from .patterns import lazy
 from .precision import formula_gives, is_not_finite_text, is_number_text, precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
@@ -633,12 +634,20 @@ class _Reader:
         outer, inner = (self._lhs_variable(v, written, root, f) for v in found.variables)
         orders = [(o, i) for o, i in ((outer, inner), (inner, outer))
                   if wrt is None or o is wrt]
-        fits = [(o, i) for o, i in orders if not root.name or root.name == f"∂{f}/∂{i.name}"]
+        fits = [(o, i) for o, i in orders if self._gradient_of(root, f, i)]
         if not fits:
             self._second_mismatch(written, f, outer, inner, root, wrt)
         o, i = fits[0]
         self.lhs = (root.name or f"∂{f}/∂{i.name}", o.name)
         return found.end()
+
+    def _gradient_of(self, root, f, inner):
+        """Whether ``root`` is ∂f/∂inner; the gradient of an unnamed output (grad names it
+        ∂f/∂z) is what the learner calls it, ∂²σ/∂z², when no node has that name."""
+        if not root.name or root.name == f"∂{f}/∂{inner.name}":
+            return True
+        unnamed = gradient_name(UNNAMED_OUTPUT, inner.name)
+        return root.name == unnamed and not self._name_of(f) and not self._name_of(UNNAMED_OUTPUT)
 
     def _lhs_variable(self, typed, written, root, f):
         """A variable of ``∂²f/∂x∂y =``: its node, or the y of a root ∂f/∂y whose graph has

@@ -762,6 +762,30 @@ def test_a_mixed_second_derivative_whose_gradient_has_lost_the_inner_variable():
         check(fy, x, r"\frac{\partial^2 f}{\partial x \partial z} = 2x")
 
 
+def test_a_second_derivative_of_an_unnamed_output_is_what_the_learner_calls_it():
+    """grad(z.sigmoid(), z, create_graph=True) of an unnamed output is called ∂f/∂z, and
+    ∂²σ/∂z² = ... (or d2s/dz2) of it said 'the root must be the gradient ∂s/∂z', though an
+    unnamed root of a first derivative is what the learner calls it.  Now the same, when no
+    node has the name typed; a named output keeps its name.  Oracle, by hand:
+    σ''(z) = σ(z)(1 − σ(z))(1 − 2σ(z)), -0.0575567948523 at z = 0.5."""
+    from autograd import grad
+    z = Value(0.5, name="z")
+    (d1,) = grad(z.sigmoid(), z, create_graph=True)
+    S = 1 / (1 + math.exp(-0.5))
+    for typed in (r"\frac{\partial^2 \sigma}{\partial z^2} = \sigma(z)(1-\sigma(z))(1-2\sigma(z))",
+                  "∂²s/∂z² = s(z)(1-s(z))(1-2s(z))", "d2s/dz2 = s(z)(1-s(z))(1-2s(z))"):
+        verdict = check(d1, z, typed)
+        assert verdict, typed
+        assert_close(verdict.formula_value, S * (1 - S) * (1 - 2 * S), rel=1e-14)
+    x = Value(0.3, name="x")
+    (named,) = grad((x * z).tanh().named("g"), x, create_graph=True)
+    with pytest.raises(FormulaError, match="the root must be the gradient ∂h/∂x"):
+        check(named, x, "∂²h/∂x² = 0")
+    (unnamed,) = grad((x * z).tanh(), x, create_graph=True)     # z is a node of its graph
+    with pytest.raises(FormulaError, match="the root must be the gradient ∂z/∂x"):
+        check(unnamed, x, "∂²z/∂x² = 0")
+
+
 def test_seed000_latex_primes_on_braced_names():
     """Seed 000 writes y' as LaTeX's {y}' throughout; the oracle is its hand formula."""
     L, _ = seed000()
