@@ -46,11 +46,16 @@ class MatrixFormulaError(ValueError):
 # LaTeX to plain text (each rule one regular-expression pass)
 # ---------------------------------------------------------------------------
 
+_LATEX_COMPARISONS = {"gt": ">", "lt": "<", "ge": "≥", "geq": "≥", "le": "≤", "leq": "≤"}
+
 _LATEX_RULES = [
     (re.compile(r"\\\\|\$+|\\[\[\]()]|\\(?:begin|end)\s*\{[^{}]*\}"), ";"),   # \\, $$, \[ \], envs
     (re.compile(r"&"), " "),                                          # alignment points
     (re.compile(r"\\partial(?![A-Za-z])"), "∂"),
     (re.compile(r"\\Delta(?![A-Za-z])"), "Δ"),
+    # the indicator \mathbb{1}[Z > 0] (or _{Z > 0}): the comparison, 1 or 0 entry by entry
+    (re.compile(r"(?:\\mathbb\s*\{\s*1\s*\}|𝟙)\s*_?(?=\s*[\[{][^\[\]{}]*(?:[<>≥≤]|\\[gl]))"), " "),
+    (re.compile(r"\\([gl]t|[gl]eq?)(?![A-Za-z])"), lambda found: _LATEX_COMPARISONS[found.group(1)]),
     # the ones vector, \mathbf{1} (1ᵀ δ adds δ's rows), before bold is unwrapped
     (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathbb|vec)\s*\{\s*1\s*\}|𝟏|𝟙"), " ones "),
     (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|mathsf|vec)\s*\{([^{}]*)\}"), r"\1"),
@@ -106,13 +111,19 @@ _TOKEN = re.compile(r"""
   | (?P<method>\.sum\b|\.mean\b|\.dot\b|\.transpose\b)
   | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_[A-Za-z]+)*(?:'+)?
               (?:_?\{\s*\d+\s*\}|_?\d+)?(?:\^\s*\{\s*\d+\s*\}|\^\s*\d+)?)
-  | (?P<op>@|\*\*|\*|\^|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|:=|≔|←|=|;|\n|Σ)
+  | (?P<op>@|\*\*|\*|\^|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|:=|≔|←|>=|<=|[<>≥≤]|=|;|\n|Σ)
   | (?P<power>[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)
 """, re.VERBOSE)
 #: A1², (1 - A1)², m⁻¹ as printed: the power's digits
 
 _NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ∂]+(?:_[A-Za-z]+)*)('*)(?:_?\{?\s*(\d+)\s*\}?)?"
                          r"(?:\^\s*\{?\s*(\d+)\s*\}?)?$")
+
+
+#: a comparison of two entries, as the scalar formulas' (and numpy's) 1 or 0
+COMPARISONS = {">": lambda p, q: float(p > q), "<": lambda p, q: float(p < q),
+               ">=": lambda p, q: float(p >= q), "≥": lambda p, q: float(p >= q),
+               "<=": lambda p, q: float(p <= q), "≤": lambda p, q: float(p <= q)}
 
 
 def _where(pos, plain):
@@ -433,6 +444,16 @@ class _Reader:
 
     # -- expressions --
     def expression(self):
+        """A sum, or a comparison of two (``Z1 > 0``): 1.0 or 0.0 entry by entry."""
+        left = self._sum()
+        if self.peek()[1] in COMPARISONS:
+            op = self.take()[1]
+            right = self._sum()
+            text = Term(None, left, f" {op} ", right)
+            left = Term(self._elementwise(left, right, COMPARISONS[op], text), text)
+        return left
+
+    def _sum(self):
         left = self.product()
         while self.peek()[1] in ("+", "-"):
             op = self.take()[1]
