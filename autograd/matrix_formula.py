@@ -108,7 +108,7 @@ _TOKEN = re.compile(r"""
     (?P<space>[ \t\r]+|\#[^\n]*)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+\-]?\d+)?)
   | (?P<transpose>\.T\b|\^\s*\{\s*T\s*\}|\^\s*T\b|ᵀ)
-  | (?P<method>\.sum\b|\.mean\b|\.dot\b|\.transpose\b)
+  | (?P<method>\.sum\b|\.mean\b|\.dot\b|\.transpose\b|\.astype\b)
   | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_[A-Za-z]+)*(?:'+)?
               (?:_?\{\s*\d+\s*\}|_?\d+)?(?:\^\s*\{\s*\d+\s*\}|\^\s*\d+)?)
   | (?P<op>@|\*\*|\*|\^|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|:=|≔|←|>=|<=|[<>≥≤]|=|;|\n|Σ)
@@ -124,6 +124,18 @@ _NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ∂]+(?:_[A-Za-z]+)*)('*)(?:_
 COMPARISONS = {">": lambda p, q: float(p > q), "<": lambda p, q: float(p < q),
                ">=": lambda p, q: float(p >= q), "≥": lambda p, q: float(p >= q),
                "<=": lambda p, q: float(p <= q), "≤": lambda p, q: float(p <= q)}
+
+
+#: numpy's conversions of a float, as .astype(…) names them (np.float64 and int32 alike)
+def _cut(x):
+    """int(x) of numpy: toward 0; NaN and ±inf have no integer."""
+    if not math.isfinite(x):
+        raise MatrixFormulaError(f".astype(int): {x} has no integer value")
+    return float(math.trunc(x))
+
+
+_CONVERSIONS = {"float": float, "double": float, "int": _cut, "uint": _cut,
+                "bool": lambda x: float(x != 0)}
 
 
 def _where(pos, plain):
@@ -580,6 +592,8 @@ class _Reader:
                 right = self.expression()
                 self.take(")")
                 term = self.combine(term, "@", right)
+            elif value == ".astype":
+                term = self.converted(term)
             elif kind == "method":
                 method = self.take()[1]
                 self.take("(")
@@ -587,6 +601,21 @@ class _Reader:
                 term = self.summed(term, axis, mean=method == ".mean", numpy=method + "()")
             else:
                 return term
+
+    def converted(self, term):
+        """``.astype(float)`` (np.float64, ...) keeps the numbers; ``int`` cuts them toward
+        0 and ``bool`` is 1 or 0, as numpy does; (Z1 > 0).astype(int) is the comparison."""
+        self.take(".astype")
+        self.take("(")
+        kind, dtype, _ = self.take()
+        self.take(")")
+        kind_of = re.sub(r"^np\.|\d+$", "", dtype) if kind == "name" else dtype
+        f = _CONVERSIONS.get(kind_of)
+        if f is None:
+            raise MatrixFormulaError(f".astype({dtype}): a matrix formula's numbers are floats; "
+                                     f"convert to float, int or bool")
+        text = Term(None, term, f".astype({dtype})")
+        return Term(_broadcast(term.value, 0.0, lambda x, _: f(x), text), text)
 
     def layer_letter(self, text):
         """Refuse Nielsen's z^L, a^l (a layer by letter) in one line, giving the number."""
