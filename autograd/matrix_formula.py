@@ -327,7 +327,7 @@ _MATRIX_KEY = re.compile(r"(?:X|Y|m|[ZAWb]\d+|delta\d+)'*")
 
 #: the functions of two matrices (``np.dot(a, b)``) and of one matrix (``np.transpose(a)``)
 _PAIR_FUNCTIONS = ("dot", "matmul", "multiply", "power")
-_MATRIX_FUNCTIONS = ("sum", "mean", "transpose") + _PAIR_FUNCTIONS + tuple(_ENTRY_PAIRS)
+_MATRIX_FUNCTIONS = ("sum", "mean", "transpose", "where") + _PAIR_FUNCTIONS + tuple(_ENTRY_PAIRS)
 
 _ALIASES = {"x": "X", "y": "Y", "z": "Z", "i": "Z", "a": "A", "o": "A", "h": "A", "w": "W",
             "b": "b", "delta": "delta", "δ": "delta", "Δ": "delta", "d": "delta"}
@@ -740,6 +740,8 @@ class _Reader:
         if name == "transpose":
             self.take(")")
             return self.transposed(argument)
+        if name == "where":
+            return self.chosen(argument)
         if name in ("sum", "mean"):
             axis = self.arguments_after_first() if self.peek()[1] == "," else self.close()
             return self.summed(argument, axis, mean=name == "mean", numpy=numpy and f"np.{name}(…)")
@@ -753,6 +755,17 @@ class _Reader:
         except (ArithmeticError, ValueError):
             raise MatrixFormulaError(_outside_domain(name, f, argument)) from None
         return Term(value, f"{name}(", argument, ")")
+
+    def chosen(self, condition):
+        """``np.where(c, a, b)``: a where c is not 0, else b, entry by entry (broadcast)."""
+        self.take(",")
+        a = self.expression()
+        self.take(",")
+        b = self.expression()
+        self.take(")")
+        text = Term(None, "where(", condition, ", ", a, ", ", b, ")")
+        paired = _broadcast(condition.value, a.value, lambda c, x: (c, x), text)
+        return Term(_broadcast(paired, b.value, lambda cx, y: cx[1] if cx[0] else y, text), text)
 
     def close(self):
         self.take(")")

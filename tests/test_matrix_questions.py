@@ -848,12 +848,14 @@ def test_a_relu_layer_written_with_numpys_functions(formula):
     "dZ1 = np.multiply(delta2 @ W2.T, Z1 >= 0); np.dot(X.T, dZ1)",
     "dZ1 = delta2 @ W2.T * (Z1 > 0).astype(float); X.T @ dZ1",
     "dZ1 = delta2 @ W2.T * (Z1 > 0).astype(np.int64); X.T @ dZ1",
+    "dZ1 = np.where(Z1 > 0, delta2 @ W2.T, 0); X.T @ dZ1",
+    "dZ1 = delta2 @ W2.T * np.where(Z1 <= 0, 0, 1); X.T @ dZ1",
     r"\delta_1 = \delta_2 W_2^T \odot \mathbb{1}[Z_1 > 0]; X^T \delta_1",
     r"\delta_1 = \delta_2 W_2^T \odot \mathbb{1}_{Z_1 > 0}; X^T \delta_1",
 ])
 def test_a_relu_derivative_written_as_a_comparison(formula):
-    """ReLU's derivative as numpy code writes it, (Z1 > 0) (.astype(float)), and as posts do,
-    \\mathbb{1}[Z_1 > 0]: 'cannot read > 0', though the scalar formulas read comparisons
+    """ReLU's derivative as numpy code writes it, (Z1 > 0) (.astype(float), np.where), and
+    as posts do, \\mathbb{1}[Z_1 > 0]: 'cannot read > 0', though the scalar formulas read comparisons
     and indicators as 1 or 0.  Now entry by entry, 1.0 or 0.0.  Oracle: hand-written numpy
     backprop of a ReLU layer."""
     cost, hand = relu_network()
