@@ -350,6 +350,10 @@ _TWICE_BARE = lazy(rf"({_NAME}?)2")
 _OPERATOR = lazy(rf"\s*(?:\\[dt]?frac\s*\{{\s*{_D}\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}}"
                  rf"|{_D}/\s*{_D}(?P<b>[^\W\d][\w']*)(?=\s|\(|\\|\[))")
 
+#: the derivative in Lagrange's notation before =: σ'(z), \sigma^{\prime}(z), f'(x)
+_LAGRANGE = lazy(r"\s*(?P<f>\\?[^\W\d][\w]*)\s*(?:'|\^\s*\{?\s*\\prime\s*\}?)\s*"
+                 r"[({]\s*(?P<b>[^\W\d][\w{}^]*)\s*[)}]\s*&?\s*$")
+
 
 def _top_level_equals(text, start):
     """(start, end) of the first = (not ==) or ≈ (\\approx) after ``start`` outside brackets
@@ -609,7 +613,7 @@ class _Reader:
         opened = _OPERATOR.match(text, start)
         relation = opened and _top_level_equals(text, opened.end())
         if not relation:
-            return 0
+            return self._lagrange_side(text, start, root, wrt)
         before, equals = relation
         written = names.printable(" ".join(text[start:equals].split()).rstrip("=≈& "))
         below = opened.group("d") or opened.group("b")
@@ -624,6 +628,32 @@ class _Reader:
                 f"{self.where}: the left-hand side {written} differentiates an expression whose "
                 f"value is {value:.12g}, but the root, {_called(root)}, is {root.data:.12g}; "
                 f"named nodes: {names.listing(self.listed)}")
+        self.lhs = (root.name, below_node.name)
+        return equals
+
+    def _lagrange_side(self, text, start, root, wrt):
+        """``σ'(z) = σ(z)(1 - σ(z))``: f'(x) before a formula is ∂root/∂x when f(x) is the
+        root's value (or f names the root); where the formula starts, or 0.  Before a number,
+        ``σ'(z) = 0.2445``, σ'(z) stays the formula the number is the value of."""
+        relation = _top_level_equals(text, start)
+        found = relation and _LAGRANGE.match(text[:relation[0]], start)
+        if not found or is_number_text(text[relation[1]:].strip(" &$")):
+            return 0
+        before, equals = relation
+        written = names.printable(" ".join(text[start:before].split()))
+        below_node = self._lhs_node(found.group("b"), written)
+        if wrt is not None and below_node is not wrt:
+            self._lhs_mismatch(written, "with respect to", found.group("b"), wrt, "the node checked")
+        if self._name_of(found.group("f")) is None or self._lhs_node(found.group("f"), written) is not root:
+            applied = f"{found.group('f')}({found.group('b')})"
+            inner = _Reader(applied, self.nodes, self.where)
+            tree, _ = inner.parse(0)
+            value = Formula(applied, tree, inner.found, inner.functions, self.where).evaluate()
+            if not formula_gives(value, root.data):
+                raise FormulaError(
+                    f"{self.where}: the left-hand side {written} is the derivative of "
+                    f"{names.printable(applied)} = {value:.12g}, but the root, {_called(root)}, "
+                    f"is {root.data:.12g}; named nodes: {names.listing(self.listed)}")
         self.lhs = (root.name, below_node.name)
         return equals
 

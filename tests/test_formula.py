@@ -1157,3 +1157,30 @@ def test_a_node_named_with_a_braced_subscript_reads_anywhere_in_a_run(typed, rea
     formula = read_formula(typed, R)
     assert formula.reading() == reading
     assert formula.evaluate() == (2.0 if reading == "y_{out}" else 6.0)
+
+
+def test_a_derivative_in_lagranges_notation_as_the_left_hand_side():
+    """σ'(z) = σ(z)(1 − σ(z)), as texts write the sigmoid's derivative, said 'after = comes
+    the number the formula gives'.  f'(x) = ... is ∂root/∂x when f(x) is the root (or f names
+    it); otherwise it is refused in one line.  Oracle, by hand: σ'(0.3) = σ(0.3)(1 − σ(0.3))
+    = e^-0.3/(1 + e^-0.3)²; L = w³ gives L'(w) = 3w² = 0.75 at w = 0.5."""
+    z = Value(0.3, name="z")
+    s = z.sigmoid()
+    s.backward()
+    hand = math.exp(-0.3) / (1 + math.exp(-0.3)) ** 2
+    for typed in (r"\sigma'(z) = \sigma(z)\cdot(1-\sigma(z))", "σ'(z) = σ(z)(1 - σ(z))",
+                  r"\sigma^{\prime}(z) = \frac{e^{-z}}{(1+e^{-z})^2}"):
+        verdict = check(s, z, typed)
+        assert verdict, typed
+        assert_close(verdict.formula_value, hand, rel=1e-14)
+    w = Value(0.5, name="w")
+    L = (w * w * w).named("L")
+    L.backward()
+    verdict = check(L, w, "L'(w) = 3w^2")
+    assert verdict and verdict.formula_value == 0.75
+    with pytest.raises(FormulaError, match=r"the left-hand side tanh'\(w\) is the derivative of "
+                                           r"tanh\(w\) = 0\.46211715726, but the root, L, is "
+                                           r"0\.125") as refused:
+        check(L, w, "tanh'(w) = 1 - tanh(w)^2")
+    assert "\n" not in str(refused.value)
+    assert check(s, z, "σ'(z) = 0.2445")          # a number after it: σ'(z) is the formula
