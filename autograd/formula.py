@@ -69,6 +69,7 @@ import unicodedata
 from . import graph, names, ops
 from . import expr as E
 from .notation import Labels, LatexNotation, TextNotation, name_precedence
+from .higher import UNNAMED_OUTPUT, gradient_name
 from .patterns import lazy
 from .precision import formula_gives, is_not_finite_text, is_number_text, precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
@@ -349,6 +350,10 @@ _TWICE_BARE = lazy(rf"({_NAME}?)2")
 _OPERATOR = lazy(rf"\s*(?:\\[dt]?frac\s*\{{\s*{_D}\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}}"
                  rf"|{_D}/\s*{_D}(?P<b>[^\W\d][\w']*)(?=\s|\(|\\|\[))")
 
+#: the derivative in Lagrange's notation before =: σ'(z), \sigma^{\prime}(z), f'(x)
+_LAGRANGE = lazy(r"\s*(?P<f>\\?[^\W\d][\w]*)\s*(?:'|\^\s*\{?\s*\\prime\s*\}?)\s*"
+                 r"[({]\s*(?P<b>[^\W\d][\w{}^]*)\s*[)}]\s*&?\s*$")
+
 
 def _top_level_equals(text, start):
     """(start, end) of the first = (not ==) or ≈ (\\approx) after ``start`` outside brackets
@@ -608,7 +613,7 @@ class _Reader:
         opened = _OPERATOR.match(text, start)
         relation = opened and _top_level_equals(text, opened.end())
         if not relation:
-            return 0
+            return self._lagrange_side(text, start, root, wrt)
         before, equals = relation
         written = names.printable(" ".join(text[start:equals].split()).rstrip("=≈& "))
         below = opened.group("d") or opened.group("b")
@@ -626,6 +631,32 @@ class _Reader:
         self.lhs = (root.name, below_node.name)
         return equals
 
+    def _lagrange_side(self, text, start, root, wrt):
+        """``σ'(z) = σ(z)(1 - σ(z))``: f'(x) before a formula is ∂root/∂x when f(x) is the
+        root's value (or f names the root); where the formula starts, or 0.  Before a number,
+        ``σ'(z) = 0.2445``, σ'(z) stays the formula the number is the value of."""
+        relation = _top_level_equals(text, start)
+        found = relation and _LAGRANGE.match(text[:relation[0]], start)
+        if not found or is_number_text(text[relation[1]:].strip(" &$")):
+            return 0
+        before, equals = relation
+        written = names.printable(" ".join(text[start:before].split()))
+        below_node = self._lhs_node(found.group("b"), written)
+        if wrt is not None and below_node is not wrt:
+            self._lhs_mismatch(written, "with respect to", found.group("b"), wrt, "the node checked")
+        if self._name_of(found.group("f")) is None or self._lhs_node(found.group("f"), written) is not root:
+            applied = f"{found.group('f')}({found.group('b')})"
+            inner = _Reader(applied, self.nodes, self.where)
+            tree, _ = inner.parse(0)
+            value = Formula(applied, tree, inner.found, inner.functions, self.where).evaluate()
+            if not formula_gives(value, root.data):
+                raise FormulaError(
+                    f"{self.where}: the left-hand side {written} is the derivative of "
+                    f"{names.printable(applied)} = {value:.12g}, but the root, {_called(root)}, "
+                    f"is {root.data:.12g}; named nodes: {names.listing(self.listed)}")
+        self.lhs = (root.name, below_node.name)
+        return equals
+
     def _second_side(self, found, written, root, wrt):
         """``∂²f/∂x∂y =``: ∂/∂x of the gradient ∂f/∂y (grad(..., create_graph=True) names
         it so), or ∂/∂y of ∂f/∂x (the same for a smooth f); ``∂²f/∂x²`` is ∂/∂x of ∂f/∂x."""
@@ -633,12 +664,20 @@ class _Reader:
         outer, inner = (self._lhs_variable(v, written, root, f) for v in found.variables)
         orders = [(o, i) for o, i in ((outer, inner), (inner, outer))
                   if wrt is None or o is wrt]
-        fits = [(o, i) for o, i in orders if not root.name or root.name == f"∂{f}/∂{i.name}"]
+        fits = [(o, i) for o, i in orders if self._gradient_of(root, f, i)]
         if not fits:
             self._second_mismatch(written, f, outer, inner, root, wrt)
         o, i = fits[0]
         self.lhs = (root.name or f"∂{f}/∂{i.name}", o.name)
         return found.end()
+
+    def _gradient_of(self, root, f, inner):
+        """Whether ``root`` is ∂f/∂inner; the gradient of an unnamed output (grad names it
+        ∂f/∂z) is what the learner calls it, ∂²σ/∂z², when no node has that name."""
+        if not root.name or root.name == f"∂{f}/∂{inner.name}":
+            return True
+        unnamed = gradient_name(UNNAMED_OUTPUT, inner.name)
+        return root.name == unnamed and not self._name_of(f) and not self._name_of(UNNAMED_OUTPUT)
 
     def _lhs_variable(self, typed, written, root, f):
         """A variable of ``∂²f/∂x∂y =``: its node, or the y of a root ∂f/∂y whose graph has

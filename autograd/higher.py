@@ -221,7 +221,7 @@ def _gradient_graph(output, seed, inputs, traced):
     """:func:`gradient_graph`, ``traced`` inside a jit trace."""
     order, leaves, before = walk(output)   # before: the graph's nodes keep their names
     before.add(seed)                       # and so does a seed the caller made
-    prefix = gradient_name(output.name or "f", "")   # a fresh gradient is ∂L/∂<node>
+    prefix = gradient_name(output.name or UNNAMED_OUTPUT, "")   # a fresh gradient is ∂L/∂<node>
     terms = defaultdict(list, {output: [seed]})
     pop, to_parent = terms.pop, terms.__getitem__
     wanted = set(inputs)
@@ -412,6 +412,9 @@ def _built(part):
     return part[0] * part[1] if part.__class__ is tuple else part
 
 
+UNNAMED_OUTPUT = "f"    # the top of an unnamed output's gradient: ∂f/∂x
+
+
 def gradient_name(top, node_name):
     """``∂L/∂w1``; the derivative of a derivative keeps its brackets: ``∂(∂L/∂w1)/∂w2``."""
     if "/" in top or " " in top:
@@ -422,7 +425,7 @@ def gradient_name(top, node_name):
 def _detached(g, output, x):
     """A gradient computed under no_grad(): its number, with no graph behind it."""
     node = make(g, (), DETACHED)
-    node.name = gradient_name(output.name or "f", x.name) if x.name else None
+    node.name = gradient_name(output.name or UNNAMED_OUTPUT, x.name) if x.name else None
     return node
 
 
@@ -432,7 +435,7 @@ def _as_value(g, output, x):
         return g
     if g is None:
         g = 0.0
-    name = gradient_name(output.name or "f", x.name) if x.name else None
+    name = gradient_name(output.name or UNNAMED_OUTPUT, x.name) if x.name else None
     return Value(g, name, kind="constant")
 
 

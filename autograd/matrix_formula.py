@@ -46,11 +46,16 @@ class MatrixFormulaError(ValueError):
 # LaTeX to plain text (each rule one regular-expression pass)
 # ---------------------------------------------------------------------------
 
+_LATEX_COMPARISONS = {"gt": ">", "lt": "<", "ge": "≥", "geq": "≥", "le": "≤", "leq": "≤"}
+
 _LATEX_RULES = [
     (re.compile(r"\\\\|\$+|\\[\[\]()]|\\(?:begin|end)\s*\{[^{}]*\}"), ";"),   # \\, $$, \[ \], envs
     (re.compile(r"&"), " "),                                          # alignment points
     (re.compile(r"\\partial(?![A-Za-z])"), "∂"),
     (re.compile(r"\\Delta(?![A-Za-z])"), "Δ"),
+    # the indicator \mathbb{1}[Z > 0] (or _{Z > 0}): the comparison, 1 or 0 entry by entry
+    (re.compile(r"(?:\\mathbb\s*\{\s*1\s*\}|𝟙)\s*_?(?=\s*[\[{][^\[\]{}]*(?:[<>≥≤]|\\[gl]))"), " "),
+    (re.compile(r"\\([gl]t|[gl]eq?)(?![A-Za-z])"), lambda found: _LATEX_COMPARISONS[found.group(1)]),
     # the ones vector, \mathbf{1} (1ᵀ δ adds δ's rows), before bold is unwrapped
     (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathbb|vec)\s*\{\s*1\s*\}|𝟏|𝟙"), " ones "),
     (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|mathsf|vec)\s*\{([^{}]*)\}"), r"\1"),
@@ -103,16 +108,34 @@ _TOKEN = re.compile(r"""
     (?P<space>[ \t\r]+|\#[^\n]*)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+\-]?\d+)?)
   | (?P<transpose>\.T\b|\^\s*\{\s*T\s*\}|\^\s*T\b|ᵀ)
-  | (?P<method>\.sum\b|\.mean\b|\.dot\b|\.transpose\b)
+  | (?P<method>\.sum\b|\.mean\b|\.dot\b|\.transpose\b|\.astype\b)
   | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_[A-Za-z]+)*(?:'+)?
               (?:_?\{\s*\d+\s*\}|_?\d+)?(?:\^\s*\{\s*\d+\s*\}|\^\s*\d+)?)
-  | (?P<op>@|\*\*|\*|\^|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|:=|≔|←|=|;|\n|Σ)
+  | (?P<op>@|\*\*|\*|\^|⊙|×|·|\+|-|−|/|\(|\)|\{|\}|\[|\]|,|:=|≔|←|>=|<=|[<>≥≤]|=|;|\n|Σ)
   | (?P<power>[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)
 """, re.VERBOSE)
 #: A1², (1 - A1)², m⁻¹ as printed: the power's digits
 
 _NAME_PARTS = re.compile(r"^(?:np\.)?([A-Za-zδσΔ∂]+(?:_[A-Za-z]+)*)('*)(?:_?\{?\s*(\d+)\s*\}?)?"
                          r"(?:\^\s*\{?\s*(\d+)\s*\}?)?$")
+
+
+#: a comparison of two entries, as the scalar formulas' (and numpy's) 1 or 0
+COMPARISONS = {">": lambda p, q: float(p > q), "<": lambda p, q: float(p < q),
+               ">=": lambda p, q: float(p >= q), "≥": lambda p, q: float(p >= q),
+               "<=": lambda p, q: float(p <= q), "≤": lambda p, q: float(p <= q)}
+
+
+#: numpy's conversions of a float, as .astype(…) names them (np.float64 and int32 alike)
+def _cut(x):
+    """int(x) of numpy: toward 0; NaN and ±inf have no integer."""
+    if not math.isfinite(x):
+        raise MatrixFormulaError(f".astype(int): {x} has no integer value")
+    return float(math.trunc(x))
+
+
+_CONVERSIONS = {"float": float, "double": float, "int": _cut, "uint": _cut,
+                "bool": lambda x: float(x != 0)}
 
 
 def _where(pos, plain):
@@ -304,7 +327,7 @@ _MATRIX_KEY = re.compile(r"(?:X|Y|m|[ZAWb]\d+|delta\d+)'*")
 
 #: the functions of two matrices (``np.dot(a, b)``) and of one matrix (``np.transpose(a)``)
 _PAIR_FUNCTIONS = ("dot", "matmul", "multiply", "power")
-_MATRIX_FUNCTIONS = ("sum", "mean", "transpose") + _PAIR_FUNCTIONS + tuple(_ENTRY_PAIRS)
+_MATRIX_FUNCTIONS = ("sum", "mean", "transpose", "where") + _PAIR_FUNCTIONS + tuple(_ENTRY_PAIRS)
 
 _ALIASES = {"x": "X", "y": "Y", "z": "Z", "i": "Z", "a": "A", "o": "A", "h": "A", "w": "W",
             "b": "b", "delta": "delta", "δ": "delta", "Δ": "delta", "d": "delta"}
@@ -433,6 +456,16 @@ class _Reader:
 
     # -- expressions --
     def expression(self):
+        """A sum, or a comparison of two (``Z1 > 0``): 1.0 or 0.0 entry by entry."""
+        left = self._sum()
+        if self.peek()[1] in COMPARISONS:
+            op = self.take()[1]
+            right = self._sum()
+            text = Term(None, left, f" {op} ", right)
+            left = Term(self._elementwise(left, right, COMPARISONS[op], text), text)
+        return left
+
+    def _sum(self):
         left = self.product()
         while self.peek()[1] in ("+", "-"):
             op = self.take()[1]
@@ -559,6 +592,8 @@ class _Reader:
                 right = self.expression()
                 self.take(")")
                 term = self.combine(term, "@", right)
+            elif value == ".astype":
+                term = self.converted(term)
             elif kind == "method":
                 method = self.take()[1]
                 self.take("(")
@@ -566,6 +601,21 @@ class _Reader:
                 term = self.summed(term, axis, mean=method == ".mean", numpy=method + "()")
             else:
                 return term
+
+    def converted(self, term):
+        """``.astype(float)`` (np.float64, ...) keeps the numbers; ``int`` cuts them toward
+        0 and ``bool`` is 1 or 0, as numpy does; (Z1 > 0).astype(int) is the comparison."""
+        self.take(".astype")
+        self.take("(")
+        kind, dtype, _ = self.take()
+        self.take(")")
+        kind_of = re.sub(r"^np\.|\d+$", "", dtype) if kind == "name" else dtype
+        f = _CONVERSIONS.get(kind_of)
+        if f is None:
+            raise MatrixFormulaError(f".astype({dtype}): a matrix formula's numbers are floats; "
+                                     f"convert to float, int or bool")
+        text = Term(None, term, f".astype({dtype})")
+        return Term(_broadcast(term.value, 0.0, lambda x, _: f(x), text), text)
 
     def layer_letter(self, text):
         """Refuse Nielsen's z^L, a^l (a layer by letter) in one line, giving the number."""
@@ -690,6 +740,8 @@ class _Reader:
         if name == "transpose":
             self.take(")")
             return self.transposed(argument)
+        if name == "where":
+            return self.chosen(argument)
         if name in ("sum", "mean"):
             axis = self.arguments_after_first() if self.peek()[1] == "," else self.close()
             return self.summed(argument, axis, mean=name == "mean", numpy=numpy and f"np.{name}(…)")
@@ -703,6 +755,17 @@ class _Reader:
         except (ArithmeticError, ValueError):
             raise MatrixFormulaError(_outside_domain(name, f, argument)) from None
         return Term(value, f"{name}(", argument, ")")
+
+    def chosen(self, condition):
+        """``np.where(c, a, b)``: a where c is not 0, else b, entry by entry (broadcast)."""
+        self.take(",")
+        a = self.expression()
+        self.take(",")
+        b = self.expression()
+        self.take(")")
+        text = Term(None, "where(", condition, ", ", a, ", ", b, ")")
+        paired = _broadcast(condition.value, a.value, lambda c, x: (c, x), text)
+        return Term(_broadcast(paired, b.value, lambda cx, y: cx[1] if cx[0] else y, text), text)
 
     def close(self):
         self.take(")")

@@ -759,3 +759,31 @@ def test_a_claims_key_with_a_newline_is_shown_printable_one_line_per_claim():
         f"  w: {verdicts[w].headline()}"]
     assert repr(verdicts) == "<Verdicts: x␊evil disagreed, w agreed>"
     assert verdicts["x\nevil"].engine == 3.0
+
+
+def test_a_cost_s_half_is_a_factor_left_out_or_a_whole_multiple():
+    """docs/check-and-explain.md, mistake 8: half_squared_error's ½ is a node of its own, so
+    leaving it out is a factor left out (6); half_mean_squared_error holds ½·1/m as one
+    constant, so 2× or m× the gradient is named as a multiple.  Oracle: a central finite
+    difference of C, typed to 6 digits."""
+    import nn
+    X, Y = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [[0.0], [1.0], [1.0], [0.0]]
+
+    def difference(cost_of, w, eps=1e-6):
+        w.data += eps
+        up = cost_of().data
+        w.data -= 2 * eps
+        down = cost_of().data
+        w.data += eps
+        return (up - down) / (2 * eps)
+
+    net = nn.MLP([2, 2, 1], seed=0)
+    w = net.parameter("w3_11")
+    one = lambda: nn.half_squared_error(net([1.0, 0.0]), [1.0])         # noqa: E731
+    verdict = check(one(), w, f"{2 * difference(one, w):.6g}")
+    assert not verdict and "leaves out ∂C/∂(y-a3_1)² = 0.5 on path 1" in str(verdict)
+    batch = lambda: nn.half_mean_squared_error([net(x) for x in X], Y)  # noqa: E731
+    g = difference(batch, w)
+    for k in (2, 4):
+        verdict = check(batch(), w, f"{k * g:.6g}")
+        assert str(verdict).startswith(f"Disagrees: your value is {k} times the engine's.")

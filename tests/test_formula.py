@@ -762,6 +762,30 @@ def test_a_mixed_second_derivative_whose_gradient_has_lost_the_inner_variable():
         check(fy, x, r"\frac{\partial^2 f}{\partial x \partial z} = 2x")
 
 
+def test_a_second_derivative_of_an_unnamed_output_is_what_the_learner_calls_it():
+    """grad(z.sigmoid(), z, create_graph=True) of an unnamed output is called ∂f/∂z, and
+    ∂²σ/∂z² = ... (or d2s/dz2) of it said 'the root must be the gradient ∂s/∂z', though an
+    unnamed root of a first derivative is what the learner calls it.  Now the same, when no
+    node has the name typed; a named output keeps its name.  Oracle, by hand:
+    σ''(z) = σ(z)(1 − σ(z))(1 − 2σ(z)), -0.0575567948523 at z = 0.5."""
+    from autograd import grad
+    z = Value(0.5, name="z")
+    (d1,) = grad(z.sigmoid(), z, create_graph=True)
+    S = 1 / (1 + math.exp(-0.5))
+    for typed in (r"\frac{\partial^2 \sigma}{\partial z^2} = \sigma(z)(1-\sigma(z))(1-2\sigma(z))",
+                  "∂²s/∂z² = s(z)(1-s(z))(1-2s(z))", "d2s/dz2 = s(z)(1-s(z))(1-2s(z))"):
+        verdict = check(d1, z, typed)
+        assert verdict, typed
+        assert_close(verdict.formula_value, S * (1 - S) * (1 - 2 * S), rel=1e-14)
+    x = Value(0.3, name="x")
+    (named,) = grad((x * z).tanh().named("g"), x, create_graph=True)
+    with pytest.raises(FormulaError, match="the root must be the gradient ∂h/∂x"):
+        check(named, x, "∂²h/∂x² = 0")
+    (unnamed,) = grad((x * z).tanh(), x, create_graph=True)     # z is a node of its graph
+    with pytest.raises(FormulaError, match="the root must be the gradient ∂z/∂x"):
+        check(unnamed, x, "∂²z/∂x² = 0")
+
+
 def test_seed000_latex_primes_on_braced_names():
     """Seed 000 writes y' as LaTeX's {y}' throughout; the oracle is its hand formula."""
     L, _ = seed000()
@@ -1133,3 +1157,30 @@ def test_a_node_named_with_a_braced_subscript_reads_anywhere_in_a_run(typed, rea
     formula = read_formula(typed, R)
     assert formula.reading() == reading
     assert formula.evaluate() == (2.0 if reading == "y_{out}" else 6.0)
+
+
+def test_a_derivative_in_lagranges_notation_as_the_left_hand_side():
+    """σ'(z) = σ(z)(1 − σ(z)), as texts write the sigmoid's derivative, said 'after = comes
+    the number the formula gives'.  f'(x) = ... is ∂root/∂x when f(x) is the root (or f names
+    it); otherwise it is refused in one line.  Oracle, by hand: σ'(0.3) = σ(0.3)(1 − σ(0.3))
+    = e^-0.3/(1 + e^-0.3)²; L = w³ gives L'(w) = 3w² = 0.75 at w = 0.5."""
+    z = Value(0.3, name="z")
+    s = z.sigmoid()
+    s.backward()
+    hand = math.exp(-0.3) / (1 + math.exp(-0.3)) ** 2
+    for typed in (r"\sigma'(z) = \sigma(z)\cdot(1-\sigma(z))", "σ'(z) = σ(z)(1 - σ(z))",
+                  r"\sigma^{\prime}(z) = \frac{e^{-z}}{(1+e^{-z})^2}"):
+        verdict = check(s, z, typed)
+        assert verdict, typed
+        assert_close(verdict.formula_value, hand, rel=1e-14)
+    w = Value(0.5, name="w")
+    L = (w * w * w).named("L")
+    L.backward()
+    verdict = check(L, w, "L'(w) = 3w^2")
+    assert verdict and verdict.formula_value == 0.75
+    with pytest.raises(FormulaError, match=r"the left-hand side tanh'\(w\) is the derivative of "
+                                           r"tanh\(w\) = 0\.46211715726, but the root, L, is "
+                                           r"0\.125") as refused:
+        check(L, w, "tanh'(w) = 1 - tanh(w)^2")
+    assert "\n" not in str(refused.value)
+    assert check(s, z, "σ'(z) = 0.2445")          # a number after it: σ'(z) is the formula

@@ -842,6 +842,31 @@ def test_a_relu_layer_written_with_numpys_functions(formula):
     assert np.allclose(verdict.expected, hand, rtol=1e-12, atol=0)
 
 
+
+@pytest.mark.parametrize("formula", [
+    "delta1 = delta2 @ W2.T * (Z1 > 0); X.T @ delta1",
+    "dZ1 = np.multiply(delta2 @ W2.T, Z1 >= 0); np.dot(X.T, dZ1)",
+    "dZ1 = delta2 @ W2.T * (Z1 > 0).astype(float); X.T @ dZ1",
+    "dZ1 = delta2 @ W2.T * (Z1 > 0).astype(np.int64); X.T @ dZ1",
+    "dZ1 = np.where(Z1 > 0, delta2 @ W2.T, 0); X.T @ dZ1",
+    "dZ1 = delta2 @ W2.T * np.where(Z1 <= 0, 0, 1); X.T @ dZ1",
+    r"\delta_1 = \delta_2 W_2^T \odot \mathbb{1}[Z_1 > 0]; X^T \delta_1",
+    r"\delta_1 = \delta_2 W_2^T \odot \mathbb{1}_{Z_1 > 0}; X^T \delta_1",
+])
+def test_a_relu_derivative_written_as_a_comparison(formula):
+    """ReLU's derivative as numpy code writes it, (Z1 > 0) (.astype(float), np.where), and
+    as posts do, \\mathbb{1}[Z_1 > 0]: 'cannot read > 0', though the scalar formulas read comparisons
+    and indicators as 1 or 0.  Now entry by entry, 1.0 or 0.0.  Oracle: hand-written numpy
+    backprop of a ReLU layer."""
+    cost, hand = relu_network()
+    verdict = check(cost, "W1", "delta2 = (A2 - Y)/m; " + formula)
+    assert verdict, verdict.finding
+    assert np.allclose(verdict.expected, hand, rtol=1e-12, atol=0)
+    assert not check(cost, "W1", "delta2 = (A2 - Y)/m; delta1 = delta2 @ W2.T * (Z1 < 0); "
+                                 "X.T @ delta1")
+    with pytest.raises(MatrixFormulaError, match=r"^\.astype\(str\): "):
+        check(cost, "W1", "delta2 = (A2 - Y)/m; X.T @ (delta2 @ W2.T).astype(str)")
+
 def test_the_engines_own_sigmoid_slope_is_no_function_of_a_matrix_formula():
     """sigmoid_slope, the op create_graph writes σ' with, is a(1 − a) of an activation a:
     typed as sigmoid_slope(Z2) it gave a(1 − a) of z, wrong numbers without a word; it is
