@@ -338,7 +338,8 @@ _MIXED = lazy(rf"({_NAME})\s*{_D}({_NAME})")
 #: a second derivative typed as plain text: ∂²f/∂x∂y =, ∂^2 f/∂x^2 =, d²f/dx², d2f/dxdy =
 #: (its top's order, 2, and its bottom, read by :data:`_TWICE` or :data:`_MIXED`)
 _SECOND_PLAIN = lazy(rf"\s*{_D}(?P<order>²|\^\s*(?:2|\{{\s*2\s*\}})|2)\s*(?P<top>{_NAME})\s*/\s*"
-                     rf"(?P<open>\(\s*)?{_D}(?P<below>[^=≈&]*?)\s*(?(open)\))\s*&?\s*{_IS}")
+                     rf"(?P<open>\(\s*)?{_D}(?P<below>[^=≈&\s](?:[^=≈&]*[^=≈&\s])?)\s*"
+                     rf"(?(open)\)\s*)(?:&\s*)?{_IS}")   # (no two \s* side by side: linear)
 #: the gradient as ML texts write it: ∇_w L =, \nabla_{w_1} L =
 _NABLA = lazy(rf"\s*(?:∇|\\nabla(?![A-Za-z]))\s*_\s*(?:\{{\s*(?P<below>{_NAME})\s*\}}|(?P<letter>[^\W\d]))"
               rf"\s*(?P<top>{_NAME})?\s*&?\s*{_IS}")
@@ -1821,9 +1822,10 @@ def _factors(t):
 #: a number as written when its digits are not all of it: ≈0.00143, ~0.00143, 0.0014291...,
 #: and in LaTeX $\approx 0.00143$, \sim 0.00143, 0.0014291\ldots (and = 0.00143, the end of
 #: a line pasted without its left side)
-_APPROXIMATE = lazy(r"\s*\$*\s*(?:(?:[=≈~≃]|\\approx|\\simeq|\\sim)\s*)?"
-                    r"(?P<number>[^\s≈~≃…$\\][^\s…$\\]*?)\s*(?:\.\.\.|…|\\ldots|\\dots)?"
-                    r"\s*\$*\s*")
+#: (matched to the text stripped, with no two \s* side by side: linear in its length)
+_APPROXIMATE = lazy(r"\$*\s*(?:(?:[=≈~≃]|\\approx|\\simeq|\\sim)\s*)?"
+                    r"(?P<number>[^\s≈~≃…$\\][^\s…$\\]*?)(?:\s*(?:\.\.\.|…|\\ldots|\\dots))?"
+                    r"\s*\$*")
 
 
 #: scientific notation with a letter x for the times sign, as typed without ×: 1.43x10^-3;
@@ -1841,7 +1843,7 @@ def number_text(text):
         return None
     if is_number_text(text) or is_not_finite_text(text):   # (1e999 too: the caller says why)
         return text
-    around = _APPROXIMATE.fullmatch(text)
+    around = _APPROXIMATE.fullmatch(text.strip())
     if around and is_number_text(around.group("number")):
         return around.group("number")
     letter = _TIMES_TEN.fullmatch(text)
