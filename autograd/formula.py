@@ -621,16 +621,21 @@ class _Reader:
         below_node = self._lhs_node(below, written)
         if wrt is not None and below_node is not wrt:
             self._lhs_mismatch(written, "with respect to", below, wrt, "the node checked")
-        inner = _Reader(text[:before], self.nodes, self.where)
-        tree, _ = inner.parse(opened.end())
+        self._root_value(text[:before], opened.end(), root, lambda value: (
+            f"{written} differentiates an expression whose value is {value:.12g}"))
+        self.lhs = (root.name, below_node.name)
+        return equals
+
+    def _root_value(self, text, start, root, says):
+        """FormulaError unless ``text`` from ``start``, read over the graph, has the root's
+        value (to :func:`formula_gives`); ``says(value)`` is what the left-hand side is."""
+        inner = _Reader(text, self.nodes, self.where)
+        tree, _ = inner.parse(start)
         value = Formula(text, tree, inner.found, inner.functions, self.where).evaluate()
         if not formula_gives(value, root.data):
             raise FormulaError(
-                f"{self.where}: the left-hand side {written} differentiates an expression whose "
-                f"value is {value:.12g}, but the root, {_called(root)}, is {root.data:.12g}; "
-                f"named nodes: {names.listing(self.listed)}")
-        self.lhs = (root.name, below_node.name)
-        return equals
+                f"{self.where}: the left-hand side {says(value)}, but the root, "
+                f"{_called(root)}, is {root.data:.12g}; named nodes: {names.listing(self.listed)}")
 
     def _lagrange_side(self, text, start, root, wrt):
         """``σ'(z) = σ(z)(1 - σ(z))``: f'(x) before a formula is ∂root/∂x when f(x) is the
@@ -647,14 +652,8 @@ class _Reader:
             self._lhs_mismatch(written, "with respect to", found.group("b"), wrt, "the node checked")
         if self._name_of(found.group("f")) is None or self._lhs_node(found.group("f"), written) is not root:
             applied = f"{found.group('f')}({found.group('b')})"
-            inner = _Reader(applied, self.nodes, self.where)
-            tree, _ = inner.parse(0)
-            value = Formula(applied, tree, inner.found, inner.functions, self.where).evaluate()
-            if not formula_gives(value, root.data):
-                raise FormulaError(
-                    f"{self.where}: the left-hand side {written} is the derivative of "
-                    f"{names.printable(applied)} = {value:.12g}, but the root, {_called(root)}, "
-                    f"is {root.data:.12g}; named nodes: {names.listing(self.listed)}")
+            self._root_value(applied, 0, root, lambda value: (
+                f"{written} is the derivative of {names.printable(applied)} = {value:.12g}"))
         self.lhs = (root.name, below_node.name)
         return equals
 
