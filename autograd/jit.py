@@ -46,6 +46,7 @@ from . import engine, floats, graph, recording
 from .jit_emit import HELPERS, Graph, Program, generate, in_sample
 from .ops import CONSTANT, describe
 from .floats import flag, listlike, literal_bits, short_repr
+from .identity import addresses, same_objects
 from .names import printable
 from .value import Value, as_float
 
@@ -577,7 +578,8 @@ class Jitted:
         #: the leaves the traces reach (parameters, baked Values) and the baked ones
         self._reach: frozenset[Value] = frozenset()
         self._key: frozenset[Value] = frozenset()
-        self._rows_matrix: tuple[list[Any], Any] | None = None   # see _remembered_matrix
+        #: the last list of float tuples, its matrix and addresses: see _remembered_matrix
+        self._rows_matrix: tuple[list[Any], Any, bytes | None] | None = None
 
     @property
     def traces(self) -> int:
@@ -1167,11 +1169,12 @@ def _remembered_matrix(np, rows, jitted):
 
     The last such list is remembered (a copy of its references, and the matrix, made
     read-only): called again with the very same tuple objects in the same order, which
-    are immutable and hold only floats, the matrix is reused after one identity test per
-    row, ``all(map(operator.is_, ...))``; a row replaced, added or removed converts
-    again.  Rows that are lists (mutable) are converted on every call."""
+    are immutable and hold only floats, the matrix is reused after one identity test of
+    the whole list (:func:`autograd.identity.same_objects`: its array of addresses
+    compared with the last one's); a row replaced, added or removed converts again.
+    Rows that are lists (mutable) are converted on every call."""
     held = jitted._rows_matrix
-    if held is not None and len(held[0]) == len(rows) and all(map(operator.is_, rows, held[0])):
+    if held is not None and same_objects(rows, held[0], held[2]):
         return held[1]
     if not rows:
         return None
@@ -1182,7 +1185,8 @@ def _remembered_matrix(np, rows, jitted):
         return None
     if type(first) is tuple:   # and so is every row (float_rows checked)
         matrix.flags.writeable = False
-        jitted._rows_matrix = (rows[:], matrix)
+        kept = rows[:]
+        jitted._rows_matrix = (kept, matrix, addresses(kept))
     return matrix
 
 
