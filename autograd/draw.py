@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import graph, names, ops
 from .floats import listlike, positive_int, short_repr
-from .notation import (Labels, NoiseScales, check_digits, label, number, rule_text,
+from .notation import (Labels, NoiseScales, check_digits, label, number, rule_texts,
                        shown_number)
 from .value import Value
 
@@ -882,9 +882,10 @@ def _edge_statements(node, ids, style, show_local, show_rules, on_path, places, 
     slotted = _has_slots(node)
     inside = style.compact and not slotted   # no op node: edges end at the record
     lines, texts, red = [], [], set()
+    rule_of = rule_texts(node, style.name) if show_rules else None
     for i, parent in enumerate(node._prev):
         attrs = ""
-        text = _edge_label(node, i, locals_[i], style, show_local, show_rules)
+        text = _edge_label(i, locals_[i], style, show_local, rule_of)
         texts.append(text)
         if text and not slotted:
             attrs += f" label={_quote(text)}"
@@ -913,12 +914,13 @@ def _crosses_layers(places, parent, node):
     return here is not None and there is not None and here[0] != there[0]
 
 
-def _edge_label(node, index, local, style, show_local, show_rules):
-    """``0.25``, ``w2 = 0.5`` or ``σ(z²₁)(1-σ(z²₁)) = 0.2350``, as asked."""
+def _edge_label(index, local, style, show_local, rule_of):
+    """``0.25``, ``w2 = 0.5`` or ``σ(z²₁)(1-σ(z²₁)) = 0.2350``, as asked (``rule_of``:
+    the node's :func:`autograd.notation.rule_texts`, None when no rule is shown)."""
     number = style.number(local)
-    if not show_rules:
+    if rule_of is None:
         return number if show_local else ""
-    rule = rule_text(node, index, style.name)
+    rule = rule_of(index)
     if not show_local or rule == number:
         return rule
     return f"{rule} = {number}"

@@ -24,7 +24,7 @@ from .graph import all_nodes
 from .ops import ATOM, MUL_P, NEG_P, POW_P, SUM_P
 
 __all__ = ["TextNotation", "LatexNotation", "StepNotation", "Namer", "render", "label", "number",
-           "Rule", "local_rule", "local_rules", "formula", "rule_text", "forward_expr",
+           "Rule", "local_rule", "local_rules", "formula", "rule_text", "rule_texts", "forward_expr",
            "short_names", "reading_order", "Labels", "printed", "shown_number", "largest_magnitude", "NEGLIGIBLE",
            "NoiseScales"]
 
@@ -775,16 +775,33 @@ def rule_text(node, index, labels, n=None, factor=False):
     """∂node/∂parent_index as one line of text, parents written by ``labels``
     and the node itself by its formula: ``w2``, ``σ(net1)(1-σ(net1))``.
     ``factor=True`` brackets a sum, for writing it times something: ``(1-tanh²(z))``."""
+    return rule_texts(node, labels, n, factor)(index)
+
+
+def rule_texts(node, labels, n=None, factor=False):
+    """``text(index)``: :func:`rule_text` for each parent of ``node``, the work the
+    edges share (writing the node and its operands) done once, so the rules of a
+    dot over 1,569 operands cost linear time, not quadratic."""
     n = n or TextNotation()
     parents = node._prev
 
     def expr_of(p):
         return operand(p, labels)
 
-    own = forward_expr(node, [expr_of(p) for p in parents], n)
-    rule = local_rule(node, index, expr_of, n, out=own)
-    text = rule.formula(n)
-    return f"({text})" if factor and rule.precedence < MUL_P else text
+    operands = [expr_of(p) for p in parents]
+    written = dict(zip(parents, operands))
+
+    def expr_once(p):
+        text = written.get(p)
+        return expr_of(p) if text is None else text
+
+    rule_of = local_rules(node, expr_once, n, out=forward_expr(node, operands, n))
+
+    def text(index):
+        rule = rule_of(index)
+        formula = rule.formula(n)
+        return f"({formula})" if factor and rule.precedence < MUL_P else formula
+    return text
 
 
 #: the operand names an op's rules are written with in ``chainrule ops``

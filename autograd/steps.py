@@ -13,7 +13,7 @@ step the way a person would on paper::
 """
 
 from . import ops
-from .notation import Labels, formula, grad_of, label, number, printed, rule_text
+from .notation import Labels, formula, grad_of, label, number, printed, rule_texts
 
 __all__ = ["Step", "Contribution", "presenter", "ordinal", "hook_note", "STEP_DIGITS"]
 
@@ -127,12 +127,13 @@ class Step:
         out = grad_of(self.node, labels(self.node))
         up = _num(self.upstream)
         rows = []
+        rule_of = rule_texts(self.node, labels, factor=True)
         for e in self.edges:
             if e.parent._op is ops.CONSTANT:
                 continue
             name = labels(e.parent)
             grad = grad_of(e.parent, name)
-            rule = rule_text(self.node, e.index, labels, factor=True)
+            rule = rule_of(e.index)
             line = (f"{grad} += {rule} * {out} = {_num(e.local)} * {up}"
                     f" = {_num(e.contribution)}  ")
             if e.nth == 1:
