@@ -407,7 +407,7 @@ def test_a_stopped_backward_restores_the_collectors_state(stop, enabled):
 
 @pytest.mark.parametrize("how", ["pickle", "deepcopy"])
 def test_a_copied_graph_points_at_the_op_records_and_differentiates(how):
-    """A graph through pickle or deepcopy keeps one record per op (``_op is LOG``: the
+    """A graph through pickle or deepcopy keeps one record per op (``_opr is LOG``: the
     engine's fast paths test identity); d/dx log(x² + 1) = 2x/(x² + 1) = 0.8 at x = 2."""
     import copy
     import pickle
@@ -415,8 +415,8 @@ def test_a_copied_graph_points_at_the_op_records_and_differentiates(how):
     x = Value(2.0, "x")
     y = (x * x + 1.0).log()
     twin = pickle.loads(pickle.dumps(y)) if how == "pickle" else copy.deepcopy(y)
-    assert twin._op is ops.LOG and twin._prev[0]._op is ops.ADD
-    assert twin._prev[0]._prev[1]._op is ops.CONSTANT
+    assert twin._opr is ops.LOG and twin._prev[0]._opr is ops.ADD
+    assert twin._prev[0]._prev[1]._opr is ops.CONSTANT
     twin.backward()
     x_twin = twin._prev[0]._prev[0]._prev[0]
     assert x_twin.name == "x" and x_twin is not x
@@ -433,7 +433,7 @@ def test_a_graph_with_an_op_outside_the_table_deep_copies_field_by_field():
                     backward=lambda node, g: (3.0 * g,))
     x = Value(1.5, "x")
     twin = copy.deepcopy(make(4.5, (x,), triple))
-    assert twin._op is not triple and twin._op.name == "triple" and twin.data == 4.5
+    assert twin._opr is not triple and twin._opr.name == "triple" and twin.data == 4.5
     twin.backward()
     assert twin._prev[0].grad == 3.0 and x.grad == 0.0
 
