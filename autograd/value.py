@@ -469,10 +469,11 @@ class Value:
 
     def __setstate__(self, state: tuple[Any, dict[str, Any]]) -> None:
         """The copy's slots; its hooks are registered again (the engine and compiled
-        code find a node's hooks through the registry, not by asking every node)."""
+        code find a node's hooks through the registry, not by asking every node).  A
+        pickle written before the op record's slot became ``_opr`` calls it ``_op``."""
         for key, value in state[1].items():
             if key != "_hooks":
-                setattr(self, key, value)
+                setattr(self, "_opr" if key == "_op" else key, value)
         for fn in state[1].get("_hooks", ()):
             engine.register_hook(self, fn)
 
