@@ -476,31 +476,31 @@ def sum_terms(root):
     """
     node, scale = root, 1.0
     while True:
-        op, parents = node._op, node._prev
-        if op is ops.MUL and parents[0]._op is ops.CONSTANT:
+        op, parents = node._opr, node._prev
+        if op is ops.MUL and parents[0]._opr is ops.CONSTANT:
             scale, node = scale * parents[0].data, parents[1]
-        elif op is ops.MUL and parents[1]._op is ops.CONSTANT:
+        elif op is ops.MUL and parents[1]._opr is ops.CONSTANT:
             scale, node = scale * parents[1].data, parents[0]
-        elif op is ops.DIV and parents[1]._op is ops.CONSTANT:
+        elif op is ops.DIV and parents[1]._opr is ops.CONSTANT:
             scale, node = scale / parents[1].data, parents[0]
         elif op is ops.NEG:
             scale, node = -scale, parents[0]
         else:
             break
-    if node._op is ops.SUM:
+    if node._opr is ops.SUM:
         terms = list(node._prev)
-    elif node._op is ops.ADD:
+    elif node._opr is ops.ADD:
         terms, pending = [], [node]
         while pending:
             n = pending.pop()
-            if n._op is ops.ADD and (n is node or not n.name):
+            if n._opr is ops.ADD and (n is node or not n.name):
                 pending.extend(reversed(n._prev))
             else:
                 terms.append(n)
     else:
         return None
     # the constant 0 that built-in sum() and reduce(..., 0) start from is no term
-    terms = [t for t in terms if not (t._op is ops.CONSTANT and t.data == 0.0)]
+    terms = [t for t in terms if not (t._opr is ops.CONSTANT and t.data == 0.0)]
     return (scale, node, terms) if len(terms) >= 2 else None
 
 
@@ -523,12 +523,12 @@ def term_kind(terms):
         for node in nodes:
             seen_in[node] = seen_in.get(node, 0) + 1
     for nodes in per_term:
-        own = any(node.name and node._op.backward is None and node._op is not ops.PARAMETER
+        own = any(node.name and node._opr.backward is None and node._opr is not ops.PARAMETER
                   and seen_in[node] == 1 for node in nodes)
         if not own:
             return "term"
     shared = [node for node, count in seen_in.items()
-              if count > 1 and node._op.backward is not None]
+              if count > 1 and node._opr.backward is not None]
     if not shared:
         return "sample"
     if any(seen_in[node] == len(terms) for node in shared):
@@ -607,7 +607,7 @@ def _coefficient_left_out(explanation, close):
     for f, passing in through.values():
         c = f.rule.coefficient
         if close(math.fsum(products + [p / c - p for p in passing])):
-            rule = (" (the power rule: d(uⁿ)/du = n·uⁿ⁻¹ keeps n)" if f.child._op is ops.POW
+            rule = (" (the power rule: d(uⁿ)/du = n·uⁿ⁻¹ keeps n)" if f.child._opr is ops.POW
                     else "")
             return Diagnosis("missing coefficient", (
                 f"A coefficient is missing: your value is the chain rule with the "

@@ -51,7 +51,7 @@ def reevaluate(root, wrt, x, nodes):
     The caller restores the data."""
     wrt.data = x
     for node in nodes:
-        op = node._op
+        op = node._opr
         try:
             node.data = op.forward(*[p.data for p in node._prev])
         except (ArithmeticError, ValueError) as err:

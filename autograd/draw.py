@@ -538,9 +538,9 @@ def _places(nodes, network):
 
 def _follows_consumers(node):
     """Unnamed intermediate nodes and constants belong where they are used."""
-    if node._op is ops.CONSTANT:
+    if node._opr is ops.CONSTANT:
         return True
-    return node.name is None and node._op.backward is not None
+    return node.name is None and node._opr.backward is not None
 
 
 def _shared_neuron(consumers, places):
@@ -609,7 +609,7 @@ def _samples(nodes):
     if not samples:
         return samples
     for node in nodes:  # parents first: (y⁽²⁾ - a⁽²⁾)² joins sample 2
-        if node in samples or not _follows_consumers(node) or node._op is ops.CONSTANT:
+        if node in samples or not _follows_consumers(node) or node._opr is ops.CONSTANT:
             continue
         found = {samples[p] for p in node._prev if p in samples}
         if len(found) == 1:
@@ -688,7 +688,7 @@ def _cluster_path(node, places, samples):
         if sample is not None:
             return (("sample", sample),)
         place = places.get(node)
-        if place is None or node._op.backward is not None:
+        if place is None or node._opr.backward is not None:
             return ()
         layer, neuron = place
         return (("shared", layer),) + ((("neuron", layer, neuron),) if neuron else ())
@@ -777,7 +777,7 @@ def _order_statements(nodes, ids, places, samples, across=False):
     shared = [n for n in nodes if n not in samples and places.get(n) and n.is_leaf]
     shared.sort(key=lambda n: (-places[n][0], places[n][1] or 0, n.name is not None and
                                names.parse(n.name).base == "b", nodes.index(n)))
-    inputs = sorted((n for n in nodes if n in samples and n.is_leaf and n._op is not ops.CONSTANT),
+    inputs = sorted((n for n in nodes if n in samples and n.is_leaf and n._opr is not ops.CONSTANT),
                     key=lambda n: (samples[n], -nodes.index(n) if across else nodes.index(n)))
     first = [ids[n] for n in shared + inputs]
     return [f"\t{'; '.join(first)}\n"] if first else []
@@ -794,7 +794,7 @@ def _node_statements(node, node_id, style, on_path):
     kind = node.kind
     border = (f' COLOR="{PATH_COLOUR}"', "2") if on_path else ("", "0")
     cells = []
-    inside = style.compact and node._op.backward is not None and not _has_slots(node)
+    inside = style.compact and node._opr.backward is not None and not _has_slots(node)
     span = ' COLSPAN="2"' if inside else ""
     if node.name:
         typeset = textbook_name(_cut(node.name), html_markup=True)
@@ -805,7 +805,7 @@ def _node_statements(node, node_id, style, on_path):
         cells.append(f'<TD><FONT COLOR="{SHORT_NAME_COLOUR}"><I>'
                      f"{style.labels.short[node]}</I></FONT></TD>")
     if inside:   # the op's symbol before the name: "σ | h1"
-        symbol = f'<TD BGCOLOR="{OP_COLOUR}">{html.escape(node._op.symbol)}</TD>'
+        symbol = f'<TD BGCOLOR="{OP_COLOUR}">{html.escape(node._opr.symbol)}</TD>'
         cells[:1] = [symbol + (cells[0] if cells else "<TD></TD>")]
     cells.append(f"<TD{span}>data {style.numbers.data(node)}</TD>")
     if style.grads:
@@ -819,7 +819,7 @@ def _node_statements(node, node_id, style, on_path):
     known = f" grad={node.grad!r}" if style.grads and node not in style.pending else ""
     tooltip = _quote(f"{_cut(style.labels(node))} ({kind}): data={node.data!r}{known}")
     lines = [f"\t{node_id} [label=<{table}> shape=plain tooltip={tooltip}]\n"]
-    if node._op.backward is not None and not inside:
+    if node._opr.backward is not None and not inside:
         lines.append(_op_statement(node, node_id, on_path))
     return lines
 
@@ -827,16 +827,16 @@ def _node_statements(node, node_id, style, on_path):
 def _has_slots(node):
     """An op of any number of inputs (a neuron's Σ w·a + b, a sum) lists its inputs:
     each edge ends in its own slot, which shows the edge's local derivative."""
-    return node._op.arity is None and len(node._prev) > 1
+    return node._opr.arity is None and len(node._prev) > 1
 
 
 def _op_statement(node, node_id, on_path, slots=None):
     """The op node: a small circle (``×``, ``σ``), or for an n-ary op a box whose
     slots are where its edges end, each showing that edge's label."""
-    tooltip = _quote(node._op.name)
+    tooltip = _quote(node._opr.name)
     if slots is None:
         style = f' color="{PATH_COLOUR}" penwidth=2' if on_path else ""
-        return (f"\t{node_id}_op [label={_quote(node._op.symbol)} shape=circle style=filled "
+        return (f"\t{node_id}_op [label={_quote(node._opr.symbol)} shape=circle style=filled "
                 f"fillcolor=\"{OP_COLOUR}\" margin=0.02 width=0.3 height=0.3 fontsize=10 "
                 f"tooltip={tooltip}{style}]\n")
     return f"\t{node_id}_op [label=<{slots}> shape=plain tooltip={tooltip}]\n"
@@ -854,7 +854,7 @@ def _slot_table(node, texts, on_path_slots, on_path, stacked, size=9, symbol_fir
         cells.append(f'<TD PORT="i{i}" ALIGN="LEFT"><FONT POINT-SIZE="{size}"{font}>'
                      f"{names.graphviz_html(text) if text else '&nbsp;'}</FONT></TD>")
     symbol = (f'<TD BGCOLOR="{OP_COLOUR}" {"ROWSPAN" if stacked else "COLSPAN"}="{len(texts)}">'
-              f"{html.escape(node._op.symbol)}</TD>")
+              f"{html.escape(node._opr.symbol)}</TD>")
     if stacked:
         first = symbol + cells[0] if symbol_first else cells[0] + symbol
         rows = [f"<TR>{first}</TR>"] + [f"<TR>{c}</TR>" for c in cells[1:]]
@@ -873,12 +873,12 @@ def _edge_statements(node, ids, style, show_local, show_rules, on_path, places, 
     weights fit between a^l and z^(l+1) and the layers lie side by side.
     An n-ary op's edges end in its slots, which carry their labels.
     """
-    if node._op.backward is None:
+    if node._opr.backward is None:
         return []
     node_id = ids[node]
     node_on_path = node in on_path
     path_style = f' color="{PATH_COLOUR}" fontcolor="{PATH_COLOUR}" penwidth=2.2'
-    locals_ = node._op.backward(node, 1.0)
+    locals_ = node._opr.backward(node, 1.0)
     slotted = _has_slots(node)
     inside = style.compact and not slotted   # no op node: edges end at the record
     lines, texts, red = [], [], set()
@@ -953,14 +953,14 @@ def _legend(nodes, highlight, pending, grads=True, example="0.25"):
     for kind in kinds:
         rows.append(f'<TR><TD BGCOLOR="{KIND_COLOURS[kind]}" WIDTH="18"> </TD>'
                     f'<TD ALIGN="LEFT">{KIND_TITLES[kind]}</TD></TR>')
-    if not any(node._op.backward is not None for node in nodes):
+    if not any(node._opr.backward is not None for node in nodes):
         example = None   # a lone leaf: no operation and no edge to explain
     else:
         rows.append(f'<TR><TD BGCOLOR="{OP_COLOUR}">+</TD><TD ALIGN="LEFT">operation</TD></TR>')
     if example:
         rows.append(f'<TR><TD>{example}</TD><TD ALIGN="LEFT">on an edge, or in the slot where '
                     'it enters: local derivative ∂out/∂in</TD></TR>')
-    if any(not n.name and n._op is not ops.CONSTANT for n in nodes):
+    if any(not n.name and n._opr is not ops.CONSTANT for n in nodes):
         rows.append(f'<TR><TD><FONT COLOR="{SHORT_NAME_COLOUR}"><I>t1</I></FONT></TD>'
                     '<TD ALIGN="LEFT">an unnamed node (as steps and the jit call it)</TD></TR>')
     if pending:

@@ -77,7 +77,7 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
         if state.tracer is not None:
             state.tracer.refuse(root, "backward()")
         anomaly = state.anomaly
-    if root._op is DETACHED:
+    if root._opr is DETACHED:
         raise RuntimeError(
             f"backward: {describe(root)} was computed under no_grad(), so no graph was "
             f"recorded behind it and there is nothing to differentiate; compute it outside "
@@ -139,7 +139,7 @@ def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
             n.grad = -0.0
         root.grad = grad
         for node in reversed(order):
-            op, upstream, parents = node._op, node.grad, node._prev   # δ of this node, complete
+            op, upstream, parents = node._opr, node.grad, node._prev   # δ of this node, complete
             if op.accumulate is not None:            # dot: the same sums, in place
                 op.accumulate(node, upstream)
             elif len(parents) == 2:                  # a + b, a·b, ...
@@ -165,7 +165,7 @@ def local_step(node: Value) -> None:
     """One node's chain rule, once: each parent's grad += ∂node/∂parent · node.grad
     (micrograd's ``node._backward()``, which its lecture calls by hand, node by node).
     A leaf has no parents: nothing happens.  The shares are computed before any is added."""
-    op, upstream, parents = node._op, node.grad, node._prev
+    op, upstream, parents = node._opr, node.grad, node._prev
     if op.backward is None or not parents:
         return
     bad = _not_a_number([node, *parents])
@@ -305,7 +305,7 @@ def _stopped_at(err, node, restored=True):
     if not restored:
         note = "the backward pass stopped before changing any gradient"
     else:
-        where = f" at {describe(node)} ({node._op.name})" if node is not None else ""
+        where = f" at {describe(node)} ({node._opr.name})" if node is not None else ""
         note = f"the backward pass stopped{where}; every grad was put back to its value before the pass"
     add_note(err, note)
 
@@ -460,7 +460,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
             if hooks and _has_hooks(node):
                 upstream = node.grad = _note_hook(node, upstream, _run_hooks(node, upstream),
                                                   hooked)
-            rule = node._op.backward
+            rule = node._opr.backward
             contributions = rule(node, upstream)
             shares = []
             finished = []
@@ -538,7 +538,7 @@ def backward_steps(root: Value, grad: SupportsFloat = 1.0) -> Generator[Step, No
     closing it early puts every grad back.
     """
     grad = _seed(root, grad)
-    if root._op is DETACHED:
+    if root._opr is DETACHED:
         raise RuntimeError(f"backward_steps: {describe(root)} was computed under no_grad(); "
                            f"there is no graph to step through")
     order, leaves = order_and_leaves(root)
@@ -615,7 +615,7 @@ def stop_at(step, node):
 
 def _report_anomaly(node, parent, contribution, upstream):
     """Raise the error detect_anomaly() gives for a non-finite gradient."""
-    where = f"{node._op.name} node {describe(node)}" if node.name else describe(node)
+    where = f"{node._opr.name} node {describe(node)}" if node.name else describe(node)
     raise FloatingPointError(
         f"detect_anomaly: backward through {where} gave "
         f"{contribution!r} to parent {describe(parent)} (upstream gradient {upstream!r})")

@@ -151,7 +151,7 @@ class Path:
             if child.name or i == last:
                 steps.append(self._namer.text(child))
             elif not self._named_above(i):
-                other = _other_operand(f) if child._op in (ops.MUL, ops.DOT) else None
+                other = _other_operand(f) if child._opr in (ops.MUL, ops.DOT) else None
                 if other is not None and other.name:
                     steps.append(f"(via {names.printable(other.name)})")
                 elif self._labelled(child):    # defined in the where line: on the route too
@@ -275,7 +275,7 @@ def definitions_used(namer, rows, nodes):
     text = "\n".join(rows)
     words = set(_WORD.findall(text))
     used = [node for node in dict.fromkeys(candidates)
-            if not node.name and node._op is not ops.CONSTANT
+            if not node.name and node._opr is not ops.CONSTANT
             and _mentions(text, words, namer.labels(node))]
     return [f"{label} = {expression}" for label, expression in namer.definitions(used)]
 
@@ -316,7 +316,7 @@ def _other_operand(factor):
     """For an edge into a product, the node it is multiplied by (else None)."""
     child, i = factor.child, factor.index
     parents = child._prev
-    if child._op is ops.MUL:
+    if child._opr is ops.MUL:
         return parents[1 - i]
     k = len(parents) // 2
     if i < k:
@@ -553,7 +553,7 @@ def find_node(root, wrt, where="explain"):
 
 
 def _check_root(root, where):
-    if not hasattr(root, "_prev") or not hasattr(root, "_op"):
+    if not hasattr(root, "_prev") or not hasattr(root, "_opr"):
         raise TypeError(f"{where}: root must be a Value, got {type(root).__name__} {root!r}")
 
 
@@ -584,7 +584,7 @@ def local_derivatives(node, cache):
     """(∂node/∂parent_i for each parent i), by the op's own rule, memoised."""
     found = cache.get(node)
     if found is None:
-        found = cache[node] = tuple(node._op.backward(node, 1.0))
+        found = cache[node] = tuple(node._opr.backward(node, 1.0))
     return found
 
 

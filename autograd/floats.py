@@ -152,7 +152,7 @@ def as_float(x, what="Value"):
         except OverflowError:
             raise OverflowError(f"{what}: {short_repr(x)} is too large for a float "
                                 f"(the largest float is about 1.8e308)") from None
-    if hasattr(x, "_prev") and hasattr(x, "_op"):
+    if hasattr(x, "_prev") and hasattr(x, "_opr"):
         raise TypeError(f"{what} needs a real number, got a Value ({x!r}); use its number, "
                         f"v.data, or keep it in the graph")
     dtype = getattr(x, "dtype", None)

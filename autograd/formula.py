@@ -1658,10 +1658,10 @@ class _Operand:
     """An operand of the formula as an op's error describes it (:func:`autograd.ops.describe`):
     a node by its name, a constant as one, any other part as the formula writes it."""
 
-    __slots__ = ("name", "data", "_op")
+    __slots__ = ("name", "data", "_opr")
 
     def __init__(self, formula, tree, value):
-        self.data, self._op = value, ops.CONSTANT if tree.kind == "const" else None
+        self.data, self._opr = value, ops.CONSTANT if tree.kind == "const" else None
         self.name = (formula.nodes[tree.value].name if tree.kind == "var" else
                      None if tree.kind == "const" else _render(tree, TextNotation())[0])
 

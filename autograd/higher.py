@@ -155,7 +155,7 @@ def _check(output: Value, inputs: Inputs, where: str) -> tuple[Value, tuple[Valu
                             f"{short_repr(x)}")
     if not inputs:
         raise ValueError(f"{where}: needs at least one input")
-    if output._op is DETACHED:
+    if output._opr is DETACHED:
         raise RuntimeError(
             f"{where}: {describe(output)} was computed under no_grad(), so no graph was "
             f"recorded behind it and there is nothing to differentiate; compute it outside "
@@ -233,7 +233,7 @@ def _gradient_graph(output, seed, inputs, traced):
     for node in reversed(order):
         parts = pop(node, None)
         parents = node._prev
-        op = node._op
+        op = node._opr
         n = len(parents)
         if parts is None:
             g = 0.0
@@ -462,7 +462,7 @@ def _vjp_function(key, parents):
     if function is not None:
         return function
     op, n, g_number, traced = key
-    fixed = tuple([p._op is CONSTANT for p in parents])
+    fixed = tuple([p._opr is CONSTANT for p in parents])
     return _FUNCTIONS.get((op, fixed, g_number, traced)) or _compile(op, fixed, g_number, traced)
 
 

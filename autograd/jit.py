@@ -267,7 +267,7 @@ class Tracer:
         node.__class__ = TracedValue     # its .data now refuses readers outside the library
         self.order.append(node)
         if not grad_enabled:
-            self.detached[node] = (node._prev, node._op)
+            self.detached[node] = (node._prev, node._opr)
         if self.deriving:
             self.derivatives.add(node)
 
@@ -393,7 +393,7 @@ def _closed_over_constants(graph, nodes, made):
     ``.data`` changes)."""
     inside = set(map(id, made))
     leaves = itertools.chain(nodes, *(graph.parents(n) for n in graph.unused))
-    found = {id(n): n for n in leaves if n._op is CONSTANT and id(n) not in inside}
+    found = {id(n): n for n in leaves if n._opr is CONSTANT and id(n) not in inside}
     return tuple(found.values())
 
 
@@ -478,12 +478,12 @@ def compile_source(source, name, function_name, namespace, owner, replacing=None
 class _Operand:
     """Stand-in for a node in an error message: its name, op and current number."""
 
-    __slots__ = ("name", "data", "_op")
+    __slots__ = ("name", "data", "_opr")
 
     def __init__(self, node, data, local):
         # an unnamed node is called by its local name in the generated code
-        named = node.name or (None if node._op is CONSTANT else local)
-        self.name, self.data, self._op = named, data, node._op
+        named = node.name or (None if node._opr is CONSTANT else local)
+        self.name, self.data, self._opr = named, data, node._opr
 
 
 # ---------------------------------------------------------------------------
@@ -1078,8 +1078,8 @@ class Jitted:
         node = info.node
         program_graph = self._graphs.get(len(program.input_names))
         parents = program_graph.parents(node) if program_graph is not None else node._prev
-        op = program_graph.op(node) if program_graph is not None else node._op
-        values = [p.data if p._op is CONSTANT else local.get(src, p.data)
+        op = program_graph.op(node) if program_graph is not None else node._opr
+        values = [p.data if p._opr is CONSTANT else local.get(src, p.data)
                   for p, src in zip(parents, info.operands)]
         operands = [_Operand(p, v, src) for p, v, src in zip(parents, values, info.operands)]
         if info.phase == "forward" and op.forward is not None:

@@ -97,7 +97,7 @@ def may_raise(op, parents):
     if op.forward is None or op.ieee is op.forward:
         return False
     divisor = parents[-1]
-    return not (op is ops.DIV and divisor._op is CONSTANT and divisor.data != 0.0)
+    return not (op is ops.DIV and divisor._opr is CONSTANT and divisor.data != 0.0)
 
 
 def in_sample(err, i):
@@ -253,7 +253,7 @@ class Graph:
         self.detached = detached or {}
         self.derivatives = derivatives
         placeholder = set(map(id, inputs))
-        self.parameters = [n for n in nodes if not self.parents(n) and n._op is not CONSTANT
+        self.parameters = [n for n in nodes if not self.parents(n) and n._opr is not CONSTANT
                            and id(n) not in placeholder]
         self.derived = [n for n in nodes if self.parents(n)]
         #: every node but the placeholders: what a hook could be on (constants included)
@@ -271,7 +271,7 @@ class Graph:
 
     def op(self, node):
         found = self.detached.get(node)
-        return found[1] if found is not None else node._op
+        return found[1] if found is not None else node._opr
 
     def _unused(self, made, nodes):
         """``(unused, read_only)``: the nodes made but not needed whose forward can
@@ -292,7 +292,7 @@ class Graph:
             seen.add(id(node))
             parents = self.parents(node)
             if not parents:
-                if node._op is not CONSTANT:
+                if node._opr is not CONSTANT:
                     read_only.append(node)
                 continue
             stack.append((node, True))
@@ -370,7 +370,7 @@ class _Emitter:
         for group in self.groups.values():
             inputs, members = group["inputs"], group["members"]
             group["vector_grads"] = (len({id(a) for a in inputs}) == len(inputs) and all(
-                a._op is not CONSTANT and uses.get(id(a)) == len(members) for a in inputs))
+                a._opr is not CONSTANT and uses.get(id(a)) == len(members) for a in inputs))
             group["pending"] = len(members)
             group["upstreams"] = []
 
@@ -378,13 +378,13 @@ class _Emitter:
 
     def src(self, node):
         """How the code refers to a node's number."""
-        if node._op is CONSTANT:
+        if node._opr is CONSTANT:
             return literal(node.data)
         return self.code[id(node)]
 
     def label(self, node):
         """How comments refer to a node (constants as plain numbers)."""
-        if node._op is CONSTANT:
+        if node._opr is CONSTANT:
             return number(node.data)
         return self.code[id(node)]
 
@@ -746,12 +746,12 @@ class _Emitter:
         parents = node._prev
         fixed = ops.fixed_operands(node)
         constants = tuple((i, p.data, bool(p.name)) for i, p in enumerate(parents)
-                          if p._op is CONSTANT)
-        key = (node._op, len(parents), fixed, constants)
+                          if p._opr is CONSTANT)
+        key = (node._opr, len(parents), fixed, constants)
         found = self._templates.get(key)
         if found is not None:
             return found
-        exprs = node._op.vjp_exprs(len(parents), fixed)
+        exprs = node._opr.vjp_exprs(len(parents), fixed)
         folded = {f"x{i}": value for i, value, _ in constants}
         places = {f"x{i}": f"{{x{i}}}" for i in range(len(parents))}
         places["out"], places["g"] = "{out}", "{g}"
@@ -760,7 +760,7 @@ class _Emitter:
             slot.setdefault(id(p), f"{{x{i}}}")
 
         def placeholder(p):
-            if p._op is CONSTANT and not p.name:
+            if p._opr is CONSTANT and not p.name:
                 return (number(p.data), ops.ATOM)
             return (slot.get(id(p), "?"), ops.ATOM)   # "?": only for grandparents, unused
 

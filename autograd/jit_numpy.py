@@ -135,11 +135,11 @@ class _Named:
     """An operand in an error message: the node's name (None: an unnamed constant) and
     the sample's number."""
 
-    __slots__ = ("name", "data", "_op")
+    __slots__ = ("name", "data", "_opr")
 
     def __init__(self, name, data):
         self.name, self.data = name, data
-        self._op = ops.CONSTANT if name is None else ops.LEAF
+        self._opr = ops.CONSTANT if name is None else ops.LEAF
 
 
 HELPERS = {"np": np, "np_sigmoid": np_sigmoid, "np_pow": np_pow, "check": check,
@@ -245,7 +245,7 @@ class _NumpyEmitter(_Emitter):
         parents = self.graph.parents(node)
         if may_raise(op, parents) and node not in self.graph.derivatives:
             operands = ", ".join(self.src(p) for p in parents)
-            labels = ", ".join(repr(p.name or (None if p._op is ops.CONSTANT else self.label(p)))
+            labels = ", ".join(repr(p.name or (None if p._opr is ops.CONSTANT else self.label(p)))
                                for p in parents)   # an unnamed constant: "the constant 1.0"
             self.emit(indent, f"check({self.code[id(node)]}, {op.name!r}, ({operands},), "
                               f"({labels},))")

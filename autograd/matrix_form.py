@@ -177,7 +177,7 @@ class BatchView:
 
         def slope(x):
             a = method(Value(x))
-            return a._op.backward(a, 1.0)[0]
+            return a._opr.backward(a, 1.0)[0]
         return [[slope(x) for x in row] for row in M]
 
     def sizes(self):
@@ -265,7 +265,7 @@ def batch_view(root, layout=None):
     Z, A, W, b, wn, bn, local, dA, dZ = {}, {}, {}, {}, {}, {}, {}, {}, {}
     ops_of = {}
     # the z^L a cost reads as a logit (softplus(z) of binary cross-entropy after a sigmoid)
-    softplus_of = {node._prev[0] for node in nodes if node._op is ops.SOFTPLUS}
+    softplus_of = {node._prev[0] for node in nodes if node._opr is ops.SOFTPLUS}
     previous = n_in
     for l in layers:
         n = sizes[l]
@@ -277,7 +277,7 @@ def batch_view(root, layout=None):
         dZ[l] = [[grads.get(v, 0.0) for v in row] for row in zrows]
         dA[l] = [[grads.get(v, 0.0) for v in row] for row in arows]
         local[l] = [[_local(a, z) for a, z in zip(ra, rz)] for ra, rz in zip(arows, zrows)]
-        ops_of[l] = next((acts[(i, l, j)]._op for i in range(1, m + 1) for j in range(1, n + 1)
+        ops_of[l] = next((acts[(i, l, j)]._opr for i in range(1, m + 1) for j in range(1, n + 1)
                           if acts.get((i, l, j)) is not None), None)
         if ops_of[l] is None:
             logits = all(v in softplus_of for row in zrows for v in row if v is not None)
@@ -397,9 +397,9 @@ def _unseen_activation(l, weights, Z, A, local, dA, dZ, seen=None):
     for i, zrow in enumerate(Z[l]):
         for j, z in enumerate(zrow):
             a = method(Value(z))
-            op = a._op
+            op = a._opr
             A[l][i][j] = a.data
-            local[l][i][j] = slope = a._op.backward(a, 1.0)[0]
+            local[l][i][j] = slope = a._opr.backward(a, 1.0)[0]
             dA[l][i][j] = dZ[l][i][j] / slope if slope else math.nan
     return op
 
@@ -412,7 +412,7 @@ def _local(a, z):
     """∂a/∂z of one activation node (1 for a linear layer, where a is z)."""
     if a is None or z is None or a is z:
         return 1.0
-    return a._op.backward(a, 1.0)[0]
+    return a._opr.backward(a, 1.0)[0]
 
 
 # ---------------------------------------------------------------------------

@@ -86,12 +86,12 @@ class NoiseScales:
             parents = node._prev
             if not parents:
                 continue
-            if node._op.terms is not None:    # a sum: + − Σ dot (the op record says)
-                self.data[node] = largest_magnitude(node._op.terms(node))
+            if node._opr.terms is not None:    # a sum: + − Σ dot (the op record says)
+                self.data[node] = largest_magnitude(node._opr.terms(node))
             if node in pending:
                 continue
             try:
-                shares = node._op.backward(node, node.grad)
+                shares = node._opr.backward(node, node.grad)
             except (ArithmeticError, ValueError):
                 continue
             for parent, share in zip(parents, shares):
@@ -129,7 +129,7 @@ def reading_order(nodes):
     height, derived, leaves = {}, [], []
     get = height.get
     for node in nodes:
-        op = node._op
+        op = node._opr
         if op.backward is None:
             if op is not constant:
                 height[node] = 0
@@ -158,9 +158,9 @@ def _number_unnamed(nodes, found, taken, counters):
     """Give each unnamed, non-constant node of ``nodes`` not yet in ``found`` the
     next free ``t<k>`` (derived) or ``leaf<k>`` (leaf) name."""
     for node in nodes:
-        if node.name or node._op is ops.CONSTANT or node in found:
+        if node.name or node._opr is ops.CONSTANT or node in found:
             continue
-        stem = "t" if node._op.backward is not None else "leaf"
+        stem = "t" if node._opr.backward is not None else "leaf"
         while True:
             counters[stem] += 1
             name = f"{stem}{counters[stem]}"
@@ -207,7 +207,7 @@ class Labels:
     def __call__(self, node):
         if node.name:
             return node.name
-        if node._op is ops.CONSTANT:
+        if node._opr is ops.CONSTANT:
             return number(node.data)
         short = self.short
         found = short.get(node)
@@ -225,11 +225,11 @@ def label(node):
     of a known graph its short name t1, t2, ... instead)."""
     if node.name:
         return node.name
-    if node._op is ops.CONSTANT:
+    if node._opr is ops.CONSTANT:
         return number(node.data)
-    if node._op.backward is None:
-        return f"<{'leaf' if node._op is ops.LEAF else node._op.name} {number(node.data, 4)}>"
-    return f"<{node._op.name} {number(node.data, 4)}>"
+    if node._opr.backward is None:
+        return f"<{'leaf' if node._opr is ops.LEAF else node._opr.name} {number(node.data, 4)}>"
+    return f"<{node._opr.name} {number(node.data, 4)}>"
 
 
 def printed(labels):
@@ -507,14 +507,14 @@ def _apply_notation(op, args, n):
 def forward_expr(node, operands, n):
     """How ``node`` was computed, with its operands already rendered:
     ``σ(net1)``, ``x·w1+b``."""
-    return _apply_notation(node._op, operands, n)
+    return _apply_notation(node._opr, operands, n)
 
 
 def formula(node, n=None, labels=label, most=6):
     """How ``node`` was computed, in its parents' labels: ``h × w2``, ``σ(net1)``,
     ``w1·x + b``; a long sum keeps its first and last terms."""
     n = n or StepNotation()
-    op = node._op
+    op = node._opr
     if op.backward is None:
         return number(node.data, 4)
     parents = node._prev
@@ -537,7 +537,7 @@ def grad_of(node, text):
 
 def _long_sum(node, labels, most):
     parents = node._prev
-    if node._op is ops.DOT:
+    if node._opr is ops.DOT:
         k = len(parents) // 2
         terms = [f"{labels(w)}·{labels(a)}" for w, a in zip(parents[:k], parents[k:2 * k])]
         terms += [labels(b) for b in parents[2 * k:]]
@@ -593,9 +593,9 @@ class Namer:
         an unnamed leaf is its value."""
         found = []
         for node in dict.fromkeys(nodes):
-            if node.name or node._op is ops.CONSTANT:
+            if node.name or node._opr is ops.CONSTANT:
                 continue
-            if node._op.backward is None:
+            if node._opr.backward is None:
                 text = f"{self.n.number(node.data)} (an unnamed leaf)"
             else:
                 text = forward_expr(node, [self.expr(p) for p in node._prev], self.n)[0]
@@ -607,7 +607,7 @@ class Namer:
         n = self.n
         if node.name:
             return n.name(node.name), name_precedence(node.name), 0
-        op = node._op
+        op = node._opr
         if op is ops.CONSTANT:
             return n.number(node.data), (ATOM if node.data >= 0 else NEG_P), 0
         if op.backward is None or len(node._prev) > 8:
@@ -617,7 +617,7 @@ class Namer:
         while pending:
             top = pending[-1]
             missing = [p for p in top._prev if p not in self._memo and not p.name
-                       and p._op.backward is not None and len(top._prev) <= 8]
+                       and p._opr.backward is not None and len(top._prev) <= 8]
             if missing:
                 pending.extend(missing)
                 continue
@@ -725,7 +725,7 @@ def operand_env(node, expr_of, out=None):
     (an unnamed constant as its number), ``out`` as ``out`` or the node's expression."""
     env = {}
     for i, p in enumerate(node._prev):
-        env[f"x{i}"] = p.data if p._op is ops.CONSTANT and not p.name else expr_of(p)
+        env[f"x{i}"] = p.data if p._opr is ops.CONSTANT and not p.name else expr_of(p)
     env["out"] = out if out is not None else expr_of(node)
     return env
 
@@ -737,10 +737,10 @@ def local_rules(node, expr_of, n, out=None):
     overrides how the node itself is written.  The work shared by a node's
     edges is done once, so a wide dot costs linear time.
     """
-    op, parents = node._op, node._prev
+    op, parents = node._opr, node._prev
     exprs = op.local_exprs(len(parents), ops.fixed_operands(node))
     numbers = {f"x{i}": p.data for i, p in enumerate(parents)
-               if p._op is ops.CONSTANT and not p.name}
+               if p._opr is ops.CONSTANT and not p.name}
     env = operand_env(node, expr_of, out)
     derivative = None
     if op.prime is not None and parents:
@@ -748,7 +748,7 @@ def local_rules(node, expr_of, n, out=None):
         derivative = n.prime(latex if n.latex else text, expr_of(parents[0]))[0]
 
     def rule(index):
-        if op is ops.POW and index == 1 and parents[1]._op is ops.CONSTANT:
+        if op is ops.POW and index == 1 and parents[1]._opr is ops.CONSTANT:
             return Rule(1.0, ("0 (fixed exponent)", ATOM))   # the symbol says 0
         tree = E.substitute(exprs[index], numbers) if numbers else exprs[index]
         coefficient, factors = split(tree)
@@ -759,7 +759,7 @@ def local_rules(node, expr_of, n, out=None):
         negated = None
         if len(factors) == 1 and factors[0].kind == "var" and factors[0].value.startswith("x"):
             parent = parents[int(factors[0].value[1:])]
-            if parent._op is ops.SUB and not parent.name:
+            if parent._opr is ops.SUB and not parent.name:
                 left, right = parent._prev
                 negated = n.terms([(1, expr_of(right)), (-1, expr_of(left))])
         return Rule(coefficient, symbol, derivative, negated)

@@ -39,7 +39,7 @@ def value_html(value):
     """One row: name (typeset), data, grad, and how the node was made."""
     name = names.printable(names.text(value.name)) if value.name else None
     kind = value.kind
-    how = value._op.name if kind == "derived" else kind
+    how = value._opr.name if kind == "derived" else kind
     head = f"<b>{html.escape(name)}</b> " if name else ""
     return (f'<span style="font-family: Menlo, Consolas, monospace">{head}'
             f"data {html.escape(number(value.data, 6))} · grad {html.escape(number(value.grad, 6))}"

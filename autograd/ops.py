@@ -47,7 +47,7 @@ class OpError(Exception):
 class Op:
     """One primitive operation (or one kind of leaf): see the module docstring.
 
-    name      short identifier, e.g. ``"mul"``; symbol: what a drawing shows (``×``)
+    name      short identifier, e.g. ``"mul"``; symbol: what a drawing shows (``×``); micrograd: its ``_op`` (``*``)
     arity     the number of operands, or None for n-ary ops (sum, dot)
     ieee      the forward on floats that never raises (for derivative formulas)
     prime     the derivative's name in the textbooks, e.g. ``("σ'", "\\\\sigma'")``
@@ -57,12 +57,12 @@ class Op:
 
     __slots__ = ("name", "symbol", "arity", "forward", "backward", "vjp", "local", "ieee",
                  "source", "numpy", "notation", "prime", "doc", "accumulate", "aliases",
-                 "prime_aliases", "activation", "terms", "_vjps", "_locals")
+                 "prime_aliases", "activation", "terms", "micrograd", "_vjps", "_locals")
 
     def __init__(self, name, symbol, *, arity=None, forward=None, backward=None, vjp=None,
                  local=None, ieee=None, source=None, numpy=None, notation=None, prime=None,
                  doc="", accumulate=None, aliases=(), prime_aliases=(), activation=False,
-                 terms=None):
+                 terms=None, micrograd=None):
         self.name = name
         self.symbol = symbol
         self.arity = arity
@@ -80,7 +80,7 @@ class Op:
         self.aliases = tuple(aliases)
         self.prime_aliases = tuple(prime_aliases)
         self.activation = activation
-        self.terms = terms
+        self.terms, self.micrograd = terms, name if micrograd is None else micrograd
         self._vjps = {}
         self._locals = {}
 
@@ -93,7 +93,7 @@ class Op:
 
     def __reduce__(self):
         """An op of the table pickles and copies as itself (its name, looked up on
-        loading), so an unpickled or deep-copied node's ``_op is CONSTANT`` still
+        loading), so an unpickled or deep-copied node's ``_opr is CONSTANT`` still
         holds; any other op is copied field by field."""
         if OPS.get(self.name) is self:
             return op_named, (self.name,)
@@ -153,7 +153,7 @@ class Op:
 
 def fixed_operands(node):
     """For each parent of ``node``, whether it is a constant node."""
-    return tuple([p._op is CONSTANT for p in node._prev])
+    return tuple([p._opr is CONSTANT for p in node._prev])
 
 
 def describe(node):
@@ -162,7 +162,7 @@ def describe(node):
     data = getattr(node, "data", node)
     if name:
         return f"{name!r} = {data!r}"
-    op = getattr(node, "_op", None)
+    op = getattr(node, "_opr", None)
     if op is not None and op.backward is not None:
         return f"an unnamed {op.name} node = {data!r}"
     return f"the constant {data!r}" if op is CONSTANT else f"an unnamed value = {data!r}"
@@ -211,7 +211,7 @@ def add_backward(node, upstream):
 ADD = Op("add", "+", arity=2, forward=add_forward, backward=add_backward,
          vjp=lambda a, b, out, g: (g, g), terms=_parents_data,
          notation=infix("+", SUM_P), source="{0} + {1}", numpy="{0} + {1}",
-         doc="a + b")
+         doc="a + b", micrograd="+")
 
 
 # -- sub ---------------------------------------------------------------------
@@ -228,7 +228,7 @@ def sub_backward(node, upstream):
 SUB = Op("sub", "−", arity=2, forward=sub_forward, backward=sub_backward,
          vjp=lambda a, b, out, g: (g, -g), terms=_parents_data,
          notation=infix("-", SUM_P), source="{0} - {1}", numpy="{0} - {1}",
-         doc="a - b")
+         doc="a - b", micrograd="-")
 
 
 # -- mul ---------------------------------------------------------------------
@@ -246,7 +246,7 @@ def mul_backward(node, upstream):
 MUL = Op("mul", "×", arity=2, forward=mul_forward, backward=mul_backward,
          vjp=lambda a, b, out, g: (b * g, a * g),
          notation=infix("·", MUL_P), source="{0} * {1}", numpy="{0} * {1}",
-         doc="a · b")
+         doc="a · b", micrograd="*")
 
 
 # -- div ---------------------------------------------------------------------
@@ -271,7 +271,7 @@ DIV = Op("div", "÷", arity=2, forward=div_forward, backward=div_backward,
          vjp=lambda a, b, out, g: (g / b, -(out / b) * g),
          local=lambda a, b, out: (1 / b, -(a / b ** 2)),
          ieee=idiv, notation=infix("/", MUL_P), source="{0} / {1}", numpy="{0} / {1}",
-         doc="a / b")
+         doc="a / b", micrograd="/")
 
 
 # -- neg ---------------------------------------------------------------------
@@ -316,7 +316,7 @@ def pow_backward(node, upstream):
     base, exponent = node._prev
     a, n = base.data, exponent.data
     d_base = 0.0 if n == 0.0 else n * ipow(a, n - 1.0) * upstream
-    if exponent._op is CONSTANT:
+    if exponent._opr is CONSTANT:
         return (d_base, 0.0)
     return (d_base, upstream * (0.0 if a == 0.0 and n >= 0.0 else node.data * ilog(a)))
 
@@ -332,7 +332,7 @@ def _pow_source(a, parents):
     """Inline ``a ** n`` for a fixed integer exponent (real for every base, errors
     as the forward's); otherwise the generated code calls pow_forward."""
     n = parents[1]
-    if n._op is CONSTANT and math.isfinite(n.data) and n.data.is_integer():
+    if n._opr is CONSTANT and math.isfinite(n.data) and n.data.is_integer():
         return f"{a[0]} ** {a[1]}"
     return None
 
@@ -341,7 +341,7 @@ POW = Op("pow", "^", arity=2, forward=pow_forward, backward=pow_backward, vjp=_p
          source=_pow_source,
          local=lambda a, n, out: (n * a ** (n - 1), 0 if n.fixed else out * E.call("log", a)),
          ieee=ipow, notation=("pow",), numpy="np_pow({0}, {1})",
-         doc="a ** n")
+         doc="a ** n", micrograd="**")
 
 
 # -- exp ---------------------------------------------------------------------
@@ -447,7 +447,7 @@ RELU = Op("relu", "ReLU", arity=1, forward=relu_forward, backward=relu_backward,
           local=lambda z, out: (where(z > 0, 1, 0),),
           notation=function("ReLU", "\\operatorname{ReLU}"), activation=True,
           source="0.0 if {0} < 0.0 else {0}", numpy="np.maximum({0}, 0.0)",
-          doc="max(0, z)")
+          doc="max(0, z)", micrograd="ReLU")
 
 
 # -- abs ---------------------------------------------------------------------
@@ -814,10 +814,10 @@ FORMULA_PIECES = (SIGN, GT, GE, EQ, WHERE, SIGMOID_SLOPE)
 # Leaves and the table
 # ---------------------------------------------------------------------------
 
-LEAF = Op("leaf", "", doc="an input")
-PARAMETER = Op("parameter", "", doc="a trainable parameter")
-CONSTANT = Op("constant", "", doc="a fixed number")
-DETACHED = Op("detached", "", doc="computed under no_grad(): a number with no graph behind it")
+LEAF = Op("leaf", "", doc="an input", micrograd="")
+PARAMETER = Op("parameter", "", doc="a trainable parameter", micrograd="")
+CONSTANT = Op("constant", "", doc="a fixed number", micrograd="")
+DETACHED = Op("detached", "", doc="computed under no_grad(): a number with no graph behind it", micrograd="")
 
 #: every op by name, leaves included: each Op record defined in this module
 OPS = {op.name: op for op in list(globals().values()) if isinstance(op, Op)}
@@ -826,6 +826,17 @@ OPS = {op.name: op for op in list(globals().values()) if isinstance(op, Op)}
 def op_named(name):
     """The op of the table called ``name`` (how a pickled graph finds its ops again)."""
     return OPS[name]
+
+
+def micrograd_op(node):
+    """micrograd's ``_op`` of ``node``: its op's ``micrograd`` text ('+', '*', 'tanh', 'ReLU';
+    '' for a leaf), with a constant exponent written in as micrograd's f'**{other}' does
+    ('**2', '**-1', '**0.5')."""
+    op = node._opr
+    if op is POW and node._prev[1]._opr is CONSTANT:
+        n = repr(node._prev[1].data)
+        return "**" + (n[:-2] if n.endswith(".0") else n)
+    return op.micrograd
 
 
 #: op name -> the float function that never raises (what derivative formulas call)
@@ -855,7 +866,7 @@ def remember(cache, key, value, op, many_ops=False):
 def evaluate_vjp(node, g, numbers=None):
     """The record's chain-rule terms for ``node`` on floats: what ``backward`` must equal.
     ``numbers``: ``(out, (x0, x1, ...))`` to use instead of the nodes' data now."""
-    op = node._op
+    op = node._opr
     exprs = op.vjp_exprs(len(node._prev), fixed_operands(node))
     out, xs = numbers if numbers is not None else (node.data, [p.data for p in node._prev])
     env = {f"x{i}": x for i, x in enumerate(xs)}

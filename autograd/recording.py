@@ -279,9 +279,9 @@ def record(node):
     if state.anomaly and not isfinite(node.data):
         parents = ", ".join(describe(p) for p in node._prev)
         raise FloatingPointError(
-            f"detect_anomaly: {node._op.name} produced {node.data!r} from {parents}")
+            f"detect_anomaly: {node._opr.name} produced {node.data!r} from {parents}")
     if state.tracer is not None:
         state.tracer.made(node, state.grad_enabled)
     if not state.grad_enabled:
         node._prev = ()
-        node._op = DETACHED
+        node._opr = DETACHED

@@ -303,7 +303,7 @@ class Stepper:
         text = f"{name}{how} = {_num(node.data)} ({kind})"
         if node is self.root:
             return f"{text}, grad = {_num(self.seed)} (the seed)"
-        if node._op is ops.CONSTANT:        # its edges get no line in the steps
+        if node._opr is ops.CONSTANT:        # its edges get no line in the steps
             return f"{text}: the steps show no gradient for a constant"
         want = self.expected[node]
         got = self.received.get(node, 0)
@@ -321,8 +321,8 @@ class Stepper:
 
     def leaves(self):
         """The leaves of the graph that are not constants."""
-        return [n for n in all_nodes(self.root) if n._op.backward is None
-                and n._op is not ops.CONSTANT]
+        return [n for n in all_nodes(self.root) if n._opr.backward is None
+                and n._opr is not ops.CONSTANT]
 
     def summary(self):
         """The gradients of the leaves that are not constants, once the pass is complete,

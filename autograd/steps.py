@@ -84,7 +84,7 @@ class Step:
 
     def __init__(self, node, upstream, edges, index, total, labels=None, hooked=None):
         self.node = node
-        self.op = node._op
+        self.op = node._opr
         self.upstream = upstream
         self._edges = edges
         self._visit = None
@@ -129,7 +129,7 @@ class Step:
         rows = []
         rule_of = rule_texts(self.node, labels, factor=True)
         for e in self.edges:
-            if e.parent._op is ops.CONSTANT:
+            if e.parent._opr is ops.CONSTANT:
                 continue
             name = labels(e.parent)
             grad = grad_of(e.parent, name)

@@ -52,7 +52,7 @@ def make(data: float, prev: tuple[Value, ...], op: Op) -> Value:
     out.grad = 0.0
     out.name = None
     out._prev = prev
-    out._op = op
+    out._opr = op
     if recording.active:
         _record(out)
     return out
@@ -71,7 +71,7 @@ def _constant(x, op, position):
         out.grad = 0.0
         out.name = None
         out._prev = ()
-        out._op = CONSTANT
+        out._opr = CONSTANT
         if recording.active:
             recording.made_constant(out)
         return out
@@ -201,13 +201,13 @@ class Value:
     or read ``.data``.
     """
 
-    __slots__ = ("data", "grad", "name", "_prev", "_op", "_hooks", "__weakref__")
+    __slots__ = ("data", "grad", "name", "_prev", "_opr", "_hooks", "__weakref__")
 
     data: float
     grad: float
     name: str | None
     _prev: tuple[Value, ...]
-    _op: Op
+    _opr: Op
     _hooks: list[Callable[[float], Any]]
 
     def __init__(self, data: SupportsFloat, name: str | None = None, *, kind: str = "leaf",
@@ -232,7 +232,7 @@ class Value:
         self.grad = 0.0
         self.name = name
         self._prev = ()
-        self._op = op
+        self._opr = op
         if op is CONSTANT and recording.active:
             recording.made_constant(self)
 
@@ -246,22 +246,28 @@ class Value:
     @property
     def op(self) -> Op:
         """The op record (:class:`autograd.ops.Op`) that produced this node."""
-        return self._op
+        return self._opr
+
+    @property
+    def _op(self) -> str:
+        """micrograd's ``_op``: the op as text ('+', '*', 'tanh', '**2'; '' for a leaf), as
+        its lecture's draw_dot reads it.  ``op`` is the record."""
+        return ops.micrograd_op(self)
 
     @property
     def is_leaf(self) -> bool:
-        return self._op.backward is None
+        return self._opr.backward is None
 
     @property
     def kind(self) -> str:
         """"parameter", "leaf", "constant", "detached" (made under no_grad) or "derived"."""
-        op = self._op
+        op = self._opr
         return op.name if op.backward is None else "derived"
 
     @property
     def label(self) -> str | None:
-        """micrograd's spelling of ``name`` (``e.label = 'e'``)."""
-        return self.name
+        """micrograd's spelling of ``name`` (``e.label = 'e'``): '' when unnamed, as micrograd's."""
+        return self.name or ""
 
     @label.setter
     def label(self, label: str | None) -> None:
@@ -278,10 +284,10 @@ class Value:
         parts = [f"data={self.data!r}", f"grad={self.grad!r}"]
         if self.name is not None:
             parts.append(f"name={self.name!r}")
-        if self._op.backward is not None:
-            parts.append(f"op={self._op.name!r}")
-        elif self._op is not LEAF:
-            parts.append(f"kind={self._op.name!r}")
+        if self._opr.backward is not None:
+            parts.append(f"op={self._opr.name!r}")
+        elif self._opr is not LEAF:
+            parts.append(f"kind={self._opr.name!r}")
         return f"Value({', '.join(parts)})"
 
     def __float__(self) -> float:
@@ -333,7 +339,7 @@ class Value:
         out.grad = 0.0
         out.name = None
         out._prev = (self, other)  # type: ignore[assignment]
-        out._op = ADD
+        out._opr = ADD
         if recording.active:
             _record(out)
         return out
@@ -348,7 +354,7 @@ class Value:
         out.grad = 0.0
         out.name = None
         out._prev = (self, other)  # type: ignore[assignment]
-        out._op = MUL
+        out._opr = MUL
         if recording.active:
             _record(out)
         return out
@@ -463,10 +469,11 @@ class Value:
 
     def __setstate__(self, state: tuple[Any, dict[str, Any]]) -> None:
         """The copy's slots; its hooks are registered again (the engine and compiled
-        code find a node's hooks through the registry, not by asking every node)."""
+        code find a node's hooks through the registry, not by asking every node).  A
+        pickle written before the op record's slot became ``_opr`` calls it ``_op``."""
         for key, value in state[1].items():
             if key != "_hooks":
-                setattr(self, key, value)
+                setattr(self, "_opr" if key == "_op" else key, value)
         for fn in state[1].get("_hooks", ()):
             engine.register_hook(self, fn)
 

@@ -31,7 +31,7 @@ from .resident import (STATE_LISTS, ParameterList, ResidentValue, _consume, _dat
 __all__ = ["SGD", "Adam", "AdamW", "deferred_interrupts"]
 
 
-_op_of = attrgetter("_op")
+_op_of = attrgetter("_opr")
 
 
 def _resident_state(key, check=None):

@@ -195,7 +195,7 @@ def _shape(g):
     shape = []
     for k, node in enumerate(g.forward):
         index[id(node)] = ("node", k)
-        operands = tuple(index.get(id(p)) or ("const", p.data.hex() if p._op is CONSTANT
+        operands = tuple(index.get(id(p)) or ("const", p.data.hex() if p._opr is CONSTANT
                                               else id(p))
                          for p in g.parents(node))
         shape.append((g.op(node), operands, node in g.detached))

@@ -17,7 +17,7 @@ def test_an_unpickled_constant_is_still_a_constant(how):
     """x ** c with c constant: no gradient for c (log of a negative x is never taken)."""
     c = Value(2.0, kind="constant", name="c")
     twin = pickle.loads(pickle.dumps(c)) if how == "pickle" else copy.deepcopy(c)
-    assert twin._op is ops.CONSTANT
+    assert twin._opr is ops.CONSTANT
     x = Value(-3.0)
     (x ** twin).backward()
     assert (x.grad, twin.grad) == (-6.0, 0.0)

@@ -59,7 +59,7 @@ def chain(length):
 
 
 def state(nodes):
-    return [(bits(n.grad), bits(n.data), n.name, n._prev, n._op) for n in nodes]
+    return [(bits(n.grad), bits(n.data), n.name, n._prev, n._opr) for n in nodes]
 
 
 @pytest.mark.parametrize("length", [2, 25])   # short: many calls, so many starts and ends

@@ -951,7 +951,7 @@ def test_an_n_ary_op_puts_its_slots_on_the_side_its_inputs_come_from(rankdir, sy
     y = dot([a, b], [c, c]).named("y")
     y.backward()
     op = next(line for line in draw(y, rankdir=rankdir).source.splitlines() if "_op [label=<" in line)
-    symbol = op.index("Σ") if "Σ" in op else op.index(y._op.symbol)
+    symbol = op.index("Σ") if "Σ" in op else op.index(y._opr.symbol)
     assert (symbol < op.index('PORT="i0"')) == symbol_first, op
     side = {"LR": "w", "TB": "n", "RL": "e", "BT": "s"}[rankdir]
     assert f"_op:i0:{side}" in draw(y, rankdir=rankdir).source

@@ -407,7 +407,7 @@ def test_a_stopped_backward_restores_the_collectors_state(stop, enabled):
 
 @pytest.mark.parametrize("how", ["pickle", "deepcopy"])
 def test_a_copied_graph_points_at_the_op_records_and_differentiates(how):
-    """A graph through pickle or deepcopy keeps one record per op (``_op is LOG``: the
+    """A graph through pickle or deepcopy keeps one record per op (``_opr is LOG``: the
     engine's fast paths test identity); d/dx log(x² + 1) = 2x/(x² + 1) = 0.8 at x = 2."""
     import copy
     import pickle
@@ -415,12 +415,48 @@ def test_a_copied_graph_points_at_the_op_records_and_differentiates(how):
     x = Value(2.0, "x")
     y = (x * x + 1.0).log()
     twin = pickle.loads(pickle.dumps(y)) if how == "pickle" else copy.deepcopy(y)
-    assert twin._op is ops.LOG and twin._prev[0]._op is ops.ADD
-    assert twin._prev[0]._prev[1]._op is ops.CONSTANT
+    assert twin._opr is ops.LOG and twin._prev[0]._opr is ops.ADD
+    assert twin._prev[0]._prev[1]._opr is ops.CONSTANT
     twin.backward()
     x_twin = twin._prev[0]._prev[0]._prev[0]
     assert x_twin.name == "x" and x_twin is not x
     assert x_twin.grad == pytest.approx(0.8, rel=1e-15) and x.grad == 0.0
+
+
+#: pickle.dumps(L, protocol=4) as chainrule wrote it when the op record's slot was
+#: ``_op``: L = a·b + 1 at a = 2, b = -3 (a parameter), after L.backward()
+OLD_PICKLE = (
+    b"\x80\x04\x95\xbb\x01\x00\x00\x00\x00\x00\x00\x8c\x0eautograd.value\x94\x8c\x0b_made_after"
+    b"\x94\x93\x94\x8c\x07copyreg\x94\x8c\n__newobj__\x94\x93\x94h\x00\x8c\x05Value\x94\x93\x94"
+    b"\x85\x94h\x07)\x81\x94N}\x94(\x8c\x04data\x94G\xc0\x18\x00\x00\x00\x00\x00\x00\x8c\x04grad"
+    b"\x94G?\xf0\x00\x00\x00\x00\x00\x00\x8c\x04name\x94N\x8c\x05_prev\x94h\x07)\x81\x94N}\x94(h"
+    b"\x0bG@\x00\x00\x00\x00\x00\x00\x00h\x0cG\xc0\x08\x00\x00\x00\x00\x00\x00h\r\x8c\x01a\x94h"
+    b"\x0e)\x8c\x03_op\x94\x8c\x0cautograd.ops\x94\x8c\x08op_named\x94\x93\x94\x8c\x04leaf\x94\x85"
+    b"\x94R\x94u\x86\x94bh\x07)\x81\x94N}\x94(h\x0bG\xc0\x08\x00\x00\x00\x00\x00\x00h\x0cG@\x00"
+    b"\x00\x00\x00\x00\x00\x00h\r\x8c\x01b\x94h\x0e)h\x12h\x15\x8c\tparameter\x94\x85\x94R\x94u"
+    b"\x86\x94b\x86\x94h\x12h\x15\x8c\x03mul\x94\x85\x94R\x94u\x86\x94bh\x00\x8c\x08_PlanEnd\x94"
+    b"\x93\x94)R\x94\x86\x94\x87\x94R\x94N}\x94(h\x0bG\xc0\x14\x00\x00\x00\x00\x00\x00h\x0cG?\xf0"
+    b"\x00\x00\x00\x00\x00\x00h\r\x8c\x01L\x94h\x0eh\th\x07)\x81\x94N}\x94(h\x0bG?\xf0\x00\x00\x00"
+    b"\x00\x00\x00h\x0cG?\xf0\x00\x00\x00\x00\x00\x00h\rNh\x0e)h\x12h\x15\x8c\x08constant\x94\x85"
+    b"\x94R\x94u\x86\x94b\x86\x94h\x12h\x15\x8c\x03add\x94\x85\x94R\x94u\x86\x94b."
+)
+
+
+def test_a_pickle_written_before_the_op_slot_was_renamed_loads():
+    """Loading it raised AttributeError: property '_op' of 'Value' object has no setter.
+    Now the nodes come back with their records, numbers and grads, and differentiate:
+    ∂L/∂a = b = -3 and ∂L/∂b = a = 2 (by hand), added to the grads pickled with them."""
+    import pickle
+    from autograd import ops
+    L = pickle.loads(OLD_PICKLE)
+    product, one = L._prev
+    a, b = product._prev
+    assert (L.op, product.op, one.op, a.op, b.op) == (ops.ADD, ops.MUL, ops.CONSTANT, ops.LEAF,
+                                                      ops.PARAMETER)
+    assert (L.name, a.name, b.name, L._op, product._op, a._op) == ("L", "a", "b", "+", "*", "")
+    assert (L.data, a.grad, b.grad) == (-5.0, -3.0, 2.0)
+    L.backward()
+    assert (a.grad, b.grad) == (-6.0, 4.0)
 
 
 def test_a_graph_with_an_op_outside_the_table_deep_copies_field_by_field():
@@ -433,7 +469,7 @@ def test_a_graph_with_an_op_outside_the_table_deep_copies_field_by_field():
                     backward=lambda node, g: (3.0 * g,))
     x = Value(1.5, "x")
     twin = copy.deepcopy(make(4.5, (x,), triple))
-    assert twin._op is not triple and twin._op.name == "triple" and twin.data == 4.5
+    assert twin._opr is not triple and twin._opr.name == "triple" and twin.data == 4.5
     twin.backward()
     assert twin._prev[0].grad == 3.0 and x.grad == 0.0
 

@@ -346,7 +346,7 @@ class _Shaped:
     """Stands for a node of ``op`` in forward_expr (only its op is read)."""
 
     def __init__(self, op):
-        self._op = op
+        self._opr = op
 
 
 def _operand_names(op):

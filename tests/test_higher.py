@@ -397,7 +397,7 @@ def test_a_networks_gradient_graph_sums_products_in_dot_nodes_with_backwards_num
     assert [g.data for g in grads] == [p.grad for p in params]
     w = net.parameter("w2_11")
     g_w = grads[params.index(w)]
-    assert g_w._op.name == "dot" and len(g_w._prev) == 2 * len(X)
+    assert g_w._opr.name == "dot" and len(g_w._prev) == 2 * len(X)
     assert g_w.name == "∂C/∂w2_11"
 
     def cost(value):
@@ -614,7 +614,7 @@ def test_ctrl_c_at_any_node_a_gradient_graph_makes_changes_nothing(monkeypatch, 
     nodes = autograd.engine.all_nodes(L)
 
     def state():
-        return [(n.grad.hex(), n.data.hex(), n.name, n._prev, n._op) for n in nodes]
+        return [(n.grad.hex(), n.data.hex(), n.name, n._prev, n._opr) for n in nodes]
 
     run = {"create_graph": lambda: [g.data for g in grad(L, [w1, w2, b], create_graph=True)],
            "hessian": lambda: hessian(L, [w1, w2, b]),

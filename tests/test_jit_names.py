@@ -52,7 +52,7 @@ def eager_labelled(fn, names, args, parameters):
     root.backward()
     labels = Labels(root)
     found = {labels(node): (node.data, float(node.grad)) for node in all_nodes(root)
-             if node._op is not autograd.ops.CONSTANT}
+             if node._opr is not autograd.ops.CONSTANT}
     for p in parameters:
         p.grad = 0.0
     return found

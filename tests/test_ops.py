@@ -478,7 +478,7 @@ def test_apply_takes_values_and_numbers_in_any_position():
     assert both.data == -3.0 and both._prev[0] is c and both._prev[1] is x
     mixed = apply(ops.WHERE, c, x, -5)
     assert mixed.data == -5.0 and mixed._prev[:2] == (c, x)
-    assert mixed._prev[2]._op is ops.CONSTANT and mixed._prev[2].data == -5.0
+    assert mixed._prev[2]._opr is ops.CONSTANT and mixed._prev[2].data == -5.0
     with pytest.raises(OverflowError, match="where: operand 3"):
         apply(ops.WHERE, c, x, 10 ** 400)
     with pytest.raises(TypeError, match="where: operand 1"):

@@ -193,21 +193,21 @@ def test_an_exception_at_a_random_node_leaves_every_leaf_grad_bit_identical(path
         before = [bits(leaf.grad) for leaf in every_leaf]
         target = rng.choice(topological_order(out))
         if path == "fast":
-            real = target._op.backward
+            real = target._opr.backward
 
             def failing(node, upstream, _real=real, _target=target):
                 if node is _target:
                     raise Injected("injected")
                 return _real(node, upstream)
-            monkeypatch.setattr(target._op, "backward", failing)
-            if target._op.accumulate is not None:   # dot's in-place path calls no rule
-                real_acc = target._op.accumulate
+            monkeypatch.setattr(target._opr, "backward", failing)
+            if target._opr.accumulate is not None:   # dot's in-place path calls no rule
+                real_acc = target._opr.accumulate
 
                 def failing_acc(node, upstream, _real=real_acc, _target=target):
                     if node is _target:
                         raise Injected("injected")
                     return _real(node, upstream)
-                monkeypatch.setattr(target._op, "accumulate", failing_acc)
+                monkeypatch.setattr(target._opr, "accumulate", failing_acc)
         else:
             target.register_hook(lambda g: (_ for _ in ()).throw(Injected("injected")))
         with pytest.raises(Injected) as info:
