@@ -265,7 +265,7 @@ class Value:
         return op.name if op.backward is None else "derived"
 
     @property
-    def label(self) -> str | None:
+    def label(self) -> str:
         """micrograd's spelling of ``name`` (``e.label = 'e'``): '' when unnamed, as micrograd's."""
         return self.name or ""
 
