@@ -187,6 +187,27 @@ def _label_as_name(name: str | None, label: str | None) -> str | None:
     return label or name
 
 
+def _micrograd_leaf(data: Any, children: Any, rest: tuple[Any, ...],
+                    label: str | None) -> str | None:
+    """micrograd's positional ``Value(data, _children, _op, label)`` as the leaf's label:
+    with no children and no op it is a leaf, as there; children or an op are refused in
+    one line (chainrule records them when a node is computed)."""
+    if children.__class__ is not tuple or len(rest) > 2:
+        raise TypeError(f"Value() takes data and a name, or micrograd's data, _children, _op, "
+                        f"label: got {2 + len(rest)} positional arguments")
+    op = rest[0] if rest else ""
+    if len(rest) == 2:
+        if label is not None:
+            raise TypeError(f"Value() got micrograd's label twice: {rest[1]!r} and {label!r}")
+        label = rest[1]
+    if not children and not op:
+        return label
+    parents = ", ".join(describe(c) if isinstance(c, Value) else repr(c) for c in children)
+    raise TypeError(f"Value({data!r}, ({parents}), {op!r}): chainrule records a node's parents "
+                    f"and op itself when you compute it (a * b, a.tanh()), so a Value you make "
+                    f"is a leaf; build it from Value operations (a new op: docs/adding-an-op.md)")
+
+
 class Value:
     """A scalar node: ``data``, ``grad``, ``name``, ``parents``, ``op``.
 
@@ -210,19 +231,24 @@ class Value:
     _opr: Op
     _hooks: list[Callable[[float], Any]]
 
-    def __init__(self, data: SupportsFloat, name: str | None = None, *, kind: str = "leaf",
-                 label: str | None = None) -> None:
+    def __init__(self, data: SupportsFloat, name: str | None = None, *micrograd: Any,
+                 kind: str = "leaf", label: str | None = None) -> None:
         """A leaf node.  ``kind`` is "leaf" (default), "parameter" or "constant";
         it only changes how a node is drawn and described.  ``label`` is micrograd's
-        spelling of ``name``."""
-        if label is not None:
+        spelling of ``name``; its positional ``Value(data, (), '', label)`` makes a leaf
+        too (:func:`_micrograd_leaf`)."""
+        if label is not None or micrograd:
+            if micrograd or isinstance(name, tuple):
+                name, label = None, _micrograd_leaf(data, name, micrograd, label)
             name = _label_as_name(name, label)
         if isinstance(data, Value):
             raise TypeError(
                 f"Value() got a Value ({describe(data)}): use it directly to keep it in the "
                 f"graph, or Value(v.data) for a new leaf that cuts the graph there")
         if name is not None and not isinstance(name, str):
-            raise TypeError(f"Value name must be a str, got {type(name).__name__} {name!r}")
+            if name.__class__ is not tuple:
+                raise TypeError(f"Value name must be a str, got {type(name).__name__} {name!r}")
+            name = _micrograd_leaf(data, name, (), None)   # micrograd's Value(data, _children)
         try:
             op = _LEAF_KINDS[kind]
         except (KeyError, TypeError):

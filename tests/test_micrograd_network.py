@@ -1,0 +1,174 @@
+"""The second half of the micrograd lecture, a learner's own code, run on chainrule Values.
+
+The learner's Neuron, Layer and MLP are written here in the lecture's style (weights
+``Value(random.uniform(-1, 1))``, ``sum(wi*xi ..., self.b).tanh()``), trained on the
+lecture's four samples with ``p.grad = 0.0``, ``loss.backward()`` and
+``p.data += -lr * p.grad``; and micrograd's constructor and its second backward() pass
+as a learner meets them.
+"""
+
+import math
+import random
+
+import pytest
+
+from autograd import Value
+
+
+# -- the learner's network, in the lecture's style ----------------------------------------
+
+class Neuron:
+    def __init__(self, nin):
+        self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
+        self.b = Value(random.uniform(-1, 1))
+
+    def __call__(self, x):
+        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        return act.tanh()
+
+    def parameters(self):
+        return self.w + [self.b]
+
+
+class Layer:
+    def __init__(self, nin, nout):
+        self.neurons = [Neuron(nin) for _ in range(nout)]
+
+    def __call__(self, x):
+        outs = [n(x) for n in self.neurons]
+        return outs[0] if len(outs) == 1 else outs
+
+    def parameters(self):
+        return [p for neuron in self.neurons for p in neuron.parameters()]
+
+
+class MLP:
+    def __init__(self, nin, nouts):
+        sz = [nin] + nouts
+        self.layers = [Layer(sz[i], sz[i + 1]) for i in range(len(nouts))]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+
+xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+ys = [1.0, -1.0, -1.0, 1.0]
+
+
+def lecture_loss(n):
+    ypred = [n(x) for x in xs]
+    return sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))
+
+
+def float_loss(n, numbers):
+    """The same loss in plain floats, the parameters in ``n.parameters()`` order."""
+    it = iter(numbers)
+    layers = [[([next(it) for _ in neuron.w], next(it)) for neuron in layer.neurons]
+              for layer in n.layers]
+    total = 0.0
+    for x, y in zip(xs, ys):
+        a = x
+        for layer in layers:
+            a = [math.tanh(b + sum(w * ai for w, ai in zip(ws, a))) for ws, b in layer]
+        total += (a[0] - y) ** 2
+    return total
+
+
+@pytest.mark.parametrize("lr", [0.05, 0.1])
+def test_the_lectures_mlp_trains_with_finite_difference_gradients(lr):
+    """MLP(3, [4, 4, 1]), 20 steps of the lecture's loop.  Oracle: each step's gradient
+    of every one of the 41 parameters is the central finite difference (h = 1e-6) of the
+    loss recomputed in plain floats; the loss falls (a first-order step of a small enough
+    lr lowers it), below a tenth of where it started."""
+    random.seed(1337)
+    n = MLP(3, [4, 4, 1])
+    losses = []
+    for k in range(20):
+        loss = lecture_loss(n)
+        for p in n.parameters():
+            p.grad = 0.0
+        loss.backward()
+        params = n.parameters()
+        numbers = [p.data for p in params]
+        assert float_loss(n, numbers) == pytest.approx(loss.data, rel=1e-12)
+        if k in (0, 19):
+            h = 1e-6
+            for i, p in enumerate(params):
+                up, down = list(numbers), list(numbers)
+                up[i] += h
+                down[i] -= h
+                fd = (float_loss(n, up) - float_loss(n, down)) / (2 * h)
+                assert p.grad == pytest.approx(fd, abs=1e-7), i
+        for p in params:
+            p.data += -lr * p.grad
+        losses.append(loss.data)
+    assert len(n.parameters()) == 41
+    assert losses[-1] < losses[0] / 10
+    assert all(isinstance(p.grad, float) for p in n.parameters())
+
+
+def test_int_zero_grad_and_a_hand_set_root_grad():
+    """``p.grad = 0`` (an int) and ``loss.grad = 1.0`` set before backward(), as learners
+    write them.  Oracle, by hand: o = tanh(w·2 + b) at w = 0.5, b = -0.5, so
+    ∂o/∂w = 2(1 − tanh²(0.5)), a float; the root's own 1.0 is not added twice."""
+    w, b = Value(0.5), Value(-0.5)
+    o = (w * 2 + b).tanh()
+    w.grad = 0
+    b.grad = 0
+    o.grad = 1.0
+    o.backward()
+    assert w.grad == pytest.approx(2 * (1 - math.tanh(0.5) ** 2), rel=1e-15)
+    assert type(w.grad) is float and o.grad == 1.0
+
+
+# -- micrograd's constructor ----------------------------------------------------------------
+
+def test_micrographs_positional_constructor_makes_a_leaf():
+    """micrograd's ``Value(data, _children=(), _op='', label='')``, positional as its ops
+    call it: with no children and no op it is a leaf, as there (oracle: micrograd's
+    source, where such a Value has an empty _prev and _op)."""
+    a = Value(2.0, (), '', 'a')
+    assert (a.data, a.label, a._op, a._prev, a.kind) == (2.0, "a", "", (), "leaf")
+    b = Value(-3.0, ())
+    assert (b.label, b._prev, b.kind) == ("", (), "leaf")
+    assert Value(1.5, (), label="c").label == "c"
+    e = a * b
+    e.backward()
+    assert (a.grad, b.grad) == (-3.0, 2.0)
+
+
+@pytest.mark.parametrize("make, text", [
+    (lambda a, b: Value(6.0, (a, b), '*'),
+     "Value(6.0, ('a' = 2.0, 'b' = 3.0), '*'): chainrule records"),
+    (lambda a, b: Value(6.0, (a,)), "Value(6.0, ('a' = 2.0), ''): chainrule records"),
+    (lambda a, b: Value(6.0, (), 'tanh'), "Value(6.0, (), 'tanh'): chainrule records"),
+])
+def test_micrographs_hand_made_node_is_refused_in_one_line(make, text):
+    """A node made by hand, as micrograd's own ops make theirs (``Value(t, (self,),
+    'tanh')``), would have parents no rule of chainrule's knows: refused in one line that
+    names the children and the op, and the graph it names is as it was."""
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    y = a * b
+    y.backward()
+    with pytest.raises(TypeError) as caught:
+        make(a, b)
+    message = str(caught.value)
+    assert message.startswith(text) and "\n" not in message
+    assert "a * b" in message and "adding-an-op" in message
+    assert (a.grad, b.grad, y.grad, y._prev) == (3.0, 2.0, 1.0, (a, b))
+
+
+def test_too_many_positional_arguments_say_what_value_takes():
+    """Value(1.0, 'x', 'y') (a name, then something more) and five positional arguments:
+    one line saying what Value takes and how many it got."""
+    for make, got in ((lambda: Value(1.0, "x", "y"), 3),
+                      (lambda: Value(2.0, (), "", "a", "b"), 5)):
+        with pytest.raises(TypeError, match=rf"^Value\(\) takes data and a name, or "
+                                            rf"micrograd's data, _children, _op, label: got "
+                                            rf"{got} positional arguments$"):
+            make()
