@@ -172,3 +172,59 @@ def test_too_many_positional_arguments_say_what_value_takes():
                                             rf"micrograd's data, _children, _op, label: got "
                                             rf"{got} positional arguments$"):
             make()
+
+
+# -- two backward() passes without zeroing ---------------------------------------------------
+
+def micrograd_backward_twice():
+    """micrograd's backward() as its source has it: ``self.grad = 1`` then each node's
+    ``_backward()`` (``child.grad += local · node.grad``) in reverse topological order,
+    grads never reset: L = (a·b)·f at a=2, b=-3, f=-2, twice.  By hand: pass 1 leaves
+    d.grad = f = -2, a.grad = b·d.grad = 6; pass 2 adds f again, d.grad = -4, and then
+    b·(-4) = 12 into a: 18."""
+    a, b, f = 2.0, -3.0, -2.0
+    grads = dict(a=0.0, b=0.0, f=0.0, d=0.0, L=0.0)
+    d = a * b
+    for _ in range(2):
+        grads["L"] = 1.0
+        grads["d"] += f * grads["L"]
+        grads["f"] += d * grads["L"]
+        grads["a"] += b * grads["d"]
+        grads["b"] += a * grads["d"]
+    return grads
+
+
+def test_backward_twice_accumulates_leaves_as_pytorch_not_as_micrograd():
+    """Two passes without zeroing.  Oracle, by hand: ∂L/∂a = b·f = 6, so the leaves hold
+    twice one pass's gradients (PyTorch's rule), and the derived d holds ∂L/∂d = f = -2
+    once; micrograd's loop (written out above from its source) gives a 18 and d -4, as
+    docs/engine.md says."""
+    a, b, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(-2.0, label="f")
+    d = a * b
+    L = d * f
+    L.backward()
+    L.backward()
+    assert (a.grad, b.grad, f.grad, d.grad) == (12.0, -8.0, -12.0, -2.0)
+    theirs = micrograd_backward_twice()
+    assert (theirs["a"], theirs["d"]) == (18.0, -4.0)
+
+
+def test_micrograd_itself_backward_twice():
+    """The same two passes in micrograd 0.1.0 itself, where installed (oracle: micrograd):
+    its a.grad is 18 and d.grad -4, the hand-written loop's numbers."""
+    engine = pytest.importorskip("micrograd.engine")
+    a, b, f = engine.Value(2.0), engine.Value(-3.0), engine.Value(-2.0)
+    d = a * b
+    L = d * f
+    L.backward()
+    L.backward()
+    assert (a.grad, d.grad) == (18.0, -4.0)
+    x = engine.Value(3.0)
+    y = x * x
+    y.backward()
+    y.backward()
+    ours = Value(3.0)
+    z = ours * ours
+    z.backward()
+    z.backward()
+    assert x.grad == ours.grad == 12.0
