@@ -31,7 +31,7 @@ from __future__ import annotations
 import gc
 import threading
 import weakref
-from collections.abc import Callable, Container, Generator, Iterable
+from collections.abc import Callable, Container, Generator, Iterable, Sequence
 from math import isfinite
 from typing import TYPE_CHECKING, Any, SupportsFloat, Union
 
@@ -39,7 +39,7 @@ from . import names, recording
 from .floats import as_float, short_repr
 from .graph import all_nodes, order_and_leaves, topological_order, walk
 from .interrupts import deferred_interrupts
-from .ops import DETACHED, data_now, describe, local_values
+from .ops import CONSTANT, DETACHED, data_now, describe, local_values
 
 if TYPE_CHECKING:
     from .steps import Step
@@ -381,6 +381,8 @@ class Visit:
     hooked     ``(hooked node, grad before its hooks, grad after)`` per hook result that
                changed a grad as this node's step completed: the node's own (before
                ``upstream``), then each leaf whose last contribution this step made
+    held       ``(leaf, grad before the pass)`` per leaf whose last contribution this step
+               made and whose grad was not 0 before the pass (the pass's sum is added to it)
 
     The pass calls each rule once, as backward() does (a breakpoint on
     ``sigmoid_backward`` stops once per node, with the node's upstream); the
@@ -390,7 +392,9 @@ class Visit:
     """
 
     __slots__ = ("node", "upstream", "shares", "index", "total", "hooked", "numbers",
-                 "_edges")
+                 "_edges", "_held")
+
+    _held: list[tuple[Value, float]]
 
     def __init__(self, node: Value, upstream: float, shares: list[tuple[Any, ...]],
                  index: int, total: int,
@@ -400,6 +404,11 @@ class Visit:
         self.hooked = hooked if hooked is not None else []
         self.numbers = data_now(node)
         self._edges: list[tuple[Any, ...]] | None = None
+
+    @property
+    def held(self) -> Sequence[tuple[Value, float]]:
+        """See the class docstring (set by the pass only when a leaf held a grad)."""
+        return getattr(self, "_held", ())
 
     @property
     def edges(self) -> list[tuple[Any, ...]]:
@@ -441,8 +450,11 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         derived = [n.grad for n in order]
         for leaf in leaves:
             leaf.grad = -0.0
-        # how many edges still have to deliver into each watched leaf
-        remaining = {leaf: 0 for leaf in leaves if hooks and _has_hooks(leaf) or leaf in targets}
+        # how many edges still have to deliver into each watched leaf (hooked, a target, or
+        # holding a grad from before, which its last step notes; a constant's gets no line)
+        remaining = {leaf: 0 for leaf, before in zip(leaves, saved)
+                     if before and leaf._opr is not CONSTANT or hooks and _has_hooks(leaf)
+                     or leaf in targets}
         # what a watched leaf's sum is added to at the end: its grad before the pass, or
         # what its own hook set (while it runs, the hook reads that, as in PyTorch)
         bases = {leaf: before for leaf, before in zip(leaves, saved) if leaf in remaining}
@@ -475,7 +487,12 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
                     remaining[parent] -= 1
                     if remaining[parent] == 0:
                         finished.append(parent)
-            step = show(Visit(node, upstream, shares, total - 1 - index, total, hooked))
+            visit = Visit(node, upstream, shares, total - 1 - index, total, hooked)
+            if finished:
+                held = [(leaf, bases[leaf]) for leaf in finished if bases[leaf]]
+                if held:
+                    visit._held = held
+            step = show(visit)
             if node in targets:
                 stop_at(step, node)
             for leaf in finished:       # before the step is yielded: it says what they did

@@ -109,6 +109,13 @@ class Step:
         return self._visit.numbers[0] if self._visit is not None else self.node.data
 
     @property
+    def held(self):
+        """``(leaf, grad before the pass)`` per leaf this step gave its last contribution
+        that held a gradient before the pass (backward() adds it to the pass's sum as the
+        pass ends)."""
+        return self._visit.held if self._visit is not None else ()
+
+    @property
     def edges(self):
         """The Contributions, made from the Visit when first read (so a pass with a
         breakpoint on a rule calls the rule only for the pass, as backward() does)."""
@@ -128,6 +135,8 @@ class Step:
         up = _num(self.upstream)
         rows = []
         rule_of = rule_texts(self.node, labels, factor=True)
+        held = dict(self.held)
+        last = {e.parent: e for e in self.edges} if held else {}
         for e in self.edges:
             if e.parent._opr is ops.CONSTANT:
                 continue
@@ -143,6 +152,9 @@ class Step:
                 line += (f"({ordinal(e.nth)} contribution to {name}: {grad} now "
                          f"{_num(e.grad_before)} {sign} {_num(abs(e.contribution))}"
                          f" = {_num(e.grad_after)})")
+            if e.parent in held and last[e.parent] is e:   # its last: what backward() adds
+                line = (f"{line[:-1]}; the {_num(held[e.parent])} it held before this pass "
+                        f"is added as the pass ends)")
             rows.append(line)
         return rows
 
@@ -184,3 +196,4 @@ def presenter(root):
         return Step.from_visit(visit, labels)
     present.node_called = labels.node_called
     return present
+

@@ -246,6 +246,7 @@ def test_the_observed_pass_yields_numbers_and_steps_write_them():
     assert [(e[0], e[2], e[3]) for e in second.edges] == [(x, -2.0, -2.0 * contribution),
                                                           (w, 0.3, 0.3 * contribution)]
     shown = [steps.Step.from_visit(v, None) for v in visits]
+    x.grad = w.grad = 0.0          # the same pass again (a leaf's held grad would be noted)
     stepped = list(z.backward_steps())
     assert all(isinstance(s, Step) for s in stepped)
     assert [s.text(steps.label) for s in shown] == [s.text(steps.label) for s in stepped]

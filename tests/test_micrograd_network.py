@@ -228,3 +228,27 @@ def test_micrograd_itself_backward_twice():
     z.backward()
     z.backward()
     assert x.grad == ours.grad == 12.0
+
+
+def test_stepping_after_backward_says_what_each_leaf_held():
+    """The lecture's neuron o = tanh(x1·w1 + x2·w2 + b) (x1=2, w1=-3, x2=0, w2=1,
+    b=6.8813735870195432), backward() and then backward_steps(), as a learner does to see
+    the steps.  Oracle, by hand: n = atanh(1/√2), ∂o/∂n = 1 − tanh²(n) = 0.5, ∂o/∂w1 =
+    x1·0.5 = 1 and ∂o/∂x1 = w1·0.5 = -1.5 per pass.  The steps said "w1.grad now 1" while
+    w1.grad ended at 2; the last line of each leaf now says what is added to it."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    o = (x1 * w1 + x2 * w2 + b).tanh()
+    o.backward()
+    lines = [line for step in o.backward_steps() for line in step.lines()]
+    w1_line = [line for line in lines if line.startswith("w1.grad")]
+    x1_line = [line for line in lines if line.startswith("x1.grad")]
+    assert w1_line == ["w1.grad += x1 * t1.grad = 2 * 0.5 = 1  (w1.grad now 1; the 1 it "
+                       "held before this pass is added as the pass ends)"]
+    assert x1_line[0].endswith("(x1.grad now -1.5; the -1.5 it held before this pass is "
+                               "added as the pass ends)")
+    assert w1.grad == pytest.approx(2.0, abs=1e-12) and x1.grad == pytest.approx(-3.0, abs=1e-12)
+    fresh = [line for step in (x1 * 1.0).backward_steps() for line in step.lines()]
+    assert fresh == ["x1.grad += 1 * t1.grad = 1 * 1 = 1  (x1.grad now 1; the -3 it held "
+                     "before this pass is added as the pass ends)"]

@@ -402,7 +402,8 @@ def test_the_summary_says_what_a_leaf_held_before_the_pass():
     st = Stepper(z, out=out)
     st.command("c")
     text = out.getvalue()
-    assert "(second contribution to x: x.grad now 6 + 6 = 12)" in text
+    assert ("(second contribution to x: x.grad now 6 + 6 = 12; the 100 it held before this "
+            "pass is added as the pass ends)") in text
     assert "\n  x.grad = 112.0 (12.0 from this pass + 100.0 it held before)\n" in text
     assert text.endswith("\n  w.grad = 1.0\n")         # nothing held: nothing to add
     assert x.grad == 112.0
