@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import graph, names, ops
 from .floats import listlike, positive_int, short_repr
-from .notation import (Labels, NoiseScales, check_digits, label, number, rule_texts,
+from .notation import (Labels, NoiseScales, check_digits, number, rule_texts,
                        shown_number)
 from .value import Value
 
@@ -135,7 +135,7 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
                                  network=network, legend=legend, pending=pending, grads=grads,
                                  compact=compact)
         graph = draw_level(root, level, digits=digits, title=title, digraph=_digraph_class())
-        graph.summary = f"the matrices of the batch below {names.printable(_cut(label(root)))}"
+        graph.summary = f"the matrices of the batch below {_cut(_called(root))}"
         return graph
     _check_options(root, digits, rankdir, max_nodes)
     _check_switches(show_local=show_local, show_rules=show_rules, legend=legend,
@@ -445,12 +445,18 @@ def _pending(pending):
     return listed
 
 
+def _called(root):
+    """How draw's messages call the root: its name, or ``an unnamed add node = 0.05354``
+    (never ``<add 0.05354>``, the engine's own shorthand)."""
+    return names.printable(root.name) if root.name else ops.describe(root)
+
+
 def _collect(root, max_nodes):
     """All nodes of root's graph (parents first), or GraphTooLarge."""
     nodes = graph.all_nodes(root)
     if len(nodes) > max_nodes:
         raise GraphTooLarge(
-            f"draw: the graph of {names.printable(label(root))} has {len(nodes)} nodes, more than "
+            f"draw: the graph of {_called(root)} has {len(nodes)} nodes, more than "
             f"max_nodes={max_nodes}; a picture that size is unreadable and slow to lay out. "
             f"Draw the loss of one sample (one forward pass) instead of a whole batch, "
             f"or pass max_nodes={len(nodes)} (chainrule draw, chainrule step: --max-nodes "
@@ -485,7 +491,7 @@ def _resolve_highlight(root, nodes, highlight):
     for start in starts:
         if start not in present:
             raise ValueError(f"draw: highlight {ops.describe(start)} is not in the graph of "
-                             f"{names.printable(label(root))}")
+                             f"{_called(root)}")
     return starts
 
 

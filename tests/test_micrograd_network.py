@@ -252,3 +252,39 @@ def test_stepping_after_backward_says_what_each_leaf_held():
     fresh = [line for step in (x1 * 1.0).backward_steps() for line in step.lines()]
     assert fresh == ["x1.grad += 1 * t1.grad = 1 * 1 = 1  (x1.grad now 1; the -3 it held "
                      "before this pass is added as the pass ends)"]
+
+
+def trace(root):
+    """The lecture's trace(): every node reachable through ``_prev``."""
+    nodes, stack = set(), [root]
+    while stack:
+        v = stack.pop()
+        if v not in nodes:
+            nodes.add(v)
+            stack.extend(v._prev)
+    return nodes
+
+
+def test_drawing_the_learners_unnamed_loss_names_it_readably():
+    """draw() of the whole batch's loss is refused as too large, and a highlight from
+    elsewhere as not in the graph; both called the unnamed root '<add 0.05354>', the
+    engine's shorthand.  Oracle for the count: the lecture's own trace() over _prev."""
+    pytest.importorskip("graphviz")
+    import autograd
+    from autograd.draw import GraphTooLarge
+
+    random.seed(1337)
+    n = MLP(3, [4, 4, 1])
+    loss = lecture_loss(n)
+    count = len(trace(loss))
+    with pytest.raises(GraphTooLarge) as caught:
+        autograd.draw(loss)
+    assert str(caught.value).startswith(f"draw: the graph of an unnamed add node = "
+                                        f"{loss.data!r} has {count} nodes, more than "
+                                        f"max_nodes=300;")
+    o = n(xs[0])
+    with pytest.raises(ValueError) as caught:
+        autograd.draw(o, highlight=Value(1.0))
+    assert str(caught.value) == (f"draw: highlight an unnamed value = 1.0 is not in the graph "
+                                 f"of an unnamed tanh node = {o.data!r}")
+    assert "<" not in str(caught.value)
