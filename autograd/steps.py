@@ -196,4 +196,3 @@ def presenter(root):
         return Step.from_visit(visit, labels)
     present.node_called = labels.node_called
     return present
-

@@ -163,6 +163,16 @@ def test_micrographs_hand_made_node_is_refused_in_one_line(make, text):
     assert (a.grad, b.grad, y.grad, y._prev) == (3.0, 2.0, 1.0, (a, b))
 
 
+def test_micrographs_keywords_are_pythons_one_line_error():
+    """``Value(2.0, _children=(), _op='')``: accepting the keywords would cost every
+    Value() a few per cent (keyword defaults are filled on each call), so Python's own
+    one-line TypeError names the keyword; a leaf needs neither (leave them out)."""
+    for keywords in ({"_children": ()}, {"_op": ""}):
+        with pytest.raises(TypeError, match=rf"unexpected keyword argument "
+                                            rf"'{next(iter(keywords))}'$"):
+            Value(2.0, **keywords)
+
+
 def test_too_many_positional_arguments_say_what_value_takes():
     """Value(1.0, 'x', 'y') (a name, then something more) and five positional arguments:
     one line saying what Value takes and how many it got."""
