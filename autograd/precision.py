@@ -15,7 +15,8 @@ typed      text such as ``"0.00142919"`` or ``"-0.105"`` (the command line, a
            its last digit away never agrees while a nearer one does not.
 full       a float or a function's result from Python: full precision, so x
            agrees within ``rtol=1e-6, atol=1e-12`` (the float arithmetic of a
-           hand formula differs from the engine's in the last bits).
+           hand formula differs from the engine's in the last bits).  For the
+           diagnosis a float has the digits of its shortest form (``-0.3``: 1).
 tolerance  ``rtol``/``atol`` given: ``math.isclose`` with them, whatever was typed.
 
 :meth:`Precision.agrees` is the verdict's test, :meth:`Precision.reproduces`
@@ -214,12 +215,13 @@ class Precision:
     def tells_mistakes(self):
         """Whether the value is given precisely enough for a diagnosis to name a mistake
         among the many it tries: typed with at least :data:`MISTAKE_DIGITS` significant
-        digits, or a tolerance no looser than :data:`LOOSEST_MATCH`; a float or a computed
-        value always is (it is matched no looser than that)."""
-        if self.mode == "typed":
-            return self.digits >= MISTAKE_DIGITS
+        digits, a float from Python whose shortest form has that many (``-0.3`` is the
+        1 digit its author typed, as the text ``"-0.3"`` is), or a tolerance no looser
+        than :data:`LOOSEST_MATCH`; a computed value always is."""
         if self.mode == "tolerance":
             return self.rtol <= LOOSEST_MATCH and self.atol <= LOOSEST_MATCH * abs(self.value)
+        if self.mode == "typed" or self.from_float:   # (mode "full", tolerance done above)
+            return self._digits_given() >= MISTAKE_DIGITS or not math.isfinite(self.value)
         return True
 
     def too_few_digits(self):
@@ -228,11 +230,15 @@ class Precision:
         gives your value`` and what gives enough."""
         chance = ("some of the dozens of mistakes searched for (and of the other parameters' "
                   "gradients) match almost any number by chance")
-        if self.mode == "typed":
-            s, are = ("", "is") if self.digits == 1 else ("s", "are")
-            return (f"{self.digits} significant digit{s} {are} too few to tell which mistake "
-                    f"gives your value", f"at so few digits, {chance}. Type at least "
-                    f"{MISTAKE_DIGITS} significant digits of your value to have its mistake named")
+        if self.mode == "typed" or self.mode == "full" and self.from_float:
+            digits = self._digits_given()
+            s, are = ("", "is") if digits == 1 else ("s", "are")
+            more = (f"Type at least {MISTAKE_DIGITS} significant digits of your value"
+                    if self.mode == "typed" else f"Give your value to at least "
+                    f"{MISTAKE_DIGITS} significant digits (or the float you computed, unrounded)")
+            return (f"{digits} significant digit{s} {are} too few to tell which mistake "
+                    f"gives your value", f"at so few digits, {chance}. {more} to have its "
+                    f"mistake named")
         return ("the tolerance is too wide to tell which mistake gives your value",
                 f"within it, {chance}. A tolerance of rtol={number(LOOSEST_MATCH)} or less has "
                 f"the mistake named")

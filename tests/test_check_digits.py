@@ -850,3 +850,23 @@ def test_a_float_the_engine_agrees_with_at_its_own_digits_names_no_mistake():
                                   "significant digits 1.0 has.")
     assert verdict.diagnosis is None and "leaves out" not in str(verdict)
     assert check(L, w, 1.002).diagnosis.kind == "missing factors"    # 4 digits: named
+
+
+def test_a_short_float_is_read_at_the_digits_it_was_written_with():
+    """``check(L, w, -0.3)`` and ``check(L, w, "-0.3")`` are the same 1 significant digit:
+    the same verdict, no mistake named (by hand: ∂σ(a·w)/∂w = a·σ(aw)(1 − σ(aw)) =
+    0.0747058…, and −4 times it is −0.29882, 0.39 % from −0.3, which a 3-digit value
+    would tell apart); given as −0.299 (3 digits, which −0.29882 rounds to) the factor
+    −4 is named, float or text."""
+    a, w = Value(0.3, "a"), Value(-0.41806, "w")
+    L = (a * w).sigmoid()
+    s = 1.0 / (1.0 + math.exp(0.3 * 0.41806))
+    assert_close(check(L, w, 0.0747).engine, 0.3 * s * (1.0 - s), rel=1e-12)
+    short_float, short_text = check(L, w, -0.3), check(L, w, "-0.3")
+    assert short_float.headline() == ("Disagrees: the engine gives 0.0747058400753, and no "
+                                      "small mistake reproduces your value.")
+    assert short_text.headline() == ("Disagrees: the engine gives 0.07, and no small mistake "
+                                     "reproduces your value.")   # (to the digit typed)
+    assert "times the engine's" not in str(short_float)
+    for typed in (-0.299, "-0.299"):
+        assert check(L, w, typed).headline() == "Disagrees: your value is -4 times the engine's."
