@@ -71,7 +71,7 @@ from . import expr as E
 from .notation import Labels, LatexNotation, TextNotation, name_precedence
 from .higher import UNNAMED_OUTPUT, gradient_name
 from .patterns import lazy
-from .precision import formula_gives, is_not_finite_text, is_number_text, precision_for, read_number
+from .precision import DECIMAL, formula_gives, is_not_finite_text, is_number_text, precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
 
 __all__ = ["Formula", "FormulaError", "FormulaNameError", "read_formula", "FUNCTIONS", "LATEX_FUNCTIONS",
@@ -248,11 +248,13 @@ _COMPARISON_CHARS = {">", "<", "=", "≥", "≤", "≈"}
 _OPENING, _CLOSING = "([{", ")]}"
 #: (the patterns tried at every token are compiled at import; the rest, patterns.lazy, on
 #: first use)
-_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?")
+_NUMBER = re.compile(rf"({DECIMAL})([eE][+\-]?\d+)?")
 #: the exponent of scientific notation with its e set upright as LaTeX writes it, after
 #: the number: 1.43\mathrm{e}{-3}, 1.43\,\mathrm{E}-3, 1.43\text{e}{−3} (1.43e-3)
 _LATEX_E = lazy(r"(?:\s|\\[,;:! ])*\\(?:mathrm|textrm|text|mathit)\s*\{\s*[eE]\s*\}\s*"
                 r"(?:\{\s*([+\-−]?)\s*(\d+)\s*\}|([+\-−]?)(\d+))")
+#: a number ending the text before a %: 0.143% (digits after a letter or point are a name's)
+_ENDS_IN_NUMBER = lazy(rf"(?:^|[^\w.']){DECIMAL}\s*$")
 _SAMPLE = re.compile(r"\((\d+)\)")
 _PRINTED_SAMPLE = re.compile("⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]+)⁾")
 #: a^3, z^{3}: Nielsen's vector of a layer, with no neuron index (not followed by _)
@@ -843,7 +845,7 @@ class _Reader:
                 out.append(Token("num", typed, found.start() + 1))
             elif ch.isalpha() or ch in _FUNCTION_SIGNS:
                 i = self._run(i, out)
-            elif ch == "%" and re.search(r"(?:^|[^\w.'])(?:\d+\.?\d*|\.\d+)\s*$", text[:i]):
+            elif ch == "%" and _ENDS_IN_NUMBER.search(text, 0, i):
                 self.fail(i + 1, ch, "a percentage is not read: a gradient is a plain number "
                                      "(0.143% is 0.00143)")
             else:
@@ -1829,8 +1831,8 @@ _APPROXIMATE = lazy(r"\$*\s*(?:(?:[=≈~≃]|\\approx|\\simeq|\\sim)\s*)?"
 
 #: scientific notation with a letter x for the times sign, as typed without ×: 1.43x10^-3;
 #: or its e set apart by a space, 1.43 e-3 (a signed exponent: not the formula 1.43·e − 3)
-_TIMES_TEN = lazy(r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:[xX]\s*10\s*(?:\^|\*\*)"
-                  r"\s*[{(]?\s*(?P<exponent>[+\-−]?\d+)\s*[})]?|\s[eE](?P<signed>[+\-−]\d+))\s*")
+_TIMES_TEN = lazy(rf"\s*(?P<mantissa>[+\-−]?{DECIMAL})\s*(?:[xX]\s*10\s*(?:\^|\*\*)"
+                  r"\s*(?:[{(]\s*)?(?P<exponent>[+\-−]?\d+)(?:\s*[})])?|\s[eE](?P<signed>[+\-−]\d+))\s*")
 
 
 def number_text(text):

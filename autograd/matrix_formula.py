@@ -29,6 +29,7 @@ import re
 from . import names, ops
 from .formula import FUNCTIONS, PRIME_SUPERSCRIPT, derivative_at
 from .matrix_form import LATEX_MATRIX_BEGIN, MatrixShapeError, shape, shape_text, transpose
+from .precision import DECIMAL
 
 __all__ = ["MatrixFormulaError", "evaluate_matrix_formula", "normalize_latex"]
 
@@ -106,7 +107,7 @@ def normalize_latex(text):
 
 _TOKEN = re.compile(r"""
     (?P<space>[ \t\r]+|\#[^\n]*)
-  | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+\-]?\d+)?)
+  | (?P<number>""" + DECIMAL + r"""(?:[eE][+\-]?\d+)?)
   | (?P<transpose>\.T\b|\^\s*\{\s*T\s*\}|\^\s*T\b|ᵀ)
   | (?P<method>\.sum\b|\.mean\b|\.dot\b|\.transpose\b|\.astype\b)
   | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_[A-Za-z]+)*(?:'+)?
