@@ -302,7 +302,7 @@ _KEYWORDS = {"if", "else", "and"}
 #: the indicator function before a bracketed comparison, \mathbb{1}[z > 0], \mathbb{1}_{z>0}:
 #: the comparison in brackets is already 1 or 0 (Iverson's bracket)
 _INDICATOR_FONTS = {"mathbb", "mathbf", "mathds", "mathbbm"}
-_INDICATOR = lazy(r"\s*\{\s*[1I]\s*\}\s*_?\s*(?=(?:\\left\s*)?(?:[(\[{]|\\\{)[^()\[\]{}]*?"
+_INDICATOR = lazy(r"\s*\{\s*[1I]\s*\}\s*(?:_\s*)?(?=(?:\\left\s*)?(?:[(\[{]|\\\{)[^()\[\]{}]*?"
                   r"(?:[<>≤≥]|\\[lg]eq?(?![A-Za-z])|\\[lg]t(?![A-Za-z])))")
 
 #: a name wrapped as LaTeX writes a word, \mathrm{my\ weight} with names.latex's escapes (in
@@ -318,9 +318,9 @@ _NAME = (rf"(?:[^\s/=\\{{}}&]|_\{{[^{{}}]*\}}|\^\s*\{{[^{{}}]*\}}|{_WORD}|\\left
          r"|\{\s*[^\W\d][^{}\\\s]*\s*\}(?=['′]))+")     # {y}' as LaTeX writes y'
 _D = (r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})"
       r"(?:\s|\\[,;:! ])*")                  # \partial\,L: LaTeX's thin space after it
-_LHS = lazy(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
-            rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})?\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
-            rf"\s*&?\s*{_IS}")     # &= as an align environment writes it
+_LHS = lazy(rf"\s*(?:{_D}(?:(?P<a>{_NAME})\s*)?/\s*{_D}(?P<b>{_NAME})"
+            rf"|\\[dt]?frac\s*\{{\s*{_D}(?:(?P<c>{_NAME})\s*)?\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
+            rf"\s*(?:&\s*)?{_IS}")     # &= as an align environment writes it (no two \s* side by side)
 #: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}, \left(\mathrm{my\ w}\right)
 _NAMED = lazy(rf"(?:\\left\s*\(\s*)?\\(?:{_FONTS})\s*\{{((?:[^{{}}\\]|"
               rf"{names.LATEX_ESCAPE.pattern})*)\}}(?:\s*\\right\s*\))?")
@@ -328,7 +328,7 @@ _NAMED = lazy(rf"(?:\\left\s*\(\s*)?\\(?:{_FONTS})\s*\{{((?:[^{{}}\\]|"
 #: unnamed root (\frac{\partial \tanh(t_{3}+\mathit{leaf}_{5})}{\partial \mathit{leaf}_{2}})
 _FRAC_OPEN = lazy(rf"\s*\\[dt]?frac\s*\{{\s*{_D}")
 _FRAC_MIDDLE = lazy(rf"\s*\{{\s*{_D}")
-_FRAC_EQUALS = lazy(rf"\s*&?\s*{_IS}")
+_FRAC_EQUALS = lazy(rf"\s*(?:&\s*)?{_IS}")
 
 
 #: a second derivative's top and bottom: ^2 f; x^2 (x^{2}); x \partial y
@@ -344,7 +344,7 @@ _SECOND_PLAIN = lazy(rf"\s*{_D}(?P<order>²|\^\s*(?:2|\{{\s*2\s*\}})|2)\s*(?P<to
                      rf"(?(open)\)\s*)(?:&\s*)?{_IS}")   # (no two \s* side by side: linear)
 #: the gradient as ML texts write it: ∇_w L =, \nabla_{w_1} L =
 _NABLA = lazy(rf"\s*(?:∇|\\nabla(?![A-Za-z]))\s*_\s*(?:\{{\s*(?P<below>{_NAME})\s*\}}|(?P<letter>[^\W\d]))"
-              rf"\s*(?P<top>{_NAME})?\s*&?\s*{_IS}")
+              rf"\s*(?:(?P<top>{_NAME})\s*)?(?:&\s*)?{_IS}")
 #: the bottom x2 after a top d2f, as typed without superscripts
 _TWICE_BARE = lazy(rf"({_NAME}?)2")
 
@@ -354,8 +354,8 @@ _OPERATOR = lazy(rf"\s*(?:\\[dt]?frac\s*\{{\s*{_D}\}}\s*\{{\s*{_D}(?P<d>{_NAME})
                  rf"|{_D}/\s*{_D}(?P<b>[^\W\d][\w']*)(?=\s|\(|\\|\[))")
 
 #: the derivative in Lagrange's notation before =: σ'(z), \sigma^{\prime}(z), f'(x)
-_LAGRANGE = lazy(r"\s*(?P<f>\\?[^\W\d][\w]*)\s*(?:'|\^\s*\{?\s*\\prime\s*\}?)\s*"
-                 r"[({]\s*(?P<b>[^\W\d][\w{}^]*)\s*[)}]\s*&?\s*$")
+_LAGRANGE = lazy(r"\s*(?P<f>\\?[^\W\d][\w]*)\s*(?:'|\^\s*(?:\{\s*)?\\prime(?:\s*\})?)\s*"
+                 r"[({]\s*(?P<b>[^\W\d][\w{}^]*)\s*[)}]\s*(?:&\s*)?$")
 
 
 def _top_level_equals(text, start):

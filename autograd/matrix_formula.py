@@ -55,7 +55,7 @@ _LATEX_RULES = [
     (re.compile(r"\\partial(?![A-Za-z])"), "∂"),
     (re.compile(r"\\Delta(?![A-Za-z])"), "Δ"),
     # the indicator \mathbb{1}[Z > 0] (or _{Z > 0}): the comparison, 1 or 0 entry by entry
-    (re.compile(r"(?:\\mathbb\s*\{\s*1\s*\}|𝟙)\s*_?(?=\s*[\[{][^\[\]{}]*(?:[<>≥≤]|\\[gl]))"), " "),
+    (re.compile(r"(?:\\mathbb\s*\{\s*1\s*\}|𝟙)\s*(?!\s)_?(?=\s*[\[{][^\[\]{}]*(?:[<>≥≤]|\\[gl]))"), " "),
     (re.compile(r"\\([gl]t|[gl]eq?)(?![A-Za-z])"), lambda found: _LATEX_COMPARISONS[found.group(1)]),
     # the ones vector, \mathbf{1} (1ᵀ δ adds δ's rows), before bold is unwrapped
     (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathbb|vec)\s*\{\s*1\s*\}|𝟏|𝟙"), " ones "),

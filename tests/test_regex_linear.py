@@ -35,12 +35,24 @@ OLD = {
     "formula._ENDS_IN_NUMBER": r"(?:^|[^\w.'])(?:\d+\.?\d*|\.\d+)\s*$",
     "formula._TIMES_TEN": (r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:[xX]\s*10\s*(?:\^|\*\*)"
                            r"\s*[{(]?\s*(?P<exponent>[+\-−]?\d+)\s*[})]?|\s[eE](?P<signed>[+\-−]\d+))\s*"),
+    "formula._LHS": (rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
+                     rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})?\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
+                     rf"\s*&?\s*{_IS}"),
+    "formula._FRAC_EQUALS": rf"\s*&?\s*{_IS}",
+    "formula._NABLA": (rf"\s*(?:∇|\\nabla(?![A-Za-z]))\s*_\s*(?:\{{\s*(?P<below>{_NAME})\s*\}}|"
+                       rf"(?P<letter>[^\W\d]))\s*(?P<top>{_NAME})?\s*&?\s*{_IS}"),
+    "formula._LAGRANGE": (r"\s*(?P<f>\\?[^\W\d][\w]*)\s*(?:'|\^\s*\{?\s*\\prime\s*\}?)\s*"
+                          r"[({]\s*(?P<b>[^\W\d][\w{}^]*)\s*[)}]\s*&?\s*$"),
+    "formula._INDICATOR": (r"\s*\{\s*[1I]\s*\}\s*_?\s*(?=(?:\\left\s*)?(?:[(\[{]|\\\{)[^()\[\]{}]*?"
+                           r"(?:[<>≤≥]|\\[lg]eq?(?![A-Za-z])|\\[lg]t(?![A-Za-z])))"),
     "matrix_form._CELL": rf"\s*(\[|\]|,|;|{OLD_SPACED_SCIENTIFIC}|[^\s\[\],;]+(?:\s+\\?%)?)",
     "matrix_form._LOST_EXPONENT": (r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:[xX×·⋅*]|\\times|"
                                    r"\\cdot)\s*10(?P<exponent>[\-−]\d+)\s*"),
     "matrix_form._BARE_LIST": rf"\s*{OLD_ENTRY}(?:\s*,\s*{OLD_ENTRY})+\s*",
     "matrix_formula._TOKEN": matrix_formula._TOKEN.pattern.replace(
         precision.DECIMAL, OLD_DECIMAL),      # (the one part rewritten: checked below)
+    "matrix_formula.indicator rule": (r"(?:\\mathbb\s*\{\s*1\s*\}|𝟙)\s*_?(?=\s*[\[{][^\[\]{}]*"
+                                      r"(?:[<>≥≤]|\\[gl]))"),
 }
 
 
