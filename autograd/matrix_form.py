@@ -563,15 +563,17 @@ def _ten_to(name):
     return rf"10\s*\^\s*(?:\{{\s*(?P<{name}>[+\-−]?\d+)\s*\}}|(?P<{name}_bare>[+\-−]?\d+))"
 
 
-_BEFORE_LATEX_MATRIX = re.compile(r"\s*(?:\$\$?|\\[\[(])?(?:[^=$]*=)?\s*"
-                                  rf"(?:{_ten_to('before')}\s*(?:\\times|\\cdot|×|·)?\s*)?"
-                                  r"(?:\\left\s*[\[(.])?\s*")
+#: (each optional part takes the spaces after it, the label's text starts with no space:
+#: no two parts can take the same spaces, so a long run of them costs its length)
+_BEFORE_LATEX_MATRIX = re.compile(r"\s*(?:(?:\$\$?|\\[\[(])\s*)?(?:(?:[^=$\s][^=$]*)?=\s*)?"
+                                  rf"(?:{_ten_to('before')}\s*(?:(?:\\times|\\cdot|×|·)\s*)?)?"
+                                  r"(?:\\left\s*[\[(.]\s*)?")
 #: a transpose after a matrix written out: ^T, ^{T}, ^\top, ^{\top}, ^\intercal
 _TRANSPOSE = r"(?:\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T|\\top|\\intercal)|ᵀ)"
 #: and after it: \right], a transpose (a row written as a column), a full stop, the frame's end
-_AFTER_LATEX_MATRIX = re.compile(rf"\s*(?:\\right\s*[\]).])?\s*(?P<turned>{_TRANSPOSE})?\s*"
+_AFTER_LATEX_MATRIX = re.compile(rf"\s*(?:\\right\s*[\]).]\s*)?(?:(?P<turned>{_TRANSPOSE})\s*)?"
                                  rf"(?:(?:\\times|\\cdot|×|·)\s*{_ten_to('after')}\s*)?"
-                                 r"[.,]?\s*(?:\$\$?|\\[\])])?\s*")
+                                 r"(?:[.,]\s*)?(?:(?:\$\$?|\\[\])])\s*)?")
 _TRANSPOSED_LIST = re.compile(rf"(?P<rows>.*\])\s*{_TRANSPOSE}\s*", re.S)
 
 

@@ -49,6 +49,12 @@ OLD = {
     "matrix_form._LOST_EXPONENT": (r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:[xX×·⋅*]|\\times|"
                                    r"\\cdot)\s*10(?P<exponent>[\-−]\d+)\s*"),
     "matrix_form._BARE_LIST": rf"\s*{OLD_ENTRY}(?:\s*,\s*{OLD_ENTRY})+\s*",
+    "matrix_form._BEFORE_LATEX_MATRIX": (r"\s*(?:\$\$?|\\[\[(])?(?:[^=$]*=)?\s*"
+                                         rf"(?:{_ten_to('before')}\s*(?:\\times|\\cdot|×|·)?\s*)?"
+                                         r"(?:\\left\s*[\[(.])?\s*"),
+    "matrix_form._AFTER_LATEX_MATRIX": (rf"\s*(?:\\right\s*[\]).])?\s*(?P<turned>{_TRANSPOSE})?\s*"
+                                        rf"(?:(?:\\times|\\cdot|×|·)\s*{_ten_to('after')}\s*)?"
+                                        r"[.,]?\s*(?:\$\$?|\\[\])])?\s*"),
     "matrix_formula._TOKEN": matrix_formula._TOKEN.pattern.replace(
         precision.DECIMAL, OLD_DECIMAL),      # (the one part rewritten: checked below)
     "matrix_formula.indicator rule": (r"(?:\\mathbb\s*\{\s*1\s*\}|𝟙)\s*_?(?=\s*[\[{][^\[\]{}]*"
