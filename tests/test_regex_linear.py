@@ -59,6 +59,7 @@ OLD = {
         precision.DECIMAL, OLD_DECIMAL),      # (the one part rewritten: checked below)
     "matrix_formula.indicator rule": (r"(?:\\mathbb\s*\{\s*1\s*\}|𝟙)\s*_?(?=\s*[\[{][^\[\]{}]*"
                                       r"(?:[<>≥≤]|\\[gl]))"),
+    "names.SCRIPTED": "([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉]+(?:,[₀₁₂₃₄₅₆₇₈₉]+)?)",
 }
 
 
