@@ -71,7 +71,7 @@ from . import expr as E
 from .notation import Labels, LatexNotation, TextNotation, name_precedence
 from .higher import UNNAMED_OUTPUT, gradient_name
 from .patterns import lazy
-from .precision import formula_gives, is_not_finite_text, is_number_text, precision_for, read_number
+from .precision import DECIMAL, formula_gives, is_not_finite_text, is_number_text, precision_for, read_number
 from .ops import ATOM, MUL_P, SUM_P
 
 __all__ = ["Formula", "FormulaError", "FormulaNameError", "read_formula", "FUNCTIONS", "LATEX_FUNCTIONS",
@@ -248,11 +248,13 @@ _COMPARISON_CHARS = {">", "<", "=", "≥", "≤", "≈"}
 _OPENING, _CLOSING = "([{", ")]}"
 #: (the patterns tried at every token are compiled at import; the rest, patterns.lazy, on
 #: first use)
-_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?")
+_NUMBER = re.compile(rf"({DECIMAL})([eE][+\-]?\d+)?")
 #: the exponent of scientific notation with its e set upright as LaTeX writes it, after
 #: the number: 1.43\mathrm{e}{-3}, 1.43\,\mathrm{E}-3, 1.43\text{e}{−3} (1.43e-3)
 _LATEX_E = lazy(r"(?:\s|\\[,;:! ])*\\(?:mathrm|textrm|text|mathit)\s*\{\s*[eE]\s*\}\s*"
                 r"(?:\{\s*([+\-−]?)\s*(\d+)\s*\}|([+\-−]?)(\d+))")
+#: a number ending the text before a %: 0.143% (digits after a letter or point are a name's)
+_ENDS_IN_NUMBER = lazy(rf"(?:^|[^\w.']){DECIMAL}\s*$")
 _SAMPLE = re.compile(r"\((\d+)\)")
 _PRINTED_SAMPLE = re.compile("⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]+)⁾")
 #: a^3, z^{3}: Nielsen's vector of a layer, with no neuron index (not followed by _)
@@ -300,7 +302,7 @@ _KEYWORDS = {"if", "else", "and"}
 #: the indicator function before a bracketed comparison, \mathbb{1}[z > 0], \mathbb{1}_{z>0}:
 #: the comparison in brackets is already 1 or 0 (Iverson's bracket)
 _INDICATOR_FONTS = {"mathbb", "mathbf", "mathds", "mathbbm"}
-_INDICATOR = lazy(r"\s*\{\s*[1I]\s*\}\s*_?\s*(?=(?:\\left\s*)?(?:[(\[{]|\\\{)[^()\[\]{}]*?"
+_INDICATOR = lazy(r"\s*\{\s*[1I]\s*\}\s*(?:_\s*)?(?=(?:\\left\s*)?(?:[(\[{]|\\\{)[^()\[\]{}]*?"
                   r"(?:[<>≤≥]|\\[lg]eq?(?![A-Za-z])|\\[lg]t(?![A-Za-z])))")
 
 #: a name wrapped as LaTeX writes a word, \mathrm{my\ weight} with names.latex's escapes (in
@@ -316,9 +318,9 @@ _NAME = (rf"(?:[^\s/=\\{{}}&]|_\{{[^{{}}]*\}}|\^\s*\{{[^{{}}]*\}}|{_WORD}|\\left
          r"|\{\s*[^\W\d][^{}\\\s]*\s*\}(?=['′]))+")     # {y}' as LaTeX writes y'
 _D = (r"(?:∂|d|\\partial(?![A-Za-z])|\\(?:mathrm|mathit|text|textrm|operatorname)\s*\{\s*d\s*\})"
       r"(?:\s|\\[,;:! ])*")                  # \partial\,L: LaTeX's thin space after it
-_LHS = lazy(rf"\s*(?:{_D}(?P<a>{_NAME})?\s*/\s*{_D}(?P<b>{_NAME})"
-            rf"|\\[dt]?frac\s*\{{\s*{_D}(?P<c>{_NAME})?\s*\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
-            rf"\s*&?\s*{_IS}")     # &= as an align environment writes it
+_LHS = lazy(rf"\s*(?:{_D}(?:(?P<a>{_NAME})\s*)?/\s*{_D}(?P<b>{_NAME})"
+            rf"|\\[dt]?frac\s*\{{\s*{_D}(?:(?P<c>{_NAME})\s*)?\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}})"
+            rf"\s*(?:&\s*)?{_IS}")     # &= as an align environment writes it (no two \s* side by side)
 #: a name wrapped as LaTeX writes a word: \mathit{leaf}, \mathrm{net}, \left(\mathrm{my\ w}\right)
 _NAMED = lazy(rf"(?:\\left\s*\(\s*)?\\(?:{_FONTS})\s*\{{((?:[^{{}}\\]|"
               rf"{names.LATEX_ESCAPE.pattern})*)\}}(?:\s*\\right\s*\))?")
@@ -326,7 +328,7 @@ _NAMED = lazy(rf"(?:\\left\s*\(\s*)?\\(?:{_FONTS})\s*\{{((?:[^{{}}\\]|"
 #: unnamed root (\frac{\partial \tanh(t_{3}+\mathit{leaf}_{5})}{\partial \mathit{leaf}_{2}})
 _FRAC_OPEN = lazy(rf"\s*\\[dt]?frac\s*\{{\s*{_D}")
 _FRAC_MIDDLE = lazy(rf"\s*\{{\s*{_D}")
-_FRAC_EQUALS = lazy(rf"\s*&?\s*{_IS}")
+_FRAC_EQUALS = lazy(rf"\s*(?:&\s*)?{_IS}")
 
 
 #: a second derivative's top and bottom: ^2 f; x^2 (x^{2}); x \partial y
@@ -342,7 +344,7 @@ _SECOND_PLAIN = lazy(rf"\s*{_D}(?P<order>²|\^\s*(?:2|\{{\s*2\s*\}})|2)\s*(?P<to
                      rf"(?(open)\)\s*)(?:&\s*)?{_IS}")   # (no two \s* side by side: linear)
 #: the gradient as ML texts write it: ∇_w L =, \nabla_{w_1} L =
 _NABLA = lazy(rf"\s*(?:∇|\\nabla(?![A-Za-z]))\s*_\s*(?:\{{\s*(?P<below>{_NAME})\s*\}}|(?P<letter>[^\W\d]))"
-              rf"\s*(?P<top>{_NAME})?\s*&?\s*{_IS}")
+              rf"\s*(?:(?P<top>{_NAME})\s*)?(?:&\s*)?{_IS}")
 #: the bottom x2 after a top d2f, as typed without superscripts
 _TWICE_BARE = lazy(rf"({_NAME}?)2")
 
@@ -352,8 +354,8 @@ _OPERATOR = lazy(rf"\s*(?:\\[dt]?frac\s*\{{\s*{_D}\}}\s*\{{\s*{_D}(?P<d>{_NAME})
                  rf"|{_D}/\s*{_D}(?P<b>[^\W\d][\w']*)(?=\s|\(|\\|\[))")
 
 #: the derivative in Lagrange's notation before =: σ'(z), \sigma^{\prime}(z), f'(x)
-_LAGRANGE = lazy(r"\s*(?P<f>\\?[^\W\d][\w]*)\s*(?:'|\^\s*\{?\s*\\prime\s*\}?)\s*"
-                 r"[({]\s*(?P<b>[^\W\d][\w{}^]*)\s*[)}]\s*&?\s*$")
+_LAGRANGE = lazy(r"\s*(?P<f>\\?[^\W\d][\w]*)\s*(?:'|\^\s*(?:\{\s*)?\\prime(?:\s*\})?)\s*"
+                 r"[({]\s*(?P<b>[^\W\d][\w{}^]*)\s*[)}]\s*(?:&\s*)?$")
 
 
 def _top_level_equals(text, start):
@@ -843,7 +845,7 @@ class _Reader:
                 out.append(Token("num", typed, found.start() + 1))
             elif ch.isalpha() or ch in _FUNCTION_SIGNS:
                 i = self._run(i, out)
-            elif ch == "%" and re.search(r"(?:^|[^\w.'])(?:\d+\.?\d*|\.\d+)\s*$", text[:i]):
+            elif ch == "%" and _ENDS_IN_NUMBER.search(text, 0, i):
                 self.fail(i + 1, ch, "a percentage is not read: a gradient is a plain number "
                                      "(0.143% is 0.00143)")
             else:
@@ -1829,8 +1831,8 @@ _APPROXIMATE = lazy(r"\$*\s*(?:(?:[=≈~≃]|\\approx|\\simeq|\\sim)\s*)?"
 
 #: scientific notation with a letter x for the times sign, as typed without ×: 1.43x10^-3;
 #: or its e set apart by a space, 1.43 e-3 (a signed exponent: not the formula 1.43·e − 3)
-_TIMES_TEN = lazy(r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:[xX]\s*10\s*(?:\^|\*\*)"
-                  r"\s*[{(]?\s*(?P<exponent>[+\-−]?\d+)\s*[})]?|\s[eE](?P<signed>[+\-−]\d+))\s*")
+_TIMES_TEN = lazy(rf"\s*(?P<mantissa>[+\-−]?{DECIMAL})\s*(?:[xX]\s*10\s*(?:\^|\*\*)"
+                  r"\s*(?:[{(]\s*)?(?P<exponent>[+\-−]?\d+)(?:\s*[})])?|\s[eE](?P<signed>[+\-−]\d+))\s*")
 
 
 def number_text(text):

@@ -30,7 +30,7 @@ from typing import Any
 from . import engine, names, ops
 from .floats import short_repr
 from .formula import number_text
-from .precision import (Precision, is_number_text, precision_for, read_number, rounded_text,
+from .precision import (DECIMAL, Precision, is_number_text, precision_for, read_number, rounded_text,
                         significant_digits)
 
 __all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
@@ -545,8 +545,8 @@ def read_matrix(given, what="the matrix", *, digits=None, rtol=None, atol=None):
 #: one number in scientific notation typed with spaces, read whole (not as numpy's entries
 #: apart by spaces): 4.03 × 10⁻³, 4.03 \\times 10^{-3}, 4.03 x 10^-3, 4.03 e-3, and 4.03 × 10-3
 #: (an exponent that lost its superscript, which the entry's reader names)
-_SPACED_SCIENTIFIC = (r"[+\-−]?(?:\d+\.?\d*|\.\d+)(?:\s*(?:[xX×·⋅*]|\\times|\\cdot)\s*10\s*"
-                      r"(?:(?:\^|\*\*)\s*(?:\{\s*[+\-−]?\s*\d+\s*\}|\(\s*[+\-−]?\s*\d+\s*\)|[+\-−]?\d+)"
+_SPACED_SCIENTIFIC = (rf"[+\-−]?{DECIMAL}(?:\s*(?:[xX×·⋅*]|\\times|\\cdot)\s*10\s*"
+                      r"(?:(?:\^|\*\*)\s*(?:\{\s*(?:[+\-−]\s*)?\d+\s*\}|\(\s*(?:[+\-−]\s*)?\d+\s*\)|[+\-−]?\d+)"
                       r"|[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+|[\-−]\d+)|\s+[eE][+\-−]\d+)(?![^\s\[\],;])")
 #: a list's tokens; a % set apart from its number (``0.4 %``) stays with it
 _CELL = re.compile(rf"\s*(\[|\]|,|;|{_SPACED_SCIENTIFIC}|[^\s\[\],;]+(?:\s+\\?%)?)")
@@ -563,15 +563,17 @@ def _ten_to(name):
     return rf"10\s*\^\s*(?:\{{\s*(?P<{name}>[+\-−]?\d+)\s*\}}|(?P<{name}_bare>[+\-−]?\d+))"
 
 
-_BEFORE_LATEX_MATRIX = re.compile(r"\s*(?:\$\$?|\\[\[(])?(?:[^=$]*=)?\s*"
-                                  rf"(?:{_ten_to('before')}\s*(?:\\times|\\cdot|×|·)?\s*)?"
-                                  r"(?:\\left\s*[\[(.])?\s*")
+#: (each optional part takes the spaces after it, the label's text starts with no space:
+#: no two parts can take the same spaces, so a long run of them costs its length)
+_BEFORE_LATEX_MATRIX = re.compile(r"\s*(?:(?:\$\$?|\\[\[(])\s*)?(?:(?:[^=$\s][^=$]*)?=\s*)?"
+                                  rf"(?:{_ten_to('before')}\s*(?:(?:\\times|\\cdot|×|·)\s*)?)?"
+                                  r"(?:\\left\s*[\[(.]\s*)?")
 #: a transpose after a matrix written out: ^T, ^{T}, ^\top, ^{\top}, ^\intercal
 _TRANSPOSE = r"(?:\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T|\\top|\\intercal)|ᵀ)"
 #: and after it: \right], a transpose (a row written as a column), a full stop, the frame's end
-_AFTER_LATEX_MATRIX = re.compile(rf"\s*(?:\\right\s*[\]).])?\s*(?P<turned>{_TRANSPOSE})?\s*"
+_AFTER_LATEX_MATRIX = re.compile(rf"\s*(?:\\right\s*[\]).]\s*)?(?:(?P<turned>{_TRANSPOSE})\s*)?"
                                  rf"(?:(?:\\times|\\cdot|×|·)\s*{_ten_to('after')}\s*)?"
-                                 r"[.,]?\s*(?:\$\$?|\\[\])])?\s*")
+                                 r"(?:[.,]\s*)?(?:(?:\$\$?|\\[\])])\s*)?")
 _TRANSPOSED_LIST = re.compile(rf"(?P<rows>.*\])\s*{_TRANSPOSE}\s*", re.S)
 
 
@@ -728,7 +730,7 @@ def percent_problem(text, before=""):
 
 
 #: 1.43 × 10-3, 1.43x10-3: scientific notation whose exponent lost its superscript in pasting
-_LOST_EXPONENT = re.compile(r"\s*(?P<mantissa>[+\-−]?(?:\d+\.?\d*|\.\d+))\s*(?:[xX×·⋅*]|\\times|"
+_LOST_EXPONENT = re.compile(rf"\s*(?P<mantissa>[+\-−]?{DECIMAL})\s*(?:[xX×·⋅*]|\\times|"
                             r"\\cdot)\s*10(?P<exponent>[\-−]\d+)\s*")
 
 
@@ -752,7 +754,7 @@ def number_problem(text, before=""):
 
 
 #: one number as typed in a list (digits kept)
-_ENTRY = r"[+\-−]?(?:\d+\.?\d*|\.\d+)(?:[eE][+\-−]?\d+)?"
+_ENTRY = rf"[+\-−]?{DECIMAL}(?:[eE][+\-−]?\d+)?"
 #: several numbers separated by commas, typed without brackets: 0.00403, 0.0094, 0.00769
 _BARE_LIST = re.compile(rf"\s*{_ENTRY}(?:\s*,\s*{_ENTRY})+\s*")
 

@@ -29,6 +29,7 @@ import re
 from . import names, ops
 from .formula import FUNCTIONS, PRIME_SUPERSCRIPT, derivative_at
 from .matrix_form import LATEX_MATRIX_BEGIN, MatrixShapeError, shape, shape_text, transpose
+from .precision import DECIMAL
 
 __all__ = ["MatrixFormulaError", "evaluate_matrix_formula", "normalize_latex"]
 
@@ -54,7 +55,7 @@ _LATEX_RULES = [
     (re.compile(r"\\partial(?![A-Za-z])"), "∂"),
     (re.compile(r"\\Delta(?![A-Za-z])"), "Δ"),
     # the indicator \mathbb{1}[Z > 0] (or _{Z > 0}): the comparison, 1 or 0 entry by entry
-    (re.compile(r"(?:\\mathbb\s*\{\s*1\s*\}|𝟙)\s*_?(?=\s*[\[{][^\[\]{}]*(?:[<>≥≤]|\\[gl]))"), " "),
+    (re.compile(r"(?:\\mathbb\s*\{\s*1\s*\}|𝟙)\s*(?!\s)_?(?=\s*[\[{][^\[\]{}]*(?:[<>≥≤]|\\[gl]))"), " "),
     (re.compile(r"\\([gl]t|[gl]eq?)(?![A-Za-z])"), lambda found: _LATEX_COMPARISONS[found.group(1)]),
     # the ones vector, \mathbf{1} (1ᵀ δ adds δ's rows), before bold is unwrapped
     (re.compile(r"\\(?:mathbf|boldsymbol|bm|mathbb|vec)\s*\{\s*1\s*\}|𝟏|𝟙"), " ones "),
@@ -106,7 +107,7 @@ def normalize_latex(text):
 
 _TOKEN = re.compile(r"""
     (?P<space>[ \t\r]+|\#[^\n]*)
-  | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+\-]?\d+)?)
+  | (?P<number>""" + DECIMAL + r"""(?:[eE][+\-]?\d+)?)
   | (?P<transpose>\.T\b|\^\s*\{\s*T\s*\}|\^\s*T\b|ᵀ)
   | (?P<method>\.sum\b|\.mean\b|\.dot\b|\.transpose\b|\.astype\b)
   | (?P<name>(?:np\.)?[A-Za-zδσΔ∂]+(?:_[A-Za-z]+)*(?:'+)?

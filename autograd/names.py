@@ -128,8 +128,9 @@ LATEX_SAMPLED = re.compile(r"\^\s*\{\s*(?:(\d+)\s*,\s*)?\(\s*(\d+)\s*\)\s*\}\s*_
 
 
 #: a name's printed digits, as a formula reads them: ``³₁₁`` in w³₁₁ (w3_11), ``₁`` in β₁ (β_1),
-#: ``³₁₆,₁₂`` in w³₁₆,₁₂ (w3_16_12)
-SCRIPTED = re.compile("([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉]+(?:,[₀₁₂₃₄₅₆₇₈₉]+)?)")
+#: ``³₁₆,₁₂`` in w³₁₆,₁₂ (w3_16_12); from the first superscript of a run only, so that a
+#: search over a long run of them with no subscript after is linear, not quadratic
+SCRIPTED = re.compile("(?<![⁰¹²³⁴⁵⁶⁷⁸⁹])([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([₀₁₂₃₄₅₆₇₈₉]+(?:,[₀₁₂₃₄₅₆₇₈₉]+)?)")
 
 
 def unscripted(found):

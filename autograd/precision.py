@@ -37,7 +37,7 @@ from .notation import number
 __all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "MISTAKE_DIGITS", "LOOSEST_MATCH", "told_apart",
            "significant_digits", "is_number_text",
            "is_not_finite_text", "typed_precision", "precision_for", "rounded_text", "read_number", "shortest",
-           "LONGEST_NUMBER"]
+           "LONGEST_NUMBER", "DECIMAL"]
 
 #: full precision: the relative and absolute differences a hand formula may have
 DEFAULT_RTOL = 1e-6
@@ -46,7 +46,10 @@ DEFAULT_ATOL = 1e-12
 #: decimal arithmetic without rounding: a float's exact value has at most 767 digits
 _EXACT = Context(prec=800)
 
-_NUMBER = lazy(r"^\s*[+\-−]?(\d+\.?\d*|\.\d+)([eE][+\-−]?\d+)?\s*$")
+#: a number's digits as typed, with or without a point: 12, 1.5, 1., .5 (\d+(?:\.\d*)?, not
+#: \d+\.?\d*, whose two runs of digits split a long run in n ways: linear in its length)
+DECIMAL = r"(?:\d+(?:\.\d*)?|\.\d+)"
+_NUMBER = lazy(rf"^\s*[+\-−]?({DECIMAL})([eE][+\-−]?\d+)?\s*$")
 #: NaN and infinity as typed, or as Python, numpy and PyTorch print them: nan, -inf, ∞
 _NOT_FINITE = lazy(r"^\s*(?:nan|[+\-−]?(?:inf(?:inity)?|∞))\s*$", re.IGNORECASE)
 
