@@ -275,7 +275,7 @@ def definitions_used(namer, rows, nodes):
     text = "\n".join(rows)
     words = set(_WORD.findall(text))
     used = [node for node in dict.fromkeys(candidates)
-            if not node.name and node._opr is not ops.CONSTANT
+            if (not node.name or node in namer.labels.short) and node._opr is not ops.CONSTANT
             and _mentions(text, words, namer.labels(node))]
     return [f"{label} = {expression}" for label, expression in namer.definitions(used)]
 

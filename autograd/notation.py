@@ -16,6 +16,9 @@ chain-rule products of :mod:`autograd.explain`.
 """
 
 
+import contextlib
+import contextvars
+
 from . import expr as E
 from . import names as _names
 from . import ops
@@ -25,8 +28,8 @@ from .ops import ATOM, MUL_P, NEG_P, POW_P, SUM_P
 
 __all__ = ["TextNotation", "LatexNotation", "StepNotation", "Namer", "render", "label", "number",
            "Rule", "local_rule", "local_rules", "formula", "rule_text", "rule_texts", "forward_expr",
-           "short_names", "reading_order", "Labels", "printed", "shown_number", "largest_magnitude", "NEGLIGIBLE",
-           "NoiseScales"]
+           "short_names", "reading_order", "Labels", "numbered_as", "printed", "shown_number",
+           "largest_magnitude", "NEGLIGIBLE", "NoiseScales"]
 
 
 # ---------------------------------------------------------------------------
@@ -179,7 +182,7 @@ class Labels:
     """
 
     def __init__(self, root=None, nodes=None):
-        self._root, self._nodes, self._short = root, nodes, None
+        self._root, self._nodes, self._short, self._held = root, nodes, None, None
         self._taken, self._counters = set(), {"t": 0, "leaf": 0}
 
     def _graph(self, root):
@@ -187,15 +190,38 @@ class Labels:
 
     @property
     def short(self):
-        """The :func:`short_names` of the graph (computed on first use)."""
+        """The :func:`short_names` of the graph (computed on first use, :meth:`number`)."""
         if self._short is None:
-            if self._nodes is None:
-                self._nodes = self._graph(self._root) if self._root is not None else []
-            self._short = {}
-            self._taken = {node.name for node in self._nodes if node.name}
-            _number_unnamed(reading_order(self._nodes), self._short, self._taken,
-                            self._counters)
+            self.number()
         return self._short
+
+    def number(self):
+        """Number the unnamed nodes now, from the names the graph has now, as
+        :func:`short_names` does, or, within :func:`numbered_as` of a graph holding
+        this one, as that graph's labels do; ``self``."""
+        if self._short is not None:
+            return self
+        whole = _WHOLE.get()
+        if self._nodes is None:
+            self._nodes = self._graph(self._root) if self._root is not None else \
+                whole._nodes if whole is not None else []
+        if whole is not None and whole is not self and whole.holds(self._nodes):
+            self._short = {node: whole.short[node] for node in self._nodes
+                           if node in whole.short}
+            self._taken = whole._taken | {node.name for node in self._nodes if node.name}
+            self._counters = dict(whole._counters)
+            return self
+        self._short = {}
+        self._taken = {node.name for node in self._nodes if node.name}
+        _number_unnamed(reading_order(self._nodes), self._short, self._taken, self._counters)
+        return self
+
+    def holds(self, nodes):
+        """Whether every node of ``nodes`` is in this graph."""
+        if self._held is None:
+            self.number()
+            self._held = set(self._nodes)
+        return all(node in self._held for node in nodes)
 
     def node_called(self, label):
         """The unnamed node of the graph whose short label is ``label`` (``t7``), or None."""
@@ -217,6 +243,24 @@ class Labels:
             _number_unnamed(reading_order(nodes), short, self._taken, self._counters)
             found = short[node]
         return found
+
+
+#: the :class:`Labels` of the whole graph while :func:`numbered_as` is in force
+_WHOLE = contextvars.ContextVar("chainrule_labels", default=None)
+
+
+@contextlib.contextmanager
+def numbered_as(labels):
+    """Within it, the :class:`Labels` of any part of ``labels``' graph call its unnamed
+    nodes as ``labels`` does, numbered once, from the names the graph has on entry:
+    the ``chainrule`` commands' answers about a script's graph, whatever ``--root``,
+    and whatever a question names (``--wrt 'n.layers[0].neurons[0].w[0]'``), call
+    leaf2 what ``chainrule step`` calls leaf2."""
+    token = _WHOLE.set(labels.number())
+    try:
+        yield labels
+    finally:
+        _WHOLE.reset(token)
 
 
 def label(node):
@@ -590,17 +634,27 @@ class Namer:
         """``[(label, expression)]`` for the unnamed nodes among ``nodes``, in label
         order: ``("t7", "h2·w4+h3·w5+1")``, the forward written over its operands
         as this namer writes them (a deeper unnamed operand by its own label);
-        an unnamed leaf is its value."""
+        an unnamed leaf is its value.  A node named by a question after the graph was
+        numbered (``--wrt 'n.layers[0].neurons[0].w[0]'``, :func:`numbered_as`) is
+        listed by that name with its label in the steps: ``(leaf1 in the steps)``."""
         found = []
         for node in dict.fromkeys(nodes):
-            if node.name or node._opr is ops.CONSTANT:
+            if node._opr is ops.CONSTANT:
                 continue
-            if node._opr.backward is None:
-                text = f"{self.n.number(node.data)} (an unnamed leaf)"
-            else:
-                text = forward_expr(node, [self.expr(p) for p in node._prev], self.n)[0]
-            found.append((self.labels(node), text))
-        return sorted(found, key=lambda pair: _label_key(pair[0]))
+            label = self.labels(node)
+            short = self.labels.short.get(node)
+            if short is None:
+                continue
+            leaf = node._opr.backward is None
+            text = self.n.number(node.data) if leaf else \
+                forward_expr(node, [self.expr(p) for p in node._prev], self.n)[0]
+            if node.name:
+                text += f" ({short} in the steps)"
+            elif leaf:
+                text += " (an unnamed leaf)"
+            found.append((label, text, short))
+        return [(label, text) for label, text, short in
+                sorted(found, key=lambda entry: _label_key(entry[2]))]
 
     def _build(self, node):
         """``(text, precedence, depth)``: depth counts the unnamed nodes written out."""

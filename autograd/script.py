@@ -44,6 +44,9 @@ class Captured:
         #: the unnamed nodes named after the script variables holding them
         #: (:func:`autograd.variables.name_variables`)
         self.named = variables.NamedVariables()
+        #: how every answer about this graph calls its nodes, numbered before a question
+        #: names one (:meth:`value_at`, :func:`autograd.notation.numbered_as`)
+        self.labels = notation.Labels(root)
 
     def value_at(self, name, naming=True):
         """What ``name`` reaches in the script's variables, or None: a Value through
@@ -51,13 +54,15 @@ class Captured:
         list or matrix of Values (``W1``) or one entry of it (``W1[0][1]``).  An unnamed
         Value found is named as spelled, unless ``naming`` is False (the stepper's
         labels stay as its steps printed them)."""
+        if naming:      # numbered first: the name the question gives shifts no label
+            self.labels.number()
         found = _attribute_path(self.namespace, name, naming)
         return found if found is not None else _matrix_of_values(self.namespace, name, naming)
 
     def find(self, name, root=None):
         """The node called ``name``: a node name in the graph, else a script variable,
-        else the short label (t7) the answers about ``root`` (default: the root of
-        backward()) print for an unnamed node.
+        else the short label (t7) that ``chainrule step`` and every answer about the
+        script's graph (:attr:`labels`, whatever ``root``) print for an unnamed node.
 
         A name two nodes share is refused (:class:`autograd.names.NodeNameError`
         is a ScriptError here), as is a name nothing has.
@@ -72,7 +77,7 @@ class Captured:
         value = self.namespace.get(name)
         if isinstance(value, Value):
             return value
-        labelled = notation.Labels(root if root is not None else self.root).node_called(name)
+        labelled = self.labels.node_called(name)
         if labelled is not None:
             return labelled
         with contextlib.suppress(names.NodeNameError):   # as the answers print it: w³₁₁

@@ -18,6 +18,7 @@ import sys
 from autograd.commands import (answering, one_line, output_path, positive_int, print_traceback,
                                script_arguments, traceback_argument)
 from autograd.names import printable
+from autograd.notation import numbered_as
 
 
 def arguments(parser):
@@ -119,12 +120,14 @@ def run(args):
         return 2
     try:
         if out == "-":
-            picture = draw(root, highlight=highlight, max_nodes=args.max_nodes)
+            with numbered_as(captured.labels):
+                picture = draw(root, highlight=highlight, max_nodes=args.max_nodes)
             sys.stdout.flush()
             sys.stdout.buffer.write(picture.pipe(format=image_format, quiet=True))
             return 0
-        [written] = render_graph(root, out, formats=image_format, highlight=highlight,
-                                 max_nodes=args.max_nodes)
+        with numbered_as(captured.labels):
+            [written] = render_graph(root, out, formats=image_format, highlight=highlight,
+                                     max_nodes=args.max_nodes)
     except DotNotFound:
         print(f"chainrule draw: {INSTALL_LINE}", file=sys.stderr)
         return 2

@@ -14,6 +14,7 @@ import sys
 from autograd.commands import (answer, answering, one_line, positive_int, print_traceback,
                                script_arguments, traceback_argument)
 from autograd.names import printable
+from autograd.notation import numbered_as
 from autograd.explain import DEFAULT_LIMIT
 
 
@@ -30,8 +31,9 @@ def _add_common(parser):
 
 
 def _graph(args):
-    """(root, wrt, seed) from the script, or None after printing a one-line error; seed
-    is the gradient the script's backward() started from when ``root`` is its root."""
+    """(root, wrt, seed, labels) from the script, or None after printing a one-line error;
+    seed is the gradient the script's backward() started from when ``root`` is its root,
+    labels how ``chainrule step`` calls the script's nodes (the answer calls them so)."""
     from autograd.script import ScriptError, run_until_backward
     try:
         captured = run_until_backward(args.script, args.script_args)
@@ -46,7 +48,7 @@ def _graph(args):
         print_traceback(args, err)
         _report_error(args, err)
         return None
-    return root, wrt, captured.grad if root is captured.root else 1.0
+    return root, wrt, captured.grad if root is captured.root else 1.0, captured.labels
 
 
 def _node(captured, name, root):
@@ -141,12 +143,14 @@ def run_explain(args):
     found = _graph(args)
     if found is None:
         return 2
-    root, wrt, seed = found
+    root, wrt, seed, labels = found
     try:
-        explanation = explain(root, wrt, limit=args.limit)
+        with numbered_as(labels):
+            explanation = explain(root, wrt, limit=args.limit)
+            text = explanation.latex() if args.latex else str(explanation)
     except (ValueError, KeyError, TypeError) as err:
         return _report_error(args, err)
-    print(explanation.latex() if args.latex else explanation)
+    print(text)
     note = _seed_note(seed, args.wrt, getattr(explanation, "engine", None))
     _print_note(f"% {note}" if args.latex and note else note)   # a LaTeX comment there
     return 0
@@ -159,10 +163,9 @@ def explain_arguments(parser):
 
 
 def run_check(args):
-    from autograd.check import as_number_text, check
+    from autograd.check import as_number_text
     from autograd.matrix_form import number_problem
     from autograd.floats import listlike
-    from autograd.matrix_check import check_values
     from autograd.matrix_form import is_matrix_text
     from autograd.precision import shortened
     problem = None if args.expected is None else number_problem(args.expected, "--expected ")
@@ -176,7 +179,7 @@ def run_check(args):
     if found is None:
         return 2
     given = args.expected if args.expected is not None else args.formula
-    root, wrt, seed = found
+    root, wrt, seed, labels = found
     if args.layout and not matrix_name(wrt, root):
         return _report_error(args, f"--layout applies to matrix questions only (--wrt W2, a "
                                    f"layer's weights), and --wrt {args.wrt} is one node; leave it out")
@@ -187,18 +190,26 @@ def run_check(args):
                                    f"checked one entry at a time: --wrt "
                                    f"{_shell_word(args.wrt.strip() + first)} --formula ...")
     try:
-        if several:
-            verdict = check_values(root, wrt, given, digits=args.digits, rtol=args.rtol,
-                                   atol=args.atol, name=args.wrt.strip(),
-                                   one_entry=lambda entry: _entry_command(args, entry))
-        else:
-            verdict = check(root, wrt, given, digits=args.digits, rtol=args.rtol,
-                            atol=args.atol, limit=args.limit, layout=args.layout)
+        with numbered_as(labels):
+            verdict, text = _verdict(args, root, wrt, given, several)
     except (ValueError, KeyError, TypeError) as err:
         return _report_error(args, err)
     note = _seed_note(seed, args.wrt, getattr(verdict, "engine", None))
-    text = verdict.text(next_step=_explain_command(args))
     return answer(f"{text}\n{note}" if note else text, 0 if verdict else 1)
+
+
+def _verdict(args, root, wrt, given, several):
+    """check()'s verdict on the script's graph and its text, the next step named."""
+    from autograd.check import check
+    from autograd.matrix_check import check_values
+    if several:
+        verdict = check_values(root, wrt, given, digits=args.digits, rtol=args.rtol,
+                               atol=args.atol, name=args.wrt.strip(),
+                               one_entry=lambda entry: _entry_command(args, entry))
+    else:
+        verdict = check(root, wrt, given, digits=args.digits, rtol=args.rtol,
+                        atol=args.atol, limit=args.limit, layout=args.layout)
+    return verdict, verdict.text(next_step=_explain_command(args))
 
 
 def check_arguments(parser):

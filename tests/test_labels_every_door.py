@@ -1,0 +1,230 @@
+"""One numbering of a graph's unnamed nodes, whichever door a question comes through.
+
+A micrograd-lecture network (Neuron, Layer, MLP with ``Value(random.uniform(-1, 1))``
+weights and no names) is asked about through ``chainrule step``, ``explain``, ``check``
+and ``draw``, with ``--wrt leaf1`` and with the attribute path to the same weight, with
+``--root`` one of its inner nodes, and through the Python API with the Value itself.
+The oracle for the labels is ``chainrule step``: what its ``p LABEL`` prints for each
+label (leaf1 = 0.278854, ...); every other view must give each label the same number.
+The oracle for the gradients is a central finite difference of the forward pass written
+by hand in floats (math.tanh).
+"""
+
+import math
+import random
+import re
+import runpy
+
+import pytest
+
+from test_step_cli import chainrule
+
+LECTURE = """\
+import random
+from autograd import Value
+
+random.seed(42)
+
+
+class Neuron:
+    def __init__(self, nin):
+        self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
+        self.b = Value(random.uniform(-1, 1))
+
+    def __call__(self, x):
+        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        out = act.tanh()
+        return out
+
+
+class Layer:
+    def __init__(self, nin, nout):
+        self.neurons = [Neuron(nin) for _ in range(nout)]
+
+    def __call__(self, x):
+        outs = [n(x) for n in self.neurons]
+        return outs[0] if len(outs) == 1 else outs
+
+
+class MLP:
+    def __init__(self, nin, nouts):
+        sz = [nin] + nouts
+        self.layers = [Layer(sz[i], sz[i + 1]) for i in range(len(nouts))]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+n = MLP(2, [2, 1])
+xs = [[2.0, 3.0], [1.0, -1.0]]
+ys = [1.0, -1.0]
+ypred = [n(x) for x in xs]
+loss = sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred))
+loss.backward()
+"""
+
+W0 = "n.layers[0].neurons[0].w[0]"
+XS, YS = [[2.0, 3.0], [1.0, -1.0]], [1.0, -1.0]
+
+
+def weights():
+    """The network's numbers as the script draws them: [layer][neuron] = (w, b)."""
+    random.seed(42)
+    net = []
+    for nin, nout in ((2, 2), (2, 1)):
+        net.append([([random.uniform(-1, 1) for _ in range(nin)], random.uniform(-1, 1))
+                    for _ in range(nout)])
+    return net
+
+
+def forward(net, x):
+    """By hand: (the output neuron's act, the output) for one sample."""
+    for layer in net:
+        acts = [sum(wi * xi for wi, xi in zip(w, x)) + b for w, b in layer]
+        x = [math.tanh(a) for a in acts]
+    return acts[0], x[0]
+
+
+def central_difference(f, h=1e-6):
+    """∂f/∂w0 (the first weight of the first neuron) by a central finite difference."""
+    def at(delta):
+        net = weights()
+        net[0][0][0][0] += delta
+        return f(net)
+    return (at(h) - at(-h)) / (2 * h)
+
+
+def loss_of(net):
+    return sum((forward(net, x)[1] - y) ** 2 for x, y in zip(XS, YS))
+
+
+@pytest.fixture(scope="module")
+def script(tmp_path_factory):
+    path = tmp_path_factory.mktemp("lecture") / "lecture.py"
+    path.write_text(LECTURE)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def stepped(script):
+    """{label: number} as `chainrule step` prints them: p leaf1 ... p t35."""
+    labels = [f"leaf{k}" for k in range(1, 10)] + [f"t{k}" for k in range(1, 36)]
+    r = chainrule("step", script, stdin="".join(f"p {label}\n" for label in labels) + "q\n")
+    assert r.returncode == 0, r.stderr
+    found = dict(re.findall(r"^(leaf\d+|t\d+) = (?:.* = )?(\S+) \((?:leaf|derived)\)",
+                            r.stdout, re.M))
+    assert sorted(found) == sorted(labels), r.stdout
+    return {label: float(number) for label, number in found.items()}
+
+
+def where_numbers(text):
+    """{label: number} from an answer's where-lines: ``leaf7 = 0.784359 (an unnamed
+    leaf)``, and the node asked about by its path: ``... = 0.278854 (leaf1 in the steps)``."""
+    found = re.findall(r"(leaf\d+) = (\S+) \(an unnamed leaf\)", text)
+    found += [(label, number) for number, label in
+              re.findall(r"= (\S+) \((leaf\d+|t\d+) in the steps\)", text)]
+    return {label: float(number) for label, number in found}
+
+
+def drawn_numbers(source):
+    """{label: data} of each unnamed node's record in a picture (DOT or SVG text)."""
+    dot = re.findall(r"<I>(leaf\d+|t\d+)</I>.*?>data ([^<]+)<", source)
+    svg = re.findall(r">(leaf\d+|t\d+)</text>\s*(?:<polygon[^>]*>\s*)?<text[^>]*>data ([^<]+)<",
+                     source)
+    return {label: float(number.replace("&#45;", "-")) for label, number in dot + svg}
+
+
+def agree(found, stepped, rel):
+    """Every label ``found`` gives a number is the step's label for that number."""
+    assert found, "no labels read"
+    for label, number in found.items():
+        assert number == pytest.approx(stepped[label], rel=rel, abs=1e-12), (label, found)
+
+
+def test_step_labels_the_weight_leaf1(stepped):
+    """The oracle itself: the first weight the forward pass uses is leaf1 in the steps."""
+    assert stepped["leaf1"] == pytest.approx(weights()[0][0][0][0], rel=1e-5)
+
+
+@pytest.mark.parametrize("wrt", ["leaf1", W0])
+def test_explain_labels_as_the_steps_whatever_wrt_spells(script, stepped, wrt):
+    """--wrt 'n.layers[0].neurons[0].w[0]' named the weight, so its answer called w[1]
+    leaf1 (step's leaf2) under a heading saying "labelled as in the steps"."""
+    r = chainrule("explain", script, "--wrt", wrt)
+    assert r.returncode == 0, r.stderr
+    head = r.stdout.splitlines()[0]
+    assert head.startswith(f"∂loss/∂{wrt} = ")
+    assert float(head.split()[2]) == pytest.approx(central_difference(loss_of), rel=1e-7)
+    found = where_numbers(r.stdout)
+    agree(found, stepped, 1e-5)
+    if wrt == W0:
+        assert f"{W0} = {stepped['leaf1']:g} (leaf1 in the steps)" in r.stdout
+        assert "leaf1 = " not in r.stdout
+
+
+def test_explain_with_an_inner_root_labels_as_the_steps(script, stepped):
+    """--root t28 (a label step prints) was answered about the graph below it, numbered
+    afresh: the heading said ∂t14/∂leaf1 and its t7 was step's t15."""
+    act = forward(weights(), XS[1])[0]      # the output neuron's act on the second sample
+    [root] = [label for label, number in stepped.items()
+              if label.startswith("t") and number == pytest.approx(act, rel=1e-5)]
+    r = chainrule("explain", script, "--root", root, "--wrt", W0)
+    assert r.returncode == 0, r.stderr
+    head = r.stdout.splitlines()[0]
+    assert head.startswith(f"∂{root}/∂{W0} = ")
+    by_hand = central_difference(lambda net: forward(net, XS[1])[0])
+    assert float(head.split()[2]) == pytest.approx(by_hand, rel=1e-7)
+    agree(where_numbers(r.stdout), stepped, 1e-5)
+
+
+@pytest.mark.parametrize("wrt", ["leaf1", W0])
+def test_check_reads_a_label_as_the_steps_print_it(script, stepped, wrt):
+    """A formula naming leaf2 read the leaf step calls leaf3 when --wrt was the path."""
+    for label in ("leaf2", "leaf5"):
+        r = chainrule("check", script, "--wrt", wrt, "--formula", label)
+        assert r.returncode == 1, r.stderr
+        read = re.search(rf"with {label} = (\S+), it gives", r.stdout)
+        assert read, r.stdout
+        assert float(read.group(1)) == pytest.approx(stepped[label], rel=1e-5)
+    r = chainrule("check", script, "--wrt", wrt, "--expected",
+                  f"{central_difference(loss_of):.7g}")
+    assert r.returncode == 0 and r.stdout.startswith("Agrees"), r.stdout
+
+
+@pytest.mark.parametrize("highlight", ["leaf1", W0])
+def test_draw_labels_as_the_steps(script, stepped, highlight, tmp_path):
+    """--highlight 'n.layers[0].neurons[0].w[0]' drew w[1] as leaf1 (step's leaf2)."""
+    pytest.importorskip("graphviz")
+    out = tmp_path / "g.svg"
+    r = chainrule("draw", script, "--highlight", highlight, "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    found = drawn_numbers(out.read_text())
+    assert len(found) == (43 if highlight == W0 else 44)    # 9 leaves, 35 t's; w[0] by path
+    agree(found, stepped, 1e-3)
+
+
+def test_the_python_api_labels_as_the_steps(script, stepped):
+    """explain, check, backward_steps and draw given the Value itself, after
+    name_variables (what the command does): the labels `chainrule step` prints."""
+    from autograd import backward_steps, check, explain, name_variables
+    from autograd.draw import draw
+    namespace = runpy.run_path(script)
+    name_variables(namespace)
+    loss, w0 = namespace["loss"], namespace["n"].layers[0].neurons[0].w[0]
+    steps = list(backward_steps(loss))
+    labelled = {step.labels(node): node.data for step in steps
+                for node in (step.node, *step.node._prev)}
+    labelled = {k: v for k, v in labelled.items() if re.fullmatch(r"(leaf|t)\d+", k)}
+    assert len(labelled) == 9 + 35
+    agree(labelled, stepped, 1e-5)
+    text = str(explain(loss, w0))
+    head = text.splitlines()[0]
+    assert head.startswith("∂loss/∂leaf1 = ")
+    assert float(head.split()[2]) == pytest.approx(central_difference(loss_of), rel=1e-7)
+    agree(where_numbers(text), stepped, 1e-5)
+    finding = check(loss, w0, "leaf2").text()
+    assert f"with leaf2 = {stepped['leaf2']:g}" in finding
+    pytest.importorskip("graphviz")
+    agree(drawn_numbers(draw(loss, highlight=w0).source), stepped, 1e-3)
