@@ -23,7 +23,7 @@ from typing import SupportsFloat
 
 from . import graph
 from .explain import engine_gradients
-from .notation import Namer, TextNotation, number
+from .notation import Labels, Namer, TextNotation, number
 from .floats import listlike
 from .value import Value, as_float
 
@@ -257,8 +257,8 @@ def gradcheck(fn: Callable[..., Value], inputs: Inputs, eps: float = 1e-6, atol:
     if not callable(fn):
         raise TypeError(f"gradcheck: fn must be callable, got {type(fn).__name__} {fn!r}")
     inputs = _as_inputs(inputs)
-    namer = Namer(TextNotation())
     out = _call(fn, inputs, "at the given inputs")
+    namer = Namer(TextNotation(), Labels(out))   # an unnamed input as the steps of out call it
     grads = engine_gradients(out)
     entries = []
     for i, x in enumerate(inputs, 1):

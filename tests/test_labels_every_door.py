@@ -228,3 +228,17 @@ def test_the_python_api_labels_as_the_steps(script, stepped):
     assert f"with leaf2 = {stepped['leaf2']:g}" in finding
     pytest.importorskip("graphviz")
     agree(drawn_numbers(draw(loss, highlight=w0).source), stepped, 1e-3)
+
+
+def test_gradcheck_calls_an_unnamed_input_as_the_steps_of_its_function_do():
+    """gradcheck numbered the unnamed inputs in the order it asked about them (a: leaf1,
+    b: leaf2), while the steps of f(a, b) = b²·a, which uses b first, call b leaf1.
+    Oracles: the labels the steps print, and by hand ∂f/∂a = b² = 9, ∂f/∂b = 2ab = 12."""
+    from autograd import Value, backward_steps
+    from autograd.differences import gradcheck
+    a, b = Value(2.0), Value(3.0)
+    report = gradcheck(lambda a, b: (b * b) * a, [a, b])
+    text = "\n".join(map(str, backward_steps((b * b) * a)))
+    assert "t1 = leaf1 × leaf1 = 9" in text and "t2 = t1 × leaf2 = 18" in text
+    assert [(e.name, e.analytic) for e in report.entries] == [("leaf2", 9.0), ("leaf1", 12.0)]
+    assert [e.numeric for e in report.entries] == [pytest.approx(9.0), pytest.approx(12.0)]
