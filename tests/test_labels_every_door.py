@@ -242,3 +242,24 @@ def test_gradcheck_calls_an_unnamed_input_as_the_steps_of_its_function_do():
     assert "t1 = leaf1 × leaf1 = 9" in text and "t2 = t1 × leaf2 = 18" in text
     assert [(e.name, e.analytic) for e in report.entries] == [("leaf2", 9.0), ("leaf1", 12.0)]
     assert [e.numeric for e in report.entries] == [pytest.approx(9.0), pytest.approx(12.0)]
+
+
+def test_an_inner_root_in_python_is_labelled_as_the_steps_within_numbered_as(script, stepped):
+    """explain(inner, w) numbers the graph below ``inner`` on its own; within
+    numbered_as(Labels(loss)) it labels as the steps of loss (the `chainrule step` oracle),
+    and its number is the central difference of the output neuron's act by hand."""
+    from autograd import explain, name_variables
+    from autograd.notation import Labels, numbered_as
+    namespace = runpy.run_path(script)
+    name_variables(namespace)
+    loss, w0 = namespace["loss"], namespace["n"].layers[0].neurons[0].w[0]
+    act = forward(weights(), XS[1])[0]
+    [inner] = [node for node in Labels(loss).short if node.data == pytest.approx(act, rel=1e-12)]
+    with numbered_as(Labels(loss)):
+        text = str(explain(inner, w0))
+    [root] = [label for label, number in stepped.items() if number == pytest.approx(act, rel=1e-5)]
+    head = text.splitlines()[0]
+    assert head.startswith(f"∂{root}/∂leaf1 = ")
+    by_hand = central_difference(lambda net: forward(net, XS[1])[0])
+    assert float(head.split()[2]) == pytest.approx(by_hand, rel=1e-7)
+    agree(where_numbers(text), stepped, 1e-5)
