@@ -267,11 +267,15 @@ def where_lines(namer, rows, nodes):
 
 def definitions_used(namer, rows, nodes):
     """``["t7 = h2·w4+h3·w5+1"]`` for the unnamed nodes among ``nodes`` (and
-    their operands) whose short label the text ``rows`` uses."""
-    candidates = []
-    for node in nodes:
-        candidates.append(node)
-        candidates.extend(node._prev)
+    their operands, and theirs where an unnamed operand is written out as its
+    expression: ``tanh(t5)``) whose short label the text ``rows`` uses."""
+    candidates = list(nodes)
+    written = candidates
+    for _ in range(Namer.DEEPEST + 1):
+        written = [p for node in written for p in node._prev]
+        candidates.extend(written)
+        written = [p for p in written if not p.name and p._opr.backward is not None
+                   and len(p._prev) <= 8]      # as Namer writes them out
     text = "\n".join(rows)
     words = set(_WORD.findall(text))
     used = [node for node in dict.fromkeys(candidates)

@@ -263,3 +263,30 @@ def test_an_inner_root_in_python_is_labelled_as_the_steps_within_numbered_as(scr
     by_hand = central_difference(lambda net: forward(net, XS[1])[0])
     assert float(head.split()[2]) == pytest.approx(by_hand, rel=1e-7)
     agree(where_numbers(text), stepped, 1e-5)
+
+
+def test_every_label_an_explanation_uses_is_defined():
+    """A node written out as its expression showed its operands' labels (tanh(t5)), and
+    the where-line defined leaf3 and leaf4 but not t5.  Oracles: by hand, with
+    out = tanh(0.3·2 − 0.8·0.5 + 0.1) and loss = (out − w·v)², ∂loss/∂w = −2(out − w·v)·v;
+    t5's number, 0.3, is the act the steps print."""
+    from autograd import Value, check, explain
+    w = [Value(0.3), Value(-0.8)]
+    b, W = Value(0.1), [Value(0.5), Value(-0.25)]
+    act = sum((wi * xi for wi, xi in zip(w, [2.0, 0.5])), b)
+    loss = ((act.tanh() - W[0] * W[1]) ** 2).named("loss")
+    out = math.tanh(0.3)
+    by_hand = -2 * (out - 0.5 * -0.25) * -0.25
+    text = str(explain(loss, W[0]))
+    assert float(text.split()[2]) == pytest.approx(by_hand, rel=1e-12)
+    lines = text.splitlines()
+    [where] = [line for line in lines if line.startswith("where ")]    # one line: short
+    definitions = where.removeprefix("where ").split("; ")
+    defined = {definition.split(" = ")[0] for definition in definitions}
+    rest = "\n".join(line for line in lines if line != where)
+    used = set(re.findall(r"(?<![\w'])((?:leaf|t)\d+)(?![\w'])", rest))
+    assert "tanh(t5)" in rest and used == {"t5", "leaf3", "leaf4"} and used <= defined, text
+    assert "t5 = leaf5+leaf1·2+leaf2·0.5" in definitions
+    assert act.data == pytest.approx(0.3, rel=1e-15)
+    verdict = check(loss, W[0], "2*leaf4*(tanh(t5)-leaf3*leaf4)").text()
+    assert "with leaf4 = -0.25, t5 = 0.3, leaf3 = 0.5" in verdict and "Here t5 = " in verdict
