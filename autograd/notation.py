@@ -177,7 +177,8 @@ class Labels:
     number, or the short name :func:`short_names` gives an unnamed node.
 
     Built lazily from the graph of ``root`` (or from ``nodes``; with neither,
-    from the graph of the first node asked about).  A node from outside that
+    from the graph of the first node asked about); within :func:`numbered_as`,
+    a part of its graph is called as the whole is.  A node from outside that
     graph gets the next free short name, so no node is ever written ``<op value>``.
     """
 
@@ -237,6 +238,9 @@ class Labels:
             return number(node.data)
         short = self.short
         found = short.get(node)
+        whole = _WHOLE.get() if found is None else None
+        if whole is not None and node in whole.short:   # outside this part of numbered_as's
+            found = short[node] = whole.short[node]
         if found is None:     # outside the graph: number it and its unnamed parents on
             nodes = self._graph(node)
             self._taken.update(n.name for n in nodes if n.name)

@@ -290,3 +290,16 @@ def test_every_label_an_explanation_uses_is_defined():
     assert act.data == pytest.approx(0.3, rel=1e-15)
     verdict = check(loss, W[0], "2*leaf4*(tanh(t5)-leaf3*leaf4)").text()
     assert "with leaf4 = -0.25, t5 = 0.3, leaf3 = 0.5" in verdict and "Here t5 = " in verdict
+
+
+def test_a_node_outside_the_inner_root_keeps_its_step_label(script, stepped):
+    """check --root (the second sample's output act) --wrt (the first sample's) called the
+    latter t49, a label no step prints.  Oracles: step's labels for the two acts (read by
+    their numbers, by hand), and by hand the second sample's act does not depend on the
+    first's: 0."""
+    acts = [forward(weights(), x)[0] for x in XS]
+    first, second = ([label for label, number in stepped.items() if label.startswith("t")
+                      and number == pytest.approx(act, rel=1e-5)][0] for act in acts)
+    r = chainrule("check", script, "--root", second, "--wrt", first, "--expected", "0")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"Your ∂{second}/∂{first} = 0 agrees" in r.stdout, r.stdout
