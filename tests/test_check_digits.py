@@ -870,3 +870,52 @@ def test_a_short_float_is_read_at_the_digits_it_was_written_with():
     assert "times the engine's" not in str(short_float)
     for typed in (-0.299, "-0.299"):
         assert check(L, w, typed).headline() == "Disagrees: your value is -4 times the engine's."
+
+
+def diagnosis_of(verdict):
+    return (verdict.diagnosis.kind, verdict.diagnosis.finding) if verdict.diagnosis else None
+
+
+def test_an_int_is_diagnosed_at_its_own_digits_as_its_text_is():
+    """``check(L, w, 20)`` is the 2 digits ``"20"`` is, not the 3 of the float 20.0.  By hand:
+    L = w·w at w = 79.9 has ∂L/∂w = 2w = 159.8, and 159.8/8 = 19.975, which rounds to 20 at
+    2 digits (no mistake can be told) but is not 20.0 at 3 (1/8 is named, float or text);
+    159.8 rounds to 160 at the 3 digits of the int 160."""
+    w = Value(79.9, "w")
+    L = w * w
+    assert_close(check(L, w, 0.0).engine, 2 * 79.9, rel=1e-15)
+    assert diagnosis_of(check(L, w, 20)) == diagnosis_of(check(L, w, "20"))
+    assert "1/8" not in check(L, w, 20).headline()
+    for eight in (20.0, "20.0"):
+        assert check(L, w, eight).headline() == "Disagrees: your value is 1/8 of the engine's."
+    assert check(L, w, 160).headline() == ("Disagrees at full precision, but agrees to the 3 "
+                                           "significant digits 160 has.")
+    np = pytest.importorskip("numpy")
+    assert check(L, w, np.int64(160)).headline() == check(L, w, 160).headline()
+
+
+TWO_DIGITS = ("Disagrees: the engine gives 3, and 2 significant digits are too few to tell "
+              "which mistake gives your value.")
+
+
+@pytest.mark.parametrize("given, headline", [
+    (-0.07, "Disagrees: your value has the wrong sign."),
+    (-0.075, "Disagrees: your value has the wrong sign."),
+    (2.003, "This is ∂C/∂b, not ∂C/∂a: your value is that node's gradient."),
+    (2.0, TWO_DIGITS),
+    (2, TWO_DIGITS.replace("2 significant digits are", "1 significant digit is")),
+])
+def test_a_float_names_what_its_text_names(given, headline):
+    """A float (or int) from Python names the mistake the text of its shortest form names:
+    a sign flip at its 1 digit (-0.07 for the engine's 0.0747058, the gradient of the test
+    above), another parameter's gradient at its 4 (2.003 for ∂C/∂b = a = 2.0031 while
+    ∂C/∂a = b = 3), too few digits at 1 or 2 (2, 2.0: ∂C/∂b rounds to them)."""
+    a, w = Value(0.3, "a"), Value(-0.41806, "w")
+    sigmoid = (a * w).sigmoid()
+    p, q = Value(2.0031, "a"), Value(3.0, "b")
+    product = p * q
+    L, wrt = (sigmoid, w) if given < 0 else (product, p)
+    as_float, as_text = check(L, wrt, given), check(L, wrt, repr(given))
+    assert diagnosis_of(as_float) == diagnosis_of(as_text)
+    assert as_float.convention == as_text.convention
+    assert as_float.headline() == headline
