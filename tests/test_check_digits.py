@@ -855,18 +855,17 @@ def test_a_float_the_engine_agrees_with_at_its_own_digits_names_no_mistake():
 def test_a_short_float_is_read_at_the_digits_it_was_written_with():
     """``check(L, w, -0.3)`` and ``check(L, w, "-0.3")`` are the same 1 significant digit:
     the same verdict, no mistake named (by hand: ∂σ(a·w)/∂w = a·σ(aw)(1 − σ(aw)) =
-    0.0747058…, and −4 times it is −0.29882, 0.39 % from −0.3, which a 3-digit value
-    would tell apart); given as −0.299 (3 digits, which −0.29882 rounds to) the factor
-    −4 is named, float or text."""
+    0.0747058…, and −4 times it is −0.29882, which rounds to −0.3 at its 1 digit, so the
+    digits are too few to tell; a 3-digit value would tell it apart); given as −0.299
+    (3 digits, which −0.29882 rounds to) the factor −4 is named, float or text."""
     a, w = Value(0.3, "a"), Value(-0.41806, "w")
     L = (a * w).sigmoid()
     s = 1.0 / (1.0 + math.exp(0.3 * 0.41806))
     assert_close(check(L, w, 0.0747).engine, 0.3 * s * (1.0 - s), rel=1e-12)
     short_float, short_text = check(L, w, -0.3), check(L, w, "-0.3")
-    assert short_float.headline() == ("Disagrees: the engine gives 0.0747058400753, and no "
-                                      "small mistake reproduces your value.")
-    assert short_text.headline() == ("Disagrees: the engine gives 0.07, and no small mistake "
-                                     "reproduces your value.")   # (to the digit typed)
+    too_few = "1 significant digit is too few to tell which mistake gives your value."
+    assert short_float.headline() == f"Disagrees: the engine gives 0.0747058400753, and {too_few}"
+    assert short_text.headline() == f"Disagrees: the engine gives 0.07, and {too_few}"  # (to the digit typed)
     assert "times the engine's" not in str(short_float)
     for typed in (-0.299, "-0.299"):
         assert check(L, w, typed).headline() == "Disagrees: your value is -4 times the engine's."
@@ -919,3 +918,19 @@ def test_a_float_names_what_its_text_names(given, headline):
     assert diagnosis_of(as_float) == diagnosis_of(as_text)
     assert as_float.convention == as_text.convention
     assert as_float.headline() == headline
+
+
+@pytest.mark.parametrize("given", ["20", 20, "0.5", 0.5])
+def test_a_whole_factor_at_too_few_digits_is_not_no_mistake(given):
+    """A whole factor k is one of the mistakes tried (docs: 'What the diagnosis says', 8):
+    when k times the engine's value gives the value at its 1 or 2 digits, the verdict says
+    the digits are too few, not that no small mistake reproduces it.  By hand: L = w·w at
+    w = 79.9 has ∂L/∂w = 159.8, and 159.8/8 = 19.975 rounds to 20; at w = 0.12, 0.24, and
+    2 × 0.24 = 0.48 rounds to 0.5."""
+    w = Value(79.9 if given in ("20", 20) else 0.12, "w")
+    L = w * w
+    verdict = check(L, w, given)
+    digits = "2 significant digits are" if given in ("20", 20) else "1 significant digit is"
+    assert verdict.headline().endswith(f", and {digits} too few to tell which mistake gives "
+                                       f"your value.")
+    assert verdict.diagnosis.kind is None and "No small mistake" not in str(verdict)
