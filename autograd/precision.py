@@ -119,8 +119,15 @@ def read_number(text):
 
 def written_form(number):
     """A number from Python as its author wrote it: an int's own digits (``20``, where the
-    float 20.0 reads ``20.0``), else the shortest form of its float (``-0.3``)."""
-    return str(operator.index(number)) if is_int(number) else repr(float(number))
+    float 20.0 reads ``20.0``), a numpy float32 or float16 its own shortest form (``0.0747``,
+    as numpy prints it, not its double's 0.07469999790191650), else the shortest form of
+    its float (``-0.3``)."""
+    if is_int(number):
+        return str(operator.index(number))
+    dtype = getattr(number, "dtype", None)
+    if getattr(dtype, "kind", "") == "f" and dtype.itemsize < 8 and getattr(number, "ndim", 1) == 0:
+        return str(number)
+    return repr(float(number))
 
 
 def shortest(x):

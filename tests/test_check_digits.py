@@ -934,3 +934,19 @@ def test_a_whole_factor_at_too_few_digits_is_not_no_mistake(given):
     assert verdict.headline().endswith(f", and {digits} too few to tell which mistake gives "
                                        f"your value.")
     assert verdict.diagnosis.kind is None and "No small mistake" not in str(verdict)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_a_numpy_float32_scalar_has_the_digits_numpy_prints(dtype):
+    """np.float32(0.0747) is the 0.0747 numpy prints (3 digits), not its double's
+    0.07469999790191650 (16): at full precision it disagrees with the engine's 0.0747058
+    (by hand, the sigmoid test above), which rounds to 0.0747, as the text says; and
+    np.float32(-0.3) is read as "-0.3" is."""
+    np = pytest.importorskip("numpy")
+    a, w = Value(0.3, "a"), Value(-0.41806, "w")
+    L = (a * w).sigmoid()
+    near = check(L, w, np.dtype(dtype).type(0.0747))
+    assert near.headline() == ("Disagrees at full precision, but agrees to the 3 significant "
+                               "digits 0.0747 has.")
+    short = np.dtype(dtype).type(-0.3)
+    assert diagnosis_of(check(L, w, short)) == diagnosis_of(check(L, w, "-0.3"))
