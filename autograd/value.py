@@ -493,15 +493,19 @@ class Value:
         node.__setstate__(self.__getstate__())
         return node
 
-    def __getstate__(self) -> tuple[None, dict[str, Any]]:
-        """What pickle and copy keep of a node: its slots (every protocol, 0 and 1
-        included, which refuse a class with ``__slots__`` and no ``__getstate__``)."""
-        return None, {key: getattr(self, key) for key in _STATE if hasattr(self, key)}
+    def __getstate__(self) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """What pickle and copy keep of a node: a subclass's own attributes (its
+        ``__dict__``, if it has one) and the slots (every protocol, 0 and 1 included,
+        which refuse a class with ``__slots__`` and no ``__getstate__``)."""
+        return (self.__dict__ or None if type(self).__dictoffset__ else None,
+                {key: getattr(self, key) for key in _STATE if hasattr(self, key)})
 
     def __setstate__(self, state: tuple[Any, dict[str, Any]]) -> None:
-        """The copy's slots; its hooks are registered again (the engine and compiled
+        """The copy's attributes and slots; its hooks are registered again (the engine and compiled
         code find a node's hooks through the registry, not by asking every node).  A
         pickle written before the op record's slot became ``_opr`` calls it ``_op``."""
+        if state[0]:
+            self.__dict__.update(state[0])
         for key, value in state[1].items():
             if key != "_hooks":
                 setattr(self, "_opr" if key == "_op" else key, value)
