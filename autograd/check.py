@@ -34,7 +34,7 @@ from .explain import DEFAULT_LIMIT, explanation_of
 from .formula import Formula, FormulaError, read_formula
 from .names import NodeNameError, printable
 from .ops import OPS, describe
-from .precision import Precision, precision_for, read_number, shortened, typed_precision
+from .precision import Precision, precision_for, read_number, shortened, typed_precision, written_form
 from .patterns import lazy
 from .value import Value, as_float
 from .verdict import BACKS_THE_ENGINE, SUSPECT_A_RULE, Verdict, Verdicts
@@ -90,8 +90,9 @@ def _read_expected(root, expected, digits, rtol, atol, wrt=None):
         return value, precision_for(value, text, digits=digits, rtol=rtol, atol=atol), None
     from_float = not (callable(expected) and not isinstance(expected, Value))
     value = _number(expected)
+    written = written_form(expected) if from_float and not isinstance(expected, Value) else None
     return value, precision_for(value, digits=digits, rtol=rtol, atol=atol,
-                                from_float=from_float), None
+                                from_float=from_float, written=written), None
 
 
 #: a list of numbers (``[[0.1, -2e-3], [nan, 1]]``): brackets, commas, numbers' characters

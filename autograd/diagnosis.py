@@ -154,7 +154,8 @@ def _diagnose(explanation, expected, given):
     if found.kind is None:
         found = _constant_factor(explanation, expected, close) or found
     if found.kind is None and same is not close and not given.tells_mistakes():
-        if _search(explanation, same).kind is not None:
+        if _search(explanation, same).kind is not None or \
+                _constant_factor(explanation, expected, same) is not None:
             return too_few_digits(given)
     return found
 

@@ -813,8 +813,8 @@ def _comparison(kind, l, layout, values, precisions, truth, agree, root_name):
 def _is_value(precision, g, loose=False):
     """Whether another gradient g is the value given: it agrees, and when the value has too
     few digits to tell mistakes apart (1 or 2), is it exactly (:meth:`Precision.reproduces`),
-    unless ``loose``."""
-    return precision.agrees(g) and (loose or precision.reproduces(g))
+    unless ``loose``; a float from Python at the digits it was written with, as that text."""
+    return precision.matches(g) and (loose or precision.reproduces(g))
 
 
 def _other_leaf(root, wrt, precision, grads, loose=False):

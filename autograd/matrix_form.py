@@ -31,7 +31,7 @@ from . import engine, names, ops
 from .floats import short_repr
 from .formula import number_text
 from .precision import (DECIMAL, Precision, is_number_text, precision_for, read_number, rounded_text,
-                        significant_digits)
+                        significant_digits, written_form)
 
 __all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
            "layout_of", "BatchView", "batch_view", "has_network_weights", "read_matrix", "read_matrix_text",
@@ -446,7 +446,7 @@ def _entry_precision(entry, where, digits, rtol, atol):
         value = float(entry)
     except OverflowError:
         raise MatrixEntryError(f"{where} is {short_repr(entry)}, too large for a float") from None
-    text = repr(value)
+    text = written_form(entry) if math.isfinite(value) else repr(value)
     if math.isfinite(value) and 0 < significant_digits(text) <= TYPED_FLOAT_DIGITS:
         return value, precision_for(value, text, digits=digits, rtol=rtol, atol=atol)
     return value, precision_for(value, digits=digits, rtol=rtol, atol=atol, from_float=True)

@@ -16,7 +16,8 @@ typed      text such as ``"0.00142919"`` or ``"-0.105"`` (the command line, a
 full       a float or a function's result from Python: full precision, so x
            agrees within ``rtol=1e-6, atol=1e-12`` (the float arithmetic of a
            hand formula differs from the engine's in the last bits).  For the
-           diagnosis a float has the digits of its shortest form (``-0.3``: 1).
+           diagnosis a float is read as the text of its shortest form (``-0.3``:
+           1 digit), an int as its digits (``20``: 2, not 20.0's 3).
 tolerance  ``rtol``/``atol`` given: ``math.isclose`` with them, whatever was typed.
 
 :meth:`Precision.agrees` is the verdict's test, :meth:`Precision.reproduces`
@@ -37,7 +38,7 @@ from .notation import number
 __all__ = ["Precision", "DEFAULT_RTOL", "DEFAULT_ATOL", "MISTAKE_DIGITS", "LOOSEST_MATCH", "told_apart",
            "significant_digits", "is_number_text",
            "is_not_finite_text", "typed_precision", "precision_for", "rounded_text", "read_number", "shortest",
-           "LONGEST_NUMBER", "DECIMAL"]
+           "LONGEST_NUMBER", "DECIMAL", "written_form"]
 
 #: full precision: the relative and absolute differences a hand formula may have
 DEFAULT_RTOL = 1e-6
@@ -116,6 +117,19 @@ def read_number(text):
     return float(text.strip().replace("−", "-"))
 
 
+def written_form(number):
+    """A number from Python as its author wrote it: an int's own digits (``20``, where the
+    float 20.0 reads ``20.0``), a numpy float32 or float16 its own shortest form (``0.0747``,
+    as numpy prints it, not its double's 0.07469999790191650), else the shortest form of
+    its float (``-0.3``)."""
+    if is_int(number):
+        return str(operator.index(number))
+    dtype = getattr(number, "dtype", None)
+    if getattr(dtype, "kind", "") == "f" and dtype.itemsize < 8 and getattr(number, "ndim", 1) == 0:
+        return str(number)
+    return repr(float(number))
+
+
 def shortest(x):
     """x as the number the engine shows: the shortest decimal that reads back as x."""
     return Decimal(repr(float(x)))
@@ -169,7 +183,7 @@ class Precision:
     """
 
     def __init__(self, value, mode, text=None, digits=None, rtol=None, atol=None,
-                 from_float=False):
+                 from_float=False, written=None):
         self.value = value
         self.mode = mode
         self.text = text
@@ -177,6 +191,8 @@ class Precision:
         self.rtol = rtol
         self.atol = atol
         self.from_float = from_float
+        #: a number from Python as written: an int's digits, else its float's shortest form
+        self.written = written if written is not None else repr(float(value))
         if mode == "typed":
             self._typed = _decimal(text)
             self._unit = _unit_of(self._typed, digits)
@@ -206,14 +222,12 @@ class Precision:
 
     def matches(self, x):
         """Whether x agrees with the value at the digits it was given.  A float from Python
-        is matched to the digits its shortest form has, so 0.005717 finds the mistake that
-        gives 0.0057167524."""
+        is matched as the text of its shortest form is (:meth:`as_written`), so 0.005717
+        finds the mistake that gives 0.0057167524."""
         if self.agrees(x):
             return True
-        if self.mode == "full" and self.from_float:
-            rtol = max(self.rtol, typed_precision(self.value))
-            return math.isclose(x, self.value, rel_tol=rtol, abs_tol=self.atol)
-        return False
+        own = self.as_written()
+        return own is not None and own.agrees(x)
 
     def tells_mistakes(self):
         """Whether the value is given precisely enough for a diagnosis to name a mistake
@@ -331,13 +345,20 @@ class Precision:
     def hint(self, x):
         """For a float from Python that does not agree: the digits of its shortest
         form when x rounds (or cuts) to it at those digits, else None."""
-        if self.mode != "full" or not self.from_float or not math.isfinite(self.value):
-            return None
-        text = repr(self.value)
-        digits = significant_digits(text)
-        if digits == 0 or not Precision(self.value, "typed", text, digits).agrees(x):
-            return None
-        return digits
+        own = self.as_written()
+        return own.digits if own is not None and own.agrees(x) else None
+
+    def as_written(self):
+        """A float (or int) from Python as the typed value of its written form, the digits
+        it was given with (``-0.3``: 1; ``20``: 2), which the diagnosis reads it at as it
+        reads that text; None for any other value, a zero, NaN or an infinity."""
+        own = self.__dict__.get("_own", False)        # made once: the diagnosis asks often
+        if own is False:
+            digits = (significant_digits(self.written) if self.mode == "full" and
+                      self.from_float and math.isfinite(self.value) else 0)
+            own = self._own = Precision(self.value, "typed", self.written, digits) \
+                if digits else None
+        return own
 
     def leading_digits(self, x):
         """For a value that does not agree: the most significant digits, fewer than it has
@@ -355,7 +376,7 @@ class Precision:
         it has no more than k, or is computed."""
         if k >= self._digits_given():
             return None
-        text = self.text if self.mode == "typed" else repr(self.value)
+        text = self.text if self.mode == "typed" else self.written
         shorter = rounded_text(_decimal(text), k)
         return Precision(float(shorter), "typed", shorter, k)
 
@@ -381,7 +402,7 @@ class Precision:
         if self.mode == "typed":
             return self.digits
         if self.mode == "full" and self.from_float and math.isfinite(self.value):
-            return significant_digits(repr(self.value))
+            return significant_digits(self.written)
         return 0
 
     def __repr__(self):
@@ -424,7 +445,8 @@ def _tolerance(value, name, default):
     return number
 
 
-def precision_for(value, text=None, *, digits=None, rtol=None, atol=None, from_float=False):
+def precision_for(value, text=None, *, digits=None, rtol=None, atol=None, from_float=False,
+                  written=None):
     """The :class:`Precision` of a value given as ``text`` (typed) or as a number.
 
     ``digits`` says how many significant digits the number has (a float, or a
@@ -444,7 +466,7 @@ def precision_for(value, text=None, *, digits=None, rtol=None, atol=None, from_f
         text = text.strip().replace("−", "-")
         return Precision(value, "typed", text=text, digits=significant_digits(text))
     return Precision(value, "full", text=text, rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL,
-                     from_float=from_float)
+                     from_float=from_float, written=written)
 
 
 def rounded_text(number, digits):

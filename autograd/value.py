@@ -18,7 +18,7 @@ from collections.abc import Callable, Generator, Iterable, Sequence, Set as Abst
 from typing import TYPE_CHECKING, Any, SupportsFloat, Union
 
 from . import engine, ops, recording
-from .floats import as_float, left_sum, listlike
+from .floats import as_float, left_sum, listlike, short_repr
 from .graph import topological_order
 from .ops import ADD, CONSTANT, DOT, LEAF, MUL, NEG, PARAMETER, SUM, Op, SharedParents, describe
 
@@ -192,9 +192,14 @@ def _micrograd_leaf(data: Any, children: Any, rest: tuple[Any, ...],
     """micrograd's positional ``Value(data, _children, _op, label)`` as the leaf's label:
     with no children and no op it is a leaf, as there; children or an op are refused in
     one line (chainrule records them when a node is computed)."""
-    if children.__class__ is not tuple or len(rest) > 2:
+    if children.__class__ in (list, set, frozenset):   # micrograd takes any: set(_children)
+        children = tuple(children)
+    if isinstance(children, str) or len(rest) > 2:      # a name, then more
         raise TypeError(f"Value() takes data and a name, or micrograd's data, _children, _op, "
                         f"label: got {2 + len(rest)} positional arguments")
+    if children.__class__ is not tuple:
+        raise TypeError(f"Value() got micrograd's _children as {type(children).__name__} "
+                        f"{short_repr(children)}: a tuple of Values (() for a leaf)")
     op = rest[0] if rest else ""
     if len(rest) == 2:
         if label is not None:
@@ -488,15 +493,19 @@ class Value:
         node.__setstate__(self.__getstate__())
         return node
 
-    def __getstate__(self) -> tuple[None, dict[str, Any]]:
-        """What pickle and copy keep of a node: its slots (every protocol, 0 and 1
-        included, which refuse a class with ``__slots__`` and no ``__getstate__``)."""
-        return None, {key: getattr(self, key) for key in _STATE if hasattr(self, key)}
+    def __getstate__(self) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """What pickle and copy keep of a node: a subclass's own attributes (its
+        ``__dict__``, if it has one) and the slots (every protocol, 0 and 1 included,
+        which refuse a class with ``__slots__`` and no ``__getstate__``)."""
+        return (self.__dict__ or None if type(self).__dictoffset__ else None,
+                {key: getattr(self, key) for key in _STATE if hasattr(self, key)})
 
     def __setstate__(self, state: tuple[Any, dict[str, Any]]) -> None:
-        """The copy's slots; its hooks are registered again (the engine and compiled
+        """The copy's attributes and slots; its hooks are registered again (the engine and compiled
         code find a node's hooks through the registry, not by asking every node).  A
         pickle written before the op record's slot became ``_opr`` calls it ``_op``."""
+        if state[0]:
+            self.__dict__.update(state[0])
         for key, value in state[1].items():
             if key != "_hooks":
                 setattr(self, "_opr" if key == "_op" else key, value)

@@ -130,7 +130,7 @@ class Verdict:
         hint = p.hint(self.engine)
         if hint:
             return (f"Disagrees at full precision, but agrees to the {hint} significant "
-                    f"digits {repr(self.expected)} has.")
+                    f"digits {p.written} has.")
         engine = p.shown(self.engine) if p.mode == "typed" else number(self.engine, 12)
         placeholders = self._placeholders
         if placeholders:
@@ -158,7 +158,7 @@ class Verdict:
             hint = self.precision.hint(self.engine)
             if hint:
                 sentences.append(
-                    f"To the {hint} significant digits {repr(self.expected)} has, the engine's "
+                    f"To the {hint} significant digits {self.precision.written} has, the engine's "
                     f"value is the same: pass digits={hint} (or the number as text) if those "
                     f"are the digits you have.")
             if self.blames_a_rule:

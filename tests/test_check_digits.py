@@ -855,18 +855,98 @@ def test_a_float_the_engine_agrees_with_at_its_own_digits_names_no_mistake():
 def test_a_short_float_is_read_at_the_digits_it_was_written_with():
     """``check(L, w, -0.3)`` and ``check(L, w, "-0.3")`` are the same 1 significant digit:
     the same verdict, no mistake named (by hand: ∂σ(a·w)/∂w = a·σ(aw)(1 − σ(aw)) =
-    0.0747058…, and −4 times it is −0.29882, 0.39 % from −0.3, which a 3-digit value
-    would tell apart); given as −0.299 (3 digits, which −0.29882 rounds to) the factor
-    −4 is named, float or text."""
+    0.0747058…, and −4 times it is −0.29882, which rounds to −0.3 at its 1 digit, so the
+    digits are too few to tell; a 3-digit value would tell it apart); given as −0.299
+    (3 digits, which −0.29882 rounds to) the factor −4 is named, float or text."""
     a, w = Value(0.3, "a"), Value(-0.41806, "w")
     L = (a * w).sigmoid()
     s = 1.0 / (1.0 + math.exp(0.3 * 0.41806))
     assert_close(check(L, w, 0.0747).engine, 0.3 * s * (1.0 - s), rel=1e-12)
     short_float, short_text = check(L, w, -0.3), check(L, w, "-0.3")
-    assert short_float.headline() == ("Disagrees: the engine gives 0.0747058400753, and no "
-                                      "small mistake reproduces your value.")
-    assert short_text.headline() == ("Disagrees: the engine gives 0.07, and no small mistake "
-                                     "reproduces your value.")   # (to the digit typed)
+    too_few = "1 significant digit is too few to tell which mistake gives your value."
+    assert short_float.headline() == f"Disagrees: the engine gives 0.0747058400753, and {too_few}"
+    assert short_text.headline() == f"Disagrees: the engine gives 0.07, and {too_few}"  # (to the digit typed)
     assert "times the engine's" not in str(short_float)
     for typed in (-0.299, "-0.299"):
         assert check(L, w, typed).headline() == "Disagrees: your value is -4 times the engine's."
+
+
+def diagnosis_of(verdict):
+    return (verdict.diagnosis.kind, verdict.diagnosis.finding) if verdict.diagnosis else None
+
+
+def test_an_int_is_diagnosed_at_its_own_digits_as_its_text_is():
+    """``check(L, w, 20)`` is the 2 digits ``"20"`` is, not the 3 of the float 20.0.  By hand:
+    L = w·w at w = 79.9 has ∂L/∂w = 2w = 159.8, and 159.8/8 = 19.975, which rounds to 20 at
+    2 digits (no mistake can be told) but is not 20.0 at 3 (1/8 is named, float or text);
+    159.8 rounds to 160 at the 3 digits of the int 160."""
+    w = Value(79.9, "w")
+    L = w * w
+    assert_close(check(L, w, 0.0).engine, 2 * 79.9, rel=1e-15)
+    assert diagnosis_of(check(L, w, 20)) == diagnosis_of(check(L, w, "20"))
+    assert "1/8" not in check(L, w, 20).headline()
+    for eight in (20.0, "20.0"):
+        assert check(L, w, eight).headline() == "Disagrees: your value is 1/8 of the engine's."
+    assert check(L, w, 160).headline() == ("Disagrees at full precision, but agrees to the 3 "
+                                           "significant digits 160 has.")
+    np = pytest.importorskip("numpy")
+    assert check(L, w, np.int64(160)).headline() == check(L, w, 160).headline()
+
+
+TWO_DIGITS = ("Disagrees: the engine gives 3, and 2 significant digits are too few to tell "
+              "which mistake gives your value.")
+
+
+@pytest.mark.parametrize("given, headline", [
+    (-0.07, "Disagrees: your value has the wrong sign."),
+    (-0.075, "Disagrees: your value has the wrong sign."),
+    (2.003, "This is ∂C/∂b, not ∂C/∂a: your value is that node's gradient."),
+    (2.0, TWO_DIGITS),
+    (2, TWO_DIGITS.replace("2 significant digits are", "1 significant digit is")),
+])
+def test_a_float_names_what_its_text_names(given, headline):
+    """A float (or int) from Python names the mistake the text of its shortest form names:
+    a sign flip at its 1 digit (-0.07 for the engine's 0.0747058, the gradient of the test
+    above), another parameter's gradient at its 4 (2.003 for ∂C/∂b = a = 2.0031 while
+    ∂C/∂a = b = 3), too few digits at 1 or 2 (2, 2.0: ∂C/∂b rounds to them)."""
+    a, w = Value(0.3, "a"), Value(-0.41806, "w")
+    sigmoid = (a * w).sigmoid()
+    p, q = Value(2.0031, "a"), Value(3.0, "b")
+    product = p * q
+    L, wrt = (sigmoid, w) if given < 0 else (product, p)
+    as_float, as_text = check(L, wrt, given), check(L, wrt, repr(given))
+    assert diagnosis_of(as_float) == diagnosis_of(as_text)
+    assert as_float.convention == as_text.convention
+    assert as_float.headline() == headline
+
+
+@pytest.mark.parametrize("given", ["20", 20, "0.5", 0.5])
+def test_a_whole_factor_at_too_few_digits_is_not_no_mistake(given):
+    """A whole factor k is one of the mistakes tried (docs: 'What the diagnosis says', 8):
+    when k times the engine's value gives the value at its 1 or 2 digits, the verdict says
+    the digits are too few, not that no small mistake reproduces it.  By hand: L = w·w at
+    w = 79.9 has ∂L/∂w = 159.8, and 159.8/8 = 19.975 rounds to 20; at w = 0.12, 0.24, and
+    2 × 0.24 = 0.48 rounds to 0.5."""
+    w = Value(79.9 if given in ("20", 20) else 0.12, "w")
+    L = w * w
+    verdict = check(L, w, given)
+    digits = "2 significant digits are" if given in ("20", 20) else "1 significant digit is"
+    assert verdict.headline().endswith(f", and {digits} too few to tell which mistake gives "
+                                       f"your value.")
+    assert verdict.diagnosis.kind is None and "No small mistake" not in str(verdict)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_a_numpy_float32_scalar_has_the_digits_numpy_prints(dtype):
+    """np.float32(0.0747) is the 0.0747 numpy prints (3 digits), not its double's
+    0.07469999790191650 (16): at full precision it disagrees with the engine's 0.0747058
+    (by hand, the sigmoid test above), which rounds to 0.0747, as the text says; and
+    np.float32(-0.3) is read as "-0.3" is."""
+    np = pytest.importorskip("numpy")
+    a, w = Value(0.3, "a"), Value(-0.41806, "w")
+    L = (a * w).sigmoid()
+    near = check(L, w, np.dtype(dtype).type(0.0747))
+    assert near.headline() == ("Disagrees at full precision, but agrees to the 3 significant "
+                               "digits 0.0747 has.")
+    short = np.dtype(dtype).type(-0.3)
+    assert diagnosis_of(check(L, w, short)) == diagnosis_of(check(L, w, "-0.3"))

@@ -651,13 +651,14 @@ def test_scientific_notation_with_a_letter_x_is_the_number(typed):
 
 
 def test_no_mistake_found_names_every_mistake_searched_for():
-    """L = (x·w - y)² at x = 0.7, w = 2, y = 1: ∂L/∂w = 2(x·w - y)·x = 0.56 by hand, and 7
-    is no small mistake's value.  The sentence saying so lists every kind the search tries
-    (docs/check-and-explain.md, 'What the diagnosis says'): it left out the power rule's 2
-    and the one path counted alone though both are searched."""
+    """L = (x·w - y)² at x = 0.7, w = 2, y = 1: ∂L/∂w = 2(x·w - y)·x = 0.56 by hand, and
+    7.00 (12.5 times it, no whole factor) is no small mistake's value.  The sentence
+    saying so lists every kind the search tries (docs/check-and-explain.md, 'What the
+    diagnosis says'): it left out the power rule's 2 and the one path counted alone though
+    both are searched."""
     x, w = Value(0.7, name="x"), Value(2.0, name="w")
     L = ((x * w - Value(1.0, name="y", kind="constant")) ** 2).named("L")
-    verdict = check(L, w, "7")
+    verdict = check(L, w, "7.00")
     assert not verdict and verdict.diagnosis.kind is None
     message = verdict.diagnosis.message
     for kind in ("a sign flip", "one term of a sum", "a path left out", "counted alone",

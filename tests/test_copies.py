@@ -171,3 +171,29 @@ def test_a_pickle_cut_short_leaves_nothing_behind_for_the_next(how, error, steps
     assert below(twin_y, n) is twin_x
     assert twin_x.grad == pytest.approx(FACTOR ** n, rel=1e-9)
     assert x.grad == 0.0
+
+
+class TaggedValue(Value):
+    """A learner's subclass of Value, with attributes of its own (a __dict__)."""
+
+
+@pytest.mark.parametrize("how", ["copy", "deepcopy"] +
+                         [f"pickle {p}" for p in range(pickle.HIGHEST_PROTOCOL + 1)])
+def test_a_subclass_keeps_its_own_attributes(how):
+    """A subclass of Value with its own attributes kept only the slots through copy and
+    pickle (tag lost); now the attributes too.  Oracle: the values set, and the product
+    rule by hand (∂(a·b)/∂a = b = 3)."""
+    a = TaggedValue(2.0, "a")
+    a.tag = "input"
+    y = a * Value(3.0, "b")
+    if how == "copy":
+        made, root = copy.copy(a), None
+    else:
+        root = copy.deepcopy(y) if how == "deepcopy" else \
+            pickle.loads(pickle.dumps(y, int(how.split()[1])))
+        made = root._prev[0]
+    assert type(made) is TaggedValue and made.tag == "input"
+    assert (made.data, made.name, made.kind) == (2.0, "a", "leaf")
+    if root is not None:
+        root.backward()
+        assert (made.grad, a.grad) == (3.0, 0.0)

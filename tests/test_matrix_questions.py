@@ -2070,3 +2070,16 @@ def test_numbers_separated_by_commas_without_brackets_are_a_vector(tmp_path, cap
     from autograd.cli import main
     assert main(["check", str(script), "--wrt", "W2", "--expected", typed]) == 0
     assert capsys.readouterr().out.startswith("Your ∂C/∂W2 agrees with the engine's in all 3")
+
+
+def test_int_entries_have_their_own_digits_as_their_text_has():
+    """An int entry is the digits it was written with, as text is: [[20, -6]] is "20", "-6"
+    (2 and 1 digits), not the floats' 20.0 and -6.0.  By hand: C = w₀² + w₁² at (10.2, -3)
+    has ∂C/∂w = (20.4, -6), and 20.4 rounds to 20 at 2 digits but is not 20.0 at 3."""
+    from autograd.value import Value
+    W = [[Value(10.2), Value(-3.0)]]
+    C = W[0][0] * W[0][0] + W[0][1] * W[0][1]
+    for ints in ([[20, -6]], np.array([[20, -6]]), [[np.int64(20), np.int32(-6)]]):
+        assert bool(check(C, W, ints)) is bool(check(C, W, [["20", "-6"]])) is True
+    for floats in ([[20.0, -6.0]], [["20.0", "-6.0"]]):
+        assert not check(C, W, floats)

@@ -298,3 +298,26 @@ def test_drawing_the_learners_unnamed_loss_names_it_readably():
     assert str(caught.value) == (f"draw: highlight an unnamed value = 1.0 is not in the graph "
                                  f"of an unnamed tanh node = {o.data!r}")
     assert "<" not in str(caught.value)
+
+
+@pytest.mark.parametrize("children", [[], set(), frozenset()], ids=["list", "set", "frozenset"])
+def test_micrographs_empty_children_of_any_collection_make_a_leaf(children):
+    """micrograd's constructor keeps ``set(_children)`` (its engine.py), so an empty list
+    or set is a leaf there as () is: here too, named by its label; non-empty ones are
+    refused as a tuple of children is (by hand: the leaf holds the number given)."""
+    v = Value(1.5, children, "", "a")
+    assert (v.data, v.name, v.label, v._op, v.is_leaf, v.parents) == (1.5, "a", "a", "", True, ())
+    a = Value(2.0, label="a")
+    with pytest.raises(TypeError, match=r"^Value\(1\.5, \('a' = 2\.0\), ''\): chainrule records"):
+        Value(1.5, type(children)([a]), "")
+
+
+@pytest.mark.parametrize("children", [None, 5])
+def test_micrographs_children_that_are_no_collection_are_named(children):
+    """Value(1.0, None, None): the second of micrograd's four arguments is its _children,
+    so the one-line error names it and what it was (not the count, which is micrograd's)."""
+    with pytest.raises(TypeError) as caught:
+        Value(1.0, children, None)
+    assert str(caught.value) == (f"Value() got micrograd's _children as "
+                                 f"{type(children).__name__} {children!r}: a tuple of "
+                                 f"Values (() for a leaf)")
