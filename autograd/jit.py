@@ -1172,6 +1172,8 @@ def _remembered_matrix(np, rows, jitted):
     are immutable and hold only floats, the matrix is reused after one identity test of
     the whole list (:func:`autograd.identity.same_objects`: its array of addresses
     compared with the last one's); a row replaced, added or removed converts again.
+    The matrix is made from that copy, so a row another thread replaces meanwhile is
+    not remembered with the numbers of the one before it.
     Rows that are lists (mutable) are converted on every call."""
     held = jitted._rows_matrix
     if held is not None and same_objects(rows, held[0], held[2]):
@@ -1180,13 +1182,15 @@ def _remembered_matrix(np, rows, jitted):
         return None
     from .jit_numpy import float_rows
     first = rows[0]
+    if type(first) is tuple:   # converted from the copy kept: another thread may change rows
+        rows = rows[:]
+        first = rows[0]
     matrix = float_rows(rows, len(first)) if type(first) in (tuple, list) else None
     if matrix is None:
         return None
     if type(first) is tuple:   # and so is every row (float_rows checked)
         matrix.flags.writeable = False
-        kept = rows[:]
-        jitted._rows_matrix = (kept, matrix, addresses(kept))
+        jitted._rows_matrix = (rows, matrix, addresses(rows))
     return matrix
 
 

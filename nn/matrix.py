@@ -453,6 +453,8 @@ class MatrixProgram:
                 and all(map(is_, samples, last[0]))):
             return last[1], last[2]
         from autograd.jit_numpy import float_rows
+        if samples.__class__ is list and len(samples) and samples[0].__class__ is tuple:
+            samples = samples[:]   # read and kept as one: another thread may change the list
         floats = float_rows(samples, width) if samples.__class__ is list else None
         if len(samples) == 0:
             data = np.zeros((0, width))
@@ -469,7 +471,7 @@ class MatrixProgram:
         X, Y = columns[:self.n_in], columns[self.n_in:]
         if data is floats and samples[0].__class__ is tuple:   # so is every row
             X.flags.writeable = Y.flags.writeable = False   # shared with the next call
-            self._last_tuples = (list(samples), X, Y)   # tuples of floats: immutable
+            self._last_tuples = (samples, X, Y)   # the copy read; tuples of floats: immutable
         return X, Y
 
     def _column_name(self, j):

@@ -150,6 +150,26 @@ def test_a_changed_list_is_converted_again(change):
     assert run(data, step, params) == expected(data)
 
 
+def test_a_row_replaced_by_another_thread_while_the_list_is_read_is_not_remembered(monkeypatch):
+    """Another thread replaces a row just after the list was converted, before it was
+    kept (injected at that moment): the list as it now is gives its own numbers."""
+    import autograd.jit_numpy as jit_numpy
+    data = samples()
+    loss, params = loss_and_parameters()
+    step = jit(loss, backend="numpy")
+    convert = jit_numpy.float_rows
+
+    def converted_then_replaced(rows, width):
+        matrix = convert(rows, width)
+        data[0] = (2.5, 1.0)          # the other thread, between the read and the keeping
+        return matrix
+    monkeypatch.setattr(jit_numpy, "float_rows", converted_then_replaced)
+    before = run(data, step, params)
+    monkeypatch.setattr(jit_numpy, "float_rows", convert)
+    assert data[0] == (2.5, 1.0) and before != expected(data)
+    assert run(data, step, params) == expected(data)
+
+
 def test_rows_that_are_lists_are_read_again_on_every_call():
     data = [list(s) for s in samples()]
     loss, params = loss_and_parameters()

@@ -37,6 +37,25 @@ def test_matrix_program_rereads_a_mutable_number_inside_the_same_tuples():
     assert again == pytest.approx(_fresh_batch(net, samples), rel=1e-12)
 
 
+def test_a_row_replaced_by_another_thread_while_the_list_is_read_is_not_remembered(monkeypatch):
+    """Another thread replaces a row just after the list was converted, before it was
+    kept (injected at that moment): the list as it now is gives its own loss."""
+    import autograd.jit_numpy as jit_numpy
+    net = nn.MLP([2, 3, 1], activation=["tanh", "sigmoid"], seed=0)
+    program = net.jit_loss("half_squared_error", backend="numpy")
+    samples = [(0.1 * i, 0.2, 1.0) for i in range(5)]
+    convert = jit_numpy.float_rows
+
+    def converted_then_replaced(rows, width):
+        matrix = convert(rows, width)
+        samples[0] = (3.0, -2.0, 0.0)   # the other thread, between the read and the keeping
+        return matrix
+    monkeypatch.setattr(jit_numpy, "float_rows", converted_then_replaced)
+    program.batch(samples)
+    monkeypatch.setattr(jit_numpy, "float_rows", convert)
+    assert program.batch(samples) == pytest.approx(_eager_sum(net, samples), rel=1e-12)
+
+
 def test_matrices_handed_out_cannot_change_a_later_batch():
     net = nn.MLP([2, 3, 1], activation=["tanh", "sigmoid"], seed=0)
     program = net.jit_loss("half_squared_error", backend="numpy")
