@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from itertools import chain, combinations
 
 from . import engine, graph, names, ops
-from .explain import SHOWN_PATHS, definitions_used
 from .notation import number
 from .precision import formula_gives
 
@@ -102,9 +101,7 @@ def diagnose(explanation, expected, given):
     found = _diagnose(explanation, expected, given)
     if found is not None and found.kind is None:
         found = _rounded(explanation, expected, given) or found
-    if found is None:
-        return None
-    return _with_definitions(explanation, found)
+    return found
 
 
 def _rounded(explanation, expected, given):
@@ -123,20 +120,6 @@ def _rounded(explanation, expected, given):
     found.message += (f" This gives your value to its first {k} significant digits; "
                       f"intermediate values rounded along the way change the digits after.")
     return found
-
-
-def _with_definitions(explanation, diagnosis):
-    """The diagnosis, its message ending in what its short labels stand for
-    (``Here t3 = y-y'.``), the same labels explain and the steps use."""
-    nodes = [explanation.root, explanation.wrt]
-    if not explanation.grouped:
-        nodes += [node for path in explanation.paths[:SHOWN_PATHS] for node in path.nodes]
-    if diagnosis.term is not None:
-        nodes.append(diagnosis.term[1])
-    definitions = definitions_used(explanation.namer, [diagnosis.message], nodes)
-    if definitions:
-        diagnosis.message += f" Here {'; '.join(definitions)}."
-    return diagnosis
 
 
 def _diagnose(explanation, expected, given):

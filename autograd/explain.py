@@ -386,6 +386,15 @@ class Explanation:
     def name_of(self, node: Value) -> str:
         return self._namer.text(node)
 
+    def definitions(self, rows: list[str], more: tuple[Value, ...] = ()) -> list[str]:
+        """``["t3 = y-y'", "leaf1 = 0.5 (an unnamed leaf)"]``: what the short labels
+        the text ``rows`` uses stand for, among the root, wrt, the nodes of the paths
+        shown and ``more`` (:func:`definitions_used`)."""
+        nodes = [self.root, self.wrt, *more]
+        if not self.grouped:
+            nodes += [node for path in self.paths[:SHOWN_PATHS] for node in path.nodes]
+        return definitions_used(self._namer, rows, nodes)
+
     @property
     def derivative(self) -> str:
         """``∂O/∂w1``."""

@@ -180,6 +180,11 @@ class Verdict:
                     f"carry more digits through to agree further.")
             elif self.diagnosis is not None and not self.convention and not self._only_digits:
                 sentences.append(self.diagnosis.message)   # the convention already says what it is
+        term = self.diagnosis.term if self.diagnosis is not None else None
+        definitions = self.explanation.definitions(
+            [self.headline(), *sentences], () if term is None else (term[1],))
+        if definitions:     # every short label the verdict uses (t3, leaf1), as the steps
+            sentences.append(f"Here {'; '.join(definitions)}.")
         return sentences
 
     @property

@@ -303,3 +303,57 @@ def test_a_node_outside_the_inner_root_keeps_its_step_label(script, stepped):
     r = chainrule("check", script, "--root", second, "--wrt", first, "--expected", "0")
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"Your ∂{second}/∂{first} = 0 agrees" in r.stdout, r.stdout
+
+
+LABEL = r"(?<![\w'])((?:leaf|t)\d+)(?![\w'])"
+
+
+def labels_and_definitions(verdict):
+    """(the labels a verdict's text uses outside its 'Here ...' sentence, {label: what
+    'Here ...' says it is})."""
+    here = re.search(r" Here (.*)\.$", verdict, re.M)
+    defined = dict(d.split(" = ", 1) for d in here.group(1).split("; ")) if here else {}
+    rest = verdict.replace(here.group(0), "") if here else verdict
+    return set(re.findall(LABEL, rest)), defined
+
+
+def test_every_label_a_verdict_uses_is_defined_in_python():
+    """check(L, a, ...) of an unnamed graph said 'Your ∂t3/∂leaf1 = 6.00 agrees ...
+    Nudging leaf1 ...' with neither label said; only a diagnosis naming a label defined
+    it.  Oracles: by hand L = (a·b + c)·f, ∂L/∂a = b·f = 6, and the labels and numbers
+    the steps of L print."""
+    from autograd import Value, backward_steps, check
+    a, b, c, f = Value(2.0), Value(-3.0), Value(10.0), Value(-2.0)
+    L = (a * b + c) * f
+    steps = "\n".join(map(str, backward_steps(L)))
+    assert "t3 = t2 × leaf4 = -8" in steps and "t1 = leaf1 × leaf2 = -6" in steps
+    for typed, agreed in (("6.00", True), ("-6.00", False), ("6", True), ("12.0", False)):
+        verdict = check(L, a, typed)
+        assert bool(verdict) is agreed and verdict.engine == -3.0 * -2.0
+        used, defined = labels_and_definitions(verdict.text())
+        assert {"t3", "leaf1"} <= used and used <= set(defined), verdict.text()
+        assert defined["leaf1"] == "2 (an unnamed leaf)"
+        assert defined["t3"] == "(leaf1·leaf2+leaf3)·leaf4"
+
+
+def test_every_label_a_verdict_uses_is_defined_with_an_inner_root(script, stepped):
+    """check --root (an output weight times a hidden tanh, which the verdict writes out as
+    leafK·tanh(tJ)) printed tJ and leafK with no definition.  Oracles: the steps' labels
+    and numbers, and by hand ∂(v·tanh(act))/∂w0 = v·(1 − tanh²(act))·x0."""
+    net = weights()
+    (w, bias), v = net[0][0], net[1][0][0][0]
+    x = XS[0]
+    act = w[0] * x[0] + w[1] * x[1] + bias
+    [root] = [label for label, number in stepped.items() if label.startswith("t")
+              and number == pytest.approx(v * math.tanh(act), rel=1e-5)]
+    by_hand = v * (1 - math.tanh(act) ** 2) * x[0]
+    for typed, code in ((f"{by_hand:.6g}", 0), (f"{-by_hand:.6g}", 1)):
+        r = chainrule("check", script, "--root", root, "--wrt", "leaf1", "--expected", typed)
+        assert r.returncode == code, r.stdout + r.stderr
+        verdict = "\n".join(line for line in r.stdout.splitlines() if not line.startswith("Next:"))
+        used, defined = labels_and_definitions(verdict)
+        assert "tanh(" in verdict and len(used) >= 3 and used <= set(defined), r.stdout
+        for label in used:
+            number = defined[label].removesuffix(" (an unnamed leaf)")
+            if label.startswith("leaf"):
+                assert float(number) == pytest.approx(stepped[label], rel=1e-5), label
