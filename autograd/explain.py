@@ -652,9 +652,12 @@ def explain(root: Value, wrt: Value | str | Any, *, limit: int = DEFAULT_LIMIT,
         refuse_matrix_name(root, wrt)
     result = explanation_of(root, wrt, limit, "explain")
     if result.path_count == 0:
-        raise ValueError(
-            f"explain: {result.name_of(root)} does not depend on {ops.describe(result.wrt)}: "
-            f"no path leads from it to the root (its gradient is 0)")
+        wrt = result.wrt     # an unnamed one by its label, as the steps print it
+        said = (f"explain: {result.name_of(root)} does not depend on "
+                f"{ops.describe(wrt) if wrt.name else result.name_of(wrt)}: "
+                f"no path leads from it to the root (its gradient is 0)")
+        definitions = result.definitions([said])   # the labels it uses, as the steps'
+        raise ValueError(f"{said}; here {', '.join(definitions)}" if definitions else said)
     return result
 
 

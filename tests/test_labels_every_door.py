@@ -357,3 +357,26 @@ def test_every_label_a_verdict_uses_is_defined_with_an_inner_root(script, steppe
             number = defined[label].removesuffix(" (an unnamed leaf)")
             if label.startswith("leaf"):
                 assert float(number) == pytest.approx(stepped[label], rel=1e-5), label
+
+
+def test_explain_of_a_node_the_root_does_not_depend_on_says_its_label(script, stepped):
+    """explain --root (v·tanh(act) of the first hidden neuron) --wrt a weight of the
+    second said 'does not depend on an unnamed value = 0.5...' for the label typed, and
+    wrote the root over tJ and leafK it never said.  Oracles: the steps' labels and
+    numbers, and by hand the first hidden neuron does not read the second's weights."""
+    net = weights()
+    (w, bias), v = net[0][0], net[1][0][0][0]
+    act = w[0] * XS[0][0] + w[1] * XS[0][1] + bias
+    [root] = [label for label, number in stepped.items() if label.startswith("t")
+              and number == pytest.approx(v * math.tanh(act), rel=1e-5)]
+    [other] = [label for label, number in stepped.items() if label.startswith("leaf")
+               and number == pytest.approx(net[0][1][0][0], rel=1e-5)]
+    r = chainrule("explain", script, "--root", root, "--wrt", other)
+    assert r.returncode == 2, r.stdout
+    message = r.stderr.strip()
+    said, here = message.split("; here ")
+    assert f"does not depend on {other}: no path" in said and "tanh(" in said, message
+    defined = dict(d.split(" = ", 1) for d in here.split(", "))
+    assert set(re.findall(LABEL, said)) <= set(defined), message
+    assert float(defined[other].removesuffix(" (an unnamed leaf)")) == pytest.approx(
+        stepped[other], rel=1e-5)
