@@ -27,6 +27,11 @@ BACKS_THE_ENGINE = "which backs the engine"
 SUSPECT_A_RULE = "suspect a derivative rule"
 
 
+def _digits(n):
+    """``1 significant digit``, ``3 significant digits``."""
+    return f"{n} significant digit{'' if n == 1 else 's'}"
+
+
 class Verdict:
     """The result of :func:`check`.  ``bool(verdict)`` is whether it agreed.
 
@@ -129,8 +134,8 @@ class Verdict:
             return f"Disagrees: {self.diagnosis.finding.replace('your value', given, 1)}."
         hint = p.hint(self.engine)
         if hint:
-            return (f"Disagrees at full precision, but agrees to the {hint} significant "
-                    f"digits {p.written} has.")
+            return (f"Disagrees at full precision, but agrees to the {_digits(hint)} "
+                    f"{p.written} has.")
         engine = p.shown(self.engine) if p.mode == "typed" else number(self.engine, 12)
         placeholders = self._placeholders
         if placeholders:
@@ -158,7 +163,7 @@ class Verdict:
             hint = self.precision.hint(self.engine)
             if hint:
                 sentences.append(
-                    f"To the {hint} significant digits {self.precision.written} has, the engine's "
+                    f"To the {_digits(hint)} {self.precision.written} has, the engine's "
                     f"value is the same: pass digits={hint} (or the number as text) if those "
                     f"are the digits you have.")
             if self.blames_a_rule:

@@ -740,6 +740,21 @@ def test_a_float_right_to_its_own_digits_is_not_sent_hunting_for_a_mistake(typed
     assert "Next:" in str(check(O, n["w1"], 0.0015))      # 0.0015 is wrong at its 2 digits
 
 
+def test_a_float_right_to_its_one_digit_says_digit():
+    """check(L, w, -1) (an int) said 'agrees to the 1 significant digits -1 has' and 'To the 1
+    significant digits -1 has'.  Oracle: by hand L = (tanh(w·x) − 1)² at w = 0.3, x = 0.5,
+    ∂L/∂w = 2(tanh(wx) − 1)(1 − tanh²(wx))·x = -0.832..., which is -0.8 to 1 digit."""
+    w, x = Value(0.3, name="w"), Value(0.5, name="x")
+    L = (((w * x).tanh() - 1.0) ** 2).named("L")
+    t = math.tanh(0.15)
+    assert check(L, w, "-0.8322485")       # the text, at its 7 digits: by hand
+    assert 2 * (t - 1) * (1 - t * t) * 0.5 == pytest.approx(-0.8322485, abs=5e-8)
+    verdict = check(L, w, -1)
+    assert not verdict and verdict.headline() == (
+        "Disagrees at full precision, but agrees to the 1 significant digit -1 has.")
+    assert "To the 1 significant digit -1 has, the engine's value is the same" in str(verdict)
+
+
 @pytest.mark.parametrize("frame", ["${}$", "$${}$$", r"\({}\)", r"\[ {} \]"])
 def test_a_number_pasted_in_its_math_frame_keeps_its_digits(frame, tmp_path, capsys):
     """'$0.00143$' (a number copied from LaTeX with its $...$) was read as a formula, so at
