@@ -164,8 +164,10 @@ def constant_factor(ratio, reproduces):
 
 
 def factor_words(k):
-    """``4 times`` or ``1/4 of``, for ``your value is … the engine's``."""
-    return f"{number(k, 6)} times" if abs(k) >= 1 else f"1/{number(1 / k, 6)} of"
+    """``4 times``, ``1/4 of`` or ``-1/4 of``, for ``your value is … the engine's``."""
+    if abs(k) >= 1:
+        return f"{number(k, 6)} times"
+    return f"{'-' if k < 0 else ''}1/{number(abs(1 / k), 6)} of"
 
 
 def factor_hint(k):

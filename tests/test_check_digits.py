@@ -740,6 +740,18 @@ def test_a_float_right_to_its_own_digits_is_not_sent_hunting_for_a_mistake(typed
     assert "Next:" in str(check(O, n["w1"], 0.0015))      # 0.0015 is wrong at its 2 digits
 
 
+def test_a_negative_fraction_of_the_engine_s_value_is_written_with_its_sign_in_front():
+    """L = w·w at w = 79.9 (∂L/∂w = 2w = 159.8 by hand): -19.975 = -159.8/8 was 'your value
+    is 1/-8 of the engine's'; now '-1/8 of', as -4 times is '-4 times'."""
+    w = Value(79.9, "w")
+    L = w * w
+    assert_close(check(L, w, 0.0).engine, 2 * 79.9, rel=1e-15)
+    for minus_an_eighth in (-19.975, "-19.975"):
+        assert check(L, w, minus_an_eighth).headline() == \
+            "Disagrees: your value is -1/8 of the engine's."
+    assert check(L, w, "-639.2").headline() == "Disagrees: your value is -4 times the engine's."
+
+
 def test_a_float_right_to_its_one_digit_says_digit():
     """check(L, w, -1) (an int) said 'agrees to the 1 significant digits -1 has' and 'To the 1
     significant digits -1 has'.  Oracle: by hand L = (tanh(w·x) − 1)² at w = 0.3, x = 0.5,
