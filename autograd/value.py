@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import operator
 import threading
+import weakref
 from collections.abc import Callable, Generator, Iterable, Sequence, Set as AbstractSet
 from typing import TYPE_CHECKING, Any, SupportsFloat, Union
 
@@ -495,10 +496,12 @@ class Value:
 
     def __getstate__(self) -> tuple[dict[str, Any] | None, dict[str, Any]]:
         """What pickle and copy keep of a node: a subclass's own attributes (its
-        ``__dict__``, if it has one) and the slots (every protocol, 0 and 1 included,
+        ``__dict__``, if it has one) and the slots, Value's and a subclass's (every protocol, 0 and 1 included,
         which refuse a class with ``__slots__`` and no ``__getstate__``)."""
-        return (self.__dict__ or None if type(self).__dictoffset__ else None,
-                {key: getattr(self, key) for key in _STATE if hasattr(self, key)})
+        kind = type(self)
+        keys = _STATE if kind is Value else _slots_kept(kind)
+        return (self.__dict__ or None if kind.__dictoffset__ else None,
+                {key: getattr(self, key) for key in keys if hasattr(self, key)})
 
     def __setstate__(self, state: tuple[Any, dict[str, Any]]) -> None:
         """The copy's attributes and slots; its hooks are registered again (the engine and compiled
@@ -571,6 +574,24 @@ def _made_after(make_node: Callable[..., Value], args: tuple[Any, ...], below: t
 
 #: the slots a pickled or copied node keeps (all but the weak-reference slot)
 _STATE = tuple(key for key in Value.__slots__ if key != "__weakref__")
+_SUBCLASS_SLOTS: weakref.WeakKeyDictionary[type, tuple[str, ...]] = weakref.WeakKeyDictionary()
+
+
+def _slots_kept(kind: type) -> tuple[str, ...]:
+    """The slots a node of the subclass ``kind`` keeps: Value's, then those its own
+    classes declare (``__slots__ = ("tag",)``; ``__private`` ones as Python stores them)."""
+    keys = _SUBCLASS_SLOTS.get(kind)
+    if keys is None:
+        found = list(_STATE)
+        for klass in reversed(kind.__mro__[:kind.__mro__.index(Value)]):
+            declared = klass.__dict__.get("__slots__", ())
+            for key in (declared,) if isinstance(declared, str) else declared:
+                if key.startswith("__") and not key.endswith("__"):
+                    key = f"_{klass.__name__.lstrip('_')}{key}"
+                if key not in ("__dict__", "__weakref__"):
+                    found.append(key)
+        keys = _SUBCLASS_SLOTS[kind] = tuple(dict.fromkeys(found))
+    return keys
 
 
 def _number(x: Operand, what: str) -> float:

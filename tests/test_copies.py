@@ -197,3 +197,37 @@ def test_a_subclass_keeps_its_own_attributes(how):
     if root is not None:
         root.backward()
         assert (made.grad, a.grad) == (3.0, 0.0)
+
+
+class SlottedValue(Value):
+    """A learner's subclass of Value with slots of its own, one private (name-mangled)."""
+    __slots__ = ("tag", "__secret")
+
+    def secret(self):
+        return self.__secret
+
+    def hide(self, value):
+        self.__secret = value
+
+
+@pytest.mark.parametrize("how", ["copy", "deepcopy"] +
+                         [f"pickle {p}" for p in range(pickle.HIGHEST_PROTOCOL + 1)])
+def test_a_subclass_keeps_its_own_slots(how):
+    """A subclass of Value with __slots__ of its own lost them through copy and pickle
+    (only Value's slots were kept: made.tag raised AttributeError).  Oracle: the values
+    set, and the product rule by hand (∂(a·b)/∂a = b = 3)."""
+    a = SlottedValue(2.0, "a")
+    a.tag = "input"
+    a.hide([1, 2])
+    y = a * Value(3.0, "b")
+    if how == "copy":
+        made, root = copy.copy(a), None
+    else:
+        root = copy.deepcopy(y) if how == "deepcopy" else \
+            pickle.loads(pickle.dumps(y, int(how.split()[1])))
+        made = root._prev[0]
+    assert type(made) is SlottedValue and made.tag == "input" and made.secret() == [1, 2]
+    assert (made.data, made.name, made.kind) == (2.0, "a", "leaf")
+    if root is not None:
+        root.backward()
+        assert (made.grad, a.grad) == (3.0, 0.0)
