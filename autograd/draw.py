@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import graph, names, ops
 from .floats import listlike, positive_int, short_repr
-from .notation import (Labels, NoiseScales, check_digits, number, rule_texts,
+from .notation import (Labels, NoiseScales, check_digits, number, numbered, rule_texts,
                        shown_number)
 from .value import Value
 
@@ -445,10 +445,15 @@ def _pending(pending):
     return listed
 
 
-def _called(root):
-    """How draw's messages call the root: its name, or ``an unnamed add node = 0.05354``
-    (never ``<add 0.05354>``, the engine's own shorthand)."""
-    return names.printable(root.name) if root.name else ops.describe(root)
+def _called(node):
+    """How draw's messages call a node: its name; the label ``chainrule step`` gives it
+    (``t22 = -0.4639``, within :func:`autograd.notation.numbered_as`, as the commands
+    answer), or ``an unnamed add node = 0.05354`` (never ``<add 0.05354>``, the engine's
+    own shorthand)."""
+    if node.name:
+        return names.printable(node.name)
+    short = numbered(node)
+    return ops.describe(node) if short is None else f"{short} = {node.data!r}"
 
 
 def _collect(root, max_nodes):
@@ -490,7 +495,8 @@ def _resolve_highlight(root, nodes, highlight):
     present = set(nodes)
     for start in starts:
         if start not in present:
-            raise ValueError(f"draw: highlight {ops.describe(start)} is not in the graph of "
+            what = ops.describe(start) if start.name else _called(start)   # 'x' = 3.0
+            raise ValueError(f"draw: highlight {what} is not in the graph of "
                              f"{_called(root)}")
     return starts
 

@@ -28,7 +28,7 @@ from .ops import ATOM, MUL_P, NEG_P, POW_P, SUM_P
 
 __all__ = ["TextNotation", "LatexNotation", "StepNotation", "Namer", "render", "label", "number",
            "Rule", "local_rule", "local_rules", "formula", "rule_text", "rule_texts", "forward_expr",
-           "short_names", "reading_order", "Labels", "numbered_as", "printed", "shown_number",
+           "short_names", "reading_order", "Labels", "numbered_as", "numbered", "printed", "shown_number",
            "largest_magnitude", "NEGLIGIBLE", "NoiseScales"]
 
 
@@ -265,6 +265,13 @@ def numbered_as(labels):
         yield labels
     finally:
         _WHOLE.reset(token)
+
+
+def numbered(node):
+    """The short label (``leaf2``) the graph of :func:`numbered_as` in force gives the
+    unnamed ``node``, as ``chainrule step`` prints it; None outside it, or its graph."""
+    whole = _WHOLE.get()
+    return None if whole is None else whole.short.get(node)
 
 
 def label(node):

@@ -380,3 +380,25 @@ def test_explain_of_a_node_the_root_does_not_depend_on_says_its_label(script, st
     assert set(re.findall(LABEL, said)) <= set(defined), message
     assert float(defined[other].removesuffix(" (an unnamed leaf)")) == pytest.approx(
         stepped[other], rel=1e-5)
+
+
+def test_draw_calls_an_unnamed_root_and_highlight_by_the_labels_typed(script, stepped):
+    """draw --root t22 --highlight leaf2 (a weight the root does not read) said 'highlight
+    an unnamed value = 0.69... is not in the graph of an unnamed mul node = -0.46...',
+    neither label the command was given.  Oracles: the steps' labels and numbers, and by
+    hand the first hidden neuron's v·tanh(act) does not read the second neuron's weights."""
+    net = weights()
+    (w, bias), v = net[0][0], net[1][0][0][0]
+    act = w[0] * XS[0][0] + w[1] * XS[0][1] + bias
+    [root] = [label for label, number in stepped.items() if label.startswith("t")
+              and number == pytest.approx(v * math.tanh(act), rel=1e-5)]
+    [other] = [label for label, number in stepped.items() if label.startswith("leaf")
+               and number == pytest.approx(net[0][1][0][0], rel=1e-5)]
+    r = chainrule("draw", script, "--root", root, "--highlight", other, "--out", "-")
+    assert r.returncode == 2, r.stdout
+    found = re.fullmatch(r"chainrule draw: highlight (\w+) = (\S+) is not in the graph of "
+                         r"(\w+) = (\S+)\n", r.stderr)
+    assert found, r.stderr
+    assert (found[1], found[3]) == (other, root)
+    assert float(found[2]) == pytest.approx(stepped[other], rel=1e-5)
+    assert float(found[4]) == pytest.approx(stepped[root], rel=1e-5)
