@@ -383,8 +383,12 @@ class Precision:
     def without_placeholders(self, x):
         """For a whole number typed with trailing zeros that does not agree (1770 for
         1773.8, counted as 4 digits): its digits without those zeros when x agrees to them
-        (3), else None. The zeros may only hold the place."""
-        text = self.text.strip() if self.mode == "typed" else ""
+        (3), else None. The zeros may only hold the place.  An int from Python is its
+        digits as typed (:meth:`as_written`: the int 1770 as the text '1770')."""
+        if self.mode != "typed":
+            own = self.as_written()
+            return None if own is None else own.without_placeholders(x)
+        text = self.text.strip()
         if not re.fullmatch(r"[+\-]?\d*[1-9]0+", text):
             return None
         k = len(text.lstrip("+-").rstrip("0").lstrip("0"))

@@ -139,9 +139,12 @@ class Verdict:
         engine = p.shown(self.engine) if p.mode == "typed" else number(self.engine, 12)
         placeholders = self._placeholders
         if placeholders:
-            return (f"Disagrees at the {p.digits} significant digits {p.text} has, counting its "
-                    f"trailing zeros, but agrees to {placeholders} (the engine gives {engine}): "
-                    f"if the zeros only hold the place, pass digits={placeholders}.")
+            typed = p if p.mode == "typed" else p.as_written()   # an int: its digits
+            at = "" if typed is p else "full precision and "
+            return (f"Disagrees at {at}the {typed.digits} significant digits {typed.text} has, "
+                    f"counting its trailing zeros, but agrees to {placeholders} (the engine "
+                    f"gives {typed.shown(self.engine)}): if the zeros only hold the place, "
+                    f"pass digits={placeholders}.")
         leading = self._leading_digits
         if leading:
             at = f"the {p.digits} significant digits you gave" if p.mode == "typed" else \
@@ -173,7 +176,8 @@ class Verdict:
             if self._placeholders:
                 sentences.append(
                     f"A whole number's trailing zeros count as significant digits here; "
-                    f"without them {self.precision.text} has {self._placeholders}, and to those "
+                    f"without them {self.precision.text or self.precision.written} has "
+                    f"{self._placeholders}, and to those "
                     f"the engine's value is the same: pass digits={self._placeholders} (or write "
                     f"it in scientific notation) if those are the digits you have.")
             elif leading:

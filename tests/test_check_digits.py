@@ -752,6 +752,29 @@ def test_a_negative_fraction_of_the_engine_s_value_is_written_with_its_sign_in_f
     assert check(L, w, "-639.2").headline() == "Disagrees: your value is -4 times the engine's."
 
 
+@pytest.mark.parametrize("whole, engine, k", [(1770, 1773.8, 3), (1700, 1773.8, 2), (10, 5.8362, 1)])
+def test_an_int_whose_zeros_hold_the_place_is_read_as_its_text_is(whole, engine, k):
+    """The int 1770 against ∂L/∂w = 1773.8 said 'rounded intermediate values give a
+    difference this small ... carry more digits' and sent the learner to the paths (10
+    against 5.8362: 'no small mistake reproduces your value'), where the text '1770' says
+    its zero may only hold the place: it agrees to 3 digits.  Oracle: L = w·w, ∂L/∂w = 2w by
+    hand, rounded (or cut) by hand at the int's last digit before its zeros."""
+    w = Value(engine / 2, "w")
+    L = w * w
+    assert_close(check(L, w, 0.0).engine, engine, rel=1e-15)
+    place = 10 ** (len(str(whole)) - k)     # the int's last digit before its zeros
+    assert whole in (round(engine / place) * place, int(engine / place) * place)  # rounds or cuts
+    for typed in (whole, str(whole)):
+        verdict = check(L, w, typed)
+        text = str(verdict)
+        assert not verdict and "Next:" not in text and "No small mistake" not in text, text
+        assert f"but agrees to {k} (the engine gives " in verdict.headline(), text
+        assert f"without them {whole} has {k}, and to those the engine's value is the same: " \
+            f"pass digits={k}" in text
+        assert check(L, w, typed, digits=k)
+    assert check(L, w, whole).headline().startswith("Disagrees at full precision and the ")
+
+
 def test_a_float_right_to_its_one_digit_says_digit():
     """check(L, w, -1) (an int) said 'agrees to the 1 significant digits -1 has' and 'To the 1
     significant digits -1 has'.  Oracle: by hand L = (tanh(w·x) − 1)² at w = 0.3, x = 0.5,
