@@ -27,7 +27,7 @@ from .floats import listlike, positive_int, short_repr
 from .names import latex as latex_name
 from .patterns import lazy
 from .notation import (
-    Labels, LatexNotation, Namer, TextNotation, local_rules, number, times as _times,
+    LATEX_WHERE, Labels, LatexNotation, Namer, TextNotation, local_rules, number, times as _times,
 )
 
 if TYPE_CHECKING:
@@ -269,6 +269,13 @@ def definitions_used(namer, rows, nodes):
     """``["t7 = h2·w4+h3·w5+1"]`` for the unnamed nodes among ``nodes`` (and
     their operands, and theirs where an unnamed operand is written out as its
     expression: ``tanh(t5)``) whose short label the text ``rows`` uses."""
+    used = labelled_used(namer, rows, nodes)
+    return [f"{label} = {expression}" for label, expression in namer.definitions(used)]
+
+
+def labelled_used(namer, rows, nodes):
+    """The nodes :func:`definitions_used` defines: those whose short label the text
+    ``rows`` (written by ``namer``; LaTeX: as it writes the label, ``t_{7}``) uses."""
     candidates = list(nodes)
     written = candidates
     for _ in range(Namer.DEEPEST + 1):
@@ -277,11 +284,17 @@ def definitions_used(namer, rows, nodes):
         written = [p for p in written if not p.name and p._opr.backward is not None
                    and len(p._prev) <= 8]      # as Namer writes them out
     text = "\n".join(rows)
-    words = set(_WORD.findall(text))
-    used = [node for node in dict.fromkeys(candidates)
+    if getattr(namer.n, "latex", False):
+        def mentioned(label):
+            return namer.n.name(label) in text
+    else:
+        words = set(_WORD.findall(text))
+
+        def mentioned(label):
+            return _mentions(text, words, label)
+    return [node for node in dict.fromkeys(candidates)
             if (not node.name or node in namer.labels.short) and node._opr is not ops.CONSTANT
-            and _mentions(text, words, namer.labels(node))]
-    return [f"{label} = {expression}" for label, expression in namer.definitions(used)]
+            and mentioned(namer.labels(node))]
 
 
 _WORD = lazy(r"[\w']+")
@@ -390,10 +403,13 @@ class Explanation:
         """``["t3 = y-y'", "leaf1 = 0.5 (an unnamed leaf)"]``: what the short labels
         the text ``rows`` uses stand for, among the root, wrt, the nodes of the paths
         shown and ``more`` (:func:`definitions_used`)."""
+        return definitions_used(self._namer, rows, self._shown_nodes(more))
+
+    def _shown_nodes(self, more=()):
         nodes = [self.root, self.wrt, *more]
         if not self.grouped:
             nodes += [node for path in self.paths[:SHOWN_PATHS] for node in path.nodes]
-        return definitions_used(self._namer, rows, nodes)
+        return nodes
 
     @property
     def derivative(self) -> str:
@@ -508,7 +524,15 @@ class Explanation:
                 body = " + ".join(f"\\left[ {f} \\right]" for f in formulas)
                 if len(self._paths) > SHOWN_PATHS:
                     body += " + \\cdots"
-        return f"{lhs} = {body} = {number(self.total, 12)}"
+        formula = f"{lhs} = {body} = {number(self.total, 12)}"
+        used = labelled_used(namer, [formula], self._shown_nodes(
+            tuple(f.child for f, _ in self.edges_out[:8]) if self.grouped else ()))
+        if not used:
+            return formula
+        # the short labels it uses (t_{14}, leaf_{4}), as the steps call them
+        where = ", \\; ".join(f"{n.name(label)} = {_latex_aside(expression)}"
+                               for label, expression in namer.definitions(used))
+        return f"{formula}{LATEX_WHERE}{where}"
 
     def _repr_html_(self):
         """Jupyter: the paths and their products, as ``str(explanation)``."""
@@ -563,6 +587,16 @@ def find_node(root, wrt, where="explain"):
         raise TypeError(f"{where}: wrt must be a Value or a node's name, got "
                         f"{type(wrt).__name__} {short_repr(wrt)}{entry}")
     return wrt
+
+
+def _latex_aside(expression):
+    """A definition's right-hand side in LaTeX: an unnamed leaf's number alone, a node
+    named by a question with ``(leaf1 in the steps)`` as text."""
+    if expression.endswith(" (an unnamed leaf)"):
+        return expression.removesuffix(" (an unnamed leaf)")
+    found = re.fullmatch(r"(.*) \((\S+ in the steps)\)", expression)
+    return f"{found[1]} \\ \\text{{({found[2]})}}" if found else expression
+
 
 
 def _check_root(root, where):

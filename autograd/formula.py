@@ -68,7 +68,7 @@ import unicodedata
 
 from . import graph, names, ops
 from . import expr as E
-from .notation import Labels, LatexNotation, TextNotation, name_precedence
+from .notation import LATEX_WHERE, Labels, LatexNotation, TextNotation, name_precedence
 from .higher import UNNAMED_OUTPUT, gradient_name
 from .patterns import lazy
 from .precision import DECIMAL, formula_gives, is_not_finite_text, is_number_text, precision_for, read_number
@@ -1870,6 +1870,7 @@ def read_formula(text, root, where="check", wrt=None):
     if len(text) > LONGEST_TEXT:
         raise FormulaError(f"{where}: the formula has {len(text):,} characters; at most "
                            f"{LONGEST_TEXT:,} are read (LONGEST_TEXT)")
+    text = text.split(LATEX_WHERE, 1)[0]      # explain's LaTeX: its labels' definitions after
     nodes = graph.all_nodes(root)
     reader = _Reader(text, nodes, where)
     if wrt is not None and (line := reader.statement_about(root, wrt)) is not None:

@@ -28,8 +28,8 @@ from .ops import ATOM, MUL_P, NEG_P, POW_P, SUM_P
 
 __all__ = ["TextNotation", "LatexNotation", "StepNotation", "Namer", "render", "label", "number",
            "Rule", "local_rule", "local_rules", "formula", "rule_text", "rule_texts", "forward_expr",
-           "short_names", "reading_order", "Labels", "numbered_as", "numbered", "printed", "shown_number",
-           "largest_magnitude", "NEGLIGIBLE", "NoiseScales"]
+           "short_names", "reading_order", "Labels", "numbered_as", "numbered", "LATEX_WHERE", "printed",
+           "shown_number", "largest_magnitude", "NEGLIGIBLE", "NoiseScales"]
 
 
 # ---------------------------------------------------------------------------
@@ -265,6 +265,11 @@ def numbered_as(labels):
         yield labels
     finally:
         _WHOLE.reset(token)
+
+
+#: how explain's LaTeX goes on to say what its short labels stand for (``t_{14} = ...``):
+#: check reads the formula before it, the definitions being no part of it
+LATEX_WHERE = ", \\quad \\text{where } "
 
 
 def numbered(node):

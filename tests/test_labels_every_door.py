@@ -402,3 +402,34 @@ def test_draw_calls_an_unnamed_root_and_highlight_by_the_labels_typed(script, st
     assert (found[1], found[3]) == (other, root)
     assert float(found[2]) == pytest.approx(stepped[other], rel=1e-5)
     assert float(found[4]) == pytest.approx(stepped[root], rel=1e-5)
+
+
+def test_explain_latex_defines_the_labels_it_uses_and_reads_back(script, stepped):
+    """explain --latex --root (v·tanh(act), written out over t_{J}) printed t_{J} and
+    \\mathit{leaf}_{K} with nothing saying what they are.  It now ends ', \\quad \\text{where }
+    t_{J} = ...', and check reads it back.  Oracles: the steps' labels and numbers, and by
+    hand ∂(v·tanh(act))/∂w0 = v·(1 − tanh²(act))·x0."""
+    net = weights()
+    (w, bias), v = net[0][0], net[1][0][0][0]
+    act = w[0] * XS[0][0] + w[1] * XS[0][1] + bias
+    [root] = [label for label, number in stepped.items() if label.startswith("t")
+              and number == pytest.approx(v * math.tanh(act), rel=1e-5)]
+    r = chainrule("explain", script, "--root", root, "--wrt", "leaf1", "--latex")
+    assert r.returncode == 0, r.stderr
+    latex = r.stdout.strip()
+    formula, where = latex.split(r", \quad \text{where } ")
+    assert float(formula.rsplit(" = ", 1)[1]) == pytest.approx(
+        v * (1 - math.tanh(act) ** 2) * XS[0][0], rel=1e-9)
+
+    def labels(text):
+        return {f"{'t' if t else 'leaf'}{t or k}" for t, k in
+                re.findall(r"t_\{(\d+)\}|\\mathit\{leaf\}_\{(\d+)\}", text)}
+    definitions = dict(d.split(" = ", 1) for d in where.split(r", \; "))
+    defined = {next(iter(labels(left))) for left in definitions}
+    assert labels(formula) and labels(formula) <= defined, latex
+    for left, right in definitions.items():
+        [label] = labels(left)
+        if label.startswith("leaf"):
+            assert float(right) == pytest.approx(stepped[label], rel=1e-5), left
+    back = chainrule("check", script, "--root", root, "--wrt", "leaf1", "--formula", latex)
+    assert back.returncode == 0 and back.stdout.startswith("Agrees"), back.stdout + back.stderr
