@@ -337,7 +337,16 @@ class Verdicts(Mapping):
         self.agreed = all(verdicts.values())
 
     def __getitem__(self, key: object) -> Verdict:
-        return self._verdicts[key]
+        """The verdict of a claim: by its key, or, for a Value with no name, by the short
+        label the lines call it (``verdicts['leaf1']``)."""
+        try:
+            return self._verdicts[key]
+        except KeyError:
+            if isinstance(key, str):
+                for claim, label in self._labels.items():
+                    if label == key and not isinstance(claim, str):
+                        return self._verdicts[claim]
+            raise
 
     def __iter__(self) -> Iterator:
         return iter(self._verdicts)
@@ -360,11 +369,16 @@ class Verdicts(Mapping):
     def text(self, next_step: str | None = None) -> str:
         """The headline, each claim's headline, then how to read one claim's verdict."""
         lines = [self.headline()]
-        lines += [f"  {self._labels[key]}: {verdict.headline()}"
-                  for key, verdict in self._verdicts.items()]
+        definitions = []       # the short labels the lines use (leaf1), as the steps'
+        for key, verdict in self._verdicts.items():
+            lines.append(f"  {self._labels[key]}: {verdict.headline()}")
+            definitions += verdict.explanation.definitions(lines[-1:])
+        if definitions:
+            lines.append(f"Here {'; '.join(dict.fromkeys(definitions))}.")
         first = next((key for key, verdict in self._verdicts.items() if not verdict), None)
         if first is not None:
-            key = repr(first) if isinstance(first, str) else self._labels[first]
+            unnamed = isinstance(first, str) or not getattr(first, "name", None)
+            key = repr(self._labels[first]) if unnamed else self._labels[first]
             lines.append(f"Next: print(verdicts[{key}]) shows that claim's whole verdict.")
         return "\n".join(lines)
 

@@ -531,6 +531,29 @@ def test_a_dict_of_claims_checks_each_and_agrees_only_when_all_do():
         check(L, {"w1": "-0.00861"}, eps=0)
 
 
+def test_claims_about_unnamed_values_say_what_their_labels_are():
+    """check(L, {a: '-6.00', b: 4.0}) of an unnamed graph printed 'leaf1: Disagrees ...',
+    'leaf2: ...' with nothing saying which Value is leaf1, and advised 'print(verdicts[leaf1])',
+    a name no Python has.  Oracles: by hand L = (a·b + c)·f, ∂L/∂a = b·f = 6, ∂L/∂b = a·f = -4,
+    and the labels the steps of L print."""
+    from autograd import backward_steps
+    a, b, c, f = Value(2.0), Value(-3.0), Value(10.0), Value(-2.0)
+    L = (a * b + c) * f
+    steps = "\n".join(map(str, backward_steps(L)))
+    assert "t1 = leaf1 × leaf2 = -6" in steps
+    verdicts = check(L, {a: "-6.00", b: 4.0})
+    assert [v.engine for v in verdicts.values()] == [-3.0 * -2.0, 2.0 * -2.0]
+    assert str(verdicts).splitlines() == [
+        "2 of 2 claims disagree: leaf1, leaf2.",
+        "  leaf1: Disagrees: your value has the wrong sign.",
+        "  leaf2: Disagrees: your value has the wrong sign.",
+        "Here leaf1 = 2 (an unnamed leaf); leaf2 = -3 (an unnamed leaf).",
+        "Next: print(verdicts['leaf1']) shows that claim's whole verdict."]
+    assert verdicts["leaf1"] is verdicts[a] and verdicts["leaf2"] is verdicts[b]
+    with pytest.raises(KeyError):
+        verdicts["leaf3"]
+
+
 @pytest.mark.parametrize("args, error, says", [
     (({"w9": 0.1},), KeyError, "check: the claim for 'w9': no node named 'w9'"),
     (({"b1": "y'(1-y'"},), ValueError, "check: the claim for 'b1': cannot read the formula"),
