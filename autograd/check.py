@@ -118,12 +118,12 @@ def _number(expected):
     if callable(expected) and not isinstance(expected, Value):
         result = expected()
         try:
-            return as_float(result)
+            return as_float(result, "check: expected()")
         except TypeError:
             raise TypeError(f"check: expected() must return a number, got "
                             f"{type(result).__name__} {result!r}") from None
     try:
-        return as_float(expected)
+        return as_float(expected, "check: expected")    # an int too large: named so
     except TypeError:
         raise TypeError(f"check: expected must be a number, a number or formula typed as "
                         f"text, or a function of no arguments returning a number, got "
@@ -235,7 +235,7 @@ def _check_claims(root, claims, expected, options):
     for key, value in claims.items():
         try:
             verdict = check(root, key, value, **options)
-        except (ValueError, KeyError, TypeError) as err:
+        except (ValueError, KeyError, TypeError, OverflowError) as err:
             raise _in_claim(err, key) from None
         verdicts[key] = verdict
         labels[key] = printable(key) if isinstance(key, str) else \

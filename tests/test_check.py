@@ -531,6 +531,23 @@ def test_a_dict_of_claims_checks_each_and_agrees_only_when_all_do():
         check(L, {"w1": "-0.00861"}, eps=0)
 
 
+def test_an_int_too_large_for_a_float_is_named_as_check_s_expected():
+    """check(L, w, 10**400) said 'Value: the int of 401 digits ... is too large for a float',
+    naming a Value where the expected value was wrong (and, as a claim, not naming the
+    claim).  Oracle: 10**400 has 401 digits; every .grad is as before."""
+    L, w2, _ = network_111_micrograd_style()
+    grads = {node: node.grad for node in all_nodes(L)}
+    assert len(str(10 ** 400)) == 401
+    for expected, says in ((10 ** 400, "check: expected: the int of 401 digits"),
+                           (lambda: -10 ** 400, "check: expected(): the int of 401 digits")):
+        with pytest.raises(OverflowError) as err:
+            check(L, w2, expected)
+        assert str(err.value).startswith(says) and "\n" not in str(err.value), str(err.value)
+    with pytest.raises(OverflowError, match="^check: the claim for w2: expected: the int of 401"):
+        check(L, {w2: 10 ** 400})
+    assert {node: node.grad for node in all_nodes(L)} == grads
+
+
 def test_claims_about_unnamed_values_say_what_their_labels_are():
     """check(L, {a: '-6.00', b: 4.0}) of an unnamed graph printed 'leaf1: Disagrees ...',
     'leaf2: ...' with nothing saying which Value is leaf1, and advised 'print(verdicts[leaf1])',
