@@ -333,12 +333,12 @@ def _name_bad_grad(leaves, err, where):
         raise named from err
 
 
-def _stopped_at(err, node, restored=True):
-    """Say where a pass stopped (a note on the exception)."""
+def _stopped_at(err, node, restored=True, called=describe):
+    """Say where a pass stopped (a note on the exception), calling the node ``called(node)``."""
     if not restored:
         note = "the backward pass stopped before changing any gradient"
     else:
-        where = f" at {describe(node)} ({node._opr.name})" if node is not None else ""
+        where = f" at {called(node)} ({node._opr.name})" if node is not None else ""
         note = f"the backward pass stopped{where}; every grad was put back to its value before the pass"
     add_note(err, note)
 
@@ -472,9 +472,12 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
     """
     show = present if present is not None else _raw
     total = len(order)
+
+    def called(node):           # how this pass's errors call a node: as its steps do
+        return _called(node, root, present)
     if not order:
         root.grad = _added_to([root], [root.grad])[0] + (
-            _run_hooks(root, grad) if hooks and _has_hooks(root) else grad)
+            _run_hooks(root, grad, called) if hooks and _has_hooks(root) else grad)
         if root in targets:
             stop_at(None, root)
         return
@@ -505,7 +508,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
             upstream = node.grad
             hooked: list[tuple[Value, float, float]] = []
             if hooks and _has_hooks(node):
-                upstream = node.grad = _note_hook(node, upstream, _run_hooks(node, upstream),
+                upstream = node.grad = _note_hook(node, upstream, _run_hooks(node, upstream, called),
                                                   hooked)
             rule = node._opr.backward
             contributions = rule(node, upstream)
@@ -532,7 +535,8 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
                 stop_at(step, node)
             for leaf in finished:       # before the step is yielded: it says what they did
                 if hooks and _has_hooks(leaf):
-                    leaf.grad = _note_hook(leaf, leaf.grad, _leaf_hooks(leaf, bases), hooked)
+                    leaf.grad = _note_hook(leaf, leaf.grad, _leaf_hooks(leaf, bases, called),
+                                           hooked)
                 if leaf in targets:
                     stop_at(step, leaf)
             yield step
@@ -544,7 +548,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
         raise
     except BaseException as err:
         _put_back(leaves + order, saved + derived)
-        _stopped_at(err, node)
+        _stopped_at(err, node, called=called)
         raise
 
 
@@ -556,14 +560,14 @@ def _note_hook(node, before, after, hooked):
     return after
 
 
-def _leaf_hooks(leaf, bases):
+def _leaf_hooks(leaf, bases, called):
     """A leaf's hooks, given this pass's sum (their result replaces it), run while the
     leaf's grad is what the sum will be added to (``bases[leaf]``), as in PyTorch; a
     hook that sets it changes that."""
     total = leaf.grad
     leaf.grad = bases[leaf]
     try:
-        return _run_hooks(leaf, total)
+        return _run_hooks(leaf, total, called)
     finally:                            # (a failure puts back the grads before the pass)
         bases[leaf] = leaf.grad
         leaf.grad = total
@@ -744,32 +748,48 @@ def register_hook(node: Value, fn: Callable[[float], SupportsFloat | None]) -> H
     return HookHandle(node, fn)
 
 
-def _run_hooks(node, grad):
+def _run_hooks(node, grad, called=describe):
+    """``grad`` through ``node``'s hooks in turn; an error names the hook and the node
+    (``called(node)``)."""
     for fn in list(node._hooks):
         try:
             result = fn(grad)
         except StopIteration as err:    # out of the pass (a generator) it would read as
             raise RuntimeError(         # "generator raised StopIteration", naming nothing
-                f"{_hook(fn, node)} raised "
+                f"{_hook(fn, node, called)} raised "
                 f"StopIteration (a next() past the end of an iterator?)") from err
         except Exception as err:
-            add_note(err, f"in {_hook(fn, node)}")
+            add_note(err, f"in {_hook(fn, node, called)}")
             raise
         if result is not None:
             try:
                 grad = as_float(result, "hook")
             except TypeError:
                 raise TypeError(
-                    f"{_hook(fn, node)} returned "
+                    f"{_hook(fn, node, called)} returned "
                     f"{type(result).__name__} {short_repr(result)}; a hook returns None or "
                     f"a number") from None
             except OverflowError:
                 raise OverflowError(
-                    f"{_hook(fn, node)} returned "
+                    f"{_hook(fn, node, called)} returned "
                     f"{short_repr(result)}, too large for a float") from None
     return grad
 
 
-def _hook(fn, node):
+def _hook(fn, node, called=describe):
     """``hook 'clip' on 'h' = 6.0``: a hook as its errors name it."""
-    return f"hook {getattr(fn, '__name__', fn)!r} on {describe(node)}"
+    return f"hook {getattr(fn, '__name__', fn)!r} on {called(node)}"
+
+
+def _called(node, root, present=None):
+    """:func:`describe` of ``node``, an unnamed one also by the label the steps of
+    ``root``'s pass give it (``the unnamed mul node t1 = -6.0``): ``present``'s labels,
+    else those of a presenter made now (:func:`present_visits_with`), numbering the
+    graph only when an error names an unnamed node."""
+    if node.name or node._opr is CONSTANT:
+        return describe(node)
+    labels = getattr(present if present is not None else _presenter(root), "labels", None)
+    if labels is None:                  # no display side: the engine alone
+        return describe(node)
+    kind = f"{node._opr.name} node" if node._opr.backward is not None else "leaf"
+    return f"the unnamed {kind} {labels(node)} = {node.data!r}"
