@@ -202,6 +202,10 @@ def render_graph(root: Value, path: str | os.PathLike[str],
     """
     formats = _formats(formats)
     target = file_path(path, "render_graph", "out/graph")
+    bare = bare_extension(target, formats)
+    if bare is not None and not written_as_given(target):
+        raise ValueError(f"render_graph: path {os.fspath(path)!r} is only an extension, with no "
+                         f"file name before it: give one, such as 'out/graph{bare}'")
     given = target.suffix.lstrip(".").lower()
     if written_as_given(target):
         if len(formats) != 1:
@@ -331,6 +335,14 @@ def other_extension(path, extensions):
     if letters.isascii() and letters.isalpha() and letters.lower() not in extensions:
         return suffix
     return None
+
+
+def bare_extension(path, extensions):
+    """``path``'s file name when it is one of ``extensions`` and nothing before it
+    (``.png``, ``pics/.SVG``), else None: Python takes ``.png`` for a hidden file with
+    no extension, so one was added (``.png.png``); the commands refuse it instead."""
+    name = os.path.basename(os.fspath(path))
+    return name if name[:1] == "." and name[1:].lower() in extensions else None
 
 
 def extension_list(extensions):

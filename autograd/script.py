@@ -194,25 +194,37 @@ class _Capture:
     threaded = False    # backward() ran in a thread the script started
 
     def caught(self, root, grad):
-        raise _Caught(root, grad, _script_namespace(sys._getframe(1)))
+        raise _Caught(root, grad, *_script_namespace(sys._getframe(1)))
 
 
 def _script_namespace(frame):
     """The script's globals, overlaid with the locals of each of its functions on the
     way from its top level to ``frame`` (innermost last): ``w`` in ``def main(): ...``
-    names the node as ``w`` at module level does.  Empty outside a script."""
+    names the node as ``w`` at module level does.  Empty outside a script.  With it,
+    the variables among those that a ``for`` loop of their own scope binds (``for p in
+    n.parameters():``), which name no node (:func:`autograd.variables.name_variables`)."""
     chain = []
     while frame is not None and not _is_script_top(frame):
         chain.append(frame)
         frame = frame.f_back
     if frame is None:
-        return {}
+        return {}, set()
     top = frame.f_globals
     namespace = dict(top)
+    sources = {}
+
+    def loops(code):
+        path = code.co_filename
+        if path not in sources:
+            sources[path] = variables.script_source(path)
+        return variables.loop_variables(sources[path], None if code is frame.f_code else code)
+    looping = loops(frame.f_code) & set(namespace)
     for inner in reversed(chain):
         if inner.f_globals is top:      # a function of the script, not of a module it uses
-            namespace.update(inner.f_locals)
-    return namespace
+            here = inner.f_locals
+            namespace.update(here)
+            looping = (looping - set(here)) | (loops(inner.f_code) & set(here))
+    return namespace, looping
 
 
 def _is_script_top(frame):
@@ -236,9 +248,9 @@ def _exited(path, code, argv):
 
 
 class _Caught(BaseException):
-    def __init__(self, root, grad, namespace):
+    def __init__(self, root, grad, namespace, loops):
         super().__init__()
-        self.root, self.grad, self.namespace = root, grad, namespace
+        self.root, self.grad, self.namespace, self.loops = root, grad, namespace, loops
 
 
 def run_until_backward(path, argv=()):
@@ -268,7 +280,8 @@ def run_until_backward(path, argv=()):
     except _Caught as caught:
         namespace = caught.namespace
         captured = Captured(caught.root, caught.grad, namespace, path)
-        captured.named = variables.name_variables(namespace, root=caught.root)
+        captured.named = variables.name_variables(namespace, root=caught.root,
+                                                  loops=caught.loops)
         return captured
     except SystemExit as exit_:
         raise ScriptError(_exited(path, exit_.code, argv)) from None

@@ -413,7 +413,8 @@ class Stepper:
     def graph(self, path=None):
         """``g [PATH]``: the picture of now, in PATH (a file, or a folder to write a
         numbered one into), else in ``graph_file`` or ``graph_dir``."""
-        from .draw import PICTURE_FORMATS, extension_list, names_folder, other_extension
+        from .draw import (PICTURE_FORMATS, bare_extension, extension_list, names_folder,
+                           other_extension)
         numbered = f"chainrule_step_{len(self.done):03d}"
         if path is None:
             return self.render(self.graph_file or os.path.join(self.graph_dir, numbered))
@@ -426,6 +427,10 @@ class Stepper:
         if wrong is not None:
             raise StepperError(f"g {path}: a picture's file ends in "
                                f"{extension_list(PICTURE_FORMATS)}, not {wrong}")
+        bare = bare_extension(path, PICTURE_FORMATS)
+        if bare is not None:                             # g .png: not .png.png
+            raise StepperError(f"g {path} is only an extension, with no file name before it: "
+                               f"give one (g graph{bare})")
         return self.render(path)
 
     # -- commands -----------------------------------------------------------

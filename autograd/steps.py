@@ -189,10 +189,12 @@ def presenter(root):
     """How the Visits of ``root``'s observed pass are shown: a function from a Visit
     to its :class:`Step`, the Steps of one pass sharing one :class:`Labels`
     (t1, t2, ... for the unnamed nodes, worked out on first use).  Its
-    ``node_called(label)`` finds an unnamed node by that label (``breakpoint_at="t3"``)."""
+    ``node_called(label)`` finds an unnamed node by that label (``breakpoint_at="t3"``),
+    and its ``labels`` gives one (the engine's errors call an unnamed node so)."""
     labels = Labels(root)
 
     def present(visit):
         return Step.from_visit(visit, labels)
     present.node_called = labels.node_called
+    present.labels = labels
     return present

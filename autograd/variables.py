@@ -1,10 +1,15 @@
 """Name the unnamed nodes a namespace holds after its variables (``w1 = Value(0.5)``
 becomes the node w1): what the ``chainrule`` command does for a script, in one call."""
 
+import ast
+
 from .graph import all_nodes
 from .value import Value
 
-__all__ = ["NamedVariables", "name_variables"]
+__all__ = ["NamedVariables", "name_variables", "loop_variables"]
+
+#: why a loop's variable names no node
+LOOP = "a for loop's variable: it holds whichever node the loop ended on"
 
 
 class NamedVariables(dict):
@@ -23,7 +28,7 @@ class NamedVariables(dict):
         return text + ">"
 
 
-def name_variables(namespace, root=None):
+def name_variables(namespace, root=None, loops=None):
     """Name every unnamed node that a variable of ``namespace`` holds after the
     variable: ``autograd.name_variables(globals())`` (or ``locals()``) turns
     ``w1 = Value(0.5)`` into the node w1 that explain, check, steps and
@@ -33,11 +38,17 @@ def name_variables(namespace, root=None):
     starting with ``_``).  A node that already has a name keeps it; a node two
     variables hold is named after the first; a variable whose name another
     node already carries (in the namespace, or in the graph of ``root`` when
-    given) is not used.  Those Values are listed in ``skipped`` with the reason.
+    given) is not used; nor is a ``for`` loop's variable (``loops``; for a
+    module's globals(), the loops at the top level of its file): after ``for p
+    in n.parameters(): p.grad = 0.0`` the last weight would be called p, while
+    ``n.layers[1].neurons[0].b`` still reaches it.  Those Values are listed in
+    ``skipped`` with the reason.
     """
     if not hasattr(namespace, "items"):
         raise TypeError(f"name_variables: pass a namespace such as globals() or locals(), "
                         f"got {type(namespace).__name__}")
+    if loops is None:
+        loops = _module_loops(namespace)
     values = [(k, v) for k, v in list(namespace.items())
               if isinstance(k, str) and not k.startswith("_") and isinstance(v, Value)]
     taken = {v.name: v for _, v in values if v.name}
@@ -47,6 +58,9 @@ def name_variables(namespace, root=None):
                 taken.setdefault(node.name, node)
     named, skipped, holder = {}, {}, {}
     for variable, node in values:
+        if variable in loops and not node.name:
+            skipped[variable] = LOOP
+            continue
         if node in holder:
             if node.name != variable:
                 skipped[variable] = f"the same node as {holder[node]}"
@@ -64,3 +78,49 @@ def name_variables(namespace, root=None):
         taken[variable] = node
         named[variable] = node
     return NamedVariables(named, skipped)
+
+
+def loop_variables(source, function=None):
+    """The names the ``for`` loops of one scope of ``source`` (a script's text) bind:
+    its top level, or the body of ``function`` (a code object of that script), nested
+    functions and classes left out; empty when the source cannot be parsed."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    body = tree.body
+    if function is not None:
+        defs = [node for node in ast.walk(tree)
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and node.name == function.co_name
+                and function.co_firstlineno in {node.lineno, *(d.lineno for d in node.decorator_list)}]
+        if not defs:
+            return set()
+        body = defs[0].body
+    found, todo = set(), list(body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue                # another scope
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            found.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
+        todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def script_source(path):
+    """The text of the script at ``path``, or "" when it cannot be read."""
+    try:
+        with open(path, encoding="utf-8") as script:
+            return script.read()
+    except (OSError, UnicodeDecodeError, TypeError, ValueError):
+        return ""
+
+
+def _module_loops(namespace):
+    """The top-level loop variables of the file a module's globals() come from (its
+    ``__file__``), or none (locals(), a notebook)."""
+    path = namespace.get("__file__")
+    if not isinstance(path, str) or not path.endswith(".py"):
+        return set()
+    return loop_variables(script_source(path))

@@ -304,3 +304,45 @@ def test_a_terminal_named_as_out_is_refused_png_bytes(tmp_path):
     finally:
         os.close(leader)
         os.close(follower)
+
+
+def test_an_extension_with_no_name_before_it_is_refused(tmp_path):
+    """--out .png wrote a hidden file .png.png (Python takes .png for a name with no
+    extension, and one was added); --html .html wrote .html.html and g .svg .svg.png.
+    Which was meant, a hidden file or the default name in that format, cannot be told:
+    each is one line naming the option, before the script runs, and nothing is written."""
+    for args, stdin, words in [
+            (("draw", "--out", ".png"), "", ("--out .png", "learner.png")),
+            (("draw", "--out", "pics/.SVG"), "", ("--out pics/.SVG", "pics/learner.SVG")),
+            (("step", "--out", ".pdf"), "g\n", ("--out .pdf", "graph.pdf")),
+            (("step", "--html", ".html"), "", ("--html .html", "learner.html"))]:
+        assert refused(chainrule(tmp_path, *args, stdin=stdin), *words, "only an extension")
+        assert sorted(os.listdir(tmp_path)) == ["learner.py"], args
+    r = chainrule(tmp_path, "step", stdin="g .svg\n")
+    err = r.stderr.decode().removeprefix("the script's own print\n")
+    assert r.returncode == 2 and err == ("chainrule step: g .svg is only an extension, with no "
+                                         "file name before it: give one (g graph.svg)\n"), err
+    assert sorted(os.listdir(tmp_path)) == ["learner.py", "ran"]
+    (tmp_path / ".png").mkdir()                     # an existing folder is still a folder
+    r = chainrule(tmp_path, "draw", "--out", ".png", "--format", "svg")
+    assert r.returncode == 0 and r.stdout.decode().endswith("wrote .png/learner.svg\n"), r.stderr
+    assert node_grads((tmp_path / ".png" / "learner.svg").read_text()) == HAND
+
+
+def test_render_graph_refuses_an_extension_with_no_name_before_it(tmp_path):
+    """render_graph(L, '.png', formats='png') wrote .png.png; a name before the
+    extension (x.png) is written as named."""
+    from autograd import Value
+    from autograd.draw import render_graph
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    L = a * b
+    L.label = "L"
+    L.backward()
+    for path, formats in [(".png", "png"), (".SVG", ("png", "svg"))]:
+        with pytest.raises(ValueError, match=r"^render_graph: path '.*/\.(png|SVG)' is only an "
+                                             r"extension, with no file name before it"):
+            render_graph(L, tmp_path / path, formats=formats)
+    assert os.listdir(tmp_path) == []
+    [written] = render_graph(L, tmp_path / "x.svg", formats="svg")
+    assert written == tmp_path / "x.svg" and node_grads(written.read_text()) == {
+        "a": "grad -3", "b": "grad 2", "L": "grad 1"}          # by hand: ∂(ab)/∂a = b

@@ -644,6 +644,60 @@ def test_a_grad_no_float_can_be_added_to_is_named_and_nothing_changes(how, bad, 
     assert (x.grad, w.grad) == (3.0, 2.0)
 
 
+@pytest.mark.parametrize("how", ["backward", "backward_steps", "hooked", "_backward", "leaf root"])
+@pytest.mark.parametrize("bad", [1j, "array", "numpy bool"])
+def test_a_grad_that_is_not_a_real_number_is_named_and_nothing_changes(how, bad):
+    """w.grad = 1j, np.array([0.0, 1.0]) or np.True_: _backward() refused each, naming w,
+    but backward() gave w.grad = (2+1j), array([2., 3.]) and 3.0, silently.  Now each
+    refuses it as _backward() does, and every grad is as before.  Oracle: ∂(x·w)/∂x = w
+    = 3 and ∂(x·w)/∂w = x = 2 by hand, after w's fix."""
+    np = pytest.importorskip("numpy")
+    bad = {"array": np.array([0.0, 1.0]), "numpy bool": np.True_}.get(bad, bad)
+    x, w = Value(2.0, name="x"), Value(3.0, name="w")
+    L = (x * w).named("L")
+    if how == "hooked":
+        x.register_hook(lambda g: None)
+    w.grad = bad
+    where = {"hooked": "backward", "leaf root": "backward"}.get(how, how)
+    with pytest.raises(TypeError, match=rf"^{where}: 'w' = 3\.0 has \.grad = .*, not a number; "
+                                        rf"the chain rule adds to it"):
+        if how == "backward_steps":
+            list(L.backward_steps())
+        elif how == "_backward":
+            L.grad = 1.0
+            L._backward()
+        elif how == "leaf root":
+            w.backward()
+        else:
+            L.backward()
+    assert x.grad == 0.0 and w.grad is bad and L.grad == (1.0 if how == "_backward" else 0.0)
+    w.zero_grad()
+    L.backward()
+    assert (x.grad, w.grad) == (3.0, 2.0)
+
+
+@pytest.mark.parametrize("how", ["backward", "hooked"])
+def test_a_real_grad_of_another_type_is_added_to_as_a_float(how):
+    """np.float64, a float subclass and np.float32 as w.grad before the pass: as PyTorch
+    accumulates into a parameter's own dtype, the sum is taken in double and w.grad is
+    a float like every other grad (np.float32(0.1) is not rounded back to float32).
+    Oracle: ∂(x·w)/∂w = x = 2 by hand, added to the number held, in Python floats."""
+    np = pytest.importorskip("numpy")
+
+    class Grad(float):
+        pass
+
+    for held in [np.float64(0.5), Grad(0.25), np.float32(0.1), np.int64(3)]:
+        x, w, u = Value(2.0, name="x"), Value(3.0, name="w"), Value(-1.0, name="u")
+        L = (x * w + u).named("L")
+        if how == "hooked":
+            w.register_hook(lambda g: None)
+        w.grad, u.grad = held, 0           # u: an int, micrograd's zero
+        L.backward()
+        assert type(w.grad) is float and w.grad == float(held) + 2.0, held
+        assert type(u.grad) is float and u.grad == 1.0 and x.grad == 3.0
+
+
 @pytest.mark.parametrize("which", ["node", "parent"])
 def test_local_step_names_a_grad_that_is_not_a_number_and_adds_nothing(which):
     """micrograd's `o._backward()` by hand with a grad set to None: the error names the

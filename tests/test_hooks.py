@@ -366,3 +366,39 @@ def test_a_leaf_hook_matches_pytorch():
     torch = pytest.importorskip("torch")
     assert _leaf_hook_pass() == _leaf_hook_pass(torch)
 
+
+
+@pytest.mark.parametrize("how", ["backward", "backward_steps", "breakpoint_at"])
+def test_a_hook_error_calls_an_unnamed_node_as_the_steps_do(how, monkeypatch):
+    """e = tanh(a·b + c)² with a, c and the inner nodes unnamed: a hook that raised on
+    a·b said "in hook 'clip' on an unnamed mul node = -6.0" where backward_steps() calls
+    that node t1.  Now the error and its note call each node by the label the steps
+    print for it (the oracle: the labels read from backward_steps()' own lines), and
+    every grad is as before."""
+    import re
+    a, b, c = Value(2.0), Value(-3.0, name="b"), Value(10.0)
+    t = a * b
+    d = (t + c).tanh()
+    e = d * d
+    lines = [str(step).splitlines()[0] for step in e.backward_steps()]
+    [(mul, leaf)] = re.findall(r"(t\d+) = (leaf\d+) × b = -6", "\n".join(lines))
+    [tanh] = re.findall(r"(t\d+) = tanh\(t\d+\)", "\n".join(lines))
+    if how == "breakpoint_at":
+        monkeypatch.setattr(engine, "stop_at", lambda step, node: None)
+    grads = [n.grad for n in (a, b, c, t, d, e)]          # after the steps' pass
+    for node, called in [(t, f"the unnamed mul node {mul} = -6.0"),
+                         (d, f"the unnamed tanh node {tanh} = {d.data!r}"),
+                         (a, f"the unnamed leaf {leaf} = 2.0")]:
+        def clip(g):
+            raise ValueError("boom")
+        handle = node.register_hook(clip)
+        with pytest.raises(ValueError, match="^boom") as info:
+            if how == "backward_steps":
+                list(e.backward_steps())
+            else:
+                e.backward(**({"breakpoint_at": "b"} if how == "breakpoint_at" else {}))
+        handle.remove()
+        assert info.value.__notes__[0] == f"in hook 'clip' on {called}"
+        stopped = called if node is not a else f"the unnamed mul node {mul} = -6.0"
+        assert info.value.__notes__[1].startswith(f"the backward pass stopped at {stopped} (")
+        assert [n.grad for n in (a, b, c, t, d, e)] == grads

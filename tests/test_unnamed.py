@@ -117,6 +117,101 @@ def test_name_variables_on_locals_in_one_call():
     assert str(explain(L, a)).startswith("∂L/∂a = -3")
 
 
+#: micrograd's training loop: the weights zeroed by ``for p in n.parameters()`` before
+#: backward(), so that p holds the last parameter, the bias, when backward() is called
+TRAINING = """\
+import random
+from autograd import Value
+
+random.seed(1)
+
+
+class Neuron:
+    def __init__(self, nin):
+        self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
+        self.b = Value(random.uniform(-1, 1))
+
+    def __call__(self, x):
+        return sum((wi * xi for wi, xi in zip(self.w, x)), self.b).tanh()
+
+    def parameters(self):
+        return self.w + [self.b]
+
+
+def main():
+    for k in range(3):
+        ypred = [n(x) for x in xs]
+        loss = sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred))
+        for p in n.parameters():
+            p.grad = 0.0
+        loss.backward()
+        for p in n.parameters():
+            p.data += -0.05 * p.grad
+
+
+n = Neuron(2)
+xs = [[2.0, 3.0], [1.0, -1.0]]
+ys = [1.0, -1.0]
+STEPS
+"""
+
+
+def _bias_gradient_by_hand():
+    """∂loss/∂b at the script's first backward(), by a central difference of the
+    forward pass written in floats (math.tanh), the weights drawn as the script draws them."""
+    import random
+    random.seed(1)
+    w = [random.uniform(-1, 1) for _ in range(2)]
+    b = random.uniform(-1, 1)
+
+    def loss(b):
+        return sum((math.tanh(b + w[0] * x[0] + w[1] * x[1]) - y) ** 2
+                   for x, y in zip([[2.0, 3.0], [1.0, -1.0]], [1.0, -1.0]))
+    h = 1e-6
+    return (loss(b + h) - loss(b - h)) / (2 * h)
+
+
+@pytest.mark.parametrize("where", ["top level", "in main()"])
+def test_a_loop_variable_names_no_node(tmp_path, where):
+    """After ``for p in n.parameters(): p.grad = 0.0`` the bias, the last parameter, was
+    called p in every answer (∂loss/∂p, "t6 = p + t3" in the steps): a name the loop
+    happened to leave on it.  Now a for loop's variable names no node: the bias is
+    leaf3 in the steps, as its weights are leaf1 and leaf2, and --wrt n.b (its
+    attribute path) calls it n.b.  Oracle for the number: a central difference of the
+    forward pass by hand."""
+    body = TRAINING.split("def main():\n")[1].split("\n\n\n")[0]
+    steps = ("main()" if where == "in main()" else
+             "\n".join(line[4:] for line in body.splitlines()))
+    script = tmp_path / "train.py"
+    script.write_text(TRAINING.replace("STEPS", steps))
+    r = chainrule("step", str(script))
+    assert r.returncode == 0, r.stderr
+    assert not re.search(r"\bp\b", r.stdout.split("help\n", 1)[1]), r.stdout
+    assert re.search(r"^step \d+/16: t6 = leaf3 \+ t3 = ", r.stdout, re.M), r.stdout
+    r = chainrule("explain", str(script), "--wrt", "n.b")
+    assert r.returncode == 0, r.stderr
+    head = r.stdout.splitlines()[0]
+    assert head.startswith("∂loss/∂n.b = ") and "(leaf3 in the steps)" in r.stdout
+    assert float(head.split()[2]) == pytest.approx(_bias_gradient_by_hand(), rel=1e-7)
+    r = chainrule("explain", str(script), "--wrt", "p")         # the variable still reaches it
+    assert r.returncode == 0 and r.stdout.startswith(head.replace("n.b", "leaf3")), r.stdout
+
+
+def test_name_variables_of_a_script_skips_its_top_level_loop_variables(tmp_path):
+    """name_variables(globals()) of a script whose top level loops ``for p in ...``: p is
+    skipped (why: the loop), and ``bias = n.b``, assigned outside a loop, names the node."""
+    script = tmp_path / "train.py"
+    steps = "\n".join(line[4:] for line in TRAINING.split("def main():\n")[1]
+                      .split("\n\n\n")[0].splitlines()[:5])
+    script.write_text(TRAINING.replace("STEPS", steps + "\nbias = n.b\n"))
+    namespace = runpy.run_path(str(script))
+    assert namespace["p"] is namespace["n"].b                   # the loop ended on it
+    named = name_variables(namespace)
+    assert named.skipped == {"p": "a for loop's variable: it holds whichever node the loop "
+                                  "ended on"}
+    assert set(named) == {"loss", "bias"} and namespace["n"].b.name == "bias"
+
+
 # -- micrograd's spelling -------------------------------------------------------
 
 def test_label_is_name():

@@ -62,14 +62,21 @@ def output_file(option, path, name, extensions, add=""):
     ``path`` when that names a folder (one that exists, or ending in /), ``path`` as
     given when it is a device or pipe (``/dev/null``), else ``path`` with ``add``
     (``".html"``) when it has no extension; a ValueError, one line, when ``path`` ends
-    in an extension none of ``extensions`` (``--out pic.jpg``)."""
+    in an extension none of ``extensions`` (``--out pic.jpg``) or in nothing else
+    (``--out .png``: a file ``.png.png`` was written)."""
     import os
 
-    from autograd.draw import extension_list, names_folder, other_extension, written_as_given
+    from autograd.draw import (bare_extension, extension_list, names_folder, other_extension,
+                               written_as_given)
     if names_folder(path):
         return os.path.join(path, name)
     if written_as_given(path):
         return path
+    bare = bare_extension(path, extensions)
+    if bare is not None:
+        example = os.path.join(os.path.dirname(path), (os.path.splitext(name)[0] or "graph") + bare)
+        raise ValueError(f"{option} {path} is only an extension, with no file name before it: "
+                         f"give one ({example}), or a folder (ending in /)")
     wrong = other_extension(path, extensions)
     if wrong is not None:
         raise ValueError(f"{option} {path} ends in {wrong}: give a path ending in "
