@@ -419,8 +419,11 @@ def _local(a, z):
 # Reading the asker's matrix: nested lists, an array, or text "[[0.1, 2e-3], ...]"
 # ---------------------------------------------------------------------------
 
-#: a float from Python with at most this many significant digits is taken as typed
-TYPED_FLOAT_DIGITS = 12
+#: a float from Python with at most this many significant digits is taken as typed (0.00403);
+#: at 5 its digits allow more than the full-precision tolerance (relative 1e-6) does, so a
+#: float never agrees less in a matrix than alone; longer ones, as a computed array's
+#: entries are, are compared at full precision, as check(C, w, float) is
+TYPED_FLOAT_DIGITS = 5
 
 
 def _entry_precision(entry, where, digits, rtol, atol):

@@ -2083,3 +2083,26 @@ def test_int_entries_have_their_own_digits_as_their_text_has():
         assert bool(check(C, W, ints)) is bool(check(C, W, [["20", "-6"]])) is True
     for floats in ([[20.0, -6.0]], [["20.0", "-6.0"]]):
         assert not check(C, W, floats)
+
+
+def test_a_computed_float_array_is_never_held_tighter_than_the_scalar_check():
+    """numpy's own backprop (here a finite difference would do the same) is a float64 array
+    whose entries differ from the engine's in the 9th digit. An entry whose float happens to
+    print short (12 digits) was judged at those 12 digits: '1 of 6 entries agree ... each typed
+    entry to its digits', though no entry was typed and the scalar check of the very same float
+    agrees (full precision, relative 1e-6)."""
+    net, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W1"]
+    off = hand * (1 + 1e-9)                             # rounding of another summation order
+    off[0, 0] = float(f"{off[0, 0]:.12g}")              # an entry that prints with 12 digits
+    assert len(repr(float(off[0, 0])).lstrip("-0.")) <= 12
+    engine = net.parameter("w2_11").grad                # W1[0, 0] in the rows layout
+    assert abs(engine - hand[0, 0]) < 1e-15 and check(cost, "w2_11", float(off[0, 0]))
+    verdict = check(cost, "W1", off)
+    assert verdict, verdict.finding
+    assert "typed" not in verdict.finding
+    assert verdict.finding.endswith("in all 6 entries (within tolerance: relative 1e-06, "
+                                    "absolute 1e-12).")
+    # a float as a learner types it keeps its digits (0.00403 for 0.0040286...)
+    short = [[float(f"{v:.3g}")] for v in numpy_backprop(X, Y, W1, b1, W2, b2)["W2"][:, 0]]
+    assert check(cost, "W2", short).finding.endswith("(each to the digits you typed).")
