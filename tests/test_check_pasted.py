@@ -600,3 +600,36 @@ def test_sech_squared_says_what_to_write(typed):
         check(o, z, typed)
     assert check(o, z, "1 - tanh^2(z)").formula_value == pytest.approx(1 - math.tanh(0.3) ** 2,
                                                                        rel=1e-15)
+
+
+def test_numpys_summarised_printout_is_named_in_one_line():
+    """print(dW2) of Nielsen's 784-30-10 (30 × 784 entries) shows '...' where numpy left
+    entries out; pasted, it was refused as "cannot read '[[ 3.7e-03 ...' (the whole
+    printout) as a matrix: '...' is outside a row's [ ]", and its repr (numpy 2 adds
+    shape=(30, 784)) as a formula ("cannot read '...,' at character 60 of the formula").
+    Both now say what the '...' is, in one line, and change no gradient. The array itself,
+    numpy backprop by hand, agrees."""
+    np = pytest.importorskip("numpy")
+    rng = np.random.default_rng(5)
+    W2, b2 = rng.normal(0, 0.05, (30, 784)), rng.normal(0, 1, (30, 1))
+    W3, b3 = rng.normal(0, 0.2, (10, 30)), rng.normal(0, 1, (10, 1))
+    X, Y = rng.uniform(0, 1, (784, 2)), np.eye(10)[:, [3, 7]]
+    net = nn.MLP.from_matrices([W2, W3], [b2, b3], layout="columns")
+    cost = nn.half_squared_error(net.batch(X.T), Y.T, reduction="sum")
+    cost.backward()
+    A1 = 1 / (1 + np.exp(-(W2 @ X + b2)))
+    A2 = 1 / (1 + np.exp(-(W3 @ A1 + b3)))
+    delta3 = (A2 - Y) * A2 * (1 - A2)
+    delta2 = (W3.T @ delta3) * A1 * (1 - A1)
+    hand = delta2 @ X.T
+    assert check(cost, "W2", hand)
+    before = [p.grad for p in net.parameters()]
+    for printed in (str(hand), repr(hand), str(hand.ravel()), "[[0.1, 0.2, ..., 0.3]]"):
+        with pytest.raises(ValueError) as err:
+            check(cost, "W2", printed)
+        message = str(err.value)
+        assert "\n" not in message and len(message) < 250
+        assert "'...' stands for entries left out" in message
+        assert "np.set_printoptions(threshold=sys.maxsize)" in message
+    assert [p.grad for p in net.parameters()] == before
+    assert check(cost, "W2", "[0.0014291...]").finding.startswith("Your ∂C/∂W2 is a vector of 1 ")
