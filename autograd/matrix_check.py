@@ -370,7 +370,8 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     if shape(values) != shape(truth):
         mistake, other, too_few = _what_differs(view, kind, l, layout, values, precisions,
                                                 truth, root_name, flat, formula is not None)
-        given = (f"is a vector of {sum(map(len, values))} numbers" if flat else
+        count = sum(map(len, values))
+        given = (f"is a vector of {count} number{'' if count == 1 else 's'}" if flat else
                  f"is {shape_text(values)}")
         head = (f"{yours} {what} {given}, but {what} has {name}'s shape "
                 f"{_shape_words(kind, l, layout, view)} in {layout} layout")
@@ -408,18 +409,18 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         if mistake:
             finding = f"{yours} {what} is not the engine's: {mistake}."
         elif too_few:
-            finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} "
-                       f"entries; {too_few}.")
+            finding = (f"{yours} {what} disagrees with the engine's in "
+                       f"{_of_entries(n - good, n)}; {too_few}.")
         elif other:
             finding = other
         else:
             nan_words = _not_finite_words(name, values, agree)
             primes = "/".join(dict.fromkeys(p for p in map(view.prime, view.layers) if p)) or "f'"
-            finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} entries"
+            finding = (f"{yours} {what} disagrees with the engine's in {_of_entries(n - good, n)}"
                        f"{nan_words}; " + (_engine_not_finite(what, truth) or
                                           f"no common matrix mistake (transpose, 1/m, ⊙ {primes}, "
                                           f"BP2's transpose, the bias sum, the sign) reproduces it."))
-        lines.append(f"{good} of {n} entries agree ({to}).")
+        lines.append(f"{_agreeing(good, n)} ({to}).")
     lines += _comparison(kind, l, layout, values, precisions, truth, agree, root_name)
     return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,
                          finding=finding, lines=lines, **common)
@@ -520,7 +521,7 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
                  if not ok]
         shown = ", ".join(wrong[:4]) + (", ..." if len(wrong) > 4 else "")
         nans = _not_finite_words(name, values, agree, lambda r, c: name + _position(r, c, flat))
-        finding = (f"Your {what} disagrees with the engine's in {n - good} of {n} entries "
+        finding = (f"Your {what} disagrees with the engine's in {_of_entries(n - good, n)} "
                    f"({shown}){nans}" + (": it is the engine's transposed." if turned else
                                         f": {mistake}." if mistake else
                                         f"; {too_few}." if too_few else
@@ -528,7 +529,7 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
     named = any(v.name for row in rows for v in row)
     node_column = f" {'node':10}" if named else ""
     width = max(10, len(name + _position(len(rows) - 1, len(rows[0]) - 1, flat)) + 1)
-    lines = [f"{good} of {n} entries agree ({to})." if good != n else "",
+    lines = [f"{_agreeing(good, n)} ({to})." if good != n else "",
              f"  {'entry':{width}}{node_column} {'yours':>16} {'engine':>18}  agree"]
     for r, (vrow, prow, trow, arow, nrow) in enumerate(zip(values, precisions, truth, agree, rows)):
         for c, (v, p, t, ok, node) in enumerate(zip(vrow, prow, trow, arow, nrow)):
@@ -539,6 +540,17 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
                          f"{shown_t:>18}  {'yes' if ok else 'NO'}")
     return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,
                          finding=finding, lines=[line for line in lines if line], **common)
+
+
+def _of_entries(k, n):
+    """``3 of 6 entries``, or ``its one entry`` of a 1 × 1 matrix."""
+    return "its one entry" if n == 1 else f"{k} of {n} entries"
+
+
+def _agreeing(good, n):
+    """``2 of 6 entries agree``, or ``its one entry does not`` of a 1 × 1 matrix."""
+    return ("Its one entry agrees" if good else "Its one entry does not agree") if n == 1 else \
+        f"{good} of {n} entries agree"
 
 
 def _common_factor(values, truth, precisions):

@@ -2043,7 +2043,7 @@ def test_a_one_by_one_bias_needs_three_digits_for_a_mistake_as_a_number_does(typ
     if named is None:
         digits = len(typed.split(".")[1].lstrip("0"))
         words = "1 significant digit is" if digits == 1 else f"{digits} significant digits are"
-        assert verdict.finding == (f"Your ∂C/∂b2 disagrees with the engine's in 1 of 1 entries; "
+        assert verdict.finding == (f"Your ∂C/∂b2 disagrees with the engine's in its one entry; "
                                    f"{words} too few to tell which mistake gives this number "
                                    f"(type at least 3).")
         assert verdict.matrix_diagnosis is None
@@ -2106,3 +2106,24 @@ def test_a_computed_float_array_is_never_held_tighter_than_the_scalar_check():
     # a float as a learner types it keeps its digits (0.00403 for 0.0040286...)
     short = [[float(f"{v:.3g}")] for v in numpy_backprop(X, Y, W1, b1, W2, b2)["W2"][:, 0]]
     assert check(cost, "W2", short).finding.endswith("(each to the digits you typed).")
+
+
+def test_a_one_by_one_gradient_is_one_entry_in_every_line():
+    """∂C/∂b2 of a network with one output is 1 × 1: a wrong value said 'disagrees with the
+    engine's in 1 of 1 entries' and '0 of 1 entries agree', and a one-number vector for a
+    3-entry W2 'is a vector of 1 numbers'. Oracle: numpy backprop by hand (its b2 agrees;
+    four times it is the 1/m missing, as m = 4)."""
+    net, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["b2"]
+    assert check(cost, "b2", hand).finding.endswith("in its one entry (within tolerance: "
+                                                    "relative 1e-06, absolute 1e-12).")
+    assert "m = 4 times too large" in check(cost, "b2", 4 * hand).finding
+    wrong = check(cost, "b2", f"{1.37 * hand[0, 0]:.3g}")     # no mistake gives it
+    assert not wrong
+    text = str(wrong)
+    assert "its one entry" in wrong.finding and "Its one entry does not agree" in text
+    assert "1 of 1" not in text and "0 of 1" not in text
+    few = check(cost, "b2", "0.5")
+    assert "disagrees with the engine's in its one entry; 1 significant digit" in few.finding
+    vector = check(cost, "W2", [0.5])
+    assert vector.finding.startswith("Your ∂C/∂W2 is a vector of 1 number, but ")
