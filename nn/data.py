@@ -10,7 +10,7 @@ import math
 
 from autograd.floats import flat_floats, listlike, same_rows, short_repr
 
-from .losses import finite_number
+from .losses import finite_number, refuse_column_sample
 
 __all__ = ["number_rows", "float_lists", "refuse_masked"]
 
@@ -87,8 +87,10 @@ def _checked_array(samples, shape, width, where, column_name, expects):
     if kind == "O":
         return False
     if width is not None and shape[1] != width:
+        turned = ("; a sample per column (Nielsen's layout)? give its transpose, .T, a row "
+                  "per sample" if shape[0] == width else "")
         raise ValueError(f"{where}: sample 1: {expects.format(width)}, got {shape[1]} "
-                         f"(the samples have shape {tuple(shape)})")
+                         f"(the samples have shape {tuple(shape)}){turned}")
     if kind not in "fiu" and shape[0] and shape[1]:   # bool, complex, str
         _number(samples[0, 0].item(), 1, 1, where, column_name)
     if kind == "f":
@@ -119,7 +121,11 @@ def _row(x, i, width, where, column_name, expects, finite=True):
                 return row
         except OverflowError:   # an int too large for a float: found below
             pass
-    return [_number(v, i, j, where, column_name) for j, v in enumerate(row, 1)]
+    try:
+        return [_number(v, i, j, where, column_name) for j, v in enumerate(row, 1)]
+    except TypeError:
+        refuse_column_sample(x, f"{where}: sample {i}")
+        raise
 
 
 def _number(v, i, j, where, column_name):

@@ -28,6 +28,7 @@ from autograd.value import as_float, dot_layer, dot_unchecked
 from . import names as _names
 from .arguments import flag, is_int, positive_int, seeded_rng
 from .activations import activation_method, activations_per_layer
+from .losses import by_column, column_length, refuse_column_sample
 from .module import KeyNameError, Module
 
 if TYPE_CHECKING:
@@ -172,6 +173,10 @@ def _batch_hint(inputs, batch_hint):
     calls that take one; else ''."""
     if not batch_hint or not any(listlike(x) for x in inputs):
         return ""
+    n = column_length(inputs)
+    if n is not None:
+        return (f"; that is a {n}×1 column (as Nielsen's data holds a sample): one sample is "
+                f"a row of {n} numbers, net(x.ravel())")
     return "; for a list of samples use net.batch(X) or net.predict(X)"
 
 
@@ -639,6 +644,8 @@ class MLP(Module):
                     except (TypeError, ValueError) as err:   # a sample that is not one
                         if single:
                             raise _flat_samples(err, X, len(self._input_names)) from None
+                        _refuse_columns(X, self.sizes[0], self._owner, "predict")
+                        refuse_column_sample(x, f"{self._owner}: sample {i}")
                         raise in_sample(err, i) from None
         finally:
             try:
@@ -760,17 +767,14 @@ def _flat_samples(err, X, n_in):
                       f"[[x] for x in X] (a numpy array: X.reshape(-1, 1))")
 
 
-def _refuse_columns(samples: Any, n_in: int, owner: str) -> None:
+def _refuse_columns(samples: Any, n_in: int, owner: str, call: str = "batch") -> None:
     """Refuse a batch whose samples are not ``n_in`` numbers each and which, n_in rows of
     m, may be given with a column per sample (Nielsen's X, inputs × m): saying so."""
-    if not listlike(samples, sized=True) or len(samples) != n_in:
-        return
-    m = len(samples[0]) if listlike(samples[0], sized=True) else None
-    if m is not None and m != n_in and all(listlike(row, sized=True) and len(row) == m
-                                           for row in samples):
+    m = by_column(samples, n_in)
+    if m is not None:
         raise ValueError(f"{owner} expects {n_in} inputs, got {m} (sample 1 of the batch); if "
                          f"the samples are columns ({n_in}×{m}, Nielsen's layout), a batch "
-                         f"takes a row per sample: net.batch(X.T)")
+                         f"takes a row per sample: net.{call}(X.T)")
 
 
 def _one_sample(X: Any) -> bool:
