@@ -270,6 +270,12 @@ def _candidates(view, kind, l, layout, flat=False):
                      f"adds a sample's neurons, sum(δ, axis={0 if layout == 'rows' else 1}) adds "
                      f"over the samples")
             bases.append((_join(words, wrong), [[math.fsum(row)] for row in delta]))
+            if len(delta[0]) > 1:               # several neurons: np.sum(δ) adds them too
+                axis = 0 if layout == "rows" else 1
+                every = (f"the sum is over every entry: np.sum(δ) without an axis adds the "
+                         f"neurons too, where ∂C/∂{name} adds over the samples only, "
+                         f"np.sum(δ, axis={axis}, keepdims=True)")
+                bases.append((_join(words, every), [[math.fsum(x for row in delta for x in row)]]))
     scales = [(None, 1.0), (f"every entry is m = {m} times too large: the cost's 1/m is missing "
                             f"(a mean over the m samples puts 1/m into δ^L and so into every "
                             f"gradient)", float(m)),

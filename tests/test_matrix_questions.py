@@ -2127,3 +2127,23 @@ def test_a_one_by_one_gradient_is_one_entry_in_every_line():
     assert "disagrees with the engine's in its one entry; 1 significant digit" in few.finding
     vector = check(cost, "W2", [0.5])
     assert vector.finding.startswith("Your ∂C/∂W2 is a vector of 1 number, but ")
+
+
+@pytest.mark.parametrize("layout", ["rows", "columns"])
+def test_a_bias_gradient_summed_over_every_entry_is_named(layout):
+    """np.sum(dZ1) without an axis adds the neurons too: one number for b1's 3. The value
+    said only 'Your ∂C/∂b1 is 1×1, but ∂C/∂b1 has b1's shape 1×3' (the formula np.sum(d1)
+    is refused, naming the axis); now the value names the mistake, with the axis its layout
+    sums over. Oracle: numpy backprop by hand, its δ summed whole."""
+    net, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    name = "b1" if layout == "rows" else "b2"
+    for given in (hand["d1"].sum(), f"{hand['d1'].sum():.4g}", np.array(hand["d1"].sum())):
+        finding = check(cost, name, given, layout=layout).finding
+        assert (f"the sum is over every entry: np.sum(δ) without an axis adds the neurons "
+                f"too, where ∂C/∂{name} adds over the samples only, np.sum(δ, axis="
+                f"{0 if layout == 'rows' else 1}, keepdims=True)") in finding, finding
+    assert "m = 4 times too large" in check(cost, name, 4 * hand["d1"].sum(), layout=layout).finding
+    assert check(cost, name, hand["b1"].ravel(), layout=layout)
+    one = check(cost, "b2" if layout == "rows" else "b3", hand["d2"].sum(), layout=layout)
+    assert one                                          # one neuron: the whole sum is right
