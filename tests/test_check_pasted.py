@@ -633,3 +633,39 @@ def test_numpys_summarised_printout_is_named_in_one_line():
         assert "np.set_printoptions(threshold=sys.maxsize)" in message
     assert [p.grad for p in net.parameters()] == before
     assert check(cost, "W2", "[0.0014291...]").finding.startswith("Your ∂C/∂W2 is a vector of 1 ")
+
+
+def test_numpys_zero_at_its_printed_decimals_is_zero_to_those_places():
+    """print(dW1) after np.set_printoptions(precision=3, suppress=True) writes entries
+    smaller than 0.0005 as '0.' and '-0.'; pasted, they were read as exactly zero and the
+    learner's right gradient 'disagrees with the engine's in 2 of 6 entries; no common
+    matrix mistake ... reproduces it'. A zero written to decimal places is now zero to
+    those places, as any other number typed is to its digits; a bare 0 stays exactly zero.
+    Oracle: numpy backprop by hand of a 2-3-1 network, columns layout."""
+    np = pytest.importorskip("numpy")
+    rng = np.random.default_rng(0)
+    W2, b2, W3, b3 = (rng.normal(size=s) for s in ((3, 2), (3, 1), (1, 3), (1, 1)))
+    X, Y = rng.normal(size=(2, 4)), rng.uniform(size=(1, 4))
+    net = nn.MLP.from_matrices([W2, W3], [b2, b3], layout="columns")
+    cost = nn.half_mean_squared_error(net.batch(X.T), Y.T)
+    cost.backward()
+    A2 = 1 / (1 + np.exp(-(W2 @ X + b2)))
+    A3 = 1 / (1 + np.exp(-(W3 @ A2 + b3)))
+    d3 = (A3 - Y) / 4 * A3 * (1 - A3)
+    dW2 = ((W3.T @ d3) * A2 * (1 - A2)) @ X.T
+    assert abs(dW2[2, 0]) < 5e-4 and -5e-4 < dW2[2, 1] < 0        # these print as 0. and -0.
+    with np.printoptions(precision=3, suppress=True):
+        printed = str(dW2)
+    assert "0.    -0.   " in printed
+    verdict = check(cost, "W2", printed)
+    assert verdict, verdict.finding
+    assert "W2[3,2]      ∂C/∂w²₃₂               -0.000             -0.000  yes" in str(verdict)
+    assert check(cost, "w2_32", "-0.000").headline() == ("Agrees to the 3 decimal places "
+                                                         "you gave.")
+    at_four = check(cost, "w2_32", "0.0000")              # -5.3e-05 is -0.0001 at 4 places
+    assert not at_four
+    assert at_four.headline() == ("Disagrees: the engine gives -0.0001, and a zero (to 4 "
+                                  "decimal places) is too few to tell which mistake gives "
+                                  "your value.")
+    assert not check(cost, "w2_32", "0")                  # exactly zero, as before
+    assert not check(cost, "W2", printed.replace("-0.  ", "-0.1 "))
