@@ -181,8 +181,9 @@ def _deltas(view, l, missing_prime=None, untransposed=None, no_weights=None, pri
     """δ^l by BP1 and BP2 from the engine's ∂C/∂A^L, with one mistake made (or none)."""
     L = view.last
     local = dict(view.local)
-    if prime_at_a is not None:
-        local[prime_at_a] = view.prime_at(prime_at_a, view.A[prime_at_a])
+    for k in (() if prime_at_a is None else
+              prime_at_a if isinstance(prime_at_a, tuple) else (prime_at_a,)):
+        local[k] = view.prime_at(k, view.A[k])
     delta = view.dA[L] if missing_prime == L else hadamard(view.dA[L], local[L])
     if extra_prime:
         delta = hadamard(delta, local[L])
@@ -225,6 +226,16 @@ def _variants(view, l):
                     f"{prime}(Z{n}): the derivative is taken at the activations, not at the "
                     f"weighted inputs" + (f" ({written} is already written in a)" if written
                                           else ""), {"prime_at_a": k}))
+    layers = tuple(k for k in range(L, l - 1, -1) if view.prime(k) is not None)
+    if len(layers) > 1:                      # the same slip in BP1 and every BP2
+        shift = 1 if view.layout == "rows" else 0
+        factors = " and ".join(f"{view.prime(k)}(A{k - shift})" for k in layers)
+        written = "; ".join(dict.fromkeys(_IN_THE_ACTIVATION[view.prime(k)] for k in layers
+                                          if view.prime(k) in _IN_THE_ACTIVATION))
+        out.append((f"every derivative is taken at the activations, {factors}, where BP1 and "
+                    f"BP2 take it at the weighted inputs Z" +
+                    (f" ({written}: already written in a)" if written else ""),
+                    {"prime_at_a": layers}))
     prime = view.prime(L)
     found = loss_of(view) if prime == "σ'" else None
     if found and found[0] in ("binary_cross_entropy", "cross_entropy"):

@@ -2147,3 +2147,34 @@ def test_a_bias_gradient_summed_over_every_entry_is_named(layout):
     assert check(cost, name, hand["b1"].ravel(), layout=layout)
     one = check(cost, "b2" if layout == "rows" else "b3", hand["d2"].sum(), layout=layout)
     assert one                                          # one neuron: the whole sum is right
+
+
+@pytest.mark.parametrize("layout", ["rows", "columns"])
+def test_sigmoid_prime_of_the_activations_in_every_layer_is_named(layout):
+    """A learner's sigmoid_prime(x) = σ(x)(1 − σ(x)) called on the activations, as
+    sigmoid_prime(A2) in BP1 and sigmoid_prime(A1) in BP2, is one slip made twice; ∂C/∂W1
+    said 'disagrees with the engine's in 6 of 6 entries; no common matrix mistake ...
+    reproduces it' (only one layer at a time was tried). Oracle: numpy backprop by hand,
+    with the slip and without."""
+    net, cost = blog()
+    x, y = np.array(X), np.array(Y)
+    w1, c1, w2, c2 = map(np.array, (W1, b1, W2, b2))
+    prime = lambda v: sigmoid(v) * (1 - sigmoid(v))                        # noqa: E731
+    A1 = sigmoid(x @ w1 + c1)
+    A2 = sigmoid(A1 @ w2 + c2)
+    d2 = (A2 - y) / len(x) * prime(A2)
+    d1 = (d2 @ w2.T) * prime(A1)
+    slip = x.T @ d1
+    assert not np.allclose(slip, numpy_backprop(X, Y, W1, b1, W2, b2)["W1"], rtol=1e-3)
+    name, given = ("W1", slip) if layout == "rows" else ("W2", slip.T)
+    a_out, a_hidden = ("A2", "A1") if layout == "rows" else ("A3", "A2")
+    finding = check(cost, name, given, layout=layout).finding
+    assert finding == (f"Your ∂C/∂{name} is not the engine's: every derivative is taken at the "
+                       f"activations, σ'({a_out}) and σ'({a_hidden}), where BP1 and BP2 take it "
+                       f"at the weighted inputs Z (σ'(z) = a(1 − a): already written in a).")
+    formula = ("d2 = (A2 - Y)/m * sigmoid_prime(A2); d1 = d2 @ W2.T * sigmoid_prime(A1); "
+               "X.T @ d1")
+    assert "every derivative is taken at the activations" in check(cost, "W1", formula).finding
+    assert check(cost, name, numpy_backprop(X, Y, W1, b1, W2, b2)["W1"]
+                 if layout == "rows" else numpy_backprop(X, Y, W1, b1, W2, b2)["W1"].T,
+                 layout=layout)
