@@ -177,10 +177,12 @@ def _entry_name(kind, l, r, c, layout):
 # ---------------------------------------------------------------------------
 
 def _deltas(view, l, missing_prime=None, untransposed=None, no_weights=None, prime_at_a=None,
-            extra_prime=False):
+            extra_prime=False, activation=None):
     """δ^l by BP1 and BP2 from the engine's ∂C/∂A^L, with one mistake made (or none)."""
     L = view.last
     local = dict(view.local)
+    for k in (() if activation is None else activation):    # f(Z) written for f'(Z)
+        local[k] = view.A[k]
     for k in (() if prime_at_a is None else
               prime_at_a if isinstance(prime_at_a, tuple) else (prime_at_a,)):
         local[k] = view.prime_at(k, view.A[k])
@@ -227,8 +229,21 @@ def _variants(view, l):
                     f"weighted inputs" + (f" ({written} is already written in a)" if written
                                           else ""), {"prime_at_a": k}))
     layers = tuple(k for k in range(L, l - 1, -1) if view.prime(k) is not None)
+    shift = 1 if view.layout == "rows" else 0
+    for chosen in dict.fromkeys([(k,) for k in layers] + [layers]):
+        if not chosen:
+            continue
+        f = {"σ'": "σ", "tanh'": "tanh"}.get(view.prime(chosen[0]))
+        if f is None or any(view.prime(k) != view.prime(chosen[0]) for k in chosen):
+            continue
+        which = " and ".join(f"{f}(Z{k - shift})" for k in chosen)
+        where = " and ".join(dict.fromkeys("BP1" if k == L else "BP2" for k in chosen))
+        words = (f"the factors {which} are the activations, where {where} multiply by their "
+                 if len(chosen) > 1 else
+                 f"the factor {which} is the activation, where {where} multiplies by its ")
+        out.append((f"{words}derivative{'s' if len(chosen) > 1 else ''} "
+                    f"{view.prime(chosen[0])}(Z)", {"activation": chosen}))
     if len(layers) > 1:                      # the same slip in BP1 and every BP2
-        shift = 1 if view.layout == "rows" else 0
         factors = " and ".join(f"{view.prime(k)}(A{k - shift})" for k in layers)
         written = "; ".join(dict.fromkeys(_IN_THE_ACTIVATION[view.prime(k)] for k in layers
                                           if view.prime(k) in _IN_THE_ACTIVATION))

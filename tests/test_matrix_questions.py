@@ -2178,3 +2178,33 @@ def test_sigmoid_prime_of_the_activations_in_every_layer_is_named(layout):
     assert check(cost, name, numpy_backprop(X, Y, W1, b1, W2, b2)["W1"]
                  if layout == "rows" else numpy_backprop(X, Y, W1, b1, W2, b2)["W1"].T,
                  layout=layout)
+
+
+@pytest.mark.parametrize("layout", ["rows", "columns"])
+def test_the_activation_written_for_its_derivative_is_named(layout):
+    """delta = (A − Y) ⊙ A, the activation σ(Z) where BP1 has σ'(Z) = A(1 − A) (in one layer
+    or in both), said 'no common matrix mistake ... reproduces it'. Oracle: numpy backprop
+    by hand with that slip."""
+    net, cost = blog()
+    x, y = np.array(X), np.array(Y)
+    w1, c1, w2, c2 = map(np.array, (W1, b1, W2, b2))
+    A1 = sigmoid(x @ w1 + c1)
+    A2 = sigmoid(A1 @ w2 + c2)
+    out, hidden = ("Z2", "Z1") if layout == "rows" else ("Z3", "Z2")
+    name = "W1" if layout == "rows" else "W2"
+    for d2, d1_prime, words in (
+            ((A2 - y) / 4 * A2, A1 * (1 - A1),
+             f"the factor σ({out}) is the activation, where BP1 multiplies by its derivative "
+             f"σ'(Z)"),
+            ((A2 - y) / 4 * A2 * (1 - A2), A1,
+             f"the factor σ({hidden}) is the activation, where BP2 multiplies by its "
+             f"derivative σ'(Z)"),
+            ((A2 - y) / 4 * A2, A1,
+             f"the factors σ({out}) and σ({hidden}) are the activations, where BP1 and BP2 "
+             f"multiply by their derivatives σ'(Z)")):
+        slip = x.T @ ((d2 @ w2.T) * d1_prime)
+        given = slip if layout == "rows" else slip.T
+        assert check(cost, name, given, layout=layout).finding == (
+            f"Your ∂C/∂{name} is not the engine's: {words}.")
+    formula = "d2 = (A2 - Y)/m * A2; d1 = d2 @ W2.T * A1; X.T @ d1"
+    assert "the factors σ(Z2) and σ(Z1) are the activations" in check(cost, "W1", formula).finding
