@@ -2208,3 +2208,46 @@ def test_the_activation_written_for_its_derivative_is_named(layout):
             f"Your ∂C/∂{name} is not the engine's: {words}.")
     formula = "d2 = (A2 - Y)/m * A2; d1 = d2 @ W2.T * A1; X.T @ d1"
     assert "the factors σ(Z2) and σ(Z1) are the activations" in check(cost, "W1", formula).finding
+
+
+def test_cli_expected_names_the_scripts_own_numpy_gradient(tmp_path, capsys):
+    """A learner's script computes dW1 by hand in numpy beside the network; chainrule check
+    script.py --wrt W1 --expected dW1 said "--expected takes a number as you have it
+    (0.00142919), got 'dW1'; for a formula use --formula", and --formula dW1 "'dW1' is
+    not bound". The variable's value is now checked as check(cost, 'W1', dW1) checks it.
+    Oracle: the script's own numpy backprop (and here, the same by numpy_backprop)."""
+    from autograd.cli import main
+    script = tmp_path / "mine.py"
+    script.write_text(
+        "import numpy as np\n"
+        "import nn\n"
+        f"X, Y = np.array({X!r}), np.array({Y!r})\n"
+        f"W1, b1, W2, b2 = np.array({W1!r}), np.array({b1!r}), np.array({W2!r}), np.array({b2!r})\n"
+        "sig = lambda z: 1 / (1 + np.exp(-z))\n"
+        "A1 = sig(X @ W1 + b1)\n"
+        "A2 = sig(A1 @ W2 + b2)\n"
+        "d2 = (A2 - Y) / len(X) * A2 * (1 - A2)\n"
+        "dW1 = X.T @ ((d2 @ W2.T) * A1 * (1 - A1))\n"
+        "dW1_wrong = dW1.T\n"
+        "label = 'dW1'\n"
+        "net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout='rows')\n"
+        "cost = nn.half_mean_squared_error(net.batch(X), Y)\n"
+        "cost.backward()\n")
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W1"]
+    assert main(["check", str(script), "--wrt", "W1", "--expected", "dW1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Your ∂C/∂W1 agrees with the engine's in all 6 entries")
+    assert f"{hand[0, 0]:.10g}" in out
+    assert main(["check", str(script), "--wrt", "W1", "--expected", "dW1_wrong"]) == 1
+    assert "it is the engine's transposed" in capsys.readouterr().out.splitlines()[0]
+    assert main(["check", str(script), "--wrt", "w2_11", "--expected", "dW1"]) == 2
+    assert "of shape (2, 3)" in capsys.readouterr().err        # one node, a whole matrix
+    for name, words in (("dW9", "--expected dW9: mine.py has no variable dW9 when it calls "
+                                ".backward(), and it is no number"),
+                        ("label", "--expected label: the script's label is str 'dW1', not a "
+                                  "number or an array of numbers"),
+                        ("dW1 x", "--expected takes a number as you have it (0.00142919) or a "
+                                  "variable of the script holding your value, got 'dW1 x'")):
+        assert main(["check", str(script), "--wrt", "W1", "--expected", name]) == 2
+        err = capsys.readouterr().err
+        assert words in err and err.count("\n") == 1
