@@ -134,7 +134,11 @@ def _rows(given, n, where, what):
         raise TypeError(f"{where} must be a list of {n} {what}, got "
                         f"{type(given).__name__} {short_repr(given)}")
     if len(given) != n:
-        raise ValueError(f"{where} must have {n} {what}, got {len(given)}")
+        noun, _, rest = what.partition(" ")
+        if n == 1 and noun.endswith("s"):             # 1 number, 1 row, 1 matrix
+            noun = noun[:-3] + "x" if noun.endswith("ices") else noun[:-1]
+        raise ValueError(f"{where} must have {n} {noun}{' ' if rest else ''}{rest}, "
+                         f"got {len(given)}")
     return list(given)
 
 
@@ -429,6 +433,8 @@ class Layer(Module):
         if biases is not None and mode != "trainable":
             raise ValueError(f"layer {number}: biases were given but bias={short_repr(bias)}; "
                              f"initial biases need bias='trainable'")
+        if biases is not None and column_length(biases) == n_out:
+            biases = [b[0] for b in biases]  # type: ignore[index]  # Nielsen's b^l, n × 1
         bias_values = _rows(biases, n_out, f"biases of layer {number}",
                             f"numbers (one per neuron of layer {number})")
         self.neurons = [
