@@ -2251,3 +2251,27 @@ def test_cli_expected_names_the_scripts_own_numpy_gradient(tmp_path, capsys):
         assert main(["check", str(script), "--wrt", "W1", "--expected", name]) == 2
         err = capsys.readouterr().err
         assert words in err and err.count("\n") == 1
+
+
+def test_from_matrices_names_the_layout_before_a_bias_shape():
+    """Nielsen's W2 (3×2), W3 (1×3), b2 (3×1), b3 (1×1) given with layout='rows' said
+    'b1 must be 1 × 2 (one number per neuron of layer 2) in layout='rows', got 3×1', as
+    the first layer's bias was read before the next layer's weights, whose error names the
+    layout; and a column bias in the rows layout did not say its transpose fits. Oracle:
+    the forward pass by hand in numpy, once the advice is followed."""
+    rng = np.random.default_rng(0)
+    w2, c2, w3, c3 = (rng.normal(size=s) for s in ((3, 2), (3, 1), (1, 3), (1, 1)))
+    with pytest.raises(ValueError, match=r"^from_matrices: W2 must be 2 × n .* all the weights "
+                                         r"fit layout='columns', where the matrices are "
+                                         r"outputs × inputs$"):
+        nn.MLP.from_matrices([w2, w3], [c2, c3], layout="rows")
+    with pytest.raises(ValueError, match=r"^from_matrices: b1 must be 1 × 3 \(one number per "
+                                         r"neuron of layer 2\) in layout='rows', got 3×1; its "
+                                         r"transpose fits: give it as a row, or as a flat list$"):
+        nn.MLP.from_matrices([w2.T, w3.T], [c2, c3], layout="rows")
+    x = np.array([0.3, -1.2])
+    hand = sigmoid(w3 @ sigmoid(w2 @ x[:, None] + c2) + c3).ravel()
+    for net in (nn.MLP.from_matrices([w2, w3], [c2, c3], layout="columns"),
+                nn.MLP.from_matrices([w2.T, w3.T], [c2.T, c3.T], layout="rows"),
+                nn.MLP.from_matrices([w2.T, w3.T], [c2.ravel(), c3.ravel()], layout="rows")):
+        assert net.predict(x.tolist()) == pytest.approx(hand.tolist(), rel=1e-14)
