@@ -173,8 +173,11 @@ def as_float(x, what="Value"):
             return float(x)
         except (TypeError, ValueError, OverflowError):
             pass
+    truth = isinstance(x, bool) or getattr(dtype, "kind", None) == "b"
     raise TypeError(f"{what} needs a real number (int, float or a real scalar with "
-                    f"__float__), got {cls.__name__} {short_repr(x)}")
+                    f"__float__), got {cls.__name__} {short_repr(x)}" +
+                    ("; a comparison gives a bool: float(b), or .astype(float) for a "
+                     "comparison's array" if truth else ""))
 
 
 def short_repr(x, limit=60):

@@ -240,3 +240,24 @@ def test_one_column_sample_elsewhere_says_it_is_a_column():
                                          r"per column \(Nielsen's layout\)\? give its transpose"):
         step.batch(np.vstack([X, Y]))
     assert step.batch(np.vstack([X, Y]).T, mean=True) == pytest.approx(cost, rel=1e-12)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_comparisons_bool_array_says_how_to_make_numbers(backend):
+    """Y = X[:, :1] > 0.5 is a bool array; training on it said '... needs a real number
+    (int, float or a real scalar with __float__), got bool True', which does not say how
+    to fix it; the error now says .astype(float), and that trains: the first epoch's loss
+    (batch=None, the mean of ½(y − a)² at the initial weights) is the hand numpy one."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(6, 2))
+    Y = X[:, :1] > 0.5
+    refused(backend, X, Y, TypeError, "got bool True; a comparison gives a bool: float(b), "
+                                      "or .astype(float) for a comparison's array")
+    refused(backend, X > 0.5, Y.astype(float), TypeError, "column 1 (input x1) needs a real "
+            "number (int, float or a real scalar with __float__), got bool True; a comparison")
+    net = nn.MLP([2, 3, 1], seed=0)
+    W = net.matrices(layout="columns")
+    A = 1 / (1 + np.exp(-(W["W3"] @ (1 / (1 + np.exp(-(W["W2"] @ X.T + W["b2"])))) + W["b3"])))
+    history = nn.train(net, X, Y.astype(float), epochs=1, lr=0.5, batch=None, progress=False,
+                       backend=backend)
+    assert history[0] == pytest.approx(float(np.mean(0.5 * (A - Y.T) ** 2)), rel=1e-12)
