@@ -675,8 +675,18 @@ def _factors_on_one_path(explanation, close):
 
 
 def _factors_finding(left_out):
-    """``your value leaves out w4·w2 on path 1 and w5·w3 on path 2``."""
-    parts = [f"{factor_names(fs)} on path {k}" for k, _, fs in left_out]
+    """``your value leaves out w4·w2 on path 1 and w5·w3 on path 2``; the same factors left
+    out of consecutive paths once (``a2_5(1)(1-a2_5(1)) on paths 1–10``: a batch's paths of
+    one sample), so the first line stays a sentence on a wide network."""
+    runs: list[list] = []
+    for k, _, fs in left_out:
+        names = factor_names(fs)
+        if runs and runs[-1][0] == names and runs[-1][2] == k - 1:
+            runs[-1][2] = k
+        else:
+            runs.append([names, k, k])
+    parts = [f"{names} on path {first}" if first == last else
+             f"{names} on paths {first}–{last}" for names, first, last in runs]
     listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"your value leaves out {listing}"
 
