@@ -876,6 +876,27 @@ def _other_leaf(root, wrt, precision, grads, loose=False):
             f"∂{R}/∂{names.printable(names.text(wrt.name))}: your value is that node's gradient.")
 
 
+#: the band around a value (±5 %) whose gradients say how densely a network's gradients
+#: lie there, and the expected number of chance matches above which none is named
+_BAND = 0.05
+_CHANCE = 0.05
+
+
+def _by_chance(precision, gradients):
+    """Whether an unrelated parameter's gradient matching the value could be chance: the
+    other parameters' gradients within ±5 % of it, times the share of that band the value's
+    digits take (what agrees with it), expect at least :data:`_CHANCE` matches (on
+    784-30-10's 23,850 parameters a value of 4 or 5 digits has several; a float from Python,
+    at full precision, or a small network's value has almost none)."""
+    value = precision.value
+    if not math.isfinite(value) or value == 0.0:
+        return False
+    low, high = (precision.as_written() or precision).agreeing(value)   # a float: as written
+    band = 2 * _BAND * abs(value)
+    near = sum(1 for g in gradients if abs(g - value) <= _BAND * abs(value))
+    return near * (high - low) / band >= _CHANCE
+
+
 def other_parameter(root, wrt, precision, grads=None, any_leaf=False, loose=False):
     """The sentence saying a value is another parameter's gradient, or None.
 
@@ -894,11 +915,14 @@ def other_parameter(root, wrt, precision, grads=None, any_leaf=False, loose=Fals
         return _other_leaf(root, wrt, precision, grads, loose) if any_leaf and wrt.name else None
     candidates = []
     layers = set()
+    others = []
     for node, g in grads.items():
         n = names.parse(node.name) if node.name else None
         if n is None or n.layer is None or n.base not in ("w", "b") or n.sample is not None:
             continue
         layers.add(int(n.layer))
+        if node is not wrt:
+            others.append(g)
         if node is wrt or not _is_value(precision, g, loose):
             continue
         same_index = n.index == asked.index
@@ -908,7 +932,7 @@ def other_parameter(root, wrt, precision, grads=None, any_leaf=False, loose=Fals
     if not candidates:
         return None
     rank, other, n = min(candidates, key=lambda c: (c[0], c[1]))
-    if rank == 2 and len(candidates) > 1:
+    if rank == 2 and (len(candidates) > 1 or _by_chance(precision, others)):
         return None                    # several unrelated parameters: not a naming mistake
     R = names.printable(names.text(root.name)) if root.name else "C"
     head = f"This is ∂{R}/∂{names.text(other)}, not ∂{R}/∂{names.text(wrt.name)}"

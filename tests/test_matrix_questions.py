@@ -2275,3 +2275,32 @@ def test_from_matrices_names_the_layout_before_a_bias_shape():
                 nn.MLP.from_matrices([w2.T, w3.T], [c2.T, c3.T], layout="rows"),
                 nn.MLP.from_matrices([w2.T, w3.T], [c2.ravel(), c3.ravel()], layout="rows")):
         assert net.predict(x.tolist()) == pytest.approx(hand.tolist(), rel=1e-14)
+
+
+def test_another_parameters_gradient_is_not_claimed_where_chance_gives_one():
+    """On Nielsen's 784-30-10 (23,850 parameters) almost any 4-digit number is some
+    parameter's gradient: of 25 random wrong values for ∂C/∂w²₅,₁₀₁, 6 were told 'This is
+    ∂C/∂w²₂₆,₂₅₄, not ∂C/∂w²₅,₁₀₁: your value is that parameter's gradient'. An unrelated
+    parameter is now named only where the gradients near the value are too sparse for its
+    digits to match one by chance; the float itself is still named. Oracle: numpy backprop
+    by hand of every gradient."""
+    rng = np.random.default_rng(2)
+    Ws = [rng.normal(size=(30, 784)) / 28, rng.normal(size=(10, 30)) / np.sqrt(30)]
+    bs = [rng.normal(size=(30, 1)), rng.normal(size=(10, 1))]
+    X, Y = rng.uniform(size=(784, 2)), np.eye(10)[:, [3, 7]]
+    net = nn.MLP.from_matrices(Ws, bs, layout="columns")
+    cost = nn.half_squared_error(net.batch(X.T), Y.T, reduction="sum")
+    cost.backward()
+    A1 = sigmoid(Ws[0] @ X + bs[0])
+    A2 = sigmoid(Ws[1] @ A1 + bs[1])
+    d2 = (A2 - Y) * A2 * (1 - A2)
+    dW2 = ((Ws[1].T @ d2) * A1 * (1 - A1)) @ X.T
+    asked, other = dW2[4, 100], dW2[5, 100]                     # w2_5_101 and w2_6_101
+    assert net.parameter("w2_5_101").grad == pytest.approx(asked, rel=1e-12)
+    near = np.sum(np.abs(dW2 - other) <= 0.05 * abs(other))
+    assert near > 100                      # gradients this dense: 4 digits match by chance
+    rounded = check(cost, "w2_5_101", f"{other:.4g}")
+    assert not rounded and "This is" not in str(rounded)
+    named = check(cost, "w2_5_101", float(other))
+    assert not named and named.headline() == ("This is ∂C/∂w²₆,₁₀₁, not ∂C/∂w²₅,₁₀₁: your value "
+                                              "is that parameter's gradient.")
