@@ -151,6 +151,8 @@ def _diagnose(explanation, expected, given):
     if not explanation.grouped and not explanation.paths:
         return _no_path(explanation)
     found = _search(explanation, close)
+    if found.kind is not None and _by_chance(explanation, given):
+        return _chance(given)
     if found.kind is None:
         found = _constant_factor(explanation, expected, close) or found
     if found.kind is None and same is not close and not given.tells_mistakes():
@@ -377,6 +379,35 @@ def too_few_digits(given):
     return Diagnosis(None, (
         f"{finding[0].upper()}{finding[1:]}: {advice}, or compare your derivation with the "
         f"explanation's paths."), finding=finding)
+
+
+#: the expected number of chance matches from which a mistake found tells nothing
+CHANCE = 0.05
+
+
+def _by_chance(explanation, given):
+    """Whether the mistakes searched for give numbers so densely around the value that one
+    matches it at its digits by chance (a batch's many paths, each with its factors to
+    leave out: thousands of numbers); never for a value given as a function."""
+    chance = getattr(given, "chance_matches", None)
+    if chance is None or explanation.grouped or len(explanation.paths) < 8:
+        return False
+    numbers: list[float] = []
+    _search(explanation, lambda v: numbers.append(v) or False)
+    return chance(numbers) >= CHANCE
+
+
+def _chance(given):
+    """No mistake named, since one of the many searched for matches by chance."""
+    digits = given._digits_given()
+    finding = (f"{digits} significant digits are too few here to tell which mistake gives your "
+               f"value" if digits else "the tolerance is too wide here to tell which mistake "
+               "gives your value")
+    return Diagnosis(None, (
+        f"{finding[0].upper()}{finding[1:]}: this graph has so many paths that the mistakes "
+        f"searched for give numbers all around yours, and one matches by chance. Give more "
+        f"digits (or the float you computed) to have a mistake named, or compare your "
+        f"derivation with the explanation's paths."), finding=finding)
 
 
 def _search(explanation, close):

@@ -876,25 +876,15 @@ def _other_leaf(root, wrt, precision, grads, loose=False):
             f"∂{R}/∂{names.printable(names.text(wrt.name))}: your value is that node's gradient.")
 
 
-#: the band around a value (±5 %) whose gradients say how densely a network's gradients
-#: lie there, and the expected number of chance matches above which none is named
-_BAND = 0.05
-_CHANCE = 0.05
+#: the expected number of chance matches (:meth:`Precision.chance_matches`) from which a
+#: match tells nothing: on 784-30-10's 23,850 parameters a value of 4 or 5 digits has
+#: several; a float from Python, at full precision, or a small network's value almost none
+CHANCE = 0.05
 
 
 def _by_chance(precision, gradients):
-    """Whether an unrelated parameter's gradient matching the value could be chance: the
-    other parameters' gradients within ±5 % of it, times the share of that band the value's
-    digits take (what agrees with it), expect at least :data:`_CHANCE` matches (on
-    784-30-10's 23,850 parameters a value of 4 or 5 digits has several; a float from Python,
-    at full precision, or a small network's value has almost none)."""
-    value = precision.value
-    if not math.isfinite(value) or value == 0.0:
-        return False
-    low, high = (precision.as_written() or precision).agreeing(value)   # a float: as written
-    band = 2 * _BAND * abs(value)
-    near = sum(1 for g in gradients if abs(g - value) <= _BAND * abs(value))
-    return near * (high - low) / band >= _CHANCE
+    """Whether an unrelated parameter's gradient matching the value could be chance."""
+    return precision.chance_matches(gradients) >= CHANCE
 
 
 def other_parameter(root, wrt, precision, grads=None, any_leaf=False, loose=False):

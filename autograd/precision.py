@@ -353,6 +353,18 @@ class Precision:
         places = -self._typed.as_tuple().exponent
         return f"{places} decimal place{'' if places == 1 else 's'}"
 
+    def chance_matches(self, numbers, band=0.05):
+        """How many of ``numbers`` (what other parameters' gradients or the mistakes searched
+        for give) may be expected to match the value by chance: those within ±``band`` of it,
+        times the share of that band that agrees with it (its digits' window; a float's as
+        written). Many numbers near a value of few digits make a match likely, not telling."""
+        value = self.value
+        if not math.isfinite(value) or value == 0.0:
+            return 0.0
+        low, high = (self.as_written() or self).agreeing(value)
+        near = sum(1 for x in numbers if abs(x - value) <= band * abs(value))
+        return near * (high - low) / (2 * band * abs(value))
+
     def hint(self, x):
         """For a float from Python that does not agree: the digits of its shortest
         form when x rounds (or cuts) to it at those digits, else None."""
