@@ -102,6 +102,17 @@ def _checked_array(samples, shape, width, where, column_name, expects):
     return True
 
 
+def _pair_words(x, expects):
+    """For a sample that is a pair of lists or arrays, (x, y) as Nielsen's training_data
+    holds one: what to give instead; else ""."""
+    if len(x) != 2 or not all(listlike(part, sized=True) for part in x):
+        return ""
+    together = "then targets" in expects
+    return ("; that is a pair (x, y), as Nielsen's training_data holds a sample: give one row "
+            "of numbers, " + ("np.concatenate([x.ravel(), y.ravel()])" if together else
+                              "x.ravel(), and the targets apart"))
+
+
 def _row(x, i, width, where, column_name, expects, finite=True):
     """Sample ``i`` as a list of ``width`` real numbers, finite ones unless
     ``finite=False`` (then the caller checks, on an array)."""
@@ -110,7 +121,7 @@ def _row(x, i, width, where, column_name, expects, finite=True):
                         f"{type(x).__name__} {short_repr(x)}")
     if len(x) != width:
         raise ValueError(f"{where}: sample {i}: {expects.format(width)}, "
-                         f"got {len(x)}: {short_repr(x)}")
+                         f"got {len(x)}: {short_repr(x)}{_pair_words(x, expects)}")
     row = list(x)
     types = set(map(type, row))
     if not finite and types == _FLOAT:

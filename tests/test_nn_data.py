@@ -261,3 +261,25 @@ def test_a_comparisons_bool_array_says_how_to_make_numbers(backend):
     history = nn.train(net, X, Y.astype(float), epochs=1, lr=0.5, batch=None, progress=False,
                        backend=backend)
     assert history[0] == pytest.approx(float(np.mean(0.5 * (A - Y.T) ** 2)), rel=1e-12)
+
+
+def test_nielsens_x_y_pairs_say_how_to_give_rows():
+    """Nielsen's training_data is a list of (x, y) pairs of columns; given to the per-step
+    program (or to train as inputs) it said only 'expected 6 numbers (inputs, then targets),
+    got 2: (array([[0.0856], ...'; it now says it is a pair and what row to give, and that
+    row gives the hand cost."""
+    net, xs, ys, X, Y, cost = nielsen_data()
+    pairs = list(zip(xs, ys))
+    step = net.jit_loss(backend="numpy")
+    with pytest.raises(ValueError, match=r"got 2: .*; that is a pair \(x, y\), as Nielsen's "
+                                         r"training_data holds a sample: give one row of "
+                                         r"numbers, np\.concatenate\(\[x\.ravel\(\), "
+                                         r"y\.ravel\(\)\]\)$"):
+        step.batch(pairs)
+    for backend in BACKENDS:
+        with pytest.raises(ValueError, match=r"the network expects 4 inputs, got 2: .*; that is "
+                                             r"a pair \(x, y\), .*: give one row of numbers, "
+                                             r"x\.ravel\(\), and the targets apart$"):
+            nn.train(net, pairs, ys, epochs=1, lr=0.5, progress=False, backend=backend)
+    rows = np.array([np.concatenate([x.ravel(), y.ravel()]) for x, y in pairs])
+    assert step.batch(rows, mean=True) == pytest.approx(cost, rel=1e-12)
