@@ -31,6 +31,7 @@ from .differences import (
     finite_difference, gradcheck, reevaluate,
 )
 from .explain import DEFAULT_LIMIT, explanation_of
+from .floats import short_repr
 from .formula import Formula, FormulaError, read_formula
 from .names import NodeNameError, printable
 from .ops import OPS, describe
@@ -121,13 +122,26 @@ def _number(expected):
             return as_float(result, "check: expected()")
         except TypeError:
             raise TypeError(f"check: expected() must return a number, got "
-                            f"{type(result).__name__} {result!r}") from None
+                            f"{type(result).__name__} {short_repr(result)}") from None
     try:
         return as_float(expected, "check: expected")    # an int too large: named so
     except TypeError:
         raise TypeError(f"check: expected must be a number, a number or formula typed as "
                         f"text, or a function of no arguments returning a number, got "
-                        f"{type(expected).__name__} {expected!r}") from None
+                        f"{type(expected).__name__} {short_repr(expected)}"
+                        f"{_array_words(expected)}") from None
+
+
+def _array_words(expected):
+    """For an array or tensor given for one node: what to pass instead."""
+    shape = getattr(expected, "shape", None)
+    if shape is None or isinstance(expected, (str, bytes)):
+        return ""
+    size = math.prod(shape)
+    if size == 1:
+        return f" of shape {tuple(shape)}: pass its one number (.item())"
+    return (f" of shape {tuple(shape)}: for one node pass that entry's number; a whole "
+            f"matrix is checked by its name, check(C, 'W2', array)")
 
 
 #: a value to check: a number typed as text, a formula as text, a number, or a function

@@ -134,6 +134,8 @@ def _diagnose(explanation, expected, given):
     if not explanation.grouped and not explanation.paths:
         return _no_path(explanation)
     found = _search(explanation, close)
+    if found.kind is not None and _by_chance(explanation, given):
+        return _chance(given)
     if found.kind is None:
         found = _constant_factor(explanation, expected, close) or found
     if found.kind is None and same is not close and not given.tells_mistakes():
@@ -362,6 +364,35 @@ def too_few_digits(given):
     return Diagnosis(None, (
         f"{finding[0].upper()}{finding[1:]}: {advice}, or compare your derivation with the "
         f"explanation's paths."), finding=finding)
+
+
+#: the expected number of chance matches from which a mistake found tells nothing
+CHANCE = 0.05
+
+
+def _by_chance(explanation, given):
+    """Whether the mistakes searched for give numbers so densely around the value that one
+    matches it at its digits by chance (a batch's many paths, each with its factors to
+    leave out: thousands of numbers); never for a value given as a function."""
+    chance = getattr(given, "chance_matches", None)
+    if chance is None or explanation.grouped or len(explanation.paths) < 8:
+        return False
+    numbers: list[float] = []
+    _search(explanation, lambda v: numbers.append(v) or False)
+    return chance(numbers) >= CHANCE
+
+
+def _chance(given):
+    """No mistake named, since one of the many searched for matches by chance."""
+    digits = given._digits_given()
+    finding = (f"{digits} significant digits are too few here to tell which mistake gives your "
+               f"value" if digits else "the tolerance is too wide here to tell which mistake "
+               "gives your value")
+    return Diagnosis(None, (
+        f"{finding[0].upper()}{finding[1:]}: this graph has so many paths that the mistakes "
+        f"searched for give numbers all around yours, and one matches by chance. Give more "
+        f"digits (or the float you computed) to have a mistake named, or compare your "
+        f"derivation with the explanation's paths."), finding=finding)
 
 
 def _search(explanation, close):
@@ -660,8 +691,18 @@ def _factors_on_one_path(explanation, close):
 
 
 def _factors_finding(left_out):
-    """``your value leaves out w4·w2 on path 1 and w5·w3 on path 2``."""
-    parts = [f"{factor_names(fs)} on path {k}" for k, _, fs in left_out]
+    """``your value leaves out w4·w2 on path 1 and w5·w3 on path 2``; the same factors left
+    out of consecutive paths once (``a2_5(1)(1-a2_5(1)) on paths 1–10``: a batch's paths of
+    one sample), so the first line stays a sentence on a wide network."""
+    runs: list[list] = []
+    for k, _, fs in left_out:
+        names = factor_names(fs)
+        if runs and runs[-1][0] == names and runs[-1][2] == k - 1:
+            runs[-1][2] = k
+        else:
+            runs.append([names, k, k])
+    parts = [f"{names} on path {first}" if first == last else
+             f"{names} on paths {first}–{last}" for names, first, last in runs]
     listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"your value leaves out {listing}"
 

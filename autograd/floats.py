@@ -113,9 +113,18 @@ def flag(x, what):
 
 def is_int(n):
     """Whether ``n`` is an integer: an int or a numpy integer (not a bool, numpy's
-    included, whose ``__index__`` numpy < 2.3 still has; not an array)."""
+    included, whose ``__index__`` numpy < 2.3 still has; not an array; not a 0-d float
+    array or tensor, which has ``__index__`` too, only to refuse it)."""
+    dtype = getattr(n, "dtype", None)
     return not isinstance(n, bool) and hasattr(n, "__index__") and \
-        getattr(n, "ndim", 0) == 0 and not _not_real(getattr(n, "dtype", None))
+        getattr(n, "ndim", 0) == 0 and not _not_real(dtype) and not _floating(dtype)
+
+
+def _floating(dtype):
+    """Whether an array's or a tensor's ``dtype`` holds floats (numpy's kind "f"; a
+    torch.dtype says ``is_floating_point``)."""
+    return dtype is not None and (getattr(dtype, "kind", None) == "f"
+                                  or getattr(dtype, "is_floating_point", False) is True)
 
 
 def positive_int(n, what):
@@ -164,8 +173,11 @@ def as_float(x, what="Value"):
             return float(x)
         except (TypeError, ValueError, OverflowError):
             pass
+    truth = isinstance(x, bool) or getattr(dtype, "kind", None) == "b"
     raise TypeError(f"{what} needs a real number (int, float or a real scalar with "
-                    f"__float__), got {cls.__name__} {short_repr(x)}")
+                    f"__float__), got {cls.__name__} {short_repr(x)}" +
+                    ("; a comparison gives a bool: float(b), or .astype(float) for a "
+                     "comparison's array" if truth else ""))
 
 
 def short_repr(x, limit=60):

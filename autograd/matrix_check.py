@@ -177,12 +177,15 @@ def _entry_name(kind, l, r, c, layout):
 # ---------------------------------------------------------------------------
 
 def _deltas(view, l, missing_prime=None, untransposed=None, no_weights=None, prime_at_a=None,
-            extra_prime=False):
+            extra_prime=False, activation=None):
     """δ^l by BP1 and BP2 from the engine's ∂C/∂A^L, with one mistake made (or none)."""
     L = view.last
     local = dict(view.local)
-    if prime_at_a is not None:
-        local[prime_at_a] = view.prime_at(prime_at_a, view.A[prime_at_a])
+    for k in (() if activation is None else activation):    # f(Z) written for f'(Z)
+        local[k] = view.A[k]
+    for k in (() if prime_at_a is None else
+              prime_at_a if isinstance(prime_at_a, tuple) else (prime_at_a,)):
+        local[k] = view.prime_at(k, view.A[k])
     delta = view.dA[L] if missing_prime == L else hadamard(view.dA[L], local[L])
     if extra_prime:
         delta = hadamard(delta, local[L])
@@ -225,6 +228,29 @@ def _variants(view, l):
                     f"{prime}(Z{n}): the derivative is taken at the activations, not at the "
                     f"weighted inputs" + (f" ({written} is already written in a)" if written
                                           else ""), {"prime_at_a": k}))
+    layers = tuple(k for k in range(L, l - 1, -1) if view.prime(k) is not None)
+    shift = 1 if view.layout == "rows" else 0
+    for chosen in dict.fromkeys([(k,) for k in layers] + [layers]):
+        if not chosen:
+            continue
+        f = {"σ'": "σ", "tanh'": "tanh"}.get(view.prime(chosen[0]))
+        if f is None or any(view.prime(k) != view.prime(chosen[0]) for k in chosen):
+            continue
+        which = " and ".join(f"{f}(Z{k - shift})" for k in chosen)
+        where = " and ".join(dict.fromkeys("BP1" if k == L else "BP2" for k in chosen))
+        words = (f"the factors {which} are the activations, where {where} multiply by their "
+                 if len(chosen) > 1 else
+                 f"the factor {which} is the activation, where {where} multiplies by its ")
+        out.append((f"{words}derivative{'s' if len(chosen) > 1 else ''} "
+                    f"{view.prime(chosen[0])}(Z)", {"activation": chosen}))
+    if len(layers) > 1:                      # the same slip in BP1 and every BP2
+        factors = " and ".join(f"{view.prime(k)}(A{k - shift})" for k in layers)
+        written = "; ".join(dict.fromkeys(_IN_THE_ACTIVATION[view.prime(k)] for k in layers
+                                          if view.prime(k) in _IN_THE_ACTIVATION))
+        out.append((f"every derivative is taken at the activations, {factors}, where BP1 and "
+                    f"BP2 take it at the weighted inputs Z" +
+                    (f" ({written}: already written in a)" if written else ""),
+                    {"prime_at_a": layers}))
     prime = view.prime(L)
     found = loss_of(view) if prime == "σ'" else None
     if found and found[0] in ("binary_cross_entropy", "cross_entropy"):
@@ -270,6 +296,12 @@ def _candidates(view, kind, l, layout, flat=False):
                      f"adds a sample's neurons, sum(δ, axis={0 if layout == 'rows' else 1}) adds "
                      f"over the samples")
             bases.append((_join(words, wrong), [[math.fsum(row)] for row in delta]))
+            if len(delta[0]) > 1:               # several neurons: np.sum(δ) adds them too
+                axis = 0 if layout == "rows" else 1
+                every = (f"the sum is over every entry: np.sum(δ) without an axis adds the "
+                         f"neurons too, where ∂C/∂{name} adds over the samples only, "
+                         f"np.sum(δ, axis={axis}, keepdims=True)")
+                bases.append((_join(words, every), [[math.fsum(x for row in delta for x in row)]]))
     scales = [(None, 1.0), (f"every entry is m = {m} times too large: the cost's 1/m is missing "
                             f"(a mean over the m samples puts 1/m into δ^L and so into every "
                             f"gradient)", float(m)),
@@ -370,7 +402,8 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
     if shape(values) != shape(truth):
         mistake, other, too_few = _what_differs(view, kind, l, layout, values, precisions,
                                                 truth, root_name, flat, formula is not None)
-        given = (f"is a vector of {sum(map(len, values))} numbers" if flat else
+        count = sum(map(len, values))
+        given = (f"is a vector of {count} number{'' if count == 1 else 's'}" if flat else
                  f"is {shape_text(values)}")
         head = (f"{yours} {what} {given}, but {what} has {name}'s shape "
                 f"{_shape_words(kind, l, layout, view)} in {layout} layout")
@@ -408,18 +441,18 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         if mistake:
             finding = f"{yours} {what} is not the engine's: {mistake}."
         elif too_few:
-            finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} "
-                       f"entries; {too_few}.")
+            finding = (f"{yours} {what} disagrees with the engine's in "
+                       f"{_of_entries(n - good, n)}; {too_few}.")
         elif other:
             finding = other
         else:
             nan_words = _not_finite_words(name, values, agree)
             primes = "/".join(dict.fromkeys(p for p in map(view.prime, view.layers) if p)) or "f'"
-            finding = (f"{yours} {what} disagrees with the engine's in {n - good} of {n} entries"
+            finding = (f"{yours} {what} disagrees with the engine's in {_of_entries(n - good, n)}"
                        f"{nan_words}; " + (_engine_not_finite(what, truth) or
                                           f"no common matrix mistake (transpose, 1/m, ⊙ {primes}, "
                                           f"BP2's transpose, the bias sum, the sign) reproduces it."))
-        lines.append(f"{good} of {n} entries agree ({to}).")
+        lines.append(f"{_agreeing(good, n)} ({to}).")
     lines += _comparison(kind, l, layout, values, precisions, truth, agree, root_name)
     return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,
                          finding=finding, lines=lines, **common)
@@ -520,7 +553,7 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
                  if not ok]
         shown = ", ".join(wrong[:4]) + (", ..." if len(wrong) > 4 else "")
         nans = _not_finite_words(name, values, agree, lambda r, c: name + _position(r, c, flat))
-        finding = (f"Your {what} disagrees with the engine's in {n - good} of {n} entries "
+        finding = (f"Your {what} disagrees with the engine's in {_of_entries(n - good, n)} "
                    f"({shown}){nans}" + (": it is the engine's transposed." if turned else
                                         f": {mistake}." if mistake else
                                         f"; {too_few}." if too_few else
@@ -528,7 +561,7 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
     named = any(v.name for row in rows for v in row)
     node_column = f" {'node':10}" if named else ""
     width = max(10, len(name + _position(len(rows) - 1, len(rows[0]) - 1, flat)) + 1)
-    lines = [f"{good} of {n} entries agree ({to})." if good != n else "",
+    lines = [f"{_agreeing(good, n)} ({to})." if good != n else "",
              f"  {'entry':{width}}{node_column} {'yours':>16} {'engine':>18}  agree"]
     for r, (vrow, prow, trow, arow, nrow) in enumerate(zip(values, precisions, truth, agree, rows)):
         for c, (v, p, t, ok, node) in enumerate(zip(vrow, prow, trow, arow, nrow)):
@@ -539,6 +572,17 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
                          f"{shown_t:>18}  {'yes' if ok else 'NO'}")
     return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,
                          finding=finding, lines=[line for line in lines if line], **common)
+
+
+def _of_entries(k, n):
+    """``3 of 6 entries``, or ``its one entry`` of a 1 × 1 matrix."""
+    return "its one entry" if n == 1 else f"{k} of {n} entries"
+
+
+def _agreeing(good, n):
+    """``2 of 6 entries agree``, or ``its one entry does not`` of a 1 × 1 matrix."""
+    return ("Its one entry agrees" if good else "Its one entry does not agree") if n == 1 else \
+        f"{good} of {n} entries agree"
 
 
 def _common_factor(values, truth, precisions):
@@ -832,6 +876,17 @@ def _other_leaf(root, wrt, precision, grads, loose=False):
             f"∂{R}/∂{names.printable(names.text(wrt.name))}: your value is that node's gradient.")
 
 
+#: the expected number of chance matches (:meth:`Precision.chance_matches`) from which a
+#: match tells nothing: on 784-30-10's 23,850 parameters a value of 4 or 5 digits has
+#: several; a float from Python, at full precision, or a small network's value almost none
+CHANCE = 0.05
+
+
+def _by_chance(precision, gradients):
+    """Whether an unrelated parameter's gradient matching the value could be chance."""
+    return precision.chance_matches(gradients) >= CHANCE
+
+
 def other_parameter(root, wrt, precision, grads=None, any_leaf=False, loose=False):
     """The sentence saying a value is another parameter's gradient, or None.
 
@@ -850,11 +905,14 @@ def other_parameter(root, wrt, precision, grads=None, any_leaf=False, loose=Fals
         return _other_leaf(root, wrt, precision, grads, loose) if any_leaf and wrt.name else None
     candidates = []
     layers = set()
+    others = []
     for node, g in grads.items():
         n = names.parse(node.name) if node.name else None
         if n is None or n.layer is None or n.base not in ("w", "b") or n.sample is not None:
             continue
         layers.add(int(n.layer))
+        if node is not wrt:
+            others.append(g)
         if node is wrt or not _is_value(precision, g, loose):
             continue
         same_index = n.index == asked.index
@@ -864,7 +922,7 @@ def other_parameter(root, wrt, precision, grads=None, any_leaf=False, loose=Fals
     if not candidates:
         return None
     rank, other, n = min(candidates, key=lambda c: (c[0], c[1]))
-    if rank == 2 and len(candidates) > 1:
+    if rank == 2 and (len(candidates) > 1 or _by_chance(precision, others)):
         return None                    # several unrelated parameters: not a naming mistake
     R = names.printable(names.text(root.name)) if root.name else "C"
     head = f"This is ∂{R}/∂{names.text(other)}, not ∂{R}/∂{names.text(wrt.name)}"

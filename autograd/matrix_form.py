@@ -419,8 +419,11 @@ def _local(a, z):
 # Reading the asker's matrix: nested lists, an array, or text "[[0.1, 2e-3], ...]"
 # ---------------------------------------------------------------------------
 
-#: a float from Python with at most this many significant digits is taken as typed
-TYPED_FLOAT_DIGITS = 12
+#: a float from Python with at most this many significant digits is taken as typed (0.00403);
+#: at 5 its digits allow more than the full-precision tolerance (relative 1e-6) does, so a
+#: float never agrees less in a matrix than alone; longer ones, as a computed array's
+#: entries are, are compared at full precision, as check(C, w, float) is
+TYPED_FLOAT_DIGITS = 5
 
 
 def _entry_precision(entry, where, digits, rtol, atol):
@@ -632,7 +635,10 @@ def _turned(rows):
 #: an array or tensor as its repr prints it (Jupyter shows it so): array([[0.004], [0.009]]),
 #: tensor([[0.0040]], dtype=torch.float64, grad_fn=<MulBackward0>)
 _PRINTED_ARRAY = re.compile(r"\s*(?:np\.|numpy\.|torch\.)?(?:array|tensor)\(\s*(?P<rows>\[.*\])"
-                            r"\s*(?:,\s*\w+\s*=\s*(?:<[^<>]*>|[\w.]+)\s*)*\)\s*", re.S)
+                            r"\s*(?:,\s*\w+\s*=\s*(?:<[^<>]*>|[\w.]+|\(\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\))\s*)*"
+                            r"\)\s*", re.S)
+#: numpy's "..." for the entries it leaves out of an array's printout (above 1000 entries)
+_SUMMARISED = re.compile(r"(?<![^\s\[,])\.\.\.(?![^\s\],])")
 
 
 #: print(array): rows in [ ], entries apart by spaces only
@@ -809,6 +815,10 @@ def read_matrix_text(text):
     LaTeX matrix: :func:`latex_matrix_text`) as nested lists of the entries' text, so each
     keeps the digits typed.  No eval."""
     printed = _unwrapped(text)
+    if _SUMMARISED.search(printed) and printed.lstrip().startswith("["):
+        raise ValueError("cannot read the matrix: its '...' stands for entries left out, as "
+                         "numpy prints an array of more than 1000 entries; pass the array "
+                         "itself, or print it whole after np.set_printoptions(threshold=sys.maxsize)")
     if printed != text or _PRINTED_ROWS.fullmatch(text):     # numpy's repr, or print(array)
         return _at_the_arrays_digits(_read_rows(printed))
     latex = None if text.lstrip().startswith("[") else latex_matrix_text(text)

@@ -253,9 +253,10 @@ class Precision:
             more = (f"Type at least {MISTAKE_DIGITS} significant digits of your value"
                     if self.mode == "typed" else f"Give your value to at least "
                     f"{MISTAKE_DIGITS} significant digits (or the float you computed, unrounded)")
-            return (f"{digits} significant digit{s} {are} too few to tell which mistake "
-                    f"gives your value", f"at so few digits, {chance}. {more} to have its "
-                    f"mistake named")
+            given = (f"{digits} significant digit{s} {are}" if digits or self.mode != "typed"
+                     else f"a zero (to {self._places()}) is")
+            return (f"{given} too few to tell which mistake gives your value",
+                    f"at so few digits, {chance}. {more} to have its mistake named")
         return ("the tolerance is too wide to tell which mistake gives your value",
                 f"within it, {chance}. A tolerance of rtol={number(LOOSEST_MATCH)} or less has "
                 f"the mistake named")
@@ -331,6 +332,9 @@ class Precision:
         (never more digits than the float has: 0.5 against a typed 1e-300 is ``0.5``)."""
         if self.mode != "typed" or not math.isfinite(x) or x == 0.0:
             return f"{number(x, 12)}"
+        if self.digits == 0:                      # a typed zero: x at its decimal places
+            with localcontext(_EXACT):
+                return f"{shortest(x).quantize(self._unit, rounding=ROUND_HALF_EVEN):f}"
         if self.digits > 17:                      # more digits than a float has: all of x's
             return repr(float(x))
         return rounded_text(shortest(x), self.digits)
@@ -338,9 +342,28 @@ class Precision:
     def describe(self):
         """``the 6 significant digits you gave`` or ``tolerance: relative 1e-06, absolute 1e-12``."""
         if self.mode == "typed":
+            if self.digits == 0:
+                return f"the {self._places()} you gave"
             s = "" if self.digits == 1 else "s"
             return f"the {self.digits} significant digit{s} you gave"
         return f"tolerance: relative {number(self.rtol)}, absolute {number(self.atol)}"
+
+    def _places(self):
+        """``3 decimal places``: a typed zero's (0.000)."""
+        places = -self._typed.as_tuple().exponent
+        return f"{places} decimal place{'' if places == 1 else 's'}"
+
+    def chance_matches(self, numbers, band=0.05):
+        """How many of ``numbers`` (what other parameters' gradients or the mistakes searched
+        for give) may be expected to match the value by chance: those within ±``band`` of it,
+        times the share of that band that agrees with it (its digits' window; a float's as
+        written). Many numbers near a value of few digits make a match likely, not telling."""
+        value = self.value
+        if not math.isfinite(value) or value == 0.0:
+            return 0.0
+        low, high = (self.as_written() or self).agreeing(value)
+        near = sum(1 for x in numbers if abs(x - value) <= band * abs(value))
+        return near * (high - low) / (2 * band * abs(value))
 
     def hint(self, x):
         """For a float from Python that does not agree: the digits of its shortest
@@ -449,6 +472,10 @@ def _tolerance(value, name, default):
     return number
 
 
+#: a zero written to decimal places, 0.000 (numpy prints 0. so at 3 decimals): not exactly 0
+_ZERO_TO_PLACES = re.compile(r"\s*[+\-−]?0*\.0+\s*")
+
+
 def precision_for(value, text=None, *, digits=None, rtol=None, atol=None, from_float=False,
                   written=None):
     """The :class:`Precision` of a value given as ``text`` (typed) or as a number.
@@ -466,7 +493,8 @@ def precision_for(value, text=None, *, digits=None, rtol=None, atol=None, from_f
     if digits is not None and math.isfinite(value) and value != 0.0:
         text = rounded_text(_decimal(text) if typed else shortest(value), digits)
         return Precision(float(text), "typed", text=text, digits=digits)
-    if typed and significant_digits(text) > 0:      # a typed 0 means exactly zero
+    if typed and (significant_digits(text) > 0 or _ZERO_TO_PLACES.fullmatch(text)):
+        # a typed 0 means exactly zero; 0.000 (numpy's 0. at 3 decimals) zero to 3 places
         text = text.strip().replace("−", "-")
         return Precision(value, "typed", text=text, digits=significant_digits(text))
     return Precision(value, "full", text=text, rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL,

@@ -147,8 +147,7 @@ class Verdict:
                     f"pass digits={placeholders}.")
         leading = self._leading_digits
         if leading:
-            at = f"the {p.digits} significant digits you gave" if p.mode == "typed" else \
-                "full precision"
+            at = p.describe() if p.mode == "typed" else "full precision"
             return (f"Disagrees at {at} but agrees to {leading} (the engine gives {engine}): "
                     f"rounded intermediate values give a difference this small.")
         if self.diagnosis is not None:    # no small mistake gives it, or none can be told

@@ -10,7 +10,7 @@ import math
 
 from autograd.floats import flat_floats, listlike, same_rows, short_repr
 
-from .losses import finite_number
+from .losses import finite_number, refuse_column_sample
 
 __all__ = ["number_rows", "float_lists", "refuse_masked"]
 
@@ -87,8 +87,10 @@ def _checked_array(samples, shape, width, where, column_name, expects):
     if kind == "O":
         return False
     if width is not None and shape[1] != width:
+        turned = ("; a sample per column (Nielsen's layout)? give its transpose, .T, a row "
+                  "per sample" if shape[0] == width else "")
         raise ValueError(f"{where}: sample 1: {expects.format(width)}, got {shape[1]} "
-                         f"(the samples have shape {tuple(shape)})")
+                         f"(the samples have shape {tuple(shape)}){turned}")
     if kind not in "fiu" and shape[0] and shape[1]:   # bool, complex, str
         _number(samples[0, 0].item(), 1, 1, where, column_name)
     if kind == "f":
@@ -100,6 +102,17 @@ def _checked_array(samples, shape, width, where, column_name, expects):
     return True
 
 
+def _pair_words(x, expects):
+    """For a sample that is a pair of lists or arrays, (x, y) as Nielsen's training_data
+    holds one: what to give instead; else ""."""
+    if len(x) != 2 or not all(listlike(part, sized=True) for part in x):
+        return ""
+    together = "then targets" in expects
+    return ("; that is a pair (x, y), as Nielsen's training_data holds a sample: give one row "
+            "of numbers, " + ("np.concatenate([x.ravel(), y.ravel()])" if together else
+                              "x.ravel(), and the targets apart"))
+
+
 def _row(x, i, width, where, column_name, expects, finite=True):
     """Sample ``i`` as a list of ``width`` real numbers, finite ones unless
     ``finite=False`` (then the caller checks, on an array)."""
@@ -108,7 +121,7 @@ def _row(x, i, width, where, column_name, expects, finite=True):
                         f"{type(x).__name__} {short_repr(x)}")
     if len(x) != width:
         raise ValueError(f"{where}: sample {i}: {expects.format(width)}, "
-                         f"got {len(x)}: {short_repr(x)}")
+                         f"got {len(x)}: {short_repr(x)}{_pair_words(x, expects)}")
     row = list(x)
     types = set(map(type, row))
     if not finite and types == _FLOAT:
@@ -119,7 +132,11 @@ def _row(x, i, width, where, column_name, expects, finite=True):
                 return row
         except OverflowError:   # an int too large for a float: found below
             pass
-    return [_number(v, i, j, where, column_name) for j, v in enumerate(row, 1)]
+    try:
+        return [_number(v, i, j, where, column_name) for j, v in enumerate(row, 1)]
+    except TypeError:
+        refuse_column_sample(x, f"{where}: sample {i}")
+        raise
 
 
 def _number(v, i, j, where, column_name):

@@ -28,6 +28,7 @@ from autograd.value import as_float, dot_layer, dot_unchecked
 from . import names as _names
 from .arguments import flag, is_int, positive_int, seeded_rng
 from .activations import activation_method, activations_per_layer
+from .losses import by_column, column_length, refuse_column_sample
 from .module import KeyNameError, Module
 
 if TYPE_CHECKING:
@@ -133,7 +134,11 @@ def _rows(given, n, where, what):
         raise TypeError(f"{where} must be a list of {n} {what}, got "
                         f"{type(given).__name__} {short_repr(given)}")
     if len(given) != n:
-        raise ValueError(f"{where} must have {n} {what}, got {len(given)}")
+        noun, _, rest = what.partition(" ")
+        if n == 1 and noun.endswith("s"):             # 1 number, 1 row, 1 matrix
+            noun = noun[:-3] + "x" if noun.endswith("ices") else noun[:-1]
+        raise ValueError(f"{where} must have {n} {noun}{' ' if rest else ''}{rest}, "
+                         f"got {len(given)}")
     return list(given)
 
 
@@ -172,6 +177,10 @@ def _batch_hint(inputs, batch_hint):
     calls that take one; else ''."""
     if not batch_hint or not any(listlike(x) for x in inputs):
         return ""
+    n = column_length(inputs)
+    if n is not None:
+        return (f"; that is a {n}×1 column (as Nielsen's data holds a sample): one sample is "
+                f"a row of {n} numbers, net(x.ravel())")
     return "; for a list of samples use net.batch(X) or net.predict(X)"
 
 
@@ -424,6 +433,8 @@ class Layer(Module):
         if biases is not None and mode != "trainable":
             raise ValueError(f"layer {number}: biases were given but bias={short_repr(bias)}; "
                              f"initial biases need bias='trainable'")
+        if biases is not None and column_length(biases) == n_out:
+            biases = [b[0] for b in biases]  # type: ignore[index]  # Nielsen's b^l, n × 1
         bias_values = _rows(biases, n_out, f"biases of layer {number}",
                             f"numbers (one per neuron of layer {number})")
         self.neurons = [
@@ -639,6 +650,8 @@ class MLP(Module):
                     except (TypeError, ValueError) as err:   # a sample that is not one
                         if single:
                             raise _flat_samples(err, X, len(self._input_names)) from None
+                        _refuse_columns(X, self.sizes[0], self._owner, "predict")
+                        refuse_column_sample(x, f"{self._owner}: sample {i}")
                         raise in_sample(err, i) from None
         finally:
             try:
@@ -760,17 +773,14 @@ def _flat_samples(err, X, n_in):
                       f"[[x] for x in X] (a numpy array: X.reshape(-1, 1))")
 
 
-def _refuse_columns(samples: Any, n_in: int, owner: str) -> None:
+def _refuse_columns(samples: Any, n_in: int, owner: str, call: str = "batch") -> None:
     """Refuse a batch whose samples are not ``n_in`` numbers each and which, n_in rows of
     m, may be given with a column per sample (Nielsen's X, inputs × m): saying so."""
-    if not listlike(samples, sized=True) or len(samples) != n_in:
-        return
-    m = len(samples[0]) if listlike(samples[0], sized=True) else None
-    if m is not None and m != n_in and all(listlike(row, sized=True) and len(row) == m
-                                           for row in samples):
+    m = by_column(samples, n_in)
+    if m is not None:
         raise ValueError(f"{owner} expects {n_in} inputs, got {m} (sample 1 of the batch); if "
                          f"the samples are columns ({n_in}×{m}, Nielsen's layout), a batch "
-                         f"takes a row per sample: net.batch(X.T)")
+                         f"takes a row per sample: net.{call}(X.T)")
 
 
 def _one_sample(X: Any) -> bool:

@@ -424,6 +424,38 @@ def finite_number(x, where):
     return number
 
 
+def by_column(rows, n):
+    """m when ``rows`` is n rows of m entries each, m ≠ n: data written with a sample per
+    column (Nielsen's X, inputs × m, or Y, outputs × m); else None."""
+    if not listlike(rows, sized=True) or len(rows) != n or not listlike(rows[0], sized=True):
+        return None
+    m = len(rows[0])
+    return m if m != n and all(listlike(row, sized=True) and len(row) == m
+                               for row in rows) else None
+
+
+def column_length(x):
+    """n when ``x`` is one sample written as a column, an n × 1 array (or a list of
+    one-number lists), as Nielsen's data holds each x and y; else None."""
+    shape = getattr(x, "shape", None)
+    if shape is not None and not isinstance(x, (list, tuple)):
+        return shape[0] if len(shape) == 2 and shape[1] == 1 else None
+    column = listlike(x, sized=True) and len(x) > 0 and all(
+        listlike(v, sized=True) and len(v) == 1 for v in x)
+    return len(x) if column else None
+
+
+def refuse_column_sample(x, where, name="x"):
+    """Refuse one sample given as a column (:func:`column_length`) in a one-line error
+    saying to give it as a row. Called once a sample's numbers failed to read, so it costs
+    nothing on good data."""
+    n = column_length(x)
+    if n is not None:
+        raise ValueError(f"{where} is a {n}×1 column (as Nielsen's data holds a sample); give "
+                         f"it as a row of {n} number{'' if n == 1 else 's'}, {name}.ravel() "
+                         f"(all the samples at once: np.hstack(samples).T, a row each)")
+
+
 def real_targets(y, n_outputs, where):
     """One sample's targets as a list of n_outputs finite numbers (one number for
     one output)."""
@@ -437,7 +469,11 @@ def real_targets(y, n_outputs, where):
                 return [float(v) for v in values]
         except OverflowError:   # an int too large for a float: named below
             pass
-    return [finite_number(v, f"{where}, target {j}") for j, v in enumerate(values, 1)]
+    try:
+        return [finite_number(v, f"{where}, target {j}") for j, v in enumerate(values, 1)]
+    except TypeError:
+        refuse_column_sample(y, f"{where}: its target", "y")
+        raise
 
 
 _PLAIN_NUMBERS = {float, int}

@@ -87,8 +87,11 @@ def _bias_in_nielsen(given, l, layout, n_out):
     shaped = (len(values) == 1) if layout == "rows" else (len(values[0]) == 1 or len(values) == 1)
     if len(flat) != n_out or not shaped:
         want = f"1 × {n_out}" if layout == "rows" else f"{n_out} × 1"
+        turned = "; its transpose fits: give it as a row, or as a flat list" \
+            if len(flat) == n_out else ""
         raise ValueError(f"from_matrices: {name} must be {want} (one number per neuron of "
-                         f"layer {l}) in layout={layout!r}, got {shape_text((len(values), len(values[0])))}")
+                         f"layer {l}) in layout={layout!r}, got "
+                         f"{shape_text((len(values), len(values[0])))}{turned}")
     return flat
 
 
@@ -119,8 +122,10 @@ def from_matrices(cls, weights, biases=None, activation="sigmoid", *, layout="co
             sizes.append(len(rows[0]))
         sizes.append(len(rows))
         nielsen.append(rows)
+    for index, rows in enumerate(nielsen):      # every weight first: a layout mistake is named
         given = None if biases is None else biases[index]
-        bias_lists.append(None if given is None else _bias_in_nielsen(given, l, layout, len(rows)))
+        bias_lists.append(None if given is None else
+                          _bias_in_nielsen(given, index + 2, layout, len(rows)))
     bias = options.pop("bias", None)
     if bias is None:
         bias = ["none" if b is None else "trainable" for b in bias_lists]

@@ -30,7 +30,7 @@ from autograd.jit_emit import in_sample
 from .arguments import flag, function_name, keywords_advised, positive_int, seeded_rng, takes
 from .compiled import JIT_AGREEMENT, Compiled, hookable, layer_structure, structure
 from .data import float_lists, number_rows, refuse_masked
-from .losses import (check_reduction, finite_number, is_row, probability_targets,
+from .losses import (by_column, check_reduction, finite_number, is_row, probability_targets,
                      real_targets, reduce_samples, resolve_loss)
 from .optim import SGD, Adam, Optimizer
 from .progress import reporter
@@ -761,8 +761,9 @@ def _samples(net, inputs, targets, loss, arrays=False):
             raise TypeError(f"train: {what} must be a list with one entry per sample, "
                             f"got {type(x).__name__} {short_repr(x)}")
     if len(inputs) != len(targets):
-        raise ValueError(f"train: {len(inputs)} input samples but {len(targets)} target "
-                         f"samples; they must have the same length")
+        raise ValueError(f"train: {_samples_count(len(inputs), 'input')} but "
+                         f"{_samples_count(len(targets), 'target')}; they must have the same "
+                         f"length{_by_columns(net, inputs, targets)}")
     if len(inputs) == 0:
         raise ValueError("train: needs at least one sample")
     refuse_masked(targets, lambda i, j: f"train: sample {i + 1}, target {j + 1}")
@@ -787,6 +788,29 @@ def _samples(net, inputs, targets, loss, arrays=False):
         return list(zip(rows, plain)), matrix
     return [(x, loss.targets(y, n_out, f"train: sample {i}"))
             for i, (x, y) in enumerate(zip(rows, targets), 1)], matrix
+
+
+def _samples_count(n, what):
+    return f"{n} {what} sample{'' if n == 1 else 's'}"
+
+
+def _by_columns(net, inputs, targets):
+    """For inputs and targets of different lengths: how to give them when either is written
+    with a sample per column (Nielsen's X, inputs × m, and Y, outputs × m) and its transpose
+    makes the counts agree; else ""."""
+    sizes = getattr(net, "sizes", None)
+    if not sizes:
+        return ""
+    m_x, m_y = by_column(inputs, sizes[0]), by_column(targets, sizes[-1])
+    if (m_x or len(inputs)) != (m_y or len(targets)):
+        return ""
+    turned = [(what, f"{n}×{m}", name) for what, n, m, name in
+              (("inputs", sizes[0], m_x, "X"), ("targets", sizes[-1], m_y, "Y")) if m]
+    if not turned:
+        return ""
+    are = " and ".join(f"the {what} {shape}" for what, shape, _ in turned)
+    fix = " and ".join(f"{name}.T" for _, _, name in turned)
+    return f"; {are} hold a sample per column (Nielsen's layout): pass {fix}, a row per sample"
 
 
 def _n_outputs(net, x):

@@ -600,3 +600,72 @@ def test_sech_squared_says_what_to_write(typed):
         check(o, z, typed)
     assert check(o, z, "1 - tanh^2(z)").formula_value == pytest.approx(1 - math.tanh(0.3) ** 2,
                                                                        rel=1e-15)
+
+
+def test_numpys_summarised_printout_is_named_in_one_line():
+    """print(dW2) of Nielsen's 784-30-10 (30 × 784 entries) shows '...' where numpy left
+    entries out; pasted, it was refused as "cannot read '[[ 3.7e-03 ...' (the whole
+    printout) as a matrix: '...' is outside a row's [ ]", and its repr (numpy 2 adds
+    shape=(30, 784)) as a formula ("cannot read '...,' at character 60 of the formula").
+    Both now say what the '...' is, in one line, and change no gradient. The array itself,
+    numpy backprop by hand, agrees."""
+    np = pytest.importorskip("numpy")
+    rng = np.random.default_rng(5)
+    W2, b2 = rng.normal(0, 0.05, (30, 784)), rng.normal(0, 1, (30, 1))
+    W3, b3 = rng.normal(0, 0.2, (10, 30)), rng.normal(0, 1, (10, 1))
+    X, Y = rng.uniform(0, 1, (784, 2)), np.eye(10)[:, [3, 7]]
+    net = nn.MLP.from_matrices([W2, W3], [b2, b3], layout="columns")
+    cost = nn.half_squared_error(net.batch(X.T), Y.T, reduction="sum")
+    cost.backward()
+    A1 = 1 / (1 + np.exp(-(W2 @ X + b2)))
+    A2 = 1 / (1 + np.exp(-(W3 @ A1 + b3)))
+    delta3 = (A2 - Y) * A2 * (1 - A2)
+    delta2 = (W3.T @ delta3) * A1 * (1 - A1)
+    hand = delta2 @ X.T
+    assert check(cost, "W2", hand)
+    before = [p.grad for p in net.parameters()]
+    for printed in (str(hand), repr(hand), str(hand.ravel()), "[[0.1, 0.2, ..., 0.3]]"):
+        with pytest.raises(ValueError) as err:
+            check(cost, "W2", printed)
+        message = str(err.value)
+        assert "\n" not in message and len(message) < 250
+        assert "'...' stands for entries left out" in message
+        assert "np.set_printoptions(threshold=sys.maxsize)" in message
+    assert [p.grad for p in net.parameters()] == before
+    assert check(cost, "W2", "[0.0014291...]").finding.startswith("Your ∂C/∂W2 is a vector of 1 ")
+
+
+def test_numpys_zero_at_its_printed_decimals_is_zero_to_those_places():
+    """print(dW1) after np.set_printoptions(precision=3, suppress=True) writes entries
+    smaller than 0.0005 as '0.' and '-0.'; pasted, they were read as exactly zero and the
+    learner's right gradient 'disagrees with the engine's in 2 of 6 entries; no common
+    matrix mistake ... reproduces it'. A zero written to decimal places is now zero to
+    those places, as any other number typed is to its digits; a bare 0 stays exactly zero.
+    Oracle: numpy backprop by hand of a 2-3-1 network, columns layout."""
+    np = pytest.importorskip("numpy")
+    rng = np.random.default_rng(0)
+    W2, b2, W3, b3 = (rng.normal(size=s) for s in ((3, 2), (3, 1), (1, 3), (1, 1)))
+    X, Y = rng.normal(size=(2, 4)), rng.uniform(size=(1, 4))
+    net = nn.MLP.from_matrices([W2, W3], [b2, b3], layout="columns")
+    cost = nn.half_mean_squared_error(net.batch(X.T), Y.T)
+    cost.backward()
+    A2 = 1 / (1 + np.exp(-(W2 @ X + b2)))
+    A3 = 1 / (1 + np.exp(-(W3 @ A2 + b3)))
+    d3 = (A3 - Y) / 4 * A3 * (1 - A3)
+    dW2 = ((W3.T @ d3) * A2 * (1 - A2)) @ X.T
+    assert abs(dW2[2, 0]) < 5e-4 and -5e-4 < dW2[2, 1] < 0        # these print as 0. and -0.
+    with np.printoptions(precision=3, suppress=True):
+        printed = str(dW2)
+    assert "0.    -0.   " in printed
+    verdict = check(cost, "W2", printed)
+    assert verdict, verdict.finding
+    assert "W2[3,2]      ∂C/∂w²₃₂               -0.000             -0.000  yes" in str(verdict)
+    assert check(cost, "w2_32", "-0.000").headline() == ("Agrees to the 3 decimal places "
+                                                         "you gave.")
+    at_four = check(cost, "w2_32", "0.0000")              # -5.3e-05 is -0.0001 at 4 places
+    assert not at_four
+    assert at_four.headline() == ("Disagrees: the engine gives -0.0001, and a zero (to 4 "
+                                  "decimal places) is too few to tell which mistake gives "
+                                  "your value.")
+    assert not check(cost, "w2_32", "0")                  # exactly zero, as before
+    assert not check(cost, "W2", printed.replace("-0.  ", "-0.1 "))

@@ -682,3 +682,46 @@ def test_an_upright_e_between_a_number_and_its_exponent_is_scientific_notation(t
     formula = check(O, n["w1"], "h1·" + typed.strip("$")).formula
     assert formula.evaluate() == 1.43e-3 * n["h1"].data
     assert formula.reading() == "h1·1.43e-3"
+
+
+def test_a_number_as_a_0d_array_or_tensor_and_an_array_for_one_node():
+    """numpy's and PyTorch's 0-d arrays hold one number (dW.sum(), a tensor's entry
+    t.grad[0, 1]); check(C, 'w2_12', np.array(x)) raised numpy's own 'only integer scalar
+    arrays can be converted to a scalar index' (a 0-d float was taken for an int), and a
+    whole array for one node gave an error of several lines (its repr). Oracle: numpy
+    backprop by hand of a 2-3-1 network, C = 1/(2m) Σ ‖a − y‖²."""
+    np = pytest.importorskip("numpy")
+    import nn
+    rng = np.random.default_rng(0)
+    W2, b2, W3, b3 = (rng.normal(size=s) for s in ((3, 2), (3, 1), (1, 3), (1, 1)))
+    X, Y = rng.normal(size=(2, 4)), rng.uniform(size=(1, 4))
+    net = nn.MLP.from_matrices([W2, W3], [b2, b3], layout="columns")
+    C = nn.half_mean_squared_error(net.batch(X.T), Y.T)
+    C.backward()
+    sig = lambda z: 1 / (1 + np.exp(-z))                                   # noqa: E731
+    A2 = sig(W2 @ X + b2)
+    A3 = sig(W3 @ A2 + b3)
+    d3 = (A3 - Y) / 4 * A3 * (1 - A3)
+    dW2 = ((W3.T @ d3) * A2 * (1 - A2)) @ X.T
+    db3 = d3.sum(axis=1, keepdims=True)
+    given = [np.array(dW2[0, 1]), np.array(dW2[0, 1], dtype=np.float32)]
+    torch = None
+    try:
+        import torch
+    except ImportError:
+        pass
+    if torch is not None:
+        given += [torch.tensor(dW2)[0, 1], torch.tensor(dW2[0, 1], dtype=torch.float32)]
+    for number in given:
+        verdict = check(C, "w2_12", number)
+        assert verdict and verdict.expected == pytest.approx(dW2[0, 1], rel=1e-7)
+    assert not check(C, "w2_12", np.array(-dW2[0, 1]))
+    assert "wrong sign" in check(C, "w2_12", np.array(-dW2[0, 1])).headline()
+    before = [p.grad for p in net.parameters()]
+    for array, words in ((db3, "of shape (1, 1): pass its one number (.item())"),
+                         (dW2, "of shape (3, 2): for one node pass that entry's number")):
+        with pytest.raises(TypeError) as err:
+            check(C, "b3_1", array)
+        assert words in str(err.value) and "\n" not in str(err.value)
+    assert [p.grad for p in net.parameters()] == before
+    assert check(C, "b3_1", db3.item())

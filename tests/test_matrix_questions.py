@@ -2043,7 +2043,7 @@ def test_a_one_by_one_bias_needs_three_digits_for_a_mistake_as_a_number_does(typ
     if named is None:
         digits = len(typed.split(".")[1].lstrip("0"))
         words = "1 significant digit is" if digits == 1 else f"{digits} significant digits are"
-        assert verdict.finding == (f"Your ∂C/∂b2 disagrees with the engine's in 1 of 1 entries; "
+        assert verdict.finding == (f"Your ∂C/∂b2 disagrees with the engine's in its one entry; "
                                    f"{words} too few to tell which mistake gives this number "
                                    f"(type at least 3).")
         assert verdict.matrix_diagnosis is None
@@ -2083,3 +2083,253 @@ def test_int_entries_have_their_own_digits_as_their_text_has():
         assert bool(check(C, W, ints)) is bool(check(C, W, [["20", "-6"]])) is True
     for floats in ([[20.0, -6.0]], [["20.0", "-6.0"]]):
         assert not check(C, W, floats)
+
+
+def test_a_computed_float_array_is_never_held_tighter_than_the_scalar_check():
+    """numpy's own backprop (here a finite difference would do the same) is a float64 array
+    whose entries differ from the engine's in the 9th digit. An entry whose float happens to
+    print short (12 digits) was judged at those 12 digits: '1 of 6 entries agree ... each typed
+    entry to its digits', though no entry was typed and the scalar check of the very same float
+    agrees (full precision, relative 1e-6)."""
+    net, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W1"]
+    off = hand * (1 + 1e-9)                             # rounding of another summation order
+    off[0, 0] = float(f"{off[0, 0]:.12g}")              # an entry that prints with 12 digits
+    assert len(repr(float(off[0, 0])).lstrip("-0.")) <= 12
+    engine = net.parameter("w2_11").grad                # W1[0, 0] in the rows layout
+    assert abs(engine - hand[0, 0]) < 1e-15 and check(cost, "w2_11", float(off[0, 0]))
+    verdict = check(cost, "W1", off)
+    assert verdict, verdict.finding
+    assert "typed" not in verdict.finding
+    assert verdict.finding.endswith("in all 6 entries (within tolerance: relative 1e-06, "
+                                    "absolute 1e-12).")
+    # a float as a learner types it keeps its digits (0.00403 for 0.0040286...)
+    short = [[float(f"{v:.3g}")] for v in numpy_backprop(X, Y, W1, b1, W2, b2)["W2"][:, 0]]
+    assert check(cost, "W2", short).finding.endswith("(each to the digits you typed).")
+
+
+def test_a_one_by_one_gradient_is_one_entry_in_every_line():
+    """∂C/∂b2 of a network with one output is 1 × 1: a wrong value said 'disagrees with the
+    engine's in 1 of 1 entries' and '0 of 1 entries agree', and a one-number vector for a
+    3-entry W2 'is a vector of 1 numbers'. Oracle: numpy backprop by hand (its b2 agrees;
+    four times it is the 1/m missing, as m = 4)."""
+    net, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["b2"]
+    assert check(cost, "b2", hand).finding.endswith("in its one entry (within tolerance: "
+                                                    "relative 1e-06, absolute 1e-12).")
+    assert "m = 4 times too large" in check(cost, "b2", 4 * hand).finding
+    wrong = check(cost, "b2", f"{1.37 * hand[0, 0]:.3g}")     # no mistake gives it
+    assert not wrong
+    text = str(wrong)
+    assert "its one entry" in wrong.finding and "Its one entry does not agree" in text
+    assert "1 of 1" not in text and "0 of 1" not in text
+    few = check(cost, "b2", "0.5")
+    assert "disagrees with the engine's in its one entry; 1 significant digit" in few.finding
+    vector = check(cost, "W2", [0.5])
+    assert vector.finding.startswith("Your ∂C/∂W2 is a vector of 1 number, but ")
+
+
+@pytest.mark.parametrize("layout", ["rows", "columns"])
+def test_a_bias_gradient_summed_over_every_entry_is_named(layout):
+    """np.sum(dZ1) without an axis adds the neurons too: one number for b1's 3. The value
+    said only 'Your ∂C/∂b1 is 1×1, but ∂C/∂b1 has b1's shape 1×3' (the formula np.sum(d1)
+    is refused, naming the axis); now the value names the mistake, with the axis its layout
+    sums over. Oracle: numpy backprop by hand, its δ summed whole."""
+    net, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    name = "b1" if layout == "rows" else "b2"
+    for given in (hand["d1"].sum(), f"{hand['d1'].sum():.4g}", np.array(hand["d1"].sum())):
+        finding = check(cost, name, given, layout=layout).finding
+        assert (f"the sum is over every entry: np.sum(δ) without an axis adds the neurons "
+                f"too, where ∂C/∂{name} adds over the samples only, np.sum(δ, axis="
+                f"{0 if layout == 'rows' else 1}, keepdims=True)") in finding, finding
+    assert "m = 4 times too large" in check(cost, name, 4 * hand["d1"].sum(), layout=layout).finding
+    assert check(cost, name, hand["b1"].ravel(), layout=layout)
+    one = check(cost, "b2" if layout == "rows" else "b3", hand["d2"].sum(), layout=layout)
+    assert one                                          # one neuron: the whole sum is right
+
+
+@pytest.mark.parametrize("layout", ["rows", "columns"])
+def test_sigmoid_prime_of_the_activations_in_every_layer_is_named(layout):
+    """A learner's sigmoid_prime(x) = σ(x)(1 − σ(x)) called on the activations, as
+    sigmoid_prime(A2) in BP1 and sigmoid_prime(A1) in BP2, is one slip made twice; ∂C/∂W1
+    said 'disagrees with the engine's in 6 of 6 entries; no common matrix mistake ...
+    reproduces it' (only one layer at a time was tried). Oracle: numpy backprop by hand,
+    with the slip and without."""
+    net, cost = blog()
+    x, y = np.array(X), np.array(Y)
+    w1, c1, w2, c2 = map(np.array, (W1, b1, W2, b2))
+    prime = lambda v: sigmoid(v) * (1 - sigmoid(v))                        # noqa: E731
+    A1 = sigmoid(x @ w1 + c1)
+    A2 = sigmoid(A1 @ w2 + c2)
+    d2 = (A2 - y) / len(x) * prime(A2)
+    d1 = (d2 @ w2.T) * prime(A1)
+    slip = x.T @ d1
+    assert not np.allclose(slip, numpy_backprop(X, Y, W1, b1, W2, b2)["W1"], rtol=1e-3)
+    name, given = ("W1", slip) if layout == "rows" else ("W2", slip.T)
+    a_out, a_hidden = ("A2", "A1") if layout == "rows" else ("A3", "A2")
+    finding = check(cost, name, given, layout=layout).finding
+    assert finding == (f"Your ∂C/∂{name} is not the engine's: every derivative is taken at the "
+                       f"activations, σ'({a_out}) and σ'({a_hidden}), where BP1 and BP2 take it "
+                       f"at the weighted inputs Z (σ'(z) = a(1 − a): already written in a).")
+    formula = ("d2 = (A2 - Y)/m * sigmoid_prime(A2); d1 = d2 @ W2.T * sigmoid_prime(A1); "
+               "X.T @ d1")
+    assert "every derivative is taken at the activations" in check(cost, "W1", formula).finding
+    assert check(cost, name, numpy_backprop(X, Y, W1, b1, W2, b2)["W1"]
+                 if layout == "rows" else numpy_backprop(X, Y, W1, b1, W2, b2)["W1"].T,
+                 layout=layout)
+
+
+@pytest.mark.parametrize("layout", ["rows", "columns"])
+def test_the_activation_written_for_its_derivative_is_named(layout):
+    """delta = (A − Y) ⊙ A, the activation σ(Z) where BP1 has σ'(Z) = A(1 − A) (in one layer
+    or in both), said 'no common matrix mistake ... reproduces it'. Oracle: numpy backprop
+    by hand with that slip."""
+    net, cost = blog()
+    x, y = np.array(X), np.array(Y)
+    w1, c1, w2, c2 = map(np.array, (W1, b1, W2, b2))
+    A1 = sigmoid(x @ w1 + c1)
+    A2 = sigmoid(A1 @ w2 + c2)
+    out, hidden = ("Z2", "Z1") if layout == "rows" else ("Z3", "Z2")
+    name = "W1" if layout == "rows" else "W2"
+    for d2, d1_prime, words in (
+            ((A2 - y) / 4 * A2, A1 * (1 - A1),
+             f"the factor σ({out}) is the activation, where BP1 multiplies by its derivative "
+             f"σ'(Z)"),
+            ((A2 - y) / 4 * A2 * (1 - A2), A1,
+             f"the factor σ({hidden}) is the activation, where BP2 multiplies by its "
+             f"derivative σ'(Z)"),
+            ((A2 - y) / 4 * A2, A1,
+             f"the factors σ({out}) and σ({hidden}) are the activations, where BP1 and BP2 "
+             f"multiply by their derivatives σ'(Z)")):
+        slip = x.T @ ((d2 @ w2.T) * d1_prime)
+        given = slip if layout == "rows" else slip.T
+        assert check(cost, name, given, layout=layout).finding == (
+            f"Your ∂C/∂{name} is not the engine's: {words}.")
+    formula = "d2 = (A2 - Y)/m * A2; d1 = d2 @ W2.T * A1; X.T @ d1"
+    assert "the factors σ(Z2) and σ(Z1) are the activations" in check(cost, "W1", formula).finding
+
+
+def test_cli_expected_names_the_scripts_own_numpy_gradient(tmp_path, capsys):
+    """A learner's script computes dW1 by hand in numpy beside the network; chainrule check
+    script.py --wrt W1 --expected dW1 said "--expected takes a number as you have it
+    (0.00142919), got 'dW1'; for a formula use --formula", and --formula dW1 "'dW1' is
+    not bound". The variable's value is now checked as check(cost, 'W1', dW1) checks it.
+    Oracle: the script's own numpy backprop (and here, the same by numpy_backprop)."""
+    from autograd.cli import main
+    script = tmp_path / "mine.py"
+    script.write_text(
+        "import numpy as np\n"
+        "import nn\n"
+        f"X, Y = np.array({X!r}), np.array({Y!r})\n"
+        f"W1, b1, W2, b2 = np.array({W1!r}), np.array({b1!r}), np.array({W2!r}), np.array({b2!r})\n"
+        "sig = lambda z: 1 / (1 + np.exp(-z))\n"
+        "A1 = sig(X @ W1 + b1)\n"
+        "A2 = sig(A1 @ W2 + b2)\n"
+        "d2 = (A2 - Y) / len(X) * A2 * (1 - A2)\n"
+        "dW1 = X.T @ ((d2 @ W2.T) * A1 * (1 - A1))\n"
+        "dW1_wrong = dW1.T\n"
+        "label = 'dW1'\n"
+        "net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout='rows')\n"
+        "cost = nn.half_mean_squared_error(net.batch(X), Y)\n"
+        "cost.backward()\n")
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W1"]
+    assert main(["check", str(script), "--wrt", "W1", "--expected", "dW1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Your ∂C/∂W1 agrees with the engine's in all 6 entries")
+    assert f"{hand[0, 0]:.10g}" in out
+    assert main(["check", str(script), "--wrt", "W1", "--expected", "dW1_wrong"]) == 1
+    assert "it is the engine's transposed" in capsys.readouterr().out.splitlines()[0]
+    assert main(["check", str(script), "--wrt", "w2_11", "--expected", "dW1"]) == 2
+    assert "of shape (2, 3)" in capsys.readouterr().err        # one node, a whole matrix
+    for name, words in (("dW9", "--expected dW9: mine.py has no variable dW9 when it calls "
+                                ".backward(), and it is no number"),
+                        ("label", "--expected label: the script's label is str 'dW1', not a "
+                                  "number or an array of numbers"),
+                        ("dW1 x", "--expected takes a number as you have it (0.00142919) or a "
+                                  "variable of the script holding your value, got 'dW1 x'")):
+        assert main(["check", str(script), "--wrt", "W1", "--expected", name]) == 2
+        err = capsys.readouterr().err
+        assert words in err and err.count("\n") == 1
+
+
+def test_from_matrices_names_the_layout_before_a_bias_shape():
+    """Nielsen's W2 (3×2), W3 (1×3), b2 (3×1), b3 (1×1) given with layout='rows' said
+    'b1 must be 1 × 2 (one number per neuron of layer 2) in layout='rows', got 3×1', as
+    the first layer's bias was read before the next layer's weights, whose error names the
+    layout; and a column bias in the rows layout did not say its transpose fits. Oracle:
+    the forward pass by hand in numpy, once the advice is followed."""
+    rng = np.random.default_rng(0)
+    w2, c2, w3, c3 = (rng.normal(size=s) for s in ((3, 2), (3, 1), (1, 3), (1, 1)))
+    with pytest.raises(ValueError, match=r"^from_matrices: W2 must be 2 × n .* all the weights "
+                                         r"fit layout='columns', where the matrices are "
+                                         r"outputs × inputs$"):
+        nn.MLP.from_matrices([w2, w3], [c2, c3], layout="rows")
+    with pytest.raises(ValueError, match=r"^from_matrices: b1 must be 1 × 3 \(one number per "
+                                         r"neuron of layer 2\) in layout='rows', got 3×1; its "
+                                         r"transpose fits: give it as a row, or as a flat list$"):
+        nn.MLP.from_matrices([w2.T, w3.T], [c2, c3], layout="rows")
+    x = np.array([0.3, -1.2])
+    hand = sigmoid(w3 @ sigmoid(w2 @ x[:, None] + c2) + c3).ravel()
+    for net in (nn.MLP.from_matrices([w2, w3], [c2, c3], layout="columns"),
+                nn.MLP.from_matrices([w2.T, w3.T], [c2.T, c3.T], layout="rows"),
+                nn.MLP.from_matrices([w2.T, w3.T], [c2.ravel(), c3.ravel()], layout="rows")):
+        assert net.predict(x.tolist()) == pytest.approx(hand.tolist(), rel=1e-14)
+
+
+def test_another_parameters_gradient_is_not_claimed_where_chance_gives_one():
+    """On Nielsen's 784-30-10 (23,850 parameters) almost any 4-digit number is some
+    parameter's gradient: of 25 random wrong values for ∂C/∂w²₅,₁₀₁, 6 were told 'This is
+    ∂C/∂w²₂₆,₂₅₄, not ∂C/∂w²₅,₁₀₁: your value is that parameter's gradient'. An unrelated
+    parameter is now named only where the gradients near the value are too sparse for its
+    digits to match one by chance; the float itself is still named. Oracle: numpy backprop
+    by hand of every gradient."""
+    rng = np.random.default_rng(2)
+    Ws = [rng.normal(size=(30, 784)) / 28, rng.normal(size=(10, 30)) / np.sqrt(30)]
+    bs = [rng.normal(size=(30, 1)), rng.normal(size=(10, 1))]
+    X, Y = rng.uniform(size=(784, 2)), np.eye(10)[:, [3, 7]]
+    net = nn.MLP.from_matrices(Ws, bs, layout="columns")
+    cost = nn.half_squared_error(net.batch(X.T), Y.T, reduction="sum")
+    cost.backward()
+    A1 = sigmoid(Ws[0] @ X + bs[0])
+    A2 = sigmoid(Ws[1] @ A1 + bs[1])
+    d2 = (A2 - Y) * A2 * (1 - A2)
+    dW2 = ((Ws[1].T @ d2) * A1 * (1 - A1)) @ X.T
+    asked, other = dW2[4, 100], dW2[5, 100]                     # w2_5_101 and w2_6_101
+    assert net.parameter("w2_5_101").grad == pytest.approx(asked, rel=1e-12)
+    near = np.sum(np.abs(dW2 - other) <= 0.05 * abs(other))
+    assert near > 100                      # gradients this dense: 4 digits match by chance
+    rounded = check(cost, "w2_5_101", f"{other:.4g}")
+    assert not rounded and "This is" not in str(rounded)
+    named = check(cost, "w2_5_101", float(other))
+    assert not named and named.headline() == ("This is ∂C/∂w²₆,₁₀₁, not ∂C/∂w²₅,₁₀₁: your value "
+                                              "is that parameter's gradient.")
+
+
+def test_a_mistake_is_not_named_where_the_many_paths_give_one_by_chance():
+    """∂C/∂w²₅,₁₀₁ of 784-30-10 over 3 samples runs along 30 paths, and the mistakes searched
+    for (factors left out of one path, ...) give thousands of numbers: the neighbouring
+    weights' gradients typed to 3 digits were told 'your value leaves out path 9 of 30'
+    (w²₈,₁₀₁'s) and 4 more such, by chance (5 of 29). Where so many lie near the value that
+    one matches by chance, none is named; σ'(z²₅) left out, to 4 digits, still is. Oracle:
+    numpy backprop by hand."""
+    rng = np.random.default_rng(2)
+    Ws = [rng.normal(size=(30, 784)) / 28, rng.normal(size=(10, 30)) / np.sqrt(30)]
+    bs = [rng.normal(size=(30, 1)), rng.normal(size=(10, 1))]
+    X, Y = rng.uniform(size=(784, 3)), np.eye(10)[:, [3, 7, 1]]
+    net = nn.MLP.from_matrices(Ws, bs, layout="columns")
+    cost = nn.half_squared_error(net.batch(X.T), Y.T, reduction="sum")
+    cost.backward()
+    A1 = sigmoid(Ws[0] @ X + bs[0])
+    A2 = sigmoid(Ws[1] @ A1 + bs[1])
+    d2 = (A2 - Y) * A2 * (1 - A2)
+    dW2 = ((Ws[1].T @ d2) * A1 * (1 - A1)) @ X.T
+    assert net.parameter("w2_5_101").grad == pytest.approx(dW2[4, 100], rel=1e-12)
+    crowd = check(cost, "w2_5_101", f"{dW2[7, 100]:.3g}")
+    assert crowd.headline().endswith("and 3 significant digits are too few here to tell which "
+                                      "mistake gives your value."), crowd.headline()
+    assert "this graph has so many paths" in str(crowd)
+    no_prime = ((Ws[1].T @ d2) @ X.T)[4, 100]
+    assert check(cost, "w2_5_101", f"{no_prime:.4g}").headline() == (
+        "Disagrees: your value leaves out a2_5(1)(1-a2_5(1)) on paths 1–10, a2_5(2)(1-a2_5(2)) "
+        "on paths 11–20 and a2_5(3)(1-a2_5(3)) on paths 21–30.")

@@ -163,3 +163,123 @@ def test_float_lists_takes_only_rows_of_finite_floats():
     for bad in ([[0.5, 1]], [[0.5, True]], [[0.5, math.nan]], [[math.inf, 0.0]],
                 [[0.5, 1.0], [0.5]], [[0.5, 1.0], (0.5, 1.0)], [[1e308, 1e308]]):
         assert float_lists(bad, 2) is None, bad
+
+
+def nielsen_data():
+    """Five samples of a 4-3-2 network as Nielsen's code holds them: each x a 4×1 column,
+    each y a 2×1 column (and X, Y the columns side by side); the cost of the first epoch
+    (batch=None) by hand: the mean of ½‖a − y‖² at the initial weights."""
+    rng = np.random.default_rng(3)
+    xs = [rng.uniform(size=(4, 1)) for _ in range(5)]
+    ys = [np.eye(2)[:, [i % 2]] for i in range(5)]
+    net = nn.MLP([4, 3, 2], seed=0)
+    W = net.matrices(layout="columns")
+    sig = lambda z: 1 / (1 + np.exp(-z))                                   # noqa: E731
+    X, Y = np.hstack(xs), np.hstack(ys)
+    A = sig(W["W3"] @ sig(W["W2"] @ X + W["b2"]) + W["b3"])
+    return net, xs, ys, X, Y, float(np.mean(0.5 * ((A - Y) ** 2).sum(axis=0)))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_samples_as_columns_say_to_give_rows(backend):
+    """Nielsen's data, a column per sample, said only 'train: 4 input samples but 2 target
+    samples; they must have the same length' (X 4×5, Y 2×5), and his list of 4×1 columns
+    'sample 1, column 1 (input x1) needs a real number ..., got ndarray array([0.0856])';
+    each now says it is a column and what to pass, and that advice trains as the hand cost
+    says."""
+    net, xs, ys, X, Y, cost = nielsen_data()
+    before = {k: v.hex() for k, v in net.state_dict().items()}
+    cases = [
+        (X, Y, "train: 4 input samples but 2 target samples; they must have the same length; "
+               "the inputs 4×5 and the targets 2×5 hold a sample per column (Nielsen's "
+               "layout): pass X.T and Y.T, a row per sample"),
+        (X, Y.T, "the inputs 4×5 hold a sample per column (Nielsen's layout): pass X.T, a row "
+                 "per sample"),
+        (X.T, Y[:1], "train: 5 input samples but 1 target sample; they must"),
+        (X.T, Y, "the targets 2×5 hold a sample per column (Nielsen's layout): pass Y.T"),
+        (xs, ys, "train: sample 1 is a 4×1 column (as Nielsen's data holds a sample); give it "
+                 "as a row of 4 numbers, x.ravel()"),
+        ([x.ravel() for x in xs], ys, "train: sample 1: its target is a 2×1 column (as "
+                                      "Nielsen's data holds a sample); give it as a row of 2 "
+                                      "numbers, y.ravel()"),
+        ([x.tolist() for x in xs], Y.T, "train: sample 1 is a 4×1 column")]
+    for inputs, targets, message in cases:
+        with pytest.raises(ValueError) as caught:
+            nn.train(net, inputs, targets, epochs=1, lr=0.5, batch=None, progress=False,
+                     backend=backend)
+        assert message in str(caught.value) and "\n" not in str(caught.value)
+        assert {k: v.hex() for k, v in net.state_dict().items()} == before
+    history = nn.train(net, X.T, Y.T, epochs=1, lr=0.5, batch=None, progress=False,
+                       backend=backend)
+    assert history[0] == pytest.approx(cost, rel=1e-12)
+
+
+def test_one_column_sample_elsewhere_says_it_is_a_column():
+    """net(x) of a 4×1 column said '... got ndarray array([0.0856]); for a list of samples
+    use net.batch(X) or net.predict(X)', advice that reads the column as four samples;
+    predict(X) of Nielsen's X (4×5) said only 'expects 4 inputs, got 5', where batch(X)
+    named the columns; the per-step program's batch of columns gave their shape only.
+    Following each advice gives the hand-computed outputs."""
+    net, xs, ys, X, Y, cost = nielsen_data()
+    with pytest.raises(TypeError, match=r"; that is a 4×1 column \(as Nielsen's data holds a "
+                                        r"sample\): one sample is a row of 4 numbers, "
+                                        r"net\(x\.ravel\(\)\)$"):
+        net(xs[0])
+    with pytest.raises(ValueError, match=r"the samples are columns \(4×5, Nielsen's layout\), "
+                                         r"a batch takes a row per sample: net\.predict\(X\.T\)"):
+        net.predict(X)
+    with pytest.raises(ValueError, match=r"MLP 4-3-2: sample 1 is a 4×1 column"):
+        net.predict(xs)
+    W = net.matrices(layout="columns")
+    sig = lambda z: 1 / (1 + np.exp(-z))                                   # noqa: E731
+    hand = sig(W["W3"] @ sig(W["W2"] @ X + W["b2"]) + W["b3"])
+    assert np.allclose(net.predict(X.T), hand.T, rtol=1e-13, atol=0)
+    assert np.allclose([a.data for a in net(xs[0].ravel())], hand[:, 0], rtol=1e-13, atol=0)
+    step = net.jit_loss(backend="numpy")
+    with pytest.raises(ValueError, match=r"got 5 \(the samples have shape \(6, 5\)\); a sample "
+                                         r"per column \(Nielsen's layout\)\? give its transpose"):
+        step.batch(np.vstack([X, Y]))
+    assert step.batch(np.vstack([X, Y]).T, mean=True) == pytest.approx(cost, rel=1e-12)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_comparisons_bool_array_says_how_to_make_numbers(backend):
+    """Y = X[:, :1] > 0.5 is a bool array; training on it said '... needs a real number
+    (int, float or a real scalar with __float__), got bool True', which does not say how
+    to fix it; the error now says .astype(float), and that trains: the first epoch's loss
+    (batch=None, the mean of ½(y − a)² at the initial weights) is the hand numpy one."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(6, 2))
+    Y = X[:, :1] > 0.5
+    refused(backend, X, Y, TypeError, "got bool True; a comparison gives a bool: float(b), "
+                                      "or .astype(float) for a comparison's array")
+    refused(backend, X > 0.5, Y.astype(float), TypeError, "column 1 (input x1) needs a real "
+            "number (int, float or a real scalar with __float__), got bool True; a comparison")
+    net = nn.MLP([2, 3, 1], seed=0)
+    W = net.matrices(layout="columns")
+    A = 1 / (1 + np.exp(-(W["W3"] @ (1 / (1 + np.exp(-(W["W2"] @ X.T + W["b2"])))) + W["b3"])))
+    history = nn.train(net, X, Y.astype(float), epochs=1, lr=0.5, batch=None, progress=False,
+                       backend=backend)
+    assert history[0] == pytest.approx(float(np.mean(0.5 * (A - Y.T) ** 2)), rel=1e-12)
+
+
+def test_nielsens_x_y_pairs_say_how_to_give_rows():
+    """Nielsen's training_data is a list of (x, y) pairs of columns; given to the per-step
+    program (or to train as inputs) it said only 'expected 6 numbers (inputs, then targets),
+    got 2: (array([[0.0856], ...'; it now says it is a pair and what row to give, and that
+    row gives the hand cost."""
+    net, xs, ys, X, Y, cost = nielsen_data()
+    pairs = list(zip(xs, ys))
+    step = net.jit_loss(backend="numpy")
+    with pytest.raises(ValueError, match=r"got 2: .*; that is a pair \(x, y\), as Nielsen's "
+                                         r"training_data holds a sample: give one row of "
+                                         r"numbers, np\.concatenate\(\[x\.ravel\(\), "
+                                         r"y\.ravel\(\)\]\)$"):
+        step.batch(pairs)
+    for backend in BACKENDS:
+        with pytest.raises(ValueError, match=r"the network expects 4 inputs, got 2: .*; that is "
+                                             r"a pair \(x, y\), .*: give one row of numbers, "
+                                             r"x\.ravel\(\), and the targets apart$"):
+            nn.train(net, pairs, ys, epochs=1, lr=0.5, progress=False, backend=backend)
+    rows = np.array([np.concatenate([x.ravel(), y.ravel()]) for x, y in pairs])
+    assert step.batch(rows, mean=True) == pytest.approx(cost, rel=1e-12)

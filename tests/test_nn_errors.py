@@ -126,7 +126,7 @@ def test_explicit_weights_of_the_wrong_shape():
         nn.MLP([2, 3, 1], weights=[[[0.1, 0.2]] * 3, [[0.1] * 2]])
     with raises(TypeError, "weight w2_32 must be a real number", "str 'x'"):
         nn.MLP([2, 3, 1], weights=[[[0.1, 0.2], [0.1, 0.2], [0.1, "x"]], [[0.1] * 3]])
-    with raises(ValueError, "biases of layer 3 must have 1 numbers", "got 2"):
+    with raises(ValueError, "biases of layer 3 must have 1 number (one per", "got 2"):
         nn.MLP([2, 3, 1], biases=[[0.0] * 3, [0.0, 0.0]])
 
 
@@ -813,3 +813,23 @@ def test_jit_loss_of_a_sample_of_the_wrong_width_names_the_numbers_it_expects(lo
     with raises(TypeError, *fragments):
         step(*sample)
     assert all(p.grad == 0.0 for p in net.parameters())
+
+
+def test_nielsens_bias_columns_and_one_of_a_kind_in_the_singular():
+    """nn.MLP(weights=..., biases=...) takes Nielsen's w^l (outputs × inputs) as he holds it,
+    but his b^l, an n × 1 column, was refused: 'bias b2_1 must be a real number, got ndarray
+    array([1.304])'; it is now those n numbers. And 'must have 1 numbers' (or '1 matrices')
+    reads '1 number' ('1 matrix'). Oracle: the forward pass by hand in numpy."""
+    np = pytest.importorskip("numpy")
+    rng = np.random.default_rng(0)
+    W2, b2, W3, b3 = (rng.normal(size=s) for s in ((3, 2), (3, 1), (1, 3), (1, 1)))
+    net = nn.MLP([2, 3, 1], weights=[W2, W3], biases=[b2, b3])
+    x = np.array([[0.3], [-1.2]])
+    sig = lambda z: 1 / (1 + np.exp(-z))                                   # noqa: E731
+    hand = sig(W3 @ sig(W2 @ x + b2) + b3)
+    assert net.predict(x.ravel()) == pytest.approx(hand.ravel().tolist(), rel=1e-14)
+    assert net.parameter("b2_3").data == b2[2, 0]
+    with raises(ValueError, "weights must have 1 matrix (one per layer after the input)", "got 2"):
+        nn.MLP([2, 1], weights=[[[0.1, 0.2]], [[1.0]]])
+    with raises(ValueError, "biases of layer 2 must have 3 numbers", "got 2"):
+        nn.MLP([2, 3, 1], biases=[b2[:2], b3])

@@ -245,7 +245,8 @@ def test_from_torch_reads_integer_and_half_tensors_exactly():
 
 @pytest.mark.parametrize("bad, got", [
     ("0.5", "got str '0.5'"), (None, "got NoneType None"), (1 + 2j, "got complex (1+2j)"),
-    (True, "got bool True")])
+    (True, "got bool True; a comparison gives a bool: float(b), or .astype(float) for a "
+           "comparison's array")])
 def test_to_torch_names_a_parameter_whose_data_is_not_a_real_number(bad, got):
     """``.data`` may be set to anything (it is stored as it is); to_torch then failed in
     torch.tensor with "must be real number, not str", naming no parameter, or made

@@ -1,18 +1,20 @@
 """``chainrule explain`` and ``chainrule check``: run a script, explain or check one gradient.
 
     chainrule explain SCRIPT --wrt NAME [--root NAME] [--limit N] [--latex]
-    chainrule check SCRIPT --wrt NAME (--expected NUMBER | --formula TEXT) [--root NAME]
+    chainrule check SCRIPT --wrt NAME (--expected NUMBER|VARIABLE | --formula TEXT) [--root NAME]
                     [--digits N] [--rtol R] [--atol A]
 
 The script runs until its first ``.backward()`` call; the Value it was called
 on is the root (or ``--root NAME`` picks another node or script variable).
 """
 
+import re
 import shlex
 import sys
 
 from autograd.commands import (answer, answering, one_line, positive_int, print_traceback,
                                script_arguments, traceback_argument)
+from autograd.floats import short_repr
 from autograd.names import printable
 from autograd.notation import numbered_as
 from autograd.explain import DEFAULT_LIMIT
@@ -31,9 +33,10 @@ def _add_common(parser):
 
 
 def _graph(args):
-    """(root, wrt, seed, labels) from the script, or None after printing a one-line error;
-    seed is the gradient the script's backward() started from when ``root`` is its root,
-    labels how ``chainrule step`` calls the script's nodes (the answer calls them so)."""
+    """(root, wrt, seed, labels, namespace) from the script, or None after printing a
+    one-line error; seed is the gradient the script's backward() started from when ``root``
+    is its root, labels how ``chainrule step`` calls the script's nodes (the answer calls
+    them so), namespace the script's variables when backward() was called."""
     from autograd.script import ScriptError, run_until_backward
     try:
         captured = run_until_backward(args.script, args.script_args)
@@ -48,7 +51,8 @@ def _graph(args):
         print_traceback(args, err)
         _report_error(args, err)
         return None
-    return root, wrt, captured.grad if root is captured.root else 1.0, captured.labels
+    return (root, wrt, captured.grad if root is captured.root else 1.0, captured.labels,
+            captured.namespace)
 
 
 def _node(captured, name, root):
@@ -143,7 +147,7 @@ def run_explain(args):
     found = _graph(args)
     if found is None:
         return 2
-    root, wrt, seed, labels = found
+    root, wrt, seed, labels, _ = found
     try:
         with numbered_as(labels):
             explanation = explain(root, wrt, limit=args.limit)
@@ -172,14 +176,22 @@ def run_check(args):
     if problem is not None:
         return _report_error(args, f"--expected {args.expected.strip()} {problem}")
     matrix = args.expected is not None and is_matrix_text(args.expected)
+    variable = None
     if args.expected is not None and not matrix and as_number_text(args.expected) is None:
-        return _report_error(args, f"--expected takes a number as you have it (0.00142919), "
-                                   f"got {shortened(args.expected)!r}; for a formula use --formula")
+        variable = _VARIABLE.fullmatch(args.expected)
+        if variable is None:
+            return _report_error(args, f"--expected takes a number as you have it (0.00142919) "
+                                       f"or a variable of the script holding your value, got "
+                                       f"{shortened(args.expected)!r}; for a formula use --formula")
     found = _graph(args)
     if found is None:
         return 2
     given = args.expected if args.expected is not None else args.formula
-    root, wrt, seed, labels = found
+    root, wrt, seed, labels, namespace = found
+    if variable is not None:
+        given = _held(args, namespace, variable.group(1))
+        if given is _NOTHING:
+            return 2
     if args.layout and not matrix_name(wrt, root):
         return _report_error(args, f"--layout applies to matrix questions only (--wrt W2, a "
                                    f"layer's weights), and --wrt {args.wrt} is one node; leave it out")
@@ -196,6 +208,32 @@ def run_check(args):
         return _report_error(args, err)
     note = _seed_note(seed, args.wrt, getattr(verdict, "engine", None))
     return answer(f"{text}\n{note}" if note else text, 0 if verdict else 1)
+
+
+#: --expected dW2: a variable of the script (its value as the script left it at backward())
+_VARIABLE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*")
+_NOTHING = object()
+
+
+def _held(args, namespace, name):
+    """The number or array the script's variable ``name`` holds (--expected dW2, the
+    learner's own numpy gradient), or _NOTHING after a one-line error."""
+    import os
+    script = os.path.basename(args.script)
+    if name not in namespace:
+        _report_error(args, f"--expected {name}: {script} has no variable {name} when it calls "
+                            f".backward(), and it is no number; --expected takes a number as "
+                            f"you have it (0.00142919) or a variable of the script holding your "
+                            f"value; for a formula use --formula")
+        return _NOTHING
+    held = namespace[name]
+    if isinstance(held, (str, bytes, type(None))) or not (
+            hasattr(held, "__float__") or hasattr(held, "__len__") or callable(held)):
+        _report_error(args, f"--expected {name}: the script's {name} is "
+                            f"{type(held).__name__} {short_repr(held)}, not a number or an array "
+                            f"of numbers")
+        return _NOTHING
+    return held
 
 
 def _verdict(args, root, wrt, given, several):
@@ -217,7 +255,8 @@ def check_arguments(parser):
     given = parser.add_mutually_exclusive_group(required=True)
     given.add_argument("--expected", metavar="NUMBER",
                        help="your value of the gradient, with the digits you have: it agrees "
-                            "when the engine's gradient rounds to it (0.00142919: 6 digits)")
+                            "when the engine's gradient rounds to it (0.00142919: 6 digits); "
+                            "or a variable of the script holding it (dW2, your numpy array)")
     given.add_argument("--formula", metavar="TEXT",
                        help="your formula over the graph's node names, e.g. "
                             "\"x*h*(1-h)*w2*y'*(1-y')*(y'-y)\"")
