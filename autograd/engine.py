@@ -127,7 +127,7 @@ def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
     as it was.
     """
     if not order:                      # the root is a leaf: d(root)/d(root) = 1
-        root.grad = _added_to([root], [root.grad])[0] + grad
+        root.grad = grad + _added_to([root], [root.grad])[0]   # a float first, as checked
         return
     saved, last, node = [], [], None
     try:
@@ -154,8 +154,8 @@ def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
                 for parent, share in zip(parents, op.backward(node, upstream)):
                     parent.grad += share
         node = None
-        for leaf, before in zip(leaves, added_to):   # what they held, plus this pass's sums
-            leaf.grad = before + leaf.grad
+        for leaf, before in zip(leaves, added_to):   # this pass's sums plus what they held
+            leaf.grad = leaf.grad + before    # float + held, the add _added_to checked
     except BaseException as err:
         _put_back(leaves + order, saved + last)
         _stopped_at(err, node)
@@ -298,7 +298,9 @@ def _added_to(leaves, grads):
     else each as a float (``np.float64(0.5)``, ``np.float32(0.1)``, a float subclass: the
     double sum, a float like every other grad, as PyTorch keeps a parameter's dtype), or
     the TypeError naming the first leaf whose grad the chain rule cannot add to (``1j``,
-    an array, ``np.True_``, None: as :func:`local_step` refuses them).
+    an array, ``np.True_``, None: as :func:`local_step` refuses them).  The sum checks
+    ``float + grad``, so the pass adds its sum first (``sum + grad``): a float subclass
+    whose own ``__add__`` is overridden then gives a float too.
 
     A bool passes as its number (True as 1.0), whichever way: every sum takes it for
     one, and telling it apart needs a type check per leaf, which costs the default pass
@@ -476,8 +478,9 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
     def called(node):           # how this pass's errors call a node: as its steps do
         return _called(node, root, present)
     if not order:
-        root.grad = _added_to([root], [root.grad])[0] + (
-            _run_hooks(root, grad, called) if hooks and _has_hooks(root) else grad)
+        held = _added_to([root], [root.grad])[0]     # refused before any hook runs
+        root.grad = (_run_hooks(root, grad, called) if hooks and _has_hooks(root)
+                     else grad) + held
         if root in targets:
             stop_at(None, root)
         return
@@ -542,7 +545,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
             yield step
         node = None
         for leaf, before in zip(leaves, added_to):
-            leaf.grad = bases.get(leaf, before) + leaf.grad
+            leaf.grad = leaf.grad + bases.get(leaf, before)
     except GeneratorExit:
         _put_back(leaves + order, saved + derived)
         raise

@@ -698,6 +698,33 @@ def test_a_real_grad_of_another_type_is_added_to_as_a_float(how):
         assert type(u.grad) is float and u.grad == 1.0 and x.grad == 3.0
 
 
+@pytest.mark.parametrize("how", ["backward", "backward_steps", "hooked", "leaf root"])
+def test_a_float_subclass_that_overrides_add_still_gives_the_float_sum(how):
+    """A float subclass whose own __add__ adds 100 as w.grad: the pass's check takes
+    float + grad (the float 0.25 + 2.0), but the pass added grad + sum, so w.grad came
+    back the subclass's 102.25, not the double sum 2.25 every other held number gives.
+    Oracle: ∂(x·w)/∂w = x = 2 by hand (∂w/∂w = 1 for the leaf root), plus 0.25 held."""
+
+    class Loud(float):
+        def __add__(self, other):
+            return Loud(float(self) + float(other) + 100.0)
+
+    x, w = Value(2.0, name="x"), Value(3.0, name="w")
+    L = (x * w).named("L")
+    if how == "hooked":
+        w.register_hook(lambda g: None)
+    w.grad = Loud(0.25)
+    if how == "backward_steps":
+        list(L.backward_steps())
+    elif how == "leaf root":
+        w.backward()
+    else:
+        L.backward()
+    expected = 0.25 + (1.0 if how == "leaf root" else 2.0)
+    assert type(w.grad) is float and w.grad == expected
+    assert x.grad == (0.0 if how == "leaf root" else 3.0)
+
+
 @pytest.mark.parametrize("which", ["node", "parent"])
 def test_local_step_names_a_grad_that_is_not_a_number_and_adds_nothing(which):
     """micrograd's `o._backward()` by hand with a grad set to None: the error names the
