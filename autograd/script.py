@@ -192,17 +192,20 @@ class _Capture:
 
     compiled = False
     threaded = False    # backward() ran in a thread the script started
+    source = ""         # the script's text, read before it runs (it may os.chdir())
 
     def caught(self, root, grad):
-        raise _Caught(root, grad, *_script_namespace(sys._getframe(1)))
+        raise _Caught(root, grad, *_script_namespace(sys._getframe(1), self.source))
 
 
-def _script_namespace(frame):
+def _script_namespace(frame, source=None):
     """The script's globals, overlaid with the locals of each of its functions on the
     way from its top level to ``frame`` (innermost last): ``w`` in ``def main(): ...``
     names the node as ``w`` at module level does.  Empty outside a script.  With it,
     the variables among those that a ``for`` loop of their own scope binds (``for p in
-    n.parameters():``), which name no node (:func:`autograd.variables.name_variables`)."""
+    n.parameters():``), which name no node (:func:`autograd.variables.name_variables`).
+    ``source``: the script's text, when read before it ran (its path may be relative to
+    a folder it has left by os.chdir())."""
     chain = []
     while frame is not None and not _is_script_top(frame):
         chain.append(frame)
@@ -211,7 +214,7 @@ def _script_namespace(frame):
         return {}, set()
     top = frame.f_globals
     namespace = dict(top)
-    sources = {}
+    sources = {} if source is None else {frame.f_code.co_filename: source}
 
     def loops(code):
         path = code.co_filename
@@ -272,6 +275,7 @@ def run_until_backward(path, argv=()):
     sys.argv = [path, *argv]
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     capture = _Capture()
+    capture.source = variables.script_source(path)
     try:
         # the script's own prints go to stderr: stdout is chainrule's answer,
         # its headline on the first line (chainrule check ... | head -1)

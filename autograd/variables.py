@@ -109,11 +109,14 @@ def loop_variables(source, function=None):
 
 
 def script_source(path):
-    """The text of the script at ``path``, or "" when it cannot be read."""
+    """The text of the script at ``path``, read as Python reads it (a UTF-8 BOM, as
+    Windows' Notepad may save it, or a ``# -*- coding: latin-1 -*-`` line), or ""
+    when it cannot be read."""
+    import tokenize     # (only the chainrule command and name_variables of a module read one)
     try:
-        with open(path, encoding="utf-8") as script:
+        with tokenize.open(path) as script:
             return script.read()
-    except (OSError, UnicodeDecodeError, TypeError, ValueError):
+    except (OSError, UnicodeDecodeError, SyntaxError, TypeError, ValueError):
         return ""
 
 

@@ -197,6 +197,36 @@ def test_a_loop_variable_names_no_node(tmp_path, where):
     assert r.returncode == 0 and r.stdout.startswith(head.replace("n.b", "leaf3")), r.stdout
 
 
+@pytest.mark.parametrize("how", ["UTF-8 BOM", "coding latin-1", "os.chdir"])
+def test_a_loop_variable_names_no_node_in_a_script_python_runs_as_is(tmp_path, how):
+    """The loops are read from the script's source, but it was opened as plain UTF-8
+    from the current folder: a script saved with a BOM (Notepad), one declaring
+    ``# -*- coding: latin-1 -*-`` or one that os.chdir()s away (its path relative) ran,
+    and its bias was again called p ("step 7/16: t6 = p + t3"). Now each is read as
+    Python reads it, before it runs: the bias is leaf3.  Oracle: a central difference
+    of the forward pass by hand."""
+    body = TRAINING.split("def main():\n")[1].split("\n\n\n")[0]
+    text = TRAINING.replace("STEPS", "\n".join(line[4:] for line in body.splitlines()))
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    script = folder / "train.py"
+    if how == "UTF-8 BOM":
+        script.write_text(text, encoding="utf-8-sig")
+    elif how == "coding latin-1":
+        script.write_text("# -*- coding: latin-1 -*-\n# données\n" + text, encoding="latin-1")
+    else:
+        script.write_text(f"import os\nos.chdir({str(tmp_path)!r})\n" + text)
+    path = os.path.relpath(script, ROOT)
+    r = chainrule("step", path)
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"^step \d+/16: t6 = leaf3 \+ t3 = ", r.stdout, re.M), r.stdout
+    r = chainrule("explain", path, "--wrt", "n.b")
+    assert r.returncode == 0, r.stderr
+    head = r.stdout.splitlines()[0]
+    assert head.startswith("∂loss/∂n.b = ") and "(leaf3 in the steps)" in r.stdout
+    assert float(head.split()[2]) == pytest.approx(_bias_gradient_by_hand(), rel=1e-7)
+
+
 def test_name_variables_of_a_script_skips_its_top_level_loop_variables(tmp_path):
     """name_variables(globals()) of a script whose top level loops ``for p in ...``: p is
     skipped (why: the loop), and ``bias = n.b``, assigned outside a loop, names the node."""
