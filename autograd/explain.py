@@ -275,7 +275,21 @@ def definitions_used(namer, rows, nodes):
 
 def labelled_used(namer, rows, nodes):
     """The nodes :func:`definitions_used` defines: those whose short label the text
-    ``rows`` (written by ``namer``; LaTeX: as it writes the label, ``t_{7}``) uses."""
+    ``rows`` (written by ``namer``; LaTeX: as it writes the label, ``t_{7}``) uses, and
+    the unnamed leaves whose label their definitions use (``t3 = tanh(leaf1·leaf2)``
+    defines leaf2 too: a number, it uses no label).  A derived node a definition uses
+    keeps its label alone (``t84 = t79+t80+t81``): defining those in turn would define
+    the whole graph."""
+    used = _labelled_mentioned(namer, rows, nodes)
+    leaves = [node for node in _labelled_mentioned(
+                  namer, [expression for _, expression in namer.definitions(used)], used)
+              if node._opr.backward is None]
+    return list(dict.fromkeys(used + leaves))
+
+
+def _labelled_mentioned(namer, rows, nodes):
+    """The unnamed nodes among ``nodes`` and the operands their text may write out
+    whose short label ``rows`` uses."""
     candidates = list(nodes)
     written = candidates
     for _ in range(Namer.DEEPEST + 1):

@@ -280,12 +280,18 @@ def test_every_label_an_explanation_uses_is_defined():
     text = str(explain(loss, W[0]))
     assert float(text.split()[2]) == pytest.approx(by_hand, rel=1e-12)
     lines = text.splitlines()
-    [where] = [line for line in lines if line.startswith("where ")]    # one line: short
-    definitions = where.removeprefix("where ").split("; ")
+    # (one line when short; else a heading and one indented line each)
+    where = [line for line in lines if line.startswith(("where ", "  ")) and " = " in line
+             and not line.startswith("  ∂") and "product:" not in line]
+    definitions = [d.strip() for line in where for d in line.removeprefix("where ").split("; ")]
     defined = {definition.split(" = ")[0] for definition in definitions}
-    rest = "\n".join(line for line in lines if line != where)
+    rest = "\n".join(line for line in lines if line not in where)
     used = set(re.findall(r"(?<![\w'])((?:leaf|t)\d+)(?![\w'])", rest))
     assert "tanh(t5)" in rest and used == {"t5", "leaf3", "leaf4"} and used <= defined, text
+    # and the leaves t5's definition uses, with their numbers
+    assert {"leaf1", "leaf2", "leaf5"} <= defined, text
+    assert {"leaf1 = 0.3 (an unnamed leaf)", "leaf2 = -0.8 (an unnamed leaf)",
+            "leaf5 = 0.1 (an unnamed leaf)"} <= set(definitions), text
     assert "t5 = leaf5+leaf1·2+leaf2·0.5" in definitions
     assert act.data == pytest.approx(0.3, rel=1e-15)
     verdict = check(loss, W[0], "2*leaf4*(tanh(t5)-leaf3*leaf4)").text()
@@ -433,3 +439,44 @@ def test_explain_latex_defines_the_labels_it_uses_and_reads_back(script, stepped
             assert float(right) == pytest.approx(stepped[label], rel=1e-5), left
     back = chainrule("check", script, "--root", root, "--wrt", "leaf1", "--formula", latex)
     assert back.returncode == 0 and back.stdout.startswith("Agrees"), back.stdout + back.stderr
+
+
+def test_a_label_a_definition_uses_is_defined_too():
+    """check(L, a, -1.0) of L = tanh(a·b + c)·a ended 'Here t3 = tanh(leaf1·leaf2+leaf3);
+    leaf1 = 0.5 (an unnamed leaf).', and explain's LaTeX '\\text{where } t_{2} =
+    \\mathit{leaf}_{1} \\cdot \\mathit{leaf}_{2}+\\mathit{leaf}_{3}, ...' with no leaf_{3}:
+    a leaf only a definition used was never said (a derived node a definition uses keeps
+    its label alone, or a network's whole graph would be defined: test_unnamed's 2-3-1
+    network).  Oracles: by hand, a·b + c = 0, so
+    ∂L/∂a = b·(1 − tanh²(0))·a + tanh(0) = -1.5 and ∂L/∂b = a·a = 0.25; the leaves'
+    numbers, which the steps print for the labels."""
+    from autograd import Value, backward_steps, check, explain
+    a, b, c = Value(0.5), Value(-3.0), Value(1.5)
+    L = (a * b + c).tanh() * a
+    steps = "\n".join(map(str, backward_steps(L)))
+    assert "t1 = leaf1 × leaf2 = -1.5" in steps and "t2 = t1 + leaf3 = 0" in steps
+    numbers = {"leaf1": 0.5, "leaf2": -3.0, "leaf3": 1.5}
+    for wrt, typed, engine in ((a, -1.0, -1.5), (a, "-1.50", -1.5), (b, 0.2, 0.25)):
+        verdict = check(L, wrt, typed)
+        assert verdict.engine == pytest.approx(engine, rel=1e-15)
+        used, defined = labels_and_definitions(verdict.text())
+        for definition in defined.values():
+            used |= set(re.findall(LABEL, definition))
+        assert "leaf3" in used and used <= set(defined), verdict.text()
+        for label in used & set(numbers):
+            assert defined[label] == f"{numbers[label]:g} (an unnamed leaf)"
+    latex = explain(L, a).latex()
+    formula, where = latex.split(r", \quad \text{where } ")
+    assert float(formula.rsplit(" = ", 1)[1]) == -1.5
+
+    def labels(text):
+        return {f"{'t' if t else 'leaf'}{t or k}" for t, k in
+                re.findall(r"t_\{(\d+)\}|\\mathit\{leaf\}_\{(\d+)\}", text)}
+    definitions = dict(d.split(" = ", 1) for d in where.split(r", \; "))
+    defined = {next(iter(labels(left))) for left in definitions}
+    assert "leaf3" in labels(latex) and labels(latex) <= defined, latex
+    for left, right in definitions.items():
+        [label] = labels(left)
+        if label in numbers:
+            assert float(right) == numbers[label], left
+    assert check(L, a, latex)
