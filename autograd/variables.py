@@ -39,7 +39,8 @@ def name_variables(namespace, root=None, loops=None):
     variables hold is named after the first; a variable whose name another
     node already carries (in the namespace, or in the graph of ``root`` when
     given) is not used; nor is a ``for`` loop's variable (``loops``; for a
-    module's globals(), the loops at the top level of its file): after ``for p
+    module's globals(), the loops at the top level of its file, for a notebook's,
+    those at the top level of its cells run so far): after ``for p
     in n.parameters(): p.grad = 0.0`` the last weight would be called p, while
     ``n.layers[1].neurons[0].b`` still reaches it.  Those Values are listed in
     ``skipped`` with the reason.
@@ -122,8 +123,13 @@ def script_source(path):
 
 def _module_loops(namespace):
     """The top-level loop variables of the file a module's globals() come from (its
-    ``__file__``), or none (locals(), a notebook)."""
+    ``__file__``), or of the cells run so far in a Jupyter notebook or IPython (their
+    inputs, which IPython keeps in ``_ih``, magics already written as Python), or none
+    (locals())."""
     path = namespace.get("__file__")
-    if not isinstance(path, str) or not path.endswith(".py"):
-        return set()
-    return loop_variables(script_source(path))
+    if isinstance(path, str) and path.endswith(".py"):
+        return loop_variables(script_source(path))
+    cells = namespace.get("_ih")
+    if path is None and isinstance(cells, list):
+        return set().union(*(loop_variables(cell) for cell in cells if isinstance(cell, str)))
+    return set()

@@ -227,6 +227,50 @@ def test_a_loop_variable_names_no_node_in_a_script_python_runs_as_is(tmp_path, h
     assert float(head.split()[2]) == pytest.approx(_bias_gradient_by_hand(), rel=1e-7)
 
 
+def test_name_variables_in_a_notebook_skips_its_cells_loop_variables(tmp_path, monkeypatch):
+    """In Jupyter (IPython: globals() with no __file__), after a cell zeroing with ``for p
+    in n.parameters(): p.grad = 0.0``, name_variables(globals()) named the bias p, the
+    name the loop left on it (<named p, L>, and then '∂L/∂p = ...'), as 6b7c638 fixed for
+    scripts.  The cells run so far (IPython's _ih, magics already Python) are now read as
+    a script's top level: p is skipped, for its loop.  Oracle: by hand, ∂L/∂b of
+    L = tanh(2·w0 + 3·w1 + b) is 1 - tanh²(2·0.5 + 3·-1.5 + 0.25)."""
+    shell_module = pytest.importorskip("IPython.core.interactiveshell")
+    from traitlets.config import Config
+    import builtins
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path))
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])  # a shell replaces it
+    builtins_before = set(vars(builtins))                  # and adds display, __IPYTHON__
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    shell = shell_module.InteractiveShell(config=config)
+    cells = ["from autograd import Value, explain, name_variables",
+             "class Neuron:\n    def __init__(self):\n        self.w = [Value(0.5), Value(-1.5)]\n"
+             "        self.b = Value(0.25)\n\n    def parameters(self):\n"
+             "        return self.w + [self.b]\n\n\nn = Neuron()",
+             "%precision 3\nfor p in n.parameters():\n    p.grad = 0.0",
+             "L = (n.w[0] * 2.0 + n.w[1] * 3.0 + n.b).tanh()\nL.backward()",
+             "named = name_variables(globals())"]
+    try:
+        for cell in cells:
+            result = shell.run_cell(cell, store_history=True)
+            assert result.success, result.error_in_exec
+        ns = shell.user_ns
+        assert "__file__" not in ns and ns["p"] is ns["n"].b      # the loop ended on it
+        named = ns["named"]
+        assert set(named) == {"L"} and ns["n"].b.name is None
+        assert named.skipped == {"p": "a for loop's variable: it holds whichever node the "
+                                      "loop ended on"}
+        text = str(explain(ns["L"], ns["n"].b))
+        assert not re.search(r"\bp\b", text), text
+        assert float(text.split()[2]) == pytest.approx(
+            1 - math.tanh(2 * 0.5 + 3 * -1.5 + 0.25) ** 2, rel=1e-12)
+    finally:
+        shell.history_manager.end_session()
+        shell_module.InteractiveShell.clear_instance()
+        for name in set(vars(builtins)) - builtins_before:
+            delattr(builtins, name)
+
+
 def test_name_variables_of_a_script_skips_its_top_level_loop_variables(tmp_path):
     """name_variables(globals()) of a script whose top level loops ``for p in ...``: p is
     skipped (why: the loop), and ``bias = n.b``, assigned outside a loop, names the node."""
