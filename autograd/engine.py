@@ -570,10 +570,24 @@ def _leaf_hooks(leaf, bases, called):
     total = leaf.grad
     leaf.grad = bases[leaf]
     try:
-        return _run_hooks(leaf, total, called)
+        result = _run_hooks(leaf, total, called)
+        if leaf.grad.__class__ is not float:    # a hook set it: taken as a grad before a pass is
+            leaf.grad = _set_by_hook(leaf, called)
+        return result
     finally:                            # (a failure puts back the grads before the pass)
         bases[leaf] = leaf.grad
         leaf.grad = total
+
+
+def _set_by_hook(leaf, called):
+    """What a hook of ``leaf`` set its ``.grad`` to, as :func:`_held` takes a grad held
+    before a pass (``np.float32(0.1)`` as a float), or its TypeError, noting the hook."""
+    try:
+        return _held(leaf, leaf.grad)
+    except TypeError as err:
+        add_note(err, f"a hook on {called(leaf)} set its .grad to that (while a leaf's hooks "
+                      f"run, its .grad is what the pass adds its sum to)")
+        raise
 
 
 def _put_back(nodes, grads):

@@ -368,6 +368,53 @@ def test_a_leaf_hook_matches_pytorch():
 
 
 
+@pytest.mark.parametrize("how", ["backward", "backward_steps"])
+@pytest.mark.parametrize("bad", [None, 1j, "array"])
+def test_a_leaf_hook_that_sets_a_grad_no_number_is_refused_naming_the_leaf(how, bad):
+    """A leaf hook that set w.grad (what the pass adds its sum to) to 1j or an array gave
+    w.grad = (3+1j) or array([4., 5.]) silently, and to None "unsupported operand type(s)
+    for +: 'float' and 'NoneType'" naming nothing: the check 08e4d05 made of the grads
+    held before a pass was not made of the one a hook sets.  Now it is refused the same
+    way, naming w, with a note saying the hook set it, and every grad is as before.
+    Oracle: ∂(w·x)/∂w = x = 3 and ∂(w·x)/∂x = w = 2 by hand, after the hook is gone."""
+    np = pytest.importorskip("numpy")
+    bad = np.array([1.0, 2.0]) if bad == "array" else bad
+    w, x = Value(2.0, name="w"), Value(3.0, name="x")
+    L = (w * x).named("L")
+
+    def sets(g):
+        w.grad = bad
+    handle = w.register_hook(sets)
+    w.grad, x.grad = 0.5, 0.25
+    with pytest.raises(TypeError, match=r"^backward: 'w' = 2\.0 has \.grad = .*, not a "
+                                        r"number; the chain rule adds to it") as caught:
+        if how == "backward_steps":
+            list(L.backward_steps())
+        else:
+            L.backward()
+    assert "a hook on 'w' = 2.0 set its .grad to that" in caught.value.__notes__[0]
+    assert (w.grad, x.grad, L.grad) == (0.5, 0.25, 0.0)
+    handle.remove()
+    L.backward()
+    assert (w.grad, x.grad) == (0.5 + 3.0, 0.25 + 2.0)
+
+
+def test_a_leaf_hook_that_sets_a_float32_grad_gets_the_double_sum():
+    """A leaf hook that set w.grad = np.float32(0.1) left w.grad = np.float32(3.1), the
+    sum rounded to float32, where a float32 grad held before the pass gives the double
+    sum (08e4d05).  Oracle: ∂(w·x)/∂w = x = 3 by hand, added in double to the float32's
+    own value (PyTorch, a float64 parameter, adds into float64 too)."""
+    np = pytest.importorskip("numpy")
+    w, x = Value(2.0, name="w"), Value(3.0, name="x")
+    L = (w * x).named("L")
+
+    def sets(g):
+        w.grad = np.float32(0.1)
+    w.register_hook(sets)
+    L.backward()
+    assert type(w.grad) is float and w.grad == float(np.float32(0.1)) + 3.0
+
+
 @pytest.mark.parametrize("how", ["backward", "backward_steps", "breakpoint_at"])
 def test_a_hook_error_calls_an_unnamed_node_as_the_steps_do(how, monkeypatch):
     """e = tanh(a·b + c)² with a, c and the inner nodes unnamed: a hook that raised on
