@@ -2333,3 +2333,38 @@ def test_a_mistake_is_not_named_where_the_many_paths_give_one_by_chance():
     assert check(cost, "w2_5_101", f"{no_prime:.4g}").headline() == (
         "Disagrees: your value leaves out a2_5(1)(1-a2_5(1)) on paths 1–10, a2_5(2)(1-a2_5(2)) "
         "on paths 11–20 and a2_5(3)(1-a2_5(3)) on paths 21–30.")
+
+
+def test_every_door_takes_an_entry_as_the_matrix_table_labels_it(tmp_path, capsys):
+    """A matrix verdict's table labels each entry W1[1,2] (row 1, column 2, from 1), but
+    check(C, 'W1[1,2]', x), explain, draw's highlight and chainrule check/explain/draw
+    --wrt/--highlight 'W1[1,2]' said "no node named 'W1[1,2]' in this graph".  Each now
+    takes it as that entry's node: in the rows layout row r of W1 is input k = r and
+    column c neuron j = c, so W1[1,2] is w^2_21.  Oracle: hand-written numpy backprop."""
+    from autograd.cli import main
+    from autograd.draw import draw
+    from autograd.explain import explain
+    net, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    table = str(check(cost, "W1", np.zeros((2, 3)).tolist())).splitlines()
+    assert [row.split()[:2] for row in table if row.startswith("  W1[1,2]")] == [["W1[1,2]", "∂C/∂w²₂₁"]]
+    for label, matrix, r, c in (("W1[1,2]", "W1", 0, 1), ("W_1[2, 3]", "W1", 1, 2),
+                                ("W2[3,1]", "W2", 2, 0), ("b1[1,3]", "b1", 0, 2)):
+        assert check(cost, label, f"{hand[matrix][r, c]:.6g}")
+        assert not check(cost, label, f"{-hand[matrix][r, c]:.6g}")
+        assert explain(cost, label).engine == pytest.approx(hand[matrix][r, c], rel=1e-12)
+    assert explain(cost, "W1[1,2]").wrt.name == "w2_21"
+    source = draw(cost, highlight="W1[1,2]").source
+    assert set(re.findall(r'<TABLE BORDER="2" COLOR="#d62728".*?tooltip="([wb]\d_\d+) \(parameter',
+                          source)) == {"w2_21"}
+    script = blog_script(tmp_path)
+    assert main(["check", str(script), "--wrt", "W1[1,2]", "--expected",
+                 f"{hand['W1'][0, 1]:.4g}"]) == 0
+    assert capsys.readouterr().out.startswith("Agrees to the 4 significant digits you gave.")
+    assert main(["explain", str(script), "--wrt", "W1[1,2]"]) == 0
+    shown = re.match(r"∂C/∂w2_21 = (\S+) ", capsys.readouterr().out).group(1)
+    assert float(shown) == pytest.approx(hand["W1"][0, 1], rel=1e-12)
+    assert main(["draw", str(script), "--format", "svg", "--highlight", "W1[1,2]",
+                 "--out", str(tmp_path / "g.svg")]) == 0
+    assert main(["explain", str(script), "--wrt", "W1[3,1]"]) == 2     # W1 is 2 × 3
+    assert "no node named 'W1[3,1]'" in capsys.readouterr().err
