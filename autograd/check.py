@@ -245,16 +245,19 @@ def _check_claims(root, claims, expected, options):
                         f"key; give no expected (got {shortened(repr(expected))})")
     if not claims:
         raise ValueError("check: the dict of claims is empty; give {'w1': value, ...}")
-    verdicts, labels = {}, {}
+    verdicts, labels, also = {}, {}, {}
     for key, value in claims.items():
         try:
             verdict = check(root, key, value, **options)
         except (ValueError, KeyError, TypeError, OverflowError) as err:
             raise _in_claim(err, key) from None
         verdicts[key] = verdict
-        labels[key] = printable(key) if isinstance(key, str) else \
-            verdict.explanation.name_of(verdict.explanation.wrt)
-    return Verdicts(verdicts, labels)
+        explanation = verdict.explanation
+        labels[key] = printable(key) if isinstance(key, str) else explanation.name_of(explanation.wrt)
+        short = explanation.namer.labels.short.get(explanation.wrt)
+        if not isinstance(key, str) and short is not None:
+            also[key] = (short,)        # a derived node listed as a·b is t1 in 'Here ...'
+    return Verdicts(verdicts, labels, also)
 
 
 def _in_claim(err, key):
