@@ -133,15 +133,21 @@ def _number(expected):
 
 
 def _array_words(expected):
-    """For an array or tensor given for one node: what to pass instead."""
+    """`` of shape (3, 2): for one node pass ...`` (:func:`array_words`), or ""."""
+    found = array_words(expected)
+    return "" if found is None else f" of shape {found[0]}: {found[1]}"
+
+
+def array_words(expected, one="pass its one number (.item())",
+                many="for one node pass that entry's number; a whole matrix is checked by "
+                     "its name, check(C, 'W2', array)"):
+    """For an array or tensor given for one node: ``(its shape, what to do instead)``,
+    ``one`` for an array of one number, else ``many`` (the command line gives its own
+    form of both); None for anything else."""
     shape = getattr(expected, "shape", None)
     if shape is None or isinstance(expected, (str, bytes)):
-        return ""
-    size = math.prod(shape)
-    if size == 1:
-        return f" of shape {tuple(shape)}: pass its one number (.item())"
-    return (f" of shape {tuple(shape)}: for one node pass that entry's number; a whole "
-            f"matrix is checked by its name, check(C, 'W2', array)")
+        return None
+    return tuple(shape), one if math.prod(shape) == 1 else many
 
 
 #: a value to check: a number typed as text, a formula as text, a number, or a function
