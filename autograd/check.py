@@ -133,15 +133,21 @@ def _number(expected):
 
 
 def _array_words(expected):
-    """For an array or tensor given for one node: what to pass instead."""
+    """`` of shape (3, 2): for one node pass ...`` (:func:`array_words`), or ""."""
+    found = array_words(expected)
+    return "" if found is None else f" of shape {found[0]}: {found[1]}"
+
+
+def array_words(expected, one="pass its one number (.item())",
+                many="for one node pass that entry's number; a whole matrix is checked by "
+                     "its name, check(C, 'W2', array)"):
+    """For an array or tensor given for one node: ``(its shape, what to do instead)``,
+    ``one`` for an array of one number, else ``many`` (the command line gives its own
+    form of both); None for anything else."""
     shape = getattr(expected, "shape", None)
     if shape is None or isinstance(expected, (str, bytes)):
-        return ""
-    size = math.prod(shape)
-    if size == 1:
-        return f" of shape {tuple(shape)}: pass its one number (.item())"
-    return (f" of shape {tuple(shape)}: for one node pass that entry's number; a whole "
-            f"matrix is checked by its name, check(C, 'W2', array)")
+        return None
+    return tuple(shape), one if math.prod(shape) == 1 else many
 
 
 #: a value to check: a number typed as text, a formula as text, a number, or a function
@@ -245,16 +251,19 @@ def _check_claims(root, claims, expected, options):
                         f"key; give no expected (got {shortened(repr(expected))})")
     if not claims:
         raise ValueError("check: the dict of claims is empty; give {'w1': value, ...}")
-    verdicts, labels = {}, {}
+    verdicts, labels, also = {}, {}, {}
     for key, value in claims.items():
         try:
             verdict = check(root, key, value, **options)
         except (ValueError, KeyError, TypeError, OverflowError) as err:
             raise _in_claim(err, key) from None
         verdicts[key] = verdict
-        labels[key] = printable(key) if isinstance(key, str) else \
-            verdict.explanation.name_of(verdict.explanation.wrt)
-    return Verdicts(verdicts, labels)
+        explanation = verdict.explanation
+        labels[key] = printable(key) if isinstance(key, str) else explanation.name_of(explanation.wrt)
+        short = explanation.namer.labels.short.get(explanation.wrt)
+        if not isinstance(key, str) and short is not None:
+            also[key] = (short,)        # a derived node listed as a·b is t1 in 'Here ...'
+    return Verdicts(verdicts, labels, also)
 
 
 def _in_claim(err, key):

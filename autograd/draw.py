@@ -514,12 +514,14 @@ def _resolve_highlight(root, nodes, highlight):
 
 
 def _named_highlight(root, nodes, name):
-    """The node called ``name``, or every entry of the network's matrix ``name`` (W1, b_2)."""
-    from .matrix_form import matrices_note, network_matrix_nodes
+    """The node called ``name``, or every entry of the network's matrix ``name`` (W1, b_2),
+    or its one entry ``W1[1,2]`` (as a matrix verdict's table labels it)."""
+    from .matrix_form import matrices_note, network_entry, network_matrix_nodes
     try:
         return [names.find_node(nodes, name, "draw: highlight", lambda: matrices_note(root))]
     except names.NodeNameError:
-        found = network_matrix_nodes(root, name)
+        entry = network_entry(root, name)
+        found = [entry] if entry is not None else network_matrix_nodes(root, name)
         if found is None:
             raise
     return found

@@ -158,7 +158,7 @@ def backward_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
             leaf.grad = leaf.grad + before    # float + held, the add _added_to checked
     except BaseException as err:
         _put_back(leaves + order, saved + last)
-        _stopped_at(err, node)
+        _stopped_at(err, node, called=_caller(root, len(order) + len(leaves)))
         raise
 
 
@@ -475,8 +475,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
     show = present if present is not None else _raw
     total = len(order)
 
-    def called(node):           # how this pass's errors call a node: as its steps do
-        return _called(node, root, present)
+    called = _caller(root, total + len(leaves), present)   # as its steps do, if not too big
     if not order:
         held = _added_to([root], [root.grad])[0]     # refused before any hook runs
         root.grad = (_run_hooks(root, grad, called) if hooks and _has_hooks(root)
@@ -519,7 +518,7 @@ def observed_pass(root: Value, grad: float, order: list[Value], leaves: list[Val
             finished = []
             for i, (parent, contribution) in enumerate(zip(node._prev, contributions)):
                 if anomaly and not isfinite(contribution):
-                    _report_anomaly(node, parent, contribution, upstream)
+                    _report_anomaly(node, parent, contribution, upstream, called)
                 before = parent.grad
                 parent.grad += contribution
                 nth = received[parent] = received.get(parent, 0) + 1
@@ -686,12 +685,13 @@ def stop_at(step, node):
     pass  # node.grad is complete: p node.grad, print(step); up 4: your code, its names; c: go on
 
 
-def _report_anomaly(node, parent, contribution, upstream):
-    """Raise the error detect_anomaly() gives for a non-finite gradient."""
-    where = f"{node._opr.name} node {describe(node)}" if node.name else describe(node)
+def _report_anomaly(node, parent, contribution, upstream, called=describe):
+    """Raise the error detect_anomaly() gives for a non-finite gradient, calling the
+    nodes ``called(node)`` (:func:`_caller`)."""
+    where = f"{node._opr.name} node {called(node)}" if node.name else called(node)
     raise FloatingPointError(
         f"detect_anomaly: backward through {where} gave "
-        f"{contribution!r} to parent {describe(parent)} (upstream gradient {upstream!r})")
+        f"{contribution!r} to parent {called(parent)} (upstream gradient {upstream!r})")
 
 
 # ---------------------------------------------------------------------------
@@ -796,6 +796,22 @@ def _run_hooks(node, grad, called=describe):
 def _hook(fn, node, called=describe):
     """``hook 'clip' on 'h' = 6.0``: a hook as its errors name it."""
     return f"hook {getattr(fn, '__name__', fn)!r} on {called(node)}"
+
+
+#: the most nodes (derived and leaves) of a graph whose unnamed nodes a stopped pass's
+#: errors call by the labels its steps give them (the unnamed mul node t1 = -6.0), numbering
+#: the graph then; above it they are called as :func:`describe` calls them (an unnamed mul
+#: node = -6.0), as numbering a bigger graph would hold up the error (and a Ctrl-C) for long
+LABELLED_MOST = 100_000
+
+
+def _caller(root, size, present=None):
+    """How the errors of a pass over a graph of ``size`` nodes call a node: :func:`_called`
+    (the steps' labels), or :func:`describe` for more than :data:`LABELLED_MOST` nodes unless
+    ``present`` labels them already.  Nothing is numbered until an error calls a node."""
+    if present is None and size > LABELLED_MOST:
+        return describe
+    return lambda node: _called(node, root, present)
 
 
 def _called(node, root, present=None):

@@ -594,8 +594,14 @@ def find_node(root, wrt, where="explain"):
             labelled = Labels(root, nodes).node_called(wrt)
             if labelled is not None:
                 return labelled
-        from .matrix_form import matrices_note
-        return names.find_node(nodes, wrt, where, lambda: matrices_note(root))
+        from .matrix_form import matrices_note, network_entry
+        try:
+            return names.find_node(nodes, wrt, where, lambda: matrices_note(root))
+        except names.NodeNameError:      # W2[1,2], as a matrix verdict's table labels it
+            entry = network_entry(root, wrt)
+            if entry is None:
+                raise
+            return entry
     if not hasattr(wrt, "_prev"):
         entry = "; explain one entry of a matrix of Values: W[r][c]" if listlike(wrt) else ""
         raise TypeError(f"{where}: wrt must be a Value or a node's name, got "

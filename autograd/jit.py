@@ -85,6 +85,17 @@ def no_samples(owner: str, mean: bool) -> float:
     return 0.0
 
 
+def more_than_samples(owner: str, more: tuple) -> TypeError:
+    """The error of ``step.batch(X, Y)``: batch takes the samples as one argument, each
+    sample all the numbers one call takes (a loss's inputs, then its targets)."""
+    if len(more) == 1 and isinstance(more[0], bool):
+        return TypeError(f"{owner}.batch: mean is given by name: .batch(samples, mean={more[0]})")
+    return TypeError(f"{owner}.batch takes one argument, the samples, each holding the numbers "
+                     f"one call takes (a loss's inputs, then its targets), got {1 + len(more)} "
+                     f"arguments: for inputs X and targets Y give .batch(np.hstack([X, Y])) or "
+                     f".batch([(*x, *y) for x, y in zip(X, Y)])")
+
+
 def _length(inputs, fn_name, sample):
     """len(inputs), or a TypeError when a sample is not a sequence of numbers."""
     try:
@@ -723,10 +734,14 @@ class Jitted:
             self.refuse_hooked()
         return self._run(code, inputs)
 
-    def batch(self, samples: Iterable[Sequence[SupportsFloat]], *, mean: bool = False) -> float:
+    def batch(self, samples: Iterable[Sequence[SupportsFloat]], *more: Any,
+              mean: bool = False) -> float:
         """Σ over ``samples`` (each a tuple of numbers) of the output, or the mean;
         adds the gradient of that sum (or mean) to the parameters' ``.grad``.
-        With the numpy backend ``samples`` may be a 2-d array, one row per sample."""
+        With the numpy backend ``samples`` may be a 2-d array, one row per sample.
+        (``more``: refused, saying what to pass for ``.batch(X, Y)``.)"""
+        if more:
+            raise more_than_samples(f"jit {self.__name__}", more)
         if mean is not False and mean is not True:   # (no f-string per call)
             flag(mean, f"jit {self.__name__}.batch: mean")
         if self.backend == "numpy":

@@ -33,7 +33,7 @@ from .formula import number_text
 from .precision import (DECIMAL, Precision, is_number_text, precision_for, read_number, rounded_text,
                         significant_digits, written_form)
 
-__all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout",
+__all__ = ["LAYOUTS", "check_layout", "matrix_name", "parse_matrix_name", "remember_layout", "network_entry",
            "layout_of", "BatchView", "batch_view", "has_network_weights", "read_matrix", "read_matrix_text",
            "latex_matrix_text", "is_matrix_text", "one_number_text", "number_problem", "LATEX_MATRIX_BEGIN",
            "is_flat", "low_precision", "LOW_PRECISION_RTOL",
@@ -80,8 +80,6 @@ def layout_of(nodes, default="columns"):
 # Matrix names: W1/b1 (rows) or W2/b2 (columns) for the weights into layer l
 # ---------------------------------------------------------------------------
 
-#: W2, and as LaTeX subscripts it, W_2, W_{2} (whole names only: fullmatch)
-_MATRIX_NAME = re.compile(r"(W|b)_?(?:([0-9]+)|\{([0-9]+)\})")
 
 
 def matrix_name(kind, layer, layout):
@@ -91,7 +89,7 @@ def matrix_name(kind, layer, layout):
 
 def parse_matrix_name(name, layout):
     """``("W", l)`` for a matrix name of ``layout`` (l: Nielsen's layer), or None."""
-    found = _MATRIX_NAME.fullmatch(name) if isinstance(name, str) else None
+    found = names.MATRIX_NAME.fullmatch(name) if isinstance(name, str) else None
     if found is None:
         return None
     number = int(found.group(2) or found.group(3))
@@ -349,6 +347,21 @@ def network_matrix_nodes(root, name):
     view, kind, l = found
     grid = view.in_layout(view.weight_nodes[l] if kind == "W" else view.bias_nodes[l])
     return [v for row in grid for v in row if v is not None]
+
+
+def network_entry(root, name):
+    """The node at ``W2[1,2]`` (:func:`autograd.names.matrix_entry`: row 1, column 2,
+    counted from 1, as a matrix verdict's table labels it) of the network's matrix below
+    ``root`` in its layout, or None when ``name`` is no such entry."""
+    entry = names.matrix_entry(name)
+    found = network_matrix(root, entry[0]) if entry else None
+    if found is None:
+        return None
+    (view, kind, l), (_, r, c) = found, entry
+    grid = view.in_layout(view.weight_nodes[l] if kind == "W" else view.bias_nodes[l])
+    if not (1 <= r <= len(grid) and 1 <= c <= len(grid[0])):
+        return None
+    return grid[r - 1][c - 1]
 
 
 def _put(found, key, node):

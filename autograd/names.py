@@ -30,7 +30,8 @@ __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphv
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
            "LATEX_LAYER", "layer_suffix", "cut", "plain", "bare", "transposed", "JK",
            "meant_instead", "latex_unescaped", "LATEX_ESCAPE", "LATEX_LETTER", "LETTER_COMMANDS", "latex_letter",
-           "LATEX_SAMPLED", "sampled_suffix", "SCRIPTED", "unscripted"]
+           "LATEX_SAMPLED", "sampled_suffix", "SCRIPTED", "unscripted", "MATRIX_NAME",
+           "matrix_entry"]
 
 
 class Name:
@@ -84,6 +85,25 @@ def parse(name):
     if found:
         return Name(found.group(1), None, None, found.group(2), sample)
     return None
+
+
+#: a network's matrix: W2, b1, and as LaTeX subscripts it, W_2, W_{2} (whole names only:
+#: fullmatch); group 1 its letter, 2 or 3 its number
+MATRIX_NAME = re.compile(r"(W|b)_?(?:([0-9]+)|\{([0-9]+)\})", re.ASCII)
+#: one entry of it as the matrix verdict tables print it, row and column from 1: W2[1,2]
+_MATRIX_ENTRY = re.compile(rf"\s*({MATRIX_NAME.pattern})\s*\[\s*([0-9]+)\s*,\s*([0-9]+)\s*\]\s*",
+                           re.ASCII)
+
+
+def matrix_entry(name):
+    """``("W2", 1, 2)`` for ``W2[1,2]`` (``W_2[1, 2]`` too), the label a matrix verdict's
+    table prints for the entry in row 1, column 2 (counted from 1) of the network's matrix
+    W2; None for any other name.  Which node that is depends on the network's layout
+    (:func:`autograd.matrix_form.network_entry` finds it)."""
+    found = _MATRIX_ENTRY.fullmatch(name) if isinstance(name, str) else None
+    if found is None:
+        return None
+    return found.group(1), int(found.group(5)), int(found.group(6))
 
 
 def spelling(name):

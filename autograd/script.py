@@ -84,7 +84,10 @@ class Captured:
             return names.find_node(nodes, name, os.path.basename(self.path))
         if name.strip() and name.strip() != name:          # --wrt " a", pasted: as step's p a
             return self.find(name.strip(), root)
-        from .matrix_form import matrices_note
+        from .matrix_form import matrices_note, network_entry
+        entry = network_entry(self.root if root is None else root, name)
+        if entry is not None:                   # W2[1,2], as a matrix verdict's table labels it
+            return entry
         raise ScriptError(names.no_node_named(name, named, f"the graph of "
                                               f"{os.path.basename(self.path)}",
                                               matrices_note(root or self.root)))

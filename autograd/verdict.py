@@ -330,20 +330,22 @@ class Verdicts(Mapping):
     read-only mapping of each claim's key to its :class:`Verdict`, in the order given.
     ``bool(verdicts)``: every claim agrees; ``str``: one line per claim."""
 
-    def __init__(self, verdicts: dict, labels: dict):
+    def __init__(self, verdicts: dict, labels: dict, also: dict | None = None):
         self._verdicts = verdicts
-        self._labels = labels           # key -> how the lines call it (w1, leaf2)
+        self._labels = labels           # key -> how the lines call it (w1, leaf2, a·b)
+        self._also = also or {}         # key -> the other labels it goes by (t1 in 'Here ...')
         self.agreed = all(verdicts.values())
 
     def __getitem__(self, key: object) -> Verdict:
-        """The verdict of a claim: by its key, or, for a Value with no name, by the short
-        label the lines call it (``verdicts['leaf1']``)."""
+        """The verdict of a claim: by its key, or, for a Value with no name, by any label
+        the text calls it: the lines' (``verdicts['leaf1']``, ``verdicts['a·b']``) or
+        the short one a 'Here ...' sentence and the steps give it (``verdicts['t1']``)."""
         try:
             return self._verdicts[key]
         except KeyError:
             if isinstance(key, str):
                 for claim, label in self._labels.items():
-                    if label == key and not isinstance(claim, str):
+                    if key in (label, *self._also.get(claim, ())) and not isinstance(claim, str):
                         return self._verdicts[claim]
             raise
 

@@ -34,7 +34,7 @@ from operator import add, is_
 
 from autograd import engine, ops
 from autograd.floats import flag, listlike
-from autograd.jit import compile_source, no_samples, refuse_hooked
+from autograd.jit import compile_source, more_than_samples, no_samples, refuse_hooked
 from autograd.jit_emit import in_sample
 
 from .activations import ACTIVATIONS
@@ -477,9 +477,12 @@ class MatrixProgram:
     def _column_name(self, j):
         return f"x{j}" if j <= self.n_in else f"y{j - self.n_in}"
 
-    def batch(self, samples, *, mean=False):
+    def batch(self, samples, *more, mean=False):
         """Σ (or mean) of C_x over ``samples`` (the sum of none is 0.0, their mean
-        refused); adds ∂C/∂w to each parameter's ``.grad``."""
+        refused); adds ∂C/∂w to each parameter's ``.grad``.  (``more``: refused,
+        saying what to pass for ``.batch(X, Y)``.)"""
+        if more:
+            raise more_than_samples(self.__name__, more)
         if mean is not False and mean is not True:   # (no f-string per call)
             flag(mean, f"{self.__name__}.batch: mean")
         X, Y = self.matrices(samples)

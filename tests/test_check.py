@@ -571,6 +571,30 @@ def test_claims_about_unnamed_values_say_what_their_labels_are():
         verdicts["leaf3"]
 
 
+def test_a_claim_about_a_derived_node_is_found_by_every_label_it_goes_by():
+    """check(L, {a*b: ...}) listed the claim by its expression ('leaf1·leaf2: ...'), while
+    the steps and a 'Here t1 = ...' sentence call that node t1: verdicts['t1'] was a
+    KeyError.  It is now that claim's verdict, as verdicts['leaf1·leaf2'] is.  Oracles: by
+    hand L = (a·b + c)·f, ∂L/∂(a·b) = ∂L/∂(a·b + c) = f = -2, and the labels the steps print."""
+    from autograd import backward_steps
+    a, b, c, f = Value(2.0), Value(-3.0), Value(10.0), Value(-2.0)
+    t = a * b
+    s = t + c
+    L = s * f
+    steps = "\n".join(map(str, backward_steps(L)))
+    assert "t1 = leaf1 × leaf2 = -6" in steps and "t2 = t1 + leaf3 = 4" in steps
+    verdicts = check(L, {t: "-2.00", s: 2.0})
+    assert [v.engine for v in verdicts.values()] == [-2.0, -2.0]
+    assert str(verdicts).splitlines()[1:3] == [
+        "  leaf1·leaf2: Agrees to the 3 significant digits you gave.",
+        "  leaf1·leaf2+leaf3: Disagrees: your value has the wrong sign."]
+    assert verdicts["t1"] is verdicts[t] is verdicts["leaf1·leaf2"]
+    assert verdicts["t2"] is verdicts[s] is verdicts["leaf1·leaf2+leaf3"]
+    for label in ("t3", "leaf1"):          # L, and a leaf no claim is about
+        with pytest.raises(KeyError):
+            verdicts[label]
+
+
 @pytest.mark.parametrize("args, error, says", [
     (({"w9": 0.1},), KeyError, "check: the claim for 'w9': no node named 'w9'"),
     (({"b1": "y'(1-y'"},), ValueError, "check: the claim for 'b1': cannot read the formula"),

@@ -137,16 +137,16 @@ def test_detect_anomaly_in_backward_restores_leaf_grads():
 
 
 def test_detect_anomaly_names_an_unnamed_node_once():
-    """√x at 0 has slope inf (by hand); the message says "an unnamed sqrt node" once,
-    not "sqrt node an unnamed sqrt node", and a named node by its op and name."""
+    """√x at 0 has slope inf (by hand); the message says "the unnamed sqrt node t1" once,
+    not "sqrt node the unnamed sqrt node t1", and a named node by its op and name."""
     x = Value(0.0, name="x")
     with autograd.detect_anomaly():
         with pytest.raises(FloatingPointError) as unnamed:
             x.sqrt().backward()
         with pytest.raises(FloatingPointError) as named:
             x.sqrt().named("r").backward()
-    assert str(unnamed.value) == ("detect_anomaly: backward through an unnamed sqrt node = 0.0 "
-                                  "gave inf to parent 'x' = 0.0 (upstream gradient 1.0)")
+    assert str(unnamed.value) == ("detect_anomaly: backward through the unnamed sqrt node t1 = "
+                                  "0.0 gave inf to parent 'x' = 0.0 (upstream gradient 1.0)")
     assert str(named.value).startswith("detect_anomaly: backward through sqrt node 'r' = 0.0 gave inf")
 
 
@@ -407,3 +407,75 @@ def test_a_constant_operand_is_named_as_the_constant_it_is():
         Value(10.0, name="ten") ** 400
     with pytest.raises(ValueError, match=r"got an unnamed value = -1\.0$"):
         Value(-1.0).sqrt()            # an unnamed leaf is not a constant
+
+
+def test_anomaly_and_a_stopped_pass_call_an_unnamed_node_as_the_steps_and_hooks_do(monkeypatch):
+    """L = (a·b · 1e308) · 10 with a and the products unnamed: detect_anomaly said
+    "backward through an unnamed mul node = -inf gave -inf to parent the constant 10.0"
+    while its own note said "the backward pass stopped at the unnamed mul node t3", and
+    the default pass, stopped in a·b's rule, "stopped at an unnamed mul node = -6.0",
+    where backward_steps() and hook errors call those nodes t3 and t1.  Both now call
+    each node by the label the steps print (the oracle: read from backward_steps()'s own
+    lines; -inf by hand: 10·(-6e308) overflows), every grad as before.  A graph of more
+    than engine.LABELLED_MOST nodes is not numbered for an error: the words stay."""
+    import re
+    from autograd import engine
+    a, b = Value(2.0), Value(-3.0, name="b")
+    t = a * b
+    L = (t * 1e308) * 10.0
+    lines = "\n".join(str(step).splitlines()[0] for step in L.backward_steps())
+    [(mul, leaf)] = re.findall(r"(t\d+) = (leaf\d+) × b = -6", lines)
+    [top] = re.findall(r"step 1/3: (t\d+) = t\d+ × 10 = -inf", lines)
+    grads = [n.grad for n in (a, b, t, L)]
+    with autograd.detect_anomaly(), pytest.raises(FloatingPointError) as anomaly:
+        L.backward()
+    assert str(anomaly.value) == (f"detect_anomaly: backward through the unnamed mul node {top} "
+                                  f"= -inf gave -inf to parent the constant 10.0 (upstream "
+                                  f"gradient 1.0)")
+    assert anomaly.value.__notes__[0].startswith(f"the backward pass stopped at the unnamed mul "
+                                                 f"node {top} = -inf (mul)")
+    u = Value(0.0)
+    with autograd.detect_anomaly(), pytest.raises(FloatingPointError) as leafward:
+        u.sqrt().backward()                              # slope inf at 0, by hand
+    assert str(leafward.value) == ("detect_anomaly: backward through the unnamed sqrt node t1 = "
+                                   "0.0 gave inf to parent the unnamed leaf leaf1 = 0.0 "
+                                   "(upstream gradient 1.0)")
+
+    class Injected(Exception):
+        pass
+
+    real = t._opr.backward
+
+    def failing(node, upstream):
+        if node is t:
+            raise Injected("injected")
+        return real(node, upstream)
+    monkeypatch.setattr(t._opr, "backward", failing)
+    with pytest.raises(Injected) as stopped:
+        L.backward()
+    assert stopped.value.__notes__ == [f"the backward pass stopped at the unnamed mul node {mul} = "
+                                       f"-6.0 (mul); every grad was put back to its value before "
+                                       f"the pass"]
+    assert [n.grad for n in (a, b, t, L)] == grads
+    x = Value(0.0, name="x")
+    big = root = x.sqrt()
+    for _ in range(engine.LABELLED_MOST // 2 + 1):     # as many constants: > LABELLED_MOST nodes
+        big = big + 1.0
+    real_sqrt = root._opr.backward
+
+    def failing_sqrt(node, upstream):
+        if node is root:
+            raise Injected("injected")
+        return real_sqrt(node, upstream)
+    monkeypatch.setattr(root._opr, "backward", failing_sqrt)
+    with pytest.raises(Injected) as stopped:
+        big.backward()
+    assert stopped.value.__notes__[0].startswith("the backward pass stopped at an unnamed sqrt "
+                                                 "node = 0.0 (sqrt)")
+    monkeypatch.undo()
+    with autograd.detect_anomaly(), pytest.raises(FloatingPointError) as unnumbered:
+        big.backward()
+    assert str(unnumbered.value).startswith("detect_anomaly: backward through an unnamed sqrt "
+                                            "node = 0.0 gave inf to parent 'x' = 0.0")
+    assert unnumbered.value.__notes__[0].startswith("the backward pass stopped at an unnamed sqrt "
+                                                    "node = 0.0 (sqrt)")

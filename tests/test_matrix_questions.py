@@ -2253,6 +2253,47 @@ def test_cli_expected_names_the_scripts_own_numpy_gradient(tmp_path, capsys):
         assert words in err and err.count("\n") == 1
 
 
+def test_cli_an_array_for_one_node_advises_the_command_lines_form(tmp_path, capsys):
+    """chainrule check --wrt w2_21 --expected dW1 (the script's numpy array) advised the
+    Python call "a whole matrix is checked by its name, check(C, 'W2', array)", which no
+    command line takes, naming W2 where the node is in W1 (rows layout).  It now advises
+    the command's own form, with the matrix that holds the node, and following either
+    advice agrees.  Oracle: the script's own numpy backprop, as numpy_backprop writes it."""
+    from autograd.cli import main
+    script = tmp_path / "mine.py"
+    script.write_text(
+        "import numpy as np\n"
+        "import nn\n"
+        f"X, Y = np.array({X!r}), np.array({Y!r})\n"
+        f"W1, b1, W2, b2 = np.array({W1!r}), np.array({b1!r}), np.array({W2!r}), np.array({b2!r})\n"
+        "sig = lambda z: 1 / (1 + np.exp(-z))\n"
+        "A1 = sig(X @ W1 + b1)\n"
+        "A2 = sig(A1 @ W2 + b2)\n"
+        "d2 = (A2 - Y) / len(X) * A2 * (1 - A2)\n"
+        "dW1 = X.T @ ((d2 @ W2.T) * A1 * (1 - A1))\n"
+        "db2 = d2.sum(axis=0, keepdims=True)\n"
+        "net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout='rows')\n"
+        "cost = nn.half_mean_squared_error(net.batch(X), Y)\n"
+        "cost.backward()\n")
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    assert main(["check", str(script), "--wrt", "w2_21", "--expected", "dW1"]) == 2
+    assert capsys.readouterr().err == (
+        "chainrule check: --expected dW1: the script's dW1 is an array of shape (2, 3) (ndarray), "
+        "but --wrt w2_21 is one node, whose gradient is one number: type that entry's number as "
+        "--expected; a whole matrix is checked by its name, --wrt W1 --expected dW1\n")
+    assert main(["check", str(script), "--wrt", "W1", "--expected", "dW1"]) == 0
+    assert capsys.readouterr().out.startswith("Your ∂C/∂W1 agrees with the engine's in all 6")
+    assert main(["check", str(script), "--wrt", "w2_21", "--expected",
+                 f"{hand['W1'][0, 1]:.6g}"]) == 0                 # rows: W1[k, j] is w^2_jk
+    capsys.readouterr()
+    assert main(["check", str(script), "--wrt", "b3_1", "--expected", "db2"]) == 2
+    assert capsys.readouterr().err.endswith(
+        "(1, 1) (ndarray), but --wrt b3_1 is one node, whose gradient is one number: type "
+        "that number as --expected, or hold db2.item() in the script\n")
+    assert main(["check", str(script), "--wrt", "b3_1", "--expected",
+                 f"{hand['b2'][0, 0]:.6g}"]) == 0
+
+
 def test_from_matrices_names_the_layout_before_a_bias_shape():
     """Nielsen's W2 (3×2), W3 (1×3), b2 (3×1), b3 (1×1) given with layout='rows' said
     'b1 must be 1 × 2 (one number per neuron of layer 2) in layout='rows', got 3×1', as
@@ -2333,3 +2374,38 @@ def test_a_mistake_is_not_named_where_the_many_paths_give_one_by_chance():
     assert check(cost, "w2_5_101", f"{no_prime:.4g}").headline() == (
         "Disagrees: your value leaves out a2_5(1)(1-a2_5(1)) on paths 1–10, a2_5(2)(1-a2_5(2)) "
         "on paths 11–20 and a2_5(3)(1-a2_5(3)) on paths 21–30.")
+
+
+def test_every_door_takes_an_entry_as_the_matrix_table_labels_it(tmp_path, capsys):
+    """A matrix verdict's table labels each entry W1[1,2] (row 1, column 2, from 1), but
+    check(C, 'W1[1,2]', x), explain, draw's highlight and chainrule check/explain/draw
+    --wrt/--highlight 'W1[1,2]' said "no node named 'W1[1,2]' in this graph".  Each now
+    takes it as that entry's node: in the rows layout row r of W1 is input k = r and
+    column c neuron j = c, so W1[1,2] is w^2_21.  Oracle: hand-written numpy backprop."""
+    from autograd.cli import main
+    from autograd.draw import draw
+    from autograd.explain import explain
+    net, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    table = str(check(cost, "W1", np.zeros((2, 3)).tolist())).splitlines()
+    assert [row.split()[:2] for row in table if row.startswith("  W1[1,2]")] == [["W1[1,2]", "∂C/∂w²₂₁"]]
+    for label, matrix, r, c in (("W1[1,2]", "W1", 0, 1), ("W_1[2, 3]", "W1", 1, 2),
+                                ("W2[3,1]", "W2", 2, 0), ("b1[1,3]", "b1", 0, 2)):
+        assert check(cost, label, f"{hand[matrix][r, c]:.6g}")
+        assert not check(cost, label, f"{-hand[matrix][r, c]:.6g}")
+        assert explain(cost, label).engine == pytest.approx(hand[matrix][r, c], rel=1e-12)
+    assert explain(cost, "W1[1,2]").wrt.name == "w2_21"
+    source = draw(cost, highlight="W1[1,2]").source
+    assert set(re.findall(r'<TABLE BORDER="2" COLOR="#d62728".*?tooltip="([wb]\d_\d+) \(parameter',
+                          source)) == {"w2_21"}
+    script = blog_script(tmp_path)
+    assert main(["check", str(script), "--wrt", "W1[1,2]", "--expected",
+                 f"{hand['W1'][0, 1]:.4g}"]) == 0
+    assert capsys.readouterr().out.startswith("Agrees to the 4 significant digits you gave.")
+    assert main(["explain", str(script), "--wrt", "W1[1,2]"]) == 0
+    shown = re.match(r"∂C/∂w2_21 = (\S+) ", capsys.readouterr().out).group(1)
+    assert float(shown) == pytest.approx(hand["W1"][0, 1], rel=1e-12)
+    assert main(["draw", str(script), "--format", "svg", "--highlight", "W1[1,2]",
+                 "--out", str(tmp_path / "g.svg")]) == 0
+    assert main(["explain", str(script), "--wrt", "W1[3,1]"]) == 2     # W1 is 2 × 3
+    assert "no node named 'W1[3,1]'" in capsys.readouterr().err

@@ -568,3 +568,36 @@ def test_ctrl_c_during_a_numpy_batch_adds_all_gradients_or_none():
         signal.signal(signal.SIGINT, previous)
         sys.settrace(tracer)
     assert stopped == 150
+
+
+@pytest.mark.parametrize("backend", ["numpy", "python"])
+def test_batch_of_inputs_and_targets_apart_says_what_to_pass(backend):
+    """step.batch(X, Y), as nn.train(net, X, Y) takes them, gave Python's own
+    "MatrixProgram.batch() takes 2 positional arguments but 3 were given" (and
+    "Jitted.batch() ..." on the python backend), and step.batch(rows, True)
+    the same.  Each now says in one line what to pass, the documented one way, and
+    changes no grad; the advice followed gives the loss and gradient.  Oracle: by
+    hand, a linear 2-1 network, C = Σ ½(w·x + b − y)², ∂C/∂w_k = Σ (a − y) x_k,
+    ∂C/∂b = Σ (a − y)."""
+    net = nn.MLP([2, 1], activation="linear", weights=[[[0.5, -0.25]]], biases=[[0.1]])
+    X, Y = np.array([[0.6, -0.4], [1.0, 2.0], [-0.3, 0.7]]), np.array([[0.25], [0.5], [-1.0]])
+    step = net.jit_loss("half_squared_error", backend=backend)
+    owner = "half_squared_error" if backend == "numpy" else "jit loss"
+    with pytest.raises(TypeError) as refused:
+        step.batch(X, Y)
+    assert str(refused.value) == (
+        f"{owner}.batch takes one argument, the samples, each holding the numbers one call "
+        f"takes (a loss's inputs, then its targets), got 2 arguments: for inputs X and "
+        f"targets Y give .batch(np.hstack([X, Y])) or .batch([(*x, *y) for x, y in zip(X, Y)])")
+    with pytest.raises(TypeError, match=rf"^{owner}\.batch: mean is given by name: "
+                                        rf"\.batch\(samples, mean=True\)$"):
+        step.batch(np.hstack([X, Y]), True)
+    assert all(p.grad == 0.0 for p in net.parameters())
+    error = X @ np.array([0.5, -0.25]) + 0.1 - Y[:, 0]
+    for given in (np.hstack([X, Y]), [(*x, *y) for x, y in zip(X.tolist(), Y.tolist())]):
+        for p in net.parameters():
+            p.grad = 0.0
+        assert close(step.batch(given), float(0.5 * (error ** 2).sum()))
+        w1, w2, b = (net.named_parameters()[name].grad for name in ("w2_11", "w2_12", "b2_1"))
+        assert close(w1, float(error @ X[:, 0])) and close(w2, float(error @ X[:, 1]))
+        assert close(b, float(error.sum()))

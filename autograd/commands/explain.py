@@ -192,6 +192,10 @@ def run_check(args):
         given = _held(args, namespace, variable.group(1))
         if given is _NOTHING:
             return 2
+        if not listlike(wrt, sized=True) and not matrix_name(wrt, root):
+            refused = _array_for_one_node(args, root, wrt, variable.group(1), given)
+            if refused:
+                return refused
     if args.layout and not matrix_name(wrt, root):
         return _report_error(args, f"--layout applies to matrix questions only (--wrt W2, a "
                                    f"layer's weights), and --wrt {args.wrt} is one node; leave it out")
@@ -234,6 +238,37 @@ def _held(args, namespace, name):
                             f"of numbers")
         return _NOTHING
     return held
+
+
+def _array_for_one_node(args, root, wrt, name, held):
+    """The one-line error (status 2) for --expected naming a script variable that holds an
+    array while --wrt is one node, advising the command line's forms; 0 for a number."""
+    from autograd.check import array_words
+    matrix = _matrix_holding(root, wrt)
+    found = array_words(held, one=f"type that number as --expected, or hold {name}.item() "
+                                  f"in the script",
+                        many=f"type that entry's number as --expected; a whole matrix is "
+                             f"checked by its name, --wrt {matrix or 'W2'} --expected {name}")
+    if found is None:
+        return 0
+    return _report_error(args, f"--expected {name}: the script's {name} is an array of shape "
+                               f"{found[0]} ({type(held).__name__}), but --wrt "
+                               f"{args.wrt.strip()} is one node, whose gradient is one number: "
+                               f"{found[1]}")
+
+
+def _matrix_holding(root, node):
+    """The name of the network's matrix that holds ``node`` (W2, b1 in its layout), or None."""
+    from autograd import names
+    from autograd.matrix_form import batch_view, matrix_name as name_of_matrix
+    n = names.parse(node.name) if isinstance(getattr(node, "name", None), str) else None
+    if n is None or n.layer is None or n.base not in ("w", "b") or n.sample is not None:
+        return None
+    try:
+        layout = batch_view(root).layout
+    except ValueError:
+        return None
+    return name_of_matrix("W" if n.base == "w" else "b", int(n.layer), layout)
 
 
 def _verdict(args, root, wrt, given, several):
