@@ -177,28 +177,6 @@ class TaggedValue(Value):
     """A learner's subclass of Value, with attributes of its own (a __dict__)."""
 
 
-@pytest.mark.parametrize("how", ["copy", "deepcopy"] +
-                         [f"pickle {p}" for p in range(pickle.HIGHEST_PROTOCOL + 1)])
-def test_a_subclass_keeps_its_own_attributes(how):
-    """A subclass of Value with its own attributes kept only the slots through copy and
-    pickle (tag lost); now the attributes too.  Oracle: the values set, and the product
-    rule by hand (∂(a·b)/∂a = b = 3)."""
-    a = TaggedValue(2.0, "a")
-    a.tag = "input"
-    y = a * Value(3.0, "b")
-    if how == "copy":
-        made, root = copy.copy(a), None
-    else:
-        root = copy.deepcopy(y) if how == "deepcopy" else \
-            pickle.loads(pickle.dumps(y, int(how.split()[1])))
-        made = root._prev[0]
-    assert type(made) is TaggedValue and made.tag == "input"
-    assert (made.data, made.name, made.kind) == (2.0, "a", "leaf")
-    if root is not None:
-        root.backward()
-        assert (made.grad, a.grad) == (3.0, 0.0)
-
-
 class SlottedValue(Value):
     """A learner's subclass of Value with slots of its own, one private (name-mangled)."""
     __slots__ = ("tag", "__secret")
@@ -210,24 +188,49 @@ class SlottedValue(Value):
         self.__secret = value
 
 
-@pytest.mark.parametrize("how", ["copy", "deepcopy"] +
-                         [f"pickle {p}" for p in range(pickle.HIGHEST_PROTOCOL + 1)])
-def test_a_subclass_keeps_its_own_slots(how):
-    """A subclass of Value with __slots__ of its own lost them through copy and pickle
-    (only Value's slots were kept: made.tag raised AttributeError).  Oracle: the values
-    set, and the product rule by hand (∂(a·b)/∂a = b = 3)."""
-    a = SlottedValue(2.0, "a")
-    a.tag = "input"
-    a.hide([1, 2])
+WAYS = ["copy", "deepcopy"] + [f"pickle {p}" for p in range(pickle.HIGHEST_PROTOCOL + 1)]
+
+
+def copied_leaf(a, how):
+    """(a's copy made ``how``, the root y = a·b it came with or None): copy.copy copies
+    the leaf alone; deepcopy and pickle copy y = a·3 and its leaves."""
     y = a * Value(3.0, "b")
     if how == "copy":
-        made, root = copy.copy(a), None
-    else:
-        root = copy.deepcopy(y) if how == "deepcopy" else \
-            pickle.loads(pickle.dumps(y, int(how.split()[1])))
-        made = root._prev[0]
-    assert type(made) is SlottedValue and made.tag == "input" and made.secret() == [1, 2]
+        return copy.copy(a), None
+    root = copy.deepcopy(y) if how == "deepcopy" else \
+        pickle.loads(pickle.dumps(y, int(how.split()[1])))
+    return root._prev[0], root
+
+
+def assert_the_same_leaf(a, made, root):
+    """Value's own slots kept, and the copy's graph differentiates apart from a's:
+    the product rule by hand, ∂(a·b)/∂a = b = 3."""
     assert (made.data, made.name, made.kind) == (2.0, "a", "leaf")
     if root is not None:
         root.backward()
         assert (made.grad, a.grad) == (3.0, 0.0)
+
+
+@pytest.mark.parametrize("how", WAYS)
+def test_a_subclass_keeps_its_own_attributes(how):
+    """A subclass of Value with its own attributes kept only the slots through copy and
+    pickle (tag lost); now the attributes too.  Oracle: the values set, and the product
+    rule by hand."""
+    a = TaggedValue(2.0, "a")
+    a.tag = "input"
+    made, root = copied_leaf(a, how)
+    assert type(made) is TaggedValue and made.tag == "input"
+    assert_the_same_leaf(a, made, root)
+
+
+@pytest.mark.parametrize("how", WAYS)
+def test_a_subclass_keeps_its_own_slots(how):
+    """A subclass of Value with __slots__ of its own lost them through copy and pickle
+    (only Value's slots were kept: made.tag raised AttributeError).  Oracle: the values
+    set, and the product rule by hand."""
+    a = SlottedValue(2.0, "a")
+    a.tag = "input"
+    a.hide([1, 2])
+    made, root = copied_leaf(a, how)
+    assert type(made) is SlottedValue and made.tag == "input" and made.secret() == [1, 2]
+    assert_the_same_leaf(a, made, root)

@@ -2210,13 +2210,9 @@ def test_the_activation_written_for_its_derivative_is_named(layout):
     assert "the factors σ(Z2) and σ(Z1) are the activations" in check(cost, "W1", formula).finding
 
 
-def test_cli_expected_names_the_scripts_own_numpy_gradient(tmp_path, capsys):
-    """A learner's script computes dW1 by hand in numpy beside the network; chainrule check
-    script.py --wrt W1 --expected dW1 said "--expected takes a number as you have it
-    (0.00142919), got 'dW1'; for a formula use --formula", and --formula dW1 "'dW1' is
-    not bound". The variable's value is now checked as check(cost, 'W1', dW1) checks it.
-    Oracle: the script's own numpy backprop (and here, the same by numpy_backprop)."""
-    from autograd.cli import main
+def learners_numpy_script(tmp_path, more):
+    """mine.py: a learner's 2-3-1 backprop in numpy (rows layout, mean cost) computing dW1
+    by hand, then ``more`` lines, then the same network in chainrule and cost.backward()."""
     script = tmp_path / "mine.py"
     script.write_text(
         "import numpy as np\n"
@@ -2228,11 +2224,21 @@ def test_cli_expected_names_the_scripts_own_numpy_gradient(tmp_path, capsys):
         "A2 = sig(A1 @ W2 + b2)\n"
         "d2 = (A2 - Y) / len(X) * A2 * (1 - A2)\n"
         "dW1 = X.T @ ((d2 @ W2.T) * A1 * (1 - A1))\n"
-        "dW1_wrong = dW1.T\n"
-        "label = 'dW1'\n"
+        + more +
         "net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout='rows')\n"
         "cost = nn.half_mean_squared_error(net.batch(X), Y)\n"
         "cost.backward()\n")
+    return script
+
+
+def test_cli_expected_names_the_scripts_own_numpy_gradient(tmp_path, capsys):
+    """A learner's script computes dW1 by hand in numpy beside the network; chainrule check
+    script.py --wrt W1 --expected dW1 said "--expected takes a number as you have it
+    (0.00142919), got 'dW1'; for a formula use --formula", and --formula dW1 "'dW1' is
+    not bound". The variable's value is now checked as check(cost, 'W1', dW1) checks it.
+    Oracle: the script's own numpy backprop (and here, the same by numpy_backprop)."""
+    from autograd.cli import main
+    script = learners_numpy_script(tmp_path, "dW1_wrong = dW1.T\nlabel = 'dW1'\n")
     hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W1"]
     assert main(["check", str(script), "--wrt", "W1", "--expected", "dW1"]) == 0
     out = capsys.readouterr().out
@@ -2260,21 +2266,7 @@ def test_cli_an_array_for_one_node_advises_the_command_lines_form(tmp_path, caps
     the command's own form, with the matrix that holds the node, and following either
     advice agrees.  Oracle: the script's own numpy backprop, as numpy_backprop writes it."""
     from autograd.cli import main
-    script = tmp_path / "mine.py"
-    script.write_text(
-        "import numpy as np\n"
-        "import nn\n"
-        f"X, Y = np.array({X!r}), np.array({Y!r})\n"
-        f"W1, b1, W2, b2 = np.array({W1!r}), np.array({b1!r}), np.array({W2!r}), np.array({b2!r})\n"
-        "sig = lambda z: 1 / (1 + np.exp(-z))\n"
-        "A1 = sig(X @ W1 + b1)\n"
-        "A2 = sig(A1 @ W2 + b2)\n"
-        "d2 = (A2 - Y) / len(X) * A2 * (1 - A2)\n"
-        "dW1 = X.T @ ((d2 @ W2.T) * A1 * (1 - A1))\n"
-        "db2 = d2.sum(axis=0, keepdims=True)\n"
-        "net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout='rows')\n"
-        "cost = nn.half_mean_squared_error(net.batch(X), Y)\n"
-        "cost.backward()\n")
+    script = learners_numpy_script(tmp_path, "db2 = d2.sum(axis=0, keepdims=True)\n")
     hand = numpy_backprop(X, Y, W1, b1, W2, b2)
     assert main(["check", str(script), "--wrt", "w2_21", "--expected", "dW1"]) == 2
     assert capsys.readouterr().err == (
