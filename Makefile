@@ -55,8 +55,16 @@ test-other-pythons: $(VENV)/.installed-test
 other-pythons-found:
 	@versions="$(OTHER_PYTHONS)"; \
 	if [ -z "$$versions" ]; then echo "no other Python 3.10-3.13 found: tested on $$($(PY) --version) only"; \
-	else echo "== the test suite on Python $$versions (nox; a new Python's first run sets up ~1 min) =="; \
-	  $(PY) -m nox -s tests -p $$versions -- $(PYTEST_ARGS); fi
+	else echo "== the test suite on Python $$versions (nox: each set up in turn, ~1 min a new one; then run side by side) =="; \
+	  mkdir -p .nox; \
+	  $(PY) -m nox -s tests -p $$versions --install-only > .nox/install.log 2>&1 \
+	    || { cat .nox/install.log; exit 1; }; \
+	  pids=""; for v in $$versions; do \
+	    $(PY) -m nox -R -s tests -p $$v -- $(PYTEST_ARGS) > .nox/tests-$$v.log 2>&1 & pids="$$pids $$!"; \
+	  done; \
+	  failed=0; for pid in $$pids; do wait $$pid || failed=1; done; \
+	  for v in $$versions; do cat .nox/tests-$$v.log; done; \
+	  exit $$failed; fi
 
 bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/bench.py
