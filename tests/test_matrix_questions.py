@@ -2238,12 +2238,14 @@ def test_cli_expected_names_the_scripts_own_numpy_gradient(tmp_path, capsys):
     not bound". The variable's value is now checked as check(cost, 'W1', dW1) checks it.
     Oracle: the script's own numpy backprop (and here, the same by numpy_backprop)."""
     from autograd.cli import main
-    script = learners_numpy_script(tmp_path, "dW1_wrong = dW1.T\nlabel = 'dW1'\n")
+    script = learners_numpy_script(tmp_path, "dW1_wrong = dW1.T\nlabel = 'dW1'\nδW1 = dW1\n")
     hand = numpy_backprop(X, Y, W1, b1, W2, b2)["W1"]
     assert main(["check", str(script), "--wrt", "W1", "--expected", "dW1"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Your ∂C/∂W1 agrees with the engine's in all 6 entries")
     assert f"{hand[0, 0]:.10g}" in out
+    assert main(["check", str(script), "--wrt", "W1", "--expected", "δW1"]) == 0   # any Python name
+    assert capsys.readouterr().out.startswith("Your ∂C/∂W1 agrees with the engine's in all 6 entries")
     assert main(["check", str(script), "--wrt", "W1", "--expected", "dW1_wrong"]) == 1
     assert "it is the engine's transposed" in capsys.readouterr().out.splitlines()[0]
     assert main(["check", str(script), "--wrt", "w2_11", "--expected", "dW1"]) == 2

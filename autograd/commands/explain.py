@@ -8,7 +8,6 @@ The script runs until its first ``.backward()`` call; the Value it was called
 on is the root (or ``--root NAME`` picks another node or script variable).
 """
 
-import re
 import shlex
 import sys
 
@@ -178,8 +177,8 @@ def run_check(args):
     matrix = args.expected is not None and is_matrix_text(args.expected)
     variable = None
     if args.expected is not None and not matrix and as_number_text(args.expected) is None:
-        variable = _VARIABLE.fullmatch(args.expected)
-        if variable is None:
+        variable = args.expected.strip()     # a Python name, as the script spells it (δ2 too)
+        if not variable.isidentifier():
             return _report_error(args, f"--expected takes a number as you have it (0.00142919) "
                                        f"or a variable of the script holding your value, got "
                                        f"{shortened(args.expected)!r}; for a formula use --formula")
@@ -189,11 +188,11 @@ def run_check(args):
     given = args.expected if args.expected is not None else args.formula
     root, wrt, seed, labels, namespace = found
     if variable is not None:
-        given = _held(args, namespace, variable.group(1))
+        given = _held(args, namespace, variable)
         if given is _NOTHING:
             return 2
         if not listlike(wrt, sized=True) and not matrix_name(wrt, root):
-            refused = _array_for_one_node(args, root, wrt, variable.group(1), given)
+            refused = _array_for_one_node(args, root, wrt, variable, given)
             if refused:
                 return refused
     if args.layout and not matrix_name(wrt, root):
@@ -214,8 +213,7 @@ def run_check(args):
     return answer(f"{text}\n{note}" if note else text, 0 if verdict else 1)
 
 
-#: --expected dW2: a variable of the script (its value as the script left it at backward())
-_VARIABLE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*")
+#: what _held returns after its error (--expected dW2 names no number or array)
 _NOTHING = object()
 
 
