@@ -169,9 +169,9 @@ def local_step(node: Value) -> None:
     op, upstream, parents = node._opr, node.grad, node._prev
     if op.backward is None or not parents:
         return
-    bad = _not_a_number([node, *parents])
+    bad = first_bad_grad([node, *parents])
     if bad is not None:                          # (node.grad = None, as PyTorch's "no grad")
-        raise _grad_error(bad, "_backward")
+        raise bad_grad_error(bad, "_backward")
     if op.accumulate is not None:                # dot: the same sums, in place
         op.accumulate(node, upstream)
         return
@@ -275,7 +275,7 @@ def _grad_problem(grad):
     return None
 
 
-def _not_a_number(nodes):
+def first_bad_grad(nodes: Iterable[Value]) -> Value | None:
     """The first of ``nodes`` whose grad the chain rule cannot add to, or None."""
     for node in nodes:
         if node.grad.__class__ is not float and _grad_problem(node.grad) is not None:
@@ -283,7 +283,7 @@ def _not_a_number(nodes):
     return None
 
 
-def _grad_error(node, where, grad=None):
+def bad_grad_error(node: Value, where: str, grad: Any = None) -> TypeError:
     """The one-line TypeError for a node whose grad (``grad``, else ``node.grad``) the
     chain rule cannot add to."""
     grad = node.grad if grad is None else grad
@@ -318,7 +318,7 @@ def _held(leaf, grad):
     if grad.__class__ is float:
         return grad
     if grad.__class__ is not bool and _grad_problem(grad) is not None:
-        raise _grad_error(leaf, "backward", grad)
+        raise bad_grad_error(leaf, "backward", grad)
     return float(grad)
 
 
@@ -326,9 +326,9 @@ def _name_bad_grad(leaves, err, where):
     """After a pass stopped with ``err`` (a TypeError or OverflowError) and put every grad
     back: if a leaf's grad is one the chain rule cannot add to, raise the error naming it
     instead."""
-    bad = _not_a_number(leaves)
+    bad = first_bad_grad(leaves)
     if bad is not None:
-        named = _grad_error(bad, where)
+        named = bad_grad_error(bad, where)
         if str(named) == str(err):      # the pass named it (_added_to)
             return
         _stopped_at(named, None)

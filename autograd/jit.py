@@ -920,6 +920,12 @@ class Jitted:
             if better is None:
                 raise
             raise better from exc
+        except TypeError as exc:    # w.grad = None: no gradient was added; say whose
+            bad = engine.first_bad_grad(p for graph in self._graphs.values()
+                                        for p in graph.parameters)
+            if bad is None:
+                raise
+            raise engine.bad_grad_error(bad, f"jit {self.__name__}()") from exc
 
     def forward(self, *inputs: SupportsFloat, **keywords: SupportsFloat) -> float:
         """The output only: no gradient, parameters' ``.grad`` untouched."""

@@ -52,9 +52,24 @@ consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend
 
 
 def grads_added(parameters, grads):
+    """The sums ``p.grad + g`` for each parameter and its gradient, as a list (one
+    loop in C): the TypeError of a grad no float can be added to (``w.grad = None``)
+    comes before any sum is stored by :func:`grads_stored`."""
+    return list(map(_add, map(_grad_of, parameters), grads))
+
+
+def grads_stored(parameters, sums):
+    """The lazy ``p.grad = s`` for each parameter and its sum: run out by ``consume``
+    it stores them all in one call into C."""
+    return map(setattr, parameters, _repeat("grad"), sums)
+
+
+def grads_adding(parameters, grads):
     """The lazy ``p.grad += g`` for each parameter and its gradient: run out by
-    ``consume`` (in C, one call) it adds them all."""
-    return map(setattr, parameters, _repeat("grad"), map(_add, map(_grad_of, parameters), grads))
+    ``consume``, each is read, added and stored in one call into C, which neither
+    Ctrl-C nor another thread can split (CPython runs a signal's handler and
+    switches threads between calls, not inside a C loop)."""
+    return grads_stored(parameters, map(_add, map(_grad_of, parameters), grads))
 
 
 __all__ = ["Program", "generate", "HELPERS", "Graph", "expression_source"]
@@ -82,11 +97,12 @@ for _op in ops.OPS.values():
         HELPERS["i" + _op.name] = _op.ieee
 HELPERS.update(idiv=idiv, ipow=ipow, ilog=ilog, iexp=iexp, left_sum=left_sum, mul=_mul,
                TAKING_TURNS=taking_turns, PASSES=passes, add=_add, repeat=_repeat, data_of=_data_of, chain=_chain,
-               grads_added=grads_added, consume=consume)
+               grads_added=grads_added, grads_stored=grads_stored, grads_adding=grads_adding,
+               consume=consume)
 
 _RESERVED = frozenset(HELPERS) | frozenset(keyword.kwlist) | {
     "abs", "PARAMETERS", "samples", "seed", "total", "_e", "None", "True", "False", "args",
-    "rows", "ROWS_ADDED", "READ_ONLY", "ADDED", "GRADS", "float", "tuple", "zip", "map",
+    "rows", "sums", "row_sums", "ROWS_ADDED", "READ_ONLY", "ADDED", "GRADS", "float", "tuple", "zip", "map",
     "locals"}
 
 
@@ -389,32 +405,47 @@ class _Emitter:
         return self.code[id(node)]
 
     def add_gradients(self, written, rows):
-        """The lines that add the gradients to the parameters' .grad, all or none if
-        Ctrl-C comes: CPython runs a signal's handler only at a call or a loop's jump
-        back, so the lines ``p_w.grad += g_w`` (reads, a float addition, stores) are
-        one block it cannot split; the wide rows' adds, a loop, are made ready before
-        them and run after them by one call into C (``consume``)."""
-        self.emit(1, "# add the gradients to the parameters, once: Ctrl-C finds all added or "
-                     "none")
+        """The lines that add the gradients to the parameters' .grad, all or none.
+
+        Every sum ``g_w = p_w.grad + g_w`` is made before any ``p_w.grad = g_w``
+        is stored, so a grad no float can be added to (``w.grad = None``) raises
+        with every grad as it was.  Between the first read and the last store no
+        call is made, and CPython runs a signal's handler (and switches threads)
+        only at a call or a loop's jump back, so neither Ctrl-C nor another
+        thread's step comes between them: the wide rows' adds, a loop, are made
+        ready before them and run after them in one call into C (``consume``),
+        each read, added and stored there (so a None among the rows' grads alone
+        stops that loop where it is: a sum list first cost a wide step 5%).  While
+        another thread's backward() holds its sums in .grad, every sum is made
+        before any is stored, in turn.  A grad that is a number but not a float is
+        added as it is (``1j``, an array: backward() refuses those, at a cost per
+        step the generated code does not pay)."""
+        self.emit(1, "# add the gradients to the parameters: every sum, then every store")
         if rows:
             self.namespace["ROWS_ADDED"] = tuple(
                 p for row, _ in rows for p in self.namespace[f"ROW_{row}"])
-            self.emit(1, f"rows = grads_added(ROWS_ADDED, chain("
-                         f"{', '.join(f'g_{row}' for row, _ in rows)}))")
+            row_grads = f"chain({', '.join(f'g_{row}' for row, _ in rows)})"
+            self.emit(1, f"rows = grads_adding(ROWS_ADDED, {row_grads})")
         self.namespace["ADDED"] = tuple(self.added(written))
         # (read by name on this rare path: a tuple of every g_w in the source cost 7% of
         # the compile of a 2-16-16-1 step, as much again in its batch)
         self.namespace["GRADS"] = tuple(f"g_{p}" for p in written)
-        parts = ["grads_added(ADDED, map(locals().__getitem__, GRADS))"] if written else []
-        parts += ["rows"] if rows else []
-        everything = f"chain({', '.join(parts)})" if len(parts) > 1 else parts[0]
         self.emit(1, "if PASSES[0]:  # another thread's backward() or grad() holds its sums in "
                      ".grad: take turns")
         self.emit(2, "with TAKING_TURNS:")
-        self.emit(3, f"consume({everything})  # p.grad += g for each, in C")
+        if written:
+            self.emit(3, "sums = grads_added(ADDED, map(locals().__getitem__, GRADS))")
+        if rows:
+            self.emit(3, f"row_sums = grads_added(ROWS_ADDED, {row_grads})")
+        if written:
+            self.emit(3, "consume(grads_stored(ADDED, sums))")
+        if rows:
+            self.emit(3, "consume(grads_stored(ROWS_ADDED, row_sums))")
         self.emit(1, "else:")
         for p in written:
-            self.emit(2, f"p_{p}.grad += g_{p}")
+            self.emit(2, f"g_{p} = p_{p}.grad + g_{p}")
+        for p in written:
+            self.emit(2, f"p_{p}.grad = g_{p}")
         if rows:
             self.emit(2, "consume(rows)  # the rows' p.grad += g, in C")
 

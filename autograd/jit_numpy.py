@@ -145,7 +145,7 @@ class _Named:
 HELPERS = {"np": np, "np_sigmoid": np_sigmoid, "np_pow": np_pow, "check": check,
            **LITERAL_NAMES,   # and the scalar program's way of adding the gradients:
            **{name: _SCALAR_HELPERS[name] for name in ("PASSES", "TAKING_TURNS", "grads_added",
-                                                       "consume", "chain")}}
+                                                       "grads_stored", "consume", "chain")}}
 
 
 def _vectorized(op):

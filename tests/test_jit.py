@@ -99,14 +99,16 @@ def test_seed000_source_reads_as_documented():
         "g_net2 = y_prime * (1.0 - y_prime) * g_y_prime  # ∂y_prime/∂net2 = σ(net2)(1-σ(net2))",
         "g_h = w2 * g_net2  # ∂net2/∂h = w2",
         "g_w1 = x * g_net1  # ∂net1/∂w1 = x",
-        "p_w1.grad += g_w1",
+        "g_w1 = p_w1.grad + g_w1",
+        "p_w1.grad = g_w1",
         "return L",
     ]:
         assert expected in lines, expected
     # forward before backward, backward children before parents, write-back last
     order = [lines.index(s) for s in ("net1 = w1 * x + b1  # dot", "g_L = 1.0  # ∂L/∂L = 1",
                                       "g_h = w2 * g_net2  # ∂net2/∂h = w2",
-                                      "g_w1 = x * g_net1  # ∂net1/∂w1 = x", "p_w1.grad += g_w1")]
+                                      "g_w1 = x * g_net1  # ∂net1/∂w1 = x", "g_w1 = p_w1.grad + g_w1",
+                                      "p_w1.grad = g_w1")]
     assert order == sorted(order)
     # the gradients of the inputs are not computed unless asked for
     assert not any(line.startswith(("g_x ", "g_y ")) for line in lines)
@@ -731,6 +733,71 @@ def test_ctrl_c_during_a_compiled_call_adds_all_gradients_or_none(sizes):
         signal.signal(signal.SIGINT, previous)
         sys.settrace(tracer)
     assert stopped == 150
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+@pytest.mark.parametrize("sizes, call", [
+    ([3, 4, 2], "step"), ([3, 4, 2], "batch"), ([40, 3, 1], "step"), ([40, 3, 1], "batch")])
+@pytest.mark.parametrize("other_pass", [False, True])
+def test_a_parameter_whose_grad_is_none_is_named_and_no_gradient_is_added(
+        backend, sizes, call, other_pass):
+    """``w.grad = None`` (PyTorch's habit) on one parameter: the compiled step added
+    the gradients of the parameters before it in its list and then stopped with
+    "unsupported operand type(s) for +=: 'NoneType' and 'float'"; now every sum is
+    made before any is stored, so the error names the parameter and every grad is
+    as it was (oracle: the grads read before the call).  ``[40, 3, 1]`` has wide
+    rows (its first layer's weights are added after the others, in C; a None
+    among those alone is met there, after the others are stored); ``other_pass``:
+    another thread's backward() holds its sums in .grad, so the adds take their
+    turn."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+        if call == "step":
+            pytest.skip("the numpy backend runs batches")
+    net = nn.MLP(sizes, seed=0)
+    params = net.parameters()
+    step = net.jit_loss("half_squared_error", backend=backend)
+    rng = random.Random(3)
+    sample = tuple(rng.uniform(-1, 1) for _ in range(sizes[0] + sizes[-1]))
+    run = (lambda: step(*sample)) if call == "step" else (lambda: step.batch([sample, sample]))
+    run()                              # traced and compiled; every grad now a float
+    victim = params[-2]                # a weight of the last layer: never a wide row
+    victim.grad = None
+    before = [p.grad for p in params]
+    if other_pass:
+        autograd.engine.passes[0] += 1
+    try:
+        with pytest.raises(TypeError) as caught:
+            run()
+    finally:
+        if other_pass:
+            autograd.engine.passes[0] -= 1
+    message = str(caught.value)   # (the numpy backend's step is nn's matrix program)
+    says = f"parameter {victim.name}'s .grad is None" if backend == "numpy" else \
+        f"jit {step.__name__}(): {victim.name!r} = {victim.data!r} has .grad = None, not a number"
+    assert says in message and "\n" not in message
+    assert [p.grad for p in params] == before and victim.grad is None
+    assert all(a is b for a, b in zip([p.grad for p in params], before))
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_user_function_whose_weight_has_grad_none_adds_nothing(backend):
+    """The same for ``jit(f)`` of a learner's own function (its generated code, not
+    nn's matrix program): w2.grad = None stopped the step after w1's gradient was
+    added; now the error names w2 and w1.grad is as before."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    w1, w2, b = Value(0.5, "w1"), Value(-0.25, "w2"), Value(0.1, "b")
+
+    def loss(x, y):
+        return ((w1 * x + w2 * x * x + b).sigmoid() - y) ** 2
+    step = jit(loss, backend=backend)
+    step.batch([(0.3, 1.0), (-0.7, 0.0)])
+    w2.grad = None
+    before = (w1.grad, b.grad)
+    with pytest.raises(TypeError, match=r"'w2' = -0\.25 has \.grad = None, not a number"):
+        step.batch([(0.3, 1.0), (-0.7, 0.0)])
+    assert (w1.grad, b.grad) == before and w2.grad is None
 
 
 @pytest.mark.parametrize("body, says", [
