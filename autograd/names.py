@@ -597,7 +597,8 @@ def named(found, name):
     where a name with a space is an operand); None when it names none."""
     matches = found.get(name)
     if not matches and isinstance(name, str):
-        spelled = [k for k in found if spelling(k) == spelling(plain(name))] or \
+        says = spelling(plain(name))
+        spelled = [k for k in found if spelling(k) == says] or \
             [k for k in found if isinstance(k, str) and name in (printable(k), f"({printable(k)})")]
         matches = found[spelled[0]] if len(spelled) == 1 else None
     return matches or None
