@@ -176,9 +176,20 @@ def factor_words(k):
     return f"{'-' if k < 0 else ''}1/{number(abs(1 / k), 6)} of"
 
 
-def factor_hint(k):
-    """What a factor k most often is (:data:`HALF_HINT`, :data:`WHOLE_HINT`)."""
-    return HALF_HINT if abs(k) in (2, 0.5) else WHOLE_HINT
+def factor_hint(k, root=None):
+    """What a factor k most often is (:data:`HALF_HINT`, :data:`WHOLE_HINT`); for a factor
+    2 or ½ with a ``root`` whose graph squares nothing (:func:`squares`), nothing: there
+    is no squared error whose ½ it could be."""
+    if abs(k) not in (2, 0.5):
+        return WHOLE_HINT
+    return HALF_HINT if root is None or squares(root) else ""
+
+
+def squares(root):
+    """Whether the graph of ``root`` squares a value: u ** 2, or u * u."""
+    return any(node._opr is ops.POW and node._prev[1].data == 2.0 or
+               node._opr is ops.MUL and node._prev[0] is node._prev[1]
+               for node in graph.all_nodes(root))
 
 
 def _constant_factor(explanation, expected, close):
@@ -193,7 +204,7 @@ def _constant_factor(explanation, expected, close):
     times = factor_words(k)
     return Diagnosis("constant factor", (
         f"Your value is {times} the engine's {number(engine_value, 12)}: every path is off "
-        f"by the same constant factor{factor_hint(k)}."),
+        f"by the same constant factor{factor_hint(k, explanation.root)}."),
         finding=f"your value is {times} the engine's")
 
 

@@ -923,3 +923,23 @@ def test_a_grad_added_up_over_two_passes_is_named_as_such():
         assert str(explain(L, leaf)).splitlines()[0].endswith(" (backward() gives "
                                                               f"{hand_a if leaf is a else hand_f:g})")
     assert check(L, a, "12").diagnosis.kind == "constant factor"   # no grad held: a factor 2
+
+
+def test_a_factor_2_is_put_down_to_a_squared_error_only_where_the_graph_squares():
+    """check(L, a, '12') of the lecture's L = (a·b + c)·f (by hand ∂L/∂a = b·f = 6, no
+    square anywhere) said '... off by the same constant factor (a factor 2 is most often
+    the ½ of a squared error: ½(y − a)² has the derivative a − y, ...)'.  The hint is
+    given where the graph squares a value, (a·b − c)² (by hand 2(a·b − c)·b = 96; 192 is
+    2 times), or
+    u·u, and not otherwise."""
+    L, a, _ = lecture_expression()
+    verdict = check(L, a, f"{2 * -3.0 * -2.0:g}")
+    assert verdict.diagnosis.kind == "constant factor" and "2 times the engine's" in str(verdict)
+    assert "squared error" not in str(verdict)
+    for squared in (lambda u: u ** 2, lambda u: u * u):
+        a, b, c = Value(2.0, name="a"), Value(-3.0, name="b"), Value(10.0, name="c")
+        S = squared(a * b - c).named("S")
+        hand = 2 * (2.0 * -3.0 - 10.0) * -3.0
+        verdict = check(S, a, f"{hand * 2:g}")                # the ½ counted twice, say
+        assert verdict.diagnosis.kind == "constant factor", str(verdict)
+        assert "a factor 2 is most often the ½ of a squared error" in str(verdict)
