@@ -456,10 +456,10 @@ def _held_grad(explanation, same):
     from .explain import ADDS_UP_PASSES
     return Diagnosis("held grad", (
         f"Your value is {name}.grad as it stands, {number(held, 12)}, not one backward() "
-        f"pass's {explanation.derivative} = {number(explanation.engine, 12)}: "
-        f"{ADDS_UP_PASSES}."),
-        finding=f"your value is {name}.grad as it stands, which adds up more than one "
-                f"backward() pass")
+        f"pass's {explanation.derivative} = {number(explanation.engine, 12)}, most often "
+        f"because {ADDS_UP_PASSES}."),
+        finding=f"your value is {name}.grad as it stands, not one backward() pass's "
+                f"gradient")
 
 
 def _sign_flip(explanation):

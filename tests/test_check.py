@@ -907,9 +907,10 @@ def test_a_grad_added_up_over_two_passes_is_named_as_such():
     verdict = check(L, a, "12")
     text = str(verdict)
     assert not verdict and verdict.diagnosis.kind == "held grad"
-    assert verdict.headline() == ("Disagrees: your value is a.grad as it stands, which adds "
-                                  "up more than one backward() pass.")
-    assert f"a.grad as it stands, 12, not one backward() pass's ∂L/∂a = {hand_a:g}" in text
+    assert verdict.headline() == ("Disagrees: your value is a.grad as it stands, not one "
+                                  "backward() pass's gradient.")
+    assert (f"a.grad as it stands, 12, not one backward() pass's ∂L/∂a = {hand_a:g}, most "
+            "often because a leaf adds every backward() pass's gradient") in text
     assert "squared error" not in text and "p.grad = 0.0, or zero_grad()" in text
     assert check(L, a, f"{hand_a:g}") and check(L, f, f"{hand_f:g}")
     assert check(L, f, "8").diagnosis.kind == "held grad"
