@@ -621,7 +621,8 @@ def find_node(root, wrt, where="explain"):
                 return labelled
         from .matrix_form import matrices_note, network_entry
         try:
-            return names.find_node(nodes, wrt, where, lambda: matrices_note(root))
+            return names.find_node(nodes, wrt, where, lambda: matrices_note(root)
+                                   + Labels(root, nodes).labels_note(wrt))
         except names.NodeNameError:      # W2[1,2], as a matrix verdict's table labels it
             entry = network_entry(root, wrt)
             if entry is None:

@@ -90,7 +90,8 @@ class Captured:
             return entry
         raise ScriptError(names.no_node_named(name, named, f"the graph of "
                                               f"{os.path.basename(self.path)}",
-                                              matrices_note(root or self.root)))
+                                              matrices_note(root or self.root)
+                                              + self.labels.labels_note(name)))
 
     def _holders(self, nodes):
         """For nodes that share a name: "; the script's variables a and b hold them: give

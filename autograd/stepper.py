@@ -148,7 +148,8 @@ class Stepper:
         self.colour = colour                      # ANSI colours (see use_colour)
         self.width = width                        # wrap lines to this many columns (or None)
         # t1, t2, ... as the steps and pictures say; names made printable (names.printable)
-        self.labels = printed(Labels(root))
+        self._labelled = Labels(root)
+        self.labels = printed(self._labelled)
         self.seed = float(grad)
         self.out = out if out is not None else sys.stdout
         self.graph_dir = graph_dir
@@ -229,7 +230,8 @@ class Stepper:
         from .matrix_form import matrices_note
         raise StepperError(names.no_node_named(name, self._names,
                                                f"the graph of {self.labels(self.root)}",
-                                               matrices_note(self.root)))
+                                               matrices_note(self.root)
+                                               + self._labelled.labels_note(name)))
 
     @staticmethod
     def _one_named(nodes, name):
