@@ -483,15 +483,17 @@ class Stepper:
         node = min(pending, key=self.target_index)
         goal = self.target_index(node)
         while len(self.done) <= goal and not self.finished:
-            self._show(self.advance())
+            self._show(self.advance(), summary=False)
         self.say(f"-> {self.describe(node)}", "result")
+        if self.finished:      # the pass ended at NAME: its summary after the answer to b
+            self.say(self.summary(), "result")
 
-    def _show(self, step):
+    def _show(self, step, summary=True):
         if step is None:
             self.say("the backward pass is already complete")
             return
         self.say(str(step), "step")
-        if self.finished:
+        if self.finished and summary:
             self.say(self.summary(), "result")
 
 
