@@ -33,7 +33,8 @@ MOST_TERMS = 1000
 class Diagnosis:
     """What a wrong hand value most likely left out.
 
-    kind      "sign flip", "missing path", "only one path", "one term of a sum",
+    kind      "sign flip", "held grad" (the value is wrt's .grad, several passes
+              added up: :func:`_held_grad`), "missing path", "only one path", "one term of a sum",
               "missing coefficient", "missing factors", "no path" (the root does not
               depend on wrt), "wrong node" (a formula names w3_11 where the chain
               rule has w3_12: :func:`wrong_node`), "wrong function" (σ(z) for σ'(z):
@@ -131,6 +132,9 @@ def _diagnose(explanation, expected, given):
         return None
     if total != 0.0 and same(-total):
         return _sign_flip(explanation)
+    held = _held_grad(explanation, same)
+    if held is not None:
+        return held
     if not explanation.grouped and not explanation.paths:
         return _no_path(explanation)
     found = _search(explanation, close)
@@ -172,9 +176,20 @@ def factor_words(k):
     return f"{'-' if k < 0 else ''}1/{number(abs(1 / k), 6)} of"
 
 
-def factor_hint(k):
-    """What a factor k most often is (:data:`HALF_HINT`, :data:`WHOLE_HINT`)."""
-    return HALF_HINT if abs(k) in (2, 0.5) else WHOLE_HINT
+def factor_hint(k, root=None):
+    """What a factor k most often is (:data:`HALF_HINT`, :data:`WHOLE_HINT`); for a factor
+    2 or ½ with a ``root`` whose graph squares nothing (:func:`squares`), nothing: there
+    is no squared error whose ½ it could be."""
+    if abs(k) not in (2, 0.5):
+        return WHOLE_HINT
+    return HALF_HINT if root is None or squares(root) else ""
+
+
+def squares(root):
+    """Whether the graph of ``root`` squares a value: u ** 2, or u * u."""
+    return any(node._opr is ops.POW and node._prev[1].data == 2.0 or
+               node._opr is ops.MUL and node._prev[0] is node._prev[1]
+               for node in graph.all_nodes(root))
 
 
 def _constant_factor(explanation, expected, close):
@@ -189,7 +204,7 @@ def _constant_factor(explanation, expected, close):
     times = factor_words(k)
     return Diagnosis("constant factor", (
         f"Your value is {times} the engine's {number(engine_value, 12)}: every path is off "
-        f"by the same constant factor{factor_hint(k)}."),
+        f"by the same constant factor{factor_hint(k, explanation.root)}."),
         finding=f"your value is {times} the engine's")
 
 
@@ -428,6 +443,23 @@ def _no_path(explanation):
         f"{root} does not depend on {wrt}: no path leads from {wrt} to {root}, so "
         f"{explanation.derivative} is 0 whatever the values are."),
         finding=f"{root} does not depend on {wrt}, so its gradient is 0")
+
+
+def _held_grad(explanation, same):
+    """The Diagnosis "held grad" when the value is what wrt's ``.grad`` holds, which is
+    not one pass's gradient (:meth:`autograd.explain.Explanation.held_grad`): the value
+    was read from a leaf that added up several backward() passes.  Else None."""
+    held = explanation.held_grad()
+    if held is None or not same(held):
+        return None
+    name = explanation.name_of(explanation.wrt)
+    from .explain import ADDS_UP_PASSES
+    return Diagnosis("held grad", (
+        f"Your value is {name}.grad as it stands, {number(held, 12)}, not one backward() "
+        f"pass's {explanation.derivative} = {number(explanation.engine, 12)}, most often "
+        f"because {ADDS_UP_PASSES}."),
+        finding=f"your value is {name}.grad as it stands, not one backward() pass's "
+                f"gradient")
 
 
 def _sign_flip(explanation):

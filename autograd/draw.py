@@ -518,7 +518,8 @@ def _named_highlight(root, nodes, name):
     or its one entry ``W1[1,2]`` (as a matrix verdict's table labels it)."""
     from .matrix_form import matrices_note, network_entry, network_matrix_nodes
     try:
-        return [names.find_node(nodes, name, "draw: highlight", lambda: matrices_note(root))]
+        return [names.find_node(nodes, name, "draw: highlight", lambda: matrices_note(root)
+                                + Labels(root, nodes).labels_note(name))]
     except names.NodeNameError:
         entry = network_entry(root, name)
         found = [entry] if entry is not None else network_matrix_nodes(root, name)

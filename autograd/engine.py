@@ -85,7 +85,8 @@ def backward(root: Value, grad: SupportsFloat = 1.0, *, breakpoint_at: Targets =
     present, targets = None, {}
     if breakpoint_at is not None:
         present = _presenter(root)
-        targets = _resolve_targets(root, breakpoint_at, getattr(present, "node_called", None))
+        targets = _resolve_targets(root, breakpoint_at, getattr(present, "node_called", None),
+                                   getattr(getattr(present, "labels", None), "labels_note", None))
     collecting = gc.isenabled()
     try:      # collector_paused(), written out: no frame between backward() and the pass
         gc.disable()
@@ -645,9 +646,10 @@ def _presenter(root):
     return _present_with[0](root) if _present_with else _raw
 
 
-def _resolve_targets(root, targets, called=None):
+def _resolve_targets(root, targets, called=None, labels_note=None):
     """Breakpoint targets as a set of nodes of root's graph (names looked up there;
-    ``called(label)``, if given, finds an unnamed node by its label in the steps, ``t3``)."""
+    ``called(label)``, if given, finds an unnamed node by its label in the steps, ``t3``,
+    and ``labels_note(name)`` says which labels there are when no node has ``name``)."""
     if targets is None:
         return {}
     if isinstance(targets, str) or hasattr(targets, "_prev") or not isinstance(targets, Iterable):
@@ -663,7 +665,8 @@ def _resolve_targets(root, targets, called=None):
     for t in targets:
         if isinstance(t, str):
             short = called(t) if called is not None and t not in named else None
-            t = short if short is not None else names.find_node(nodes, t, "breakpoint_at")
+            t = short if short is not None else names.find_node(
+                nodes, t, "breakpoint_at", labels_note and (lambda t=t: labels_note(t)))
         elif t not in present:
             raise ValueError(f"breakpoint_at: {describe(t)} is not in the graph of "
                              f"{describe(root)}, so no step of this pass reaches it")

@@ -37,6 +37,11 @@ __all__ = ["explain", "Explanation", "EntryExplanation", "Factor", "Path", "TooM
            "find_node", "engine_gradients", "latex_name", "where_lines", "definitions_used",
            "SHOWN_PATHS"]
 
+#: why a leaf's .grad can differ from one backward() pass's gradient, said where it does
+ADDS_UP_PASSES = ("a leaf adds every backward() pass's gradient to the grad it holds, so "
+                  "without zeroing between passes (p.grad = 0.0, or zero_grad()) it holds "
+                  "their sum")
+
 #: above this many paths, explain() groups them by reverse-mode accumulation
 DEFAULT_LIMIT = 10_000
 #: str(explanation) lists at most this many paths in full
@@ -433,14 +438,34 @@ class Explanation:
     def engine_aside(self) -> str:
         """``(backward() gives 0.25)``: the engine's gradient beside the paths' sum.  It
         is computed without hooks, so where the graph has one the aside says so (else
-        a hook that changes gradients would make the line contradict backward())."""
+        a hook that changes gradients would make the line contradict backward()); where
+        wrt is a leaf holding another grad, the aside says what it holds (:meth:`held_grad`)."""
         aside = f"backward() gives {number(self.engine, 12)}"
         hooked = (engine.first_hooked(set(graph.all_nodes(self.root)))
                   if engine.hooks_registered else None)   # no hook ever: no walk
         if hooked is not None:
             aside += (f" without hooks; {self.name_of(hooked)} has a hook, which "
                       f"backward() runs")
+        held = self.held_grad()
+        if held is not None:
+            aside += (f"; {self.name_of(self.wrt)}.grad holds {number(held, 12)}: "
+                      f"{ADDS_UP_PASSES}")
         return f"({aside})"
+
+    def held_grad(self) -> float | None:
+        """What wrt's ``.grad`` holds when wrt is a leaf whose grad is neither 0 nor one
+        pass's gradient (:attr:`engine`), else None: micrograd's training loop without
+        zero_grad, after which a leaf holds the sum of its passes (2 passes: twice)."""
+        wrt = self.wrt
+        if not wrt.is_leaf:
+            return None
+        try:
+            held = float(wrt.grad)
+        except (TypeError, ValueError):
+            return None
+        if held == 0.0 or held == self.engine or not math.isfinite(held):
+            return None
+        return held
 
     def lines(self) -> list[str]:
         if self.grouped:
@@ -596,7 +621,8 @@ def find_node(root, wrt, where="explain"):
                 return labelled
         from .matrix_form import matrices_note, network_entry
         try:
-            return names.find_node(nodes, wrt, where, lambda: matrices_note(root))
+            return names.find_node(nodes, wrt, where, lambda: matrices_note(root)
+                                   + Labels(root, nodes).labels_note(wrt))
         except names.NodeNameError:      # W2[1,2], as a matrix verdict's table labels it
             entry = network_entry(root, wrt)
             if entry is None:

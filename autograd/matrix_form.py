@@ -372,9 +372,7 @@ def _put(found, key, node):
         return
     name = names.printable(node.name)
     why = ("two networks' parameters (or copies of one) meet here; a matrix question reads one "
-           "network" if name[0] in "wb" else
-           "the samples ran as net(x) without their numbers; run them with net.batch(X) (or "
-           "net(x, sample=i)) so that each sample's nodes are named apart")
+           "network" if name[0] in "wb" else names.SAMPLES_UNNUMBERED)
     raise ValueError(f"two nodes are named {name} below this root: {why}")
 
 

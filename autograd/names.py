@@ -31,7 +31,7 @@ __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphv
            "LATEX_LAYER", "layer_suffix", "cut", "plain", "bare", "transposed", "JK",
            "meant_instead", "latex_unescaped", "LATEX_ESCAPE", "LATEX_LETTER", "LETTER_COMMANDS", "latex_letter",
            "LATEX_SAMPLED", "sampled_suffix", "SCRIPTED", "unscripted", "MATRIX_NAME",
-           "matrix_entry"]
+           "matrix_entry", "SAMPLES_UNNUMBERED"]
 
 
 class Name:
@@ -621,8 +621,18 @@ def find_node(nodes, name, where, more=None):
                             f"{no_node_named(name, found, 'this graph', more() if more else '')}"
                             f"{hint}")
     if len(matches) > 1:
+        n = parse(matches[0].name)
+        how = (f": {SAMPLES_UNNUMBERED}" if n is not None and n.layer is not None and
+               n.sample is None and n.base not in ("w", "b") else
+               "; pass the Value itself or give the nodes different names")
         raise NodeNameError(
             f"{where}: {len(matches)} nodes are named {name!r} in this graph, so the name "
-            f"does not say which one; pass the Value itself or give the nodes different "
-            f"names (named nodes: {listing(found)})")
+            f"does not say which one{how} (named nodes: {listing(found)})")
     return matches[0]
+
+
+#: why a network's z and a nodes (Nielsen's names, no sample) share their names, and what
+#: names them apart: micrograd's loop [net(x) for x in xs] runs one forward pass per call
+SAMPLES_UNNUMBERED = ("the samples ran as net(x) without their numbers; run them with "
+                      "net.batch(X) (or net(x, sample=i)) so that each sample's nodes are "
+                      "named apart")

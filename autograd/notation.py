@@ -17,6 +17,7 @@ chain-rule products of :mod:`autograd.explain`.
 
 
 import contextlib
+import re
 import contextvars
 
 from . import expr as E
@@ -231,6 +232,25 @@ class Labels:
                 return node
         return None
 
+    def labels_note(self, asked):
+        """For a name spelled as a short label (``t9``, ``leaf5``) that no node has: ``;
+        the unnamed nodes are labelled t1 ... t3 and leaf1 ... leaf3, as the steps print
+        them``, what an unknown name's error adds; else ``""``."""
+        found = _LABEL.fullmatch(asked) if isinstance(asked, str) else None
+        if found is None:
+            return ""
+        ranges = []
+        for kind in ("t", "leaf"):
+            numbers = sorted(int(short[len(kind):]) for short in self.short.values()
+                             if _LABEL.fullmatch(short) and _LABEL.fullmatch(short)[1] == kind)
+            if numbers:
+                first, last = f"{kind}{numbers[0]}", f"{kind}{numbers[-1]}"
+                ranges.append(first if first == last else f"{first} ... {last}")
+        if not ranges:
+            return ("; every node of this graph has a name (or is a constant's number), so "
+                    "none goes by a label such as t1")
+        return f"; the unnamed nodes are labelled {' and '.join(ranges)}, as the steps print them"
+
     def __call__(self, node):
         if node.name:
             return node.name
@@ -248,6 +268,9 @@ class Labels:
             found = short[node]
         return found
 
+
+#: a short label as :func:`short_names` gives it: t7, leaf2 (group 1 its kind)
+_LABEL = re.compile(r"(t|leaf)([1-9][0-9]*)")
 
 #: the :class:`Labels` of the whole graph while :func:`numbered_as` is in force
 _WHOLE = contextvars.ContextVar("chainrule_labels", default=None)

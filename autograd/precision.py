@@ -10,7 +10,10 @@ typed      text such as ``"0.00142919"`` or ``"-0.105"`` (the command line, a
            -0.00497938 for -0.00497938631697).  Rounding and cutting work on
            the number the engine shows, the shortest decimal that reads back
            as x (``repr``): 0.7 begins with 0.7, never with 0.69 (its binary
-           value 0.69999999999999995559...).  So the typed numbers that agree
+           value 0.69999999999999995559...); a cut to fewer than
+           :data:`CUT_DIGITS` digits works on x to that many, as the verdict
+           prints it (the engine's 0.4999999999999998 is tanh's 0.5 with
+           rounding error: it begins with 0.5, not 0.4).  So the typed numbers that agree
            are the one or two nearest x at those digits: a number one unit of
            its last digit away never agrees while a nearer one does not.
 full       a float or a function's result from Python: full precision, so x
@@ -70,6 +73,13 @@ LOOSEST_MATCH = 5e-3
 #: it exactly.  At 1 or 2 digits one of them rounds to almost any value by chance (0.1 for a
 #: gradient of 0.0014); a sign flip, the engine's own value negated, is told at any digits.
 MISTAKE_DIGITS = 3
+
+#: a typed number cut short (not rounded) agrees when it begins the gradient's first this
+#: many significant digits, the 12 a verdict prints it to: the digits beyond are the float
+#: arithmetic's rounding error, so tanh's ∂o/∂x1 = -1.5 computed as -1.4999999999999993
+#: begins with -1.5 and -1.49, a hand value 0.01 off, does not (a printout copied with
+#: more digits is cut from all of them)
+CUT_DIGITS = 12
 
 #: a number typed to check is at most this many characters long
 LONGEST_NUMBER = 100
@@ -165,9 +175,15 @@ def _unit_of(typed, digits):
 
 def _cut(x, places):
     """x as shown (:func:`shortest`) with its digits beyond 10**places cut off
-    (towards zero)."""
+    (towards zero); a cut above x's :data:`CUT_DIGITS` significant digits cuts x rounded
+    to them, so the rounding error in a float's last digits cuts no digit off
+    (-1.4999999999999993 begins with -1.5, never -1.4)."""
     with localcontext(_EXACT):
-        return shortest(x).quantize(Decimal(1).scaleb(places), rounding=ROUND_DOWN)
+        shown = shortest(x)
+        reliable = shown.adjusted() - CUT_DIGITS + 1 if shown else places
+        if places > reliable:
+            shown = shown.quantize(Decimal(1).scaleb(reliable), rounding=ROUND_HALF_EVEN)
+        return shown.quantize(Decimal(1).scaleb(places), rounding=ROUND_DOWN)
 
 
 class Precision:

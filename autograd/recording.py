@@ -236,6 +236,15 @@ def ran_compiled(state=None):
         capture.compiled = True
 
 
+def stepped_by_hand(node):
+    """Tell the command line's script capture (if this thread has one) that the script
+    ran the chain rule by hand, ``node._backward()`` (micrograd's lecture): the first
+    such node is kept, for the words when the script never calls ``backward()``."""
+    capture = current().capture
+    if capture is not None and capture.by_hand is None:
+        capture.by_hand = node
+
+
 def is_grad_enabled():
     """False inside ``no_grad()`` (in this thread)."""
     return current().grad_enabled

@@ -90,7 +90,8 @@ class Captured:
             return entry
         raise ScriptError(names.no_node_named(name, named, f"the graph of "
                                               f"{os.path.basename(self.path)}",
-                                              matrices_note(root or self.root)))
+                                              matrices_note(root or self.root)
+                                              + self.labels.labels_note(name)))
 
     def _holders(self, nodes):
         """For nodes that share a name: "; the script's variables a and b hold them: give
@@ -195,6 +196,7 @@ class _Capture:
 
     compiled = False
     threaded = False    # backward() ran in a thread the script started
+    by_hand = None      # the first node whose _backward() the script called by hand
     source = ""         # the script's text, read before it runs (it may os.chdir())
 
     def caught(self, root, grad):
@@ -314,8 +316,25 @@ def _never_called(path, capture):
         return (f"{path} called .backward() only in a thread it started, and chainrule "
                 f"catches backward() in the script's main thread only: call it there")
     text = f"{path} never called .backward() on a Value, so there is no gradient to show"
+    if capture.by_hand is not None:
+        return f"{text}{_by_hand(capture.by_hand)}"
     if not capture.compiled:
         return text
     return (f"{text}: its compiled (jit) code, such as nn.train's steps, builds no graph; "
             f"compute one sample's loss from net(x) and call .backward() on it, or train "
             f"with nn.train(..., jit=False) on the default backend")
+
+
+def _by_hand(node):
+    """What to do when the script ran the chain rule by hand, ``o._backward()`` node by
+    node as micrograd's lecture does, and never called backward() (which chainrule catches)."""
+    name = node.name
+    if name and name.isidentifier():
+        first, call = f"from {name}", f"{name}.backward()"
+    elif name:
+        first, call = f"from {names.printable(names.cut(name, 40))!r}", ".backward() on that node"
+    else:
+        first, call = f"from a {node.op.name} node", ".backward() on the root"
+    return (f": it ran the chain rule by hand, _backward() node by node {first}, as "
+            f"micrograd's lecture does, which chainrule does not catch; call {call} in "
+            f"place of those _backward() calls and chainrule shows that pass")

@@ -148,7 +148,8 @@ class Stepper:
         self.colour = colour                      # ANSI colours (see use_colour)
         self.width = width                        # wrap lines to this many columns (or None)
         # t1, t2, ... as the steps and pictures say; names made printable (names.printable)
-        self.labels = printed(Labels(root))
+        self._labelled = Labels(root)
+        self.labels = printed(self._labelled)
         self.seed = float(grad)
         self.out = out if out is not None else sys.stdout
         self.graph_dir = graph_dir
@@ -229,7 +230,8 @@ class Stepper:
         from .matrix_form import matrices_note
         raise StepperError(names.no_node_named(name, self._names,
                                                f"the graph of {self.labels(self.root)}",
-                                               matrices_note(self.root)))
+                                               matrices_note(self.root)
+                                               + self._labelled.labels_note(name)))
 
     @staticmethod
     def _one_named(nodes, name):
@@ -481,15 +483,17 @@ class Stepper:
         node = min(pending, key=self.target_index)
         goal = self.target_index(node)
         while len(self.done) <= goal and not self.finished:
-            self._show(self.advance())
+            self._show(self.advance(), summary=False)
         self.say(f"-> {self.describe(node)}", "result")
+        if self.finished:      # the pass ended at NAME: its summary after the answer to b
+            self.say(self.summary(), "result")
 
-    def _show(self, step):
+    def _show(self, step, summary=True):
         if step is None:
             self.say("the backward pass is already complete")
             return
         self.say(str(step), "step")
-        if self.finished:
+        if self.finished and summary:
             self.say(self.summary(), "result")
 
 

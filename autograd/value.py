@@ -456,6 +456,7 @@ class Value:
         """micrograd's one-node step, as its lecture calls it by hand (``o.grad = 1.0;
         o._backward(); n._backward()``): add ∂self/∂parent · self.grad to each parent's
         grad, once.  :meth:`backward` does every node, in order."""
+        recording.stepped_by_hand(self)     # (the command line then says why no backward())
         engine.local_step(self)
 
     def backward_steps(self, grad: SupportsFloat = 1.0) -> Generator[Step, None, None]:

@@ -335,11 +335,22 @@ class Neuron(Module):
         previous = _previous_names(layer, n_in)
         self._input_names = [rename(n) or n for n in previous]
 
+    @property
+    def w(self) -> tuple[Value, ...]:
+        """micrograd's spelling of :attr:`weights`, as its lecture reads them:
+        ``n.layers[0].neurons[0].w[0].grad``."""
+        return self.weights
+
+    @property
+    def b(self) -> Value | None:
+        """micrograd's spelling of :attr:`bias` (``n.layers[0].neurons[0].b``)."""
+        return self.bias
+
     def __setattr__(self, name, value):
-        """``weights`` and ``bias`` are the Values made with the neuron (its
-        parameters); replacing them would leave the old ones in ``parameters()``
-        while the forward read the new ones: refused."""
-        if name in ("weights", "bias") and name in self.__dict__:
+        """``weights`` and ``bias`` (micrograd's ``w`` and ``b``) are the Values made
+        with the neuron (its parameters); replacing them would leave the old ones in
+        ``parameters()`` while the forward read the new ones: refused."""
+        if name in ("weights", "bias") and name in self.__dict__ or name in ("w", "b"):
             raise AttributeError(
                 f"layer {self.layer} neuron {self.j}: its {name} cannot be replaced (the "
                 f"network's parameters are the Values made with it); change the numbers "

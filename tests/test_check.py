@@ -876,3 +876,71 @@ def test_the_same_factor_left_out_of_a_samples_paths_is_said_once():
     assert check(C, "w2_11", slip).headline() == (
         "Disagrees: your value leaves out a2_1(1)(1-a2_1(1)) on paths 1–2, a2_1(2)(1-a2_1(2)) "
         "on paths 3–4 and a2_1(3)(1-a2_1(3)) on paths 5–6.")
+
+
+def lecture_expression():
+    """micrograd's lecture: L = (a·b + c)·f at a=2, b=-3, c=10, f=-2; by hand
+    ∂L/∂a = b·f = 6 and ∂L/∂f = a·b + c = 4."""
+    a, b, c, f = (Value(v, label=k) for k, v in (("a", 2.0), ("b", -3.0), ("c", 10.0),
+                                                  ("f", -2.0)))
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return L, a, f
+
+
+def test_a_grad_added_up_over_two_passes_is_named_as_such():
+    """The lecture's forgotten zero_grad: L.backward() twice leaves a.grad = 2·6 = 12 (a
+    leaf adds each pass, as PyTorch's do).  check(L, a, '12'), the number a learner reads
+    off a.grad, said 'Disagrees: your value is 2 times the engine's.' with 'a factor 2 is
+    most often the ½ of a squared error', a cause the graph has not; and explain's
+    '(backward() gives 6)' stood beside the 12 a.grad shows.  Both now say a.grad holds the
+    sum of the passes; one pass's value still agrees."""
+    L, a, f = lecture_expression()
+    L.backward()
+    L.backward()
+    hand_a, hand_f = -3.0 * -2.0, 2.0 * -3.0 + 10.0
+    assert a.grad == 2 * hand_a and f.grad == 2 * hand_f        # 12 and 8, as in PyTorch
+    verdict = check(L, a, "12")
+    text = str(verdict)
+    assert not verdict and verdict.diagnosis.kind == "held grad"
+    assert verdict.headline() == ("Disagrees: your value is a.grad as it stands, not one "
+                                  "backward() pass's gradient.")
+    assert (f"a.grad as it stands, 12, not one backward() pass's ∂L/∂a = {hand_a:g}, most "
+            "often because a leaf adds every backward() pass's gradient") in text
+    assert "squared error" not in text and "p.grad = 0.0, or zero_grad()" in text
+    assert check(L, a, f"{hand_a:g}") and check(L, f, f"{hand_f:g}")
+    assert check(L, f, "8").diagnosis.kind == "held grad"
+    header = str(explain(L, a)).splitlines()[0]
+    assert header == (f"∂L/∂a = {hand_a:g}   (backward() gives {hand_a:g}; a.grad holds 12: a "
+                      "leaf adds every backward() pass's gradient to the grad it holds, so "
+                      "without zeroing between passes (p.grad = 0.0, or zero_grad()) it holds "
+                      "their sum)")
+    a.grad = f.grad = 0.0                                        # zeroed: the plain aside
+    for leaf in (a, f):
+        assert str(explain(L, leaf)).splitlines()[0].endswith(" (backward() gives "
+                                                              f"{hand_a if leaf is a else hand_f:g})")
+    assert check(L, a, "12").diagnosis.kind == "constant factor"   # no grad held: a factor 2
+
+
+def test_a_factor_2_is_put_down_to_a_squared_error_only_where_the_graph_squares():
+    """check(L, a, '12') of the lecture's L = (a·b + c)·f (by hand ∂L/∂a = b·f = 6, no
+    square anywhere) said '... off by the same constant factor (a factor 2 is most often
+    the ½ of a squared error: ½(y − a)² has the derivative a − y, ...)'.  The hint is
+    given where the graph squares a value, (a·b − c)² (by hand 2(a·b − c)·b = 96; 192 is
+    2 times), or
+    u·u, and not otherwise."""
+    L, a, _ = lecture_expression()
+    verdict = check(L, a, f"{2 * -3.0 * -2.0:g}")
+    assert verdict.diagnosis.kind == "constant factor" and "2 times the engine's" in str(verdict)
+    assert "squared error" not in str(verdict)
+    for squared in (lambda u: u ** 2, lambda u: u * u):
+        a, b, c = Value(2.0, name="a"), Value(-3.0, name="b"), Value(10.0, name="c")
+        S = squared(a * b - c).named("S")
+        hand = 2 * (2.0 * -3.0 - 10.0) * -3.0
+        verdict = check(S, a, f"{hand * 2:g}")                # the ½ counted twice, say
+        assert verdict.diagnosis.kind == "constant factor", str(verdict)
+        assert "a factor 2 is most often the ½ of a squared error" in str(verdict)

@@ -518,8 +518,10 @@ def test_no_verdict_backs_the_engine_and_suspects_a_rule(seed, size, which, digi
         # the ops' own rules: the finite difference backs the engine, no rule is blamed
         assert verdict.fd_agrees and SUSPECT_A_RULE not in text, text
         assert "does NOT agree with the engine" not in text
-    if form in ("text", "cut") and (shift == 0 or form == "cut") and engine != 0.0:
+    if form in ("text", "cut") and (shift == 0 or form == "cut") and engine != 0.0 and \
+            (form == "text" or digits >= 12 or typed == cut(float(f"{engine:.12g}"), digits)):
         assert verdict, text                         # the engine's own printout agrees
+        #                                              (a cut, of its 12 reliable digits)
     if form == "text" and abs(shift) >= 2 and engine != 0.0 and float(typed) != engine:
         assert not verdict, text                     # two units off in the last digit typed
     if form in ("text", "cut") and float(typed) == engine:
@@ -552,11 +554,53 @@ def test_seven_tenths_begins_with_seven_never_six_nine():
 
 
 def test_one_unit_off_on_either_side_is_judged_alike():
-    x = -0.09999999999999998          # shows as -0.09999999999999998
+    x = -0.09999999999999998          # shows as -0.09999999999999998, -0.1 to 12 digits
     assert _agrees("-0.1", x) and _agrees("-0.10000000", x)
-    # -0.09999999 begins with the digits shown; -0.10000001 is further away (1 unit + 2e-17)
-    assert _agrees("-0.09999999", x) and not _agrees("-0.10000001", x)
+    # -0.09999999 and -0.10000001 are each a unit (1e-8) from the -0.1 x is to 12 digits:
+    # the 2e-17 between is a float's rounding, which cuts no digit off
+    assert not _agrees("-0.09999999", x) and not _agrees("-0.10000001", x)
     assert not _agrees("-0.09999998", x) and not _agrees("-0.10000002", x)
+    # a printout copied with its last digits cut begins with the digits shown
+    assert _agrees("-0.099999999999999", x) and _agrees("-0.0999999999999999", x)
+
+
+def lecture_neuron():
+    """micrograd's lecture neuron, o = tanh(x1·w1 + x2·w2 + b), b chosen so that
+    n = atanh(1/√2): by hand 1 - o² = 1/2 exactly, ∂o/∂x1 = w1/2 = -1.5, ∂o/∂w1 = x1/2 = 1,
+    ∂o/∂x2 = w2/2 = 0.5, ∂o/∂b = 1/2."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = (x1 * w1 + x2 * w2 + b).named("n")
+    o = n.tanh().named("o")
+    assert abs(math.tanh(n.data) ** 2 - 0.5) < 1e-15          # the lecture's choice of b
+    return o, {"x1": (x1, -1.5), "w1": (w1, 1.0), "x2": (x2, 0.5), "b": (b, 0.5)}
+
+
+@pytest.mark.parametrize("wrt, wrong", [
+    ("x1", "-1.4"), ("x1", "-1.49"), ("x1", "-1.499"), ("w1", "0.9"), ("w1", "0.99"),
+    ("b", "0.4"), ("b", "0.49"), ("x2", "0.4"),
+])
+def test_a_hand_value_one_unit_off_the_lectures_neuron_disagrees(wrt, wrong):
+    """micrograd's lecture neuron: the engine's gradients carry a float's rounding just below
+    the hand values (-1.4999999999999993 for -1.5), and a learner's -1.4 (or 0.4 for ∂o/∂b =
+    0.5) was told 'Agrees to the 2 significant digits you gave: the engine's
+    -1.4999999999999993 begins with -1.4', beside a finite difference of -1.5 ± 1e-08 that
+    'backs the engine'.  A value a whole unit of its last digit from the hand value
+    disagrees, and the hand value itself, to any digits, agrees."""
+    o, hand = lecture_neuron()
+    o.backward()
+    node, exact = hand[wrt]
+    assert abs(float(wrong) - exact) == pytest.approx(10.0 ** Decimal(wrong).as_tuple().exponent)
+    verdict = check(o, node, wrong)
+    assert not verdict and "begins with" not in str(verdict), str(verdict)
+    assert verdict.headline().startswith("Disagrees")
+    right = {-1.5: ["-1.5", "-1.50", "-1.500000"], 1.0: ["1", "1.0", "1.00000"],
+             0.5: ["0.5", "0.50", "0.500000"]}[exact]
+    assert all(check(o, node, typed) for typed in right)
+    # the dict of claims: none of four wrong values agrees
+    verdicts = check(o, {"x1": "-1.4", "w1": "0.9", "b": "0.4", "x2": "0.4"})
+    assert not any(verdicts[name] for name in ("x1", "w1", "b", "x2"))
 
 
 @settings(max_examples=400, deadline=None)
@@ -623,14 +667,14 @@ def test_a_tiny_typed_number_does_not_print_the_engine_to_hundreds_of_digits():
 
 def test_the_engine_is_printed_as_a_number_the_verdict_holds_for():
     """The engine's -0.09999999999999998 (Decimal oracle: it begins with
-    -0.09999999) is printed in full where its 12-digit form, -0.1, would not
+    -0.099999999999999) is printed in full where its 12-digit form, -0.1, would not
     begin with the digits typed; a ratio that is not 1 never reads as 1."""
     x = Value(1.0, name="x")
     L = (x * -0.09999999999999998).named("L")
     engine = -0.09999999999999998
     assert str(Decimal(repr(engine))).startswith("-0.09999999")
-    agreed = str(check(L, x, "-0.09999999"))
-    assert "the engine's -0.09999999999999998 begins with -0.09999999" in agreed
+    agreed = str(check(L, x, "-0.099999999999999"))         # its printout, cut at 14 digits
+    assert "the engine's -0.09999999999999998 begins with -0.099999999999999" in agreed
     assert "the engine's -0.1 begins" not in agreed
     refused = check(L, x, "-0.10000001")
     assert not refused

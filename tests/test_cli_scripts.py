@@ -475,3 +475,50 @@ def test_draw_errors_from_the_drawing_say_draw_once(tmp_path):
     r = chainrule("draw", path, "--root", "t1", "--highlight", "w", "--max-nodes", "2")
     assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
     assert r.stderr.startswith("chainrule draw: ") and "draw: draw:" not in r.stderr
+
+
+LECTURE_BY_HAND = """\
+    from autograd import Value
+    a = Value(2.0, label='a')
+    b = Value(-3.0, label='b')
+    c = Value(10.0, label='c')
+    e = a*b; e.label = 'e'
+    d = e + c; d.label = 'd'
+    f = Value(-2.0, label='f')
+    L = d * f; L.label = 'L'
+    {steps}
+    """
+BY_HAND_STEPS = "L.grad = 1.0; L._backward(); d._backward(); e._backward(); a._backward()"
+
+
+@pytest.mark.parametrize("command", ["explain", "step"])
+def test_a_script_of_the_lectures_steps_by_hand_is_told_to_call_backward(tmp_path, command):
+    """micrograd's lecture backpropagates L = (a·b + c)·f by hand, L.grad = 1.0 then
+    _backward() node by node; such a script was told only 'never called .backward() on a
+    Value, so there is no gradient to show'.  It is told it ran the steps by hand and to
+    call L.backward() in their place, and doing so gives ∂L/∂a = b·f = 6 (by hand)."""
+    path = script(tmp_path, LECTURE_BY_HAND.format(steps=BY_HAND_STEPS))
+    out = chainrule(command, path, *(["--wrt", "a"] if command == "explain" else []))
+    assert out.returncode == 2 and out.stdout == ""
+    line = out.stderr.splitlines()[-1]
+    assert "never called .backward()" in line and "_backward() node by node from L" in line
+    assert "call L.backward() in place of those _backward() calls" in line
+    advised = script(tmp_path, LECTURE_BY_HAND.format(steps="L.backward()"), "advised.py")
+    out = chainrule("explain", advised, "--wrt", "a")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0].startswith(f"∂L/∂a = {-3.0 * -2.0:g} ")
+
+
+def test_an_unnamed_root_stepped_by_hand_is_named_by_its_op(tmp_path):
+    """The same steps on unnamed Values (o = tanh(x·w), o._backward() first) name the
+    root's op, as there is no name to call it by."""
+    path = script(tmp_path, """\
+        from autograd import Value
+        x, w = Value(2.0), Value(-3.0)
+        o = (x * w).tanh()
+        o.grad = 1.0
+        o._backward()
+        """)
+    line = chainrule("draw", path, "--out", str(tmp_path / "g.svg")).stderr.splitlines()[-1]
+    assert "_backward() node by node from a tanh node" in line
+    assert "call .backward() on the root in place" in line

@@ -321,3 +321,30 @@ def test_micrographs_children_that_are_no_collection_are_named(children):
     assert str(caught.value) == (f"Value() got micrograd's _children as "
                                  f"{type(children).__name__} {children!r}: a tuple of "
                                  f"Values (() for a leaf)")
+
+
+def test_the_lectures_inspection_of_one_weight_reads_an_nn_network():
+    """The lecture reads one weight as n.layers[0].neurons[0].w[0].grad (and .data, and a
+    neuron's .b); on nn.MLP that raised AttributeError: 'Neuron' object has no attribute
+    'w'.  nn's Neuron takes micrograd's w and b as its weights and bias.  By hand, for a
+    1-1-1 tanh network and L = (a³ - y)²: ∂L/∂w²₁₁ = 2(a³ - y)(1 - a³²)·w³₁₁·(1 - a²²)·x
+    and ∂L/∂b³₁ = 2(a³ - y)(1 - a³²)."""
+    import nn
+    net = nn.MLP([1, 1, 1], activation="tanh", weights=[[[0.5]], [[-1.5]]],
+                 biases=[[0.1], [0.2]])
+    x, y = 2.0, 1.0
+    [out] = net([x])
+    L = (out - y) ** 2
+    L.backward()
+    a2 = math.tanh(0.5 * x + 0.1)
+    a3 = math.tanh(-1.5 * a2 + 0.2)
+    first = net.layers[0].neurons[0]
+    assert first.w[0] is first.weights[0] and first.w[0].data == 0.5
+    assert math.isclose(first.w[0].grad, 2 * (a3 - y) * (1 - a3 ** 2) * -1.5 * (1 - a2 ** 2) * x,
+                        rel_tol=1e-12)
+    last = net.layers[1].neurons[0]
+    assert last.b is last.bias
+    assert math.isclose(last.b.grad, 2 * (a3 - y) * (1 - a3 ** 2), rel_tol=1e-12)
+    with pytest.raises(AttributeError, match="its w cannot be replaced"):
+        first.w = [Value(0.0)]
+    assert first.w[0].data == 0.5 and first.w[0] in net.parameters()

@@ -1,5 +1,6 @@
 """One parser of the naming scheme, its three written forms, and find_node."""
 
+import math
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from autograd import Value, check, draw, explain, names
 from autograd.draw import textbook_name
 from autograd.explain import latex_name
 from autograd.names import NodeNameError, find_node
+from conftest import assert_close
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -240,3 +242,40 @@ def test_a_long_name_asked_for_is_cut_and_counted_in_its_own_characters():
     assert message.startswith(f"no node named {name[:LISTED_NAME] + '…'!r} (8,000 characters) "
                               f"in this graph"), message[:300]
     assert no_node_named("W9", {}, "this graph").startswith("no node named 'W9' in this graph")
+
+
+def test_a_network_run_per_sample_as_micrograds_loop_is_told_to_number_the_samples():
+    """micrograd's loop, ypred = [net(x) for x in xs] then loss = Σ (yout - ygt)², names
+    every sample's z and a alike, and explain(loss, 'z3_1') said '... pass the Value itself
+    or give the nodes different names', as for two nodes a person named alike.  It now says
+    how: net.batch(X) or net(x, sample=i), as the matrix questions do; following it, each
+    sample's δ agrees with the hand value ∂loss/∂z³₁⁽ⁱ⁾ = 2(a_i - y_i)(1 - a_i²)."""
+    xs, ys = [0.5, -1.0, 2.0], [1.0, -1.0, 1.0]
+
+    def net():
+        return nn.MLP([1, 1, 1], activation="tanh", weights=[[[0.5]], [[-1.5]]],
+                      biases=[[0.1], [0.2]])
+
+    def hand(x, y):                                   # the forward pass by hand, then δ
+        a = math.tanh(-1.5 * math.tanh(0.5 * x + 0.1) + 0.2)
+        return 2 * (a - y) * (1 - a * a)
+
+    lecture = net()
+    ypred = [lecture([x]) for x in xs]
+    loss = sum((yout - ygt) ** 2 for ygt, [yout] in zip(ys, ypred))
+    for call in (lambda: explain(loss, "z3_1"), lambda: check(loss, "a2_1", "0.1")):
+        with pytest.raises(NodeNameError) as info:
+            call()
+        text = str(info.value)
+        assert "3 nodes are named" in text and "pass the Value itself" not in text
+        assert "run them with net.batch(X) (or net(x, sample=i))" in text
+    numbered = net()
+    ypred = [numbered([x], sample=i) for i, x in enumerate(xs, 1)]
+    loss = sum((yout - ygt) ** 2 for ygt, [yout] in zip(ys, ypred))
+    for i, (x, y) in enumerate(zip(xs, ys), 1):
+        assert_close(explain(loss, f"z3_1({i})").total, hand(x, y), rel=1e-12)
+        assert check(loss, f"z3_1({i})", f"{hand(x, y):.6g}")
+    # a name a person gave two nodes keeps the general advice
+    a, b = Value(1.0, name="w"), Value(2.0, name="w")
+    with pytest.raises(NodeNameError, match="pass the Value itself"):
+        explain((a * b).named("L"), "w")

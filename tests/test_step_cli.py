@@ -339,3 +339,24 @@ def test_the_commands_suggest_the_transposed_weight(tmp_path, command):
     assert r.returncode == 2
     assert "no node named" in r.stderr and "(did you mean w3_12? In Nielsen's w^l_jk" in r.stderr
     assert r.stderr.count("\n") == 1
+
+
+def test_b_to_the_last_node_answers_before_the_passs_summary(tmp_path):
+    """The lecture's neuron, o = tanh(x1·w1 + x2·w2 + b): x1's gradient is complete at the
+    last step, and 'b x1' printed the pass's summary ('backward pass complete: 5 steps',
+    the leaves' grads) and after it '-> x1 = 2 (leaf), grad = -1.5 ...', its answer under the
+    summary as if a command of its own.  The answer now comes with the step that gave it,
+    then the summary; by hand ∂o/∂x1 = w1·(1 - o²) = -3 · ½."""
+    script = tmp_path / "neuron.py"
+    script.write_text("from autograd import Value\n"
+                      "x1 = Value(2.0); x2 = Value(0.0); w1 = Value(-3.0); w2 = Value(1.0)\n"
+                      "b = Value(6.8813735870195432)\n"
+                      "o = (x1*w1 + x2*w2 + b).tanh()\no.backward()\n")
+    hand = -3.0 * (1 - math.tanh(2.0 * -3.0 + 6.8813735870195432) ** 2)
+    for args, stdin in ((["--stop-at", "x1"], ""), ([], "b x1\n")):
+        r = chainrule("step", str(script), *args, stdin=stdin)
+        assert r.returncode == 0, r.stderr
+        out = r.stdout
+        answer = out.index(f"-> x1 = 2 (leaf), grad = {hand:.6g} (complete: 1 contribution)")
+        assert out.index("step 5/5") < answer < out.index("backward pass complete: 5 steps")
+        assert _leaf(out, "x1") == pytest.approx(hand, rel=1e-12)

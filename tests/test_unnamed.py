@@ -567,3 +567,55 @@ def test_a_formula_over_unnamed_nodes_points_to_name_variables():
     with pytest.raises(NodeNameError) as caught:
         check(n, w1, "(1 - m**2)*x1")
     assert "name_variables" not in str(caught.value)
+
+
+@pytest.mark.parametrize("ask", [
+    lambda o, name: explain(o, name),
+    lambda o, name: check(o, name, "0.5"),
+    lambda o, name: autograd.draw(o, highlight=name),
+    lambda o, name: o.backward(breakpoint_at=name),
+])
+def test_a_label_no_node_has_is_told_the_labels_there_are(ask):
+    """The lecture's unnamed neuron o = tanh(x1·w1 + b): its steps call the nodes t1 ... t3
+    and leaf1 ... leaf3; asking for t9 (or leaf5) said only "no node named 't9' in this
+    graph; named nodes: (none)".  It now says which labels there are, read here from the
+    steps' own lines, and the label it names is the node: by hand ∂o/∂t2 = 1 - tanh²(-5.5)."""
+    x1, w1, b = Value(2.0), Value(-3.0), Value(0.5)
+    o = (x1 * w1 + b).tanh()
+    lines = [str(step) for step in o.backward_steps()]
+    labels = sorted(set(re.findall(r"\b(t\d+|leaf\d+)\b", "\n".join(lines))))
+    assert labels == ["leaf1", "leaf2", "leaf3", "t1", "t2", "t3"]
+    held = [x1.grad, w1.grad, b.grad]
+    for wrong in ("t9", "leaf5"):
+        with pytest.raises(NodeNameError) as info:
+            ask(o, wrong)
+        assert "the unnamed nodes are labelled t1 ... t3 and leaf1 ... leaf3, as the steps " \
+               "print them" in str(info.value)
+        assert [x1.grad, w1.grad, b.grad] == held
+    assert math.isclose(explain(o, "t2").total, 1 - math.tanh(2.0 * -3.0 + 0.5) ** 2,
+                        rel_tol=1e-12)
+    named = (Value(1.0, name="a") * 2).named("L")       # no labels: says so
+    with pytest.raises(NodeNameError, match="every node of this graph has a name"):
+        ask(named, "t1")
+
+
+def test_the_command_line_tells_the_labels_of_a_scripts_graph(tmp_path):
+    """chainrule explain/step --wrt t9 on the lecture's unnamed neuron written via exp: the
+    script's variables name x1, w1, ..., and the rest are t1 ... t6, as its steps print."""
+    script = tmp_path / "neuron.py"
+    script.write_text("from autograd import Value\n"
+                      "x1 = Value(2.0); w1 = Value(-3.0); b = Value(0.5)\n"
+                      "n = x1*w1 + b\ne = (2*n).exp()\no = (e - 1) / (e + 1)\no.backward()\n")
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    run = [sys.executable, "-c", "import sys; from autograd.cli import main; sys.exit(main())"]
+    steps = subprocess.run([*run, "step", str(script)], input="c\n", capture_output=True,
+                           text=True, env=env, timeout=60).stdout
+    shown = sorted(set(re.findall(r"\bt\d+\b", steps)), key=lambda t: int(t[1:]))
+    assert shown[0] == "t1" and len(shown) > 1
+    for command in ("explain", "step"):
+        args = ["--wrt", "t9"] if command == "explain" else ["--stop-at", "t9"]
+        r = subprocess.run([*run, command, str(script), *args], capture_output=True, text=True,
+                           env=env, timeout=60)
+        assert r.returncode == 2
+        assert (f"the unnamed nodes are labelled t1 ... {shown[-1]}, as the steps print them"
+                in r.stderr), r.stderr
