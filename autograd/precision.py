@@ -80,6 +80,14 @@ MISTAKE_DIGITS = 3
 #: begins with -1.5 and -1.49, a hand value 0.01 off, does not (a printout copied with
 #: more digits is cut from all of them)
 CUT_DIGITS = 12
+#: a typed number this many units in the last place (of the engine's float, math.ulp) or
+#: fewer from the number the engine shows agrees at any digits: the difference is the
+#: engine's own rounding, as in the lecture neuron's ∂o/∂x1 = w1·(1 - o²) = -1.5 computed
+#: as -1.4999999999999993 (3 units), so a learner's exact -1.500000000000000 agrees.  A
+#: unit of a 15th significant digit is always more than 4.5 of them (2**52 / 10**15), so a
+#: value off by one in its 15th digit still disagrees; only a 16th or 17th digit, which a
+#: float barely holds, is read within them.
+ENGINE_ULPS = 4
 
 #: a number typed to check is at most this many characters long
 LONGEST_NUMBER = 100
@@ -287,11 +295,13 @@ class Precision:
 
     def agreeing(self, other):
         """(low, high): the numbers that agree with the value.  Typed: those that
-        round to it (± half a unit) or begin with its digits (one unit away from 0)."""
+        round to it (± half a unit) or begin with its digits (one unit away from 0), or are
+        it but for the engine's own rounding (:data:`ENGINE_ULPS`)."""
         if self.mode != "typed":
             allowed = self.allowed(other)
             return self.value - allowed, self.value + allowed
-        half, unit = float(self._unit) / 2, float(self._unit)
+        rounding = ENGINE_ULPS * math.ulp(self.value)
+        half, unit = max(float(self._unit) / 2, rounding), max(float(self._unit), rounding)
         if self._typed == 0:
             return -half, half
         if self._typed > 0:
@@ -319,7 +329,7 @@ class Precision:
             return False
         if self._rounds(x):
             return True
-        return self._cuts(x) or self._same_float(x)
+        return self._cuts(x) or self._same_float(x) or self._engine_rounding(x) is not None
 
     def _cuts(self, x):
         """x, as shown, begins with the typed digits."""
@@ -331,6 +341,16 @@ class Precision:
         all of them x's (``%.17g`` prints 0.69999999999999996 for 0.7)."""
         return self.value == x
 
+    def _engine_rounding(self, x):
+        """How many units in the last place of x (a float) the typed number is from x as
+        shown, when no more than :data:`ENGINE_ULPS` (the engine's own rounding:
+        -1.500000000000000 is 3 from -1.4999999999999993), else None."""
+        if x == 0.0 or not math.isfinite(x):
+            return None
+        with localcontext(_EXACT):
+            units = float(abs(self._typed - shortest(x)) / Decimal(math.ulp(x)))
+        return units if units <= ENGINE_ULPS else None
+
     # -- words -------------------------------------------------------------
 
     def how_agrees(self, x):
@@ -340,7 +360,12 @@ class Precision:
             return f"rounds to {self.text}"
         if self._cuts(x):
             return f"begins with {self.text}"
-        return f"is the float {self.text} reads as"
+        if self._same_float(x):
+            return f"is the float {self.text} reads as"
+        units = round(self._engine_rounding(x) or 0.0)
+        many = "less than one unit" if units < 1 else f"{units} unit{'' if units == 1 else 's'}"
+        return (f"is {self.text} but for the float arithmetic's own rounding in its last "
+                f"bits ({many} in the last place), not a digit of yours")
 
     def shown(self, x):
         """x written to the significant digits given: 0.0014291881022 -> ``0.001429`` for
