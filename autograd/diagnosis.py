@@ -453,13 +453,12 @@ def _held_grad(explanation, same):
     if held is None or not same(held):
         return None
     name = explanation.name_of(explanation.wrt)
-    from .explain import ADDS_UP_PASSES
+    from .explain import ADDS_UP_PASSES, as_it_stands
     return Diagnosis("held grad", (
         f"Your value is {name}.grad as it stands, {number(held, 12)}, not one backward() "
         f"pass's {explanation.derivative} = {number(explanation.engine, 12)}, most often "
         f"because {ADDS_UP_PASSES}."),
-        finding=f"your value is {name}.grad as it stands, not one backward() pass's "
-                f"gradient")
+        finding=f"your value is {as_it_stands(name)}")
 
 
 def _sign_flip(explanation):

@@ -16,14 +16,16 @@ text without the ``dot`` program, and rendering without it raises
 from __future__ import annotations
 
 import html
+import math
 import os
 import pathlib
 import stat
 import sys
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import graph, names, ops
+from . import engine, graph, names, ops
 from .floats import listlike, positive_int, short_repr
 from .notation import (Labels, NoiseScales, check_digits, number, numbered, rule_texts,
                        shown_number)
@@ -109,7 +111,8 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     grads       show each node's ``grad``; None (the default): only once a backward
                 pass from ``root`` has reached them (``root.grad`` is not 0, or
                 ``pending`` is given), so a graph nobody differentiated shows no
-                row of zeros
+                row of zeros; a leaf whose grad is not one backward() pass's
+                gradient (passes added up without zero_grad) gets a note saying so
     level       "node" (every Value) or "layer": a batch matrix by matrix, X → Z → A → C
                 (:func:`autograd.matrix_draw.draw_matrices`; ``root`` is the batch's cost)
     compact     each op's symbol inside its result's record (one rank per Value
@@ -178,6 +181,8 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
             "0.25" if show_local else None
         graph.body.append(_legend(nodes, highlight_label(highlight, style.labels, True)
                                   if on_path else None, pending, style.grads, example))
+    if style.grads and not pending:
+        graph.body.extend(_held_note(root, nodes, style))
     # the names in every statement made printable: control characters and lone
     # surrogates, which dot refuses ("syntax error") or cannot encode, become visible
     graph.body[:] = [_printable_statement(line) for line in graph.body]
@@ -1001,6 +1006,46 @@ def _legend(nodes, highlight, pending, grads=True, example="0.25"):
     table = ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" '
              f'COLOR="#999999">{"".join(rows)}</TABLE>')
     return f"\tlegend [label=<{table}> shape=plain fontsize=9]\n"
+
+
+#: a note names at most this many leaves whose grad adds up passes, then counts the rest
+HELD_NAMED = 3
+
+
+def _held_note(root, nodes, style):
+    """A note beside the graph when a leaf's grad is not one backward() pass's gradient
+    (:func:`autograd.explain.held_grad`: micrograd's loop without zero_grad, a.grad = 12
+    where the edges and the next node's grad give 6), in check's words; else nothing.
+    One pass is the engine's gradients seeded with root's own grad, as the drawn
+    records' grads are; a constant's grad is left alone."""
+    from .explain import ADDS_UP_PASSES, as_it_stands, held_grad
+    try:
+        seed = float(root.grad)
+    except (TypeError, ValueError):
+        return []
+    if seed == 0.0 or not math.isfinite(seed):
+        return []
+    one_pass = engine.gradients(root, seed)
+    lines = []
+    for node in nodes:
+        if node._opr is ops.CONSTANT or node.kind == "constant":
+            continue
+        if held_grad(node, one_pass.get(node, 0.0)) is not None:
+            name = _cut(style.labels(node))
+            lines.append(f"{as_it_stands(name)}: {style.numbers.grad(node)} (one pass: "
+                         f"{style.numbers.grad(node, one_pass.get(node, 0.0))})")
+    if not lines:
+        return []
+    more = len(lines) - HELD_NAMED
+    if more > 1:
+        lines[HELD_NAMED:] = [f"and {more} more {'leaf' if more == 1 else 'leaves'} likewise"]
+    lines.append(f"most often because {ADDS_UP_PASSES}")
+    left = '<BR ALIGN="LEFT"/>'     # a line break that keeps the text flush left
+    rows = "".join(f'<TR><TD ALIGN="LEFT">{left.join(map(html.escape, textwrap.wrap(line, 80)))}'
+                   f"{left}</TD></TR>" for line in lines)
+    table = ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" '
+             f'COLOR="#999999">{rows}</TABLE>')
+    return [f"\theld_grads [label=<{table}> shape=plain fontsize=9]\n"]
 
 
 class PictureNumbers:

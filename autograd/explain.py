@@ -42,6 +42,28 @@ ADDS_UP_PASSES = ("a leaf adds every backward() pass's gradient to the grad it h
                   "without zeroing between passes (p.grad = 0.0, or zero_grad()) it holds "
                   "their sum")
 
+
+def held_grad(leaf: Value, one_pass: float) -> float | None:
+    """What ``leaf.grad`` holds when ``leaf`` is a leaf whose grad is neither 0 nor
+    ``one_pass``, the gradient one backward() pass gives it, else None: micrograd's
+    training loop without zero_grad, after which a leaf holds the sum of its passes
+    (2 passes: twice).  The one decision of check, explain and draw."""
+    if not leaf.is_leaf:
+        return None
+    try:
+        held = float(leaf.grad)
+    except (TypeError, ValueError):
+        return None
+    if held == 0.0 or held == one_pass or not math.isfinite(held):
+        return None
+    return held
+
+
+def as_it_stands(name: str) -> str:
+    """``a.grad as it stands, not one backward() pass's gradient``: what a leaf's grad is
+    where :func:`held_grad` finds one (check's finding, draw's note)."""
+    return f"{name}.grad as it stands, not one backward() pass's gradient"
+
 #: above this many paths, explain() groups them by reverse-mode accumulation
 DEFAULT_LIMIT = 10_000
 #: str(explanation) lists at most this many paths in full
@@ -454,18 +476,8 @@ class Explanation:
 
     def held_grad(self) -> float | None:
         """What wrt's ``.grad`` holds when wrt is a leaf whose grad is neither 0 nor one
-        pass's gradient (:attr:`engine`), else None: micrograd's training loop without
-        zero_grad, after which a leaf holds the sum of its passes (2 passes: twice)."""
-        wrt = self.wrt
-        if not wrt.is_leaf:
-            return None
-        try:
-            held = float(wrt.grad)
-        except (TypeError, ValueError):
-            return None
-        if held == 0.0 or held == self.engine or not math.isfinite(held):
-            return None
-        return held
+        pass's gradient (:attr:`engine`), else None (:func:`held_grad`)."""
+        return held_grad(self.wrt, self.engine)
 
     def lines(self) -> list[str]:
         if self.grouped:

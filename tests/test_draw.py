@@ -1095,3 +1095,77 @@ def test_latex_names_are_drawn_raised_and_lowered():
             assert texts[start:start + 3] == parts, tooltip
     labels = " ".join(picture.itertext())
     assert "w¹₂₁ = 0.5" in labels and "^" not in labels and "\\" not in labels
+
+
+# ---------------------------------------------------------------------------
+# A leaf's grad that adds up several backward() passes
+# ---------------------------------------------------------------------------
+
+def _lecture_L():
+    """micrograd's lecture: L = (a·b + c)·f with a=2, b=-3, c=10, f=-2; by hand one pass
+    gives ∂L/∂a = b·f = 6, ∂L/∂b = a·f = -4, ∂L/∂c = f = -2, ∂L/∂f = a·b + c = 4."""
+    a, b, c, f = (Value(x, label=n) for x, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"), (-2.0, "f")))
+    e = (a * b).named("e")
+    d = (e + c).named("d")
+    return (d * f).named("L"), {"a": (a, 6.0), "b": (b, -4.0), "c": (c, -2.0), "f": (f, 4.0)}
+
+
+def _held_note_text(source):
+    """The text of the drawing's note on held grads, or None when it has none."""
+    nodes, _, _ = parse(source)
+    if "held_grads" not in nodes:
+        return None
+    label = nodes["held_grads"][0]
+    text = re.sub(r"<BR[^>]*/>", " ", label)
+    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text))).strip()
+
+
+def test_a_leaf_grad_adding_up_two_passes_has_a_note_in_check_s_words():
+    """micrograd's loop without zero_grad: L.backward() twice leaves a.grad = 2·6 = 12, and
+    the drawing showed 'grad 12' on a beside an edge of -3 into a node whose grad is -2
+    (-3·-2 = 6), with no note.  It now says, as check does, that a.grad is as it stands, not
+    one backward() pass's gradient, with one pass's value; one pass, or zeroed grads, no note."""
+    L, hand = _lecture_L()
+    L.backward()
+    assert _held_note_text(draw(L).source) is None            # one pass: the grads are its own
+    L.backward()
+    source = draw(L).source
+    nodes, _, _ = parse(source)
+    ids = record_ids(nodes)
+    assert "grad 12</TD>" in nodes[ids["a"]][0]                 # 2 × 6, as the box shows it
+    note = _held_note_text(source)
+    assert note is not None
+    for name, (leaf, one) in hand.items():
+        assert leaf.grad == 2 * one
+        assert (f"{name}.grad as it stands, not one backward() pass's gradient: "
+                f"{2 * one:g} (one pass: {one:g})") in note, note
+    assert ("most often because a leaf adds every backward() pass's gradient to the grad it "
+            "holds, so without zeroing between passes (p.grad = 0.0, or zero_grad()) it holds "
+            "their sum") in note
+    # the same words as check's finding
+    from autograd import check
+    assert check(L, hand["a"][0], "12").headline() == (
+        "Disagrees: your value is a.grad as it stands, not one backward() pass's gradient.")
+    assert [leaf.grad for leaf, _ in hand.values()] == [12.0, -8.0, -4.0, 8.0]   # untouched
+    # mid-pass (pending), or before any pass from this root: no note
+    assert _held_note_text(draw(L, pending=[hand["a"][0]]).source) is None
+    for leaf, _ in hand.values():
+        leaf.grad = 0.0
+    L.backward()
+    assert _held_note_text(draw(L).source) is None
+
+
+def test_the_held_grad_note_names_three_leaves_then_counts_the_rest():
+    """A loss over 5 leaves backpropagated 3 times: L = Σ kᵢ·xᵢ, one pass gives ∂L/∂xᵢ = kᵢ,
+    each x holds 3·kᵢ; the note names three and counts the other two."""
+    xs = [Value(1.0, label=f"x{i}") for i in range(1, 6)]
+    L = xs[0] * 1.0
+    for k, x in enumerate(xs[1:], start=2):
+        L = L + x * float(k)
+    for _ in range(3):
+        L.backward()
+    note = _held_note_text(draw(L).source)
+    assert all(x.grad == 3 * k for k, x in enumerate(xs, start=1))
+    assert "x1.grad as it stands, not one backward() pass's gradient: 3 (one pass: 1)" in note
+    assert "x3.grad as it stands, not one backward() pass's gradient: 9 (one pass: 3)" in note
+    assert "x4.grad" not in note and "and 2 more leaves likewise" in note
