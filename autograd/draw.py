@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import engine, graph, names, ops
 from .floats import listlike, positive_int, short_repr
-from .notation import (Labels, NoiseScales, check_digits, number, numbered, rule_texts,
-                       shown_number)
+from .notation import (FIXED_EXPONENT, Labels, NoiseScales, check_digits, fixed_exponent,
+                       number, numbered, rule_texts, shown_number)
 from .value import Value
 
 if TYPE_CHECKING:
@@ -917,7 +917,7 @@ def _edge_statements(node, ids, style, show_local, show_rules, on_path, places, 
     rule_of = rule_texts(node, style.name) if show_rules else None
     for i, parent in enumerate(node._prev):
         attrs = ""
-        text = _edge_label(i, locals_[i], style, show_local, rule_of)
+        text = _edge_label(i, locals_[i], style, show_local, rule_of, fixed_exponent(node, i))
         texts.append(text)
         if text and not slotted:
             attrs += f" label={_quote(text)}"
@@ -946,12 +946,14 @@ def _crosses_layers(places, parent, node):
     return here is not None and there is not None and here[0] != there[0]
 
 
-def _edge_label(index, local, style, show_local, rule_of):
+def _edge_label(index, local, style, show_local, rule_of, fixed=False):
     """``0.25``, ``w2 = 0.5`` or ``σ(z²₁)(1-σ(z²₁)) = 0.2350``, as asked (``rule_of``:
-    the node's :func:`autograd.notation.rule_texts`, None when no rule is shown)."""
+    the node's :func:`autograd.notation.rule_texts`, None when no rule is shown); an
+    edge into a fixed exponent (``fixed``: the 2 of x**2, whose gradient does not matter)
+    says ``fixed exponent`` where a plain 0 would read as its local derivative."""
     number = style.number(local)
     if rule_of is None:
-        return number if show_local else ""
+        return (FIXED_EXPONENT if fixed else number) if show_local else ""
     rule = rule_of(index)
     if not show_local or rule == number:
         return rule

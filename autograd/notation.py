@@ -823,6 +823,18 @@ def operand_env(node, expr_of, out=None):
     return env
 
 
+#: what an edge into a fixed exponent says in place of a local derivative (draw)
+FIXED_EXPONENT = "fixed exponent"
+
+
+def fixed_exponent(node, index):
+    """Whether parent ``index`` of ``node`` is a fixed exponent, the 2 of ``x**2``: a
+    constant power, which the engine gives no gradient that matters (its local derivative
+    is taken as 0, :func:`autograd.ops.pow_backward`), so a rule or an edge says so
+    instead of writing a plain 0."""
+    return node._opr is ops.POW and index == 1 and node._prev[1]._opr is ops.CONSTANT
+
+
 def local_rules(node, expr_of, n, out=None):
     """``rule(index)``: ∂node/∂parent_index as a :class:`Rule` in notation ``n``.
 
@@ -841,8 +853,8 @@ def local_rules(node, expr_of, n, out=None):
         derivative = n.prime(latex if n.latex else text, expr_of(parents[0]))[0]
 
     def rule(index):
-        if op is ops.POW and index == 1 and parents[1]._opr is ops.CONSTANT:
-            return Rule(1.0, ("0 (fixed exponent)", ATOM))   # the symbol says 0
+        if fixed_exponent(node, index):
+            return Rule(1.0, (f"0 ({FIXED_EXPONENT})", ATOM))   # the symbol says 0
         tree = E.substitute(exprs[index], numbers) if numbers else exprs[index]
         coefficient, factors = split(tree)
         if not factors:

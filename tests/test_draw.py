@@ -1169,3 +1169,37 @@ def test_the_held_grad_note_names_three_leaves_then_counts_the_rest():
     assert "x1.grad as it stands, not one backward() pass's gradient: 3 (one pass: 1)" in note
     assert "x3.grad as it stands, not one backward() pass's gradient: 9 (one pass: 3)" in note
     assert "x4.grad" not in note and "and 2 more leaves likewise" in note
+
+
+def test_the_edge_into_a_fixed_exponent_says_so_not_0():
+    """L = (x·w)**2: the plain drawing labelled the edge from the 2 into ^ with '0', read as
+    its local derivative, though ∂L/∂n = (x·w)^n·ln(x·w) = 2.25·ln 1.5 is not 0: the engine
+    gives a fixed exponent no gradient, as the rules view says ('0 (fixed exponent)').  The
+    plain drawing now says 'fixed exponent'; the base's edge keeps n·t^(n-1) = 2·1.5 = 3, and
+    an exponent that is a Value keeps its number."""
+    x, w = Value(3.0, label="x"), Value(0.5, label="w")
+    t = x * w
+    L = (t ** 2).named("L")
+    L.backward()
+    nodes, edges, _ = parse(draw(L).source)
+    ids = record_ids(nodes)
+    into_pow = {src: attrs.get("label") for src, dst, attrs in edges if dst == ids["L"] + "_op"}
+    constant = next(src for src in into_pow if "data 2" in nodes[src][0] and "<B>" not in nodes[src][0])
+    assert into_pow[constant] == "fixed exponent"
+    base = next(src for src in into_pow if src != constant)
+    assert float(into_pow[base]) == 2 * (3.0 * 0.5)                       # n·t^(n-1) = 3
+    assert "0" not in into_pow.values()
+    rules = {src: attrs.get("label") for src, dst, attrs in parse(draw(L, show_rules=True).source)[1]
+             if dst == ids["L"] + "_op"}
+    assert rules[constant].startswith("0 (fixed exponent)")             # the rules view, as before
+    bare = [attrs for _, dst, attrs in parse(draw(L, show_local=False).source)[1]
+            if dst == ids["L"] + "_op"]
+    assert all("label" not in attrs for attrs in bare)                   # no labels asked: none
+    # an exponent that is a Value has a gradient: ∂(x^n)/∂n = x^n·ln x, by hand 9·ln 3
+    n = Value(2.0, label="n")
+    y = (x ** n).named("y")
+    y.backward()
+    nodes, edges, _ = parse(draw(y, digits=6).source)
+    ids = record_ids(nodes)
+    labels = {src: attrs.get("label") for src, dst, attrs in edges if dst == ids["y"] + "_op"}
+    assert float(labels[ids["n"]]) == pytest.approx(9.0 * math.log(3.0), rel=1e-5)
