@@ -681,7 +681,9 @@ def _parameters_are_floats(net, backend):
     the numpy backend trained last is not read again (reading writes back) unless its
     arrays hold a NaN or ±inf."""
     named = getattr(net, "_named_parameters", tuple)
-    store = store_of([p for _, p in islice(named(), 1)])
+    with deferred_interrupts():     # the generator left unfinished is closed in here: a
+        first = [p for _, p in islice(named(), 1)]   # Ctrl-C as it closes is held, not
+    store = store_of(first)                           # printed and dropped by Python
     if store is not None:
         if backend == "numpy" and store.finite():
             return
