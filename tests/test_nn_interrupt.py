@@ -500,34 +500,29 @@ def test_ctrl_c_as_any_function_of_a_damped_sgd_call_begins_leaves_before_or_aft
     assert k > 5 and wrong == []
 
 
-@pytest.mark.parametrize("mode", ["eager", "jit", "numpy"])
-def test_every_ctrl_c_as_a_function_of_train_begins_reaches_the_caller(mode):
-    """Found by interrupting nn.train at every function of nn and autograd it enters
-    (nn/layers.py included): as train checked the parameters before the first step, it
-    took the first of them from the network's generator and left that unfinished, and a
-    Ctrl-C that landed as Python closed it (a call into the generator's frame) was
-    printed ("Exception ignored in: <generator object MLP._named_parameters...>") and
-    dropped: training went on to the end.  So were 13 as the jit traced the loss (the
-    generators that any() left unfinished in _Emitter.needs_grad).  Oracle: a SIGINT was sent (the k-th entry
-    was reached), so the KeyboardInterrupt reaches the caller, and the state is the one
-    before the call or after it, as the same call uninterrupted leaves it."""
+def _every_ctrl_c_reaches_the_caller(warm, run):
+    """Run ``made = warm(net, optimizer)`` then ``run(net, optimizer, made)`` on fresh
+    copies of a 2-1 network and its SGD with a
+    SIGINT at the k-th entry into a function of nn or autograd, for every k: the k
+    where the KeyboardInterrupt did not reach the caller though it was sent, and
+    those where the state is neither the one before ``run`` nor the one after it."""
     import sys
-    if mode == "numpy":
-        pytest.importorskip("numpy")
 
-    def run(net, optimizer):
-        train(net, optimizer, mode, X[:BATCH], Y[:BATCH], 1)
+    def made():
+        net = nn.MLP([2, 1], seed=5)        # (small: the jit traces it at every k)
+        optimizer = nn.SGD(net.parameters(), lr=0.3, momentum=0.9)
+        return net, optimizer, warm(net, optimizer)
 
-    net, optimizer = make("sgd")
+    net, optimizer, extra = made()
     before = state(net, optimizer)
-    run(net, optimizer)
+    run(net, optimizer, extra)
     after = state(net, optimizer)
     k, lost, torn = 1, [], []
     gc.collect()      # (and none while interrupting: a collection could close another
     gc.disable()      # test's generator, whose Ctrl-C Python prints and drops)
     try:
         while True:
-            net, optimizer = make("sgd")
+            net, optimizer, extra = made()
             seen, interrupted = [0], False
 
             def tracer(frame, event, arg, k=k):
@@ -540,7 +535,7 @@ def test_every_ctrl_c_as_a_function_of_train_begins_reaches_the_caller(mode):
 
             sys.settrace(tracer)
             try:
-                run(net, optimizer)
+                run(net, optimizer, extra)
             except KeyboardInterrupt:
                 interrupted = True
             finally:
@@ -554,4 +549,43 @@ def test_every_ctrl_c_as_a_function_of_train_begins_reaches_the_caller(mode):
             k += 1
     finally:
         gc.enable()
+    return k, lost, torn
+
+
+@pytest.mark.parametrize("mode", ["eager", "jit", "numpy"])
+def test_every_ctrl_c_as_a_function_of_train_begins_reaches_the_caller(mode):
+    """Found by interrupting nn.train at every function of nn and autograd it enters
+    (nn/layers.py included): as train checked the parameters before the first step, it
+    took the first of them from the network's generator and left that unfinished, and a
+    Ctrl-C that landed as Python closed it (a call into the generator's frame) was
+    printed ("Exception ignored in: <generator object MLP._named_parameters...>") and
+    dropped: training went on to the end.  So were others as the jit traced the loss (the
+    generators that any() left unfinished in _Emitter.needs_grad).  Oracle: a SIGINT was
+    sent (the k-th entry was reached), so the KeyboardInterrupt reaches the caller, and
+    the state is the one before the call or after it, as the same call uninterrupted
+    leaves it."""
+    if mode == "numpy":
+        pytest.importorskip("numpy")
+    k, lost, torn = _every_ctrl_c_reaches_the_caller(
+        lambda net, optimizer: None,
+        lambda net, optimizer, _: train(net, optimizer, mode, X[:BATCH], Y[:BATCH], 1))
     assert k > 50 and lost == [] and torn == []
+
+
+def _batched(step, rows):
+    step.batch(rows, mean=True)
+    return step
+
+
+def test_every_ctrl_c_as_a_function_of_a_jitted_batch_of_an_array_begins_reaches_the_caller():
+    """The per-step API, net.jit_loss().batch(rows) with the rows a numpy array: its
+    check of the rows for plain floats left a generator unfinished at the first row of
+    numpy floats, and a Ctrl-C as Python closed it was printed and dropped (the gradients
+    were added as if none had come).  Oracle: as above, the state (every .grad) before
+    the call or after it, and the KeyboardInterrupt reaches the caller."""
+    np = pytest.importorskip("numpy")
+    rows = np.array([x + y for x, y in zip(X, Y)])
+    k, lost, torn = _every_ctrl_c_reaches_the_caller(
+        lambda net, optimizer: _batched(net.jit_loss(), rows),   # traced and built here
+        lambda net, optimizer, step: step.batch(rows, mean=True))
+    assert k > 3 and lost == [] and torn == []
