@@ -398,6 +398,9 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     does any other error that stops training (a step's, on_epoch's).
     """
     training_loss = _training_loss(loss, reduction)
+    if (backend == "numpy" and (on_epoch is not None or callable(progress))
+            and not (isinstance(epochs, int) and epochs == 1)):   # (epochs checked below)
+        inputs = _own_copy(inputs)
     samples, matrix = _samples(net, inputs, targets, training_loss, arrays=backend == "numpy")
     epochs = _positive_int("epochs", epochs)
     size = len(samples) if batch is None else _positive_int("batch", batch)
@@ -790,6 +793,16 @@ def _samples(net, inputs, targets, loss, arrays=False):
         return list(zip(rows, plain)), matrix
     return [(x, loss.targets(y, n_out, f"train: sample {i}"))
             for i, (x, y) in enumerate(zip(rows, targets), 1)], matrix
+
+
+def _own_copy(inputs):
+    """A copy of ``inputs`` when it is a numpy array, which the numpy backend trains on as
+    it is (the Python backend reads the lists it made of it): a function of the caller's
+    that runs between epochs (on_epoch, progress) may change it in place, and the
+    epochs after would train on numbers that were never checked."""
+    if getattr(inputs, "__array_interface__", None) is None or not hasattr(inputs, "copy"):
+        return inputs
+    return inputs.copy()
 
 
 def _samples_count(n, what):
