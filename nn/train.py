@@ -285,13 +285,17 @@ def _failed_step(error, net, loss, samples, step, epoch, named=None):
     rows = getattr(error, "train_rows", None)
     if rows is None:
         return None
-    if isinstance(samples, range):      # the matrix program's data: its matrices' rows
-        chosen = [(step.inputs[r].tolist(), step.targets[r].tolist()) for r in rows]
-    else:
-        chosen = [samples[r] for r in rows]
+    chosen = _rows_of(samples, step, rows)
     named = named or (lambda sample, err: _in_data(err, sample, epoch))
     return _loss_error(net, loss, [x for x, _ in chosen], [y for _, y in chosen],
                        lambda err, i: named(rows[i - 1] + 1, err))
+
+
+def _rows_of(samples, step, rows):
+    """``[(input list, target list), ...]`` of the data set's samples ``rows`` (0-based)."""
+    if isinstance(samples, range):      # the matrix program's data: its matrices' rows
+        return [(step.inputs[r].tolist(), step.targets[r].tolist()) for r in rows]
+    return [samples[r] for r in rows]
 
 
 def compiled_loss(net, loss, n_inputs, backend="python"):
@@ -498,12 +502,35 @@ def _overflowed(error, net, loss, samples, step, order, epoch, optimizer, histor
         return TrainingDiverged(f"train: a number overflowed in epoch {epoch} "
                                 f"({_rate(optimizer)}); try a smaller lr. {error}", history)
     sample, cause = found
-    advice = ("before any step of this run, so not lr: that sample's numbers or the weights "
-              "it started from are too large" if epoch == 1 and rows == order[:len(rows)]
-              else "try a smaller lr")
+    huge = _huge_target(loss, _rows_of(samples, step, [sample - 1])[0][1])
+    if epoch == 1 and rows == order[:len(rows)]:
+        advice = ("before any step of this run, so not lr: that sample's numbers or the "
+                  "weights it started from are too large")
+    elif huge is not None:
+        advice = (f"not lr: its {huge} is past √(largest float) ≈ 1.34e154, so (y − a)² "
+                  f"overflows for any output a of ordinary size; scale the targets")
+    else:
+        advice = "try a smaller lr"
     return TrainingDiverged(f"train: a number overflowed in epoch {epoch} "
                             f"({_rate(optimizer)}) at sample {sample}, {advice}. {cause}",
                             history)
+
+
+#: the squared-error losses of nn, whose (y − a)² overflows for |y| past √(largest float)
+_SQUARED = frozenset({"half_squared_error", "sum_squared_error", "half_mean_squared_error"})
+
+
+def _huge_target(loss, targets):
+    """``"target j = y"`` for the first of a sample's ``targets`` whose square is past the
+    largest float, under one of nn's squared-error losses: (y − a)² then overflows for
+    every output a that is not within 1.34e154 of y, however small lr is; else None."""
+    if not (loss.known and loss.name in _SQUARED):
+        return None
+    limit = math.sqrt(sys.float_info.max)
+    for j, y in enumerate(targets, 1):    # (a loop: no generator left to be closed)
+        if abs(y) > limit:
+            return f"target {j} = {y!r}"
+    return None
 
 
 def _following(on_epoch, net, optimizer):
