@@ -401,32 +401,38 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     the last complete step; the KeyboardInterrupt propagates, with ``.history``, as
     does any other error that stops training (a step's, on_epoch's).
     """
-    training_loss = _training_loss(loss, reduction)
-    if (backend == "numpy" and (on_epoch is not None or callable(progress))
-            and not (isinstance(epochs, int) and epochs == 1)):   # (epochs checked below)
-        inputs = _own_copy(inputs)
-    samples, matrix = _samples(net, inputs, targets, training_loss, arrays=backend == "numpy")
-    epochs = _positive_int("epochs", epochs)
-    size = len(samples) if batch is None else _positive_int("batch", batch)
-    seed, rng = _shuffler(shuffle, seed)
-    follow = optimizer is None         # train's own SGD steps what the network trains
-    optimizer = _optimizer(optimizer, net, lr, momentum)
-    report = reporter(progress, every, epochs, sys.stdout)
-    if on_epoch is not None and not callable(on_epoch):
-        raise TypeError(f"train: on_epoch must be a function on_epoch(epoch, loss), "
-                        f"got {short_repr(on_epoch)}")
-    _callbacks_take_their_arguments(training_loss, on_epoch, progress, step)
-    _parameters_are_floats(net, backend)
-    if backend not in ("python", "numpy"):
-        raise ValueError(f"train: backend must be 'python' or 'numpy', got {backend!r}")
-    if not (isinstance(jit, bool) or (isinstance(jit, str) and jit == "auto")):
-        raise ValueError(f"train: jit must be 'auto', True or False, got {short_repr(jit)}")
-    if backend == "numpy" and (step is not None or jit is False):
-        raise ValueError("train: backend='numpy' runs compiled steps; leave out step= and "
-                         "jit=False")
-    if backend == "numpy":
-        refuse_hooked("train(backend='numpy')", _hooked_parameters(net))
-    history = History(loss=training_loss.name, reduction=training_loss.reduction, seed=seed)
+    history = History()   # (filled in below; a Ctrl-C before the first epoch gets it empty)
+    try:   # the checks: a large data set takes a while, and Ctrl-C may land there too
+        training_loss = _training_loss(loss, reduction)
+        history.loss, history.reduction = training_loss.name, training_loss.reduction
+        if (backend == "numpy" and (on_epoch is not None or callable(progress))
+                and not (isinstance(epochs, int) and epochs == 1)):   # (epochs checked below)
+            inputs = _own_copy(inputs)
+        samples, matrix = _samples(net, inputs, targets, training_loss, arrays=backend == "numpy")
+        epochs = _positive_int("epochs", epochs)
+        size = len(samples) if batch is None else _positive_int("batch", batch)
+        seed, rng = _shuffler(shuffle, seed)
+        follow = optimizer is None         # train's own SGD steps what the network trains
+        optimizer = _optimizer(optimizer, net, lr, momentum)
+        report = reporter(progress, every, epochs, sys.stdout)
+        if on_epoch is not None and not callable(on_epoch):
+            raise TypeError(f"train: on_epoch must be a function on_epoch(epoch, loss), "
+                            f"got {short_repr(on_epoch)}")
+        _callbacks_take_their_arguments(training_loss, on_epoch, progress, step)
+        _parameters_are_floats(net, backend)
+        if backend not in ("python", "numpy"):
+            raise ValueError(f"train: backend must be 'python' or 'numpy', got {backend!r}")
+        if not (isinstance(jit, bool) or (isinstance(jit, str) and jit == "auto")):
+            raise ValueError(f"train: jit must be 'auto', True or False, got {short_repr(jit)}")
+        if backend == "numpy" and (step is not None or jit is False):
+            raise ValueError("train: backend='numpy' runs compiled steps; leave out step= and "
+                             "jit=False")
+        if backend == "numpy":
+            refuse_hooked("train(backend='numpy')", _hooked_parameters(net))
+        history.seed = seed
+    except KeyboardInterrupt as stop:
+        _interrupted(stop, history)
+        raise
     try:   # a trace of the loss can be stopped too (Ctrl-C): with the empty history
         if backend == "numpy":
             step, history.jit = _numpy_step(net, training_loss, samples, optimizer,
@@ -441,9 +447,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
         history.jit = getattr(step, "jitted", history.jit)
         stop.history = history   # type: ignore[attr-defined]
         if isinstance(stop, KeyboardInterrupt):
-            engine.add_note(stop, f"train: interrupted after {len(history)} complete epoch(s); "
-                            f"the network and the optimiser are as after the last complete "
-                            f"step (.history holds the finished epochs' losses)")
+            _interrupted(stop, history)
         named = _type_error_of_the_loss(stop, training_loss)
         if named is None:
             raise
@@ -451,6 +455,15 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
         raise named from stop
     history.jit = getattr(step, "jitted", history.jit)
     return history
+
+
+def _interrupted(stop, history):
+    """The KeyboardInterrupt ``stop`` that stopped :func:`train`: its ``.history`` (the
+    finished epochs) and the note saying so."""
+    stop.history = history
+    engine.add_note(stop, f"train: interrupted after {len(history)} complete epoch(s); "
+                    f"the network and the optimiser are as after the last complete "
+                    f"step (.history holds the finished epochs' losses)")
 
 
 def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_epoch,

@@ -589,3 +589,60 @@ def test_every_ctrl_c_as_a_function_of_a_jitted_batch_of_an_array_begins_reaches
         lambda net, optimizer: _batched(net.jit_loss(), rows),   # traced and built here
         lambda net, optimizer, step: step.batch(rows, mean=True))
     assert k > 3 and lost == [] and torn == []
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_ctrl_c_as_train_checks_its_arguments_and_data_has_the_empty_history(backend):
+    """Found by interrupting nn.train at every function it enters: those met as it
+    checked its arguments and data (which takes a while for a large data set), raised a
+    KeyboardInterrupt without .history or the note, so ``except KeyboardInterrupt as e:
+    e.history`` raised AttributeError there (and only there).  Oracle: the uninterrupted
+    run's history, of which every interrupt's .history is a prefix (empty before the
+    first epoch), with the note counting its epochs."""
+    import sys
+    np = pytest.importorskip("numpy") if backend == "numpy" else None
+    inputs = np.array(X[:4]) if np is not None else X[:4]
+
+    def run(net):
+        return list(nn.train(net, inputs, Y[:4], epochs=2, batch=2, lr=0.3, progress=False,
+                             backend=backend, jit=False if backend == "python" else "auto"))
+
+    full = run(nn.MLP([2, 1], seed=5))
+    k, wrong = 1, []
+    gc.collect()
+    gc.disable()
+    try:
+        while True:
+            seen, caught, net = [0], None, nn.MLP([2, 1], seed=5)
+            begun = []      # counting from train's first check (a Ctrl-C as the call itself
+                            # begins, in its decorator's wrapper, comes before train has)
+
+            def tracer(frame, event, arg, k=k):
+                if event == "call" and frame.f_code.co_name == "_training_loss":
+                    begun.append(True)
+                if begun and event == "call" and ("/nn/" in frame.f_code.co_filename
+                                                  or "/autograd/" in frame.f_code.co_filename):
+                    seen[0] += 1
+                    if seen[0] == k:
+                        sys.settrace(None)
+                        signal.raise_signal(signal.SIGINT)
+
+            sys.settrace(tracer)
+            try:
+                run(net)
+            except KeyboardInterrupt as stop:
+                caught = stop
+            finally:
+                sys.settrace(None)
+            if caught is not None:
+                history = getattr(caught, "history", None)
+                note = f"train: interrupted after {len(history or [])} complete epoch(s)"
+                if (history is None or list(history) != full[:len(history)]
+                        or not any(n.startswith(note) for n in getattr(caught, "__notes__", ()))):
+                    wrong.append(k)
+            if seen[0] < k:
+                break
+            k += 1
+    finally:
+        gc.enable()
+    assert k > 50 and wrong == []
