@@ -535,7 +535,7 @@ class _Emitter:
                     if id(node) in self.rows and needs.get(id(node)):
                         self.emit(1, f"U_{self.rows[id(node)][0]} = []")
                 for group in self.groups.values():
-                    if any(needs.get(id(z)) for z in group["members"]):
+                    if any(map(needs.get, map(id, group["members"]))):
                         self.emit(1, f"S_{group['name']} = []")
             self.emit(1, "total = 0.0")
             target = f"{', '.join(args)}{',' if len(args) == 1 else ''}" if args else "_"
@@ -556,7 +556,7 @@ class _Emitter:
                 self.emit(1, "# wide rows: ∂Σ/∂w_k = Σ_samples a_k g_z, summed in C, in "
                              "sample order")
                 for group in self.groups.values():
-                    if any(needs.get(id(z)) for z in group["members"]):
+                    if any(map(needs.get, map(id, group["members"]))):
                         self.emit(1, f"T_{group['name']} = tuple(zip(*S_{group['name']}))"
                                      f"  # each input over the samples")
                 for row, group in rows:
@@ -587,7 +587,9 @@ class _Emitter:
         if self.input_grads:
             needs.update((id(n), True) for n in g.inputs)
         for node in g.derived:
-            if node not in g.detached and any(needs.get(id(p)) for p in node._prev):
+            # (maps, not a generator: one that any() leaves unfinished is closed, and a
+            # Ctrl-C as it closes would be printed and dropped by Python)
+            if node not in g.detached and any(map(needs.get, map(id, node._prev))):
                 needs[id(node)] = True
         # only what the root's backward reaches: not through a node made under no_grad()
         # (a parameter only such nodes read gets no gradient, and its .grad stays as it is)

@@ -285,13 +285,17 @@ def _failed_step(error, net, loss, samples, step, epoch, named=None):
     rows = getattr(error, "train_rows", None)
     if rows is None:
         return None
-    if isinstance(samples, range):      # the matrix program's data: its matrices' rows
-        chosen = [(step.inputs[r].tolist(), step.targets[r].tolist()) for r in rows]
-    else:
-        chosen = [samples[r] for r in rows]
+    chosen = _rows_of(samples, step, rows)
     named = named or (lambda sample, err: _in_data(err, sample, epoch))
     return _loss_error(net, loss, [x for x, _ in chosen], [y for _, y in chosen],
                        lambda err, i: named(rows[i - 1] + 1, err))
+
+
+def _rows_of(samples, step, rows):
+    """``[(input list, target list), ...]`` of the data set's samples ``rows`` (0-based)."""
+    if isinstance(samples, range):      # the matrix program's data: its matrices' rows
+        return [(step.inputs[r].tolist(), step.targets[r].tolist()) for r in rows]
+    return [samples[r] for r in rows]
 
 
 def compiled_loss(net, loss, n_inputs, backend="python"):
@@ -397,29 +401,38 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
     the last complete step; the KeyboardInterrupt propagates, with ``.history``, as
     does any other error that stops training (a step's, on_epoch's).
     """
-    training_loss = _training_loss(loss, reduction)
-    samples, matrix = _samples(net, inputs, targets, training_loss, arrays=backend == "numpy")
-    epochs = _positive_int("epochs", epochs)
-    size = len(samples) if batch is None else _positive_int("batch", batch)
-    seed, rng = _shuffler(shuffle, seed)
-    follow = optimizer is None         # train's own SGD steps what the network trains
-    optimizer = _optimizer(optimizer, net, lr, momentum)
-    report = reporter(progress, every, epochs, sys.stdout)
-    if on_epoch is not None and not callable(on_epoch):
-        raise TypeError(f"train: on_epoch must be a function on_epoch(epoch, loss), "
-                        f"got {short_repr(on_epoch)}")
-    _callbacks_take_their_arguments(training_loss, on_epoch, progress, step)
-    _parameters_are_floats(net, backend)
-    if backend not in ("python", "numpy"):
-        raise ValueError(f"train: backend must be 'python' or 'numpy', got {backend!r}")
-    if not (isinstance(jit, bool) or (isinstance(jit, str) and jit == "auto")):
-        raise ValueError(f"train: jit must be 'auto', True or False, got {short_repr(jit)}")
-    if backend == "numpy" and (step is not None or jit is False):
-        raise ValueError("train: backend='numpy' runs compiled steps; leave out step= and "
-                         "jit=False")
-    if backend == "numpy":
-        refuse_hooked("train(backend='numpy')", _hooked_parameters(net))
-    history = History(loss=training_loss.name, reduction=training_loss.reduction, seed=seed)
+    history = History()   # (filled in below; a Ctrl-C before the first epoch gets it empty)
+    try:   # the checks: a large data set takes a while, and Ctrl-C may land there too
+        training_loss = _training_loss(loss, reduction)
+        history.loss, history.reduction = training_loss.name, training_loss.reduction
+        if (backend == "numpy" and (on_epoch is not None or callable(progress))
+                and not (isinstance(epochs, int) and epochs == 1)):   # (epochs checked below)
+            inputs = _own_copy(inputs)
+        samples, matrix = _samples(net, inputs, targets, training_loss, arrays=backend == "numpy")
+        epochs = _positive_int("epochs", epochs)
+        size = len(samples) if batch is None else _positive_int("batch", batch)
+        seed, rng = _shuffler(shuffle, seed)
+        follow = optimizer is None         # train's own SGD steps what the network trains
+        optimizer = _optimizer(optimizer, net, lr, momentum)
+        report = reporter(progress, every, epochs, sys.stdout)
+        if on_epoch is not None and not callable(on_epoch):
+            raise TypeError(f"train: on_epoch must be a function on_epoch(epoch, loss), "
+                            f"got {short_repr(on_epoch)}")
+        _callbacks_take_their_arguments(training_loss, on_epoch, progress, step)
+        _parameters_are_floats(net, backend)
+        if backend not in ("python", "numpy"):
+            raise ValueError(f"train: backend must be 'python' or 'numpy', got {backend!r}")
+        if not (isinstance(jit, bool) or (isinstance(jit, str) and jit == "auto")):
+            raise ValueError(f"train: jit must be 'auto', True or False, got {short_repr(jit)}")
+        if backend == "numpy" and (step is not None or jit is False):
+            raise ValueError("train: backend='numpy' runs compiled steps; leave out step= and "
+                             "jit=False")
+        if backend == "numpy":
+            refuse_hooked("train(backend='numpy')", _hooked_parameters(net))
+        history.seed = seed
+    except KeyboardInterrupt as stop:
+        _interrupted(stop, history)
+        raise
     try:   # a trace of the loss can be stopped too (Ctrl-C): with the empty history
         if backend == "numpy":
             step, history.jit = _numpy_step(net, training_loss, samples, optimizer,
@@ -434,9 +447,7 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
         history.jit = getattr(step, "jitted", history.jit)
         stop.history = history   # type: ignore[attr-defined]
         if isinstance(stop, KeyboardInterrupt):
-            engine.add_note(stop, f"train: interrupted after {len(history)} complete epoch(s); "
-                            f"the network and the optimiser are as after the last complete "
-                            f"step (.history holds the finished epochs' losses)")
+            _interrupted(stop, history)
         named = _type_error_of_the_loss(stop, training_loss)
         if named is None:
             raise
@@ -444,6 +455,15 @@ def train(net: MLP, inputs: Sequence[Sequence[float]] | np.ndarray,
         raise named from stop
     history.jit = getattr(step, "jitted", history.jit)
     return history
+
+
+def _interrupted(stop, history):
+    """The KeyboardInterrupt ``stop`` that stopped :func:`train`: its ``.history`` (the
+    finished epochs) and the note saying so."""
+    stop.history = history
+    engine.add_note(stop, f"train: interrupted after {len(history)} complete epoch(s); "
+                    f"the network and the optimiser are as after the last complete "
+                    f"step (.history holds the finished epochs' losses)")
 
 
 def _epochs(step, net, loss, optimizer, samples, size, epochs, rng, report, on_epoch,
@@ -495,12 +515,35 @@ def _overflowed(error, net, loss, samples, step, order, epoch, optimizer, histor
         return TrainingDiverged(f"train: a number overflowed in epoch {epoch} "
                                 f"({_rate(optimizer)}); try a smaller lr. {error}", history)
     sample, cause = found
-    advice = ("before any step of this run, so not lr: that sample's numbers or the weights "
-              "it started from are too large" if epoch == 1 and rows == order[:len(rows)]
-              else "try a smaller lr")
+    huge = _huge_target(loss, _rows_of(samples, step, [sample - 1])[0][1])
+    if epoch == 1 and rows == order[:len(rows)]:
+        advice = ("before any step of this run, so not lr: that sample's numbers or the "
+                  "weights it started from are too large")
+    elif huge is not None:
+        advice = (f"not lr: its {huge} is past √(largest float) ≈ 1.34e154, so (y − a)² "
+                  f"overflows for any output a of ordinary size; scale the targets")
+    else:
+        advice = "try a smaller lr"
     return TrainingDiverged(f"train: a number overflowed in epoch {epoch} "
                             f"({_rate(optimizer)}) at sample {sample}, {advice}. {cause}",
                             history)
+
+
+#: the squared-error losses of nn, whose (y − a)² overflows for |y| past √(largest float)
+_SQUARED = frozenset({"half_squared_error", "sum_squared_error", "half_mean_squared_error"})
+
+
+def _huge_target(loss, targets):
+    """``"target j = y"`` for the first of a sample's ``targets`` whose square is past the
+    largest float, under one of nn's squared-error losses: (y − a)² then overflows for
+    every output a that is not within 1.34e154 of y, however small lr is; else None."""
+    if not (loss.known and loss.name in _SQUARED):
+        return None
+    limit = math.sqrt(sys.float_info.max)
+    for j, y in enumerate(targets, 1):    # (a loop: no generator left to be closed)
+        if abs(y) > limit:
+            return f"target {j} = {y!r}"
+    return None
 
 
 def _following(on_epoch, net, optimizer):
@@ -681,7 +724,9 @@ def _parameters_are_floats(net, backend):
     the numpy backend trained last is not read again (reading writes back) unless its
     arrays hold a NaN or ±inf."""
     named = getattr(net, "_named_parameters", tuple)
-    store = store_of([p for _, p in islice(named(), 1)])
+    with deferred_interrupts():     # the generator left unfinished is closed in here: a
+        first = [p for _, p in islice(named(), 1)]   # Ctrl-C as it closes is held, not
+    store = store_of(first)                           # printed and dropped by Python
     if store is not None:
         if backend == "numpy" and store.finite():
             return
@@ -788,6 +833,16 @@ def _samples(net, inputs, targets, loss, arrays=False):
         return list(zip(rows, plain)), matrix
     return [(x, loss.targets(y, n_out, f"train: sample {i}"))
             for i, (x, y) in enumerate(zip(rows, targets), 1)], matrix
+
+
+def _own_copy(inputs):
+    """A copy of ``inputs`` when it is a numpy array, which the numpy backend trains on as
+    it is (the Python backend reads the lists it made of it): a function of the caller's
+    that runs between epochs (on_epoch, progress) may change it in place, and the
+    epochs after would train on numbers that were never checked."""
+    if getattr(inputs, "__array_interface__", None) is None or not hasattr(inputs, "copy"):
+        return inputs
+    return inputs.copy()
 
 
 def _samples_count(n, what):

@@ -340,7 +340,8 @@ def test_an_overflow_names_the_sample_of_the_data_set_and_blames_lr_only_after_a
     """A target of 1e300 overflowed ½(y − a)² at sample 3, and the error said '(sample 1
     of the batch)', the wrong sample, and 'try a smaller lr'; at sample 1, before any
     step, lr plays no part.  Now the data set's sample, and lr blamed only after a
-    step.  Oracle: the weights of two hand-written SGD steps on samples 1 and 2."""
+    step (and not for a target whose square overflows: the test below).  Oracle: the
+    weights of two hand-written SGD steps on samples 1 and 2."""
     X, Y = [[0.5], [-0.5], [1.0], [0.0]], [0.2, 0.8, 1e300, 0.1]
     net, twin = (nn.MLP([1, 1], activation="linear", weights=[[[0.3]]], biases=[[0.1]])
                  for _ in range(2))
@@ -348,7 +349,9 @@ def test_an_overflow_names_the_sample_of_the_data_set_and_blames_lr_only_after_a
         nn.train(net, X, Y, epochs=1, lr=0.1, progress=False, jit=jit)
     message = str(caught.value)
     assert message.startswith("train: a number overflowed in epoch 1 (lr=0.1) at sample 3, "
-                              "try a smaller lr. ")
+                              "not lr: its target 1 = 1e+300 is past √(largest float) ≈ "
+                              "1.34e154, so (y − a)² overflows for any output a of ordinary "
+                              "size; scale the targets. ")
     assert "batch" not in message and "\n" not in message
     w, b = 0.3, 0.1
     for x, y in zip(X[:2], Y[:2]):
@@ -361,6 +364,30 @@ def test_an_overflow_names_the_sample_of_the_data_set_and_blames_lr_only_after_a
     assert str(caught.value).startswith("train: a number overflowed in epoch 1 (lr=0.1) at "
                                         "sample 1, before any step of this run, so not lr")
     assert twin.state_dict() == {"w2_11": 0.3, "b2_1": 0.1}
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_target_whose_square_overflows_is_blamed_not_lr(backend):
+    """Found by training on a target of 1e200 at sample 3: 'a number overflowed in epoch 1
+    (lr=0.1) at sample 3, try a smaller lr', though (y − a)² overflows for that y whatever
+    lr is.  Oracle: a learning rate 10^11 times smaller overflows at the same sample
+    (so lr is not the cause: (1e200 − a)² > 1.8e308 for any a of ordinary size), and a
+    run that does diverge by lr, with ordinary targets, is still told to lower it."""
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    X, Y = [[0.5], [-0.5], [1.0], [0.0]], [0.2, 0.8, 1e200, 0.1]
+    for lr in (0.1, 1e-12):
+        net = nn.MLP([1, 1], activation="linear", weights=[[[0.3]]], biases=[[0.1]])
+        with pytest.raises(nn.TrainingDiverged) as caught:
+            nn.train(net, X, Y, epochs=1, lr=lr, progress=False, backend=backend)
+        assert str(caught.value).startswith(
+            f"train: a number overflowed in epoch 1 (lr={lr}) at sample 3, not lr: its "
+            f"target 1 = 1e+200 is past √(largest float) ≈ 1.34e154, so (y − a)² overflows "
+            f"for any output a of ordinary size; scale the targets. ")
+    net = nn.MLP([1, 1], activation="linear", weights=[[[0.3]]], biases=[[0.1]])
+    with pytest.raises(nn.TrainingDiverged, match=r"try a smaller lr"):
+        nn.train(net, X[:2] * 3, Y[:2] * 3, epochs=30, lr=1e100, progress=False,
+                 backend=backend)
 
 
 @pytest.mark.parametrize("backend", ["python", "numpy"])

@@ -601,3 +601,33 @@ def test_batch_of_inputs_and_targets_apart_says_what_to_pass(backend):
         w1, w2, b = (net.named_parameters()[name].grad for name in ("w2_11", "w2_12", "b2_1"))
         assert close(w1, float(error @ X[:, 0])) and close(w2, float(error @ X[:, 1]))
         assert close(b, float(error.sum()))
+
+
+@pytest.mark.parametrize("change", ["scaled", "nan"])
+def test_inputs_changed_in_place_by_on_epoch_do_not_change_the_training(change):
+    """nn.train(backend="numpy") trained on the caller's input array as it was, not a
+    copy, so an on_epoch that changed it in place (X *= 2, or a NaN put in) changed the
+    epochs after, which the Python backend (reading the lists it made) did not: a NaN
+    put in gave "TrainingDiverged: train: the loss became nan in epoch 2 (lr=0.3); try a
+    smaller lr" for data that was checked finite before the first step.  Oracle: the
+    same training on a copy of the array that nothing changes, bit for bit."""
+    X = np.array([[0.1, -0.4], [0.9, 0.3], [-0.5, 0.8], [0.2, 0.2], [1.0, -1.0]])
+    Y = np.array([[0.2], [0.9], [0.4], [0.5], [0.1]])
+
+    def run(inputs, on_epoch):
+        net = nn.MLP([2, 3, 1], activation=["tanh", "sigmoid"], seed=5)
+        optimizer = nn.SGD(net.parameters(), lr=0.3, momentum=0.9)
+        history = nn.train(net, inputs, Y, epochs=3, batch=2, shuffle=True, seed=1,
+                           optimizer=optimizer, progress=False, backend="numpy",
+                           on_epoch=on_epoch)
+        return list(history), net.state_dict(), optimizer.state_dict()
+
+    expected = run(X.copy(), None)
+
+    def changes_the_data(epoch, loss):
+        if change == "scaled":
+            X[:] = X * 2.0
+        else:
+            X[0, 0] = np.nan
+
+    assert run(X, changes_the_data) == expected
