@@ -397,7 +397,9 @@ def _picture(char, keep):
     return f"<U+{code:04X}>"
 
 
-_GRADIENT = re.compile(r"^∂(\(.+\)|[^/]+)/∂(.+)$")
+#: a gradient's name as :func:`autograd.higher.gradient_name` writes it, ``∂L/∂w1`` or
+#: ``∂(∂L/∂w1)/∂w2`` (fullmatch, every character: a name ending in a newline is not one)
+_GRADIENT = re.compile(r"∂(\(.+\)|[^/]+)/∂(.+)", re.DOTALL)
 
 
 _LATEX_SPECIALS = {c: "\\" + c for c in "_#%&${}"}
@@ -409,10 +411,10 @@ def latex(name):
     """The name in LaTeX: ``w2_11`` -> ``w^{2}_{11}``, ``net2`` -> ``\\mathit{net}_{2}``,
     ``x1(2)`` -> ``x_{1}^{(2)}``, a gradient's ``∂L/∂w1`` -> ``\\frac{\\partial L}{\\partial w_{1}}``;
     other names as ``\\mathrm{...}``."""
-    gradient = _GRADIENT.match(name) if isinstance(name, str) else None
+    gradient = _GRADIENT.fullmatch(name) if isinstance(name, str) else None
     if gradient:
         top, below = gradient.groups()
-        if top.startswith("("):
+        if top.startswith("(") and top.endswith(")"):   # ∂(a/∂x, of an output "(a": no brackets
             top = f"\\left({latex(top[1:-1])}\\right)"
         else:
             top = latex(top)
