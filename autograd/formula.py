@@ -270,8 +270,9 @@ _FROM_SCRIPTS = names.FROM_SCRIPTS
 _PRIMES = "'′"
 #: a name with a space in parentheses: (my weight)
 _SPACED_NAME = re.compile(r"\(\s*([^()\s+\-−*·/×^=<>|,](?=[^()]*\s)[^()+\-−*·/×^=<>|,]{0,200}?)\s*\)")
-#: the characters of a run: letters, digits (not ² ³), _ and primes
-_RUN = re.compile(r"(?:[^\W⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉]|['′])+")
+#: the characters of a run: letters, digits (not ² ³), _, primes and the combining marks
+#: after a letter (x̂, a⃗: no precomposed letter has them)
+_RUN = re.compile(rf"(?:[^\W⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉]|['′{names.COMBINING}])+")
 #: an opening parenthesis ahead, perhaps after spaces and LaTeX's \left
 _OPENS = re.compile(r"(?:\s|\\left|\\[bB]ig[lr]?)*[(\[{]")
 _COMMAND = lazy(r"\\([A-Za-z]+|.)")
@@ -1871,6 +1872,8 @@ def read_formula(text, root, where="check", wrt=None):
         raise FormulaError(f"{where}: the formula has {len(text):,} characters; at most "
                            f"{LONGEST_TEXT:,} are read (LONGEST_TEXT)")
     text = text.split(LATEX_WHERE, 1)[0]      # explain's LaTeX: its labels' definitions after
+    if not text.isascii():                    # ŷ as y and U+0302 is the ŷ of a name (spelling)
+        text = unicodedata.normalize("NFC", text)
     nodes = graph.all_nodes(root)
     reader = _Reader(text, nodes, where)
     if wrt is not None and (line := reader.statement_about(root, wrt)) is not None:

@@ -106,11 +106,20 @@ def matrix_entry(name):
     return found.group(1), int(found.group(5)), int(found.group(6))
 
 
+#: the combining marks (Unicode's blocks of them): the accents a letter takes, as in x̂
+#: (x and U+0302) or a⃗ (a and U+20D7), a regex character class's inside
+COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+
+
 def spelling(name):
     """What a name says, whichever way it is written: ``w1`` and ``w_1`` (as Desmos
     writes w₁) give the same, as do ``a^2_1`` and ``a2_1`` (a node named as LaTeX writes
     it) and ``w₁`` or ``β₁`` (a node named as printed) and ``w_1`` or ``β_1`` (as a
-    formula reads them), and ``y_{out}`` and ``y_out``; a name outside the scheme is itself."""
+    formula reads them), and ``y_{out}`` and ``y_out``, and a letter with an accent
+    precomposed (ŷ, U+0177) or as a letter and a combining mark (y, U+0302), which
+    look the same (Unicode's NFC); a name outside the scheme is itself."""
+    if isinstance(name, str) and not name.isascii():
+        name = unicodedata.normalize("NFC", name)
     n = parse(name)
     if n is None and isinstance(name, str) and ("^" in name or "{" in name):
         flat = plain(name)
