@@ -162,6 +162,22 @@ def test_name_must_be_a_string():
         Value(1.0, kind="weight")
 
 
+
+def test_a_name_that_is_not_a_str_is_refused_in_one_line():
+    """A 2x2 array given as a name, or as micrograd's label, was refused with its repr
+    as numpy prints it, over two lines ("got ndarray array([[1, 2],\\n       [3, 4]])").
+    Oracle: the one line written out by hand."""
+    array = pytest.importorskip("numpy").array([[1, 2], [3, 4]])
+    shown = "got ndarray array([[1, 2], [3, 4]])"
+    for make, message in ((lambda: Value(1.0, name=array), f"Value name must be a str, {shown}"),
+                          (lambda: Value(1.0).named(array), f"Value name must be a str, {shown}"),
+                          (lambda: Value(1.0, label=array), f"Value label must be a str, {shown}"),
+                          (lambda: Value(1.0, (), "", array, label="a"),
+                           "Value() got micrograd's label twice: array([[1, 2], [3, 4]]) and 'a'")):
+        with pytest.raises(TypeError) as refused:
+            make()
+        assert str(refused.value) == message
+
 def test_value_of_a_value_is_refused_instead_of_cutting_the_graph():
     w = Value(0.5, name="w")
     with pytest.raises(TypeError, match=r"Value\(\) got a Value \(an unnamed mul node = 1\.0\).*Value\(v\.data\)"):
