@@ -31,8 +31,8 @@ LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
              ``\\left|a\\right|``, ``\\geq``,
              and each op's own command: {latex}; the frame a formula is pasted
              in is read as spaces: ``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``,
-             ``\\begin{equation}…\\end{equation}``, a line break ``\\\\`` and the ``,`` or ``.`` ending
-             the sentence the formula is in
+             ``\\begin{equation}…\\end{equation}``, a line break ``\\\\``, the ``,`` or ``.`` ending
+             the sentence the formula is in, and Markdown's code: ```…```, a fence of ``` (```math)
 left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w_1} =``
              (a name with a space in parentheses, ``∂(the loss)/∂(my weight) =``)
              (``\\mathrm{d}`` for d too; ``&=`` as in an align environment, also on the
@@ -475,10 +475,14 @@ def _closing_brace(text, i):
 #: what may follow a displayed formula's closing punctuation (its ``,`` or ``.`` in a
 #: sentence): spaces and the frame's end, ``$$``, ``\\]``, ``\\\\``, ``\\end{align}``
 _SENTENCE_END = lazy(r"(?:\s|\$|\\[\])\\]|\\end\s*\{[^{}]*\})*\Z")
-#: the characters around a formula in $...$ or $$...$$
-_FRAMING = "$ \t\r\n"
-#: the frame a pasted formula may open with: $, $$, \(, \[ or \begin{equation}
-_FRAME = lazy(r"\s*(?:\$+|\\[(\[]|\\begin\s*\{[^{}]*\})?")
+#: the characters around a formula in $...$ or $$...$$, or pasted as Markdown's code,
+#: `...` or in a fence of ```
+_FRAMING = "$` \t\r\n"
+#: a Markdown fence's opening line with the language it names: ```python, ```math
+_FENCE_TAG = r"`{3,}[ \t]*[A-Za-z][\w+-]*[ \t]*\r?\n"
+_FENCE_OPENING = lazy(rf"[{_FRAMING}]*?{_FENCE_TAG}")
+#: the frame a pasted formula may open with: $, $$, \(, \[, \begin{equation}, ` or a fence
+_FRAME = lazy(rf"\s*(?:\$+|{_FENCE_TAG}|`+|\\[(\[]|\\begin\s*\{{[^{{}}]*\}})?")
 
 
 def _number_text(tree):
@@ -798,8 +802,8 @@ class _Reader:
                 if i >= n:
                     break
             ch = text[i]
-            if ch.isspace() or ch == "$" and self._framing(i):   # $...$, $$...$$
-                i += 1
+            if ch.isspace() or ch in "$`" and self._framing(i):   # $...$, $$...$$, `...`
+                i = max(i + 1, self.inside[0]) if ch == "`" else i + 1   # ```python: to the code
             elif ch == "\\":
                 i = self._latex(i, out)
             elif ch in _OPERATORS:
@@ -901,11 +905,15 @@ class _Reader:
             self.fail(pos, symbol, "this comparison is not read")
 
     def _framing(self, i):
-        """True when the ``$`` at ``i`` opens or closes the formula: only spaces and
-        ``$`` before it, or after it (a ``$`` inside a formula is refused)."""
+        """True when the ``$`` or backtick at ``i`` opens or closes the formula: only spaces,
+        ``$`` and backticks before it (and a fence's language, ```python), or after it (a
+        ``$`` inside a formula is refused)."""
         if self.inside is None:                  # where the frame ends and starts again
             text = self.text
-            self.inside = (len(text) - len(text.lstrip(_FRAMING)), len(text.rstrip(_FRAMING)))
+            fence = _FENCE_OPENING.match(text)
+            start = fence.end() if fence else 0
+            self.inside = (start + len(text[start:]) - len(text[start:].lstrip(_FRAMING)),
+                           len(text.rstrip(_FRAMING)))
         return not self.inside[0] <= i < self.inside[1]
 
     def _latex(self, i, out):
