@@ -556,6 +556,7 @@ class _Reader:
             if head and head.end() < len(spelling) and spelling[head.end()] in "^{":
                 self.latex_named.setdefault(head.group(0), []).append((spelling, name))
         self._prefixes = None
+        self._gradients = None           # [(∂L/∂w or its LaTeX, the name)]: _gradient_named
         self.resolved = {}               # piece of text -> graph name or None
         self.found = {}                  # name -> node, in the order the formula names them
         self.functions = {}              # typed function name -> canonical, when they differ
@@ -804,6 +805,10 @@ class _Reader:
             ch = text[i]
             if ch.isspace() or ch in "$`" and self._framing(i):   # $...$, $$...$$, `...`
                 i = max(i + 1, self.inside[0]) if ch == "`" else i + 1   # ```python: to the code
+            elif ch == "\\" and text.startswith("\\frac", i) and \
+                    (gradient := self._gradient_named(i)) is not None:   # as explain's LaTeX
+                out.append(Token("name", gradient[0], i + 1, gradient[0]))
+                i = gradient[1]
             elif ch == "\\":
                 i = self._latex(i, out)
             elif ch in _OPERATORS:
@@ -815,7 +820,11 @@ class _Reader:
                 self._comparison(symbol, i + 1, out)
                 i += len(symbol)
             elif ch == "∂":
-                self._partial(i + 1, ch)
+                gradient = self._gradient_named(i)   # ∂L/∂w, a gradient of grad(create_graph=True)
+                if gradient is None:
+                    self._partial(i + 1, ch)
+                out.append(Token("name", gradient[0], i + 1, gradient[0]))
+                i = gradient[1]
             elif ch == "∧":
                 out.append(Token("and", ch, i + 1))
                 i += 1
@@ -878,10 +887,27 @@ class _Reader:
         out.append(Token("num", found.group(2).translate(_FROM_SCRIPTS), found.start(2) + 1))
         return found.end()
 
+    def _gradient_named(self, i):
+        """``(name, its end)`` of the node whose name starts at ``i`` with ``∂`` (``∂L/∂w1``,
+        as grad() names a gradient and explain writes it) or is written there as
+        :func:`autograd.names.latex` writes it (``\\frac{\\partial L}{\\partial w_{1}}``,
+        as explain's LaTeX does), the longest, not followed by more of a name; else None."""
+        if self._gradients is None:
+            found = [(name, name) for name in self.named if name.startswith("∂")]
+            found += [(names.latex(name), name) for _, name in found]
+            self._gradients = sorted(found, key=lambda pair: len(pair[0]), reverse=True)
+        text = self.text
+        for written, name in self._gradients:
+            if text.startswith(written, i) and not _RUN.match(text, i + len(written)):
+                return name, i + len(written)
+        return None
+
     def _partial(self, pos, typed):
-        self.fail(pos, typed, "∂ is read only in a left-hand side (∂O/∂w1 = ..., "
-                              "\\frac{\\partial O}{\\partial w_1} = ...); write the formula "
-                              "itself with node names")
+        gradients = sorted(n for n in self.named if n.startswith("∂"))
+        named = f" or a node's name ({names.listed(gradients[0])})" if gradients else ""
+        self.fail(pos, typed, f"∂ is read only in a left-hand side (∂O/∂w1 = ..., "
+                              f"\\frac{{\\partial O}}{{\\partial w_1}} = ...){named}; write the "
+                              f"formula itself with node names")
 
     def _prime(self, out, after, i):
         """``f'`` or ``f^{\\prime}`` after a function: its derivative."""

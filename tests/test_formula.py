@@ -10,6 +10,7 @@ import pytest
 
 from autograd import Value, sum_values
 from autograd.check import FormulaError, check, read_formula
+from autograd.explain import explain
 from autograd.cli import main
 from autograd.engine import all_nodes
 from autograd.names import NodeNameError
@@ -1184,3 +1185,28 @@ def test_a_derivative_in_lagranges_notation_as_the_left_hand_side():
         check(L, w, "tanh'(w) = 1 - tanh(w)^2")
     assert "\n" not in str(refused.value)
     assert check(s, z, "σ'(z) = 0.2445")          # a number after it: σ'(z) is the formula
+
+
+def test_a_gradient_node_is_read_by_the_name_explain_gives_it():
+    """grad(y, x, create_graph=True) names its node ∂y/∂x, and explain's paths write
+    "product: ∂y/∂x = 12"; typed back, "∂y/∂x + 6x²" was refused: "∂ is read only in a
+    left-hand side ...; write the formula itself with node names; named nodes: x, z,
+    ∂y/∂x", and explain's LaTeX of it, \\frac{\\partial y}{\\partial x}, was too.
+    Oracle, by hand: y = x³, ∂y/∂x = 3x² = 12 at x = 2, z = (∂y/∂x)·x = 3x³,
+    ∂z/∂x = 9x² = 36 (the paths: ∂y/∂x + x·6x)."""
+    from autograd import grad
+    x = Value(2.0, name="x")
+    (g,) = grad((x ** 3).named("y"), x, create_graph=True)
+    z = (g * x).named("z")
+    z.backward()
+    assert g.name == "∂y/∂x" and "product: ∂y/∂x = 12" in str(explain(z, x))
+    for typed in ("∂y/∂x + 6x²", "(∂y/∂x) + x·6·x", "∂z/∂x = ∂y/∂x + 6x^2", "∂y/∂x+24"):
+        verdict = check(z, x, typed)
+        assert verdict and verdict.formula.evaluate() == 36.0, typed
+    latex = explain(z, x).latex()                  # \left[ \frac{\partial y}{\partial x} \right]
+    assert "\\frac{\\partial y}{\\partial x}" in latex and check(z, x, latex)
+    assert check(z, x, r"\frac{\partial y}{\partial x} + 6x^2")
+    assert not check(z, x, "∂y/∂x·x")                          # 24: a path left out
+    with pytest.raises(FormulaError, match=r"position 1 \('∂'\): ∂ is read only in a left-hand "
+                                           r"side .* or a node's name \(∂y/∂x\); write"):
+        check(z, x, "∂y/∂w + 24")
