@@ -527,6 +527,14 @@ def _braced(name):
     return re.sub(r"([\^_])(\([^(){}]*\))", r"\1{\2}", name)
 
 
+def _latex_spelling(name):
+    """``(names.latex(name),)`` for a name written as LaTeX writes it (``a^{l-1}_{1}`` for
+    ``a^{l-1}_1``: each script braced), as explain's LaTeX writes it; else ()."""
+    if "^" not in name and "{" not in name and not name.startswith("\\"):
+        return ()                                    # (most names: no regex tried)
+    return (names.latex(name),) if names.written_as_latex(name) else ()
+
+
 def _unbraced(typed):
     """A name typed as :func:`_braced` writes it, as named: ``a^{(L-1)}`` is ``a^(L-1)``."""
     return re.sub(r"([\^_])\{\s*(\([^(){}]*\))\s*\}", r"\1\2", typed)
@@ -549,8 +557,8 @@ class _Reader:
         self._inputs_as_layer_one()
         self._one_target_as_y1()
         self.latex_named = {}            # a^3, w^1_{11}: names with LaTeX in them, by their head
-        spelled = [(spelling, name) for name in self.listed
-                   for spelling in dict.fromkeys((name, _braced(name)))]
+        spelled = [(spelling, name) for name in self.listed            # a^{l-1}_1 as latex()
+                   for spelling in dict.fromkeys((name, _braced(name), *_latex_spelling(name)))]
         for spelling, name in sorted(spelled, key=lambda pair: len(pair[0]), reverse=True):
             head = _RUN.match(spelling)
             if head and head.end() < len(spelling) and spelling[head.end()] in "^{":
@@ -759,6 +767,9 @@ class _Reader:
     def _lhs_node(self, typed, written):
         if typed.startswith("(") and typed.endswith(")"):     # (my weight): a name with a space
             typed = typed[1:-1].strip()
+        name = self._name_of(typed) or self._latex_named(typed)   # as named, or as latex() writes it
+        if name is not None and len(self.named[name]) == 1:
+            return self.named[name][0]
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
         typed = _NAMED.sub(lambda found: names.latex_unescaped(found.group(1)), typed)  # leaf_1
         typed = _BRACED_PRIMED.sub(r"\1", typed)         # {y}': y'
@@ -777,6 +788,14 @@ class _Reader:
         if len(matches) > 1:
             names.find_node(self.nodes, name, f"{self.where}: the left-hand side {written}")
         return matches[0]
+
+    def _latex_named(self, typed):
+        """The name :func:`autograd.names.latex` writes as ``typed`` (``a^{l-1}_{1}`` for
+        ``a^{l-1}_1``, spaces aside), when one node's; else None."""
+        key = _latex_key(typed)
+        found = [name for name in self.listed if "^" in name or "{" in name or "\\" in name
+                 if _latex_key(names.latex(name)) == key]
+        return found[0] if len(found) == 1 else None
 
     def _lhs_mismatch(self, written, relation, typed, node, role):
         raise FormulaError(

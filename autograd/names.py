@@ -29,7 +29,8 @@ from .patterns import lazy
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
            "LATEX_LAYER", "layer_suffix", "cut", "plain", "bare", "transposed", "JK",
-           "meant_instead", "latex_unescaped", "LATEX_ESCAPE", "LATEX_LETTER", "LETTER_COMMANDS", "latex_letter",
+           "meant_instead", "latex_unescaped", "written_as_latex", "LATEX_ESCAPE", "LATEX_LETTER",
+           "LETTER_COMMANDS", "latex_letter",
            "LATEX_SAMPLED", "sampled_suffix", "SCRIPTED", "unscripted", "MATRIX_NAME",
            "matrix_entry"]
 
@@ -264,6 +265,13 @@ def _latex_written(name):
     raised = [(s.group(1), s.group(2) if s.group(2) is not None else s.group(3))
               for s in _LATEX_SCRIPT.finditer(scripts)]
     return (base, raised + ([("^", f"({sample.group(2)})")] if sample else []), primes)
+
+
+def written_as_latex(name):
+    """Whether ``name`` is one symbol as LaTeX writes it, letters or a Greek letter's
+    command and their scripts (``w^1_{21}``, ``a^{l-1}_1``, ``\\delta^2_1``): what its
+    scripts hold (a minus, a space) is raised or lowered, no operator of the text."""
+    return _latex_written(name) is not None
 
 
 def _letters(base):

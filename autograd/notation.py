@@ -707,7 +707,10 @@ class Namer:
 def name_precedence(name):
     """How tightly a name binds when written inside an expression: a gradient's
     ``∂L/∂w1`` as a quotient, micrograd's ``x1*w1 + x2*w2`` as the sum it spells,
-    so ``∂(x1*w1)/∂w1`` is bracketed; an ordinary name (w1, y', net2) is atomic."""
+    so ``∂(x1*w1)/∂w1`` is bracketed; an ordinary name (w1, y', net2) is atomic, and so
+    is one written as LaTeX writes it, whatever its scripts hold (``a^{l-1}_1``)."""
+    if _names.written_as_latex(name):
+        return ATOM
     if any(c in name for c in " +-") and not name.startswith("∂"):
         return SUM_P
     if any(c in name for c in "*·/×^"):
