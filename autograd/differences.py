@@ -24,7 +24,7 @@ from typing import SupportsFloat
 from . import graph
 from .explain import engine_gradients
 from .notation import Labels, Namer, TextNotation, number
-from .floats import listlike
+from .floats import listlike, short_repr
 from .value import Value, as_float
 
 __all__ = ["downstream", "reevaluate", "finite_difference", "estimate", "Estimate",
@@ -255,7 +255,7 @@ def gradcheck(fn: Callable[..., Value], inputs: Inputs, eps: float = 1e-6, atol:
     :class:`GradcheckError` naming the worst input unless ``raise_exception=False``.
     """
     if not callable(fn):
-        raise TypeError(f"gradcheck: fn must be callable, got {type(fn).__name__} {fn!r}")
+        raise TypeError(f"gradcheck: fn must be callable, got {type(fn).__name__} {short_repr(fn)}")
     inputs = _as_inputs(inputs)
     out = _call(fn, inputs, "at the given inputs")
     namer = Namer(TextNotation(), Labels(out))   # an unnamed input as the steps of out call it

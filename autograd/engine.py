@@ -638,7 +638,7 @@ def present_visits_with(presenter: Callable[[Value], Callable[[Visit], Any]]) ->
     the engine imports no display code).  Without one, the Visits themselves."""
     if not callable(presenter):
         raise TypeError(f"present_visits_with: expected a callable, got "
-                        f"{type(presenter).__name__} {presenter!r}")
+                        f"{type(presenter).__name__} {short_repr(presenter)}")
     _present_with[:] = [presenter]
 
 
@@ -657,7 +657,7 @@ def _resolve_targets(root, targets, called=None, labels_note=None):
     targets = list(targets)
     for t in targets:
         if not isinstance(t, str) and not hasattr(t, "_prev"):
-            raise TypeError(f"breakpoint_at: expected a name or a Value, got {type(t).__name__} {t!r}")
+            raise TypeError(f"breakpoint_at: expected a name or a Value, got {type(t).__name__} {short_repr(t)}")
     nodes = all_nodes(root) if targets else []
     present = set(nodes)
     named = names.nodes_by_name(nodes) if targets else {}
@@ -757,7 +757,7 @@ def register_hook(node: Value, fn: Callable[[float], SupportsFloat | None]) -> H
     The hook is kept on the node itself: it goes when the node goes.
     """
     if not callable(fn):
-        raise TypeError(f"register_hook: expected a callable, got {type(fn).__name__} {fn!r}")
+        raise TypeError(f"register_hook: expected a callable, got {type(fn).__name__} {short_repr(fn)}")
     global hooks_registered
     fns = getattr(node, "_hooks", None)
     if fns is None:

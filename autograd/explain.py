@@ -659,7 +659,7 @@ def _latex_aside(expression):
 
 def _check_root(root, where):
     if not hasattr(root, "_prev") or not hasattr(root, "_opr"):
-        raise TypeError(f"{where}: root must be a Value, got {type(root).__name__} {root!r}")
+        raise TypeError(f"{where}: root must be a Value, got {type(root).__name__} {short_repr(root)}")
 
 
 def engine_gradients(root):

@@ -143,7 +143,7 @@ def lift(x):
     if isinstance(x, Expr):
         return x
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(f"expression: expected a number or an Expr, got {type(x).__name__} {x!r}")
+        raise TypeError(f"expression: expected a number or an Expr, got {type(x).__name__} {floats.short_repr(x)}")
     return const(x)
 
 

@@ -31,8 +31,8 @@ LaTeX        as Desmos and the LaTeX notation write it: ``\\left(``, ``\\cdot``,
              ``\\left|a\\right|``, ``\\geq``,
              and each op's own command: {latex}; the frame a formula is pasted
              in is read as spaces: ``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``,
-             ``\\begin{equation}…\\end{equation}``, a line break ``\\\\`` and the ``,`` or ``.`` ending
-             the sentence the formula is in
+             ``\\begin{equation}…\\end{equation}``, a line break ``\\\\``, the ``,`` or ``.`` ending
+             the sentence the formula is in, and Markdown's code: ```…```, a fence of ``` (```math)
 left side    ``dO/dw1 =``, ``∂O/∂w1 =`` or ``\\frac{\\partial O}{\\partial w_1} =``
              (a name with a space in parentheses, ``∂(the loss)/∂(my weight) =``)
              (``\\mathrm{d}`` for d too; ``&=`` as in an align environment, also on the
@@ -270,8 +270,9 @@ _FROM_SCRIPTS = names.FROM_SCRIPTS
 _PRIMES = "'′"
 #: a name with a space in parentheses: (my weight)
 _SPACED_NAME = re.compile(r"\(\s*([^()\s+\-−*·/×^=<>|,](?=[^()]*\s)[^()+\-−*·/×^=<>|,]{0,200}?)\s*\)")
-#: the characters of a run: letters, digits (not ² ³), _ and primes
-_RUN = re.compile(r"(?:[^\W⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉]|['′])+")
+#: the characters of a run: letters, digits (not ² ³), _, primes and the combining marks
+#: after a letter (x̂, a⃗: no precomposed letter has them)
+_RUN = re.compile(rf"(?:[^\W⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉]|['′{names.COMBINING}])+")
 #: an opening parenthesis ahead, perhaps after spaces and LaTeX's \left
 _OPENS = re.compile(r"(?:\s|\\left|\\[bB]ig[lr]?)*[(\[{]")
 _COMMAND = lazy(r"\\([A-Za-z]+|.)")
@@ -474,10 +475,14 @@ def _closing_brace(text, i):
 #: what may follow a displayed formula's closing punctuation (its ``,`` or ``.`` in a
 #: sentence): spaces and the frame's end, ``$$``, ``\\]``, ``\\\\``, ``\\end{align}``
 _SENTENCE_END = lazy(r"(?:\s|\$|\\[\])\\]|\\end\s*\{[^{}]*\})*\Z")
-#: the characters around a formula in $...$ or $$...$$
-_FRAMING = "$ \t\r\n"
-#: the frame a pasted formula may open with: $, $$, \(, \[ or \begin{equation}
-_FRAME = lazy(r"\s*(?:\$+|\\[(\[]|\\begin\s*\{[^{}]*\})?")
+#: the characters around a formula in $...$ or $$...$$, or pasted as Markdown's code,
+#: `...` or in a fence of ```
+_FRAMING = "$` \t\r\n"
+#: a Markdown fence's opening line with the language it names: ```python, ```math
+_FENCE_TAG = r"`{3,}[ \t]*[A-Za-z][\w+-]*[ \t]*\r?\n"
+_FENCE_OPENING = lazy(rf"[{_FRAMING}]*?{_FENCE_TAG}")
+#: the frame a pasted formula may open with: $, $$, \(, \[, \begin{equation}, ` or a fence
+_FRAME = lazy(rf"\s*(?:\$+|{_FENCE_TAG}|`+|\\[(\[]|\\begin\s*\{{[^{{}}]*\}})?")
 
 
 def _number_text(tree):
@@ -522,6 +527,14 @@ def _braced(name):
     return re.sub(r"([\^_])(\([^(){}]*\))", r"\1{\2}", name)
 
 
+def _latex_spelling(name):
+    """``(names.latex(name),)`` for a name written as LaTeX writes it (``a^{l-1}_{1}`` for
+    ``a^{l-1}_1``: each script braced), as explain's LaTeX writes it; else ()."""
+    if "^" not in name and "{" not in name and not name.startswith("\\"):
+        return ()                                    # (most names: no regex tried)
+    return (names.latex(name),) if names.written_as_latex(name) else ()
+
+
 def _unbraced(typed):
     """A name typed as :func:`_braced` writes it, as named: ``a^{(L-1)}`` is ``a^(L-1)``."""
     return re.sub(r"([\^_])\{\s*(\([^(){}]*\))\s*\}", r"\1\2", typed)
@@ -544,13 +557,14 @@ class _Reader:
         self._inputs_as_layer_one()
         self._one_target_as_y1()
         self.latex_named = {}            # a^3, w^1_{11}: names with LaTeX in them, by their head
-        spelled = [(spelling, name) for name in self.listed
-                   for spelling in dict.fromkeys((name, _braced(name)))]
+        spelled = [(spelling, name) for name in self.listed            # a^{l-1}_1 as latex()
+                   for spelling in dict.fromkeys((name, _braced(name), *_latex_spelling(name)))]
         for spelling, name in sorted(spelled, key=lambda pair: len(pair[0]), reverse=True):
             head = _RUN.match(spelling)
             if head and head.end() < len(spelling) and spelling[head.end()] in "^{":
                 self.latex_named.setdefault(head.group(0), []).append((spelling, name))
         self._prefixes = None
+        self._gradients = None           # [(∂L/∂w or its LaTeX, the name)]: _gradient_named
         self.resolved = {}               # piece of text -> graph name or None
         self.found = {}                  # name -> node, in the order the formula names them
         self.functions = {}              # typed function name -> canonical, when they differ
@@ -753,6 +767,9 @@ class _Reader:
     def _lhs_node(self, typed, written):
         if typed.startswith("(") and typed.endswith(")"):     # (my weight): a name with a space
             typed = typed[1:-1].strip()
+        name = self._name_of(typed) or self._latex_named(typed)   # as named, or as latex() writes it
+        if name is not None and len(self.named[name]) == 1:
+            return self.named[name][0]
         typed = names.LATEX_LAYER.sub(names.layer_suffix, typed)
         typed = _NAMED.sub(lambda found: names.latex_unescaped(found.group(1)), typed)  # leaf_1
         typed = _BRACED_PRIMED.sub(r"\1", typed)         # {y}': y'
@@ -771,6 +788,14 @@ class _Reader:
         if len(matches) > 1:
             names.find_node(self.nodes, name, f"{self.where}: the left-hand side {written}")
         return matches[0]
+
+    def _latex_named(self, typed):
+        """The name :func:`autograd.names.latex` writes as ``typed`` (``a^{l-1}_{1}`` for
+        ``a^{l-1}_1``, spaces aside), when one node's; else None."""
+        key = _latex_key(typed)
+        found = [name for name in self.listed if "^" in name or "{" in name or "\\" in name
+                 if _latex_key(names.latex(name)) == key]
+        return found[0] if len(found) == 1 else None
 
     def _lhs_mismatch(self, written, relation, typed, node, role):
         raise FormulaError(
@@ -797,8 +822,12 @@ class _Reader:
                 if i >= n:
                     break
             ch = text[i]
-            if ch.isspace() or ch == "$" and self._framing(i):   # $...$, $$...$$
-                i += 1
+            if ch.isspace() or ch in "$`" and self._framing(i):   # $...$, $$...$$, `...`
+                i = max(i + 1, self.inside[0]) if ch == "`" else i + 1   # ```python: to the code
+            elif ch == "\\" and text.startswith("\\frac", i) and \
+                    (gradient := self._gradient_named(i)) is not None:   # as explain's LaTeX
+                out.append(Token("name", gradient[0], i + 1, gradient[0]))
+                i = gradient[1]
             elif ch == "\\":
                 i = self._latex(i, out)
             elif ch in _OPERATORS:
@@ -810,7 +839,11 @@ class _Reader:
                 self._comparison(symbol, i + 1, out)
                 i += len(symbol)
             elif ch == "∂":
-                self._partial(i + 1, ch)
+                gradient = self._gradient_named(i)   # ∂L/∂w, a gradient of grad(create_graph=True)
+                if gradient is None:
+                    self._partial(i + 1, ch)
+                out.append(Token("name", gradient[0], i + 1, gradient[0]))
+                i = gradient[1]
             elif ch == "∧":
                 out.append(Token("and", ch, i + 1))
                 i += 1
@@ -873,10 +906,27 @@ class _Reader:
         out.append(Token("num", found.group(2).translate(_FROM_SCRIPTS), found.start(2) + 1))
         return found.end()
 
+    def _gradient_named(self, i):
+        """``(name, its end)`` of the node whose name starts at ``i`` with ``∂`` (``∂L/∂w1``,
+        as grad() names a gradient and explain writes it) or is written there as
+        :func:`autograd.names.latex` writes it (``\\frac{\\partial L}{\\partial w_{1}}``,
+        as explain's LaTeX does), the longest, not followed by more of a name; else None."""
+        if self._gradients is None:
+            found = [(name, name) for name in self.named if name.startswith("∂")]
+            found += [(names.latex(name), name) for _, name in found]
+            self._gradients = sorted(found, key=lambda pair: len(pair[0]), reverse=True)
+        text = self.text
+        for written, name in self._gradients:
+            if text.startswith(written, i) and not _RUN.match(text, i + len(written)):
+                return name, i + len(written)
+        return None
+
     def _partial(self, pos, typed):
-        self.fail(pos, typed, "∂ is read only in a left-hand side (∂O/∂w1 = ..., "
-                              "\\frac{\\partial O}{\\partial w_1} = ...); write the formula "
-                              "itself with node names")
+        gradients = sorted(n for n in self.named if n.startswith("∂"))
+        named = f" or a node's name ({names.listed(gradients[0])})" if gradients else ""
+        self.fail(pos, typed, f"∂ is read only in a left-hand side (∂O/∂w1 = ..., "
+                              f"\\frac{{\\partial O}}{{\\partial w_1}} = ...){named}; write the "
+                              f"formula itself with node names")
 
     def _prime(self, out, after, i):
         """``f'`` or ``f^{\\prime}`` after a function: its derivative."""
@@ -900,11 +950,15 @@ class _Reader:
             self.fail(pos, symbol, "this comparison is not read")
 
     def _framing(self, i):
-        """True when the ``$`` at ``i`` opens or closes the formula: only spaces and
-        ``$`` before it, or after it (a ``$`` inside a formula is refused)."""
+        """True when the ``$`` or backtick at ``i`` opens or closes the formula: only spaces,
+        ``$`` and backticks before it (and a fence's language, ```python), or after it (a
+        ``$`` inside a formula is refused)."""
         if self.inside is None:                  # where the frame ends and starts again
             text = self.text
-            self.inside = (len(text) - len(text.lstrip(_FRAMING)), len(text.rstrip(_FRAMING)))
+            fence = _FENCE_OPENING.match(text)
+            start = fence.end() if fence else 0
+            self.inside = (start + len(text[start:]) - len(text[start:].lstrip(_FRAMING)),
+                           len(text.rstrip(_FRAMING)))
         return not self.inside[0] <= i < self.inside[1]
 
     def _latex(self, i, out):
@@ -1871,6 +1925,8 @@ def read_formula(text, root, where="check", wrt=None):
         raise FormulaError(f"{where}: the formula has {len(text):,} characters; at most "
                            f"{LONGEST_TEXT:,} are read (LONGEST_TEXT)")
     text = text.split(LATEX_WHERE, 1)[0]      # explain's LaTeX: its labels' definitions after
+    if not text.isascii():                    # ŷ as y and U+0302 is the ŷ of a name (spelling)
+        text = unicodedata.normalize("NFC", text)
     nodes = graph.all_nodes(root)
     reader = _Reader(text, nodes, where)
     if wrt is not None and (line := reader.statement_about(root, wrt)) is not None:

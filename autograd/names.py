@@ -29,7 +29,8 @@ from .patterns import lazy
 __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphviz_caption",
            "latex", "find_node", "nodes_by_name", "NodeNameError", "with_sample", "printable",
            "LATEX_LAYER", "layer_suffix", "cut", "plain", "bare", "transposed", "JK",
-           "meant_instead", "latex_unescaped", "LATEX_ESCAPE", "LATEX_LETTER", "LETTER_COMMANDS", "latex_letter",
+           "meant_instead", "latex_unescaped", "written_as_latex", "LATEX_ESCAPE", "LATEX_LETTER",
+           "LETTER_COMMANDS", "latex_letter",
            "LATEX_SAMPLED", "sampled_suffix", "SCRIPTED", "unscripted", "MATRIX_NAME",
            "matrix_entry", "SAMPLES_UNNUMBERED"]
 
@@ -106,11 +107,20 @@ def matrix_entry(name):
     return found.group(1), int(found.group(5)), int(found.group(6))
 
 
+#: the combining marks (Unicode's blocks of them): the accents a letter takes, as in x̂
+#: (x and U+0302) or a⃗ (a and U+20D7), a regex character class's inside
+COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+
+
 def spelling(name):
     """What a name says, whichever way it is written: ``w1`` and ``w_1`` (as Desmos
     writes w₁) give the same, as do ``a^2_1`` and ``a2_1`` (a node named as LaTeX writes
     it) and ``w₁`` or ``β₁`` (a node named as printed) and ``w_1`` or ``β_1`` (as a
-    formula reads them), and ``y_{out}`` and ``y_out``; a name outside the scheme is itself."""
+    formula reads them), and ``y_{out}`` and ``y_out``, and a letter with an accent
+    precomposed (ŷ, U+0177) or as a letter and a combining mark (y, U+0302), which
+    look the same (Unicode's NFC); a name outside the scheme is itself."""
+    if isinstance(name, str) and not name.isascii():
+        name = unicodedata.normalize("NFC", name)
     n = parse(name)
     if n is None and isinstance(name, str) and ("^" in name or "{" in name):
         flat = plain(name)
@@ -257,6 +267,13 @@ def _latex_written(name):
     return (base, raised + ([("^", f"({sample.group(2)})")] if sample else []), primes)
 
 
+def written_as_latex(name):
+    """Whether ``name`` is one symbol as LaTeX writes it, letters or a Greek letter's
+    command and their scripts (``w^1_{21}``, ``a^{l-1}_1``, ``\\delta^2_1``): what its
+    scripts hold (a minus, a space) is raised or lowered, no operator of the text."""
+    return _latex_written(name) is not None
+
+
 def _letters(base):
     """The letters of :func:`_latex_written`'s name: a Greek command as its letter."""
     return _greek(base[1:]) if base.startswith("\\") else base
@@ -397,7 +414,9 @@ def _picture(char, keep):
     return f"<U+{code:04X}>"
 
 
-_GRADIENT = re.compile(r"^∂(\(.+\)|[^/]+)/∂(.+)$")
+#: a gradient's name as :func:`autograd.higher.gradient_name` writes it, ``∂L/∂w1`` or
+#: ``∂(∂L/∂w1)/∂w2`` (fullmatch, every character: a name ending in a newline is not one)
+_GRADIENT = re.compile(r"∂(\(.+\)|[^/]+)/∂(.+)", re.DOTALL)
 
 
 _LATEX_SPECIALS = {c: "\\" + c for c in "_#%&${}"}
@@ -409,10 +428,10 @@ def latex(name):
     """The name in LaTeX: ``w2_11`` -> ``w^{2}_{11}``, ``net2`` -> ``\\mathit{net}_{2}``,
     ``x1(2)`` -> ``x_{1}^{(2)}``, a gradient's ``∂L/∂w1`` -> ``\\frac{\\partial L}{\\partial w_{1}}``;
     other names as ``\\mathrm{...}``."""
-    gradient = _GRADIENT.match(name) if isinstance(name, str) else None
+    gradient = _GRADIENT.fullmatch(name) if isinstance(name, str) else None
     if gradient:
         top, below = gradient.groups()
-        if top.startswith("("):
+        if top.startswith("(") and top.endswith(")"):   # ∂(a/∂x, of an output "(a": no brackets
             top = f"\\left({latex(top[1:-1])}\\right)"
         else:
             top = latex(top)

@@ -326,6 +326,13 @@ def printed(labels):
 # Notations: expressions as (text, precedence)
 # ---------------------------------------------------------------------------
 
+class Called(str):
+    """The text of a function applied, ``tanh(z)``, whose power is written ``tanh²(z)``;
+    a node named ``x1(2)`` (sample 2's x1) or ``f(x)`` is no call: ``x1(2)²``."""
+
+    __slots__ = ()
+
+
 class TextNotation:
     """Plain text in the nodes' names: ``x·w1+b``, ``σ'(net2)``, ``h(1-h)``."""
 
@@ -379,18 +386,17 @@ class TextNotation:
         sup = {"2": "²", "3": "³"}.get(text)
         if sup is not None:
             btext, bprec = base
-            if bprec == ATOM and btext.endswith(")") and "(" in btext and \
-                    btext[0].isalpha() and btext.index("(") > 0:
+            if bprec == ATOM and isinstance(btext, Called) and btext.index("(") > 0:
                 head = btext.index("(")   # tanh(z)² is written tanh²(z)
                 return btext[:head] + sup + btext[head:], POW_P
             return self.paren(base, ATOM) + sup, POW_P
         return f"{self.paren(base, ATOM)}^{self.paren(exponent, ATOM)}", POW_P
 
     def call(self, function, args):
-        return f"{function}({', '.join(a[0] for a in args)})", ATOM
+        return Called(f"{function}({', '.join(a[0] for a in args)})"), ATOM
 
     def prime(self, function, arg):
-        return f"{function}({arg[0]})", ATOM
+        return Called(f"{function}({arg[0]})"), ATOM
 
     def absolute(self, arg):
         return f"|{arg[0]}|", ATOM
@@ -439,7 +445,10 @@ class LatexNotation(TextNotation):
         return f"\\frac{{{a[0]}}}{{{b[0]}}}", ATOM
 
     def power(self, base, exponent):
-        return f"{self.paren(base, ATOM)}^{{{exponent[0]}}}", POW_P
+        text, prec = base
+        if prec == ATOM and _raised(text):     # w^{2}_{11}: not w^{2}_{11}^{2}, a double superscript
+            prec = POW_P
+        return f"{self.paren((text, prec), ATOM)}^{{{exponent[0]}}}", POW_P
 
     def absolute(self, arg):
         return f"\\left|{arg[0]}\\right|", ATOM
@@ -727,10 +736,28 @@ class Namer:
         return text, prec, depth
 
 
+def _raised(latex):
+    """Whether LaTeX text has a superscript of its own outside any braces (``w^{2}_{11}``,
+    as :func:`autograd.names.latex` writes Nielsen's w2_11), which a power must not follow."""
+    depth = 0
+    for c in latex:
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif c == "^" and depth == 0:
+            return True
+    return False
+
+
 def name_precedence(name):
     """How tightly a name binds when written inside an expression: a gradient's
     ``∂L/∂w1`` as a quotient, micrograd's ``x1*w1 + x2*w2`` as the sum it spells,
-    so ``∂(x1*w1)/∂w1`` is bracketed; an ordinary name (w1, y', net2) is atomic."""
+    so ``∂(x1*w1)/∂w1`` is bracketed; an ordinary name (w1, y', net2) is atomic, and so
+    is one written as LaTeX writes it, whatever its scripts hold (``a^{l-1}_1``), but for a
+    power over it: ``(a^{l-1}_1)²``."""
+    if _names.written_as_latex(name):       # its own superscript: a power brackets it
+        return POW_P if "^" in name else ATOM
     if any(c in name for c in " +-") and not name.startswith("∂"):
         return SUM_P
     if any(c in name for c in "*·/×^"):

@@ -181,7 +181,7 @@ def _refuse_while_tracing(node, what):
 def _label_as_name(name: str | None, label: str | None) -> str | None:
     """micrograd's ``label`` as chainrule's ``name`` ("" is no name)."""
     if label is not None and not isinstance(label, str):
-        raise TypeError(f"Value label must be a str, got {type(label).__name__} {label!r}")
+        raise TypeError(f"Value label must be a str, got {type(label).__name__} {short_repr(label)}")
     if name is not None and label and name != label:
         raise ValueError(f"Value got name={name!r} and label={label!r}: label is micrograd's "
                          f"spelling of name, so give one of them")
@@ -204,7 +204,8 @@ def _micrograd_leaf(data: Any, children: Any, rest: tuple[Any, ...],
     op = rest[0] if rest else ""
     if len(rest) == 2:
         if label is not None:
-            raise TypeError(f"Value() got micrograd's label twice: {rest[1]!r} and {label!r}")
+            raise TypeError(f"Value() got micrograd's label twice: {short_repr(rest[1])} and "
+                            f"{short_repr(label)}")
         label = rest[1]
     if not children and not op:
         return label
@@ -253,7 +254,7 @@ class Value:
                 f"graph, or Value(v.data) for a new leaf that cuts the graph there")
         if name is not None and not isinstance(name, str):
             if name.__class__ is not tuple:
-                raise TypeError(f"Value name must be a str, got {type(name).__name__} {name!r}")
+                raise TypeError(f"Value name must be a str, got {type(name).__name__} {short_repr(name)}")
             name = _micrograd_leaf(data, name, (), None)   # micrograd's Value(data, _children)
         try:
             op = _LEAF_KINDS[kind]
@@ -308,7 +309,7 @@ class Value:
     def named(self, name: str) -> Value:
         """Give this node a name and return it: ``h = (x*w1 + b1).sigmoid().named("h")``."""
         if not isinstance(name, str):
-            raise TypeError(f"Value name must be a str, got {type(name).__name__} {name!r}")
+            raise TypeError(f"Value name must be a str, got {type(name).__name__} {short_repr(name)}")
         self.name = name
         return self
 

@@ -304,7 +304,7 @@ def compiled_loss(net, loss, n_inputs, backend="python"):
     loss, the backend, the network's structure and its frozen parameters' numbers."""
     if not isinstance(loss, BatchLoss):
         raise TypeError(f"jit_step needs a BatchLoss (the per-sample loss and its "
-                        f"reduction), got {type(loss).__name__} {loss!r}")
+                        f"reduction), got {type(loss).__name__} {short_repr(loss)}")
     cache = (net.__dict__.setdefault("_compiled_losses", Compiled())
              if hasattr(net, "__dict__") else {})
     key = (loss.sample, loss.name, backend, n_inputs, structure(net))

@@ -162,6 +162,44 @@ def test_name_must_be_a_string():
         Value(1.0, kind="weight")
 
 
+
+def test_a_name_that_is_not_a_str_is_refused_in_one_line():
+    """A 2x2 array given as a name, or as micrograd's label, was refused with its repr
+    as numpy prints it, over two lines ("got ndarray array([[1, 2],\\n       [3, 4]])").
+    Oracle: the one line written out by hand."""
+    array = pytest.importorskip("numpy").array([[1, 2], [3, 4]])
+    shown = "got ndarray array([[1, 2], [3, 4]])"
+    for make, message in ((lambda: Value(1.0, name=array), f"Value name must be a str, {shown}"),
+                          (lambda: Value(1.0).named(array), f"Value name must be a str, {shown}"),
+                          (lambda: Value(1.0, label=array), f"Value label must be a str, {shown}"),
+                          (lambda: Value(1.0, (), "", array, label="a"),
+                           "Value() got micrograd's label twice: array([[1, 2], [3, 4]]) and 'a'")):
+        with pytest.raises(TypeError) as refused:
+            make()
+        assert str(refused.value) == message
+
+
+def test_an_array_given_for_a_root_a_function_or_a_target_is_refused_in_one_line():
+    """A 3x3 array passed where a Value or a function goes was refused with numpy's repr
+    of it over three lines: "explain: root must be a Value, got ndarray array([[1., 0.,
+    0.],\\n       [0., 1., 0.],\\n ...".  Oracle: the one line written out by hand; the
+    grads as before."""
+    from autograd import gradcheck
+    eye = pytest.importorskip("numpy").eye(3)
+    shown = "got ndarray array([[1., 0., 0.], [0., 1., 0.], [0., 0., 1.]])"
+    x = Value(1.0, name="x")
+    y = (x * 2).named("y")
+    y.backward()
+    for call, message in ((lambda: autograd.explain(eye, x), f"explain: root must be a Value, {shown}"),
+                          (lambda: x.register_hook(eye), f"register_hook: expected a callable, {shown}"),
+                          (lambda: gradcheck(eye, [1.0]), f"gradcheck: fn must be callable, {shown}"),
+                          (lambda: y.backward(breakpoint_at=[eye]),
+                           f"breakpoint_at: expected a name or a Value, {shown}")):
+        with pytest.raises(TypeError) as refused:
+            call()
+        assert str(refused.value) == message
+        assert (x.grad, y.grad) == (2.0, 1.0)
+
 def test_value_of_a_value_is_refused_instead_of_cutting_the_graph():
     w = Value(0.5, name="w")
     with pytest.raises(TypeError, match=r"Value\(\) got a Value \(an unnamed mul node = 1\.0\).*Value\(v\.data\)"):

@@ -537,3 +537,43 @@ def test_a_numpy_int_limit_is_a_positive_int():
         explain(L, "w", limit=True)
     with pytest.raises(ValueError, match=r"limit must be a positive int, got int64 np.int64\(0\)"):
         explain(L, "w", limit=np.int64(0))
+
+
+@pytest.mark.parametrize("name, latex", [
+    ("w2_11", "(w^{2}_{11})^{2}"),          # Nielsen's weight
+    ("x1(2)", "(x^{(2)}_{1})^{2}"),         # sample 2's x1, as a batch names it
+    ("z2_1(3)", "(z^{2,(3)}_{1})^{2}"),
+    ("a^{l-1}_1", "(a^{l-1}_{1})^{2}"),     # a name written as LaTeX writes it
+    ("y_{a}", "y_{a}^{2}"),                 # a subscript only: no brackets needed
+    ("net2", "\\mathit{net}_{2}^{2}"),
+])
+def test_a_power_of_a_name_with_a_superscript_is_valid_latex(name, latex):
+    """explain --latex wrote the square of Nielsen's w2_11 as w^{2}_{11}^{2}, which LaTeX
+    (and matplotlib's mathtext) refuse: "Double superscript".  Oracle: y = v²·x, ∂y/∂x = v²
+    = 9 at v = 3 by hand, the LaTeX written out by hand, and mathtext's parser."""
+    v, x = Value(3.0, name=name), Value(2.0, name="x")
+    y = (v ** 2 * x).named("y")
+    y.backward()
+    tex = explain(y, x).latex()
+    assert tex == f"\\frac{{\\partial y}}{{\\partial x}} = {latex} = 9"
+    mathtext = pytest.importorskip("matplotlib.mathtext")
+    mathtext.MathTextParser("path").parse(f"${tex}$")
+
+
+def test_a_power_of_a_sampled_name_keeps_the_name_whole_and_reads_back():
+    """The square of sample 2's x1 was written x1²(2), as tanh(z)² is tanh²(z), and check
+    refused it ("no node named 'x1'"); a call keeps that form.  Oracle: y = v²·x, ∂y/∂x = v²
+    = 9 at v = 3; ∂tanh²(z)/∂z = 2 tanh(z)(1 - tanh²(z)) by hand."""
+    from autograd.check import check
+    v, x = Value(3.0, name="x1(2)"), Value(2.0, name="x")
+    y = (v ** 2 * x).named("y")
+    y.backward()
+    text = str(explain(y, x))
+    assert "  product: x1(2)² = 9\n" in text
+    verdict = check(y, x, "x1(2)²")
+    assert verdict and verdict.formula.evaluate() == 9.0
+    z = Value(0.3, name="z")
+    t = (z.tanh() ** 2).named("t")
+    t.backward()
+    assert "  product: 2(1-tanh²(z)) · tanh(z) = 0.533182\n" in str(explain(t, z))
+    assert z.grad == pytest.approx(2 * math.tanh(0.3) * (1 - math.tanh(0.3) ** 2), rel=1e-15)

@@ -10,6 +10,7 @@ import pytest
 
 from autograd import Value, sum_values
 from autograd.check import FormulaError, check, read_formula
+from autograd.explain import explain
 from autograd.cli import main
 from autograd.engine import all_nodes
 from autograd.names import NodeNameError
@@ -1038,6 +1039,30 @@ def test_explains_latex_with_spaced_names_reads_back_in_check():
     assert verdict.formula.lhs == ("the loss", "my weight") and verdict.formula.stated == "3"
 
 
+@pytest.mark.parametrize("name, text, latex", [
+    ("a^{l-1}_1", "a^{l-1}_1", "a^{l-1}_{1}"),              # Nielsen's a^{l-1}_k
+    ("w^{(l+1)}_{jk}", "w^{(l+1)}_{jk}", "w^{(l+1)}_{jk}"),
+    ("a^{(L-1)}", "a^{(L-1)}", "a^{(L-1)}"),                # 3Blue1Brown's
+])
+def test_a_latex_name_with_a_sign_in_its_script_is_one_symbol_and_reads_back(name, text, latex):
+    """explain took the minus in a^{l-1}_1 for a sum and bracketed the name, ∂y/∂(a^{l-1}_1)
+    and \\frac{\\partial y}{\\partial \\left(a^{l-1}_{1}\\right)}, which check refused ("∂ is
+    read only in a left-hand side"); the text's ∂y/∂(w^{(l+1)}_{jk}) was "the left-hand side
+    ... names 'w^{(l+1)}_{jk}', and no node has that name; named nodes: w^{(l+1)}_{jk}, ...",
+    and the factor a^{l-1}_{1} (each script braced) was "no node named 'a'".  Oracle, by hand:
+    y = x·w, ∂y/∂w = x = 2 and ∂y/∂x = w = 3, and the forms written out."""
+    from autograd.explain import explain
+    x, w = Value(2.0, name="x"), Value(3.0, name=name)
+    y = (x * w).named("y")
+    y.backward()
+    assert str(explain(y, w)).startswith(f"∂y/∂{text} = 2   (backward() gives 2)")
+    assert explain(y, w).latex() == f"\\frac{{\\partial y}}{{\\partial {latex}}} = x = 2"
+    assert explain(y, x).latex() == f"\\frac{{\\partial y}}{{\\partial x}} = {latex} = 3"
+    for wrt, typed, value in ((w, explain(y, w).latex(), 2.0), (x, explain(y, x).latex(), 3.0),
+                              (w, f"∂y/∂{text} = x", 2.0)):
+        verdict = check(y, wrt, typed)
+        assert verdict and verdict.formula.evaluate() == value, typed
+
 @pytest.mark.parametrize("name, typed", [
     ("w3_16_12", "w^{3}_{16,12}"), ("x1(2)", "x^{(2)}_{1}"), ("w2_11(3)", "w^{2,(3)}_{11}"),
     ("z2_1(2)", "z^{2,(2)}_{1}"), ("w3_16_12(2)", "w^{3,(2)}_{16,12}")])
@@ -1184,3 +1209,28 @@ def test_a_derivative_in_lagranges_notation_as_the_left_hand_side():
         check(L, w, "tanh'(w) = 1 - tanh(w)^2")
     assert "\n" not in str(refused.value)
     assert check(s, z, "σ'(z) = 0.2445")          # a number after it: σ'(z) is the formula
+
+
+def test_a_gradient_node_is_read_by_the_name_explain_gives_it():
+    """grad(y, x, create_graph=True) names its node ∂y/∂x, and explain's paths write
+    "product: ∂y/∂x = 12"; typed back, "∂y/∂x + 6x²" was refused: "∂ is read only in a
+    left-hand side ...; write the formula itself with node names; named nodes: x, z,
+    ∂y/∂x", and explain's LaTeX of it, \\frac{\\partial y}{\\partial x}, was too.
+    Oracle, by hand: y = x³, ∂y/∂x = 3x² = 12 at x = 2, z = (∂y/∂x)·x = 3x³,
+    ∂z/∂x = 9x² = 36 (the paths: ∂y/∂x + x·6x)."""
+    from autograd import grad
+    x = Value(2.0, name="x")
+    (g,) = grad((x ** 3).named("y"), x, create_graph=True)
+    z = (g * x).named("z")
+    z.backward()
+    assert g.name == "∂y/∂x" and "product: ∂y/∂x = 12" in str(explain(z, x))
+    for typed in ("∂y/∂x + 6x²", "(∂y/∂x) + x·6·x", "∂z/∂x = ∂y/∂x + 6x^2", "∂y/∂x+24"):
+        verdict = check(z, x, typed)
+        assert verdict and verdict.formula.evaluate() == 36.0, typed
+    latex = explain(z, x).latex()                  # \left[ \frac{\partial y}{\partial x} \right]
+    assert "\\frac{\\partial y}{\\partial x}" in latex and check(z, x, latex)
+    assert check(z, x, r"\frac{\partial y}{\partial x} + 6x^2")
+    assert not check(z, x, "∂y/∂x·x")                          # 24: a path left out
+    with pytest.raises(FormulaError, match=r"position 1 \('∂'\): ∂ is read only in a left-hand "
+                                           r"side .* or a node's name \(∂y/∂x\); write"):
+        check(z, x, "∂y/∂w + 24")

@@ -275,6 +275,57 @@ def test_a_hat_as_latex_writes_the_prediction(name):
         check(L, "w", r"(\bar{y} - y) x")
 
 
+
+@pytest.mark.parametrize("node, typed", [
+    ("x\u0302", "x\u0302"),      # x̂: a combining circumflex, as no precomposed x̂ exists
+    ("\u0177", "y\u0302"),       # the node ŷ precomposed, the formula's ŷ a y and a mark
+    ("y\u0302", "\u0177"),       # and the other way round
+    ("a\u20d7", "a\u20d7"),      # a⃗, a combining arrow
+])
+def test_a_name_with_a_combining_accent_is_read_as_typed(node, typed):
+    """A node named x̂ (x and U+0302) was refused in a formula at its accent, "cannot read
+    the formula at position 2 ('̂'): this character is not part of a formula; named nodes:
+    x, x̂, ...", the error listing the very name; ŷ typed as y and U+0302 for the node ŷ
+    (U+0177), which looks the same, was "no node named 'ŷ' ...; named nodes: ..., ŷ", as
+    check(L, "ŷ", ...) was.  Oracle: L = ½(x̂w − y)², ∂L/∂w = (x̂w − y)x̂ by hand."""
+    xh, w, y = Value(2.0, name=node), Value(0.3, name="w"), Value(1.0, name="y")
+    L = (0.5 * (xh * w - y) ** 2).named("L")
+    L.backward()
+    hand = (2.0 * 0.3 - 1.0) * 2.0
+    verdict = check(L, "w", f"({typed} w - y) {typed}")
+    assert verdict and verdict.formula.evaluate() == pytest.approx(hand, rel=1e-15)
+    assert check(L, "w", f"({typed}w - y){typed}")              # x̂w: x̂ times w
+    # ∂L/∂x̂ = (x̂w − y)w, the node asked for by the name as typed
+    by_name = check(L, typed, (2.0 * 0.3 - 1.0) * 0.3)
+    assert by_name and by_name.engine == xh.grad
+
+
+@pytest.mark.parametrize("pasted", [
+    "`x h(1-h) w_2 y'(1-y')(y'-y)`",                               # Markdown's inline code
+    "``x h(1-h) w_2 y'(1-y')(y'-y)``",
+    "```\nx h(1-h) w_2 y'(1-y')(y'-y)\n```",                       # a fence
+    "```math\ndL/dw1 = x h(1-h) w_2 y'(1-y')(y'-y)\n```\n",         # a fence naming a language
+    "```latex\n\\frac{\\partial L}{\\partial w_1} = x h(1-h) w_2 y'(1-y')(y'-y)\n```",
+])
+def test_a_formula_pasted_as_markdown_code_is_read_as_in_dollars(pasted):
+    """A formula copied from a forum's code (`...` or a fence of ```) was refused at its
+    first character: "cannot read the formula at position 1 ('`'): this character is not
+    part of a formula", where one in $...$ or $$...$$ is read; the backticks and a fence's
+    language are now its frame as the dollars are.  Oracle: seed 000's ∂L/∂w1 by hand."""
+    L, _ = seed000()
+    verdict = check(L, "w1", pasted)
+    assert verdict and verdict.formula.evaluate() == pytest.approx(seed000_hand()["dw1"], rel=1e-12)
+
+
+def test_a_number_pasted_as_markdown_code_keeps_its_digits():
+    """`0.0074` was refused as a formula; it is the number with the digits typed.  Oracle:
+    seed 000's ∂L/∂w1 by hand, to 3 significant digits, and 3 digits the verdict names."""
+    L, _ = seed000()
+    typed = f"{seed000_hand()['dw1']:.3g}"
+    for pasted in (f"`{typed}`", f"```\n{typed}\n```"):
+        verdict = check(L, "w1", pasted)
+        assert verdict and verdict.expected == float(typed) and verdict.precision.digits == 3
+
 def test_a_left_side_error_quotes_the_left_side_without_the_align_mark():
     """Seed 000's second line checked under w1 quoted '\\partial w_2 } &' in the error."""
     L, _ = seed000()

@@ -83,6 +83,32 @@ def test_a_name_written_as_latex_is_set_as_latex_sets_it(name, text, html, latex
     assert names.latex(name) == latex
 
 
+
+@pytest.mark.parametrize("output, shown", [
+    ("(a", "\\mathrm{(a}"),                 # was \left(\mathrm{}\right): the a was lost
+    ("(a}", "\\mathrm{(a\\}}"),             # was \left(a\right): the } was lost
+    ("a b", "\\left(\\mathrm{a\\ b}\\right)"),   # gradient_name's own brackets stay
+])
+def test_a_gradient_of_an_output_named_with_a_bracket_keeps_the_name_in_latex(output, shown):
+    """grad(..., create_graph=True) names the gradient of an output "(a" ∂(a/∂x; its
+    LaTeX read the "(" as gradient_name's bracket and wrote ∂(a as \\left(\\mathrm{}\\right).
+    Oracle: the LaTeX written out by hand; d = 2x, so ∂d/∂x = 2."""
+    from autograd import grad
+    x = Value(2.0, name="x")
+    (d,) = grad((x * x).named(output), x, create_graph=True)
+    d.backward()
+    tex = explain(d, x).latex()
+    assert tex.startswith(f"\\frac{{\\partial \\left(\\frac{{\\partial {shown}}}{{\\partial x}}"
+                          f"\\right)}}{{\\partial x}} = ")
+    assert tex.endswith(" = 2")
+
+
+def test_a_gradient_name_ending_in_a_newline_shows_it_in_latex():
+    """∂L/∂x␊ (the gradient of a node named "x\\n") was written as ∂L/∂x: the regex's $
+    matched before the newline and the rest was dropped.  Oracle: written by hand."""
+    assert names.latex("∂L/∂x\n") == "\\frac{\\partial L}{\\partial \\mathrm{x␊}}"
+    assert names.latex("∂L/∂w1") == "\\frac{\\partial L}{\\partial w_{1}}"
+
 @pytest.mark.parametrize("name", ["x_i", "w_1", "my_var", "a^", "w^{1", "\\N", "\\hat{y}",
                                   "learning_rate"])
 def test_a_name_latex_would_not_set_differently_is_drawn_as_typed(name):
