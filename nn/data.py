@@ -3,14 +3,16 @@
 The same rules for every backend: real numbers only (int, float, real numpy
 scalars; no bool, str or complex), finite (no NaN or ±inf), the same width
 in every sample.  The first bad number raises a one-line error naming its
-sample (counted from 1) and column.
+sample (counted from 1) and column.  ``finite=False`` (the numpy backend's
+``step.batch(rows)``, which computes with NaN and ±inf as the eager engine and
+PyTorch do) checks everything but finiteness.
 """
 
 import math
 
 from autograd.floats import flat_floats, listlike, same_rows, short_repr
 
-from .losses import finite_number, refuse_column_sample
+from .losses import finite_number, real_number, refuse_column_sample
 
 __all__ = ["number_rows", "float_lists", "refuse_masked"]
 
@@ -19,15 +21,16 @@ _FLOAT = {float}
 
 
 def number_rows(samples, width, where, column_name, expects="expected {} numbers", *,
-                as_array=False):
+                as_array=False, finite=True):
     """``samples`` (a list of rows or a 2-d numpy array) as a list of lists of
     finite numbers, ``width`` per row (the first row's width when None);
     ``column_name(j)`` names column j in errors (``x2``), ``expects`` says the width.
     ``as_array=True`` gives a float numpy matrix instead (a numeric one as it is),
-    its finiteness checked at once."""
+    its finiteness checked at once (not at all with ``finite=False``: NaN and ±inf are
+    numbers then, and only ``as_array=True`` takes it)."""
     shape = getattr(samples, "shape", None)
     if shape is not None and not isinstance(samples, (list, tuple)):
-        if _checked_array(samples, shape, width, where, column_name, expects):
+        if _checked_array(samples, shape, width, where, column_name, expects, finite):
             return samples if as_array else samples.tolist()
     if width is None:
         first = samples[0]
@@ -44,7 +47,7 @@ def number_rows(samples, width, where, column_name, expects="expected {} numbers
         rows = [_row(x, i, width, where, column_name, expects, finite=False)
                 for i, x in enumerate(samples, 1)]
         matrix = np.array(rows, dtype=float).reshape(len(rows), width)
-    _checked_array(matrix, matrix.shape, width, where, column_name, expects)
+    _checked_array(matrix, matrix.shape, width, where, column_name, expects, finite)
     return matrix
 
 
@@ -72,9 +75,9 @@ def refuse_masked(array, place):
                      f"(fill the masked array, .filled(value), or leave those samples out)")
 
 
-def _checked_array(samples, shape, width, where, column_name, expects):
-    """True once a numeric numpy matrix's numbers are checked (at once); False for
-    an object array, checked row by row instead."""
+def _checked_array(samples, shape, width, where, column_name, expects, finite=True):
+    """True once a numeric numpy matrix's numbers are checked (at once; finite ones
+    unless ``finite=False``); False for an object array, checked row by row instead."""
     if len(shape) != 2:
         detail = (f"a {'×'.join(map(str, shape[1:]))} array" if len(shape) > 2
                   else "one number")
@@ -93,7 +96,7 @@ def _checked_array(samples, shape, width, where, column_name, expects):
                          f"(the samples have shape {tuple(shape)}){turned}")
     if kind not in "fiu" and shape[0] and shape[1]:   # bool, complex, str
         _number(samples[0, 0].item(), 1, 1, where, column_name)
-    if kind == "f":
+    if kind == "f" and finite:
         import numpy as np
         bad = ~np.isfinite(samples)
         if bad.any():
@@ -115,7 +118,7 @@ def _pair_words(x, expects):
 
 def _row(x, i, width, where, column_name, expects, finite=True):
     """Sample ``i`` as a list of ``width`` real numbers, finite ones unless
-    ``finite=False`` (then the caller checks, on an array)."""
+    ``finite=False`` (then the caller checks, on an array, if it refuses NaN and ±inf)."""
     if not listlike(x, sized=True):
         raise TypeError(f"{where}: sample {i}: expected a list of {width} numbers, got "
                         f"{type(x).__name__} {short_repr(x)}")
@@ -133,14 +136,16 @@ def _row(x, i, width, where, column_name, expects, finite=True):
         except OverflowError:   # an int too large for a float: found below
             pass
     try:
-        return [_number(v, i, j, where, column_name) for j, v in enumerate(row, 1)]
+        return [_number(v, i, j, where, column_name, finite) for j, v in enumerate(row, 1)]
     except TypeError:
         refuse_column_sample(x, f"{where}: sample {i}")
         raise
 
 
-def _number(v, i, j, where, column_name):
-    """Column ``j`` of sample ``i`` as a finite float, or the one-line error."""
-    return finite_number(v, f"{where}: sample {i}, column {j} ({column_name(j)})")
+def _number(v, i, j, where, column_name, finite=True):
+    """Column ``j`` of sample ``i`` as a float (a finite one unless ``finite=False``), or
+    the one-line error."""
+    return (finite_number if finite else real_number)(
+        v, f"{where}: sample {i}, column {j} ({column_name(j)})")
 
 

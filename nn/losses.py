@@ -412,12 +412,18 @@ def cross_entropy(logits: Sequence[Operand] | Sequence[Sequence[Operand]],
 # The loss records: everything nn knows about each of its losses, in one place
 # ---------------------------------------------------------------------------
 
+def real_number(x, where):
+    """``x`` as a float when it is a real number (not bool, str, complex or a Value;
+    NaN and ±inf are numbers here), else a one-line error naming ``where``."""
+    if isinstance(x, Value):
+        raise TypeError(f"{where} must be a number, got a Value {x!r}")
+    return as_float(x, where)
+
+
 def finite_number(x, where):
     """``x`` as a float when it is a finite real number (not bool, str, complex,
     NaN or ±inf: training data), else a one-line error naming ``where``."""
-    if isinstance(x, Value):
-        raise TypeError(f"{where} must be a number, got a Value {x!r}")
-    number = as_float(x, where)
+    number = real_number(x, where)
     if not math.isfinite(number):
         raise ValueError(f"{where} is {number!r}; training data must be finite numbers "
                          f"(NaN and ±inf are refused before the first step)")

@@ -429,7 +429,9 @@ class MatrixProgram:
 
     def matrices(self, samples):
         """``(X, Y)``: the samples as column matrices (n_in × m, n_out × m), every
-        number checked as training data is (:func:`nn.data.number_rows`).
+        number checked as training data is (:func:`nn.data.number_rows`), but for
+        finiteness: NaN and ±inf are computed with, as the eager engine, the Python jit
+        and PyTorch do (``nn.train`` refuses them, before the first step).
 
         The very same list of the very same tuples of Python floats as last time
         (none of them can change) gives the same matrices again without reading
@@ -437,8 +439,7 @@ class MatrixProgram:
         np = self.np
         width = self.n_in + self.n_out
         if (samples.__class__ is np.ndarray and samples.dtype == np.float64
-                and samples.shape[1:] == (width,)
-                and len(samples) and math.isfinite(np.add.reduce(samples, None))):
+                and samples.shape[1:] == (width,) and len(samples)):
             columns = samples.T.copy()    # a sample a column, each row contiguous
             return columns[:self.n_in], columns[self.n_in:]
         where = f"{self.__name__}.batch"
@@ -459,14 +460,14 @@ class MatrixProgram:
         if len(samples) == 0:
             data = np.zeros((0, width))
         elif (samples.__class__ is np.ndarray and samples.dtype == np.float64
-              and samples.shape[1:] == (width,) and math.isfinite(samples.sum())):
-            data = samples     # a sum of finite numbers is finite or overflows: checked
-        elif floats is not None and math.isfinite(floats.sum()):
+              and samples.shape[1:] == (width,)):
+            data = samples
+        elif floats is not None:
             data = floats      # rows of Python floats only, copied bit for bit
         else:
             data = np.asarray(number_rows(samples, width, where, self._column_name,
                                           "expected {} numbers (inputs, then targets)",
-                                          as_array=True), dtype=float)
+                                          as_array=True, finite=False), dtype=float)
         columns = data.T.copy()           # one sample a column; its rows are contiguous
         X, Y = columns[:self.n_in], columns[self.n_in:]
         if data is floats and samples[0].__class__ is tuple:   # so is every row
