@@ -725,3 +725,34 @@ def test_a_number_as_a_0d_array_or_tensor_and_an_array_for_one_node():
         assert words in str(err.value) and "\n" not in str(err.value)
     assert [p.grad for p in net.parameters()] == before
     assert check(C, "b3_1", db3.item())
+
+
+def test_cli_expected_naming_a_value_or_a_class_says_what_it_found_and_what_to_pass(tmp_path,
+                                                                                    capsys):
+    """--expected mine, where the script's mine is a Value, said "expected must be a number,
+    a number or formula typed as text, or a function of no arguments ..." (the Python API's
+    words, no .data); --expected Value called the class: "Value.__init__() missing 1
+    required positional argument: 'data'".  Now each is one line naming what was found
+    and what to pass, and what it advises works.  By hand: L = (x·w)², ∂L/∂w = 2x²w = 24
+    at x = 2, w = 3."""
+    script = tmp_path / "mine.py"
+    script.write_text("from autograd import Value\n"
+                      "x, w = Value(2.0, name='x'), Value(3.0, name='w')\n"
+                      "L = ((x * w) ** 2).named('L')\n"
+                      "mine = Value(2 * 2.0 ** 2 * 3.0, name='mine')\n"
+                      "mine_number = mine.data\n"
+                      "L.backward()\n")
+    assert main(["check", str(script), "--wrt", "w", "--expected", "mine"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "missing" not in err and "function of no" not in err, err
+    assert err.startswith("chainrule check: --expected mine: the script's mine is a Value "
+                          "(Value(data=24.0"), err
+    assert "--expected 24.0" in err and "mine.data" in err, err
+    assert main(["check", str(script), "--wrt", "w", "--expected", "24.0"]) == 0
+    assert main(["check", str(script), "--wrt", "w", "--expected", "mine_number"]) == 0
+    capsys.readouterr()
+    assert main(["check", str(script), "--wrt", "w", "--expected", "Value"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "missing" not in err, err
+    assert err.startswith("chainrule check: --expected Value: the script's Value is the class "
+                          "autograd.value.Value, not a number"), err

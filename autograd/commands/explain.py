@@ -229,6 +229,19 @@ def _held(args, namespace, name):
                             f"value; for a formula use --formula")
         return _NOTHING
     held = namespace[name]
+    from autograd.value import Value
+    if isinstance(held, Value):
+        _report_error(args, f"--expected {name}: the script's {name} is a Value "
+                            f"({short_repr(held)}), not a number; --expected takes its number: "
+                            f"type it, --expected {held.data!r}, or hold {name}.data in a "
+                            f"variable of the script and pass that variable's name")
+        return _NOTHING
+    if isinstance(held, type):
+        _report_error(args, f"--expected {name}: the script's {name} is the class "
+                            f"{held.__module__}.{held.__qualname__}, not a number or an array "
+                            f"of numbers; --expected takes a number as you have it "
+                            f"(0.00142919) or a variable of the script holding your value")
+        return _NOTHING
     if isinstance(held, (str, bytes, type(None))) or not (
             hasattr(held, "__float__") or hasattr(held, "__len__") or callable(held)):
         _report_error(args, f"--expected {name}: the script's {name} is "
