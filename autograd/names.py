@@ -32,7 +32,7 @@ __all__ = ["Name", "parse", "spelling", "text", "html", "graphviz_html", "graphv
            "meant_instead", "latex_unescaped", "written_as_latex", "LATEX_ESCAPE", "LATEX_LETTER",
            "LETTER_COMMANDS", "latex_letter",
            "LATEX_SAMPLED", "sampled_suffix", "SCRIPTED", "unscripted", "MATRIX_NAME",
-           "matrix_entry", "SAMPLES_UNNUMBERED"]
+           "matrix_entry", "SAMPLES_UNNUMBERED", "identifier"]
 
 
 class Name:
@@ -112,14 +112,25 @@ def matrix_entry(name):
 COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 
 
+def identifier(name):
+    """``name`` as Python reads it when it is an identifier: ``ｘ`` (full-width) and ``𝑥``
+    are the variable ``x``, as a script line ``ｘ = Value(2.0)`` stores it (Python
+    normalises identifiers to NFKC); any other text (``w₁``, ``y'``) is itself."""
+    if isinstance(name, str) and not name.isascii() and name.isidentifier():
+        return unicodedata.normalize("NFKC", name)
+    return name
+
+
 def spelling(name):
     """What a name says, whichever way it is written: ``w1`` and ``w_1`` (as Desmos
     writes w₁) give the same, as do ``a^2_1`` and ``a2_1`` (a node named as LaTeX writes
     it) and ``w₁`` or ``β₁`` (a node named as printed) and ``w_1`` or ``β_1`` (as a
     formula reads them), and ``y_{out}`` and ``y_out``, and a letter with an accent
     precomposed (ŷ, U+0177) or as a letter and a combining mark (y, U+0302), which
-    look the same (Unicode's NFC); a name outside the scheme is itself."""
+    look the same (Unicode's NFC), and an identifier as Python reads it (``ｘ`` is ``x``:
+    :func:`identifier`); a name outside the scheme is itself."""
     if isinstance(name, str) and not name.isascii():
+        name = identifier(name)
         name = unicodedata.normalize("NFC", name)
     n = parse(name)
     if n is None and isinstance(name, str) and ("^" in name or "{" in name):

@@ -53,9 +53,11 @@ class Captured:
         attributes and indices (``n.layers[0].neurons[0].w[0]``, micrograd's MLP), a
         list or matrix of Values (``W1``) or one entry of it (``W1[0][1]``).  An unnamed
         Value found is named as spelled, unless ``naming`` is False (the stepper's
-        labels stay as its steps printed them)."""
+        labels stay as its steps printed them).  A variable's name is read as Python reads
+        it (``ｘ`` is ``x``: :func:`autograd.names.identifier`)."""
         if naming:      # numbered first: the name the question gives shifts no label
             self.labels.number()
+        name = names.identifier(name)
         found = _attribute_path(self.namespace, name, naming)
         return found if found is not None else _matrix_of_values(self.namespace, name, naming)
 
@@ -74,7 +76,7 @@ class Captured:
                 return names.find_node(nodes, name, os.path.basename(self.path))
             except names.NodeNameError as err:
                 raise ScriptError(f"{err}{self._holders(named[name])}") from None
-        value = self.namespace.get(name)
+        value = self.namespace.get(names.identifier(name))   # ｘ = Value(...) stores x
         if isinstance(value, Value):
             return value
         labelled = self.labels.node_called(name)

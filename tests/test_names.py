@@ -305,3 +305,43 @@ def test_a_network_run_per_sample_as_micrograds_loop_is_told_to_number_the_sampl
     a, b = Value(1.0, name="w"), Value(2.0, name="w")
     with pytest.raises(NodeNameError, match="pass the Value itself"):
         explain((a * b).named("L"), "w")
+
+
+FULL_WIDTH_SCRIPT = ("from autograd import Value\n"
+                     "ｘ = Value(2.0)\n"                      # Python stores it as x (NFKC)
+                     "w = Value(3.0, name='w')\n"
+                     "ｍｉｎｅ = 2 * 2.0 * 3.0 ** 2\n"          # and this as mine
+                     "L = ((ｘ * w) ** 2).named('L')\n"
+                     "L.backward()\n")
+
+
+@pytest.mark.parametrize("typed", ["ｘ", "𝑥", "x"])
+def test_a_name_typed_as_the_script_wrote_it_finds_the_node_python_made(tmp_path, capsys, typed):
+    """A script line ｘ = Value(...) (full-width x) is the variable x to Python (identifiers
+    are NFKC-normalised), but --wrt ｘ said "no node named 'ｘ' in the graph of fw.py; named
+    nodes: L, w, x".  Now ｘ, 𝑥 and x all find it, on the command line (--wrt, and a
+    variable for --expected) and in check().  By hand: L = (x·w)², ∂L/∂x = 2xw² = 36."""
+    from autograd.cli import main
+    script = tmp_path / "fw.py"
+    script.write_text(FULL_WIDTH_SCRIPT, encoding="utf-8")
+    assert main(["check", str(script), "--wrt", typed, "--expected", "36"]) == 0
+    assert capsys.readouterr().out.startswith("Agrees")
+    assert main(["check", str(script), "--wrt", typed, "--expected", "ｍｉｎｅ"]) == 0
+    assert main(["check", str(script), "--wrt", typed, "--expected", "35"]) == 1
+    assert main(["explain", str(script), "--wrt", typed]) == 0
+    capsys.readouterr()
+    x, w = Value(2.0, name="x"), Value(3.0, name="w")
+    L = (x * w) ** 2
+    L.backward()
+    assert check(L, typed, "36")
+    assert names.find_node([L, x, w], typed, "test") is x
+
+
+def test_a_name_python_reads_as_itself_still_differs():
+    """Only identifiers are read as Python reads them: w₁ is no identifier (it is w1 as
+    the answers print it, as before), and the NFC-only spellings stay as they were."""
+    assert names.identifier("ｘ") == "x" and names.identifier("Ｗ1") == "W1"
+    assert names.identifier("w₁") == "w₁" and names.identifier("y'") == "y'"
+    assert names.spelling("w₁") == names.spelling("w1")
+    assert names.spelling("ｗ1") == names.spelling("w1")
+    assert names.spelling("x") != names.spelling("y")

@@ -221,7 +221,10 @@ def _held(args, namespace, name):
     """The number or array the script's variable ``name`` holds (--expected dW2, the
     learner's own numpy gradient), or _NOTHING after a one-line error."""
     import os
+    from autograd.names import identifier
     script = os.path.basename(args.script)
+    if identifier(name) in namespace:     # ｘ typed: the variable x, as Python reads it
+        name = identifier(name)
     if name not in namespace:
         _report_error(args, f"--expected {name}: {script} has no variable {name} when it calls "
                             f".backward(), and it is no number; --expected takes a number as "
