@@ -948,11 +948,7 @@ def _optimizer(optimizer, net, lr, momentum):
         if lr is None:
             raise ValueError("train: lr is required (the learning rate η), or pass an "
                              "optimiser, e.g. optimizer=nn.Adam(net.parameters(), lr=0.01)")
-        frozen = net.frozen_values() if hasattr(net, "frozen_values") else ()
-        if frozen and not net.parameters():   # (a set: no walk over the parameters)
-            raise ValueError(f"train: every parameter of the network is frozen (all "
-                             f"{len(frozen)}), so training would change nothing; free some "
-                             f"with net.unfreeze(...) first")
+        _refuse_all_frozen(net)
         return _own_sgd(net, lr, momentum)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"train: optimizer must be an nn optimiser (nn.SGD, nn.Adam, nn.AdamW), "
@@ -964,7 +960,27 @@ def _optimizer(optimizer, net, lr, momentum):
         raise ValueError(f"train: the optimiser {optimizer!r} steps none of this network's "
                          f"parameters, so training would change nothing (was it made for "
                          f"another network?); make it from net.parameters()")
+    _refuse_all_frozen(net, optimizer)
     return optimizer
+
+
+def _refuse_all_frozen(net, optimizer=None):
+    """A ValueError when training would change nothing because everything it would
+    step is frozen: every parameter of the network (train's own SGD), or every one
+    ``optimizer`` holds (the user's, made before the freeze)."""
+    frozen = net.frozen_values() if hasattr(net, "frozen_values") else ()
+    if not frozen:                        # (a set: no walk over the parameters)
+        return
+    if optimizer is not None and not all(p in frozen for p in optimizer.parameters):
+        return
+    if not net.parameters():
+        raise ValueError(f"train: every parameter of the network is frozen (all "
+                         f"{len(frozen)}), so training would change nothing; free some "
+                         f"with net.unfreeze(...) first")
+    if optimizer is not None:
+        raise ValueError(f"train: every parameter the optimiser {optimizer!r} steps is "
+                         f"frozen, so training would change nothing; free them with "
+                         f"net.unfreeze(...), or make the optimiser from net.parameters()")
 
 
 def _steps_none_of(optimizer, net):

@@ -477,3 +477,27 @@ def test_the_source_after_a_freeze_says_the_freeze_put_the_trace_aside():
     assert step(1.0) == 6.25
     net.unfreeze("w2_11")
     assert step.source.startswith("def f(x):") and step.traces == 2
+
+
+def test_train_with_an_optimiser_of_only_frozen_parameters_refuses_as_train_own_sgd_does():
+    # oracle: the other door, optimizer=None on the same all-frozen network, refuses;
+    # the user's optimiser (made before the freeze) must give the same line, and nothing
+    # changes: no epoch run, every number and .grad as before
+    X, Y = [[0.5, -1.0], [1.0, 2.0]], [[1.0], [0.0]]
+    net = nn.MLP([2, 1], seed=1)
+    params = net.parameters()
+    opt = nn.SGD(params, lr=0.1)
+    net.freeze()
+    with pytest.raises(ValueError) as own:
+        nn.train(net, X, Y, lr=0.1, epochs=2)
+    assert str(own.value) == ("train: every parameter of the network is frozen (all 3), so "
+                              "training would change nothing; free some with "
+                              "net.unfreeze(...) first")
+    before = [(p.data, p.grad) for p in params]
+    with pytest.raises(ValueError) as theirs:
+        nn.train(net, X, Y, optimizer=opt, epochs=2)
+    assert str(theirs.value) == str(own.value)
+    assert [(p.data, p.grad) for p in params] == before
+    net.unfreeze()                      # freed, the same optimiser trains again
+    nn.train(net, X, Y, optimizer=opt, epochs=1)
+    assert all(p.data != d for p, (d, _) in zip(params, before))
