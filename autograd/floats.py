@@ -15,7 +15,7 @@ import operator
 from struct import pack as _pack
 from operator import add, countOf, iconcat
 
-__all__ = ["idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float", "flag", "is_int",
+__all__ = ["detached", "idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float", "flag", "is_int",
            "positive_int",
            "short_repr", "listlike", "same_rows", "flat_floats", "literal_bits"]
 
@@ -141,6 +141,15 @@ def _not_real(dtype):
     if kind is not None:
         return kind in "bcSUO"
     return getattr(dtype, "is_complex", False) is True or str(dtype) == "torch.bool"
+
+
+def detached(x):
+    """``x`` itself, or for a torch tensor with ``requires_grad=True`` its ``detach()``:
+    the same numbers, read without torch's UserWarning ("Converting a tensor with
+    requires_grad=True to a scalar ..."); the caller's tensor is left as it was."""
+    if getattr(x, "requires_grad", False) is True and hasattr(x, "detach"):
+        return x.detach()
+    return x
 
 
 def as_float(x, what="Value"):

@@ -899,7 +899,8 @@ class Jitted:
             except OverflowError:   # an int too large for a float: the checked path names it
                 pass
         names = self._names(arity) if arity else []
-        return [self._numbers(s, i, arity, names) for i, s in enumerate(samples, 1)]
+        return [self._numbers(floats.detached(s), i, arity, names)
+                for i, s in enumerate(samples, 1)]
 
     def refuse_hooked(self) -> None:
         """RuntimeError when a node of the generated code (a parameter, a constant, a

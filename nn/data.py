@@ -10,7 +10,7 @@ PyTorch do) checks everything but finiteness.
 
 import math
 
-from autograd.floats import flat_floats, listlike, same_rows, short_repr
+from autograd.floats import detached, flat_floats, listlike, same_rows, short_repr
 
 from .losses import finite_number, real_number, refuse_column_sample
 
@@ -28,6 +28,7 @@ def number_rows(samples, width, where, column_name, expects="expected {} numbers
     ``as_array=True`` gives a float numpy matrix instead (a numeric one as it is),
     its finiteness checked at once (not at all with ``finite=False``: NaN and ±inf are
     numbers then, and only ``as_array=True`` takes it)."""
+    samples = detached(samples)      # a torch tensor's numbers, without torch's warning
     shape = getattr(samples, "shape", None)
     if shape is not None and not isinstance(samples, (list, tuple)):
         if _checked_array(samples, shape, width, where, column_name, expects, finite):

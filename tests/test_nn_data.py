@@ -284,3 +284,26 @@ def test_nielsens_x_y_pairs_say_how_to_give_rows():
             nn.train(net, pairs, ys, epochs=1, lr=0.5, progress=False, backend=backend)
     rows = np.array([np.concatenate([x.ravel(), y.ravel()]) for x, y in pairs])
     assert step.batch(rows, mean=True) == pytest.approx(cost, rel=1e-12)
+
+
+def test_a_torch_tensor_that_requires_grad_trains_without_torch_warning_and_same_numbers():
+    # oracle: the other door, the same numbers given as Python lists (tensor.tolist());
+    # a tensor with requires_grad=True let torch's UserWarning ("Converting a tensor with
+    # requires_grad=True to a scalar ...") through to the user
+    torch = pytest.importorskip("torch")
+    import warnings
+    rows = [[0.5, -1.0], [1.0, 2.0], [-0.25, 0.75]]
+    X = torch.tensor(rows, dtype=torch.float64, requires_grad=True)
+    Y = torch.tensor([[1.0], [0.0], [1.0]], dtype=torch.float64, requires_grad=True)
+    by_lists = nn.MLP([2, 2, 1], seed=4)
+    nn.train(by_lists, rows, [[1.0], [0.0], [1.0]], lr=0.5, epochs=3, shuffle=False)
+    net = nn.MLP([2, 2, 1], seed=4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        nn.train(net, X, Y, lr=0.5, epochs=3, shuffle=False)
+        C = nn.MLP([2, 2, 1], seed=4).jit_loss().batch(torch.cat([X, Y], 1))
+    assert [str(w.message) for w in caught] == []
+    assert [p.data for p in net.parameters()] == [p.data for p in by_lists.parameters()]
+    fresh = nn.MLP([2, 2, 1], seed=4)
+    assert C == fresh.jit_loss().batch([r + y for r, y in zip(rows, [[1.0], [0.0], [1.0]])])
+    assert X.requires_grad and X.grad is None          # the caller's tensor as it was
