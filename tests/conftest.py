@@ -1,7 +1,10 @@
-"""Shared test helpers: central finite differences as the independent oracle, and
-PyTorch's double backward where it is installed."""
+"""Shared test helpers: central finite differences as the independent oracle,
+PyTorch's double backward where it is installed, and a Ctrl-C sent at the k-th
+function a call enters."""
 
 import math
+import signal
+import sys
 
 import pytest
 
@@ -36,3 +39,42 @@ def torch_derivatives(torch, fn, point):
         row = torch.autograd.grad(g, ts, allow_unused=True, retain_graph=True)
         rows.append([0.0 if h is None else h.item() for h in row])
     return out.item(), [0.0 if g is None else g.item() for g in first], rows
+
+
+def ours(frame):
+    """True for a function of chainrule's packages (nn or autograd)."""
+    name = frame.f_code.co_filename
+    return "/nn/" in name or "/autograd/" in name
+
+
+def in_files(*endings):
+    """``counts`` for :func:`sigint_at_call`: a function of a file ending so."""
+    return lambda frame: frame.f_code.co_filename.endswith(endings)
+
+
+def sigint_at_call(k, call, counts=ours):
+    """``call()`` with a SIGINT sent at the k-th entry into a function for which
+    ``counts(frame)`` is true, where Python looks for signals (a Ctrl-C's handler runs
+    as a function begins, at a loop's jump back and after a call into C, never between
+    two plain statements).  Returns ``(entries, caught)``: the number of entries
+    counted (fewer than k: none was sent) and the KeyboardInterrupt that reached the
+    caller, or None."""
+    seen = [0]
+
+    def tracer(frame, event, arg):
+        if event == "call" and counts(frame):
+            seen[0] += 1
+            if seen[0] == k:
+                sys.settrace(None)
+                signal.raise_signal(signal.SIGINT)
+        return None
+
+    caught = None
+    sys.settrace(tracer)
+    try:
+        call()
+    except KeyboardInterrupt as stop:
+        caught = stop
+    finally:
+        sys.settrace(None)
+    return seen[0], caught

@@ -477,17 +477,15 @@ def test_draw_errors_from_the_drawing_say_draw_once(tmp_path):
     assert r.stderr.startswith("chainrule draw: ") and "draw: draw:" not in r.stderr
 
 
-LECTURE_BY_HAND = """\
-    from autograd import Value
-    a = Value(2.0, label='a')
-    b = Value(-3.0, label='b')
-    c = Value(10.0, label='c')
-    e = a*b; e.label = 'e'
-    d = e + c; d.label = 'd'
-    f = Value(-2.0, label='f')
-    L = d * f; L.label = 'L'
-    {steps}
-    """
+def lecture_then(steps):
+    """micrograd's lecture graph L = (a·b + c)·f as tests/scripts/micrograd_lecture.py
+    writes it, followed by ``steps`` in place of its L.backward() and draw_dot(L)."""
+    with open(os.path.join(os.path.dirname(__file__), "scripts", "micrograd_lecture.py"),
+              encoding="utf-8") as file:
+        lecture = file.read()
+    return lecture[:lecture.index("L.backward()")] + steps + "\n"
+
+
 BY_HAND_STEPS = "L.grad = 1.0; L._backward(); d._backward(); e._backward(); a._backward()"
 
 
@@ -497,13 +495,13 @@ def test_a_script_of_the_lectures_steps_by_hand_is_told_to_call_backward(tmp_pat
     _backward() node by node; such a script was told only 'never called .backward() on a
     Value, so there is no gradient to show'.  It is told it ran the steps by hand and to
     call L.backward() in their place, and doing so gives ∂L/∂a = b·f = 6 (by hand)."""
-    path = script(tmp_path, LECTURE_BY_HAND.format(steps=BY_HAND_STEPS))
+    path = script(tmp_path, lecture_then(BY_HAND_STEPS))
     out = chainrule(command, path, *(["--wrt", "a"] if command == "explain" else []))
     assert out.returncode == 2 and out.stdout == ""
     line = out.stderr.splitlines()[-1]
     assert "never called .backward()" in line and "_backward() node by node from L" in line
     assert "call L.backward() in place of those _backward() calls" in line
-    advised = script(tmp_path, LECTURE_BY_HAND.format(steps="L.backward()"), "advised.py")
+    advised = script(tmp_path, lecture_then("L.backward()"), "advised.py")
     out = chainrule("explain", advised, "--wrt", "a")
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[0].startswith(f"∂L/∂a = {-3.0 * -2.0:g} ")

@@ -26,6 +26,7 @@ import autograd
 from autograd import engine
 from autograd import Value, grad
 from autograd.engine import all_nodes
+from conftest import sigint_at_call
 
 pytestmark = pytest.mark.skipif(
     threading.current_thread() is not threading.main_thread() or os.name != "posix",
@@ -130,7 +131,6 @@ def test_ctrl_c_as_any_function_of_a_gradients_pass_begins_leaves_no_pass_counte
     as the pass read the .grad it would put back left engine.passes at 1 for good, so
     every jitted call in every thread from then on took the lock as if a pass ran.
     Oracle: the state before (passes [0], the lock free, every grad and number)."""
-    import sys
     from autograd import engine
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     k, wrong = 1, []
@@ -139,27 +139,13 @@ def test_ctrl_c_as_any_function_of_a_gradients_pass_begins_leaves_no_pass_counte
             x, w, y = chain(2)
             nodes = all_nodes(y)
             before = state(nodes)
-            seen = [0]
-
-            def tracer(frame, event, arg, k=k):
-                if event == "call" and "autograd" in frame.f_code.co_filename:
-                    seen[0] += 1
-                    if seen[0] == k:
-                        sys.settrace(None)
-                        signal.raise_signal(signal.SIGINT)
-
-            sys.settrace(tracer)
-            try:
-                grad(y, [x, w])
-            except KeyboardInterrupt:
-                pass
-            finally:
-                sys.settrace(None)
+            entries, _ = sigint_at_call(k, lambda: grad(y, [x, w]),
+                                        lambda frame: "autograd" in frame.f_code.co_filename)
             if engine.passes != [0] or engine.taking_turns._is_owned() or \
                     state(nodes) != before:
                 wrong.append(k)
                 engine.passes[0] = 0
-            if seen[0] < k:
+            if entries < k:
                 break
             k += 1
     finally:

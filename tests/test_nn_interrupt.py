@@ -18,6 +18,7 @@ import time
 import pytest
 
 import nn
+from conftest import in_files, ours, sigint_at_call
 
 X = [[0.1, -0.4], [0.9, 0.3], [-0.5, 0.8], [0.2, 0.2], [1.0, -1.0], [-0.3, -0.7],
      [0.6, 0.1], [0.0, 0.5]]
@@ -266,32 +267,6 @@ def test_ctrl_c_while_the_loss_is_traced_has_an_empty_history(backend, jit):
     assert state(net, optimizer) == before
 
 
-def _sigint_at_call(k, files, call):
-    """``call()`` with a SIGINT at the k-th entry into a function of ``files``, where
-    Python looks for signals (a Ctrl-C's handler runs as a function begins, at a loop's
-    jump back and after a call into C, never between two plain statements); the
-    number of entries counted (k past the end: none sent)."""
-    import sys
-    seen = [0]
-
-    def tracer(frame, event, arg):
-        if event == "call" and frame.f_code.co_filename.endswith(files):
-            seen[0] += 1
-            if seen[0] == k:
-                sys.settrace(None)
-                signal.raise_signal(signal.SIGINT)
-        return None
-
-    sys.settrace(tracer)
-    try:
-        call()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sys.settrace(None)
-    return seen[0]
-
-
 # a SIGINT sent as a generator's close or a finalizer begins is printed and dropped by
 # Python itself ("Exception ignored in"), which pytest reports as a warning
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
@@ -324,8 +299,8 @@ def test_ctrl_c_as_any_function_of_a_step_begins_leaves_the_collector_running(mo
     k, stopped, torn, held = 1, [], [], []
     while True:
         net, optimizer = make("sgd")
-        entries = _sigint_at_call(k, files, lambda: train(net, optimizer, mode, X[:1],
-                                                          Y[:1], 1))
+        entries, _ = sigint_at_call(k, lambda: train(net, optimizer, mode, X[:1], Y[:1], 1),
+                                    in_files(*files))
         if not gc.isenabled():
             gc.enable()
             stopped.append(k)
@@ -410,8 +385,8 @@ def test_ctrl_c_as_predict_or_batch_puts_back_the_last_pass_keeps_it(call):
         net([0.1, 0.2])
         before = nodes()
         done = []
-        entries = _sigint_at_call(k, ("nn/layers.py", "autograd/interrupts.py"),
-                                  lambda: done.append(run()))
+        entries, _ = sigint_at_call(k, lambda: done.append(run()),
+                                    in_files("nn/layers.py", "autograd/interrupts.py"))
         if nodes() != before and not (done and call == "batch"):
             torn.append(k)
         if entries < k:
@@ -453,7 +428,6 @@ def test_ctrl_c_as_any_function_of_a_damped_sgd_call_begins_leaves_before_or_aft
     every .grad, the state_dict() and the buffers not yet started are exactly as before
     the call or as after it, the lock is free, and the KeyboardInterrupt reached the caller
     (none is lost as a generator left unfinished is closed)."""
-    import sys
     from autograd import engine
     stepped = _damped("eager")[1]
     stepped.step()
@@ -471,28 +445,11 @@ def test_ctrl_c_as_any_function_of_a_damped_sgd_call_begins_leaves_before_or_aft
     try:
         while k < 1000:
             net, opt = _damped(backend)
-            seen = [0]
-
-            def tracer(frame, event, arg, k=k):
-                if event == "call" and ("/nn/" in frame.f_code.co_filename
-                                        or "/autograd/" in frame.f_code.co_filename):
-                    seen[0] += 1
-                    if seen[0] == k:
-                        sys.settrace(None)
-                        signal.raise_signal(signal.SIGINT)
-
-            sys.settrace(tracer)
-            interrupted = False
-            try:
-                act(opt)
-            except KeyboardInterrupt:
-                interrupted = True
-            finally:
-                sys.settrace(None)
+            entries, caught = sigint_at_call(k, lambda: act(opt))
             if (engine.taking_turns._is_owned() or _snapshot(net, opt) not in (before, after)
-                    or interrupted != (seen[0] >= k)):
+                    or (caught is not None) != (entries >= k)):
                 wrong.append(k)
-            if seen[0] < k:
+            if entries < k:
                 break
             k += 1
     finally:
@@ -506,7 +463,6 @@ def _every_ctrl_c_reaches_the_caller(warm, run):
     SIGINT at the k-th entry into a function of nn or autograd, for every k: the k
     where the KeyboardInterrupt did not reach the caller though it was sent, and
     those where the state is neither the one before ``run`` nor the one after it."""
-    import sys
 
     def made():
         net = nn.MLP([2, 1], seed=5)        # (small: the jit traces it at every k)
@@ -523,28 +479,12 @@ def _every_ctrl_c_reaches_the_caller(warm, run):
     try:
         while True:
             net, optimizer, extra = made()
-            seen, interrupted = [0], False
-
-            def tracer(frame, event, arg, k=k):
-                if event == "call" and ("/nn/" in frame.f_code.co_filename
-                                        or "/autograd/" in frame.f_code.co_filename):
-                    seen[0] += 1
-                    if seen[0] == k:
-                        sys.settrace(None)
-                        signal.raise_signal(signal.SIGINT)
-
-            sys.settrace(tracer)
-            try:
-                run(net, optimizer, extra)
-            except KeyboardInterrupt:
-                interrupted = True
-            finally:
-                sys.settrace(None)
-            if interrupted != (seen[0] >= k):
+            entries, caught = sigint_at_call(k, lambda: run(net, optimizer, extra))
+            if (caught is not None) != (entries >= k):
                 lost.append(k)
             if state(net, optimizer) not in (before, after):
                 torn.append(k)
-            if seen[0] < k:
+            if entries < k:
                 break
             k += 1
     finally:
@@ -599,7 +539,6 @@ def test_a_ctrl_c_as_train_checks_its_arguments_and_data_has_the_empty_history(b
     e.history`` raised AttributeError there (and only there).  Oracle: the uninterrupted
     run's history, of which every interrupt's .history is a prefix (empty before the
     first epoch), with the note counting its epochs."""
-    import sys
     np = pytest.importorskip("numpy") if backend == "numpy" else None
     inputs = np.array(X[:4]) if np is not None else X[:4]
 
@@ -613,34 +552,23 @@ def test_a_ctrl_c_as_train_checks_its_arguments_and_data_has_the_empty_history(b
     gc.disable()
     try:
         while True:
-            seen, caught, net = [0], None, nn.MLP([2, 1], seed=5)
+            net = nn.MLP([2, 1], seed=5)
             begun = []      # counting from train's first check (a Ctrl-C as the call itself
                             # begins, in its decorator's wrapper, comes before train has)
 
-            def tracer(frame, event, arg, k=k):
-                if event == "call" and frame.f_code.co_name == "_training_loss":
+            def counts(frame):
+                if frame.f_code.co_name == "_training_loss":
                     begun.append(True)
-                if begun and event == "call" and ("/nn/" in frame.f_code.co_filename
-                                                  or "/autograd/" in frame.f_code.co_filename):
-                    seen[0] += 1
-                    if seen[0] == k:
-                        sys.settrace(None)
-                        signal.raise_signal(signal.SIGINT)
+                return bool(begun) and ours(frame)
 
-            sys.settrace(tracer)
-            try:
-                run(net)
-            except KeyboardInterrupt as stop:
-                caught = stop
-            finally:
-                sys.settrace(None)
+            entries, caught = sigint_at_call(k, lambda: run(net), counts)
             if caught is not None:
                 history = getattr(caught, "history", None)
                 note = f"train: interrupted after {len(history or [])} complete epoch(s)"
                 if (history is None or list(history) != full[:len(history)]
                         or not any(n.startswith(note) for n in getattr(caught, "__notes__", ()))):
                     wrong.append(k)
-            if seen[0] < k:
+            if entries < k:
                 break
             k += 1
     finally:
