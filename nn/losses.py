@@ -468,7 +468,8 @@ def real_targets(y, n_outputs, where):
     values = list(y) if is_row(y) else [y]
     if len(values) != n_outputs:
         raise ValueError(f"{where}: {n_outputs} outputs but {len(values)} targets "
-                         f"{short_repr(y)}; they must have the same length")
+                         f"{short_repr(y)}; they must have the same length"
+                         f"{_class_index_hint(values, n_outputs)}")
     if set(map(type, values)) <= _PLAIN_NUMBERS:
         try:
             if math.isfinite(sum(map(abs, values))):
@@ -483,6 +484,23 @@ def real_targets(y, n_outputs, where):
 
 
 _PLAIN_NUMBERS = {float, int}
+
+
+def _class_index_hint(values, n_outputs):
+    """For one whole number 0..n-1 given where n targets are needed (a label, as Nielsen's
+    and scikit-learn's data hold one): how to give it, else ``""``."""
+    if n_outputs < 2 or len(values) != 1:
+        return ""
+    label = values[0]
+    if getattr(label, "ndim", None) == 0 and hasattr(label, "item"):
+        label = label.item()                      # a numpy integer or float scalar
+    if isinstance(label, bool) or not isinstance(label, (int, float)) or \
+            not (isinstance(label, int) or label.is_integer()) or not 0 <= label < n_outputs:
+        return ""
+    return (f": is {int(label)} a class label? This loss takes one target per output; give "
+            f"each label as its one-hot row (all at once: np.eye({n_outputs})[labels], as "
+            f"Nielsen's vectorized_result does), or use the loss \"cross_entropy\", which "
+            f"takes class indices")
 
 
 def probability_targets(y, n_outputs, where):

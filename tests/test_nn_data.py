@@ -307,3 +307,54 @@ def test_a_torch_tensor_that_requires_grad_trains_without_torch_warning_and_same
     fresh = nn.MLP([2, 2, 1], seed=4)
     assert C == fresh.jit_loss().batch([r + y for r, y in zip(rows, [[1.0], [0.0], [1.0]])])
     assert X.requires_grad and X.grad is None          # the caller's tensor as it was
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_integer_class_labels_for_several_outputs_say_to_one_hot_them(backend):
+    """Nielsen's labels are digits 0..9 and his network has an output per digit; training
+    a 4-3-3 network on labels [1, 0, 2, ...] with the squared error said only 'train:
+    sample 1: 3 outputs but 1 targets 1; they must have the same length'. It now asks
+    whether 1 is a class label and says to one-hot it (np.eye(3)[labels]) or use
+    cross_entropy; the network is as before, and the one-hot rows train as a numpy
+    BP1-BP4 loop of Nielsen's update (the same η, batches and order) does."""
+    rng = np.random.default_rng(8)
+    X, labels = rng.uniform(-1, 1, size=(6, 4)), np.array([1, 0, 2, 2, 1, 0])
+    hint = ("; they must have the same length: is 1 "
+            "a class label? This loss takes one target per output; give each label as its "
+            "one-hot row (all at once: np.eye(3)[labels], as Nielsen's vectorized_result "
+            "does), or use the loss \"cross_entropy\", which takes class indices")
+    for targets in (labels, labels.tolist(), labels.reshape(-1, 1), labels.astype(float)):
+        net = nn.MLP([4, 3, 3], seed=2)
+        before = {k: v.hex() for k, v in net.state_dict().items()}
+        with pytest.raises(ValueError) as caught:
+            nn.train(net, X, targets, epochs=1, lr=3.0, batch=2, progress=False,
+                     backend=backend)
+        text = str(caught.value)
+        assert text.startswith("train: sample 1: 3 outputs but 1 targets ") and "\n" not in text
+        assert text.endswith(hint)
+        assert {k: v.hex() for k, v in net.state_dict().items()} == before
+    with pytest.raises(ValueError) as caught:        # 3 is no class of 3 outputs: no guess
+        nn.train(nn.MLP([4, 3, 3], seed=2), X, [3] * 6, epochs=1, lr=3.0, progress=False,
+                 backend=backend)
+    assert "class label" not in str(caught.value)
+    net = nn.MLP([4, 3, 3], seed=2)
+    W = net.matrices(layout="columns")
+    ws, bs = [W["W2"], W["W3"]], [W["b2"], W["b3"]]
+    sig = lambda z: 1 / (1 + np.exp(-z))                                   # noqa: E731
+    Y = np.eye(3)[labels]
+    for _ in range(2):                                 # Nielsen's update_mini_batch, η = 3
+        for k in range(0, 6, 2):
+            a1, y = X[k:k + 2].T, Y[k:k + 2].T
+            a2 = sig(ws[0] @ a1 + bs[0])
+            a3 = sig(ws[1] @ a2 + bs[1])
+            d3 = (a3 - y) * a3 * (1 - a3)
+            d2 = (ws[1].T @ d3) * a2 * (1 - a2)
+            grads_w, grads_b = [d2 @ a1.T, d3 @ a2.T], [d2.sum(1, keepdims=True),
+                                                        d3.sum(1, keepdims=True)]
+            ws = [w - 3.0 / 2 * g for w, g in zip(ws, grads_w)]
+            bs = [b - 3.0 / 2 * g for b, g in zip(bs, grads_b)]
+    nn.train(net, X, np.eye(3)[labels], epochs=2, lr=3.0, batch=2, progress=False,
+             backend=backend)
+    got = net.matrices(layout="columns")
+    for name, hand in zip(("W2", "W3", "b2", "b3"), ws + bs):
+        assert np.allclose(got[name], hand, rtol=1e-12, atol=1e-15), name
