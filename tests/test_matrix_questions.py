@@ -1880,6 +1880,37 @@ def test_float32_rows_or_scalars_in_a_list_are_judged_as_the_array_is():
     assert check(cost, "W1", list(torch.from_numpy(g)))
 
 
+def test_a_float32_arrays_tolist_is_judged_as_the_array_is():
+    """g.tolist() of a float32 array (Python floats, each a float32 number) was judged at
+    float64's precision: 'Your ∂C/∂W1 disagrees with the engine's in 2 of 6 entries; no
+    common matrix mistake (...) reproduces it', for backprop that is right in float32; so was
+    a float32 tensor's .tolist(). It is now judged as the array is. Oracle: backprop by hand
+    in float32 numpy, and in float64 (its .tolist() stays at full precision)."""
+    _, cost = blog()
+    Xf, Yf, W1f, b1f, W2f, b2f = (np.array(M, dtype=np.float32) for M in (X, Y, W1, b1, W2, b2))
+    A1 = sigmoid(Xf @ W1f + b1f)
+    A2 = sigmoid(A1 @ W2f + b2f)
+    d2 = (A2 - Yf) / np.float32(len(X)) * A2 * (1 - A2)
+    d1 = (d2 @ W2f.T) * A1 * (1 - A1)
+    grads = {"W1": Xf.T @ d1, "b1": d1.sum(axis=0), "W2": A1.T @ d2, "b2": d2.sum(axis=0)}
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    for name, g in grads.items():
+        assert g.dtype == np.float32
+        if name == "W1":       # float32's rounding is more than float64's tolerance allows
+            assert not np.allclose(g, hand[name], rtol=1e-6, atol=1e-12)
+        verdict = check(cost, name, g.tolist())
+        assert verdict, (name, verdict.finding)
+        assert "float32 numbers, so within tolerance" in verdict.finding
+        wrong = check(cost, name, (g * np.float32(1.001)).tolist())
+        assert not wrong and "float32 numbers" in wrong.lines[0]
+    assert "m = 4 times too large" in check(cost, "W1", (grads["W1"] * 4).tolist()).finding
+    full = check(cost, "W1", hand["W1"].tolist())            # float64: full precision, agrees
+    assert full and "relative 1e-06" in full.finding
+    assert not check(cost, "W1", (hand["W1"] * (1 + 3e-6)).tolist())
+    torch = pytest.importorskip("torch")
+    assert check(cost, "W1", torch.from_numpy(grads["W1"]).tolist())
+
+
 def test_a_matrix_asked_for_by_a_name_not_its_own():
     """check(C, 'W_2', matrix) (the name as LaTeX subscripts it) and check(C, 'w2', matrix)
     said "no node named 'W_2' in this graph; named nodes: C, a2_1(1), ..." (58 names), not
