@@ -1911,6 +1911,54 @@ def test_a_float32_arrays_tolist_is_judged_as_the_array_is():
     assert check(cost, "W1", torch.from_numpy(grads["W1"]).tolist())
 
 
+def test_a_float32_printout_off_in_its_last_digits_says_how_many_digits_agree():
+    """print(g) of a float32 numpy backprop shows 8 decimals and no dtype, more than float32
+    holds: pasted, it said "Your ∂C/∂W2 disagrees with the engine's in 2 of 12 entries; no
+    common matrix mistake (...) reproduces it", as for wrong backprop (a 1.3730262e-03
+    printout: 12 of 12). One number's verdict says "Disagrees at the 8 significant digits
+    you gave but agrees to 7"; the matrix's now says to how many leading digits the
+    disagreeing entries agree. Oracle: the printout against backprop by hand in float64."""
+    rng = np.random.default_rng(8)
+    sizes = [3, 4, 2]
+    Ws = [rng.standard_normal((b, a)) for a, b in zip(sizes, sizes[1:])]   # Nielsen's w^l
+    bs = [rng.standard_normal((b, 1)) for b in sizes[1:]]
+    Xs, Ys = rng.standard_normal((3, 5)), np.eye(2)[:, [0, 1, 1, 0, 1]]      # a column each
+    net = nn.MLP(sizes, weights=Ws, biases=bs)
+    cost = nn.half_squared_error(net.batch(Xs.T), Ys.T)
+    cost.backward()
+
+    def backprop(dtype):
+        W2, W3, b2, b3, x, y = (np.asarray(M, dtype=dtype) for M in (*Ws, *bs, Xs, Ys))
+        a2 = sigmoid(W2 @ x + b2)
+        a3 = sigmoid(W3 @ a2 + b3)
+        d3 = (a3 - y) * a3 * (1 - a3) / dtype(5)
+        return ((W3.T @ d3) * a2 * (1 - a2)) @ x.T
+    single, double = backprop(np.float32), backprop(np.float64)
+    printed = str(single)
+    assert "float32" not in printed
+    verdict = check(cost, "W2", printed, layout="columns")
+    assert not verdict
+    typed = [float(t) for t in printed.replace("[", " ").replace("]", " ").split()]
+    found = re.fullmatch(r"Your ∂C/∂W2 disagrees with the engine's at the digits you typed in "
+                         r"(\d+) of 12 entries, but (those agree|that entry agrees) to the "
+                         r"first (\d) significant digits: rounded intermediate values, or "
+                         r"float32 arithmetic \(about 7 digits\), give a difference this small\.",
+                         verdict.finding)
+    assert found, verdict.finding
+    wrong_entries, k = int(found.group(1)), int(found.group(3))
+    off_by = [abs(t - h) for t, h in zip(typed, double.ravel())]    # numpy prints 8 decimals
+    assert sum(d > 1e-8 for d in off_by) <= wrong_entries <= sum(d > 0.5e-8 for d in off_by)
+    assert 5 <= k < 8 and all(d <= 10.0 ** (math.floor(math.log10(abs(t))) - k + 1)
+                              for t, d in zip(typed, off_by))   # within a unit of digit k
+    assert f"{12 - wrong_entries} of 12 entries agree (each to the digits you typed)." in \
+        str(verdict)
+    off = [[f"{v:.7e}" for v in row] for row in single.tolist()]
+    off[1][2] = f"{single[1, 2] * 1.1:.7e}"                  # one entry really wrong
+    wrong = check(cost, "W2", off, layout="columns")
+    assert not wrong and "no common matrix mistake" in wrong.finding
+    assert check(cost, "W2", single, layout="columns")       # the array: float32's precision
+
+
 def test_a_matrix_asked_for_by_a_name_not_its_own():
     """check(C, 'W_2', matrix) (the name as LaTeX subscripts it) and check(C, 'w2', matrix)
     said "no node named 'W_2' in this graph; named nodes: C, a2_1(1), ..." (58 names), not
