@@ -358,3 +358,53 @@ def test_integer_class_labels_for_several_outputs_say_to_one_hot_them(backend):
     got = net.matrices(layout="columns")
     for name, hand in zip(("W2", "W3", "b2", "b3"), ws + bs):
         assert np.allclose(got[name], hand, rtol=1e-12, atol=1e-15), name
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_flat_vector_of_inputs_says_how_to_make_it_samples(backend):
+    """x = np.linspace(-1, 1, 6) for a 1-2-1 network said "train: sample 1: expected a row
+    of 1 numbers, got one number (the samples have shape (6,); one row per sample)", and
+    x.tolist() "expected a list of 1 numbers, got float -1.0", though a flat vector of
+    targets is taken for one output. Each now says each number is a sample and how to give
+    them (X.reshape(-1, 1)); one sample of 7 numbers to the per-step program says to give
+    a batch of one. Following the advice trains as numpy BP1-BP4 by hand: one batch of 6,
+    η = 0.5, two steps."""
+    x = np.linspace(-1, 1, 6)
+    advice = ("; with one input, each number is a sample: give a column, X.reshape(-1, 1) "
+              "(a list: [[x] for x in X])")
+    for inputs, error, start in ((x, ValueError, "train: sample 1: expected a row of 1 number, "
+                                                 "got one number (the samples have shape (6,)"),
+                                 (x.tolist(), TypeError, "train: sample 1: expected a list of "
+                                                         "1 number, got float -1.0")):
+        net = nn.MLP([1, 2, 1], seed=4)
+        before = {k: v.hex() for k, v in net.state_dict().items()}
+        with pytest.raises(error) as caught:
+            nn.train(net, inputs, x ** 2, epochs=2, lr=0.5, batch=None, progress=False,
+                     backend=backend)
+        text = str(caught.value)
+        assert text.startswith(start) and text.endswith(advice) and "\n" not in text
+        assert {k: v.hex() for k, v in net.state_dict().items()} == before
+    net = nn.MLP([1, 2, 1], seed=4)
+    W = net.matrices(layout="columns")
+    W2, b2, W3, b3 = W["W2"], W["b2"], W["W3"], W["b3"]
+    sig = lambda z: 1 / (1 + np.exp(-z))                                   # noqa: E731
+    a1, y = x.reshape(1, -1), (x ** 2).reshape(1, -1)
+    for _ in range(2):
+        a2 = sig(W2 @ a1 + b2)
+        a3 = sig(W3 @ a2 + b3)
+        d3 = (a3 - y) * a3 * (1 - a3) / 6
+        d2 = (W3.T @ d3) * a2 * (1 - a2)
+        W3, b3, W2, b2 = (W3 - 0.5 * d3 @ a2.T, b3 - 0.5 * d3.sum(1, keepdims=True),
+                          W2 - 0.5 * d2 @ a1.T, b2 - 0.5 * d2.sum(1, keepdims=True))
+    nn.train(net, x.reshape(-1, 1), x ** 2, epochs=2, lr=0.5, batch=None, progress=False,
+             backend=backend)
+    got = net.matrices(layout="columns")
+    for name, hand in (("W2", W2), ("b2", b2), ("W3", W3), ("b3", b3)):
+        assert np.allclose(got[name], hand, rtol=1e-12, atol=1e-15), name
+    if backend == "numpy":
+        step = nn.MLP([4, 3, 2], seed=0).jit_loss(backend="numpy")
+        row = np.array([0.1, 0.2, 0.3, 0.4, 1.0, 0.0])
+        with pytest.raises(ValueError, match=r"expected a row of 6 numbers, got one number .*; "
+                                             r"6 numbers are one sample: give a batch of one, "
+                                             r"X\.reshape\(1, -1\) \(a list: \[x\]\)$"):
+            step.batch(row)
