@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from itertools import chain, repeat
@@ -539,6 +540,18 @@ def _bias_text(layer):
 # MLP
 # ---------------------------------------------------------------------------
 
+#: a layer's first weight Value -> a weak reference to its MLP, so that a layer (or that
+#: weight) leads to its network (:func:`nn.matrices.network_of`: explain's program lines)
+NETWORK_OF: weakref.WeakKeyDictionary[Value, Any] = weakref.WeakKeyDictionary()
+
+
+def remember_network(net: MLP) -> None:
+    """Make ``net`` the network of its layers (done when it is made, and again by
+    :mod:`nn.matrices` for one made by a copy or pickle)."""
+    for layer in net.layers:
+        NETWORK_OF[layer.neurons[0].weights[0]] = weakref.ref(net)
+
+
 class MLP(Module):
     """A fully connected network with layer sizes ``sizes`` (input layer first).
 
@@ -603,6 +616,7 @@ class MLP(Module):
         self._input_names = self.layers[0]._input_names
         self._owner = f"MLP {'-'.join(map(str, sizes))}"
         self.inputs = ()
+        remember_network(self)
 
     def _named_parameters(self):
         return chain.from_iterable(neuron._params for neuron in self._holders())

@@ -558,6 +558,42 @@ def test_explain_shows_the_program_of_the_cost_asked_about():
     assert any(line.lstrip().startswith("delta2 = (W3.T @ delta3)") for line in hidden)
 
 
+def test_explain_shows_the_program_of_any_network_not_only_one_from_matrices():
+    """explain(C, net.layers[1], entry=(2, 3)) of Nielsen's network made as nn.MLP(sizes,
+    weights=..., biases=...) (or with a seed) printed BP4 and BP1 sample by sample but not
+    "The matrix program's lines for layer 3 ...", which the docs promise and a network from
+    from_matrices got: the network of a layer was known only once net.matrices() or
+    from_matrices had been called. Every MLP is now known from when it is made. Oracle:
+    the lines shown, run on the activations of a numpy forward pass by hand, give
+    BP4's ∂C/∂w³ of numpy backprop by hand; and a network made later gets its own lines."""
+    from autograd.explain import explain
+    rng = np.random.default_rng(5)
+    sizes = [3, 4, 2]
+    Ws = [rng.standard_normal((b, a)) for a, b in zip(sizes, sizes[1:])]   # Nielsen's w^l
+    bs = [rng.standard_normal((b, 1)) for b in sizes[1:]]
+    Xs, Ys = rng.standard_normal((3, 5)), np.eye(2)[:, [0, 1, 1, 0, 1]]     # a column each
+    for make in (lambda: nn.MLP(sizes, weights=Ws, biases=bs), lambda: nn.MLP(sizes, seed=3)):
+        net = make()
+        W2, W3 = (np.array([[w.data for w in n.weights] for n in layer.neurons])
+                  for layer in net.layers)
+        b2, b3 = (np.array([[n.bias.data] for n in layer.neurons]) for layer in net.layers)
+        cost = nn.half_squared_error(net.batch(Xs.T), Ys.T)
+        cost.backward()
+        a2 = sigmoid(W2 @ Xs + b2)
+        a3 = sigmoid(W3 @ a2 + b3)
+        hand = ((a3 - Ys) * a3 * (1 - a3) / 5) @ a2.T                      # BP1, BP4 by hand
+        explanation = explain(cost, net.layers[1], entry=(2, 3))
+        assert "The matrix program's lines for layer 3" in str(explanation)
+        lines = [line.strip() for line in explanation.program]
+        assert lines[-1] == "# half_squared_error, seed = 1/m = 1/5: the cost is a mean over the samples"
+        scope = {"W3": W3, "b3": b3, "a2": a2, "Y": Ys, "seed": 1 / 5, "np_sigmoid": sigmoid,
+                 "sigmoid_prime": lambda z, a: a * (1 - a)}
+        scope["a"] = a3
+        exec("\n".join(line for line in lines if not line.startswith("#")), scope)
+        assert np.allclose(scope["dC_dW3"], hand, rtol=1e-12, atol=0)
+        assert explanation.total == pytest.approx(hand[1, 2], rel=1e-12)
+
+
 def test_draw_at_the_level_of_layers():
     pytest.importorskip("graphviz")
     from autograd.draw import draw
