@@ -258,7 +258,10 @@ def _check_claims(root, claims, expected, options):
         except (ValueError, KeyError, TypeError, OverflowError) as err:
             raise _in_claim(err, key) from None
         verdicts[key] = verdict
-        explanation = verdict.explanation
+        explanation = getattr(verdict, "explanation", None)   # a matrix's verdict has none
+        if explanation is None:
+            labels[key] = printable(key) if isinstance(key, str) else verdict.name
+            continue
         labels[key] = printable(key) if isinstance(key, str) else explanation.name_of(explanation.wrt)
         short = explanation.namer.labels.short.get(explanation.wrt)
         if not isinstance(key, str) and short is not None:

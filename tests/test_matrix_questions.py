@@ -594,6 +594,32 @@ def test_explain_shows_the_program_of_any_network_not_only_one_from_matrices():
         assert explanation.total == pytest.approx(hand[1, 2], rel=1e-12)
 
 
+def test_several_matrix_claims_at_once_in_a_dict():
+    """check(cost, {"W1": dW1, "W2": dW2, "b1": db1, "b2": db2}), a numpy backprop's four
+    gradients at once as the docs' dict of claims takes them, raised "AttributeError:
+    'MatrixVerdict' object has no attribute 'explanation'". It now gives one verdict per
+    matrix, as check(cost, "W2", dW2) does, and a line each. Oracle: numpy backprop by hand."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    mine = {name: hand[name] for name in ("W1", "W2", "b1", "b2")}
+    verdicts = check(cost, mine)
+    assert verdicts and list(verdicts) == ["W1", "W2", "b1", "b2"]
+    assert str(verdicts).splitlines()[0] == "All 4 claims agree."
+    assert str(verdicts).splitlines()[2] == (
+        "  W2: Your ∂C/∂W2 agrees with the engine's in all 3 entries (within tolerance: "
+        "relative 1e-06, absolute 1e-12).")
+    mine["W2"] = 2 * hand["W2"]                                 # the ½ left out
+    mine["w2_11"] = hand["W1"][0, 0]                            # one node: W1[1,1] is w²₁₁
+    verdicts = check(cost, mine)
+    assert not verdicts and verdicts["W2"].finding == check(cost, "W2", mine["W2"]).finding
+    assert "every entry is 2 times the engine's" in verdicts["W2"].finding
+    assert verdicts["w2_11"] and verdicts["W1"]
+    text = str(verdicts)
+    assert text.splitlines()[0] == "1 of 5 claims disagrees: W2."
+    assert text.splitlines()[-1] == "Next: print(verdicts['W2']) shows that claim's whole verdict."
+    assert "claims disagrees: W2" in verdicts._repr_html_()
+
+
 def test_draw_at_the_level_of_layers():
     pytest.importorskip("graphviz")
     from autograd.draw import draw
