@@ -2021,6 +2021,33 @@ def test_a_float32_printout_off_in_its_last_digits_says_how_many_digits_agree():
     assert check(cost, "W2", single, layout="columns")       # the array: float32's precision
 
 
+def test_one_entry_of_a_float32_array_is_judged_at_float32s_precision():
+    """check(cost, "w2_12", g[1, 0]) with g a float32 backprop's ∂C/∂W1 (an np.float32)
+    said "Disagrees at full precision but agrees to 5 ...", where check(cost, "W1", g) says
+    the same number agrees "(float32 numbers, so within tolerance ...)". One entry is now
+    judged as the array is and the verdict says so. Oracle: backprop by hand in float32
+    numpy (and float64's full precision for the same number as a Python float)."""
+    _, cost = blog()
+    Xf, Yf, W1f, b1f, W2f, b2f = (np.array(M, dtype=np.float32) for M in (X, Y, W1, b1, W2, b2))
+    A1 = sigmoid(Xf @ W1f + b1f)
+    A2 = sigmoid(A1 @ W2f + b2f)
+    d2 = (A2 - Yf) / np.float32(len(X)) * A2 * (1 - A2)
+    g = Xf.T @ ((d2 @ W2f.T) * A1 * (1 - A1))                 # rows layout: g[k, j] is w²_jk
+    assert g.dtype == np.float32 and check(cost, "W1", g)
+    at_full = []
+    for (k, j), entry in np.ndenumerate(g):
+        name = f"w2_{j + 1}{k + 1}"
+        verdict = check(cost, name, entry)
+        assert verdict, (name, verdict.headline())
+        assert "(a float32 number, so tolerance: relative 1e-05, absolute 1e-12)" in \
+            verdict.headline()
+        assert not check(cost, name, entry * np.float32(1.001))
+        at_full.append(bool(check(cost, name, float(entry))))
+    assert not all(at_full)              # float32's rounding: more than float64's tolerance
+    assert check(cost, "w2_11", g[0, 0], digits=3).headline() == (
+        "Agrees to the 3 significant digits you gave.")
+
+
 def test_a_matrix_asked_for_by_a_name_not_its_own():
     """check(C, 'W_2', matrix) (the name as LaTeX subscripts it) and check(C, 'w2', matrix)
     said "no node named 'W_2' in this graph; named nodes: C, a2_1(1), ..." (58 names), not
