@@ -840,7 +840,8 @@ def _engine_not_finite(what, truth):
 
 
 def _engine_entry(p, t):
-    """The engine's entry ``t`` beside one typed as ``p``: at the digits typed, unless it
+    """The engine's entry ``t`` beside one typed as ``p``: at the digits typed (or at the
+    typed number's last decimal place, when it rounds to it there), unless it
     agrees by beginning with them (0.0040286 with 0.00402, where rounded it reads 0.00403):
     then with the fewest more digits that begin with them (0.004029), so the row does not set
     two different numbers side by side as agreeing."""
@@ -849,6 +850,9 @@ def _engine_entry(p, t):
     shown = p.shown(t)
     if not p.agrees(t) or float(shown) == p.value:
         return shown
+    placed = p.at_last_digit(t)       # 0.001 for 0.000558 printed at 3 decimals, not 0.0006
+    if placed is not None and float(placed) == p.value:
+        return placed
     longer = (number(t, d) for d in range(p.digits + 1, 18))
     return next((text for text in longer if p.agrees(float(text))), repr(t))
 

@@ -383,6 +383,15 @@ class Precision:
             return repr(float(x))
         return rounded_text(shortest(x), self.digits)
 
+    def at_last_digit(self, x):
+        """x rounded at the typed number's last digit, half to even, as text: 0.000558 ->
+        ``0.001`` for a typed 0.001 (a printout at 3 decimals), where :meth:`shown` writes
+        x to as many significant digits (0.0006); None outside typed mode."""
+        if self.mode != "typed" or not math.isfinite(x):
+            return None
+        with localcontext(_EXACT):
+            return f"{shortest(x).quantize(self._unit, rounding=ROUND_HALF_EVEN):f}"
+
     def describe(self):
         """``the 6 significant digits you gave`` or ``tolerance: relative 1e-06, absolute 1e-12``."""
         if self.mode == "typed":

@@ -2048,6 +2048,34 @@ def test_one_entry_of_a_float32_array_is_judged_at_float32s_precision():
         "Agrees to the 3 significant digits you gave.")
 
 
+def test_a_printout_at_fixed_decimals_sets_the_engine_beside_it_at_those_decimals():
+    """np.array2string(dW3, precision=3) prints ∂C/∂w³₂₃ = 0.000558 as 0.001; the check
+    agreed (0.000558 rounds to 0.001 at 3 decimals) but its table set "0.001" beside the
+    engine's "0.00056" with "yes", two different numbers side by side as agreeing. The
+    engine's entry is now shown at the typed number's last decimal place when it rounds
+    to it there: "0.001". Oracle: numpy backprop by hand, rounded by numpy's printout."""
+    rng = np.random.default_rng(0)
+    sizes = [3, 4, 2]
+    Ws = [rng.standard_normal((b, a)) for a, b in zip(sizes, sizes[1:])]   # Nielsen's w^l
+    bs = [rng.standard_normal((b, 1)) for b in sizes[1:]]
+    Xs, Ys = rng.standard_normal((3, 5)), np.eye(2)[:, [0, 1, 1, 0, 1]]     # a column each
+    net = nn.MLP(sizes, weights=Ws, biases=bs)
+    cost = nn.half_squared_error(net.batch(Xs.T), Ys.T)
+    cost.backward()
+    a2 = sigmoid(Ws[0] @ Xs + bs[0])
+    a3 = sigmoid(Ws[1] @ a2 + bs[1])
+    hand = ((a3 - Ys) * a3 * (1 - a3) / 5) @ a2.T
+    assert 0.0005 < hand[1, 2] < 0.00075                    # rounds to 0.001 at 3 decimals
+    printed = np.array2string(hand, precision=3)
+    verdict = check(cost, "W3", printed, layout="columns")
+    assert verdict
+    row = next(line for line in str(verdict).splitlines() if line.lstrip().startswith("W3[2,3]"))
+    assert row.split()[-3:] == ["0.001", "0.001", "yes"]
+    for line in str(verdict).splitlines()[2:]:             # every row: yours rounds to it
+        yours, engine = line.split()[-3:-1]
+        assert float(engine) == float(yours) or engine.startswith(yours.rstrip("0"))
+
+
 def test_a_matrix_asked_for_by_a_name_not_its_own():
     """check(C, 'W_2', matrix) (the name as LaTeX subscripts it) and check(C, 'w2', matrix)
     said "no node named 'W_2' in this graph; named nodes: C, a2_1(1), ..." (58 names), not
