@@ -130,7 +130,7 @@ def _pair_words(x, expects):
     holds one: what to give instead; else ""."""
     if len(x) != 2 or not all(listlike(part, sized=True) for part in x):
         return ""
-    together = "then targets" in expects
+    together = "inputs, then" in expects
     return ("; that is a pair (x, y), as Nielsen's training_data holds a sample: give one row "
             "of numbers, " + ("np.concatenate([x.ravel(), y.ravel()])" if together else
                               "x.ravel(), and the targets apart"))

@@ -469,7 +469,7 @@ def real_targets(y, n_outputs, where):
     if len(values) != n_outputs:
         raise ValueError(f"{where}: {n_outputs} outputs but {len(values)} targets "
                          f"{short_repr(y)}; they must have the same length"
-                         f"{_class_index_hint(values, n_outputs)}")
+                         f"{class_index_hint(values, n_outputs)}")
     if set(map(type, values)) <= _PLAIN_NUMBERS:
         try:
             if math.isfinite(sum(map(abs, values))):
@@ -486,9 +486,11 @@ def real_targets(y, n_outputs, where):
 _PLAIN_NUMBERS = {float, int}
 
 
-def _class_index_hint(values, n_outputs):
+def class_index_hint(values, n_outputs, rows=None):
     """For one whole number 0..n-1 given where n targets are needed (a label, as Nielsen's
-    and scikit-learn's data hold one): how to give it, else ``""``."""
+    and scikit-learn's data hold one): how to give it, else ``""``.  ``rows``: the samples
+    are rows of inputs then targets (a compiled loss's), where cross_entropy too takes
+    one number per class, so only the one-hot rows are said, as those rows."""
     if n_outputs < 2 or len(values) != 1:
         return ""
     label = values[0]
@@ -497,8 +499,13 @@ def _class_index_hint(values, n_outputs):
     if isinstance(label, bool) or not isinstance(label, (int, float)) or \
             not (isinstance(label, int) or label.is_integer()) or not 0 <= label < n_outputs:
         return ""
+    one_hot = f"np.eye({n_outputs})[labels]"
+    if rows:
+        return (f": is {int(label)} a class label? This loss takes one target per output; give "
+                f"each label as its one-hot row (all at once: np.hstack([X, {one_hot}]), as "
+                f"Nielsen's vectorized_result does)")
     return (f": is {int(label)} a class label? This loss takes one target per output; give "
-            f"each label as its one-hot row (all at once: np.eye({n_outputs})[labels], as "
+            f"each label as its one-hot row (all at once: {one_hot}, as "
             f"Nielsen's vectorized_result does), or use the loss \"cross_entropy\", which "
             f"takes class indices")
 

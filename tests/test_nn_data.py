@@ -114,7 +114,7 @@ def test_the_matrix_program_checks_its_samples_as_training_does_but_for_finitene
                                         r"needs a real number"):
         program.batch([["0.1", 0.2, "1"]] if False else [[0.1, 0.2, "1"]])
     with pytest.raises(ValueError, match=r"half_squared_error.batch: sample 2: expected 3 "
-                                         r"numbers \(inputs, then targets\), got 2"):
+                                         r"numbers \(2 inputs, then 1 target\), got 2"):
         program.batch([[0.1, 0.2, 1.0], [0.1, 0.2]])
     assert math.isnan(program.batch(np.array([[0.1, math.nan, 1.0]])))
 
@@ -408,3 +408,36 @@ def test_a_flat_vector_of_inputs_says_how_to_make_it_samples(backend):
                                              r"6 numbers are one sample: give a batch of one, "
                                              r"X\.reshape\(1, -1\) \(a list: \[x\]\)$"):
             step.batch(row)
+
+
+def test_rows_with_a_class_label_for_the_per_step_program_say_to_one_hot_it():
+    """step.batch(np.hstack([X, labels[:, None]])) for a 4-3-3 network said "expected 7
+    numbers (inputs, then targets), got 5", not which 7 nor what the fifth is; it now
+    counts them, "(4 inputs, then 3 targets)", and asks whether 1 is a class label, with
+    the one-hot rows to give (the compiled loss takes one number per output, cross_entropy
+    too, so that loss is not offered). Following it gives the cost and ∂C/∂W3 of numpy
+    BP1-BP4 by hand; nothing is added to any .grad before."""
+    rng = np.random.default_rng(9)
+    X, labels = rng.uniform(-1, 1, size=(5, 4)), np.array([1, 0, 2, 2, 1])
+    net = nn.MLP([4, 3, 3], seed=6)
+    step = net.jit_loss(backend="numpy")
+    for rows in (np.hstack([X, labels[:, None]]), np.hstack([X, labels[:, None]]).tolist()):
+        with pytest.raises(ValueError) as caught:
+            step.batch(rows)
+        assert str(caught.value).startswith(
+            "half_squared_error.batch: sample 1: expected 7 numbers (4 inputs, then 3 "
+            "targets), got 5")
+        assert str(caught.value).endswith(
+            ": is 1 a class label? This loss takes one target per output; give each label as "
+            "its one-hot row (all at once: np.hstack([X, np.eye(3)[labels]]), as Nielsen's "
+            "vectorized_result does)")
+        assert all(p.grad == 0.0 for p in net.parameters())
+    W = net.matrices(layout="columns")
+    sig = lambda z: 1 / (1 + np.exp(-z))                                   # noqa: E731
+    a2 = sig(W["W2"] @ X.T + W["b2"])
+    a3 = sig(W["W3"] @ a2 + W["b3"])
+    Y = np.eye(3)[labels].T
+    cost = step.batch(np.hstack([X, np.eye(3)[labels]]))
+    assert cost == pytest.approx(0.5 * ((a3 - Y) ** 2).sum(), rel=1e-12)
+    assert np.allclose(net.gradient_matrices(layout="columns")["W3"],
+                       ((a3 - Y) * a3 * (1 - a3)) @ a2.T, rtol=1e-12, atol=0)
