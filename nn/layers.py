@@ -709,12 +709,14 @@ class MLP(Module):
         kept = self._last_pass()
         try:
             return [self(x, sample=i) for i, x in enumerate(samples, 1)]
-        except BaseException:            # a sample that fails, or Ctrl-C: as before the batch
+        except BaseException as err:     # a sample that fails, or Ctrl-C: as before the batch
             try:
                 self._last_pass(kept)
             except KeyboardInterrupt:   # a Ctrl-C noticed before the put-back held it
                 self._last_pass(kept)
                 raise
+            if isinstance(err, TypeError) and _numbers_only(samples):
+                raise _flat_samples(err, samples, self.sizes[0]) from None   # np.linspace's
             raise
 
     def jit_loss(self, loss: str | Callable[..., Value] | None = None, *,
@@ -788,14 +790,23 @@ class MLP(Module):
         return "\n".join(lines) + "\n)"
 
 
+def _numbers_only(samples):
+    """Whether ``samples`` is a sized list or array whose first sample is not a list."""
+    try:
+        return len(samples) > 0 and not listlike(samples[0])
+    except (TypeError, KeyError, IndexError):      # a set, a dict view, ...
+        return False
+
+
 def _flat_samples(err, X, n_in):
-    """``err`` of predict(X) on one sample; for a one-input network given a flat list
-    of numbers (np.linspace's, say), which reads as one sample, how to give them as
-    samples."""
-    if n_in != 1 or not isinstance(err, ValueError) or len(X) < 2:
+    """``err`` of predict(X) on one sample, or of batch(X) on its first; for a one-input
+    network given a flat list of numbers (np.linspace's, say), which reads as one sample
+    (or as samples that are not lists), how to give them as samples."""
+    if n_in != 1 or not isinstance(err, (ValueError, TypeError)) or \
+            isinstance(err, TypeError) and not _numbers_only(X) or len(X) < 2:
         return err
-    return ValueError(f"{err}; for {len(X)} samples of one input each give a list of rows, "
-                      f"[[x] for x in X] (a numpy array: X.reshape(-1, 1))")
+    return type(err)(f"{err}; for {len(X)} samples of one input each give a list of rows, "
+                     f"[[x] for x in X] (a numpy array: X.reshape(-1, 1))")
 
 
 def _refuse_columns(samples: Any, n_in: int, owner: str, call: str = "batch") -> None:

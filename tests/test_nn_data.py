@@ -441,3 +441,26 @@ def test_rows_with_a_class_label_for_the_per_step_program_say_to_one_hot_it():
     assert cost == pytest.approx(0.5 * ((a3 - Y) ** 2).sum(), rel=1e-12)
     assert np.allclose(net.gradient_matrices(layout="columns")["W3"],
                        ((a3 - Y) * a3 * (1 - a3)) @ a2.T, rtol=1e-12, atol=0)
+
+
+def test_a_flat_vector_to_net_batch_of_a_one_input_network_says_how_to_make_it_samples():
+    """net.batch(np.linspace(-1, 1, 6)) of a 1-2-1 network said "MLP 1-2-1: inputs must be a
+    list of numbers or Values (e.g. [0.5]), got float64 np.float64(-1.0)", where
+    net.predict of the same vector says how to give the samples; batch now says it too,
+    and its advice gives the outputs of a numpy forward pass by hand."""
+    x = np.linspace(-1, 1, 6)
+    net = nn.MLP([1, 2, 1], seed=4)
+    for given in (x, x.tolist()):
+        with pytest.raises(TypeError) as caught:
+            net.batch(given)
+        assert str(caught.value).endswith(
+            "; for 6 samples of one input each give a list of rows, [[x] for x in X] (a numpy "
+            "array: X.reshape(-1, 1))")
+    with pytest.raises(TypeError) as caught:                # two inputs: no such advice
+        nn.MLP([2, 2, 1], seed=4).batch([0.5, 1.0])
+    assert "samples of one input" not in str(caught.value)
+    W = net.matrices(layout="columns")
+    sig = lambda z: 1 / (1 + np.exp(-z))                                   # noqa: E731
+    hand = sig(W["W3"] @ sig(W["W2"] @ x.reshape(1, -1) + W["b2"]) + W["b3"])
+    outputs = [out.data for [out] in net.batch(x.reshape(-1, 1))]
+    assert np.allclose(outputs, hand.ravel(), rtol=1e-13, atol=0)
