@@ -12,7 +12,7 @@ import math
 
 from autograd.floats import detached, flat_floats, listlike, same_rows, short_repr
 
-from .losses import finite_number, real_number, refuse_column_sample
+from .losses import finite_number, one_input_rows, real_number, refuse_column_sample
 
 __all__ = ["number_rows", "float_lists", "refuse_masked"]
 
@@ -117,8 +117,7 @@ def _flat_words(shape, width):
     if len(shape) != 1:
         return ""
     if width == 1:
-        return ("; with one input, each number is a sample: give a column, X.reshape(-1, 1) "
-                "(a list: [[x] for x in X])")
+        return f"; {one_input_rows(shape[0])}"
     if width and shape[0] == width:
         return (f"; {width} numbers are one sample: give a batch of one, X.reshape(1, -1) "
                 f"(a list: [x])")

@@ -29,7 +29,7 @@ from autograd.value import as_float, dot_layer, dot_unchecked
 from . import names as _names
 from .arguments import flag, is_int, positive_int, seeded_rng
 from .activations import activation_method, activations_per_layer
-from .losses import by_column, column_length, refuse_column_sample
+from .losses import by_column, column_length, one_input_rows, refuse_column_sample
 from .module import KeyNameError, Module
 
 if TYPE_CHECKING:
@@ -805,8 +805,7 @@ def _flat_samples(err, X, n_in):
     if n_in != 1 or not isinstance(err, (ValueError, TypeError)) or \
             isinstance(err, TypeError) and not _numbers_only(X) or len(X) < 2:
         return err
-    return type(err)(f"{err}; for {len(X)} samples of one input each give a list of rows, "
-                     f"[[x] for x in X] (a numpy array: X.reshape(-1, 1))")
+    return type(err)(f"{err}; {one_input_rows(len(X))}")
 
 
 def _refuse_columns(samples: Any, n_in: int, owner: str, call: str = "batch") -> None:

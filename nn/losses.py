@@ -451,6 +451,14 @@ def column_length(x):
     return len(x) if column else None
 
 
+def one_input_rows(count=None):
+    """How to give a flat vector of numbers (np.linspace's) to a one-input network as its
+    samples: said by train, the per-step program, net.batch and net.predict alike."""
+    many = "samples" if count is None else f"{count} samples"
+    return (f"for {many} of one input each give a list of rows, [[x] for x in X] (a numpy "
+            f"array: X.reshape(-1, 1))")
+
+
 def refuse_column_sample(x, where, name="x"):
     """Refuse one sample given as a column (:func:`column_length`) in a one-line error
     saying to give it as a row. Called once a sample's numbers failed to read, so it costs

@@ -365,17 +365,18 @@ def test_a_flat_vector_of_inputs_says_how_to_make_it_samples(backend):
     """x = np.linspace(-1, 1, 6) for a 1-2-1 network said "train: sample 1: expected a row
     of 1 numbers, got one number (the samples have shape (6,); one row per sample)", and
     x.tolist() "expected a list of 1 numbers, got float -1.0", though a flat vector of
-    targets is taken for one output. Each now says each number is a sample and how to give
-    them (X.reshape(-1, 1)); one sample of 7 numbers to the per-step program says to give
-    a batch of one. Following the advice trains as numpy BP1-BP4 by hand: one batch of 6,
+    targets is taken for one output. Each now says how to give the samples (X.reshape(-1,
+    1)), as predict does; one sample of 7 numbers to the per-step program says to give a
+    batch of one. Following the advice trains as numpy BP1-BP4 by hand: one batch of 6,
     η = 0.5, two steps."""
     x = np.linspace(-1, 1, 6)
-    advice = ("; with one input, each number is a sample: give a column, X.reshape(-1, 1) "
-              "(a list: [[x] for x in X])")
-    for inputs, error, start in ((x, ValueError, "train: sample 1: expected a row of 1 number, "
-                                                 "got one number (the samples have shape (6,)"),
-                                 (x.tolist(), TypeError, "train: sample 1: expected a list of "
-                                                         "1 number, got float -1.0")):
+    for inputs, error, start, advice in (
+            (x, ValueError, "train: sample 1: expected a row of 1 number, got one number (the "
+                            "samples have shape (6,)", "; for 6 samples of one input each give "
+                            "a list of rows, [[x] for x in X] (a numpy array: X.reshape(-1, 1))"),
+            (x.tolist(), TypeError, "train: sample 1: expected a list of 1 number, got float "
+                                    "-1.0", "; for samples of one input each give a list of "
+                                    "rows, [[x] for x in X] (a numpy array: X.reshape(-1, 1))")):
         net = nn.MLP([1, 2, 1], seed=4)
         before = {k: v.hex() for k, v in net.state_dict().items()}
         with pytest.raises(error) as caught:
