@@ -35,7 +35,8 @@ from .floats import short_repr
 from .formula import Formula, FormulaError, read_formula
 from .names import NodeNameError, printable
 from .ops import OPS, describe
-from .precision import Precision, precision_for, read_number, shortened, typed_precision, written_form
+from .precision import (DEFAULT_ATOL, Precision, precision_for, read_number, shortened,
+                        significant_digits, typed_precision, written_form)
 from .patterns import lazy
 from .value import Value, as_float
 from .verdict import BACKS_THE_ENGINE, SUSPECT_A_RULE, Verdict, Verdicts
@@ -92,6 +93,14 @@ def _read_expected(root, expected, digits, rtol, atol, wrt=None):
     from_float = not (callable(expected) and not isinstance(expected, Value))
     value = _number(expected)
     written = written_form(expected) if from_float and not isinstance(expected, Value) else None
+    from .matrix_form import LOW_PRECISION_RTOL, TYPED_FLOAT_DIGITS, low_precision
+    dtype = low_precision(expected) if from_float else None
+    if dtype and digits is None and rtol is None and atol is None and written is not None \
+            and significant_digits(written) > TYPED_FLOAT_DIGITS:
+        # np.float32 (dW2[1, 2] of a float32 array): at its own precision, as the array's
+        # entries are; one numpy prints short (np.float32(0.0747)) keeps those digits
+        return value, Precision(value, "tolerance", rtol=LOW_PRECISION_RTOL[dtype],
+                                atol=DEFAULT_ATOL, from_float=True, dtype=dtype), None
     return value, precision_for(value, digits=digits, rtol=rtol, atol=atol,
                                 from_float=from_float, written=written), None
 
@@ -258,7 +267,10 @@ def _check_claims(root, claims, expected, options):
         except (ValueError, KeyError, TypeError, OverflowError) as err:
             raise _in_claim(err, key) from None
         verdicts[key] = verdict
-        explanation = verdict.explanation
+        explanation = getattr(verdict, "explanation", None)   # a matrix's verdict has none
+        if explanation is None:
+            labels[key] = printable(key) if isinstance(key, str) else verdict.name
+            continue
         labels[key] = printable(key) if isinstance(key, str) else explanation.name_of(explanation.wrt)
         short = explanation.namer.labels.short.get(explanation.wrt)
         if not isinstance(key, str) and short is not None:

@@ -445,6 +445,14 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
                        f"{_of_entries(n - good, n)}; {too_few}.")
         elif other:
             finding = other
+        elif _leading(precisions, truth, agree):
+            those = ("it agrees" if n == 1 else "every entry agrees" if good == 0 else
+                     "that entry agrees" if n - good == 1 else "those agree")
+            finding = (f"{yours} {what} disagrees with the engine's at the digits you typed in "
+                       f"{_of_entries(n - good, n)}, but {those} to the first "
+                       f"{_leading(precisions, truth, agree)} significant digits: rounded "
+                       f"intermediate values, or float32 arithmetic (about 7 digits), give a "
+                       f"difference this small.")
         else:
             nan_words = _not_finite_words(name, values, agree)
             primes = "/".join(dict.fromkeys(p for p in map(view.prime, view.layers) if p)) or "f'"
@@ -572,6 +580,15 @@ def check_values(root, wrt, expected, *, digits=None, rtol=None, atol=None, name
                          f"{shown_t:>18}  {'yes' if ok else 'NO'}")
     return MatrixVerdict(agreed=good == n, expected=values, agree=agree, matrix_diagnosis=mistake,
                          finding=finding, lines=[line for line in lines if line], **common)
+
+
+def _leading(precisions, truth, agree):
+    """For entries that disagree only in their last digits: the fewest leading significant
+    digits to which each disagreeing entry agrees (at least 3, as one number's verdict says
+    it: :meth:`autograd.precision.Precision.leading_digits`), else None."""
+    leading = [p.leading_digits(t) for prow, trow, arow in zip(precisions, truth, agree)
+               for p, t, ok in zip(prow, trow, arow) if not ok]
+    return min(leading) if leading and None not in leading else None
 
 
 def _of_entries(k, n):
@@ -823,7 +840,8 @@ def _engine_not_finite(what, truth):
 
 
 def _engine_entry(p, t):
-    """The engine's entry ``t`` beside one typed as ``p``: at the digits typed, unless it
+    """The engine's entry ``t`` beside one typed as ``p``: at the digits typed (or at the
+    typed number's last decimal place, when it rounds to it there), unless it
     agrees by beginning with them (0.0040286 with 0.00402, where rounded it reads 0.00403):
     then with the fewest more digits that begin with them (0.004029), so the row does not set
     two different numbers side by side as agreeing."""
@@ -832,6 +850,9 @@ def _engine_entry(p, t):
     shown = p.shown(t)
     if not p.agrees(t) or float(shown) == p.value:
         return shown
+    placed = p.at_last_digit(t)       # 0.001 for 0.000558 printed at 3 decimals, not 0.0006
+    if placed is not None and float(placed) == p.value:
+        return placed
     longer = (number(t, d) for d in range(p.digits + 1, 18))
     return next((text for text in longer if p.agrees(float(text))), repr(t))
 

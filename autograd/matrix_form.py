@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 import weakref
 from decimal import Decimal
 from typing import Any
@@ -480,18 +481,44 @@ _PRINTED_DTYPE = re.compile(r"(?:dtype\s*=\s*(?:np\.|numpy\.|torch\.)?|\b(?:np|n
 def low_precision(given):
     """``"float32"`` (or float16, bfloat16) for an array of that dtype (numpy or torch), or a
     list of such rows or numbers (``list(arr)``, ``[list(row) for row in arr]``), or the text
-    numpy or PyTorch print for one (``array([…], dtype=float32)``, ``np.float32(…)``), else None."""
+    numpy or PyTorch print for one (``array([…], dtype=float32)``, ``np.float32(…)``), or
+    ``"float32"`` for such an array's ``.tolist()`` (:func:`_float32_floats`), else None."""
     if isinstance(given, str):
         printed = _PRINTED_DTYPE.search(given)
         return printed.group(1) if printed else None
+    whole = given
     for _ in range(3):                  # the array, else its first row, else that row's first entry
         name = str(getattr(given, "dtype", "")).rsplit(".", 1)[-1]
         if name in LOW_PRECISION_RTOL:
             return name
         if not isinstance(given, (list, tuple)) or not given:
-            return None
+            break
         given = given[0]
-    return None
+    return "float32" if _float32_floats(whole) else None
+
+
+#: a float32 number as a float64 shows it with up to 9 significant digits when it was typed
+#: (0.5, 0.00403); a computed one's float64 form has about 17 (0.0013730262080207467)
+_FLOAT32_SHOWS = 9
+
+
+def _float32_floats(given):
+    """Whether ``given``, a list of rows (or of numbers) of Python floats, is a float32
+    array's ``.tolist()``: every entry a float32 number exactly, and one at least with more
+    digits than a typed number has. A float64 computation gives a float32 number by chance
+    once in about 5·10⁸ entries."""
+    if not isinstance(given, (list, tuple)) or not given:
+        return False
+    rows = given if all(isinstance(row, (list, tuple)) for row in given) else [given]
+    entries = [x for row in rows for x in row]
+    if not entries or not all(type(x) is float and math.isfinite(x) for x in entries):
+        return False
+    try:
+        if any(struct.unpack("f", struct.pack("f", x))[0] != x for x in entries):
+            return False
+    except OverflowError:                      # beyond float32's range
+        return False
+    return any(len(Decimal(repr(x)).as_tuple().digits) > _FLOAT32_SHOWS for x in entries)
 
 
 def _is_array(x):

@@ -204,11 +204,14 @@ class Precision:
     mode     "typed", "full" or "tolerance"
     from_float   True for a float passed from Python (its shortest form may
              hint at the digits it had: see :meth:`hint`)
+    dtype    "float32" (or float16, ...) for a number of that type, whose tolerance
+             is its own precision's (the words say so), else None
     """
 
     def __init__(self, value, mode, text=None, digits=None, rtol=None, atol=None,
-                 from_float=False, written=None):
+                 from_float=False, written=None, dtype=None):
         self.value = value
+        self.dtype = dtype
         self.mode = mode
         self.text = text
         self.digits = digits
@@ -380,6 +383,15 @@ class Precision:
             return repr(float(x))
         return rounded_text(shortest(x), self.digits)
 
+    def at_last_digit(self, x):
+        """x rounded at the typed number's last digit, half to even, as text: 0.000558 ->
+        ``0.001`` for a typed 0.001 (a printout at 3 decimals), where :meth:`shown` writes
+        x to as many significant digits (0.0006); None outside typed mode."""
+        if self.mode != "typed" or not math.isfinite(x):
+            return None
+        with localcontext(_EXACT):
+            return f"{shortest(x).quantize(self._unit, rounding=ROUND_HALF_EVEN):f}"
+
     def describe(self):
         """``the 6 significant digits you gave`` or ``tolerance: relative 1e-06, absolute 1e-12``."""
         if self.mode == "typed":
@@ -387,7 +399,8 @@ class Precision:
                 return f"the {self._places()} you gave"
             s = "" if self.digits == 1 else "s"
             return f"the {self.digits} significant digit{s} you gave"
-        return f"tolerance: relative {number(self.rtol)}, absolute {number(self.atol)}"
+        tolerance = f"tolerance: relative {number(self.rtol)}, absolute {number(self.atol)}"
+        return f"a {self.dtype} number, so {tolerance}" if self.dtype else tolerance
 
     def _places(self):
         """``3 decimal places``: a typed zero's (0.000)."""

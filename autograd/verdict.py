@@ -373,7 +373,9 @@ class Verdicts(Mapping):
         definitions = []       # the short labels the lines use (leaf1), as the steps'
         for key, verdict in self._verdicts.items():
             lines.append(f"  {self._labels[key]}: {verdict.headline()}")
-            definitions += verdict.explanation.definitions(lines[-1:])
+            explanation = getattr(verdict, "explanation", None)   # a matrix's verdict: none
+            if explanation is not None:
+                definitions += explanation.definitions(lines[-1:])
         if definitions:
             lines.append(f"Here {'; '.join(dict.fromkeys(definitions))}.")
         first = next((key for key, verdict in self._verdicts.items() if not verdict), None)

@@ -12,7 +12,7 @@ import math
 
 from autograd.floats import detached, flat_floats, listlike, same_rows, short_repr
 
-from .losses import finite_number, real_number, refuse_column_sample
+from .losses import finite_number, one_input_rows, real_number, refuse_column_sample
 
 __all__ = ["number_rows", "float_lists", "refuse_masked"]
 
@@ -82,9 +82,9 @@ def _checked_array(samples, shape, width, where, column_name, expects, finite=Tr
     if len(shape) != 2:
         detail = (f"a {'×'.join(map(str, shape[1:]))} array" if len(shape) > 2
                   else "one number")
-        raise ValueError(f"{where}: sample 1: expected a row of {width or 'n'} numbers, got "
+        raise ValueError(f"{where}: sample 1: expected a row of {_numbers(width)}, got "
                          f"{detail} (the samples have shape {tuple(shape)}; one row per "
-                         f"sample)")
+                         f"sample){_flat_words(shape, width)}")
     refuse_masked(samples, lambda i, j: f"{where}: sample {i + 1}, column {j + 1} "
                                         f"({column_name(j + 1)})")
     kind = getattr(getattr(samples, "dtype", None), "kind", "O")
@@ -106,12 +106,30 @@ def _checked_array(samples, shape, width, where, column_name, expects, finite=Tr
     return True
 
 
+def _numbers(width):
+    """``1 number``, ``3 numbers``, ``n numbers`` (a width not known yet)."""
+    return "1 number" if width == 1 else f"{width or 'n'} numbers"
+
+
+def _flat_words(shape, width):
+    """For samples given as one flat vector (a 1-d array of shape ``shape``, or a list of
+    numbers, shape ``(None,)``): what to give instead; else ""."""
+    if len(shape) != 1:
+        return ""
+    if width == 1:
+        return f"; {one_input_rows(shape[0])}"
+    if width and shape[0] == width:
+        return (f"; {width} numbers are one sample: give a batch of one, X.reshape(1, -1) "
+                f"(a list: [x])")
+    return ""
+
+
 def _pair_words(x, expects):
     """For a sample that is a pair of lists or arrays, (x, y) as Nielsen's training_data
     holds one: what to give instead; else ""."""
     if len(x) != 2 or not all(listlike(part, sized=True) for part in x):
         return ""
-    together = "then targets" in expects
+    together = "inputs, then" in expects
     return ("; that is a pair (x, y), as Nielsen's training_data holds a sample: give one row "
             "of numbers, " + ("np.concatenate([x.ravel(), y.ravel()])" if together else
                               "x.ravel(), and the targets apart"))
@@ -121,8 +139,9 @@ def _row(x, i, width, where, column_name, expects, finite=True):
     """Sample ``i`` as a list of ``width`` real numbers, finite ones unless
     ``finite=False`` (then the caller checks, on an array, if it refuses NaN and ±inf)."""
     if not listlike(x, sized=True):
-        raise TypeError(f"{where}: sample {i}: expected a list of {width} numbers, got "
-                        f"{type(x).__name__} {short_repr(x)}")
+        flat = _flat_words((None,), width) if isinstance(x, (int, float)) else ""
+        raise TypeError(f"{where}: sample {i}: expected a list of {_numbers(width)}, got "
+                        f"{type(x).__name__} {short_repr(x)}{flat}")
     if len(x) != width:
         raise ValueError(f"{where}: sample {i}: {expects.format(width)}, "
                          f"got {len(x)}: {short_repr(x)}{_pair_words(x, expects)}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from itertools import chain, repeat
@@ -28,7 +29,7 @@ from autograd.value import as_float, dot_layer, dot_unchecked
 from . import names as _names
 from .arguments import flag, is_int, positive_int, seeded_rng
 from .activations import activation_method, activations_per_layer
-from .losses import by_column, column_length, refuse_column_sample
+from .losses import by_column, column_length, one_input_rows, refuse_column_sample
 from .module import KeyNameError, Module
 
 if TYPE_CHECKING:
@@ -539,6 +540,18 @@ def _bias_text(layer):
 # MLP
 # ---------------------------------------------------------------------------
 
+#: a layer's first weight Value -> a weak reference to its MLP, so that a layer (or that
+#: weight) leads to its network (:func:`nn.matrices.network_of`: explain's program lines)
+NETWORK_OF: weakref.WeakKeyDictionary[Value, Any] = weakref.WeakKeyDictionary()
+
+
+def remember_network(net: MLP) -> None:
+    """Make ``net`` the network of its layers (done when it is made, and again by
+    :mod:`nn.matrices` for one made by a copy or pickle)."""
+    for layer in net.layers:
+        NETWORK_OF[layer.neurons[0].weights[0]] = weakref.ref(net)
+
+
 class MLP(Module):
     """A fully connected network with layer sizes ``sizes`` (input layer first).
 
@@ -603,6 +616,7 @@ class MLP(Module):
         self._input_names = self.layers[0]._input_names
         self._owner = f"MLP {'-'.join(map(str, sizes))}"
         self.inputs = ()
+        remember_network(self)
 
     def _named_parameters(self):
         return chain.from_iterable(neuron._params for neuron in self._holders())
@@ -695,12 +709,14 @@ class MLP(Module):
         kept = self._last_pass()
         try:
             return [self(x, sample=i) for i, x in enumerate(samples, 1)]
-        except BaseException:            # a sample that fails, or Ctrl-C: as before the batch
+        except BaseException as err:     # a sample that fails, or Ctrl-C: as before the batch
             try:
                 self._last_pass(kept)
             except KeyboardInterrupt:   # a Ctrl-C noticed before the put-back held it
                 self._last_pass(kept)
                 raise
+            if isinstance(err, TypeError) and _numbers_only(samples):
+                raise _flat_samples(err, samples, self.sizes[0]) from None   # np.linspace's
             raise
 
     def jit_loss(self, loss: str | Callable[..., Value] | None = None, *,
@@ -774,14 +790,22 @@ class MLP(Module):
         return "\n".join(lines) + "\n)"
 
 
+def _numbers_only(samples):
+    """Whether ``samples`` is a sized list or array whose first sample is not a list."""
+    try:
+        return len(samples) > 0 and not listlike(samples[0])
+    except (TypeError, KeyError, IndexError):      # a set, a dict view, ...
+        return False
+
+
 def _flat_samples(err, X, n_in):
-    """``err`` of predict(X) on one sample; for a one-input network given a flat list
-    of numbers (np.linspace's, say), which reads as one sample, how to give them as
-    samples."""
-    if n_in != 1 or not isinstance(err, ValueError) or len(X) < 2:
+    """``err`` of predict(X) on one sample, or of batch(X) on its first; for a one-input
+    network given a flat list of numbers (np.linspace's, say), which reads as one sample
+    (or as samples that are not lists), how to give them as samples."""
+    if n_in != 1 or not isinstance(err, (ValueError, TypeError)) or \
+            isinstance(err, TypeError) and not _numbers_only(X) or len(X) < 2:
         return err
-    return ValueError(f"{err}; for {len(X)} samples of one input each give a list of rows, "
-                      f"[[x] for x in X] (a numpy array: X.reshape(-1, 1))")
+    return type(err)(f"{err}; {one_input_rows(len(X))}")
 
 
 def _refuse_columns(samples: Any, n_in: int, owner: str, call: str = "batch") -> None:

@@ -451,6 +451,14 @@ def column_length(x):
     return len(x) if column else None
 
 
+def one_input_rows(count=None):
+    """How to give a flat vector of numbers (np.linspace's) to a one-input network as its
+    samples: said by train, the per-step program, net.batch and net.predict alike."""
+    many = "samples" if count is None else f"{count} samples"
+    return (f"for {many} of one input each give a list of rows, [[x] for x in X] (a numpy "
+            f"array: X.reshape(-1, 1))")
+
+
 def refuse_column_sample(x, where, name="x"):
     """Refuse one sample given as a column (:func:`column_length`) in a one-line error
     saying to give it as a row. Called once a sample's numbers failed to read, so it costs
@@ -468,7 +476,8 @@ def real_targets(y, n_outputs, where):
     values = list(y) if is_row(y) else [y]
     if len(values) != n_outputs:
         raise ValueError(f"{where}: {n_outputs} outputs but {len(values)} targets "
-                         f"{short_repr(y)}; they must have the same length")
+                         f"{short_repr(y)}; they must have the same length"
+                         f"{class_index_hint(values, n_outputs)}")
     if set(map(type, values)) <= _PLAIN_NUMBERS:
         try:
             if math.isfinite(sum(map(abs, values))):
@@ -483,6 +492,30 @@ def real_targets(y, n_outputs, where):
 
 
 _PLAIN_NUMBERS = {float, int}
+
+
+def class_index_hint(values, n_outputs, rows=None):
+    """For one whole number 0..n-1 given where n targets are needed (a label, as Nielsen's
+    and scikit-learn's data hold one): how to give it, else ``""``.  ``rows``: the samples
+    are rows of inputs then targets (a compiled loss's), where cross_entropy too takes
+    one number per class, so only the one-hot rows are said, as those rows."""
+    if n_outputs < 2 or len(values) != 1:
+        return ""
+    label = values[0]
+    if getattr(label, "ndim", None) == 0 and hasattr(label, "item"):
+        label = label.item()                      # a numpy integer or float scalar
+    if isinstance(label, bool) or not isinstance(label, (int, float)) or \
+            not (isinstance(label, int) or label.is_integer()) or not 0 <= label < n_outputs:
+        return ""
+    one_hot = f"np.eye({n_outputs})[labels]"
+    if rows:
+        return (f": is {int(label)} a class label? This loss takes one target per output; give "
+                f"each label as its one-hot row (all at once: np.hstack([X, {one_hot}]), as "
+                f"Nielsen's vectorized_result does)")
+    return (f": is {int(label)} a class label? This loss takes one target per output; give "
+            f"each label as its one-hot row (all at once: {one_hot}, as "
+            f"Nielsen's vectorized_result does), or use the loss \"cross_entropy\", which "
+            f"takes class indices")
 
 
 def probability_targets(y, n_outputs, where):

@@ -15,29 +15,23 @@ and their gradients back in it (numpy arrays, or lists of rows without numpy).
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 from autograd.matrix_form import (
     check_layout, is_flat, matrix_name, read_matrix, remember_layout, shape_text, transpose,
 )
 
+from .layers import NETWORK_OF, remember_network
+
 __all__ = ["from_matrices", "matrices", "gradient_matrices", "network_layout", "network_of"]
-
-#: a layer's first weight Value -> a weak reference to its network (explain's program lines)
-_NETWORK_OF: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-
-
-def _remember_network(net):
-    for layer in net.layers:
-        _NETWORK_OF[layer.neurons[0].weights[0]] = weakref.ref(net)
 
 
 def network_of(layer):
-    """The MLP ``layer`` (or the Value of its first weight, w^l_11) belongs to, if it was
-    built by from_matrices, asked for its matrices or checked by layer; else None."""
+    """The MLP ``layer`` (or the Value of its first weight, w^l_11) belongs to
+    (:data:`nn.layers.NETWORK_OF`: every MLP made, and one copied or unpickled once asked
+    for its matrices); else None."""
     key = layer.neurons[0].weights[0] if hasattr(layer, "neurons") else layer
-    ref = _NETWORK_OF.get(key) if key is not None else None
+    ref = NETWORK_OF.get(key) if key is not None else None
     return None if ref is None else ref()
 
 
@@ -136,7 +130,7 @@ def from_matrices(cls, weights, biases=None, activation="sigmoid", *, layout="co
         bias_lists = None
     net = cls(sizes, activation, weights=nielsen, biases=bias_lists, bias=bias, **options)
     net.layout = layout
-    _remember_network(net)
+    remember_network(net)
     remember_layout([w for layer in net.layers for n in layer.neurons for w in n.weights], layout)
     return net
 
@@ -152,7 +146,7 @@ def _described(x):
 def _arrays(net, layout, read):
     """{matrix name: matrix} for every layer, numbers taken by ``read(Value)``."""
     layout = network_layout(net, layout)
-    _remember_network(net)
+    remember_network(net)
     out: dict[str, Any] = {}
     for layer in net.layers:
         W = [[read(w) for w in neuron.weights] for neuron in layer.neurons]   # rows j: w^l_jk

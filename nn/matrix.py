@@ -40,7 +40,7 @@ from autograd.jit_emit import in_sample
 from .activations import ACTIVATIONS
 from .compiled import hookable
 from .data import number_rows
-from .losses import LOSSES, outside_open_unit
+from .losses import LOSSES, class_index_hint, outside_open_unit
 from .module import freeze_version
 from .resident import ParameterStore, _consume, _data, _grad, _set_grad
 from .train import grads_kept_on_error, update
@@ -465,15 +465,33 @@ class MatrixProgram:
         elif floats is not None:
             data = floats      # rows of Python floats only, copied bit for bit
         else:
-            data = np.asarray(number_rows(samples, width, where, self._column_name,
-                                          "expected {} numbers (inputs, then targets)",
-                                          as_array=True, finite=False), dtype=float)
+            inputs, targets = (f"{n} {what}{'' if n == 1 else 's'}" for n, what in
+                               ((self.n_in, "input"), (self.n_out, "target")))
+            expects = f"expected {{}} numbers ({inputs}, then {targets})"
+            try:
+                data = np.asarray(number_rows(samples, width, where, self._column_name, expects,
+                                              as_array=True, finite=False), dtype=float)
+            except ValueError as err:
+                hint = self._label_hint(samples)
+                if not hint:
+                    raise
+                raise ValueError(f"{err}{hint}") from None
         columns = data.T.copy()           # one sample a column; its rows are contiguous
         X, Y = columns[:self.n_in], columns[self.n_in:]
         if data is floats and samples[0].__class__ is tuple:   # so is every row
             X.flags.writeable = Y.flags.writeable = False   # shared with the next call
             self._last_tuples = (samples, X, Y)   # the copy read; tuples of floats: immutable
         return X, Y
+
+    def _label_hint(self, samples):
+        """For rows of the inputs and one class label (``np.hstack([X, labels[:, None]])``)
+        where the loss takes one target per output: how to give it, else ""."""
+        try:
+            first = samples[0]
+            label = first[self.n_in] if len(first) == self.n_in + 1 else None
+        except (TypeError, IndexError, KeyError):
+            return ""
+        return "" if label is None else class_index_hint([label], self.n_out, rows=True)
 
     def _column_name(self, j):
         return f"x{j}" if j <= self.n_in else f"y{j - self.n_in}"

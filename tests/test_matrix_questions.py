@@ -558,6 +558,68 @@ def test_explain_shows_the_program_of_the_cost_asked_about():
     assert any(line.lstrip().startswith("delta2 = (W3.T @ delta3)") for line in hidden)
 
 
+def test_explain_shows_the_program_of_any_network_not_only_one_from_matrices():
+    """explain(C, net.layers[1], entry=(2, 3)) of Nielsen's network made as nn.MLP(sizes,
+    weights=..., biases=...) (or with a seed) printed BP4 and BP1 sample by sample but not
+    "The matrix program's lines for layer 3 ...", which the docs promise and a network from
+    from_matrices got: the network of a layer was known only once net.matrices() or
+    from_matrices had been called. Every MLP is now known from when it is made. Oracle:
+    the lines shown, run on the activations of a numpy forward pass by hand, give
+    BP4's ∂C/∂w³ of numpy backprop by hand; and a network made later gets its own lines."""
+    from autograd.explain import explain
+    rng = np.random.default_rng(5)
+    sizes = [3, 4, 2]
+    Ws = [rng.standard_normal((b, a)) for a, b in zip(sizes, sizes[1:])]   # Nielsen's w^l
+    bs = [rng.standard_normal((b, 1)) for b in sizes[1:]]
+    Xs, Ys = rng.standard_normal((3, 5)), np.eye(2)[:, [0, 1, 1, 0, 1]]     # a column each
+    for make in (lambda: nn.MLP(sizes, weights=Ws, biases=bs), lambda: nn.MLP(sizes, seed=3)):
+        net = make()
+        W2, W3 = (np.array([[w.data for w in n.weights] for n in layer.neurons])
+                  for layer in net.layers)
+        b2, b3 = (np.array([[n.bias.data] for n in layer.neurons]) for layer in net.layers)
+        cost = nn.half_squared_error(net.batch(Xs.T), Ys.T)
+        cost.backward()
+        a2 = sigmoid(W2 @ Xs + b2)
+        a3 = sigmoid(W3 @ a2 + b3)
+        hand = ((a3 - Ys) * a3 * (1 - a3) / 5) @ a2.T                      # BP1, BP4 by hand
+        explanation = explain(cost, net.layers[1], entry=(2, 3))
+        assert "The matrix program's lines for layer 3" in str(explanation)
+        lines = [line.strip() for line in explanation.program]
+        assert lines[-1] == "# half_squared_error, seed = 1/m = 1/5: the cost is a mean over the samples"
+        scope = {"W3": W3, "b3": b3, "a2": a2, "Y": Ys, "seed": 1 / 5, "np_sigmoid": sigmoid,
+                 "sigmoid_prime": lambda z, a: a * (1 - a)}
+        scope["a"] = a3
+        exec("\n".join(line for line in lines if not line.startswith("#")), scope)
+        assert np.allclose(scope["dC_dW3"], hand, rtol=1e-12, atol=0)
+        assert explanation.total == pytest.approx(hand[1, 2], rel=1e-12)
+
+
+def test_several_matrix_claims_at_once_in_a_dict():
+    """check(cost, {"W1": dW1, "W2": dW2, "b1": db1, "b2": db2}), a numpy backprop's four
+    gradients at once as the docs' dict of claims takes them, raised "AttributeError:
+    'MatrixVerdict' object has no attribute 'explanation'". It now gives one verdict per
+    matrix, as check(cost, "W2", dW2) does, and a line each. Oracle: numpy backprop by hand."""
+    _, cost = blog()
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    mine = {name: hand[name] for name in ("W1", "W2", "b1", "b2")}
+    verdicts = check(cost, mine)
+    assert verdicts and list(verdicts) == ["W1", "W2", "b1", "b2"]
+    assert str(verdicts).splitlines()[0] == "All 4 claims agree."
+    assert str(verdicts).splitlines()[2] == (
+        "  W2: Your ∂C/∂W2 agrees with the engine's in all 3 entries (within tolerance: "
+        "relative 1e-06, absolute 1e-12).")
+    mine["W2"] = 2 * hand["W2"]                                 # the ½ left out
+    mine["w2_11"] = hand["W1"][0, 0]                            # one node: W1[1,1] is w²₁₁
+    verdicts = check(cost, mine)
+    assert not verdicts and verdicts["W2"].finding == check(cost, "W2", mine["W2"]).finding
+    assert "every entry is 2 times the engine's" in verdicts["W2"].finding
+    assert verdicts["w2_11"] and verdicts["W1"]
+    text = str(verdicts)
+    assert text.splitlines()[0] == "1 of 5 claims disagrees: W2."
+    assert text.splitlines()[-1] == "Next: print(verdicts['W2']) shows that claim's whole verdict."
+    assert "claims disagrees: W2" in verdicts._repr_html_()
+
+
 def test_draw_at_the_level_of_layers():
     pytest.importorskip("graphviz")
     from autograd.draw import draw
@@ -1878,6 +1940,140 @@ def test_float32_rows_or_scalars_in_a_list_are_judged_as_the_array_is():
         assert verdict and "float32 numbers, so within tolerance" in verdict.finding
     torch = pytest.importorskip("torch")
     assert check(cost, "W1", list(torch.from_numpy(g)))
+
+
+def test_a_float32_arrays_tolist_is_judged_as_the_array_is():
+    """g.tolist() of a float32 array (Python floats, each a float32 number) was judged at
+    float64's precision: 'Your ∂C/∂W1 disagrees with the engine's in 2 of 6 entries; no
+    common matrix mistake (...) reproduces it', for backprop that is right in float32; so was
+    a float32 tensor's .tolist(). It is now judged as the array is. Oracle: backprop by hand
+    in float32 numpy, and in float64 (its .tolist() stays at full precision)."""
+    _, cost = blog()
+    Xf, Yf, W1f, b1f, W2f, b2f = (np.array(M, dtype=np.float32) for M in (X, Y, W1, b1, W2, b2))
+    A1 = sigmoid(Xf @ W1f + b1f)
+    A2 = sigmoid(A1 @ W2f + b2f)
+    d2 = (A2 - Yf) / np.float32(len(X)) * A2 * (1 - A2)
+    d1 = (d2 @ W2f.T) * A1 * (1 - A1)
+    grads = {"W1": Xf.T @ d1, "b1": d1.sum(axis=0), "W2": A1.T @ d2, "b2": d2.sum(axis=0)}
+    hand = numpy_backprop(X, Y, W1, b1, W2, b2)
+    for name, g in grads.items():
+        assert g.dtype == np.float32
+        if name == "W1":       # float32's rounding is more than float64's tolerance allows
+            assert not np.allclose(g, hand[name], rtol=1e-6, atol=1e-12)
+        verdict = check(cost, name, g.tolist())
+        assert verdict, (name, verdict.finding)
+        assert "float32 numbers, so within tolerance" in verdict.finding
+        wrong = check(cost, name, (g * np.float32(1.001)).tolist())
+        assert not wrong and "float32 numbers" in wrong.lines[0]
+    assert "m = 4 times too large" in check(cost, "W1", (grads["W1"] * 4).tolist()).finding
+    full = check(cost, "W1", hand["W1"].tolist())            # float64: full precision, agrees
+    assert full and "relative 1e-06" in full.finding
+    assert not check(cost, "W1", (hand["W1"] * (1 + 3e-6)).tolist())
+    torch = pytest.importorskip("torch")
+    assert check(cost, "W1", torch.from_numpy(grads["W1"]).tolist())
+
+
+def test_a_float32_printout_off_in_its_last_digits_says_how_many_digits_agree():
+    """print(g) of a float32 numpy backprop shows 8 decimals and no dtype, more than float32
+    holds: pasted, it said "Your ∂C/∂W2 disagrees with the engine's in 2 of 12 entries; no
+    common matrix mistake (...) reproduces it", as for wrong backprop (a 1.3730262e-03
+    printout: 12 of 12). One number's verdict says "Disagrees at the 8 significant digits
+    you gave but agrees to 7"; the matrix's now says to how many leading digits the
+    disagreeing entries agree. Oracle: the printout against backprop by hand in float64."""
+    rng = np.random.default_rng(8)
+    sizes = [3, 4, 2]
+    Ws = [rng.standard_normal((b, a)) for a, b in zip(sizes, sizes[1:])]   # Nielsen's w^l
+    bs = [rng.standard_normal((b, 1)) for b in sizes[1:]]
+    Xs, Ys = rng.standard_normal((3, 5)), np.eye(2)[:, [0, 1, 1, 0, 1]]      # a column each
+    net = nn.MLP(sizes, weights=Ws, biases=bs)
+    cost = nn.half_squared_error(net.batch(Xs.T), Ys.T)
+    cost.backward()
+
+    def backprop(dtype):
+        W2, W3, b2, b3, x, y = (np.asarray(M, dtype=dtype) for M in (*Ws, *bs, Xs, Ys))
+        a2 = sigmoid(W2 @ x + b2)
+        a3 = sigmoid(W3 @ a2 + b3)
+        d3 = (a3 - y) * a3 * (1 - a3) / dtype(5)
+        return ((W3.T @ d3) * a2 * (1 - a2)) @ x.T
+    single, double = backprop(np.float32), backprop(np.float64)
+    printed = str(single)
+    assert "float32" not in printed
+    verdict = check(cost, "W2", printed, layout="columns")
+    assert not verdict
+    typed = [float(t) for t in printed.replace("[", " ").replace("]", " ").split()]
+    found = re.fullmatch(r"Your ∂C/∂W2 disagrees with the engine's at the digits you typed in "
+                         r"(\d+) of 12 entries, but (those agree|that entry agrees) to the "
+                         r"first (\d) significant digits: rounded intermediate values, or "
+                         r"float32 arithmetic \(about 7 digits\), give a difference this small\.",
+                         verdict.finding)
+    assert found, verdict.finding
+    wrong_entries, k = int(found.group(1)), int(found.group(3))
+    off_by = [abs(t - h) for t, h in zip(typed, double.ravel())]    # numpy prints 8 decimals
+    assert sum(d > 1e-8 for d in off_by) <= wrong_entries <= sum(d > 0.5e-8 for d in off_by)
+    assert 5 <= k < 8 and all(d <= 10.0 ** (math.floor(math.log10(abs(t))) - k + 1)
+                              for t, d in zip(typed, off_by))   # within a unit of digit k
+    assert f"{12 - wrong_entries} of 12 entries agree (each to the digits you typed)." in \
+        str(verdict)
+    off = [[f"{v:.7e}" for v in row] for row in single.tolist()]
+    off[1][2] = f"{single[1, 2] * 1.1:.7e}"                  # one entry really wrong
+    wrong = check(cost, "W2", off, layout="columns")
+    assert not wrong and "no common matrix mistake" in wrong.finding
+    assert check(cost, "W2", single, layout="columns")       # the array: float32's precision
+
+
+def test_one_entry_of_a_float32_array_is_judged_at_float32s_precision():
+    """check(cost, "w2_12", g[1, 0]) with g a float32 backprop's ∂C/∂W1 (an np.float32)
+    said "Disagrees at full precision but agrees to 5 ...", where check(cost, "W1", g) says
+    the same number agrees "(float32 numbers, so within tolerance ...)". One entry is now
+    judged as the array is and the verdict says so. Oracle: backprop by hand in float32
+    numpy (and float64's full precision for the same number as a Python float)."""
+    _, cost = blog()
+    Xf, Yf, W1f, b1f, W2f, b2f = (np.array(M, dtype=np.float32) for M in (X, Y, W1, b1, W2, b2))
+    A1 = sigmoid(Xf @ W1f + b1f)
+    A2 = sigmoid(A1 @ W2f + b2f)
+    d2 = (A2 - Yf) / np.float32(len(X)) * A2 * (1 - A2)
+    g = Xf.T @ ((d2 @ W2f.T) * A1 * (1 - A1))                 # rows layout: g[k, j] is w²_jk
+    assert g.dtype == np.float32 and check(cost, "W1", g)
+    at_full = []
+    for (k, j), entry in np.ndenumerate(g):
+        name = f"w2_{j + 1}{k + 1}"
+        verdict = check(cost, name, entry)
+        assert verdict, (name, verdict.headline())
+        assert "(a float32 number, so tolerance: relative 1e-05, absolute 1e-12)" in \
+            verdict.headline()
+        assert not check(cost, name, entry * np.float32(1.001))
+        at_full.append(bool(check(cost, name, float(entry))))
+    assert not all(at_full)              # float32's rounding: more than float64's tolerance
+    assert check(cost, "w2_11", g[0, 0], digits=3).headline() == (
+        "Agrees to the 3 significant digits you gave.")
+
+
+def test_a_printout_at_fixed_decimals_sets_the_engine_beside_it_at_those_decimals():
+    """np.array2string(dW3, precision=3) prints ∂C/∂w³₂₃ = 0.000558 as 0.001; the check
+    agreed (0.000558 rounds to 0.001 at 3 decimals) but its table set "0.001" beside the
+    engine's "0.00056" with "yes", two different numbers side by side as agreeing. The
+    engine's entry is now shown at the typed number's last decimal place when it rounds
+    to it there: "0.001". Oracle: numpy backprop by hand, rounded by numpy's printout."""
+    rng = np.random.default_rng(0)
+    sizes = [3, 4, 2]
+    Ws = [rng.standard_normal((b, a)) for a, b in zip(sizes, sizes[1:])]   # Nielsen's w^l
+    bs = [rng.standard_normal((b, 1)) for b in sizes[1:]]
+    Xs, Ys = rng.standard_normal((3, 5)), np.eye(2)[:, [0, 1, 1, 0, 1]]     # a column each
+    net = nn.MLP(sizes, weights=Ws, biases=bs)
+    cost = nn.half_squared_error(net.batch(Xs.T), Ys.T)
+    cost.backward()
+    a2 = sigmoid(Ws[0] @ Xs + bs[0])
+    a3 = sigmoid(Ws[1] @ a2 + bs[1])
+    hand = ((a3 - Ys) * a3 * (1 - a3) / 5) @ a2.T
+    assert 0.0005 < hand[1, 2] < 0.00075                    # rounds to 0.001 at 3 decimals
+    printed = np.array2string(hand, precision=3)
+    verdict = check(cost, "W3", printed, layout="columns")
+    assert verdict
+    row = next(line for line in str(verdict).splitlines() if line.lstrip().startswith("W3[2,3]"))
+    assert row.split()[-3:] == ["0.001", "0.001", "yes"]
+    for line in str(verdict).splitlines()[2:]:             # every row: yours rounds to it
+        yours, engine = line.split()[-3:-1]
+        assert float(engine) == float(yours) or engine.startswith(yours.rstrip("0"))
 
 
 def test_a_matrix_asked_for_by_a_name_not_its_own():

@@ -114,7 +114,7 @@ def test_the_matrix_program_checks_its_samples_as_training_does_but_for_finitene
                                         r"needs a real number"):
         program.batch([["0.1", 0.2, "1"]] if False else [[0.1, 0.2, "1"]])
     with pytest.raises(ValueError, match=r"half_squared_error.batch: sample 2: expected 3 "
-                                         r"numbers \(inputs, then targets\), got 2"):
+                                         r"numbers \(2 inputs, then 1 target\), got 2"):
         program.batch([[0.1, 0.2, 1.0], [0.1, 0.2]])
     assert math.isnan(program.batch(np.array([[0.1, math.nan, 1.0]])))
 
@@ -307,3 +307,161 @@ def test_a_torch_tensor_that_requires_grad_trains_without_torch_warning_and_same
     fresh = nn.MLP([2, 2, 1], seed=4)
     assert C == fresh.jit_loss().batch([r + y for r, y in zip(rows, [[1.0], [0.0], [1.0]])])
     assert X.requires_grad and X.grad is None          # the caller's tensor as it was
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_integer_class_labels_for_several_outputs_say_to_one_hot_them(backend):
+    """Nielsen's labels are digits 0..9 and his network has an output per digit; training
+    a 4-3-3 network on labels [1, 0, 2, ...] with the squared error said only 'train:
+    sample 1: 3 outputs but 1 targets 1; they must have the same length'. It now asks
+    whether 1 is a class label and says to one-hot it (np.eye(3)[labels]) or use
+    cross_entropy; the network is as before, and the one-hot rows train as a numpy
+    BP1-BP4 loop of Nielsen's update (the same η, batches and order) does."""
+    rng = np.random.default_rng(8)
+    X, labels = rng.uniform(-1, 1, size=(6, 4)), np.array([1, 0, 2, 2, 1, 0])
+    hint = ("; they must have the same length: is 1 "
+            "a class label? This loss takes one target per output; give each label as its "
+            "one-hot row (all at once: np.eye(3)[labels], as Nielsen's vectorized_result "
+            "does), or use the loss \"cross_entropy\", which takes class indices")
+    for targets in (labels, labels.tolist(), labels.reshape(-1, 1), labels.astype(float)):
+        net = nn.MLP([4, 3, 3], seed=2)
+        before = {k: v.hex() for k, v in net.state_dict().items()}
+        with pytest.raises(ValueError) as caught:
+            nn.train(net, X, targets, epochs=1, lr=3.0, batch=2, progress=False,
+                     backend=backend)
+        text = str(caught.value)
+        assert text.startswith("train: sample 1: 3 outputs but 1 targets ") and "\n" not in text
+        assert text.endswith(hint)
+        assert {k: v.hex() for k, v in net.state_dict().items()} == before
+    with pytest.raises(ValueError) as caught:        # 3 is no class of 3 outputs: no guess
+        nn.train(nn.MLP([4, 3, 3], seed=2), X, [3] * 6, epochs=1, lr=3.0, progress=False,
+                 backend=backend)
+    assert "class label" not in str(caught.value)
+    net = nn.MLP([4, 3, 3], seed=2)
+    W = net.matrices(layout="columns")
+    ws, bs = [W["W2"], W["W3"]], [W["b2"], W["b3"]]
+    sig = lambda z: 1 / (1 + np.exp(-z))                                   # noqa: E731
+    Y = np.eye(3)[labels]
+    for _ in range(2):                                 # Nielsen's update_mini_batch, η = 3
+        for k in range(0, 6, 2):
+            a1, y = X[k:k + 2].T, Y[k:k + 2].T
+            a2 = sig(ws[0] @ a1 + bs[0])
+            a3 = sig(ws[1] @ a2 + bs[1])
+            d3 = (a3 - y) * a3 * (1 - a3)
+            d2 = (ws[1].T @ d3) * a2 * (1 - a2)
+            grads_w, grads_b = [d2 @ a1.T, d3 @ a2.T], [d2.sum(1, keepdims=True),
+                                                        d3.sum(1, keepdims=True)]
+            ws = [w - 3.0 / 2 * g for w, g in zip(ws, grads_w)]
+            bs = [b - 3.0 / 2 * g for b, g in zip(bs, grads_b)]
+    nn.train(net, X, np.eye(3)[labels], epochs=2, lr=3.0, batch=2, progress=False,
+             backend=backend)
+    got = net.matrices(layout="columns")
+    for name, hand in zip(("W2", "W3", "b2", "b3"), ws + bs):
+        assert np.allclose(got[name], hand, rtol=1e-12, atol=1e-15), name
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_flat_vector_of_inputs_says_how_to_make_it_samples(backend):
+    """x = np.linspace(-1, 1, 6) for a 1-2-1 network said "train: sample 1: expected a row
+    of 1 numbers, got one number (the samples have shape (6,); one row per sample)", and
+    x.tolist() "expected a list of 1 numbers, got float -1.0", though a flat vector of
+    targets is taken for one output. Each now says how to give the samples (X.reshape(-1,
+    1)), as predict does; one sample of 7 numbers to the per-step program says to give a
+    batch of one. Following the advice trains as numpy BP1-BP4 by hand: one batch of 6,
+    η = 0.5, two steps."""
+    x = np.linspace(-1, 1, 6)
+    for inputs, error, start, advice in (
+            (x, ValueError, "train: sample 1: expected a row of 1 number, got one number (the "
+                            "samples have shape (6,)", "; for 6 samples of one input each give "
+                            "a list of rows, [[x] for x in X] (a numpy array: X.reshape(-1, 1))"),
+            (x.tolist(), TypeError, "train: sample 1: expected a list of 1 number, got float "
+                                    "-1.0", "; for samples of one input each give a list of "
+                                    "rows, [[x] for x in X] (a numpy array: X.reshape(-1, 1))")):
+        net = nn.MLP([1, 2, 1], seed=4)
+        before = {k: v.hex() for k, v in net.state_dict().items()}
+        with pytest.raises(error) as caught:
+            nn.train(net, inputs, x ** 2, epochs=2, lr=0.5, batch=None, progress=False,
+                     backend=backend)
+        text = str(caught.value)
+        assert text.startswith(start) and text.endswith(advice) and "\n" not in text
+        assert {k: v.hex() for k, v in net.state_dict().items()} == before
+    net = nn.MLP([1, 2, 1], seed=4)
+    W = net.matrices(layout="columns")
+    W2, b2, W3, b3 = W["W2"], W["b2"], W["W3"], W["b3"]
+    sig = lambda z: 1 / (1 + np.exp(-z))                                   # noqa: E731
+    a1, y = x.reshape(1, -1), (x ** 2).reshape(1, -1)
+    for _ in range(2):
+        a2 = sig(W2 @ a1 + b2)
+        a3 = sig(W3 @ a2 + b3)
+        d3 = (a3 - y) * a3 * (1 - a3) / 6
+        d2 = (W3.T @ d3) * a2 * (1 - a2)
+        W3, b3, W2, b2 = (W3 - 0.5 * d3 @ a2.T, b3 - 0.5 * d3.sum(1, keepdims=True),
+                          W2 - 0.5 * d2 @ a1.T, b2 - 0.5 * d2.sum(1, keepdims=True))
+    nn.train(net, x.reshape(-1, 1), x ** 2, epochs=2, lr=0.5, batch=None, progress=False,
+             backend=backend)
+    got = net.matrices(layout="columns")
+    for name, hand in (("W2", W2), ("b2", b2), ("W3", W3), ("b3", b3)):
+        assert np.allclose(got[name], hand, rtol=1e-12, atol=1e-15), name
+    if backend == "numpy":
+        step = nn.MLP([4, 3, 2], seed=0).jit_loss(backend="numpy")
+        row = np.array([0.1, 0.2, 0.3, 0.4, 1.0, 0.0])
+        with pytest.raises(ValueError, match=r"expected a row of 6 numbers, got one number .*; "
+                                             r"6 numbers are one sample: give a batch of one, "
+                                             r"X\.reshape\(1, -1\) \(a list: \[x\]\)$"):
+            step.batch(row)
+
+
+def test_rows_with_a_class_label_for_the_per_step_program_say_to_one_hot_it():
+    """step.batch(np.hstack([X, labels[:, None]])) for a 4-3-3 network said "expected 7
+    numbers (inputs, then targets), got 5", not which 7 nor what the fifth is; it now
+    counts them, "(4 inputs, then 3 targets)", and asks whether 1 is a class label, with
+    the one-hot rows to give (the compiled loss takes one number per output, cross_entropy
+    too, so that loss is not offered). Following it gives the cost and ∂C/∂W3 of numpy
+    BP1-BP4 by hand; nothing is added to any .grad before."""
+    rng = np.random.default_rng(9)
+    X, labels = rng.uniform(-1, 1, size=(5, 4)), np.array([1, 0, 2, 2, 1])
+    net = nn.MLP([4, 3, 3], seed=6)
+    step = net.jit_loss(backend="numpy")
+    for rows in (np.hstack([X, labels[:, None]]), np.hstack([X, labels[:, None]]).tolist()):
+        with pytest.raises(ValueError) as caught:
+            step.batch(rows)
+        assert str(caught.value).startswith(
+            "half_squared_error.batch: sample 1: expected 7 numbers (4 inputs, then 3 "
+            "targets), got 5")
+        assert str(caught.value).endswith(
+            ": is 1 a class label? This loss takes one target per output; give each label as "
+            "its one-hot row (all at once: np.hstack([X, np.eye(3)[labels]]), as Nielsen's "
+            "vectorized_result does)")
+        assert all(p.grad == 0.0 for p in net.parameters())
+    W = net.matrices(layout="columns")
+    sig = lambda z: 1 / (1 + np.exp(-z))                                   # noqa: E731
+    a2 = sig(W["W2"] @ X.T + W["b2"])
+    a3 = sig(W["W3"] @ a2 + W["b3"])
+    Y = np.eye(3)[labels].T
+    cost = step.batch(np.hstack([X, np.eye(3)[labels]]))
+    assert cost == pytest.approx(0.5 * ((a3 - Y) ** 2).sum(), rel=1e-12)
+    assert np.allclose(net.gradient_matrices(layout="columns")["W3"],
+                       ((a3 - Y) * a3 * (1 - a3)) @ a2.T, rtol=1e-12, atol=0)
+
+
+def test_a_flat_vector_to_net_batch_of_a_one_input_network_says_how_to_make_it_samples():
+    """net.batch(np.linspace(-1, 1, 6)) of a 1-2-1 network said "MLP 1-2-1: inputs must be a
+    list of numbers or Values (e.g. [0.5]), got float64 np.float64(-1.0)", where
+    net.predict of the same vector says how to give the samples; batch now says it too,
+    and its advice gives the outputs of a numpy forward pass by hand."""
+    x = np.linspace(-1, 1, 6)
+    net = nn.MLP([1, 2, 1], seed=4)
+    for given in (x, x.tolist()):
+        with pytest.raises(TypeError) as caught:
+            net.batch(given)
+        assert str(caught.value).endswith(
+            "; for 6 samples of one input each give a list of rows, [[x] for x in X] (a numpy "
+            "array: X.reshape(-1, 1))")
+    with pytest.raises(TypeError) as caught:                # two inputs: no such advice
+        nn.MLP([2, 2, 1], seed=4).batch([0.5, 1.0])
+    assert "samples of one input" not in str(caught.value)
+    W = net.matrices(layout="columns")
+    sig = lambda z: 1 / (1 + np.exp(-z))                                   # noqa: E731
+    hand = sig(W["W3"] @ sig(W["W2"] @ x.reshape(1, -1) + W["b2"]) + W["b3"])
+    outputs = [out.data for [out] in net.batch(x.reshape(-1, 1))]
+    assert np.allclose(outputs, hand.ravel(), rtol=1e-13, atol=0)
