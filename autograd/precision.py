@@ -165,6 +165,11 @@ def significant_digits(text):
     return len("".join(map(str, digits)).lstrip("0"))
 
 
+def _digits_text(n):
+    """``1 significant digit``, ``3 significant digits``."""
+    return f"{n} significant digit{'' if n == 1 else 's'}"
+
+
 def typed_precision(number):
     """The relative rounding of a float as its shortest form writes it:
     0.005717 (4 digits) -> 6e-4.  Capped at :data:`LOOSEST_MATCH`, so that a float
@@ -392,20 +397,42 @@ class Precision:
         with localcontext(_EXACT):
             return f"{shortest(x).quantize(self._unit, rounding=ROUND_HALF_EVEN):f}"
 
-    def describe(self):
-        """``the 6 significant digits you gave`` or ``tolerance: relative 1e-06, absolute 1e-12``."""
+    def describe(self, x=None):
+        """``the 6 significant digits you gave`` or ``tolerance: relative 1e-06, absolute 1e-12``;
+        typed, ``the`` :meth:`extent` ``you gave``."""
         if self.mode == "typed":
-            if self.digits == 0:
-                return f"the {self._places()} you gave"
-            s = "" if self.digits == 1 else "s"
-            return f"the {self.digits} significant digit{s} you gave"
+            return f"the {self.extent(x)} you gave"
         tolerance = f"tolerance: relative {number(self.rtol)}, absolute {number(self.atol)}"
         return f"a {self.dtype} number, so {tolerance}" if self.dtype else tolerance
 
+    def extent(self, x=None):
+        """How far a typed number goes: ``6 significant digits``; ``3 decimal places`` for a
+        typed zero (0.000), and against an engine's ``x`` of a lower order than the typed
+        number, which it agrees with at the typed number's last place (0.000558 with a typed
+        0.001, numpy's printout at 3 decimals: at 1 significant digit it is 0.0006)."""
+        if self.digits == 0 or x is not None and self._below_typed(x):
+            return self._places()
+        return _digits_text(self.digits)
+
     def _places(self):
-        """``3 decimal places``: a typed zero's (0.000)."""
+        """``3 decimal places``: a typed zero's (0.000), or the last place of a typed number;
+        ``whole number`` for one typed without decimals (100), ``nearest 1000`` for 1e3."""
         places = -self._typed.as_tuple().exponent
-        return f"{places} decimal place{'' if places == 1 else 's'}"
+        if places > 0:
+            return f"{places} decimal place{'' if places == 1 else 's'}"
+        return "whole number" if places == 0 else f"nearest {10 ** -places}"
+
+    def _below_typed(self, x):
+        """Whether x's leading digit is at a lower place than the typed (nonzero) number's
+        and x to the typed number's significant digits is not it: then what it agrees with
+        is the rounding at the typed number's last place (0.000558 at 0.001's place is
+        0.001, at 1 significant digit 0.0006; but 0.99951 to 3 digits is 1.00)."""
+        if self.mode != "typed" or not self.digits or not math.isfinite(x) or x == 0.0:
+            return False
+        with localcontext(_EXACT):
+            shown = shortest(x)
+            return shown.adjusted() < self._typed.adjusted() and \
+                Decimal(rounded_text(shown, self.digits)) != self._typed
 
     def chance_matches(self, numbers, band=0.05):
         """How many of ``numbers`` (what other parameters' gradients or the mistakes searched

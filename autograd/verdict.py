@@ -27,11 +27,6 @@ BACKS_THE_ENGINE = "which backs the engine"
 SUSPECT_A_RULE = "suspect a derivative rule"
 
 
-def _digits(n):
-    """``1 significant digit``, ``3 significant digits``."""
-    return f"{n} significant digit{'' if n == 1 else 's'}"
-
-
 class Verdict:
     """The result of :func:`check`.  ``bool(verdict)`` is whether it agreed.
 
@@ -119,7 +114,7 @@ class Verdict:
                 return (f"Agrees: your formula gives the engine's {p.shown(self.engine)}, "
                         f"but not the {self.formula.stated} you wrote after it.")
             if p.mode == "typed":
-                return f"Agrees to {p.describe()}."
+                return f"Agrees to {p.describe(self.engine)}."
             return f"Agrees with the engine's {number(self.engine, 12)} ({p.describe()})."
         not_finite = self._not_finite()
         if not_finite:
@@ -134,8 +129,8 @@ class Verdict:
             return f"Disagrees: {self.diagnosis.finding.replace('your value', given, 1)}."
         hint = p.hint(self.engine)
         if hint:
-            return (f"Disagrees at full precision, but agrees to the {_digits(hint)} "
-                    f"{p.written} has.")
+            return (f"Disagrees at full precision, but agrees to the "
+                    f"{p.as_written().extent(self.engine)} {p.written} has.")
         engine = p.shown(self.engine) if p.mode == "typed" else number(self.engine, 12)
         placeholders = self._placeholders
         if placeholders:
@@ -165,9 +160,9 @@ class Verdict:
             hint = self.precision.hint(self.engine)
             if hint:
                 sentences.append(
-                    f"To the {_digits(hint)} {self.precision.written} has, the engine's "
-                    f"value is the same: pass digits={hint} (or the number as text) if those "
-                    f"are the digits you have.")
+                    f"To the {self.precision.as_written().extent(self.engine)} "
+                    f"{self.precision.written} has, the engine's value is the same: pass "
+                    f"digits={hint} (or the number as text) if those are the digits you have.")
             if self.blames_a_rule:
                 sentences.append(f"Your value matches the finite difference, not the engine: "
                                  f"{SUSPECT_A_RULE}, not your derivation.")
@@ -288,7 +283,7 @@ class Verdict:
             return f"{self._given()} does not agree with the engine's {shown}: {not_finite}."
         if p.mode == "typed":
             if self.agreed:
-                return (f"{self._given()} agrees to {p.describe()}: the engine's "
+                return (f"{self._given()} agrees to {p.describe(engine)}: the engine's "
                         f"{shown} {p.how_agrees(engine)}.")
             return (f"{self._given()} does not agree with the engine's {shown}, "
                     f"which is "

@@ -857,16 +857,19 @@ def test_an_int_whose_zeros_hold_the_place_is_read_as_its_text_is(whole, engine,
 def test_a_float_right_to_its_one_digit_says_digit():
     """check(L, w, -1) (an int) said 'agrees to the 1 significant digits -1 has' and 'To the 1
     significant digits -1 has'.  Oracle: by hand L = (tanh(w·x) − 1)² at w = 0.3, x = 0.5,
-    ∂L/∂w = 2(tanh(wx) − 1)(1 − tanh²(wx))·x = -0.832..., which is -0.8 to 1 digit."""
+    ∂L/∂w = 2(tanh(wx) − 1)(1 − tanh²(wx))·x = -0.832..., which is -0.8 to 1 digit and -1
+    as a whole number (round(-0.832) == -1): it agrees with -1 at its units place, so the
+    words say "whole number", never "1 significant digit" (at which it is -0.8)."""
     w, x = Value(0.3, name="w"), Value(0.5, name="x")
     L = (((w * x).tanh() - 1.0) ** 2).named("L")
     t = math.tanh(0.15)
     assert check(L, w, "-0.8322485")       # the text, at its 7 digits: by hand
     assert 2 * (t - 1) * (1 - t * t) * 0.5 == pytest.approx(-0.8322485, abs=5e-8)
     verdict = check(L, w, -1)
+    assert round(-0.8322485) == -1 and f"{-0.8322485:.1g}" == "-0.8"
     assert not verdict and verdict.headline() == (
-        "Disagrees at full precision, but agrees to the 1 significant digit -1 has.")
-    assert "To the 1 significant digit -1 has, the engine's value is the same" in str(verdict)
+        "Disagrees at full precision, but agrees to the whole number -1 has.")
+    assert "To the whole number -1 has, the engine's value is the same" in str(verdict)
 
 
 @pytest.mark.parametrize("frame", ["${}$", "$${}$$", r"\({}\)", r"\[ {} \]"])
@@ -1079,3 +1082,37 @@ def test_a_numpy_float32_scalar_has_the_digits_numpy_prints(dtype):
                                "digits 0.0747 has.")
     short = np.dtype(dtype).type(-0.3)
     assert diagnosis_of(check(L, w, short)) == diagnosis_of(check(L, w, "-0.3"))
+
+
+@pytest.mark.parametrize("claim", ["0.001", 0.001])
+def test_a_printout_at_3_decimals_agrees_by_its_decimal_places_not_its_one_digit(claim):
+    """0.000558 printed at 3 decimals (numpy's precision=3) is 0.001: it agrees there, but at
+    the 1 significant digit "0.001" has it is 0.0006, so a verdict saying "agrees to the 1
+    significant digit you gave: 0.000558 rounds to 0.001" contradicts itself.  Oracle: the
+    hand derivative ∂(w·y)/∂w = y and Python's own rounding of it both ways."""
+    y = 0.000558
+    w = Value(2.0, "w")
+    M = (w * Value(y, "y")).named("M")
+    assert f"{round(y, 3):.3f}" == "0.001" and f"{y:.1g}" == "0.0006"   # the two readings
+    verdict = check(M, "w", claim)
+    text = f"{verdict.headline()}\n{verdict}"
+    assert "3 decimal places" in text
+    assert "1 significant digit" not in text
+    if isinstance(claim, str):
+        assert verdict.agreed and "rounds to 0.001" in text
+    else:                       # a float: full precision first, its written digits as a hint
+        assert not verdict.agreed and "pass digits=1" in text
+    at_one_digit = check(M, "w", "0.0006")           # 0.000558 to 1 significant digit
+    assert at_one_digit.agreed
+    assert "1 significant digit you gave" in f"{at_one_digit}" and "rounds to 0.0006" in f"{at_one_digit}"
+
+
+def test_a_typed_whole_number_that_the_engine_rounds_to_says_so():
+    """99.6 rounds to the typed 100 at its last (units) place; at its 3 significant digits
+    it is 99.6.  Oracle: ∂(w·y)/∂w = y, and round(99.6) == 100."""
+    w = Value(2.0, "w")
+    M = (w * Value(99.6, "y")).named("M")
+    assert round(99.6) == 100 and f"{99.6:.3g}" == "99.6"
+    verdict = check(M, "w", "100")
+    assert verdict.agreed
+    assert "whole number you gave" in str(verdict) and "3 significant digits" not in str(verdict)
