@@ -1784,7 +1784,12 @@ class Formula:
     def reading(self, part=None):
         """How the formula (or ``part`` of its tree) was read: ``σ'(net4)·(...)``, names
         resolved, · explicit."""
-        return _render(self.tree if part is None else part, TextNotation())[0]
+        return self.rendered(part)[0]
+
+    def rendered(self, part=None):
+        """:meth:`reading` with its precedence, ``(text, precedence)``, to write it into
+        another expression (:func:`autograd.notation.slope_at`)."""
+        return _render(self.tree if part is None else part, TextNotation())
 
     def values(self):
         """``I = 1, w1 = 0.5, ...``: each name the formula uses, with its value."""
