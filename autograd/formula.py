@@ -66,7 +66,7 @@ import math
 import re
 import unicodedata
 
-from . import graph, names, ops
+from . import engine, graph, names, ops
 from . import expr as E
 from .notation import LATEX_WHERE, Labels, LatexNotation, TextNotation, name_precedence
 from .higher import UNNAMED_OUTPUT, gradient_name
@@ -693,7 +693,15 @@ class _Reader:
         if not root.name or root.name == f"∂{f}/∂{inner.name}":
             return True
         unnamed = gradient_name(UNNAMED_OUTPUT, inner.name)
-        return root.name == unnamed and not self._name_of(f) and not self._name_of(UNNAMED_OUTPUT)
+        if root.name != unnamed or self._name_of(UNNAMED_OUTPUT):
+            return False
+        named = self._name_of(f)
+        if named is None:
+            return True
+        # f named after grad() named its gradient ∂f/∂z (the chainrule command names a
+        # script's variables once it has run): root is ∂f/∂z when f's gradient is its number
+        outputs = self.named[named]
+        return len(outputs) == 1 and engine.gradients(outputs[0]).get(inner) == root.data
 
     def _lhs_variable(self, typed, written, root, f):
         """A variable of ``∂²f/∂x∂y =``: its node, or the y of a root ∂f/∂y whose graph has
