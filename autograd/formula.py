@@ -354,6 +354,10 @@ _TWICE_BARE = lazy(rf"({_NAME}?)2")
 _OPERATOR = lazy(rf"\s*(?:\\[dt]?frac\s*\{{\s*{_D}\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}}"
                  rf"|{_D}/\s*{_D}(?P<b>[^\W\d][\w']*)(?=\s|\(|\\|\[))")
 
+#: a second derivative's operator before an expression: \frac{d^2}{dz^2}, d²/dz², ∂^2/∂x∂y
+_SECOND_OPERATOR = lazy(rf"\s*(?:\\[dt]?frac\s*\{{\s*(?P<t>{_D}\^\s*(?:2|\{{\s*2\s*\}}))\s*\}}\s*\{{[^{{}}]*\}}"
+                        rf"|(?P<p>{_D}(?:²|\^\s*(?:2|\{{\s*2\s*\}})))\s*/[^=≈&(\\]*?(?=\s|\(|\\))")
+
 #: the derivative in Lagrange's notation before =: σ'(z), \sigma^{\prime}(z), f'(x)
 _LAGRANGE = lazy(r"\s*(?P<f>\\?[^\W\d][\w]*)\s*(?:'|\^\s*(?:\{\s*)?\\prime(?:\s*\})?)\s*"
                  r"[({]\s*(?P<b>[^\W\d][\w{}^]*)\s*[)}]\s*(?:&\s*)?$")
@@ -627,6 +631,18 @@ class _Reader:
         """``\\frac{d}{dw} \\ln(1 + e^{wx}) =`` (``d/dw f(w) =``): the derivative operator
         applied to an expression, which must be the root's value (to 1e-9); where the formula
         starts, or 0 for text that does not start so."""
+        second = _SECOND_OPERATOR.match(text, start)
+        if second and _top_level_equals(text, second.end()):
+            top = "t" if second.group("t") else "p"                 # \frac{d^2}{...}, d²/...
+            named = (text[start:second.end(top)] + (" f" if top == "t" else "f")
+                     + text[second.end(top):second.end()])
+            written, named = (names.printable(" ".join(t.split()))
+                              for t in (text[start:second.end()], named))
+            raise FormulaError(
+                f"{self.where}: the left-hand side {written} applies a second derivative to "
+                f"the expression after it, which is not read: name what it differentiates, "
+                f"{named} = ... (f the output whose gradient the root is), or leave the "
+                f"left-hand side out; named nodes: {names.listing(self.listed)}")
         opened = _OPERATOR.match(text, start)
         relation = opened and _top_level_equals(text, opened.end())
         if not relation:

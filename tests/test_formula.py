@@ -1234,3 +1234,26 @@ def test_a_gradient_node_is_read_by_the_name_explain_gives_it():
     with pytest.raises(FormulaError, match=r"position 1 \('∂'\): ∂ is read only in a left-hand "
                                            r"side .* or a node's name \(∂y/∂x\); write"):
         check(z, x, "∂y/∂w + 24")
+
+
+@pytest.mark.parametrize("operator", [r"\frac{d^2}{dz^2}", r"\frac{\partial^2}{\partial z^2}",
+                                      "d²/dz²", "∂^2/∂z^2"])
+def test_a_second_derivative_operator_before_an_expression_says_to_name_it(operator):
+    """σ''(z) pasted from a blog, \\frac{d^2}{dz^2}\\sigma(z) = ..., was refused as 'the
+    function d needs its argument in parentheses: d(z)' (its d read as σ'), and
+    \\frac{\\partial^2}{\\partial z^2} ... as '∂ is read only in a left-hand side', which it
+    was.  It now says the operator is not read and gives the left side with f named, which,
+    pasted in, reads.  Oracle: σ''(z) = σ(1 - σ)(1 - 2σ) by hand at z = 0.5."""
+    from autograd import grad
+    z = Value(0.5, name="z")
+    (d1,) = grad(z.sigmoid(), z, create_graph=True)
+    right = r"\sigma(z)(1-\sigma(z))(1-2\sigma(z))"
+    with pytest.raises(FormulaError) as caught:
+        check(d1, z, f"{operator} \\sigma(z) = {right}")
+    text = str(caught.value)
+    assert "\n" not in text and "applies a second derivative to the expression after it, " \
+                               "which is not read" in text, text
+    named = re.search(r"name what it differentiates, (.*?) = \.\.\.", text).group(1)
+    s = 1 / (1 + math.exp(-0.5))
+    verdict = check(d1, z, f"{named} = {right}")
+    assert verdict and verdict.expected == pytest.approx(s * (1 - s) * (1 - 2 * s), rel=1e-14)
