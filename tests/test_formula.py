@@ -451,20 +451,25 @@ def test_a_left_hand_side_that_does_not_match_says_so(graph):
     assert check(L, "w1", "dL/dw1 = x*h*(1-h)*w2*y'*(1-y')*(y'-y)")
 
 
+#: a function LaTeX has a command for and the op table lacks (the first of these: adding
+#: cosh as an op, as docs/adding-an-op.md's sinh needs, leaves coth as the example)
+NO_OP = next(name for name in ("cosh", "coth", "arctan") if name not in OPS)
+
+
 def test_a_function_that_is_no_op_lists_the_ops(graph):
     with pytest.raises(FormulaError) as caught:
-        read_formula("cosh(x)", graph)
+        read_formula(f"{NO_OP}(x)", graph)
     text = str(caught.value)
-    assert "position 1 ('cosh'): no node has this name and no op is called so; ops: " in text
+    assert f"position 1 ('{NO_OP}'): no node has this name and no op is called so; ops: " in text
     listed = text.split("; ops: ", 1)[1].split("; named nodes", 1)[0]
     # every op of the record once, by its name, its other spellings beside it
     assert {entry.split(" (")[0] for entry in re.split(r", (?![^(]*\))", listed)} == \
         {op.name for op in OPS.values() if not op.is_leaf}
     assert "log (ln)" in listed and "maximum (max)" in listed
     assert "sigmoid (s, σ; σ' also d)" in listed   # the Desmos question's s and d = s(1 - s)
-    with pytest.raises(FormulaError, match=r"at position 1 \('\\\\cosh'\): this LaTeX command "
+    with pytest.raises(FormulaError, match=rf"at position 1 \('\\\\{NO_OP}'\): this LaTeX command "
                                            r"is not read \(functions: .*\\sigma"):
-        read_formula(r"\cosh(x)", graph)
+        read_formula(rf"\{NO_OP}(x)", graph)
 
 
 def test_a_function_given_the_wrong_number_of_arguments_is_refused(graph):
