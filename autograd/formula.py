@@ -361,6 +361,9 @@ _SECOND_OPERATOR = lazy(rf"\s*(?:\\[dt]?frac\s*\{{\s*(?P<t>{_D}\^\s*(?:2|\{{\s*2
 #: the derivative in Lagrange's notation before =: σ'(z), \sigma^{\prime}(z), f'(x)
 _LAGRANGE = lazy(r"\s*(?P<f>\\?[^\W\d][\w]*)\s*(?:'|\^\s*(?:\{\s*)?\\prime(?:\s*\})?)\s*"
                  r"[({]\s*(?P<b>[^\W\d][\w{}^]*)\s*[)}]\s*(?:&\s*)?$")
+#: the second derivative so: σ''(z), σ″(z), \sigma^{\prime\prime}(z)
+_LAGRANGE_SECOND = lazy(r"\s*(?P<f>\\?[^\W\d][\w]*)\s*(?:''|″|\^\s*\{\s*\\prime\s*\\prime\s*\})\s*"
+                        r"[({]\s*(?P<b>[^\W\d][\w{}^]*)\s*[)}]\s*(?:&\s*)?$")
 
 
 def _top_level_equals(text, start):
@@ -674,14 +677,17 @@ class _Reader:
         root's value (or f names the root); where the formula starts, or 0.  Before a number,
         ``σ'(z) = 0.2445``, σ'(z) stays the formula the number is the value of."""
         relation = _top_level_equals(text, start)
-        found = relation and _LAGRANGE.match(text[:relation[0]], start)
-        if not found or is_number_text(text[relation[1]:].strip(" &$")):
+        second = relation and _LAGRANGE_SECOND.match(text[:relation[0]], start)
+        found = second or (relation and _LAGRANGE.match(text[:relation[0]], start))
+        if not found or (not second and is_number_text(text[relation[1]:].strip(" &$"))):
             return 0
         before, equals = relation
         written = names.printable(" ".join(text[start:before].split()))
         below_node = self._lhs_node(found.group("b"), written)
         if wrt is not None and below_node is not wrt:
             self._lhs_mismatch(written, "with respect to", found.group("b"), wrt, "the node checked")
+        if second:
+            return self._lagrange_second(found, written, root, below_node, equals)
         if self._name_of(found.group("f")) is None or self._lhs_node(found.group("f"), written) is not root:
             applied = f"{found.group('f')}({found.group('b')})"
             self._root_value(applied, 0, root, lambda value: (
@@ -730,6 +736,20 @@ class _Reader:
             if head or not inner or inner not in (plain, names.plain(plain)):
                 raise
             return _Absent(inner)
+
+    def _lagrange_second(self, found, written, root, below_node, equals):
+        """``σ''(z) = ...``: ∂/∂z of a gradient ∂f/∂z, where f'(z) (σ'(z), read as a formula)
+        has the root's value, or f names the node whose gradient the root is (a''(z))."""
+        f, b = found.group("f"), found.group("b")
+        if self._name_of(f) is not None:
+            if not self._gradient_of(root, f, below_node):
+                self._second_mismatch(written, f, below_node, below_node, root, None)
+        else:
+            first = f"{f}'({b})"
+            self._root_value(first, 0, root, lambda value: (
+                f"{written} is the derivative of {names.printable(first)} = {value:.12g}"))
+        self.lhs = (root.name, below_node.name)
+        return equals
 
     def _second_mismatch(self, written, f, outer, inner, root, wrt):
         pair = f"{outer.name} twice" if outer is inner else f"{outer.name} and {inner.name}"

@@ -1262,3 +1262,28 @@ def test_a_second_derivative_operator_before_an_expression_says_to_name_it(opera
     s = 1 / (1 + math.exp(-0.5))
     verdict = check(d1, z, f"{named} = {right}")
     assert verdict and verdict.expected == pytest.approx(s * (1 - s) * (1 - 2 * s), rel=1e-14)
+
+
+@pytest.mark.parametrize("lhs", ["σ''(z)", r"\sigma''(z)", r"\sigma^{\prime\prime}(z)", "σ″(z)",
+                                 "s''(z)"])
+def test_a_second_derivative_in_lagranges_notation_is_a_left_hand_side(lhs):
+    """σ''(z) = σ(z)(1 - σ(z))(1 - 2σ(z)), as a teacher writes σ'', over the gradient
+    d1 = grad(σ(z), z, create_graph=True) was refused: 'cannot read the formula at position
+    1 ("σ''"): no node has this name and no op is called so' (\\sigma'' at its second ').
+    Like σ'(z) = ... of a first derivative, f''(z) is now ∂/∂z of a root whose value is
+    f'(z).  Oracle: σ''(z) = σ(1 - σ)(1 - 2σ) by hand at z = 0.5; tanh''(z) is refused,
+    tanh'(0.5) not being the root's σ'(0.5)."""
+    from autograd import grad
+    z = Value(0.5, name="z")
+    (d1,) = grad(z.sigmoid(), z, create_graph=True)
+    s = 1 / (1 + math.exp(-0.5))
+    hand = s * (1 - s) * (1 - 2 * s)
+    verdict = check(d1, z, rf"{lhs} = \sigma(z)(1-\sigma(z))(1-2\sigma(z))")
+    assert verdict and verdict.expected == pytest.approx(hand, rel=1e-14)
+    assert check(d1, z, f"{lhs} = {hand:.4g}") and not check(d1, z, f"{lhs} = {-hand:.4g}")
+    wrong = check(d1, z, rf"{lhs} = \sigma(z)(1-\sigma(z))(1+2\sigma(z))")
+    assert not wrong and wrong.diagnosis.kind == "wrong sign of a term"
+    with pytest.raises(FormulaError, match=rf"the left-hand side tanh''\(z\) is the derivative "
+                                           rf"of tanh'\(z\) = {1 - math.tanh(0.5) ** 2:.12g}, "
+                                           rf"but the root, ∂f/∂z, is {s * (1 - s):.12g}"):
+        check(d1, z, "tanh''(z) = σ(z)(1-σ(z))(1-2σ(z))")
