@@ -366,6 +366,12 @@ _LAGRANGE_SECOND = lazy(r"\s*(?P<f>\\?[^\W\d][\w]*)\s*(?:''|″|\^\s*\{\s*\\prim
                         r"[({]\s*(?P<b>[^\W\d][\w{}^]*)\s*[)}]\s*(?:&\s*)?$")
 
 
+def _second_in_formula(f):
+    """Why ``σ''`` in a formula (after its =) is refused, and what to write."""
+    return (f"{f}'' is a second derivative, read only as a left-hand side ({f}''(z) = ...); "
+            f"in the formula write it out, as σ'(z)(1-2σ(z)) for σ''(z)")
+
+
 def _top_level_equals(text, start):
     """(start, end) of the first = (not ==) or ≈ (\\approx) after ``start`` outside brackets
     (an align environment's &= too), or None."""
@@ -861,6 +867,8 @@ class _Reader:
                     primed = PRIME_SUPERSCRIPT.match(text, i)
                     if primed or text[i] in _PRIMES:
                         i = self._prime(out, primed.end() if primed else i + 1, i)
+                        if i < n and (text[i] in _PRIMES or PRIME_SUPERSCRIPT.match(text, i)):
+                            self.fail(i + 1, text[i], _second_in_formula(out[-1].text[:-1]))
                 yield from out
                 out.clear()
                 if i >= n:
@@ -1294,6 +1302,9 @@ class _Reader:
                 self.fail(pos, run, _DELTA)
             if run.startswith("Σ"):
                 self.fail(pos, run, _INDEXED_SUM)
+            base = re.sub(r"(?:''|″|′′)$", "", run)
+            if base != run and base in FUNCTIONS:                # σ''(z) after the =
+                self.fail(pos, run, _second_in_formula(base))
             if run == "sech":
                 self.fail(pos, run, "sech is not an op here; tanh's derivative sech²(z) is "
                                     "1 - tanh^2(z), or tanh'(z)")

@@ -1287,3 +1287,27 @@ def test_a_second_derivative_in_lagranges_notation_is_a_left_hand_side(lhs):
                                            rf"of tanh'\(z\) = {1 - math.tanh(0.5) ** 2:.12g}, "
                                            rf"but the root, ∂f/∂z, is {s * (1 - s):.12g}"):
         check(d1, z, "tanh''(z) = σ(z)(1-σ(z))(1-2σ(z))")
+
+
+@pytest.mark.parametrize("typed, pos", [("σ''(z)", 1), (r"\sigma''(z)", 8), ("2σ''(z) + 1", 2)])
+def test_a_second_derivative_after_the_equals_says_to_write_it_out(typed, pos):
+    """σ''(z) in a formula was 'no node has this name and no op is called so; ops: ...'
+    (\\sigma''(z): "this character is not part of a formula" at its second ').  It now says
+    that a second derivative is read only as a left-hand side, and how to write it; the way
+    it gives, typed, agrees.  Oracle: σ''(z) = σ(1 - σ)(1 - 2σ) by hand at z = 0.5; a node
+    named y'' is still that node."""
+    from autograd import grad
+    z = Value(0.5, name="z")
+    (d1,) = grad(z.sigmoid(), z, create_graph=True)
+    with pytest.raises(FormulaError, match=rf"position {pos} .*: σ'' is a second derivative, "
+                                           r"read only as a left-hand side \(σ''\(z\) = \.\.\.\); "
+                                           r"in the formula write it out, as σ'\(z\)\(1-2σ\(z\)\) "
+                                           r"for σ''\(z\)") as caught:
+        check(d1, z, typed)
+    assert "\n" not in str(caught.value)
+    s = 1 / (1 + math.exp(-0.5))
+    verdict = check(d1, z, "σ'(z)(1-2σ(z))")
+    assert verdict and verdict.expected == pytest.approx(s * (1 - s) * (1 - 2 * s), rel=1e-14)
+    y2 = Value(3.0, name="y''")
+    L = (y2 * z).named("L")
+    assert check(L, z, "y''")
