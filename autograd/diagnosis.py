@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from itertools import chain, combinations
 
 from . import engine, graph, names, ops
-from .notation import number
+from .notation import number, slope_at
 from .precision import formula_gives
 
 __all__ = ["Diagnosis", "diagnose", "too_few_digits", "sum_terms", "term_kind", "gradient_of",
@@ -262,10 +262,14 @@ def _function_swapped(formula, t):
     """``formula`` with the function at ``t`` written as its derivative (σ'(z) for
     σ(z)), or the derivative at ``t`` as its function."""
     kind, typed = t.kind, t.typed
+    op = ops.OPS[kind.rstrip("'")]
     t.kind = kind[:-1] if kind.endswith("'") else kind + "'"
-    t.typed = ops.OPS[t.kind.rstrip("'")].symbol + ("'" if t.kind.endswith("'") else "")
+    t.typed = op.symbol + ("'" if t.kind.endswith("'") else "")
     try:
-        yield formula.reading(t)
+        right = formula.reading(t)
+        if t.kind.endswith("'") and op.prime is None:   # sin'(x·w) = cos(x·w); σ' is σ'
+            right += " = " + slope_at(op, formula.rendered(t.args[0]))
+        yield right
     finally:
         t.kind, t.typed = kind, typed
 

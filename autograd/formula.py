@@ -66,7 +66,7 @@ import math
 import re
 import unicodedata
 
-from . import graph, names, ops
+from . import engine, graph, names, ops
 from . import expr as E
 from .notation import LATEX_WHERE, Labels, LatexNotation, TextNotation, name_precedence
 from .higher import UNNAMED_OUTPUT, gradient_name
@@ -354,9 +354,22 @@ _TWICE_BARE = lazy(rf"({_NAME}?)2")
 _OPERATOR = lazy(rf"\s*(?:\\[dt]?frac\s*\{{\s*{_D}\}}\s*\{{\s*{_D}(?P<d>{_NAME})\s*\}}"
                  rf"|{_D}/\s*{_D}(?P<b>[^\W\d][\w']*)(?=\s|\(|\\|\[))")
 
+#: a second derivative's operator before an expression: \frac{d^2}{dz^2}, d²/dz², ∂^2/∂x∂y
+_SECOND_OPERATOR = lazy(rf"\s*(?:\\[dt]?frac\s*\{{\s*(?P<t>{_D}\^\s*(?:2|\{{\s*2\s*\}}))\s*\}}\s*\{{[^{{}}]*\}}"
+                        rf"|(?P<p>{_D}(?:²|\^\s*(?:2|\{{\s*2\s*\}})))\s*/[^=≈&(\\]*?(?=\s|\(|\\))")
+
 #: the derivative in Lagrange's notation before =: σ'(z), \sigma^{\prime}(z), f'(x)
 _LAGRANGE = lazy(r"\s*(?P<f>\\?[^\W\d][\w]*)\s*(?:'|\^\s*(?:\{\s*)?\\prime(?:\s*\})?)\s*"
                  r"[({]\s*(?P<b>[^\W\d][\w{}^]*)\s*[)}]\s*(?:&\s*)?$")
+#: the second derivative so: σ''(z), σ″(z), \sigma^{\prime\prime}(z)
+_LAGRANGE_SECOND = lazy(r"\s*(?P<f>\\?[^\W\d][\w]*)\s*(?:''|″|\^\s*\{\s*\\prime\s*\\prime\s*\})\s*"
+                        r"[({]\s*(?P<b>[^\W\d][\w{}^]*)\s*[)}]\s*(?:&\s*)?$")
+
+
+def _second_in_formula(f):
+    """Why ``σ''`` in a formula (after its =) is refused, and what to write."""
+    return (f"{f}'' is a second derivative, read only as a left-hand side ({f}''(z) = ...); "
+            f"in the formula write it out, as σ'(z)(1-2σ(z)) for σ''(z)")
 
 
 def _top_level_equals(text, start):
@@ -627,6 +640,18 @@ class _Reader:
         """``\\frac{d}{dw} \\ln(1 + e^{wx}) =`` (``d/dw f(w) =``): the derivative operator
         applied to an expression, which must be the root's value (to 1e-9); where the formula
         starts, or 0 for text that does not start so."""
+        second = _SECOND_OPERATOR.match(text, start)
+        if second and _top_level_equals(text, second.end()):
+            top = "t" if second.group("t") else "p"                 # \frac{d^2}{...}, d²/...
+            named = (text[start:second.end(top)] + (" f" if top == "t" else "f")
+                     + text[second.end(top):second.end()])
+            written, named = (names.printable(" ".join(t.split()))
+                              for t in (text[start:second.end()], named))
+            raise FormulaError(
+                f"{self.where}: the left-hand side {written} applies a second derivative to "
+                f"the expression after it, which is not read: name what it differentiates, "
+                f"{named} = ... (f the output whose gradient the root is), or leave the "
+                f"left-hand side out; named nodes: {names.listing(self.listed)}")
         opened = _OPERATOR.match(text, start)
         relation = opened and _top_level_equals(text, opened.end())
         if not relation:
@@ -658,14 +683,17 @@ class _Reader:
         root's value (or f names the root); where the formula starts, or 0.  Before a number,
         ``σ'(z) = 0.2445``, σ'(z) stays the formula the number is the value of."""
         relation = _top_level_equals(text, start)
-        found = relation and _LAGRANGE.match(text[:relation[0]], start)
-        if not found or is_number_text(text[relation[1]:].strip(" &$")):
+        second = relation and _LAGRANGE_SECOND.match(text[:relation[0]], start)
+        found = second or (relation and _LAGRANGE.match(text[:relation[0]], start))
+        if not found or (not second and is_number_text(text[relation[1]:].strip(" &$"))):
             return 0
         before, equals = relation
         written = names.printable(" ".join(text[start:before].split()))
         below_node = self._lhs_node(found.group("b"), written)
         if wrt is not None and below_node is not wrt:
             self._lhs_mismatch(written, "with respect to", found.group("b"), wrt, "the node checked")
+        if second:
+            return self._lagrange_second(found, written, root, below_node, equals)
         if self._name_of(found.group("f")) is None or self._lhs_node(found.group("f"), written) is not root:
             applied = f"{found.group('f')}({found.group('b')})"
             self._root_value(applied, 0, root, lambda value: (
@@ -693,7 +721,15 @@ class _Reader:
         if not root.name or root.name == f"∂{f}/∂{inner.name}":
             return True
         unnamed = gradient_name(UNNAMED_OUTPUT, inner.name)
-        return root.name == unnamed and not self._name_of(f) and not self._name_of(UNNAMED_OUTPUT)
+        if root.name != unnamed or self._name_of(UNNAMED_OUTPUT):
+            return False
+        named = self._name_of(f)
+        if named is None:
+            return True
+        # f named after grad() named its gradient ∂f/∂z (the chainrule command names a
+        # script's variables once it has run): root is ∂f/∂z when f's gradient is its number
+        outputs = self.named[named]
+        return len(outputs) == 1 and engine.gradients(outputs[0]).get(inner) == root.data
 
     def _lhs_variable(self, typed, written, root, f):
         """A variable of ``∂²f/∂x∂y =``: its node, or the y of a root ∂f/∂y whose graph has
@@ -706,6 +742,20 @@ class _Reader:
             if head or not inner or inner not in (plain, names.plain(plain)):
                 raise
             return _Absent(inner)
+
+    def _lagrange_second(self, found, written, root, below_node, equals):
+        """``σ''(z) = ...``: ∂/∂z of a gradient ∂f/∂z, where f'(z) (σ'(z), read as a formula)
+        has the root's value, or f names the node whose gradient the root is (a''(z))."""
+        f, b = found.group("f"), found.group("b")
+        if self._name_of(f) is not None:
+            if not self._gradient_of(root, f, below_node):
+                self._second_mismatch(written, f, below_node, below_node, root, None)
+        else:
+            first = f"{f}'({b})"
+            self._root_value(first, 0, root, lambda value: (
+                f"{written} is the derivative of {names.printable(first)} = {value:.12g}"))
+        self.lhs = (root.name, below_node.name)
+        return equals
 
     def _second_mismatch(self, written, f, outer, inner, root, wrt):
         pair = f"{outer.name} twice" if outer is inner else f"{outer.name} and {inner.name}"
@@ -817,6 +867,8 @@ class _Reader:
                     primed = PRIME_SUPERSCRIPT.match(text, i)
                     if primed or text[i] in _PRIMES:
                         i = self._prime(out, primed.end() if primed else i + 1, i)
+                        if i < n and (text[i] in _PRIMES or PRIME_SUPERSCRIPT.match(text, i)):
+                            self.fail(i + 1, text[i], _second_in_formula(out[-1].text[:-1]))
                 yield from out
                 out.clear()
                 if i >= n:
@@ -1250,6 +1302,9 @@ class _Reader:
                 self.fail(pos, run, _DELTA)
             if run.startswith("Σ"):
                 self.fail(pos, run, _INDEXED_SUM)
+            base = re.sub(r"(?:''|″|′′)$", "", run)
+            if base != run and base in FUNCTIONS:                # σ''(z) after the =
+                self.fail(pos, run, _second_in_formula(base))
             if run == "sech":
                 self.fail(pos, run, "sech is not an op here; tanh's derivative sech²(z) is "
                                     "1 - tanh^2(z), or tanh'(z)")
@@ -1784,7 +1839,12 @@ class Formula:
     def reading(self, part=None):
         """How the formula (or ``part`` of its tree) was read: ``σ'(net4)·(...)``, names
         resolved, · explicit."""
-        return _render(self.tree if part is None else part, TextNotation())[0]
+        return self.rendered(part)[0]
+
+    def rendered(self, part=None):
+        """:meth:`reading` with its precedence, ``(text, precedence)``, to write it into
+        another expression (:func:`autograd.notation.slope_at`)."""
+        return _render(self.tree if part is None else part, TextNotation())
 
     def values(self):
         """``I = 1, w1 = 0.5, ...``: each name the formula uses, with its value."""

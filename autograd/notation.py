@@ -952,10 +952,22 @@ def op_rules(op):
     out = _apply_notation(op, atoms, n)
     env = {f"x{i}": atom for i, atom in enumerate(atoms)}
     env["out"] = out
-    rules = []
-    for name, tree in zip(operands, op.local_exprs(len(operands))):
-        coefficient, factors = split(tree)
-        rendered = [render(f, env, n) for f in factors]
-        symbol = rendered[0] if len(rendered) == 1 else (n.product(rendered) if rendered else None)
-        rules.append((name, Rule(coefficient, symbol).formula(n)))
+    rules = [(name, _rule_formula(tree, env, n))
+             for name, tree in zip(operands, op.local_exprs(len(operands)))]
     return out[0], rules
+
+
+def slope_at(op, operand, n=None):
+    """A one-operand op's local derivative at ``operand`` (``(text, precedence)``) as a
+    textbook writes it: ``cos(x·w)`` for sin at x·w, ``1/(x·w)`` for log."""
+    n = n or TextNotation()
+    env = {"x0": operand, "out": _apply_notation(op, [operand], n)}
+    return _rule_formula(op.local_exprs(1)[0], env, n)
+
+
+def _rule_formula(tree, env, n):
+    """A local derivative's expression written out over ``env``'s rendered operands."""
+    coefficient, factors = split(tree)
+    rendered = [render(f, env, n) for f in factors]
+    symbol = rendered[0] if len(rendered) == 1 else (n.product(rendered) if rendered else None)
+    return Rule(coefficient, symbol).formula(n)

@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from . import graph
 from .notation import number
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ class Verdict:
                     f"To its first {leading} significant digits your value is the engine's, and "
                     f"none of the usual chain-rule mistakes (a sign flip, a missing path, one "
                     f"term of a sum, left-out factors) gives it: intermediate values rounded "
-                    f"along the way (0.5744 for 0.574442516...) move the last digits like this; "
+                    f"along the way{self._rounding_example} move the last digits like this; "
                     f"carry more digits through to agree further.")
             elif self.diagnosis is not None and not self.convention and not self._only_digits:
                 sentences.append(self.diagnosis.message)   # the convention already says what it is
@@ -195,6 +196,22 @@ class Verdict:
         """A whole number typed with trailing zeros (1770) that agrees without them, when no
         mistake gives it: :meth:`autograd.precision.Precision.without_placeholders`."""
         return self.precision.without_placeholders(self.engine) if self._only_digits else None
+
+    @property
+    def _rounding_example(self) -> str:
+        """`` (0.1700 for 0.169967143...)``: the first number this graph computes that has
+        more than 4 significant digits (of the 12 a verdict shows), at 4 as a hand derivation
+        rounds it; '' if none has."""
+        root = self.explanation.root
+        for node in graph.topological_order(root):
+            x = node.data
+            if node is root or not math.isfinite(x):
+                continue
+            shown = float(f"{x:.12g}")          # as a verdict prints it: 0.1 + 0.2 is 0.3
+            if float(f"{x:.4g}") != shown:
+                more = f"{x:.9g}" + ("..." if float(f"{x:.9g}") != shown else "")
+                return f" ({x:#.4g} for {more})"
+        return ""
 
     @property
     def _leading_digits(self):

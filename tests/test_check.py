@@ -726,6 +726,24 @@ def test_every_function_of_the_op_table_typed_for_its_derivative_is_named(name):
                                          f"chain rule has ")
 
 
+@pytest.mark.parametrize("name", sorted(set(_HAND_SLOPES) - {"sigmoid", "tanh"}))
+def test_a_derivative_with_no_name_of_its_own_is_written_out(name):
+    """L = sin(w·x) with ∂L/∂w typed x·sin(wx) was told 'your formula has sin(w·x) where
+    the chain rule has sin'(w·x)', a name no textbook gives cos; the chain rule's
+    derivative is now written out, 'sin'(w·x) = cos(w·x)' (σ' and tanh' keep their names).
+    Oracle: what it writes, read back as a formula, is the hand derivative of _HAND_SLOPES."""
+    f, slope = _HAND_SLOPES[name]
+    x, w = Value(0.8, name="x"), Value(0.9, name="w")
+    L = getattr(w * x, name)().named("L")
+    headline = check(L, w, f"x*{name}(w*x)").headline()
+    written = headline.split("'(w·x) = ", 1)[1].rstrip(".")
+    assert "(w·x)" in written and not written.startswith(name + "'"), headline
+    assert check(L, w, f"x*({written})").expected == pytest.approx(0.8 * slope(0.72), rel=1e-14)
+    if name == "sin":
+        assert headline == ("Disagrees: your formula has sin(w·x) where the chain rule has "
+                            "sin'(w·x) = cos(w·x).")
+
+
 def _mean_cost_and_hand_gradient():
     """C = 1/(2m) Σ_i (σ(w·x_i + b) − y_i)² over m = 2 samples, and ∂C/∂w by hand:
     (1/m) Σ_i (a_i − y_i)·a_i(1 − a_i)·x_i."""

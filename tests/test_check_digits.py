@@ -523,7 +523,14 @@ def test_no_verdict_backs_the_engine_and_suspects_a_rule(seed, size, which, digi
         assert verdict, text                         # the engine's own printout agrees
         #                                              (a cut, of its 12 reliable digits)
     if form == "text" and abs(shift) >= 2 and engine != 0.0 and float(typed) != engine:
-        assert not verdict, text                     # two units off in the last digit typed
+        # two units off in the last digit typed disagree, unless that digit is a 16th or
+        # 17th and the typed number is within 4 units of the float's last place (2**-52
+        # each) of the engine's: the engine's own rounding, which agrees and says so
+        ulps = abs(Decimal(typed) - Decimal(repr(engine))) / Decimal(math.ulp(engine))
+        if digits >= 16 and ulps <= 4:
+            assert verdict and "but for the float arithmetic's own rounding" in text, text
+        else:
+            assert not verdict, text
     if form in ("text", "cut") and float(typed) == engine:
         assert verdict, text                         # typed digits that read back as the float
 

@@ -756,3 +756,22 @@ def test_cli_expected_naming_a_value_or_a_class_says_what_it_found_and_what_to_p
     assert err.count("\n") == 1 and "missing" not in err, err
     assert err.startswith("chainrule check: --expected Value: the script's Value is the class "
                           "autograd.value.Value, not a number"), err
+
+
+def test_the_rounding_advice_shows_a_number_of_the_learners_own_graph():
+    """The advice 'intermediate values rounded along the way (0.5744 for 0.574442516...)'
+    quoted h = σ(0.3) of the shared-bias question whatever the graph: for f = x·cos(cx) at
+    x = 0.7, c = 2, which has no 0.5744, too.  It now quotes the first number the learner's
+    graph computes with more than 4 significant digits.  Oracle: σ(0.3) and cos(1.4) by hand."""
+    L, w2 = shared_bias()
+    hand, _ = by_hand_to_4_digits()
+    h = 1 / (1 + math.exp(-0.3))
+    assert f"(0.5744 for {h:.9g}...)" in str(check(L, w2, f"{hand:.6g}"))
+    x, c = Value(0.7, name="x"), Value(2.0, name="c")
+    f = (x * (c * x).cos()).named("f")
+    f.backward()
+    exact = math.cos(1.4) - 1.4 * math.sin(1.4)             # f'(x) = cos(cx) - cx·sin(cx)
+    assert x.grad == pytest.approx(exact, rel=1e-14)
+    text = str(check(f, x, f"{exact:.5g}"[:-1] + "5"))         # -1.2095: off in its 5th digit
+    assert "To its first 4 significant digits" in text and "0.5744" not in text, text
+    assert f"rounded along the way ({math.cos(1.4):#.4g} for {math.cos(1.4):.9g}...)" in text

@@ -520,3 +520,35 @@ def test_an_unnamed_root_stepped_by_hand_is_named_by_its_op(tmp_path):
     line = chainrule("draw", path, "--out", str(tmp_path / "g.svg")).stderr.splitlines()[-1]
     assert "_backward() node by node from a tanh node" in line
     assert "call .backward() on the root in place" in line
+
+
+SIGMA_SECOND = """\
+    from autograd import Value, grad
+
+    z = Value(0.5, name="z")
+    a = z.sigmoid()
+    (d1,) = grad(a, z, create_graph=True)     # a has no name yet: d1 is called ∂f/∂z
+    d1.backward()
+    """
+
+
+def test_a_second_derivative_of_a_script_output_named_after_grad_checks(tmp_path):
+    """`chainrule check` names a script's variables once it has run, so the a of
+    `(d1,) = grad(a, z, create_graph=True)` became the node a after grad() had called its
+    gradient ∂f/∂z, and `--formula 'd²a/dz² = a(1-a)(1-2a)'` was refused: "the root must be
+    the gradient ∂a/∂z (grad(a, z, create_graph=True)) ...; here the root is ∂f/∂z", the
+    very call the script made.  Now ∂f/∂z is ∂a/∂z when a's gradient is its number.
+    Oracle: σ''(z) = σ(1 - σ)(1 - 2σ) by hand at z = 0.5; z, a node of the graph whose
+    ∂z/∂z = 1 is not the root's number, is still refused as the function differentiated."""
+    path = script(tmp_path, SIGMA_SECOND)
+    s = 1 / (1 + math.exp(-0.5))
+    hand = s * (1 - s) * (1 - 2 * s)
+    for lhs in ("d²a/dz²", r"\frac{d^2 a}{dz^2}", "∂²a/∂z²"):
+        result = chainrule("check", path, "--wrt", "z", "--formula", f"{lhs} = a(1-a)(1-2a)")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert result.stdout.startswith(f"Agrees with the engine's {hand:.12g}"), result.stdout
+    wrong = chainrule("check", path, "--wrt", "z", "--formula", "d²a/dz² = a(1-a)(1+2a)")
+    assert wrong.returncode == 1 and "has 1+2·a where the chain rule has 1-2·a" in wrong.stdout
+    other = chainrule("check", path, "--wrt", "z", "--formula", "d²z/dz² = a(1-a)(1-2a)")
+    assert other.returncode == 2
+    assert "so the root must be the gradient ∂z/∂z" in other.stderr, other.stderr

@@ -37,6 +37,7 @@ import html
 import itertools
 import math
 import random
+import re
 import struct
 
 import pytest
@@ -590,3 +591,75 @@ def test_every_activation_goes_to_torch_or_is_refused_in_one_line(activation):
     want = model(torch.tensor(x, dtype=torch.float64)).item()
     [out] = net(x)
     assert math.isclose(out.data, want, rel_tol=1e-13)
+
+
+# ---------------------------------------------------------------------------
+# docs/adding-an-op.md, held to what these tests and the others check
+# ---------------------------------------------------------------------------
+
+#: the kinds of a derivative expression that are no call of an op
+_STRUCTURAL = {"const", "var", "where", "and", *autograd.expr.ARITHMETIC}
+
+
+def calls_outside(table, op):
+    """The ops a derivative of ``op`` (its vjp, its ``local=``) calls that ``table`` lacks."""
+    n = op.arity if op.arity is not None else 3
+    found, stack = set(), [*op.vjp_exprs(n), *op.local_exprs(n)]
+    while stack:
+        e = stack.pop()
+        if e.kind not in _STRUCTURAL and e.kind not in table:
+            found.add(e.kind)
+        stack.extend(e.args)
+    return found
+
+
+def test_every_op_a_derivative_calls_is_in_the_table():
+    """A sinh whose vjp is E.call("cosh", a) added without cosh failed twelve consumers
+    with a bare KeyError: 'cosh'; this test names the op and the call.  Oracle: a scratch
+    record whose vjp calls an op the table lacks is caught, with that op's name."""
+    missing = {name: sorted(calls_outside(ops.OPS, op))
+               for name, op in ops.OPS.items() if not op.is_leaf}
+    assert not any(missing.values()), "; ".join(
+        f"{name}'s derivative calls {', '.join(calls)}, which autograd/ops.py's table lacks: "
+        f"add it too (docs/adding-an-op.md)" for name, calls in missing.items() if calls)
+    scratch = ops.Op("scratch_sinh", "sinh", arity=1, forward=math.sinh,
+                     backward=lambda node, upstream: (math.cosh(node._prev[0].data) * upstream,),
+                     vjp=lambda a, out, g: (autograd.expr.call("scratch_cosh", a) * g,))
+    assert calls_outside(ops.OPS, scratch) == {"scratch_cosh"}
+    assert calls_outside(ops.OPS, ops.SIN) == set()          # sin calls cos, which is there
+
+
+def _doc(path):
+    with open(f"{ROOT}/{path}", encoding="utf-8") as f:
+        return f.read()
+
+
+def test_adding_an_op_names_every_list_these_tests_hold():
+    """docs/adding-an-op.md named 'the op lists of ... docs/check-and-explain.md', where
+    test_check_doc_lists_every_function_and_latex_command holds two (Functions and LaTeX),
+    and said nothing of the case a new op needs.  Oracle: the _section calls of this file."""
+    doc = _doc("docs/adding-an-op.md")
+    with open(__file__, encoding="utf-8") as f:
+        sections = re.findall(r'_section\("([^"]+)", "([^"]+)"', f.read())
+    assert len(sections) >= 5
+    for path, start in sections:
+        assert path in doc, f"docs/adding-an-op.md does not name {path}"
+        if sum(p == path for p, _ in sections) > 1:
+            word = re.search(r"\*\*(\w+)", start).group(1)
+            assert f"**{word}**" in doc, f"docs/adding-an-op.md does not name {path}'s {word} list"
+    assert "`CASES`" in doc and "250 lines" in doc
+
+
+def test_adding_an_op_puts_the_section_below_the_lines_stepping_md_pins():
+    """docs/stepping.md's pdb session quotes line numbers of ops.py (sigmoid_backward at
+    ops.py(400)), which tests/test_pdb.py runs; docs/adding-an-op.md did not say where a
+    new section goes, and one above sigmoid's moved them.  It now names the section to
+    follow; that section's record lies below every line the session quotes."""
+    doc = _doc("docs/adding-an-op.md")
+    after = re.search(r"Put the section after `(\w+)`'s", doc)
+    assert after, "docs/adding-an-op.md does not say where the section goes"
+    source = _doc("autograd/ops.py").splitlines()
+    record = next(i for i, line in enumerate(source, 1)
+                  if line.startswith(f"{after.group(1).upper()} = Op("))
+    pinned = [int(n) for n in re.findall(r"ops\.py\((\d+)\)", _doc("docs/stepping.md"))]
+    assert pinned and max(pinned) < record
