@@ -178,8 +178,8 @@ def as_float(x, what="Value"):
                or getattr(x, "ndim", 0) != 0
                or (dtype is not None and _not_real(dtype)))
     if not refused:
-        try:
-            return float(x)
+        try:        # (a tensor with requires_grad=True: its number, without torch's warning)
+            return float(detached(x))
         except (TypeError, ValueError, OverflowError):
             pass
     truth = isinstance(x, bool) or getattr(dtype, "kind", None) == "b"

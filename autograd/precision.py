@@ -34,7 +34,7 @@ import operator
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 
-from .floats import as_float, is_int, short_repr
+from .floats import as_float, detached, is_int, short_repr
 from .patterns import lazy
 from .notation import number
 
@@ -145,7 +145,7 @@ def written_form(number):
     dtype = getattr(number, "dtype", None)
     if getattr(dtype, "kind", "") == "f" and dtype.itemsize < 8 and getattr(number, "ndim", 1) == 0:
         return str(number)
-    return repr(float(number))
+    return repr(float(detached(number)))   # (a tensor that requires grad: without torch's warning)
 
 
 def shortest(x):
