@@ -77,7 +77,7 @@ def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0
     output, inputs = _check(output, inputs, "grad")
     if flag(create_graph, "grad: create_graph"):
         seed = grad_output if isinstance(grad_output, Value) else \
-            _real(grad_output, "grad: grad_output")
+            as_float(grad_output, "grad: grad_output")
         number = seed.data if isinstance(seed, Value) else seed
         if recording.active and not recording.is_grad_enabled() and \
                 recording.current().tracer is None:
@@ -92,7 +92,7 @@ def grad(output: Value, inputs: Inputs, grad_output: Value | SupportsFloat = 1.0
     if isinstance(grad_output, Value):
         raise TypeError(f"grad: grad_output is a Value ({describe(grad_output)}) but the gradients "
                         f"are floats: pass create_graph=True to differentiate through it, or its number (.data)")
-    seed = _real(grad_output, "grad: grad_output")
+    seed = as_float(grad_output, "grad: grad_output")
     _refuse_floats_in_trace(output, "grad()")
     grads = engine.gradients(output, seed, recording.anomaly_enabled())
     return tuple(grads.get(x, 0.0) for x in inputs)
@@ -123,7 +123,7 @@ def hvp(output: Value, inputs: Inputs, vector: Sequence[SupportsFloat]) -> list[
         if isinstance(x, Value):
             raise TypeError(f"hvp: vector[{i}] is a Value ({describe(x)}) but hvp() takes numbers: "
                             f"its .data, or differentiate Σ v_i·∂L/∂x_i from grad(create_graph=True)")
-    v = [_real(x, f"hvp: vector[{i}]") for i, x in enumerate(vector)]
+    v = [as_float(x, f"hvp: vector[{i}]") for i, x in enumerate(vector)]
     with _recording_gradients():
         first = grad(output, inputs, create_graph=True)
         directional = sum_values([g * vi for g, vi in zip(first, v)])
@@ -178,13 +178,6 @@ def _recording_gradients():
     if recording.active and not recording.is_grad_enabled():
         return recording.enable_grad()
     return nullcontext()
-
-
-def _real(x: SupportsFloat, what: str) -> float:
-    try:
-        return as_float(x, what)
-    except OverflowError as err:
-        raise TypeError(str(err)) from None
 
 
 # ---------------------------------------------------------------------------

@@ -811,3 +811,26 @@ def test_a_jitted_gradient_is_ieee_at_a_domain_edge_as_eager(backend):
     assert second.batch([(4.0,)]) == 0.75 / math.sqrt(4.0)
     with pytest.raises(ValueError, match="sqrt: input must be >= 0"):   # the forward still raises
         jit(lambda x: grad(x.sqrt(), x, create_graph=True)[0], backend=backend).batch([(-1.0,)])
+
+
+@pytest.mark.parametrize("call, where", [
+    (lambda L, x: L.backward(10 ** 400), "backward: grad"),
+    (lambda L, x: grad(L, x, 10 ** 400), "grad: grad_output"),
+    (lambda L, x: grad(L, x, 10 ** 400, create_graph=True), "grad: grad_output"),
+    (lambda L, x: hvp(L, [x], [10 ** 400]), r"hvp: vector\[0\]"),
+])
+def test_an_int_too_large_for_a_float_as_the_seed_is_an_overflow_at_every_door(call, where):
+    """10**400 as the seed: backward() raised OverflowError ("backward: grad: the int of 401
+    digits (100000...) is too large for a float ..."), as Value(10**400), a jit input and
+    nn.train do, but grad() and hvp() raised TypeError with the same words, so an
+    ``except OverflowError`` around one door missed the other.  Now each raises OverflowError
+    naming its argument, every .grad as before; oracle: the other doors' error, and
+    d(x²)/dx = 2x = 3 at x = 1.5 by hand once the seed is a float."""
+    x = Value(1.5, name="x")
+    x.grad = 4.0
+    L = x * x
+    with pytest.raises(OverflowError, match=rf"^{where}: the int of 401 digits \(100000\.\.\.\) is too "
+                                            r"large for a float \(the largest float is about 1\.8e308\)$"):
+        call(L, x)
+    assert (x.grad, L.grad) == (4.0, 0.0)
+    assert grad(L, x, 1.0) == (3.0,)
