@@ -97,9 +97,9 @@ def _target(y, name):
 def _probability(y, name, where):
     """A target that must be a probability in [0, 1] (a Value is checked by its number)."""
     node = _target(y, name)
-    if not 0.0 <= node.data <= 1.0:
+    if not 0.0 <= node.data <= 1.0:   # (its number: a jitted loss's targets are Values)
         raise ValueError(f"{where}: target {name} must be a probability in [0, 1], "
-                         f"got {y!r}")
+                         f"got {node.data!r}")
     return node
 
 
@@ -380,7 +380,8 @@ def _sample_cross_entropy(logits, target, where, sample=None):
             raise ValueError(f"{where}: {n} logits but {len(target)} target probabilities "
                              f"{short_repr(target)}; they must have the same length")
         p = [_probability(y, _target_name(k, n, sample), where) for k, y in enumerate(target, 1)]
-        _distribution(list(target), [q.data for q in p], where)
+        numbers = [q.data for q in p]
+        _distribution(numbers, numbers, where)
     else:
         t = _class_index(target, n, where)
     m, _, total = _shifted_exponentials(z)

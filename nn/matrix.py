@@ -40,7 +40,8 @@ from autograd.jit_emit import in_sample
 from .activations import ACTIVATIONS
 from .compiled import hookable
 from .data import number_rows
-from .losses import LOSSES, class_index_hint, outside_open_unit
+from .losses import (LOSSES, class_index_hint, class_targets, outside_open_unit,
+                     probability_targets)
 from .module import freeze_version
 from .resident import ParameterStore, _consume, _data, _grad, _set_grad
 from .train import grads_kept_on_error, update
@@ -294,6 +295,9 @@ class MatrixProgram:
         self.np = np
         self.net = net
         self.loss = loss or LOSSES[loss_name]
+        #: targets that are probabilities (a traced loss of yours has no such rule)
+        self._checks_targets = getattr(self.loss, "targets", None) in (probability_targets,
+                                                                        class_targets)
         self._targets = targets
         self.n_in, self.n_out = net.sizes[0], net.sizes[-1]
         self.__name__ = loss_name
@@ -508,7 +512,28 @@ class MatrixProgram:
         m = X.shape[1]
         if m == 0:
             return no_samples(self.__name__, mean)
+        if self._checks_targets and not self._probabilities(Y):
+            self._eager_error(X, Y)
         return self.run(X, Y, 1.0 / m if mean else 1.0)
+
+    def _probabilities(self, Y):
+        """Whether each sample's targets (a column of Y) are probabilities, and for
+        cross-entropy add up to 1, well inside eager's 1e-6 (a nan is not one).  nn.train
+        checked its targets before the first step; .batch checks them here."""
+        if not (Y.min() >= 0.0 and Y.max() <= 1.0):
+            return False
+        return self.loss.targets is not class_targets or bool(
+            abs(Y.sum(axis=0) - 1.0).max() <= 5e-7)
+
+    def _eager_error(self, X, Y):
+        """The error the eager network and loss raise for the first sample that raises
+        (a target the loss refuses, or anything before it), as the eager loop does;
+        nothing if none does (a sum of targets within eager's 1e-6 of 1)."""
+        for i, (xs, ys) in enumerate(zip(X.T.tolist(), Y.T.tolist()), 1):
+            try:
+                self.loss.sample(self.net(xs), ys)
+            except (ArithmeticError, ValueError) as err:
+                raise in_sample(err, i) from None
 
     def __call__(self, *numbers):
         return self.batch([numbers])

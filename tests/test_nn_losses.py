@@ -602,3 +602,48 @@ def test_the_record_s_gradient_is_the_derivative_of_its_cost():
             numeric = (eval(record.cost, dict(space, a=up, Y=Y))
                        - eval(record.cost, dict(space, a=down, Y=Y))) / (2 * h)
             assert gradient[index] == pytest.approx(numeric, rel=1e-6, abs=1e-8)
+
+
+@pytest.mark.parametrize("loss, sizes, activation, row, message", [
+    ("binary_cross_entropy", [1, 1], "sigmoid", (1.0, 1.5),
+     "binary_cross_entropy: target y must be a probability in [0, 1], got 1.5"),
+    ("binary_cross_entropy", [1, 1], "sigmoid", (1.0, -0.1),
+     "binary_cross_entropy: target y must be a probability in [0, 1], got -0.1"),
+    ("cross_entropy", [1, 2], "linear", (1.0, 1.5, -0.5),
+     "cross_entropy: target y1 must be a probability in [0, 1], got 1.5"),
+    ("cross_entropy", [1, 2], "linear", (1.0, 0.25, 0.5),
+     "cross_entropy: target probabilities [0.25, 0.5] sum to 0.75, not 1"),
+])
+def test_a_target_the_loss_refuses_is_refused_by_the_numpy_backend_of_jit_loss(loss, sizes, activation,
+                                                                               row, message):
+    """net.jit_loss(loss, backend="numpy").batch(rows) with a target outside [0, 1], or soft
+    targets that do not sum to 1, gave a number (binary cross-entropy at y = 1.5: −0.34, a
+    cost below 0; cross-entropy of (1.5, −0.5): −0.78) where the eager loss refuses the
+    sample; and the Python backend, tracing such a sample, wrote its targets as Values
+    ("got Value(data=1.5, grad=0.0, name='y')").  Now the numpy backend raises eager's line
+    for the first such sample and adds no gradient, and the Python backend's line is
+    eager's.  Oracle: the eager loss's error; a good row alone, C of a sigmoid output z = 0
+    with y = 1 is ln 2 by hand."""
+    pytest.importorskip("numpy")
+    import numpy as np
+    net = nn.MLP(sizes, activation=activation, seed=0)
+    n_in = sizes[0]
+    with pytest.raises(ValueError) as eager:
+        getattr(nn, loss)(net(list(row[:n_in])), list(row[n_in:]) if sizes[-1] > 1 else row[n_in])
+    assert str(eager.value) == message
+    good = (1.0,) + (1.0,) + (0.0,) * (sizes[-1] - 1)
+    program = net.jit_loss(loss, backend="numpy")
+    for rows in ([good, row], np.array([good, row])):
+        for p in net.parameters():
+            p.grad = 0.25
+        with pytest.raises(ValueError) as compiled:
+            program.batch(rows)
+        assert str(compiled.value) == message + " (sample 2 of the batch)"
+        assert [p.grad for p in net.parameters()] == [0.25] * len(net.parameters())
+    with pytest.raises(ValueError) as traced:
+        net.jit_loss(loss, backend="python").batch([row])
+    assert str(traced.value) == message + " (sample 1 of the batch)"
+    one = nn.MLP([1, 1], activation="sigmoid", seed=0)
+    for p in one.parameters():
+        p.data = 0.0
+    assert one.jit_loss("binary_cross_entropy", backend="numpy").batch([(1.0, 1.0)]) == math.log(2)
