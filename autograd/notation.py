@@ -52,7 +52,16 @@ def number(x, digits=None):
     text = f"{x:g}" if digits is None else f"{x:.{digits}g}"
     if text in ("-0", "-0.0"):
         return "0"
+    if 0.0 < abs(x) < _SMALLEST_NORMAL:   # a subnormal holds fewer digits than :g writes
+        shortest = repr(float(x))       # 5e-324, not 4.94066e-324: the number as typed
+        if len(shortest.partition("e")[0].replace("-", "").replace(".", "").strip("0")) <= \
+                (6 if digits is None else digits):
+            return shortest
     return text
+
+
+#: the smallest positive normal float; below it a float's digits thin out (5e-324 is one bit)
+_SMALLEST_NORMAL = 2.2250738585072014e-308
 
 
 #: in a picture, a sum within this fraction of its largest term prints as 0

@@ -106,3 +106,24 @@ def test_a_grad_whose_contributions_cancel_reads_0():
     source = draw(y).source
     assert "grad 0<" in record_of(source, "a")
     assert "grad 2.5<" in record_of(source, "b")
+
+
+def test_a_subnormal_number_reads_as_typed_not_as_its_binary_noise():
+    """check(M, y, 5e-324) with ∂M/∂y = 0 (M = y·0) said 'Your ∂M/∂y = 4.94065645841e-324',
+    and 1e-320 read '9.99988867183e-321': twelve digits of a float that holds one or two
+    (5e-324 is the one-bit subnormal 2^-1074).  Now each reads as typed, the shortest
+    decimal that is that float (Python's repr), and explain writes σ(−710) = e^−710, a
+    subnormal of 15 digits, rounded as before.  Oracle: the digits typed; 2^-1074."""
+    import math
+    assert 5e-324 == 2.0 ** -1074
+    y = Value(-3.0, name="y")
+    M = (y * Value(0.0)).named("M")
+    for typed in ("5e-324", "1e-320", "-5e-324", "1e-310"):
+        text = str(check(M, y, float(typed)))
+        assert f"Your ∂M/∂y = {typed} agrees" in text, text
+    z = Value(-710.0, name="z")
+    a = z.sigmoid().named("a")
+    a.backward()
+    assert a.data == math.exp(-710.0)
+    shown = str(explain(a, z))
+    assert "∂a/∂z = 4.47628622568e-309" in shown and "a(1-a) = 4.47629e-309" in shown, shown
