@@ -145,9 +145,38 @@ def _where(pos, plain):
     return f" at character {pos + 1} of the formula" if plain else " in the formula"
 
 
+#: an object's attribute or method as code writes it (self.cost_derivative, net.weights):
+#: the name before the dot, and the dotted names after it
+_OWNER = re.compile(r"(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*$")
+_ATTRIBUTES = re.compile(r"(?:\.[A-Za-z_]\w*)+")
+
+
+def _code(text, pos, plain):
+    """The message for code's ``owner.name`` or ``owner.method(…)`` at ``pos`` (the dot the
+    tokens stopped at), naming it whole; None for anything else."""
+    owner = _OWNER.search(text, 0, pos) if pos else None
+    dotted = _ATTRIBUTES.match(text, pos)
+    if owner is None or dotted is None:
+        return None
+    written = owner.group() + dotted.group()
+    nielsen = (" (Nielsen's cost_derivative(output_activations, y) returns output_activations "
+               "- y: (A - Y), A with the output layer's number)"
+               if dotted.group().endswith(".cost_derivative") else "")
+    if text[dotted.end():].lstrip(" \t").startswith("("):
+        what = f"{written}(…)", "a method call is not a formula"
+    else:
+        what = written, "an attribute of an object is not a formula"
+    return (f"cannot read {what[0]!r}{_where(owner.start(), plain)}: {what[1]}; write the "
+            f"expression itself over the matrices X, Y, W, b, Z, A with their layer's number"
+            f"{nielsen}")
+
+
 def _unreadable(text, pos, plain):
     """The message for text the tokens do not cover, with what to write instead."""
-    snippet = text[pos:pos + 12]
+    code = _code(text, pos, plain) if text.startswith(".", pos) else None
+    if code is not None:
+        return code
+    snippet = text[pos:pos + 12] + re.match(r"\w*", text[pos + 12:pos + 40]).group()  # whole words
     command = re.match(r"\\[A-Za-z]+", text[pos:])
     if text.startswith("√", pos):
         hint = ": write √ as sqrt(…) (np.sqrt), entry by entry"

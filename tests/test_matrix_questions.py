@@ -2599,3 +2599,26 @@ def test_every_door_takes_an_entry_as_the_matrix_table_labels_it(tmp_path, capsy
                  "--out", str(tmp_path / "g.svg")]) == 0
     assert main(["explain", str(script), "--wrt", "W1[3,1]"]) == 2     # W1 is 2 × 3
     assert "no node named 'W1[3,1]'" in capsys.readouterr().err
+
+
+def test_a_method_call_typed_as_a_formula_is_named_whole():
+    """Nielsen's delta = self.cost_derivative(output_activations, y) * ... typed to check
+    was refused mid-word: "cannot read '.cost_deriva' at character 13".  The message names
+    the code as typed, from the character it starts at; what it asks for, written out, is
+    checked against hand numpy backprop."""
+    _, cost = blog()
+    typed = "delta = self.cost_derivative(output_activations, y) * σ'(Z2); A1.T @ delta"
+    with pytest.raises(MatrixFormulaError) as refused:
+        check(cost, "W2", typed)
+    assert str(refused.value) == (
+        "cannot read 'self.cost_derivative(…)' at character 9 of the formula: a method call "
+        "is not a formula; write the expression itself over the matrices X, Y, W, b, Z, A "
+        "with their layer's number (Nielsen's cost_derivative(output_activations, y) returns "
+        "output_activations - y: (A - Y), A with the output layer's number)")
+    with pytest.raises(MatrixFormulaError, match=r"^cannot read 'net\.layers\.weights' at character "
+                                                 r"8 of the formula: an attribute of an object is "
+                                                 r"not a formula; write the expression itself"):
+        check(cost, "W2", "A1.T @ net.layers.weights")
+    verdict = check(cost, "W2", "delta = (A2 - Y)/m * σ'(Z2); A1.T @ delta")
+    assert verdict and np.allclose(verdict.expected, numpy_backprop(X, Y, W1, b1, W2, b2)["W2"],
+                                   rtol=1e-12, atol=0)
