@@ -118,7 +118,9 @@ def hvp(output: Value, inputs: Inputs, vector: Sequence[SupportsFloat]) -> list[
         raise TypeError(f"hvp: vector must be a list of numbers, one per input, got "
                         f"{type(vector).__name__} {short_repr(vector)}")
     if len(vector) != len(inputs):
-        raise ValueError(f"hvp: {len(inputs)} inputs but a vector of {len(vector)} numbers")
+        n = len(inputs)
+        raise ValueError(f"hvp: {n} input{'' if n == 1 else 's'} but a vector of "
+                         f"{len(vector)} number{'' if len(vector) == 1 else 's'}")
     for i, x in enumerate(vector):
         if isinstance(x, Value):
             raise TypeError(f"hvp: vector[{i}] is a Value ({describe(x)}) but hvp() takes numbers: "

@@ -166,9 +166,10 @@ def jit_loss(model: Callable[[list[Value]], Sequence[Value]],
         targets = ["y"] if m == 1 else [f"y{j}" for j in range(1, m + 1)]
         expected = [f"x{k}" for k in range(1, n_inputs + 1)] + targets
         if m < 0 or arity != len(expected):
-            them = "the targets" if n_targets is None else f"{m} target(s): {', '.join(expected)}"
-            raise TypeError(f"{name}: expected {n_inputs} inputs then {them}, got {arity} "
-                            f"numbers")
+            them = ("the targets" if n_targets is None else
+                    f"{m} target{'' if m == 1 else 's'}: {', '.join(expected)}")
+            raise TypeError(f"{name}: expected {n_inputs} input{'' if n_inputs == 1 else 's'} "
+                            f"then {them}, got {arity} number{'' if arity == 1 else 's'}")
         return expected
 
     jitted = Jitted(traced, name=name, input_names=names, backend=backend)

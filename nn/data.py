@@ -20,11 +20,12 @@ _PLAIN_NUMBERS = {float, int}
 _FLOAT = {float}
 
 
-def number_rows(samples, width, where, column_name, expects="expected {} numbers", *,
+def number_rows(samples, width, where, column_name, expects="expected {} number{s}", *,
                 as_array=False, finite=True):
     """``samples`` (a list of rows or a 2-d numpy array) as a list of lists of
     finite numbers, ``width`` per row (the first row's width when None);
-    ``column_name(j)`` names column j in errors (``x2``), ``expects`` says the width.
+    ``column_name(j)`` names column j in errors (``x2``), ``expects`` says the width
+    (``{}`` the number, ``{s}`` the plural's s).
     ``as_array=True`` gives a float numpy matrix instead (a numeric one as it is),
     its finiteness checked at once (not at all with ``finite=False``: NaN and ±inf are
     numbers then, and only ``as_array=True`` takes it)."""
@@ -93,7 +94,7 @@ def _checked_array(samples, shape, width, where, column_name, expects, finite=Tr
     if width is not None and shape[1] != width:
         turned = ("; a sample per column (Nielsen's layout)? give its transpose, .T, a row "
                   "per sample" if shape[0] == width else "")
-        raise ValueError(f"{where}: sample 1: {expects.format(width)}, got {shape[1]} "
+        raise ValueError(f"{where}: sample 1: {_expected(expects, width)}, got {shape[1]} "
                          f"(the samples have shape {tuple(shape)}){turned}")
     if kind not in "fiu" and shape[0] and shape[1]:   # bool, complex, str
         _number(samples[0, 0].item(), 1, 1, where, column_name)
@@ -109,6 +110,11 @@ def _checked_array(samples, shape, width, where, column_name, expects, finite=Tr
 def _numbers(width):
     """``1 number``, ``3 numbers``, ``n numbers`` (a width not known yet)."""
     return "1 number" if width == 1 else f"{width or 'n'} numbers"
+
+
+def _expected(expects, width):
+    """What a sample should have, ``expects`` said of ``width``: ``expected 1 number``."""
+    return expects.format(width, s="" if width == 1 else "s")
 
 
 def _flat_words(shape, width):
@@ -143,7 +149,7 @@ def _row(x, i, width, where, column_name, expects, finite=True):
         raise TypeError(f"{where}: sample {i}: expected a list of {_numbers(width)}, got "
                         f"{type(x).__name__} {short_repr(x)}{flat}")
     if len(x) != width:
-        raise ValueError(f"{where}: sample {i}: {expects.format(width)}, "
+        raise ValueError(f"{where}: sample {i}: {_expected(expects, width)}, "
                          f"got {len(x)}: {short_repr(x)}{_pair_words(x, expects)}")
     row = list(x)
     types = set(map(type, row))

@@ -154,7 +154,8 @@ def as_inputs(inputs, input_names, owner, sample=None, batch_hint=False):
         raise TypeError(f"{owner}: inputs must be a list of numbers or Values "
                         f"(e.g. [0.5]), got {type(inputs).__name__} {short_repr(inputs)}")
     if len(inputs) != len(input_names):
-        error = ValueError(f"{owner} expects {len(input_names)} inputs, got {len(inputs)}"
+        n = len(input_names)
+        error = ValueError(f"{owner} expects {n} input{'' if n == 1 else 's'}, got {len(inputs)}"
                            f"{_batch_hint(inputs, batch_hint)}")
         raise error if sample is None else in_sample(error, sample)
     if sample is not None:
@@ -813,7 +814,8 @@ def _refuse_columns(samples: Any, n_in: int, owner: str, call: str = "batch") ->
     m, may be given with a column per sample (Nielsen's X, inputs × m): saying so."""
     m = by_column(samples, n_in)
     if m is not None:
-        raise ValueError(f"{owner} expects {n_in} inputs, got {m} (sample 1 of the batch); if "
+        raise ValueError(f"{owner} expects {n_in} input{'' if n_in == 1 else 's'}, got {m} "
+                         f"(sample 1 of the batch); if "
                          f"the samples are columns ({n_in}×{m}, Nielsen's layout), a batch "
                          f"takes a row per sample: net.{call}(X.T)")
 

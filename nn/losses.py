@@ -73,8 +73,14 @@ def _outputs(outputs, where, what="output"):
 
 def _same_length(outputs, targets, where):
     if len(outputs) != len(targets):
-        raise ValueError(f"{where}: {len(outputs)} outputs but {len(targets)} targets "
-                         f"{short_repr(targets)}; they must have the same length")
+        raise ValueError(f"{where}: {_many(len(outputs), 'output')} but "
+                         f"{_many(len(targets), 'target')} {short_repr(targets)}; they must "
+                         f"have the same length")
+
+
+def _many(n, noun):
+    """``1 target``, ``2 targets``: a count in a message."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _target_name(j, n, sample=None):
@@ -136,8 +142,8 @@ def samples_differ(where, m, targets):
     columns = all(listlike(row, sized=True) and len(row) == m for row in targets)
     hint = (f"; if the targets are columns ({n}×{m}, Nielsen's layout), a batch's targets "
             f"are a row per sample: Y.T" if columns and n else "")
-    return ValueError(f"{where}: {m} samples of outputs but {n} samples of targets; they must "
-                      f"have the same length{hint}")
+    return ValueError(f"{where}: {_many(m, 'sample')} of outputs but {_many(n, 'sample')} of "
+                      f"targets; they must have the same length{hint}")
 
 
 def _sample_or_batch(sample_loss, outputs, targets, reduction, where):
@@ -476,8 +482,9 @@ def real_targets(y, n_outputs, where):
     one output)."""
     values = list(y) if is_row(y) else [y]
     if len(values) != n_outputs:
-        raise ValueError(f"{where}: {n_outputs} outputs but {len(values)} targets "
-                         f"{short_repr(y)}; they must have the same length"
+        raise ValueError(f"{where}: {_many(n_outputs, 'output')} but "
+                         f"{_many(len(values), 'target')} {short_repr(y)}; they must have the "
+                         f"same length"
                          f"{class_index_hint(values, n_outputs)}")
     if set(map(type, values)) <= _PLAIN_NUMBERS:
         try:

@@ -471,7 +471,7 @@ class MatrixProgram:
         else:
             inputs, targets = (f"{n} {what}{'' if n == 1 else 's'}" for n, what in
                                ((self.n_in, "input"), (self.n_out, "target")))
-            expects = f"expected {{}} numbers ({inputs}, then {targets})"
+            expects = f"expected {{}} number{{s}} ({inputs}, then {targets})"
             try:
                 data = np.asarray(number_rows(samples, width, where, self._column_name, expects,
                                               as_array=True, finite=False), dtype=float)

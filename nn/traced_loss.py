@@ -308,7 +308,8 @@ def traced_loss(net, loss, n_targets=None):
     n_out = net.sizes[-1]
     n_targets = n_out if n_targets is None else n_targets
     if n_targets != n_out:
-        raise NotElementwise(f"{where} takes {n_targets} target(s) for {n_out} outputs; "
+        raise NotElementwise(f"{where} takes {n_targets} target{'' if n_targets == 1 else 's'} "
+                             f"for {n_out} output{'' if n_out == 1 else 's'}; "
                              f"the matrix program takes one target per output")
     g, logit = _trace(net, loss, n_targets)
     _check_leaves(g, where)

@@ -814,7 +814,7 @@ def _samples(net, inputs, targets, loss, arrays=False):
     refuse_masked(targets, lambda i, j: f"train: sample {i + 1}, target {j + 1}")
     sizes = getattr(net, "sizes", None)
     rows = number_rows(inputs, sizes[0] if sizes else None, "train", _input_name,
-                       "the network expects {} inputs", as_array=arrays)
+                       "the network expects {} input{s}", as_array=arrays)
     matrix = None
     if not isinstance(rows, list):
         matrix, rows = rows, list(rows)   # the matrix's rows, no copy

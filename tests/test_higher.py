@@ -207,7 +207,7 @@ def test_grad_output_scales_and_can_be_a_value():
      r"^grad: grad_output is a Value \('v' = 2.0\) but the gradients are floats: pass create_graph=True"),
     (lambda x: grad(x * x, x, create_graph="False"),   # (a str is true: it built a graph)
      r"^grad: create_graph must be True or False, got 'False'$"),
-    (lambda x: hvp(x * x, [x], [1.0, 2.0]), "hvp: 1 inputs but a vector of 2 numbers"),
+    (lambda x: hvp(x * x, [x], [1.0, 2.0]), "hvp: 1 input but a vector of 2 numbers"),
     (lambda x: hvp(x * x, [x], ["a"]), r"hvp: vector\[0\] needs a real number"),
     (lambda x: hvp(x * x, [x], [Value(2.0, name="v")]),   # (it said "keep it in the graph")
      r"^hvp: vector\[0\] is a Value \('v' = 2.0\) but hvp\(\) takes numbers: its .data, or"),

@@ -1519,7 +1519,7 @@ def test_a_batch_given_a_column_per_sample_says_to_transpose_it():
         net.batch(Xc)
     outputs = net.batch(Xc.T)
     for loss in (nn.half_mean_squared_error, nn.half_squared_error):
-        with pytest.raises(ValueError, match=r"4 samples of outputs but 1 samples of targets; .*"
+        with pytest.raises(ValueError, match=r"4 samples of outputs but 1 sample of targets; .*"
                                              r"if the targets are columns \(1×4, .*: Y\.T$"):
             loss(outputs, Yc)
     cost = nn.half_mean_squared_error(outputs, Yc.T)

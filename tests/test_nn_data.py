@@ -67,7 +67,7 @@ def test_a_bad_array_is_named_by_sample_and_column(backend, dtype, bad, error, m
     ([0.0, math.nan, 0.5], ValueError, "train: sample 2, target 1 is nan"),
     ([0.0, 1.0, math.inf], ValueError, "train: sample 3, target 1 is inf"),
     ([0.0, "1", 0.5], TypeError, "train: sample 2, target 1 needs a real number"),
-    ([0.0, 1.0, [0.5, 0.5]], ValueError, "train: sample 3: 1 outputs but 2 targets"),
+    ([0.0, 1.0, [0.5, 0.5]], ValueError, "train: sample 3: 1 output but 2 targets"),
 ])
 def test_a_bad_target_is_named_by_sample(backend, targets, error, message):
     refused(backend, GOOD, targets, error, message)
@@ -330,7 +330,7 @@ def test_integer_class_labels_for_several_outputs_say_to_one_hot_them(backend):
             nn.train(net, X, targets, epochs=1, lr=3.0, batch=2, progress=False,
                      backend=backend)
         text = str(caught.value)
-        assert text.startswith("train: sample 1: 3 outputs but 1 targets ") and "\n" not in text
+        assert text.startswith("train: sample 1: 3 outputs but 1 target ") and "\n" not in text
         assert text.endswith(hint)
         assert {k: v.hex() for k, v in net.state_dict().items()} == before
     with pytest.raises(ValueError) as caught:        # 3 is no class of 3 outputs: no guess

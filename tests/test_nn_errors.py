@@ -108,7 +108,7 @@ def test_predict_on_a_flat_list_for_a_one_input_network_says_how_to_give_samples
     net = nn.MLP([1, 4, 1], seed=0)
     with pytest.raises(ValueError) as caught:
         net.predict([0.1, 0.2, 0.3])
-    assert str(caught.value) == ("MLP 1-4-1 expects 1 inputs, got 3; for 3 samples of one "
+    assert str(caught.value) == ("MLP 1-4-1 expects 1 input, got 3; for 3 samples of one "
                                  "input each give a list of rows, [[x] for x in X] (a numpy "
                                  "array: X.reshape(-1, 1))")
     assert net.predict([[0.1], [0.2]]) == [net.predict([0.1]), net.predict([0.2])]
@@ -240,9 +240,9 @@ def test_loss_lengths_must_match():
     outs = [Value(0.1), Value(0.2)]
     with raises(ValueError, "half_squared_error: 2 outputs but 3 targets"):
         nn.half_squared_error(outs, [1.0, 0.0, 1.0])
-    with raises(ValueError, "half_mean_squared_error: 2 samples of outputs but 1 samples"):
+    with raises(ValueError, "half_mean_squared_error: 2 samples of outputs but 1 sample of targets"):
         nn.half_mean_squared_error([outs, outs], [[1.0, 0.0]])
-    with raises(ValueError, "sample 2: 2 outputs but 1 targets"):
+    with raises(ValueError, "sample 2: 2 outputs but 1 target [1.0]"):
         nn.half_mean_squared_error([outs, outs], [[1.0, 0.0], [1.0]])
 
 
@@ -860,3 +860,41 @@ def test_nielsens_bias_columns_and_one_of_a_kind_in_the_singular():
         nn.MLP([2, 1], weights=[[[0.1, 0.2]], [[1.0]]])
     with raises(ValueError, "biases of layer 2 must have 3 numbers", "got 2"):
         nn.MLP([2, 3, 1], biases=[b2[:2], b3])
+
+
+def test_a_count_of_one_is_written_in_the_singular():
+    """A 1-1 network's errors said '1 outputs but 2 targets', '2 outputs but 1 targets',
+    '1 samples of targets', 'expects 1 inputs', 'takes 1 target(s)', 'expected 1 inputs then
+    1 target(s)' and hvp '1 inputs': each count is written from the sizes given (one output,
+    one input, one sample), and no .grad changes."""
+    from autograd import hvp
+    net = nn.MLP([1, 1], seed=0)
+    out = net([0.5])
+    with pytest.raises(ValueError) as caught:
+        nn.half_squared_error(out, [1.0, 0.0])
+    assert str(caught.value) == ("half_squared_error: 1 output but 2 targets [1.0, 0.0]; they "
+                                 "must have the same length")
+    with pytest.raises(ValueError) as caught:
+        nn.half_squared_error(nn.MLP([1, 2], seed=0)([0.5]), [1.0])
+    assert str(caught.value).startswith("half_squared_error: 2 outputs but 1 target [1.0];")
+    with pytest.raises(ValueError, match=r"^half_mean_squared_error: 1 sample of outputs but 2 "
+                                         r"samples of targets;"):
+        nn.half_mean_squared_error(net.batch([[0.5]]), [[1.0], [0.0]])
+    with pytest.raises(ValueError, match=r"^half_mean_squared_error: 2 samples of outputs but 1 "
+                                         r"sample of targets;"):
+        nn.half_mean_squared_error(net.batch([[0.5], [0.1]]), [[1.0]])
+    with pytest.raises(ValueError, match=r"^MLP 1-1 expects 1 input, got 2$"):
+        net([0.5, 0.1])
+    with pytest.raises(ValueError, match=r"^train: sample 1: the network expects 1 input, got 2: "):
+        nn.train(net, [[0.5, 0.1]], [[1.0]], epochs=1, lr=0.1, progress=False)
+    with pytest.raises(ValueError, match=r"^train: sample 1: 1 output but 2 targets "):
+        nn.train(net, [[0.5]], [[1.0, 0.0]], epochs=1, lr=0.1, progress=False)
+    with pytest.raises(ValueError, match=r"^train: 1 input sample but 2 target samples;"):
+        nn.train(net, [[0.5]], [[1.0], [0.0]], epochs=1, lr=0.1, progress=False)
+    with pytest.raises(TypeError, match=r"^loss: expected 1 input then 1 target: x1, y, got 1 "
+                                        r"number$"):
+        net.jit_loss("half_squared_error")(0.5)
+    x = Value(1.5, name="x")
+    with pytest.raises(ValueError, match=r"^hvp: 1 input but a vector of 2 numbers$"):
+        hvp(x * x, [x], [1.0, 2.0])
+    assert x.grad == 0.0 and all(p.grad == 0.0 for p in net.parameters())

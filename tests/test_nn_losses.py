@@ -385,7 +385,7 @@ def test_a_numpy_target_row_is_a_list_of_probabilities():
 def test_lengths_must_match():
     with pytest.raises(ValueError, match=r"sum_squared_error: 2 outputs but 3 targets \[1, 0, 1\]"):
         nn.sum_squared_error(leaves([0.1, 0.2]), [1, 0, 1])
-    with pytest.raises(ValueError, match=r"binary_cross_entropy: 2 outputs but 1 targets"):
+    with pytest.raises(ValueError, match=r"binary_cross_entropy: 2 outputs but 1 target \[1\.0\]"):
         nn.binary_cross_entropy(leaves([0.1, 0.2]), [1.0])
     with pytest.raises(ValueError, match=r"cross_entropy: 3 logits but 2 target probabilities"):
         nn.cross_entropy(leaves([0.1, 0.2, 0.3]), [0.5, 0.5])

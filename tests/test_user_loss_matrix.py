@@ -303,7 +303,7 @@ def test_a_loss_taking_another_number_of_targets_falls_back():
     def first_target(outputs, targets):
         return sum_values([(a - targets[0]) ** 2 for a in outputs])
 
-    assert "takes 1 target(s) for 3 outputs" in why_not_matrix(net, first_target, 1)
+    assert "takes 1 target for 3 outputs" in why_not_matrix(net, first_target, 1)
     assert why_not_matrix(net, first_target) == ""
 
 
