@@ -23,6 +23,7 @@ from autograd.floats import listlike, short_repr
 from autograd.interrupts import deferred_interrupts
 from autograd.jit_emit import in_sample
 from autograd.names import printable as _printable
+from autograd.names import superscript as _superscript
 from autograd.names import with_sample as _with_sample
 from autograd.value import as_float, dot_layer, dot_unchecked
 
@@ -141,6 +142,18 @@ def _rows(given, n, where, what):
         raise ValueError(f"{where} must have {n} {noun}{' ' if rest else ''}{rest}, "
                          f"got {len(given)}")
     return list(given)
+
+
+def _transposed(weights, n_in, n_out, number):
+    """For a layer's weights given n_in × n_out, the transpose of Nielsen's w^l (n_out × n_in):
+    what to add to the error saying so; "" for any other shape."""
+    if not all(listlike(row, sized=True) and len(row) == n_out for row in weights) \
+            or len(weights) != n_in:
+        return ""
+    return (f"; they are {n_in}×{n_out}, the transpose of Nielsen's w{_superscript(number)} "
+            f"({n_out}×{n_in}, outputs × inputs: a row per neuron): give the matrix transposed "
+            f"(W.T of a numpy array), or every weight matrix as inputs × outputs to "
+            f"nn.MLP.from_matrices(weights, biases, layout='rows') (biases as rows or flat lists)")
 
 
 
@@ -441,8 +454,11 @@ class Layer(Module):
         rng = _rng if _rng is not None else seeded_rng(seed)[1]
         mode, _ = bias_mode(bias)
         self.bias_mode = mode
-        weight_rows = _rows(weights, n_out, f"weights of layer {number}",
-                            f"rows (one per neuron of layer {number})")
+        try:
+            weight_rows = _rows(weights, n_out, f"weights of layer {number}",
+                                f"rows (one per neuron of layer {number})")
+        except ValueError as err:
+            raise ValueError(f"{err}{_transposed(weights, n_in, n_out, number)}") from None
         if biases is not None and mode != "trainable":
             raise ValueError(f"layer {number}: biases were given but bias={short_repr(bias)}; "
                              f"initial biases need bias='trainable'")

@@ -898,3 +898,39 @@ def test_a_count_of_one_is_written_in_the_singular():
     with pytest.raises(ValueError, match=r"^hvp: 1 input but a vector of 2 numbers$"):
         hvp(x * x, [x], [1.0, 2.0])
     assert x.grad == 0.0 and all(p.grad == 0.0 for p in net.parameters())
+
+
+def test_weights_given_transposed_are_named_so_and_the_fix_gives_nielsens_network():
+    """nn.MLP([2, 4, 3], weights=[w.T for w in W]) (each of Nielsen's w^l, outputs × inputs,
+    given transposed) said only 'weights of layer 2 must have 4 rows (one per neuron of
+    layer 2), got 2'.  When the shape given is exactly the transpose it now says so and how
+    to fix it; either fix gives the forward pass of Nielsen's feedforward by hand in numpy."""
+    np = pytest.importorskip("numpy")
+    rng = np.random.default_rng(3)
+    sizes = [2, 4, 3]
+    W = [rng.standard_normal((n_out, n_in)) for n_in, n_out in zip(sizes, sizes[1:])]
+    b = [rng.standard_normal((n_out, 1)) for n_out in sizes[1:]]
+
+    def words(l, n_in, n_out):
+        return (f"weights of layer {l} must have {n_out} rows (one per neuron of layer {l}), got "
+                f"{n_in}; they are {n_in}×{n_out}, the transpose of Nielsen's w{'²³'[l - 2]} "
+                f"({n_out}×{n_in}, outputs × inputs: a row per neuron): give the matrix "
+                f"transposed (W.T of a numpy array), or every weight matrix as inputs × outputs "
+                f"to nn.MLP.from_matrices(weights, biases, layout='rows') (biases as rows or "
+                f"flat lists)")
+    with pytest.raises(ValueError) as caught:
+        nn.MLP(sizes, weights=[w.T for w in W], biases=b)
+    assert str(caught.value) == words(2, 2, 4)
+    with pytest.raises(ValueError) as caught:
+        nn.MLP(sizes, weights=[W[0], W[1].T.tolist()], biases=b)
+    assert str(caught.value) == words(3, 4, 3)
+    with pytest.raises(ValueError) as caught:                  # not a transpose: as before
+        nn.MLP(sizes, weights=[W[0], W[1][:2]], biases=b)
+    assert str(caught.value) == "weights of layer 3 must have 3 rows (one per neuron of layer 3), got 2"
+    x = np.array([[0.5], [-1.0]])
+    a = x
+    for w, bias in zip(W, b):
+        a = 1.0 / (1.0 + np.exp(-(w @ a + bias)))
+    for net in (nn.MLP(sizes, weights=W, biases=b),
+                nn.MLP.from_matrices([w.T for w in W], [c.ravel() for c in b], layout="rows")):
+        assert [v.data for v in net([0.5, -1.0])] == pytest.approx(a.ravel().tolist(), rel=1e-12)
