@@ -37,10 +37,12 @@ __all__ = ["explain", "Explanation", "EntryExplanation", "Factor", "Path", "TooM
            "find_node", "engine_gradients", "latex_name", "where_lines", "definitions_used",
            "SHOWN_PATHS"]
 
-#: why a leaf's .grad can differ from one backward() pass's gradient, said where it does
-ADDS_UP_PASSES = ("a leaf adds every backward() pass's gradient to the grad it holds, so "
-                  "without zeroing between passes (p.grad = 0.0, or zero_grad()) it holds "
-                  "their sum")
+#: why a leaf's .grad can differ from one backward() pass's gradient, said where it does:
+#: true of passes added up (micrograd's loop without zero_grad) and of what a training
+#: step left (nn.train's last batch), whichever it was
+ADDS_UP_PASSES = ("a leaf's grad keeps what was put in it until it is zeroed (p.grad = 0.0, "
+                  "or zero_grad()): each backward() pass adds its gradient to it, and a "
+                  "training step (nn.train's last, say) leaves its batch's gradient there")
 
 
 def held_grad(leaf: Value, one_pass: float) -> float | None:

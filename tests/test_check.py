@@ -928,15 +928,15 @@ def test_a_grad_added_up_over_two_passes_is_named_as_such():
     assert verdict.headline() == ("Disagrees: your value is a.grad as it stands, not one "
                                   "backward() pass's gradient.")
     assert (f"a.grad as it stands, 12, not one backward() pass's ∂L/∂a = {hand_a:g}, most "
-            "often because a leaf adds every backward() pass's gradient") in text
+            "often because a leaf's grad keeps what was put in it until it is zeroed") in text
     assert "squared error" not in text and "p.grad = 0.0, or zero_grad()" in text
     assert check(L, a, f"{hand_a:g}") and check(L, f, f"{hand_f:g}")
     assert check(L, f, "8").diagnosis.kind == "held grad"
     header = str(explain(L, a)).splitlines()[0]
     assert header == (f"∂L/∂a = {hand_a:g}   (backward() gives {hand_a:g}; a.grad holds 12: a "
-                      "leaf adds every backward() pass's gradient to the grad it holds, so "
-                      "without zeroing between passes (p.grad = 0.0, or zero_grad()) it holds "
-                      "their sum)")
+                      "leaf's grad keeps what was put in it until it is zeroed (p.grad = 0.0, "
+                      "or zero_grad()): each backward() pass adds its gradient to it, and a "
+                      "training step (nn.train's last, say) leaves its batch's gradient there)")
     a.grad = f.grad = 0.0                                        # zeroed: the plain aside
     for leaf in (a, f):
         assert str(explain(L, leaf)).splitlines()[0].endswith(" (backward() gives "
@@ -962,3 +962,35 @@ def test_a_factor_2_is_put_down_to_a_squared_error_only_where_the_graph_squares(
         verdict = check(S, a, f"{hand * 2:g}")                # the ½ counted twice, say
         assert verdict.diagnosis.kind == "constant factor", str(verdict)
         assert "a factor 2 is most often the ½ of a squared error" in str(verdict)
+
+
+def test_a_grad_left_by_nn_train_is_not_blamed_on_passes_added_up():
+    """After nn.train, explain(C, w) and check(C, w, w.grad) said w.grad held 'their sum',
+    'without zeroing between passes', where no pass had been added: it held nn.train's last
+    step's gradient.  The words now say what a leaf's grad keeps, passes added or a training
+    step's batch gradient.  Oracle for what the step left: central finite differences of the
+    batch's mean cost ½(y − a)² at the network's first parameters (one step, one batch)."""
+    import nn
+    X, Y = [[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8]], [[1.0], [0.0], [1.0]]
+    net = nn.MLP([2, 2, 1], seed=0)
+    nn.train(net, X, Y, epochs=1, lr=0.5, batch=3, progress=False)
+    w = net.named_parameters()["w2_11"]
+    fresh = nn.MLP([2, 2, 1], seed=0)
+    w0, h = fresh.named_parameters()["w2_11"], 1e-6
+
+    def mean_cost(at):
+        w0.data = at
+        return sum(0.5 * (y[0] - fresh(x)[0].data) ** 2 for x, y in zip(X, Y)) / len(X)
+    start = w0.data
+    assert w.grad == pytest.approx((mean_cost(start + h) - mean_cost(start - h)) / (2 * h), rel=1e-6)
+    w0.data = start
+    C = nn.half_squared_error(net(X[0]), Y[0])
+    words = ("a leaf's grad keeps what was put in it until it is zeroed (p.grad = 0.0, or "
+             "zero_grad()): each backward() pass adds its gradient to it, and a training step "
+             "(nn.train's last, say) leaves its batch's gradient there")
+    header = str(explain(C, w)).splitlines()[0]
+    assert header.endswith(f"; w2_11.grad holds {w.grad:.12g}: {words})"), header
+    verdict = check(C, w, w.grad)
+    assert verdict.diagnosis.kind == "held grad"
+    assert f"most often because {words}." in str(verdict)
+    assert "their sum" not in header + str(verdict) and "between passes" not in str(verdict)

@@ -1139,9 +1139,9 @@ def test_a_leaf_grad_adding_up_two_passes_has_a_note_in_check_s_words():
         assert leaf.grad == 2 * one
         assert (f"{name}.grad as it stands, not one backward() pass's gradient: "
                 f"{2 * one:g} (one pass: {one:g})") in note, note
-    assert ("most often because a leaf adds every backward() pass's gradient to the grad it "
-            "holds, so without zeroing between passes (p.grad = 0.0, or zero_grad()) it holds "
-            "their sum") in note
+    assert ("most often because a leaf's grad keeps what was put in it until it is zeroed "
+            "(p.grad = 0.0, or zero_grad()): each backward() pass adds its gradient to it, and "
+            "a training step (nn.train's last, say) leaves its batch's gradient there") in note
     # the same words as check's finding
     from autograd import check
     assert check(L, hand["a"][0], "12").headline() == (
