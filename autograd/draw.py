@@ -179,7 +179,7 @@ def draw(root: Value, *, show_local: bool = True, show_rules: bool = False, digi
     if legend:
         example = ("w = 0.25" if show_local else "w") if show_rules else \
             "0.25" if show_local else None
-        graph.body.append(_legend(nodes, highlight_label(highlight, style.labels, True)
+        graph.body.append(_legend(nodes, highlight_key(root, nodes, highlight, style.labels, True)
                                   if on_path else None, pending, style.grads, example))
     if style.grads and not pending:
         graph.body.extend(_held_note(root, nodes, style))
@@ -978,10 +978,20 @@ def highlight_label(highlight, labels, html_markup=False):
     return "each entry of the matrix"
 
 
+def highlight_key(root, nodes, highlight, labels, html_markup=False):
+    """What a key says the red boxes are: ``paths from w1 to the root``, or, when the
+    highlighted node is the root itself (no path to draw), ``f, the root itself``;
+    the node named as :func:`highlight_label` names it."""
+    label = highlight_label(highlight, labels, html_markup)
+    if not listlike(highlight, sized=True) and _resolve_highlight(root, nodes, highlight) == [root]:
+        return f"{label}, the root itself (highlight another node to see its paths to the root)"
+    return f"paths from {label} to the root"
+
+
 def _legend(nodes, highlight, pending, grads=True, example="0.25"):
     """One small table: the colour of each kind present, what edge labels mean (an
     ``example`` label; None: the edges have none); ``highlight`` is
-    :func:`highlight_label`'s HTML, or None."""
+    :func:`highlight_key`'s HTML, or None."""
     kinds = [kind for kind in KIND_COLOURS if any(node.kind == kind for node in nodes)]
     rows = ['<TR><TD COLSPAN="2"><B>legend</B></TD></TR>']
     for kind in kinds:
@@ -1004,7 +1014,7 @@ def _legend(nodes, highlight, pending, grads=True, example="0.25"):
                     'yet</TD></TR>')
     if highlight is not None:
         rows.append(f'<TR><TD BGCOLOR="{PATH_COLOUR}"> </TD><TD ALIGN="LEFT">'
-                    f'paths from {highlight} to the root</TD></TR>')
+                    f'{highlight}</TD></TR>')
     table = ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" '
              f'COLOR="#999999">{"".join(rows)}</TABLE>')
     return f"\tlegend [label=<{table}> shape=plain fontsize=9]\n"

@@ -27,7 +27,7 @@ import re
 
 from . import engine, graph
 from .draw import (INSTALL_HELP, INSTALL_LINE, KIND_COLOURS, KIND_TITLES, OP_COLOUR,
-                   DotNotFound, draw, file_path, highlight_label, picture_number)
+                   DotNotFound, draw, file_path, highlight_key, picture_number)
 from .floats import short_repr
 from .names import printable
 from .notation import Labels, formula, number, printed
@@ -126,7 +126,7 @@ def step_page(root, *, grad=1.0, title=None, digits=4, max_nodes=300, **draw_kwa
     heading = title or f"Forward and backward through {labels(root)}, step by step"
     data = _script_json({"forward": forward, "frames": backward})
     return _TEMPLATE.format(title=html.escape(printable(heading)), svg=svg, data=data,
-                            legend=_legend(draw_kwargs.get("highlight"), nodes, labels),
+                            legend=_legend(root, draw_kwargs.get("highlight"), nodes, labels),
                             script=_SCRIPT, style=_STYLE)
 
 
@@ -168,7 +168,7 @@ def _script_json(data):
     return _SCRIPT_UNSAFE.sub(lambda c: f"\\u{ord(c.group()):04x}", text)
 
 
-def _legend(highlight, nodes, labels):
+def _legend(root, highlight, nodes, labels):
     """The page's key: the kinds of box present, the op symbol and edge numbers,
     what blue means, and the highlighted path if there is one (named as its box,
     ``labels`` naming the unnamed)."""
@@ -182,9 +182,9 @@ def _legend(highlight, nodes, labels):
     rows += ['<span class="key"><span class="swatch step"></span>this step</span>',
              '<span class="key"><b>?</b> not computed yet</span>']
     if highlight is not None:
-        what = highlight_label(highlight, labels)
-        rows.append(f'<span class="key"><span class="swatch path"></span>red: paths '
-                    f'from {html.escape(printable(what))} to the root</span>')
+        what = highlight_key(root, nodes, highlight, labels)
+        rows.append(f'<span class="key"><span class="swatch path"></span>red: '
+                    f'{html.escape(printable(what))}</span>')
     return "\n".join(rows)
 
 

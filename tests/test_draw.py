@@ -292,6 +292,19 @@ def test_highlight_w2_colours_its_single_path():
     assert "paths from w2 to the root" in parse(draw(O, highlight="w2").source)[0]["legend"][0]
 
 
+def test_highlighting_the_root_says_it_is_the_root_not_paths_to_it():
+    """draw(O, highlight="O") marked O's box alone (no path leads from the root to itself)
+    and the legend said 'paths from O to the root'.  It now says O is the root itself;
+    no edge between values is red, as the graph has no path from O to O."""
+    O, n = seed003()
+    for target in ("O", O):
+        source = draw(O, highlight=target).source
+        assert highlighted(source) == (set(), {"O"})          # O's box and op, no edge between nodes
+        legend = parse(source)[0]["legend"][0]
+        assert "O, the root itself (highlight another node to see its paths to the root)" in legend
+        assert "paths from O" not in legend
+
+
 def test_no_highlight_no_red():
     O, n = seed003()
     assert "#d62728" not in draw(O).source

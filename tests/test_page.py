@@ -245,6 +245,20 @@ def test_the_page_takes_a_matrix_highlight_as_draw_does():
     assert "red: paths from each entry of the matrix to the root" in page
 
 
+def test_the_page_key_of_the_root_highlighted_says_it_is_the_root():
+    """step_page(y, highlight=y) said 'red: paths from y to the root' of the root itself,
+    from which no path leads anywhere.  It now says y is the root itself."""
+    a, b = Value(1.0, name="a"), Value(2.0, name="b")
+    y = (a * b).named("y")
+    y.backward()
+    for target in (y, "y"):
+        page = step_page(y, highlight=target)
+        assert ("red: y, the root itself (highlight another node to see its paths to the "
+                "root)</span>") in page
+        assert "paths from y" not in page
+    assert "red: paths from a to the root</span>" in step_page(y, highlight=a)
+
+
 def test_the_page_key_of_a_lone_leaf_explains_no_op_and_no_edge():
     """The key of a one-node page explained an op and edge numbers the graph does not
     have, as the drawing's did.  Oracle: the graph is one leaf, no op, no edge."""
