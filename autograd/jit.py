@@ -147,7 +147,9 @@ def jit(fn: Callable[..., Value] | None = None, *, name: str | None = None,
 def jit_loss(model: Callable[[list[Value]], Sequence[Value]],
              loss: Callable[..., Value], n_inputs: int, *,
              name: str = "loss", backend: str = "python",
-             n_targets: int | None = None) -> Jitted:
+             n_targets: int | None = None,
+             targets_ok: Callable[[Sequence[float], int], bool] | None = None
+             ) -> Jitted:
     """``jit`` of ``loss(model([x1..xn]), [y1..ym])`` as a function of n + m numbers.
 
     ``model`` maps a list of n input Values to a list of output Values (an
@@ -155,6 +157,13 @@ def jit_loss(model: Callable[[list[Value]], Sequence[Value]],
     (``nn.half_squared_error``).  Call the result as ``step(x1, x2, y)`` or
     ``step.batch([(x1, x2, y), ...])``.  ``n_targets``, when given, is m: a call
     or sample of another width is refused naming the numbers expected.
+
+    ``targets_ok(numbers, m)``, for a loss that refuses some targets (or outputs) by
+    their numbers, which a trace cannot keep (it runs the loss once): whether the
+    targets (floats, each sample's m one after another) surely are ones the loss
+    takes, looked at before the code runs on them (a module-level function, to
+    pickle).  When it says no, or the code raises, the loss runs eagerly sample by
+    sample and its first error is raised (:class:`_CheckedLoss`).
     """
     n_inputs, n_targets = _checked_jit_loss(model, loss, n_inputs, n_targets)
 
@@ -172,14 +181,16 @@ def jit_loss(model: Callable[[list[Value]], Sequence[Value]],
                             f"then {them}, got {arity} number{'' if arity == 1 else 's'}")
         return expected
 
-    jitted = Jitted(traced, name=name, input_names=names, backend=backend)
-    jitted._jit_loss_args = (model, loss, n_inputs, name, backend, n_targets)
+    kind = Jitted if targets_ok is None else _CheckedLoss
+    jitted = kind(traced, name=name, input_names=names, backend=backend)
+    jitted._jit_loss_args = (model, loss, n_inputs, name, backend, n_targets, targets_ok)
     return jitted
 
 
-def _jit_loss_of(model, loss, n_inputs, name, backend, n_targets):
+def _jit_loss_of(model, loss, n_inputs, name, backend, n_targets, targets_ok=None):
     """``jit_loss`` from its arguments in order: how a pickled or deep-copied one is made."""
-    return jit_loss(model, loss, n_inputs, name=name, backend=backend, n_targets=n_targets)
+    return jit_loss(model, loss, n_inputs, name=name, backend=backend, n_targets=n_targets,
+                    targets_ok=targets_ok)
 
 
 def _jit_of(fn, name, input_names, backend):
@@ -666,8 +677,8 @@ class Jitted:
     def __copy__(self) -> Jitted:
         """A new jit of the same ``fn``, not traced yet: as a copy of a function is the
         function, it reads and adds to the same parameters as this one."""
-        twin = Jitted(self.fn, name=self.__name__, input_names=self._input_names,
-                      backend=self.backend)
+        twin = type(self)(self.fn, name=self.__name__, input_names=self._input_names,
+                          backend=self.backend)
         twin._jit_loss_args = self._jit_loss_args
         return twin
 
@@ -1115,6 +1126,61 @@ class Jitted:
         return _noted(_in_sample(type(exc)(f"{info.phase} of {op.name} node {describe(itself)}: "
                                            f"{exc} (operands {described})"), program, local),
                       where)
+
+
+class _CheckedLoss(Jitted):
+    """A :func:`jit_loss` whose loss refuses some samples by their numbers (nn's
+    binary cross-entropy: a target outside [0, 1], an output that is not a sigmoid
+    node outside (0, 1)), which the generated code, traced on one sample, cannot
+    check.  Before ``.batch`` runs the code, ``targets_ok`` looks at every target at
+    once; when it says no, or the code raises (ln of an output <= 0), the loss runs
+    eagerly, sample by sample, and the first error is raised as eager gives it,
+    naming the sample; nothing was added to any ``.grad``.  A jit_loss without
+    ``targets_ok`` is a plain :class:`Jitted`: it pays nothing for this.  (A single
+    call, ``step(x, y)``, is not checked: on a small network any check in Python
+    costs a third of the call.)"""
+
+    def batch(self, samples: Iterable[Sequence[SupportsFloat]], *more: Any,
+              mean: bool = False) -> float:
+        if more or self.backend != "python" or not listlike(samples):
+            return Jitted.batch(self, samples, *more, mean=mean)   # (its refusals)
+        rows: list[Any] = list(samples)
+        _, _, n_inputs, _, _, n_targets, targets_ok = self._jit_loss_args  # type: ignore[misc]
+        try:      # the numbers as given (Jitted.batch converts them, or refuses them)
+            widths = set(map(len, rows))
+            width = len(rows[0]) - n_inputs if len(widths) == 1 else 0
+            if width > 0 and width == (n_targets or width):   # (else: refused as ever)
+                numbers = list(itertools.chain.from_iterable(
+                    map(operator.itemgetter(slice(n_inputs, None)), rows)))
+                ok = targets_ok(numbers, width)
+            else:
+                ok = True
+        except (TypeError, ValueError):
+            ok = True
+        if not ok:
+            self._raise_eager(rows, True, None)
+        try:
+            return Jitted.batch(self, rows, mean=mean)
+        except (ArithmeticError, ValueError) as err:
+            self._raise_eager(rows, True, err)
+            raise
+
+    def _raise_eager(self, rows, batch, cause):
+        """Raise the error of the first sample that raises when the traced function
+        runs eagerly on it (the model and the loss on numbers: no backward), naming it
+        in a batch; return if none raises."""
+        for i, row in enumerate(rows, 1):
+            try:
+                self.fn(*row)
+            except (ArithmeticError, ValueError) as err:
+                found = in_sample(err, i) if batch else err
+                break
+        else:
+            return
+        try:
+            raise found from cause
+        finally:         # no cycle through this frame: the jit goes when its owner does
+            del found
 
 
 def _in_sample(err: BaseException, program: Any, local: dict[str, Any]) -> BaseException:

@@ -768,7 +768,8 @@ class MLP(Module):
             if program is not None:
                 return program
         return jit_loss(self, function, self.sizes[0], backend=backend,   # nn's: a target an output
-                        n_targets=None if record is None else self.sizes[-1])
+                        n_targets=None if record is None else self.sizes[-1],
+                        targets_ok=None if record is None else record.targets_ok)
 
     @classmethod
     def from_matrices(cls, weights: Any, biases: Any = None, activation: str | Sequence[str] = "sigmoid",

@@ -550,6 +550,45 @@ def class_targets(y, n_outputs, where):
     return [1.0 if k == t else 0.0 for k in range(n_outputs)]
 
 
+#: how far from 1 a sample's target probabilities may sum for a compiled cross-entropy
+#: to run them without asking the eager loss (well inside eager's 1e-6: between, eager
+#: decides)
+_SURE_SUM = 5e-7
+
+
+def surely_probabilities(low, high, sums=None):
+    """Whether targets whose least number is ``low`` and greatest ``high`` are
+    probabilities, and, given ``sums`` (the least and greatest of each sample's sum),
+    distributions well within eager's 1e-6 of 1: what a compiled loss checks before
+    it runs a batch (a nan must reach one of these numbers).  False: the eager loss
+    runs sample by sample and decides."""
+    if not (0.0 <= low and high <= 1.0):
+        return False
+    return sums is None or (1.0 - _SURE_SUM <= sums[0] and sums[1] <= 1.0 + _SURE_SUM)
+
+
+def probability_numbers(numbers, width):
+    """:func:`surely_probabilities` of a compiled loss's targets: ``numbers``, every
+    sample's ``width`` targets one after another, in C-level passes: min, max and a
+    sum, which a nan anywhere makes nan (min and max can step over one)."""
+    if len(numbers) != 1:     # (one number: min and max are it, a nan too)
+        total = sum(numbers)
+        if total != total or not numbers:
+            return total == total
+    return surely_probabilities(min(numbers), max(numbers))
+
+
+def distribution_numbers(numbers, width):
+    """:func:`probability_numbers` of cross-entropy: each sample's targets sum to 1."""
+    total = sum(numbers)
+    if total != total:
+        return False
+    if not numbers:
+        return True
+    sums = list(map(sum, zip(*[iter(numbers)] * width)))
+    return surely_probabilities(min(numbers), max(numbers), (min(sums), max(sums)))
+
+
 class Loss:
     """One of nn's losses, as every reader uses it (``nn.train``, ``MLP.jit_loss``,
     the matrix program of :mod:`nn.matrix`, the docs).
@@ -558,6 +597,9 @@ class Loss:
                     targets) -> C_x`` is one sample's cost on Values (what the jit traces)
     ``targets(y, n_outputs, where)`` one sample's target as given to train(), checked,
                     as the list of numbers ``sample`` takes
+    ``targets_ok(numbers, width)``  for targets with a range: whether a compiled loss's
+                    targets (every sample's ``width``, one after another) surely are ones
+                    it takes (:func:`probability_numbers`); None: any real number is taken
     ``reduction``   the reduction the name implies (None: the user chooses)
     ``batch``       the eager cost of a whole batch, when the loss is one
     ``text``, ``latex``  C_x and ∇_a C_x written out
@@ -569,8 +611,9 @@ class Loss:
     """
 
     def __init__(self, name, function, targets, *, text, latex, cost, gradient,
-                 sample=None, from_logit=None, reduction=None, batch=None):
+                 sample=None, from_logit=None, reduction=None, batch=None, targets_ok=None):
         self.name, self.function, self.targets = name, function, targets
+        self.targets_ok = targets_ok
         self.sample = sample or function
         self.text, self.latex = text, latex
         self.cost, self.gradient, self.from_logit = cost, gradient, from_logit
@@ -595,7 +638,7 @@ LOSSES = {loss.name: loss for loss in [
          text="C_x = Σ_j (y_j − a^L_j)²,  ∇_a C_x = 2(a^L − y)",
          latex=r"C_x = \sum_j (y_j - a^L_j)^2, \quad \nabla_a C_x = 2(a^L - y)",
          cost="((a - Y) ** 2).sum()", gradient="2.0 * (a - Y)"),
-    Loss("binary_cross_entropy", binary_cross_entropy, probability_targets,
+    Loss("binary_cross_entropy", binary_cross_entropy, probability_targets, targets_ok=probability_numbers,
          text="C_x = −Σ_j [y_j ln a^L_j + (1 − y_j) ln(1 − a^L_j)],  "
               "∇_a C_x = (a − y)/(a(1 − a))",
          latex=r"C_x = -\sum_j \left[y_j \ln a^L_j + (1 - y_j) \ln(1 - a^L_j)\right], "
@@ -604,7 +647,7 @@ LOSSES = {loss.name: loss for loss in [
          gradient="(a - Y) / (a * (1.0 - a))",
          from_logit=(f"np.sum(Y * ({ops.SOFTPLUS.numpy.format('-z')}) + (1.0 - Y) * "
                      f"({ops.SOFTPLUS.numpy.format('z')}))", "(a - Y)")),
-    Loss("cross_entropy", cross_entropy, class_targets,
+    Loss("cross_entropy", cross_entropy, class_targets, targets_ok=distribution_numbers,
          text="C_x = ln Σ_k e^(a^L_k) − Σ_k y_k a^L_k,  ∇_a C_x = softmax(a^L) − y",
          latex=r"C_x = \ln \sum_k e^{a^L_k} - \sum_k y_k a^L_k, "
                r"\quad \nabla_a C_x = \operatorname{softmax}(a^L) - y",

@@ -41,7 +41,7 @@ from .activations import ACTIVATIONS
 from .compiled import hookable
 from .data import number_rows
 from .losses import (LOSSES, class_index_hint, class_targets, outside_open_unit,
-                     probability_targets)
+                     probability_targets, surely_probabilities)
 from .module import freeze_version
 from .resident import ParameterStore, _consume, _data, _grad, _set_grad
 from .train import grads_kept_on_error, update
@@ -520,10 +520,10 @@ class MatrixProgram:
         """Whether each sample's targets (a column of Y) are probabilities, and for
         cross-entropy add up to 1, well inside eager's 1e-6 (a nan is not one).  nn.train
         checked its targets before the first step; .batch checks them here."""
-        if not (Y.min() >= 0.0 and Y.max() <= 1.0):
-            return False
-        return self.loss.targets is not class_targets or bool(
-            abs(Y.sum(axis=0) - 1.0).max() <= 5e-7)
+        if self.loss.targets is not class_targets:
+            return surely_probabilities(Y.min(), Y.max())
+        sums = Y.sum(axis=0)
+        return surely_probabilities(Y.min(), Y.max(), (sums.min(), sums.max()))
 
     def _eager_error(self, X, Y):
         """The error the eager network and loss raise for the first sample that raises

@@ -628,7 +628,9 @@ def test_pdb_steps_through_the_generated_backward_lines():
     debugger.use_rawinput = False
     debugger.runcall(step.program().function, 1.0, 0.0)
     shown = out.getvalue()
-    assert f"<chainrule-jit:loss>({start})loss()" in shown
+    # (the file is <chainrule-jit:loss>, or loss#2 while another test's "loss" is alive)
+    assert step.program().filename.startswith("<chainrule-jit:loss")
+    assert f"{step.program().filename}({start})loss()" in shown
     assert "-> g_w2 = h * g_net2  # ∂net2/∂w2 = h" in shown
     assert "-> g_h = w2 * g_net2  # ∂net2/∂h = w2" in shown
     # what pdb printed for g_net2 is ∂L/∂net2 = y'(1-y')(y'-y), the gradient of b2

@@ -647,3 +647,90 @@ def test_a_target_the_loss_refuses_is_refused_by_the_numpy_backend_of_jit_loss(l
     for p in one.parameters():
         p.data = 0.0
     assert one.jit_loss("binary_cross_entropy", backend="numpy").batch([(1.0, 1.0)]) == math.log(2)
+
+
+@pytest.mark.parametrize("loss, sizes, activation, row, message", [
+    ("binary_cross_entropy", [1, 1], "sigmoid", (1.0, 1.5),
+     "binary_cross_entropy: target y must be a probability in [0, 1], got 1.5"),
+    ("binary_cross_entropy", [1, 1], "sigmoid", (1.0, -0.1),
+     "binary_cross_entropy: target y must be a probability in [0, 1], got -0.1"),
+    ("binary_cross_entropy", [1, 1], "sigmoid", (1.0, math.nan),
+     "binary_cross_entropy: target y must be a probability in [0, 1], got nan"),
+    ("cross_entropy", [1, 2], "linear", (1.0, 1.5, -0.5),
+     "cross_entropy: target y1 must be a probability in [0, 1], got 1.5"),
+    ("cross_entropy", [1, 2], "linear", (1.0, 0.25, 0.5),
+     "cross_entropy: target probabilities [0.25, 0.5] sum to 0.75, not 1"),
+])
+def test_a_target_the_loss_refuses_is_refused_by_the_python_jit_after_a_good_trace(
+        loss, sizes, activation, row, message):
+    """The Python backend of net.jit_loss read its targets' numbers only while tracing, so
+    the generated code kept the first sample's verdict: traced on a good row,
+    .batch([good, (1.0, 1.5)]) of a 1-1 sigmoid network with binary cross-entropy gave a
+    number (a cost below 0 for the bad sample) where eager refuses it; a nan target after
+    the first (which min and max can step over) too.  Now .batch raises eager's line,
+    naming the sample, and adds no gradient.  Oracle: the eager loss's own error on the
+    same sample."""
+    net = nn.MLP(sizes, activation=activation, seed=0)
+    n_in = sizes[0]
+    with pytest.raises(ValueError) as eager:
+        getattr(nn, loss)(net(list(row[:n_in])), list(row[n_in:]))
+    assert str(eager.value) == message
+    good = (1.0,) + (1.0,) + (0.0,) * (sizes[-1] - 1)
+    step = net.jit_loss(loss)
+    step.batch([good])
+    step(*good)
+    step.forward(*good)
+    for p in net.parameters():
+        p.grad = 0.25
+    for rows in ([good, row], [good, good, list(row)]):
+        with pytest.raises(ValueError) as compiled:
+            step.batch(rows)
+        assert str(compiled.value) == f"{message} (sample {len(rows)} of the batch)"
+    assert [p.grad for p in net.parameters()] == [0.25] * len(net.parameters())
+
+
+def _relu_line():
+    """A 1-1 ReLU network a = relu(x) (w = 1, b = 0): an output not in (0, 1) for x ≤ 0 or x ≥ 1."""
+    return nn.MLP([1, 1], "relu", weights=[[[1.0]]], biases=[[0.0]])
+
+
+def test_bce_of_an_output_outside_0_1_says_eager_s_line_in_the_python_jit():
+    """Binary cross-entropy of a ReLU output traced at a = 0.5 generated ln a and ln(1 − a)
+    with no check; a later sample with a = 2 said "log: input must be > 0, got 't3' = -1.0
+    (sample 2 of the batch)", and a = 0 "got 'a2_1' = 0.0", where eager says what is wrong.
+    Now .batch raises eager's line, and no gradient is added.  Oracle: the eager loss's error on
+    the same sample; C = −ln 0.5 − ln(1 − 0.25) by hand for the good rows."""
+    net = _relu_line()
+    step = net.jit_loss("binary_cross_entropy")
+    C = step.batch([(0.5, 1.0), (0.25, 0.0)])
+    assert C == pytest.approx(-math.log(0.5) - math.log(0.75), rel=1e-15)
+    # ∂C/∂w = Σ (a − y)/(a(1 − a)) · x over the samples (relu' = 1), by hand
+    assert net.parameters()[0].grad == pytest.approx(
+        (0.5 - 1.0) / (0.5 * 0.5) * 0.5 + 0.25 / (0.25 * 0.75) * 0.25, rel=1e-14)
+    for p in net.parameters():
+        p.grad = 0.25
+    for x, y in ((2.0, 1.0), (-1.0, 0.0), (1.0, 1.0)):
+        with pytest.raises(ValueError) as eager:
+            nn.binary_cross_entropy(net([x]), [y])
+        assert str(eager.value).startswith(f"binary_cross_entropy: output 1 (a2_1) is {x if x > 0 else 0.0}; ")
+        with pytest.raises(ValueError) as compiled:
+            step.batch([(0.5, 1.0), (x, y)])
+        assert str(compiled.value) == f"{eager.value} (sample 2 of the batch)"
+    assert [p.grad for p in net.parameters()] == [0.25, 0.25]
+
+
+def test_a_pickled_or_copied_python_jit_loss_still_checks_its_targets():
+    """The check goes with the jitted loss wherever it is remade: pickled with its network,
+    copied and deep-copied.  Oracle: eager's error; the good row's C by hand,
+    −(0.25 ln σ(0.5) + 0.75 ln(1 − σ(0.5))) at w = 1, b = 0, x = 0.5."""
+    import copy
+    import pickle
+    net = nn.MLP([1, 1], "sigmoid", weights=[[[1.0]]], biases=[[0.0]])
+    step = net.jit_loss("binary_cross_entropy")
+    s = 1.0 / (1.0 + math.exp(-0.5))
+    hand = -(0.25 * math.log(s) + 0.75 * math.log(1.0 - s))
+    twin_net, twin = pickle.loads(pickle.dumps((net, step)))
+    for jitted in (twin, copy.copy(step), copy.deepcopy(step)):
+        assert jitted.batch([(0.5, 0.25)]) == pytest.approx(hand, rel=1e-14)
+        with pytest.raises(ValueError, match=r"got 1\.5 \(sample 2 of the batch\)$"):
+            jitted.batch([(0.5, 0.25), (0.5, 1.5)])
