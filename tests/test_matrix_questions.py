@@ -510,6 +510,17 @@ def test_a_nan_entry_is_named():
                                       "(W2[1,1] is NaN, which agrees with nothing)")
 
 
+def nielsen_3_4_2(seed):
+    """A 3-4-2 network in Nielsen's layout from ``seed``: sizes, his w^l (outputs × inputs)
+    and b^l (columns), 5 samples X as columns and one-hot targets Y as columns."""
+    rng = np.random.default_rng(seed)
+    sizes = [3, 4, 2]
+    Ws = [rng.standard_normal((b, a)) for a, b in zip(sizes, sizes[1:])]
+    bs = [rng.standard_normal((b, 1)) for b in sizes[1:]]
+    Xs, Ys = rng.standard_normal((3, 5)), np.eye(2)[:, [0, 1, 1, 0, 1]]
+    return sizes, Ws, bs, Xs, Ys
+
+
 def bce_net():
     net = nn.MLP.from_matrices([W1, W2], [b1, b2], layout="rows")
     cost = nn.binary_cross_entropy(net.batch(X), Y, reduction="sum")
@@ -567,11 +578,7 @@ def test_explain_shows_the_program_of_any_network_not_only_one_from_matrices():
     the lines shown, run on the activations of a numpy forward pass by hand, give
     BP4's ∂C/∂w³ of numpy backprop by hand; and a network made later gets its own lines."""
     from autograd.explain import explain
-    rng = np.random.default_rng(5)
-    sizes = [3, 4, 2]
-    Ws = [rng.standard_normal((b, a)) for a, b in zip(sizes, sizes[1:])]   # Nielsen's w^l
-    bs = [rng.standard_normal((b, 1)) for b in sizes[1:]]
-    Xs, Ys = rng.standard_normal((3, 5)), np.eye(2)[:, [0, 1, 1, 0, 1]]     # a column each
+    sizes, Ws, bs, Xs, Ys = nielsen_3_4_2(5)
     for make in (lambda: nn.MLP(sizes, weights=Ws, biases=bs), lambda: nn.MLP(sizes, seed=3)):
         net = make()
         W2, W3 = (np.array([[w.data for w in n.weights] for n in layer.neurons])
@@ -1980,11 +1987,7 @@ def test_a_float32_printout_off_in_its_last_digits_says_how_many_digits_agree():
     printout: 12 of 12). One number's verdict says "Disagrees at the 8 significant digits
     you gave but agrees to 7"; the matrix's now says to how many leading digits the
     disagreeing entries agree. Oracle: the printout against backprop by hand in float64."""
-    rng = np.random.default_rng(8)
-    sizes = [3, 4, 2]
-    Ws = [rng.standard_normal((b, a)) for a, b in zip(sizes, sizes[1:])]   # Nielsen's w^l
-    bs = [rng.standard_normal((b, 1)) for b in sizes[1:]]
-    Xs, Ys = rng.standard_normal((3, 5)), np.eye(2)[:, [0, 1, 1, 0, 1]]      # a column each
+    sizes, Ws, bs, Xs, Ys = nielsen_3_4_2(8)
     net = nn.MLP(sizes, weights=Ws, biases=bs)
     cost = nn.half_squared_error(net.batch(Xs.T), Ys.T)
     cost.backward()
@@ -2054,11 +2057,7 @@ def test_a_printout_at_fixed_decimals_sets_the_engine_beside_it_at_those_decimal
     engine's "0.00056" with "yes", two different numbers side by side as agreeing. The
     engine's entry is now shown at the typed number's last decimal place when it rounds
     to it there: "0.001". Oracle: numpy backprop by hand, rounded by numpy's printout."""
-    rng = np.random.default_rng(0)
-    sizes = [3, 4, 2]
-    Ws = [rng.standard_normal((b, a)) for a, b in zip(sizes, sizes[1:])]   # Nielsen's w^l
-    bs = [rng.standard_normal((b, 1)) for b in sizes[1:]]
-    Xs, Ys = rng.standard_normal((3, 5)), np.eye(2)[:, [0, 1, 1, 0, 1]]     # a column each
+    sizes, Ws, bs, Xs, Ys = nielsen_3_4_2(0)
     net = nn.MLP(sizes, weights=Ws, biases=bs)
     cost = nn.half_squared_error(net.batch(Xs.T), Ys.T)
     cost.backward()
