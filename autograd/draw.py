@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import engine, graph, names, ops
-from .floats import listlike, positive_int, short_repr
+from .floats import counted as _count, listlike, positive_int, short_repr
 from .notation import (FIXED_EXPONENT, Labels, NoiseScales, check_digits, fixed_exponent,
                        number, numbered, rule_texts, shown_number)
 from .value import Value
@@ -1088,11 +1088,6 @@ def picture_number(nodes, digits):
 def _number(x, digits):
     """``x`` to ``digits`` significant digits: 0.001429, 1.5, -2e-08 (never -0)."""
     return number(x, digits)
-
-
-def _count(n, noun):
-    """``1 value``, ``3 values``."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _printable_statement(line):

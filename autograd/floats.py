@@ -17,7 +17,7 @@ from operator import add, countOf, iconcat
 
 __all__ = ["detached", "idiv", "ipow", "half_pow", "ilog", "iexp", "left_sum", "as_float", "flag", "is_int",
            "positive_int",
-           "short_repr", "listlike", "same_rows", "flat_floats", "literal_bits"]
+           "short_repr", "counted", "listlike", "same_rows", "flat_floats", "literal_bits"]
 
 _inf = math.inf
 _nan = math.nan
@@ -187,6 +187,11 @@ def as_float(x, what="Value"):
                     f"__float__), got {cls.__name__} {short_repr(x)}" +
                     ("; a comparison gives a bool: float(b), or .astype(float) for a "
                      "comparison's array" if truth else ""))
+
+
+def counted(n, noun):
+    """``1 target``, ``3 targets``: a count of things in a message."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def short_repr(x, limit=60):

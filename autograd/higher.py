@@ -29,7 +29,7 @@ from typing import Any, Literal, SupportsFloat, overload
 
 from . import engine, expr as E, ops, recording
 from .expr_source import ATOM, COND, OR, PROD, SourceWriter, wrap
-from .floats import as_float, flag, left_sum, listlike, short_repr
+from .floats import as_float, counted, flag, left_sum, listlike, short_repr
 from .graph import walk
 from .jit_emit import HELPERS, PythonSource, consume as _consume
 from .ops import CONSTANT, DETACHED, describe, remember
@@ -119,8 +119,8 @@ def hvp(output: Value, inputs: Inputs, vector: Sequence[SupportsFloat]) -> list[
                         f"{type(vector).__name__} {short_repr(vector)}")
     if len(vector) != len(inputs):
         n = len(inputs)
-        raise ValueError(f"hvp: {n} input{'' if n == 1 else 's'} but a vector of "
-                         f"{len(vector)} number{'' if len(vector) == 1 else 's'}")
+        raise ValueError(f"hvp: {counted(n, 'input')} but a vector of "
+                         f"{counted(len(vector), 'number')}")
     for i, x in enumerate(vector):
         if isinstance(x, Value):
             raise TypeError(f"hvp: vector[{i}] is a Value ({describe(x)}) but hvp() takes numbers: "

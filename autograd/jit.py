@@ -45,7 +45,7 @@ from typing import Any, Literal, SupportsFloat, overload
 from . import engine, floats, graph, recording
 from .jit_emit import HELPERS, Graph, Program, generate, in_sample
 from .ops import CONSTANT, describe
-from .floats import flag, listlike, literal_bits, short_repr
+from .floats import counted, flag, listlike, literal_bits, short_repr
 from .identity import addresses, same_objects
 from .names import printable
 from .value import Value, as_float
@@ -176,9 +176,9 @@ def jit_loss(model: Callable[[list[Value]], Sequence[Value]],
         expected = [f"x{k}" for k in range(1, n_inputs + 1)] + targets
         if m < 0 or arity != len(expected):
             them = ("the targets" if n_targets is None else
-                    f"{m} target{'' if m == 1 else 's'}: {', '.join(expected)}")
-            raise TypeError(f"{name}: expected {n_inputs} input{'' if n_inputs == 1 else 's'} "
-                            f"then {them}, got {arity} number{'' if arity == 1 else 's'}")
+                    f"{counted(m, 'target')}: {', '.join(expected)}")
+            raise TypeError(f"{name}: expected {counted(n_inputs, 'input')} "
+                            f"then {them}, got {counted(arity, 'number')}")
         return expected
 
     kind = Jitted if targets_ok is None else _CheckedLoss
@@ -1293,7 +1293,7 @@ def _refuse_width(fn, arity, fn_name):
     try:
         signature.bind(*range(arity))
     except TypeError as err:
-        raise TypeError(f"jit {fn_name}(): {arity} number{'' if arity == 1 else 's'} given, "
+        raise TypeError(f"jit {fn_name}(): {counted(arity, 'number')} given, "
                         f"but {fn_name}{signature} takes {_takes(signature)} ({err})"
                         f"{_width_hint(signature, fn_name)}") from None
 

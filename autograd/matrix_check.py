@@ -20,7 +20,7 @@ import re
 from itertools import product as _product
 
 from . import engine, names
-from .floats import listlike, short_repr
+from .floats import counted, listlike, short_repr
 from .matrix_form import (
     LOW_PRECISION_RTOL, MatrixShapeError, batch_view, check_layout, hadamard, has_network_weights,
     is_flat, matrices_note,
@@ -403,7 +403,7 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
         mistake, other, too_few = _what_differs(view, kind, l, layout, values, precisions,
                                                 truth, root_name, flat, formula is not None)
         count = sum(map(len, values))
-        given = (f"is a vector of {count} number{'' if count == 1 else 's'}" if flat else
+        given = (f"is a vector of {counted(count, 'number')}" if flat else
                  f"is {shape_text(values)}")
         head = (f"{yours} {what} {given}, but {what} has {name}'s shape "
                 f"{_shape_words(kind, l, layout, view)} in {layout} layout")

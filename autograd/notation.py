@@ -18,6 +18,7 @@ chain-rule products of :mod:`autograd.explain`.
 
 import contextlib
 import re
+import sys
 import contextvars
 
 from . import expr as E
@@ -61,7 +62,7 @@ def number(x, digits=None):
 
 
 #: the smallest positive normal float; below it a float's digits thin out (5e-324 is one bit)
-_SMALLEST_NORMAL = 2.2250738585072014e-308
+_SMALLEST_NORMAL = sys.float_info.min
 
 
 #: in a picture, a sum within this fraction of its largest term prints as 0

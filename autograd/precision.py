@@ -34,7 +34,7 @@ import operator
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 
-from .floats import as_float, detached, is_int, short_repr
+from .floats import as_float, counted, detached, is_int, short_repr
 from .patterns import lazy
 from .notation import number
 
@@ -163,11 +163,6 @@ def significant_digits(text):
     ``-0.105`` -> 3, ``1500`` -> 4, ``1e-3`` -> 1; 0 for a zero."""
     digits = _decimal(text).as_tuple().digits
     return len("".join(map(str, digits)).lstrip("0"))
-
-
-def _digits_text(n):
-    """``1 significant digit``, ``3 significant digits``."""
-    return f"{n} significant digit{'' if n == 1 else 's'}"
 
 
 def typed_precision(number):
@@ -371,7 +366,7 @@ class Precision:
         if self._same_float(x):
             return f"is the float {self.text} reads as"
         units = round(self._engine_rounding(x) or 0.0)
-        many = "less than one unit" if units < 1 else f"{units} unit{'' if units == 1 else 's'}"
+        many = "less than one unit" if units < 1 else counted(units, 'unit')
         return (f"is {self.text} but for the float arithmetic's own rounding in its last "
                 f"bits ({many} in the last place), not a digit of yours")
 
@@ -412,14 +407,14 @@ class Precision:
         0.001, numpy's printout at 3 decimals: at 1 significant digit it is 0.0006)."""
         if self.digits == 0 or x is not None and self._below_typed(x):
             return self._places()
-        return _digits_text(self.digits)
+        return counted(self.digits, 'significant digit')
 
     def _places(self):
         """``3 decimal places``: a typed zero's (0.000), or the last place of a typed number;
         ``whole number`` for one typed without decimals (100), ``nearest 1000`` for 1e3."""
         places = -self._typed.as_tuple().exponent
         if places > 0:
-            return f"{places} decimal place{'' if places == 1 else 's'}"
+            return counted(places, 'decimal place')
         return "whole number" if places == 0 else f"nearest {10 ** -places}"
 
     def _below_typed(self, x):

@@ -32,6 +32,7 @@ import sys
 import textwrap
 
 from . import names, ops
+from .floats import counted as _count
 from .engine import backward_steps
 from .graph import all_nodes, topological_order
 from .interrupts import deferred_interrupts
@@ -68,11 +69,6 @@ def help_for(command):
 
 class StepperError(Exception):
     """A command the stepper cannot carry out (unknown node or command); one line."""
-
-
-def _count(n, noun):
-    """``1 step``, ``7 steps``."""
-    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def _num(x):

@@ -10,7 +10,7 @@ PyTorch do) checks everything but finiteness.
 
 import math
 
-from autograd.floats import detached, flat_floats, listlike, same_rows, short_repr
+from autograd.floats import counted, detached, flat_floats, listlike, same_rows, short_repr
 
 from .losses import finite_number, one_input_rows, real_number, refuse_column_sample
 
@@ -109,7 +109,7 @@ def _checked_array(samples, shape, width, where, column_name, expects, finite=Tr
 
 def _numbers(width):
     """``1 number``, ``3 numbers``, ``n numbers`` (a width not known yet)."""
-    return "1 number" if width == 1 else f"{width or 'n'} numbers"
+    return counted(width or "n", "number")
 
 
 def _expected(expects, width):

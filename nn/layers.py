@@ -19,7 +19,7 @@ from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, SupportsFloat
 
 from autograd import Value, engine, no_grad, recording
-from autograd.floats import listlike, short_repr
+from autograd.floats import counted, listlike, short_repr
 from autograd.interrupts import deferred_interrupts
 from autograd.jit_emit import in_sample
 from autograd.names import printable as _printable
@@ -168,7 +168,7 @@ def as_inputs(inputs, input_names, owner, sample=None, batch_hint=False):
                         f"(e.g. [0.5]), got {type(inputs).__name__} {short_repr(inputs)}")
     if len(inputs) != len(input_names):
         n = len(input_names)
-        error = ValueError(f"{owner} expects {n} input{'' if n == 1 else 's'}, got {len(inputs)}"
+        error = ValueError(f"{owner} expects {counted(n, 'input')}, got {len(inputs)}"
                            f"{_batch_hint(inputs, batch_hint)}")
         raise error if sample is None else in_sample(error, sample)
     if sample is not None:
@@ -831,7 +831,7 @@ def _refuse_columns(samples: Any, n_in: int, owner: str, call: str = "batch") ->
     m, may be given with a column per sample (Nielsen's X, inputs × m): saying so."""
     m = by_column(samples, n_in)
     if m is not None:
-        raise ValueError(f"{owner} expects {n_in} input{'' if n_in == 1 else 's'}, got {m} "
+        raise ValueError(f"{owner} expects {counted(n_in, 'input')}, got {m} "
                          f"(sample 1 of the batch); if "
                          f"the samples are columns ({n_in}×{m}, Nielsen's layout), a batch "
                          f"takes a row per sample: net.{call}(X.T)")

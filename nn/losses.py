@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from autograd import Value, dot, maximum, ops, sum_values
 from autograd.names import printable, with_sample
-from autograd.floats import listlike, short_repr
+from autograd.floats import counted, listlike, short_repr
 from autograd.value import Operand, apply, as_float
 
 #: one sample's outputs (a list of Values, or one Value), or a batch: one such per sample
@@ -73,14 +73,9 @@ def _outputs(outputs, where, what="output"):
 
 def _same_length(outputs, targets, where):
     if len(outputs) != len(targets):
-        raise ValueError(f"{where}: {_many(len(outputs), 'output')} but "
-                         f"{_many(len(targets), 'target')} {short_repr(targets)}; they must "
+        raise ValueError(f"{where}: {counted(len(outputs), 'output')} but "
+                         f"{counted(len(targets), 'target')} {short_repr(targets)}; they must "
                          f"have the same length")
-
-
-def _many(n, noun):
-    """``1 target``, ``2 targets``: a count in a message."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _target_name(j, n, sample=None):
@@ -142,7 +137,7 @@ def samples_differ(where, m, targets):
     columns = all(listlike(row, sized=True) and len(row) == m for row in targets)
     hint = (f"; if the targets are columns ({n}×{m}, Nielsen's layout), a batch's targets "
             f"are a row per sample: Y.T" if columns and n else "")
-    return ValueError(f"{where}: {_many(m, 'sample')} of outputs but {_many(n, 'sample')} of "
+    return ValueError(f"{where}: {counted(m, 'sample')} of outputs but {counted(n, 'sample')} of "
                       f"targets; they must have the same length{hint}")
 
 
@@ -473,7 +468,7 @@ def refuse_column_sample(x, where, name="x"):
     n = column_length(x)
     if n is not None:
         raise ValueError(f"{where} is a {n}×1 column (as Nielsen's data holds a sample); give "
-                         f"it as a row of {n} number{'' if n == 1 else 's'}, {name}.ravel() "
+                         f"it as a row of {counted(n, 'number')}, {name}.ravel() "
                          f"(all the samples at once: np.hstack(samples).T, a row each)")
 
 
@@ -482,8 +477,8 @@ def real_targets(y, n_outputs, where):
     one output)."""
     values = list(y) if is_row(y) else [y]
     if len(values) != n_outputs:
-        raise ValueError(f"{where}: {_many(n_outputs, 'output')} but "
-                         f"{_many(len(values), 'target')} {short_repr(y)}; they must have the "
+        raise ValueError(f"{where}: {counted(n_outputs, 'output')} but "
+                         f"{counted(len(values), 'target')} {short_repr(y)}; they must have the "
                          f"same length"
                          f"{class_index_hint(values, n_outputs)}")
     if set(map(type, values)) <= _PLAIN_NUMBERS:
@@ -569,24 +564,27 @@ def surely_probabilities(low, high, sums=None):
 
 def probability_numbers(numbers, width):
     """:func:`surely_probabilities` of a compiled loss's targets: ``numbers``, every
-    sample's ``width`` targets one after another, in C-level passes: min, max and a
-    sum, which a nan anywhere makes nan (min and max can step over one)."""
-    if len(numbers) != 1:     # (one number: min and max are it, a nan too)
-        total = sum(numbers)
-        if total != total or not numbers:
-            return total == total
-    return surely_probabilities(min(numbers), max(numbers))
+    sample's ``width`` targets one after another, in C-level passes (min, max, and a
+    sum that a nan anywhere makes nan, where min and max can step over one)."""
+    return _surely(numbers, width, False)
 
 
 def distribution_numbers(numbers, width):
     """:func:`probability_numbers` of cross-entropy: each sample's targets sum to 1."""
+    return _surely(numbers, width, True)
+
+
+def _surely(numbers, width, distributions):
+    if not numbers:
+        return True
     total = sum(numbers)
     if total != total:
         return False
-    if not numbers:
-        return True
-    sums = list(map(sum, zip(*[iter(numbers)] * width)))
-    return surely_probabilities(min(numbers), max(numbers), (min(sums), max(sums)))
+    sums = None
+    if distributions:
+        each = list(map(sum, zip(*[iter(numbers)] * width)))
+        sums = (min(each), max(each))
+    return surely_probabilities(min(numbers), max(numbers), sums)
 
 
 class Loss:

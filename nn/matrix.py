@@ -33,15 +33,15 @@ from collections.abc import Sequence
 from operator import add, is_
 
 from autograd import engine, ops
-from autograd.floats import flag, listlike
+from autograd.floats import counted, flag, listlike
 from autograd.jit import compile_source, more_than_samples, no_samples, refuse_hooked
 from autograd.jit_emit import in_sample
 
 from .activations import ACTIVATIONS
 from .compiled import hookable
 from .data import number_rows
-from .losses import (LOSSES, class_index_hint, class_targets, outside_open_unit,
-                     probability_targets, surely_probabilities)
+from .losses import (LOSSES, class_index_hint, distribution_numbers, outside_open_unit,
+                     surely_probabilities)
 from .module import freeze_version
 from .resident import ParameterStore, _consume, _data, _grad, _set_grad
 from .train import grads_kept_on_error, update
@@ -295,9 +295,9 @@ class MatrixProgram:
         self.np = np
         self.net = net
         self.loss = loss or LOSSES[loss_name]
-        #: targets that are probabilities (a traced loss of yours has no such rule)
-        self._checks_targets = getattr(self.loss, "targets", None) in (probability_targets,
-                                                                        class_targets)
+        #: targets that are probabilities, as the loss record says (a traced loss of yours
+        #: has no such rule)
+        self._checks_targets = getattr(self.loss, "targets_ok", None) is not None
         self._targets = targets
         self.n_in, self.n_out = net.sizes[0], net.sizes[-1]
         self.__name__ = loss_name
@@ -469,8 +469,7 @@ class MatrixProgram:
         elif floats is not None:
             data = floats      # rows of Python floats only, copied bit for bit
         else:
-            inputs, targets = (f"{n} {what}{'' if n == 1 else 's'}" for n, what in
-                               ((self.n_in, "input"), (self.n_out, "target")))
+            inputs, targets = counted(self.n_in, "input"), counted(self.n_out, "target")
             expects = f"expected {{}} number{{s}} ({inputs}, then {targets})"
             try:
                 data = np.asarray(number_rows(samples, width, where, self._column_name, expects,
@@ -520,7 +519,7 @@ class MatrixProgram:
         """Whether each sample's targets (a column of Y) are probabilities, and for
         cross-entropy add up to 1, well inside eager's 1e-6 (a nan is not one).  nn.train
         checked its targets before the first step; .batch checks them here."""
-        if self.loss.targets is not class_targets:
+        if self.loss.targets_ok is not distribution_numbers:   # (cross-entropy's: sums too)
             return surely_probabilities(Y.min(), Y.max())
         sums = Y.sum(axis=0)
         return surely_probabilities(Y.min(), Y.max(), (sums.min(), sums.max()))

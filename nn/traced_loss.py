@@ -27,7 +27,7 @@ import keyword
 import math
 
 from autograd import ops
-from autograd.floats import literal_bits
+from autograd.floats import counted, literal_bits
 from autograd.jit import TracingError, trace
 from autograd.jit_emit import sanitize
 from autograd.jit_numpy import _NumpyEmitter, np_sigmoid
@@ -308,8 +308,8 @@ def traced_loss(net, loss, n_targets=None):
     n_out = net.sizes[-1]
     n_targets = n_out if n_targets is None else n_targets
     if n_targets != n_out:
-        raise NotElementwise(f"{where} takes {n_targets} target{'' if n_targets == 1 else 's'} "
-                             f"for {n_out} output{'' if n_out == 1 else 's'}; "
+        raise NotElementwise(f"{where} takes {counted(n_targets, 'target')} "
+                             f"for {counted(n_out, 'output')}; "
                              f"the matrix program takes one target per output")
     g, logit = _trace(net, loss, n_targets)
     _check_leaves(g, where)

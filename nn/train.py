@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from autograd import Value, engine, recording
-from autograd.floats import as_float, short_repr
+from autograd.floats import as_float, counted, short_repr
 from autograd.interrupts import deferred_interrupts
 from autograd.engine import collector_paused, first_hooked
 from autograd.jit import TracingError, jit_loss, refuse_hooked
@@ -846,7 +846,7 @@ def _own_copy(inputs):
 
 
 def _samples_count(n, what):
-    return f"{n} {what} sample{'' if n == 1 else 's'}"
+    return counted(n, f"{what} sample")
 
 
 def _by_columns(net, inputs, targets):
