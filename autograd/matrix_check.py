@@ -445,12 +445,12 @@ def check_matrix(root, wrt, expected, *, layout=None, digits=None, rtol=None, at
                        f"{_of_entries(n - good, n)}; {too_few}.")
         elif other:
             finding = other
-        elif _leading(precisions, truth, agree):
+        elif leading := _leading(precisions, truth, agree):
             those = ("it agrees" if n == 1 else "every entry agrees" if good == 0 else
                      "that entry agrees" if n - good == 1 else "those agree")
             finding = (f"{yours} {what} disagrees with the engine's at the digits you typed in "
                        f"{_of_entries(n - good, n)}, but {those} to the first "
-                       f"{_leading(precisions, truth, agree)} significant digits: rounded "
+                       f"{leading} significant digits: rounded "
                        f"intermediate values, or float32 arithmetic (about 7 digits), give a "
                        f"difference this small.")
         else:
